@@ -1,0 +1,51 @@
+/**
+ * A problem found in a user's file. Parsers and analyses return problems; they never throw on user input.
+ * Every problem names the file and, where known, the cell (index and id) and the line and column.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Problem {
+  readonly severity: Severity;
+  /** Stable machine-readable code, e.g. `json-syntax`, `schema`, `step-name-invalid`. Documented in docs/problems.md. */
+  readonly code: string;
+  /** One sentence a person understands, without the location (formatProblem adds it). */
+  readonly message: string;
+  /** The file as the user named it (relative or absolute). */
+  readonly file: string;
+  /** 0-based index of the cell in the notebook (people see it 1-based: "cell 7" is index 6). */
+  readonly cellIndex?: number;
+  readonly cellId?: string;
+  /**
+   * 1-based line. With a cell: the line inside the cell's source. Without a cell: the line in the file.
+   */
+  readonly line?: number;
+  /** 1-based column, with line. */
+  readonly column?: number;
+  /** 1-based line in the file on disk, where it differs from `line` and is known (jupytext scripts). */
+  readonly fileLine?: number;
+}
+
+/**
+ * "examples/churn.ipynb: cell 7 (id c007), line 3: metadata.tags must be a list of strings".
+ * Cells are numbered from 1 for people, as Jupyter's UI does.
+ */
+export function formatProblem(problem: Problem): string {
+  return `${problemLocation(problem)}: ${problem.message}`;
+}
+
+export function problemLocation(problem: Problem): string {
+  const parts: string[] = [problem.file];
+  const where: string[] = [];
+  if (problem.cellIndex !== undefined) {
+    where.push(problem.cellId !== undefined ? `cell ${problem.cellIndex + 1} (id ${problem.cellId})` : `cell ${problem.cellIndex + 1}`);
+  }
+  if (problem.line !== undefined) {
+    where.push(problem.column !== undefined ? `line ${problem.line}, column ${problem.column}` : `line ${problem.line}`);
+  }
+  if (where.length > 0) parts.push(where.join(', '));
+  return parts.join(': ');
+}
+
+export function hasErrors(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.severity === 'error');
+}
