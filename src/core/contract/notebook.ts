@@ -2,6 +2,8 @@
  * The one in-memory notebook model. `.ipynb` files (nbformat 4.x, and 3 upgraded in memory) and jupytext
  * percent scripts both read into it. Plain data: no methods, safe to send to a webview or print as JSON.
  */
+import type { Problem } from './problem';
+
 export type CellKind = 'code' | 'markdown' | 'raw';
 
 export interface NotebookCell {
@@ -42,5 +44,5 @@ export interface Notebook {
 export interface ParseResult {
   /** Undefined only when nothing could be read at all (not JSON, no cells list ...). */
   readonly notebook: Notebook | undefined;
-  readonly problems: readonly import('./problem').Problem[];
+  readonly problems: readonly Problem[];
 }

@@ -6,7 +6,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export interface Problem {
   readonly severity: Severity;
-  /** Stable machine-readable code, e.g. `json-syntax`, `schema`, `step-name-invalid`. Documented in docs/problems.md. */
+  /** Stable machine-readable code, e.g. `json-syntax`, `schema`, `step-name-invalid`. Documented in docs/tags.md (tags) and docs/notebooks.md (the reader). */
   readonly code: string;
   /** One sentence a person understands, without the location (formatProblem adds it). */
   readonly message: string;
@@ -34,7 +34,12 @@ export function formatProblem(problem: Problem): string {
 }
 
 export function problemLocation(problem: Problem): string {
-  const parts: string[] = [problem.file];
+  const place = problemPlace(problem);
+  return place === '' ? problem.file : `${problem.file}: ${place}`;
+}
+
+/** Where in the file, without the file: "cell 7 (id c007), line 3"; empty when only the file is known. */
+export function problemPlace(problem: Problem): string {
   const where: string[] = [];
   if (problem.cellIndex !== undefined) {
     where.push(problem.cellId !== undefined ? `cell ${problem.cellIndex + 1} (id ${problem.cellId})` : `cell ${problem.cellIndex + 1}`);
@@ -42,8 +47,7 @@ export function problemLocation(problem: Problem): string {
   if (problem.line !== undefined) {
     where.push(problem.column !== undefined ? `line ${problem.line}, column ${problem.column}` : `line ${problem.line}`);
   }
-  if (where.length > 0) parts.push(where.join(', '));
-  return parts.join(': ');
+  return where.join(', ');
 }
 
 export function hasErrors(problems: readonly Problem[]): boolean {

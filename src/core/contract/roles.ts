@@ -30,17 +30,28 @@ export interface RoleSource {
 export interface CellRoles {
   readonly cellIndex: number;
   readonly cellId?: string;
-  /** The roles tagged on the cell itself (usually zero or one). */
+  /**
+   * What the cell is for (usually zero or one role; two or more only with a `role-conflict` error): from its
+   * own tags and directives, from nbdev's rules (a cell without an export directive is `skip`, or `test` when
+   * it asserts), or, for an untagged cell, taken from the tagged cell above it (Kale's rule, see
+   * `continuedFrom`). `sources` lists what was written on the cell itself. A continued step is not a role:
+   * see `inStep`.
+   */
   readonly roles: readonly Role[];
   /** The step this cell starts (`step` role). */
   readonly stepName?: string;
   /**
    * The step this cell belongs to: its own, or the step above it when untagged (Kale's rule).
-   * Undefined for cells before the first step (the preamble) and for cells with another role.
+   * Undefined for the preamble and for cells with another role (own or continued).
    */
   readonly inStep?: string;
-  /** True for untagged code cells before the first step. */
+  /** True for untagged code cells with no tagged cell above them to join (before the first step, say). */
   readonly preamble: boolean;
+  /**
+   * For an untagged code cell that joined the tagged cell above it (its step, or its role for `imports`,
+   * `functions`, Kale's `pipeline-parameters`, `metrics`, `test`): that cell's index.
+   */
+  readonly continuedFrom?: number;
   /** Steps named by `after:` / `prev:` on this cell. */
   readonly after: readonly string[];
   readonly sources: readonly RoleSource[];

@@ -1,0 +1,95 @@
+/** `nbpromote inspect <notebook> [--json]`: cells, roles, steps and problems of one notebook. */
+import { readFile } from 'node:fs/promises';
+import { formatProblem } from '../../core/contract/problem';
+import type { Inspection } from '../../core/inspect/inspect';
+import { firstLine, inspectText, inspectionToJson } from '../../core/inspect/inspect';
+import type { FlagSpec, ParsedArgs } from '../args';
+import { flagBoolean } from '../args';
+import { ExitCode } from '../io';
+import type { CliIo } from '../io';
+import { NbpromoteError } from '../../core/errors';
+
+export const inspectFlags: readonly FlagSpec[] = [
+  { name: 'json', kind: 'boolean', description: 'print one JSON document on stdout (shape in docs/cli.md)' },
+];
+
+export async function runInspect(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
+  const [file, ...extra] = args.positionals;
+  if (file === undefined) throw new NbpromoteError('usage', 'inspect needs a notebook: nbpromote inspect <notebook> [--json]');
+  if (extra.length > 0) throw new NbpromoteError('usage', `inspect takes one notebook, got also: ${extra.join(' ')}`);
+  const inspection = await inspectFile(file, io);
+  if (flagBoolean(args, 'json')) io.out(`${JSON.stringify(inspectionToJson(inspection), null, 2)}\n`);
+  else io.out(renderInspection(inspection));
+  for (const problem of inspection.problems) {
+    if (problem.severity === 'error') io.err(`error: ${formatProblem(problem)}\n`);
+  }
+  return inspection.ok ? ExitCode.Ok : ExitCode.BadInput;
+}
+
+async function inspectFile(file: string, io: CliIo): Promise<Inspection> {
+  let text: string;
+  try {
+    text = await readFile(resolveFrom(io.cwd, file), 'utf8');
+  } catch (ex) {
+    const code = (ex as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a notebook' : `cannot read it (${code ?? String(ex)})`;
+    return {
+      file,
+      notebook: undefined,
+      roles: undefined,
+      ok: false,
+      problems: [{ severity: 'error', code: 'unreadable', message: why, file }],
+    };
+  }
+  return inspectText(text, file);
+}
+
+function resolveFrom(cwd: string, file: string): string {
+  return file.startsWith('/') ? file : `${cwd}/${file}`;
+}
+
+/** The human-readable report: a header, the cells table, the steps, the problems. */
+export function renderInspection(inspection: Inspection): string {
+  const { notebook, roles } = inspection;
+  const lines: string[] = [];
+  if (notebook === undefined) {
+    lines.push(`${inspection.file}: not readable as a notebook`);
+  } else {
+    const upgraded = notebook.upgradedFrom === undefined ? '' : ` (upgraded in memory from nbformat ${notebook.upgradedFrom})`;
+    const conventions = roles !== undefined && roles.conventions.length > 0 ? `, tags: ${roles.conventions.join(', ')}` : '';
+    lines.push(`${inspection.file}  ${notebook.format} nbformat ${notebook.nbformat}.${notebook.nbformatMinor}${upgraded}, ${notebook.cells.length} cells${conventions}`);
+    if (roles?.defaultExp !== undefined) lines.push(`module: ${roles.defaultExp} (nbdev default_exp)`);
+    lines.push('', 'cells');
+    const byIndex = new Map((roles?.cells ?? []).map((c) => [c.cellIndex, c]));
+    const rows = notebook.cells.map((cell) => {
+      const cr = byIndex.get(cell.index);
+      const role = cr === undefined ? '' : describeRoles(cr.roles, cr.stepName, cr.inStep, cr.preamble, cell.kind);
+      return [String(cell.index + 1), cell.id ?? '', cell.kind, role, firstLine(cell.source, 60)];
+    });
+    lines.push(...table([['#', 'id', 'kind', 'role', 'first line'], ...rows]).map((l) => `  ${l}`));
+    lines.push('', 'steps');
+    if (roles === undefined || roles.steps.length === 0) lines.push('  (none yet: tag the first cell of each step `step:<name>`)');
+    else {
+      const stepRows = roles.steps.map((s) => [s.name, `cells ${s.cellIndices.map((i) => i + 1).join(', ')}`, s.after.length > 0 ? `after ${s.after.join(', ')}` : '']);
+      lines.push(...table(stepRows).map((l) => `  ${l}`));
+    }
+  }
+  lines.push('', 'problems');
+  if (inspection.problems.length === 0) lines.push('  none');
+  else lines.push(...inspection.problems.map((p) => `  ${p.severity}: ${formatProblem(p)}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function describeRoles(roles: readonly string[], stepName: string | undefined, inStep: string | undefined, preamble: boolean, kind: string): string {
+  if (kind !== 'code') return '';
+  const named = roles.map((r) => (r === 'step' && stepName !== undefined ? `step: ${stepName}` : r));
+  if (named.length > 0) return named.join(', ');
+  if (inStep !== undefined) return `(in step ${inStep})`;
+  return preamble ? '(preamble)' : '';
+}
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+}

@@ -1,0 +1,14 @@
+/** Where the CLI's output goes. Commands write through this so tests can capture it without a subprocess. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export const enum ExitCode {
+  Ok = 0,
+  /** The input or the state is wrong: the message names file, cell and line. */
+  BadInput = 1,
+  Usage = 2,
+}

@@ -1,0 +1,99 @@
+/**
+ * `nbpromote`: the command line over core/. Exit codes: 0 success, 1 the input or the state is wrong
+ * (the message names file, cell and line), 2 usage error. No stack traces unless NBPROMOTE_DEBUG=1.
+ */
+import { version } from '../../package.json';
+import { NbpromoteError } from '../core/errors';
+import type { FlagSpec } from './args';
+import { parseArgs } from './args';
+import { inspectFlags, runInspect } from './commands/inspect';
+import type { CliIo } from './io';
+import { ExitCode } from './io';
+
+interface CommandSpec {
+  readonly name: string;
+  readonly synopsis: string;
+  readonly summary: string;
+  readonly flags: readonly FlagSpec[];
+  readonly run: (args: ReturnType<typeof parseArgs>, io: CliIo) => Promise<ExitCode>;
+}
+
+const commands: readonly CommandSpec[] = [
+  {
+    name: 'inspect',
+    synopsis: 'nbpromote inspect <notebook> [--json]',
+    summary: 'show the cells, roles, steps and problems of a notebook (.ipynb or jupytext percent .py)',
+    flags: inspectFlags,
+    run: runInspect,
+  },
+];
+
+export function helpText(): string {
+  const lines = [
+    `nbpromote ${version}: take Jupyter notebooks to production`,
+    '',
+    'Usage:',
+    ...commands.map((c) => `  ${c.synopsis}`),
+    '  nbpromote --help | --version',
+    '',
+    'Commands:',
+    ...commands.flatMap((c) => [`  ${c.name.padEnd(10)}${c.summary}`, ...c.flags.map((f) => `      --${f.name}${f.kind === 'boolean' ? '' : ` ${f.valueName ?? 'VALUE'}`}  ${f.description}`)]),
+    '',
+    'Exit codes: 0 success, 1 the input or the state is wrong (file, cell and line are named), 2 usage error.',
+    'Set NBPROMOTE_DEBUG=1 to see stack traces of internal errors.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      if (first === undefined) {
+        io.err(helpText());
+        return ExitCode.Usage;
+      }
+      io.out(helpText());
+      return ExitCode.Ok;
+    }
+    if (first === '--version' || first === '-V') {
+      io.out(`${version}\n`);
+      return ExitCode.Ok;
+    }
+    const command = commands.find((c) => c.name === first);
+    if (command === undefined) throw new NbpromoteError('usage', `unknown command "${first}"`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(`${command.synopsis}\n  ${command.summary}\n`);
+      return ExitCode.Ok;
+    }
+    return await command.run(parseArgs(rest, command.flags), io);
+  } catch (ex) {
+    return reportError(ex, io);
+  }
+}
+
+function reportError(ex: unknown, io: CliIo): ExitCode {
+  if (NbpromoteError.is(ex, 'usage')) {
+    io.err(`nbpromote: ${ex.message}\nRun "nbpromote --help" for usage.\n`);
+    return ExitCode.Usage;
+  }
+  if (NbpromoteError.is(ex)) {
+    io.err(`nbpromote: ${ex.message}\n`);
+    return ExitCode.BadInput;
+  }
+  const detail = io.env['NBPROMOTE_DEBUG'] === '1' && ex instanceof Error ? `\n${ex.stack ?? ''}` : '';
+  io.err(`nbpromote: internal error: ${ex instanceof Error ? ex.message : String(ex)}${detail}\nThis is a bug in nbpromote; please report it with the notebook if you can.\n`);
+  return ExitCode.BadInput;
+}
+
+if (require.main === module) {
+  const io: CliIo = {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+  void main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * What `nbpromote inspect` and the Pipelines view show: a notebook read, validated and tagged in one pass.
+ */
+import type { Notebook } from '../contract/notebook';
+import type { Problem } from '../contract/problem';
+import type { CellRoles, StepInfo, TagResult } from '../contract/roles';
+import { hasErrors } from '../contract/problem';
+import { parseNotebook } from '../notebook/parse';
+import { readRoles } from '../tags/roles';
+
+export interface Inspection {
+  readonly file: string;
+  /** Undefined when the file could not be read as a notebook at all. */
+  readonly notebook: Notebook | undefined;
+  /** Undefined when there is no notebook to tag. */
+  readonly roles: TagResult | undefined;
+  /** Reader problems first, then tag problems, each group in cell order. */
+  readonly problems: readonly Problem[];
+  readonly ok: boolean;
+}
+
+export function inspectText(text: string, file: string): Inspection {
+  const parsed = parseNotebook(text, file);
+  const roles = parsed.notebook === undefined ? undefined : readRoles(parsed.notebook);
+  const problems = [...parsed.problems, ...(roles?.problems ?? [])];
+  return { file, notebook: parsed.notebook, roles, problems, ok: !hasErrors(problems) };
+}
+
+/** The stable JSON shape of `nbpromote inspect --json` (documented in docs/cli.md). */
+export interface InspectionJson {
+  readonly file: string;
+  readonly ok: boolean;
+  readonly format: string | null;
+  readonly nbformat: string | null;
+  readonly upgradedFrom: number | null;
+  readonly conventions: readonly string[];
+  readonly hasRoles: boolean;
+  readonly defaultExp: string | null;
+  readonly cells: readonly CellJson[];
+  readonly steps: readonly StepJson[];
+  readonly problems: readonly ProblemJson[];
+}
+
+export interface CellJson {
+  readonly index: number;
+  readonly id: string | null;
+  readonly kind: string;
+  readonly roles: readonly string[];
+  readonly step: string | null;
+  readonly inStep: string | null;
+  readonly preamble: boolean;
+  readonly after: readonly string[];
+  readonly tags: readonly string[];
+  readonly directives: readonly string[];
+  readonly firstLine: string;
+}
+
+export interface StepJson {
+  readonly name: string;
+  readonly cells: readonly number[];
+  readonly cellIds: readonly (string | null)[];
+  readonly after: readonly string[];
+}
+
+export interface ProblemJson {
+  readonly severity: string;
+  readonly code: string;
+  readonly message: string;
+  readonly file: string;
+  readonly cell: number | null;
+  readonly cellId: string | null;
+  readonly line: number | null;
+  readonly column: number | null;
+}
+
+export function inspectionToJson(inspection: Inspection): InspectionJson {
+  const { notebook, roles } = inspection;
+  const byIndex = new Map<number, CellRoles>((roles?.cells ?? []).map((c) => [c.cellIndex, c]));
+  return {
+    file: inspection.file,
+    ok: inspection.ok,
+    format: notebook?.format ?? null,
+    nbformat: notebook === undefined ? null : `${notebook.nbformat}.${notebook.nbformatMinor}`,
+    upgradedFrom: notebook?.upgradedFrom ?? null,
+    conventions: roles?.conventions ?? [],
+    hasRoles: roles?.hasRoles ?? false,
+    defaultExp: roles?.defaultExp ?? null,
+    cells: (notebook?.cells ?? []).map((cell) => {
+      const cr = byIndex.get(cell.index);
+      return {
+        index: cell.index,
+        id: cell.id ?? null,
+        kind: cell.kind,
+        roles: cr?.roles ?? [],
+        step: cr?.stepName ?? null,
+        inStep: cr?.inStep ?? null,
+        preamble: cr?.preamble ?? false,
+        after: cr?.after ?? [],
+        tags: cell.tags,
+        directives: (cr?.sources ?? []).filter((s) => s.from === 'directive').map((s) => s.raw),
+        firstLine: firstLine(cell.source),
+      };
+    }),
+    steps: (roles?.steps ?? []).map(stepToJson),
+    problems: inspection.problems.map(problemToJson),
+  };
+}
+
+function stepToJson(step: StepInfo): StepJson {
+  return { name: step.name, cells: step.cellIndices, cellIds: step.cellIds.map((id) => id ?? null), after: step.after };
+}
+
+export function problemToJson(p: Problem): ProblemJson {
+  return {
+    severity: p.severity,
+    code: p.code,
+    message: p.message,
+    file: p.file,
+    cell: p.cellIndex ?? null,
+    cellId: p.cellId ?? null,
+    line: p.line ?? null,
+    column: p.column ?? null,
+  };
+}
+
+/** The first line of a cell's source, shortened to `max` characters with an ellipsis. */
+export function firstLine(source: string, max = 80): string {
+  const line = (source.split('\n', 1)[0] ?? '').trimEnd();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

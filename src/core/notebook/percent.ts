@@ -1,0 +1,130 @@
+/**
+ * The jupytext percent reader: a `.py` script whose cells start at `# %%` lines -> Notebook plus problems.
+ * Follows jupytext's percent format: an optional YAML header (`# ---` ... `# ---`) whose `jupyter` entry
+ * is the notebook metadata; markers `# %% [title] [markdown|md|raw] key=value...` (see percentOptions.ts);
+ * markdown and raw cells commented with `# `; one blank line written between cells. Code before the first
+ * marker is a first code cell. Magic commands that jupytext comments out (`# %matplotlib`) stay comments.
+ */
+import { load } from 'js-yaml';
+import type { Notebook, NotebookCell, ParseResult } from '../contract/notebook';
+import type { Problem } from '../contract/problem';
+import { isJsonObject } from './jsonValue';
+import { parseMarkerOptions } from './percentOptions';
+
+/** A cell marker line (without its line break): group 1 = extra `%` (Spyder sub-cells), group 2 = options. */
+const MARKER = /^\s*#\s*%%(%*)(?:\s(.*))?$/;
+
+/** A script has no saved outputs; code cells carry the same fields as an unrun `.ipynb` code cell. */
+const NO_OUTPUTS = { outputs: [], executionCount: null } as const;
+
+/** True when `line` (without its line break) starts a percent cell: `# %%`, `#%%`, `# %% [markdown]` ... */
+export function isCellMarker(line: string): boolean {
+  return MARKER.test(line);
+}
+
+/** Reads the text of a percent script. Never throws; the problems name the file line. */
+export function parsePercent(text: string, file: string): ParseResult {
+  const lines = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const problems: Problem[] = [];
+  const header = readHeader(lines, file, problems);
+  const cells: NotebookCell[] = [];
+
+  let marker = nextMarker(lines, header.end);
+  const preamble = trimBlankLines(lines, header.end, marker);
+  if (preamble.start < preamble.end) {
+    const source = lines.slice(preamble.start, preamble.end).join('\n');
+    cells.push({ index: 0, kind: 'code', source, tags: [], metadata: {}, ...NO_OUTPUTS, fileLine: preamble.start + 1 });
+  }
+  while (marker < lines.length) {
+    const next = nextMarker(lines, marker + 1);
+    cells.push(readCell(lines, marker, next, cells.length, file, problems));
+    marker = next;
+  }
+  const notebook: Notebook = { path: file, format: 'percent', nbformat: 4, nbformatMinor: 5, language: 'python', metadata: header.metadata, cells };
+  return { notebook, problems };
+}
+
+function nextMarker(lines: readonly string[], from: number): number {
+  let i = from;
+  while (i < lines.length && !MARKER.test(lines[i] ?? '')) i++;
+  return i;
+}
+
+function readCell(lines: readonly string[], marker: number, next: number, index: number, file: string, problems: Problem[]): NotebookCell {
+  const markerLine = lines[marker] ?? '';
+  const match = MARKER.exec(markerLine);
+  const optionsText = match?.[2] ?? '';
+  const optionsOffset = markerLine.length - optionsText.length;
+  const options = parseMarkerOptions(optionsText);
+  for (const found of options.problems) {
+    problems.push({ severity: found.severity, code: 'percent-option', message: found.message, file, line: marker + 1, column: optionsOffset + found.offset + 1 });
+  }
+  const body = trimBlankLines(lines, marker + 1, next, false);
+  const content = lines.slice(body.start, body.end);
+  const source = (options.kind === 'code' ? content : content.map(uncomment)).join('\n');
+  return {
+    index,
+    ...(options.id !== undefined ? { id: options.id } : {}),
+    kind: options.kind,
+    source,
+    tags: options.tags ?? [],
+    metadata: options.metadata,
+    ...(options.kind === 'code' ? NO_OUTPUTS : {}),
+    fileLine: marker + 2,
+  };
+}
+
+/** Markdown and raw lines are written as comments: `# text`, and `#` for an empty line. */
+function uncomment(line: string): string {
+  if (line.startsWith('# ')) return line.slice(2);
+  return line.startsWith('#') ? line.slice(1) : line;
+}
+
+/** The range [start, end) without trailing blank lines (and leading ones when `leading`). */
+function trimBlankLines(lines: readonly string[], start: number, end: number, leading = true): { start: number; end: number } {
+  let first = start;
+  let last = end;
+  while (leading && first < last && (lines[first] ?? '').trim() === '') first++;
+  while (last > first && (lines[last - 1] ?? '').trim() === '') last--;
+  return { start: first, end: last };
+}
+
+interface Header {
+  readonly metadata: Record<string, unknown>;
+  /** The first line after the header (and the shebang / encoding lines before it). */
+  readonly end: number;
+}
+
+/**
+ * The jupytext header: a `#!` line and a `# -*- coding -*-` line are skipped, then `# ---`, YAML lines
+ * commented with `# `, `# ---`. Its `jupyter` entry (kernelspec, jupytext ...) becomes the notebook metadata.
+ */
+function readHeader(lines: readonly string[], file: string, problems: Problem[]): Header {
+  let start = 0;
+  if ((lines[start] ?? '').startsWith('#!')) start++;
+  if (/^#.*coding[:=]/.test(lines[start] ?? '')) start++;
+  if ((lines[start] ?? '').trimEnd() !== '# ---') return { metadata: {}, end: start };
+  let close = start + 1;
+  while (close < lines.length && (lines[close] ?? '').trimEnd() !== '# ---') {
+    if (!(lines[close] ?? '').startsWith('#')) return { metadata: {}, end: start };
+    close++;
+  }
+  if (close >= lines.length) return { metadata: {}, end: start };
+  const yaml = lines.slice(start + 1, close).map(uncomment).join('\n');
+  return { metadata: headerMetadata(yaml, start + 2, file, problems), end: close + 1 };
+}
+
+function headerMetadata(yaml: string, firstLine: number, file: string, problems: Problem[]): Record<string, unknown> {
+  try {
+    const parsed = load(yaml);
+    const jupyter = isJsonObject(parsed) ? parsed['jupyter'] : undefined;
+    return isJsonObject(jupyter) ? jupyter : {};
+  } catch (error) {
+    const mark = isJsonObject(error) && isJsonObject(error['mark']) ? error['mark'] : {};
+    const line = typeof mark['line'] === 'number' ? firstLine + mark['line'] : firstLine - 1;
+    const reason = isJsonObject(error) && typeof error['reason'] === 'string' ? error['reason'] : String(error);
+    problems.push({ severity: 'warning', code: 'percent-header', message: `the jupytext header is not valid YAML (${reason}); it is ignored`, file, line });
+    return {};
+  }
+}

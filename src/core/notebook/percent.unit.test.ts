@@ -1,0 +1,141 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParseResult } from '../contract/notebook';
+import { isCellMarker, parsePercent } from './percent';
+
+const read = (name: string): ParseResult => parsePercent(readFileSync(join(__dirname, '../../../test/fixtures/notebooks', name), 'utf8'), name);
+
+describe('parsePercent', () => {
+  it('reads code, markdown and raw cells with their first source line', () => {
+    const { notebook, problems } = read('percent-basic.py');
+    assert.deepEqual(problems, []);
+    assert.ok(notebook);
+    assert.deepEqual(
+      [notebook.format, notebook.nbformat, notebook.nbformatMinor, notebook.language],
+      ['percent', 4, 5, 'python'],
+    );
+    assert.deepEqual(
+      notebook.cells.map((c) => [c.index, c.kind, c.source, c.fileLine]),
+      [
+        [0, 'markdown', '# Churn model\n\nTrains a small model.', 2],
+        [1, 'code', 'import math\n\nrows = [1, 2, 3]', 7],
+        [2, 'code', 'total = sum(rows)', 13],
+        [3, 'raw', 'raw text', 16],
+      ],
+    );
+  });
+
+  it('gives no ids, keeps a title in metadata, and code cells no outputs', () => {
+    const cells = read('percent-basic.py').notebook?.cells ?? [];
+    assert.deepEqual(
+      cells.map((c) => c.id),
+      [undefined, undefined, undefined, undefined],
+    );
+    assert.deepEqual(cells[2]?.metadata, { title: 'Training' });
+    assert.deepEqual([cells[2]?.outputs, cells[2]?.executionCount], [[], null]);
+    assert.equal(cells[0]?.outputs, undefined);
+  });
+
+  it('reads tags, other options and ids from the markers', () => {
+    const { notebook, problems } = read('percent-tags.py');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      notebook?.cells.map((c) => [c.kind, c.tags, c.id]),
+      [
+        ['code', ['parameters'], undefined],
+        ['code', ['step:train', 'x'], undefined],
+        ['markdown', ['skip'], undefined],
+        ['code', ['step:evaluate'], undefined],
+        ['code', [], 'cell-5'],
+      ],
+    );
+    assert.deepEqual(notebook?.cells[3]?.metadata, { title: 'Evaluate', slideshow: { slide_type: '-' }, tags: ['step:evaluate'] });
+    assert.deepEqual(notebook?.cells[4]?.metadata, { jupyter: { source_hidden: true } });
+  });
+
+  it('takes notebook metadata from the YAML header and code before the first marker as a cell', () => {
+    const { notebook, problems } = read('percent-header.py');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(notebook?.metadata['kernelspec'], { display_name: 'Python 3 (ipykernel)', language: 'python', name: 'python3' });
+    assert.deepEqual(
+      notebook?.cells.map((c) => [c.kind, c.source, c.fileLine]),
+      [
+        ['code', 'import os\n\nDATA = os.environ.get("DATA", "data.csv")', 15],
+        ['code', 'print(DATA)', 20],
+      ],
+    );
+  });
+
+  it('reports malformed tags with the line and column of the option', () => {
+    const { notebook, problems } = read('percent-bad-tags.py');
+    assert.deepEqual(problems, [
+      {
+        severity: 'error',
+        code: 'percent-option',
+        message: 'the tags option tags=["step:train", "x" is not a list; write it like tags=["step:train", "imports"]',
+        file: 'percent-bad-tags.py',
+        line: 4,
+        column: 6,
+      },
+      {
+        severity: 'error',
+        code: 'percent-option',
+        message: 'the tags option tags="step:evaluate" must be a list of strings; write it like tags=["step:train", "imports"]',
+        file: 'percent-bad-tags.py',
+        line: 7,
+        column: 6,
+      },
+    ]);
+    assert.deepEqual(
+      notebook?.cells.map((c) => [c.tags, c.source]),
+      [
+        [[], 'import math'],
+        [[], 'x = 1'],
+        [[], 'y = 2'],
+      ],
+    );
+  });
+
+  it('reads CRLF line ends and keeps the line numbers', () => {
+    const { notebook } = parsePercent('x = 0\r\n\r\n# %% [markdown]\r\n# Hi\r\n#\r\n# there\r\n\r\n# %%\r\ny = 1\r\n', 'crlf.py');
+    assert.deepEqual(
+      notebook?.cells.map((c) => [c.kind, c.source, c.fileLine]),
+      [
+        ['code', 'x = 0', 1],
+        ['markdown', 'Hi\n\nthere', 4],
+        ['code', 'y = 1', 9],
+      ],
+    );
+  });
+
+  it('warns about a header that is not YAML and reads on', () => {
+    const { notebook, problems } = parsePercent('# ---\n# jupyter: [unclosed\n# ---\n\n# %%\nx = 1\n', 'header.py');
+    assert.equal(notebook?.cells.length, 1);
+    assert.deepEqual(notebook?.metadata, {});
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]?.code, 'percent-header');
+    assert.equal(problems[0]?.severity, 'warning');
+    assert.match(problems[0]?.message ?? '', /^the jupytext header is not valid YAML \(.+\); it is ignored$/);
+  });
+
+  it('keeps an empty cell', () => {
+    const { notebook } = parsePercent('# %%\n\n# %%\nx = 1\n', 'empty.py');
+    assert.deepEqual(
+      notebook?.cells.map((c) => [c.source, c.fileLine]),
+      [
+        ['', 2],
+        ['x = 1', 4],
+      ],
+    );
+  });
+});
+
+describe('isCellMarker', () => {
+  for (const line of ['# %%', '#%%', '# %% [markdown]', '  # %% tags=["a"]', '# %%% sub-cell', '# %%\tTitle']) {
+    it(`${JSON.stringify(line)} is a marker`, () => assert.equal(isCellMarker(line), true));
+  }
+  for (const line of ['# %%time', 'x = 1  # %%', '## %%', '# %']) {
+    it(`${JSON.stringify(line)} is not`, () => assert.equal(isCellMarker(line), false));
+  }
+});

@@ -1,0 +1,70 @@
+/**
+ * `#| ` directive lines, read the way nbdev 2 reads them (nbdev `process.py`): a directive is a line
+ * `#| key`, `#| key value` or `#| key: value` (spaces optional: `#|key`, `# | key`), and only the leading
+ * block of a cell counts — blank lines, directive lines and cell magics (`%%time`) may open a cell; the
+ * first other line (code, or a plain `# comment`) ends the block. nbdev 1 comments (`# export`) are not
+ * directives: see docs/tags.md.
+ */
+
+/** One `#| ` line. */
+export interface Directive {
+  /** The key as written, without `#|` and without a colon after it: `default_exp`, `step`, `echo`. */
+  readonly key: string;
+  /** Everything after the key (and its colon), trimmed; '' when there is none. */
+  readonly value: string;
+  /** The line as written, without trailing whitespace. */
+  readonly raw: string;
+  /** 1-based line inside the cell. */
+  readonly line: number;
+}
+
+/** A cell's source cut into its leading directives and the code below them. */
+export interface SplitSource {
+  /** The directives of the leading block, in order. */
+  readonly directives: readonly Directive[];
+  /** The source after the leading block (may be empty). */
+  readonly body: string;
+  /** 1-based line in the cell where `body` starts. */
+  readonly bodyLine: number;
+  /** Directive-looking lines below the first line of code: nbdev ignores them, and so do we. */
+  readonly late: readonly Directive[];
+}
+
+const DIRECTIVE = /^\s*#\s*\|(.*)$/;
+const CELL_MAGIC = /^\s*%%\w+/;
+const KEY_VALUE = /^([^\s:]+)\s*(?::\s*)?(.*)$/;
+
+/** The leading `#| ` directives of a cell's source. */
+export function parseDirectives(source: string): Directive[] {
+  return [...splitDirectives(source).directives];
+}
+
+/** Cut a cell's source into its leading directive block and the code below it. */
+export function splitDirectives(source: string): SplitSource {
+  const lines = source.split(/\r\n|\n|\r/);
+  const directives: Directive[] = [];
+  let first = 0;
+  for (; first < lines.length; first++) {
+    const text = lines[first] ?? '';
+    if (text.trim() === '' || CELL_MAGIC.test(text)) continue;
+    if (!DIRECTIVE.test(text)) break;
+    const directive = readDirectiveLine(text, first + 1);
+    if (directive !== undefined) directives.push(directive);
+  }
+  const late: Directive[] = [];
+  for (let i = first; i < lines.length; i++) {
+    const directive = readDirectiveLine(lines[i] ?? '', i + 1);
+    if (directive !== undefined) late.push(directive);
+  }
+  return { directives, body: lines.slice(first).join('\n'), bodyLine: first + 1, late };
+}
+
+/** The directive on one line, or undefined when the line is not a directive or an empty `#|`. */
+export function readDirectiveLine(text: string, line: number): Directive | undefined {
+  const rest = DIRECTIVE.exec(text)?.[1]?.trim();
+  if (rest === undefined || rest === '') return undefined;
+  const match = KEY_VALUE.exec(rest);
+  const key = match?.[1];
+  if (key === undefined) return undefined;
+  return { key, value: (match?.[2] ?? '').trim(), raw: text.trimEnd(), line };
+}

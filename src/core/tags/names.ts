@@ -1,0 +1,107 @@
+/**
+ * Names read from notebooks become Python module names and, later, file paths (`steps/<name>.py`,
+ * `<default_exp>.py`). Everything here decides whether a name is safe to use, and what to suggest when
+ * it is not. Identifiers are ASCII on purpose: they end up as file names on every file system.
+ */
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Python 3 hard keywords: they can never be identifiers. Soft keywords (`match`, `case`, `type`, `_`) can. */
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
+  'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal',
+  'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
+]);
+
+const IDENTIFIER_RULE = 'identifiers (ASCII letters, digits and _; not starting with a digit)';
+
+/** True for an ASCII Python identifier that is not a keyword. */
+export function isIdentifier(name: string): boolean {
+  return IDENTIFIER.test(name) && !PYTHON_KEYWORDS.has(name);
+}
+
+/**
+ * Why `name` cannot be a step name, as the end of a sentence ("... is not allowed: <reason>"), or
+ * undefined when it can. Dunder names are refused because `__init__` or `__main__` would collide with the
+ * package's own modules.
+ */
+export function stepNameIssue(name: string): string | undefined {
+  if (PYTHON_KEYWORDS.has(name)) return 'it is a Python keyword, and step names become Python module names';
+  if (!IDENTIFIER.test(name)) return `step names become Python module names, so they must be ${IDENTIFIER_RULE}`;
+  if (name.length > 4 && name.startsWith('__') && name.endsWith('__')) return 'names that start and end with "__" are reserved for Python itself';
+  return undefined;
+}
+
+/** Like {@link stepNameIssue} for an nbdev module name, where dots separate packages (`core.utils`). */
+export function moduleNameIssue(name: string): string | undefined {
+  const parts = name.split('.');
+  if (parts.some((part) => !IDENTIFIER.test(part))) return `module names must be dotted Python ${IDENTIFIER_RULE}, like "core.utils"`;
+  if (parts.some((part) => PYTHON_KEYWORDS.has(part))) return 'a part of it is a Python keyword';
+  return undefined;
+}
+
+/**
+ * An identifier close to `name` to suggest in a message: accents dropped, runs of other characters turned
+ * into `_`, leading and trailing `_` trimmed, a leading digit prefixed, a keyword suffixed with `_`.
+ * Undefined when nothing usable is left (`"../"`).
+ */
+export function suggestIdentifier(name: string): string | undefined {
+  let s = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (s === '') return undefined;
+  if (/^[0-9]/.test(s)) s = `step_${s}`;
+  if (PYTHON_KEYWORDS.has(s)) s = `${s}_`;
+  return s;
+}
+
+/** Suggest a module name: each dotted part made an identifier, empty parts dropped. */
+export function suggestModuleName(name: string): string | undefined {
+  const parts = name.split(/[./\\]+/).map(suggestIdentifier).filter((p): p is string => p !== undefined);
+  return parts.length === 0 ? undefined : parts.join('.');
+}
+
+/**
+ * A name as it appears in a message: in double quotes, control characters escaped, cut at 60 characters.
+ * Names are shown as names, never as paths.
+ */
+export function quoteName(name: string): string {
+  const shown = name.length > 60 ? `${name.slice(0, 59)}…` : name;
+  return JSON.stringify(shown);
+}
+
+/**
+ * The candidate most like `name` (edit distance, case-insensitive), when it is close enough to be a
+ * plausible typo: at most 2 edits, and at most a third of the name's length (at least 1).
+ */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+  const limit = Math.max(1, Math.min(2, Math.floor(name.length / 3)));
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= limit && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Edit distance counting insertions, deletions, substitutions and swaps of neighbours (`trian` → `train` is 1). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const at = (i: number, j: number): number => d[i]?.[j] ?? 0;
+  for (let i = 1; i <= a.length; i++) {
+    const row = d[i] ?? [];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      row[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}

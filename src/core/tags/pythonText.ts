@@ -1,0 +1,60 @@
+/**
+ * Line-level looks at a cell's Python code, enough to apply nbdev's conventions. These are not a parser:
+ * each answers one narrow question and, when unsure, gives the answer that keeps the code (an export cell
+ * that is "not only imports" is still exported, just not shared as imports).
+ */
+
+const IMPORT_START = /^(?:import\s+\S|from\s+\S+\s+import\b)/;
+const ASSERT_LINE = /^\s*(?:assert\b|test(?:_\w+)?\s*\()/m;
+const NBDEV1_COMMENT = /^#\s*(?:default_exp|export[is]?|hide)\b/;
+
+/**
+ * True when the code holds at least one import and nothing else: top-level `import` / `from … import`
+ * lines, their parenthesised or backslash continuations, comments and blank lines. Anything indented
+ * (a `try:` body), any other statement, or a `;` makes it false.
+ */
+export function holdsOnlyImports(code: string): boolean {
+  let sawImport = false;
+  let depth = 0;
+  let continued = false;
+  for (const line of code.split(/\r\n|\n|\r/)) {
+    const text = stripComment(line);
+    if (depth > 0 || continued) {
+      ({ depth, continued } = followBrackets(text, depth));
+      continue;
+    }
+    if (text.trim() === '') continue;
+    if (!IMPORT_START.test(text) || text.includes(';')) return false;
+    sawImport = true;
+    ({ depth, continued } = followBrackets(text, depth));
+  }
+  return sawImport && depth === 0 && !continued;
+}
+
+/**
+ * True when the code holds an assertion: a line starting with `assert`, or a call of fastcore.test's
+ * `test(...)` / `test_eq(...)` / `test_*(...)`.
+ */
+export function holdsAsserts(code: string): boolean {
+  return ASSERT_LINE.test(code);
+}
+
+/** True when the code's first non-blank line is an nbdev 1 comment such as `# export` or `#default_exp core`. */
+export function startsWithNbdev1Comment(code: string): boolean {
+  const first = code.split(/\r\n|\n|\r/).find((line) => line.trim() !== '');
+  return first !== undefined && NBDEV1_COMMENT.test(first.trim());
+}
+
+function stripComment(line: string): string {
+  const hash = line.indexOf('#');
+  return hash < 0 ? line : line.slice(0, hash);
+}
+
+function followBrackets(text: string, depth: number): { depth: number; continued: boolean } {
+  let next = depth;
+  for (const ch of text) {
+    if (ch === '(') next++;
+    else if (ch === ')') next = Math.max(0, next - 1);
+  }
+  return { depth: next, continued: text.trimEnd().endsWith('\\') };
+}

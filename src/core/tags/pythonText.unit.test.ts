@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import { holdsAsserts, holdsOnlyImports, startsWithNbdev1Comment } from './pythonText';
+
+describe('holdsOnlyImports', () => {
+  const only = [
+    'import re',
+    'import numpy as np\nfrom pathlib import Path',
+    '# tools\nimport re  # regexes\n\nfrom os import path\n',
+    'from collections import (\n    Counter,\n    OrderedDict,  # ordered\n)',
+    'from os.path import join, \\\n    exists',
+    'from . import sibling',
+    'from __future__ import annotations',
+  ];
+  for (const code of only) {
+    it(`is true for ${JSON.stringify(code)}`, () => assert.equal(holdsOnlyImports(code), true));
+  }
+
+  const not = [
+    '',
+    '# only a comment',
+    'x = 1',
+    'import re\nx = 1',
+    'try:\n    import ujson as json\nexcept ImportError:\n    import json',
+    'if True:\n    import re',
+    'import re; x = 1',
+    'from collections import (\n    Counter,',
+    '%matplotlib inline\nimport re',
+    'importlib = None',
+    'from_here = 1',
+  ];
+  for (const code of not) {
+    it(`is false for ${JSON.stringify(code)}`, () => assert.equal(holdsOnlyImports(code), false));
+  }
+});
+
+describe('holdsAsserts', () => {
+  for (const code of ['assert x == 1', 'x = f()\nassert x', 'test_eq(f(1), 2)', 'test_fail(lambda: f(-1))', 'test(a, b, operator.eq)', '  assert(x)']) {
+    it(`is true for ${JSON.stringify(code)}`, () => assert.equal(holdsAsserts(code), true));
+  }
+  for (const code of ['x = 1', 'assertion = 1', 'tester(1)', 'testing = 2', '# assert x', 'print("assert")']) {
+    it(`is false for ${JSON.stringify(code)}`, () => assert.equal(holdsAsserts(code), false));
+  }
+});
+
+describe('startsWithNbdev1Comment', () => {
+  for (const code of ['# export\ndef f(): pass', '#export', '#exporti', '# exports', '#hide', '\n# default_exp core']) {
+    it(`is true for ${JSON.stringify(code)}`, () => assert.equal(startsWithNbdev1Comment(code), true));
+  }
+  for (const code of ['#| export', '# exported values', 'x = 1\n# export', '# hidden']) {
+    it(`is false for ${JSON.stringify(code)}`, () => assert.equal(startsWithNbdev1Comment(code), false));
+  }
+});

@@ -1,0 +1,458 @@
+/**
+ * One tag vocabulary: what each cell is for, whatever convention the notebook was tagged in (native, Kale,
+ * nbdev, papermill, jupytext). The vocabulary and every decision behind it are in docs/tags.md.
+ *
+ * Invariants of the result: every name in it (`stepName`, `inStep`, `after`, `steps`, `defaultExp`) is a
+ * valid identifier (dotted for `defaultExp`); every `after` names an existing step; the `after` edges form
+ * no cycle. Whatever had to be dropped to keep them is reported as a problem.
+ */
+import type { Notebook, NotebookCell } from '../contract/notebook';
+import type { Problem } from '../contract/problem';
+import type { CellRoles, Convention, Role, RoleSource, StepInfo, TagResult } from '../contract/roles';
+import type { AfterRef } from './dependencies';
+import type { Directive } from './directives';
+import type { NbdevKey, Mark, Spelling } from './vocabulary';
+import { checkDependencies } from './dependencies';
+import { splitDirectives } from './directives';
+import { moduleNameIssue, quoteName, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
+import { cellProblem, notebookProblem, sortProblems } from './problems';
+import { holdsAsserts, holdsOnlyImports, startsWithNbdev1Comment } from './pythonText';
+import { isNbdevKey, isVocabularyKey, readDirective, readTag, resolveConventions } from './vocabulary';
+
+/** Read the roles of every cell of `notebook`. Never throws on user input: problems are in the result. */
+export function readRoles(notebook: Notebook): TagResult {
+  const problems: Problem[] = [];
+  const found = notebook.cells.map((cell) => findMarks(notebook, cell, problems));
+  const nbdev = found.some((f) => f.nbdev.some((d) => d.key !== 'hide'));
+  const context: Context = {
+    notebook,
+    problems,
+    nbdev,
+    conventions: resolveConventions(found.flatMap((f) => f.marks.map((m) => m.spelling))),
+    stepsByCase: new Map(),
+    rejected: new Set(),
+  };
+  const own = found.map((f) => ownRoles(context, f));
+  const drafts = continueRoles(found, own, nbdev);
+  const steps = collectSteps(drafts);
+  checkDependencies({ notebook, problems, steps: new Set(steps.keys()), rejected: context.rejected }, drafts);
+  const defaultExp = readDefaultExp(context, found);
+  warnNbdev1(context, found);
+
+  const cells = drafts.map(toCellRoles);
+  const hasRoles = cells.some((c) => c.roles.length > 0);
+  if (!hasRoles) problems.push(notebookProblem(notebook, 'info', 'no-roles', NO_ROLES));
+  return {
+    file: notebook.path,
+    cells,
+    steps: [...steps.values()].map(toStepInfo),
+    conventions: conventionsSeen(context, found),
+    ...(defaultExp !== undefined ? { defaultExp } : {}),
+    hasRoles,
+    problems: sortProblems(problems),
+  };
+}
+
+const NO_ROLES =
+  'No cell has a role yet. Tag the first cell of each step `step:<name>` (or start it with `#| step: <name>`); ' +
+  'untagged cells below join it. Tag shared imports `imports`, shared functions and classes `functions`, ' +
+  'parameters `parameters`, and cells to leave out `skip`. See docs/tags.md.';
+
+interface Context {
+  readonly notebook: Notebook;
+  readonly problems: Problem[];
+  /** The notebook has a `#| default_exp` or `#| export*` directive: nbdev's rules apply. */
+  readonly nbdev: boolean;
+  readonly conventions: ReadonlyMap<Spelling, Convention>;
+  /** Step names seen so far, by lower case (to catch `Train` next to `train`). */
+  readonly stepsByCase: Map<string, { readonly name: string; readonly cell: NotebookCell }>;
+  /** Step names refused with an error already: `after:` naming them reports nothing more. */
+  readonly rejected: Set<string>;
+}
+
+/** The vocabulary found on one cell, before any rule is applied. */
+interface FoundMarks {
+  readonly cell: NotebookCell;
+  readonly marks: readonly Mark[];
+  readonly nbdev: readonly NbdevDirective[];
+  /** The code below the directives. */
+  readonly body: string;
+}
+
+type NbdevDirective = Directive & { readonly key: NbdevKey };
+
+/** What a cell says about itself. */
+interface OwnRoles {
+  readonly roles: readonly Role[];
+  readonly stepName?: string;
+  readonly after: readonly AfterRef[];
+  readonly sources: readonly RoleSource[];
+  /** Untagged cells below take this cell's role or step. */
+  readonly continues: boolean;
+}
+
+/** A cell's roles once untagged cells have joined the tagged cell above them; `after` is still being checked. */
+interface Draft {
+  readonly cell: NotebookCell;
+  readonly roles: readonly Role[];
+  readonly stepName?: string;
+  readonly inStep?: string;
+  readonly preamble: boolean;
+  readonly continuedFrom?: number;
+  after: readonly AfterRef[];
+  readonly sources: readonly RoleSource[];
+}
+
+interface StepDraft {
+  readonly name: string;
+  readonly cells: NotebookCell[];
+  /** The cells tagged with the step, where `after` is declared. */
+  readonly tagged: Draft[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 1. Find the vocabulary on each cell.
+
+function findMarks(notebook: Notebook, cell: NotebookCell, problems: Problem[]): FoundMarks {
+  if (cell.kind !== 'code') {
+    warnTagsOnText(notebook, cell, problems);
+    return { cell, marks: [], nbdev: [], body: cell.source };
+  }
+  const marks: Mark[] = [];
+  for (const tag of cell.tags) {
+    const reading = readTag(tag);
+    if (reading.kind === 'mark') marks.push(reading.mark);
+    if (reading.kind === 'lookalike') problems.push(malformed(notebook, cell, reading.raw, reading.meant, 'tag'));
+  }
+  const split = splitDirectives(cell.source);
+  const nbdev: NbdevDirective[] = [];
+  for (const directive of split.directives) {
+    if (isNbdevDirective(directive)) {
+      nbdev.push(directive);
+      continue;
+    }
+    const reading = readDirective(directive);
+    if (reading.kind === 'mark') marks.push(reading.mark);
+    if (reading.kind === 'lookalike') problems.push(malformed(notebook, cell, reading.raw, reading.meant, 'directive', reading.line));
+  }
+  for (const late of split.late) {
+    if (!isVocabularyKey(late.key)) continue;
+    const message = `\`${late.raw.trim()}\` is below the cell's code, so it is ignored: directives count only at the top of a cell, above the first line of code or comment.`;
+    problems.push(cellProblem(notebook, cell, 'warning', 'directive-not-at-top', message, late.line));
+  }
+  return { cell, marks, nbdev, body: split.body };
+}
+
+function isNbdevDirective(directive: Directive): directive is NbdevDirective {
+  return isNbdevKey(directive.key);
+}
+
+function warnTagsOnText(notebook: Notebook, cell: NotebookCell, problems: Problem[]): void {
+  const ours = cell.tags.filter((tag) => readTag(tag).kind === 'mark').map((tag) => `\`${tag.trim()}\``);
+  if (ours.length === 0) return;
+  const message = `tags on ${cell.kind} cells are ignored: ${ours.join(', ')} ${ours.length === 1 ? 'has' : 'have'} no effect here. Put ${ours.length === 1 ? 'it' : 'them'} on a code cell.`;
+  problems.push(cellProblem(notebook, cell, 'warning', 'tag-on-markdown', message));
+}
+
+function malformed(notebook: Notebook, cell: NotebookCell, raw: string, meant: string, from: 'tag' | 'directive', line?: number): Problem {
+  const message =
+    from === 'tag'
+      ? `tag \`${raw}\` looks like \`${meant}\` but is not one (tags are case-sensitive, with no spaces before ":"), so it is ignored.`
+      : `\`${raw.trim()}\` looks like \`${meant}\`, which takes no value (or true/false), so it is ignored.`;
+  return cellProblem(notebook, cell, 'warning', 'tag-malformed', message, line);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2. What each cell says about itself.
+
+/** One role claimed on a cell, with where it came from. */
+interface Claim {
+  readonly role: Role;
+  readonly stepName?: string;
+  readonly source: RoleSource;
+  readonly continues: boolean;
+}
+
+function ownRoles(context: Context, found: FoundMarks): OwnRoles {
+  const { cell } = found;
+  if (cell.kind !== 'code') return { roles: [], after: [], sources: [], continues: false };
+  const read = readMarks(context, cell, found.marks);
+  const claims = context.nbdev ? [...read.claims, ...nbdevClaims(context, found)] : read.claims;
+  reportConflict(context, cell, claims);
+
+  const roles = [...new Set(claims.map((c) => c.role))];
+  if (context.nbdev && roles.length === 0) roles.push(holdsAsserts(found.body) ? 'test' : 'skip');
+  const stepName = claims.find((c) => c.stepName !== undefined)?.stepName;
+  if (stepName === undefined && read.after.length > 0 && !read.triedStep) reportAfterWithoutStep(context, cell, read.after);
+  return {
+    roles,
+    ...(stepName !== undefined ? { stepName } : {}),
+    after: stepName !== undefined ? dedupeAfter(read.after) : [],
+    sources: [...claims.map((c) => c.source), ...read.afterSources, ...(context.nbdev ? nbdevNotes(found) : [])],
+    continues: !context.nbdev && (claims[0]?.continues ?? false),
+  };
+}
+
+interface MarkReading {
+  readonly claims: readonly Claim[];
+  readonly after: readonly AfterRef[];
+  readonly afterSources: readonly RoleSource[];
+  /** A step tag was written, even if its name was refused. */
+  readonly triedStep: boolean;
+}
+
+/** The roles and `after` names of a cell's tags and native directives, names checked. */
+function readMarks(context: Context, cell: NotebookCell, marks: readonly Mark[]): MarkReading {
+  const claims: Claim[] = [];
+  const after: AfterRef[] = [];
+  const afterSources: RoleSource[] = [];
+  let triedStep = false;
+  for (const mark of marks) {
+    const source = roleSource(context, mark);
+    if (mark.spelling.role === 'after') {
+      const valid = readAfter(context, cell, mark);
+      after.push(...valid);
+      if (valid.length > 0) afterSources.push(source);
+    } else if (mark.spelling.role === 'step') {
+      triedStep = true;
+      const name = acceptStepName(context, cell, mark);
+      if (name !== undefined) claims.push({ role: 'step', stepName: name, source, continues: true });
+    } else {
+      claims.push({ role: mark.spelling.role, source, continues: mark.spelling.continues });
+    }
+  }
+  return { claims, after, afterSources, triedStep };
+}
+
+function roleSource(context: Context, mark: Mark): RoleSource {
+  return {
+    role: mark.spelling.role,
+    convention: context.conventions.get(mark.spelling) ?? 'native',
+    from: mark.from,
+    raw: mark.raw,
+    ...(mark.line !== undefined ? { line: mark.line } : {}),
+  };
+}
+
+/** The step name of a `step:` / `block:` / `#| step` mark, or undefined (and a problem) when there is none to use. */
+function acceptStepName(context: Context, cell: NotebookCell, mark: Mark): string | undefined {
+  const { notebook, problems } = context;
+  const name = mark.names[0];
+  if (name === undefined) {
+    const message = `\`${mark.raw.trim()}\` names no step, so this cell joins the step above it, as Kale does. Write \`${mark.spelling.key === '#| step' ? '#| step: ' : mark.spelling.key}<name>\` to start a step.`;
+    problems.push(cellProblem(notebook, cell, 'warning', 'step-name-empty', message, mark.line));
+    return undefined;
+  }
+  if (!checkName(context, cell, mark, name)) {
+    context.rejected.add(name);
+    return undefined;
+  }
+  const seen = context.stepsByCase.get(name.toLowerCase());
+  if (seen !== undefined && seen.name !== name) {
+    const message =
+      `step ${quoteName(name)} differs from step ${quoteName(seen.name)} (cell ${seen.cell.index + 1}) only in case, ` +
+      `so their modules would be one file on macOS and Windows. Use ${quoteName(seen.name)} for both, or another name.`;
+    problems.push(cellProblem(notebook, cell, 'error', 'step-name-case-clash', message, mark.line));
+    context.rejected.add(name);
+    return undefined;
+  }
+  if (seen === undefined) context.stepsByCase.set(name.toLowerCase(), { name, cell });
+  return name;
+}
+
+/** The valid names of an `after:` / `prev:` / `#| after` mark; a problem for each one that is not. */
+function readAfter(context: Context, cell: NotebookCell, mark: Mark): AfterRef[] {
+  if (mark.names.length === 0) {
+    const message = `\`${mark.raw.trim()}\` names no step, so it is ignored. Write \`${mark.spelling.key === '#| after' ? '#| after: ' : mark.spelling.key}<step>\`.`;
+    context.problems.push(cellProblem(context.notebook, cell, 'warning', 'after-name-empty', message, mark.line));
+    return [];
+  }
+  const refs: AfterRef[] = [];
+  for (const name of mark.names) {
+    if (checkName(context, cell, mark, name)) refs.push({ name, raw: mark.raw.trim(), ...(mark.line !== undefined ? { line: mark.line } : {}) });
+  }
+  return refs;
+}
+
+/** True when `name` may be a step name; otherwise a `step-name-invalid` error that suggests one. */
+function checkName(context: Context, cell: NotebookCell, mark: Mark, name: string): boolean {
+  const issue = stepNameIssue(name);
+  if (issue === undefined) return true;
+  const suggestion = suggestIdentifier(name);
+  const tryIt = suggestion === undefined ? '' : ` Try ${quoteName(suggestion)}.`;
+  const message = `step name ${quoteName(name)} in \`${mark.raw.trim()}\` is not allowed: ${issue}.${tryIt}`;
+  context.problems.push(cellProblem(context.notebook, cell, 'error', 'step-name-invalid', message, mark.line));
+  return false;
+}
+
+function dedupeAfter(after: readonly AfterRef[]): AfterRef[] {
+  const seen = new Set<string>();
+  return after.filter((ref) => !seen.has(ref.name) && seen.add(ref.name));
+}
+
+function reportAfterWithoutStep(context: Context, cell: NotebookCell, after: readonly AfterRef[]): void {
+  const first = after[0];
+  if (first === undefined) return;
+  const message = `\`${first.raw}\` only works on a cell that starts a step: tag this cell \`step:<name>\` too, or move it to the first cell of its step.`;
+  context.problems.push(cellProblem(context.notebook, cell, 'error', 'after-without-step', message, first.line));
+}
+
+/** nbdev's role for a cell with an `#| export*` directive: export, or imports when it holds only imports. */
+function nbdevClaims(context: Context, found: FoundMarks): Claim[] {
+  const directive = found.nbdev.find((d) => d.key.startsWith('export'));
+  if (directive === undefined) return [];
+  const role = holdsOnlyImports(found.body) ? 'imports' : 'export';
+  if (directive.value !== '') {
+    const message = `\`${directive.raw.trim()}\` sends this cell to module ${quoteName(directive.value)} in nbdev; Notebook Promoter puts every exported cell in the \`#| default_exp\` module.`;
+    context.problems.push(cellProblem(context.notebook, found.cell, 'warning', 'export-module-ignored', message, directive.line));
+  }
+  return [{ role, source: nbdevSource(directive, role), continues: false }];
+}
+
+/** The `#| hide` and `#| default_exp` lines of a cell, as sources: they say something about it without a role. */
+function nbdevNotes(found: FoundMarks): RoleSource[] {
+  return found.nbdev.filter((d) => d.key === 'hide' || d.key === 'default_exp').map((d) => nbdevSource(d, d.key === 'hide' ? 'hide' : 'default_exp'));
+}
+
+function nbdevSource(directive: NbdevDirective, role: RoleSource['role']): RoleSource {
+  return { role, convention: 'nbdev', from: 'directive', raw: directive.raw, line: directive.line };
+}
+
+function reportConflict(context: Context, cell: NotebookCell, claims: readonly Claim[]): void {
+  const first = claims[0];
+  const other = claims.find((c) => c.role !== first?.role || c.stepName !== first.stepName);
+  if (first === undefined || other === undefined) return;
+  const a = `\`${first.source.raw.trim()}\``;
+  const b = `\`${other.source.raw.trim()}\``;
+  const message =
+    first.role === 'step' && other.role === 'step'
+      ? `${a} and ${b} start two different steps on one cell; a cell starts at most one step: remove one of them.`
+      : `${a} and ${b} give this cell two roles (${describe(first)}, ${describe(other)}); a cell has one role: split the cell or remove one of them.`;
+  context.problems.push(cellProblem(context.notebook, cell, 'error', 'role-conflict', message, other.source.line ?? first.source.line));
+}
+
+function describe(claim: Claim): string {
+  return claim.stepName !== undefined ? `the start of step ${quoteName(claim.stepName)}` : claim.role;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. Untagged cells join the tagged cell above them.
+
+/**
+ * Kale's rule: an untagged code cell continues the nearest tagged code cell above it — its step, or its
+ * role for `imports`, `functions`, `pipeline-parameters`, `metrics` and `test`. `skip` and `parameters`
+ * cells (one cell each, as in papermill) are passed over. Untagged cells with nothing above are the
+ * preamble. In nbdev notebooks every cell has its own role already.
+ */
+function continueRoles(found: readonly FoundMarks[], own: readonly OwnRoles[], nbdev: boolean): Draft[] {
+  type Current = { readonly step: string; readonly from: number } | { readonly role: Role; readonly from: number };
+  let current: Current | undefined;
+  return found.map(({ cell }, i): Draft => {
+    const mine = own[i] ?? { roles: [], after: [], sources: [], continues: false };
+    const base = { cell, sources: mine.sources, after: mine.after };
+    if (cell.kind !== 'code') return { ...base, roles: [], preamble: false };
+    if (mine.roles.length > 0) {
+      if (mine.stepName !== undefined) current = { step: mine.stepName, from: cell.index };
+      else if (mine.continues && mine.roles[0] !== undefined) current = { role: mine.roles[0], from: cell.index };
+      const inStep = mine.stepName !== undefined ? { stepName: mine.stepName, inStep: mine.stepName } : {};
+      return { ...base, roles: mine.roles, ...inStep, preamble: false };
+    }
+    if (nbdev || current === undefined) return { ...base, roles: [], preamble: !nbdev };
+    if ('step' in current) return { ...base, roles: [], inStep: current.step, preamble: false, continuedFrom: current.from };
+    return { ...base, roles: [current.role], preamble: false, continuedFrom: current.from };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 4. Steps (their explicit dependencies are checked in dependencies.ts).
+
+function collectSteps(drafts: readonly Draft[]): Map<string, StepDraft> {
+  const steps = new Map<string, StepDraft>();
+  for (const draft of drafts) {
+    if (draft.inStep === undefined) continue;
+    const step = steps.get(draft.inStep) ?? { name: draft.inStep, cells: [], tagged: [] };
+    steps.set(draft.inStep, step);
+    step.cells.push(draft.cell);
+    if (draft.stepName !== undefined) step.tagged.push(draft);
+  }
+  return steps;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 5. nbdev's module name, nbdev 1 notebooks, conventions.
+
+/** The last valid `#| default_exp` (nbdev keeps the last one), with problems for invalid and repeated ones. */
+function readDefaultExp(context: Context, found: readonly FoundMarks[]): string | undefined {
+  const { notebook, problems } = context;
+  let chosen: { readonly name: string; readonly raw: string; readonly cell: NotebookCell } | undefined;
+  let invalid = false;
+  for (const { cell, nbdev } of found) {
+    for (const directive of nbdev.filter((d) => d.key === 'default_exp')) {
+      const raw = directive.raw.trim();
+      const issue = directive.value === '' ? 'it names no module' : moduleNameIssue(directive.value);
+      if (issue !== undefined) {
+        invalid = true;
+        const suggestion = directive.value === '' ? undefined : suggestModuleName(directive.value);
+        const tryIt = suggestion === undefined ? ' Write `#| default_exp <module>`.' : ` Try ${quoteName(suggestion)}.`;
+        const message = `module name ${quoteName(directive.value)} in \`${raw}\` is not allowed: ${issue}.${tryIt}`;
+        problems.push(cellProblem(notebook, cell, 'error', 'module-name-invalid', message, directive.line));
+        continue;
+      }
+      if (chosen !== undefined && chosen.name !== directive.value) {
+        const message = `\`${raw}\` replaces \`${chosen.raw}\` (cell ${chosen.cell.index + 1}): nbdev exports to the last module named, and so does Notebook Promoter.`;
+        problems.push(cellProblem(notebook, cell, 'warning', 'default-exp-repeated', message, directive.line));
+      }
+      chosen = { name: directive.value, raw, cell };
+    }
+  }
+  const exports = found.some((f) => f.nbdev.some((d) => d.key.startsWith('export')));
+  if (chosen === undefined && !invalid && exports) {
+    const message = 'cells are exported with `#| export`, but no cell names the module: add `#| default_exp <module>` to the first code cell.';
+    problems.push(notebookProblem(notebook, 'warning', 'default-exp-missing', message));
+  }
+  return chosen?.name;
+}
+
+/** One warning on the first nbdev 1 comment of a notebook that has no nbdev 2 directive. */
+function warnNbdev1(context: Context, found: readonly FoundMarks[]): void {
+  if (context.nbdev) return;
+  const first = found.find((f) => f.cell.kind === 'code' && startsWithNbdev1Comment(f.cell.source));
+  if (first === undefined) return;
+  const comment = (first.cell.source.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '').trim();
+  const message = `\`${comment}\` is an nbdev 1 comment, which nbdev 2 and Notebook Promoter no longer read: run \`nbdev_migrate\` to turn such comments into \`#| \` directives.`;
+  context.problems.push(cellProblem(context.notebook, first.cell, 'warning', 'nbdev1-comments', message));
+}
+
+const CONVENTION_ORDER: readonly Convention[] = ['native', 'kale', 'nbdev', 'papermill', 'jupytext'];
+
+/** Conventions of every vocabulary mark on a code cell, nbdev when its rules apply, jupytext for percent scripts. */
+function conventionsSeen(context: Context, found: readonly FoundMarks[]): Convention[] {
+  const seen = new Set<Convention>();
+  for (const f of found) for (const mark of f.marks) seen.add(context.conventions.get(mark.spelling) ?? 'native');
+  if (context.nbdev) seen.add('nbdev');
+  if (context.notebook.format === 'percent' && seen.size > 0) seen.add('jupytext');
+  return CONVENTION_ORDER.filter((c) => seen.has(c));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 6. The result.
+
+function toCellRoles(draft: Draft): CellRoles {
+  const { cell } = draft;
+  return {
+    cellIndex: cell.index,
+    ...(cell.id !== undefined ? { cellId: cell.id } : {}),
+    roles: draft.roles,
+    ...(draft.stepName !== undefined ? { stepName: draft.stepName } : {}),
+    ...(draft.inStep !== undefined ? { inStep: draft.inStep } : {}),
+    preamble: draft.preamble,
+    ...(draft.continuedFrom !== undefined ? { continuedFrom: draft.continuedFrom } : {}),
+    after: draft.after.map((ref) => ref.name),
+    sources: draft.sources,
+  };
+}
+
+function toStepInfo(step: StepDraft): StepInfo {
+  const after = [...new Set(step.tagged.flatMap((d) => d.after.map((ref) => ref.name)))];
+  return { name: step.name, cellIndices: step.cells.map((c) => c.index), cellIds: step.cells.map((c) => c.id), after };
+}

@@ -1,0 +1,170 @@
+/**
+ * The spellings of the one tag vocabulary (docs/tags.md): which tag or directive means which role, who
+ * spells it that way, and whether untagged cells below continue it. Reading a tag or a directive here
+ * gives a {@link Mark}; names are checked later, where the cell is known.
+ */
+import type { Convention, Role } from '../contract/roles';
+import type { Directive } from './directives';
+
+/** One way of writing a role: a tag (`step:`, `pipeline-parameters`) or a native directive key (`#| step`). */
+export interface Spelling {
+  /** `step:` for named tags, the tag itself for words, `#| step` for directives. */
+  readonly key: string;
+  readonly role: Role | 'after';
+  /** Conventions that spell it this way; more than one means the notebook decides (see `resolveConventions`). */
+  readonly conventions: readonly Convention[];
+  /** Untagged code cells below a cell tagged this way take its role (Kale's rule). */
+  readonly continues: boolean;
+  /** The spelling carries names: `step:<name>`, `after:<a>,<b>`. */
+  readonly named: boolean;
+}
+
+/** A vocabulary tag or directive found on a cell. */
+export interface Mark {
+  readonly spelling: Spelling;
+  readonly from: 'tag' | 'directive';
+  /** The tag or directive line as written. */
+  readonly raw: string;
+  /** 1-based line in the cell, for directives. */
+  readonly line?: number;
+  /** Named spellings: the names written, trimmed (possibly none); words: empty. */
+  readonly names: readonly string[];
+}
+
+/** What a tag or directive turned out to be. */
+export type Reading =
+  | { readonly kind: 'mark'; readonly mark: Mark }
+  /** Looks like ours but is not quite: `Step:train`, `step :train`, `pipeline_parameters`. */
+  | { readonly kind: 'lookalike'; readonly raw: string; readonly meant: string; readonly line?: number }
+  /** Ours, switched off (`#| skip: false`). */
+  | { readonly kind: 'off' }
+  /** Not ours: people have their own tags, Kale has `limit:`, Quarto has `#| echo: false`. */
+  | { readonly kind: 'other' };
+
+function spelling(key: string, role: Role | 'after', conventions: readonly Convention[], continues: boolean, named = false): Spelling {
+  return { key, role, conventions, continues, named };
+}
+
+const NATIVE_KALE: readonly Convention[] = ['native', 'kale'];
+
+/** Whole-word tags. `parameters` is one cell (papermill's meaning); Kale's `pipeline-parameters` continues. */
+const WORD_TAGS: ReadonlyMap<string, Spelling> = new Map(
+  [
+    spelling('imports', 'imports', NATIVE_KALE, true),
+    spelling('functions', 'functions', NATIVE_KALE, true),
+    spelling('parameters', 'parameters', ['native', 'papermill'], false),
+    spelling('pipeline-parameters', 'parameters', ['kale'], true),
+    spelling('injected-parameters', 'parameters', ['papermill'], false),
+    spelling('metrics', 'metrics', ['native'], true),
+    spelling('pipeline-metrics', 'metrics', ['kale'], true),
+    spelling('test', 'test', ['native'], true),
+    spelling('skip', 'skip', NATIVE_KALE, false),
+  ].map((s) => [s.key, s]),
+);
+
+/** `<prefix>:<name>` tags. */
+const NAMED_TAGS: ReadonlyMap<string, Spelling> = new Map(
+  [
+    spelling('step:', 'step', NATIVE_KALE, true, true),
+    spelling('block:', 'step', ['kale'], true, true),
+    spelling('after:', 'after', ['native'], false, true),
+    spelling('prev:', 'after', ['kale'], false, true),
+  ].map((s) => [s.key, s]),
+);
+
+/** Native directive keys: the native tags written as `#| <key>` lines. */
+const DIRECTIVE_KEYS: ReadonlyMap<string, Spelling> = new Map(
+  [
+    spelling('#| step', 'step', ['native'], true, true),
+    spelling('#| after', 'after', ['native'], false, true),
+    spelling('#| imports', 'imports', ['native'], true),
+    spelling('#| functions', 'functions', ['native'], true),
+    spelling('#| parameters', 'parameters', ['native'], false),
+    spelling('#| metrics', 'metrics', ['native'], true),
+    spelling('#| test', 'test', ['native'], true),
+    spelling('#| skip', 'skip', ['native'], false),
+  ].map((s) => [s.key.slice(3), s]),
+);
+
+/** nbdev 2 directive keys we read (all others, like Quarto's `echo`, are left alone). */
+export type NbdevKey = 'default_exp' | 'export' | 'exporti' | 'exports' | 'hide';
+const NBDEV_KEYS: ReadonlySet<string> = new Set<NbdevKey>(['default_exp', 'export', 'exporti', 'exports', 'hide']);
+
+export function isNbdevKey(key: string): key is NbdevKey {
+  return NBDEV_KEYS.has(key);
+}
+
+/** True for directive keys of our vocabulary, native or nbdev. */
+export function isVocabularyKey(key: string): boolean {
+  return DIRECTIVE_KEYS.has(key) || NBDEV_KEYS.has(key);
+}
+
+/** Read one `metadata.tags` entry. Tags are trimmed and case-sensitive, as in Kale and papermill. */
+export function readTag(tag: string): Reading {
+  const raw = tag.trim();
+  const word = WORD_TAGS.get(raw);
+  if (word !== undefined) return { kind: 'mark', mark: { spelling: word, from: 'tag', raw, names: [] } };
+  const colon = raw.indexOf(':');
+  const named = colon < 0 ? undefined : NAMED_TAGS.get(raw.slice(0, colon + 1));
+  if (named !== undefined) {
+    return { kind: 'mark', mark: { spelling: named, from: 'tag', raw, names: splitNames(named, raw.slice(colon + 1)) } };
+  }
+  const meant = lookalike(raw);
+  return meant === undefined ? { kind: 'other' } : { kind: 'lookalike', raw, meant };
+}
+
+/**
+ * Read one native directive (`#| step: train`, `#| parameters`). nbdev keys are not read here (see
+ * `isNbdevKey`). Word directives take no value, or `true`/`false` in Quarto's style.
+ */
+export function readDirective(directive: Directive): Reading {
+  const found = DIRECTIVE_KEYS.get(directive.key);
+  if (found === undefined) return { kind: 'other' };
+  const { raw, line, value } = directive;
+  if (found.named) return { kind: 'mark', mark: { spelling: found, from: 'directive', raw, line, names: splitNames(found, value) } };
+  if (value === 'false') return { kind: 'off' };
+  if (value !== '' && value !== 'true') return { kind: 'lookalike', raw, meant: found.key, line };
+  return { kind: 'mark', mark: { spelling: found, from: 'directive', raw, line, names: [] } };
+}
+
+/** A step takes one name (the rest of the tag, `step:a:b` is the name `a:b`); `after:`/`prev:` a list. */
+function splitNames(named: Spelling, text: string): string[] {
+  const trimmed = text.trim();
+  if (named.role === 'step') return trimmed === '' ? [] : [trimmed];
+  return trimmed.split(/[,\s]+/).filter((n) => n !== '');
+}
+
+const LOOKALIKE_NAMED = /^(step|block|after|prev)\s*[:=]\s*(.*)$/i;
+
+/**
+ * The spelling a near-miss tag was meant to be, or undefined. A near miss differs from one of ours only by
+ * case, `_` for `-`, or spaces or `=` around the colon.
+ */
+export function lookalike(tag: string): string | undefined {
+  const named = LOOKALIKE_NAMED.exec(tag);
+  if (named !== null) return `${(named[1] ?? '').toLowerCase()}:${(named[2] ?? '').trim()}`;
+  const normal = tag.toLowerCase().replace(/_/g, '-').replace(/\s+/g, '');
+  return WORD_TAGS.has(normal) ? normal : undefined;
+}
+
+/**
+ * Choose one convention per spelling, given every spelling seen in the notebook. A spelling only one
+ * convention uses proves that convention. `step:`, `imports`, `functions` and `skip` (native and Kale) are
+ * Kale when Kale is proven and native is not, else native. `parameters` (native and papermill) is native
+ * when native is proven or another tag resolved to native, else papermill.
+ */
+export function resolveConventions(spellings: Iterable<Spelling>): Map<Spelling, Convention> {
+  const all = [...new Set(spellings)];
+  const proven = new Set<Convention>();
+  for (const s of all) if (s.conventions.length === 1 && s.conventions[0] !== undefined) proven.add(s.conventions[0]);
+  const resolved = new Map<Spelling, Convention>();
+  const nativeOrKale = proven.has('kale') && !proven.has('native') ? 'kale' : 'native';
+  for (const s of all) {
+    const only = s.conventions.length === 1 ? s.conventions[0] : undefined;
+    if (only !== undefined) resolved.set(s, only);
+    else if (s.conventions.includes('kale')) resolved.set(s, nativeOrKale);
+  }
+  const nativeSeen = [...resolved.values()].includes('native');
+  for (const s of all) if (!resolved.has(s)) resolved.set(s, nativeSeen ? 'native' : 'papermill');
+  return resolved;
+}

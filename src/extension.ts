@@ -1,0 +1,18 @@
+import * as vscode from 'vscode';
+import type { NotebookPromoterApi } from './features/extensionRoot';
+import { Extension } from './features/extensionRoot';
+
+export function activate(context: vscode.ExtensionContext): NotebookPromoterApi | undefined {
+  try {
+    const extension = new Extension(context);
+    context.subscriptions.push(extension);
+    return extension.api();
+  } catch (ex) {
+    void vscode.window.showErrorMessage(`Cannot activate Notebook Promoter: ${ex instanceof Error ? ex.message : String(ex)}`);
+    return undefined;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import { registerCommand } from '../host/commands';
+import { Disposable } from '../host/disposable';
+import { CommandId, ConfigKey, ViewId } from '../host/ids';
+import { onSettingsChanged } from '../host/config';
+import { Log } from '../host/log';
+import { openCell } from './pipelines/commands';
+import { PipelinesTree } from './pipelines/tree';
+
+/** What `activate` returns: used by the extension-host tests and by other extensions. */
+export interface NotebookPromoterApi {
+  readonly pipelines: PipelinesTree;
+}
+
+/** The whole extension: built once in `activate`, disposed with the context. */
+export class Extension extends Disposable {
+  readonly log = this.register(new Log());
+  readonly pipelines: PipelinesTree;
+
+  constructor(context: vscode.ExtensionContext) {
+    super();
+    const logger = this.log.scoped('extension');
+    logger.info(`activating ${context.extension.id} ${String(context.extension.packageJSON['version'])}, workspace trusted: ${vscode.workspace.isTrusted}`);
+
+    this.pipelines = this.register(new PipelinesTree(this.log.scoped('pipelines')));
+    this.register(vscode.window.createTreeView(ViewId.Pipelines, { treeDataProvider: this.pipelines, showCollapseAll: true }));
+    this.register(onSettingsChanged([ConfigKey.NotebooksExclude, ConfigKey.NotebooksIncludeScripts], () => this.pipelines.refresh()));
+
+    this.register(registerCommand(this.log, CommandId.ShowLog, 'Show Log', () => this.log.show()));
+    this.register(registerCommand(this.log, CommandId.RefreshPipelines, 'Refresh Pipelines', () => this.pipelines.refresh()));
+    this.register(registerCommand(this.log, CommandId.OpenCell, 'Open Cell', (uri, index, line) => openCell(uri, index, line)));
+  }
+
+  api(): NotebookPromoterApi {
+    return { pipelines: this.pipelines };
+  }
+}

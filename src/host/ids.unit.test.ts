@@ -1,0 +1,37 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandId, ConfigKey, ViewId, viewContainerId } from './ids';
+
+interface Manifest {
+  readonly contributes: {
+    readonly commands: readonly { command: string }[];
+    readonly configuration: { properties: Record<string, unknown> };
+    readonly views: Record<string, readonly { id: string }[]>;
+    readonly viewsContainers: { activitybar: readonly { id: string }[] };
+    readonly menus: Record<string, readonly { command?: string }[]>;
+  };
+}
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as Manifest;
+const sorted = (values: Iterable<string>): string[] => [...values].sort();
+
+describe('package.json contributes matches the id enums', () => {
+  it('commands equal CommandId', () => {
+    assert.deepEqual(sorted(manifest.contributes.commands.map((c) => c.command)), sorted(Object.values(CommandId)));
+  });
+  it('settings equal ConfigKey', () => {
+    assert.deepEqual(sorted(Object.keys(manifest.contributes.configuration.properties)), sorted(Object.values(ConfigKey)));
+  });
+  it('views equal ViewId, in our container', () => {
+    assert.deepEqual(sorted(Object.values(manifest.contributes.views).flat().map((v) => v.id)), sorted(Object.values(ViewId)));
+    assert.deepEqual(Object.keys(manifest.contributes.views), [viewContainerId]);
+    assert.deepEqual(manifest.contributes.viewsContainers.activitybar.map((c) => c.id), [viewContainerId]);
+  });
+  it('menus only name contributed commands', () => {
+    const known = new Set<string>(Object.values(CommandId));
+    for (const [menu, items] of Object.entries(manifest.contributes.menus)) {
+      for (const item of items) if (item.command !== undefined) assert.ok(known.has(item.command), `${menu} names unknown command ${item.command}`);
+    }
+  });
+});

@@ -1,0 +1,126 @@
+// The nbpromote binary as people run it: built with esbuild into a temp folder, spawned with real files.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+
+const root = join(__dirname, '..', '..');
+const fixtures = join(root, 'test', 'fixtures', 'notebooks');
+let work: string;
+let cli: string;
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function nbpromote(...args: string[]): Run {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, NBPROMOTE_DEBUG: '' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every file below `dir` with its size and mtime, to prove a command wrote nothing. */
+function snapshot(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((f) => {
+      const s = statSync(join(dir, f));
+      return `${f} ${s.size} ${s.mtimeMs}`;
+    });
+}
+
+describe('nbpromote CLI (built binary)', function () {
+  this.timeout(60_000);
+
+  before(() => {
+    const build = mkdtempSync(join(tmpdir(), 'nbpromote-cli-'));
+    cli = join(build, 'cli.js');
+    buildSync({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', outfile: cli });
+    work = mkdtempSync(join(tmpdir(), 'nbpromote-work-'));
+    cpSync(fixtures, join(work, 'notebooks'), { recursive: true });
+    cpSync(join(root, 'examples'), join(work, 'examples'), { recursive: true });
+  });
+
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('--version prints the package version, exit 0', () => {
+    const run = nbpromote('--version');
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('--help lists inspect, exit 0', () => {
+    const run = nbpromote('--help');
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /nbpromote inspect <notebook> \[--json\]/);
+  });
+
+  it('usage errors exit 2 without a stack trace', () => {
+    for (const args of [[], ['frobnicate'], ['inspect'], ['inspect', 'a.ipynb', '--nope'], ['inspect', 'a.ipynb', 'b.ipynb']]) {
+      const run = nbpromote(...args);
+      assert.equal(run.status, 2, `nbpromote ${args.join(' ')}`);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  it('a missing file exits 1 naming it', () => {
+    const run = nbpromote('inspect', 'nope.ipynb');
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /nope\.ipynb: no such file/);
+  });
+
+  describe('bad notebooks: exit 1, one clear message naming file and cell, no stack trace, nothing written', () => {
+    const cases: { file: string; expect: RegExp }[] = [
+      { file: 'truncated.ipynb', expect: /truncated\.ipynb: line \d+, column \d+: / },
+      { file: 'no-cells.ipynb', expect: /no-cells\.ipynb: .*cells/ },
+      { file: 'tags-step-path.ipynb', expect: /tags-step-path\.ipynb: cell \d+( \(id [^)]+\))?: .*\.\.\/\.\.\/x/ },
+      { file: 'tags-prev-cycle.ipynb', expect: /tags-prev-cycle\.ipynb: cell \d+( \(id [^)]+\))?: .*(\w+ → )+\w+/ },
+      { file: 'duplicate-ids.ipynb', expect: /duplicate-ids\.ipynb: cell \d+ \(id [^)]+\): .*/ },
+    ];
+    for (const { file, expect } of cases) {
+      it(file, () => {
+        const before = snapshot(work);
+        const run = nbpromote('inspect', `notebooks/${file}`);
+        assert.equal(run.status, 1, run.stderr);
+        assert.match(run.stderr, expect);
+        assert.doesNotMatch(run.stderr, /\n\s+at |internal error/);
+        assert.deepEqual(snapshot(work), before);
+        const json = nbpromote('inspect', `notebooks/${file}`, '--json');
+        assert.equal(json.status, 1);
+        const doc = JSON.parse(json.stdout) as { ok: boolean; problems: { severity: string; file: string }[] };
+        assert.equal(doc.ok, false);
+        assert.ok(doc.problems.some((p) => p.severity === 'error' && p.file === `notebooks/${file}`));
+      });
+    }
+  });
+
+  it('an nbformat 3 notebook is read (upgraded in memory) and says so', () => {
+    const run = nbpromote('inspect', 'notebooks/nbformat-3.ipynb', '--json');
+    const doc = JSON.parse(run.stdout) as { upgradedFrom: number | null; cells: unknown[]; problems: { severity: string; message: string }[] };
+    assert.equal(doc.upgradedFrom, 3);
+    assert.ok(doc.cells.length > 0);
+    assert.ok(doc.problems.some((p) => p.severity === 'info' && /nbformat 3/.test(p.message)));
+  });
+
+  it('a notebook without roles is not an error and says how to tag', () => {
+    const run = nbpromote('inspect', 'notebooks/tags-none.ipynb');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /step:<name>/);
+  });
+
+  it('every example shows its roles and steps as JSON', () => {
+    const examples = readdirSync(join(work, 'examples')).filter((f) => f.endsWith('.ipynb') || f.endsWith('.py'));
+    assert.ok(examples.length >= 5, `examples: ${examples.join(', ')}`);
+    for (const example of examples) {
+      const run = nbpromote('inspect', `examples/${example}`, '--json');
+      assert.equal(run.status, 0, `${example}: ${run.stderr}`);
+      const doc = JSON.parse(run.stdout) as { hasRoles: boolean; steps: { name: string }[]; cells: { roles: string[] }[] };
+      assert.ok(doc.hasRoles, example);
+      assert.ok(doc.steps.length >= 2, `${example} has steps`);
+      assert.ok(doc.cells.some((c) => c.roles.length > 0 && !c.roles.includes('step')), `${example} has non-step roles`);
+    }
+  });
+});
