@@ -9,6 +9,7 @@ import { buildSync } from 'esbuild';
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'notebooks');
 let work: string;
+let build: string;
 let cli: string;
 
 interface Run {
@@ -36,7 +37,7 @@ describe('nbpromote CLI (built binary)', function () {
   this.timeout(60_000);
 
   before(() => {
-    const build = mkdtempSync(join(tmpdir(), 'nbpromote-cli-'));
+    build = mkdtempSync(join(tmpdir(), 'nbpromote-cli-'));
     cli = join(build, 'cli.js');
     buildSync({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', outfile: cli });
     work = mkdtempSync(join(tmpdir(), 'nbpromote-work-'));
@@ -44,7 +45,10 @@ describe('nbpromote CLI (built binary)', function () {
     cpSync(join(root, 'examples'), join(work, 'examples'), { recursive: true });
   });
 
-  after(() => rmSync(work, { recursive: true, force: true }));
+  after(() => {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(build, { recursive: true, force: true });
+  });
 
   it('--version prints the package version, exit 0', () => {
     const run = nbpromote('--version');
