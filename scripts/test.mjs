@@ -22,6 +22,7 @@ const steps = [
   { name: 'build', script: 'build', count: single },
   { name: 'unit', script: 'test:unit', count: mochaCounts },
   { name: 'grammar', script: 'test:grammar', count: grammarCounts },
+  { name: 'python', script: 'test:python', count: pytestCounts },
   { name: 'package', script: 'package', count: single },
   { name: 'host', script: 'test:host', results: 'host.json', needsCodeServer: true, count: resultsCounts },
   { name: 'host (restricted)', script: 'test:host', args: ['--restricted'], results: 'host-restricted.json', needsCodeServer: true, count: resultsCounts },
@@ -51,6 +52,18 @@ function grammarCounts({ code, output }) {
   if (code !== 0 && failed === 0) return { passed, failed: 1, note: `exit code ${code}` };
   if (passed + failed === 0) return { passed: 0, failed: 1, note: 'no grammar test ran' };
   return { passed, failed };
+}
+
+/** pytest's last line: "== 12 passed, 1 failed, 2 skipped in 3.4s ==". */
+function pytestCounts({ code, output }) {
+  const summary = output.split('\n').reverse().find((l) => /\d+ (passed|failed|error)/.test(l)) ?? '';
+  const number = (word) => Number(summary.match(new RegExp(`(\\d+) ${word}`))?.[1] ?? 0);
+  const passed = number('passed');
+  const failed = number('failed') + number('errors?');
+  if (code !== 0 && failed === 0) return { passed, failed: 1, note: `pytest exited ${code}` };
+  if (passed + failed === 0) return { passed: 0, failed: 1, note: 'no python test ran' };
+  const skipped = number('skipped');
+  return { passed, failed, ...(skipped > 0 ? { note: `${skipped} skipped` } : {}) };
 }
 
 /** The runners write {passes, failures, tests} to test-results/<results>. */

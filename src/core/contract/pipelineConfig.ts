@@ -1,0 +1,86 @@
+/**
+ * pipeline.yaml, the config of a promoted pipeline: what `python -m <package>.pipeline` runs, in which order,
+ * with which parameters. The generated package's `_runtime.py` reads it with PyYAML; the extension and the
+ * CLI read it with `readPipelineConfig` (core/pipeline/config.ts). The JSON Schema is
+ * schemas/pipeline.schema.json; the names here are the YAML's own (snake_case where the file has it).
+ */
+
+export type ParameterType = 'int' | 'float' | 'str' | 'bool' | 'list' | 'dict' | 'none';
+
+/** A value YAML and JSON can both hold, as a parameter's default. */
+export type ParameterValue = null | boolean | number | string | readonly ParameterValue[] | { readonly [key: string]: ParameterValue };
+
+export interface ParameterSpec {
+  /** The value the notebook's parameters cell assigns. */
+  readonly default: ParameterValue;
+  /**
+   * What `--param name=value` is converted to. `none` means the notebook's default is `None` and no type is
+   * known: `--param name=none` (or `null`) gives None, any other value is passed as a string.
+   */
+  readonly type: ParameterType;
+  /** The comment after the assignment in the parameters cell, when there is one. */
+  readonly description?: string;
+}
+
+/** A notebook cell a step was generated from. */
+export interface CellRef {
+  /** 0-based position in the notebook. */
+  readonly index: number;
+  /** nbformat >= 4.5 cell id. */
+  readonly id?: string;
+}
+
+export interface StepConfig {
+  /** A Python identifier, unique in the pipeline. */
+  readonly name: string;
+  /** Dotted module of the step's function: `churn_native.steps.load`. */
+  readonly module: string;
+  /** The function in `module` (a Python identifier). */
+  readonly function: string;
+  /** The notebook cells the step came from, in notebook order. */
+  readonly cells: readonly CellRef[];
+  /** The function's arguments, in order: each a parameter or an output of an earlier step. */
+  readonly inputs: readonly string[];
+  /**
+   * The values the function returns, in order: one name means the return value itself, several mean a tuple
+   * (or NamedTuple, or dict keyed by these names). A later step's output of the same name replaces it.
+   */
+  readonly outputs: readonly string[];
+  /** Explicit dependencies on earlier steps besides the data edges (`after:` tags). */
+  readonly after: readonly string[];
+}
+
+export interface Tolerance {
+  /** Relative tolerance (Python's `math.isclose` rel_tol); 1e-9 when absent. */
+  readonly relative?: number;
+  /** Absolute tolerance (abs_tol); 0 when absent. */
+  readonly absolute?: number;
+}
+
+export interface MetricsConfig {
+  readonly module: string;
+  readonly function: string;
+  /** The function's arguments, in order: parameters or step outputs. */
+  readonly inputs: readonly string[];
+  /** The metrics the notebook's saved outputs show, by flattened name (`accuracy`, `report.f1`). */
+  readonly expected?: Readonly<Record<string, number>>;
+  /** How close a run's metrics must be to `expected` for the generated test to pass. */
+  readonly tolerance?: Tolerance;
+}
+
+export interface PipelineConfig {
+  readonly schema_version: 1;
+  /** The Python package (a Python identifier). */
+  readonly package: string;
+  /** Semantic version of the generated package: `0.1.0`. */
+  readonly version: string;
+  /** The notebook the pipeline was promoted from, relative to pipeline.yaml's folder, forward slashes. */
+  readonly notebook: string;
+  /** The folder steps run in (so the notebook's relative data paths work), relative to pipeline.yaml's folder. */
+  readonly workdir: string;
+  /** Parameter name (a Python identifier) → default and type, in the parameters cell's order. */
+  readonly parameters: Readonly<Record<string, ParameterSpec>>;
+  /** Steps in an order where every step comes after what it depends on. */
+  readonly steps: readonly StepConfig[];
+  readonly metrics?: MetricsConfig;
+}

@@ -1,0 +1,293 @@
+/**
+ * The one place that writes files. `applyPlan` writes a `FilePlan[]` under an output root:
+ *
+ * - The whole plan is validated first (every path's spelling, and on disk that it stays inside the root
+ *   after following symbolic links); one bad path and nothing is written.
+ * - Each file is written atomically: a temporary sibling `.<name>.nbpromote-tmp-<pid>-<random>` is written
+ *   and fsynced, renamed over the target, and the folder is fsynced. A reader sees the old file or the new
+ *   one, never half of one; a crash leaves at most a temporary file, which `cleanStaleTemps` removes.
+ * - Files whose contents are already right are not touched (`unchanged`); `create-only` files that exist are
+ *   left as they are (`kept`).
+ * - An existing file keeps its permission bits; an existing symbolic link inside the root keeps pointing
+ *   where it did (the file it points to is replaced).
+ *
+ * Each file is atomic, the plan as a whole is not: when the disk fails half-way, the files before the
+ * failure are written and the error (Node's, naming the path) is thrown.
+ * `planActions` answers "what would applyPlan do" without writing, for `--dry-run` and previews.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { FilePlan } from '../contract/filePlan';
+import { NbpromoteError } from '../errors';
+import type { Logger } from '../util/logger';
+import { isInside, isMissing, pathSyntaxProblem, realRootOf, resolveInsideRoot } from './paths';
+
+export type FileAction =
+  | 'created' // the file was absent
+  | 'changed' // the file was there with other contents and was replaced
+  | 'unchanged' // the file was there with exactly these contents: not touched
+  | 'kept'; // a create-only file was there with other contents: left as it is
+
+export interface FileResult {
+  /** The plan's path (relative to the root, forward slashes). */
+  readonly path: string;
+  readonly action: FileAction;
+}
+
+export interface ApplyResult {
+  /** One entry per plan, in plan order. */
+  readonly files: readonly FileResult[];
+}
+
+export interface ApplyOptions {
+  /** Gets one debug line per file written. */
+  readonly logger?: Logger;
+}
+
+/** The marker in temporary file names; `cleanStaleTemps` removes files named `.<name>.nbpromote-tmp-<pid>-<hex>`. */
+export const TEMP_MARKER = '.nbpromote-tmp-';
+
+/** Temporary files this process is writing now (absolute paths): `cleanStaleTemps` leaves them alone. */
+const inFlight = new Set<string>();
+
+/**
+ * Writes `plans` under `root` (created when missing) and says what happened to each file.
+ * Throws NbpromoteError('invalidInput') before writing anything when a path is not acceptable.
+ */
+export async function applyPlan(root: string, plans: readonly FilePlan[], options: ApplyOptions = {}): Promise<ApplyResult> {
+  const targets = await validatePlan(root, plans);
+  const files: FileResult[] = [];
+  for (const target of targets) {
+    const action = decideAction(target.plan, await readIfExists(target.absolute, target.exists));
+    if (action === 'created' || action === 'changed') {
+      await ensureDirectory(nodePath.dirname(target.absolute));
+      await writeFileAtomic(target.absolute, target.plan.contents);
+      options.logger?.debug(`[io] ${action} ${target.plan.path}`);
+    }
+    files.push({ path: target.plan.path, action });
+  }
+  return { files };
+}
+
+/**
+ * What `applyPlan(root, plans)` would do to each file, without writing anything. Validates the same way:
+ * throws NbpromoteError('invalidInput') when a path is not acceptable.
+ */
+export async function planActions(root: string, plans: readonly FilePlan[]): Promise<ApplyResult> {
+  const targets = await validatePlan(root, plans);
+  const files: FileResult[] = [];
+  for (const target of targets) {
+    files.push({ path: target.plan.path, action: decideAction(target.plan, await readIfExists(target.absolute, target.exists)) });
+  }
+  return { files };
+}
+
+/** The distinct folders (relative to the root, `.` for the root itself) that hold the files of `plans`. */
+export function planDirectories(plans: readonly FilePlan[]): string[] {
+  const dirs = new Set<string>();
+  for (const plan of plans) {
+    const slash = plan.path.lastIndexOf('/');
+    dirs.add(slash < 0 ? '.' : plan.path.slice(0, slash));
+  }
+  return [...dirs].sort();
+}
+
+/**
+ * Removes the temporary files (`.<name>.nbpromote-tmp-<pid>-<hex>`) that a crashed write left in `dirs`
+ * (relative to `root`, `.` for the root itself; missing folders are skipped). A temporary file whose process
+ * is still alive is left alone: it may be in the middle of a write. Returns the removed files' paths,
+ * relative to the root. Throws NbpromoteError('invalidInput') when a folder is not an acceptable path.
+ */
+export async function cleanStaleTemps(root: string, dirs: readonly string[]): Promise<string[]> {
+  const realRoot = await realRootOf(root);
+  const removed: string[] = [];
+  for (const dir of dirs) {
+    const absolute = await resolveDirectory(realRoot, dir);
+    if (absolute === undefined) continue;
+    for (const name of await readdir(absolute)) {
+      const pid = tempFilePid(name);
+      const file = nodePath.join(absolute, name);
+      if (pid === undefined || isAlive(pid) || inFlight.has(file)) continue;
+      await rm(file, { force: true });
+      removed.push(dir === '.' ? name : `${dir}/${name}`);
+    }
+  }
+  return removed;
+}
+
+/** The writing process's id when `name` is one of our temporary files, else undefined. */
+export function tempFilePid(name: string): number | undefined {
+  const match = /^\..+\.nbpromote-tmp-(\d+)-[0-9a-f]+$/.exec(name);
+  return match?.[1] !== undefined ? Number(match[1]) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation
+
+interface Target {
+  readonly plan: FilePlan;
+  /** Where to write (existing links followed). */
+  readonly absolute: string;
+  readonly exists: boolean;
+}
+
+/**
+ * Checks every plan path (spelling, duplicates, a file where another plan needs a folder, and on disk that
+ * it stays inside the root) and resolves it. All problems are reported together, in one error.
+ */
+async function validatePlan(root: string, plans: readonly FilePlan[]): Promise<Target[]> {
+  const problems: string[] = [];
+  const report = (path: string, problem: string): void => {
+    problems.push(`${JSON.stringify(path)}: ${problem}`);
+  };
+  const paths = new Set(plans.map((plan) => plan.path));
+  const seen = new Set<string>();
+  for (const plan of plans) {
+    const syntax = pathSyntaxProblem(plan.path);
+    if (syntax !== undefined) report(plan.path, syntax);
+    else if (seen.has(plan.path)) report(plan.path, 'the plan writes this file twice');
+    else {
+      const parent = parentPaths(plan.path).find((p) => paths.has(p));
+      if (parent !== undefined) report(plan.path, `the plan also writes \`${parent}\` as a file, so it cannot be a folder`);
+    }
+    seen.add(plan.path);
+  }
+  if (problems.length > 0) throw invalidPlan(problems);
+
+  const realRoot = await realRootOf(root);
+  const targets: Target[] = [];
+  for (const plan of plans) {
+    const resolution = await resolveInsideRoot(realRoot, plan.path);
+    if (resolution.ok) targets.push({ plan, ...resolution.resolved });
+    else report(plan.path, resolution.problem);
+  }
+  if (problems.length > 0) throw invalidPlan(problems);
+  return targets;
+}
+
+/** `a/b/c` → [`a`, `a/b`]. */
+function parentPaths(path: string): string[] {
+  const segments = path.split('/');
+  return segments.slice(1).map((_, i) => segments.slice(0, i + 1).join('/'));
+}
+
+function invalidPlan(problems: readonly string[]): NbpromoteError {
+  const head = problems.length === 1 ? 'A file path in the plan is not acceptable' : `${problems.length} file paths in the plan are not acceptable`;
+  return new NbpromoteError('invalidInput', `${head}; nothing was written:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
+
+/** The real path of the folder `dir` under the root, undefined when missing; throws when not acceptable. */
+async function resolveDirectory(realRoot: string, dir: string): Promise<string | undefined> {
+  if (dir === '.') return realRoot;
+  const syntax = pathSyntaxProblem(dir);
+  if (syntax !== undefined) throw invalidPlan([`${JSON.stringify(dir)}: ${syntax}`]);
+  let real: string;
+  try {
+    real = await realpath(nodePath.join(realRoot, ...dir.split('/')));
+  } catch (ex) {
+    if (isMissing(ex)) return undefined;
+    throw ex;
+  }
+  if (!isInside(realRoot, real)) throw invalidPlan([`${JSON.stringify(dir)}: the folder leads outside the output root`]);
+  return (await stat(real)).isDirectory() ? real : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing
+
+function decideAction(plan: FilePlan, existing: Buffer | undefined): FileAction {
+  if (existing === undefined) return 'created';
+  if (existing.equals(Buffer.from(plan.contents, 'utf8'))) return 'unchanged';
+  return plan.mode === 'create-only' ? 'kept' : 'changed';
+}
+
+async function readIfExists(absolute: string, exists: boolean): Promise<Buffer | undefined> {
+  if (!exists) return undefined;
+  try {
+    return await readFile(absolute);
+  } catch (ex) {
+    if (isMissing(ex)) return undefined; // removed since validation
+    throw ex;
+  }
+}
+
+/**
+ * Writes `contents` to `target` atomically: temporary sibling, fsync, rename over the target, fsync the
+ * folder. An existing target's permission bits carry over to the new file.
+ */
+export async function writeFileAtomic(target: string, contents: string): Promise<void> {
+  const dir = nodePath.dirname(target);
+  const temp = nodePath.join(dir, `.${nodePath.basename(target)}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
+  const mode = await existingMode(target);
+  inFlight.add(temp);
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(contents, 'utf8');
+      if (mode !== undefined) await chmod(temp, mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (ex) {
+    await rm(temp, { force: true });
+    throw ex;
+  } finally {
+    inFlight.delete(temp);
+  }
+  await fsyncDirectory(dir);
+}
+
+async function existingMode(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mode & 0o7777;
+  } catch (ex) {
+    if (isMissing(ex)) return undefined;
+    throw ex;
+  }
+}
+
+/** Creates `dir` and its missing parents, and fsyncs the folder above each one created. */
+async function ensureDirectory(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  const created: string[] = [];
+  for (let d = dir; d.length >= first.length; d = nodePath.dirname(d)) {
+    created.push(d);
+    if (d === first || nodePath.dirname(d) === d) break;
+  }
+  for (const d of created.reverse()) await fsyncDirectory(nodePath.dirname(d));
+}
+
+/**
+ * Makes a rename or a new entry in `dir` durable. Windows cannot open folders, and some file systems refuse
+ * to fsync them: there it is skipped.
+ */
+async function fsyncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (ex) {
+    const code = ex instanceof Error && 'code' in ex ? ex.code : undefined;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EPERM' && code !== 'EISDIR' && code !== 'EACCES') throw ex;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** True when a process with this id exists (signal 0 checks without sending anything). */
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return false; // this process's own writes in progress are in `inFlight`
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (ex) {
+    const code = ex instanceof Error && 'code' in ex ? ex.code : undefined;
+    return code === 'EPERM';
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Where a plan path may be written. A `FilePlan.path` is data that came, in part, from a notebook (step and
+ * package names), so before anything is written every path is checked twice: its spelling (relative,
+ * forward slashes, no `.`/`..` segments, no NUL) and, on disk, that following the symbolic links of the
+ * parts that already exist keeps it inside the output root.
+ */
+import { lstat, realpath, stat } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+
+/** Why `path` is not a well-formed plan path, or undefined when it is. Pure: no file system access. */
+export function pathSyntaxProblem(path: string): string | undefined {
+  if (path === '') return 'the path is empty';
+  if (path.includes('\0')) return 'the path contains a NUL character';
+  if (path.includes('\\')) return 'the path contains a backslash; plan paths use forward slashes';
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'the path is absolute; plan paths are relative to the output root';
+  for (const segment of path.split('/')) {
+    if (segment === '') return 'the path has an empty segment (a leading, trailing or doubled slash)';
+    if (segment === '.') return 'the path has a `.` segment';
+    if (segment === '..') return 'the path has a `..` segment, which could leave the output root';
+  }
+  return undefined;
+}
+
+/** True when `inner` is strictly inside `outer` (both absolute, resolved). */
+export function isInside(outer: string, inner: string): boolean {
+  const rel = nodePath.relative(outer, inner);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${nodePath.sep}`) && !nodePath.isAbsolute(rel);
+}
+
+/** A plan path resolved on disk. */
+export interface ResolvedPath {
+  /** Absolute path to write: inside the real root, with every existing symbolic link followed. */
+  readonly absolute: string;
+  /** True when a file is there now. */
+  readonly exists: boolean;
+}
+
+export type Resolution = { readonly ok: true; readonly resolved: ResolvedPath } | { readonly ok: false; readonly problem: string };
+
+/**
+ * Resolves the well-formed plan path `path` under `realRoot` (the root's own real path, or its resolved
+ * absolute path when it does not exist yet). Walks the path one segment at a time: an existing symbolic
+ * link is followed and must stay inside the root; an existing part before the last must be a folder; the
+ * last part, when it exists, must not be a folder. The first missing part ends the walk: nothing below it
+ * exists, so nothing below it can be a link.
+ */
+export async function resolveInsideRoot(realRoot: string, path: string): Promise<Resolution> {
+  const segments = path.split('/');
+  let current = realRoot;
+  for (const [i, segment] of segments.entries()) {
+    const isLast = i === segments.length - 1;
+    const candidate = nodePath.join(current, segment);
+    const shown = segments.slice(0, i + 1).join('/');
+    const info = await lstatOrUndefined(candidate);
+    if (info === undefined) {
+      return { ok: true, resolved: { absolute: nodePath.join(candidate, ...segments.slice(i + 1)), exists: false } };
+    }
+    current = candidate;
+    if (info.isSymbolicLink()) {
+      const real = await realpathOrUndefined(candidate);
+      if (real === undefined) return { ok: false, problem: `\`${shown}\` is a symbolic link to something that does not exist` };
+      if (!isInside(realRoot, real)) return { ok: false, problem: `\`${shown}\` is a symbolic link that leads outside the output root` };
+      current = real;
+    }
+    const isDirectory = (await stat(current)).isDirectory();
+    if (!isLast && !isDirectory) return { ok: false, problem: `\`${shown}\` is a file, not a folder` };
+    if (isLast && isDirectory) return { ok: false, problem: 'a folder is there, not a file' };
+  }
+  return { ok: true, resolved: { absolute: current, exists: true } };
+}
+
+/** The real path of `root`, or its resolved absolute path when it does not exist (yet). */
+export async function realRootOf(root: string): Promise<string> {
+  return (await realpathOrUndefined(root)) ?? nodePath.resolve(root);
+}
+
+async function lstatOrUndefined(path: string): Promise<Awaited<ReturnType<typeof lstat>> | undefined> {
+  try {
+    return await lstat(path);
+  } catch (ex) {
+    if (isMissing(ex)) return undefined;
+    throw ex;
+  }
+}
+
+async function realpathOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await realpath(path);
+  } catch (ex) {
+    if (isMissing(ex)) return undefined;
+    throw ex;
+  }
+}
+
+/** ENOENT (nothing there) or ENOTDIR (a file where a folder was expected: also "nothing there" for a child). */
+export function isMissing(ex: unknown): boolean {
+  const code = ex instanceof Error && 'code' in ex ? ex.code : undefined;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

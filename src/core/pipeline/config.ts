@@ -1,0 +1,302 @@
+/**
+ * Reading and writing pipeline.yaml (the shape is `PipelineConfig`, the schema schemas/pipeline.schema.json).
+ *
+ * `readPipelineConfig` never throws on user input: YAML syntax errors, schema errors and references that do
+ * not resolve (an input nobody produces, an `after:` naming a later step) come back as problems naming the
+ * file and the line. YAML is loaded with js-yaml's JSON schema: no custom tags, no dates, no merge keys.
+ *
+ * `renderPipelineConfig` writes the file deterministically: comments at the top, keys in a fixed order,
+ * small maps and lists in flow style (`{default: 200, type: int}`, `[x, y]`). Strings PyYAML (YAML 1.1, which
+ * the generated package reads it with) would take for something else are quoted, and floats are written
+ * the way PyYAML reads them as floats (`1.e-9`, never `1e-9`).
+ */
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { dump, JSON_SCHEMA, YAMLException } from 'js-yaml';
+import type { PipelineConfig } from '../contract/pipelineConfig';
+import type { Problem } from '../contract/problem';
+import { PYTHON_KEYWORDS, stepNameIssue } from '../tags/names';
+import schema from '../../../schemas/pipeline.schema.json';
+import { PYYAML_LARGE_NUMBER, PYYAML_LOOKALIKE, pyyamlNumberReplacer } from './pyyaml';
+import { lineOf, loadWithPositions } from './yamlPositions';
+
+export interface PipelineConfigResult {
+  /** Undefined when the file is not YAML or does not match the schema; otherwise set, even with reference errors. */
+  readonly config: PipelineConfig | undefined;
+  readonly problems: readonly Problem[];
+}
+
+/** Reads the text of a pipeline.yaml (`file` is how problems name it). Never throws on user input. */
+export function readPipelineConfig(text: string, file: string): PipelineConfigResult {
+  let loaded;
+  try {
+    loaded = loadWithPositions(text, { schema: JSON_SCHEMA, filename: file });
+  } catch (ex) {
+    if (ex instanceof YAMLException) return { config: undefined, problems: [yamlSyntaxProblem(ex, file)] };
+    throw ex;
+  }
+  const at = (path: readonly (string | number)[]): { line?: number } => {
+    const line = lineOf(loaded.root, path);
+    return line === undefined ? {} : { line };
+  };
+  if (loaded.value === undefined || loaded.value === null) {
+    return { config: undefined, problems: [{ severity: 'error', code: 'schema', message: 'the file is empty; it should hold a pipeline (schema_version, package, steps ...)', file }] };
+  }
+  const validate = validator();
+  if (!validate(loaded.value)) {
+    return { config: undefined, problems: schemaProblems(validate.errors ?? [], file, at) };
+  }
+  const config = loaded.value as PipelineConfig;
+  return { config, problems: referenceProblems(config, file, at) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Schema
+
+let compiled: ValidateFunction | undefined;
+
+/** The schema validator, compiled on first use. */
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: true, verbose: true }).compile(schema);
+  return compiled;
+}
+
+type Locate = (path: readonly (string | number)[]) => { line?: number };
+
+/** Ajv errors as problems, one per distinct message, with the line of the value they are about. */
+function schemaProblems(errors: readonly ErrorObject[], file: string, at: Locate): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const described = describeSchemaError(error);
+    if (described === undefined || seen.has(described.message)) continue;
+    seen.add(described.message);
+    problems.push({ severity: 'error', code: 'schema', message: described.message, file, ...at(described.path) });
+  }
+  return problems;
+}
+
+/** One ajv error in words, and the data path of the value to point at; undefined for errors that only repeat another. */
+function describeSchemaError(error: ErrorObject): { message: string; path: (string | number)[] } | undefined {
+  const path = pointerSegments(error.instancePath);
+  const field = fieldName(path);
+  const subject = field === '' ? 'the file' : `\`${field}\``;
+  const params: Record<string, unknown> = error.params;
+  switch (error.keyword) {
+    case 'if':
+    case 'propertyNames':
+      return undefined; // the nested error says what is wrong
+    case 'required':
+      return { message: `${subject} has no \`${String(params['missingProperty'])}\``, path };
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      return { message: `${subject} has an unknown key \`${key}\`${knownKeysHint(error)}`, path: [...path, key] };
+    }
+    case 'type': {
+      const because = error.schemaPath.includes('/allOf/') ? ', as its `type` says' : '';
+      return { message: `${subject} must be ${typeWords(String(params['type']))}${because}`, path };
+    }
+    case 'const':
+      return { message: `${subject} must be ${JSON.stringify(params['allowedValue'])}`, path };
+    case 'enum':
+      return { message: `${subject} must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`, path };
+    case 'pattern':
+      return describePatternError(error, path, subject);
+    case 'uniqueItems':
+      return { message: `${subject} lists the same name twice`, path };
+    case 'minLength':
+      return { message: `${subject} must not be empty`, path };
+    case 'minimum':
+      return { message: `${subject} must be at least ${String(params['limit'])}`, path };
+    default:
+      return { message: `${subject} ${error.message ?? 'does not match the schema'}`, path };
+  }
+}
+
+function describePatternError(error: ErrorObject, path: (string | number)[], subject: string): { message: string; path: (string | number)[] } {
+  const propertyName: unknown = error.propertyName;
+  if (typeof propertyName === 'string') {
+    return { message: `\`${propertyName}\` in ${subject} is not a Python identifier (ASCII letters, digits and _, not starting with a digit)`, path: [...path, propertyName] };
+  }
+  if (error.schemaPath.includes('dottedName')) return { message: `${subject} must be a dotted Python module name, like \`churn.steps.load\``, path };
+  if (error.schemaPath.includes('identifier')) return { message: `${subject} must be a Python identifier (ASCII letters, digits and _, not starting with a digit)`, path };
+  if (path[0] === 'version') return { message: `${subject} must be a semantic version like 1.2.3`, path };
+  return { message: `${subject} does not have the expected form`, path };
+}
+
+function knownKeysHint(error: ErrorObject): string {
+  const parent: unknown = error.parentSchema?.['properties'];
+  if (typeof parent !== 'object' || parent === null) return '';
+  return `; the keys are ${Object.keys(parent).join(', ')}`;
+}
+
+function typeWords(type: string): string {
+  const words: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', array: 'a list', object: 'a mapping', null: 'null' };
+  return type.split(',').map((t) => words[t] ?? t).join(' or ');
+}
+
+/** `/steps/0/inputs/1` → ['steps', 0, 'inputs', 1] (JSON Pointer, `~1` and `~0` decoded). */
+function pointerSegments(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+/** ['steps', 0, 'inputs', 1] → `steps[0].inputs[1]`. */
+function fieldName(path: readonly (string | number)[]): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+function yamlSyntaxProblem(ex: YAMLException, file: string): Problem {
+  const mark = (ex as YAMLException & { mark?: { line: number; column: number } }).mark;
+  const where = mark === undefined ? {} : { line: mark.line + 1, column: mark.column + 1 };
+  return { severity: 'error', code: 'yaml-syntax', message: `the file is not valid YAML: ${ex.reason}`, file, ...where };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// References: what the schema cannot say
+
+/**
+ * Problems with names in a config that matches the schema: keywords, duplicate steps, inputs that no
+ * parameter or earlier step provides, `after:` entries that do not name an earlier step.
+ */
+function referenceProblems(config: PipelineConfig, file: string, at: Locate): Problem[] {
+  const problems: Problem[] = [];
+  const add = (code: string, message: string, path: readonly (string | number)[]): void => {
+    problems.push({ severity: 'error', code, message, file, ...at(path) });
+  };
+  const keyword = (name: string, what: string, path: readonly (string | number)[]): void => {
+    if (PYTHON_KEYWORDS.has(name)) add('pipeline-keyword', `${what} \`${name}\` is a Python keyword`, path);
+  };
+
+  keyword(config.package, 'the package name', ['package']);
+  for (const name of Object.keys(config.parameters)) keyword(name, 'the parameter', ['parameters', name]);
+
+  const available = new Set(Object.keys(config.parameters));
+  const earlierSteps = new Set<string>();
+  config.steps.forEach((step, i) => {
+    const issue = stepNameIssue(step.name);
+    if (issue !== undefined) add('pipeline-step-name', `the step name \`${step.name}\` is not allowed: ${issue}`, ['steps', i, 'name']);
+    if (earlierSteps.has(step.name)) add('pipeline-duplicate-step', `the step \`${step.name}\` is listed twice`, ['steps', i, 'name']);
+    keyword(step.function, 'the function name', ['steps', i, 'function']);
+    step.inputs.forEach((input, j) => {
+      keyword(input, 'the input', ['steps', i, 'inputs', j]);
+      if (!available.has(input)) {
+        add('pipeline-unknown-input', `the step \`${step.name}\` takes \`${input}\`, which is neither a parameter nor an output of an earlier step`, ['steps', i, 'inputs', j]);
+      }
+    });
+    step.after.forEach((after, j) => {
+      if (earlierSteps.has(after)) return;
+      const later = config.steps.some((s) => s.name === after);
+      const message = later ? `the step \`${step.name}\` runs after \`${after}\`, so \`${after}\` must come before it in \`steps\`` : `the step \`${step.name}\` runs after \`${after}\`, which is not a step`;
+      add('pipeline-unknown-after', message, ['steps', i, 'after', j]);
+    });
+    step.outputs.forEach((output, j) => {
+      keyword(output, 'the output', ['steps', i, 'outputs', j]);
+      available.add(output);
+    });
+    earlierSteps.add(step.name);
+  });
+
+  const metrics = config.metrics;
+  if (metrics !== undefined) {
+    keyword(metrics.function, 'the function name', ['metrics', 'function']);
+    metrics.inputs.forEach((input, j) => {
+      if (!available.has(input)) add('pipeline-unknown-input', `the metrics take \`${input}\`, which is neither a parameter nor a step output`, ['metrics', 'inputs', j]);
+    });
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering
+
+/** What every pipeline.yaml says about itself, after the caller's header. */
+const EXPLANATION = [
+  'Run it with `python -m <package>.pipeline` (add `--param name=value` to override a parameter,',
+  '`--no-cache` to run every step, `--json` for a machine-readable result). Each run is recorded in',
+  '.nbpromote/runs/; unchanged steps are taken from .nbpromote/cache/.',
+  '',
+  'parameters: name -> default and type (int, float, str, bool, list, dict, none).',
+  'steps: in dependency order; inputs are parameters or outputs of earlier steps, passed in order.',
+  'metrics: computed after the last step; expected values are checked by the generated tests.',
+  '',
+  'Edit parameter defaults and the metrics tolerance freely. Re-promoting the notebook rewrites the rest.',
+];
+
+/** js-yaml's JSON schema, plus dumper-only types that keep PyYAML reading what js-yaml reads (see pyyaml.ts). */
+const DUMP_SCHEMA = JSON_SCHEMA.extend({ implicit: [PYYAML_LOOKALIKE, PYYAML_LARGE_NUMBER] });
+
+/**
+ * pipeline.yaml's text for `config`, deterministically: `header` (one or more lines, e.g. "Generated by
+ * nbpromote 0.3.0 from examples/churn.ipynb.") and a fixed explanation as comments at the top, then the
+ * keys in the order of `PipelineConfig`. Parameters and expected metrics keep the order they have in `config`.
+ */
+export function renderPipelineConfig(config: PipelineConfig, header: string): string {
+  const out: string[] = [];
+  const comment = (line: string): string => (line === '' ? '#' : `# ${line}`);
+  if (header.trim() !== '') out.push(...header.trimEnd().split(/\r?\n/).map(comment), '#');
+  out.push(...EXPLANATION.map(comment));
+  out.push('');
+  out.push(`schema_version: ${flow(config.schema_version)}`);
+  out.push(`package: ${flow(config.package)}`);
+  out.push(`version: ${flow(config.version)}`);
+  out.push(`notebook: ${flow(config.notebook)}`);
+  out.push(`workdir: ${flow(config.workdir)}`);
+  out.push('');
+  out.push(...renderParameters(config.parameters));
+  out.push('');
+  out.push(...renderSteps(config.steps));
+  if (config.metrics !== undefined) {
+    out.push('');
+    out.push(...renderMetrics(config.metrics));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function renderParameters(parameters: PipelineConfig['parameters']): string[] {
+  const names = Object.keys(parameters);
+  if (names.length === 0) return ['parameters: {}'];
+  const lines = ['parameters:'];
+  for (const name of names) {
+    const spec = parameters[name];
+    if (spec === undefined) continue;
+    const ordered = spec.description === undefined ? { default: spec.default, type: spec.type } : { default: spec.default, type: spec.type, description: spec.description };
+    lines.push(`  ${flow(name)}: ${flow(ordered)}`);
+  }
+  return lines;
+}
+
+function renderSteps(steps: PipelineConfig['steps']): string[] {
+  if (steps.length === 0) return ['steps: []'];
+  const lines = ['steps:'];
+  for (const step of steps) {
+    lines.push(`  - name: ${flow(step.name)}`);
+    lines.push(`    module: ${flow(step.module)}`);
+    lines.push(`    function: ${flow(step.function)}`);
+    lines.push(`    cells: ${flow(step.cells.map((cell) => (cell.id === undefined ? { index: cell.index } : { index: cell.index, id: cell.id })))}`);
+    lines.push(`    inputs: ${flow(step.inputs)}`);
+    lines.push(`    outputs: ${flow(step.outputs)}`);
+    lines.push(`    after: ${flow(step.after)}`);
+  }
+  return lines;
+}
+
+function renderMetrics(metrics: NonNullable<PipelineConfig['metrics']>): string[] {
+  const lines = ['metrics:', `  module: ${flow(metrics.module)}`, `  function: ${flow(metrics.function)}`, `  inputs: ${flow(metrics.inputs)}`];
+  if (metrics.expected !== undefined) lines.push(`  expected: ${flow(metrics.expected)}`);
+  const tolerance = metrics.tolerance;
+  if (tolerance !== undefined) {
+    const ordered = { ...(tolerance.relative !== undefined ? { relative: tolerance.relative } : {}), ...(tolerance.absolute !== undefined ? { absolute: tolerance.absolute } : {}) };
+    lines.push(`  tolerance: ${flow(ordered)}`);
+  }
+  return lines;
+}
+
+/** One value on one line: a scalar, or a collection in flow style (`[a, b]`, `{k: v}`). */
+function flow(value: unknown): string {
+  return dump(value, { schema: DUMP_SCHEMA, flowLevel: 0, lineWidth: -1, noRefs: true, replacer: pyyamlNumberReplacer }).replace(/\n$/, '');
+}

@@ -1,0 +1,50 @@
+/**
+ * pipeline.yaml is written by js-yaml (YAML 1.2) and read by the generated package with PyYAML (YAML 1.1).
+ * The two disagree on some plain scalars: PyYAML reads `2024-01-01` as a date, `12:30` as the integer 750,
+ * `0o17`-less octal `017` as 15, `=` as a value marker, `<<` as a merge key. A string that PyYAML would
+ * read as something else must therefore be quoted. `PYYAML_LOOKALIKE` is a js-yaml type that is never
+ * loaded, only consulted by the dumper: a string it "resolves" is quoted on output.
+ * The patterns are PyYAML's own implicit resolvers (yaml/resolver.py).
+ */
+import { Type } from 'js-yaml';
+
+const PYYAML_IMPLICIT: readonly RegExp[] = [
+  /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+  /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+  /^(?:<<)$/,
+  /^(?:~|null|Null|NULL|)$/,
+  /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/,
+  /^(?:=)$/,
+];
+
+/** True when PyYAML would read the plain scalar `text` as something other than this string. */
+export function pyyamlReadsAsNonString(text: string): boolean {
+  return PYYAML_IMPLICIT.some((pattern) => pattern.test(text));
+}
+
+/** For the dumper's schema only (see the file comment): makes it quote what PyYAML would not read as a string. */
+export const PYYAML_LOOKALIKE = new Type('tag:nbpromote.dev,2025:pyyaml-lookalike', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string' && pyyamlReadsAsNonString(data),
+  construct: (data: unknown) => data,
+});
+
+/**
+ * js-yaml writes whole numbers from 1e21 up as `1e+21`, which PyYAML reads as a string (its floats need a
+ * dot). `pyyamlNumberReplacer` (a dumper `replacer`) wraps them so `PYYAML_LARGE_NUMBER` writes `1.e+21`.
+ */
+class LargeNumber {
+  constructor(readonly value: number) {}
+}
+
+export const PYYAML_LARGE_NUMBER = new Type('tag:nbpromote.dev,2025:large-number', {
+  kind: 'scalar',
+  instanceOf: LargeNumber,
+  resolve: () => false,
+  represent: (data: object) => String((data as LargeNumber).value).replace(/^([-+]?[0-9]+)e/, '$1.e'),
+});
+
+export function pyyamlNumberReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1e21 ? new LargeNumber(value) : value;
+}
