@@ -1,5 +1,7 @@
 // Builds the extension host bundle, the CLI and the extension-host test suite.
 // Shape follows vscode-extension-samples' esbuild-sample: --watch, --production, a problem-matcher plugin.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -30,6 +32,7 @@ const common = {
   minify: production,
   logLevel: 'silent',
   plugins: [problemMatcher],
+  loader: { '.py': 'text' },
 };
 
 const builds = [
@@ -44,6 +47,13 @@ const builds = [
     external: ['vscode', 'mocha'],
   },
 ];
+
+// The Python parser's WebAssembly files ship next to the bundles (src/core/analysis/python/parser.ts finds them there).
+const require = createRequire(import.meta.url);
+mkdirSync('dist', { recursive: true });
+for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
+  copyFileSync(require.resolve(wasm), `dist/${wasm.split('/')[1]}`);
+}
 
 const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
 if (watch) {

@@ -7,6 +7,8 @@ import { NbpromoteError } from '../core/errors';
 import type { FlagSpec } from './args';
 import { parseArgs } from './args';
 import { inspectFlags, runInspect } from './commands/inspect';
+import { promoteFlags, runPromote } from './commands/promote';
+import { runFlags, runRun } from './commands/run';
 import type { CliIo } from './io';
 import { ExitCode } from './io';
 
@@ -25,6 +27,20 @@ const commands: readonly CommandSpec[] = [
     summary: 'show the cells, roles, steps and problems of a notebook (.ipynb or jupytext percent .py)',
     flags: inspectFlags,
     run: runInspect,
+  },
+  {
+    name: 'promote',
+    synopsis: 'nbpromote promote <notebook> [--out DIR] [--package NAME] [--dry-run] [--json] [--execute] [--python PATH]',
+    summary: 'write the notebook as a Python package: a module per step, pipeline, tests, pipeline.yaml',
+    flags: promoteFlags,
+    run: runPromote,
+  },
+  {
+    name: 'run',
+    synopsis: 'nbpromote run [--out DIR] [--param k=v ...] [--no-cache] [--json] [--python PATH]',
+    summary: 'run the promoted pipeline (unchanged steps come from the cache) and record the run',
+    flags: runFlags,
+    run: runRun,
   },
 ];
 

@@ -8,8 +8,8 @@ import { buildSync } from 'esbuild';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'notebooks');
-let work: string;
-let build: string;
+let work = '';
+let build = '';
 let cli: string;
 
 interface Run {
@@ -39,15 +39,18 @@ describe('nbpromote CLI (built binary)', function () {
   before(() => {
     build = mkdtempSync(join(tmpdir(), 'nbpromote-cli-'));
     cli = join(build, 'cli.js');
-    buildSync({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', outfile: cli });
+    buildSync({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', outfile: cli, loader: { '.py': 'text' } });
+    for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
+      cpSync(require.resolve(wasm), join(build, wasm.split('/')[1] ?? ''));
+    }
     work = mkdtempSync(join(tmpdir(), 'nbpromote-work-'));
     cpSync(fixtures, join(work, 'notebooks'), { recursive: true });
     cpSync(join(root, 'examples'), join(work, 'examples'), { recursive: true });
   });
 
   after(() => {
-    rmSync(work, { recursive: true, force: true });
-    rmSync(build, { recursive: true, force: true });
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+    if (build !== '') rmSync(build, { recursive: true, force: true });
   });
 
   it('--version prints the package version, exit 0', () => {

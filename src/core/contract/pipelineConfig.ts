@@ -64,6 +64,11 @@ export interface MetricsConfig {
   readonly inputs: readonly string[];
   /** The metrics the notebook's saved outputs show, by flattened name (`accuracy`, `report.f1`). */
   readonly expected?: Readonly<Record<string, number>>;
+  /**
+   * Metrics the notebook showed rounded: name -> decimals shown. They match within half a unit of the last
+   * decimal (`0.7640` shown: |run - 0.764| <= 0.00005), or within `tolerance`.
+   */
+  readonly shown_decimals?: Readonly<Record<string, number>>;
   /** How close a run's metrics must be to `expected` for the generated test to pass. */
   readonly tolerance?: Tolerance;
 }

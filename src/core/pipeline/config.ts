@@ -288,6 +288,7 @@ function renderSteps(steps: PipelineConfig['steps']): string[] {
 function renderMetrics(metrics: NonNullable<PipelineConfig['metrics']>): string[] {
   const lines = ['metrics:', `  module: ${flow(metrics.module)}`, `  function: ${flow(metrics.function)}`, `  inputs: ${flow(metrics.inputs)}`];
   if (metrics.expected !== undefined) lines.push(`  expected: ${flow(metrics.expected)}`);
+  if (metrics.shown_decimals !== undefined) lines.push(`  shown_decimals: ${flow(metrics.shown_decimals)}`);
   const tolerance = metrics.tolerance;
   if (tolerance !== undefined) {
     const ordered = { ...(tolerance.relative !== undefined ? { relative: tolerance.relative } : {}), ...(tolerance.absolute !== undefined ? { absolute: tolerance.absolute } : {}) };

@@ -28,17 +28,17 @@ export interface DependencyContext {
 export interface DependencyDraft {
   readonly cell: NotebookCell;
   /** The step the cell starts; cells that start none declare no dependency. */
-  readonly stepName?: string;
+  readonly stepName?: string | undefined;
   after: readonly AfterRef[];
 }
 
 /** Drop (and report) `after` names of unknown steps, then, in notebook order, the edges that close a cycle. */
 export function checkDependencies(context: DependencyContext, drafts: readonly DependencyDraft[]): void {
-  for (const draft of drafts) draft.after = draft.after.filter((ref) => knownStep(context, draft, ref));
+  for (const draft of drafts) if (draft.after.length > 0) draft.after = draft.after.filter((ref) => knownStep(context, draft, ref));
   const needs = new Map<string, Set<string>>();
   for (const draft of drafts) {
     const step = draft.stepName;
-    if (step === undefined) continue;
+    if (step === undefined || draft.after.length === 0) continue;
     draft.after = draft.after.filter((ref) => {
       const back = ref.name === step ? [step] : pathOf(needs, ref.name, step);
       if (back === undefined) {

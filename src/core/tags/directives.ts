@@ -41,6 +41,12 @@ export function parseDirectives(source: string): Directive[] {
 
 /** Cut a cell's source into its leading directive block and the code below it. */
 export function splitDirectives(source: string): SplitSource {
+  // Most cells: no "|" means no directive line, early or late; code on the first line means the body is all of it.
+  if (!source.includes('|') && !source.includes('\r')) {
+    const newline = source.indexOf('\n');
+    const firstLine = newline < 0 ? source : source.slice(0, newline);
+    if (firstLine.trim() !== '' && !CELL_MAGIC.test(firstLine)) return { directives: [], body: source, bodyLine: 1, late: [] };
+  }
   const lines = source.split(/\r\n|\n|\r/);
   const directives: Directive[] = [];
   let first = 0;

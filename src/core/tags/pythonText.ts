@@ -41,6 +41,7 @@ export function holdsAsserts(code: string): boolean {
 
 /** True when the code's first non-blank line is an nbdev 1 comment such as `# export` or `#default_exp core`. */
 export function startsWithNbdev1Comment(code: string): boolean {
+  if (!code.includes('#')) return false;
   const first = code.split(/\r\n|\n|\r/).find((line) => line.trim() !== '');
   return first !== undefined && NBDEV1_COMMENT.test(first.trim());
 }

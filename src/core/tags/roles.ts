@@ -28,7 +28,7 @@ export function readRoles(notebook: Notebook): TagResult {
     notebook,
     problems,
     nbdev,
-    conventions: resolveConventions(found.flatMap((f) => f.marks.map((m) => m.spelling))),
+    conventions: resolveConventions(spellingsOf(found)),
     stepsByCase: new Map(),
     rejected: new Set(),
   };
@@ -51,6 +51,13 @@ export function readRoles(notebook: Notebook): TagResult {
     hasRoles,
     problems: sortProblems(problems),
   };
+}
+
+/** The spelling of every mark found, in cell order. */
+function spellingsOf(found: readonly FoundMarks[]): Spelling[] {
+  const spellings: Spelling[] = [];
+  for (const f of found) for (const mark of f.marks) spellings.push(mark.spelling);
+  return spellings;
 }
 
 const NO_ROLES =
@@ -84,21 +91,24 @@ type NbdevDirective = Directive & { readonly key: NbdevKey };
 /** What a cell says about itself. */
 interface OwnRoles {
   readonly roles: readonly Role[];
-  readonly stepName?: string;
+  readonly stepName: string | undefined;
   readonly after: readonly AfterRef[];
   readonly sources: readonly RoleSource[];
   /** Untagged cells below take this cell's role or step. */
   readonly continues: boolean;
 }
 
-/** A cell's roles once untagged cells have joined the tagged cell above them; `after` is still being checked. */
+/**
+ * A cell's roles once untagged cells have joined the tagged cell above them; `after` is still being checked.
+ * Every field is always present (undefined when unset): one object shape for all cells keeps V8 fast.
+ */
 interface Draft {
   readonly cell: NotebookCell;
   readonly roles: readonly Role[];
-  readonly stepName?: string;
-  readonly inStep?: string;
+  readonly stepName: string | undefined;
+  readonly inStep: string | undefined;
   readonly preamble: boolean;
-  readonly continuedFrom?: number;
+  readonly continuedFrom: number | undefined;
   after: readonly AfterRef[];
   readonly sources: readonly RoleSource[];
 }
@@ -175,7 +185,8 @@ interface Claim {
 
 function ownRoles(context: Context, found: FoundMarks): OwnRoles {
   const { cell } = found;
-  if (cell.kind !== 'code') return { roles: [], after: [], sources: [], continues: false };
+  // Most cells: nothing written on them, nothing to check.
+  if (cell.kind !== 'code' || (found.marks.length === 0 && !context.nbdev)) return { roles: [], stepName: undefined, after: [], sources: [], continues: false };
   const read = readMarks(context, cell, found.marks);
   const claims = context.nbdev ? [...read.claims, ...nbdevClaims(context, found)] : read.claims;
   reportConflict(context, cell, claims);
@@ -186,7 +197,7 @@ function ownRoles(context: Context, found: FoundMarks): OwnRoles {
   if (stepName === undefined && read.after.length > 0 && !read.triedStep) reportAfterWithoutStep(context, cell, read.after);
   return {
     roles,
-    ...(stepName !== undefined ? { stepName } : {}),
+    stepName,
     after: stepName !== undefined ? dedupeAfter(read.after) : [],
     sources: [...claims.map((c) => c.source), ...read.afterSources, ...(context.nbdev ? nbdevNotes(found) : [])],
     continues: !context.nbdev && (claims[0]?.continues ?? false),
@@ -348,19 +359,22 @@ function continueRoles(found: readonly FoundMarks[], own: readonly OwnRoles[], n
   type Current = { readonly step: string; readonly from: number } | { readonly role: Role; readonly from: number };
   let current: Current | undefined;
   return found.map(({ cell }, i): Draft => {
-    const mine = own[i] ?? { roles: [], after: [], sources: [], continues: false };
-    const base = { cell, sources: mine.sources, after: mine.after };
-    if (cell.kind !== 'code') return { ...base, roles: [], preamble: false };
+    const mine = own[i] ?? { roles: [], stepName: undefined, after: [], sources: [], continues: false };
+    if (cell.kind !== 'code') return draft(cell, mine, [], undefined, false, undefined);
     if (mine.roles.length > 0) {
       if (mine.stepName !== undefined) current = { step: mine.stepName, from: cell.index };
       else if (mine.continues && mine.roles[0] !== undefined) current = { role: mine.roles[0], from: cell.index };
-      const inStep = mine.stepName !== undefined ? { stepName: mine.stepName, inStep: mine.stepName } : {};
-      return { ...base, roles: mine.roles, ...inStep, preamble: false };
+      return draft(cell, mine, mine.roles, undefined, false, undefined);
     }
-    if (nbdev || current === undefined) return { ...base, roles: [], preamble: !nbdev };
-    if ('step' in current) return { ...base, roles: [], inStep: current.step, preamble: false, continuedFrom: current.from };
-    return { ...base, roles: [current.role], preamble: false, continuedFrom: current.from };
+    if (nbdev || current === undefined) return draft(cell, mine, [], undefined, !nbdev, undefined);
+    if ('step' in current) return draft(cell, mine, [], current.step, false, current.from);
+    return draft(cell, mine, [current.role], undefined, false, current.from);
   });
+}
+
+/** A Draft. A cell that starts a step is in it; `inStep` is the step an untagged cell joined. */
+function draft(cell: NotebookCell, own: OwnRoles, roles: readonly Role[], inStep: string | undefined, preamble: boolean, continuedFrom: number | undefined): Draft {
+  return { cell, roles, stepName: own.stepName, inStep: own.stepName ?? inStep, preamble, continuedFrom, after: own.after, sources: own.sources };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -437,19 +451,21 @@ function conventionsSeen(context: Context, found: readonly FoundMarks[]): Conven
 // ---------------------------------------------------------------------------------------------------------
 // 6. The result.
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 function toCellRoles(draft: Draft): CellRoles {
   const { cell } = draft;
-  return {
-    cellIndex: cell.index,
-    ...(cell.id !== undefined ? { cellId: cell.id } : {}),
-    roles: draft.roles,
-    ...(draft.stepName !== undefined ? { stepName: draft.stepName } : {}),
-    ...(draft.inStep !== undefined ? { inStep: draft.inStep } : {}),
-    preamble: draft.preamble,
-    ...(draft.continuedFrom !== undefined ? { continuedFrom: draft.continuedFrom } : {}),
-    after: draft.after.map((ref) => ref.name),
-    sources: draft.sources,
-  };
+  // Built field by field, not with conditional spreads: this runs once per cell, and spreads are slow.
+  const result: Partial<Writable<CellRoles>> = { cellIndex: cell.index };
+  if (cell.id !== undefined) result.cellId = cell.id;
+  result.roles = draft.roles;
+  if (draft.stepName !== undefined) result.stepName = draft.stepName;
+  if (draft.inStep !== undefined) result.inStep = draft.inStep;
+  result.preamble = draft.preamble;
+  if (draft.continuedFrom !== undefined) result.continuedFrom = draft.continuedFrom;
+  result.after = draft.after.map((ref) => ref.name);
+  result.sources = draft.sources;
+  return result as CellRoles;
 }
 
 function toStepInfo(step: StepDraft): StepInfo {

@@ -158,7 +158,7 @@ function stepItem(node: StepNode): vscode.TreeItem {
   const { step } = node;
   const item = new vscode.TreeItem(step.name, vscode.TreeItemCollapsibleState.None);
   const cells = step.cellIndices.map((i) => i + 1);
-  item.description = [`${cells.length === 1 ? "cell" : "cells"} ${compactRanges(cells)}`, step.after.length > 0 ? `after ${step.after.join(', ')}` : ''].filter((s) => s !== '').join(' · ');
+  item.description = [`${cells.length === 1 ? 'cell' : 'cells'} ${compactRanges(cells)}`, step.after.length > 0 ? `after ${step.after.join(', ')}` : ''].filter((s) => s !== '').join(' · ');
   item.tooltip = `step ${step.name}\ncells ${cells.join(', ')}${step.after.length > 0 ? `\nruns after ${step.after.join(', ')}` : ''}`;
   item.iconPath = new vscode.ThemeIcon('symbol-method');
   item.contextValue = 'step';

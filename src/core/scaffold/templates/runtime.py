@@ -688,10 +688,17 @@ def _as_number(value: Any) -> float | None:
     return None
 
 
-def compare_metrics(actual: Mapping[str, float], expected: Mapping[str, Any], tolerance: Mapping[str, Any] | None = None) -> list[str]:
+def compare_metrics(
+    actual: Mapping[str, float],
+    expected: Mapping[str, Any],
+    tolerance: Mapping[str, Any] | None = None,
+    shown_decimals: Mapping[str, int] | None = None,
+) -> list[str]:
     """Differences between a run's metrics and the expected ones, as sentences; empty when all match.
 
     ``tolerance``: ``{relative, absolute}`` as in pipeline.yaml (defaults 1e-9 and 0), as math.isclose.
+    ``shown_decimals``: metrics the notebook showed rounded to that many decimals also match within half a
+    unit of the last decimal shown.
     """
     tolerance = tolerance or {}
     relative = float(tolerance.get("relative", 1e-9))
@@ -699,11 +706,39 @@ def compare_metrics(actual: Mapping[str, float], expected: Mapping[str, Any], to
     differences = []
     for name, want in expected.items():
         got = actual.get(name)
+        decimals = (shown_decimals or {}).get(name)
+        rounding = 0.5 * 10.0 ** -int(decimals) if decimals is not None else 0.0
         if got is None:
             differences.append(f"metric {name!r} is missing; expected {want!r}")
-        elif not math.isclose(got, float(want), rel_tol=relative, abs_tol=absolute):
-            differences.append(f"metric {name!r} is {got!r}, expected {want!r} (relative tolerance {relative:g}, absolute {absolute:g})")
+        elif not math.isclose(got, float(want), rel_tol=relative, abs_tol=max(absolute, rounding * (1 + 1e-9))):
+            shown = f", shown with {decimals} decimals" if decimals is not None else ""
+            differences.append(f"metric {name!r} is {got!r}, expected {want!r}{shown} (relative tolerance {relative:g}, absolute {absolute:g})")
     return differences
+
+
+def metric_value(metrics: Mapping[str, float], name: str) -> Any:
+    """A metric by the name the notebook gave it: the number, or for a dict of metrics (flattened to
+    ``name.key``) the dict again. Raises KeyError naming the metric when the run has no such metric."""
+    if name in metrics:
+        return metrics[name]
+    prefix = f"{name}."
+    nested = {key[len(prefix):]: value for key, value in metrics.items() if key.startswith(prefix)}
+    if not nested:
+        raise KeyError(f"the run computed no metric {name!r}; it has {', '.join(sorted(metrics)) or 'none'}")
+    return nested
+
+
+def shown_metrics(value: Any) -> dict[str, Any]:
+    """The metrics in what a notebook cell showed as its last expression: a dict as it is, a pandas Series
+    or DataFrame row as a dict, a number as ``shown``; anything else gives nothing."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict) and getattr(value, "ndim", None) == 1:
+        return dict(to_dict())
+    if _as_number(value) is not None:
+        return {"shown": value}
+    return {}
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,78 @@
+/** `nbpromote promote <notebook> [--out DIR] [--package NAME] [--dry-run] [--json] [--execute] [--python PATH]` */
+import { version } from '../../../package.json';
+import { formatProblem } from '../../core/contract/problem';
+import { problemToJson } from '../../core/inspect/inspect';
+import { promoteNotebook } from '../../core/promote/promote';
+import type { PromoteOutcome } from '../../core/promote/promote';
+import { executeForMetrics } from '../../core/promote/execute';
+import { NbpromoteError } from '../../core/errors';
+import type { FlagSpec, ParsedArgs } from '../args';
+import { flagBoolean, flagString } from '../args';
+import { ExitCode } from '../io';
+import type { CliIo } from '../io';
+import { pythonFor, stderrLogger } from '../python';
+
+export const promoteFlags: readonly FlagSpec[] = [
+  { name: 'out', kind: 'string', valueName: 'DIR', description: 'output root (default: the current folder)' },
+  { name: 'package', kind: 'string', valueName: 'NAME', description: 'Python package name (default: from the notebook file name)' },
+  { name: 'dry-run', kind: 'boolean', description: 'show what would be written; write nothing' },
+  { name: 'json', kind: 'boolean', description: 'print one JSON document on stdout (shape in docs/cli.md)' },
+  { name: 'execute', kind: 'boolean', description: 'run the notebook with nbconvert first to record exact metric values' },
+  { name: 'python', kind: 'string', valueName: 'PATH', description: 'Python interpreter (default: $NBPROMOTE_PYTHON, else python3)' },
+];
+
+export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
+  const [notebook, ...extra] = args.positionals;
+  if (notebook === undefined) throw new NbpromoteError('usage', 'promote needs a notebook: nbpromote promote <notebook> [--out DIR]');
+  if (extra.length > 0) throw new NbpromoteError('usage', `promote takes one notebook, got also: ${extra.join(' ')}`);
+  const json = flagBoolean(args, 'json');
+  const logger = stderrLogger(io, flagBoolean(args, 'json'));
+  const out = flagString(args, 'out');
+  const packageName = flagString(args, 'package');
+  let executedMetrics: ReadonlyMap<string, number> | undefined;
+  if (flagBoolean(args, 'execute')) {
+    const dry = await promoteNotebook({ notebook, cwd: io.cwd, toolVersion: version, dryRun: true, logger, ...(out === undefined ? {} : { out }), ...(packageName === undefined ? {} : { packageName }) });
+    if (!dry.ok) return report(dry, io, json);
+    if (dry.metricsProbe === undefined) logger.warn('--execute: the notebook has no metrics cell, so there are no metrics to record');
+    else executedMetrics = await executeForMetrics({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, logger });
+  }
+  const outcome = await promoteNotebook({
+    notebook,
+    cwd: io.cwd,
+    toolVersion: version,
+    dryRun: flagBoolean(args, 'dry-run'),
+    logger,
+    ...(out === undefined ? {} : { out }),
+    ...(packageName === undefined ? {} : { packageName }),
+    ...(executedMetrics === undefined ? {} : { executedMetrics }),
+  });
+  return report(outcome, io, json);
+}
+
+function report(outcome: PromoteOutcome, io: CliIo, json: boolean): ExitCode {
+  if (json) {
+    const doc = {
+      ok: outcome.ok,
+      package: outcome.package ?? null,
+      version: outcome.version ?? null,
+      out: outcome.outDir,
+      files: outcome.files.map((f) => ({ path: f.path, action: f.action })),
+      steps: (outcome.graph?.steps ?? []).map((s) => ({ name: s.name, inputs: s.inputs, outputs: s.outputs, after: s.after, cells: s.cells.map((c) => c.index) })),
+      parameters: (outcome.graph?.parameters ?? []).map((p) => ({ name: p.name, type: p.type, default: p.default })),
+      metrics: outcome.expectedMetrics,
+      edges: (outcome.graph?.edges ?? []).map((e) => ({ from: e.from, to: e.to, name: e.name, explanation: e.explanation })),
+      problems: outcome.problems.map(problemToJson),
+    };
+    io.out(`${JSON.stringify(doc, null, 2)}\n`);
+  } else if (outcome.ok) {
+    const width = Math.max(...outcome.files.map((f) => f.action.length));
+    io.out(`${outcome.package} ${outcome.version} in ${outcome.outDir}\n`);
+    for (const f of outcome.files) io.out(`  ${f.action.padEnd(width)}  ${f.path}\n`);
+    for (const s of outcome.graph?.steps ?? []) io.out(`  step ${s.name}(${s.inputs.join(', ')}) -> ${s.outputs.length === 0 ? 'nothing' : s.outputs.join(', ')}\n`);
+  }
+  for (const p of outcome.problems) {
+    if (p.severity !== 'info') io.err(`${p.severity}: ${formatProblem(p)}\n`);
+  }
+  if (!outcome.ok) io.err('nothing was written\n');
+  return outcome.ok ? ExitCode.Ok : ExitCode.BadInput;
+}

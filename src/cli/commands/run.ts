@@ -1,0 +1,54 @@
+/** `nbpromote run [--out DIR] [--param k=v ...] [--no-cache] [--json] [--python PATH]`: runs the promoted pipeline. */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { formatProblem } from '../../core/contract/problem';
+import { NbpromoteError } from '../../core/errors';
+import { readPipelineConfig } from '../../core/pipeline/config';
+import type { FlagSpec, ParsedArgs } from '../args';
+import { flagBoolean, flagString } from '../args';
+import { ExitCode } from '../io';
+import type { CliIo } from '../io';
+import { pythonFor } from '../python';
+
+export const runFlags: readonly FlagSpec[] = [
+  { name: 'out', kind: 'string', valueName: 'DIR', description: 'the folder holding pipeline.yaml (default: the current folder)' },
+  { name: 'param', kind: 'list', valueName: 'NAME=VALUE', description: 'set a parameter (repeatable); the value is converted to its type' },
+  { name: 'no-cache', kind: 'boolean', description: 'run every step, even those whose code and inputs did not change' },
+  { name: 'json', kind: 'boolean', description: 'print one JSON object {run_id, status, params, metrics, steps} on stdout' },
+  { name: 'python', kind: 'string', valueName: 'PATH', description: 'Python interpreter (default: $NBPROMOTE_PYTHON, else python3)' },
+];
+
+export async function runRun(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
+  if (args.positionals.length > 0) throw new NbpromoteError('usage', `run takes no positional arguments, got: ${args.positionals.join(' ')}`);
+  const root = resolve(io.cwd, flagString(args, 'out') ?? '.');
+  const configFile = join(root, 'pipeline.yaml');
+  let text: string;
+  try {
+    text = await readFile(configFile, 'utf8');
+  } catch {
+    throw new NbpromoteError('invalidInput', `${configFile}: no pipeline.yaml here; promote a notebook first (nbpromote promote <notebook> --out ${flagString(args, 'out') ?? '.'})`);
+  }
+  const { config, problems } = readPipelineConfig(text, configFile);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (config === undefined || errors.length > 0) {
+    for (const p of errors) io.err(`error: ${formatProblem(p)}\n`);
+    return ExitCode.BadInput;
+  }
+  const params = args.flags.get('param');
+  const argv = ['-m', `${config.package}.pipeline`];
+  for (const p of Array.isArray(params) ? params : []) argv.push('--param', String(p));
+  if (flagBoolean(args, 'no-cache')) argv.push('--no-cache');
+  if (flagBoolean(args, 'json')) argv.push('--json');
+  const python = pythonFor(args, io);
+  const env = { ...process.env, ...io.env, PYTHONPATH: [join(root, 'src'), io.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(':') };
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(python, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => io.out(chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => io.err(chunk.toString('utf8')));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(new NbpromoteError('notFound', error.code === 'ENOENT' ? `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)` : `cannot run ${python}: ${error.message}`)),
+    );
+    child.on('close', (code) => resolveRun(code === 0 ? ExitCode.Ok : code === 2 ? ExitCode.Usage : ExitCode.BadInput));
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * One code cell, analysed for the step graph and for generation: the name facts of `analyzeCell` plus what
+ * generation needs from the tree (the lines of top-level imports, simple assignments for parameters, values
+ * changed in place).
+ */
+import type { CellFacts, NameSite } from './graph';
+import type { GeneratedCell } from '../scaffold/plan';
+import { analyzeCell } from './python/names';
+import type { CellAnalysis } from './python/names';
+import { parsePython } from './python/parser';
+import type { PyNode, PyTree } from './python/parser';
+
+/** Methods that change their object in place (scikit-learn estimators, lists, dicts, sets). */
+const MUTATING_METHODS = new Set([
+  'fit', 'partial_fit', 'fit_transform', 'set_params', 'set_output',
+  'append', 'extend', 'insert', 'remove', 'pop', 'popitem', 'clear', 'update', 'setdefault', 'sort', 'reverse', 'add', 'discard',
+]);
+
+const SCOPES = new Set(['function_definition', 'class_definition', 'lambda']);
+const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
+
+export interface AnalysedCell {
+  readonly analysis: CellAnalysis;
+  readonly facts: CellFacts;
+  readonly generated: GeneratedCell;
+}
+
+/** Needs the parser loaded (`await initPythonParser()`). Never throws on user input. */
+export function analyseCodeCell(source: string): AnalysedCell {
+  const analysis = analyzeCell(source);
+  const tree = parsePython(analysis.code);
+  const importLines = new Set<number>();
+  const topImportLines = new Set<number>();
+  const assignments: { name: string; valueText: string; line: number }[] = [];
+  const mutates: NameSite[] = [];
+  for (const statement of tree.root.children) {
+    if (IMPORTS.has(statement.type)) {
+      const { line } = tree.position(statement.start);
+      const end = tree.position(Math.max(statement.start, statement.end - 1)).line;
+      for (let l = line; l <= end; l++) importLines.add(l);
+      topImportLines.add(line);
+      continue;
+    }
+    const assignment = statement.type === 'expression_statement' ? statement.children[0] : undefined;
+    if (assignment?.type === 'assignment') {
+      const left = assignment.children.find((c) => c.field === 'left');
+      const right = assignment.children.find((c) => c.field === 'right');
+      if (left?.type === 'identifier' && right !== undefined) assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line });
+    }
+    collectMutations(tree, statement, mutates);
+  }
+  const imports = analysis.imports.filter((i) => topImportLines.has(i.line) && i.module !== '__future__');
+  const externalUses = analysis.usedBeforeDefinition;
+  const facts: CellFacts = {
+    defines: analysis.defines,
+    externalUses,
+    mutates,
+    imports,
+    starImports: analysis.starImports.map((s) => s.statement),
+    functions: analysis.functions,
+    assignments,
+    requirements: analysis.requirements,
+  };
+  const trailing = analysis.trailingExpression;
+  const generated: GeneratedCell = {
+    code: analysis.code,
+    importLines,
+    uses: new Set([...analysis.uses.map((u) => u.name), ...analysis.builtinUses.map((u) => u.name)]),
+    assigned: assignments.map((a) => a.name),
+    ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
+  };
+  return { analysis, facts, generated };
+}
+
+function collectMutations(tree: PyTree, node: PyNode, out: NameSite[]): void {
+  if (SCOPES.has(node.type)) return;
+  if (node.type === 'assignment' || node.type === 'augmented_assignment') {
+    const left = node.children.find((c) => c.field === 'left');
+    if (left !== undefined && (left.type === 'subscript' || left.type === 'attribute')) push(tree, baseName(left), out);
+  }
+  if (node.type === 'delete_statement') {
+    for (const target of node.children.flatMap((c) => (c.type === 'expression_list' ? c.children : [c]))) {
+      if (target.type === 'subscript' || target.type === 'attribute') push(tree, baseName(target), out);
+    }
+  }
+  if (node.type === 'call') {
+    const fn = node.children.find((c) => c.field === 'function');
+    const args = node.children.find((c) => c.field === 'arguments');
+    const inplace = args?.children.some((a) => a.type === 'keyword_argument' && /^inplace\s*=\s*True$/.test(tree.text(a))) ?? false;
+    if (fn?.type === 'attribute') {
+      const method = fn.children.find((c) => c.field === 'attribute');
+      const object = fn.children.find((c) => c.field === 'object');
+      if (object !== undefined && method !== undefined && (inplace || MUTATING_METHODS.has(tree.text(method)))) push(tree, baseName(object), out);
+    }
+  }
+  for (const child of node.children) collectMutations(tree, child, out);
+}
+
+/** `df.loc[m, "x"]` -> the `df` identifier node. */
+function baseName(node: PyNode): PyNode | undefined {
+  let current: PyNode | undefined = node;
+  while (current !== undefined && current.type !== 'identifier') {
+    if (current.type === 'subscript') current = current.children.find((c) => c.field === 'value');
+    else if (current.type === 'attribute') current = current.children.find((c) => c.field === 'object');
+    else if (current.type === 'call') current = current.children.find((c) => c.field === 'function');
+    else return undefined;
+  }
+  return current;
+}
+
+function push(tree: PyTree, node: PyNode | undefined, out: NameSite[]): void {
+  if (node === undefined) return;
+  const { line, column } = tree.position(node.start);
+  out.push({ name: tree.text(node), line, column });
+}

@@ -1,0 +1,115 @@
+/**
+ * The metric values a notebook's saved outputs show, so the generated test can check that the pipeline
+ * reproduces them. Shown values are often rounded (`print(f"{acc:.4f}")`): each comes with the number of
+ * decimals it was shown with, and the test compares within half a unit of the last decimal.
+ */
+import type { NotebookCell } from '../contract/notebook';
+import { parsePythonLiteral } from './literal';
+
+export interface ExpectedMetric {
+  readonly value: number;
+  /** Decimals shown when the value was rounded for display; undefined when shown at full precision. */
+  readonly decimals?: number;
+}
+
+export interface MetricsCellInfo {
+  readonly cell: NotebookCell;
+  /** Names the cell assigns at top level (the metric candidates). */
+  readonly assigned: readonly string[];
+  /** The trailing expression's text when the cell ends with one (its value is shown). */
+  readonly trailingText?: string;
+  /** Top-level `print(<name>)` calls with a single bare name, in order. */
+  readonly printedNames: readonly string[];
+}
+
+/**
+ * Reads metric values from the saved outputs of the metrics cells. Names follow the runtime's: an assigned
+ * number keeps its name; a shown dict `d` gives `d.key` when the expression is the name `d`, else `key`.
+ */
+export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): Map<string, ExpectedMetric> {
+  const found = new Map<string, ExpectedMetric>();
+  for (const info of cells) {
+    const names = new Set(info.assigned);
+    for (const output of info.cell.outputs ?? []) {
+      if (!isRecord(output)) continue;
+      const type = output['output_type'];
+      if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, found);
+      if (type === 'execute_result' && isRecord(output['data'])) readShown(textOf(output['data']['text/plain']), info, found);
+    }
+  }
+  return found;
+}
+
+function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, found: Map<string, ExpectedMetric>): void {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  // print(rmse); print(mae): one bare number per line, in the order of the prints.
+  if (info.printedNames.length > 0 && lines.length === info.printedNames.length && lines.every((l) => numberToken(l.trim()) !== undefined)) {
+    lines.forEach((l, i) => {
+      const name = info.printedNames[i];
+      const metric = numberToken(l.trim());
+      if (name !== undefined && metric !== undefined && !found.has(name)) found.set(name, metric);
+    });
+    return;
+  }
+  // "accuracy=0.7640 f1: 0.68" and "accuracy 0.7640"
+  for (const line of lines) {
+    for (const m of line.matchAll(/([A-Za-z_][\w.]*)\s*(?:=|:)\s*(\S+)/g)) set(m[1], m[2]);
+    const pair = /^\s*([A-Za-z_][\w.]*)\s+(\S+)\s*$/.exec(line);
+    if (pair !== null) set(pair[1], pair[2]);
+  }
+  function set(name: string | undefined, token: string | undefined): void {
+    if (name === undefined || token === undefined || !names.has(name) || found.has(name)) return;
+    const metric = numberToken(token.replace(/[,;]$/, ''));
+    if (metric !== undefined) found.set(name, metric);
+  }
+}
+
+function readShown(text: string, info: MetricsCellInfo, found: Map<string, ExpectedMetric>): void {
+  const trimmed = text.trim();
+  const expression = info.trailingText?.trim();
+  const single = numberToken(trimmed);
+  if (single !== undefined) {
+    if (expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) && !found.has(expression)) found.set(expression, single);
+    return;
+  }
+  const prefix = expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) ? `${expression}.` : '';
+  const literal = parsePythonLiteral(trimmed.replace(/\bnp\.float64\(([^)]*)\)/g, '$1'));
+  if (literal.ok && isRecord(literal.value)) {
+    for (const [key, value] of Object.entries(literal.value)) {
+      if (typeof value !== 'number') continue;
+      const token = /'[^']*'\s*:\s*([-+0-9.eE]+)/.exec(trimmed.slice(trimmed.indexOf(`'${key}'`)))?.[1];
+      const metric = token === undefined ? { value } : numberToken(token) ?? { value };
+      if (!found.has(prefix + key)) found.set(prefix + key, metric);
+    }
+    return;
+  }
+  // A pandas Series: "mae     12.1545" lines, then "dtype: float64".
+  for (const line of trimmed.split('\n')) {
+    const m = /^([A-Za-z_][\w.]*)\s+(\S+)$/.exec(line.trim());
+    if (m === null || m[1] === 'dtype:' || m[1] === 'Name:') continue;
+    const metric = numberToken(m[2] ?? '');
+    if (metric !== undefined && m[1] !== undefined && !found.has(m[1])) found.set(m[1], metric);
+  }
+}
+
+/** "0.7640" -> {value 0.764, decimals 4}; "34765.385601117974" -> full precision; "1e-3" -> full. */
+export function numberToken(token: string): ExpectedMetric | undefined {
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(token)) return undefined;
+  const value = Number(token);
+  if (!Number.isFinite(value)) return undefined;
+  const decimals = /\.(\d+)$/.exec(token)?.[1]?.length;
+  // Python's repr round-trips: a float printed with its repr is exact, so treat ≥ 12 significant digits as full precision.
+  const digits = token.replace(/[-+.]|e.*$/gi, '').replace(/^0+/, '').length;
+  if (decimals === undefined || digits >= 12 || /e/i.test(token)) return { value };
+  return { value, decimals };
+}
+
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').join('');
+  return '';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

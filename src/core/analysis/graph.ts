@@ -1,0 +1,346 @@
+/**
+ * From cells with roles and per-cell name facts to the step graph: what each step takes (parameters and
+ * earlier steps' values) and gives (what later steps, the metrics and the tests use), the imports it needs,
+ * the shared code, and an explanation for every edge. Pure: no parsing here (see python/), no files.
+ */
+import type { Notebook, NotebookCell } from '../contract/notebook';
+import type { Problem } from '../contract/problem';
+import type { CellRoles, TagResult } from '../contract/roles';
+import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
+import { parsePythonLiteral } from './literal';
+
+/** A name bound or read in a cell: 1-based line and column inside the cell's source. */
+export interface NameSite {
+  readonly name: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** What the Python analysis tells the graph about one code cell. */
+export interface CellFacts {
+  /** Names bound at the cell's top level, in order (assignments, defs, imports, loop targets ...). */
+  readonly defines: readonly NameSite[];
+  /** Names read that the cell itself does not bind first, in order (builtins excluded). */
+  readonly externalUses: readonly NameSite[];
+  /** Names changed in place (`df["x"] = ...`, `model.fit(...)`): a new version of the value. */
+  readonly mutates: readonly NameSite[];
+  /** `from m import *` statements: they may bind any name. */
+  readonly starImports: readonly string[];
+  /** Import bindings: the bound name and one import statement binding only it. */
+  readonly imports: readonly { readonly name: string; readonly statement: string; readonly line: number }[];
+  /** Top-level functions and classes with the global names their bodies read. */
+  readonly functions: readonly { readonly name: string; readonly freeNames: readonly string[] }[];
+  /** Top-level simple assignments `name = <expression>` with the expression's text (parameters). */
+  readonly assignments: readonly { readonly name: string; readonly valueText: string; readonly line: number }[];
+  readonly requirements: readonly string[];
+}
+
+type Binding =
+  | { readonly kind: 'import'; readonly statement: string; readonly site: SourceSite }
+  | { readonly kind: 'parameter'; readonly site: SourceSite }
+  | { readonly kind: 'common'; readonly site: SourceSite }
+  | { readonly kind: 'step'; readonly step: string; readonly site: SourceSite }
+  | { readonly kind: 'metric'; readonly site: SourceSite };
+
+type UnitKind = 'step' | 'metrics' | 'test';
+
+interface UnitBuilder {
+  readonly kind: UnitKind;
+  readonly name: string;
+  readonly cells: CellRef[];
+  readonly inputs: string[];
+  readonly imports: string[];
+  readonly commonNames: string[];
+  readonly outputs: string[];
+  readonly dataAfter: string[];
+  readonly explicitAfter: string[];
+  /** Names bound by the unit's earlier cells: read locally, not inputs. */
+  readonly local: Set<string>;
+  /** Inputs that are metric values (tests read them from the run's metrics). */
+  readonly metricNames: string[];
+  /** Names already reported as problems in this unit (one problem per name). */
+  readonly reported: Set<string>;
+}
+
+export function buildStepGraph(notebook: Notebook, roles: TagResult, facts: ReadonlyMap<number, CellFacts>): StepGraph {
+  return new GraphBuilder(notebook, roles, facts).build();
+}
+
+class GraphBuilder {
+  private readonly bindings = new Map<string, Binding>();
+  private readonly units = new Map<string, UnitBuilder>();
+  private readonly steps: UnitBuilder[] = [];
+  private readonly tests: UnitBuilder[] = [];
+  private metrics: UnitBuilder | undefined;
+  private readonly parameters: Parameter[] = [];
+  private readonly common = { cells: [] as CellRef[], names: [] as string[], imports: [] as string[] };
+  private readonly edges: Edge[] = [];
+  private readonly problems: Problem[] = [];
+  private readonly requirements = new Set<string>();
+  /** Every name some cell binds, with the first cell: to tell "defined later" from "never defined". */
+  private readonly everDefined = new Map<string, SourceSite>();
+  private readonly functionsFree = new Map<string, readonly string[]>();
+  private readonly starImports: string[] = [];
+
+  constructor(
+    private readonly notebook: Notebook,
+    private readonly roles: TagResult,
+    private readonly facts: ReadonlyMap<number, CellFacts>,
+  ) {}
+
+  build(): StepGraph {
+    const byIndex = new Map(this.roles.cells.map((c) => [c.cellIndex, c]));
+    for (const cell of this.notebook.cells) {
+      const f = this.facts.get(cell.index);
+      if (f === undefined) continue;
+      for (const d of f.defines) if (!this.everDefined.has(d.name)) this.everDefined.set(d.name, site(cell, d.line));
+    }
+    for (const step of this.roles.steps) this.unitFor('step', step.name).explicitAfter.push(...step.after);
+    for (const cell of this.notebook.cells) {
+      const f = this.facts.get(cell.index);
+      const cr = byIndex.get(cell.index);
+      if (cell.kind !== 'code' || f === undefined || cr === undefined) continue;
+      for (const r of f.requirements) this.requirements.add(r);
+      this.visit(cell, cr, f);
+    }
+    this.checkSharedFunctions();
+    return {
+      steps: orderSteps(this.steps.map(toStepNode)),
+      parameters: this.parameters,
+      common: this.common satisfies SharedCode,
+      ...(this.metrics === undefined ? {} : { metrics: toCodeUnit(this.metrics) }),
+      tests: this.tests.map(toCodeUnit),
+      edges: this.edges,
+      requirements: [...this.requirements].sort(),
+      problems: this.problems,
+    };
+  }
+
+  private visit(cell: NotebookCell, cr: CellRoles, f: CellFacts): void {
+    const roles = cr.roles;
+    if (roles.includes('skip')) return;
+    if (roles.includes('parameters')) return this.visitParameters(cell, f);
+    if (roles.includes('imports') || roles.includes('functions') || roles.includes('export') || cr.preamble) return this.visitShared(cell, f);
+    if (roles.includes('metrics')) return this.visitUnit(cell, f, this.metrics ?? (this.metrics = this.newUnit('metrics', 'metrics')));
+    if (roles.includes('test')) {
+      const unit = this.newUnit('test', `test:${cell.index + 1}`);
+      this.tests.push(unit);
+      return this.visitUnit(cell, f, unit);
+    }
+    if (cr.inStep !== undefined) return this.visitUnit(cell, f, this.unitFor('step', cr.inStep));
+  }
+
+  private visitParameters(cell: NotebookCell, f: CellFacts): void {
+    const literal = new Set<string>();
+    for (const a of f.assignments) {
+      const parsed = parsePythonLiteral(a.valueText);
+      if (!parsed.ok) continue;
+      literal.add(a.name);
+      const existing = this.parameters.findIndex((p) => p.name === a.name);
+      const parameter: Parameter = { name: a.name, default: parsed.value, type: parsed.type, definedAt: site(cell, a.line) };
+      if (existing === -1) this.parameters.push(parameter);
+      else this.parameters[existing] = parameter;
+      this.bindings.set(a.name, { kind: 'parameter', site: site(cell, a.line) });
+    }
+    for (const imp of f.imports) this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
+    const computed = f.defines.filter((d) => !literal.has(d.name) && !f.imports.some((i) => i.name === d.name));
+    if (computed.length > 0) {
+      // Values computed from other values (`out_dir = Path(root) / "out"`) are shared code, not parameters.
+      this.visitShared(cell, { ...f, defines: computed, imports: [] });
+      for (const d of computed) {
+        this.problems.push(
+          this.problem(cell, 'warning', 'parameter-not-literal', `parameter ${d.name} is computed, not a literal (number, string, bool, list or dict): it becomes a constant in the shared module and cannot be set with --param`, d.line),
+        );
+      }
+    }
+  }
+
+  private visitShared(cell: NotebookCell, f: CellFacts): void {
+    this.common.cells.push(ref(cell));
+    for (const imp of f.imports) {
+      this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
+      if (!this.common.imports.includes(imp.statement)) this.common.imports.push(imp.statement);
+    }
+    for (const s of f.starImports) {
+      addOnce(this.starImports, s);
+      addOnce(this.common.imports, s);
+    }
+    for (const fn of f.functions) this.functionsFree.set(fn.name, fn.freeNames);
+    for (const d of f.defines) {
+      if (f.imports.some((i) => i.name === d.name)) continue;
+      this.bindings.set(d.name, { kind: 'common', site: site(cell, d.line) });
+      if (!this.common.names.includes(d.name)) this.common.names.push(d.name);
+    }
+    for (const use of f.externalUses) {
+      const binding = this.bindings.get(use.name);
+      if (binding === undefined || binding.kind === 'import' || binding.kind === 'common' || binding.kind === 'metric') continue;
+      const source = binding.kind === 'parameter' ? 'a parameter' : `a value computed by step ${binding.step}`;
+      this.problems.push(
+        this.problem(cell, 'error', 'shared-reads-step-value', `this shared cell reads ${use.name}, ${source}; shared code (imports, functions, the cells before the first step) runs once at import and cannot see step values: tag this cell as a step or move it`, use.line, use.column),
+      );
+    }
+  }
+
+  private visitUnit(cell: NotebookCell, f: CellFacts, unit: UnitBuilder): void {
+    unit.cells.push(ref(cell));
+    for (const use of f.externalUses) {
+      if (unit.local.has(use.name)) continue;
+      this.resolve(unit, cell, use);
+    }
+    for (const imp of f.imports) {
+      this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
+      addOnce(unit.imports, imp.statement);
+      unit.local.add(imp.name);
+    }
+    for (const s of f.starImports) addOnce(this.starImports, s);
+    const changed = f.mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? ''));
+    for (const d of [...f.defines, ...changed]) {
+      if (f.imports.some((i) => i.name === d.name)) continue;
+      unit.local.add(d.name);
+      if (unit.kind === 'step') this.bindings.set(d.name, { kind: 'step', step: unit.name, site: site(cell, d.line) });
+      if (unit.kind === 'metrics') this.bindings.set(d.name, { kind: 'metric', site: site(cell, d.line) });
+    }
+    // A value mutated in place by a later step is that step's output from then on, so it is not also
+    // read from an earlier step's cache: see `mutates`.
+  }
+
+  private resolve(unit: UnitBuilder, cell: NotebookCell, use: NameSite): void {
+    if (unit.reported.has(use.name)) return;
+    const binding = this.bindings.get(use.name);
+    const usedAt = site(cell, use.line);
+    if (binding === undefined && this.starImports.length > 0) {
+      // `from m import *` may have bound it: the unit gets the star imports, as the notebook had them.
+      for (const s of this.starImports) addOnce(unit.imports, s);
+      return;
+    }
+    if (binding === undefined) {
+      const later = this.everDefined.get(use.name);
+      const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
+      const message =
+        later === undefined
+          ? `${what} uses ${use.name}, but no cell before it defines it`
+          : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell up or tag the order with after:`;
+      this.problems.push(this.problem(cell, 'error', later === undefined ? 'name-undefined' : 'name-defined-later', message, use.line, use.column));
+      unit.reported.add(use.name);
+      return;
+    }
+    switch (binding.kind) {
+      case 'import':
+        addOnce(unit.imports, binding.statement);
+        return;
+      case 'common':
+        addOnce(unit.commonNames, use.name);
+        return;
+      case 'parameter':
+        if (addOnce(unit.inputs, use.name)) this.edge('parameters', unit, use.name, binding.site, usedAt, 'the parameters');
+        return;
+      case 'metric':
+        if (unit.kind === 'step') {
+          this.problems.push(this.problem(cell, 'error', 'step-uses-metric', `step ${unit.name} uses ${use.name}, which the metrics cell computes; metrics run after every step. Compute it in a step instead`, use.line, use.column));
+          unit.reported.add(use.name);
+          return;
+        }
+        addOnce(unit.metricNames, use.name);
+        if (addOnce(unit.inputs, use.name)) this.edge('metrics', unit, use.name, binding.site, usedAt, 'the metrics');
+        return;
+      case 'step': {
+        if (binding.step === unit.name) return;
+        const producer = this.units.get(binding.step);
+        if (producer !== undefined) addOnce(producer.outputs, use.name);
+        if (addOnce(unit.inputs, use.name)) this.edge(binding.step, unit, use.name, binding.site, usedAt, binding.step);
+        if (unit.kind === 'step') addOnce(unit.dataAfter, binding.step);
+        return;
+      }
+    }
+  }
+
+  /** Shared functions may read imports, parameters' defaults never, other shared names: anything else is an error. */
+  private checkSharedFunctions(): void {
+    for (const [fn, free] of this.functionsFree) {
+      for (const name of free) {
+        const binding = this.bindings.get(name);
+        if (binding === undefined || binding.kind === 'import' || binding.kind === 'common' || binding.kind === 'metric') continue;
+        const where = this.bindings.get(fn)?.site;
+        const cell = where === undefined ? undefined : this.notebook.cells.find((c) => c.index === where.cellIndex);
+        if (cell === undefined) continue;
+        const source = binding.kind === 'parameter' ? 'a parameter' : `a value computed by step ${binding.step}`;
+        this.problems.push(
+          this.problem(cell, 'error', 'shared-reads-step-value', `function ${fn} reads the global ${name}, ${source}; shared functions cannot see step values in a package: pass ${name} as an argument`, where?.line ?? 1),
+        );
+      }
+    }
+  }
+
+  private edge(from: string, to: UnitBuilder, name: string, definedAt: SourceSite, usedAt: SourceSite, fromWords: string): void {
+    const toWords = to.kind === 'step' ? to.name : to.kind === 'metrics' ? 'the metrics' : `the test in cell ${usedAt.cellIndex + 1}`;
+    const explanation = `${toWords} uses ${name}, defined by ${fromWords}, cell ${definedAt.cellIndex + 1} line ${definedAt.line}`;
+    this.edges.push({ from, to: to.name, name, definedAt, usedAt, explanation });
+  }
+
+  private unitFor(kind: 'step', name: string): UnitBuilder {
+    const existing = this.units.get(name);
+    if (existing !== undefined) return existing;
+    const unit = this.newUnit(kind, name);
+    this.units.set(name, unit);
+    this.steps.push(unit);
+    return unit;
+  }
+
+  private newUnit(kind: UnitKind, name: string): UnitBuilder {
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], dataAfter: [], explicitAfter: [], local: new Set(), metricNames: [], reported: new Set() };
+  }
+
+  private problem(cell: NotebookCell, severity: Problem['severity'], code: string, message: string, line?: number, column?: number): Problem {
+    return {
+      severity,
+      code,
+      message,
+      file: this.notebook.path,
+      cellIndex: cell.index,
+      ...(cell.id === undefined ? {} : { cellId: cell.id }),
+      ...(line === undefined ? {} : { line }),
+      ...(column === undefined ? {} : { column }),
+      ...(cell.fileLine === undefined || line === undefined ? {} : { fileLine: cell.fileLine + line - 1 }),
+    };
+  }
+}
+
+function site(cell: NotebookCell, line: number): SourceSite {
+  return { cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), line };
+}
+
+function ref(cell: NotebookCell): CellRef {
+  return { index: cell.index, ...(cell.id === undefined ? {} : { id: cell.id }) };
+}
+
+function addOnce(list: string[], value: string): boolean {
+  if (list.includes(value)) return false;
+  list.push(value);
+  return true;
+}
+
+function toCodeUnit(u: UnitBuilder): CodeUnit {
+  return { name: u.name, cells: u.cells, inputs: u.inputs, imports: u.imports, commonNames: u.commonNames, metricInputs: u.metricNames };
+}
+
+function toStepNode(u: UnitBuilder): StepNode {
+  const after = [...u.dataAfter];
+  for (const a of u.explicitAfter) addOnce(after, a);
+  return { ...toCodeUnit(u), outputs: u.outputs, after, explicitAfter: u.explicitAfter };
+}
+
+/** Dependency order; notebook order among steps that are free to go (Kahn's algorithm). Tags exclude cycles. */
+export function orderSteps(steps: readonly StepNode[]): StepNode[] {
+  const done = new Set<string>();
+  const names = new Set(steps.map((s) => s.name));
+  const ordered: StepNode[] = [];
+  const pending = [...steps];
+  while (pending.length > 0) {
+    const i = pending.findIndex((s) => s.after.every((a) => done.has(a) || !names.has(a)));
+    const next = pending.splice(i === -1 ? 0 : i, 1)[0];
+    if (next === undefined) break;
+    ordered.push(next);
+    done.add(next.name);
+  }
+  return ordered;
+}

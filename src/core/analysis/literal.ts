@@ -1,0 +1,164 @@
+/**
+ * Python literals as JSON values, for parameter defaults: numbers, strings, True/False/None, and
+ * lists, tuples and dicts of those. Anything else (a call, a name, an f-string) is not a literal.
+ */
+import type { ParameterType } from '../contract/stepGraph';
+
+export type LiteralResult = { readonly ok: true; readonly value: unknown; readonly type: ParameterType } | { readonly ok: false };
+
+export function parsePythonLiteral(text: string): LiteralResult {
+  const parser = new LiteralParser(text);
+  try {
+    const raw = parser.rawValue();
+    parser.skipSpace();
+    if (!parser.atEnd()) return { ok: false };
+    if (raw instanceof FloatValue) return { ok: true, value: raw.value, type: 'float' };
+    return { ok: true, value: raw, type: typeOf(raw) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function typeOf(value: unknown): ParameterType {
+  if (value === null) return 'none';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'string') return 'str';
+  if (Array.isArray(value)) return 'list';
+  return 'dict';
+}
+
+/** A number written with a decimal point or exponent: a float even when integral (`1.0`). */
+class FloatValue {
+  constructor(readonly value: number) {}
+}
+
+class LiteralParser {
+  private pos = 0;
+  constructor(private readonly text: string) {}
+
+  atEnd(): boolean {
+    return this.pos >= this.text.length;
+  }
+
+  skipSpace(): void {
+    for (;;) {
+      const c = this.text[this.pos];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\\') this.pos++;
+      else if (c === '#') while (this.pos < this.text.length && this.text[this.pos] !== '\n') this.pos++;
+      else return;
+    }
+  }
+
+  value(): unknown {
+    const v = this.rawValue();
+    return v instanceof FloatValue ? v.value : v;
+  }
+
+  rawValue(): unknown {
+    this.skipSpace();
+    const c = this.text[this.pos];
+    if (c === '[' || c === '(') return this.sequence(c === '[' ? ']' : ')');
+    if (c === '{') return this.dict();
+    const str = this.tryString();
+    if (str !== undefined) return str;
+    const word = /^(True|False|None)\b/.exec(this.text.slice(this.pos));
+    if (word !== null) {
+      this.pos += word[0].length;
+      return word[1] === 'True' ? true : word[1] === 'False' ? false : null;
+    }
+    const num = /^[+-]?(\d[\d_]*\.?[\d_]*(?:[eE][+-]?\d+)?|\.\d[\d_]*(?:[eE][+-]?\d+)?)/.exec(this.text.slice(this.pos));
+    if (num !== null) {
+      this.pos += num[0].length;
+      const raw = num[0].replace(/_/g, '');
+      const n = Number(raw);
+      if (!Number.isFinite(n)) throw new Error('not finite');
+      if (/[.eE]/.test(raw)) return new FloatValue(n);
+      if (!Number.isSafeInteger(n)) throw new Error('int too large for JSON');
+      return n;
+    }
+    throw new Error('not a literal');
+  }
+
+  private sequence(close: string): unknown[] {
+    this.pos++;
+    const items: unknown[] = [];
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.pos] === close) {
+        this.pos++;
+        return items;
+      }
+      items.push(this.value());
+      this.skipSpace();
+      if (this.text[this.pos] === ',') this.pos++;
+      else if (this.text[this.pos] !== close) throw new Error('expected , or close');
+    }
+  }
+
+  private dict(): Record<string, unknown> {
+    this.pos++;
+    const out: Record<string, unknown> = {};
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.pos] === '}') {
+        this.pos++;
+        return out;
+      }
+      const key = this.value();
+      if (typeof key !== 'string') throw new Error('dict keys must be strings for JSON');
+      this.skipSpace();
+      if (this.text[this.pos] !== ':') throw new Error('expected :');
+      this.pos++;
+      out[key] = this.value();
+      this.skipSpace();
+      if (this.text[this.pos] === ',') this.pos++;
+      else if (this.text[this.pos] !== '}') throw new Error('expected , or }');
+    }
+  }
+
+  /** 'x', "x", r'x', b is refused (bytes are not JSON), f-strings are refused; implicit concatenation joins. */
+  private tryString(): string | undefined {
+    let result: string | undefined;
+    for (;;) {
+      this.skipSpaceInline();
+      const m = /^([rRuU]?)('''|"""|'|")/.exec(this.text.slice(this.pos));
+      if (m === null) return result;
+      const raw = (m[1] ?? '').toLowerCase() === 'r';
+      const quote = m[2] ?? '';
+      this.pos += m[0].length;
+      let out = '';
+      for (;;) {
+        if (this.atEnd()) throw new Error('unterminated string');
+        if (this.text.startsWith(quote, this.pos)) {
+          this.pos += quote.length;
+          break;
+        }
+        const ch = this.text[this.pos] ?? '';
+        if (quote.length === 1 && ch === '\n') throw new Error('newline in string');
+        if (ch === '\\' && !raw) {
+          const next = this.text[this.pos + 1] ?? '';
+          const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', '\n': '' };
+          const mapped = simple[next];
+          if (mapped === undefined) {
+            const uni = /^u([0-9a-fA-F]{4})|^x([0-9a-fA-F]{2})/.exec(this.text.slice(this.pos + 1));
+            if (uni === null) out += `\\${next}`;
+            else {
+              out += String.fromCharCode(parseInt(uni[1] ?? uni[2] ?? '0', 16));
+              this.pos += uni[0].length - 1;
+            }
+          } else out += mapped;
+          this.pos += 2;
+          continue;
+        }
+        out += ch;
+        this.pos++;
+      }
+      result = (result ?? '') + out;
+    }
+  }
+
+  private skipSpaceInline(): void {
+    while (this.text[this.pos] === ' ' || this.text[this.pos] === '\t') this.pos++;
+  }
+}

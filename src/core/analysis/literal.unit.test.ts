@@ -1,0 +1,29 @@
+import * as assert from 'node:assert/strict';
+import { parsePythonLiteral } from './literal';
+
+describe('parsePythonLiteral', () => {
+  const ok: [string, unknown, string][] = [
+    ['200', 200, 'int'],
+    ['-3', -3, 'int'],
+    ['1_000', 1000, 'int'],
+    ['0.25', 0.25, 'float'],
+    ['1.0', 1, 'float'],
+    ['1e-3', 0.001, 'float'],
+    ['"data/churn.csv"', 'data/churn.csv', 'str'],
+    ["'a' 'b'", 'ab', 'str'],
+    ["r'C:\\x'", 'C:\\x', 'str'],
+    ['"tab\\there"', 'tab\there', 'str'],
+    ['True', true, 'bool'],
+    ['None', null, 'none'],
+    ['[1, 2, 3]', [1, 2, 3], 'list'],
+    ['("a", "b")', ['a', 'b'], 'list'],
+    ['{"max_depth": 6, "lr": 0.1,}', { max_depth: 6, lr: 0.1 }, 'dict'],
+    ['[\n  1,  # one\n  2,\n]', [1, 2], 'list'],
+  ];
+  for (const [text, value, type] of ok) {
+    it(`${JSON.stringify(text)} is ${type}`, () => assert.deepEqual(parsePythonLiteral(text), { ok: true, value, type }));
+  }
+  for (const text of ['Path("x")', 'f"{a}"', 'a', '1 + 2', '{1: 2}', 'b"x"', '"unterminated', '10**20', '99999999999999999999']) {
+    it(`${JSON.stringify(text)} is not a literal`, () => assert.deepEqual(parsePythonLiteral(text), { ok: false }));
+  }
+});

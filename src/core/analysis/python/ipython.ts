@@ -1,0 +1,638 @@
+/**
+ * IPython syntax in a notebook cell, turned into plain Python on purpose: magics, shell escapes, help,
+ * `display(...)` and the bare expression whose value Jupyter shows. The output has exactly the lines of the
+ * input, so a line number in the translated code is the same line in the cell; every line that changed
+ * carries a `# nbpromote: ...` comment saying what it was.
+ *
+ * Decisions:
+ * - `%time`/`%timeit`/`%prun`/`%memit stmt` keep `stmt` (once); `%%time`, `%%timeit`, `%%prun`, `%%memit`,
+ *   `%%capture` keep the body.
+ * - `%env A=1` becomes `import os; os.environ["A"] = "1"` on the same line: self-contained, and the analysis
+ *   sees the `os` import it needs.
+ * - `%pip install`, `!pip install`, `%conda install` ... become requirements; other shell commands and
+ *   unknown magics become comments, with a warning when the notebook depended on their effect.
+ * - `%%writefile`, `%%bash`, `%%html` ... cells are not Python: the whole cell becomes comments.
+ * - `display(...)` statements and `from IPython.display import display` are commented out: outside a
+ *   notebook they show nothing.
+ * - The cell's last statement, when a bare expression, is what Jupyter shows. It is commented out when it
+ *   cannot have an effect (a name, attribute, subscript, literal, comparison, or a call of a known pure
+ *   method such as `head()`/`describe()`/`value_counts()` on such a value); any other call is kept.
+ */
+import { scanLine, shapeLines, START_STATE, startsLogicalLine } from './lexical';
+import type { LexState } from './lexical';
+import { parsePython } from './parser';
+import type { PyNode, PyTree } from './parser';
+import { parseInstallCommands } from './requirements';
+
+export type TranslationKind = 'line-magic' | 'cell-magic' | 'shell' | 'help' | 'display' | 'trailing-expression';
+
+/** One place where the cell's code was changed. */
+export interface Translation {
+  /** 1-based line in the cell (and in the translated code). */
+  readonly line: number;
+  readonly kind: TranslationKind;
+  /** The original text; all its lines, joined with `\n`, when it spans several. */
+  readonly original: string;
+  /** The comment written into the code, starting with `# nbpromote:`. */
+  readonly comment: string;
+  /** Set when the generated code will behave differently from the notebook here: one sentence for a person. */
+  readonly warning?: string;
+}
+
+/** The cell's last statement when it is a bare expression: Jupyter shows its value. */
+export interface TrailingExpression {
+  readonly line: number;
+  readonly endLine: number;
+  /** Its source text. */
+  readonly text: string;
+  /** True when the translation commented it out (it could only show a value); false when the code keeps it. */
+  readonly removed: boolean;
+}
+
+export interface IPythonTranslation {
+  /** Plain Python with the same number of lines as the cell. */
+  readonly code: string;
+  readonly translations: readonly Translation[];
+  /** Requirements from install commands, in pip's form, in order, without duplicates. */
+  readonly requirements: readonly string[];
+  readonly trailingExpression?: TrailingExpression;
+}
+
+/** Where a translated line's columns come from in the original line (for lines whose text moved). */
+export type ColumnMap = { readonly kind: 'shift'; readonly from: number; readonly delta: number } | { readonly kind: 'fixed'; readonly column: number };
+
+/** The translation plus what the analysis needs to avoid parsing twice. Not for use outside `analysis/python`. */
+export interface MappedTranslation extends IPythonTranslation {
+  /** 1-based line → column map, for lines whose code moved sideways. Columns are 0-based here. */
+  readonly columnMaps: ReadonlyMap<number, ColumnMap>;
+  /** The parse of the code before `display(...)` and trailing expressions were commented out. */
+  readonly tree: PyTree;
+  /** Nodes of `tree` the translation removed (statements, or the `display` name in an import). */
+  readonly removedNodes: ReadonlySet<PyNode>;
+}
+
+/**
+ * Translates one code cell's IPython syntax into plain Python, keeping the line count. Needs the Python
+ * parser loaded (`await initPythonParser()`); never throws on user input.
+ */
+export function translateIPython(source: string): IPythonTranslation {
+  const { code, translations, requirements, trailingExpression } = translateIPythonMapped(source);
+  return trailingExpression === undefined ? { code, translations, requirements } : { code, translations, requirements, trailingExpression };
+}
+
+/** Cell magics whose body is Python and runs as it is (the magic only times, profiles or captures it). */
+const BODY_KEPT_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun', 'memit', 'debug', 'mprun']);
+/** Cell magics that only display their body. */
+const DISPLAY_CELL_MAGICS = new Set(['html', 'HTML', 'javascript', 'js', 'latex', 'markdown', 'svg']);
+/** Cell magics that run their body as another program. */
+const PROGRAM_CELL_MAGICS = new Set(['bash', 'sh', 'script', 'perl', 'ruby', 'python', 'python2', 'python3', 'pypy', 'sx', 'system', 'cmd', 'powershell']);
+
+/** Line magics that keep the statement after their options (`%time x = f()` → `x = f()`). */
+const STATEMENT_MAGICS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['time', new Set<string>()],
+  ['timeit', new Set(['-n', '-r', '-p'])],
+  ['prun', new Set(['-D', '-T', '-s', '-l'])],
+  ['memit', new Set(['-r', '-t', '-i'])],
+]);
+
+/** Line magics that only change how the notebook looks or report something: commented out without a warning. */
+const HARMLESS_LINE_MAGICS = new Set([
+  'matplotlib', 'load_ext', 'reload_ext', 'unload_ext', 'autoreload', 'aimport', 'config', 'who', 'whos', 'who_ls',
+  'lsmagic', 'history', 'hist', 'precision', 'pprint', 'xmode', 'colors', 'pinfo', 'pinfo2', 'pdef', 'pdoc',
+  'psource', 'pfile', 'magic', 'quickref', 'page', 'pwd', 'pip', 'conda', 'mamba', 'uv', 'debug', 'autoawait',
+  'doctest_mode', 'notebook', 'logstart', 'logstop', 'logon', 'logoff', 'logstate', 'clear', 'ls', 'll', 'dhist',
+  'dirs', 'killbgscripts', 'env', 'set_env', 'time', 'timeit', 'prun', 'memit', 'tb', 'pdb', 'qtconsole',
+  'connect_info', 'alias_magic', 'automagic', 'autocall', 'autosave', 'save', 'ldir', 'lf', 'lk', 'lx',
+]);
+
+/** Why the generated code differs from the notebook for these line magics. */
+const LINE_MAGIC_WARNINGS: ReadonlyMap<string, string> = new Map(Object.entries({
+  run: 'runs another file in the notebook; the generated code does not run it: move that code into a cell or import it',
+  cd: 'changes the working directory; the generated code runs where it is started, so relative paths may differ',
+  pylab: 'defines numpy and matplotlib names in the notebook; import the names the cell uses instead',
+  load: 'replaces the cell with a file when run; paste the code into the cell instead',
+  loadpy: 'replaces the cell with a file when run; paste the code into the cell instead',
+  store: 'shares variables between notebooks; the generated code does not',
+  reset: 'clears the notebook\'s variables; the generated code does not',
+  reset_selective: 'clears some of the notebook\'s variables; the generated code does not',
+  xdel: 'deletes a variable; the generated code does not',
+  sx: 'runs a shell command; the generated code does not run it',
+  system: 'runs a shell command; the generated code does not run it',
+  bash: 'runs a shell command; the generated code does not run it',
+  sc: 'runs a shell command; the generated code does not run it',
+  macro: 'defines an IPython macro; the generated code does not',
+  rerun: 'runs earlier cells again; the generated code does not',
+  recall: 'recalls earlier input; the generated code does not',
+  edit: 'runs code from an editor; the generated code does not',
+  pushd: 'changes the working directory; the generated code runs where it is started',
+  popd: 'changes the working directory; the generated code runs where it is started',
+  bookmark: 'changes the working directory; the generated code runs where it is started',
+  alias: 'defines a shell alias; the generated code does not',
+  capture: 'is not a line magic',
+}));
+
+/** Shell commands that only read or report: removing them changes nothing the code depends on. */
+const READ_ONLY_COMMANDS = new Set([
+  'ls', 'll', 'head', 'tail', 'cat', 'less', 'more', 'wc', 'pwd', 'echo', 'which', 'whoami', 'du', 'df', 'file',
+  'tree', 'free', 'nproc', 'lscpu', 'uname', 'date', 'nvidia-smi', 'hostname', 'env', 'printenv', 'grep', 'find',
+  'stat', 'md5sum', 'sha256sum', 'top', 'ps', 'uptime', 'id',
+]);
+
+/** Magic names IPython runs without `%` (automagic) and that cannot start a valid Python statement with an argument. */
+const AUTOMAGIC = /^(pip3?|conda|mamba|matplotlib|load_ext|reload_ext|autoreload|cd|run|config|pylab)[ \t]+(?!(?:in|is|and|or|not|if|else|for|as)\b)[\w\-~/'"{$]/;
+
+/**
+ * Methods (and functions) whose call only computes a value to look at. A bare trailing call of one of these,
+ * on a value that is itself side-effect free, is what a person writes to see a table or a number.
+ */
+const PURE_METHODS = new Set([
+  'head', 'tail', 'describe', 'info', 'sample', 'value_counts', 'nunique', 'unique', 'isna', 'isnull', 'notna',
+  'notnull', 'sum', 'mean', 'median', 'std', 'var', 'min', 'max', 'count', 'corr', 'cov', 'round', 'sort_values',
+  'sort_index', 'groupby', 'agg', 'aggregate', 'to_frame', 'reset_index', 'nlargest', 'nsmallest', 'quantile',
+  'memory_usage', 'get_params', 'crosstab', 'pivot_table', 'DataFrame', 'Series', 'mode', 'abs', 'cumsum',
+  'unstack', 'stack', 'transpose', 'any', 'all', 'items', 'keys', 'values', 'tolist', 'to_dict', 'to_numpy',
+  'select_dtypes', 'duplicated', 'idxmax', 'idxmin', 'prod', 'skew', 'kurt', 'sem', 'diff', 'pct_change',
+  'explode', 'melt', 'pivot', 'astype', 'copy', 'filter', 'query', 'loc', 'iloc', 'score', 'predict',
+  'predict_proba', 'transform', 'format', 'join', 'split', 'strip', 'lower', 'upper', 'replace', 'startswith',
+  'endswith', 'get', 'argmax', 'argmin', 'reshape', 'ravel', 'flatten', 'dot', 'sort', 'tail',
+]);
+const PURE_FUNCTIONS = new Set([
+  'len', 'type', 'repr', 'str', 'int', 'float', 'bool', 'list', 'dict', 'set', 'tuple', 'frozenset', 'sorted',
+  'sum', 'min', 'max', 'abs', 'round', 'isinstance', 'issubclass', 'vars', 'dir', 'id', 'hash', 'any', 'all',
+  'range', 'enumerate', 'zip', 'reversed', 'divmod', 'pow', 'hex', 'oct', 'bin', 'chr', 'ord', 'format', 'ascii',
+  'callable', 'hasattr', 'getattr',
+]);
+const PURE_LEAVES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'lambda']);
+const PURE_COMPOSITES = new Set([
+  'attribute', 'subscript', 'slice', 'comparison_operator', 'boolean_operator', 'not_operator', 'unary_operator',
+  'binary_operator', 'parenthesized_expression', 'tuple', 'list', 'set', 'dictionary', 'pair', 'conditional_expression',
+  'expression_list', 'string', 'concatenated_string', 'interpolation', 'format_specifier', 'format_expression', 'list_splat',
+  'dictionary_splat', 'argument_list',
+]);
+
+/** Nodes that hold statements (display calls are looked for only at statement level). */
+const STATEMENT_CONTAINERS = new Set([
+  'block', 'if_statement', 'elif_clause', 'else_clause', 'for_statement', 'while_statement', 'try_statement',
+  'except_clause', 'finally_clause', 'with_statement', 'function_definition', 'class_definition',
+  'decorated_definition', 'match_statement', 'case_clause',
+]);
+
+type CellMode = 'python' | 'no-display' | 'not-python';
+
+class Translator {
+  readonly lines: string[];
+  readonly out: string[];
+  readonly removed: boolean[];
+  readonly translations: Translation[] = [];
+  readonly requirements: string[] = [];
+  readonly columnMaps = new Map<number, ColumnMap>();
+  /** 0-based lines that held an IPython statement now gone (a later trailing expression is then not shown). */
+  readonly escapeLines: number[] = [];
+  mode: CellMode = 'python';
+
+  constructor(readonly source: string) {
+    this.lines = source.split(/\r\n|\n|\r/);
+    this.out = [...this.lines];
+    this.removed = this.lines.map(() => false);
+  }
+
+  record(line: number, kind: TranslationKind, original: string, comment: string, warning?: string): void {
+    this.translations.push(warning === undefined ? { line: line + 1, kind, original, comment } : { line: line + 1, kind, original, comment, warning });
+  }
+
+  /** Replaces lines first..last with comments; the first says what happened. */
+  commentOut(first: number, last: number, kind: TranslationKind, what: string, warning?: string): void {
+    const firstLine = this.lines[first] ?? '';
+    const indent = leadingSpace(firstLine);
+    const comment = `# nbpromote: ${what}: ${firstLine.trim()}`;
+    this.out[first] = `${indent}${comment}`;
+    this.removed[first] = true;
+    for (let i = first + 1; i <= last; i++) {
+      const line = this.lines[i] ?? '';
+      const own = leadingSpace(line);
+      this.out[i] = line.trim() === '' ? line : `${indent}# ${line.slice(Math.min(own.length, indent.length))}`;
+      this.removed[i] = true;
+    }
+    this.record(first, kind, this.lines.slice(first, last + 1).join('\n'), comment, warning);
+  }
+
+  addRequirements(found: readonly string[]): void {
+    for (const r of found) if (!this.requirements.includes(r)) this.requirements.push(r);
+  }
+}
+
+/** {@link translateIPython} with what `analyzeCell` needs (the parse tree and column maps). */
+export function translateIPythonMapped(source: string): MappedTranslation {
+  const t = new Translator(source);
+  const start = translateCellMagic(t);
+  if (t.mode !== 'not-python') translateLines(t, start);
+  const tree = parsePython(t.out.join('\n'));
+  const removedNodes = new Set<PyNode>();
+  let trailingExpression: TrailingExpression | undefined;
+  if (t.mode !== 'not-python') {
+    removeDisplay(t, tree, removedNodes);
+    if (t.mode === 'python') trailingExpression = trailing(t, tree, removedNodes);
+  }
+  keepBlocksNonEmpty(t);
+  const base = { code: t.out.join('\n'), translations: t.translations.sort((a, b) => a.line - b.line), requirements: t.requirements, columnMaps: t.columnMaps, tree, removedNodes };
+  return trailingExpression === undefined ? base : { ...base, trailingExpression };
+}
+
+/** Handles a `%%magic` first line. Returns the first line index still to translate line by line. */
+function translateCellMagic(t: Translator): number {
+  const first = t.lines.findIndex((line) => line.trim() !== '');
+  if (first < 0) return 0;
+  const head = (t.lines[first] ?? '').trim();
+  const match = /^%%([A-Za-z_][\w.]*)(.*)$/.exec(head);
+  if (match === null) return 0;
+  const name = match[1] ?? '';
+  const args = (match[2] ?? '').trim();
+  const last = t.lines.length - 1;
+  if (BODY_KEPT_CELL_MAGICS.has(name)) {
+    if (name !== 'time') t.mode = 'no-display';
+    if (name === 'capture') {
+      t.mode = 'no-display';
+      const variable = args.split(/\s+/).find((word) => word !== '' && !word.startsWith('-'));
+      t.commentOut(
+        first,
+        first,
+        'cell-magic',
+        'removed IPython cell magic (the body runs; its output is not captured)',
+        variable === undefined ? undefined : `\`%%capture ${variable}\` keeps the cell's output in \`${variable}\`; the generated code does not capture output, so \`${variable}\` is not defined`,
+      );
+      return first + 1;
+    }
+    if (name === 'timeit') {
+      const setup = statementAfterOptions(t.lines[first] ?? '', STATEMENT_MAGICS.get('timeit') ?? new Set());
+      if (setup !== undefined) {
+        keepStatement(t, first, setup, 'removed IPython cell magic', 'cell-magic');
+        return first + 1;
+      }
+    }
+    t.commentOut(first, first, 'cell-magic', 'removed IPython cell magic');
+    return first + 1;
+  }
+  t.mode = 'not-python';
+  let warning: string | undefined;
+  if (name === 'writefile' || name === 'file') {
+    const path = args.split(/\s+/).filter((word) => word !== '' && !word.startsWith('-')).join(' ') || 'a file';
+    warning = `\`%%${name} ${path}\` writes ${path} when the notebook runs; the generated code does not: add the file to the project, or write it from Python`;
+  } else if (PROGRAM_CELL_MAGICS.has(name)) {
+    warning = `the \`%%${name}\` cell runs commands the generated code does not run`;
+  } else if (!DISPLAY_CELL_MAGICS.has(name)) {
+    warning = `the \`%%${name}\` cell is not Python: it is left out of the generated code`;
+  }
+  const nonBlankLast = lastNonBlank(t.lines);
+  t.commentOut(first, Math.max(first, Math.min(last, nonBlankLast)), 'cell-magic', 'removed IPython cell magic (the cell is not Python)', warning);
+  return t.lines.length;
+}
+
+function lastNonBlank(lines: readonly string[]): number {
+  for (let i = lines.length - 1; i >= 0; i--) if ((lines[i] ?? '').trim() !== '') return i;
+  return 0;
+}
+
+function translateLines(t: Translator, start: number): void {
+  let state: LexState = START_STATE;
+  for (let i = start; i < t.lines.length; i++) {
+    const line = t.lines[i] ?? '';
+    if (startsLogicalLine(state)) {
+      const handled = translateEscape(t, i);
+      if (handled !== undefined) {
+        i = handled.last;
+        state = handled.rescan ? scanLine(t.out[i] ?? '', START_STATE).state : START_STATE;
+        continue;
+      }
+    }
+    state = scanLine(line, state).state;
+  }
+}
+
+/** Lines first..last of a magic or shell command continued with trailing backslashes, joined. */
+function continued(t: Translator, first: number): { last: number; text: string } {
+  let last = first;
+  let text = (t.lines[first] ?? '').trim();
+  while (text.endsWith('\\') && last + 1 < t.lines.length) {
+    last++;
+    text = `${text.slice(0, -1).trimEnd()} ${(t.lines[last] ?? '').trim()}`;
+  }
+  return { last, text };
+}
+
+function translateEscape(t: Translator, i: number): { last: number; rescan: boolean } | undefined {
+  const line = t.lines[i] ?? '';
+  const stripped = line.trim();
+  if (stripped === '' || stripped.startsWith('#')) return undefined;
+  const code = stripped.slice(0, scanLine(stripped, START_STATE).codeEnd).trimEnd();
+
+  // Help: `obj?`, `obj??`, `?obj`, `%magic?`.
+  if (/^\?{1,2}[^\s?]/.test(code) || /^%{0,2}[\w.*[\]()'"-]+\s*\?{1,2}$/.test(code)) {
+    t.commentOut(i, i, 'help', 'removed IPython help');
+    t.escapeLines.push(i);
+    return { last: i, rescan: false };
+  }
+  if (stripped.startsWith('%%')) {
+    const name = /^%%(\w+)/.exec(stripped)?.[1] ?? '';
+    const { last } = continued(t, i);
+    t.commentOut(i, last, 'cell-magic', 'removed IPython cell magic', `a cell magic (\`%%${name}\`) only works on the first line of a cell, so this line failed in the notebook too`);
+    t.escapeLines.push(i);
+    return { last, rescan: false };
+  }
+  if (stripped.startsWith('%')) return lineMagic(t, i, stripped.slice(1));
+  if (stripped.startsWith('!')) return shellEscape(t, i);
+
+  const assignment = /^([A-Za-z_][\w.]*(?:\s*,\s*\*?[A-Za-z_][\w.]*)*)\s*=\s*([!%])(.*)$/.exec(stripped);
+  if (assignment !== null) return assignFromEscape(t, i, assignment[1] ?? '', assignment[2] ?? '', (assignment[3] ?? '').trim());
+
+  if (AUTOMAGIC.test(code)) return lineMagic(t, i, stripped);
+  return undefined;
+}
+
+function lineMagic(t: Translator, i: number, body: string): { last: number; rescan: boolean } {
+  const name = /^[\w.]+/.exec(body)?.[0] ?? '';
+  const options = STATEMENT_MAGICS.get(name);
+  if (options !== undefined) {
+    const statement = statementAfterOptions(t.lines[i] ?? '', options);
+    if (statement !== undefined) {
+      keepStatement(t, i, statement, 'removed IPython magic', 'line-magic');
+      return { last: i, rescan: true };
+    }
+  }
+  const { last, text } = continued(t, i);
+  const args = text.replace(/^%?[\w.]+/, '').trim();
+  t.escapeLines.push(i);
+  if (name === 'pip' || name === 'conda' || name === 'mamba' || name === 'pip3' || name === 'uv') {
+    const tool = name === 'pip3' ? 'pip' : name;
+    const installs = parseInstallCommands(`${tool} ${args}`);
+    if (installs.length > 0) {
+      installTranslation(t, i, last, 'line-magic', installs);
+      return { last, rescan: false };
+    }
+  }
+  if (name === 'env' || name === 'set_env') {
+    const assignment = /^([A-Za-z_]\w*)(?:\s*=\s*|\s+)(.*)$/.exec(args);
+    if (assignment !== null && last === i) {
+      setEnv(t, i, assignment[1] ?? '', (assignment[2] ?? '').trim());
+      return { last, rescan: false };
+    }
+  }
+  let warning: string | undefined;
+  if (!HARMLESS_LINE_MAGICS.has(name)) {
+    const why = LINE_MAGIC_WARNINGS.get(name);
+    warning = why !== undefined ? `\`%${name}\` ${why}` : `\`%${name}\` is not translated to Python: it is left out of the generated code`;
+  }
+  t.commentOut(i, last, 'line-magic', 'removed IPython magic', warning);
+  return { last, rescan: false };
+}
+
+/** `%env A=1` → `import os; os.environ["A"] = "1"`, on the same line. */
+function setEnv(t: Translator, i: number, variable: string, value: string): void {
+  const line = t.lines[i] ?? '';
+  const indent = leadingSpace(line);
+  const comment = `# nbpromote: was IPython magic: ${line.trim()}`;
+  t.out[i] = `${indent}import os; os.environ[${JSON.stringify(variable)}] = ${JSON.stringify(value)}  ${comment}`;
+  t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
+  const warning = /[$]|\{[^}]*\}/.test(value) ? `\`%env ${variable}\` uses an IPython variable in its value; the generated code sets the text as written` : undefined;
+  t.record(i, 'line-magic', line, comment, warning);
+}
+
+/**
+ * The statement after a `%time`/`%%timeit`-like magic's name and options, with its column in the line, or
+ * undefined when there is none.
+ */
+function statementAfterOptions(line: string, valueOptions: ReadonlySet<string>): { column: number; text: string } | undefined {
+  const magic = /^(\s*)%{1,2}[\w.]+/.exec(line);
+  if (magic === null) return undefined;
+  let pos = magic[0].length;
+  for (;;) {
+    const rest = line.slice(pos);
+    const option = /^(\s+)(-{1,2}[A-Za-z][\w-]*)/.exec(rest);
+    if (option === null) break;
+    pos += option[0].length;
+    const flag = option[2] ?? '';
+    if (valueOptions.has(flag)) {
+      const value = /^\s+\S+/.exec(line.slice(pos));
+      if (value !== null) pos += value[0].length;
+    }
+  }
+  const text = line.slice(pos).trim();
+  if (text === '') return undefined;
+  return { column: line.indexOf(text, pos), text };
+}
+
+function keepStatement(t: Translator, i: number, statement: { column: number; text: string }, what: string, kind: TranslationKind): void {
+  const line = t.lines[i] ?? '';
+  const indent = leadingSpace(line);
+  const magic = line.slice(indent.length, statement.column).trim();
+  const comment = `# nbpromote: ${what}: ${magic}`;
+  const endsContinued = statement.text.endsWith('\\');
+  t.out[i] = endsContinued ? `${indent}${statement.text}` : `${indent}${statement.text}  ${comment}`;
+  t.columnMaps.set(i + 1, { kind: 'shift', from: indent.length, delta: statement.column - indent.length });
+  t.record(i, kind, line, comment);
+}
+
+function shellEscape(t: Translator, i: number): { last: number; rescan: boolean } {
+  const { last, text } = continued(t, i);
+  const command = text.replace(/^!!?/, '').trim();
+  t.escapeLines.push(i);
+  const installs = parseInstallCommands(command);
+  if (installs.length > 0) {
+    installTranslation(t, i, last, 'shell', installs);
+    return { last, rescan: false };
+  }
+  const program = (/^\S+/.exec(command)?.[0] ?? '').replace(/^.*\//, '');
+  const readOnly = READ_ONLY_COMMANDS.has(program) || /^(?:pip3?|conda|mamba)\s+(?:list|show|freeze|info|--version)\b/.test(command) || /^python3?\s+(?:--version|-V)\b/.test(command);
+  t.commentOut(i, last, 'shell', 'removed shell command', readOnly ? undefined : `\`!${command}\` runs a shell command the generated code does not run`);
+  return { last, rescan: false };
+}
+
+function installTranslation(t: Translator, first: number, last: number, kind: TranslationKind, installs: ReturnType<typeof parseInstallCommands>): void {
+  const found = installs.flatMap((install) => install.requirements);
+  t.addRequirements(found);
+  const skipped = installs.flatMap((install) => install.skipped);
+  const warning = skipped.length === 0 ? undefined : skipped.map((s) => `\`${s.argument}\`: ${s.reason}`).join('; ');
+  const what = found.length === 0 ? 'removed install command' : `added to requirements (${found.join(', ')})`;
+  t.commentOut(first, last, kind, what, warning);
+}
+
+function assignFromEscape(t: Translator, i: number, target: string, escape: string, body: string): { last: number; rescan: boolean } {
+  const line = t.lines[i] ?? '';
+  const indent = leadingSpace(line);
+  if (escape === '%') {
+    const name = /^[\w.]+/.exec(body)?.[0] ?? '';
+    if (name === 'time' || name === 'prun' || name === 'memit') {
+      const escapeAt = line.indexOf('%', indent.length + target.length);
+      const statement = statementAfterOptions(' '.repeat(escapeAt) + line.slice(escapeAt), STATEMENT_MAGICS.get(name) ?? new Set());
+      if (statement !== undefined) {
+        const comment = `# nbpromote: removed IPython magic: %${name}`;
+        const prefix = line.slice(0, escapeAt);
+        t.out[i] = `${prefix}${statement.text}  ${comment}`;
+        t.columnMaps.set(i + 1, { kind: 'shift', from: prefix.length, delta: statement.column - prefix.length });
+        t.record(i, 'line-magic', line, comment);
+        return { last: i, rescan: true };
+      }
+    }
+  }
+  const shell = escape === '!' || /^(?:sx|system)\b/.test(body);
+  const value = shell ? '[]' : 'None';
+  const comment = shell ? `# nbpromote: removed shell command: ${escape}${body}` : `# nbpromote: removed IPython magic: ${escape}${body}`;
+  t.out[i] = `${indent}${target} = ${value}  ${comment}`;
+  t.record(
+    i,
+    shell ? 'shell' : 'line-magic',
+    line,
+    comment,
+    shell
+      ? `\`${target} = ${escape}${body}\` keeps a shell command's output; the generated code sets \`${target}\` to an empty list`
+      : `\`${target} = ${escape}${body}\` keeps an IPython magic's result; the generated code sets \`${target}\` to None`,
+  );
+  return { last: i, rescan: false };
+}
+
+/** Comments out `display(...)` statements and the `display` import from IPython. */
+function removeDisplay(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): void {
+  const code = tree.source;
+  if (!/\bdisplay\b/.test(code)) return;
+  // A cell that defines its own `display` keeps its calls.
+  if (/\bdef\s+display\b|^\s*display\s*=[^=]|\bas\s+display\b/m.test(code)) return;
+  const visit = (node: PyNode): void => {
+    if (node.type === 'expression_statement' && node.children.length === 1) {
+      const call = node.children[0];
+      const fn = call?.type === 'call' ? call.children.find((c) => c.field === 'function') : undefined;
+      if (fn !== undefined && fn.type === 'identifier' && tree.text(fn) === 'display' && standsAlone(tree, node)) {
+        const { first, last } = lineSpan(tree, node);
+        t.commentOut(first, last, 'display', 'display(...) shows a value in the notebook only');
+        removedNodes.add(node);
+        return;
+      }
+    }
+    if (node.type === 'import_from_statement') {
+      removeDisplayImport(t, tree, node, removedNodes);
+      return;
+    }
+    if (node.type === 'module' || STATEMENT_CONTAINERS.has(node.type)) for (const child of node.children) visit(child);
+  };
+  visit(tree.root);
+}
+
+function removeDisplayImport(t: Translator, tree: PyTree, node: PyNode, removedNodes: Set<PyNode>): void {
+  const module = node.children.find((c) => c.field === 'module_name');
+  if (module === undefined || !['IPython.display', 'IPython.core.display'].includes(tree.text(module).replace(/\s+/g, ''))) return;
+  const names = node.children.filter((c) => c.field === 'name');
+  const display = names.filter((c) => c.type === 'dotted_name' && tree.text(c) === 'display');
+  if (display.length === 0 || !standsAlone(tree, node)) return;
+  const { first, last } = lineSpan(tree, node);
+  const others = names.filter((c) => !display.includes(c));
+  for (const d of display) removedNodes.add(d);
+  if (others.length === 0) {
+    removedNodes.add(node);
+    t.commentOut(first, last, 'display', 'display(...) shows a value in the notebook only');
+    return;
+  }
+  const line = t.lines[first] ?? '';
+  const indent = leadingSpace(line);
+  const comment = '# nbpromote: removed display from this import (it shows a value in the notebook only)';
+  t.out[first] = `${indent}from ${tree.text(module)} import ${others.map((o) => tree.text(o)).join(', ')}  ${comment}`;
+  for (let i = first + 1; i <= last; i++) t.out[i] = `${indent}# ${(t.lines[i] ?? '').trim()}`;
+  t.columnMaps.set(first + 1, { kind: 'fixed', column: indent.length });
+  t.record(first, 'display', t.lines.slice(first, last + 1).join('\n'), comment);
+}
+
+/** The statement is the only thing on its lines (apart from blanks, a `;` and a comment). */
+function standsAlone(tree: PyTree, node: PyNode): boolean {
+  const src = tree.source;
+  const lineStart = src.lastIndexOf('\n', node.start - 1) + 1;
+  if (src.slice(lineStart, node.start).trim() !== '') return false;
+  const lineEndAt = src.indexOf('\n', node.end);
+  const after = src.slice(node.end, lineEndAt < 0 ? src.length : lineEndAt);
+  return /^\s*;?\s*(?:#.*)?$/.test(after);
+}
+
+function lineSpan(tree: PyTree, node: PyNode): { first: number; last: number } {
+  return { first: tree.position(node.start).line - 1, last: tree.position(Math.max(node.start, node.end - 1)).line - 1 };
+}
+
+/** Finds the expression Jupyter would show, and comments it out when it can only show a value. */
+function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): TrailingExpression | undefined {
+  const statements = tree.root.children.filter((s) => s.type !== 'ERROR');
+  const last = statements[statements.length - 1];
+  if (last === undefined || removedNodes.has(last) || last.type !== 'expression_statement') return undefined;
+  if (tree.errors.length > 0) return undefined;
+  if (last.children.some((c) => c.type === 'assignment' || c.type === 'augmented_assignment' || c.type === 'yield')) return undefined;
+  const src = tree.source;
+  const lineEndAt = src.indexOf('\n', last.end);
+  if (/^\s*;/.test(src.slice(last.end, lineEndAt < 0 ? src.length : lineEndAt))) return undefined;
+  const { first, last: lastLine } = lineSpan(tree, last);
+  if (t.escapeLines.some((line) => line > lastLine)) return undefined;
+  // print(...) shows its output, not a value (it returns None).
+  const only = last.children.length === 1 ? last.children[0] : undefined;
+  const fn = only?.type === 'call' ? only.children.find((c) => c.field === 'function') : undefined;
+  if (fn?.type === 'identifier' && tree.text(fn) === 'print') return undefined;
+  const text = tree.text(last);
+  const removable = standsAlone(tree, last) && last.children.every((c) => isPure(tree, c));
+  if (removable) {
+    t.commentOut(first, lastLine, 'trailing-expression', 'the notebook showed this value; it has no effect here');
+    removedNodes.add(last);
+  }
+  return { line: first + 1, endLine: lastLine + 1, text, removed: removable };
+}
+
+/** True when evaluating the expression cannot change anything: it only computes a value to show. */
+function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
+  if (depth > 100) return false;
+  const pure = (child: PyNode): boolean => isPure(tree, child, depth + 1);
+  if (PURE_LEAVES.has(node.type)) return true;
+  if (node.type === 'keyword_argument') {
+    const name = node.children.find((c) => c.field === 'name');
+    if (name !== undefined && tree.text(name) === 'inplace') return false;
+    return node.children.every((c) => c.field === 'name' || pure(c));
+  }
+  if (node.type === 'attribute') return node.children.every((c) => c.field === 'attribute' || pure(c));
+  if (PURE_COMPOSITES.has(node.type)) return node.children.every(pure);
+  if (node.type === 'call') {
+    const fn = node.children.find((c) => c.field === 'function');
+    const args = node.children.find((c) => c.field === 'arguments');
+    if (fn === undefined || args === undefined || args.type !== 'argument_list') return false;
+    let known = false;
+    if (fn.type === 'identifier') known = PURE_FUNCTIONS.has(tree.text(fn));
+    else if (fn.type === 'attribute') {
+      const method = fn.children.find((c) => c.field === 'attribute');
+      const object = fn.children.find((c) => c.field === 'object');
+      known = method !== undefined && object !== undefined && PURE_METHODS.has(tree.text(method)) && pure(object);
+    }
+    return known && pure(args);
+  }
+  return false;
+}
+
+/** A block whose statements were all commented out gets a `pass`, so the code stays valid. */
+function keepBlocksNonEmpty(t: Translator): void {
+  if (!t.removed.some((r) => r)) return;
+  const shapes = shapeLines(t.out);
+  for (let h = 0; h < shapes.length; h++) {
+    const header = shapes[h];
+    if (header === undefined || !header.logicalStart || header.blank || !header.header) continue;
+    let firstRemoved = -1;
+    let hasCode = false;
+    for (let k = header.logicalEnd + 1; k < shapes.length; k++) {
+      const shape = shapes[k];
+      if (shape === undefined) break;
+      if (shape.logicalStart && !shape.blank) {
+        hasCode = shape.indent.length > header.indent.length;
+        break;
+      }
+      if (t.removed[k] === true && firstRemoved < 0) firstRemoved = k;
+    }
+    if (hasCode || firstRemoved < 0) continue;
+    const line = t.out[firstRemoved] ?? '';
+    const own = leadingSpace(line);
+    const indent = own.length > header.indent.length ? own : `${header.indent}    `;
+    t.out[firstRemoved] = `${indent}pass  ${line.trimStart()}`;
+    t.removed[firstRemoved] = false;
+    t.columnMaps.set(firstRemoved + 1, { kind: 'fixed', column: indent.length });
+  }
+}
+
+function leadingSpace(line: string): string {
+  return /^[ \t\f]*/.exec(line)?.[0] ?? '';
+}

@@ -1,0 +1,347 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { translateIPython } from './ipython';
+import type { TranslationKind } from './ipython';
+import { initPythonParser, parsePython } from './parser';
+
+before(async () => {
+  await initPythonParser();
+});
+
+interface Case {
+  readonly source: string;
+  /** The translated code, line for line. */
+  readonly code: string;
+  readonly kinds?: readonly TranslationKind[];
+  readonly requirements?: readonly string[];
+  /** A fragment every warning must contain, in order; [] = no warnings. */
+  readonly warnings?: readonly string[];
+}
+
+function check(c: Case): void {
+  const result = translateIPython(c.source);
+  assert.equal(result.code, c.code);
+  assert.equal(result.code.split('\n').length, c.source.split(/\r\n|\n|\r/).length, 'the line count is kept');
+  if (c.kinds !== undefined) assert.deepEqual(result.translations.map((t) => t.kind), c.kinds);
+  assert.deepEqual(result.requirements, c.requirements ?? []);
+  if (c.warnings !== undefined) {
+    const warnings = result.translations.flatMap((t) => (t.warning === undefined ? [] : [t.warning]));
+    assert.equal(warnings.length, c.warnings.length, `warnings: ${JSON.stringify(warnings)}`);
+    c.warnings.forEach((fragment, i) => assert.ok(warnings[i]?.includes(fragment), `${warnings[i]} should mention ${fragment}`));
+  }
+  for (const t of result.translations) {
+    assert.ok(result.code.split('\n')[t.line - 1]?.includes('# nbpromote:'), `line ${t.line} carries a comment`);
+    assert.ok(t.comment.startsWith('# nbpromote: '));
+  }
+  assert.deepEqual(parsePython(result.code).errors, [], 'the translation is valid Python');
+}
+
+describe('translateIPython', () => {
+  describe('line magics', () => {
+    const cases: [string, Case][] = [
+      ['drops display-only magics without a warning', {
+        source: '%matplotlib inline\n%load_ext autoreload\n%autoreload 2\n%config InlineBackend.figure_format = "retina"\nimport numpy as np',
+        code: '# nbpromote: removed IPython magic: %matplotlib inline\n# nbpromote: removed IPython magic: %load_ext autoreload\n# nbpromote: removed IPython magic: %autoreload 2\n# nbpromote: removed IPython magic: %config InlineBackend.figure_format = "retina"\nimport numpy as np',
+        kinds: ['line-magic', 'line-magic', 'line-magic', 'line-magic'],
+        warnings: [],
+      }],
+      ['keeps the statement of %time', {
+        source: '%time model = fit(X, y)',
+        code: 'model = fit(X, y)  # nbpromote: removed IPython magic: %time',
+        kinds: ['line-magic'],
+        warnings: [],
+      }],
+      ['keeps the statement of %timeit once, without its options', {
+        source: '%timeit -n 10 -r 3 -q total = sum(values)',
+        code: 'total = sum(values)  # nbpromote: removed IPython magic: %timeit -n 10 -r 3 -q',
+      }],
+      ['keeps %time inside a block', {
+        source: 'for i in range(3):\n    %time step(i)',
+        code: 'for i in range(3):\n    step(i)  # nbpromote: removed IPython magic: %time',
+      }],
+      ['keeps the statement after `x = %time`', {
+        source: 'result = %time slow()',
+        code: 'result = slow()  # nbpromote: removed IPython magic: %time',
+        kinds: ['line-magic'],
+      }],
+      ['turns %pip install into requirements', {
+        source: '%pip install -q pandas scikit-learn==1.2',
+        code: '# nbpromote: added to requirements (pandas, scikit-learn==1.2): %pip install -q pandas scikit-learn==1.2',
+        requirements: ['pandas', 'scikit-learn==1.2'],
+        warnings: [],
+      }],
+      ['turns %conda install into requirements', {
+        source: '%conda install -c conda-forge lightgbm=4.1',
+        code: '# nbpromote: added to requirements (lightgbm==4.1.*): %conda install -c conda-forge lightgbm=4.1',
+        requirements: ['lightgbm==4.1.*'],
+      }],
+      ['warns about a requirements file', {
+        source: '%pip install -r requirements.txt',
+        code: '# nbpromote: removed install command: %pip install -r requirements.txt',
+        warnings: ['requirements.txt'],
+      }],
+      ['drops %pip show', {
+        source: '%pip show scikit-learn',
+        code: '# nbpromote: removed IPython magic: %pip show scikit-learn',
+        warnings: [],
+      }],
+      ['sets the environment for %env A=1', {
+        source: '%env MODEL_DIR=models\n%env SEED 42',
+        code: 'import os; os.environ["MODEL_DIR"] = "models"  # nbpromote: was IPython magic: %env MODEL_DIR=models\nimport os; os.environ["SEED"] = "42"  # nbpromote: was IPython magic: %env SEED 42',
+        warnings: [],
+      }],
+      ['drops a bare %env', {
+        source: '%env',
+        code: '# nbpromote: removed IPython magic: %env',
+        warnings: [],
+      }],
+      ['warns about %run and %cd', {
+        source: '%run helpers.py\n%cd data',
+        code: '# nbpromote: removed IPython magic: %run helpers.py\n# nbpromote: removed IPython magic: %cd data',
+        warnings: ['%run', '%cd'],
+      }],
+      ['warns about an unknown magic', {
+        source: '%sql SELECT 1',
+        code: '# nbpromote: removed IPython magic: %sql SELECT 1',
+        warnings: ['%sql'],
+      }],
+      ['joins a magic continued with backslashes', {
+        source: '%pip install pandas \\\n    numpy\nx = 1',
+        code: '# nbpromote: added to requirements (pandas, numpy): %pip install pandas \\\n#     numpy\nx = 1',
+        requirements: ['pandas', 'numpy'],
+      }],
+      ['reads automagic pip and matplotlib lines', {
+        source: 'pip install polars\nmatplotlib inline',
+        code: '# nbpromote: added to requirements (polars): pip install polars\n# nbpromote: removed IPython magic: matplotlib inline',
+        requirements: ['polars'],
+      }],
+      ['sets `x = %magic` to None with a warning', {
+        source: 'result = %timeit -o f()',
+        code: 'result = None  # nbpromote: removed IPython magic: %timeit -o f()',
+        warnings: ['result'],
+      }],
+    ];
+    for (const [name, c] of cases) it(name, () => check(c));
+  });
+
+  describe('cell magics', () => {
+    const cases: [string, Case][] = [
+      ['keeps the body of %%time', {
+        source: '%%time\nx = f()\ny = g(x)',
+        code: '# nbpromote: removed IPython cell magic: %%time\nx = f()\ny = g(x)',
+        kinds: ['cell-magic'],
+        warnings: [],
+      }],
+      ['keeps the body and the setup line of %%timeit', {
+        source: '%%timeit -n 5 data = load()\nprocess(data)',
+        code: 'data = load()  # nbpromote: removed IPython cell magic: %%timeit -n 5\nprocess(data)',
+      }],
+      ['keeps the body of %%capture and warns about its variable', {
+        source: '%%capture out\nmodel.fit(X, y)',
+        code: '# nbpromote: removed IPython cell magic (the body runs; its output is not captured): %%capture out\nmodel.fit(X, y)',
+        warnings: ['`out`'],
+      }],
+      ['keeps a quiet %%capture without a warning', {
+        source: '\n%%capture --no-stderr\nmodel.fit(X, y)',
+        code: '\n# nbpromote: removed IPython cell magic (the body runs; its output is not captured): %%capture --no-stderr\nmodel.fit(X, y)',
+        warnings: [],
+      }],
+      ['comments out a %%bash cell and warns', {
+        source: '%%bash\nwget https://example.invalid/data.csv\n\nls',
+        code: '# nbpromote: removed IPython cell magic (the cell is not Python): %%bash\n# wget https://example.invalid/data.csv\n\n# ls',
+        kinds: ['cell-magic'],
+        warnings: ['%%bash'],
+      }],
+      ['comments out a %%writefile cell and names the file', {
+        source: '%%writefile utils.py\ndef helper():\n    return 1',
+        code: '# nbpromote: removed IPython cell magic (the cell is not Python): %%writefile utils.py\n# def helper():\n#     return 1',
+        warnings: ['utils.py'],
+      }],
+      ['comments out display-only cells without a warning', {
+        source: '%%html\n<b>hi</b>',
+        code: '# nbpromote: removed IPython cell magic (the cell is not Python): %%html\n# <b>hi</b>',
+        warnings: [],
+      }],
+      ['comments out unknown cell magics with a warning', {
+        source: '%%sql\nSELECT * FROM t',
+        code: '# nbpromote: removed IPython cell magic (the cell is not Python): %%sql\n# SELECT * FROM t',
+        warnings: ['%%sql'],
+      }],
+      ['warns about a cell magic that is not on the first line', {
+        source: 'x = 1\n%%time\ny = 2',
+        code: 'x = 1\n# nbpromote: removed IPython cell magic: %%time\ny = 2',
+        warnings: ['first line'],
+      }],
+    ];
+    for (const [name, c] of cases) it(name, () => check(c));
+  });
+
+  describe('shell escapes', () => {
+    const cases: [string, Case][] = [
+      ['turns !pip install into requirements, skipping options', {
+        source: '!pip install -q pandas scikit-learn==1.2',
+        code: '# nbpromote: added to requirements (pandas, scikit-learn==1.2): !pip install -q pandas scikit-learn==1.2',
+        kinds: ['shell'],
+        requirements: ['pandas', 'scikit-learn==1.2'],
+        warnings: [],
+      }],
+      ['collects each requirement once, in order', {
+        source: '!pip install pandas\n!pip install numpy pandas',
+        code: '# nbpromote: added to requirements (pandas): !pip install pandas\n# nbpromote: added to requirements (numpy, pandas): !pip install numpy pandas',
+        requirements: ['pandas', 'numpy'],
+      }],
+      ['drops read-only commands without a warning', {
+        source: '!head -n 3 data/sales.csv\n!!ls',
+        code: '# nbpromote: removed shell command: !head -n 3 data/sales.csv\n# nbpromote: removed shell command: !!ls',
+        warnings: [],
+      }],
+      ['warns about commands with effects', {
+        source: '!wget https://example.invalid/data.zip && unzip data.zip',
+        code: '# nbpromote: removed shell command: !wget https://example.invalid/data.zip && unzip data.zip',
+        warnings: ['wget'],
+      }],
+      ['sets `x = !cmd` to an empty list with a warning', {
+        source: 'files = !ls data\nprint(files)',
+        code: 'files = []  # nbpromote: removed shell command: !ls data\nprint(files)',
+        kinds: ['shell'],
+        warnings: ['files'],
+      }],
+      ['puts pass where a block would be empty', {
+        source: 'if gpu:\n    !nvidia-smi\nx = 1',
+        code: 'if gpu:\n    pass  # nbpromote: removed shell command: !nvidia-smi\nx = 1',
+      }],
+      ['does not take ! inside a string or brackets for a shell escape', {
+        source: 's = """\n!not a command\n"""\nv = f(\n  !x)',
+        code: 's = """\n!not a command\n"""\nv = f(\n  !x)',
+        kinds: [],
+      }],
+    ];
+    for (const [name, c] of cases) {
+      if (name.startsWith('does not take')) {
+        it(name, () => {
+          const result = translateIPython(c.source);
+          assert.equal(result.code, c.code);
+          assert.deepEqual(result.translations, []);
+        });
+      } else it(name, () => check(c));
+    }
+  });
+
+  describe('help', () => {
+    const cases: [string, Case][] = [
+      ['drops obj?, obj?? and ?obj', {
+        source: 'pd.DataFrame.rolling?\nnp.mean??\n?len\n%timeit?\nx = 1',
+        code: '# nbpromote: removed IPython help: pd.DataFrame.rolling?\n# nbpromote: removed IPython help: np.mean??\n# nbpromote: removed IPython help: ?len\n# nbpromote: removed IPython help: %timeit?\nx = 1',
+        kinds: ['help', 'help', 'help', 'help'],
+        warnings: [],
+      }],
+      ['keeps a question mark in a comment or string', {
+        source: 'x = 1  # why?\ny = "what?"',
+        code: 'x = 1  # why?\ny = "what?"',
+        kinds: [],
+      }],
+    ];
+    for (const [name, c] of cases) it(name, () => check(c));
+  });
+
+  describe('display', () => {
+    const cases: [string, Case][] = [
+      ['comments out display(...) statements and the import', {
+        source: 'from IPython.display import display\ndisplay(df.head())\ndisplay(\n    df.tail()\n)\nx = 1',
+        code: '# nbpromote: display(...) shows a value in the notebook only: from IPython.display import display\n# nbpromote: display(...) shows a value in the notebook only: display(df.head())\n# nbpromote: display(...) shows a value in the notebook only: display(\n#     df.tail()\n# )\nx = 1',
+        kinds: ['display', 'display', 'display'],
+      }],
+      ['keeps the other names of the import', {
+        source: 'from IPython.display import display, Markdown\nx = 1',
+        code: 'from IPython.display import Markdown  # nbpromote: removed display from this import (it shows a value in the notebook only)\nx = 1',
+        kinds: ['display'],
+      }],
+      ['puts pass in a loop whose only statement was display', {
+        source: 'for c in cols:\n    display(df[c].value_counts())\nx = 1',
+        code: 'for c in cols:\n    pass  # nbpromote: display(...) shows a value in the notebook only: display(df[c].value_counts())\nx = 1',
+      }],
+      ['keeps display calls when the cell defines display itself', {
+        source: 'def display(x):\n    log(x)\ndisplay(1)\nx = 1',
+        code: 'def display(x):\n    log(x)\ndisplay(1)\nx = 1',
+        kinds: [],
+      }],
+      ['keeps display used as a value', {
+        source: 'shown = display(x)\nx = 1',
+        code: 'shown = display(x)\nx = 1',
+        kinds: [],
+      }],
+    ];
+    for (const [name, c] of cases) it(name, () => check(c));
+  });
+
+  describe('trailing expressions', () => {
+    const dropped = ['df', 'df.shape', 'df["a"]', 'X.shape, y.shape', '42', '"text"', 'a == b', 'df.head()', 'df.describe().T.round(2)', 'df.groupby("a")["b"].mean().sort_values(ascending=False)', 'len(feature_columns)', 'pd.crosstab(a, b, rownames=["x"])', 'model.score(X, y)', '[a, b.c]', 'f"{x:.2f}"'];
+    for (const expression of dropped) {
+      it(`comments out ${expression}`, () => {
+        const result = translateIPython(`x = 1\n${expression}`);
+        assert.equal(result.code, `x = 1\n# nbpromote: the notebook showed this value; it has no effect here: ${expression}`);
+        assert.deepEqual(result.trailingExpression, { line: 2, endLine: 2, text: expression, removed: true });
+        assert.deepEqual(result.translations.map((t) => t.kind), ['trailing-expression']);
+      });
+    }
+
+    const kept = ['model.fit(X, y)', 'plt.show()', 'df.plot()', 'df.drop(columns=["a"], inplace=True)', 'save(df)', 'df.head(n())', 'next(it)', '[f(x) for x in xs]', 'await run()'];
+    for (const expression of kept) {
+      it(`keeps ${expression} and reports it`, () => {
+        const result = translateIPython(`x = 1\n${expression}`);
+        assert.equal(result.code, `x = 1\n${expression}`);
+        assert.deepEqual(result.trailingExpression, { line: 2, endLine: 2, text: expression, removed: false });
+      });
+    }
+
+    const none: [string, string][] = [
+      ['an assignment', 'x = 1'],
+      ['a print call', 'print(x)'],
+      ['an expression ending with ;', 'ax.set_ylabel("units");'],
+      ['an expression inside a block', 'if x:\n    df'],
+      ['an expression before a removed magic', 'df\n!ls'],
+      ['a %%capture cell', '%%capture\ndf'],
+      ['a %%timeit cell', '%%timeit\ndf'],
+      ['a cell with a syntax error', 'df\nx = = 1'],
+      ['a display call', 'df\ndisplay(x)'],
+    ];
+    for (const [name, source] of none) {
+      it(`sees no trailing expression after ${name}`, () => assert.equal(translateIPython(source).trailingExpression, undefined));
+    }
+
+    it('reports a trailing expression spanning lines', () => {
+      const result = translateIPython('(df\n   .head())');
+      assert.equal(result.code, '# nbpromote: the notebook showed this value; it has no effect here: (df\n#    .head())');
+      assert.deepEqual(result.trailingExpression, { line: 1, endLine: 2, text: '(df\n   .head())', removed: true });
+    });
+
+    it('shows the last expression of a %%time cell', () => {
+      assert.equal(translateIPython('%%time\nx = 1\nx').trailingExpression?.removed, true);
+    });
+  });
+
+  it('keeps the line count with CRLF line ends and a trailing newline', () => {
+    const result = translateIPython('%matplotlib inline\r\nx = 1\r\n');
+    assert.equal(result.code, '# nbpromote: removed IPython magic: %matplotlib inline\nx = 1\n');
+  });
+
+  it('leaves plain Python untouched', () => {
+    const source = 'import numpy as np\n\ndef f(x):\n    return x % 2  # percent\n\ny = f(3)\n';
+    assert.deepEqual(translateIPython(source), { code: source, translations: [], requirements: [] });
+  });
+
+  it('translates every cell of examples/sales-magics.ipynb into valid Python with the same line count', () => {
+    const notebook = JSON.parse(readFileSync(join(__dirname, '../../../../examples/sales-magics.ipynb'), 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
+    const kinds = new Set<string>();
+    for (const cell of notebook.cells) {
+      if (cell.cell_type !== 'code') continue;
+      const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+      const result = translateIPython(source);
+      assert.equal(result.code.split('\n').length, source.split('\n').length);
+      assert.deepEqual(parsePython(result.code).errors, [], source);
+      for (const t of result.translations) kinds.add(t.kind);
+    }
+    assert.deepEqual([...kinds].sort(), ['cell-magic', 'display', 'help', 'line-magic', 'shell', 'trailing-expression']);
+  });
+});

@@ -1,0 +1,870 @@
+/**
+ * What one notebook code cell defines and uses, with Python's scoping rules: the facts the step graph
+ * is built from. A cell is treated as a module: its top-level bindings are what it defines; the names it
+ * reads from the module (directly, or from inside its functions, lambdas, classes and comprehensions) are
+ * what it uses.
+ *
+ * Decisions:
+ * - Uses are listed where they appear. For "used before definition", a read inside a function or lambda
+ *   body happens when the function is called, not where it is written: it counts as used before definition
+ *   only when the cell never binds that name at top level. So `def a(): return b()` followed by
+ *   `def b(): ...` needs nothing from earlier cells; `def f(): return model.predict(X)` with neither bound
+ *   in the cell needs both.
+ * - `global x` in a function that assigns `x` defines `x` at the function's definition.
+ * - Class bodies and comprehensions run at once; class-level names are not visible to methods, nor are
+ *   they cell definitions. Default values, decorators, base classes and (evaluated) annotations are read in
+ *   the enclosing scope. String annotations are not read.
+ * - Builtins are not uses unless the cell binds the name first; reads of builtins and of IPython-only
+ *   names (`display`, `get_ipython`) are reported apart, so a builtin rebound in another cell (`id = 3`)
+ *   can still make an edge.
+ */
+import { IPYTHON_NAMES, isBuiltin } from './builtins';
+import { translateIPythonMapped } from './ipython';
+import type { ColumnMap, TrailingExpression, Translation } from './ipython';
+import type { PyNode, PyTree } from './parser';
+
+/** A name at a place in the cell: 1-based line and column (UTF-16 code units) of the original cell source. */
+export interface NameSite {
+  readonly name: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** One name bound by an import, with an import statement that binds only that name. */
+export interface ImportBinding {
+  /** The bound name: `np` for `import numpy as np`, `os` for `import os.path`. */
+  readonly name: string;
+  /** Normalised: `import numpy as np`, `import os.path`, `from sklearn.metrics import f1_score`. */
+  readonly statement: string;
+  /** The top-level module (`sklearn`); for a relative import, the module as written with its dots (`.utils`). */
+  readonly module: string;
+  readonly line: number;
+}
+
+/** `from m import *`: binds names the analysis cannot know. */
+export interface StarImport {
+  readonly module: string;
+  readonly statement: string;
+  readonly line: number;
+}
+
+/** A top-level `def` or `class` (also inside a top-level `if`/`try`). */
+export interface FunctionInfo {
+  readonly name: string;
+  readonly kind: 'function' | 'class';
+  /** The `def`/`class` line (decorators start earlier). */
+  readonly line: number;
+  readonly endLine: number;
+  /**
+   * Module-level names the definition reads, in first-use order, builtins left out: from its body,
+   * decorators, default values, base classes and annotations. Follow these to find what a function needs.
+   */
+  readonly freeNames: readonly string[];
+}
+
+/** A top-level `print(...)` call (metrics cells print their metrics). */
+export interface PrintCall {
+  readonly line: number;
+  readonly column: number;
+  /** The source between the parentheses. */
+  readonly args: string;
+}
+
+export interface CellSyntaxError {
+  readonly line: number;
+  readonly column: number;
+  /** In words, e.g. "invalid syntax near `= 2`". */
+  readonly message: string;
+}
+
+export interface CellAnalysis {
+  /** The cell as plain Python (see `translateIPython`), line for line. */
+  readonly code: string;
+  readonly translations: readonly Translation[];
+  /** Requirements from `%pip install` / `!pip install` ... lines. */
+  readonly requirements: readonly string[];
+  /** Names bound at top level, every binding site in source order (a name may appear more than once). */
+  readonly defines: readonly NameSite[];
+  /** Names removed with `del` at top level. */
+  readonly deletes: readonly NameSite[];
+  /** Module-level names read, every site in source order, builtins and IPython names left out. */
+  readonly uses: readonly NameSite[];
+  /** The uses the cell does not bind first: what it needs from earlier cells. */
+  readonly usedBeforeDefinition: readonly NameSite[];
+  /** Reads of Python builtins the cell does not bind first (`len`, `print`, `id` ...). */
+  readonly builtinUses: readonly NameSite[];
+  /** Reads of names only IPython provides (`display`, `get_ipython`, `In`, `Out`). */
+  readonly ipythonUses: readonly NameSite[];
+  readonly imports: readonly ImportBinding[];
+  readonly starImports: readonly StarImport[];
+  readonly functions: readonly FunctionInfo[];
+  readonly prints: readonly PrintCall[];
+  /** The bare expression Jupyter shows at the end of the cell, if any. */
+  readonly trailingExpression?: TrailingExpression;
+  readonly syntaxErrors: readonly CellSyntaxError[];
+}
+
+/**
+ * Analyses one code cell: translates its IPython syntax, parses it and works out definitions, uses,
+ * imports, functions and prints. Needs the parser loaded (`await initPythonParser()`); never throws on user
+ * input (a cell with syntax errors still gives what can be read from its valid statements).
+ */
+export function analyzeCell(source: string): CellAnalysis {
+  const translation = translateIPythonMapped(source);
+  const { tree, columnMaps } = translation;
+  const site = (offset: number): { line: number; column: number } => mapPosition(tree, columnMaps, offset);
+  const walker = new Walker(tree, translation.removedNodes, site);
+  walker.walkModule();
+  const result = walker.finish();
+  const syntaxErrors = tree.errors.map((e) => ({ line: e.line, column: mapColumn(columnMaps, e.line, e.column - 1) + 1, message: e.message }));
+  const base = {
+    code: translation.code,
+    translations: translation.translations,
+    requirements: translation.requirements,
+    ...result,
+    syntaxErrors,
+  };
+  return translation.trailingExpression === undefined ? base : { ...base, trailingExpression: translation.trailingExpression };
+}
+
+function mapPosition(tree: PyTree, maps: ReadonlyMap<number, ColumnMap>, offset: number): { line: number; column: number } {
+  const { line, column } = tree.position(offset);
+  return { line, column: mapColumn(maps, line, column - 1) + 1 };
+}
+
+function mapColumn(maps: ReadonlyMap<number, ColumnMap>, line: number, column0: number): number {
+  const map = maps.get(line);
+  if (map === undefined) return column0;
+  if (map.kind === 'fixed') return map.column;
+  return column0 >= map.from ? column0 + map.delta : column0;
+}
+
+type ScopeKind = 'module' | 'function' | 'class' | 'comprehension' | 'annotation';
+
+class Scope {
+  /** Names local to a function, comprehension or annotation scope (static: bound anywhere in it). */
+  readonly bound = new Set<string>();
+  /** Class scope: the sequence number of each name's first binding (class bodies look names up dynamically). */
+  readonly classBinds = new Map<string, number>();
+  readonly globals = new Set<string>();
+  readonly nonlocals = new Set<string>();
+  /** Inside a function or lambda body: runs later, when called. */
+  readonly deferred: boolean;
+
+  constructor(
+    readonly kind: ScopeKind,
+    readonly parent: Scope | undefined,
+  ) {
+    this.deferred = kind === 'function' || (parent?.deferred ?? false);
+  }
+}
+
+interface Read {
+  readonly name: string;
+  readonly offset: number;
+  readonly scope: Scope;
+  readonly seq: number;
+}
+
+interface ModuleBind {
+  readonly name: string;
+  readonly offset: number;
+  readonly seq: number;
+}
+
+interface Definition {
+  readonly name: string;
+  readonly kind: 'function' | 'class';
+  readonly nameOffset: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+const MAX_DEPTH = 400;
+
+/** Walks a cell's tree in evaluation order, recording reads and bindings per scope; resolves them at the end. */
+class Walker {
+  private seq = 0;
+  private readonly module = new Scope('module', undefined);
+  private readonly reads: Read[] = [];
+  private readonly binds: ModuleBind[] = [];
+  private readonly deleted: { name: string; offset: number }[] = [];
+  private readonly imports: ImportBinding[] = [];
+  private readonly starImports: StarImport[] = [];
+  private readonly definitions: Definition[] = [];
+  private readonly prints: PrintCall[] = [];
+  private depth = 0;
+
+  constructor(
+    private readonly tree: PyTree,
+    private readonly removed: ReadonlySet<PyNode>,
+    private readonly site: (offset: number) => { line: number; column: number },
+  ) {}
+
+  walkModule(): void {
+    for (const statement of this.tree.root.children) this.statement(statement, this.module);
+  }
+
+  // ---- results
+
+  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'imports' | 'starImports' | 'functions' | 'prints'> {
+    const boundAnywhere = new Set(this.binds.map((b) => b.name));
+    const firstBind = new Map<string, number>();
+    for (const b of this.binds) if (!firstBind.has(b.name)) firstBind.set(b.name, b.seq);
+
+    const uses: NameSite[] = [];
+    const usedBeforeDefinition: NameSite[] = [];
+    const builtinUses: NameSite[] = [];
+    const ipythonUses: NameSite[] = [];
+    const useOffsets: { name: string; offset: number }[] = [];
+    for (const read of this.reads) {
+      if (!this.resolvesToModule(read)) continue;
+      const bindSeq = firstBind.get(read.name);
+      const boundBefore = read.scope.deferred ? boundAnywhere.has(read.name) : bindSeq !== undefined && bindSeq < read.seq;
+      const at = { name: read.name, ...this.site(read.offset) };
+      if (isBuiltin(read.name) && !boundBefore) {
+        builtinUses.push(at);
+        continue;
+      }
+      if (IPYTHON_NAMES.has(read.name) && !boundBefore) {
+        ipythonUses.push(at);
+        continue;
+      }
+      uses.push(at);
+      useOffsets.push({ name: read.name, offset: read.offset });
+      if (!boundBefore) usedBeforeDefinition.push(at);
+    }
+
+    const functions: FunctionInfo[] = this.definitions.map((d) => {
+      const freeNames: string[] = [];
+      for (const use of useOffsets) if (use.offset >= d.start && use.offset < d.end && !freeNames.includes(use.name)) freeNames.push(use.name);
+      return { name: d.name, kind: d.kind, line: this.site(d.nameOffset).line, endLine: this.tree.position(Math.max(d.start, d.end - 1)).line, freeNames };
+    });
+
+    const bySite = (a: NameSite, b: NameSite): number => a.line - b.line || a.column - b.column;
+    return {
+      defines: this.binds.map((b) => ({ name: b.name, ...this.site(b.offset) })).sort(bySite),
+      deletes: this.deleted.map((d) => ({ name: d.name, ...this.site(d.offset) })).sort(bySite),
+      uses: uses.sort(bySite),
+      usedBeforeDefinition: usedBeforeDefinition.sort(bySite),
+      builtinUses: builtinUses.sort(bySite),
+      ipythonUses: ipythonUses.sort(bySite),
+      imports: this.imports,
+      starImports: this.starImports,
+      functions,
+      prints: this.prints,
+    };
+  }
+
+  private resolvesToModule(read: Read): boolean {
+    let scope: Scope | undefined = read.scope;
+    let own = true;
+    while (scope !== undefined) {
+      if (scope.kind === 'module') return true;
+      if (scope.kind === 'class') {
+        if (own) {
+          if (scope.globals.has(read.name)) return true;
+          const bound = scope.classBinds.get(read.name);
+          if (bound !== undefined && bound < read.seq) return false;
+        }
+      } else {
+        if (scope.globals.has(read.name)) return true;
+        if (scope.nonlocals.has(read.name)) return false;
+        if (scope.bound.has(read.name)) return false;
+      }
+      own = false;
+      scope = scope.parent;
+    }
+    return true;
+  }
+
+  // ---- recording
+
+  private read(node: PyNode, scope: Scope): void {
+    const name = this.tree.text(node);
+    if (name === '') return; // a MISSING identifier
+    this.reads.push({ name, offset: node.start, scope, seq: this.seq++ });
+  }
+
+  private bindName(name: string, offset: number, scope: Scope): void {
+    if (name === '') return;
+    if (scope.kind === 'module' || scope.globals.has(name)) {
+      this.binds.push({ name, offset, seq: this.seq++ });
+      return;
+    }
+    if (scope.kind === 'class') {
+      if (!scope.classBinds.has(name)) scope.classBinds.set(name, this.seq);
+      this.seq++;
+      return;
+    }
+    if (!scope.nonlocals.has(name)) scope.bound.add(name);
+  }
+
+  private bind(node: PyNode, scope: Scope): void {
+    this.bindName(this.tree.text(node), node.start, scope);
+  }
+
+  // ---- statements
+
+  private statements(block: PyNode | undefined, scope: Scope): void {
+    if (block === undefined) return;
+    for (const statement of block.children) this.statement(statement, scope);
+  }
+
+  private statement(node: PyNode, scope: Scope): void {
+    if (this.removed.has(node)) return;
+    switch (node.type) {
+      case 'expression_statement':
+        for (const child of node.children) {
+          if (child.type === 'assignment') this.assignment(child, scope);
+          else if (child.type === 'augmented_assignment') this.augmented(child, scope);
+          else this.expression(child, scope);
+        }
+        if (scope === this.module) this.notePrint(node);
+        return;
+      case 'block':
+        this.statements(node, scope);
+        return;
+      case 'decorated_definition': {
+        for (const child of node.children) if (child.type === 'decorator') this.expressions(child.children, scope);
+        const definition = field(node, 'definition');
+        if (definition !== undefined) this.definition(definition, scope, node);
+        return;
+      }
+      case 'function_definition':
+      case 'class_definition':
+        this.definition(node, scope, node);
+        return;
+      case 'if_statement':
+      case 'elif_clause':
+      case 'while_statement':
+        for (const child of node.children) {
+          if (child.field === 'condition') this.expression(child, scope);
+          else this.statement(child, scope);
+        }
+        return;
+      case 'else_clause':
+      case 'finally_clause':
+        for (const child of node.children) this.statement(child, scope);
+        return;
+      case 'for_statement':
+        this.expressions(fields(node, 'right'), scope);
+        this.targets(fields(node, 'left'), scope);
+        this.statements(field(node, 'body'), scope);
+        for (const child of fields(node, 'alternative')) this.statement(child, scope);
+        return;
+      case 'try_statement':
+        for (const child of node.children) this.statement(child, scope);
+        return;
+      case 'except_clause':
+        for (const child of node.children) {
+          if (child.type === 'block') this.statements(child, scope);
+          else if (child.field === 'alias') this.target(child, scope);
+          else if (child.type === 'as_pattern') this.asPattern(child, scope);
+          else this.expression(child, scope);
+        }
+        return;
+      case 'with_statement':
+        for (const clause of node.children) {
+          if (clause.type === 'with_clause') {
+            for (const item of clause.children) {
+              for (const value of item.children) {
+                if (value.type === 'as_pattern') this.asPattern(value, scope);
+                else this.expression(value, scope);
+              }
+            }
+          } else this.statement(clause, scope);
+        }
+        return;
+      case 'match_statement':
+        this.expressions(fields(node, 'subject'), scope);
+        for (const body of fields(node, 'body')) {
+          for (const clause of body.children) {
+            if (clause.type !== 'case_clause') continue;
+            for (const part of clause.children) {
+              if (part.type === 'case_pattern') this.pattern(part, scope);
+              else if (part.field === 'guard') this.expressions(part.children, scope);
+              else if (part.type === 'block') this.statements(part, scope);
+            }
+          }
+        }
+        return;
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'future_import_statement':
+        this.importStatement(node, scope);
+        return;
+      case 'global_statement':
+        if (scope.kind !== 'module') for (const name of node.children) scope.globals.add(this.tree.text(name));
+        return;
+      case 'nonlocal_statement':
+        if (scope.kind !== 'module') for (const name of node.children) scope.nonlocals.add(this.tree.text(name));
+        return;
+      case 'delete_statement':
+        for (const child of node.children) this.deleteTarget(child, scope);
+        return;
+      case 'type_alias_statement':
+        this.typeAlias(node, scope);
+        return;
+      default:
+        // return, raise, assert, pass, break, continue, print/exec (Python 2), ERROR: read what they hold.
+        if (node.type === 'ERROR') this.expression(node, scope);
+        else this.expressions(node.children, scope);
+    }
+  }
+
+  private notePrint(statement: PyNode): void {
+    const call = statement.children[0];
+    if (statement.children.length !== 1 || call?.type !== 'call') return;
+    const fn = field(call, 'function');
+    const args = field(call, 'arguments');
+    if (fn?.type !== 'identifier' || this.tree.text(fn) !== 'print' || args?.type !== 'argument_list') return;
+    const text = this.tree.text(args);
+    this.prints.push({ ...this.site(call.start), args: text.slice(1, text.endsWith(')') ? -1 : undefined).trim() });
+  }
+
+  private assignment(node: PyNode, scope: Scope): void {
+    // `a = b = value`: the value first, then the targets left to right.
+    const targets: PyNode[] = [];
+    let current: PyNode | undefined = node;
+    let annotation: PyNode | undefined;
+    let value: PyNode | undefined;
+    while (current !== undefined) {
+      const left = field(current, 'left');
+      if (left !== undefined) targets.push(left);
+      annotation ??= field(current, 'type');
+      const right = field(current, 'right');
+      if (right?.type === 'assignment') current = right;
+      else {
+        value = right;
+        current = undefined;
+      }
+    }
+    if (value !== undefined) {
+      if (value.type === 'augmented_assignment') this.augmented(value, scope);
+      else this.expression(value, scope);
+    }
+    // Annotations are evaluated at module and class level, not in functions.
+    if (annotation !== undefined && (scope.kind === 'module' || scope.kind === 'class')) this.annotation(annotation, scope);
+    if (value === undefined) {
+      // `x: int` binds nothing, but makes `x` local in a function.
+      const only = targets[0];
+      if (only?.type === 'identifier' && (scope.kind === 'function' || scope.kind === 'annotation')) scope.bound.add(this.tree.text(only));
+      else if (only !== undefined && only.type !== 'identifier') this.target(only, scope);
+      return;
+    }
+    for (const target of targets) this.target(target, scope);
+  }
+
+  private augmented(node: PyNode, scope: Scope): void {
+    const left = field(node, 'left');
+    if (left?.type === 'identifier') this.read(left, scope);
+    this.expressions(fields(node, 'right'), scope);
+    if (left !== undefined) this.target(left, scope);
+  }
+
+  private definition(node: PyNode, scope: Scope, whole: PyNode): void {
+    const name = field(node, 'name');
+    if (scope === this.module && name !== undefined) {
+      this.definitions.push({ name: this.tree.text(name), kind: node.type === 'class_definition' ? 'class' : 'function', nameOffset: name.start, start: whole.start, end: whole.end });
+    }
+    const typeParams = field(node, 'type_parameters');
+    const outer = typeParams === undefined ? scope : this.typeParameterScope(typeParams, scope);
+    if (node.type === 'function_definition') {
+      const body = new Scope('function', outer);
+      const parameters = field(node, 'parameters');
+      if (parameters !== undefined) this.parameters(parameters, scope, outer, body);
+      const returns = field(node, 'return_type');
+      if (returns !== undefined) this.annotation(returns, outer);
+      if (name !== undefined) this.bind(name, scope);
+      this.statements(field(node, 'body'), body);
+      return;
+    }
+    const bases = field(node, 'superclasses');
+    if (bases !== undefined) this.expression(bases, outer);
+    const classScope = new Scope('class', outer);
+    this.statements(field(node, 'body'), classScope);
+    if (name !== undefined) this.bind(name, scope);
+  }
+
+  /** PEP 695 `[T, *Ts, **P]`: names local to the definition's annotations and body. */
+  private typeParameterScope(typeParams: PyNode, scope: Scope): Scope {
+    const annotations = new Scope('annotation', scope);
+    const bounds: PyNode[] = [];
+    for (const param of typeParams.children) {
+      const inner = param.type === 'type' ? param.children[0] : param;
+      if (inner === undefined) continue;
+      if (inner.type === 'identifier') annotations.bound.add(this.tree.text(inner));
+      else if (inner.type === 'splat_type') {
+        const id = inner.children.find((c) => c.type === 'identifier');
+        if (id !== undefined) annotations.bound.add(this.tree.text(id));
+      } else if (inner.type === 'constrained_type') {
+        const [first, ...rest] = inner.children;
+        const id = first?.type === 'type' ? first.children[0] : first;
+        if (id?.type === 'identifier') annotations.bound.add(this.tree.text(id));
+        bounds.push(...rest);
+      }
+    }
+    for (const bound of bounds) this.annotation(bound, annotations);
+    return annotations;
+  }
+
+  /** Defaults are read where the `def` runs; annotations in `annotationScope`; names bind in the body. */
+  private parameters(parameters: PyNode, scope: Scope, annotationScope: Scope, body: Scope): void {
+    for (const param of parameters.children) {
+      switch (param.type) {
+        case 'identifier':
+          this.bind(param, body);
+          break;
+        case 'default_parameter':
+        case 'typed_default_parameter':
+        case 'typed_parameter': {
+          for (const part of param.children) {
+            if (part.field === 'value') this.expression(part, scope);
+            else if (part.field === 'type') this.annotation(part, annotationScope);
+          }
+          for (const part of param.children) {
+            if (part.field === 'name' || (param.type === 'typed_parameter' && part.field === undefined)) this.target(part, body);
+          }
+          break;
+        }
+        case 'list_splat_pattern':
+        case 'dictionary_splat_pattern':
+        case 'tuple_pattern':
+          this.target(param, body);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private typeAlias(node: PyNode, scope: Scope): void {
+    const left = field(node, 'left');
+    const inner = left?.type === 'type' ? left.children[0] : left;
+    const lazy = new Scope('function', scope);
+    let name: PyNode | undefined;
+    if (inner?.type === 'identifier') name = inner;
+    else if (inner?.type === 'generic_type') {
+      name = inner.children.find((c) => c.type === 'identifier');
+      for (const params of inner.children) {
+        if (params.type !== 'type_parameter') continue;
+        for (const p of params.children) {
+          const id = p.type === 'type' ? p.children[0] : p;
+          if (id?.type === 'identifier') lazy.bound.add(this.tree.text(id));
+        }
+      }
+    }
+    if (name !== undefined) this.bind(name, scope);
+    const right = field(node, 'right');
+    if (right !== undefined) this.annotation(right, lazy);
+  }
+
+  private importStatement(node: PyNode, scope: Scope): void {
+    const atModule = scope === this.module;
+    const line = this.site(node.start).line;
+    if (node.type === 'import_statement') {
+      for (const item of fields(node, 'name')) {
+        const dotted = item.type === 'aliased_import' ? field(item, 'name') : item;
+        const alias = item.type === 'aliased_import' ? field(item, 'alias') : undefined;
+        if (dotted === undefined) continue;
+        const path = compact(this.tree.text(dotted));
+        const top = dotted.children[0];
+        const bound = alias ?? top;
+        if (bound === undefined) continue;
+        this.bind(bound, scope);
+        if (atModule) {
+          const name = this.tree.text(bound);
+          this.imports.push({ name, statement: alias === undefined ? `import ${path}` : `import ${path} as ${name}`, module: path.split('.')[0] ?? path, line: this.site(bound.start).line });
+        }
+      }
+      return;
+    }
+    const moduleNode = node.type === 'future_import_statement' ? undefined : field(node, 'module_name');
+    const module = node.type === 'future_import_statement' ? '__future__' : compact(moduleNode === undefined ? '' : this.tree.text(moduleNode));
+    const topModule = module.startsWith('.') ? module : (module.split('.')[0] ?? module);
+    if (node.children.some((c) => c.type === 'wildcard_import')) {
+      if (atModule) this.starImports.push({ module, statement: `from ${module} import *`, line });
+      return;
+    }
+    for (const item of fields(node, 'name')) {
+      if (this.removed.has(item)) continue;
+      const original = item.type === 'aliased_import' ? field(item, 'name') : item;
+      const alias = item.type === 'aliased_import' ? field(item, 'alias') : undefined;
+      if (original === undefined) continue;
+      const imported = compact(this.tree.text(original));
+      const boundNode = alias ?? original;
+      const name = alias === undefined ? imported : this.tree.text(alias);
+      this.bindName(name, boundNode.start, scope);
+      if (atModule) {
+        this.imports.push({ name, statement: alias === undefined ? `from ${module} import ${imported}` : `from ${module} import ${imported} as ${name}`, module: topModule, line: this.site(boundNode.start).line });
+      }
+    }
+  }
+
+  private deleteTarget(node: PyNode, scope: Scope): void {
+    switch (node.type) {
+      case 'identifier': {
+        const name = this.tree.text(node);
+        if (scope.kind === 'module' || scope.globals.has(name)) this.deleted.push({ name, offset: node.start });
+        else if (scope.kind !== 'class' && !scope.nonlocals.has(name)) scope.bound.add(name);
+        return;
+      }
+      case 'expression_list':
+      case 'tuple':
+      case 'list':
+      case 'parenthesized_expression':
+        for (const child of node.children) this.deleteTarget(child, scope);
+        return;
+      default:
+        this.expression(node, scope);
+    }
+  }
+
+  // ---- targets and patterns
+
+  private targets(nodes: readonly PyNode[], scope: Scope): void {
+    for (const node of nodes) this.target(node, scope);
+  }
+
+  /** A binding target: names bind; attributes and subscripts read their parts. */
+  private target(node: PyNode, scope: Scope): void {
+    switch (node.type) {
+      case 'identifier':
+        this.bind(node, scope);
+        return;
+      case 'tuple':
+      case 'list':
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern':
+      case 'expression_list':
+      case 'parenthesized_expression':
+      case 'list_splat':
+      case 'list_splat_pattern':
+      case 'dictionary_splat_pattern':
+      case 'as_pattern_target':
+        for (const child of node.children) this.target(child, scope);
+        return;
+      case 'attribute':
+        this.expressions(fields(node, 'object'), scope);
+        return;
+      case 'subscript':
+        this.expressions(node.children, scope);
+        return;
+      default:
+        this.expression(node, scope);
+    }
+  }
+
+  /** `expr as target` in `with` and `except`. */
+  private asPattern(node: PyNode, scope: Scope): void {
+    for (const child of node.children) {
+      if (child.field === 'alias') this.target(child, scope);
+      else this.expression(child, scope);
+    }
+  }
+
+  /** A `case` pattern: capture names bind; dotted names and class names are read. */
+  private pattern(node: PyNode, scope: Scope): void {
+    switch (node.type) {
+      case 'dotted_name': {
+        const parts = node.children;
+        const first = parts[0];
+        if (first === undefined) return;
+        if (parts.length === 1) {
+          if (this.tree.text(first) !== '_') this.bind(first, scope);
+        } else this.read(first, scope);
+        return;
+      }
+      case 'class_pattern': {
+        const [cls, ...rest] = node.children;
+        if (cls?.type === 'dotted_name' && cls.children[0] !== undefined) this.read(cls.children[0], scope);
+        for (const child of rest) this.pattern(child, scope);
+        return;
+      }
+      case 'keyword_pattern':
+        for (const child of node.children.slice(1)) this.pattern(child, scope);
+        return;
+      case 'as_pattern':
+        for (const child of node.children) {
+          if (child.type === 'identifier') this.bind(child, scope);
+          else this.pattern(child, scope);
+        }
+        return;
+      case 'splat_pattern':
+        for (const child of node.children) if (child.type === 'identifier' && this.tree.text(child) !== '_') this.bind(child, scope);
+        return;
+      case 'dict_pattern':
+        for (const child of node.children) {
+          if (child.field === 'key') {
+            if (child.type === 'dotted_name' && child.children[0] !== undefined) this.read(child.children[0], scope);
+          } else this.pattern(child, scope);
+        }
+        return;
+      case 'case_pattern':
+      case 'list_pattern':
+      case 'tuple_pattern':
+      case 'union_pattern':
+        for (const child of node.children) this.pattern(child, scope);
+        return;
+      case 'identifier':
+        this.bind(node, scope);
+        return;
+      default:
+        // literals: nothing to read or bind
+        return;
+    }
+  }
+
+  // ---- expressions
+
+  private expressions(nodes: readonly PyNode[], scope: Scope): void {
+    for (const node of nodes) this.expression(node, scope);
+  }
+
+  private expression(node: PyNode, scope: Scope): void {
+    if (this.depth > MAX_DEPTH) {
+      this.flatReads(node, scope);
+      return;
+    }
+    this.depth++;
+    try {
+      this.expressionAt(node, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private expressionAt(node: PyNode, scope: Scope): void {
+    switch (node.type) {
+      case 'identifier':
+        this.read(node, scope);
+        return;
+      case 'attribute':
+        this.expressions(fields(node, 'object'), scope);
+        return;
+      case 'keyword_argument':
+        this.expressions(fields(node, 'value'), scope);
+        return;
+      case 'lambda':
+        this.lambda(node, scope);
+        return;
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'generator_expression':
+      case 'dictionary_comprehension':
+        this.comprehension(node, scope);
+        return;
+      case 'named_expression': {
+        this.expressions(fields(node, 'value'), scope);
+        const name = field(node, 'name');
+        let target = scope;
+        while (target.kind === 'comprehension' && target.parent !== undefined) target = target.parent;
+        if (name !== undefined) this.bind(name, target);
+        return;
+      }
+      case 'type':
+        this.annotation(node, scope);
+        return;
+      case 'assignment':
+        // Only inside ERROR recovery; statements handle real assignments.
+        this.assignment(node, scope);
+        return;
+      case 'as_pattern':
+        this.asPattern(node, scope);
+        return;
+      case 'ERROR':
+        // Broken code: `name =` is most likely a target, not a read.
+        for (const child of node.children) {
+          if (child.type === 'identifier' && /^[ \t]*=(?!=)/.test(this.tree.source.slice(child.end, child.end + 40))) continue;
+          this.expression(child, scope);
+        }
+        return;
+      default:
+        for (const child of node.children) this.expression(child, scope);
+    }
+  }
+
+  /** Reads every identifier under `node` without recursion (for absurdly deep expressions). */
+  private flatReads(node: PyNode, scope: Scope): void {
+    const stack: PyNode[] = [node];
+    for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+      if (n.type === 'identifier') {
+        this.read(n, scope);
+        continue;
+      }
+      for (const child of n.children) {
+        if ((n.type === 'attribute' && child.field === 'attribute') || (n.type === 'keyword_argument' && child.field === 'name')) continue;
+        stack.push(child);
+      }
+    }
+  }
+
+  /** An annotation: read unless it is a string (a forward reference). */
+  private annotation(node: PyNode, scope: Scope): void {
+    const inner = node.type === 'type' ? node.children[0] : node;
+    if (inner === undefined || inner.type === 'string' || inner.type === 'concatenated_string') return;
+    switch (inner.type) {
+      case 'generic_type':
+      case 'union_type':
+      case 'constrained_type':
+      case 'type_parameter':
+        for (const child of inner.children) {
+          if (child.type === 'identifier') this.read(child, scope);
+          else this.annotation(child, scope);
+        }
+        return;
+      case 'member_type': {
+        const first = inner.children[0];
+        if (first?.type === 'identifier') this.read(first, scope);
+        else if (first !== undefined) this.annotation(first, scope);
+        return;
+      }
+      case 'splat_type':
+        for (const child of inner.children) if (child.type === 'identifier') this.read(child, scope);
+        return;
+      case 'type':
+        this.annotation(inner, scope);
+        return;
+      default:
+        this.expression(inner, scope);
+    }
+  }
+
+  private lambda(node: PyNode, scope: Scope): void {
+    const body = new Scope('function', scope);
+    const parameters = field(node, 'parameters');
+    if (parameters !== undefined) this.parameters(parameters, scope, scope, body);
+    this.expressions(fields(node, 'body'), body);
+  }
+
+  /** The first iterable is read in the enclosing scope; the rest, the conditions and the element inside. */
+  private comprehension(node: PyNode, scope: Scope): void {
+    const inner = new Scope('comprehension', scope);
+    let first = true;
+    for (const clause of node.children) {
+      if (clause.type === 'for_in_clause') {
+        this.expressions(fields(clause, 'right'), first ? scope : inner);
+        this.targets(fields(clause, 'left'), inner);
+        first = false;
+      } else if (clause.type === 'if_clause') {
+        this.expressions(clause.children, inner);
+      }
+    }
+    for (const body of fields(node, 'body')) this.expression(body, inner);
+  }
+}
+
+function field(node: PyNode, name: string): PyNode | undefined {
+  return node.children.find((c) => c.field === name);
+}
+
+function fields(node: PyNode, name: string): PyNode[] {
+  return node.children.filter((c) => c.field === name);
+}
+
+/** `sklearn . metrics` → `sklearn.metrics` (whitespace inside dotted names is legal Python). */
+function compact(text: string): string {
+  return text.replace(/\s+/g, '');
+}

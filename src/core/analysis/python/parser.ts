@@ -1,0 +1,537 @@
+/**
+ * The Python parser: tree-sitter-python run by web-tree-sitter (WebAssembly), loaded offline from two
+ * `.wasm` files. Loading is asynchronous and happens once (`await initPythonParser()`); every parse after
+ * that is synchronous. Trees come back as plain JavaScript objects (`PyNode`), so the analyses above this
+ * file never touch WebAssembly memory and never have to free anything.
+ *
+ * Why tree-sitter and not @lezer/python: see docs/architecture.md, "Choices".
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NbpromoteError } from '../../errors';
+// `require`, not `import`: esbuild then bundles web-tree-sitter's CommonJS build. Its ES module build calls
+// createRequire(import.meta.url), which our CommonJS bundles (dist/cli.js, dist/extension.js) cannot provide.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import TreeSitter = require('web-tree-sitter');
+
+type TsNode = TreeSitter.Node;
+type TsTree = TreeSitter.Tree;
+const { Language, Parser } = TreeSitter;
+
+/** The two WebAssembly files the parser loads. The build copies them next to `dist/cli.js` and `dist/extension.js`. */
+export const PYTHON_PARSER_WASM_FILES = ['web-tree-sitter.wasm', 'tree-sitter-python.wasm'] as const;
+
+/**
+ * One node of a parsed Python tree: a named tree-sitter node (`identifier`, `assignment`, `call`, `ERROR` ...;
+ * the types are tree-sitter-python's `node-types.json`). Anonymous tokens (`=`, `(`, keywords), comments and
+ * the pieces of string literals other than `interpolation` are left out.
+ */
+export interface PyNode {
+  readonly type: string;
+  /** The field this node fills in its parent (`left`, `right`, `name`, `value` ...), if any. */
+  readonly field: string | undefined;
+  /** Offsets into the source in UTF-16 code units (JavaScript string indices), end exclusive. */
+  readonly start: number;
+  readonly end: number;
+  readonly children: readonly PyNode[];
+}
+
+/** A syntax error, 1-based line and column (UTF-16 code units, as editors count). */
+export interface PySyntaxError {
+  readonly line: number;
+  readonly column: number;
+  /** In words, e.g. "invalid syntax near `= 2`", "missing `)`". */
+  readonly message: string;
+}
+
+export interface PyTree {
+  readonly source: string;
+  /** The `module` node; its children are the top-level statements in order. */
+  readonly root: PyNode;
+  /** Empty when the source is valid Python (as far as the grammar and our extra checks tell). */
+  readonly errors: readonly PySyntaxError[];
+  /** 1-based line and column of a source offset. */
+  position(offset: number): { line: number; column: number };
+  /** The source text of a node. */
+  text(node: PyNode): string;
+}
+
+export interface InitPythonParserOptions {
+  /** A folder holding both files of {@link PYTHON_PARSER_WASM_FILES}. Tried first when given. */
+  readonly wasmDir?: string;
+}
+
+interface Loaded {
+  readonly parser: TreeSitter.Parser;
+  readonly types: readonly string[];
+  readonly fields: readonly (string | null)[];
+  /** By node type id: copied into the `PyNode` tree. */
+  readonly keep: readonly boolean[];
+  /** By node type id: its children may fill fields (asking the cursor costs a call into WebAssembly). */
+  readonly hasFields: readonly boolean[];
+  /** By node type id: never has children. */
+  readonly leaf: readonly boolean[];
+}
+
+/**
+ * The node types of tree-sitter-python 0.25 whose children have field names (from its `node-types.json`;
+ * a unit test keeps the two in step).
+ */
+export const TYPES_WITH_FIELDS: readonly string[] = [
+  'aliased_import', 'as_pattern', 'assignment', 'attribute', 'augmented_assignment', 'binary_operator', 'block',
+  'boolean_operator', 'call', 'case_clause', 'class_definition', 'comparison_operator', 'decorated_definition',
+  'default_parameter', 'dict_pattern', 'dictionary_comprehension', 'elif_clause', 'else_clause', 'except_clause',
+  'exec_statement', 'for_in_clause', 'for_statement', 'format_expression', 'function_definition',
+  'future_import_statement', 'generator_expression', 'if_statement', 'import_from_statement', 'import_statement',
+  'interpolation', 'keyword_argument', 'lambda', 'list_comprehension', 'match_statement', 'named_expression',
+  'not_operator', 'pair', 'print_statement', 'raise_statement', 'set_comprehension', 'subscript', 'try_statement',
+  'type_alias_statement', 'typed_default_parameter', 'typed_parameter', 'unary_operator', 'while_statement',
+  'with_item', 'with_statement',
+];
+
+let loading: Promise<void> | undefined;
+let loaded: Loaded | undefined;
+
+/** Node types never copied into a `PyNode` tree (their parent carries what matters). */
+const DROPPED_TYPES = new Set(['comment', 'string_start', 'string_content', 'string_end', 'escape_sequence', 'escape_interpolation', 'line_continuation', 'type_conversion']);
+const LEAF_TYPES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'keyword_separator', 'positional_separator', 'import_prefix', 'wildcard_import']);
+const ERROR_TYPE_ID = 65535;
+
+/**
+ * Loads the parser (once; later calls return the same promise). Looks for the `.wasm` files in
+ * `options.wasmDir`, then next to this module (the bundled `dist/`), then in `node_modules`. Rejects with an
+ * `NbpromoteError` (`notFound`) naming the places it looked when they are missing: that is a broken install,
+ * not a user error.
+ */
+export function initPythonParser(options: InitPythonParserOptions = {}): Promise<void> {
+  loading ??= load(options).catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+/** True once {@link initPythonParser} has finished. */
+export function isPythonParserReady(): boolean {
+  return loaded !== undefined;
+}
+
+async function load(options: InitPythonParserOptions): Promise<void> {
+  const runtime = locate('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm', options.wasmDir);
+  const grammar = locate('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm', options.wasmDir);
+  await Parser.init({ wasmBinary: readFileSync(runtime) });
+  const language = await Language.load(readFileSync(grammar));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  const types: string[] = [];
+  const keep: boolean[] = [];
+  const hasFields: boolean[] = [];
+  const leaf: boolean[] = [];
+  const withFields = new Set(TYPES_WITH_FIELDS);
+  for (let id = 0; id < language.nodeTypeCount; id++) {
+    const type = language.types[id] ?? '';
+    types.push(type);
+    keep.push(language.nodeTypeIsNamed(id) && !DROPPED_TYPES.has(type));
+    hasFields.push(withFields.has(type));
+    leaf.push(LEAF_TYPES.has(type));
+  }
+  loaded = { parser, types, fields: language.fields, keep, hasFields, leaf };
+}
+
+function locate(file: string, packagePath: string, wasmDir: string | undefined): string {
+  const tried: string[] = [];
+  for (const dir of [wasmDir, __dirname]) {
+    if (dir === undefined) continue;
+    const candidate = join(dir, file);
+    if (existsSync(candidate)) return candidate;
+    tried.push(candidate);
+  }
+  try {
+    return require.resolve(packagePath);
+  } catch {
+    tried.push(`node_modules/${packagePath}`);
+  }
+  throw new NbpromoteError('notFound', `The Python parser cannot start: ${file} is missing (looked in ${tried.join(', ')}). Reinstall Notebook Promoter.`);
+}
+
+function ready(): Loaded {
+  if (loaded === undefined) {
+    throw new NbpromoteError('internal', 'The Python parser is not loaded yet: await initPythonParser() before analysing Python code.');
+  }
+  return loaded;
+}
+
+/**
+ * Parses Python source (already free of IPython syntax: see `translateIPython`). Synchronous; needs
+ * {@link initPythonParser} first. Never throws on user input: broken code gives a tree with `ERROR` nodes
+ * and `errors`. When the first parse finds an error, the damaged top-level statements are parsed again one
+ * by one (split where a line starts at column 0), so one broken line does not swallow the statements after it.
+ */
+export function parsePython(source: string): PyTree {
+  const { parser } = ready();
+  const lineStarts = computeLineStarts(source);
+  const position = (offset: number): { line: number; column: number } => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
+  };
+  const text = (node: PyNode): string => source.slice(node.start, node.end);
+
+  const tree = parser.parse(source);
+  if (tree === null) {
+    return { source, root: { type: 'module', field: undefined, start: 0, end: source.length, children: [] }, errors: [], position, text };
+  }
+  try {
+    const root = convert(tree);
+    if (!tree.rootNode.hasError) {
+      return { source, root, errors: extraChecks(root, source, position), position, text };
+    }
+    const repaired = reparseDamaged(source, root, tree.rootNode, lineStarts, position);
+    return { source, root: repaired.root, errors: [...repaired.errors, ...extraChecks(repaired.root, source, position)].sort(byPosition), position, text };
+  } finally {
+    tree.delete();
+  }
+}
+
+function byPosition(a: PySyntaxError, b: PySyntaxError): number {
+  return a.line - b.line || a.column - b.column;
+}
+
+function computeLineStarts(source: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < source.length; i++) {
+    const ch = source.charCodeAt(i);
+    if (ch === 10) starts.push(i + 1);
+    else if (ch === 13) {
+      if (source.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+/** Copies the named nodes of a tree-sitter tree into plain objects, with one cursor walk. */
+function convert(tree: TsTree): PyNode {
+  const { types, keep, fields, hasFields, leaf } = ready();
+  const cursor = tree.walk();
+  try {
+    type Building = { type: string; field: string | undefined; start: number; end: number; children: PyNode[] };
+    const root: Building = { type: 'module', field: undefined, start: cursor.startIndex, end: cursor.endIndex, children: [] };
+    // One entry per cursor depth: the nearest kept ancestor, and whether the node there has fields.
+    const parents: Building[] = [root];
+    const fielded: boolean[] = [false];
+    let parent = root;
+    let parentHasFields = false;
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      const id = cursor.nodeTypeId;
+      let node: Building | undefined;
+      if (id === ERROR_TYPE_ID || keep[id] === true) {
+        const fieldId: number = parentHasFields ? cursor.currentFieldId : 0;
+        node = {
+          type: id === ERROR_TYPE_ID ? 'ERROR' : (types[id] ?? 'ERROR'),
+          field: fieldId === 0 ? undefined : (fields[fieldId] ?? undefined),
+          start: cursor.startIndex,
+          end: cursor.endIndex,
+          children: [],
+        };
+        parent.children.push(node);
+      }
+      // Only kept nodes can hold kept nodes (anonymous tokens and the dropped types hold none); leaves hold nothing.
+      if (node !== undefined && leaf[id] !== true && cursor.gotoFirstChild()) {
+        parents.push(parent);
+        fielded.push(parentHasFields);
+        if (node !== undefined) parent = node;
+        parentHasFields = node !== undefined && hasFields[id] === true;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (parents.length <= 1 || !cursor.gotoParent()) return root;
+        parent = parents.pop() ?? root;
+        parentHasFields = fielded.pop() ?? false;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+interface Repaired {
+  readonly root: PyNode;
+  readonly errors: PySyntaxError[];
+}
+
+/**
+ * Keeps the top-level statements that parsed cleanly and parses the lines of the damaged ones again in
+ * pieces. Each piece is parsed on a copy of the source where everything outside it is blanked (newlines
+ * kept), so offsets and positions stay those of the original source.
+ */
+function reparseDamaged(
+  source: string,
+  root: PyNode,
+  tsRoot: TsNode,
+  lineStarts: readonly number[],
+  position: (offset: number) => { line: number; column: number },
+): Repaired {
+  const { parser } = ready();
+  // Which top-level statements hold an error: from tree-sitter's own nodes (MISSING nodes are only visible there).
+  const damaged: { start: number; end: number }[] = [];
+  for (const child of tsRoot.children) {
+    if (child === null) continue;
+    if (child.hasError || child.isError || child.isMissing) damaged.push({ start: child.startIndex, end: child.endIndex });
+  }
+  if (damaged.length === 0) {
+    return { root, errors: collectErrors(tsRoot, source, position) };
+  }
+  // Merge damaged statements into line ranges.
+  const ranges: { first: number; last: number }[] = [];
+  for (const d of damaged) {
+    const first = position(d.start).line - 1;
+    const last = position(Math.max(d.start, d.end - 1)).line - 1;
+    const prev = ranges[ranges.length - 1];
+    if (prev !== undefined && first <= prev.last + 1) prev.last = Math.max(prev.last, last);
+    else ranges.push({ first, last });
+  }
+  const pieces: { first: number; last: number }[] = [];
+  for (const range of ranges) pieces.push(...splitAtColumnZero(source, lineStarts, range.first, range.last));
+
+  const statements: PyNode[] = root.children.filter((child) => !damaged.some((d) => child.start < d.end && child.end > d.start));
+  const errors: PySyntaxError[] = [];
+  for (const piece of pieces) {
+    const from = lineStarts[piece.first] ?? 0;
+    const to = piece.last + 1 < lineStarts.length ? (lineStarts[piece.last + 1] ?? source.length) : source.length;
+    const blanked = blankOutside(source, from, to);
+    const tree = parser.parse(blanked);
+    if (tree === null) continue;
+    try {
+      const pieceRoot = convert(tree);
+      statements.push(...pieceRoot.children.filter((child) => child.start >= from && child.start < to));
+      if (tree.rootNode.hasError) {
+        const hint = describeDamage(source, from, to);
+        const found = collectErrors(tree.rootNode, source, position)[0];
+        if (hint !== undefined) errors.push({ ...position(hint.offset), message: hint.message });
+        else if (found !== undefined) errors.push(found);
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  statements.sort((a, b) => a.start - b.start);
+  return { root: { ...root, children: statements }, errors };
+}
+
+/** Line ranges inside [first, last] that start at a line beginning at column 0 (not a continuation). */
+function splitAtColumnZero(source: string, lineStarts: readonly number[], first: number, last: number): { first: number; last: number }[] {
+  const pieces: { first: number; last: number }[] = [];
+  let pieceStart = first;
+  let inTriple: string | undefined;
+  let previousWasDecorator = false;
+  for (let line = first; line <= last; line++) {
+    const lineText = lineAt(source, lineStarts, line);
+    const startsStatement =
+      inTriple === undefined &&
+      line > pieceStart &&
+      /^[^\s#)\]}]/.test(lineText) &&
+      !/^(?:else|elif|except|finally)\b/.test(lineText) &&
+      !previousWasDecorator;
+    if (startsStatement) {
+      pieces.push({ first: pieceStart, last: line - 1 });
+      pieceStart = line;
+    }
+    if (lineText.trim() !== '' && !lineText.trimStart().startsWith('#')) previousWasDecorator = inTriple === undefined && lineText.startsWith('@');
+    inTriple = trackTripleQuotes(lineText, inTriple);
+  }
+  pieces.push({ first: pieceStart, last });
+  return pieces;
+}
+
+function lineAt(source: string, lineStarts: readonly number[], line: number): string {
+  const from = lineStarts[line] ?? source.length;
+  const to = lineStarts[line + 1] ?? source.length;
+  return source.slice(from, to).replace(/\r?\n$|\r$/, '');
+}
+
+/** Follows triple-quoted strings across a line (single-quoted strings end with their line). */
+function trackTripleQuotes(line: string, open: string | undefined): string | undefined {
+  let state = open;
+  let i = 0;
+  while (i < line.length) {
+    if (state !== undefined) {
+      const close = line.indexOf(state, i);
+      if (close < 0) return state;
+      i = close + 3;
+      state = undefined;
+      continue;
+    }
+    const ch = line[i];
+    if (ch === '#') return undefined;
+    if (ch === '"' || ch === "'") {
+      const triple = ch.repeat(3);
+      if (line.startsWith(triple, i)) {
+        state = triple;
+        i += 3;
+        continue;
+      }
+      i = skipSingleQuoted(line, i);
+      continue;
+    }
+    i++;
+  }
+  return state;
+}
+
+function skipSingleQuoted(line: string, at: number): number {
+  const quote = line[at];
+  let i = at + 1;
+  while (i < line.length && line[i] !== quote) i += line[i] === '\\' ? 2 : 1;
+  return i + 1;
+}
+
+function blankOutside(source: string, from: number, to: number): string {
+  const blank = (s: string): string => s.replace(/[^\r\n]/g, ' ');
+  return blank(source.slice(0, from)) + source.slice(from, to) + blank(source.slice(to));
+}
+
+const COMPOUND_START = /^(?:async\s+)?(?:if|elif|else|for|while|def|class|with|try|except|finally)\b/;
+const CLOSERS: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
+
+/**
+ * The usual causes of a damaged statement, said the way Python says them: a bracket never closed, a
+ * string never ended, a block header without its `:`. Undefined when none of them applies.
+ */
+function describeDamage(source: string, from: number, to: number): { offset: number; message: string } | undefined {
+  const open: { ch: string; at: number }[] = [];
+  let i = from;
+  let lineStart = from;
+  let headerChecked = false;
+  while (i < to) {
+    const ch = source[i] ?? '';
+    if (ch === '#') {
+      while (i < to && source[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      const quote = source.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+      let j = i + quote.length;
+      let closed = false;
+      while (j < to) {
+        if (source[j] === '\\') {
+          j += 2;
+          continue;
+        }
+        if (quote.length === 1 && source[j] === '\n') break;
+        if (source.startsWith(quote, j)) {
+          closed = true;
+          break;
+        }
+        j++;
+      }
+      if (!closed) return { offset: i, message: quote.length === 3 ? 'unterminated triple-quoted string' : 'unterminated string literal' };
+      i = j + quote.length;
+      continue;
+    }
+    if (ch === '(' || ch === '[' || ch === '{') open.push({ ch, at: i });
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      const top = open.pop();
+      if (top === undefined) return { offset: i, message: `unmatched \`${ch}\`` };
+      if (top.ch !== CLOSERS[ch]) return { offset: i, message: `closing \`${ch}\` does not match \`${top.ch}\`` };
+    }
+    if (ch === '\n' && open.length === 0 && source[i - 1] !== '\\') {
+      if (!headerChecked) {
+        headerChecked = true;
+        const header = missingColon(source, lineStart, i);
+        if (header !== undefined) return header;
+      }
+      lineStart = i + 1;
+    }
+    i++;
+  }
+  const unclosed = open[0];
+  if (unclosed !== undefined) return { offset: unclosed.at, message: `\`${unclosed.ch}\` was never closed` };
+  if (!headerChecked) return missingColon(source, lineStart, to);
+  return undefined;
+}
+
+function missingColon(source: string, start: number, end: number): { offset: number; message: string } | undefined {
+  const line = source.slice(start, end);
+  const code = line.replace(/#.*$/, '').trimEnd();
+  if (!COMPOUND_START.test(code.trimStart()) || code.endsWith(':') || code.includes(':')) return undefined;
+  return { offset: start + code.length, message: 'expected `:`' };
+}
+
+/** ERROR and MISSING nodes of a tree-sitter tree, in order, as sentences. */
+function collectErrors(node: TsNode, source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
+  const errors: PySyntaxError[] = [];
+  const visit = (n: TsNode): void => {
+    if (n.isMissing) {
+      errors.push({ ...position(n.startIndex), message: `invalid syntax: missing \`${n.type}\`` });
+      return;
+    }
+    if (n.isError) {
+      errors.push({ ...position(n.startIndex), message: `invalid syntax near \`${excerpt(source, n.startIndex, n.endIndex)}\`` });
+      return;
+    }
+    if (!n.hasError) return;
+    for (const child of n.children) if (child !== null) visit(child);
+  };
+  visit(node);
+  return errors;
+}
+
+function excerpt(source: string, start: number, end: number): string {
+  const text = source.slice(start, end).split(/\r?\n|\r/)[0]?.trim() ?? '';
+  if (text === '') return source.slice(start, start + 1).trim() || 'end of line';
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * What the grammar accepts but Python 3 does not: Python 2 `print x` and `exec code`, tuple parameters,
+ * a walrus as a whole statement, and a top-level statement indented for no reason.
+ */
+function extraChecks(root: PyNode, source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
+  const errors: PySyntaxError[] = [];
+  const add = (node: PyNode, message: string): void => {
+    errors.push({ ...position(node.start), message });
+  };
+  const stack: PyNode[] = [];
+  const visit = (node: PyNode): void => {
+    switch (node.type) {
+      case 'print_statement':
+        add(node, 'invalid syntax: `print x` is Python 2; write `print(x)`');
+        break;
+      case 'exec_statement':
+        add(node, 'invalid syntax: `exec code` is Python 2; write `exec(code)`');
+        break;
+      case 'parameters':
+      case 'lambda_parameters':
+        for (const p of node.children) if (p.type === 'tuple_pattern') add(p, 'invalid syntax: tuple parameters are Python 2; unpack the tuple in the body');
+        break;
+      case 'expression_statement': {
+        const only = node.children[0];
+        if (node.children.length === 1 && only?.type === 'named_expression') add(only, 'invalid syntax: a walrus `:=` cannot be a statement on its own; write `=`');
+        break;
+      }
+      default:
+        break;
+    }
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const child = node.children[i];
+      if (child !== undefined) stack.push(child);
+    }
+  };
+  for (const statement of root.children) {
+    const { column } = position(statement.start);
+    if (column > 1 && statement.type !== 'ERROR') {
+      const lineStart = statement.start - (column - 1);
+      if (source.slice(lineStart, statement.start).trim() === '') add(statement, 'unexpected indent');
+    }
+    stack.push(statement);
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) visit(node);
+  }
+  return errors;
+}

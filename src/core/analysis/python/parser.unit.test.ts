@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initPythonParser, isPythonParserReady, parsePython, TYPES_WITH_FIELDS } from './parser';
+import type { PyNode, PyTree } from './parser';
+
+before(async () => {
+  await initPythonParser();
+});
+
+function sexp(tree: PyTree, node: PyNode = tree.root): string {
+  const head = node.field === undefined ? node.type : `${node.field}:${node.type}`;
+  if (node.children.length === 0) return node.type === 'identifier' ? `${head}=${tree.text(node)}` : head;
+  return `(${head} ${node.children.map((c) => sexp(tree, c)).join(' ')})`;
+}
+
+describe('parsePython', () => {
+  it('is ready after initPythonParser, and a second init is the same promise', async () => {
+    assert.equal(isPythonParserReady(), true);
+    await initPythonParser();
+  });
+
+  // Valid Python 3.8-3.13 that notebooks contain: none of it may be reported as an error.
+  const valid: [string, string][] = [
+    ['match statement', 'match cmd.split():\n    case [action, obj] if obj:\n        pass\n    case Point(x=0, y=yy) | Point(x=yy):\n        pass\n    case {"k": v, **rest}:\n        pass\n    case str() | bytes():\n        pass\n    case [*_]:\n        pass\n    case _:\n        pass\n'],
+    ['match and case as names', 'match = re.match(p, s)\ncase = 1\nmatch(x)\n'],
+    ['walrus', 'if (n := len(a)) > 10:\n    print(n)\nys = [y for x in data if (y := f(x)) is not None]\n'],
+    ['f-strings with nested quotes', 's = f"{x!r:>{width}} {d[\'key\']} {\'a\' if b else \'c\'}"\nt = f"{f\'{inner}\'}"\nv = f"{x=}"\nw = f"""{y}\n{z}"""\nq = f"{d["same-quote"]}"\n'],
+    ['decorators (PEP 614)', '@dataclass(frozen=True)\nclass P:\n    x: int = 0\n@app.route("/")\n@a.b[1].c\ndef f(): pass\n@(lambda f: f)\ndef g(): pass\n'],
+    ['async', 'async def main(urls):\n    async with session() as s:\n        async for u in aiter(urls):\n            r = await s.get(u)\n    return [x async for x in gen()]\n'],
+    ['type hints', 'def f(a: int, /, b: list[str] = [], *args: int, c: "X" = None, **kw: dict) -> tuple[int, ...]:\n    x: int\n    y: dict[str, int] = {}\n'],
+    ['PEP 695 and 646', 'type Alias[T] = list[T]\ndef g[T: int, *Ts, **P](x: T) -> T: return x\nclass C[T](Base[T]): pass\ndef h(*args: *Ts): pass\n'],
+    ['star expressions', 'a, *b, c = range(10)\nprint(*a, **kw)\nx = [*a, *b]\nd = {**e, "f": 1}\nfor *h, t in pairs: pass\ndef f(*, k): return *a, b\nv = a[*idx]\nfor x in *a, b: pass\n'],
+    ['lambda defaults', 'f = lambda x, y=z, *a, k=w, **kw: x + y + q\nsorted(l, key=lambda t: (t[1], -t[0]))\n'],
+    ['global and nonlocal', 'def f():\n    global counter\n    counter += 1\n    def g():\n        nonlocal x\n        x = 2\n'],
+    ['try/except*', 'try:\n    pass\nexcept* ValueError as eg:\n    pass\nexcept* (TypeError, KeyError):\n    pass\n'],
+    ['parenthesized context managers', 'with (open(a) as f, open(b) as g):\n    pass\nwith (\n    open(a) as f,\n    open(b) as g,\n):\n    pass\n'],
+    ['yield forms', 'def f():\n    yield\n    x = yield\n    y = (yield)\n    yield from g()\n'],
+    ['backslash continuation and semicolons', 'x = 1 + \\\n    2; y = 3;\n'],
+    ['comments only', '# just a comment\n'],
+    ['empty', ''],
+  ];
+  for (const [name, code] of valid) {
+    it(`reads ${name} without errors`, () => assert.deepEqual(parsePython(code).errors, []));
+  }
+
+  it('keeps fields and drops punctuation, comments and string pieces', () => {
+    const tree = parsePython('x = f(a, k=1)  # c\ns = "plain"\n');
+    assert.equal(
+      sexp(tree),
+      '(module (expression_statement (assignment left:identifier=x (right:call function:identifier=f (arguments:argument_list identifier=a (keyword_argument name:identifier=k value:integer))))) (expression_statement (assignment left:identifier=s right:string)))',
+    );
+  });
+
+  it('gives positions in UTF-16 code units, 1-based', () => {
+    const tree = parsePython('é = "日本😀"; x = é\ny = x\n');
+    const [, second, third] = tree.root.children;
+    assert.ok(second !== undefined && third !== undefined);
+    assert.deepEqual(tree.position(second.start), { line: 1, column: 13 });
+    assert.deepEqual(tree.position(third.start), { line: 2, column: 1 });
+  });
+
+  const broken: [string, string, { line: number; column: number; message: string }[]][] = [
+    ['an unclosed bracket', 'x = 1\ny = (2 +\nz = 3\n', [{ line: 2, column: 5, message: '`(` was never closed' }]],
+    ['a call left open', 'df = pd.read_csv(path\ndf.head()\nmodel = fit(df)\n', [{ line: 1, column: 17, message: '`(` was never closed' }]],
+    ['a missing colon', 'for x in range(10)\n    print(x)\ny = 2\n', [{ line: 1, column: 19, message: 'expected `:`' }]],
+    ['a doubled operator', 'x = = 2\ny = 3\n', [{ line: 1, column: 5, message: 'invalid syntax near `=`' }]],
+    ['an unterminated string', 'x = "abc\ny = 2\n', [{ line: 1, column: 5, message: 'unterminated string literal' }]],
+    ['mismatched brackets', 'l = [1, 2)\n', [{ line: 1, column: 10, message: 'closing `)` does not match `[`' }]],
+    ['Python 2 print', 'print "hello"\n', [{ line: 1, column: 1, message: 'invalid syntax: `print x` is Python 2; write `print(x)`' }]],
+    ['Python 2 exec', 'exec "code"\n', [{ line: 1, column: 1, message: 'invalid syntax: `exec code` is Python 2; write `exec(code)`' }]],
+    ['a walrus statement', 'x := 1\n', [{ line: 1, column: 1, message: 'invalid syntax: a walrus `:=` cannot be a statement on its own; write `=`' }]],
+    ['an unexpected indent', 'x = 1\n    y = 2\n', [{ line: 2, column: 5, message: 'unexpected indent' }]],
+    ['a missing parenthesis in a def', 'def f(:\n    return 1\nz = f()\n', [{ line: 1, column: 6, message: '`(` was never closed' }]],
+  ];
+  for (const [name, code, errors] of broken) {
+    it(`reports ${name}`, () => assert.deepEqual(parsePython(code).errors, errors));
+  }
+
+  it('recovers the statements after a broken line', () => {
+    const tree = parsePython('df = pd.read_csv(path\ndf.head()\nmodel = fit(df)\nfor q in range(3)\n    print(q)\nw = 2\n');
+    const assigned = tree.root.children
+      .map((s) => s.children[0])
+      .filter((e): e is PyNode => e?.type === 'assignment')
+      .map((a) => tree.text(a.children[0] ?? a));
+    assert.deepEqual(assigned, ['model', 'w']);
+  });
+
+  it('does not split a broken statement at a decorator or inside a triple-quoted string', () => {
+    const tree = parsePython('@dec\ndef f(:\n    """\ndoc at column 0\n"""\n    pass\nx = 1\n');
+    assert.equal(tree.errors.length, 1);
+    assert.ok(tree.root.children.some((s) => tree.text(s) === 'x = 1'));
+  });
+
+  it('lists the node types with fields exactly as tree-sitter-python declares them', () => {
+    const nodeTypes = JSON.parse(readFileSync(join(require.resolve('tree-sitter-python/package.json'), '..', 'src', 'node-types.json'), 'utf8')) as { type: string; fields?: Record<string, unknown> }[];
+    const withFields = nodeTypes.filter((t) => t.fields !== undefined && Object.keys(t.fields).length > 0).map((t) => t.type).sort();
+    assert.deepEqual([...TYPES_WITH_FIELDS].sort(), withFields);
+  });
+
+  it('never throws on odd input', () => {
+    for (const code of ['\0', ')))', '"""', '\\', 'def', '\t\tx', 'x = ' + '('.repeat(500), 'a' + ' + a'.repeat(5000), '\r\nx = 1\r\n']) {
+      assert.doesNotThrow(() => parsePython(code));
+    }
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The pipeline a notebook describes: which cells make each step, what each step takes and gives, and
+ * why (every edge is explained). Plain data, computed by core/analysis/graph.ts, shown by
+ * `nbpromote inspect --json` and used by core/scaffold to write the package.
+ */
+import type { Problem } from './problem';
+
+export interface CellRef {
+  readonly index: number;
+  readonly id?: string;
+}
+
+/** Where a name is bound or read: 1-based line inside the cell's source. */
+export interface SourceSite {
+  readonly cellIndex: number;
+  readonly cellId?: string;
+  readonly line: number;
+}
+
+/** The kinds of consumer a value flows to. `test:<cell index>` for test cells. */
+export type NodeName = string;
+
+export interface Edge {
+  /** A step name, `parameters` or `metrics`. */
+  readonly from: NodeName;
+  /** A step name, `metrics`, or `test:<cell number>`. */
+  readonly to: NodeName;
+  readonly name: string;
+  readonly definedAt: SourceSite;
+  readonly usedAt: SourceSite;
+  /** "train uses X_train, defined by split, cell 5 line 1" */
+  readonly explanation: string;
+}
+
+export type ParameterType = 'int' | 'float' | 'str' | 'bool' | 'list' | 'dict' | 'none';
+
+export interface Parameter {
+  readonly name: string;
+  /** The default as a JSON value (a Python literal in the notebook). */
+  readonly default: unknown;
+  readonly type: ParameterType;
+  readonly definedAt: SourceSite;
+}
+
+/** A unit of generated code: a step, the metrics, or a test cell. */
+export interface CodeUnit {
+  readonly name: string;
+  readonly cells: readonly CellRef[];
+  /** Arguments in order: parameters and outputs of earlier steps. */
+  readonly inputs: readonly string[];
+  /** Import statements the code needs, one binding each, hoisted to the top of the module. */
+  readonly imports: readonly string[];
+  /** Names it takes from the shared module (common.py). */
+  readonly commonNames: readonly string[];
+  /** Inputs computed by the metrics cell (tests only): read from the run's metrics. */
+  readonly metricInputs: readonly string[];
+}
+
+export interface StepNode extends CodeUnit {
+  /** Names it defines that a later step, the metrics or a test uses; in definition order. */
+  readonly outputs: readonly string[];
+  /** Steps it runs after: data edges and explicit `after:`. */
+  readonly after: readonly string[];
+  readonly explicitAfter: readonly string[];
+}
+
+export interface SharedCode {
+  readonly cells: readonly CellRef[];
+  /** Names common.py defines (functions, classes, constants). */
+  readonly names: readonly string[];
+  readonly imports: readonly string[];
+}
+
+export interface StepGraph {
+  readonly steps: readonly StepNode[];
+  readonly parameters: readonly Parameter[];
+  readonly common: SharedCode;
+  readonly metrics?: CodeUnit;
+  readonly tests: readonly CodeUnit[];
+  readonly edges: readonly Edge[];
+  /** `pip install` requirements found in shell escapes and magics. */
+  readonly requirements: readonly string[];
+  readonly problems: readonly Problem[];
+}

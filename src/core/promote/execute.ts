@@ -1,0 +1,118 @@
+/**
+ * `promote --execute`: runs a copy of the notebook with nbconvert on the configured Python and reads the
+ * exact metric values from a cell appended after the metrics cell. The notebook itself is never written:
+ * the copy lives in a temporary folder and its first cell changes into the notebook's folder, so relative
+ * data paths work as they do in Jupyter.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Notebook } from '../contract/notebook';
+import { NbpromoteError } from '../errors';
+import { parseNotebook } from '../notebook/parse';
+import { runtimeSource } from '../scaffold/runtimeSource';
+import type { Logger } from '../util/logger';
+
+export interface MetricsProbe {
+  /** Index of the last metrics cell: the probe cell runs right after it. */
+  readonly afterCell: number;
+  /** Names the metrics cells assign. */
+  readonly names: readonly string[];
+  /** The metrics cell ends with an expression Jupyter shows (`_` holds its value). */
+  readonly shown: boolean;
+}
+
+export interface ExecuteRequest {
+  readonly notebook: string;
+  readonly cwd: string;
+  readonly python: string;
+  readonly probe: MetricsProbe;
+  readonly logger: Logger;
+  /** Seconds a cell may run; default 900. */
+  readonly cellTimeout?: number;
+}
+
+const MARKER = 'NBPROMOTE_METRICS ';
+
+export async function executeForMetrics(request: ExecuteRequest): Promise<Map<string, number>> {
+  const path = resolve(request.cwd, request.notebook);
+  const parsed = parseNotebook(await readFile(path, 'utf8'), request.notebook);
+  if (parsed.notebook === undefined) throw new NbpromoteError('invalidInput', `${request.notebook}: cannot be read as a notebook`);
+  const copy = probeNotebook(parsed.notebook, dirname(path), request.probe);
+  const folder = await mkdtemp(join(tmpdir(), 'nbpromote-execute-'));
+  try {
+    const input = join(folder, 'notebook.ipynb');
+    await writeFile(input, JSON.stringify(copy));
+    request.logger.info(`running ${request.notebook} with ${request.python} -m nbconvert --execute ...`);
+    const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook);
+    return readProbe(stdout, request.notebook);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** The notebook as nbformat 4 JSON with a first cell that enters `folder` and a probe cell after the metrics. */
+export function probeNotebook(notebook: Notebook, folder: string, probe: MetricsProbe): Record<string, unknown> {
+  const cells: Record<string, unknown>[] = [code('import os as _nbp_os\n_nbp_os.chdir(' + JSON.stringify(folder) + ')')];
+  for (const cell of notebook.cells) {
+    if (cell.kind === 'code') cells.push(code(cell.source));
+    else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
+    if (cell.index === probe.afterCell) cells.push(code(probeSource(probe)));
+  }
+  return {
+    cells,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 4,
+  };
+}
+
+function code(source: string): Record<string, unknown> {
+  return { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source };
+}
+
+/** Python for the probe: the runtime's own metric rules (shown_metrics, flatten_metrics), so names match runs. */
+function probeSource(probe: MetricsProbe): string {
+  const names = JSON.stringify(probe.names);
+  return [
+    'import json as _nbp_json',
+    '_nbp_rt = {"__name__": "_nbpromote_runtime"}',
+    `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt)`,
+    `_nbp_values = dict(_nbp_rt["shown_metrics"](_)) if ${probe.shown ? 'True' : 'False'} else {}`,
+    `_nbp_values.update({_nbp_n: globals()[_nbp_n] for _nbp_n in ${names} if _nbp_n in globals()})`,
+    `print(${JSON.stringify(MARKER)} + _nbp_json.dumps(_nbp_rt["flatten_metrics"](_nbp_values)))`,
+  ].join('\n');
+}
+
+function readProbe(stdout: string, file: string): Map<string, number> {
+  const executed = JSON.parse(stdout) as { cells?: { outputs?: { text?: string | string[] }[] }[] };
+  for (const cell of executed.cells ?? []) {
+    for (const output of cell.outputs ?? []) {
+      const text = Array.isArray(output.text) ? output.text.join('') : output.text ?? '';
+      const at = text.indexOf(MARKER);
+      if (at === -1) continue;
+      const values = JSON.parse(text.slice(at + MARKER.length).split('\n')[0] ?? '{}') as Record<string, number>;
+      return new Map(Object.entries(values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
+    }
+  }
+  throw new NbpromoteError('invalidInput', `${file}: the executed notebook did not reach its metrics cell`);
+}
+
+function run(python: string, args: readonly string[], file: string): Promise<string> {
+  return new Promise((resolveRun, reject) => {
+    execFile(python, [...args], { maxBuffer: 1 << 30, env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } }, (error, stdout, stderr) => {
+      if (error === null) {
+        resolveRun(stdout);
+        return;
+      }
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        reject(new NbpromoteError('notFound', `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)`));
+        return;
+      }
+      const last = stderr.trim().split('\n').slice(-12).join('\n');
+      reject(new NbpromoteError('invalidInput', `${file}: executing the notebook failed:\n${last}`));
+    });
+  });
+}

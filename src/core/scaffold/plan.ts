@@ -1,0 +1,449 @@
+/**
+ * Promotion as data: from a notebook's step graph to the files of a Python package (`FilePlan[]`).
+ * Nothing here writes a file; core/io applies the plan.
+ *
+ * Layout (PRODUCT.md): src/<package>/{__init__,_runtime,pipeline,common,metrics}.py, src/<package>/steps/<step>.py,
+ * tests/{conftest,test_<step>,test_notebook,test_metrics}.py, pipeline.yaml, pyproject.toml (only if absent).
+ */
+import type { FilePlan } from '../contract/filePlan';
+import type { Notebook } from '../contract/notebook';
+import type { PipelineConfig } from '../contract/pipelineConfig';
+import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
+import { renderPipelineConfig } from '../pipeline/config';
+import { compactRanges } from '../util/ranges';
+import { distributionFor } from './distributions';
+import { indentBody, pascalCase, pyString } from './pythonText';
+
+/** A code cell ready for generation: IPython translated, with the lines of its top-level imports known. */
+export interface GeneratedCell {
+  /** Line-preserving translation (magics removed with comments). */
+  readonly code: string;
+  /** 1-based lines of top-level import statements: hoisted, so dropped from bodies. */
+  readonly importLines: ReadonlySet<number>;
+  /** Names the cell reads anywhere (to prune the imports a unit keeps). */
+  readonly uses: ReadonlySet<string>;
+  /** Names bound by top-level simple assignments (for unused-local cleanup). */
+  readonly assigned: readonly string[];
+  /** The last top-level statement when it is a bare expression Jupyter would show: 1-based lines. */
+  readonly trailingExpression?: { readonly line: number; readonly endLine: number };
+}
+
+export interface PromoteInput {
+  readonly notebook: Notebook;
+  readonly graph: StepGraph;
+  readonly cells: ReadonlyMap<number, GeneratedCell>;
+  readonly packageName: string;
+  readonly version: string;
+  readonly toolVersion: string;
+  /** The notebook relative to the output root, forward slashes. */
+  readonly notebookPath: string;
+  /** The notebook's folder relative to the output root ('.' when the same). */
+  readonly workdir: string;
+  /** Name of the shared module: `common`, or nbdev's `default_exp`. */
+  readonly sharedModule: string;
+  readonly expectedMetrics?: Readonly<Record<string, number>>;
+  /** Metrics the notebook showed rounded: name -> decimals shown. */
+  readonly shownDecimals?: Readonly<Record<string, number>>;
+  readonly tolerance?: { readonly relative: number; readonly absolute: number };
+  /** The text of `_runtime.py` (src/core/scaffold/templates/runtime.py). */
+  readonly runtimeSource: string;
+}
+
+export function planPromotion(input: PromoteInput): FilePlan[] {
+  const g = new Generator(input);
+  return g.plan();
+}
+
+class Generator {
+  private readonly pkg: string;
+  private readonly src: string;
+
+  constructor(private readonly input: PromoteInput) {
+    this.pkg = input.packageName;
+    this.src = `src/${input.packageName}`;
+  }
+
+  plan(): FilePlan[] {
+    const { graph } = this.input;
+    const files: FilePlan[] = [
+      { path: `${this.src}/__init__.py`, contents: this.initFile(), why: 'the package and its __version__' },
+      { path: `${this.src}/_runtime.py`, contents: this.input.runtimeSource, why: 'the pipeline runner: order, parameters, cache, run records' },
+      { path: `${this.src}/${this.input.sharedModule}.py`, contents: this.sharedFile(), why: `shared imports, functions and constants (cells ${this.cellList(graph.common.cells)})` },
+      { path: `${this.src}/steps/__init__.py`, contents: `"""The steps of the ${this.pkg} pipeline, one module each."""\n`, why: 'the steps package' },
+      ...graph.steps.map((step) => ({ path: `${this.src}/steps/${step.name}.py`, contents: this.stepFile(step), why: `the step ${step.name} (cells ${this.cellList(step.cells)})` })),
+      { path: `${this.src}/pipeline.py`, contents: this.pipelineFile(), why: 'runs the steps in order: python -m ' + `${this.pkg}.pipeline` },
+      { path: 'pipeline.yaml', contents: this.configFile(), why: 'the pipeline config: parameters, steps, metrics' },
+      { path: 'tests/conftest.py', contents: this.conftestFile(), why: 'pytest fixtures: the config and one cached pipeline run' },
+      ...graph.steps.map((step) => ({ path: `tests/test_${step.name}.py`, contents: this.stepTestFile(step), why: `the contract of step ${step.name}` })),
+      { path: 'pyproject.toml', contents: this.pyprojectFile(), why: 'the package metadata (written only when absent)', mode: 'create-only' as const },
+    ];
+    if (graph.metrics !== undefined) {
+      files.push({ path: `${this.src}/metrics.py`, contents: this.metricsFile(graph.metrics), why: `the metrics (cells ${this.cellList(graph.metrics.cells)})` });
+      files.push({ path: 'tests/test_metrics.py', contents: this.metricsTestFile(), why: 'the pipeline reproduces the notebook metrics' });
+    }
+    if (graph.tests.length > 0) files.push({ path: 'tests/test_notebook.py', contents: this.notebookTestsFile(), why: "the notebook's test cells" });
+    return files;
+  }
+
+  // ---- package files ----
+
+  private header(what: string, cells: readonly CellRef[]): string {
+    const from = cells.length === 0 ? this.input.notebookPath : `${this.input.notebookPath}, ${this.cellWords(cells)}`;
+    return `${what}\n\nGenerated by nbpromote ${this.input.toolVersion} from ${from}.\nChange the notebook and promote again rather than editing this file.`;
+  }
+
+  private initFile(): string {
+    return `"""${this.pkg}: promoted from ${this.input.notebookPath} by nbpromote."""\n\n__version__ = ${pyString(this.input.version)}\n`;
+  }
+
+  private sharedFile(): string {
+    const { common } = this.input.graph;
+    const body = common.cells.map((c) => this.cellBody(c, undefined)).filter((b) => b.trim() !== '');
+    const names = common.names.filter((n) => !n.startsWith('_'));
+    const lines = [`"""${this.header(`Shared code of the ${this.pkg} pipeline: imports, functions and constants.`, common.cells)}\n"""`];
+    lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells)));
+    if (names.length > 0) lines.push('', `__all__ = [${names.map(pyString).join(', ')}]`);
+    if (body.length > 0) lines.push('', ...body.map((b) => `${b}\n`));
+    return `${lines.join('\n').trimEnd()}\n`;
+  }
+
+  private stepFile(step: StepNode): string {
+    const fn = step.name;
+    const outputs = step.outputs;
+    const cls = `${pascalCase(fn)}Outputs`;
+    const params = new Map(this.input.graph.parameters.map((p) => [p.name, p]));
+    const lines = [`"""${this.header(`Step \`${fn}\` of the ${this.pkg} pipeline.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
+    const needsAny = outputs.length > 1;
+    if (needsAny) lines.push('from typing import Any, NamedTuple', '');
+    const imports = sortImports(this.prunedImports(step.imports, step.cells));
+    if (imports.length > 0) lines.push(...imports, '');
+    if (step.commonNames.length > 0) lines.push(`from ..${this.input.sharedModule} import ${[...step.commonNames].sort().join(', ')}`, '');
+    if (needsAny) {
+      lines.push('', `class ${cls}(NamedTuple):`, `    """What step \`${fn}\` gives to the steps after it."""`, '');
+      for (const o of outputs) lines.push(`    ${o}: Any`);
+      lines.push('');
+    }
+    const args = step.inputs.map((i) => (params.has(i) ? `${i}: ${pyType(params.get(i)?.type)}` : i));
+    const returns = outputs.length === 0 ? 'None' : outputs.length === 1 ? 'Any' : cls;
+    if (outputs.length === 1 && !needsAny) lines.splice(3, 0, 'from typing import Any', '');
+    lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
+    lines.push(this.docstring(step));
+    const body = this.unitBody(step, outputs);
+    lines.push(body);
+    if (outputs.length === 1) lines.push(`    return ${outputs[0]}`);
+    else if (outputs.length > 1) lines.push(`    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})`);
+    return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n').trimEnd()}\n`;
+  }
+
+  private docstring(step: StepNode): string {
+    const from = (name: string): string => {
+      const edge = this.input.graph.edges.find((e) => e.to === step.name && e.name === name);
+      return edge === undefined ? name : edge.from === 'parameters' ? `${name} (parameter)` : `${name} (from step ${edge.from})`;
+    };
+    const parts = [`    """${this.cellWords(step.cells).replace(/^c/, 'C')} of the notebook.`, ''];
+    parts.push(`    Inputs: ${step.inputs.length === 0 ? 'none' : step.inputs.map(from).join(', ')}.`);
+    parts.push(`    Outputs: ${step.outputs.length === 0 ? 'none (later steps use nothing it defines)' : step.outputs.join(', ')}.`);
+    parts.push('    """');
+    return parts.join('\n');
+  }
+
+  /** The unit's cells as a function body: imports hoisted, unused locals released, 4-space indent. */
+  private unitBody(unit: CodeUnit, keep: readonly string[]): string {
+    const chunks = unit.cells.map((c) => this.cellBody(c, undefined));
+    const assigned = new Set(unit.cells.flatMap((c) => this.input.cells.get(c.index)?.assigned ?? []));
+    const used = new Set(unit.cells.flatMap((c) => [...(this.input.cells.get(c.index)?.uses ?? [])]));
+    const unused = [...assigned].filter((n) => !used.has(n) && !keep.includes(n) && n !== '_').sort();
+    let body = chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n');
+    if (unused.length > 0) body += `\n\ndel ${unused.join(', ')}  # computed in the notebook, used by no later step`;
+    return indentBody(body);
+  }
+
+  /** One cell's code with a `# cell N` comment, directive lines and hoisted imports removed. */
+  private cellBody(cell: CellRef, replaceTrailing: string | undefined): string {
+    const gen = this.input.cells.get(cell.index);
+    if (gen === undefined) return '';
+    const lines = gen.code.split('\n');
+    const out: string[] = [];
+    let leading = true;
+    lines.forEach((text, i) => {
+      const line = i + 1;
+      if (gen.importLines.has(line)) return;
+      if (leading && /^\s*#\s?\|/.test(text)) return;
+      if (leading && text.trim() === '') return;
+      leading = false;
+      if (replaceTrailing !== undefined && gen.trailingExpression !== undefined && line >= gen.trailingExpression.line && line <= gen.trailingExpression.endLine) {
+        if (line === gen.trailingExpression.line) out.push(`${replaceTrailing}${text.trimStart()}`);
+        else out.push(text);
+        return;
+      }
+      out.push(text);
+    });
+    while (out.length > 0 && (out[out.length - 1] ?? '').trim() === '') out.pop();
+    if (out.length === 0) return '';
+    return [`# ${this.cellWords([cell])}`, ...out].join('\n');
+  }
+
+  private prunedImports(statements: readonly string[], cells: readonly CellRef[]): string[] {
+    const used = new Set(cells.flatMap((c) => [...(this.input.cells.get(c.index)?.uses ?? [])]));
+    return statements.filter((s) => {
+      const bound = boundName(s);
+      return bound === undefined || used.has(bound);
+    });
+  }
+
+  private metricsFile(metrics: CodeUnit): string {
+    const lines = [`"""${this.header(`The metrics of the ${this.pkg} pipeline.`, metrics.cells)}\n"""`, 'from __future__ import annotations', '', 'from typing import Any', ''];
+    const imports = sortImports(this.prunedImports(metrics.imports, metrics.cells));
+    if (imports.length > 0) lines.push(...imports, '');
+    if (metrics.commonNames.length > 0) lines.push(`from .${this.input.sharedModule} import ${[...metrics.commonNames].sort().join(', ')}`, '');
+    if (this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1)?.trailingExpression !== undefined) lines.push('from . import _runtime', '');
+    lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
+    lines.push(`    """${this.cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value they define or show; the runner keeps the numbers."""`);
+    const last = metrics.cells[metrics.cells.length - 1];
+    const chunks = metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined));
+    const hasShown = last !== undefined && this.input.cells.get(last.index)?.trailingExpression !== undefined;
+    lines.push(indentBody(chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n')));
+    const names = [...new Set(metrics.cells.flatMap((c) => this.input.cells.get(c.index)?.assigned ?? []))];
+    const entries = names.map((n) => `${pyString(n)}: ${n}`);
+    // What the cell assigns wins over what it shows (the shown values are often rounded copies).
+    lines.push(`    return {${[...(hasShown ? ['**_runtime.shown_metrics(_shown)'] : []), ...entries].join(', ')}}`);
+    return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;
+  }
+
+  private pipelineFile(): string {
+    const { steps, metrics } = this.input.graph;
+    const lines = [
+      `"""${this.header(`The ${this.pkg} pipeline: runs the steps in order, caches unchanged steps, records each run.`, [])}\n\nRun it with \`python -m ${this.pkg}.pipeline [--param name=value ...] [--no-cache] [--json]\`.\n"""`,
+      'from __future__ import annotations',
+      '',
+      'import sys',
+      'from pathlib import Path',
+      '',
+      'from . import _runtime',
+      ...steps.map((s) => `from .steps.${s.name} import ${s.name} as ${s.name}_step`),
+    ];
+    if (metrics !== undefined) lines.push('from .metrics import compute_metrics');
+    lines.push('', '#: The config beside the package root: src/<package>/pipeline.py -> pipeline.yaml', 'CONFIG_PATH = Path(__file__).resolve().parents[2] / "pipeline.yaml"', '');
+    lines.push('STEPS = {', ...steps.map((s) => `    ${pyString(s.name)}: ${s.name}_step,`), '}', '');
+    lines.push(`METRICS = ${metrics === undefined ? 'None' : 'compute_metrics'}`, '', '');
+    lines.push('def main(argv: list[str] | None = None) -> int:', `    """Command line: see \`python -m ${this.pkg}.pipeline --help\`."""`, '    return _runtime.main(argv, steps=STEPS, metrics=METRICS, config_path=CONFIG_PATH)', '', '');
+    lines.push('if __name__ == "__main__":', '    sys.exit(main())');
+    return `${lines.join('\n')}\n`;
+  }
+
+  private configFile(): string {
+    const { graph } = this.input;
+    const mod = (name: string): string => `${this.pkg}.steps.${name}`;
+    const config: PipelineConfig = {
+      schema_version: 1,
+      package: this.pkg,
+      version: this.input.version,
+      notebook: this.input.notebookPath,
+      workdir: this.input.workdir,
+      parameters: Object.fromEntries(graph.parameters.map((p) => [p.name, { default: p.default as never, type: p.type }])),
+      steps: graph.steps.map((s) => ({ name: s.name, module: mod(s.name), function: s.name, cells: s.cells, inputs: s.inputs, outputs: s.outputs, after: s.explicitAfter })),
+      ...(graph.metrics === undefined
+        ? {}
+        : {
+            metrics: {
+              module: `${this.pkg}.metrics`,
+              function: 'compute_metrics',
+              inputs: graph.metrics.inputs,
+              ...(this.input.expectedMetrics === undefined ? {} : { expected: this.input.expectedMetrics }),
+              ...(this.input.shownDecimals === undefined ? {} : { shown_decimals: this.input.shownDecimals }),
+              tolerance: this.input.tolerance ?? { relative: 1e-9, absolute: 0 },
+            },
+          }),
+    };
+    return renderPipelineConfig(config, `Generated by nbpromote ${this.input.toolVersion} from ${this.input.notebookPath}.`);
+  }
+
+  // ---- tests ----
+
+  private conftestFile(): string {
+    return `"""${this.header(`pytest fixtures for the ${this.pkg} pipeline.`, [])}\n"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from ${this.pkg} import _runtime  # noqa: E402
+from ${this.pkg}.pipeline import CONFIG_PATH, METRICS, STEPS  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def config() -> dict:
+    """pipeline.yaml, as the runner reads it."""
+    return _runtime.load_config(CONFIG_PATH)
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(config):
+    """One run of the whole pipeline on the notebook's parameters (cached steps are reused)."""
+    return _runtime.run_pipeline(config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=True, record=False)
+
+
+@pytest.fixture()
+def in_workdir(config, monkeypatch):
+    """Steps read data relative to the notebook's folder, as the notebook did."""
+    monkeypatch.chdir(CONFIG_PATH.parent / config["workdir"])
+`;
+  }
+
+  private stepTestFile(step: StepNode): string {
+    const params = new Set(this.input.graph.parameters.map((p) => p.name));
+    const args = step.inputs.map((i) => (params.has(i) ? `${i}=params[${pyString(i)}]` : `${i}=copy.deepcopy(values[${pyString(i)}])`));
+    const usesParams = step.inputs.some((i) => params.has(i));
+    const usesValues = step.inputs.some((i) => !params.has(i));
+    const lines = [`"""${this.header(`The contract of step \`${step.name}\`: on the notebook's parameters it returns every declared output.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
+    if (usesValues) lines.push('import copy', '');
+    lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${step.name}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
+    lines.push(`def test_${step.name}_returns_its_outputs(config, pipeline_run, in_workdir):`);
+    lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
+    if (usesParams) lines.push('    params = _runtime.resolve_params(config)');
+    if (usesValues) lines.push('    values = pipeline_run.outputs');
+    lines.push(`    result = ${step.name}(${args.join(', ')})`);
+    lines.push(`    returned = _runtime.split_outputs(${pyString(step.name)}, OUTPUTS, result)`, '    assert list(returned) == OUTPUTS');
+    return `${lines.join('\n')}\n`;
+  }
+
+  private notebookTestsFile(): string {
+    const { tests } = this.input.graph;
+    const params = new Set(this.input.graph.parameters.map((p) => p.name));
+    const imports = sortImports([...new Set(tests.flatMap((t) => this.prunedImports(t.imports, t.cells)))]);
+    const common = [...new Set(tests.flatMap((t) => t.commonNames))].sort();
+    const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', '', 'import copy', ''];
+    if (imports.length > 0) lines.push(...imports, '');
+    if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${common.join(', ')}`, '');
+    lines.push(`from ${this.pkg} import _runtime`, '');
+    for (const t of tests) {
+      const cell = t.cells[0];
+      if (cell === undefined) continue;
+      lines.push('', `def test_cell_${cell.index + 1}(config, pipeline_run, in_workdir):`, `    """${this.cellWords(t.cells).replace(/^c/, 'C')} of the notebook."""`);
+      lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
+      if (t.inputs.some((i) => params.has(i))) lines.push('    params = _runtime.resolve_params(config)');
+      for (const i of t.inputs) {
+        if (params.has(i)) lines.push(`    ${i} = params[${pyString(i)}]`);
+        else if (t.metricInputs.includes(i)) lines.push(`    ${i} = _runtime.metric_value(pipeline_run.metrics, ${pyString(i)})`);
+        else lines.push(`    ${i} = copy.deepcopy(pipeline_run.outputs[${pyString(i)}])`);
+      }
+      lines.push(this.unitBody(t, []));
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  private metricsTestFile(): string {
+    return `"""${this.header("The pipeline reproduces the notebook's metrics.", this.input.graph.metrics?.cells ?? [])}\n"""
+from __future__ import annotations
+
+import pytest
+
+from ${this.pkg} import _runtime
+from ${this.pkg}.pipeline import CONFIG_PATH, METRICS, STEPS
+
+
+def test_metrics_match_the_notebook(config):
+    expected = (config.get("metrics") or {}).get("expected") or {}
+    if not expected:
+        pytest.skip(
+            "no expected metrics are known: run the notebook and save it with its outputs, "
+            "or promote with \`nbpromote promote --execute\` to record them"
+        )
+    run = _runtime.run_pipeline(config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=False, record=False)
+    assert run.status == "finished", run.error
+    differences = _runtime.compare_metrics(run.metrics, expected, config["metrics"].get("tolerance"), config["metrics"].get("shown_decimals"))
+    assert not differences, "\\n".join(differences)
+`;
+  }
+
+  private pyprojectFile(): string {
+    const modules = new Set<string>();
+    for (const s of [...this.input.graph.common.imports, ...this.input.graph.steps.flatMap((s) => s.imports), ...(this.input.graph.metrics?.imports ?? [])]) {
+      const m = topModule(s);
+      if (m !== undefined) modules.add(m);
+    }
+    const deps = new Set<string>(['pyyaml']);
+    for (const m of modules) {
+      const d = distributionFor(m);
+      if (d !== undefined) deps.add(d);
+    }
+    for (const r of this.input.graph.requirements) deps.add(r);
+    const sorted = [...deps].sort((a, b) => a.localeCompare(b));
+    return `# Written once by nbpromote ${this.input.toolVersion}; yours to edit (promotion never overwrites it).
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = ${pyString(this.pkg.replace(/_/g, '-'))}
+version = ${pyString(this.input.version)}
+description = ${pyString(`Pipeline promoted from ${this.input.notebookPath}`)}
+requires-python = ">=3.9"
+dependencies = [
+${sorted.map((d) => `    ${pyString(d)},`).join('\n')}
+]
+
+[project.optional-dependencies]
+test = ["pytest"]
+
+[tool.setuptools.packages.find]
+where = ["src"]
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+`;
+  }
+
+  // ---- words ----
+
+  private cellWords(cells: readonly CellRef[]): string {
+    const numbers = cells.map((c) => c.index + 1);
+    const ids = cells.map((c) => c.id).filter((id): id is string => id !== undefined);
+    const head = `${numbers.length === 1 ? 'cell' : 'cells'} ${compactRanges(numbers)}`;
+    return ids.length === 0 ? head : `${head} (${ids.length === 1 ? 'id' : 'ids'} ${ids.join(', ')})`;
+  }
+
+  private cellList(cells: readonly CellRef[]): string {
+    return compactRanges(cells.map((c) => c.index + 1));
+  }
+}
+
+function pyType(type: string | undefined): string {
+  switch (type) {
+    case 'int':
+    case 'float':
+    case 'str':
+    case 'bool':
+    case 'list':
+    case 'dict':
+      return type;
+    default:
+      return 'object';
+  }
+}
+
+/** The name an import statement binds (`import numpy as np` -> np, `from a import b` -> b, `import a.b` -> a). */
+export function boundName(statement: string): string | undefined {
+  const from = /^from\s+\S+\s+import\s+(\w+)(?:\s+as\s+(\w+))?\s*$/.exec(statement);
+  if (from !== null) return from[2] ?? from[1];
+  const plain = /^import\s+([\w.]+)(?:\s+as\s+(\w+))?\s*$/.exec(statement);
+  if (plain !== null) return plain[2] ?? plain[1]?.split('.')[0];
+  return undefined;
+}
+
+function topModule(statement: string): string | undefined {
+  const m = /^(?:from|import)\s+([\w]+)/.exec(statement);
+  return m?.[1];
+}
+
+/** isort-like: `import x` before `from x import y`, alphabetical, `__future__` never here. */
+export function sortImports(statements: readonly string[]): string[] {
+  const unique = [...new Set(statements)];
+  const key = (s: string): string => `${s.startsWith('from') ? '1' : '0'}${(topModule(s) ?? '').toLowerCase()} ${s.toLowerCase()}`;
+  return unique.sort((a, b) => key(a).localeCompare(key(b)));
+}

@@ -1,0 +1,78 @@
+/**
+ * Small text operations on Python source that generation needs and that must not change what the code
+ * means: indenting a body without touching the inside of multi-line strings, quoting literals.
+ */
+
+/**
+ * Lines (0-based) that start inside a multi-line string literal: indenting them would change the string.
+ * A small scanner: comments, single- and triple-quoted strings with prefixes, backslash escapes.
+ */
+export function linesInsideStrings(code: string): Set<number> {
+  const inside = new Set<number>();
+  let line = 0;
+  let i = 0;
+  const n = code.length;
+  while (i < n) {
+    const c = code[i];
+    if (c === '\n') {
+      line++;
+      i++;
+    } else if (c === '#') {
+      while (i < n && code[i] !== '\n') i++;
+    } else if (c === '"' || c === "'") {
+      const triple = code.startsWith(c.repeat(3), i);
+      const quote = triple ? c.repeat(3) : c;
+      i += quote.length;
+      let open = true;
+      while (i < n && !code.startsWith(quote, i)) {
+        // A backslash keeps the next character inside the string, in raw strings too (r'\'' is one quote).
+        const step = code[i] === '\\' ? 2 : 1;
+        for (let k = 0; k < step && i < n; k++, i++) {
+          if (code[i] !== '\n') continue;
+          line++;
+          if (triple || step === 2) inside.add(line);
+        }
+        if (!triple && step === 1 && code[i - 1] === '\n') {
+          open = false; // an unterminated one-line string ends at its line
+          break;
+        }
+      }
+      if (open) i += quote.length;
+    } else i++;
+  }
+  return inside;
+}
+
+/** Indents every line by `prefix` except blank lines and lines inside multi-line strings. */
+export function indentBody(code: string, prefix = '    '): string {
+  const inside = linesInsideStrings(code);
+  return code
+    .split('\n')
+    .map((l, i) => (inside.has(i) || l.trim() === '' ? l : prefix + l))
+    .join('\n');
+}
+
+/** A Python string literal for any text. */
+export function pyString(text: string): string {
+  return JSON.stringify(text).replace(/\\u2028/g, '\\u2028');
+}
+
+/** A Python literal for a JSON value (parameters' defaults, expected metrics). */
+export function pyLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `float(${pyString(String(value))})`;
+  if (typeof value === 'string') return pyString(value);
+  if (Array.isArray(value)) return `[${value.map(pyLiteral).join(', ')}]`;
+  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyString(k)}: ${pyLiteral(v)}`).join(', ')}}`;
+}
+
+/** `load_data` -> `LoadData` */
+export function pascalCase(name: string): string {
+  return name
+    .split('_')
+    .filter((p) => p !== '')
+    .map((p) => p[0]?.toUpperCase() + p.slice(1))
+    .join('');
+}
