@@ -23,6 +23,7 @@ const steps = [
   { name: 'unit', script: 'test:unit', count: mochaCounts },
   { name: 'grammar', script: 'test:grammar', count: grammarCounts },
   { name: 'python', script: 'test:python', count: pytestCounts },
+  { name: 'e2e (promote examples, real Python)', script: 'test:e2e', count: mochaCounts },
   { name: 'package', script: 'package', count: single },
   { name: 'host', script: 'test:host', results: 'host.json', needsCodeServer: true, count: resultsCounts },
   { name: 'host (restricted)', script: 'test:host', args: ['--restricted'], results: 'host-restricted.json', needsCodeServer: true, count: resultsCounts },

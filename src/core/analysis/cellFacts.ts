@@ -67,6 +67,7 @@ export function analyseCodeCell(source: string): AnalysedCell {
     importLines,
     uses: new Set([...analysis.uses.map((u) => u.name), ...analysis.builtinUses.map((u) => u.name)]),
     assigned: assignments.map((a) => a.name),
+    printedNames: printedNames(analysis),
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
   };
   return { analysis, facts, generated };
@@ -112,4 +113,10 @@ function push(tree: PyTree, node: PyNode | undefined, out: NameSite[]): void {
   if (node === undefined) return;
   const { line, column } = tree.position(node.start);
   out.push({ name: tree.text(node), line, column });
+}
+
+/** `print(rmse)`, `print(a, b)`: the bare names printed at top level. */
+export function printedNames(analysis: CellAnalysis): string[] {
+  const names = analysis.prints.flatMap((p) => p.args.split(',').map((a) => a.trim())).filter((a) => /^[A-Za-z_]\w*$/.test(a));
+  return [...new Set(names)];
 }

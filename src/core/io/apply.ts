@@ -106,7 +106,14 @@ export async function cleanStaleTemps(root: string, dirs: readonly string[]): Pr
   for (const dir of dirs) {
     const absolute = await resolveDirectory(realRoot, dir);
     if (absolute === undefined) continue;
-    for (const name of await readdir(absolute)) {
+    let names: string[];
+    try {
+      names = await readdir(absolute);
+    } catch (ex) {
+      if (isMissing(ex)) continue;
+      throw ex;
+    }
+    for (const name of names) {
       const pid = tempFilePid(name);
       const file = nodePath.join(absolute, name);
       if (pid === undefined || isAlive(pid) || inFlight.has(file)) continue;

@@ -76,12 +76,13 @@ function code(source: string): Record<string, unknown> {
 function probeSource(probe: MetricsProbe): string {
   const names = JSON.stringify(probe.names);
   return [
-    'import json as _nbp_json',
-    '_nbp_rt = {"__name__": "_nbpromote_runtime"}',
-    `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt)`,
-    `_nbp_values = dict(_nbp_rt["shown_metrics"](_)) if ${probe.shown ? 'True' : 'False'} else {}`,
+    'import json as _nbp_json, sys as _nbp_sys, types as _nbp_types',
+    '_nbp_rt = _nbp_types.ModuleType("_nbpromote_runtime")',
+    '_nbp_sys.modules[_nbp_rt.__name__] = _nbp_rt',
+    `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
+    `_nbp_values = dict(_nbp_rt.shown_metrics(_)) if ${probe.shown ? 'True' : 'False'} else {}`,
     `_nbp_values.update({_nbp_n: globals()[_nbp_n] for _nbp_n in ${names} if _nbp_n in globals()})`,
-    `print(${JSON.stringify(MARKER)} + _nbp_json.dumps(_nbp_rt["flatten_metrics"](_nbp_values)))`,
+    `print(${JSON.stringify(MARKER)} + _nbp_json.dumps(_nbp_rt.flatten_metrics(_nbp_values)))`,
   ].join('\n');
 }
 

@@ -127,7 +127,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   log.debug(`graph: ${graph.steps.length} steps, ${graph.edges.length} edges`);
   if (hasErrors(problems)) return { ...fail(problems, inspection), graph };
 
-  const metricsCells: MetricsCellInfo[] = (graph.metrics?.cells ?? []).flatMap((ref) => {
+  const metricsCells: (MetricsCellInfo & { readonly printed: readonly string[] })[] = (graph.metrics?.cells ?? []).flatMap((ref) => {
     const cell = notebook.cells.find((c) => c.index === ref.index);
     const a = analysed.get(ref.index);
     if (cell === undefined || a === undefined) return [];
@@ -138,6 +138,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         assigned: a.facts.assignments.map((x) => x.name),
         ...(trailing === undefined ? {} : { trailingText: trailing.text }),
         printedNames: a.analysis.prints.map((p) => p.args.trim()).filter((arg) => /^[A-Za-z_]\w*$/.test(arg)),
+        printed: a.generated.printedNames,
       },
     ];
   });
@@ -148,7 +149,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const relNotebook = toPosix(relative(outDir, notebookPath));
   const workdir = toPosix(relative(outDir, dirname(notebookPath))) || '.';
   if (relNotebook.startsWith('../')) {
-    problems.push({ severity: 'warning', code: 'notebook-outside-out', message: `the notebook is outside the output folder ${outDir}; pipeline.yaml refers to it as ${relNotebook}`, file: request.notebook });
+    problems.push({ severity: 'info', code: 'notebook-outside-out', message: `the notebook is outside the output folder ${outDir}; pipeline.yaml refers to it as ${relNotebook}`, file: request.notebook });
   }
   const plans = planPromotion({
     notebook,
@@ -178,7 +179,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const metricsProbe: MetricsProbe | undefined =
     lastMetrics === undefined
       ? undefined
-      : { afterCell: lastMetrics.cell.index, names: [...new Set(metricsCells.flatMap((m) => m.assigned))], shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined };
+      : { afterCell: lastMetrics.cell.index, names: [...new Set(metricsCells.flatMap((m) => [...m.assigned, ...m.printed]))], shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined };
   return { ok: true, package: packageName, version: '0.1.0', outDir, files, graph, inspection, problems, expectedMetrics: expected, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
 }
 

@@ -24,6 +24,8 @@ export interface GeneratedCell {
   readonly uses: ReadonlySet<string>;
   /** Names bound by top-level simple assignments (for unused-local cleanup). */
   readonly assigned: readonly string[];
+  /** Bare names printed by top-level `print(a, b)` calls (metrics cells print their metrics). */
+  readonly printedNames: readonly string[];
   /** The last top-level statement when it is a bare expression Jupyter would show: 1-based lines. */
   readonly trailingExpression?: { readonly line: number; readonly endLine: number };
 }
@@ -203,7 +205,7 @@ class Generator {
     const chunks = metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined));
     const hasShown = last !== undefined && this.input.cells.get(last.index)?.trailingExpression !== undefined;
     lines.push(indentBody(chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n')));
-    const names = [...new Set(metrics.cells.flatMap((c) => this.input.cells.get(c.index)?.assigned ?? []))];
+    const names = [...new Set(metrics.cells.flatMap((c) => [...(this.input.cells.get(c.index)?.assigned ?? []), ...(this.input.cells.get(c.index)?.printedNames ?? [])]))];
     const entries = names.map((n) => `${pyString(n)}: ${n}`);
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
     lines.push(`    return {${[...(hasShown ? ['**_runtime.shown_metrics(_shown)'] : []), ...entries].join(', ')}}`);
@@ -320,7 +322,8 @@ def in_workdir(config, monkeypatch):
     const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', '', 'import copy', ''];
     if (imports.length > 0) lines.push(...imports, '');
     if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${common.join(', ')}`, '');
-    lines.push(`from ${this.pkg} import _runtime`, '');
+    if (tests.some((t) => t.inputs.some((i) => params.has(i) || t.metricInputs.includes(i)))) lines.push(`from ${this.pkg} import _runtime`, '');
+    if (!tests.some((t) => t.inputs.some((i) => !params.has(i) && !t.metricInputs.includes(i)))) lines.splice(lines.indexOf('import copy'), 2);
     for (const t of tests) {
       const cell = t.cells[0];
       if (cell === undefined) continue;

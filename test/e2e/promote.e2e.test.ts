@@ -1,0 +1,146 @@
+// The promise of issue 3, for real: every example notebook is promoted by the built CLI, the generated
+// tests pass under Debian's Python with pytest, and `nbpromote run --json` reports the metrics the notebook
+// itself gives when nbconvert executes it. Also caching and bad input. Slow (real Python): `npm run test:e2e`.
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { executeForMetrics } from '../../src/core/promote/execute';
+import { promoteNotebook } from '../../src/core/promote/promote';
+import { silentLogger } from '../../src/core/util/logger';
+
+const root = join(__dirname, '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+const python = process.env['NBPROMOTE_PYTHON'] ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+const env = { ...process.env, NBPROMOTE_PYTHON: python, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function nbpromote(cwd: string, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function py(cwd: string, ...args: string[]): Run {
+  const r = spawnSync(python, args, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function pyFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.py') && !f.includes('__pycache__'))
+    .map((f) => join(dir, f));
+}
+
+interface RunJson {
+  readonly run_id: string;
+  readonly status: string;
+  readonly params: Record<string, unknown>;
+  readonly metrics: Record<string, number>;
+  readonly steps: readonly { name: string; status: string }[];
+}
+
+describe('promote the examples and reproduce their metrics (real Python)', function () {
+  this.timeout(600_000);
+  let work = '';
+
+  before(() => {
+    if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root });
+    work = mkdtempSync(join(tmpdir(), 'nbpromote-e2e-'));
+    cpSync(join(root, 'examples'), join(work, 'examples'), { recursive: true });
+  });
+  after(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
+
+  const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ipynb') || f.endsWith('.py')).sort();
+  it('has at least five examples', () => assert.ok(examples.length >= 5, examples.join(', ')));
+
+  for (const example of examples) {
+    describe(example, () => {
+      const name = example.replace(/\.(ipynb|py)$/, '');
+      const out = (): string => join(work, `out-${name}`);
+
+      it('promotes, and every generated file compiles and passes pyflakes', () => {
+        const promoted = nbpromote(work, 'promote', `examples/${example}`, '--out', `out-${name}`, '--json');
+        assert.equal(promoted.status, 0, promoted.stderr);
+        const doc = JSON.parse(promoted.stdout) as { ok: boolean; steps: unknown[]; files: { path: string; action: string }[] };
+        assert.ok(doc.ok);
+        assert.ok(doc.steps.length >= 2);
+        assert.ok(doc.files.every((f) => f.action === 'created'), JSON.stringify(doc.files));
+        const files = pyFiles(out());
+        const compiled = py(out(), '-m', 'py_compile', ...files);
+        assert.equal(compiled.status, 0, compiled.stderr);
+        const flakes = py(out(), '-m', 'pyflakes', 'src', 'tests');
+        assert.equal(flakes.stdout + flakes.stderr, '', 'pyflakes reports nothing');
+      });
+
+      it('its generated tests pass under pytest', () => {
+        const tests = py(out(), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
+        assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+        assert.match(tests.stdout, /\d+ passed/);
+      });
+
+      it('nbpromote run --json reports the metrics the notebook gives under nbconvert --execute', async () => {
+        const run = nbpromote(work, 'run', '--out', `out-${name}`, '--json');
+        assert.equal(run.status, 0, run.stderr);
+        const result = JSON.parse(run.stdout) as RunJson;
+        assert.equal(result.status, 'finished');
+        const dry = await promoteNotebook({ notebook: `examples/${example}`, cwd: work, out: `out-${name}`, dryRun: true, toolVersion: 'test' });
+        assert.ok(dry.metricsProbe !== undefined, 'the example has a metrics cell');
+        const notebook = await executeForMetrics({ notebook: `examples/${example}`, cwd: work, python, probe: dry.metricsProbe, logger: silentLogger });
+        assert.ok(notebook.size > 0, 'the executed notebook computed metrics');
+        for (const [metric, value] of notebook) {
+          const got = result.metrics[metric];
+          assert.ok(got !== undefined, `run has ${metric}: ${JSON.stringify(result.metrics)}`);
+          assert.ok(Math.abs(got - value) <= 1e-9 * Math.max(Math.abs(value), 1e-300), `${metric}: run ${got}, notebook ${value}`);
+        }
+      });
+    });
+  }
+
+  describe('caching', () => {
+    const runJson = (cwd: string, ...args: string[]): RunJson => {
+      const run = nbpromote(cwd, 'run', '--out', 'out-cache', '--json', ...args);
+      assert.equal(run.status, 0, run.stderr);
+      return JSON.parse(run.stdout) as RunJson;
+    };
+    const statuses = (r: RunJson): Record<string, string> => Object.fromEntries(r.steps.map((s) => [s.name, s.status]));
+
+    it('a second run with nothing changed runs no step; one changed parameter re-runs only what depends on it', () => {
+      assert.equal(nbpromote(work, 'promote', 'examples/churn-native.ipynb', '--out', 'out-cache').status, 0);
+      const first = runJson(work);
+      assert.ok(Object.values(statuses(first)).every((s) => s === 'ran'), JSON.stringify(first.steps));
+      const second = runJson(work);
+      assert.deepEqual(Object.values(statuses(second)), second.steps.map(() => 'cached'));
+      const record = JSON.parse(readFileSync(join(work, 'out-cache', '.nbpromote', 'runs', second.run_id, 'run.json'), 'utf8')) as { steps: { status: string }[] };
+      assert.ok(record.steps.every((s) => s.status === 'cached'), 'the run record says every step came from the cache');
+      const changed = runJson(work, '--param', 'n_estimators=50');
+      assert.deepEqual(statuses(changed), { load: 'cached', features: 'cached', split: 'cached', train: 'ran', evaluate: 'ran' });
+      assert.equal(changed.params['n_estimators'], 50);
+      const forced = runJson(work, '--no-cache');
+      assert.ok(Object.values(statuses(forced)).every((s) => s === 'ran'));
+    });
+  });
+
+  describe('bad input: exit 1, the message names the cell, nothing is written', () => {
+    for (const [fixture, expect] of [
+      ['promote-undefined-name.ipynb', /promote-undefined-name\.ipynb: cell 3 \(id train\), line 2, column \d+: step train uses scale_factor, but no cell before it defines it/],
+      ['tags-none.ipynb', /tags-none\.ipynb: no cell starts a step.*step:<name>/],
+    ] as const) {
+      it(fixture, () => {
+        cpSync(join(root, 'test', 'fixtures', 'notebooks', fixture), join(work, fixture));
+        const run = nbpromote(work, 'promote', fixture, '--out', `bad-${fixture}`);
+        assert.equal(run.status, 1, run.stdout);
+        assert.match(run.stderr, expect);
+        assert.doesNotMatch(run.stderr, /\n\s+at /);
+        assert.ok(!existsSync(join(work, `bad-${fixture}`)), 'nothing written');
+      });
+    }
+  });
+});
