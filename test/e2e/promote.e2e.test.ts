@@ -104,6 +104,20 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
     });
   }
 
+  describe('promote --execute', () => {
+    it('records exact metrics and output types for a script without saved outputs; no test is skipped', () => {
+      const promoted = nbpromote(work, 'promote', 'examples/wine-percent.py', '--out', 'out-execute', '--execute', '--json');
+      assert.equal(promoted.status, 0, promoted.stderr);
+      const doc = JSON.parse(promoted.stdout) as { metrics: Record<string, number> };
+      assert.ok(Object.keys(doc.metrics).length >= 2, JSON.stringify(doc.metrics));
+      const yaml = readFileSync(join(work, 'out-execute', 'pipeline.yaml'), 'utf8');
+      assert.match(yaml, /recorded: \{.*type: pandas\.core\.frame\.DataFrame/);
+      const tests = py(join(work, 'out-execute'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rs', 'tests');
+      assert.equal(tests.status, 0, tests.stdout);
+      assert.doesNotMatch(tests.stdout, /skipped/);
+    });
+  });
+
   describe('caching', () => {
     const runJson = (cwd: string, ...args: string[]): RunJson => {
       const run = nbpromote(cwd, 'run', '--out', 'out-cache', '--json', ...args);

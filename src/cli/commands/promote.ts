@@ -4,7 +4,8 @@ import { formatProblem } from '../../core/contract/problem';
 import { problemToJson } from '../../core/inspect/inspect';
 import { promoteNotebook } from '../../core/promote/promote';
 import type { PromoteOutcome } from '../../core/promote/promote';
-import { executeForMetrics } from '../../core/promote/execute';
+import { executeNotebook } from '../../core/promote/execute';
+import type { Execution } from '../../core/promote/execute';
 import { NbpromoteError } from '../../core/errors';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
@@ -29,12 +30,12 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
   const logger = stderrLogger(io, flagBoolean(args, 'json'));
   const out = flagString(args, 'out');
   const packageName = flagString(args, 'package');
-  let executedMetrics: ReadonlyMap<string, number> | undefined;
+  let executed: Execution | undefined;
   if (flagBoolean(args, 'execute')) {
     const dry = await promoteNotebook({ notebook, cwd: io.cwd, toolVersion: version, dryRun: true, logger, ...(out === undefined ? {} : { out }), ...(packageName === undefined ? {} : { packageName }) });
     if (!dry.ok) return report(dry, io, json);
     if (dry.metricsProbe === undefined) logger.warn('--execute: the notebook has no metrics cell, so there are no metrics to record');
-    else executedMetrics = await executeForMetrics({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, logger });
+    executed = await executeNotebook({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, steps: dry.stepProbes ?? [], logger });
   }
   const outcome = await promoteNotebook({
     notebook,
@@ -44,7 +45,7 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     logger,
     ...(out === undefined ? {} : { out }),
     ...(packageName === undefined ? {} : { packageName }),
-    ...(executedMetrics === undefined ? {} : { executedMetrics }),
+    ...(executed === undefined ? {} : { executed }),
   });
   return report(outcome, io, json);
 }

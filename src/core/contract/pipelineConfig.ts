@@ -48,6 +48,14 @@ export interface StepConfig {
   readonly outputs: readonly string[];
   /** Explicit dependencies on earlier steps besides the data edges (`after:` tags). */
   readonly after: readonly string[];
+  /** Output name -> the type (and shape) it had when the notebook ran (`promote --execute`). */
+  readonly recorded?: Readonly<Record<string, RecordedValue>>;
+}
+
+/** A value as the notebook's run left it: `pandas.core.frame.DataFrame` of shape [750, 11]. */
+export interface RecordedValue {
+  readonly type: string;
+  readonly shape?: readonly number[];
 }
 
 export interface Tolerance {

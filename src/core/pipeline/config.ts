@@ -281,6 +281,7 @@ function renderSteps(steps: PipelineConfig['steps']): string[] {
     lines.push(`    inputs: ${flow(step.inputs)}`);
     lines.push(`    outputs: ${flow(step.outputs)}`);
     lines.push(`    after: ${flow(step.after)}`);
+    if (step.recorded !== undefined && Object.keys(step.recorded).length > 0) lines.push(`    recorded: ${flow(step.recorded)}`);
   }
   return lines;
 }

@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Notebook } from '../contract/notebook';
+import type { RecordedValue } from '../contract/pipelineConfig';
 import { NbpromoteError } from '../errors';
 import { parseNotebook } from '../notebook/parse';
 import { runtimeSource } from '../scaffold/runtimeSource';
@@ -23,42 +24,63 @@ export interface MetricsProbe {
   readonly shown: boolean;
 }
 
+/** A step's outputs to record after its last cell ran. */
+export interface StepProbe {
+  readonly step: string;
+  readonly afterCell: number;
+  readonly outputs: readonly string[];
+}
+
 export interface ExecuteRequest {
   readonly notebook: string;
   readonly cwd: string;
   readonly python: string;
-  readonly probe: MetricsProbe;
+  readonly probe: MetricsProbe | undefined;
+  readonly steps?: readonly StepProbe[];
   readonly logger: Logger;
   /** Seconds a cell may run; default 900. */
   readonly cellTimeout?: number;
 }
 
 const MARKER = 'NBPROMOTE_METRICS ';
+const STEP_MARKER = 'NBPROMOTE_STEP ';
+
+export interface Execution {
+  /** Metric name -> exact value, as the runtime names them. */
+  readonly metrics: Map<string, number>;
+  /** Step -> output -> its type and shape after the step's last cell ran. */
+  readonly outputs: Map<string, Record<string, RecordedValue>>;
+}
 
 export async function executeForMetrics(request: ExecuteRequest): Promise<Map<string, number>> {
+  return (await executeNotebook(request)).metrics;
+}
+
+export async function executeNotebook(request: ExecuteRequest): Promise<Execution> {
   const path = resolve(request.cwd, request.notebook);
   const parsed = parseNotebook(await readFile(path, 'utf8'), request.notebook);
   if (parsed.notebook === undefined) throw new NbpromoteError('invalidInput', `${request.notebook}: cannot be read as a notebook`);
-  const copy = probeNotebook(parsed.notebook, dirname(path), request.probe);
+  const copy = probeNotebook(parsed.notebook, dirname(path), request.probe, request.steps ?? []);
   const folder = await mkdtemp(join(tmpdir(), 'nbpromote-execute-'));
   try {
     const input = join(folder, 'notebook.ipynb');
     await writeFile(input, JSON.stringify(copy));
     request.logger.info(`running ${request.notebook} with ${request.python} -m nbconvert --execute ...`);
     const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook);
-    return readProbe(stdout, request.notebook);
+    return readProbes(stdout, request.notebook, request.probe !== undefined);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
 }
 
 /** The notebook as nbformat 4 JSON with a first cell that enters `folder` and a probe cell after the metrics. */
-export function probeNotebook(notebook: Notebook, folder: string, probe: MetricsProbe): Record<string, unknown> {
-  const cells: Record<string, unknown>[] = [code('import os as _nbp_os\n_nbp_os.chdir(' + JSON.stringify(folder) + ')')];
+export function probeNotebook(notebook: Notebook, folder: string, probe: MetricsProbe | undefined, steps: readonly StepProbe[] = []): Record<string, unknown> {
+  const cells: Record<string, unknown>[] = [code(['import os as _nbp_os', `_nbp_os.chdir(${JSON.stringify(folder)})`, ...DESCRIBE].join('\n'))];
   for (const cell of notebook.cells) {
     if (cell.kind === 'code') cells.push(code(cell.source));
     else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
-    if (cell.index === probe.afterCell) cells.push(code(probeSource(probe)));
+    for (const step of steps) if (cell.index === step.afterCell) cells.push(code(stepProbeSource(step)));
+    if (probe !== undefined && cell.index === probe.afterCell) cells.push(code(probeSource(probe)));
   }
   return {
     cells,
@@ -72,11 +94,28 @@ function code(source: string): Record<string, unknown> {
   return { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source };
 }
 
+/** Defines `_nbp_describe(value)`: its type as `module.QualifiedName` and its `.shape` when it has one. */
+const DESCRIBE = [
+  'import json as _nbp_json',
+  'def _nbp_describe(value):',
+  '    kind = type(value)',
+  '    shape = getattr(value, "shape", None)',
+  '    described = {"type": f"{kind.__module__}.{kind.__qualname__}"}',
+  '    if isinstance(shape, tuple) and all(isinstance(d, int) for d in shape):',
+  '        described["shape"] = list(shape)',
+  '    return described',
+];
+
+function stepProbeSource(step: StepProbe): string {
+  const names = JSON.stringify(step.outputs);
+  return `print(${JSON.stringify(STEP_MARKER)} + _nbp_json.dumps({"step": ${JSON.stringify(step.step)}, "outputs": {_nbp_n: _nbp_describe(globals()[_nbp_n]) for _nbp_n in ${names} if _nbp_n in globals()}}))`;
+}
+
 /** Python for the probe: the runtime's own metric rules (shown_metrics, flatten_metrics), so names match runs. */
 function probeSource(probe: MetricsProbe): string {
   const names = JSON.stringify(probe.names);
   return [
-    'import json as _nbp_json, sys as _nbp_sys, types as _nbp_types',
+    'import sys as _nbp_sys, types as _nbp_types',
     '_nbp_rt = _nbp_types.ModuleType("_nbpromote_runtime")',
     '_nbp_sys.modules[_nbp_rt.__name__] = _nbp_rt',
     `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
@@ -86,18 +125,26 @@ function probeSource(probe: MetricsProbe): string {
   ].join('\n');
 }
 
-function readProbe(stdout: string, file: string): Map<string, number> {
+function readProbes(stdout: string, file: string, wantMetrics: boolean): Execution {
   const executed = JSON.parse(stdout) as { cells?: { outputs?: { text?: string | string[] }[] }[] };
+  let metrics: Map<string, number> | undefined;
+  const outputs = new Map<string, Record<string, RecordedValue>>();
   for (const cell of executed.cells ?? []) {
     for (const output of cell.outputs ?? []) {
       const text = Array.isArray(output.text) ? output.text.join('') : output.text ?? '';
-      const at = text.indexOf(MARKER);
-      if (at === -1) continue;
-      const values = JSON.parse(text.slice(at + MARKER.length).split('\n')[0] ?? '{}') as Record<string, number>;
-      return new Map(Object.entries(values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
+      for (const line of text.split('\n')) {
+        if (line.startsWith(MARKER)) {
+          const values = JSON.parse(line.slice(MARKER.length)) as Record<string, number>;
+          metrics = new Map(Object.entries(values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
+        } else if (line.startsWith(STEP_MARKER)) {
+          const probe = JSON.parse(line.slice(STEP_MARKER.length)) as { step: string; outputs: Record<string, RecordedValue> };
+          outputs.set(probe.step, probe.outputs);
+        }
+      }
     }
   }
-  throw new NbpromoteError('invalidInput', `${file}: the executed notebook did not reach its metrics cell`);
+  if (wantMetrics && metrics === undefined) throw new NbpromoteError('invalidInput', `${file}: the executed notebook did not reach its metrics cell`);
+  return { metrics: metrics ?? new Map(), outputs };
 }
 
 function run(python: string, args: readonly string[], file: string): Promise<string> {

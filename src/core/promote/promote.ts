@@ -19,7 +19,7 @@ import type { CellFacts } from '../analysis/graph';
 import { expectedMetricsFromOutputs } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import { initPythonParser } from '../analysis/python/parser';
-import type { MetricsProbe } from './execute';
+import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { planPromotion } from '../scaffold/plan';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
@@ -38,8 +38,8 @@ export interface PromoteRequest {
   readonly packageName?: string;
   readonly dryRun?: boolean;
   readonly toolVersion: string;
-  /** Exact metric values (from `--execute`), overriding what the saved outputs show. */
-  readonly executedMetrics?: ReadonlyMap<string, number>;
+  /** What a run of the notebook gave (`--execute`): exact metrics, the types and shapes of step outputs. */
+  readonly executed?: Execution;
   readonly logger?: Logger;
 }
 
@@ -62,6 +62,8 @@ export interface PromoteOutcome {
   readonly expectedMetrics: Readonly<Record<string, number>>;
   /** What `--execute` needs to read the metrics from a run of the notebook. */
   readonly metricsProbe?: MetricsProbe;
+  /** What `--execute` records of each step: its outputs after its last cell. */
+  readonly stepProbes?: readonly StepProbe[];
 }
 
 export async function promoteNotebook(request: PromoteRequest): Promise<PromoteOutcome> {
@@ -143,7 +145,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     ];
   });
   const shown = expectedMetricsFromOutputs(metricsCells);
-  const { expected, decimals } = expectedFrom(shown, request.executedMetrics);
+  const { expected, decimals } = expectedFrom(shown, request.executed?.metrics);
 
   const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
   const relNotebook = toPosix(relative(outDir, notebookPath));
@@ -164,6 +166,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     ...(Object.keys(expected).length === 0 ? {} : { expectedMetrics: expected }),
     ...(Object.keys(decimals).length === 0 ? {} : { shownDecimals: decimals }),
     runtimeSource,
+    ...(request.executed === undefined ? {} : { recorded: request.executed.outputs }),
   });
   const why = new Map(plans.map((p) => [p.path, p.why]));
   let files: PromotedFile[];
@@ -180,7 +183,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     lastMetrics === undefined
       ? undefined
       : { afterCell: lastMetrics.cell.index, names: [...new Set(metricsCells.flatMap((m) => [...m.assigned, ...m.printed]))], shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined };
-  return { ok: true, package: packageName, version: '0.1.0', outDir, files, graph, inspection, problems, expectedMetrics: expected, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
+  const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
+    const last = step.cells[step.cells.length - 1];
+    return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];
+  });
+  return { ok: true, package: packageName, version: '0.1.0', outDir, files, graph, inspection, problems, expectedMetrics: expected, stepProbes, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
 }
 
 function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: ReadonlyMap<string, number> | undefined): { expected: Record<string, number>; decimals: Record<string, number> } {

@@ -7,7 +7,7 @@
  */
 import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
-import type { PipelineConfig } from '../contract/pipelineConfig';
+import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
 import { renderPipelineConfig } from '../pipeline/config';
 import { compactRanges } from '../util/ranges';
@@ -47,6 +47,8 @@ export interface PromoteInput {
   /** Metrics the notebook showed rounded: name -> decimals shown. */
   readonly shownDecimals?: Readonly<Record<string, number>>;
   readonly tolerance?: { readonly relative: number; readonly absolute: number };
+  /** Step -> output -> type and shape when the notebook ran (`--execute`). */
+  readonly recorded?: ReadonlyMap<string, Readonly<Record<string, RecordedValue>>>;
   /** The text of `_runtime.py` (src/core/scaffold/templates/runtime.py). */
   readonly runtimeSource: string;
 }
@@ -243,7 +245,10 @@ class Generator {
       notebook: this.input.notebookPath,
       workdir: this.input.workdir,
       parameters: Object.fromEntries(graph.parameters.map((p) => [p.name, { default: p.default as never, type: p.type }])),
-      steps: graph.steps.map((s) => ({ name: s.name, module: mod(s.name), function: s.name, cells: s.cells, inputs: s.inputs, outputs: s.outputs, after: s.explicitAfter })),
+      steps: graph.steps.map((s) => {
+        const recorded = this.input.recorded?.get(s.name);
+        return { name: s.name, module: mod(s.name), function: s.name, cells: s.cells, inputs: s.inputs, outputs: s.outputs, after: s.explicitAfter, ...(recorded === undefined ? {} : { recorded }) };
+      }),
       ...(graph.metrics === undefined
         ? {}
         : {
@@ -311,6 +316,8 @@ def in_workdir(config, monkeypatch):
     if (usesValues) lines.push('    values = pipeline_run.outputs');
     lines.push(`    result = ${step.name}(${args.join(', ')})`);
     lines.push(`    returned = _runtime.split_outputs(${pyString(step.name)}, OUTPUTS, result)`, '    assert list(returned) == OUTPUTS');
+    lines.push(`    for name, recorded in (_runtime.step_config(config, ${pyString(step.name)}).get("recorded") or {}).items():`);
+    lines.push('        assert _runtime.describe(returned[name]) == recorded, f"{name}: {_runtime.describe(returned[name])} differs from the notebook\'s {recorded}"');
     return `${lines.join('\n')}\n`;
   }
 

@@ -728,6 +728,25 @@ def metric_value(metrics: Mapping[str, float], name: str) -> Any:
     return nested
 
 
+def step_config(config: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """The pipeline.yaml entry of step ``name``; PipelineError when there is none."""
+    for step in config["steps"]:
+        if step["name"] == name:
+            return step
+    raise PipelineError(f"pipeline.yaml has no step {name!r}")
+
+
+def describe(value: Any) -> dict[str, Any]:
+    """A value's type as ``module.QualifiedName`` and its ``.shape`` when it has one, as ``promote --execute``
+    records them in pipeline.yaml (``steps[].recorded``)."""
+    kind = type(value)
+    described: dict[str, Any] = {"type": f"{kind.__module__}.{kind.__qualname__}"}
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and all(isinstance(d, int) for d in shape):
+        described["shape"] = list(shape)
+    return described
+
+
 def shown_metrics(value: Any) -> dict[str, Any]:
     """The metrics in what a notebook cell showed as its last expression: a dict as it is, a pandas Series
     or DataFrame row as a dict, a number as ``shown``; anything else gives nothing."""
