@@ -143,7 +143,7 @@ describe('readPipelineConfig', () => {
     const lineOfText = (needle: string): number => lines.findIndex((l) => l.includes(needle)) + 1;
     const byMessage = new Map(result.problems.map((p) => [p.message, p.line]));
     assert.equal(byMessage.get('`parameters.n_estimators.default` must be a whole number, as its `type` says'), lineOfText('n_estimators:'));
-    assert.equal(byMessage.get('`steps[0]` has an unknown key `fn`; the keys are name, module, function, cells, inputs, outputs, after'), lineOfText('fn: load'));
+    assert.equal(byMessage.get('`steps[0]` has an unknown key `fn`; the keys are name, module, function, cells, inputs, outputs, after, recorded'), lineOfText('fn: load'));
     assert.equal(byMessage.get('`version` must be a semantic version like 1.2.3'), lineOfText('version: one'));
     assert.equal(result.problems.length, 3, JSON.stringify(result.problems));
   });
