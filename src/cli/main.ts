@@ -9,6 +9,7 @@ import { parseArgs } from './args';
 import { inspectFlags, runInspect } from './commands/inspect';
 import { promoteFlags, runPromote } from './commands/promote';
 import { runFlags, runRun } from './commands/run';
+import { checkFlags, runCheck } from './commands/check';
 import type { CliIo } from './io';
 import { ExitCode } from './io';
 
@@ -34,6 +35,13 @@ const commands: readonly CommandSpec[] = [
     summary: 'write the notebook as a Python package: a module per step, pipeline, tests, pipeline.yaml',
     flags: promoteFlags,
     run: runPromote,
+  },
+  {
+    name: 'check',
+    synopsis: 'nbpromote check <notebook> [--out DIR] [--json]',
+    summary: 'exit 0 when the generated code is what promotion would write now, 1 when it is stale (for CI)',
+    flags: checkFlags,
+    run: runCheck,
   },
   {
     name: 'run',
@@ -103,6 +111,13 @@ function reportError(ex: unknown, io: CliIo): ExitCode {
 }
 
 if (require.main === module) {
+  // `nbpromote ... | head` closes the pipe early: that is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const io: CliIo = {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

@@ -7,6 +7,8 @@ import type { PromoteOutcome } from '../../core/promote/promote';
 import { executeNotebook } from '../../core/promote/execute';
 import type { Execution } from '../../core/promote/execute';
 import { NbpromoteError } from '../../core/errors';
+import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
+import { commitGenerated } from '../../core/versioning/git';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
@@ -20,6 +22,9 @@ export const promoteFlags: readonly FlagSpec[] = [
   { name: 'json', kind: 'boolean', description: 'print one JSON document on stdout (shape in docs/cli.md)' },
   { name: 'execute', kind: 'boolean', description: 'run the notebook with nbconvert first to record exact metric values' },
   { name: 'python', kind: 'string', valueName: 'PATH', description: 'Python interpreter (default: $NBPROMOTE_PYTHON, else python3)' },
+  { name: 'merge', kind: 'boolean', description: 'merge hand-edited generated files with the new version (conflicts are left marked; exit 1)' },
+  { name: 'force', kind: 'boolean', description: 'replace hand-edited generated files, keeping each as <file>.orig' },
+  { name: 'commit', kind: 'boolean', description: 'commit the generated files and the lock (one commit) and tag it <package>-v<version>' },
 ];
 
 export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
@@ -27,6 +32,9 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
   if (notebook === undefined) throw new NbpromoteError('usage', 'promote needs a notebook: nbpromote promote <notebook> [--out DIR]');
   if (extra.length > 0) throw new NbpromoteError('usage', `promote takes one notebook, got also: ${extra.join(' ')}`);
   const json = flagBoolean(args, 'json');
+  if (flagBoolean(args, 'merge') && flagBoolean(args, 'force')) throw new NbpromoteError('usage', '--merge and --force exclude each other: choose one');
+  if (flagBoolean(args, 'commit') && flagBoolean(args, 'dry-run')) throw new NbpromoteError('usage', '--commit and --dry-run exclude each other');
+  const resolve = flagBoolean(args, 'merge') ? 'merge' : flagBoolean(args, 'force') ? 'force' : 'stop';
   const logger = stderrLogger(io, flagBoolean(args, 'json'));
   const out = flagString(args, 'out');
   const packageName = flagString(args, 'package');
@@ -42,20 +50,29 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     cwd: io.cwd,
     toolVersion: version,
     dryRun: flagBoolean(args, 'dry-run'),
+    resolve,
     logger,
     ...(out === undefined ? {} : { out }),
     ...(packageName === undefined ? {} : { packageName }),
     ...(executed === undefined ? {} : { executed }),
   });
-  return report(outcome, io, json);
+  let commit: { commit: string; tag: string } | undefined;
+  if (outcome.ok && flagBoolean(args, 'commit') && outcome.package !== undefined && outcome.version !== undefined) {
+    // Your own versions kept by --force (`.orig`) are yours to commit or not.
+    const paths = [...new Set([...outcome.files.filter((f) => f.action !== 'created' || !f.path.endsWith('.orig')).map((f) => f.path), LOCK_FILE_NAME])];
+    commit = await commitGenerated({ dir: outcome.outDir, paths, message: `promote(${outcome.package}): ${outcome.version} from ${notebook}`, tag: `${outcome.package}-v${outcome.version}`, logger });
+  }
+  return report(outcome, io, json, commit);
 }
 
-function report(outcome: PromoteOutcome, io: CliIo, json: boolean): ExitCode {
+function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: { commit: string; tag: string }): ExitCode {
   if (json) {
     const doc = {
       ok: outcome.ok,
       package: outcome.package ?? null,
       version: outcome.version ?? null,
+      changes: outcome.changes ?? [],
+      commit: commit ?? null,
       out: outcome.outDir,
       files: outcome.files.map((f) => ({ path: f.path, action: f.action })),
       steps: (outcome.graph?.steps ?? []).map((s) => ({ name: s.name, inputs: s.inputs, outputs: s.outputs, after: s.after, cells: s.cells.map((c) => c.index) })),
@@ -67,13 +84,14 @@ function report(outcome: PromoteOutcome, io: CliIo, json: boolean): ExitCode {
     io.out(`${JSON.stringify(doc, null, 2)}\n`);
   } else if (outcome.ok) {
     const width = Math.max(...outcome.files.map((f) => f.action.length));
-    io.out(`${outcome.package} ${outcome.version} in ${outcome.outDir}\n`);
+    io.out(`${outcome.package} ${outcome.version} in ${outcome.outDir}${(outcome.changes ?? []).length > 0 ? `: ${(outcome.changes ?? []).join('; ')}` : ''}\n`);
     for (const f of outcome.files) io.out(`  ${f.action.padEnd(width)}  ${f.path}\n`);
     for (const s of outcome.graph?.steps ?? []) io.out(`  step ${s.name}(${s.inputs.join(', ')}) -> ${s.outputs.length === 0 ? 'nothing' : s.outputs.join(', ')}\n`);
   }
   for (const p of outcome.problems) {
     if (p.severity !== 'info') io.err(`${p.severity}: ${formatProblem(p)}\n`);
   }
-  if (!outcome.ok) io.err('nothing was written\n');
+  if (commit !== undefined) io.out(`committed ${commit.commit.slice(0, 12)}, tagged ${commit.tag}\n`);
+  if (!outcome.ok && outcome.files.length === 0) io.err('nothing was written\n');
   return outcome.ok ? ExitCode.Ok : ExitCode.BadInput;
 }

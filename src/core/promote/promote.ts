@@ -2,10 +2,22 @@
  * `nbpromote promote`: read and check the notebook, analyse its cells, build the step graph, plan the
  * package and (unless dry-run) apply the plan atomically. Writes nothing when anything is wrong.
  */
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileAction } from '../io/apply';
-import { applyPlan, cleanStaleTemps, planActions, planDirectories } from '../io/apply';
+import { applyPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic } from '../io/apply';
+import { withPromotionLock } from '../io/promotionLock';
+import type { FilePlan } from '../contract/filePlan';
+import type { LockFile } from '../contract/lockFile';
+import { LOCK_FILE_NAME } from '../contract/lockFile';
+import { repositoryAt, notebookGitState } from '../versioning/git';
+import { findHandEdits, findOrphans, isConflict } from '../versioning/handEdits';
+import type { HandEdit } from '../versioning/handEdits';
+import { generatedFilesChanged, sha256 } from '../versioning/hash';
+import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
+import { mergeHandEdit } from '../versioning/merge';
+import { saveBase } from '../versioning/baseStore';
+import { bumpVersion, currentSnapshot, diffSnapshots, FIRST_PROMOTION, FIRST_VERSION } from '../versioning/semver';
 import type { Problem } from '../contract/problem';
 import { hasErrors } from '../contract/problem';
 import type { StepGraph } from '../contract/stepGraph';
@@ -41,11 +53,16 @@ export interface PromoteRequest {
   /** What a run of the notebook gave (`--execute`): exact metrics, the types and shapes of step outputs. */
   readonly executed?: Execution;
   readonly logger?: Logger;
+  /**
+   * What to do with generated files a person edited: `stop` (default: exit 1 naming them), `merge` (three-way
+   * merge with the last generated version as base), `force` (keep the person's version as `<file>.orig`).
+   */
+  readonly resolve?: 'stop' | 'merge' | 'force';
 }
 
 export interface PromotedFile {
   readonly path: string;
-  readonly action: FileAction | 'would-create' | 'would-change';
+  readonly action: FileAction | 'deleted' | 'merged' | 'forced' | 'would-create' | 'would-change' | 'would-merge' | 'would-force';
   readonly why: string;
 }
 
@@ -53,6 +70,8 @@ export interface PromoteOutcome {
   readonly ok: boolean;
   readonly package?: string;
   readonly version?: string;
+  /** What changed since the last promotion, one sentence each (the lock's history entry). */
+  readonly changes?: readonly string[];
   readonly outDir: string;
   readonly files: readonly PromotedFile[];
   readonly graph?: StepGraph;
@@ -153,31 +172,109 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (relNotebook.startsWith('../')) {
     problems.push({ severity: 'info', code: 'notebook-outside-out', message: `the notebook is outside the output folder ${outDir}; pipeline.yaml refers to it as ${relNotebook}`, file: request.notebook });
   }
-  const plans = planPromotion({
-    notebook,
-    graph,
-    cells: generated,
-    packageName,
-    version: '0.1.0',
-    toolVersion: request.toolVersion,
-    notebookPath: relNotebook,
-    workdir,
-    sharedModule: roles.defaultExp !== undefined && isIdentifier(roles.defaultExp) && !['pipeline', 'metrics', 'steps'].includes(roles.defaultExp) ? roles.defaultExp : 'common',
-    ...(Object.keys(expected).length === 0 ? {} : { expectedMetrics: expected }),
-    ...(Object.keys(decimals).length === 0 ? {} : { shownDecimals: decimals }),
-    runtimeSource,
-    ...(request.executed === undefined ? {} : { recorded: request.executed.outputs }),
-  });
+  const planFor = (version: string): FilePlan[] =>
+    planPromotion({
+      notebook,
+      graph,
+      cells: generated,
+      packageName,
+      version,
+      toolVersion: request.toolVersion,
+      notebookPath: relNotebook,
+      workdir,
+      sharedModule: roles.defaultExp !== undefined && isIdentifier(roles.defaultExp) && !['pipeline', 'metrics', 'steps'].includes(roles.defaultExp) ? roles.defaultExp : 'common',
+      ...(Object.keys(expected).length === 0 ? {} : { expectedMetrics: expected }),
+      ...(Object.keys(decimals).length === 0 ? {} : { shownDecimals: decimals }),
+      runtimeSource,
+      ...(request.executed === undefined ? {} : { recorded: request.executed.outputs }),
+    });
+
+  // Versioning: the previous lock, what changed, the new version (docs/versioning.md).
+  const previous = await readPreviousLock(outDir);
+  if (previous.problems.some((p) => p.severity === 'error')) return { ...fail([...problems, ...previous.problems], inspection), graph };
+  const old = previous.lock;
+  if (old !== undefined && old.package !== packageName) {
+    return { ...fail([...problems, { severity: 'error', code: 'package-changed', message: `${LOCK_FILE_NAME} in ${outDir} is for package ${old.package}, not ${packageName}: promote with --package ${old.package}, or into another --out folder`, file: request.notebook }], inspection), graph };
+  }
+  const now = currentSnapshot(graph, notebook);
+  let plans = planFor(old?.version ?? FIRST_VERSION);
+  const filesChanged = generatedFilesChanged(plans, old);
+  const diff = diffSnapshots(old, now, filesChanged);
+  let version = FIRST_VERSION;
+  if (old !== undefined) {
+    const bumped = bumpVersion(old.version, diff.bump);
+    if (!bumped.ok) return { ...fail([...problems, { severity: 'error', code: 'lock-version', message: `${LOCK_FILE_NAME}: ${bumped.error}`, file: request.notebook }], inspection), graph };
+    version = bumped.version;
+  }
+  if (version !== (old?.version ?? FIRST_VERSION)) plans = planFor(version);
+  const changes = old === undefined ? [FIRST_PROMOTION] : diff.changes;
+
+  // Hand edits: never overwritten silently.
+  const edits = await findHandEdits(outDir, plans, old);
+  const conflicts = edits.filter(isConflict);
+  const resolution = request.resolve ?? 'stop';
+  if (conflicts.length > 0 && resolution === 'stop') {
+    for (const edit of conflicts) problems.push(handEditProblem(request.notebook, edit));
+    return { ...fail(problems, inspection), graph, version, changes };
+  }
+
   const why = new Map(plans.map((p) => [p.path, p.why]));
+  const unchangedRun = old !== undefined && diff.bump === 'none' && !filesChanged && conflicts.length === 0;
   let files: PromotedFile[];
+  let mergeConflicts = 0;
   if (request.dryRun === true) {
     const actions = await planActions(outDir, plans);
-    files = actions.files.map((f) => ({ path: f.path, action: f.action === 'created' ? 'would-create' : f.action === 'changed' ? 'would-change' : f.action, why: why.get(f.path) ?? '' }));
+    const conflicted = new Set(conflicts.map((c) => c.path));
+    files = actions.files.map((f) => ({
+      path: f.path,
+      action: conflicted.has(f.path) ? (resolution === 'merge' ? 'would-merge' : 'would-force') : f.action === 'created' ? 'would-create' : f.action === 'changed' ? 'would-change' : f.action,
+      why: why.get(f.path) ?? '',
+    }));
   } else {
-    await cleanStaleTemps(outDir, planDirectories(plans));
-    const applied = await applyPlan(outDir, plans, { logger: log });
-    files = applied.files.map((f) => ({ path: f.path, action: f.action, why: why.get(f.path) ?? '' }));
+    const written = await withPromotionLock(
+      outDir,
+      async () => {
+        const gitState = await notebookState(notebookPath);
+        const toWrite: FilePlan[] = [];
+        const merged = new Set<string>();
+        const forced: string[] = [];
+        for (const plan of plans) {
+          const edit = conflicts.find((c) => c.path === plan.path);
+          if (edit === undefined) toWrite.push(plan);
+          else if (resolution === 'merge') {
+            const result = await mergeHandEdit(outDir, edit, plan, old, version);
+            mergeConflicts += result.conflicts;
+            merged.add(plan.path);
+            if (!result.baseFound) problems.push({ severity: 'warning', code: 'merge-no-base', message: `${plan.path}: the last generated version is not in .nbpromote/base (a fresh clone?), so every difference is marked as a conflict`, file: request.notebook });
+            if (result.conflicts > 0) problems.push({ severity: 'error', code: 'merge-conflict', message: `${plan.path}: ${result.conflicts} merge conflict(s) left marked with <<<<<<< and >>>>>>>; resolve them, then promote again`, file: request.notebook });
+            toWrite.push({ ...plan, contents: result.text });
+          } else {
+            forced.push(plan.path);
+            toWrite.push({ path: `${plan.path}.orig`, contents: edit.diskText ?? '', why: `your version of ${plan.path}, kept by --force` }, plan);
+          }
+        }
+        await cleanStaleTemps(outDir, planDirectories(toWrite));
+        const applied = await applyPlan(outDir, toWrite, { logger: log });
+        const results: { path: string; action: PromotedFile['action'] }[] = [...applied.files];
+        for (const orphan of await findOrphans(outDir, plans, old)) {
+          if (orphan.state === 'unchanged') {
+            await rm(join(outDir, ...orphan.path.split('/')), { force: true });
+            results.push({ path: orphan.path, action: 'deleted' });
+          } else problems.push({ severity: 'warning', code: 'orphan-edited', message: `${orphan.path} is no longer generated but was edited by hand, so it is kept`, file: request.notebook });
+        }
+        if (!unchangedRun) {
+          await saveBase(outDir, plans);
+          const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes });
+          await writeFileAtomic(join(outDir, LOCK_FILE_NAME), renderLockFile(lock));
+          results.push({ path: LOCK_FILE_NAME, action: old === undefined ? 'created' : 'changed' });
+        }
+        return results.map((f) => ({ path: f.path, action: merged.has(f.path) ? ('merged' as const) : forced.includes(f.path) ? ('forced' as const) : f.action, why: why.get(f.path) ?? (f.path === LOCK_FILE_NAME ? 'versions, hashes and history' : '') }));
+      },
+      { logger: log },
+    );
+    files = written;
   }
+  if (mergeConflicts > 0) return { ...fail(problems, inspection), files, graph, version, changes };
   const lastMetrics = metricsCells[metricsCells.length - 1];
   const metricsProbe: MetricsProbe | undefined =
     lastMetrics === undefined
@@ -187,7 +284,34 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const last = step.cells[step.cells.length - 1];
     return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];
   });
-  return { ok: true, package: packageName, version: '0.1.0', outDir, files, graph, inspection, problems, expectedMetrics: expected, stepProbes, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
+  return { ok: true, package: packageName, version, changes, outDir, files, graph, inspection, problems, expectedMetrics: expected, stepProbes, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
+}
+
+async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | undefined; problems: readonly Problem[] }> {
+  let text: string;
+  try {
+    text = await readFile(join(outDir, LOCK_FILE_NAME), 'utf8');
+  } catch (ex) {
+    if ((ex as NodeJS.ErrnoException).code === 'ENOENT') return { lock: undefined, problems: [] };
+    throw ex;
+  }
+  return readLockFile(text, join(outDir, LOCK_FILE_NAME));
+}
+
+async function notebookState(notebookPath: string): Promise<{ commit: string | null; dirty: boolean | null }> {
+  const repo = await repositoryAt(dirname(notebookPath));
+  return repo === undefined ? { commit: null, dirty: null } : notebookGitState(repo.root, notebookPath);
+}
+
+function handEditProblem(file: string, edit: HandEdit): Problem {
+  const name = edit.path.slice(edit.path.lastIndexOf('/') + 1);
+  const what = edit.kind === 'edited' ? 'was edited by hand since nbpromote generated it' : 'exists and was not generated by nbpromote';
+  return {
+    severity: 'error',
+    code: 'hand-edited',
+    message: `${edit.path} ${what}; nothing was written. Promote with --merge to combine your edits with the notebook's changes, or --force to replace it and keep yours as ${name}.orig`,
+    file,
+  };
 }
 
 function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: ReadonlyMap<string, number> | undefined): { expected: Record<string, number>; decimals: Record<string, number> } {

@@ -391,7 +391,7 @@ build-backend = "setuptools.build_meta"
 
 [project]
 name = ${pyString(this.pkg.replace(/_/g, '-'))}
-version = ${pyString(this.input.version)}
+dynamic = ["version"]
 description = ${pyString(`Pipeline promoted from ${this.input.notebookPath}`)}
 requires-python = ">=3.9"
 dependencies = [
@@ -400,6 +400,9 @@ ${sorted.map((d) => `    ${pyString(d)},`).join('\n')}
 
 [project.optional-dependencies]
 test = ["pytest"]
+
+[tool.setuptools.dynamic]
+version = {attr = "${this.pkg}.__version__"}
 
 [tool.setuptools.packages.find]
 where = ["src"]

@@ -1,0 +1,64 @@
+/** `nbpromote check <notebook> [--out DIR] [--json]`: exit 0 when the generated code is what promotion would write now. */
+import { version } from '../../../package.json';
+import { formatProblem } from '../../core/contract/problem';
+import { NbpromoteError } from '../../core/errors';
+import { problemToJson } from '../../core/inspect/inspect';
+import { promoteNotebook } from '../../core/promote/promote';
+import type { FlagSpec, ParsedArgs } from '../args';
+import { flagBoolean, flagString } from '../args';
+import { ExitCode } from '../io';
+import type { CliIo } from '../io';
+import { stderrLogger } from '../python';
+
+export const checkFlags: readonly FlagSpec[] = [
+  { name: 'out', kind: 'string', valueName: 'DIR', description: 'output root the notebook was promoted into (default: the current folder)' },
+  { name: 'package', kind: 'string', valueName: 'NAME', description: 'the package name, when promotion was given one' },
+  { name: 'json', kind: 'boolean', description: 'print {up_to_date, version, changes, stale_files, problems} on stdout' },
+];
+
+const STALE = new Set(['would-create', 'would-change', 'would-force', 'would-merge']);
+
+export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
+  const [notebook, ...extra] = args.positionals;
+  if (notebook === undefined) throw new NbpromoteError('usage', 'check needs a notebook: nbpromote check <notebook> [--out DIR]');
+  if (extra.length > 0) throw new NbpromoteError('usage', `check takes one notebook, got also: ${extra.join(' ')}`);
+  const out = flagString(args, 'out');
+  const packageName = flagString(args, 'package');
+  const outcome = await promoteNotebook({
+    notebook,
+    cwd: io.cwd,
+    toolVersion: version,
+    dryRun: true,
+    resolve: 'force',
+    logger: stderrLogger(io, true),
+    ...(out === undefined ? {} : { out }),
+    ...(packageName === undefined ? {} : { packageName }),
+  });
+  const stale = outcome.files.filter((f) => STALE.has(f.action));
+  const edited = outcome.files.filter((f) => f.action === 'would-force');
+  const changes = outcome.version === undefined ? [] : outcome.changes ?? [];
+  const upToDate = outcome.ok && stale.length === 0;
+  if (flagBoolean(args, 'json')) {
+    io.out(`${JSON.stringify({ up_to_date: upToDate, version: outcome.version ?? null, changes, stale_files: stale.map((f) => ({ path: f.path, reason: reason(f.action) })), problems: outcome.problems.map(problemToJson) }, null, 2)}\n`);
+  } else if (upToDate) {
+    io.out(`${notebook}: up to date (${outcome.package} ${outcome.version})\n`);
+  } else if (outcome.ok) {
+    io.out(`${notebook}: the generated code is stale; \`nbpromote promote ${notebook}${out === undefined ? '' : ` --out ${out}`}\` would make it ${outcome.version}\n`);
+    for (const c of changes) io.out(`  ${c}\n`);
+    for (const f of stale) io.out(`  ${reason(f.action).padEnd(22)} ${f.path}\n`);
+    if (edited.length > 0) io.out(`  (${edited.length} hand-edited file(s): promote with --merge or --force)\n`);
+  }
+  for (const p of outcome.problems) if (p.severity === 'error') io.err(`error: ${formatProblem(p)}\n`);
+  return upToDate ? ExitCode.Ok : ExitCode.BadInput;
+}
+
+function reason(action: string): string {
+  switch (action) {
+    case 'would-create':
+      return 'missing';
+    case 'would-change':
+      return 'differs from notebook';
+    default:
+      return 'edited by hand';
+  }
+}

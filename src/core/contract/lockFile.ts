@@ -1,0 +1,72 @@
+/**
+ * nbpromote.lock, the record of what `nbpromote promote` last generated in an output root (written next to
+ * pipeline.yaml). Re-promotion reads it to bump the version, to tell hand edits from generated files and to
+ * say what changed. The JSON Schema is schemas/lock.schema.json; `readLockFile` / `renderLockFile` are in
+ * core/versioning/lockFile.ts; the rules are in docs/versioning.md. Names are the YAML's own (snake_case).
+ */
+import type { CellRef, ParameterType, ParameterValue } from './pipelineConfig';
+
+/** The lock file's name, at the output root. */
+export const LOCK_FILE_NAME = 'nbpromote.lock';
+
+/** The one lock file format this version reads and writes. */
+export const LOCK_VERSION = 1;
+
+export interface LockNotebook {
+  /** Relative to the lock file's folder, forward slashes (as pipeline.yaml's `notebook`). */
+  readonly path: string;
+  /** SHA-256 (hex) of the notebook file's bytes. */
+  readonly sha256: string;
+  /** The last commit that changed the notebook (`notebookGitState` in versioning/git.ts); null when none or outside a repository. */
+  readonly git_commit: string | null;
+  /** The notebook had uncommitted changes or is untracked; null outside a repository. */
+  readonly git_dirty: boolean | null;
+}
+
+export interface LockParameter {
+  readonly type: ParameterType;
+  readonly default: ParameterValue;
+}
+
+export interface LockStep {
+  /** The notebook cells the step came from, in notebook order. */
+  readonly cells: readonly CellRef[];
+  /** `stepSourceSha256` of the step's cell sources (core/versioning/hash.ts). */
+  readonly source_sha256: string;
+  /** The step function's arguments, in order. */
+  readonly inputs: readonly string[];
+  /** What it returns, in order. */
+  readonly outputs: readonly string[];
+}
+
+export interface LockHistoryEntry {
+  readonly version: string;
+  /** ISO 8601 UTC, `2026-11-25T22:30:00Z`. */
+  readonly at: string;
+  readonly notebook_sha256: string;
+  /** One sentence each; `['first promotion']` for the first entry. */
+  readonly changes: readonly string[];
+}
+
+export interface LockFile {
+  readonly lock_version: 1;
+  readonly package: string;
+  /** Strict semver `x.y.z`. */
+  readonly version: string;
+  /** The nbpromote version that wrote the file. */
+  readonly tool_version: string;
+  /** ISO 8601 UTC. */
+  readonly promoted_at: string;
+  readonly notebook: LockNotebook;
+  /** In the parameters cell's order. */
+  readonly parameters: Readonly<Record<string, LockParameter>>;
+  /** In pipeline order. */
+  readonly steps: Readonly<Record<string, LockStep>>;
+  /**
+   * Path (relative, forward slashes) -> SHA-256 of the bytes written, for every file nbpromote owns.
+   * `create-only` files (pyproject.toml) are not listed: once created they belong to the person.
+   */
+  readonly files: Readonly<Record<string, string>>;
+  /** Oldest first; the last entry has `version`. */
+  readonly history: readonly LockHistoryEntry[];
+}

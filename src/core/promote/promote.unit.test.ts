@@ -1,0 +1,183 @@
+// Re-promotion, in process on real files (no Python needed): each kind of notebook change gives the right
+// version bump and rewrites only the files it should; hand edits stop promotion; --merge keeps both sides;
+// --commit makes one commit and one tag; check is clean right after promotion and stale after an edit.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promoteNotebook } from './promote';
+import type { PromoteOutcome, PromoteRequest } from './promote';
+import { commitGenerated } from '../versioning/git';
+
+interface Cell {
+  readonly id: string;
+  readonly tags: readonly string[];
+  readonly source: string;
+}
+
+const base: readonly Cell[] = [
+  { id: 'imports', tags: ['imports'], source: 'import math' },
+  { id: 'params', tags: ['parameters'], source: 'scale = 2\nlabel = "x"' },
+  { id: 'load', tags: ['step:load'], source: 'values = [1, 2, 3]' },
+  { id: 'train', tags: ['step:train'], source: 'total = sum(values) * scale\nroot = math.sqrt(total)' },
+  { id: 'metrics', tags: ['metrics'], source: 'score = root / 10' },
+];
+
+function notebookJson(cells: readonly Cell[]): string {
+  return JSON.stringify({
+    cells: cells.map((c) => ({ cell_type: 'code', id: c.id, metadata: { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+function edit(cells: readonly Cell[], id: string, source: string): Cell[] {
+  return cells.map((c) => (c.id === id ? { ...c, source } : c));
+}
+
+let dir = '';
+const promote = (cells: readonly Cell[], options: Partial<PromoteRequest> = {}): Promise<PromoteOutcome> => {
+  writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+  return promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', ...options });
+};
+const changedFiles = (o: PromoteOutcome): string[] => o.files.filter((f) => f.action !== 'unchanged' && f.action !== 'kept').map((f) => f.path).sort();
+
+describe('re-promotion', function () {
+  this.timeout(60_000);
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-repromote-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases: { name: string; change: (cells: readonly Cell[]) => readonly Cell[]; version: string; files: string[] }[] = [
+    { name: 'nothing changed: no new version, nothing written', change: (c) => c, version: '0.1.0', files: [] },
+    {
+      name: 'code inside a step: patch',
+      change: (c) => edit(c, 'train', 'total = sum(values) * scale + 0\nroot = math.sqrt(total)'),
+      version: '0.1.1',
+      files: ['nbpromote.lock', 'pipeline.yaml', 'src/nb/__init__.py', 'src/nb/steps/train.py'],
+    },
+    {
+      name: 'a parameter default: patch',
+      change: (c) => edit(c, 'params', 'scale = 3\nlabel = "x"'),
+      version: '0.1.1',
+      files: ['nbpromote.lock', 'pipeline.yaml', 'src/nb/__init__.py'],
+    },
+    {
+      name: 'a new parameter: minor',
+      change: (c) => edit(c, 'params', 'scale = 2\nlabel = "x"\nseed = 7'),
+      version: '0.2.0',
+      files: ['nbpromote.lock', 'pipeline.yaml', 'src/nb/__init__.py'],
+    },
+    {
+      name: 'a new step: minor',
+      change: (c) => [...c.slice(0, 4), { id: 'report', tags: ['step:report'], source: 'summary = f"{root:.2f}"' }, ...c.slice(4)],
+      version: '0.2.0',
+      // The metrics cell moved down one place, and its module and test name the cells they come from.
+      files: ['nbpromote.lock', 'pipeline.yaml', 'src/nb/__init__.py', 'src/nb/metrics.py', 'src/nb/pipeline.py', 'src/nb/steps/report.py', 'tests/test_metrics.py', 'tests/test_report.py'],
+    },
+    {
+      name: 'a removed parameter: major',
+      change: (c) => edit(c, 'params', 'scale = 2'),
+      version: '1.0.0',
+      files: ['nbpromote.lock', 'pipeline.yaml', 'src/nb/__init__.py'],
+    },
+    {
+      name: 'a changed step signature: major',
+      change: (c) => edit(c, 'train', 'total = sum(values) * scale * len(label)\nroot = math.sqrt(total)'),
+      version: '1.0.0',
+      files: ['nbpromote.lock', 'pipeline.yaml', 'src/nb/__init__.py', 'src/nb/steps/train.py', 'tests/test_train.py'],
+    },
+    {
+      name: 'a removed step: major, and its files are deleted',
+      change: (c) => [c[0], c[1], { ...c[2]!, source: 'values = [1, 2, 3]\ntotal = sum(values) * scale\nroot = math.sqrt(total)' }, c[4]].filter((x): x is Cell => x !== undefined),
+      version: '1.0.0',
+      files: ['nbpromote.lock', 'pipeline.yaml', 'src/nb/__init__.py', 'src/nb/metrics.py', 'src/nb/pipeline.py', 'src/nb/steps/load.py', 'src/nb/steps/train.py', 'tests/test_load.py', 'tests/test_metrics.py', 'tests/test_train.py'],
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const first = await promote(base);
+      assert.ok(first.ok, JSON.stringify(first.problems));
+      assert.equal(first.version, '0.1.0');
+      const second = await promote(c.change(base));
+      assert.ok(second.ok, JSON.stringify(second.problems));
+      assert.equal(second.version, c.version, JSON.stringify(second.changes));
+      assert.deepEqual(changedFiles(second), c.files);
+      const lock = readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8');
+      assert.match(lock, new RegExp(`^version: ${c.version.replace(/\./g, '\\.')}$`, 'm'));
+      assert.match(readFileSync(join(dir, 'out', 'src', 'nb', '__init__.py'), 'utf8'), new RegExp(`__version__ = "${c.version}"`));
+    });
+  }
+
+  it('a removed step deletes its module and test', async () => {
+    await promote(base);
+    await promote(cases[7]!.change(base));
+    assert.ok(!existsSync(join(dir, 'out', 'src', 'nb', 'steps', 'train.py')));
+    assert.ok(!existsSync(join(dir, 'out', 'tests', 'test_train.py')));
+  });
+
+  it('a hand-edited module stops promotion naming the file, and the file is unchanged', async () => {
+    await promote(base);
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'load.py');
+    appendFileSync(module, '# my note\n');
+    const before = readFileSync(module, 'utf8');
+    const outcome = await promote(edit(base, 'train', 'total = sum(values) * scale + 1\nroot = math.sqrt(total)'));
+    assert.equal(outcome.ok, false);
+    assert.ok(outcome.problems.some((p) => p.code === 'hand-edited' && p.message.startsWith('src/nb/steps/load.py was edited by hand')), JSON.stringify(outcome.problems));
+    assert.equal(readFileSync(module, 'utf8'), before);
+    assert.doesNotMatch(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'train.py'), 'utf8'), /\+ 1/, 'nothing else was written either');
+  });
+
+  it('--merge keeps a non-conflicting hand edit and the notebook change', async () => {
+    await promote(base);
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'train.py');
+    writeFileSync(module, readFileSync(module, 'utf8').replace('def train(', '# reviewed by a person\ndef train('));
+    const outcome = await promote(edit(base, 'train', 'total = sum(values) * scale\nroot = math.sqrt(total)\nhalf = root / 2'), { resolve: 'merge' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const merged = readFileSync(module, 'utf8');
+    assert.match(merged, /# reviewed by a person/);
+    assert.match(merged, /half = root \/ 2/);
+    assert.doesNotMatch(merged, /<<<<<<<|>>>>>>>/);
+  });
+
+  it('--force keeps the person\'s version as .orig', async () => {
+    await promote(base);
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'load.py');
+    appendFileSync(module, '# mine\n');
+    const mine = readFileSync(module, 'utf8');
+    const outcome = await promote(base, { resolve: 'force' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.equal(readFileSync(`${module}.orig`, 'utf8'), mine);
+    assert.doesNotMatch(readFileSync(module, 'utf8'), /# mine/);
+  });
+
+  it('check: up to date right after promotion, stale after a step cell is edited', async () => {
+    await promote(base);
+    const clean = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true, resolve: 'force' });
+    assert.deepEqual(clean.files.filter((f) => f.action.startsWith('would-')), []);
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(edit(base, 'load', 'values = [1, 2, 3, 4]')));
+    const stale = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true, resolve: 'force' });
+    assert.ok(stale.files.some((f) => f.path === 'src/nb/steps/load.py' && f.action === 'would-change'));
+    assert.ok(existsSync(join(dir, 'out', 'nbpromote.lock')));
+    assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8'), /\[1, 2, 3\]/, 'a dry run writes nothing');
+  });
+
+  it('--commit in a fresh repository makes one commit and one tag; the generated paths are clean', async () => {
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    git('init', '-q');
+    git('config', 'user.name', 'Test');
+    git('config', 'user.email', 'test@example.invalid');
+    const outcome = await promote(base);
+    const paths = outcome.files.map((f) => f.path);
+    const result = await commitGenerated({ dir: join(dir, 'out'), paths, message: 'promote(nb): 0.1.0 from nb.ipynb', tag: 'nb-v0.1.0' });
+    assert.equal(git('rev-list', '--count', 'HEAD').trim(), '1');
+    assert.equal(git('tag', '--list').trim(), 'nb-v0.1.0');
+    assert.equal(git('rev-parse', 'HEAD').trim(), result.commit);
+    assert.equal(git('status', '--porcelain', '--', 'out').trim(), '');
+    assert.match(git('status', '--porcelain'), /\?\? nb\.ipynb/, 'the notebook itself is not committed');
+  });
+});

@@ -1,0 +1,335 @@
+/**
+ * What promotion asks of git, through simple-git: where the repository is, which commit last touched a
+ * notebook, and one commit + tag holding exactly the generated files.
+ *
+ * Every git command is an argument array (simple-git spawns git without a shell) and every path follows `--`.
+ * Paths are literal (`git --literal-pathspecs`): a generated file named `a*.py` is that file, not a glob.
+ * Every command runs with `-c user.useConfigOnly=true`, so git never guesses an identity from the host name,
+ * and with `log.follow` and `log.showSignature` off so `git log` prints what is asked and nothing else.
+ * Any non-zero exit of git is an error here (simple-git alone only fails when git also wrote to stderr).
+ *
+ * Decisions:
+ * - The tag is annotated (`git tag -a`, message = the commit message): it records who tagged and when, and
+ *   `git describe` and `git push --follow-tags` only consider annotated tags.
+ * - The commit is a partial commit (`git commit --only -- <changed paths>`): git builds it from HEAD plus
+ *   those paths alone, so nothing else can slip in even if something is staged meanwhile. Staged changes to
+ *   other files are refused up front all the same: the user would not expect them to stay behind.
+ * - Hooks run (`pre-commit`, `commit-msg`, ...): they are the repository's policy. When one refuses, the
+ *   generated files stay staged and nothing is committed or tagged.
+ * - Files matched by `.gitignore` are refused rather than force-added: committing what the user ignores would
+ *   be a surprise.
+ */
+import { lstat, stat } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import { GitError, simpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import { NbpromoteError } from '../errors';
+import { isMissing, pathSyntaxProblem } from '../io/paths';
+import type { Logger } from '../util/logger';
+
+export interface Repository {
+  /** The work tree's top folder, as git reports it (symbolic links resolved). */
+  readonly root: string;
+}
+
+export interface NotebookGitState {
+  /** The last commit that touched the notebook (`git log -1 -- <file>`); null when none, or outside a repository. */
+  readonly commit: string | null;
+  /** The notebook has uncommitted changes (staged or not) or is untracked; null outside a repository. */
+  readonly dirty: boolean | null;
+}
+
+export interface CommitRequest {
+  /** The output root: a folder inside a git work tree. */
+  readonly dir: string;
+  /**
+   * The generated files (and the lock file), relative to `dir`, forward slashes, like `FilePlan.path`. A path
+   * may name a folder, which stands for everything under it. Unchanged paths are fine; missing paths that git
+   * tracks are committed as deletions; missing untracked paths are skipped.
+   */
+  readonly paths: readonly string[];
+  readonly message: string;
+  /** The tag to create on the new commit (annotated). */
+  readonly tag: string;
+  /** Gets one debug line per step. */
+  readonly logger?: Logger;
+}
+
+export interface CommitResult {
+  /** The new commit's full hash. */
+  readonly commit: string;
+  readonly tag: string;
+}
+
+/** The work tree holding `dir`, or undefined when `dir` is missing or not inside a git work tree. */
+export async function repositoryAt(dir: string): Promise<Repository | undefined> {
+  if (!(await isDirectory(dir))) return undefined;
+  const git = gitAt(dir);
+  try {
+    if (lastLine(await run(git, ['rev-parse', '--is-inside-work-tree'])) !== 'true') return undefined;
+    return { root: nodePath.resolve(lastLine(await run(git, ['rev-parse', '--show-toplevel']))) };
+  } catch (ex) {
+    if (ex instanceof GitExit) return undefined; // "not a git repository" (or a folder inside .git)
+    throw gitFailed(ex);
+  }
+}
+
+/**
+ * The git state of the notebook `file` (absolute, or relative to `repoRoot`) for the lock file. Nulls when
+ * `repoRoot` is not in a work tree or the file lies outside it; `commit` is null in a repository without
+ * commits and for a notebook that was never committed.
+ */
+export async function notebookGitState(repoRoot: string, file: string): Promise<NotebookGitState> {
+  const outside: NotebookGitState = { commit: null, dirty: null };
+  if ((await repositoryAt(repoRoot)) === undefined) return outside;
+  const git = gitAt(repoRoot);
+  try {
+    const status = await run(git, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching', '--', file]);
+    const dirty = status !== '';
+    if ((await headCommit(git)) === undefined) return { commit: null, dirty };
+    const commit = lastLine(await run(git, ['log', '-1', '--format=%H', '--', file]));
+    return { commit: commit === '' ? null : commit, dirty };
+  } catch (ex) {
+    if (ex instanceof GitExit) return outside; // the file is outside the repository
+    throw gitFailed(ex);
+  }
+}
+
+/**
+ * Makes one commit holding only the changed ones among `paths`, and tags it. Refuses with
+ * NbpromoteError('invalidInput') when `dir` is not in a repository, when git has no user to commit as, when
+ * other files have staged changes, when the tag exists, when a path is ignored by git, when nothing changed,
+ * and when git refuses the commit (a hook); in each case nothing is committed or tagged. Refuses with
+ * NbpromoteError('usage') when a path, the message or the tag is malformed.
+ */
+export async function commitGenerated(request: CommitRequest): Promise<CommitResult> {
+  const { dir, message, tag, logger } = request;
+  const paths = validPaths(request.paths);
+  if (message.trim() === '') throw new NbpromoteError('usage', 'The commit message is empty.');
+
+  const repository = await repositoryAt(dir);
+  if (repository === undefined) {
+    throw new NbpromoteError('invalidInput', `${dir} is not inside a git repository: run \`git init\` there, or promote without --commit`);
+  }
+  const root = repository.root;
+  const git = gitAt(root);
+  try {
+    await checkTagName(git, tag);
+    await checkIdentity(git, root);
+    if (await tagExists(git, tag)) {
+      throw new NbpromoteError(
+        'invalidInput',
+        `The tag ${tag} already exists in ${root}; nothing was committed. Promote with another version, or delete the tag with \`git tag -d ${tag}\`.`,
+      );
+    }
+
+    // Our paths, relative to the top of the work tree (what git prints).
+    const prefix = stripNewline(await run(gitAt(dir), ['rev-parse', '--show-prefix']));
+    const ours = paths.map((p) => prefix + p);
+    const isOurs = (name: string): boolean => ours.some((p) => name === p || name.startsWith(`${p}/`));
+
+    const staged = splitZ(await run(git, ['diff', '--cached', '--name-only', '-z', '--no-renames']));
+    const unrelated = staged.filter((name) => !isOurs(name));
+    if (unrelated.length > 0) {
+      throw new NbpromoteError(
+        'invalidInput',
+        `Changes to other files are already staged in ${root}: ${listNames(unrelated)}. Commit or unstage them first, so that the promotion commit holds only the generated files; nothing was committed.`,
+      );
+    }
+
+    // What to stage: paths on disk, and missing paths git tracks (their deletion).
+    const tracked = splitZ(await run(git, ['ls-files', '-z', '--', ...ours]));
+    const onDisk: string[] = [];
+    const toStage: string[] = [];
+    for (const [i, path] of paths.entries()) {
+      const rootPath = ours[i] as string;
+      if (await exists(nodePath.join(dir, ...path.split('/')))) {
+        onDisk.push(rootPath);
+        toStage.push(rootPath);
+      } else if (tracked.some((name) => name === rootPath || name.startsWith(`${rootPath}/`))) {
+        toStage.push(rootPath);
+      }
+    }
+    const ignored = onDisk.length === 0 ? [] : await ignoredPaths(git, onDisk);
+    if (ignored.length > 0) {
+      throw new NbpromoteError(
+        'invalidInput',
+        `git ignores ${listNames(ignored)} (.gitignore or .git/info/exclude), so the generated files cannot be committed. Stop ignoring them, or promote without --commit; nothing was committed.`,
+      );
+    }
+    if (toStage.length > 0) await run(git, ['add', '--all', '--', ...toStage]);
+
+    const changed = splitZ(await run(git, ['diff', '--cached', '--name-only', '-z', '--no-renames', '--', ...ours]));
+    if (changed.length === 0) {
+      throw new NbpromoteError(
+        'invalidInput',
+        `Nothing to commit: the generated files in ${dir} are the same as in the last commit; no commit or tag was made.`,
+      );
+    }
+    logger?.debug(`[git] committing ${changed.length} file(s) in ${root}`);
+    try {
+      await run(git, ['commit', '--only', '--quiet', '-m', message, '--', ...changed]);
+    } catch (ex) {
+      if (!(ex instanceof GitExit)) throw ex;
+      throw new NbpromoteError(
+        'invalidInput',
+        `git refused the commit in ${root}: ${ex.output || `exit code ${ex.exitCode}`}\nThe generated files are staged; nothing was committed.`,
+        { cause: ex },
+      );
+    }
+    const commit = lastLine(await run(git, ['rev-parse', '--verify', 'HEAD^{commit}']));
+    try {
+      await run(git, ['tag', '--annotate', '-m', message, tag, commit]);
+    } catch (ex) {
+      if (!(ex instanceof GitExit)) throw ex;
+      throw new NbpromoteError(
+        'invalidInput',
+        `Committed ${commit.slice(0, 12)} in ${root}, but git could not create the tag ${tag}: ${ex.output}\nCreate it with \`git tag -a ${tag} ${commit.slice(0, 12)}\`.`,
+        { cause: ex },
+      );
+    }
+    logger?.debug(`[git] committed ${commit} and tagged it ${tag}`);
+    return { commit, tag };
+  } catch (ex) {
+    if (NbpromoteError.is(ex)) throw ex;
+    throw gitFailed(ex);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checks
+
+function validPaths(paths: readonly string[]): string[] {
+  if (paths.length === 0) throw new NbpromoteError('usage', 'No files to commit were given.');
+  const problems = paths.flatMap((p) => {
+    const problem = pathSyntaxProblem(p);
+    return problem === undefined ? [] : [`${JSON.stringify(p)}: ${problem}`];
+  });
+  if (problems.length > 0) throw new NbpromoteError('usage', `Cannot commit these paths:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return [...new Set(paths)];
+}
+
+async function checkTagName(git: SimpleGit, tag: string): Promise<void> {
+  const ref = `refs/tags/${tag}`;
+  let normalized = '';
+  if (tag !== '' && !tag.startsWith('-')) {
+    try {
+      normalized = lastLine(await run(git, ['check-ref-format', '--normalize', ref]));
+    } catch (ex) {
+      if (!(ex instanceof GitExit)) throw ex;
+    }
+  }
+  if (normalized !== ref) throw new NbpromoteError('usage', `${JSON.stringify(tag)} is not a valid git tag name.`);
+}
+
+/** Fails unless git knows who commits (user.name and user.email in its configuration, or GIT_AUTHOR_* / GIT_COMMITTER_*). */
+async function checkIdentity(git: SimpleGit, root: string): Promise<void> {
+  try {
+    await run(git, ['var', 'GIT_AUTHOR_IDENT']);
+    await run(git, ['var', 'GIT_COMMITTER_IDENT']);
+  } catch (ex) {
+    if (!(ex instanceof GitExit)) throw ex;
+    throw new NbpromoteError(
+      'invalidInput',
+      `git does not know who you are in ${root}, so nothing was committed. Tell it with \`git config user.name "Your Name"\` and \`git config user.email you@example.com\` in that repository (or with --global for all of them).`,
+      { cause: ex },
+    );
+  }
+}
+
+async function tagExists(git: SimpleGit, tag: string): Promise<boolean> {
+  const ref = `refs/tags/${tag}`;
+  return (await run(git, ['for-each-ref', '--format=%(refname)', ref])).split('\n').includes(ref);
+}
+
+/** The untracked files that git ignores among `paths` (or under them, for folders). */
+async function ignoredPaths(git: SimpleGit, paths: readonly string[]): Promise<string[]> {
+  return splitZ(await run(git, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--', ...paths]));
+}
+
+async function headCommit(git: SimpleGit): Promise<string | undefined> {
+  try {
+    const head = lastLine(await run(git, ['rev-parse', '--quiet', '--verify', 'HEAD^{commit}']));
+    return head === '' ? undefined : head;
+  } catch (ex) {
+    if (ex instanceof GitExit && ex.exitCode === 1) return undefined; // unborn HEAD: no commit yet
+    throw ex;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running git
+
+/** git exited with a non-zero code. A GitError, so that simple-git passes it on as it is. */
+class GitExit extends GitError {
+  constructor(
+    readonly exitCode: number,
+    /** What git wrote (stderr, then stdout), trimmed. */
+    readonly output: string,
+  ) {
+    super(undefined, `git exited with code ${exitCode}${output === '' ? '' : `: ${output}`}`);
+    this.name = 'GitExit';
+  }
+}
+
+function gitAt(dir: string): SimpleGit {
+  return simpleGit({
+    baseDir: dir,
+    config: ['user.useConfigOnly=true', 'log.follow=false', 'log.showSignature=false', 'core.quotePath=false'],
+    errors: (error, result) =>
+      result.exitCode > 0 && result.exitCode < 256
+        ? new GitExit(result.exitCode, Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8').trim())
+        : error,
+  });
+}
+
+/** Runs `git --literal-pathspecs <args>` and returns its stdout. */
+function run(git: SimpleGit, args: readonly string[]): Promise<string> {
+  return git.raw(['--literal-pathspecs', ...args]);
+}
+
+/** Anything but a git exit code: git missing, a spawn failure, simple-git refusing. */
+function gitFailed(ex: unknown): NbpromoteError {
+  if (ex instanceof GitExit) return new NbpromoteError('internal', ex.message, { cause: ex });
+  const detail = ex instanceof Error ? ex.message : String(ex);
+  return new NbpromoteError('notFound', `Could not run git (is it installed and on PATH?): ${detail}`, { cause: ex });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers
+
+function splitZ(text: string): string[] {
+  return text.split('\0').filter((name) => name !== '');
+}
+
+function stripNewline(text: string): string {
+  return text.replace(/\r?\n$/, '');
+}
+
+function lastLine(text: string): string {
+  return stripNewline(text).split('\n').at(-1) ?? '';
+}
+
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 10).join(', ');
+  return names.length > 10 ? `${shown} and ${names.length - 10} more` : shown;
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch (ex) {
+    if (isMissing(ex)) return false;
+    throw ex;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (ex) {
+    if (isMissing(ex)) return false;
+    throw ex;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Which generated files a person changed since nbpromote last wrote them, so re-promotion never overwrites
+ * an edit silently. Reads the disk, writes nothing. For each plan (create-only plans aside: pyproject.toml
+ * and the like are the person's once created):
+ *
+ * - on disk and equal to the new planned contents: nothing to protect (someone already made the change);
+ * - on disk, in the lock, and its hash is the lock's: generated and untouched, safe to replace;
+ * - on disk, in the lock, another hash: `edited`;
+ * - on disk, not in the lock (or no lock at all): `untracked` (a person's file where nbpromote wants to write);
+ * - missing, in the lock: `deleted`, reported but not a conflict (promotion writes it again);
+ * - missing, not in the lock: a new file.
+ *
+ * `edited` and `untracked` are conflicts; the caller refuses (exit 1), merges (`--merge`, merge.ts) or
+ * overwrites keeping a copy (`--force`). See docs/versioning.md.
+ */
+import { readFile } from 'node:fs/promises';
+import type { FilePlan } from '../contract/filePlan';
+import type { LockFile } from '../contract/lockFile';
+import { isMissing, pathSyntaxProblem, realRootOf, resolveInsideRoot } from '../io/paths';
+import { lockedHash, sha256 } from './hash';
+
+export type HandEditKind =
+  | 'edited' // on disk, differs from the hash the lock recorded (and from the new plan)
+  | 'untracked' // on disk, not in the lock, differs from the plan
+  | 'deleted'; // in the lock, missing on disk: not a conflict, just reported
+
+export interface HandEdit {
+  /** The plan's path (relative to the root, forward slashes). */
+  readonly path: string;
+  readonly kind: HandEditKind;
+  /** The file on disk (UTF-8), for `edited` and `untracked`. */
+  readonly diskText?: string;
+}
+
+/** True for the kinds that stop a promotion unless `--merge` or `--force` says what to do. */
+export function isConflict(edit: HandEdit): boolean {
+  return edit.kind === 'edited' || edit.kind === 'untracked';
+}
+
+/**
+ * The hand edits among the files `plans` would write under `root`, in plan order. `lock` is the lock before
+ * this promotion (undefined when there is none: then every existing file that differs is `untracked`).
+ * Paths that are not acceptable (leading outside the root, a folder where a file should be) are skipped:
+ * `applyPlan` refuses them with its own message. Throws only on file-system errors other than a missing file.
+ */
+export async function findHandEdits(root: string, plans: readonly FilePlan[], lock: LockFile | undefined): Promise<HandEdit[]> {
+  const realRoot = await realRootOf(root);
+  const edits: HandEdit[] = [];
+  for (const plan of plans) {
+    if (plan.mode === 'create-only' || pathSyntaxProblem(plan.path) !== undefined) continue;
+    const resolution = await resolveInsideRoot(realRoot, plan.path);
+    if (!resolution.ok) continue;
+    const locked = lockedHash(lock, plan.path);
+    const disk = resolution.resolved.exists ? await readOrUndefined(resolution.resolved.absolute) : undefined;
+    if (disk === undefined) {
+      if (locked !== undefined) edits.push({ path: plan.path, kind: 'deleted' });
+      continue;
+    }
+    if (disk.equals(Buffer.from(plan.contents, 'utf8'))) continue;
+    if (locked === undefined) edits.push({ path: plan.path, kind: 'untracked', diskText: disk.toString('utf8') });
+    else if (sha256(disk) !== locked) edits.push({ path: plan.path, kind: 'edited', diskText: disk.toString('utf8') });
+  }
+  return edits;
+}
+
+export interface Orphan {
+  /** Relative to the root, forward slashes. */
+  readonly path: string;
+  /** `unchanged`: as nbpromote wrote it, safe to delete; `edited`: a person changed it, keep it. */
+  readonly state: 'unchanged' | 'edited';
+}
+
+/**
+ * Files the lock lists that the new plans no longer write (the module and test of a removed step) and that
+ * are still on disk, sorted by path. Deleting the `unchanged` ones and keeping (and naming) the `edited`
+ * ones is the caller's choice; see docs/versioning.md. Paths that are not acceptable are skipped.
+ */
+export async function findOrphans(root: string, plans: readonly FilePlan[], lock: LockFile | undefined): Promise<Orphan[]> {
+  if (lock === undefined) return [];
+  const realRoot = await realRootOf(root);
+  const planned = new Set(plans.map((p) => p.path));
+  const orphans: Orphan[] = [];
+  const paths = Object.keys(lock.files).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const path of paths) {
+    if (planned.has(path) || pathSyntaxProblem(path) !== undefined) continue;
+    const resolution = await resolveInsideRoot(realRoot, path);
+    if (!resolution.ok || !resolution.resolved.exists) continue;
+    const disk = await readOrUndefined(resolution.resolved.absolute);
+    if (disk === undefined) continue;
+    orphans.push({ path, state: sha256(disk) === lockedHash(lock, path) ? 'unchanged' : 'edited' });
+  }
+  return orphans;
+}
+
+async function readOrUndefined(absolute: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(absolute);
+  } catch (ex) {
+    if (isMissing(ex)) return undefined;
+    throw ex;
+  }
+}

@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as nodePath from 'node:path';
+import type { FilePlan } from '../contract/filePlan';
+import type { LockFile } from '../contract/lockFile';
+import { findHandEdits, findOrphans, isConflict } from './handEdits';
+import { sha256 } from './hash';
+
+const plan = (path: string, contents: string, mode?: 'create-only'): FilePlan => (mode === undefined ? { path, contents, why: '' } : { path, contents, why: '', mode });
+const lockOf = (files: Record<string, string>): LockFile => ({ files: Object.fromEntries(Object.entries(files).map(([p, text]) => [p, sha256(text)])) }) as unknown as LockFile;
+
+describe('findHandEdits', () => {
+  let root: string;
+  const put = async (path: string, text: string): Promise<void> => {
+    await mkdir(nodePath.dirname(nodePath.join(root, path)), { recursive: true });
+    await writeFile(nodePath.join(root, path), text);
+  };
+  beforeEach(async () => {
+    root = await mkdtemp(nodePath.join(tmpdir(), 'nbpromote-edits-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('sorts every case of the file comment, in plan order', async () => {
+    const lock = lockOf({ 'untouched.py': 'v1\n', 'edited.py': 'v1\n', 'same-as-new.py': 'v1\n', 'deleted.py': 'v1\n', 'src/p/steps/a.py': 'v1\n' });
+    await put('untouched.py', 'v1\n'); // as generated: replaced silently
+    await put('edited.py', 'v1 + my fix\n');
+    await put('same-as-new.py', 'v2\n'); // a person already made the new change
+    await put('untracked.py', 'mine\n');
+    await put('untracked-same.py', 'v2\n');
+    await put('pyproject.toml', 'my own\n');
+    await put('src/p/steps/a.py', 'edited deep\n');
+    const plans = [
+      plan('untouched.py', 'v2\n'),
+      plan('edited.py', 'v2\n'),
+      plan('same-as-new.py', 'v2\n'),
+      plan('deleted.py', 'v2\n'),
+      plan('untracked.py', 'v2\n'),
+      plan('untracked-same.py', 'v2\n'),
+      plan('new.py', 'v2\n'),
+      plan('pyproject.toml', 'generated\n', 'create-only'),
+      plan('src/p/steps/a.py', 'v2\n'),
+    ];
+    const edits = await findHandEdits(root, plans, lock);
+    assert.deepEqual(edits, [
+      { path: 'edited.py', kind: 'edited', diskText: 'v1 + my fix\n' },
+      { path: 'deleted.py', kind: 'deleted' },
+      { path: 'untracked.py', kind: 'untracked', diskText: 'mine\n' },
+      { path: 'src/p/steps/a.py', kind: 'edited', diskText: 'edited deep\n' },
+    ]);
+    assert.deepEqual(edits.filter(isConflict).map((e) => e.path), ['edited.py', 'untracked.py', 'src/p/steps/a.py']);
+  });
+
+  it('without a lock, every existing file that differs is untracked', async () => {
+    await put('a.py', 'mine\n');
+    await put('b.py', 'same\n');
+    assert.deepEqual(await findHandEdits(root, [plan('a.py', 'gen\n'), plan('b.py', 'same\n'), plan('c.py', 'gen\n')], undefined), [{ path: 'a.py', kind: 'untracked', diskText: 'mine\n' }]);
+  });
+
+  it('a file whose only edit is its line endings is edited', async () => {
+    await put('a.py', 'x = 1\r\n');
+    assert.deepEqual(await findHandEdits(root, [plan('a.py', 'x = 2\n')], lockOf({ 'a.py': 'x = 1\n' })), [{ path: 'a.py', kind: 'edited', diskText: 'x = 1\r\n' }]);
+  });
+
+  it('works on a root that does not exist yet (nothing to protect)', async () => {
+    assert.deepEqual(await findHandEdits(nodePath.join(root, 'missing'), [plan('a.py', 'x')], lockOf({ 'a.py': 'y' })), [{ path: 'a.py', kind: 'deleted' }]);
+  });
+
+  it('skips paths that are not acceptable (applyPlan refuses them) and links leading outside', async () => {
+    const outside = await mkdtemp(nodePath.join(tmpdir(), 'nbpromote-outside-'));
+    try {
+      await writeFile(nodePath.join(outside, 'secret.py'), 'secret\n');
+      await symlink(outside, nodePath.join(root, 'link'));
+      const edits = await findHandEdits(root, [plan('../x.py', 'x'), plan('link/secret.py', 'x'), plan('/etc/passwd', 'x')], undefined);
+      assert.deepEqual(edits, []);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('findOrphans', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(nodePath.join(tmpdir(), 'nbpromote-orphans-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('lists files the lock has and the plan no longer writes, unchanged or edited, sorted', async () => {
+    await writeFile(nodePath.join(root, 'report.py'), 'gen\n');
+    await writeFile(nodePath.join(root, 'old.py'), 'gen + mine\n');
+    const lock = lockOf({ 'report.py': 'gen\n', 'old.py': 'gen\n', 'gone.py': 'gen\n', 'kept.py': 'gen\n' });
+    assert.deepEqual(await findOrphans(root, [plan('kept.py', 'gen\n')], lock), [
+      { path: 'old.py', state: 'edited' },
+      { path: 'report.py', state: 'unchanged' },
+    ]);
+    assert.deepEqual(await findOrphans(root, [], undefined), []);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * The hashes nbpromote.lock records: of files (the bytes written), of notebooks, and of each step's code.
+ */
+import { createHash } from 'node:crypto';
+import type { FilePlan } from '../contract/filePlan';
+import type { LockFile } from '../contract/lockFile';
+
+/** SHA-256 as 64 lowercase hex digits; a string is hashed as its UTF-8 bytes (what `applyPlan` writes). */
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data).digest('hex');
+}
+
+/**
+ * A step's `source_sha256`: the hash of its cells' sources, in notebook order, exactly as in the notebook
+ * (the JSON array of the source strings, so `['a', 'b']` and `['a\nb']` differ). Outputs, execution counts
+ * and metadata do not count; a changed comment does.
+ */
+export function stepSourceSha256(cellSources: readonly string[]): string {
+  return sha256(JSON.stringify(cellSources));
+}
+
+/**
+ * The lock's `files`: path -> SHA-256 of the planned contents, for every plan nbpromote owns. `create-only`
+ * plans (pyproject.toml) are left out: once created, the file is the person's.
+ */
+export function fileHashes(plans: readonly FilePlan[]): Record<string, string> {
+  return Object.fromEntries(plans.filter((plan) => plan.mode !== 'create-only').map((plan) => [plan.path, sha256(plan.contents)]));
+}
+
+/**
+ * True when the files `plans` would generate differ from the ones `lock` records (a file more, a file less,
+ * or other contents), create-only files aside. Plan with the lock's version to ask "did anything besides the
+ * version change": see docs/versioning.md. Without a lock, true.
+ */
+export function generatedFilesChanged(plans: readonly FilePlan[], lock: LockFile | undefined): boolean {
+  if (lock === undefined) return true;
+  const now = fileHashes(plans);
+  const nowPaths = Object.keys(now);
+  if (nowPaths.length !== Object.keys(lock.files).length) return true;
+  return nowPaths.some((path) => lockedHash(lock, path) !== now[path]);
+}
+
+/** The hash the lock records for `path`; undefined when the lock does not list it (or there is no lock). */
+export function lockedHash(lock: LockFile | undefined, path: string): string | undefined {
+  return lock !== undefined && Object.hasOwn(lock.files, path) ? lock.files[path] : undefined;
+}

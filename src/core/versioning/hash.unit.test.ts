@@ -1,0 +1,40 @@
+import * as assert from 'node:assert/strict';
+import type { FilePlan } from '../contract/filePlan';
+import type { LockFile } from '../contract/lockFile';
+import { fileHashes, generatedFilesChanged, sha256, stepSourceSha256 } from './hash';
+
+const plan = (path: string, contents: string, mode?: 'create-only'): FilePlan => (mode === undefined ? { path, contents, why: '' } : { path, contents, why: '', mode });
+
+describe('hashes', () => {
+  it('sha256 is the hex SHA-256 of the UTF-8 bytes, for strings and bytes alike', () => {
+    assert.equal(sha256(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    assert.equal(sha256('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    assert.equal(sha256('é'), sha256(Buffer.from('é', 'utf8')));
+  });
+
+  it('stepSourceSha256 tells apart cell boundaries and order', () => {
+    const hashes = new Set([stepSourceSha256(['a', 'b']), stepSourceSha256(['a\nb']), stepSourceSha256(['b', 'a']), stepSourceSha256(['ab']), stepSourceSha256([])]);
+    assert.equal(hashes.size, 5);
+    assert.equal(stepSourceSha256(['x = 1']), stepSourceSha256(['x = 1']));
+  });
+
+  it('fileHashes leaves create-only plans out', () => {
+    assert.deepEqual(fileHashes([plan('a.py', 'a'), plan('pyproject.toml', 'p', 'create-only')]), { 'a.py': sha256('a') });
+  });
+
+  describe('generatedFilesChanged', () => {
+    const lock = { files: { 'a.py': sha256('a'), 'b.py': sha256('b') } } as unknown as LockFile;
+    const cases: [string, FilePlan[], LockFile | undefined, boolean][] = [
+      ['no lock', [plan('a.py', 'a')], undefined, true],
+      ['the same files (create-only aside)', [plan('b.py', 'b'), plan('a.py', 'a'), plan('pyproject.toml', 'new', 'create-only')], lock, false],
+      ['other contents', [plan('a.py', 'a2'), plan('b.py', 'b')], lock, true],
+      ['a file more', [plan('a.py', 'a'), plan('b.py', 'b'), plan('c.py', 'c')], lock, true],
+      ['a file less', [plan('a.py', 'a')], lock, true],
+      ['a file named like an inherited property', [plan('a.py', 'a'), plan('constructor', 'b')], lock, true],
+      ['a file renamed', [plan('a.py', 'a'), plan('c.py', 'b')], lock, true],
+    ];
+    for (const [name, plans, l, expected] of cases) {
+      it(`${name}: ${expected}`, () => assert.equal(generatedFilesChanged(plans, l), expected));
+    }
+  });
+});

@@ -1,0 +1,270 @@
+/**
+ * Reading and writing nbpromote.lock (the shape is `LockFile` in core/contract/lockFile.ts, the schema
+ * schemas/lock.schema.json, the rules docs/versioning.md).
+ *
+ * `readLockFile` never throws on user input: YAML syntax errors and schema errors come back as problems
+ * naming the file and the line. YAML is loaded with js-yaml's JSON schema (YAML 1.2 core scalars: no custom
+ * tags, no dates, no merge keys), as pipeline.yaml is.
+ *
+ * `renderLockFile` writes the file deterministically: a comment line, then the keys in the order of
+ * `LockFile`; parameters and steps in the lock's order (parameters cell order, pipeline order), files sorted
+ * by path; one line per parameter, step and file in flow style (`{type: int, default: 200}`); history
+ * entries as block mappings with one line per change. Strings that a YAML 1.1 reader (PyYAML) would take
+ * for something else are quoted, so Python tools read the same values.
+ */
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { dump, JSON_SCHEMA, YAMLException } from 'js-yaml';
+import type { FilePlan } from '../contract/filePlan';
+import type { LockFile, LockHistoryEntry, LockNotebook } from '../contract/lockFile';
+import { LOCK_VERSION } from '../contract/lockFile';
+import type { Problem } from '../contract/problem';
+import { PYYAML_LARGE_NUMBER, PYYAML_LOOKALIKE, pyyamlNumberReplacer } from '../pipeline/pyyaml';
+import { lineOf, loadWithPositions } from '../pipeline/yamlPositions';
+import schema from '../../../schemas/lock.schema.json';
+import { fileHashes } from './hash';
+
+export interface LockFileResult {
+  /** Undefined when the file is not YAML or does not match the schema. */
+  readonly lock: LockFile | undefined;
+  readonly problems: readonly Problem[];
+}
+
+/** Reads the text of an nbpromote.lock (`file` is how problems name it). Never throws on user input. */
+export function readLockFile(text: string, file: string): LockFileResult {
+  let loaded;
+  try {
+    loaded = loadWithPositions(text, { schema: JSON_SCHEMA, filename: file });
+  } catch (ex) {
+    if (ex instanceof YAMLException) return { lock: undefined, problems: [yamlSyntaxProblem(ex, file)] };
+    throw ex;
+  }
+  const at = (path: readonly (string | number)[]): { line?: number } => {
+    const line = lineOf(loaded.root, path);
+    return line === undefined ? {} : { line };
+  };
+  const value: unknown = loaded.value;
+  if (value === undefined || value === null) {
+    return { lock: undefined, problems: [{ severity: 'error', code: 'lock-schema', message: `the file is empty; ${REGENERATE}`, file }] };
+  }
+  const version = typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)['lock_version'] : undefined;
+  if (typeof version === 'number' && Number.isInteger(version) && version > LOCK_VERSION) {
+    const message = `the file was written by a newer nbpromote (lock_version ${version}; this one reads lock_version ${LOCK_VERSION}): update nbpromote`;
+    return { lock: undefined, problems: [{ severity: 'error', code: 'lock-version', message, file, ...at(['lock_version']) }] };
+  }
+  const validate = validator();
+  if (!validate(value)) return { lock: undefined, problems: schemaProblems(validate.errors ?? [], file, at) };
+  const lock = value as LockFile;
+  const last = lock.history[lock.history.length - 1];
+  const problems: Problem[] = [];
+  if (last !== undefined && last.version !== lock.version) {
+    problems.push({ severity: 'warning', code: 'lock-history', message: `the last history entry is version ${last.version}, but \`version\` is ${lock.version}; the next promotion bumps ${lock.version}`, file, ...at(['history', lock.history.length - 1, 'version']) });
+  }
+  return { lock, problems };
+}
+
+const REGENERATE = 'it should hold what nbpromote last generated. Delete it and promote again to start the version history afresh (every existing file that differs from the generated one then counts as a hand edit).';
+
+// ---------------------------------------------------------------------------------------------------------
+// Schema
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+  return compiled;
+}
+
+type Locate = (path: readonly (string | number)[]) => { line?: number };
+
+/** Ajv errors as problems, one per distinct message, with the line of the value they are about. */
+function schemaProblems(errors: readonly ErrorObject[], file: string, at: Locate): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const described = describeSchemaError(error);
+    if (described === undefined || seen.has(described.message)) continue;
+    seen.add(described.message);
+    problems.push({ severity: 'error', code: 'lock-schema', message: described.message, file, ...at(described.path) });
+  }
+  return problems;
+}
+
+/** What each pattern in the schema means, by the definition it is in. */
+const PATTERN_WORDS: Readonly<Record<string, string>> = {
+  identifier: 'a Python identifier (ASCII letters, digits and _, not starting with a digit)',
+  version: 'a version MAJOR.MINOR.PATCH, like 0.2.0',
+  timestamp: 'an ISO 8601 UTC time, like 2026-11-25T22:30:00Z',
+  sha256: 'a SHA-256 hash (64 lowercase hexadecimal digits)',
+  path: 'a path relative to the lock file (forward slashes, no `.` or `..` segments)',
+};
+
+function describeSchemaError(error: ErrorObject): { message: string; path: (string | number)[] } | undefined {
+  const path = pointerSegments(error.instancePath);
+  const field = fieldName(path);
+  const subject = field === '' ? 'the file' : `\`${field}\``;
+  const params: Record<string, unknown> = error.params;
+  switch (error.keyword) {
+    case 'if':
+    case 'propertyNames':
+      return undefined; // the nested error says what is wrong
+    case 'required':
+      return { message: `${subject} has no \`${String(params['missingProperty'])}\``, path };
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      return { message: `${subject} has an unknown key \`${key}\``, path: [...path, key] };
+    }
+    case 'type': {
+      const because = error.schemaPath.includes('/allOf/') ? ', as its `type` says' : '';
+      return { message: `${subject} must be ${typeWords(String(params['type']))}${because}`, path };
+    }
+    case 'const':
+      return { message: `${subject} must be ${JSON.stringify(params['allowedValue'])}`, path };
+    case 'enum':
+      return { message: `${subject} must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`, path };
+    case 'pattern': {
+      const definition = /#\/definitions\/([A-Za-z0-9]+)\//.exec(error.schemaPath)?.[1];
+      const words = (definition === undefined ? undefined : PATTERN_WORDS[definition]) ?? (path.join('/') === 'notebook/git_commit' ? 'a git commit id (40 or 64 lowercase hexadecimal digits) or null' : 'of the expected form');
+      const propertyName: unknown = error.propertyName;
+      if (typeof propertyName === 'string') return { message: `\`${propertyName}\` in ${subject} is not ${words}`, path: [...path, propertyName] };
+      return { message: `${subject} must be ${words}`, path };
+    }
+    case 'uniqueItems':
+      return { message: `${subject} lists the same name twice`, path };
+    case 'minLength':
+      return { message: `${subject} must not be empty`, path };
+    case 'minItems':
+      return { message: `${subject} must not be empty`, path };
+    case 'minimum':
+      return { message: `${subject} must be at least ${String(params['limit'])}`, path };
+    default:
+      return { message: `${subject} ${error.message ?? 'does not match the schema'}`, path };
+  }
+}
+
+function typeWords(type: string): string {
+  const words: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', array: 'a list', object: 'a mapping', null: 'null' };
+  return type.split(',').map((t) => words[t] ?? t).join(' or ');
+}
+
+/** `/history/0/changes/1` → ['history', 0, 'changes', 1] (JSON Pointer, `~1` and `~0` decoded). */
+function pointerSegments(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+/** ['history', 0, 'changes'] → `history[0].changes`. */
+function fieldName(path: readonly (string | number)[]): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+function yamlSyntaxProblem(ex: YAMLException, file: string): Problem {
+  const mark = (ex as YAMLException & { mark?: { line: number; column: number } }).mark;
+  const where = mark === undefined ? {} : { line: mark.line + 1, column: mark.column + 1 };
+  return { severity: 'error', code: 'yaml-syntax', message: `the file is not valid YAML: ${ex.reason}`, file, ...where };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering
+
+/** The first line of every lock file. */
+export const LOCK_HEADER = '# nbpromote.lock: what nbpromote last generated here. Written by nbpromote; do not edit by hand.';
+
+const DUMP_SCHEMA = JSON_SCHEMA.extend({ implicit: [PYYAML_LOOKALIKE, PYYAML_LARGE_NUMBER] });
+
+/** The lock file's text: deterministic, the same lock always gives the same bytes (see the file comment). */
+export function renderLockFile(lock: LockFile): string {
+  const out: string[] = [LOCK_HEADER];
+  out.push(`lock_version: ${flow(lock.lock_version)}`);
+  out.push(`package: ${flow(lock.package)}`);
+  out.push(`version: ${flow(lock.version)}`);
+  out.push(`tool_version: ${flow(lock.tool_version)}`);
+  out.push(`promoted_at: ${flow(lock.promoted_at)}`);
+  const nb = lock.notebook;
+  out.push(`notebook: ${flow({ path: nb.path, sha256: nb.sha256, git_commit: nb.git_commit, git_dirty: nb.git_dirty })}`);
+  out.push(...mapping('parameters', Object.entries(lock.parameters).map(([name, p]) => [name, { type: p.type, default: p.default }])));
+  out.push(
+    ...mapping(
+      'steps',
+      Object.entries(lock.steps).map(([name, s]) => [
+        name,
+        { cells: s.cells.map((c) => (c.id === undefined ? { index: c.index } : { index: c.index, id: c.id })), source_sha256: s.source_sha256, inputs: s.inputs, outputs: s.outputs },
+      ]),
+    ),
+  );
+  const files = Object.entries(lock.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  out.push(...mapping('files', files));
+  if (lock.history.length === 0) out.push('history: []');
+  else {
+    out.push('history:');
+    for (const entry of lock.history) {
+      out.push(`  - version: ${flow(entry.version)}`, `    at: ${flow(entry.at)}`, `    notebook_sha256: ${flow(entry.notebook_sha256)}`);
+      if (entry.changes.length === 0) out.push('    changes: []');
+      else out.push('    changes:', ...entry.changes.map((change) => `      - ${flow(change)}`));
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** `key:` and one `  name: value` line per entry, or `key: {}`. */
+function mapping(key: string, entries: readonly (readonly [string, unknown])[]): string[] {
+  if (entries.length === 0) return [`${key}: {}`];
+  return [`${key}:`, ...entries.map(([name, value]) => `  ${flow(name)}: ${flow(value)}`)];
+}
+
+/** One value on one line: a scalar, or a collection in flow style. */
+function flow(value: unknown): string {
+  return dump(value, { schema: DUMP_SCHEMA, flowLevel: 0, lineWidth: -1, noRefs: true, replacer: pyyamlNumberReplacer }).replace(/\n$/, '');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The next lock
+
+export interface NextLockInput {
+  /** The lock before this promotion; undefined for the first. */
+  readonly previous: LockFile | undefined;
+  readonly package: string;
+  /** The version this promotion gives the package (`bumpVersion` of the previous one, or 0.1.0). */
+  readonly version: string;
+  readonly toolVersion: string;
+  readonly promotedAt: Date;
+  readonly notebook: LockNotebook;
+  /** The parameters and steps as generated now (`currentSnapshot` in semver.ts gives them). */
+  readonly current: Pick<LockFile, 'parameters' | 'steps'>;
+  /** Every file of this promotion (hashed by `fileHashes`: create-only plans are left out). */
+  readonly plans: readonly FilePlan[];
+  /** `diffSnapshots(...).changes`. */
+  readonly changes: readonly string[];
+}
+
+/**
+ * The lock to write after a promotion. The history gets an entry when the version changed (or on the first
+ * promotion); a promotion that keeps the version keeps the history as it is.
+ */
+export function nextLock(input: NextLockInput): LockFile {
+  const at = isoSeconds(input.promotedAt);
+  const entry: LockHistoryEntry = { version: input.version, at, notebook_sha256: input.notebook.sha256, changes: input.changes.length > 0 ? [...input.changes] : ['first promotion'] };
+  const previous = input.previous;
+  const history = previous === undefined ? [entry] : previous.version === input.version && previous.history.length > 0 ? previous.history : [...previous.history, entry];
+  return {
+    lock_version: 1,
+    package: input.package,
+    version: input.version,
+    tool_version: input.toolVersion,
+    promoted_at: at,
+    notebook: input.notebook,
+    parameters: input.current.parameters,
+    steps: input.current.steps,
+    files: fileHashes(input.plans),
+    history,
+  };
+}
+
+/** `2026-11-25T22:30:00Z`: ISO 8601 UTC without milliseconds. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,238 @@
+/**
+ * How much a re-promotion changes the generated package, in semantic-versioning terms, and what changed in
+ * words. The rules (docs/versioning.md has the table):
+ *
+ * - major: a step removed; a parameter removed (or renamed: one removed and one added); a step's signature
+ *   changed (its inputs or outputs differ, order included). Code that calls the package breaks.
+ * - minor: a new step; a new parameter. Existing calls still work.
+ * - patch: a step's code changed (its cells' source hash differs); a parameter's default or type changed;
+ *   or, with nothing else, the generated files changed (another nbpromote version, another template).
+ * - none: nothing of the above.
+ *
+ * The highest bump wins. Without a previous snapshot (the first promotion) the bump is `none` and the
+ * caller gives the package version 0.1.0.
+ */
+import type { LockParameter, LockStep } from '../contract/lockFile';
+import type { Notebook } from '../contract/notebook';
+import type { ParameterType, ParameterValue } from '../contract/pipelineConfig';
+import type { StepGraph } from '../contract/stepGraph';
+import { stepSourceSha256 } from './hash';
+
+export interface SnapshotParameter {
+  readonly type: ParameterType;
+  readonly default: ParameterValue;
+}
+
+export interface SnapshotStep {
+  readonly source_sha256: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+}
+
+/**
+ * What versioning compares: parameters (in order) and steps (in pipeline order). A `LockFile` is one as it is;
+ * `currentSnapshot` builds one (with the lock's step cells, so it also fills the next lock) from a promotion.
+ */
+export interface Snapshot {
+  readonly parameters: Readonly<Record<string, SnapshotParameter>>;
+  readonly steps: Readonly<Record<string, SnapshotStep>>;
+}
+
+export type Bump = 'major' | 'minor' | 'patch' | 'none';
+
+export interface SnapshotDiff {
+  /** The highest bump any change needs. */
+  readonly bump: Bump;
+  /** One sentence per change, highest bump first, then steps before parameters in their order. */
+  readonly changes: readonly string[];
+}
+
+/** The first version of a package, given by the caller when `diffSnapshots` has no previous snapshot. */
+export const FIRST_VERSION = '0.1.0';
+
+/** The change text of the first promotion. */
+export const FIRST_PROMOTION = 'first promotion';
+
+/**
+ * The parameters and steps of a fresh promotion, in the lock's shape: each step's cells, the hash of their
+ * sources (as in the notebook), inputs and outputs; each parameter's type and default.
+ */
+export function currentSnapshot(graph: StepGraph, notebook: Notebook): { parameters: Record<string, LockParameter>; steps: Record<string, LockStep> } {
+  const source = new Map(notebook.cells.map((cell) => [cell.index, cell.source]));
+  // Object.fromEntries defines own properties, so even a name like `__proto__` is an ordinary key.
+  const parameters = Object.fromEntries(graph.parameters.map((p): [string, LockParameter] => [p.name, { type: p.type, default: p.default as ParameterValue }]));
+  const steps = Object.fromEntries(
+    graph.steps.map((step): [string, LockStep] => [
+      step.name,
+      {
+        cells: step.cells.map((c) => (c.id === undefined ? { index: c.index } : { index: c.index, id: c.id })),
+        source_sha256: stepSourceSha256(step.cells.map((c) => source.get(c.index) ?? '')),
+        inputs: [...step.inputs],
+        outputs: [...step.outputs],
+      },
+    ]),
+  );
+  return { parameters, steps };
+}
+
+const RANK: Readonly<Record<Bump, number>> = { none: 0, patch: 1, minor: 2, major: 3 };
+
+interface Change {
+  readonly bump: Exclude<Bump, 'none'>;
+  readonly text: string;
+}
+
+/**
+ * The bump from `old` to `now` and the changes in words. `filesChanged`: the generated files differ from
+ * the ones last generated, apart from the version (`generatedFilesChanged` in hash.ts, on plans made with
+ * the old version); alone it means a patch. Without `old`: bump `none`, changes ['first promotion'].
+ */
+export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesChanged: boolean): SnapshotDiff {
+  if (old === undefined) return { bump: 'none', changes: [FIRST_PROMOTION] };
+  const changes: Change[] = [...stepChanges(old.steps, now.steps), ...parameterChanges(old.parameters, now.parameters)];
+  if (changes.length === 0 && filesChanged) changes.push({ bump: 'patch', text: 'generated code changed (another nbpromote version or template); the notebook did not (patch)' });
+  let bump: Bump = 'none';
+  for (const change of changes) if (RANK[change.bump] > RANK[bump]) bump = change.bump;
+  // A stable sort: highest bump first, the order found within one bump.
+  const sorted = changes.map((c, i) => ({ c, i })).sort((a, b) => RANK[b.c.bump] - RANK[a.c.bump] || a.i - b.i);
+  return { bump, changes: sorted.map(({ c }) => c.text) };
+}
+
+function stepChanges(old: Snapshot['steps'], now: Snapshot['steps']): Change[] {
+  const changes: Change[] = [];
+  const removed = Object.keys(old).filter((name) => !Object.hasOwn(now, name));
+  const added = Object.keys(now).filter((name) => !Object.hasOwn(old, name));
+  // A removed and a new step with the very same code: probably a rename.
+  const renamedTo = new Map<string, string>();
+  for (const name of removed) {
+    const hash = own(old, name)?.source_sha256;
+    const twin = added.find((a) => own(now, a)?.source_sha256 === hash && ![...renamedTo.values()].includes(a));
+    if (twin !== undefined) renamedTo.set(name, twin);
+  }
+  for (const name of removed) {
+    const twin = renamedTo.get(name);
+    changes.push({ bump: 'major', text: twin === undefined ? `step ${name} was removed (major)` : `step ${name} is gone and step ${twin} is new with the same code: renamed? (major)` });
+  }
+  const renamed = new Set(renamedTo.values());
+  for (const name of added) if (!renamed.has(name)) changes.push({ bump: 'minor', text: `new step ${name} (minor)` });
+  for (const [name, step] of Object.entries(now)) {
+    const before = own(old, name);
+    if (before === undefined) continue;
+    changes.push(...signatureChanges(name, 'inputs', before.inputs, step.inputs));
+    changes.push(...signatureChanges(name, 'outputs', before.outputs, step.outputs));
+    if (before.source_sha256 !== step.source_sha256) changes.push({ bump: 'patch', text: `the code of step ${name} changed (patch)` });
+  }
+  return changes;
+}
+
+function signatureChanges(step: string, side: 'inputs' | 'outputs', before: readonly string[], now: readonly string[]): Change[] {
+  const gained = now.filter((n) => !before.includes(n));
+  const lost = before.filter((n) => !now.includes(n));
+  const words = side === 'inputs' ? { gained: 'now also needs', lost: 'no longer takes', order: 'takes its inputs in another order' } : { gained: 'now also returns', lost: 'no longer returns', order: 'returns its outputs in another order' };
+  const texts: string[] = [];
+  if (gained.length > 0) texts.push(`step ${step} ${words.gained} ${list(gained)}`);
+  if (lost.length > 0) texts.push(`step ${step} ${words.lost} ${list(lost)}`);
+  if (texts.length === 0 && before.join('\0') !== now.join('\0')) texts.push(`step ${step} ${words.order} (${now.join(', ')})`);
+  return texts.map((text) => ({ bump: 'major', text: `${text} (signature change: major)` }));
+}
+
+function parameterChanges(old: Snapshot['parameters'], now: Snapshot['parameters']): Change[] {
+  const changes: Change[] = [];
+  const removed = Object.keys(old).filter((name) => !Object.hasOwn(now, name));
+  const added = Object.keys(now).filter((name) => !Object.hasOwn(old, name));
+  // Pair removed and new parameters as likely renames: the same type and default first; then, when exactly
+  // one removed and one new parameter are left and they have the same type, those two.
+  const pairs = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const name of removed) {
+    const before = own(old, name);
+    const twin = added.find((a) => !taken.has(a) && before !== undefined && sameParameter(before, own(now, a)));
+    if (twin !== undefined) {
+      pairs.set(name, twin);
+      taken.add(twin);
+    }
+  }
+  const [onlyRemoved] = removed.filter((n) => !pairs.has(n));
+  const [onlyAdded] = added.filter((n) => !taken.has(n));
+  if (onlyRemoved !== undefined && onlyAdded !== undefined && removed.length - pairs.size === 1 && added.length - taken.size === 1 && own(old, onlyRemoved)?.type === own(now, onlyAdded)?.type) {
+    pairs.set(onlyRemoved, onlyAdded);
+    taken.add(onlyAdded);
+  }
+  for (const name of removed) {
+    const twin = pairs.get(name);
+    const text = twin === undefined ? `parameter ${name} was removed (major)` : `parameter ${name} is gone and ${twin} is new: renamed? Runs that pass --param ${name} break (major)`;
+    changes.push({ bump: 'major', text });
+  }
+  for (const name of added) {
+    if (taken.has(name)) continue; // said with its rename
+    const p = own(now, name);
+    changes.push({ bump: 'minor', text: p === undefined ? `new parameter ${name} (minor)` : `new parameter ${name} (${p.type}, default ${show(p.default)}) (minor)` });
+  }
+  for (const [name, p] of Object.entries(now)) {
+    const before = own(old, name);
+    if (before === undefined) continue;
+    if (before.type !== p.type) changes.push({ bump: 'patch', text: `parameter ${name} is now ${p.type}, was ${before.type} (patch)` });
+    if (!sameValue(before.default, p.default)) changes.push({ bump: 'patch', text: `parameter ${name} defaults to ${show(p.default)}, was ${show(before.default)} (patch)` });
+  }
+  return changes;
+}
+
+/** `record[key]` when it is the record's own entry: never `constructor` or `toString` from the prototype. */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function sameParameter(a: SnapshotParameter, b: SnapshotParameter | undefined): boolean {
+  return b !== undefined && a.type === b.type && sameValue(a.default, b.default);
+}
+
+/** Deep equality of JSON values (key order of mappings does not matter). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = Object.keys(ra);
+  return keys.length === Object.keys(rb).length && keys.every((k) => Object.hasOwn(rb, k) && sameValue(ra[k], rb[k]));
+}
+
+/** A default as a person reads it, at most 40 characters. */
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= 40 ? text : `${text.slice(0, 37)}...`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function list(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+export type BumpResult = { readonly ok: true; readonly version: string } | { readonly ok: false; readonly error: string };
+
+/**
+ * `version` bumped: major `1.4.2` → `2.0.0`, minor → `1.5.0`, patch → `1.4.3`, none → as it is. `version` must
+ * be strict semver MAJOR.MINOR.PATCH (no pre-release or build suffix, no leading zeros); otherwise an error
+ * value, never an exception. A 0.x package follows the same rules (a major change gives 1.0.0).
+ */
+export function bumpVersion(version: string, bump: Bump): BumpResult {
+  const match = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/.exec(version);
+  if (match === null) return { ok: false, error: `${JSON.stringify(version)} is not a version MAJOR.MINOR.PATCH, like 0.2.0` };
+  const [major, minor, patch] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (![major, minor, patch].every((n) => Number.isSafeInteger(n) && n < Number.MAX_SAFE_INTEGER)) {
+    return { ok: false, error: `${JSON.stringify(version)} has a number too large to bump` };
+  }
+  switch (bump) {
+    case 'major':
+      return { ok: true, version: `${major + 1}.0.0` };
+    case 'minor':
+      return { ok: true, version: `${major}.${minor + 1}.0` };
+    case 'patch':
+      return { ok: true, version: `${major}.${minor}.${patch + 1}` };
+    case 'none':
+      return { ok: true, version };
+  }
+}
