@@ -1,7 +1,7 @@
 // The nbpromote binary as people run it: built with esbuild into a temp folder, spawned with real files.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -116,6 +116,35 @@ describe('nbpromote CLI (built binary)', function () {
     const run = nbpromote('inspect', 'notebooks/tags-none.ipynb');
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /step:<name>/);
+  });
+
+  it('check exits 0 right after promotion and 1 after a step cell is edited', () => {
+    assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'checked').status, 0);
+    const clean = nbpromote('check', 'examples/iris-nbdev.ipynb', '--out', 'checked');
+    assert.equal(clean.status, 0, clean.stdout + clean.stderr);
+    assert.match(clean.stdout, /up to date \(iris_nbdev 0\.1\.0\)/);
+    const notebook = join(work, 'examples', 'iris-nbdev.ipynb');
+    const original = readFileSync(notebook, 'utf8');
+    try {
+      writeFileSync(notebook, original.replace('regularization, random_state)', 'regularization, random_state)  # refit'));
+      const stale = nbpromote('check', 'examples/iris-nbdev.ipynb', '--out', 'checked');
+      assert.equal(stale.status, 1, stale.stdout);
+      assert.match(stale.stdout, /the code of step train changed \(patch\)/);
+      assert.match(stale.stdout, /differs from notebook\s+src\/iris_nbdev\/steps\/train\.py/);
+    } finally {
+      writeFileSync(notebook, original);
+    }
+  });
+
+  it('a hand-edited module makes promote exit 1 naming it, and leaves it as it was', () => {
+    assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'edited').status, 0);
+    const module = join(work, 'edited', 'src', 'iris_nbdev', 'steps', 'load.py');
+    writeFileSync(module, `${readFileSync(module, 'utf8')}# mine\n`);
+    const mine = readFileSync(module, 'utf8');
+    const run = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'edited');
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /src\/iris_nbdev\/steps\/load\.py was edited by hand/);
+    assert.equal(readFileSync(module, 'utf8'), mine);
   });
 
   it('every example shows its roles and steps as JSON', () => {
