@@ -6,6 +6,10 @@ import { onSettingsChanged } from '../host/config';
 import { Log } from '../host/log';
 import { openCell } from './pipelines/commands';
 import { PipelinesTree } from './pipelines/tree';
+import type { FeatureContext } from './featureContext';
+import { registerEditorFeatures } from './editor/register';
+import { registerPromoteCommands } from './promote/register';
+import { registerGraphFeatures } from './graph/register';
 
 /** What `activate` returns: used by the extension-host tests and by other extensions. */
 export interface NotebookPromoterApi {
@@ -29,6 +33,11 @@ export class Extension extends Disposable {
     this.register(registerCommand(this.log, CommandId.ShowLog, 'Show Log', () => this.log.show()));
     this.register(registerCommand(this.log, CommandId.RefreshPipelines, 'Refresh Pipelines', () => this.pipelines.refresh()));
     this.register(registerCommand(this.log, CommandId.OpenCell, 'Open Cell', (uri, index, line) => openCell(uri, index, line)));
+
+    const features: FeatureContext = { extension: context, log: this.log, pipelines: this.pipelines, register: (d) => this.register(d) };
+    registerEditorFeatures(features);
+    registerPromoteCommands(features);
+    registerGraphFeatures(features);
   }
 
   api(): NotebookPromoterApi {

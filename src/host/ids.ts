@@ -3,6 +3,13 @@
  * package.json's `contributes` exactly. No `vscode` import here, so the test runs without VS Code.
  */
 export enum CommandId {
+  PromoteNotebook = 'nbpromote.promoteNotebook',
+  CheckNotebook = 'nbpromote.checkNotebook',
+  SetCellRole = 'nbpromote.setCellRole',
+  SuggestSteps = 'nbpromote.suggestSteps',
+  RunPipeline = 'nbpromote.runPipeline',
+  OpenModule = 'nbpromote.openModule',
+  ShowPipelineGraph = 'nbpromote.showPipelineGraph',
   ShowLog = 'nbpromote.showLog',
   RefreshPipelines = 'nbpromote.views.pipelines.refresh',
   OpenCell = 'nbpromote.views.pipelines.openCell',
@@ -10,12 +17,21 @@ export enum CommandId {
 
 export enum ConfigKey {
   PythonPath = 'nbpromote.python.path',
+  OutputRoot = 'nbpromote.output.root',
+  PackageName = 'nbpromote.package.name',
+  PromoteConfirm = 'nbpromote.promote.confirm',
   NotebooksExclude = 'nbpromote.notebooks.exclude',
   NotebooksIncludeScripts = 'nbpromote.notebooks.includeScripts',
 }
 
 export enum ViewId {
   Pipelines = 'nbpromote.views.pipelines',
+}
+
+/** Context keys the extension sets (for when-clauses). */
+export enum ContextKey {
+  /** The active text editor is a jupytext percent script. */
+  IsNotebookScript = 'nbpromote.isNotebookScript',
 }
 
 export const viewContainerId = 'nbpromote';

@@ -45,6 +45,8 @@ export interface PromoteRequest {
   readonly notebook: string;
   /** The folder relative paths are resolved from. */
   readonly cwd: string;
+  /** The notebook's contents when they differ from the file on disk (an editor's unsaved changes). */
+  readonly text?: string;
   /** The output root; default: cwd. */
   readonly out?: string;
   readonly packageName?: string;
@@ -100,7 +102,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
 
   let text: string;
   try {
-    text = await readFile(notebookPath, 'utf8');
+    text = request.text ?? (await readFile(notebookPath, 'utf8'));
   } catch (ex) {
     const code = (ex as NodeJS.ErrnoException).code;
     return fail([{ severity: 'error', code: 'unreadable', message: code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(ex)})`, file: request.notebook }]);

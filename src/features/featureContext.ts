@@ -1,0 +1,12 @@
+import type * as vscode from 'vscode';
+import type { Log } from '../host/log';
+import type { PipelinesTree } from './pipelines/tree';
+
+/** What every feature gets when it registers: the extension context, the log, the shared views. */
+export interface FeatureContext {
+  readonly extension: vscode.ExtensionContext;
+  readonly log: Log;
+  readonly pipelines: PipelinesTree;
+  /** Everything registered here is disposed with the extension. */
+  register<T extends vscode.Disposable>(disposable: T): T;
+}
