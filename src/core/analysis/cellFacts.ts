@@ -5,9 +5,8 @@
  */
 import type { CellFacts, NameSite } from './graph';
 import type { GeneratedCell } from '../scaffold/plan';
-import { analyzeCell } from './python/names';
+import { analyzeCellWithTree } from './python/names';
 import type { CellAnalysis } from './python/names';
-import { parsePython } from './python/parser';
 import type { PyNode, PyTree } from './python/parser';
 
 /** Methods that change their object in place (scikit-learn estimators, lists, dicts, sets). */
@@ -27,13 +26,13 @@ export interface AnalysedCell {
 
 /** Needs the parser loaded (`await initPythonParser()`). Never throws on user input. */
 export function analyseCodeCell(source: string): AnalysedCell {
-  const analysis = analyzeCell(source);
-  const tree = parsePython(analysis.code);
+  const { analysis, tree, removedNodes } = analyzeCellWithTree(source);
   const importLines = new Set<number>();
   const topImportLines = new Set<number>();
   const assignments: { name: string; valueText: string; line: number }[] = [];
   const mutates: NameSite[] = [];
   for (const statement of tree.root.children) {
+    if (removedNodes.has(statement)) continue;
     if (IMPORTS.has(statement.type)) {
       const { line } = tree.position(statement.start);
       const end = tree.position(Math.max(statement.start, statement.end - 1)).line;

@@ -13,7 +13,7 @@ import { LOCK_FILE_NAME } from '../contract/lockFile';
 import { repositoryAt, notebookGitState } from '../versioning/git';
 import { findHandEdits, findOrphans, isConflict } from '../versioning/handEdits';
 import type { HandEdit } from '../versioning/handEdits';
-import { generatedFilesChanged, sha256 } from '../versioning/hash';
+import { fileHashes, generatedFilesChanged, sha256 } from '../versioning/hash';
 import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
 import { mergeHandEdit } from '../versioning/merge';
 import { saveBase } from '../versioning/baseStore';
@@ -212,7 +212,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const changes = old === undefined ? [FIRST_PROMOTION] : diff.changes;
 
   // Hand edits: never overwritten silently.
-  const edits = await findHandEdits(outDir, plans, old);
+  // A promotion that crashed while writing left files of its own generation beside the old lock: the
+  // journal of what it was writing tells them from hand edits.
+  const known = await withPendingWrites(outDir, old);
+  if (request.dryRun !== true) await cleanStaleTemps(outDir, planDirectories(plans));
+  const edits = await findHandEdits(outDir, plans, known);
   const conflicts = edits.filter(isConflict);
   const resolution = request.resolve ?? 'stop';
   if (conflicts.length > 0 && resolution === 'stop') {
@@ -256,9 +260,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           }
         }
         await cleanStaleTemps(outDir, planDirectories(toWrite));
+        if (!unchangedRun) await writeFileAtomic(join(outDir, PENDING_FILE), JSON.stringify({ files: fileHashes(plans) }));
         const applied = await applyPlan(outDir, toWrite, { logger: log });
         const results: { path: string; action: PromotedFile['action'] }[] = [...applied.files];
-        for (const orphan of await findOrphans(outDir, plans, old)) {
+        for (const orphan of await findOrphans(outDir, plans, known)) {
           if (orphan.state === 'unchanged') {
             await rm(join(outDir, ...orphan.path.split('/')), { force: true });
             results.push({ path: orphan.path, action: 'deleted' });
@@ -270,6 +275,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           await writeFileAtomic(join(outDir, LOCK_FILE_NAME), renderLockFile(lock));
           results.push({ path: LOCK_FILE_NAME, action: old === undefined ? 'created' : 'changed' });
         }
+        await rm(join(outDir, PENDING_FILE), { force: true });
         return results.map((f) => ({ path: f.path, action: merged.has(f.path) ? ('merged' as const) : forced.includes(f.path) ? ('forced' as const) : f.action, why: why.get(f.path) ?? (f.path === LOCK_FILE_NAME ? 'versions, hashes and history' : '') }));
       },
       { logger: log },
@@ -287,6 +293,33 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];
   });
   return { ok: true, package: packageName, version, changes, outDir, files, graph, inspection, problems, expectedMetrics: expected, stepProbes, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
+}
+
+/** The journal a promotion writes before its files and removes after its lock: what it was writing. */
+const PENDING_FILE = '.nbpromote/pending.json';
+
+/**
+ * The previous lock, with the files a crashed promotion had already written (their bytes equal its journal's
+ * hash) counted as generated, so they are never mistaken for hand edits.
+ */
+async function withPendingWrites(outDir: string, old: LockFile | undefined): Promise<LockFile | undefined> {
+  if (old === undefined) return undefined;
+  let pending: Record<string, string>;
+  try {
+    const parsed = JSON.parse(await readFile(join(outDir, PENDING_FILE), 'utf8')) as { files?: Record<string, string> };
+    pending = parsed.files ?? {};
+  } catch {
+    return old;
+  }
+  const files: Record<string, string> = { ...old.files };
+  for (const [path, hash] of Object.entries(pending)) {
+    try {
+      if (sha256(await readFile(join(outDir, ...path.split('/')))) === hash) files[path] = hash;
+    } catch {
+      // missing: nothing to count
+    }
+  }
+  return { ...old, files };
 }
 
 async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | undefined; problems: readonly Problem[] }> {

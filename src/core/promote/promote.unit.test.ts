@@ -3,7 +3,7 @@
 // --commit makes one commit and one tag; check is clean right after promotion and stale after an edit.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from './promote';
@@ -142,6 +142,24 @@ describe('re-promotion', function () {
     assert.match(merged, /# reviewed by a person/);
     assert.match(merged, /half = root \/ 2/);
     assert.doesNotMatch(merged, /<<<<<<<|>>>>>>>/);
+  });
+
+  it('after a promotion crashed mid-write, its own files are not taken for hand edits', async () => {
+    await promote(base);
+    const b = edit(base, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)');
+    // What promotion B writes, learnt in a copy; then B "crashes" here after one file and its journal.
+    cpSync(join(dir, 'out'), join(dir, 'copy'), { recursive: true });
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(b));
+    await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'copy', toolVersion: 'test' });
+    const lockB = readFileSync(join(dir, 'copy', 'nbpromote.lock'), 'utf8');
+    const hashes = Object.fromEntries([...lockB.matchAll(/^  (\S+\.(?:py|yaml)): ([0-9a-f]{64})$/gm)].map((m) => [m[1], m[2]]));
+    writeFileSync(join(dir, 'out', '.nbpromote', 'pending.json'), JSON.stringify({ files: hashes }));
+    cpSync(join(dir, 'copy', 'src', 'nb', 'steps', 'train.py'), join(dir, 'out', 'src', 'nb', 'steps', 'train.py'));
+    // The person changes the notebook again before promoting.
+    const outcome = await promote(edit(base, 'train', 'total = sum(values) * scale * 3\nroot = math.sqrt(total)'));
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'train.py'), 'utf8'), /scale \* 3/);
+    assert.ok(!existsSync(join(dir, 'out', '.nbpromote', 'pending.json')), 'the journal is gone');
   });
 
   it('--force keeps the person\'s version as .orig', async () => {

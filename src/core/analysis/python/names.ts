@@ -110,6 +110,18 @@ export interface CellAnalysis {
  * input (a cell with syntax errors still gives what can be read from its valid statements).
  */
 export function analyzeCell(source: string): CellAnalysis {
+  return analyzeCellWithTree(source).analysis;
+}
+
+/** A cell's analysis plus its parse (of the code before display-only statements were commented out) and the
+ * statements the translation removed, for callers that need more from the tree without parsing again. */
+export interface CellAnalysisWithTree {
+  readonly analysis: CellAnalysis;
+  readonly tree: PyTree;
+  readonly removedNodes: ReadonlySet<PyNode>;
+}
+
+export function analyzeCellWithTree(source: string): CellAnalysisWithTree {
   const translation = translateIPythonMapped(source);
   const { tree, columnMaps } = translation;
   const site = (offset: number): { line: number; column: number } => mapPosition(tree, columnMaps, offset);
@@ -124,7 +136,8 @@ export function analyzeCell(source: string): CellAnalysis {
     ...result,
     syntaxErrors,
   };
-  return translation.trailingExpression === undefined ? base : { ...base, trailingExpression: translation.trailingExpression };
+  const analysis = translation.trailingExpression === undefined ? base : { ...base, trailingExpression: translation.trailingExpression };
+  return { analysis, tree, removedNodes: translation.removedNodes };
 }
 
 function mapPosition(tree: PyTree, maps: ReadonlyMap<number, ColumnMap>, offset: number): { line: number; column: number } {
