@@ -1,0 +1,340 @@
+// `npm run bench -- promote`: analysis and generation (nbpromote promote) against `nbconvert --to script` (the
+// peer) on the same generated 5,000-cell notebook, in the same run. It measures
+//   (a) the promote pipeline inside one process, through promoteNotebook, after the code is loaded: a dry run
+//       (read + parse + validate + tag + analyse every cell + step graph + plan) cold, in a process that
+//       promotes once (its peak RSS is reported too), and warm (best of 4 more in another process); and one
+//       real promotion that writes the package into an empty temporary folder;
+//   (b) the whole `nbpromote promote <file> --out <empty tmp> --json > /dev/null` process as a user runs it,
+//       and the same with --dry-run: wall time, best of NBPROMOTE_BENCH_RUNS (3), and peak RSS;
+//   (c) the peer's whole process, `python3 -m nbconvert --to script --stdout`: best of
+//       NBPROMOTE_BENCH_PEER_RUNS (3), and its peak RSS;
+// and `node -e 0`, Node's own start and memory, so the table can show what promoting itself costs.
+// The notebook is written to bench/out/ (git-ignored) and must promote without errors: the run stops if not.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const out = join(root, 'bench', 'out');
+// The runner's bundle and the promoted packages go outside the repository: bench/out/*.js would be linted.
+const work = join(tmpdir(), `nbpromote-bench-promote-${process.pid}`);
+const python = process.env.NBPROMOTE_BENCH_PYTHON ?? '/usr/bin/python3';
+const runs = Number(process.env.NBPROMOTE_BENCH_RUNS ?? '3');
+const peerRuns = Number(process.env.NBPROMOTE_BENCH_PEER_RUNS ?? '3');
+const warmRuns = 4;
+const cellCount = 5000;
+const timeTool = '/usr/bin/time';
+
+// The CLI a user runs: dist/cli.js, as `npm run build` (or `build:production`, what the package ships) left
+// it, refused when older than the sources. The in-process runner is bundled here from the sources.
+const cli = join(root, 'dist', 'cli.js');
+const stale = staleness(cli, ['src', 'schemas', 'package.json', 'esbuild.mjs']);
+if (stale !== undefined) {
+  console.error(`${stale}: run \`npm run build\` (or \`npm run build:production\`) first`);
+  process.exit(1);
+}
+const production = !readFileSync(cli, 'utf8').trimEnd().endsWith('.map');
+mkdirSync(out, { recursive: true });
+mkdirSync(work, { recursive: true });
+const runner = join(work, 'promoteOnce.js');
+await esbuild.build({
+  entryPoints: [join(root, 'bench', '_promoteOnce.ts')],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  loader: { '.py': 'text' },
+  outfile: runner,
+  logLevel: 'warning',
+});
+// The Python parser looks for its WebAssembly files next to the bundle (as esbuild.mjs ships them in dist/).
+const require = createRequire(import.meta.url);
+for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
+  copyFileSync(require.resolve(wasm), join(work, wasm.split('/')[1]));
+}
+
+const file = join(out, `pipeline-${cellCount}.ipynb`);
+const text = makePipelineNotebook(cellCount);
+if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
+const bytes = statSync(file).size;
+
+const loadBefore = loadavg()[0];
+const node = measure([process.execPath, '-e', '0'], runs);
+const cold = inProcess(['dry', file, freshDir('dry'), '1']);
+if (!cold.ok || cold.errors > 0) {
+  console.error(`the generated notebook does not promote: ${cold.errors} error(s), first: ${JSON.stringify(cold.firstError)}`);
+  process.exit(1);
+}
+const warm = inProcess(['dry', file, freshDir('dry'), String(warmRuns + 1)]);
+const written = inProcess(['write', file, freshDir('write')]);
+const check = checkCli(file);
+const whole = measure(() => [process.execPath, cli, 'promote', file, '--out', freshDir('cli'), '--json'], runs);
+const wholeDry = measure(() => [process.execPath, cli, 'promote', file, '--out', freshDir('cli-dry'), '--dry-run', '--json'], runs);
+const peer = measure([python, '-m', 'nbconvert', '--to', 'script', '--stdout', '--log-level', 'ERROR', file], peerRuns, { PYDEVD_DISABLE_FILE_VALIDATION: '1' });
+rmSync(work, { recursive: true, force: true });
+print();
+
+/** A new empty folder under the work folder (promote writes into it, or compares with it on a dry run). */
+function freshDir(label) {
+  return mkdtempSync(join(work, `${label}-`));
+}
+
+/**
+ * Best wall time and highest peak RSS of `count` runs of a command (an argv, or a function making a fresh argv
+ * for each run), stdout to /dev/null.
+ */
+function measure(command, count, env = {}) {
+  let ms = Infinity;
+  let peak = 0;
+  const rssFile = join(work, 'rss');
+  const rssHook = join(work, 'rssHook.cjs');
+  writeFileSync(rssHook, `process.on('exit', () => require('fs').writeFileSync(process.env.NBPROMOTE_BENCH_RSS, String(process.resourceUsage().maxRSS * 1024)));\n`);
+  for (let i = 0; i < count; i++) {
+    const argvOf = typeof command === 'function' ? command() : command;
+    const isNode = argvOf[0] === process.execPath;
+    // Without /usr/bin/time, Node processes report their own peak RSS from an exit hook.
+    const argv = existsSync(timeTool) ? [timeTool, '-f', '%M', '-o', rssFile, ...argvOf] : isNode ? [argvOf[0], '--require', rssHook, ...argvOf.slice(1)] : argvOf;
+    rmSync(rssFile, { force: true });
+    const start = process.hrtime.bigint();
+    const result = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env, NBPROMOTE_BENCH_RSS: rssFile } });
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.status !== 0) return { error: String(result.stderr).trim().split('\n').pop() || `exit ${result.status}` };
+    ms = Math.min(ms, elapsed);
+    if (existsSync(rssFile)) {
+      const line = readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '';
+      peak = Math.max(peak, existsSync(timeTool) ? Number(line) * 1024 : Number(line));
+    }
+  }
+  return { ms, peak: peak > 0 ? peak : undefined };
+}
+
+/** One run of the CLI with its JSON kept: what a user sees (ok, problems, files), to check the timed runs did the work. */
+function checkCli(notebook) {
+  const result = spawnSync(process.execPath, [cli, 'promote', notebook, '--out', freshDir('check'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const doc = JSON.parse(result.stdout);
+  const problems = doc.problems.filter((p) => p.severity !== 'info');
+  return { status: result.status, ok: doc.ok, files: doc.files.length, steps: doc.steps.length, edges: doc.edges.length, problems: problems.length, errors: problems.filter((p) => p.severity === 'error').length, jsonBytes: result.stdout.length };
+}
+
+/** Why `built` is older than the sources under `paths`, or undefined when it is not. */
+function staleness(built, paths) {
+  if (!existsSync(built)) return `${built} does not exist`;
+  const builtAt = statSync(built).mtimeMs;
+  for (const path of paths) {
+    const full = join(root, path);
+    const files = statSync(full).isDirectory() ? readdirSync(full, { recursive: true }).map((f) => join(full, String(f))) : [full];
+    const newer = files.find((f) => statSync(f).mtimeMs > builtAt);
+    if (newer !== undefined) return `${built} is older than ${newer.slice(root.length)}`;
+  }
+  return undefined;
+}
+
+/** The in-process runner's report: its times (the first is cold), problems, graph size and peak RSS. */
+function inProcess(args) {
+  const result = spawnSync(process.execPath, [runner, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (result.status !== 0) throw new Error(`bench runner failed (${args.join(' ')}): ${result.stderr}`);
+  const report = JSON.parse(result.stdout.trim());
+  const [first, ...rest] = report.times;
+  return { ...report, first, best: rest.length === 0 ? first : Math.min(...rest) };
+}
+
+function print() {
+  const mb = (n) => (n === undefined ? 'n/a' : `${(n / 1e6).toFixed(0)} MB`);
+  const ms = (n) => (n === undefined ? 'n/a' : `${n.toFixed(0)} ms`);
+  const times = (n, d) => (n === undefined || d === undefined ? 'n/a' : `${(n / d).toFixed(1)}x`);
+  const rows = [];
+  const row = (label, value = '') => rows.push([label, value]);
+  row(`notebook: ${file.slice(root.length)}`, `${(bytes / 1e6).toFixed(1)} MB, ${cold.cells} cells`);
+  row('  promoted', `${cold.steps} steps, ${cold.edges} edges, ${cold.parameters} parameters, ${cold.metrics} metrics, ${written.files} files`);
+  row('  problems', `${cold.errors} errors, ${cold.warnings} warnings${cold.codes.length === 0 ? '' : ` (${cold.codes.join(', ')})`}, ${cold.infos} infos`);
+  row('  CLI check', `exit ${check.status}, ok ${check.ok}, ${check.files} files, ${check.steps} steps, ${check.edges} edges, ${check.problems} problems; JSON ${(check.jsonBytes / 1e6).toFixed(1)} MB`);
+  row(`whole process, wall (best of ${runs}; peer best of ${peerRuns})`);
+  row('  nbpromote promote --json (writes)', whole.error ?? ms(whole.ms));
+  row('  nbpromote promote --dry-run --json', wholeDry.error ?? ms(wholeDry.ms));
+  row('  nbconvert --to script', peer.error ?? ms(peer.ms));
+  row('  nbconvert / nbpromote promote', times(peer.ms, whole.ms));
+  row('  nbconvert / nbpromote promote --dry-run', times(peer.ms, wholeDry.ms));
+  row('in one process, after loading');
+  row('  dry run, cold (first in the process)', ms(cold.first));
+  row(`  dry run, warm (best of ${warmRuns})`, ms(warm.best));
+  row('  real write into an empty folder (cold)', ms(written.first));
+  row('  nbconvert / cold dry run', times(peer.ms, cold.first));
+  row('  nbconvert / warm dry run', times(peer.ms, warm.best));
+  row('  nbconvert / cold write', times(peer.ms, written.first));
+  row('peak RSS');
+  row('  nbpromote promote process', `${mb(whole.peak)}`);
+  row(`  minus node -e 0 (${mb(node.peak)})`, whole.peak === undefined || node.peak === undefined ? 'n/a' : mb(whole.peak - node.peak));
+  row('  nbpromote promote --dry-run process', `${mb(wholeDry.peak)}`);
+  row('  in one process, cold dry run', `${mb(cold.maxRssBytes)}; ${mb(cold.maxRssBytes - cold.startRssBytes)} above its start`);
+  row('  in one process, cold write', `${mb(written.maxRssBytes)}; ${mb(written.maxRssBytes - written.startRssBytes)} above its start`);
+  row('  nbconvert process', mb(peer.peak));
+  const width = Math.max(...rows.map((r) => r[0].length));
+  const valueWidth = Math.max(...rows.map((r) => r[1].length));
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)}   ${value.length < 12 ? value.padStart(Math.min(valueWidth, 12)) : value}`.trimEnd());
+  console.log(
+    `\nnode ${process.version}, ${cpus().length} CPUs, load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after` +
+      (Math.max(loadBefore, loadavg()[0]) > cpus().length / 2 ? ' (other work was running: times are noisy, run again when the machine is idle)' : '') +
+      `\nnbpromote: dist/cli.js, ${production ? 'a production build (what the package ships)' : 'a development build (`npm run build:production` builds what the package ships)'}; peer: ${python} -m nbconvert` +
+      `\ntarget: the whole promote process at least 8x faster than nbconvert --to script` +
+      `\nnode -e 0: ${ms(node.ms)}, ${mb(node.peak)}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The notebook: deterministic, nbformat 4.5 with cell ids, shaped like a long pandas analysis. An `imports`
+// cell, a `parameters` cell of literals, a `functions` cell, then steps `s_0001`, `s_0002`, ... of about 25
+// cells each, whose cells build frames from the cell above, from parameters and from the shared functions.
+// Each step starts from the last frame of the step before and a sample of the one three steps back, so the
+// step graph has real edges. Magics (`%time`, `!pip install`, `!ls`, `%matplotlib`), prints with their
+// stream outputs, trailing expressions with their results, markdown notes; a `metrics` cell and a `test`
+// cell at the end.
+
+/** `count` cells (`count` >= 30). */
+export function makePipelineNotebook(count, every = 25) {
+  const cells = [];
+  let executionCount = 0;
+  const code = (source, tags = [], outputs = []) => {
+    executionCount++;
+    cells.push({ cell_type: 'code', execution_count: executionCount, id: `c${String(cells.length).padStart(5, '0')}`, metadata: { tags }, outputs: outputs.map((o) => (o.output_type === 'execute_result' ? { ...o, execution_count: executionCount } : o)), source: lines(source) });
+  };
+  const markdown = (source) => cells.push({ cell_type: 'markdown', id: `m${String(cells.length).padStart(5, '0')}`, metadata: {}, source: lines(source) });
+  const stream = (text) => ({ name: 'stdout', output_type: 'stream', text: lines(text) });
+  const result = (plain, html) => ({ data: { 'text/html': lines(html), 'text/plain': lines(plain) }, execution_count: null, metadata: {}, output_type: 'execute_result' });
+
+  markdown('# Store sales\n\nA long analysis of daily sales, one frame at a time. Generated by `bench/promote.mjs`.');
+  code(
+    [
+      'import json',
+      'import math',
+      'from pathlib import Path',
+      '',
+      'import numpy as np',
+      'import pandas as pd',
+      'import matplotlib.pyplot as plt',
+    ].join('\n'),
+    ['imports'],
+  );
+  code(
+    [
+      'data_path = "data/sales.csv"',
+      'n_rows = 5000',
+      'sample_frac = 0.1',
+      'scale = 2.5',
+      'threshold = 0.5',
+      'seed = 42',
+      'columns = ["store", "day", "a", "b", "units"]',
+    ].join('\n'),
+    ['parameters'],
+  );
+  code(
+    [
+      'def clean(df: pd.DataFrame) -> pd.DataFrame:',
+      '    """Drops duplicate rows and fills the gaps in the numeric columns."""',
+      '    out = df.drop_duplicates()',
+      '    return out.fillna({"a": 0.0, "b": 0.0, "units": 0})',
+      '',
+      '',
+      'def summarize(df: pd.DataFrame, cutoff: float) -> dict:',
+      '    """Rows, the mean of a, and how many rows are above the cutoff."""',
+      '    return {"rows": len(df), "mean_a": float(df["a"].mean()), "above": int((df["a"] > cutoff).sum())}',
+      '',
+      '',
+      'def zscore(values: pd.Series) -> pd.Series:',
+      '    return (values - values.mean()) / (values.std() or 1.0)',
+    ].join('\n'),
+    ['functions'],
+  );
+  markdown('## Steps\n\nEach step starts from the frame the step before left, plus a sample of an older one.');
+
+  const stepEnds = []; // the last frame of each step, by step number - 1
+  const bodyEnd = count - 2; // the metrics and test cells come last
+  let step = 0;
+  let last = '';
+  for (let p = 0; cells.length < bodyEnd; p = (p + 1) % every) {
+    const i = cells.length;
+    const frame = `df_${i}`;
+    const rows = 1000 + ((i * 7919) % 4000);
+    if (p === 0) {
+      if (step > 0) stepEnds.push(last);
+      step++;
+      const name = `s_${String(step).padStart(4, '0')}`;
+      if (step === 1) {
+        code(`${frame} = clean(pd.read_csv(data_path, usecols=columns).head(n_rows))\nprint(f"{len(${frame})} rows")`, [`step:${name}`], [stream(`${rows} rows\n`)]);
+      } else {
+        const previous = stepEnds[step - 2];
+        const older = stepEnds[Math.max(0, step - 4)];
+        code(
+          [`${frame} = pd.concat(`, `    [${previous}, ${older}.sample(frac=sample_frac, random_state=seed)],`, '    ignore_index=True,', ')', `${frame} = clean(${frame})`].join('\n'),
+          [`step:${name}`],
+        );
+      }
+      last = frame;
+      continue;
+    }
+    if (p % 12 === 6) {
+      markdown(`### Step ${step}, part ${Math.floor(p / 12) + 1}\n\nThe ratio of \`a\` to \`b\` looks stable here; the next cells add the flags.`);
+      continue;
+    }
+    if (p === 3) {
+      code(`%time ${frame} = ${last}.assign(c_${i}=${last}["a"] * scale)`, [], [stream('CPU times: user 1.2 ms, sys: 0 ns, total: 1.2 ms\nWall time: 1.3 ms\n')]);
+      last = frame;
+    } else if (p === 8 && step % 20 === 1) {
+      code('!pip install pyarrow==15.0.2', [], [stream('Requirement already satisfied: pyarrow==15.0.2 in /usr/lib/python3/dist-packages (15.0.2)\n')]);
+    } else if (p === 8 && step % 20 === 11) {
+      code('!ls -l data', [], [stream('total 8\n-rw-r--r-- 1 me me 4096 Jan  1 00:00 sales.csv\n')]);
+    } else if (p === 8 && step % 50 === 2) {
+      code('%matplotlib inline\nplt.rcParams["figure.figsize"] = (8, 4)');
+    } else if (p === 10) {
+      code(`print(f"step ${step}: {len(${last})} rows, mean a {${last}['a'].mean():.3f}")`, [], [stream(`step ${step}: ${rows} rows, mean a 0.${(i * 31) % 1000}\n`)]);
+    } else if (p === 14) {
+      code(
+        `${last}.head()`,
+        [],
+        [result(`   store  day     a     b  units\n0      1    1  0.52  1.30     12\n1      2    1  0.48  1.10      9`, '<table class="dataframe"><thead><tr><th></th><th>store</th><th>a</th></tr></thead><tbody><tr><th>0</th><td>1</td><td>0.52</td></tr></tbody></table>')],
+      );
+    } else if (p === 17) {
+      code(`summary_${step} = summarize(${last}, threshold)\nsummary_${step}`, [], [result(`{'rows': ${rows}, 'mean_a': 0.5, 'above': ${rows >> 1}}`, `<pre>{'rows': ${rows}}</pre>`)]);
+    } else if (p === 18) {
+      code(`${frame} = ${last}.assign(flag_${i}=${last}["a"] > summary_${step}["mean_a"])`);
+      last = frame;
+    } else if (p === 20) {
+      code([`${frame} = (`, `    ${last}`, `    .assign(z_${i}=lambda d: zscore(d["b"]))`, `    .loc[lambda d: d["a"] * scale > threshold * 0.01]`, ')'].join('\n'));
+      last = frame;
+    } else if (p === 22) {
+      code(`${frame} = ${last}.groupby("store", as_index=False).agg(a=("a", "mean"), b=("b", "sum"), units=("units", "sum"))`);
+      last = frame;
+    } else {
+      code(`${frame} = ${last}.assign(c_${i}=${last}["a"] * ${1 + (i % 5)} + ${last}["b"])`);
+      last = frame;
+    }
+  }
+  code(
+    [`rows = len(${last})`, `mean_a = float(${last}["a"].mean())`, `units = int(${last}["units"].sum())`, 'print(f"rows={rows} mean_a={mean_a:.4f} units={units}")'].join('\n'),
+    ['metrics'],
+    [stream('rows=2301 mean_a=0.5012 units=48213\n')],
+  );
+  code('assert rows > 0, rows\nassert 0.0 <= mean_a <= 1.0, mean_a\nassert units >= 0', ['test']);
+
+  return `${JSON.stringify(
+    {
+      cells,
+      metadata: {
+        kernelspec: { display_name: 'Python 3 (ipykernel)', language: 'python', name: 'python3' },
+        language_info: { codemirror_mode: { name: 'ipython', version: 3 }, file_extension: '.py', mimetype: 'text/x-python', name: 'python', nbconvert_exporter: 'python', pygments_lexer: 'ipython3', version: '3.11.2' },
+      },
+      nbformat: 4,
+      nbformat_minor: 5,
+    },
+    null,
+    1,
+  )}\n`;
+}
+
+/** Jupyter's multiline strings: a list of lines, each but the last ending in a newline. */
+function lines(text) {
+  const parts = text.split('\n');
+  return parts.map((line, i) => (i < parts.length - 1 ? `${line}\n` : line)).filter((line) => line !== '');
+}
