@@ -448,7 +448,7 @@ def test_records_the_git_commit_and_keeps_the_repository_clean(project):
     "args, message",
     [
         (["--param", "nope=1"], "unknown parameter 'nope'; the parameters are: data_path (str), factor (int)"),
-        (["--param", "factor=many"], "parameter 'factor' is a int, and 'many' is not one"),
+        (["--param", "factor=many"], "parameter 'factor' takes a whole number (int), and 'many' is not one"),
         (["--only", "train"], "--only train: there is no such step; the steps are: load, scale, report"),
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],

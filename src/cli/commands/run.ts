@@ -15,7 +15,7 @@ export const runFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'the folder holding pipeline.yaml (default: the current folder)' },
   { name: 'param', kind: 'list', valueName: 'NAME=VALUE', description: 'set a parameter (repeatable); the value is converted to its type' },
   { name: 'no-cache', kind: 'boolean', description: 'run every step, even those whose code and inputs did not change' },
-  { name: 'json', kind: 'boolean', description: 'print one JSON object {run_id, status, params, metrics, steps} on stdout' },
+  { name: 'json', kind: 'boolean', description: 'print one JSON object {run_id, status, error, params, metrics, steps} on stdout' },
   { name: 'python', kind: 'string', valueName: 'PATH', description: 'Python interpreter (default: $NBPROMOTE_PYTHON, else python3)' },
 ];
 

@@ -131,8 +131,10 @@ class GraphBuilder {
   }
 
   private visitParameters(cell: NotebookCell, f: CellFacts): void {
+    // The last assignment of a name decides: `depth = 8` then `depth = 3 * 2` is computed, not a parameter.
+    const last = new Map(f.assignments.map((a) => [a.name, a]));
     const literal = new Set<string>();
-    for (const a of f.assignments) {
+    for (const a of last.values()) {
       const parsed = parsePythonLiteral(a.valueText);
       if (!parsed.ok) continue;
       literal.add(a.name);
@@ -143,7 +145,7 @@ class GraphBuilder {
       this.bindings.set(a.name, { kind: 'parameter', site: site(cell, a.line) });
     }
     for (const imp of f.imports) this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
-    const computed = f.defines.filter((d) => !literal.has(d.name) && !f.imports.some((i) => i.name === d.name));
+    const computed = [...new Map(f.defines.filter((d) => !literal.has(d.name) && !f.imports.some((i) => i.name === d.name)).map((d) => [d.name, d])).values()];
     if (computed.length > 0) {
       // Values computed from other values (`out_dir = Path(root) / "out"`) are shared code, not parameters.
       this.visitShared(cell, { ...f, defines: computed, imports: [] });

@@ -6,7 +6,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export interface Problem {
   readonly severity: Severity;
-  /** Stable machine-readable code, e.g. `json-syntax`, `schema`, `step-name-invalid`. Documented in docs/tags.md (tags) and docs/notebooks.md (the reader). */
+  /** Stable machine-readable code, e.g. `json-syntax`, `schema`, `step-name-invalid`. Documented in docs/tags.md (tags) and docs/cli.md (reader, analysis and promotion codes). */
   readonly code: string;
   /** One sentence a person understands, without the location (formatProblem adds it). */
   readonly message: string;

@@ -17,13 +17,13 @@ export interface SourceSite {
   readonly line: number;
 }
 
-/** The kinds of consumer a value flows to. `test:<cell index>` for test cells. */
+/** The kinds of consumer a value flows to. `test:<cell number>` (1-based) for test cells. */
 export type NodeName = string;
 
 export interface Edge {
   /** A step name, `parameters` or `metrics`. */
   readonly from: NodeName;
-  /** A step name, `metrics`, or `test:<cell number>`. */
+  /** A step name, `metrics`, or `test:<cell number>` (1-based). */
   readonly to: NodeName;
   readonly name: string;
   readonly definedAt: SourceSite;

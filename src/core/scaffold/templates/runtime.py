@@ -164,6 +164,9 @@ _TRUE = ("true", "yes", "1", "on")
 _FALSE = ("false", "no", "0", "off")
 
 
+_TYPE_WORDS = {"int": "a whole number (int)", "float": "a number (float)", "bool": "true or false (bool)", "str": "text (str)", "list": "a JSON list (list)", "dict": "a JSON object (dict)", "none": "none"}
+
+
 def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
     """Converts the text of ``--param name=raw`` to the parameter's declared type.
 
@@ -197,7 +200,7 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
             return None if text.lower() in ("none", "null", "") else raw
     except ValueError as ex:
         hint = f" ({ex})" if isinstance(ex, json.JSONDecodeError) or kind in ("bool", "list", "dict") else ""
-        raise UsageError(f"parameter {name!r} is a {kind}, and {raw!r} is not one{hint}") from None
+        raise UsageError(f"parameter {name!r} takes {_TYPE_WORDS.get(kind, kind)}, and {raw!r} is not one{hint}") from None
     raise UsageError(f"parameter {name!r} has the unknown type {kind!r} in pipeline.yaml")
 
 

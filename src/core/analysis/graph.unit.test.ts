@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import { readRoles } from '../tags/roles';
+import { makeNotebook } from '../tags/testing';
+import { analyseCodeCell } from './cellFacts';
+import type { CellFacts } from './graph';
+import { buildStepGraph } from './graph';
+import { initPythonParser } from './python/parser';
+import type { StepGraph } from '../contract/stepGraph';
+
+/** [tags, source] per cell, all code cells. */
+function graphOf(cells: readonly (readonly [readonly string[], string])[]): StepGraph {
+  const notebook = makeNotebook(cells.map(([tags, source]) => ({ tags: [...tags], source })));
+  const roles = readRoles(notebook);
+  const facts = new Map<number, CellFacts>(notebook.cells.map((c) => [c.index, analyseCodeCell(c.source).facts]));
+  return buildStepGraph(notebook, roles, facts);
+}
+
+const step = (g: StepGraph, name: string) => {
+  const s = g.steps.find((x) => x.name === name);
+  assert.ok(s, `step ${name}`);
+  return s;
+};
+const codes = (g: StepGraph): string[] => g.problems.map((p) => p.code);
+
+describe('buildStepGraph', () => {
+  before(async () => initPythonParser());
+
+  it('inputs are what a step uses from parameters and earlier steps; outputs what later steps use', () => {
+    const g = graphOf([
+      [['imports'], 'import pandas as pd'],
+      [['parameters'], 'path = "a.csv"\nscale = 2'],
+      [['step:load'], 'df = pd.read_csv(path)\nunused = 1'],
+      [['step:train'], 'total = df["x"].sum() * scale'],
+      [['metrics'], 'score = total / 2'],
+    ]);
+    assert.deepEqual(codes(g), []);
+    assert.deepEqual(step(g, 'load').inputs, ['path']);
+    assert.deepEqual(step(g, 'load').outputs, ['df']);
+    assert.deepEqual(step(g, 'load').imports, ['import pandas as pd']);
+    assert.deepEqual(step(g, 'train').inputs, ['df', 'scale']);
+    assert.deepEqual(step(g, 'train').outputs, ['total']);
+    assert.deepEqual(step(g, 'train').after, ['load']);
+    assert.deepEqual(g.metrics?.inputs, ['total']);
+    assert.deepEqual(g.parameters.map((p) => [p.name, p.type, p.default]), [['path', 'str', 'a.csv'], ['scale', 'int', 2]]);
+    const edge = g.edges.find((e) => e.to === 'train' && e.name === 'df');
+    assert.equal(edge?.explanation, 'train uses df, defined by load, cell 3 line 1');
+  });
+
+  it('the latest definition wins, and a value changed in place is the changing step\'s output', () => {
+    const g = graphOf([
+      [['step:a'], 'x = 1\nmodel = object()'],
+      [['step:b'], 'x = x + 1\nmodel.fit(x)'],
+      [['step:c'], 'y = x * 2\nz = model.predict(y)'],
+    ]);
+    assert.deepEqual(codes(g), []);
+    assert.deepEqual(step(g, 'c').inputs, ['x', 'model']);
+    assert.deepEqual(g.edges.filter((e) => e.to === 'c').map((e) => `${e.from}:${e.name}`), ['b:x', 'b:model']);
+    assert.deepEqual(step(g, 'b').outputs, ['x', 'model']);
+  });
+
+  it('a name nothing defines is an error naming the step, cell, line and name; defined later says so', () => {
+    const g = graphOf([
+      [['step:a'], 'y = missing + later'],
+      [['step:b'], 'later = 1'],
+    ]);
+    const [undefinedName, definedLater] = g.problems;
+    assert.equal(undefinedName?.code, 'name-undefined');
+    assert.equal(undefinedName?.message, 'step a uses missing, but no cell before it defines it');
+    assert.deepEqual([undefinedName?.cellIndex, undefinedName?.line, undefinedName?.column], [0, 1, 5]);
+    assert.equal(definedLater?.code, 'name-defined-later');
+    assert.match(definedLater?.message ?? '', /cell 2 defines it later/);
+  });
+
+  it('a parameter whose last assignment is computed is a constant, with a warning', () => {
+    const g = graphOf([
+      [['parameters'], 'depth = 8\ndepth = 3 * 2\nrate = 0.1'],
+      [['step:a'], 'd = depth * rate'],
+    ]);
+    assert.deepEqual(g.parameters.map((p) => p.name), ['rate']);
+    assert.deepEqual(codes(g), ['parameter-not-literal']);
+    assert.deepEqual(step(g, 'a').commonNames, ['depth']);
+    assert.deepEqual(step(g, 'a').inputs, ['rate']);
+  });
+
+  it('shared functions cannot read step values', () => {
+    const g = graphOf([
+      [['step:load'], 'df = 1'],
+      [['functions'], 'def size():\n    return len(df)'],
+      [['step:use'], 'n = size()'],
+    ]);
+    assert.ok(codes(g).includes('shared-reads-step-value'), JSON.stringify(g.problems));
+  });
+
+  it('tests read metrics and step values; a step may not read a metric', () => {
+    const g = graphOf([
+      [['step:a'], 'x = 2'],
+      [['metrics'], 'score = x / 4'],
+      [['test'], 'assert score < 1 and x == 2'],
+      [['step:late'], 'y = score'],
+    ]);
+    const test = g.tests[0];
+    assert.deepEqual(test?.inputs, ['score', 'x']);
+    assert.deepEqual(test?.metricInputs, ['score']);
+    assert.deepEqual(codes(g), ['step-uses-metric']);
+  });
+
+  it('explicit after: orders steps even against notebook order', () => {
+    const g = graphOf([
+      [['step:report', 'after:fit'], 'print("report")'],
+      [['step:fit'], 'm = 1'],
+    ]);
+    assert.deepEqual(g.steps.map((s) => s.name), ['fit', 'report']);
+  });
+
+  it('names a star import may bind resolve to it', () => {
+    const g = graphOf([
+      [['imports'], 'from math import *'],
+      [['step:a'], 'r = sqrt(2)'],
+    ]);
+    assert.deepEqual(codes(g), []);
+    assert.deepEqual(step(g, 'a').imports, ['from math import *']);
+  });
+});
