@@ -10,6 +10,7 @@ import { inspectFlags, runInspect } from './commands/inspect';
 import { promoteFlags, runPromote } from './commands/promote';
 import { runFlags, runRun } from './commands/run';
 import { checkFlags, runCheck } from './commands/check';
+import { runRuns, runsFlags } from './commands/runs';
 import type { CliIo } from './io';
 import { ExitCode } from './io';
 
@@ -49,6 +50,13 @@ const commands: readonly CommandSpec[] = [
     summary: 'run the promoted pipeline (unchanged steps come from the cache) and record the run',
     flags: runFlags,
     run: runRun,
+  },
+  {
+    name: 'runs',
+    synopsis: 'nbpromote runs [--out DIR] [--json] [--source local|mlflow|mlruns] [--limit N]',
+    summary: 'list the recorded runs, newest first: the local run store, an MLflow server, or an mlruns/ folder',
+    flags: runsFlags,
+    run: runRuns,
   },
 ];
 

@@ -519,3 +519,201 @@ def test_compare_metrics_uses_the_tolerance():
 def test_the_template_has_no_package_specific_text():
     text = TEMPLATE.read_text()
     assert "toypkg" not in text and "churn" not in text
+
+
+# ---------------------------------------------------------------------------------------------------------
+# MLflow: a stand-in `mlflow` package on PYTHONPATH records every call as a JSON line in $FAKE_MLFLOW_LOG.
+# $FAKE_MLFLOW_FAIL names a call that raises; $FAKE_MLFLOW_EXISTING an experiment that exists (id 5), and
+# $FAKE_MLFLOW_DELETED one that exists but is deleted.
+
+FAKE_MLFLOW = {
+    "mlflow/__init__.py": """
+        import json
+        import os
+
+        if os.environ.get("FAKE_MLFLOW_FAIL") == "import":
+            import mlflow_missing_dependency  # noqa: F401  (a broken install)
+
+
+        def record(call, **args):
+            with open(os.environ["FAKE_MLFLOW_LOG"], "a") as file:
+                file.write(json.dumps({"call": call, **args}) + "\\n")
+            if os.environ.get("FAKE_MLFLOW_FAIL") == call:
+                raise RuntimeError(f"fake MLflow: {call} failed\\nsecond line")
+    """,
+    "mlflow/entities/__init__.py": """
+        class Metric:
+            def __init__(self, key, value, timestamp, step):
+                self.key, self.value, self.timestamp, self.step = key, value, timestamp, step
+
+
+        class Param:
+            def __init__(self, key, value):
+                self.key, self.value = key, value
+    """,
+    "mlflow/tracking/__init__.py": """
+        import os
+        from types import SimpleNamespace
+
+        from mlflow import record
+
+
+        class MlflowClient:
+            def __init__(self, tracking_uri=None):
+                settings = {key: os.environ.get(key) for key in ("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "MLFLOW_HTTP_REQUEST_TIMEOUT")}
+                record("init", tracking_uri=tracking_uri, settings=settings, cwd=os.getcwd())
+
+            def get_experiment_by_name(self, name):
+                record("get_experiment_by_name", name=name)
+                if name == os.environ.get("FAKE_MLFLOW_EXISTING"):
+                    return SimpleNamespace(experiment_id="5", lifecycle_stage="active")
+                if name == os.environ.get("FAKE_MLFLOW_DELETED"):
+                    return SimpleNamespace(experiment_id="6", lifecycle_stage="deleted")
+                return None
+
+            def create_experiment(self, name):
+                record("create_experiment", name=name)
+                return "17"
+
+            def create_run(self, experiment_id, start_time=None, tags=None):
+                record("create_run", experiment_id=experiment_id, start_time=start_time, tags=tags)
+                return SimpleNamespace(info=SimpleNamespace(run_id="f" * 32))
+
+            def log_batch(self, run_id, metrics=(), params=(), tags=()):
+                record(
+                    "log_batch",
+                    run_id=run_id,
+                    metrics=[[m.key, m.value, m.timestamp, m.step] for m in metrics],
+                    params=[[p.key, p.value] for p in params],
+                    tags=list(tags),
+                )
+
+            def set_terminated(self, run_id, status=None, end_time=None):
+                record("set_terminated", run_id=run_id, status=status, end_time=end_time)
+    """,
+}
+
+
+@pytest.fixture
+def fake_mlflow(tmp_path: Path) -> Path:
+    folder = tmp_path / "fake-mlflow"
+    for name, text in FAKE_MLFLOW.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+    return folder
+
+
+def run_logged(project: Path, fake: Path | None, *args: str, check_exit: int = 0, **env: str) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """Runs the pipeline with the fake mlflow importable (unless ``fake`` is None); returns the MLflow calls."""
+    log = project.parent / "mlflow-calls.jsonl"
+    log.unlink(missing_ok=True)
+    paths = [str(project / "src")] + ([str(fake)] if fake is not None else [])
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(("MLFLOW_", "FAKE_MLFLOW_"))}
+    environ.update(PYTHONPATH=os.pathsep.join(paths), PYTHONDONTWRITEBYTECODE="1", FAKE_MLFLOW_LOG=str(log), **env)
+    done = subprocess.run([sys.executable, "-m", "toypkg.pipeline", *args], cwd=project.parent, env=environ, capture_output=True, text=True, timeout=120)
+    assert done.returncode == check_exit, f"exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    return done, calls
+
+
+def test_a_recorded_run_is_logged_to_mlflow_with_tags_back_to_the_notebook(project, fake_mlflow):
+    done, calls = run_logged(project, fake_mlflow, "--param", "factor=3", MLFLOW_TRACKING_URI="http://user:secret@mlflow.example.invalid:5000")
+    run_id = next(line.split()[2] for line in done.stdout.splitlines() if line.startswith("nbpromote run "))
+    record = record_of(project, run_id)
+    assert [call["call"] for call in calls] == ["init", "get_experiment_by_name", "create_experiment", "create_run", "log_batch", "log_batch", "set_terminated"]
+    init, lookup, created, create_run, params, metrics, terminated = calls
+    assert init["tracking_uri"] == "http://user:secret@mlflow.example.invalid:5000"
+    assert init["settings"] == {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1", "MLFLOW_HTTP_REQUEST_TIMEOUT": "10"}, "a server that is down costs seconds"
+    assert init["cwd"] == str(project.parent), "logged from where the run was started, not from the workdir"
+    assert lookup["name"] == created["name"] == "toypkg"
+    assert create_run["experiment_id"] == "17"
+    assert create_run["start_time"] == runtime._millis(record["start"])
+    tags = create_run["tags"]
+    assert tags["mlflow.source.name"] == tags["nbpromote.notebook"] == "nb/toy.ipynb"
+    assert tags["mlflow.source.type"] == "NOTEBOOK"
+    assert tags["mlflow.runName"] == tags["nbpromote.run_id"] == run_id
+    assert tags["nbpromote.pipeline"] == "toypkg" and tags["nbpromote.version"] == "0.1.0"
+    assert json.loads(tags["nbpromote.cells"]) == {"load": ["c1"], "scale": ["c2"], "report": ["c3"]}
+    assert tags["nbpromote.steps"] == "load=ran scale=ran report=ran"
+    assert tags["nbpromote.notebook_sha256"] == record["notebook_sha256"]
+    assert tags["nbpromote.data.data_path"] == f"data/numbers.csv sha256:{record['data_files'][0]['sha256']}"
+    assert "nbpromote.error" not in tags and "mlflow.source.git.commit" not in tags, "no error, no repository"
+    assert sorted(params["params"]) == [["data_path", "data/numbers.csv"], ["explode", "False"], ["factor", "3"], ["label", "total"], ["out_path", "out/report.txt"]]
+    end = runtime._millis(record["end"])
+    assert sorted(metrics["metrics"]) == [["mean", 6.0, end, 0], ["report.count", 3.0, end, 0], ["total", 18.0, end, 0]]
+    assert terminated == {"call": "set_terminated", "run_id": "f" * 32, "status": "FINISHED", "end_time": end}
+    assert record["mlflow"] == {"run_id": "f" * 32, "experiment_id": "17", "tracking_uri": "http://mlflow.example.invalid:5000"}, "no password in run.json"
+    assert f"logged to MLflow: run {'f' * 32} in experiment 17" in done.stdout
+    assert "secret" not in done.stdout + done.stderr
+
+
+def test_a_failed_run_is_logged_as_failed_with_its_error(project, fake_mlflow):
+    done, calls = run_logged(project, fake_mlflow, "--json", "--param", "explode=true", check_exit=1, MLFLOW_TRACKING_URI="http://mlflow.example.invalid", FAKE_MLFLOW_EXISTING="toypkg")
+    summary = json.loads(done.stdout)
+    assert [call["call"] for call in calls] == ["init", "get_experiment_by_name", "create_run", "log_batch", "set_terminated"], "no metrics after a failure"
+    assert calls[2]["experiment_id"] == "5"
+    assert calls[2]["tags"]["nbpromote.error"] == "step 'report' failed: ValueError: boom"
+    assert calls[-1]["status"] == "FAILED"
+    assert record_of(project, summary["run_id"])["mlflow"]["run_id"] == "f" * 32
+
+
+def test_mlflow_experiment_from_the_environment(project, fake_mlflow):
+    _, calls = run_logged(project, fake_mlflow, MLFLOW_TRACKING_URI="http://mlflow.example.invalid", MLFLOW_EXPERIMENT_ID="42")
+    assert "get_experiment_by_name" not in [call["call"] for call in calls]
+    assert calls[1]["experiment_id"] == "42"
+    _, calls = run_logged(project, fake_mlflow, MLFLOW_TRACKING_URI="http://mlflow.example.invalid", MLFLOW_EXPERIMENT_NAME="churn-experiments", FAKE_MLFLOW_EXISTING="churn-experiments")
+    assert calls[1] == {"call": "get_experiment_by_name", "name": "churn-experiments"}
+    assert calls[2]["experiment_id"] == "5"
+
+
+@pytest.mark.parametrize(
+    "fail, message",
+    [
+        ("log_batch", "nbpromote: the run was not logged to MLflow at http://mlflow.example.invalid: RuntimeError: fake MLflow: log_batch failed\n"),
+        ("create_run", "nbpromote: the run was not logged to MLflow at http://mlflow.example.invalid: RuntimeError: fake MLflow: create_run failed\n"),
+        ("import", "nbpromote: the run was not logged to MLflow: importing mlflow failed: ModuleNotFoundError: No module named 'mlflow_missing_dependency'\n"),
+    ],
+)
+def test_mlflow_problems_never_fail_the_pipeline(project, fake_mlflow, fail, message):
+    done, calls = run_logged(project, fake_mlflow, "--json", MLFLOW_TRACKING_URI="http://mlflow.example.invalid", FAKE_MLFLOW_FAIL=fail)
+    assert done.stdout.count("\n") == 1, "--json still prints exactly one JSON document"
+    summary = json.loads(done.stdout)
+    assert summary["status"] == "finished"
+    assert message in done.stderr
+    record = record_of(project, summary["run_id"])
+    assert record["status"] == "finished" and "mlflow" not in record
+    if fail == "log_batch":
+        assert calls[-1] == {"call": "set_terminated", "run_id": "f" * 32, "status": "FAILED", "end_time": None}, "a half-logged run is not left RUNNING"
+
+
+def test_a_deleted_experiment_is_a_warning(project, fake_mlflow):
+    done, calls = run_logged(project, fake_mlflow, MLFLOW_TRACKING_URI="http://mlflow.example.invalid", FAKE_MLFLOW_DELETED="toypkg")
+    assert "the MLflow experiment 'toypkg' is deleted: restore it, or set MLFLOW_EXPERIMENT_NAME" in done.stderr
+    assert "create_run" not in [call["call"] for call in calls]
+
+
+def test_nothing_is_logged_without_the_tracking_uri_or_mlflow(project, fake_mlflow):
+    done, calls = run_logged(project, fake_mlflow)
+    assert calls == [] and "MLflow" not in done.stdout + done.stderr
+    if importlib.util.find_spec("mlflow") is None:
+        done, calls = run_logged(project, None, MLFLOW_TRACKING_URI="http://mlflow.example.invalid")
+        assert calls == [] and "MLflow" not in done.stdout + done.stderr, "mlflow not installed: nothing to say"
+
+
+def test_runs_that_are_not_recorded_are_not_logged(tmp_path, fake_mlflow, monkeypatch):
+    log = tmp_path / "calls.jsonl"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://mlflow.example.invalid")
+    monkeypatch.setenv("FAKE_MLFLOW_LOG", str(log))
+    monkeypatch.syspath_prepend(str(fake_mlflow))
+    config = {"schema_version": 1, "package": "p", "version": "1.0.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {}, "steps": [{"name": "one", "inputs": [], "outputs": ["x"], "after": []}]}
+    result = runtime.run_pipeline(config, {"one": lambda: 1}, None, None, tmp_path, record=False)
+    assert result.status == "finished" and not log.exists()
+    for name in [name for name in sys.modules if name == "mlflow" or name.startswith("mlflow.")]:
+        monkeypatch.delitem(sys.modules, name)
+
+
+def test_mlflow_uris_lose_their_password():
+    assert runtime._without_password("https://u:p@host:8443/prefix") == "https://host:8443/prefix"
+    assert runtime._without_password("http://127.0.0.1:5000") == "http://127.0.0.1:5000"
+    assert runtime._without_password("file:///tmp/mlruns") == "file:///tmp/mlruns"

@@ -17,11 +17,13 @@ What a run does:
 - Computes the metrics, when the pipeline has a metrics function.
 - Records the run in ``.nbpromote/runs/<run-id>/run.json``: parameters, metrics, step statuses, git
   commit, notebook and data file hashes.
+- When ``mlflow`` is importable and MLFLOW_TRACKING_URI is set, also logs the recorded run to MLflow, with
+  tags linking it to the notebook, its cells and the version. MLflow problems only print a warning.
 
 Command line (``python -m <package>.pipeline``): ``--param name=value`` (repeatable), ``--no-cache``,
 ``--only STEP``, ``--json``. Exit codes: 0 finished, 1 failed, 2 usage error.
 
-Needs Python 3.9 or later and PyYAML; nothing else.
+Needs Python 3.9 or later and PyYAML; nothing else (mlflow is optional).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import subprocess
 import sys
 import time
 import traceback
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
@@ -343,6 +346,8 @@ def run_pipeline(
             run.finish()
             raise
         run.finish()
+    # After leaving the workdir: a relative MLFLOW_TRACKING_URI means what it meant where the run was started.
+    run.log_to_mlflow()
     return run.result()
 
 
@@ -551,6 +556,16 @@ class _Run:
         self._save()
         where = f"; recorded in {self.store.run_json(self.run_id)}" if self.store is not None else ""
         print(f"{self.status} in {time.perf_counter() - self.clock:.2f}s{where}", file=self.progress, flush=True)
+
+    def log_to_mlflow(self) -> None:
+        """Logs a recorded run to MLflow (see ``log_to_mlflow``) and notes the MLflow run in run.json."""
+        if self.store is None:
+            return
+        logged = log_to_mlflow(self.record(), self.config)
+        if logged is not None:
+            self.static["mlflow"] = logged
+            self._save()
+            print(f"logged to MLflow: run {logged['run_id']} in experiment {logged['experiment_id']}", file=self.progress, flush=True)
 
     def result(self) -> RunResult:
         return RunResult(
@@ -1071,6 +1086,164 @@ class _NullWriter:
 
     def flush(self) -> None:
         pass
+
+
+# ---------------------------------------------------------------------------------------------------------
+# MLflow
+
+#: MLflow's HTTP settings while a run is logged, unless the environment sets them: a tracking server that is
+#: down costs seconds, not the minutes MLflow's default retries take.
+MLFLOW_HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1", "MLFLOW_HTTP_REQUEST_TIMEOUT": "10"}
+#: Longest parameter and tag values logged (the limits of older MLflow servers); longer ones are cut, ending in "...".
+MLFLOW_PARAM_LENGTH = 500
+MLFLOW_TAG_LENGTH = 5000
+#: Most params and metrics MLflow takes in one log_batch call.
+MLFLOW_BATCH = {"params": 100, "metrics": 1000}
+
+
+def log_to_mlflow(record: Mapping[str, Any], config: Mapping[str, Any], warnings: IO[str] | None = None) -> dict[str, str] | None:
+    """Logs a run (run.json's contents, ``record``) to MLflow, when ``mlflow`` is importable and
+    MLFLOW_TRACKING_URI is set; returns ``{run_id, experiment_id, tracking_uri}`` of the MLflow run, else None.
+
+    The experiment is MLFLOW_EXPERIMENT_ID, else the one named MLFLOW_EXPERIMENT_NAME, else the one named
+    after the package (created when missing). Params, metrics, the start and end times and the status
+    (FINISHED or FAILED) are the record's; the run's name is the nbpromote run id. Tags: ``mlflow.source.name``
+    (the notebook), ``mlflow.source.type`` NOTEBOOK, ``mlflow.source.git.commit``, and ``nbpromote.pipeline``,
+    ``.version``, ``.run_id``, ``.notebook``, ``.notebook_sha256``, ``.cells`` (JSON: step -> cell ids),
+    ``.steps``, ``.git_dirty``, ``.error``, ``.data.<parameter>`` ("<path> sha256:<hash>").
+
+    Never raises (but for KeyboardInterrupt): an MLflow problem prints one warning to ``warnings`` (stderr)
+    and the run stays recorded locally.
+    """
+    uri = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
+    if not uri:
+        return None
+    out = warnings or sys.stderr
+    try:
+        from mlflow.entities import Metric, Param
+        from mlflow.tracking import MlflowClient
+    except ModuleNotFoundError as ex:
+        if ex.name is not None and ex.name.split(".")[0] == "mlflow":
+            return None  # not installed: nothing to log to
+        print(f"nbpromote: the run was not logged to MLflow: importing mlflow failed: {type(ex).__name__}: {ex}", file=out, flush=True)
+        return None
+    except Exception as ex:
+        print(f"nbpromote: the run was not logged to MLflow: importing mlflow failed: {type(ex).__name__}: {ex}", file=out, flush=True)
+        return None
+    client: Any = None
+    run_id: str | None = None
+    try:
+        with _environ_defaults(MLFLOW_HTTP_DEFAULTS):
+            client = MlflowClient(tracking_uri=uri)
+            experiment_id = os.environ.get("MLFLOW_EXPERIMENT_ID", "").strip() or _mlflow_experiment(client, os.environ.get("MLFLOW_EXPERIMENT_NAME", "").strip() or str(record.get("pipeline") or "nbpromote"))
+            tags = _mlflow_tags(record, config)
+            run_id = str(client.create_run(experiment_id, start_time=_millis(record.get("start")), tags=tags).info.run_id)
+            timestamp = _millis(record.get("end")) or int(time.time() * 1000)
+            params = [Param(name, _cut(_param_text(value), MLFLOW_PARAM_LENGTH)) for name, value in (record.get("params") or {}).items()]
+            metrics = [Metric(name, float(value), timestamp, 0) for name, value in (record.get("metrics") or {}).items() if isinstance(value, (int, float))]
+            for start in range(0, len(params), MLFLOW_BATCH["params"]):
+                client.log_batch(run_id, metrics=[], params=params[start : start + MLFLOW_BATCH["params"]], tags=[])
+            for start in range(0, len(metrics), MLFLOW_BATCH["metrics"]):
+                client.log_batch(run_id, metrics=metrics[start : start + MLFLOW_BATCH["metrics"]], params=[], tags=[])
+            status = "FINISHED" if record.get("status") == "finished" else "FAILED"
+            client.set_terminated(run_id, status=status, end_time=_millis(record.get("end")))
+    except Exception as ex:
+        print(f"nbpromote: the run was not logged to MLflow at {_without_password(uri)}: {type(ex).__name__}: {_first_line(ex)}", file=out, flush=True)
+        if run_id is not None:  # half logged: do not leave it RUNNING forever
+            with contextlib.suppress(Exception), _environ_defaults(MLFLOW_HTTP_DEFAULTS):
+                client.set_terminated(run_id, status="FAILED")
+        return None
+    return {"run_id": str(run_id), "experiment_id": str(experiment_id), "tracking_uri": _without_password(uri)}
+
+
+def _mlflow_experiment(client: Any, name: str) -> str:
+    """The id of the active experiment ``name``, created when there is none (another run may create it first)."""
+    experiment = client.get_experiment_by_name(name)
+    if experiment is None:
+        try:
+            return str(client.create_experiment(name))
+        except Exception:
+            experiment = client.get_experiment_by_name(name)
+            if experiment is None:
+                raise
+    if getattr(experiment, "lifecycle_stage", "active") == "deleted":
+        raise PipelineError(f"the MLflow experiment {name!r} is deleted: restore it, or set MLFLOW_EXPERIMENT_NAME to another name")
+    return str(experiment.experiment_id)
+
+
+def _mlflow_tags(record: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, str]:
+    """The tags an MLflow run of ``record`` gets (see ``log_to_mlflow``); values cut to MLFLOW_TAG_LENGTH."""
+    cells = {step["name"]: [cell.get("id", cell.get("index")) for cell in step.get("cells", []) if isinstance(cell, Mapping)] for step in config.get("steps", [])}
+    notebook = record.get("notebook") or config.get("notebook")
+    tags: dict[str, Any] = {
+        "mlflow.runName": record.get("id"),
+        "mlflow.source.name": notebook,
+        "mlflow.source.type": "NOTEBOOK",
+        "mlflow.source.git.commit": record.get("git_commit"),
+        "nbpromote.pipeline": record.get("pipeline"),
+        "nbpromote.version": record.get("version"),
+        "nbpromote.run_id": record.get("id"),
+        "nbpromote.notebook": notebook,
+        "nbpromote.notebook_sha256": record.get("notebook_sha256"),
+        "nbpromote.cells": json.dumps(cells, separators=(",", ":")),
+        "nbpromote.steps": " ".join(f"{step['name']}={step['status']}" for step in record.get("steps", [])),
+        "nbpromote.git_dirty": None if record.get("git_dirty") is None else str(bool(record.get("git_dirty"))).lower(),
+        "nbpromote.error": (record.get("error") or {}).get("message"),
+    }
+    for data in record.get("data_files") or []:
+        tags[f"nbpromote.data.{data.get('parameter')}"] = f"{data.get('path')} sha256:{data.get('sha256')}"
+    return {key: _cut(str(value), MLFLOW_TAG_LENGTH) for key, value in tags.items() if value is not None and value != ""}
+
+
+@contextlib.contextmanager
+def _environ_defaults(defaults: Mapping[str, str]) -> Iterator[None]:
+    """Sets the environment variables in ``defaults`` that are not set, for the block only."""
+    added = [key for key in defaults if key not in os.environ]
+    for key in added:
+        os.environ[key] = defaults[key]
+    try:
+        yield
+    finally:
+        for key in added:
+            os.environ.pop(key, None)
+
+
+def _millis(iso: Any) -> int | None:
+    """``2026-11-25T22:15:30.123Z`` → milliseconds since the epoch; None for anything else."""
+    if not isinstance(iso, str):
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return int(moment.timestamp() * 1000)
+
+
+def _param_text(value: Any) -> str:
+    """A parameter as MLflow's ``log_param`` writes it (``str``), lists and dicts as JSON."""
+    return json.dumps(_jsonable(value)) if isinstance(value, (list, dict)) else str(value)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _first_line(ex: BaseException) -> str:
+    text = str(ex).strip()
+    return text.splitlines()[0] if text else "(no message)"
+
+
+def _without_password(uri: str) -> str:
+    """The URI without the user and password it may hold (``https://user:pw@host`` → ``https://host``)."""
+    try:
+        parts = urllib.parse.urlsplit(uri)
+        if parts.username is None and parts.password is None:
+            return uri
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    except ValueError:
+        return uri
 
 
 # ---------------------------------------------------------------------------------------------------------

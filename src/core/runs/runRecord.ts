@@ -1,0 +1,193 @@
+/**
+ * One run.json (the local run store's record, schemas/run.schema.json) → `RunSummary`. Never throws on the
+ * file's contents: a file that is not JSON, truncated, or does not match the schema still gives a summary,
+ * with what could be read, and problems naming the file and what is wrong. A record that cannot be parsed
+ * at all has status `unknown`.
+ */
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Problem } from '../contract/problem';
+import { findJsonErrorOffset } from '../notebook/jsonSyntax';
+import type { RunDataFile, RunParamValue, RunStatus, RunStep, RunSummary } from '../contract/runs';
+import schema from '../../../schemas/run.schema.json';
+
+let compiled: ValidateFunction | undefined;
+
+/** The run.json validator, compiled on first use. */
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+  return compiled;
+}
+
+/**
+ * The summary of the run in folder `folderId` whose run.json (`file`, as problems name it) holds `text`.
+ * The summary's id is always `folderId`, the name the store knows the run by.
+ */
+export function parseRunRecord(text: string, file: string, folderId: string): RunSummary {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (ex) {
+    return unreadable(folderId, file, jsonProblem(text, ex, file));
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return unreadable(folderId, file, { severity: 'error', code: 'run-schema', message: `run.json should hold an object, not ${typeWord(value)}`, file });
+  }
+  const record = value as Record<string, unknown>;
+  const validate = validator();
+  const problems: Problem[] = validate(record) ? [] : schemaProblems(validate.errors ?? [], file);
+  if (typeof record['id'] === 'string' && record['id'] !== folderId) {
+    problems.push({ severity: 'warning', code: 'run-id-mismatch', message: `the record's id is ${record['id']}, but its folder is ${folderId}`, file });
+  }
+  const status = recordStatus(record['status']);
+  const error = record['error'];
+  const errorObject = isObject(error) ? error : undefined;
+  const mlflow = isObject(record['mlflow']) ? record['mlflow'] : undefined;
+  const summary: RunSummary = {
+    source: 'local',
+    id: folderId,
+    ...optionalString('pipeline', record['pipeline']),
+    ...optionalString('version', record['version']),
+    status,
+    ...optionalString('start', record['start']),
+    ...optionalString('end', record['end']),
+    ...optionalNumber('durationS', record['duration_s']),
+    params: isObject(record['params']) ? (record['params'] as Record<string, RunParamValue>) : {},
+    metrics: metricsOf(record['metrics']),
+    ...optionalString('gitCommit', record['git_commit']),
+    ...(typeof record['git_dirty'] === 'boolean' ? { gitDirty: record['git_dirty'] } : {}),
+    ...optionalString('notebook', record['notebook']),
+    ...optionalString('notebookSha256', record['notebook_sha256']),
+    ...dataFilesOf(record['data_files']),
+    ...stepsOf(record['steps']),
+    ...optionalString('error', errorObject?.['message']),
+    ...optionalString('traceback', errorObject?.['traceback']),
+    ...optionalString('mlflowRunId', mlflow?.['run_id']),
+    location: file,
+    ...(problems.length > 0 ? { problems } : {}),
+  };
+  return summary;
+}
+
+/** The summary of a run whose record could not be read at all. */
+export function unreadable(folderId: string, file: string, problem: Problem): RunSummary {
+  return { source: 'local', id: folderId, status: 'unknown', params: {}, metrics: {}, location: file, problems: [problem] };
+}
+
+function recordStatus(value: unknown): RunStatus {
+  return value === 'running' || value === 'finished' || value === 'failed' ? value : 'unknown';
+}
+
+function metricsOf(value: unknown): Record<string, number | null> {
+  const metrics: Record<string, number | null> = {};
+  if (!isObject(value)) return metrics;
+  for (const [key, number] of Object.entries(value)) {
+    if (typeof number === 'number' || number === null) metrics[key] = number;
+  }
+  return metrics;
+}
+
+function dataFilesOf(value: unknown): { dataFiles?: RunDataFile[] } {
+  if (!Array.isArray(value)) return {};
+  const files: RunDataFile[] = [];
+  for (const item of value) {
+    if (!isObject(item) || typeof item['path'] !== 'string' || typeof item['size'] !== 'number' || typeof item['sha256'] !== 'string') continue;
+    files.push({ path: item['path'], size: item['size'], sha256: item['sha256'], ...(typeof item['parameter'] === 'string' ? { parameter: item['parameter'] } : {}) });
+  }
+  return { dataFiles: files };
+}
+
+function stepsOf(value: unknown): { steps?: RunStep[] } {
+  if (!Array.isArray(value)) return {};
+  const steps: RunStep[] = [];
+  for (const item of value) {
+    if (!isObject(item) || typeof item['name'] !== 'string') continue;
+    const status = typeof item['status'] === 'string' ? item['status'] : 'unknown';
+    steps.push({ name: item['name'], status, durationS: typeof item['duration_s'] === 'number' ? item['duration_s'] : 0, cached: status === 'cached' });
+  }
+  return { steps };
+}
+
+function optionalString<K extends string>(key: K, value: unknown): { [P in K]?: string } {
+  return (typeof value === 'string' ? { [key]: value } : {}) as { [P in K]?: string };
+}
+
+function optionalNumber<K extends string>(key: K, value: unknown): { [P in K]?: number } {
+  return (typeof value === 'number' && Number.isFinite(value) ? { [key]: value } : {}) as { [P in K]?: number };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeWord(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'true or false' : typeof value;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Problems
+
+/** A JSON.parse failure in words: truncated (ends inside a value), empty, or the error at a line and column. */
+function jsonProblem(text: string, error: unknown, file: string): Problem {
+  const end = text.trimEnd().length;
+  if (end === 0) return { severity: 'error', code: 'json-syntax', message: 'run.json is empty (was the run interrupted while it was being recorded?)', file };
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /at position (\d+)/.exec(message);
+  const offset = match === null ? findJsonErrorOffset(text) : Number(match[1]);
+  if (/Unexpected end of JSON input/.test(message) || (offset !== undefined && offset >= end)) {
+    return { severity: 'error', code: 'json-syntax', message: 'run.json is not complete JSON: it ends in the middle of a value (truncated?)', file, ...lineAndColumn(text, end) };
+  }
+  const detail = message.replace(/^SyntaxError: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/s, '');
+  return { severity: 'error', code: 'json-syntax', message: `run.json is not valid JSON: ${detail}`, file, ...(offset === undefined ? {} : lineAndColumn(text, offset)) };
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let nl = text.indexOf('\n'); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+    line++;
+    lineStart = nl + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Ajv's errors as problems, one per field, in words: "`status` must be one of running, finished, failed". */
+function schemaProblems(errors: readonly ErrorObject[], file: string): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const field = fieldName(error.instancePath);
+    const params: Record<string, unknown> = error.params;
+    let message: string;
+    switch (error.keyword) {
+      case 'required':
+        message = `${field === '' ? 'the record' : `\`${field}\``} has no \`${String(params['missingProperty'])}\``;
+        break;
+      case 'enum':
+        message = `\`${field}\` must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`;
+        break;
+      case 'type':
+        message = `\`${field}\` must be ${String(params['type']).split(',').join(' or ')}`;
+        break;
+      default:
+        message = `\`${field}\` ${error.message ?? 'does not match the schema'}`;
+    }
+    if (seen.has(message)) continue;
+    seen.add(message);
+    problems.push({ severity: 'error', code: 'run-schema', message: `${message} (schemas/run.schema.json)`, file });
+  }
+  return problems;
+}
+
+/** `/steps/0/status` → `steps[0].status`. */
+function fieldName(pointer: string): string {
+  if (pointer === '') return '';
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s, i) => (/^(0|[1-9][0-9]*)$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
+    .join('');
+}
