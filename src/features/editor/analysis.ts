@@ -1,0 +1,227 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import type { LockFile } from '../../core/contract/lockFile';
+import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
+import type { Problem } from '../../core/contract/problem';
+import type { PromoteOutcome } from '../../core/promote/promote';
+import { packageNameFor, promoteNotebook } from '../../core/promote/promote';
+import type { PromotionStatus } from '../../core/promote/status';
+import { lockIsFor, promotionStatus } from '../../core/promote/status';
+import type { Logger } from '../../core/util/logger';
+import { readLockFile } from '../../core/versioning/lockFile';
+import { currentSnapshot } from '../../core/versioning/semver';
+import { Disposable } from '../../host/disposable';
+import { ConfigKey } from '../../host/ids';
+import type { NotebookDocuments, NotebookSnapshot, OpenNotebook } from '../../host/notebookDocuments';
+
+/** What the code lens and the diagnostics show of one open notebook, for one version of it. */
+export interface EditorAnalysis {
+  readonly snapshot: NotebookSnapshot;
+  /** The dry-run promotion of the current contents; undefined when it could not run (an untitled notebook, a bad setting). */
+  readonly outcome: PromoteOutcome | undefined;
+  readonly status: PromotionStatus;
+  readonly packageName: string;
+  /** The output root (workspace folder + `nbpromote.output.root`); undefined for notebooks not on disk. */
+  readonly outDir: string | undefined;
+  /** Problems in the notebook itself, for the Problems panel: reader, tags, Python, step graph. */
+  readonly problems: readonly Problem[];
+}
+
+/** Problems of a promotion that are not about the notebook's contents: not shown as diagnostics. */
+const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
+  'no-roles',
+  'no-steps',
+  'package-changed',
+  'notebook-outside-out',
+  'hand-edited',
+  'lock-version',
+  'lock-schema',
+  'lock-history',
+  'merge-no-base',
+  'merge-conflict',
+  'orphan-edited',
+  'unreadable',
+]);
+
+interface Entry {
+  result?: { readonly stamp: string; readonly analysis: EditorAnalysis };
+  running?: Promise<EditorAnalysis>;
+  /** Called when the next analysis of this notebook finishes. */
+  waiters: (() => void)[];
+}
+
+/**
+ * Analyses of the open notebooks: each one a dry-run promotion of the editor's contents (unsaved edits
+ * included) against the lock in the output root. One analysis per version of the notebook, of its lock and
+ * of the settings; edits are analysed after they settle (NotebookDocuments debounces them).
+ */
+export class EditorAnalyses extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri>());
+  /** A notebook has a new analysis. */
+  readonly onDidChange = this.changed.event;
+  private readonly entries = new Map<string, Entry>();
+  private epoch = 0;
+
+  constructor(
+    private readonly documents: NotebookDocuments,
+    private readonly toolVersion: string,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.register(documents.onDidChange((notebook) => void this.run(notebook).catch((ex: unknown) => this.failed(ex))));
+    this.register(documents.onDidClose((uri) => this.entries.delete(uri.toString())));
+    const locks = this.register(vscode.workspace.createFileSystemWatcher(`**/${LOCK_FILE_NAME}`));
+    const again = (): void => {
+      this.epoch++;
+      for (const notebook of documents.all()) void this.run(notebook).catch((ex: unknown) => this.failed(ex));
+    };
+    this.register(locks.onDidCreate(again));
+    this.register(locks.onDidChange(again));
+    this.register(locks.onDidDelete(again));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(ConfigKey.OutputRoot) || e.affectsConfiguration(ConfigKey.PackageName)) again();
+      }),
+    );
+  }
+
+  /** The analysis of the notebook as it is now: waits for edits to settle, reuses the analysis of an unchanged version. */
+  async get(notebook: OpenNotebook): Promise<EditorAnalysis> {
+    const key = notebook.document.uri.toString();
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const entry = this.entry(key);
+      if (entry.running !== undefined) {
+        await entry.running.catch(() => undefined);
+        continue;
+      }
+      if (this.documents.isSettling(notebook.document.uri)) {
+        await this.next(key, this.documents.delayMs * 4);
+        continue;
+      }
+      const stamp = await this.stamp(notebook);
+      const result = this.entry(key).result;
+      if (result !== undefined && result.stamp === stamp) return result.analysis;
+      if (this.entry(key).running === undefined) return this.run(notebook);
+    }
+    return this.run(notebook);
+  }
+
+  /** The last analysis of the notebook, whatever version it was of. */
+  last(uri: vscode.Uri): EditorAnalysis | undefined {
+    return this.entries.get(uri.toString())?.result?.analysis;
+  }
+
+  private entry(key: string): Entry {
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = { waiters: [] };
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  private next(key: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolvePromise) => {
+      const timer = setTimeout(resolvePromise, timeoutMs);
+      this.entry(key).waiters.push(() => {
+        clearTimeout(timer);
+        resolvePromise();
+      });
+    });
+  }
+
+  private run(notebook: OpenNotebook): Promise<EditorAnalysis> {
+    const key = notebook.document.uri.toString();
+    const entry = this.entry(key);
+    const previous = entry.running ?? Promise.resolve(undefined);
+    const running = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const stamp = await this.stamp(notebook);
+        const analysis = await this.analyse(notebook);
+        const current = this.entries.get(key);
+        if (current !== undefined) current.result = { stamp, analysis };
+        return analysis;
+      })
+      .finally(() => {
+        const current = this.entries.get(key);
+        if (current === undefined) return;
+        if (current.running === running) delete current.running;
+        for (const waiter of current.waiters.splice(0)) waiter();
+        this.changed.fire(notebook.document.uri);
+      });
+    entry.running = running;
+    return running;
+  }
+
+  /** What an analysis depends on: the document's version, the lock file's time, the settings. */
+  private async stamp(notebook: OpenNotebook): Promise<string> {
+    const { outDir } = this.places(notebook);
+    let lock = 'none';
+    if (outDir !== undefined) {
+      try {
+        const s = await stat(join(outDir, LOCK_FILE_NAME));
+        lock = `${s.mtimeMs}:${s.size}`;
+      } catch {
+        // no lock: never promoted here
+      }
+    }
+    return `${this.documents.keyOf(notebook)}|${lock}|${this.epoch}`;
+  }
+
+  private places(notebook: OpenNotebook): { outDir: string | undefined; folder: string | undefined; path: string | undefined } {
+    const uri = notebook.document.uri;
+    if (uri.scheme !== 'file') return { outDir: undefined, folder: undefined, path: undefined };
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? dirname(uri.fsPath);
+    const root = vscode.workspace.getConfiguration('nbpromote', uri).get<string>('output.root') ?? '';
+    return { outDir: resolve(folder, root.trim() === '' ? '.' : root.trim()), folder, path: uri.fsPath };
+  }
+
+  private async analyse(notebook: OpenNotebook): Promise<EditorAnalysis> {
+    const snapshot = this.documents.snapshot(notebook);
+    const { outDir, folder, path } = this.places(notebook);
+    const setting = (vscode.workspace.getConfiguration('nbpromote', notebook.document.uri).get<string>('package.name') ?? '').trim();
+    const lock = outDir !== undefined && path !== undefined ? await this.readLock(outDir, path) : undefined;
+    const packageName = setting !== '' ? setting : (lock?.package ?? packageNameFor(path ?? notebook.document.uri.path));
+    const own = (problems: readonly Problem[]): Problem[] => problems.filter((p) => !NOT_IN_THE_NOTEBOOK.has(p.code));
+
+    let outcome: PromoteOutcome | undefined;
+    if (outDir !== undefined && folder !== undefined && path !== undefined) {
+      const started = Date.now();
+      try {
+        outcome = await promoteNotebook({ notebook: path, cwd: folder, text: snapshot.text, out: outDir, packageName, dryRun: true, resolve: 'force', toolVersion: this.toolVersion, logger: this.log });
+        this.log.debug(`analysed ${vscode.workspace.asRelativePath(notebook.document.uri)} in ${Date.now() - started} ms: ${outcome.problems.length} problems`);
+      } catch (ex) {
+        this.log.warn(`cannot analyse ${vscode.workspace.asRelativePath(notebook.document.uri)}: ${ex instanceof Error ? ex.message : String(ex)}`);
+      }
+    }
+    const problems = own(outcome?.problems ?? snapshot.inspection.problems);
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    const model = outcome?.inspection?.notebook;
+    let now;
+    if (outcome?.graph !== undefined && model !== undefined && errors === 0) now = currentSnapshot(outcome.graph, model);
+    else if (outcome !== undefined && errors === 0) now = { parameters: {}, steps: {} }; // no step left: every step was removed
+    return { snapshot, outcome, status: promotionStatus(lock, now, errors), packageName, outDir, problems };
+  }
+
+  /** The lock in the output root when it is this notebook's (promotion writes one lock per output root). */
+  private async readLock(outDir: string, notebookPath: string): Promise<LockFile | undefined> {
+    let text: string;
+    try {
+      text = await readFile(join(outDir, LOCK_FILE_NAME), 'utf8');
+    } catch {
+      return undefined;
+    }
+    const { lock, problems } = readLockFile(text, join(outDir, LOCK_FILE_NAME));
+    if (lock === undefined) {
+      this.log.warn(`${LOCK_FILE_NAME} in ${outDir} cannot be read: ${problems.map((p) => p.message).join('; ')}`);
+      return undefined;
+    }
+    return lockIsFor(lock, outDir, notebookPath) ? lock : undefined;
+  }
+
+  private failed(ex: unknown): void {
+    this.log.error(ex instanceof Error ? ex : String(ex));
+  }
+}

@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { StepInfo } from '../../core/contract/roles';
+import { promotionTitle } from '../../core/promote/status';
+import { Disposable } from '../../host/disposable';
+import { CommandId } from '../../host/ids';
+import type { NotebookDocuments } from '../../host/notebookDocuments';
+import type { EditorAnalyses, EditorAnalysis } from './analysis';
+import { scriptCellLine } from './locations';
+
+/**
+ * "Promote notebook" (with the promotion's state) above a notebook's first cell, and "step train →
+ * src/churn/steps/train.py · uses X_train, y_train" above each step's first cell. In the notebook editor the
+ * lenses sit in cell documents; in a percent script on the first line and on each step's marker line.
+ */
+export class PromoteCodeLenses extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(
+    private readonly documents: NotebookDocuments,
+    private readonly analyses: EditorAnalyses,
+  ) {
+    super();
+    this.register(analyses.onDidChange(() => this.changed.fire()));
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    const found = this.documents.forDocument(document);
+    if (found === undefined) return [];
+    const analysis = await this.analyses.get(found.notebook);
+    if (token.isCancellationRequested) return [];
+    const top = new vscode.Range(0, 0, 0, 0);
+    if (found.notebook.kind === 'notebook') {
+      const cell = found.cell;
+      if (cell === undefined) return [];
+      const notebook = found.notebook.document;
+      const lenses: vscode.CodeLens[] = [];
+      // Above the first cell; when that is markdown (no editor, so no lens shows), above the first code cell too.
+      const firstCode = notebook.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code)?.index;
+      if (cell.index === 0 || cell.index === firstCode) lenses.push(promoteLens(top, analysis, notebook.uri));
+      for (const step of steps(analysis)) if (step.cellIndices[0] === cell.index) lenses.push(stepLens(top, analysis, step));
+      return lenses;
+    }
+    const lenses = [promoteLens(top, analysis, document.uri)];
+    const cells = analysis.snapshot.inspection.notebook?.cells ?? [];
+    for (const step of steps(analysis)) {
+      const first = cells[step.cellIndices[0] ?? -1];
+      if (first === undefined) continue;
+      const line = scriptCellLine(document, first);
+      lenses.push(stepLens(new vscode.Range(line, 0, line, 0), analysis, step));
+    }
+    return lenses;
+  }
+}
+
+function steps(analysis: EditorAnalysis): readonly StepInfo[] {
+  return (analysis.outcome?.inspection ?? analysis.snapshot.inspection).roles?.steps ?? [];
+}
+
+function promoteLens(range: vscode.Range, analysis: EditorAnalysis, uri: vscode.Uri): vscode.CodeLens {
+  const { status } = analysis;
+  const tooltip =
+    status.kind === 'never'
+      ? 'Write a Python package and pipeline from this notebook'
+      : status.kind === 'unknown'
+        ? 'Fix the problems in the Problems panel to compare the notebook with its last promotion'
+        : status.changes.length === 0
+          ? `The package matches the notebook (version ${status.version})`
+          : `Changed since version ${status.version}:\n${status.changes.map((c) => `- ${c}`).join('\n')}`;
+  return new vscode.CodeLens(range, { title: promotionTitle(status), command: CommandId.PromoteNotebook, arguments: [uri], tooltip });
+}
+
+function stepLens(range: vscode.Range, analysis: EditorAnalysis, step: StepInfo): vscode.CodeLens {
+  const node = analysis.outcome?.graph?.steps.find((s) => s.name === step.name);
+  const modulePath = analysis.outDir === undefined ? undefined : join(analysis.outDir, 'src', analysis.packageName, 'steps', `${step.name}.py`);
+  const shown = modulePath === undefined ? `src/${analysis.packageName}/steps/${step.name}.py` : vscode.workspace.asRelativePath(vscode.Uri.file(modulePath), false);
+  const parts = [`step ${step.name} → ${shown}`];
+  if (node !== undefined && node.inputs.length > 0) parts.push(`uses ${node.inputs.join(', ')}`);
+  const title = parts.join(' · ');
+  const written = analysis.outcome?.files.find((f) => f.path === `src/${analysis.packageName}/steps/${step.name}.py`);
+  const exists = written !== undefined && written.action !== 'would-create';
+  const tooltip = [
+    `Step ${step.name}: cells ${step.cellIndices.map((i) => i + 1).join(', ')}`,
+    ...(node === undefined ? [] : [`takes ${node.inputs.length === 0 ? 'nothing' : node.inputs.join(', ')}`, `returns ${node.outputs.length === 0 ? 'nothing' : node.outputs.join(', ')}`]),
+    ...(step.after.length > 0 ? [`runs after ${step.after.join(', ')}`] : []),
+    exists ? 'Click to open the module' : 'Not generated yet: promote the notebook',
+  ].join('\n');
+  return new vscode.CodeLens(range, exists && modulePath !== undefined ? { title, command: 'vscode.open', arguments: [vscode.Uri.file(modulePath)], tooltip } : { title, command: '', tooltip });
+}

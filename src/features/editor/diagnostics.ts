@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import type { Problem } from '../../core/contract/problem';
+import { Disposable } from '../../host/disposable';
+import type { NotebookDocuments } from '../../host/notebookDocuments';
+import type { EditorAnalyses, EditorAnalysis } from './analysis';
+import { problemPlace } from './locations';
+
+/** The diagnostics source, shown in the Problems panel; quick fixes look for it. */
+export const diagnosticSource = 'nbpromote';
+
+/**
+ * The problems of every open notebook in the Problems panel, in one "nbpromote" collection: on the cell and
+ * line they are about (a script's own lines). Updated after edits settle, on open and on close.
+ */
+export class NotebookDiagnostics extends Disposable {
+  private readonly collection = this.register(vscode.languages.createDiagnosticCollection(diagnosticSource));
+  /** The document URIs each notebook put diagnostics on, to clear them when they go away. */
+  private readonly shown = new Map<string, string[]>();
+
+  constructor(documents: NotebookDocuments, analyses: EditorAnalyses) {
+    super();
+    this.register(
+      analyses.onDidChange((uri) => {
+        const analysis = analyses.last(uri);
+        if (analysis !== undefined && documents.find(uri) !== undefined) this.show(analysis);
+      }),
+    );
+    this.register(documents.onDidClose((uri) => this.clear(uri.toString())));
+  }
+
+  private show(analysis: EditorAnalysis): void {
+    const key = analysis.snapshot.uri.toString();
+    const byDocument = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
+    if (analysis.snapshot.notebook.kind === 'notebook') {
+      // Every cell gets its list, empty ones too: problems fixed since the last analysis go away.
+      for (const cell of analysis.snapshot.notebook.document.getCells()) byDocument.set(cell.document.uri.toString(), { uri: cell.document.uri, diagnostics: [] });
+    }
+    for (const problem of analysis.problems) {
+      const place = problemPlace(analysis.snapshot, problem);
+      if (place === undefined) continue;
+      const uri = place.document.uri;
+      const list = byDocument.get(uri.toString()) ?? { uri, diagnostics: [] };
+      list.diagnostics.push(toDiagnostic(problem, place.range));
+      byDocument.set(uri.toString(), list);
+    }
+    for (const stale of this.shown.get(key) ?? []) if (!byDocument.has(stale)) this.collection.delete(vscode.Uri.parse(stale));
+    for (const { uri, diagnostics } of byDocument.values()) this.collection.set(uri, diagnostics);
+    this.shown.set(key, [...byDocument.keys()]);
+  }
+
+  private clear(key: string): void {
+    for (const uri of this.shown.get(key) ?? []) this.collection.delete(vscode.Uri.parse(uri));
+    this.shown.delete(key);
+  }
+}
+
+function toDiagnostic(problem: Problem, range: vscode.Range): vscode.Diagnostic {
+  const severity =
+    problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : problem.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  const diagnostic = new vscode.Diagnostic(range, problem.message, severity);
+  diagnostic.source = diagnosticSource;
+  diagnostic.code = problem.code;
+  return diagnostic;
+}

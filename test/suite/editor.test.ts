@@ -1,0 +1,268 @@
+// The notebook editor features on test/fixtures/workspace/editor-*: the "Promote notebook" code lens and
+// its states, step lenses, diagnostics on the right cell and line, quick fixes, and nbpromote.setCellRole.
+// Everything is observed the way VS Code itself asks for it: executeCodeLensProvider,
+// getDiagnostics, executeCodeActionProvider, the notebook's cells after a command.
+import * as assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { promoteNotebook } from '../../src/core/promote/promote';
+
+const extensionId = 'nbpromote.notebook-promoter';
+/** Promotions in these tests go here (setting nbpromote.output.root), away from other tests' packages. */
+const outRoot = 'editor-out';
+
+function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open');
+  return folder.uri;
+}
+
+function fixture(name: string): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceRoot(), name);
+}
+
+async function openNotebook(name: string): Promise<vscode.NotebookDocument> {
+  const document = await vscode.workspace.openNotebookDocument(fixture(name));
+  await vscode.window.showNotebookDocument(document);
+  assert.equal(document.notebookType, 'jupyter-notebook');
+  return document;
+}
+
+/** Reverts unsaved changes and closes every editor, so that each test starts from the fixture on disk. */
+async function closeAll(): Promise<void> {
+  for (const document of vscode.workspace.notebookDocuments) {
+    if (!document.isDirty) continue;
+    await vscode.window.showNotebookDocument(document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  for (const document of vscode.workspace.textDocuments) {
+    if (!document.isDirty || document.uri.scheme !== 'file') continue;
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+interface Lens {
+  readonly title: string;
+  readonly line: number;
+  readonly command: string;
+  readonly arguments: readonly unknown[];
+}
+
+async function lenses(uri: vscode.Uri): Promise<Lens[]> {
+  const found = (await vscode.commands.executeCommand<vscode.CodeLens[] | undefined>('vscode.executeCodeLensProvider', uri)) ?? [];
+  return found.map((l) => ({ title: l.command?.title ?? '', line: l.range.start.line, command: l.command?.command ?? '', arguments: l.command?.arguments ?? [] }));
+}
+
+/** Polls `get` until `ok` holds (providers answer after edits settle); fails with the last value seen. */
+async function eventually<T>(what: string, get: () => Promise<T> | T, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await get();
+  while (!ok(last)) {
+    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    last = await get();
+  }
+  return last;
+}
+
+async function titles(uri: vscode.Uri): Promise<string[]> {
+  return (await lenses(uri)).map((l) => l.title);
+}
+
+function ourDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'nbpromote');
+}
+
+function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
+function tagsOf(cell: vscode.NotebookCell): unknown {
+  return (cell.metadata['metadata'] as { tags?: unknown } | undefined)?.tags;
+}
+
+async function quickFixTitles(uri: vscode.Uri, range: vscode.Range): Promise<string[]> {
+  const actions = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[] | undefined>('vscode.executeCodeActionProvider', uri, range)) ?? [];
+  return actions.map((a) => a.title);
+}
+
+/**
+ * Applies the quick fix at `range` the way a person does: cursor there, Quick Fix, first action. (The edit
+ * that vscode.executeCodeActionProvider hands back to an extension loses notebook cell edits on the way;
+ * the workbench applies the provider's own edit.)
+ */
+async function applyQuickFix(document: vscode.TextDocument, range: vscode.Range, title: string): Promise<void> {
+  await eventually(`quick fixes at ${document.uri.fragment} ${range.start.line}:${range.start.character}`, () => quickFixTitles(document.uri, range), (t) => t.includes(title));
+  await vscode.window.showTextDocument(document, { selection: new vscode.Selection(range.start, range.start), preserveFocus: false });
+  await vscode.commands.executeCommand('editor.action.codeAction', { kind: 'quickfix', apply: 'first' });
+}
+
+describe('Notebook editor: code lens, diagnostics, cell roles', function () {
+  this.timeout(90_000);
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    assert.ok(extension, `${extensionId} is not installed`);
+    await extension.activate();
+    await vscode.workspace.getConfiguration('nbpromote').update('output.root', outRoot, vscode.ConfigurationTarget.Workspace);
+  });
+
+  afterEach(closeAll);
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('nbpromote').update('output.root', undefined, vscode.ConfigurationTarget.Workspace);
+    rmSync(join(workspaceRoot().fsPath, outRoot), { recursive: true, force: true });
+  });
+
+  it('shows "Promote notebook" above the first cell and each step with its module and inputs', async () => {
+    const notebook = await openNotebook('editor-churn.ipynb');
+    const first = await eventually('lenses of cell 1', () => lenses(notebook.cellAt(0).document.uri), (l) => l.length > 0);
+    assert.deepEqual(first.map((l) => l.title), ['Promote notebook']);
+    assert.equal(first[0]?.command, 'nbpromote.promoteNotebook');
+    assert.equal(String(first[0]?.arguments[0]), notebook.uri.toString());
+    assert.deepEqual(await titles(notebook.cellAt(1).document.uri), ['step load → editor-out/src/editor_churn/steps/load.py']);
+    assert.deepEqual(await titles(notebook.cellAt(2).document.uri), ['step train → editor-out/src/editor_churn/steps/train.py · uses X_train, y_train']);
+    assert.deepEqual(await titles(notebook.cellAt(3).document.uri), []);
+  });
+
+  it('says "Promoted v0.1.0 · up to date" after promotion, and "1 step changed" after an unsaved edit of a step', async () => {
+    const root = workspaceRoot().fsPath;
+    const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
+    const promoted = await promoteNotebook({ notebook: join(root, 'editor-churn.ipynb'), cwd: root, out: join(root, outRoot), toolVersion: version });
+    assert.ok(promoted.ok, JSON.stringify(promoted.problems));
+    const notebook = await openNotebook('editor-churn.ipynb');
+    const first = notebook.cellAt(0).document.uri;
+    await eventually('the promote lens', () => titles(first), (t) => t.includes('Promoted v0.1.0 · up to date'));
+
+    const train = notebook.cellAt(2).document;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(train.uri, train.lineAt(train.lineCount - 1).range.end, '\nscale = scale * 2');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(notebook.isDirty, 'the edit is not saved');
+    await eventually('the promote lens after an edit', () => titles(first), (t) => t.includes('Promoted v0.1.0 · 1 step changed · Re-promote'));
+  });
+
+  it('shows the lenses of a percent script on its first line and on the step markers', async () => {
+    const document = await vscode.workspace.openTextDocument(fixture('editor-script.py'));
+    await vscode.window.showTextDocument(document);
+    const found = await eventually('lenses of the script', () => lenses(document.uri), (l) => l.length >= 3);
+    assert.deepEqual(
+      found.map((l) => [l.line, l.title]),
+      [
+        [0, 'Promote notebook'],
+        [3, 'step load → editor-out/src/editor_script/steps/load.py'],
+        [6, 'step roots → editor-out/src/editor_script/steps/roots.py · uses rows'],
+      ],
+    );
+  });
+
+  it('puts a name no cell defines on its cell, line and column', async () => {
+    const notebook = await openNotebook('editor-undefined.ipynb');
+    const cell = notebook.cellAt(1).document;
+    const [diagnostic] = await eventually('diagnostics of cell 2', () => ourDiagnostics(cell.uri), (d) => d.length > 0);
+    assert.ok(diagnostic);
+    assert.equal(codeOf(diagnostic), 'name-undefined');
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(diagnostic.range.start.line, 1);
+    assert.equal(cell.getText(diagnostic.range), 'offset');
+    assert.deepEqual(ourDiagnostics(notebook.cellAt(0).document.uri), []);
+  });
+
+  it('reports invalid step names on their cells and fixes them with a quick fix', async () => {
+    const notebook = await openNotebook('editor-badname.ipynb');
+    const tagged = notebook.cellAt(0);
+    const directive = notebook.cellAt(1);
+    const [onTag] = await eventually('diagnostics of cell 1', () => ourDiagnostics(tagged.document.uri), (d) => d.length > 0);
+    assert.ok(onTag);
+    assert.equal(codeOf(onTag), 'step-name-invalid');
+    assert.equal(onTag.range.start.line, 0);
+    const [onDirective] = ourDiagnostics(directive.document.uri);
+    assert.ok(onDirective, 'no diagnostic on the #| step: 2clean cell');
+    assert.equal(codeOf(onDirective), 'step-name-invalid');
+    assert.equal(onDirective.range.start.line, 0);
+
+    await applyQuickFix(tagged.document, onTag.range, 'Rename step "../x" to "x"');
+    await eventually('tags of cell 1 after the fix', () => tagsOf(notebook.cellAt(0)), (t) => JSON.stringify(t) === JSON.stringify(['keep-me', 'step:x']));
+    assert.equal(notebook.cellAt(0).document.getText(), 'rows = [1, 2, 3]');
+
+    await applyQuickFix(directive.document, onDirective.range, 'Rename step "2clean" to "step_2clean"');
+    await eventually('the directive after the fix', () => notebook.cellAt(1).document.lineAt(0).text, (t) => t === '#| step: step_2clean');
+    await eventually('diagnostics after the fixes', () => [...ourDiagnostics(notebook.cellAt(0).document.uri), ...ourDiagnostics(notebook.cellAt(1).document.uri)].map(codeOf), (d) => d.length === 0);
+  });
+
+  it('fixes a name defined later by moving the defining step above', async () => {
+    const notebook = await openNotebook('editor-later.ipynb');
+    const user = notebook.cellAt(0).document;
+    const [diagnostic] = await eventually('diagnostics of cell 1', () => ourDiagnostics(user.uri), (d) => d.length > 0);
+    assert.ok(diagnostic);
+    assert.equal(codeOf(diagnostic), 'name-defined-later');
+    await applyQuickFix(user, diagnostic.range, 'Move step load (cell 2) above step train');
+    await eventually(
+      'cells after the move',
+      () => notebook.getCells().map((c) => [c.metadata['id'], tagsOf(c), c.document.getText()]),
+      (cells) => cells[0]?.[0] === 'load',
+    );
+    assert.deepEqual(
+      notebook.getCells().map((c) => [c.metadata['id'], tagsOf(c), c.document.getText()]),
+      [
+        ['load', ['step:load'], 'rows = [1, 2, 3]'],
+        ['train', ['step:train'], 'model = sum(rows)'],
+      ],
+    );
+    await eventually('diagnostics after the move', () => notebook.getCells().flatMap((c) => ourDiagnostics(c.document.uri)).map(codeOf), (d) => d.length === 0);
+  });
+
+  it('nbpromote.setCellRole changes only the tags, and undo restores them', async () => {
+    const notebook = await openNotebook('editor-churn.ipynb');
+    const before = notebook.cellAt(1);
+    const metadata = JSON.parse(JSON.stringify(before.metadata)) as Record<string, unknown>;
+    const source = before.document.getText();
+    assert.deepEqual(tagsOf(before), ['hide-input', 'step:load']);
+
+    const changed = await vscode.commands.executeCommand<boolean>('nbpromote.setCellRole', notebook.uri, 1, { role: 'step', name: 'ingest' });
+    assert.equal(changed, true);
+    const after = notebook.cellAt(1);
+    assert.deepEqual(tagsOf(after), ['hide-input', 'step:ingest']);
+    const inner = metadata['metadata'] as Record<string, unknown>;
+    assert.deepEqual(after.metadata, { ...metadata, metadata: { ...inner, tags: ['hide-input', 'step:ingest'] } });
+    assert.equal(after.document.getText(), source);
+    assert.equal(notebook.cellCount, 5);
+    for (const i of [0, 2, 3]) assert.notDeepEqual(tagsOf(notebook.cellAt(i)), ['step:ingest']);
+    await eventually('the step lens after the role change', () => titles(notebook.cellAt(1).document.uri), (t) => t.includes('step ingest → editor-out/src/editor_churn/steps/ingest.py'));
+
+    await vscode.window.showNotebookDocument(notebook);
+    await vscode.commands.executeCommand('undo');
+    await eventually('tags after undo', () => tagsOf(notebook.cellAt(1)), (t) => JSON.stringify(t) === JSON.stringify(['hide-input', 'step:load']));
+    assert.deepEqual(notebook.cellAt(1).metadata, metadata);
+  });
+
+  it('nbpromote.setCellRole edits the #| directive when the role is written as one', async () => {
+    const notebook = await openNotebook('editor-directive.ipynb');
+    const metadata = JSON.parse(JSON.stringify(notebook.cellAt(0).metadata)) as unknown;
+    assert.equal(await vscode.commands.executeCommand<boolean>('nbpromote.setCellRole', notebook.uri, 0, { role: 'skip' }), true);
+    assert.equal(notebook.cellAt(0).document.getText(), '#| echo: false\n#| skip\nvalue = 1');
+    assert.deepEqual(notebook.cellAt(0).metadata, metadata);
+  });
+
+  it('nbpromote.setCellRole takes the cell itself; clear removes the role again', async () => {
+    const notebook = await openNotebook('editor-churn.ipynb');
+    const metadata = JSON.parse(JSON.stringify(notebook.cellAt(3).metadata)) as Record<string, unknown>;
+    assert.equal(tagsOf(notebook.cellAt(3)), undefined);
+    assert.equal(await vscode.commands.executeCommand<boolean>('nbpromote.setCellRole', notebook.cellAt(3), { role: 'skip' }), true);
+    assert.deepEqual(tagsOf(notebook.cellAt(3)), ['skip']);
+    assert.equal(await vscode.commands.executeCommand<boolean>('nbpromote.setCellRole', notebook.cellAt(3), { role: 'clear' }), true);
+    assert.deepEqual(tagsOf(notebook.cellAt(3)), []);
+    assert.deepEqual({ ...notebook.cellAt(3).metadata, metadata: {} }, { ...metadata, metadata: {} });
+  });
+
+  it('nbpromote.setCellRole refuses an invalid step name', async () => {
+    const notebook = await openNotebook('editor-churn.ipynb');
+    const tags = tagsOf(notebook.cellAt(3));
+    const changed = await vscode.commands.executeCommand<boolean | undefined>('nbpromote.setCellRole', notebook.uri, 3, { role: 'step', name: '../x' });
+    assert.notEqual(changed, true);
+    assert.deepEqual(tagsOf(notebook.cellAt(3)), tags);
+  });
+});
