@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { registerCommand } from '../host/commands';
 import { Disposable } from '../host/disposable';
-import { CommandId, ConfigKey, ViewId } from '../host/ids';
+import { CommandId, ConfigKey, ContextKey, ViewId } from '../host/ids';
+import { isNotebookScript } from '../host/notebookDocuments';
 import { onSettingsChanged } from '../host/config';
 import { Log } from '../host/log';
 import { openCell } from './pipelines/commands';
@@ -10,6 +11,7 @@ import type { FeatureContext } from './featureContext';
 import { registerEditorFeatures } from './editor/register';
 import { registerPromoteCommands } from './promote/register';
 import { registerGraphFeatures } from './graph/register';
+import { registerRunsFeatures } from './runs/register';
 
 /** What `activate` returns: used by the extension-host tests and by other extensions. */
 export interface NotebookPromoterApi {
@@ -34,10 +36,18 @@ export class Extension extends Disposable {
     this.register(registerCommand(this.log, CommandId.RefreshPipelines, 'Refresh Pipelines', () => this.pipelines.refresh()));
     this.register(registerCommand(this.log, CommandId.OpenCell, 'Open Cell', (uri, index, line) => openCell(uri, index, line)));
 
+    // `nbpromote.isNotebookScript` lets menus offer notebook commands on jupytext percent scripts.
+    const updateScriptContext = (editor: vscode.TextEditor | undefined): void => {
+      void vscode.commands.executeCommand('setContext', ContextKey.IsNotebookScript, editor !== undefined && isNotebookScript(editor.document));
+    };
+    this.register(vscode.window.onDidChangeActiveTextEditor(updateScriptContext));
+    updateScriptContext(vscode.window.activeTextEditor);
+
     const features: FeatureContext = { extension: context, log: this.log, pipelines: this.pipelines, register: (d) => this.register(d) };
     registerEditorFeatures(features);
     registerPromoteCommands(features);
     registerGraphFeatures(features);
+    registerRunsFeatures(features);
   }
 
   api(): NotebookPromoterApi {

@@ -11,6 +11,13 @@ export enum CommandId {
   OpenModule = 'nbpromote.openModule',
   ShowPipelineGraph = 'nbpromote.showPipelineGraph',
   ShowLog = 'nbpromote.showLog',
+  SetMlflowToken = 'nbpromote.setMlflowToken',
+  RefreshRuns = 'nbpromote.views.runs.refresh',
+  OpenRun = 'nbpromote.views.runs.open',
+  CompareRuns = 'nbpromote.views.runs.compare',
+  OpenRunCommit = 'nbpromote.views.runs.openCommit',
+  RerunRun = 'nbpromote.views.runs.rerun',
+  LoadMoreRuns = 'nbpromote.views.runs.loadMore',
   RefreshPipelines = 'nbpromote.views.pipelines.refresh',
   OpenCell = 'nbpromote.views.pipelines.openCell',
 }
@@ -20,12 +27,15 @@ export enum ConfigKey {
   OutputRoot = 'nbpromote.output.root',
   PackageName = 'nbpromote.package.name',
   PromoteConfirm = 'nbpromote.promote.confirm',
+  MlflowTrackingUri = 'nbpromote.mlflow.trackingUri',
+  RunsPollSeconds = 'nbpromote.runs.pollSeconds',
   NotebooksExclude = 'nbpromote.notebooks.exclude',
   NotebooksIncludeScripts = 'nbpromote.notebooks.includeScripts',
 }
 
 export enum ViewId {
   Pipelines = 'nbpromote.views.pipelines',
+  Runs = 'nbpromote.views.runs',
 }
 
 /** Context keys the extension sets (for when-clauses). */

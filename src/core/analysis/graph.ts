@@ -221,7 +221,7 @@ class GraphBuilder {
       const message =
         later === undefined
           ? `${what} uses ${use.name}, but no cell before it defines it`
-          : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell up or tag the order with after:`;
+          : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell above this one`;
       this.problems.push(this.problem(cell, 'error', later === undefined ? 'name-undefined' : 'name-defined-later', message, use.line, use.column));
       unit.reported.add(use.name);
       return;

@@ -152,7 +152,7 @@ describe('re-promotion', function () {
     writeFileSync(join(dir, 'nb.ipynb'), notebookJson(b));
     await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'copy', toolVersion: 'test' });
     const lockB = readFileSync(join(dir, 'copy', 'nbpromote.lock'), 'utf8');
-    const hashes = Object.fromEntries([...lockB.matchAll(/^  (\S+\.(?:py|yaml)): ([0-9a-f]{64})$/gm)].map((m) => [m[1], m[2]]));
+    const hashes = Object.fromEntries([...lockB.matchAll(/^ {2}(\S+\.(?:py|yaml)): ([0-9a-f]{64})$/gm)].map((m) => [m[1], m[2]]));
     writeFileSync(join(dir, 'out', '.nbpromote', 'pending.json'), JSON.stringify({ files: hashes }));
     cpSync(join(dir, 'copy', 'src', 'nb', 'steps', 'train.py'), join(dir, 'out', 'src', 'nb', 'steps', 'train.py'));
     // The person changes the notebook again before promoting.
