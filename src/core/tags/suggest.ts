@@ -1,0 +1,161 @@
+/**
+ * Step names suggested from a notebook's markdown headings (`nbpromote.suggestSteps`): people already split
+ * their notebooks into sections, so the first code cell under each H1–H3 heading is proposed as the start of
+ * a step named after the heading. Pure: the extension shows the suggestions and applies the chosen ones as
+ * cell tags.
+ *
+ * Decisions:
+ * - H1–H3 only. Deeper headings (`#### Notes`) are subsections of the step above, not steps of their own.
+ * - The heading that counts is the last H1–H3 heading before the code cell; a heading with no code cell
+ *   under it before the next heading is dropped.
+ * - Code cells that hold only imports, comments, magics or nothing are passed over (the next code cell under
+ *   the same heading gets the suggestion): an imports cell is not a step.
+ * - A cell that already carries one of our tags or directives (any role) is left alone and uses up the
+ *   heading, as is a cell that a convention's rule gave a role (nbdev cells without `#| export`).
+ * - Names: inline markdown and a leading section number are dropped (`## 2. Clean *outliers*` →
+ *   `clean_outliers`), then the articles a, an, the, then at most four words are kept, lowercased, made an
+ *   identifier with {@link suggestIdentifier}. A name taken by an existing step or an earlier suggestion gets
+ *   `_2`, `_3` ...; a heading with nothing usable in it (`## 🚀`) gives `step_<n>`.
+ */
+import type { Notebook } from '../contract/notebook';
+import type { TagResult } from '../contract/roles';
+import { stepNameIssue, suggestIdentifier } from './names';
+import { holdsOnlyImports } from './pythonText';
+
+export interface StepSuggestion {
+  /** The code cell to tag `step:<name>` (0-based). */
+  readonly cellIndex: number;
+  readonly cellId?: string;
+  /** A valid step name (checked with {@link stepNameIssue}), unique in the notebook. */
+  readonly name: string;
+  /** The heading's text, inline markdown removed. */
+  readonly heading: string;
+  readonly level: 1 | 2 | 3;
+  /** The markdown cell holding the heading (0-based). */
+  readonly headingCellIndex: number;
+}
+
+export interface Heading {
+  readonly level: number;
+  /** As written, without the `#` marks (ATX) or the underline (setext). */
+  readonly text: string;
+}
+
+const MAX_WORDS = 4;
+const ARTICLES = new Set(['a', 'an', 'the']);
+
+/** The suggestions for `notebook`, in notebook order. `roles` is `readRoles(notebook)`. */
+export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggestion[] {
+  const taken = new Set(roles.steps.map((s) => s.name));
+  const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
+  const suggestions: StepSuggestion[] = [];
+  let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number } | undefined;
+  for (const cell of notebook.cells) {
+    if (cell.kind === 'markdown') {
+      for (const heading of markdownHeadings(cell.source)) {
+        if (heading.level <= 3) pending = { heading: plainHeading(heading.text), level: heading.level as 1 | 2 | 3, cellIndex: cell.index };
+      }
+      continue;
+    }
+    if (cell.kind !== 'code' || pending === undefined) continue;
+    const cellRoles = byIndex.get(cell.index);
+    const hasOwnRole = cellRoles !== undefined && (cellRoles.sources.length > 0 || (cellRoles.roles.length > 0 && cellRoles.continuedFrom === undefined));
+    if (hasOwnRole) {
+      pending = undefined;
+      continue;
+    }
+    if (!doesWork(cell.source)) continue;
+    const name = uniqueName(stepNameFromHeading(pending.heading) ?? `step_${suggestions.length + 1}`, taken);
+    taken.add(name);
+    suggestions.push({
+      cellIndex: cell.index,
+      ...(cell.id === undefined ? {} : { cellId: cell.id }),
+      name,
+      heading: pending.heading,
+      level: pending.level,
+      headingCellIndex: pending.cellIndex,
+    });
+    pending = undefined;
+  }
+  return suggestions;
+}
+
+/** A step name for a heading's text, or undefined when nothing usable is left. Always passes {@link stepNameIssue}. */
+export function stepNameFromHeading(text: string): string | undefined {
+  const plain = plainHeading(text).replace(SECTION_NUMBER, '');
+  let words = plain
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+  const meaningful = words.filter((w) => !ARTICLES.has(w));
+  if (meaningful.length > 0) words = meaningful;
+  const name = suggestIdentifier(words.slice(0, MAX_WORDS).join('_'));
+  return name === undefined || stepNameIssue(name) !== undefined ? undefined : name;
+}
+
+/**
+ * The ATX (`## Title`) and setext (`Title` over `===` or `---`) headings of a markdown text, in order.
+ * Lines inside fenced code blocks are not headings.
+ */
+export function markdownHeadings(markdown: string): Heading[] {
+  const headings: Heading[] = [];
+  const lines = markdown.split(/\r\n|\n|\r/);
+  let fence: string | undefined;
+  let previous: string | undefined; // the paragraph line before this one, a setext candidate
+  for (const line of lines) {
+    const fenceMark = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence !== undefined) {
+      if (fenceMark !== undefined && fenceMark[0] === fence[0] && fenceMark.length >= fence.length && line.trim() === fenceMark) fence = undefined;
+      continue;
+    }
+    if (fenceMark !== undefined) {
+      fence = fenceMark;
+      previous = undefined;
+      continue;
+    }
+    const atx = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
+    if (atx !== null) {
+      headings.push({ level: atx[1]?.length ?? 1, text: (atx[2] ?? '').trim() });
+      previous = undefined;
+      continue;
+    }
+    const setext = /^ {0,3}(=+|-+)[ \t]*$/.exec(line);
+    if (setext !== null && previous !== undefined) {
+      headings.push({ level: setext[1]?.startsWith('=') === true ? 1 : 2, text: previous.trim() });
+      previous = undefined;
+      continue;
+    }
+    previous = line.trim() === '' || /^ {4}|^\t|^ {0,3}([-*+]|\d+[.)])[ \t]|^ {0,3}>/.test(line) ? undefined : line;
+  }
+  return headings;
+}
+
+/** A leading section number: `1.`, `2)`, `1.2`, `3 -`, `Step 3:`, `Part 2 –`. A bare number (`2020 sales`) stays. */
+const SECTION_NUMBER = /^(?:(?:step|part|section)\s+\d+(?:\.\d+)*\s*[.):\-–—]?|\d+(?:\.\d+)+[.):\-–—]?|\d+\s*[.):\-–—])\s*/i;
+
+/** The text of a heading without inline markdown: links and images keep their text, code its content, emphasis and HTML go. */
+function plainHeading(text: string): string {
+  return text
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/<[^>]+>/g, '')
+    .replace(/`+([^`]*)`+/g, '$1')
+    .replace(/(?<![\w\\])(\*\*|__|\*|_|~~)(\S(?:.*?\S)?)\1(?!\w)/g, '$2')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** True for code that does something: not only imports, comments, magics and blank lines. */
+function doesWork(source: string): boolean {
+  const code = source
+    .split(/\r\n|\n|\r/)
+    .filter((line) => !/^\s*(#|%|!|$)/.test(line))
+    .join('\n');
+  return code.trim() !== '' && !holdsOnlyImports(code);
+}
+
+function uniqueName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  for (let n = 2; ; n++) if (!taken.has(`${name}_${n}`)) return `${name}_${n}`;
+}

@@ -1,0 +1,107 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNotebook } from '../notebook/parse';
+import { readRoles } from './roles';
+import { markdownHeadings, stepNameFromHeading, suggestSteps } from './suggest';
+import type { CellSpec } from './testing';
+import { makeNotebook } from './testing';
+
+function suggest(cells: readonly (CellSpec | string)[]): { cell: number; name: string; heading: string }[] {
+  const notebook = makeNotebook(cells);
+  return suggestSteps(notebook, readRoles(notebook)).map((s) => ({ cell: s.cellIndex, name: s.name, heading: s.heading }));
+}
+
+const md = (source: string): CellSpec => ({ kind: 'markdown', source });
+
+describe('stepNameFromHeading', () => {
+  const cases: readonly [string, string | undefined][] = [
+    ['Load the data', 'load_data'],
+    ['2. Clean *outliers*', 'clean_outliers'],
+    ['1.2 Feature engineering', 'feature_engineering'],
+    ['Step 3: Train', 'train'],
+    ['Part 2 – Évaluation', 'evaluation'],
+    ['Train a random forest classifier on the features', 'train_random_forest_classifier'],
+    ['2020 sales', 'step_2020_sales'],
+    ['Import', 'import_'],
+    ['`load_raw_data()` from [the bucket](https://example.invalid)', 'load_raw_data_from'],
+    ['**Split** into train/test', 'split_into_train_test'],
+    ['🚀', undefined],
+    ['The', 'the'],
+    ['', undefined],
+  ];
+  for (const [heading, name] of cases) {
+    it(`${JSON.stringify(heading)} -> ${String(name)}`, () => assert.equal(stepNameFromHeading(heading), name));
+  }
+});
+
+describe('markdownHeadings', () => {
+  it('reads ATX headings with closing marks and levels', () => {
+    assert.deepEqual(markdownHeadings('# Title\ntext\n### Sub ##\n#hashtag\n####### seven'), [
+      { level: 1, text: 'Title' },
+      { level: 3, text: 'Sub' },
+    ]);
+  });
+  it('reads setext headings, not thematic breaks or list items', () => {
+    assert.deepEqual(markdownHeadings('Title\n=====\n\n---\n\n- item\n---\nSection\n-------'), [
+      { level: 1, text: 'Title' },
+      { level: 2, text: 'Section' },
+    ]);
+  });
+  it('ignores lines inside fenced code blocks', () => {
+    assert.deepEqual(markdownHeadings('```python\n# a comment\n```\n~~~\n## no\n~~~\n## Yes'), [{ level: 2, text: 'Yes' }]);
+  });
+});
+
+describe('suggestSteps', () => {
+  it('suggests the first code cell under each H1-H3 heading', () => {
+    assert.deepEqual(suggest([md('# Load'), 'x = 1', 'y = 2', md('## Train model'), 'm = x + y', md('### Report'), 'print(m)']), [
+      { cell: 1, name: 'load', heading: 'Load' },
+      { cell: 4, name: 'train_model', heading: 'Train model' },
+      { cell: 6, name: 'report', heading: 'Report' },
+    ]);
+  });
+
+  it('ignores H4 and deeper, and headings with no code cell under them', () => {
+    assert.deepEqual(suggest([md('# Title'), md('## Load'), 'x = 1', md('#### Details'), 'y = x']), [{ cell: 2, name: 'load', heading: 'Load' }]);
+  });
+
+  it('takes the last H1-H3 heading of a markdown cell', () => {
+    assert.deepEqual(suggest([md('# Report\n\n## Train\nFit the model.'), 'm = 1']), [{ cell: 1, name: 'train', heading: 'Train' }]);
+  });
+
+  it('passes over imports-only, empty, comment and magic cells', () => {
+    assert.deepEqual(suggest([md('# Setup'), 'import pandas as pd\nfrom x import (\n  a,\n  b,\n)', '', '# just a comment\n%matplotlib inline', 'df = pd.DataFrame()']), [
+      { cell: 4, name: 'setup', heading: 'Setup' },
+    ]);
+  });
+
+  it('leaves cells with roles alone, and the heading is used up', () => {
+    assert.deepEqual(suggest([md('# Params'), { source: 'n = 1', tags: ['parameters'] }, 'x = n', md('# Load'), { source: 'y = 2', tags: ['step:read'] }, 'z = y']), []);
+  });
+
+  it('suggests a step for an untagged cell that would otherwise join the step above', () => {
+    assert.deepEqual(suggest([{ source: 'x = 1', tags: ['step:load'] }, md('## Train'), 'm = x']), [{ cell: 2, name: 'train', heading: 'Train' }]);
+  });
+
+  it('makes names unique against existing steps and each other', () => {
+    assert.deepEqual(
+      suggest([{ source: 'x = 1', tags: ['step:load'] }, md('# Load'), 'y = 1', md('# Load'), 'z = 1', md('# 🚀'), 'w = 1']).map((s) => s.name),
+      ['load_2', 'load_3', 'step_3'],
+    );
+  });
+
+  it('suggests load_data, clean_outliers and summary for the extension tests fixture', () => {
+    const file = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'promote-headings.ipynb');
+    const { notebook } = parseNotebook(readFileSync(file, 'utf8'), 'promote-headings.ipynb');
+    assert.ok(notebook);
+    assert.deepEqual(
+      suggestSteps(notebook, readRoles(notebook)).map((s) => [s.cellIndex, s.name]),
+      [
+        [3, 'load_data'],
+        [6, 'clean_outliers'],
+        [9, 'summary'],
+      ],
+    );
+  });
+});

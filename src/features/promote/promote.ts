@@ -1,0 +1,228 @@
+import { stat } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import * as vscode from 'vscode';
+import type { PromoteOutcome, PromoteRequest } from '../../core/promote/promote';
+import type { Logger } from '../../core/util/logger';
+import { promoteNotebook } from '../../core/promote/promote';
+import { NbpromoteError } from '../../core/errors';
+import { ConfigKey } from '../../host/ids';
+import type { PromotionTarget } from '../../host/promotionTarget';
+import { outputUri, promotionTarget } from '../../host/promotionTarget';
+import { isTrusted, showUntrusted, untrustedReason } from '../../host/trust';
+import type { FeatureContext } from '../featureContext';
+import { currentText, requireNotebookUri } from './notebookArg';
+import type { PreviewContentProvider } from './preview';
+import { PromotionPreview, actionLabel } from './preview';
+import type { TestRunResult } from './run';
+import { runTests } from './run';
+import { displayDir, fileName, promoteRequest, showProblems } from './shared';
+
+/** Options a caller (tests, other extensions) may pass after the notebook: `executeCommand('nbpromote.promoteNotebook', uri, { confirm: false })`. */
+export interface PromoteOptions {
+  /** Show the preview and ask first; default: the `nbpromote.promote.confirm` setting. */
+  readonly confirm?: boolean;
+  /** What to do with hand-edited files without asking; default: ask (or stop, when nothing can be asked). */
+  readonly resolve?: 'stop' | 'merge' | 'force';
+  /** Run the generated tests afterwards and wait for them (instead of offering "Run Tests"). */
+  readonly runTests?: boolean;
+  /** Reveal the package and open the first step module afterwards; default true. */
+  readonly reveal?: boolean;
+}
+
+/** What `nbpromote.promoteNotebook` returns to a caller. */
+export interface PromoteResult {
+  readonly promoted: boolean;
+  /** Why nothing (or not everything) was written: cancelled, problems, Restricted Mode. */
+  readonly reason?: string;
+  readonly package?: string;
+  readonly version?: string;
+  readonly outDir?: string;
+  readonly files: readonly { readonly path: string; readonly action: string }[];
+  readonly tests?: TestRunResult;
+}
+
+/**
+ * `nbpromote.promoteNotebook`: promotes the notebook as it is in the editor (unsaved edits included).
+ *
+ * 1. A dry run (in a cancellable progress notification) works out every file and its action.
+ * 2. With `nbpromote.promote.confirm` (the default) a preview lists the files (created / changed / unchanged /
+ *    conflict), each openable as a diff, and asks; with hand-edited files it asks whether to merge them or to
+ *    replace them keeping the person's copy as `.orig`. Without the preview, hand-edited files are still
+ *    asked about (a modal question) rather than stopping with a message about command-line flags.
+ * 3. The promotion itself, in a cancellable progress notification: cancelled before it starts writing, it
+ *    writes nothing. Problems are shown (the first one, "Show Problems", "Show Log") and nothing is written.
+ * 4. Afterwards the package is revealed in the Explorer, its first step module opened, and "Run Tests"
+ *    offered (a VS Code task running pytest with the configured Python).
+ *
+ * Restricted Mode. Promotion runs no Python: it parses the notebook in-process and writes files (core/io),
+ * so it is allowed, and "Run Tests" is not offered (the message says why). One exception: to record the
+ * notebook's last commit in nbpromote.lock, core runs `git rev-parse`, `git status` and `git log` in the
+ * notebook's repository, and git runs programs a repository's configuration names (`core.fsmonitor`, filter
+ * drivers). So when the notebook is inside a git work tree (a `.git` in its folder or above it, found without
+ * running git), untrusted promotion is refused and says why. Merging hand edits is allowed: `git merge-file`
+ * runs in a private temporary folder, outside any repository.
+ */
+export class PromoteCommand {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly context: FeatureContext,
+    private readonly previews: PreviewContentProvider,
+  ) {
+    this.logger = context.log.scoped('promote');
+  }
+
+  get toolVersion(): string {
+    return String(this.context.extension.extension.packageJSON['version'] ?? '0.0.0');
+  }
+
+  async run(arg: unknown, options: PromoteOptions = {}): Promise<PromoteResult> {
+    const uri = requireNotebookUri(arg);
+    const target = promotionTarget(uri);
+    const name = fileName(uri);
+    const gitRefusal = await this.untrustedGitRefusal(target);
+    if (gitRefusal !== undefined) {
+      this.logger.warn(gitRefusal);
+      showUntrusted(gitRefusal);
+      return { promoted: false, reason: gitRefusal, files: [] };
+    }
+    const text = await currentText(uri);
+    const request = promoteRequest(target, text, this.toolVersion, this.logger);
+    const confirm = options.confirm ?? vscode.workspace.getConfiguration(undefined, uri).get<boolean>(ConfigKey.PromoteConfirm) ?? true;
+    this.logger.info(`promoting ${request.notebook} into ${target.outDir} as ${target.packageName} (preview: ${confirm})`);
+
+    const dryRun = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Promote ${name}`, cancellable: true },
+      async (progress, token) => {
+        progress.report({ message: 'reading the notebook and planning the package…' });
+        const outcome = await promoteNotebook({ ...request, dryRun: true, resolve: 'force' });
+        return token.isCancellationRequested ? undefined : outcome;
+      },
+    );
+    if (dryRun === undefined) return this.cancelled();
+    if (!dryRun.ok) {
+      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} stopped`, dryRun.problems);
+      return { promoted: false, reason, outDir: target.outDir, files: [] };
+    }
+    this.logWarnings(dryRun);
+
+    const preview = new PromotionPreview(this.previews, target, request, dryRun);
+    let resolve: PromoteRequest['resolve'] = options.resolve;
+    if (confirm) {
+      const choice = await preview.choose(name);
+      if (choice === undefined) return this.cancelled();
+      resolve = choice.resolve;
+    } else if (preview.conflicts.length > 0 && resolve === undefined) {
+      resolve = await this.askAboutHandEdits(preview.conflicts.map((f) => f.path));
+      if (resolve === undefined) return this.cancelled();
+    }
+
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Promote ${name}`, cancellable: true },
+      async (progress, token) => {
+        // Core writes every file atomically and the lock last; once it has started, it finishes.
+        if (token.isCancellationRequested) return undefined;
+        progress.report({ message: `writing ${dryRun.package ?? ''} ${dryRun.version ?? ''} into ${displayDir(target)}…` });
+        return promoteNotebook({ ...request, resolve: resolve ?? 'stop' });
+      },
+    );
+    if (outcome === undefined) return this.cancelled();
+    this.context.pipelines.refresh();
+    const files = outcome.files.map((f) => ({ path: f.path, action: f.action }));
+    for (const f of outcome.files) this.logger.info(`  ${actionLabel(f.action)}: ${f.path}`);
+    if (!outcome.ok) {
+      const written = outcome.files.length > 0;
+      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} ${written ? 'left conflicts' : 'stopped'}`, outcome.problems, written ? 'The merged files were written with conflict markers: resolve them and promote again.' : 'Nothing was written.');
+      return { promoted: written, reason, outDir: outcome.outDir, files };
+    }
+    this.logWarnings(outcome);
+    if (options.reveal ?? true) await this.reveal(target, outcome);
+    const tests = options.runTests === true ? await runTests(this.context.log, target) : undefined;
+    if (tests === undefined) this.offerTests(target, outcome);
+    return { promoted: true, package: outcome.package ?? target.packageName, version: outcome.version ?? '', outDir: outcome.outDir, files, ...(tests === undefined ? {} : { tests }) };
+  }
+
+  /** The reason untrusted promotion is refused for this notebook, or undefined (trusted, or not in a git work tree). */
+  private async untrustedGitRefusal(target: PromotionTarget): Promise<string | undefined> {
+    if (isTrusted()) return undefined;
+    const repository = await gitWorkTreeAbove(nodePath.dirname(target.notebookPath));
+    if (repository === undefined) return undefined;
+    return untrustedReason(
+      `Promoting ${fileName(target.notebookUri)}`,
+      `runs git in ${repository} to record the notebook's commit in nbpromote.lock, and git can run programs that a repository's configuration names`,
+    );
+  }
+
+  private cancelled(): PromoteResult {
+    this.logger.info('cancelled: nothing was written');
+    return { promoted: false, reason: 'cancelled', files: [] };
+  }
+
+  private logWarnings(outcome: PromoteOutcome): void {
+    for (const p of outcome.problems) if (p.severity === 'warning') this.logger.warn(`${p.file}: ${p.message}`);
+  }
+
+  private async askAboutHandEdits(paths: readonly string[]): Promise<'merge' | 'force' | undefined> {
+    const merge = 'Merge my edits';
+    const force = 'Replace and keep mine as .orig';
+    const shown = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
+    const choice = await vscode.window.showWarningMessage(
+      `${paths.length === 1 ? 'A generated file was' : `${paths.length} generated files were`} edited by hand since the last promotion: ${shown}.`,
+      { modal: true, detail: 'Merge keeps your edits and the notebook\'s changes (overlaps get conflict markers); Replace writes the new code and keeps your version next to it as <file>.orig.' },
+      merge,
+      force,
+    );
+    return choice === merge ? 'merge' : choice === force ? 'force' : undefined;
+  }
+
+  /** Reveals src/<package> in the Explorer and opens the first step module, without taking the focus. */
+  private async reveal(target: PromotionTarget, outcome: PromoteOutcome): Promise<void> {
+    const pkg = outcome.package ?? target.packageName;
+    try {
+      await vscode.commands.executeCommand('revealInExplorer', outputUri(target, `src/${pkg}`));
+      const first = outcome.graph?.steps[0]?.name;
+      if (first !== undefined) await vscode.window.showTextDocument(outputUri(target, `src/${pkg}/steps/${first}.py`), { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+    } catch (ex) {
+      this.logger.warn(`could not reveal the package: ${ex instanceof Error ? ex.message : String(ex)}`);
+    }
+  }
+
+  /** The closing message; "Run Tests" only in a trusted workspace, and the message says why not otherwise. */
+  private offerTests(target: PromotionTarget, outcome: PromoteOutcome): void {
+    const written = outcome.files.filter((f) => f.action !== 'unchanged' && f.action !== 'kept').length;
+    const changes = (outcome.changes ?? []).join('; ');
+    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${written === 0 ? 'nothing changed' : `${written} file(s) written`}${changes === '' ? '' : ` (${changes})`}.`;
+    if (!isTrusted()) {
+      const why = untrustedReason('Running its tests') ?? '';
+      void vscode.window.showInformationMessage(`${message} ${why}`, 'Manage Workspace Trust').then((choice) => {
+        if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return;
+    }
+    void vscode.window.showInformationMessage(message, 'Run Tests', 'Show Log').then(async (choice) => {
+      if (choice === 'Show Log') this.context.log.show();
+      if (choice !== 'Run Tests') return;
+      const result = await runTests(this.context.log, target);
+      if (result.ran && result.exitCode !== 0) {
+        void vscode.window.showWarningMessage(`The tests of ${target.packageName} failed (exit code ${String(result.exitCode)}): see the terminal.`);
+      }
+    });
+  }
+}
+
+/** The folder holding `.git` (a folder, or a file in worktrees and submodules) at `dir` or above it, without running git. */
+export async function gitWorkTreeAbove(dir: string): Promise<string | undefined> {
+  let current = nodePath.resolve(dir);
+  for (;;) {
+    try {
+      await stat(nodePath.join(current, '.git'));
+      return current;
+    } catch (ex) {
+      const code = (ex as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new NbpromoteError('internal', `cannot look for .git in ${current}: ${String(ex)}`);
+    }
+    const parent = nodePath.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}

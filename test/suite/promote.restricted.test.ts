@@ -1,0 +1,103 @@
+// Runs only in a Restricted Mode window (`npm run test:host -- --restricted`): the promote commands run no
+// Python there and say why, promotion itself (which runs nothing) still writes the package, and the
+// Pipelines view still lists the notebooks. The workspace is a copy of test/fixtures/workspace in the OS
+// temp folder, outside any git repository.
+import * as assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+const extensionId = 'nbpromote.notebook-promoter';
+
+interface PipelinesApi {
+  readonly pipelines: {
+    getChildren(element?: unknown): vscode.ProviderResult<unknown[]>;
+    getTreeItem(element: unknown): vscode.TreeItem | Thenable<vscode.TreeItem>;
+  };
+}
+
+function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite runs with a workspace folder open');
+  return folder.uri.fsPath;
+}
+
+/** Everything promotion writes at the output root (the workspace folder: nbpromote.output.root is a restricted setting). */
+const generated = ['src', 'tests', 'pipeline.yaml', 'pyproject.toml', 'nbpromote.lock', '.nbpromote'];
+
+/** Files Python leaves behind when it runs anything here. */
+function pythonTraces(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => p.includes('__pycache__') || p.includes('.pytest_cache') || p.split(/[\\/]/).includes('runs'));
+}
+
+describe('Promote commands in Restricted Mode', function () {
+  this.timeout(60_000);
+  let api: PipelinesApi;
+  const iris = (): vscode.Uri => vscode.Uri.file(join(workspaceRoot(), 'promote-iris.ipynb'));
+
+  before(async () => {
+    assert.equal(vscode.workspace.isTrusted, false, 'the window is in Restricted Mode');
+    const extension = vscode.extensions.getExtension<PipelinesApi>(extensionId);
+    assert.ok(extension, `${extensionId} is not installed`);
+    api = await extension.activate();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const name of generated) rmSync(join(workspaceRoot(), name), { recursive: true, force: true });
+  });
+
+  it('the Pipelines view still lists the notebooks', async () => {
+    const roots = (await api.pipelines.getChildren()) ?? [];
+    const labels = await Promise.all(roots.map(async (r) => {
+      const label = (await api.pipelines.getTreeItem(r)).label;
+      return typeof label === 'string' ? label : (label?.label ?? '');
+    }));
+    for (const name of ['churn.ipynb', 'promote-iris.ipynb']) assert.ok(labels.includes(name), `${name} is not listed: ${labels.join(', ')}`);
+  });
+
+  it('runPipeline runs no Python and says why', async () => {
+    const result = await vscode.commands.executeCommand<{ ran: boolean; reason?: string }>('nbpromote.runPipeline', iris());
+    assert.equal(result?.ran, false);
+    assert.match(result?.reason ?? '', /Running the pipeline runs Python; this workspace is in Restricted Mode/);
+    assert.deepEqual(pythonTraces(workspaceRoot()), []);
+  });
+
+  it('promoteNotebook writes the package but does not run its tests, and says why', async () => {
+    const result = await vscode.commands.executeCommand<{ promoted: boolean; reason?: string; outDir?: string; tests?: { ran: boolean; reason?: string } }>(
+      'nbpromote.promoteNotebook',
+      iris(),
+      { confirm: false, runTests: true, reveal: false },
+    );
+    assert.equal(result?.promoted, true, result?.reason);
+    assert.equal(result.outDir, workspaceRoot(), 'nbpromote.output.root is restricted: the default root is used');
+    assert.ok(existsSync(join(workspaceRoot(), 'src', 'promote_iris', 'steps', 'train.py')));
+    assert.ok(existsSync(join(workspaceRoot(), 'nbpromote.lock')));
+    assert.equal(result.tests?.ran, false);
+    assert.match(result.tests?.reason ?? '', /Running the tests runs Python; this workspace is in Restricted Mode/);
+  });
+
+  it('promoteNotebook refuses a notebook inside a git work tree (git would run there), and says why', async () => {
+    const repo = join(workspaceRoot(), 'promote-repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    copyFileSync(join(workspaceRoot(), 'promote-iris.ipynb'), join(repo, 'iris.ipynb'));
+    try {
+      const before = readdirSync(workspaceRoot()).sort();
+      const result = await vscode.commands.executeCommand<{ promoted: boolean; reason?: string }>('nbpromote.promoteNotebook', vscode.Uri.file(join(repo, 'iris.ipynb')), { confirm: false, reveal: false });
+      assert.equal(result?.promoted, false);
+      assert.match(result?.reason ?? '', /^Promoting iris\.ipynb runs git in .*promote-repo .*; this workspace is in Restricted Mode/);
+      assert.deepEqual(readdirSync(workspaceRoot()).sort(), before, 'something was written');
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it('runPipeline still refuses once there is a pipeline to run, and nothing ran', async () => {
+    const result = await vscode.commands.executeCommand<{ ran: boolean; reason?: string }>('nbpromote.runPipeline', { kind: 'notebook', uri: iris().toString() });
+    assert.equal(result?.ran, false);
+    assert.match(result?.reason ?? '', /Restricted Mode/);
+    assert.equal(existsSync(join(workspaceRoot(), '.nbpromote', 'runs')), false, '.nbpromote/runs appeared: the pipeline ran');
+    assert.deepEqual(pythonTraces(workspaceRoot()), []);
+  });
+});

@@ -1,0 +1,233 @@
+// The promote commands in a trusted workspace, on test/fixtures/workspace/promote-iris.ipynb (tagged, with
+// a metrics output) and promote-headings.ipynb (headings, no tags). Promotion writes into `promote-out/`
+// (nbpromote.output.root), real Python runs the generated tests and the pipeline
+// ($NBPROMOTE_PYTHON, else Debian's /usr/bin/python3 with pytest and scikit-learn).
+import * as assert from 'node:assert/strict';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+const extensionId = 'nbpromote.notebook-promoter';
+const python = process.env['NBPROMOTE_PYTHON'] ?? '/usr/bin/python3';
+
+interface PromoteResult {
+  readonly promoted: boolean;
+  readonly reason?: string;
+  readonly package?: string;
+  readonly version?: string;
+  readonly outDir?: string;
+  readonly files: readonly { path: string; action: string }[];
+  readonly tests?: { ran: boolean; exitCode?: number; reason?: string };
+}
+interface CheckResult {
+  readonly upToDate: boolean;
+  readonly promoted: boolean;
+  readonly package?: string;
+  readonly version?: string;
+  readonly staleFiles: readonly { path: string; reason: string }[];
+}
+interface RunResult {
+  readonly ran: boolean;
+  readonly reason?: string;
+  readonly exitCode?: number | null;
+  readonly status?: string;
+  readonly metrics?: Record<string, unknown>;
+}
+
+function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite runs with a workspace folder open');
+  return folder.uri.fsPath;
+}
+
+function fixture(name: string): vscode.Uri {
+  return vscode.Uri.file(join(workspaceRoot(), name));
+}
+
+async function command<T>(id: string, ...args: unknown[]): Promise<T> {
+  const result = await vscode.commands.executeCommand<T | undefined>(id, ...args);
+  assert.ok(result !== undefined, `${id} returned nothing: it failed (see the "Notebook Promoter" log)`);
+  return result;
+}
+
+/**
+ * Runs `command` (a workbench command on the quick input: accept the active item, or close it) every 250 ms
+ * until `pending` settles: the preview opens after the dry run, whose time varies.
+ */
+async function driveQuickPick<T>(pending: Thenable<T>, command: string): Promise<T> {
+  let settled = false;
+  const done = Promise.resolve(pending).finally(() => (settled = true));
+  for (let i = 0; i < 120 && !settled; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (!settled) await vscode.commands.executeCommand(command);
+  }
+  return done;
+}
+
+async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+const settings = {
+  'promote.confirm': false,
+  'output.root': 'promote-out',
+  'python.path': python,
+} as const;
+
+describe('Promote commands', function () {
+  this.timeout(120_000);
+  const iris = (): vscode.Uri => fixture('promote-iris.ipynb');
+  const out = (): string => join(workspaceRoot(), 'promote-out');
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    assert.ok(extension, `${extensionId} is not installed`);
+    await extension.activate();
+    const config = vscode.workspace.getConfiguration('nbpromote');
+    for (const [key, value] of Object.entries(settings)) await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    await closeAllEditors();
+    const config = vscode.workspace.getConfiguration('nbpromote');
+    for (const key of Object.keys(settings)) await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    rmSync(out(), { recursive: true, force: true });
+  });
+
+  it('the preview, cancelled, writes nothing', async () => {
+    const pending = vscode.commands.executeCommand<PromoteResult>('nbpromote.promoteNotebook', iris(), { confirm: true, reveal: false });
+    const result = await driveQuickPick(pending, 'workbench.action.closeQuickOpen');
+    assert.deepEqual(result, { promoted: false, reason: 'cancelled', files: [] });
+    assert.equal(existsSync(out()), false, 'the output root was created');
+  });
+
+  it('promoteNotebook writes the package into the output root', async () => {
+    const result = await command<PromoteResult>('nbpromote.promoteNotebook', iris(), { reveal: false });
+    assert.equal(result.promoted, true, result.reason);
+    assert.equal(result.package, 'promote_iris');
+    assert.equal(result.version, '0.1.0');
+    assert.equal(result.outDir, out());
+    for (const file of ['src/promote_iris/steps/load.py', 'src/promote_iris/steps/train.py', 'src/promote_iris/pipeline.py', 'tests/test_metrics.py', 'pipeline.yaml', 'nbpromote.lock']) {
+      assert.ok(existsSync(join(out(), file)), `${file} was not written`);
+    }
+    assert.match(readFileSync(join(out(), 'pipeline.yaml'), 'utf8'), /promote-iris\.ipynb/);
+  });
+
+  it('checkNotebook reports the promoted code up to date', async () => {
+    const result = await command<CheckResult>('nbpromote.checkNotebook', iris());
+    assert.deepEqual({ upToDate: result.upToDate, promoted: result.promoted, package: result.package, version: result.version }, { upToDate: true, promoted: true, package: 'promote_iris', version: '0.1.0' });
+  });
+
+  it('checkNotebook sees an unsaved edit in the notebook editor', async () => {
+    const document = await vscode.workspace.openNotebookDocument(iris());
+    await vscode.window.showNotebookDocument(document);
+    const train = document.cellAt(4);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(train.document.uri, new vscode.Range(0, 0, train.document.lineCount, 0), 'model = LogisticRegression(max_iter=300).fit(X_train, y_train)');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.equal(document.isDirty, true);
+    try {
+      const result = await command<CheckResult>('nbpromote.checkNotebook', iris());
+      assert.equal(result.upToDate, false);
+      assert.equal(result.version, '0.1.1', 'a changed step body is a patch bump');
+      assert.ok(
+        result.staleFiles.some((f) => f.path === 'src/promote_iris/steps/train.py' && f.reason === 'differs from the notebook'),
+        JSON.stringify(result.staleFiles),
+      );
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
+  it('openModule opens a step module from a Pipelines view step element', async () => {
+    const result = await command<{ opened: boolean; path: string }>('nbpromote.openModule', { kind: 'step', notebookUri: iris().toString(), step: { name: 'train', cellIndices: [4], cellIds: ['train'], after: [] } });
+    assert.equal(result.opened, true);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, join(out(), 'src', 'promote_iris', 'steps', 'train.py'));
+  });
+
+  it('openModule says a step of a notebook promoted nowhere has no module yet', async () => {
+    const result = await command<{ opened: boolean; reason?: string }>('nbpromote.openModule', fixture('churn.ipynb').toString(), 'train');
+    assert.equal(result.opened, false);
+    assert.match(result.reason ?? '', /promote|promoted from/i);
+  });
+
+  it('runs the generated tests as a VS Code task with the configured Python', async () => {
+    const result = await command<PromoteResult>('nbpromote.promoteNotebook', iris(), { runTests: true });
+    assert.equal(result.promoted, true, result.reason);
+    assert.equal(result.version, '0.1.0', 'promoting an unchanged notebook again keeps the version');
+    assert.ok(result.files.every((f) => f.action === 'unchanged'), JSON.stringify(result.files));
+    assert.deepEqual(result.tests, { ran: true, exitCode: 0 });
+  });
+
+  it('a hand-edited module is stale for checkNotebook, and promotion with resolve force keeps it as .orig', async () => {
+    const train = join(out(), 'src', 'promote_iris', 'steps', 'train.py');
+    appendFileSync(train, '# tuned by hand\n');
+    const check = await command<CheckResult>('nbpromote.checkNotebook', iris());
+    assert.equal(check.upToDate, false);
+    assert.deepEqual(check.staleFiles, [{ path: 'src/promote_iris/steps/train.py', reason: 'edited by hand' }]);
+    const result = await command<PromoteResult>('nbpromote.promoteNotebook', iris(), { reveal: false, resolve: 'force' });
+    assert.equal(result.promoted, true, result.reason);
+    assert.ok(result.files.some((f) => f.path === 'src/promote_iris/steps/train.py' && f.action === 'forced'), JSON.stringify(result.files));
+    assert.match(readFileSync(`${train}.orig`, 'utf8'), /# tuned by hand\n$/);
+    assert.doesNotMatch(readFileSync(train, 'utf8'), /tuned by hand/);
+    rmSync(`${train}.orig`);
+    assert.equal((await command<CheckResult>('nbpromote.checkNotebook', iris())).upToDate, true);
+  });
+
+  it('the preview, accepted ("Promote" is the first item), promotes', async () => {
+    const pending = vscode.commands.executeCommand<PromoteResult>('nbpromote.promoteNotebook', iris(), { confirm: true, reveal: false });
+    const result = await driveQuickPick(pending, 'workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(result?.promoted, true, result?.reason);
+    assert.equal(result.version, '0.1.0');
+    assert.ok(result.files.length > 0 && result.files.every((f) => f.action === 'unchanged'), JSON.stringify(result.files));
+  });
+
+  it('runPipeline runs the pipeline and reports its metrics', async () => {
+    const result = await command<RunResult>('nbpromote.runPipeline', { kind: 'notebook', uri: iris().toString() });
+    assert.equal(result.ran, true, result.reason);
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.status, 'finished');
+    assert.ok(typeof result.metrics?.['accuracy'] === 'number' && Math.abs(result.metrics['accuracy'] - 0.9736842105263158) < 1e-9, JSON.stringify(result.metrics));
+    assert.ok(existsSync(join(out(), '.nbpromote', 'runs')), 'the run was recorded');
+  });
+
+  it('suggestSteps tags the first code cell under each heading, keeping other metadata', async () => {
+    const uri = fixture('promote-headings.ipynb');
+    const document = await vscode.workspace.openNotebookDocument(uri);
+    await vscode.window.showNotebookDocument(document);
+    try {
+      const result = await command<{ applied: { cellIndex: number; name: string }[] }>('nbpromote.suggestSteps', uri, { confirm: false });
+      assert.deepEqual(result.applied, [
+        { cellIndex: 3, name: 'load_data' },
+        { cellIndex: 6, name: 'clean_outliers' },
+        { cellIndex: 9, name: 'summary' },
+      ]);
+      const tags = document.getCells().map((cell) => (cell.metadata['metadata'] as { tags?: string[] } | undefined)?.tags ?? []);
+      assert.deepEqual(tags, [[], [], [], ['step:load_data'], [], [], ['step:clean_outliers'], [], [], ['step:summary'], [], []]);
+      assert.equal(document.cellAt(3).metadata['id'], 'load', 'the cell id is kept');
+      assert.equal(document.cellAt(3).document.getText(), 'values = [3, 1, 4, 1, 5, 9, 2, 6]', 'the source is untouched');
+      assert.equal(document.isDirty, true, 'the edit is not saved');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
+  it('suggestSteps puts a #| step: directive on the first line of a percent script cell', async () => {
+    const file = join(workspaceRoot(), 'promote-scratch-script.py');
+    writeFileSync(file, ['# %% [markdown]', '# # Load the data', '', '# %%', 'values = [1, 2, 3]', '', '# %% [markdown]', '# ## Report', '', '# %% tags=["keep-me"]', 'print(sum(values))', ''].join('\n'));
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      const result = await command<{ applied: { cellIndex: number; name: string }[] }>('nbpromote.suggestSteps', document.uri, { confirm: false });
+      assert.deepEqual(result.applied.map((a) => a.name), ['load_data', 'report']);
+      assert.equal(
+        document.getText(),
+        ['# %% [markdown]', '# # Load the data', '', '# %%', '#| step: load_data', 'values = [1, 2, 3]', '', '# %% [markdown]', '# ## Report', '', '# %% tags=["keep-me"]', '#| step: report', 'print(sum(values))', ''].join('\n'),
+      );
+      assert.equal(document.isDirty, true, 'the edit is not saved');
+    } finally {
+      await vscode.window.showTextDocument(vscode.Uri.file(file));
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      rmSync(file, { force: true });
+    }
+  });
+});
