@@ -118,6 +118,25 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
     });
   });
 
+  describe('promote --infer-steps', () => {
+    it('takes steps from the markdown headings of an untagged notebook; the notebook is not changed', () => {
+      const notebook = join(work, 'headings.ipynb');
+      cpSync(join(root, 'test', 'fixtures', 'workspace', 'promote-headings.ipynb'), notebook);
+      const before = readFileSync(notebook, 'utf8');
+      const plain = nbpromote(work, 'promote', 'headings.ipynb', '--out', 'out-headings');
+      assert.equal(plain.status, 1);
+      assert.match(plain.stderr, /--infer-steps/);
+      const inferred = nbpromote(work, 'promote', 'headings.ipynb', '--out', 'out-headings', '--infer-steps', '--json');
+      assert.equal(inferred.status, 0, inferred.stderr);
+      const doc = JSON.parse(inferred.stdout) as { steps: { name: string }[] };
+      assert.ok(doc.steps.length >= 2, JSON.stringify(doc.steps));
+      assert.match(inferred.stderr, /note: .*step \w+ inferred from the heading/);
+      assert.equal(readFileSync(notebook, 'utf8'), before);
+      const tests = py(join(work, 'out-headings'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    });
+  });
+
   describe('caching', () => {
     const runJson = (cwd: string, ...args: string[]): RunJson => {
       const run = nbpromote(cwd, 'run', '--out', 'out-cache', '--json', ...args);

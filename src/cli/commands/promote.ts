@@ -24,6 +24,7 @@ export const promoteFlags: readonly FlagSpec[] = [
   { name: 'python', kind: 'string', valueName: 'PATH', description: 'Python interpreter (default: $NBPROMOTE_PYTHON, else python3)' },
   { name: 'merge', kind: 'boolean', description: 'merge hand-edited generated files with the new version (conflicts are left marked; exit 1)' },
   { name: 'force', kind: 'boolean', description: 'replace hand-edited generated files, keeping each as <file>.orig' },
+  { name: 'infer-steps', kind: 'boolean', description: 'a notebook without step tags: take steps from its markdown headings (the notebook is not changed)' },
   { name: 'commit', kind: 'boolean', description: 'commit the generated files and the lock (one commit) and tag it <package>-v<version>' },
 ];
 
@@ -40,7 +41,7 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
   const packageName = flagString(args, 'package');
   let executed: Execution | undefined;
   if (flagBoolean(args, 'execute')) {
-    const dry = await promoteNotebook({ notebook, cwd: io.cwd, toolVersion: version, dryRun: true, logger, ...(out === undefined ? {} : { out }), ...(packageName === undefined ? {} : { packageName }) });
+    const dry = await promoteNotebook({ notebook, cwd: io.cwd, toolVersion: version, dryRun: true, inferSteps: flagBoolean(args, 'infer-steps'), logger, ...(out === undefined ? {} : { out }), ...(packageName === undefined ? {} : { packageName }) });
     if (!dry.ok) return report(dry, io, json);
     if (dry.metricsProbe === undefined) logger.warn('--execute: the notebook has no metrics cell, so there are no metrics to record');
     executed = await executeNotebook({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, steps: dry.stepProbes ?? [], logger });
@@ -50,6 +51,7 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     cwd: io.cwd,
     toolVersion: version,
     dryRun: flagBoolean(args, 'dry-run'),
+    inferSteps: flagBoolean(args, 'infer-steps'),
     resolve,
     logger,
     ...(out === undefined ? {} : { out }),
@@ -89,7 +91,7 @@ function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: { co
     for (const s of outcome.graph?.steps ?? []) io.out(`  step ${s.name}(${s.inputs.join(', ')}) -> ${s.outputs.length === 0 ? 'nothing' : s.outputs.join(', ')}\n`);
   }
   for (const p of outcome.problems) {
-    if (p.severity !== 'info') io.err(`${p.severity}: ${formatProblem(p)}\n`);
+    if (p.severity !== 'info' || p.code === 'step-inferred') io.err(`${p.severity === 'info' ? 'note' : p.severity}: ${formatProblem(p)}\n`);
   }
   if (commit !== undefined) io.out(`committed ${commit.commit.slice(0, 12)}, tagged ${commit.tag}\n`);
   if (!outcome.ok && outcome.files.length === 0) io.err('nothing was written\n');

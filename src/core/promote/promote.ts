@@ -21,7 +21,9 @@ import { bumpVersion, currentSnapshot, diffSnapshots, FIRST_PROMOTION, FIRST_VER
 import type { Problem } from '../contract/problem';
 import { hasErrors } from '../contract/problem';
 import type { StepGraph } from '../contract/stepGraph';
-import type { NotebookCell } from '../contract/notebook';
+import type { Notebook, NotebookCell } from '../contract/notebook';
+import { readRoles } from '../tags/roles';
+import { suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseCodeCell } from '../analysis/cellFacts';
@@ -60,6 +62,8 @@ export interface PromoteRequest {
    * merge with the last generated version as base), `force` (keep the person's version as `<file>.orig`).
    */
   readonly resolve?: 'stop' | 'merge' | 'force';
+  /** With no step tags, take steps from the markdown headings (`suggestSteps`) instead of stopping. */
+  readonly inferSteps?: boolean;
 }
 
 export interface PromotedFile {
@@ -107,9 +111,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const code = (ex as NodeJS.ErrnoException).code;
     return fail([{ severity: 'error', code: 'unreadable', message: code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(ex)})`, file: request.notebook }]);
   }
-  const inspection = inspectText(text, request.notebook);
+  const inspected = inspectText(text, request.notebook);
+  if (!inspected.ok || inspected.notebook === undefined || inspected.roles === undefined) return fail(inspected.problems, inspected);
+  const inspection = request.inferSteps === true && inspected.roles.steps.length === 0 ? withInferredSteps(inspected) : inspected;
   const { notebook, roles } = inspection;
-  if (!inspection.ok || notebook === undefined || roles === undefined) return fail(inspection.problems, inspection);
+  if (notebook === undefined || roles === undefined) return fail(inspection.problems, inspection);
   if (roles.steps.length === 0) {
     return fail(
       [
@@ -118,7 +124,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           severity: 'error',
           code: 'no-steps',
           message:
-            'no cell starts a step, so there is nothing to promote. Tag the first code cell of each step `step:<name>` (a cell tag, or a first line `#| step: <name>`); untagged cells below it join it. Tag shared imports `imports`, shared functions `functions`, the parameters cell `parameters`, the metrics cell `metrics`. See docs/tags.md.',
+            request.inferSteps === true
+              ? 'no cell starts a step and no markdown heading (#, ##, ###) stands above code to name one: tag the first code cell of each step `step:<name>` (a cell tag, or a first line `#| step: <name>`). See docs/tags.md.'
+              : 'no cell starts a step, so there is nothing to promote. Tag the first code cell of each step `step:<name>` (a cell tag, or a first line `#| step: <name>`); untagged cells below it join it. Tag shared imports `imports`, shared functions `functions`, the parameters cell `parameters`, the metrics cell `metrics`. Or promote with --infer-steps to take steps from the markdown headings. See docs/tags.md.',
           file: request.notebook,
         },
       ],
@@ -134,7 +142,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   await initPythonParser();
   const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
   const analysed = new Map<number, AnalysedCell>();
-  const problems: Problem[] = [...inspection.problems.filter((p) => p.severity !== 'info')];
+  const problems: Problem[] = [...inspection.problems.filter((p) => p.severity !== 'info' || p.code === 'step-inferred')];
   for (const cell of notebook.cells) {
     if (cell.kind !== 'code') continue;
     const cr = byIndex.get(cell.index);
@@ -293,6 +301,30 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];
   });
   return { ok: true, package: packageName, version, changes, outDir, files, graph, inspection, problems, expectedMetrics: expected, stepProbes, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
+}
+
+/**
+ * The inspection with `step:<name>` tags added in memory where `suggestSteps` proposes them (the first code
+ * cell under each markdown heading), and an info problem per step saying so. The notebook file is not touched.
+ */
+function withInferredSteps(inspection: Inspection): Inspection {
+  const { notebook, roles } = inspection;
+  if (notebook === undefined || roles === undefined) return inspection;
+  const suggestions = suggestSteps(notebook, roles);
+  if (suggestions.length === 0) return inspection;
+  const byCell = new Map(suggestions.map((s) => [s.cellIndex, s]));
+  const tagged: Notebook = { ...notebook, cells: notebook.cells.map((c) => (byCell.has(c.index) ? { ...c, tags: [...c.tags, `step:${byCell.get(c.index)?.name ?? ''}`] } : c)) };
+  const newRoles = readRoles(tagged);
+  const inferred: Problem[] = suggestions.map((s) => ({
+    severity: 'info',
+    code: 'step-inferred',
+    message: `step ${s.name} inferred from the heading "${s.heading}" (cell ${s.headingCellIndex + 1}); tag the cell step:${s.name} to keep it`,
+    file: notebook.path,
+    cellIndex: s.cellIndex,
+    ...(s.cellId === undefined ? {} : { cellId: s.cellId }),
+  }));
+  const problems = [...inspection.problems.filter((p) => p.code !== 'no-roles'), ...newRoles.problems, ...inferred];
+  return { ...inspection, notebook: tagged, roles: newRoles, problems, ok: !hasErrors(problems) };
 }
 
 /** The journal a promotion writes before its files and removes after its lock: what it was writing. */
