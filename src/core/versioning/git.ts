@@ -99,8 +99,10 @@ export async function notebookGitState(repoRoot: string, file: string): Promise<
  * Makes one commit holding only the changed ones among `paths`, and tags it. Refuses with
  * NbpromoteError('invalidInput') when `dir` is not in a repository, when git has no user to commit as, when
  * other files have staged changes, when the tag exists, when a path is ignored by git, when nothing changed,
- * and when git refuses the commit (a hook); in each case nothing is committed or tagged. Refuses with
- * NbpromoteError('usage') when a path, the message or the tag is malformed.
+ * and when git refuses the commit (a hook); in each case nothing is committed or tagged (after a refused
+ * commit the generated files stay staged). Refuses with NbpromoteError('usage') when a path, the message or the
+ * tag is malformed. Should the tag fail after the commit was made, the error gives the commit and the command
+ * that tags it.
  */
 export async function commitGenerated(request: CommitRequest): Promise<CommitResult> {
   const { dir, message, tag, logger } = request;
