@@ -1,4 +1,4 @@
-// Builds the extension host bundle, the CLI and the extension-host test suite.
+// Builds the extension host bundle, the CLI, the webview scripts and the extension-host test suite.
 // Shape follows vscode-extension-samples' esbuild-sample: --watch, --production, a problem-matcher plugin.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -38,6 +38,15 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Webview scripts run in the browser (webview/tsconfig.json): no Node, no vscode.
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['webview/graph.ts'],
+    outfile: 'dist/webview/graph.js',
+  },
   {
     ...common,
     minify: false,

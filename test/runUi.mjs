@@ -1,6 +1,7 @@
 // `npm run test:ui`: what a person sees. Installs the packaged extension (notebook-promoter.vsix,
 // from `npm run package`) into a fresh code-server, opens test/fixtures/workspace in headless
-// chromium and drives the workbench with Playwright: the activity bar item, the Pipelines view,
+// chromium and drives the workbench with Playwright: the activity bar item, the Pipelines view
+// (notebook → pipeline → steps), the pipeline graph webview (test/ui/pipelinesGraph.mjs),
 // "Notebook Promoter: Show Log" from the command palette. Saves test-results/ui-*.png and writes
 // test-results/ui.json ({passes, failures, tests:[{title, state}]}).
 //
@@ -27,6 +28,7 @@ import {
   withDeadline,
   writeResults,
 } from './codeServer.mjs';
+import { pipelinesGraphSteps } from './ui/pipelinesGraph.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -77,14 +79,8 @@ const steps = [
       await screenshot(page, 'ui-pipelines.png');
     },
   },
-  {
-    title: 'expanding churn.ipynb shows its steps load and train',
-    async run(page) {
-      await treeRow(page, 'churn.ipynb').click();
-      for (const step of ['load', 'train']) await treeRow(page, step).waitFor({ timeout: stepTimeout });
-      await screenshot(page, 'ui-steps.png');
-    },
-  },
+  // The Pipelines view's levels and the pipeline graph webview: test/ui/pipelinesGraph.mjs.
+  ...pipelinesGraphSteps({ treeRow, screenshot, selectors, stepTimeout }),
   {
     title: '"Notebook Promoter: Show Log" opens the Notebook Promoter output',
     async run(page) {

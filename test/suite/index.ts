@@ -21,7 +21,12 @@ import Mocha from 'mocha';
 const testFiles: readonly { readonly file: string; readonly load: () => Promise<unknown> }[] = [
   { file: 'activation.test.ts', load: () => import('./activation.test.js') },
   { file: 'pipelines.test.ts', load: () => import('./pipelines.test.js') },
+  { file: 'graph.test.ts', load: () => import('./graph.test.js') },
+  { file: 'pipelines.restricted.test.ts', load: () => import('./pipelines.restricted.test.js') },
   { file: 'trust.restricted.test.ts', load: () => import('./trust.restricted.test.js') },
+  { file: 'promote.test.ts', load: () => import('./promote.test.js') },
+  { file: 'promote.restricted.test.ts', load: () => import('./promote.restricted.test.js') },
+  { file: 'editor.test.ts', load: () => import('./editor.test.js') },
 ];
 
 type TestState = 'passed' | 'failed' | 'pending';

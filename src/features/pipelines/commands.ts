@@ -3,15 +3,15 @@ import { parseNotebook } from '../../core/notebook/parse';
 
 /**
  * Reveals a cell: in the notebook editor for .ipynb, at the cell's line for jupytext scripts.
- * `line` is 1-based inside the cell when given.
+ * `line` is 1-based inside the cell when given; `viewColumn` is where to show it (default: the active group).
  */
-export async function openCell(notebookUri: unknown, cellIndex: unknown, line?: unknown): Promise<void> {
+export async function openCell(notebookUri: unknown, cellIndex: unknown, line?: unknown, viewColumn?: vscode.ViewColumn): Promise<void> {
   if (typeof notebookUri !== 'string' || typeof cellIndex !== 'number') return;
   const uri = vscode.Uri.parse(notebookUri);
   if (uri.path.endsWith('.ipynb')) {
     const range = new vscode.NotebookRange(cellIndex, cellIndex + 1);
     const document = await vscode.workspace.openNotebookDocument(uri);
-    const editor = await vscode.window.showNotebookDocument(document, { selections: [range], preview: false });
+    const editor = await vscode.window.showNotebookDocument(document, { selections: [range], preview: false, ...(viewColumn === undefined ? {} : { viewColumn }) });
     editor.revealRange(range, vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
     return;
   }
@@ -19,5 +19,5 @@ export async function openCell(notebookUri: unknown, cellIndex: unknown, line?: 
   const cell = parseNotebook(document.getText(), uri.path).notebook?.cells[cellIndex];
   const fileLine = (cell?.fileLine ?? 1) + (typeof line === 'number' ? line - 1 : 0);
   const position = new vscode.Position(Math.max(0, Math.min(fileLine - 1, document.lineCount - 1)), 0);
-  await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: false });
+  await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: false, ...(viewColumn === undefined ? {} : { viewColumn }) });
 }

@@ -1,0 +1,101 @@
+/**
+ * From a notebook's pipeline status (its step graph) to what the graph webview draws: nodes for the
+ * parameters, the steps and the metrics; one edge per from → to pair with the names it passes. Test cells
+ * are left out. Pure: no `vscode`.
+ */
+import { formatProblem } from '../../core/contract/problem';
+import type { StepGraph } from '../../core/contract/stepGraph';
+import { compactRanges } from '../../core/util/ranges';
+import type { PipelineStatus } from '../pipelines/status';
+import { statusDescription } from '../pipelines/status';
+import type { GraphData, GraphEdge, GraphNode } from './protocol';
+
+/** At most this many parameter or metric lines in a node box; the rest are counted. */
+const MAX_DETAIL_LINES = 6;
+
+export function graphData(title: string, status: PipelineStatus): GraphData {
+  const graph = status.graph;
+  const problems = status.problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p));
+  if (status.note !== undefined && status.state === 'failed') problems.unshift(status.note);
+  const header = `pipeline ${status.packageName} · ${statusDescription(status)}`;
+  if (graph === undefined) return { title, status: header, nodes: [], edges: [], problems };
+  return { title, status: header, ...nodesAndEdges(graph, new Set(status.changedSteps)), problems };
+}
+
+export function nodesAndEdges(graph: StepGraph, changed: ReadonlySet<string> = new Set()): { nodes: GraphNode[]; edges: GraphEdge[] } {
+  const nodes: GraphNode[] = [];
+  const usesParameters = graph.parameters.length > 0 || graph.edges.some((e) => e.from === 'parameters');
+  if (usesParameters) {
+    const lines = graph.parameters.map((p) => `${p.name} = ${formatDefault(p.default)}`);
+    nodes.push({ id: 'parameters', kind: 'parameters', label: 'parameters', details: capped(lines), tooltip: ['parameters', ...lines].join('\n'), changed: false });
+  }
+  for (const step of graph.steps) {
+    const cells = step.cells.map((c) => c.index + 1);
+    const where = `${cells.length === 1 ? 'cell' : 'cells'} ${compactRanges(cells)}`;
+    const isChanged = changed.has(step.name);
+    nodes.push({
+      id: step.name,
+      kind: 'step',
+      label: step.name,
+      details: [isChanged ? `${where} · changed` : where],
+      tooltip: [`step ${step.name} (${where})`, `inputs: ${step.inputs.join(', ') || 'none'}`, `outputs: ${step.outputs.join(', ') || 'none'}`, isChanged ? 'changed since the last promotion' : '', 'Click to open the cell.'].filter((l) => l !== '').join('\n'),
+      changed: isChanged,
+    });
+  }
+  const metricNames = [...new Set(graph.edges.filter((e) => e.to === 'metrics').map((e) => e.name))];
+  if (graph.metrics !== undefined || metricNames.length > 0) {
+    const cells = (graph.metrics?.cells ?? []).map((c) => c.index + 1);
+    nodes.push({
+      id: 'metrics',
+      kind: 'metrics',
+      label: 'metrics',
+      details: capped(metricNames.length > 0 ? metricNames : cells.length > 0 ? [`cells ${compactRanges(cells)}`] : []),
+      tooltip: ['metrics', ...(cells.length > 0 ? [`cells ${compactRanges(cells)}`] : []), ...(metricNames.length > 0 ? [`uses ${metricNames.join(', ')}`] : [])].join('\n'),
+      changed: false,
+    });
+  }
+
+  const ids = new Set(nodes.map((n) => n.id));
+  const grouped = new Map<string, { from: string; to: string; names: string[]; explanations: string[] }>();
+  for (const edge of graph.edges) {
+    if (!ids.has(edge.from) || !ids.has(edge.to)) continue;
+    const key = `${edge.from}\u0000${edge.to}`;
+    const group = grouped.get(key) ?? { from: edge.from, to: edge.to, names: [], explanations: [] };
+    grouped.set(key, group);
+    if (!group.names.includes(edge.name)) group.names.push(edge.name);
+    group.explanations.push(edge.explanation);
+  }
+  // Order without data (`after:` tags), where no path of edges gives it already.
+  for (const step of graph.steps) {
+    for (const before of step.after) {
+      if (!ids.has(before) || reaches([...grouped.values()], before, step.name)) continue;
+      grouped.set(`${before}\u0000${step.name}`, { from: before, to: step.name, names: [], explanations: [`${step.name} runs after ${before} (after: tag)`] });
+    }
+  }
+  return { nodes, edges: [...grouped.values()] };
+}
+
+/** Is there a path of edges from `from` to `to`? */
+function reaches(edges: readonly { readonly from: string; readonly to: string }[], from: string, to: string): boolean {
+  const seen = new Set<string>([from]);
+  const queue = [from];
+  while (queue.length > 0) {
+    const at = queue.shift() as string;
+    for (const e of edges) {
+      if (e.from !== at || seen.has(e.to)) continue;
+      if (e.to === to) return true;
+      seen.add(e.to);
+      queue.push(e.to);
+    }
+  }
+  return false;
+}
+
+function capped(lines: readonly string[]): string[] {
+  return lines.length <= MAX_DETAIL_LINES ? [...lines] : [...lines.slice(0, MAX_DETAIL_LINES - 1), `… ${lines.length - MAX_DETAIL_LINES + 1} more`];
+}
+
+function formatDefault(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : value === null ? 'None' : value === true ? 'True' : value === false ? 'False' : JSON.stringify(value) ?? String(value);
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}

@@ -1,0 +1,68 @@
+// What the graph webview is sent for a notebook: parameters, steps and metrics as nodes, one edge per
+// from → to pair with the names passed, `after:` order without data as an edge without names.
+import * as assert from 'node:assert/strict';
+import { pipelineStatus } from '../pipelines/status';
+import { graphData } from './graphData';
+import { isHostMessage, isWebviewMessage } from './protocol';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const notebook = JSON.stringify({
+  cells: [
+    { id: 'p', tags: ['parameters'], source: 'scale = 2\nname = "x"' },
+    { id: 'a', tags: ['step:load'], source: 'values = [1, 2, 3]' },
+    { id: 'b', tags: ['step:train'], source: 'total = sum(values) * scale\nbias = scale' },
+    { id: 'c', tags: ['step:report', 'after:load'], source: 'text = f"{total} {bias}"' },
+    { id: 'd', tags: ['step:audit', 'after:report'], source: 'print("done")' },
+    { id: 'm', tags: ['metrics'], source: 'score = total / 10' },
+  ].map((c) => ({ cell_type: 'code', id: c.id, metadata: { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+  metadata: {},
+  nbformat: 4,
+  nbformat_minor: 5,
+});
+
+describe('graphData', function () {
+  this.timeout(30_000);
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-graphdata-'));
+    writeFileSync(join(dir, 'nb.ipynb'), notebook);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has parameters, steps and metrics as nodes and groups edges per pair', async () => {
+    const status = await pipelineStatus({ notebookPath: join(dir, 'nb.ipynb'), outDir: dir, toolVersion: 'test' });
+    const data = graphData('nb.ipynb', status);
+    assert.equal(data.status, 'pipeline nb · not promoted');
+    assert.deepEqual(
+      data.nodes.map((n) => [n.id, n.kind, n.details]),
+      [
+        ['parameters', 'parameters', ['scale = 2', 'name = "x"']],
+        ['load', 'step', ['cell 2']],
+        ['train', 'step', ['cell 3']],
+        ['report', 'step', ['cell 4']],
+        ['audit', 'step', ['cell 5']],
+        ['metrics', 'metrics', ['total']],
+      ],
+    );
+    assert.deepEqual(
+      data.edges.map((e) => `${e.from}→${e.to}: ${e.names.join(', ')}`),
+      ['load→train: values', 'parameters→train: scale', 'train→report: total, bias', 'train→metrics: total', 'report→audit: '],
+    );
+    const pair = data.edges.find((e) => e.from === 'train' && e.to === 'report');
+    assert.deepEqual(pair?.explanations.length, 2);
+    assert.match(pair?.explanations[0] ?? '', /report uses total, defined by train/);
+    assert.ok(isHostMessage({ type: 'graph', ...data }), 'the message fails its own guard');
+  });
+
+  it('guards the messages both ways', () => {
+    assert.ok(isWebviewMessage({ type: 'ready' }));
+    assert.ok(isWebviewMessage({ type: 'openStep', step: 'train' }));
+    assert.ok(isWebviewMessage({ type: 'rendered', nodes: 3, edges: 2 }));
+    assert.ok(!isWebviewMessage({ type: 'openStep' }));
+    assert.ok(!isWebviewMessage({ type: 'rendered', nodes: '3', edges: 2 }));
+    assert.ok(!isWebviewMessage({ type: 'run', command: 'rm' }));
+    assert.ok(!isHostMessage({ type: 'graph', title: 't', status: 's', nodes: [{ id: 1 }], edges: [], problems: [] }));
+  });
+});

@@ -1,0 +1,148 @@
+// The graph webview's layout, without a browser: layers follow the dependencies left to right, no box
+// (node or edge label) overlaps another, edges run from their source's right side to their target's left
+// side through their label, and a cycle still gets a drawing.
+import * as assert from 'node:assert/strict';
+import type { Box, Layout, LayoutEdgeInput, LayoutNodeInput } from './layout';
+import { assignLayers, crossings, edgePath, layeredLayout, separatedPositions } from './layout';
+
+const node = (id: string, width = 100, height = 40): LayoutNodeInput => ({ id, width, height });
+const edge = (from: string, to: string, width = 80, height = 20): LayoutEdgeInput => ({ from, to, label: { width, height } });
+
+/** The fixture test/fixtures/workspace/graph-pipeline.ipynb: parameters, six steps, metrics. */
+const pipelineNodes = ['parameters', 'load', 'clean', 'features', 'split', 'train', 'evaluate', 'metrics'].map((id) => node(id, id === 'parameters' ? 130 : 100, id === 'parameters' ? 70 : 46));
+const pipelineEdges = [
+  edge('load', 'clean'),
+  edge('clean', 'features', 70),
+  edge('features', 'split', 30),
+  edge('parameters', 'split', 110),
+  edge('split', 'train', 120),
+  edge('parameters', 'train', 50),
+  edge('train', 'evaluate', 40),
+  edge('split', 'evaluate', 110),
+  edge('evaluate', 'metrics', 60),
+];
+
+function overlaps(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function boxes(layout: Layout): { name: string; box: Box }[] {
+  return [...layout.nodes.map((n) => ({ name: n.id, box: n as Box })), ...layout.edges.map((e) => ({ name: `${e.from}→${e.to}`, box: e.label }))];
+}
+
+function assertNoOverlaps(layout: Layout): void {
+  const all = boxes(layout);
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const a = all[i] as { name: string; box: Box };
+      const b = all[j] as { name: string; box: Box };
+      assert.ok(!overlaps(a.box, b.box), `${a.name} ${JSON.stringify(a.box)} overlaps ${b.name} ${JSON.stringify(b.box)}`);
+    }
+  }
+  for (const { name, box } of all) {
+    assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height, `${name} is outside the drawing`);
+  }
+}
+
+describe('graph layout', () => {
+  it('layers by longest path and puts a source just before its nearest successor', () => {
+    const layers = assignLayers(
+      pipelineNodes.map((n) => n.id),
+      pipelineEdges,
+    );
+    assert.deepEqual(Object.fromEntries(layers), { parameters: 2, load: 0, clean: 1, features: 2, split: 3, train: 4, evaluate: 5, metrics: 6 });
+  });
+
+  it('draws the fixture pipeline left to right without overlapping boxes', () => {
+    const layout = layeredLayout(pipelineNodes, pipelineEdges);
+    assert.equal(layout.nodes.length, 8);
+    assert.equal(layout.edges.length, 9);
+    assertNoOverlaps(layout);
+    const at = new Map(layout.nodes.map((n) => [n.id, n]));
+    for (const e of layout.edges) {
+      const from = at.get(e.from) as Box;
+      const to = at.get(e.to) as Box;
+      assert.ok(from.x + from.width <= e.label.x && e.label.x + e.label.width <= to.x, `the label of ${e.from}→${e.to} is not between them`);
+      const first = e.points[0];
+      const last = e.points[e.points.length - 1];
+      assert.deepEqual(first?.x, from.x + from.width);
+      assert.deepEqual(last?.x, to.x);
+      assert.ok((first?.y ?? -1) >= from.y && (first?.y ?? -1) <= from.y + from.height, `${e.from}→${e.to} does not leave ${e.from}'s side`);
+      assert.ok((last?.y ?? -1) >= to.y && (last?.y ?? -1) <= to.y + to.height, `${e.from}→${e.to} does not reach ${e.to}'s side`);
+      assert.equal(e.straight.length, e.points.length - 1);
+    }
+    // A chain of single edges is drawn straight: load, clean and features share a centre line.
+    const centre = (id: string): number => {
+      const n = at.get(id) as Box;
+      return n.y + n.height / 2;
+    };
+    assert.equal(Math.round(centre('load')), Math.round(centre('clean')));
+    assert.equal(Math.round(centre('clean')), Math.round(centre('features')));
+  });
+
+  it('keeps labels in one column apart when several edges leave one node', () => {
+    const nodes = ['a', 'b', 'c', 'd'].map((id) => node(id));
+    const edges = [edge('a', 'b', 90, 48), edge('a', 'c', 90, 48), edge('a', 'd', 90, 48)];
+    const layout = layeredLayout(nodes, edges);
+    assertNoOverlaps(layout);
+    assert.equal(crossingsOf(layout), 0);
+  });
+
+  it('draws a cycle with the closing edge reversed', () => {
+    const layout = layeredLayout(['a', 'b', 'c'].map((id) => node(id)), [edge('a', 'b'), edge('b', 'c'), edge('c', 'a')]);
+    assertNoOverlaps(layout);
+    const closing = layout.edges.find((e) => e.from === 'c');
+    assert.equal(closing?.reversed, true);
+    const a = layout.nodes.find((n) => n.id === 'a') as Box;
+    const last = closing?.points[closing.points.length - 1];
+    assert.equal(last?.x, a.x + a.width, 'the reversed edge ends at its target a');
+  });
+
+  it('ignores edges to unknown nodes and self-loops', () => {
+    const layout = layeredLayout([node('a'), node('b')], [edge('a', 'b'), edge('a', 'zzz'), edge('b', 'b')]);
+    assert.deepEqual(
+      layout.edges.map((e) => `${e.from}→${e.to}`),
+      ['a→b'],
+    );
+  });
+
+  it('counts crossings between neighbouring ranks', () => {
+    const [x, y] = [{ succs: [] }, { succs: [] }];
+    assert.equal(crossings([[{ succs: [x] }, { succs: [y] }], [x, y]]), 0);
+    assert.equal(crossings([[{ succs: [y] }, { succs: [x] }], [x, y]]), 1);
+  });
+
+  it('separates positions with the least movement', () => {
+    assert.deepEqual(separatedPositions([0, 0, 0], [1, 1, 1], [10, 10]), [-10, 0, 10]);
+    assert.deepEqual(separatedPositions([0, 50], [1, 1], [10]), [0, 50]);
+    assert.deepEqual(separatedPositions([5, 0], [3, 1], [10]), [1.25, 11.25]);
+  });
+
+  it('writes SVG paths: curves between columns, a straight line through the label', () => {
+    assert.equal(
+      edgePath({
+        points: [
+          { x: 0, y: 0 },
+          { x: 20, y: 10 },
+          { x: 60, y: 10 },
+        ],
+        straight: [false, true],
+      }),
+      'M0,0 C10,0 10,10 20,10 L60,10',
+    );
+  });
+});
+
+/** Crossings among the segments from the sources to the labels, by their end heights. */
+function crossingsOf(layout: Layout): number {
+  const segments = layout.edges.map((e) => [e.points[0]?.y ?? 0, e.points[1]?.y ?? 0] as const);
+  let count = 0;
+  for (let i = 0; i < segments.length; i++) {
+    for (let j = i + 1; j < segments.length; j++) {
+      const [a1, b1] = segments[i] as readonly [number, number];
+      const [a2, b2] = segments[j] as readonly [number, number];
+      if ((a1 - a2) * (b1 - b2) < 0) count++;
+    }
+  }
+  return count;
+}

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/util/logger';
+import { Disposable } from '../../host/disposable';
+import { displayPath } from '../../host/workspaceNotebooks';
+import { openCell } from '../pipelines/commands';
+import type { PipelineStatus } from '../pipelines/status';
+import type { PipelinesTree } from '../pipelines/tree';
+import { graphData } from './graphData';
+import type { HostMessage } from './protocol';
+import { isWebviewMessage } from './protocol';
+
+/** What `nbpromote.showPipelineGraph` returns: enough for a test to check what the panel shows. */
+export interface GraphPanelHandle {
+  readonly title: string;
+  readonly notebookUri: string;
+  /** The webview's HTML as set (CSP, nonce, resource URIs). */
+  readonly html: string;
+  /** `webview.cspSource`: where the webview's own resources come from. */
+  readonly cspSource: string;
+  /** What the webview last reported drawing; undefined until it has drawn the current graph. */
+  readonly rendered?: { readonly nodes: number; readonly edges: number };
+}
+
+export const graphViewType = 'nbpromote.pipelineGraph';
+
+/**
+ * One webview panel drawing one notebook's pipeline. The host sends the graph (protocol.ts) when the
+ * webview says it is ready and whenever the notebook's status changes; the webview draws it
+ * (webview/graph.ts) and reports back; a click on a step reveals its first cell.
+ */
+export class GraphPanel extends Disposable {
+  readonly panel: vscode.WebviewPanel;
+  private status: PipelineStatus | undefined;
+  private ready = false;
+  private rendered: { nodes: number; edges: number } | undefined;
+  private updating: Promise<void> | undefined;
+
+  constructor(
+    extensionUri: vscode.Uri,
+    readonly notebookUri: vscode.Uri,
+    private readonly pipelines: PipelinesTree,
+    private readonly log: Logger,
+  ) {
+    super();
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(extensionUri, 'media');
+    this.panel = vscode.window.createWebviewPanel(graphViewType, `Pipeline: ${fileName(notebookUri)}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [dist, media],
+    });
+    this.panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
+    const webview = this.panel.webview;
+    webview.html = graphHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      script: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview', 'graph.js')).toString(),
+      style: webview.asWebviewUri(vscode.Uri.joinPath(media, 'graph.css')).toString(),
+      title: this.panel.title,
+    });
+    this.register(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
+    this.register(pipelines.onDidChangeTreeData(() => void this.update(false)));
+    this.register(this.panel.onDidDispose(() => this.dispose()));
+  }
+
+  handle(): GraphPanelHandle {
+    return {
+      title: this.panel.title,
+      notebookUri: this.notebookUri.toString(),
+      html: this.panel.webview.html,
+      cspSource: this.panel.webview.cspSource,
+      ...(this.rendered === undefined ? {} : { rendered: { ...this.rendered } }),
+    };
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose();
+    this.panel.dispose();
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    if (!isWebviewMessage(message)) {
+      this.log.warn(`ignored a message from the graph webview: ${JSON.stringify(message)}`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        // Also after the panel was hidden and shown again: the webview starts afresh.
+        this.ready = true;
+        await this.update(true);
+        return;
+      case 'rendered':
+        this.rendered = { nodes: message.nodes, edges: message.edges };
+        this.log.info(`${displayPath(this.notebookUri)}: graph drawn with ${message.nodes} nodes and ${message.edges} edges`);
+        return;
+      case 'openStep':
+        await this.openStep(message.step);
+        return;
+    }
+  }
+
+  /** Sends the graph when the status changed (or always, with `force`). */
+  private update(force: boolean): Promise<void> {
+    const run = async (): Promise<void> => {
+      const status = await this.pipelines.status(this.notebookUri);
+      if (this.isDisposed || !this.ready || (!force && status === this.status)) return;
+      this.status = status;
+      this.rendered = undefined;
+      const message: HostMessage = { type: 'graph', ...graphData(fileName(this.notebookUri), status) };
+      await this.panel.webview.postMessage(message);
+    };
+    const previous = this.updating ?? Promise.resolve();
+    const next = previous.then(run, run);
+    this.updating = next;
+    return next;
+  }
+
+  private async openStep(name: string): Promise<void> {
+    const step = this.status?.graph?.steps.find((s) => s.name === name);
+    const first = step?.cells[0];
+    if (first === undefined) {
+      this.log.warn(`the graph asked for step ${name}, which ${displayPath(this.notebookUri)} does not have`);
+      return;
+    }
+    await openCell(this.notebookUri.toString(), first.index, undefined, columnShowing(this.notebookUri, this.panel.viewColumn));
+  }
+}
+
+/** The editor group already showing the notebook, else the one beside the panel. */
+function columnShowing(uri: vscode.Uri, panelColumn: vscode.ViewColumn | undefined): vscode.ViewColumn {
+  const key = uri.toString();
+  const visible = [...vscode.window.visibleNotebookEditors.map((e) => ({ uri: e.notebook.uri, column: e.viewColumn })), ...vscode.window.visibleTextEditors.map((e) => ({ uri: e.document.uri, column: e.viewColumn }))];
+  const showing = visible.find((v) => v.uri.toString() === key && v.column !== undefined && v.column !== panelColumn)?.column;
+  return showing ?? vscode.ViewColumn.Beside;
+}
+
+function fileName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+export interface GraphHtmlInput {
+  readonly cspSource: string;
+  readonly nonce: string;
+  readonly script: string;
+  readonly style: string;
+  readonly title: string;
+}
+
+/**
+ * The webview's page: nothing inline but the one nonce'd script tag; styles from media/graph.css, the script
+ * from dist/webview/graph.js, both served from the extension's own folders.
+ */
+export function graphHtml(input: GraphHtmlInput): string {
+  const csp = [`default-src 'none'`, `img-src ${input.cspSource}`, `style-src ${input.cspSource}`, `script-src 'nonce-${input.nonce}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${escapeHtml(input.style)}">
+  <title>${escapeHtml(input.title)}</title>
+</head>
+<body>
+  <header>
+    <h1 id="title">${escapeHtml(input.title)}</h1>
+    <p id="status" class="status">Reading the notebook…</p>
+  </header>
+  <ul id="problems" class="problems"></ul>
+  <main id="graph" class="graph" aria-label="Pipeline graph"></main>
+  <script nonce="${escapeHtml(input.nonce)}" src="${escapeHtml(input.script)}"></script>
+</body>
+</html>
+`;
+}
+
+/** For text and double-quoted attribute values. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}

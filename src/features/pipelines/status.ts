@@ -1,0 +1,143 @@
+/**
+ * Where a notebook's pipeline stands: not promoted, promoted and up to date, or promoted and stale, with
+ * the step graph a promotion would write now. A dry run of core's `promoteNotebook` (which reads, never
+ * writes) compared with the nbpromote.lock in the output root, as `nbpromote check` does. No `vscode`
+ * here: the Pipelines view and the graph panel pass the paths and settings in.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LockFile } from '../../core/contract/lockFile';
+import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
+import type { Problem } from '../../core/contract/problem';
+import type { StepGraph } from '../../core/contract/stepGraph';
+import type { Notebook } from '../../core/contract/notebook';
+import { packageNameFor, promoteNotebook } from '../../core/promote/promote';
+import type { PromotedFile } from '../../core/promote/promote';
+import { changedSteps as stepsChangedSince, lockIsFor } from '../../core/promote/status';
+import { readLockFile } from '../../core/versioning/lockFile';
+import { currentSnapshot } from '../../core/versioning/semver';
+import type { Logger } from '../../core/util/logger';
+import { silentLogger } from '../../core/util/logger';
+
+export type PipelineState = 'upToDate' | 'stale' | 'notPromoted' | 'failed';
+
+export interface PipelineStatus {
+  readonly state: PipelineState;
+  readonly packageName: string;
+  /** Absolute path of the output root. */
+  readonly outDir: string;
+  /** The version recorded in nbpromote.lock: what was last promoted. */
+  readonly promotedVersion?: string;
+  readonly promotedAt?: string;
+  /** The version promoting now would give the package. */
+  readonly nextVersion?: string;
+  /** What changed since the last promotion, in words (core's changes). */
+  readonly changes: readonly string[];
+  /** Steps added, removed or changed (code, inputs or outputs) since the last promotion. */
+  readonly changedSteps: readonly string[];
+  readonly parametersChanged: boolean;
+  /** Generated files promotion would write now (missing, different, or edited by hand). */
+  readonly staleFiles: readonly PromotedFile[];
+  /** "2 steps changed": why the pipeline is stale; empty otherwise. */
+  readonly staleSummary: string;
+  /** Why the notebook counts as not promoted although the output root has a lock, or why the status is unknown. */
+  readonly note?: string;
+  /** The graph a promotion would write now; undefined when the notebook cannot be analysed that far. */
+  readonly graph?: StepGraph;
+  readonly notebook?: Notebook;
+  /** Errors and warnings of the analysis (not the reader's and tags', which the notebook item shows). */
+  readonly problems: readonly Problem[];
+}
+
+export interface PipelineStatusRequest {
+  /** Absolute path of the notebook. */
+  readonly notebookPath: string;
+  /** Absolute path of the output root. */
+  readonly outDir: string;
+  /** From the `nbpromote.package.name` setting; undefined: the lock's package, else derived from the file name. */
+  readonly packageName?: string;
+  readonly toolVersion: string;
+  readonly logger?: Logger;
+}
+
+const STALE_ACTIONS = new Set<PromotedFile['action']>(['would-create', 'would-change', 'would-force', 'would-merge']);
+/** Problems about another notebook's lock, which do not concern a notebook that was not promoted there. */
+const OTHER_LOCK_CODES = new Set(['package-changed', 'lock-version', 'lock-schema', 'lock-history', 'yaml-syntax']);
+
+/** The pipeline status of one notebook. Never throws: a failure is a status with state `failed`. */
+export async function pipelineStatus(request: PipelineStatusRequest): Promise<PipelineStatus> {
+  const { notebookPath, outDir } = request;
+  const lockPath = join(outDir, LOCK_FILE_NAME);
+  const base = { outDir, changes: [], changedSteps: [], parametersChanged: false, staleFiles: [], staleSummary: '', problems: [] };
+  let lock: LockFile | undefined;
+  let lockProblems: readonly Problem[] = [];
+  let lockText: string | undefined;
+  try {
+    lockText = await readFile(lockPath, 'utf8');
+  } catch (ex) {
+    if ((ex as NodeJS.ErrnoException).code !== 'ENOENT') {
+      return { ...base, state: 'failed', packageName: request.packageName ?? packageNameFor(notebookPath), note: `cannot read ${lockPath}: ${String(ex)}` };
+    }
+  }
+  if (lockText !== undefined) ({ lock, problems: lockProblems } = readLockFile(lockText, lockPath));
+  const lockIsOurs = lock !== undefined && lockIsFor(lock, outDir, notebookPath);
+  const packageName = request.packageName ?? (lock !== undefined && lockIsOurs ? lock.package : packageNameFor(notebookPath));
+
+  let outcome;
+  try {
+    outcome = await promoteNotebook({ notebook: notebookPath, cwd: outDir, out: outDir, packageName, dryRun: true, resolve: 'force', toolVersion: request.toolVersion, logger: request.logger ?? silentLogger });
+  } catch (ex) {
+    return { ...base, state: 'failed', packageName, note: ex instanceof Error ? ex.message : String(ex) };
+  }
+  const notebook = outcome.inspection?.notebook;
+  const shown = (p: Problem): boolean => p.severity !== 'info' && (lockIsOurs || !OTHER_LOCK_CODES.has(p.code));
+  const problems = outcome.problems.filter(shown);
+  const common = { ...base, packageName, problems, ...(outcome.graph === undefined ? {} : { graph: outcome.graph }), ...(notebook === undefined ? {} : { notebook }) };
+
+  if (lockText !== undefined && lock === undefined) {
+    const first = lockProblems[0];
+    return { ...common, state: 'failed', note: `${LOCK_FILE_NAME} in ${outDir} cannot be read${first === undefined ? '' : `: ${first.message}${first.line === undefined ? '' : ` (line ${first.line})`}`}` };
+  }
+  if (lock === undefined || !lockIsOurs) {
+    const note = lock === undefined ? undefined : `${LOCK_FILE_NAME} in ${outDir} belongs to ${lock.notebook.path} (package ${lock.package})`;
+    return { ...common, state: 'notPromoted', ...(note === undefined ? {} : { note }) };
+  }
+
+  const promoted = { promotedVersion: lock.version, promotedAt: lock.promoted_at };
+  const { changedSteps, parametersChanged } = outcome.graph !== undefined && notebook !== undefined ? compareWithLock(lock, outcome.graph, notebook) : { changedSteps: [], parametersChanged: false };
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const staleFiles = outcome.files.filter((f) => STALE_ACTIONS.has(f.action));
+  const changes = outcome.changes ?? [];
+  const next = outcome.version === undefined ? {} : { nextVersion: outcome.version };
+  if (outcome.ok && staleFiles.length === 0) return { ...common, ...promoted, ...next, state: 'upToDate', changes: [] };
+  let staleSummary: string;
+  if (!outcome.ok) staleSummary = `cannot promote: ${errors === 1 ? '1 problem' : `${errors} problems`}`;
+  else if (changedSteps.length > 0) staleSummary = changedSteps.length === 1 ? '1 step changed' : `${changedSteps.length} steps changed`;
+  else if (parametersChanged) staleSummary = 'parameters changed';
+  else {
+    const edited = staleFiles.filter((f) => f.action === 'would-force' || f.action === 'would-merge').length;
+    staleSummary = edited > 0 ? (edited === 1 ? '1 file edited by hand' : `${edited} files edited by hand`) : staleFiles.length === 1 ? '1 file differs' : `${staleFiles.length} files differ`;
+  }
+  return { ...common, ...promoted, ...next, state: 'stale', changes, changedSteps, parametersChanged, staleFiles, staleSummary };
+}
+
+/** Steps added, removed or changed (as the code lens counts them), and whether the parameters changed, since the lock was written. */
+export function compareWithLock(lock: LockFile, graph: StepGraph, notebook: Notebook): { changedSteps: string[]; parametersChanged: boolean } {
+  const now = currentSnapshot(graph, notebook);
+  const parametersChanged = JSON.stringify(Object.entries(now.parameters)) !== JSON.stringify(Object.entries(lock.parameters).map(([name, p]) => [name, { type: p.type, default: p.default }]));
+  return { changedSteps: stepsChangedSince(lock, now), parametersChanged };
+}
+
+/** "v0.1.0 · up to date", "v0.1.0 · stale (2 steps changed)", "not promoted". */
+export function statusDescription(status: PipelineStatus): string {
+  switch (status.state) {
+    case 'upToDate':
+      return `v${status.promotedVersion ?? '?'} · up to date`;
+    case 'stale':
+      return `v${status.promotedVersion ?? '?'} · stale (${status.staleSummary})`;
+    case 'notPromoted':
+      return 'not promoted';
+    case 'failed':
+      return `${status.promotedVersion === undefined ? '' : `v${status.promotedVersion} · `}status unknown`;
+  }
+}
