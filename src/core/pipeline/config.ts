@@ -19,6 +19,7 @@ import { PYTHON_KEYWORDS, stepNameIssue } from '../tags/names';
 import schema from '../../../schemas/pipeline.schema.json';
 import { PYYAML_LARGE_NUMBER, PYYAML_LOOKALIKE, pyyamlNumberReplacer } from './pyyaml';
 import { lineOf, loadWithPositions } from './yamlPositions';
+import { fieldName, pointerSegments, typeWords, yamlSyntaxProblem } from '../util/schemaErrors';
 
 export interface PipelineConfigResult {
   /** Undefined when the file is not YAML or does not match the schema; otherwise set, even with reference errors. */
@@ -130,31 +131,6 @@ function knownKeysHint(error: ErrorObject): string {
   return `; the keys are ${Object.keys(parent).join(', ')}`;
 }
 
-function typeWords(type: string): string {
-  const words: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', array: 'a list', object: 'a mapping', null: 'null' };
-  return type.split(',').map((t) => words[t] ?? t).join(' or ');
-}
-
-/** `/steps/0/inputs/1` → ['steps', 0, 'inputs', 1] (JSON Pointer, `~1` and `~0` decoded). */
-function pointerSegments(pointer: string): (string | number)[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
-}
-
-/** ['steps', 0, 'inputs', 1] → `steps[0].inputs[1]`. */
-function fieldName(path: readonly (string | number)[]): string {
-  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
-}
-
-function yamlSyntaxProblem(ex: YAMLException, file: string): Problem {
-  const mark = (ex as YAMLException & { mark?: { line: number; column: number } }).mark;
-  const where = mark === undefined ? {} : { line: mark.line + 1, column: mark.column + 1 };
-  return { severity: 'error', code: 'yaml-syntax', message: `the file is not valid YAML: ${ex.reason}`, file, ...where };
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // References: what the schema cannot say
