@@ -4,7 +4,7 @@
  * forward slashes, no `.`/`..` segments, no NUL) and, on disk, that following the symbolic links of the
  * parts that already exist keeps it inside the output root.
  */
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 
 /** Why `path` is not a well-formed plan path, or undefined when it is. Pure: no file system access. */
@@ -96,4 +96,14 @@ async function realpathOrUndefined(path: string): Promise<string | undefined> {
 export function isMissing(ex: unknown): boolean {
   const code = ex instanceof Error && 'code' in ex ? ex.code : undefined;
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** The file's bytes, or undefined when it does not exist; other errors are thrown. */
+export async function readFileIfExists(absolute: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(absolute);
+  } catch (ex) {
+    if (isMissing(ex)) return undefined;
+    throw ex;
+  }
 }

@@ -12,12 +12,12 @@
  * - Each copy is written atomically (`writeFileAtomic`). `saveBase` mirrors the plans exactly: copies of files
  *   no longer generated are removed.
  */
-import { mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { FilePlan } from '../contract/filePlan';
 import { NbpromoteError } from '../errors';
 import { tempFilePid, writeFileAtomic } from '../io/apply';
-import { isMissing, pathSyntaxProblem, realRootOf, resolveInsideRoot } from '../io/paths';
+import { isMissing, pathSyntaxProblem, readFileIfExists, realRootOf, resolveInsideRoot } from '../io/paths';
 import { sha256 } from './hash';
 
 /** The folder of nbpromote's local state, at the output root. */
@@ -53,7 +53,7 @@ export async function saveBase(root: string, plans: readonly FilePlan[]): Promis
     const resolution = await resolveInsideRoot(realBase, plan.path);
     if (!resolution.ok) throw new NbpromoteError('invalidInput', `Cannot keep a merge base for ${JSON.stringify(plan.path)} in ${BASE_DIR}: ${resolution.problem}`);
     const target = resolution.resolved.absolute;
-    if (resolution.resolved.exists && (await readOrUndefined(target))?.equals(Buffer.from(plan.contents, 'utf8')) === true) continue;
+    if (resolution.resolved.exists && (await readFileIfExists(target))?.equals(Buffer.from(plan.contents, 'utf8')) === true) continue;
     await mkdir(nodePath.dirname(target), { recursive: true });
     await writeFileAtomic(target, plan.contents);
   }
@@ -70,7 +70,7 @@ export async function readBase(root: string, path: string, expectedSha256?: stri
   const realBase = await realRootOf(nodePath.join(await realRootOf(root), ...BASE_DIR.split('/')));
   const resolution = await resolveInsideRoot(realBase, path);
   if (!resolution.ok || !resolution.resolved.exists) return undefined;
-  const bytes = await readOrUndefined(resolution.resolved.absolute);
+  const bytes = await readFileIfExists(resolution.resolved.absolute);
   if (bytes === undefined) return undefined;
   if (expectedSha256 !== undefined && sha256(bytes) !== expectedSha256) return undefined;
   return bytes.toString('utf8');
@@ -81,7 +81,7 @@ export async function ensureStateDir(root: string): Promise<void> {
   const dir = nodePath.join(root, STATE_DIR);
   await mkdir(dir, { recursive: true });
   const gitignore = nodePath.join(dir, '.gitignore');
-  if ((await readOrUndefined(gitignore)) === undefined) await writeFileAtomic(gitignore, STATE_GITIGNORE);
+  if ((await readFileIfExists(gitignore)) === undefined) await writeFileAtomic(gitignore, STATE_GITIGNORE);
 }
 
 /**
@@ -115,14 +115,6 @@ async function prune(realBase: string, rel: string, keep: ReadonlySet<string>): 
   return empty;
 }
 
-async function readOrUndefined(absolute: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(absolute);
-  } catch (ex) {
-    if (isMissing(ex)) return undefined;
-    throw ex;
-  }
-}
 
 function isAlive(pid: number): boolean {
   try {

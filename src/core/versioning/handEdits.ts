@@ -13,10 +13,9 @@
  * `edited` and `untracked` are conflicts; the caller refuses (exit 1), merges (`--merge`, merge.ts) or
  * overwrites keeping a copy (`--force`). See docs/versioning.md.
  */
-import { readFile } from 'node:fs/promises';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
-import { isMissing, pathSyntaxProblem, realRootOf, resolveInsideRoot } from '../io/paths';
+import { pathSyntaxProblem, readFileIfExists, realRootOf, resolveInsideRoot } from '../io/paths';
 import { lockedHash, sha256 } from './hash';
 
 export type HandEditKind =
@@ -51,7 +50,7 @@ export async function findHandEdits(root: string, plans: readonly FilePlan[], lo
     const resolution = await resolveInsideRoot(realRoot, plan.path);
     if (!resolution.ok) continue;
     const locked = lockedHash(lock, plan.path);
-    const disk = resolution.resolved.exists ? await readOrUndefined(resolution.resolved.absolute) : undefined;
+    const disk = resolution.resolved.exists ? await readFileIfExists(resolution.resolved.absolute) : undefined;
     if (disk === undefined) {
       if (locked !== undefined) edits.push({ path: plan.path, kind: 'deleted' });
       continue;
@@ -85,18 +84,9 @@ export async function findOrphans(root: string, plans: readonly FilePlan[], lock
     if (planned.has(path) || pathSyntaxProblem(path) !== undefined) continue;
     const resolution = await resolveInsideRoot(realRoot, path);
     if (!resolution.ok || !resolution.resolved.exists) continue;
-    const disk = await readOrUndefined(resolution.resolved.absolute);
+    const disk = await readFileIfExists(resolution.resolved.absolute);
     if (disk === undefined) continue;
     orphans.push({ path, state: sha256(disk) === lockedHash(lock, path) ? 'unchanged' : 'edited' });
   }
   return orphans;
-}
-
-async function readOrUndefined(absolute: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(absolute);
-  } catch (ex) {
-    if (isMissing(ex)) return undefined;
-    throw ex;
-  }
 }
