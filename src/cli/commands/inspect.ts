@@ -1,8 +1,10 @@
 /** `nbpromote inspect <notebook> [--json]`: cells, roles, steps and problems of one notebook. */
-import { readFile } from 'node:fs/promises';
-import { formatProblem } from '../../core/contract/problem';
+import type { ParseResult } from '../../core/contract/notebook';
+import { formatProblem, hasErrors } from '../../core/contract/problem';
 import type { Inspection } from '../../core/inspect/inspect';
-import { firstLine, inspectText, inspectionToJson } from '../../core/inspect/inspect';
+import { firstLine, inspectionToJson } from '../../core/inspect/inspect';
+import { isFileError, parseNotebookFile } from '../../core/notebook/read';
+import { readRoles } from '../../core/tags/roles';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean } from '../args';
 import { ExitCode } from '../io';
@@ -26,22 +28,34 @@ export async function runInspect(args: ParsedArgs, io: CliIo): Promise<ExitCode>
   return inspection.ok ? ExitCode.Ok : ExitCode.BadInput;
 }
 
+/**
+ * Reads and parses the notebook with parseNotebookFile, which reads an `.ipynb` file a few megabytes at a
+ * time, faster and with much less memory for big notebooks than reading it as one string.
+ */
 async function inspectFile(file: string, io: CliIo): Promise<Inspection> {
-  let text: string;
+  let parsed: ParseResult;
   try {
-    text = await readFile(resolveFrom(io.cwd, file), 'utf8');
+    parsed = parseNotebookFile(resolveFrom(io.cwd, file), file);
   } catch (ex) {
-    const code = (ex as NodeJS.ErrnoException).code;
+    if (!isFileError(ex)) throw ex;
+    const code = ex.code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a notebook' : `cannot read it (${code ?? String(ex)})`;
-    return {
+    return Promise.resolve({
       file,
       notebook: undefined,
       roles: undefined,
       ok: false,
       problems: [{ severity: 'error', code: 'unreadable', message: why, file }],
-    };
+    });
   }
-  return inspectText(text, file);
+  return Promise.resolve(inspectParsed(parsed, file));
+}
+
+/** What `inspectText` does after parsing, for a notebook parsed from its bytes. */
+function inspectParsed(parsed: ParseResult, file: string): Inspection {
+  const roles = parsed.notebook === undefined ? undefined : readRoles(parsed.notebook);
+  const problems = [...parsed.problems, ...(roles?.problems ?? [])];
+  return { file, notebook: parsed.notebook, roles, problems, ok: !hasErrors(problems) };
 }
 
 function resolveFrom(cwd: string, file: string): string {

@@ -6,9 +6,12 @@
 import type { CellKind, Notebook, NotebookCell, ParseResult } from '../contract/notebook';
 import type { Problem } from '../contract/problem';
 import { jsonSyntaxProblem } from './jsonSyntax';
+import { decodeText, isTooLongForText, parseNotebookJson, readAllBytes, tooLongProblem } from './notebookBytes';
+import type { ByteSource } from './notebookBytes';
 import { isJsonObject, isStringList, jsonTypeWord } from './jsonValue';
 import type { JsonObject } from './jsonValue';
-import { NEWEST_SCHEMA_MINOR, nbformatSchemaProblems } from './nbformatSchema';
+import { NEWEST_SCHEMA_MINOR } from './nbformatAjv';
+import { nbformatSchemaProblems } from './nbformatSchema';
 import { upgradeV3 } from './nbformat3';
 
 /** Reads the text of an `.ipynb` file. Never throws: what is wrong with the file comes back as problems. */
@@ -20,6 +23,24 @@ export function parseIpynb(text: string, file: string): ParseResult {
   } catch (error) {
     return failed(jsonSyntaxProblem(source, error, file));
   }
+  return readJson(json, file);
+}
+
+/**
+ * Reads an `.ipynb` file from its bytes, or from a reader of them: the same result as `parseIpynb` of its
+ * text, without ever holding the text (see notebookBytes.ts). Never throws on user input; throws what
+ * `source` throws.
+ */
+export function parseIpynbBytes(source: Uint8Array | ByteSource, file: string): ParseResult {
+  const json = parseNotebookJson(source);
+  if (json !== undefined) return readJson(json.value, file);
+  const bytes = source instanceof Uint8Array ? source : readAllBytes(source);
+  if (isTooLongForText(bytes)) return failed(tooLongProblem(file));
+  return parseIpynb(decodeText(bytes), file);
+}
+
+/** The notebook in a parsed `.ipynb` file. */
+function readJson(json: unknown, file: string): ParseResult {
   if (!isJsonObject(json)) {
     return failed(problem(file, 'not-a-notebook', `the file is JSON but not a notebook: its top level is ${jsonTypeWord(json)}, not an object`));
   }
@@ -128,37 +149,29 @@ function buildCells(rawCells: readonly unknown[], file: string, options: BuildOp
   const problems: Problem[] = [];
   const firstWithId = new Map<string, number>();
   rawCells.forEach((raw, index) => {
-    const at = { file, cellIndex: index };
     if (!isJsonObject(raw)) {
       problems.push({ ...problem(file, 'cell-invalid', `the cell is ${jsonTypeWord(raw)}, not an object; it is left out`), cellIndex: index });
       return;
     }
     const id = options.withIds && typeof raw['id'] === 'string' ? raw['id'] : undefined;
-    const where = id !== undefined ? { ...at, cellId: id } : at;
+    const where = (): { file: string; cellIndex: number; cellId?: string } => (id !== undefined ? { file, cellIndex: index, cellId: id } : { file, cellIndex: index });
     const kind = raw['cell_type'];
     if (!isCellKind(kind)) {
-      problems.push(unknownKind(kind, where));
+      problems.push(unknownKind(kind, where()));
       return;
     }
     if (id !== undefined) {
       const first = firstWithId.get(id);
       if (first === undefined) firstWithId.set(id, index);
-      else problems.push({ ...where, severity: 'error', code: 'cell-id-duplicate', message: `the cell id "${id}" is also used by cell ${first + 1}; cell ids must be unique` });
+      else problems.push({ ...where(), severity: 'error', code: 'cell-id-duplicate', message: `the cell id "${id}" is also used by cell ${first + 1}; cell ids must be unique` });
     }
     const metadata = isJsonObject(raw['metadata']) ? raw['metadata'] : {};
     const tags = metadata['tags'];
-    if (options.reportTags && tags !== undefined && !isStringList(tags)) {
-      problems.push({ ...where, severity: 'error', code: 'schema', message: 'metadata.tags must be a list of strings' });
+    const tagList = isStringList(tags) ? tags : [];
+    if (options.reportTags && tags !== undefined && tagList !== tags) {
+      problems.push({ ...where(), severity: 'error', code: 'schema', message: 'metadata.tags must be a list of strings' });
     }
-    cells.push({
-      index,
-      ...(id !== undefined ? { id } : {}),
-      kind,
-      source: joinSource(raw['source']),
-      tags: isStringList(tags) ? tags : [],
-      metadata,
-      ...(kind === 'code' ? codeFields(raw) : {}),
-    });
+    cells.push(modelCell(raw, index, id, kind, tagList, metadata));
   });
   return { cells, problems };
 }
@@ -173,10 +186,18 @@ function unknownKind(kind: unknown, where: { file: string; cellIndex: number; ce
   };
 }
 
-function codeFields(raw: JsonObject): { outputs: readonly unknown[]; executionCount: number | null } {
-  const outputs = raw['outputs'];
+/**
+ * The model of one cell, its keys always in the same order. Written out for each shape rather than with
+ * conditional spreads: this runs once per cell, and spreads are slow.
+ */
+function modelCell(raw: JsonObject, index: number, id: string | undefined, kind: CellKind, tags: readonly string[], metadata: JsonObject): NotebookCell {
+  const source = joinSource(raw['source']);
+  if (kind !== 'code') return id !== undefined ? { index, id, kind, source, tags, metadata } : { index, kind, source, tags, metadata };
+  const rawOutputs = raw['outputs'];
   const count = raw['execution_count'];
-  return { outputs: Array.isArray(outputs) ? outputs : [], executionCount: typeof count === 'number' ? count : null };
+  const outputs = Array.isArray(rawOutputs) ? rawOutputs : [];
+  const executionCount = typeof count === 'number' ? count : null;
+  return id !== undefined ? { index, id, kind, source, tags, metadata, outputs, executionCount } : { index, kind, source, tags, metadata, outputs, executionCount };
 }
 
 /** nbformat allows a string or a list of lines (each keeping its "\n"); items that are not strings are skipped. */

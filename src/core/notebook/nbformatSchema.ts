@@ -1,36 +1,21 @@
 /**
- * Validation against the official nbformat 4.0–4.5 JSON Schemas (schemas/nbformat/, draft-04), with ajv's
- * errors put into words a person understands and mapped to the cell they are about.
+ * Validation against the official nbformat 4.0–4.5 JSON Schemas (schemas/nbformat/), with ajv's errors put
+ * into words a person understands and mapped to the cell they are about.
  *
- * Ajv setup. Ajv 8 ships no draft-04 meta-schema, but these schemas use no keyword whose meaning changed
- * after draft-04 (no `id`, no boolean `exclusiveMinimum`), so a copy without the `$schema` marker compiles
- * as is; `strict: false` accepts their few non-standard words (`item`, `source_hidden`). The copy given to
- * ajv differs from the files in two rewrites that accept exactly the same notebooks:
- * - `cell` and `output` get ajv's `discriminator` on `cell_type` / `output_type`. Their `oneOf` branches
- *   have disjoint `enum`s of that property, so ajv checks only the branch a cell (an output) names:
- *   errors speak about that branch only, with no per-branch noise, and validation runs about twice as fast.
- * - `misc/multiline_string`, `oneOf: [string, array of strings]`, becomes `type: [string, array]` with
- *   string items: same meaning, no failed branch to build and throw away for every source and output.
- * Validators compile lazily, once per minor version, and report all errors (`allErrors`), which costs
- * nothing on valid notebooks now that no branch fails. Cells are validated one by one: ajv gathers the
- * errors of nested validators with `concat`, which turns quadratic when a notebook has thousands.
+ * The validators are ajv's, set up as nbformatAjv.ts describes. They come precompiled: ajv standalone
+ * code from the same setup, written by scripts/generateNbformatValidators.ts into generated/ and committed,
+ * so reading a notebook compiles no schema (the code of a minor version is loaded on first use). A minor
+ * version missing there is compiled by ajv on first use. Unit tests check that the committed code is current and that both accept and reject the same
+ * notebooks with the same errors. Cells are validated one by one: ajv gathers the errors of nested
+ * validators with `concat`, which turns quadratic when a notebook has thousands.
  */
-import { Ajv } from 'ajv';
-import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from '../contract/problem';
 import { isJsonObject } from './jsonValue';
 import type { JsonObject } from './jsonValue';
-import nbformat40 from '../../../schemas/nbformat/nbformat.v4.0.schema.json';
-import nbformat41 from '../../../schemas/nbformat/nbformat.v4.1.schema.json';
-import nbformat42 from '../../../schemas/nbformat/nbformat.v4.2.schema.json';
-import nbformat43 from '../../../schemas/nbformat/nbformat.v4.3.schema.json';
-import nbformat44 from '../../../schemas/nbformat/nbformat.v4.4.schema.json';
-import nbformat45 from '../../../schemas/nbformat/nbformat.v4.5.schema.json';
-
-const SCHEMAS: readonly AnySchemaObject[] = [nbformat40, nbformat41, nbformat42, nbformat43, nbformat44, nbformat45];
-
-/** The newest nbformat 4 minor version with a schema here. */
-export const NEWEST_SCHEMA_MINOR = SCHEMAS.length - 1;
+import { compileValidators } from './nbformatAjv';
+import type { Validators } from './nbformatAjv';
+import { precompiledValidators } from './generated/nbformatValidators';
 
 /** At most this many schema problems are listed; then one more, first, says how many there are in all. */
 export const MAX_SCHEMA_PROBLEMS = 100;
@@ -241,56 +226,7 @@ function passes(validate: ValidateFunction, data: unknown): boolean {
   return validate(data);
 }
 
-interface Validators {
-  /** The whole notebook; run on it without its cells, so errors never pile up across thousands of cells. */
-  readonly notebook: ValidateFunction;
-  /** One cell (`#/definitions/cell`). */
-  readonly cell: ValidateFunction;
-}
-
-let ajv: Ajv | undefined;
-const compiled = new Map<number, Validators>();
-
-/** The validators for nbformat 4.`minor`, compiled on first use. */
+/** The validators for nbformat 4.`minor`: the precompiled ones, else compiled by ajv on first use. */
 function validators(minor: number): Validators {
-  let found = compiled.get(minor);
-  if (found === undefined) {
-    ajv ??= new Ajv({ strict: false, allErrors: true, verbose: true, discriminator: true });
-    const id = `nbformat.v4.${minor}.schema.json`;
-    ajv.addSchema({ ...forAjv(schemaFor(minor)), $id: id });
-    found = { notebook: getSchema(ajv, id), cell: getSchema(ajv, `${id}#/definitions/cell`) };
-    compiled.set(minor, found);
-  }
-  return found;
-}
-
-function getSchema(instance: Ajv, ref: string): ValidateFunction {
-  const validate = instance.getSchema(ref);
-  if (validate === undefined) throw new Error(`the nbformat schemas have no ${ref}`);
-  return validate;
-}
-
-function schemaFor(minor: number): AnySchemaObject {
-  const schema = SCHEMAS[minor];
-  if (schema === undefined) throw new RangeError(`no nbformat 4.${minor} schema (0..${NEWEST_SCHEMA_MINOR})`);
-  return schema;
-}
-
-/** The schema as ajv gets it: without the draft-04 marker, with the two rewrites described at the top. */
-function forAjv(schema: AnySchemaObject): AnySchemaObject {
-  const copy: AnySchemaObject = { ...schema };
-  delete copy['$schema'];
-  const definitions: unknown = schema['definitions'];
-  if (!isJsonObject(definitions) || !isJsonObject(definitions['misc'])) return copy;
-  copy['definitions'] = {
-    ...definitions,
-    cell: discriminated(definitions['cell'], 'cell_type'),
-    output: discriminated(definitions['output'], 'output_type'),
-    misc: { ...definitions['misc'], multiline_string: { type: ['string', 'array'], items: { type: 'string' } } },
-  };
-  return copy;
-}
-
-function discriminated(definition: unknown, propertyName: string): unknown {
-  return isJsonObject(definition) && Array.isArray(definition['oneOf']) ? { ...definition, discriminator: { propertyName } } : definition;
+  return precompiledValidators(minor) ?? compileValidators(minor);
 }

@@ -3,7 +3,9 @@
  * both come back as a Notebook. Pure: the caller reads the file (see read.ts).
  */
 import type { ParseResult } from '../contract/notebook';
-import { parseIpynb } from './ipynb';
+import { parseIpynb, parseIpynbBytes } from './ipynb';
+import { decodeText, isTooLongForText, readAllBytes, tooLongProblem } from './notebookBytes';
+import type { ByteSource } from './notebookBytes';
 import { parsePercent } from './percent';
 
 /**
@@ -19,6 +21,18 @@ export function parseNotebook(text: string, file: string): ParseResult {
     return notRead(file, 'the file is a Python script without `# %%` cell markers, not a jupytext percent script');
   }
   return notRead(file, 'the file is neither a notebook (.ipynb) nor a jupytext percent script (.py)');
+}
+
+/**
+ * `parseNotebook` of a file's bytes, or of a reader of them (`.ipynb` files only), for callers that read
+ * the file themselves: the same result, faster and with less memory for `.ipynb` files (see
+ * notebookBytes.ts). Never throws on user input; throws what `source` throws.
+ */
+export function parseNotebookBytes(source: Uint8Array | ByteSource, file: string): ParseResult {
+  if (file.toLowerCase().endsWith('.ipynb')) return parseIpynbBytes(source, file);
+  const bytes = source instanceof Uint8Array ? source : readAllBytes(source);
+  if (isTooLongForText(bytes)) return { notebook: undefined, problems: [tooLongProblem(file)] };
+  return parseNotebook(decodeText(bytes), file);
 }
 
 /** A `# %%` cell marker at the start of a line (after optional blanks): `# %%`, `#%%`, `# %% [markdown]` ... */

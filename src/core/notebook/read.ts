@@ -1,31 +1,47 @@
 /** Reading a notebook from disk: the only place in core/notebook that touches the file system. */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ParseResult } from '../contract/notebook';
-import { parseNotebook } from './parse';
+import { parseNotebookBytes } from './parse';
 
 /**
  * Reads and parses the notebook at `path` (see parseNotebook). Never rejects: a missing or unreadable file
  * comes back as a `file-unreadable` problem.
- *
- * The read is synchronous on purpose, for peak memory: `readFileSync(path, 'utf8')` reads and decodes in
- * one native step, so the file's bytes never sit in a Buffer beside the string, while `fs/promises`
- * builds the string from chunks that `JSON.parse` must first copy into one flat string. For a 100 MB
- * notebook that is 100 MB more at the peak (about 3.7x the file size instead of 2.7x). Parsing after it
- * is synchronous CPU work anyway, longer than the read.
  */
 export async function readNotebookFile(path: string): Promise<ParseResult> {
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return Promise.resolve(parseNotebookFile(path));
   } catch (error) {
+    if (!isFileError(error)) throw error;
     return { notebook: undefined, problems: [{ severity: 'error', code: 'file-unreadable', message: unreadableMessage(error), file: path }] };
   }
-  return Promise.resolve(parseNotebook(text, path));
 }
 
-function unreadableMessage(error: unknown): string {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  switch (code) {
+/**
+ * Reads and parses the notebook at `path`, named `file` in problems (see parseNotebook). Never throws on
+ * what the file holds; throws what the file system throws (see `isFileError`).
+ *
+ * An `.ipynb` file is read a few megabytes at a time and parsed as it is read (parseNotebookBytes): its
+ * bytes, its text and its parsed JSON are never all in memory at once. For the bench's 92 MB notebook the
+ * peak of `nbpromote inspect` is 2.1 times the file size (Node's own 40 MB included), down from 3.7
+ * times when the file was read as one string, and it is read faster.
+ */
+export function parseNotebookFile(path: string, file: string = path): ParseResult {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    return parseNotebookBytes({ size, read: (target, offset, length, position) => readSync(fd, target, offset, length, position) }, file);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** True for an error of the file system or of Node's file functions (it has a `code`), not a fault of this tool. */
+export function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+function unreadableMessage(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
     case 'ENOENT':
       return 'the file does not exist';
     case 'EISDIR':
@@ -33,9 +49,7 @@ function unreadableMessage(error: unknown): string {
     case 'EACCES':
     case 'EPERM':
       return 'the file cannot be read: permission denied';
-    case 'ERR_STRING_TOO_LONG':
-      return 'the file is too large to read (over 512 MB)';
     default:
-      return `the file cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+      return `the file cannot be read: ${error.message}`;
   }
 }

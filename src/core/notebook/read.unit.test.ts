@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNotebookFile } from './read';
+import { parseNotebook } from './parse';
+import { isFileError, parseNotebookFile, readNotebookFile } from './read';
 
 const fixtures = join(__dirname, '../../../test/fixtures/notebooks');
 
@@ -24,5 +26,21 @@ describe('readNotebookFile', () => {
   it('gives a problem for a folder', async () => {
     const { problems } = await readNotebookFile(fixtures);
     assert.equal(problems[0]?.message, 'this is a folder, not a notebook file');
+  });
+
+  it('reads every fixture and example as parseNotebook reads its text', () => {
+    const dirs = [fixtures, join(__dirname, '../../../examples')];
+    for (const dir of dirs) {
+      for (const name of readdirSync(dir).filter((f) => f.endsWith('.ipynb') || f.endsWith('.py'))) {
+        const path = join(dir, name);
+        assert.deepEqual(parseNotebookFile(path, name), parseNotebook(readFileSync(path, 'utf8'), name), name);
+      }
+    }
+  });
+
+  it('parseNotebookFile throws what the file system throws, which isFileError recognizes', () => {
+    assert.throws(() => parseNotebookFile(join(fixtures, 'no-such-notebook.ipynb')), (error) => isFileError(error) && error.code === 'ENOENT');
+    assert.throws(() => parseNotebookFile(fixtures), (error) => isFileError(error) && error.code === 'EISDIR');
+    assert.equal(isFileError(new TypeError('a bug')), false);
   });
 });

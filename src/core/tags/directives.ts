@@ -31,6 +31,7 @@ export interface SplitSource {
 }
 
 const DIRECTIVE = /^\s*#\s*\|(.*)$/;
+const NO_DIRECTIVES: readonly Directive[] = Object.freeze([]);
 const CELL_MAGIC = /^\s*%%\w+/;
 const KEY_VALUE = /^([^\s:]+)\s*(?::\s*)?(.*)$/;
 
@@ -45,7 +46,7 @@ export function splitDirectives(source: string): SplitSource {
   if (!source.includes('|') && !source.includes('\r')) {
     const newline = source.indexOf('\n');
     const firstLine = newline < 0 ? source : source.slice(0, newline);
-    if (firstLine.trim() !== '' && !CELL_MAGIC.test(firstLine)) return { directives: [], body: source, bodyLine: 1, late: [] };
+    if (firstLine.trim() !== '' && !CELL_MAGIC.test(firstLine)) return { directives: NO_DIRECTIVES, body: source, bodyLine: 1, late: NO_DIRECTIVES };
   }
   const lines = source.split(/\r\n|\n|\r/);
   const directives: Directive[] = [];

@@ -123,10 +123,13 @@ interface StepDraft {
 // ---------------------------------------------------------------------------------------------------------
 // 1. Find the vocabulary on each cell.
 
+/** The empty list every cell without marks shares (in FoundMarks and OwnRoles, never in the result). */
+const NONE: readonly never[] = Object.freeze([]);
+
 function findMarks(notebook: Notebook, cell: NotebookCell, problems: Problem[]): FoundMarks {
   if (cell.kind !== 'code') {
     warnTagsOnText(notebook, cell, problems);
-    return { cell, marks: [], nbdev: [], body: cell.source };
+    return { cell, marks: NONE, nbdev: NONE, body: cell.source };
   }
   const marks: Mark[] = [];
   for (const tag of cell.tags) {
@@ -150,7 +153,7 @@ function findMarks(notebook: Notebook, cell: NotebookCell, problems: Problem[]):
     const message = `\`${late.raw.trim()}\` is below the cell's code, so it is ignored: directives count only at the top of a cell, above the first line of code or comment.`;
     problems.push(cellProblem(notebook, cell, 'warning', 'directive-not-at-top', message, late.line));
   }
-  return { cell, marks, nbdev, body: split.body };
+  return { cell, marks: marks.length > 0 ? marks : NONE, nbdev: nbdev.length > 0 ? nbdev : NONE, body: split.body };
 }
 
 function isNbdevDirective(directive: Directive): directive is NbdevDirective {
@@ -186,7 +189,7 @@ interface Claim {
 function ownRoles(context: Context, found: FoundMarks): OwnRoles {
   const { cell } = found;
   // Most cells: nothing written on them, nothing to check.
-  if (cell.kind !== 'code' || (found.marks.length === 0 && !context.nbdev)) return { roles: [], stepName: undefined, after: [], sources: [], continues: false };
+  if (cell.kind !== 'code' || (found.marks.length === 0 && !context.nbdev)) return { roles: [], stepName: undefined, after: NONE, sources: [], continues: false };
   const read = readMarks(context, cell, found.marks);
   const claims = context.nbdev ? [...read.claims, ...nbdevClaims(context, found)] : read.claims;
   reportConflict(context, cell, claims);
@@ -397,10 +400,13 @@ function collectSteps(drafts: readonly Draft[]): Map<string, StepDraft> {
 
 /** The last valid `#| default_exp` (nbdev keeps the last one), with problems for invalid and repeated ones. */
 function readDefaultExp(context: Context, found: readonly FoundMarks[]): string | undefined {
+  // Without nbdev directives (other than `#| hide`) there is no `#| default_exp` and no `#| export`.
+  if (!context.nbdev) return undefined;
   const { notebook, problems } = context;
   let chosen: { readonly name: string; readonly raw: string; readonly cell: NotebookCell } | undefined;
   let invalid = false;
   for (const { cell, nbdev } of found) {
+    if (nbdev.length === 0) continue;
     for (const directive of nbdev.filter((d) => d.key === 'default_exp')) {
       const raw = directive.raw.trim();
       const issue = directive.value === '' ? 'it names no module' : moduleNameIssue(directive.value);
@@ -430,7 +436,13 @@ function readDefaultExp(context: Context, found: readonly FoundMarks[]): string 
 /** One warning on the first nbdev 1 comment of a notebook that has no nbdev 2 directive. */
 function warnNbdev1(context: Context, found: readonly FoundMarks[]): void {
   if (context.nbdev) return;
-  const first = found.find((f) => f.cell.kind === 'code' && startsWithNbdev1Comment(f.cell.source));
+  let first: FoundMarks | undefined;
+  for (const f of found) {
+    if (f.cell.kind === 'code' && startsWithNbdev1Comment(f.cell.source)) {
+      first = f;
+      break;
+    }
+  }
   if (first === undefined) return;
   const comment = (first.cell.source.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '').trim();
   const message = `\`${comment}\` is an nbdev 1 comment, which nbdev 2 and Notebook Promoter no longer read: run \`nbdev_migrate\` to turn such comments into \`#| \` directives.`;
