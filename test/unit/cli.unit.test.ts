@@ -153,8 +153,10 @@ describe('nbpromote CLI (built binary)', function () {
     for (const example of examples) {
       const run = nbpromote('inspect', `examples/${example}`, '--json');
       assert.equal(run.status, 0, `${example}: ${run.stderr}`);
-      const doc = JSON.parse(run.stdout) as { hasRoles: boolean; steps: { name: string }[]; cells: { roles: string[] }[] };
+      const doc = JSON.parse(run.stdout) as { hasRoles: boolean; steps: { name: string; inputs: string[] }[]; cells: { roles: string[] }[]; edges: { explanation: string }[] };
       assert.ok(doc.hasRoles, example);
+      assert.ok(doc.edges.length > 0 && doc.edges.every((e) => / uses \w+, defined by .+, cell \d+ line \d+$/.test(e.explanation)), `${example}: every edge is explained`);
+      assert.ok(doc.steps.slice(1).some((s) => s.inputs.length > 0), `${example}: steps take inputs`);
       assert.ok(doc.steps.length >= 2, `${example} has steps`);
       assert.ok(doc.cells.some((c) => c.roles.length > 0 && !c.roles.includes('step')), `${example} has non-step roles`);
     }

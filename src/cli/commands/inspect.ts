@@ -1,10 +1,10 @@
 /** `nbpromote inspect <notebook> [--json]`: cells, roles, steps and problems of one notebook. */
 import type { ParseResult } from '../../core/contract/notebook';
-import { formatProblem, hasErrors } from '../../core/contract/problem';
+import { formatProblem } from '../../core/contract/problem';
 import type { Inspection } from '../../core/inspect/inspect';
-import { firstLine, inspectionToJson } from '../../core/inspect/inspect';
+import type { StepGraph } from '../../core/contract/stepGraph';
+import { firstLine, inspectionToJson, inspectParsed, inspectWithGraph } from '../../core/inspect/inspect';
 import { isFileError, parseNotebookFile } from '../../core/notebook/read';
-import { readRoles } from '../../core/tags/roles';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean } from '../args';
 import { ExitCode } from '../io';
@@ -19,9 +19,9 @@ export async function runInspect(args: ParsedArgs, io: CliIo): Promise<ExitCode>
   const [file, ...extra] = args.positionals;
   if (file === undefined) throw new NbpromoteError('usage', 'inspect needs a notebook: nbpromote inspect <notebook> [--json]');
   if (extra.length > 0) throw new NbpromoteError('usage', `inspect takes one notebook, got also: ${extra.join(' ')}`);
-  const inspection = await inspectFile(file, io);
-  if (flagBoolean(args, 'json')) io.out(`${JSON.stringify(inspectionToJson(inspection), null, 2)}\n`);
-  else io.out(renderInspection(inspection));
+  const { inspection, graph } = await inspectWithGraph(await inspectFile(file, io));
+  if (flagBoolean(args, 'json')) io.out(`${JSON.stringify(inspectionToJson(inspection, graph), null, 2)}\n`);
+  else io.out(renderInspection(inspection, graph));
   for (const problem of inspection.problems) {
     if (problem.severity === 'error') io.err(`error: ${formatProblem(problem)}\n`);
   }
@@ -51,19 +51,13 @@ async function inspectFile(file: string, io: CliIo): Promise<Inspection> {
   return Promise.resolve(inspectParsed(parsed, file));
 }
 
-/** What `inspectText` does after parsing, for a notebook parsed from its bytes. */
-function inspectParsed(parsed: ParseResult, file: string): Inspection {
-  const roles = parsed.notebook === undefined ? undefined : readRoles(parsed.notebook);
-  const problems = [...parsed.problems, ...(roles?.problems ?? [])];
-  return { file, notebook: parsed.notebook, roles, problems, ok: !hasErrors(problems) };
-}
 
 function resolveFrom(cwd: string, file: string): string {
   return file.startsWith('/') ? file : `${cwd}/${file}`;
 }
 
 /** The human-readable report: a header, the cells table, the steps, the problems. */
-export function renderInspection(inspection: Inspection): string {
+export function renderInspection(inspection: Inspection, graph?: StepGraph): string {
   const { notebook, roles } = inspection;
   const lines: string[] = [];
   if (notebook === undefined) {
@@ -84,7 +78,11 @@ export function renderInspection(inspection: Inspection): string {
     lines.push('', 'steps');
     if (roles === undefined || roles.steps.length === 0) lines.push('  (none yet: tag the first cell of each step `step:<name>`)');
     else {
-      const stepRows = roles.steps.map((s) => [s.name, `cells ${s.cellIndices.map((i) => i + 1).join(', ')}`, s.after.length > 0 ? `after ${s.after.join(', ')}` : '']);
+      const stepRows = roles.steps.map((s) => {
+        const node = graph?.steps.find((n) => n.name === s.name);
+        const flow = node === undefined ? '' : `(${node.inputs.join(', ')}) -> ${node.outputs.length === 0 ? 'nothing' : node.outputs.join(', ')}`;
+        return [s.name, `cells ${s.cellIndices.map((i) => i + 1).join(', ')}`, flow, s.after.length > 0 ? `after ${s.after.join(', ')}` : ''];
+      });
       lines.push(...table(stepRows).map((l) => `  ${l}`));
     }
   }

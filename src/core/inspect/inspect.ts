@@ -6,6 +6,9 @@ import type { Problem } from '../contract/problem';
 import type { CellRoles, StepInfo, TagResult } from '../contract/roles';
 import { hasErrors } from '../contract/problem';
 import { parseNotebook } from '../notebook/parse';
+import type { ParseResult } from '../contract/notebook';
+import type { StepGraph } from '../contract/stepGraph';
+import { analyseNotebook } from '../analysis/analyseNotebook';
 import { readRoles } from '../tags/roles';
 
 export interface Inspection {
@@ -20,10 +23,26 @@ export interface Inspection {
 }
 
 export function inspectText(text: string, file: string): Inspection {
-  const parsed = parseNotebook(text, file);
+  return inspectParsed(parseNotebook(text, file), file);
+}
+
+/** What `inspectText` does after parsing, for a notebook parsed some other way (from its bytes, say). */
+export function inspectParsed(parsed: ParseResult, file: string): Inspection {
   const roles = parsed.notebook === undefined ? undefined : readRoles(parsed.notebook);
   const problems = [...parsed.problems, ...(roles?.problems ?? [])];
   return { file, notebook: parsed.notebook, roles, problems, ok: !hasErrors(problems) };
+}
+
+/**
+ * The inspection with the step graph: each step's inputs and outputs and every edge with its explanation,
+ * and the analysis' problems (syntax, names nothing defines ...). Only for a notebook that has steps.
+ */
+export async function inspectWithGraph(inspection: Inspection): Promise<{ inspection: Inspection; graph: StepGraph | undefined }> {
+  const { notebook, roles } = inspection;
+  if (notebook === undefined || roles === undefined || roles.steps.length === 0) return { inspection, graph: undefined };
+  const analysis = await analyseNotebook(notebook, roles);
+  const problems = [...inspection.problems, ...analysis.problems];
+  return { inspection: { ...inspection, problems, ok: !hasErrors(problems) }, graph: analysis.graph };
 }
 
 /** The stable JSON shape of `nbpromote inspect --json` (documented in docs/cli.md). */
@@ -38,6 +57,9 @@ export interface InspectionJson {
   readonly defaultExp: string | null;
   readonly cells: readonly CellJson[];
   readonly steps: readonly StepJson[];
+  readonly parameters: readonly { readonly name: string; readonly type: string; readonly default: unknown }[];
+  /** What flows between steps, each with its explanation; empty when the notebook has no steps. */
+  readonly edges: readonly { readonly from: string; readonly to: string; readonly name: string; readonly explanation: string }[];
   readonly problems: readonly ProblemJson[];
 }
 
@@ -60,6 +82,9 @@ export interface StepJson {
   readonly cells: readonly number[];
   readonly cellIds: readonly (string | null)[];
   readonly after: readonly string[];
+  /** From the step graph: the values the step takes and gives (empty without a graph). */
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
 }
 
 export interface ProblemJson {
@@ -73,7 +98,7 @@ export interface ProblemJson {
   readonly column: number | null;
 }
 
-export function inspectionToJson(inspection: Inspection): InspectionJson {
+export function inspectionToJson(inspection: Inspection, graph?: StepGraph): InspectionJson {
   const { notebook, roles } = inspection;
   const byIndex = new Map<number, CellRoles>((roles?.cells ?? []).map((c) => [c.cellIndex, c]));
   return {
@@ -101,13 +126,16 @@ export function inspectionToJson(inspection: Inspection): InspectionJson {
         firstLine: firstLine(cell.source),
       };
     }),
-    steps: (roles?.steps ?? []).map(stepToJson),
+    steps: (roles?.steps ?? []).map((step) => stepToJson(step, graph)),
+    parameters: (graph?.parameters ?? []).map((p) => ({ name: p.name, type: p.type, default: p.default })),
+    edges: (graph?.edges ?? []).map((e) => ({ from: e.from, to: e.to, name: e.name, explanation: e.explanation })),
     problems: inspection.problems.map(problemToJson),
   };
 }
 
-function stepToJson(step: StepInfo): StepJson {
-  return { name: step.name, cells: step.cellIndices, cellIds: step.cellIds.map((id) => id ?? null), after: step.after };
+function stepToJson(step: StepInfo, graph: StepGraph | undefined): StepJson {
+  const node = graph?.steps.find((s) => s.name === step.name);
+  return { name: step.name, cells: step.cellIndices, cellIds: step.cellIds.map((id) => id ?? null), after: step.after, inputs: node?.inputs ?? [], outputs: node?.outputs ?? [] };
 }
 
 export function problemToJson(p: Problem): ProblemJson {

@@ -21,18 +21,14 @@ import { bumpVersion, currentSnapshot, diffSnapshots, FIRST_PROMOTION, FIRST_VER
 import type { Problem } from '../contract/problem';
 import { hasErrors } from '../contract/problem';
 import type { StepGraph } from '../contract/stepGraph';
-import type { Notebook, NotebookCell } from '../contract/notebook';
+import type { Notebook } from '../contract/notebook';
 import { readRoles } from '../tags/roles';
 import { suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
-import { analyseCodeCell } from '../analysis/cellFacts';
-import type { AnalysedCell } from '../analysis/cellFacts';
-import { buildStepGraph } from '../analysis/graph';
-import type { CellFacts } from '../analysis/graph';
+import { analyseNotebook } from '../analysis/analyseNotebook';
 import { expectedMetricsFromOutputs } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
-import { initPythonParser } from '../analysis/python/parser';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { planPromotion } from '../scaffold/plan';
 import type { GeneratedCell } from '../scaffold/plan';
@@ -139,21 +135,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     throw new NbpromoteError('usage', `--package ${JSON.stringify(packageName)} is not a Python identifier (letters, digits and _; not starting with a digit; not a keyword)`);
   }
 
-  await initPythonParser();
-  const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
-  const analysed = new Map<number, AnalysedCell>();
-  const problems: Problem[] = [...inspection.problems.filter((p) => p.severity !== 'info' || p.code === 'step-inferred')];
-  for (const cell of notebook.cells) {
-    if (cell.kind !== 'code') continue;
-    const cr = byIndex.get(cell.index);
-    if (cr?.roles.includes('skip')) continue;
-    const a = analyseCodeCell(cell.source);
-    analysed.set(cell.index, a);
-    for (const e of a.analysis.syntaxErrors) problems.push(cellProblem(request.notebook, cell, 'error', 'python-syntax', `${e.message}; fix the cell, or tag it skip to leave it out`, e.line, e.column));
-    for (const t of a.analysis.translations) if (t.warning !== undefined) problems.push(cellProblem(request.notebook, cell, 'warning', `ipython-${t.kind}`, t.warning, t.line));
-  }
-  const facts = new Map<number, CellFacts>([...analysed].map(([i, a]) => [i, a.facts]));
-  const graph = buildStepGraph(notebook, roles, facts);
+  const analysis = await analyseNotebook(notebook, roles);
+  const analysed = analysis.cells;
+  const graph = analysis.graph;
+  const problems: Problem[] = [...inspection.problems.filter((p) => p.severity !== 'info' || p.code === 'step-inferred'), ...analysis.problems.filter((p) => !graph.problems.includes(p))];
   problems.push(...graph.problems);
   log.debug(`graph: ${graph.steps.length} steps, ${graph.edges.length} edges`);
   if (hasErrors(problems)) return { ...fail(problems, inspection), graph };
@@ -411,19 +396,6 @@ export function packageNameFor(notebookPath: string): string {
   return name;
 }
 
-function cellProblem(file: string, cell: NotebookCell, severity: Problem['severity'], code: string, message: string, line?: number, column?: number): Problem {
-  return {
-    severity,
-    code,
-    message,
-    file,
-    cellIndex: cell.index,
-    ...(cell.id === undefined ? {} : { cellId: cell.id }),
-    ...(line === undefined ? {} : { line }),
-    ...(column === undefined ? {} : { column }),
-    ...(cell.fileLine === undefined || line === undefined ? {} : { fileLine: cell.fileLine + line - 1 }),
-  };
-}
 
 function toPosix(path: string): string {
   return path.split(sep).join('/');

@@ -1,0 +1,52 @@
+/**
+ * Every code cell of a notebook analysed (skipped cells left out) and the step graph built from them, with
+ * the problems of both: Python syntax errors, IPython that behaves differently outside a notebook, and the
+ * graph's (names nothing defines, values shared code cannot see ...). Loads the parser when needed.
+ */
+import type { Notebook, NotebookCell } from '../contract/notebook';
+import type { Problem } from '../contract/problem';
+import type { TagResult } from '../contract/roles';
+import type { StepGraph } from '../contract/stepGraph';
+import { analyseCodeCell } from './cellFacts';
+import type { AnalysedCell } from './cellFacts';
+import { buildStepGraph } from './graph';
+import type { CellFacts } from './graph';
+import { initPythonParser } from './python/parser';
+
+export interface NotebookAnalysis {
+  /** By cell index: the cells that are not skipped. */
+  readonly cells: ReadonlyMap<number, AnalysedCell>;
+  readonly graph: StepGraph;
+  /** Cell problems (syntax, IPython) then the graph's. */
+  readonly problems: readonly Problem[];
+}
+
+export async function analyseNotebook(notebook: Notebook, roles: TagResult): Promise<NotebookAnalysis> {
+  await initPythonParser();
+  const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
+  const cells = new Map<number, AnalysedCell>();
+  const problems: Problem[] = [];
+  for (const cell of notebook.cells) {
+    if (cell.kind !== 'code' || byIndex.get(cell.index)?.roles.includes('skip') === true) continue;
+    const a = analyseCodeCell(cell.source);
+    cells.set(cell.index, a);
+    for (const e of a.analysis.syntaxErrors) problems.push(cellProblem(notebook.path, cell, 'error', 'python-syntax', `${e.message}; fix the cell, or tag it skip to leave it out`, e.line, e.column));
+    for (const t of a.analysis.translations) if (t.warning !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', `ipython-${t.kind}`, t.warning, t.line));
+  }
+  const graph = buildStepGraph(notebook, roles, new Map<number, CellFacts>([...cells].map(([i, a]) => [i, a.facts])));
+  return { cells, graph, problems: [...problems, ...graph.problems] };
+}
+
+export function cellProblem(file: string, cell: NotebookCell, severity: Problem['severity'], code: string, message: string, line?: number, column?: number): Problem {
+  return {
+    severity,
+    code,
+    message,
+    file,
+    cellIndex: cell.index,
+    ...(cell.id === undefined ? {} : { cellId: cell.id }),
+    ...(line === undefined ? {} : { line }),
+    ...(column === undefined ? {} : { column }),
+    ...(cell.fileLine === undefined || line === undefined ? {} : { fileLine: cell.fileLine + line - 1 }),
+  };
+}
