@@ -13,13 +13,15 @@ import { NbpromoteError } from '../../core/errors';
 
 export const inspectFlags: readonly FlagSpec[] = [
   { name: 'json', kind: 'boolean', description: 'print one JSON document on stdout (shape in docs/cli.md)' },
+  { name: 'no-graph', kind: 'boolean', description: 'read, validate and tag only: skip the Python analysis and the step graph' },
 ];
 
 export async function runInspect(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const [file, ...extra] = args.positionals;
   if (file === undefined) throw new NbpromoteError('usage', 'inspect needs a notebook: nbpromote inspect <notebook> [--json]');
   if (extra.length > 0) throw new NbpromoteError('usage', `inspect takes one notebook, got also: ${extra.join(' ')}`);
-  const { inspection, graph } = await inspectWithGraph(await inspectFile(file, io));
+  const read = await inspectFile(file, io);
+  const { inspection, graph } = flagBoolean(args, 'no-graph') ? { inspection: read, graph: undefined } : await inspectWithGraph(read);
   if (flagBoolean(args, 'json')) io.out(`${JSON.stringify(inspectionToJson(inspection, graph), null, 2)}\n`);
   else io.out(renderInspection(inspection, graph));
   for (const problem of inspection.problems) {
