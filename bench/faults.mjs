@@ -38,6 +38,8 @@ const HAND_EDITED = `src/${PACKAGE}/common.py`;
 const HAND_EDIT_LINE = '# a person added this line: tuned by hand, keep it\n';
 const LOCK = 'nbpromote.lock';
 const PID_FILE = '.nbpromote/promote.pid';
+/** The journal a promotion writes before its files and removes after its lock (what it was writing). */
+const JOURNAL = '.nbpromote/pending.json';
 const TEMP = /^\..+\.nbpromote-tmp-\d+-[0-9a-f]+$/;
 const RECOVERY_TIMEOUT_MS = 60_000;
 
@@ -229,6 +231,7 @@ for (let trial = 1; trial <= trials; trial++) {
   if (/\[lock\] taking over .*promote\.pid/.test(recovery.stderr)) totals.pidRecovered++;
   const afterRecovery = readTree(out);
   if (afterRecovery.has(PID_FILE)) rfail(`${PID_FILE} is still there`);
+  if (afterRecovery.has(JOURNAL) && !handEdit) rfail(`${JOURNAL} is still there after a completed promotion`);
   if (handEdit) {
     if (recovery.code !== 1) rfail(`exit ${recovery.code}, expected 1 (a hand-edited file): ${recovery.stderr.trim()}`);
     else if (!recovery.stderr.includes(HAND_EDITED)) rfail(`exit 1 but the message does not name ${HAND_EDITED}: ${recovery.stderr.trim()}`);
@@ -307,6 +310,17 @@ function classify(tree, handEdit, when, fail) {
       continue;
     }
     if (path === PID_FILE || path.startsWith(`${PID_FILE}.`)) continue;
+    if (path === JOURNAL) {
+      // Whole JSON or absent: a torn journal would be a write-path bug.
+      try {
+        JSON.parse(bytes.toString('utf8'));
+      } catch {
+        totals.torn++;
+        totals.tornNames.add(path);
+        fail(`${when}: ${path} is torn: not whole JSON`);
+      }
+      continue;
+    }
     if (handEdit && path === HAND_EDITED) {
       if (!bytes.equals(personVersion)) fail(`${when}: the hand-edited ${path} is not the person's version`);
       continue;
