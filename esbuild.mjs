@@ -47,6 +47,15 @@ const builds = [
     entryPoints: ['webview/graph.ts'],
     outfile: 'dist/webview/graph.js',
   },
+  // The run and compare webviews of the Runs view (src/features/runs/).
+  ...['runs', 'compare'].map((name) => ({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: [`webview/${name}.ts`],
+    outfile: `dist/webview/${name}.js`,
+  })),
   {
     ...common,
     minify: false,

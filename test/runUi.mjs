@@ -1,7 +1,8 @@
 // `npm run test:ui`: what a person sees. Installs the packaged extension (notebook-promoter.vsix,
 // from `npm run package`) into a fresh code-server, opens test/fixtures/workspace in headless
 // chromium and drives the workbench with Playwright: the activity bar item, the Pipelines view
-// (notebook → pipeline → steps), the pipeline graph webview (test/ui/pipelinesGraph.mjs),
+// (notebook → pipeline → steps), the pipeline graph webview (test/ui/pipelinesGraph.mjs), the Runs
+// view and the compare webview (test/ui/runs.mjs),
 // "Notebook Promoter: Show Log" from the command palette. Saves test-results/ui-*.png and writes
 // test-results/ui.json ({passes, failures, tests:[{title, state}]}).
 //
@@ -29,6 +30,7 @@ import {
   writeResults,
 } from './codeServer.mjs';
 import { pipelinesGraphSteps } from './ui/pipelinesGraph.mjs';
+import { runsSteps, seedRunStore } from './ui/runs.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -81,6 +83,8 @@ const steps = [
   },
   // The Pipelines view's levels and the pipeline graph webview: test/ui/pipelinesGraph.mjs.
   ...pipelinesGraphSteps({ treeRow, screenshot, selectors, stepTimeout }),
+  // The Runs view and the compare webview: test/ui/runs.mjs.
+  ...runsSteps({ screenshot, selectors, stepTimeout }),
   {
     title: '"Notebook Promoter: Show Log" opens the Notebook Promoter output',
     async run(page) {
@@ -147,6 +151,8 @@ async function runUi() {
   const runDir = makeRunDir('ui');
   if (!options.keep) cleanups.push(() => removeRunDir(runDir));
   const workspace = copyFixtureWorkspace(runDir);
+  // A local run store for the Runs view (test/ui/runs.mjs).
+  seedRunStore(workspace);
 
   const started = Date.now();
   const installed = codeServerCli(runDir, ['--install-extension', vsix]);

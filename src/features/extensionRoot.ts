@@ -12,16 +12,20 @@ import { registerEditorFeatures } from './editor/register';
 import { registerPromoteCommands } from './promote/register';
 import { registerGraphFeatures } from './graph/register';
 import { registerRunsFeatures } from './runs/register';
+import type { RunsTree } from './runs/tree';
 
 /** What `activate` returns: used by the extension-host tests and by other extensions. */
 export interface NotebookPromoterApi {
   readonly pipelines: PipelinesTree;
+  /** The Runs view's data provider. */
+  readonly runs: RunsTree;
 }
 
 /** The whole extension: built once in `activate`, disposed with the context. */
 export class Extension extends Disposable {
   readonly log = this.register(new Log());
   readonly pipelines: PipelinesTree;
+  readonly runs: RunsTree;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -47,10 +51,10 @@ export class Extension extends Disposable {
     registerEditorFeatures(features);
     registerPromoteCommands(features);
     registerGraphFeatures(features);
-    registerRunsFeatures(features);
+    this.runs = registerRunsFeatures(features);
   }
 
   api(): NotebookPromoterApi {
-    return { pipelines: this.pipelines };
+    return { pipelines: this.pipelines, runs: this.runs };
   }
 }

@@ -1,0 +1,85 @@
+/**
+ * What the compare panel shows for a few runs: each parameter with its value per run (and whether they
+ * differ), each metric's final value per run (one bar chart each), and the history over steps of the
+ * metrics where a run recorded more than one value (MLflow). Pure: the panel reads the histories and
+ * passes them in.
+ */
+import type { MetricPoint, RunSummary } from '../../core/contract/runs';
+import type { CompareData, CompareHistory, CompareMetric, CompareParam, CompareRun } from './protocol';
+import { formatNumber, formatParam, formatTime, runLabel, shortRunLabel } from './format';
+
+/** Per run (same order as the runs), metric name → its recorded values. */
+export type RunHistories = readonly ReadonlyMap<string, readonly MetricPoint[]>[];
+
+export function compareData(runs: readonly RunSummary[], histories: RunHistories = [], problems: readonly string[] = []): CompareData {
+  const labels = uniqueLabels(runs.map(shortRunLabel));
+  const compareRuns: CompareRun[] = runs.map((run, index) => ({
+    index,
+    label: labels[index] ?? run.id,
+    title: `${runLabel(run)} · ${run.source} · ${run.status} · ${formatTime(run.start)}`,
+    status: run.status,
+    commit: run.gitCommit === undefined ? undefined : `${run.gitCommit.slice(0, 7)}${run.gitDirty === true ? '*' : ''}`,
+  }));
+
+  const params: CompareParam[] = namesInOrder(runs.map((r) => Object.keys(r.params))).map((name) => {
+    const values = runs.map((run) => (Object.prototype.hasOwnProperty.call(run.params, name) ? formatParam(run.params[name]) : null));
+    return { name, values, differs: values.some((v) => v !== values[0]) };
+  });
+
+  const metrics: CompareMetric[] = namesInOrder(runs.map((r) => Object.keys(r.metrics))).map((name) => {
+    const has = runs.map((run) => Object.prototype.hasOwnProperty.call(run.metrics, name));
+    const values = runs.map((run) => run.metrics[name] ?? null);
+    return { name, values, texts: values.map((v, i) => (has[i] === true ? formatNumber(v) : '—')) };
+  });
+
+  const historyNames = namesInOrder(histories.map((h) => [...h.keys()]));
+  const compareHistories: CompareHistory[] = [];
+  for (const metric of historyNames) {
+    const series = histories
+      .map((h, run) => ({ run, points: pointsOf(h.get(metric) ?? []) }))
+      .filter((s) => s.points.length > 0);
+    if (series.some((s) => s.points.length > 1)) compareHistories.push({ metric, series });
+  }
+
+  const notes = [...problems];
+  runs.forEach((run, i) => {
+    const errors = (run.problems ?? []).filter((p) => p.severity === 'error');
+    if (errors.length > 0) notes.push(`${labels[i] ?? run.id}: ${errors.map((p) => p.message).join('; ')}`);
+  });
+  return { title: `Compare ${runs.length} runs`, runs: compareRuns, params, metrics, histories: compareHistories, problems: notes };
+}
+
+/** Finite points in step order (the same step twice: the later timestamp). */
+function pointsOf(points: readonly MetricPoint[]): { step: number; value: number }[] {
+  const byStep = new Map<number, MetricPoint>();
+  for (const p of points) {
+    if (p.value === null) continue;
+    const seen = byStep.get(p.step);
+    if (seen === undefined || p.timestamp >= seen.timestamp) byStep.set(p.step, p);
+  }
+  return [...byStep.values()].sort((a, b) => a.step - b.step).map((p) => ({ step: p.step, value: p.value ?? 0 }));
+}
+
+/** Every name, in the order the first run that has it lists it. */
+function namesInOrder(lists: readonly (readonly string[])[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const list of lists) {
+    for (const name of list) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      out.push(name);
+    }
+  }
+  return out;
+}
+
+/** Labels made distinct: "a", "a" → "a", "a (2)". */
+function uniqueLabels(labels: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  return labels.map((label) => {
+    const n = (counts.get(label) ?? 0) + 1;
+    counts.set(label, n);
+    return n === 1 ? label : `${label} (${n})`;
+  });
+}

@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import type { MetricPoint, RunSummary } from '../../core/contract/runs';
+import { barChart, lineChart, niceTicks } from './chart';
+import { compareData } from './compareData';
+import { localTime } from './format';
+
+const base = (id: string, params: RunSummary['params'], metrics: RunSummary['metrics']): RunSummary => ({ source: 'local', id, status: 'finished', params, metrics });
+
+describe('compare runs', () => {
+  const a = base('20261125T221530Z-aaaaaa', { test_size: 0.3, regularization: 0.5, data_path: 'data/wine.csv' }, { accuracy: 0.98, f1_macro: 0.97 });
+  const b = base('20261125T221630Z-bbbbbb', { test_size: 0.3, regularization: 2, data_path: 'data/wine.csv', extra: 'x' }, { accuracy: 0.96, log_loss: null });
+
+  it('lists every parameter once, with its value per run, and marks those that differ', () => {
+    const data = compareData([a, b]);
+    assert.deepEqual(
+      data.params.map((p) => [p.name, p.values, p.differs]),
+      [
+        ['test_size', ['0.3', '0.3'], false],
+        ['regularization', ['0.5', '2'], true],
+        ['data_path', ['data/wine.csv', 'data/wine.csv'], false],
+        ['extra', [null, 'x'], true],
+      ],
+    );
+    assert.deepEqual(
+      data.runs.map((r) => r.label),
+      [`${localTime(new Date(Date.UTC(2026, 10, 25, 22, 15, 30))).slice(11)} aaaaaa`, `${localTime(new Date(Date.UTC(2026, 10, 25, 22, 16, 30))).slice(11)} bbbbbb`],
+    );
+  });
+
+  it('gives each metric its values per run, absent and non-finite ones told apart', () => {
+    const data = compareData([a, b]);
+    assert.deepEqual(
+      data.metrics.map((m) => [m.name, m.values, m.texts]),
+      [
+        ['accuracy', [0.98, 0.96], ['0.98', '0.96']],
+        ['f1_macro', [0.97, null], ['0.97', '—']],
+        ['log_loss', [null, null], ['—', 'n/a']],
+      ],
+    );
+  });
+
+  it('draws a history only where a run recorded more than one value', () => {
+    const point = (step: number, value: number | null): MetricPoint => ({ step, value, timestamp: 1000 + step });
+    const data = compareData(
+      [a, b],
+      [new Map([['loss', [point(0, 1), point(1, 0.5), point(2, 0.25)]], ['accuracy', [point(0, 0.98)]]]), new Map([['loss', [point(0, 1.2), point(1, null), point(2, 0.4)]]])],
+    );
+    assert.deepEqual(data.histories.map((h) => h.metric), ['loss']);
+    assert.deepEqual(data.histories[0]?.series, [
+      { run: 0, points: [{ step: 0, value: 1 }, { step: 1, value: 0.5 }, { step: 2, value: 0.25 }] },
+      { run: 1, points: [{ step: 0, value: 1.2 }, { step: 2, value: 0.4 }] },
+    ]);
+  });
+
+  it('charts: round ticks covering the values and zero, bars from the baseline', () => {
+    assert.deepEqual(niceTicks(0, 0.98).values, [0, 0.25, 0.5, 0.75, 1]);
+    assert.deepEqual(niceTicks(0, 93).values, [0, 25, 50, 75, 100]);
+    const chart = barChart([0.98, null, -0.5]);
+    assert.equal(chart.bars.length, 2);
+    assert.equal(chart.slots.length, 3);
+    const [up, down] = chart.bars;
+    assert.ok(up !== undefined && down !== undefined);
+    assert.ok(Math.abs(up.y + up.height - chart.baseline) < 1e-6, 'a positive bar ends on the baseline');
+    assert.ok(Math.abs(down.y - chart.baseline) < 1e-6, 'a negative bar starts on the baseline');
+    assert.ok(up.height > down.height);
+    const lines = lineChart([{ run: 0, points: [{ step: 0, value: 1 }, { step: 10, value: 0.1 }] }]);
+    assert.match(lines.lines[0]?.d ?? '', /^M[\d.]+ [\d.]+ L[\d.]+ [\d.]+$/);
+    assert.ok(lines.xTicks.some((t) => t.value === 10));
+  });
+});
