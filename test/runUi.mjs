@@ -30,6 +30,7 @@ import {
   writeResults,
 } from './codeServer.mjs';
 import { pipelinesGraphSteps } from './ui/pipelinesGraph.mjs';
+import { promoteLensSteps } from './ui/promoteLens.mjs';
 import { runsSteps, seedRunStore } from './ui/runs.mjs';
 
 const { values: options } = parseArgs({
@@ -81,6 +82,8 @@ const steps = [
       await screenshot(page, 'ui-pipelines.png');
     },
   },
+  // Promote from the notebook editor: click the code lens, confirm the preview (test/ui/promoteLens.mjs).
+  ...promoteLensSteps({ screenshot, selectors, stepTimeout }),
   // The Pipelines view's levels and the pipeline graph webview: test/ui/pipelinesGraph.mjs.
   ...pipelinesGraphSteps({ treeRow, screenshot, selectors, stepTimeout }),
   // The Runs view and the compare webview: test/ui/runs.mjs.

@@ -66,7 +66,7 @@ export function pipelinesGraphSteps({ treeRow, screenshot, selectors, stepTimeou
 }
 
 /** Quick Open (Ctrl+P) a file of the workspace by name. */
-async function openFile(page, name, selectors, timeout) {
+export async function openFile(page, name, selectors, timeout) {
   await page.keyboard.press('Control+P');
   const input = page.locator(selectors.quickInput);
   await input.waitFor({ timeout });
@@ -78,7 +78,7 @@ async function openFile(page, name, selectors, timeout) {
 }
 
 /** F1, the command's title, Enter. */
-async function runCommand(page, title, selectors, timeout) {
+export async function runCommand(page, title, selectors, timeout) {
   await page.keyboard.press('F1');
   const input = page.locator(selectors.quickInput);
   await input.waitFor({ timeout });

@@ -72,7 +72,7 @@ class Generator {
     const files: FilePlan[] = [
       { path: `${this.src}/__init__.py`, contents: this.initFile(), why: 'the package and its __version__' },
       { path: `${this.src}/_runtime.py`, contents: this.input.runtimeSource, why: 'the pipeline runner: order, parameters, cache, run records' },
-      { path: `${this.src}/${this.input.sharedModule}.py`, contents: this.sharedFile(), why: `shared imports, functions and constants (cells ${this.cellList(graph.common.cells)})` },
+      { path: `${this.src}/${this.input.sharedModule}.py`, contents: this.sharedFile(), why: graph.common.cells.length === 0 ? 'shared code (the notebook has none yet)' : `shared imports, functions and constants (cells ${this.cellList(graph.common.cells)})` },
       { path: `${this.src}/steps/__init__.py`, contents: `"""The steps of the ${this.pkg} pipeline, one module each."""\n`, why: 'the steps package' },
       ...graph.steps.map((step) => ({ path: `${this.src}/steps/${step.name}.py`, contents: this.stepFile(step), why: `the step ${step.name} (cells ${this.cellList(step.cells)})` })),
       { path: `${this.src}/pipeline.py`, contents: this.pipelineFile(), why: 'runs the steps in order: python -m ' + `${this.pkg}.pipeline` },

@@ -1,0 +1,45 @@
+// UI steps for promotion from the notebook editor (issue 5's UI acceptance), run by test/runUi.mjs: open a
+// notebook, click its "Promote notebook" code lens, confirm in the preview, and see the lens turn into
+// "Promoted v0.1.0 · up to date". Each step saves a screenshot in test-results/.
+import { openFile } from './pipelinesGraph.mjs';
+
+/**
+ * @param {{ screenshot: (page: import('playwright-core').Page, name: string) => Promise<void>,
+ *           selectors: Record<string, string>, stepTimeout: number }} ui
+ */
+export function promoteLensSteps({ screenshot, selectors, stepTimeout }) {
+  return [
+    {
+      title: 'the "Promote notebook" code lens shows above sales.ipynb\'s first code cell',
+      async run(page) {
+        await openFile(page, 'sales.ipynb', selectors, stepTimeout);
+        await lens(page, /^Promote notebook$/).waitFor({ timeout: stepTimeout });
+        // A lens without a command (the module is not generated yet) is text, not a link.
+        await page.locator('.notebook-editor .codelens-decoration', { hasText: /step load → src\/sales\/steps\/load\.py/ }).first().waitFor({ timeout: stepTimeout });
+        await screenshot(page, 'ui-lens.png');
+      },
+    },
+    {
+      title: 'clicking the lens shows the preview; confirming writes the package and the lens says up to date',
+      async run(page) {
+        await lens(page, /^Promote notebook$/).click();
+        const input = page.locator(selectors.quickInput);
+        await input.waitFor({ timeout: stepTimeout });
+        // The preview lists what will be written, with Promote and Cancel first.
+        await page.locator(selectors.quickInputRow, { hasText: 'src/sales/steps/load.py' }).first().waitFor({ timeout: stepTimeout });
+        await screenshot(page, 'ui-preview.png');
+        await page.locator(selectors.quickInputRow, { hasText: /Promote/ }).first().click();
+        await lens(page, /^Promoted v0\.1\.0 · up to date$/).waitFor({ timeout: stepTimeout * 2 });
+        await screenshot(page, 'ui-promoted.png');
+        // Promotion revealed the package in the Explorer: back to the Notebook Promoter side bar.
+        await page.locator(selectors.activityItem).click();
+        await page.locator(selectors.sideBarTitles, { hasText: 'Pipelines' }).first().waitFor({ timeout: stepTimeout });
+      },
+    },
+  ];
+}
+
+/** A code lens in the notebook editor by its text. */
+function lens(page, text) {
+  return page.locator('.notebook-editor .codelens-decoration a', { hasText: text }).first();
+}
