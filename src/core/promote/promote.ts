@@ -16,7 +16,7 @@ import type { HandEdit } from '../versioning/handEdits';
 import { fileHashes, generatedFilesChanged, sha256 } from '../versioning/hash';
 import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
 import { mergeHandEdit } from '../versioning/merge';
-import { saveBase } from '../versioning/baseStore';
+import { BASE_DIR, saveBase } from '../versioning/baseStore';
 import { bumpVersion, currentSnapshot, diffSnapshots, FIRST_PROMOTION, FIRST_VERSION } from '../versioning/semver';
 import type { Problem } from '../contract/problem';
 import { hasErrors } from '../contract/problem';
@@ -208,7 +208,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   // A promotion that crashed while writing left files of its own generation beside the old lock: the
   // journal of what it was writing tells them from hand edits.
   const known = await withPendingWrites(outDir, old);
-  if (request.dryRun !== true) await cleanStaleTemps(outDir, planDirectories(plans));
+  if (request.dryRun !== true) await cleanStaleTemps(outDir, stateDirectories(plans));
   const edits = await findHandEdits(outDir, plans, known);
   const conflicts = edits.filter(isConflict);
   const resolution = request.resolve ?? 'stop';
@@ -252,7 +252,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
             toWrite.push({ path: `${plan.path}.orig`, contents: edit.diskText ?? '', why: `your version of ${plan.path}, kept by --force` }, plan);
           }
         }
-        await cleanStaleTemps(outDir, planDirectories(toWrite));
+        await cleanStaleTemps(outDir, stateDirectories(toWrite));
         if (!unchangedRun) await writeFileAtomic(join(outDir, PENDING_FILE), JSON.stringify({ files: fileHashes(plans) }));
         const applied = await applyPlan(outDir, toWrite, { logger: log });
         const results: { path: string; action: PromotedFile['action'] }[] = [...applied.files];
@@ -310,6 +310,15 @@ function withInferredSteps(inspection: Inspection): Inspection {
   }));
   const problems = [...inspection.problems.filter((p) => p.code !== 'no-roles'), ...newRoles.problems, ...inferred];
   return { ...inspection, notebook: tagged, roles: newRoles, problems, ok: !hasErrors(problems) };
+}
+
+/**
+ * Every folder a promotion writes into: the plan's, `.nbpromote/` (journal, lock) and the base copies under
+ * `.nbpromote/base/`, where a crash can leave temporary files.
+ */
+function stateDirectories(plans: readonly FilePlan[]): string[] {
+  const dirs = planDirectories(plans);
+  return [...new Set([...dirs, '.nbpromote', ...dirs.map((d) => (d === '.' ? BASE_DIR : `${BASE_DIR}/${d}`))])];
 }
 
 /** The journal a promotion writes before its files and removes after its lock: what it was writing. */
