@@ -161,6 +161,41 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
     });
   });
 
+  describe('runs', () => {
+    it('two runs with different params appear in nbpromote runs --json with their params, metrics and commit', () => {
+      const repo = join(work, 'runs-repo');
+      cpSync(join(root, 'examples'), join(repo, 'examples'), { recursive: true });
+      const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+      git('init', '-q');
+      git('config', 'user.name', 'Test');
+      git('config', 'user.email', 'test@example.invalid');
+      assert.equal(nbpromote(repo, 'promote', 'examples/iris-nbdev.ipynb', '--out', 'out').status, 0);
+      git('add', '-A');
+      git('commit', '-q', '-m', 'promoted');
+      const head = git('rev-parse', 'HEAD').trim();
+      const runs: RunJson[] = [];
+      for (const value of ['0.5', '2.0']) {
+        const run = nbpromote(repo, 'run', '--out', 'out', '--json', '--param', `regularization=${value}`);
+        assert.equal(run.status, 0, run.stderr);
+        runs.push(JSON.parse(run.stdout) as RunJson);
+      }
+      const listed = nbpromote(repo, 'runs', '--out', 'out', '--json');
+      assert.equal(listed.status, 0, listed.stderr);
+      const doc = JSON.parse(listed.stdout) as { id: string; pipeline: string; version: string; status: string; params: Record<string, unknown>; metrics: Record<string, number>; git_commit: string | null }[];
+      for (const run of runs) {
+        const found = doc.find((r) => r.id === run.run_id);
+        assert.ok(found, `run ${run.run_id} is listed`);
+        assert.equal(found.pipeline, 'iris_nbdev');
+        assert.equal(found.version, '0.1.0');
+        assert.equal(found.status, 'finished');
+        assert.deepEqual(found.params, run.params);
+        assert.deepEqual(found.metrics, run.metrics);
+        assert.equal(found.git_commit, head);
+      }
+      assert.deepEqual(doc.slice(0, 2).map((r) => r.params['regularization']), [2, 0.5], 'newest first');
+    });
+  });
+
   describe('bad input: exit 1, the message names the cell, nothing is written', () => {
     for (const [fixture, expect] of [
       ['promote-undefined-name.ipynb', /promote-undefined-name\.ipynb: cell 3 \(id train\), line 2, column \d+: step train uses scale_factor, but no cell before it defines it/],
