@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { formatProblem } from '../../core/contract/problem';
 import { readPipelineConfig } from '../../core/pipeline/config';
-import type { Logger } from '../../core/util/logger';
 import type { Log } from '../../host/log';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { resolvePython } from '../../host/python';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { displayDir } from './shared';
+import { runInOutputRoot } from '../../host/childProcess';
 
 /** What `nbpromote.runPipeline` returns to a caller (tests, other extensions). */
 export interface RunPipelineResult {
@@ -70,7 +69,7 @@ export async function runPipeline(log: Log, target: () => PromotionTarget): Prom
   const started = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Running ${config.package} ${config.version}`, cancellable: true },
-    (_progress, token) => runChild(python.path, argv, t.outDir, logger, token),
+    (_progress, token) => runInOutputRoot(python.path, argv, t.outDir, logger, token),
   );
   if (result.spawnError !== undefined) {
     const reason = result.spawnError === 'ENOENT' ? `cannot run ${python.path}: no such program (set nbpromote.python.path)` : `cannot run ${python.path}: ${result.spawnError}`;
@@ -144,45 +143,6 @@ export async function runTests(log: Log, target: PromotionTarget): Promise<TestR
   }
 }
 
-interface ChildResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly cancelled: boolean;
-  readonly spawnError?: string;
-}
-
-function runChild(command: string, argv: readonly string[], cwd: string, logger: Logger, token: vscode.CancellationToken): Promise<ChildResult> {
-  const env = { ...process.env, PYTHONPATH: [nodePath.join(cwd, 'src'), process.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(nodePath.delimiter) };
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let cancelled = false;
-    const child = spawn(command, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    const subscription = token.onCancellationRequested(() => {
-      cancelled = true;
-      child.kill();
-    });
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    let partial = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      stderr += text;
-      const lines = (partial + text).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) logger.info(line);
-    });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      subscription.dispose();
-      resolve({ code: null, stdout, stderr, cancelled, spawnError: error.code ?? error.message });
-    });
-    child.on('close', (code) => {
-      subscription.dispose();
-      if (partial !== '') logger.info(partial);
-      resolve({ code, stdout, stderr, cancelled });
-    });
-  });
-}
 
 interface RunReport {
   readonly run_id?: string;

@@ -6,7 +6,6 @@
  *
  * (The promote feature's runPipeline takes no parameters, hence this small runner.)
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
@@ -17,6 +16,7 @@ import type { Logger } from '../../core/util/logger';
 import { resolvePython } from '../../host/python';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { paramArgument } from './format';
+import { runInOutputRoot } from '../../host/childProcess';
 
 export interface RerunResult {
   readonly ran: boolean;
@@ -63,7 +63,7 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
   logger.info(`re-running ${run.id}: ${python.path} ${argv.join(' ')} in ${root} (Python from ${python.source})`);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Re-running ${config.package} with the parameters of ${run.id}`, cancellable: true },
-    (_progress, token) => runChild(python.path, argv, root, logger, token),
+    (_progress, token) => runInOutputRoot(python.path, argv, root, logger, token),
   );
   if (result.spawnError !== undefined) {
     return failed(result.spawnError === 'ENOENT' ? `cannot run ${python.path}: no such program (set nbpromote.python.path)` : `cannot run ${python.path}: ${result.spawnError}`);
@@ -93,45 +93,6 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
   }
 }
 
-interface ChildResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly cancelled: boolean;
-  readonly spawnError?: string;
-}
-
-function runChild(command: string, argv: readonly string[], cwd: string, logger: Logger, token: vscode.CancellationToken): Promise<ChildResult> {
-  const env = { ...process.env, PYTHONPATH: [nodePath.join(cwd, 'src'), process.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(nodePath.delimiter) };
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    let cancelled = false;
-    const child = spawn(command, [...argv], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    const subscription = token.onCancellationRequested(() => {
-      cancelled = true;
-      child.kill();
-    });
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      stderr += text;
-      const lines = (partial + text).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) logger.info(line);
-    });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      subscription.dispose();
-      resolve({ code: null, stdout, stderr, cancelled, spawnError: error.code ?? error.message });
-    });
-    child.on('close', (code) => {
-      subscription.dispose();
-      if (partial !== '') logger.info(partial);
-      resolve({ code, stdout, stderr, cancelled });
-    });
-  });
-}
 
 /** The JSON object `pipeline --json` prints (the last line that is one). */
 function lastJsonObject(stdout: string): Record<string, unknown> | undefined {

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import * as nodePath from 'node:path';
+import type * as vscode from 'vscode';
+import type { Logger } from '../core/util/logger';
+
+/** What a generated package's command line gave: exit code, output, and whether it was cancelled. */
+export interface ChildResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly cancelled: boolean;
+  readonly spawnError?: string;
+}
+
+/**
+ * Runs `command argv` (no shell) in an output root with its `src/` on PYTHONPATH, as `nbpromote run` does:
+ * stdout is collected, stderr is collected and logged line by line, cancellation kills the process.
+ */
+export function runInOutputRoot(command: string, argv: readonly string[], cwd: string, logger: Logger, token: vscode.CancellationToken): Promise<ChildResult> {
+  const env = { ...process.env, PYTHONPATH: [nodePath.join(cwd, 'src'), process.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(nodePath.delimiter) };
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let cancelled = false;
+    const child = spawn(command, [...argv], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const subscription = token.onCancellationRequested(() => {
+      cancelled = true;
+      child.kill();
+    });
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    let partial = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      stderr += text;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) logger.info(line);
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      subscription.dispose();
+      resolve({ code: null, stdout, stderr, cancelled, spawnError: error.code ?? error.message });
+    });
+    child.on('close', (code) => {
+      subscription.dispose();
+      if (partial !== '') logger.info(partial);
+      resolve({ code, stdout, stderr, cancelled });
+    });
+  });
+}
