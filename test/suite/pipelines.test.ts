@@ -5,7 +5,7 @@
 // (dist/cli.js) writing into graph-out/ (nbpromote.output.root), and by editing the notebook on disk.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { isPercentScript } from '../../src/core/notebook/parse';
@@ -225,8 +225,10 @@ describe('Pipelines view', function () {
       const train = edited.cells.find((c) => c.id === 'train');
       assert.ok(train);
       train.source = ['positives = [x[0] for x, label in zip(X_train, y_train) if label == 1]\n', 'model = {"threshold": MARGIN * min(positives) + 0.01}'];
-      writeFileSync(notebookPath(), `${JSON.stringify(edited, null, 1)}\n`);
-      const node = await pipeline('graph-pipeline.ipynb', (n) => n.item.contextValue === 'pipelineStale');
+      // Written as an editor saves (temp file, rename), so the watcher never reads half a notebook.
+      writeFileSync(`${notebookPath()}.tmp`, `${JSON.stringify(edited, null, 1)}\n`);
+      renameSync(`${notebookPath()}.tmp`, notebookPath());
+      const node = await pipeline('graph-pipeline.ipynb', (n) => n.item.contextValue === 'pipelineStale' && text(n.item.description) === 'v0.1.0 · stale (1 step changed)');
       assert.equal(text(node.item.description), 'v0.1.0 · stale (1 step changed)');
       const tooltip = plain(node.item.tooltip as vscode.MarkdownString);
       assert.match(tooltip, /promoting now makes it v0\.1\.1/);
