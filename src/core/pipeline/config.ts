@@ -19,7 +19,8 @@ import { PYTHON_KEYWORDS, stepNameIssue } from '../tags/names';
 import schema from '../../../schemas/pipeline.schema.json';
 import { PYYAML_LARGE_NUMBER, PYYAML_LOOKALIKE, pyyamlNumberReplacer } from './pyyaml';
 import { lineOf, loadWithPositions } from './yamlPositions';
-import { fieldName, pointerSegments, typeWords, yamlSyntaxProblem } from '../util/schemaErrors';
+import { fieldName, pointerSegments, schemaProblems, typeWords, yamlSyntaxProblem } from '../util/schemaErrors';
+import type { Locate } from '../util/schemaErrors';
 
 export interface PipelineConfigResult {
   /** Undefined when the file is not YAML or does not match the schema; otherwise set, even with reference errors. */
@@ -45,7 +46,7 @@ export function readPipelineConfig(text: string, file: string): PipelineConfigRe
   }
   const validate = validator();
   if (!validate(loaded.value)) {
-    return { config: undefined, problems: schemaProblems(validate.errors ?? [], file, at) };
+    return { config: undefined, problems: schemaProblems(validate.errors ?? [], file, at, 'schema', describeSchemaError) };
   }
   const config = loaded.value as PipelineConfig;
   return { config, problems: referenceProblems(config, file, at) };
@@ -62,20 +63,6 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-type Locate = (path: readonly (string | number)[]) => { line?: number };
-
-/** Ajv errors as problems, one per distinct message, with the line of the value they are about. */
-function schemaProblems(errors: readonly ErrorObject[], file: string, at: Locate): Problem[] {
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
-  for (const error of errors) {
-    const described = describeSchemaError(error);
-    if (described === undefined || seen.has(described.message)) continue;
-    seen.add(described.message);
-    problems.push({ severity: 'error', code: 'schema', message: described.message, file, ...at(described.path) });
-  }
-  return problems;
-}
 
 /** One ajv error in words, and the data path of the value to point at; undefined for errors that only repeat another. */
 function describeSchemaError(error: ErrorObject): { message: string; path: (string | number)[] } | undefined {

@@ -23,7 +23,7 @@ import { PYYAML_LARGE_NUMBER, PYYAML_LOOKALIKE, pyyamlNumberReplacer } from '../
 import { lineOf, loadWithPositions } from '../pipeline/yamlPositions';
 import schema from '../../../schemas/lock.schema.json';
 import { fileHashes } from './hash';
-import { fieldName, pointerSegments, typeWords, yamlSyntaxProblem } from '../util/schemaErrors';
+import { fieldName, pointerSegments, schemaProblems, typeWords, yamlSyntaxProblem } from '../util/schemaErrors';
 
 export interface LockFileResult {
   /** Undefined when the file is not YAML or does not match the schema. */
@@ -54,7 +54,7 @@ export function readLockFile(text: string, file: string): LockFileResult {
     return { lock: undefined, problems: [{ severity: 'error', code: 'lock-version', message, file, ...at(['lock_version']) }] };
   }
   const validate = validator();
-  if (!validate(value)) return { lock: undefined, problems: schemaProblems(validate.errors ?? [], file, at) };
+  if (!validate(value)) return { lock: undefined, problems: schemaProblems(validate.errors ?? [], file, at, 'lock-schema', describeSchemaError) };
   const lock = value as LockFile;
   const last = lock.history[lock.history.length - 1];
   const problems: Problem[] = [];
@@ -76,20 +76,6 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-type Locate = (path: readonly (string | number)[]) => { line?: number };
-
-/** Ajv errors as problems, one per distinct message, with the line of the value they are about. */
-function schemaProblems(errors: readonly ErrorObject[], file: string, at: Locate): Problem[] {
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
-  for (const error of errors) {
-    const described = describeSchemaError(error);
-    if (described === undefined || seen.has(described.message)) continue;
-    seen.add(described.message);
-    problems.push({ severity: 'error', code: 'lock-schema', message: described.message, file, ...at(described.path) });
-  }
-  return problems;
-}
 
 /** What each pattern in the schema means, by the definition it is in. */
 const PATTERN_WORDS: Readonly<Record<string, string>> = {
