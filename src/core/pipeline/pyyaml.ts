@@ -6,7 +6,7 @@
  * loaded, only consulted by the dumper: a string it "resolves" is quoted on output.
  * The patterns are PyYAML's own implicit resolvers (yaml/resolver.py).
  */
-import { Type } from 'js-yaml';
+import { dump, JSON_SCHEMA, Type } from 'js-yaml';
 
 const PYYAML_IMPLICIT: readonly RegExp[] = [
   /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
@@ -47,4 +47,12 @@ export const PYYAML_LARGE_NUMBER = new Type('tag:nbpromote.dev,2025:large-number
 
 export function pyyamlNumberReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1e21 ? new LargeNumber(value) : value;
+}
+
+/** js-yaml's JSON schema, plus the dumper-only types above that keep PyYAML reading what js-yaml reads. */
+const DUMP_SCHEMA = JSON_SCHEMA.extend({ implicit: [PYYAML_LOOKALIKE, PYYAML_LARGE_NUMBER] });
+
+/** One value on one line, as PyYAML reads it back: a scalar, or a collection in flow style (`[a, b]`, `{k: v}`). */
+export function flowYaml(value: unknown): string {
+  return dump(value, { schema: DUMP_SCHEMA, flowLevel: 0, lineWidth: -1, noRefs: true, replacer: pyyamlNumberReplacer }).replace(/\n$/, '');
 }

@@ -5,8 +5,11 @@
  * (`['steps', 0, 'inputs', 1]`) to the line where that value, or the key that holds it, is written.
  * Best effort: a path the tree does not follow ends at the deepest node found.
  */
-import { load } from 'js-yaml';
+import { JSON_SCHEMA, load, YAMLException } from 'js-yaml';
 import type { LoadOptions, State } from 'js-yaml';
+import type { Problem } from '../contract/problem';
+import type { Locate } from '../util/schemaErrors';
+import { yamlSyntaxProblem } from '../util/schemaErrors';
 
 export interface YamlNode {
   /** 0-based line where the parser started the node. For a mapping value, see `lineOf`: the key's line is used. */
@@ -75,4 +78,23 @@ function childAt(node: YamlNode, segment: string | number): { line: number; valu
     return item === undefined ? undefined : { line: item.line, value: item };
   }
   return undefined;
+}
+
+/** A YAML file nbpromote reads (pipeline.yaml, nbpromote.lock): its data and where each value is, or why not. */
+export type YamlDocument = { readonly ok: true; readonly value: unknown; readonly at: Locate } | { readonly ok: false; readonly problem: Problem };
+
+/** Loads `text` with js-yaml's JSON schema (no custom tags); a syntax error is a `yaml-syntax` problem. Never throws on user input. */
+export function readYamlDocument(text: string, file: string): YamlDocument {
+  let loaded: LoadedYaml;
+  try {
+    loaded = loadWithPositions(text, { schema: JSON_SCHEMA, filename: file });
+  } catch (ex) {
+    if (ex instanceof YAMLException) return { ok: false, problem: yamlSyntaxProblem(ex, file) };
+    throw ex;
+  }
+  const at: Locate = (path) => {
+    const line = lineOf(loaded.root, path);
+    return line === undefined ? {} : { line };
+  };
+  return { ok: true, value: loaded.value, at };
 }

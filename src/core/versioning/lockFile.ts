@@ -14,16 +14,15 @@
  */
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { dump, JSON_SCHEMA, YAMLException } from 'js-yaml';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile, LockHistoryEntry, LockNotebook } from '../contract/lockFile';
 import { LOCK_VERSION } from '../contract/lockFile';
 import type { Problem } from '../contract/problem';
-import { PYYAML_LARGE_NUMBER, PYYAML_LOOKALIKE, pyyamlNumberReplacer } from '../pipeline/pyyaml';
-import { lineOf, loadWithPositions } from '../pipeline/yamlPositions';
+import { flowYaml } from '../pipeline/pyyaml';
+import { readYamlDocument } from '../pipeline/yamlPositions';
 import schema from '../../../schemas/lock.schema.json';
 import { fileHashes } from './hash';
-import { fieldName, pointerSegments, schemaProblems, typeWords, yamlSyntaxProblem } from '../util/schemaErrors';
+import { fieldName, pointerSegments, schemaProblems, typeWords } from '../util/schemaErrors';
 
 export interface LockFileResult {
   /** Undefined when the file is not YAML or does not match the schema. */
@@ -33,17 +32,9 @@ export interface LockFileResult {
 
 /** Reads the text of an nbpromote.lock (`file` is how problems name it). Never throws on user input. */
 export function readLockFile(text: string, file: string): LockFileResult {
-  let loaded;
-  try {
-    loaded = loadWithPositions(text, { schema: JSON_SCHEMA, filename: file });
-  } catch (ex) {
-    if (ex instanceof YAMLException) return { lock: undefined, problems: [yamlSyntaxProblem(ex, file)] };
-    throw ex;
-  }
-  const at = (path: readonly (string | number)[]): { line?: number } => {
-    const line = lineOf(loaded.root, path);
-    return line === undefined ? {} : { line };
-  };
+  const loaded = readYamlDocument(text, file);
+  if (!loaded.ok) return { lock: undefined, problems: [loaded.problem] };
+  const { at } = loaded;
   const value: unknown = loaded.value;
   if (value === undefined || value === null) {
     return { lock: undefined, problems: [{ severity: 'error', code: 'lock-schema', message: `the file is empty; ${REGENERATE}`, file }] };
@@ -136,18 +127,17 @@ function describeSchemaError(error: ErrorObject): { message: string; path: (stri
 /** The first line of every lock file. */
 export const LOCK_HEADER = '# nbpromote.lock: what nbpromote last generated here. Written by nbpromote; do not edit by hand.';
 
-const DUMP_SCHEMA = JSON_SCHEMA.extend({ implicit: [PYYAML_LOOKALIKE, PYYAML_LARGE_NUMBER] });
 
 /** The lock file's text: deterministic, the same lock always gives the same bytes (see the file comment). */
 export function renderLockFile(lock: LockFile): string {
   const out: string[] = [LOCK_HEADER];
-  out.push(`lock_version: ${flow(lock.lock_version)}`);
-  out.push(`package: ${flow(lock.package)}`);
-  out.push(`version: ${flow(lock.version)}`);
-  out.push(`tool_version: ${flow(lock.tool_version)}`);
-  out.push(`promoted_at: ${flow(lock.promoted_at)}`);
+  out.push(`lock_version: ${flowYaml(lock.lock_version)}`);
+  out.push(`package: ${flowYaml(lock.package)}`);
+  out.push(`version: ${flowYaml(lock.version)}`);
+  out.push(`tool_version: ${flowYaml(lock.tool_version)}`);
+  out.push(`promoted_at: ${flowYaml(lock.promoted_at)}`);
   const nb = lock.notebook;
-  out.push(`notebook: ${flow({ path: nb.path, sha256: nb.sha256, git_commit: nb.git_commit, git_dirty: nb.git_dirty })}`);
+  out.push(`notebook: ${flowYaml({ path: nb.path, sha256: nb.sha256, git_commit: nb.git_commit, git_dirty: nb.git_dirty })}`);
   out.push(...mapping('parameters', Object.entries(lock.parameters).map(([name, p]) => [name, { type: p.type, default: p.default }])));
   out.push(
     ...mapping(
@@ -164,9 +154,9 @@ export function renderLockFile(lock: LockFile): string {
   else {
     out.push('history:');
     for (const entry of lock.history) {
-      out.push(`  - version: ${flow(entry.version)}`, `    at: ${flow(entry.at)}`, `    notebook_sha256: ${flow(entry.notebook_sha256)}`);
+      out.push(`  - version: ${flowYaml(entry.version)}`, `    at: ${flowYaml(entry.at)}`, `    notebook_sha256: ${flowYaml(entry.notebook_sha256)}`);
       if (entry.changes.length === 0) out.push('    changes: []');
-      else out.push('    changes:', ...entry.changes.map((change) => `      - ${flow(change)}`));
+      else out.push('    changes:', ...entry.changes.map((change) => `      - ${flowYaml(change)}`));
     }
   }
   return `${out.join('\n')}\n`;
@@ -175,13 +165,9 @@ export function renderLockFile(lock: LockFile): string {
 /** `key:` and one `  name: value` line per entry, or `key: {}`. */
 function mapping(key: string, entries: readonly (readonly [string, unknown])[]): string[] {
   if (entries.length === 0) return [`${key}: {}`];
-  return [`${key}:`, ...entries.map(([name, value]) => `  ${flow(name)}: ${flow(value)}`)];
+  return [`${key}:`, ...entries.map(([name, value]) => `  ${flowYaml(name)}: ${flowYaml(value)}`)];
 }
 
-/** One value on one line: a scalar, or a collection in flow style. */
-function flow(value: unknown): string {
-  return dump(value, { schema: DUMP_SCHEMA, flowLevel: 0, lineWidth: -1, noRefs: true, replacer: pyyamlNumberReplacer }).replace(/\n$/, '');
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // The next lock
