@@ -265,3 +265,27 @@ export function writeResults(file, tests, extra = {}) {
 export function removeRunDir(runDir) {
   rmSync(runDir, { recursive: true, force: true });
 }
+
+/**
+ * Things to undo, last first, however a run ends (normally, on an error, or on SIGINT/SIGTERM, which
+ * exits 130 after cleaning up). `tag` prefixes the messages: `[host]`, `[ui]`.
+ */
+export function cleanupStack(tag) {
+  const cleanups = [];
+  async function cleanUp() {
+    while (cleanups.length > 0) {
+      try {
+        await cleanups.pop()();
+      } catch (error) {
+        console.error(`[${tag}] clean-up: ${error.message}`);
+      }
+    }
+  }
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      console.error(`[${tag}] ${signal}: stopping`);
+      void cleanUp().then(() => process.exit(130));
+    });
+  }
+  return { cleanups, cleanUp };
+}

@@ -30,6 +30,7 @@ import {
   withDeadline,
   workbenchUrl,
   writeResults,
+  cleanupStack,
 } from './codeServer.mjs';
 
 const { values: options } = parseArgs({
@@ -52,22 +53,7 @@ const extensionDevelopmentPath = resolve(options.extension);
 const extensionTestsPath = join(repoRoot, 'out', 'test', 'suite', 'index.js');
 
 /** Things to undo, last first, however the run ends. */
-const cleanups = [];
-async function cleanUp() {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()();
-    } catch (error) {
-      console.error(`[host] clean-up: ${error.message}`);
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    console.error(`[host] ${signal}: stopping`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
+const { cleanups, cleanUp } = cleanupStack('host');
 
 /** Runs the suite; resolves with the exit code the workbench reported. */
 async function runSuite() {

@@ -28,6 +28,7 @@ import {
   tail,
   withDeadline,
   writeResults,
+  cleanupStack,
 } from './codeServer.mjs';
 import { pipelinesGraphSteps } from './ui/pipelinesGraph.mjs';
 import { promoteLensSteps } from './ui/promoteLens.mjs';
@@ -128,22 +129,7 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const cleanups = [];
-async function cleanUp() {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()();
-    } catch (error) {
-      console.error(`[ui] clean-up: ${error.message}`);
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    console.error(`[ui] ${signal}: stopping`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
+const { cleanups, cleanUp } = cleanupStack('ui');
 
 const tests = [];
 
