@@ -24,10 +24,11 @@
 //      after the recovery).
 // Prints the figures; exits 1 when an invariant failed. Trials run one after another.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
+import { staleness } from './_common.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 // NBPROMOTE_FAULTS_CLI: another build to test instead (to check the checker, e.g. on a deliberately broken one).
@@ -575,14 +576,3 @@ function fatal(message) {
   process.exit(2);
 }
 
-function staleness(built, paths) {
-  if (!existsSync(built)) return `${built} does not exist`;
-  const builtAt = statSync(built).mtimeMs;
-  for (const path of paths) {
-    const full = join(root, path);
-    const files = statSync(full).isDirectory() ? readdirSync(full, { recursive: true }).map((f) => join(full, String(f))) : [full];
-    const newer = files.find((f) => statSync(f).mtimeMs > builtAt);
-    if (newer !== undefined) return `${built.slice(root.length)} is older than ${newer.slice(root.length)}`;
-  }
-  return undefined;
-}

@@ -11,13 +11,13 @@
 // and `node -e 0`, Node's own start and memory, so the table can show what promoting itself costs.
 // The notebook is written to bench/out/ (git-ignored) and must promote without errors: the run stops if not.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { freshCli, measure, root } from './_common.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'bench', 'out');
 // The runner's bundle and the promoted packages go outside the repository: bench/out/*.js would be linted.
 const work = join(tmpdir(), `nbpromote-bench-promote-${process.pid}`);
@@ -26,17 +26,9 @@ const runs = Number(process.env.NBPROMOTE_BENCH_RUNS ?? '3');
 const peerRuns = Number(process.env.NBPROMOTE_BENCH_PEER_RUNS ?? '3');
 const warmRuns = 4;
 const cellCount = 5000;
-const timeTool = '/usr/bin/time';
 
-// The CLI a user runs: dist/cli.js, as `npm run build` (or `build:production`, what the package ships) left
-// it, refused when older than the sources. The in-process runner is bundled here from the sources.
-const cli = join(root, 'dist', 'cli.js');
-const stale = staleness(cli, ['src', 'schemas', 'package.json', 'esbuild.mjs']);
-if (stale !== undefined) {
-  console.error(`${stale}: run \`npm run build\` (or \`npm run build:production\`) first`);
-  process.exit(1);
-}
-const production = !readFileSync(cli, 'utf8').trimEnd().endsWith('.map');
+// The CLI a user runs (refused when older than the sources); the in-process runner is bundled here from the sources.
+const { cli, production } = freshCli();
 mkdirSync(out, { recursive: true });
 mkdirSync(work, { recursive: true });
 const runner = join(work, 'promoteOnce.js');
@@ -62,7 +54,7 @@ if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file
 const bytes = statSync(file).size;
 
 const loadBefore = loadavg()[0];
-const node = measure([process.execPath, '-e', '0'], runs);
+const node = measure([process.execPath, '-e', '0'], runs, { work });
 const cold = inProcess(['dry', file, freshDir('dry'), '1']);
 if (!cold.ok || cold.errors > 0) {
   console.error(`the generated notebook does not promote: ${cold.errors} error(s), first: ${JSON.stringify(cold.firstError)}`);
@@ -71,9 +63,9 @@ if (!cold.ok || cold.errors > 0) {
 const warm = inProcess(['dry', file, freshDir('dry'), String(warmRuns + 1)]);
 const written = inProcess(['write', file, freshDir('write')]);
 const check = checkCli(file);
-const whole = measure(() => [process.execPath, cli, 'promote', file, '--out', freshDir('cli'), '--json'], runs);
-const wholeDry = measure(() => [process.execPath, cli, 'promote', file, '--out', freshDir('cli-dry'), '--dry-run', '--json'], runs);
-const peer = measure([python, '-m', 'nbconvert', '--to', 'script', '--stdout', '--log-level', 'ERROR', file], peerRuns, { PYDEVD_DISABLE_FILE_VALIDATION: '1' });
+const whole = measure(() => [process.execPath, cli, 'promote', file, '--out', freshDir('cli'), '--json'], runs, { work });
+const wholeDry = measure(() => [process.execPath, cli, 'promote', file, '--out', freshDir('cli-dry'), '--dry-run', '--json'], runs, { work });
+const peer = measure([python, '-m', 'nbconvert', '--to', 'script', '--stdout', '--log-level', 'ERROR', file], peerRuns, { work, env: { PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
 rmSync(work, { recursive: true, force: true });
 print();
 
@@ -82,34 +74,6 @@ function freshDir(label) {
   return mkdtempSync(join(work, `${label}-`));
 }
 
-/**
- * Best wall time and highest peak RSS of `count` runs of a command (an argv, or a function making a fresh argv
- * for each run), stdout to /dev/null.
- */
-function measure(command, count, env = {}) {
-  let ms = Infinity;
-  let peak = 0;
-  const rssFile = join(work, 'rss');
-  const rssHook = join(work, 'rssHook.cjs');
-  writeFileSync(rssHook, `process.on('exit', () => require('fs').writeFileSync(process.env.NBPROMOTE_BENCH_RSS, String(process.resourceUsage().maxRSS * 1024)));\n`);
-  for (let i = 0; i < count; i++) {
-    const argvOf = typeof command === 'function' ? command() : command;
-    const isNode = argvOf[0] === process.execPath;
-    // Without /usr/bin/time, Node processes report their own peak RSS from an exit hook.
-    const argv = existsSync(timeTool) ? [timeTool, '-f', '%M', '-o', rssFile, ...argvOf] : isNode ? [argvOf[0], '--require', rssHook, ...argvOf.slice(1)] : argvOf;
-    rmSync(rssFile, { force: true });
-    const start = process.hrtime.bigint();
-    const result = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env, NBPROMOTE_BENCH_RSS: rssFile } });
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-    if (result.status !== 0) return { error: String(result.stderr).trim().split('\n').pop() || `exit ${result.status}` };
-    ms = Math.min(ms, elapsed);
-    if (existsSync(rssFile)) {
-      const line = readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '';
-      peak = Math.max(peak, existsSync(timeTool) ? Number(line) * 1024 : Number(line));
-    }
-  }
-  return { ms, peak: peak > 0 ? peak : undefined };
-}
 
 /** One run of the CLI with its JSON kept: what a user sees (ok, problems, files), to check the timed runs did the work. */
 function checkCli(notebook) {
@@ -119,18 +83,6 @@ function checkCli(notebook) {
   return { status: result.status, ok: doc.ok, files: doc.files.length, steps: doc.steps.length, edges: doc.edges.length, problems: problems.length, errors: problems.filter((p) => p.severity === 'error').length, jsonBytes: result.stdout.length };
 }
 
-/** Why `built` is older than the sources under `paths`, or undefined when it is not. */
-function staleness(built, paths) {
-  if (!existsSync(built)) return `${built} does not exist`;
-  const builtAt = statSync(built).mtimeMs;
-  for (const path of paths) {
-    const full = join(root, path);
-    const files = statSync(full).isDirectory() ? readdirSync(full, { recursive: true }).map((f) => join(full, String(f))) : [full];
-    const newer = files.find((f) => statSync(f).mtimeMs > builtAt);
-    if (newer !== undefined) return `${built} is older than ${newer.slice(root.length)}`;
-  }
-  return undefined;
-}
 
 /** The in-process runner's report: its times (the first is cold), problems, graph size and peak RSS. */
 function inProcess(args) {
