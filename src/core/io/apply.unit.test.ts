@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import type { FilePlan } from '../contract/filePlan';
 import { NbpromoteError } from '../errors';
-import { applyPlan, cleanStaleTemps, planActions, planDirectories, tempFilePid } from './apply';
+import { applyPlan, cleanStaleTemps, planActions, planDirectories, tempFilePid, writeFilesAtomic } from './apply';
 import { pathSyntaxProblem } from './paths';
 
 function file(path: string, contents: string, mode?: 'create-only'): FilePlan {
@@ -140,8 +140,70 @@ describe('applyPlan', () => {
     await rejectsInvalid(applyPlan(root, [file('p', 'a'), file('p/q.txt', 'b')]), /also writes `p` as a file/);
   });
 
+  it('refuses every path under a shared folder link that leads outside, and writes none of the plan', async () => {
+    const outside = await mkdtemp(nodePath.join(tmpdir(), 'nbpromote-outside-'));
+    try {
+      await mkdir(nodePath.join(root, 'src'));
+      await symlink(outside, nodePath.join(root, 'src', 'pkg'));
+      await rejectsInvalid(
+        applyPlan(root, [file('a.txt', 'x'), file('src/pkg/one.py', 'x'), file('src/pkg/two.py', 'x'), file('src/ok.py', 'x')]),
+        /2 file paths[\s\S]*src\/pkg\/one\.py[\s\S]*src\/pkg\/two\.py/,
+      );
+      assert.deepEqual(await readdir(outside), []);
+      assert.deepEqual((await readdir(root)).sort(), ['src']);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it('lists every bad path in one error', async () => {
     await rejectsInvalid(applyPlan(root, [file('../a', 'x'), file('/b', 'x')]), /2 file paths in the plan are not acceptable[\s\S]*"\.\.\/a"[\s\S]*"\/b"/);
+  });
+});
+
+describe('writeFilesAtomic', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(nodePath.join(tmpdir(), 'nbpromote-atomic-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('writes many files in several folders, replacing old ones and keeping their permission bits', async () => {
+    await mkdir(nodePath.join(root, 'a'));
+    await mkdir(nodePath.join(root, 'b'));
+    await writeFile(nodePath.join(root, 'a', 'old.sh'), 'old\n');
+    await chmod(nodePath.join(root, 'a', 'old.sh'), 0o750);
+    const writes = [
+      ...Array.from({ length: 70 }, (_, i) => ({ target: nodePath.join(root, i % 2 === 0 ? 'a' : 'b', `f${i}.py`), contents: `x = ${i}\n` })),
+      { target: nodePath.join(root, 'a', 'old.sh'), contents: 'new\n' },
+    ];
+    await writeFilesAtomic(writes);
+    for (const write of writes) assert.equal(await readFile(write.target, 'utf8'), write.contents);
+    assert.equal((await stat(nodePath.join(root, 'a', 'old.sh'))).mode & 0o777, 0o750);
+    const names = [...(await readdir(nodePath.join(root, 'a'))), ...(await readdir(nodePath.join(root, 'b')))];
+    assert.equal(names.length, 71);
+    assert.ok(names.every((n) => tempFilePid(n) === undefined), 'no temporary file is left');
+  });
+
+  it('touches no target and leaves no temporary file when one temporary file cannot be written', async () => {
+    await mkdir(nodePath.join(root, 'a'));
+    await writeFile(nodePath.join(root, 'a', 'kept.py'), 'mine\n');
+    const writes = [
+      { target: nodePath.join(root, 'a', 'kept.py'), contents: 'generated\n' },
+      { target: nodePath.join(root, 'a', 'new.py'), contents: 'new\n' },
+      { target: nodePath.join(root, 'missing-folder', 'c.py'), contents: 'c\n' },
+    ];
+    await assert.rejects(writeFilesAtomic(writes), /ENOENT/);
+    assert.equal(await readFile(nodePath.join(root, 'a', 'kept.py'), 'utf8'), 'mine\n');
+    assert.deepEqual(await readdir(nodePath.join(root, 'a')), ['kept.py']);
+  });
+
+  it('writes whole files without fsync when asked (durable: false)', async () => {
+    await writeFilesAtomic([{ target: nodePath.join(root, 'copy.py'), contents: 'copy\n' }], { durable: false });
+    assert.equal(await readFile(nodePath.join(root, 'copy.py'), 'utf8'), 'copy\n');
+    assert.deepEqual(await readdir(root), ['copy.py']);
   });
 });
 

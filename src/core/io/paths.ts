@@ -4,7 +4,9 @@
  * forward slashes, no `.`/`..` segments, no NUL) and, on disk, that following the symbolic links of the
  * parts that already exist keeps it inside the output root.
  */
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { readFile, realpath } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 
 /** Why `path` is not a well-formed plan path, or undefined when it is. Pure: no file system access. */
@@ -45,28 +47,72 @@ export type Resolution = { readonly ok: true; readonly resolved: ResolvedPath } 
  * exists, so nothing below it can be a link.
  */
 export async function resolveInsideRoot(realRoot: string, path: string): Promise<Resolution> {
-  const segments = path.split('/');
-  let current = realRoot;
-  for (const [i, segment] of segments.entries()) {
-    const isLast = i === segments.length - 1;
-    const candidate = nodePath.join(current, segment);
-    const shown = segments.slice(0, i + 1).join('/');
-    const info = await lstatOrUndefined(candidate);
-    if (info === undefined) {
-      return { ok: true, resolved: { absolute: nodePath.join(candidate, ...segments.slice(i + 1)), exists: false } };
+  return Promise.resolve(rootResolver(realRoot)(path));
+}
+
+/**
+ * {@link resolveInsideRoot} for many paths under one root: the folders they share are looked up once (a
+ * plan of 400 files in five folders costs about 400 lookups, not 2,000). Use one resolver for one batch of
+ * paths; it remembers what the disk held when it looked. Synchronous: each lookup takes microseconds, far
+ * less than a round trip through the thread pool.
+ */
+export function rootResolver(realRoot: string): (path: string) => Resolution {
+  const probes = new Map<string, Probe>();
+  const probeOnce = (candidate: string): Probe => {
+    let found = probes.get(candidate);
+    if (found === undefined) {
+      found = probe(realRoot, candidate);
+      probes.set(candidate, found);
     }
-    current = candidate;
-    if (info.isSymbolicLink()) {
-      const real = await realpathOrUndefined(candidate);
-      if (real === undefined) return { ok: false, problem: `\`${shown}\` is a symbolic link to something that does not exist` };
-      if (!isInside(realRoot, real)) return { ok: false, problem: `\`${shown}\` is a symbolic link that leads outside the output root` };
-      current = real;
+    return found;
+  };
+  return (path) => {
+    const segments = path.split('/');
+    let current = realRoot;
+    for (const [i, segment] of segments.entries()) {
+      const isLast = i === segments.length - 1;
+      const candidate = nodePath.join(current, segment);
+      const shown = segments.slice(0, i + 1).join('/');
+      const found = isLast ? probe(realRoot, candidate) : probeOnce(candidate);
+      switch (found.state) {
+        case 'missing':
+          return { ok: true, resolved: { absolute: nodePath.join(candidate, ...segments.slice(i + 1)), exists: false } };
+        case 'dangling':
+          return { ok: false, problem: `\`${shown}\` is a symbolic link to something that does not exist` };
+        case 'outside':
+          return { ok: false, problem: `\`${shown}\` is a symbolic link that leads outside the output root` };
+        case 'present':
+          break;
+      }
+      current = found.real;
+      if (!isLast && !found.isDirectory) return { ok: false, problem: `\`${shown}\` is a file, not a folder` };
+      if (isLast && found.isDirectory) return { ok: false, problem: 'a folder is there, not a file' };
     }
-    const isDirectory = (await stat(current)).isDirectory();
-    if (!isLast && !isDirectory) return { ok: false, problem: `\`${shown}\` is a file, not a folder` };
-    if (isLast && isDirectory) return { ok: false, problem: 'a folder is there, not a file' };
+    return { ok: true, resolved: { absolute: current, exists: true } };
+  };
+}
+
+/** What is at one absolute path: nothing, a link that is not acceptable, or a file or folder (links followed). */
+interface Probe {
+  readonly state: 'missing' | 'dangling' | 'outside' | 'present';
+  /** The path with its link followed (`present`). */
+  readonly real: string;
+  readonly isDirectory: boolean;
+}
+
+function probe(realRoot: string, candidate: string): Probe {
+  const info = lstatSyncOrUndefined(candidate);
+  if (info === undefined) return { state: 'missing', real: candidate, isDirectory: false };
+  if (!info.isSymbolicLink()) return { state: 'present', real: candidate, isDirectory: info.isDirectory() };
+  let real: string;
+  try {
+    real = realpathSync(candidate);
+  } catch (ex) {
+    if (isMissing(ex)) return { state: 'dangling', real: candidate, isDirectory: false };
+    throw ex;
   }
-  return { ok: true, resolved: { absolute: current, exists: true } };
+  if (!isInside(realRoot, real)) return { state: 'outside', real, isDirectory: false };
+  return { state: 'present', real, isDirectory: statSync(real).isDirectory() };
 }
 
 /** The real path of `root`, or its resolved absolute path when it does not exist (yet). */
@@ -74,9 +120,9 @@ export async function realRootOf(root: string): Promise<string> {
   return (await realpathOrUndefined(root)) ?? nodePath.resolve(root);
 }
 
-async function lstatOrUndefined(path: string): Promise<Awaited<ReturnType<typeof lstat>> | undefined> {
+function lstatSyncOrUndefined(path: string): Stats | undefined {
   try {
-    return await lstat(path);
+    return lstatSync(path);
   } catch (ex) {
     if (isMissing(ex)) return undefined;
     throw ex;
@@ -102,6 +148,16 @@ export function isMissing(ex: unknown): boolean {
 export async function readFileIfExists(absolute: string): Promise<Buffer | undefined> {
   try {
     return await readFile(absolute);
+  } catch (ex) {
+    if (isMissing(ex)) return undefined;
+    throw ex;
+  }
+}
+
+/** {@link readFileIfExists}, synchronously: for passes over many small files (see {@link rootResolver}). */
+export function readFileIfExistsSync(absolute: string): Buffer | undefined {
+  try {
+    return readFileSync(absolute);
   } catch (ex) {
     if (isMissing(ex)) return undefined;
     throw ex;

@@ -10,7 +10,7 @@ import { withPromotionLock } from '../io/promotionLock';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
-import { repositoryAt, notebookGitState } from '../versioning/git';
+import { notebookGitState } from '../versioning/git';
 import { findHandEdits, findOrphans, isConflict } from '../versioning/handEdits';
 import type { HandEdit } from '../versioning/handEdits';
 import { fileHashes, generatedFilesChanged, sha256 } from '../versioning/hash';
@@ -360,8 +360,8 @@ async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | unde
 }
 
 async function notebookState(notebookPath: string): Promise<{ commit: string | null; dirty: boolean | null }> {
-  const repo = await repositoryAt(dirname(notebookPath));
-  return repo === undefined ? { commit: null, dirty: null } : notebookGitState(repo.root, notebookPath);
+  // notebookGitState gives nulls outside a work tree, and git finds the repository from any folder in it.
+  return notebookGitState(dirname(notebookPath), notebookPath);
 }
 
 function handEditProblem(file: string, edit: HandEdit): Problem {

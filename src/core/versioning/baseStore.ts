@@ -9,15 +9,18 @@
  * - A base copy counts only when its hash is the one the lock records for the file (`readBase`'s
  *   `expectedSha256`): after a crash between writing the files, the base and the lock, a stale copy is
  *   ignored rather than used as the wrong base.
- * - Each copy is written atomically (`writeFileAtomic`). `saveBase` mirrors the plans exactly: copies of files
+ * - Each copy is written atomically (`writeFilesAtomic`) but not fsynced: the hash check above covers a copy
+ *   lost to a power cut. `saveBase` mirrors the plans exactly: copies of files
  *   no longer generated are removed.
  */
+import { mkdirSync } from 'node:fs';
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { FilePlan } from '../contract/filePlan';
 import { NbpromoteError } from '../errors';
-import { tempFilePid, writeFileAtomic } from '../io/apply';
-import { isMissing, pathSyntaxProblem, readFileIfExists, realRootOf, resolveInsideRoot } from '../io/paths';
+import { tempFilePid, writeFileAtomic, writeFilesAtomic } from '../io/apply';
+import type { AtomicWrite } from '../io/apply';
+import { isMissing, pathSyntaxProblem, readFileIfExists, readFileIfExistsSync, realRootOf, resolveInsideRoot, rootResolver } from '../io/paths';
 import { sha256 } from './hash';
 
 /** The folder of nbpromote's local state, at the output root. */
@@ -49,14 +52,19 @@ export async function saveBase(root: string, plans: readonly FilePlan[]): Promis
   await mkdir(baseDir, { recursive: true });
   const realBase = await realRootOf(baseDir);
 
+  const resolve = rootResolver(realBase);
+  const changed: AtomicWrite[] = [];
   for (const plan of owned) {
-    const resolution = await resolveInsideRoot(realBase, plan.path);
+    const resolution = resolve(plan.path);
     if (!resolution.ok) throw new NbpromoteError('invalidInput', `Cannot keep a merge base for ${JSON.stringify(plan.path)} in ${BASE_DIR}: ${resolution.problem}`);
     const target = resolution.resolved.absolute;
-    if (resolution.resolved.exists && (await readFileIfExists(target))?.equals(Buffer.from(plan.contents, 'utf8')) === true) continue;
-    await mkdir(nodePath.dirname(target), { recursive: true });
-    await writeFileAtomic(target, plan.contents);
+    if (resolution.resolved.exists && readFileIfExistsSync(target)?.equals(Buffer.from(plan.contents, 'utf8')) === true) continue;
+    changed.push({ target, contents: plan.contents });
   }
+  for (const dir of new Set(changed.map((w) => nodePath.dirname(w.target)))) mkdirSync(dir, { recursive: true });
+  // Not fsynced: a copy is used only when its hash is the lock's (readBase), so one lost to a power cut is
+  // simply not there, as on a fresh clone.
+  await writeFilesAtomic(changed, { durable: false });
   await prune(realBase, '', new Set(owned.map((plan) => plan.path)));
 }
 

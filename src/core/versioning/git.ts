@@ -66,8 +66,10 @@ export async function repositoryAt(dir: string): Promise<Repository | undefined>
   if (!(await isDirectory(dir))) return undefined;
   const git = gitAt(dir);
   try {
-    if (lastLine(await run(git, ['rev-parse', '--is-inside-work-tree'])) !== 'true') return undefined;
-    return { root: nodePath.resolve(lastLine(await run(git, ['rev-parse', '--show-toplevel']))) };
+    // One git process: `true` and the top folder, or `false` (and an error) inside a .git folder.
+    const [inside, top] = stripNewline(await run(git, ['rev-parse', '--is-inside-work-tree', '--show-toplevel'])).split('\n');
+    if (inside !== 'true' || top === undefined || top === '') return undefined;
+    return { root: nodePath.resolve(top) };
   } catch (ex) {
     if (ex instanceof GitExit) return undefined; // "not a git repository" (or a folder inside .git)
     throw gitFailed(ex);
@@ -84,9 +86,9 @@ export async function notebookGitState(repoRoot: string, file: string): Promise<
   if ((await repositoryAt(repoRoot)) === undefined) return outside;
   const git = gitAt(repoRoot);
   try {
-    const status = await run(git, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching', '--', file]);
+    const [status, head] = await Promise.all([run(git, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching', '--', file]), headCommit(git)]);
     const dirty = status !== '';
-    if ((await headCommit(git)) === undefined) return { commit: null, dirty };
+    if (head === undefined) return { commit: null, dirty };
     const commit = lastLine(await run(git, ['log', '-1', '--format=%H', '--', file]));
     return { commit: commit === '' ? null : commit, dirty };
   } catch (ex) {

@@ -15,7 +15,7 @@
  */
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
-import { pathSyntaxProblem, readFileIfExists, realRootOf, resolveInsideRoot } from '../io/paths';
+import { pathSyntaxProblem, readFileIfExistsSync, realRootOf, rootResolver } from '../io/paths';
 import { lockedHash, sha256 } from './hash';
 
 export type HandEditKind =
@@ -43,14 +43,14 @@ export function isConflict(edit: HandEdit): boolean {
  * `applyPlan` refuses them with its own message. Throws only on file-system errors other than a missing file.
  */
 export async function findHandEdits(root: string, plans: readonly FilePlan[], lock: LockFile | undefined): Promise<HandEdit[]> {
-  const realRoot = await realRootOf(root);
+  const resolve = rootResolver(await realRootOf(root));
   const edits: HandEdit[] = [];
   for (const plan of plans) {
     if (plan.mode === 'create-only' || pathSyntaxProblem(plan.path) !== undefined) continue;
-    const resolution = await resolveInsideRoot(realRoot, plan.path);
+    const resolution = resolve(plan.path);
     if (!resolution.ok) continue;
     const locked = lockedHash(lock, plan.path);
-    const disk = resolution.resolved.exists ? await readFileIfExists(resolution.resolved.absolute) : undefined;
+    const disk = resolution.resolved.exists ? readFileIfExistsSync(resolution.resolved.absolute) : undefined;
     if (disk === undefined) {
       if (locked !== undefined) edits.push({ path: plan.path, kind: 'deleted' });
       continue;
@@ -76,15 +76,15 @@ export interface Orphan {
  */
 export async function findOrphans(root: string, plans: readonly FilePlan[], lock: LockFile | undefined): Promise<Orphan[]> {
   if (lock === undefined) return [];
-  const realRoot = await realRootOf(root);
+  const resolve = rootResolver(await realRootOf(root));
   const planned = new Set(plans.map((p) => p.path));
   const orphans: Orphan[] = [];
   const paths = Object.keys(lock.files).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const path of paths) {
     if (planned.has(path) || pathSyntaxProblem(path) !== undefined) continue;
-    const resolution = await resolveInsideRoot(realRoot, path);
+    const resolution = resolve(path);
     if (!resolution.ok || !resolution.resolved.exists) continue;
-    const disk = await readFileIfExists(resolution.resolved.absolute);
+    const disk = readFileIfExistsSync(resolution.resolved.absolute);
     if (disk === undefined) continue;
     orphans.push({ path, state: sha256(disk) === lockedHash(lock, path) ? 'unchanged' : 'edited' });
   }
