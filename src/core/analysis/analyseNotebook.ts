@@ -7,7 +7,7 @@ import type { Notebook, NotebookCell } from '../contract/notebook';
 import type { Problem } from '../contract/problem';
 import type { TagResult } from '../contract/roles';
 import type { StepGraph } from '../contract/stepGraph';
-import { analyseCodeCell } from './cellFacts';
+import { analyseCodeCells } from './cellFacts';
 import type { AnalysedCell } from './cellFacts';
 import { buildStepGraph } from './graph';
 import type { CellFacts } from './graph';
@@ -26,9 +26,11 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
   const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
   const cells = new Map<number, AnalysedCell>();
   const problems: Problem[] = [];
-  for (const cell of notebook.cells) {
-    if (cell.kind !== 'code' || byIndex.get(cell.index)?.roles.includes('skip') === true) continue;
-    const a = analyseCodeCell(cell.source);
+  const code = notebook.cells.filter((cell) => cell.kind === 'code' && byIndex.get(cell.index)?.roles.includes('skip') !== true);
+  const analysed = analyseCodeCells(code.map((cell) => cell.source));
+  for (const [i, cell] of code.entries()) {
+    const a = analysed[i];
+    if (a === undefined) continue;
     cells.set(cell.index, a);
     for (const e of a.analysis.syntaxErrors) problems.push(cellProblem(notebook.path, cell, 'error', 'python-syntax', `${e.message}; fix the cell, or tag it skip to leave it out`, e.line, e.column));
     for (const t of a.analysis.translations) if (t.warning !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', `ipython-${t.kind}`, t.warning, t.line));

@@ -5,8 +5,8 @@
  */
 import type { CellFacts, NameSite } from './graph';
 import type { GeneratedCell } from '../scaffold/plan';
-import { analyzeCellWithTree } from './python/names';
-import type { CellAnalysis } from './python/names';
+import { analyzeCellsWithTree, analyzeCellWithTree } from './python/names';
+import type { CellAnalysis, CellAnalysisWithTree } from './python/names';
 import type { PyNode, PyTree } from './python/parser';
 
 /** Methods that change their object in place (scikit-learn estimators, lists, dicts, sets). */
@@ -26,7 +26,15 @@ export interface AnalysedCell {
 
 /** Needs the parser loaded (`await initPythonParser()`). Never throws on user input. */
 export function analyseCodeCell(source: string): AnalysedCell {
-  const { analysis, tree, removedNodes } = analyzeCellWithTree(source);
+  return factsOf(analyzeCellWithTree(source));
+}
+
+/** {@link analyseCodeCell} for many cells, parsed together: the same results, faster. */
+export function analyseCodeCells(sources: readonly string[]): AnalysedCell[] {
+  return analyzeCellsWithTree(sources).map(factsOf);
+}
+
+function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): AnalysedCell {
   const importLines = new Set<number>();
   const topImportLines = new Set<number>();
   const assignments: { name: string; valueText: string; line: number }[] = [];

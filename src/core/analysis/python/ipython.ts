@@ -20,7 +20,7 @@
  */
 import { scanLine, shapeLines, START_STATE, startsLogicalLine } from './lexical';
 import type { LexState } from './lexical';
-import { parsePython } from './parser';
+import { parsePython, parsePythonMany } from './parser';
 import type { PyNode, PyTree } from './parser';
 import { parseInstallCommands } from './requirements';
 
@@ -223,10 +223,27 @@ class Translator {
 
 /** {@link translateIPython} with what `analyzeCell` needs (the parse tree and column maps). */
 export function translateIPythonMapped(source: string): MappedTranslation {
+  const t = startTranslation(source);
+  return finishTranslation(t, parsePython(t.out.join('\n')));
+}
+
+/** {@link translateIPythonMapped} for many sources, parsed together (`parsePythonMany`): the same results. */
+export function translateIPythonMappedMany(sources: readonly string[]): MappedTranslation[] {
+  const started = sources.map(startTranslation);
+  const trees = parsePythonMany(started.map((t) => t.out.join('\n')));
+  return started.map((t, i) => finishTranslation(t, trees[i] ?? parsePython(t.out.join('\n'))));
+}
+
+/** The line-by-line translation, before the parse. */
+function startTranslation(source: string): Translator {
   const t = new Translator(source);
   const start = translateCellMagic(t);
   if (t.mode !== 'not-python') translateLines(t, start);
-  const tree = parsePython(t.out.join('\n'));
+  return t;
+}
+
+/** What needs the parse of the translated lines: display calls, the trailing expression, empty blocks. */
+function finishTranslation(t: Translator, tree: PyTree): MappedTranslation {
   const removedNodes = new Set<PyNode>();
   let trailingExpression: TrailingExpression | undefined;
   if (t.mode !== 'not-python') {

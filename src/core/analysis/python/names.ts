@@ -19,7 +19,8 @@
  *   can still make an edge.
  */
 import { IPYTHON_NAMES, isBuiltin } from './builtins';
-import { translateIPythonMapped } from './ipython';
+import { translateIPythonMapped, translateIPythonMappedMany } from './ipython';
+import type { MappedTranslation } from './ipython';
 import type { ColumnMap, TrailingExpression, Translation } from './ipython';
 import type { PyNode, PyTree } from './parser';
 
@@ -122,7 +123,15 @@ export interface CellAnalysisWithTree {
 }
 
 export function analyzeCellWithTree(source: string): CellAnalysisWithTree {
-  const translation = translateIPythonMapped(source);
+  return analyzeTranslated(translateIPythonMapped(source));
+}
+
+/** {@link analyzeCellWithTree} for many cells, parsed together (`parsePythonMany`): the same results, faster. */
+export function analyzeCellsWithTree(sources: readonly string[]): CellAnalysisWithTree[] {
+  return translateIPythonMappedMany(sources).map(analyzeTranslated);
+}
+
+function analyzeTranslated(translation: MappedTranslation): CellAnalysisWithTree {
   const { tree, columnMaps } = translation;
   const site = (offset: number): { line: number; column: number } => mapPosition(tree, columnMaps, offset);
   const walker = new Walker(tree, translation.removedNodes, site);

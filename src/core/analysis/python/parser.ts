@@ -71,6 +71,66 @@ interface Loaded {
   readonly hasFields: readonly boolean[];
   /** By node type id: never has children. */
   readonly leaf: readonly boolean[];
+  /** The runtime's own cursor functions when this web-tree-sitter exposes them (see {@link RawCursorApi}). */
+  readonly raw: RawCursorApi | undefined;
+}
+
+/**
+ * web-tree-sitter's WebAssembly exports for tree cursors, called directly. Its `TreeCursor` methods copy the
+ * cursor into a transfer buffer and back around every call, four `setValue`s and four `getValue`s, which is
+ * most of the time of a walk; the raw functions read and write the cursor in that same buffer, so a walk that
+ * places the cursor there once can call them back to back. They are reached through the module object the
+ * Emscripten runtime fills in (the object passed to `Parser.init`) and a tree's handle (`tree[0]`): both are
+ * internals of web-tree-sitter 0.25 to 0.27, checked at load (every function present) and by a unit test
+ * that walks the same trees both ways. When they are missing the public API is used.
+ */
+interface RawCursorApi {
+  readonly module: {
+    readonly HEAP32: Int32Array;
+  };
+  /** Byte address of the transfer buffer. */
+  readonly transferBuffer: number;
+  readonly gotoFirstChild: (tree: number) => number;
+  readonly gotoNextSibling: (tree: number) => number;
+  readonly gotoParent: (tree: number) => number;
+  readonly typeId: (tree: number) => number;
+  readonly fieldId: (tree: number) => number;
+  readonly startIndex: (tree: number) => number;
+  readonly endIndex: (tree: number) => number;
+}
+
+/** When false, walks use only web-tree-sitter's public API (a unit test compares the two). */
+let useRawCursor = true;
+
+/** For tests: walk trees with the public API only (`false`) or with the raw cursor functions when present. */
+export function setRawCursorWalk(enabled: boolean): void {
+  useRawCursor = enabled;
+}
+
+/** True when walks call the runtime's cursor functions directly (see {@link RawCursorApi}). */
+export function rawCursorWalkAvailable(): boolean {
+  return ready().raw !== undefined;
+}
+
+function rawCursorApi(module: Record<string, unknown>): RawCursorApi | undefined {
+  const fn = (name: string): ((tree: number) => number) | undefined => {
+    const f = module[`_ts_tree_cursor_${name}_wasm`];
+    return typeof f === 'function' ? (f as (tree: number) => number) : undefined;
+  };
+  const init = module['_ts_init'];
+  const gotoFirstChild = fn('goto_first_child');
+  const gotoNextSibling = fn('goto_next_sibling');
+  const gotoParent = fn('goto_parent');
+  const typeId = fn('current_node_type_id');
+  const fieldId = fn('current_field_id');
+  const startIndex = fn('start_index');
+  const endIndex = fn('end_index');
+  if (typeof init !== 'function' || !(module['HEAP32'] instanceof Int32Array)) return undefined;
+  if (gotoFirstChild === undefined || gotoNextSibling === undefined || gotoParent === undefined || typeId === undefined || fieldId === undefined || startIndex === undefined || endIndex === undefined) return undefined;
+  // ts_init fills the first words of the static transfer buffer with the ABI versions and returns its address.
+  const transferBuffer = (init as () => number)();
+  if (!Number.isInteger(transferBuffer) || transferBuffer <= 0) return undefined;
+  return { module: module as unknown as RawCursorApi['module'], transferBuffer, gotoFirstChild, gotoNextSibling, gotoParent, typeId, fieldId, startIndex, endIndex };
 }
 
 /**
@@ -119,7 +179,9 @@ export function isPythonParserReady(): boolean {
 async function load(options: InitPythonParserOptions): Promise<void> {
   const runtime = locate('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm', options.wasmDir);
   const grammar = locate('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm', options.wasmDir);
-  await Parser.init({ wasmBinary: readFileSync(runtime) });
+  // Emscripten fills in this object as the runtime's module: rawCursorApi reads the cursor functions from it.
+  const module: Record<string, unknown> = { wasmBinary: readFileSync(runtime) };
+  await Parser.init(module);
   const language = await Language.load(readFileSync(grammar));
   const parser = new Parser();
   parser.setLanguage(language);
@@ -135,7 +197,7 @@ async function load(options: InitPythonParserOptions): Promise<void> {
     hasFields.push(withFields.has(type));
     leaf.push(LEAF_TYPES.has(type));
   }
-  loaded = { parser, types, fields: language.fields, keep, hasFields, leaf };
+  loaded = { parser, types, fields: language.fields, keep, hasFields, leaf, raw: rawCursorApi(module) };
 }
 
 function locate(file: string, packagePath: string, wasmDir: string | undefined): string {
@@ -170,16 +232,7 @@ function ready(): Loaded {
 export function parsePython(source: string): PyTree {
   const { parser } = ready();
   const lineStarts = computeLineStarts(source);
-  const position = (offset: number): { line: number; column: number } => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
-  };
+  const position = positionIn(lineStarts);
   const text = (node: PyNode): string => source.slice(node.start, node.end);
 
   const tree = parser.parse(source);
@@ -215,49 +268,188 @@ function computeLineStarts(source: string): number[] {
   return starts;
 }
 
-/** Copies the named nodes of a tree-sitter tree into plain objects, with one cursor walk. */
-function convert(tree: TsTree): PyNode {
-  const { types, keep, fields, hasFields, leaf } = ready();
+/**
+ * Parses many sources at once: the same trees as `sources.map(parsePython)`, for a fraction of the cost when
+ * they are many small ones (the cells of a notebook). The sources are joined with newlines and parsed once;
+ * each top-level statement goes back to the source it starts in, with offsets relative to that source. A
+ * source whose statements do not parse cleanly on their own terms in the joined text is parsed again alone:
+ * one with a syntax error near it, or one whose statement runs on into the next source (an unclosed bracket
+ * or string, a block continued by the next source's indented lines).
+ */
+export function parsePythonMany(sources: readonly string[]): PyTree[] {
+  if (sources.length < 2) return sources.map((source) => parsePython(source));
+  const { parser } = ready();
+  const starts: number[] = [];
+  let length = 0;
+  for (const source of sources) {
+    starts.push(length);
+    length += source.length + 1;
+  }
+  const joined = sources.join('\n');
+  const tree = parser.parse(joined);
+  if (tree === null) return sources.map((source) => parsePython(source));
+  const alone = new Set<number>();
+  const perSource: PyNode[][] = sources.map(() => []);
+  try {
+    // The source a statement starts in; statements come in order, so the search only moves forward.
+    let current = 0;
+    const sourceAt = (offset: number): number => {
+      while (current + 1 < starts.length && (starts[current + 1] ?? Infinity) <= offset) current++;
+      return current;
+    };
+    const owners: number[] = [];
+    const root = convert(tree, (start) => {
+      const owner = sourceAt(start);
+      owners.push(owner);
+      return starts[owner] ?? 0;
+    });
+    const markRange = (from: number, to: number): void => {
+      for (let i = Math.max(0, sourceIndexAt(starts, from) - (from === to ? 1 : 0)); i < sources.length && (starts[i] ?? Infinity) <= Math.max(from, to - 1); i++) alone.add(i);
+    };
+    for (const [i, node] of root.children.entries()) {
+      const owner = owners[i] ?? 0;
+      const start = starts[owner] ?? 0;
+      if (node.end + start > start + (sources[owner]?.length ?? 0)) markRange(node.start + start, node.end + start);
+      else perSource[owner]?.push(node);
+    }
+    if (tree.rootNode.hasError) {
+      for (const child of tree.rootNode.children) {
+        if (child !== null && (child.hasError || child.isError || child.isMissing)) markRange(child.startIndex, child.endIndex);
+      }
+    }
+  } finally {
+    tree.delete();
+  }
+  return sources.map((source, i) => {
+    if (alone.has(i)) return parsePython(source);
+    const lineStarts = computeLineStarts(source);
+    const position = positionIn(lineStarts);
+    const root: PyNode = { type: 'module', field: undefined, start: 0, end: source.length, children: perSource[i] ?? [] };
+    return { source, root, errors: extraChecks(root, source, position), position, text: (node: PyNode): string => source.slice(node.start, node.end) };
+  });
+}
+
+/** The index of the source (by its start offset in the joined text) that holds `offset`. */
+function sourceIndexAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] ?? 0) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** 1-based line and column of an offset, given the offsets where lines start. */
+function positionIn(lineStarts: readonly number[]): (offset: number) => { line: number; column: number } {
+  return (offset) => {
+    const line = sourceIndexAt(lineStarts, offset);
+    return { line: line + 1, column: offset - (lineStarts[line] ?? 0) + 1 };
+  };
+}
+
+/** The moves and reads of a walk over a tree: web-tree-sitter's `TreeCursor`, or its raw functions. */
+interface Walk {
+  typeId(): number;
+  fieldId(): number;
+  start(): number;
+  end(): number;
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+  /** Frees the cursor. */
+  close(): void;
+}
+
+function openWalk(tree: TsTree): Walk {
+  const { raw } = ready();
   const cursor = tree.walk();
+  const handle: unknown = (tree as unknown as Record<number, unknown>)[0];
+  const handles: unknown = (cursor as unknown as { handles?: unknown }).handles;
+  if (raw !== undefined && useRawCursor && typeof handle === 'number' && Array.isArray(handles) && handles.length === 4 && handles.every((h) => typeof h === 'number')) {
+    const words = handles as number[];
+    const base = raw.transferBuffer >> 2;
+    // Place the cursor in the transfer buffer once; every raw call reads it there and moves write it back.
+    const heap = raw.module.HEAP32;
+    for (let i = 0; i < 4; i++) heap[base + i] = words[i] ?? 0;
+    return {
+      typeId: () => raw.typeId(handle),
+      fieldId: () => raw.fieldId(handle),
+      start: () => raw.startIndex(handle),
+      end: () => raw.endIndex(handle),
+      firstChild: () => raw.gotoFirstChild(handle) === 1,
+      nextSibling: () => raw.gotoNextSibling(handle) === 1,
+      parent: () => raw.gotoParent(handle) === 1,
+      close: () => {
+        // Moves may have reallocated the cursor's stack (and grown memory): take its words back before freeing it.
+        const now = raw.module.HEAP32;
+        for (let i = 0; i < 4; i++) words[i] = now[base + i] ?? 0;
+        cursor.delete();
+      },
+    };
+  }
+  return {
+    typeId: () => cursor.nodeTypeId,
+    fieldId: () => cursor.currentFieldId,
+    start: () => cursor.startIndex,
+    end: () => cursor.endIndex,
+    firstChild: () => cursor.gotoFirstChild(),
+    nextSibling: () => cursor.gotoNextSibling(),
+    parent: () => cursor.gotoParent(),
+    close: () => cursor.delete(),
+  };
+}
+
+/**
+ * Copies the named nodes of a tree-sitter tree into plain objects, with one cursor walk. With `shiftOf`, each
+ * top-level node is asked for once, in order, and it and everything below it get offsets minus the answer.
+ */
+function convert(tree: TsTree, shiftOf?: (start: number) => number): PyNode {
+  const { types, keep, fields, hasFields, leaf } = ready();
+  const walk = openWalk(tree);
   try {
     type Building = { type: string; field: string | undefined; start: number; end: number; children: PyNode[] };
-    const root: Building = { type: 'module', field: undefined, start: cursor.startIndex, end: cursor.endIndex, children: [] };
+    const root: Building = { type: 'module', field: undefined, start: walk.start(), end: walk.end(), children: [] };
     // One entry per cursor depth: the nearest kept ancestor, and whether the node there has fields.
     const parents: Building[] = [root];
     const fielded: boolean[] = [false];
     let parent = root;
     let parentHasFields = false;
-    if (!cursor.gotoFirstChild()) return root;
+    let shift = 0;
+    if (!walk.firstChild()) return root;
     for (;;) {
-      const id = cursor.nodeTypeId;
+      const id = walk.typeId();
       let node: Building | undefined;
       if (id === ERROR_TYPE_ID || keep[id] === true) {
-        const fieldId: number = parentHasFields ? cursor.currentFieldId : 0;
+        const fieldId: number = parentHasFields ? walk.fieldId() : 0;
+        const start = walk.start();
+        if (parent === root && shiftOf !== undefined) shift = shiftOf(start);
         node = {
           type: id === ERROR_TYPE_ID ? 'ERROR' : (types[id] ?? 'ERROR'),
           field: fieldId === 0 ? undefined : (fields[fieldId] ?? undefined),
-          start: cursor.startIndex,
-          end: cursor.endIndex,
+          start: start - shift,
+          end: walk.end() - shift,
           children: [],
         };
         parent.children.push(node);
       }
       // Only kept nodes can hold kept nodes (anonymous tokens and the dropped types hold none); leaves hold nothing.
-      if (node !== undefined && leaf[id] !== true && cursor.gotoFirstChild()) {
+      if (node !== undefined && leaf[id] !== true && walk.firstChild()) {
         parents.push(parent);
         fielded.push(parentHasFields);
-        if (node !== undefined) parent = node;
-        parentHasFields = node !== undefined && hasFields[id] === true;
+        parent = node;
+        parentHasFields = hasFields[id] === true;
         continue;
       }
-      while (!cursor.gotoNextSibling()) {
-        if (parents.length <= 1 || !cursor.gotoParent()) return root;
+      while (!walk.nextSibling()) {
+        if (parents.length <= 1 || !walk.parent()) return root;
         parent = parents.pop() ?? root;
         parentHasFields = fielded.pop() ?? false;
       }
     }
   } finally {
-    cursor.delete();
+    walk.close();
   }
 }
 

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initPythonParser, isPythonParserReady, parsePython, TYPES_WITH_FIELDS } from './parser';
+import { readdirSync } from 'node:fs';
+import { initPythonParser, isPythonParserReady, parsePython, parsePythonMany, rawCursorWalkAvailable, setRawCursorWalk, TYPES_WITH_FIELDS } from './parser';
 import type { PyNode, PyTree } from './parser';
 
 before(async () => {
@@ -101,6 +102,80 @@ describe('parsePython', () => {
   it('never throws on odd input', () => {
     for (const code of ['\0', ')))', '"""', '\\', 'def', '\t\tx', 'x = ' + '('.repeat(500), 'a' + ' + a'.repeat(5000), '\r\nx = 1\r\n']) {
       assert.doesNotThrow(() => parsePython(code));
+    }
+  });
+});
+
+/** What a tree says: its nodes, its errors, and the positions of every node start. */
+function everything(tree: PyTree): unknown {
+  const starts: unknown[] = [];
+  const visit = (node: PyNode): void => {
+    starts.push(tree.position(node.start));
+    for (const child of node.children) visit(child);
+  };
+  for (const child of tree.root.children) visit(child);
+  return { children: tree.root.children, errors: tree.errors, starts, texts: tree.root.children.map((c) => tree.text(c)) };
+}
+
+/** Code cells of the bundled examples and fixture notebooks, as written (IPython syntax included: it makes errors). */
+function notebookCells(): string[] {
+  const cells: string[] = [];
+  for (const dir of ['examples', join('test', 'fixtures', 'notebooks')]) {
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith('.ipynb')) continue;
+      try {
+        const nb = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { cells?: { cell_type?: string; source?: string | string[] }[] };
+        for (const cell of nb.cells ?? []) if (cell.cell_type === 'code') cells.push(Array.isArray(cell.source) ? cell.source.join('') : (cell.source ?? ''));
+      } catch {
+        // not JSON: a fixture of a broken file
+      }
+    }
+  }
+  return cells;
+}
+
+describe('parsePythonMany', () => {
+  // Sources whose statements run into the next one when joined, or that only break when joined.
+  const boundaries: string[][] = [
+    ['x = (1,', '2)\ny = 3', 'z = 4'],
+    ['if x:', '    y = 1', 'w = 2'],
+    ['def f():\n    return 1', '    extra = 2', 'v = f()'],
+    ['s = """doc', 'still"""', 'q = 1'],
+    ['a = 1 + \\', '2', 'b = 3'],
+    ['', '   ', '# only a comment', 'x = 1', ''],
+    ['    indented = 1', 'fine = 2'],
+    ['class C:\n    x = 1\n    # trailing comment', 'c = C()'],
+    ['x = [', ']', 'y = {', '}'],
+    ['for i in range(3):\n    pass\nelse:', '    done = True'],
+    ['try:\n    a = 1', 'except ValueError:\n    a = 2'],
+    ['@decorator', 'def g(): pass'],
+    ['print "py2"', 'ok = 1'],
+    ['x = 1\r\ny = 2\r\n', 'z = 3'],
+    ['é = "日本😀"', 'y = é'],
+    ['x := 1', 'y = 2', 'def f(:\n    return 1'],
+  ];
+
+  it('gives the same trees as parsing each source alone, on sources that run into each other', () => {
+    for (const sources of boundaries) {
+      assert.deepEqual(parsePythonMany(sources).map(everything), sources.map((s) => everything(parsePython(s))), JSON.stringify(sources));
+    }
+  });
+
+  it('gives the same trees as parsing each source alone, on every code cell of the examples and fixtures', () => {
+    const cells = notebookCells();
+    assert.ok(cells.length > 50, `${cells.length} cells`);
+    assert.deepEqual(parsePythonMany(cells).map(everything), cells.map((s) => everything(parsePython(s))));
+  });
+
+  it('walks trees the same with the raw cursor functions as with the public API', () => {
+    assert.equal(rawCursorWalkAvailable(), true, 'web-tree-sitter no longer exposes its cursor functions: see RawCursorApi in parser.ts');
+    const sources = [...notebookCells(), ...boundaries.flat()];
+    const fast = sources.map((s) => everything(parsePython(s)));
+    setRawCursorWalk(false);
+    try {
+      assert.deepEqual(sources.map((s) => everything(parsePython(s))), fast);
+    } finally {
+      setRawCursorWalk(true);
     }
   });
 });
