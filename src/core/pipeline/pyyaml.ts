@@ -52,7 +52,54 @@ export function pyyamlNumberReplacer(_key: string, value: unknown): unknown {
 /** js-yaml's JSON schema, plus the dumper-only types above that keep PyYAML reading what js-yaml reads. */
 const DUMP_SCHEMA = JSON_SCHEMA.extend({ implicit: [PYYAML_LOOKALIKE, PYYAML_LARGE_NUMBER] });
 
-/** One value on one line, as PyYAML reads it back: a scalar, or a collection in flow style (`[a, b]`, `{k: v}`). */
+/**
+ * One value on one line, as PyYAML reads it back: a scalar, or a collection in flow style (`[a, b]`, `{k: v}`).
+ * Identifiers, whole numbers, booleans and lists and maps of them (most of pipeline.yaml and the lock) are
+ * written directly, exactly as the dumper writes them (a unit test compares the two); anything else goes
+ * through js-yaml, whose per-call set-up dominates for values this small.
+ */
 export function flowYaml(value: unknown): string {
+  return plainFlow(value) ?? dumpFlowYaml(value);
+}
+
+/** How the dumper writes `value` when every scalar in it is {@link plainScalar}, else undefined. */
+function plainFlow(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (const item of value) {
+      const written = plainFlow(item);
+      if (written === undefined) return undefined;
+      items.push(written);
+    }
+    return `[${items.join(', ')}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    const entries: string[] = [];
+    for (const [key, item] of Object.entries(value)) {
+      const k = plainScalar(key);
+      const written = plainFlow(item);
+      if (k === undefined || written === undefined) return undefined;
+      entries.push(`${k}: ${written}`);
+    }
+    return `{${entries.join(', ')}}`;
+  }
+  return plainScalar(value);
+}
+
+/** {@link flowYaml} through js-yaml alone. */
+export function dumpFlowYaml(value: unknown): string {
   return dump(value, { schema: DUMP_SCHEMA, flowLevel: 0, lineWidth: -1, noRefs: true, replacer: pyyamlNumberReplacer }).replace(/\n$/, '');
+}
+
+const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Words js-yaml's dumper quotes: its JSON schema's nulls and booleans, and YAML 1.1's booleans (its compatibility list). */
+const JSON_SCHEMA_WORDS = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+
+/** How the dumper writes `value` when that is obvious, else undefined. */
+function plainScalar(value: unknown): string | undefined {
+  if (typeof value === 'string') return PLAIN_WORD.test(value) && !JSON_SCHEMA_WORDS.test(value) && !pyyamlReadsAsNonString(value) ? value : undefined;
+  if (typeof value === 'number') return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : undefined;
+  if (typeof value === 'boolean') return String(value);
+  return undefined;
 }
