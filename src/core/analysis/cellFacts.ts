@@ -31,7 +31,7 @@ export function analyseCodeCell(source: string): AnalysedCell {
 
 /** {@link analyseCodeCell} for many cells, parsed together: the same results, faster. */
 export function analyseCodeCells(sources: readonly string[]): AnalysedCell[] {
-  return analyzeCellsWithTree(sources).map(factsOf);
+  return analyzeCellsWithTree(sources, factsOf);
 }
 
 function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): AnalysedCell {
