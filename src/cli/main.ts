@@ -46,7 +46,7 @@ const commands: readonly CommandSpec[] = [
   },
   {
     name: 'run',
-    synopsis: 'nbpromote run [--out DIR] [--param k=v ...] [--no-cache] [--json] [--python PATH]',
+    synopsis: 'nbpromote run [--out DIR] [--param k=v ...] [--only STEP] [--no-cache] [--json] [--python PATH]',
     summary: 'run the promoted pipeline (unchanged steps come from the cache) and record the run',
     flags: runFlags,
     run: runRun,

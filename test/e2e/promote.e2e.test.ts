@@ -159,6 +159,14 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
       const forced = runJson(work, '--no-cache');
       assert.ok(Object.values(statuses(forced)).every((s) => s === 'ran'));
     });
+
+    it('--only STEP runs that step and what it depends on; an unknown step is a usage error naming the steps', () => {
+      const only = runJson(work, '--only', 'split', '--no-cache');
+      assert.deepEqual(statuses(only), { load: 'ran', features: 'ran', split: 'ran', train: 'skipped', evaluate: 'skipped' });
+      const unknown = nbpromote(work, 'run', '--out', 'out-cache', '--only', 'nope');
+      assert.equal(unknown.status, 2);
+      assert.match(unknown.stderr, /--only "nope": no such step .*steps: load, features, split, train, evaluate/);
+    });
   });
 
   describe('runs', () => {

@@ -1,7 +1,7 @@
-/** `nbpromote run [--out DIR] [--param k=v ...] [--no-cache] [--json] [--python PATH]`: runs the promoted pipeline. */
+/** `nbpromote run [--out DIR] [--param k=v ...] [--only STEP] [--no-cache] [--json] [--python PATH]`: runs the promoted pipeline. */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { formatProblem } from '../../core/contract/problem';
 import { NbpromoteError } from '../../core/errors';
 import { readPipelineConfig } from '../../core/pipeline/config';
@@ -14,6 +14,7 @@ import { pythonFor } from '../python';
 export const runFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'the folder holding pipeline.yaml (default: the current folder)' },
   { name: 'param', kind: 'list', valueName: 'NAME=VALUE', description: 'set a parameter (repeatable); the value is converted to its type' },
+  { name: 'only', kind: 'string', valueName: 'STEP', description: 'run this step and the steps it depends on; the others are skipped' },
   { name: 'no-cache', kind: 'boolean', description: 'run every step, even those whose code and inputs did not change' },
   { name: 'json', kind: 'boolean', description: 'print one JSON object {run_id, status, error, params, metrics, steps} on stdout' },
   { name: 'python', kind: 'string', valueName: 'PATH', description: 'Python interpreter (default: $NBPROMOTE_PYTHON, else python3)' },
@@ -38,14 +39,21 @@ export async function runRun(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const params = args.flags.get('param');
   const argv = ['-m', `${config.package}.pipeline`];
   for (const p of Array.isArray(params) ? params : []) argv.push('--param', String(p));
+  const only = flagString(args, 'only');
+  if (only !== undefined) {
+    const names = config.steps.map((step) => step.name);
+    if (!names.includes(only)) throw new NbpromoteError('usage', `--only ${JSON.stringify(only)}: no such step in ${configFile} (steps: ${names.join(', ')})`);
+    argv.push('--only', only);
+  }
   if (flagBoolean(args, 'no-cache')) argv.push('--no-cache');
   if (flagBoolean(args, 'json')) argv.push('--json');
   const python = pythonFor(args, io);
-  const env = { ...process.env, ...io.env, PYTHONPATH: [join(root, 'src'), io.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(':') };
+  const env = { ...process.env, ...io.env, PYTHONPATH: [join(root, 'src'), io.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(delimiter) };
   return new Promise((resolveRun, reject) => {
     const child = spawn(python, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk: Buffer) => io.out(chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => io.err(chunk.toString('utf8')));
+    // Decoded as streams, so a character split between two chunks is not garbled.
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => io.out(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => io.err(chunk));
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(new NbpromoteError('notFound', error.code === 'ENOENT' ? `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)` : `cannot run ${python}: ${error.message}`)),
     );
