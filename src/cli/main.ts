@@ -3,6 +3,7 @@
  * (the message names file, cell and line), 2 usage error. No stack traces unless NBPROMOTE_DEBUG=1.
  */
 import { version } from '../../package.json';
+import { initPythonParser } from '../core/analysis/python/parser';
 import { NbpromoteError } from '../core/errors';
 import type { FlagSpec } from './args';
 import { parseArgs } from './args';
@@ -20,6 +21,8 @@ interface CommandSpec {
   readonly summary: string;
   readonly flags: readonly FlagSpec[];
   readonly run: (args: ReturnType<typeof parseArgs>, io: CliIo) => Promise<ExitCode>;
+  /** The command analyses Python: start loading the parser before it runs. */
+  readonly usesParser?: boolean;
 }
 
 const commands: readonly CommandSpec[] = [
@@ -29,6 +32,7 @@ const commands: readonly CommandSpec[] = [
     summary: 'show the cells, roles, steps and problems of a notebook (.ipynb or jupytext percent .py)',
     flags: inspectFlags,
     run: runInspect,
+    usesParser: true,
   },
   {
     name: 'promote',
@@ -36,6 +40,7 @@ const commands: readonly CommandSpec[] = [
     summary: 'write the notebook as a Python package: a module per step, pipeline, tests, pipeline.yaml',
     flags: promoteFlags,
     run: runPromote,
+    usesParser: true,
   },
   {
     name: 'check',
@@ -43,6 +48,7 @@ const commands: readonly CommandSpec[] = [
     summary: 'exit 0 when the generated code is what promotion would write now, 1 when it is stale (for CI)',
     flags: checkFlags,
     run: runCheck,
+    usesParser: true,
   },
   {
     name: 'run',
@@ -98,7 +104,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
       io.out(`${command.synopsis}\n  ${command.summary}\n`);
       return ExitCode.Ok;
     }
-    return await command.run(parseArgs(rest, command.flags), io);
+    const args = parseArgs(rest, command.flags);
+    // The parser's WebAssembly compiles on V8's background threads while the command reads the notebook;
+    // a failure to load is reported where the analysis awaits the same promise.
+    if (command.usesParser) void initPythonParser().catch(() => undefined);
+    return await command.run(args, io);
   } catch (ex) {
     return reportError(ex, io);
   }
