@@ -28,6 +28,7 @@ const testFiles: readonly { readonly file: string; readonly load: () => Promise<
   { file: 'promote.restricted.test.ts', load: () => import('./promote.restricted.test.js') },
   { file: 'editor.test.ts', load: () => import('./editor.test.js') },
   { file: 'runs.test.ts', load: () => import('./runs.test.js') },
+  { file: 'runs.restricted.test.ts', load: () => import('./runs.restricted.test.js') },
 ];
 
 type TestState = 'passed' | 'failed' | 'pending';

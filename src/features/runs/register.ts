@@ -4,7 +4,7 @@ import { NbpromoteError } from '../../core/errors';
 import { registerCommand } from '../../host/commands';
 import { onSettingsChanged } from '../../host/config';
 import { CommandId, ConfigKey, ViewId } from '../../host/ids';
-import { requireTrust } from '../../host/trust';
+import { requireTrust, showUntrusted, untrustedReason } from '../../host/trust';
 import type { FeatureContext } from '../featureContext';
 import type { ComparePanelHandle } from './comparePanel';
 import { ComparePanel } from './comparePanel';
@@ -149,6 +149,11 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
     registerCommand(context.log, CommandId.OpenRunCommit, 'Open Code at Run Commit', async (arg, which): Promise<string | undefined> => {
       const element = runArgument(arg) ?? view.selection.find(isRunElement);
       if (element === undefined) return undefined;
+      const refused = untrustedReason("Opening the code at a run's commit", 'runs git');
+      if (refused !== undefined) {
+        showUntrusted(refused);
+        return undefined;
+      }
       return openAtCommit(tree, element, which === 'notebook' || which === 'pipeline' ? which : undefined);
     }),
   );

@@ -21,6 +21,8 @@ export interface RunPanelHandle {
   readonly runId: string;
   readonly html: string;
   readonly cspSource: string;
+  /** The buttons the webview offers for this run. */
+  readonly actions: RunView['actions'];
   /** The section titles the webview reported drawing; undefined until it has drawn. */
   readonly rendered?: readonly string[];
 }
@@ -76,6 +78,7 @@ export class RunPanel extends Disposable {
       runId: this.element.run.id,
       html: this.panel.webview.html,
       cspSource: this.panel.webview.cspSource,
+      actions: this.view().actions,
       ...(this.rendered === undefined ? {} : { rendered: [...this.rendered] }),
     };
   }
@@ -103,7 +106,7 @@ export class RunPanel extends Disposable {
       stale: this.element.stale,
       sourceLabel: source?.label ?? run.source,
       actions: {
-        openCommit: run.gitCommit !== undefined,
+        openCommit: run.gitCommit !== undefined && isTrusted(),
         rerun: run.source === 'local' && run.status !== 'unknown' && isTrusted(),
         openLocation: location === undefined ? undefined : run.source === 'mlflow' ? 'Open in MLflow' : run.source === 'local' ? 'Open run.json' : 'Open meta.yaml',
       },
