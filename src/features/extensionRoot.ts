@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommand } from '../host/commands';
 import { Disposable } from '../host/disposable';
 import { CommandId, ConfigKey, ContextKey, ViewId } from '../host/ids';
-import { isNotebookScript } from '../host/notebookDocuments';
+import { isNotebookScript, NotebookDocuments } from '../host/notebookDocuments';
 import { onSettingsChanged } from '../host/config';
 import { Log } from '../host/log';
 import { openCell } from './pipelines/commands';
@@ -32,7 +32,8 @@ export class Extension extends Disposable {
     const logger = this.log.scoped('extension');
     logger.info(`activating ${context.extension.id} ${String(context.extension.packageJSON['version'])}, workspace trusted: ${vscode.workspace.isTrusted}`);
 
-    this.pipelines = this.register(new PipelinesTree(this.log.scoped('pipelines')));
+    const documents = this.register(new NotebookDocuments());
+    this.pipelines = this.register(new PipelinesTree(this.log.scoped('pipelines'), documents));
     this.register(vscode.window.createTreeView(ViewId.Pipelines, { treeDataProvider: this.pipelines, showCollapseAll: true }));
     this.register(onSettingsChanged([ConfigKey.NotebooksExclude, ConfigKey.NotebooksIncludeScripts], () => this.pipelines.refresh()));
 
@@ -47,7 +48,7 @@ export class Extension extends Disposable {
     this.register(vscode.window.onDidChangeActiveTextEditor(updateScriptContext));
     updateScriptContext(vscode.window.activeTextEditor);
 
-    const features: FeatureContext = { extension: context, log: this.log, pipelines: this.pipelines, register: (d) => this.register(d) };
+    const features: FeatureContext = { extension: context, log: this.log, pipelines: this.pipelines, documents, register: (d) => this.register(d) };
     registerEditorFeatures(features);
     registerPromoteCommands(features);
     registerGraphFeatures(features);

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Log } from '../host/log';
+import type { NotebookDocuments } from '../host/notebookDocuments';
 import type { PipelinesTree } from './pipelines/tree';
 
 /** What every feature gets when it registers: the extension context, the log, the shared views. */
@@ -7,6 +8,8 @@ export interface FeatureContext {
   readonly extension: vscode.ExtensionContext;
   readonly log: Log;
   readonly pipelines: PipelinesTree;
+  /** The open notebooks and their unsaved contents, shared by every feature that reads notebooks. */
+  readonly documents: NotebookDocuments;
   /** Everything registered here is disposed with the extension. */
   register<T extends vscode.Disposable>(disposable: T): T;
 }

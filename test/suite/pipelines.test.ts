@@ -220,6 +220,26 @@ describe('Pipelines view', function () {
       assert.match(plain(node.item.tooltip as vscode.MarkdownString), /output root: .*graph-out/);
     });
 
+    it('says stale while the notebook editor holds an unsaved edit of a step, and up to date again after revert', async () => {
+      const document = await vscode.workspace.openNotebookDocument(vscode.Uri.file(notebookPath()));
+      await vscode.window.showNotebookDocument(document);
+      const train = document.getCells().find((c) => c.metadata['id'] === 'train' || (c.metadata['metadata'] as { id?: string } | undefined)?.id === 'train') ?? document.getCells().find((c) => c.document.getText().includes('model ='));
+      assert.ok(train, 'the train cell');
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(train.document.uri, new vscode.Range(0, 0, train.document.lineCount, 0), 'positives = [x[0] for x, label in zip(X_train, y_train) if label == 1]\nmodel = {"threshold": MARGIN * min(positives) + 0.02}');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.equal(document.isDirty, true);
+      try {
+        const stale = await pipeline('graph-pipeline.ipynb', (n) => n.item.contextValue === 'pipelineStale');
+        assert.equal(text(stale.item.description), 'v0.1.0 · stale (1 step changed)');
+        assert.equal(readFileSync(notebookPath(), 'utf8'), original, 'the file on disk was not touched');
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      }
+      const fresh = await pipeline('graph-pipeline.ipynb', (n) => n.item.contextValue === 'pipeline');
+      assert.equal(text(fresh.item.description), 'v0.1.0 · up to date');
+    });
+
     it('says stale (1 step changed) after the train cell is edited, and marks the step', async () => {
       const edited = JSON.parse(original) as { cells: { id: string; source: string[] }[] };
       const train = edited.cells.find((c) => c.id === 'train');

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommand } from '../../host/commands';
 import { CommandId } from '../../host/ids';
-import { jupyterNotebookType, NotebookDocuments } from '../../host/notebookDocuments';
+import { jupyterNotebookType } from '../../host/notebookDocuments';
 import type { FeatureContext } from '../featureContext';
 import { EditorAnalyses } from './analysis';
 import { CellRoleStatusBar } from './cellStatusBar';
@@ -16,7 +16,7 @@ const selector: vscode.DocumentSelector = [{ notebookType: jupyterNotebookType }
 /** Code lens, cell role status bar items, setCellRole, diagnostics and quick fixes (issue 5 items 1-3). */
 export function registerEditorFeatures(context: FeatureContext): void {
   const { log } = context;
-  const documents = context.register(new NotebookDocuments());
+  const { documents } = context;
   const version = String(context.extension.extension.packageJSON['version'] ?? '0.0.0');
   const analyses = context.register(new EditorAnalyses(documents, version, log.scoped('editor')));
 

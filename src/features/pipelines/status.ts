@@ -52,6 +52,8 @@ export interface PipelineStatus {
 export interface PipelineStatusRequest {
   /** Absolute path of the notebook. */
   readonly notebookPath: string;
+  /** The notebook's contents when they differ from the file (an editor's unsaved changes). */
+  readonly text?: string;
   /** Absolute path of the output root. */
   readonly outDir: string;
   /** From the `nbpromote.package.name` setting; undefined: the lock's package, else derived from the file name. */
@@ -85,7 +87,7 @@ export async function pipelineStatus(request: PipelineStatusRequest): Promise<Pi
 
   let outcome;
   try {
-    outcome = await promoteNotebook({ notebook: notebookPath, cwd: outDir, out: outDir, packageName, dryRun: true, resolve: 'force', toolVersion: request.toolVersion, logger: request.logger ?? silentLogger });
+    outcome = await promoteNotebook({ notebook: notebookPath, ...(request.text === undefined ? {} : { text: request.text }), cwd: outDir, out: outDir, packageName, dryRun: true, resolve: 'force', toolVersion: request.toolVersion, logger: request.logger ?? silentLogger });
   } catch (ex) {
     return { ...base, state: 'failed', packageName, note: ex instanceof Error ? ex.message : String(ex) };
   }

@@ -10,6 +10,7 @@ import { packageNameFor } from '../../core/promote/promote';
 import type { Logger } from '../../core/util/logger';
 import { onSettingsChanged } from '../../host/config';
 import { Disposable } from '../../host/disposable';
+import type { NotebookDocuments } from '../../host/notebookDocuments';
 import { CommandId, ConfigKey, extensionId } from '../../host/ids';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { promotionTarget } from '../../host/promotionTarget';
@@ -77,6 +78,8 @@ interface StatusEntry {
   /** Bumped by every change that may alter the status; `current` is fresh while `computedAt` equals it. */
   generation: number;
   computedAt: number;
+  /** What `current` was read from: `disk`, or the version key of the editor's unsaved contents. */
+  source?: string;
 }
 
 /**
@@ -92,8 +95,30 @@ export class PipelinesTree extends Disposable implements vscode.TreeDataProvider
   private readonly statuses = new Map<string, StatusEntry>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly log: Logger) {
+  constructor(
+    private readonly log: Logger,
+    private readonly documents?: NotebookDocuments,
+  ) {
     super();
+    // Unsaved edits count, as in the code lens: a notebook open with changes is read from its editor.
+    if (documents !== undefined) {
+      const onOpenNotebook = (uri: vscode.Uri): void => {
+        this.inspections.delete(uri.toString());
+        this.invalidateStatus(uri.toString());
+        this.scheduleRefresh(0);
+      };
+      this.register(documents.onDidChange((notebook) => onOpenNotebook(notebook.document.uri)));
+      this.register(documents.onDidClose(onOpenNotebook));
+      // Reverting or closing an editor may leave no edit event behind: a status read from unsaved contents
+      // that are gone is worked out again.
+      this.register(
+        vscode.window.onDidChangeVisibleNotebookEditors(() => {
+          for (const [key, entry] of this.statuses) {
+            if (entry.source !== undefined && entry.source !== 'disk' && entry.source !== this.sourceOf(vscode.Uri.parse(key))) onOpenNotebook(vscode.Uri.parse(key));
+          }
+        }),
+      );
+    }
     const notebooks = this.register(vscode.workspace.createFileSystemWatcher('**/*.{ipynb,py}'));
     const onNotebook = (uri: vscode.Uri): void => {
       this.inspections.delete(uri.toString());
@@ -142,7 +167,8 @@ export class PipelinesTree extends Disposable implements vscode.TreeDataProvider
       entry = { pending: undefined, generation: 0, computedAt: -1 };
       this.statuses.set(key, entry);
     }
-    if (entry.current !== undefined && entry.computedAt === entry.generation) return Promise.resolve(entry.current);
+    const source = this.sourceOf(uri);
+    if (entry.current !== undefined && entry.computedAt === entry.generation && entry.source === source) return Promise.resolve(entry.current);
     if (entry.pending !== undefined) return entry.pending;
     const target = entry;
     const generation = target.generation;
@@ -151,6 +177,7 @@ export class PipelinesTree extends Disposable implements vscode.TreeDataProvider
       target.pending = undefined;
       target.current = status;
       target.computedAt = generation;
+      target.source = source;
       this.log.debug(`${displayPath(uri)}: ${statusDescription(status)} (${Date.now() - started} ms)`);
       this.scheduleRefresh(20);
       return status;
@@ -260,7 +287,7 @@ export class PipelinesTree extends Disposable implements vscode.TreeDataProvider
     const path = displayPath(uri);
     let inspection: Inspection;
     try {
-      inspection = inspectText(await readText(uri), path);
+      inspection = inspectText(this.unsavedText(uri) ?? (await readText(uri)), path);
     } catch (ex) {
       this.log.warn(`cannot read ${path}: ${String(ex)}`);
       inspection = { file: path, notebook: undefined, roles: undefined, ok: false, problems: [{ severity: 'error', code: 'unreadable', message: `cannot read the file (${String(ex)})`, file: path }] };
@@ -277,13 +304,27 @@ export class PipelinesTree extends Disposable implements vscode.TreeDataProvider
       const note = ex instanceof Error ? ex.message : String(ex);
       return { state: 'failed', packageName: this.packageNameFor(uri), outDir: '', changes: [], changedSteps: [], parametersChanged: false, staleFiles: [], staleSummary: '', problems: [], note };
     }
+    const text = this.unsavedText(uri);
     return pipelineStatus({
       notebookPath: target.notebookPath,
+      ...(text === undefined ? {} : { text }),
       outDir: target.outDir,
       ...(target.packageFromSetting ? { packageName: target.packageName } : {}),
       toolVersion: toolVersion(),
       logger: this.log,
     });
+  }
+
+  /** Where the notebook is read from now: `disk`, or the version key of its editor's unsaved contents. */
+  private sourceOf(uri: vscode.Uri): string {
+    const open = this.documents?.find(uri);
+    return open !== undefined && open.document.isDirty ? (this.documents?.keyOf(open) ?? 'disk') : 'disk';
+  }
+
+  /** The notebook's contents in its editor when they differ from the file (unsaved edits), else undefined. */
+  private unsavedText(uri: vscode.Uri): string | undefined {
+    const open = this.documents?.find(uri);
+    return open !== undefined && open.document.isDirty ? this.documents?.snapshot(open).text : undefined;
   }
 
   /** For the label while the status is worked out. */
