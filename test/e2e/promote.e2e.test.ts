@@ -104,6 +104,25 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
     });
   }
 
+  describe('awkward Python in steps, metrics and test cells (test/fixtures/notebooks/pyflakes-patterns.ipynb)', () => {
+    it('promotes into code pyflakes finds clean: unused := / with-as / tuple / except-as names released or cut; its tests pass', () => {
+      cpSync(join(root, 'test', 'fixtures', 'notebooks', 'pyflakes-patterns.ipynb'), join(work, 'pyflakes-patterns.ipynb'));
+      const promoted = nbpromote(work, 'promote', 'pyflakes-patterns.ipynb', '--out', 'out-pyflakes');
+      assert.equal(promoted.status, 0, promoted.stderr);
+      const out = join(work, 'out-pyflakes');
+      const flakes = py(out, '-m', 'pyflakes', 'src', 'tests');
+      assert.equal(flakes.stdout + flakes.stderr, '', 'pyflakes reports nothing');
+      const load = readFileSync(join(out, 'src', 'pyflakes_patterns', 'steps', 'load.py'), 'utf8');
+      assert.match(load, /except ValueError: {2}# nbpromote: `as err` removed: the block does not use it/);
+      assert.match(load, /try: {2}# computed in the notebook \(maybe\), used by no later step\n {8}del fh, m, n_rows\n {4}except NameError:/);
+      const tests = py(out, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      const run = nbpromote(work, 'run', '--out', 'out-pyflakes', '--json');
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(Object.keys((JSON.parse(run.stdout) as RunJson).metrics), ['score'], 'a loop variable printed in the metrics cell is not a metric');
+    });
+  });
+
   describe('promote --execute', () => {
     it('records exact metrics and output types for a script without saved outputs; no test is skipped', () => {
       const promoted = nbpromote(work, 'promote', 'examples/wine-percent.py', '--out', 'out-execute', '--execute', '--json');

@@ -3,6 +3,7 @@
  * generation needs from the tree (the lines of top-level imports, simple assignments for parameters, values
  * changed in place).
  */
+import { bareNames, interpolatedNames } from './expectedMetrics';
 import type { CellFacts, NameSite } from './graph';
 import type { GeneratedCell } from '../scaffold/plan';
 import { analyzeCellsWithTree, analyzeCellWithTree } from './python/names';
@@ -75,6 +76,9 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     uses: new Set([...analysis.uses.map((u) => u.name), ...analysis.builtinUses.map((u) => u.name)]),
     assigned: assignments.map((a) => a.name),
     printedNames: printedNames(analysis),
+    localBindings: analysis.localBindings,
+    deleted: [...new Set(analysis.deletes.map((d) => d.name))],
+    exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
   };
   return { analysis, facts, generated };
@@ -124,6 +128,14 @@ function push(tree: PyTree, node: PyNode | undefined, out: NameSite[]): void {
 
 /** `print(rmse)`, `print(a, b)`: the bare names printed at top level. */
 export function printedNames(analysis: CellAnalysis): string[] {
-  const names = analysis.prints.flatMap((p) => p.args.split(',').map((a) => a.trim())).filter((a) => /^[A-Za-z_]\w*$/.test(a));
+  const names: string[] = [];
+  // Prints of the cell's own statements: one inside a loop prints a loop variable, not a metric.
+  for (const call of analysis.prints.filter((p) => p.topLevel)) {
+    for (const arg of call.args.split(',').map((a) => a.trim())) if (/^[A-Za-z_]\w*$/.test(arg)) names.push(arg);
+    // `print(f"auc={auc:.4f}")` prints auc.
+    if (/(?:^|[^\w])[fF][rR]?['"]|(?:^|[^\w])[rR][fF]['"]/.test(call.args)) names.push(...interpolatedNames(call.args));
+  }
+  // A last line `r2` or `acc, bal` shows those values.
+  names.push(...bareNames(analysis.trailingExpression?.text));
   return [...new Set(names)];
 }

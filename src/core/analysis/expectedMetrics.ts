@@ -29,18 +29,22 @@ export interface MetricsCellInfo {
 export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): Map<string, ExpectedMetric> {
   const found = new Map<string, ExpectedMetric>();
   for (const info of cells) {
-    const names = new Set(info.assigned);
+    // A metrics cell shows what it assigns, and often what earlier steps computed: printed bare
+    // (`print("auc", auc)`), interpolated (`print(f"auc={auc:.4f}")`) or as its trailing expression.
+    const source = textOf(info.cell.source);
+    const labels = printedLabels(source);
+    const names = new Set([...info.assigned, ...info.printedNames, ...interpolatedNames(source), ...labels.values(), ...bareNames(info.trailingText)]);
     for (const output of info.cell.outputs ?? []) {
       if (!isRecord(output)) continue;
       const type = output['output_type'];
-      if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, found);
+      if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found);
       if (type === 'execute_result' && isRecord(output['data'])) readShown(textOf(output['data']['text/plain']), info, found);
     }
   }
   return found;
 }
 
-function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, found: Map<string, ExpectedMetric>): void {
+function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, labels: ReadonlyMap<string, string>, found: Map<string, ExpectedMetric>): void {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   // print(rmse); print(mae): one bare number per line, in the order of the prints.
   if (info.printedNames.length > 0 && lines.length === info.printedNames.length && lines.every((l) => numberToken(l.trim()) !== undefined)) {
@@ -57,8 +61,9 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     const pair = /^\s*([A-Za-z_][\w.]*)\s+(\S+)\s*$/.exec(line);
     if (pair !== null) set(pair[1], pair[2]);
   }
-  function set(name: string | undefined, token: string | undefined): void {
-    if (name === undefined || token === undefined || !names.has(name) || found.has(name)) return;
+  function set(label: string | undefined, token: string | undefined): void {
+    const name = label === undefined ? undefined : names.has(label) ? label : (labels.get(label) ?? sameIgnoringCase(label, names));
+    if (name === undefined || token === undefined || found.has(name)) return;
     const metric = numberToken(token.replace(/[,;]$/, ''));
     if (metric !== undefined) found.set(name, metric);
   }
@@ -74,6 +79,18 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   }
   const prefix = expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) ? `${expression}.` : '';
   const literal = parsePythonLiteral(trimmed.replace(/\bnp\.float64\(([^)]*)\)/g, '$1'));
+  // `acc, bal` shows "(0.9066, 0.8833)": each number is the value of the name in its place.
+  const tuple = bareNames(expression);
+  if (tuple.length > 1 && /^\(.*\)$/s.test(trimmed)) {
+    const tokens = trimmed.slice(1, -1).split(',').map((t) => t.trim().replace(/^np\.float64\((.*)\)$/, '$1'));
+    if (tokens.length === tuple.length) {
+      tuple.forEach((name, i) => {
+        const metric = numberToken(tokens[i] ?? '');
+        if (metric !== undefined && !found.has(name)) found.set(name, metric);
+      });
+    }
+    return;
+  }
   if (literal.ok && isRecord(literal.value)) {
     for (const [key, value] of Object.entries(literal.value)) {
       if (typeof value !== 'number') continue;
@@ -90,6 +107,38 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     const metric = numberToken(m[2] ?? '');
     if (metric !== undefined && m[1] !== undefined && !found.has(m[1])) found.set(m[1], metric);
   }
+}
+
+/** The names in `{name}`, `{name:.4f}`, `{name!r}` and `{name=}` replacement fields of the cell's strings. */
+export function interpolatedNames(source: string): string[] {
+  return [...new Set([...source.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?=[:!=}])/g)].map((m) => m[1] ?? ''))].filter((n) => n !== '');
+}
+
+/**
+ * `print("accuracy", acc)` and `print("accuracy:", acc)` print "accuracy 0.81": label -> name, for each such
+ * one-line print of a string and a bare name.
+ */
+export function printedLabels(source: string): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const m of source.matchAll(/^\s*print\(\s*(['"])([A-Za-z_][\w.]*)\s*[:=]?\s*\1\s*,\s*([A-Za-z_]\w*)\s*\)\s*(?:#.*)?$/gm)) {
+    const [, , label, name] = m;
+    if (label !== undefined && name !== undefined && !labels.has(label)) labels.set(label, name);
+  }
+  return labels;
+}
+
+/** `r2` -> [r2]; `acc, bal` and `(acc, bal)` -> [acc, bal]; anything else -> []. */
+export function bareNames(expression: string | undefined): string[] {
+  const text = expression?.trim().replace(/^\((.*)\)$/s, '$1').replace(/,\s*$/, '');
+  if (text === undefined || text === '') return [];
+  const parts = text.split(',').map((p) => p.trim());
+  return parts.every((p) => /^[A-Za-z_]\w*$/.test(p)) ? parts : [];
+}
+
+/** The one name that equals `label` ignoring case ("RMSE" for `rmse`), if exactly one does. */
+function sameIgnoringCase(label: string, names: ReadonlySet<string>): string | undefined {
+  const matches = [...names].filter((n) => n.toLowerCase() === label.toLowerCase());
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** "0.7640" -> {value 0.764, decimals 4}; "34765.385601117974" -> full precision; "1e-3" -> full. */

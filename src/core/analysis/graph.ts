@@ -134,9 +134,16 @@ class GraphBuilder {
     // The last assignment of a name decides: `depth = 8` then `depth = 3 * 2` is computed, not a parameter.
     const last = new Map(f.assignments.map((a) => [a.name, a]));
     const literal = new Set<string>();
+    const wholeFloats = new Set<string>();
     for (const a of last.values()) {
       const parsed = parsePythonLiteral(a.valueText);
       if (!parsed.ok) continue;
+      // pipeline.yaml cannot tell 1.0 from 1 inside a list or dict (a top-level float keeps its type), and
+      // `max_features=1.0` is not `max_features=1` to scikit-learn: such a value stays Python, a constant.
+      if ((parsed.type === 'list' || parsed.type === 'dict') && hasWholeFloat(a.valueText)) {
+        wholeFloats.add(a.name);
+        continue;
+      }
       literal.add(a.name);
       const existing = this.parameters.findIndex((p) => p.name === a.name);
       const parameter: Parameter = { name: a.name, default: parsed.value, type: parsed.type, definedAt: site(cell, a.line) };
@@ -150,9 +157,10 @@ class GraphBuilder {
       // Values computed from other values (`out_dir = Path(root) / "out"`) are shared code, not parameters.
       this.visitShared(cell, { ...f, defines: computed, imports: [] });
       for (const d of computed) {
-        this.problems.push(
-          this.problem(cell, 'warning', 'parameter-not-literal', `parameter ${d.name} is computed, not a literal (number, string, bool, list or dict): it becomes a constant in the shared module and cannot be set with --param`, d.line),
-        );
+        const why = wholeFloats.has(d.name)
+          ? `holds a whole float (like 1.0) in a list or dict, which pipeline.yaml would turn into an int`
+          : 'is computed, not a literal (number, string, bool, list or dict)';
+        this.problems.push(this.problem(cell, 'warning', 'parameter-not-literal', `parameter ${d.name} ${why}: it becomes a constant in the shared module and cannot be set with --param`, d.line));
       }
     }
   }
@@ -188,6 +196,13 @@ class GraphBuilder {
     for (const use of f.externalUses) {
       if (unit.local.has(use.name)) continue;
       this.resolve(unit, cell, use);
+    }
+    if (unit.kind === 'metrics') {
+      // A metrics cell ending with `r2` (or `acc, bal`) shows a value defined earlier: the translation drops
+      // that display-only line, but the notebook's metric is that value, so the metrics take it as an input.
+      for (const use of trailingNames(cell.source)) {
+        if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
+      }
     }
     for (const imp of f.imports) {
       this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
@@ -345,4 +360,25 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
     done.add(next.name);
   }
   return ordered;
+}
+
+/**
+ * The names of a cell's last line when it is a bare name or a tuple of names at the top level (`r2`,
+ * `acc, bal`, `(acc, bal)`), which Jupyter shows; else none. Trailing blank and comment lines are passed over.
+ */
+export function trailingNames(source: string): NameSite[] {
+  const lines = source.split('\n');
+  let i = lines.length - 1;
+  while (i >= 0 && /^\s*(?:#.*)?$/.test(lines[i] ?? '')) i--;
+  const text = lines[i] ?? '';
+  const names = '[A-Za-z_]\\w*(?:\\s*,\\s*[A-Za-z_]\\w*)*\\s*,?';
+  if (i < 0 || (i > 0 && /\\\s*$/.test(lines[i - 1] ?? '')) || !new RegExp(`^(?:\\(\\s*${names}\\s*\\)|${names})\\s*(?:#.*)?$`).test(text)) return [];
+  const code = text.replace(/#.*$/, '');
+  return [...code.matchAll(/[A-Za-z_]\w*/g)].map((m) => ({ name: m[0], line: i + 1, column: (m.index ?? 0) + 1 }));
+}
+
+/** True when a literal's text has a float literal with a whole value (`1.0`, `2.`, `1e3`) outside strings. */
+export function hasWholeFloat(text: string): boolean {
+  const code = text.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '""');
+  return [...code.matchAll(/(?<![\w.])(\d[\d_]*\.[\d_]*(?:[eE][-+]?\d+)?|\.\d[\d_]*(?:[eE][-+]?\d+)?|\d[\d_]*[eE][-+]?\d+)(?![\w.])/g)].some((m) => Number.isInteger(Number((m[1] ?? '').replace(/_/g, ''))));
 }

@@ -3,7 +3,7 @@ import { readRoles } from '../tags/roles';
 import { makeNotebook } from '../tags/testing';
 import { analyseCodeCell } from './cellFacts';
 import type { CellFacts } from './graph';
-import { buildStepGraph } from './graph';
+import { buildStepGraph, hasWholeFloat, trailingNames } from './graph';
 import { initPythonParser } from './python/parser';
 import type { StepGraph } from '../contract/stepGraph';
 
@@ -44,6 +44,42 @@ describe('buildStepGraph', () => {
     assert.deepEqual(g.parameters.map((p) => [p.name, p.type, p.default]), [['path', 'str', 'a.csv'], ['scale', 'int', 2]]);
     const edge = g.edges.find((e) => e.to === 'train' && e.name === 'df');
     assert.equal(edge?.explanation, 'train uses df, defined by load, cell 3 line 1');
+  });
+
+  it('a metrics cell that ends by showing a step\'s values (`r2`, `acc, bal`) takes them as inputs', () => {
+    const g = graphOf([
+      [['step:evaluate'], 'r2 = 0.5\nacc, bal = 0.9, 0.8\nunshown = 1'],
+      [['metrics'], 'print("done")\nr2'],
+      [['test'], 'assert True'],
+    ]);
+    assert.deepEqual(codes(g), []);
+    assert.deepEqual(g.metrics?.inputs, ['r2']);
+    assert.deepEqual(step(g, 'evaluate').outputs, ['r2']);
+    const tuple = graphOf([
+      [['step:evaluate'], 'acc, bal = 0.9, 0.8'],
+      [['metrics'], 'acc, bal  # shown'],
+    ]);
+    assert.deepEqual(tuple.metrics?.inputs, ['acc', 'bal']);
+  });
+
+  it('a list or dict parameter holding a whole float (1.0) stays Python: pipeline.yaml would make it 1', () => {
+    const g = graphOf([
+      [['parameters'], "rate = 1.0\ngrid = [0.5, 1.0]\nsettings = {'max_features': 1.0, 'name': 'a.1'}\nints = [1, 2]\nfracs = [0.5, 0.25]"],
+      [['step:train'], 'model = (rate, grid, settings, ints, fracs)'],
+    ]);
+    assert.deepEqual(g.parameters.map((p) => p.name), ['rate', 'ints', 'fracs']);
+    assert.deepEqual(g.common.names, ['grid', 'settings']);
+    assert.deepEqual(step(g, 'train').inputs, ['rate', 'ints', 'fracs']);
+    assert.match(g.problems.find((p) => p.message.includes('settings'))?.message ?? '', /whole float .* would turn into an int/);
+    assert.deepEqual(['[1.0]', '{"a": 2.}', '[1e3]', '[0.5, 1_000.0]', '[0.5]', '["1.0"]', "['x 2.0']", '[1, 2]', '[1.5e-3]'].map(hasWholeFloat), [true, true, true, true, false, false, false, false, false]);
+  });
+
+  it('trailingNames reads a last line of bare names only', () => {
+    assert.deepEqual(trailingNames('x = 1\n(acc, bal)\n\n# end\n'), [
+      { name: 'acc', line: 2, column: 2 },
+      { name: 'bal', line: 2, column: 7 },
+    ]);
+    for (const source of ['f(x)', 'x = 1', '    x', 'd = dict(\na=1,\nb)', 'y = 1 + \\\nx', 'a.b', '']) assert.deepEqual(trailingNames(source), [], source);
   });
 
   it('the latest definition wins, and a value changed in place is the changing step\'s output', () => {

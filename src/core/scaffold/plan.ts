@@ -24,6 +24,12 @@ export interface GeneratedCell {
   readonly uses: ReadonlySet<string>;
   /** Names bound by top-level simple assignments (for unused-local cleanup). */
   readonly assigned: readonly string[];
+  /** Every name the cell's scope binds by assignment, `:=` or `with … as`, and whether surely (unused-local cleanup). */
+  readonly localBindings?: readonly { readonly name: string; readonly certain: boolean }[];
+  /** Names the cell removes itself with `del`: never released again. */
+  readonly deleted?: readonly string[];
+  /** ` as name` spans of `except` clauses whose block never reads the name: cut (1-based line, 0-based columns). */
+  readonly exceptCuts?: readonly { readonly name: string; readonly line: number; readonly from: number; readonly to: number }[];
   /** Bare names printed by top-level `print(a, b)` calls (metrics cells print their metrics). */
   readonly printedNames: readonly string[];
   /** The last top-level statement when it is a bare expression Jupyter would show: 1-based lines. */
@@ -154,12 +160,27 @@ class Generator {
   /** The unit's cells as a function body: imports hoisted, unused locals released, 4-space indent. */
   private unitBody(unit: CodeUnit, keep: readonly string[]): string {
     const chunks = unit.cells.map((c) => this.cellBody(c, undefined));
-    const assigned = new Set(unit.cells.flatMap((c) => this.input.cells.get(c.index)?.assigned ?? []));
-    const used = new Set(unit.cells.flatMap((c) => [...(this.input.cells.get(c.index)?.uses ?? [])]));
-    const unused = [...assigned].filter((n) => !used.has(n) && !keep.includes(n) && n !== '_').sort();
-    let body = chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n');
-    if (unused.length > 0) body += `\n\ndel ${unused.join(', ')}  # computed in the notebook, used by no later step`;
-    return indentBody(body);
+    const body = chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n');
+    return indentBody([body, ...this.releaseLocals(unit.cells, keep)].join('\n\n'));
+  }
+
+  /**
+   * `del` for the names the cells bind in the function's scope that nothing reads and the function does not
+   * return (pyflakes reports them): plain for names a top-level assignment always binds, guarded for names a
+   * `:=`, a `with … as` or an assignment inside a block may have left unbound.
+   */
+  private releaseLocals(cells: readonly CellRef[], keep: readonly string[]): string[] {
+    const generated = cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
+    const used = new Set(generated.flatMap((g) => [...g.uses, ...(g.deleted ?? [])]));
+    const certain = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).filter((b) => b.certain).map((b) => b.name)]));
+    const maybe = new Set(generated.flatMap((g) => (g.localBindings ?? []).filter((b) => !b.certain).map((b) => b.name)));
+    const released = (names: Iterable<string>): string[] => [...names].filter((n) => !used.has(n) && !keep.includes(n) && n !== '_').sort();
+    const sure = released(certain);
+    const unsure = released([...maybe].filter((n) => !certain.has(n)));
+    const out: string[] = [];
+    if (sure.length > 0) out.push(`del ${sure.join(', ')}  # computed in the notebook, used by no later step`);
+    if (unsure.length > 0) out.push(`try:  # computed in the notebook (maybe), used by no later step\n    del ${unsure.join(', ')}\nexcept NameError:\n    pass`);
+    return out;
   }
 
   /** One cell's code with a `# cell N` comment, directive lines and hoisted imports removed. */
@@ -174,13 +195,19 @@ class Generator {
       if (gen.importLines.has(line)) return;
       if (leading && /^\s*#\s?\|/.test(text)) return;
       if (leading && text.trim() === '') return;
+      // `%%time` before `#| step: train` (cell magics come first): the magic's comment stays, and so does the
+      // leading block, so the directive below it is still dropped.
+      if (leading && /^\s*# nbpromote: removed IPython cell magic/.test(text)) {
+        out.push(text);
+        return;
+      }
       leading = false;
       if (replaceTrailing !== undefined && gen.trailingExpression !== undefined && line >= gen.trailingExpression.line && line <= gen.trailingExpression.endLine) {
         if (line === gen.trailingExpression.line) out.push(`${replaceTrailing}${text.trimStart()}`);
         else out.push(text);
         return;
       }
-      out.push(text);
+      out.push(cutExceptAliases(text, gen.exceptCuts?.filter((c) => c.line === line) ?? []));
     });
     while (out.length > 0 && (out[out.length - 1] ?? '').trim() === '') out.pop();
     if (out.length === 0) return '';
@@ -207,8 +234,12 @@ class Generator {
     const chunks = metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined));
     const hasShown = last !== undefined && this.input.cells.get(last.index)?.trailingExpression !== undefined;
     lines.push(indentBody(chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n')));
+    // What the cell assigns, prints (bare or in an f-string) or shows last: often a value a step computed
+    // (`print(f"auc={auc:.4f}")`, a trailing `r2`). The runner keeps the numbers (and dicts of numbers).
     const names = [...new Set(metrics.cells.flatMap((c) => [...(this.input.cells.get(c.index)?.assigned ?? []), ...(this.input.cells.get(c.index)?.printedNames ?? [])]))];
     const entries = names.map((n) => `${pyString(n)}: ${n}`);
+    const release = this.releaseLocals(metrics.cells, [...names, ...metrics.inputs, '_shown']);
+    if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
     lines.push(`    return {${[...(hasShown ? ['**_runtime.shown_metrics(_shown)'] : []), ...entries].join(', ')}}`);
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;
@@ -291,8 +322,9 @@ def config() -> dict:
 
 @pytest.fixture(scope="session")
 def pipeline_run(config):
-    """One run of the whole pipeline on the notebook's parameters (cached steps are reused)."""
-    return _runtime.run_pipeline(config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=True, record=False)
+    """One run of the whole pipeline on the notebook's parameters (cached steps are reused), keeping what
+    each step was called with."""
+    return _runtime.run_pipeline(config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=True, record=False, keep_inputs=True)
 
 
 @pytest.fixture()
@@ -313,11 +345,12 @@ def in_workdir(config, monkeypatch):
     lines.push(`def test_${step.name}_returns_its_outputs(config, pipeline_run, in_workdir):`);
     lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
     if (usesParams) lines.push('    params = _runtime.resolve_params(config)');
-    if (usesValues) lines.push('    values = pipeline_run.outputs');
+    // What this step was called with: a later step may rebind the same name (`df = df.dropna()`) or change it in place.
+    if (usesValues) lines.push(`    values = pipeline_run.inputs[${pyString(step.name)}]`);
     lines.push(`    result = ${step.name}(${args.join(', ')})`);
     lines.push(`    returned = _runtime.split_outputs(${pyString(step.name)}, OUTPUTS, result)`, '    assert list(returned) == OUTPUTS');
     lines.push(`    for name, recorded in (_runtime.step_config(config, ${pyString(step.name)}).get("recorded") or {}).items():`);
-    lines.push('        assert _runtime.describe(returned[name]) == recorded, f"{name}: {_runtime.describe(returned[name])} differs from the notebook\'s {recorded}"');
+    lines.push('        assert _runtime.matches_recorded(returned[name], recorded), f"{name}: {_runtime.describe(returned[name])} differs from the notebook\'s {recorded}"');
     return `${lines.join('\n')}\n`;
   }
 
@@ -459,4 +492,12 @@ export function sortImports(statements: readonly string[]): string[] {
   const unique = [...new Set(statements)];
   const key = (s: string): string => `${s.startsWith('from') ? '1' : '0'}${(topModule(s) ?? '').toLowerCase()} ${s.toLowerCase()}`;
   return unique.sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+/** `except ValueError as err:` -> `except ValueError:` for each cut on the line (right to left), saying so. */
+function cutExceptAliases(text: string, cuts: readonly { readonly name: string; readonly from: number; readonly to: number }[]): string {
+  if (cuts.length === 0) return text;
+  let line = text;
+  for (const cut of [...cuts].sort((a, b) => b.from - a.from)) line = `${line.slice(0, cut.from)}${line.slice(cut.to)}`;
+  return `${line}  # nbpromote: ${cuts.map((c) => `\`as ${c.name}\``).join(', ')} removed: the block does not use it`;
 }

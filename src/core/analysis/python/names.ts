@@ -63,12 +63,32 @@ export interface FunctionInfo {
   readonly freeNames: readonly string[];
 }
 
-/** A top-level `print(...)` call (metrics cells print their metrics). */
+/** A `print(...)` statement of the cell's own scope (metrics cells print their metrics). */
 export interface PrintCall {
   readonly line: number;
   readonly column: number;
   /** The source between the parentheses. */
   readonly args: string;
+  /** A statement of its own at the top of the cell, not inside a loop, `if` or `with` block. */
+  readonly topLevel: boolean;
+}
+
+/**
+ * A name the cell's own scope binds by assignment (plain, tuple or annotated), `:=` or `with … as`: code that
+ * becomes a function body must release the ones nothing reads (pyflakes reports unused locals).
+ */
+export interface LocalBinding {
+  readonly name: string;
+  /** Bound by a top-level assignment statement, so always bound once the cell ran; false: may not be. */
+  readonly certain: boolean;
+}
+
+/** ` as err` of an `except … as err:` whose block never reads `err`: cut, pyflakes reports it (1-based line, 0-based columns of `code`). */
+export interface UnusedExceptAlias {
+  readonly name: string;
+  readonly line: number;
+  readonly from: number;
+  readonly to: number;
 }
 
 export interface CellSyntaxError {
@@ -98,6 +118,9 @@ export interface CellAnalysis {
   readonly ipythonUses: readonly NameSite[];
   readonly imports: readonly ImportBinding[];
   readonly starImports: readonly StarImport[];
+  /** See {@link LocalBinding}; one entry per name (certain when any binding is). */
+  readonly localBindings: readonly LocalBinding[];
+  readonly unusedExceptAliases: readonly UnusedExceptAlias[];
   readonly functions: readonly FunctionInfo[];
   readonly prints: readonly PrintCall[];
   /** The bare expression Jupyter shows at the end of the cell, if any. */
@@ -227,12 +250,19 @@ class Walker {
   private readonly definitions: Definition[] = [];
   private readonly prints: PrintCall[] = [];
   private depth = 0;
+  private readonly topLevel: ReadonlySet<PyNode>;
+  /** Set while the targets of an assignment statement of the module scope are bound: how sure the binding is. */
+  private assigning: boolean | undefined;
+  private readonly localBindings = new Map<string, boolean>();
+  private readonly exceptAliases: { name: string; cutFrom: number; cutTo: number; blockStart: number; blockEnd: number }[] = [];
 
   constructor(
     private readonly tree: PyTree,
     private readonly removed: ReadonlySet<PyNode>,
     private readonly site: (offset: number) => { line: number; column: number },
-  ) {}
+  ) {
+    this.topLevel = new Set(tree.root.children);
+  }
 
   walkModule(): void {
     for (const statement of this.tree.root.children) this.statement(statement, this.module);
@@ -240,7 +270,7 @@ class Walker {
 
   // ---- results
 
-  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'imports' | 'starImports' | 'functions' | 'prints'> {
+  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases'> {
     const boundAnywhere = new Set(this.binds.map((b) => b.name));
     const firstBind = new Map<string, number>();
     for (const b of this.binds) if (!firstBind.has(b.name)) firstBind.set(b.name, b.seq);
@@ -286,6 +316,13 @@ class Walker {
       starImports: this.starImports,
       functions,
       prints: this.prints,
+      localBindings: [...this.localBindings].map(([name, certain]) => ({ name, certain })),
+      unusedExceptAliases: this.exceptAliases.flatMap((alias) => {
+        if (this.reads.some((r) => r.name === alias.name && r.offset >= alias.blockStart && r.offset < alias.blockEnd)) return [];
+        const from = this.tree.position(alias.cutFrom);
+        const to = this.tree.position(alias.cutTo);
+        return from.line === to.line ? [{ name: alias.name, line: from.line, from: from.column - 1, to: to.column - 1 }] : [];
+      }),
     };
   }
 
@@ -349,8 +386,15 @@ class Walker {
     switch (node.type) {
       case 'expression_statement':
         for (const child of node.children) {
-          if (child.type === 'assignment') this.assignment(child, scope);
-          else if (child.type === 'augmented_assignment') this.augmented(child, scope);
+          if (child.type === 'assignment') {
+            const outer = this.assigning;
+            this.assigning = scope === this.module ? this.topLevel.has(node) : undefined;
+            try {
+              this.assignment(child, scope);
+            } finally {
+              this.assigning = outer;
+            }
+          } else if (child.type === 'augmented_assignment') this.augmented(child, scope);
           else this.expression(child, scope);
         }
         if (scope === this.module) this.notePrint(node);
@@ -389,21 +433,38 @@ class Walker {
       case 'try_statement':
         for (const child of node.children) this.statement(child, scope);
         return;
-      case 'except_clause':
-        for (const child of node.children) {
+      case 'except_clause': {
+        const block = node.children.find((c) => c.type === 'block');
+        node.children.forEach((child, i) => {
           if (child.type === 'block') this.statements(child, scope);
-          else if (child.field === 'alias') this.target(child, scope);
-          else if (child.type === 'as_pattern') this.asPattern(child, scope);
-          else this.expression(child, scope);
-        }
+          else if (child.field === 'alias') {
+            this.target(child, scope);
+            const before = node.children[i - 1];
+            if (child.type === 'identifier' && before !== undefined && block !== undefined) this.noteExceptAlias(child, before.end, block);
+          } else if (child.type === 'as_pattern') {
+            this.asPattern(child, scope);
+            const alias = child.children.find((c) => c.field === 'alias');
+            const name = alias?.type === 'as_pattern_target' ? alias.children[0] : alias;
+            const value = child.children[0];
+            if (name?.type === 'identifier' && alias !== undefined && value !== undefined && value !== alias && block !== undefined) this.noteExceptAlias(name, value.end, block);
+          } else this.expression(child, scope);
+        });
         return;
+      }
       case 'with_statement':
         for (const clause of node.children) {
           if (clause.type === 'with_clause') {
             for (const item of clause.children) {
               for (const value of item.children) {
-                if (value.type === 'as_pattern') this.asPattern(value, scope);
-                else this.expression(value, scope);
+                if (value.type === 'as_pattern') {
+                  const outer = this.assigning;
+                  this.assigning = scope === this.module ? false : undefined;
+                  try {
+                    this.asPattern(value, scope);
+                  } finally {
+                    this.assigning = outer;
+                  }
+                } else this.expression(value, scope);
               }
             }
           } else this.statement(clause, scope);
@@ -453,7 +514,17 @@ class Walker {
     const args = field(call, 'arguments');
     if (fn?.type !== 'identifier' || this.tree.text(fn) !== 'print' || args?.type !== 'argument_list') return;
     const text = this.tree.text(args);
-    this.prints.push({ ...this.site(call.start), args: text.slice(1, text.endsWith(')') ? -1 : undefined).trim() });
+    this.prints.push({ ...this.site(call.start), args: text.slice(1, text.endsWith(')') ? -1 : undefined).trim(), topLevel: this.topLevel.has(statement) });
+  }
+
+  private noteLocal(name: string, certain: boolean): void {
+    if (name === '' || name === '_') return;
+    this.localBindings.set(name, certain || (this.localBindings.get(name) ?? false));
+  }
+
+  /** `except E as name:`; `cutFrom` is where ` as name` starts (the end of `E`). */
+  private noteExceptAlias(name: PyNode, cutFrom: number, block: PyNode): void {
+    this.exceptAliases.push({ name: this.tree.text(name), cutFrom, cutTo: name.end, blockStart: block.start, blockEnd: block.end });
   }
 
   private assignment(node: PyNode, scope: Scope): void {
@@ -628,7 +699,9 @@ class Walker {
       const imported = compact(this.tree.text(original));
       const boundNode = alias ?? original;
       const name = alias === undefined ? imported : this.tree.text(alias);
-      this.bindName(name, boundNode.start, scope);
+      // `from __future__ import annotations` is a compiler directive: no code reads the name it binds, and
+      // treating it as a definition would export it from the shared module (`__all__ = ["annotations"]`).
+      if (module !== '__future__') this.bindName(name, boundNode.start, scope);
       if (atModule) {
         this.imports.push({ name, statement: alias === undefined ? `from ${module} import ${imported}` : `from ${module} import ${imported} as ${name}`, module: topModule, line: this.site(boundNode.start).line });
       }
@@ -665,6 +738,7 @@ class Walker {
     switch (node.type) {
       case 'identifier':
         this.bind(node, scope);
+        if (this.assigning !== undefined && scope === this.module) this.noteLocal(this.tree.text(node), this.assigning);
         return;
       case 'tuple':
       case 'list':
@@ -794,7 +868,10 @@ class Walker {
         const name = field(node, 'name');
         let target = scope;
         while (target.kind === 'comprehension' && target.parent !== undefined) target = target.parent;
-        if (name !== undefined) this.bind(name, target);
+        if (name !== undefined) {
+          this.bind(name, target);
+          if (target === this.module) this.noteLocal(this.tree.text(name), false);
+        }
         return;
       }
       case 'type':

@@ -129,6 +129,12 @@ describe('analyzeCell details', () => {
     assert.deepEqual(a.starImports, [{ module: 'm', statement: 'from m import *', line: 6 }]);
   });
 
+  it('does not count `from __future__ import` as a definition (it would be exported from the shared module)', () => {
+    const a = analyzeCell('from __future__ import annotations, division\nimport numpy as np\nX = np.ones(2)');
+    assert.deepEqual(a.defines.map((d) => d.name), ['np', 'X']);
+    assert.deepEqual(a.imports.map((i) => i.module), ['__future__', '__future__', 'numpy']);
+  });
+
   it('describes top-level functions and classes with the names they read', () => {
     const a = analyzeCell('SCALE = 2\n\n@cache\ndef load(path=DEFAULT):\n    return pd.read_csv(path) * SCALE\n\nif True:\n    class Model(Base):\n        def fit(self):\n            return helper(self) + len(self)\n');
     assert.deepEqual(a.functions, [
@@ -137,11 +143,11 @@ describe('analyzeCell details', () => {
     ]);
   });
 
-  it('lists top-level print calls with their arguments', () => {
+  it("lists the print calls of the cell's scope with their arguments, and which stand at the top", () => {
     const a = analyzeCell('print(f"accuracy={accuracy:.4f}")\nfor k, v in metrics.items():\n    print(k, v)\ndef f():\n    print("inside")\nx = print');
     assert.deepEqual(a.prints, [
-      { line: 1, column: 1, args: 'f"accuracy={accuracy:.4f}"' },
-      { line: 3, column: 5, args: 'k, v' },
+      { line: 1, column: 1, args: 'f"accuracy={accuracy:.4f}"', topLevel: true },
+      { line: 3, column: 5, args: 'k, v', topLevel: false },
     ]);
   });
 
@@ -228,7 +234,7 @@ describe('analyzeCell on the example notebooks', () => {
   it('finds the metrics printed by the metrics cell of churn-native.ipynb', () => {
     const a = tagged('churn-native.ipynb', 'metrics');
     assert.deepEqual(names(a.defines), ['accuracy', 'f1', 'roc_auc']);
-    assert.deepEqual(a.prints, [{ line: 4, column: 1, args: 'f"accuracy={accuracy:.4f} f1={f1:.4f} roc_auc={roc_auc:.4f}"' }]);
+    assert.deepEqual(a.prints, [{ line: 4, column: 1, args: 'f"accuracy={accuracy:.4f} f1={f1:.4f} roc_auc={roc_auc:.4f}"', topLevel: true }]);
   });
 
   it('reads the magic-heavy cells of sales-magics.ipynb', () => {
@@ -255,5 +261,57 @@ describe('analyzeCell on the example notebooks', () => {
     for (const file of ['churn-native.ipynb', 'credit-papermill.ipynb', 'housing-kale.ipynb', 'iris-nbdev.ipynb', 'sales-magics.ipynb']) {
       for (const cell of cells(file)) assert.deepEqual(analyzeCell(cell.source).syntaxErrors, [], `${file}: ${cell.source}`);
     }
+  });
+});
+
+describe('analyzeCell: what a function body made of the cell must release (pyflakes)', () => {
+  const cell = [
+    'first, second = 1, 2',
+    'if (n := 3) > 1:',
+    '    q = 1',
+    'with open("f") as fh:',
+    '    pass',
+    'ok = any((m := v) > 1 for v in [1])',
+    'for i in range(2):',
+    '    print(f"{i}")',
+    'try:',
+    '    int("x")',
+    'except ValueError as err:',
+    '    pass',
+    'except (KeyError, TypeError) as used:',
+    '    print(used)',
+    'def f():',
+    '    inner = 1',
+    'total += 1',
+    'print(f"{ok}")',
+  ].join('\n');
+  let a: CellAnalysis;
+  before(() => {
+    a = analyzeCell(cell);
+  });
+
+  it('lists names bound by assignment, := and with … as, sure only for top-level assignments; not loops, defs or nested scopes', () => {
+    assert.deepEqual(
+      [...a.localBindings].sort((x, y) => x.name.localeCompare(y.name)),
+      [
+        { name: 'fh', certain: false },
+        { name: 'first', certain: true },
+        { name: 'm', certain: false },
+        { name: 'n', certain: false },
+        { name: 'ok', certain: true },
+        { name: 'q', certain: false },
+        { name: 'second', certain: true },
+      ],
+    );
+  });
+
+  it('finds ` as err` of an except clause whose block never reads it, as a span of the code line', () => {
+    assert.deepEqual(a.unusedExceptAliases, [{ name: 'err', line: 11, from: 17, to: 24 }]);
+    const line = a.code.split('\n')[10] ?? '';
+    assert.equal(`${line.slice(0, 17)}${line.slice(24)}`, 'except ValueError:');
+  });
+
+  it('tells top-level prints from prints inside blocks', () => {
+    assert.deepEqual(a.prints.map((p) => [p.args, p.topLevel]), [['f"{i}"', false], ['used', false], ['f"{ok}"', true]]);
   });
 });

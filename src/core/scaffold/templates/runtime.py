@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import datetime
 import hashlib
 import inspect
@@ -297,6 +298,9 @@ class RunResult:
     steps: List[StepRecord]
     #: Every value the steps produced, by output name (the latest of each name).
     outputs: Dict[str, Any] = field(default_factory=dict)
+    #: The values each step was called with, by step then input name (copies taken before the step ran),
+    #: when ``run_pipeline(..., keep_inputs=True)``: a later step may rebind or change a name in place.
+    inputs: Dict[str, Dict[str, Any]] = field(default_factory=dict)
     #: "step 'train' failed: ValueError: ..." when the run failed.
     error: Optional[str] = None
     traceback: Optional[str] = None
@@ -315,6 +319,7 @@ def run_pipeline(
     *,
     record: bool = True,
     progress: IO[str] | None = None,
+    keep_inputs: bool = False,
 ) -> RunResult:
     """Runs the pipeline ``config`` (from ``load_config``) with the step functions ``steps`` (name → function).
 
@@ -322,6 +327,8 @@ def run_pipeline(
     holding pipeline.yaml; ``.nbpromote/`` is created there. ``use_cache=False`` runs every step (and still
     refreshes the cache). ``only``: run just that step and the steps it depends on; the others are skipped
     and the metrics are not computed. ``record=False`` writes no run.json. ``progress`` gets a line per step.
+    ``keep_inputs=True`` keeps a copy of what each step was called with in ``RunResult.inputs`` (for the
+    generated step tests: ``outputs`` only holds the latest value of each name).
 
     A failing step does not raise: the result has status ``failed`` and an error naming the step. Raises
     PipelineError (UsageError for an unknown ``only`` or parameter) before anything runs when the
@@ -335,6 +342,7 @@ def run_pipeline(
     if not workdir.is_dir():
         raise PipelineError(f"pipeline.yaml: the workdir {config.get('workdir')!r} is not a folder under {root}")
     run = _Run(config, steps, metrics, values, root, use_cache, progress or _NullWriter())
+    run.keep_inputs = keep_inputs
     with _working_directory(workdir):
         run.start(record, only)
         try:
@@ -438,6 +446,8 @@ class _Run:
         self.clock = time.perf_counter()
         self.ended: float | None = None
         self.only: str | None = None
+        self.keep_inputs = False
+        self.step_inputs: dict[str, dict[str, Any]] = {}
 
     def start(self, record: bool, only: str | None) -> None:
         """Writes the first run.json (status running) and says the run started."""
@@ -464,6 +474,8 @@ class _Run:
         """Runs one step (or takes its outputs from the cache); a failure fails the run, naming the step."""
         name = step["name"]
         began = time.perf_counter()
+        if self.keep_inputs:
+            self.step_inputs[name] = {i: _snapshot(self.values[i]) for i in step["inputs"] if i in self.values}
         try:
             key, outputs, status = self._step_outputs(step)
         except PipelineError as ex:  # what the step returned does not fit pipeline.yaml
@@ -575,6 +587,7 @@ class _Run:
             metrics=self.metrics,
             steps=self.records,
             outputs=dict(self.values),
+            inputs=dict(self.step_inputs),
             error=self.error,
             traceback=self.traceback,
             record_path=self.store.run_json(self.run_id) if self.store is not None else None,
@@ -696,6 +709,15 @@ def flatten_metrics(value: Mapping[Any, Any], prefix: str = "") -> dict[str, flo
     return result
 
 
+def _snapshot(value: Any) -> Any:
+    """A deep copy of ``value`` (a step may change its inputs in place), or the value itself when it cannot
+    be copied."""
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # noqa: BLE001 - uncopyable values (generators, locks ...) are kept as they are
+        return value
+
+
 def _as_number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
@@ -744,6 +766,19 @@ def metric_value(metrics: Mapping[str, float], name: str) -> Any:
     if not nested:
         raise KeyError(f"the run computed no metric {name!r}; it has {', '.join(sorted(metrics)) or 'none'}")
     return nested
+
+
+def matches_recorded(value: Any, recorded: Mapping[str, Any]) -> bool:
+    """True when ``describe(value)`` is what ``promote --execute`` recorded for it in the notebook. A class the
+    notebook defined is ``__main__.Name`` there and ``<package>.<module>.Name`` in the package: the same."""
+    actual = describe(value)
+    if actual == dict(recorded):
+        return True
+    kind = str(recorded.get("type", ""))
+    if not kind.startswith("__main__."):
+        return False
+    same_class = actual["type"].endswith("." + kind[len("__main__."):])
+    return same_class and {k: v for k, v in actual.items() if k != "type"} == {k: v for k, v in recorded.items() if k != "type"}
 
 
 def step_config(config: Mapping[str, Any], name: str) -> Mapping[str, Any]:

@@ -1,0 +1,55 @@
+// Expected metrics from the saved outputs of metrics cells that only print or show what earlier steps
+// computed (found promoting unseen notebooks: those cells gave no expected metric, or one the run lacked).
+import * as assert from 'node:assert/strict';
+import type { NotebookCell } from '../contract/notebook';
+import { expectedMetricsFromOutputs, interpolatedNames, printedLabels } from './expectedMetrics';
+import type { ExpectedMetric, MetricsCellInfo } from './expectedMetrics';
+
+function metricsCell(source: string, outputs: unknown[], extra: Partial<MetricsCellInfo> = {}): MetricsCellInfo {
+  const cell: NotebookCell = { index: 3, kind: 'code', source, tags: ['metrics'], metadata: {}, outputs };
+  return { cell, assigned: [], printedNames: [], ...extra };
+}
+const stdout = (text: string): unknown => ({ output_type: 'stream', name: 'stdout', text });
+const shown = (text: string): unknown => ({ output_type: 'execute_result', data: { 'text/plain': text }, metadata: {}, execution_count: 4 });
+const read = (info: MetricsCellInfo): Record<string, ExpectedMetric> => Object.fromEntries(expectedMetricsFromOutputs([info]));
+
+describe('expectedMetricsFromOutputs: metrics cells that show values computed by steps', () => {
+  it('reads f-string prints of names the cell does not assign (Kale pipeline-metrics cells)', () => {
+    const source = 'print(f"accuracy: {accuracy:.4f}")\nprint(f"precision={precision:.3f} recall={recall!r}")';
+    const got = read(metricsCell(source, [stdout('accuracy: 0.9123\nprecision=0.926 recall=0.9345794392523364\n')]));
+    assert.deepEqual(got, { accuracy: { value: 0.9123, decimals: 4 }, precision: { value: 0.926, decimals: 3 }, recall: { value: 0.9345794392523364 } });
+  });
+
+  it('matches a label that differs from the name only in case ("RMSE: 52.044" for rmse)', () => {
+    const got = read(metricsCell("rmse = mse ** 0.5\nprint(f'RMSE: {rmse:.3f}')", [stdout('RMSE: 52.044\n')], { assigned: ['rmse'] }));
+    assert.deepEqual(got, { rmse: { value: 52.044, decimals: 3 } });
+  });
+
+  it('reads print("label", name) under the name', () => {
+    const got = read(metricsCell("print('accuracy', acc)\nprint('f1', f1)", [stdout('accuracy 0.8181818181818182\nf1 0.6521739130434783\n')]));
+    assert.deepEqual(got, { acc: { value: 0.8181818181818182 }, f1: { value: 0.6521739130434783 } });
+  });
+
+  it('reads a trailing bare name, and a trailing tuple of names, value by value', () => {
+    assert.deepEqual(read(metricsCell('print(rmse)\nr2', [shown('0.5700795996027332')], { trailingText: 'r2' })), { r2: { value: 0.5700795996027332 } });
+    const tuple = read(metricsCell('acc = 1\nbal = 2\nacc, bal', [shown('(0.7066666666666667, np.float64(0.7033))')], { assigned: ['acc', 'bal'], trailingText: 'acc, bal' }));
+    assert.deepEqual(tuple, { acc: { value: 0.7066666666666667 }, bal: { value: 0.7033, decimals: 4 } });
+  });
+
+  it('ignores labels that name nothing the cell shows, and tuples that are not of names', () => {
+    assert.deepEqual(read(metricsCell("for k, v in scores.items():\n    print(f'{k}: {v:.4f}')", [stdout('accuracy: 0.6778\n')])), {});
+    assert.deepEqual(read(metricsCell('f(a), b', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b' })), {});
+  });
+});
+
+describe('interpolatedNames and printedLabels', () => {
+  it('finds the names in replacement fields, not attributes or calls', () => {
+    assert.deepEqual(interpolatedNames('print(f"{acc:.3f} {auc} {x!r} {y=} {model.coef_} {f(z)}")'), ['acc', 'auc', 'x', 'y']);
+  });
+  it('maps the label of a two-argument print to the name printed', () => {
+    assert.deepEqual([...printedLabels("print('accuracy:', acc)\nprint(\"f1\", f1)  # macro\nprint('a', b, c)")], [
+      ['accuracy', 'acc'],
+      ['f1', 'f1'],
+    ]);
+  });
+});

@@ -1,0 +1,91 @@
+// What the generated package looks like for notebook shapes found promoting unseen notebooks: a step that
+// rebinds or changes in place a value an earlier step made, a metrics cell that only shows what steps
+// computed, `%%time` above a `#| step:` directive. In process on real files; the generated tests are run
+// with pytest when Debian's Python (with pytest and PyYAML) is there.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promoteNotebook } from '../promote/promote';
+
+interface Cell {
+  readonly tags?: readonly string[];
+  readonly source: string;
+  readonly outputs?: readonly unknown[];
+}
+
+function notebookJson(cells: readonly Cell[]): string {
+  return JSON.stringify({
+    cells: cells.map((c, i) => ({ cell_type: 'code', id: `c${i}`, metadata: c.tags === undefined ? {} : { tags: c.tags }, execution_count: null, outputs: c.outputs ?? [], source: c.source })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+const cells: readonly Cell[] = [
+  { tags: ['parameters'], source: 'offset = 1' },
+  { tags: ['step:load'], source: 'rows = [3, 1, 2]' },
+  // Changes `rows` in place, then rebinds it: the contract test must call it with load's `rows`.
+  { tags: ['step:clean'], source: 'rows.sort()\nrows = [r + offset for r in rows]' },
+  { source: '%%time\n#| step: score\ntotal = sum(rows)\nratio = total / len(rows)' },
+  { tags: ['metrics'], source: 'print(f"ratio={ratio:.3f}")\ntotal', outputs: [{ output_type: 'stream', name: 'stdout', text: 'ratio=3.000\n' }, { output_type: 'execute_result', data: { 'text/plain': '9' }, metadata: {}, execution_count: 5 }] },
+];
+
+describe('planPromotion: generated steps, metrics and tests', function () {
+  this.timeout(60_000);
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-plan-'));
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
+
+  it('calls a step in its contract test with what the pipeline passed it, not the latest value of the name', () => {
+    assert.match(file('tests/test_clean.py'), /values = pipeline_run\.inputs\["clean"\]/);
+    assert.match(file('tests/conftest.py'), /keep_inputs=True/);
+    assert.match(file('src/nb/_runtime.py'), /inputs: Dict\[str, Dict\[str, Any\]\]/);
+  });
+
+  it('returns from compute_metrics the values the metrics cell shows but earlier steps computed', () => {
+    assert.match(file('src/nb/metrics.py'), /def compute_metrics\(ratio, total\)[^]*return \{"ratio": ratio, "total": total\}/);
+    assert.match(file('pipeline.yaml'), /expected: \{ratio: 3, total: 9\}/);
+  });
+
+  it('drops a `#| step:` directive that follows a removed cell magic', () => {
+    const score = file('src/nb/steps/score.py');
+    assert.doesNotMatch(score, /#\| step/);
+    assert.match(score, /# nbpromote: removed IPython cell magic/);
+  });
+
+  const python = '/usr/bin/python3';
+  it('compares a step output with the type the notebook recorded, a notebook class being `__main__.Name`', function () {
+    assert.match(file('tests/test_clean.py'), /_runtime\.matches_recorded\(returned\[name\], recorded\)/);
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    const script = [
+      'import importlib.util, sys',
+      `spec = importlib.util.spec_from_file_location("rt", ${JSON.stringify(join(__dirname, 'templates', 'runtime.py'))})`,
+      'rt = importlib.util.module_from_spec(spec); sys.modules["rt"] = rt; spec.loader.exec_module(rt)',
+      'class DigitModel: pass',
+      'DigitModel.__module__ = "digits.digits_svm"',
+      'assert rt.matches_recorded(DigitModel(), {"type": "__main__.DigitModel"})',
+      'assert rt.matches_recorded(DigitModel(), {"type": "digits.digits_svm.DigitModel"})',
+      'assert not rt.matches_recorded(DigitModel(), {"type": "__main__.OtherModel"})',
+      'assert not rt.matches_recorded(DigitModel(), {"type": "__main__.DigitModel", "shape": [2]})',
+      'assert not rt.matches_recorded(1, {"type": "builtins.float"})',
+      'assert rt.matches_recorded([1], {"type": "builtins.list"})',
+    ].join('\n');
+    const run = spawnSync(python, ['-c', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+  });
+
+  it('passes its generated tests under pytest', function () {
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import pytest, yaml']).status !== 0) this.skip();
+    const run = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: join(dir, 'out'), encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+  });
+});
