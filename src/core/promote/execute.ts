@@ -18,7 +18,7 @@ import type { Logger } from '../util/logger';
 export interface MetricsProbe {
   /** Index of the last metrics cell: the probe cell runs right after it. */
   readonly afterCell: number;
-  /** Names the metrics cells assign. */
+  /** The metric names (`metricNames` in scaffold/plan.ts): read from the notebook's namespace after the cell. */
   readonly names: readonly string[];
   /** The metrics cell ends with an expression Jupyter shows (`_` holds its value). */
   readonly shown: boolean;

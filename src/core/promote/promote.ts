@@ -30,7 +30,7 @@ import { analyseNotebook } from '../analysis/analyseNotebook';
 import { expectedMetricsFromOutputs } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
-import { planPromotion } from '../scaffold/plan';
+import { metricNames, planPromotion } from '../scaffold/plan';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
 import { isIdentifier, PYTHON_KEYWORDS } from '../tags/names';
@@ -143,7 +143,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   log.debug(`graph: ${graph.steps.length} steps, ${graph.edges.length} edges`);
   if (hasErrors(problems)) return { ...fail(problems, inspection), graph };
 
-  const metricsCells: (MetricsCellInfo & { readonly printed: readonly string[] })[] = (graph.metrics?.cells ?? []).flatMap((ref) => {
+  const metricsCells: MetricsCellInfo[] = (graph.metrics?.cells ?? []).flatMap((ref) => {
     const cell = notebook.cells.find((c) => c.index === ref.index);
     const a = analysed.get(ref.index);
     if (cell === undefined || a === undefined) return [];
@@ -154,7 +154,6 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         assigned: a.facts.assignments.map((x) => x.name),
         ...(trailing === undefined ? {} : { trailingText: trailing.text }),
         printedNames: a.analysis.prints.map((p) => p.args.trim()).filter((arg) => /^[A-Za-z_]\w*$/.test(arg)),
-        printed: a.generated.printedNames,
       },
     ];
   });
@@ -280,7 +279,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const metricsProbe: MetricsProbe | undefined =
     lastMetrics === undefined
       ? undefined
-      : { afterCell: lastMetrics.cell.index, names: [...new Set(metricsCells.flatMap((m) => [...m.assigned, ...m.printed]))], shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined };
+      : { afterCell: lastMetrics.cell.index, names: metricNames(graph, generated), shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined };
   const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
     const last = step.cells[step.cells.length - 1];
     return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];

@@ -234,9 +234,7 @@ class Generator {
     const chunks = metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined));
     const hasShown = last !== undefined && this.input.cells.get(last.index)?.trailingExpression !== undefined;
     lines.push(indentBody(chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n')));
-    // What the cell assigns, prints (bare or in an f-string) or shows last: often a value a step computed
-    // (`print(f"auc={auc:.4f}")`, a trailing `r2`). The runner keeps the numbers (and dicts of numbers).
-    const names = [...new Set(metrics.cells.flatMap((c) => [...(this.input.cells.get(c.index)?.assigned ?? []), ...(this.input.cells.get(c.index)?.printedNames ?? [])]))];
+    const names = metricNames(this.input.graph, this.input.cells);
     const entries = names.map((n) => `${pyString(n)}: ${n}`);
     const release = this.releaseLocals(metrics.cells, [...names, ...metrics.inputs, '_shown']);
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
@@ -500,4 +498,17 @@ function cutExceptAliases(text: string, cuts: readonly { readonly name: string; 
   let line = text;
   for (const cut of [...cuts].sort((a, b) => b.from - a.from)) line = `${line.slice(0, cut.from)}${line.slice(cut.to)}`;
   return `${line}  # nbpromote: ${cuts.map((c) => `\`as ${c.name}\``).join(', ')} removed: the block does not use it`;
+}
+
+/**
+ * The names `compute_metrics` returns (the runner keeps the numbers and dicts of numbers): what the metrics
+ * cells assign, print (bare or in an f-string) or show last, and the step values they read, which they often
+ * only print (`print(f"auc={auc:.4f}")`, a loop printing a dict of scores). Parameters are not metrics.
+ */
+export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, GeneratedCell>): string[] {
+  const metrics = graph.metrics;
+  if (metrics === undefined) return [];
+  const parameters = new Set(graph.parameters.map((p) => p.name));
+  const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters'));
+  return [...new Set([...metrics.cells.flatMap((c) => [...(cells.get(c.index)?.assigned ?? []), ...(cells.get(c.index)?.printedNames ?? [])]), ...fromSteps])];
 }
