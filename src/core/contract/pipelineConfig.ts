@@ -22,6 +22,12 @@ export interface ParameterSpec {
   readonly description?: string;
 }
 
+/**
+ * A cell as pipeline.yaml names it: by id alone when the notebook has cell ids (so inserting a cell above
+ * does not change the file), else by 0-based position.
+ */
+export type ConfigCellRef = { readonly id: string; readonly index?: number } | { readonly index: number; readonly id?: undefined };
+
 /** A notebook cell a step was generated from. */
 export interface CellRef {
   /** 0-based position in the notebook. */
@@ -37,8 +43,8 @@ export interface StepConfig {
   readonly module: string;
   /** The function in `module` (a Python identifier). */
   readonly function: string;
-  /** The notebook cells the step came from, in notebook order. */
-  readonly cells: readonly CellRef[];
+  /** The notebook cells the step came from, in notebook order: by id when the notebook has ids, else by position. */
+  readonly cells: readonly ConfigCellRef[];
   /** The function's arguments, in order: each a parameter or an output of an earlier step. */
   readonly inputs: readonly string[];
   /**

@@ -229,7 +229,7 @@ function renderSteps(steps: PipelineConfig['steps']): string[] {
     lines.push(`  - name: ${flowYaml(step.name)}`);
     lines.push(`    module: ${flowYaml(step.module)}`);
     lines.push(`    function: ${flowYaml(step.function)}`);
-    lines.push(`    cells: ${flowYaml(step.cells.map((cell) => (cell.id === undefined ? { index: cell.index } : { index: cell.index, id: cell.id })))}`);
+    lines.push(`    cells: ${flowYaml(step.cells.map((cell) => (cell.id === undefined ? { index: cell.index } : { id: cell.id })))}`);
     lines.push(`    inputs: ${flowYaml(step.inputs)}`);
     lines.push(`    outputs: ${flowYaml(step.outputs)}`);
     lines.push(`    after: ${flowYaml(step.after)}`);

@@ -21,9 +21,9 @@ const CHURN: PipelineConfig = {
     test_size: { default: 0.25, type: 'float' },
   },
   steps: [
-    { name: 'load', module: 'churn_native.steps.load', function: 'load', cells: [{ index: 5, id: 'e26d2f06' }], inputs: ['data_path'], outputs: ['raw'], after: [] },
+    { name: 'load', module: 'churn_native.steps.load', function: 'load', cells: [{ id: 'e26d2f06' }], inputs: ['data_path'], outputs: ['raw'], after: [] },
     { name: 'features', module: 'churn_native.steps.features', function: 'features', cells: [{ index: 6 }, { index: 7 }], inputs: ['raw', 'test_size'], outputs: ['X_train', 'X_test', 'y_train', 'y_test'], after: [] },
-    { name: 'train', module: 'churn_native.steps.train', function: 'train', cells: [{ index: 8, id: 'c8' }], inputs: ['X_train', 'y_train', 'n_estimators'], outputs: ['model'], after: ['load'] },
+    { name: 'train', module: 'churn_native.steps.train', function: 'train', cells: [{ id: 'c8' }], inputs: ['X_train', 'y_train', 'n_estimators'], outputs: ['model'], after: ['load'] },
   ],
   metrics: {
     module: 'churn_native.metrics',
@@ -74,7 +74,7 @@ describe('renderPipelineConfig', () => {
     assert.ok(text.startsWith(`# ${HEADER}\n#\n# Run it with`), text);
     assert.match(text, /\nschema_version: 1\npackage: churn_native\nversion: 0\.1\.0\nnotebook: examples\/churn-native\.ipynb\nworkdir: examples\n/);
     assert.match(text, /\nparameters:\n {2}data_path: \{default: data\/churn\.csv, type: str\}\n {2}n_estimators: \{default: 200, type: int, description: trees in the forest\}\n/);
-    assert.match(text, /\n {2}- name: load\n {4}module: churn_native\.steps\.load\n {4}function: load\n {4}cells: \[\{index: 5, id: e26d2f06\}\]\n {4}inputs: \[data_path\]\n {4}outputs: \[raw\]\n {4}after: \[\]\n/);
+    assert.match(text, /\n {2}- name: load\n {4}module: churn_native\.steps\.load\n {4}function: load\n {4}cells: \[\{id: e26d2f06\}\]\n {4}inputs: \[data_path\]\n {4}outputs: \[raw\]\n {4}after: \[\]\n/);
     assert.match(text, /\n {2}expected: \{accuracy: 0\.764, f1: 0\.6811\}\n {2}tolerance: \{relative: 1\.e-9, absolute: 0\}\n$/);
   });
 

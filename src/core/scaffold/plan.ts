@@ -362,10 +362,11 @@ def in_workdir(config, monkeypatch):
     if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${common.join(', ')}`, '');
     if (tests.some((t) => t.inputs.some((i) => params.has(i) || t.metricInputs.includes(i)))) lines.push(`from ${this.pkg} import _runtime`, '');
     if (!tests.some((t) => t.inputs.some((i) => !params.has(i) && !t.metricInputs.includes(i)))) lines.splice(lines.indexOf('import copy'), 2);
+    const suffixes = testSuffixes(tests.map((t) => t.cells[0]).filter((c) => c !== undefined));
     for (const t of tests) {
       const cell = t.cells[0];
       if (cell === undefined) continue;
-      lines.push('', `def test_cell_${cell.index + 1}(config, pipeline_run, in_workdir):`, `    """${this.cellWords(t.cells).replace(/^c/, 'C')} of the notebook."""`);
+      lines.push('', `def test_cell_${suffixes.get(cell) ?? String(cell.index + 1)}(config, pipeline_run, in_workdir):`, `    """${this.cellWords(t.cells).replace(/^c/, 'C')} of the notebook."""`);
       lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
       if (t.inputs.some((i) => params.has(i))) lines.push('    params = _runtime.resolve_params(config)');
       for (const i of t.inputs) {
@@ -445,11 +446,15 @@ testpaths = ["tests"]
 
   // ---- words ----
 
+  /**
+   * "cell 3f2a9c1d" or "cells 3f2a9c1d, 8b0e4d2a" when the notebook has cell ids, else "cells 4-6": ids do not
+   * move when a cell is inserted above, so generated files stay the same (only what changed is rewritten).
+   */
   private cellWords(cells: readonly CellRef[]): string {
-    const numbers = cells.map((c) => c.index + 1);
-    const ids = cells.map((c) => c.id).filter((id): id is string => id !== undefined);
-    const head = `${numbers.length === 1 ? 'cell' : 'cells'} ${compactRanges(numbers)}`;
-    return ids.length === 0 ? head : `${head} (${ids.length === 1 ? 'id' : 'ids'} ${ids.join(', ')})`;
+    const ids = cells.map((c) => c.id);
+    const noun = cells.length === 1 ? 'cell' : 'cells';
+    if (ids.length > 0 && ids.every((id) => id !== undefined)) return `${noun} ${ids.join(', ')}`;
+    return `${noun} ${compactRanges(cells.map((c) => c.index + 1))}`;
   }
 
   private cellList(cells: readonly CellRef[]): string {
@@ -511,4 +516,14 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   const parameters = new Set(graph.parameters.map((p) => p.name));
   const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters'));
   return [...new Set([...metrics.cells.flatMap((c) => [...(cells.get(c.index)?.assigned ?? []), ...(cells.get(c.index)?.printedNames ?? [])]), ...fromSteps])];
+}
+
+/**
+ * What names each test cell's test function: its id when every id can be part of a name (stable when cells
+ * are inserted above), else its number.
+ */
+function testSuffixes(cells: readonly CellRef[]): Map<CellRef, string> {
+  const byId = cells.map((c) => (c.id !== undefined && /^[A-Za-z0-9_-]{1,40}$/.test(c.id) ? c.id.replace(/-/g, '_') : undefined));
+  const usable = byId.every((id) => id !== undefined) && new Set(byId).size === byId.length;
+  return new Map(cells.map((c, i) => [c, usable ? (byId[i] ?? '') : String(c.index + 1)]));
 }

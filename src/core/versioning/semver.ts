@@ -24,6 +24,8 @@ export interface SnapshotParameter {
 }
 
 export interface SnapshotStep {
+  /** Where its cells are (the lock has them; absent: not compared). */
+  readonly cells?: readonly { readonly index: number }[];
   readonly source_sha256: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
@@ -90,12 +92,28 @@ interface Change {
 export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesChanged: boolean): SnapshotDiff {
   if (old === undefined) return { bump: 'none', changes: [FIRST_PROMOTION] };
   const changes: Change[] = [...stepChanges(old.steps, now.steps), ...parameterChanges(old.parameters, now.parameters)];
-  if (changes.length === 0 && filesChanged) changes.push({ bump: 'patch', text: 'generated code changed (another nbpromote version or template); the notebook did not (patch)' });
+  if (changes.length === 0 && filesChanged) {
+    changes.push({
+      bump: 'patch',
+      text: cellsMoved(old.steps, now.steps)
+        ? 'cells moved in the notebook, so the cell numbers the generated files cite changed (give the notebook cell ids to avoid this) (patch)'
+        : 'generated code changed (another nbpromote version or template); the notebook did not (patch)',
+    });
+  }
   let bump: Bump = 'none';
   for (const change of changes) if (RANK[change.bump] > RANK[bump]) bump = change.bump;
   // A stable sort: highest bump first, the order found within one bump.
   const sorted = changes.map((c, i) => ({ c, i })).sort((a, b) => RANK[b.c.bump] - RANK[a.c.bump] || a.i - b.i);
   return { bump, changes: sorted.map(({ c }) => c.text) };
+}
+
+/** True when a step kept its name but its cells are at other positions. */
+function cellsMoved(old: Snapshot['steps'], now: Snapshot['steps']): boolean {
+  return Object.entries(now).some(([name, step]) => {
+    const before = own(old, name);
+    if (before?.cells === undefined || step.cells === undefined) return false;
+    return before.cells.map((c) => c.index).join(',') !== step.cells.map((c) => c.index).join(',');
+  });
 }
 
 function stepChanges(old: Snapshot['steps'], now: Snapshot['steps']): Change[] {

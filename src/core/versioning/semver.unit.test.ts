@@ -12,9 +12,9 @@ const OLD: Snapshot = {
     test_size: { type: 'float', default: 0.25 },
   },
   steps: {
-    load: { source_sha256: 'h-load', inputs: ['data_path'], outputs: ['raw'] },
-    split: { source_sha256: 'h-split', inputs: ['raw', 'test_size'], outputs: ['X_train', 'X_test', 'y_train', 'y_test'] },
-    train: { source_sha256: 'h-train', inputs: ['X_train', 'y_train', 'n_estimators'], outputs: ['model'] },
+    load: { cells: [{ index: 2 }], source_sha256: 'h-load', inputs: ['data_path'], outputs: ['raw'] },
+    split: { cells: [{ index: 3 }], source_sha256: 'h-split', inputs: ['raw', 'test_size'], outputs: ['X_train', 'X_test', 'y_train', 'y_test'] },
+    train: { cells: [{ index: 5 }], source_sha256: 'h-train', inputs: ['X_train', 'y_train', 'n_estimators'], outputs: ['model'] },
   },
 };
 
@@ -64,6 +64,15 @@ describe('diffSnapshots', () => {
   const cases: { name: string; now: Snapshot; filesChanged?: boolean; bump: Bump; changes: string[] }[] = [
     { name: 'nothing changed', now: changed(), bump: 'none', changes: [] },
     { name: 'only the generated files changed', now: changed(), filesChanged: true, bump: 'patch', changes: ['generated code changed (another nbpromote version or template); the notebook did not (patch)'] },
+    {
+      name: 'cells moved (a notebook without ids: the files cite cell numbers)',
+      now: changed((s) => {
+        for (const [name, st] of Object.entries(s.steps)) s.steps[name] = { ...st, cells: (st.cells ?? []).map((c) => ({ index: c.index + 1 })) };
+      }),
+      filesChanged: true,
+      bump: 'patch',
+      changes: ['cells moved in the notebook, so the cell numbers the generated files cite changed (give the notebook cell ids to avoid this) (patch)'],
+    },
     // major
     { name: 'a removed step', now: changed(dropStep('train')), bump: 'major', changes: ['step train was removed (major)'] },
     { name: 'a removed parameter', now: changed(dropParam('test_size')), bump: 'major', changes: ['parameter test_size was removed (major)'] },
