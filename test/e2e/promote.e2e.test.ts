@@ -124,6 +124,23 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
     });
   });
 
+  describe('modules beside the notebook and relative paths at import (test/fixtures/local-modules)', () => {
+    it("imports the notebook's own modules (also after sys.path.append('..')) and reads its files from its folder; metrics as the notebook's", () => {
+      cpSync(join(root, 'test', 'fixtures', 'local-modules'), join(work, 'local-modules'), { recursive: true });
+      const project = join(work, 'local-modules');
+      const promoted = nbpromote(project, 'promote', 'nb/analysis.ipynb', '--out', 'build');
+      assert.equal(promoted.status, 0, promoted.stderr);
+      const build = join(project, 'build');
+      const flakes = py(build, '-m', 'pyflakes', 'src', 'tests');
+      assert.equal(flakes.stdout + flakes.stderr, '', 'pyflakes reports nothing');
+      const tests = py(build, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      const run = nbpromote(project, 'run', '--out', 'build', '--json');
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal((JSON.parse(run.stdout) as RunJson).metrics['score'], 22 / 3, 'the score the notebook printed (7.333333333333333)');
+    });
+  });
+
   describe('promote --execute', () => {
     it('records exact metrics and output types for a script without saved outputs; no test is skipped', () => {
       const promoted = nbpromote(work, 'promote', 'examples/wine-percent.py', '--out', 'out-execute', '--execute', '--json');

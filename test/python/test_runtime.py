@@ -717,3 +717,26 @@ def test_mlflow_uris_lose_their_password():
     assert runtime._without_password("https://u:p@host:8443/prefix") == "https://host:8443/prefix"
     assert runtime._without_password("http://127.0.0.1:5000") == "http://127.0.0.1:5000"
     assert runtime._without_password("file:///tmp/mlruns") == "file:///tmp/mlruns"
+
+
+def test_notebook_folder_runs_the_block_there_and_keeps_relative_sys_path_entries_meaning_it(tmp_path):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    (folder / "data.txt").write_text("here")
+    before_cwd = os.getcwd()
+    before_path = list(sys.path)
+    try:
+        with runtime.notebook_folder(folder):
+            assert Path("data.txt").read_text() == "here"
+            sys.path.append("..")
+            sys.path.append(str(tmp_path / "abs"))
+        assert os.getcwd() == before_cwd
+        assert sys.path[-2:] == [str(tmp_path), str(tmp_path / "abs")]
+    finally:
+        sys.path[:] = before_path
+
+
+def test_notebook_folder_runs_the_block_in_place_when_the_folder_is_gone(tmp_path):
+    before_cwd = os.getcwd()
+    with runtime.notebook_folder(tmp_path / "missing"):
+        assert os.getcwd() == before_cwd

@@ -103,17 +103,55 @@ class Generator {
   }
 
   private initFile(): string {
-    return `"""${this.pkg}: promoted from ${this.input.notebookPath} by nbpromote."""\n\n__version__ = ${pyString(this.input.version)}\n`;
+    const folder = this.input.workdir === '.' ? '' : ` / ${pyString(this.input.workdir)}`;
+    const lines = [
+      `"""${this.pkg}: promoted from ${this.input.notebookPath} by nbpromote."""`,
+      'from __future__ import annotations',
+      '',
+      ...(this.sharedRunsCode() ? ['import importlib'] : []),
+      'import sys',
+      'from pathlib import Path',
+      '',
+      `__version__ = ${pyString(this.input.version)}`,
+      '',
+      "#: The notebook's folder. Its code ran there: modules beside the notebook are imported from there, as in",
+      '#: the notebook, and the steps run there (pipeline.yaml `workdir`).',
+      `NOTEBOOK_DIR = (Path(__file__).resolve().parents[2]${folder}).resolve()`,
+      'if NOTEBOOK_DIR.is_dir() and str(NOTEBOOK_DIR) not in sys.path:',
+      '    sys.path.insert(0, str(NOTEBOOK_DIR))',
+    ];
+    if (this.sharedRunsCode()) {
+      lines.push('', "# The notebook's first cells ran before anything else: so does the shared code (sys.path changes included).", `importlib.import_module(".${this.input.sharedModule}", __name__)`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  /** The shared module's cells as it runs them: top-level lines, without comments. */
+  private sharedBody(): string[] {
+    return this.input.graph.common.cells.map((c) => this.cellBody(c, undefined)).filter((b) => b.trim() !== '');
+  }
+
+  /**
+   * True when the shared code does something when imported, beyond defining functions, classes and constants
+   * (a call on a top-level line: `sys.path.append("..")`, `lookup = pd.read_csv("data/codes.csv")`): it then
+   * runs in the notebook's folder, first.
+   */
+  private sharedRunsCode(): boolean {
+    return this.sharedBody().some((body) => body.split('\n').some((line) => /^[^\s#@]/.test(line) && !/^(?:async\s+)?(?:def|class)\b/.test(line) && line.includes('(')));
   }
 
   private sharedFile(): string {
     const { common } = this.input.graph;
-    const body = common.cells.map((c) => this.cellBody(c, undefined)).filter((b) => b.trim() !== '');
+    const body = this.sharedBody();
     const names = common.names.filter((n) => !n.startsWith('_'));
     const lines = [`"""${this.header(`Shared code of the ${this.pkg} pipeline: imports, functions and constants.`, common.cells)}\n"""`];
     lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells)));
+    const runsCode = this.sharedRunsCode();
+    if (runsCode) lines.push('', 'from . import NOTEBOOK_DIR, _runtime');
     if (names.length > 0) lines.push('', `__all__ = [${names.map(pyString).join(', ')}]`);
-    if (body.length > 0) lines.push('', ...body.map((b) => `${b}\n`));
+    if (body.length > 0 && runsCode) {
+      lines.push('', "# Run in the notebook's folder, as in the notebook: relative paths here mean the same.", 'with _runtime.notebook_folder(NOTEBOOK_DIR):', indentBody(body.join('\n\n')));
+    } else if (body.length > 0) lines.push('', ...body.map((b) => `${b}\n`));
     return `${lines.join('\n').trimEnd()}\n`;
   }
 

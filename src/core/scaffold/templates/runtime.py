@@ -691,6 +691,23 @@ def _working_directory(path: Path) -> Iterator[None]:
         os.chdir(previous)
 
 
+@contextlib.contextmanager
+def notebook_folder(folder: Path) -> Iterator[None]:
+    """Runs the block (the shared code, at import) in the notebook's folder, as the notebook ran it, so its
+    relative paths mean the same; entries it adds to ``sys.path`` relative to that folder are made absolute,
+    so they keep meaning it afterwards. Where the folder does not exist (an installed package), the block
+    runs where it is."""
+    if not folder.is_dir():
+        yield
+        return
+    before = list(sys.path)
+    with _working_directory(folder):
+        try:
+            yield
+        finally:
+            sys.path[:] = [p if p in before or os.path.isabs(p) else os.path.normpath(os.path.join(folder, p)) for p in sys.path]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Metrics
 
