@@ -141,6 +141,23 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
     });
   });
 
+  describe('a percent script promoted in its own folder, by default (out = the current folder)', () => {
+    it('gets a package name its own file does not shadow, and nbpromote run and pytest work from that folder', () => {
+      const project = join(work, 'own-folder');
+      cpSync(join(root, 'examples', 'data', 'wine.csv'), join(project, 'data', 'wine.csv'));
+      cpSync(join(root, 'examples', 'wine-percent.py'), join(project, 'wine.py'));
+      const promoted = nbpromote(project, 'promote', 'wine.py', '--json');
+      assert.equal(promoted.status, 0, promoted.stderr);
+      assert.equal((JSON.parse(promoted.stdout) as { package: string }).package, 'wine_pipeline');
+      const run = nbpromote(project, 'run', '--json');
+      assert.equal(run.status, 0, run.stderr);
+      assert.ok(!run.stdout.includes('178 wines'), 'the notebook script itself ran instead of the pipeline');
+      assert.equal((JSON.parse(run.stdout) as RunJson).status, 'finished');
+      const tests = py(project, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    });
+  });
+
   describe('promote --execute', () => {
     it('records exact metrics and output types for a script without saved outputs; no test is skipped', () => {
       const promoted = nbpromote(work, 'promote', 'examples/wine-percent.py', '--out', 'out-execute', '--execute', '--json');

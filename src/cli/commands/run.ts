@@ -10,6 +10,7 @@ import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
 import type { CliIo } from '../io';
 import { pythonFor } from '../python';
+import { pipelineArgs } from '../../core/pipeline/command';
 
 export const runFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'the folder holding pipeline.yaml (default: the current folder)' },
@@ -37,7 +38,7 @@ export async function runRun(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
     return ExitCode.BadInput;
   }
   const params = args.flags.get('param');
-  const argv = ['-m', `${config.package}.pipeline`];
+  const argv = pipelineArgs(config.package);
   for (const p of Array.isArray(params) ? params : []) argv.push('--param', String(p));
   const only = flagString(args, 'only');
   if (only !== undefined) {

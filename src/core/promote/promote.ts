@@ -388,9 +388,14 @@ function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: Read
   return { expected, decimals };
 }
 
-/** `churn-native.ipynb` -> `churn_native`; `01 Sales (v2).py` -> `sales_v2`. */
+/**
+ * `churn-native.ipynb` -> `churn_native`; `01 Sales (v2).py` -> `sales_v2`. A percent script whose name is
+ * already the package's (`churn.py`) gives `churn_pipeline`: the script itself is a module `churn` wherever
+ * its folder is on the import path (the current folder of `python -m`), and would be imported instead.
+ */
 export function packageNameFor(notebookPath: string): string {
-  const stem = basename(notebookPath).replace(/\.(ipynb|py)$/i, '').replace(/\.pct$/i, '');
+  const file = basename(notebookPath);
+  const stem = file.replace(/\.(ipynb|py)$/i, '').replace(/\.pct$/i, '');
   let name = stem
     .normalize('NFKD')
     .replace(/[^\w]+/g, '_')
@@ -401,6 +406,7 @@ export function packageNameFor(notebookPath: string): string {
     .toLowerCase();
   if (name === '') name = 'notebook';
   if (PYTHON_KEYWORDS.has(name)) name = `${name}_pipeline`;
+  else if (file.toLowerCase() === `${name}.py`) name = `${name}_pipeline`; // case-insensitive file systems too
   return name;
 }
 

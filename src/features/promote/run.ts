@@ -9,6 +9,7 @@ import { resolvePython } from '../../host/python';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { displayDir } from './shared';
 import { runInOutputRoot } from '../../host/childProcess';
+import { pipelineArgs } from '../../core/pipeline/command';
 
 /** What `nbpromote.runPipeline` returns to a caller (tests, other extensions). */
 export interface RunPipelineResult {
@@ -64,8 +65,8 @@ export async function runPipeline(log: Log, target: () => PromotionTarget): Prom
     return { ran: false, reason };
   }
   const python = await resolvePython(t.notebookUri);
-  const argv = ['-m', `${config.package}.pipeline`, '--json'];
-  logger.info(`${python.path} ${argv.join(' ')} in ${t.outDir} (Python from ${python.source})`);
+  const argv = pipelineArgs(config.package, ['--json']);
+  logger.info(`${python.path} -m ${config.package}.pipeline --json in ${t.outDir} (Python from ${python.source})`);
   const started = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Running ${config.package} ${config.version}`, cancellable: true },

@@ -17,6 +17,7 @@ import { resolvePython } from '../../host/python';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { paramArgument } from './format';
 import { runInOutputRoot } from '../../host/childProcess';
+import { pipelineArgs } from '../../core/pipeline/command';
 
 export interface RerunResult {
   readonly ran: boolean;
@@ -53,14 +54,14 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
     return failed(`pipeline.yaml cannot be run: ${errors[0] === undefined ? 'see the log' : formatProblem(errors[0])}`);
   }
   const dropped = Object.keys(run.params).filter((name) => !Object.prototype.hasOwnProperty.call(config.parameters, name));
-  const argv = ['-m', `${config.package}.pipeline`];
+  const argv = pipelineArgs(config.package);
   for (const [name, value] of Object.entries(run.params)) {
     if (!dropped.includes(name)) argv.push('--param', `${name}=${paramArgument(value)}`);
   }
   argv.push('--json');
   if (dropped.length > 0) logger.warn(`pipeline.yaml no longer has the parameter(s) ${dropped.join(', ')} of run ${run.id}: they are left out`);
   const python = await resolvePython(vscode.Uri.file(root));
-  logger.info(`re-running ${run.id}: ${python.path} ${argv.join(' ')} in ${root} (Python from ${python.source})`);
+  logger.info(`re-running ${run.id}: ${python.path} -m ${config.package}.pipeline ${argv.slice(2).join(' ')} in ${root} (Python from ${python.source})`);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Re-running ${config.package} with the parameters of ${run.id}`, cancellable: true },
     (_progress, token) => runInOutputRoot(python.path, argv, root, logger, token),

@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NbpromoteError } from '../errors';
+import { packageNameFor } from '../promote/promote';
+import { pipelineArgs } from './command';
+
+describe('pipelineArgs', () => {
+  it('refuses a package name that is not an identifier (it is written into Python code)', () => {
+    assert.throws(() => pipelineArgs('x"); import os; ("'), (ex: unknown) => NbpromoteError.is(ex, 'invalidInput'));
+  });
+
+  it('runs <package>.pipeline with its arguments, not a module of that name in the current folder', function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python)) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-args-'));
+    try {
+      mkdirSync(join(dir, 'src', 'churn'), { recursive: true });
+      writeFileSync(join(dir, 'src', 'churn', '__init__.py'), '');
+      writeFileSync(join(dir, 'src', 'churn', 'pipeline.py'), 'import sys\nif __name__ == "__main__":\n    print("pipeline", sys.argv[1:])\n');
+      writeFileSync(join(dir, 'churn.py'), 'print("the notebook script ran")\n');
+      const run = spawnSync(python, pipelineArgs('churn', ['--param', 'n=1']), { cwd: dir, env: { ...process.env, PYTHONPATH: join(dir, 'src') }, encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, "pipeline ['--param', 'n=1']\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('packageNameFor', () => {
+  const cases: [string, string][] = [
+    ['churn-native.ipynb', 'churn_native'],
+    ['01 Sales (v2).py', 'sales_v2'],
+    ['wine-percent.py', 'wine_percent'],
+    ['analysis.ipynb', 'analysis'],
+    // The script itself would be the module `analysis`.
+    ['analysis.py', 'analysis_pipeline'],
+    ['Analysis.py', 'analysis_pipeline'],
+    ['class.ipynb', 'class_pipeline'],
+    ['2024.ipynb', 'notebook'],
+  ];
+  for (const [file, name] of cases) it(`${file} -> ${name}`, () => assert.equal(packageNameFor(join('/work', file)), name));
+});
