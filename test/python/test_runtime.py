@@ -740,3 +740,11 @@ def test_notebook_folder_runs_the_block_in_place_when_the_folder_is_gone(tmp_pat
     before_cwd = os.getcwd()
     with runtime.notebook_folder(tmp_path / "missing"):
         assert os.getcwd() == before_cwd
+
+
+def test_a_tuple_parameter_is_a_tuple_from_its_yaml_list_and_from_param():
+    spec = {"type": "tuple", "default": [64, 32]}
+    assert runtime.resolve_params({"parameters": {"layers": spec}}) == {"layers": (64, 32)}
+    assert runtime.coerce_param("layers", "[8, 4]", spec) == (8, 4)
+    with pytest.raises(runtime.UsageError, match="takes a JSON list \\(tuple\\)"):
+        runtime.coerce_param("layers", '{"a": 1}', spec)

@@ -134,14 +134,15 @@ class GraphBuilder {
     // The last assignment of a name decides: `depth = 8` then `depth = 3 * 2` is computed, not a parameter.
     const last = new Map(f.assignments.map((a) => [a.name, a]));
     const literal = new Set<string>();
-    const wholeFloats = new Set<string>();
+    const lossy = new Set<string>();
     for (const a of last.values()) {
       const parsed = parsePythonLiteral(a.valueText);
       if (!parsed.ok) continue;
-      // pipeline.yaml cannot tell 1.0 from 1 inside a list or dict (a top-level float keeps its type), and
-      // `max_features=1.0` is not `max_features=1` to scikit-learn: such a value stays Python, a constant.
-      if ((parsed.type === 'list' || parsed.type === 'dict') && hasWholeFloat(a.valueText)) {
-        wholeFloats.add(a.name);
+      // pipeline.yaml cannot tell 1.0 from 1, or a tuple from a list, inside a list or dict (at the top the
+      // type says), and `max_features=1.0` is not `max_features=1` to scikit-learn: such a value stays
+      // Python, a constant.
+      if (parsed.lossy) {
+        lossy.add(a.name);
         continue;
       }
       literal.add(a.name);
@@ -157,9 +158,9 @@ class GraphBuilder {
       // Values computed from other values (`out_dir = Path(root) / "out"`) are shared code, not parameters.
       this.visitShared(cell, { ...f, defines: computed, imports: [] });
       for (const d of computed) {
-        const why = wholeFloats.has(d.name)
-          ? `holds a whole float (like 1.0) in a list or dict, which pipeline.yaml would turn into an int`
-          : 'is computed, not a literal (number, string, bool, list or dict)';
+        const why = lossy.has(d.name)
+          ? 'holds a whole float (like 1.0) or a tuple inside a list or dict, which pipeline.yaml would turn into an int or a list'
+          : 'is computed, not a literal (number, string, bool, list, tuple or dict)';
         this.problems.push(this.problem(cell, 'warning', 'parameter-not-literal', `parameter ${d.name} ${why}: it becomes a constant in the shared module and cannot be set with --param`, d.line));
       }
     }
@@ -375,10 +376,4 @@ export function trailingNames(source: string): NameSite[] {
   if (i < 0 || (i > 0 && /\\\s*$/.test(lines[i - 1] ?? '')) || !new RegExp(`^(?:\\(\\s*${names}\\s*\\)|${names})\\s*(?:#.*)?$`).test(text)) return [];
   const code = text.replace(/#.*$/, '');
   return [...code.matchAll(/[A-Za-z_]\w*/g)].map((m) => ({ name: m[0], line: i + 1, column: (m.index ?? 0) + 1 }));
-}
-
-/** True when a literal's text has a float literal with a whole value (`1.0`, `2.`, `1e3`) outside strings. */
-export function hasWholeFloat(text: string): boolean {
-  const code = text.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '""');
-  return [...code.matchAll(/(?<![\w.])(\d[\d_]*\.[\d_]*(?:[eE][-+]?\d+)?|\.\d[\d_]*(?:[eE][-+]?\d+)?|\d[\d_]*[eE][-+]?\d+)(?![\w.])/g)].some((m) => Number.isInteger(Number((m[1] ?? '').replace(/_/g, ''))));
 }

@@ -1,10 +1,13 @@
 /**
  * Python literals as JSON values, for parameter defaults: numbers, strings, True/False/None, and
  * lists, tuples and dicts of those. Anything else (a call, a name, an f-string) is not a literal.
+ * A tuple at the top is type `tuple` (pipeline.yaml keeps it as a list, the runtime makes it a tuple again);
+ * `lossy` says the JSON value does not give the same Python value back: a whole float (`1.0`) or a tuple
+ * inside a list or dict.
  */
 import type { ParameterType } from '../contract/stepGraph';
 
-export type LiteralResult = { readonly ok: true; readonly value: unknown; readonly type: ParameterType } | { readonly ok: false };
+export type LiteralResult = { readonly ok: true; readonly value: unknown; readonly type: ParameterType; readonly lossy: boolean } | { readonly ok: false };
 
 export function parsePythonLiteral(text: string): LiteralResult {
   const parser = new LiteralParser(text);
@@ -12,8 +15,9 @@ export function parsePythonLiteral(text: string): LiteralResult {
     const raw = parser.rawValue();
     parser.skipSpace();
     if (!parser.atEnd()) return { ok: false };
-    if (raw instanceof FloatValue) return { ok: true, value: raw.value, type: 'float' };
-    return { ok: true, value: raw, type: typeOf(raw) };
+    if (raw instanceof FloatValue) return { ok: true, value: raw.value, type: 'float', lossy: false };
+    if (raw instanceof TupleValue) return { ok: true, value: raw.items, type: 'tuple', lossy: parser.lossy };
+    return { ok: true, value: raw, type: typeOf(raw), lossy: parser.lossy };
   } catch {
     return { ok: false };
   }
@@ -33,8 +37,15 @@ class FloatValue {
   constructor(readonly value: number) {}
 }
 
+/** `(1, 2)`, `(1,)`, `()`: a tuple, as opposed to a list. */
+class TupleValue {
+  constructor(readonly items: unknown[]) {}
+}
+
 class LiteralParser {
   private pos = 0;
+  /** Set when a value inside a list, tuple or dict changes as JSON: a whole float or a tuple. */
+  lossy = false;
   constructor(private readonly text: string) {}
 
   atEnd(): boolean {
@@ -50,15 +61,29 @@ class LiteralParser {
     }
   }
 
+  /** A value inside a list, tuple or dict, as JSON. */
   value(): unknown {
     const v = this.rawValue();
-    return v instanceof FloatValue ? v.value : v;
+    if (v instanceof FloatValue) {
+      if (Number.isInteger(v.value)) this.lossy = true;
+      return v.value;
+    }
+    if (v instanceof TupleValue) {
+      this.lossy = true;
+      return v.items;
+    }
+    return v;
   }
 
   rawValue(): unknown {
     this.skipSpace();
     const c = this.text[this.pos];
-    if (c === '[' || c === '(') return this.sequence(c === '[' ? ']' : ')');
+    if (c === '[') return this.sequence(']').items;
+    if (c === '(') {
+      const { items, comma } = this.sequence(')');
+      // `(5)` is 5; `(5,)` and `()` are tuples.
+      return items.length === 1 && !comma ? this.unwrapped(items) : new TupleValue(items);
+    }
     if (c === '{') return this.dict();
     const str = this.tryString();
     if (str !== undefined) return str;
@@ -80,20 +105,28 @@ class LiteralParser {
     throw new Error('not a literal');
   }
 
-  private sequence(close: string): unknown[] {
+  private sequence(close: string): { items: unknown[]; comma: boolean } {
     this.pos++;
     const items: unknown[] = [];
+    let comma = false;
     for (;;) {
       this.skipSpace();
       if (this.text[this.pos] === close) {
         this.pos++;
-        return items;
+        return { items, comma };
       }
-      items.push(this.value());
+      items.push(close === ')' ? this.rawValue() : this.value());
       this.skipSpace();
-      if (this.text[this.pos] === ',') this.pos++;
-      else if (this.text[this.pos] !== close) throw new Error('expected , or close');
+      if (this.text[this.pos] === ',') {
+        this.pos++;
+        comma = true;
+      } else if (this.text[this.pos] !== close) throw new Error('expected , or close');
     }
+  }
+
+  /** The one item of `(item)`, as `rawValue` gives it (so `(1.0)` stays a float). */
+  private unwrapped(items: unknown[]): unknown {
+    return items[0];
   }
 
   private dict(): Record<string, unknown> {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { parsePythonLiteral } from './literal';
 
 describe('parsePythonLiteral', () => {
-  const ok: [string, unknown, string][] = [
+  const ok: [string, unknown, string, boolean?][] = [
     ['200', 200, 'int'],
     ['-3', -3, 'int'],
     ['1_000', 1000, 'int'],
@@ -16,12 +16,19 @@ describe('parsePythonLiteral', () => {
     ['True', true, 'bool'],
     ['None', null, 'none'],
     ['[1, 2, 3]', [1, 2, 3], 'list'],
-    ['("a", "b")', ['a', 'b'], 'list'],
+    ['("a", "b")', ['a', 'b'], 'tuple'],
+    ['(64,)', [64], 'tuple'],
+    ['()', [], 'tuple'],
+    ['(5)', 5, 'int'],
+    ['(1.0)', 1, 'float'],
+    ['[(1, 2), (3,)]', [[1, 2], [3]], 'list', true],
+    ['{"max_features": 1.0}', { max_features: 1 }, 'dict', true],
+    ['[0.5, 2.0e-3]', [0.5, 0.002], 'list'],
     ['{"max_depth": 6, "lr": 0.1,}', { max_depth: 6, lr: 0.1 }, 'dict'],
     ['[\n  1,  # one\n  2,\n]', [1, 2], 'list'],
   ];
-  for (const [text, value, type] of ok) {
-    it(`${JSON.stringify(text)} is ${type}`, () => assert.deepEqual(parsePythonLiteral(text), { ok: true, value, type }));
+  for (const [text, value, type, lossy = false] of ok) {
+    it(`${JSON.stringify(text)} is ${type}${lossy ? ', lossy as JSON' : ''}`, () => assert.deepEqual(parsePythonLiteral(text), { ok: true, value, type, lossy }));
   }
   for (const text of ['Path("x")', 'f"{a}"', 'a', '1 + 2', '{1: 2}', 'b"x"', '"unterminated', '10**20', '99999999999999999999']) {
     it(`${JSON.stringify(text)} is not a literal`, () => assert.deepEqual(parsePythonLiteral(text), { ok: false }));

@@ -174,7 +174,7 @@ const EXPLANATION = [
   '`--no-cache` to run every step, `--json` for a machine-readable result). Each run is recorded in',
   '.nbpromote/runs/; unchanged steps are taken from .nbpromote/cache/.',
   '',
-  'parameters: name -> default and type (int, float, str, bool, list, dict, none).',
+  'parameters: name -> default and type (int, float, str, bool, list, tuple, dict, none).',
   'steps: in dependency order; inputs are parameters or outputs of earlier steps, passed in order.',
   'metrics: computed after the last step; expected values are checked by the generated tests.',
   '',

@@ -507,6 +507,7 @@ function pyType(type: string | undefined): string {
     case 'str':
     case 'bool':
     case 'list':
+    case 'tuple':
     case 'dict':
       return type;
     default:

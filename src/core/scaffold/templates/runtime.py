@@ -62,7 +62,7 @@ CACHE_ENTRIES_PER_STEP = 5
 #: A directory named by a parameter is fingerprinted by the names, sizes and times of at most this many files.
 MAX_DIRECTORY_FILES = 10000
 
-PARAMETER_TYPES = ("int", "float", "str", "bool", "list", "dict", "none")
+PARAMETER_TYPES = ("int", "float", "str", "bool", "list", "tuple", "dict", "none")
 EXIT_FINISHED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 StepFunction = Callable[..., Any]
@@ -168,14 +168,14 @@ _TRUE = ("true", "yes", "1", "on")
 _FALSE = ("false", "no", "0", "off")
 
 
-_TYPE_WORDS = {"int": "a whole number (int)", "float": "a number (float)", "bool": "true or false (bool)", "str": "text (str)", "list": "a JSON list (list)", "dict": "a JSON object (dict)", "none": "none"}
+_TYPE_WORDS = {"int": "a whole number (int)", "float": "a number (float)", "bool": "true or false (bool)", "str": "text (str)", "list": "a JSON list (list)", "tuple": "a JSON list (tuple)", "dict": "a JSON object (dict)", "none": "none"}
 
 
 def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
     """Converts the text of ``--param name=raw`` to the parameter's declared type.
 
     int and float as Python reads them; bool: true/false, yes/no, 1/0, on/off (any case); str as given;
-    list and dict as JSON; none: ``none``, ``null`` or nothing gives None, anything else stays a string
+    list, tuple (written as a list) and dict as JSON; none: ``none``, ``null`` or nothing gives None, anything else stays a string
     (the type was only guessed from a None default). Raises UsageError naming the parameter, the value
     and the type.
     """
@@ -194,16 +194,16 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
             if text.lower() in _FALSE:
                 return False
             raise ValueError("write true or false")
-        if kind in ("list", "dict"):
+        if kind in ("list", "tuple", "dict"):
             value = json.loads(text)
-            expected = list if kind == "list" else dict
+            expected = dict if kind == "dict" else list
             if not isinstance(value, expected):
-                raise ValueError('write it as JSON, like ["a", "b"]' if kind == "list" else 'write it as JSON, like {"a": 1}')
-            return value
+                raise ValueError('write it as JSON, like {"a": 1}' if kind == "dict" else 'write it as JSON, like ["a", "b"]')
+            return tuple(value) if kind == "tuple" else value
         if kind == "none":
             return None if text.lower() in ("none", "null", "") else raw
     except ValueError as ex:
-        hint = f" ({ex})" if isinstance(ex, json.JSONDecodeError) or kind in ("bool", "list", "dict") else ""
+        hint = f" ({ex})" if isinstance(ex, json.JSONDecodeError) or kind in ("bool", "list", "tuple", "dict") else ""
         raise UsageError(f"parameter {name!r} takes {_TYPE_WORDS.get(kind, kind)}, and {raw!r} is not one{hint}") from None
     raise UsageError(f"parameter {name!r} has the unknown type {kind!r} in pipeline.yaml")
 
@@ -251,6 +251,8 @@ def _default_value(name: str, spec: Mapping[str, Any]) -> Any:
         return float(value)
     elif kind == "int" and isinstance(value, float) and value.is_integer():
         return int(value)
+    elif kind == "tuple" and isinstance(value, list):
+        value = tuple(value)  # YAML has no tuples: pipeline.yaml writes the notebook's tuple as a list
     if not _fits_type(kind, value):
         raise PipelineError(f"pipeline.yaml: the default of parameter {name!r} is {value!r}, which is not a {kind}")
     return value
@@ -261,7 +263,7 @@ def _fits_type(kind: str, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "float":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
-    expected = {"str": str, "bool": bool, "list": list, "dict": dict}.get(kind)
+    expected = {"str": str, "bool": bool, "list": list, "tuple": tuple, "dict": dict}.get(kind)
     return value is None if expected is None else isinstance(value, expected)
 
 
