@@ -4,13 +4,18 @@
 
 Synthetic tables come from a fixed-seed numpy RandomState (whose stream numpy keeps stable across
 versions) and are rounded before writing, so the CSV bytes are reproducible. iris.csv and wine.csv
-are the classic UCI tables that ship inside scikit-learn (no download).
+are the classic UCI tables that ship inside scikit-learn (no download), as are cancer.csv and
+digits.csv (cut down).
+
+The tables of the first examples are written with float_format="%.6g"; those of the later ones
+(cancer, digits, quality, vineyards, telco) with pandas' own float format, which keeps `1001.0`
+as it is: changing either would change bytes the saved notebook outputs were computed from.
 """
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.datasets import load_iris, load_wine
+from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine, make_classification
 
 HERE = Path(__file__).resolve().parent
 
@@ -172,6 +177,55 @@ def wine():
     return frame
 
 
+def cancer():
+    """Wisconsin breast cancer biopsies: the ten `mean_*` features and `target` (0 malignant, 1 benign)."""
+    frame = load_breast_cancer(as_frame=True).frame
+    frame = frame.iloc[:, list(range(10)) + [-1]]
+    frame.columns = [c.replace(" ", "_") for c in frame.columns]
+    return frame
+
+
+def digits(rows=600):
+    """Handwritten digits (8x8, grey levels 0-16): every fourth pixel (`px0`..`px15`) and `label`."""
+    pixels, label = load_digits(return_X_y=True)
+    pixels = pixels[:, ::4]
+    frame = pd.DataFrame(pixels, columns=[f"px{i}" for i in range(pixels.shape[1])]).astype(int)
+    frame["label"] = label
+    return frame.iloc[:rows]
+
+
+def wine_quality(n=350, seed=3):
+    """Standardised wine measurements; `good` = 1 for a good wine. `sugar` is missing on every 37th row."""
+    features, good = make_classification(n_samples=n, n_features=6, n_informative=4, random_state=seed,
+                                         weights=[0.6])
+    frame = pd.DataFrame(features.round(3),
+                         columns=["acidity", "sugar", "chlorides", "sulphates", "alcohol", "density"])
+    frame["good"] = good
+    frame.loc[::37, "sugar"] = np.nan
+    return frame
+
+
+def vineyards(n=350, seed=2):
+    """The vineyard (A-D) of each row of quality.csv, by row number: a second table to join."""
+    return pd.DataFrame({"row": range(n), "vineyard": np.random.RandomState(seed).choice(list("ABCD"), n)})
+
+
+def telco(n=300, seed=21):
+    """A small churn table; `monthly` is blank on every 17th row (dropped by telco-directives.ipynb)."""
+    rng = np.random.RandomState(seed)
+    frame = pd.DataFrame({
+        "tenure": rng.randint(1, 72, n),
+        "monthly": rng.uniform(20, 120, n).round(2),
+        "contract": rng.choice(["month", "year", "two_year"], n),
+        "tickets": rng.poisson(1.5, n),
+    })
+    logit = (-1 + 0.03 * frame.monthly - 0.05 * frame.tenure + 0.4 * frame.tickets
+             + (frame.contract == "month") * 1.2)
+    frame["churned"] = (rng.uniform(size=n) < _sigmoid(logit)).astype(int)
+    frame.loc[::17, "monthly"] = np.nan
+    return frame
+
+
 def main():
     tables = {
         "churn.csv": churn(),
@@ -181,9 +235,16 @@ def main():
         "iris.csv": iris(),
         "wine.csv": wine(),
     }
-    for name, frame in tables.items():
+    exact = {
+        "cancer.csv": cancer(),
+        "digits.csv": digits(),
+        "quality.csv": wine_quality(),
+        "vineyards.csv": vineyards(),
+        "telco.csv": telco(),
+    }
+    for name, frame in [*tables.items(), *exact.items()]:
         path = HERE / name
-        frame.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+        frame.to_csv(path, index=False, float_format="%.6g" if name in tables else None, lineterminator="\n")
         print(f"{path.name}: {len(frame)} rows, {path.stat().st_size / 1024:.0f} KB")
 
 
