@@ -101,6 +101,13 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
           assert.ok(Math.abs(got - value) <= 1e-9 * Math.max(Math.abs(value), 1e-300), `${metric}: run ${got}, notebook ${value}`);
         }
       });
+
+      it('a second nbpromote run with nothing changed runs no step', () => {
+        const run = nbpromote(work, 'run', '--out', `out-${name}`, '--json');
+        assert.equal(run.status, 0, run.stderr);
+        const result = JSON.parse(run.stdout) as RunJson;
+        assert.deepEqual(result.steps.filter((s) => s.status !== 'cached').map((s) => s.name), [], run.stderr);
+      });
     });
   }
 

@@ -77,6 +77,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     assigned: assignments.map((a) => a.name),
     printedNames: printedNames(analysis),
     localBindings: analysis.localBindings,
+    definitions: analysis.functions,
     deleted: [...new Set(analysis.deletes.map((d) => d.name))],
     exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),

@@ -28,6 +28,8 @@ export interface GeneratedCell {
   readonly localBindings?: readonly { readonly name: string; readonly certain: boolean }[];
   /** Names the cell removes itself with `del`: never released again. */
   readonly deleted?: readonly string[];
+  /** The cell's functions and classes (from `analyzeCell`): one a step can define at module level is hoisted. */
+  readonly definitions?: readonly { readonly name: string; readonly startLine: number; readonly endLine: number; readonly topLevel: boolean; readonly freeNames: readonly string[] }[];
   /** ` as name` spans of `except` clauses whose block never reads the name: cut (1-based line, 0-based columns). */
   readonly exceptCuts?: readonly { readonly name: string; readonly line: number; readonly from: number; readonly to: number }[];
   /** Bare names printed by top-level `print(a, b)` calls (metrics cells print their metrics). */
@@ -171,12 +173,23 @@ class Generator {
       for (const o of outputs) lines.push(`    ${o}: Any`);
       lines.push('');
     }
+    const hoisted = this.hoistable(step);
+    const skip = new Map<number, Set<number>>();
+    for (const { cell, def } of hoisted) {
+      const lines = skip.get(cell.index) ?? new Set<number>();
+      for (let l = def.startLine; l <= def.endLine; l++) lines.add(l);
+      skip.set(cell.index, lines);
+    }
+    for (const { cell, def } of hoisted) {
+      const code = this.input.cells.get(cell.index)?.code.split('\n') ?? [];
+      lines.push('', `# ${this.cellWords([cell])}: at module level, so what the step returns can be cached (pickled)`, ...code.slice(def.startLine - 1, def.endLine), '');
+    }
     const args = step.inputs.map((i) => (params.has(i) ? `${i}: ${pyType(params.get(i)?.type)}` : i));
     const returns = outputs.length === 0 ? 'None' : outputs.length === 1 ? 'Any' : cls;
     if (outputs.length === 1 && !needsAny) lines.splice(3, 0, 'from typing import Any', '');
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
-    const body = this.unitBody(step, outputs);
+    const body = this.unitBody(step, outputs, skip);
     lines.push(body);
     if (outputs.length === 1) lines.push(`    return ${outputs[0]}`);
     else if (outputs.length > 1) lines.push(`    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})`);
@@ -196,8 +209,8 @@ class Generator {
   }
 
   /** The unit's cells as a function body: imports hoisted, unused locals released, 4-space indent. */
-  private unitBody(unit: CodeUnit, keep: readonly string[]): string {
-    const chunks = unit.cells.map((c) => this.cellBody(c, undefined));
+  private unitBody(unit: CodeUnit, keep: readonly string[], skip: ReadonlyMap<number, ReadonlySet<number>> = new Map()): string {
+    const chunks = unit.cells.map((c) => this.cellBody(c, undefined, skip.get(c.index)));
     const body = chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n');
     return indentBody([body, ...this.releaseLocals(unit.cells, keep)].join('\n\n'));
   }
@@ -222,7 +235,7 @@ class Generator {
   }
 
   /** One cell's code with a `# cell N` comment, directive lines and hoisted imports removed. */
-  private cellBody(cell: CellRef, replaceTrailing: string | undefined): string {
+  private cellBody(cell: CellRef, replaceTrailing: string | undefined, skip?: ReadonlySet<number>): string {
     const gen = this.input.cells.get(cell.index);
     if (gen === undefined) return '';
     const lines = gen.code.split('\n');
@@ -230,7 +243,7 @@ class Generator {
     let leading = true;
     lines.forEach((text, i) => {
       const line = i + 1;
-      if (gen.importLines.has(line)) return;
+      if (gen.importLines.has(line) || skip?.has(line) === true) return;
       if (leading && /^\s*#\s?\|/.test(text)) return;
       if (leading && text.trim() === '') return;
       // `%%time` before `#| step: train` (cell magics come first): the magic's comment stays, and so does the
@@ -250,6 +263,28 @@ class Generator {
     while (out.length > 0 && (out[out.length - 1] ?? '').trim() === '') out.pop();
     if (out.length === 0) return '';
     return [`# ${this.cellWords([cell])}`, ...out].join('\n');
+  }
+
+  /**
+   * The functions and classes a step's cells define at their top that need nothing the step computes: only
+   * imports, shared names and each other. They go to the step's module level: a function or class defined
+   * inside the step function cannot be pickled, so a step returning one (or an instance of one) would never
+   * be cached. A name defined twice, or also assigned in the step, stays where it is.
+   */
+  private hoistable(step: StepNode): { cell: CellRef; def: NonNullable<GeneratedCell['definitions']>[number] }[] {
+    const generated = step.cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
+    const allowed = new Set([...this.prunedImports(step.imports, step.cells).map(boundName).filter((n) => n !== undefined), ...step.commonNames]);
+    const rebound = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
+    const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).map((def) => ({ cell, def })));
+    const count = new Map<string, number>();
+    for (const { def } of all) count.set(def.name, (count.get(def.name) ?? 0) + 1);
+    let kept = all.filter(({ def }) => def.topLevel && count.get(def.name) === 1 && !rebound.has(def.name));
+    for (;;) {
+      const names = new Set(kept.map(({ def }) => def.name));
+      const next = kept.filter(({ def }) => def.freeNames.every((n) => allowed.has(n) || names.has(n)));
+      if (next.length === kept.length) return kept;
+      kept = next;
+    }
   }
 
   private prunedImports(statements: readonly string[], cells: readonly CellRef[]): string[] {

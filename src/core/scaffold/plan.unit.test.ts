@@ -89,3 +89,65 @@ describe('planPromotion: generated steps, metrics and tests', function () {
     assert.equal(run.status, 0, run.stdout + run.stderr);
   });
 });
+
+describe('planPromotion: functions and classes a step defines', function () {
+  this.timeout(60_000);
+  let dir = '';
+  const hoistCells: readonly Cell[] = [
+    { tags: ['imports'], source: 'import math\nimport functools' },
+    { tags: ['parameters'], source: 'k = 2' },
+    {
+      tags: ['step:make'],
+      source: [
+        'def root(v):',
+        '    return math.sqrt(v)',
+        '',
+        '@functools.lru_cache(maxsize=None)',
+        'def twice(v):',
+        '    return 2 * root(v)',
+        '',
+        'class Box:',
+        '    def __init__(self, v):',
+        '        self.v = twice(v)',
+        '',
+        'def scaled(v):',
+        '    return v * k',
+        'box = Box(scaled(8))',
+      ].join('\n'),
+    },
+    { tags: ['step:use'], source: 'total = box.v + twice(4)' },
+    { tags: ['metrics'], source: 'print(total)', outputs: [{ output_type: 'stream', name: 'stdout', text: '12.0\n' }] },
+  ];
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-hoist-'));
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(hoistCells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('puts those that need only imports and each other at module level (decorators too), the rest stays in the step', () => {
+    const make = readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'make.py'), 'utf8');
+    const [moduleLevel, inStep] = make.split('\ndef make(');
+    assert.match(moduleLevel ?? '', /\ndef root\(v\):\n {4}return math\.sqrt\(v\)\n/);
+    assert.match(moduleLevel ?? '', /\n@functools\.lru_cache\(maxsize=None\)\ndef twice\(v\):/);
+    assert.match(moduleLevel ?? '', /\nclass Box:\n/);
+    // `scaled` reads the parameter k, which only the step function has (and no later step needs it).
+    assert.match(inStep ?? '', /\n {4}def scaled\(v\):\n {8}return v \* k\n/);
+    assert.doesNotMatch(inStep ?? '', /def root|def twice|class Box/);
+  });
+
+  it('passes its generated tests, and a second run takes the step from the cache', function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import pytest, yaml']).status !== 0) this.skip();
+    const out = join(dir, 'out');
+    const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, encoding: 'utf8' });
+    assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    const env = { ...process.env, PYTHONPATH: join(out, 'src') };
+    const runs = [0, 1].map(() => spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env, encoding: 'utf8' }));
+    for (const r of runs) assert.equal(r.status, 0, r.stderr);
+    const second = JSON.parse(runs[1]?.stdout.trim().split('\n').pop() ?? '{}') as { steps: { name: string; status: string }[]; metrics: Record<string, number> };
+    assert.deepEqual(second.steps.map((s) => s.status), ['cached', 'cached'], runs[1]?.stderr);
+    assert.equal(second.metrics['total'], 12);
+  });
+});

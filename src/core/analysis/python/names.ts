@@ -55,7 +55,11 @@ export interface FunctionInfo {
   readonly kind: 'function' | 'class';
   /** The `def`/`class` line (decorators start earlier). */
   readonly line: number;
+  /** The first line, decorators included. */
+  readonly startLine: number;
   readonly endLine: number;
+  /** A statement of its own at the top of the cell (not inside an `if` or `try`). */
+  readonly topLevel: boolean;
   /**
    * Module-level names the definition reads, in first-use order, builtins left out: from its body,
    * decorators, default values, base classes and annotations. Follow these to find what a function needs.
@@ -234,6 +238,7 @@ interface Definition {
   readonly nameOffset: number;
   readonly start: number;
   readonly end: number;
+  readonly topLevel: boolean;
 }
 
 const MAX_DEPTH = 400;
@@ -301,7 +306,7 @@ class Walker {
     const functions: FunctionInfo[] = this.definitions.map((d) => {
       const freeNames: string[] = [];
       for (const use of useOffsets) if (use.offset >= d.start && use.offset < d.end && !freeNames.includes(use.name)) freeNames.push(use.name);
-      return { name: d.name, kind: d.kind, line: this.site(d.nameOffset).line, endLine: this.tree.position(Math.max(d.start, d.end - 1)).line, freeNames };
+      return { name: d.name, kind: d.kind, line: this.site(d.nameOffset).line, startLine: this.tree.position(d.start).line, endLine: this.tree.position(Math.max(d.start, d.end - 1)).line, topLevel: d.topLevel, freeNames };
     });
 
     const bySite = (a: NameSite, b: NameSite): number => a.line - b.line || a.column - b.column;
@@ -570,7 +575,7 @@ class Walker {
   private definition(node: PyNode, scope: Scope, whole: PyNode): void {
     const name = field(node, 'name');
     if (scope === this.module && name !== undefined) {
-      this.definitions.push({ name: this.tree.text(name), kind: node.type === 'class_definition' ? 'class' : 'function', nameOffset: name.start, start: whole.start, end: whole.end });
+      this.definitions.push({ name: this.tree.text(name), kind: node.type === 'class_definition' ? 'class' : 'function', nameOffset: name.start, start: whole.start, end: whole.end, topLevel: this.topLevel.has(whole) });
     }
     const typeParams = field(node, 'type_parameters');
     const outer = typeParams === undefined ? scope : this.typeParameterScope(typeParams, scope);

@@ -138,8 +138,8 @@ describe('analyzeCell details', () => {
   it('describes top-level functions and classes with the names they read', () => {
     const a = analyzeCell('SCALE = 2\n\n@cache\ndef load(path=DEFAULT):\n    return pd.read_csv(path) * SCALE\n\nif True:\n    class Model(Base):\n        def fit(self):\n            return helper(self) + len(self)\n');
     assert.deepEqual(a.functions, [
-      { name: 'load', kind: 'function', line: 4, endLine: 5, freeNames: ['cache', 'DEFAULT', 'pd', 'SCALE'] },
-      { name: 'Model', kind: 'class', line: 8, endLine: 10, freeNames: ['Base', 'helper'] },
+      { name: 'load', kind: 'function', line: 4, startLine: 3, endLine: 5, topLevel: true, freeNames: ['cache', 'DEFAULT', 'pd', 'SCALE'] },
+      { name: 'Model', kind: 'class', line: 8, startLine: 8, endLine: 10, topLevel: false, freeNames: ['Base', 'helper'] },
     ]);
   });
 
