@@ -2,7 +2,7 @@
  * `nbpromote promote`: read and check the notebook, analyse its cells, build the step graph, plan the
  * package and (unless dry-run) apply the plan atomically. Writes nothing when anything is wrong.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileAction } from '../io/apply';
 import { applyPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic } from '../io/apply';
@@ -129,6 +129,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       inspection,
     );
   }
+
+  const outProblem = await outputRootProblem(outDir);
+  if (outProblem !== undefined) return fail([...inspection.problems.filter((p) => p.severity !== 'info'), { severity: 'error', code: 'out-not-folder', message: outProblem, file: request.notebook }], inspection);
 
   const packageName = request.packageName ?? packageNameFor(notebookPath);
   if (!isIdentifier(packageName) || PYTHON_KEYWORDS.has(packageName)) {
@@ -345,6 +348,19 @@ async function withPendingWrites(outDir: string, old: LockFile | undefined): Pro
     }
   }
   return { ...old, files };
+}
+
+/** Why `outDir` cannot be the output root (a file is there, or in its way), or undefined. */
+async function outputRootProblem(outDir: string): Promise<string | undefined> {
+  for (let dir = outDir; ; dir = dirname(dir)) {
+    try {
+      if ((await stat(dir)).isDirectory()) return undefined;
+      return dir === outDir ? `the output folder ${outDir} is a file, not a folder` : `the output folder ${outDir} cannot be made: ${dir} is a file`;
+    } catch (ex) {
+      const code = (ex as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(dir) === dir) return undefined;
+    }
+  }
 }
 
 async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | undefined; problems: readonly Problem[] }> {

@@ -120,6 +120,16 @@ describe('re-promotion', function () {
     });
   }
 
+  it('an output folder that is a file (or has a file in its way) is an error naming it, and nothing is written', async () => {
+    writeFileSync(join(dir, 'out'), 'a file');
+    for (const out of ['out', 'out/sub/pkg']) {
+      const outcome = await promote(base, { out });
+      assert.equal(outcome.ok, false);
+      assert.match(outcome.problems.find((p) => p.code === 'out-not-folder')?.message ?? '', /the output folder .*out(\/sub\/pkg)? (is a file, not a folder|cannot be made: .*out is a file)/);
+    }
+    assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'a file');
+  });
+
   it('a removed step deletes its module and test', async () => {
     await promote(base);
     await promote((cases.find((c) => c.name.startsWith('a removed step')) ?? assert.fail('no such case')).change(base));
