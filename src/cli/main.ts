@@ -6,7 +6,7 @@ import { version } from '../../package.json';
 import { initPythonParser } from '../core/analysis/python/parser';
 import { NbpromoteError } from '../core/errors';
 import type { FlagSpec } from './args';
-import { parseArgs } from './args';
+import { flagBoolean, parseArgs } from './args';
 import { inspectFlags, runInspect } from './commands/inspect';
 import { promoteFlags, runPromote } from './commands/promote';
 import { runFlags, runRun } from './commands/run';
@@ -21,8 +21,8 @@ interface CommandSpec {
   readonly summary: string;
   readonly flags: readonly FlagSpec[];
   readonly run: (args: ReturnType<typeof parseArgs>, io: CliIo) => Promise<ExitCode>;
-  /** The command analyses Python: start loading the parser before it runs. */
-  readonly usesParser?: boolean;
+  /** The command will analyse Python (with these arguments): start loading the parser before it runs. */
+  readonly usesParser?: (args: ReturnType<typeof parseArgs>) => boolean;
 }
 
 const commands: readonly CommandSpec[] = [
@@ -32,7 +32,7 @@ const commands: readonly CommandSpec[] = [
     summary: 'show the cells, roles, steps and problems of a notebook (.ipynb or jupytext percent .py)',
     flags: inspectFlags,
     run: runInspect,
-    usesParser: true,
+    usesParser: (args) => !flagBoolean(args, 'no-graph'),
   },
   {
     name: 'promote',
@@ -40,7 +40,7 @@ const commands: readonly CommandSpec[] = [
     summary: 'write the notebook as a Python package: a module per step, pipeline, tests, pipeline.yaml',
     flags: promoteFlags,
     run: runPromote,
-    usesParser: true,
+    usesParser: () => true,
   },
   {
     name: 'check',
@@ -48,7 +48,7 @@ const commands: readonly CommandSpec[] = [
     summary: 'exit 0 when the generated code is what promotion would write now, 1 when it is stale (for CI)',
     flags: checkFlags,
     run: runCheck,
-    usesParser: true,
+    usesParser: () => true,
   },
   {
     name: 'run',
@@ -107,7 +107,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     const args = parseArgs(rest, command.flags);
     // The parser's WebAssembly compiles on V8's background threads while the command reads the notebook;
     // a failure to load is reported where the analysis awaits the same promise.
-    if (command.usesParser) void initPythonParser().catch(() => undefined);
+    if (command.usesParser?.(args) === true) void initPythonParser().catch(() => undefined);
     return await command.run(args, io);
   } catch (ex) {
     return reportError(ex, io);
