@@ -18,7 +18,7 @@ import { PYTHON_KEYWORDS, stepNameIssue } from '../tags/names';
 import schema from '../../../schemas/pipeline.schema.json';
 import { flowYaml } from './pyyaml';
 import { readYamlDocument } from './yamlPositions';
-import { fieldName, pointerSegments, schemaProblems, typeWords } from '../util/schemaErrors';
+import { describeSchemaError, schemaProblems } from '../util/schemaErrors';
 import type { Locate } from '../util/schemaErrors';
 
 export interface PipelineConfigResult {
@@ -37,7 +37,7 @@ export function readPipelineConfig(text: string, file: string): PipelineConfigRe
   }
   const validate = validator();
   if (!validate(loaded.value)) {
-    return { config: undefined, problems: schemaProblems(validate.errors ?? [], file, at, 'schema', describeSchemaError) };
+    return { config: undefined, problems: schemaProblems(validate.errors ?? [], file, at, 'schema', (error) => describeSchemaError(error, { pattern: describePatternError, listKnownKeys: true })) };
   }
   const config = loaded.value as PipelineConfig;
   return { config, problems: referenceProblems(config, file, at) };
@@ -55,43 +55,6 @@ function validator(): ValidateFunction {
 }
 
 
-/** One ajv error in words, and the data path of the value to point at; undefined for errors that only repeat another. */
-function describeSchemaError(error: ErrorObject): { message: string; path: (string | number)[] } | undefined {
-  const path = pointerSegments(error.instancePath);
-  const field = fieldName(path);
-  const subject = field === '' ? 'the file' : `\`${field}\``;
-  const params: Record<string, unknown> = error.params;
-  switch (error.keyword) {
-    case 'if':
-    case 'propertyNames':
-      return undefined; // the nested error says what is wrong
-    case 'required':
-      return { message: `${subject} has no \`${String(params['missingProperty'])}\``, path };
-    case 'additionalProperties': {
-      const key = String(params['additionalProperty']);
-      return { message: `${subject} has an unknown key \`${key}\`${knownKeysHint(error)}`, path: [...path, key] };
-    }
-    case 'type': {
-      const because = error.schemaPath.includes('/allOf/') ? ', as its `type` says' : '';
-      return { message: `${subject} must be ${typeWords(String(params['type']))}${because}`, path };
-    }
-    case 'const':
-      return { message: `${subject} must be ${JSON.stringify(params['allowedValue'])}`, path };
-    case 'enum':
-      return { message: `${subject} must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`, path };
-    case 'pattern':
-      return describePatternError(error, path, subject);
-    case 'uniqueItems':
-      return { message: `${subject} lists the same name twice`, path };
-    case 'minLength':
-      return { message: `${subject} must not be empty`, path };
-    case 'minimum':
-      return { message: `${subject} must be at least ${String(params['limit'])}`, path };
-    default:
-      return { message: `${subject} ${error.message ?? 'does not match the schema'}`, path };
-  }
-}
-
 function describePatternError(error: ErrorObject, path: (string | number)[], subject: string): { message: string; path: (string | number)[] } {
   const propertyName: unknown = error.propertyName;
   if (typeof propertyName === 'string') {
@@ -103,11 +66,6 @@ function describePatternError(error: ErrorObject, path: (string | number)[], sub
   return { message: `${subject} does not have the expected form`, path };
 }
 
-function knownKeysHint(error: ErrorObject): string {
-  const parent: unknown = error.parentSchema?.['properties'];
-  if (typeof parent !== 'object' || parent === null) return '';
-  return `; the keys are ${Object.keys(parent).join(', ')}`;
-}
 
 
 // ---------------------------------------------------------------------------------------------------------

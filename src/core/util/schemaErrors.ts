@@ -52,3 +52,57 @@ export function schemaProblems(errors: readonly ErrorObject[], file: string, at:
   }
   return problems;
 }
+
+/** How a file's schema errors differ: its patterns in words, and whether unknown keys list the known ones. */
+export interface SchemaErrorWords {
+  /** A `pattern` error in words, about the value at `path` (`subject` names it). */
+  readonly pattern: (error: ErrorObject, path: (string | number)[], subject: string) => { message: string; path: (string | number)[] };
+  /** Unknown keys say which keys the mapping takes. */
+  readonly listKnownKeys?: boolean;
+}
+
+/** One ajv error in words, and the data path of the value to point at; undefined for errors that only repeat another. */
+export function describeSchemaError(error: ErrorObject, words: SchemaErrorWords): { message: string; path: (string | number)[] } | undefined {
+  const path = pointerSegments(error.instancePath);
+  const field = fieldName(path);
+  const subject = field === '' ? 'the file' : `\`${field}\``;
+  const params: Record<string, unknown> = error.params;
+  switch (error.keyword) {
+    case 'if':
+    case 'propertyNames':
+      return undefined; // the nested error says what is wrong
+    case 'required':
+      return { message: `${subject} has no \`${String(params['missingProperty'])}\``, path };
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      return { message: `${subject} has an unknown key \`${key}\`${words.listKnownKeys === true ? knownKeysHint(error) : ''}`, path: [...path, key] };
+    }
+    case 'type': {
+      const because = error.schemaPath.includes('/allOf/') ? ', as its `type` says' : '';
+      return { message: `${subject} must be ${typeWords(String(params['type']))}${because}`, path };
+    }
+    case 'const':
+      return { message: `${subject} must be ${JSON.stringify(params['allowedValue'])}`, path };
+    case 'enum':
+      return { message: `${subject} must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`, path };
+    case 'pattern':
+      return words.pattern(error, path, subject);
+    case 'uniqueItems':
+      return { message: `${subject} lists the same name twice`, path };
+    case 'minLength':
+    case 'minItems':
+      return { message: `${subject} must not be empty`, path };
+    case 'minProperties':
+      return { message: `${subject} must not be empty`, path };
+    case 'minimum':
+      return { message: `${subject} must be at least ${String(params['limit'])}`, path };
+    default:
+      return { message: `${subject} ${error.message ?? 'does not match the schema'}`, path };
+  }
+}
+
+function knownKeysHint(error: ErrorObject): string {
+  const parent: unknown = error.parentSchema?.['properties'];
+  if (typeof parent !== 'object' || parent === null) return '';
+  return `; the keys are ${Object.keys(parent).join(', ')}`;
+}

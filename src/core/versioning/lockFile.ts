@@ -22,7 +22,7 @@ import { flowYaml } from '../pipeline/pyyaml';
 import { readYamlDocument } from '../pipeline/yamlPositions';
 import schema from '../../../schemas/lock.schema.json';
 import { fileHashes } from './hash';
-import { fieldName, pointerSegments, schemaProblems, typeWords } from '../util/schemaErrors';
+import { describeSchemaError, schemaProblems } from '../util/schemaErrors';
 
 export interface LockFileResult {
   /** Undefined when the file is not YAML or does not match the schema. */
@@ -45,7 +45,7 @@ export function readLockFile(text: string, file: string): LockFileResult {
     return { lock: undefined, problems: [{ severity: 'error', code: 'lock-version', message, file, ...at(['lock_version']) }] };
   }
   const validate = validator();
-  if (!validate(value)) return { lock: undefined, problems: schemaProblems(validate.errors ?? [], file, at, 'lock-schema', describeSchemaError) };
+  if (!validate(value)) return { lock: undefined, problems: schemaProblems(validate.errors ?? [], file, at, 'lock-schema', (error) => describeSchemaError(error, { pattern: describeLockPattern })) };
   const lock = value as LockFile;
   const last = lock.history[lock.history.length - 1];
   const problems: Problem[] = [];
@@ -77,47 +77,13 @@ const PATTERN_WORDS: Readonly<Record<string, string>> = {
   path: 'a path relative to the lock file (forward slashes, no `.` or `..` segments)',
 };
 
-function describeSchemaError(error: ErrorObject): { message: string; path: (string | number)[] } | undefined {
-  const path = pointerSegments(error.instancePath);
-  const field = fieldName(path);
-  const subject = field === '' ? 'the file' : `\`${field}\``;
-  const params: Record<string, unknown> = error.params;
-  switch (error.keyword) {
-    case 'if':
-    case 'propertyNames':
-      return undefined; // the nested error says what is wrong
-    case 'required':
-      return { message: `${subject} has no \`${String(params['missingProperty'])}\``, path };
-    case 'additionalProperties': {
-      const key = String(params['additionalProperty']);
-      return { message: `${subject} has an unknown key \`${key}\``, path: [...path, key] };
-    }
-    case 'type': {
-      const because = error.schemaPath.includes('/allOf/') ? ', as its `type` says' : '';
-      return { message: `${subject} must be ${typeWords(String(params['type']))}${because}`, path };
-    }
-    case 'const':
-      return { message: `${subject} must be ${JSON.stringify(params['allowedValue'])}`, path };
-    case 'enum':
-      return { message: `${subject} must be one of ${(params['allowedValues'] as unknown[]).map(String).join(', ')}`, path };
-    case 'pattern': {
-      const definition = /#\/definitions\/([A-Za-z0-9]+)\//.exec(error.schemaPath)?.[1];
-      const words = (definition === undefined ? undefined : PATTERN_WORDS[definition]) ?? (path.join('/') === 'notebook/git_commit' ? 'a git commit id (40 or 64 lowercase hexadecimal digits) or null' : 'of the expected form');
-      const propertyName: unknown = error.propertyName;
-      if (typeof propertyName === 'string') return { message: `\`${propertyName}\` in ${subject} is not ${words}`, path: [...path, propertyName] };
-      return { message: `${subject} must be ${words}`, path };
-    }
-    case 'uniqueItems':
-      return { message: `${subject} lists the same name twice`, path };
-    case 'minLength':
-      return { message: `${subject} must not be empty`, path };
-    case 'minItems':
-      return { message: `${subject} must not be empty`, path };
-    case 'minimum':
-      return { message: `${subject} must be at least ${String(params['limit'])}`, path };
-    default:
-      return { message: `${subject} ${error.message ?? 'does not match the schema'}`, path };
-  }
+/** A `pattern` error in the lock in words: by the schema definition the pattern is in. */
+function describeLockPattern(error: ErrorObject, path: (string | number)[], subject: string): { message: string; path: (string | number)[] } {
+  const definition = /#\/definitions\/([A-Za-z0-9]+)\//.exec(error.schemaPath)?.[1];
+  const words = (definition === undefined ? undefined : PATTERN_WORDS[definition]) ?? (path.join('/') === 'notebook/git_commit' ? 'a git commit id (40 or 64 lowercase hexadecimal digits) or null' : 'of the expected form');
+  const propertyName: unknown = error.propertyName;
+  if (typeof propertyName === 'string') return { message: `\`${propertyName}\` in ${subject} is not ${words}`, path: [...path, propertyName] };
+  return { message: `${subject} must be ${words}`, path };
 }
 
 
