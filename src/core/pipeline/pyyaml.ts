@@ -92,7 +92,7 @@ export function dumpFlowYaml(value: unknown): string {
   return dump(value, { schema: DUMP_SCHEMA, flowLevel: 0, lineWidth: -1, noRefs: true, replacer: pyyamlNumberReplacer }).replace(/\n$/, '');
 }
 
-const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** Words js-yaml's dumper quotes: its JSON schema's nulls and booleans, and YAML 1.1's booleans (its compatibility list). */
 const JSON_SCHEMA_WORDS = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
 

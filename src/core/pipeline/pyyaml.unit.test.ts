@@ -3,7 +3,7 @@ import { dumpFlowYaml, flowYaml, pyyamlReadsAsNonString } from './pyyaml';
 
 describe('flowYaml', () => {
   // Words and numbers that look alike to one YAML reader or another, and shapes around the direct path's edges.
-  const words = ['a', 'df_12', 's_0001', 'A-b', '_', 'x1', 'null', 'Null', 'NULL', 'true', 'True', 'False', 'yes', 'No', 'on', 'OFF', 'y', 'n', '~', '', ' a', 'a b', 'a:b', 'a: b', '#x', '-a', '1a', '0x1F', '017', '12:30', '2024-01-01', '.inf', 'nan', 'é', 'a\nb', "it's", '"q"', '<<', '='];
+  const words = ['a', 'df_12', 's_0001', 'churn.steps.load', 'a.', 'a..b', 'e.5', 'y.', 'null.x', 'A-b', '_', 'x1', 'null', 'Null', 'NULL', 'true', 'True', 'False', 'yes', 'No', 'on', 'OFF', 'y', 'n', '~', '', ' a', 'a b', 'a:b', 'a: b', '#x', '-a', '1a', '0x1F', '017', '12:30', '2024-01-01', '.inf', 'nan', 'é', 'a\nb', "it's", '"q"', '<<', '='];
   const numbers = [0, -0, 1, -5, 42, 2 ** 53, 2 ** 53 + 2, 1e21, -1e21, 1.5, -0.25, 1e-7, Number.NaN, Number.POSITIVE_INFINITY];
   const scalars: unknown[] = [...words, ...numbers, true, false, null];
   const values: unknown[] = [
