@@ -36,7 +36,26 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
     for (const t of a.analysis.translations) if (t.warning !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', `ipython-${t.kind}`, t.warning, t.line));
   }
   const graph = buildStepGraph(notebook, roles, new Map<number, CellFacts>([...cells].map(([i, a]) => [i, a.facts])));
-  return { cells, graph, problems: [...problems, ...graph.problems] };
+  return { cells, graph, problems: [...problems, ...nonAsciiNames(notebook.path, code, cells, graph), ...graph.problems] };
+}
+
+/**
+ * Names pipeline.yaml lists (parameters, what steps pass each other, the metrics' inputs) must be ASCII
+ * identifiers, as its schema says. Python accepts `données = ...`; the runner would refuse the config, so
+ * promotion refuses it first, on the cell that binds the name, with an ASCII spelling to use.
+ */
+export function nonAsciiNames(file: string, code: readonly NotebookCell[], cells: ReadonlyMap<number, AnalysedCell>, graph: StepGraph): Problem[] {
+  const listed = [...graph.parameters.map((p) => p.name), ...graph.steps.flatMap((s) => [...s.inputs, ...s.outputs]), ...(graph.metrics?.inputs ?? [])];
+  const problems: Problem[] = [];
+  for (const name of new Set(listed)) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+    const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_');
+    const message = `${name} goes from one part of the pipeline to another, so pipeline.yaml names it, and names there must be ASCII identifiers: rename it (${ascii}, say) in the notebook`;
+    const cell = code.find((c) => cells.get(c.index)?.facts.defines.some((d) => d.name === name) === true) ?? code[0];
+    const site = cell === undefined ? undefined : cells.get(cell.index)?.facts.defines.find((d) => d.name === name);
+    if (cell !== undefined) problems.push(cellProblem(file, cell, 'error', 'name-not-ascii', message, site?.line, site?.column));
+  }
+  return problems.sort((a, b) => (a.cellIndex ?? 0) - (b.cellIndex ?? 0) || (a.line ?? 0) - (b.line ?? 0));
 }
 
 export function cellProblem(file: string, cell: NotebookCell, severity: Problem['severity'], code: string, message: string, line?: number, column?: number): Problem {

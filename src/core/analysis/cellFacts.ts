@@ -6,6 +6,7 @@
 import { bareNames, interpolatedNames } from './expectedMetrics';
 import type { CellFacts, NameSite } from './graph';
 import type { GeneratedCell } from '../scaffold/plan';
+import { NOTEBOOK_FILE_NAME } from '../scaffold/pythonText';
 import { analyzeCellsWithTree, analyzeCellWithTree } from './python/names';
 import type { CellAnalysis, CellAnalysisWithTree } from './python/names';
 import type { PyNode, PyTree } from './python/parser';
@@ -70,10 +71,11 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     requirements: analysis.requirements,
   };
   const trailing = analysis.trailingExpression;
+  const file = notebookFileForDunderFile(analysis.code, analysis.builtinUses);
   const generated: GeneratedCell = {
-    code: analysis.code,
+    code: file.code,
     importLines,
-    uses: new Set([...analysis.uses.map((u) => u.name), ...analysis.builtinUses.map((u) => u.name)]),
+    uses: new Set([...analysis.uses.map((u) => u.name), ...analysis.builtinUses.map((u) => u.name).filter((n) => !file.replaced || n !== '__file__'), ...(file.replaced ? [NOTEBOOK_FILE_NAME] : [])]),
     assigned: assignments.map((a) => a.name),
     printedNames: printedNames(analysis),
     localBindings: analysis.localBindings,
@@ -83,6 +85,25 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
   };
   return { analysis, facts, generated };
+}
+
+/**
+ * The cell's code with each read of the builtin `__file__` (at the sites the analysis found) renamed
+ * {@link NOTEBOOK_FILE_NAME}: `__file__` in a cell means the notebook (VS Code's Jupyter sets it so; elsewhere
+ * it is undefined), never the generated module the code moves to. Lines and columns stay where they were.
+ */
+export function notebookFileForDunderFile(code: string, builtinUses: readonly NameSite[]): { code: string; replaced: boolean } {
+  const sites = builtinUses.filter((u) => u.name === '__file__');
+  if (sites.length === 0) return { code, replaced: false };
+  const lines = code.split('\n');
+  let replaced = false;
+  for (const { line, column } of sites) {
+    const text = lines[line - 1];
+    if (text === undefined || text.slice(column - 1, column - 1 + 8) !== '__file__') continue;
+    lines[line - 1] = text.slice(0, column - 1) + NOTEBOOK_FILE_NAME + text.slice(column - 1 + 8);
+    replaced = true;
+  }
+  return { code: lines.join('\n'), replaced };
 }
 
 function collectMutations(tree: PyTree, node: PyNode, out: NameSite[]): void {

@@ -70,7 +70,8 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
 }
 
 function readShown(text: string, info: MetricsCellInfo, found: Map<string, ExpectedMetric>): void {
-  const trimmed = text.trim();
+  // NumPy 2 shows its scalars as `np.float64(0.81)`, alone, in tuples and in dicts: the number inside is the value.
+  const trimmed = text.trim().replace(NUMPY_SCALAR, '$1');
   const expression = info.trailingText?.trim();
   const single = numberToken(trimmed);
   if (single !== undefined) {
@@ -78,11 +79,11 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     return;
   }
   const prefix = expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) ? `${expression}.` : '';
-  const literal = parsePythonLiteral(trimmed.replace(/\bnp\.float64\(([^)]*)\)/g, '$1'));
+  const literal = parsePythonLiteral(trimmed);
   // `acc, bal` shows "(0.9066, 0.8833)": each number is the value of the name in its place.
   const tuple = bareNames(expression);
   if (tuple.length > 1 && /^\(.*\)$/s.test(trimmed)) {
-    const tokens = trimmed.slice(1, -1).split(',').map((t) => t.trim().replace(/^np\.float64\((.*)\)$/, '$1'));
+    const tokens = trimmed.slice(1, -1).split(',').map((t) => t.trim());
     if (tokens.length === tuple.length) {
       tuple.forEach((name, i) => {
         const metric = numberToken(tokens[i] ?? '');
@@ -108,6 +109,9 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     if (metric !== undefined && m[1] !== undefined && !found.has(m[1])) found.set(m[1], metric);
   }
 }
+
+/** A NumPy 2 scalar repr, `np.float64(0.81)` or `np.int64(3)`: group 1 is the number. */
+const NUMPY_SCALAR = /\bnp\.(?:float(?:16|32|64|96|128)?|longdouble|u?int(?:8|16|32|64)?)\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*\)/g;
 
 /** The names in `{name}`, `{name:.4f}`, `{name!r}` and `{name=}` replacement fields of the cell's strings. */
 export function interpolatedNames(source: string): string[] {

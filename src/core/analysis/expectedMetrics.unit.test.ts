@@ -36,6 +36,16 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(tuple, { acc: { value: 0.7066666666666667 }, bal: { value: 0.7033, decimals: 4 } });
   });
 
+  it('reads a NumPy 2 scalar shown as the trailing expression (`np.float64(0.5497…)`), alone or in a dict', () => {
+    assert.deepEqual(read(metricsCell('loss = np.float64(ll)\nloss', [shown('np.float64(0.549780804179293)')], { assigned: ['loss'], trailingText: 'loss' })), { loss: { value: 0.549780804179293 } });
+    assert.deepEqual(read(metricsCell('n = np.int64(3)\nn', [shown('np.int64(388)')], { assigned: ['n'], trailingText: 'n' })), { n: { value: 388 } });
+    assert.deepEqual(read(metricsCell("scores", [shown("{'acc': np.float64(0.75), 'n': np.int64(12), 'f1': np.float32(-1.5e-3)}")], { trailingText: 'scores' })), {
+      'scores.acc': { value: 0.75, decimals: 2 },
+      'scores.n': { value: 12 },
+      'scores.f1': { value: -0.0015 },
+    });
+  });
+
   it('ignores labels that name nothing the cell shows, and tuples that are not of names', () => {
     assert.deepEqual(read(metricsCell("for k, v in scores.items():\n    print(f'{k}: {v:.4f}')", [stdout('accuracy: 0.6778\n')])), {});
     assert.deepEqual(read(metricsCell('f(a), b', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b' })), {});

@@ -12,7 +12,7 @@ import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGra
 import { renderPipelineConfig } from '../pipeline/config';
 import { compactRanges } from '../util/ranges';
 import { distributionFor } from './distributions';
-import { indentBody, pascalCase, pyString } from './pythonText';
+import { indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyString } from './pythonText';
 
 /** A code cell ready for generation: IPython translated, with the lines of its top-level imports known. */
 export interface GeneratedCell {
@@ -59,6 +59,27 @@ export interface PromoteInput {
   readonly recorded?: ReadonlyMap<string, Readonly<Record<string, RecordedValue>>>;
   /** The text of `_runtime.py` (src/core/scaffold/templates/runtime.py). */
   readonly runtimeSource: string;
+}
+
+/**
+ * An indented `global a, b` line (in a function a step defines) with the names the step binds turned into
+ * `nonlocal`: in the notebook they were globals, in the package they are the step function's locals. Other
+ * names stay `global`. Any other line is returned as it is.
+ */
+export function nonlocalForLocals(line: string, locals: ReadonlySet<string>): string {
+  const m = /^(\s+)global\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(#.*)?$/.exec(line);
+  if (m === null) return line;
+  const names = (m[2] ?? '').split(',').map((n) => n.trim());
+  const inner = names.filter((n) => locals.has(n));
+  if (inner.length === 0) return line;
+  const outer = names.filter((n) => !locals.has(n));
+  const statements = [`nonlocal ${inner.join(', ')}`, ...(outer.length > 0 ? [`global ${outer.join(', ')}`] : [])];
+  return `${m[1] ?? ''}${statements.join('; ')}${m[3] === undefined ? '' : `  ${m[3]}`}`;
+}
+
+/** `np.random.seed(0)`, `random.seed(42)`, `numpy.random.seed(s)` on a top-level line: seeds a global generator. */
+export function seedsGlobalRng(code: string): boolean {
+  return code.split('\n').some((line) => /^(?![\s#@])[^#]*\brandom\.seed\s*\(/.test(line) && !/^(?:async\s+)?(?:def|class)\b/.test(line));
 }
 
 export function planPromotion(input: PromoteInput): FilePlan[] {
@@ -122,6 +143,10 @@ class Generator {
       'if NOTEBOOK_DIR.is_dir() and str(NOTEBOOK_DIR) not in sys.path:',
       '    sys.path.insert(0, str(NOTEBOOK_DIR))',
     ];
+    if (this.notebookFileUsed(this.input.graph.steps.flatMap((s) => s.cells).concat(this.input.graph.common.cells, this.input.graph.metrics?.cells ?? [], this.input.graph.tests.flatMap((t) => t.cells)))) {
+      const name = this.input.notebookPath.split('/').pop() ?? this.input.notebookPath;
+      lines.push('', "#: The notebook: what `__file__` meant in its cells (VS Code's Jupyter sets it so), not the module the code is in.", `NOTEBOOK_FILE = str(NOTEBOOK_DIR / ${pyString(name)})`);
+    }
     if (this.sharedRunsCode()) {
       lines.push('', "# The notebook's first cells ran before anything else: so does the shared code (sys.path changes included).", `importlib.import_module(".${this.input.sharedModule}", __name__)`);
     }
@@ -150,9 +175,13 @@ class Generator {
     lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells)));
     const runsCode = this.sharedRunsCode();
     if (runsCode) lines.push('', 'from . import NOTEBOOK_DIR, _runtime');
+    if (this.notebookFileUsed(common.cells)) lines.push('', this.notebookFileImport('.'));
     if (names.length > 0) lines.push('', `__all__ = [${names.map(pyString).join(', ')}]`);
     if (body.length > 0 && runsCode) {
       lines.push('', "# Run in the notebook's folder, as in the notebook: relative paths here mean the same.", 'with _runtime.notebook_folder(NOTEBOOK_DIR):', indentBody(body.join('\n\n')));
+      if (body.some((b) => seedsGlobalRng(b))) {
+        lines.push('', '# The code above seeded the global random generators: every run of the pipeline starts from here, as the', "# notebook's steps did.", '_runtime.remember_seeded_rng()');
+      }
     } else if (body.length > 0) lines.push('', ...body.map((b) => `${b}\n`));
     return `${lines.join('\n').trimEnd()}\n`;
   }
@@ -167,6 +196,7 @@ class Generator {
     if (needsAny) lines.push('from typing import Any, NamedTuple', '');
     const imports = sortImports(this.prunedImports(step.imports, step.cells));
     if (imports.length > 0) lines.push(...imports, '');
+    if (this.notebookFileUsed(step.cells)) lines.push(this.notebookFileImport('..'), '');
     if (step.commonNames.length > 0) lines.push(`from ..${this.input.sharedModule} import ${[...step.commonNames].sort().join(', ')}`, '');
     if (needsAny) {
       lines.push('', `class ${cls}(NamedTuple):`, `    """What step \`${fn}\` gives to the steps after it."""`, '');
@@ -210,7 +240,8 @@ class Generator {
 
   /** The unit's cells as a function body: imports hoisted, unused locals released, 4-space indent. */
   private unitBody(unit: CodeUnit, keep: readonly string[], skip: ReadonlyMap<number, ReadonlySet<number>> = new Map()): string {
-    const chunks = unit.cells.map((c) => this.cellBody(c, undefined, skip.get(c.index)));
+    const locals = this.functionLocals(unit.cells);
+    const chunks = unit.cells.map((c) => this.cellBody(c, undefined, skip.get(c.index), locals));
     const body = chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n');
     return indentBody([body, ...this.releaseLocals(unit.cells, keep)].join('\n\n'));
   }
@@ -234,8 +265,18 @@ class Generator {
     return out;
   }
 
-  /** One cell's code with a `# cell N` comment, directive lines and hoisted imports removed. */
-  private cellBody(cell: CellRef, replaceTrailing: string | undefined, skip?: ReadonlySet<number>): string {
+  /** The names the cells bind at their top: locals of the function they become. */
+  private functionLocals(cells: readonly CellRef[]): Set<string> {
+    const generated = cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
+    return new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
+  }
+
+  /**
+   * One cell's code with a `# cell N` comment, directive lines and hoisted imports removed. `locals`: the cell
+   * becomes the body of a function binding these names, so a `global` of them in a function the cell defines
+   * (`def bump(): global total`) meant the notebook's variable, now the enclosing function's: `nonlocal`.
+   */
+  private cellBody(cell: CellRef, replaceTrailing: string | undefined, skip?: ReadonlySet<number>, locals?: ReadonlySet<string>): string {
     const gen = this.input.cells.get(cell.index);
     if (gen === undefined) return '';
     const lines = gen.code.split('\n');
@@ -258,7 +299,8 @@ class Generator {
         else out.push(text);
         return;
       }
-      out.push(cutExceptAliases(text, gen.exceptCuts?.filter((c) => c.line === line) ?? []));
+      const cut = cutExceptAliases(text, gen.exceptCuts?.filter((c) => c.line === line) ?? []);
+      out.push(locals === undefined ? cut : nonlocalForLocals(cut, locals));
     });
     while (out.length > 0 && (out[out.length - 1] ?? '').trim() === '') out.pop();
     if (out.length === 0) return '';
@@ -275,16 +317,32 @@ class Generator {
     const generated = step.cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
     const allowed = new Set([...this.prunedImports(step.imports, step.cells).map(boundName).filter((n) => n !== undefined), ...step.commonNames]);
     const rebound = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
+    // The module's own names: the step function, its outputs class, the typing names and what it imports. A
+    // definition named like one of them (`def load(path)` in step `load`) would replace it: it stays inside.
+    for (const name of [step.name, `${pascalCase(step.name)}Outputs`, 'Any', 'NamedTuple', 'annotations', ...allowed]) rebound.add(name);
     const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).map((def) => ({ cell, def })));
     const count = new Map<string, number>();
     for (const { def } of all) count.set(def.name, (count.get(def.name) ?? 0) + 1);
-    let kept = all.filter(({ def }) => def.topLevel && count.get(def.name) === 1 && !rebound.has(def.name));
+    const declaresLocal = (cell: CellRef, def: { startLine: number; endLine: number }): boolean => {
+      const code = this.input.cells.get(cell.index)?.code.split('\n').slice(def.startLine - 1, def.endLine) ?? [];
+      return code.some((line) => nonlocalForLocals(line, rebound) !== line);
+    };
+    let kept = all.filter(({ cell, def }) => def.topLevel && count.get(def.name) === 1 && !rebound.has(def.name) && !declaresLocal(cell, def));
     for (;;) {
       const names = new Set(kept.map(({ def }) => def.name));
       const next = kept.filter(({ def }) => def.freeNames.every((n) => allowed.has(n) || names.has(n)));
       if (next.length === kept.length) return kept;
       kept = next;
     }
+  }
+
+  /** True when one of the cells read `__file__` (renamed {@link NOTEBOOK_FILE_NAME} by the analysis). */
+  private notebookFileUsed(cells: readonly CellRef[]): boolean {
+    return cells.some((c) => this.input.cells.get(c.index)?.uses.has(NOTEBOOK_FILE_NAME) === true);
+  }
+
+  private notebookFileImport(from: string): string {
+    return `from ${from} import NOTEBOOK_FILE as ${NOTEBOOK_FILE_NAME}`;
   }
 
   private prunedImports(statements: readonly string[], cells: readonly CellRef[]): string[] {
@@ -299,12 +357,14 @@ class Generator {
     const lines = [`"""${this.header(`The metrics of the ${this.pkg} pipeline.`, metrics.cells)}\n"""`, 'from __future__ import annotations', '', 'from typing import Any', ''];
     const imports = sortImports(this.prunedImports(metrics.imports, metrics.cells));
     if (imports.length > 0) lines.push(...imports, '');
+    if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
     if (metrics.commonNames.length > 0) lines.push(`from .${this.input.sharedModule} import ${[...metrics.commonNames].sort().join(', ')}`, '');
     if (this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1)?.trailingExpression !== undefined) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     lines.push(`    """${this.cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value they define or show; the runner keeps the numbers."""`);
     const last = metrics.cells[metrics.cells.length - 1];
-    const chunks = metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined));
+    const locals = this.functionLocals(metrics.cells);
+    const chunks = metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined, undefined, locals));
     const hasShown = last !== undefined && this.input.cells.get(last.index)?.trailingExpression !== undefined;
     lines.push(indentBody(chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n')));
     const names = metricNames(this.input.graph, this.input.cells);
@@ -433,6 +493,7 @@ def in_workdir(config, monkeypatch):
     const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', '', 'import copy', ''];
     if (imports.length > 0) lines.push(...imports, '');
     if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${common.join(', ')}`, '');
+    if (this.notebookFileUsed(tests.flatMap((t) => t.cells))) lines.push(this.notebookFileImport(this.pkg), '');
     if (tests.some((t) => t.inputs.some((i) => params.has(i) || t.metricInputs.includes(i)))) lines.push(`from ${this.pkg} import _runtime`, '');
     if (!tests.some((t) => t.inputs.some((i) => !params.has(i) && !t.metricInputs.includes(i)))) lines.splice(lines.indexOf('import copy'), 2);
     const suffixes = testSuffixes(tests.map((t) => t.cells[0]).filter((c) => c !== undefined));

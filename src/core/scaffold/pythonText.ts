@@ -4,6 +4,12 @@
  */
 
 /**
+ * The name generated code reads for the notebook's path where a cell read `__file__` (core/analysis/cellFacts.ts
+ * renames it; the package's `__init__` defines `NOTEBOOK_FILE`). As long as `__file__`, so columns stay put.
+ */
+export const NOTEBOOK_FILE_NAME = '_NB_FILE';
+
+/**
  * Lines (0-based) that start inside a multi-line string literal: indenting them would change the string.
  * A small scanner: comments, single- and triple-quoted strings with prefixes, backslash escapes.
  */

@@ -345,6 +345,9 @@ def run_pipeline(
         raise PipelineError(f"pipeline.yaml: the workdir {config.get('workdir')!r} is not a folder under {root}")
     run = _Run(config, steps, metrics, values, root, use_cache, progress or _NullWriter())
     run.keep_inputs = keep_inputs
+    if _SEEDED_RNG is not None:
+        # The notebook's steps ran right after its first cells seeded the global generators: so does every run.
+        _set_global_rng(_SEEDED_RNG)
     with _working_directory(workdir):
         run.start(record, only)
         try:
@@ -494,21 +497,27 @@ class _Run:
     def _step_outputs(self, step: Mapping[str, Any]) -> tuple[str, dict[str, Any], str]:
         """The step's cache key, its outputs by name, and ``cached`` or ``ran``."""
         name, function = step["name"], self.functions[step["name"]]
-        key = self._step_key(step, function)
+        # What the seeded global generators will draw depends on what the steps before drew.
+        rng = _rng_fingerprint(_global_rng()) if _SEEDED_RNG is not None else None
+        key = self._step_key(step, function, rng)
         if self.use_cache:
             cached = self.cache.load(name, key, step["outputs"])
             if cached is not None:
+                rng = cached.pop(_RNG_ENTRY, None)
+                if _SEEDED_RNG is not None and rng is not None:
+                    _set_global_rng(rng)  # where the step left the seeded generators: later steps draw what they drew
                 return key, cached, "cached"
         outputs = split_outputs(name, step["outputs"], function(*[self.values[i] for i in step["inputs"]]))
-        self.cache.store(name, key, outputs)
-        after = self._step_key(step, function)
+        stored = {**outputs, _RNG_ENTRY: _global_rng()} if _SEEDED_RNG is not None else outputs
+        self.cache.store(name, key, stored)
+        after = self._step_key(step, function, rng)
         if after != key:
             # The step wrote a file or folder a parameter names (a model path, say). The next run will find
             # it there, so the outputs are stored under that key too, and later steps depend on that one.
-            self.cache.store(name, after, outputs)
+            self.cache.store(name, after, stored)
         return after, outputs, "ran"
 
-    def _step_key(self, step: Mapping[str, Any], function: StepFunction) -> str:
+    def _step_key(self, step: Mapping[str, Any], function: StepFunction, rng: str | None = None) -> str:
         """sha256 of the step's code, name, output names and inputs (see the module comment)."""
         digest = hashlib.sha256()
         parts: list[tuple[str, str]] = [
@@ -517,6 +526,8 @@ class _Run:
             ("step", step["name"]),
             ("outputs", json.dumps(step["outputs"])),
         ]
+        if rng is not None:
+            parts.append(("rng", rng))
         for name in step["inputs"]:
             if name in self.producer_keys:
                 parts.append(("from-step", f"{name}={self.producer_keys[name]}"))
@@ -645,6 +656,53 @@ class _Run:
 
 def _step_json(record: StepRecord) -> dict[str, Any]:
     return {"name": record.name, "status": record.status, "duration_s": record.duration_s, "cache_key": record.cache_key}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Global random generators seeded by the shared code
+
+#: The state of the global generators (``random`` and ``numpy.random``) right after the shared code seeded
+#: them (``np.random.seed(0)`` in the notebook's first cells), or None when it seeds nothing.
+_SEEDED_RNG: Optional[Dict[str, Any]] = None
+#: The cache entry holding the generators' state after a step ran.
+_RNG_ENTRY = "\0nbpromote-rng"
+
+
+def remember_seeded_rng() -> None:
+    """Called by the shared module after its code seeded the global generators: every run starts from here.
+
+    In the notebook the steps ran once, after the first cells seeded ``random`` and ``numpy.random``. A
+    package is imported once but may run its pipeline many times (the generated tests do), so each run
+    starts from this state, and a cached step leaves the generators where running it left them.
+    """
+    global _SEEDED_RNG
+    _SEEDED_RNG = _global_rng()
+
+
+def _global_rng() -> Dict[str, Any]:
+    import random
+
+    state: Dict[str, Any] = {"random": random.getstate()}
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        state["numpy"] = numpy.random.get_state()
+    return state
+
+
+def _set_global_rng(state: Mapping[str, Any]) -> None:
+    import random
+
+    random.setstate(state["random"])
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and "numpy" in state:
+        numpy.random.set_state(state["numpy"])
+
+
+def _rng_fingerprint(state: Mapping[str, Any]) -> str:
+    digest = hashlib.sha256(repr(state["random"]).encode("ascii"))
+    for part in state.get("numpy", ()):
+        digest.update(part.tobytes() if hasattr(part, "tobytes") else repr(part).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def split_outputs(step: str, names: Sequence[str], value: Any) -> dict[str, Any]:
@@ -998,7 +1056,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in names}
+        return {name: data[name] for name in [*names, _RNG_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> None:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so)."""

@@ -1,0 +1,47 @@
+// Names found promoting unseen notebooks (round 2): `__file__` in a cell means the notebook, not the module the
+// code moves to; non-ASCII names passed between steps would make a pipeline.yaml the runner refuses.
+import * as assert from 'node:assert/strict';
+import type { Notebook } from '../contract/notebook';
+import { readRoles } from '../tags/roles';
+import { analyseNotebook } from './analyseNotebook';
+import { analyseCodeCell, notebookFileForDunderFile } from './cellFacts';
+import { initPythonParser } from './python/parser';
+
+function notebook(cells: readonly { tags: string[]; source: string }[]): Notebook {
+  return { path: 'nb.ipynb', format: 'ipynb', nbformat: 4, nbformatMinor: 5, metadata: {}, cells: cells.map((c, index) => ({ index, id: `c${index}`, kind: 'code', source: c.source, tags: c.tags, metadata: { tags: c.tags }, outputs: [] })) } as unknown as Notebook;
+}
+
+describe('__file__ in a cell', () => {
+  before(() => initPythonParser());
+
+  it('is renamed _NB_FILE where the cell reads it, not in strings, comments or a name it binds', () => {
+    const a = analyseCodeCell("é = 'x'; p = Path(__file__)\r\nq = '__file__'  # __file__\r\ndef f():\r\n\treturn __file__\r\n");
+    assert.equal(a.generated.code, "é = 'x'; p = Path(_NB_FILE)\nq = '__file__'  # __file__\ndef f():\n\treturn _NB_FILE\n");
+    assert.ok(a.generated.uses.has('_NB_FILE') && !a.generated.uses.has('__file__'));
+    assert.equal(analyseCodeCell('__file__ = "x.py"\nprint(__file__)').generated.code, '__file__ = "x.py"\nprint(__file__)');
+  });
+
+  it('leaves the code alone when a site does not hold __file__', () => {
+    assert.deepEqual(notebookFileForDunderFile('x = 1', [{ name: '__file__', line: 1, column: 1 }]), { code: 'x = 1', replaced: false });
+  });
+});
+
+describe('non-ASCII names pipeline.yaml would list', () => {
+  it('are an error on the cell and line that bind them, with an ASCII spelling', async () => {
+    const nb = notebook([
+      { tags: ['parameters'], source: "région = 'north'" },
+      { tags: ['step:load'], source: 'café = 1\ndonnées = [région]' },
+      { tags: ['step:train'], source: 'n = len(données) + café' },
+    ]);
+    const { problems } = await analyseNotebook(nb, readRoles(nb));
+    const ascii = problems.filter((p) => p.code === 'name-not-ascii');
+    assert.deepEqual(ascii.map((p) => [p.cellIndex, p.line, p.severity]), [[0, 1, 'error'], [1, 1, 'error'], [1, 2, 'error']]);
+    assert.match(ascii[2]?.message ?? '', /données [^]*\(donnees, say\)/);
+  });
+
+  it('are fine inside one step', async () => {
+    const nb = notebook([{ tags: ['step:load'], source: 'étiquette = "€"\nlabel = étiquette.upper()' }, { tags: ['step:show'], source: 'print(label)' }]);
+    const { problems } = await analyseNotebook(nb, readRoles(nb));
+    assert.deepEqual(problems.filter((p) => p.code === 'name-not-ascii'), []);
+  });
+});
