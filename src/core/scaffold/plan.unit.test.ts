@@ -151,3 +151,39 @@ describe('planPromotion: functions and classes a step defines', function () {
     assert.equal(second.metrics['total'], 12);
   });
 });
+
+describe('planPromotion: steps that write files into a folder a parameter names', function () {
+  this.timeout(60_000);
+  it('are cached on a second run, though each changes the folder the other reads', async function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-writers-'));
+    try {
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        notebookJson([
+          { tags: ['imports'], source: 'import os' },
+          { tags: ['parameters'], source: 'out_dir = "results"\nn = 3' },
+          { tags: ['step:make'], source: 'rows = list(range(n))' },
+          { tags: ['step:export'], source: 'os.makedirs(out_dir, exist_ok=True)\nwith open(os.path.join(out_dir, "rows.txt"), "w") as f:\n    f.write(str(rows))' },
+          // Defines `rows` again, after export used the first one.
+          { tags: ['step:trim'], source: 'rows = rows[1:]' },
+          { tags: ['step:save'], source: 'os.makedirs(out_dir, exist_ok=True)\nwith open(os.path.join(out_dir, "total.txt"), "w") as f:\n    f.write(str(sum(rows)))' },
+        ]),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const out = join(dir, 'out');
+      const env = { ...process.env, PYTHONPATH: join(out, 'src') };
+      const statuses = [0, 1, 2].map(() => {
+        const r = spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        return (JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { steps: { status: string }[] }).steps.map((s) => s.status);
+      });
+      assert.deepEqual(statuses, [['ran', 'ran', 'ran', 'ran'], ['cached', 'cached', 'cached', 'cached'], ['cached', 'cached', 'cached', 'cached']]);
+      assert.equal(readFileSync(join(dir, 'results', 'total.txt'), 'utf8'), '3');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -453,6 +453,8 @@ class _Run:
         self.only: str | None = None
         self.keep_inputs = False
         self.step_inputs: dict[str, dict[str, Any]] = {}
+        #: Steps that wrote a file or folder a parameter names, with what is needed to key them again at the end.
+        self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], dict[str, Any]]] = []
 
     def start(self, record: bool, only: str | None) -> None:
         """Writes the first run.json (status running) and says the run started."""
@@ -474,6 +476,8 @@ class _Run:
                 continue
             self.records.append(self._run_step(step))
             self._save()
+        if self.status != "failed":
+            self.rekey_file_writers()
 
     def _run_step(self, step: Mapping[str, Any]) -> StepRecord:
         """Runs one step (or takes its outputs from the cache); a failure fails the run, naming the step."""
@@ -504,21 +508,38 @@ class _Run:
             cached = self.cache.load(name, key, step["outputs"])
             if cached is not None:
                 rng = cached.pop(_RNG_ENTRY, None)
+                canonical = cached.pop(_KEY_ENTRY, key)
                 if _SEEDED_RNG is not None and rng is not None:
                     _set_global_rng(rng)  # where the step left the seeded generators: later steps draw what they drew
-                return key, cached, "cached"
+                return canonical, cached, "cached"
         outputs = split_outputs(name, step["outputs"], function(*[self.values[i] for i in step["inputs"]]))
-        stored = {**outputs, _RNG_ENTRY: _global_rng()} if _SEEDED_RNG is not None else outputs
-        self.cache.store(name, key, stored)
+        stored: dict[str, Any] = {**outputs, _RNG_ENTRY: _global_rng()} if _SEEDED_RNG is not None else dict(outputs)
         after = self._step_key(step, function, rng)
         if after != key:
             # The step wrote a file or folder a parameter names (a model path, say). The next run will find
-            # it there, so the outputs are stored under that key too, and later steps depend on that one.
+            # it there, so the outputs are stored under that key too, and later steps depend on that one (the
+            # entry says so: found under another key, it still gives this one). Steps after it may write there
+            # too: at the end of the run the outputs are stored under the key the files then give as well.
+            stored[_KEY_ENTRY] = after
             self.cache.store(name, after, stored)
+            producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
+            self.wrote_files.append((step, function, rng, producers, stored))
+        self.cache.store(name, key, stored)
         return after, outputs, "ran"
 
-    def _step_key(self, step: Mapping[str, Any], function: StepFunction, rng: str | None = None) -> str:
-        """sha256 of the step's code, name, output names and inputs (see the module comment)."""
+    def rekey_file_writers(self) -> None:
+        """Stores the outputs of the steps that wrote files under the keys those files give now, at the end
+        of the run: the next run with nothing changed finds them there, whatever later steps wrote beside them."""
+        for step, function, rng, producers, stored in self.wrote_files:
+            # The producers of its inputs as they were when it ran: a later step may define the same names.
+            end = self._step_key(step, function, rng, producers)
+            if end != stored.get(_KEY_ENTRY):
+                self.cache.store(step["name"], end, stored)
+
+    def _step_key(self, step: Mapping[str, Any], function: StepFunction, rng: str | None = None, producers: Mapping[str, str] | None = None) -> str:
+        """sha256 of the step's code, name, output names and inputs (see the module comment). ``producers``:
+        the keys of the steps that made its inputs, when not the latest ones (``producer_keys``)."""
+        known = self.producer_keys if producers is None else producers
         digest = hashlib.sha256()
         parts: list[tuple[str, str]] = [
             ("runtime", f"{RUNTIME_VERSION} python {sys.version_info[0]}.{sys.version_info[1]}"),
@@ -529,8 +550,8 @@ class _Run:
         if rng is not None:
             parts.append(("rng", rng))
         for name in step["inputs"]:
-            if name in self.producer_keys:
-                parts.append(("from-step", f"{name}={self.producer_keys[name]}"))
+            if name in known:
+                parts.append(("from-step", f"{name}={known[name]}"))
             else:
                 value = self.values[name]
                 parts.append(("parameter", f"{name}={_canonical_json(value)}"))
@@ -666,6 +687,8 @@ def _step_json(record: StepRecord) -> dict[str, Any]:
 _SEEDED_RNG: Optional[Dict[str, Any]] = None
 #: The cache entry holding the generators' state after a step ran.
 _RNG_ENTRY = "\0nbpromote-rng"
+#: The cache entry holding the key later steps depend on (a step that wrote files is stored under several).
+_KEY_ENTRY = "\0nbpromote-key"
 
 
 def remember_seeded_rng() -> None:
@@ -1056,7 +1079,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, _RNG_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, _RNG_ENTRY, _KEY_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> None:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so)."""
