@@ -20,6 +20,11 @@ export interface MetricsCellInfo {
   readonly trailingText?: string;
   /** Top-level `print(<name>)` calls with a single bare name, in order. */
   readonly printedNames: readonly string[];
+  /**
+   * Every print call of the cell, in order, as the names it prints when all its arguments are bare names
+   * (`print(acc, f1)` -> [acc, f1]), else an empty list.
+   */
+  readonly printCalls?: readonly (readonly string[])[];
 }
 
 /**
@@ -52,6 +57,18 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
       const name = info.printedNames[i];
       const metric = numberToken(l.trim());
       if (name !== undefined && metric !== undefined && !found.has(name)) found.set(name, metric);
+    });
+    return;
+  }
+  // print(acc, f1, best): one line per print, its values separated by spaces, in the order of the names.
+  const calls = info.printCalls ?? [];
+  if (calls.length > 0 && lines.length === calls.length && calls.every((names, i) => names.length > 1 && (lines[i] ?? '').trim().split(/\s+/).length === names.length)) {
+    calls.forEach((callNames, i) => {
+      const tokens = (lines[i] ?? '').trim().split(/\s+/);
+      callNames.forEach((name, j) => {
+        const metric = numberToken(tokens[j] ?? '');
+        if (metric !== undefined && !found.has(name)) found.set(name, metric);
+      });
     });
     return;
   }

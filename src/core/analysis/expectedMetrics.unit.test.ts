@@ -62,4 +62,11 @@ describe('interpolatedNames and printedLabels', () => {
       ['f1', 'f1'],
     ]);
   });
+  it('reads print(a, b, c) of bare names, one line per print, value by value; a value that is not a number is skipped', () => {
+    const info = metricsCell('print(acc_lr, acc_tree, best)\nprint(n_rows, f1)', [stdout('0.8125 0.775 lr\n120 0.66\n')], { printCalls: [['acc_lr', 'acc_tree', 'best'], ['n_rows', 'f1']] });
+    assert.deepEqual(Object.keys(read(info)).sort(), ['acc_lr', 'acc_tree', 'f1', 'n_rows']);
+    assert.equal(read(info)['acc_tree']?.value, 0.775);
+    const mismatched = metricsCell('print(a, b)', [stdout('0.1\n')], { printCalls: [['a', 'b']] });
+    assert.deepEqual(read(mismatched), {});
+  });
 });

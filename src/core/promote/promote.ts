@@ -157,6 +157,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         assigned: a.facts.assignments.map((x) => x.name),
         ...(trailing === undefined ? {} : { trailingText: trailing.text }),
         printedNames: a.analysis.prints.map((p) => p.args.trim()).filter((arg) => /^[A-Za-z_]\w*$/.test(arg)),
+        printCalls: a.analysis.prints.map((p) => {
+          const args = p.args.split(',').map((arg) => arg.trim());
+          return args.every((arg) => /^[A-Za-z_]\w*$/.test(arg)) ? args : [];
+        }),
       },
     ];
   });
