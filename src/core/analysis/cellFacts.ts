@@ -79,6 +79,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     assigned: assignments.map((a) => a.name),
     printedNames: printedNames(analysis),
     localBindings: analysis.localBindings,
+    globalsDeclared: analysis.globalsDeclared,
     definitions: analysis.functions,
     deleted: [...new Set(analysis.deletes.map((d) => d.name))],
     exceptCuts: analysis.unusedExceptAliases,

@@ -26,6 +26,8 @@ export interface GeneratedCell {
   readonly assigned: readonly string[];
   /** Every name the cell's scope binds by assignment, `:=` or `with … as`, and whether surely (unused-local cleanup). */
   readonly localBindings?: readonly { readonly name: string; readonly certain: boolean }[];
+  /** Names a function the cell defines declares `global` (a shared function may change them). */
+  readonly globalsDeclared?: readonly string[];
   /** Names the cell removes itself with `del`: never released again. */
   readonly deleted?: readonly string[];
   /** The cell's functions and classes (from `analyzeCell`): one a step can define at module level is hoisted. */
@@ -174,7 +176,9 @@ class Generator {
     const lines = [`"""${this.header(`Shared code of the ${this.pkg} pipeline: imports, functions and constants.`, common.cells)}\n"""`];
     lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells)));
     const runsCode = this.sharedRunsCode();
+    const changed = this.splitShared(common.names).late;
     if (runsCode) lines.push('', 'from . import NOTEBOOK_DIR, _runtime');
+    else if (changed.length > 0) lines.push('', 'from . import _runtime');
     if (this.notebookFileUsed(common.cells)) lines.push('', this.notebookFileImport('.'));
     if (names.length > 0) lines.push('', `__all__ = [${names.map(pyString).join(', ')}]`);
     if (body.length > 0 && runsCode) {
@@ -183,6 +187,9 @@ class Generator {
         lines.push('', '# The code above seeded the global random generators: every run of the pipeline starts from here, as the', "# notebook's steps did.", '_runtime.remember_seeded_rng()');
       }
     } else if (body.length > 0) lines.push('', ...body.map((b) => `${b}\n`));
+    if (changed.length > 0) {
+      lines.push('', "# The functions above change these with `global`: every run of the pipeline starts from these values, as the", "# notebook's steps did.", `_runtime.remember_shared_globals(globals(), [${changed.map(pyString).join(', ')}])`);
+    }
     return `${lines.join('\n').trimEnd()}\n`;
   }
 
@@ -197,7 +204,8 @@ class Generator {
     const imports = sortImports(this.prunedImports(step.imports, step.cells));
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(step.cells)) lines.push(this.notebookFileImport('..'), '');
-    if (step.commonNames.length > 0) lines.push(`from ..${this.input.sharedModule} import ${[...step.commonNames].sort().join(', ')}`, '');
+    const shared = this.splitShared(step.commonNames);
+    if (shared.atImport.length > 0) lines.push(`from ..${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
     if (needsAny) {
       lines.push('', `class ${cls}(NamedTuple):`, `    """What step \`${fn}\` gives to the steps after it."""`, '');
       for (const o of outputs) lines.push(`    ${o}: Any`);
@@ -219,7 +227,7 @@ class Generator {
     if (outputs.length === 1 && !needsAny) lines.splice(3, 0, 'from typing import Any', '');
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
-    const body = this.unitBody(step, outputs, skip);
+    const body = this.unitBody(step, outputs, skip, this.lateSharedImport('..', shared.late));
     lines.push(body);
     if (outputs.length === 1) lines.push(`    return ${outputs[0]}`);
     else if (outputs.length > 1) lines.push(`    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})`);
@@ -239,11 +247,27 @@ class Generator {
   }
 
   /** The unit's cells as a function body: imports hoisted, unused locals released, 4-space indent. */
-  private unitBody(unit: CodeUnit, keep: readonly string[], skip: ReadonlyMap<number, ReadonlySet<number>> = new Map()): string {
+  private unitBody(unit: CodeUnit, keep: readonly string[], skip: ReadonlyMap<number, ReadonlySet<number>> = new Map(), prelude: readonly string[] = []): string {
     const locals = this.functionLocals(unit.cells);
     const chunks = unit.cells.map((c) => this.cellBody(c, undefined, skip.get(c.index), locals));
     const body = chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n');
-    return indentBody([body, ...this.releaseLocals(unit.cells, keep)].join('\n\n'));
+    return indentBody([...prelude, body, ...this.releaseLocals(unit.cells, keep)].join('\n\n'));
+  }
+
+  /**
+   * Shared names to import at the top of a module, and those to import where they are used, when the code
+   * runs: a shared function changes the latter with `global` (a call counter), and an import at the top
+   * would keep the value they had when the module was imported.
+   */
+  private splitShared(names: readonly string[]): { atImport: string[]; late: string[] } {
+    const common = this.input.graph.common;
+    const changed = new Set(common.cells.flatMap((c) => this.input.cells.get(c.index)?.globalsDeclared ?? []));
+    const sorted = [...names].sort();
+    return { atImport: sorted.filter((n) => !changed.has(n)), late: sorted.filter((n) => changed.has(n)) };
+  }
+
+  private lateSharedImport(from: string, names: readonly string[]): string[] {
+    return names.length === 0 ? [] : [`from ${from}${from.endsWith('.') ? '' : '.'}${this.input.sharedModule} import ${names.join(', ')}  # shared code changes it: read now, not at import`];
   }
 
   /**
@@ -315,7 +339,7 @@ class Generator {
    */
   private hoistable(step: StepNode): { cell: CellRef; def: NonNullable<GeneratedCell['definitions']>[number] }[] {
     const generated = step.cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
-    const allowed = new Set([...this.prunedImports(step.imports, step.cells).map(boundName).filter((n) => n !== undefined), ...step.commonNames]);
+    const allowed = new Set([...this.prunedImports(step.imports, step.cells).map(boundName).filter((n) => n !== undefined), ...this.splitShared(step.commonNames).atImport]);
     const rebound = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
     // The module's own names: the step function, its outputs class, the typing names and what it imports. A
     // definition named like one of them (`def load(path)` in step `load`) would replace it: it stays inside.
@@ -358,13 +382,14 @@ class Generator {
     const imports = sortImports(this.prunedImports(metrics.imports, metrics.cells));
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
-    if (metrics.commonNames.length > 0) lines.push(`from .${this.input.sharedModule} import ${[...metrics.commonNames].sort().join(', ')}`, '');
+    const shared = this.splitShared(metrics.commonNames);
+    if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
     if (this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1)?.trailingExpression !== undefined) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     lines.push(`    """${this.cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value they define or show; the runner keeps the numbers."""`);
     const last = metrics.cells[metrics.cells.length - 1];
     const locals = this.functionLocals(metrics.cells);
-    const chunks = metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined, undefined, locals));
+    const chunks = [...this.lateSharedImport('.', shared.late), ...metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined, undefined, locals))];
     const hasShown = last !== undefined && this.input.cells.get(last.index)?.trailingExpression !== undefined;
     lines.push(indentBody(chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n')));
     const names = metricNames(this.input.graph, this.input.cells);
@@ -489,7 +514,7 @@ def in_workdir(config, monkeypatch):
     const { tests } = this.input.graph;
     const params = new Set(this.input.graph.parameters.map((p) => p.name));
     const imports = sortImports([...new Set(tests.flatMap((t) => this.prunedImports(t.imports, t.cells)))]);
-    const common = [...new Set(tests.flatMap((t) => t.commonNames))].sort();
+    const common = this.splitShared([...new Set(tests.flatMap((t) => t.commonNames))]).atImport;
     const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', '', 'import copy', ''];
     if (imports.length > 0) lines.push(...imports, '');
     if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${common.join(', ')}`, '');
@@ -508,7 +533,7 @@ def in_workdir(config, monkeypatch):
         else if (t.metricInputs.includes(i)) lines.push(`    ${i} = _runtime.metric_value(pipeline_run.metrics, ${pyString(i)})`);
         else lines.push(`    ${i} = copy.deepcopy(pipeline_run.outputs[${pyString(i)}])`);
       }
-      lines.push(this.unitBody(t, []));
+      lines.push(this.unitBody(t, [], new Map(), this.lateSharedImport(this.pkg, this.splitShared(t.commonNames).late)));
     }
     return `${lines.join('\n')}\n`;
   }

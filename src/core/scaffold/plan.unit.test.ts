@@ -187,3 +187,43 @@ describe('planPromotion: steps that write files into a folder a parameter names'
     }
   });
 });
+
+describe('planPromotion: a shared value a shared function changes with `global`', function () {
+  this.timeout(60_000);
+  it('is read where it is used, when the code runs, not when the module was imported', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-counter-'));
+    try {
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        notebookJson([
+          { tags: ['functions'], source: 'CALLS = 0\n\ndef counted(v):\n    global CALLS\n    CALLS += 1\n    return v * 2' },
+          { tags: ['step:make'], source: 'values = [counted(v) for v in range(3)]' },
+          { tags: ['metrics'], source: 'calls = CALLS\nprint(calls)', outputs: [{ output_type: 'stream', name: 'stdout', text: '3\n' }] },
+          { tags: ['test'], source: 'assert CALLS >= 3, CALLS' },
+        ]),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+      assert.match(metrics, /\n {4}from \.common import CALLS {2}# shared code changes it: read now, not at import\n/);
+      assert.doesNotMatch(metrics, /^from \.common import/m);
+      const python = '/usr/bin/python3';
+      if (!existsSync(python) || spawnSync(python, ['-c', 'import pytest, yaml']).status !== 0) return;
+      const out = join(dir, 'out');
+      const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, encoding: 'utf8' });
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+      assert.equal(flakes.stdout + flakes.stderr, '');
+      // Run afresh, then from the cache: the cached step leaves the counter where running it did.
+      for (const flags of [['--no-cache'], []]) {
+        const run = spawnSync(python, ['-m', 'nb.pipeline', '--json', ...flags], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+        assert.equal(run.status, 0, run.stderr);
+        const result = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { metrics: Record<string, number>; steps: { status: string }[] };
+        assert.equal(result.metrics['calls'], 3, JSON.stringify(flags));
+        if (flags.length === 0) assert.deepEqual(result.steps.map((st) => st.status), ['cached']);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -124,6 +124,8 @@ export interface CellAnalysis {
   readonly starImports: readonly StarImport[];
   /** See {@link LocalBinding}; one entry per name (certain when any binding is). */
   readonly localBindings: readonly LocalBinding[];
+  /** Names a function the cell defines declares `global` (so calling it may change them). */
+  readonly globalsDeclared: readonly string[];
   readonly unusedExceptAliases: readonly UnusedExceptAlias[];
   readonly functions: readonly FunctionInfo[];
   readonly prints: readonly PrintCall[];
@@ -259,6 +261,8 @@ class Walker {
   /** Set while the targets of an assignment statement of the module scope are bound: how sure the binding is. */
   private assigning: boolean | undefined;
   private readonly localBindings = new Map<string, boolean>();
+  /** Names a function (or class body) of the cell declares `global`: it may change them when called. */
+  private readonly globalsDeclared = new Set<string>();
   private readonly exceptAliases: { name: string; cutFrom: number; cutTo: number; blockStart: number; blockEnd: number }[] = [];
 
   constructor(
@@ -275,7 +279,7 @@ class Walker {
 
   // ---- results
 
-  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases'> {
+  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases' | 'globalsDeclared'> {
     const boundAnywhere = new Set(this.binds.map((b) => b.name));
     const firstBind = new Map<string, number>();
     for (const b of this.binds) if (!firstBind.has(b.name)) firstBind.set(b.name, b.seq);
@@ -322,6 +326,7 @@ class Walker {
       functions,
       prints: this.prints,
       localBindings: [...this.localBindings].map(([name, certain]) => ({ name, certain })),
+      globalsDeclared: [...this.globalsDeclared].sort(),
       unusedExceptAliases: this.exceptAliases.flatMap((alias) => {
         if (this.reads.some((r) => r.name === alias.name && r.offset >= alias.blockStart && r.offset < alias.blockEnd)) return [];
         const from = this.tree.position(alias.cutFrom);
@@ -494,7 +499,12 @@ class Walker {
         this.importStatement(node, scope);
         return;
       case 'global_statement':
-        if (scope.kind !== 'module') for (const name of node.children) scope.globals.add(this.tree.text(name));
+        if (scope.kind !== 'module') {
+          for (const name of node.children) {
+            scope.globals.add(this.tree.text(name));
+            this.globalsDeclared.add(this.tree.text(name));
+          }
+        }
         return;
       case 'nonlocal_statement':
         if (scope.kind !== 'module') for (const name of node.children) scope.nonlocals.add(this.tree.text(name));

@@ -348,6 +348,9 @@ def run_pipeline(
     if _SEEDED_RNG is not None:
         # The notebook's steps ran right after its first cells seeded the global generators: so does every run.
         _set_global_rng(_SEEDED_RNG)
+    if _SHARED_GLOBALS is not None:
+        # And with the shared values its functions change (`global calls`) as the first cells left them.
+        _set_shared_globals(_SHARED_GLOBALS[2])
     with _working_directory(workdir):
         run.start(record, only)
         try:
@@ -503,17 +506,25 @@ class _Run:
         name, function = step["name"], self.functions[step["name"]]
         # What the seeded global generators will draw depends on what the steps before drew.
         rng = _rng_fingerprint(_global_rng()) if _SEEDED_RNG is not None else None
+        if _SHARED_GLOBALS is not None:
+            # So do the shared values shared functions change (`global calls`).
+            rng = f"{rng or ''}|{hashlib.sha256(_canonical_json(_shared_globals_now()).encode('utf-8')).hexdigest()}"
         key = self._step_key(step, function, rng)
         if self.use_cache:
             cached = self.cache.load(name, key, step["outputs"])
             if cached is not None:
                 rng = cached.pop(_RNG_ENTRY, None)
                 canonical = cached.pop(_KEY_ENTRY, key)
+                shared = cached.pop(_GLOBALS_ENTRY, None)
                 if _SEEDED_RNG is not None and rng is not None:
                     _set_global_rng(rng)  # where the step left the seeded generators: later steps draw what they drew
+                if _SHARED_GLOBALS is not None and shared is not None:
+                    _set_shared_globals(shared)  # and the shared values where running it left them
                 return canonical, cached, "cached"
         outputs = split_outputs(name, step["outputs"], function(*[self.values[i] for i in step["inputs"]]))
         stored: dict[str, Any] = {**outputs, _RNG_ENTRY: _global_rng()} if _SEEDED_RNG is not None else dict(outputs)
+        if _SHARED_GLOBALS is not None:
+            stored[_GLOBALS_ENTRY] = _shared_globals_now()
         after = self._step_key(step, function, rng)
         if after != key:
             # The step wrote a file or folder a parameter names (a model path, say). The next run will find
@@ -689,6 +700,32 @@ _SEEDED_RNG: Optional[Dict[str, Any]] = None
 _RNG_ENTRY = "\0nbpromote-rng"
 #: The cache entry holding the key later steps depend on (a step that wrote files is stored under several).
 _KEY_ENTRY = "\0nbpromote-key"
+#: The cache entry holding the shared values shared functions change, after a step ran.
+_GLOBALS_ENTRY = "\0nbpromote-globals"
+#: The shared module's namespace, the names its functions change with ``global`` (a call counter), and
+#: their values right after the module ran; None when its functions change none.
+_SHARED_GLOBALS: Optional[Tuple[Dict[str, Any], Tuple[str, ...], Dict[str, Any]]] = None
+
+
+def remember_shared_globals(namespace: Dict[str, Any], names: Sequence[str]) -> None:
+    """Called by the shared module after its code ran, with the names its functions change with ``global``:
+    every run starts from these values, as the notebook's steps did, and a cached step leaves them where
+    running it left them."""
+    global _SHARED_GLOBALS
+    _SHARED_GLOBALS = (namespace, tuple(names), {n: copy.deepcopy(namespace[n]) for n in names if n in namespace})
+
+
+def _shared_globals_now() -> Dict[str, Any]:
+    assert _SHARED_GLOBALS is not None
+    namespace, names, _ = _SHARED_GLOBALS
+    return {n: copy.deepcopy(namespace[n]) for n in names if n in namespace}
+
+
+def _set_shared_globals(values: Mapping[str, Any]) -> None:
+    assert _SHARED_GLOBALS is not None
+    namespace = _SHARED_GLOBALS[0]
+    for name, value in values.items():
+        namespace[name] = copy.deepcopy(value)
 
 
 def remember_seeded_rng() -> None:
@@ -1079,7 +1116,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, _RNG_ENTRY, _KEY_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, _RNG_ENTRY, _KEY_ENTRY, _GLOBALS_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> None:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so)."""
