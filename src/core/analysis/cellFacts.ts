@@ -63,6 +63,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
   const facts: CellFacts = {
     defines: analysis.defines,
     externalUses,
+    builtinUses: analysis.builtinUses,
     mutates,
     imports,
     starImports: analysis.starImports.map((s) => s.statement),

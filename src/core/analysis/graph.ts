@@ -22,6 +22,11 @@ export interface CellFacts {
   readonly defines: readonly NameSite[];
   /** Names read that the cell itself does not bind first, in order (builtins excluded). */
   readonly externalUses: readonly NameSite[];
+  /**
+   * Reads of builtin names the cell does not bind first (`max`, `id`, `input` ...): an earlier step or
+   * parameter that defined one shadows the builtin, as in the notebook.
+   */
+  readonly builtinUses?: readonly NameSite[];
   /** Names changed in place (`df["x"] = ...`, `model.fit(...)`): a new version of the value. */
   readonly mutates: readonly NameSite[];
   /** `from m import *` statements: they may bind any name. */
@@ -172,10 +177,7 @@ class GraphBuilder {
       this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
       if (!this.common.imports.includes(imp.statement)) this.common.imports.push(imp.statement);
     }
-    for (const s of f.starImports) {
-      addOnce(this.starImports, s);
-      addOnce(this.common.imports, s);
-    }
+    for (const s of f.starImports) addOnce(this.starImports, s);
     for (const fn of f.functions) this.functionsFree.set(fn.name, fn.freeNames);
     for (const d of f.defines) {
       if (f.imports.some((i) => i.name === d.name)) continue;
@@ -184,7 +186,11 @@ class GraphBuilder {
     }
     for (const use of f.externalUses) {
       const binding = this.bindings.get(use.name);
-      if (binding === undefined || binding.kind === 'import' || binding.kind === 'common' || binding.kind === 'metric') continue;
+      if (binding === undefined) {
+        for (const s of this.starImportsFor(use.name)) addOnce(this.common.imports, s);
+        continue;
+      }
+      if (binding.kind === 'import' || binding.kind === 'common' || binding.kind === 'metric') continue;
       const source = binding.kind === 'parameter' ? 'a parameter' : `a value computed by step ${binding.step}`;
       this.problems.push(
         this.problem(cell, 'error', 'shared-reads-step-value', `this shared cell reads ${use.name}, ${source}; shared code (imports, functions, the cells before the first step) runs once at import and cannot see step values: tag this cell as a step or move it`, use.line, use.column),
@@ -194,9 +200,14 @@ class GraphBuilder {
 
   private visitUnit(cell: NotebookCell, f: CellFacts, unit: UnitBuilder): void {
     unit.cells.push(ref(cell));
+    // The cell's own `from m import *` binds before what the cell reads after it.
+    for (const s of f.starImports) addOnce(this.starImports, s);
     for (const use of f.externalUses) {
       if (unit.local.has(use.name)) continue;
       this.resolve(unit, cell, use);
+    }
+    for (const use of f.builtinUses ?? []) {
+      if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
     }
     if (unit.kind === 'metrics') {
       // A metrics cell ending with `r2` (or `acc, bal`) shows a value defined earlier: the translation drops
@@ -210,7 +221,6 @@ class GraphBuilder {
       addOnce(unit.imports, imp.statement);
       unit.local.add(imp.name);
     }
-    for (const s of f.starImports) addOnce(this.starImports, s);
     const changed = f.mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? ''));
     for (const d of [...f.defines, ...changed]) {
       if (f.imports.some((i) => i.name === d.name)) continue;
@@ -222,13 +232,22 @@ class GraphBuilder {
     // read from an earlier step's cache: see `mutates`.
   }
 
+  /**
+   * The imports that may bind `name`, which nothing else defines: with one `from m import *` in the notebook it
+   * can only come from m (the notebook ran), so `from m import name`, which pyflakes can check; with several,
+   * all of them, as the notebook had them.
+   */
+  private starImportsFor(name: string): string[] {
+    const only = this.starImports.length === 1 ? /^from\s+(\S+)\s+import\s+\*$/.exec(this.starImports[0] ?? '') : null;
+    return only?.[1] !== undefined ? [`from ${only[1]} import ${name}`] : [...this.starImports];
+  }
+
   private resolve(unit: UnitBuilder, cell: NotebookCell, use: NameSite): void {
     if (unit.reported.has(use.name)) return;
     const binding = this.bindings.get(use.name);
     const usedAt = site(cell, use.line);
     if (binding === undefined && this.starImports.length > 0) {
-      // `from m import *` may have bound it: the unit gets the star imports, as the notebook had them.
-      for (const s of this.starImports) addOnce(unit.imports, s);
+      for (const s of this.starImportsFor(use.name)) addOnce(unit.imports, s);
       return;
     }
     if (binding === undefined) {

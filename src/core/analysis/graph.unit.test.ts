@@ -147,12 +147,37 @@ describe('buildStepGraph', () => {
     assert.deepEqual(g.steps.map((s) => s.name), ['fit', 'report']);
   });
 
-  it('names a star import may bind resolve to it', () => {
+  it('a name one star import may bind is imported by name from its module (pyflakes can check it); with two, both stay', () => {
     const g = graphOf([
       [['imports'], 'from math import *'],
       [['step:a'], 'r = sqrt(2)'],
     ]);
     assert.deepEqual(codes(g), []);
-    assert.deepEqual(step(g, 'a').imports, ['from math import *']);
+    assert.deepEqual(step(g, 'a').imports, ['from math import sqrt']);
+    assert.deepEqual(g.common.imports, [], 'the shared module does not import what it does not use');
+    const two = graphOf([
+      [['imports'], 'from math import *\nfrom statistics import *'],
+      [['step:a'], 'r = sqrt(mean([2]))'],
+    ]);
+    assert.deepEqual(step(two, 'a').imports, ['from math import *', 'from statistics import *']);
+  });
+
+  it("a star import in a step's own cell binds what the cell reads after it", () => {
+    const g = graphOf([[['step:a'], 'from math import *\nr = log(2)']]);
+    assert.deepEqual(codes(g), []);
+    assert.deepEqual(step(g, 'a').imports, ['from math import log']);
+  });
+
+  it('a value named like a builtin, made by one step, is what later steps and the metrics read (not the builtin)', () => {
+    const g = graphOf([
+      [['step:load'], 'max = 3\nid = "row"\nrows = [1, 2]'],
+      [['step:train'], 'depth = min(max, len(rows))\nkey = id'],
+      [['metrics'], 'positives = sum\nsum = 1'],
+      [['step:count'], 'sum = 5'],
+    ]);
+    assert.deepEqual([...step(g, 'load').outputs].sort(), ['id', 'max', 'rows']);
+    assert.deepEqual([...step(g, 'train').inputs].sort(), ['id', 'max', 'rows']);
+    // `sum` is still the builtin in the metrics cell: nothing defined it before.
+    assert.deepEqual(g.metrics?.inputs, []);
   });
 });

@@ -490,8 +490,13 @@ def in_workdir(config, monkeypatch):
 `;
   }
 
+  /** The inputs of `to` (a step, `metrics` or `test:<n>`) that come from the parameters, not from a step that redefined one. */
+  private fromParameters(to: string): Set<string> {
+    return new Set(this.input.graph.edges.filter((e) => e.to === to && e.from === 'parameters').map((e) => e.name));
+  }
+
   private stepTestFile(step: StepNode): string {
-    const params = new Set(this.input.graph.parameters.map((p) => p.name));
+    const params = this.fromParameters(step.name);
     const args = step.inputs.map((i) => (params.has(i) ? `${i}=params[${pyString(i)}]` : `${i}=copy.deepcopy(values[${pyString(i)}])`));
     const usesParams = step.inputs.some((i) => params.has(i));
     const usesValues = step.inputs.some((i) => !params.has(i));
@@ -512,19 +517,21 @@ def in_workdir(config, monkeypatch):
 
   private notebookTestsFile(): string {
     const { tests } = this.input.graph;
-    const params = new Set(this.input.graph.parameters.map((p) => p.name));
+    const paramsOf = (t: CodeUnit): Set<string> => this.fromParameters(`test:${(t.cells[0]?.index ?? -1) + 1}`);
     const imports = sortImports([...new Set(tests.flatMap((t) => this.prunedImports(t.imports, t.cells)))]);
     const common = this.splitShared([...new Set(tests.flatMap((t) => t.commonNames))]).atImport;
     const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', '', 'import copy', ''];
     if (imports.length > 0) lines.push(...imports, '');
     if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${common.join(', ')}`, '');
     if (this.notebookFileUsed(tests.flatMap((t) => t.cells))) lines.push(this.notebookFileImport(this.pkg), '');
-    if (tests.some((t) => t.inputs.some((i) => params.has(i) || t.metricInputs.includes(i)))) lines.push(`from ${this.pkg} import _runtime`, '');
-    if (!tests.some((t) => t.inputs.some((i) => !params.has(i) && !t.metricInputs.includes(i)))) lines.splice(lines.indexOf('import copy'), 2);
+    if (tests.some((t) => t.inputs.some((i) => paramsOf(t).has(i) || t.metricInputs.includes(i)))) lines.push(`from ${this.pkg} import _runtime`, '');
+    if (!tests.some((t) => t.inputs.some((i) => !paramsOf(t).has(i) && !t.metricInputs.includes(i)))) lines.splice(lines.indexOf('import copy'), 2);
     const suffixes = testSuffixes(tests.map((t) => t.cells[0]).filter((c) => c !== undefined));
     for (const t of tests) {
       const cell = t.cells[0];
       if (cell === undefined) continue;
+      // A parameter a step redefined (`sample = sample or 200`) comes from that step, as in the notebook.
+      const params = paramsOf(t);
       lines.push('', `def test_cell_${suffixes.get(cell) ?? String(cell.index + 1)}(config, pipeline_run, in_workdir):`, `    """${this.cellWords(t.cells).replace(/^c/, 'C')} of the notebook."""`);
       lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
       if (t.inputs.some((i) => params.has(i))) lines.push('    params = _runtime.resolve_params(config)');
