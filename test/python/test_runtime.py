@@ -221,6 +221,10 @@ def statuses(summary: dict) -> dict:
         ("none", "none", None),
         ("none", "null", None),
         ("none", "model.pkl", "model.pkl"),
+        ("none", "100", 100),
+        ("none", "0.5", 0.5),
+        ("none", "[1, 2]", [1, 2]),
+        ("none", "true", True),
     ],
 )
 def test_coerce_param_converts_to_the_declared_type(kind, raw, expected):
@@ -748,3 +752,11 @@ def test_a_tuple_parameter_is_a_tuple_from_its_yaml_list_and_from_param():
     assert runtime.coerce_param("layers", "[8, 4]", spec) == (8, 4)
     with pytest.raises(runtime.UsageError, match="takes a JSON list \\(tuple\\)"):
         runtime.coerce_param("layers", '{"a": 1}', spec)
+
+
+def test_copied_gives_a_copy_or_the_value_itself_when_it_cannot_be_copied(tmp_path):
+    rows = [[1], [2]]
+    copy_of_rows = runtime.copied(rows)
+    assert copy_of_rows == rows and copy_of_rows is not rows and copy_of_rows[0] is not rows[0]
+    with open(tmp_path / "f.txt", "w") as handle:
+        assert runtime.copied(handle) is handle

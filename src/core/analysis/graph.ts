@@ -109,6 +109,7 @@ class GraphBuilder {
       this.visit(cell, cr, f);
     }
     this.checkSharedFunctions();
+    this.checkSplitSteps();
     return {
       steps: orderSteps(this.steps.map(toStepNode)),
       parameters: this.parameters,
@@ -325,6 +326,45 @@ class GraphBuilder {
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
     return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], dataAfter: [], explicitAfter: [], local: new Set(), metricNames: [], reported: new Set() };
+  }
+
+  /**
+   * A step whose cells are apart (the same `step:` or Kale `block:` name on cells with another step between)
+   * runs whole in the package, before the steps between. When a later cell of it changes a value a step in
+   * between read, that step sees another value than in the notebook: a warning on that cell.
+   */
+  private checkSplitSteps(): void {
+    const owner = new Map<number, UnitBuilder>();
+    for (const unit of [...this.steps, ...(this.metrics === undefined ? [] : [this.metrics])]) for (const c of unit.cells) owner.set(c.index, unit);
+    const reads = (index: number): string[] => {
+      const f = this.facts.get(index);
+      return f === undefined ? [] : [...f.externalUses, ...(f.builtinUses ?? [])].map((u) => u.name);
+    };
+    for (const step of this.steps) {
+      const indices = step.cells.map((c) => c.index).sort((a, b) => a - b);
+      for (let i = 1; i < indices.length; i++) {
+        const before = indices[i - 1] ?? 0;
+        const here = indices[i] ?? 0;
+        const between = [...owner].filter(([index, unit]) => index > before && index < here && unit !== step);
+        if (between.length === 0) continue;
+        const changed = new Set(indices.slice(i).flatMap((index) => {
+          const f = this.facts.get(index);
+          return f === undefined ? [] : [...f.defines, ...f.mutates].map((d) => d.name);
+        }));
+        const hit = between.flatMap(([index, unit]) => reads(index).filter((n) => changed.has(n)).map((name) => ({ unit, name })))[0];
+        const cell = this.notebook.cells.find((c) => c.index === here);
+        if (hit === undefined || cell === undefined) continue;
+        const other = hit.unit.kind === 'metrics' ? 'the metrics' : `step ${hit.unit.name}`;
+        this.problems.push(
+          this.problem(
+            cell,
+            'warning',
+            'step-split',
+            `this cell belongs to step ${step.name}, whose earlier cells come before ${other}; the package runs all of ${step.name} first, so ${other} reads the ${hit.name} this cell makes, not the one it read in the notebook. Give this cell its own step (step:<name>), or move it above ${other}`,
+          ),
+        );
+      }
+    }
   }
 
   private problem(cell: NotebookCell, severity: Problem['severity'], code: string, message: string, line?: number, column?: number): Problem {

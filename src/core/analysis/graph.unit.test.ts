@@ -180,4 +180,17 @@ describe('buildStepGraph', () => {
     // `sum` is still the builtin in the metrics cell: nothing defined it before.
     assert.deepEqual(g.metrics?.inputs, []);
   });
+  it('warns when a later cell of a split step changes a value a step between its cells read', () => {
+    const g = graphOf([
+      [['step:load'], 'df = [1, 2, 3]'],
+      [['step:train'], 'model = sum(df)'],
+      [['step:load'], 'df = [x for x in df if x > 1]'],
+      [['step:other'], 'extra = 1'],
+      [['step:other'], 'more = extra + 1'],
+    ]);
+    const split = g.problems.filter((p) => p.code === 'step-split');
+    assert.equal(split.length, 1);
+    assert.equal(split[0]?.cellIndex, 2);
+    assert.match(split[0]?.message ?? '', /belongs to step load, whose earlier cells come before step train; .* step train reads the df this cell makes/);
+  });
 });

@@ -159,7 +159,10 @@ function run(python: string, args: readonly string[], file: string): Promise<str
         reject(new NbpromoteError('notFound', `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)`));
         return;
       }
-      const last = stderr.trim().split('\n').slice(-12).join('\n');
+      // nbconvert passes on the kernel's traceback with its terminal colours: words only.
+      // eslint-disable-next-line no-control-regex
+      const plain = stderr.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+      const last = plain.trim().split('\n').slice(-12).join('\n');
       reject(new NbpromoteError('invalidInput', `${file}: executing the notebook failed:\n${last}`));
     });
   });

@@ -497,11 +497,10 @@ def in_workdir(config, monkeypatch):
 
   private stepTestFile(step: StepNode): string {
     const params = this.fromParameters(step.name);
-    const args = step.inputs.map((i) => (params.has(i) ? `${i}=params[${pyString(i)}]` : `${i}=copy.deepcopy(values[${pyString(i)}])`));
+    const args = step.inputs.map((i) => (params.has(i) ? `${i}=params[${pyString(i)}]` : `${i}=_runtime.copied(values[${pyString(i)}])`));
     const usesParams = step.inputs.some((i) => params.has(i));
     const usesValues = step.inputs.some((i) => !params.has(i));
     const lines = [`"""${this.header(`The contract of step \`${step.name}\`: on the notebook's parameters it returns every declared output.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
-    if (usesValues) lines.push('import copy', '');
     lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${step.name}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
     lines.push(`def test_${step.name}_returns_its_outputs(config, pipeline_run, in_workdir):`);
     lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
@@ -520,12 +519,11 @@ def in_workdir(config, monkeypatch):
     const paramsOf = (t: CodeUnit): Set<string> => this.fromParameters(`test:${(t.cells[0]?.index ?? -1) + 1}`);
     const imports = sortImports([...new Set(tests.flatMap((t) => this.prunedImports(t.imports, t.cells)))]);
     const common = this.splitShared([...new Set(tests.flatMap((t) => t.commonNames))]).atImport;
-    const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', '', 'import copy', ''];
+    const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', ''];
     if (imports.length > 0) lines.push(...imports, '');
     if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${common.join(', ')}`, '');
     if (this.notebookFileUsed(tests.flatMap((t) => t.cells))) lines.push(this.notebookFileImport(this.pkg), '');
-    if (tests.some((t) => t.inputs.some((i) => paramsOf(t).has(i) || t.metricInputs.includes(i)))) lines.push(`from ${this.pkg} import _runtime`, '');
-    if (!tests.some((t) => t.inputs.some((i) => !paramsOf(t).has(i) && !t.metricInputs.includes(i)))) lines.splice(lines.indexOf('import copy'), 2);
+    if (tests.some((t) => t.inputs.length > 0)) lines.push(`from ${this.pkg} import _runtime`, '');
     const suffixes = testSuffixes(tests.map((t) => t.cells[0]).filter((c) => c !== undefined));
     for (const t of tests) {
       const cell = t.cells[0];
@@ -538,7 +536,7 @@ def in_workdir(config, monkeypatch):
       for (const i of t.inputs) {
         if (params.has(i)) lines.push(`    ${i} = params[${pyString(i)}]`);
         else if (t.metricInputs.includes(i)) lines.push(`    ${i} = _runtime.metric_value(pipeline_run.metrics, ${pyString(i)})`);
-        else lines.push(`    ${i} = copy.deepcopy(pipeline_run.outputs[${pyString(i)}])`);
+        else lines.push(`    ${i} = _runtime.copied(pipeline_run.outputs[${pyString(i)}])`);
       }
       lines.push(this.unitBody(t, [], new Map(), this.lateSharedImport(this.pkg, this.splitShared(t.commonNames).late)));
     }

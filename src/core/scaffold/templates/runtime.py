@@ -175,8 +175,8 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
     """Converts the text of ``--param name=raw`` to the parameter's declared type.
 
     int and float as Python reads them; bool: true/false, yes/no, 1/0, on/off (any case); str as given;
-    list, tuple (written as a list) and dict as JSON; none: ``none``, ``null`` or nothing gives None, anything else stays a string
-    (the type was only guessed from a None default). Raises UsageError naming the parameter, the value
+    list, tuple (written as a list) and dict as JSON; none (the default was None, so the type is unknown):
+    ``none``, ``null`` or nothing gives None, a JSON value that value, anything else stays a string. Raises UsageError naming the parameter, the value
     and the type.
     """
     kind = spec.get("type")
@@ -201,7 +201,14 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
                 raise ValueError('write it as JSON, like {"a": 1}' if kind == "dict" else 'write it as JSON, like ["a", "b"]')
             return tuple(value) if kind == "tuple" else value
         if kind == "none":
-            return None if text.lower() in ("none", "null", "") else raw
+            # The default was None, so the type is not known: a JSON value (100, 0.5, true, [1, 2]) is
+            # read as one, anything else stays text.
+            if text.lower() in ("none", "null", ""):
+                return None
+            try:
+                return json.loads(text)
+            except ValueError:
+                return raw
     except ValueError as ex:
         hint = f" ({ex})" if isinstance(ex, json.JSONDecodeError) or kind in ("bool", "list", "tuple", "dict") else ""
         raise UsageError(f"parameter {name!r} takes {_TYPE_WORDS.get(kind, kind)}, and {raw!r} is not one{hint}") from None
@@ -844,6 +851,12 @@ def flatten_metrics(value: Mapping[Any, Any], prefix: str = "") -> dict[str, flo
         elif isinstance(item, Mapping):
             result.update(flatten_metrics(item, f"{name}."))
     return result
+
+
+def copied(value: Any) -> Any:
+    """A deep copy of ``value`` for a generated test to give a step, or the value itself when it cannot be
+    copied (an open file, a generator)."""
+    return _snapshot(value)
 
 
 def _snapshot(value: Any) -> Any:
