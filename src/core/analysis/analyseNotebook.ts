@@ -26,16 +26,22 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
   const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
   const cells = new Map<number, AnalysedCell>();
   const problems: Problem[] = [];
-  const code = notebook.cells.filter((cell) => cell.kind === 'code' && byIndex.get(cell.index)?.roles.includes('skip') !== true);
-  const analysed = analyseCodeCells(code.map((cell) => cell.source));
-  for (const [i, cell] of code.entries()) {
+  const skipped = (cell: NotebookCell): boolean => byIndex.get(cell.index)?.roles.includes('skip') === true;
+  const all = notebook.cells.filter((cell) => cell.kind === 'code');
+  const code = all.filter((cell) => !skipped(cell));
+  const analysed = analyseCodeCells(all.map((cell) => cell.source));
+  // Skipped cells are read too, only so that a name only they define gets a message that says so.
+  const facts = new Map<number, CellFacts>();
+  for (const [i, cell] of all.entries()) {
     const a = analysed[i];
     if (a === undefined) continue;
+    facts.set(cell.index, a.facts);
+    if (skipped(cell)) continue;
     cells.set(cell.index, a);
     for (const e of a.analysis.syntaxErrors) problems.push(cellProblem(notebook.path, cell, 'error', 'python-syntax', `${e.message}; fix the cell, or tag it skip to leave it out`, e.line, e.column));
     for (const t of a.analysis.translations) if (t.warning !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', `ipython-${t.kind}`, t.warning, t.line));
   }
-  const graph = buildStepGraph(notebook, roles, new Map<number, CellFacts>([...cells].map(([i, a]) => [i, a.facts])));
+  const graph = buildStepGraph(notebook, roles, facts);
   return { cells, graph, problems: [...problems, ...nonAsciiNames(notebook.path, code, cells, graph), ...graph.problems] };
 }
 

@@ -84,6 +84,8 @@ class GraphBuilder {
   private readonly requirements = new Set<string>();
   /** Every name some cell binds, with the first cell: to tell "defined later" from "never defined". */
   private readonly everDefined = new Map<string, SourceSite>();
+  /** Names cells tagged skip define (they are not part of the pipeline): to say so when nothing else does. */
+  private readonly skippedDefined = new Map<string, SourceSite>();
   private readonly functionsFree = new Map<string, readonly string[]>();
   private readonly starImports: string[] = [];
 
@@ -98,7 +100,8 @@ class GraphBuilder {
     for (const cell of this.notebook.cells) {
       const f = this.facts.get(cell.index);
       if (f === undefined) continue;
-      for (const d of f.defines) if (!this.everDefined.has(d.name)) this.everDefined.set(d.name, site(cell, d.line));
+      const defined = byIndex.get(cell.index)?.roles.includes('skip') === true ? this.skippedDefined : this.everDefined;
+      for (const d of f.defines) if (!defined.has(d.name)) defined.set(d.name, site(cell, d.line));
     }
     for (const step of this.roles.steps) this.unitFor('step', step.name).explicitAfter.push(...step.after);
     for (const cell of this.notebook.cells) {
@@ -253,11 +256,14 @@ class GraphBuilder {
     }
     if (binding === undefined) {
       const later = this.everDefined.get(use.name);
+      const skipped = this.skippedDefined.get(use.name);
       const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
       const message =
-        later === undefined
-          ? `${what} uses ${use.name}, but no cell before it defines it`
-          : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell above this one`;
+        later === undefined && skipped !== undefined
+          ? `${what} uses ${use.name}, which only cell ${skipped.cellIndex + 1} defines, and that cell is tagged skip: remove its skip tag, or define ${use.name} in a cell the pipeline keeps`
+          : later === undefined
+            ? `${what} uses ${use.name}, but no cell before it defines it`
+            : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell above this one`;
       this.problems.push(this.problem(cell, 'error', later === undefined ? 'name-undefined' : 'name-defined-later', message, use.line, use.column));
       unit.reported.add(use.name);
       return;

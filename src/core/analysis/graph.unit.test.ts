@@ -193,4 +193,12 @@ describe('buildStepGraph', () => {
     assert.equal(split[0]?.cellIndex, 2);
     assert.match(split[0]?.message ?? '', /belongs to step load, whose earlier cells come before step train; .* step train reads the df this cell makes/);
   });
+  it('a name only a skipped cell defines: the error says that cell is tagged skip', () => {
+    const g = graphOf([
+      [['skip'], "cols = ['a', 'b']"],
+      [['step:train'], 'model = len(cols)'],
+    ]);
+    const problem = g.problems.find((p) => p.code === 'name-undefined');
+    assert.match(problem?.message ?? '', /step train uses cols, which only cell 1 defines, and that cell is tagged skip/);
+  });
 });
