@@ -351,12 +351,19 @@ class GraphBuilder {
       for (let i = 1; i < indices.length; i++) {
         const before = indices[i - 1] ?? 0;
         const here = indices[i] ?? 0;
-        const between = [...owner].filter(([index, unit]) => index > before && index < here && unit !== step);
+        // The cells between two of the step's cells (usually none, or markdown): each looked at once.
+        const between: [number, UnitBuilder][] = [];
+        for (let index = before + 1; index < here; index++) {
+          const unit = owner.get(index);
+          if (unit !== undefined && unit !== step) between.push([index, unit]);
+        }
         if (between.length === 0) continue;
-        const changed = new Set(indices.slice(i).flatMap((index) => {
-          const f = this.facts.get(index);
-          return f === undefined ? [] : [...f.defines, ...f.mutates].map((d) => d.name);
-        }));
+        const changed = new Set(
+          indices.slice(i).flatMap((index) => {
+            const f = this.facts.get(index);
+            return f === undefined ? [] : [...f.defines, ...f.mutates].map((d) => d.name);
+          }),
+        );
         const hit = between.flatMap(([index, unit]) => reads(index).filter((n) => changed.has(n)).map((name) => ({ unit, name })))[0];
         const cell = this.notebook.cells.find((c) => c.index === here);
         if (hit === undefined || cell === undefined) continue;
