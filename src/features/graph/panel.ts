@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/util/logger';
 import { Disposable } from '../../host/disposable';
@@ -9,6 +8,7 @@ import type { PipelinesTree } from '../pipelines/tree';
 import { graphData } from './graphData';
 import type { HostMessage } from './protocol';
 import { isWebviewMessage } from './protocol';
+import { escapeHtml, localResourceRoots, webviewPage } from '../webviewPage';
 
 /** What `nbpromote.showPipelineGraph` returns: enough for a test to check what the panel shows. */
 export interface GraphPanelHandle {
@@ -43,20 +43,19 @@ export class GraphPanel extends Disposable {
     private readonly log: Logger,
   ) {
     super();
-    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
     this.panel = vscode.window.createWebviewPanel(graphViewType, `Pipeline: ${fileName(notebookUri)}`, vscode.ViewColumn.Active, {
       enableScripts: true,
-      localResourceRoots: [dist, media],
+      localResourceRoots: localResourceRoots(extensionUri),
     });
-    this.panel.iconPath = vscode.Uri.joinPath(media, 'activity.svg');
+    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity.svg');
     const webview = this.panel.webview;
-    webview.html = graphHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
-      script: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview', 'graph.js')).toString(),
-      style: webview.asWebviewUri(vscode.Uri.joinPath(media, 'graph.css')).toString(),
+    webview.html = webviewPage({
+      webview,
+      extensionUri,
       title: this.panel.title,
+      script: 'graph.js',
+      styles: ['graph.css'],
+      body: `  <header>\n    <h1 id="title">${escapeHtml(this.panel.title)}</h1>\n    <p id="status" class="status">Reading the notebook…</p>\n  </header>\n  <ul id="problems" class="problems"></ul>\n  <main id="graph" class="graph" aria-label="Pipeline graph"></main>`,
     });
     this.register(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     this.register(pipelines.onDidChangeTreeData(() => void this.update(false)));
@@ -141,45 +140,4 @@ function columnShowing(uri: vscode.Uri, panelColumn: vscode.ViewColumn | undefin
 
 function fileName(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
-}
-
-export interface GraphHtmlInput {
-  readonly cspSource: string;
-  readonly nonce: string;
-  readonly script: string;
-  readonly style: string;
-  readonly title: string;
-}
-
-/**
- * The webview's page: nothing inline but the one nonce'd script tag; styles from media/graph.css, the script
- * from dist/webview/graph.js, both served from the extension's own folders.
- */
-export function graphHtml(input: GraphHtmlInput): string {
-  const csp = [`default-src 'none'`, `img-src ${input.cspSource}`, `style-src ${input.cspSource}`, `script-src 'nonce-${input.nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${escapeHtml(input.style)}">
-  <title>${escapeHtml(input.title)}</title>
-</head>
-<body>
-  <header>
-    <h1 id="title">${escapeHtml(input.title)}</h1>
-    <p id="status" class="status">Reading the notebook…</p>
-  </header>
-  <ul id="problems" class="problems"></ul>
-  <main id="graph" class="graph" aria-label="Pipeline graph"></main>
-  <script nonce="${escapeHtml(input.nonce)}" src="${escapeHtml(input.script)}"></script>
-</body>
-</html>
-`;
-}
-
-/** For text and double-quoted attribute values. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -11,7 +11,7 @@ import { Disposable } from '../../host/disposable';
 import type { RunHistories } from './compareData';
 import { compareData } from './compareData';
 import { runLabel } from './format';
-import { escapeHtml, localResourceRoots, webviewPage } from './html';
+import { escapeHtml, localResourceRoots, webviewPage } from '../webviewPage';
 import type { CompareData, HostMessage } from './protocol';
 import { isWebviewMessage } from './protocol';
 import type { RunElement, RunsTree } from './tree';

@@ -8,7 +8,7 @@ import type { Logger } from '../../core/util/logger';
 import { Disposable } from '../../host/disposable';
 import { isTrusted } from '../../host/trust';
 import { runLabel } from './format';
-import { escapeHtml, localResourceRoots, webviewPage } from './html';
+import { escapeHtml, localResourceRoots, webviewPage } from '../webviewPage';
 import type { HostMessage, RunAction, RunView } from './protocol';
 import { isWebviewMessage } from './protocol';
 import type { RunElement, RunsTree } from './tree';

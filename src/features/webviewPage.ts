@@ -1,7 +1,8 @@
 /**
- * The pages of the run and compare webviews: a strict Content Security Policy (`default-src 'none'`,
- * styles and images from the extension's own folders, one script with a nonce), the style sheets from
- * media/, the script from dist/webview/. Nothing inline but the nonce'd script tag; nothing remote.
+ * The pages of every webview (pipeline graph, run, compare): a strict Content Security Policy
+ * (`default-src 'none'`, styles and images from the extension's own folders, one script with a nonce), the
+ * style sheets from media/, the script from dist/webview/. Nothing inline but the nonce'd script tag;
+ * nothing remote.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -18,7 +19,7 @@ export interface PageInput {
   readonly body: string;
 }
 
-/** The folders a runs webview may load from: the extension's dist/ and media/. */
+/** The folders a webview may load from: the extension's dist/ and media/. */
 export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
@@ -26,7 +27,7 @@ export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 export function webviewPage(input: PageInput): string {
   const { webview, extensionUri } = input;
   const nonce = randomBytes(18).toString('base64');
-  const csp = [`default-src 'none'`, `img-src ${webview.cspSource}`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [`default-src 'none'`, `img-src ${webview.cspSource}`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
   const styles = input.styles.map((name) => `  <link rel="stylesheet" href="${escapeHtml(webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name)).toString())}">`).join('\n');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', input.script)).toString();
   return `<!DOCTYPE html>
