@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from '../contract/problem';
 import { findJsonErrorOffset } from '../notebook/jsonSyntax';
+import { lineAndColumn } from '../notebook/jsonValue';
 import type { RunDataFile, RunParamValue, RunStatus, RunStep, RunSummary } from '../contract/runs';
 import schema from '../../../schemas/run.schema.json';
 
@@ -141,16 +142,6 @@ function jsonProblem(text: string, error: unknown, file: string): Problem {
   }
   const detail = message.replace(/^SyntaxError: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/s, '');
   return { severity: 'error', code: 'json-syntax', message: `run.json is not valid JSON: ${detail}`, file, ...(offset === undefined ? {} : lineAndColumn(text, offset)) };
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let nl = text.indexOf('\n'); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
-    line++;
-    lineStart = nl + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 /** Ajv's errors as problems, one per field, in words: "`status` must be one of running, finished, failed". */

@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
@@ -7,7 +6,7 @@ import { promoteNotebook } from '../../core/promote/promote';
 import type { Log } from '../../host/log';
 import { promotionTarget } from '../../host/promotionTarget';
 import { currentText, requireNotebookUri } from './notebookArg';
-import { displayDir, fileName, promoteRequest, showProblems } from './shared';
+import { displayDir, exists, fileName, promoteRequest, showProblems } from './shared';
 
 /** What `nbpromote.checkNotebook` returns to a caller; the fields of `nbpromote check --json`. */
 export interface CheckResult {
@@ -77,14 +76,5 @@ function reason(action: PromotedFile['action']): string {
       return 'differs from the notebook';
     default:
       return 'edited by hand';
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
@@ -7,7 +7,7 @@ import { quoteName, stepNameIssue } from '../../core/tags/names';
 import { readLockFile } from '../../core/versioning/lockFile';
 import { outputUri, promotionTarget } from '../../host/promotionTarget';
 import { notebookUriFrom } from './notebookArg';
-import { displayDir, fileName } from './shared';
+import { displayDir, exists, fileName } from './shared';
 
 export interface OpenModuleResult {
   readonly opened: boolean;
@@ -62,14 +62,5 @@ async function readLock(outDir: string): Promise<ReturnType<typeof readLockFile>
     return readLockFile(await readFile(file, 'utf8'), file).lock;
   } catch {
     return undefined;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/contract/problem';
@@ -54,4 +55,14 @@ export function showProblems(log: Log, logger: Logger, what: string, problems: r
     else if (choice === 'Show Log') log.show();
   });
   return message;
+}
+
+/** True when something is at `path` that this process can reach (any error: no). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
