@@ -63,7 +63,11 @@ class LiteralParser {
 
   /** A value inside a list, tuple or dict, as JSON. */
   value(): unknown {
-    const v = this.rawValue();
+    return this.inside(this.rawValue());
+  }
+
+  /** A raw value as it is inside a list, tuple or dict: JSON, noting what JSON changes (see `lossy`). */
+  private inside(v: unknown): unknown {
     if (v instanceof FloatValue) {
       if (Number.isInteger(v.value)) this.lossy = true;
       return v.value;
@@ -82,7 +86,7 @@ class LiteralParser {
     if (c === '(') {
       const { items, comma } = this.sequence(')');
       // `(5)` is 5; `(5,)` and `()` are tuples.
-      return items.length === 1 && !comma ? this.unwrapped(items) : new TupleValue(items);
+      return items.length === 1 && !comma ? items[0] : new TupleValue(items.map((item) => this.inside(item)));
     }
     if (c === '{') return this.dict();
     const str = this.tryString();
@@ -122,11 +126,6 @@ class LiteralParser {
         comma = true;
       } else if (this.text[this.pos] !== close) throw new Error('expected , or close');
     }
-  }
-
-  /** The one item of `(item)`, as `rawValue` gives it (so `(1.0)` stays a float). */
-  private unwrapped(items: unknown[]): unknown {
-    return items[0];
   }
 
   private dict(): Record<string, unknown> {
