@@ -129,11 +129,12 @@ class Generator {
 
   private initFile(): string {
     const folder = this.input.workdir === '.' ? '' : ` / ${pyString(this.input.workdir)}`;
+    const runsCode = this.sharedRunsCode();
     const lines = [
       `"""${this.pkg}: promoted from ${this.input.notebookPath} by nbpromote."""`,
       'from __future__ import annotations',
       '',
-      ...(this.sharedRunsCode() ? ['import importlib'] : []),
+      ...(runsCode ? ['import importlib'] : []),
       'import sys',
       'from pathlib import Path',
       '',
@@ -149,7 +150,7 @@ class Generator {
       const name = this.input.notebookPath.split('/').pop() ?? this.input.notebookPath;
       lines.push('', "#: The notebook: what `__file__` meant in its cells (VS Code's Jupyter sets it so), not the module the code is in.", `NOTEBOOK_FILE = str(NOTEBOOK_DIR / ${pyString(name)})`);
     }
-    if (this.sharedRunsCode()) {
+    if (runsCode) {
       lines.push('', "# The notebook's first cells ran before anything else: so does the shared code (sys.path changes included).", `importlib.import_module(".${this.input.sharedModule}", __name__)`);
     }
     return `${lines.join('\n')}\n`;
@@ -338,9 +339,8 @@ class Generator {
    * be cached. A name defined twice, or also assigned in the step, stays where it is.
    */
   private hoistable(step: StepNode): { cell: CellRef; def: NonNullable<GeneratedCell['definitions']>[number] }[] {
-    const generated = step.cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
     const allowed = new Set([...this.prunedImports(step.imports, step.cells).map(boundName).filter((n) => n !== undefined), ...this.splitShared(step.commonNames).atImport]);
-    const rebound = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
+    const rebound = this.functionLocals(step.cells);
     // The module's own names: the step function, its outputs class, the typing names and what it imports. A
     // definition named like one of them (`def load(path)` in step `load`) would replace it: it stays inside.
     for (const name of [step.name, `${pascalCase(step.name)}Outputs`, 'Any', 'NamedTuple', 'annotations', ...allowed]) rebound.add(name);

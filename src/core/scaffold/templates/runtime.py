@@ -494,7 +494,7 @@ class _Run:
         name = step["name"]
         began = time.perf_counter()
         if self.keep_inputs:
-            self.step_inputs[name] = {i: _snapshot(self.values[i]) for i in step["inputs"] if i in self.values}
+            self.step_inputs[name] = {i: copied(self.values[i]) for i in step["inputs"] if i in self.values}
         try:
             key, outputs, status = self._step_outputs(step)
         except PipelineError as ex:  # what the step returned does not fit pipeline.yaml
@@ -854,14 +854,9 @@ def flatten_metrics(value: Mapping[Any, Any], prefix: str = "") -> dict[str, flo
 
 
 def copied(value: Any) -> Any:
-    """A deep copy of ``value`` for a generated test to give a step, or the value itself when it cannot be
-    copied (an open file, a generator)."""
-    return _snapshot(value)
-
-
-def _snapshot(value: Any) -> Any:
     """A deep copy of ``value`` (a step may change its inputs in place), or the value itself when it cannot
-    be copied."""
+    be copied (an open file, a generator). For what a run keeps of a step's inputs, and what a generated
+    test gives a step."""
     try:
         return copy.deepcopy(value)
     except Exception:  # noqa: BLE001 - uncopyable values (generators, locks ...) are kept as they are
