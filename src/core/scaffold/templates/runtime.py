@@ -511,12 +511,8 @@ class _Run:
     def _step_outputs(self, step: Mapping[str, Any]) -> tuple[str, dict[str, Any], str]:
         """The step's cache key, its outputs by name, and ``cached`` or ``ran``."""
         name, function = step["name"], self.functions[step["name"]]
-        # What the seeded global generators will draw depends on what the steps before drew.
-        rng = _rng_fingerprint(_global_rng()) if _SEEDED_RNG is not None else None
-        if _SHARED_GLOBALS is not None:
-            # So do the shared values shared functions change (`global calls`).
-            rng = f"{rng or ''}|{hashlib.sha256(_canonical_json(_shared_globals_now()).encode('utf-8')).hexdigest()}"
-        key = self._step_key(step, function, rng)
+        state = self._global_state()
+        key = self._step_key(step, function, state)
         if self.use_cache:
             cached = self.cache.load(name, key, step["outputs"])
             if cached is not None:
@@ -532,7 +528,7 @@ class _Run:
         stored: dict[str, Any] = {**outputs, _RNG_ENTRY: _global_rng()} if _SEEDED_RNG is not None else dict(outputs)
         if _SHARED_GLOBALS is not None:
             stored[_GLOBALS_ENTRY] = _shared_globals_now()
-        after = self._step_key(step, function, rng)
+        after = self._step_key(step, function, state)
         if after != key:
             # The step wrote a file or folder a parameter names (a model path, say). The next run will find
             # it there, so the outputs are stored under that key too, and later steps depend on that one (the
@@ -541,22 +537,35 @@ class _Run:
             stored[_KEY_ENTRY] = after
             self.cache.store(name, after, stored)
             producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
-            self.wrote_files.append((step, function, rng, producers, stored))
+            self.wrote_files.append((step, function, state, producers, stored))
         self.cache.store(name, key, stored)
         return after, outputs, "ran"
+
+    @staticmethod
+    def _global_state() -> str | None:
+        """A fingerprint of the global state a step may depend on besides its inputs: the generators the shared
+        code seeded (what they draw depends on what the steps before drew) and the shared values shared
+        functions change (`global calls`). None when there is neither."""
+        parts = []
+        if _SEEDED_RNG is not None:
+            parts.append(_rng_fingerprint(_global_rng()))
+        if _SHARED_GLOBALS is not None:
+            parts.append(hashlib.sha256(_canonical_json(_shared_globals_now()).encode("utf-8")).hexdigest())
+        return "|".join(parts) if parts else None
 
     def rekey_file_writers(self) -> None:
         """Stores the outputs of the steps that wrote files under the keys those files give now, at the end
         of the run: the next run with nothing changed finds them there, whatever later steps wrote beside them."""
-        for step, function, rng, producers, stored in self.wrote_files:
+        for step, function, state, producers, stored in self.wrote_files:
             # The producers of its inputs as they were when it ran: a later step may define the same names.
-            end = self._step_key(step, function, rng, producers)
+            end = self._step_key(step, function, state, producers)
             if end != stored.get(_KEY_ENTRY):
                 self.cache.store(step["name"], end, stored)
 
-    def _step_key(self, step: Mapping[str, Any], function: StepFunction, rng: str | None = None, producers: Mapping[str, str] | None = None) -> str:
-        """sha256 of the step's code, name, output names and inputs (see the module comment). ``producers``:
-        the keys of the steps that made its inputs, when not the latest ones (``producer_keys``)."""
+    def _step_key(self, step: Mapping[str, Any], function: StepFunction, state: str | None = None, producers: Mapping[str, str] | None = None) -> str:
+        """sha256 of the step's code, name, output names and inputs (see the module comment). ``state``: see
+        ``_global_state``. ``producers``: the keys of the steps that made its inputs, when not the latest ones
+        (``producer_keys``)."""
         known = self.producer_keys if producers is None else producers
         digest = hashlib.sha256()
         parts: list[tuple[str, str]] = [
@@ -565,8 +574,8 @@ class _Run:
             ("step", step["name"]),
             ("outputs", json.dumps(step["outputs"])),
         ]
-        if rng is not None:
-            parts.append(("rng", rng))
+        if state is not None:
+            parts.append(("rng", state))
         for name in step["inputs"]:
             if name in known:
                 parts.append(("from-step", f"{name}={known[name]}"))
