@@ -41,8 +41,9 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
   const topImportLines = new Set<number>();
   const assignments: { name: string; valueText: string; line: number }[] = [];
   const mutates: NameSite[] = [];
+  let statements = 0;
   for (const statement of tree.root.children) {
-    if (removedNodes.has(statement)) continue;
+    if (removedNodes.has(statement) || statement.type === 'comment') continue;
     if (IMPORTS.has(statement.type)) {
       const { line } = tree.position(statement.start);
       const end = tree.position(Math.max(statement.start, statement.end - 1)).line;
@@ -56,6 +57,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       const right = assignment.children.find((c) => c.field === 'right');
       if (left?.type === 'identifier' && right !== undefined) assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line });
     }
+    statements++;
     collectMutations(tree, statement, mutates);
   }
   const imports = analysis.imports.filter((i) => topImportLines.has(i.line) && i.module !== '__future__');
@@ -70,6 +72,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     functions: analysis.functions,
     assignments,
     requirements: analysis.requirements,
+    statements,
   };
   const trailing = analysis.trailingExpression;
   const file = notebookFileForDunderFile(analysis.code, analysis.builtinUses);

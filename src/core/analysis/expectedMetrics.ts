@@ -34,6 +34,8 @@ export interface MetricsCellInfo {
 export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): Map<string, ExpectedMetric> {
   const found = new Map<string, ExpectedMetric>();
   for (const info of cells) {
+    // A cell that failed when it was saved shows values from a run that did not finish: none is expected.
+    if (savedError(info.cell) !== undefined) continue;
     // A metrics cell shows what it assigns, and often what earlier steps computed: printed bare
     // (`print("auc", auc)`), interpolated (`print(f"auc={auc:.4f}")`) or as its trailing expression.
     const source = textOf(info.cell.source);
@@ -125,6 +127,18 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     const metric = numberToken(m[2] ?? '');
     if (metric !== undefined && m[1] !== undefined && !found.has(m[1])) found.set(m[1], metric);
   }
+}
+
+/** The first error a code cell's saved outputs hold (`KeyError: 'auc'`), or undefined when it ran through. */
+export function savedError(cell: NotebookCell): string | undefined {
+  for (const output of cell.outputs ?? []) {
+    if (!isRecord(output) || output['output_type'] !== 'error') continue;
+    const name = typeof output['ename'] === 'string' ? output['ename'] : 'an error';
+    const value = typeof output['evalue'] === 'string' ? output['evalue'].split('\n')[0]?.trim() ?? '' : '';
+    const text = value === '' ? name : `${name}: ${value}`;
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  }
+  return undefined;
 }
 
 /** A NumPy 2 scalar repr, `np.float64(0.81)` or `np.int64(3)`: group 1 is the number. */

@@ -2,7 +2,7 @@
 // computed (found promoting unseen notebooks: those cells gave no expected metric, or one the run lacked).
 import * as assert from 'node:assert/strict';
 import type { NotebookCell } from '../contract/notebook';
-import { expectedMetricsFromOutputs, interpolatedNames, printedLabels } from './expectedMetrics';
+import { expectedMetricsFromOutputs, interpolatedNames, printedLabels, savedError } from './expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from './expectedMetrics';
 
 function metricsCell(source: string, outputs: unknown[], extra: Partial<MetricsCellInfo> = {}): MetricsCellInfo {
@@ -18,6 +18,14 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     const source = 'print(f"accuracy: {accuracy:.4f}")\nprint(f"precision={precision:.3f} recall={recall!r}")';
     const got = read(metricsCell(source, [stdout('accuracy: 0.9123\nprecision=0.926 recall=0.9345794392523364\n')]));
     assert.deepEqual(got, { accuracy: { value: 0.9123, decimals: 4 }, precision: { value: 0.926, decimals: 3 }, recall: { value: 0.9345794392523364 } });
+  });
+
+  it('takes nothing from a metrics cell whose saved outputs hold an error, and names the error', () => {
+    const error = { output_type: 'error', ename: 'KeyError', evalue: "'auc'", traceback: ['\u001b[0;31mKeyError\u001b[0m'] };
+    const info = metricsCell('print(f"accuracy: {accuracy:.4f}")\nprint(f"auc: {scores[\'auc\']}")', [stdout('accuracy: 0.9123\n'), error]);
+    assert.deepEqual(read(info), {});
+    assert.equal(savedError(info.cell), "KeyError: 'auc'");
+    assert.equal(savedError(metricsCell('x = 1', [stdout('1\n')]).cell), undefined);
   });
 
   it('matches a label that differs from the name only in case ("RMSE: 52.044" for rmse)', () => {

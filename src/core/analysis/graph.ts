@@ -38,6 +38,8 @@ export interface CellFacts {
   /** Top-level simple assignments `name = <expression>` with the expression's text (parameters). */
   readonly assignments: readonly { readonly name: string; readonly valueText: string; readonly line: number }[];
   readonly requirements: readonly string[];
+  /** Top-level statements left to run once imports and removed IPython lines are gone (0: the cell does nothing). */
+  readonly statements?: number;
 }
 
 type Binding =
@@ -113,6 +115,7 @@ class GraphBuilder {
     }
     this.checkSharedFunctions();
     this.checkSplitSteps();
+    this.checkEmptySteps();
     return {
       steps: orderSteps(this.steps.map(toStepNode)),
       parameters: this.parameters,
@@ -377,6 +380,21 @@ class GraphBuilder {
           ),
         );
       }
+    }
+  }
+
+  /**
+   * A step whose cells hold nothing to run (comments, blank lines, imports, IPython lines that were removed)
+   * becomes a function that does nothing: usually a tag left on the wrong cell. A warning on its first cell.
+   */
+  private checkEmptySteps(): void {
+    for (const step of this.steps) {
+      const first = step.cells[0];
+      if (first === undefined || step.cells.some((c) => (this.facts.get(c.index)?.statements ?? 1) > 0)) continue;
+      const cell = this.notebook.cells.find((c) => c.index === first.index);
+      if (cell === undefined) continue;
+      const what = step.cells.length === 1 ? 'its cell holds' : 'its cells hold';
+      this.problems.push(this.problem(cell, 'warning', 'step-empty', `step ${step.name} does nothing: ${what} no code to run (only comments, imports or IPython lines the package leaves out). Put the step's code in this cell or the cells below it, or tag the cell that holds the code instead`));
     }
   }
 

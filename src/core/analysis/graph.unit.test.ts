@@ -193,6 +193,21 @@ describe('buildStepGraph', () => {
     assert.equal(split[0]?.cellIndex, 2);
     assert.match(split[0]?.message ?? '', /belongs to step load, whose earlier cells come before step train; .* step train reads the df this cell makes/);
   });
+  it('warns on a step whose cells hold nothing to run, and only on such a step', () => {
+    const g = graphOf([
+      [['step:load'], 'rows = [1, 2]'],
+      [['step:todo'], '# clean the rows here later\n\n'],
+      [[], 'import math\n%matplotlib inline'],
+      [['step:train'], '%%time\ntotal = sum(rows)'],
+      [['step:show'], 'print(total)'],
+    ]);
+    const empty = g.problems.filter((p) => p.code === 'step-empty');
+    assert.deepEqual(
+      empty.map((p) => [p.severity, p.cellIndex]),
+      [['warning', 1]],
+    );
+    assert.match(empty[0]?.message ?? '', /^step todo does nothing: its cells hold no code to run/);
+  });
   it('a name only a skipped cell defines: the error says that cell is tagged skip', () => {
     const g = graphOf([
       [['skip'], "cols = ['a', 'b']"],

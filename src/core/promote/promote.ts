@@ -26,8 +26,8 @@ import { readRoles } from '../tags/roles';
 import { suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
-import { analyseNotebook } from '../analysis/analyseNotebook';
-import { expectedMetricsFromOutputs } from '../analysis/expectedMetrics';
+import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
+import { expectedMetricsFromOutputs, savedError } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { metricNames, planPromotion } from '../scaffold/plan';
@@ -165,6 +165,14 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     ];
   });
   const shown = expectedMetricsFromOutputs(metricsCells);
+  if (request.executed === undefined) {
+    for (const { cell } of metricsCells) {
+      const error = savedError(cell);
+      if (error === undefined) continue;
+      const message = `the metrics cell failed when the notebook was saved (${error}): no value its outputs show is taken as an expected metric. Run the notebook through and save it, or promote with --execute`;
+      problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-output-error', message));
+    }
+  }
   const { expected, decimals } = expectedFrom(shown, request.executed?.metrics);
 
   const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));

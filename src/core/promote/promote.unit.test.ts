@@ -130,6 +130,24 @@ describe('re-promotion', function () {
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'a file');
   });
 
+  it('a metrics cell saved with an error gives no expected metric and a warning naming the error', async () => {
+    const doc = JSON.parse(notebookJson(base)) as { cells: { id: string; outputs: unknown[] }[] };
+    const metrics = doc.cells.find((c) => c.id === 'metrics');
+    assert.ok(metrics);
+    metrics.outputs = [
+      { output_type: 'stream', name: 'stdout', text: 'score=0.24\n' },
+      { output_type: 'error', ename: 'NameError', evalue: "name 'roc' is not defined", traceback: [] },
+    ];
+    writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(doc));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.equal(outcome.ok, true);
+    assert.deepEqual(outcome.expectedMetrics, {});
+    const warning = outcome.problems.find((p) => p.code === 'metrics-output-error');
+    assert.equal(warning?.severity, 'warning');
+    assert.equal(warning?.cellIndex, 4);
+    assert.match(warning?.message ?? '', /failed when the notebook was saved \(NameError: name 'roc' is not defined\)/);
+  });
+
   it('a removed step deletes its module and test', async () => {
     await promote(base);
     await promote((cases.find((c) => c.name.startsWith('a removed step')) ?? assert.fail('no such case')).change(base));
