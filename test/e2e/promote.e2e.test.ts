@@ -165,6 +165,30 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
     });
   });
 
+  describe('the npm package (npm pack)', () => {
+    it('holds the built CLI and what it reads, no sources; its nbpromote promotes and runs an example', () => {
+      const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+      const [{ filename, files }] = JSON.parse(packed) as [{ filename: string; files: { path: string }[] }];
+      const paths = files.map((f) => f.path).sort();
+      assert.ok(paths.includes('dist/cli.js') && paths.includes('dist/tree-sitter-python.wasm') && paths.includes('schemas/pipeline.schema.json'), paths.join(', '));
+      assert.deepEqual(paths.filter((p) => /^(src|test|bench|examples|scripts|webview)\/|\.map$|\.ts$/.test(p)), []);
+      const unpacked = join(work, 'npm');
+      cpSync(join(root, 'examples', 'wine-percent.py'), join(unpacked, 'project', 'wine-percent.py'));
+      cpSync(join(root, 'examples', 'data', 'wine.csv'), join(unpacked, 'project', 'data', 'wine.csv'));
+      execFileSync('tar', ['-xzf', join(work, filename), '-C', unpacked]);
+      const packedCli = join(unpacked, 'package', 'dist', 'cli.js');
+      const run = (...args: string[]): Run => {
+        const r = spawnSync(process.execPath, [packedCli, ...args], { cwd: join(unpacked, 'project'), env, encoding: 'utf8' });
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+      };
+      const promoted = run('promote', 'wine-percent.py', '--out', 'out', '--json');
+      assert.equal(promoted.status, 0, promoted.stderr);
+      const ran = run('run', '--out', 'out', '--json');
+      assert.equal(ran.status, 0, ran.stderr);
+      assert.equal((JSON.parse(ran.stdout) as RunJson).status, 'finished');
+    });
+  });
+
   describe('promote --execute', () => {
     it('records exact metrics and output types for a script without saved outputs; no test is skipped', () => {
       const promoted = nbpromote(work, 'promote', 'examples/wine-percent.py', '--out', 'out-execute', '--execute', '--json');
