@@ -18,6 +18,7 @@ import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
 import { mergeHandEdit } from '../versioning/merge';
 import { BASE_DIR, saveBase } from '../versioning/baseStore';
 import { bumpVersion, currentSnapshot, diffSnapshots, FIRST_PROMOTION, FIRST_VERSION } from '../versioning/semver';
+import type { TagResult } from '../contract/roles';
 import type { Problem } from '../contract/problem';
 import { hasErrors } from '../contract/problem';
 import type { StepGraph } from '../contract/stepGraph';
@@ -119,10 +120,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         {
           severity: 'error',
           code: 'no-steps',
-          message:
-            request.inferSteps === true
-              ? 'no cell starts a step and no markdown heading (#, ##, ###) stands above code to name one: tag the first code cell of each step `step:<name>` (a cell tag, or a first line `#| step: <name>`). See docs/tags.md.'
-              : 'no cell starts a step, so there is nothing to promote. Tag the first code cell of each step `step:<name>` (a cell tag, or a first line `#| step: <name>`); untagged cells below it join it. Tag shared imports `imports`, shared functions `functions`, the parameters cell `parameters`, the metrics cell `metrics`. Or promote with --infer-steps to take steps from the markdown headings. See docs/tags.md.',
+          message: noStepsMessage(roles, request.inferSteps === true),
           file: request.notebook,
         },
       ],
@@ -414,6 +412,18 @@ function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: Read
     if (metric.decimals !== undefined) decimals[name] = metric.decimals;
   }
   return { expected, decimals };
+}
+
+/** Why nothing can be promoted when no cell starts a step, and how to tag: nbdev notebooks tag every cell of a step. */
+function noStepsMessage(roles: TagResult, inferred: boolean): string {
+  if (inferred) {
+    return 'no cell starts a step and no markdown heading (#, ##, ###) stands above code to name one: tag the first code cell of each step `step:<name>` (a cell tag, or a first line `#| step: <name>`). See docs/tags.md.';
+  }
+  if (roles.conventions.includes('nbdev')) {
+    const module = roles.defaultExp === undefined ? 'the shared module' : `${roles.defaultExp}.py`;
+    return `no cell starts a step, so there is nothing to promote. This is an nbdev notebook: its #| export cells go to ${module}, and cells without a directive are left out, as nbdev leaves them out. Give each cell of a pipeline step a first line \`#| step: <name>\` (in an nbdev notebook every cell stands alone, so each cell of a step names it), and the metrics cell \`#| metrics\`. Or promote with --infer-steps to take steps from the markdown headings. See docs/tags.md.`;
+  }
+  return 'no cell starts a step, so there is nothing to promote. Tag the first code cell of each step `step:<name>` (a cell tag, or a first line `#| step: <name>`); untagged cells below it join it. Tag shared imports `imports`, shared functions `functions`, the parameters cell `parameters`, the metrics cell `metrics`. Or promote with --infer-steps to take steps from the markdown headings. See docs/tags.md.';
 }
 
 /**

@@ -148,6 +148,20 @@ describe('re-promotion', function () {
     assert.match(warning?.message ?? '', /failed when the notebook was saved \(NameError: name 'roc' is not defined\)/);
   });
 
+  it('no step: the error says how to tag, in nbdev terms for an nbdev notebook; nothing is written', async () => {
+    const nbdev = await promote([
+      { id: 'exp', tags: [], source: '#| default_exp core' },
+      { id: 'load', tags: [], source: '#| export\ndef load(path):\n    return open(path).read()' },
+      { id: 'use', tags: [], source: 'text = load("a.txt")' },
+    ]);
+    assert.equal(nbdev.ok, false);
+    const problem = nbdev.problems.find((p) => p.code === 'no-steps');
+    assert.match(problem?.message ?? '', /This is an nbdev notebook: its #\| export cells go to core\.py.*each cell of a step names it/);
+    const plain = await promote([{ id: 'use', tags: [], source: 'text = "a"' }]);
+    assert.match(plain.problems.find((p) => p.code === 'no-steps')?.message ?? '', /^no cell starts a step.*untagged cells below it join it/);
+    assert.equal(existsSync(join(dir, 'out')), false);
+  });
+
   it('a removed step deletes its module and test', async () => {
     await promote(base);
     await promote((cases.find((c) => c.name.startsWith('a removed step')) ?? assert.fail('no such case')).change(base));
