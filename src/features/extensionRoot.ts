@@ -19,6 +19,13 @@ export interface NotebookPromoterApi {
   readonly pipelines: PipelinesTree;
   /** The Runs view's data provider. */
   readonly runs: RunsTree;
+  /** How long activation took: running the bundle's modules, then `activate` (views, commands, providers). */
+  readonly activation: ActivationTimes;
+}
+
+export interface ActivationTimes {
+  readonly loadMs: number;
+  readonly activateMs: number;
 }
 
 /** The whole extension: built once in `activate`, disposed with the context. */
@@ -55,7 +62,9 @@ export class Extension extends Disposable {
     this.runs = registerRunsFeatures(features);
   }
 
-  api(): NotebookPromoterApi {
-    return { pipelines: this.pipelines, runs: this.runs };
+  /** Logs how long activation took (Show Log) and returns the API. */
+  activated(activation: ActivationTimes): NotebookPromoterApi {
+    this.log.scoped('extension').info(`activated in ${activation.activateMs} ms, after ${activation.loadMs} ms loading the bundle's modules`);
+    return { pipelines: this.pipelines, runs: this.runs, activation };
   }
 }

@@ -16,6 +16,14 @@ describe('activation', () => {
     assert.equal(extension.isActive, true);
   });
 
+  it('reports how long activation took, in its API and its log (the times are shown in the title, not judged)', async function () {
+    const api = (await vscode.extensions.getExtension(extensionId)?.activate()) as { activation?: { loadMs: unknown; activateMs: unknown } } | undefined;
+    const times = api?.activation;
+    assert.ok(times !== undefined && typeof times.loadMs === 'number' && typeof times.activateMs === 'number', JSON.stringify(times));
+    assert.ok(times.loadMs >= 0 && times.activateMs > 0, JSON.stringify(times));
+    if (this.test !== undefined) this.test.title += `: ${times.loadMs} ms loading the bundle's modules, ${times.activateMs} ms in activate`;
+  });
+
   it('registers the nbpromote.showLog command', async () => {
     await vscode.extensions.getExtension(extensionId)?.activate();
     const commands = await vscode.commands.getCommands(true);
