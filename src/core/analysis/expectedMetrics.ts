@@ -74,14 +74,29 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     });
     return;
   }
+  // `for model, score in results.items(): print(f"{model}: {score:.4f}")` prints "logreg: 0.9778", which is
+  // the run's metric `results.logreg` (a dict of numbers is flattened so): a line that is only a key and a
+  // number, when the cell loops over one dict's items and the key is no other name.
+  // The loop must print its key and its value as they are (`{score}`, `{score:.4f}`): a value computed from
+  // them (`{model.score(X, y)}`) is no number of the dict's.
+  const source = textOf(info.cell.source);
+  const loops = [...source.matchAll(/^for\s+([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s+in\s+([A-Za-z_]\w*)\.items\(\)\s*:/gm)];
+  const loop = loops.length === 1 ? loops[0] : undefined;
+  const printsItems = loop !== undefined && new RegExp(`\\{${loop[1]}(?:!r|!s)?\\}`).test(source) && new RegExp(`\\{${loop[2]}(?:[:!][^}]*)?\\}`).test(source);
+  const itemsOf = printsItems ? loop?.[3] : undefined;
   // "accuracy=0.7640 f1: 0.68" and "accuracy 0.7640"
   for (const line of lines) {
     for (const m of line.matchAll(/([A-Za-z_][\w.]*)\s*(?:=|:)\s*(\S+)/g)) set(m[1], m[2]);
     const pair = /^\s*([A-Za-z_][\w.]*)\s+(\S+)\s*$/.exec(line);
     if (pair !== null) set(pair[1], pair[2]);
+    const item = itemsOf === undefined ? null : /^\s*([A-Za-z_]\w*)\s*[:=]\s*(\S+)\s*$/.exec(line);
+    if (item !== null && item[1] !== undefined && resolve(item[1]) === undefined) set(`${itemsOf}.${item[1]}`, item[2], true);
   }
-  function set(label: string | undefined, token: string | undefined): void {
-    const name = label === undefined ? undefined : names.has(label) ? label : (labels.get(label) ?? sameIgnoringCase(label, names));
+  function resolve(label: string): string | undefined {
+    return names.has(label) ? label : (labels.get(label) ?? sameIgnoringCase(label, names));
+  }
+  function set(label: string | undefined, token: string | undefined, asIs = false): void {
+    const name = label === undefined ? undefined : asIs ? label : resolve(label);
     if (name === undefined || token === undefined || found.has(name)) return;
     const metric = numberToken(token.replace(/[,;]$/, ''));
     if (metric !== undefined) found.set(name, metric);

@@ -28,6 +28,15 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.equal(savedError(metricsCell('x = 1', [stdout('1\n')]).cell), undefined);
   });
 
+  it("reads a loop over one dict's items as that dict's flattened metrics (`results.logreg`), key lines only", () => {
+    const source = "for name, score in results.items():\n    print(f'{name}: {score:.4f}')\nbest = max(results.values())\nprint('best', best)";
+    const got = read(metricsCell(source, [stdout('logreg: 0.9778\ntree: 0.9556\nLogistic Regression: 0.9\nbest 0.9777777777777777\n')], { assigned: ['best'] }));
+    assert.deepEqual(got, { 'results.logreg': { value: 0.9778, decimals: 4 }, 'results.tree': { value: 0.9556, decimals: 4 }, best: { value: 0.9777777777777777 } });
+    // Two loops over items: which dict a key belongs to is unknown, so none is read.
+    const two = read(metricsCell(`${source}\nfor k, v in other.items():\n    print(f'{k}: {v}')`, [stdout('logreg: 0.9778\nx: 1\n')]));
+    assert.deepEqual(two, {});
+  });
+
   it('matches a label that differs from the name only in case ("RMSE: 52.044" for rmse)', () => {
     const got = read(metricsCell("rmse = mse ** 0.5\nprint(f'RMSE: {rmse:.3f}')", [stdout('RMSE: 52.044\n')], { assigned: ['rmse'] }));
     assert.deepEqual(got, { rmse: { value: 52.044, decimals: 3 } });
@@ -55,7 +64,7 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
   });
 
   it('ignores labels that name nothing the cell shows, and tuples that are not of names', () => {
-    assert.deepEqual(read(metricsCell("for k, v in scores.items():\n    print(f'{k}: {v:.4f}')", [stdout('accuracy: 0.6778\n')])), {});
+    assert.deepEqual(read(metricsCell("for k, m in models.items():\n    print(f'{k}: {m.score(X, y):.4f}')", [stdout('accuracy: 0.6778\n')])), {});
     assert.deepEqual(read(metricsCell('f(a), b', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b' })), {});
   });
 });
