@@ -84,6 +84,19 @@ export function seedsGlobalRng(code: string): boolean {
   return code.split('\n').some((line) => /^(?![\s#@])[^#]*\brandom\.seed\s*\(/.test(line) && !/^(?:async\s+)?(?:def|class)\b/.test(line));
 }
 
+/**
+ * Names a top-level line binds to a random generator it makes: `rng = np.random.default_rng(0)`,
+ * `gen = random.Random(7)`, `state = RandomState(1)`. The runtime checks each value really is one.
+ */
+export function generatorNames(code: string): string[] {
+  const names: string[] = [];
+  for (const line of code.split('\n')) {
+    const m = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*[^#]*\b(?:default_rng|RandomState|Random|Generator)\s*\(/.exec(line);
+    if (m?.[1] !== undefined && !names.includes(m[1])) names.push(m[1]);
+  }
+  return names;
+}
+
 export function planPromotion(input: PromoteInput): FilePlan[] {
   const g = new Generator(input);
   return g.plan();
@@ -186,6 +199,10 @@ class Generator {
       lines.push('', "# Run in the notebook's folder, as in the notebook: relative paths here mean the same.", 'with _runtime.notebook_folder(NOTEBOOK_DIR):', indentBody(body.join('\n\n')));
       if (body.some((b) => seedsGlobalRng(b))) {
         lines.push('', '# The code above seeded the global random generators: every run of the pipeline starts from here, as the', "# notebook's steps did.", '_runtime.remember_seeded_rng()');
+      }
+      const generators = [...new Set(body.flatMap((b) => generatorNames(b)))].filter((n) => common.names.includes(n));
+      if (generators.length > 0) {
+        lines.push('', '# The code above made random generators: every run of the pipeline starts from their states here, and steps', "# draw from them in the notebook's order even when the cache skips some.", `_runtime.remember_generators(globals(), [${generators.map(pyString).join(', ')}])`);
       }
     } else if (body.length > 0) lines.push('', ...body.map((b) => `${b}\n`));
     if (changed.length > 0) {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
-import { nonlocalForLocals, seedsGlobalRng } from './plan';
+import { generatorNames, nonlocalForLocals, seedsGlobalRng } from './plan';
 
 function notebookJson(cells: readonly { tags?: readonly string[]; source: string }[]): string {
   return JSON.stringify({
@@ -74,6 +74,57 @@ describe('planPromotion: step-local names, __file__ and seeded generators', func
       assert.equal(result.metrics['result'], expected);
     }
     assert.deepEqual((JSON.parse(runs[1]?.stdout ?? '{}') as { steps: { status: string }[] }).steps.map((s) => s.status), ['cached', 'cached']);
+  });
+});
+
+describe('planPromotion: random generators the shared code makes (rng = np.random.default_rng(0))', function () {
+  this.timeout(120_000);
+  let dir = '';
+  const generatorCells = [
+    { tags: ['imports'], source: 'import random\nimport numpy as np' },
+    { source: 'rng = np.random.default_rng(0)\ngen = random.Random(3)\nlegacy = np.random.RandomState(5)\nlimit = 10' },
+    { tags: ['parameters'], source: 'shift = 0.0' },
+    { tags: ['step:first'], source: 'x = float(rng.normal()) + gen.random() + float(legacy.rand())' },
+    { tags: ['step:second'], source: 'y = float(rng.normal()) + gen.random() + float(legacy.rand()) + shift' },
+    { tags: ['metrics'], source: 'total = x + y' },
+  ];
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-generators-'));
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(generatorCells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('remembers the generators, and only them, after the shared code', () => {
+    assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /\n_runtime\.remember_generators\(globals\(\), \["rng", "gen", "legacy"\]\)\n$/);
+  });
+
+  it('a step after a cached one draws what it drew in the notebook', function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import pytest, yaml, numpy']).status !== 0) this.skip();
+    const out = join(dir, 'out');
+    const env = { ...process.env, PYTHONPATH: join(out, 'src') };
+    const notebook = (shift: number): number => {
+      const script = ['import random, numpy as np', 'rng = np.random.default_rng(0); gen = random.Random(3); legacy = np.random.RandomState(5)', 'x = float(rng.normal()) + gen.random() + float(legacy.rand())', `y = float(rng.normal()) + gen.random() + float(legacy.rand()) + ${shift}`, 'print(repr(x + y))'].join('\n');
+      return Number(spawnSync(python, ['-c', script], { encoding: 'utf8' }).stdout.trim());
+    };
+    const run = (...args: string[]): { total: number | undefined; statuses: string[] } => {
+      const r = spawnSync(python, ['-m', 'nb.pipeline', '--json', ...args], { cwd: out, env, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const result = JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { status: string }[] };
+      return { total: result.metrics['total'], statuses: result.steps.map((s) => s.status) };
+    };
+    assert.deepEqual(run(), { total: notebook(0), statuses: ['ran', 'ran'] });
+    // Only `second` reads shift: `first` comes from the cache, and the generators are put where it left them.
+    assert.deepEqual(run('--param', 'shift=1.5'), { total: notebook(1.5), statuses: ['cached', 'ran'] });
+    assert.deepEqual(run('--param', 'shift=0.0'), { total: notebook(0), statuses: ['cached', 'cached'] });
+    const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env, encoding: 'utf8' });
+    assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+  });
+
+  it('generatorNames finds top-level names bound to a new generator', () => {
+    assert.deepEqual(generatorNames('rng = np.random.default_rng(seed)\ngen: random.Random = random.Random(1)\nrs = RandomState(2)\n    inner = default_rng(3)\nrows = load(4)'), ['rng', 'gen', 'rs']);
   });
 });
 

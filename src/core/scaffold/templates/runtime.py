@@ -358,6 +358,9 @@ def run_pipeline(
     if _SHARED_GLOBALS is not None:
         # And with the shared values its functions change (`global calls`) as the first cells left them.
         _set_shared_globals(_SHARED_GLOBALS[2])
+    if _SHARED_GENERATORS is not None:
+        # And with the generators the first cells made (`rng = np.random.default_rng(0)`) where they left them.
+        _set_generator_states(_SHARED_GENERATORS[2])
     with _working_directory(workdir):
         run.start(record, only)
         try:
@@ -519,15 +522,20 @@ class _Run:
                 rng = cached.pop(_RNG_ENTRY, None)
                 canonical = cached.pop(_KEY_ENTRY, key)
                 shared = cached.pop(_GLOBALS_ENTRY, None)
+                generators = cached.pop(_GENERATORS_ENTRY, None)
                 if _SEEDED_RNG is not None and rng is not None:
                     _set_global_rng(rng)  # where the step left the seeded generators: later steps draw what they drew
                 if _SHARED_GLOBALS is not None and shared is not None:
                     _set_shared_globals(shared)  # and the shared values where running it left them
+                if _SHARED_GENERATORS is not None and generators is not None:
+                    _set_generator_states(generators)  # and the shared generators
                 return canonical, cached, "cached"
         outputs = split_outputs(name, step["outputs"], function(*[self.values[i] for i in step["inputs"]]))
         stored: dict[str, Any] = {**outputs, _RNG_ENTRY: _global_rng()} if _SEEDED_RNG is not None else dict(outputs)
         if _SHARED_GLOBALS is not None:
             stored[_GLOBALS_ENTRY] = _shared_globals_now()
+        if _SHARED_GENERATORS is not None:
+            stored[_GENERATORS_ENTRY] = _generator_states()
         after = self._step_key(step, function, state)
         if after != key:
             # The step wrote a file or folder a parameter names (a model path, say). The next run will find
@@ -544,13 +552,15 @@ class _Run:
     @staticmethod
     def _global_state() -> str | None:
         """A fingerprint of the global state a step may depend on besides its inputs: the generators the shared
-        code seeded (what they draw depends on what the steps before drew) and the shared values shared
-        functions change (`global calls`). None when there is neither."""
+        code seeded or made (what they draw depends on what the steps before drew) and the shared values shared
+        functions change (`global calls`). None when there is none of these."""
         parts = []
         if _SEEDED_RNG is not None:
             parts.append(_rng_fingerprint(_global_rng()))
         if _SHARED_GLOBALS is not None:
             parts.append(hashlib.sha256(_canonical_json(_shared_globals_now()).encode("utf-8")).hexdigest())
+        if _SHARED_GENERATORS is not None:
+            parts.append(_state_digest(_generator_states()))
         return "|".join(parts) if parts else None
 
     def rekey_file_writers(self) -> None:
@@ -742,6 +752,90 @@ def _set_shared_globals(values: Mapping[str, Any]) -> None:
     namespace = _SHARED_GLOBALS[0]
     for name, value in values.items():
         namespace[name] = copy.deepcopy(value)
+
+
+#: The cache entry holding the states of the generators the shared code made, after a step ran.
+_GENERATORS_ENTRY = "\0nbpromote-generators"
+#: The shared module's namespace, the names of the random generators its code made
+#: (``rng = np.random.default_rng(0)``) and their states right after it ran; None when it made none.
+_SHARED_GENERATORS: Optional[Tuple[Dict[str, Any], Tuple[str, ...], Dict[str, Any]]] = None
+
+
+def remember_generators(namespace: Dict[str, Any], names: Sequence[str]) -> None:
+    """Called by the shared module after its code made random generators (``rng = np.random.default_rng(0)``).
+
+    In the notebook each step drew from them where the step before left them. So every run starts from their
+    states here, a step's cache key includes their states before it, and a cached step puts them where
+    running it left them: a step after a cached one draws the same numbers as in the notebook. Names that are
+    not generators (``random.Random``, ``numpy.random.Generator`` or ``RandomState``) are left alone.
+    """
+    global _SHARED_GENERATORS
+    kept = tuple(n for n in names if _generator_state(namespace.get(n)) is not None)
+    if kept:
+        _SHARED_GENERATORS = (namespace, kept, {n: _generator_state(namespace[n]) for n in kept})
+
+
+def _generator_state(value: Any) -> Any:
+    """A copy of a random generator's state, or None when ``value`` is no generator."""
+    import random
+
+    if isinstance(value, random.Random):
+        return value.getstate()
+    bit_generator = getattr(value, "bit_generator", None)
+    if bit_generator is not None and hasattr(bit_generator, "state"):
+        return copy.deepcopy(bit_generator.state)  # numpy.random.Generator
+    if callable(getattr(value, "get_state", None)) and callable(getattr(value, "set_state", None)):
+        return value.get_state()  # numpy.random.RandomState
+    return None
+
+
+def _generator_states() -> Dict[str, Any]:
+    assert _SHARED_GENERATORS is not None
+    namespace, names, _ = _SHARED_GENERATORS
+    return {n: _generator_state(namespace.get(n)) for n in names}
+
+
+def _set_generator_states(states: Mapping[str, Any]) -> None:
+    """Puts each generator back in a state, in place: step modules hold the same objects."""
+    assert _SHARED_GENERATORS is not None
+    namespace = _SHARED_GENERATORS[0]
+    for name, state in states.items():
+        value = namespace.get(name)
+        if state is None or value is None:
+            continue
+        bit_generator = getattr(value, "bit_generator", None)
+        if hasattr(value, "setstate"):
+            value.setstate(state)
+        elif bit_generator is not None:
+            bit_generator.state = copy.deepcopy(state)
+        else:
+            value.set_state(state)
+
+
+def _state_digest(value: Any) -> str:
+    """A digest of nested dicts, tuples, lists, numbers, strings and arrays (generator states)."""
+    digest = hashlib.sha256()
+
+    def feed(item: Any) -> None:
+        if isinstance(item, Mapping):
+            digest.update(b"{")
+            for key in sorted(item, key=str):
+                feed(str(key))
+                feed(item[key])
+            digest.update(b"}")
+        elif isinstance(item, (tuple, list)):
+            digest.update(b"[")
+            for part in item:
+                feed(part)
+            digest.update(b"]")
+        elif hasattr(item, "tobytes"):
+            digest.update(item.tobytes())
+        else:
+            digest.update(repr(item).encode("utf-8"))
+        digest.update(b",")
+
+    feed(value)
+    return digest.hexdigest()
 
 
 def remember_seeded_rng() -> None:
@@ -1133,7 +1227,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, _RNG_ENTRY, _KEY_ENTRY, _GLOBALS_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, _RNG_ENTRY, _KEY_ENTRY, _GLOBALS_ENTRY, _GENERATORS_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> None:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so)."""
