@@ -67,6 +67,8 @@ interface UnitBuilder {
   readonly metricNames: string[];
   /** Names already reported as problems in this unit (one problem per name). */
   readonly reported: Set<string>;
+  /** Shared names the unit changes in place while still shared (see StepNode.changesShared). */
+  readonly changesShared: string[];
 }
 
 export function buildStepGraph(notebook: Notebook, roles: TagResult, facts: ReadonlyMap<number, CellFacts>): StepGraph {
@@ -228,7 +230,12 @@ class GraphBuilder {
       addOnce(unit.imports, imp.statement);
       unit.local.add(imp.name);
     }
-    const changed = f.mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? ''));
+    // A shared value a step changes in place (`model.fit(...)` on a model the first cells made) is that step's
+    // from then on, as a value it made: later steps take it from the step, so they see the change even when
+    // the step comes from the cache.
+    const sharedChanged = unit.kind === 'step' ? f.mutates.filter((m) => !unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'common') : [];
+    for (const m of sharedChanged) addOnce(unit.changesShared, m.name);
+    const changed = [...f.mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
     for (const d of [...f.defines, ...changed]) {
       if (f.imports.some((i) => i.name === d.name)) continue;
       unit.local.add(d.name);
@@ -334,7 +341,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], dataAfter: [], explicitAfter: [], local: new Set(), metricNames: [], reported: new Set() };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], dataAfter: [], explicitAfter: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [] };
   }
 
   /**
@@ -434,7 +441,7 @@ function toCodeUnit(u: UnitBuilder): CodeUnit {
 function toStepNode(u: UnitBuilder): StepNode {
   const after = [...u.dataAfter];
   for (const a of u.explicitAfter) addOnce(after, a);
-  return { ...toCodeUnit(u), outputs: u.outputs, after, explicitAfter: u.explicitAfter };
+  return { ...toCodeUnit(u), outputs: u.outputs, after, explicitAfter: u.explicitAfter, ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }) };
 }
 
 /** Dependency order; notebook order among steps that are free to go (Kahn's algorithm). Tags exclude cycles. */

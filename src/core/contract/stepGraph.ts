@@ -62,6 +62,12 @@ export interface StepNode extends CodeUnit {
   /** Steps it runs after: data edges and explicit `after:`. */
   readonly after: readonly string[];
   readonly explicitAfter: readonly string[];
+  /**
+   * Shared names (commonNames) the step changes in place before any earlier step did (`model.fit(...)` on a
+   * model the first cells made): it works on a copy, passed on as its output, so the shared value stays as
+   * the first cells left it for every run.
+   */
+  readonly changesShared?: readonly string[];
 }
 
 export interface SharedCode {

@@ -222,8 +222,10 @@ class Generator {
     const imports = sortImports(this.prunedImports(step.imports, step.cells));
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(step.cells)) lines.push(this.notebookFileImport('..'), '');
-    const shared = this.splitShared(step.commonNames);
+    const copied = step.changesShared ?? [];
+    const shared = this.splitShared(step.commonNames.filter((n) => !copied.includes(n)));
     if (shared.atImport.length > 0) lines.push(`from ..${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
+    if (copied.length > 0) lines.push('from .. import _runtime', '');
     if (needsAny) {
       lines.push('', `class ${cls}(NamedTuple):`, `    """What step \`${fn}\` gives to the steps after it."""`, '');
       for (const o of outputs) lines.push(`    ${o}: Any`);
@@ -245,7 +247,7 @@ class Generator {
     if (outputs.length === 1 && !needsAny) lines.splice(3, 0, 'from typing import Any', '');
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
-    const body = this.unitBody(step, outputs, skip, this.lateSharedImport('..', shared.late));
+    const body = this.unitBody(step, outputs, skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(copied)]);
     lines.push(body);
     if (outputs.length === 1) lines.push(`    return ${outputs[0]}`);
     else if (outputs.length > 1) lines.push(`    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})`);
@@ -282,6 +284,19 @@ class Generator {
     const changed = new Set(common.cells.flatMap((c) => this.input.cells.get(c.index)?.globalsDeclared ?? []));
     const sorted = [...names].sort();
     return { atImport: sorted.filter((n) => !changed.has(n)), late: sorted.filter((n) => changed.has(n)) };
+  }
+
+  /**
+   * The shared values a step changes in place, as copies: the notebook changed the one value the first cells
+   * made, once; the package runs again and again (the tests do), and each run must start from that value.
+   */
+  private sharedCopies(names: readonly string[]): string[] {
+    if (names.length === 0) return [];
+    const sorted = [...names].sort();
+    const them = sorted.length === 1 ? 'it' : 'them';
+    return [
+      [`from ..${this.input.sharedModule} import ${sorted.join(', ')}  # changed in place below: copied, so every run starts from ${them} as the first cells left ${them}`, ...sorted.map((n) => `${n} = _runtime.copied(${n})`)].join('\n'),
+    ];
   }
 
   private lateSharedImport(from: string, names: readonly string[]): string[] {

@@ -128,6 +128,58 @@ describe('planPromotion: random generators the shared code makes (rng = np.rando
   });
 });
 
+describe('planPromotion: a shared value a step changes in place (model.fit on a model the first cells made)', function () {
+  this.timeout(120_000);
+  let dir = '';
+  const sharedCells = [
+    { source: 'class Model:\n    def __init__(self):\n        self.weight = 0.0\n\n    def fit(self, xs, scale):\n        self.weight = sum(xs) * scale\n        return self\n\nmodel = Model()\nhistory = []' },
+    { tags: ['parameters'], source: 'scale = 2.0' },
+    { tags: ['step:load'], source: 'xs = [1.0, 2.0, 3.0]' },
+    { tags: ['step:train'], source: 'model.fit(xs, scale)\nhistory.append("trained")' },
+    { tags: ['step:evaluate'], source: 'score = model.weight / 10\nruns = len(history)' },
+    { tags: ['metrics'], source: 'result = score + runs' },
+  ];
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-shared-change-'));
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(sharedCells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const steps = Object.fromEntries((outcome.graph?.steps ?? []).map((s) => [s.name, s]));
+    assert.deepEqual(steps['train']?.outputs, ['model', 'history']);
+    assert.deepEqual(steps['train']?.changesShared, ['model', 'history']);
+    assert.deepEqual([...(steps['evaluate']?.inputs ?? [])].sort(), ['history', 'model']);
+    assert.deepEqual(steps['evaluate']?.after, ['train']);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the step takes copies of the shared values and returns them; later steps take them from it', () => {
+    const train = readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'train.py'), 'utf8');
+    assert.match(train, /\n {4}from \.\.common import history, model {2}# changed in place below: copied[^\n]*\n {4}history = _runtime\.copied\(history\)\n {4}model = _runtime\.copied\(model\)\n/);
+    assert.doesNotMatch(train, /^from \.\.common import/m);
+  });
+
+  it('a changed parameter re-runs the step and those after it with the right values, every run from the shared values', function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import pytest, yaml']).status !== 0) this.skip();
+    const out = join(dir, 'out');
+    const env = { ...process.env, PYTHONPATH: join(out, 'src') };
+    const run = (...args: string[]): { result: number | undefined; statuses: string[] } => {
+      const r = spawnSync(python, ['-m', 'nb.pipeline', '--json', ...args], { cwd: out, env, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { status: string }[] };
+      return { result: doc.metrics['result'], statuses: doc.steps.map((s) => s.status) };
+    };
+    assert.deepEqual(run(), { result: 1.2 + 1, statuses: ['ran', 'ran', 'ran'] });
+    assert.deepEqual(run('--param', 'scale=3.0'), { result: 1.8 + 1, statuses: ['cached', 'ran', 'ran'] });
+    assert.deepEqual(run('--param', 'scale=2.0'), { result: 1.2 + 1, statuses: ['cached', 'cached', 'cached'] });
+    // The tests run the pipeline and the steps several times in one process: the history stays one long.
+    const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env, encoding: 'utf8' });
+    assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+    if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+  });
+});
+
 describe('nonlocalForLocals and seedsGlobalRng', () => {
   it('turns only the step locals of an indented global into nonlocal', () => {
     assert.equal(nonlocalForLocals('    global total, CALLS  # counters', new Set(['total'])), '    nonlocal total; global CALLS  # counters');
