@@ -38,7 +38,6 @@ export function analyseCodeCells(sources: readonly string[]): AnalysedCell[] {
 
 function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): AnalysedCell {
   const importLines = new Set<number>();
-  const topImportLines = new Set<number>();
   const assignments: { name: string; valueText: string; line: number }[] = [];
   const mutates: NameSite[] = [];
   let statements = 0;
@@ -48,7 +47,6 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       const { line } = tree.position(statement.start);
       const end = tree.position(Math.max(statement.start, statement.end - 1)).line;
       for (let l = line; l <= end; l++) importLines.add(l);
-      topImportLines.add(line);
       continue;
     }
     const assignment = statement.type === 'expression_statement' ? statement.children[0] : undefined;
@@ -60,7 +58,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     statements++;
     collectMutations(tree, statement, mutates);
   }
-  const imports = analysis.imports.filter((i) => topImportLines.has(i.line) && i.module !== '__future__');
+  // Every line of a top-level import statement: a name may stand on a continuation line (`from m import (\n a,\n b)`).
+  const imports = analysis.imports.filter((i) => importLines.has(i.line) && i.module !== '__future__');
   const externalUses = analysis.usedBeforeDefinition;
   const facts: CellFacts = {
     defines: analysis.defines,

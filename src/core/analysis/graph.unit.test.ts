@@ -193,6 +193,14 @@ describe('buildStepGraph', () => {
     assert.equal(split[0]?.cellIndex, 2);
     assert.match(split[0]?.message ?? '', /belongs to step load, whose earlier cells come before step train; .* step train reads the df this cell makes/);
   });
+  it('imports written over several lines keep every name (parentheses, backslash), shared or in a step', () => {
+    const g = graphOf([
+      [['imports'], 'from math import sqrt, \\\n    floor'],
+      [['step:load'], 'from statistics import (\n    mean,\n    median,\n)\nv = floor(sqrt(17.0)) + mean([1]) + median([2])'],
+    ]);
+    assert.deepEqual(codes(g), []);
+    assert.deepEqual([...step(g, 'load').imports].sort(), ['from math import floor', 'from math import sqrt', 'from statistics import mean', 'from statistics import median']);
+  });
   it('warns on a step whose cells hold nothing to run, and only on such a step', () => {
     const g = graphOf([
       [['step:load'], 'rows = [1, 2]'],
