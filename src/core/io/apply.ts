@@ -145,6 +145,30 @@ interface Target {
  * it stays inside the root) and resolves it. All problems are reported together, in one error.
  */
 async function validatePlan(root: string, plans: readonly FilePlan[]): Promise<Target[]> {
+  checkPlanPaths(plans);
+  const problems: string[] = [];
+  const report = (path: string, problem: string): void => {
+    problems.push(`${JSON.stringify(path)}: ${problem}`);
+  };
+  const realRoot = await realRootOf(root);
+  const resolve = rootResolver(realRoot);
+  const resolutions = plans.map((plan) => resolve(plan.path));
+  const targets: Target[] = [];
+  for (const [i, plan] of plans.entries()) {
+    const resolution = resolutions[i];
+    if (resolution?.ok === true) targets.push({ plan, ...resolution.resolved });
+    else report(plan.path, resolution?.problem ?? 'not resolved');
+  }
+  if (problems.length > 0) throw invalidPlan(problems);
+  return targets;
+}
+
+/**
+ * The checks of a plan's paths that need no disk (spelling, duplicates, a file where another plan needs a
+ * folder): throws NbpromoteError('invalidInput') listing every problem. Promotion calls it before it writes
+ * anything of its own (the lock, the journal).
+ */
+export function checkPlanPaths(plans: readonly FilePlan[]): void {
   const problems: string[] = [];
   const report = (path: string, problem: string): void => {
     problems.push(`${JSON.stringify(path)}: ${problem}`);
@@ -162,18 +186,6 @@ async function validatePlan(root: string, plans: readonly FilePlan[]): Promise<T
     seen.add(plan.path);
   }
   if (problems.length > 0) throw invalidPlan(problems);
-
-  const realRoot = await realRootOf(root);
-  const resolve = rootResolver(realRoot);
-  const resolutions = plans.map((plan) => resolve(plan.path));
-  const targets: Target[] = [];
-  for (const [i, plan] of plans.entries()) {
-    const resolution = resolutions[i];
-    if (resolution?.ok === true) targets.push({ plan, ...resolution.resolved });
-    else report(plan.path, resolution?.problem ?? 'not resolved');
-  }
-  if (problems.length > 0) throw invalidPlan(problems);
-  return targets;
 }
 
 /** `a/b/c` → [`a`, `a/b`]. */

@@ -5,7 +5,7 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileAction } from '../io/apply';
-import { applyPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic } from '../io/apply';
+import { applyPlan, checkPlanPaths, cleanStaleTemps, planActions, planDirectories, writeFileAtomic } from '../io/apply';
 import { withPromotionLock } from '../io/promotionLock';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
@@ -242,6 +242,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       why: why.get(f.path) ?? '',
     }));
   } else {
+    checkPlanPaths(plans);
     const written = await withPromotionLock(
       outDir,
       async () => {

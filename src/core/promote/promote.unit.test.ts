@@ -148,6 +148,19 @@ describe('re-promotion', function () {
     assert.match(warning?.message ?? '', /failed when the notebook was saved \(NameError: name 'roc' is not defined\)/);
   });
 
+  it('steps named metrics and notebook: the package\'s own test modules take other names', async () => {
+    const outcome = await promote([
+      { id: 'load', tags: ['step:notebook'], source: 'values = [1, 2, 3]' },
+      { id: 'score', tags: ['step:metrics'], source: 'total = sum(values)' },
+      { id: 'shown', tags: ['metrics'], source: 'score = total / 10' },
+      { id: 'check', tags: ['test'], source: 'assert total == 6' },
+    ]);
+    assert.equal(outcome.ok, true, JSON.stringify(outcome.problems));
+    const tests = outcome.files.map((f) => f.path).filter((p) => p.startsWith('tests/')).sort();
+    assert.deepEqual(tests, ['tests/conftest.py', 'tests/test_metrics.py', 'tests/test_metrics_reproduced.py', 'tests/test_notebook.py', 'tests/test_notebook_cells.py']);
+    assert.match(readFileSync(join(dir, 'out', 'tests', 'test_metrics.py'), 'utf8'), /from nb\.steps\.metrics import metrics/);
+  });
+
   it('no step: the error says how to tag, in nbdev terms for an nbdev notebook; nothing is written', async () => {
     const nbdev = await promote([
       { id: 'exp', tags: [], source: '#| default_exp core' },

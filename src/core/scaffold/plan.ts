@@ -127,9 +127,9 @@ class Generator {
     ];
     if (graph.metrics !== undefined) {
       files.push({ path: `${this.src}/metrics.py`, contents: this.metricsFile(graph.metrics), why: `the metrics (cells ${this.cellList(graph.metrics.cells)})` });
-      files.push({ path: 'tests/test_metrics.py', contents: this.metricsTestFile(), why: 'the pipeline reproduces the notebook metrics' });
+      files.push({ path: this.fixedTestPath('metrics', 'metrics_reproduced'), contents: this.metricsTestFile(), why: 'the pipeline reproduces the notebook metrics' });
     }
-    if (graph.tests.length > 0) files.push({ path: 'tests/test_notebook.py', contents: this.notebookTestsFile(), why: "the notebook's test cells" });
+    if (graph.tests.length > 0) files.push({ path: this.fixedTestPath('notebook', 'notebook_cells'), contents: this.notebookTestsFile(), why: "the notebook's test cells" });
     return files;
   }
 
@@ -170,6 +170,19 @@ class Generator {
   }
 
   /** The shared module's cells as it runs them: top-level lines, without comments. */
+  /**
+   * `tests/test_<name>.py` for a test module of the package's own (metrics, notebook), unless a step has that
+   * name (its contract test is `tests/test_<step>.py`): then `tests/test_<other>.py`, with more `_` until no
+   * step has it.
+   */
+  private fixedTestPath(name: string, other: string): string {
+    const steps = new Set(this.input.graph.steps.map((s) => s.name));
+    if (!steps.has(name)) return `tests/test_${name}.py`;
+    let free = other;
+    while (steps.has(free)) free += '_';
+    return `tests/test_${free}.py`;
+  }
+
   private sharedBody(): string[] {
     return this.input.graph.common.cells.map((c) => this.cellBody(c, undefined)).filter((b) => b.trim() !== '');
   }

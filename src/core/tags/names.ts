@@ -29,6 +29,7 @@ export function stepNameIssue(name: string): string | undefined {
   if (PYTHON_KEYWORDS.has(name)) return 'it is a Python keyword, and step names become Python module names';
   if (!IDENTIFIER.test(name)) return `step names become Python module names, so they must be ${IDENTIFIER_RULE}`;
   if (name.length > 4 && name.startsWith('__') && name.endsWith('__')) return 'names that start and end with "__" are reserved for Python itself';
+  if (name === '_runtime') return "the generated package's runtime module is named _runtime";
   return undefined;
 }
 

@@ -22,6 +22,7 @@ describe('stepNameIssue', () => {
     ['async', /keyword/],
     ['__init__', /reserved/],
     ['__main__', /reserved/],
+    ['_runtime', /runtime module/],
   ];
   for (const [name, reason] of refused) {
     it(`refuses ${JSON.stringify(name)}`, () => assert.match(stepNameIssue(name) ?? '', reason));
