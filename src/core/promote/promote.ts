@@ -262,7 +262,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
             toWrite.push({ ...plan, contents: result.text });
           } else {
             forced.push(plan.path);
-            toWrite.push({ path: `${plan.path}.orig`, contents: edit.diskText ?? '', why: `your version of ${plan.path}, kept by --force` }, plan);
+            const kept = await freeBackupPath(outDir, plan.path, edit.diskText ?? '');
+            toWrite.push({ path: kept, contents: edit.diskText ?? '', why: `your version of ${plan.path}, kept by --force` }, plan);
           }
         }
         await cleanStaleTemps(outDir, stateDirectories(toWrite));
@@ -413,6 +414,24 @@ function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: Read
     if (metric.decimals !== undefined) decimals[name] = metric.decimals;
   }
   return { expected, decimals };
+}
+
+/**
+ * Where --force keeps the person's version of `path`: `<path>.orig`, or `<path>.orig.1`, `.orig.2` ... when an
+ * earlier --force kept another version there (never overwritten); a backup holding the same text is reused.
+ */
+async function freeBackupPath(outDir: string, path: string, text: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const candidate = n === 0 ? `${path}.orig` : `${path}.orig.${n}`;
+    let existing: string;
+    try {
+      existing = await readFile(join(outDir, ...candidate.split('/')), 'utf8');
+    } catch (ex) {
+      if ((ex as NodeJS.ErrnoException).code === 'ENOENT') return candidate;
+      throw ex;
+    }
+    if (existing === text) return candidate;
+  }
 }
 
 /** Why nothing can be promoted when no cell starts a step, and how to tag: nbdev notebooks tag every cell of a step. */

@@ -224,7 +224,7 @@ describe('re-promotion', function () {
     assert.ok(!existsSync(join(dir, 'out', '.nbpromote', 'pending.json')), 'the journal is gone');
   });
 
-  it('--force keeps the person\'s version as .orig', async () => {
+  it('--force keeps the person\'s version as .orig, and a later one as .orig.1', async () => {
     await promote(base);
     const module = join(dir, 'out', 'src', 'nb', 'steps', 'load.py');
     appendFileSync(module, '# mine\n');
@@ -233,6 +233,13 @@ describe('re-promotion', function () {
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
     assert.equal(readFileSync(`${module}.orig`, 'utf8'), mine);
     assert.doesNotMatch(readFileSync(module, 'utf8'), /# mine/);
+    // A second hand edit forced over: the first kept version stays, the second goes beside it.
+    appendFileSync(module, '# mine again\n');
+    const again = readFileSync(module, 'utf8');
+    const second = await promote(base, { resolve: 'force' });
+    assert.ok(second.ok, JSON.stringify(second.problems));
+    assert.equal(readFileSync(`${module}.orig`, 'utf8'), mine);
+    assert.equal(readFileSync(`${module}.orig.1`, 'utf8'), again);
   });
 
   it('check: up to date right after promotion, stale after a step cell is edited', async () => {
