@@ -344,6 +344,55 @@ def test_a_failing_step_fails_the_run_naming_the_step(project):
     assert 'raise ValueError("boom")' in record["error"]["traceback"]
 
 
+def _prepare(factor):
+    with open("work/clean.txt", "w") as file:
+        file.write(str(3 * factor))
+
+
+def _summarize():
+    with open("work/clean.txt") as file:
+        return int(file.read())
+
+
+def test_a_file_one_step_writes_and_a_later_one_reads_by_a_literal_path_reruns_what_it_should(tmp_path):
+    (tmp_path / "work").mkdir()
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".",
+        "parameters": {"factor": {"default": 2, "type": "int"}},
+        "steps": [
+            {"name": "prepare", "inputs": ["factor"], "outputs": [], "after": []},
+            {"name": "summarize", "inputs": [], "outputs": ["total"], "after": []},
+        ],
+    }
+    steps = {"prepare": _prepare, "summarize": _summarize}
+
+    def run(factor):
+        result = runtime.run_pipeline(config, steps, None, {"factor": factor}, tmp_path, record=False)
+        return result.outputs["total"], [(s.name, s.status) for s in result.steps]
+
+    assert run(2) == (6, [("prepare", "ran"), ("summarize", "ran")])
+    assert run(2) == (6, [("prepare", "cached"), ("summarize", "cached")])
+    # prepare wrote another file: summarize reads it again (it came from the cache with 6 before).
+    assert run(5) == (15, [("prepare", "ran"), ("summarize", "ran")])
+    # The file is not as prepare left it with factor 2: prepare writes it again (its cache entry alone would
+    # leave the factor-5 file), and summarize finds the file it read before.
+    assert run(2) == (6, [("prepare", "ran"), ("summarize", "cached")])
+    assert run(5) == (15, [("prepare", "ran"), ("summarize", "cached")])
+    (tmp_path / "work" / "clean.txt").unlink()
+    assert run(5) == (15, [("prepare", "ran"), ("summarize", "cached")])
+    assert run(5) == (15, [("prepare", "cached"), ("summarize", "cached")])
+
+
+def test_path_literals_are_the_path_like_strings_of_the_code_and_its_nested_code():
+    def step():
+        frame = open("data/raw.csv")
+        names = [n for n in ("model.pkl", "a b.txt") if n]
+        label = "accuracy"
+        return frame, names, label, f"{label}.txt", "%.3f" % 1, "x\ny.csv"
+
+    assert runtime._path_literals(step.__code__) == {"data/raw.csv", "model.pkl", "a b.txt", ".txt"}
+
+
 def test_a_failure_skips_the_steps_after_it(tmp_path):
     config = {
         "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},

@@ -13,7 +13,10 @@ What a run does:
 - Caches each step's outputs in ``.nbpromote/cache/<step>/<key>.pkl``. The key covers the step's code
   (its module and the package modules it uses), its name, and its inputs: parameter values (plus the
   contents of files they name) and the keys of the steps that produced the other inputs, so a change
-  re-runs exactly the steps that depend on it.
+  re-runs exactly the steps that depend on it. Files the step's code names with a string literal
+  (``pd.read_csv("data/clean.csv")``, ``df.to_csv("clean.csv")``) count too: a step reading a file an
+  earlier step wrote runs again when that step wrote something else, and a step that wrote a file runs
+  again when the file is no longer as it left it.
 - Computes the metrics, when the pipeline has a metrics function.
 - Records the run in ``.nbpromote/runs/<run-id>/run.json``: parameters, metrics, step statuses, git
   commit, notebook and data file hashes.
@@ -39,6 +42,7 @@ import math
 import numbers
 import os
 import pickle
+import re
 import secrets
 import subprocess
 import sys
@@ -538,15 +542,18 @@ class _Run:
             stored[_GENERATORS_ENTRY] = _generator_states()
         after = self._step_key(step, function, state)
         if after != key:
-            # The step wrote a file or folder a parameter names (a model path, say). The next run will find
-            # it there, so the outputs are stored under that key too, and later steps depend on that one (the
-            # entry says so: found under another key, it still gives this one). Steps after it may write there
-            # too: at the end of the run the outputs are stored under the key the files then give as well.
+            # The step wrote a file or folder its code or a parameter names (a model path, say). The next run
+            # will find it there, so the outputs are stored under that key, and later steps depend on that one
+            # (the entry says so: found under another key, it still gives this one). Not under the key the
+            # files gave before: a run finding them so must run the step to make them again. Steps after it
+            # may write there too: at the end of the run the outputs are stored under the key the files then
+            # give as well.
             stored[_KEY_ENTRY] = after
             self.cache.store(name, after, stored)
             producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
             self.wrote_files.append((step, function, state, producers, stored))
-        self.cache.store(name, key, stored)
+        else:
+            self.cache.store(name, key, stored)
         return after, outputs, "ran"
 
     @staticmethod
@@ -586,6 +593,8 @@ class _Run:
         ]
         if state is not None:
             parts.append(("rng", state))
+        for path, fingerprint in self.fingerprints.named_files(function):
+            parts.append(("literal-file", f"{path}={fingerprint}"))
         for name in step["inputs"]:
             if name in known:
                 parts.append(("from-step", f"{name}={known[name]}"))
@@ -838,23 +847,33 @@ def _state_digest(value: Any) -> str:
     return digest.hexdigest()
 
 
-def remember_seeded_rng() -> None:
-    """Called by the shared module after its code seeded the global generators: every run starts from here.
+def remember_seeded_rng(modules: Sequence[str] = ("random", "numpy")) -> None:
+    """Called by the shared module after its code seeded global generators (``modules``: ``random``,
+    ``numpy``): every run starts from here.
 
-    In the notebook the steps ran once, after the first cells seeded ``random`` and ``numpy.random``. A
+    In the notebook the steps ran once, after the first cells seeded ``random`` or ``numpy.random``. A
     package is imported once but may run its pipeline many times (the generated tests do), so each run
-    starts from this state, and a cached step leaves the generators where running it left them.
+    starts from this state, and a cached step leaves the generators where running it left them. Only the
+    seeded ones count: an unseeded ``random`` starts elsewhere in every process, and would make every cache
+    key new.
     """
-    global _SEEDED_RNG
+    global _SEEDED_RNG, _SEEDED_MODULES
+    _SEEDED_MODULES = tuple(m for m in modules if m in ("random", "numpy"))
     _SEEDED_RNG = _global_rng()
+
+
+#: The global generators the shared code seeded: ``random``, ``numpy`` or both.
+_SEEDED_MODULES: Tuple[str, ...] = ()
 
 
 def _global_rng() -> Dict[str, Any]:
     import random
 
-    state: Dict[str, Any] = {"random": random.getstate()}
+    state: Dict[str, Any] = {}
+    if "random" in _SEEDED_MODULES:
+        state["random"] = random.getstate()
     numpy = sys.modules.get("numpy")
-    if numpy is not None:
+    if numpy is not None and "numpy" in _SEEDED_MODULES:
         state["numpy"] = numpy.random.get_state()
     return state
 
@@ -862,17 +881,15 @@ def _global_rng() -> Dict[str, Any]:
 def _set_global_rng(state: Mapping[str, Any]) -> None:
     import random
 
-    random.setstate(state["random"])
+    if "random" in state:
+        random.setstate(state["random"])
     numpy = sys.modules.get("numpy")
     if numpy is not None and "numpy" in state:
         numpy.random.set_state(state["numpy"])
 
 
 def _rng_fingerprint(state: Mapping[str, Any]) -> str:
-    digest = hashlib.sha256(repr(state["random"]).encode("ascii"))
-    for part in state.get("numpy", ()):
-        digest.update(part.tobytes() if hasattr(part, "tobytes") else repr(part).encode("utf-8"))
-    return digest.hexdigest()
+    return _state_digest(state)
 
 
 def split_outputs(step: str, names: Sequence[str], value: Any) -> dict[str, Any]:
@@ -1071,6 +1088,7 @@ class _Fingerprints:
     def __init__(self) -> None:
         self._files: dict[tuple[str, int, int], str] = {}
         self._code: dict[int, str] = {}
+        self._literals: dict[int, list[str]] = {}
 
     def code(self, function: StepFunction) -> str:
         """Hash of the source of the function's module and of the package modules it uses (transitively)."""
@@ -1100,6 +1118,19 @@ class _Fingerprints:
             self._files[key] = _file_sha256(path)
         return self._files[key]
 
+    def named_files(self, function: StepFunction) -> list[tuple[str, str]]:
+        """The files and folders the function's code names with string literals, that exist now, with their
+        fingerprints (see ``path``), sorted. Which literals look like paths is worked out once per function."""
+        literals = self._literals.get(id(function))
+        if literals is None:
+            self._literals[id(function)] = literals = sorted(_path_literals(getattr(function, "__code__", None)))
+        named = []
+        for literal in literals:
+            fingerprint = self.path(literal)
+            if fingerprint is not None:
+                named.append((literal, fingerprint))
+        return named
+
     def data_files(self, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The files parameter values name: ``[{parameter, path, size, sha256}]``."""
         files = []
@@ -1108,6 +1139,22 @@ class _Fingerprints:
             if path is not None and path.is_file():
                 files.append({"parameter": name, "path": value, "size": path.stat().st_size, "sha256": self.file(path)})
         return files
+
+
+def _path_literals(code: Any) -> set[str]:
+    """String constants of a code object and the code objects inside it (nested functions, comprehensions)
+    that may be paths: one line, with a ``/`` or a file extension, no format fields."""
+    found: set[str] = set()
+    pending = [] if code is None else [code]
+    while pending:
+        current = pending.pop()
+        for constant in current.co_consts if hasattr(current, "co_consts") else current:
+            if hasattr(constant, "co_consts") or isinstance(constant, (tuple, frozenset)):
+                pending.append(constant)  # nested code, and constant tuples (`for n in ("a.csv", "b.csv")`)
+            elif isinstance(constant, str) and 0 < len(constant) <= 4096 and not any(c in constant for c in "\n\0{}%*?"):
+                if "/" in constant or "\\" in constant or re.search(r"\.[A-Za-z0-9]{1,8}$", constant):
+                    found.add(constant)
+    return found
 
 
 def _existing_path(value: Any) -> Path | None:
