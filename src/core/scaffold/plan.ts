@@ -79,9 +79,17 @@ export function nonlocalForLocals(line: string, locals: ReadonlySet<string>): st
   return `${m[1] ?? ''}${statements.join('; ')}${m[3] === undefined ? '' : `  ${m[3]}`}`;
 }
 
-/** `np.random.seed(0)`, `random.seed(42)`, `numpy.random.seed(s)` on a top-level line: seeds a global generator. */
-export function seedsGlobalRng(code: string): boolean {
-  return code.split('\n').some((line) => /^(?![\s#@])[^#]*\brandom\.seed\s*\(/.test(line) && !/^(?:async\s+)?(?:def|class)\b/.test(line));
+/**
+ * The global generators top-level lines seed: `numpy` for `np.random.seed(0)` or `numpy.random.seed(s)`,
+ * `random` for `random.seed(42)`; in that order, each once.
+ */
+export function seededGlobalRngs(code: string): ('random' | 'numpy')[] {
+  const seeded = new Set<'random' | 'numpy'>();
+  for (const line of code.split('\n')) {
+    if (/^[\s#@]/.test(line) || /^(?:async\s+)?(?:def|class)\b/.test(line)) continue;
+    for (const m of line.replace(/#.*$/, '').matchAll(/(\w+\.)?\brandom\.seed\s*\(/g)) seeded.add(m[1] === undefined ? 'random' : 'numpy');
+  }
+  return (['random', 'numpy'] as const).filter((m) => seeded.has(m));
 }
 
 /**
@@ -210,8 +218,9 @@ class Generator {
     if (names.length > 0) lines.push('', `__all__ = [${names.map(pyString).join(', ')}]`);
     if (body.length > 0 && runsCode) {
       lines.push('', "# Run in the notebook's folder, as in the notebook: relative paths here mean the same.", 'with _runtime.notebook_folder(NOTEBOOK_DIR):', indentBody(body.join('\n\n')));
-      if (body.some((b) => seedsGlobalRng(b))) {
-        lines.push('', '# The code above seeded the global random generators: every run of the pipeline starts from here, as the', "# notebook's steps did.", '_runtime.remember_seeded_rng()');
+      const seeded = [...new Set(body.flatMap((b) => seededGlobalRngs(b)))];
+      if (seeded.length > 0) {
+        lines.push('', '# The code above seeded global random generators: every run of the pipeline starts from here, as the', "# notebook's steps did.", `_runtime.remember_seeded_rng([${seeded.map(pyString).join(', ')}])`);
       }
       const generators = [...new Set(body.flatMap((b) => generatorNames(b)))].filter((n) => common.names.includes(n));
       if (generators.length > 0) {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
-import { generatorNames, nonlocalForLocals, seedsGlobalRng } from './plan';
+import { generatorNames, nonlocalForLocals, seededGlobalRngs } from './plan';
 
 function notebookJson(cells: readonly { tags?: readonly string[]; source: string }[]): string {
   return JSON.stringify({
@@ -55,7 +55,7 @@ describe('planPromotion: step-local names, __file__ and seeded generators', func
   });
 
   it('remembers the seeded generators after the shared code', () => {
-    assert.match(file('src/nb/common.py'), /random\.seed\(1\)\n\n#[^\n]*\n#[^\n]*\n_runtime\.remember_seeded_rng\(\)\n/);
+    assert.match(file('src/nb/common.py'), /random\.seed\(1\)\n\n#[^\n]*\n#[^\n]*\n_runtime\.remember_seeded_rng\(\["random", "numpy"\]\)\n/);
   });
 
   it('gives every run the seeded draws, from the cache too, and its tests pass', function () {
@@ -74,6 +74,33 @@ describe('planPromotion: step-local names, __file__ and seeded generators', func
       assert.equal(result.metrics['result'], expected);
     }
     assert.deepEqual((JSON.parse(runs[1]?.stdout ?? '{}') as { steps: { status: string }[] }).steps.map((s) => s.status), ['cached', 'cached']);
+  });
+});
+
+describe('planPromotion: only numpy seeded (np.random.seed(0), random untouched)', function () {
+  this.timeout(120_000);
+  it('a second run in a new process takes every step from the cache', async function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, numpy']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-numpy-seed-'));
+    try {
+      const numpyCells = [
+        { tags: ['imports'], source: 'import numpy as np\nnp.random.seed(0)' },
+        { tags: ['step:draw'], source: 'x = float(np.random.rand())' },
+        { tags: ['metrics'], source: 'total = x * 2' },
+      ];
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson(numpyCells));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /_runtime\.remember_seeded_rng\(\["numpy"\]\)/);
+      const out = join(dir, 'out');
+      const env = { ...process.env, PYTHONPATH: join(out, 'src') };
+      const runs = [0, 1].map(() => JSON.parse(spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env, encoding: 'utf8' }).stdout) as { metrics: Record<string, number>; steps: { status: string }[] });
+      assert.deepEqual(runs.map((r) => r.steps.map((s) => s.status)), [['ran'], ['cached']]);
+      assert.equal(runs[1]?.metrics['total'], runs[0]?.metrics['total']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -180,7 +207,7 @@ describe('planPromotion: a shared value a step changes in place (model.fit on a 
   });
 });
 
-describe('nonlocalForLocals and seedsGlobalRng', () => {
+describe('nonlocalForLocals and seededGlobalRngs', () => {
   it('turns only the step locals of an indented global into nonlocal', () => {
     assert.equal(nonlocalForLocals('    global total, CALLS  # counters', new Set(['total'])), '    nonlocal total; global CALLS  # counters');
     assert.equal(nonlocalForLocals('    global CALLS', new Set(['total'])), '    global CALLS');
@@ -188,10 +215,12 @@ describe('nonlocalForLocals and seedsGlobalRng', () => {
   });
 
   it('finds top-level seeding of the global generators only', () => {
-    assert.ok(seedsGlobalRng('import numpy as np\nnp.random.seed(0)'));
-    assert.ok(seedsGlobalRng('random.seed(42)  # reproducible'));
-    assert.ok(!seedsGlobalRng('rng = np.random.default_rng(0)'));
-    assert.ok(!seedsGlobalRng('def f():\n    np.random.seed(0)'));
-    assert.ok(!seedsGlobalRng('# np.random.seed(0)'));
+    assert.deepEqual(seededGlobalRngs('import numpy as np\nnp.random.seed(0)'), ['numpy']);
+    assert.deepEqual(seededGlobalRngs('random.seed(42)  # reproducible'), ['random']);
+    assert.deepEqual(seededGlobalRngs('numpy.random.seed(1); random.seed(2)'), ['random', 'numpy']);
+    assert.deepEqual(seededGlobalRngs('rng = np.random.default_rng(0)'), []);
+    assert.deepEqual(seededGlobalRngs('def f():\n    np.random.seed(0)'), []);
+    assert.deepEqual(seededGlobalRngs('# np.random.seed(0)'), []);
+    assert.deepEqual(seededGlobalRngs('x = 1  # np.random.seed(0)'), []);
   });
 });
