@@ -4,7 +4,7 @@
  * say what changed. The JSON Schema is schemas/lock.schema.json; `readLockFile` / `renderLockFile` are in
  * core/versioning/lockFile.ts; the rules are in docs/versioning.md. Names are the YAML's own (snake_case).
  */
-import type { CellRef, ParameterType, ParameterValue } from './pipelineConfig';
+import type { CellRef, ParameterType, ParameterValue, RecordedValue } from './pipelineConfig';
 
 /** The lock file's name, at the output root. */
 export const LOCK_FILE_NAME = 'nbpromote.lock';
@@ -69,4 +69,15 @@ export interface LockFile {
   readonly files: Readonly<Record<string, string>>;
   /** Oldest first; the last entry has `version`. */
   readonly history: readonly LockHistoryEntry[];
+  /** What the last `promote --execute` recorded, kept while the notebook's code stays the same. */
+  readonly executed?: LockExecution;
+}
+
+export interface LockExecution {
+  /** `codeSha256` of the notebook's code cells when it ran (core/versioning/hash.ts). */
+  readonly code_sha256: string;
+  /** Metric name -> exact value. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Step -> output -> its type and shape after the step's last cell ran. */
+  readonly recorded: Readonly<Record<string, Readonly<Record<string, RecordedValue>>>>;
 }

@@ -8,12 +8,12 @@ import type { FileAction } from '../io/apply';
 import { applyPlan, checkPlanPaths, cleanStaleTemps, planActions, planDirectories, writeFileAtomic } from '../io/apply';
 import { withPromotionLock } from '../io/promotionLock';
 import type { FilePlan } from '../contract/filePlan';
-import type { LockFile } from '../contract/lockFile';
+import type { LockExecution, LockFile } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
 import { notebookGitState } from '../versioning/git';
 import { findHandEdits, findOrphans, isConflict } from '../versioning/handEdits';
 import type { HandEdit } from '../versioning/handEdits';
-import { fileHashes, generatedFilesChanged, sha256 } from '../versioning/hash';
+import { codeSha256, fileHashes, generatedFilesChanged, sha256 } from '../versioning/hash';
 import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
 import { mergeHandEdit } from '../versioning/merge';
 import { BASE_DIR, saveBase } from '../versioning/baseStore';
@@ -162,8 +162,15 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       },
     ];
   });
+  // The previous lock (docs/versioning.md): read first, for what an earlier `promote --execute` recorded.
+  const previous = await readPreviousLock(outDir);
+  if (previous.problems.some((p) => p.severity === 'error')) return { ...fail([...problems, ...previous.problems], inspection), graph };
+  const old = previous.lock;
+  const codeHash = codeSha256(notebook.cells.filter((c) => c.kind === 'code'));
+  const executed = request.executed ?? (old?.executed?.code_sha256 === codeHash ? executionFromLock(old.executed) : undefined);
+
   const shown = expectedMetricsFromOutputs(metricsCells);
-  if (request.executed === undefined) {
+  if (executed === undefined) {
     for (const { cell } of metricsCells) {
       const error = savedError(cell);
       if (error === undefined) continue;
@@ -171,7 +178,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-output-error', message));
     }
   }
-  const { expected, decimals } = expectedFrom(shown, request.executed?.metrics);
+  const { expected, decimals } = expectedFrom(shown, executed?.metrics);
 
   const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
   const relNotebook = toPosix(relative(outDir, notebookPath));
@@ -193,13 +200,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       ...(Object.keys(expected).length === 0 ? {} : { expectedMetrics: expected }),
       ...(Object.keys(decimals).length === 0 ? {} : { shownDecimals: decimals }),
       runtimeSource,
-      ...(request.executed === undefined ? {} : { recorded: request.executed.outputs }),
+      ...(executed === undefined ? {} : { recorded: executed.outputs }),
     });
 
-  // Versioning: the previous lock, what changed, the new version (docs/versioning.md).
-  const previous = await readPreviousLock(outDir);
-  if (previous.problems.some((p) => p.severity === 'error')) return { ...fail([...problems, ...previous.problems], inspection), graph };
-  const old = previous.lock;
+  // Versioning: what changed, the new version (docs/versioning.md).
   if (old !== undefined && old.package !== packageName) {
     return { ...fail([...problems, { severity: 'error', code: 'package-changed', message: `${LOCK_FILE_NAME} in ${outDir} is for package ${old.package}, not ${packageName}: promote with --package ${old.package}, or into another --out folder`, file: request.notebook }], inspection), graph };
   }
@@ -278,7 +282,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         }
         if (!unchangedRun) {
           await saveBase(outDir, plans);
-          const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes });
+          const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes, ...(executed === undefined ? {} : { executed: lockExecution(codeHash, executed) }) });
           await writeFileAtomic(join(outDir, LOCK_FILE_NAME), renderLockFile(lock));
           results.push({ path: LOCK_FILE_NAME, action: old === undefined ? 'created' : 'changed' });
         }
@@ -414,6 +418,16 @@ function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: Read
     if (metric.decimals !== undefined) decimals[name] = metric.decimals;
   }
   return { expected, decimals };
+}
+
+/** An execution the lock kept (`executed`), as `promote --execute` gives it. */
+function executionFromLock(kept: LockExecution): Execution {
+  return { metrics: new Map(Object.entries(kept.metrics)), outputs: new Map(Object.entries(kept.recorded).map(([step, outputs]) => [step, { ...outputs }])) };
+}
+
+/** What the lock keeps of an execution of the notebook whose code cells hash to `codeHash`. */
+function lockExecution(codeHash: string, execution: Execution): LockExecution {
+  return { code_sha256: codeHash, metrics: Object.fromEntries(execution.metrics), recorded: Object.fromEntries(execution.outputs) };
 }
 
 /**

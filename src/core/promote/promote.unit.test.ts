@@ -242,6 +242,27 @@ describe('re-promotion', function () {
     assert.equal(readFileSync(`${module}.orig.1`, 'utf8'), again);
   });
 
+  it('what promote --execute recorded is kept while the code is the same: check and a plain promote change nothing', async () => {
+    const executed = { metrics: new Map([['score', 0.6]]), outputs: new Map([['train', { root: { type: 'builtins.float' } }]]) };
+    const first = await promote(base, { executed });
+    assert.ok(first.ok, JSON.stringify(first.problems));
+    const yaml = (): string => readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8');
+    assert.match(yaml(), /expected: \{score: 0\.6\}/);
+    assert.match(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /\nexecuted:\n {2}code_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.6\}\n {2}recorded:\n {4}train: \{root: \{type: builtins\.float\}\}\n$/);
+    // check (a dry run) and a promotion without --execute: nothing to change, no new version.
+    const check = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.deepEqual(check.files.filter((f) => f.action.startsWith('would-')), []);
+    const again = await promote(base);
+    assert.deepEqual(changedFiles(again), []);
+    assert.equal(again.version, '0.1.0');
+    assert.match(yaml(), /expected: \{score: 0\.6\}/);
+    // Outputs and markdown do not count; changed code does: the recorded values no longer hold.
+    const changed = await promote(edit(base, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)'));
+    assert.ok(changed.ok);
+    assert.doesNotMatch(yaml(), /expected:/);
+    assert.doesNotMatch(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /executed:/);
+  });
+
   it('check: up to date right after promotion, stale after a step cell is edited', async () => {
     await promote(base);
     const clean = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true, resolve: 'force' });

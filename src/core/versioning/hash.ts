@@ -20,6 +20,14 @@ export function stepSourceSha256(cellSources: readonly string[]): string {
 }
 
 /**
+ * The lock's `executed.code_sha256`: the hash of the notebook's code cells, their sources and tags in order.
+ * An execution recorded for this hash still holds: outputs, metadata and markdown do not count.
+ */
+export function codeSha256(cells: readonly { readonly source: string; readonly tags: readonly string[] }[]): string {
+  return sha256(JSON.stringify(cells.map((c) => [c.source, c.tags])));
+}
+
+/**
  * The lock's `files`: path -> SHA-256 of the planned contents, for every plan nbpromote owns. `create-only`
  * plans (pyproject.toml) are left out: once created, the file is the person's.
  */

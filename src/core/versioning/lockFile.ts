@@ -15,7 +15,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FilePlan } from '../contract/filePlan';
-import type { LockFile, LockHistoryEntry, LockNotebook } from '../contract/lockFile';
+import type { LockExecution, LockFile, LockHistoryEntry, LockNotebook } from '../contract/lockFile';
 import { LOCK_VERSION } from '../contract/lockFile';
 import type { Problem } from '../contract/problem';
 import { flowYaml } from '../pipeline/pyyaml';
@@ -125,6 +125,11 @@ export function renderLockFile(lock: LockFile): string {
       else out.push('    changes:', ...entry.changes.map((change) => `      - ${flowYaml(change)}`));
     }
   }
+  if (lock.executed !== undefined) {
+    const { code_sha256, metrics, recorded } = lock.executed;
+    out.push('executed:', `  code_sha256: ${flowYaml(code_sha256)}`, `  metrics: ${flowYaml(metrics)}`);
+    out.push(...mapping('recorded', Object.entries(recorded)).map((line) => `  ${line}`));
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -153,6 +158,8 @@ export interface NextLockInput {
   readonly plans: readonly FilePlan[];
   /** `diffSnapshots(...).changes`. */
   readonly changes: readonly string[];
+  /** What `promote --execute` recorded (now, or kept from an earlier promotion of the same code). */
+  readonly executed?: LockExecution;
 }
 
 /**
@@ -175,6 +182,7 @@ export function nextLock(input: NextLockInput): LockFile {
     steps: input.current.steps,
     files: fileHashes(input.plans),
     history,
+    ...(input.executed === undefined ? {} : { executed: input.executed }),
   };
 }
 
