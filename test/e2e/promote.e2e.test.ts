@@ -200,6 +200,9 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
       const tests = py(join(work, 'out-execute'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rs', 'tests');
       assert.equal(tests.status, 0, tests.stdout);
       assert.doesNotMatch(tests.stdout, /skipped/);
+      // What --execute recorded stays: check (which runs nothing) finds the package up to date.
+      const check = nbpromote(work, 'check', 'examples/wine-percent.py', '--out', 'out-execute');
+      assert.equal(check.status, 0, check.stdout + check.stderr);
     });
   });
 
