@@ -38,6 +38,12 @@ export function analyseCodeCells(sources: readonly string[]): AnalysedCell[] {
 
 function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): AnalysedCell {
   const importLines = new Set<number>();
+  // Import statements sharing their line with other code (`import os; os.environ["A"] = "1"`, what `%env`
+  // becomes): only the statement is cut from that line, not the line.
+  const kept = tree.root.children.filter((node) => !removedNodes.has(node) && node.type !== 'comment');
+  const lineOf = (offset: number): number => tree.position(offset).line;
+  const dropLines = new Set<number>();
+  const importCuts: { line: number; from: number; to: number }[] = [];
   const assignments: { name: string; valueText: string; line: number }[] = [];
   const mutates: NameSite[] = [];
   let statements = 0;
@@ -47,6 +53,10 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       const { line } = tree.position(statement.start);
       const end = tree.position(Math.max(statement.start, statement.end - 1)).line;
       for (let l = line; l <= end; l++) importLines.add(l);
+      const shared = kept.some((other) => other !== statement && lineOf(other.start) <= end && lineOf(Math.max(other.start, other.end - 1)) >= line);
+      const cut = shared && line === end ? importCut(tree.source, statement.start, statement.end) : undefined;
+      if (cut !== undefined) importCuts.push({ line, ...cut });
+      else for (let l = line; l <= end; l++) dropLines.add(l);
       continue;
     }
     const assignment = statement.type === 'expression_statement' ? statement.children[0] : undefined;
@@ -77,7 +87,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
   const file = notebookFileForDunderFile(analysis.code, analysis.builtinUses);
   const generated: GeneratedCell = {
     code: file.code,
-    importLines,
+    importLines: dropLines,
+    ...(importCuts.length === 0 ? {} : { importCuts }),
     uses: new Set([...analysis.uses.map((u) => u.name), ...analysis.builtinUses.map((u) => u.name).filter((n) => !file.replaced || n !== '__file__'), ...(file.replaced ? [NOTEBOOK_FILE_NAME] : [])]),
     assigned: assignments.map((a) => a.name),
     printedNames: printedNames(analysis),
@@ -132,6 +143,20 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[]): void {
     }
   }
   for (const child of node.children) collectMutations(tree, child, out);
+}
+
+/**
+ * The 0-based columns to cut from its line for the import statement at [start, end) of `source`, with the `;`
+ * joining it to the code after it (or, at the end of the line, to the code before it).
+ */
+function importCut(source: string, start: number, end: number): { from: number; to: number } | undefined {
+  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+  const lineEnd = source.indexOf('\n', end) === -1 ? source.length : source.indexOf('\n', end);
+  const after = /^\s*;\s*/.exec(source.slice(end, lineEnd));
+  if (after !== null) return { from: start - lineStart, to: end + after[0].length - lineStart };
+  const before = /\s*;\s*$/.exec(source.slice(lineStart, start));
+  if (before !== null) return { from: start - before[0].length - lineStart, to: end - lineStart };
+  return undefined;
 }
 
 /** `df.loc[m, "x"]` -> the `df` identifier node. */

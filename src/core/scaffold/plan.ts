@@ -20,6 +20,8 @@ export interface GeneratedCell {
   readonly code: string;
   /** 1-based lines of top-level import statements: hoisted, so dropped from bodies. */
   readonly importLines: ReadonlySet<number>;
+  /** Top-level imports sharing a line with other code: the columns to cut (1-based line, 0-based columns). */
+  readonly importCuts?: readonly { readonly line: number; readonly from: number; readonly to: number }[];
   /** Names the cell reads anywhere (to prune the imports a unit keeps). */
   readonly uses: ReadonlySet<string>;
   /** Names bound by top-level simple assignments (for unused-local cleanup). */
@@ -197,11 +199,14 @@ class Generator {
 
   /**
    * True when the shared code does something when imported, beyond defining functions, classes and constants
-   * (a call on a top-level line: `sys.path.append("..")`, `lookup = pd.read_csv("data/codes.csv")`): it then
+   * (a call on a top-level line: `sys.path.append("..")`, `lookup = pd.read_csv("data/codes.csv")`; or an
+   * assignment to an item or attribute: `os.environ["DATA_DIR"] = "data"`, what `%env` becomes): it then
    * runs in the notebook's folder, first.
    */
   private sharedRunsCode(): boolean {
-    return this.sharedBody().some((body) => body.split('\n').some((line) => /^[^\s#@]/.test(line) && !/^(?:async\s+)?(?:def|class)\b/.test(line) && line.includes('(')));
+    return this.sharedBody().some((body) =>
+      body.split('\n').some((line) => /^[^\s#@]/.test(line) && !/^(?:async\s+)?(?:def|class)\b/.test(line) && (line.includes('(') || /^[A-Za-z_][\w.]*(?:\.\w+|\[[^\]]*\])\s*(?:[-+*/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)/.test(line))),
+    );
   }
 
   private sharedFile(): string {
@@ -378,7 +383,7 @@ class Generator {
         else out.push(text);
         return;
       }
-      const cut = cutExceptAliases(text, gen.exceptCuts?.filter((c) => c.line === line) ?? []);
+      const cut = cutExceptAliases(cutImports(text, gen.importCuts?.filter((c) => c.line === line) ?? []), gen.exceptCuts?.filter((c) => c.line === line) ?? []);
       out.push(locals === undefined ? cut : nonlocalForLocals(cut, locals));
     });
     while (out.length > 0 && (out[out.length - 1] ?? '').trim() === '') out.pop();
@@ -717,6 +722,13 @@ export function sortImports(statements: readonly string[]): string[] {
 }
 
 /** `except ValueError as err:` -> `except ValueError:` for each cut on the line (right to left), saying so. */
+/** The line without the import statements hoisted from it (they run at the top of the module). */
+function cutImports(text: string, cuts: readonly { readonly from: number; readonly to: number }[]): string {
+  let line = text;
+  for (const cut of [...cuts].sort((a, b) => b.from - a.from)) line = `${line.slice(0, cut.from)}${line.slice(cut.to)}`;
+  return line;
+}
+
 function cutExceptAliases(text: string, cuts: readonly { readonly name: string; readonly from: number; readonly to: number }[]): string {
   if (cuts.length === 0) return text;
   let line = text;

@@ -207,6 +207,34 @@ describe('planPromotion: a shared value a step changes in place (model.fit on a 
   });
 });
 
+describe('planPromotion: an import sharing its line with other code (`%env`, `import os; x = ...`)', function () {
+  this.timeout(120_000);
+  it('keeps the code beside the import, hoists the import, and runs shared settings first', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-import-line-'));
+    try {
+      const lineCells = [
+        { source: '%env DATA_DIR=data' },
+        { tags: ['step:load'], source: 'import os; d = os.environ["DATA_DIR"]\n%env MODE=fast\nmode = os.environ["MODE"]; import json' },
+        { tags: ['metrics'], source: 'n = len(d) + len(mode)' },
+      ];
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson(lineCells));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const load = readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8');
+      assert.match(load, /^import os$/m);
+      assert.match(load, /\n {4}d = os\.environ\["DATA_DIR"\]\n {4}os\.environ\["MODE"\] = "fast" {2}# nbpromote: was IPython magic: %env MODE=fast\n {4}mode = os\.environ\["MODE"\]\n/);
+      const python = '/usr/bin/python3';
+      if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+      const out = join(dir, 'out');
+      const run = spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal((JSON.parse(run.stdout) as { metrics: Record<string, number> }).metrics['n'], 8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('nonlocalForLocals and seededGlobalRngs', () => {
   it('turns only the step locals of an indented global into nonlocal', () => {
     assert.equal(nonlocalForLocals('    global total, CALLS  # counters', new Set(['total'])), '    nonlocal total; global CALLS  # counters');
