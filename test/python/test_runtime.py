@@ -383,6 +383,53 @@ def test_a_file_one_step_writes_and_a_later_one_reads_by_a_literal_path_reruns_w
     assert run(5) == (15, [("prepare", "cached"), ("summarize", "cached")])
 
 
+def _mover():
+    os.chdir("sub")
+
+
+def _reader():
+    with open("x.txt") as file:
+        return file.read()
+
+
+def test_a_step_that_changes_folder_leaves_later_steps_there_even_from_the_cache(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.txt").write_text("in sub")
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "mover", "inputs": [], "outputs": [], "after": []}, {"name": "reader", "inputs": [], "outputs": ["text"], "after": []}],
+    }
+    steps = {"mover": _mover, "reader": _reader}
+    here = os.getcwd()
+    first = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False)
+    assert (first.status, first.outputs["text"]) == ("finished", "in sub"), first.error
+    assert first.folders == {"mover": str(tmp_path.resolve()), "reader": str((tmp_path / "sub").resolve())}
+    assert first.folder == str((tmp_path / "sub").resolve())
+    second = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False)
+    assert [(s.name, s.status) for s in second.steps] == [("mover", "cached"), ("reader", "cached")]
+    # reader runs again, mover comes from the cache: reader still starts in sub.
+    shutil.rmtree(tmp_path / ".nbpromote" / "cache" / "reader")
+    third = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False)
+    assert [(s.name, s.status) for s in third.steps] == [("mover", "cached"), ("reader", "ran")]
+    assert third.outputs["text"] == "in sub", third.error
+    assert os.getcwd() == here
+
+
+def test_the_shared_code_moving_to_another_folder_moves_the_steps(tmp_path, monkeypatch):
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "x.txt").write_text("above the notebook")
+    monkeypatch.setattr(runtime, "_SHARED_CWD", None)
+    with runtime.notebook_folder(tmp_path / "nb"):
+        os.chdir("..")  # the notebook's first cells: `os.chdir("..")`
+    assert runtime._SHARED_CWD == str(tmp_path.resolve())
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "nb/n.ipynb", "workdir": "nb", "parameters": {},
+        "steps": [{"name": "reader", "inputs": [], "outputs": ["text"], "after": []}],
+    }
+    result = runtime.run_pipeline(config, {"reader": _reader}, None, {}, tmp_path, record=False)
+    assert (result.status, result.outputs.get("text")) == ("finished", "above the notebook"), result.error
+
+
 def test_path_literals_are_the_path_like_strings_of_the_code_and_its_nested_code():
     def step():
         frame = open("data/raw.csv")

@@ -543,9 +543,10 @@ def pipeline_run(config):
 
 
 @pytest.fixture()
-def in_workdir(config, monkeypatch):
-    """Steps read data relative to the notebook's folder, as the notebook did."""
-    monkeypatch.chdir(CONFIG_PATH.parent / config["workdir"])
+def in_workdir(config, pipeline_run, monkeypatch):
+    """The notebook's test cells read data relative to the notebook's folder (or where its code moved), as
+    the notebook did."""
+    monkeypatch.chdir(pipeline_run.folder or CONFIG_PATH.parent / config["workdir"])
 `;
   }
 
@@ -561,8 +562,9 @@ def in_workdir(config, monkeypatch):
     const usesValues = step.inputs.some((i) => !params.has(i));
     const lines = [`"""${this.header(`The contract of step \`${step.name}\`: on the notebook's parameters it returns every declared output.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
     lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${step.name}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
-    lines.push(`def test_${step.name}_returns_its_outputs(config, pipeline_run, in_workdir):`);
+    lines.push(`def test_${step.name}_returns_its_outputs(config, pipeline_run, monkeypatch):`);
     lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
+    lines.push(`    monkeypatch.chdir(pipeline_run.folders[${pyString(step.name)}])  # where the step ran in the pipeline`);
     if (usesParams) lines.push('    params = _runtime.resolve_params(config)');
     // What this step was called with: a later step may rebind the same name (`df = df.dropna()`) or change it in place.
     if (usesValues) lines.push(`    values = pipeline_run.inputs[${pyString(step.name)}]`);

@@ -108,7 +108,7 @@ const HARMLESS_LINE_MAGICS = new Set([
 /** Why the generated code differs from the notebook for these line magics. */
 const LINE_MAGIC_WARNINGS: ReadonlyMap<string, string> = new Map(Object.entries({
   run: 'runs another file in the notebook; the generated code does not run it: move that code into a cell or import it',
-  cd: 'changes the working directory; the generated code runs where it is started, so relative paths may differ',
+  cd: 'is translated only with one plain folder (`%cd data`); this one is left out, so relative paths after it may mean another folder',
   pylab: 'defines numpy and matplotlib names in the notebook; import the names the cell uses instead',
   load: 'replaces the cell with a file when run; paste the code into the cell instead',
   loadpy: 'replaces the cell with a file when run; paste the code into the cell instead',
@@ -386,6 +386,10 @@ function lineMagic(t: Translator, i: number, body: string): { last: number; resc
       return { last, rescan: false };
     }
   }
+  if (name === 'cd' && last === i && /^(?:"[^"$`{}]+"|'[^'$`{}]+'|[^\s"'$`{}-][^\s"'$`{}]*)$/.test(args)) {
+    changeDirectory(t, i, args.replace(/^(["'])(.*)\1$/, '$2'));
+    return { last, rescan: false };
+  }
   if (name === 'env' || name === 'set_env') {
     const assignment = /^([A-Za-z_]\w*)(?:\s*=\s*|\s+)(.*)$/.exec(args);
     if (assignment !== null && last === i) {
@@ -400,6 +404,19 @@ function lineMagic(t: Translator, i: number, body: string): { last: number; resc
   }
   t.commentOut(i, last, 'line-magic', 'removed IPython magic', warning);
   return { last, rescan: false };
+}
+
+/**
+ * `%cd data` → `import os; os.chdir(os.path.expanduser("data"))`, on the same line: later cells, and the
+ * steps after this one, run there, as in the notebook (the runtime keeps the folder a step left).
+ */
+function changeDirectory(t: Translator, i: number, path: string): void {
+  const line = t.lines[i] ?? '';
+  const indent = leadingSpace(line);
+  const comment = `# nbpromote: was IPython magic: ${line.trim()}`;
+  t.out[i] = `${indent}import os; os.chdir(os.path.expanduser(${JSON.stringify(path)}))  ${comment}`;
+  t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
+  t.record(i, 'line-magic', line, comment, undefined);
 }
 
 /** `%env A=1` → `import os; os.environ["A"] = "1"`, on the same line. */

@@ -96,9 +96,9 @@ describe('translateIPython', () => {
         code: '# nbpromote: removed IPython magic: %env',
         warnings: [],
       }],
-      ['warns about %run and %cd', {
-        source: '%run helpers.py\n%cd data',
-        code: '# nbpromote: removed IPython magic: %run helpers.py\n# nbpromote: removed IPython magic: %cd data',
+      ['warns about %run and a %cd it cannot translate; translates %cd to one folder', {
+        source: '%run helpers.py\n%cd -\n%cd data/raw\n%cd "my data"',
+        code: '# nbpromote: removed IPython magic: %run helpers.py\n# nbpromote: removed IPython magic: %cd -\nimport os; os.chdir(os.path.expanduser("data/raw"))  # nbpromote: was IPython magic: %cd data/raw\nimport os; os.chdir(os.path.expanduser("my data"))  # nbpromote: was IPython magic: %cd "my data"',
         warnings: ['%run', '%cd'],
       }],
       ['warns about an unknown magic', {

@@ -314,6 +314,10 @@ class RunResult:
     #: The values each step was called with, by step then input name (copies taken before the step ran),
     #: when ``run_pipeline(..., keep_inputs=True)``: a later step may rebind or change a name in place.
     inputs: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    #: The folder each step started in: the notebook's (the workdir), or where an earlier ``os.chdir`` left it.
+    folders: Dict[str, str] = field(default_factory=dict)
+    #: The folder the steps left the run in: the metrics and the notebook's test cells ran there.
+    folder: Optional[str] = None
     #: "step 'train' failed: ValueError: ..." when the run failed.
     error: Optional[str] = None
     traceback: Optional[str] = None
@@ -354,8 +358,11 @@ def run_pipeline(
     workdir = (root / config.get("workdir", ".")).resolve()
     if not workdir.is_dir():
         raise PipelineError(f"pipeline.yaml: the workdir {config.get('workdir')!r} is not a folder under {root}")
+    if _SHARED_CWD is not None and Path(_SHARED_CWD).is_dir():
+        workdir = Path(_SHARED_CWD)
     run = _Run(config, steps, metrics, values, root, use_cache, progress or _NullWriter())
     run.keep_inputs = keep_inputs
+    run.workdir = str(workdir)
     if _SEEDED_RNG is not None:
         # The notebook's steps ran right after its first cells seeded the global generators: so does every run.
         _set_global_rng(_SEEDED_RNG)
@@ -369,6 +376,7 @@ def run_pipeline(
         run.start(record, only)
         try:
             run.run_steps(selected)
+            run.end_folder = os.getcwd()
             if only is None:
                 run.compute_metrics()
         except BaseException as ex:
@@ -460,6 +468,10 @@ class _Run:
         self.error: str | None = None
         self.traceback: str | None = None
         self.fingerprints = _Fingerprints()
+        #: The folder the steps start in (set by run_pipeline): a step that moves elsewhere changes later keys.
+        self.workdir: str | None = None
+        self.step_folders: dict[str, str] = {}
+        self.end_folder: str | None = None
         self.cache = _Cache(root / STATE_DIR / "cache")
         self.store: _RunStore | None = None
         self.static: dict[str, Any] = {}
@@ -502,6 +514,7 @@ class _Run:
         began = time.perf_counter()
         if self.keep_inputs:
             self.step_inputs[name] = {i: copied(self.values[i]) for i in step["inputs"] if i in self.values}
+        self.step_folders[name] = os.getcwd()
         try:
             key, outputs, status = self._step_outputs(step)
         except PipelineError as ex:  # what the step returned does not fit pipeline.yaml
@@ -527,20 +540,29 @@ class _Run:
                 canonical = cached.pop(_KEY_ENTRY, key)
                 shared = cached.pop(_GLOBALS_ENTRY, None)
                 generators = cached.pop(_GENERATORS_ENTRY, None)
+                moved = cached.pop(_CWD_ENTRY, None)
                 if _SEEDED_RNG is not None and rng is not None:
                     _set_global_rng(rng)  # where the step left the seeded generators: later steps draw what they drew
                 if _SHARED_GLOBALS is not None and shared is not None:
                     _set_shared_globals(shared)  # and the shared values where running it left them
                 if _SHARED_GENERATORS is not None and generators is not None:
                     _set_generator_states(generators)  # and the shared generators
+                if moved is not None and os.path.isdir(moved):
+                    os.chdir(moved)  # and the current folder, where its `os.chdir` left it
                 return canonical, cached, "cached"
+        folder = os.getcwd()
         outputs = split_outputs(name, step["outputs"], function(*[self.values[i] for i in step["inputs"]]))
         stored: dict[str, Any] = {**outputs, _RNG_ENTRY: _global_rng()} if _SEEDED_RNG is not None else dict(outputs)
         if _SHARED_GLOBALS is not None:
             stored[_GLOBALS_ENTRY] = _shared_globals_now()
         if _SHARED_GENERATORS is not None:
             stored[_GENERATORS_ENTRY] = _generator_states()
-        after = self._step_key(step, function, state)
+        if os.getcwd() != folder:
+            stored[_CWD_ENTRY] = os.getcwd()
+            with _working_directory(Path(folder)):  # the files it names, seen from where it started
+                after = self._step_key(step, function, state)
+        else:
+            after = self._step_key(step, function, state)
         if after != key:
             # The step wrote a file or folder its code or a parameter names (a model path, say). The next run
             # will find it there, so the outputs are stored under that key, and later steps depend on that one
@@ -556,8 +578,7 @@ class _Run:
             self.cache.store(name, key, stored)
         return after, outputs, "ran"
 
-    @staticmethod
-    def _global_state() -> str | None:
+    def _global_state(self) -> str | None:
         """A fingerprint of the global state a step may depend on besides its inputs: the generators the shared
         code seeded or made (what they draw depends on what the steps before drew) and the shared values shared
         functions change (`global calls`). None when there is none of these."""
@@ -568,6 +589,8 @@ class _Run:
             parts.append(hashlib.sha256(_canonical_json(_shared_globals_now()).encode("utf-8")).hexdigest())
         if _SHARED_GENERATORS is not None:
             parts.append(_state_digest(_generator_states()))
+        if self.workdir is not None and os.getcwd() != self.workdir:
+            parts.append(f"cwd={os.getcwd()}")  # an earlier step moved (`os.chdir`): relative paths mean another folder
         return "|".join(parts) if parts else None
 
     def rekey_file_writers(self) -> None:
@@ -668,6 +691,8 @@ class _Run:
             steps=self.records,
             outputs=dict(self.values),
             inputs=dict(self.step_inputs),
+            folders=dict(self.step_folders),
+            folder=self.end_folder,
             error=self.error,
             traceback=self.traceback,
             record_path=self.store.run_json(self.run_id) if self.store is not None else None,
@@ -947,12 +972,22 @@ def notebook_folder(folder: Path) -> Iterator[None]:
     if not folder.is_dir():
         yield
         return
+    global _SHARED_CWD
     before = list(sys.path)
     with _working_directory(folder):
         try:
             yield
         finally:
             sys.path[:] = [p if p in before or os.path.isabs(p) else os.path.normpath(os.path.join(folder, p)) for p in sys.path]
+            left = os.getcwd()
+            if Path(left).resolve() != folder.resolve():
+                _SHARED_CWD = left  # `os.chdir("..")` in the first cells: the notebook's steps ran there
+
+
+#: The folder the shared code moved to (``os.chdir``, ``%cd``), or None: the steps run there.
+_SHARED_CWD: Optional[str] = None
+#: The cache entry holding the folder a step moved to (``os.chdir`` in a step), when it moved.
+_CWD_ENTRY = "\0nbpromote-cwd"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1274,7 +1309,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, _RNG_ENTRY, _KEY_ENTRY, _GLOBALS_ENTRY, _GENERATORS_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, _RNG_ENTRY, _KEY_ENTRY, _GLOBALS_ENTRY, _GENERATORS_ENTRY, _CWD_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> None:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so)."""
