@@ -118,6 +118,7 @@ class GraphBuilder {
     this.checkSharedFunctions();
     this.checkSplitSteps();
     this.checkEmptySteps();
+    this.checkCycles();
     return {
       steps: orderSteps(this.steps.map(toStepNode)),
       parameters: this.parameters,
@@ -387,6 +388,46 @@ class GraphBuilder {
           ),
         );
       }
+    }
+  }
+
+  /**
+   * Steps that take values from each other (possible only when a step's cells are apart: `load`, `fit`, then
+   * `load` again reading what `fit` made) cannot run one after the other: an error on the latest cell of the
+   * loop, naming each value that closes it.
+   */
+  private checkCycles(): void {
+    const after = new Map(this.steps.map((u) => [u.name, [...u.dataAfter, ...u.explicitAfter]]));
+    const state = new Map<string, 'open' | 'done'>();
+    const path: string[] = [];
+    const visit = (name: string): string[] | undefined => {
+      state.set(name, 'open');
+      path.push(name);
+      for (const next of after.get(name) ?? []) {
+        if (state.get(next) === 'open') return [...path.slice(path.indexOf(next)), next];
+        if (state.get(next) === undefined && after.has(next)) {
+          const found = visit(next);
+          if (found !== undefined) return found;
+        }
+      }
+      path.pop();
+      state.set(name, 'done');
+      return undefined;
+    };
+    for (const unit of this.steps) {
+      if (state.get(unit.name) !== undefined) continue;
+      const loop = visit(unit.name);
+      if (loop === undefined) continue;
+      // loop = [a, b, ..., a]: a runs after b (takes a value from it), and so on back to a.
+      const links = loop.slice(0, -1).map((to, i) => this.edges.find((e) => e.to === to && e.from === loop[i + 1]));
+      const known = links.filter((e) => e !== undefined);
+      const last = [...known].sort((a, b) => b.usedAt.cellIndex - a.usedAt.cellIndex)[0];
+      const cell = last === undefined ? undefined : this.notebook.cells.find((c) => c.index === last.usedAt.cellIndex);
+      if (last === undefined || cell === undefined) continue;
+      const chain = known.map((e) => `${e.to} uses ${e.name} from ${e.from} (cell ${e.usedAt.cellIndex + 1})`).join(', and ');
+      const message = `steps ${[...new Set(loop)].join(' and ')} take values from each other: ${chain}. Each step runs whole, one after the other, so this order cannot run outside the notebook: give this cell its own step (step:<name>), or move it next to the other cells of its step`;
+      this.problems.push(this.problem(cell, 'error', 'step-cycle', message, last.usedAt.line));
+      return;
     }
   }
 

@@ -216,6 +216,21 @@ describe('buildStepGraph', () => {
     );
     assert.match(empty[0]?.message ?? '', /^step todo does nothing: its cells hold no code to run/);
   });
+  it('steps that take values from each other (a step split around another) are an error on the latest cell', () => {
+    const g = graphOf([
+      [['step:load'], 'v = 1'],
+      [['step:fit'], 'w = v + 1'],
+      [['step:load'], 'v = w * 2'],
+      [['metrics'], 'n = v + 0.5'],
+    ]);
+    const cycle = g.problems.filter((p) => p.code === 'step-cycle');
+    assert.equal(cycle.length, 1);
+    assert.equal(cycle[0]?.severity, 'error');
+    assert.equal(cycle[0]?.cellIndex, 2);
+    assert.match(cycle[0]?.message ?? '', /^steps load and fit take values from each other: load uses w from fit \(cell 3\), and fit uses v from load \(cell 2\)/);
+    // A split step without a loop is no error.
+    assert.deepEqual(graphOf([[['step:load'], 'v = 1'], [['step:fit'], 'w = v + 1'], [['step:load'], 'u = v * 2']]).problems.filter((p) => p.code === 'step-cycle'), []);
+  });
   it('a name only a skipped cell defines: the error says that cell is tagged skip', () => {
     const g = graphOf([
       [['skip'], "cols = ['a', 'b']"],
