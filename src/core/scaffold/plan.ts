@@ -238,12 +238,27 @@ class Generator {
     return `${lines.join('\n').trimEnd()}\n`;
   }
 
+  /**
+   * The step's function: named like the step, unless its code reads a global of that name (`step:sqrt`
+   * calling `sqrt` from math, `step:clean` calling a shared `clean`), which a function of that name would
+   * replace in its module: then `<step>_step`.
+   */
+  private functionName(step: StepNode): string {
+    const generated = step.cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
+    const locals = new Set([...this.functionLocals(step.cells), ...generated.flatMap((g) => (g.definitions ?? []).map((d) => d.name))]);
+    const readsGlobal = (name: string): boolean => !locals.has(name) && generated.some((g) => g.uses.has(name));
+    let name = step.name;
+    if (readsGlobal(name)) name = `${step.name}_step`;
+    while (readsGlobal(name)) name += '_';
+    return name;
+  }
+
   private stepFile(step: StepNode): string {
-    const fn = step.name;
+    const fn = this.functionName(step);
     const outputs = step.outputs;
-    const cls = `${pascalCase(fn)}Outputs`;
+    const cls = `${pascalCase(step.name)}Outputs`;
     const params = new Map(this.input.graph.parameters.map((p) => [p.name, p]));
-    const lines = [`"""${this.header(`Step \`${fn}\` of the ${this.pkg} pipeline.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
+    const lines = [`"""${this.header(`Step \`${step.name}\` of the ${this.pkg} pipeline.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
     const needsAny = outputs.length > 1;
     if (needsAny) lines.push('from typing import Any, NamedTuple', '');
     const imports = sortImports(this.prunedImports(step.imports, step.cells));
@@ -402,7 +417,7 @@ class Generator {
     const rebound = this.functionLocals(step.cells);
     // The module's own names: the step function, its outputs class, the typing names and what it imports. A
     // definition named like one of them (`def load(path)` in step `load`) would replace it: it stays inside.
-    for (const name of [step.name, `${pascalCase(step.name)}Outputs`, 'Any', 'NamedTuple', 'annotations', ...allowed]) rebound.add(name);
+    for (const name of [this.functionName(step), `${pascalCase(step.name)}Outputs`, 'Any', 'NamedTuple', 'annotations', ...allowed]) rebound.add(name);
     const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).map((def) => ({ cell, def })));
     const count = new Map<string, number>();
     for (const { def } of all) count.set(def.name, (count.get(def.name) ?? 0) + 1);
@@ -470,7 +485,7 @@ class Generator {
       'from pathlib import Path',
       '',
       'from . import _runtime',
-      ...steps.map((s) => `from .steps.${s.name} import ${s.name} as ${s.name}_step`),
+      ...steps.map((s) => `from .steps.${s.name} import ${this.functionName(s)} as ${s.name}_step`),
     ];
     if (metrics !== undefined) lines.push('from .metrics import compute_metrics');
     lines.push('', '#: The config beside the package root: src/<package>/pipeline.py -> pipeline.yaml', 'CONFIG_PATH = Path(__file__).resolve().parents[2] / "pipeline.yaml"', '');
@@ -493,7 +508,7 @@ class Generator {
       parameters: Object.fromEntries(graph.parameters.map((p) => [p.name, { default: p.default as never, type: p.type }])),
       steps: graph.steps.map((s) => {
         const recorded = this.input.recorded?.get(s.name);
-        return { name: s.name, module: mod(s.name), function: s.name, cells: s.cells, inputs: s.inputs, outputs: s.outputs, after: s.explicitAfter, ...(recorded === undefined ? {} : { recorded }) };
+        return { name: s.name, module: mod(s.name), function: this.functionName(s), cells: s.cells, inputs: s.inputs, outputs: s.outputs, after: s.explicitAfter, ...(recorded === undefined ? {} : { recorded }) };
       }),
       ...(graph.metrics === undefined
         ? {}
@@ -561,14 +576,15 @@ def in_workdir(config, pipeline_run, monkeypatch):
     const usesParams = step.inputs.some((i) => params.has(i));
     const usesValues = step.inputs.some((i) => !params.has(i));
     const lines = [`"""${this.header(`The contract of step \`${step.name}\`: on the notebook's parameters it returns every declared output.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
-    lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${step.name}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
+    const fn = this.functionName(step);
+    lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${fn}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
     lines.push(`def test_${step.name}_returns_its_outputs(config, pipeline_run, monkeypatch):`);
     lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
     lines.push(`    monkeypatch.chdir(pipeline_run.folders[${pyString(step.name)}])  # where the step ran in the pipeline`);
     if (usesParams) lines.push('    params = _runtime.resolve_params(config)');
     // What this step was called with: a later step may rebind the same name (`df = df.dropna()`) or change it in place.
     if (usesValues) lines.push(`    values = pipeline_run.inputs[${pyString(step.name)}]`);
-    lines.push(`    result = ${step.name}(${args.join(', ')})`);
+    lines.push(`    result = ${fn}(${args.join(', ')})`);
     lines.push(`    returned = _runtime.split_outputs(${pyString(step.name)}, OUTPUTS, result)`, '    assert list(returned) == OUTPUTS');
     lines.push(`    for name, recorded in (_runtime.step_config(config, ${pyString(step.name)}).get("recorded") or {}).items():`);
     lines.push('        assert _runtime.matches_recorded(returned[name], recorded), f"{name}: {_runtime.describe(returned[name])} differs from the notebook\'s {recorded}"');

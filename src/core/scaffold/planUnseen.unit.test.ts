@@ -235,6 +235,44 @@ describe('planPromotion: an import sharing its line with other code (`%env`, `im
   });
 });
 
+describe('planPromotion: a step named like a global its code reads (step:sqrt calling math.sqrt)', function () {
+  this.timeout(120_000);
+  it('gets a function named <step>_step, everywhere it is named', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-step-shadow-'));
+    try {
+      const shadowCells = [
+        { tags: ['imports'], source: 'from math import sqrt' },
+        { source: 'def clean(x):\n    return abs(x)' },
+        { tags: ['step:sqrt'], source: 'v = sqrt(16.0)' },
+        { tags: ['step:clean'], source: 'w = clean(-v)' },
+        { tags: ['step:load'], source: 'def load(n):\n    return n * 2\n\nu = load(w)' },
+        { tags: ['metrics'], source: 'n = u + 0.5' },
+      ];
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson(shadowCells));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const read = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
+      assert.match(read('src/nb/steps/sqrt.py'), /^from math import sqrt$[^]*^def sqrt_step\(\) -> Any:$/m);
+      assert.match(read('src/nb/steps/clean.py'), /^def clean_step\(v\) -> Any:$/m);
+      assert.match(read('src/nb/steps/load.py'), /^def load\(w\) -> Any:$/m);
+      assert.match(read('pipeline.yaml'), /function: sqrt_step\n/);
+      assert.match(read('src/nb/pipeline.py'), /from \.steps\.sqrt import sqrt_step as sqrt_step\n/);
+      assert.match(read('tests/test_clean.py'), /from nb\.steps\.clean import clean_step\n[^]*result = clean_step\(/);
+      const python = '/usr/bin/python3';
+      if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
+      const out = join(dir, 'out');
+      const env = { ...process.env, PYTHONPATH: join(out, 'src') };
+      const run = spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env, encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal((JSON.parse(run.stdout) as { metrics: Record<string, number> }).metrics['n'], 8.5);
+      const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env, encoding: 'utf8' });
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('nonlocalForLocals and seededGlobalRngs', () => {
   it('turns only the step locals of an indented global into nonlocal', () => {
     assert.equal(nonlocalForLocals('    global total, CALLS  # counters', new Set(['total'])), '    nonlocal total; global CALLS  # counters');
