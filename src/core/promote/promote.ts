@@ -113,6 +113,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const inspection = request.inferSteps === true && inspected.roles.steps.length === 0 ? withInferredSteps(inspected) : inspected;
   const { notebook, roles } = inspection;
   if (notebook === undefined || roles === undefined) return fail(inspection.problems, inspection);
+  if (!/^(i?python\d*|py)$/i.test(notebook.language.trim())) {
+    const kernel = notebook.metadata['kernelspec'];
+    const name = typeof kernel === 'object' && kernel !== null && typeof (kernel as Record<string, unknown>)['name'] === 'string' ? ` (kernel ${String((kernel as Record<string, unknown>)['name'])})` : '';
+    const message = `this notebook's language is ${notebook.language}${name}, not Python: nbpromote promotes Python notebooks only`;
+    return fail([...inspection.problems.filter((p) => p.severity === 'error'), { severity: 'error', code: 'not-python', message, file: request.notebook }], inspection);
+  }
   if (roles.steps.length === 0) {
     return fail(
       [

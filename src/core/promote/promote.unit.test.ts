@@ -161,6 +161,16 @@ describe('re-promotion', function () {
     assert.match(readFileSync(join(dir, 'out', 'tests', 'test_metrics.py'), 'utf8'), /from nb\.steps\.metrics import metrics/);
   });
 
+  it('a notebook in another language (an R kernel) is an error saying so; nothing is written', async () => {
+    const doc = JSON.parse(notebookJson(base)) as { metadata: Record<string, unknown> };
+    doc.metadata = { kernelspec: { name: 'ir', display_name: 'R', language: 'R' }, language_info: { name: 'R' } };
+    writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(doc));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.equal(outcome.ok, false);
+    assert.deepEqual(outcome.problems.map((p) => [p.code, p.message]), [['not-python', "this notebook's language is R (kernel ir), not Python: nbpromote promotes Python notebooks only"]]);
+    assert.equal(existsSync(join(dir, 'out')), false);
+  });
+
   it('no step: the error says how to tag, in nbdev terms for an nbdev notebook; nothing is written', async () => {
     const nbdev = await promote([
       { id: 'exp', tags: [], source: '#| default_exp core' },
