@@ -110,6 +110,9 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   const single = numberToken(trimmed);
   if (single !== undefined) {
     if (expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) && !found.has(expression)) found.set(expression, single);
+    // `round(acc, 3)` shows acc to 3 decimals.
+    const rounded = expression === undefined ? null : /^round\(\s*([A-Za-z_]\w*)\s*,\s*(\d+)\s*\)$/.exec(expression);
+    if (rounded?.[1] !== undefined && !found.has(rounded[1])) found.set(rounded[1], { value: single.value, decimals: Number(rounded[2]) });
     return;
   }
   const prefix = expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) ? `${expression}.` : '';

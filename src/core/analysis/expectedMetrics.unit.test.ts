@@ -37,6 +37,11 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(two, {});
   });
 
+  it('reads a trailing round(name, n) as name, shown to n decimals', () => {
+    assert.deepEqual(read(metricsCell('round(acc, 3)', [shown('0.967')], { trailingText: 'round(acc, 3)' })), { acc: { value: 0.967, decimals: 3 } });
+    assert.deepEqual(read(metricsCell('round(acc)', [shown('1')], { trailingText: 'round(acc)' })), {});
+  });
+
   it('matches a label that differs from the name only in case ("RMSE: 52.044" for rmse)', () => {
     const got = read(metricsCell("rmse = mse ** 0.5\nprint(f'RMSE: {rmse:.3f}')", [stdout('RMSE: 52.044\n')], { assigned: ['rmse'] }));
     assert.deepEqual(got, { rmse: { value: 52.044, decimals: 3 } });
