@@ -30,14 +30,20 @@ export function parsePercent(text: string, file: string): ParseResult {
   const header = readHeader(lines, file, problems);
   const cells: NotebookCell[] = [];
 
-  let marker = nextMarker(lines, header.end);
+  const quoted = insideStrings(lines, header.end);
+  const nextMarker = (from: number): number => {
+    let i = from;
+    while (i < lines.length && (quoted[i] === true || !MARKER.test(lines[i] ?? ''))) i++;
+    return i;
+  };
+  let marker = nextMarker(header.end);
   const preamble = trimBlankLines(lines, header.end, marker);
   if (preamble.start < preamble.end) {
     const source = lines.slice(preamble.start, preamble.end).join('\n');
     cells.push({ index: 0, kind: 'code', source, tags: [], metadata: {}, ...NO_OUTPUTS, fileLine: preamble.start + 1 });
   }
   while (marker < lines.length) {
-    const next = nextMarker(lines, marker + 1);
+    const next = nextMarker(marker + 1);
     cells.push(readCell(lines, marker, next, cells.length, file, problems));
     marker = next;
   }
@@ -45,10 +51,51 @@ export function parsePercent(text: string, file: string): ParseResult {
   return { notebook, problems };
 }
 
-function nextMarker(lines: readonly string[], from: number): number {
-  let i = from;
-  while (i < lines.length && !MARKER.test(lines[i] ?? '')) i++;
-  return i;
+/**
+ * For each line from `from`: true when it starts inside a triple-quoted string, where `# %%` is text, not a
+ * marker (jupytext reads it so). Single-quoted strings end with their line; comments are skipped.
+ */
+export function insideStrings(lines: readonly string[], from = 0): boolean[] {
+  const inside: boolean[] = [];
+  let open: string | undefined;
+  for (let i = from; i < lines.length; i++) {
+    inside[i] = open !== undefined;
+    const line = lines[i] ?? '';
+    let j = 0;
+    while (j < line.length) {
+      if (open !== undefined) {
+        const end = closingQuote(line, j, open);
+        if (end === -1) break;
+        open = undefined;
+        j = end;
+        continue;
+      }
+      const ch = line[j];
+      if (ch === '#') break;
+      if (ch === '"' || ch === "'") {
+        const triple = line.startsWith(ch.repeat(3), j) ? ch.repeat(3) : undefined;
+        if (triple !== undefined) {
+          open = triple;
+          j += 3;
+          continue;
+        }
+        const end = closingQuote(line, j + 1, ch);
+        j = end === -1 ? line.length : end;
+        continue;
+      }
+      j++;
+    }
+  }
+  return inside;
+}
+
+/** The index after the `quote` that closes a string at or after `from` in `line` (backslash escapes), or -1. */
+function closingQuote(line: string, from: number, quote: string): number {
+  for (let j = from; j < line.length; j++) {
+    if (line[j] === '\\') j++;
+    else if (line.startsWith(quote, j)) return j + quote.length;
+  }
+  return -1;
 }
 
 function readCell(lines: readonly string[], marker: number, next: number, index: number, file: string, problems: Problem[]): NotebookCell {

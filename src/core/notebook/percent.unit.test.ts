@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParseResult } from '../contract/notebook';
-import { isCellMarker, parsePercent } from './percent';
+import { insideStrings, isCellMarker, parsePercent } from './percent';
 
 const read = (name: string): ParseResult => parsePercent(readFileSync(join(__dirname, '../../../test/fixtures/notebooks', name), 'utf8'), name);
 
@@ -24,6 +24,18 @@ describe('parsePercent', () => {
         [3, 'raw', 'raw text', 16],
       ],
     );
+  });
+
+  it('a `# %%` inside a triple-quoted string is text, not a marker (as jupytext reads it)', () => {
+    const code = ['doc = """', '# %% not a cell', "it's text", '"""', "s = '# %% nor this'", String.raw`x = '''a''' + "b\"" # %% """`];
+    const text = ['# %%', ...code, '# %%', 'y = 1', ''].join('\n');
+    const { notebook, problems } = parsePercent(text, 'doc.py');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      notebook?.cells.map((c) => c.source),
+      [code.join('\n'), 'y = 1'],
+    );
+    assert.deepEqual(insideStrings(['a = """', 'b', '"""', 'c', "d = '''x'''", 'e = "#"', '"""'], 0), [false, true, true, false, false, false, false]);
   });
 
   it('gives no ids, keeps a title in metadata, and code cells no outputs', () => {
