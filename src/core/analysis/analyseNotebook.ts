@@ -40,6 +40,10 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
     cells.set(cell.index, a);
     for (const e of a.analysis.syntaxErrors) problems.push(cellProblem(notebook.path, cell, 'error', 'python-syntax', `${e.message}; fix the cell, or tag it skip to leave it out`, e.line, e.column));
     for (const t of a.analysis.translations) if (t.warning !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', `ipython-${t.kind}`, t.warning, t.line));
+    for (const use of a.analysis.ipythonUses) {
+      const message = `\`${use.name}\` exists only inside IPython (a notebook kernel): the generated code stops with a NameError where it reads it. ${use.name === 'display' ? 'Call display(...) on a line of its own (it is then left out), or print the value' : 'Use the magic itself (%env, !cmd ...), which is translated, or plain Python'}`;
+      problems.push(cellProblem(notebook.path, cell, 'warning', 'ipython-name', message, use.line, use.column));
+    }
   }
   const graph = buildStepGraph(notebook, roles, facts);
   return { cells, graph, problems: [...problems, ...nonAsciiNames(notebook.path, code, cells, graph), ...graph.problems] };

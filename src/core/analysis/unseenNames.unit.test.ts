@@ -45,3 +45,21 @@ describe('non-ASCII names pipeline.yaml would list', () => {
     assert.deepEqual(problems.filter((p) => p.code === 'name-not-ascii'), []);
   });
 });
+
+describe('names only IPython has (round 4)', () => {
+  it('a read of get_ipython or display the translation could not remove is a warning naming the line', async () => {
+    const nb = notebook([
+      { tags: ['step:load'], source: 'import os\nip = get_ipython()\nx = [display(1)]\ndisplay(2)' },
+      { tags: ['metrics'], source: 'n = len(x)' },
+    ]);
+    const analysis = await analyseNotebook(nb, readRoles(nb));
+    const warnings = analysis.problems.filter((p) => p.code === 'ipython-name');
+    assert.deepEqual(
+      warnings.map((p) => [p.line, p.message.slice(0, 40)]),
+      [
+        [2, '`get_ipython` exists only inside IPython'],
+        [3, '`display` exists only inside IPython (a '],
+      ],
+    );
+  });
+});

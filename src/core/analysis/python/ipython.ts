@@ -314,6 +314,8 @@ function translateLines(t: Translator, start: number): void {
   for (let i = start; i < t.lines.length; i++) {
     const line = t.lines[i] ?? '';
     if (startsLogicalLine(state)) {
+      const magic = magicOfCall(line);
+      if (magic !== undefined) t.lines[i] = magic;
       const handled = translateEscape(t, i);
       if (handled !== undefined) {
         i = handled.last;
@@ -323,6 +325,26 @@ function translateLines(t: Translator, start: number): void {
     }
     state = scanLine(line, state).state;
   }
+}
+
+const QUOTED = String.raw`(?:'([^'\\]*)'|"([^"\\]*)")`;
+const CALL_LINE_MAGIC = new RegExp(String.raw`^(\s*)get_ipython\(\)\.run_line_magic\(\s*${QUOTED}\s*,\s*${QUOTED}\s*\)\s*(#.*)?$`);
+const CALL_MAGIC = new RegExp(String.raw`^(\s*)get_ipython\(\)\.magic\(\s*${QUOTED}\s*\)\s*(#.*)?$`);
+const CALL_SYSTEM = new RegExp(String.raw`^(\s*)(?:([A-Za-z_]\w*)\s*=\s*get_ipython\(\)\.getoutput|get_ipython\(\)\.system)\(\s*${QUOTED}\s*\)\s*(#.*)?$`);
+
+/**
+ * The line IPython would have been given for a call of its API that a converted notebook holds
+ * (`get_ipython().run_line_magic('env', 'A=1')` is `%env A=1`, `get_ipython().system('ls')` is `!ls`,
+ * `x = get_ipython().getoutput('ls')` is `x = !ls`), to translate as such; undefined for other lines.
+ */
+function magicOfCall(line: string): string | undefined {
+  const lineMagic = CALL_LINE_MAGIC.exec(line);
+  if (lineMagic !== null) return `${lineMagic[1] ?? ''}%${lineMagic[2] ?? lineMagic[3] ?? ''} ${lineMagic[4] ?? lineMagic[5] ?? ''}`.trimEnd();
+  const magic = CALL_MAGIC.exec(line);
+  if (magic !== null) return `${magic[1] ?? ''}%${(magic[2] ?? magic[3] ?? '').replace(/^%/, '')}`;
+  const system = CALL_SYSTEM.exec(line);
+  if (system !== null) return `${system[1] ?? ''}${system[2] === undefined ? '' : `${system[2]} = `}!${system[3] ?? system[4] ?? ''}`;
+  return undefined;
 }
 
 /** Lines first..last of a magic or shell command continued with trailing backslashes, joined. */

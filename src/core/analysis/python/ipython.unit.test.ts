@@ -96,6 +96,12 @@ describe('translateIPython', () => {
         code: '# nbpromote: removed IPython magic: %env',
         warnings: [],
       }],
+      ['reads calls of the IPython API in converted notebooks as the magics they are', {
+        source: "get_ipython().run_line_magic('env', 'MODE=fast')\nget_ipython().system('pip install xgboost==2.0.3')\nfiles = get_ipython().getoutput(\"ls data\")\nget_ipython().magic('matplotlib inline')",
+        code: 'import os; os.environ["MODE"] = "fast"  # nbpromote: was IPython magic: %env MODE=fast\n# nbpromote: added to requirements (xgboost==2.0.3): !pip install xgboost==2.0.3\nfiles = []  # nbpromote: removed shell command: !ls data\n# nbpromote: removed IPython magic: %matplotlib inline',
+        requirements: ['xgboost==2.0.3'],
+        warnings: ['!ls data'],
+      }],
       ['warns about %run and a %cd it cannot translate; translates %cd to one folder', {
         source: '%run helpers.py\n%cd -\n%cd data/raw\n%cd "my data"',
         code: '# nbpromote: removed IPython magic: %run helpers.py\n# nbpromote: removed IPython magic: %cd -\nimport os; os.chdir(os.path.expanduser("data/raw"))  # nbpromote: was IPython magic: %cd data/raw\nimport os; os.chdir(os.path.expanduser("my data"))  # nbpromote: was IPython magic: %cd "my data"',
