@@ -79,6 +79,22 @@ describe('nbpromote CLI (built binary)', function () {
     assert.match(run.stderr, /nope\.ipynb: no such file/);
   });
 
+  it('run --json that cannot start still prints one JSON object with status error', () => {
+    const missing = nbpromote('run', '--out', 'nowhere', '--json');
+    assert.equal(missing.status, 1);
+    const doc = JSON.parse(missing.stdout) as { run_id: unknown; status: string; error: string; params: object; metrics: object; steps: unknown[] };
+    assert.deepEqual({ ...doc, error: '' }, { run_id: null, status: 'error', error: '', params: {}, metrics: {}, steps: [] });
+    assert.match(doc.error, /no pipeline\.yaml here/);
+    assert.match(missing.stderr, /no pipeline\.yaml here/);
+    const broken = join(work, 'broken');
+    cpSync(join(fixtures, 'truncated.ipynb'), join(broken, 'x'));
+    writeFileSync(join(broken, 'pipeline.yaml'), 'schema_version: 1\nsteps: [\n');
+    const bad = nbpromote('run', '--out', 'broken', '--json');
+    assert.equal(bad.status, 1);
+    assert.match((JSON.parse(bad.stdout) as { error: string }).error, /pipeline\.yaml/);
+    assert.equal(nbpromote('run', '--out', 'nowhere').stdout, '');
+  });
+
   describe('bad notebooks: exit 1, one clear message naming file and cell, no stack trace, nothing written', () => {
     const cases: { file: string; expect: RegExp }[] = [
       { file: 'truncated.ipynb', expect: /truncated\.ipynb: line \d+, column \d+: / },
@@ -145,6 +161,11 @@ describe('nbpromote CLI (built binary)', function () {
     assert.equal(run.status, 1);
     assert.match(run.stderr, /src\/iris_nbdev\/steps\/load\.py was edited by hand/);
     assert.equal(readFileSync(module, 'utf8'), mine);
+    const json = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'edited', '--json');
+    assert.equal(json.status, 1);
+    const doc = JSON.parse(json.stdout) as { ok: boolean; package: unknown; version: unknown; problems: { code: string }[] };
+    assert.deepEqual([doc.ok, doc.package, doc.version], [false, null, null]);
+    assert.ok(doc.problems.some((p) => p.code === 'hand-edited'), JSON.stringify(doc.problems));
   });
 
   it('every example shows its roles and steps as JSON', () => {

@@ -71,8 +71,9 @@ function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: { co
   if (json) {
     const doc = {
       ok: outcome.ok,
-      package: outcome.package ?? null,
-      version: outcome.version ?? null,
+      // As docs/cli.md says: no package or version for a promotion that did not happen.
+      package: outcome.ok ? (outcome.package ?? null) : null,
+      version: outcome.ok ? (outcome.version ?? null) : null,
       changes: outcome.changes ?? [],
       commit: commit ?? null,
       out: outcome.outDir,

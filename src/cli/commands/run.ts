@@ -22,6 +22,21 @@ export const runFlags: readonly FlagSpec[] = [
 ];
 
 export async function runRun(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
+  const json = flagBoolean(args, 'json');
+  // With --json, a run that cannot start still prints its one object (status "error"), as the runtime does
+  // for a bad --param; the message also goes to stderr.
+  const stopped = (message: string): void => {
+    if (json) io.out(`${JSON.stringify({ run_id: null, status: 'error', error: message, params: {}, metrics: {}, steps: [] })}\n`);
+  };
+  try {
+    return await startRun(args, io, json, stopped);
+  } catch (ex) {
+    if (NbpromoteError.is(ex)) stopped(ex.message);
+    throw ex;
+  }
+}
+
+async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (message: string) => void): Promise<ExitCode> {
   if (args.positionals.length > 0) throw new NbpromoteError('usage', `run takes no positional arguments, got: ${args.positionals.join(' ')}`);
   const root = resolve(io.cwd, flagString(args, 'out') ?? '.');
   const configFile = join(root, 'pipeline.yaml');
@@ -35,6 +50,7 @@ export async function runRun(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const errors = problems.filter((p) => p.severity === 'error');
   if (config === undefined || errors.length > 0) {
     for (const p of errors) io.err(`error: ${formatProblem(p)}\n`);
+    stopped(errors.map((p) => formatProblem(p)).join('; ') || `${configFile}: not a pipeline`);
     return ExitCode.BadInput;
   }
   const params = args.flags.get('param');
@@ -47,7 +63,7 @@ export async function runRun(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
     argv.push('--only', only);
   }
   if (flagBoolean(args, 'no-cache')) argv.push('--no-cache');
-  if (flagBoolean(args, 'json')) argv.push('--json');
+  if (json) argv.push('--json');
   const python = pythonFor(args, io);
   const env = { ...process.env, ...io.env, PYTHONPATH: [join(root, 'src'), io.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(delimiter) };
   return new Promise((resolveRun, reject) => {
