@@ -31,7 +31,7 @@ import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import { expectedMetricsFromOutputs, savedError } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
-import { metricNames, planPromotion } from '../scaffold/plan';
+import { importedModules, metricNames, planPromotion } from '../scaffold/plan';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
 import { isIdentifier, PYTHON_KEYWORDS } from '../tags/names';
@@ -192,6 +192,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (relNotebook.startsWith('../')) {
     problems.push({ severity: 'info', code: 'notebook-outside-out', message: `the notebook is outside the output folder ${outDir}; pipeline.yaml refers to it as ${relNotebook}`, file: request.notebook });
   }
+  const localModules = await findLocalModules(dirname(notebookPath), notebook, importedModules(graph));
   const planFor = (version: string): FilePlan[] =>
     planPromotion({
       notebook,
@@ -207,6 +208,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       ...(Object.keys(decimals).length === 0 ? {} : { shownDecimals: decimals }),
       runtimeSource,
       ...(executed === undefined ? {} : { recorded: executed.outputs }),
+      ...(localModules.size === 0 ? {} : { localModules }),
     });
 
   // Versioning: what changed, the new version (docs/versioning.md).
@@ -424,6 +426,36 @@ function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: Read
     if (metric.decimals !== undefined) decimals[name] = metric.decimals;
   }
   return { expected, decimals };
+}
+
+/**
+ * The imported modules that are the project's own, not distributions to install: a `<m>.py` or `<m>/__init__.py`
+ * in the notebook's folder or in a folder its code puts on `sys.path` (`sys.path.append("..")`), or a module
+ * a `%%writefile <m>.py` cell writes.
+ */
+async function findLocalModules(notebookDir: string, notebook: Notebook, modules: ReadonlySet<string>): Promise<Set<string>> {
+  const local = new Set<string>();
+  const folders = new Set([notebookDir]);
+  for (const cell of notebook.cells) {
+    if (cell.kind !== 'code') continue;
+    const written = /^\s*%%(?:writefile|file)\s+(?:-a\s+)?["']?([^\s"']+?)\.py["']?\s*$/m.exec(cell.source.split('\n')[0] ?? '');
+    if (written?.[1] !== undefined) local.add(written[1].split('/')[0] ?? written[1]);
+    for (const m of cell.source.matchAll(/sys\.path\.(?:append|insert)\([^)\n]*?(['"])([^'"\n]+)\1/g)) if (m[2] !== undefined) folders.add(resolve(notebookDir, m[2]));
+  }
+  for (const m of modules) {
+    for (const folder of folders) {
+      if ((await isFile(join(folder, `${m}.py`))) || (await isFile(join(folder, m, '__init__.py')))) local.add(m);
+    }
+  }
+  return new Set([...local].filter((m) => modules.has(m)));
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** An execution the lock kept (`executed`), as `promote --execute` gives it. */

@@ -3,7 +3,7 @@
 // --commit makes one commit and one tag; check is clean right after promotion and stale after an edit.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from './promote';
@@ -169,6 +169,23 @@ describe('re-promotion', function () {
     assert.equal(outcome.ok, false);
     assert.deepEqual(outcome.problems.map((p) => [p.code, p.message]), [['not-python', "this notebook's language is R (kernel ir), not Python: nbpromote promotes Python notebooks only"]]);
     assert.equal(existsSync(join(dir, 'out')), false);
+  });
+
+  it("the project's own modules are not dependencies in pyproject.toml (beside the notebook, on sys.path, %%writefile)", async () => {
+    mkdirSync(join(dir, 'nbs', 'pkg'), { recursive: true });
+    writeFileSync(join(dir, 'nbs', 'helpers.py'), 'def twice(x):\n    return 2 * x\n');
+    writeFileSync(join(dir, 'nbs', 'pkg', '__init__.py'), '');
+    writeFileSync(join(dir, 'shared_utils.py'), 'ONE = 1\n');
+    const cells = [
+      { id: 'imports', tags: ['imports'], source: 'import sys\nsys.path.append("..")\nimport yaml\nimport helpers\nimport pkg\nimport shared_utils\nfrom sklearn import metrics' },
+      { id: 'write', tags: [], source: '%%writefile mhelp.py\nVALUE = 3' },
+      { id: 'load', tags: ['step:load'], source: 'import mhelp\nimport notinstalled_xyz\nvalues = [helpers.twice(shared_utils.ONE), mhelp.VALUE, len(pkg.__name__), yaml.__name__, metrics.__name__, notinstalled_xyz]' },
+    ];
+    writeFileSync(join(dir, 'nbs', 'nb.ipynb'), notebookJson(cells));
+    const outcome = await promoteNotebook({ notebook: 'nbs/nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const deps = /dependencies = \[([^\]]*)\]/.exec(readFileSync(join(dir, 'out', 'pyproject.toml'), 'utf8'))?.[1] ?? '';
+    assert.deepEqual(deps.split(',').map((d) => d.trim().replace(/"/g, '')).filter((d) => d !== ''), ['notinstalled_xyz', 'pyyaml', 'scikit-learn']);
   });
 
   it('no step: the error says how to tag, in nbdev terms for an nbdev notebook; nothing is written', async () => {

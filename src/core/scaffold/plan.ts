@@ -61,6 +61,8 @@ export interface PromoteInput {
   readonly tolerance?: { readonly relative: number; readonly absolute: number };
   /** Step -> output -> type and shape when the notebook ran (`--execute`). */
   readonly recorded?: ReadonlyMap<string, Readonly<Record<string, RecordedValue>>>;
+  /** Imported modules that are the project's own (`helpers.py` beside the notebook): not dependencies. */
+  readonly localModules?: ReadonlySet<string>;
   /** The text of `_runtime.py` (src/core/scaffold/templates/runtime.py). */
   readonly runtimeSource: string;
 }
@@ -645,13 +647,9 @@ def test_metrics_match_the_notebook(config):
   }
 
   private pyprojectFile(): string {
-    const modules = new Set<string>();
-    for (const s of [...this.input.graph.common.imports, ...this.input.graph.steps.flatMap((s) => s.imports), ...(this.input.graph.metrics?.imports ?? [])]) {
-      const m = topModule(s);
-      if (m !== undefined) modules.add(m);
-    }
     const deps = new Set<string>(['pyyaml']);
-    for (const m of modules) {
+    for (const m of importedModules(this.input.graph)) {
+      if (this.input.localModules?.has(m) === true) continue;
       const d = distributionFor(m);
       if (d !== undefined) deps.add(d);
     }
@@ -725,6 +723,16 @@ export function boundName(statement: string): string | undefined {
   const plain = /^import\s+([\w.]+)(?:\s+as\s+(\w+))?\s*$/.exec(statement);
   if (plain !== null) return plain[2] ?? plain[1]?.split('.')[0];
   return undefined;
+}
+
+/** The top-level modules the package's code imports (shared code, steps, metrics). */
+export function importedModules(graph: StepGraph): Set<string> {
+  const modules = new Set<string>();
+  for (const s of [...graph.common.imports, ...graph.steps.flatMap((step) => step.imports), ...(graph.metrics?.imports ?? []), ...graph.tests.flatMap((t) => t.imports)]) {
+    const m = topModule(s);
+    if (m !== undefined) modules.add(m);
+  }
+  return modules;
 }
 
 function topModule(statement: string): string | undefined {
