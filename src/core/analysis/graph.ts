@@ -71,6 +71,9 @@ interface UnitBuilder {
   readonly changesShared: string[];
 }
 
+/** IPython's output and input history: `_`, `__`, `___`, `_7`, `_i`, `_ii`, `_i7`, `Out`, `In`, `_oh`, `_ih`. */
+const IPYTHON_HISTORY = /^(?:_{1,3}|_\d+|_i{1,3}|_i\d+|Out|In|_oh|_ih|_dh)$/;
+
 export function buildStepGraph(notebook: Notebook, roles: TagResult, facts: ReadonlyMap<number, CellFacts>): StepGraph {
   return new GraphBuilder(notebook, roles, facts).build();
 }
@@ -272,9 +275,11 @@ class GraphBuilder {
       const message =
         later === undefined && skipped !== undefined
           ? `${what} uses ${use.name}, which only cell ${skipped.cellIndex + 1} defines, and that cell is tagged skip: remove its skip tag, or define ${use.name} in a cell the pipeline keeps`
-          : later === undefined
-            ? `${what} uses ${use.name}, but no cell before it defines it`
-            : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell above this one`;
+          : later === undefined && IPYTHON_HISTORY.test(use.name)
+            ? `${what} uses ${use.name}, IPython's record of earlier outputs or inputs, which exists only in a notebook: assign the value you need to a name in the cell that computes it, and use that name`
+            : later === undefined
+              ? `${what} uses ${use.name}, but no cell before it defines it`
+              : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell above this one`;
       this.problems.push(this.problem(cell, 'error', later === undefined ? 'name-undefined' : 'name-defined-later', message, use.line, use.column));
       unit.reported.add(use.name);
       return;

@@ -231,6 +231,15 @@ describe('buildStepGraph', () => {
     // A split step without a loop is no error.
     assert.deepEqual(graphOf([[['step:load'], 'v = 1'], [['step:fit'], 'w = v + 1'], [['step:load'], 'u = v * 2']]).problems.filter((p) => p.code === 'step-cycle'), []);
   });
+  it("a read of IPython's output history (`_`, `Out[3]`) is an error that says what it is", () => {
+    const g = graphOf([
+      [['step:load'], 'rows = [1, 2]\nlen(rows)'],
+      [['step:use'], 'n = _ + 1\nm = Out[2]'],
+    ]);
+    const messages = g.problems.filter((p) => p.code === 'name-undefined').map((p) => p.message);
+    assert.equal(messages.length, 2);
+    for (const m of messages) assert.match(m, /IPython's record of earlier outputs or inputs, which exists only in a notebook/);
+  });
   it('a name only a skipped cell defines: the error says that cell is tagged skip', () => {
     const g = graphOf([
       [['skip'], "cols = ['a', 'b']"],

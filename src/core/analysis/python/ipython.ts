@@ -530,6 +530,15 @@ function assignFromEscape(t: Translator, i: number, target: string, escape: stri
     }
   }
   const shell = escape === '!' || /^(?:sx|system)\b/.test(body);
+  const command = escape === '!' ? body : body.replace(/^(?:sx|system)\b\s*/, '');
+  if (shell && command !== '' && !/[$]|\{[^}]*\}/.test(command)) {
+    // IPython gives the command's output lines (an SList): so does subprocess, run the same way (a shell).
+    const comment = `# nbpromote: was shell escape: ${escape}${body}`;
+    t.out[i] = `${indent}import subprocess; ${target} = subprocess.run(${JSON.stringify(command)}, shell=True, capture_output=True, text=True).stdout.splitlines()  ${comment}`;
+    t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
+    t.record(i, 'shell', line, comment, `\`${target} = ${escape}${body}\` runs the shell command when the pipeline runs, as the notebook did`);
+    return { last: i, rescan: false };
+  }
   const value = shell ? '[]' : 'None';
   const comment = shell ? `# nbpromote: removed shell command: ${escape}${body}` : `# nbpromote: removed IPython magic: ${escape}${body}`;
   t.out[i] = `${indent}${target} = ${value}  ${comment}`;

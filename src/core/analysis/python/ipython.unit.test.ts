@@ -98,7 +98,7 @@ describe('translateIPython', () => {
       }],
       ['reads calls of the IPython API in converted notebooks as the magics they are', {
         source: "get_ipython().run_line_magic('env', 'MODE=fast')\nget_ipython().system('pip install xgboost==2.0.3')\nfiles = get_ipython().getoutput(\"ls data\")\nget_ipython().magic('matplotlib inline')",
-        code: 'import os; os.environ["MODE"] = "fast"  # nbpromote: was IPython magic: %env MODE=fast\n# nbpromote: added to requirements (xgboost==2.0.3): !pip install xgboost==2.0.3\nfiles = []  # nbpromote: removed shell command: !ls data\n# nbpromote: removed IPython magic: %matplotlib inline',
+        code: 'import os; os.environ["MODE"] = "fast"  # nbpromote: was IPython magic: %env MODE=fast\n# nbpromote: added to requirements (xgboost==2.0.3): !pip install xgboost==2.0.3\nimport subprocess; files = subprocess.run(\"ls data\", shell=True, capture_output=True, text=True).stdout.splitlines()  # nbpromote: was shell escape: !ls data\n# nbpromote: removed IPython magic: %matplotlib inline',
         requirements: ['xgboost==2.0.3'],
         warnings: ['!ls data'],
       }],
@@ -207,11 +207,17 @@ describe('translateIPython', () => {
         code: '# nbpromote: removed shell command: !wget https://example.invalid/data.zip && unzip data.zip',
         warnings: ['wget'],
       }],
-      ['sets `x = !cmd` to an empty list with a warning', {
+      ['runs `x = !cmd` with subprocess (its output lines), with a warning', {
         source: 'files = !ls data\nprint(files)',
-        code: 'files = []  # nbpromote: removed shell command: !ls data\nprint(files)',
+        code: 'import subprocess; files = subprocess.run("ls data", shell=True, capture_output=True, text=True).stdout.splitlines()  # nbpromote: was shell escape: !ls data\nprint(files)',
         kinds: ['shell'],
         warnings: ['files'],
+      }],
+      ['sets `x = !cmd $var` (IPython expands the variable) to an empty list with a warning', {
+        source: 'files = !ls $folder\nprint(files)',
+        code: 'files = []  # nbpromote: removed shell command: !ls $folder\nprint(files)',
+        kinds: ['shell'],
+        warnings: ['empty list'],
       }],
       ['puts pass where a block would be empty', {
         source: 'if gpu:\n    !nvidia-smi\nx = 1',
