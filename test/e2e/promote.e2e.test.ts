@@ -3,7 +3,7 @@
 // itself gives when nbconvert executes it. Also caching and bad input. Slow (real Python): `npm run test:e2e`.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executeForMetrics } from '../../src/core/promote/execute';
@@ -203,6 +203,27 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
       // What --execute recorded stays: check (which runs nothing) finds the package up to date.
       const check = nbpromote(work, 'check', 'examples/wine-percent.py', '--out', 'out-execute');
       assert.equal(check.status, 0, check.stdout + check.stderr);
+    });
+  });
+
+  describe('promote --execute on a notebook that fails', () => {
+    it('exits 1 naming the notebook cell that failed (not the copy nbconvert ran), and writes nothing', () => {
+      const notebook = {
+        cells: [
+          { cell_type: 'code', id: 'a', metadata: { tags: ['parameters'] }, execution_count: null, outputs: [], source: 'n = 3' },
+          { cell_type: 'markdown', id: 'b', metadata: {}, source: '## Load' },
+          { cell_type: 'code', id: 'c', metadata: { tags: ['step:load'] }, execution_count: null, outputs: [], source: 'rows = list(range(n))\nratio = 1 / (n - 3)' },
+          { cell_type: 'code', id: 'd', metadata: { tags: ['metrics'] }, execution_count: null, outputs: [], source: 'total = sum(rows) * ratio' },
+        ],
+        metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
+      writeFileSync(join(work, 'fails.ipynb'), JSON.stringify(notebook));
+      const promoted = nbpromote(work, 'promote', 'fails.ipynb', '--out', 'out-fails', '--execute');
+      assert.equal(promoted.status, 1);
+      assert.match(promoted.stderr, /fails\.ipynb: executing the notebook failed:[^]*cell 3 of fails\.ipynb, line 2[^]*ZeroDivisionError/);
+      assert.equal(existsSync(join(work, 'out-fails')), false);
     });
   });
 

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Notebook } from '../contract/notebook';
 import type { RecordedValue } from '../contract/pipelineConfig';
 import { NbpromoteError } from '../errors';
@@ -66,7 +66,7 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
     const input = join(folder, 'notebook.ipynb');
     await writeFile(input, JSON.stringify(copy));
     request.logger.info(`running ${request.notebook} with ${request.python} -m nbconvert --execute ...`);
-    const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook);
+    const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, notebookCells(copy));
     return readProbes(stdout, request.notebook, request.probe !== undefined);
   } finally {
     await rm(folder, { recursive: true, force: true });
@@ -77,7 +77,7 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
 export function probeNotebook(notebook: Notebook, folder: string, probe: MetricsProbe | undefined, steps: readonly StepProbe[] = []): Record<string, unknown> {
   const cells: Record<string, unknown>[] = [code(['import os as _nbp_os', `_nbp_os.chdir(${JSON.stringify(folder)})`, ...DESCRIBE].join('\n'))];
   for (const cell of notebook.cells) {
-    if (cell.kind === 'code') cells.push(code(cell.source));
+    if (cell.kind === 'code') cells.push({ ...code(cell.source), metadata: { nbpromote: { cell: cell.index } } });
     else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
     for (const step of steps) if (cell.index === step.afterCell) cells.push(code(stepProbeSource(step)));
     if (probe !== undefined && cell.index === probe.afterCell) cells.push(code(probeSource(probe)));
@@ -147,7 +147,20 @@ function readProbes(stdout: string, file: string, wantMetrics: boolean): Executi
   return { metrics: metrics ?? new Map(), outputs };
 }
 
-function run(python: string, args: readonly string[], file: string): Promise<string> {
+/**
+ * The notebook cell each execution count of the copy ran (counts go 1, 2 ... over its code cells, which
+ * include the cells nbpromote added): a failure's "Cell In[4]" is then told as the notebook's own cell.
+ */
+function notebookCells(copy: Record<string, unknown>): Map<number, number> {
+  const byCount = new Map<number, number>();
+  const codeCells = (copy['cells'] as { cell_type: string; metadata: { nbpromote?: { cell: number } } }[]).filter((c) => c.cell_type === 'code');
+  codeCells.forEach((c, i) => {
+    if (c.metadata.nbpromote !== undefined) byCount.set(i + 1, c.metadata.nbpromote.cell);
+  });
+  return byCount;
+}
+
+function run(python: string, args: readonly string[], file: string, cells: ReadonlyMap<number, number> = new Map()): Promise<string> {
   return new Promise((resolveRun, reject) => {
     execFile(python, [...args], { maxBuffer: 1 << 30, env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } }, (error, stdout, stderr) => {
       if (error === null) {
@@ -162,7 +175,11 @@ function run(python: string, args: readonly string[], file: string): Promise<str
       // nbconvert passes on the kernel's traceback with its terminal colours: words only.
       // eslint-disable-next-line no-control-regex
       const plain = stderr.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
-      const last = plain.trim().split('\n').slice(-12).join('\n');
+      const told = plain.replace(/\bCell In ?\[(\d+)\]/g, (text, count: string) => {
+        const index = cells.get(Number(count));
+        return index === undefined ? text : `cell ${index + 1} of ${basename(file)}`;
+      });
+      const last = told.trim().split('\n').slice(-12).join('\n');
       reject(new NbpromoteError('invalidInput', `${file}: executing the notebook failed:\n${last}`));
     });
   });

@@ -98,7 +98,7 @@ describe('translateIPython', () => {
       }],
       ['reads calls of the IPython API in converted notebooks as the magics they are', {
         source: "get_ipython().run_line_magic('env', 'MODE=fast')\nget_ipython().system('pip install xgboost==2.0.3')\nfiles = get_ipython().getoutput(\"ls data\")\nget_ipython().magic('matplotlib inline')",
-        code: 'import os; os.environ["MODE"] = "fast"  # nbpromote: was IPython magic: %env MODE=fast\n# nbpromote: added to requirements (xgboost==2.0.3): !pip install xgboost==2.0.3\nimport subprocess; files = subprocess.run(\"ls data\", shell=True, capture_output=True, text=True).stdout.splitlines()  # nbpromote: was shell escape: !ls data\n# nbpromote: removed IPython magic: %matplotlib inline',
+        code: 'import os; os.environ["MODE"] = "fast"  # nbpromote: was IPython magic: %env MODE=fast\n# nbpromote: added to requirements (xgboost==2.0.3): !pip install xgboost==2.0.3\nimport subprocess; files = subprocess.run("ls data", shell=True, capture_output=True, text=True).stdout.splitlines()  # nbpromote: was shell escape: !ls data\n# nbpromote: removed IPython magic: %matplotlib inline',
         requirements: ['xgboost==2.0.3'],
         warnings: ['!ls data'],
       }],
