@@ -8,7 +8,8 @@
  * - H1–H3 only. Deeper headings (`#### Notes`) are subsections of the step above, not steps of their own.
  * - The heading that counts is the last H1–H3 heading before the code cell; a heading with no code cell
  *   under it before the next heading is dropped.
- * - Code cells that hold only imports, comments, magics or nothing are passed over (the next code cell under
+ * - Code cells that hold only imports, comments, magics, session settings (`pd.set_option`,
+ *   `warnings.filterwarnings`, seeds, `sys.path.append`) or nothing are passed over (the next code cell under
  *   the same heading gets the suggestion): an imports cell is not a step.
  * - A cell that already carries one of our tags or directives (any role) is left alone and uses up the
  *   heading, as is a cell that a convention's rule gave a role (nbdev cells without `#| export`).
@@ -150,10 +151,13 @@ function plainHeading(text: string): string {
 function doesWork(source: string): boolean {
   const code = source
     .split(/\r\n|\n|\r/)
-    .filter((line) => !/^\s*(#|%|!|$)/.test(line))
+    .filter((line) => !/^\s*(#|%|!|$)/.test(line) && !SETTING.test(line))
     .join('\n');
   return code.trim() !== '' && !holdsOnlyImports(code);
 }
+
+/** A line that only sets how the session behaves (display options, warnings, plot style, seeds, sys.path). */
+const SETTING = /^(?:pd\.(?:set_option|options\.[\w.]+\s*=)|warnings\.(?:filterwarnings|simplefilter)|plt\.(?:style\.use|rcParams)|sns\.(?:set|set_theme|set_style|set_context)|(?:np\.)?random\.seed|torch\.manual_seed|sys\.path\.(?:append|insert)|os\.environ\[)/;
 
 function uniqueName(name: string, taken: ReadonlySet<string>): string {
   if (!taken.has(name)) return name;

@@ -76,6 +76,11 @@ describe('suggestSteps', () => {
     ]);
   });
 
+  it('passes over a cell of imports and session settings (display options, warnings, seeds, sys.path)', () => {
+    const setup = "import pandas as pd\nimport warnings\npd.set_option('display.precision', 3)\nwarnings.filterwarnings('ignore')\nnp.random.seed(0)\nsys.path.append('..')";
+    assert.deepEqual(suggest([md('# Diabetes progression'), setup, md('## Load data'), 'df = pd.read_csv(path)']), [{ cell: 3, name: 'load_data', heading: 'Load data' }]);
+  });
+
   it('leaves cells with roles alone, and the heading is used up', () => {
     assert.deepEqual(suggest([md('# Params'), { source: 'n = 1', tags: ['parameters'] }, 'x = n', md('# Load'), { source: 'y = 2', tags: ['step:read'] }, 'z = y']), []);
   });
