@@ -248,6 +248,17 @@ def test_parse_params_lists_the_known_parameters_for_an_unknown_one():
         runtime.parse_params(["n"], parameters)
 
 
+def test_a_list_of_floats_stays_floats_from_its_default_and_from_param():
+    spec = {"default": [0.1, 1, 10], "type": "list", "items": "float"}
+    values = runtime.resolve_params({"parameters": {"alphas": spec, "pair": {"default": [1, 2.5], "type": "tuple", "items": "float"}}})
+    assert values == {"alphas": [0.1, 1.0, 10.0], "pair": (1.0, 2.5)}
+    assert all(type(a) is float for a in values["alphas"]) and type(values["pair"][0]) is float
+    assert runtime.coerce_param("alphas", "[1, 100]", spec) == [1.0, 100.0]
+    assert all(type(a) is float for a in runtime.coerce_param("alphas", "[1, 100]", spec))
+    with pytest.raises(runtime.UsageError, match="alphas"):
+        runtime.coerce_param("alphas", '["a"]', spec)
+
+
 def test_defaults_are_converted_to_their_type():
     config = {"parameters": {"lr": {"type": "float", "default": "1e-3"}, "n": {"type": "float", "default": 200}, "k": {"type": "int", "default": 3.0}}}
     assert runtime.resolve_params(config) == {"lr": 0.001, "n": 200.0, "k": 3}

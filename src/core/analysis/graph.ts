@@ -165,7 +165,7 @@ class GraphBuilder {
       }
       literal.add(a.name);
       const existing = this.parameters.findIndex((p) => p.name === a.name);
-      const parameter: Parameter = { name: a.name, default: parsed.value, type: parsed.type, definedAt: site(cell, a.line) };
+      const parameter: Parameter = { name: a.name, default: parsed.value, type: parsed.type, ...(parsed.items === undefined ? {} : { items: parsed.items }), definedAt: site(cell, a.line) };
       if (existing === -1) this.parameters.push(parameter);
       else this.parameters[existing] = parameter;
       this.bindings.set(a.name, { kind: 'parameter', site: site(cell, a.line) });

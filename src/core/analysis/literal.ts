@@ -7,7 +7,16 @@
  */
 import type { ParameterType } from '../contract/stepGraph';
 
-export type LiteralResult = { readonly ok: true; readonly value: unknown; readonly type: ParameterType; readonly lossy: boolean } | { readonly ok: false };
+export type LiteralResult =
+  | {
+      readonly ok: true;
+      readonly value: unknown;
+      readonly type: ParameterType;
+      readonly lossy: boolean;
+      /** `float` for a list or tuple of floats only (`[0.1, 1.0, 10.0]`): each item is a float, even whole. */
+      readonly items?: 'float';
+    }
+  | { readonly ok: false };
 
 export function parsePythonLiteral(text: string): LiteralResult {
   const parser = new LiteralParser(text);
@@ -16,8 +25,11 @@ export function parsePythonLiteral(text: string): LiteralResult {
     parser.skipSpace();
     if (!parser.atEnd()) return { ok: false };
     if (raw instanceof FloatValue) return { ok: true, value: raw.value, type: 'float', lossy: false };
-    if (raw instanceof TupleValue) return { ok: true, value: raw.items, type: 'tuple', lossy: parser.lossy };
-    return { ok: true, value: raw, type: typeOf(raw), lossy: parser.lossy };
+    const type = raw instanceof TupleValue ? 'tuple' : typeOf(raw);
+    const value = raw instanceof TupleValue ? raw.items : raw;
+    // `[0.1, 1.0, 10.0]`: JSON loses the `.0`, but `items: float` in pipeline.yaml gives it back.
+    if (parser.lossy && (type === 'list' || type === 'tuple') && new LiteralParser(text).floatsOnly()) return { ok: true, value, type, lossy: false, items: 'float' };
+    return { ok: true, value, type, lossy: parser.lossy };
   } catch {
     return { ok: false };
   }
@@ -77,6 +89,24 @@ class LiteralParser {
       return v.items;
     }
     return v;
+  }
+
+  /** True when the text is a list or tuple whose every item is a number written as a float (`1.0`, `1e-3`). */
+  floatsOnly(): boolean {
+    this.skipSpace();
+    const close = this.text[this.pos] === '[' ? ']' : this.text[this.pos] === '(' ? ')' : undefined;
+    if (close === undefined) return false;
+    this.pos++;
+    let count = 0;
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.pos] === close) return count > 0;
+      if (!(this.rawValue() instanceof FloatValue)) return false;
+      count++;
+      this.skipSpace();
+      if (this.text[this.pos] === ',') this.pos++;
+      else if (this.text[this.pos] !== close) return false;
+    }
   }
 
   rawValue(): unknown {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { parsePythonLiteral } from './literal';
 
 describe('parsePythonLiteral', () => {
-  const ok: [string, unknown, string, boolean?][] = [
+  const ok: [string, unknown, string, boolean?, 'float'?][] = [
     ['200', 200, 'int'],
     ['-3', -3, 'int'],
     ['1_000', 1000, 'int'],
@@ -19,7 +19,10 @@ describe('parsePythonLiteral', () => {
     ['("a", "b")', ['a', 'b'], 'tuple'],
     ['(64,)', [64], 'tuple'],
     ['(0.5, 2)', [0.5, 2], 'tuple'],
-    ['(1.0,)', [1], 'tuple', true],
+    ['(1.0,)', [1], 'tuple', false, 'float'],
+    ['[0.1, 1.0, 10.0]', [0.1, 1, 10], 'list', false, 'float'],
+    ['[1, 2.0]', [1, 2], 'list', true],
+    ['[[1.0], 2.0]', [[1], 2], 'list', true],
     ['((1, 2), 3)', [[1, 2], 3], 'tuple', true],
     ['()', [], 'tuple'],
     ['(5)', 5, 'int'],
@@ -30,8 +33,9 @@ describe('parsePythonLiteral', () => {
     ['{"max_depth": 6, "lr": 0.1,}', { max_depth: 6, lr: 0.1 }, 'dict'],
     ['[\n  1,  # one\n  2,\n]', [1, 2], 'list'],
   ];
-  for (const [text, value, type, lossy = false] of ok) {
-    it(`${JSON.stringify(text)} is ${type}${lossy ? ', lossy as JSON' : ''}`, () => assert.deepEqual(parsePythonLiteral(text), { ok: true, value, type, lossy }));
+  for (const [text, value, type, lossy = false, items] of ok) {
+    it(`${JSON.stringify(text)} is ${type}${lossy ? ', lossy as JSON' : ''}${items === undefined ? '' : ', of floats'}`, () =>
+      assert.deepEqual(parsePythonLiteral(text), { ok: true, value, type, lossy, ...(items === undefined ? {} : { items }) }));
   }
   for (const text of ['Path("x")', 'f"{a}"', 'a', '1 + 2', '{1: 2}', 'b"x"', '"unterminated', '10**20', '99999999999999999999']) {
     it(`${JSON.stringify(text)} is not a literal`, () => assert.deepEqual(parsePythonLiteral(text), { ok: false }));

@@ -18,6 +18,8 @@ export interface ParameterSpec {
    * known: `--param name=none` (or `null`) gives None, any other value is passed as a string.
    */
   readonly type: ParameterType;
+  /** `float` for a list or tuple of floats (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook. */
+  readonly items?: 'float';
   /** The comment after the assignment in the parameters cell, when there is one. */
   readonly description?: string;
 }

@@ -39,6 +39,8 @@ export interface Parameter {
   /** The default as a JSON value (a Python literal in the notebook). */
   readonly default: unknown;
   readonly type: ParameterType;
+  /** `float` for a list or tuple of floats only (`[0.1, 1.0, 10.0]`). */
+  readonly items?: 'float';
   readonly definedAt: SourceSite;
 }
 

@@ -203,6 +203,7 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
             expected = dict if kind == "dict" else list
             if not isinstance(value, expected):
                 raise ValueError('write it as JSON, like {"a": 1}' if kind == "dict" else 'write it as JSON, like ["a", "b"]')
+            value = _float_items(value, spec)
             return tuple(value) if kind == "tuple" else value
         if kind == "none":
             # The default was None, so the type is not known: a JSON value (100, 0.5, true, [1, 2]) is
@@ -263,10 +264,23 @@ def _default_value(name: str, spec: Mapping[str, Any]) -> Any:
     elif kind == "int" and isinstance(value, float) and value.is_integer():
         return int(value)
     elif kind == "tuple" and isinstance(value, list):
-        value = tuple(value)  # YAML has no tuples: pipeline.yaml writes the notebook's tuple as a list
+        value = tuple(_float_items(value, spec))  # YAML has no tuples: pipeline.yaml writes the notebook's tuple as a list
+    elif kind == "list" and isinstance(value, list):
+        value = _float_items(value, spec)
     if not _fits_type(kind, value):
         raise PipelineError(f"pipeline.yaml: the default of parameter {name!r} is {value!r}, which is not a {kind}")
     return value
+
+
+def _float_items(value: list, spec: Mapping[str, Any]) -> list:
+    """With ``items: float`` (the notebook wrote ``[0.1, 1.0, 10.0]``), every number of the list a float, as
+    in the notebook: JSON and YAML readers may give ``1`` back for ``1.0``. Raises ValueError for an item that
+    is no number."""
+    if spec.get("items") != "float":
+        return value
+    if any(isinstance(item, bool) or not isinstance(item, (int, float)) for item in value):
+        raise ValueError("write a list of numbers, like [0.1, 1.0]")
+    return [float(item) for item in value]
 
 
 def _fits_type(kind: str, value: Any) -> bool:
