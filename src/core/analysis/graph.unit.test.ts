@@ -62,14 +62,14 @@ describe('buildStepGraph', () => {
     assert.deepEqual(tuple.metrics?.inputs, ['acc', 'bal']);
   });
 
-  it('a list or dict parameter holding a whole float (1.0) stays Python: pipeline.yaml would make it 1', () => {
+  it('a dict or mixed list holding a whole float (1.0) stays Python: pipeline.yaml would make it 1; a list of floats is a parameter', () => {
     const g = graphOf([
-      [['parameters'], "rate = 1.0\ngrid = [0.5, 1.0]\nsettings = {'max_features': 1.0, 'name': 'a.1'}\nints = [1, 2]\nfracs = [0.5, 0.25]"],
-      [['step:train'], 'model = (rate, grid, settings, ints, fracs)'],
+      [['parameters'], "rate = 1.0\ngrid = [0.5, 1.0]\nsettings = {'max_features': 1.0, 'name': 'a.1'}\nints = [1, 2]\nfracs = [0.5, 0.25]\nmixed = [1, 2.0]"],
+      [['step:train'], 'model = (rate, grid, settings, ints, fracs, mixed)'],
     ]);
-    assert.deepEqual(g.parameters.map((p) => p.name), ['rate', 'ints', 'fracs']);
-    assert.deepEqual(g.common.names, ['grid', 'settings']);
-    assert.deepEqual(step(g, 'train').inputs, ['rate', 'ints', 'fracs']);
+    assert.deepEqual(g.parameters.map((p) => [p.name, p.items]), [['rate', undefined], ['grid', 'float'], ['ints', undefined], ['fracs', undefined]]);
+    assert.deepEqual(g.common.names, ['settings', 'mixed']);
+    assert.deepEqual(step(g, 'train').inputs, ['rate', 'grid', 'ints', 'fracs']);
     assert.match(g.problems.find((p) => p.message.includes('settings'))?.message ?? '', /whole float .* would turn into an int/);
   });
 
