@@ -46,6 +46,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
   const importCuts: { line: number; from: number; to: number }[] = [];
   const assignments: { name: string; valueText: string; line: number }[] = [];
   const mutates: NameSite[] = [];
+  // `clean = raw` then `clean.dropna(inplace=True)`: both names are one value, so raw changes too.
+  const aliases = new Map<string, string>();
   let statements = 0;
   for (const statement of tree.root.children) {
     if (removedNodes.has(statement) || statement.type === 'comment') continue;
@@ -66,7 +68,24 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       if (left?.type === 'identifier' && right !== undefined) assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line });
     }
     statements++;
-    collectMutations(tree, statement, mutates);
+    const changed: NameSite[] = [];
+    collectMutations(tree, statement, changed);
+    for (const site of changed) {
+      mutates.push(site);
+      const seen = new Set([site.name]);
+      for (let target = aliases.get(site.name); target !== undefined && !seen.has(target); target = aliases.get(target)) {
+        seen.add(target);
+        mutates.push({ ...site, name: target });
+      }
+    }
+    if (assignment?.type === 'assignment') {
+      const left = assignment.children.find((c) => c.field === 'left');
+      const right = assignment.children.find((c) => c.field === 'right');
+      if (left?.type === 'identifier') {
+        if (right?.type === 'identifier') aliases.set(tree.text(left), tree.text(right));
+        else aliases.delete(tree.text(left));
+      }
+    }
   }
   // Every line of a top-level import statement: a name may stand on a continuation line (`from m import (\n a,\n b)`).
   const imports = analysis.imports.filter((i) => importLines.has(i.line) && i.module !== '__future__');

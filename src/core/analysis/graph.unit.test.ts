@@ -201,6 +201,15 @@ describe('buildStepGraph', () => {
     assert.deepEqual(codes(g), []);
     assert.deepEqual([...step(g, 'load').imports].sort(), ['from math import floor', 'from math import sqrt', 'from statistics import mean', 'from statistics import median']);
   });
+  it('a value changed in place through another name for it (`clean = raw; clean.dropna(inplace=True)`) changes both', () => {
+    const g = graphOf([
+      [['step:load'], 'raw = [3, None, 1]'],
+      [['step:clean'], 'clean = raw\nclean.remove(None)\nother = raw\nother = [0]\nother.append(1)'],
+      [['step:report'], 'n_raw = len(raw)'],
+    ]);
+    assert.deepEqual(step(g, 'clean').outputs, ['raw']);
+    assert.deepEqual(g.edges.filter((e) => e.to === 'report').map((e) => [e.from, e.name]), [['clean', 'raw']]);
+  });
   it('warns on a step whose cells hold nothing to run, and only on such a step', () => {
     const g = graphOf([
       [['step:load'], 'rows = [1, 2]'],
