@@ -49,6 +49,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
   // `clean = raw` then `clean.dropna(inplace=True)`: both names are one value, so raw changes too.
   const aliases = new Map<string, string>();
   let statements = 0;
+  const changesArguments: { name: string; positions: number[]; keywords: string[] }[] = [];
+  const calls: CallSite[] = [];
   for (const statement of tree.root.children) {
     if (removedNodes.has(statement) || statement.type === 'comment') continue;
     if (IMPORTS.has(statement.type)) {
@@ -68,6 +70,12 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       if (left?.type === 'identifier' && right !== undefined) assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line });
     }
     statements++;
+    const fn = statement.type === 'decorated_definition' ? statement.children.find((c) => c.field === 'definition') : statement;
+    if (fn?.type === 'function_definition') {
+      const changes = argumentsChanged(tree, fn);
+      if (changes !== undefined) changesArguments.push(changes);
+    }
+    collectCalls(tree, statement, calls);
     const changed: NameSite[] = [];
     collectMutations(tree, statement, changed);
     for (const site of changed) {
@@ -101,6 +109,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     assignments,
     requirements: analysis.requirements,
     statements,
+    ...(changesArguments.length === 0 ? {} : { changesArguments }),
+    ...(calls.length === 0 ? {} : { calls }),
   };
   const trailing = analysis.trailingExpression;
   const file = notebookFileForDunderFile(analysis.code, analysis.builtinUses);
@@ -176,6 +186,57 @@ function importCut(source: string, start: number, end: number): { from: number; 
   const before = /\s*;\s*$/.exec(source.slice(lineStart, start));
   if (before !== null) return { from: start - before[0].length - lineStart, to: end - lineStart };
   return undefined;
+}
+
+/** A call of a plain name with the names passed to it (`add_features(df, cols=extra)`). */
+export interface CallSite {
+  readonly name: string;
+  /** Positional arguments: the name passed, or undefined for an expression. */
+  readonly args: readonly (string | undefined)[];
+  /** Keyword arguments passed a name. */
+  readonly keywords: Readonly<Record<string, string>>;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * The parameters a function changes in place (`df["x"] = ...`, `df.drop(..., inplace=True)`, `rows.append(x)`
+ * on a parameter): their positions and names. Undefined when it changes none.
+ */
+function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: number[]; keywords: string[] } | undefined {
+  const nameNode = fn.children.find((c) => c.field === 'name');
+  const parameters = fn.children.find((c) => c.field === 'parameters');
+  const body = fn.children.find((c) => c.field === 'body');
+  if (nameNode === undefined || parameters === undefined || body === undefined) return undefined;
+  const names = parameters.children.map((p) => (p.type === 'identifier' ? p : p.type === 'default_parameter' || p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? p.children.find((c) => c.type === 'identifier') : undefined)).filter((p) => p !== undefined).map((p) => tree.text(p));
+  const changed: NameSite[] = [];
+  for (const statement of body.children) collectMutations(tree, statement, changed);
+  const hit = names.filter((n) => changed.some((c) => c.name === n));
+  if (hit.length === 0) return undefined;
+  return { name: tree.text(nameNode), positions: hit.map((n) => names.indexOf(n)), keywords: hit };
+}
+
+/** Calls of plain names outside function and class bodies, with the names passed to them. */
+function collectCalls(tree: PyTree, node: PyNode, out: CallSite[]): void {
+  if (SCOPES.has(node.type)) return;
+  if (node.type === 'call') {
+    const fn = node.children.find((c) => c.field === 'function');
+    const args = node.children.find((c) => c.field === 'arguments');
+    if (fn?.type === 'identifier' && args !== undefined) {
+      const positional: (string | undefined)[] = [];
+      const keywords: Record<string, string> = {};
+      for (const arg of args.children) {
+        if (arg.type === 'keyword_argument') {
+          const key = arg.children.find((c) => c.field === 'name');
+          const value = arg.children.find((c) => c.field === 'value');
+          if (key !== undefined && value?.type === 'identifier') keywords[tree.text(key)] = tree.text(value);
+        } else if (arg.type !== 'comment' && !arg.type.startsWith('list_splat') && !arg.type.startsWith('dictionary_splat')) positional.push(arg.type === 'identifier' ? tree.text(arg) : undefined);
+      }
+      const { line, column } = tree.position(node.start);
+      out.push({ name: tree.text(fn), args: positional, keywords, line, column });
+    }
+  }
+  for (const child of node.children) collectCalls(tree, child, out);
 }
 
 /** `df.loc[m, "x"]` -> the `df` identifier node. */

@@ -7,6 +7,7 @@ import type { Notebook, NotebookCell } from '../contract/notebook';
 import type { Problem } from '../contract/problem';
 import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
+import type { CallSite } from './cellFacts';
 import { parsePythonLiteral } from './literal';
 
 /** A name bound or read in a cell: 1-based line and column inside the cell's source. */
@@ -40,6 +41,10 @@ export interface CellFacts {
   readonly requirements: readonly string[];
   /** Top-level statements left to run once imports and removed IPython lines are gone (0: the cell does nothing). */
   readonly statements?: number;
+  /** Top-level functions that change parameters in place: their positions and names. */
+  readonly changesArguments?: readonly { readonly name: string; readonly positions: readonly number[]; readonly keywords: readonly string[] }[];
+  /** Calls of plain names, with the names passed (see `changesArguments`). */
+  readonly calls?: readonly CallSite[];
 }
 
 type Binding =
@@ -94,6 +99,8 @@ class GraphBuilder {
   /** Names cells tagged skip define (they are not part of the pipeline): to say so when nothing else does. */
   private readonly skippedDefined = new Map<string, SourceSite>();
   private readonly functionsFree = new Map<string, readonly string[]>();
+  /** Functions (shared or a step's) that change parameters in place: a call passing a name changes that value. */
+  private readonly argumentChanges = new Map<string, { readonly positions: readonly number[]; readonly keywords: readonly string[] }>();
   private readonly starImports: string[] = [];
 
   constructor(
@@ -184,6 +191,24 @@ class GraphBuilder {
     }
   }
 
+  /** What the cell's calls change: the names it passes to functions that change those parameters in place. */
+  private changedByCalls(f: CellFacts): NameSite[] {
+    const sites: NameSite[] = [];
+    for (const call of f.calls ?? []) {
+      const changes = this.argumentChanges.get(call.name);
+      if (changes === undefined) continue;
+      for (const position of changes.positions) {
+        const name = call.args[position];
+        if (name !== undefined) sites.push({ name, line: call.line, column: call.column });
+      }
+      for (const keyword of changes.keywords) {
+        const name = call.keywords[keyword];
+        if (name !== undefined) sites.push({ name, line: call.line, column: call.column });
+      }
+    }
+    return sites;
+  }
+
   private visitShared(cell: NotebookCell, f: CellFacts): void {
     this.common.cells.push(ref(cell));
     for (const imp of f.imports) {
@@ -192,6 +217,7 @@ class GraphBuilder {
     }
     for (const s of f.starImports) addOnce(this.starImports, s);
     for (const fn of f.functions) this.functionsFree.set(fn.name, fn.freeNames);
+    for (const changes of f.changesArguments ?? []) this.argumentChanges.set(changes.name, changes);
     for (const d of f.defines) {
       if (f.imports.some((i) => i.name === d.name)) continue;
       this.bindings.set(d.name, { kind: 'common', site: site(cell, d.line) });
@@ -213,6 +239,7 @@ class GraphBuilder {
 
   private visitUnit(cell: NotebookCell, f: CellFacts, unit: UnitBuilder): void {
     unit.cells.push(ref(cell));
+    for (const changes of f.changesArguments ?? []) this.argumentChanges.set(changes.name, changes);
     // The cell's own `from m import *` binds before what the cell reads after it.
     for (const s of f.starImports) addOnce(this.starImports, s);
     for (const use of f.externalUses) {
@@ -239,7 +266,7 @@ class GraphBuilder {
     // the step comes from the cache.
     const sharedChanged = unit.kind === 'step' ? f.mutates.filter((m) => !unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'common') : [];
     for (const m of sharedChanged) addOnce(unit.changesShared, m.name);
-    const changed = [...f.mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
+    const changed = [...[...f.mutates, ...this.changedByCalls(f)].filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
     for (const d of [...f.defines, ...changed]) {
       if (f.imports.some((i) => i.name === d.name)) continue;
       unit.local.add(d.name);

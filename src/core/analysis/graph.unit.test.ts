@@ -210,6 +210,18 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(g, 'clean').outputs, ['raw']);
     assert.deepEqual(g.edges.filter((e) => e.to === 'report').map((e) => [e.from, e.name]), [['clean', 'raw']]);
   });
+  it('a call of a function that changes its argument in place changes the value passed (shared or step function)', () => {
+    const g = graphOf([
+      [['functions'], 'def add_features(frame, scale=1):\n    frame["x2"] = frame["x"] * scale\n\ndef total(frame):\n    return sum(frame["x"])'],
+      [['step:load'], 'df = {"x": [1, 2]}\nother = {"x": [3]}'],
+      [['step:features'], 'add_features(df)\nt = total(other)'],
+      [['step:more'], '@staticmethod\ndef tag(rows, label):\n    rows.append(label)\n\ntag(label="a", rows=other)'],
+      [['step:report'], 'n = len(df["x2"]) + len(other) + t'],
+    ]);
+    assert.deepEqual(step(g, 'features').outputs, ['df', 't']);
+    assert.deepEqual(step(g, 'more').outputs, ['other']);
+    assert.deepEqual(g.edges.filter((e) => e.to === 'report').map((e) => [e.from, e.name]), [['features', 'df'], ['more', 'other'], ['features', 't']]);
+  });
   it('warns on a step whose cells hold nothing to run, and only on such a step', () => {
     const g = graphOf([
       [['step:load'], 'rows = [1, 2]'],
