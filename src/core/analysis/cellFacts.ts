@@ -75,9 +75,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       const changes = argumentsChanged(tree, fn);
       if (changes !== undefined) changesArguments.push(changes);
     }
-    collectCalls(tree, statement, calls);
     const changed: NameSite[] = [];
-    collectMutations(tree, statement, changed);
+    collectMutations(tree, statement, changed, calls);
     for (const site of changed) {
       mutates.push(site);
       const seen = new Set([site.name]);
@@ -150,7 +149,7 @@ export function notebookFileForDunderFile(code: string, builtinUses: readonly Na
   return { code: lines.join('\n'), replaced };
 }
 
-function collectMutations(tree: PyTree, node: PyNode, out: NameSite[]): void {
+function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: CallSite[]): void {
   if (SCOPES.has(node.type)) return;
   if (node.type === 'assignment' || node.type === 'augmented_assignment') {
     const left = node.children.find((c) => c.field === 'left');
@@ -169,9 +168,9 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[]): void {
       const method = fn.children.find((c) => c.field === 'attribute');
       const object = fn.children.find((c) => c.field === 'object');
       if (object !== undefined && method !== undefined && (inplace || MUTATING_METHODS.has(tree.text(method)))) push(tree, baseName(object), out);
-    }
+    } else if (fn?.type === 'identifier' && args !== undefined && calls !== undefined) calls.push(callSite(tree, node, fn, args));
   }
-  for (const child of node.children) collectMutations(tree, child, out);
+  for (const child of node.children) collectMutations(tree, child, out, calls);
 }
 
 /**
@@ -216,27 +215,19 @@ function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: 
   return { name: tree.text(nameNode), positions: hit.map((n) => names.indexOf(n)), keywords: hit };
 }
 
-/** Calls of plain names outside function and class bodies, with the names passed to them. */
-function collectCalls(tree: PyTree, node: PyNode, out: CallSite[]): void {
-  if (SCOPES.has(node.type)) return;
-  if (node.type === 'call') {
-    const fn = node.children.find((c) => c.field === 'function');
-    const args = node.children.find((c) => c.field === 'arguments');
-    if (fn?.type === 'identifier' && args !== undefined) {
-      const positional: (string | undefined)[] = [];
-      const keywords: Record<string, string> = {};
-      for (const arg of args.children) {
-        if (arg.type === 'keyword_argument') {
-          const key = arg.children.find((c) => c.field === 'name');
-          const value = arg.children.find((c) => c.field === 'value');
-          if (key !== undefined && value?.type === 'identifier') keywords[tree.text(key)] = tree.text(value);
-        } else if (arg.type !== 'comment' && !arg.type.startsWith('list_splat') && !arg.type.startsWith('dictionary_splat')) positional.push(arg.type === 'identifier' ? tree.text(arg) : undefined);
-      }
-      const { line, column } = tree.position(node.start);
-      out.push({ name: tree.text(fn), args: positional, keywords, line, column });
-    }
+/** A call of a plain name (`fn`) with the names passed to it. */
+function callSite(tree: PyTree, node: PyNode, fn: PyNode, args: PyNode): CallSite {
+  const positional: (string | undefined)[] = [];
+  const keywords: Record<string, string> = {};
+  for (const arg of args.children) {
+    if (arg.type === 'keyword_argument') {
+      const key = arg.children.find((c) => c.field === 'name');
+      const value = arg.children.find((c) => c.field === 'value');
+      if (key !== undefined && value?.type === 'identifier') keywords[tree.text(key)] = tree.text(value);
+    } else if (arg.type !== 'comment' && !arg.type.startsWith('list_splat') && !arg.type.startsWith('dictionary_splat')) positional.push(arg.type === 'identifier' ? tree.text(arg) : undefined);
   }
-  for (const child of node.children) collectCalls(tree, child, out);
+  const { line, column } = tree.position(node.start);
+  return { name: tree.text(fn), args: positional, keywords, line, column };
 }
 
 /** `df.loc[m, "x"]` -> the `df` identifier node. */
