@@ -448,7 +448,24 @@ def test_path_literals_are_the_path_like_strings_of_the_code_and_its_nested_code
         label = "accuracy"
         return frame, names, label, f"{label}.txt", "%.3f" % 1, "x\ny.csv"
 
-    assert runtime._path_literals(step.__code__) == {"data/raw.csv", "model.pkl", "a b.txt", ".txt"}
+    # One words may name a folder (`os.path.join("data", name)`): they count when one exists.
+    assert runtime._path_literals(step.__code__) == {"data/raw.csv", "model.pkl", "a b.txt", ".txt", "accuracy"}
+
+
+SHARED_PATH = "processed/clean.csv"
+SHARED_FOLDER = Path("raw files")
+SHARED_FILES = ["in/a.csv", "in/b.csv"]
+
+
+def _shared_reader():
+    return open("parts/*.csv"), SHARED_FOLDER
+
+
+def test_referenced_paths_follow_the_names_the_code_reads_into_shared_values_and_functions():
+    def step():
+        return open(SHARED_PATH), _shared_reader(), SHARED_FILES
+
+    assert runtime._referenced_paths(step) >= {"processed/clean.csv", "raw files", "in/a.csv", "in/b.csv", "parts"}
 
 
 def test_a_failure_skips_the_steps_after_it(tmp_path):

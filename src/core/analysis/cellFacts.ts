@@ -15,7 +15,14 @@ import type { PyNode, PyTree } from './python/parser';
 const MUTATING_METHODS = new Set([
   'fit', 'partial_fit', 'fit_transform', 'set_params', 'set_output',
   'append', 'extend', 'insert', 'remove', 'pop', 'popitem', 'clear', 'update', 'setdefault', 'sort', 'reverse', 'add', 'discard',
+  'appendleft', 'extendleft', 'popleft', 'rotate', 'fill', 'resize', 'put', 'itemset', 'setflags',
 ]);
+
+/** Methods that change their first argument in place, whatever they are called on (`rng.shuffle(rows)`). */
+const ARGUMENT_CHANGING_METHODS = new Set(['shuffle']);
+
+/** Calls that make a random generator: a name assigned one draws, so each draw changes it. */
+const GENERATOR_MAKERS = /\b(?:default_rng|RandomState|Random|Generator|SystemRandom)\s*\(/;
 
 const SCOPES = new Set(['function_definition', 'class_definition', 'lambda']);
 const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
@@ -49,8 +56,9 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
   // `clean = raw` then `clean.dropna(inplace=True)`: both names are one value, so raw changes too.
   const aliases = new Map<string, string>();
   let statements = 0;
-  const changesArguments: { name: string; positions: number[]; keywords: string[] }[] = [];
+  const changesArguments: { name: string; positions: number[]; keywords: string[]; globals: string[] }[] = [];
   const calls: CallSite[] = [];
+  const receivers: NameSite[] = [];
   for (const statement of tree.root.children) {
     if (removedNodes.has(statement) || statement.type === 'comment') continue;
     if (IMPORTS.has(statement.type)) {
@@ -76,7 +84,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       if (changes !== undefined) changesArguments.push(changes);
     }
     const changed: NameSite[] = [];
-    collectMutations(tree, statement, changed, calls);
+    collectMutations(tree, statement, changed, calls, receivers);
     for (const site of changed) {
       mutates.push(site);
       const seen = new Set([site.name]);
@@ -110,6 +118,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     statements,
     ...(changesArguments.length === 0 ? {} : { changesArguments }),
     ...(calls.length === 0 ? {} : { calls }),
+    ...(receivers.length === 0 ? {} : { receivers }),
+    ...(assignments.some((a) => GENERATOR_MAKERS.test(a.valueText)) ? { generators: assignments.filter((a) => GENERATOR_MAKERS.test(a.valueText)).map((a) => a.name) } : {}),
   };
   const trailing = analysis.trailingExpression;
   const file = notebookFileForDunderFile(analysis.code, analysis.builtinUses);
@@ -121,7 +131,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     assigned: assignments.map((a) => a.name),
     printedNames: printedNames(analysis),
     localBindings: analysis.localBindings,
-    globalsDeclared: analysis.globalsDeclared,
+    globalsDeclared: [...new Set([...analysis.globalsDeclared, ...changesArguments.flatMap((c) => c.globals)])],
     definitions: analysis.functions,
     deleted: [...new Set(analysis.deletes.map((d) => d.name))],
     exceptCuts: analysis.unusedExceptAliases,
@@ -149,7 +159,7 @@ export function notebookFileForDunderFile(code: string, builtinUses: readonly Na
   return { code: lines.join('\n'), replaced };
 }
 
-function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: CallSite[]): void {
+function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: CallSite[], receivers?: NameSite[]): void {
   if (SCOPES.has(node.type)) return;
   if (node.type === 'assignment' || node.type === 'augmented_assignment') {
     const left = node.children.find((c) => c.field === 'left');
@@ -168,9 +178,21 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: C
       const method = fn.children.find((c) => c.field === 'attribute');
       const object = fn.children.find((c) => c.field === 'object');
       if (object !== undefined && method !== undefined && (inplace || MUTATING_METHODS.has(tree.text(method)))) push(tree, baseName(object), out);
+      if (method !== undefined && ARGUMENT_CHANGING_METHODS.has(tree.text(method))) {
+        const first = args?.children.find((a) => a.type !== 'keyword_argument' && a.type !== 'comment' && a.type !== '(' && a.type !== ')' && a.type !== ',');
+        if (first !== undefined && (first.type === 'identifier' || first.type === 'subscript' || first.type === 'attribute')) push(tree, baseName(first), out);
+      }
+      if (object?.type === 'identifier' && receivers !== undefined) push(tree, object, receivers);
     } else if (fn?.type === 'identifier' && args !== undefined && calls !== undefined) calls.push(callSite(tree, node, fn, args));
+    // `np.add(a, 1, out=a)`: a ufunc's `out` is changed in place.
+    for (const arg of args?.children ?? []) {
+      if (arg.type !== 'keyword_argument') continue;
+      const key = arg.children.find((c) => c.field === 'name');
+      const value = arg.children.find((c) => c.field === 'value');
+      if (key !== undefined && tree.text(key) === 'out' && value?.type === 'identifier') push(tree, value, out);
+    }
   }
-  for (const child of node.children) collectMutations(tree, child, out, calls);
+  for (const child of node.children) collectMutations(tree, child, out, calls, receivers);
 }
 
 /**
@@ -202,7 +224,7 @@ export interface CallSite {
  * The parameters a function changes in place (`df["x"] = ...`, `df.drop(..., inplace=True)`, `rows.append(x)`
  * on a parameter): their positions and names. Undefined when it changes none.
  */
-function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: number[]; keywords: string[] } | undefined {
+function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: number[]; keywords: string[]; globals: string[] } | undefined {
   const nameNode = fn.children.find((c) => c.field === 'name');
   const parameters = fn.children.find((c) => c.field === 'parameters');
   const body = fn.children.find((c) => c.field === 'body');
@@ -211,8 +233,26 @@ function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: 
   const changed: NameSite[] = [];
   for (const statement of body.children) collectMutations(tree, statement, changed);
   const hit = names.filter((n) => changed.some((c) => c.name === n));
-  if (hit.length === 0) return undefined;
-  return { name: tree.text(nameNode), positions: hit.map((n) => names.indexOf(n)), keywords: hit };
+  // Module-level values it changes (`results[name] = value` in `def record(name, value)`): not its own.
+  const locals = new Set([...names, ...assignedIn(tree, body)]);
+  const globals = [...new Set(changed.map((c) => c.name).filter((n) => !locals.has(n)))];
+  if (hit.length === 0 && globals.length === 0) return undefined;
+  return { name: tree.text(nameNode), positions: hit.map((n) => names.indexOf(n)), keywords: hit, globals };
+}
+
+/** Names a function body assigns (its locals), nested functions and classes left out. */
+function assignedIn(tree: PyTree, node: PyNode): string[] {
+  const out: string[] = [];
+  const visit = (n: PyNode): void => {
+    if (SCOPES.has(n.type)) return;
+    if (n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement' || n.type === 'with_item' || n.type === 'named_expression') {
+      const target = n.children.find((c) => c.field === 'left' || c.field === 'name' || c.field === 'alias');
+      if (target?.type === 'identifier') out.push(tree.text(target));
+    }
+    n.children.forEach(visit);
+  };
+  node.children.forEach(visit);
+  return out;
 }
 
 /** A call of a plain name (`fn`) with the names passed to it. */

@@ -42,9 +42,13 @@ export interface CellFacts {
   /** Top-level statements left to run once imports and removed IPython lines are gone (0: the cell does nothing). */
   readonly statements?: number;
   /** Top-level functions that change parameters in place: their positions and names. */
-  readonly changesArguments?: readonly { readonly name: string; readonly positions: readonly number[]; readonly keywords: readonly string[] }[];
+  readonly changesArguments?: readonly { readonly name: string; readonly positions: readonly number[]; readonly keywords: readonly string[]; readonly globals?: readonly string[] }[];
   /** Calls of plain names, with the names passed (see `changesArguments`). */
   readonly calls?: readonly CallSite[];
+  /** Names a method is called on (`rng.normal(...)`): a draw from a random generator changes it. */
+  readonly receivers?: readonly NameSite[];
+  /** Names the cell assigns a new random generator (`rng = np.random.default_rng(0)`). */
+  readonly generators?: readonly string[];
 }
 
 type Binding =
@@ -101,6 +105,15 @@ class GraphBuilder {
   private readonly functionsFree = new Map<string, readonly string[]>();
   /** Functions (shared or a step's) that change parameters in place: a call passing a name changes that value. */
   private readonly argumentChanges = new Map<string, { readonly positions: readonly number[]; readonly keywords: readonly string[] }>();
+  /**
+   * Shared values shared functions change (`global calls`, `results[k] = v` in `def record`): they stay the
+   * shared module's, read where used; the runtime keeps their state per run and through the cache.
+   */
+  private readonly sharedState = new Set<string>();
+  /** Names any cell assigns a random generator: each draw from one changes it. */
+  private readonly generators = new Set<string>();
+  /** `clean = raw`: names that are one value (both ways), across cells. */
+  private readonly aliases = new Map<string, Set<string>>();
   private readonly starImports: string[] = [];
 
   constructor(
@@ -118,6 +131,7 @@ class GraphBuilder {
       for (const d of f.defines) if (!defined.has(d.name)) defined.set(d.name, site(cell, d.line));
     }
     for (const step of this.roles.steps) this.unitFor('step', step.name).explicitAfter.push(...step.after);
+    for (const f of this.facts.values()) for (const name of f.generators ?? []) this.generators.add(name);
     for (const cell of this.notebook.cells) {
       const f = this.facts.get(cell.index);
       const cr = byIndex.get(cell.index);
@@ -191,6 +205,26 @@ class GraphBuilder {
     }
   }
 
+  /** `name = target` (target undefined: `name = <anything else>`): name now stands for target's value, or its own. */
+  private setAlias(name: string, target: string | undefined): void {
+    const old = this.aliases.get(name);
+    if (old !== undefined) {
+      old.delete(name);
+      this.aliases.delete(name);
+    }
+    if (target === undefined || target === name) return;
+    const group = this.aliases.get(target) ?? new Set([target]);
+    group.add(name);
+    for (const member of group) this.aliases.set(member, group);
+  }
+
+  /** The sites, and the same sites for every other name of the same value (`clean = raw`: a change to both). */
+  private withAliases(sites: readonly NameSite[]): NameSite[] {
+    const out = [...sites];
+    for (const site of sites) for (const other of this.aliases.get(site.name) ?? []) if (other !== site.name) out.push({ ...site, name: other });
+    return out;
+  }
+
   /** What the cell's calls change: the names it passes to functions that change those parameters in place. */
   private changedByCalls(f: CellFacts): NameSite[] {
     const sites: NameSite[] = [];
@@ -217,7 +251,10 @@ class GraphBuilder {
     }
     for (const s of f.starImports) addOnce(this.starImports, s);
     for (const fn of f.functions) this.functionsFree.set(fn.name, fn.freeNames);
-    for (const changes of f.changesArguments ?? []) this.argumentChanges.set(changes.name, changes);
+    for (const changes of f.changesArguments ?? []) {
+      this.argumentChanges.set(changes.name, changes);
+      for (const name of changes.globals ?? []) this.sharedState.add(name);
+    }
     for (const d of f.defines) {
       if (f.imports.some((i) => i.name === d.name)) continue;
       this.bindings.set(d.name, { kind: 'common', site: site(cell, d.line) });
@@ -264,15 +301,21 @@ class GraphBuilder {
     // A shared value a step changes in place (`model.fit(...)` on a model the first cells made) is that step's
     // from then on, as a value it made: later steps take it from the step, so they see the change even when
     // the step comes from the cache.
-    const sharedChanged = unit.kind === 'step' ? f.mutates.filter((m) => !unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'common') : [];
+    const drawn = (f.receivers ?? []).filter((r) => this.generators.has(r.name));
+    const mutates = this.withAliases([...f.mutates, ...this.changedByCalls(f), ...drawn]).filter((m) => !this.sharedState.has(m.name));
+    // A value changed through another name for it (`df = raw` earlier, `df["z"] = ...` here) is returned
+    // by this step, so the step takes it too.
+    for (const m of mutates) if (!unit.local.has(m.name) && ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')) this.resolve(unit, cell, m);
+    const sharedChanged = unit.kind === 'step' ? mutates.filter((m) => !unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'common') : [];
     for (const m of sharedChanged) addOnce(unit.changesShared, m.name);
-    const changed = [...[...f.mutates, ...this.changedByCalls(f)].filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
+    const changed = [...mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
     for (const d of [...f.defines, ...changed]) {
       if (f.imports.some((i) => i.name === d.name)) continue;
       unit.local.add(d.name);
       if (unit.kind === 'step') this.bindings.set(d.name, { kind: 'step', step: unit.name, site: site(cell, d.line) });
       if (unit.kind === 'metrics') this.bindings.set(d.name, { kind: 'metric', site: site(cell, d.line) });
     }
+    for (const a of f.assignments) this.setAlias(a.name, /^[A-Za-z_]\w*$/.test(a.valueText.trim()) ? a.valueText.trim() : undefined);
     // A value mutated in place by a later step is that step's output from then on, so it is not also
     // read from an earlier step's cache: see `mutates`.
   }

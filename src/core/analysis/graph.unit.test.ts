@@ -222,6 +222,30 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(g, 'more').outputs, ['other']);
     assert.deepEqual(g.edges.filter((e) => e.to === 'report').map((e) => [e.from, e.name]), [['features', 'df'], ['more', 'other'], ['features', 't']]);
   });
+  it('draws from a random generator, shuffles, `out=` and a change through a name another step aliased change the value', () => {
+    const g = graphOf([
+      [['step:make'], 'rng = np.random.default_rng(0)\nvals = [1, 2, 3]\narr = np.zeros(3)\nraw = {"a": 1}\ndf = raw'],
+      [['step:draw'], 'x = rng.normal()'],
+      [['step:mix'], 'random.Random(1).shuffle(vals)\nnp.add(arr, 1, out=arr)'],
+      [['step:change'], 'df["z"] = 2'],
+      [['step:report'], 'n = x + vals[0] + arr[0] + raw["z"] + rng.normal()'],
+    ]);
+    assert.deepEqual(step(g, 'draw').outputs, ['x', 'rng']);
+    assert.deepEqual([...step(g, 'mix').outputs].sort(), ['arr', 'vals']);
+    assert.deepEqual([...step(g, 'change').inputs].sort(), ['df', 'raw']);
+    assert.deepEqual(g.edges.filter((e) => e.to === 'report').map((e) => `${e.from}:${e.name}`).sort(), ['change:raw', 'draw:rng', 'draw:x', 'mix:arr', 'mix:vals']);
+  });
+  it('a shared value a shared function changes (`results[k] = v` in `def record`) stays shared, never a step output', () => {
+    const g = graphOf([
+      [['functions'], 'results = {}\n\ndef record(name, value):\n    results[name] = value'],
+      [['step:a'], 'record("x", 1)\nresults["y"] = 2'],
+      [['metrics'], 'total = results["x"] + results["y"]'],
+    ]);
+    assert.deepEqual(step(g, 'a').outputs, []);
+    assert.deepEqual(step(g, 'a').changesShared ?? [], []);
+    assert.deepEqual(g.metrics?.inputs, []);
+    assert.deepEqual(g.metrics?.commonNames, ['results']);
+  });
   it('warns on a step whose cells hold nothing to run, and only on such a step', () => {
     const g = graphOf([
       [['step:load'], 'rows = [1, 2]'],

@@ -154,7 +154,7 @@ class Generator {
 
   private initFile(): string {
     const folder = this.input.workdir === '.' ? '' : ` / ${pyString(this.input.workdir)}`;
-    const runsCode = this.sharedRunsCode();
+    const runsCode = this.sharedRunsFirst();
     const lines = [
       `"""${this.pkg}: promoted from ${this.input.notebookPath} by nbpromote."""`,
       'from __future__ import annotations',
@@ -211,6 +211,18 @@ class Generator {
     );
   }
 
+  /** Global generators the steps seed (`np.random.seed(seed)` in a step) and the shared code does not. */
+  private stepSeededRngs(): ('random' | 'numpy')[] {
+    const shared = new Set(this.sharedBody().flatMap((b) => seededGlobalRngs(b)));
+    const steps = this.input.graph.steps.flatMap((step) => step.cells.flatMap((c) => seededGlobalRngs(this.input.cells.get(c.index)?.code ?? '')));
+    return [...new Set(steps)].filter((m) => !shared.has(m));
+  }
+
+  /** The shared module must run before the steps: it runs code, or it records state every run starts from. */
+  private sharedRunsFirst(): boolean {
+    return this.sharedRunsCode() || this.stepSeededRngs().length > 0 || this.splitShared(this.input.graph.common.names).late.length > 0;
+  }
+
   private sharedFile(): string {
     const { common } = this.input.graph;
     const body = this.sharedBody();
@@ -219,21 +231,32 @@ class Generator {
     lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells)));
     const runsCode = this.sharedRunsCode();
     const changed = this.splitShared(common.names).late;
+    // Global generators the steps seed (`np.random.seed(seed)` in a step) and the shared code does not.
+    const sharedSeeded = [...new Set(body.flatMap((b) => seededGlobalRngs(b)))];
+    const stepSeeded = this.stepSeededRngs();
     if (runsCode) lines.push('', 'from . import NOTEBOOK_DIR, _runtime');
-    else if (changed.length > 0) lines.push('', 'from . import _runtime');
+    else if (changed.length > 0 || stepSeeded.length > 0) lines.push('', 'from . import _runtime');
     if (this.notebookFileUsed(common.cells)) lines.push('', this.notebookFileImport('.'));
     if (names.length > 0) lines.push('', `__all__ = [${names.map(pyString).join(', ')}]`);
     if (body.length > 0 && runsCode) {
       lines.push('', "# Run in the notebook's folder, as in the notebook: relative paths here mean the same.", 'with _runtime.notebook_folder(NOTEBOOK_DIR):', indentBody(body.join('\n\n')));
-      const seeded = [...new Set(body.flatMap((b) => seededGlobalRngs(b)))];
-      if (seeded.length > 0) {
-        lines.push('', '# The code above seeded global random generators: every run of the pipeline starts from here, as the', "# notebook's steps did.", `_runtime.remember_seeded_rng([${seeded.map(pyString).join(', ')}])`);
+      if (sharedSeeded.length > 0 && stepSeeded.length === 0) {
+        lines.push('', '# The code above seeded global random generators: every run of the pipeline starts from here, as the', "# notebook's steps did.", `_runtime.remember_seeded_rng([${sharedSeeded.map(pyString).join(', ')}])`);
       }
       const generators = [...new Set(body.flatMap((b) => generatorNames(b)))].filter((n) => common.names.includes(n));
       if (generators.length > 0) {
         lines.push('', '# The code above made random generators: every run of the pipeline starts from their states here, and steps', "# draw from them in the notebook's order even when the cache skips some.", `_runtime.remember_generators(globals(), [${generators.map(pyString).join(', ')}])`);
       }
     } else if (body.length > 0) lines.push('', ...body.map((b) => `${b}\n`));
+    if (stepSeeded.length > 0) {
+      const all = [...sharedSeeded, ...stepSeeded];
+      lines.push(
+        '',
+        '# Steps seed global random generators: the state they leave is part of each later step, through the cache',
+        '# too. Every run starts from here; a generator only the steps seed starts seeded with 0.',
+        `_runtime.remember_seeded_rng([${all.map(pyString).join(', ')}], start=[${stepSeeded.map(pyString).join(', ')}])`,
+      );
+    }
     if (changed.length > 0) {
       lines.push('', "# The functions above change these with `global`: every run of the pipeline starts from these values, as the", "# notebook's steps did.", `_runtime.remember_shared_globals(globals(), [${changed.map(pyString).join(', ')}])`);
     }

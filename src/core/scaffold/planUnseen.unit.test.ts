@@ -104,6 +104,42 @@ describe('planPromotion: only numpy seeded (np.random.seed(0), random untouched)
   });
 });
 
+describe('planPromotion: a step seeds the global generator (np.random.seed(seed) in a step)', function () {
+  this.timeout(120_000);
+  it('a later step draws after it as in the notebook, also when the seeding step comes from the cache', async function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, numpy']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-step-seed-'));
+    try {
+      const seedCells = [
+        { tags: ['imports'], source: 'import numpy as np' },
+        { tags: ['parameters'], source: 'seed = 0\nscale = 1.0' },
+        { tags: ['step:prep'], source: 'np.random.seed(seed)\nn = 3' },
+        { tags: ['step:draw'], source: 'x = float(np.random.rand(n).sum()) * scale' },
+        { tags: ['metrics'], source: 'total = x' },
+      ];
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson(seedCells));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /_runtime\.remember_seeded_rng\(\["numpy"\], start=\["numpy"\]\)/);
+      assert.match(readFileSync(join(dir, 'out', 'src', 'nb', '__init__.py'), 'utf8'), /importlib\.import_module\("\.common", __name__\)/);
+      const out = join(dir, 'out');
+      const env = { ...process.env, PYTHONPATH: join(out, 'src') };
+      const run = (...args: string[]): { total: number | undefined; statuses: string[] } => {
+        const r = spawnSync(python, ['-m', 'nb.pipeline', '--json', ...args], { cwd: out, env, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        const doc = JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { status: string }[] };
+        return { total: doc.metrics['total'], statuses: doc.steps.map((s) => s.status) };
+      };
+      const expected = Number(spawnSync(python, ['-c', 'import numpy as np\nnp.random.seed(0)\nprint(repr(float(np.random.rand(3).sum()) * 2.0))'], { encoding: 'utf8' }).stdout.trim());
+      assert.deepEqual(run().statuses, ['ran', 'ran']);
+      assert.deepEqual(run('--param', 'scale=2.0'), { total: expected, statuses: ['cached', 'ran'] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('planPromotion: random generators the shared code makes (rng = np.random.default_rng(0))', function () {
   this.timeout(120_000);
   let dir = '';

@@ -154,7 +154,7 @@ const PURE_METHODS = new Set([
   'select_dtypes', 'duplicated', 'idxmax', 'idxmin', 'prod', 'skew', 'kurt', 'sem', 'diff', 'pct_change',
   'explode', 'melt', 'pivot', 'astype', 'copy', 'filter', 'query', 'loc', 'iloc', 'score', 'predict',
   'predict_proba', 'transform', 'format', 'join', 'split', 'strip', 'lower', 'upper', 'replace', 'startswith',
-  'endswith', 'get', 'argmax', 'argmin', 'reshape', 'ravel', 'flatten', 'dot', 'sort', 'tail',
+  'endswith', 'get', 'argmax', 'argmin', 'reshape', 'ravel', 'flatten', 'dot', 'tail',
 ]);
 const PURE_FUNCTIONS = new Set([
   'len', 'type', 'repr', 'str', 'int', 'float', 'bool', 'list', 'dict', 'set', 'tuple', 'frozenset', 'sorted',

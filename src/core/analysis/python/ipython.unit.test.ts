@@ -298,7 +298,7 @@ describe('translateIPython', () => {
       });
     }
 
-    const kept = ['model.fit(X, y)', 'plt.show()', 'df.plot()', 'df.drop(columns=["a"], inplace=True)', 'save(df)', 'df.head(n())', 'next(it)', '[f(x) for x in xs]', 'await run()'];
+    const kept = ['model.fit(X, y)', 'plt.show()', 'df.plot()', 'df.drop(columns=["a"], inplace=True)', 'save(df)', 'df.head(n())', 'next(it)', '[f(x) for x in xs]', 'await run()', 'vals.sort(reverse=True)'];
     for (const expression of kept) {
       it(`keeps ${expression} and reports it`, () => {
         const result = translateIPython(`x = 1\n${expression}`);

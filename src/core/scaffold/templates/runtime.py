@@ -46,6 +46,7 @@ import re
 import secrets
 import subprocess
 import sys
+import sysconfig
 import time
 import traceback
 import urllib.parse
@@ -600,7 +601,7 @@ class _Run:
         if _SEEDED_RNG is not None:
             parts.append(_rng_fingerprint(_global_rng()))
         if _SHARED_GLOBALS is not None:
-            parts.append(hashlib.sha256(_canonical_json(_shared_globals_now()).encode("utf-8")).hexdigest())
+            parts.append(_value_digest(_shared_globals_now()))
         if _SHARED_GENERATORS is not None:
             parts.append(_state_digest(_generator_states()))
         if self.workdir is not None and os.getcwd() != self.workdir:
@@ -860,6 +861,15 @@ def _set_generator_states(states: Mapping[str, Any]) -> None:
             value.set_state(state)
 
 
+def _value_digest(value: Any) -> str:
+    """A digest of a value's whole state (pickled), or of its JSON (reprs for the rest) when it cannot be
+    pickled: a DataFrame's repr shows only its head and tail."""
+    try:
+        return hashlib.sha256(pickle.dumps(value, protocol=4)).hexdigest()
+    except Exception:
+        return hashlib.sha256(_canonical_json(value).encode("utf-8")).hexdigest()
+
+
 def _state_digest(value: Any) -> str:
     """A digest of nested dicts, tuples, lists, numbers, strings and arrays (generator states)."""
     digest = hashlib.sha256()
@@ -886,7 +896,7 @@ def _state_digest(value: Any) -> str:
     return digest.hexdigest()
 
 
-def remember_seeded_rng(modules: Sequence[str] = ("random", "numpy")) -> None:
+def remember_seeded_rng(modules: Sequence[str] = ("random", "numpy"), start: Sequence[str] = ()) -> None:
     """Called by the shared module after its code seeded global generators (``modules``: ``random``,
     ``numpy``): every run starts from here.
 
@@ -898,6 +908,17 @@ def remember_seeded_rng(modules: Sequence[str] = ("random", "numpy")) -> None:
     """
     global _SEEDED_RNG, _SEEDED_MODULES
     _SEEDED_MODULES = tuple(m for m in modules if m in ("random", "numpy"))
+    # ``start``: generators only the steps seed. The steps before the seeding one drew from an unseeded one in
+    # the notebook; here they start from seed 0, so the keys stay the same from run to run.
+    if "random" in start:
+        import random
+
+        random.seed(0)
+    numpy = sys.modules.get("numpy")
+    if "numpy" in start:
+        if numpy is None:
+            import numpy  # noqa: F811 - the steps seed numpy's generator, so they import numpy
+        numpy.random.seed(0)
     _SEEDED_RNG = _global_rng()
 
 
@@ -1152,7 +1173,11 @@ class _Fingerprints:
 
     def path(self, value: Any) -> str | None:
         """When ``value`` is a string naming an existing file or folder (relative to the current directory):
-        the file's sha256, or a hash of the folder's file names, sizes and times. Else None."""
+        the file's sha256, or a hash of the folder's file names, sizes and times; for a list or tuple of such
+        strings (``files = ["a.csv", "b.csv"]``), a hash of theirs. Else None."""
+        if isinstance(value, (list, tuple)) and value and all(isinstance(item, str) for item in value):
+            parts = [self.path(item) or "" for item in value]
+            return hashlib.sha256("\0".join(parts).encode("ascii")).hexdigest() if any(parts) else None
         path = _existing_path(value)
         if path is None:
             return None
@@ -1172,7 +1197,7 @@ class _Fingerprints:
         fingerprints (see ``path``), sorted. Which literals look like paths is worked out once per function."""
         literals = self._literals.get(id(function))
         if literals is None:
-            self._literals[id(function)] = literals = sorted(_path_literals(getattr(function, "__code__", None)))
+            self._literals[id(function)] = literals = sorted(_referenced_paths(function))
         named = []
         for literal in literals:
             fingerprint = self.path(literal)
@@ -1190,6 +1215,89 @@ class _Fingerprints:
         return files
 
 
+def _referenced_paths(function: StepFunction) -> set[str]:
+    """What may name a file or folder the step reads or writes: the path-like string constants of its code
+    (:func:`_path_literals`), and, followed through the names its code reads, the string and ``Path`` values
+    of the shared code (``PROCESSED = "clean.csv"``, ``DATA = Path("raw")``) and the constants of the
+    functions of the package or the project it calls (``load_raw()`` reading ``"raw/a.csv"``)."""
+    found: set[str] = set()
+    seen: set[int] = set()
+    pending = [function]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        code = getattr(current, "__code__", None)
+        found |= _path_literals(code)
+        namespace = getattr(current, "__globals__", {})
+        for name in _code_names(code):
+            value = namespace.get(name)
+            if isinstance(value, (str, os.PathLike)):
+                text = os.fspath(value)
+                if isinstance(text, str) and _looks_like_path(text, named=True):
+                    found.add(_without_glob(text))
+            elif isinstance(value, (list, tuple)) and value and all(isinstance(item, (str, os.PathLike)) for item in value):
+                found |= {_without_glob(os.fspath(item)) for item in value if isinstance(os.fspath(item), str)}
+            elif inspect.isfunction(value) and _is_own_code(value):
+                pending.append(value)
+    return {path for path in found if path}
+
+
+def _code_names(code: Any) -> set[str]:
+    """The global names a code object and the code objects inside it read."""
+    names: set[str] = set()
+    pending = [] if code is None else [code]
+    while pending:
+        current = pending.pop()
+        names.update(getattr(current, "co_names", ()))
+        pending.extend(c for c in getattr(current, "co_consts", ()) if hasattr(c, "co_consts"))
+    return names
+
+
+def _is_own_code(value: Any) -> bool:
+    """A function or module of the project, not of Python or an installed package: the generated package,
+    or a module beside the notebook (``helpers.py``) or in a folder its code put on ``sys.path``."""
+    module = value if inspect.ismodule(value) else sys.modules.get(getattr(value, "__module__", None) or "")
+    filename = getattr(module, "__file__", None)
+    if not filename:
+        return False
+    path = os.path.realpath(filename)
+    if any(part in ("site-packages", "dist-packages") for part in Path(path).parts):
+        return False
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        root = sysconfig.get_paths().get(key)
+        if root and path.startswith(os.path.realpath(root) + os.sep):
+            return False
+    return True
+
+
+def _without_glob(text: str) -> str:
+    """``raw/*.csv`` -> ``raw``: the folder a glob pattern looks in (its files count)."""
+    if not any(c in text for c in "*?["):
+        return text
+    parts = re.split(r"[\\/]", text)
+    kept = []
+    for part in parts:
+        if any(c in part for c in "*?["):
+            break
+        kept.append(part)
+    return "/".join(kept) or "."
+
+
+def _looks_like_path(text: str, named: bool = False) -> bool:
+    """One line, no format fields; with a ``/``, a file extension or a glob, or one word that may name a folder
+    (``os.path.join("data", name)``, ``Path("out") / "x.csv"``; whether it exists is asked when the key is
+    made, before and after the step ran). ``named``: a value the code reads by name, which may hold spaces."""
+    if not 0 < len(text) <= 4096 or any(c in text for c in "\n\0{}%"):
+        return False
+    if "/" in text or "\\" in text or re.search(r"\.[A-Za-z0-9]{1,8}$", text) or any(c in text for c in "*?"):
+        return True
+    if text in (".", ".."):
+        return False
+    return named or re.fullmatch(r"[\w.-]{1,64}", text) is not None
+
+
 def _path_literals(code: Any) -> set[str]:
     """String constants of a code object and the code objects inside it (nested functions, comprehensions)
     that may be paths: one line, with a ``/`` or a file extension, no format fields."""
@@ -1200,9 +1308,8 @@ def _path_literals(code: Any) -> set[str]:
         for constant in current.co_consts if hasattr(current, "co_consts") else current:
             if hasattr(constant, "co_consts") or isinstance(constant, (tuple, frozenset)):
                 pending.append(constant)  # nested code, and constant tuples (`for n in ("a.csv", "b.csv")`)
-            elif isinstance(constant, str) and 0 < len(constant) <= 4096 and not any(c in constant for c in "\n\0{}%*?"):
-                if "/" in constant or "\\" in constant or re.search(r"\.[A-Za-z0-9]{1,8}$", constant):
-                    found.add(constant)
+            elif isinstance(constant, str) and _looks_like_path(constant):
+                found.add(_without_glob(constant))
     return found
 
 
@@ -1232,8 +1339,16 @@ def _code_sources(function: StepFunction) -> list[tuple[str, bytes]]:
         sources[current.__name__] = _module_source(current)
         for value in list(vars(current).values()):
             used = _module_of(value)
-            if used is not None and used.__name__.split(".")[0] == top and used.__name__ not in sources:
+            if used is not None and used.__name__ not in sources and (used.__name__.split(".")[0] == top or _is_own_code(used)):
                 pending.append(used)
+    # The package's modules the step takes a value from that is no function or class (`FACTOR = 2`, a model
+    # the shared code made): the same object under the same name in both namespaces.
+    own = {k: v for k, v in vars(module).items() if not k.startswith("__")}
+    for name, loaded in list(sys.modules.items()):
+        if (name == top or name.startswith(f"{top}.")) and name not in sources and loaded is not None:
+            shared = vars(loaded)
+            if any(key in shared and shared[key] is value for key, value in own.items()):
+                sources[name] = _module_source(loaded)
     if module.__name__ == "__main__" or top == "__main__":
         sources[f"function:{function.__qualname__}"] = _function_source(function)
     return sorted(sources.items())
