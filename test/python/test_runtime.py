@@ -441,6 +441,33 @@ def test_the_shared_code_moving_to_another_folder_moves_the_steps(tmp_path, monk
     assert (result.status, result.outputs.get("text")) == ("finished", "above the notebook"), result.error
 
 
+def _load_and_log():
+    with open("log.txt", "a") as file:
+        file.write("loaded\n")
+    return [1, 2]
+
+
+def _shift(values, k):
+    with open("log.txt", "a") as file:  # the file load wrote changes again: load is stored again at the end
+        file.write("shifted\n")
+    values.append(k)  # in place: the values load returned
+    return values
+
+
+def test_a_file_writer_stored_again_at_the_end_keeps_its_outputs_as_they_were_when_it_ran(tmp_path):
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".",
+        "parameters": {"k": {"default": 1, "type": "int"}},
+        "steps": [{"name": "load", "inputs": [], "outputs": ["values"], "after": []}, {"name": "shift", "inputs": ["values", "k"], "outputs": ["values"], "after": []}],
+    }
+    steps = {"load": _load_and_log, "shift": _shift}
+    first = runtime.run_pipeline(config, steps, None, {"k": 1}, tmp_path, record=False)
+    assert first.outputs["values"] == [1, 2, 1]
+    second = runtime.run_pipeline(config, steps, None, {"k": 2}, tmp_path, record=False)
+    assert [(s.name, s.status) for s in second.steps] == [("load", "cached"), ("shift", "ran")]
+    assert second.outputs["values"] == [1, 2, 2]
+
+
 def test_path_literals_are_the_path_like_strings_of_the_code_and_its_nested_code():
     def step():
         frame = open("data/raw.csv")

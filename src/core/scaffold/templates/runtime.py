@@ -614,8 +614,10 @@ class _Run:
         for step, function, state, producers, stored in self.wrote_files:
             # The producers of its inputs as they were when it ran: a later step may define the same names.
             end = self._step_key(step, function, state, producers)
-            if end != stored.get(_KEY_ENTRY):
-                self.cache.store(step["name"], end, stored)
+            after = stored.get(_KEY_ENTRY)
+            if end != after:
+                # The entry as pickled when the step ran: later steps may have changed its outputs in place.
+                self.cache.copy(step["name"], after, end)
 
     def _step_key(self, step: Mapping[str, Any], function: StepFunction, state: str | None = None, producers: Mapping[str, str] | None = None) -> str:
         """sha256 of the step's code, name, output names and inputs (see the module comment). ``state``: see
@@ -1448,6 +1450,16 @@ class _Cache:
         except (pickle.PicklingError, TypeError, AttributeError) as ex:
             print(f"nbpromote: step {step!r} is not cached: its outputs cannot be pickled ({type(ex).__name__}: {ex})", file=sys.stderr)
             return
+        self._prune(folder)
+
+    def copy(self, step: str, key: str, other: str) -> None:
+        """Stores the entry of ``key`` under ``other`` too, byte for byte (nothing when there is none)."""
+        folder = self.directory / step
+        try:
+            data = (folder / f"{key}.pkl").read_bytes()
+        except OSError:
+            return
+        _write_atomic(folder / f"{other}.pkl", lambda file: file.write(data))
         self._prune(folder)
 
     @staticmethod
