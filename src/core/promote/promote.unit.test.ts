@@ -148,17 +148,18 @@ describe('re-promotion', function () {
     assert.match(warning?.message ?? '', /failed when the notebook was saved \(NameError: name 'roc' is not defined\)/);
   });
 
-  it('steps named metrics and notebook: the package\'s own test modules take other names', async () => {
+  it('steps named notebook and metrics_reproduced: the package\'s own test modules take other names', async () => {
     const outcome = await promote([
       { id: 'load', tags: ['step:notebook'], source: 'values = [1, 2, 3]' },
-      { id: 'score', tags: ['step:metrics'], source: 'total = sum(values)' },
+      { id: 'score', tags: ['step:metrics_reproduced'], source: 'total = sum(values)' },
       { id: 'shown', tags: ['metrics'], source: 'score = total / 10' },
       { id: 'check', tags: ['test'], source: 'assert total == 6' },
     ]);
     assert.equal(outcome.ok, true, JSON.stringify(outcome.problems));
     const tests = outcome.files.map((f) => f.path).filter((p) => p.startsWith('tests/')).sort();
     assert.deepEqual(tests, ['tests/conftest.py', 'tests/test_metrics.py', 'tests/test_metrics_reproduced.py', 'tests/test_notebook.py', 'tests/test_notebook_cells.py']);
-    assert.match(readFileSync(join(dir, 'out', 'tests', 'test_metrics.py'), 'utf8'), /from nb\.steps\.metrics import metrics/);
+    assert.match(readFileSync(join(dir, 'out', 'tests', 'test_metrics_reproduced.py'), 'utf8'), /from nb\.steps\.metrics_reproduced import metrics_reproduced/);
+    assert.match(readFileSync(join(dir, 'out', 'tests', 'test_metrics.py'), 'utf8'), /def test_metrics_match_the_notebook/);
   });
 
   it('a notebook in another language (an R kernel) is an error saying so; nothing is written', async () => {

@@ -285,7 +285,9 @@ class Generator {
     const params = new Map(this.input.graph.parameters.map((p) => [p.name, p]));
     const lines = [`"""${this.header(`Step \`${step.name}\` of the ${this.pkg} pipeline.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
     const needsAny = outputs.length > 1;
-    if (needsAny) lines.push('from typing import Any, NamedTuple', '');
+    // NamedTuple fields cannot start with `_`: with such an output the step returns a plain tuple, in order.
+    const named = needsAny && !outputs.some((o) => o.startsWith('_'));
+    if (needsAny) lines.push(named ? 'from typing import Any, NamedTuple' : 'from typing import Any', '');
     const imports = sortImports(this.prunedImports(step.imports, step.cells));
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(step.cells)) lines.push(this.notebookFileImport('..'), '');
@@ -293,7 +295,7 @@ class Generator {
     const shared = this.splitShared(step.commonNames.filter((n) => !copied.includes(n)));
     if (shared.atImport.length > 0) lines.push(`from ..${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
     if (copied.length > 0) lines.push('from .. import _runtime', '');
-    if (needsAny) {
+    if (named) {
       lines.push('', `class ${cls}(NamedTuple):`, `    """What step \`${fn}\` gives to the steps after it."""`, '');
       for (const o of outputs) lines.push(`    ${o}: Any`);
       lines.push('');
@@ -310,14 +312,14 @@ class Generator {
       lines.push('', `# ${this.cellWords([cell])}: at module level, so what the step returns can be cached (pickled)`, ...code.slice(def.startLine - 1, def.endLine), '');
     }
     const args = step.inputs.map((i) => (params.has(i) ? `${i}: ${pyType(params.get(i)?.type)}` : i));
-    const returns = outputs.length === 0 ? 'None' : outputs.length === 1 ? 'Any' : cls;
+    const returns = outputs.length === 0 ? 'None' : outputs.length === 1 ? 'Any' : named ? cls : `tuple[${outputs.map(() => 'Any').join(', ')}]`;
     if (outputs.length === 1 && !needsAny) lines.splice(3, 0, 'from typing import Any', '');
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     const body = this.unitBody(step, outputs, skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(copied)]);
     lines.push(body);
     if (outputs.length === 1) lines.push(`    return ${outputs[0]}`);
-    else if (outputs.length > 1) lines.push(`    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})`);
+    else if (outputs.length > 1) lines.push(named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`);
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n').trimEnd()}\n`;
   }
 
@@ -601,15 +603,17 @@ def in_workdir(config, pipeline_run, monkeypatch):
     const usesParams = step.inputs.some((i) => params.has(i));
     const usesValues = step.inputs.some((i) => !params.has(i));
     const lines = [`"""${this.header(`The contract of step \`${step.name}\`: on the notebook's parameters it returns every declared output.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
+    // pytest takes a module's `setup`, `teardown`... for hooks and `test*` for tests: such a step gets another name here.
     const fn = this.functionName(step);
-    lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${fn}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
+    const local = /^(?:setup|teardown)(?:_module|_function|_method|_class)?$|^test/i.test(fn) ? `step_${fn}` : fn;
+    lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${fn}${local === fn ? '' : ` as ${local}`}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
     lines.push(`def test_${step.name}_returns_its_outputs(config, pipeline_run, monkeypatch):`);
     lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
     lines.push(`    monkeypatch.chdir(pipeline_run.folders[${pyString(step.name)}])  # where the step ran in the pipeline`);
     if (usesParams) lines.push('    params = _runtime.resolve_params(config)');
     // What this step was called with: a later step may rebind the same name (`df = df.dropna()`) or change it in place.
     if (usesValues) lines.push(`    values = pipeline_run.inputs[${pyString(step.name)}]`);
-    lines.push(`    result = ${fn}(${args.join(', ')})`);
+    lines.push(`    result = ${local}(${args.join(', ')})`);
     lines.push(`    returned = _runtime.split_outputs(${pyString(step.name)}, OUTPUTS, result)`, '    assert list(returned) == OUTPUTS');
     lines.push(`    for name, recorded in (_runtime.step_config(config, ${pyString(step.name)}).get("recorded") or {}).items():`);
     lines.push('        assert _runtime.matches_recorded(returned[name], recorded), f"{name}: {_runtime.describe(returned[name])} differs from the notebook\'s {recorded}"');

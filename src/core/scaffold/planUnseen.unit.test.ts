@@ -309,6 +309,36 @@ describe('planPromotion: a step named like a global its code reads (step:sqrt ca
   });
 });
 
+describe('planPromotion: names pytest or NamedTuple take for their own (step:setup, step:test_model, an output _scale)', function () {
+  this.timeout(120_000);
+  it('the tests import such a step under another name; outputs starting with _ come back as a tuple; tests pass', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-pytest-names-'));
+    try {
+      const cells = [
+        { tags: ['parameters'], source: 'k = 2' },
+        { tags: ['step:setup'], source: '_scale = 2.5\nbase = k + 1' },
+        { tags: ['step:test_model'], source: 'v = base * _scale' },
+        { tags: ['metrics'], source: 'total = v' },
+      ];
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const read = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
+      assert.match(read('tests/test_setup.py'), /from nb\.steps\.setup import setup as step_setup\n[^]*result = step_setup\(/);
+      assert.match(read('tests/test_test_model.py'), /import test_model as step_test_model\n/);
+      assert.match(read('src/nb/steps/setup.py'), /def setup\(k: int\) -> tuple\[Any, Any\]:[^]*\n {4}return base, _scale {2}#/);
+      const python = '/usr/bin/python3';
+      if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
+      const out = join(dir, 'out');
+      const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      assert.match(tests.stdout, /2 passed, 1 skipped/); // the two step contracts; no expected metric is known
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('nonlocalForLocals and seededGlobalRngs', () => {
   it('turns only the step locals of an indented global into nonlocal', () => {
     assert.equal(nonlocalForLocals('    global total, CALLS  # counters', new Set(['total'])), '    nonlocal total; global CALLS  # counters');

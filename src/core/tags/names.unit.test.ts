@@ -23,6 +23,8 @@ describe('stepNameIssue', () => {
     ['__init__', /reserved/],
     ['__main__', /reserved/],
     ['_runtime', /runtime module/],
+    ['metrics', /have that name already/],
+    ['parameters', /have that name already/],
   ];
   for (const [name, reason] of refused) {
     it(`refuses ${JSON.stringify(name)}`, () => assert.match(stepNameIssue(name) ?? '', reason));
