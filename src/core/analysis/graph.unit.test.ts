@@ -246,6 +246,15 @@ describe('buildStepGraph', () => {
     assert.deepEqual(g.metrics?.inputs, []);
     assert.deepEqual(g.metrics?.commonNames, ['results']);
   });
+  it("pandas' query and eval strings read the names after @ (`df.query('a > @thr')`)", () => {
+    const g = graphOf([
+      [['parameters'], 'thr = 0.5\nk = 2'],
+      [['step:load'], 'df = {"a": [1]}'],
+      [['step:filter'], 'kept = df.query("a > @thr", engine="python")\nz = df.eval(f"@k * a")\nq = df.query("a > @later")\nlater = 1'],
+    ]);
+    assert.deepEqual([...step(g, 'filter').inputs].sort(), ['df', 'k', 'thr']);
+    assert.deepEqual(codes(g), ['name-defined-later']);
+  });
   it('warns on a step whose cells hold nothing to run, and only on such a step', () => {
     const g = graphOf([
       [['step:load'], 'rows = [1, 2]'],

@@ -892,6 +892,10 @@ class Walker {
       case 'type':
         this.annotation(node, scope);
         return;
+      case 'call':
+        this.atReferences(node, scope);
+        for (const child of node.children) this.expression(child, scope);
+        return;
       case 'assignment':
         // Only inside ERROR recovery; statements handle real assignments.
         this.assignment(node, scope);
@@ -908,6 +912,21 @@ class Walker {
         return;
       default:
         for (const child of node.children) this.expression(child, scope);
+    }
+  }
+
+  /**
+   * pandas' `df.query("a > @limit")` and `df.eval("@k * a")` read `limit` and `k` from where they are called:
+   * names in the string after `@` are reads, at the string.
+   */
+  private atReferences(call: PyNode, scope: Scope): void {
+    const fn = field(call, 'function');
+    const method = fn?.type === 'attribute' ? field(fn, 'attribute') : undefined;
+    if (method === undefined || !['query', 'eval'].includes(this.tree.text(method))) return;
+    const first = field(call, 'arguments')?.children.find((a) => a.type === 'string' || a.type === 'concatenated_string');
+    if (first === undefined) return;
+    for (const m of this.tree.text(first).matchAll(/@([A-Za-z_]\w*)/g)) {
+      if (m[1] !== undefined) this.reads.push({ name: m[1], offset: first.start + (m.index ?? 0) + 1, scope, seq: this.seq++ });
     }
   }
 
