@@ -118,6 +118,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     statements,
     ...(changesArguments.length === 0 ? {} : { changesArguments }),
     ...(calls.length === 0 ? {} : { calls }),
+    ...(analysis.globalsDeclared.length === 0 ? {} : { declaresGlobal: analysis.globalsDeclared.map((name) => analysis.defines.find((d) => d.name === name) ?? { name, line: 1, column: 1 }) }),
     ...(receivers.length === 0 ? {} : { receivers }),
     ...(assignments.some((a) => GENERATOR_MAKERS.test(a.valueText)) ? { generators: assignments.filter((a) => GENERATOR_MAKERS.test(a.valueText)).map((a) => a.name) } : {}),
   };

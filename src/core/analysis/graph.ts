@@ -49,6 +49,8 @@ export interface CellFacts {
   readonly receivers?: readonly NameSite[];
   /** Names the cell assigns a new random generator (`rng = np.random.default_rng(0)`). */
   readonly generators?: readonly string[];
+  /** Names a function the cell defines declares `global` (`def inc(n): global count; count += n`). */
+  readonly declaresGlobal?: readonly NameSite[];
 }
 
 type Binding =
@@ -255,6 +257,7 @@ class GraphBuilder {
       this.argumentChanges.set(changes.name, changes);
       for (const name of changes.globals ?? []) this.sharedState.add(name);
     }
+    for (const site of f.declaresGlobal ?? []) this.sharedState.add(site.name);
     for (const d of f.defines) {
       if (f.imports.some((i) => i.name === d.name)) continue;
       this.bindings.set(d.name, { kind: 'common', site: site(cell, d.line) });
@@ -302,7 +305,7 @@ class GraphBuilder {
     // from then on, as a value it made: later steps take it from the step, so they see the change even when
     // the step comes from the cache.
     const drawn = (f.receivers ?? []).filter((r) => this.generators.has(r.name));
-    const mutates = this.withAliases([...f.mutates, ...this.changedByCalls(f), ...drawn]).filter((m) => !this.sharedState.has(m.name));
+    const mutates = this.withAliases([...f.mutates, ...this.changedByCalls(f), ...drawn, ...(unit.kind === 'step' ? (f.declaresGlobal ?? []) : [])]).filter((m) => !this.sharedState.has(m.name));
     // A value changed through another name for it (`df = raw` earlier, `df["z"] = ...` here) is returned
     // by this step, so the step takes it too.
     for (const m of mutates) if (!unit.local.has(m.name) && ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')) this.resolve(unit, cell, m);

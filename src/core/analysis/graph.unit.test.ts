@@ -255,6 +255,17 @@ describe('buildStepGraph', () => {
     assert.deepEqual([...step(g, 'filter').inputs].sort(), ['df', 'k', 'thr']);
     assert.deepEqual(codes(g), ['name-defined-later']);
   });
+  it('a function a step defines that changes a shared value with `global` makes the value that step\'s', () => {
+    const g = graphOf([
+      [[], 'count = 0'],
+      [['parameters'], 'k = 2'],
+      [['step:a'], 'def inc(n):\n    global count\n    count += n\ninc(k)'],
+      [['step:b'], 'total = count * 10'],
+    ]);
+    assert.deepEqual(step(g, 'a').changesShared, ['count']);
+    assert.deepEqual(step(g, 'a').outputs, ['count']);
+    assert.deepEqual(step(g, 'b').inputs, ['count']);
+  });
   it('warns on a step whose cells hold nothing to run, and only on such a step', () => {
     const g = graphOf([
       [['step:load'], 'rows = [1, 2]'],

@@ -337,7 +337,9 @@ class Generator {
 
   /** The unit's cells as a function body: imports hoisted, unused locals released, 4-space indent. */
   private unitBody(unit: CodeUnit, keep: readonly string[], skip: ReadonlyMap<number, ReadonlySet<number>> = new Map(), prelude: readonly string[] = []): string {
-    const locals = this.functionLocals(unit.cells);
+    // The function's arguments and the shared values it copies are its locals too: a `global` of one in a
+    // function the cells define meant the notebook's variable, now the step's (`nonlocal`).
+    const locals = new Set([...this.functionLocals(unit.cells), ...unit.inputs, ...((unit as Partial<StepNode>).changesShared ?? [])]);
     const chunks = unit.cells.map((c) => this.cellBody(c, undefined, skip.get(c.index), locals));
     const body = chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n');
     return indentBody([...prelude, body, ...this.releaseLocals(unit.cells, keep)].join('\n\n'));
