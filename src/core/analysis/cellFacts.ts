@@ -118,6 +118,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     statements,
     ...(changesArguments.length === 0 ? {} : { changesArguments }),
     ...(calls.length === 0 ? {} : { calls }),
+    ...(analysis.trailingExpression?.removed === true ? { shown: { text: analysis.trailingExpression.text, line: analysis.trailingExpression.line } } : {}),
     ...(analysis.globalsDeclared.length === 0 ? {} : { declaresGlobal: analysis.globalsDeclared.map((name) => analysis.defines.find((d) => d.name === name) ?? { name, line: 1, column: 1 }) }),
     ...(receivers.length === 0 ? {} : { receivers }),
     ...(assignments.some((a) => GENERATOR_MAKERS.test(a.valueText)) ? { generators: assignments.filter((a) => GENERATOR_MAKERS.test(a.valueText)).map((a) => a.name) } : {}),
@@ -137,6 +138,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     deleted: [...new Set(analysis.deletes.map((d) => d.name))],
     exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
+    ...(trailing !== undefined && trailing.removed ? { shownExpression: trailing.text } : {}),
   };
   return { analysis, facts, generated };
 }

@@ -138,8 +138,11 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     }
     return;
   }
-  // A pandas Series: "mae     12.1545" lines, then "dtype: float64".
-  for (const line of trimmed.split('\n')) {
+  // A pandas Series: "mae     12.1545" lines, then "dtype: float64" (a DataFrame has a header instead: its
+  // rows are no metrics of the run).
+  const seriesLines = trimmed.split('\n');
+  if (!/^(?:Name: .*, )?dtype: \w+$/.test((seriesLines[seriesLines.length - 1] ?? '').trim())) return;
+  for (const line of seriesLines) {
     const m = /^([A-Za-z_][\w.]*)\s+(\S+)$/.exec(line.trim());
     if (m === null || m[1] === 'dtype:' || m[1] === 'Name:') continue;
     const metric = numberToken(m[2] ?? '');

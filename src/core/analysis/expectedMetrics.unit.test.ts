@@ -42,6 +42,14 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell('round(acc)', [shown('1')], { trailingText: 'round(acc)' })), {});
   });
 
+  it('reads a shown Series by its index, not a DataFrame by its rows', () => {
+    assert.deepEqual(read(metricsCell('pd.Series({"r2": r2, "mae": mae})', [shown('r2     0.25\nmae    0.50\ndtype: float64')], { trailingText: 'pd.Series({"r2": r2, "mae": mae})' })), {
+      r2: { value: 0.25, decimals: 2 },
+      mae: { value: 0.5, decimals: 2 },
+    });
+    assert.deepEqual(read(metricsCell('results', [shown('         r2\nmodel      \na      0.50\nb      0.75')], { trailingText: 'results' })), {});
+  });
+
   it('matches a label that differs from the name only in case ("RMSE: 52.044" for rmse)', () => {
     const got = read(metricsCell("rmse = mse ** 0.5\nprint(f'RMSE: {rmse:.3f}')", [stdout('RMSE: 52.044\n')], { assigned: ['rmse'] }));
     assert.deepEqual(got, { rmse: { value: 52.044, decimals: 3 } });

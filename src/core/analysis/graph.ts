@@ -49,6 +49,8 @@ export interface CellFacts {
   readonly receivers?: readonly NameSite[];
   /** Names the cell assigns a new random generator (`rng = np.random.default_rng(0)`). */
   readonly generators?: readonly string[];
+  /** The trailing expression the translation left out as display-only (`{'acc': acc}`), with its line. */
+  readonly shown?: { readonly text: string; readonly line: number };
   /** Names a function the cell defines declares `global` (`def inc(n): global count; count += n`). */
   readonly declaresGlobal?: readonly NameSite[];
 }
@@ -293,6 +295,10 @@ class GraphBuilder {
       // A metrics cell ending with `r2` (or `acc, bal`) shows a value defined earlier: the translation drops
       // that display-only line, but the notebook's metric is that value, so the metrics take it as an input.
       for (const use of trailingNames(cell.source)) {
+        if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
+      }
+      // A shown expression left out (`{'cv': scores.mean()}`): the metrics return what it shows, so what it reads.
+      for (const use of expressionNames(f.shown)) {
         if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
       }
     }
@@ -583,6 +589,14 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
  * The names of a cell's last line when it is a bare name or a tuple of names at the top level (`r2`,
  * `acc, bal`, `(acc, bal)`), which Jupyter shows; else none. Trailing blank and comment lines are passed over.
  */
+/** The names an expression's text reads: identifiers outside strings, not after a dot, not keywords or keyword arguments. */
+function expressionNames(shown: { readonly text: string; readonly line: number } | undefined): NameSite[] {
+  if (shown === undefined) return [];
+  const code = shown.text.replace(/("""|''')[^]*?\1|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g, (s) => ' '.repeat(s.length));
+  const keywords = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'for', 'lambda', 'None', 'True', 'False']);
+  return [...code.matchAll(/(?<![.\w])[A-Za-z_]\w*(?!\s*=[^=])/g)].filter((m) => !keywords.has(m[0])).map((m) => ({ name: m[0], line: shown.line, column: (m.index ?? 0) + 1 }));
+}
+
 export function trailingNames(source: string): NameSite[] {
   const lines = source.split('\n');
   let i = lines.length - 1;

@@ -40,6 +40,8 @@ export interface GeneratedCell {
   readonly printedNames: readonly string[];
   /** The last top-level statement when it is a bare expression Jupyter would show: 1-based lines. */
   readonly trailingExpression?: { readonly line: number; readonly endLine: number };
+  /** A trailing expression the translation left out as display-only (`{'acc': acc}`): a metrics cell shows it. */
+  readonly shownExpression?: string;
 }
 
 export interface PromoteInput {
@@ -487,13 +489,19 @@ class Generator {
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
     const shared = this.splitShared(metrics.commonNames);
     if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
-    if (this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1)?.trailingExpression !== undefined) lines.push('from . import _runtime', '');
+    const lastCell = this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
+    if (lastCell?.trailingExpression !== undefined || (lastCell?.shownExpression !== undefined && !onlyNames(lastCell.shownExpression))) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     lines.push(`    """${this.cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value they define or show; the runner keeps the numbers."""`);
     const last = metrics.cells[metrics.cells.length - 1];
     const locals = this.functionLocals(metrics.cells);
     const chunks = [...this.lateSharedImport('.', shared.late), ...metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined, undefined, locals))];
-    const hasShown = last !== undefined && this.input.cells.get(last.index)?.trailingExpression !== undefined;
+    // What the last cell showed, when the translation left it out as display-only: the notebook's metrics.
+    // (Bare names, `acc` or `acc, f1`, are returned by name already.)
+    const shownExpression = last === undefined ? undefined : this.input.cells.get(last.index)?.shownExpression;
+    const shownText = shownExpression !== undefined && !onlyNames(shownExpression) ? shownExpression : undefined;
+    if (shownText !== undefined) chunks.push(`_shown = (\n${shownText}\n)  # what the notebook showed`);
+    const hasShown = last !== undefined && (this.input.cells.get(last.index)?.trailingExpression !== undefined || shownText !== undefined);
     lines.push(indentBody(chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n')));
     const names = metricNames(this.input.graph, this.input.cells);
     const entries = names.map((n) => `${pyString(n)}: ${n}`);
@@ -777,6 +785,11 @@ export function sortImports(statements: readonly string[]): string[] {
 }
 
 /** `except ValueError as err:` -> `except ValueError:` for each cut on the line (right to left), saying so. */
+/** True for an expression of bare names only: `acc`, `acc, f1`, `(acc, f1)`. */
+function onlyNames(expression: string): boolean {
+  return /^\(?\s*[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?$/.test(expression.trim());
+}
+
 /** The line without the import statements hoisted from it (they run at the top of the module). */
 function cutImports(text: string, cuts: readonly { readonly from: number; readonly to: number }[]): string {
   let line = text;

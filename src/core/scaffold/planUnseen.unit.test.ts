@@ -339,6 +339,35 @@ describe('planPromotion: names pytest or NamedTuple take for their own (step:set
   });
 });
 
+describe('planPromotion: a metrics cell showing a dict or Series it builds (display-only, left out elsewhere)', function () {
+  this.timeout(120_000);
+  it('the metrics return what it shows, and take what it reads; the reproduction test passes', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-shown-'));
+    try {
+      const doc = JSON.parse(notebookJson([
+        { tags: ['step:train'], source: 'scores = [0.5, 0.7]\nbest = 0.9' },
+        { tags: ['metrics'], source: "acc = best - 0.1\n{'acc': acc, 'cv_mean': sum(scores) / len(scores), 'best': best}" },
+      ])) as { cells: { outputs: unknown[] }[] };
+      const metricsCell = doc.cells[1];
+      assert.ok(metricsCell);
+      metricsCell.outputs = [{ output_type: 'execute_result', execution_count: 2, metadata: {}, data: { 'text/plain': "{'acc': 0.8, 'cv_mean': 0.6, 'best': 0.9}" } }];
+      writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(doc));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual(outcome.expectedMetrics, { acc: 0.8, cv_mean: 0.6, best: 0.9 });
+      assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8'), /def compute_metrics\(best, scores\)[^]*_shown = \(\n {4}\{'acc': acc, 'cv_mean': sum\(scores\) \/ len\(scores\), 'best': best\}\n {4}\)/);
+      const python = '/usr/bin/python3';
+      if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
+      const out = join(dir, 'out');
+      const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      assert.doesNotMatch(tests.stdout, /skipped/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('nonlocalForLocals and seededGlobalRngs', () => {
   it('turns only the step locals of an indented global into nonlocal', () => {
     assert.equal(nonlocalForLocals('    global total, CALLS  # counters', new Set(['total'])), '    nonlocal total; global CALLS  # counters');
