@@ -240,6 +240,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     for (const edit of conflicts) problems.push(handEditProblem(request.notebook, edit));
     return { ...fail(problems, inspection), graph, version, changes };
   }
+  // A file an earlier --merge left with conflict markers: merging it again would bury them.
+  const unresolved = resolution === 'merge' ? conflicts.filter((c) => /^(?:<{7}|>{7})(?: |$)/m.test(c.diskText ?? '')) : [];
+  if (unresolved.length > 0) {
+    for (const edit of unresolved) problems.push({ severity: 'error', code: 'merge-conflict', message: `${edit.path} still holds merge conflict markers (<<<<<<< ... >>>>>>>) from an earlier --merge; nothing was written. Resolve them in the file, then promote with --merge again`, file: request.notebook });
+    return { ...fail(problems, inspection), graph, version, changes };
+  }
 
   const why = new Map(plans.map((p) => [p.path, p.why]));
   const unchangedRun = old !== undefined && diff.bump === 'none' && !filesChanged && conflicts.length === 0;

@@ -234,6 +234,20 @@ describe('re-promotion', function () {
     assert.doesNotMatch(merged, /<<<<<<<|>>>>>>>/);
   });
 
+  it('--merge again on a file still holding conflict markers stops, naming it, and writes nothing', async () => {
+    await promote(base);
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'train.py');
+    writeFileSync(module, readFileSync(module, 'utf8').replace('root = math.sqrt(total)', 'root = math.sqrt(total) + 1'));
+    const first = await promote(edit(base, 'train', 'total = sum(values) * scale\nroot = math.sqrt(total) * 2'), { resolve: 'merge' });
+    assert.equal(first.ok, false);
+    const marked = readFileSync(module, 'utf8');
+    assert.match(marked, /<<<<<<</);
+    const again = await promote(edit(base, 'train', 'total = sum(values) * scale\nroot = math.sqrt(total) * 2'), { resolve: 'merge' });
+    assert.equal(again.ok, false);
+    assert.match(again.problems.find((p) => p.code === 'merge-conflict')?.message ?? '', /src\/nb\/steps\/train\.py still holds merge conflict markers/);
+    assert.equal(readFileSync(module, 'utf8'), marked);
+  });
+
   it('after a promotion crashed mid-write, its own files are not taken for hand edits', async () => {
     await promote(base);
     const b = edit(base, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)');
