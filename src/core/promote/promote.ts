@@ -218,7 +218,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const now = currentSnapshot(graph, notebook);
   let plans = planFor(old?.version ?? FIRST_VERSION);
   const filesChanged = generatedFilesChanged(plans, old);
-  const diff = diffSnapshots(old, now, filesChanged);
+  const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text));
   let version = FIRST_VERSION;
   if (old !== undefined) {
     const bumped = bumpVersion(old.version, diff.bump);

@@ -87,9 +87,11 @@ interface Change {
 /**
  * The bump from `old` to `now` and the changes in words. `filesChanged`: the generated files differ from
  * the ones last generated, apart from the version (`generatedFilesChanged` in hash.ts, on plans made with
- * the old version); alone it means a patch. Without `old`: bump `none`, changes ['first promotion'].
+ * the old version); alone it means a patch, said as a change outside the steps when `notebookChanged` (the
+ * notebook's bytes differ from the lock's), else as a change of nbpromote. Without `old`: bump `none`,
+ * changes ['first promotion'].
  */
-export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesChanged: boolean): SnapshotDiff {
+export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesChanged: boolean, notebookChanged = false): SnapshotDiff {
   if (old === undefined) return { bump: 'none', changes: [FIRST_PROMOTION] };
   const changes: Change[] = [...stepChanges(old.steps, now.steps), ...parameterChanges(old.parameters, now.parameters)];
   if (changes.length === 0 && filesChanged) {
@@ -97,7 +99,9 @@ export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesCha
       bump: 'patch',
       text: cellsMoved(old.steps, now.steps)
         ? 'cells moved in the notebook, so the cell numbers the generated files cite changed (give the notebook cell ids to avoid this) (patch)'
-        : 'generated code changed (another nbpromote version or template); the notebook did not (patch)',
+        : notebookChanged
+          ? "the notebook changed outside its steps (shared code, the metrics, a test cell or saved outputs) (patch)"
+          : 'generated code changed (another nbpromote version or template); the notebook did not (patch)',
     });
   }
   let bump: Bump = 'none';

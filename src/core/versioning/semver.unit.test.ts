@@ -61,9 +61,10 @@ describe('diffSnapshots', () => {
     assert.deepEqual(diffSnapshots(undefined, OLD, true), { bump: 'none', changes: [FIRST_PROMOTION] });
   });
 
-  const cases: { name: string; now: Snapshot; filesChanged?: boolean; bump: Bump; changes: string[] }[] = [
+  const cases: { name: string; now: Snapshot; filesChanged?: boolean; notebookChanged?: boolean; bump: Bump; changes: string[] }[] = [
     { name: 'nothing changed', now: changed(), bump: 'none', changes: [] },
     { name: 'only the generated files changed', now: changed(), filesChanged: true, bump: 'patch', changes: ['generated code changed (another nbpromote version or template); the notebook did not (patch)'] },
+    { name: 'the generated files and the notebook changed, not its steps', now: changed(), filesChanged: true, notebookChanged: true, bump: 'patch', changes: ["the notebook changed outside its steps (shared code, the metrics, a test cell or saved outputs) (patch)"] },
     {
       name: 'cells moved (a notebook without ids: the files cite cell numbers)',
       now: changed((s) => {
@@ -152,7 +153,7 @@ describe('diffSnapshots', () => {
 
   for (const c of cases) {
     it(`${c.name}: ${c.bump}`, () => {
-      assert.deepEqual(diffSnapshots(OLD, c.now, c.filesChanged ?? false), { bump: c.bump, changes: c.changes });
+      assert.deepEqual(diffSnapshots(OLD, c.now, c.filesChanged ?? false, c.notebookChanged ?? false), { bump: c.bump, changes: c.changes });
     });
   }
 
