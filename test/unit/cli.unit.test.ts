@@ -155,6 +155,14 @@ describe('nbpromote CLI (built binary)', function () {
   it('a hand-edited module makes promote exit 1 naming it, and leaves it as it was', () => {
     assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'edited').status, 0);
     const module = join(work, 'edited', 'src', 'iris_nbdev', 'steps', 'load.py');
+    // Edited by hand, and the notebook changes it too: its load cell gets a comment.
+    const notebookFile = join(work, 'examples', 'iris-nbdev.ipynb');
+    const original = readFileSync(notebookFile, 'utf8');
+    const doc = JSON.parse(original) as { cells: { source: string | string[] }[] };
+    const load = doc.cells.find((c) => (Array.isArray(c.source) ? c.source.join('') : c.source).includes('step: load'));
+    assert.ok(load);
+    load.source = `${Array.isArray(load.source) ? load.source.join('') : load.source}\n# changed in the notebook`;
+    writeFileSync(notebookFile, JSON.stringify(doc));
     writeFileSync(module, `${readFileSync(module, 'utf8')}# mine\n`);
     const mine = readFileSync(module, 'utf8');
     const run = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'edited');
@@ -163,9 +171,10 @@ describe('nbpromote CLI (built binary)', function () {
     assert.equal(readFileSync(module, 'utf8'), mine);
     const json = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'edited', '--json');
     assert.equal(json.status, 1);
-    const doc = JSON.parse(json.stdout) as { ok: boolean; package: unknown; version: unknown; problems: { code: string }[] };
-    assert.deepEqual([doc.ok, doc.package, doc.version], [false, null, null]);
-    assert.ok(doc.problems.some((p) => p.code === 'hand-edited'), JSON.stringify(doc.problems));
+    const report = JSON.parse(json.stdout) as { ok: boolean; package: unknown; version: unknown; problems: { code: string }[] };
+    assert.deepEqual([report.ok, report.package, report.version], [false, null, null]);
+    assert.ok(report.problems.some((p) => p.code === 'hand-edited'), JSON.stringify(report.problems));
+    writeFileSync(notebookFile, original);
   });
 
   it('every example shows its roles and steps as JSON', () => {

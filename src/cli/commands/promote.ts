@@ -61,7 +61,7 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
   let commit: { commit: string; tag: string } | undefined;
   if (outcome.ok && flagBoolean(args, 'commit') && outcome.package !== undefined && outcome.version !== undefined) {
     // Your own versions kept by --force (`.orig`) are yours to commit or not.
-    const paths = [...new Set([...outcome.files.filter((f) => f.action !== 'created' || !f.path.endsWith('.orig')).map((f) => f.path), LOCK_FILE_NAME])];
+    const paths = [...new Set([...outcome.files.filter((f) => f.action !== 'kept-edit' && (f.action !== 'created' || !f.path.endsWith('.orig'))).map((f) => f.path), LOCK_FILE_NAME])];
     commit = await commitGenerated({ dir: outcome.outDir, paths, message: `promote(${outcome.package}): ${outcome.version} from ${notebook}`, tag: `${outcome.package}-v${outcome.version}`, logger });
   }
   return report(outcome, io, json, commit);

@@ -65,7 +65,7 @@ export interface PromoteRequest {
 
 export interface PromotedFile {
   readonly path: string;
-  readonly action: FileAction | 'deleted' | 'merged' | 'forced' | 'would-create' | 'would-change' | 'would-merge' | 'would-force';
+  readonly action: FileAction | 'deleted' | 'merged' | 'forced' | 'kept-edit' | 'would-create' | 'would-change' | 'would-merge' | 'would-force';
   readonly why: string;
 }
 
@@ -234,14 +234,19 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const known = await withPendingWrites(outDir, old);
   if (request.dryRun !== true) await cleanStaleTemps(outDir, stateDirectories(plans));
   const edits = await findHandEdits(outDir, plans, known);
-  const conflicts = edits.filter(isConflict);
   const resolution = request.resolve ?? 'stop';
+  // Edited by hand, and the notebook has not changed the file since: the edit stays, nothing to decide
+  // (a real --force still replaces it, keeping the person's version beside it; a dry run, which status and
+  // check make with --force to list every file, reports it as kept).
+  const forceKept = resolution === 'force' && request.dryRun !== true;
+  const keptEdits = new Set(forceKept ? [] : edits.filter((e) => e.kind === 'kept').map((e) => e.path));
+  const conflicts = edits.filter((e) => isConflict(e) || (e.kind === 'kept' && forceKept));
   if (conflicts.length > 0 && resolution === 'stop') {
     for (const edit of conflicts) problems.push(handEditProblem(request.notebook, edit));
     return { ...fail(problems, inspection), graph, version, changes };
   }
   // A file an earlier --merge left with conflict markers: merging it again would bury them.
-  const unresolved = resolution === 'merge' ? conflicts.filter((c) => /^(?:<{7}|>{7})(?: |$)/m.test(c.diskText ?? '')) : [];
+  const unresolved = resolution === 'force' ? [] : edits.filter((e) => (isConflict(e) || keptEdits.has(e.path)) && /^(?:<{7}|>{7})(?: |$)/m.test(e.diskText ?? ''));
   if (unresolved.length > 0) {
     for (const edit of unresolved) problems.push({ severity: 'error', code: 'merge-conflict', message: `${edit.path} still holds merge conflict markers (<<<<<<< ... >>>>>>>) from an earlier --merge; nothing was written. Resolve them in the file, then promote with --merge again`, file: request.notebook });
     return { ...fail(problems, inspection), graph, version, changes };
@@ -256,7 +261,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const conflicted = new Set(conflicts.map((c) => c.path));
     files = actions.files.map((f) => ({
       path: f.path,
-      action: conflicted.has(f.path) ? (resolution === 'merge' ? 'would-merge' : 'would-force') : f.action === 'created' ? 'would-create' : f.action === 'changed' ? 'would-change' : f.action,
+      action: keptEdits.has(f.path) ? 'kept-edit' : conflicted.has(f.path) ? (resolution === 'merge' ? 'would-merge' : 'would-force') : f.action === 'created' ? 'would-create' : f.action === 'changed' ? 'would-change' : f.action,
       why: why.get(f.path) ?? '',
     }));
   } else {
@@ -270,6 +275,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         const forced: string[] = [];
         for (const plan of plans) {
           const edit = conflicts.find((c) => c.path === plan.path);
+          if (keptEdits.has(plan.path)) continue;
           if (edit === undefined) toWrite.push(plan);
           else if (resolution === 'merge') {
             const result = await mergeHandEdit(outDir, edit, plan, old, version);
@@ -301,6 +307,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           results.push({ path: LOCK_FILE_NAME, action: old === undefined ? 'created' : 'changed' });
         }
         await rm(join(outDir, PENDING_FILE), { force: true });
+        for (const path of keptEdits) results.push({ path, action: 'kept-edit' });
         return results.map((f) => ({ path: f.path, action: merged.has(f.path) ? ('merged' as const) : forced.includes(f.path) ? ('forced' as const) : f.action, why: why.get(f.path) ?? (f.path === LOCK_FILE_NAME ? 'versions, hashes and history' : '') }));
       },
       { logger: log },

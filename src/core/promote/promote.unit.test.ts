@@ -210,16 +210,30 @@ describe('re-promotion', function () {
     assert.ok(!existsSync(join(dir, 'out', 'tests', 'test_train.py')));
   });
 
-  it('a hand-edited module stops promotion naming the file, and the file is unchanged', async () => {
+  it('a hand-edited module the notebook changes stops promotion naming the file, and the file is unchanged', async () => {
     await promote(base);
-    const module = join(dir, 'out', 'src', 'nb', 'steps', 'load.py');
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'train.py');
     appendFileSync(module, '# my note\n');
     const before = readFileSync(module, 'utf8');
     const outcome = await promote(edit(base, 'train', 'total = sum(values) * scale + 1\nroot = math.sqrt(total)'));
     assert.equal(outcome.ok, false);
-    assert.ok(outcome.problems.some((p) => p.code === 'hand-edited' && p.message.startsWith('src/nb/steps/load.py was edited by hand')), JSON.stringify(outcome.problems));
+    assert.ok(outcome.problems.some((p) => p.code === 'hand-edited' && p.message.startsWith('src/nb/steps/train.py was edited by hand')), JSON.stringify(outcome.problems));
     assert.equal(readFileSync(module, 'utf8'), before);
-    assert.doesNotMatch(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'train.py'), 'utf8'), /\+ 1/, 'nothing else was written either');
+    assert.match(readFileSync(join(dir, 'out', 'src', 'nb', '__init__.py'), 'utf8'), /__version__ = "0\.1\.0"/, 'nothing else was written either');
+  });
+
+  it('a hand-edited module the notebook does not change is kept as it is, with no conflict', async () => {
+    await promote(base);
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'load.py');
+    appendFileSync(module, '# my note\n');
+    const mine = readFileSync(module, 'utf8');
+    const outcome = await promote(edit(base, 'train', 'total = sum(values) * scale + 1\nroot = math.sqrt(total)'));
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.equal(outcome.files.find((f) => f.path === 'src/nb/steps/load.py')?.action, 'kept-edit');
+    assert.equal(readFileSync(module, 'utf8'), mine);
+    assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'train.py'), 'utf8'), /\+ 1/);
+    const check = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.deepEqual(check.files.filter((f) => f.action.startsWith('would-')), []);
   });
 
   it('--merge keeps a non-conflicting hand edit and the notebook change', async () => {

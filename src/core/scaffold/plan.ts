@@ -474,8 +474,8 @@ class Generator {
     return `from ${from} import NOTEBOOK_FILE as ${NOTEBOOK_FILE_NAME}`;
   }
 
-  private prunedImports(statements: readonly string[], cells: readonly CellRef[]): string[] {
-    const used = new Set(cells.flatMap((c) => [...(this.input.cells.get(c.index)?.uses ?? [])]));
+  private prunedImports(statements: readonly string[], cells: readonly CellRef[], alsoUsed: readonly string[] = []): string[] {
+    const used = new Set([...cells.flatMap((c) => [...(this.input.cells.get(c.index)?.uses ?? [])]), ...alsoUsed]);
     return statements.filter((s) => {
       const bound = boundName(s);
       return bound === undefined || used.has(bound);
@@ -484,22 +484,22 @@ class Generator {
 
   private metricsFile(metrics: CodeUnit): string {
     const lines = [`"""${this.header(`The metrics of the ${this.pkg} pipeline.`, metrics.cells)}\n"""`, 'from __future__ import annotations', '', 'from typing import Any', ''];
-    const imports = sortImports(this.prunedImports(metrics.imports, metrics.cells));
+    const lastCell = this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
+    // What the last cell showed, when the translation left it out as display-only: the notebook's metrics.
+    // (Bare names, `acc` or `acc, f1`, are returned by name already.)
+    const shownText = lastCell?.shownExpression !== undefined && !onlyNames(lastCell.shownExpression) ? lastCell.shownExpression : undefined;
+    const shownReads = shownText === undefined ? [] : [...shownText.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0]);
+    const imports = sortImports(this.prunedImports(metrics.imports, metrics.cells, shownReads));
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
     const shared = this.splitShared(metrics.commonNames);
     if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
-    const lastCell = this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
-    if (lastCell?.trailingExpression !== undefined || (lastCell?.shownExpression !== undefined && !onlyNames(lastCell.shownExpression))) lines.push('from . import _runtime', '');
+    if (lastCell?.trailingExpression !== undefined || shownText !== undefined) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     lines.push(`    """${this.cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value they define or show; the runner keeps the numbers."""`);
     const last = metrics.cells[metrics.cells.length - 1];
     const locals = this.functionLocals(metrics.cells);
     const chunks = [...this.lateSharedImport('.', shared.late), ...metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined, undefined, locals))];
-    // What the last cell showed, when the translation left it out as display-only: the notebook's metrics.
-    // (Bare names, `acc` or `acc, f1`, are returned by name already.)
-    const shownExpression = last === undefined ? undefined : this.input.cells.get(last.index)?.shownExpression;
-    const shownText = shownExpression !== undefined && !onlyNames(shownExpression) ? shownExpression : undefined;
     if (shownText !== undefined) chunks.push(`_shown = (\n${shownText}\n)  # what the notebook showed`);
     const hasShown = last !== undefined && (this.input.cells.get(last.index)?.trailingExpression !== undefined || shownText !== undefined);
     lines.push(indentBody(chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n')));

@@ -20,6 +20,7 @@ import { lockedHash, sha256 } from './hash';
 
 export type HandEditKind =
   | 'edited' // on disk, differs from the hash the lock recorded (and from the new plan)
+  | 'kept' // edited, but the notebook did not change the file since (the plan is what the lock recorded): left as it is
   | 'untracked' // on disk, not in the lock, differs from the plan
   | 'deleted'; // in the lock, missing on disk: not a conflict, just reported
 
@@ -57,7 +58,7 @@ export async function findHandEdits(root: string, plans: readonly FilePlan[], lo
     }
     if (disk.equals(Buffer.from(plan.contents, 'utf8'))) continue;
     if (locked === undefined) edits.push({ path: plan.path, kind: 'untracked', diskText: disk.toString('utf8') });
-    else if (sha256(disk) !== locked) edits.push({ path: plan.path, kind: 'edited', diskText: disk.toString('utf8') });
+    else if (sha256(disk) !== locked) edits.push({ path: plan.path, kind: sha256(plan.contents) === locked ? 'kept' : 'edited', diskText: disk.toString('utf8') });
   }
   return edits;
 }

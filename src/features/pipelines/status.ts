@@ -40,6 +40,8 @@ export interface PipelineStatus {
   readonly staleFiles: readonly PromotedFile[];
   /** "2 steps changed": why the pipeline is stale; empty otherwise. */
   readonly staleSummary: string;
+  /** Generated files edited by hand that the notebook has not changed since: kept as they are. */
+  readonly keptEdits?: number;
   /** Why the notebook counts as not promoted although the output root has a lock, or why the status is unknown. */
   readonly note?: string;
   /** The graph a promotion would write now; undefined when the notebook cannot be analysed that far. */
@@ -111,7 +113,8 @@ export async function pipelineStatus(request: PipelineStatusRequest): Promise<Pi
   const staleFiles = outcome.files.filter((f) => STALE_ACTIONS.has(f.action));
   const changes = outcome.changes ?? [];
   const next = outcome.version === undefined ? {} : { nextVersion: outcome.version };
-  if (outcome.ok && staleFiles.length === 0) return { ...common, ...promoted, ...next, state: 'upToDate', changes: [] };
+  const keptEdits = outcome.files.filter((f) => f.action === 'kept-edit').length;
+  if (outcome.ok && staleFiles.length === 0) return { ...common, ...promoted, ...next, state: 'upToDate', changes: [], ...(keptEdits === 0 ? {} : { keptEdits }) };
   let staleSummary: string;
   if (!outcome.ok) staleSummary = `cannot promote: ${errors === 1 ? '1 problem' : `${errors} problems`}`;
   else if (changedSteps.length > 0) staleSummary = changedSteps.length === 1 ? '1 step changed' : `${changedSteps.length} steps changed`;
@@ -134,7 +137,7 @@ export function compareWithLock(lock: LockFile, graph: StepGraph, notebook: Note
 export function statusDescription(status: PipelineStatus): string {
   switch (status.state) {
     case 'upToDate':
-      return `v${status.promotedVersion ?? '?'} · up to date`;
+      return `v${status.promotedVersion ?? '?'} · up to date${status.keptEdits === undefined ? '' : ` (${status.keptEdits === 1 ? '1 file' : `${status.keptEdits} files`} edited by hand, kept)`}`;
     case 'stale':
       return `v${status.promotedVersion ?? '?'} · stale (${status.staleSummary})`;
     case 'notPromoted':

@@ -82,11 +82,11 @@ describe('pipelineStatus', function () {
     assert.ok(s.staleFiles.some((f) => f.path === 'src/churn_model/steps/train.py' && f.action === 'would-change'), JSON.stringify(s.staleFiles));
   });
 
-  it('is stale when a generated file was edited by hand', async () => {
+  it('is up to date when a generated file was edited by hand and the notebook has not changed it, and says so', async () => {
     await promote();
     writeFileSync(join(outDir, 'src', 'churn_model', 'steps', 'load.py'), '# mine\n');
     const s = await status();
-    assert.equal(statusDescription(s), 'v0.1.0 · stale (1 file edited by hand)');
+    assert.equal(statusDescription(s), 'v0.1.0 · up to date (1 file edited by hand, kept)');
   });
 
   it('is not promoted when the lock belongs to another notebook, and hides that lock\'s problems', async () => {

@@ -210,6 +210,8 @@ export function actionLabel(action: PromotedFile['action']): string {
       return 'unchanged';
     case 'kept':
       return 'kept (yours)';
+    case 'kept-edit':
+      return 'kept (edited by hand; the notebook did not change it)';
     case 'would-force':
     case 'would-merge':
       return 'conflict (hand-edited)';
