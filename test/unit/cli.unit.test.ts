@@ -79,6 +79,17 @@ describe('nbpromote CLI (built binary)', function () {
     assert.match(run.stderr, /nope\.ipynb: no such file/);
   });
 
+  it('check on a notebook promoted with --infer-steps is up to date, with or without the flag', () => {
+    const notebook = join(root, 'test', 'fixtures', 'workspace', 'promote-headings.ipynb');
+    cpSync(notebook, join(work, 'headings.ipynb'));
+    assert.equal(nbpromote('promote', 'headings.ipynb', '--out', 'inferred', '--infer-steps').status, 0);
+    for (const flags of [[], ['--infer-steps']]) {
+      const checked = nbpromote('check', 'headings.ipynb', '--out', 'inferred', ...flags);
+      assert.equal(checked.status, 0, checked.stdout + checked.stderr);
+    }
+    assert.equal(nbpromote('check', 'headings.ipynb', '--out', 'nowhere').status, 1);
+  });
+
   it('run --json that cannot start still prints one JSON object with status error', () => {
     const missing = nbpromote('run', '--out', 'nowhere', '--json');
     assert.equal(missing.status, 1);

@@ -1,5 +1,8 @@
 /** `nbpromote check <notebook> [--out DIR] [--json]`: exit 0 when the generated code is what promotion would write now. */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { version } from '../../../package.json';
+import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import { formatProblem } from '../../core/contract/problem';
 import { NbpromoteError } from '../../core/errors';
 import { problemToJson } from '../../core/inspect/inspect';
@@ -14,6 +17,7 @@ export const checkFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'output root the notebook was promoted into (default: the current folder)' },
   { name: 'package', kind: 'string', valueName: 'NAME', description: 'the package name, when promotion was given one' },
   { name: 'json', kind: 'boolean', description: 'print {up_to_date, version, changes, stale_files, problems} on stdout' },
+  { name: 'infer-steps', kind: 'boolean', description: 'take steps from the markdown headings, as promote --infer-steps did (also done when the notebook has no step and the folder holds a promotion)' },
 ];
 
 const STALE = new Set(['would-create', 'would-change', 'would-force', 'would-merge']);
@@ -24,16 +28,21 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   if (extra.length > 0) throw new NbpromoteError('usage', `check takes one notebook, got also: ${extra.join(' ')}`);
   const out = flagString(args, 'out');
   const packageName = flagString(args, 'package');
-  const outcome = await promoteNotebook({
-    notebook,
-    cwd: io.cwd,
-    toolVersion: version,
-    dryRun: true,
-    resolve: 'force',
-    logger: stderrLogger(io, true),
-    ...(out === undefined ? {} : { out }),
-    ...(packageName === undefined ? {} : { packageName }),
-  });
+  const check = (inferSteps: boolean): ReturnType<typeof promoteNotebook> =>
+    promoteNotebook({
+      notebook,
+      cwd: io.cwd,
+      toolVersion: version,
+      dryRun: true,
+      resolve: 'force',
+      inferSteps,
+      logger: stderrLogger(io, true),
+      ...(out === undefined ? {} : { out }),
+      ...(packageName === undefined ? {} : { packageName }),
+    });
+  let outcome = await check(flagBoolean(args, 'infer-steps'));
+  // A notebook without step tags that was promoted with --infer-steps: check it the same way.
+  if (!outcome.ok && outcome.problems.some((p) => p.code === 'no-steps') && existsSync(join(resolve(io.cwd, out ?? '.'), LOCK_FILE_NAME))) outcome = await check(true);
   const stale = outcome.files.filter((f) => STALE.has(f.action));
   const edited = outcome.files.filter((f) => f.action === 'would-force');
   const changes = outcome.version === undefined ? [] : outcome.changes ?? [];

@@ -53,6 +53,19 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): M
 
 function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, labels: ReadonlyMap<string, string>, found: Map<string, ExpectedMetric>): void {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
+  // print(f"ridge r2 {ridge_r2:.3f} | cv mae {cv_mae:.2f}"): the line the template prints gives each bare
+  // name its value, whatever the words around it.
+  const templates = printTemplates(textOf(info.cell.source));
+  for (const line of lines) {
+    for (const template of templates) {
+      const m = template.pattern.exec(line.trim());
+      if (m === null) continue;
+      template.names.forEach((name, i) => {
+        const metric = name === undefined ? undefined : numberToken((m[i + 1] ?? '').replace(/[,;]$/, ''));
+        if (name !== undefined && metric !== undefined && !found.has(name)) found.set(name, metric);
+      });
+    }
+  }
   // print(rmse); print(mae): one bare number per line, in the order of the prints.
   if (info.printedNames.length > 0 && lines.length === info.printedNames.length && lines.every((l) => numberToken(l.trim()) !== undefined)) {
     lines.forEach((l, i) => {
@@ -166,6 +179,38 @@ export function savedError(cell: NotebookCell): string | undefined {
 const NUMPY_SCALAR = /\bnp\.(?:float(?:16|32|64|96|128)?|longdouble|u?int(?:8|16|32|64)?)\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*\)/g;
 
 /** The names in `{name}`, `{name:.4f}`, `{name!r}` and `{name=}` replacement fields of the cell's strings. */
+/**
+ * The one-line top-level `print(f"...")` calls of a cell (a loop's print shows loop variables) as patterns of the lines they print: the text around the
+ * fields as it is, each field a value; with the bare name each field shows (undefined for an expression).
+ */
+export function printTemplates(source: string): { pattern: RegExp; names: (string | undefined)[] }[] {
+  const templates: { pattern: RegExp; names: (string | undefined)[] }[] = [];
+  for (const call of source.matchAll(/^print\(\s*f(["'])((?:(?!\1).)*)\1\s*\)\s*(?:#.*)?$/gm)) {
+    const body = call[2] ?? '';
+    const names: (string | undefined)[] = [];
+    let pattern = '';
+    let rest = body;
+    for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
+      const at = rest.indexOf(field[0]);
+      pattern += escapeRegExp(rest.slice(0, at).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
+      rest = rest.slice(at + field[0].length);
+      const expression = (field[1] ?? '').replace(/(![rsa])?(:[^:]*)?$/, '').trim();
+      const selfDocumenting = expression.endsWith('=');
+      const name = expression.replace(/=$/, '').trim();
+      if (selfDocumenting) pattern += escapeRegExp(`${name}=`);
+      pattern += '(\\S+)';
+      names.push(/^[A-Za-z_]\w*$/.test(name) ? name : undefined);
+    }
+    pattern += escapeRegExp(rest);
+    if (names.some((n) => n !== undefined)) templates.push({ pattern: new RegExp(`^${pattern.trim()}$`), names });
+  }
+  return templates;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function interpolatedNames(source: string): string[] {
   return [...new Set([...source.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?=[:!=}])/g)].map((m) => m[1] ?? ''))].filter((n) => n !== '');
 }

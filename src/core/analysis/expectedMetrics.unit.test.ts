@@ -50,6 +50,12 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell('results', [shown('         r2\nmodel      \na      0.50\nb      0.75')], { trailingText: 'results' })), {});
   });
 
+  it('reads a print(f"...") line through its template, whatever the words around the fields', () => {
+    const source = 'print(f"r2={ridge_r2:.3f} mae={cv_mae:.2f}")\nprint(f"ridge r2 {ridge_r2:.3f} | cv {scores[\'cv\']:.1f} | n {n}")\nprint(f"{best=}")';
+    const got = read(metricsCell(source, [stdout('r2=0.512 mae=3.25\nridge r2 0.512 | cv 0.4 | n 7\nbest=0.9\n')]));
+    assert.deepEqual(got, { ridge_r2: { value: 0.512, decimals: 3 }, cv_mae: { value: 3.25, decimals: 2 }, n: { value: 7 }, best: { value: 0.9, decimals: 1 } });
+  });
+
   it('matches a label that differs from the name only in case ("RMSE: 52.044" for rmse)', () => {
     const got = read(metricsCell("rmse = mse ** 0.5\nprint(f'RMSE: {rmse:.3f}')", [stdout('RMSE: 52.044\n')], { assigned: ['rmse'] }));
     assert.deepEqual(got, { rmse: { value: 52.044, decimals: 3 } });
