@@ -40,6 +40,10 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
     cells.set(cell.index, a);
     for (const e of a.analysis.syntaxErrors) problems.push(cellProblem(notebook.path, cell, 'error', 'python-syntax', `${e.message}; fix the cell, or tag it skip to leave it out`, e.line, e.column));
     for (const t of a.analysis.translations) if (t.warning !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', `ipython-${t.kind}`, t.warning, t.line));
+    for (const { pattern, message } of NAMESPACE_CHECKS) {
+      const line = a.generated.code.split('\n').findIndex((text) => !/^\s*#/.test(text) && pattern.test(text));
+      if (line !== -1) problems.push(cellProblem(notebook.path, cell, 'warning', 'namespace-check', message, line + 1));
+    }
     for (const use of a.analysis.ipythonUses) {
       const message = `\`${use.name}\` exists only inside IPython (a notebook kernel): the generated code stops with a NameError where it reads it. ${use.name === 'display' ? 'Call display(...) on a line of its own (it is then left out), or print the value' : 'Use the magic itself (%env, !cmd ...), which is translated, or plain Python'}`;
       problems.push(cellProblem(notebook.path, cell, 'warning', 'ipython-name', message, use.line, use.column));
@@ -48,6 +52,18 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
   const graph = buildStepGraph(notebook, roles, facts);
   return { cells, graph, problems: [...problems, ...nonAsciiNames(notebook.path, code, cells, graph), ...graph.problems] };
 }
+
+/** Code that asks where it runs, which differs between a notebook and a generated module. */
+const NAMESPACE_CHECKS: readonly { readonly pattern: RegExp; readonly message: string }[] = [
+  {
+    pattern: /__name__\s*==\s*["']__main__["']|["']__main__["']\s*==\s*__name__/,
+    message: 'this line tests `__name__ == "__main__"`, true in a notebook and false in the generated module: the block it guards does not run there. Remove the test, or move the block out of it',
+  },
+  {
+    pattern: /\b(?:globals|locals|vars)\(\s*\)/,
+    message: "this line reads `globals()` or `locals()`: in the generated code that is a module's or a step function's namespace, not the notebook's, so names it looks for may be missing",
+  },
+];
 
 /**
  * Names pipeline.yaml lists (parameters, what steps pass each other, the metrics' inputs) must be ASCII

@@ -63,3 +63,21 @@ describe('names only IPython has (round 4)', () => {
     );
   });
 });
+
+describe('code that asks where it runs (round 5)', () => {
+  it('`__name__ == "__main__"` and globals() are warnings naming the line', async () => {
+    const nb = notebook([
+      { tags: ['step:load'], source: 'factor = 2\nif __name__ == "__main__":\n    factor = 10' },
+      { tags: ['step:count'], source: "x = 1\nif 'y' not in globals():\n    y = 0" },
+      { tags: ['metrics'], source: 'n = factor + x' },
+    ]);
+    const analysis = await analyseNotebook(nb, readRoles(nb));
+    assert.deepEqual(
+      analysis.problems.filter((p) => p.code === 'namespace-check').map((p) => [p.cellIndex, p.line, p.message.slice(0, 30)]),
+      [
+        [0, 2, 'this line tests `__name__ == "'],
+        [1, 2, 'this line reads `globals()` or'],
+      ],
+    );
+  });
+});
