@@ -7,6 +7,7 @@ import { bareNames, interpolatedNames } from './expectedMetrics';
 import type { CellFacts, NameSite } from './graph';
 import type { GeneratedCell } from '../scaffold/plan';
 import { NOTEBOOK_FILE_NAME } from '../scaffold/pythonText';
+import { isBuiltin } from './python/builtins';
 import { analyzeCellsWithTree, analyzeCellWithTree } from './python/names';
 import type { CellAnalysis, CellAnalysisWithTree } from './python/names';
 import type { PyNode, PyTree } from './python/parser';
@@ -58,14 +59,19 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
   let statements = 0;
   const changesArguments: { name: string; positions: number[]; keywords: string[]; globals: string[] }[] = [];
   const calls: CallSite[] = [];
-  const receivers: NameSite[] = [];
+  // Names methods are called on, each at its first call (a draw from a generator changes it).
+  const receivers = new Map<string, NameSite>();
   for (const statement of tree.root.children) {
     if (removedNodes.has(statement) || statement.type === 'comment') continue;
     if (IMPORTS.has(statement.type)) {
       const { line } = tree.position(statement.start);
       const end = tree.position(Math.max(statement.start, statement.end - 1)).line;
       for (let l = line; l <= end; l++) importLines.add(l);
-      const shared = kept.some((other) => other !== statement && lineOf(other.start) <= end && lineOf(Math.max(other.start, other.end - 1)) >= line);
+      // Statements are in order: only the ones next to it can share its lines.
+      const at = kept.indexOf(statement);
+      const before = kept[at - 1];
+      const after = kept[at + 1];
+      const shared = (before !== undefined && lineOf(Math.max(before.start, before.end - 1)) >= line) || (after !== undefined && lineOf(after.start) <= end);
       const cut = shared && line === end ? importCut(tree.source, statement.start, statement.end) : undefined;
       if (cut !== undefined) importCuts.push({ line, ...cut });
       else for (let l = line; l <= end; l++) dropLines.add(l);
@@ -120,7 +126,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     ...(calls.length === 0 ? {} : { calls }),
     ...(analysis.trailingExpression?.removed === true ? { shown: { text: analysis.trailingExpression.text, line: analysis.trailingExpression.line } } : {}),
     ...(analysis.globalsDeclared.length === 0 ? {} : { declaresGlobal: analysis.globalsDeclared.map((name) => analysis.defines.find((d) => d.name === name) ?? { name, line: 1, column: 1 }) }),
-    ...(receivers.length === 0 ? {} : { receivers }),
+    ...(receivers.size === 0 ? {} : { receivers: [...receivers.values()] }),
     ...(assignments.some((a) => GENERATOR_MAKERS.test(a.valueText)) ? { generators: assignments.filter((a) => GENERATOR_MAKERS.test(a.valueText)).map((a) => a.name) } : {}),
   };
   const trailing = analysis.trailingExpression;
@@ -162,7 +168,7 @@ export function notebookFileForDunderFile(code: string, builtinUses: readonly Na
   return { code: lines.join('\n'), replaced };
 }
 
-function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: CallSite[], receivers?: NameSite[]): void {
+function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: CallSite[], receivers?: Map<string, NameSite>): void {
   if (SCOPES.has(node.type)) return;
   if (node.type === 'assignment' || node.type === 'augmented_assignment') {
     const left = node.children.find((c) => c.field === 'left');
@@ -185,8 +191,11 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: C
         const first = args?.children.find((a) => a.type !== 'keyword_argument' && a.type !== 'comment' && a.type !== '(' && a.type !== ')' && a.type !== ',');
         if (first !== undefined && (first.type === 'identifier' || first.type === 'subscript' || first.type === 'attribute')) push(tree, baseName(first), out);
       }
-      if (object?.type === 'identifier' && receivers !== undefined) push(tree, object, receivers);
-    } else if (fn?.type === 'identifier' && args !== undefined && calls !== undefined) calls.push(callSite(tree, node, fn, args));
+      if (object?.type === 'identifier' && receivers !== undefined) {
+        const name = tree.text(object);
+        if (!receivers.has(name)) receivers.set(name, { name, ...tree.position(object.start) });
+      }
+    } else if (fn?.type === 'identifier' && args !== undefined && calls !== undefined && !isBuiltin(tree.text(fn))) calls.push(callSite(tree, node, fn, args));
     // `np.add(a, 1, out=a)`: a ufunc's `out` is changed in place.
     for (const arg of args?.children ?? []) {
       if (arg.type !== 'keyword_argument') continue;

@@ -119,6 +119,10 @@ export function planPromotion(input: PromoteInput): FilePlan[] {
 class Generator {
   private readonly pkg: string;
   private readonly src: string;
+  /** Memos: what each step's function is called, the locals of a unit's cells, the generators steps seed. */
+  private readonly functionNames = new Map<string, string>();
+  private readonly locals = new WeakMap<readonly CellRef[], ReadonlySet<string>>();
+  private stepSeeded: ('random' | 'numpy')[] | undefined;
 
   constructor(private readonly input: PromoteInput) {
     this.pkg = input.packageName;
@@ -215,9 +219,15 @@ class Generator {
 
   /** Global generators the steps seed (`np.random.seed(seed)` in a step) and the shared code does not. */
   private stepSeededRngs(): ('random' | 'numpy')[] {
+    if (this.stepSeeded !== undefined) return this.stepSeeded;
     const shared = new Set(this.sharedBody().flatMap((b) => seededGlobalRngs(b)));
-    const steps = this.input.graph.steps.flatMap((step) => step.cells.flatMap((c) => seededGlobalRngs(this.input.cells.get(c.index)?.code ?? '')));
-    return [...new Set(steps)].filter((m) => !shared.has(m));
+    // Only cells that mention a seed call are split into lines.
+    const steps = this.input.graph.steps.flatMap((step) => step.cells.flatMap((c) => {
+      const code = this.input.cells.get(c.index)?.code ?? '';
+      return code.includes('.seed') ? seededGlobalRngs(code) : [];
+    }));
+    this.stepSeeded = [...new Set(steps)].filter((m) => !shared.has(m));
+    return this.stepSeeded;
   }
 
   /** The shared module must run before the steps: it runs code, or it records state every run starts from. */
@@ -271,12 +281,15 @@ class Generator {
    * replace in its module: then `<step>_step`.
    */
   private functionName(step: StepNode): string {
+    const known = this.functionNames.get(step.name);
+    if (known !== undefined) return known;
     const generated = step.cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
     const locals = new Set([...this.functionLocals(step.cells), ...generated.flatMap((g) => (g.definitions ?? []).map((d) => d.name))]);
     const readsGlobal = (name: string): boolean => !locals.has(name) && generated.some((g) => g.uses.has(name));
     let name = step.name;
     if (readsGlobal(name)) name = `${step.name}_step`;
     while (readsGlobal(name)) name += '_';
+    this.functionNames.set(step.name, name);
     return name;
   }
 
@@ -397,8 +410,12 @@ class Generator {
 
   /** The names the cells bind at their top: locals of the function they become. */
   private functionLocals(cells: readonly CellRef[]): Set<string> {
+    const known = this.locals.get(cells);
+    if (known !== undefined) return new Set(known);
     const generated = cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
-    return new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
+    const locals = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
+    this.locals.set(cells, locals);
+    return new Set(locals);
   }
 
   /**
