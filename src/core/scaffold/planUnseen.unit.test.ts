@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { promoteNotebook } from '../promote/promote';
 import { generatorNames, nonlocalForLocals, seededGlobalRngs } from './plan';
 
@@ -332,7 +333,7 @@ describe('planPromotion: names pytest or NamedTuple take for their own (step:set
       const out = join(dir, 'out');
       const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-      assert.match(tests.stdout, /2 passed, 1 skipped/); // the two step contracts; no expected metric is known
+      assert.match(stripVTControlCharacters(tests.stdout), /2 passed, 1 skipped/); // the two step contracts; no expected metric is known
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
