@@ -59,6 +59,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
   let statements = 0;
   const changesArguments: { name: string; positions: number[]; keywords: string[]; globals: string[] }[] = [];
   const calls: CallSite[] = [];
+  // `to_cm = lambda x: x * 2.54` on a line of its own: the same function as a def, which a step can hoist.
+  const lambdas: { name: string; line: number; asDef: string }[] = [];
   // Names methods are called on, each at its first call (a draw from a generator changes it).
   const receivers = new Map<string, NameSite>();
   for (const statement of tree.root.children) {
@@ -82,6 +84,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       const left = assignment.children.find((c) => c.field === 'left');
       const right = assignment.children.find((c) => c.field === 'right');
       if (left?.type === 'identifier' && right !== undefined) assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line });
+      const lambda = left?.type === 'identifier' && right?.type === 'lambda' ? lambdaAsDef(tree, statement, tree.text(left), right, kept) : undefined;
+      if (lambda !== undefined) lambdas.push(lambda);
     }
     statements++;
     const fn = statement.type === 'decorated_definition' ? statement.children.find((c) => c.field === 'definition') : statement;
@@ -140,7 +144,10 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     printedNames: printedNames(analysis),
     localBindings: analysis.localBindings,
     globalsDeclared: [...new Set([...analysis.globalsDeclared, ...changesArguments.flatMap((c) => c.globals)])],
-    definitions: analysis.functions,
+    definitions: [
+      ...analysis.functions,
+      ...lambdas.map((l) => ({ name: l.name, startLine: l.line, endLine: l.line, topLevel: true, asDef: l.asDef, freeNames: [...new Set(analysis.uses.filter((u) => u.line === l.line && u.name !== l.name).map((u) => u.name))] })),
+    ],
     deleted: [...new Set(analysis.deletes.map((d) => d.name))],
     exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
@@ -265,6 +272,20 @@ function assignedIn(tree: PyTree, node: PyNode): string[] {
   };
   node.children.forEach(visit);
   return out;
+}
+
+/** `name = lambda a, b=1: expr` alone on its line, as `def name(a, b=1):\n    return expr`; else undefined. */
+function lambdaAsDef(tree: PyTree, statement: PyNode, name: string, lambda: PyNode, kept: readonly PyNode[]): { name: string; line: number; asDef: string } | undefined {
+  const line = tree.position(statement.start).line;
+  if (tree.position(Math.max(statement.start, statement.end - 1)).line !== line) return undefined;
+  const at = kept.indexOf(statement);
+  const neighbours = [kept[at - 1], kept[at + 1]].filter((n) => n !== undefined);
+  if (neighbours.some((n) => tree.position(n.start).line === line || tree.position(Math.max(n.start, n.end - 1)).line === line)) return undefined;
+  const parameters = lambda.children.find((c) => c.field === 'parameters');
+  const body = lambda.children.find((c) => c.field === 'body');
+  if (body === undefined) return undefined;
+  const params = parameters === undefined ? '' : tree.text(parameters);
+  return { name, line, asDef: `def ${name}(${params}):  # was: ${name} = lambda ...\n    return ${tree.text(body)}` };
 }
 
 /** A call of a plain name (`fn`) with the names passed to it. */

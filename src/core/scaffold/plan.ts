@@ -33,7 +33,15 @@ export interface GeneratedCell {
   /** Names the cell removes itself with `del`: never released again. */
   readonly deleted?: readonly string[];
   /** The cell's functions and classes (from `analyzeCell`): one a step can define at module level is hoisted. */
-  readonly definitions?: readonly { readonly name: string; readonly startLine: number; readonly endLine: number; readonly topLevel: boolean; readonly freeNames: readonly string[] }[];
+  readonly definitions?: readonly {
+    readonly name: string;
+    readonly startLine: number;
+    readonly endLine: number;
+    readonly topLevel: boolean;
+    readonly freeNames: readonly string[];
+    /** For `name = lambda x: ...`: the same function as a `def`, which pickles by name at module level. */
+    readonly asDef?: string;
+  }[];
   /** ` as name` spans of `except` clauses whose block never reads the name: cut (1-based line, 0-based columns). */
   readonly exceptCuts?: readonly { readonly name: string; readonly line: number; readonly from: number; readonly to: number }[];
   /** Bare names printed by top-level `print(a, b)` calls (metrics cells print their metrics). */
@@ -324,14 +332,15 @@ class Generator {
     }
     for (const { cell, def } of hoisted) {
       const code = this.input.cells.get(cell.index)?.code.split('\n') ?? [];
-      lines.push('', `# ${this.cellWords([cell])}: at module level, so what the step returns can be cached (pickled)`, ...code.slice(def.startLine - 1, def.endLine), '');
+      lines.push('', `# ${this.cellWords([cell])}: at module level, so what the step returns can be cached (pickled)`, ...(def.asDef === undefined ? code.slice(def.startLine - 1, def.endLine) : [def.asDef]), '');
     }
     const args = step.inputs.map((i) => (params.has(i) ? `${i}: ${pyType(params.get(i)?.type)}` : i));
     const returns = outputs.length === 0 ? 'None' : outputs.length === 1 ? 'Any' : named ? cls : `tuple[${outputs.map(() => 'Any').join(', ')}]`;
     if (outputs.length === 1 && !needsAny) lines.splice(3, 0, 'from typing import Any', '');
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
-    const body = this.unitBody(step, outputs, skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(copied)]);
+    // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(copied)]);
     lines.push(body);
     if (outputs.length === 1) lines.push(`    return ${outputs[0]}`);
     else if (outputs.length > 1) lines.push(named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`);
@@ -465,7 +474,8 @@ class Generator {
     const rebound = this.functionLocals(step.cells);
     // The module's own names: the step function, its outputs class, the typing names and what it imports. A
     // definition named like one of them (`def load(path)` in step `load`) would replace it: it stays inside.
-    for (const name of [this.functionName(step), `${pascalCase(step.name)}Outputs`, 'Any', 'NamedTuple', 'annotations', ...allowed]) rebound.add(name);
+    const moduleNames = [this.functionName(step), `${pascalCase(step.name)}Outputs`, 'Any', 'NamedTuple', 'annotations', ...allowed];
+    for (const name of moduleNames) rebound.add(name);
     const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).map((def) => ({ cell, def })));
     const count = new Map<string, number>();
     for (const { def } of all) count.set(def.name, (count.get(def.name) ?? 0) + 1);
@@ -473,7 +483,14 @@ class Generator {
       const code = this.input.cells.get(cell.index)?.code.split('\n').slice(def.startLine - 1, def.endLine) ?? [];
       return code.some((line) => nonlocalForLocals(line, rebound) !== line);
     };
-    let kept = all.filter(({ cell, def }) => def.topLevel && count.get(def.name) === 1 && !rebound.has(def.name) && !declaresLocal(cell, def));
+    // A lambda's name is bound by its own assignment: it may be hoisted when nothing else binds the name.
+    const bindings = (name: string): number =>
+      step.cells.reduce((n, c) => {
+        const g = this.input.cells.get(c.index);
+        return n + (g?.assigned.filter((a) => a === name).length ?? 0) + (g?.localBindings?.filter((b) => b.name === name && !g.assigned.includes(name)).length ?? 0);
+      }, 0);
+    const free = (def: { name: string; asDef?: string }): boolean => (def.asDef === undefined ? !rebound.has(def.name) : bindings(def.name) === 1 && !moduleNames.includes(def.name));
+    let kept = all.filter(({ cell, def }) => def.topLevel && count.get(def.name) === 1 && free(def) && !declaresLocal(cell, def));
     for (;;) {
       const names = new Set(kept.map(({ def }) => def.name));
       const next = kept.filter(({ def }) => def.freeNames.every((n) => allowed.has(n) || names.has(n)));

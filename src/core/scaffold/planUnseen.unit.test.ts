@@ -369,6 +369,42 @@ describe('planPromotion: a metrics cell showing a dict or Series it builds (disp
   });
 });
 
+describe('planPromotion: a lambda one step stores and a later step uses (`to_cm = lambda x: x * 2.54`)', function () {
+  this.timeout(120_000);
+  it('becomes a def at the step module\'s top, so the step is cached; one reading a step value stays', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-lambda-'));
+    try {
+      const cells = [
+        { tags: ['imports'], source: 'import math' },
+        { tags: ['parameters'], source: 'scale = 2.0' },
+        { tags: ['step:define'], source: 'to_cm = lambda x: round(x * 2.54, 2)\nroot = lambda v=4: math.sqrt(v)\nscaled = lambda x: x * scale\nsizes = [1.0, 2.0]' },
+        { tags: ['step:use'], source: 'cms = [to_cm(s) for s in sizes]\nr = root()\nz = scaled(1)' },
+        { tags: ['metrics'], source: 'total = sum(cms) + r + z' },
+      ];
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const define = readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'define.py'), 'utf8');
+      assert.match(define, /^def to_cm\(x\): {2}# was: to_cm = lambda \.\.\.\n {4}return round\(x \* 2\.54, 2\)$/m);
+      assert.match(define, /^def root\(v=4\):/m);
+      assert.match(define, /\n {4}scaled = lambda x: x \* scale\n/);
+      assert.doesNotMatch(define, /\n {4}to_cm = lambda/);
+      const python = '/usr/bin/python3';
+      if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+      const out = join(dir, 'out');
+      const env = { ...process.env, PYTHONPATH: join(out, 'src') };
+      const runs = [0, 1].map(() => spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env, encoding: 'utf8' }));
+      for (const run of runs) assert.equal(run.status, 0, run.stderr);
+      const second = JSON.parse(runs[1]?.stdout ?? '{}') as { metrics: Record<string, number>; steps: { name: string; status: string }[] };
+      assert.equal(second.metrics['total'], 2.54 + 5.08 + 2 + 2);
+      // define still returns a closure over scale (unpicklable): it runs again, with a warning; use is cached.
+      assert.deepEqual(second.steps.map((s) => `${s.name}:${s.status}`), ['define:ran', 'use:cached']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('nonlocalForLocals and seededGlobalRngs', () => {
   it('turns only the step locals of an indented global into nonlocal', () => {
     assert.equal(nonlocalForLocals('    global total, CALLS  # counters', new Set(['total'])), '    nonlocal total; global CALLS  # counters');
