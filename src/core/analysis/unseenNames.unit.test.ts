@@ -81,3 +81,17 @@ describe('code that asks where it runs (round 5)', () => {
     );
   });
 });
+
+describe('random draws nothing seeds (round 5)', () => {
+  it('a scikit-learn call without random_state is a warning when no cell seeds the global generator', async () => {
+    const unseeded = notebook([
+      { tags: ['imports'], source: 'from sklearn.ensemble import RandomForestClassifier\nfrom sklearn.model_selection import train_test_split' },
+      { tags: ['step:split'], source: 'a, b = train_test_split(\n    rows,\n    random_state=0,\n)\nmodel = RandomForestClassifier(n_estimators=10)  # no seed' },
+      { tags: ['metrics'], source: 'n = len(a)' },
+    ]);
+    const warnings = (await analyseNotebook(unseeded, readRoles(unseeded))).problems.filter((p) => p.code === 'not-reproducible');
+    assert.deepEqual(warnings.map((p) => [p.cellIndex, p.line, p.message.slice(0, 44)]), [[1, 5, 'RandomForestClassifier(...) draws random num']]);
+    const seeded = notebook([{ tags: ['imports'], source: 'import numpy as np\nnp.random.seed(0)' }, ...unseeded.cells.map((c) => ({ tags: [...c.tags], source: c.source }))]);
+    assert.deepEqual((await analyseNotebook(seeded, readRoles(seeded))).problems.filter((p) => p.code === 'not-reproducible'), []);
+  });
+});
