@@ -53,6 +53,20 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): M
 
 function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, labels: ReadonlyMap<string, string>, found: Map<string, ExpectedMetric>): void {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
+  // print({"mae": round(mae, 4), "rmse": rmse}) prints "{'mae': 2.1935, 'rmse': 2.651}": a key that names one
+  // of the cell's metrics gets the number printed for it.
+  for (const line of lines) {
+    const trimmed = line.trim().replace(NUMPY_SCALAR, '$1');
+    if (!trimmed.startsWith('{')) continue;
+    const literal = parsePythonLiteral(trimmed);
+    if (!literal.ok || !isRecord(literal.value)) continue;
+    for (const [key, value] of Object.entries(literal.value)) {
+      const name = names.has(key) ? key : labels.get(key);
+      if (typeof value !== 'number' || name === undefined || found.has(name)) continue;
+      const token = /'[^']*'\s*:\s*([-+0-9.eE]+)/.exec(trimmed.slice(trimmed.indexOf(`'${key}'`)))?.[1];
+      found.set(name, token === undefined ? { value } : (numberToken(token) ?? { value }));
+    }
+  }
   // print(f"ridge r2 {ridge_r2:.3f} | cv mae {cv_mae:.2f}"): the line the template prints gives each bare
   // name its value, whatever the words around it.
   const templates = printTemplates(textOf(info.cell.source));

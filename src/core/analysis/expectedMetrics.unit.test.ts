@@ -56,6 +56,12 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(got, { ridge_r2: { value: 0.512, decimals: 3 }, cv_mae: { value: 3.25, decimals: 2 }, n: { value: 7 }, best: { value: 0.9, decimals: 1 } });
   });
 
+  it('reads a printed dict by the keys that name the cell\'s metrics', () => {
+    const source = 'mae = 2.19346\nrmse = 2.65098\nprint({"mae": round(mae, 4), "rmse": rmse, "note": "ok", "other": 3})';
+    const got = read(metricsCell(source, [stdout("{'mae': 2.1935, 'rmse': 2.65098, 'note': 'ok', 'other': 3}\n")], { assigned: ['mae', 'rmse'] }));
+    assert.deepEqual(got, { mae: { value: 2.1935, decimals: 4 }, rmse: { value: 2.65098, decimals: 5 } });
+  });
+
   it('matches a label that differs from the name only in case ("RMSE: 52.044" for rmse)', () => {
     const got = read(metricsCell("rmse = mse ** 0.5\nprint(f'RMSE: {rmse:.3f}')", [stdout('RMSE: 52.044\n')], { assigned: ['rmse'] }));
     assert.deepEqual(got, { rmse: { value: 52.044, decimals: 3 } });

@@ -35,7 +35,7 @@ export interface CellFacts {
   /** Import bindings: the bound name and one import statement binding only it. */
   readonly imports: readonly { readonly name: string; readonly statement: string; readonly line: number }[];
   /** Top-level functions and classes with the global names their bodies read. */
-  readonly functions: readonly { readonly name: string; readonly freeNames: readonly string[] }[];
+  readonly functions: readonly { readonly name: string; readonly freeNames: readonly string[]; readonly kind?: 'function' | 'class'; readonly startLine?: number; readonly endLine?: number }[];
   /** Top-level simple assignments `name = <expression>` with the expression's text (parameters). */
   readonly assignments: readonly { readonly name: string; readonly valueText: string; readonly line: number }[];
   readonly requirements: readonly string[];
@@ -265,13 +265,15 @@ class GraphBuilder {
       this.bindings.set(d.name, { kind: 'common', site: site(cell, d.line) });
       if (!this.common.names.includes(d.name)) this.common.names.push(d.name);
     }
+    // Reads inside a function's body happen when it is called, not at import: checkSharedFunctions says those.
+    const inFunction = (line: number): boolean => f.functions.some((fn) => fn.kind === 'function' && fn.startLine !== undefined && fn.endLine !== undefined && line > fn.startLine && line <= fn.endLine);
     for (const use of f.externalUses) {
       const binding = this.bindings.get(use.name);
       if (binding === undefined) {
         for (const s of this.starImportsFor(use.name)) addOnce(this.common.imports, s);
         continue;
       }
-      if (binding.kind === 'import' || binding.kind === 'common' || binding.kind === 'metric') continue;
+      if (binding.kind === 'import' || binding.kind === 'common' || binding.kind === 'metric' || inFunction(use.line)) continue;
       const source = binding.kind === 'parameter' ? 'a parameter' : `a value computed by step ${binding.step}`;
       this.problems.push(
         this.problem(cell, 'error', 'shared-reads-step-value', `this shared cell reads ${use.name}, ${source}; shared code (imports, functions, the cells before the first step) runs once at import and cannot see step values: tag this cell as a step or move it`, use.line, use.column),

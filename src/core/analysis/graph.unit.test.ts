@@ -124,6 +124,8 @@ describe('buildStepGraph', () => {
       [['step:use'], 'n = size()'],
     ]);
     assert.ok(codes(g).includes('shared-reads-step-value'), JSON.stringify(g.problems));
+    // One error, the function's: its body reads df when it is called, not when the cell runs.
+    assert.deepEqual(g.problems.filter((p) => p.code === 'shared-reads-step-value').map((p) => p.message.slice(0, 25)), ['function size reads the g']);
   });
 
   it('tests read metrics and step values; a step may not read a metric', () => {
