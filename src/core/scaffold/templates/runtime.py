@@ -574,9 +574,7 @@ class _Run:
             stored[_GENERATORS_ENTRY] = _generator_states()
         if os.getcwd() != folder:
             stored[_CWD_ENTRY] = os.getcwd()
-            with _working_directory(Path(folder)):  # the files it names, seen from where it started
-                after = self._step_key(step, function, state)
-        else:
+        with _working_directory(Path(folder)):  # the files it names, seen from where it started
             after = self._step_key(step, function, state)
         if after != key:
             # The step wrote a file or folder its code or a parameter names (a model path, say). The next run
@@ -599,7 +597,7 @@ class _Run:
         functions change (`global calls`). None when there is none of these."""
         parts = []
         if _SEEDED_RNG is not None:
-            parts.append(_rng_fingerprint(_global_rng()))
+            parts.append(_state_digest(_global_rng()))
         if _SHARED_GLOBALS is not None:
             parts.append(_value_digest(_shared_globals_now()))
         if _SHARED_GENERATORS is not None:
@@ -950,10 +948,6 @@ def _set_global_rng(state: Mapping[str, Any]) -> None:
         numpy.random.set_state(state["numpy"])
 
 
-def _rng_fingerprint(state: Mapping[str, Any]) -> str:
-    return _state_digest(state)
-
-
 def split_outputs(step: str, names: Sequence[str], value: Any) -> dict[str, Any]:
     """The step's return value as ``{output name: value}``, checked against the declared outputs.
 
@@ -1246,15 +1240,18 @@ def _referenced_paths(function: StepFunction) -> set[str]:
     return {path for path in found if path}
 
 
-def _code_names(code: Any) -> set[str]:
-    """The global names a code object and the code objects inside it read."""
-    names: set[str] = set()
+def _code_objects(code: Any) -> Iterator[Any]:
+    """A code object and the code objects inside it (nested functions, comprehensions); none for None."""
     pending = [] if code is None else [code]
     while pending:
         current = pending.pop()
-        names.update(getattr(current, "co_names", ()))
-        pending.extend(c for c in getattr(current, "co_consts", ()) if hasattr(c, "co_consts"))
-    return names
+        yield current
+        pending.extend(c for c in current.co_consts if hasattr(c, "co_consts"))
+
+
+def _code_names(code: Any) -> set[str]:
+    """The global names a code object and the code objects inside it read."""
+    return {name for current in _code_objects(code) for name in current.co_names}
 
 
 def _is_own_code(value: Any) -> bool:
@@ -1301,15 +1298,15 @@ def _looks_like_path(text: str, named: bool = False) -> bool:
 
 
 def _path_literals(code: Any) -> set[str]:
-    """String constants of a code object and the code objects inside it (nested functions, comprehensions)
-    that may be paths: one line, with a ``/`` or a file extension, no format fields."""
+    """String constants of a code object and the code objects inside it that may be paths (see
+    :func:`_looks_like_path`), a glob as its folder."""
     found: set[str] = set()
-    pending = [] if code is None else [code]
-    while pending:
-        current = pending.pop()
-        for constant in current.co_consts if hasattr(current, "co_consts") else current:
-            if hasattr(constant, "co_consts") or isinstance(constant, (tuple, frozenset)):
-                pending.append(constant)  # nested code, and constant tuples (`for n in ("a.csv", "b.csv")`)
+    for current in _code_objects(code):
+        pending = list(current.co_consts)
+        while pending:
+            constant = pending.pop()
+            if isinstance(constant, (tuple, frozenset)):
+                pending.extend(constant)  # constant tuples (`for n in ("a.csv", "b.csv")`)
             elif isinstance(constant, str) and _looks_like_path(constant):
                 found.add(_without_glob(constant))
     return found
