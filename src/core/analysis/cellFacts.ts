@@ -49,7 +49,6 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
   // Import statements sharing their line with other code (`import os; os.environ["A"] = "1"`, what `%env`
   // becomes): only the statement is cut from that line, not the line.
   const kept = tree.root.children.filter((node) => !removedNodes.has(node) && node.type !== 'comment');
-  const lineOf = (offset: number): number => tree.position(offset).line;
   const dropLines = new Set<number>();
   const importCuts: { line: number; from: number; to: number }[] = [];
   const assignments: { name: string; valueText: string; line: number }[] = [];
@@ -69,22 +68,17 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       const { line } = tree.position(statement.start);
       const end = tree.position(Math.max(statement.start, statement.end - 1)).line;
       for (let l = line; l <= end; l++) importLines.add(l);
-      // Statements are in order: only the ones next to it can share its lines.
-      const at = kept.indexOf(statement);
-      const before = kept[at - 1];
-      const after = kept[at + 1];
-      const shared = (before !== undefined && lineOf(Math.max(before.start, before.end - 1)) >= line) || (after !== undefined && lineOf(after.start) <= end);
-      const cut = shared && line === end ? importCut(tree.source, statement.start, statement.end) : undefined;
+      const cut = sharesLine(tree, kept, statement) && line === end ? importCut(tree.source, statement.start, statement.end) : undefined;
       if (cut !== undefined) importCuts.push({ line, ...cut });
       else for (let l = line; l <= end; l++) dropLines.add(l);
       continue;
     }
-    const assignment = statement.type === 'expression_statement' ? statement.children[0] : undefined;
-    if (assignment?.type === 'assignment') {
-      const left = assignment.children.find((c) => c.field === 'left');
-      const right = assignment.children.find((c) => c.field === 'right');
-      if (left?.type === 'identifier' && right !== undefined) assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line });
-      const lambda = left?.type === 'identifier' && right?.type === 'lambda' ? lambdaAsDef(tree, statement, tree.text(left), right, kept) : undefined;
+    const assignment = statement.type === 'expression_statement' && statement.children[0]?.type === 'assignment' ? statement.children[0] : undefined;
+    const left = assignment?.children.find((c) => c.field === 'left');
+    const right = assignment?.children.find((c) => c.field === 'right');
+    if (left?.type === 'identifier' && right !== undefined) {
+      assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line });
+      const lambda = right.type === 'lambda' && !sharesLine(tree, kept, statement) ? lambdaAsDef(tree, statement, tree.text(left), right) : undefined;
       if (lambda !== undefined) lambdas.push(lambda);
     }
     statements++;
@@ -103,13 +97,9 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
         mutates.push({ ...site, name: target });
       }
     }
-    if (assignment?.type === 'assignment') {
-      const left = assignment.children.find((c) => c.field === 'left');
-      const right = assignment.children.find((c) => c.field === 'right');
-      if (left?.type === 'identifier') {
-        if (right?.type === 'identifier') aliases.set(tree.text(left), tree.text(right));
-        else aliases.delete(tree.text(left));
-      }
+    if (left?.type === 'identifier') {
+      if (right?.type === 'identifier') aliases.set(tree.text(left), tree.text(right));
+      else aliases.delete(tree.text(left));
     }
   }
   // Every line of a top-level import statement: a name may stand on a continuation line (`from m import (\n a,\n b)`).
@@ -151,7 +141,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     deleted: [...new Set(analysis.deletes.map((d) => d.name))],
     exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
-    ...(trailing !== undefined && trailing.removed ? { shownExpression: trailing.text } : {}),
+    // Bare names (`acc`, `acc, f1`) a metrics cell returns by name already.
+    ...(trailing !== undefined && trailing.removed && bareNames(trailing.text).length === 0 ? { shownExpression: trailing.text } : {}),
   };
   return { analysis, facts, generated };
 }
@@ -274,13 +265,23 @@ function assignedIn(tree: PyTree, node: PyNode): string[] {
   return out;
 }
 
-/** `name = lambda a, b=1: expr` alone on its line, as `def name(a, b=1):\n    return expr`; else undefined. */
-function lambdaAsDef(tree: PyTree, statement: PyNode, name: string, lambda: PyNode, kept: readonly PyNode[]): { name: string; line: number; asDef: string } | undefined {
+/**
+ * True when another of the cell's top-level statements (`kept`, in order) stands on a line of `statement`
+ * (`import os; x = 1`): only the ones next to it can.
+ */
+function sharesLine(tree: PyTree, kept: readonly PyNode[], statement: PyNode): boolean {
+  const first = tree.position(statement.start).line;
+  const last = tree.position(Math.max(statement.start, statement.end - 1)).line;
+  const at = kept.indexOf(statement);
+  const before = kept[at - 1];
+  const after = kept[at + 1];
+  return (before !== undefined && tree.position(Math.max(before.start, before.end - 1)).line >= first) || (after !== undefined && tree.position(after.start).line <= last);
+}
+
+/** `name = lambda a, b=1: expr` on one line, as `def name(a, b=1):\n    return expr`; else undefined. */
+function lambdaAsDef(tree: PyTree, statement: PyNode, name: string, lambda: PyNode): { name: string; line: number; asDef: string } | undefined {
   const line = tree.position(statement.start).line;
   if (tree.position(Math.max(statement.start, statement.end - 1)).line !== line) return undefined;
-  const at = kept.indexOf(statement);
-  const neighbours = [kept[at - 1], kept[at + 1]].filter((n) => n !== undefined);
-  if (neighbours.some((n) => tree.position(n.start).line === line || tree.position(Math.max(n.start, n.end - 1)).line === line)) return undefined;
   const parameters = lambda.children.find((c) => c.field === 'parameters');
   const body = lambda.children.find((c) => c.field === 'body');
   if (body === undefined) return undefined;

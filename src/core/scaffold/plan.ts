@@ -48,7 +48,7 @@ export interface GeneratedCell {
   readonly printedNames: readonly string[];
   /** The last top-level statement when it is a bare expression Jupyter would show: 1-based lines. */
   readonly trailingExpression?: { readonly line: number; readonly endLine: number };
-  /** A trailing expression the translation left out as display-only (`{'acc': acc}`): a metrics cell shows it. */
+  /** A trailing expression, not only bare names, the translation left out as display-only (`{'acc': acc}`): a metrics cell shows it. */
   readonly shownExpression?: string;
 }
 
@@ -520,8 +520,7 @@ class Generator {
     const lines = [`"""${this.header(`The metrics of the ${this.pkg} pipeline.`, metrics.cells)}\n"""`, 'from __future__ import annotations', '', 'from typing import Any', ''];
     const lastCell = this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
     // What the last cell showed, when the translation left it out as display-only: the notebook's metrics.
-    // (Bare names, `acc` or `acc, f1`, are returned by name already.)
-    const shownText = lastCell?.shownExpression !== undefined && !onlyNames(lastCell.shownExpression) ? lastCell.shownExpression : undefined;
+    const shownText = lastCell?.shownExpression;
     const shownReads = shownText === undefined ? [] : [...shownText.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0]);
     const imports = sortImports(this.prunedImports(metrics.imports, metrics.cells, shownReads));
     if (imports.length > 0) lines.push(...imports, '');
@@ -819,11 +818,6 @@ export function sortImports(statements: readonly string[]): string[] {
 }
 
 /** `except ValueError as err:` -> `except ValueError:` for each cut on the line (right to left), saying so. */
-/** True for an expression of bare names only: `acc`, `acc, f1`, `(acc, f1)`. */
-function onlyNames(expression: string): boolean {
-  return /^\(?\s*[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*,?\s*\)?$/.test(expression.trim());
-}
-
 /** The line without the import statements hoisted from it (they run at the top of the module). */
 function cutImports(text: string, cuts: readonly { readonly from: number; readonly to: number }[]): string {
   let line = text;
