@@ -20,6 +20,13 @@ function notebookJson(cells: readonly { tags?: readonly string[]; source: string
   });
 }
 
+/** `python -m nb.pipeline --json ...args` in the promoted folder `out` with Debian's Python: exit 0 is asserted, the JSON read. */
+function runPipeline(out: string, ...args: string[]): { metrics: Record<string, number>; steps: { name: string; status: string }[] } {
+  const r = spawnSync('/usr/bin/python3', ['-m', 'nb.pipeline', '--json', ...args], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { name: string; status: string }[] };
+}
+
 const cells = [
   { tags: ['imports'], source: 'import random\nfrom pathlib import Path\nimport numpy as np\nnp.random.seed(0)\nrandom.seed(1)' },
   { tags: ['parameters'], source: 'scale = 2.0' },
@@ -94,9 +101,7 @@ describe('planPromotion: only numpy seeded (np.random.seed(0), random untouched)
       const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
       assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /_runtime\.remember_seeded_rng\(\["numpy"\]\)/);
-      const out = join(dir, 'out');
-      const env = { ...process.env, PYTHONPATH: join(out, 'src') };
-      const runs = [0, 1].map(() => JSON.parse(spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env, encoding: 'utf8' }).stdout) as { metrics: Record<string, number>; steps: { status: string }[] });
+      const runs = [0, 1].map(() => runPipeline(join(dir, 'out')));
       assert.deepEqual(runs.map((r) => r.steps.map((s) => s.status)), [['ran'], ['cached']]);
       assert.equal(runs[1]?.metrics['total'], runs[0]?.metrics['total']);
     } finally {
@@ -124,12 +129,8 @@ describe('planPromotion: a step seeds the global generator (np.random.seed(seed)
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
       assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /_runtime\.remember_seeded_rng\(\["numpy"\], start=\["numpy"\]\)/);
       assert.match(readFileSync(join(dir, 'out', 'src', 'nb', '__init__.py'), 'utf8'), /importlib\.import_module\("\.common", __name__\)/);
-      const out = join(dir, 'out');
-      const env = { ...process.env, PYTHONPATH: join(out, 'src') };
       const run = (...args: string[]): { total: number | undefined; statuses: string[] } => {
-        const r = spawnSync(python, ['-m', 'nb.pipeline', '--json', ...args], { cwd: out, env, encoding: 'utf8' });
-        assert.equal(r.status, 0, r.stderr);
-        const doc = JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { status: string }[] };
+        const doc = runPipeline(join(dir, 'out'), ...args);
         return { total: doc.metrics['total'], statuses: doc.steps.map((s) => s.status) };
       };
       const expected = Number(spawnSync(python, ['-c', 'import numpy as np\nnp.random.seed(0)\nprint(repr(float(np.random.rand(3).sum()) * 2.0))'], { encoding: 'utf8' }).stdout.trim());
@@ -174,9 +175,7 @@ describe('planPromotion: random generators the shared code makes (rng = np.rando
       return Number(spawnSync(python, ['-c', script], { encoding: 'utf8' }).stdout.trim());
     };
     const run = (...args: string[]): { total: number | undefined; statuses: string[] } => {
-      const r = spawnSync(python, ['-m', 'nb.pipeline', '--json', ...args], { cwd: out, env, encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-      const result = JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { status: string }[] };
+      const result = runPipeline(out, ...args);
       return { total: result.metrics['total'], statuses: result.steps.map((s) => s.status) };
     };
     assert.deepEqual(run(), { total: notebook(0), statuses: ['ran', 'ran'] });
@@ -228,9 +227,7 @@ describe('planPromotion: a shared value a step changes in place (model.fit on a 
     const out = join(dir, 'out');
     const env = { ...process.env, PYTHONPATH: join(out, 'src') };
     const run = (...args: string[]): { result: number | undefined; statuses: string[] } => {
-      const r = spawnSync(python, ['-m', 'nb.pipeline', '--json', ...args], { cwd: out, env, encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-      const doc = JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { status: string }[] };
+      const doc = runPipeline(out, ...args);
       return { result: doc.metrics['result'], statuses: doc.steps.map((s) => s.status) };
     };
     assert.deepEqual(run(), { result: 1.2 + 1, statuses: ['ran', 'ran', 'ran'] });
@@ -262,10 +259,7 @@ describe('planPromotion: an import sharing its line with other code (`%env`, `im
       assert.match(load, /\n {4}d = os\.environ\["DATA_DIR"\]\n {4}os\.environ\["MODE"\] = "fast" {2}# nbpromote: was IPython magic: %env MODE=fast\n {4}mode = os\.environ\["MODE"\]\n/);
       const python = '/usr/bin/python3';
       if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
-      const out = join(dir, 'out');
-      const run = spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
-      assert.equal(run.status, 0, run.stderr);
-      assert.equal((JSON.parse(run.stdout) as { metrics: Record<string, number> }).metrics['n'], 8);
+      assert.equal(runPipeline(join(dir, 'out')).metrics['n'], 8);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -299,9 +293,7 @@ describe('planPromotion: a step named like a global its code reads (step:sqrt ca
       if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
       const out = join(dir, 'out');
       const env = { ...process.env, PYTHONPATH: join(out, 'src') };
-      const run = spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env, encoding: 'utf8' });
-      assert.equal(run.status, 0, run.stderr);
-      assert.equal((JSON.parse(run.stdout) as { metrics: Record<string, number> }).metrics['n'], 8.5);
+      assert.equal(runPipeline(out).metrics['n'], 8.5);
       const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env, encoding: 'utf8' });
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
     } finally {
@@ -391,11 +383,8 @@ describe('planPromotion: a lambda one step stores and a later step uses (`to_cm 
       assert.doesNotMatch(define, /\n {4}to_cm = lambda/);
       const python = '/usr/bin/python3';
       if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
-      const out = join(dir, 'out');
-      const env = { ...process.env, PYTHONPATH: join(out, 'src') };
-      const runs = [0, 1].map(() => spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env, encoding: 'utf8' }));
-      for (const run of runs) assert.equal(run.status, 0, run.stderr);
-      const second = JSON.parse(runs[1]?.stdout ?? '{}') as { metrics: Record<string, number>; steps: { name: string; status: string }[] };
+      runPipeline(join(dir, 'out'));
+      const second = runPipeline(join(dir, 'out'));
       assert.equal(second.metrics['total'], 2.54 + 5.08 + 2 + 2);
       // define still returns a closure over scale (unpicklable): it runs again, with a warning; use is cached.
       assert.deepEqual(second.steps.map((s) => `${s.name}:${s.status}`), ['define:ran', 'use:cached']);
