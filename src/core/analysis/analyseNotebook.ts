@@ -12,6 +12,7 @@ import type { AnalysedCell } from './cellFacts';
 import { buildStepGraph } from './graph';
 import type { CellFacts } from './graph';
 import { initPythonParser } from './python/parser';
+import { unseededDraws } from './randomness';
 
 export interface NotebookAnalysis {
   /** By cell index: the cells that are not skipped. */
@@ -50,39 +51,11 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
     }
   }
   const graph = buildStepGraph(notebook, roles, facts);
-  problems.push(...unseededDraws(notebook, code, cells));
-  return { cells, graph, problems: [...problems, ...nonAsciiNames(notebook.path, code, cells, graph), ...graph.problems] };
-}
-
-/** scikit-learn and NumPy calls that draw random numbers unless given `random_state` (or a seeded global). */
-const DRAWS = /\b(?:RandomForest\w*|ExtraTrees\w*|(?:Hist)?GradientBoosting\w*|KMeans|MiniBatchKMeans|train_test_split|MLP(?:Classifier|Regressor)|SGD(?:Classifier|Regressor)|IsolationForest|TSNE|(?:Stratified)?ShuffleSplit)\s*\(/g;
-
-/**
- * A warning on each call that draws random numbers without `random_state` when no cell seeds the global
- * generators: every run gives other numbers, so the notebook's metrics cannot be reproduced exactly and the
- * cache keeps one draw.
- */
-function unseededDraws(notebook: Notebook, code: readonly NotebookCell[], cells: ReadonlyMap<number, AnalysedCell>): Problem[] {
-  if (code.some((cell) => /^[^#\n]*\brandom\.seed\s*\(/m.test(cells.get(cell.index)?.generated.code ?? ''))) return [];
-  const problems: Problem[] = [];
-  for (const cell of code) {
-    const text = cells.get(cell.index)?.generated.code ?? '';
-    for (const m of text.matchAll(DRAWS)) {
-      const open = (m.index ?? 0) + m[0].length - 1;
-      let depth = 0;
-      let end = open;
-      for (; end < text.length; end++) {
-        if (text[end] === '(') depth++;
-        else if (text[end] === ')' && --depth === 0) break;
-      }
-      if (/\brandom_state\s*=/.test(text.slice(open, end))) continue;
-      const line = text.slice(0, m.index).split('\n').length;
-      if (/^\s*#/.test(text.split('\n')[line - 1] ?? '')) continue;
-      const call = m[0].replace(/\s*\($/, '');
-      problems.push(cellProblem(notebook.path, cell, 'warning', 'not-reproducible', `${call}(...) draws random numbers without random_state, and no cell seeds the global generator: every run gives other numbers, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one draw). Pass random_state=<a number>`, line));
-    }
+  for (const draw of unseededDraws(code.map((cell) => cells.get(cell.index)?.generated.code ?? ''))) {
+    const cell = code[draw.text];
+    if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'not-reproducible', draw.message, draw.line));
   }
-  return problems;
+  return { cells, graph, problems: [...problems, ...nonAsciiNames(notebook.path, code, cells, graph), ...graph.problems] };
 }
 
 /** Code that asks where it runs, which differs between a notebook and a generated module. */

@@ -11,6 +11,7 @@ import { isBuiltin } from './python/builtins';
 import { analyzeCellsWithTree, analyzeCellWithTree } from './python/names';
 import type { CellAnalysis, CellAnalysisWithTree } from './python/names';
 import type { PyNode, PyTree } from './python/parser';
+import { GENERATOR_MAKERS } from './randomness';
 
 /** Methods that change their object in place (scikit-learn estimators, lists, dicts, sets). */
 const MUTATING_METHODS = new Set([
@@ -22,8 +23,6 @@ const MUTATING_METHODS = new Set([
 /** Methods that change their first argument in place, whatever they are called on (`rng.shuffle(rows)`). */
 const ARGUMENT_CHANGING_METHODS = new Set(['shuffle']);
 
-/** Calls that make a random generator: a name assigned one draws, so each draw changes it. */
-const GENERATOR_MAKERS = /\b(?:default_rng|RandomState|Random|Generator|SystemRandom)\s*\(/;
 
 const SCOPES = new Set(['function_definition', 'class_definition', 'lambda']);
 const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);

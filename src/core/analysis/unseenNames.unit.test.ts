@@ -95,3 +95,48 @@ describe('random draws nothing seeds (round 5)', () => {
     assert.deepEqual((await analyseNotebook(seeded, readRoles(seeded))).problems.filter((p) => p.code === 'not-reproducible'), []);
   });
 });
+
+describe('random draws nothing seeds (round 6)', () => {
+  const warned = async (cells: readonly { tags: string[]; source: string }[]): Promise<[number | undefined, number | undefined, string][]> => {
+    const nb = notebook(cells);
+    const problems = (await analyseNotebook(nb, readRoles(nb))).problems.filter((p) => p.code === 'not-reproducible');
+    return problems.map((p) => [p.cellIndex, p.line, p.message.split(':')[0] ?? '']);
+  };
+
+  it("NumPy's module-level draws and pandas' sample warn until a cell seeds NumPy; the random module needs random.seed", async () => {
+    const cells = [
+      { tags: ['imports'], source: 'import random\nimport numpy as np\nimport pandas as pd' },
+      { tags: ['step:make'], source: 'noise = np.random.normal(0, 1, size=10)\nrows = df.sample(frac=0.5)\nkept = df.sample(frac=0.5, random_state=1)\npick = random.choice(names)\n# np.random.rand(3) in a comment\nlabel = "np.random.rand"' },
+      { tags: ['metrics'], source: 'n = len(rows)' },
+    ];
+    assert.deepEqual(await warned(cells), [
+      [1, 1, 'np.random.normal(...) draws from NumPy\'s global generator, and no cell seeds it. Call np.random.seed(<a number>) once in the first cells, or draw from np.random.default_rng(<a number>)'],
+      [1, 2, ".sample(...) picks rows at random without random_state, and no cell seeds NumPy's global generator. Pass random_state=<a number>"],
+      [1, 4, "random.choice(...) draws from the random module's global generator, and no cell seeds it. Call random.seed(<a number>) once in the first cells"],
+    ]);
+    // A seed_everything function seeds both when it is called; its body is inside a def, and still counts.
+    const seeded = [{ tags: ['functions'], source: 'def seed_everything(s):\n    random.seed(s)\n    np.random.seed(s)' }, ...cells];
+    assert.deepEqual(await warned(seeded), []);
+    // Seeding NumPy leaves the random module unseeded, and the other way round.
+    assert.deepEqual((await warned([{ tags: ['imports'], source: 'import numpy as np\nnp.random.seed(0)' }, ...cells])).map((w) => w[1]), [4]);
+    assert.deepEqual((await warned([{ tags: ['imports'], source: 'import random\nrandom.seed(0)' }, ...cells])).map((w) => w[1]), [1, 2]);
+  });
+
+  it('a generator made without a seed warns even when the global generators are seeded; with one it does not', async () => {
+    assert.deepEqual(
+      await warned([
+        { tags: ['imports'], source: 'import numpy as np\nnp.random.seed(0)' },
+        { tags: ['step:make'], source: 'rng = np.random.default_rng()\nother = np.random.default_rng(7)\nlegacy = np.random.RandomState( )\nx = rng.normal()' },
+        { tags: ['metrics'], source: 'm = float(x)' },
+      ]),
+      [
+        [1, 1, 'default_rng() makes a generator without a seed, so it starts from fresh entropy. Pass a seed'],
+        [1, 3, 'RandomState() makes a generator without a seed, so it starts from fresh entropy. Pass a seed'],
+      ],
+    );
+  });
+
+  it('.sample is not taken for pandas without pandas, nor random.sample for pandas', async () => {
+    assert.deepEqual(await warned([{ tags: ['step:make'], source: 'draws = model.sample(100)\nimport random\nrandom.seed(1)\nk = random.sample(names, 2)' }, { tags: ['metrics'], source: 'n = len(k)' }]), []);
+  });
+});

@@ -9,6 +9,7 @@ import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
+import { generatorNames, seededGlobalRngs } from '../analysis/randomness';
 import { renderPipelineConfig } from '../pipeline/config';
 import { compactRanges } from '../util/ranges';
 import { distributionFor } from './distributions';
@@ -91,32 +92,6 @@ export function nonlocalForLocals(line: string, locals: ReadonlySet<string>): st
   const outer = names.filter((n) => !locals.has(n));
   const statements = [`nonlocal ${inner.join(', ')}`, ...(outer.length > 0 ? [`global ${outer.join(', ')}`] : [])];
   return `${m[1] ?? ''}${statements.join('; ')}${m[3] === undefined ? '' : `  ${m[3]}`}`;
-}
-
-/**
- * The global generators top-level lines seed: `numpy` for `np.random.seed(0)` or `numpy.random.seed(s)`,
- * `random` for `random.seed(42)`; in that order, each once.
- */
-export function seededGlobalRngs(code: string): ('random' | 'numpy')[] {
-  const seeded = new Set<'random' | 'numpy'>();
-  for (const line of code.split('\n')) {
-    if (/^[\s#@]/.test(line) || /^(?:async\s+)?(?:def|class)\b/.test(line)) continue;
-    for (const m of line.replace(/#.*$/, '').matchAll(/(\w+\.)?\brandom\.seed\s*\(/g)) seeded.add(m[1] === undefined ? 'random' : 'numpy');
-  }
-  return (['random', 'numpy'] as const).filter((m) => seeded.has(m));
-}
-
-/**
- * Names a top-level line binds to a random generator it makes: `rng = np.random.default_rng(0)`,
- * `gen = random.Random(7)`, `state = RandomState(1)`. The runtime checks each value really is one.
- */
-export function generatorNames(code: string): string[] {
-  const names: string[] = [];
-  for (const line of code.split('\n')) {
-    const m = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*[^#]*\b(?:default_rng|RandomState|Random|Generator)\s*\(/.exec(line);
-    if (m?.[1] !== undefined && !names.includes(m[1])) names.push(m[1]);
-  }
-  return names;
 }
 
 export function planPromotion(input: PromoteInput): FilePlan[] {

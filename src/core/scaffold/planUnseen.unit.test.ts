@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { promoteNotebook } from '../promote/promote';
-import { generatorNames, nonlocalForLocals, seededGlobalRngs } from './plan';
+import { generatorNames, seededGlobalRngs } from '../analysis/randomness';
+import { nonlocalForLocals } from './plan';
 
 function notebookJson(cells: readonly { tags?: readonly string[]; source: string }[]): string {
   return JSON.stringify({

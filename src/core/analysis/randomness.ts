@@ -1,0 +1,124 @@
+/**
+ * What the analysis knows about random numbers: which global generators a notebook seeds, which names hold
+ * generators it makes, and the draws no seed fixes (the `not-reproducible` warning). Generation uses the
+ * first two to keep random state through the cache; the warning tells the user what the cache cannot fix.
+ */
+
+/** Generator makers whose state the runtime can save and restore (`np.random.default_rng(0)`, `random.Random(7)`). */
+const RESTORABLE_MAKERS = 'default_rng|RandomState|Random|Generator';
+
+/** Calls that make a random generator: a name assigned one changes with each draw. `SystemRandom` too. */
+export const GENERATOR_MAKERS = new RegExp(`\\b(?:${RESTORABLE_MAKERS}|SystemRandom)\\s*\\(`);
+
+/**
+ * The global generators top-level lines seed: `numpy` for `np.random.seed(0)` or `numpy.random.seed(s)`,
+ * `random` for `random.seed(42)`; in that order, each once. With `anyLine`, lines inside blocks and function
+ * bodies count too (a `seed_everything` function seeds when it is called).
+ */
+export function seededGlobalRngs(code: string, { anyLine = false }: { anyLine?: boolean } = {}): ('random' | 'numpy')[] {
+  const seeded = new Set<'random' | 'numpy'>();
+  for (const line of code.split('\n')) {
+    if (anyLine ? /^\s*#/.test(line) : /^[\s#@]/.test(line) || /^(?:async\s+)?(?:def|class)\b/.test(line)) continue;
+    for (const m of line.replace(/#.*$/, '').matchAll(/(\w+\.)?\brandom\.seed\s*\(/g)) seeded.add(m[1] === undefined ? 'random' : 'numpy');
+  }
+  return (['random', 'numpy'] as const).filter((m) => seeded.has(m));
+}
+
+const GENERATOR_LINE = new RegExp(String.raw`^([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*[^#]*\b(?:${RESTORABLE_MAKERS})\s*\(`);
+
+/**
+ * Names a top-level line binds to a random generator it makes: `rng = np.random.default_rng(0)`,
+ * `gen = random.Random(7)`, `state = RandomState(1)`. The runtime checks each value really is one.
+ */
+export function generatorNames(code: string): string[] {
+  const names: string[] = [];
+  for (const line of code.split('\n')) {
+    const m = GENERATOR_LINE.exec(line);
+    if (m?.[1] !== undefined && !names.includes(m[1])) names.push(m[1]);
+  }
+  return names;
+}
+
+/** scikit-learn calls that draw from NumPy's global generator unless given `random_state`. */
+const ESTIMATORS = String.raw`RandomForest\w*|ExtraTrees\w*|(?:Hist)?GradientBoosting\w*|KMeans|MiniBatchKMeans|train_test_split|MLP(?:Classifier|Regressor)|SGD(?:Classifier|Regressor)|IsolationForest|TSNE|(?:Stratified)?ShuffleSplit`;
+/** NumPy's legacy module-level draws (`np.random.rand(3)`), which use its global generator. */
+const NUMPY_DRAWS = String.raw`(?:np|numpy)\.random\.(?:rand|randn|randint|random_integers|random|random_sample|ranf|sample|choice|permutation|shuffle|normal|uniform|binomial|poisson|exponential|beta|gamma|lognormal|laplace|logistic|geometric|multinomial|multivariate_normal|dirichlet|triangular|weibull|standard_normal|standard_t|chisquare)`;
+/** The standard library's module-level draws (`random.choice(rows)`), which use its global generator. */
+const STDLIB_DRAWS = String.raw`(?<![\w.])random\.(?:random|randint|randrange|choice|choices|shuffle|sample|uniform|gauss|normalvariate|triangular|betavariate|expovariate)`;
+/** Generators made without a seed: they start from fresh entropy, whatever seeds the global ones. */
+const UNSEEDED_MAKERS = String.raw`(?:default_rng|RandomState|(?<![\w.])random\.Random|SystemRandom)(?=\s*\(\s*\))`;
+/** pandas' `.sample(...)` (and any other `.sample` but the standard library's). */
+const PANDAS_SAMPLE = String.raw`(?<!(?<![\w.])random)\.sample`;
+const DRAWS = new RegExp(String.raw`(?<![\w.])(?:${ESTIMATORS})\s*\(|(?<![\w.])${NUMPY_DRAWS}\s*\(|${STDLIB_DRAWS}\s*\(|${UNSEEDED_MAKERS}|${PANDAS_SAMPLE}\s*\(`, 'g');
+/** Arguments that give a call its own seed. */
+const OWN_SEED = /\b(?:random_state|random_seed|seed)\s*=/;
+
+/** A draw no seed fixes: the index of its text in the list given, its 1-based line, and what to do. */
+export interface UnseededDraw {
+  readonly text: number;
+  readonly line: number;
+  readonly message: string;
+}
+
+/**
+ * Each call in the generated code of the promoted cells (`texts`) that draws random numbers no seed fixes:
+ * scikit-learn estimators and splits without `random_state`, pandas' `sample` without it, NumPy's
+ * module-level draws, when no cell seeds NumPy's global generator; the `random` module's draws when no cell
+ * calls `random.seed`; generators made without a seed.
+ * Every run then gives other numbers, so the notebook's metrics cannot be reproduced exactly and the cache
+ * keeps one draw. A seed anywhere in the promoted cells counts (a `seed_everything` function too).
+ */
+export function unseededDraws(texts: readonly string[]): UnseededDraw[] {
+  const seeded = new Set(texts.flatMap((text) => (text.includes('.seed') ? seededGlobalRngs(text, { anyLine: true }) : [])));
+  const pandas = texts.some((text) => /\bpandas\b/.test(text));
+  const draws: UnseededDraw[] = [];
+  for (const [i, text] of texts.entries()) {
+    if (!text.includes('(')) continue;
+    for (const m of text.matchAll(DRAWS)) {
+      const at = m.index ?? 0;
+      const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+      if (text.slice(lineStart, at).includes('#')) continue;
+      const message = drawMessage(m[0], text, at, seeded, pandas);
+      if (message === undefined) continue;
+      draws.push({ text: i, line: lineOf(text, at), message: `${message}: every run gives other numbers, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one draw)` });
+    }
+  }
+  return draws;
+}
+
+/** What is wrong with the draw `call` matched at `at` in `text`, or undefined when a seed fixes it. */
+function drawMessage(call: string, text: string, at: number, seeded: ReadonlySet<'random' | 'numpy'>, pandas: boolean): string | undefined {
+  const name = call.replace(/\s*\($/, '');
+  if (!call.endsWith('(')) return `${name}() makes a generator without a seed, so it starts from fresh entropy. Pass a seed: ${name}(<a number>)`;
+  const open = at + call.length - 1;
+  const args = text.slice(open, closingParen(text, open));
+  if (name.startsWith('random.')) {
+    return seeded.has('random') ? undefined : `${name}(...) draws from the random module's global generator, and no cell seeds it. Call random.seed(<a number>) once in the first cells`;
+  }
+  if (seeded.has('numpy') || OWN_SEED.test(args)) return undefined;
+  if (name === '.sample') {
+    return pandas ? `.sample(...) picks rows at random without random_state, and no cell seeds NumPy's global generator. Pass random_state=<a number>` : undefined;
+  }
+  if (/^(?:np|numpy)\.random\./.test(name)) {
+    return `${name}(...) draws from NumPy's global generator, and no cell seeds it. Call np.random.seed(<a number>) once in the first cells, or draw from np.random.default_rng(<a number>)`;
+  }
+  return `${name}(...) draws random numbers without random_state, and no cell seeds the global generator. Pass random_state=<a number>`;
+}
+
+/** The offset of the parenthesis closing the one at `open` (the text's end when it is not closed). */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let end = open; end < text.length; end++) {
+    if (text[end] === '(') depth++;
+    else if (text[end] === ')' && --depth === 0) return end;
+  }
+  return text.length;
+}
+
+/** The 1-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
