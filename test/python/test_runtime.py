@@ -659,7 +659,10 @@ def test_split_outputs_accepts_tuples_namedtuples_and_dicts():
 def test_flatten_metrics_keeps_numbers_only():
     numpy = pytest.importorskip("numpy")
     value = {"acc": numpy.float32(0.5), "n": 3, "ok": True, "name": "x", "report": {"0": {"f1": 0.25}, "support": numpy.int64(4)}, "array": numpy.array(2.0), "items": [1]}
-    assert runtime.flatten_metrics(value) == {"acc": 0.5, "n": 3.0, "report.0.f1": 0.25, "report.support": 4.0, "array": 2.0}
+    flat = runtime.flatten_metrics(value)
+    assert flat == {"acc": 0.5, "n": 3, "report.0.f1": 0.25, "report.support": 4, "array": 2.0}
+    # Whole numbers stay ints, so the run record's JSON says 3 (a count), not 3.0.
+    assert [type(flat[k]) for k in ("acc", "n", "report.support", "array")] == [float, int, int, float]
 
 
 def test_compare_metrics_uses_the_tolerance():

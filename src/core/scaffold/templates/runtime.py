@@ -1025,10 +1025,10 @@ _CWD_ENTRY = "\0nbpromote-cwd"
 # Metrics
 
 
-def flatten_metrics(value: Mapping[Any, Any], prefix: str = "") -> dict[str, float]:
-    """The numbers in a metrics dict, as floats: nested dicts become ``outer.inner``; booleans, strings,
+def flatten_metrics(value: Mapping[Any, Any], prefix: str = "") -> dict[str, int | float]:
+    """The numbers in a metrics dict (whole numbers as ints, others as floats): nested dicts become ``outer.inner``; booleans, strings,
     lists and other values are left out. numpy scalars count as numbers."""
-    result: dict[str, float] = {}
+    result: dict[str, int | float] = {}
     for key, item in value.items():
         name = f"{prefix}{key}"
         number = _as_number(item)
@@ -1049,9 +1049,12 @@ def copied(value: Any) -> Any:
         return value
 
 
-def _as_number(value: Any) -> float | None:
+def _as_number(value: Any) -> int | float | None:
+    """A metric as a JSON number: whole numbers stay ints (``n_rows`` is 150, not 150.0), other reals floats."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
     if isinstance(value, numbers.Real):
         return float(value)
     if type(value).__module__ == "numpy" and getattr(value, "shape", None) == () and hasattr(value, "item"):
