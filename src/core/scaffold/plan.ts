@@ -94,6 +94,24 @@ export function nonlocalForLocals(line: string, locals: ReadonlySet<string>): st
   return `${m[1] ?? ''}${statements.join('; ')}${m[3] === undefined ? '' : `  ${m[3]}`}`;
 }
 
+/** The comment the translation leaves where a cell's last expression was (analysis/python/ipython.ts). */
+const SHOWN_COMMENT = '# nbpromote: the notebook showed this value; it has no effect here: ';
+
+/**
+ * The metrics cell's body with the expression it showed last, which the translation commented out, put back
+ * where it was as `_shown = <expression>`; undefined when the comment is not there as the translation writes it.
+ */
+function shownInPlace(body: string, shown: string): string | undefined {
+  const lines = body.split('\n');
+  const shownLines = shown.split('\n');
+  const at = lines.findIndex((line) => line.startsWith(SHOWN_COMMENT));
+  if (at === -1 || lines[at] !== `${SHOWN_COMMENT}${shownLines[0]?.trim() ?? ''}`) return undefined;
+  for (let i = 1; i < shownLines.length; i++) if (!(lines[at + i] ?? '').startsWith('#') && (lines[at + i] ?? '').trim() !== '') return undefined;
+  const restored = shownLines.map((line, i) => (i === 0 ? `_shown = ${line.trim()}` : line));
+  restored[restored.length - 1] += '  # what the notebook showed';
+  return [...lines.slice(0, at), ...restored, ...lines.slice(at + shownLines.length)].join('\n');
+}
+
 export function planPromotion(input: PromoteInput): FilePlan[] {
   const g = new Generator(input);
   return g.plan();
@@ -504,11 +522,16 @@ class Generator {
     if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
     if (lastCell?.trailingExpression !== undefined || shownText !== undefined) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
-    lines.push(`    """${this.cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value they define or show; the runner keeps the numbers."""`);
+    const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
+    lines.push(`    """${this.cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
     const last = metrics.cells[metrics.cells.length - 1];
     const locals = this.functionLocals(metrics.cells);
     const chunks = [...this.lateSharedImport('.', shared.late), ...metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined, undefined, locals))];
-    if (shownText !== undefined) chunks.push(`_shown = (\n${shownText}\n)  # what the notebook showed`);
+    if (shownText !== undefined) {
+      const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText) : undefined;
+      if (body !== undefined) chunks[chunks.length - 1] = body;
+      else chunks.push(`_shown = (\n${shownText}\n)  # what the notebook showed`);
+    }
     const hasShown = last !== undefined && (this.input.cells.get(last.index)?.trailingExpression !== undefined || shownText !== undefined);
     lines.push(indentBody(chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n')));
     const names = metricNames(this.input.graph, this.input.cells);

@@ -340,7 +340,7 @@ describe('planPromotion: a metrics cell showing a dict or Series it builds (disp
     try {
       const doc = JSON.parse(notebookJson([
         { tags: ['step:train'], source: 'scores = [0.5, 0.7]\nbest = 0.9' },
-        { tags: ['metrics'], source: "acc = best - 0.1\n{'acc': acc, 'cv_mean': sum(scores) / len(scores), 'best': best}" },
+        { tags: ['metrics'], source: "acc = best - 0.1\n{'acc': acc,\n 'cv_mean': sum(scores) / len(scores),  # the mean\n 'best': best}\n" },
       ])) as { cells: { outputs: unknown[] }[] };
       const metricsCell = doc.cells[1];
       assert.ok(metricsCell);
@@ -349,7 +349,11 @@ describe('planPromotion: a metrics cell showing a dict or Series it builds (disp
       const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
       assert.deepEqual(outcome.expectedMetrics, { acc: 0.8, cv_mean: 0.6, best: 0.9 });
-      assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8'), /def compute_metrics\(best, scores\)[^]*_shown = \(\n {4}\{'acc': acc, 'cv_mean': sum\(scores\) \/ len\(scores\), 'best': best\}\n {4}\)/);
+      // The shown expression is put back where the cell had it, not left as a comment saying it has no effect.
+      const metricsPy = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+      assert.ok(metricsPy.includes("    acc = best - 0.1\n    _shown = {'acc': acc,\n     'cv_mean': sum(scores) / len(scores),  # the mean\n     'best': best}  # what the notebook showed\n"), metricsPy);
+      assert.match(metricsPy, /def compute_metrics\(best, scores\)/);
+      assert.doesNotMatch(metricsPy, /no effect here/);
       const python = '/usr/bin/python3';
       if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
       const out = join(dir, 'out');
