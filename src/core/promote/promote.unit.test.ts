@@ -248,6 +248,21 @@ describe('re-promotion', function () {
     assert.doesNotMatch(merged, /<<<<<<<|>>>>>>>/);
   });
 
+  it('--merge again with nothing new leaves the lock as it was, its promoted_at too', async () => {
+    await promote(base);
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'train.py');
+    writeFileSync(module, readFileSync(module, 'utf8').replace('def train(', '# reviewed by a person\ndef train('));
+    const changed = edit(base, 'train', 'total = sum(values) * scale\nroot = math.sqrt(total)\nhalf = root / 2');
+    assert.ok((await promote(changed, { resolve: 'merge' })).ok);
+    const lock = join(dir, 'out', 'nbpromote.lock');
+    const before = readFileSync(lock, 'utf8');
+    writeFileSync(lock, before.replace(/^promoted_at: .*$/m, 'promoted_at: 2020-01-01T00:00:00Z'));
+    const again = await promote(changed, { resolve: 'merge' });
+    assert.ok(again.ok, JSON.stringify(again.problems));
+    assert.equal(again.files.find((f) => f.path === 'nbpromote.lock'), undefined, JSON.stringify(again.files));
+    assert.match(readFileSync(lock, 'utf8'), /^promoted_at: 2020-01-01T00:00:00Z$/m);
+  });
+
   it('--merge again on a file still holding conflict markers stops, naming it, and writes nothing', async () => {
     await promote(base);
     const module = join(dir, 'out', 'src', 'nb', 'steps', 'train.py');
