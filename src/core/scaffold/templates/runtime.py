@@ -378,15 +378,10 @@ def run_pipeline(
     run = _Run(config, steps, metrics, values, root, use_cache, progress or _NullWriter())
     run.keep_inputs = keep_inputs
     run.workdir = str(workdir)
-    if _SEEDED_RNG is not None:
-        # The notebook's steps ran right after its first cells seeded the global generators: so does every run.
-        _set_global_rng(_SEEDED_RNG)
-    if _SHARED_GLOBALS is not None:
-        # And with the shared values its functions change (`global calls`) as the first cells left them.
-        _set_shared_globals(_SHARED_GLOBALS[2])
-    if _SHARED_GENERATORS is not None:
-        # And with the generators the first cells made (`rng = np.random.default_rng(0)`) where they left them.
-        _set_generator_states(_SHARED_GENERATORS[2])
+    for tracked in _tracked_state():
+        # The notebook's steps ran right after its first cells seeded or made generators and set the shared
+        # values its functions change: every run starts from there too.
+        tracked.restore(tracked.start)
     with _working_directory(workdir):
         run.start(record, only)
         try:
@@ -551,27 +546,19 @@ class _Run:
         if self.use_cache:
             cached = self.cache.load(name, key, step["outputs"])
             if cached is not None:
-                rng = cached.pop(_RNG_ENTRY, None)
                 canonical = cached.pop(_KEY_ENTRY, key)
-                shared = cached.pop(_GLOBALS_ENTRY, None)
-                generators = cached.pop(_GENERATORS_ENTRY, None)
                 moved = cached.pop(_CWD_ENTRY, None)
-                if _SEEDED_RNG is not None and rng is not None:
-                    _set_global_rng(rng)  # where the step left the seeded generators: later steps draw what they drew
-                if _SHARED_GLOBALS is not None and shared is not None:
-                    _set_shared_globals(shared)  # and the shared values where running it left them
-                if _SHARED_GENERATORS is not None and generators is not None:
-                    _set_generator_states(generators)  # and the shared generators
+                states = {entry: cached.pop(entry, None) for entry in _STATE_ENTRIES}
+                for tracked in _tracked_state():
+                    # Where the step left the generators and shared values: later steps draw what they drew.
+                    if states[tracked.entry] is not None:
+                        tracked.restore(states[tracked.entry])
                 if moved is not None and os.path.isdir(moved):
                     os.chdir(moved)  # and the current folder, where its `os.chdir` left it
                 return canonical, cached, "cached"
         folder = os.getcwd()
         outputs = split_outputs(name, step["outputs"], function(*[self.values[i] for i in step["inputs"]]))
-        stored: dict[str, Any] = {**outputs, _RNG_ENTRY: _global_rng()} if _SEEDED_RNG is not None else dict(outputs)
-        if _SHARED_GLOBALS is not None:
-            stored[_GLOBALS_ENTRY] = _shared_globals_now()
-        if _SHARED_GENERATORS is not None:
-            stored[_GENERATORS_ENTRY] = _generator_states()
+        stored: dict[str, Any] = {**outputs, **{tracked.entry: tracked.now() for tracked in _tracked_state()}}
         if os.getcwd() != folder:
             stored[_CWD_ENTRY] = os.getcwd()
         with _working_directory(Path(folder)):  # the files it names, seen from where it started
@@ -595,13 +582,7 @@ class _Run:
         """A fingerprint of the global state a step may depend on besides its inputs: the generators the shared
         code seeded or made (what they draw depends on what the steps before drew) and the shared values shared
         functions change (`global calls`). None when there is none of these."""
-        parts = []
-        if _SEEDED_RNG is not None:
-            parts.append(_state_digest(_global_rng()))
-        if _SHARED_GLOBALS is not None:
-            parts.append(_value_digest(_shared_globals_now()))
-        if _SHARED_GENERATORS is not None:
-            parts.append(_state_digest(_generator_states()))
+        parts = [tracked.digest(tracked.now()) for tracked in _tracked_state()]
         if self.workdir is not None and os.getcwd() != self.workdir:
             parts.append(f"cwd={os.getcwd()}")  # an earlier step moved (`os.chdir`): relative paths mean another folder
         return "|".join(parts) if parts else None
@@ -768,46 +749,48 @@ def _step_json(record: StepRecord) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------------
 # Global random generators seeded by the shared code
 
-#: The state of the global generators (``random`` and ``numpy.random``) right after the shared code seeded
-#: them (``np.random.seed(0)`` in the notebook's first cells), or None when it seeds nothing.
-_SEEDED_RNG: Optional[Dict[str, Any]] = None
-#: The cache entry holding the generators' state after a step ran.
-_RNG_ENTRY = "\0nbpromote-rng"
 #: The cache entry holding the key later steps depend on (a step that wrote files is stored under several).
 _KEY_ENTRY = "\0nbpromote-key"
-#: The cache entry holding the shared values shared functions change, after a step ran.
+#: The cache entries holding, after a step ran: the seeded global generators' state, the shared values
+#: shared functions change, the states of the generators the shared code made. In this order in a key.
+_RNG_ENTRY = "\0nbpromote-rng"
 _GLOBALS_ENTRY = "\0nbpromote-globals"
-#: The shared module's namespace, the names its functions change with ``global`` (a call counter), and
-#: their values right after the module ran; None when its functions change none.
-_SHARED_GLOBALS: Optional[Tuple[Dict[str, Any], Tuple[str, ...], Dict[str, Any]]] = None
+_GENERATORS_ENTRY = "\0nbpromote-generators"
+_STATE_ENTRIES = (_RNG_ENTRY, _GLOBALS_ENTRY, _GENERATORS_ENTRY)
+
+
+class _TrackedState:
+    """Global state a step may change besides its outputs, which the notebook's next steps saw: every run
+    starts from ``start`` (as the shared code left it), a step's cache key includes a digest of it, and a
+    cached step puts it back where running the step left it (kept in the cache entry ``entry``)."""
+
+    def __init__(self, entry: str, now: Callable[[], Any], restore: Callable[[Any], None], digest: Callable[[Any], str]) -> None:
+        self.entry, self.now, self.restore, self.digest = entry, now, restore, digest
+        self.start = now()
+
+
+#: By cache entry: what the shared code asked to be tracked (``remember_*`` below).
+_TRACKED: Dict[str, _TrackedState] = {}
+
+
+def _tracked_state() -> List[_TrackedState]:
+    return [_TRACKED[entry] for entry in _STATE_ENTRIES if entry in _TRACKED]
 
 
 def remember_shared_globals(namespace: Dict[str, Any], names: Sequence[str]) -> None:
     """Called by the shared module after its code ran, with the names its functions change with ``global``:
     every run starts from these values, as the notebook's steps did, and a cached step leaves them where
     running it left them."""
-    global _SHARED_GLOBALS
-    _SHARED_GLOBALS = (namespace, tuple(names), {n: copy.deepcopy(namespace[n]) for n in names if n in namespace})
+    kept = tuple(names)
 
+    def now() -> Dict[str, Any]:
+        return {n: copy.deepcopy(namespace[n]) for n in kept if n in namespace}
 
-def _shared_globals_now() -> Dict[str, Any]:
-    assert _SHARED_GLOBALS is not None
-    namespace, names, _ = _SHARED_GLOBALS
-    return {n: copy.deepcopy(namespace[n]) for n in names if n in namespace}
+    def restore(values: Mapping[str, Any]) -> None:
+        for name, value in values.items():
+            namespace[name] = copy.deepcopy(value)
 
-
-def _set_shared_globals(values: Mapping[str, Any]) -> None:
-    assert _SHARED_GLOBALS is not None
-    namespace = _SHARED_GLOBALS[0]
-    for name, value in values.items():
-        namespace[name] = copy.deepcopy(value)
-
-
-#: The cache entry holding the states of the generators the shared code made, after a step ran.
-_GENERATORS_ENTRY = "\0nbpromote-generators"
-#: The shared module's namespace, the names of the random generators its code made
-#: (``rng = np.random.default_rng(0)``) and their states right after it ran; None when it made none.
-_SHARED_GENERATORS: Optional[Tuple[Dict[str, Any], Tuple[str, ...], Dict[str, Any]]] = None
+    _TRACKED[_GLOBALS_ENTRY] = _TrackedState(_GLOBALS_ENTRY, now, restore, _value_digest)
 
 
 def remember_generators(namespace: Dict[str, Any], names: Sequence[str]) -> None:
@@ -818,10 +801,28 @@ def remember_generators(namespace: Dict[str, Any], names: Sequence[str]) -> None
     running it left them: a step after a cached one draws the same numbers as in the notebook. Names that are
     not generators (``random.Random``, ``numpy.random.Generator`` or ``RandomState``) are left alone.
     """
-    global _SHARED_GENERATORS
     kept = tuple(n for n in names if _generator_state(namespace.get(n)) is not None)
-    if kept:
-        _SHARED_GENERATORS = (namespace, kept, {n: _generator_state(namespace[n]) for n in kept})
+    if not kept:
+        return
+
+    def now() -> Dict[str, Any]:
+        return {n: _generator_state(namespace.get(n)) for n in kept}
+
+    def restore(states: Mapping[str, Any]) -> None:
+        """Puts each generator back in a state, in place: step modules hold the same objects."""
+        for name, state in states.items():
+            value = namespace.get(name)
+            if state is None or value is None:
+                continue
+            bit_generator = getattr(value, "bit_generator", None)
+            if hasattr(value, "setstate"):
+                value.setstate(state)
+            elif bit_generator is not None:
+                bit_generator.state = copy.deepcopy(state)
+            else:
+                value.set_state(state)
+
+    _TRACKED[_GENERATORS_ENTRY] = _TrackedState(_GENERATORS_ENTRY, now, restore, _state_digest)
 
 
 def _generator_state(value: Any) -> Any:
@@ -836,29 +837,6 @@ def _generator_state(value: Any) -> Any:
     if callable(getattr(value, "get_state", None)) and callable(getattr(value, "set_state", None)):
         return value.get_state()  # numpy.random.RandomState
     return None
-
-
-def _generator_states() -> Dict[str, Any]:
-    assert _SHARED_GENERATORS is not None
-    namespace, names, _ = _SHARED_GENERATORS
-    return {n: _generator_state(namespace.get(n)) for n in names}
-
-
-def _set_generator_states(states: Mapping[str, Any]) -> None:
-    """Puts each generator back in a state, in place: step modules hold the same objects."""
-    assert _SHARED_GENERATORS is not None
-    namespace = _SHARED_GENERATORS[0]
-    for name, state in states.items():
-        value = namespace.get(name)
-        if state is None or value is None:
-            continue
-        bit_generator = getattr(value, "bit_generator", None)
-        if hasattr(value, "setstate"):
-            value.setstate(state)
-        elif bit_generator is not None:
-            bit_generator.state = copy.deepcopy(state)
-        else:
-            value.set_state(state)
 
 
 def _value_digest(value: Any) -> str:
@@ -906,8 +884,7 @@ def remember_seeded_rng(modules: Sequence[str] = ("random", "numpy"), start: Seq
     seeded ones count: an unseeded ``random`` starts elsewhere in every process, and would make every cache
     key new.
     """
-    global _SEEDED_RNG, _SEEDED_MODULES
-    _SEEDED_MODULES = tuple(m for m in modules if m in ("random", "numpy"))
+    seeded = tuple(m for m in modules if m in ("random", "numpy"))
     # ``start``: generators only the steps seed. The steps before the seeding one drew from an unseeded one in
     # the notebook; here they start from seed 0, so the keys stay the same from run to run.
     if "random" in start:
@@ -919,23 +896,19 @@ def remember_seeded_rng(modules: Sequence[str] = ("random", "numpy"), start: Seq
         if numpy is None:
             import numpy  # noqa: F811 - the steps seed numpy's generator, so they import numpy
         numpy.random.seed(0)
-    _SEEDED_RNG = _global_rng()
 
+    def now() -> Dict[str, Any]:
+        import random
 
-#: The global generators the shared code seeded: ``random``, ``numpy`` or both.
-_SEEDED_MODULES: Tuple[str, ...] = ()
+        state: Dict[str, Any] = {}
+        if "random" in seeded:
+            state["random"] = random.getstate()
+        numpy = sys.modules.get("numpy")
+        if numpy is not None and "numpy" in seeded:
+            state["numpy"] = numpy.random.get_state()
+        return state
 
-
-def _global_rng() -> Dict[str, Any]:
-    import random
-
-    state: Dict[str, Any] = {}
-    if "random" in _SEEDED_MODULES:
-        state["random"] = random.getstate()
-    numpy = sys.modules.get("numpy")
-    if numpy is not None and "numpy" in _SEEDED_MODULES:
-        state["numpy"] = numpy.random.get_state()
-    return state
+    _TRACKED[_RNG_ENTRY] = _TrackedState(_RNG_ENTRY, now, _set_global_rng, _state_digest)
 
 
 def _set_global_rng(state: Mapping[str, Any]) -> None:
@@ -1440,7 +1413,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, _RNG_ENTRY, _KEY_ENTRY, _GLOBALS_ENTRY, _GENERATORS_ENTRY, _CWD_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> None:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so)."""
