@@ -42,6 +42,7 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
     for (const e of a.analysis.syntaxErrors) problems.push(cellProblem(notebook.path, cell, 'error', 'python-syntax', `${e.message}; fix the cell, or tag it skip to leave it out`, e.line, e.column));
     for (const t of a.analysis.translations) if (t.warning !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', `ipython-${t.kind}`, t.warning, t.line));
     for (const { pattern, message } of NAMESPACE_CHECKS) {
+      if (!pattern.test(a.generated.code)) continue;
       const line = a.generated.code.split('\n').findIndex((text) => !/^\s*#/.test(text) && pattern.test(text));
       if (line !== -1) problems.push(cellProblem(notebook.path, cell, 'warning', 'namespace-check', message, line + 1));
     }

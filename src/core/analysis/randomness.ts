@@ -50,6 +50,8 @@ const UNSEEDED_MAKERS = String.raw`(?:default_rng|RandomState|(?<![\w.])random\.
 /** pandas' `.sample(...)` (and any other `.sample` but the standard library's). */
 const PANDAS_SAMPLE = String.raw`(?<!(?<![\w.])random)\.sample`;
 const DRAWS = new RegExp(String.raw`(?<![\w.])(?:${ESTIMATORS})\s*\(|(?<![\w.])${NUMPY_DRAWS}\s*\(|${STDLIB_DRAWS}\s*\(|${UNSEEDED_MAKERS}|${PANDAS_SAMPLE}\s*\(`, 'g');
+/** Words every match of {@link DRAWS} holds: texts without any are not searched (the search is slower). */
+const DRAW_WORDS = /random|sample|Random|rng|Forest|Trees|Boosting|KMeans|split|MLP|SGD|TSNE|Shuffle/;
 /** Arguments that give a call its own seed. */
 const OWN_SEED = /\b(?:random_state|random_seed|seed)\s*=/;
 
@@ -73,7 +75,7 @@ export function unseededDraws(texts: readonly string[]): UnseededDraw[] {
   const pandas = texts.some((text) => /\bpandas\b/.test(text));
   const draws: UnseededDraw[] = [];
   for (const [i, text] of texts.entries()) {
-    if (!text.includes('(')) continue;
+    if (!DRAW_WORDS.test(text)) continue;
     for (const m of text.matchAll(DRAWS)) {
       const at = m.index ?? 0;
       const lineStart = text.lastIndexOf('\n', at - 1) + 1;

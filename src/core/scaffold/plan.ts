@@ -124,10 +124,17 @@ class Generator {
   private readonly functionNames = new Map<string, string>();
   private readonly locals = new WeakMap<readonly CellRef[], ReadonlySet<string>>();
   private stepSeeded: ('random' | 'numpy')[] | undefined;
+  /** The graph's edges by where they go (a step, `metrics`, `test:<n>`): looked up for every step's inputs. */
+  private readonly edgesInto = new Map<string, StepGraph['edges'][number][]>();
 
   constructor(private readonly input: PromoteInput) {
     this.pkg = input.packageName;
     this.src = `src/${input.packageName}`;
+    for (const edge of input.graph.edges) {
+      const into = this.edgesInto.get(edge.to);
+      if (into === undefined) this.edgesInto.set(edge.to, [edge]);
+      else into.push(edge);
+    }
   }
 
   plan(): FilePlan[] {
@@ -342,7 +349,7 @@ class Generator {
 
   private docstring(step: StepNode): string {
     const from = (name: string): string => {
-      const edge = this.input.graph.edges.find((e) => e.to === step.name && e.name === name);
+      const edge = this.edgesInto.get(step.name)?.find((e) => e.name === name);
       return edge === undefined ? name : edge.from === 'parameters' ? `${name} (parameter)` : `${name} (from step ${edge.from})`;
     };
     const parts = [`    """${this.cellWords(step.cells).replace(/^c/, 'C')} of the notebook.`, ''];
@@ -635,7 +642,7 @@ def in_workdir(config, pipeline_run, monkeypatch):
 
   /** The inputs of `to` (a step, `metrics` or `test:<n>`) that come from the parameters, not from a step that redefined one. */
   private fromParameters(to: string): Set<string> {
-    return new Set(this.input.graph.edges.filter((e) => e.to === to && e.from === 'parameters').map((e) => e.name));
+    return new Set((this.edgesInto.get(to) ?? []).filter((e) => e.from === 'parameters').map((e) => e.name));
   }
 
   private stepTestFile(step: StepNode): string {
