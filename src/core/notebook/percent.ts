@@ -24,7 +24,9 @@ export function isCellMarker(line: string): boolean {
 
 /** Reads the text of a percent script. Never throws; the problems name the file line. */
 export function parsePercent(text: string, file: string): ParseResult {
-  const lines = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+  // Windows editors may start the file with a byte order mark; Python skips it, and so does the header.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const lines = body.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const problems: Problem[] = [];
   const header = readHeader(lines, file, problems);

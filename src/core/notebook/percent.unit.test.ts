@@ -79,6 +79,16 @@ describe('parsePercent', () => {
     );
   });
 
+  it('reads a header after a byte order mark (Windows editors write one) as the header, not as code', () => {
+    const text = readFileSync(join(__dirname, '../../../test/fixtures/notebooks', 'percent-header.py'), 'utf8').replace(/\n/g, '\r\n');
+    const plain = parsePercent(text, 'nb.py');
+    const marked = parsePercent(`\ufeff${text}`, 'nb.py');
+    assert.deepEqual(marked.problems, []);
+    assert.deepEqual(marked.notebook?.metadata, plain.notebook?.metadata);
+    assert.deepEqual(marked.notebook?.cells, plain.notebook?.cells);
+    assert.ok(!JSON.stringify(marked.notebook).includes('\ufeff'));
+  });
+
   it('reports malformed tags with the line and column of the option', () => {
     const { notebook, problems } = read('percent-bad-tags.py');
     assert.deepEqual(problems, [
