@@ -665,6 +665,24 @@ def test_flatten_metrics_keeps_numbers_only():
     assert [type(flat[k]) for k in ("acc", "n", "report.support", "array")] == [float, int, int, float]
 
 
+def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():
+    pandas = pytest.importorskip("pandas")
+    folds = [0.8, 0.9]
+    # A number shown by its name is that name's metric, not also `shown`.
+    assert runtime.with_shown(0.5, {"acc": 0.5, "n": 3}) == {"acc": 0.5, "n": 3}
+    # A shown number does not hide under a list of the same name (the folds it summarises)...
+    assert runtime.with_shown({"acc": 0.85, "f1": 0.6}, {"acc": folds}) == {"acc": 0.85, "f1": 0.6}
+    # ...but a number the cell defines wins over a rounded shown copy.
+    assert runtime.with_shown({"acc": 0.85}, {"acc": 0.8512}) == {"acc": 0.8512}
+    # A Series or dict shown by its name gives its entries as the notebook showed them, not `summary.*`.
+    summary = pandas.Series({"auc": 0.7, "iters": 10.5})
+    assert runtime.flatten_metrics(runtime.with_shown(summary, {"summary": summary, "auc_folds": [0.6, 0.8]})) == {"auc": 0.7, "iters": 10.5}
+    report = {"auc": 0.7}
+    assert runtime.with_shown(report, {"report": report}) == {"auc": 0.7}
+    # Nothing shown: the values as they are.
+    assert runtime.with_shown(None, {"acc": 0.5}) == {"acc": 0.5}
+
+
 def test_compare_metrics_uses_the_tolerance():
     assert runtime.compare_metrics({"a": 1.0}, {"a": 1.0 + 1e-12}, {"relative": 1e-9}) == []
     assert runtime.compare_metrics({"a": 1.0}, {"a": 1.1}, {"absolute": 0.2}) == []

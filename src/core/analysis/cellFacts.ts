@@ -140,8 +140,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     deleted: [...new Set(analysis.deletes.map((d) => d.name))],
     exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
-    // Bare names (`acc`, `acc, f1`) a metrics cell returns by name already.
-    ...(trailing !== undefined && trailing.removed && bareNames(trailing.text).length === 0 ? { shownExpression: trailing.text } : {}),
+    // Several bare names (`acc, f1`) a metrics cell returns by name already; one (`summary`) may hold several.
+    ...(trailing !== undefined && trailing.removed && bareNames(trailing.text).length <= 1 ? { shownExpression: trailing.text } : {}),
   };
   return { analysis, facts, generated };
 }

@@ -111,7 +111,7 @@ function stepProbeSource(step: StepProbe): string {
   return `print(${JSON.stringify(STEP_MARKER)} + _nbp_json.dumps({"step": ${JSON.stringify(step.step)}, "outputs": {_nbp_n: _nbp_describe(globals()[_nbp_n]) for _nbp_n in ${names} if _nbp_n in globals()}}))`;
 }
 
-/** Python for the probe: the runtime's own metric rules (shown_metrics, flatten_metrics), so names match runs. */
+/** Python for the probe: the runtime's own metric rules (with_shown, flatten_metrics), so names match runs. */
 function probeSource(probe: MetricsProbe): string {
   const names = JSON.stringify(probe.names);
   return [
@@ -119,8 +119,7 @@ function probeSource(probe: MetricsProbe): string {
     '_nbp_rt = _nbp_types.ModuleType("_nbpromote_runtime")',
     '_nbp_sys.modules[_nbp_rt.__name__] = _nbp_rt',
     `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
-    `_nbp_values = dict(_nbp_rt.shown_metrics(_)) if ${probe.shown ? 'True' : 'False'} else {}`,
-    `_nbp_values.update({_nbp_n: globals()[_nbp_n] for _nbp_n in ${names} if _nbp_n in globals()})`,
+    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_' : 'None'}, {_nbp_n: globals()[_nbp_n] for _nbp_n in ${names} if _nbp_n in globals()})`,
     `print(${JSON.stringify(MARKER)} + _nbp_json.dumps(_nbp_rt.flatten_metrics(_nbp_values)))`,
   ].join('\n');
 }

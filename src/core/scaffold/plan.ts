@@ -546,7 +546,7 @@ class Generator {
     const release = this.releaseLocals(metrics.cells, [...names, ...metrics.inputs, '_shown']);
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
-    lines.push(`    return {${[...(hasShown ? ['**_runtime.shown_metrics(_shown)'] : []), ...entries].join(', ')}}`);
+    lines.push(hasShown ? `    return _runtime.with_shown(_shown, {${entries.join(', ')}})` : `    return {${entries.join(', ')}}`);
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;
   }
 

@@ -52,7 +52,8 @@ describe('planPromotion: generated steps, metrics and tests', function () {
   });
 
   it('returns from compute_metrics the values the metrics cell shows but earlier steps computed', () => {
-    assert.match(file('src/nb/metrics.py'), /def compute_metrics\(ratio, total\)[^]*return \{"ratio": ratio, "total": total\}/);
+    // `total` shown last by its name: _shown is it, and with_shown keeps a number only under its name.
+    assert.match(file('src/nb/metrics.py'), /def compute_metrics\(ratio, total\)[^]*_shown = total {2}# what the notebook showed\n {4}return _runtime\.with_shown\(_shown, \{"ratio": ratio, "total": total\}\)/);
     assert.match(file('pipeline.yaml'), /expected: \{ratio: 3, total: 9\}/);
   });
 
