@@ -245,8 +245,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     for (const edit of conflicts) problems.push(handEditProblem(request.notebook, edit));
     return { ...fail(problems, inspection), graph, version, changes };
   }
-  // A file an earlier --merge left with conflict markers: merging it again would bury them.
-  const unresolved = resolution === 'force' ? [] : edits.filter((e) => (isConflict(e) || keptEdits.has(e.path)) && /^(?:<{7}|>{7})(?: |$)/m.test(e.diskText ?? ''));
+  // A file an earlier --merge left with conflict markers: merging it again would bury them, and it is not up
+  // to date (check and status make dry runs with --force). A real --force replaces it, keeping it as .orig.
+  const unresolved = forceKept ? [] : edits.filter((e) => (isConflict(e) || keptEdits.has(e.path)) && /^(?:<{7}|>{7})(?: |$)/m.test(e.diskText ?? ''));
   if (unresolved.length > 0) {
     for (const edit of unresolved) problems.push({ severity: 'error', code: 'merge-conflict', message: `${edit.path} still holds merge conflict markers (<<<<<<< ... >>>>>>>) from an earlier --merge; nothing was written. Resolve them in the file, then promote with --merge again`, file: request.notebook });
     return { ...fail(problems, inspection), graph, version, changes };

@@ -275,6 +275,13 @@ describe('re-promotion', function () {
     assert.equal(again.ok, false);
     assert.match(again.problems.find((p) => p.code === 'merge-conflict')?.message ?? '', /src\/nb\/steps\/train\.py still holds merge conflict markers/);
     assert.equal(readFileSync(module, 'utf8'), marked);
+    // check (a dry run with --force) does not call it up to date either; a real --force replaces it.
+    const checked = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true, resolve: 'force' });
+    assert.equal(checked.ok, false);
+    assert.match(checked.problems.find((p) => p.code === 'merge-conflict')?.message ?? '', /src\/nb\/steps\/train\.py still holds merge conflict markers/);
+    const forced = await promote(edit(base, 'train', 'total = sum(values) * scale\nroot = math.sqrt(total) * 2'), { resolve: 'force' });
+    assert.ok(forced.ok, JSON.stringify(forced.problems));
+    assert.doesNotMatch(readFileSync(module, 'utf8'), /<<<<<<<|>>>>>>>/);
   });
 
   it('after a promotion crashed mid-write, its own files are not taken for hand edits', async () => {
