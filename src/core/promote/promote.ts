@@ -31,6 +31,7 @@ import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import { expectedMetricsFromOutputs, savedError } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
+import { isStdlibModule } from '../scaffold/distributions';
 import { importedModules, metricNames, planPromotion } from '../scaffold/plan';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
@@ -137,13 +138,19 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const outProblem = await outputRootProblem(outDir);
   if (outProblem !== undefined) return fail([...inspection.problems.filter((p) => p.severity !== 'info'), { severity: 'error', code: 'out-not-folder', message: outProblem, file: request.notebook }], inspection);
 
-  const packageName = request.packageName ?? packageNameFor(notebookPath);
-  if (!isIdentifier(packageName) || PYTHON_KEYWORDS.has(packageName)) {
-    throw new NbpromoteError('usage', `--package ${JSON.stringify(packageName)} is not a Python identifier (letters, digits and _; not starting with a digit; not a keyword)`);
+  const namedPackage = request.packageName ?? packageNameFor(notebookPath);
+  if (!isIdentifier(namedPackage) || PYTHON_KEYWORDS.has(namedPackage)) {
+    throw new NbpromoteError('usage', `--package ${JSON.stringify(namedPackage)} is not a Python identifier (letters, digits and _; not starting with a digit; not a keyword)`);
   }
 
   const analysis = await analyseNotebook(notebook, roles);
   const analysed = analysis.cells;
+  // src/<package> comes first on sys.path: a package named like a module the code imports hides it.
+  const hidden = hiddenModule(namedPackage, [...analysed.values()].flatMap((a) => a.analysis.imports.map((i) => i.module)));
+  if (hidden !== undefined && request.packageName !== undefined) {
+    throw new NbpromoteError('usage', `--package ${namedPackage} would hide ${hidden}: the package's folder comes first on sys.path, so \`import ${namedPackage}\` would find it instead. Choose another name (${namedPackage}_pipeline, say)`);
+  }
+  const packageName = hidden === undefined ? namedPackage : `${namedPackage}_pipeline`;
   const graph = analysis.graph;
   const problems: Problem[] = [...inspection.problems.filter((p) => p.severity !== 'info' || p.code === 'step-inferred'), ...analysis.problems.filter((p) => !graph.problems.includes(p))];
   problems.push(...graph.problems);
@@ -517,6 +524,17 @@ function noStepsMessage(roles: TagResult, inferred: boolean): string {
  * already the package's (`churn.py`) gives `churn_pipeline`: the script itself is a module `churn` wherever
  * its folder is on the import path (the current folder of `python -m`), and would be imported instead.
  */
+/**
+ * What a package named `name` would hide, in words, when that is a module the notebook imports, a module
+ * of the standard library, or one the generated code imports (yaml, pytest); else undefined.
+ */
+function hiddenModule(name: string, imported: readonly string[]): string | undefined {
+  if (imported.includes(name)) return `the ${name} module the notebook imports`;
+  if (isStdlibModule(name)) return `the standard library's ${name} module`;
+  if (name === 'yaml' || name === 'pytest') return `the ${name} module the generated code imports`;
+  return undefined;
+}
+
 export function packageNameFor(notebookPath: string): string {
   const file = basename(notebookPath);
   const stem = file.replace(/\.(ipynb|py)$/i, '').replace(/\.pct$/i, '');

@@ -203,6 +203,21 @@ describe('re-promotion', function () {
     assert.equal(existsSync(join(dir, 'out')), false);
   });
 
+  it('a package named like a module the code imports gets _pipeline; given with --package, it is refused', async () => {
+    const cells = [
+      { id: 'imp', tags: ['imports'], source: 'import random\nimport sklearn' },
+      { id: 'load', tags: ['step:load'], source: 'values = [random.random() for _ in range(3)]' },
+    ];
+    writeFileSync(join(dir, 'sklearn.ipynb'), notebookJson(cells));
+    const derived = await promoteNotebook({ notebook: 'sklearn.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.equal(derived.package, 'sklearn_pipeline');
+    assert.ok(derived.files.some((f) => f.path === 'src/sklearn_pipeline/steps/load.py'));
+    writeFileSync(join(dir, 'json.ipynb'), notebookJson(cells));
+    assert.equal((await promoteNotebook({ notebook: 'json.ipynb', cwd: dir, out: 'out2', toolVersion: 'test', dryRun: true })).package, 'json_pipeline', 'the standard library too');
+    await assert.rejects(promoteNotebook({ notebook: 'sklearn.ipynb', cwd: dir, out: 'out', toolVersion: 'test', packageName: 'random' }), /--package random would hide the random module the notebook imports/);
+    assert.equal(existsSync(join(dir, 'out')), false);
+  });
+
   it('a removed step deletes its module and test', async () => {
     await promote(base);
     await promote((cases.find((c) => c.name.startsWith('a removed step')) ?? assert.fail('no such case')).change(base));

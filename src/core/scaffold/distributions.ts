@@ -41,6 +41,11 @@ const stdlib = new Set(
   ).split(' '),
 );
 
+/** True for a module of the standard library (as far as the list above knows). */
+export function isStdlibModule(module: string): boolean {
+  return stdlib.has(module);
+}
+
 export function distributionFor(module: string): string | undefined {
   if (stdlib.has(module)) return undefined;
   return known[module] ?? module;

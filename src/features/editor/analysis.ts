@@ -183,14 +183,15 @@ export class EditorAnalyses extends Disposable {
     const { outDir, folder, path } = this.places(notebook);
     const setting = (vscode.workspace.getConfiguration('nbpromote', notebook.document.uri).get<string>('package.name') ?? '').trim();
     const lock = outDir !== undefined && path !== undefined ? await this.readLock(outDir, path) : undefined;
-    const packageName = setting !== '' ? setting : (lock?.package ?? packageNameFor(path ?? notebook.document.uri.path));
+    // Given (the setting, or the lock's) or left to promotion, which avoids a name that would hide a module.
+    const given = setting !== '' ? setting : lock?.package;
     const own = (problems: readonly Problem[]): Problem[] => problems.filter((p) => !NOT_IN_THE_NOTEBOOK.has(p.code));
 
     let outcome: PromoteOutcome | undefined;
     if (outDir !== undefined && folder !== undefined && path !== undefined) {
       const started = Date.now();
       try {
-        outcome = await promoteNotebook({ notebook: path, cwd: folder, text: snapshot.text, out: outDir, packageName, dryRun: true, resolve: 'force', toolVersion: this.toolVersion, logger: this.log });
+        outcome = await promoteNotebook({ notebook: path, cwd: folder, text: snapshot.text, out: outDir, ...(given === undefined ? {} : { packageName: given }), dryRun: true, resolve: 'force', toolVersion: this.toolVersion, logger: this.log });
         this.log.debug(`analysed ${vscode.workspace.asRelativePath(notebook.document.uri)} in ${Date.now() - started} ms: ${outcome.problems.length} problems`);
       } catch (ex) {
         this.log.warn(`cannot analyse ${vscode.workspace.asRelativePath(notebook.document.uri)}: ${ex instanceof Error ? ex.message : String(ex)}`);
@@ -202,6 +203,7 @@ export class EditorAnalyses extends Disposable {
     let now;
     if (outcome?.graph !== undefined && model !== undefined && errors === 0) now = currentSnapshot(outcome.graph, model);
     else if (outcome !== undefined && errors === 0) now = { parameters: {}, steps: {} }; // no step left: every step was removed
+    const packageName = outcome?.package ?? given ?? packageNameFor(path ?? notebook.document.uri.path);
     return { snapshot, outcome, status: promotionStatus(lock, now, errors), packageName, outDir, problems };
   }
 

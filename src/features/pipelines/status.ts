@@ -85,14 +85,17 @@ export async function pipelineStatus(request: PipelineStatusRequest): Promise<Pi
   }
   if (lockText !== undefined) ({ lock, problems: lockProblems } = readLockFile(lockText, lockPath));
   const lockIsOurs = lock !== undefined && lockIsFor(lock, outDir, notebookPath);
-  const packageName = request.packageName ?? (lock !== undefined && lockIsOurs ? lock.package : packageNameFor(notebookPath));
+  // Given (the setting, or the lock's) or left to promotion, which avoids a name that would hide a module.
+  const given = request.packageName ?? (lock !== undefined && lockIsOurs ? lock.package : undefined);
+  let packageName = given ?? packageNameFor(notebookPath);
 
   let outcome;
   try {
-    outcome = await promoteNotebook({ notebook: notebookPath, ...(request.text === undefined ? {} : { text: request.text }), cwd: outDir, out: outDir, packageName, dryRun: true, resolve: 'force', toolVersion: request.toolVersion, logger: request.logger ?? silentLogger });
+    outcome = await promoteNotebook({ notebook: notebookPath, ...(request.text === undefined ? {} : { text: request.text }), cwd: outDir, out: outDir, ...(given === undefined ? {} : { packageName: given }), dryRun: true, resolve: 'force', toolVersion: request.toolVersion, logger: request.logger ?? silentLogger });
   } catch (ex) {
     return { ...base, state: 'failed', packageName, note: ex instanceof Error ? ex.message : String(ex) };
   }
+  packageName = outcome.package ?? packageName;
   const notebook = outcome.inspection?.notebook;
   const shown = (p: Problem): boolean => p.severity !== 'info' && (lockIsOurs || !OTHER_LOCK_CODES.has(p.code));
   const problems = outcome.problems.filter(shown);

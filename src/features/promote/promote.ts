@@ -89,7 +89,7 @@ export class PromoteCommand {
     const text = await currentText(uri);
     const request = promoteRequest(target, text, this.toolVersion, this.logger);
     const confirm = options.confirm ?? vscode.workspace.getConfiguration(undefined, uri).get<boolean>(ConfigKey.PromoteConfirm) ?? true;
-    this.logger.info(`promoting ${request.notebook} into ${target.outDir} as ${target.packageName} (preview: ${confirm})`);
+    this.logger.info(`promoting ${request.notebook} into ${target.outDir}${request.packageName === undefined ? '' : ` as ${request.packageName}`} (preview: ${confirm})`);
 
     const dryRun = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Promote ${name}`, cancellable: true },

@@ -19,7 +19,8 @@ export function promoteRequest(target: PromotionTarget, text: string, toolVersio
     cwd,
     text,
     out: target.outDir,
-    packageName: target.packageName,
+    // Only a name the person set: otherwise promotion picks one that hides no module the code imports.
+    ...(target.packageFromSetting ? { packageName: target.packageName } : {}),
     toolVersion,
     logger,
   };
