@@ -2,6 +2,7 @@
  * `nbpromote promote`: read and check the notebook, analyse its cells, build the step graph, plan the
  * package and (unless dry-run) apply the plan atomically. Writes nothing when anything is wrong.
  */
+import { isUtf8 } from 'node:buffer';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileAction } from '../io/apply';
@@ -104,7 +105,15 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
 
   let text: string;
   try {
-    text = request.text ?? (await readFile(notebookPath, 'utf8'));
+    if (request.text !== undefined) text = request.text;
+    else {
+      const bytes = await readFile(notebookPath);
+      const bad = notUtf8Line(bytes);
+      if (bad !== undefined) {
+        return fail([{ severity: 'error', code: 'not-utf8', message: `the file is not UTF-8 text (line ${bad.line}, byte ${bad.offset} is not UTF-8): notebooks and percent scripts are UTF-8. Save it as UTF-8 (in VS Code: "Change File Encoding", then "Save with Encoding")`, file: request.notebook, fileLine: bad.line }]);
+      }
+      text = bytes.toString('utf8');
+    }
   } catch (ex) {
     const code = (ex as NodeJS.ErrnoException).code;
     return fail([{ severity: 'error', code: 'unreadable', message: code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(ex)})`, file: request.notebook }]);
@@ -524,6 +533,21 @@ function noStepsMessage(roles: TagResult, inferred: boolean): string {
  * already the package's (`churn.py`) gives `churn_pipeline`: the script itself is a module `churn` wherever
  * its folder is on the import path (the current folder of `python -m`), and would be imported instead.
  */
+/** The 1-based line and the byte offset of the first byte that is not UTF-8, or undefined when all are. */
+export function notUtf8Line(bytes: Buffer): { line: number; offset: number } | undefined {
+  if (isUtf8(bytes)) return undefined;
+  let offset = 0;
+  while (offset < bytes.length) {
+    const lead = bytes[offset] ?? 0;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    if (length === 0 || offset + length > bytes.length || !isUtf8(bytes.subarray(offset, offset + length))) break;
+    offset += length;
+  }
+  let line = 1;
+  for (let i = bytes.indexOf(10); i !== -1 && i < offset; i = bytes.indexOf(10, i + 1)) line++;
+  return { line, offset };
+}
+
 /**
  * What a package named `name` would hide, in words, when that is a module the notebook imports, a module
  * of the standard library, or one the generated code imports (yaml, pytest); else undefined.

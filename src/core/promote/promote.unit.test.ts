@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promoteNotebook } from './promote';
+import { notUtf8Line, promoteNotebook } from './promote';
 import type { PromoteOutcome, PromoteRequest } from './promote';
 import { commitGenerated } from '../versioning/git';
 
@@ -216,6 +216,19 @@ describe('re-promotion', function () {
     assert.equal((await promoteNotebook({ notebook: 'json.ipynb', cwd: dir, out: 'out2', toolVersion: 'test', dryRun: true })).package, 'json_pipeline', 'the standard library too');
     await assert.rejects(promoteNotebook({ notebook: 'sklearn.ipynb', cwd: dir, out: 'out', toolVersion: 'test', packageName: 'random' }), /--package random would hide the random module the notebook imports/);
     assert.equal(existsSync(join(dir, 'out')), false);
+  });
+
+  it('a notebook that is not UTF-8 is refused naming the line, and nothing is written', async () => {
+    const text = notebookJson([{ id: 'load', tags: ['step:load'], source: 'print("Données chargées")' }]);
+    writeFileSync(join(dir, 'latin.ipynb'), Buffer.from(text, 'latin1'));
+    const outcome = await promoteNotebook({ notebook: 'latin.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.equal(outcome.ok, false);
+    const line = text.split('\n').findIndex((l) => l.includes('Donn')) + 1;
+    assert.match(outcome.problems[0]?.message ?? '', new RegExp(`^the file is not UTF-8 text \\(line ${line}, byte \\d+ is not UTF-8\\)`));
+    assert.equal(existsSync(join(dir, 'out')), false);
+    assert.deepEqual(notUtf8Line(Buffer.from('a\nb\n\u00e9')), undefined);
+    assert.deepEqual(notUtf8Line(Buffer.from([0x61, 0x0a, 0x62, 0xe9, 0x0a])), { line: 2, offset: 3 });
+    assert.deepEqual(notUtf8Line(Buffer.from([0x61, 0xe2, 0x82])), { line: 1, offset: 1 }, 'a sequence cut short at the end');
   });
 
   it('a removed step deletes its module and test', async () => {
