@@ -25,6 +25,17 @@ const codes = (g: StepGraph): string[] => g.problems.map((p) => p.code);
 describe('buildStepGraph', () => {
   before(async () => initPythonParser());
 
+  it("a step's outputs are in the order it binds them, whatever order later steps read them in", () => {
+    const cells: [string[], string][] = [
+      [['step:evaluate'], 'pred = [1, 0]\nproba = [0.9, 0.2]'],
+      [['step:report'], 'rows = list(zip(proba, pred))'],
+      [['metrics'], 'acc = sum(pred) / len(pred)'],
+    ];
+    assert.deepEqual(step(graphOf(cells), 'evaluate').outputs, ['pred', 'proba']);
+    // Without the metrics, report alone reads proba first: still pred, proba (a new reader is no signature change).
+    assert.deepEqual(step(graphOf(cells.slice(0, 2)), 'evaluate').outputs, ['pred', 'proba']);
+  });
+
   it('inputs are what a step uses from parameters and earlier steps; outputs what later steps use', () => {
     const g = graphOf([
       [['imports'], 'import pandas as pd'],

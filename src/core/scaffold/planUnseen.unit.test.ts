@@ -320,7 +320,7 @@ describe('planPromotion: names pytest or NamedTuple take for their own (step:set
       const read = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
       assert.match(read('tests/test_setup.py'), /from nb\.steps\.setup import setup as step_setup\n[^]*result = step_setup\(/);
       assert.match(read('tests/test_test_model.py'), /import test_model as step_test_model\n/);
-      assert.match(read('src/nb/steps/setup.py'), /def setup\(k: int\) -> tuple\[Any, Any\]:[^]*\n {4}return base, _scale {2}#/);
+      assert.match(read('src/nb/steps/setup.py'), /def setup\(k: int\) -> tuple\[Any, Any\]:[^]*\n {4}return _scale, base {2}#/);
       const python = '/usr/bin/python3';
       if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
       const out = join(dir, 'out');
