@@ -160,7 +160,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     throw new NbpromoteError('usage', `--package ${namedPackage} would hide ${hidden}: the package's folder comes first on sys.path, so \`import ${namedPackage}\` would find it instead. Choose another name (${namedPackage}_pipeline, say)`);
   }
   const packageName = hidden === undefined ? namedPackage : `${namedPackage}_pipeline`;
-  const graph = analysis.graph;
+  let graph = analysis.graph;
   const problems: Problem[] = [...inspection.problems.filter((p) => p.severity !== 'info' || p.code === 'step-inferred'), ...analysis.problems.filter((p) => !graph.problems.includes(p))];
   problems.push(...graph.problems);
   log.debug(`graph: ${graph.steps.length} steps, ${graph.edges.length} edges`);
@@ -188,6 +188,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const previous = await readPreviousLock(outDir);
   if (previous.problems.some((p) => p.severity === 'error')) return { ...fail([...problems, ...previous.problems], inspection), graph };
   const old = previous.lock;
+  graph = withOutputOrder(graph, old);
   const codeHash = codeSha256(notebook.cells.filter((c) => c.kind === 'code'));
   const executed = request.executed ?? (old?.executed?.code_sha256 === codeHash ? executionFromLock(old.executed) : undefined);
 
@@ -533,6 +534,23 @@ function noStepsMessage(roles: TagResult, inferred: boolean): string {
  * already the package's (`churn.py`) gives `churn_pipeline`: the script itself is a module `churn` wherever
  * its folder is on the import path (the current folder of `python -m`), and would be imported instead.
  */
+/**
+ * The graph with each step's outputs in the order the last promotion gave them (the step's return value),
+ * new ones after them: an order that changed only because nbpromote orders them otherwise now (by where the
+ * step binds them) is no signature change, and no major version.
+ */
+function withOutputOrder(graph: StepGraph, old: LockFile | undefined): StepGraph {
+  if (old === undefined) return graph;
+  const steps = graph.steps.map((step) => {
+    const before = Object.hasOwn(old.steps, step.name) ? old.steps[step.name]?.outputs : undefined;
+    if (before === undefined) return step;
+    const rank = (name: string): number => (before.includes(name) ? before.indexOf(name) : before.length + step.outputs.indexOf(name));
+    const outputs = [...step.outputs].sort((a, b) => rank(a) - rank(b));
+    return outputs.every((name, i) => name === step.outputs[i]) ? step : { ...step, outputs };
+  });
+  return steps.every((step, i) => step === graph.steps[i]) ? graph : { ...graph, steps };
+}
+
 /** The 1-based line and the byte offset of the first byte that is not UTF-8, or undefined when all are. */
 export function notUtf8Line(bytes: Buffer): { line: number; offset: number } | undefined {
   if (isUtf8(bytes)) return undefined;

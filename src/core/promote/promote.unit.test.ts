@@ -231,6 +231,21 @@ describe('re-promotion', function () {
     assert.deepEqual(notUtf8Line(Buffer.from([0x61, 0xe2, 0x82])), { line: 1, offset: 1 }, 'a sequence cut short at the end');
   });
 
+  it("a step's outputs keep the order the last promotion gave them: a new reader is a minor version", async () => {
+    const cells: Cell[] = [
+      { id: 'ev', tags: ['step:evaluate'], source: 'pred = [1, 0]\nproba = [0.9, 0.2]' },
+      { id: 'm', tags: ['metrics'], source: 'acc = sum(pred) / len(pred) + proba[0]' },
+    ];
+    await promote(cells);
+    // A lock from an nbpromote that ordered outputs as later steps read them.
+    const lock = join(dir, 'out', 'nbpromote.lock');
+    writeFileSync(lock, readFileSync(lock, 'utf8').replace(/outputs: \[pred, proba\]/, 'outputs: [proba, pred]'));
+    const added = await promote([...cells, { id: 'rep', tags: ['step:report'], source: 'rows = list(zip(proba, pred))' }]);
+    assert.ok(added.ok, JSON.stringify(added.problems));
+    assert.equal(added.version, '0.2.0', JSON.stringify(added.changes));
+    assert.deepEqual(added.graph?.steps.find((st) => st.name === 'evaluate')?.outputs, ['proba', 'pred']);
+  });
+
   it('a removed step deletes its module and test', async () => {
     await promote(base);
     await promote((cases.find((c) => c.name.startsWith('a removed step')) ?? assert.fail('no such case')).change(base));
