@@ -72,6 +72,8 @@ interface UnitBuilder {
   readonly imports: string[];
   readonly commonNames: string[];
   readonly outputs: string[];
+  /** Where the unit binds each output (the binding later units see): outputs go in this order. */
+  readonly outputSites: Map<string, SourceSite>;
   readonly dataAfter: string[];
   readonly explicitAfter: string[];
   /** Names bound by the unit's earlier cells: read locally, not inputs. */
@@ -387,7 +389,7 @@ class GraphBuilder {
       case 'step': {
         if (binding.step === unit.name) return;
         const producer = this.units.get(binding.step);
-        if (producer !== undefined) addOnce(producer.outputs, use.name);
+        if (producer !== undefined && addOnce(producer.outputs, use.name)) producer.outputSites.set(use.name, binding.site);
         if (addOnce(unit.inputs, use.name)) this.edge(binding.step, unit, use.name, binding.site, usedAt, binding.step);
         if (unit.kind === 'step') addOnce(unit.dataAfter, binding.step);
         return;
@@ -428,7 +430,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], dataAfter: [], explicitAfter: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [] };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [] };
   }
 
   /**
@@ -568,7 +570,11 @@ function toCodeUnit(u: UnitBuilder): CodeUnit {
 function toStepNode(u: UnitBuilder): StepNode {
   const after = [...u.dataAfter];
   for (const a of u.explicitAfter) addOnce(after, a);
-  return { ...toCodeUnit(u), outputs: u.outputs, after, explicitAfter: u.explicitAfter, ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }) };
+  // In the order the step binds them, not the order later steps happen to read them: a new step reading
+  // them the other way round must not change the step's return value (a major version).
+  const at = (name: string): SourceSite | undefined => u.outputSites.get(name);
+  const outputs = [...u.outputs].sort((a, b) => (at(a)?.cellIndex ?? 0) - (at(b)?.cellIndex ?? 0) || (at(a)?.line ?? 0) - (at(b)?.line ?? 0));
+  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }) };
 }
 
 /** Dependency order; notebook order among steps that are free to go (Kahn's algorithm). Tags exclude cycles. */
