@@ -343,6 +343,17 @@ class GraphBuilder {
     return only?.[1] !== undefined ? [`from ${only[1]} import ${name}`] : [...this.starImports];
   }
 
+  /** Why the pipeline leaves a cell out, and what to do about it, in words ("that cell is tagged skip: ..."). */
+  private whySkipped(cellIndex: number): string {
+    const roles = this.roles.cells.find((c) => c.cellIndex === cellIndex);
+    if (roles?.sources.some((s) => s.role === 'skip') !== false) return 'that cell is tagged skip: remove its skip tag';
+    const source = this.notebook.cells.find((c) => c.index === cellIndex)?.source ?? '';
+    const old = /^\s*#\s*(export[is]?)\b/.exec(source);
+    return old !== null
+      ? `that cell starts with \`${old[0].trim()}\`, an nbdev 1 comment that nbdev 2 (and the pipeline) ignores: write \`#| ${old[1] ?? 'export'}\``
+      : 'nbdev leaves that cell out, as it has no export directive: add `#| export` to it';
+  }
+
   private resolve(unit: UnitBuilder, cell: NotebookCell, use: NameSite): void {
     if (unit.reported.has(use.name)) return;
     const binding = this.bindings.get(use.name);
@@ -357,7 +368,7 @@ class GraphBuilder {
       const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
       const message =
         later === undefined && skipped !== undefined
-          ? `${what} uses ${use.name}, which only cell ${skipped.cellIndex + 1} defines, and that cell is tagged skip: remove its skip tag, or define ${use.name} in a cell the pipeline keeps`
+          ? `${what} uses ${use.name}, which only cell ${skipped.cellIndex + 1} defines, and ${this.whySkipped(skipped.cellIndex)}, or define ${use.name} in a cell the pipeline keeps`
           : later === undefined && IPYTHON_HISTORY.test(use.name)
             ? `${what} uses ${use.name}, IPython's record of earlier outputs or inputs, which exists only in a notebook: assign the value you need to a name in the cell that computes it, and use that name`
             : later === undefined

@@ -25,6 +25,14 @@ const codes = (g: StepGraph): string[] => g.problems.map((p) => p.code);
 describe('buildStepGraph', () => {
   before(async () => initPythonParser());
 
+  it('a name only a left-out cell defines: the message says why the cell is left out (tag, nbdev rule, nbdev 1 comment)', () => {
+    const message = (cells: [string[], string][]): string => graphOf(cells).problems.find((p) => p.code === 'name-undefined')?.message ?? '';
+    assert.match(message([[['skip'], 'DATA = 1'], [['step:load'], 'x = DATA']]), /only cell 1 defines, and that cell is tagged skip: remove its skip tag, or define DATA/);
+    const nbdev = (first: string): string => message([[[], '#| default_exp core'], [[], first], [['step:load'], 'x = DATA'], [[], '#| export\ndef f(): pass']]);
+    assert.match(nbdev('# export\nDATA = 1'), /that cell starts with `# export`, an nbdev 1 comment that nbdev 2 \(and the pipeline\) ignores: write `#\| export`/);
+    assert.match(nbdev('DATA = 1'), /nbdev leaves that cell out, as it has no export directive: add `#\| export` to it/);
+  });
+
   it("a step's outputs are in the order it binds them, whatever order later steps read them in", () => {
     const cells: [string[], string][] = [
       [['step:evaluate'], 'pred = [1, 0]\nproba = [0.9, 0.2]'],

@@ -96,6 +96,8 @@ interface OwnRoles {
   readonly sources: readonly RoleSource[];
   /** Untagged cells below take this cell's role or step. */
   readonly continues: boolean;
+  /** nbdev's rule gave the cell `skip`: it has no directive, tag or assert at all (it may join a step above). */
+  readonly bare?: boolean;
 }
 
 /**
@@ -195,6 +197,7 @@ function ownRoles(context: Context, found: FoundMarks): OwnRoles {
   reportConflict(context, cell, claims);
 
   const roles = [...new Set(claims.map((c) => c.role))];
+  const bare = context.nbdev && roles.length === 0 && found.marks.length === 0 && found.nbdev.length === 0 && !holdsAsserts(found.body);
   if (context.nbdev && roles.length === 0) roles.push(holdsAsserts(found.body) ? 'test' : 'skip');
   const stepName = claims.find((c) => c.stepName !== undefined)?.stepName;
   if (stepName === undefined && read.after.length > 0 && !read.triedStep) reportAfterWithoutStep(context, cell, read.after);
@@ -204,6 +207,7 @@ function ownRoles(context: Context, found: FoundMarks): OwnRoles {
     after: stepName !== undefined ? dedupeAfter(read.after) : [],
     sources: [...claims.map((c) => c.source), ...read.afterSources, ...(context.nbdev ? nbdevNotes(found) : [])],
     continues: !context.nbdev && (claims[0]?.continues ?? false),
+    ...(bare ? { bare } : {}),
   };
 }
 
@@ -356,7 +360,9 @@ function describe(claim: Claim): string {
  * Kale's rule: an untagged code cell continues the nearest tagged code cell above it — its step, or its
  * role for `imports`, `functions`, `pipeline-parameters`, `metrics` and `test`. `skip` and `parameters`
  * cells (one cell each, as in papermill) are passed over. Untagged cells with nothing above are the
- * preamble. In nbdev notebooks every cell has its own role already.
+ * preamble. In nbdev notebooks every cell has its own role already, but for a bare cell (no directive, tag
+ * or assert) right below a step or a cell that joined it: that cell joins the step, as the notebook ran it
+ * there (nbdev's `skip` would drop what it does to the step's values).
  */
 function continueRoles(found: readonly FoundMarks[], own: readonly OwnRoles[], nbdev: boolean): Draft[] {
   type Current = { readonly step: string; readonly from: number } | { readonly role: Role; readonly from: number };
@@ -364,9 +370,11 @@ function continueRoles(found: readonly FoundMarks[], own: readonly OwnRoles[], n
   return found.map(({ cell }, i): Draft => {
     const mine = own[i] ?? { roles: [], stepName: undefined, after: [], sources: [], continues: false };
     if (cell.kind !== 'code') return draft(cell, mine, [], undefined, false, undefined);
+    if (nbdev && mine.bare === true && current !== undefined && 'step' in current) return draft(cell, mine, [], current.step, false, current.from);
     if (mine.roles.length > 0) {
       if (mine.stepName !== undefined) current = { step: mine.stepName, from: cell.index };
       else if (mine.continues && mine.roles[0] !== undefined) current = { role: mine.roles[0], from: cell.index };
+      else if (nbdev) current = undefined;
       return draft(cell, mine, mine.roles, undefined, false, undefined);
     }
     if (nbdev || current === undefined) return draft(cell, mine, [], undefined, !nbdev, undefined);

@@ -205,10 +205,14 @@ describe('readRoles', () => {
         ['export', 'hide'],
       );
     });
-    it('keeps native tags working in an nbdev notebook, without continuation', () => {
-      const mixed = read(['#| default_exp core', { source: 'x = 1', tags: ['step:a'] }, 'y = 2', '#| export\ndef f(): pass']);
-      assert.deepEqual(shape(mixed), ['skip', 'step:a', 'skip', 'export']);
+    it('keeps native tags working in an nbdev notebook; only bare cells right below a step join it', () => {
+      const mixed = read(['#| default_exp core', { source: 'x = 1', tags: ['step:a'] }, 'y = 2', 'x = x[x > 0]', '#| export\ndef f(): pass', 'z = 3']);
+      // The notebook ran `y = 2` and the filter in step a: dropping them (nbdev's skip) changes a's values.
+      assert.deepEqual(shape(mixed), ['skip', 'step:a', '>a', '>a', 'export', 'skip']);
       assert.deepEqual(mixed.conventions, ['native', 'nbdev']);
+      // A directive (`#| hide`) or an assert keeps nbdev's role, and ends the step.
+      const marked = read(['#| default_exp core', { source: 'x = 1', tags: ['step:a'] }, '#| hide\nimport nbdev', 'y = 2', { source: 'w = 1', tags: ['step:b'] }, 'assert w == 1', 'v = 2']);
+      assert.deepEqual(shape(marked), ['skip', 'step:a', 'skip', 'skip', 'step:b', 'test', 'skip']);
     });
     it('ignores `#| hide` in a notebook without default_exp or export', () => {
       const plain = read([{ source: 'x', tags: ['step:a'] }, '#| hide\nassert x']);
