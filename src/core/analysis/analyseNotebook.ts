@@ -51,7 +51,11 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
       problems.push(cellProblem(notebook.path, cell, 'warning', 'ipython-name', message, use.line, use.column));
     }
   }
-  const graph = buildStepGraph(notebook, roles, facts);
+  const built = buildStepGraph(notebook, roles, facts);
+  // A cell that does not parse defines less than it meant to: names it would define, or words of a string
+  // left open, would each be "used but never defined". Its syntax error is the one to fix first.
+  const unparsed = problems.some((p) => p.code === 'python-syntax');
+  const graph = unparsed ? { ...built, problems: built.problems.filter((p) => p.code !== 'name-undefined' && p.code !== 'name-defined-later') } : built;
   for (const draw of unseededDraws(code.map((cell) => cells.get(cell.index)?.generated.code ?? ''))) {
     const cell = code[draw.text];
     if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'not-reproducible', draw.message, draw.line));

@@ -140,3 +140,16 @@ describe('random draws nothing seeds (round 6)', () => {
     assert.deepEqual(await warned([{ tags: ['step:make'], source: 'draws = model.sample(100)\nimport random\nrandom.seed(1)\nk = random.sample(names, 2)' }, { tags: ['metrics'], source: 'n = len(k)' }]), []);
   });
 });
+
+describe('a cell that does not parse (round 6)', () => {
+  it('gives its syntax error alone, not an error for each name it would have defined', async () => {
+    const nb = notebook([
+      { tags: ['step:split'], source: 'X_train, X_test = split(rows,\n    0.2\nnotes = """about the data' },
+      { tags: ['step:train'], source: 'model = fit(X_train)' },
+      { tags: ['metrics'], source: 'score = model.score(X_test)' },
+    ]);
+    const problems = (await analyseNotebook(nb, readRoles(nb))).problems.filter((p) => p.severity === 'error');
+    assert.ok(problems.length > 0);
+    assert.deepEqual([...new Set(problems.map((p) => p.code))], ['python-syntax']);
+  });
+});
