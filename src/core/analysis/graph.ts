@@ -146,6 +146,7 @@ class GraphBuilder {
       this.visit(cell, cr, f);
     }
     this.checkSharedFunctions();
+    this.checkSkippedChanges(byIndex);
     this.checkSplitSteps();
     this.checkEmptySteps();
     this.checkCycles();
@@ -341,6 +342,42 @@ class GraphBuilder {
   private starImportsFor(name: string): string[] {
     const only = this.starImports.length === 1 ? /^from\s+(\S+)\s+import\s+\*$/.exec(this.starImports[0] ?? '') : null;
     return only?.[1] !== undefined ? [`from ${only[1]} import ${name}`] : [...this.starImports];
+  }
+
+  /**
+   * A warning on a left-out cell (skip) that rebinds or changes a value the pipeline's cells made before it and
+   * read after it (`df = df[df.age >= 21]` tagged skip): in the notebook the later cells saw the changed
+   * value, in the pipeline they will not, so the numbers may differ.
+   */
+  private checkSkippedChanges(byIndex: ReadonlyMap<number, CellRoles>): void {
+    const skipped = (cell: NotebookCell): boolean => byIndex.get(cell.index)?.roles.includes('skip') === true;
+    // For each name, the kept cells that bind or read it before binding it, in notebook order.
+    const touches = new Map<string, { index: number; reads: boolean; binds: boolean }[]>();
+    for (const cell of this.notebook.cells) {
+      const f = this.facts.get(cell.index);
+      if (f === undefined || cell.kind !== 'code' || byIndex.get(cell.index) === undefined || skipped(cell)) continue;
+      const reads = new Set(f.externalUses.map((u) => u.name));
+      for (const name of new Set([...reads, ...f.defines.map((d) => d.name)])) {
+        const list = touches.get(name) ?? [];
+        touches.set(name, list);
+        list.push({ index: cell.index, reads: reads.has(name), binds: f.defines.some((d) => d.name === name) });
+      }
+    }
+    for (const cell of this.notebook.cells) {
+      const f = this.facts.get(cell.index);
+      if (f === undefined || cell.kind !== 'code' || !skipped(cell)) continue;
+      const changed = new Map<string, NameSite>();
+      for (const site of [...f.defines, ...f.mutates]) if (!changed.has(site.name)) changed.set(site.name, site);
+      for (const [name, site] of changed) {
+        const list = touches.get(name) ?? [];
+        if (!list.some((t) => t.index < cell.index && t.binds)) continue;
+        // The first kept cell after it that reads or binds the name: a read sees the notebook's changed value.
+        const next = list.find((t) => t.index > cell.index);
+        if (next?.reads !== true) continue;
+        const message = `this cell is left out of the pipeline (${this.whySkipped(cell.index).replace(/^that cell /, 'it ')}), but it changes ${name}, which cell ${next.index + 1} reads after it: in the notebook that cell saw the changed ${name}, in the pipeline it will not, so the numbers may differ`;
+        this.problems.push(this.problem(cell, 'warning', 'skip-changes-value', message, site.line, site.column));
+      }
+    }
   }
 
   /** Why the pipeline leaves a cell out, and what to do about it, in words ("that cell is tagged skip: ..."). */

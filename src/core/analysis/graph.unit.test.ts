@@ -33,6 +33,21 @@ describe('buildStepGraph', () => {
     assert.match(nbdev('DATA = 1'), /nbdev leaves that cell out, as it has no export directive: add `#\| export` to it/);
   });
 
+  it('a skipped cell that changes a value the pipeline made before it and reads after it is a warning', () => {
+    const g = graphOf([
+      [['step:load'], 'df = [1, 25, 30]\nrows = [1]'],
+      [['skip'], 'df = [x for x in df if x >= 21]\nrows.append(2)\npeek = df[:1]'],
+      [['step:count'], 'n = len(df) + len(rows)'],
+      [['skip'], 'n = 0'],
+    ]);
+    const warnings = g.problems.filter((p) => p.code === 'skip-changes-value');
+    assert.deepEqual(warnings.map((p) => [p.cellIndex, p.line, p.message.slice(0, 97)]), [
+      [1, 1, 'this cell is left out of the pipeline (it is tagged skip: remove its skip tag), but it changes df'],
+      [1, 2, 'this cell is left out of the pipeline (it is tagged skip: remove its skip tag), but it changes ro'],
+    ]);
+    assert.match(warnings[0]?.message ?? '', /which cell 3 reads after it/);
+  });
+
   it("a step's outputs are in the order it binds them, whatever order later steps read them in", () => {
     const cells: [string[], string][] = [
       [['step:evaluate'], 'pred = [1, 0]\nproba = [0.9, 0.2]'],
