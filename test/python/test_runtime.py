@@ -325,6 +325,29 @@ def test_changing_a_shared_module_reruns_the_steps_that_use_it(project):
     assert statuses(summary) == {"load": "cached", "scale": "ran", "report": "cached"}
 
 
+def test_editing_a_module_reruns_only_the_steps_using_what_it_defines_not_those_importing_what_it_imports(project):
+    package = project / "src" / "toypkg"
+    # Every generated module imports these: none of them ties a step to another module.
+    header = "from __future__ import annotations\n\nfrom math import pi\nfrom typing import Any\n\nimport numpy as np\n"
+    for name in ("steps/load.py", "steps/scale.py", "steps/report.py", "shared.py", "metrics.py"):
+        (package / name).write_text(header + (package / name).read_text())
+    (package / "shared.py").write_text((package / "shared.py").read_text() + "\nSEPARATOR = {'text': ': '}\n")
+    report = package / "steps" / "report.py"
+    report.write_text(report.read_text().replace("import os\n", "import os\n\nfrom ..shared import SEPARATOR\n").replace('f"{label}: ', 'f"{label}{SEPARATOR[\'text\']}'))
+    assert statuses(run_json(project)) == {"load": "ran", "scale": "ran", "report": "ran"}
+
+    def edited(name: str, text: str) -> dict:
+        (package / name).write_text((package / name).read_text() + text)
+        return statuses(run_json(project))
+
+    assert edited("__init__.py", '__version__ = "0.1.1"\n') == {"load": "cached", "scale": "cached", "report": "cached"}
+    assert edited("metrics.py", "# edited\n") == {"load": "cached", "scale": "cached", "report": "cached"}
+    assert edited("pipeline.py", "# edited\n") == {"load": "cached", "scale": "cached", "report": "cached"}
+    assert edited("steps/scale.py", "# edited\n") == {"load": "cached", "scale": "ran", "report": "cached"}
+    # shared.py defines the function scale calls and the value report reads.
+    assert edited("shared.py", "# edited\n") == {"load": "cached", "scale": "ran", "report": "ran"}
+
+
 def test_no_cache_runs_every_step(project):
     run_json(project)
     summary = run_json(project, "--no-cache")

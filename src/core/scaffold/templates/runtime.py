@@ -32,10 +32,12 @@ Needs Python 3.9 or later and PyYAML; nothing else (mlflow is optional).
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import copy
 import datetime
 import hashlib
+import importlib.util
 import inspect
 import json
 import math
@@ -1334,8 +1336,11 @@ def _code_sources(function: StepFunction) -> list[tuple[str, bytes]]:
             if used is not None and used.__name__ not in sources and (used.__name__.split(".")[0] == top or _is_own_code(used)):
                 pending.append(used)
     # The package's modules the step takes a value from that is no function or class (`FACTOR = 2`, a model
-    # the shared code made): the same object under the same name in both namespaces.
-    own = {k: v for k, v in vars(module).items() if not k.startswith("__")}
+    # the shared code made): the same object under the same name in both namespaces. Only values the package
+    # made: every generated module has `annotations` (`from __future__`), `Any` and `pd`, which would link
+    # each step to every module (__init__ with its version, pipeline.py, the other steps).
+    borrowed = _names_imported_from_elsewhere(module, top)
+    own = {k: v for k, v in vars(module).items() if not k.startswith("__") and k not in borrowed and _may_link(v)}
     for name, loaded in list(sys.modules.items()):
         if (name == top or name.startswith(f"{top}.")) and name not in sources and loaded is not None:
             shared = vars(loaded)
@@ -1344,6 +1349,37 @@ def _code_sources(function: StepFunction) -> list[tuple[str, bytes]]:
     if module.__name__ == "__main__" or top == "__main__":
         sources[f"function:{function.__qualname__}"] = _function_source(function)
     return sorted(sources.items())
+
+
+def _names_imported_from_elsewhere(module: Any, top: str) -> set[str]:
+    """The names ``from X import name`` binds in the module's source where X is neither of the package ``top``
+    nor of the project (``from math import pi``, ``from typing import Any``): values it did not make."""
+    try:
+        tree = ast.parse(_module_source(module))
+    except (SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        try:
+            source = importlib.util.resolve_name("." * node.level + (node.module or ""), module.__package__ or None) if node.level else node.module or ""
+        except (ImportError, ValueError):
+            continue
+        loaded = sys.modules.get(source)
+        if source.split(".")[0] == top or (loaded is not None and _is_own_code(loaded)):
+            continue
+        names |= {alias.asname or alias.name for alias in node.names if alias.name != "*"}
+    return names
+
+
+def _may_link(value: Any) -> bool:
+    """Whether a value a step module holds may tie it to the module that made it (see ``_code_sources``): not
+    a module, function or class (followed by where they were defined), nor a ``__future__`` feature or a
+    ``typing`` object, which every module holds."""
+    if inspect.ismodule(value) or inspect.isroutine(value) or inspect.isclass(value):
+        return False
+    return type(value).__module__ not in ("__future__", "typing", "typing_extensions")
 
 
 def _module_of(value: Any) -> Any:
