@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 from collections import namedtuple
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -516,6 +517,143 @@ def test_referenced_paths_follow_the_names_the_code_reads_into_shared_values_and
         return open(SHARED_PATH), _shared_reader(), SHARED_FILES
 
     assert runtime._referenced_paths(step) >= {"processed/clean.csv", "raw files", "in/a.csv", "in/b.csv", "parts"}
+
+
+def _load_default(path="defaults/a.csv", *, sep=","):
+    return open(path), sep
+
+
+def _load_keyword(*, path="defaults/kw.csv"):
+    return open(path)
+
+
+SHARED_PATHS = {"train": "dicts/train.csv", "nested": [("dicts/deep.csv", 1)], "names": {"sets/x.csv"}}
+
+
+class _Loader:
+    path = "classes/a.csv"
+    ignored = {"sep": ","}
+
+    def __init__(self):
+        self.backup = "classes/init.csv"
+
+    def load(self):
+        return open(self.path), _helper_of_a_method()
+
+    @staticmethod
+    def other():
+        return open("classes/static.csv")
+
+
+def _helper_of_a_method():
+    return "helpers/b.csv"
+
+
+@dataclass
+class _Config:
+    data: str = "fields/a.csv"
+    more: list = field(default_factory=lambda: ["fields/b.csv"])
+
+
+SHARED_CONFIG = _Config()
+
+
+def test_referenced_paths_follow_defaults_nested_values_classes_and_instances():
+    def with_default():
+        return _load_default(), _load_keyword()
+
+    def with_dict():
+        return open(SHARED_PATHS["train"])
+
+    def with_class():
+        return _Loader().load()
+
+    def with_dataclass():
+        return _Config().data
+
+    def with_instance():
+        return SHARED_CONFIG.data
+
+    assert runtime._referenced_paths(with_default) >= {"defaults/a.csv", "defaults/kw.csv"}
+    assert runtime._referenced_paths(with_dict) >= {"dicts/train.csv", "dicts/deep.csv", "sets/x.csv"}
+    assert runtime._referenced_paths(with_class) >= {"classes/a.csv", "classes/init.csv", "classes/static.csv", "helpers/b.csv"}
+    # Not the names of its fields (`__match_args__`), which may be folders, nor the repr's "...".
+    assert runtime._referenced_paths(with_dataclass) == {"fields/a.csv", "fields/b.csv"}
+    assert runtime._referenced_paths(with_instance) >= {"fields/a.csv", "fields/b.csv"}
+
+
+def test_nested_strings_are_bounded_in_depth_and_size():
+    deep = ["a.csv"]
+    for _ in range(10):
+        deep = [deep]
+    assert runtime._nested_strings(deep) == []
+    assert runtime._nested_strings({"a": [["b.csv"]], "c": ("d.csv",)}) == ["b.csv", "d.csv"]
+    assert len(runtime._nested_strings([f"{n}.csv" for n in range(100_000)])) < runtime.MAX_NESTED_ITEMS
+    assert runtime._nested_strings({"z.csv", "a.csv"}) == ["a.csv", "z.csv"]
+
+
+def test_a_dict_parameter_naming_files_is_fingerprinted_by_their_contents(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.csv").write_text("1\n")
+    fingerprints = runtime._Fingerprints()
+    before = fingerprints.path({"a": "a.csv", "metric": "accuracy"})
+    (tmp_path / "a.csv").write_text("2\n")
+    assert before is not None and fingerprints.path({"a": "a.csv", "metric": "accuracy"}) not in (None, before)
+    assert fingerprints.path({"metric": "accuracy"}) is None
+
+
+def test_module_read_paths_are_what_the_module_reads_as_it_runs_not_what_it_stores_by_name():
+    source = textwrap.dedent('''
+        """Shared code reading data/doc.csv (a docstring)."""
+        import pandas as pd
+        from pathlib import Path
+
+        PATH = "stored/a.csv"
+        PATHS = {"a": "stored/b.csv", "b": ["stored/c.csv"]}
+        DATA = Path("stored") / "d.csv"
+        with open("read/settings.json") as f:
+            SETTINGS = f.read()
+
+
+        def load(path="stored/default.csv"):
+            return pd.read_csv("read_in_a_function/a.csv")
+
+
+        class Tables:
+            lookup = pd.read_csv("read/lookup.csv")
+            name = "stored/e.csv"
+
+
+        LOOKUP = pd.read_csv("read/a.csv").merge(pd.read_csv(PATH))
+        for part in ("read/p1.csv", "read/p2.csv"):
+            pd.read_csv(part)
+    ''').encode()
+    assert runtime._module_read_paths(source) == {"read/settings.json", "read/lookup.csv", "read/a.csv", "read/p1.csv", "read/p2.csv"}
+    assert runtime._module_read_paths(TEMPLATE.read_bytes()) == set()
+
+
+def test_a_file_the_shared_code_reads_at_import_reruns_the_steps_reading_shared_values(project):
+    package = project / "src" / "toypkg"
+    (project / "nb" / "data" / "offset.txt").write_text("10\n")
+    shared = package / "shared.py"
+    # As generated: the shared code runs in the notebook's folder.
+    shared.write_text(shared.read_text() + textwrap.dedent("""
+        from pathlib import Path
+
+        from . import _runtime
+
+        with _runtime.notebook_folder(Path(__file__).resolve().parents[2] / "nb"):
+            with open("data/offset.txt") as _file:
+                OFFSET = int(_file.read())
+    """))
+    report = package / "steps" / "report.py"
+    report.write_text(report.read_text().replace("import os\n", "import os\n\nfrom ..shared import OFFSET\n").replace("sum(numbers)}", "sum(numbers) + OFFSET}"))
+    run_json(project)
+    assert statuses(run_json(project)) == {"load": "cached", "scale": "cached", "report": "cached"}
+    (project / "nb" / "data" / "offset.txt").write_text("20\n")
+    # scale takes a function from the shared code (which might use OFFSET): it runs again too; load takes nothing.
+    assert statuses(run_json(project)) == {"load": "cached", "scale": "ran", "report": "ran"}
+    assert (project / "nb" / "out" / "report.txt").read_text() == "total: 26"
 
 
 def test_a_failure_skips_the_steps_after_it(tmp_path):

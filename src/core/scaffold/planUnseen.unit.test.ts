@@ -4,7 +4,7 @@
 // and two pipeline runs are run when Debian's Python (with pytest, PyYAML and NumPy) is there.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -393,6 +393,60 @@ describe('planPromotion: a lambda one step stores and a later step uses (`to_cm 
       assert.equal(second.metrics['total'], 2.54 + 5.08 + 2 + 2);
       // define still returns a closure over scale (unpicklable): it runs again, with a warning; use is cached.
       assert.deepEqual(second.steps.map((s) => `${s.name}:${s.status}`), ['define:ran', 'use:cached']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('planPromotion: data files a step reaches through the shared code, not by a literal of its own', function () {
+  this.timeout(120_000);
+  it('a changed file re-runs the steps reaching it (a default, a dict, a dict parameter, a class, a dataclass, an import-time read)', async function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-reached-files-'));
+    try {
+      const shared = [
+        'def read_total(path):\n    with open(path) as file:\n        return sum(float(line) for line in file if line.strip())',
+        'def load(path="data/default.txt"):\n    return read_total(path)',
+        'PATHS = {"a": "data/dict.txt"}',
+        'class Loader:\n    path = "data/class.txt"\n\n    def load(self):\n        return read_total(self.path)',
+        '@dataclass\nclass Config:\n    data: str = "data/field.txt"',
+        'OFFSET = read_total("data/module.txt")',
+      ].join('\n\n');
+      const cells = [
+        { tags: ['imports'], source: 'from dataclasses import dataclass' },
+        { tags: ['functions'], source: shared },
+        { tags: ['parameters'], source: 'paths = {"p": "data/param.txt"}' },
+        { tags: ['step:by_default'], source: 'a = load()' },
+        { tags: ['step:by_dict'], source: 'b = read_total(PATHS["a"])' },
+        { tags: ['step:by_param'], source: 'c = read_total(paths["p"])' },
+        { tags: ['step:by_class'], source: 'd = Loader().load()' },
+        { tags: ['step:by_field'], source: 'e = read_total(Config().data)' },
+        { tags: ['step:at_import'], source: 'f = OFFSET' },
+        { tags: ['metrics'], source: 'total = a + b + c + d + e + f' },
+      ];
+      const files = ['default', 'dict', 'param', 'class', 'field', 'module'];
+      mkdirSync(join(dir, 'data'));
+      for (const name of files) writeFileSync(join(dir, 'data', `${name}.txt`), '1\n');
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const out = join(dir, 'out');
+      const ran = (): { total: number | undefined; ran: string[] } => {
+        const result = runPipeline(out);
+        return { total: result.metrics['total'], ran: result.steps.filter((s) => s.status === 'ran').map((s) => s.name) };
+      };
+      const steps = ['by_default', 'by_dict', 'by_param', 'by_class', 'by_field', 'at_import'];
+      assert.deepEqual(ran(), { total: 6, ran: steps });
+      assert.deepEqual(ran(), { total: 6, ran: [] });
+      // Each file re-runs the step reaching it; what the shared code read at import, every step taking from it.
+      const expected: Record<string, string[]> = { default: ['by_default'], dict: ['by_dict'], param: ['by_param'], class: ['by_class'], field: ['by_field'], module: steps };
+      files.forEach((name, index) => {
+        writeFileSync(join(dir, 'data', `${name}.txt`), '10\n');
+        assert.deepEqual(ran(), { total: 6 + 9 * (index + 1), ran: expected[name] }, name);
+      });
+      assert.deepEqual(ran(), { total: 60, ran: [] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

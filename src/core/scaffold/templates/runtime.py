@@ -68,6 +68,9 @@ TEMP_MARKER = ".nbpromote-tmp-"
 CACHE_ENTRIES_PER_STEP = 5
 #: A directory named by a parameter is fingerprinted by the names, sizes and times of at most this many files.
 MAX_DIRECTORY_FILES = 10000
+#: Strings inside a value that may name files (a dict of paths, a list in a dict) are looked for this many
+#: levels down, among this many items at most: a big value costs no more than a small one.
+MAX_NESTED_DEPTH, MAX_NESTED_ITEMS = 4, 1000
 
 PARAMETER_TYPES = ("int", "float", "str", "bool", "list", "tuple", "dict", "none")
 EXIT_FINISHED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -1164,10 +1167,11 @@ class _Fingerprints:
 
     def path(self, value: Any) -> str | None:
         """When ``value`` is a string naming an existing file or folder (relative to the current directory):
-        the file's sha256, or a hash of the folder's file names, sizes and times; for a list or tuple of such
-        strings (``files = ["a.csv", "b.csv"]``), a hash of theirs. Else None."""
-        if isinstance(value, (list, tuple)) and value and all(isinstance(item, str) for item in value):
-            parts = [self.path(item) or "" for item in value]
+        the file's sha256, or a hash of the folder's file names, sizes and times; for a list, tuple, set or dict
+        holding such strings (``files = ["a.csv", "b.csv"]``, ``paths = {"train": "data/a.csv"}``, nested too,
+        see ``_nested_strings``), a hash of theirs. Else None."""
+        if _is_container(value):
+            parts = [self.path(item) or "" for item in _nested_strings(value)]
             return hashlib.sha256("\0".join(parts).encode("ascii")).hexdigest() if any(parts) else None
         path = _existing_path(value)
         if path is None:
@@ -1188,7 +1192,7 @@ class _Fingerprints:
         fingerprints (see ``path``), sorted. Which literals look like paths is worked out once per function."""
         literals = self._literals.get(id(function))
         if literals is None:
-            self._literals[id(function)] = literals = sorted(_referenced_paths(function))
+            self._literals[id(function)] = literals = sorted(_referenced_paths(function) | _import_time_paths(function))
         named = []
         for literal in literals:
             fingerprint = self.path(literal)
@@ -1208,31 +1212,188 @@ class _Fingerprints:
 
 def _referenced_paths(function: StepFunction) -> set[str]:
     """What may name a file or folder the step reads or writes: the path-like string constants of its code
-    (:func:`_path_literals`), and, followed through the names its code reads, the string and ``Path`` values
-    of the shared code (``PROCESSED = "clean.csv"``, ``DATA = Path("raw")``) and the constants of the
-    functions of the package or the project it calls (``load_raw()`` reading ``"raw/a.csv"``)."""
+    (:func:`_path_literals`), and, followed through the names its code reads, the strings and ``Path`` values
+    of the shared code, also inside lists, tuples, sets and dicts (``PROCESSED = "clean.csv"``, ``DATA =
+    Path("raw")``, ``PATHS = {"a": "a.csv"}``), the functions of the package or the project it calls
+    (``load_raw()`` reading ``"raw/a.csv"``) with their default arguments (``def load(path="a.csv")``), and
+    the classes of the package or the project it uses or holds an instance of, with their attributes,
+    dataclass field defaults and methods (``class Loader: path = "a.csv"``)."""
     found: set[str] = set()
     seen: set[int] = set()
-    pending = [function]
+    pending: list[Any] = [function]
+
+    def reached(value: Any) -> None:
+        """A value the code reads by name, a default argument or a class attribute."""
+        if isinstance(value, (str, os.PathLike)) or _is_container(value):
+            found.update(_without_glob(text) for text in _nested_strings(value) if _looks_like_path(text, named=True))
+        elif inspect.ismethod(value):
+            reached(value.__func__)
+            reached(value.__self__)
+        elif isinstance(value, (staticmethod, classmethod)):
+            reached(value.__func__)
+        elif isinstance(value, property):
+            for accessor in (value.fget, value.fset):
+                reached(accessor)
+        elif inspect.isfunction(value) or inspect.isclass(value):
+            if _is_own_code(value):
+                pending.append(value)
+        elif callable(value) and inspect.isfunction(getattr(value, "__wrapped__", None)):
+            reached(value.__wrapped__)  # a decorated function (`@functools.lru_cache`)
+        elif not inspect.ismodule(value) and _is_own_code(type(value)):
+            pending.append(type(value))  # an instance of a class of the project (`CONFIG = Config()`)
+            reached(getattr(value, "__dict__", None))
+
     while pending:
         current = pending.pop()
         if id(current) in seen:
             continue
         seen.add(id(current))
+        if inspect.isclass(current):
+            for klass in inspect.getmro(current):
+                if klass is current or _is_own_code(klass):
+                    for name, value in list(vars(klass).items()):
+                        if _written_member(name, value):
+                            reached(value)
+            for spec in getattr(current, "__dataclass_fields__", {}).values():
+                reached(getattr(spec, "default", None))
+                reached(getattr(spec, "default_factory", None))
+            continue
         code = getattr(current, "__code__", None)
         found |= _path_literals(code)
+        reached(getattr(current, "__defaults__", None))
+        reached(getattr(current, "__kwdefaults__", None))
+        for cell in getattr(current, "__closure__", None) or ():
+            try:
+                reached(cell.cell_contents)
+            except ValueError:  # a cell not yet bound
+                pass
         namespace = getattr(current, "__globals__", {})
         for name in _code_names(code):
-            value = namespace.get(name)
-            if isinstance(value, (str, os.PathLike)):
-                text = os.fspath(value)
-                if isinstance(text, str) and _looks_like_path(text, named=True):
-                    found.add(_without_glob(text))
-            elif isinstance(value, (list, tuple)) and value and all(isinstance(item, (str, os.PathLike)) for item in value):
-                found |= {_without_glob(os.fspath(item)) for item in value if isinstance(os.fspath(item), str)}
-            elif inspect.isfunction(value) and _is_own_code(value):
-                pending.append(value)
+            if name in namespace:
+                reached(namespace[name])
     return {path for path in found if path}
+
+
+def _written_member(name: str, value: Any) -> bool:
+    """Whether a class attribute may be what its code wrote: not ``__doc__``, ``__annotations__``,
+    ``__match_args__`` or a NamedTuple's ``_fields`` (names, which may be those of folders), nor methods a
+    dataclass or NamedTuple made (their defaults are the fields', seen as class attributes)."""
+    if name == "_fields":
+        return False
+    if not (name.startswith("__") and name.endswith("__")):
+        return True
+    code = getattr(value, "__code__", None)
+    module = sys.modules.get(getattr(value, "__module__", None) or "")
+    filename = getattr(module, "__file__", None)
+    return code is not None and filename is not None and os.path.realpath(code.co_filename) == os.path.realpath(filename)
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, (list, tuple, set, frozenset, dict))
+
+
+def _nested_strings(value: Any) -> list[str]:
+    """The strings (and ``Path`` values, as strings) of ``value`` and of the lists, tuples, sets and dict values
+    inside it, in order (sets sorted), at most MAX_NESTED_DEPTH levels down and MAX_NESTED_ITEMS items in all."""
+    found: list[str] = []
+    budget = MAX_NESTED_ITEMS
+
+    def walk(item: Any, depth: int) -> None:
+        nonlocal budget
+        budget -= 1
+        if budget < 0:
+            return
+        if isinstance(item, (str, os.PathLike)):
+            text = os.fspath(item)
+            if isinstance(text, str):
+                found.append(text)
+        elif depth < MAX_NESTED_DEPTH and isinstance(item, (list, tuple, set, frozenset, dict)):
+            items = item.values() if isinstance(item, dict) else item
+            if isinstance(item, (set, frozenset)):
+                if len(item) > MAX_NESTED_ITEMS:
+                    return
+                items = sorted(item, key=repr)  # the same order in every process
+            for part in items:
+                if budget < 0:
+                    return
+                walk(part, depth + 1)
+
+    walk(value, 0)
+    return found
+
+
+def _import_time_paths(function: StepFunction) -> set[str]:
+    """The paths the modules whose code the step's key covers (its own, the shared code, helper modules it
+    takes functions or values from: ``_code_modules``) use as they run at import: ``LOOKUP =
+    pd.read_csv("data/a.csv")`` in the shared code gives every step reading anything of it a value made from
+    that file. See ``_module_read_paths``."""
+    found: set[str] = set()
+    for module in _code_modules(function).values():
+        found |= _module_read_paths(_module_source(module))
+    return found
+
+
+def _module_read_paths(source: bytes) -> set[str]:
+    """Path-like string constants (see :func:`_looks_like_path`) a module's code uses when it runs: its
+    statements and class bodies, not the bodies of its functions (they count where a step calls them). Nor
+    what the module only stores under a name, for a step to read by that name (``PATH = "a.csv"``, ``PATHS =
+    {...}``, ``DATA = Path("raw")``, a default ``path="a.csv"``, a docstring): those count for the steps
+    reading them, so that a file a later step writes does not change the keys of every step."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    found: set[str] = set()
+
+    class Visitor(ast.NodeVisitor):
+        def visit_FunctionDef(self, node: Any) -> None:
+            for part in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+                if part is not None and not _only_stores(part):
+                    self.visit(part)
+
+        visit_AsyncFunctionDef = visit_FunctionDef
+
+        def visit_Lambda(self, node: Any) -> None:
+            for part in [*node.args.defaults, *node.args.kw_defaults]:
+                if part is not None and not _only_stores(part):
+                    self.visit(part)
+
+        def visit_Assign(self, node: Any) -> None:
+            if node.value is not None and not _only_stores(node.value):
+                self.visit(node.value)
+
+        visit_AnnAssign = visit_Assign
+
+        def visit_Expr(self, node: Any) -> None:
+            if not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+                self.visit(node.value)
+
+        def visit_Constant(self, node: Any) -> None:
+            if isinstance(node.value, str) and _looks_like_path(node.value):
+                found.add(_without_glob(node.value))
+
+    Visitor().visit(tree)
+    return found
+
+
+#: Calls that only make a path of their arguments (``Path("raw")``, ``os.path.join("data", "a.csv")``).
+_PATH_MAKERS = ("Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "join")
+
+
+def _only_stores(node: Any) -> bool:
+    """An expression that makes a string, a path or a container of them without reading anything."""
+    if isinstance(node, (ast.Constant, ast.Name, ast.Attribute)):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(_only_stores(item) for item in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(key is not None for key in node.keys) and all(_only_stores(item) for item in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.Add)):
+        return _only_stores(node.left) and _only_stores(node.right)
+    if isinstance(node, ast.Call):
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        return name in _PATH_MAKERS and all(_only_stores(arg) for arg in [*node.args, *(k.value for k in node.keywords)])
+    return False
 
 
 def _code_objects(code: Any) -> Iterator[Any]:
@@ -1318,22 +1479,34 @@ def _existing_path(value: Any) -> Path | None:
 
 
 def _code_sources(function: StepFunction) -> list[tuple[str, bytes]]:
-    """(module name, source bytes) of the function's module and of every module of the same top-level
-    package it refers to, directly or through others; sorted by name."""
+    """(module name, source bytes) of the function's module and of the modules it refers to
+    (``_code_modules``); sorted by name."""
     module = sys.modules.get(getattr(function, "__module__", "") or "")
     if module is None:
         return [(getattr(function, "__qualname__", repr(function)), _function_source(function))]
+    sources = {name: _module_source(used) for name, used in _code_modules(function).items()}
+    if module.__name__ == "__main__" or module.__name__.split(".")[0] == "__main__":
+        sources[f"function:{function.__qualname__}"] = _function_source(function)
+    return sorted(sources.items())
+
+
+def _code_modules(function: StepFunction) -> dict[str, Any]:
+    """The function's module and every module of the same top-level package or of the project it refers to,
+    directly or through others, by name; none when the function has no module."""
+    module = sys.modules.get(getattr(function, "__module__", "") or "")
+    if module is None:
+        return {}
     top = module.__name__.split(".")[0]
-    sources: dict[str, bytes] = {}
+    modules: dict[str, Any] = {}
     pending = [module]
     while pending:
         current = pending.pop()
-        if current.__name__ in sources:
+        if current.__name__ in modules:
             continue
-        sources[current.__name__] = _module_source(current)
+        modules[current.__name__] = current
         for value in list(vars(current).values()):
             used = _module_of(value)
-            if used is not None and used.__name__ not in sources and (used.__name__.split(".")[0] == top or _is_own_code(used)):
+            if used is not None and used.__name__ not in modules and (used.__name__.split(".")[0] == top or _is_own_code(used)):
                 pending.append(used)
     # The package's modules the step takes a value from that is no function or class (`FACTOR = 2`, a model
     # the shared code made): the same object under the same name in both namespaces. Only values the package
@@ -1342,13 +1515,11 @@ def _code_sources(function: StepFunction) -> list[tuple[str, bytes]]:
     borrowed = _names_imported_from_elsewhere(module, top)
     own = {k: v for k, v in vars(module).items() if not k.startswith("__") and k not in borrowed and _may_link(v)}
     for name, loaded in list(sys.modules.items()):
-        if (name == top or name.startswith(f"{top}.")) and name not in sources and loaded is not None:
+        if (name == top or name.startswith(f"{top}.")) and name not in modules and loaded is not None:
             shared = vars(loaded)
             if any(key in shared and shared[key] is value for key, value in own.items()):
-                sources[name] = _module_source(loaded)
-    if module.__name__ == "__main__" or top == "__main__":
-        sources[f"function:{function.__qualname__}"] = _function_source(function)
-    return sorted(sources.items())
+                modules[name] = loaded
+    return modules
 
 
 def _names_imported_from_elsewhere(module: Any, top: str) -> set[str]:
