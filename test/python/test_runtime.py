@@ -656,6 +656,87 @@ def test_a_file_the_shared_code_reads_at_import_reruns_the_steps_reading_shared_
     assert (project / "nb" / "out" / "report.txt").read_text() == "total: 26"
 
 
+def _count_rows(folder):
+    return sum(len((Path(folder) / name).read_text().splitlines()) for name in sorted(os.listdir(folder)) if name.endswith(".csv"))
+
+
+def _write_summary():
+    Path("work/summary.txt").write_text("the same every run\n")
+
+
+def test_a_step_reading_a_folder_a_later_step_rewrites_with_the_same_bytes_stays_cached(tmp_path):
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "rows.csv").write_text("1\n2\n")
+    (tmp_path / "work" / "summary.txt").write_text("the same every run\n")  # from an earlier run
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".",
+        "parameters": {"folder": {"default": "work", "type": "str"}},
+        "steps": [{"name": "count", "inputs": ["folder"], "outputs": ["n"], "after": []}, {"name": "summary", "inputs": [], "outputs": [], "after": []}],
+    }
+    steps = {"count": _count_rows, "summary": _write_summary}
+
+    def run():
+        result = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False)
+        return result.outputs["n"], [s.status for s in result.steps]
+
+    assert run() == (2, ["ran", "ran"])
+    assert run() == (2, ["cached", "cached"])
+    assert run() == (2, ["cached", "cached"])
+    (tmp_path / "work" / "rows.csv").write_text("1\n2\n3\n")
+    assert run()[0] == 3
+    assert run() == (3, ["cached", "cached"])
+
+
+def test_a_folder_is_fingerprinted_by_contents_up_to_a_size_then_by_sizes_and_times(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("aaaa")
+    (tmp_path / "b.txt").write_text("bbbb")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x").write_text("x")
+
+    def fingerprint():
+        return runtime._Fingerprints().directory(tmp_path)
+
+    first = fingerprint()
+    (tmp_path / ".hidden" / "x").write_text("y")
+    for name in ("a.txt", "b.txt"):
+        path = tmp_path / name
+        path.write_text(path.read_text())
+        os.utime(path, ns=(1, 10**18))
+    assert fingerprint() == first  # the same bytes, new times; hidden folders left out
+    (tmp_path / "b.txt").write_text("bbbc")
+    assert fingerprint() != first
+    monkeypatch.setattr(runtime, "MAX_DIRECTORY_BYTES", 4)  # a.txt by contents, b.txt past the bound
+    bounded = fingerprint()
+    os.utime(tmp_path / "b.txt", ns=(1, 2 * 10**18))
+    assert fingerprint() != bounded
+    bounded = fingerprint()
+    os.utime(tmp_path / "a.txt", ns=(1, 2 * 10**18))
+    assert fingerprint() == bounded
+
+
+def test_file_hashes_are_kept_between_runs_and_read_again_only_when_a_file_changed(tmp_path, monkeypatch):
+    memo = tmp_path / ".nbpromote" / "cache" / runtime.FILE_HASHES
+    old, recent = tmp_path / "old.csv", tmp_path / "recent.csv"
+    old.write_text("1\n")
+    os.utime(old, ns=(10**18, 10**18))
+    recent.write_text("2\n")
+    first = runtime._Fingerprints(memo)
+    digests = (first.file(old), first.file(recent))
+    first.save()
+    assert list(json.loads(memo.read_text())["files"]) == [str(old.resolve())]  # recent may change again unseen
+
+    read = []
+    monkeypatch.setattr(runtime, "_file_sha256", lambda path: read.append(Path(path).name) or "new")
+    again = runtime._Fingerprints(memo)
+    assert (again.file(old), again.file(recent)) == (digests[0], "new")
+    assert read == ["recent.csv"]
+    old.write_text("10\n")
+    os.utime(old, ns=(10**18, 10**18))
+    assert runtime._Fingerprints(memo).file(old) == "new"  # the size changed
+    memo.write_text("not json")
+    assert runtime._Fingerprints(memo).file(old) == "new"
+
+
 def test_a_failure_skips_the_steps_after_it(tmp_path):
     config = {
         "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},

@@ -16,7 +16,8 @@ What a run does:
   re-runs exactly the steps that depend on it. Files the step's code names with a string literal
   (``pd.read_csv("data/clean.csv")``, ``df.to_csv("clean.csv")``) count too: a step reading a file an
   earlier step wrote runs again when that step wrote something else, and a step that wrote a file runs
-  again when the file is no longer as it left it.
+  again when the file is no longer as it left it. A folder counts by the names and contents of its files
+  (their sha256 is kept in ``.nbpromote/cache/files.json`` and read again only for files that changed).
 - Computes the metrics, when the pipeline has a metrics function.
 - Records the run in ``.nbpromote/runs/<run-id>/run.json``: parameters, metrics, step statuses, git
   commit, notebook and data file hashes.
@@ -66,8 +67,19 @@ STATE_DIR = ".nbpromote"
 TEMP_MARKER = ".nbpromote-tmp-"
 #: Cache entries kept per step; older ones are removed.
 CACHE_ENTRIES_PER_STEP = 5
-#: A directory named by a parameter is fingerprinted by the names, sizes and times of at most this many files.
+#: A folder a step names is fingerprinted by the names and contents (sha256) of at most this many files, and
+#: by contents for the first MAX_DIRECTORY_BYTES of them in name order, by size and modification time beyond:
+#: reading a folder of images or checkpoints in full before every step would cost more than the step. The
+#: sha256 of a file is read again only when its size, time or inode changed (``_Fingerprints.file``).
 MAX_DIRECTORY_FILES = 10000
+MAX_DIRECTORY_BYTES = 1 << 30
+#: The sha256 of files already read, by path, size, mtime_ns and inode, kept in the cache folder between runs.
+FILE_HASHES = "files.json"
+#: A file changed less than this many seconds before it was read may change again with the same size and
+#: time (coarse file system clocks): its sha256 is not kept between runs.
+RECENT_CHANGE_S = 2.0
+#: Entries kept in FILE_HASHES: those used by the last run first, then the others, up to this many.
+MAX_FILE_HASHES = 100000
 #: Strings inside a value that may name files (a dict of paths, a list in a dict) are looked for this many
 #: levels down, among this many items at most: a big value costs no more than a small one.
 MAX_NESTED_DEPTH, MAX_NESTED_ITEMS = 4, 1000
@@ -482,7 +494,7 @@ class _Run:
         self.status = "running"
         self.error: str | None = None
         self.traceback: str | None = None
-        self.fingerprints = _Fingerprints()
+        self.fingerprints = _Fingerprints(root / STATE_DIR / "cache" / FILE_HASHES)
         #: The folder the steps start in (set by run_pipeline): a step that moves elsewhere changes later keys.
         self.workdir: str | None = None
         self.step_folders: dict[str, str] = {}
@@ -669,6 +681,7 @@ class _Run:
         done = {record.name for record in self.records}
         self.records.extend(StepRecord(step["name"], "skipped") for step in self.config["steps"] if step["name"] not in done)
         self.ended = time.time()
+        self.fingerprints.save()
         self._save()
         where = f"; recorded in {self.store.run_json(self.run_id)}" if self.store is not None else ""
         print(f"{self.status} in {time.perf_counter() - self.clock:.2f}s{where}", file=self.progress, flush=True)
@@ -1147,12 +1160,16 @@ def with_shown(shown: Any, values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class _Fingerprints:
-    """Content hashes of code and files, each computed once per run (files: once per size and mtime)."""
+    """Content hashes of code and files, each computed once per run; a file's once per size, mtime and
+    inode across runs too, when ``memo`` (a JSON file, FILE_HASHES) is given."""
 
-    def __init__(self) -> None:
+    def __init__(self, memo: Path | None = None) -> None:
         self._files: dict[tuple[str, int, int], str] = {}
         self._code: dict[int, str] = {}
         self._literals: dict[int, list[str]] = {}
+        self._memo_path = memo
+        self._memo: dict[str, list[Any]] | None = None
+        self._used: dict[str, list[Any]] = {}
 
     def code(self, function: StepFunction) -> str:
         """Hash of the source of the function's module and of the package modules it uses (transitively)."""
@@ -1167,9 +1184,9 @@ class _Fingerprints:
 
     def path(self, value: Any) -> str | None:
         """When ``value`` is a string naming an existing file or folder (relative to the current directory):
-        the file's sha256, or a hash of the folder's file names, sizes and times; for a list, tuple, set or dict
-        holding such strings (``files = ["a.csv", "b.csv"]``, ``paths = {"train": "data/a.csv"}``, nested too,
-        see ``_nested_strings``), a hash of theirs. Else None."""
+        the file's sha256, or a hash of the folder's file names and contents (``directory``); for a list,
+        tuple, set or dict holding such strings (``files = ["a.csv", "b.csv"]``, ``paths = {"train":
+        "data/a.csv"}``, nested too, see ``_nested_strings``), a hash of theirs. Else None."""
         if _is_container(value):
             parts = [self.path(item) or "" for item in _nested_strings(value)]
             return hashlib.sha256("\0".join(parts).encode("ascii")).hexdigest() if any(parts) else None
@@ -1178,14 +1195,83 @@ class _Fingerprints:
             return None
         if path.is_file():
             return self.file(path)
-        return _directory_fingerprint(path)
+        return self.directory(path)
 
     def file(self, path: Path) -> str:
+        """The file's sha256, read once per run for a size and mtime, and not again in a later run while its
+        size, mtime and inode stay the same (unless it had just changed when it was read: RECENT_CHANGE_S)."""
         info = path.stat()
-        key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
-        if key not in self._files:
-            self._files[key] = _file_sha256(path)
-        return self._files[key]
+        name = str(path.resolve())
+        key = (name, info.st_size, info.st_mtime_ns)
+        if key in self._files:
+            return self._files[key]
+        stamp = [info.st_size, info.st_mtime_ns, info.st_ino]
+        kept = self._memo_entries().get(name)
+        if isinstance(kept, list) and len(kept) == 4 and kept[:3] == stamp and isinstance(kept[3], str):
+            digest = kept[3]
+        else:
+            digest = _file_sha256(path)
+        if time.time() - info.st_mtime_ns / 1e9 > RECENT_CHANGE_S:
+            self._used[name] = [*stamp, digest]
+        self._files[key] = digest
+        return digest
+
+    def directory(self, path: Path) -> str:
+        """A hash of the relative names and contents of the files under ``path``: hidden folders are left out,
+        and the bounds are MAX_DIRECTORY_FILES and MAX_DIRECTORY_BYTES. Contents, not times: a step writing a
+        file there again with the same bytes leaves the steps reading the folder cached."""
+        digest = hashlib.sha256()
+        count, size = 0, 0
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                full = os.path.join(folder, name)
+                try:
+                    info = os.stat(full)
+                    size += info.st_size
+                    if size <= MAX_DIRECTORY_BYTES and os.path.isfile(full):
+                        content = self.file(Path(full))
+                    else:
+                        content = f"{info.st_size}\0{info.st_mtime_ns}"
+                except OSError:
+                    continue
+                digest.update(f"{os.path.relpath(full, path)}\0{content}\n".encode("utf-8", "surrogateescape"))
+                count += 1
+                if count >= MAX_DIRECTORY_FILES:
+                    return "dir:" + digest.hexdigest()
+        return "dir:" + digest.hexdigest()
+
+    def _memo_entries(self) -> dict[str, list[Any]]:
+        """FILE_HASHES as it was when the run started (read once); empty when there is none or it is broken."""
+        if self._memo is None:
+            self._memo = {}
+            if self._memo_path is not None:
+                try:
+                    loaded = json.loads(self._memo_path.read_text(encoding="utf-8"))
+                    if isinstance(loaded, dict) and isinstance(loaded.get("files"), dict):
+                        self._memo = loaded["files"]
+                except (OSError, ValueError):
+                    pass
+        return self._memo
+
+    def save(self) -> None:
+        """Writes FILE_HASHES atomically when this run read a file it did not hold: the files this run
+        fingerprinted, then the others it held, up to MAX_FILE_HASHES. Problems only print a warning."""
+        if self._memo_path is None or not self._used:
+            return
+        held = self._memo_entries()
+        if all(held.get(name) == entry for name, entry in self._used.items()):
+            return
+        files = dict(self._used)
+        for name, entry in held.items():
+            if len(files) >= MAX_FILE_HASHES:
+                break
+            files.setdefault(name, entry)
+        text = json.dumps({"version": 1, "files": files}, separators=(",", ":"))
+        try:
+            _write_atomic(self._memo_path, lambda file: file.write(text.encode("utf-8")))
+        except OSError as ex:
+            print(f"nbpromote: could not keep the file hashes in {self._memo_path}: {ex}", file=sys.stderr)
 
     def named_files(self, function: StepFunction) -> list[tuple[str, str]]:
         """The files and folders the function's code names with string literals, that exist now, with their
@@ -1586,26 +1672,6 @@ def _file_sha256(path: Path) -> str:
         for chunk in iter(lambda: file.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _directory_fingerprint(path: Path) -> str:
-    """Hash of the relative names, sizes and modification times of the files under ``path`` (hidden
-    folders left out; at most MAX_DIRECTORY_FILES files)."""
-    digest = hashlib.sha256()
-    count = 0
-    for folder, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            full = os.path.join(folder, name)
-            try:
-                info = os.stat(full)
-            except OSError:
-                continue
-            digest.update(f"{os.path.relpath(full, path)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
-            count += 1
-            if count >= MAX_DIRECTORY_FILES:
-                return "dir:" + digest.hexdigest()
-    return "dir:" + digest.hexdigest()
 
 
 def _canonical_json(value: Any) -> str:
