@@ -14,10 +14,13 @@ What a run does:
   (its module and the package modules it uses), its name, and its inputs: parameter values (plus the
   contents of files they name) and the keys of the steps that produced the other inputs, so a change
   re-runs exactly the steps that depend on it. Files the step's code names with a string literal
-  (``pd.read_csv("data/clean.csv")``, ``df.to_csv("clean.csv")``) count too: a step reading a file an
-  earlier step wrote runs again when that step wrote something else, and a step that wrote a file runs
-  again when the file is no longer as it left it. A folder counts by the names and contents of its files
-  (their sha256 is kept in ``.nbpromote/cache/files.json`` and read again only for files that changed).
+  (``pd.read_csv("data/clean.csv")``, ``df.to_csv("clean.csv")``) count too, and those it reaches through
+  the shared code: its constants (in dicts and lists too), the default arguments of its functions, the
+  attributes of its classes, and the files it reads at import, for every step taking anything from it
+  (``LOOKUP = pd.read_csv("data/a.csv")``). A step reading a file an earlier step wrote runs again when
+  that step wrote something else, and a step that wrote a file runs again when the file is no longer as it
+  left it. A folder counts by the names and contents of its files (their sha256 is kept in
+  ``.nbpromote/cache/files.json`` and read again only for files that changed).
 - Computes the metrics, when the pipeline has a metrics function.
 - Records the run in ``.nbpromote/runs/<run-id>/run.json``: parameters, metrics, step statuses, git
   commit, notebook and data file hashes.
