@@ -30,7 +30,7 @@ export function stepNameIssue(name: string): string | undefined {
   if (!IDENTIFIER.test(name)) return `step names become Python module names, so they must be ${IDENTIFIER_RULE}`;
   if (name.length > 4 && name.startsWith('__') && name.endsWith('__')) return 'names that start and end with "__" are reserved for Python itself';
   if (name === '_runtime') return "the generated package's runtime module is named _runtime";
-  if (name === 'metrics' || name === 'parameters') return `the pipeline's ${name} have that name already (the metrics cell, the parameters cell): name the step after what it does`;
+  if (name === 'metrics' || name === 'parameters') return `the pipeline's ${name} have that name already (the ${name === 'metrics' ? 'metrics cell' : 'parameters cell'}): name the step after what it does`;
   return undefined;
 }
 

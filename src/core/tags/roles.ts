@@ -297,7 +297,7 @@ function checkName(context: Context, cell: NotebookCell, mark: Mark, name: strin
   const issue = stepNameIssue(name);
   if (issue === undefined) return true;
   const suggestion = suggestIdentifier(name);
-  const tryIt = suggestion === undefined ? '' : ` Try ${quoteName(suggestion)}.`;
+  const tryIt = suggestion === undefined || stepNameIssue(suggestion) !== undefined ? '' : ` Try ${quoteName(suggestion)}.`;
   const message = `step name ${quoteName(name)} in \`${mark.raw.trim()}\` is not allowed: ${issue}.${tryIt}`;
   context.problems.push(cellProblem(context.notebook, cell, 'error', 'step-name-invalid', message, mark.line));
   return false;

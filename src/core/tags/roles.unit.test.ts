@@ -292,6 +292,9 @@ describe('readRoles', () => {
       ['step:load-data', /Try "load_data"/],
       ['step:données', /Try "donnees"/],
       ['step:__init__', /reserved/],
+      // Never the refused name itself as the suggestion; the clash named is the one that happened.
+      ['step:metrics', /the pipeline's metrics have that name already \(the metrics cell\): name the step after what it does\.$/],
+      ['step:parameters', /\(the parameters cell\): name the step after what it does\.$/],
     ];
     for (const [tag, message] of refused) {
       it(`refuses \`${tag}\``, () => {
