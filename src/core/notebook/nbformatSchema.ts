@@ -159,12 +159,21 @@ function isMultilineString(schemaPath: string): boolean {
   return schemaPath.includes('/misc/multiline_string/') || schemaPath.includes('/misc/source/');
 }
 
+/** A tag with a comma, which nbformat's schema refuses; for `after:a,b` (a list), how to write it instead. */
+function commaTagMessage(tag: unknown): string {
+  const message = `the tag ${JSON.stringify(tag)} contains a comma; nbformat does not allow commas in tags`;
+  const list = typeof tag === 'string' ? /^\s*(after|prev):(.*)$/.exec(tag) : null;
+  if (list === null) return message;
+  const steps = (list[2] ?? '').split(/[,\s]+/).filter((s) => s !== '');
+  return `${message}: write one tag per step (${steps.map((s) => `${list[1] ?? 'after'}:${s}`).join(', ')}), or separate the steps with spaces (${list[1] ?? 'after'}:${steps.join(' ')})`;
+}
+
 function describeTagsError(keyword: string, params: Record<string, unknown>, data: unknown): string | undefined {
   switch (keyword) {
     case 'type':
       return 'metadata.tags must be a list of strings';
     case 'pattern':
-      return `the tag ${JSON.stringify(data)} contains a comma; tags cannot contain commas`;
+      return commaTagMessage(data);
     case 'uniqueItems': {
       const tag: unknown = Array.isArray(data) ? data[Number(params['i'])] : undefined;
       return `metadata.tags lists ${JSON.stringify(tag)} twice`;

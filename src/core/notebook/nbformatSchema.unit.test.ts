@@ -61,9 +61,15 @@ describe('nbformatSchemaProblems', () => {
     const cells = [code('has space'), code('c2', { metadata: { tags: ['a', 'a', 'x,y'] } }), code('')];
     assert.deepEqual(messages(notebook(cells)), [
       [0, 'the cell id "has space" may only contain letters, digits, "-" and "_"'],
-      [1, 'the tag "x,y" contains a comma; tags cannot contain commas'],
+      [1, 'the tag "x,y" contains a comma; nbformat does not allow commas in tags'],
       [1, 'metadata.tags lists "a" twice'],
       [2, 'the cell id must be 1 to 64 characters long'],
+    ]);
+  });
+
+  it('says how to write a list of steps in after: without a comma', () => {
+    assert.deepEqual(messages(notebook([code('c1', { metadata: { tags: ['after:fit,prep'] } })])), [
+      [0, 'the tag "after:fit,prep" contains a comma; nbformat does not allow commas in tags: write one tag per step (after:fit, after:prep), or separate the steps with spaces (after:fit prep)'],
     ]);
   });
 

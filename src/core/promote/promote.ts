@@ -582,6 +582,7 @@ export function packageNameFor(notebookPath: string): string {
   const stem = file.replace(/\.(ipynb|py)$/i, '').replace(/\.pct$/i, '');
   let name = stem
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents: über -> uber, as step names are suggested
     .replace(/[^\w]+/g, '_')
     .replace(/[^A-Za-z0-9_]/g, '')
     .replace(/^[\d_]+/, '')
