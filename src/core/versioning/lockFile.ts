@@ -16,7 +16,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile, LockHistoryEntry, LockNotebook } from '../contract/lockFile';
-import { LOCK_VERSION } from '../contract/lockFile';
+import { LOCK_FILE_NAME, LOCK_VERSION } from '../contract/lockFile';
 import type { Problem } from '../contract/problem';
 import { flowYaml } from '../pipeline/pyyaml';
 import { readYamlDocument } from '../pipeline/yamlPositions';
@@ -32,6 +32,13 @@ export interface LockFileResult {
 
 /** Reads the text of an nbpromote.lock (`file` is how problems name it). Never throws on user input. */
 export function readLockFile(text: string, file: string): LockFileResult {
+  // A git merge of two promotions: say so, rather than what YAML makes of the markers.
+  const marker = /^(?:<{7}|={7}|>{7})(?: |$)/m.exec(text);
+  if (marker !== null) {
+    const line = text.slice(0, marker.index).split('\n').length;
+    const message = `the file holds git merge conflict markers (line ${line}): two promotions were merged. Take one side (\`git checkout --theirs -- ${LOCK_FILE_NAME}\` or --ours), then promote again to write the lock the notebook gives now`;
+    return { lock: undefined, problems: [{ severity: 'error', code: 'lock-conflict', message, file, line }] };
+  }
   const loaded = readYamlDocument(text, file);
   if (!loaded.ok) return { lock: undefined, problems: [loaded.problem] };
   const { at } = loaded;

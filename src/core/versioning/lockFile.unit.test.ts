@@ -172,6 +172,13 @@ describe('readLockFile', () => {
     assert.match(problems[0] ?? '', /^\d+: the file is not valid YAML/);
   });
 
+  it('names git merge conflict markers and the line, and how to take one side', () => {
+    const merged = replace('package: churn_native', '<<<<<<< HEAD\npackage: churn_native\n=======\npackage: churn_native\n>>>>>>> branch');
+    const problems = problemsOf(merged);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0] ?? '', new RegExp(`^${lineNo('package:')}: the file holds git merge conflict markers \\(line ${lineNo('package:')}\\): two promotions were merged\\. Take one side`));
+  });
+
   it('reports a duplicated key as a YAML error', () => {
     const problems = problemsOf(`${good}package: again\n`);
     assert.match(problems[0] ?? '', /not valid YAML: duplicated mapping key/);
