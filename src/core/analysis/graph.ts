@@ -76,6 +76,8 @@ interface UnitBuilder {
   readonly outputSites: Map<string, SourceSite>;
   readonly dataAfter: string[];
   readonly explicitAfter: string[];
+  /** Steps that write a file this one reads (see addFileEdges). */
+  readonly fileAfter: string[];
   /** Names bound by the unit's earlier cells: read locally, not inputs. */
   readonly local: Set<string>;
   /** Inputs that are metric values (tests read them from the run's metrics). */
@@ -85,6 +87,11 @@ interface UnitBuilder {
   /** Shared names the unit changes in place while still shared (see StepNode.changesShared). */
   readonly changesShared: string[];
 }
+
+/** A string literal naming a data or model file (`"model.pkl"`, `'out/scores.json'`): group 2 is the name. */
+const FILE_LITERAL = /(["'])([^"'\\\n]{1,200}?\.(?:csv|tsv|txt|json|jsonl|parquet|feather|arrow|orc|avro|pkl|pickle|joblib|npy|npz|h5|hdf5|pt|pth|ckpt|onnx|bin|model|png|jpe?g|svg|pdf|html|xlsx?|ya?ml|zip|gz|db|sqlite))\1/g;
+/** A line that writes a file (the literal on it is what it writes). */
+const WRITES = /\b(?:to_(?:csv|parquet|json|pickle|excel|feather|hdf|html|markdown)|dump|savefig|save(?:txt|z|z_compressed|_model)?|write_(?:text|bytes)|imwrite|copy(?:file)?|move)\s*\(|\bopen\s*\([^)]*["'](?:w|a|x)b?\+?["']/;
 
 /** IPython's output and input history: `_`, `__`, `___`, `_7`, `_i`, `_ii`, `_i7`, `Out`, `In`, `_oh`, `_ih`. */
 const IPYTHON_HISTORY = /^(?:_{1,3}|_\d+|_i{1,3}|_i\d+|Out|In|_oh|_ih|_dh)$/;
@@ -147,6 +154,7 @@ class GraphBuilder {
     }
     this.checkSharedFunctions();
     this.checkSkippedChanges(byIndex);
+    this.addFileEdges();
     this.checkSplitSteps();
     this.checkEmptySteps();
     this.checkCycles();
@@ -345,6 +353,41 @@ class GraphBuilder {
   }
 
   /**
+   * Steps that read a file an earlier step writes, by the file's name in both (`joblib.dump(model,
+   * os.path.join(out, "model.pkl"))` in save, `joblib.load(os.path.join(out, "model.pkl"))` in evaluate):
+   * the reader runs after the writer (`after` in pipeline.yaml, so `run --only evaluate` runs save too), with
+   * an edge named after the file. The names are string literals ending in a data file extension, on a line
+   * that writes (to_csv, dump, savefig, open(..., "w") ...) in the writer, on any line in the reader.
+   */
+  private addFileEdges(): void {
+    const written = new Map<string, { step: UnitBuilder; site: SourceSite }>();
+    const cells = new Map(this.notebook.cells.map((c) => [c.index, c]));
+    for (const unit of this.steps) {
+      const found: { file: string; site: SourceSite; writes: boolean }[] = [];
+      for (const ref of unit.cells) {
+        const cell = cells.get(ref.index);
+        if (cell === undefined || !cell.source.includes('.')) continue;
+        for (const [i, line] of cell.source.split('\n').entries()) {
+          if (!line.includes('.') || /^\s*#/.test(line)) continue;
+          for (const m of line.matchAll(FILE_LITERAL)) {
+            const file = m[2] ?? '';
+            if (/[{}%*?]/.test(file)) continue;
+            found.push({ file, site: site(cell, i + 1), writes: WRITES.test(line) });
+          }
+        }
+      }
+      for (const { file, site: usedAt } of found) {
+        const writer = written.get(file);
+        if (writer === undefined || writer.step === unit || writer.step.explicitAfter.includes(unit.name)) continue;
+        if (!addOnce(unit.fileAfter, writer.step.name) && this.edges.some((e) => e.from === writer.step.name && e.to === unit.name && e.name === file)) continue;
+        const explanation = `${unit.name} reads ${file}, written by ${writer.step.name}, cell ${writer.site.cellIndex + 1} line ${writer.site.line}`;
+        this.edges.push({ from: writer.step.name, to: unit.name, name: file, definedAt: writer.site, usedAt, explanation });
+      }
+      for (const { file, site: at, writes } of found) if (writes) written.set(file, { step: unit, site: at });
+    }
+  }
+
+  /**
    * A warning on a left-out cell (skip) that rebinds or changes a value the pipeline's cells made before it and
    * read after it (`df = df[df.age >= 21]` tagged skip): in the notebook the later cells saw the changed
    * value, in the pipeline they will not, so the numbers may differ.
@@ -478,7 +521,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [] };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [] };
   }
 
   /**
@@ -617,12 +660,12 @@ function toCodeUnit(u: UnitBuilder): CodeUnit {
 
 function toStepNode(u: UnitBuilder): StepNode {
   const after = [...u.dataAfter];
-  for (const a of u.explicitAfter) addOnce(after, a);
+  for (const a of [...u.fileAfter, ...u.explicitAfter]) addOnce(after, a);
   // In the order the step binds them, not the order later steps happen to read them: a new step reading
   // them the other way round must not change the step's return value (a major version).
   const at = (name: string): SourceSite | undefined => u.outputSites.get(name);
   const outputs = [...u.outputs].sort((a, b) => (at(a)?.cellIndex ?? 0) - (at(b)?.cellIndex ?? 0) || (at(a)?.line ?? 0) - (at(b)?.line ?? 0));
-  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }) };
+  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }) };
 }
 
 /** Dependency order; notebook order among steps that are free to go (Kahn's algorithm). Tags exclude cycles. */

@@ -48,6 +48,25 @@ describe('buildStepGraph', () => {
     assert.match(warnings[0]?.message ?? '', /which cell 3 reads after it/);
   });
 
+  it('a step reading a file an earlier step writes runs after it, with an edge named after the file', () => {
+    const g = graphOf([
+      [['imports'], 'import os\nimport joblib'],
+      [['parameters'], 'out_dir = "artifacts"'],
+      [['step:train'], 'model = [1, 2]\nreport = "see report.txt"'],
+      [['step:save'], 'joblib.dump(model, os.path.join(out_dir, "model.pkl"))'],
+      [['step:other'], 'x = 1'],
+      [['step:evaluate'], 'loaded = joblib.load(os.path.join(out_dir, "model.pkl"))\nlabel = f"{out_dir}/%s.csv"'],
+    ]);
+    assert.deepEqual(codes(g), []);
+    assert.deepEqual(step(g, 'evaluate').after, ['save']);
+    assert.deepEqual(step(g, 'other').after, []);
+    const edge = g.edges.find((e) => e.name === 'model.pkl');
+    assert.deepEqual([edge?.from, edge?.to, edge?.explanation], ['save', 'evaluate', 'evaluate reads model.pkl, written by save, cell 4 line 1']);
+    // A file only read by two steps links nothing.
+    const reads = graphOf([[['step:a'], 'x = open("data.csv").read()'], [['step:b'], 'y = open("data.csv").read()']]);
+    assert.deepEqual(step(reads, 'b').after, []);
+  });
+
   it("a step's outputs are in the order it binds them, whatever order later steps read them in", () => {
     const cells: [string[], string][] = [
       [['step:evaluate'], 'pred = [1, 0]\nproba = [0.9, 0.2]'],

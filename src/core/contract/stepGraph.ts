@@ -61,9 +61,11 @@ export interface CodeUnit {
 export interface StepNode extends CodeUnit {
   /** Names it defines that a later step, the metrics or a test uses; in definition order. */
   readonly outputs: readonly string[];
-  /** Steps it runs after: data edges and explicit `after:`. */
+  /** Steps it runs after: data edges, files it reads that they write, and explicit `after:`. */
   readonly after: readonly string[];
   readonly explicitAfter: readonly string[];
+  /** Steps that write a file it reads (by the file's name in both): `after` in pipeline.yaml, with explicitAfter. */
+  readonly fileAfter?: readonly string[];
   /**
    * Shared names (commonNames) the step changes in place before any earlier step did (`model.fit(...)` on a
    * model the first cells made): it works on a copy, passed on as its output, so the shared value stays as
