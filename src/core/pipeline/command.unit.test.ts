@@ -41,6 +41,9 @@ describe('packageNameFor', () => {
     ['Analysis.py', 'analysis_pipeline'],
     ['class.ipynb', 'class_pipeline'],
     ['2024.ipynb', 'notebook'],
+    // Cut to 100 characters (names become folder names), without a trailing _.
+    [`${'a'.repeat(99)}_b${'c'.repeat(200)}.ipynb`, 'a'.repeat(99)],
+    [`${'x'.repeat(100)}.py`, `${'x'.repeat(91)}_pipeline`],
   ];
   for (const [file, name] of cases) it(`${file} -> ${name}`, () => assert.equal(packageNameFor(join('/work', file)), name));
 });

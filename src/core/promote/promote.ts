@@ -36,7 +36,7 @@ import { isStdlibModule } from '../scaffold/distributions';
 import { importedModules, metricNames, planPromotion } from '../scaffold/plan';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
-import { isIdentifier, PYTHON_KEYWORDS } from '../tags/names';
+import { isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName } from '../tags/names';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
 import { NbpromoteError } from '../errors';
@@ -151,6 +151,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (!isIdentifier(namedPackage) || PYTHON_KEYWORDS.has(namedPackage)) {
     throw new NbpromoteError('usage', `--package ${JSON.stringify(namedPackage)} is not a Python identifier (letters, digits and _; not starting with a digit; not a keyword)`);
   }
+  const longPackage = nameLengthIssue(packageName, 'package names');
+  if (longPackage !== undefined) throw new NbpromoteError('usage', `--package ${quoteName(packageName)} is not allowed: ${longPackage}`);
 
   const analysis = await analyseNotebook(notebook, roles);
   const analysed = analysis.cells;
@@ -530,7 +532,7 @@ function noStepsMessage(roles: TagResult, inferred: boolean): string {
 }
 
 /**
- * `churn-native.ipynb` -> `churn_native`; `01 Sales (v2).py` -> `sales_v2`. A percent script whose name is
+ * `churn-native.ipynb` -> `churn_native`; `01 Sales (v2).py` -> `sales_v2`; cut to {@link MAX_NAME_LENGTH} characters. A percent script whose name is
  * already the package's (`churn.py`) gives `churn_pipeline`: the script itself is a module `churn` wherever
  * its folder is on the import path (the current folder of `python -m`), and would be imported instead.
  */
@@ -589,9 +591,10 @@ export function packageNameFor(notebookPath: string): string {
     .replace(/_+/g, '_')
     .replace(/_$/, '')
     .toLowerCase();
+  name = name.slice(0, MAX_NAME_LENGTH).replace(/_+$/, '');
   if (name === '') name = 'notebook';
   if (PYTHON_KEYWORDS.has(name)) name = `${name}_pipeline`;
-  else if (file.toLowerCase() === `${name}.py`) name = `${name}_pipeline`; // case-insensitive file systems too
+  else if (file.toLowerCase() === `${name}.py`) name = `${name.slice(0, MAX_NAME_LENGTH - '_pipeline'.length)}_pipeline`; // case-insensitive file systems too
   return name;
 }
 

@@ -130,6 +130,19 @@ describe('re-promotion', function () {
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'a file');
   });
 
+  it('a step name or --package longer than 100 characters is an error naming it, promoted or dry-run, and nothing is written', async () => {
+    const long = [...base.slice(0, 3), { ...base[3]!, tags: [`step:${'t'.repeat(300)}`] }, base[4]!];
+    for (const dryRun of [false, true]) {
+      const outcome = await promote(long, { dryRun });
+      assert.equal(outcome.ok, false);
+      const problem = outcome.problems.find((p) => p.code === 'step-name-invalid');
+      assert.match(problem?.message ?? '', /300 characters long; step names become file names, so they are at most 100 characters/);
+      assert.equal(problem?.cellId, 'train');
+      await assert.rejects(promote(base, { dryRun, packageName: 'p'.repeat(300) }), (ex: Error & { reason?: string }) => ex.reason === 'usage' && /--package "p{59}…" is not allowed: it is 300 characters long/.test(ex.message));
+    }
+    assert.equal(existsSync(join(dir, 'out')), false);
+  });
+
   it('a metrics cell saved with an error gives no expected metric and a warning naming the error', async () => {
     const doc = JSON.parse(notebookJson(base)) as { cells: { id: string; outputs: unknown[] }[] };
     const metrics = doc.cells.find((c) => c.id === 'metrics');

@@ -15,6 +15,19 @@ export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([
 
 const IDENTIFIER_RULE = 'identifiers (ASCII letters, digits and _; not starting with a digit)';
 
+/**
+ * The longest step, module (`#| default_exp`) or package name, in characters. Names become file and folder
+ * names (`tests/test_<step>.py`, and `.test_<step>.py.nbpromote-tmp-<pid>-<hex>` while it is written), and
+ * most file systems refuse a name longer than 255 bytes.
+ */
+export const MAX_NAME_LENGTH = 100;
+
+/** Why a name of this length is refused (`what`: "step names"), or undefined when it is short enough. */
+export function nameLengthIssue(name: string, what: string): string | undefined {
+  if (name.length <= MAX_NAME_LENGTH) return undefined;
+  return `it is ${name.length} characters long; ${what} become file names, so they are at most ${MAX_NAME_LENGTH} characters`;
+}
+
 /** True for an ASCII Python identifier that is not a keyword. */
 export function isIdentifier(name: string): boolean {
   return IDENTIFIER.test(name) && !PYTHON_KEYWORDS.has(name);
@@ -28,6 +41,8 @@ export function isIdentifier(name: string): boolean {
 export function stepNameIssue(name: string): string | undefined {
   if (PYTHON_KEYWORDS.has(name)) return 'it is a Python keyword, and step names become Python module names';
   if (!IDENTIFIER.test(name)) return `step names become Python module names, so they must be ${IDENTIFIER_RULE}`;
+  const long = nameLengthIssue(name, 'step names');
+  if (long !== undefined) return long;
   if (name.length > 4 && name.startsWith('__') && name.endsWith('__')) return 'names that start and end with "__" are reserved for Python itself';
   if (name === '_runtime') return "the generated package's runtime module is named _runtime";
   if (name === 'metrics' || name === 'parameters') return `the pipeline's ${name} have that name already (the ${name === 'metrics' ? 'metrics cell' : 'parameters cell'}): name the step after what it does`;
@@ -39,7 +54,7 @@ export function moduleNameIssue(name: string): string | undefined {
   const parts = name.split('.');
   if (parts.some((part) => !IDENTIFIER.test(part))) return `module names must be dotted Python ${IDENTIFIER_RULE}, like "core.utils"`;
   if (parts.some((part) => PYTHON_KEYWORDS.has(part))) return 'a part of it is a Python keyword';
-  return undefined;
+  return nameLengthIssue(name, 'module names');
 }
 
 /**
@@ -70,8 +85,12 @@ export function suggestModuleName(name: string): string | undefined {
  * Names are shown as names, never as paths.
  */
 export function quoteName(name: string): string {
-  const shown = name.length > 60 ? `${name.slice(0, 59)}…` : name;
-  return JSON.stringify(shown);
+  return JSON.stringify(clipText(name));
+}
+
+/** `text` cut at `max` characters (the last one an ellipsis), for quoting user text in a message. */
+export function clipText(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /**

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { closestName, editDistance, isIdentifier, moduleNameIssue, quoteName, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
 
 describe('stepNameIssue', () => {
-  for (const name of ['train', '_private', 'Train2', 'load_data', 'match', 'case', 'type', '_', 'x']) {
+  for (const name of ['train', '_private', 'Train2', 'load_data', 'match', 'case', 'type', '_', 'x', 't'.repeat(100)]) {
     it(`allows ${JSON.stringify(name)}`, () => assert.equal(stepNameIssue(name), undefined));
   }
 
@@ -25,6 +25,9 @@ describe('stepNameIssue', () => {
     ['_runtime', /runtime module/],
     ['metrics', /have that name already/],
     ['parameters', /have that name already/],
+    // A file name longer than 255 bytes cannot be written (ENAMETOOLONG).
+    ['t'.repeat(101), /101 characters long; .* at most 100 characters/],
+    ['t'.repeat(300), /300 characters long/],
   ];
   for (const [name, reason] of refused) {
     it(`refuses ${JSON.stringify(name)}`, () => assert.match(stepNameIssue(name) ?? '', reason));
@@ -43,7 +46,7 @@ describe('moduleNameIssue', () => {
   for (const name of ['core', 'core.utils', 'a.b_c.d2']) {
     it(`allows ${JSON.stringify(name)}`, () => assert.equal(moduleNameIssue(name), undefined));
   }
-  for (const name of ['core/utils', '../core', 'core.', '.core', 'core..utils', '1core', 'my-lib', 'core.class', '']) {
+  for (const name of ['core/utils', '../core', 'core.', '.core', 'core..utils', '1core', 'my-lib', 'core.class', '', 'm'.repeat(101), `core.${'m'.repeat(100)}`]) {
     it(`refuses ${JSON.stringify(name)}`, () => assert.notEqual(moduleNameIssue(name), undefined));
   }
 });

@@ -14,7 +14,7 @@ import type { Directive } from './directives';
 import type { NbdevKey, Mark, Spelling } from './vocabulary';
 import { checkDependencies } from './dependencies';
 import { splitDirectives } from './directives';
-import { moduleNameIssue, quoteName, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
+import { clipText, moduleNameIssue, quoteName, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
 import { cellProblem, notebookProblem, sortProblems } from './problems';
 import { holdsAsserts, holdsOnlyImports, startsWithNbdev1Comment } from './pythonText';
 import { isNbdevKey, isVocabularyKey, readDirective, readTag, resolveConventions } from './vocabulary';
@@ -298,7 +298,7 @@ function checkName(context: Context, cell: NotebookCell, mark: Mark, name: strin
   if (issue === undefined) return true;
   const suggestion = suggestIdentifier(name);
   const tryIt = suggestion === undefined || stepNameIssue(suggestion) !== undefined ? '' : ` Try ${quoteName(suggestion)}.`;
-  const message = `step name ${quoteName(name)} in \`${mark.raw.trim()}\` is not allowed: ${issue}.${tryIt}`;
+  const message = `step name ${quoteName(name)} in \`${clipText(mark.raw.trim(), 80)}\` is not allowed: ${issue}.${tryIt}`;
   context.problems.push(cellProblem(context.notebook, cell, 'error', 'step-name-invalid', message, mark.line));
   return false;
 }
@@ -421,8 +421,8 @@ function readDefaultExp(context: Context, found: readonly FoundMarks[]): string 
       if (issue !== undefined) {
         invalid = true;
         const suggestion = directive.value === '' ? undefined : suggestModuleName(directive.value);
-        const tryIt = suggestion === undefined ? ' Write `#| default_exp <module>`.' : ` Try ${quoteName(suggestion)}.`;
-        const message = `module name ${quoteName(directive.value)} in \`${raw}\` is not allowed: ${issue}.${tryIt}`;
+        const tryIt = suggestion === undefined ? ' Write `#| default_exp <module>`.' : moduleNameIssue(suggestion) !== undefined ? '' : ` Try ${quoteName(suggestion)}.`;
+        const message = `module name ${quoteName(directive.value)} in \`${clipText(raw, 80)}\` is not allowed: ${issue}.${tryIt}`;
         problems.push(cellProblem(notebook, cell, 'error', 'module-name-invalid', message, directive.line));
         continue;
       }

@@ -295,6 +295,8 @@ describe('readRoles', () => {
       // Never the refused name itself as the suggestion; the clash named is the one that happened.
       ['step:metrics', /the pipeline's metrics have that name already \(the metrics cell\): name the step after what it does\.$/],
       ['step:parameters', /\(the parameters cell\): name the step after what it does\.$/],
+      // No suggestion: the name is an identifier, only too long; the tag is quoted cut short.
+      [`step:${'t'.repeat(300)}`, /^step name "t{59}…" in `step:t{74}…` is not allowed: it is 300 characters long; step names become file names, so they are at most 100 characters\.$/],
     ];
     for (const [tag, message] of refused) {
       it(`refuses \`${tag}\``, () => {
@@ -480,6 +482,14 @@ describe('readRoles', () => {
     it('refuses a keyword in a module name, and an empty one', () => {
       assert.match(only(read(['#| default_exp core.class']), 'module-name-invalid').message, /keyword/);
       assert.match(only(read(['#| default_exp']), 'module-name-invalid').message, /it names no module\. Write `#\| default_exp <module>`\.$/);
+    });
+    it('refuses a module name longer than 100 characters, on the directive\'s cell and line', () => {
+      const result = read([`#| default_exp ${'m'.repeat(300)}`, '#| export\nx = 1']);
+      const problem = only(result, 'module-name-invalid');
+      assert.match(problem.message, /^module name "m{59}…" in `#\| default_exp m{64}…` is not allowed: it is 300 characters long; module names become file names, so they are at most 100 characters\.$/);
+      assert.equal(problem.cellIndex, 0);
+      assert.equal(problem.line, 1);
+      assert.equal(result.defaultExp, undefined);
     });
     it('keeps the last default_exp, as nbdev does, and warns', () => {
       const result = read(['#| default_exp a', '#| default_exp b\n#| export\nx = 1']);

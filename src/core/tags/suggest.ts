@@ -20,7 +20,7 @@
  */
 import type { Notebook } from '../contract/notebook';
 import type { TagResult } from '../contract/roles';
-import { stepNameIssue, suggestIdentifier } from './names';
+import { MAX_NAME_LENGTH, stepNameIssue, suggestIdentifier } from './names';
 import { holdsOnlyImports } from './pythonText';
 
 export interface StepSuggestion {
@@ -92,7 +92,8 @@ export function stepNameFromHeading(text: string): string | undefined {
     .filter((w) => w !== '');
   const meaningful = words.filter((w) => !ARTICLES.has(w));
   if (meaningful.length > 0) words = meaningful;
-  const name = suggestIdentifier(words.slice(0, MAX_WORDS).join('_'));
+  const suggested = suggestIdentifier(words.slice(0, MAX_WORDS).join('_'));
+  const name = suggested !== undefined && suggested.length > MAX_NAME_LENGTH ? suggested.slice(0, MAX_NAME_LENGTH).replace(/_+$/, '') : suggested;
   return name === undefined || stepNameIssue(name) !== undefined ? undefined : name;
 }
 
