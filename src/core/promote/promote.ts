@@ -151,8 +151,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (!isIdentifier(namedPackage) || PYTHON_KEYWORDS.has(namedPackage)) {
     throw new NbpromoteError('usage', `--package ${JSON.stringify(namedPackage)} is not a Python identifier (letters, digits and _; not starting with a digit; not a keyword)`);
   }
-  const longPackage = nameLengthIssue(packageName, 'package names');
-  if (longPackage !== undefined) throw new NbpromoteError('usage', `--package ${quoteName(packageName)} is not allowed: ${longPackage}`);
+  const longPackage = nameLengthIssue(namedPackage, 'package names');
+  if (longPackage !== undefined) throw new NbpromoteError('usage', `--package ${quoteName(namedPackage)} is not allowed: ${longPackage}`);
 
   const analysis = await analyseNotebook(notebook, roles);
   const analysed = analysis.cells;
