@@ -5,6 +5,7 @@
 import { version } from '../../package.json';
 import { initPythonParser } from '../core/analysis/python/parser';
 import { NbpromoteError } from '../core/errors';
+import { describeFileSystemError } from '../core/io/fileSystemError';
 import type { FlagSpec } from './args';
 import { flagBoolean, parseArgs } from './args';
 import { inspectFlags, runInspect } from './commands/inspect';
@@ -121,6 +122,12 @@ function reportError(ex: unknown, io: CliIo): ExitCode {
   }
   if (NbpromoteError.is(ex)) {
     io.err(`nbpromote: ${ex.message}\n`);
+    return ExitCode.BadInput;
+  }
+  // The disk is full, a folder is not writable ...: the machine's fault, not nbpromote's.
+  const refused = describeFileSystemError(ex);
+  if (refused !== undefined) {
+    io.err(`nbpromote: ${refused}\n`);
     return ExitCode.BadInput;
   }
   const detail = io.env['NBPROMOTE_DEBUG'] === '1' && ex instanceof Error ? `\n${ex.stack ?? ''}` : '';

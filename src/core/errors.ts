@@ -9,6 +9,7 @@ export type ErrorReason =
   | 'notFound'
   | 'cancelled'
   | 'untrusted' // the workspace is not trusted: nothing may execute
+  | 'fileSystem' // the file system refused (disk full, permissions, a file where a folder must be): the message names the path
   | 'internal';
 
 export class NbpromoteError extends Error {

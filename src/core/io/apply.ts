@@ -12,16 +12,19 @@
  *   where it did (the file it points to is replaced).
  *
  * Each file is atomic, the plan as a whole is not: when the disk fails half-way, the files before the
- * failure are written and the error (Node's, naming the path) is thrown.
+ * failure are written and a {@link WriteError} naming the file and what was replaced is thrown. When it
+ * fails before any file is replaced (a full disk shows while the temporary files are written), the folders
+ * made for the plan are removed again.
  * `planActions` answers "what would applyPlan do" without writing, for `--dry-run` and previews.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open, readdir, realpath, rm, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { FilePlan } from '../contract/filePlan';
 import { NbpromoteError } from '../errors';
 import type { Logger } from '../util/logger';
+import { fileSystemCode, fileSystemMessage } from './fileSystemError';
 import { isInside, isMissing, pathSyntaxProblem, realRootOf, rootResolver } from './paths';
 
 export type FileAction =
@@ -67,11 +70,27 @@ export async function applyPlan(root: string, plans: readonly FilePlan[], option
     folders.add(nodePath.dirname(target.absolute));
     writes.push({ target: target.absolute, contents: target.plan.contents });
   }
-  for (const folder of folders) ensureDirectory(folder);
-  await writeFilesAtomic(writes);
+  // When the disk fails before any file is replaced, the folders made for the plan go again: nothing is left.
+  const made: string[] = [];
+  try {
+    for (const folder of folders) made.push(...ensureDirectory(folder));
+    await writeFilesAtomic(writes);
+  } catch (ex) {
+    if (!(ex instanceof WriteError) || ex.replaced.length === 0) removeEmptyFolders(made);
+    throw ex;
+  }
   const files = targets.map((target, i) => ({ path: target.plan.path, action: actions[i] ?? 'unchanged' }));
   for (const file of files) if (file.action === 'created' || file.action === 'changed') options.logger?.debug(`[io] ${file.action} ${file.path}`);
   return { files };
+}
+
+/**
+ * The checks `applyPlan(root, plans)` makes before it writes (every path's spelling, and on disk: links
+ * staying inside the root, no file where a folder must be, no folder where a file must be), without writing
+ * or reading any file. Throws NbpromoteError('invalidInput') listing every problem.
+ */
+export async function checkPlan(root: string, plans: readonly FilePlan[]): Promise<void> {
+  await validatePlan(root, plans);
 }
 
 /**
@@ -146,9 +165,10 @@ interface Target {
  */
 async function validatePlan(root: string, plans: readonly FilePlan[]): Promise<Target[]> {
   checkPlanPaths(plans);
-  const problems: string[] = [];
+  // `src` is a file: one line for every file under it, not one for each.
+  const byProblem = new Map<string, string[]>();
   const report = (path: string, problem: string): void => {
-    problems.push(`${JSON.stringify(path)}: ${problem}`);
+    byProblem.set(problem, [...(byProblem.get(problem) ?? []), path]);
   };
   const realRoot = await realRootOf(root);
   const resolve = rootResolver(realRoot);
@@ -159,7 +179,10 @@ async function validatePlan(root: string, plans: readonly FilePlan[]): Promise<T
     if (resolution?.ok === true) targets.push({ plan, ...resolution.resolved });
     else report(plan.path, resolution?.problem ?? 'not resolved');
   }
-  if (problems.length > 0) throw invalidPlan(problems);
+  if (byProblem.size > 0) {
+    const problems = [...byProblem].map(([problem, paths]) => `${JSON.stringify(paths[0])}${paths.length > 1 ? ` and ${paths.length - 1} more file${paths.length > 2 ? 's' : ''}` : ''}: ${problem}`);
+    throw invalidPlan(problems, [...byProblem.values()].flat().length);
+  }
   return targets;
 }
 
@@ -194,8 +217,8 @@ function parentPaths(path: string): string[] {
   return segments.slice(1).map((_, i) => segments.slice(0, i + 1).join('/'));
 }
 
-function invalidPlan(problems: readonly string[]): NbpromoteError {
-  const head = problems.length === 1 ? 'A file path in the plan is not acceptable' : `${problems.length} file paths in the plan are not acceptable`;
+function invalidPlan(problems: readonly string[], count = problems.length): NbpromoteError {
+  const head = count === 1 ? 'A file path in the plan is not acceptable' : `${count} file paths in the plan are not acceptable`;
   return new NbpromoteError('invalidInput', `${head}; nothing was written:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }
 
@@ -271,8 +294,12 @@ export interface AtomicWriteOptions {
 export async function writeFilesAtomic(writes: readonly AtomicWrite[], options: AtomicWriteOptions = {}): Promise<void> {
   const durable = options.durable ?? true;
   const temps: string[] = [];
+  // Which target was being written when the file system refused, and which were replaced before.
+  let failing = writes[0]?.target ?? '';
+  const replaced: string[] = [];
   try {
     for (const write of writes) {
+      failing = write.target;
       const temp = nodePath.join(nodePath.dirname(write.target), `.${nodePath.basename(write.target)}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
       const mode = existingMode(write.target);
       temps.push(temp);
@@ -288,14 +315,28 @@ export async function writeFilesAtomic(writes: readonly AtomicWrite[], options: 
     if (durable) {
       let next = 0;
       const syncer = async (): Promise<void> => {
-        for (let temp = temps[next++]; temp !== undefined; temp = temps[next++]) await fsyncFile(temp);
+        for (let i = next++; i < temps.length; i = next++) {
+          try {
+            await fsyncFile(temps[i] ?? '');
+          } catch (ex) {
+            failing = writes[i]?.target ?? failing;
+            throw ex;
+          }
+        }
       };
       await Promise.all(Array.from({ length: Math.min(SYNCS_AT_ONCE, temps.length) }, syncer));
     }
-    for (const [i, write] of writes.entries()) renameSync(temps[i] ?? '', write.target);
+    for (const [i, write] of writes.entries()) {
+      failing = write.target;
+      renameSync(temps[i] ?? '', write.target);
+      replaced.push(write.target);
+    }
   } catch (ex) {
     for (const temp of temps) rmSync(temp, { force: true });
-    throw ex;
+    const code = fileSystemCode(ex);
+    if (code === undefined) throw ex;
+    const outcome = replaced.length === 0 ? 'no file was written' : `${replaced.length} of ${writes.length} files were written before it, each whole`;
+    throw new WriteError(fileSystemMessage(ex, 'write', failing, outcome), replaced, ex);
   } finally {
     for (const temp of temps) inFlight.delete(temp);
   }
@@ -323,16 +364,53 @@ function existingMode(path: string): number | undefined {
   }
 }
 
-/** Creates `dir` and its missing parents, and fsyncs the folder above each one created. */
-function ensureDirectory(dir: string): void {
-  const first = mkdirSync(dir, { recursive: true });
-  if (first === undefined) return;
+/**
+ * Creates `dir` and its missing parents, and fsyncs the folder above each one created. Returns the folders
+ * it created, outermost first.
+ */
+function ensureDirectory(dir: string): string[] {
+  let first: string | undefined;
+  try {
+    first = mkdirSync(dir, { recursive: true });
+  } catch (ex) {
+    if (fileSystemCode(ex) === undefined) throw ex;
+    throw new WriteError(fileSystemMessage(ex, 'create the folder', dir, 'no file was written'), [], ex);
+  }
+  if (first === undefined) return [];
   const created: string[] = [];
   for (let d = dir; d.length >= first.length; d = nodePath.dirname(d)) {
     created.push(d);
     if (d === first || nodePath.dirname(d) === d) break;
   }
-  for (const d of created.reverse()) fsyncDirectory(nodePath.dirname(d));
+  created.reverse();
+  for (const d of created) fsyncDirectory(nodePath.dirname(d));
+  return created;
+}
+
+/** Removes the folders `made` (outermost first), innermost first, each only when it is empty. */
+function removeEmptyFolders(made: readonly string[]): void {
+  for (const dir of [...made].reverse()) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // not empty, or already gone: left as it is
+    }
+  }
+}
+
+/**
+ * The file system refused a write of {@link writeFilesAtomic} or {@link applyPlan}. The message names the
+ * file; `replaced` lists the targets (absolute) that were already replaced when it failed: each is whole.
+ */
+export class WriteError extends NbpromoteError {
+  constructor(
+    message: string,
+    readonly replaced: readonly string[],
+    cause: unknown,
+  ) {
+    super('fileSystem', message, { cause });
+    this.name = 'WriteError';
+  }
 }
 
 /**

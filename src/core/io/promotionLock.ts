@@ -31,6 +31,7 @@ import * as nodePath from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NbpromoteError } from '../errors';
 import type { Logger } from '../util/logger';
+import { fileSystemError } from './fileSystemError';
 import { isMissing } from './paths';
 
 export interface PromotionLockOptions {
@@ -90,16 +91,21 @@ export function promotionLockPath(root: string): string {
 
 async function prepareLockFolder(root: string): Promise<string> {
   const dir = nodePath.join(root, PROMOTION_LOCK_DIR);
-  await mkdir(dir, { recursive: true });
   try {
-    const handle = await open(nodePath.join(dir, '.gitignore'), 'wx');
+    await mkdir(dir, { recursive: true });
+  } catch (ex) {
+    throw fileSystemError(ex, 'create the folder', dir, errorCode(ex) === 'EEXIST' ? 'a file has its name; move it away' : undefined);
+  }
+  const gitignore = nodePath.join(dir, '.gitignore');
+  try {
+    const handle = await open(gitignore, 'wx');
     try {
       await handle.writeFile('*\n', 'utf8');
     } finally {
       await handle.close();
     }
   } catch (ex) {
-    if (errorCode(ex) !== 'EEXIST') throw ex;
+    if (errorCode(ex) !== 'EEXIST') throw fileSystemError(ex, 'write', gitignore);
   }
   return promotionLockPath(root);
 }
@@ -184,7 +190,7 @@ async function tryCreate(lockPath: string, info: PromotionLockInfo): Promise<boo
   } catch (ex) {
     heldHere.delete(info.token);
     if (errorCode(ex) === 'EEXIST') return false;
-    throw ex;
+    throw fileSystemError(ex, 'create', lockPath);
   }
   try {
     await handle.writeFile(`${JSON.stringify(info)}\n`, 'utf8');
@@ -192,7 +198,7 @@ async function tryCreate(lockPath: string, info: PromotionLockInfo): Promise<boo
     await handle.close();
     await rm(lockPath, { force: true });
     heldHere.delete(info.token);
-    throw ex;
+    throw fileSystemError(ex, 'write', lockPath);
   }
   await handle.close();
   return true;

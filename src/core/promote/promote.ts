@@ -6,8 +6,9 @@ import { isUtf8 } from 'node:buffer';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileAction } from '../io/apply';
-import { applyPlan, checkPlanPaths, cleanStaleTemps, planActions, planDirectories, writeFileAtomic } from '../io/apply';
-import { withPromotionLock } from '../io/promotionLock';
+import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic, WriteError } from '../io/apply';
+import { fileSystemError } from '../io/fileSystemError';
+import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, withPromotionLock } from '../io/promotionLock';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
@@ -146,6 +147,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
 
   const outProblem = await outputRootProblem(outDir);
   if (outProblem !== undefined) return fail([...inspection.problems.filter((p) => p.severity !== 'info'), { severity: 'error', code: 'out-not-folder', message: outProblem, file: request.notebook }], inspection);
+  const stateProblem = await statePathProblem(outDir);
+  if (stateProblem !== undefined) return fail([...inspection.problems.filter((p) => p.severity !== 'info'), { severity: 'error', code: 'state-path', message: stateProblem, file: request.notebook }], inspection);
 
   const namedPackage = request.packageName ?? packageNameFor(notebookPath);
   if (!isIdentifier(namedPackage) || PYTHON_KEYWORDS.has(namedPackage)) {
@@ -285,7 +288,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       why: why.get(f.path) ?? '',
     }));
   } else {
-    checkPlanPaths(plans);
+    // Every path checked on disk before the lock, the journal or any folder is made: a file where `src/` must
+    // be stops promotion with nothing written.
+    await checkPlan(outDir, plans);
     const written = await withPromotionLock(
       outDir,
       async () => {
@@ -311,8 +316,19 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           }
         }
         await cleanStaleTemps(outDir, stateDirectories(toWrite));
-        if (!unchangedRun) await writeFileAtomic(join(outDir, PENDING_FILE), JSON.stringify({ files: fileHashes(plans) }));
-        const applied = await applyPlan(outDir, toWrite, { logger: log });
+        const journal = join(outDir, PENDING_FILE);
+        const journalBefore = await stat(journal).then(() => true, () => false);
+        if (!unchangedRun) await writeFileAtomic(journal, JSON.stringify({ files: fileHashes(plans) }));
+        let applied;
+        try {
+          applied = await applyPlan(outDir, toWrite, { logger: log });
+        } catch (ex) {
+          // Nothing replaced (the disk filled up while the temporary files were written, or a path changed
+          // since the check): this promotion's journal records nothing, and goes.
+          const nothingReplaced = NbpromoteError.is(ex, 'invalidInput') || (ex instanceof WriteError && ex.replaced.length === 0);
+          if (nothingReplaced && !journalBefore) await rm(journal, { force: true });
+          throw ex;
+        }
         const results: { path: string; action: PromotedFile['action'] }[] = [...applied.files];
         for (const orphan of await findOrphans(outDir, plans, known)) {
           if (orphan.state === 'unchanged') {
@@ -420,13 +436,45 @@ async function outputRootProblem(outDir: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * Why the paths nbpromote keeps its own state in cannot be used (a file where its folder must be, a folder
+ * where its file must be), or undefined. Checked before anything is written: otherwise `mkdir .nbpromote`
+ * fails half-way through a promotion.
+ */
+async function statePathProblem(outDir: string): Promise<string | undefined> {
+  const state = 'where nbpromote keeps its promotion lock, its journal and the last generated files';
+  const paths: readonly [path: string, kind: 'file' | 'folder', what: string][] = [
+    [PROMOTION_LOCK_DIR, 'folder', state],
+    [BASE_DIR, 'folder', 'where nbpromote keeps the last generated files, for --merge'],
+    [`${PROMOTION_LOCK_DIR}/${PROMOTION_LOCK_FILE}`, 'file', 'the promotion lock'],
+    [PENDING_FILE, 'file', "the promotion's journal"],
+    [`${PROMOTION_LOCK_DIR}/.gitignore`, 'file', 'which keeps .nbpromote out of git'],
+    [LOCK_FILE_NAME, 'file', "the promoted package's versions, hashes and history"],
+  ];
+  for (const [path, kind, what] of paths) {
+    const absolute = join(outDir, ...path.split('/'));
+    let isFolder: boolean;
+    try {
+      isFolder = (await stat(absolute)).isDirectory();
+    } catch (ex) {
+      const code = (ex as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      if (code === 'ENOTDIR') continue; // a file on the way: reported for that path, earlier in the list
+      throw fileSystemError(ex, 'read', absolute);
+    }
+    if (isFolder === (kind === 'folder')) continue;
+    return `${absolute} is a ${isFolder ? 'folder' : 'file'}, but nbpromote needs a ${kind} there (${what}): move it away or remove it, then promote again`;
+  }
+  return undefined;
+}
+
 async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | undefined; problems: readonly Problem[] }> {
   let text: string;
   try {
     text = await readFile(join(outDir, LOCK_FILE_NAME), 'utf8');
   } catch (ex) {
     if ((ex as NodeJS.ErrnoException).code === 'ENOENT') return { lock: undefined, problems: [] };
-    throw ex;
+    throw fileSystemError(ex, 'read', join(outDir, LOCK_FILE_NAME));
   }
   return readLockFile(text, join(outDir, LOCK_FILE_NAME));
 }

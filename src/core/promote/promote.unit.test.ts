@@ -3,7 +3,7 @@
 // --commit makes one commit and one tag; check is clean right after promotion and stale after an edit.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { notUtf8Line, promoteNotebook } from './promote';
@@ -142,6 +142,41 @@ describe('re-promotion', function () {
     }
     assert.equal(existsSync(join(dir, 'out')), false);
   });
+
+  it('a file named .nbpromote, or a folder named nbpromote.lock, is an error naming it, promoted or dry-run, and nothing is written', async () => {
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    writeFileSync(join(out, '.nbpromote'), 'a file');
+    for (const dryRun of [false, true]) {
+      const outcome = await promote(base, { dryRun });
+      assert.equal(outcome.ok, false);
+      assert.deepEqual(outcome.files, []);
+      assert.equal(outcome.problems.find((p) => p.code === 'state-path')?.message, `${join(out, '.nbpromote')} is a file, but nbpromote needs a folder there (where nbpromote keeps its promotion lock, its journal and the last generated files): move it away or remove it, then promote again`);
+    }
+    assert.deepEqual(readdirSync(out), ['.nbpromote']);
+    rmSync(join(out, '.nbpromote'));
+    mkdirSync(join(out, 'nbpromote.lock'));
+    for (const dryRun of [false, true]) {
+      const outcome = await promote(base, { dryRun });
+      assert.match(outcome.problems.find((p) => p.code === 'state-path')?.message ?? '', /nbpromote\.lock is a folder, but nbpromote needs a file there .*: move it away or remove it, then promote again$/);
+    }
+    assert.deepEqual(readdirSync(out), ['nbpromote.lock']);
+  });
+
+  for (const [what, make] of [
+    ['src is a file', (out: string) => writeFileSync(join(out, 'src'), 'x')],
+    ['tests is a file', (out: string) => writeFileSync(join(out, 'tests'), 'x')],
+    ['pipeline.yaml is a folder', (out: string) => mkdirSync(join(out, 'pipeline.yaml'))],
+  ] as const) {
+    it(`${what}: the error says nothing was written, and nothing was (no .nbpromote journal, no folder)`, async () => {
+      const out = join(dir, 'out');
+      mkdirSync(out);
+      make(out);
+      const before = readdirSync(out, { recursive: true });
+      await assert.rejects(promote(base), (ex: Error & { reason?: string }) => ex.reason === 'invalidInput' && /not acceptable; nothing was written/.test(ex.message));
+      assert.deepEqual(readdirSync(out, { recursive: true }), before);
+    });
+  }
 
   it('a metrics cell saved with an error gives no expected metric and a warning naming the error', async () => {
     const doc = JSON.parse(notebookJson(base)) as { cells: { id: string; outputs: unknown[] }[] };
