@@ -37,7 +37,7 @@ import { isStdlibModule } from '../scaffold/distributions';
 import { importedModules, metricNames, planPromotion } from '../scaffold/plan';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
-import { isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName } from '../tags/names';
+import { isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName, sharedModuleFor } from '../tags/names';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
 import { NbpromoteError } from '../errors';
@@ -225,7 +225,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       toolVersion: request.toolVersion,
       notebookPath: relNotebook,
       workdir,
-      sharedModule: roles.defaultExp !== undefined && isIdentifier(roles.defaultExp) && !['pipeline', 'metrics', 'steps'].includes(roles.defaultExp) ? roles.defaultExp : 'common',
+      sharedModule: sharedModuleFor(roles.defaultExp),
       ...(Object.keys(expected).length === 0 ? {} : { expectedMetrics: expected }),
       ...(Object.keys(decimals).length === 0 ? {} : { shownDecimals: decimals }),
       runtimeSource,

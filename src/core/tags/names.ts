@@ -57,6 +57,39 @@ export function moduleNameIssue(name: string): string | undefined {
   return nameLengthIssue(name, 'module names');
 }
 
+/** The shared module's name when no usable `#| default_exp` names one. */
+export const DEFAULT_SHARED_MODULE = 'common';
+
+/** Names the generated package gives its own files and folders: a `#| default_exp` naming one goes to common.py. */
+const PACKAGE_NAMES: ReadonlySet<string> = new Set(['pipeline', 'metrics', 'steps']);
+
+/**
+ * Why the shared module cannot be named `name` (a valid module name), as the end of "... is not allowed:
+ * <reason>", or undefined. Only names that would replace a module of the package itself.
+ */
+export function sharedModuleIssue(name: string): string | undefined {
+  if (name === '__init__') return 'the package itself is __init__.py (it holds __version__ and runs the shared code first)';
+  if (name === '_runtime') return "the generated package's runtime module is named _runtime";
+  if (name.length > 4 && name.startsWith('__') && name.endsWith('__')) return 'names that start and end with "__" are reserved for Python itself';
+  return undefined;
+}
+
+/**
+ * The module the shared code (`#| export` cells, `imports`, `functions`) is written to: the `#| default_exp`
+ * name when it is one plain identifier the package does not use itself, else {@link DEFAULT_SHARED_MODULE}
+ * (a dotted name, `pipeline`, `metrics`, `steps`). {@link sharedModuleNote} says why, for a warning.
+ */
+export function sharedModuleFor(defaultExp: string | undefined): string {
+  return defaultExp === undefined || sharedModuleNote(defaultExp) !== undefined || sharedModuleIssue(defaultExp) !== undefined ? DEFAULT_SHARED_MODULE : defaultExp;
+}
+
+/** Why the exported cells of `#| default_exp <name>` go to common.py instead, or undefined when they go to `<name>.py`. */
+export function sharedModuleNote(name: string): string | undefined {
+  if (name.includes('.')) return `Notebook Promoter writes one shared module per package, not nbdev's dotted module tree, so the exported cells go to ${DEFAULT_SHARED_MODULE}.py`;
+  if (PACKAGE_NAMES.has(name)) return `the generated package has its own ${name === 'steps' ? 'steps/ folder' : `${name}.py`}, so the exported cells go to ${DEFAULT_SHARED_MODULE}.py`;
+  return undefined;
+}
+
 /**
  * An identifier close to `name` to suggest in a message: accents dropped, runs of other characters turned
  * into `_`, leading and trailing `_` trimmed, a leading digit prefixed, a keyword suffixed with `_`.

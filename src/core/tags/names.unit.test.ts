@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { closestName, editDistance, isIdentifier, moduleNameIssue, quoteName, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
+import { closestName, editDistance, isIdentifier, moduleNameIssue, quoteName, sharedModuleFor, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
 
 describe('stepNameIssue', () => {
   for (const name of ['train', '_private', 'Train2', 'load_data', 'match', 'case', 'type', '_', 'x', 't'.repeat(100)]) {
@@ -32,6 +32,20 @@ describe('stepNameIssue', () => {
   for (const [name, reason] of refused) {
     it(`refuses ${JSON.stringify(name)}`, () => assert.match(stepNameIssue(name) ?? '', reason));
   }
+});
+
+describe('sharedModuleFor', () => {
+  const cases: readonly [string | undefined, string][] = [
+    [undefined, 'common'],
+    ['core', 'core'],
+    ['core.utils', 'common'],
+    ['pipeline', 'common'],
+    ['metrics', 'common'],
+    ['steps', 'common'],
+    ['__init__', 'common'],
+    ['_runtime', 'common'],
+  ];
+  for (const [name, module] of cases) it(`${String(name)} -> ${module}`, () => assert.equal(sharedModuleFor(name), module));
 });
 
 describe('isIdentifier', () => {

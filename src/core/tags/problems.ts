@@ -17,6 +17,7 @@ export const TAG_PROBLEM_CODES = [
   'role-conflict',
   'module-name-invalid',
   'default-exp-repeated',
+  'default-exp-common',
   'default-exp-missing',
   'export-module-ignored',
   'tag-malformed',

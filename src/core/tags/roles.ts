@@ -14,7 +14,7 @@ import type { Directive } from './directives';
 import type { NbdevKey, Mark, Spelling } from './vocabulary';
 import { checkDependencies } from './dependencies';
 import { splitDirectives } from './directives';
-import { clipText, moduleNameIssue, quoteName, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
+import { clipText, moduleNameIssue, quoteName, sharedModuleIssue, sharedModuleNote, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
 import { cellProblem, notebookProblem, sortProblems } from './problems';
 import { holdsAsserts, holdsOnlyImports, startsWithNbdev1Comment } from './pythonText';
 import { isNbdevKey, isVocabularyKey, readDirective, readTag, resolveConventions } from './vocabulary';
@@ -411,13 +411,13 @@ function readDefaultExp(context: Context, found: readonly FoundMarks[]): string 
   // Without nbdev directives (other than `#| hide`) there is no `#| default_exp` and no `#| export`.
   if (!context.nbdev) return undefined;
   const { notebook, problems } = context;
-  let chosen: { readonly name: string; readonly raw: string; readonly cell: NotebookCell } | undefined;
+  let chosen: { readonly name: string; readonly raw: string; readonly cell: NotebookCell; readonly line?: number } | undefined;
   let invalid = false;
   for (const { cell, nbdev } of found) {
     if (nbdev.length === 0) continue;
     for (const directive of nbdev.filter((d) => d.key === 'default_exp')) {
       const raw = directive.raw.trim();
-      const issue = directive.value === '' ? 'it names no module' : moduleNameIssue(directive.value);
+      const issue = directive.value === '' ? 'it names no module' : (moduleNameIssue(directive.value) ?? sharedModuleIssue(directive.value));
       if (issue !== undefined) {
         invalid = true;
         const suggestion = directive.value === '' ? undefined : suggestModuleName(directive.value);
@@ -430,9 +430,11 @@ function readDefaultExp(context: Context, found: readonly FoundMarks[]): string 
         const message = `\`${raw}\` replaces \`${chosen.raw}\` (cell ${chosen.cell.index + 1}): nbdev exports to the last module named, and so does Notebook Promoter.`;
         problems.push(cellProblem(notebook, cell, 'warning', 'default-exp-repeated', message, directive.line));
       }
-      chosen = { name: directive.value, raw, cell };
+      chosen = { name: directive.value, raw, cell, ...(directive.line === undefined ? {} : { line: directive.line }) };
     }
   }
+  const note = chosen === undefined ? undefined : sharedModuleNote(chosen.name);
+  if (chosen !== undefined && note !== undefined) problems.push(cellProblem(notebook, chosen.cell, 'warning', 'default-exp-common', `\`${clipText(chosen.raw, 80)}\`: ${note}.`, chosen.line));
   const exports = found.some((f) => f.nbdev.some((d) => d.key.startsWith('export')));
   if (chosen === undefined && !invalid && exports) {
     const message = 'cells are exported with `#| export`, but no cell names the module: add `#| default_exp <module>` to the first code cell.';

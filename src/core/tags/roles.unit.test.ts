@@ -491,6 +491,35 @@ describe('readRoles', () => {
       assert.equal(problem.line, 1);
       assert.equal(result.defaultExp, undefined);
     });
+    for (const [name, reason] of [
+      ['__init__', /the package itself is __init__\.py/],
+      ['_runtime', /runtime module is named _runtime/],
+      ['__main__', /reserved for Python itself/],
+    ] as const) {
+      it(`refuses \`#| default_exp ${name}\`, the package's own module, on the directive's cell and line`, () => {
+        const result = read(['x = 0', `#| default_exp ${name}`, '#| export\nx = 1']);
+        const problem = only(result, 'module-name-invalid');
+        assert.match(problem.message, reason);
+        assert.equal(problem.cellIndex, 1);
+        assert.equal(problem.line, 1);
+        assert.equal(result.defaultExp, undefined);
+      });
+    }
+    for (const [name, reason] of [
+      ['core.utils', /^`#\| default_exp core\.utils`: Notebook Promoter writes one shared module per package, not nbdev's dotted module tree, so the exported cells go to common\.py\.$/],
+      ['pipeline', /^`#\| default_exp pipeline`: the generated package has its own pipeline\.py, so the exported cells go to common\.py\.$/],
+      ['metrics', /own metrics\.py/],
+      ['steps', /own steps\/ folder/],
+    ] as const) {
+      it(`warns that \`#| default_exp ${name}\` goes to common.py`, () => {
+        const result = read([`#| default_exp ${name}`, '#| export\nx = 1']);
+        const problem = only(result, 'default-exp-common');
+        assert.match(problem.message, reason);
+        assert.equal(problem.severity, 'warning');
+        assert.equal(problem.line, 1);
+        assert.equal(result.defaultExp, name);
+      });
+    }
     it('keeps the last default_exp, as nbdev does, and warns', () => {
       const result = read(['#| default_exp a', '#| default_exp b\n#| export\nx = 1']);
       assert.equal(result.defaultExp, 'b');
