@@ -106,6 +106,17 @@ describe('nbpromote CLI (built binary)', function () {
     assert.equal(nbpromote('run', '--out', 'nowhere').stdout, '');
   });
 
+  it('run with a Python that exits at once printing nothing says so, naming it (and --json still prints its object)', () => {
+    assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'falsepython').status, 0);
+    const expected = 'the Python /bin/false exited with status 1 before the pipeline started, printing nothing: is it a Python 3 interpreter? Choose one with --python or NBPROMOTE_PYTHON';
+    const run = nbpromote('run', '--out', 'falsepython', '--python', '/bin/false');
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, `nbpromote: ${expected}\n`);
+    const json = nbpromote('run', '--out', 'falsepython', '--python', '/bin/false', '--json');
+    assert.equal(json.status, 1);
+    assert.deepEqual(JSON.parse(json.stdout), { run_id: null, status: 'error', error: expected, params: {}, metrics: {}, steps: [] });
+  });
+
   describe('bad notebooks: exit 1, one clear message naming file and cell, no stack trace, nothing written', () => {
     const cases: { file: string; expect: RegExp }[] = [
       { file: 'truncated.ipynb', expect: /truncated\.ipynb: line \d+, column \d+: / },

@@ -68,12 +68,35 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
   const env = { ...process.env, ...io.env, PYTHONPATH: [join(root, 'src'), io.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(delimiter) };
   return new Promise((resolveRun, reject) => {
     const child = spawn(python, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // What the child printed: a Python that fails at once (`--python /bin/false`) prints nothing at all.
+    let out = false;
+    let err = false;
     // Decoded as streams, so a character split between two chunks is not garbled.
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => io.out(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => io.err(chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out = true;
+      io.out(chunk);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      err = true;
+      io.err(chunk);
+    });
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(new NbpromoteError('notFound', error.code === 'ENOENT' ? `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)` : `cannot run ${python}: ${error.message}`)),
     );
-    child.on('close', (code) => resolveRun(code === 0 ? ExitCode.Ok : code === 2 ? ExitCode.Usage : ExitCode.BadInput));
+    child.on('close', (code, signal) => {
+      if (code === 0) return resolveRun(ExitCode.Ok);
+      // The pipeline prints its first line (or, with --json, its one object) on stdout: without it, and without
+      // a word on stderr, nobody said what went wrong.
+      const silent = !out && !err;
+      if (signal !== null || silent || (json && !out)) {
+        const how = signal !== null ? `was stopped by ${signal}` : `exited with status ${code ?? '?'}`;
+        const message = silent
+          ? `the Python ${python} ${how} before the pipeline started, printing nothing: is it a Python 3 interpreter? Choose one with --python or NBPROMOTE_PYTHON`
+          : `the Python ${python} running the pipeline ${how}${json && !out ? " without printing the run's JSON (its messages are on stderr)" : ''}`;
+        io.err(`nbpromote: ${message}\n`);
+        if (json && !out) stopped(message);
+      }
+      return resolveRun(code === 2 ? ExitCode.Usage : ExitCode.BadInput);
+    });
   });
 }
