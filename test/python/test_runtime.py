@@ -379,6 +379,62 @@ def test_a_failing_step_fails_the_run_naming_the_step(project):
     assert 'raise ValueError("boom")' in record["error"]["traceback"]
 
 
+REPORT_WITH_MARKERS = """\
+import os
+
+
+def report(numbers, label, explode, out_path):
+    # cell c3, lines 2-3
+    if explode:
+        raise ValueError("boom")
+    # cell c3, lines 5-9
+    text = f"{label}: {sum(numbers)}"
+    os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    with open(out_path, "w") as file:
+        file.write(text)
+    return text
+"""
+
+NOTEBOOK = {"cells": [{"cell_type": "markdown", "id": f"c{i}", "metadata": {}, "source": ""} for i in range(4)], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+@pytest.mark.parametrize(
+    "notebook, markers, place",
+    [
+        # The `# cell` comment above the failing line: line 3 of the cell, and its number from the notebook.
+        (True, REPORT_WITH_MARKERS, " in notebook cell 4 (id c3), line 3"),
+        # No notebook beside the package (deployed elsewhere): the id is what is known.
+        (False, REPORT_WITH_MARKERS, " in notebook cell with id c3, line 3"),
+        # A notebook without ids names cells by number.
+        (False, REPORT_WITH_MARKERS.replace("cell c3", "cell 4"), " in notebook cell 4, line 3"),
+        # Below the lines the comment covers: code nbpromote added, no notebook line to name.
+        (True, REPORT_WITH_MARKERS.replace("lines 2-3", "line 2"), ""),
+        # No comment at all (a hand-written module).
+        (True, REPORT_WITH_MARKERS.replace("# cell c3", "# c3"), ""),
+    ],
+)
+def test_a_failing_step_names_the_notebook_cell_and_line_its_failing_line_came_from(project, notebook, markers, place):
+    (project / "src" / "toypkg" / "steps" / "report.py").write_text(markers)
+    if notebook:
+        (project / "nb" / "toy.ipynb").write_text(json.dumps(NOTEBOOK))
+    else:
+        (project / "nb" / "toy.ipynb").unlink()
+    done = run(project, "--json", "--param", "explode=yes", check_exit=1)
+    summary = json.loads(done.stdout)
+    error = f"step 'report' failed{place}: ValueError: boom"
+    assert summary["error"] == error
+    assert error in done.stderr
+    assert record_of(project, summary["run_id"])["error"]["message"] == error
+
+
+def test_a_failing_shared_function_names_its_own_cell(project):
+    (project / "nb" / "toy.ipynb").write_text(json.dumps(NOTEBOOK))
+    # The innermost frame of the package's modules is the shared function's, not the step's that called it.
+    (project / "src" / "toypkg" / "shared.py").write_text("# cell c1, lines 4-5\ndef times(value, factor):\n    return value / (factor - 2)\n")
+    summary = run_json(project, check_exit=1)
+    assert summary["error"] == "step 'scale' failed in notebook cell 2 (id c1), line 5: ZeroDivisionError: division by zero"
+
+
 def _prepare(factor):
     with open("work/clean.txt", "w") as file:
         file.write(str(3 * factor))

@@ -332,7 +332,9 @@ class Generator {
     }
     for (const { cell, def } of hoisted) {
       const code = this.input.cells.get(cell.index)?.code.split('\n') ?? [];
-      lines.push('', `# ${this.cellWords([cell])}: at module level, so what the step returns can be cached (pickled)`, ...(def.asDef === undefined ? code.slice(def.startLine - 1, def.endLine) : [def.asDef]), '');
+      // A lambda made a def is not line for line: its marker names only the line it was on.
+      const marker = this.cellMarker(cell, def.startLine, def.asDef === undefined ? def.endLine : def.startLine);
+      lines.push('', `# ${marker}: at module level, so what the step returns can be cached (pickled)`, ...(def.asDef === undefined ? code.slice(def.startLine - 1, def.endLine) : [def.asDef]), '');
     }
     const args = step.inputs.map((i) => (params.has(i) ? `${i}: ${pyType(params.get(i)?.type)}` : i));
     const returns = outputs.length === 0 ? 'None' : outputs.length === 1 ? 'Any' : named ? cls : `tuple[${outputs.map(() => 'Any').join(', ')}]`;
@@ -428,7 +430,7 @@ class Generator {
   }
 
   /**
-   * One cell's code with a `# cell N` comment, directive lines and hoisted imports removed. `locals`: the cell
+   * One cell's code with `# cell N, lines a-b` comments, directive lines and hoisted imports removed. `locals`: the cell
    * becomes the body of a function binding these names, so a `global` of them in a function the cell defines
    * (`def bump(): global total`) meant the notebook's variable, now the enclosing function's: `nonlocal`.
    */
@@ -436,7 +438,10 @@ class Generator {
     const gen = this.input.cells.get(cell.index);
     if (gen === undefined) return '';
     const lines = gen.code.split('\n');
-    const out: string[] = [];
+    // Each kept line with its line in the cell (the translation keeps lines where they were).
+    const out: { text: string; line: number }[] = [];
+    // The comments saying a cell magic was removed go above the first marker: they are no code to fail.
+    const magics: string[] = [];
     let leading = true;
     lines.forEach((text, i) => {
       const line = i + 1;
@@ -446,21 +451,35 @@ class Generator {
       // `%%time` before `#| step: train` (cell magics come first): the magic's comment stays, and so does the
       // leading block, so the directive below it is still dropped.
       if (leading && /^\s*# nbpromote: removed IPython cell magic/.test(text)) {
-        out.push(text);
+        magics.push(text);
         return;
       }
       leading = false;
       if (replaceTrailing !== undefined && gen.trailingExpression !== undefined && line >= gen.trailingExpression.line && line <= gen.trailingExpression.endLine) {
-        if (line === gen.trailingExpression.line) out.push(`${replaceTrailing}${text.trimStart()}`);
-        else out.push(text);
+        if (line === gen.trailingExpression.line) out.push({ text: `${replaceTrailing}${text.trimStart()}`, line });
+        else out.push({ text, line });
         return;
       }
       const cut = cutExceptAliases(cutImports(text, gen.importCuts?.filter((c) => c.line === line) ?? []), gen.exceptCuts?.filter((c) => c.line === line) ?? []);
-      out.push(locals === undefined ? cut : nonlocalForLocals(cut, locals));
+      out.push({ text: locals === undefined ? cut : nonlocalForLocals(cut, locals), line });
     });
-    while (out.length > 0 && (out[out.length - 1] ?? '').trim() === '') out.pop();
-    if (out.length === 0) return '';
-    return [`# ${this.cellWords([cell])}`, ...out].join('\n');
+    while (out.length > 0 && (out[out.length - 1]?.text ?? '').trim() === '') out.pop();
+    // A marker before each run of consecutive cell lines: `# cell c009, lines 1-4`. The runner reads them to
+    // tell a failing line of this module as the notebook's cell and line (`_notebook_place` in _runtime.py).
+    if (out.length === 0) return magics.join('\n');
+    const result: string[] = [...magics];
+    let start = 0;
+    for (let i = 1; i <= out.length; i++) {
+      if (i < out.length && out[i]?.line === (out[i - 1]?.line ?? 0) + 1) continue;
+      result.push(`# ${this.cellMarker(cell, out[start]?.line ?? 1, out[i - 1]?.line ?? 1)}`, ...out.slice(start, i).map((o) => o.text));
+      start = i;
+    }
+    return result.join('\n');
+  }
+
+  /** `cell c009, lines 3-7` (`cell 10, line 3` without cell ids): where the lines below a marker come from. */
+  private cellMarker(cell: CellRef, first: number, last: number): string {
+    return `${this.cellWords([cell])}, ${first === last ? `line ${first}` : `lines ${first}-${last}`}`;
   }
 
   /**

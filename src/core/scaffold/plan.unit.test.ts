@@ -63,6 +63,12 @@ describe('planPromotion: generated steps, metrics and tests', function () {
     assert.match(score, /# nbpromote: removed IPython cell magic/);
   });
 
+  it('marks each run of a cell\'s lines with the cell and the lines, for the runner to name a failing line', () => {
+    // Line 1 (%%time) is a comment now and line 2 (the directive) is dropped: the code is lines 3-4.
+    assert.match(file('src/nb/steps/score.py'), /\n {4}# nbpromote: removed IPython cell magic: %%time\n {4}# cell c3, lines 3-4\n {4}total = sum\(rows\)\n {4}ratio = total \/ len\(rows\)\n/);
+    assert.match(file('src/nb/steps/load.py'), /\n {4}# cell c1, line 1\n {4}rows = \[3, 1, 2\]\n/);
+  });
+
   const python = '/usr/bin/python3';
   it('compares a step output with the type the notebook recorded, a notebook class being `__main__.Name`', function () {
     assert.match(file('tests/test_clean.py'), /_runtime\.matches_recorded\(returned\[name\], recorded\)/);
@@ -136,6 +142,10 @@ describe('planPromotion: functions and classes a step defines', function () {
     // `scaled` reads the parameter k, which only the step function has (and no later step needs it).
     assert.match(inStep ?? '', /\n {4}def scaled\(v\):\n {8}return v \* k\n/);
     assert.doesNotMatch(inStep ?? '', /def root|def twice|class Box/);
+    // Each says which lines of the cell it is, and so does what stays in the step.
+    assert.match(moduleLevel ?? '', /\n# cell c2, lines 1-2: at module level[^\n]*\ndef root\(v\):/);
+    assert.match(moduleLevel ?? '', /\n# cell c2, lines 4-6: at module level[^\n]*\n@functools/);
+    assert.match(inStep ?? '', /\n {4}# cell c2, lines 12-14\n {4}def scaled\(v\):/);
   });
 
   it('passes its generated tests, and a second run takes the step from the cache', function () {

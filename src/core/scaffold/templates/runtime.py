@@ -44,6 +44,7 @@ import hashlib
 import importlib.util
 import inspect
 import json
+import linecache
 import math
 import numbers
 import os
@@ -551,7 +552,7 @@ class _Run:
             self.fail(str(ex))
             return self._report(StepRecord(name, "failed", _seconds(began)))
         except Exception as ex:  # the step's own code failed
-            self.fail(f"step {name!r} failed: {type(ex).__name__}: {ex}", ex)
+            self.fail(f"step {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}", ex)
             return self._report(StepRecord(name, "failed", _seconds(began)))
         self.values.update(outputs)
         for output in outputs:
@@ -657,7 +658,7 @@ class _Run:
             if not isinstance(value, Mapping):
                 raise TypeError(f"it returned a {type(value).__name__}, not a dict of numbers")
         except Exception as ex:
-            self.fail(f"the metrics function {name!r} failed: {type(ex).__name__}: {ex}", ex)
+            self.fail(f"the metrics function {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}", ex)
             return
         self.metrics = flatten_metrics(value)
         if self.metrics:
@@ -975,6 +976,52 @@ def _user_traceback(exception: BaseException) -> str:
     while tb is not None and tb.tb_next is not None and tb.tb_frame.f_code.co_filename == __file__:
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(exception), exception, tb))
+
+
+#: The comment above each run of lines a notebook cell gave a generated module: ``# cell c009, lines 1-4``
+#: (a cell id, or its number in a notebook without ids), or ``# cell 10, line 3``.
+_CELL_MARKER = re.compile(r"^\s*# cell (\S+), lines? (\d+)(?:-(\d+))?(?::|$)")
+
+
+def _notebook_place(exception: BaseException, root: Path, config: Mapping[str, Any]) -> str:
+    """`` in notebook cell 10 (id c009), line 3``: where the innermost frame of this package's modules (a
+    step, the shared code, the metrics) was when ``exception`` was raised, read from the ``# cell`` comment
+    above its line. Empty when the line is not a notebook cell's (code nbpromote added) or unknown."""
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    place = None
+    tb = exception.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename != __file__ and os.path.abspath(filename).startswith(package):
+            place = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    if place is None:
+        return ""
+    filename, lineno = place
+    lines = linecache.getlines(filename)
+    for at in range(min(lineno, len(lines)) - 1, 0, -1):
+        marker = _CELL_MARKER.match(lines[at - 1])
+        if marker is None:
+            continue
+        first = int(marker.group(2))
+        line = first + lineno - at - 1
+        if line > int(marker.group(3) or first):
+            return ""  # below the cell's lines: code nbpromote added (a return, a del)
+        return f" in notebook {_cell_words(marker.group(1), root / str(config.get('notebook', '')))}, line {line}"
+    return ""
+
+
+def _cell_words(ref: str, notebook: Path) -> str:
+    """``cell 10 (id c009)`` for a cell id, found in the notebook; ``cell 10`` for a cell number."""
+    try:
+        with open(notebook, encoding="utf-8") as file:
+            cells = json.load(file).get("cells", [])
+        for index, cell in enumerate(cells):
+            if isinstance(cell, dict) and cell.get("id") == ref:
+                return f"cell {index + 1} (id {ref})"
+    except (OSError, ValueError, AttributeError):
+        pass  # no notebook here (a deployed package), or a percent script: the id is what is known
+    return f"cell {ref}" if ref.isdigit() else f"cell with id {ref}"
 
 
 @contextlib.contextmanager
