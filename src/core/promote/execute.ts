@@ -66,7 +66,8 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
     const input = join(folder, 'notebook.ipynb');
     await writeFile(input, JSON.stringify(copy));
     request.logger.info(`running ${request.notebook} with ${request.python} -m nbconvert --execute ...`);
-    const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, notebookCells(copy));
+    const cells = new Map([...notebookCells(copy)].map(([count, index]) => [count, { index, id: parsed.notebook?.cells[index]?.id }]));
+    const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, cells);
     return readProbes(stdout, request.notebook, request.probe !== undefined);
   } finally {
     await rm(folder, { recursive: true, force: true });
@@ -159,7 +160,36 @@ function notebookCells(copy: Record<string, unknown>): Map<number, number> {
   return byCount;
 }
 
-function run(python: string, args: readonly string[], file: string, cells: ReadonlyMap<number, number> = new Map()): Promise<string> {
+/** A notebook cell as a copy's execution count tells it: its index, and its id when it has one. */
+interface CountedCell {
+  readonly index: number;
+  readonly id?: string | undefined;
+}
+
+/**
+ * Where the kernel's traceback (IPython's, colours removed) says the notebook failed: the cell that was
+ * running and its line, and the innermost frame in another cell (a function a cell defined) when there is
+ * one, as `cell 9 (id c008), line 3`. Only the last traceback is read: an exception chained to another
+ * (`raise KeyError(key) from err` inside pandas) prints the one it came from first. Undefined when no frame
+ * of the traceback is one of the notebook's cells (the cells nbpromote added, or an error outside the kernel).
+ */
+export function failedCell(traceback: string, cells: ReadonlyMap<number, CountedCell>): string | undefined {
+  const blocks = traceback.split(/Traceback \(most recent call last\)/);
+  const last = blocks[blocks.length - 1] ?? '';
+  // IPython 8.5 and later: `Cell In[6], line 3`; 8.0 to 8.4: `Input In [6], in <cell line: 3>()`.
+  const frames = [...last.matchAll(/(?:\bCell In ?\[(\d+)\], line (\d+)|\bInput In ?\[(\d+)\], in <cell line: (\d+)>)/g)].flatMap((m) => {
+    const cell = cells.get(Number(m[1] ?? m[3]));
+    return cell === undefined ? [] : [{ cell, line: Number(m[2] ?? m[4]) }];
+  });
+  const running = frames[0];
+  if (running === undefined) return undefined;
+  const words = (f: { cell: CountedCell; line: number }): string => `cell ${f.cell.index + 1}${f.cell.id === undefined ? '' : ` (id ${f.cell.id})`}, line ${f.line}`;
+  const inner = frames[frames.length - 1];
+  const called = inner !== undefined && inner.cell.index !== running.cell.index ? `, in code from ${words(inner)}` : '';
+  return `${words(running)}${called}`;
+}
+
+function run(python: string, args: readonly string[], file: string, cells: ReadonlyMap<number, CountedCell> = new Map()): Promise<string> {
   return new Promise((resolveRun, reject) => {
     execFile(python, [...args], { maxBuffer: 1 << 30, env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } }, (error, stdout, stderr) => {
       if (error === null) {
@@ -175,11 +205,16 @@ function run(python: string, args: readonly string[], file: string, cells: Reado
       // eslint-disable-next-line no-control-regex
       const plain = stderr.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
       const told = plain.replace(/\bCell In ?\[(\d+)\]/g, (text, count: string) => {
-        const index = cells.get(Number(count));
-        return index === undefined ? text : `cell ${index + 1} of ${basename(file)}`;
+        const cell = cells.get(Number(count));
+        return cell === undefined ? text : `cell ${cell.index + 1} of ${basename(file)}`;
       });
       const last = told.trim().split('\n').slice(-12).join('\n');
-      reject(new NbpromoteError('invalidInput', `${file}: executing the notebook failed:\n${last}`));
+      // The tail of a long traceback (pandas' own frames) may not reach the notebook's cell: named first.
+      const where = failedCell(plain, cells);
+      const lines = plain.trim().split('\n');
+      const raised = lines[lines.length - 1]?.trim() ?? '';
+      const head = where === undefined ? 'executing the notebook failed' : `executing the notebook failed in ${where}: ${raised}`;
+      reject(new NbpromoteError('invalidInput', `${file}: ${head}\n${last}`));
     });
   });
 }

@@ -1,0 +1,63 @@
+import * as assert from 'node:assert/strict';
+import { failedCell } from './execute';
+
+// nbconvert's stderr when a cell fails inside pandas (colours removed, nbconvert's own frames cut): the
+// chained KeyError's traceback first, without the cell; then the one the cell raised, whose frames go on
+// into pandas for longer than the tail a message shows.
+const chained = `nbclient.exceptions.CellExecutionError: An error occurred while executing the following cell:
+------------------
+feats = add_features(loans)
+y = feats["default"]
+------------------
+
+---------------------------------------------------------------------------
+KeyError                                  Traceback (most recent call last)
+File /usr/lib/python3/dist-packages/pandas/core/indexes/base.py:3802, in Index.get_loc(self, key, method, tolerance)
+-> 3802     return self._engine.get_loc(casted_key)
+
+KeyError: 'default'
+
+The above exception was the direct cause of the following exception:
+
+KeyError                                  Traceback (most recent call last)
+Cell In [7], line 3
+      1 feats = add_features(loans)
+      2 X = pd.get_dummies(feats[NUMERIC])
+----> 3 y = feats["default"]
+
+File /usr/lib/python3/dist-packages/pandas/core/frame.py:3807, in DataFrame.__getitem__(self, key)
+-> 3807 indexer = self.columns.get_loc(key)
+
+File /usr/lib/python3/dist-packages/pandas/core/indexes/base.py:3804, in Index.get_loc(self, key, method, tolerance)
+-> 3804     raise KeyError(key) from err
+
+KeyError: 'default'
+KeyError: 'default'
+`;
+
+// Execution count 7 ran notebook cell index 8 (the copy's first cell is nbpromote's own).
+const cells = new Map([
+  [5, { index: 3, id: 'c003' }],
+  [7, { index: 8, id: 'c008' }],
+  [9, { index: 10 }],
+]);
+
+describe('failedCell', () => {
+  it('names the cell that was running and its line, from the last traceback of a chain', () => {
+    assert.equal(failedCell(chained, cells), 'cell 9 (id c008), line 3');
+  });
+
+  it('adds the innermost frame in another cell: a function that cell defined', () => {
+    const called = chained.replace('File /usr/lib/python3/dist-packages/pandas/core/frame.py', 'Cell In[5], line 4, in add_features(df)\n\nFile /usr/lib/python3/dist-packages/pandas/core/frame.py');
+    assert.equal(failedCell(called, cells), 'cell 9 (id c008), line 3, in code from cell 4 (id c003), line 4');
+  });
+
+  it('reads IPython 8.0 to 8.4 frames, and cells without ids', () => {
+    assert.equal(failedCell('Traceback (most recent call last)\nInput In [9], in <cell line: 2>()\n----> 2 1 / 0\nZeroDivisionError: division by zero', cells), 'cell 11, line 2');
+  });
+
+  it('is undefined when no frame is a notebook cell (nbpromote\'s own cells, or no kernel at all)', () => {
+    assert.equal(failedCell(chained.replace(/Cell In \[7\]/, 'Cell In [2]'), cells), undefined);
+    assert.equal(failedCell('No module named nbconvert', cells), undefined);
+  });
+});
