@@ -686,6 +686,8 @@ def test_module_read_paths_are_what_the_module_reads_as_it_runs_not_what_it_stor
     ''').encode()
     assert runtime._module_read_paths(source) == {"read/settings.json", "read/lookup.csv", "read/a.csv", "read/p1.csv", "read/p2.csv"}
     assert runtime._module_read_paths(TEMPLATE.read_bytes()) == set()
+    # A pattern is no path the module reads, however path-like it looks.
+    assert runtime._module_read_paths(b'import re, fnmatch\nROW = re.compile(r"^data/\\d+\\.csv$")\nok = fnmatch.fnmatch(name, "*.csv")\n') == set()
 
 
 def test_a_file_the_shared_code_reads_at_import_reruns_the_steps_reading_shared_values(project):

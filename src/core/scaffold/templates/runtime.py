@@ -1504,6 +1504,16 @@ def _module_read_paths(source: bytes) -> set[str]:
             if not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
                 self.visit(node.value)
 
+        def visit_Call(self, node: Any) -> None:
+            # A pattern (``re.compile(r"^\d+$")``, ``fnmatch(name, "*.csv")``) is no path the module reads.
+            function = node.func
+            name = function.attr if isinstance(function, ast.Attribute) else function.id if isinstance(function, ast.Name) else ""
+            if name in _PATTERN_CALLS:
+                for part in [*node.args[1:], *node.keywords]:
+                    self.visit(part)
+                return
+            self.generic_visit(node)
+
         def visit_Constant(self, node: Any) -> None:
             if isinstance(node.value, str) and _looks_like_path(node.value):
                 found.add(_without_glob(node.value))
@@ -1511,6 +1521,9 @@ def _module_read_paths(source: bytes) -> set[str]:
     Visitor().visit(tree)
     return found
 
+
+#: Calls whose first argument is a pattern, not a path (``re``'s functions, ``fnmatch``).
+_PATTERN_CALLS = ("compile", "match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer", "fnmatch", "fnmatchcase")
 
 #: Calls that only make a path of their arguments (``Path("raw")``, ``os.path.join("data", "a.csv")``).
 _PATH_MAKERS = ("Path", "PurePath", "PosixPath", "PurePosixPath", "WindowsPath", "join")
