@@ -1509,7 +1509,8 @@ def _module_read_paths(source: bytes) -> set[str]:
             function = node.func
             name = function.attr if isinstance(function, ast.Attribute) else function.id if isinstance(function, ast.Name) else ""
             if name in _PATTERN_CALLS:
-                for part in [*node.args[1:], *node.keywords]:
+                at = 1 if name.startswith("fnmatch") else 0  # fnmatch(name, pattern); re.match(pattern, text)
+                for part in [*node.args[:at], *node.args[at + 1 :], *node.keywords]:
                     self.visit(part)
                 return
             self.generic_visit(node)
@@ -1522,7 +1523,7 @@ def _module_read_paths(source: bytes) -> set[str]:
     return found
 
 
-#: Calls whose first argument is a pattern, not a path (``re``'s functions, ``fnmatch``).
+#: Calls with a pattern argument, not a path (``re``'s functions: the first; ``fnmatch``: the second).
 _PATTERN_CALLS = ("compile", "match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer", "fnmatch", "fnmatchcase")
 
 #: Calls that only make a path of their arguments (``Path("raw")``, ``os.path.join("data", "a.csv")``).
