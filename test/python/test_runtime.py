@@ -974,11 +974,12 @@ def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():
     assert runtime.with_shown({"acc": 0.85, "f1": 0.6}, {"acc": folds}) == {"acc": 0.85, "f1": 0.6}
     # ...but a number the cell defines wins over a rounded shown copy.
     assert runtime.with_shown({"acc": 0.85}, {"acc": 0.8512}) == {"acc": 0.8512}
-    # A Series or dict shown by its name gives its entries as the notebook showed them, not `summary.*`.
+    # A Series shown by its name gives its entries as the notebook showed them, not `summary.*`...
     summary = pandas.Series({"auc": 0.7, "iters": 10.5})
     assert runtime.flatten_metrics(runtime.with_shown(summary, {"summary": summary, "auc_folds": [0.6, 0.8]})) == {"auc": 0.7, "iters": 10.5}
+    # ...and a dict shown by its name `report.<key>`, as its saved output is read.
     report = {"auc": 0.7}
-    assert runtime.with_shown(report, {"report": report}) == {"auc": 0.7}
+    assert runtime.flatten_metrics(runtime.with_shown(report, {"report": report})) == {"report.auc": 0.7}
     # Nothing shown: the values as they are.
     assert runtime.with_shown(None, {"acc": 0.5}) == {"acc": 0.5}
 

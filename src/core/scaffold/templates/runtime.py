@@ -1192,10 +1192,12 @@ def with_shown(shown: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     """A metrics cell's metrics: what it showed last (``shown_metrics``) and the values it defines or reads.
     A value wins over a shown one of the same name when it is a number (shown ones are often rounded copies);
     a list or frame does not hide the number shown under its name (``{"acc": np.mean(acc)}`` of the folds).
-    A dict or Series shown by its name gives its entries, as the notebook showed them."""
+    A Series shown by its name gives its entries, as the notebook showed them."""
     named = [name for name, value in values.items() if value is shown]
-    if named and _as_number(shown) is not None:
-        return dict(values)  # `acc` shown by name: the number is there under its name
+    if named and (_as_number(shown) is not None or isinstance(shown, Mapping)):
+        # `acc` shown by name: the number is there under its name; `scores` (a dict): `scores.<key>`, as the
+        # notebook's saved output of a dict shown by name is read.
+        return dict(values)
     result = shown_metrics(shown)
     for name, value in values.items():
         if name in named and result:
