@@ -170,6 +170,8 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: C
   if (node.type === 'assignment' || node.type === 'augmented_assignment') {
     const left = node.children.find((c) => c.field === 'left');
     if (left !== undefined && (left.type === 'subscript' || left.type === 'attribute')) push(tree, baseName(left), out);
+    // `X -= X.mean(0)`: an array or list changes in place (a number is rebound, and counting it changes nothing).
+    if (left?.type === 'identifier' && node.type === 'augmented_assignment') push(tree, left, out);
   }
   if (node.type === 'delete_statement') {
     for (const target of node.children.flatMap((c) => (c.type === 'expression_list' ? c.children : [c]))) {
@@ -241,7 +243,24 @@ function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: 
   const names = parameters.children.map((p) => (p.type === 'identifier' ? p : p.type === 'default_parameter' || p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? p.children.find((c) => c.type === 'identifier') : undefined)).filter((p) => p !== undefined).map((p) => tree.text(p));
   const changed: NameSite[] = [];
   for (const statement of body.children) collectMutations(tree, statement, changed);
-  const hit = names.filter((n) => changed.some((c) => c.name === n));
+  // `b = a` then `b[:] = ...`: changing b changes the argument a.
+  const aliasOf = new Map<string, string>();
+  const findAliases = (n: PyNode): void => {
+    if (SCOPES.has(n.type)) return;
+    if (n.type === 'assignment') {
+      const left = n.children.find((c) => c.field === 'left');
+      const right = n.children.find((c) => c.field === 'right');
+      if (left?.type === 'identifier' && right?.type === 'identifier') aliasOf.set(tree.text(left), tree.text(right));
+    }
+    for (const child of n.children) findAliases(child);
+  };
+  for (const statement of body.children) findAliases(statement);
+  const root = (name: string): string => {
+    let current = name;
+    for (let hops = 0; hops < 8 && aliasOf.has(current); hops++) current = aliasOf.get(current) ?? current;
+    return current;
+  };
+  const hit = names.filter((n) => changed.some((c) => c.name === n || root(c.name) === n));
   // Module-level values it changes (`results[name] = value` in `def record(name, value)`): not its own.
   const locals = new Set([...names, ...assignedIn(tree, body)]);
   const globals = [...new Set(changed.map((c) => c.name).filter((n) => !locals.has(n)))];

@@ -277,6 +277,16 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(g, 'more').outputs, ['other']);
     assert.deepEqual(g.edges.filter((e) => e.to === 'report').map((e) => [e.from, e.name]), [['features', 'df'], ['more', 'other'], ['features', 't']]);
   });
+  it('an augmented assignment changes an array in place: in a function (of its argument or an alias of it) and through an alias', () => {
+    const g = graphOf([
+      [['functions'], 'def standardize(X):\n    X -= X.mean(0)\n\ndef triple(a):\n    b = a\n    b[:] = b * 3'],
+      [['step:load'], 'a1 = np.ones(2)\na2 = np.ones(2)\na3 = np.ones(2)'],
+      [['step:change'], 'standardize(a1)\ntriple(a2)\nal = a3\nal -= 0.5'],
+      [['step:use'], 's = a1.sum() + a2.sum() + a3.sum()'],
+    ]);
+    assert.deepEqual([...step(g, 'change').outputs].sort(), ['a1', 'a2', 'a3']);
+    assert.deepEqual(g.edges.filter((e) => e.to === 'use').map((e) => `${e.from}:${e.name}`).sort(), ['change:a1', 'change:a2', 'change:a3']);
+  });
   it('draws from a random generator, shuffles, `out=` and a change through a name another step aliased change the value', () => {
     const g = graphOf([
       [['step:make'], 'rng = np.random.default_rng(0)\nvals = [1, 2, 3]\narr = np.zeros(3)\nraw = {"a": 1}\ndf = raw'],
