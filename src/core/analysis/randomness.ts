@@ -97,7 +97,8 @@ function drawMessage(call: string, text: string, at: number, seeded: ReadonlySet
   if (name.startsWith('random.')) {
     return seeded.has('random') ? undefined : `${name}(...) draws from the random module's global generator, and no cell seeds it. Call random.seed(<a number>) once in the first cells`;
   }
-  if (seeded.has('numpy') || OWN_SEED.test(args)) return undefined;
+  // `RandomForestClassifier(**params)`: the dict may hold random_state; nothing tells it does not.
+  if (seeded.has('numpy') || OWN_SEED.test(args) || /(?:^|[(,])\s*\*\*/.test(args)) return undefined;
   if (name === '.sample') {
     return pandas ? `.sample(...) picks rows at random without random_state, and no cell seeds NumPy's global generator. Pass random_state=<a number>` : undefined;
   }

@@ -355,7 +355,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const metricsProbe: MetricsProbe | undefined =
     lastMetrics === undefined
       ? undefined
-      : { afterCell: lastMetrics.cell.index, names: metricNames(graph, generated), shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined };
+      : { afterCell: lastMetrics.cell.index, names: metricNames(graph, generated), shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined || analysed.get(lastMetrics.cell.index)?.generated.shownExpression !== undefined };
   const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
     const last = step.cells[step.cells.length - 1];
     return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];

@@ -294,6 +294,28 @@ describe('re-promotion', function () {
     assert.deepEqual(added.graph?.steps.find((st) => st.name === 'evaluate')?.outputs, ['proba', 'pred']);
   });
 
+  it('metrics: names a tuple binds count, and the --execute probe reads what the cell shows', async () => {
+    const cells: Cell[] = [
+      { id: 'fit', tags: ['step:fit'], source: 'scores = [0.5, 0.7]' },
+      { id: 'm', tags: ['metrics'], source: 'precision, recall, _ = 0.5, 0.25, None\nfor fold in scores:\n    last = fold\n{"mean": sum(scores) / 2}' },
+    ];
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual([...(outcome.metricsProbe?.names ?? [])].sort(), ['precision', 'recall', 'scores']);
+    assert.equal(outcome.metricsProbe?.shown, true);
+  });
+
+  it('a not-reproducible warning is not given for an estimator given **params (they may hold random_state)', async () => {
+    const cells: Cell[] = [
+      { id: 'imp', tags: ['imports'], source: 'from sklearn.ensemble import RandomForestClassifier' },
+      { id: 'fit', tags: ['step:fit'], source: 'params = dict(n_estimators=5, random_state=0)\nmodel = RandomForestClassifier(**params)\nbare = RandomForestClassifier(n_estimators=5)' },
+    ];
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'not-reproducible').map((p) => p.line), [3]);
+  });
+
   it('a removed step deletes its module and test', async () => {
     await promote(base);
     await promote((cases.find((c) => c.name.startsWith('a removed step')) ?? assert.fail('no such case')).change(base));

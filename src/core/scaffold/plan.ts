@@ -866,7 +866,9 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   if (metrics === undefined) return [];
   const parameters = new Set(graph.parameters.map((p) => p.name));
   const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters'));
-  return [...new Set([...metrics.cells.flatMap((c) => [...(cells.get(c.index)?.assigned ?? []), ...(cells.get(c.index)?.printedNames ?? [])]), ...fromSteps])];
+  // What the cells bind (`auc = ...`, `precision, recall, f1, _ = ...`, not loop variables), print, then read from steps.
+  const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)];
+  return [...new Set([...metrics.cells.flatMap((c) => [...bound(cells.get(c.index)), ...(cells.get(c.index)?.printedNames ?? [])]), ...fromSteps])];
 }
 
 /**
