@@ -173,7 +173,7 @@ class Generator {
       `"""${this.pkg}: promoted from ${this.input.notebookPath} by nbpromote."""`,
       'from __future__ import annotations',
       '',
-      ...(runsCode ? ['import importlib'] : []),
+      ...(runsCode ? ['import contextlib', 'import importlib'] : []),
       'import sys',
       'from pathlib import Path',
       '',
@@ -190,7 +190,13 @@ class Generator {
       lines.push('', "#: The notebook: what `__file__` meant in its cells (VS Code's Jupyter sets it so), not the module the code is in.", `NOTEBOOK_FILE = str(NOTEBOOK_DIR / ${pyString(name)})`);
     }
     if (runsCode) {
-      lines.push('', "# The notebook's first cells ran before anything else: so does the shared code (sys.path changes included).", `importlib.import_module(".${this.input.sharedModule}", __name__)`);
+      lines.push(
+        '',
+        "# The notebook's first cells ran before anything else: so does the shared code (sys.path changes included).",
+        "# What it prints goes to stderr: stdout is the run's (with --json, one JSON document).",
+        'with contextlib.redirect_stdout(sys.stderr):',
+        `    importlib.import_module(".${this.input.sharedModule}", __name__)`,
+      );
     }
     return `${lines.join('\n')}\n`;
   }

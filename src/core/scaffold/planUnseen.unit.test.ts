@@ -94,7 +94,8 @@ describe('planPromotion: only numpy seeded (np.random.seed(0), random untouched)
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-numpy-seed-'));
     try {
       const numpyCells = [
-        { tags: ['imports'], source: 'import numpy as np\nnp.random.seed(0)' },
+        // What the shared code prints goes to stderr: run --json's stdout stays one JSON document.
+        { tags: ['imports'], source: 'import numpy as np\nnp.random.seed(0)\nprint("numpy", np.__version__)' },
         { tags: ['step:draw'], source: 'x = float(np.random.rand())' },
         { tags: ['metrics'], source: 'total = x * 2' },
       ];
