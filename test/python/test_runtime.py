@@ -772,6 +772,55 @@ def test_a_folder_is_fingerprinted_by_contents_up_to_a_size_then_by_sizes_and_ti
     assert fingerprint() == bounded
 
 
+def test_every_file_of_a_folder_counts_past_the_file_bound(tmp_path, monkeypatch):
+    monkeypatch.setattr(runtime, "MAX_DIRECTORY_FILES", 1)  # a.txt by contents, the others by name, size and times
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(name)
+
+    def fingerprint():
+        return runtime._Fingerprints().directory(tmp_path)
+
+    first = fingerprint()
+    (tmp_path / "c.txt").write_text("c.tx!")  # past the bound: still seen
+    changed = fingerprint()
+    assert changed != first
+    (tmp_path / "d.txt").write_text("d")
+    assert fingerprint() != changed
+    (tmp_path / "d.txt").unlink()
+    (tmp_path / "b.txt").unlink()
+    assert fingerprint() not in (first, changed)
+
+
+def test_a_glob_without_a_folder_counts_the_files_it_matches_not_the_folder_tree(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert (runtime._without_glob("*.csv"), runtime._without_glob("raw/2024-*.csv")) == ("*.csv", "raw")
+    (tmp_path / "a.csv").write_text("1")
+    (tmp_path / "sub").mkdir()
+
+    def fingerprint():
+        return runtime._Fingerprints().path("*.csv")
+
+    first = fingerprint()
+    (tmp_path / "notes.txt").write_text("draft")
+    (tmp_path / "sub" / "b.csv").write_text("2")
+    assert fingerprint() == first  # not matched: the step that globs "*.csv" here stays cached
+    (tmp_path / "c.csv").write_text("3")
+    assert fingerprint() != first
+
+
+def test_an_edit_that_puts_the_old_mtime_back_is_seen(tmp_path):
+    memo = tmp_path / ".nbpromote" / "cache" / runtime.FILE_HASHES
+    data = tmp_path / "meta.csv"
+    data.write_text("slope,1\n")
+    os.utime(data, ns=(10**18, 10**18))
+    first = runtime._Fingerprints(memo)
+    before = first.file(data)
+    first.save()
+    data.write_text("slope,2\n")  # the same size
+    os.utime(data, ns=(10**18, 10**18))  # and the old time, as cp -p or touch -r leave it
+    assert runtime._Fingerprints(memo).file(data) != before
+
+
 def test_file_hashes_are_kept_between_runs_and_read_again_only_when_a_file_changed(tmp_path, monkeypatch):
     memo = tmp_path / ".nbpromote" / "cache" / runtime.FILE_HASHES
     old, recent = tmp_path / "old.csv", tmp_path / "recent.csv"

@@ -40,6 +40,7 @@ import ast
 import contextlib
 import copy
 import datetime
+import glob
 import hashlib
 import importlib.util
 import inspect
@@ -71,13 +72,13 @@ STATE_DIR = ".nbpromote"
 TEMP_MARKER = ".nbpromote-tmp-"
 #: Cache entries kept per step; older ones are removed.
 CACHE_ENTRIES_PER_STEP = 5
-#: A folder a step names is fingerprinted by the names and contents (sha256) of at most this many files, and
-#: by contents for the first MAX_DIRECTORY_BYTES of them in name order, by size and modification time beyond:
+#: A folder a step names is fingerprinted by the names and contents (sha256) of its first MAX_DIRECTORY_FILES
+#: files and MAX_DIRECTORY_BYTES in name order, and by name, size and change times beyond (every file counts):
 #: reading a folder of images or checkpoints in full before every step would cost more than the step. The
-#: sha256 of a file is read again only when its size, time or inode changed (``_Fingerprints.file``).
+#: sha256 of a file is read again only when its size, times or inode changed (``_Fingerprints.file``).
 MAX_DIRECTORY_FILES = 10000
 MAX_DIRECTORY_BYTES = 1 << 30
-#: The sha256 of files already read, by path, size, mtime_ns and inode, kept in the cache folder between runs.
+#: The sha256 of files already read, by path, size, mtime_ns, inode and ctime_ns, kept in the cache folder between runs.
 FILE_HASHES = "files.json"
 #: A file changed less than this many seconds before it was read may change again with the same size and
 #: time (coarse file system clocks): its sha256 is not kept between runs.
@@ -1242,6 +1243,10 @@ class _Fingerprints:
         if _is_container(value):
             parts = [self.path(item) or "" for item in _nested_strings(value)]
             return hashlib.sha256("\0".join(parts).encode("ascii")).hexdigest() if any(parts) else None
+        if isinstance(value, str) and "/" not in value and "\\" not in value and any(c in value for c in "*?["):
+            # A pattern without a folder (``"*.csv"``): the files it matches here, not below.
+            matches = sorted(name for name in glob.glob(value) if os.path.isfile(name))[:MAX_DIRECTORY_FILES]
+            return "glob:" + hashlib.sha256("".join(f"{name}\0{self.file(Path(name))}\n" for name in matches).encode("utf-8", "surrogateescape")).hexdigest() if matches else None
         path = _existing_path(value)
         if path is None:
             return None
@@ -1251,16 +1256,17 @@ class _Fingerprints:
 
     def file(self, path: Path) -> str:
         """The file's sha256, read once per run for a size and mtime, and not again in a later run while its
-        size, mtime and inode stay the same (unless it had just changed when it was read: RECENT_CHANGE_S)."""
+        size, mtime, ctime and inode stay the same (unless it had just changed when it was read:
+        RECENT_CHANGE_S). The ctime: an edit that put the old mtime back (``touch -r``, ``cp -p``) changes it."""
         info = path.stat()
         name = str(path.resolve())
-        key = (name, info.st_size, info.st_mtime_ns)
+        key = (name, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
         if key in self._files:
             return self._files[key]
-        stamp = [info.st_size, info.st_mtime_ns, info.st_ino]
+        stamp = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns]
         kept = self._memo_entries().get(name)
-        if isinstance(kept, list) and len(kept) == 4 and kept[:3] == stamp and isinstance(kept[3], str):
-            digest = kept[3]
+        if isinstance(kept, list) and len(kept) == 5 and kept[:4] == stamp and isinstance(kept[4], str):
+            digest = kept[4]
         else:
             digest = _file_sha256(path)
         if time.time() - info.st_mtime_ns / 1e9 > RECENT_CHANGE_S:
@@ -1281,16 +1287,14 @@ class _Fingerprints:
                 try:
                     info = os.stat(full)
                     size += info.st_size
-                    if size <= MAX_DIRECTORY_BYTES and os.path.isfile(full):
+                    if size <= MAX_DIRECTORY_BYTES and count < MAX_DIRECTORY_FILES and os.path.isfile(full):
                         content = self.file(Path(full))
                     else:
-                        content = f"{info.st_size}\0{info.st_mtime_ns}"
+                        content = f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
                 except OSError:
                     continue
                 digest.update(f"{os.path.relpath(full, path)}\0{content}\n".encode("utf-8", "surrogateescape"))
                 count += 1
-                if count >= MAX_DIRECTORY_FILES:
-                    return "dir:" + digest.hexdigest()
         return "dir:" + digest.hexdigest()
 
     def _memo_entries(self) -> dict[str, list[Any]]:
@@ -1580,7 +1584,9 @@ def _is_own_code(value: Any) -> bool:
 
 
 def _without_glob(text: str) -> str:
-    """``raw/*.csv`` -> ``raw``: the folder a glob pattern looks in (its files count)."""
+    """``raw/*.csv`` -> ``raw``: the folder a glob pattern looks in (its files count). A pattern without a
+    folder (``"*.csv"``, often joined to a folder a parameter names, which counts already) stays a pattern:
+    the files it matches here count, not the whole folder tree (``_Fingerprints.path``)."""
     if not any(c in text for c in "*?["):
         return text
     parts = re.split(r"[\\/]", text)
@@ -1589,7 +1595,7 @@ def _without_glob(text: str) -> str:
         if any(c in part for c in "*?["):
             break
         kept.append(part)
-    return "/".join(kept) or "."
+    return "/".join(kept) or text
 
 
 def _looks_like_path(text: str, named: bool = False) -> bool:
