@@ -90,6 +90,12 @@ interface UnitBuilder {
 
 /** A string literal naming a data or model file (`"model.pkl"`, `'out/scores.json'`): group 2 is the name. */
 const FILE_LITERAL = /(["'])([^"'\\\n]{1,200}?\.(?:csv|tsv|txt|json|jsonl|parquet|feather|arrow|orc|avro|pkl|pickle|joblib|npy|npz|h5|hdf5|pt|pth|ckpt|onnx|bin|model|png|jpe?g|svg|pdf|html|xlsx?|ya?ml|zip|gz|db|sqlite))\1/g;
+/** The file name a literal ends in (`"{out}/clean.csv"` -> `clean.csv`), unless that holds a pattern or a format field. */
+function fileName(literal: string): string | undefined {
+  const name = literal.split(/[\\/}]/).pop() ?? '';
+  return name === '' || /[{}%*?[]/.test(name) ? undefined : name;
+}
+
 /** A line that writes a file (the literal on it is what it writes). */
 const WRITES = /\b(?:to_(?:csv|parquet|json|pickle|excel|feather|hdf|html|markdown)|dump|savefig|save(?:txt|z|z_compressed|_model)?|write_(?:text|bytes)|imwrite|copy(?:file)?|move)\s*\(|\bopen\s*\([^)]*["'](?:w|a|x)b?\+?["']/;
 
@@ -356,24 +362,35 @@ class GraphBuilder {
    * Steps that read a file an earlier step writes, by the file's name in both (`joblib.dump(model,
    * os.path.join(out, "model.pkl"))` in save, `joblib.load(os.path.join(out, "model.pkl"))` in evaluate):
    * the reader runs after the writer (`after` in pipeline.yaml, so `run --only evaluate` runs save too), with
-   * an edge named after the file. The names are string literals ending in a data file extension, on a line
-   * that writes (to_csv, dump, savefig, open(..., "w") ...) in the writer, on any line in the reader.
+   * an edge named after the file. Files are told by name (the end of a string literal with a data file
+   * extension: `"{out}/clean.csv"` is clean.csv), or by a shared constant or parameter that names one; on a
+   * line that writes (to_csv, dump, savefig, open(..., "w") ...) in the writer, on any line in the reader.
    */
   private addFileEdges(): void {
     const written = new Map<string, { step: UnitBuilder; site: SourceSite }>();
     const cells = new Map(this.notebook.cells.map((c) => [c.index, c]));
+    // Shared constants and parameters naming a file (`MODEL_PATH = ART / "model.joblib"`): their name on a
+    // line is that file.
+    const named = new Map<string, string>();
+    const sharedCells = new Set([...this.common.cells.map((c) => c.index), ...this.parameters.map((p) => p.definedAt.cellIndex)]);
+    for (const index of sharedCells) {
+      for (const line of cells.get(index)?.source.split('\n') ?? []) {
+        const m = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)(.*)$/.exec(line);
+        const file = m === null ? undefined : [...(m[2] ?? '').matchAll(FILE_LITERAL)].map((f) => fileName(f[2] ?? '')).find((f) => f !== undefined);
+        if (m?.[1] !== undefined && file !== undefined) named.set(m[1], file);
+      }
+    }
+    const names = named.size === 0 ? undefined : new RegExp(`(?<![\\w.])(?:${[...named.keys()].join('|')})(?!\\w)`, 'g');
     for (const unit of this.steps) {
       const found: { file: string; site: SourceSite; writes: boolean }[] = [];
       for (const ref of unit.cells) {
         const cell = cells.get(ref.index);
-        if (cell === undefined || !cell.source.includes('.')) continue;
+        if (cell === undefined) continue;
         for (const [i, line] of cell.source.split('\n').entries()) {
-          if (!line.includes('.') || /^\s*#/.test(line)) continue;
-          for (const m of line.matchAll(FILE_LITERAL)) {
-            const file = m[2] ?? '';
-            if (/[{}%*?]/.test(file)) continue;
-            found.push({ file, site: site(cell, i + 1), writes: WRITES.test(line) });
-          }
+          if (/^\s*#/.test(line)) continue;
+          const files = [...line.matchAll(FILE_LITERAL)].map((m) => fileName(m[2] ?? ''));
+          if (names !== undefined) for (const m of line.matchAll(names)) files.push(named.get(m[0]));
+          for (const file of files) if (file !== undefined) found.push({ file, site: site(cell, i + 1), writes: WRITES.test(line) });
         }
       }
       for (const { file, site: usedAt } of found) {

@@ -62,6 +62,16 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(g, 'other').after, []);
     const edge = g.edges.find((e) => e.name === 'model.pkl');
     assert.deepEqual([edge?.from, edge?.to, edge?.explanation], ['save', 'evaluate', 'evaluate reads model.pkl, written by save, cell 4 line 1']);
+    // By the file's name: through an f-string, and through a shared constant or a parameter naming it.
+    const named = graphOf([
+      [['functions'], 'ART = Path("artifacts")\nMODEL_PATH = ART / "model.joblib"'],
+      [['parameters'], 'artifacts = "artifacts"\nreport_path = "reports/scores.json"'],
+      [['step:clean'], 'df.to_csv(os.path.join(artifacts, "clean.csv"))'],
+      [['step:train'], 'df = pd.read_csv(f"{artifacts}/clean.csv")\njoblib.dump(df, MODEL_PATH)\nopen(report_path, "w").write("x")'],
+      [['step:predict'], 'model = joblib.load(MODEL_PATH)'],
+      [['step:report'], 'text = open(report_path).read()'],
+    ]);
+    assert.deepEqual(['train', 'predict', 'report'].map((n) => step(named, n).after), [['clean'], ['train'], ['train']]);
     // A file only read by two steps links nothing.
     const reads = graphOf([[['step:a'], 'x = open("data.csv").read()'], [['step:b'], 'y = open("data.csv").read()']]);
     assert.deepEqual(step(reads, 'b').after, []);
