@@ -18,7 +18,11 @@ const MUTATING_METHODS = new Set([
   'fit', 'partial_fit', 'fit_transform', 'set_params', 'set_output',
   'append', 'extend', 'insert', 'remove', 'pop', 'popitem', 'clear', 'update', 'setdefault', 'sort', 'reverse', 'add', 'discard',
   'appendleft', 'extendleft', 'popleft', 'rotate', 'fill', 'resize', 'put', 'itemset', 'setflags',
+  '__setitem__', '__delitem__', '__setattr__', '__delattr__', '__iadd__', '__isub__', '__imul__', '__itruediv__',
 ]);
+
+/** Builtins that change their first argument (`setattr(model, "alpha", 0.1)`). */
+const ARGUMENT_CHANGING_BUILTINS = new Set(['setattr', 'delattr']);
 
 /** Methods that change their first argument in place, whatever they are called on (`rng.shuffle(rows)`). */
 const ARGUMENT_CHANGING_METHODS = new Set(['shuffle']);
@@ -194,6 +198,9 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: C
         const name = tree.text(object);
         if (!receivers.has(name)) receivers.set(name, { name, ...tree.position(object.start) });
       }
+    } else if (fn?.type === 'identifier' && ARGUMENT_CHANGING_BUILTINS.has(tree.text(fn))) {
+      const first = args?.children.find((a) => a.type !== 'keyword_argument' && a.type !== 'comment' && a.type !== '(' && a.type !== ')' && a.type !== ',');
+      if (first !== undefined && (first.type === 'identifier' || first.type === 'subscript' || first.type === 'attribute')) push(tree, baseName(first), out);
     } else if (fn?.type === 'identifier' && args !== undefined && calls !== undefined && !isBuiltin(tree.text(fn))) calls.push(callSite(tree, node, fn, args));
     // `np.add(a, 1, out=a)`: a ufunc's `out` is changed in place.
     for (const arg of args?.children ?? []) {

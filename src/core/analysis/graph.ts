@@ -427,7 +427,7 @@ class GraphBuilder {
       const f = this.facts.get(cell.index);
       if (f === undefined || cell.kind !== 'code' || !skipped(cell)) continue;
       const changed = new Map<string, NameSite>();
-      for (const site of [...f.defines, ...f.mutates]) if (!changed.has(site.name)) changed.set(site.name, site);
+      for (const site of [...f.defines, ...f.mutates, ...this.changedByCalls(f)]) if (!changed.has(site.name)) changed.set(site.name, site);
       for (const [name, site] of changed) {
         const list = touches.get(name) ?? [];
         if (!list.some((t) => t.index < cell.index && t.binds)) continue;

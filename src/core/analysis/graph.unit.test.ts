@@ -46,6 +46,15 @@ describe('buildStepGraph', () => {
       [1, 2, 'this cell is left out of the pipeline (it is tagged skip: remove its skip tag), but it changes ro'],
     ]);
     assert.match(warnings[0]?.message ?? '', /which cell 3 reads after it/);
+    // Through a notebook function that changes its argument, setattr, __setitem__, an alias and +=.
+    const through = graphOf([
+      [['functions'], 'def drop_outliers(frame):\n    frame.drop(index=[0], inplace=True)'],
+      [['step:load'], 'df = make()\nmodel = fit()\narr = zeros()\nrows = {}'],
+      [['skip'], 'drop_outliers(df)\nsetattr(model, "alpha", 2)\nrows.__setitem__("a", 1)\narr2 = arr\narr2 += 1'],
+      [['step:use'], 'n = len(df) + model.alpha + arr.sum() + len(rows)'],
+    ]);
+    const changed = through.problems.filter((p) => p.code === 'skip-changes-value').map((p) => /changes (\w+)/.exec(p.message)?.[1]);
+    assert.deepEqual([...changed].sort(), ['arr', 'df', 'model', 'rows']);
   });
 
   it('a step reading a file an earlier step writes runs after it, with an edge named after the file', () => {
