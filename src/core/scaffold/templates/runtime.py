@@ -40,6 +40,7 @@ import ast
 import contextlib
 import copy
 import datetime
+import functools
 import glob
 import hashlib
 import importlib.util
@@ -121,7 +122,8 @@ def load_config(path: str | os.PathLike[str]) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as ex:
         raise PipelineError(f"{path}: cannot be read: {ex}") from None
     try:
-        config = yaml.safe_load(text)
+        # libyaml's loader when PyYAML has it (the same documents, many times faster), else the Python one.
+        config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as ex:
         mark = getattr(ex, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
@@ -535,8 +537,12 @@ class _Run:
             if name not in selected or self.status == "failed":
                 self.records.append(StepRecord(name, "skipped"))
                 continue
-            self.records.append(self._run_step(step))
-            self._save()
+            record = self._run_step(step)
+            self.records.append(record)
+            # run.json shows the run's progress: after each step that ran, at most once a second while steps
+            # come from the cache (rewriting it after each of hundreds of cached steps cost seconds).
+            if record.status != "cached" or time.monotonic() - self._saved_at >= 1.0:
+                self._save()
         if self.status != "failed":
             self.rekey_file_writers()
 
@@ -754,9 +760,12 @@ class _Run:
             "data_files": self.fingerprints.data_files(self.params),
         }
 
+    _saved_at = 0.0
+
     def _save(self) -> None:
         if self.store is not None:
             self.store.write(self.run_id, self.record())
+            self._saved_at = time.monotonic()
 
     def _report(self, record: StepRecord) -> StepRecord:
         """Prints the step's line of the summary; returns the record."""
@@ -1571,16 +1580,22 @@ def _is_own_code(value: Any) -> bool:
     or a module beside the notebook (``helpers.py``) or in a folder its code put on ``sys.path``."""
     module = value if inspect.ismodule(value) else sys.modules.get(getattr(value, "__module__", None) or "")
     filename = getattr(module, "__file__", None)
-    if not filename:
-        return False
+    return bool(filename) and _is_own_file(filename)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_own_file(filename: str) -> bool:
     path = os.path.realpath(filename)
     if any(part in ("site-packages", "dist-packages") for part in Path(path).parts):
         return False
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        root = sysconfig.get_paths().get(key)
-        if root and path.startswith(os.path.realpath(root) + os.sep):
-            return False
-    return True
+    return not any(path.startswith(root) for root in _system_roots())
+
+
+@functools.lru_cache(maxsize=1)
+def _system_roots() -> tuple[str, ...]:
+    """Where Python's own and installed modules are (sysconfig asked once: it is slow)."""
+    paths = sysconfig.get_paths()
+    return tuple(os.path.realpath(root) + os.sep for key in ("stdlib", "platstdlib", "purelib", "platlib") if (root := paths.get(key)))
 
 
 def _without_glob(text: str) -> str:
@@ -1648,9 +1663,22 @@ def _code_sources(function: StepFunction) -> list[tuple[str, bytes]]:
     return sorted(sources.items())
 
 
+#: _code_modules by function, while no module was imported since (the key is asked before and after each step).
+_CODE_MODULES: dict[int, tuple[int, Any, dict[str, Any]]] = {}
+
+
 def _code_modules(function: StepFunction) -> dict[str, Any]:
     """The function's module and every module of the same top-level package or of the project it refers to,
     directly or through others, by name; none when the function has no module."""
+    known = _CODE_MODULES.get(id(function))
+    if known is not None and known[0] == len(sys.modules) and known[1] is function:
+        return dict(known[2])
+    found = _find_code_modules(function)
+    _CODE_MODULES[id(function)] = (len(sys.modules), function, found)
+    return dict(found)
+
+
+def _find_code_modules(function: StepFunction) -> dict[str, Any]:
     module = sys.modules.get(getattr(function, "__module__", "") or "")
     if module is None:
         return {}
