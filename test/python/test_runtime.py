@@ -483,6 +483,27 @@ def _reader():
         return file.read()
 
 
+def _seven():
+    return 7
+
+
+def test_a_full_run_forgets_the_cache_of_steps_the_pipeline_no_longer_has(tmp_path):
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "make", "inputs": [], "outputs": ["x"], "after": []}],
+    }
+    cache = tmp_path / ".nbpromote" / "cache"
+    (cache / "fit").mkdir(parents=True)  # a step renamed since
+    (cache / "fit" / "old.pkl").write_bytes(b"x")
+    (cache / "notes").mkdir()
+    (cache / "notes" / "mine.txt").write_text("not ours")
+    assert runtime.run_pipeline(config, {"make": _seven}, None, {}, tmp_path, record=False, only="make").status == "finished"
+    assert (cache / "fit" / "old.pkl").exists()  # --only: not a full run, nothing forgotten
+    assert runtime.run_pipeline(config, {"make": _seven}, None, {}, tmp_path, record=False).status == "finished"
+    assert not (cache / "fit").exists()
+    assert (cache / "notes" / "mine.txt").exists() and list((cache / "make").glob("*.pkl"))
+
+
 def test_a_step_that_changes_folder_leaves_later_steps_there_even_from_the_cache(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "x.txt").write_text("in sub")

@@ -413,6 +413,7 @@ def run_pipeline(
             run.end_folder = os.getcwd()
             if only is None:
                 run.compute_metrics()
+                run.cache.forget_steps_not_in({step["name"] for step in config["steps"]})
         except BaseException as ex:
             run.fail(f"the run stopped: {type(ex).__name__}: {ex}", ex)
             run.finish()
@@ -1824,6 +1825,20 @@ class _Cache:
             return
         _write_atomic(folder / f"{other}.pkl", lambda file: file.write(data))
         self._prune(folder)
+
+    def forget_steps_not_in(self, names: set[str]) -> None:
+        """Removes the entries of steps the pipeline no longer has (renamed or removed in the notebook): only
+        their ``.pkl`` files, and their folder when that leaves it empty."""
+        try:
+            folders = [entry for entry in self.directory.iterdir() if entry.is_dir() and entry.name not in names]
+        except OSError:
+            return
+        for folder in folders:
+            for path in folder.glob("*.pkl"):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
     @staticmethod
     def _prune(folder: Path) -> None:
