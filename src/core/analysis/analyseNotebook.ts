@@ -56,7 +56,8 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
   // left open, would each be "used but never defined". Its syntax error is the one to fix first.
   const unparsed = problems.some((p) => p.code === 'python-syntax');
   const graph = unparsed ? { ...built, problems: built.problems.filter((p) => p.code !== 'name-undefined' && p.code !== 'name-defined-later') } : built;
-  for (const draw of unseededDraws(code.map((cell) => cells.get(cell.index)?.generated.code ?? ''))) {
+  const leftOut = [...all.entries()].filter(([, cell]) => skipped(cell)).map(([i]) => analysed[i]?.generated.code ?? '');
+  for (const draw of unseededDraws(code.map((cell) => cells.get(cell.index)?.generated.code ?? ''), leftOut)) {
     const cell = code[draw.text];
     if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'not-reproducible', draw.message, draw.line));
   }

@@ -70,8 +70,11 @@ export interface UnseededDraw {
  * Every run then gives other numbers, so the notebook's metrics cannot be reproduced exactly and the cache
  * keeps one draw. A seed anywhere in the promoted cells counts (a `seed_everything` function too).
  */
-export function unseededDraws(texts: readonly string[]): UnseededDraw[] {
-  const seeded = new Set(texts.flatMap((text) => (text.includes('.seed') ? seededGlobalRngs(text, { anyLine: true }) : [])));
+export function unseededDraws(texts: readonly string[], leftOut: readonly string[] = []): UnseededDraw[] {
+  const seedsIn = (all: readonly string[]): Set<'random' | 'numpy'> => new Set(all.flatMap((text) => (text.includes('.seed') ? seededGlobalRngs(text, { anyLine: true }) : [])));
+  const seeded = seedsIn(texts);
+  // A seed only in a cell the pipeline leaves out (a skip cell) seeds nothing there: say so.
+  const seededOnlyOut = seedsIn(leftOut);
   const pandas = texts.some((text) => /\bpandas\b/.test(text));
   const draws: UnseededDraw[] = [];
   for (const [i, text] of texts.entries()) {
@@ -82,7 +85,8 @@ export function unseededDraws(texts: readonly string[]): UnseededDraw[] {
       if (text.slice(lineStart, at).includes('#')) continue;
       const message = drawMessage(m[0], text, at, seeded, pandas);
       if (message === undefined) continue;
-      draws.push({ text: i, line: lineOf(text, at), message: `${message}: every run gives other numbers, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one draw)` });
+      const said = seededOnlyOut.has(m[0].startsWith('random.') ? 'random' : 'numpy') ? message.replace(/no cell seeds (it|NumPy's global generator|the global generator)/, 'only a cell the pipeline leaves out seeds $1') : message;
+      draws.push({ text: i, line: lineOf(text, at), message: `${said}: every run gives other numbers, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one draw)` });
     }
   }
   return draws;

@@ -120,6 +120,12 @@ describe('random draws nothing seeds (round 6)', () => {
     // Seeding NumPy leaves the random module unseeded, and the other way round.
     assert.deepEqual((await warned([{ tags: ['imports'], source: 'import numpy as np\nnp.random.seed(0)' }, ...cells])).map((w) => w[1]), [4]);
     assert.deepEqual((await warned([{ tags: ['imports'], source: 'import random\nrandom.seed(0)' }, ...cells])).map((w) => w[1]), [1, 2]);
+    // A seed in a cell the pipeline leaves out seeds nothing there, and the warning says so.
+    const onlyOut = await warned([{ tags: ['skip'], source: 'import numpy as np\nnp.random.seed(0)' }, ...cells]);
+    assert.deepEqual(
+      onlyOut.map((w) => /and (only a cell the pipeline leaves out seeds|no cell seeds)/.exec(w[2])?.[1]),
+      ['only a cell the pipeline leaves out seeds', 'only a cell the pipeline leaves out seeds', 'no cell seeds'],
+    );
   });
 
   it('a generator made without a seed warns even when the global generators are seeded; with one it does not', async () => {
