@@ -433,6 +433,11 @@ def test_a_failing_shared_function_names_its_own_cell(project):
     (project / "src" / "toypkg" / "shared.py").write_text("# cell c1, lines 4-5\ndef times(value, factor):\n    return value / (factor - 2)\n")
     summary = run_json(project, check_exit=1)
     assert summary["error"] == "step 'scale' failed in notebook cell 2 (id c1), line 5: ZeroDivisionError: division by zero"
+    # With the step's own line marked too: the cell and line that called it.
+    step = project / "src" / "toypkg" / "steps" / "scale.py"
+    step.write_text(step.read_text().replace("def scale(numbers, factor):\n", "def scale(numbers, factor):\n    # cell c3, lines 2-3\n"))
+    summary = run_json(project, check_exit=1)
+    assert summary["error"] == "step 'scale' failed in notebook cell 2 (id c1), line 5 (called from cell 4 (id c3), line 2): ZeroDivisionError: division by zero"
 
 
 def _prepare(factor):

@@ -997,18 +997,30 @@ _CELL_MARKER = re.compile(r"^\s*# cell (\S+), lines? (\d+)(?:-(\d+))?(?::|$)")
 def _notebook_place(exception: BaseException, root: Path, config: Mapping[str, Any]) -> str:
     """`` in notebook cell 10 (id c009), line 3``: where the innermost frame of this package's modules (a
     step, the shared code, the metrics) was when ``exception`` was raised, read from the ``# cell`` comment
-    above its line. Empty when the line is not a notebook cell's (code nbpromote added) or unknown."""
+    above its line; with ``(called from cell 6, line 2)`` when the outermost such frame (the step) is in
+    another cell. Empty when the line is not a notebook cell's (code nbpromote added) or unknown."""
     package = os.path.dirname(os.path.abspath(__file__)) + os.sep
-    place = None
+    places = []
     tb = exception.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename != __file__ and os.path.abspath(filename).startswith(package):
-            place = (filename, tb.tb_lineno)
+            places.append((filename, tb.tb_lineno))
         tb = tb.tb_next
-    if place is None:
+    found = [cell for cell in (_cell_line(filename, lineno) for filename, lineno in places) if cell is not None]
+    if not places or _cell_line(*places[-1]) is None:
         return ""
-    filename, lineno = place
+    notebook = root / str(config.get("notebook", ""))
+    (ref, line), (outer_ref, outer_line) = found[-1], found[0]
+    where = f" in notebook {_cell_words(ref, notebook)}, line {line}"
+    if (outer_ref, outer_line) != (ref, line) and outer_ref != ref:
+        where += f" (called from {_cell_words(outer_ref, notebook)}, line {outer_line})"
+    return where
+
+
+def _cell_line(filename: str, lineno: int) -> tuple[str, int] | None:
+    """The notebook cell (its id or number) and line a line of a generated module came from, read from the
+    ``# cell`` comment above it; None for code nbpromote added (a return, a del) or without a comment."""
     lines = linecache.getlines(filename)
     for at in range(min(lineno, len(lines)) - 1, 0, -1):
         marker = _CELL_MARKER.match(lines[at - 1])
@@ -1017,9 +1029,9 @@ def _notebook_place(exception: BaseException, root: Path, config: Mapping[str, A
         first = int(marker.group(2))
         line = first + lineno - at - 1
         if line > int(marker.group(3) or first):
-            return ""  # below the cell's lines: code nbpromote added (a return, a del)
-        return f" in notebook {_cell_words(marker.group(1), root / str(config.get('notebook', '')))}, line {line}"
-    return ""
+            return None  # below the cell's lines: code nbpromote added
+        return marker.group(1), line
+    return None
 
 
 def _cell_words(ref: str, notebook: Path) -> str:
