@@ -299,8 +299,7 @@ describe('re-promotion', function () {
       { id: 'fit', tags: ['step:fit'], source: 'scores = [0.5, 0.7]' },
       { id: 'm', tags: ['metrics'], source: 'precision, recall, _ = 0.5, 0.25, None\nfor fold in scores:\n    last = fold\n{"mean": sum(scores) / 2}' },
     ];
-    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
-    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    const outcome = await promote(cells, { dryRun: true });
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
     assert.deepEqual([...(outcome.metricsProbe?.names ?? [])].sort(), ['precision', 'recall', 'scores']);
     assert.equal(outcome.metricsProbe?.shown, true);
@@ -311,8 +310,7 @@ describe('re-promotion', function () {
       { id: 'imp', tags: ['imports'], source: 'from sklearn.ensemble import RandomForestClassifier' },
       { id: 'fit', tags: ['step:fit'], source: 'params = dict(n_estimators=5, random_state=0)\nmodel = RandomForestClassifier(**params)\nbare = RandomForestClassifier(n_estimators=5)' },
     ];
-    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
-    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    const outcome = await promote(cells, { dryRun: true });
     assert.deepEqual(outcome.problems.filter((p) => p.code === 'not-reproducible').map((p) => p.line), [3]);
   });
 
