@@ -96,6 +96,9 @@ function fileName(literal: string): string | undefined {
   return name === '' || /[{}%*?[]/.test(name) ? undefined : name;
 }
 
+/** {@link FILE_LITERAL} without its flag: is there one at all. */
+const FILE_LITERAL_ANYWHERE = new RegExp(FILE_LITERAL.source);
+
 /** A line that writes a file (the literal on it is what it writes). */
 const WRITES = /\b(?:to_(?:csv|parquet|json|pickle|excel|feather|hdf|html|markdown)|dump|savefig|save(?:txt|z|z_compressed|_model)?|write_(?:text|bytes)|imwrite|copy(?:file)?|move)\s*\(|\bopen\s*\([^)]*["'](?:w|a|x)b?\+?["']/;
 
@@ -381,11 +384,13 @@ class GraphBuilder {
       }
     }
     const names = named.size === 0 ? undefined : new RegExp(`(?<![\\w.])(?:${[...named.keys()].join('|')})(?!\\w)`, 'g');
+    const namedAnywhere = names === undefined ? undefined : new RegExp(names.source);
     for (const unit of this.steps) {
       const found: { file: string; site: SourceSite; writes: boolean }[] = [];
       for (const ref of unit.cells) {
         const cell = cells.get(ref.index);
-        if (cell === undefined) continue;
+        // Most cells name no file: one search of the whole cell passes them over.
+        if (cell === undefined || (!FILE_LITERAL_ANYWHERE.test(cell.source) && (namedAnywhere === undefined || !namedAnywhere.test(cell.source)))) continue;
         for (const [i, line] of cell.source.split('\n').entries()) {
           if (/^\s*#/.test(line)) continue;
           const files = [...line.matchAll(FILE_LITERAL)].map((m) => fileName(m[2] ?? ''));
@@ -411,6 +416,7 @@ class GraphBuilder {
    */
   private checkSkippedChanges(byIndex: ReadonlyMap<number, CellRoles>): void {
     const skipped = (cell: NotebookCell): boolean => byIndex.get(cell.index)?.roles.includes('skip') === true;
+    if (!this.notebook.cells.some((cell) => cell.kind === 'code' && skipped(cell))) return;
     // For each name, the kept cells that bind or read it before binding it, in notebook order.
     const touches = new Map<string, { index: number; reads: boolean; binds: boolean }[]>();
     for (const cell of this.notebook.cells) {
