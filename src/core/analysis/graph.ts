@@ -96,6 +96,25 @@ function fileName(literal: string): string | undefined {
   return name === '' || /[{}%*?[]/.test(name) ? undefined : name;
 }
 
+/**
+ * The line of function `fn`'s body (its `def` on line `defLine` of `source`) that first reads `name`: where
+ * to point an error about that read; the `def` line when no line names it.
+ */
+function readLine(source: string, fn: string, name: string, defLine: number): number {
+  const lines = source.split('\n');
+  const indent = (text: string): number => text.length - text.trimStart().length;
+  const header = lines[defLine - 1] ?? '';
+  const start = /^\s*(?:async\s+)?def\s/.test(header) && header.includes(fn) ? defLine : lines.findIndex((l) => new RegExp(`^\\s*(?:async\\s+)?def\\s+${fn}\\b`).test(l)) + 1;
+  if (start < 1) return defLine;
+  const word = new RegExp(`(?<![\\w.])${name}(?!\\w)`);
+  for (let i = start; i < lines.length; i++) {
+    const text = lines[i] ?? '';
+    if (text.trim() !== '' && indent(text) <= indent(lines[start - 1] ?? '') && !/^\s*[)\]}#]/.test(text)) break;
+    if (word.test(text.replace(/#.*$/, ''))) return i + 1;
+  }
+  return defLine;
+}
+
 /** {@link FILE_LITERAL} without its flag: is there one at all. */
 const FILE_LITERAL_ANYWHERE = new RegExp(FILE_LITERAL.source);
 
@@ -521,8 +540,9 @@ class GraphBuilder {
         const cell = where === undefined ? undefined : this.notebook.cells.find((c) => c.index === where.cellIndex);
         if (cell === undefined) continue;
         const source = binding.kind === 'parameter' ? 'a parameter' : `a value computed by step ${binding.step}`;
+        const cannot = binding.kind === 'parameter' ? 'parameters' : 'step values';
         this.problems.push(
-          this.problem(cell, 'error', 'shared-reads-step-value', `function ${fn} reads the global ${name}, ${source}; shared functions cannot see step values in a package: pass ${name} as an argument`, where?.line ?? 1),
+          this.problem(cell, 'error', 'shared-reads-step-value', `function ${fn} reads the global ${name}, ${source}; shared functions cannot see ${cannot} in a package: pass ${name} as an argument`, readLine(cell.source, fn, name, where?.line ?? 1)),
         );
       }
     }

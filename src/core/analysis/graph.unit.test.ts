@@ -198,6 +198,14 @@ describe('buildStepGraph', () => {
     assert.ok(codes(g).includes('shared-reads-step-value'), JSON.stringify(g.problems));
     // One error, the function's: its body reads df when it is called, not when the cell runs.
     assert.deepEqual(g.problems.filter((p) => p.code === 'shared-reads-step-value').map((p) => p.message.slice(0, 25)), ['function size reads the g']);
+    // The error points at the line that reads the name, and says "parameters" for a parameter.
+    const p = graphOf([
+      [['parameters'], 'N_FOLDS = 5'],
+      [['functions'], 'import numpy as np\n\ndef rmsle_cv(model):\n    """Cross-validated RMSLE."""\n    kf = KFold(N_FOLDS, shuffle=True)\n    return np.sqrt(kf)'],
+      [['step:use'], 'n = rmsle_cv(1)'],
+    ]).problems.find((x) => x.code === 'shared-reads-step-value');
+    assert.equal(p?.line, 5);
+    assert.match(p?.message ?? '', /reads the global N_FOLDS, a parameter; shared functions cannot see parameters in a package/);
   });
 
   it('tests read metrics and step values; a step may not read a metric', () => {
