@@ -161,7 +161,10 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
       if (typeof value !== 'number') continue;
       const token = /'[^']*'\s*:\s*([-+0-9.eE]+)/.exec(trimmed.slice(trimmed.indexOf(`'${key}'`)))?.[1];
       const metric = token === undefined ? { value } : numberToken(token) ?? { value };
-      if (!found.has(prefix + key)) found.set(prefix + key, metric);
+      // A number in a dict's repr is Python's shortest repr of it, not a value rounded for show: `0.4` is
+      // 0.4 (to 6 decimals, for a float32 the repr shortens), not anything from 0.35 to 0.45.
+      const exact = metric.decimals === undefined ? metric : { value: metric.value, decimals: Math.max(metric.decimals, 6) };
+      setMorePrecise(found, prefix + key, exact);
     }
     return;
   }
@@ -175,6 +178,20 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     const metric = numberToken(m[2] ?? '');
     if (metric !== undefined && m[1] !== undefined && !found.has(m[1])) found.set(m[1], metric);
   }
+}
+
+/**
+ * Sets `name` to `metric` unless it is known already; a known value shown to fewer decimals (a print of
+ * `{auc:.3f}`) gives way to one shown more precisely (the dict the cell shows last) that rounds to it.
+ */
+function setMorePrecise(found: Map<string, ExpectedMetric>, name: string, metric: ExpectedMetric): void {
+  const known = found.get(name);
+  if (known === undefined) {
+    found.set(name, metric);
+    return;
+  }
+  if (known.decimals === undefined || (metric.decimals !== undefined && metric.decimals <= known.decimals)) return;
+  if (Math.abs(metric.value - known.value) <= 0.5 * 10 ** -known.decimals * (1 + 1e-9)) found.set(name, metric);
 }
 
 /** The first error a code cell's saved outputs hold (`KeyError: 'auc'`), or undefined when it ran through. */

@@ -82,10 +82,15 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell('loss = np.float64(ll)\nloss', [shown('np.float64(0.549780804179293)')], { assigned: ['loss'], trailingText: 'loss' })), { loss: { value: 0.549780804179293 } });
     assert.deepEqual(read(metricsCell('n = np.int64(3)\nn', [shown('np.int64(388)')], { assigned: ['n'], trailingText: 'n' })), { n: { value: 388 } });
     assert.deepEqual(read(metricsCell("scores", [shown("{'acc': np.float64(0.75), 'n': np.int64(12), 'f1': np.float32(-1.5e-3)}")], { trailingText: 'scores' })), {
-      'scores.acc': { value: 0.75, decimals: 2 },
+      'scores.acc': { value: 0.75, decimals: 6 }, // a repr, not a rounding: within 5e-7 (a float32's repr is short)
       'scores.n': { value: 12 },
       'scores.f1': { value: -0.0015 },
     });
+  });
+
+  it('a value printed rounded gives way to the same value shown more precisely in the dict the cell shows', () => {
+    const cell = metricsCell("print(f'AUC {auc:.3f}')\n{'auc': auc, 'precision': 0.4}", [stdout('AUC 0.519\n'), shown("{'auc': 0.519396551724138, 'precision': 0.4}")], { assigned: [], trailingText: "{'auc': auc, 'precision': 0.4}" });
+    assert.deepEqual(read({ ...cell, printCalls: [['auc']] }), { auc: { value: 0.519396551724138 }, precision: { value: 0.4, decimals: 6 } });
   });
 
   it('ignores labels that name nothing the cell shows, and tuples that are not of names', () => {
