@@ -714,6 +714,8 @@ def test_module_read_paths_are_what_the_module_reads_as_it_runs_not_what_it_stor
     assert runtime._module_read_paths(TEMPLATE.read_bytes()) == set()
     # A pattern is no path the module reads, however path-like it looks.
     assert runtime._module_read_paths(b'import re, fnmatch\nROW = re.compile(r"^data/\\d+\\.csv$")\nok = fnmatch.fnmatch(name, "*.csv")\n') == set()
+    # A method named like one of re's functions is no pattern: the file the chain reads counts.
+    assert runtime._module_read_paths(b'STOP = set(open("read/stop.txt").read().split())\nWORDS = open("read/w.txt").read().split("\\n")\n') == {"read/stop.txt", "read/w.txt"}
 
 
 def test_a_file_the_shared_code_reads_at_import_reruns_the_steps_reading_shared_values(project):

@@ -1533,12 +1533,19 @@ def _module_read_paths(source: bytes) -> set[str]:
                 self.visit(node.value)
 
         def visit_Call(self, node: Any) -> None:
-            # A pattern (``re.compile(r"^\d+$")``, ``fnmatch(name, "*.csv")``) is no path the module reads.
+            # A pattern (``re.compile(r"^\d+$")``, ``fnmatch(name, "*.csv")``) is no path the module reads: the
+            # functions of ``re`` and ``fnmatch``, called through the module or imported from it. Not a method
+            # of the same name (``open("stop.txt").read().split()`` reads stop.txt).
             function = node.func
-            name = function.attr if isinstance(function, ast.Attribute) else function.id if isinstance(function, ast.Name) else ""
+            if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name) and function.value.id in ("re", "fnmatch"):
+                name = function.attr
+            elif isinstance(function, ast.Name):
+                name = function.id
+            else:
+                name = ""
             if name in _PATTERN_CALLS:
                 at = 1 if name.startswith("fnmatch") else 0  # fnmatch(name, pattern); re.match(pattern, text)
-                for part in [*node.args[:at], *node.args[at + 1 :], *node.keywords]:
+                for part in [function, *node.args[:at], *node.args[at + 1 :], *node.keywords]:
                     self.visit(part)
                 return
             self.generic_visit(node)
