@@ -112,6 +112,9 @@ function shownInPlace(body: string, shown: string): string | undefined {
   return [...lines.slice(0, at), ...restored, ...lines.slice(at + shownLines.length)].join('\n');
 }
 
+/** The names a generated step test binds or takes as fixtures (see stepTestFile). */
+const TEST_LOCALS = new Set(['config', 'pipeline_run', 'monkeypatch', 'params', 'values', 'result', 'returned', 'name', 'recorded', 'OUTPUTS', 'annotations']);
+
 export function planPromotion(input: PromoteInput): FilePlan[] {
   const g = new Generator(input);
   return g.plan();
@@ -676,9 +679,11 @@ def in_workdir(config, pipeline_run, monkeypatch):
     const usesParams = step.inputs.some((i) => params.has(i));
     const usesValues = step.inputs.some((i) => !params.has(i));
     const lines = [`"""${this.header(`The contract of step \`${step.name}\`: on the notebook's parameters it returns every declared output.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
-    // pytest takes a module's `setup`, `teardown`... for hooks and `test*` for tests: such a step gets another name here.
+    // pytest takes a module's `setup`, `teardown`... for hooks and `test*` for tests, and the test below has
+    // its own names (fixtures, locals): such a step gets another name here.
     const fn = this.functionName(step);
-    const local = /^(?:setup|teardown)(?:_module|_function|_method|_class)?$|^test/i.test(fn) ? `step_${fn}` : fn;
+    const taken = /^(?:setup|teardown)(?:_module|_function|_method|_class)?$|^test/i.test(fn) || TEST_LOCALS.has(fn);
+    const local = taken ? `step_${fn}` : fn;
     lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${fn}${local === fn ? '' : ` as ${local}`}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
     lines.push(`def test_${step.name}_returns_its_outputs(config, pipeline_run, monkeypatch):`);
     lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');

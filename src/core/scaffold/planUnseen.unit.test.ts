@@ -304,7 +304,7 @@ describe('planPromotion: a step named like a global its code reads (step:sqrt ca
   });
 });
 
-describe('planPromotion: names pytest or NamedTuple take for their own (step:setup, step:test_model, an output _scale)', function () {
+describe('planPromotion: names pytest, the generated tests or NamedTuple take for their own (step:setup, step:test_model, step:config, an output _scale)', function () {
   this.timeout(120_000);
   it('the tests import such a step under another name; outputs starting with _ come back as a tuple; tests pass', async function () {
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-pytest-names-'));
@@ -313,7 +313,10 @@ describe('planPromotion: names pytest or NamedTuple take for their own (step:set
         { tags: ['parameters'], source: 'k = 2' },
         { tags: ['step:setup'], source: '_scale = 2.5\nbase = k + 1' },
         { tags: ['step:test_model'], source: 'v = base * _scale' },
-        { tags: ['metrics'], source: 'total = v' },
+        // Named like the generated test's fixtures and locals.
+        { tags: ['step:config'], source: 'w = v + 1' },
+        { tags: ['step:result'], source: 'u = w * 2' },
+        { tags: ['metrics'], source: 'total = u' },
       ];
       writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
       const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
@@ -327,7 +330,8 @@ describe('planPromotion: names pytest or NamedTuple take for their own (step:set
       const out = join(dir, 'out');
       const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-      assert.match(stripVTControlCharacters(tests.stdout), /2 passed, 1 skipped/); // the two step contracts; no expected metric is known
+      assert.match(read('tests/test_result.py'), /import result as step_result\n[^]*result = step_result\(/);
+      assert.match(stripVTControlCharacters(tests.stdout), /4 passed, 1 skipped/); // the four step contracts; no expected metric is known
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
