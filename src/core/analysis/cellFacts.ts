@@ -208,6 +208,11 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: C
       const key = arg.children.find((c) => c.field === 'name');
       const value = arg.children.find((c) => c.field === 'value');
       if (key !== undefined && tree.text(key) === 'out' && value?.type === 'identifier') push(tree, value, out);
+      // `train_test_split(..., random_state=rng)`: the call draws from rng, as `rng.normal()` does.
+      if (key !== undefined && tree.text(key) === 'random_state' && value?.type === 'identifier' && receivers !== undefined) {
+        const name = tree.text(value);
+        if (!receivers.has(name)) receivers.set(name, { name, ...tree.position(value.start) });
+      }
     }
   }
   for (const child of node.children) collectMutations(tree, child, out, calls, receivers);

@@ -314,6 +314,15 @@ describe('buildStepGraph', () => {
     assert.deepEqual([...step(g, 'change').outputs].sort(), ['a1', 'a2', 'a3']);
     assert.deepEqual(g.edges.filter((e) => e.to === 'use').map((e) => `${e.from}:${e.name}`).sort(), ['change:a1', 'change:a2', 'change:a3']);
   });
+  it('a generator passed as random_state is drawn from: the step changes it', () => {
+    const g = graphOf([
+      [['step:make'], 'rng = np.random.RandomState(0)\nseed = 3'],
+      [['step:split'], 'a, b = train_test_split(rows, random_state=rng)\nc, d = train_test_split(rows, random_state=seed)'],
+      [['step:fit'], 'model = RandomForestRegressor(random_state=rng).fit(a, b)'],
+    ]);
+    assert.deepEqual([...step(g, 'split').outputs].sort(), ['a', 'b', 'rng']);
+    assert.deepEqual(g.edges.filter((e) => e.to === 'fit' && e.name === 'rng').map((e) => e.from), ['split']);
+  });
   it('draws from a random generator, shuffles, `out=` and a change through a name another step aliased change the value', () => {
     const g = graphOf([
       [['step:make'], 'rng = np.random.default_rng(0)\nvals = [1, 2, 3]\narr = np.zeros(3)\nraw = {"a": 1}\ndf = raw'],
