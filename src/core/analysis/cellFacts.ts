@@ -92,6 +92,10 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
     }
     const changed: NameSite[] = [];
     collectMutations(tree, statement, changed, calls, receivers);
+    // `for d in (train, test): d["x"] = ...`, `for name, m in models.items(): m.fit(...)`: a change to the
+    // loop's variable is a change to what it iterates over.
+    const loops = loopSources(tree, statement);
+    for (const site of [...changed]) for (const source of loops.get(site.name) ?? []) changed.push({ ...site, name: source });
     for (const site of changed) {
       mutates.push(site);
       const seen = new Set([site.name]);
@@ -216,6 +220,41 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: C
     }
   }
   for (const child of node.children) collectMutations(tree, child, out, calls, receivers);
+}
+
+/**
+ * For the `for` loops of a statement (outside functions and classes): each loop variable, with the names
+ * its values come from (`for d in (train, test)`: train and test; `in models.items()` or `in models`:
+ * models; `in zip(a, b)`: a and b).
+ */
+function loopSources(tree: PyTree, statement: PyNode): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  const names = (node: PyNode | undefined): string[] => {
+    if (node === undefined) return [];
+    if (node.type === 'identifier') return [tree.text(node)];
+    if (node.type === 'tuple' || node.type === 'list' || node.type === 'expression_list' || node.type === 'pattern_list' || node.type === 'tuple_pattern' || node.type === 'list_pattern' || node.type === 'parenthesized_expression') return node.children.flatMap(names);
+    if (node.type === 'call') {
+      const fn = node.children.find((c) => c.field === 'function');
+      const args = node.children.find((c) => c.field === 'arguments');
+      if (fn?.type === 'attribute') {
+        const method = fn.children.find((c) => c.field === 'attribute');
+        const object = fn.children.find((c) => c.field === 'object');
+        return method !== undefined && ['items', 'values'].includes(tree.text(method)) ? names(object) : [];
+      }
+      if (fn?.type === 'identifier' && ['zip', 'enumerate', 'reversed', 'sorted'].includes(tree.text(fn))) return (args?.children ?? []).flatMap(names);
+    }
+    return [];
+  };
+  const visit = (node: PyNode): void => {
+    if (SCOPES.has(node.type)) return;
+    if (node.type === 'for_statement') {
+      const sources = names(node.children.find((c) => c.field === 'right'));
+      if (sources.length > 0) for (const target of names(node.children.find((c) => c.field === 'left'))) found.set(target, [...(found.get(target) ?? []), ...sources]);
+    }
+    for (const child of node.children) visit(child);
+  };
+  visit(statement);
+  return found;
 }
 
 /**

@@ -314,6 +314,14 @@ describe('buildStepGraph', () => {
     assert.deepEqual([...step(g, 'change').outputs].sort(), ['a1', 'a2', 'a3']);
     assert.deepEqual(g.edges.filter((e) => e.to === 'use').map((e) => `${e.from}:${e.name}`).sort(), ['change:a1', 'change:a2', 'change:a3']);
   });
+  it('a change to a loop variable changes what the loop iterates over', () => {
+    const g = graphOf([
+      [['step:load'], 'train = make()\ntest = make()\nmodels = {"lr": LR()}\nframes = [train]'],
+      [['step:features'], 'for d in (train, test):\n    d["a2"] = d["a"] ** 2\nfor name, m in models.items():\n    m.fit(train)\nfor i, f in enumerate(frames):\n    f.dropna(inplace=True)'],
+      [['step:use'], 'n = len(train) + len(test) + len(models) + len(frames)'],
+    ]);
+    assert.deepEqual([...step(g, 'features').outputs].sort(), ['frames', 'models', 'test', 'train']);
+  });
   it('a generator passed as random_state is drawn from: the step changes it', () => {
     const g = graphOf([
       [['step:make'], 'rng = np.random.RandomState(0)\nseed = 3'],
