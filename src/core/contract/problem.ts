@@ -38,7 +38,10 @@ export function problemLocation(problem: Problem): string {
   return place === '' ? problem.file : `${problem.file}: ${place}`;
 }
 
-/** Where in the file, without the file: "cell 7 (id c007), line 3"; empty when only the file is known. */
+/**
+ * Where in the file, without the file: "cell 7 (id c007), line 3" (", file line 19" in a percent script);
+ * empty when only the file is known.
+ */
 export function problemPlace(problem: Problem): string {
   const where: string[] = [];
   if (problem.cellIndex !== undefined) {
@@ -47,6 +50,8 @@ export function problemPlace(problem: Problem): string {
   if (problem.line !== undefined) {
     where.push(problem.column !== undefined ? `line ${problem.line}, column ${problem.column}` : `line ${problem.line}`);
   }
+  // A percent script is edited as a file: its line there too.
+  if (problem.fileLine !== undefined && problem.cellIndex !== undefined) where.push(`file line ${problem.fileLine}`);
   return where.join(', ');
 }
 

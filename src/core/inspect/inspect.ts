@@ -96,6 +96,8 @@ export interface ProblemJson {
   readonly cellId: string | null;
   readonly line: number | null;
   readonly column: number | null;
+  /** The line in the file, for a percent script's cells. */
+  readonly fileLine: number | null;
 }
 
 export function inspectionToJson(inspection: Inspection, graph?: StepGraph): InspectionJson {
@@ -148,6 +150,7 @@ export function problemToJson(p: Problem): ProblemJson {
     cellId: p.cellId ?? null,
     line: p.line ?? null,
     column: p.column ?? null,
+    fileLine: p.fileLine ?? null,
   };
 }
 

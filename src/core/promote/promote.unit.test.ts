@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatProblem } from '../contract/problem';
+import { problemToJson } from '../inspect/inspect';
 import { notUtf8Line, promoteNotebook } from './promote';
 import type { PromoteOutcome, PromoteRequest } from './promote';
 import { commitGenerated } from '../versioning/git';
@@ -312,6 +314,15 @@ describe('re-promotion', function () {
     ];
     const outcome = await promote(cells, { dryRun: true });
     assert.deepEqual(outcome.problems.filter((p) => p.code === 'not-reproducible').map((p) => p.line), [3]);
+  });
+
+  it("a percent script's problems name the line in the file too", async () => {
+    writeFileSync(join(dir, 'nb.py'), '# %% tags=["imports"]\nimport math\n\n# %% tags=["step:load"]\nx = 1\ny = math.sqrt(x\n');
+    const outcome = await promoteNotebook({ notebook: 'nb.py', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    const syntax = outcome.problems.find((p) => p.code === 'python-syntax');
+    assert.equal(syntax?.fileLine, 6, JSON.stringify(outcome.problems));
+    assert.match(formatProblem(syntax ?? assert.fail('no syntax error')), /^nb\.py: cell 2, line 2, column \d+, file line 6: /);
+    assert.equal(problemToJson(syntax).fileLine, 6);
   });
 
   it('a removed step deletes its module and test', async () => {
