@@ -1057,6 +1057,9 @@ def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():
     # ...and a dict shown by its name `report.<key>`, as its saved output is read.
     report = {"auc": 0.7}
     assert runtime.flatten_metrics(runtime.with_shown(report, {"report": report})) == {"report.auc": 0.7}
+    # A one-row DataFrame shown: its columns.
+    results = pandas.DataFrame([{"accuracy": 0.85, "auc": 0.9}])
+    assert runtime.with_shown(results, {"results": results}) == {"accuracy": 0.85, "auc": 0.9}
     # Nothing shown: the values as they are.
     assert runtime.with_shown(None, {"acc": 0.5}) == {"acc": 0.5}
 

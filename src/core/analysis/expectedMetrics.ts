@@ -168,8 +168,17 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     }
     return;
   }
-  // A pandas Series: "mae     12.1545" lines, then "dtype: float64" (a DataFrame has a header instead: its
-  // rows are no metrics of the run).
+  // A one-row DataFrame: a header of column names, then the row's index and its values (the run reads the
+  // columns, `shown_metrics`). A DataFrame of several rows holds no metrics of the run.
+  const rows = trimmed.split('\n').map((line) => line.trim().split(/\s+/));
+  if (rows.length === 2 && rows[1]?.length === (rows[0]?.length ?? 0) + 1) {
+    rows[0]?.forEach((column, i) => {
+      const metric = /^[A-Za-z_][\w.]*$/.test(column) ? numberToken(rows[1]?.[i + 1] ?? '') : undefined;
+      if (metric !== undefined && !found.has(column)) found.set(column, metric);
+    });
+    return;
+  }
+  // A pandas Series: "mae     12.1545" lines, then "dtype: float64".
   const seriesLines = trimmed.split('\n');
   if (!/^(?:Name: .*, )?dtype: \w+$/.test((seriesLines[seriesLines.length - 1] ?? '').trim())) return;
   for (const line of seriesLines) {

@@ -93,6 +93,11 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read({ ...cell, printCalls: [['auc']] }), { auc: { value: 0.519396551724138 }, precision: { value: 0.4, decimals: 6 } });
   });
 
+  it("reads a one-row DataFrame's columns, as the run does, and no DataFrame of several rows", () => {
+    assert.deepEqual(read(metricsCell('results', [shown('   accuracy       auc\n0     0.85  0.912345')], { trailingText: 'results' })), { accuracy: { value: 0.85, decimals: 2 }, auc: { value: 0.912345, decimals: 6 } });
+    assert.deepEqual(read(metricsCell('table', [shown('    acc   auc\nlr  0.8  0.90\nrf  0.9  0.95')], { trailingText: 'table' })), {});
+  });
+
   it('ignores labels that name nothing the cell shows, and tuples that are not of names', () => {
     assert.deepEqual(read(metricsCell("for k, m in models.items():\n    print(f'{k}: {m.score(X, y):.4f}')", [stdout('accuracy: 0.6778\n')])), {});
     assert.deepEqual(read(metricsCell('f(a), b', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b' })), {});

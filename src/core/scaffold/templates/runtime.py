@@ -1200,12 +1200,14 @@ def describe(value: Any) -> dict[str, Any]:
 
 def shown_metrics(value: Any) -> dict[str, Any]:
     """The metrics in what a notebook cell showed as its last expression: a dict as it is, a pandas Series
-    or DataFrame row as a dict, a number as ``shown``; anything else gives nothing."""
+    or a one-row DataFrame as a dict, a number as ``shown``; anything else gives nothing."""
     if isinstance(value, Mapping):
         return dict(value)
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict) and getattr(value, "ndim", None) == 1:
         return dict(to_dict())
+    if callable(to_dict) and getattr(value, "ndim", None) == 2 and len(value) == 1:
+        return dict(to_dict(orient="records")[0])  # a one-row DataFrame: its columns
     if _as_number(value) is not None:
         return {"shown": value}
     return {}
