@@ -3,7 +3,8 @@
  * Follows jupytext's percent format: an optional YAML header (`# ---` ... `# ---`) whose `jupyter` entry
  * is the notebook metadata; markers `# %% [title] [markdown|md|raw] key=value...` (see percentOptions.ts);
  * markdown and raw cells commented with `# `; one blank line written between cells. Code before the first
- * marker is a first code cell. Magic commands that jupytext comments out (`# %matplotlib`) stay comments.
+ * marker is a first code cell. Magic commands and shell escapes that jupytext comments out (`# %cd data`,
+ * `# %%time`, `# !pip install x`) are read back as jupytext reads them, as the magics the notebook ran.
  */
 import { load } from 'js-yaml';
 import type { Notebook, NotebookCell, ParseResult } from '../contract/notebook';
@@ -111,7 +112,7 @@ function readCell(lines: readonly string[], marker: number, next: number, index:
   }
   const body = trimBlankLines(lines, marker + 1, next, false);
   const content = lines.slice(body.start, body.end);
-  const source = (options.kind === 'code' ? content : content.map(uncomment)).join('\n');
+  const source = (options.kind === 'code' ? content.map(uncommentMagic) : content.map(uncomment)).join('\n');
   return {
     index,
     ...(options.id !== undefined ? { id: options.id } : {}),
@@ -122,6 +123,16 @@ function readCell(lines: readonly string[], marker: number, next: number, index:
     ...(options.kind === 'code' ? NO_OUTPUTS : {}),
     fileLine: marker + 2,
   };
+}
+
+/**
+ * A magic or shell escape jupytext commented out in a code cell (`# %cd ../data`, `# %%time`, `# !pip install
+ * x`): the magic again, as jupytext reads it back. A comment that only mentions one stays (`# %d items`: one
+ * letter; `# !important`: no shell command).
+ */
+function uncommentMagic(line: string): string {
+  const m = /^(\s*)# ?((?:%%?[A-Za-z]\w+|!\s*(?:pip|pip3|conda|ls|cat|wget|curl|mkdir|rm|cp|mv|head|tail|echo|git|unzip|tar|python|python3|nvidia-smi|du|df|find|cd|kaggle|gsutil|apt|apt-get|pwd|touch|gunzip|sed|grep|wc)\b)(?:\s.*)?)$/.exec(line);
+  return m === null ? line : `${m[1] ?? ''}${line.slice((m[1] ?? '').length).replace(/^# ?/, '')}`;
 }
 
 /** Markdown and raw lines are written as comments: `# text`, and `#` for an empty line. */

@@ -89,6 +89,12 @@ describe('parsePercent', () => {
     assert.ok(!JSON.stringify(marked.notebook).includes('\ufeff'));
   });
 
+  it('reads magics and shell escapes jupytext commented out as the magics, and leaves other comments', () => {
+    const text = '# %%\n# %cd ../data\n# %%time\n# !pip install -q lightgbm\n    # %env A=1\n# %d items\n# !important\n#%matplotlib inline\nx = 1\n';
+    const cell = parsePercent(text, 'nb.py').notebook?.cells[0];
+    assert.equal(cell?.source, '%cd ../data\n%%time\n!pip install -q lightgbm\n    %env A=1\n# %d items\n# !important\n%matplotlib inline\nx = 1');
+  });
+
   it('reports malformed tags with the line and column of the option', () => {
     const { notebook, problems } = read('percent-bad-tags.py');
     assert.deepEqual(problems, [
