@@ -710,10 +710,18 @@ def test_module_read_paths_are_what_the_module_reads_as_it_runs_not_what_it_stor
         for part in ("read/p1.csv", "read/p2.csv"):
             pd.read_csv(part)
     ''').encode()
-    assert runtime._module_read_paths(source) == {"read/settings.json", "read/lookup.csv", "read/a.csv", "read/p1.csv", "read/p2.csv"}
+    # PATH is stored, and read at the top level too (read_csv(PATH)): it counts; PATHS, DATA and load's default
+    # are only stored.
+    assert runtime._module_read_paths(source) == {"read/settings.json", "read/lookup.csv", "read/a.csv", "read/p1.csv", "read/p2.csv", "stored/a.csv"}
     assert runtime._module_read_paths(TEMPLATE.read_bytes()) == set()
     # A pattern is no path the module reads, however path-like it looks.
     assert runtime._module_read_paths(b'import re, fnmatch\nROW = re.compile(r"^data/\\d+\\.csv$")\nok = fnmatch.fnmatch(name, "*.csv")\n') == set()
+    # A call at the top level reading a stored path, or a function's default path, reads that file.
+    source = b'import pandas as pd\nCODES = "read/codes.csv"\nW = pd.read_csv(CODES)\ndef load(path="read/w.csv"):\n    return open(path).read()\nX = load()\nUNUSED = "read/never.csv"\n'
+    assert runtime._module_read_paths(source) == {"read/codes.csv", "read/w.csv"}
+    # The same inside the block the generated shared module runs its code in.
+    wrapped = b"with somewhere():\n" + b"".join(b"    " + line + b"\n" for line in source.splitlines())
+    assert runtime._module_read_paths(wrapped) == {"read/codes.csv", "read/w.csv"}
     # A method named like one of re's functions is no pattern: the file the chain reads counts.
     assert runtime._module_read_paths(b'STOP = set(open("read/stop.txt").read().split())\nWORDS = open("read/w.txt").read().split("\\n")\n') == {"read/stop.txt", "read/w.txt"}
 

@@ -1510,6 +1510,31 @@ def _module_read_paths(source: bytes) -> set[str]:
     except (SyntaxError, ValueError):
         return set()
     found: set[str] = set()
+    # What the module stores by name, and its functions' default paths: a call at its top level reading one
+    # (`pd.read_csv(CODES_PATH)`, `WEIGHTS = load_weights()` with `def load_weights(path="codes.csv")`) reads it.
+    stored: dict[str, set[str]] = {}
+    defaults: dict[str, set[str]] = {}
+
+    def path_strings(node: Any) -> set[str]:
+        return {_without_glob(n.value) for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str) and _looks_like_path(n.value)}
+
+    def top_level(body: list[Any]) -> Iterator[Any]:
+        """The statements that run when the module does: inside with, if, for and try blocks too."""
+        for statement in body:
+            yield statement
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                for part in ("body", "orelse", "finalbody", "handlers"):
+                    yield from top_level([s for s in getattr(statement, part, []) if isinstance(s, ast.AST)])
+
+    for statement in top_level(tree.body):
+        if isinstance(statement, ast.ExceptHandler):
+            continue
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None and _only_stores(statement.value):
+            for target in statement.targets if isinstance(statement, ast.Assign) else [statement.target]:
+                if isinstance(target, ast.Name):
+                    stored[target.id] = path_strings(statement.value)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defaults[statement.name] = set().union(*(path_strings(d) for d in [*statement.args.defaults, *statement.args.kw_defaults] if d is not None))
 
     class Visitor(ast.NodeVisitor):
         def visit_FunctionDef(self, node: Any) -> None:
@@ -1550,6 +1575,12 @@ def _module_read_paths(source: bytes) -> set[str]:
                 for part in [function, *node.args[:at], *node.args[at + 1 :], *node.keywords]:
                     self.visit(part)
                 return
+            if isinstance(function, ast.Name) and function.id in defaults:
+                found.update(defaults[function.id])
+            for argument in [*node.args, *(keyword.value for keyword in node.keywords)]:
+                for used in ast.walk(argument):
+                    if isinstance(used, ast.Name) and used.id in stored:
+                        found.update(stored[used.id])
             self.generic_visit(node)
 
         def visit_Constant(self, node: Any) -> None:
