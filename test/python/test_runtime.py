@@ -844,6 +844,21 @@ def test_a_glob_without_a_folder_counts_the_files_it_matches_not_the_folder_tree
     assert fingerprint() != first
 
 
+def _reads_by_fstring(kind, root):
+    with open(f"m_{kind}.csv") as file:
+        text = file.read()
+    return text, f"{root}/{kind}.json", f"label {kind}", f"data/{kind}.csv"
+
+
+def test_an_fstring_naming_a_file_counts_as_the_files_it_may_name(tmp_path, monkeypatch):
+    assert runtime._fstring_patterns(_reads_by_fstring.__code__) == {"m_*.csv", "*/*.json", "data"}
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m_total.csv").write_text("1")
+    first = runtime._Fingerprints().path("m_*.csv")
+    (tmp_path / "m_total.csv").write_text("2")
+    assert runtime._Fingerprints().path("m_*.csv") != first
+
+
 def test_an_edit_that_puts_the_old_mtime_back_is_seen(tmp_path):
     memo = tmp_path / ".nbpromote" / "cache" / runtime.FILE_HASHES
     data = tmp_path / "meta.csv"

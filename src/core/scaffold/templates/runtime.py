@@ -56,6 +56,7 @@ import secrets
 import subprocess
 import sys
 import sysconfig
+import textwrap
 import time
 import traceback
 import urllib.parse
@@ -1426,6 +1427,8 @@ def _referenced_paths(function: StepFunction) -> set[str]:
             continue
         code = getattr(current, "__code__", None)
         found |= _path_literals(code)
+        if code is not None:
+            found |= _fstring_patterns(code)
         reached(getattr(current, "__defaults__", None))
         reached(getattr(current, "__kwdefaults__", None))
         for cell in getattr(current, "__closure__", None) or ():
@@ -1438,6 +1441,25 @@ def _referenced_paths(function: StepFunction) -> set[str]:
             if name in namespace:
                 reached(namespace[name])
     return {path for path in found if path}
+
+
+@functools.lru_cache(maxsize=4096)
+def _fstring_patterns(code: Any) -> frozenset[str]:
+    """The f-strings of a function's source that name files (``f"m_{kind}.csv"``, ``f"{root}/{name}.json"``)
+    as glob patterns, each field a ``*`` (``m_*.csv``): the files they may name count (see ``_without_glob``)."""
+    try:
+        source = textwrap.dedent(inspect.getsource(code))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError, ValueError, IndentationError):
+        return frozenset()
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        pattern = "".join(part.value if isinstance(part, ast.Constant) and isinstance(part.value, str) else "*" for part in node.values)
+        if "*" in pattern and re.search(r"\.[A-Za-z0-9]{1,8}$", pattern) and not any(c in pattern for c in "\n{}%"):
+            found.add(_without_glob(pattern))
+    return frozenset(found)
 
 
 def _written_member(name: str, value: Any) -> bool:
