@@ -90,6 +90,14 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       const changes = argumentsChanged(tree, fn);
       if (changes !== undefined) changesArguments.push(changes);
     }
+    // A notebook class's methods that change `self` (`self.history.append(x)`): calling one changes the object.
+    if (fn?.type === 'class_definition') {
+      for (const member of fn.children.find((c) => c.field === 'body')?.children ?? []) {
+        const method = member.type === 'decorated_definition' ? member.children.find((c) => c.field === 'definition') : member;
+        const changes = method?.type === 'function_definition' ? argumentsChanged(tree, method) : undefined;
+        if (changes?.positions.includes(0) === true) changesArguments.push({ name: `.${changes.name}`, positions: [0], keywords: [], globals: [] });
+      }
+    }
     const changed: NameSite[] = [];
     collectMutations(tree, statement, changed, calls, receivers);
     // `for d in (train, test): d["x"] = ...`, `for name, m in models.items(): m.fit(...)`: a change to the
@@ -201,6 +209,11 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: C
       if (object?.type === 'identifier' && receivers !== undefined) {
         const name = tree.text(object);
         if (!receivers.has(name)) receivers.set(name, { name, ...tree.position(object.start) });
+      }
+      // `tracker.log(x)`: a call of `.log` with tracker as its first argument, for a notebook class whose
+      // `log` changes `self` (see factsOf).
+      if (object?.type === 'identifier' && method !== undefined && calls !== undefined) {
+        calls.push({ name: `.${tree.text(method)}`, args: [tree.text(object)], keywords: {}, ...tree.position(node.start) });
       }
     } else if (fn?.type === 'identifier' && ARGUMENT_CHANGING_BUILTINS.has(tree.text(fn))) {
       const first = args?.children.find((a) => a.type !== 'keyword_argument' && a.type !== 'comment' && a.type !== '(' && a.type !== ')' && a.type !== ',');

@@ -274,6 +274,8 @@ class GraphBuilder {
     for (const call of f.calls ?? []) {
       const changes = this.argumentChanges.get(call.name);
       if (changes === undefined) continue;
+      // A method call (`.log` on tracker): never a module's (`np.log(x)`).
+      if (call.name.startsWith('.') && this.bindings.get(call.args[0] ?? '')?.kind === 'import') continue;
       for (const position of changes.positions) {
         const name = call.args[position];
         if (name !== undefined) sites.push({ name, line: call.line, column: call.column });

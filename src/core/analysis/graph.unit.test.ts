@@ -314,6 +314,17 @@ describe('buildStepGraph', () => {
     assert.deepEqual([...step(g, 'change').outputs].sort(), ['a1', 'a2', 'a3']);
     assert.deepEqual(g.edges.filter((e) => e.to === 'use').map((e) => `${e.from}:${e.name}`).sort(), ['change:a1', 'change:a2', 'change:a3']);
   });
+  it("a call of a notebook class's method that changes self changes the object", () => {
+    const g = graphOf([
+      [['imports'], 'import numpy as np'],
+      [['functions'], 'class Tracker:\n    def __init__(self):\n        self.history = []\n    def log(self, x):\n        self.history.append(x)\n    def last(self):\n        return self.history[-1]'],
+      [['step:make'], 'tracker = Tracker()\nv = np.ones(2)'],
+      [['step:train'], 'tracker.log(1)\nw = np.log(v)\npeek = tracker.last()'],
+      [['step:report'], 'n = len(tracker.history) + w.sum()'],
+    ]);
+    assert.deepEqual([...step(g, 'train').outputs].sort(), ['tracker', 'w']);
+    assert.deepEqual(g.edges.filter((e) => e.to === 'report').map((e) => `${e.from}:${e.name}`).sort(), ['train:tracker', 'train:w']);
+  });
   it('a change to a loop variable changes what the loop iterates over', () => {
     const g = graphOf([
       [['step:load'], 'train = make()\ntest = make()\nmodels = {"lr": LR()}\nframes = [train]'],
