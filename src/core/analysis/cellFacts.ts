@@ -39,12 +39,29 @@ export interface AnalysedCell {
 
 /** Needs the parser loaded (`await initPythonParser()`). Never throws on user input. */
 export function analyseCodeCell(source: string): AnalysedCell {
+  methodNames = classMethodNames([source]);
   return factsOf(analyzeCellWithTree(source));
 }
 
 /** {@link analyseCodeCell} for many cells, parsed together: the same results, faster. */
 export function analyseCodeCells(sources: readonly string[]): AnalysedCell[] {
+  methodNames = classMethodNames(sources);
   return analyzeCellsWithTree(sources, factsOf);
+}
+
+/**
+ * The names of the methods the notebook's classes define (`def log(self, ...)`): only calls of those are
+ * recorded as calls that may change their object (most notebooks define none, and record nothing).
+ */
+let methodNames: ReadonlySet<string> = new Set();
+
+function classMethodNames(sources: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const source of sources) {
+    if (!source.includes('self')) continue;
+    for (const m of source.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\([ \t]*self\b/gm)) if (m[1] !== undefined) names.add(m[1]);
+  }
+  return names;
 }
 
 function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): AnalysedCell {
@@ -212,7 +229,7 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: C
       }
       // `tracker.log(x)`: a call of `.log` with tracker as its first argument, for a notebook class whose
       // `log` changes `self` (see factsOf).
-      if (object?.type === 'identifier' && method !== undefined && calls !== undefined) {
+      if (object?.type === 'identifier' && method !== undefined && calls !== undefined && methodNames.has(tree.text(method))) {
         calls.push({ name: `.${tree.text(method)}`, args: [tree.text(object)], keywords: {}, ...tree.position(node.start) });
       }
     } else if (fn?.type === 'identifier' && ARGUMENT_CHANGING_BUILTINS.has(tree.text(fn))) {

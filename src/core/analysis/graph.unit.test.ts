@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readRoles } from '../tags/roles';
 import { makeNotebook } from '../tags/testing';
-import { analyseCodeCell } from './cellFacts';
+import { analyseCodeCell, analyseCodeCells } from './cellFacts';
 import type { CellFacts } from './graph';
 import { buildStepGraph, trailingNames } from './graph';
 import { initPythonParser } from './python/parser';
@@ -11,7 +11,8 @@ import type { StepGraph } from '../contract/stepGraph';
 function graphOf(cells: readonly (readonly [readonly string[], string])[]): StepGraph {
   const notebook = makeNotebook(cells.map(([tags, source]) => ({ tags: [...tags], source })));
   const roles = readRoles(notebook);
-  const facts = new Map<number, CellFacts>(notebook.cells.map((c) => [c.index, analyseCodeCell(c.source).facts]));
+  const analysed = analyseCodeCells(notebook.cells.map((c) => c.source));
+  const facts = new Map<number, CellFacts>(notebook.cells.map((c, i) => [c.index, analysed[i]?.facts ?? analyseCodeCell(c.source).facts]));
   return buildStepGraph(notebook, roles, facts);
 }
 
