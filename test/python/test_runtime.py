@@ -379,21 +379,12 @@ def test_a_failing_step_fails_the_run_naming_the_step(project):
     assert 'raise ValueError("boom")' in record["error"]["traceback"]
 
 
-REPORT_WITH_MARKERS = """\
-import os
-
-
-def report(numbers, label, explode, out_path):
-    # cell c3, lines 2-3
-    if explode:
-        raise ValueError("boom")
-    # cell c3, lines 5-9
-    text = f"{label}: {sum(numbers)}"
-    os.makedirs(os.path.dirname(out_path), exist_ok=True)
-    with open(out_path, "w") as file:
-        file.write(text)
-    return text
-"""
+#: steps/report.py as nbpromote writes it now: each run of a cell's lines headed by its cell and lines.
+REPORT_WITH_MARKERS = (
+    textwrap.dedent(PACKAGE["steps/report.py"]).lstrip("\n")
+    .replace("    if explode:", "    # cell c3, lines 2-3\n    if explode:")
+    .replace("    text = ", "    # cell c3, lines 5-9\n    text = ")
+)
 
 NOTEBOOK = {"cells": [{"cell_type": "markdown", "id": f"c{i}", "metadata": {}, "source": ""} for i in range(4)], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
