@@ -27,7 +27,6 @@ const ARGUMENT_CHANGING_BUILTINS = new Set(['setattr', 'delattr']);
 /** Methods that change their first argument in place, whatever they are called on (`rng.shuffle(rows)`). */
 const ARGUMENT_CHANGING_METHODS = new Set(['shuffle']);
 
-
 const SCOPES = new Set(['function_definition', 'class_definition', 'lambda']);
 const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 
@@ -39,22 +38,19 @@ export interface AnalysedCell {
 
 /** Needs the parser loaded (`await initPythonParser()`). Never throws on user input. */
 export function analyseCodeCell(source: string): AnalysedCell {
-  methodNames = classMethodNames([source]);
-  return factsOf(analyzeCellWithTree(source));
+  return factsOf(analyzeCellWithTree(source), classMethodNames([source]));
 }
 
 /** {@link analyseCodeCell} for many cells, parsed together: the same results, faster. */
 export function analyseCodeCells(sources: readonly string[]): AnalysedCell[] {
-  methodNames = classMethodNames(sources);
-  return analyzeCellsWithTree(sources, factsOf);
+  const methods = classMethodNames(sources);
+  return analyzeCellsWithTree(sources, (cell) => factsOf(cell, methods));
 }
 
 /**
  * The names of the methods the notebook's classes define (`def log(self, ...)`): only calls of those are
  * recorded as calls that may change their object (most notebooks define none, and record nothing).
  */
-let methodNames: ReadonlySet<string> = new Set();
-
 function classMethodNames(sources: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (const source of sources) {
@@ -64,7 +60,7 @@ function classMethodNames(sources: readonly string[]): Set<string> {
   return names;
 }
 
-function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): AnalysedCell {
+function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods: ReadonlySet<string>): AnalysedCell {
   const importLines = new Set<number>();
   // Import statements sharing their line with other code (`import os; os.environ["A"] = "1"`, what `%env`
   // becomes): only the statement is cut from that line, not the line.
@@ -82,6 +78,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
   const lambdas: { name: string; line: number; asDef: string }[] = [];
   // Names methods are called on, each at its first call (a draw from a generator changes it).
   const receivers = new Map<string, NameSite>();
+  const records: CallRecords = { calls, receivers, methods };
   for (const statement of tree.root.children) {
     if (removedNodes.has(statement) || statement.type === 'comment') continue;
     if (IMPORTS.has(statement.type)) {
@@ -116,7 +113,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree): Analys
       }
     }
     const changed: NameSite[] = [];
-    collectMutations(tree, statement, changed, calls, receivers);
+    collectMutations(tree, statement, changed, records);
     // `for d in (train, test): d["x"] = ...`, `for name, m in models.items(): m.fit(...)`: a change to the
     // loop's variable is a change to what it iterates over.
     const loops = loopSources(tree, statement);
@@ -198,7 +195,17 @@ export function notebookFileForDunderFile(code: string, builtinUses: readonly Na
   return { code: lines.join('\n'), replaced };
 }
 
-function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: CallSite[], receivers?: Map<string, NameSite>): void {
+/**
+ * What a cell's calls tell besides changes: calls of plain names and of the notebook classes' `methods`
+ * with the names passed, and the names methods are called on or draws are made from (`receivers`).
+ */
+interface CallRecords {
+  readonly calls: CallSite[];
+  readonly receivers: Map<string, NameSite>;
+  readonly methods: ReadonlySet<string>;
+}
+
+function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], records?: CallRecords): void {
   if (SCOPES.has(node.type)) return;
   if (node.type === 'assignment' || node.type === 'augmented_assignment') {
     const left = node.children.find((c) => c.field === 'left');
@@ -219,23 +226,15 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: C
       const method = fn.children.find((c) => c.field === 'attribute');
       const object = fn.children.find((c) => c.field === 'object');
       if (object !== undefined && method !== undefined && (inplace || MUTATING_METHODS.has(tree.text(method)))) push(tree, baseName(object), out);
-      if (method !== undefined && ARGUMENT_CHANGING_METHODS.has(tree.text(method))) {
-        const first = args?.children.find((a) => a.type !== 'keyword_argument' && a.type !== 'comment' && a.type !== '(' && a.type !== ')' && a.type !== ',');
-        if (first !== undefined && (first.type === 'identifier' || first.type === 'subscript' || first.type === 'attribute')) push(tree, baseName(first), out);
-      }
-      if (object?.type === 'identifier' && receivers !== undefined) {
-        const name = tree.text(object);
-        if (!receivers.has(name)) receivers.set(name, { name, ...tree.position(object.start) });
-      }
+      if (method !== undefined && ARGUMENT_CHANGING_METHODS.has(tree.text(method))) changesFirst(tree, args, out);
+      if (object?.type === 'identifier') receive(tree, object, records);
       // `tracker.log(x)`: a call of `.log` with tracker as its first argument, for a notebook class whose
       // `log` changes `self` (see factsOf).
-      if (object?.type === 'identifier' && method !== undefined && calls !== undefined && methodNames.has(tree.text(method))) {
-        calls.push({ name: `.${tree.text(method)}`, args: [tree.text(object)], keywords: {}, ...tree.position(node.start) });
+      if (object?.type === 'identifier' && method !== undefined && records?.methods.has(tree.text(method)) === true) {
+        records.calls.push({ name: `.${tree.text(method)}`, args: [tree.text(object)], keywords: {}, ...tree.position(node.start) });
       }
-    } else if (fn?.type === 'identifier' && ARGUMENT_CHANGING_BUILTINS.has(tree.text(fn))) {
-      const first = args?.children.find((a) => a.type !== 'keyword_argument' && a.type !== 'comment' && a.type !== '(' && a.type !== ')' && a.type !== ',');
-      if (first !== undefined && (first.type === 'identifier' || first.type === 'subscript' || first.type === 'attribute')) push(tree, baseName(first), out);
-    } else if (fn?.type === 'identifier' && args !== undefined && calls !== undefined && !isBuiltin(tree.text(fn))) calls.push(callSite(tree, node, fn, args));
+    } else if (fn?.type === 'identifier' && ARGUMENT_CHANGING_BUILTINS.has(tree.text(fn))) changesFirst(tree, args, out);
+    else if (fn?.type === 'identifier' && args !== undefined && records !== undefined && !isBuiltin(tree.text(fn))) records.calls.push(callSite(tree, node, fn, args));
     // `np.add(a, 1, out=a)`: a ufunc's `out` is changed in place.
     for (const arg of args?.children ?? []) {
       if (arg.type !== 'keyword_argument') continue;
@@ -243,13 +242,22 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], calls?: C
       const value = arg.children.find((c) => c.field === 'value');
       if (key !== undefined && tree.text(key) === 'out' && value?.type === 'identifier') push(tree, value, out);
       // `train_test_split(..., random_state=rng)`: the call draws from rng, as `rng.normal()` does.
-      if (key !== undefined && tree.text(key) === 'random_state' && value?.type === 'identifier' && receivers !== undefined) {
-        const name = tree.text(value);
-        if (!receivers.has(name)) receivers.set(name, { name, ...tree.position(value.start) });
-      }
+      if (key !== undefined && tree.text(key) === 'random_state' && value?.type === 'identifier') receive(tree, value, records);
     }
   }
-  for (const child of node.children) collectMutations(tree, child, out, calls, receivers);
+  for (const child of node.children) collectMutations(tree, child, out, records);
+}
+
+/** Records a name a method is called on or a draw is made from, at its first such use. */
+function receive(tree: PyTree, name: PyNode, records: CallRecords | undefined): void {
+  const text = tree.text(name);
+  if (records !== undefined && !records.receivers.has(text)) records.receivers.set(text, { name: text, ...tree.position(name.start) });
+}
+
+/** The first positional argument of a call changes (`rng.shuffle(rows)`, `setattr(model, ...)`). */
+function changesFirst(tree: PyTree, args: PyNode | undefined, out: NameSite[]): void {
+  const first = args?.children.find((a) => a.type !== 'keyword_argument' && a.type !== 'comment' && a.type !== '(' && a.type !== ')' && a.type !== ',');
+  if (first !== undefined && (first.type === 'identifier' || first.type === 'subscript' || first.type === 'attribute')) push(tree, baseName(first), out);
 }
 
 /**
