@@ -73,7 +73,6 @@ export interface UnseededDraw {
 export function unseededDraws(texts: readonly string[], leftOut: readonly string[] = []): UnseededDraw[] {
   const seedsIn = (all: readonly string[]): Set<'random' | 'numpy'> => new Set(all.flatMap((text) => (text.includes('.seed') ? seededGlobalRngs(text, { anyLine: true }) : [])));
   const seeded = seedsIn(texts);
-  // A seed only in a cell the pipeline leaves out (a skip cell) seeds nothing there: say so.
   const seededOnlyOut = seedsIn(leftOut);
   const pandas = texts.some((text) => /\bpandas\b/.test(text));
   const draws: UnseededDraw[] = [];
@@ -83,33 +82,37 @@ export function unseededDraws(texts: readonly string[], leftOut: readonly string
       const at = m.index ?? 0;
       const lineStart = text.lastIndexOf('\n', at - 1) + 1;
       if (text.slice(lineStart, at).includes('#')) continue;
-      const message = drawMessage(m[0], text, at, seeded, pandas);
+      // A seed only in a cell the pipeline leaves out (a skip cell) seeds nothing there: say so.
+      const nobody = seededOnlyOut.has(m[0].startsWith('random.') ? 'random' : 'numpy') ? 'only a cell the pipeline leaves out seeds' : 'no cell seeds';
+      const message = drawMessage(m[0], text, at, seeded, pandas, nobody);
       if (message === undefined) continue;
-      const said = seededOnlyOut.has(m[0].startsWith('random.') ? 'random' : 'numpy') ? message.replace(/no cell seeds (it|NumPy's global generator|the global generator)/, 'only a cell the pipeline leaves out seeds $1') : message;
-      draws.push({ text: i, line: lineOf(text, at), message: `${said}: every run gives other numbers, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one draw)` });
+      draws.push({ text: i, line: lineOf(text, at), message: `${message}: every run gives other numbers, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one draw)` });
     }
   }
   return draws;
 }
 
-/** What is wrong with the draw `call` matched at `at` in `text`, or undefined when a seed fixes it. */
-function drawMessage(call: string, text: string, at: number, seeded: ReadonlySet<'random' | 'numpy'>, pandas: boolean): string | undefined {
+/**
+ * What is wrong with the draw `call` matched at `at` in `text`, or undefined when a seed fixes it. `nobody`
+ * says who seeds the generator it draws from: "no cell seeds", or "only a cell the pipeline leaves out seeds".
+ */
+function drawMessage(call: string, text: string, at: number, seeded: ReadonlySet<'random' | 'numpy'>, pandas: boolean, nobody: string): string | undefined {
   const name = call.replace(/\s*\($/, '');
   if (!call.endsWith('(')) return `${name}() makes a generator without a seed, so it starts from fresh entropy. Pass a seed: ${name}(<a number>)`;
   const open = at + call.length - 1;
   const args = text.slice(open, closingParen(text, open));
   if (name.startsWith('random.')) {
-    return seeded.has('random') ? undefined : `${name}(...) draws from the random module's global generator, and no cell seeds it. Call random.seed(<a number>) once in the first cells`;
+    return seeded.has('random') ? undefined : `${name}(...) draws from the random module's global generator, and ${nobody} it. Call random.seed(<a number>) once in the first cells`;
   }
   // `RandomForestClassifier(**params)`: the dict may hold random_state; nothing tells it does not.
   if (seeded.has('numpy') || OWN_SEED.test(args) || /(?:^|[(,])\s*\*\*/.test(args)) return undefined;
   if (name === '.sample') {
-    return pandas ? `.sample(...) picks rows at random without random_state, and no cell seeds NumPy's global generator. Pass random_state=<a number>` : undefined;
+    return pandas ? `.sample(...) picks rows at random without random_state, and ${nobody} NumPy's global generator. Pass random_state=<a number>` : undefined;
   }
   if (/^(?:np|numpy)\.random\./.test(name)) {
-    return `${name}(...) draws from NumPy's global generator, and no cell seeds it. Call np.random.seed(<a number>) once in the first cells, or draw from np.random.default_rng(<a number>)`;
+    return `${name}(...) draws from NumPy's global generator, and ${nobody} it. Call np.random.seed(<a number>) once in the first cells, or draw from np.random.default_rng(<a number>)`;
   }
-  return `${name}(...) draws random numbers without random_state, and no cell seeds the global generator. Pass random_state=<a number>`;
+  return `${name}(...) draws random numbers without random_state, and ${nobody} the global generator. Pass random_state=<a number>`;
 }
 
 /** The offset of the parenthesis closing the one at `open` (the text's end when it is not closed). */
