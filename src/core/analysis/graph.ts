@@ -461,20 +461,23 @@ class GraphBuilder {
         // The first kept cell after it that reads or binds the name: a read sees the notebook's changed value.
         const next = list.find((t) => t.index > cell.index);
         if (next?.reads !== true) continue;
-        const message = `this cell is left out of the pipeline (${this.whySkipped(cell.index).replace(/^that cell /, 'it ')}), but it changes ${name}, which cell ${next.index + 1} reads after it: in the notebook that cell saw the changed ${name}, in the pipeline it will not, so the numbers may differ`;
+        const message = `this cell is left out of the pipeline (${this.whySkipped(cell.index, 'it')}), but it changes ${name}, which cell ${next.index + 1} reads after it: in the notebook that cell saw the changed ${name}, in the pipeline it will not, so the numbers may differ`;
         this.problems.push(this.problem(cell, 'warning', 'skip-changes-value', message, site.line, site.column));
       }
     }
   }
 
-  /** Why the pipeline leaves a cell out, and what to do about it, in words ("that cell is tagged skip: ..."). */
-  private whySkipped(cellIndex: number): string {
+  /**
+   * Why the pipeline leaves a cell out, and what to do about it, in words, with `subject` naming the cell
+   * ("that cell is tagged skip: ...").
+   */
+  private whySkipped(cellIndex: number, subject = 'that cell'): string {
     const roles = this.roles.cells.find((c) => c.cellIndex === cellIndex);
-    if (roles?.sources.some((s) => s.role === 'skip') !== false) return 'that cell is tagged skip: remove its skip tag';
+    if (roles?.sources.some((s) => s.role === 'skip') !== false) return `${subject} is tagged skip: remove its skip tag`;
     const source = this.notebook.cells.find((c) => c.index === cellIndex)?.source ?? '';
     const old = /^\s*#\s*(export[is]?)\b/.exec(source);
     return old !== null
-      ? `that cell starts with \`${old[0].trim()}\`, an nbdev 1 comment that nbdev 2 (and the pipeline) ignores: write \`#| ${old[1] ?? 'export'}\``
+      ? `${subject} starts with \`${old[0].trim()}\`, an nbdev 1 comment that nbdev 2 (and the pipeline) ignores: write \`#| ${old[1] ?? 'export'}\``
       : 'nbdev leaves that cell out, as it has no export directive: add `#| export` to it';
   }
 
