@@ -580,11 +580,6 @@ function noStepsMessage(roles: TagResult, inferred: boolean): string {
 }
 
 /**
- * `churn-native.ipynb` -> `churn_native`; `01 Sales (v2).py` -> `sales_v2`; cut to {@link MAX_NAME_LENGTH} characters. A percent script whose name is
- * already the package's (`churn.py`) gives `churn_pipeline`: the script itself is a module `churn` wherever
- * its folder is on the import path (the current folder of `python -m`), and would be imported instead.
- */
-/**
  * The graph with each step's outputs in the order the last promotion gave them (the step's return value),
  * new ones after them: an order that changed only because nbpromote orders them otherwise now (by where the
  * step binds them) is no signature change, and no major version.
@@ -627,6 +622,12 @@ function hiddenModule(name: string, imported: readonly string[]): string | undef
   return undefined;
 }
 
+/**
+ * `churn-native.ipynb` -> `churn_native`; `01 Sales (v2).py` -> `sales_v2`; cut to {@link MAX_NAME_LENGTH}
+ * characters. A percent script whose name is already the package's (`churn.py`) gives `churn_pipeline`: the
+ * script itself is a module `churn` wherever its folder is on the import path (the current folder of
+ * `python -m`), and would be imported instead.
+ */
 export function packageNameFor(notebookPath: string): string {
   const file = basename(notebookPath);
   const stem = file.replace(/\.(ipynb|py)$/i, '').replace(/\.pct$/i, '');
