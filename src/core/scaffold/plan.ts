@@ -9,6 +9,7 @@ import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
+import { commentedOut, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import { generatorNames, seededGlobalRngs } from '../analysis/randomness';
 import { renderPipelineConfig } from '../pipeline/config';
 import { compactRanges } from '../util/ranges';
@@ -94,8 +95,6 @@ export function nonlocalForLocals(line: string, locals: ReadonlySet<string>): st
   return `${m[1] ?? ''}${statements.join('; ')}${m[3] === undefined ? '' : `  ${m[3]}`}`;
 }
 
-/** The comment the translation leaves where a cell's last expression was (analysis/python/ipython.ts). */
-const SHOWN_COMMENT = '# nbpromote: the notebook showed this value; it has no effect here: ';
 
 /**
  * The metrics cell's body with the expression it showed last, which the translation commented out, put back
@@ -104,8 +103,9 @@ const SHOWN_COMMENT = '# nbpromote: the notebook showed this value; it has no ef
 function shownInPlace(body: string, shown: string): string | undefined {
   const lines = body.split('\n');
   const shownLines = shown.split('\n');
-  const at = lines.findIndex((line) => line.startsWith(SHOWN_COMMENT));
-  if (at === -1 || lines[at] !== `${SHOWN_COMMENT}${shownLines[0]?.trim() ?? ''}`) return undefined;
+  const comment = commentedOut(SHOWN_VALUE_NOTE, shownLines[0] ?? '');
+  const at = lines.indexOf(comment);
+  if (at === -1) return undefined;
   for (let i = 1; i < shownLines.length; i++) if (!(lines[at + i] ?? '').startsWith('#') && (lines[at + i] ?? '').trim() !== '') return undefined;
   const restored = shownLines.map((line, i) => (i === 0 ? `_shown = ${line.trim()}` : line));
   restored[restored.length - 1] += '  # what the notebook showed';
@@ -260,7 +260,7 @@ class Generator {
     lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells)));
     const runsCode = this.sharedRunsCode();
     const changed = this.splitShared(common.names).late;
-    // Global generators the steps seed (`np.random.seed(seed)` in a step) and the shared code does not.
+    // The global generators the shared code seeds, and those only the steps seed (`np.random.seed(seed)` in a step).
     const sharedSeeded = [...new Set(body.flatMap((b) => seededGlobalRngs(b)))];
     const stepSeeded = this.stepSeededRngs();
     if (runsCode) lines.push('', 'from . import NOTEBOOK_DIR, _runtime');

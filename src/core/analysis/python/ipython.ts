@@ -179,6 +179,15 @@ const STATEMENT_CONTAINERS = new Set([
 
 type CellMode = 'python' | 'no-display' | 'not-python';
 
+
+/** What the translation says of a trailing expression it leaves out: the notebook only showed its value. */
+export const SHOWN_VALUE_NOTE = 'the notebook showed this value; it has no effect here';
+
+/** The comment the translation leaves on the first line it comments out: `# nbpromote: <what>: <line>`. */
+export function commentedOut(what: string, line: string): string {
+  return `# nbpromote: ${what}: ${line.trim()}`;
+}
+
 class Translator {
   readonly lines: string[];
   readonly out: string[];
@@ -200,11 +209,11 @@ class Translator {
     this.translations.push(warning === undefined ? { line: line + 1, kind, original, comment } : { line: line + 1, kind, original, comment, warning });
   }
 
-  /** Replaces lines first..last with comments; the first says what happened. */
+  /** Replaces lines first..last with comments; the first says what happened: {@link commentedOut}. */
   commentOut(first: number, last: number, kind: TranslationKind, what: string, warning?: string): void {
     const firstLine = this.lines[first] ?? '';
     const indent = leadingSpace(firstLine);
-    const comment = `# nbpromote: ${what}: ${firstLine.trim()}`;
+    const comment = commentedOut(what, firstLine);
     this.out[first] = `${indent}${comment}`;
     this.removed[first] = true;
     for (let i = first + 1; i <= last; i++) {
@@ -636,7 +645,7 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
   const text = tree.text(last);
   const removable = standsAlone(tree, last) && last.children.every((c) => isPure(tree, c));
   if (removable) {
-    t.commentOut(first, lastLine, 'trailing-expression', 'the notebook showed this value; it has no effect here');
+    t.commentOut(first, lastLine, 'trailing-expression', SHOWN_VALUE_NOTE);
     removedNodes.add(last);
   }
   return { line: first + 1, endLine: lastLine + 1, text, removed: removable };
