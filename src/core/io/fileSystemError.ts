@@ -41,12 +41,15 @@ export function fileSystemCode(ex: unknown): string | undefined {
   return typeof code === 'string' && code in MEANINGS ? code : undefined;
 }
 
-/** `cannot <action> <path>: <meaning> (<CODE>)[; <outcome>][; <advice>]` for a file system error `ex`. */
+/**
+ * `cannot <action> <path>: <meaning> (<CODE>)[; <outcome>][; <advice>]` for a file system error `ex` (no path
+ * when it is empty).
+ */
 export function fileSystemMessage(ex: unknown, action: string, path: string, outcome?: string): string {
   const code = fileSystemCode(ex) ?? 'error';
   const meaning = MEANINGS[code] ?? (ex instanceof Error ? ex.message : String(ex));
   const advice = ADVICE[code];
-  return [`cannot ${action} ${path}: ${meaning} (${code})`, ...(outcome === undefined ? [] : [outcome]), ...(advice === undefined ? [] : [advice])].join('; ');
+  return [`cannot ${action}${path === '' ? '' : ` ${path}`}: ${meaning} (${code})`, ...(outcome === undefined ? [] : [outcome]), ...(advice === undefined ? [] : [advice])].join('; ');
 }
 
 /**
@@ -62,10 +65,7 @@ export function fileSystemError(ex: unknown, action: string, path: string, outco
  * when `ex` is not one: `cannot <syscall> <path>: <meaning> (<CODE>)`.
  */
 export function describeFileSystemError(ex: unknown): string | undefined {
-  const code = fileSystemCode(ex);
-  if (code === undefined || !(ex instanceof Error)) return undefined;
+  if (fileSystemCode(ex) === undefined || !(ex instanceof Error)) return undefined;
   const { syscall, path } = ex as NodeJS.ErrnoException;
-  const where = path === undefined ? '' : ` ${path}`;
-  const advice = ADVICE[code];
-  return `cannot ${syscall ?? 'use'}${where}: ${MEANINGS[code] ?? code} (${code})${advice === undefined ? '' : `; ${advice}`}`;
+  return fileSystemMessage(ex, syscall ?? 'use', path ?? '');
 }
