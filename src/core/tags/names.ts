@@ -41,10 +41,8 @@ export function isIdentifier(name: string): boolean {
 export function stepNameIssue(name: string): string | undefined {
   if (PYTHON_KEYWORDS.has(name)) return 'it is a Python keyword, and step names become Python module names';
   if (!IDENTIFIER.test(name)) return `step names become Python module names, so they must be ${IDENTIFIER_RULE}`;
-  const long = nameLengthIssue(name, 'step names');
+  const long = nameLengthIssue(name, 'step names') ?? reservedModuleIssue(name);
   if (long !== undefined) return long;
-  if (name.length > 4 && name.startsWith('__') && name.endsWith('__')) return 'names that start and end with "__" are reserved for Python itself';
-  if (name === '_runtime') return "the generated package's runtime module is named _runtime";
   if (name === 'metrics' || name === 'parameters') return `the pipeline's ${name} have that name already (the ${name === 'metrics' ? 'metrics cell' : 'parameters cell'}): name the step after what it does`;
   return undefined;
 }
@@ -69,8 +67,13 @@ const PACKAGE_NAMES: ReadonlySet<string> = new Set(['pipeline', 'metrics', 'step
  */
 export function sharedModuleIssue(name: string): string | undefined {
   if (name === '__init__') return 'the package itself is __init__.py (it holds __version__ and runs the shared code first)';
-  if (name === '_runtime') return "the generated package's runtime module is named _runtime";
+  return reservedModuleIssue(name);
+}
+
+/** Why a module of the package (a step's, the shared one) cannot be named `name`: Python's or the runtime's. */
+function reservedModuleIssue(name: string): string | undefined {
   if (name.length > 4 && name.startsWith('__') && name.endsWith('__')) return 'names that start and end with "__" are reserved for Python itself';
+  if (name === '_runtime') return "the generated package's runtime module is named _runtime";
   return undefined;
 }
 
