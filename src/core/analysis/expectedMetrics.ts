@@ -60,11 +60,9 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     if (!trimmed.startsWith('{')) continue;
     const literal = parsePythonLiteral(trimmed);
     if (!literal.ok || !isRecord(literal.value)) continue;
-    for (const [key, value] of Object.entries(literal.value)) {
+    for (const [key, metric] of dictNumbers(trimmed, literal.value)) {
       const name = names.has(key) ? key : labels.get(key);
-      if (typeof value !== 'number' || name === undefined || found.has(name)) continue;
-      const token = /'[^']*'\s*:\s*([-+0-9.eE]+)/.exec(trimmed.slice(trimmed.indexOf(`'${key}'`)))?.[1];
-      found.set(name, token === undefined ? { value } : (numberToken(token) ?? { value }));
+      if (name !== undefined && !found.has(name)) found.set(name, metric);
     }
   }
   // print(f"ridge r2 {ridge_r2:.3f} | cv mae {cv_mae:.2f}"): the line the template prints gives each bare
@@ -157,10 +155,7 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     return;
   }
   if (literal.ok && isRecord(literal.value)) {
-    for (const [key, value] of Object.entries(literal.value)) {
-      if (typeof value !== 'number') continue;
-      const token = /'[^']*'\s*:\s*([-+0-9.eE]+)/.exec(trimmed.slice(trimmed.indexOf(`'${key}'`)))?.[1];
-      const metric = token === undefined ? { value } : numberToken(token) ?? { value };
+    for (const [key, metric] of dictNumbers(trimmed, literal.value)) {
       // A number in a dict's repr is Python's shortest repr of it, not a value rounded for show: `0.4` is
       // 0.4 (to 6 decimals, for a float32 the repr shortens), not anything from 0.35 to 0.45.
       const exact = metric.decimals === undefined ? metric : { value: metric.value, decimals: Math.max(metric.decimals, 6) };
@@ -187,6 +182,15 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     const metric = numberToken(m[2] ?? '');
     if (metric !== undefined && m[1] !== undefined && !found.has(m[1])) found.set(m[1], metric);
   }
+}
+
+/** The numbers of a dict's repr `text` (parsed as `value`), by key, as the repr wrote them (its decimals). */
+function dictNumbers(text: string, value: Record<string, unknown>): [string, ExpectedMetric][] {
+  return Object.entries(value).flatMap(([key, item]): [string, ExpectedMetric][] => {
+    if (typeof item !== 'number') return [];
+    const token = /'[^']*'\s*:\s*([-+0-9.eE]+)/.exec(text.slice(text.indexOf(`'${key}'`)))?.[1];
+    return [[key, token === undefined ? { value: item } : (numberToken(token) ?? { value: item })]];
+  });
 }
 
 /**
@@ -218,10 +222,10 @@ export function savedError(cell: NotebookCell): string | undefined {
 /** A NumPy 2 scalar repr, `np.float64(0.81)` or `np.int64(3)`: group 1 is the number. */
 const NUMPY_SCALAR = /\bnp\.(?:float(?:16|32|64|96|128)?|longdouble|u?int(?:8|16|32|64)?)\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*\)/g;
 
-/** The names in `{name}`, `{name:.4f}`, `{name!r}` and `{name=}` replacement fields of the cell's strings. */
 /**
- * The one-line top-level `print(f"...")` calls of a cell (a loop's print shows loop variables) as patterns of the lines they print: the text around the
- * fields as it is, each field a value; with the bare name each field shows (undefined for an expression).
+ * The one-line top-level `print(f"...")` calls of a cell (a loop's print shows loop variables) as patterns
+ * of the lines they print: the text around the fields as it is, each field a value; with the bare name each
+ * field shows (undefined for an expression).
  */
 export function printTemplates(source: string): { pattern: RegExp; names: (string | undefined)[] }[] {
   const templates: { pattern: RegExp; names: (string | undefined)[] }[] = [];
@@ -251,6 +255,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The names in `{name}`, `{name:.4f}`, `{name!r}` and `{name=}` replacement fields of the cell's strings. */
 export function interpolatedNames(source: string): string[] {
   return [...new Set([...source.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?=[:!=}])/g)].map((m) => m[1] ?? ''))].filter((n) => n !== '');
 }
