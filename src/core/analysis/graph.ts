@@ -732,10 +732,6 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
   return ordered;
 }
 
-/**
- * The names of a cell's last line when it is a bare name or a tuple of names at the top level (`r2`,
- * `acc, bal`, `(acc, bal)`), which Jupyter shows; else none. Trailing blank and comment lines are passed over.
- */
 /** The names an expression's text reads: identifiers outside strings, not after a dot, not keywords or keyword arguments. */
 function expressionNames(shown: { readonly text: string; readonly line: number } | undefined): NameSite[] {
   if (shown === undefined) return [];
@@ -744,6 +740,10 @@ function expressionNames(shown: { readonly text: string; readonly line: number }
   return [...code.matchAll(/(?<![.\w])[A-Za-z_]\w*(?!\s*=[^=])/g)].filter((m) => !keywords.has(m[0])).map((m) => ({ name: m[0], line: shown.line, column: (m.index ?? 0) + 1 }));
 }
 
+/**
+ * The names of a cell's last line when it is a bare name or a tuple of names at the top level (`r2`,
+ * `acc, bal`, `(acc, bal)`), which Jupyter shows; else none. Trailing blank and comment lines are passed over.
+ */
 export function trailingNames(source: string): NameSite[] {
   const lines = source.split('\n');
   let i = lines.length - 1;

@@ -852,7 +852,6 @@ export function sortImports(statements: readonly string[]): string[] {
   return unique.sort((a, b) => key(a).localeCompare(key(b)));
 }
 
-/** `except ValueError as err:` -> `except ValueError:` for each cut on the line (right to left), saying so. */
 /** The line without the import statements hoisted from it (they run at the top of the module). */
 function cutImports(text: string, cuts: readonly { readonly from: number; readonly to: number }[]): string {
   let line = text;
@@ -860,6 +859,7 @@ function cutImports(text: string, cuts: readonly { readonly from: number; readon
   return line;
 }
 
+/** `except ValueError as err:` -> `except ValueError:` for each cut on the line (right to left), saying so. */
 function cutExceptAliases(text: string, cuts: readonly { readonly name: string; readonly from: number; readonly to: number }[]): string {
   if (cuts.length === 0) return text;
   let line = text;
