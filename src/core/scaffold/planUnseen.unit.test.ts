@@ -4,6 +4,7 @@
 // and two pipeline runs are run when Debian's Python (with pytest, PyYAML and NumPy) is there.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import type { SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,11 @@ function notebookJson(cells: readonly { tags?: readonly string[]; source: string
     nbformat: 4,
     nbformat_minor: 5,
   });
+}
+
+/** The generated tests of the promoted folder `out`, run by Debian's Python's pytest. */
+function runPytest(out: string): SpawnSyncReturns<string> {
+  return spawnSync('/usr/bin/python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
 }
 
 /** `python -m nb.pipeline --json ...args` in the promoted folder `out` with Debian's Python: exit 0 is asserted, the JSON read. */
@@ -74,7 +80,7 @@ describe('planPromotion: step-local names, __file__ and seeded generators', func
     const env = { ...process.env, PYTHONPATH: join(out, 'src') };
     const script = ['import random, numpy as np', 'np.random.seed(0); random.seed(1)', 'noise = float(np.random.rand()) * 2.0', 'pick = random.random() + np.random.rand()', 'print(repr(6.0 + noise + pick))'].join('\n');
     const expected = Number(spawnSync(python, ['-c', script], { encoding: 'utf8' }).stdout.trim());
-    const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env, encoding: 'utf8' });
+    const tests = runPytest(out);
     assert.equal(tests.status, 0, tests.stdout + tests.stderr);
     const runs = [0, 1].map(() => spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env, encoding: 'utf8' }));
     for (const run of runs) {
@@ -171,7 +177,6 @@ describe('planPromotion: random generators the shared code makes (rng = np.rando
     const python = '/usr/bin/python3';
     if (!existsSync(python) || spawnSync(python, ['-c', 'import pytest, yaml, numpy']).status !== 0) this.skip();
     const out = join(dir, 'out');
-    const env = { ...process.env, PYTHONPATH: join(out, 'src') };
     const notebook = (shift: number): number => {
       const script = ['import random, numpy as np', 'rng = np.random.default_rng(0); gen = random.Random(3); legacy = np.random.RandomState(5)', 'x = float(rng.normal()) + gen.random() + float(legacy.rand())', `y = float(rng.normal()) + gen.random() + float(legacy.rand()) + ${shift}`, 'print(repr(x + y))'].join('\n');
       return Number(spawnSync(python, ['-c', script], { encoding: 'utf8' }).stdout.trim());
@@ -184,7 +189,7 @@ describe('planPromotion: random generators the shared code makes (rng = np.rando
     // Only `second` reads shift: `first` comes from the cache, and the generators are put where it left them.
     assert.deepEqual(run('--param', 'shift=1.5'), { total: notebook(1.5), statuses: ['cached', 'ran'] });
     assert.deepEqual(run('--param', 'shift=0.0'), { total: notebook(0), statuses: ['cached', 'cached'] });
-    const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env, encoding: 'utf8' });
+    const tests = runPytest(out);
     assert.equal(tests.status, 0, tests.stdout + tests.stderr);
   });
 
@@ -227,7 +232,6 @@ describe('planPromotion: a shared value a step changes in place (model.fit on a 
     const python = '/usr/bin/python3';
     if (!existsSync(python) || spawnSync(python, ['-c', 'import pytest, yaml']).status !== 0) this.skip();
     const out = join(dir, 'out');
-    const env = { ...process.env, PYTHONPATH: join(out, 'src') };
     const run = (...args: string[]): { result: number | undefined; statuses: string[] } => {
       const doc = runPipeline(out, ...args);
       return { result: doc.metrics['result'], statuses: doc.steps.map((s) => s.status) };
@@ -236,7 +240,7 @@ describe('planPromotion: a shared value a step changes in place (model.fit on a 
     assert.deepEqual(run('--param', 'scale=3.0'), { result: 1.8 + 1, statuses: ['cached', 'ran', 'ran'] });
     assert.deepEqual(run('--param', 'scale=2.0'), { result: 1.2 + 1, statuses: ['cached', 'cached', 'cached'] });
     // The tests run the pipeline and the steps several times in one process: the history stays one long.
-    const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env, encoding: 'utf8' });
+    const tests = runPytest(out);
     assert.equal(tests.status, 0, tests.stdout + tests.stderr);
     const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
     if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
@@ -294,9 +298,8 @@ describe('planPromotion: a step named like a global its code reads (step:sqrt ca
       const python = '/usr/bin/python3';
       if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
       const out = join(dir, 'out');
-      const env = { ...process.env, PYTHONPATH: join(out, 'src') };
       assert.equal(runPipeline(out).metrics['n'], 8.5);
-      const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env, encoding: 'utf8' });
+      const tests = runPytest(out);
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -328,7 +331,7 @@ describe('planPromotion: names pytest, the generated tests or NamedTuple take fo
       const python = '/usr/bin/python3';
       if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
       const out = join(dir, 'out');
-      const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+      const tests = runPytest(out);
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
       assert.match(read('tests/test_result.py'), /import result as step_result\n[^]*result = step_result\(/);
       assert.match(stripVTControlCharacters(tests.stdout), /4 passed, 1 skipped/); // the four step contracts; no expected metric is known
@@ -362,7 +365,7 @@ describe('planPromotion: a metrics cell showing a dict or Series it builds (disp
       const python = '/usr/bin/python3';
       if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
       const out = join(dir, 'out');
-      const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+      const tests = runPytest(out);
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
       assert.doesNotMatch(tests.stdout, /skipped/);
     } finally {
