@@ -30,7 +30,7 @@ import {
   writeResults,
   cleanupStack,
 } from './codeServer.mjs';
-import { pipelinesGraphSteps } from './ui/pipelinesGraph.mjs';
+import { pipelinesGraphSteps, runCommand } from './ui/pipelinesGraph.mjs';
 import { promoteLensSteps } from './ui/promoteLens.mjs';
 import { runsSteps, seedRunStore } from './ui/runs.mjs';
 
@@ -92,12 +92,7 @@ const steps = [
   {
     title: '"Notebook Promoter: Show Log" opens the Notebook Promoter output',
     async run(page) {
-      await page.keyboard.press('F1');
-      const input = page.locator(selectors.quickInput);
-      await input.waitFor({ timeout: stepTimeout });
-      await input.fill('>Notebook Promoter: Show Log');
-      await page.locator(selectors.quickInputRow, { hasText: 'Notebook Promoter: Show Log' }).first().waitFor({ timeout: stepTimeout });
-      await page.keyboard.press('Enter');
+      await runCommand(page, 'Notebook Promoter: Show Log', selectors, stepTimeout);
       await page.locator(selectors.activePanelTab, { hasText: 'Output' }).waitFor({ timeout: stepTimeout });
       // The Output view's channel picker is a <select>; its value is the shown channel's name.
       await page.waitForFunction(
