@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NbpromoteError } from '../../errors';
+import { fastParsePython } from './fastParser';
 // `require`, not `import`: esbuild then bundles web-tree-sitter's CommonJS build. Its ES module build calls
 // createRequire(import.meta.url), which our CommonJS bundles (dist/cli.js, dist/extension.js) cannot provide.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -226,10 +227,37 @@ function ready(): Loaded {
 /**
  * Parses Python source (already free of IPython syntax: see `translateIPython`). Synchronous; needs
  * {@link initPythonParser} first. Never throws on user input: broken code gives a tree with `ERROR` nodes
- * and `errors`. When the first parse finds an error, the damaged top-level statements are parsed again one
- * by one (split where a line starts at column 0), so one broken line does not swallow the statements after it.
+ * and `errors`. The hand-written parser (`fastParser.ts`) answers first; what it declines (syntax errors
+ * among them) is parsed by tree-sitter, whose tree it would have given.
  */
 export function parsePython(source: string): PyTree {
+  return parseFast(source) ?? parseWithTreeSitter(source);
+}
+
+/** When false, every source goes to tree-sitter (a unit test compares the two parsers on a corpus). */
+let useFastParser = true;
+
+/** For tests: parse with tree-sitter only (`false`), or try the hand-written parser first (the default). */
+export function setFastParser(enabled: boolean): void {
+  useFastParser = enabled;
+}
+
+/** The tree of `source` from the hand-written parser (`fastParser.ts`), or undefined when it leaves it to tree-sitter. */
+function parseFast(source: string): PyTree | undefined {
+  if (!useFastParser) return undefined;
+  const statements = fastParsePython(source);
+  if (statements === undefined) return undefined;
+  const position = positionIn(computeLineStarts(source));
+  const root: PyNode = { type: 'module', field: undefined, start: 0, end: source.length, children: statements };
+  return { source, root, errors: extraChecks(root, source, position), position, text: (node: PyNode): string => source.slice(node.start, node.end) };
+}
+
+/**
+ * tree-sitter's parse. When the first parse finds an error, the damaged top-level statements are parsed
+ * again one by one (split where a line starts at column 0), so one broken line does not swallow the
+ * statements after it.
+ */
+function parseWithTreeSitter(source: string): PyTree {
   const { parser } = ready();
   const lineStarts = computeLineStarts(source);
   const position = positionIn(lineStarts);
@@ -268,16 +296,26 @@ function computeLineStarts(source: string): number[] {
   return starts;
 }
 
+/** Many sources: the same trees as `sources.map(parsePython)`; what the fast parser declines goes to tree-sitter together. */
+export function parsePythonMany(sources: readonly string[]): PyTree[] {
+  const trees = sources.map((source) => parseFast(source));
+  const left = [...trees.keys()].filter((i) => trees[i] === undefined);
+  if (left.length === 0) return trees as PyTree[];
+  const parsed = parseManyWithTreeSitter(left.map((i) => sources[i] ?? ''));
+  for (const [k, i] of left.entries()) trees[i] = parsed[k];
+  return trees as PyTree[];
+}
+
 /**
- * Parses many sources at once: the same trees as `sources.map(parsePython)`, for a fraction of the cost when
+ * tree-sitter's parse of many sources at once: the same trees as one by one, for a fraction of the cost when
  * they are many small ones (the cells of a notebook). The sources are joined with newlines and parsed once;
  * each top-level statement goes back to the source it starts in, with offsets relative to that source. A
  * source whose statements do not parse cleanly on their own terms in the joined text is parsed again alone:
  * one with a syntax error near it, or one whose statement runs on into the next source (an unclosed bracket
  * or string, a block continued by the next source's indented lines).
  */
-export function parsePythonMany(sources: readonly string[]): PyTree[] {
-  if (sources.length < 2) return sources.map((source) => parsePython(source));
+function parseManyWithTreeSitter(sources: readonly string[]): PyTree[] {
+  if (sources.length < 2) return sources.map((source) => parseWithTreeSitter(source));
   const { parser } = ready();
   const starts: number[] = [];
   let length = 0;
@@ -287,7 +325,7 @@ export function parsePythonMany(sources: readonly string[]): PyTree[] {
   }
   const joined = sources.join('\n');
   const tree = parser.parse(joined);
-  if (tree === null) return sources.map((source) => parsePython(source));
+  if (tree === null) return sources.map((source) => parseWithTreeSitter(source));
   const alone = new Set<number>();
   const perSource: PyNode[][] = sources.map(() => []);
   try {
@@ -321,7 +359,7 @@ export function parsePythonMany(sources: readonly string[]): PyTree[] {
     tree.delete();
   }
   return sources.map((source, i) => {
-    if (alone.has(i)) return parsePython(source);
+    if (alone.has(i)) return parseWithTreeSitter(source);
     const lineStarts = computeLineStarts(source);
     const position = positionIn(lineStarts);
     const root: PyNode = { type: 'module', field: undefined, start: 0, end: source.length, children: perSource[i] ?? [] };
