@@ -7,8 +7,10 @@ real with ``python -m toypkg.pipeline``. Run with ``/usr/bin/python3 -m pytest -
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -468,6 +470,88 @@ def test_a_file_one_step_writes_and_a_later_one_reads_by_a_literal_path_reruns_w
     (tmp_path / "work" / "clean.txt").unlink()
     assert run(5) == (15, [("prepare", "ran"), ("summarize", "cached")])
     assert run(5) == (15, [("prepare", "cached"), ("summarize", "cached")])
+
+
+def _train(factor):
+    with open("model.txt", "w") as file:
+        file.write(str(factor))
+
+
+def _evaluate():
+    with open("model.txt") as file:
+        return int(file.read()) * 10
+
+
+def _refit():
+    with open("model.txt", "w") as file:
+        file.write("100")
+
+
+def test_a_step_that_always_runs_is_never_taken_from_the_cache_and_says_why(tmp_path):
+    why = "model.txt is written by train and refit: a step taken from the cache would not write it again"
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".",
+        "parameters": {"factor": {"default": 2, "type": "int"}},
+        "steps": [
+            {"name": "train", "inputs": ["factor"], "outputs": [], "after": [], "always_run": why},
+            {"name": "evaluate", "inputs": [], "outputs": ["score"], "after": ["train"]},
+            {"name": "refit", "inputs": [], "outputs": [], "after": ["train"], "always_run": why},
+        ],
+    }
+    steps = {"train": _train, "evaluate": _evaluate, "refit": _refit}
+    progress = io.StringIO()
+    results = [runtime.run_pipeline(config, steps, None, {}, tmp_path, progress=progress) for _ in range(3)]
+    # evaluate reads the model train wrote, every time: refit's model (100) stays out of its score.
+    assert [r.outputs["score"] for r in results] == [20, 20, 20]
+    assert [[(s.name, s.status) for s in r.steps] for r in results][1:] == [[("train", "ran"), ("evaluate", "cached"), ("refit", "ran")]] * 2
+    assert [s.why for s in results[2].steps] == [why, None, why]
+    assert [step.get("why") for step in json.loads(results[2].record_path.read_text())["steps"]] == [why, None, why]
+    assert re.search(rf"\n  refit     ran +[\d.]+s  \(always runs: {re.escape(why)}\)\n", progress.getvalue())
+    assert (tmp_path / "model.txt").read_text() == "100"
+    # --no-cache runs every step anyway: no reason to give.
+    assert [s.why for s in runtime.run_pipeline(config, steps, None, {}, tmp_path, use_cache=False, record=False).steps] == [None, None, None]
+    with pytest.raises(runtime.PipelineError, match="`always_run` should be a string"):
+        runtime._check_config({**config, "steps": [{**config["steps"][0], "always_run": True}]}, Path("pipeline.yaml"))
+
+
+def _embed(n):
+    import numpy as np
+
+    np.save("data/embedding", np.arange(3) * n)
+    np.savez(file="data/parts", a=np.arange(2))
+    np.savez_compressed("data/small.npz", b=np.arange(2))
+
+
+def _fit():
+    import numpy as np
+
+    return int(np.load("data/embedding.npy").sum())
+
+
+def test_np_save_counts_the_file_it_writes_with_npy_added(tmp_path):
+    pytest.importorskip("numpy")
+    assert runtime._numpy_saved_files(_embed.__code__) == {"data/embedding.npy", "data/parts.npz"}
+    (tmp_path / "data").mkdir()
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".",
+        "parameters": {"n": {"default": 1, "type": "int"}},
+        "steps": [
+            {"name": "embed", "inputs": ["n"], "outputs": [], "after": []},
+            {"name": "fit", "inputs": [], "outputs": ["total"], "after": ["embed"]},
+        ],
+    }
+
+    def run(n):
+        result = runtime.run_pipeline(config, {"embed": _embed, "fit": _fit}, None, {"n": n}, tmp_path, record=False)
+        return result.outputs["total"], [s.status for s in result.steps]
+
+    assert run(1) == (3, ["ran", "ran"])
+    assert run(2) == (6, ["ran", "ran"])
+    # data/embedding.npy holds n=2's: embed writes n=1's again, and fit finds what it read with n=1.
+    assert run(1) == (3, ["ran", "cached"])
+    (tmp_path / "data" / "embedding.npy").unlink()
+    assert run(1) == (3, ["ran", "cached"])
+    assert run(1) == (3, ["cached", "cached"])
 
 
 def _mover():

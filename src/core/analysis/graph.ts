@@ -64,6 +64,15 @@ type Binding =
 
 type UnitKind = 'step' | 'metrics' | 'test';
 
+/** A file a step's line names (see addFileEdges): by its name's end, and as written (`"../models/m.pkl"`). */
+interface FileUse {
+  readonly step: UnitBuilder;
+  readonly file: string;
+  readonly path: string;
+  readonly site: SourceSite;
+  readonly writes: boolean;
+}
+
 interface UnitBuilder {
   readonly kind: UnitKind;
   readonly name: string;
@@ -78,6 +87,8 @@ interface UnitBuilder {
   readonly explicitAfter: string[];
   /** Steps that write a file this one reads (see addFileEdges). */
   readonly fileAfter: string[];
+  /** Why the step runs at every run, never from the cache: files another step writes too (see checkRewrittenFiles). */
+  readonly alwaysRuns: string[];
   /** Names bound by the unit's earlier cells: read locally, not inputs. */
   readonly local: Set<string>;
   /** Inputs that are metric values (tests read them from the run's metrics). */
@@ -117,6 +128,30 @@ function readLine(source: string, fn: string, name: string, defLine: number): nu
 
 /** {@link FILE_LITERAL} without its flag: is there one at all. */
 const FILE_LITERAL_ANYWHERE = new RegExp(FILE_LITERAL.source);
+
+/**
+ * NumPy's writers given a name as a string literal (`np.save("data/embedding", emb)`): group 1 is the function,
+ * group 3 the name, which NumPy ends with `.npy` (save) or `.npz` (savez, savez_compressed) when it does not.
+ */
+const NUMPY_SAVE = /\b(?:np|numpy)\.(save|savez|savez_compressed)\s*\(\s*(?:file\s*=\s*)?(["'])([^"'\\\n]{1,200}?)\2/g;
+/** {@link NUMPY_SAVE} without its flag: is there one at all. */
+const NUMPY_SAVE_ANYWHERE = new RegExp(NUMPY_SAVE.source);
+
+/** The file a NumPy writer writes for `name` (see {@link NUMPY_SAVE}): `data/embedding` -> `data/embedding.npy`. */
+function numpyFile(fn: string, name: string): string {
+  const suffix = fn === 'save' ? '.npy' : '.npz';
+  return name.endsWith(suffix) ? name : `${name}${suffix}`;
+}
+
+/**
+ * Whether two file names found by their end (`model.pkl`) name one file: unless both give their folder (no
+ * format field or pattern) and the folders differ (`train/data.csv`, `test/data.csv`).
+ */
+function sameFile(a: string, b: string): boolean {
+  const whole = (path: string): boolean => /[\\/]/.test(path) && !/[{}%*?[]/.test(path);
+  const plain = (path: string): string => path.replace(/\\/g, '/').replace(/^(?:\.\/)+/, '');
+  return !whole(a) || !whole(b) || plain(a) === plain(b);
+}
 
 /** A line that writes a file (the literal on it is what it writes). */
 const WRITES = /\b(?:to_(?:csv|parquet|json|pickle|excel|feather|hdf|html|markdown)|dump|savefig|save(?:txt|z|z_compressed|_model)?|write_(?:text|bytes)|imwrite|copy(?:file)?|move)\s*\(|\bopen\s*\([^)]*["'](?:w|a|x)b?\+?["']/;
@@ -395,30 +430,36 @@ class GraphBuilder {
     const cells = new Map(this.notebook.cells.map((c) => [c.index, c]));
     // Shared constants and parameters naming a file (`MODEL_PATH = ART / "model.joblib"`): their name on a
     // line is that file.
-    const named = new Map<string, string>();
+    const named = new Map<string, { file: string; path: string }>();
     const sharedCells = new Set([...this.common.cells.map((c) => c.index), ...this.parameters.map((p) => p.definedAt.cellIndex)]);
     for (const index of sharedCells) {
       for (const line of cells.get(index)?.source.split('\n') ?? []) {
         const m = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)(.*)$/.exec(line);
-        const file = m === null ? undefined : [...(m[2] ?? '').matchAll(FILE_LITERAL)].map((f) => fileName(f[2] ?? '')).find((f) => f !== undefined);
-        if (m?.[1] !== undefined && file !== undefined) named.set(m[1], file);
+        const literal = m === null ? undefined : [...(m[2] ?? '').matchAll(FILE_LITERAL)].map((f) => ({ file: fileName(f[2] ?? ''), path: f[2] ?? '' })).find((f) => f.file !== undefined);
+        if (m?.[1] !== undefined && literal?.file !== undefined) named.set(m[1], { file: literal.file, path: literal.path });
       }
     }
     const names = named.size === 0 ? undefined : new RegExp(`(?<![\\w.])(?:${[...named.keys()].join('|')})(?!\\w)`, 'g');
     const namedAnywhere = names === undefined ? undefined : new RegExp(names.source);
+    const uses: FileUse[] = [];
     for (const unit of this.steps) {
-      const found: { file: string; site: SourceSite; writes: boolean }[] = [];
+      const found: FileUse[] = [];
       for (const ref of unit.cells) {
         const cell = cells.get(ref.index);
         // Most cells name no file: one search of the whole cell passes them over.
-        if (cell === undefined || (!FILE_LITERAL_ANYWHERE.test(cell.source) && (namedAnywhere === undefined || !namedAnywhere.test(cell.source)))) continue;
+        if (cell === undefined || (!FILE_LITERAL_ANYWHERE.test(cell.source) && !NUMPY_SAVE_ANYWHERE.test(cell.source) && (namedAnywhere === undefined || !namedAnywhere.test(cell.source)))) continue;
         for (const [i, line] of cell.source.split('\n').entries()) {
           if (/^\s*#/.test(line)) continue;
-          const files = [...line.matchAll(FILE_LITERAL)].map((m) => fileName(m[2] ?? ''));
-          if (names !== undefined) for (const m of line.matchAll(names)) files.push(named.get(m[0]));
-          for (const file of files) if (file !== undefined) found.push({ file, site: site(cell, i + 1), writes: WRITES.test(line) });
+          const files = [...line.matchAll(FILE_LITERAL)].map((m) => ({ file: fileName(m[2] ?? ''), path: m[2] ?? '' }));
+          for (const m of line.matchAll(NUMPY_SAVE)) {
+            const path = numpyFile(m[1] ?? '', m[3] ?? '');
+            if (path !== m[3]) files.push({ file: fileName(path), path });
+          }
+          if (names !== undefined) for (const m of line.matchAll(names)) files.push(named.get(m[0]) ?? { file: undefined, path: '' });
+          for (const { file, path } of files) if (file !== undefined) found.push({ step: unit, file, path, site: site(cell, i + 1), writes: WRITES.test(line) });
         }
       }
+      uses.push(...found);
       for (const { file, site: usedAt } of found) {
         const writer = written.get(file);
         if (writer === undefined || writer.step === unit || writer.step.explicitAfter.includes(unit.name)) continue;
@@ -427,6 +468,48 @@ class GraphBuilder {
         this.edges.push({ from: writer.step.name, to: unit.name, name: file, definedAt: writer.site, usedAt, explanation });
       }
       for (const { file, site: at, writes } of found) if (writes) written.set(file, { step: unit, site: at });
+    }
+    this.checkRewrittenFiles(uses);
+  }
+
+  /**
+   * A file two steps write (`joblib.dump(model, MODEL_PATH)` in train, then again in refit): a step taken from
+   * the cache does not write its file again, so the steps between them would read the later step's file, and
+   * keep reading it from the cache. Every step writing it runs at every run (`always_run` in pipeline.yaml),
+   * with a warning on the first write that follows another step's. A file a step reads before any step writes
+   * it, and a later step writes, is another file from the second run on: a warning, as running the steps
+   * again cannot bring the first one back. `uses` are in step order.
+   */
+  private checkRewrittenFiles(uses: readonly FileUse[]): void {
+    const cells = new Map(this.notebook.cells.map((c) => [c.index, c]));
+    const warned = new Set<string>();
+    const warn = (use: FileUse, code: string, message: string): void => {
+      const cell = cells.get(use.site.cellIndex);
+      if (cell !== undefined) this.problems.push(this.problem(cell, 'warning', code, message, use.site.line));
+    };
+    for (const [i, write] of uses.entries()) {
+      if (!write.writes) continue;
+      const others = uses.filter((u) => u.writes && u.step !== write.step && u.file === write.file && sameFile(u.path, write.path));
+      if (others.length > 0) {
+        const steps = this.steps.filter((s) => s === write.step || others.some((u) => u.step === s)).map((s) => s.name);
+        const named = `${steps.slice(0, -1).join(', ')} and ${steps[steps.length - 1] ?? ''}`;
+        addOnce(write.step.alwaysRuns, `${write.file} is written by ${named}: a step taken from the cache would not write it again`);
+        if (warned.has(write.file) || !others.some((u) => uses.indexOf(u) < i)) continue;
+        warned.add(write.file);
+        const written = [write, ...others].map((u) => uses.indexOf(u));
+        const first = Math.min(...written);
+        const last = Math.max(...written);
+        const readers = [...new Set(uses.filter((u, j) => j > first && j < last && !u.writes && u.file === write.file && !steps.includes(u.step.name)).map((u) => u.step.name))];
+        const between = readers.length === 0 ? '' : `, so ${readers.join(' and ')} would read ${steps[steps.length - 1] ?? ''}'s ${write.file} from the second run on`;
+        const all = steps.length === 2 ? 'both' : 'all';
+        warn(write, 'file-written-twice', `steps ${named} ${all} write ${write.file}: a step taken from the cache does not write its file again${between}. These steps run at every run, never from the cache; give each its own file to let them be cached`);
+        continue;
+      }
+      const read = uses.slice(0, i).find((u) => !u.writes && u.step !== write.step && u.file === write.file && sameFile(u.path, write.path));
+      if (read === undefined || warned.has(write.file)) continue;
+      warned.add(write.file);
+      const at = `cell ${read.site.cellIndex + 1} line ${read.site.line}`;
+      warn(write, 'file-read-then-written', `step ${write.step.name} writes ${write.file}, which step ${read.step.name} reads before it (${at}): from the second run on, ${read.step.name} reads the ${write.file} ${write.step.name} wrote, not the one the notebook started with. Write another file, or write this one in a step before ${read.step.name}`);
     }
   }
 
@@ -569,7 +652,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [] };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [] };
   }
 
   /**
@@ -713,7 +796,7 @@ function toStepNode(u: UnitBuilder): StepNode {
   // them the other way round must not change the step's return value (a major version).
   const at = (name: string): SourceSite | undefined => u.outputSites.get(name);
   const outputs = [...u.outputs].sort((a, b) => (at(a)?.cellIndex ?? 0) - (at(b)?.cellIndex ?? 0) || (at(a)?.line ?? 0) - (at(b)?.line ?? 0));
-  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }) };
+  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.alwaysRuns.length === 0 ? {} : { alwaysRuns: u.alwaysRuns.join('; ') }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }) };
 }
 
 /** Dependency order; notebook order among steps that are free to go (Kahn's algorithm). Tags exclude cycles. */

@@ -87,6 +87,55 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(reads, 'b').after, []);
   });
 
+  it('steps writing one file run at every run, with a warning naming the file and the steps; a file read then written is a warning', () => {
+    const g = graphOf([
+      [['imports'], 'import joblib'],
+      [['parameters'], "MODEL_PATH = '../models/rf.joblib'"],
+      [['step:train'], 'rf = fit(1)\njoblib.dump(rf, MODEL_PATH)'],
+      [['step:evaluate'], 'clf = joblib.load(MODEL_PATH)\nacc = score(clf)'],
+      [['step:refit'], "final = fit(2)\njoblib.dump(final, MODEL_PATH)\nprint('saved', MODEL_PATH)"],
+      [['step:report'], 'n = size(MODEL_PATH)'],
+    ]);
+    const why = 'rf.joblib is written by train and refit: a step taken from the cache would not write it again';
+    assert.deepEqual(['train', 'evaluate', 'refit', 'report'].map((n) => step(g, n).alwaysRuns), [why, undefined, why, undefined]);
+    const warnings = g.problems.filter((p) => p.code === 'file-written-twice');
+    assert.deepEqual(warnings.map((p) => [p.cellIndex, p.line]), [[4, 2]]);
+    assert.match(warnings[0]?.message ?? '', /^steps train and refit both write rf\.joblib: [^]*, so evaluate would read refit's rf\.joblib from the second run on\. These steps run at every run/);
+    // Three writers through literals: all of them; files of one name in other folders are other files.
+    const three = graphOf([
+      [['step:a'], 'df.to_csv("data/tmp.csv")\nx.to_csv("train/part.csv")'],
+      [['step:b'], 'd = pd.read_csv("data/tmp.csv")'],
+      [['step:c'], 'df.to_csv("data/tmp.csv")\ny.to_csv("test/part.csv")'],
+      [['step:d'], 'df.to_csv(os.path.join(out, "tmp.csv"))'],
+    ]);
+    assert.deepEqual(['a', 'b', 'c', 'd'].map((n) => step(three, n).alwaysRuns !== undefined), [true, false, true, true]);
+    const fileProblems = (graph: StepGraph) => graph.problems.filter((p) => p.code.startsWith('file-'));
+    assert.deepEqual(fileProblems(three).map((p) => [p.code, p.cellIndex]), [['file-written-twice', 2]]);
+    assert.match(fileProblems(three)[0]?.message ?? '', /^steps a, c and d all write tmp\.csv: /);
+    // A file one step reads before another writes it, no step writing it first: a warning, every step cached.
+    const overwritten = graphOf([
+      [['step:load'], 'raw = pd.read_csv("data/raw.csv")'],
+      [['step:clean'], 'raw.dropna().to_csv("data/raw.csv")'],
+    ]);
+    assert.deepEqual(overwritten.steps.map((s) => s.alwaysRuns), [undefined, undefined]);
+    assert.deepEqual(fileProblems(overwritten).map((p) => [p.code, p.cellIndex, p.line]), [['file-read-then-written', 1, 1]]);
+    assert.match(fileProblems(overwritten)[0]?.message ?? '', /^step clean writes raw\.csv, which step load reads before it \(cell 1 line 1\): from the second run on/);
+    // One writer and its readers: nothing to say.
+    assert.deepEqual(fileProblems(graphOf([[['step:a'], 'df.to_csv("a.csv")'], [['step:b'], 'd = pd.read_csv("a.csv")']])), []);
+  });
+
+  it("np.save and np.savez write their name with .npy and .npz added when it has not that suffix: the reader runs after the writer", () => {
+    const g = graphOf([
+      [['imports'], 'import numpy as np'],
+      [['step:embed'], "np.save('data/embedding', emb)\nnp.savez(file='data/parts', a=a)\nnumpy.savez_compressed(\"small\", b=b)\nnp.save('data/kept.npy', c)"],
+      [['step:fit'], "E = np.load('data/embedding.npy')\nP = np.load('data/parts.npz')\nS = np.load('small.npz')\nK = np.load('data/kept.npy')\nW = np.load('data/embedding')"],
+    ]);
+    assert.deepEqual(step(g, 'fit').after, ['embed']);
+    assert.deepEqual(g.edges.filter((e) => e.from === 'embed').map((e) => e.name), ['embedding.npy', 'parts.npz', 'small.npz', 'kept.npy']);
+    // `model.save('weights')` is no NumPy writer: no file.
+    assert.deepEqual(step(graphOf([[['step:a'], "model.save('weights')"], [['step:b'], "w = np.load('weights.npy')"]]), 'b').after, []);
+  });
+
   it("a step's outputs are in the order it binds them, whatever order later steps read them in", () => {
     const cells: [string[], string][] = [
       [['step:evaluate'], 'pred = [1, 0]\nproba = [0.9, 0.2]'],

@@ -56,6 +56,8 @@ export interface StepConfig {
   readonly outputs: readonly string[];
   /** Explicit dependencies on earlier steps besides the data edges (`after:` tags). */
   readonly after: readonly string[];
+  /** Why the step runs at every run, never from the cache (it writes a file another step writes too). */
+  readonly always_run?: string;
   /** Output name -> the type (and shape) it had when the notebook ran (`promote --execute`). */
   readonly recorded?: Readonly<Record<string, RecordedValue>>;
 }

@@ -131,6 +131,8 @@ export interface RunRecordStep {
   readonly status: RecordedStepStatus;
   readonly duration_s: number;
   readonly cache_key: string | null;
+  /** Why a step that ran was not taken from the cache: pipeline.yaml says it always runs (`always_run`). */
+  readonly why?: string;
 }
 
 export interface RunRecordDataFile {

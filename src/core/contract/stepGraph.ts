@@ -67,6 +67,11 @@ export interface StepNode extends CodeUnit {
   /** Steps that write a file it reads (by the file's name in both): `after` in pipeline.yaml, with explicitAfter. */
   readonly fileAfter?: readonly string[];
   /**
+   * Why the step runs at every run, never from the cache (`always_run` in pipeline.yaml): it writes a file
+   * another step writes too, and from the cache it would not write it again.
+   */
+  readonly alwaysRuns?: string;
+  /**
    * Shared names (commonNames) the step changes in place before any earlier step did (`model.fit(...)` on a
    * model the first cells made): it works on a copy, passed on as its output, so the shared value stays as
    * the first cells left it for every run.

@@ -191,6 +191,7 @@ function renderSteps(steps: PipelineConfig['steps']): string[] {
     lines.push(`    inputs: ${flowYaml(step.inputs)}`);
     lines.push(`    outputs: ${flowYaml(step.outputs)}`);
     lines.push(`    after: ${flowYaml(step.after)}`);
+    if (step.always_run !== undefined) lines.push(`    always_run: ${flowYaml(step.always_run)}`);
     if (step.recorded !== undefined && Object.keys(step.recorded).length > 0) lines.push(`    recorded: ${flowYaml(step.recorded)}`);
   }
   return lines;

@@ -83,8 +83,16 @@ describe('renderPipelineConfig', () => {
     assert.equal(renderPipelineConfig(CHURN, HEADER), renderPipelineConfig(structuredClone(CHURN), HEADER));
   });
 
+  it("says after `after` why a step always runs (it writes a file another step writes too)", () => {
+    const why = 'model.pkl is written by train and refit: a step taken from the cache would not write it again';
+    const text = renderPipelineConfig({ ...CHURN, steps: CHURN.steps.map((s) => (s.name === 'train' ? { ...s, always_run: why } : s)) }, HEADER);
+    assert.match(text, new RegExp(`\n {4}after: \\[load\\]\n {4}always_run: '${why}'\n`));
+    assert.equal(text.match(/always_run/g)?.length, 1);
+  });
+
   it('round-trips: render, read, equal', () => {
-    for (const config of [CHURN, TRICKY, { ...CHURN, parameters: {}, steps: [], metrics: undefined }]) {
+    const alwaysRuns: PipelineConfig = { ...CHURN, steps: CHURN.steps.map((s) => ({ ...s, always_run: 'a.csv is written by load and train: ...' })) };
+    for (const config of [CHURN, TRICKY, alwaysRuns, { ...CHURN, parameters: {}, steps: [], metrics: undefined }]) {
       const clean = JSON.parse(JSON.stringify(config)) as PipelineConfig;
       const result = readPipelineConfig(renderPipelineConfig(clean, HEADER), 'pipeline.yaml');
       assert.deepEqual(result.problems, []);
@@ -149,7 +157,7 @@ describe('readPipelineConfig', () => {
     const lineOfText = (needle: string): number => lines.findIndex((l) => l.includes(needle)) + 1;
     const byMessage = new Map(result.problems.map((p) => [p.message, p.line]));
     assert.equal(byMessage.get('`parameters.n_estimators.default` must be a whole number, as its `type` says'), lineOfText('n_estimators:'));
-    assert.equal(byMessage.get('`steps[0]` has an unknown key `fn`; the keys are name, module, function, cells, inputs, outputs, after, recorded'), lineOfText('fn: load'));
+    assert.equal(byMessage.get('`steps[0]` has an unknown key `fn`; the keys are name, module, function, cells, inputs, outputs, after, always_run, recorded'), lineOfText('fn: load'));
     assert.equal(byMessage.get('`version` must be a semantic version like 1.2.3'), lineOfText('version: one'));
     assert.equal(result.problems.length, 3, JSON.stringify(result.problems));
   });

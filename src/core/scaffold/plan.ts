@@ -611,7 +611,7 @@ class Generator {
       parameters: Object.fromEntries(graph.parameters.map((p) => [p.name, { default: p.default as never, type: p.type, ...(p.items === undefined ? {} : { items: p.items }) }])),
       steps: graph.steps.map((s) => {
         const recorded = this.input.recorded?.get(s.name);
-        return { name: s.name, module: mod(s.name), function: this.functionName(s), cells: s.cells, inputs: s.inputs, outputs: s.outputs, after: [...new Set([...(s.fileAfter ?? []), ...s.explicitAfter])], ...(recorded === undefined ? {} : { recorded }) };
+        return { name: s.name, module: mod(s.name), function: this.functionName(s), cells: s.cells, inputs: s.inputs, outputs: s.outputs, after: [...new Set([...(s.fileAfter ?? []), ...s.explicitAfter])], ...(s.alwaysRuns === undefined ? {} : { always_run: s.alwaysRuns }), ...(recorded === undefined ? {} : { recorded }) };
       }),
       ...(graph.metrics === undefined
         ? {}

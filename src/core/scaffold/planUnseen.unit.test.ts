@@ -478,3 +478,61 @@ describe('nonlocalForLocals and seededGlobalRngs', () => {
     assert.deepEqual(seededGlobalRngs('x = 1  # np.random.seed(0)'), []);
   });
 });
+
+describe('planPromotion: files steps write (one written by two steps, np.save without .npy)', function () {
+  this.timeout(120_000);
+  const python = '/usr/bin/python3';
+
+  /** Promotes `cells` as nb.ipynb in a new folder: its path, and the codes of the promotion's warnings and errors. */
+  async function promoted(cells: readonly { tags?: readonly string[]; source: string }[]): Promise<{ dir: string; codes: string[] }> {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-files-'));
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    return { dir, codes: outcome.problems.filter((p) => p.severity !== 'info').map((p) => p.code) };
+  }
+
+  it('a model file train and refit both write: every run scores the model train wrote', async function () {
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    const { dir, codes } = await promoted([
+      { tags: ['imports'], source: 'import json' },
+      { tags: ['parameters'], source: 'MODEL_PATH = "model.json"' },
+      { tags: ['step:train'], source: 'with open(MODEL_PATH, "w") as f:\n    json.dump({"w": 2}, f)' },
+      { tags: ['step:evaluate'], source: 'with open(MODEL_PATH) as f:\n    score = json.load(f)["w"] * 10' },
+      { tags: ['step:refit'], source: 'with open(MODEL_PATH, "w") as f:\n    json.dump({"w": 3}, f)' },
+      { tags: ['metrics'], source: 'result = {"score": score}' },
+    ]);
+    try {
+      assert.deepEqual(codes, ['file-written-twice']);
+      assert.equal(readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8').match(/\n {4}always_run: 'model\.json is written by train and refit: [^\n]*'\n/g)?.length, 2);
+      const runs = [0, 1, 2].map(() => runPipeline(join(dir, 'out')));
+      assert.deepEqual(runs.map((r) => r.metrics['score']), [20, 20, 20]);
+      assert.deepEqual(runs[2]?.steps.map((s) => s.status), ['ran', 'cached', 'ran']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('np.save("data/embedding", ...) links the step loading data/embedding.npy, and a parameter set back gives its own numbers', async function () {
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, numpy']).status !== 0) this.skip();
+    const { dir, codes } = await promoted([
+      { tags: ['imports'], source: 'import numpy as np' },
+      { tags: ['parameters'], source: 'k = 2' },
+      { tags: ['step:embed'], source: 'np.save("data/embedding", np.arange(4) * k)' },
+      { tags: ['step:fit'], source: 'total = int(np.load("data/embedding.npy").sum())' },
+      { tags: ['metrics'], source: 'result = {"total": total}' },
+    ]);
+    try {
+      assert.deepEqual(codes, []);
+      mkdirSync(join(dir, 'data'));
+      assert.match(readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8'), /\n {2}- name: fit\n[^]*?\n {4}after: \[embed\]\n/);
+      const totals = ['k=2', 'k=3', 'k=2', 'k=3'].map((k) => runPipeline(join(dir, 'out'), '--param', k).metrics['total']);
+      assert.deepEqual(totals, [12, 18, 12, 18]);
+      rmSync(join(dir, 'data', 'embedding.npy'));
+      const again = runPipeline(join(dir, 'out'));
+      assert.deepEqual([again.metrics['total'], again.steps.map((s) => s.status)], [12, ['ran', 'cached']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

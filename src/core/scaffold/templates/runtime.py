@@ -20,7 +20,9 @@ What a run does:
   (``LOOKUP = pd.read_csv("data/a.csv")``). A step reading a file an earlier step wrote runs again when
   that step wrote something else, and a step that wrote a file runs again when the file is no longer as it
   left it. A folder counts by the names and contents of its files (their sha256 is kept in
-  ``.nbpromote/cache/files.json`` and read again only for files that changed).
+  ``.nbpromote/cache/files.json`` and read again only for files that changed). A step with ``always_run``
+  (it writes a file another step writes too: from the cache it would not write it again) runs every time,
+  and its line and record say why.
 - Computes the metrics, when the pipeline has a metrics function.
 - Records the run in ``.nbpromote/runs/<run-id>/run.json``: parameters, metrics, step statuses, git
   commit, notebook and data file hashes.
@@ -59,6 +61,7 @@ import sysconfig
 import textwrap
 import time
 import traceback
+import types
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,6 +173,8 @@ def _check_config(config: Any, path: Path) -> None:
         for key in ("inputs", "outputs", "after"):
             if not _is_name_list(step.get(key)):
                 fail(f"step {name!r}: `{key}` should be a list of names")
+        if not isinstance(step.get("always_run", ""), str):
+            fail(f"step {name!r}: `always_run` should be a string saying why the step runs every time")
         for input_name in step["inputs"]:
             if input_name not in available:
                 fail(f"step {name!r} takes {input_name!r}, which is neither a parameter nor an output of an earlier step")
@@ -337,6 +342,8 @@ class StepRecord:
     status: str
     duration_s: float = 0.0
     cache_key: Optional[str] = None
+    #: Why a step that ran was not taken from the cache, when pipeline.yaml says it always runs (``always_run``).
+    why: Optional[str] = None
 
 
 @dataclass
@@ -566,14 +573,17 @@ class _Run:
         self.values.update(outputs)
         for output in outputs:
             self.producer_keys[output] = key
-        return self._report(StepRecord(name, status, _seconds(began), key))
+        why = step.get("always_run") if status == "ran" and self.use_cache else None
+        return self._report(StepRecord(name, status, _seconds(began), key, why))
 
     def _step_outputs(self, step: Mapping[str, Any]) -> tuple[str, dict[str, Any], str]:
         """The step's cache key, its outputs by name, and ``cached`` or ``ran``."""
         name, function = step["name"], self.functions[step["name"]]
         state = self._global_state()
         key = self._step_key(step, function, state)
-        if self.use_cache:
+        # A step writing a file another step writes too (``always_run``) runs every time: taken from the cache,
+        # it would not write the file again, and the steps after it would read the other step's.
+        if self.use_cache and not step.get("always_run"):
             cached = self.cache.load(name, key, step["outputs"])
             if cached is not None:
                 canonical = cached.pop(_KEY_ENTRY, key)
@@ -772,12 +782,14 @@ class _Run:
     def _report(self, record: StepRecord) -> StepRecord:
         """Prints the step's line of the summary; returns the record."""
         width = max(len(step["name"]) for step in self.config["steps"])
-        print(f"  {record.name:<{width}}  {record.status:<6}  {record.duration_s:8.2f}s", file=self.progress, flush=True)
+        why = f"  (always runs: {record.why})" if record.why else ""
+        print(f"  {record.name:<{width}}  {record.status:<6}  {record.duration_s:8.2f}s{why}", file=self.progress, flush=True)
         return record
 
 
 def _step_json(record: StepRecord) -> dict[str, Any]:
-    return {"name": record.name, "status": record.status, "duration_s": record.duration_s, "cache_key": record.cache_key}
+    why = {} if record.why is None else {"why": record.why}
+    return {"name": record.name, "status": record.status, "duration_s": record.duration_s, "cache_key": record.cache_key, **why}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1428,7 +1440,7 @@ def _referenced_paths(function: StepFunction) -> set[str]:
         code = getattr(current, "__code__", None)
         found |= _path_literals(code)
         if code is not None:
-            found |= _fstring_patterns(code)
+            found |= _fstring_patterns(code) | _numpy_saved_files(code)
         reached(getattr(current, "__defaults__", None))
         reached(getattr(current, "__kwdefaults__", None))
         for cell in getattr(current, "__closure__", None) or ():
@@ -1460,6 +1472,41 @@ def _fstring_patterns(code: Any) -> frozenset[str]:
         if "*" in pattern and re.search(r"\.[A-Za-z0-9]{1,8}$", pattern) and not any(c in pattern for c in "\n{}%"):
             found.add(_without_glob(pattern))
     return frozenset(found)
+
+
+#: NumPy's writers and the suffix each adds to a file name without it (``np.save("data/emb", x)`` writes data/emb.npy).
+_NUMPY_SUFFIXES = {"save": ".npy", "savez": ".npz", "savez_compressed": ".npz"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _numpy_saved_files(code: Any) -> frozenset[str]:
+    """The files a function's source writes with ``np.save``, ``np.savez`` or ``np.savez_compressed`` given a
+    name without their suffix as a string literal: the name with the suffix, the file NumPy writes."""
+    if not _names_attribute(code, _NUMPY_SUFFIXES.keys()):
+        return frozenset()
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(code)))
+    except (OSError, TypeError, SyntaxError, ValueError, IndentationError):
+        return frozenset()
+    found = set()
+    for node in ast.walk(tree):
+        function = node.func if isinstance(node, ast.Call) else None
+        if not (isinstance(function, ast.Attribute) and function.attr in _NUMPY_SUFFIXES and isinstance(function.value, ast.Name) and function.value.id in ("np", "numpy")):
+            continue
+        names = [*node.args[:1], *(keyword.value for keyword in node.keywords if keyword.arg == "file")]
+        suffix = _NUMPY_SUFFIXES[function.attr]
+        for name in names:
+            if isinstance(name, ast.Constant) and isinstance(name.value, str) and _looks_like_path(name.value) and not name.value.endswith(suffix):
+                found.add(name.value + suffix)
+    return frozenset(found)
+
+
+def _names_attribute(code: Any, names: Any) -> bool:
+    """Whether a code object, or one nested in it (a comprehension, an inner function), names one of ``names``
+    (attribute and global names are both in ``co_names``): reading the source is needed only then."""
+    if not isinstance(code, types.CodeType):
+        return False
+    return any(name in names for name in code.co_names) or any(_names_attribute(const, names) for const in code.co_consts if isinstance(const, types.CodeType))
 
 
 def _written_member(name: str, value: Any) -> bool:
@@ -2263,7 +2310,7 @@ def _json_summary(result: RunResult) -> dict[str, Any]:
         "error": result.error,
         "params": _jsonable(result.params),
         "metrics": _jsonable(result.metrics),
-        "steps": [{"name": step.name, "status": step.status} for step in result.steps],
+        "steps": [{"name": step.name, "status": step.status, **({} if step.why is None else {"why": step.why})} for step in result.steps],
     }
 
 
