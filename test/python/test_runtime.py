@@ -12,9 +12,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1000,6 +1002,46 @@ def test_an_interrupted_run_is_recorded_as_failed_and_reraised(tmp_path):
     record = json.loads(record_file.read_text())
     assert record["status"] == "failed" and record["error"]["message"].startswith("the run stopped: KeyboardInterrupt")
     assert [step["status"] for step in record["steps"]] == ["skipped", "skipped"]
+
+
+def test_a_run_stopped_by_a_signal_is_recorded_as_failed_naming_the_step_and_returns(tmp_path):
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "a", "inputs": [], "outputs": [], "after": []}, {"name": "b", "inputs": [], "outputs": [], "after": []}],
+    }
+
+    def stopped():
+        raise runtime.RunStopped("SIGTERM")
+
+    result = runtime.run_pipeline(config, {"a": stopped, "b": lambda: None}, None, {}, tmp_path)
+    assert result.status == "failed" and result.error == "step 'a' was stopped by SIGTERM"
+    record = json.loads(result.record_path.read_text())
+    assert record["status"] == "failed" and record["error"]["message"] == "step 'a' was stopped by SIGTERM"
+    assert [step["status"] for step in record["steps"]] == ["failed", "skipped"]
+    assert record["pid"] == os.getpid() and record["host"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name == "nt", reason="POSIX signals")
+def test_sigterm_to_the_pipeline_stops_it_at_once_and_records_the_run_as_failed(project):
+    step = project / "src" / "toypkg" / "steps" / "load.py"
+    step.write_text("import time\n\n\ndef load(data_path):\n    open('started', 'w').close()\n    time.sleep(60)\n")
+    env = dict(os.environ, PYTHONPATH=str(project / "src"), PYTHONDONTWRITEBYTECODE="1")
+    child = subprocess.Popen([sys.executable, "-m", "toypkg.pipeline", "--json"], cwd=project.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not (project / "nb" / "started").exists() and time.monotonic() < deadline:  # the step is running
+        time.sleep(0.05)
+    began = time.monotonic()
+    child.send_signal(signal.SIGTERM)
+    stdout, stderr = child.communicate(timeout=30)
+    assert time.monotonic() - began < 10, "the step's sleep was not cut short"
+    assert child.returncode == 1, stderr
+    summary = json.loads(stdout)
+    assert summary["status"] == "failed" and summary["error"] == "step 'load' was stopped by SIGTERM"
+    [record_file] = (project / ".nbpromote" / "runs").glob("*/run.json")
+    record = json.loads(record_file.read_text())
+    assert record["status"] == "failed" and record["end"] is not None
+    assert [step["status"] for step in record["steps"]] == ["failed", "skipped", "skipped"]
+    assert "Traceback" not in stderr
 
 
 def test_run_pipeline_restores_the_working_directory_and_can_skip_the_record(tmp_path):

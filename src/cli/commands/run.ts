@@ -21,6 +21,11 @@ export const runFlags: readonly FlagSpec[] = [
   { name: 'python', kind: 'string', valueName: 'PATH', description: 'Python interpreter (default: $NBPROMOTE_PYTHON, else python3)' },
 ];
 
+/** What a CI timeout, a process manager, Ctrl-C and a closed terminal send to nbpromote. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+/** How long the pipeline has to record its run as failed after nbpromote passed it the signal, before SIGKILL. */
+export const STOP_GRACE_MS = 10_000;
+
 export async function runRun(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const json = flagBoolean(args, 'json');
   // With --json, a run that cannot start still prints its one object (status "error"), as the runtime does
@@ -68,6 +73,29 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
   const env = { ...process.env, ...io.env, PYTHONPATH: [join(root, 'src'), io.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(delimiter) };
   return new Promise((resolveRun, reject) => {
     const child = spawn(python, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A signal to nbpromote alone (a CI timeout, a process manager) would end node at once and leave the
+    // pipeline running with nobody reading its output. It is passed on: the runtime records the run as failed
+    // and exits, then so does nbpromote. A pipeline that does not stop in time, or a second signal, gets SIGKILL.
+    let stoppedBy: NodeJS.Signals | undefined;
+    let killed = false;
+    let grace: NodeJS.Timeout | undefined;
+    const kill = (): void => {
+      killed = child.kill('SIGKILL') || killed;
+    };
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stoppedBy !== undefined) {
+        kill();
+        return;
+      }
+      stoppedBy = signal;
+      child.kill(signal);
+      grace = setTimeout(kill, STOP_GRACE_MS);
+    };
+    for (const signal of STOP_SIGNALS) process.on(signal, stop);
+    const settled = (): void => {
+      for (const signal of STOP_SIGNALS) process.off(signal, stop);
+      clearTimeout(grace);
+    };
     // What the child printed: a Python that fails at once (`--python /bin/false`) prints nothing at all.
     let out = false;
     let err = false;
@@ -80,10 +108,24 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
       err = true;
       io.err(chunk);
     });
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(new NbpromoteError('notFound', error.code === 'ENOENT' ? `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)` : `cannot run ${python}: ${error.message}`)),
-    );
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      settled();
+      reject(new NbpromoteError('notFound', error.code === 'ENOENT' ? `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)` : `cannot run ${python}: ${error.message}`));
+    });
     child.on('close', (code, signal) => {
+      settled();
+      if (stoppedBy !== undefined) {
+        // A runtime older than the signal handling dies of the signal itself, leaving its record "running".
+        const how = killed
+          ? `it did not stop within ${STOP_GRACE_MS / 1000} s and was killed before it could record the run`
+          : signal !== null
+            ? `it was ended by ${signal} before it could record the run`
+            : code === 0
+              ? 'the run had already finished'
+              : 'the run is recorded as failed';
+        io.err(`nbpromote: stopped by ${stoppedBy}: the pipeline was stopped too; ${how}\n`);
+        return resolveRun(ExitCode.BadInput);
+      }
       if (code === 0) return resolveRun(ExitCode.Ok);
       // The pipeline prints its first line (or, with --json, its one object) on stdout: without it, and without
       // a word on stderr, nobody said what went wrong.

@@ -54,7 +54,10 @@ export interface RunSummary {
   /** The pipeline's semantic version: run.json's `version`, MLflow's `nbpromote.version` tag. */
   readonly version?: string;
   readonly status: RunStatus;
-  /** The source's own status word when it says more than `status`: MLflow's `KILLED`, `SCHEDULED`. */
+  /**
+   * The source's own status word when it says more than `status`: MLflow's `KILLED`, `SCHEDULED`; `ABANDONED`
+   * for a local run whose record says `running` but whose process is gone (killed before it finished its record).
+   */
   readonly sourceStatus?: string;
   /** ISO 8601 UTC, milliseconds: `2026-11-25T22:15:30.123Z`. */
   readonly start?: string;
@@ -165,6 +168,9 @@ export interface RunRecord {
   readonly workdir?: string;
   readonly python?: string;
   readonly data_files?: readonly RunRecordDataFile[];
+  /** The Python process that ran the pipeline, on `host`: a `running` record whose process is gone was abandoned. */
+  readonly pid?: number;
+  readonly host?: string;
   /** Set when the run was also logged to MLflow. */
   readonly mlflow?: { readonly run_id: string; readonly experiment_id?: string; readonly tracking_uri?: string } | null;
 }

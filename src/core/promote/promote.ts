@@ -195,7 +195,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const old = previous.lock;
   graph = withOutputOrder(graph, old);
   const codeHash = codeSha256(notebook.cells.filter((c) => c.kind === 'code'));
-  const executed = request.executed ?? (old?.executed?.code_sha256 === codeHash ? executionFromLock(old.executed) : undefined);
+  const kept = old?.executed?.code_sha256 === codeHash ? executionFromLock(old.executed) : undefined;
+  const executed = request.executed ?? kept;
 
   const shown = expectedMetricsFromOutputs(metricsCells);
   if (executed === undefined) {
@@ -206,7 +207,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-output-error', message));
     }
   }
-  const { expected, decimals } = expectedFrom(shown, executed?.metrics);
+  const { expected } = expectedFrom(shown, executed?.metrics);
 
   const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
   const relNotebook = toPosix(relative(outDir, notebookPath));
@@ -215,8 +216,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     problems.push({ severity: 'info', code: 'notebook-outside-out', message: `the notebook is outside the output folder ${outDir}; pipeline.yaml refers to it as ${relNotebook}`, file: request.notebook });
   }
   const localModules = await findLocalModules(dirname(notebookPath), notebook, importedModules(graph));
-  const planFor = (version: string): FilePlan[] =>
-    planPromotion({
+  // The files as they are with the expectations of `execution` (expected metrics, recorded types and shapes).
+  const planWith = (version: string, execution: Execution | undefined): FilePlan[] => {
+    const metrics = expectedFrom(shown, execution?.metrics);
+    return planPromotion({
       notebook,
       graph,
       cells: generated,
@@ -226,12 +229,14 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       notebookPath: relNotebook,
       workdir,
       sharedModule: sharedModuleFor(roles.defaultExp),
-      ...(Object.keys(expected).length === 0 ? {} : { expectedMetrics: expected }),
-      ...(Object.keys(decimals).length === 0 ? {} : { shownDecimals: decimals }),
+      ...(Object.keys(metrics.expected).length === 0 ? {} : { expectedMetrics: metrics.expected }),
+      ...(Object.keys(metrics.decimals).length === 0 ? {} : { shownDecimals: metrics.decimals }),
       runtimeSource,
-      ...(executed === undefined ? {} : { recorded: executed.outputs }),
+      ...(execution === undefined ? {} : { recorded: execution.outputs }),
       ...(localModules.size === 0 ? {} : { localModules }),
     });
+  };
+  const planFor = (version: string): FilePlan[] => planWith(version, executed);
 
   // Versioning: what changed, the new version (docs/versioning.md).
   if (old !== undefined && old.package !== packageName) {
@@ -240,7 +245,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const now = currentSnapshot(graph, notebook);
   let plans = planFor(old?.version ?? FIRST_VERSION);
   const filesChanged = generatedFilesChanged(plans, old);
-  const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text));
+  // This --execute recorded other expectations than the lock kept, and with those kept the files would be the
+  // ones last generated: the expectations are what changed.
+  const expectationsChanged = old !== undefined && filesChanged && request.executed !== undefined && !generatedFilesChanged(planWith(old.version, kept), old);
+  const expectations = expectationsChanged ? (kept === undefined ? 'executed' : 'executed-again') : undefined;
+  const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text), expectations);
   let version = FIRST_VERSION;
   if (old !== undefined) {
     const bumped = bumpVersion(old.version, diff.bump);

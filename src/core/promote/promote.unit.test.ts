@@ -463,6 +463,23 @@ describe('re-promotion', function () {
     assert.doesNotMatch(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /executed:/);
   });
 
+  it('promote --execute of an unchanged notebook: a patch saying the expectations now come from an executed run', async () => {
+    const first = await promote(base);
+    assert.ok(first.ok, JSON.stringify(first.problems));
+    const executed = { metrics: new Map([['score', 0.6]]), outputs: new Map([['train', { root: { type: 'builtins.float' } }]]) };
+    const run = await promote(base, { executed });
+    assert.equal(run.version, '0.1.1');
+    assert.deepEqual(run.changes, ['expected metrics and the recorded output types and shapes now come from an executed run of the notebook (--execute), not its saved outputs (patch)']);
+    const again = await promote(base, { executed: { ...executed, metrics: new Map([['score', 0.61]]) } });
+    assert.equal(again.version, '0.1.2');
+    assert.deepEqual(again.changes, ['the notebook executed again (--execute) gave other expected metrics or output types and shapes than the run recorded before (patch)']);
+    const same = await promote(base, { executed: { ...executed, metrics: new Map([['score', 0.61]]) } });
+    assert.deepEqual([same.version, changedFiles(same)], ['0.1.2', []]);
+    // With a step's code changed too, that is the change.
+    const edited = await promote(edit(base, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)'), { executed });
+    assert.deepEqual(edited.changes, ['the code of step train changed (patch)']);
+  });
+
   it('check: up to date right after promotion, stale after a step cell is edited', async () => {
     await promote(base);
     const clean = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true, resolve: 'force' });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_RUN_PAGE } from '../contract/runs';
 import { LOCAL_RUNS_DIR, listLocalRuns, readLocalRun, readLocalRunPage, readLocalRuns } from './localStore';
@@ -185,5 +186,23 @@ describe('local run store', () => {
     const missing = await readLocalRun(root, runIdAt(t0, '000000'));
     assert.equal(missing.status, 'unknown');
     assert.equal(missing.problems?.[0]?.code, 'run-no-record');
+  });
+
+  it('a run still "running" whose process on this machine is gone is failed (ABANDONED); others stay running', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const runs = {
+      abandoned: { pid: gone, host: hostname() },
+      alive: { pid: process.pid, host: hostname() },
+      elsewhere: { pid: gone, host: `not-${hostname()}` },
+      older: {},
+    };
+    const ids = Object.keys(runs).map((_, i) => runIdAt(t0 + i, `00000${i}`));
+    Object.values(runs).forEach((where, i) => writeLocalRun(root, ids[i] ?? '', localRunRecord(ids[i] ?? '', { status: 'running', end: null, ...where })));
+    const [abandoned, alive, elsewhere, older] = await Promise.all(ids.map((id) => readLocalRun(root, id)));
+    assert.equal(abandoned?.status, 'failed');
+    assert.equal(abandoned?.sourceStatus, 'ABANDONED');
+    assert.equal(abandoned?.error, `its process (pid ${gone}) ended without finishing the record: it was killed, or the machine stopped`);
+    assert.equal(abandoned?.problems, undefined, 'the record itself is valid');
+    for (const run of [alive, elsewhere, older]) assert.deepEqual([run?.status, run?.sourceStatus], ['running', undefined]);
   });
 });

@@ -4,6 +4,7 @@
  * with what could be read, and problems naming the file and what is wrong. A record that cannot be parsed
  * at all has status `unknown`.
  */
+import { hostname } from 'node:os';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from '../contract/problem';
@@ -40,7 +41,9 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
   if (typeof record['id'] === 'string' && record['id'] !== folderId) {
     problems.push({ severity: 'warning', code: 'run-id-mismatch', message: `the record's id is ${record['id']}, but its folder is ${folderId}`, file });
   }
-  const status = recordStatus(record['status']);
+  const recorded = recordStatus(record['status']);
+  const abandoned = recorded === 'running' && processGone(record['pid'], record['host']);
+  const status = abandoned ? 'failed' : recorded;
   const error = record['error'];
   const errorObject = isObject(error) ? error : undefined;
   const mlflow = isObject(record['mlflow']) ? record['mlflow'] : undefined;
@@ -50,6 +53,7 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
     ...optionalString('pipeline', record['pipeline']),
     ...optionalString('version', record['version']),
     status,
+    ...(abandoned ? { sourceStatus: 'ABANDONED' } : {}),
     ...optionalString('start', record['start']),
     ...optionalString('end', record['end']),
     ...optionalNumber('durationS', record['duration_s']),
@@ -61,7 +65,7 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
     ...optionalString('notebookSha256', record['notebook_sha256']),
     ...dataFilesOf(record['data_files']),
     ...stepsOf(record['steps']),
-    ...optionalString('error', errorObject?.['message']),
+    ...optionalString('error', abandoned ? `its process (pid ${String(record['pid'])}) ended without finishing the record: it was killed, or the machine stopped` : errorObject?.['message']),
     ...optionalString('traceback', errorObject?.['traceback']),
     ...optionalString('mlflowRunId', mlflow?.['run_id']),
     location: file,
@@ -73,6 +77,23 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
 /** The summary of a run whose record could not be read at all. */
 export function unreadable(folderId: string, file: string, problem: Problem): RunSummary {
   return { source: 'local', id: folderId, status: 'unknown', params: {}, metrics: {}, location: file, problems: [problem] };
+}
+
+/**
+ * The record's process, on this machine, is gone: the run was killed (SIGKILL, the out-of-memory killer) or the
+ * machine stopped before the runtime could finish its record. A record from another machine, or without a pid
+ * (an older runtime), cannot be checked: it stays `running`. A pid reused since can only keep a run
+ * `running`, never end one that is still going.
+ */
+function processGone(pid: unknown, host: unknown): boolean {
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0 || typeof host !== 'string' || host !== hostname()) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (ex) {
+    // EPERM: the process exists, it belongs to another user.
+    return (ex as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 function recordStatus(value: unknown): RunStatus {

@@ -6,7 +6,8 @@
  *   changed (its inputs or outputs differ, order included). Code that calls the package breaks.
  * - minor: a new step; a new parameter. Existing calls still work.
  * - patch: a step's code changed (its cells' source hash differs); a parameter's default or type changed;
- *   or, with nothing else, the generated files changed (another nbpromote version, another template).
+ *   or, with nothing else, the generated files changed (what `promote --execute` recorded, another nbpromote
+ *   version, another template).
  * - none: nothing of the above.
  *
  * The highest bump wins. Without a previous snapshot (the first promotion) the bump is `none` and the
@@ -41,6 +42,13 @@ export interface Snapshot {
 }
 
 export type Bump = 'major' | 'minor' | 'patch' | 'none';
+
+/**
+ * What `promote --execute` recorded changed the generated files, nothing else did: `executed`, the expected
+ * metrics and the recorded output types and shapes now come from an executed run instead of the saved outputs;
+ * `executed-again`, another executed run recorded other values than the one the lock kept.
+ */
+export type ExpectationsChange = 'executed' | 'executed-again';
 
 export interface SnapshotDiff {
   /** The highest bump any change needs. */
@@ -88,10 +96,10 @@ interface Change {
  * The bump from `old` to `now` and the changes in words. `filesChanged`: the generated files differ from
  * the ones last generated, apart from the version (`generatedFilesChanged` in hash.ts, on plans made with
  * the old version); alone it means a patch, said as a change outside the steps when `notebookChanged` (the
- * notebook's bytes differ from the lock's), else as a change of nbpromote. Without `old`: bump `none`,
- * changes ['first promotion'].
+ * notebook's bytes differ from the lock's), as the recorded expectations when `expectations` says they are
+ * the change, else as a change of nbpromote. Without `old`: bump `none`, changes ['first promotion'].
  */
-export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesChanged: boolean, notebookChanged = false): SnapshotDiff {
+export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesChanged: boolean, notebookChanged = false, expectations?: ExpectationsChange): SnapshotDiff {
   if (old === undefined) return { bump: 'none', changes: [FIRST_PROMOTION] };
   const changes: Change[] = [...stepChanges(old.steps, now.steps), ...parameterChanges(old.parameters, now.parameters)];
   if (changes.length === 0 && filesChanged) {
@@ -99,9 +107,13 @@ export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesCha
       bump: 'patch',
       text: cellsMoved(old.steps, now.steps)
         ? 'cells moved in the notebook, so the cell numbers the generated files cite changed (give the notebook cell ids to avoid this) (patch)'
-        : notebookChanged
-          ? "the notebook changed outside its steps (shared code, the metrics, a test cell or saved outputs) (patch)"
-          : 'generated code changed (another nbpromote version or template); the notebook did not (patch)',
+        : expectations === 'executed'
+          ? 'expected metrics and the recorded output types and shapes now come from an executed run of the notebook (--execute), not its saved outputs (patch)'
+          : expectations === 'executed-again'
+            ? 'the notebook executed again (--execute) gave other expected metrics or output types and shapes than the run recorded before (patch)'
+            : notebookChanged
+              ? "the notebook changed outside its steps (shared code, the metrics, a test cell or saved outputs) (patch)"
+              : 'generated code changed (another nbpromote version or template); the notebook did not (patch)',
     });
   }
   let bump: Bump = 'none';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Notebook } from '../contract/notebook';
 import type { StepGraph } from '../contract/stepGraph';
 import { stepSourceSha256 } from './hash';
-import type { Bump, Snapshot } from './semver';
+import type { Bump, ExpectationsChange, Snapshot } from './semver';
 import { bumpVersion, currentSnapshot, diffSnapshots, FIRST_PROMOTION } from './semver';
 
 const OLD: Snapshot = {
@@ -61,9 +61,27 @@ describe('diffSnapshots', () => {
     assert.deepEqual(diffSnapshots(undefined, OLD, true), { bump: 'none', changes: [FIRST_PROMOTION] });
   });
 
-  const cases: { name: string; now: Snapshot; filesChanged?: boolean; notebookChanged?: boolean; bump: Bump; changes: string[] }[] = [
+  const cases: { name: string; now: Snapshot; filesChanged?: boolean; notebookChanged?: boolean; expectations?: ExpectationsChange; bump: Bump; changes: string[] }[] = [
     { name: 'nothing changed', now: changed(), bump: 'none', changes: [] },
     { name: 'only the generated files changed', now: changed(), filesChanged: true, bump: 'patch', changes: ['generated code changed (another nbpromote version or template); the notebook did not (patch)'] },
+    {
+      name: 'only the generated files changed, by what promote --execute recorded for the first time',
+      now: changed(),
+      filesChanged: true,
+      expectations: 'executed',
+      bump: 'patch',
+      changes: ['expected metrics and the recorded output types and shapes now come from an executed run of the notebook (--execute), not its saved outputs (patch)'],
+    },
+    {
+      name: 'only the generated files changed, by another executed run recording other values (even with the notebook saved again)',
+      now: changed(),
+      filesChanged: true,
+      notebookChanged: true,
+      expectations: 'executed-again',
+      bump: 'patch',
+      changes: ['the notebook executed again (--execute) gave other expected metrics or output types and shapes than the run recorded before (patch)'],
+    },
+    { name: 'a changed step wins over recorded expectations', now: changed(step('train', { source_sha256: 'f'.repeat(64) })), filesChanged: true, expectations: 'executed', bump: 'patch', changes: ['the code of step train changed (patch)'] },
     { name: 'the generated files and the notebook changed, not its steps', now: changed(), filesChanged: true, notebookChanged: true, bump: 'patch', changes: ["the notebook changed outside its steps (shared code, the metrics, a test cell or saved outputs) (patch)"] },
     {
       name: 'cells moved (a notebook without ids: the files cite cell numbers)',
@@ -153,7 +171,7 @@ describe('diffSnapshots', () => {
 
   for (const c of cases) {
     it(`${c.name}: ${c.bump}`, () => {
-      assert.deepEqual(diffSnapshots(OLD, c.now, c.filesChanged ?? false, c.notebookChanged ?? false), { bump: c.bump, changes: c.changes });
+      assert.deepEqual(diffSnapshots(OLD, c.now, c.filesChanged ?? false, c.notebookChanged ?? false, c.expectations), { bump: c.bump, changes: c.changes });
     });
   }
 

@@ -25,7 +25,8 @@ What a run does:
   and its line and record say why.
 - Computes the metrics, when the pipeline has a metrics function.
 - Records the run in ``.nbpromote/runs/<run-id>/run.json``: parameters, metrics, step statuses, git
-  commit, notebook and data file hashes.
+  commit, notebook and data file hashes. SIGTERM, SIGINT (Ctrl-C) or SIGHUP stops the run at once, and the
+  record says it failed, naming the signal and the step it stopped.
 - When ``mlflow`` is importable and MLFLOW_TRACKING_URI is set, also logs the recorded run to MLflow, with
   tags linking it to the notebook, its cells and the version. MLflow problems only print a warning.
 
@@ -55,6 +56,8 @@ import os
 import pickle
 import re
 import secrets
+import signal
+import socket
 import subprocess
 import sys
 import sysconfig
@@ -106,6 +109,12 @@ class PipelineError(Exception):
 
 class UsageError(PipelineError):
     """The command line is wrong (exit code 2)."""
+
+
+class RunStopped(KeyboardInterrupt):
+    """A signal (SIGTERM, SIGINT, SIGHUP) stopped ``python -m <package>.pipeline``: the run is recorded as
+    failed. A KeyboardInterrupt, so a step's ``except Exception`` does not hold it up. ``args[0]``: the signal's
+    name."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -394,9 +403,11 @@ def run_pipeline(
     ``keep_inputs=True`` keeps a copy of what each step was called with in ``RunResult.inputs`` (for the
     generated step tests: ``outputs`` only holds the latest value of each name).
 
-    A failing step does not raise: the result has status ``failed`` and an error naming the step. Raises
-    PipelineError (UsageError for an unknown ``only`` or parameter) before anything runs when the
-    configuration and the functions do not fit together.
+    A failing step does not raise: the result has status ``failed`` and an error naming the step. Nor does
+    RunStopped (the signals ``main`` turns into it): the run is recorded as failed. Raises PipelineError
+    (UsageError for an unknown ``only`` or parameter) before anything runs when the configuration and the
+    functions do not fit together; any other exception that stops the run (KeyboardInterrupt) is raised
+    again once the run is recorded as failed.
     """
     root = Path(root).resolve()
     _check_functions(config, steps, metrics)
@@ -422,6 +433,10 @@ def run_pipeline(
             if only is None:
                 run.compute_metrics()
                 run.cache.forget_steps_not_in({step["name"] for step in config["steps"]})
+        except RunStopped as ex:  # between steps, in the metrics or while recording
+            run.fail(f"the run was stopped by {ex.args[0]}")
+            run.finish()
+            return run.result()
         except BaseException as ex:
             run.fail(f"the run stopped: {type(ex).__name__}: {ex}", ex)
             run.finish()
@@ -569,6 +584,9 @@ class _Run:
             return self._report(StepRecord(name, "failed", _seconds(began)))
         except Exception as ex:  # the step's own code failed
             self.fail(f"step {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}", ex)
+            return self._report(StepRecord(name, "failed", _seconds(began)))
+        except RunStopped as ex:  # a signal stopped the run while the step ran: the steps after it are skipped
+            self.fail(f"step {name!r} was stopped by {ex.args[0]}{_notebook_place(ex, self.root, self.config)}")
             return self._report(StepRecord(name, "failed", _seconds(began)))
         self.values.update(outputs)
         for output in outputs:
@@ -770,6 +788,10 @@ class _Run:
             "workdir": self.config.get("workdir", "."),
             "python": sys.version.split()[0],
             "data_files": self.fingerprints.data_files(self.params),
+            # Readers on this host tell a run still going from one whose process was killed before it could
+            # finish its record (SIGKILL, the out-of-memory killer): that one stays "running" here.
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
         }
 
     _saved_at = 0.0
@@ -2278,7 +2300,7 @@ def main(
     config_path: str | os.PathLike[str],
 ) -> int:
     """The command line of ``python -m <package>.pipeline``. Returns the exit code: 0 finished, 1 failed
-    (pipeline.yaml is wrong or a step failed), 2 usage error."""
+    (pipeline.yaml is wrong, a step failed, or a signal stopped the run), 2 usage error."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in args_list
     try:
@@ -2289,14 +2311,17 @@ def main(
         return ex.code if isinstance(ex.code, int) else EXIT_FINISHED
     human = sys.stderr if args.json else sys.stdout
     try:
-        config = load_config(config_path)
-        params = parse_params(args.param, config["parameters"])
-        with _stdout_to_stderr(args.json):
-            result = run_pipeline(config, steps, metrics, params, Path(config_path).resolve().parent, use_cache=not args.no_cache, only=args.only, progress=human)
+        with _stopped_by_signals():
+            config = load_config(config_path)
+            params = parse_params(args.param, config["parameters"])
+            with _stdout_to_stderr(args.json):
+                result = run_pipeline(config, steps, metrics, params, Path(config_path).resolve().parent, use_cache=not args.no_cache, only=args.only, progress=human)
     except UsageError as ex:
         return _report_error(args.json, str(ex), EXIT_USAGE)
     except PipelineError as ex:
         return _report_error(args.json, str(ex), EXIT_FAILED)
+    except RunStopped as ex:  # before the run started: there is no record
+        return _report_error(args.json, f"stopped by {ex.args[0]}", EXIT_FAILED)
     if args.json:
         print(json.dumps(_json_summary(result), allow_nan=False), flush=True)
     return EXIT_FINISHED if result.status == "finished" else EXIT_FAILED
@@ -2312,6 +2337,47 @@ def _json_summary(result: RunResult) -> dict[str, Any]:
         "metrics": _jsonable(result.metrics),
         "steps": [{"name": step.name, "status": step.status, **({} if step.why is None else {"why": step.why})} for step in result.steps],
     }
+
+
+#: What a CI timeout, a process manager, Ctrl-C and a closed terminal send.
+_STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Within the block, SIGTERM, SIGINT and SIGHUP raise RunStopped, so a run that is stopped records itself
+    as failed instead of staying ``running``. The first signal raises; later ones (Ctrl-C reaches both
+    nbpromote and the pipeline, and nbpromote passes its own on) are ignored while the run records itself.
+    A process a step forked gets the handler it had before. Outside the main thread nothing changes."""
+    pid = os.getpid()
+    saved: dict[int, Any] = {}
+    stopping = False
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        if os.getpid() != pid:  # a worker a step forked (multiprocessing): as if this handler were not there
+            previous = saved.get(signum, signal.SIG_DFL)
+            signal.signal(signum, previous)
+            if callable(previous):
+                previous(signum, frame)
+            elif previous == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
+            return
+        if not stopping:
+            stopping = True
+            raise RunStopped(signal.Signals(signum).name)
+
+    try:
+        for name in _STOP_SIGNALS:
+            if hasattr(signal, name):
+                saved[getattr(signal, name)] = signal.signal(getattr(signal, name), stop)
+    except ValueError:  # not the main thread: signals can only be handled there
+        pass
+    try:
+        yield
+    finally:
+        for signum, previous in saved.items():
+            signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
 
 
 def _report_error(as_json: bool, message: str, code: int) -> int:

@@ -1,0 +1,135 @@
+// A CI timeout or a process manager stops `nbpromote run` alone with SIGTERM: the pipeline must stop with it,
+// and its run record must end `failed`, not stay `running`. A pipeline killed outright (SIGKILL) cannot finish
+// its record: `nbpromote runs` shows it failed (ABANDONED) once its process is gone. Real Python, a step that
+// sleeps; about two seconds. `npm run test:e2e`.
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const root = join(__dirname, '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+const python = process.env['NBPROMOTE_PYTHON'] ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+const env = { ...process.env, NBPROMOTE_PYTHON: python };
+
+/** Two steps; the first says it started (a file beside the notebook), then sleeps far longer than the test. */
+const NOTEBOOK = `# %% tags=["parameters"]
+pause = 60.0
+
+# %% tags=["step:wait"]
+import time
+open("started", "w").close()
+time.sleep(pause)
+waited = pause
+
+# %% tags=["step:after"]
+total = waited + 1
+`;
+
+interface Ended {
+  readonly status: number | null;
+  readonly stderr: string;
+  /** Milliseconds from the signal to nbpromote's exit. */
+  readonly afterSignal: number;
+}
+
+interface RunRecordJson {
+  readonly status: string;
+  readonly end: string | null;
+  readonly pid: number;
+  readonly error: { readonly message: string } | null;
+  readonly steps: readonly { readonly name: string; readonly status: string }[];
+}
+
+/** Starts `nbpromote run --out out`, waits for the first step to start, calls `stop`, waits for nbpromote to exit. */
+async function runAndStop(work: string, stop: (node: number, record: RunRecordJson & { readonly file: string }) => void): Promise<Ended> {
+  rmSync(join(work, 'started'), { force: true });
+  rmSync(join(work, 'out', '.nbpromote', 'runs'), { recursive: true, force: true }); // the run's record is the only one
+  const node = spawn(process.execPath, [cli, 'run', '--out', 'out', '--no-cache'], { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  node.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => node.on('close', (code) => resolve(code)));
+  for (let waited = 0; !existsSync(join(work, 'started')); waited += 50) {
+    assert.ok(waited < 30_000, `the first step did not start:\n${stderr}`);
+    await sleep(50);
+  }
+  const began = Date.now();
+  stop(node.pid ?? 0, onlyRecord(work));
+  const status = await exited;
+  return { status, stderr, afterSignal: Date.now() - began };
+}
+
+function onlyRecord(work: string): RunRecordJson & { readonly file: string } {
+  const runs = join(work, 'out', '.nbpromote', 'runs');
+  const [id = ''] = readdirSync(runs).filter((name) => !name.startsWith('.'));
+  const file = join(runs, id, 'run.json');
+  return { ...(JSON.parse(readFileSync(file, 'utf8')) as RunRecordJson), file };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('nbpromote run stopped by a signal (real Python)', function () {
+  this.timeout(120_000);
+  let work = '';
+
+  before(() => {
+    if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root });
+    work = mkdtempSync(join(tmpdir(), 'nbpromote-stop-'));
+    writeFileSync(join(work, 'slow.py'), NOTEBOOK);
+    const promoted = spawnSync(process.execPath, [cli, 'promote', 'slow.py', '--out', 'out'], { cwd: work, env, encoding: 'utf8' });
+    assert.equal(promoted.status, 0, promoted.stderr);
+  });
+  after(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
+
+  it('SIGTERM to nbpromote alone stops the pipeline at once, records the run as failed, and exits 1 saying so', async () => {
+    let pythonPid = 0;
+    const ended = await runAndStop(work, (node, record) => {
+      pythonPid = record.pid;
+      assert.equal(record.status, 'running');
+      process.kill(node, 'SIGTERM');
+    });
+    assert.equal(ended.status, 1, ended.stderr);
+    assert.ok(ended.afterSignal < 10_000, `nbpromote took ${ended.afterSignal} ms to exit`);
+    assert.equal(alive(pythonPid), false, `the pipeline's Python (pid ${pythonPid}) is still running`);
+    const lines = ended.stderr.trimEnd().split('\n');
+    assert.equal(lines.at(-1), 'nbpromote: stopped by SIGTERM: the pipeline was stopped too; the run is recorded as failed', ended.stderr);
+    assert.match(ended.stderr, /^step 'wait' was stopped by SIGTERM in notebook cell 2, line 3$/m);
+    const record = onlyRecord(work);
+    assert.equal(record.status, 'failed');
+    assert.notEqual(record.end, null);
+    assert.match(record.error?.message ?? '', /^step 'wait' was stopped by SIGTERM/);
+    assert.deepEqual(
+      record.steps.map((s) => [s.name, s.status]),
+      [
+        ['wait', 'failed'],
+        ['after', 'skipped'],
+      ],
+    );
+  });
+
+  it('a pipeline killed outright stays "running" in its record, and nbpromote runs shows it failed (ABANDONED)', async () => {
+    let id = '';
+    const ended = await runAndStop(work, (_node, record) => {
+      id = record.file.split(/[\\/]/).at(-2) ?? '';
+      process.kill(record.pid, 'SIGKILL');
+    });
+    assert.equal(ended.status, 1, ended.stderr);
+    assert.equal(onlyRecord(work).status, 'running');
+    const runs = spawnSync(process.execPath, [cli, 'runs', '--out', 'out', '--json'], { cwd: work, env, encoding: 'utf8' });
+    assert.equal(runs.status, 0, runs.stderr);
+    const run = (JSON.parse(runs.stdout) as { id: string; status: string; source_status: string | null; error: string | null }[]).find((r) => r.id === id);
+    assert.deepEqual([run?.status, run?.source_status], ['failed', 'ABANDONED']);
+    assert.match(run?.error ?? '', /ended without finishing the record/);
+  });
+});
