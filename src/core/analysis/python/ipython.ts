@@ -347,6 +347,7 @@ const CALL_SYSTEM = new RegExp(String.raw`^(\s*)(?:([A-Za-z_]\w*)\s*=\s*get_ipyt
  * `x = get_ipython().getoutput('ls')` is `x = !ls`), to translate as such; undefined for other lines.
  */
 function magicOfCall(line: string): string | undefined {
+  if (!line.includes('get_ipython')) return undefined;
   const lineMagic = CALL_LINE_MAGIC.exec(line);
   if (lineMagic !== null) return `${lineMagic[1] ?? ''}%${lineMagic[2] ?? lineMagic[3] ?? ''} ${lineMagic[4] ?? lineMagic[5] ?? ''}`.trimEnd();
   const magic = CALL_MAGIC.exec(line);
@@ -371,6 +372,10 @@ function translateEscape(t: Translator, i: number): { last: number; rescan: bool
   const line = t.lines[i] ?? '';
   const stripped = line.trim();
   if (stripped === '' || stripped.startsWith('#')) return undefined;
+  // Most lines are plain Python: no escape character, and no word automagic may start with.
+  const c = stripped.charCodeAt(0);
+  const lower = c >= 97 && c <= 122;
+  if (!lower && c !== 63 && c !== 37 && c !== 33 && !/[?%!]/.test(stripped)) return undefined;
   const code = stripped.slice(0, scanLine(stripped, START_STATE).codeEnd).trimEnd();
 
   // Help: `obj?`, `obj??`, `?obj`, `%magic?`.
