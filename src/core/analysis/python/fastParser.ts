@@ -282,28 +282,36 @@ function scanNumber(source: string, start: number, to: number, tokens: Tokens): 
   const c1 = source.charCodeAt(i + 1) | 32;
   if (c0 === 48 && (c1 === 120 || c1 === 111 || c1 === 98)) {
     i += 2;
-    while (i < to && /[0-9a-fA-F_]/.test(source[i] ?? '')) i++;
+    const digit = c1 === 120 ? /[0-9a-fA-F_]/ : c1 === 111 ? /[0-7_]/ : /[01_]/;
+    while (i < to && digit.test(source[i] ?? '')) i++;
+    if (i === start + 2 || source.slice(start, i).includes('__') || source.charCodeAt(i - 1) === 95) throw UNSUPPORTED;
   } else {
-    while (i < to && (isDigit(source.charCodeAt(i)) || source.charCodeAt(i) === 95)) i++;
-    if (source.charCodeAt(i) === 46) {
-      i++;
-      while (i < to && (isDigit(source.charCodeAt(i)) || source.charCodeAt(i) === 95)) i++;
-    }
+    i = digits(source, i, to);
+    if (source.charCodeAt(i) === 46) i = digits(source, i + 1, to);
     const e = source.charCodeAt(i) | 32;
     if (e === 101) {
       let j = i + 1;
       const sign = source.charCodeAt(j);
       if (sign === 43 || sign === 45) j++;
-      if (isDigit(source.charCodeAt(j))) {
-        i = j;
-        while (i < to && (isDigit(source.charCodeAt(i)) || source.charCodeAt(i) === 95)) i++;
-      }
+      if (isDigit(source.charCodeAt(j))) i = digits(source, j, to);
     }
     if ((source.charCodeAt(i) | 32) === 106) i++;
   }
   // `1if x else 2`, `0x1g`, `1__0`: left to tree-sitter.
   if (i < to && isIdentifierPart(source.charCodeAt(i))) throw UNSUPPORTED;
   tokens.push(NUMBER, start, i, '');
+  return i;
+}
+
+/** Past decimal digits with single underscores between them (`1_000`); `1__0`, `1_` and `0._5` are left to tree-sitter. */
+function digits(source: string, from: number, to: number): number {
+  let i = from;
+  while (i < to) {
+    const c = source.charCodeAt(i);
+    if (isDigit(c)) i++;
+    else if (c === 95 && isDigit(source.charCodeAt(i - 1)) && isDigit(source.charCodeAt(i + 1))) i++;
+    else break;
+  }
   return i;
 }
 
@@ -782,6 +790,8 @@ class FastParser {
       end = this.endOf();
       this.p++;
       if (!this.startsExpression()) {
+        // `a, b,` at the end of a line: tree-sitter may read the next line as more of the list.
+        if (this.kind() === NEWLINE) throw UNSUPPORTED;
         trailingComma = true;
         break;
       }
@@ -1259,7 +1269,15 @@ class FastParser {
   /** An annotation: a `type` node around the expression, `generic_type` for `Name[...]` as tree-sitter does. */
   private type(): Node {
     const value = this.expression();
-    return mk('type', value.start, value.end, [this.typeOf(value)]);
+    const type = this.typeOf(value);
+    // `Name[...]` anywhere else in an annotation (`Callable[[List[int]], str]`, `f[a] > b`): tree-sitter may
+    // read a generic type there too, or fail; left to it.
+    const stack = [type];
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+      if (node.type === 'subscript' && node.children[0]?.type === 'identifier') throw UNSUPPORTED;
+      stack.push(...node.children);
+    }
+    return mk('type', value.start, value.end, [type]);
   }
 
   private isUnion(node: Node): boolean {
@@ -1268,6 +1286,10 @@ class FastParser {
   }
 
   private typeOf(node: Node): Node {
+    // `List[int].x` or `f[a]()` in an annotation: tree-sitter starts a generic type and then goes its own way.
+    for (let inner = node.children[0]; inner !== undefined && (inner.type === 'attribute' || inner.type === 'call' || inner.type === 'subscript'); inner = inner.children[0]) {
+      if ((node.type === 'attribute' || node.type === 'call' || node.type === 'subscript') && inner.type === 'subscript' && inner.children[0]?.type === 'identifier') throw UNSUPPORTED;
+    }
     if (node.type === 'subscript') {
       const value = node.children[0];
       if (value?.type !== 'identifier') return node;
@@ -1436,6 +1458,8 @@ class FastParser {
       const start = this.startOf();
       this.p++;
       const value = this.primary();
+      // `await a ** b` is `(await a) ** b` to Python, `await (a ** b)` to tree-sitter.
+      if (this.is('**')) throw UNSUPPORTED;
       base = mk('await', start, value.end, [value]);
     } else base = this.primary();
     if (!this.is('**')) return base;
@@ -1471,7 +1495,7 @@ class FastParser {
         this.p++;
         const value = this.expression();
         // `print(x, *f())` is also read as a Python 2 print statement, and tree-sitter may pick `(*f)()`.
-        if (ofPrint && value.type === 'call') throw UNSUPPORTED;
+        if (ofPrint && value.type !== 'identifier') throw UNSUPPORTED;
         args.push(mk('list_splat', argStart, value.end, [value]));
       } else if (this.is('**')) {
         this.p++;
@@ -1525,7 +1549,9 @@ class FastParser {
     const start = this.startOf();
     const parts: Node[] = [];
     if (!this.is(':')) {
-      const value = this.is('*') ? this.starOrExpression() : this.namedExpression();
+      // `a[*b]` (Python 3.11) is an error to tree-sitter.
+      if (this.is('*')) throw UNSUPPORTED;
+      const value = this.namedExpression();
       if (!this.is(':')) return value;
       parts.push(value);
     }
