@@ -46,6 +46,10 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
       const line = a.generated.code.split('\n').findIndex((text) => !/^\s*#/.test(text) && pattern.test(text));
       if (line !== -1) problems.push(cellProblem(notebook.path, cell, 'warning', 'namespace-check', message, line + 1));
     }
+    for (const at of a.analysis.topLevelAwaits ?? []) {
+      const message = '`await` (or `async for`/`async with`) outside a function: IPython runs it at the top of a cell, but the generated step is a plain function, where Python refuses it. Put the asynchronous code in an `async def` in a functions cell and call it with `asyncio.run(...)` here (in Jupyter, where an event loop already runs, `nest_asyncio.apply()` lets `asyncio.run` work), or tag the cell skip';
+      problems.push(cellProblem(notebook.path, cell, 'error', 'top-level-await', message, at.line, at.column));
+    }
     for (const use of a.analysis.ipythonUses) {
       const message = `\`${use.name}\` exists only inside IPython (a notebook kernel): the generated code stops with a NameError where it reads it. ${use.name === 'display' ? 'Call display(...) on a line of its own (it is then left out), or print the value' : 'Use the magic itself (%env, !cmd ...), which is translated, or plain Python'}`;
       problems.push(cellProblem(notebook.path, cell, 'warning', 'ipython-name', message, use.line, use.column));

@@ -1341,6 +1341,8 @@ class FastParser {
       const name = withField('name', this.identifier());
       this.p++;
       const value = withField('value', this.expression());
+      // `(x := a if b else c)`: tree-sitter reads `(x := a) if b else c`.
+      if (value.type === 'conditional_expression' || value.type === 'lambda') throw UNSUPPORTED;
       return mk('named_expression', name.start, value.end, [name, value]);
     }
     return this.expression();

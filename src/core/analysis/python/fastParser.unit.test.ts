@@ -98,6 +98,7 @@ describe('fastParsePython', () => {
     ['with ... as after a conditional', 'with a if b else c as d: pass\n'],
     ['f-string spec starting with =', 'f"{x:=}"\n'],
     ['a lone carriage return', 'x = 1\ry = 2\n'],
+    ['a walrus whose value is a conditional (tree-sitter splits it)', 'y = (x := a if b else c)\n'],
     ['a trailing comma at the end of a line (tree-sitter may read on)', 'x_train, x_test,\ny_train, y_test = split(x)\n'],
     ['an octal number with a hex digit', 'a = 0oc\n'],
     ['a hex prefix without digits', 'b = 0x\n'],

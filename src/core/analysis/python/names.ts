@@ -120,6 +120,11 @@ export interface CellAnalysis {
   readonly builtinUses: readonly NameSite[];
   /** Reads of names only IPython provides (`display`, `get_ipython`, `In`, `Out`). */
   readonly ipythonUses: readonly NameSite[];
+  /**
+   * `await`, `async for`, `async with` and async comprehensions outside any function: IPython runs them at
+   * the top level of a cell; Python refuses them in the function a step becomes. Absent when there are none.
+   */
+  readonly topLevelAwaits?: readonly { readonly line: number; readonly column: number }[];
   readonly imports: readonly ImportBinding[];
   readonly starImports: readonly StarImport[];
   /** See {@link LocalBinding}; one entry per name (certain when any binding is). */
@@ -256,6 +261,8 @@ class Walker {
   private readonly starImports: StarImport[] = [];
   private readonly definitions: Definition[] = [];
   private readonly prints: PrintCall[] = [];
+  /** Offsets of `await` and `async` forms outside any function (see CellAnalysis.topLevelAwaits). */
+  private readonly awaits: number[] = [];
   private depth = 0;
   private readonly topLevel: ReadonlySet<PyNode>;
   /** Set while the targets of an assignment statement of the module scope are bound: how sure the binding is. */
@@ -279,7 +286,7 @@ class Walker {
 
   // ---- results
 
-  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases' | 'globalsDeclared'> {
+  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'topLevelAwaits' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases' | 'globalsDeclared'> {
     const boundAnywhere = new Set(this.binds.map((b) => b.name));
     const firstBind = new Map<string, number>();
     for (const b of this.binds) if (!firstBind.has(b.name)) firstBind.set(b.name, b.seq);
@@ -321,6 +328,7 @@ class Walker {
       usedBeforeDefinition: usedBeforeDefinition.sort(bySite),
       builtinUses: builtinUses.sort(bySite),
       ipythonUses: ipythonUses.sort(bySite),
+      ...(this.awaits.length === 0 ? {} : { topLevelAwaits: this.awaits.map((offset) => this.site(offset)) }),
       imports: this.imports,
       starImports: this.starImports,
       functions,
@@ -435,6 +443,7 @@ class Walker {
         for (const child of node.children) this.statement(child, scope);
         return;
       case 'for_statement':
+        this.noteAsync(node, scope);
         this.expressions(fields(node, 'right'), scope);
         this.targets(fields(node, 'left'), scope);
         this.statements(field(node, 'body'), scope);
@@ -462,6 +471,7 @@ class Walker {
         return;
       }
       case 'with_statement':
+        this.noteAsync(node, scope);
         for (const clause of node.children) {
           if (clause.type === 'with_clause') {
             for (const item of clause.children) {
@@ -903,6 +913,10 @@ class Walker {
       case 'as_pattern':
         this.asPattern(node, scope);
         return;
+      case 'await':
+        if (!scope.deferred) this.awaits.push(node.start);
+        for (const child of node.children) this.expression(child, scope);
+        return;
       case 'ERROR':
         // Broken code: `name =` is most likely a target, not a read.
         for (const child of node.children) {
@@ -983,12 +997,18 @@ class Walker {
     this.expressions(fields(node, 'body'), body);
   }
 
+  /** `async for`, `async with`, `async for` in a comprehension: noted when outside any function. */
+  private noteAsync(node: PyNode, scope: Scope): void {
+    if (!scope.deferred && this.tree.source.startsWith('async', node.start)) this.awaits.push(node.start);
+  }
+
   /** The first iterable is read in the enclosing scope; the rest, the conditions and the element inside. */
   private comprehension(node: PyNode, scope: Scope): void {
     const inner = new Scope('comprehension', scope);
     let first = true;
     for (const clause of node.children) {
       if (clause.type === 'for_in_clause') {
+        this.noteAsync(clause, scope);
         this.expressions(fields(clause, 'right'), first ? scope : inner);
         this.targets(fields(clause, 'left'), inner);
         first = false;

@@ -350,11 +350,10 @@ function parseManyWithTreeSitter(sources: readonly string[]): PyTree[] {
       if (node.end + start > start + (sources[owner]?.length ?? 0)) markRange(node.start + start, node.end + start);
       else perSource[owner]?.push(node);
     }
-    if (tree.rootNode.hasError) {
-      for (const child of tree.rootNode.children) {
-        if (child !== null && (child.hasError || child.isError || child.isMissing)) markRange(child.startIndex, child.endIndex);
-      }
-    }
+    // An error anywhere: every source is parsed alone. Error recovery in the joined text can hide one (a
+    // missing line break between `1` and `X = 2` in `1 X = 2` is no child of the root), and a notebook with
+    // an error does not promote anyway.
+    if (tree.rootNode.hasError) for (let i = 0; i < sources.length; i++) alone.add(i);
   } finally {
     tree.delete();
   }
@@ -721,7 +720,8 @@ function excerpt(source: string, start: number, end: number): string {
 
 /**
  * What the grammar accepts but Python 3 does not: Python 2 `print x` and `exec code`, tuple parameters,
- * a walrus as a whole statement, and a top-level statement indented for no reason.
+ * a parameter without a default after one with a default, a walrus as a whole statement, a top-level
+ * statement indented for no reason, and indentation mixing tabs and spaces inconsistently.
  */
 function extraChecks(root: PyNode, source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
   const errors: PySyntaxError[] = [];
@@ -732,15 +732,26 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
   const visit = (node: PyNode): void => {
     switch (node.type) {
       case 'print_statement':
-        add(node, 'invalid syntax: `print x` is Python 2; write `print(x)`');
+      case 'exec_statement': {
+        // `print(f"{x")` recovered as a print statement is a broken call, not Python 2: its error says so.
+        const [word, what] = node.type === 'print_statement' ? ['print', 'x'] : ['exec', 'code'];
+        if (!/^\s*\(/.test(source.slice(node.start + word.length, node.end))) add(node, `invalid syntax: \`${word} ${what}\` is Python 2; write \`${word}(${what})\``);
         break;
-      case 'exec_statement':
-        add(node, 'invalid syntax: `exec code` is Python 2; write `exec(code)`');
-        break;
+      }
       case 'parameters':
-      case 'lambda_parameters':
-        for (const p of node.children) if (p.type === 'tuple_pattern') add(p, 'invalid syntax: tuple parameters are Python 2; unpack the tuple in the body');
+      case 'lambda_parameters': {
+        let defaulted = false;
+        for (const p of node.children) {
+          if (p.type === 'tuple_pattern') add(p, 'invalid syntax: tuple parameters are Python 2; unpack the tuple in the body');
+          if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') defaulted = true;
+          else if (p.type === 'keyword_separator' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || (p.type === 'typed_parameter' && p.children[0]?.type !== 'identifier')) break;
+          else if (defaulted && (p.type === 'identifier' || p.type === 'typed_parameter')) {
+            add(p, 'invalid syntax: a parameter without a default follows one with a default');
+            break;
+          }
+        }
         break;
+      }
       case 'expression_statement': {
         const only = node.children[0];
         if (node.children.length === 1 && only?.type === 'named_expression') add(only, 'invalid syntax: a walrus `:=` cannot be a statement on its own; write `=`');
@@ -763,5 +774,56 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
     stack.push(statement);
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) visit(node);
   }
-  return errors;
+  const tabError = inconsistentTabs(root, source);
+  if (tabError !== undefined) errors.push({ ...position(tabError), message: 'inconsistent use of tabs and spaces in indentation' });
+  return errors.sort(byPosition);
+}
+
+/**
+ * Python's TabError: the offset of the first statement whose indentation compares differently with a tab
+ * as 8 columns and as 1 (how Python's tokenizer decides), or undefined. Only statements that start their line.
+ */
+function inconsistentTabs(root: PyNode, source: string): number | undefined {
+  if (!source.includes('\t')) return undefined;
+  const starts: number[] = [];
+  const collect = (nodes: readonly PyNode[]): void => {
+    for (const node of nodes) {
+      starts.push(node.start);
+      for (const child of node.children) if (child.type === 'block') collect(child.children);
+      for (const clause of node.children) {
+        if (clause.type === 'elif_clause' || clause.type === 'else_clause' || clause.type === 'except_clause' || clause.type === 'finally_clause') {
+          starts.push(clause.start);
+          for (const child of clause.children) if (child.type === 'block') collect(child.children);
+        }
+      }
+      if (node.type === 'decorated_definition') for (const child of node.children) if (child.field === 'definition') collect([child]);
+    }
+  };
+  collect(root.children);
+  starts.sort((a, b) => a - b);
+  const levels: { wide: number; narrow: number }[] = [{ wide: 0, narrow: 0 }];
+  for (const start of starts) {
+    let lineStart = start;
+    while (lineStart > 0 && source[lineStart - 1] !== '\n' && source[lineStart - 1] !== '\r') lineStart--;
+    const indent = source.slice(lineStart, start);
+    if (!/^[ \t]*$/.test(indent)) continue;
+    let wide = 0;
+    let narrow = 0;
+    for (const ch of indent) {
+      wide = ch === '\t' ? wide - (wide % 8) + 8 : wide + 1;
+      narrow++;
+    }
+    let top = levels[levels.length - 1] ?? { wide: 0, narrow: 0 };
+    if (wide > top.wide) {
+      if (narrow <= top.narrow) return start;
+      levels.push({ wide, narrow });
+      continue;
+    }
+    while (levels.length > 1 && wide < top.wide) {
+      levels.pop();
+      top = levels[levels.length - 1] ?? { wide: 0, narrow: 0 };
+    }
+    if (wide === top.wide && narrow !== top.narrow) return start;
+  }
+  return undefined;
 }
