@@ -1013,12 +1013,14 @@ class FastParser {
       children.push(withField('alternative', mk('elif_clause', clauseStart, body.end, [c, body])));
       end = body.end;
     }
-    if (this.is('else')) {
-      const clause = withField('alternative', this.elseClause());
-      children.push(clause);
-      end = clause.end;
-    }
-    return mk('if_statement', start, end, children);
+    return this.withElse('if_statement', start, end, children);
+  }
+
+  /** An if, for or while statement, with its `else:` clause (field `alternative`) when one follows. */
+  private withElse(type: string, start: number, end: number, children: Node[]): Node {
+    if (!this.is('else')) return mk(type, start, end, children);
+    const clause = withField('alternative', this.elseClause());
+    return mk(type, start, clause.end, [...children, clause]);
   }
 
   private elseClause(): Node {
@@ -1034,14 +1036,7 @@ class FastParser {
     this.expect('in');
     const right = withField('right', this.expressions());
     const body = withField('body', this.block());
-    const children = [left, right, body];
-    let end = body.end;
-    if (this.is('else')) {
-      const clause = withField('alternative', this.elseClause());
-      children.push(clause);
-      end = clause.end;
-    }
-    return mk('for_statement', start, end, children);
+    return this.withElse('for_statement', start, body.end, [left, right, body]);
   }
 
   /** `for` targets: up to `in`, as a pattern or a pattern_list. */
@@ -1081,14 +1076,7 @@ class FastParser {
     this.p++;
     const condition = withField('condition', this.namedExpression());
     const body = withField('body', this.block());
-    const children = [condition, body];
-    let end = body.end;
-    if (this.is('else')) {
-      const clause = withField('alternative', this.elseClause());
-      children.push(clause);
-      end = clause.end;
-    }
-    return mk('while_statement', start, end, children);
+    return this.withElse('while_statement', start, body.end, [condition, body]);
   }
 
   private tryStatement(): Node {
