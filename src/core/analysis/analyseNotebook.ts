@@ -46,8 +46,10 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
       const line = a.generated.code.split('\n').findIndex((text) => !/^\s*#/.test(text) && pattern.test(text));
       if (line !== -1) problems.push(cellProblem(notebook.path, cell, 'warning', 'namespace-check', message, line + 1));
     }
-    for (const at of a.analysis.topLevelAwaits ?? []) {
-      const message = '`await` (or `async for`/`async with`) outside a function: IPython runs it at the top of a cell, but the generated step is a plain function, where Python refuses it. Put the asynchronous code in an `async def` in a functions cell and call it with `asyncio.run(...)` here (in Jupyter, where an event loop already runs, `nest_asyncio.apply()` lets `asyncio.run` work), or tag the cell skip';
+    // A step's cells may await at their top level (the step runs them as a coroutine); other code may not.
+    const inStep = byIndex.get(cell.index)?.inStep !== undefined;
+    for (const at of inStep ? [] : (a.analysis.topLevelAwaits ?? [])) {
+      const message = '`await` (or `async for`/`async with`) outside a function: IPython runs it at the top of a cell, but this cell becomes module or function code where Python refuses it (only step cells run as a coroutine). Move it into a step, or put it in an `async def` and call that with `asyncio.run(...)`, or tag the cell skip';
       problems.push(cellProblem(notebook.path, cell, 'error', 'top-level-await', message, at.line, at.column));
     }
     for (const use of a.analysis.ipythonUses) {

@@ -172,6 +172,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
     // Several bare names (`acc, f1`) a metrics cell returns by name already; one (`summary`) may hold several.
     ...(trailing !== undefined && trailing.removed && bareNames(trailing.text).length <= 1 ? { shownExpression: trailing.text } : {}),
+    ...(analysis.topLevelAwaits === undefined ? {} : { awaits: true as const }),
   };
   return { analysis, facts, generated };
 }

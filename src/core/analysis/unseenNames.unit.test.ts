@@ -161,19 +161,20 @@ describe('a cell that does not parse (round 6)', () => {
 });
 
 describe('await outside a function (round 10)', () => {
-  it('is an error on the line of each top-level await, async for and async with; awaits inside async def and skipped cells are fine', async () => {
+  it('is an error on each top-level await, async for and async with of cells that are not steps; steps, async defs and skipped cells may await', async () => {
     const nb = notebook([
+      { tags: ['imports'], source: 'import asyncio\nclient = await connect()' },
       { tags: ['functions'], source: 'async def fetch(path):\n    await sleep(0)\n    async with lock:\n        return [x async for x in rows(path)]' },
-      { tags: ['step:load'], source: 'import asyncio\ndata = await fetch("a.csv")\nasync for row in stream():\n    pass' },
+      { tags: ['step:load'], source: 'data = await fetch("a.csv")\nasync for row in stream():\n    pass' },
       { tags: ['skip'], source: 'await warm_up()' },
-      { tags: ['metrics'], source: 'n = len(data)' },
+      { tags: ['metrics'], source: 'async with lock:\n    n = len(data)' },
     ]);
     const { problems } = await analyseNotebook(nb, readRoles(nb));
     assert.deepEqual(
       problems.filter((p) => p.code === 'top-level-await').map((p) => [p.cellIndex, p.line, p.column, p.severity]),
       [
-        [1, 2, 8, 'error'],
-        [1, 3, 1, 'error'],
+        [0, 2, 10, 'error'],
+        [4, 1, 1, 'error'],
       ],
     );
   });

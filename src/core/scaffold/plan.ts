@@ -52,6 +52,8 @@ export interface GeneratedCell {
   readonly trailingExpression?: { readonly line: number; readonly endLine: number };
   /** A trailing expression, not only bare names, the translation left out as display-only (`{'acc': acc}`): a metrics cell shows it. */
   readonly shownExpression?: string;
+  /** The cell awaits outside any function (`data = await fetch()`, as IPython allows): its step runs in an event loop. */
+  readonly awaits?: true;
 }
 
 export interface PromoteInput {
@@ -352,9 +354,14 @@ class Generator {
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
     const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(copied)]);
-    lines.push(body);
-    if (outputs.length === 1) lines.push(`    return ${outputs[0]}`);
-    else if (outputs.length > 1) lines.push(named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`);
+    const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
+    if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
+      // The cells await at their top level, as IPython allows: they run as a coroutine, in an event loop of
+      // their own. The inputs stay the step's (nonlocal), so the cells may rebind them as in the notebook.
+      if (!imports.includes('import asyncio')) lines.splice(lines.indexOf('from __future__ import annotations') + 1, 0, '', 'import asyncio');
+      const rebinds = step.inputs.length === 0 ? [] : [`        nonlocal ${step.inputs.join(', ')}`];
+      lines.push('', '    async def cells():  # the notebook awaits at the top of a cell', ...rebinds, indentBody([body, ...returned].join('\n')), '', '    return asyncio.run(cells())');
+    } else lines.push(body, ...returned);
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n').trimEnd()}\n`;
   }
 

@@ -536,3 +536,47 @@ describe('planPromotion: files steps write (one written by two steps, np.save wi
     }
   });
 });
+
+describe('planPromotion: a step that awaits at the top of its cells (as IPython allows)', function () {
+  this.timeout(120_000);
+
+  it('runs as a coroutine: the pipeline, a cached rerun and the generated tests pass; await in a shared cell is an error', async function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-await-'));
+    try {
+      const notebook = (shared: string): string =>
+        notebookJson([
+          { tags: ['imports'], source: 'import asyncio' },
+          { tags: ['parameters'], source: 'n = 3' },
+          { tags: ['functions'], source: `async def fetch(i):\n    await asyncio.sleep(0)\n    return i * 2\n${shared}` },
+          { tags: ['step:load'], source: 'rows = [await fetch(i) for i in range(n)]\nn = len(rows) + 1\nasync with asyncio.Lock():\n    total = sum(rows)' },
+          { tags: ['step:report'], source: 'share = total / n' },
+          { tags: ['metrics'], source: 'result = {"total": total, "share": share}' },
+        ]);
+      writeFileSync(join(dir, 'nb.ipynb'), notebook(''));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const load = readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8');
+      assert.match(load, /\nimport asyncio\n/);
+      assert.match(load, /\n {4}async def cells\(\):.*\n {8}nonlocal n\n/);
+      assert.match(load, /\n {4}return asyncio\.run\(cells\(\)\)\n$/);
+      const out = join(dir, 'out');
+      const first = runPipeline(out);
+      assert.deepEqual([first.metrics['total'], first.metrics['share']], [6, 1.5]);
+      assert.deepEqual(runPipeline(out).steps.map((s) => s.status), ['cached', 'cached']);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      const check = spawnSync(python, ['-m', 'pyflakes', 'src'], { cwd: out, encoding: 'utf8' });
+      assert.ok(check.status === 0 || /No module named pyflakes/.test(check.stderr), check.stdout + check.stderr);
+
+      writeFileSync(join(dir, 'nb.ipynb'), notebook('ready = await fetch(0)'));
+      const refused = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out2', toolVersion: 'test' });
+      assert.equal(refused.ok, false);
+      assert.deepEqual(refused.problems.filter((p) => p.code === 'top-level-await').map((p) => [p.cellIndex, p.line, p.column]), [[2, 4, 9]]);
+      assert.equal(existsSync(join(dir, 'out2')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
