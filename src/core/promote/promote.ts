@@ -160,7 +160,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const analysis = await analyseNotebook(notebook, roles);
   const analysed = analysis.cells;
   // src/<package> comes first on sys.path: a package named like a module the code imports hides it.
-  const hidden = hiddenModule(namedPackage, [...analysed.values()].flatMap((a) => a.analysis.imports.map((i) => i.module)));
+  const hidden = hiddenModule(namedPackage, [...analysed.values()].flatMap((a) => a.analysis.imports.flatMap((i) => [i.module, ...dottedModules(i.statement)])));
   if (hidden !== undefined && request.packageName !== undefined) {
     throw new NbpromoteError('usage', `--package ${namedPackage} would hide ${hidden}: the package's folder comes first on sys.path, so \`import ${namedPackage}\` would find it instead. Choose another name (${namedPackage}_pipeline, say)`);
   }
@@ -624,8 +624,19 @@ export function notUtf8Line(bytes: Buffer): { line: number; offset: number } | u
  * What a package named `name` would hide, in words, when that is a module the notebook imports, a module
  * of the standard library, or one the generated code imports (yaml, pytest); else undefined.
  */
+/** The dotted modules an import statement names: `from src.features import f` -> src.features; `import a.b as c, d` -> a.b, d. */
+function dottedModules(statement: string): string[] {
+  const from = /^\s*from\s+([\w.]+)\s+import\b/.exec(statement);
+  if (from?.[1] !== undefined) return [from[1]];
+  const plain = /^\s*import\s+(.+)$/s.exec(statement);
+  return (plain?.[1] ?? '').split(',').map((part) => part.trim().split(/\s+/)[0] ?? '').filter((m) => /^[\w.]+$/.test(m));
+}
+
 function hiddenModule(name: string, imported: readonly string[]): string | undefined {
   if (imported.includes(name)) return `the ${name} module the notebook imports`;
+  // The package goes to src/<name>: with --out at a project root, `from src.<name> import f` would find it.
+  const inSrc = imported.find((m) => m === `src.${name}` || m.startsWith(`src.${name}.`));
+  if (inSrc !== undefined) return `the ${inSrc} module the notebook imports (the package is written to src/${name})`;
   if (isStdlibModule(name)) return `the standard library's ${name} module`;
   if (name === 'yaml' || name === 'pytest') return `the ${name} module the generated code imports`;
   return undefined;

@@ -266,6 +266,10 @@ describe('re-promotion', function () {
     assert.equal((await promoteNotebook({ notebook: 'json.ipynb', cwd: dir, out: 'out2', toolVersion: 'test', dryRun: true })).package, 'json_pipeline', 'the standard library too');
     await assert.rejects(promoteNotebook({ notebook: 'sklearn.ipynb', cwd: dir, out: 'out', toolVersion: 'test', packageName: 'random' }), /--package random would hide the random module the notebook imports/);
     assert.equal(existsSync(join(dir, 'out')), false);
+    // A project module under src/ (`from src.features import f`): the package is written to src/<name>.
+    writeFileSync(join(dir, 'features.ipynb'), notebookJson([{ id: 'imp', tags: ['imports'], source: 'from src.features import add_tenure' }, { id: 'load', tags: ['step:load'], source: 'values = add_tenure([1])' }]));
+    assert.equal((await promoteNotebook({ notebook: 'features.ipynb', cwd: dir, out: 'out3', toolVersion: 'test', dryRun: true })).package, 'features_pipeline');
+    await assert.rejects(promoteNotebook({ notebook: 'features.ipynb', cwd: dir, out: 'out3', toolVersion: 'test', packageName: 'features' }), /would hide the src\.features module the notebook imports \(the package is written to src\/features\)/);
   });
 
   it('a notebook that is not UTF-8 is refused naming the line, and nothing is written', async () => {

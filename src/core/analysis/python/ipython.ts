@@ -579,6 +579,15 @@ function removeDisplay(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): 
       const call = node.children[0];
       const fn = call?.type === 'call' ? call.children.find((c) => c.field === 'function') : undefined;
       if (fn !== undefined && fn.type === 'identifier' && tree.text(fn) === 'display' && standsAlone(tree, node)) {
+        const args = call?.children.find((c) => c.field === 'arguments');
+        const positional = args?.children.every((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat') === true;
+        if (args !== undefined && positional && !isPure(tree, args)) {
+          // `display(df.sample(5))` draws random numbers, `display(model.fit(X, y))` fits: what is shown
+          // still runs, without `display`.
+          keepDisplayedValue(t, tree, fn, node);
+          removedNodes.add(fn);
+          return;
+        }
         const { first, last } = lineSpan(tree, node);
         t.commentOut(first, last, 'display', 'display(...) shows a value in the notebook only');
         removedNodes.add(node);
@@ -592,6 +601,20 @@ function removeDisplay(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): 
     if (node.type === 'module' || STATEMENT_CONTAINERS.has(node.type)) for (const child of node.children) visit(child);
   };
   visit(tree.root);
+}
+
+/** `display(a, b)` becomes `(a, b)`: the arguments are still evaluated. A comment on the last line says why. */
+function keepDisplayedValue(t: Translator, tree: PyTree, fn: PyNode, statement: PyNode): void {
+  const { line, column } = tree.position(fn.start);
+  const i = line - 1;
+  const text = t.out[i] ?? '';
+  const at = column - 1;
+  t.out[i] = text.slice(0, at) + text.slice(at + 'display'.length);
+  t.columnMaps.set(line, { kind: 'shift', from: at, delta: 'display'.length });
+  const { last } = lineSpan(tree, statement);
+  const comment = '# nbpromote: display(...) removed; what it showed is still computed (it changes something)';
+  t.out[last] = `${t.out[last] ?? ''}  ${comment}`;
+  t.record(last, 'display', t.lines.slice(i, last + 1).join('\n'), comment);
 }
 
 function removeDisplayImport(t: Translator, tree: PyTree, node: PyNode, removedNodes: Set<PyNode>): void {
@@ -656,7 +679,15 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
   return { line: first + 1, endLine: lastLine + 1, text, removed: removable };
 }
 
-/** True when evaluating the expression cannot change anything: it only computes a value to show. */
+/** Whether a call's argument list passes `name=`. */
+function hasKeyword(tree: PyTree, args: PyNode, name: string): boolean {
+  return args.children.some((a) => a.type === 'keyword_argument' && a.children.some((c) => c.field === 'name' && tree.text(c) === name));
+}
+
+/**
+ * True when evaluating the expression cannot change anything: it only computes a value to show. pandas'
+ * `sample` without `random_state` draws from NumPy's global generator: later draws depend on it.
+ */
 function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
   if (depth > 100) return false;
   const pure = (child: PyNode): boolean => isPure(tree, child, depth + 1);
@@ -677,7 +708,7 @@ function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
     else if (fn.type === 'attribute') {
       const method = fn.children.find((c) => c.field === 'attribute');
       const object = fn.children.find((c) => c.field === 'object');
-      known = method !== undefined && object !== undefined && PURE_METHODS.has(tree.text(method)) && pure(object);
+      known = method !== undefined && object !== undefined && PURE_METHODS.has(tree.text(method)) && pure(object) && (tree.text(method) !== 'sample' || hasKeyword(tree, args, 'random_state'));
     }
     return known && pure(args);
   }

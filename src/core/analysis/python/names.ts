@@ -871,7 +871,8 @@ class Walker {
   private expressionAt(node: PyNode, scope: Scope): void {
     switch (node.type) {
       case 'identifier':
-        this.read(node, scope);
+        // `display` in `display(df.sample(5))`, which the translation dropped (what it showed still runs).
+        if (!this.removed.has(node)) this.read(node, scope);
         return;
       case 'attribute':
         this.expressions(fields(node, 'object'), scope);
