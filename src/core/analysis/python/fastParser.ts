@@ -7,8 +7,11 @@
  * It is deliberately partial. It returns `undefined` ("ask tree-sitter") for anything it is not sure of:
  * any syntax error, and constructs it leaves to tree-sitter (`match`, `type X = ...`, Python 2 `print x`,
  * tabs in indentation, parenthesised `with` items, PEP 695 type parameters, nested f-strings that reuse
- * their quote ...). A unit test parses a corpus (the examples, the test notebooks, Python's own standard
- * library when present) both ways and requires identical trees wherever this parser answers.
+ * their quote, shapes tree-sitter's GLR parser reads by context ...). Unit tests parse a corpus (the
+ * examples, the test notebooks, Python's own library when present) and random edits of the example cells
+ * both ways, and require identical trees and errors wherever this parser answers. One deliberate
+ * difference: a bracket continued on a line indented less than its block is valid Python, which
+ * tree-sitter rejects; this parser reads it.
  *
  * Shapes follow tree-sitter-python 0.25 (see its grammar.js), including its quirks: `a, b` as a statement
  * is an `expression_statement` with two children but `x = a, b` has an `expression_list`; `(a) = 1` is a
