@@ -1453,3 +1453,65 @@ def test_copied_gives_a_copy_or_the_value_itself_when_it_cannot_be_copied(tmp_pa
     assert copy_of_rows == rows and copy_of_rows is not rows and copy_of_rows[0] is not rows[0]
     with open(tmp_path / "f.txt", "w") as handle:
         assert runtime.copied(handle) is handle
+
+
+def _sort_in_place(rows, meta):
+    rows.sort()
+    meta["sorted"] = True
+    return rows
+
+
+KEPT_CONFIG = {
+    "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+    "steps": [
+        {"name": "load", "inputs": [], "outputs": ["rows", "meta"], "after": []},
+        {"name": "sort", "inputs": ["rows", "meta"], "outputs": ["rows"], "after": []},
+        {"name": "scale", "inputs": ["rows"], "outputs": ["rows"], "after": []},
+    ],
+}
+KEPT_STEPS = {"load": lambda: ([3, 1, 2], {"source": "file"}), "sort": _sort_in_place, "scale": lambda rows: [r * 10 for r in rows]}
+
+
+def test_kept_outputs_are_as_each_step_returned_them_whatever_later_steps_rebind_or_change_in_place(tmp_path):
+    keep = {"load": ["rows", "meta"], "sort": ["rows"], "scale": ["rows"]}
+    for status in ("ran", "cached"):
+        result = runtime.run_pipeline(KEPT_CONFIG, KEPT_STEPS, None, {}, tmp_path, record=False, keep_outputs=keep)
+        assert [s.status for s in result.steps] == [status] * 3, result.error
+        # What a notebook test cell right after each step saw; `outputs` holds only the last value of each name.
+        assert runtime.step_output(result, "load", "rows") == [3, 1, 2]
+        assert runtime.step_output(result, "load", "meta") == {"source": "file"}
+        assert runtime.step_output(result, "sort", "rows") == [1, 2, 3]
+        assert runtime.step_output(result, "scale", "rows") == [10, 20, 30]
+        assert result.outputs["rows"] == [10, 20, 30]
+        # Only a value a later step takes is copied: nothing takes the last step's rows.
+        assert result.step_outputs["scale"]["rows"] is result.outputs["rows"]
+        assert result.uncopied == {}
+    with pytest.raises(KeyError, match="the run kept no 'total' from step 'load'"):
+        runtime.step_output(result, "load", "total")
+    # Without keep_outputs nothing is kept.
+    assert runtime.run_pipeline(KEPT_CONFIG, KEPT_STEPS, None, {}, tmp_path, record=False).step_outputs == {}
+
+
+class _Uncopyable:
+    def __init__(self):
+        self.items = []
+
+    def __deepcopy__(self, memo):
+        raise TypeError("cannot be copied")
+
+
+def _fill(box):
+    box.items.append(1)
+
+
+def test_a_kept_output_that_cannot_be_copied_is_the_value_itself_and_reading_it_warns_naming_the_later_steps(tmp_path):
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "make", "inputs": [], "outputs": ["box"], "after": []}, {"name": "fill", "inputs": ["box"], "outputs": [], "after": []}],
+    }
+    result = runtime.run_pipeline(config, {"make": _Uncopyable, "fill": _fill}, None, {}, tmp_path, use_cache=False, record=False, keep_outputs={"make": ["box"]})
+    assert result.status == "finished", result.error
+    assert result.uncopied == {"make": {"box": ["step 'fill'"]}}
+    with pytest.warns(UserWarning, match=r"box \(from step 'make'\) could not be copied when the step finished, and step 'fill' took it after"):
+        box = runtime.step_output(result, "make", "box")
+    assert box.items == [1]

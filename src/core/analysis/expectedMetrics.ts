@@ -4,6 +4,7 @@
  * decimals it was shown with, and the test compares within half a unit of the last decimal.
  */
 import type { NotebookCell } from '../contract/notebook';
+import type { StepGraph } from '../contract/stepGraph';
 import { parsePythonLiteral } from './literal';
 
 export interface ExpectedMetric {
@@ -217,6 +218,45 @@ export function savedError(cell: NotebookCell): string | undefined {
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
   }
   return undefined;
+}
+
+/**
+ * The code cells whose effects the saved outputs of metrics cell `metricsIndex` show, in the pipeline: the shared
+ * code, parameters, steps and metrics cells above it, and the cells of the steps it takes values from and of
+ * the steps those run after (wherever they are).
+ */
+export function cellsBehindMetrics(graph: StepGraph, metricsIndex: number): Set<number> {
+  const cells = new Set<number>();
+  const above = (index: number): void => {
+    if (index < metricsIndex) cells.add(index);
+  };
+  for (const ref of graph.common.cells) above(ref.index);
+  for (const p of graph.parameters) above(p.definedAt.cellIndex);
+  for (const ref of graph.metrics?.cells ?? []) above(ref.index);
+  for (const step of graph.steps) for (const ref of step.cells) above(ref.index);
+  const steps = new Map(graph.steps.map((s) => [s.name, s]));
+  const pending = graph.edges.filter((e) => e.to === 'metrics' && steps.has(e.from)).map((e) => e.from);
+  const seen = new Set<string>();
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    const step = steps.get(name);
+    if (seen.has(name) || step === undefined) continue;
+    seen.add(name);
+    for (const ref of step.cells) cells.add(ref.index);
+    pending.push(...step.after);
+  }
+  cells.delete(metricsIndex);
+  return cells;
+}
+
+/**
+ * The cells of `used` that ran after metrics cell `cell` when the notebook was saved (a higher execution
+ * count), in notebook order: the outputs `cell` saved may not be what the notebook gives now. Empty when `cell`
+ * has no execution count.
+ */
+export function ranAfter(cell: NotebookCell, used: readonly NotebookCell[]): NotebookCell[] {
+  const count = cell.executionCount;
+  if (typeof count !== 'number') return [];
+  return used.filter((c) => c.index !== cell.index && typeof c.executionCount === 'number' && c.executionCount > count).sort((a, b) => a.index - b.index);
 }
 
 /** A NumPy 2 scalar repr, `np.float64(0.81)` or `np.int64(3)`: group 1 is the number. */

@@ -2,7 +2,8 @@
 // computed (found promoting unseen notebooks: those cells gave no expected metric, or one the run lacked).
 import * as assert from 'node:assert/strict';
 import type { NotebookCell } from '../contract/notebook';
-import { expectedMetricsFromOutputs, interpolatedNames, printedLabels, savedError } from './expectedMetrics';
+import type { StepGraph, StepNode } from '../contract/stepGraph';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, printedLabels, ranAfter, savedError } from './expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from './expectedMetrics';
 
 function metricsCell(source: string, outputs: unknown[], extra: Partial<MetricsCellInfo> = {}): MetricsCellInfo {
@@ -120,5 +121,34 @@ describe('interpolatedNames and printedLabels', () => {
     assert.equal(read(info)['acc_tree']?.value, 0.775);
     const mismatched = metricsCell('print(a, b)', [stdout('0.1\n')], { printCalls: [['a', 'b']] });
     assert.deepEqual(read(mismatched), {});
+  });
+});
+
+describe('cellsBehindMetrics and ranAfter: saved metrics outputs of a notebook run out of order', () => {
+  const step = (name: string, cells: readonly number[], after: readonly string[] = []): StepNode => ({ name, cells: cells.map((index) => ({ index })), inputs: [], imports: [], commonNames: [], metricInputs: [], outputs: [], after, explicitAfter: [] });
+  const at = (cellIndex: number) => ({ cellIndex, line: 1 });
+  // 0 imports, 1 parameters, 2 load, 3 metrics, 4 train (after load), 5 report, 6 a test, 7 functions below the metrics.
+  const graph: StepGraph = {
+    steps: [step('load', [2]), step('train', [4], ['load']), step('report', [5])],
+    parameters: [{ name: 'seed', default: 0, type: 'int', definedAt: at(1) }],
+    common: { cells: [{ index: 0 }, { index: 7 }], names: [], imports: [] },
+    metrics: { name: 'metrics', cells: [{ index: 3 }], inputs: ['model'], imports: [], commonNames: [], metricInputs: [] },
+    tests: [{ name: 'test:7', cells: [{ index: 6 }], inputs: [], imports: [], commonNames: [], metricInputs: [] }],
+    edges: [{ from: 'train', to: 'metrics', name: 'model', definedAt: at(4), usedAt: at(3), explanation: '' }],
+    requirements: [],
+    problems: [],
+  };
+
+  it('are the pipeline cells above the metrics cell and the cells of the steps it takes values from, and of their upstream steps', () => {
+    assert.deepEqual([...cellsBehindMetrics(graph, 3)].sort(), [0, 1, 2, 4]);
+  });
+
+  it('ranAfter names the cells with a higher execution count than the metrics cell, in notebook order', () => {
+    const cell = (index: number, executionCount: number | null): NotebookCell => ({ index, kind: 'code', source: '', tags: [], metadata: {}, outputs: [], executionCount });
+    const metrics = cell(3, 12);
+    assert.deepEqual(ranAfter(metrics, [cell(4, 30), cell(0, 1), cell(2, 21), cell(1, null), cell(3, 12)]).map((c) => c.index), [2, 4]);
+    assert.deepEqual(ranAfter(metrics, [cell(0, 1), cell(2, 11)]), []);
+    // A metrics cell without an execution count (outputs cleared, a percent script) tells nothing.
+    assert.deepEqual(ranAfter(cell(3, null), [cell(2, 21)]), []);
   });
 });

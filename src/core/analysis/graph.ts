@@ -662,7 +662,7 @@ class GraphBuilder {
    */
   private checkSplitSteps(): void {
     const owner = new Map<number, UnitBuilder>();
-    for (const unit of [...this.steps, ...(this.metrics === undefined ? [] : [this.metrics])]) for (const c of unit.cells) owner.set(c.index, unit);
+    for (const unit of [...this.steps, ...(this.metrics === undefined ? [] : [this.metrics]), ...this.tests]) for (const c of unit.cells) owner.set(c.index, unit);
     const reads = (index: number): string[] => {
       const f = this.facts.get(index);
       return f === undefined ? [] : [...f.externalUses, ...(f.builtinUses ?? [])].map((u) => u.name);
@@ -685,7 +685,8 @@ class GraphBuilder {
             return f === undefined ? [] : [...f.defines, ...f.mutates].map((d) => d.name);
           }),
         );
-        const hit = between.flatMap(([index, unit]) => reads(index).filter((n) => changed.has(n)).map((name) => ({ unit, name })))[0];
+        this.checkTestsInSplitStep(step, indices.slice(i), between);
+        const hit = between.flatMap(([index, unit]) => (unit.kind === 'test' ? [] : reads(index).filter((n) => changed.has(n)).map((name) => ({ unit, name }))))[0];
         const cell = this.notebook.cells.find((c) => c.index === here);
         if (hit === undefined || cell === undefined) continue;
         const other = hit.unit.kind === 'metrics' ? 'the metrics' : `step ${hit.unit.name}`;
@@ -698,6 +699,36 @@ class GraphBuilder {
           ),
         );
       }
+    }
+  }
+
+  /**
+   * A test cell between two of a step's cells reading a value of the step that a later cell of it (`later`: their
+   * indices, in order) rebinds or changes in place: the package runs the whole step before the test, so the test
+   * sees the value with that change, not as the notebook's test cell saw it. A warning on the test cell, naming
+   * the step and the first later cell that changes what it reads.
+   */
+  private checkTestsInSplitStep(step: UnitBuilder, later: readonly number[], between: readonly [number, UnitBuilder][]): void {
+    const changes = (index: number): Set<string> => {
+      const f = this.facts.get(index);
+      return new Set(f === undefined ? [] : [...f.defines, ...f.mutates].map((d) => d.name));
+    };
+    for (const [index, unit] of between) {
+      if (unit.kind !== 'test') continue;
+      const read = this.edges.filter((e) => e.from === step.name && e.to === unit.name).map((e) => e.name);
+      const here = later.find((i) => read.some((n) => changes(i).has(n)));
+      const cell = this.notebook.cells.find((c) => c.index === index);
+      if (here === undefined || cell === undefined) continue;
+      const names = read.filter((n) => changes(here).has(n));
+      const values = names.length === 1 ? names[0] ?? '' : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+      this.problems.push(
+        this.problem(
+          cell,
+          'warning',
+          'test-sees-later-change',
+          `this test cell reads ${values} from step ${step.name}, whose cell ${here + 1} (below this one) changes ${names.length === 1 ? 'it' : 'them'} again; the package runs all of ${step.name} before the test, so the test sees ${values} with that change, not as ${names.length === 1 ? 'it was' : 'they were'} here. Give cell ${here + 1} its own step (step:<name>), or move this test cell below it`,
+        ),
+      );
     }
   }
 

@@ -325,6 +325,21 @@ describe('buildStepGraph', () => {
     assert.equal(split[0]?.cellIndex, 2);
     assert.match(split[0]?.message ?? '', /belongs to step load, whose earlier cells come before step train; .* step train reads the df this cell makes/);
   });
+  it('warns on a test cell between two cells of a step when a later cell of the step changes what the test reads', () => {
+    const g = graphOf([
+      [['step:load'], 'raw = [3, None, 1]\nn = 3'],
+      [['test'], 'assert None in raw\nassert n == 3'],
+      [['step:clean'], 'total = len(raw)'],
+      [['step:load'], 'k = 2'],
+      [['step:load'], 'raw.append(4)'],
+      [['test'], 'assert len(raw) == 4'],
+    ]);
+    const warned = g.problems.filter((p) => p.code === 'test-sees-later-change');
+    assert.deepEqual(warned.map((p) => [p.cellIndex, p.severity]), [[1, 'warning']]);
+    assert.match(warned[0]?.message ?? '', /^this test cell reads raw from step load, whose cell 5 \(below this one\) changes it again; the package runs all of load before the test, so the test sees raw with that change, not as it was here\. Give cell 5 its own step/);
+    // A test cell reading only what the step's later cells leave alone is not warned.
+    assert.deepEqual(codes(graphOf([[['step:load'], 'raw = [1]\nn = 3'], [['test'], 'assert n == 3'], [['step:load'], 'raw.append(4)']])), []);
+  });
   it('imports written over several lines keep every name (parentheses, backslash), shared or in a step', () => {
     const g = graphOf([
       [['imports'], 'from math import sqrt, \\\n    floor'],

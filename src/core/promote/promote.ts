@@ -30,7 +30,7 @@ import { suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
-import { expectedMetricsFromOutputs, savedError } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, ranAfter, savedError } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isStdlibModule } from '../scaffold/distributions';
@@ -205,6 +205,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       if (error === undefined) continue;
       const message = `the metrics cell failed when the notebook was saved (${error}): no value its outputs show is taken as an expected metric. Run the notebook through and save it, or promote with --execute`;
       problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-output-error', message));
+    }
+    for (const info of metricsCells) {
+      const stale = staleOutputsMessage(graph, notebook, info);
+      if (stale !== undefined) problems.push(cellProblem(notebook.path, info.cell, 'warning', 'metrics-output-stale', stale));
     }
   }
   const { expected } = expectedFrom(shown, executed?.metrics);
@@ -603,6 +607,23 @@ function withOutputOrder(graph: StepGraph, old: LockFile | undefined): StepGraph
     return outputs.every((name, i) => name === step.outputs[i]) ? step : { ...step, outputs };
   });
   return steps.every((step, i) => step === graph.steps[i]) ? graph : { ...graph, steps };
+}
+
+/**
+ * Why the expected metrics taken from metrics cell `info`'s saved outputs may be stale, or undefined: a code cell
+ * the pipeline uses above it (or one it depends on) ran after it (a higher execution count), so the notebook
+ * was not run top to bottom and what it shows may not be what the notebook gives now.
+ */
+function staleOutputsMessage(graph: StepGraph, notebook: Notebook, info: MetricsCellInfo): string | undefined {
+  if (expectedMetricsFromOutputs([info]).size === 0) return undefined;
+  const behind = cellsBehindMetrics(graph, info.cell.index);
+  const later = ranAfter(info.cell, notebook.cells.filter((c) => c.kind === 'code' && behind.has(c.index)));
+  if (later.length === 0) return undefined;
+  const shown = later.slice(0, 3).map((c) => `${c.index + 1} (execution count ${String(c.executionCount)})`);
+  const more = later.length > shown.length ? ` and ${later.length - shown.length} more` : '';
+  const cells = later.length === 1 ? `cell ${shown[0] ?? ''}` : `cells ${shown.slice(0, -1).join(', ')}${more === '' ? ` and ${shown[shown.length - 1] ?? ''}` : `, ${shown[shown.length - 1] ?? ''}${more}`}`;
+  const which = later.length === 1 ? 'a cell the pipeline uses, ran' : 'cells the pipeline uses, ran';
+  return `${cells}, ${which} after this metrics cell (execution count ${String(info.cell.executionCount)}) when the notebook was saved: the values its saved outputs show, taken as the expected metrics, may not be what the notebook gives now. Run the notebook top to bottom and save it, or promote with --execute`;
 }
 
 /** The 1-based line and the byte offset of the first byte that is not UTF-8, or undefined when all are. */

@@ -198,6 +198,29 @@ describe('re-promotion', function () {
     assert.match(warning?.message ?? '', /failed when the notebook was saved \(NameError: name 'roc' is not defined\)/);
   });
 
+  it('metrics saved before a cell the pipeline uses ran again: a warning that the expected metrics may be stale', async () => {
+    const saved = async (counts: Record<string, number>): Promise<PromoteOutcome> => {
+      const doc = JSON.parse(notebookJson(base)) as { cells: { id: string; execution_count: number | null; outputs: unknown[] }[] };
+      for (const cell of doc.cells) cell.execution_count = counts[cell.id] ?? null;
+      const metrics = doc.cells.find((c) => c.id === 'metrics');
+      assert.ok(metrics);
+      metrics.outputs = [{ output_type: 'stream', name: 'stdout', text: 'score=0.24\n' }];
+      writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(doc));
+      return promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    };
+    // train ran again (count 9) after the metrics cell showed its value (count 5).
+    const outcome = await saved({ imports: 1, params: 2, load: 3, train: 9, metrics: 5 });
+    assert.equal(outcome.ok, true);
+    assert.deepEqual(outcome.expectedMetrics, { score: 0.24 });
+    const warning = outcome.problems.find((p) => p.code === 'metrics-output-stale');
+    assert.equal(warning?.severity, 'warning');
+    assert.equal(warning?.cellIndex, 4);
+    assert.match(warning?.message ?? '', /^cell 4 \(execution count 9\), a cell the pipeline uses, ran after this metrics cell \(execution count 5\) when the notebook was saved: .* Run the notebook top to bottom and save it, or promote with --execute$/);
+    // Run top to bottom: no warning.
+    const inOrder = await saved({ imports: 1, params: 2, load: 3, train: 4, metrics: 5 });
+    assert.equal(inOrder.problems.some((p) => p.code === 'metrics-output-stale'), false);
+  });
+
   it('steps named notebook and metrics_reproduced: the package\'s own test modules take other names', async () => {
     const outcome = await promote([
       { id: 'load', tags: ['step:notebook'], source: 'values = [1, 2, 3]' },

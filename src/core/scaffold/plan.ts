@@ -639,6 +639,13 @@ class Generator {
   // ---- tests ----
 
   private conftestFile(): string {
+    const tested = this.testedOutputs();
+    const keep = tested.size === 0 ? '' : ', keep_outputs=TESTED_OUTPUTS';
+    const testedLines = tested.size === 0 ? '' : `
+#: What the notebook's test cells read from each step: the run keeps each value as that step returned it, as the
+#: test cell saw it in the notebook (a later step may rebind the name or change the value in place).
+TESTED_OUTPUTS = {${[...tested].map(([step, names]) => `${pyString(step)}: [${names.map(pyString).join(', ')}]`).join(', ')}}
+`;
     return `"""${this.header(`pytest fixtures for the ${this.pkg} pipeline.`, [])}\n"""
 from __future__ import annotations
 
@@ -652,7 +659,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from ${this.pkg} import _runtime  # noqa: E402
 from ${this.pkg}.pipeline import CONFIG_PATH, METRICS, STEPS  # noqa: E402
-
+${testedLines}
 
 @pytest.fixture(scope="session")
 def config() -> dict:
@@ -663,8 +670,8 @@ def config() -> dict:
 @pytest.fixture(scope="session")
 def pipeline_run(config):
     """One run of the whole pipeline on the notebook's parameters (cached steps are reused), keeping what
-    each step was called with."""
-    return _runtime.run_pipeline(config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=True, record=False, keep_inputs=True)
+    each step was called with${tested.size === 0 ? '' : ' and what the notebook\'s test cells read as each step returned it'}."""
+    return _runtime.run_pipeline(config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=True, record=False, keep_inputs=True${keep})
 
 
 @pytest.fixture()
@@ -673,6 +680,31 @@ def in_workdir(config, pipeline_run, monkeypatch):
     the notebook did."""
     monkeypatch.chdir(pipeline_run.folder or CONFIG_PATH.parent / config["workdir"])
 `;
+  }
+
+  /**
+   * The step each input of test unit `t` comes from that a step made: the step that last bound or changed it
+   * before the test cell, in the notebook's order (the graph's edges say which).
+   */
+  private testSources(t: CodeUnit): Map<string, string> {
+    const outputs = new Map(this.input.graph.steps.map((s) => [s.name, s.outputs]));
+    const sources = new Map<string, string>();
+    for (const e of this.edgesInto.get(`test:${(t.cells[0]?.index ?? -1) + 1}`) ?? []) if (outputs.get(e.from)?.includes(e.name) === true && t.inputs.includes(e.name)) sources.set(e.name, e.from);
+    return sources;
+  }
+
+  /** Step -> the outputs of it the notebook's test cells read, in pipeline order: the test run keeps them as the step returned them. */
+  private testedOutputs(): Map<string, string[]> {
+    const read = new Map<string, Set<string>>();
+    for (const t of this.input.graph.tests) {
+      for (const [name, step] of this.testSources(t)) read.set(step, (read.get(step) ?? new Set()).add(name));
+    }
+    const tested = new Map<string, string[]>();
+    for (const step of this.input.graph.steps) {
+      const names = read.get(step.name);
+      if (names !== undefined) tested.set(step.name, step.outputs.filter((o) => names.has(o)));
+    }
+    return tested;
   }
 
   /** The inputs of `to` (a step, `metrics` or `test:<n>`) that come from the parameters, not from a step that redefined one. */
@@ -721,13 +753,18 @@ def in_workdir(config, pipeline_run, monkeypatch):
       if (cell === undefined) continue;
       // A parameter a step redefined (`sample = sample or 200`) comes from that step, as in the notebook.
       const params = paramsOf(t);
+      const sources = this.testSources(t);
       lines.push('', `def test_cell_${suffixes.get(cell) ?? String(cell.index + 1)}(config, pipeline_run, in_workdir):`, `    """${this.cellWords(t.cells).replace(/^c/, 'C')} of the notebook."""`);
       lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
       if (t.inputs.some((i) => params.has(i))) lines.push('    params = _runtime.resolve_params(config)');
       for (const i of t.inputs) {
         if (params.has(i)) lines.push(`    ${i} = params[${pyString(i)}]`);
         else if (t.metricInputs.includes(i)) lines.push(`    ${i} = _runtime.metric_value(pipeline_run.metrics, ${pyString(i)})`);
-        else lines.push(`    ${i} = _runtime.copied(pipeline_run.outputs[${pyString(i)}])`);
+        else {
+          // As the step that made it returned it, not as later steps left it: the cell ran before them.
+          const step = sources.get(i);
+          lines.push(`    ${i} = _runtime.copied(${step === undefined ? `pipeline_run.outputs[${pyString(i)}]` : `_runtime.step_output(pipeline_run, ${pyString(step)}, ${pyString(i)})`})`);
+        }
       }
       lines.push(this.unitBody(t, [], new Map(), this.lateSharedImport(this.pkg, this.splitShared(t.commonNames).late)));
     }

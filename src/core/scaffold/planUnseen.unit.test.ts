@@ -580,3 +580,45 @@ describe('planPromotion: a step that awaits at the top of its cells (as IPython 
     }
   });
 });
+
+describe('planPromotion: a test cell between steps reads each name as it was there', function () {
+  this.timeout(120_000);
+  it('sees a value as the step before it returned it, not as a later step rebound it or changed it in place', async function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-test-position-'));
+    try {
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        notebookJson([
+          { tags: ['parameters'], source: 'n = 3' },
+          { tags: ['step:load'], source: 'rows = list(range(n))\nmeta = {"source": "range"}' },
+          { tags: ['test'], source: 'assert rows == [0, 1, 2], rows\nassert meta == {"source": "range"}, meta' },
+          // In place (append, a new key), then rebound: the test above saw neither.
+          { tags: ['step:clean'], source: 'rows.append(99)\nmeta["cleaned"] = True' },
+          { tags: ['step:scale'], source: 'rows = [r * 2 for r in rows]' },
+          { tags: ['test'], source: 'assert rows[-1] == 198, rows\nassert meta["cleaned"]' },
+          { tags: ['metrics'], source: 'total = sum(rows)' },
+        ]),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual(outcome.problems.filter((p) => p.severity !== 'info'), []);
+      const out = join(dir, 'out');
+      const tests = readFileSync(join(out, 'tests', 'test_notebook.py'), 'utf8');
+      assert.match(tests, /def test_cell_c2\([^]*rows = _runtime\.copied\(_runtime\.step_output\(pipeline_run, "load", "rows"\)\)\n {4}meta = _runtime\.copied\(_runtime\.step_output\(pipeline_run, "load", "meta"\)\)\n[^]*def test_cell_c5/);
+      assert.match(tests, /def test_cell_c5\([^]*rows = _runtime\.copied\(_runtime\.step_output\(pipeline_run, "scale", "rows"\)\)\n {4}meta = _runtime\.copied\(_runtime\.step_output\(pipeline_run, "clean", "meta"\)\)\n/);
+      assert.match(readFileSync(join(out, 'tests', 'conftest.py'), 'utf8'), /\nTESTED_OUTPUTS = \{"load": \["rows", "meta"\], "clean": \["meta"\], "scale": \["rows"\]\}\n[^]*keep_inputs=True, keep_outputs=TESTED_OUTPUTS\)/);
+      // Twice: the second run takes every step from the cache.
+      for (const run of [1, 2]) {
+        const result = runPytest(out);
+        assert.equal(result.status, 0, `run ${run}: ${stripVTControlCharacters(result.stdout + result.stderr)}`);
+        assert.match(result.stdout, /passed/);
+      }
+      const check = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+      assert.ok(check.status === 0 || /No module named pyflakes/.test(check.stderr), check.stdout + check.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

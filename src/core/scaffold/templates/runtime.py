@@ -66,6 +66,7 @@ import time
 import traceback
 import types
 import urllib.parse
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
@@ -370,6 +371,12 @@ class RunResult:
     #: The values each step was called with, by step then input name (copies taken before the step ran),
     #: when ``run_pipeline(..., keep_inputs=True)``: a later step may rebind or change a name in place.
     inputs: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    #: What steps returned, by step then output name, for the names ``run_pipeline(..., keep_outputs=...)`` gives:
+    #: a notebook test cell after a step saw that step's value, which a later step may rebind or change in place.
+    #: A value a later step (or the metrics) takes is a copy taken when its step finished. See ``step_output``.
+    step_outputs: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    #: Kept outputs that could not be copied, by step then output name: the later steps that take them.
+    uncopied: Dict[str, Dict[str, List[str]]] = field(default_factory=dict)
     #: The folder each step started in: the notebook's (the workdir), or where an earlier ``os.chdir`` left it.
     folders: Dict[str, str] = field(default_factory=dict)
     #: The folder the steps left the run in: the metrics and the notebook's test cells ran there.
@@ -393,6 +400,7 @@ def run_pipeline(
     record: bool = True,
     progress: IO[str] | None = None,
     keep_inputs: bool = False,
+    keep_outputs: Mapping[str, Sequence[str]] | None = None,
 ) -> RunResult:
     """Runs the pipeline ``config`` (from ``load_config``) with the step functions ``steps`` (name → function).
 
@@ -401,7 +409,9 @@ def run_pipeline(
     refreshes the cache). ``only``: run just that step and the steps it depends on; the others are skipped
     and the metrics are not computed. ``record=False`` writes no run.json. ``progress`` gets a line per step.
     ``keep_inputs=True`` keeps a copy of what each step was called with in ``RunResult.inputs`` (for the
-    generated step tests: ``outputs`` only holds the latest value of each name).
+    generated step tests: ``outputs`` only holds the latest value of each name). ``keep_outputs`` (step → output
+    names) keeps those values as each step returned them in ``RunResult.step_outputs`` (for the notebook's
+    test cells: ``step_output``).
 
     A failing step does not raise: the result has status ``failed`` and an error naming the step. Nor does
     RunStopped (the signals ``main`` turns into it): the run is recorded as failed. Raises PipelineError
@@ -420,6 +430,7 @@ def run_pipeline(
         workdir = Path(_SHARED_CWD)
     run = _Run(config, steps, metrics, values, root, use_cache, progress or _NullWriter())
     run.keep_inputs = keep_inputs
+    run.keep_outputs = keep_outputs or {}
     run.workdir = str(workdir)
     for tracked in _tracked_state():
         # The notebook's steps ran right after its first cells seeded or made generators and set the shared
@@ -540,6 +551,9 @@ class _Run:
         self.only: str | None = None
         self.keep_inputs = False
         self.step_inputs: dict[str, dict[str, Any]] = {}
+        self.keep_outputs: Mapping[str, Sequence[str]] = {}
+        self.step_outputs: dict[str, dict[str, Any]] = {}
+        self.uncopied: dict[str, dict[str, list[str]]] = {}
         #: Steps that wrote a file or folder a parameter names, with what is needed to key them again at the end.
         self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], dict[str, Any]]] = []
 
@@ -591,8 +605,39 @@ class _Run:
         self.values.update(outputs)
         for output in outputs:
             self.producer_keys[output] = key
+        if name in self.keep_outputs:
+            self._keep_outputs(step, outputs)
         why = step.get("always_run") if status == "ran" and self.use_cache else None
         return self._report(StepRecord(name, status, _seconds(began), key, why))
+
+    def _keep_outputs(self, step: Mapping[str, Any], outputs: Mapping[str, Any]) -> None:
+        """Keeps the outputs ``keep_outputs`` names for the step as it returned them: a copy of each that a later
+        step or the metrics take while it is still the step's value (they may change it in place), else the
+        value itself. One that cannot be copied is kept as it is and noted in ``uncopied``."""
+        name = step["name"]
+        names = [s["name"] for s in self.config["steps"]]
+        later = self.config["steps"][names.index(name) + 1:]
+        kept = self.step_outputs.setdefault(name, {})
+        for output in self.keep_outputs[name]:
+            if output not in outputs:
+                continue
+            takers = []
+            for other in later:
+                if output in other["inputs"]:
+                    takers.append(f"step {other['name']!r}")
+                elif output in other["outputs"]:
+                    break  # rebound from other values: the later steps take that one
+            else:
+                if output in ((self.config.get("metrics") or {}).get("inputs") or []):
+                    takers.append("the metrics")
+            if not takers:
+                kept[output] = outputs[output]
+                continue
+            try:
+                kept[output] = copy.deepcopy(outputs[output])
+            except Exception:  # noqa: BLE001 - uncopyable values (generators, locks ...) are kept as they are
+                kept[output] = outputs[output]
+                self.uncopied.setdefault(name, {})[output] = takers
 
     def _step_outputs(self, step: Mapping[str, Any]) -> tuple[str, dict[str, Any], str]:
         """The step's cache key, its outputs by name, and ``cached`` or ``ran``."""
@@ -746,6 +791,8 @@ class _Run:
             steps=self.records,
             outputs=dict(self.values),
             inputs=dict(self.step_inputs),
+            step_outputs=dict(self.step_outputs),
+            uncopied=dict(self.uncopied),
             folders=dict(self.step_folders),
             folder=self.end_folder,
             error=self.error,
@@ -1146,6 +1193,24 @@ def copied(value: Any) -> Any:
         return copy.deepcopy(value)
     except Exception:  # noqa: BLE001 - uncopyable values (generators, locks ...) are kept as they are
         return value
+
+
+def step_output(run: RunResult, step: str, name: str) -> Any:
+    """The value ``name`` as step ``step`` returned it in ``run`` (kept with ``run_pipeline(..., keep_outputs=...)``):
+    what a notebook test cell after that step saw, whatever later steps rebound or changed in place. Warns when
+    it could not be copied and later steps took it (a change they made in place shows); raises KeyError naming
+    the step when the run did not keep it."""
+    kept = run.step_outputs.get(step) or {}
+    if name not in kept:
+        raise KeyError(f"the run kept no {name!r} from step {step!r}: tests/conftest.py and the tests do not match; promote the notebook again")
+    takers = (run.uncopied.get(step) or {}).get(name)
+    if takers:
+        warnings.warn(
+            f"{name} (from step {step!r}) could not be copied when the step finished, and {' and '.join(takers)} took it "
+            "after: a change they made to it in place shows here, though the notebook's test cell ran before them",
+            stacklevel=2,
+        )
+    return kept[name]
 
 
 def _as_number(value: Any) -> int | float | None:
