@@ -9,6 +9,7 @@ import type { TagResult } from '../contract/roles';
 import type { StepGraph } from '../contract/stepGraph';
 import { analyseCodeCells } from './cellFacts';
 import type { AnalysedCell } from './cellFacts';
+import { folderMoves } from './folderMoves';
 import { buildStepGraph } from './graph';
 import type { CellFacts } from './graph';
 import { initPythonParser } from './python/parser';
@@ -20,6 +21,11 @@ export interface NotebookAnalysis {
   readonly graph: StepGraph;
   /** Cell problems (syntax, IPython) then the graph's. */
   readonly problems: readonly Problem[];
+  /**
+   * The folders the promoted cells move to (`os.chdir("..")`, `%cd ..`), other than the notebook's, in the order
+   * they do: relative to the notebook's folder, absolute, or from `~` (see folderMoves.ts).
+   */
+  readonly movesTo: readonly string[];
 }
 
 export async function analyseNotebook(notebook: Notebook, roles: TagResult): Promise<NotebookAnalysis> {
@@ -67,7 +73,18 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
     const cell = code[draw.text];
     if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'not-reproducible', draw.message, draw.line));
   }
-  return { cells, graph, problems: [...problems, ...nonAsciiNames(notebook.path, code, cells, graph), ...graph.problems] };
+  const moves = folderMoves(code.map((cell) => cells.get(cell.index)?.generated.code ?? ''));
+  const shared = new Set(graph.common.cells.map((c) => c.index));
+  for (const move of moves) {
+    const cell = code[move.text];
+    // The shared code runs first, when the package is imported: the runtime puts the folder it moved to on sys.path.
+    if (move.folder !== undefined || cell === undefined || shared.has(cell.index)) continue;
+    const message =
+      "os.chdir(...) moves to a folder known only when this runs: Jupyter imports from the current folder, but the generated module imports what it needs when the pipeline starts, before this line runs, so a module of that folder (`from src.features import ...` after `%cd ..`) is not found. Name the folder with a string (`os.chdir(\"..\")`), or move the line to the notebook's first cells (the shared code)";
+    problems.push(cellProblem(notebook.path, cell, 'warning', 'chdir-unknown-folder', message, move.line));
+  }
+  const movesTo = [...new Set(moves.flatMap((m) => (m.folder === undefined || m.folder === '.' ? [] : [m.folder])))];
+  return { cells, graph, problems: [...problems, ...nonAsciiNames(notebook.path, code, cells, graph), ...graph.problems], movesTo };
 }
 
 /** Code that asks where it runs, which differs between a notebook and a generated module. */

@@ -159,6 +159,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     importLines: dropLines,
     ...(importCuts.length === 0 ? {} : { importCuts }),
     uses: new Set([...analysis.uses.map((u) => u.name), ...analysis.builtinUses.map((u) => u.name).filter((n) => !file.replaced || n !== '__file__'), ...(file.replaced ? [NOTEBOOK_FILE_NAME] : [])]),
+    useSites: analysis.uses,
     assigned: assignments.map((a) => a.name),
     printedNames: printedNames(analysis),
     localBindings: analysis.localBindings,

@@ -4,6 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { readFile, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileAction } from '../io/apply';
 import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic, WriteError } from '../io/apply';
@@ -219,7 +220,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (relNotebook.startsWith('../')) {
     problems.push({ severity: 'info', code: 'notebook-outside-out', message: `the notebook is outside the output folder ${outDir}; pipeline.yaml refers to it as ${relNotebook}`, file: request.notebook });
   }
-  const localModules = await findLocalModules(dirname(notebookPath), notebook, importedModules(graph));
+  const localModules = await findLocalModules(dirname(notebookPath), notebook, importedModules(graph), analysis.movesTo);
   // The files as they are with the expectations of `execution` (expected metrics, recorded types and shapes).
   const planWith = (version: string, execution: Execution | undefined): FilePlan[] => {
     const metrics = expectedFrom(shown, execution?.metrics);
@@ -238,6 +239,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       runtimeSource,
       ...(execution === undefined ? {} : { recorded: execution.outputs }),
       ...(localModules.size === 0 ? {} : { localModules }),
+      ...(analysis.movesTo.length === 0 ? {} : { movesTo: analysis.movesTo }),
     });
   };
   const planFor = (version: string): FilePlan[] => planWith(version, executed);
@@ -524,12 +526,12 @@ function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: Read
 
 /**
  * The imported modules that are the project's own, not distributions to install: a `<m>.py` or `<m>/__init__.py`
- * in the notebook's folder or in a folder its code puts on `sys.path` (`sys.path.append("..")`), or a module
- * a `%%writefile <m>.py` cell writes.
+ * in the notebook's folder, in a folder its code puts on `sys.path` (`sys.path.append("..")`) or in one it moves
+ * to (`movesTo`: `%cd ..`, from which Jupyter imports), or a module a `%%writefile <m>.py` cell writes.
  */
-async function findLocalModules(notebookDir: string, notebook: Notebook, modules: ReadonlySet<string>): Promise<Set<string>> {
+async function findLocalModules(notebookDir: string, notebook: Notebook, modules: ReadonlySet<string>, movesTo: readonly string[]): Promise<Set<string>> {
   const local = new Set<string>();
-  const folders = new Set([notebookDir]);
+  const folders = new Set([notebookDir, ...movesTo.map((f) => resolve(notebookDir, f.replace(/^~(?=\/|$)/, homedir())))]);
   for (const cell of notebook.cells) {
     if (cell.kind !== 'code') continue;
     const written = /^\s*%%(?:writefile|file)\s+(?:-a\s+)?["']?([^\s"']+?)\.py["']?\s*$/m.exec(cell.source.split('\n')[0] ?? '');

@@ -26,6 +26,8 @@ export interface GeneratedCell {
   readonly importCuts?: readonly { readonly line: number; readonly from: number; readonly to: number }[];
   /** Names the cell reads anywhere (to prune the imports a unit keeps). */
   readonly uses: ReadonlySet<string>;
+  /** Where the cell reads module-level names (1-based lines): a definition a later one replaces is left out when nothing reads it between. */
+  readonly useSites?: readonly { readonly name: string; readonly line: number }[];
   /** Names bound by top-level simple assignments (for unused-local cleanup). */
   readonly assigned: readonly string[];
   /** Every name the cell's scope binds by assignment, `:=` or `with … as`, and whether surely (unused-local cleanup). */
@@ -37,6 +39,9 @@ export interface GeneratedCell {
   /** The cell's functions and classes (from `analyzeCell`): one a step can define at module level is hoisted. */
   readonly definitions?: readonly {
     readonly name: string;
+    /** A `def` or `class` (absent for a lambda); `line` is its `def`/`class` line, after the decorators. */
+    readonly kind?: 'function' | 'class';
+    readonly line?: number;
     readonly startLine: number;
     readonly endLine: number;
     readonly topLevel: boolean;
@@ -77,6 +82,11 @@ export interface PromoteInput {
   readonly recorded?: ReadonlyMap<string, Readonly<Record<string, RecordedValue>>>;
   /** Imported modules that are the project's own (`helpers.py` beside the notebook): not dependencies. */
   readonly localModules?: ReadonlySet<string>;
+  /**
+   * The folders the notebook's code moves to (`%cd ..`, `os.chdir("..")`), in order: relative to the notebook's
+   * folder (forward slashes), absolute or from `~`. Jupyter imports from the current folder: they go on `sys.path`.
+   */
+  readonly movesTo?: readonly string[];
   /** The text of `_runtime.py` (src/core/scaffold/templates/runtime.py). */
   readonly runtimeSource: string;
 }
@@ -114,6 +124,68 @@ function shownInPlace(body: string, shown: string): string | undefined {
   return [...lines.slice(0, at), ...restored, ...lines.slice(at + shownLines.length)].join('\n');
 }
 
+/** A top-level `def` or `class` a later one of the same module replaces before anything reads it: left out. */
+export interface ReplacedDefinition {
+  readonly name: string;
+  readonly kind: 'function' | 'class';
+  readonly startLine: number;
+  readonly endLine: number;
+  /** The cell and the `def`/`class` line of the definition that replaces it. */
+  readonly by: CellRef;
+  readonly byLine: number;
+}
+
+/**
+ * The top-level functions and classes of `cells` (one generated module or function, in order) that a later
+ * definition of the same name replaces before anything reads them, by cell index: the notebook never ran them,
+ * and pyflakes reports the module ("redefinition of unused"). A read between the two keeps the earlier one:
+ * one evaluated there (`model = make_model()`, a decorator), or of a function or class whose code reaches the
+ * name (`run()` calling it). A read inside a function's body waits until it is called, so it counts only so.
+ */
+export function replacedDefinitions(cells: readonly CellRef[], generated: ReadonlyMap<number, GeneratedCell>): Map<number, ReplacedDefinition[]> {
+  type Definition = NonNullable<GeneratedCell['definitions']>[number];
+  const defs: { order: number; cell: CellRef; def: Definition & { kind: 'function' | 'class'; line: number } }[] = [];
+  const reads: { order: number; line: number; name: string }[] = [];
+  for (const [order, cell] of cells.entries()) {
+    const g = generated.get(cell.index);
+    if (g === undefined) continue;
+    const own = (g.definitions ?? []).flatMap((def) => (def.topLevel && def.kind !== undefined && def.line !== undefined ? [{ ...def, kind: def.kind, line: def.line }] : []));
+    for (const def of own) defs.push({ order, cell, def });
+    const bodies = own.filter((d) => d.kind === 'function');
+    for (const site of g.useSites ?? []) {
+      if (!bodies.some((d) => site.line > d.line && site.line <= d.endLine)) reads.push({ order, line: site.line, name: site.name });
+    }
+  }
+  // What calling each name may read: what its definitions read, and what the functions and classes they read do.
+  const reach = new Map<string, Set<string>>();
+  for (const { def } of defs) reach.set(def.name, new Set([...(reach.get(def.name) ?? []), ...def.freeNames]));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const names of reach.values()) {
+      for (const n of [...names]) {
+        for (const m of reach.get(n) ?? []) {
+          if (names.has(m)) continue;
+          names.add(m);
+          grew = true;
+        }
+      }
+    }
+  }
+  const replaced = new Map<number, ReplacedDefinition[]>();
+  for (const [i, { order, cell, def }] of defs.entries()) {
+    const next = defs.slice(i + 1).find((d) => d.def.name === def.name);
+    if (next === undefined) continue;
+    // Between the end of this one and the `def`/`class` line of the next (its decorators run before it binds).
+    const between = (r: { order: number; line: number }): boolean =>
+      (r.order > order || (r.order === order && r.line > def.endLine)) && (r.order < next.order || (r.order === next.order && r.line < next.def.line));
+    if (reads.some((r) => between(r) && (r.name === def.name || reach.get(r.name)?.has(def.name) === true))) continue;
+    const list = replaced.get(cell.index) ?? [];
+    list.push({ name: def.name, kind: def.kind, startLine: def.startLine, endLine: def.endLine, by: next.cell, byLine: next.def.line });
+    replaced.set(cell.index, list);
+  }
+  return replaced;
+}
+
 /** The names a generated step test binds or takes as fixtures (see stepTestFile). */
 const TEST_LOCALS = new Set(['config', 'pipeline_run', 'monkeypatch', 'params', 'values', 'result', 'returned', 'name', 'recorded', 'OUTPUTS', 'annotations']);
 
@@ -131,6 +203,8 @@ class Generator {
   private stepSeeded: ('random' | 'numpy')[] | undefined;
   /** The graph's edges by where they go (a step, `metrics`, `test:<n>`): looked up for every step's inputs. */
   private readonly edgesInto = new Map<string, StepGraph['edges'][number][]>();
+  /** By cell index: the definitions a later one of the same module replaces before anything reads them (left out). */
+  private readonly replaced = new Map<number, ReplacedDefinition[]>();
 
   constructor(private readonly input: PromoteInput) {
     this.pkg = input.packageName;
@@ -140,6 +214,30 @@ class Generator {
       if (into === undefined) this.edgesInto.set(edge.to, [edge]);
       else into.push(edge);
     }
+    const { common, steps, metrics, tests } = input.graph;
+    for (const unit of [common, ...steps, ...(metrics === undefined ? [] : [metrics]), ...tests]) {
+      for (const [index, defs] of replacedDefinitions(unit.cells, input.cells)) this.replaced.set(index, defs);
+    }
+  }
+
+  /**
+   * The names a cell reads in the generated code: without those only definitions it leaves out read
+   * ({@link replacedDefinitions}), which would leave an import or a local nothing reads.
+   */
+  private usesOf(index: number): ReadonlySet<string> {
+    const gen = this.input.cells.get(index);
+    const replaced = this.replaced.get(index);
+    if (gen === undefined || replaced === undefined) return gen?.uses ?? new Set();
+    const inside = (line: number): boolean => replaced.some((d) => line >= d.startLine && line <= d.endLine);
+    const kept = new Set((gen.useSites ?? []).filter((u) => !inside(u.line)).map((u) => u.name));
+    const only = new Set((gen.useSites ?? []).filter((u) => inside(u.line) && !kept.has(u.name)).map((u) => u.name));
+    return new Set([...gen.uses].filter((n) => !only.has(n)));
+  }
+
+  /** Names the cells read only in definitions left out ({@link replacedDefinitions}): nothing imports them for them. */
+  private readOnlyInReplaced(cells: readonly CellRef[]): Set<string> {
+    const read = new Set(cells.flatMap((c) => [...this.usesOf(c.index)]));
+    return new Set(cells.flatMap((c) => [...(this.input.cells.get(c.index)?.uses ?? [])]).filter((n) => !read.has(n)));
   }
 
   plan(): FilePlan[] {
@@ -190,6 +288,18 @@ class Generator {
       'if NOTEBOOK_DIR.is_dir() and str(NOTEBOOK_DIR) not in sys.path:',
       '    sys.path.insert(0, str(NOTEBOOK_DIR))',
     ];
+    const moves = this.input.movesTo ?? [];
+    if (moves.length > 0) {
+      const folder = (f: string): string => (f.startsWith('~') ? `Path(${pyString(f)}).expanduser()` : f.startsWith('/') ? `Path(${pyString(f)})` : `(NOTEBOOK_DIR / ${pyString(f)})`);
+      lines.push(
+        '',
+        "# The notebook's code moves to these folders (`%cd ..`, `os.chdir(\"..\")`), and Jupyter imports from the current",
+        '# folder: modules there (`from src.features import build` after `%cd ..`) are imported from there, first.',
+        `for _folder in [${moves.map((f) => `${folder(f)}.resolve()`).join(', ')}]:`,
+        '    if NOTEBOOK_DIR.is_dir() and _folder.is_dir() and str(_folder) not in sys.path:',
+        '        sys.path.insert(0, str(_folder))',
+      );
+    }
     if (this.notebookFileUsed(this.input.graph.steps.flatMap((s) => s.cells).concat(this.input.graph.common.cells, this.input.graph.metrics?.cells ?? [], this.input.graph.tests.flatMap((t) => t.cells)))) {
       const name = this.input.notebookPath.split('/').pop() ?? this.input.notebookPath;
       lines.push('', "#: The notebook: what `__file__` meant in its cells (VS Code's Jupyter sets it so), not the module the code is in.", `NOTEBOOK_FILE = str(NOTEBOOK_DIR / ${pyString(name)})`);
@@ -326,7 +436,8 @@ class Generator {
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(step.cells)) lines.push(this.notebookFileImport('..'), '');
     const copied = step.changesShared ?? [];
-    const shared = this.splitShared(step.commonNames.filter((n) => !copied.includes(n)));
+    const unread = this.readOnlyInReplaced(step.cells);
+    const shared = this.splitShared(step.commonNames.filter((n) => !copied.includes(n) && !unread.has(n)));
     if (shared.atImport.length > 0) lines.push(`from ..${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
     if (copied.length > 0) lines.push('from .. import _runtime', '');
     if (named) {
@@ -383,7 +494,7 @@ class Generator {
     // function the cells define meant the notebook's variable, now the step's (`nonlocal`).
     const locals = new Set([...this.functionLocals(unit.cells), ...unit.inputs, ...((unit as Partial<StepNode>).changesShared ?? [])]);
     const chunks = unit.cells.map((c) => this.cellBody(c, undefined, skip.get(c.index), locals));
-    const body = chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n');
+    const body = withStatement(chunks.join('\n\n'));
     return indentBody([...prelude, body, ...this.releaseLocals(unit.cells, keep)].join('\n\n'));
   }
 
@@ -423,7 +534,7 @@ class Generator {
    */
   private releaseLocals(cells: readonly CellRef[], keep: readonly string[]): string[] {
     const generated = cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
-    const used = new Set(generated.flatMap((g) => [...g.uses, ...(g.deleted ?? [])]));
+    const used = new Set([...cells.flatMap((c) => [...this.usesOf(c.index)]), ...generated.flatMap((g) => g.deleted ?? [])]);
     const certain = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).filter((b) => b.certain).map((b) => b.name)]));
     const maybe = new Set(generated.flatMap((g) => (g.localBindings ?? []).filter((b) => !b.certain).map((b) => b.name)));
     const released = (names: Iterable<string>): string[] => [...names].filter((n) => !used.has(n) && !keep.includes(n) && n !== '_').sort();
@@ -454,8 +565,10 @@ class Generator {
     const gen = this.input.cells.get(cell.index);
     if (gen === undefined) return '';
     const lines = gen.code.split('\n');
-    // Each kept line with its line in the cell (the translation keeps lines where they were).
-    const out: { text: string; line: number }[] = [];
+    // Each kept line with its line in the cell (the translation keeps lines where they were); `note`: a comment
+    // standing for a definition left out, outside the runs of lines the markers name.
+    const out: { text: string; line: number; note?: true }[] = [];
+    const replaced = this.replaced.get(cell.index) ?? [];
     // The comments saying a cell magic was removed go above the first marker: they are no code to fail.
     const magics: string[] = [];
     let leading = true;
@@ -471,6 +584,13 @@ class Generator {
         return;
       }
       leading = false;
+      const gone = replaced.find((d) => line >= d.startLine && line <= d.endLine);
+      if (gone !== undefined || (text.trim() === '' && out[out.length - 1]?.note === true)) {
+        if (gone === undefined || line !== gone.startLine) return;
+        while (out.length > 0 && (out[out.length - 1]?.text ?? '').trim() === '') out.pop();
+        out.push({ text: this.replacedNote(cell, gone), line, note: true });
+        return;
+      }
       if (replaceTrailing !== undefined && gen.trailingExpression !== undefined && line >= gen.trailingExpression.line && line <= gen.trailingExpression.endLine) {
         if (line === gen.trailingExpression.line) out.push({ text: `${replaceTrailing}${text.trimStart()}`, line });
         else out.push({ text, line });
@@ -486,11 +606,20 @@ class Generator {
     const result: string[] = [...magics];
     let start = 0;
     for (let i = 1; i <= out.length; i++) {
-      if (i < out.length && out[i]?.line === (out[i - 1]?.line ?? 0) + 1) continue;
-      result.push(`# ${this.cellMarker(cell, out[start]?.line ?? 1, out[i - 1]?.line ?? 1)}`, ...out.slice(start, i).map((o) => o.text));
+      if (i < out.length && out[i]?.note !== true && out[i - 1]?.note !== true && out[i]?.line === (out[i - 1]?.line ?? 0) + 1) continue;
+      // A note stands apart from the code around it, as a definition would.
+      if (out[start]?.note === true) result.push(...(result.length > 0 ? [''] : []), out[start]?.text ?? '', ...(i < out.length ? [''] : []));
+      else result.push(`# ${this.cellMarker(cell, out[start]?.line ?? 1, out[i - 1]?.line ?? 1)}`, ...out.slice(start, i).map((o) => o.text));
       start = i;
     }
     return result.join('\n');
+  }
+
+  /** The comment standing where a definition a later one replaces was left out ({@link replacedDefinitions}). */
+  private replacedNote(cell: CellRef, d: ReplacedDefinition): string {
+    const lines = d.startLine === d.endLine ? `line ${d.startLine}` : `lines ${d.startLine}-${d.endLine}`;
+    const by = d.by.index === cell.index ? `line ${d.byLine} of this cell` : `${this.cellWords([d.by])} (line ${d.byLine})`;
+    return `# nbpromote: ${d.kind === 'class' ? 'class' : 'def'} ${d.name} (${lines}) left out: ${by} defines it again before anything uses this one`;
   }
 
   /** `cell c009, lines 3-7` (`cell 10, line 3` without cell ids): where the lines below a marker come from. */
@@ -511,7 +640,9 @@ class Generator {
     // definition named like one of them (`def load(path)` in step `load`) would replace it: it stays inside.
     const moduleNames = [this.functionName(step), `${pascalCase(step.name)}Outputs`, 'Any', 'NamedTuple', 'annotations', ...allowed];
     for (const name of moduleNames) rebound.add(name);
-    const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).map((def) => ({ cell, def })));
+    // A definition left out for a later one replacing it is not there: the later one may be hoisted.
+    const replaced = (cell: CellRef, def: { name: string; startLine: number }): boolean => this.replaced.get(cell.index)?.some((d) => d.name === def.name && d.startLine === def.startLine) === true;
+    const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).filter((def) => !replaced(cell, def)).map((def) => ({ cell, def })));
     const count = new Map<string, number>();
     for (const { def } of all) count.set(def.name, (count.get(def.name) ?? 0) + 1);
     const declaresLocal = (cell: CellRef, def: { startLine: number; endLine: number }): boolean => {
@@ -544,7 +675,7 @@ class Generator {
   }
 
   private prunedImports(statements: readonly string[], cells: readonly CellRef[], alsoUsed: readonly string[] = []): string[] {
-    const used = new Set([...cells.flatMap((c) => [...(this.input.cells.get(c.index)?.uses ?? [])]), ...alsoUsed]);
+    const used = new Set([...cells.flatMap((c) => [...this.usesOf(c.index)]), ...alsoUsed]);
     return statements.filter((s) => {
       const bound = boundName(s);
       return bound === undefined || used.has(bound);
@@ -560,7 +691,8 @@ class Generator {
     const imports = sortImports(this.prunedImports(metrics.imports, metrics.cells, shownReads));
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
-    const shared = this.splitShared(metrics.commonNames);
+    const unread = this.readOnlyInReplaced(metrics.cells);
+    const shared = this.splitShared(metrics.commonNames.filter((n) => !unread.has(n)));
     if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
     if (lastCell?.trailingExpression !== undefined || shownText !== undefined) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
@@ -575,7 +707,7 @@ class Generator {
       else chunks.push(`_shown = (\n${shownText}\n)  # what the notebook showed`);
     }
     const hasShown = last !== undefined && (this.input.cells.get(last.index)?.trailingExpression !== undefined || shownText !== undefined);
-    lines.push(indentBody(chunks.join('\n\n').trim() === '' ? 'pass' : chunks.join('\n\n')));
+    lines.push(indentBody(withStatement(chunks.join('\n\n'))));
     const names = metricNames(this.input.graph, this.input.cells);
     const entries = names.map((n) => `${pyString(n)}: ${n}`);
     const release = this.releaseLocals(metrics.cells, [...names, ...metrics.inputs, '_shown']);
@@ -848,6 +980,12 @@ testpaths = ["tests"]
   private cellList(cells: readonly CellRef[]): string {
     return compactRanges(cells.map((c) => c.index + 1));
   }
+}
+
+/** A function body: `pass` when it holds no statement, only comments (a definition left out) or nothing. */
+function withStatement(body: string): string {
+  if (body.split('\n').some((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))) return body;
+  return body.trim() === '' ? 'pass' : `${body.trimEnd()}\npass`;
 }
 
 function pyType(type: string | undefined): string {

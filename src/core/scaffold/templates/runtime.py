@@ -1144,8 +1144,9 @@ def _working_directory(path: Path) -> Iterator[None]:
 def notebook_folder(folder: Path) -> Iterator[None]:
     """Runs the block (the shared code, at import) in the notebook's folder, as the notebook ran it, so its
     relative paths mean the same; entries it adds to ``sys.path`` relative to that folder are made absolute,
-    so they keep meaning it afterwards. Where the folder does not exist (an installed package), the block
-    runs where it is."""
+    so they keep meaning it afterwards. A folder the block moved to (``os.chdir(root)``) goes first on
+    ``sys.path``: Jupyter imports from the current folder, so the steps' modules import from there. Where the
+    folder does not exist (an installed package), the block runs where it is."""
     if not folder.is_dir():
         yield
         return
@@ -1159,6 +1160,8 @@ def notebook_folder(folder: Path) -> Iterator[None]:
             left = os.getcwd()
             if Path(left).resolve() != folder.resolve():
                 _SHARED_CWD = left  # `os.chdir("..")` in the first cells: the notebook's steps ran there
+                if left not in sys.path:
+                    sys.path.insert(0, left)  # and imported from there, as Jupyter imports from the current folder
 
 
 #: The folder the shared code moved to (``os.chdir``, ``%cd``), or None: the steps run there.

@@ -1,0 +1,94 @@
+// A notebook in notebooks/ that moves to the project root (`%cd ..`, `os.chdir("..")`) and then imports the
+// project's own package (`from src.features import build`): Jupyter imports from the current folder, so the
+// generated package puts the folder on sys.path. In process on real files; the pipeline is run when Debian's
+// Python (with PyYAML) is there.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promoteNotebook } from '../promote/promote';
+
+function notebookJson(cells: readonly { tags?: readonly string[]; source: string }[]): string {
+  return JSON.stringify({
+    cells: cells.map((c, i) => ({ cell_type: 'code', id: `c${i}`, metadata: c.tags === undefined ? {} : { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+const python = '/usr/bin/python3';
+
+/** `python -m <pkg>.pipeline --json` in the promoted folder `out` with Debian's Python: exit 0 is asserted, the JSON read. */
+function runPipeline(out: string, pkg: string): { metrics: Record<string, number>; steps: { name: string; status: string }[] } {
+  const r = spawnSync(python, ['-m', `${pkg}.pipeline`, '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { name: string; status: string }[] };
+}
+
+const load = { tags: ['step:load'], source: 'rows = build(open("data/raw.txt").read())' };
+const metrics = { tags: ['metrics'], source: 'total = sum(rows)' };
+
+describe('planPromotion: a notebook that moves to the project root and imports its modules (%cd .., os.chdir(".."))', function () {
+  this.timeout(120_000);
+  let root = '';
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'nbpromote-chdir-'));
+    for (const folder of ['src', 'data', 'notebooks']) mkdirSync(join(root, folder));
+    writeFileSync(join(root, 'src', '__init__.py'), '');
+    writeFileSync(join(root, 'src', 'features.py'), 'def build(text):\n    return [int(x) for x in text.split()]\n');
+    writeFileSync(join(root, 'data', 'raw.txt'), '1 2 3 4\n');
+    // The move in the first cells (shared code), as IPython magic; in a step, as Python.
+    writeFileSync(join(root, 'notebooks', 'cd.ipynb'), notebookJson([{ source: '%cd ..' }, { tags: ['imports'], source: 'from src.features import build' }, load, metrics]));
+    writeFileSync(join(root, 'notebooks', 'step.ipynb'), notebookJson([{ tags: ['imports'], source: 'import os\nfrom src.features import build' }, { ...load, source: `os.chdir("..")\n${load.source}` }, metrics]));
+    for (const name of ['cd', 'step']) {
+      const outcome = await promoteNotebook({ notebook: `notebooks/${name}.ipynb`, cwd: root, out: `out_${name}`, toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual(outcome.problems.filter((p) => p.severity !== 'info'), []);
+    }
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const file = (path: string): string => readFileSync(join(root, path), 'utf8');
+
+  it('puts the folder the notebook moves to on sys.path, before the notebook\'s folder', () => {
+    for (const name of ['cd', 'step']) {
+      const init = file(`out_${name}/src/${name}/__init__.py`);
+      assert.match(init, /\nfor _folder in \[\(NOTEBOOK_DIR \/ "\.\."\)\.resolve\(\)\]:\n {4}if NOTEBOOK_DIR\.is_dir\(\) and _folder\.is_dir\(\) and str\(_folder\) not in sys\.path:\n {8}sys\.path\.insert\(0, str\(_folder\)\)\n/);
+      assert.ok(init.indexOf('sys.path.insert(0, str(NOTEBOOK_DIR))') < init.indexOf('for _folder'));
+    }
+  });
+
+  it('takes the modules found there for the project\'s own: no requirement', () => {
+    for (const name of ['cd', 'step']) assert.doesNotMatch(file(`out_${name}/pyproject.toml`), /^ {4}"src",$/m);
+  });
+
+  it('runs, in the folder moved to and importing from it, and a change to the module there runs the steps again', function () {
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    for (const name of ['cd', 'step']) {
+      const out = join(root, `out_${name}`);
+      const first = runPipeline(out, name);
+      assert.equal(first.metrics['total'], 10);
+      assert.deepEqual(runPipeline(out, name).steps.map((s) => s.status), ['cached']);
+    }
+    writeFileSync(join(root, 'src', 'features.py'), 'def build(text):\n    return [2 * int(x) for x in text.split()]\n');
+    const again = runPipeline(join(root, 'out_cd'), 'cd');
+    assert.deepEqual(again.steps.map((s) => s.status), ['ran']);
+    assert.equal(again.metrics['total'], 20);
+    const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: join(root, 'out_cd'), encoding: 'utf8' });
+    if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+  });
+
+  it('warns, naming the cell and line, where a step moves to a folder known only when it runs', async () => {
+    const cells = [{ tags: ['imports'], source: 'import os\nfrom src.features import build' }, { ...load, source: `x = 1\nos.chdir(os.path.dirname(os.getcwd()))\n${load.source}` }, metrics];
+    writeFileSync(join(root, 'notebooks', 'unknown.ipynb'), notebookJson(cells));
+    const outcome = await promoteNotebook({ notebook: 'notebooks/unknown.ipynb', cwd: root, out: 'out_unknown', dryRun: true, toolVersion: 'test' });
+    const warning = outcome.problems.find((p) => p.code === 'chdir-unknown-folder');
+    assert.ok(warning !== undefined, JSON.stringify(outcome.problems));
+    assert.deepEqual([warning.severity, warning.cellIndex, warning.cellId, warning.line], ['warning', 1, 'c1', 2]);
+    // In the first cells the runtime puts the folder on sys.path when it runs: no warning.
+    writeFileSync(join(root, 'notebooks', 'first.ipynb'), notebookJson([{ source: 'import os\nos.chdir(os.path.dirname(os.getcwd()))' }, ...cells]));
+    const first = await promoteNotebook({ notebook: 'notebooks/first.ipynb', cwd: root, out: 'out_first', dryRun: true, toolVersion: 'test' });
+    assert.equal(first.problems.filter((p) => p.code === 'chdir-unknown-folder' && p.cellIndex === 0).length, 0);
+  });
+});

@@ -1,0 +1,108 @@
+// A function or class a later cell (or a later line of the same cell) defines again: the earlier one is left
+// out when nothing uses it before (pyflakes reports "redefinition of unused"), kept when something does. In
+// process on real files; the pipeline and pyflakes are run when Debian's Python (with PyYAML) is there.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyseCodeCells } from '../analysis/cellFacts';
+import { initPythonParser } from '../analysis/python/parser';
+import { promoteNotebook } from '../promote/promote';
+import type { GeneratedCell } from './plan';
+import { replacedDefinitions } from './plan';
+
+function notebookJson(cells: readonly { tags?: readonly string[]; source: string }[]): string {
+  return JSON.stringify({
+    cells: cells.map((c, i) => ({ cell_type: 'code', id: `c${i}`, metadata: c.tags === undefined ? {} : { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+/** What replacedDefinitions leaves out of these cells taken as one module: `name@cell:first-last>cell:line`. */
+function replaced(...sources: string[]): string[] {
+  const generated = new Map<number, GeneratedCell>(analyseCodeCells(sources).map((a, i) => [i, a.generated]));
+  const found = replacedDefinitions(sources.map((_, index) => ({ index })), generated);
+  return [...found].flatMap(([cell, defs]) => defs.map((d) => `${d.name}@${cell}:${d.startLine}-${d.endLine}>${d.by.index}:${d.byLine}`));
+}
+
+describe('replacedDefinitions', () => {
+  before(() => initPythonParser());
+
+  it('gives a def or class a later one replaces before anything reads it, in the same cell or a later one', () => {
+    assert.deepEqual(replaced('def f(x):\n    return x\n\ndef f(x):\n    return 2 * x'), ['f@0:1-2>0:4']);
+    assert.deepEqual(replaced('class Box:\n    pass', 'x = 1', '@dataclass\nclass Box:\n    size: int = 2'), ['Box@0:1-2>2:2']);
+    assert.deepEqual(replaced('def f():\n    return 1', 'def f():\n    return 2', 'def f():\n    return 3'), ['f@0:1-2>1:1', 'f@1:1-2>2:1']);
+  });
+
+  it('keeps one read before the redefinition: at the top, in a decorator, or by calling code that reaches it', () => {
+    assert.deepEqual(replaced('def f():\n    return 1\n\nbase = f()\n\ndef f():\n    return 2'), []);
+    assert.deepEqual(replaced('def f():\n    return 1', '@functools.wraps(f)\ndef f():\n    return 2'), []);
+    assert.deepEqual(replaced('def f():\n    return 1\n\ndef run():\n    return f()', 'early = run()', 'def f():\n    return 2'), []);
+    assert.deepEqual(replaced('def f():\n    return 1\n\nclass Model:\n    def fit(self):\n        return f()', 'm = Model()', 'def f():\n    return 2'), []);
+  });
+
+  it('passes over reads in function bodies nothing calls before, reads after it, and definitions inside blocks', () => {
+    assert.deepEqual(replaced('def f():\n    return 1\n\ndef run():\n    return f()', 'def f():\n    return 2', 'late = run()'), ['f@0:1-2>1:1']);
+    assert.deepEqual(replaced('if fast:\n    def f():\n        return 1\nelse:\n    def f():\n        return 2', 'def f():\n    return 3'), []);
+    assert.deepEqual(replaced('f = lambda: 1', 'f = lambda: 2'), []);
+  });
+});
+
+const cells = [
+  { tags: ['imports'], source: 'import math' },
+  { tags: ['functions'], source: 'def scale(x):\n    return x * 2' },
+  { tags: ['functions'], source: 'def scale(x):\n    return x * 3\n\nclass Box:\n    pass' },
+  // Used before it is redefined: both stay.
+  { tags: ['functions'], source: 'def helper():\n    return 1\n\nBASE = helper()\n\ndef helper():\n    return 2' },
+  { tags: ['functions'], source: 'class Box:\n    size = 2' },
+  // In a step: the first f is the only code reading math (its import goes too), the second is hoisted.
+  { tags: ['step:compute'], source: 'def f(v):\n    return math.floor(v)\n\ndef f(v):\n    return v + 1\n\nvalue = f(scale(BASE)) + Box.size' },
+  { tags: ['step:later'], source: 'def g():\n    return value\n\nfirst = g()\n\ndef g():\n    return value * 10\n\nsecond = g()' },
+  { tags: ['metrics'], source: 'result = value + first + second + helper()' },
+];
+
+describe('planPromotion: a function or class a later cell defines again', function () {
+  this.timeout(120_000);
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-redefined-'));
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
+
+  it('leaves the earlier one out of the shared code with a comment saying which cell redefines it', () => {
+    const common = file('src/nb/common.py');
+    assert.match(common, /\n {4}# nbpromote: def scale \(lines 1-2\) left out: cell c2 \(line 1\) defines it again before anything uses this one\n/);
+    assert.match(common, /\n {4}# nbpromote: class Box \(lines 4-5\) left out: cell c4 \(line 1\) defines it again before anything uses this one\n/);
+    assert.equal(common.match(/^ {4}def scale/gm)?.length, 1);
+    assert.equal(common.match(/^ {4}class Box/gm)?.length, 1);
+    assert.match(common, /return x \* 3/);
+    assert.equal(common.match(/^ {4}def helper/gm)?.length, 2);
+  });
+
+  it('leaves the earlier one out of a step, with the imports only it used, and keeps one the step calls first', () => {
+    const compute = file('src/nb/steps/compute.py');
+    assert.match(compute, /# nbpromote: def f \(lines 1-2\) left out: line 4 of this cell defines it again before anything uses this one/);
+    assert.doesNotMatch(compute, /math/);
+    assert.match(compute, /\n# cell c5, lines 4-5: at module level[^\n]*\ndef f\(v\):\n {4}return v \+ 1\n/);
+    assert.equal(file('src/nb/steps/later.py').match(/def g\(\):/g)?.length, 2);
+  });
+
+  it('runs as the notebook did, and pyflakes reports nothing', function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    const out = join(dir, 'out');
+    const r = spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    // BASE = 1 (the first helper), scale triples, f adds one, Box.size = 2: value 6, first 6, second 60, helper() 2.
+    assert.equal((JSON.parse(r.stdout) as { metrics: Record<string, number> }).metrics['result'], 74);
+    const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+    if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+  });
+});
