@@ -662,6 +662,14 @@ def test_path_literals_are_the_path_like_strings_of_the_code_and_its_nested_code
     assert runtime._path_literals(step.__code__) == {"data/raw.csv", "model.pkl", "a b.txt", ".txt", "accuracy"}
 
 
+def test_a_separator_or_a_drive_is_no_path():
+    # `f.split("/")` once made the key hash the whole disk (`/` is a folder that exists).
+    def step(files):
+        return [f.split("/")[-1] for f in files], "\\", "C:\\", "~/", "data/x.csv"
+
+    assert runtime._path_literals(step.__code__) == {"data/x.csv"}
+
+
 SHARED_PATH = "processed/clean.csv"
 SHARED_FOLDER = Path("raw files")
 SHARED_FILES = ["in/a.csv", "in/b.csv"]

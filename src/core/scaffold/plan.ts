@@ -467,11 +467,12 @@ class Generator {
     const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(copied)]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
-      // The cells await at their top level, as IPython allows: they run as a coroutine, in an event loop of
-      // their own. The inputs stay the step's (nonlocal), so the cells may rebind them as in the notebook.
-      if (!imports.includes('import asyncio')) lines.splice(lines.indexOf('from __future__ import annotations') + 1, 0, '', 'import asyncio');
+      // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
+      // the runtime keeps for the run (as the kernel's), so what a step leaves running (an async generator, a
+      // lock, a client) still works in the next. The inputs stay the step's (nonlocal): the cells may rebind them.
+      if (copied.length === 0) lines.splice(lines.indexOf('from __future__ import annotations') + 1, 0, '', 'from .. import _runtime');
       const rebinds = step.inputs.length === 0 ? [] : [`        nonlocal ${step.inputs.join(', ')}`];
-      lines.push('', '    async def cells():  # the notebook awaits at the top of a cell', ...rebinds, indentBody([body, ...returned].join('\n')), '', '    return asyncio.run(cells())');
+      lines.push('', '    async def cells():  # the notebook awaits at the top of a cell', ...rebinds, indentBody([body, ...returned].join('\n')), '', '    return _runtime.run_async(cells())');
     } else lines.push(body, ...returned);
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n').trimEnd()}\n`;
   }
@@ -888,9 +889,10 @@ def in_workdir(config, pipeline_run, monkeypatch):
       const sources = this.testSources(t);
       lines.push('', `def test_cell_${suffixes.get(cell) ?? String(cell.index + 1)}(config, pipeline_run, in_workdir):`, `    """${this.cellWords(t.cells).replace(/^c/, 'C')} of the notebook."""`);
       lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
-      if (t.inputs.some((i) => params.has(i))) lines.push('    params = _runtime.resolve_params(config)');
+      // `_params`, not `params`: the cell's own names (a dict called `params`) are bound below it.
+      if (t.inputs.some((i) => params.has(i))) lines.push('    _params = _runtime.resolve_params(config)');
       for (const i of t.inputs) {
-        if (params.has(i)) lines.push(`    ${i} = params[${pyString(i)}]`);
+        if (params.has(i)) lines.push(`    ${i} = _params[${pyString(i)}]`);
         else if (t.metricInputs.includes(i)) lines.push(`    ${i} = _runtime.metric_value(pipeline_run.metrics, ${pyString(i)})`);
         else {
           // As the step that made it returned it, not as later steps left it: the cell ran before them.

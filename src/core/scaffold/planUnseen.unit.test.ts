@@ -558,9 +558,9 @@ describe('planPromotion: a step that awaits at the top of its cells (as IPython 
       const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
       const load = readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8');
-      assert.match(load, /\nimport asyncio\n/);
+      assert.match(load, /\nfrom \.\. import _runtime\n/);
       assert.match(load, /\n {4}async def cells\(\):.*\n {8}nonlocal n\n/);
-      assert.match(load, /\n {4}return asyncio\.run\(cells\(\)\)\n$/);
+      assert.match(load, /\n {4}return _runtime\.run_async\(cells\(\)\)\n$/);
       const out = join(dir, 'out');
       const first = runPipeline(out);
       assert.deepEqual([first.metrics['total'], first.metrics['share']], [6, 1.5]);
@@ -575,6 +575,30 @@ describe('planPromotion: a step that awaits at the top of its cells (as IPython 
       assert.equal(refused.ok, false);
       assert.deepEqual(refused.problems.filter((p) => p.code === 'top-level-await').map((p) => [p.cellIndex, p.line, p.column]), [[2, 4, 9]]);
       assert.equal(existsSync(join(dir, 'out2')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs every step in one event loop: an async generator one step starts, the next goes on with', async function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-await-'));
+    try {
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        notebookJson([
+          { tags: ['imports'], source: 'import asyncio' },
+          { tags: ['functions'], source: 'lock = asyncio.Lock()\n\nasync def pages(n):\n    for i in range(n):\n        async with lock:\n            await asyncio.sleep(0)\n        yield i' },
+          { tags: ['step:peek'], source: 'stream = pages(5)\nfirst = await anext(stream)' },
+          { tags: ['step:rest'], source: 'rest = [p async for p in stream]\ntotal = first + sum(rest)\ncount = 1 + len(rest)' },
+          { tags: ['metrics'], source: 'result = {"total": total, "count": count}' },
+        ]),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const run = runPipeline(join(dir, 'out'), '--no-cache');
+      assert.deepEqual([run.metrics['total'], run.metrics['count']], [10, 5]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -617,6 +641,33 @@ describe('planPromotion: a test cell between steps reads each name as it was the
       }
       const check = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
       assert.ok(check.status === 0 || /No module named pyflakes/.test(check.stderr), check.stdout + check.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('planPromotion: a test cell reading a notebook value named params and a parameter', function () {
+  this.timeout(60_000);
+
+  it('reads the parameter from the parameters, not from the value named params (the generated test passes)', async function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-params-'));
+    try {
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        notebookJson([
+          { tags: ['parameters'], source: 'seed = 3' },
+          { tags: ['step:load'], source: 'params = {"depth": 4}\nvalue = params["depth"] * seed' },
+          { tags: ['test'], source: 'assert params["depth"] == 4\nassert seed == 3' },
+          { tags: ['metrics'], source: 'result = {"value": value}' },
+        ]),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import atexit
 import contextlib
 import copy
 import datetime
@@ -1188,6 +1189,30 @@ def flatten_metrics(value: Mapping[Any, Any], prefix: str = "") -> dict[str, int
     return result
 
 
+#: The event loop steps that await at their top level run in (see run_async): one for the process.
+_EVENT_LOOP: Any = None
+
+
+def run_async(coroutine: Any) -> Any:
+    """Runs the cells of a step that await at their top level (IPython allows it) to the end, in one event loop
+    kept for the whole process, as the notebook's kernel runs every cell in its one loop: an async generator, a
+    lock or a client one step makes still works in the steps after it. The loop is closed at exit."""
+    global _EVENT_LOOP
+    import asyncio  # only pipelines that await pay for it
+
+    if _EVENT_LOOP is None or _EVENT_LOOP.is_closed():
+        _EVENT_LOOP = asyncio.new_event_loop()
+        asyncio.set_event_loop(_EVENT_LOOP)
+        atexit.register(_close_event_loop, _EVENT_LOOP)
+    return _EVENT_LOOP.run_until_complete(coroutine)
+
+
+def _close_event_loop(loop: Any) -> None:
+    if not loop.is_closed():
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+
+
 def copied(value: Any) -> Any:
     """A deep copy of ``value`` (a step may change its inputs in place), or the value itself when it cannot
     be copied (an open file, a generator). For what a run keeps of a step's inputs, and what a generated
@@ -1830,6 +1855,9 @@ def _looks_like_path(text: str, named: bool = False) -> bool:
     (``os.path.join("data", name)``, ``Path("out") / "x.csv"``; whether it exists is asked when the key is
     made, before and after the step ran). ``named``: a value the code reads by name, which may hold spaces."""
     if not 0 < len(text) <= 4096 or any(c in text for c in "\n\0{}%"):
+        return False
+    # `f.split("/")`, `"\\"`, `"C:\\"`: a separator or a drive is no file the step reads (hashing `/` walked the disk).
+    if re.fullmatch(r"[/\\]+|[A-Za-z]:[/\\]*|~[/\\]*", text):
         return False
     if "/" in text or "\\" in text or re.search(r"\.[A-Za-z0-9]{1,8}$", text) or any(c in text for c in "*?"):
         return True
