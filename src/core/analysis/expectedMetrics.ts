@@ -208,6 +208,25 @@ function setMorePrecise(found: Map<string, ExpectedMetric>, name: string, metric
   if (Math.abs(metric.value - known.value) <= 0.5 * 10 ** -known.decimals * (1 + 1e-9)) found.set(name, metric);
 }
 
+/**
+ * The rows of a table of several rows a metrics cell showed as its last value (a pandas DataFrame comparing
+ * models: `rf` and `lr` by accuracy), which neither the saved outputs nor the run read as metrics (the runtime's
+ * `shown_metrics` takes a dict, a Series or a one-row frame): undefined when the cell showed no such table.
+ */
+export function shownTableRows(cell: NotebookCell): number | undefined {
+  for (const output of cell.outputs ?? []) {
+    if (!isRecord(output) || output['output_type'] !== 'execute_result' || !isRecord(output['data'])) continue;
+    const html = textOf(output['data']['text/html']);
+    const plain = textOf(output['data']['text/plain']).trim();
+    // pandas cuts a long frame short with a footer saying how many rows it has.
+    const footer = /\n\[(\d+) rows x \d+ columns\]$/.exec(plain);
+    const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1];
+    const rows = footer !== null ? Number(footer[1]) : html.includes('class="dataframe"') && body !== undefined ? (body.match(/<tr[\s>]/g) ?? []).length : 0;
+    if (rows > 1) return rows;
+  }
+  return undefined;
+}
+
 /** The first error a code cell's saved outputs hold (`KeyError: 'auc'`), or undefined when it ran through. */
 export function savedError(cell: NotebookCell): string | undefined {
   for (const output of cell.outputs ?? []) {

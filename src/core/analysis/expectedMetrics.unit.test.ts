@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { NotebookCell } from '../contract/notebook';
 import type { StepGraph, StepNode } from '../contract/stepGraph';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, printedLabels, ranAfter, savedError } from './expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, printedLabels, ranAfter, savedError, shownTableRows } from './expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from './expectedMetrics';
 
 function metricsCell(source: string, outputs: unknown[], extra: Partial<MetricsCellInfo> = {}): MetricsCellInfo {
@@ -102,6 +102,27 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
   it('ignores labels that name nothing the cell shows, and tuples that are not of names', () => {
     assert.deepEqual(read(metricsCell("for k, m in models.items():\n    print(f'{k}: {m.score(X, y):.4f}')", [stdout('accuracy: 0.6778\n')])), {});
     assert.deepEqual(read(metricsCell('f(a), b', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b' })), {});
+  });
+});
+
+describe('shownTableRows: a table of several rows the metrics cell shows (read as no metrics)', () => {
+  const frame = (rows: readonly string[], plain: string): unknown => ({
+    output_type: 'execute_result',
+    data: { 'text/html': `<div><table border="1" class="dataframe">\n  <thead>\n    <tr><th></th><th>accuracy</th></tr>\n  </thead>\n  <tbody>\n${rows.map((r) => `    <tr>\n      <th>${r}</th>\n      <td>0.5</td>\n    </tr>\n`).join('')}  </tbody>\n</table>\n</div>`, 'text/plain': plain },
+    metadata: {},
+    execution_count: 7,
+  });
+
+  it('counts the rows of a DataFrame of several rows, and of one pandas cut short', () => {
+    assert.equal(shownTableRows(metricsCell('results', [frame(['rf', 'lr'], '       accuracy\nmodel          \nrf          0.5\nlr          0.5')]).cell), 2);
+    assert.equal(shownTableRows(metricsCell('results', [shown('    a\n0   1\n..  ..\n99  1\n\n[100 rows x 1 columns]')]).cell), 100);
+  });
+
+  it('gives nothing for a one-row frame, a Series, a dict or a number (those are read as metrics)', () => {
+    assert.equal(shownTableRows(metricsCell('results', [frame(['0'], '   accuracy\n0       0.5')]).cell), undefined);
+    assert.equal(shownTableRows(metricsCell('s', [shown('mae    1.2\nr2     0.8\ndtype: float64')]).cell), undefined);
+    assert.equal(shownTableRows(metricsCell('d', [shown("{'acc': 0.9}")]).cell), undefined);
+    assert.equal(shownTableRows(metricsCell('acc', [shown('0.9'), stdout('a\nb\nc\n')]).cell), undefined);
   });
 });
 

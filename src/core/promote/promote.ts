@@ -31,11 +31,11 @@ import { suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, ranAfter, savedError } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, ranAfter, savedError, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isStdlibModule } from '../scaffold/distributions';
-import { importedModules, metricNames, planPromotion } from '../scaffold/plan';
+import { importedModules, metricNames, planPromotion, sharedVersions } from '../scaffold/plan';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
 import { isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName, sharedModuleFor } from '../tags/names';
@@ -212,9 +212,21 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       if (stale !== undefined) problems.push(cellProblem(notebook.path, info.cell, 'warning', 'metrics-output-stale', stale));
     }
   }
+  for (const { cell, trailingText } of metricsCells) {
+    const rows = shownTableRows(cell);
+    if (rows === undefined) continue;
+    const what = trailingText === undefined ? 'a table' : `\`${trailingText.trim().split('\n')[0] ?? ''}\`, a table`;
+    const message = `the metrics cell shows ${what} of ${rows} rows: a table of several rows is not read as metrics, neither from the saved outputs nor when the pipeline runs, so its numbers are not checked. Assign each number to a name (\`rf_accuracy = results.loc["rf", "accuracy"]\`), or show a dict or a one-row frame of them`;
+    problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-table', message));
+  }
   const { expected } = expectedFrom(shown, executed?.metrics);
 
   const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
+  // A shared function or class defined again with steps between: what the package cannot run as the notebook did.
+  for (const use of sharedVersions(graph, generated).inexact) {
+    const cell = notebook.cells.find((c) => c.index === use.cell.index);
+    if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'shared-redefined', use.message));
+  }
   const relNotebook = toPosix(relative(outDir, notebookPath));
   const workdir = toPosix(relative(outDir, dirname(notebookPath))) || '.';
   if (relNotebook.startsWith('../')) {

@@ -186,6 +186,142 @@ export function replacedDefinitions(cells: readonly CellRef[], generated: Readon
   return replaced;
 }
 
+/** A shared top-level function or class a later shared cell defines again after a step used it: kept under another name. */
+export interface SharedVersion {
+  /** The notebook's name (`clean_amount`), and the name it has in the shared module (`clean_amount_v1`). */
+  readonly name: string;
+  readonly as: string;
+  readonly kind: 'function' | 'class';
+  readonly cell: CellRef;
+  /** Lines of the definition with its decorators, and its `def`/`class` line. */
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly line: number;
+  /** The cell defining it again. */
+  readonly by: CellRef;
+  /** The units that used it before that (`step load`, `the metrics`, `the test cells`). */
+  readonly usedBy: readonly string[];
+}
+
+/** A use of a redefined shared name the package cannot make exact: what to warn about. */
+export interface InexactSharedUse {
+  readonly name: string;
+  /** The unit's first cell reading the name, and the cell(s) defining it again. */
+  readonly cell: CellRef;
+  readonly message: string;
+}
+
+export interface SharedVersions {
+  readonly versions: readonly SharedVersion[];
+  /** By unit (`step:<name>`, `metrics`, `tests`): notebook name -> the shared module's name it imports as. */
+  readonly imports: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  readonly inexact: readonly InexactSharedUse[];
+}
+
+/**
+ * Which version of a shared function or class each step (the metrics, the test cells) used, when the shared
+ * cells define it more than once with steps between: `functions` cell, step `load` calling `clean_amount`, a
+ * second `functions` cell redefining it. The notebook ran each step with the version defined before it; the
+ * shared module keeps every version a step used, the earlier ones as `<name>_v<n>`, and each unit imports the
+ * one it used under the notebook's name. What cannot be made so (one step using two versions, a shared function
+ * calling the name for a step between the two) is given in `inexact`.
+ */
+export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, GeneratedCell>): SharedVersions {
+  type Definition = NonNullable<GeneratedCell['definitions']>[number];
+  const defs: { cell: CellRef; def: Definition & { kind: 'function' | 'class'; line: number } }[] = [];
+  for (const cell of graph.common.cells) {
+    for (const def of generated.get(cell.index)?.definitions ?? []) {
+      if (def.topLevel && def.kind !== undefined && def.line !== undefined) defs.push({ cell, def: { ...def, kind: def.kind, line: def.line } });
+    }
+  }
+  const empty: SharedVersions = { versions: [], imports: new Map(), inexact: [] };
+  const byName = new Map<string, typeof defs>();
+  for (const d of defs) byName.set(d.def.name, [...(byName.get(d.def.name) ?? []), d]);
+  const redefined = [...byName].filter(([, list]) => new Set(list.map((d) => d.cell.index)).size > 1);
+  if (redefined.length === 0) return empty;
+  // What calling each shared name may read (as replacedDefinitions): a step calling `run` reaches `clean`.
+  const reach = new Map<string, Set<string>>();
+  for (const { def } of defs) reach.set(def.name, new Set([...(reach.get(def.name) ?? []), ...def.freeNames]));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const names of reach.values()) {
+      for (const n of [...names]) {
+        for (const m of reach.get(n) ?? []) {
+          if (names.has(m)) continue;
+          names.add(m);
+          grew = true;
+        }
+      }
+    }
+  }
+  const units: { key: string; words: string; cells: readonly CellRef[]; commonNames: readonly string[] }[] = [
+    ...graph.steps.map((s) => ({ key: `step:${s.name}`, words: `step ${s.name}`, cells: s.cells, commonNames: s.commonNames })),
+    ...(graph.metrics === undefined ? [] : [{ key: 'metrics', words: 'the metrics', cells: graph.metrics.cells, commonNames: graph.metrics.commonNames }]),
+    // The test cells share one module: one import for all.
+    ...(graph.tests.length === 0 ? [] : [{ key: 'tests', words: 'the test cells', cells: graph.tests.flatMap((t) => t.cells), commonNames: [...new Set(graph.tests.flatMap((t) => t.commonNames))] }]),
+  ];
+  const cellWords = (c: CellRef): string => (c.id === undefined ? `cell ${c.index + 1}` : `cell ${c.id}`);
+  const taken = new Set([...graph.common.names, ...[...generated.values()].flatMap((g) => [...g.uses, ...g.assigned, ...(g.definitions ?? []).map((d) => d.name)])]);
+  const versions: SharedVersion[] = [];
+  const imports = new Map<string, Map<string, string>>();
+  const inexact: InexactSharedUse[] = [];
+  for (const [name, list] of redefined) {
+    // The version a cell at `index` sees: the last one defined in a cell before it.
+    const at = (index: number): number => list.reduce((found, d, i) => (d.cell.index < index ? i : found), -1);
+    const last = list.length - 1;
+    const usedBy = new Map<number, string[]>();
+    const pending: { key: string; version: number }[] = [];
+    for (const unit of units) {
+      const seen = new Set<number>();
+      let first: CellRef | undefined;
+      for (const cell of unit.cells) {
+        const g = generated.get(cell.index);
+        if (g === undefined) continue;
+        const version = at(cell.index);
+        if (g.uses.has(name) && unit.commonNames.includes(name) && version >= 0) {
+          seen.add(version);
+          first ??= cell;
+        }
+        const through = [...g.uses].filter((n) => n !== name && unit.commonNames.includes(n) && reach.get(n)?.has(name) === true);
+        if (through.length > 0 && version >= 0 && version < last) {
+          const by = list[version + 1]?.cell ?? cell;
+          inexact.push({ name, cell, message: `${unit.words} calls ${through.join(', ')}, which reaches ${name}; ${cellWords(by)} defines ${name} again after this cell, and in the package ${through.length === 1 ? 'it calls' : 'they call'} the last ${name}: define ${name} once, or give each version its own name` });
+        }
+        // The unit's own definition of the name hides the shared one from here on.
+        if ((g.definitions ?? []).some((d) => d.topLevel && d.name === name) || g.assigned.includes(name)) break;
+      }
+      if (seen.size === 0 || first === undefined) continue;
+      const used = Math.max(...seen);
+      if (seen.size > 1) {
+        const again = list.filter((_, i) => i > Math.min(...seen) && i <= used).map((d) => cellWords(d.cell));
+        inexact.push({ name, cell: first, message: `${unit.words} uses ${name} before and after ${again.join(', ')} ${again.length === 1 ? 'defines' : 'define'} it again: in the package it uses the last of those for all its cells. Define ${name} once, or give each version its own name` });
+      }
+      if (used === last) continue;
+      usedBy.set(used, [...(usedBy.get(used) ?? []), unit.words]);
+      pending.push({ key: unit.key, version: used });
+    }
+    const names = new Map<number, string>();
+    for (const [i, words] of [...usedBy].sort(([a], [b]) => a - b)) {
+      const d = list[i];
+      const by = list[i + 1];
+      if (d === undefined || by === undefined) continue;
+      let as = `${name}_v${i + 1}`;
+      while (taken.has(as)) as += '_';
+      taken.add(as);
+      names.set(i, as);
+      versions.push({ name, as, kind: d.def.kind, cell: d.cell, startLine: d.def.startLine, endLine: d.def.endLine, line: d.def.line, by: by.cell, usedBy: words });
+    }
+    for (const { key, version } of pending) {
+      const as = names.get(version);
+      if (as === undefined) continue;
+      const own = imports.get(key) ?? new Map<string, string>();
+      own.set(name, as);
+      imports.set(key, own);
+    }
+  }
+  return { versions, imports, inexact };
+}
+
 /** The names a generated step test binds or takes as fixtures (see stepTestFile). */
 const TEST_LOCALS = new Set(['config', 'pipeline_run', 'monkeypatch', 'params', 'values', 'result', 'returned', 'name', 'recorded', 'OUTPUTS', 'annotations']);
 
@@ -205,6 +341,10 @@ class Generator {
   private readonly edgesInto = new Map<string, StepGraph['edges'][number][]>();
   /** By cell index: the definitions a later one of the same module replaces before anything reads them (left out). */
   private readonly replaced = new Map<number, ReplacedDefinition[]>();
+  /** Shared definitions a later one replaces after a step used them: kept under another name ({@link sharedVersions}). */
+  private readonly versions: SharedVersions;
+  /** Of those, the ones the shared code itself reads before the next (`base = clean(x)`): bound to the notebook's name too. */
+  private readonly versionsReadShared = new Set<SharedVersion>();
 
   constructor(private readonly input: PromoteInput) {
     this.pkg = input.packageName;
@@ -218,6 +358,25 @@ class Generator {
     for (const unit of [common, ...steps, ...(metrics === undefined ? [] : [metrics]), ...tests]) {
       for (const [index, defs] of replacedDefinitions(unit.cells, input.cells)) this.replaced.set(index, defs);
     }
+    this.versions = sharedVersions(input.graph, input.cells);
+    for (const v of this.versions.versions) {
+      const left = this.replaced.get(v.cell.index);
+      const kept = left?.filter((d) => !(d.name === v.name && d.startLine === v.startLine));
+      if (left === undefined || kept?.length === left.length) this.versionsReadShared.add(v);
+      else if (kept !== undefined) this.replaced.set(v.cell.index, kept);
+    }
+  }
+
+  /**
+   * `from <module> import ...` items for a unit's shared names (`step:<name>`, `metrics`, `tests`): an earlier
+   * version of a function the notebook defined again is imported under the notebook's name ({@link sharedVersions}).
+   */
+  private sharedImportItems(key: string, names: readonly string[]): string[] {
+    const own = this.versions.imports.get(key);
+    return names.map((n) => {
+      const as = own?.get(n);
+      return as === undefined ? n : `${as} as ${n}`;
+    });
   }
 
   /**
@@ -367,7 +526,7 @@ class Generator {
   private sharedFile(): string {
     const { common } = this.input.graph;
     const body = this.sharedBody();
-    const names = common.names.filter((n) => !n.startsWith('_'));
+    const names = [...common.names, ...this.versions.versions.map((v) => v.as)].filter((n) => !n.startsWith('_'));
     const lines = [`"""${this.header(`Shared code of the ${this.pkg} pipeline: imports, functions and constants.`, common.cells)}\n"""`];
     lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells)));
     const runsCode = this.sharedRunsCode();
@@ -438,7 +597,7 @@ class Generator {
     const copied = step.changesShared ?? [];
     const unread = this.readOnlyInReplaced(step.cells);
     const shared = this.splitShared(step.commonNames.filter((n) => !copied.includes(n) && !unread.has(n)));
-    if (shared.atImport.length > 0) lines.push(`from ..${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
+    if (shared.atImport.length > 0) lines.push(`from ..${this.input.sharedModule} import ${this.sharedImportItems(`step:${step.name}`, shared.atImport).join(', ')}`, '');
     if (copied.length > 0) lines.push('from .. import _runtime', '');
     if (named) {
       lines.push('', `class ${cls}(NamedTuple):`, `    """What step \`${fn}\` gives to the steps after it."""`, '');
@@ -464,7 +623,7 @@ class Generator {
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
-    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(copied)]);
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied)]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
@@ -515,12 +674,12 @@ class Generator {
    * The shared values a step changes in place, as copies: the notebook changed the one value the first cells
    * made, once; the package runs again and again (the tests do), and each run must start from that value.
    */
-  private sharedCopies(names: readonly string[]): string[] {
+  private sharedCopies(key: string, names: readonly string[]): string[] {
     if (names.length === 0) return [];
     const sorted = [...names].sort();
     const them = sorted.length === 1 ? 'it' : 'them';
     return [
-      [`from ..${this.input.sharedModule} import ${sorted.join(', ')}  # changed in place below: copied, so every run starts from ${them} as the first cells left ${them}`, ...sorted.map((n) => `${n} = _runtime.copied(${n})`)].join('\n'),
+      [`from ..${this.input.sharedModule} import ${this.sharedImportItems(key, sorted).join(', ')}  # changed in place below: copied, so every run starts from ${them} as the first cells left ${them}`, ...sorted.map((n) => `${n} = _runtime.copied(${n})`)].join('\n'),
     ];
   }
 
@@ -570,6 +729,7 @@ class Generator {
     // standing for a definition left out, outside the runs of lines the markers name.
     const out: { text: string; line: number; note?: true }[] = [];
     const replaced = this.replaced.get(cell.index) ?? [];
+    const versions = this.versions.versions.filter((v) => v.cell.index === cell.index);
     // The comments saying a cell magic was removed go above the first marker: they are no code to fail.
     const magics: string[] = [];
     let leading = true;
@@ -585,6 +745,21 @@ class Generator {
         return;
       }
       leading = false;
+      const version = versions.find((v) => line >= v.startLine && line <= v.endLine);
+      if (version !== undefined) {
+        // Its last line of code: the blank lines after it stay out, as after a definition left out.
+        let end = version.endLine;
+        while (end > version.line && (lines[end - 1] ?? '').trim() === '') end--;
+        if (line > end) return;
+        if (line === version.startLine) {
+          while (out.length > 0 && (out[out.length - 1]?.text ?? '').trim() === '') out.pop();
+          out.push({ text: this.versionNote(cell, version), line, note: true });
+        }
+        out.push({ text: line === version.line ? text.replace(new RegExp(`^(\\s*(?:async\\s+)?(?:def|class)\\s+)${version.name}\\b`), `$1${version.as}`) : text, line });
+        // The shared code reads it too before the next one: under the notebook's name as well.
+        if (line === end && this.versionsReadShared.has(version)) out.push({ text: `${version.name} = ${version.as}`, line, note: true });
+        return;
+      }
       const gone = replaced.find((d) => line >= d.startLine && line <= d.endLine);
       if (gone !== undefined || (text.trim() === '' && out[out.length - 1]?.note === true)) {
         if (gone === undefined || line !== gone.startLine) return;
@@ -621,6 +796,12 @@ class Generator {
     const lines = d.startLine === d.endLine ? `line ${d.startLine}` : `lines ${d.startLine}-${d.endLine}`;
     const by = d.by.index === cell.index ? `line ${d.byLine} of this cell` : `${this.cellWords([d.by])} (line ${d.byLine})`;
     return `# nbpromote: ${d.kind === 'class' ? 'class' : 'def'} ${d.name} (${lines}) left out: ${by} defines it again before anything uses this one`;
+  }
+
+  /** The comment above a shared definition kept under another name, for the steps that used it ({@link sharedVersions}). */
+  private versionNote(cell: CellRef, v: SharedVersion): string {
+    const by = v.by.index === cell.index ? 'a later line of this cell' : this.cellWords([v.by]);
+    return `# nbpromote: ${v.kind === 'class' ? 'class' : 'def'} ${v.name} as ${v.as}: ${v.usedBy.join(', ')} used this one before ${by} defined ${v.name} again, and ${v.usedBy.length === 1 ? 'imports' : 'import'} it as ${v.name}`;
   }
 
   /** `cell c009, lines 3-7` (`cell 10, line 3` without cell ids): where the lines below a marker come from. */
@@ -694,7 +875,7 @@ class Generator {
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
     const unread = this.readOnlyInReplaced(metrics.cells);
     const shared = this.splitShared(metrics.commonNames.filter((n) => !unread.has(n)));
-    if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${shared.atImport.join(', ')}`, '');
+    if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${this.sharedImportItems('metrics', shared.atImport).join(', ')}`, '');
     if (lastCell?.trailingExpression !== undefined || shownText !== undefined) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
@@ -877,7 +1058,7 @@ def in_workdir(config, pipeline_run, monkeypatch):
     const common = this.splitShared([...new Set(tests.flatMap((t) => t.commonNames))]).atImport;
     const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', ''];
     if (imports.length > 0) lines.push(...imports, '');
-    if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${common.join(', ')}`, '');
+    if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${this.sharedImportItems('tests', common).join(', ')}`, '');
     if (this.notebookFileUsed(tests.flatMap((t) => t.cells))) lines.push(this.notebookFileImport(this.pkg), '');
     if (tests.some((t) => t.inputs.length > 0)) lines.push(`from ${this.pkg} import _runtime`, '');
     const suffixes = testSuffixes(tests.map((t) => t.cells[0]).filter((c) => c !== undefined));

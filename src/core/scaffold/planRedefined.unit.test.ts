@@ -106,3 +106,100 @@ describe('planPromotion: a function or class a later cell defines again', functi
     if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
   });
 });
+
+// A shared function and class a later `functions` cell defines again after a step used them: each step runs
+// the version the notebook ran at that point (`load` the first, `later` the second).
+const versioned = [
+  { tags: ['functions'], source: 'def clean(x):\n    return x\n\nclass Scale:\n    factor = 2\n\ndef twice(x):\n    return 2 * x' },
+  { tags: ['step:load'], source: 'first = clean(-3) * Scale.factor' },
+  { tags: ['functions'], source: 'def clean(x):\n    return abs(x)\n\nclass Scale:\n    factor = 10\n\ndef twice(x):\n    return 20 * x' },
+  { tags: ['step:later'], source: 'second = clean(-3) * Scale.factor + twice(1)' },
+  { tags: ['metrics'], source: 'total = first + second' },
+];
+
+describe('planPromotion: a shared function or class defined again after a step used it', function () {
+  this.timeout(120_000);
+  let dir = '';
+  let warnings: string[] = [];
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-versions-'));
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(versioned));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    warnings = outcome.problems.filter((p) => p.code === 'shared-redefined').map((p) => p.message);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
+
+  it('keeps the version a step used under another name, with a comment, and the step imports it as the notebook named it', () => {
+    const common = file('src/nb/common.py');
+    assert.match(common, /# nbpromote: def clean as clean_v1: step load used this one before cell c2 defined clean again, and imports it as clean\n\n# cell c0, lines 1-2\ndef clean_v1\(x\):/);
+    assert.match(common, /\nclass Scale_v1:\n/);
+    // Nothing used the first `twice` before the second: left out, as before.
+    assert.match(common, /# nbpromote: def twice \(lines 7-8\) left out: cell c2 \(line 7\) defines it again before anything uses this one/);
+    assert.match(common, /__all__ = \[.*"clean_v1".*\]/);
+    assert.match(file('src/nb/steps/load.py'), /from \.\.common import Scale_v1 as Scale, clean_v1 as clean\n/);
+    assert.match(file('src/nb/steps/later.py'), /from \.\.common import Scale, clean, twice\n/);
+    assert.deepEqual(warnings, []);
+  });
+
+  it('runs as the notebook did, and pyflakes reports nothing', function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    const out = join(dir, 'out');
+    const r = spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    // load: clean(-3) = -3 times 2 = -6; later: abs(-3) = 3 times 10 plus 20 = 50.
+    const metrics = (JSON.parse(r.stdout) as { metrics: Record<string, number> }).metrics;
+    assert.deepEqual([metrics['first'], metrics['second'], metrics['total']], [-6, 50, 44]);
+    const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+    if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+  });
+});
+
+describe('sharedVersions', () => {
+  const promoteCells = async (source: readonly { tags?: readonly string[]; source: string }[]): Promise<{ ok: boolean; messages: string[]; dir: string }> => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-versions-'));
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(source));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    if (!outcome.ok) return { ok: false, messages: outcome.problems.map((p) => p.message), dir };
+    return { ok: outcome.ok, messages: outcome.problems.filter((p) => p.code === 'shared-redefined').map((p) => `${p.cellIndex ?? '?'}: ${p.message}`), dir };
+  };
+
+  it('keeps a version the shared code reads too under the notebook name, and gives the metrics theirs', async () => {
+    const { ok, messages, dir } = await promoteCells([
+      { tags: ['functions'], source: 'def f():\n    return 1\n\nBASE = f()' },
+      { tags: ['step:a'], source: 'a = f() + BASE' },
+      { tags: ['metrics'], source: 'm = f() + a' },
+      { tags: ['functions'], source: 'def f():\n    return 5' },
+      { tags: ['step:b'], source: 'b = f()' },
+    ]);
+    try {
+      assert.ok(ok);
+      assert.deepEqual(messages, []);
+      const common = readFileSync(join(dir, 'out/src/nb/common.py'), 'utf8');
+      assert.match(common, /def f_v1\(\):\n {8}return 1\n\n {4}f = f_v1\n/);
+      assert.match(common, /step a, the metrics used this one/);
+      assert.match(readFileSync(join(dir, 'out/src/nb/metrics.py'), 'utf8'), /from \.common import f_v1 as f\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warns, naming the cells, when one step uses two versions or calls a shared function reaching an earlier one', async () => {
+    const { ok, messages, dir } = await promoteCells([
+      { tags: ['functions'], source: 'def f():\n    return 1\n\ndef run():\n    return f()' },
+      { tags: ['step:a'], source: 'a = f()' },
+      { tags: ['step:r'], source: 'r = run()' },
+      { tags: ['functions'], source: 'def f():\n    return 5' },
+      { tags: ['step:a'], source: 'a2 = a + f()' },
+      { tags: ['metrics'], source: 'm = a2 + r' },
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+    assert.ok(ok, messages.join('\n'));
+    assert.deepEqual(messages, [
+      '1: step a uses f before and after cell c3 defines it again: in the package it uses the last of those for all its cells. Define f once, or give each version its own name',
+      '2: step r calls run, which reaches f; cell c3 defines f again after this cell, and in the package it calls the last f: define f once, or give each version its own name',
+    ]);
+  });
+});

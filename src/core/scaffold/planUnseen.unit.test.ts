@@ -673,3 +673,34 @@ describe('planPromotion: a test cell reading a notebook value named params and a
     }
   });
 });
+
+describe('promoteNotebook: a metrics cell showing a table of several rows (models compared by accuracy)', function () {
+  this.timeout(60_000);
+  it('warns on the metrics cell that the table is not read as metrics, and how to get them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-'));
+    try {
+      const html = '<table border="1" class="dataframe">\n  <tbody>\n    <tr>\n      <th>rf</th>\n      <td>0.9</td>\n    </tr>\n    <tr>\n      <th>lr</th>\n      <td>0.8</td>\n    </tr>\n  </tbody>\n</table>';
+      const output = { output_type: 'execute_result', execution_count: 2, metadata: {}, data: { 'text/html': html, 'text/plain': '    accuracy\nrf       0.9\nlr       0.8' } };
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        JSON.stringify({
+          cells: [
+            { cell_type: 'code', id: 'c0', metadata: { tags: ['step:fit'] }, execution_count: 1, outputs: [], source: 'rf, lr = 0.9, 0.8' },
+            { cell_type: 'code', id: 'c1', metadata: { tags: ['metrics'] }, execution_count: 2, outputs: [output], source: 'import pandas as pd\nresults = pd.DataFrame({"accuracy": [rf, lr]}, index=["rf", "lr"])\nresults' },
+          ],
+          metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+          nbformat: 4,
+          nbformat_minor: 5,
+        }),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const table = outcome.problems.filter((p) => p.code === 'metrics-table');
+      assert.equal(table.length, 1);
+      assert.equal(table[0]?.cellId, 'c1');
+      assert.match(table[0]?.message ?? '', /shows `results`, a table of 2 rows: a table of several rows is not read as metrics.*Assign each number to a name/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
