@@ -27,6 +27,19 @@ const ARGUMENT_CHANGING_BUILTINS = new Set(['setattr', 'delattr']);
 /** Methods that change their first argument in place, whatever they are called on (`rng.shuffle(rows)`). */
 const ARGUMENT_CHANGING_METHODS = new Set(['shuffle']);
 
+/**
+ * Functions returning a container of their arguments (`make_pipeline(scaler, clf)` holds clf itself): besides
+ * these, a call of a CamelCase name is taken as a constructor that may keep its arguments (`Pipeline(...)`).
+ */
+const CONTAINER_MAKERS = new Set(['make_pipeline', 'make_union', 'make_column_transformer', 'list', 'dict', 'tuple', 'set']);
+
+/** Keyword arguments of a constructor that hold a model or other objects it keeps (`estimator=clf`). */
+const KEPT_KEYWORDS = /^(?:estimators?|base_estimator|final_estimator|steps|transformers|transformer_list|regressor|classifier|model|models|transformer)$/;
+
+/** Attributes and methods giving an array or frame that may share memory with its object (`X.T`, `X.reshape(-1)`). */
+const VIEW_ATTRIBUTES = new Set(['T', 'values']);
+const VIEW_METHODS = new Set(['view', 'reshape', 'ravel', 'transpose', 'squeeze']);
+
 const SCOPES = new Set(['function_definition', 'class_definition', 'lambda']);
 const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 
@@ -69,6 +82,9 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
   const importCuts: { line: number; from: number; to: number }[] = [];
   const assignments: { name: string; valueText: string; line: number }[] = [];
   const mutates: NameSite[] = [];
+  // `pipe = make_pipeline(scaler, clf)`: pipe holds clf; `X_train = X[:450]`: X_train may share X's memory.
+  const contains: { name: string; parts: string[]; line: number }[] = [];
+  const views: { name: string; base: string; line: number }[] = [];
   // `clean = raw` then `clean.dropna(inplace=True)`: both names are one value, so raw changes too.
   const aliases = new Map<string, string>();
   let statements = 0;
@@ -93,6 +109,15 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     const assignment = statement.type === 'expression_statement' && statement.children[0]?.type === 'assignment' ? statement.children[0] : undefined;
     const left = assignment?.children.find((c) => c.field === 'left');
     const right = assignment?.children.find((c) => c.field === 'right');
+    if (left !== undefined && right !== undefined) {
+      const line = tree.position(left.start).line;
+      const parts = left.type === 'identifier' ? containedNames(tree, right, true) : [];
+      if (parts.length > 0) contains.push({ name: tree.text(left), parts, line });
+      for (const [target, value] of assignedPairs(left, right)) {
+        const base = target.type === 'identifier' ? viewBase(tree, value) : undefined;
+        if (base !== undefined && base !== tree.text(target)) views.push({ name: tree.text(target), base, line });
+      }
+    }
     if (left?.type === 'identifier' && right !== undefined) {
       assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line });
       const lambda = right.type === 'lambda' && !sharesLine(tree, kept, statement) ? lambdaAsDef(tree, statement, tree.text(left), right) : undefined;
@@ -150,6 +175,8 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     ...(analysis.trailingExpression?.removed === true ? { shown: { text: analysis.trailingExpression.text, line: analysis.trailingExpression.line } } : {}),
     ...(analysis.globalsDeclared.length === 0 ? {} : { declaresGlobal: analysis.globalsDeclared.map((name) => analysis.defines.find((d) => d.name === name) ?? { name, line: 1, column: 1 }) }),
     ...(receivers.size === 0 ? {} : { receivers: [...receivers.values()] }),
+    ...(contains.length === 0 ? {} : { contains }),
+    ...(views.length === 0 ? {} : { views }),
     ...(assignments.some((a) => GENERATOR_MAKERS.test(a.valueText)) ? { generators: assignments.filter((a) => GENERATOR_MAKERS.test(a.valueText)).map((a) => a.name) } : {}),
   };
   const trailing = analysis.trailingExpression;
@@ -248,6 +275,77 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], records?:
     }
   }
   for (const child of node.children) collectMutations(tree, child, out, records);
+}
+
+/**
+ * The names an expression holds as they are (`make_pipeline(StandardScaler(), clf)`: clf; `[a, b]`: a and b;
+ * `Pipeline([("m", clf)])`: clf): through list, tuple, set and dict displays, the arguments of container makers
+ * and constructors (CamelCase names), and their keyword arguments naming kept objects (`estimator=clf`).
+ * `top`: the expression itself is a bare name (an alias, not a container): none.
+ */
+function containedNames(tree: PyTree, node: PyNode, top = false): string[] {
+  switch (node.type) {
+    case 'identifier':
+      return top ? [] : [tree.text(node)];
+    case 'list':
+    case 'tuple':
+    case 'set':
+    case 'dictionary':
+    case 'parenthesized_expression':
+      return node.children.flatMap((c) => containedNames(tree, c));
+    case 'pair':
+      return containedNames(tree, node.children.find((c) => c.field === 'value') ?? node);
+    case 'call': {
+      const fn = node.children.find((c) => c.field === 'function');
+      const name = fn?.type === 'identifier' ? tree.text(fn) : fn?.type === 'attribute' ? tree.text(fn.children.find((c) => c.field === 'attribute') ?? fn) : '';
+      if (!CONTAINER_MAKERS.has(name) && !/^[A-Z]\w*[a-z]\w*$/.test(name)) return [];
+      const args = node.children.find((c) => c.field === 'arguments');
+      return (args?.children ?? []).flatMap((arg) => {
+        if (arg.type !== 'keyword_argument') return containedNames(tree, arg);
+        const key = arg.children.find((c) => c.field === 'name');
+        const value = arg.children.find((c) => c.field === 'value');
+        return key !== undefined && value !== undefined && KEPT_KEYWORDS.test(tree.text(key)) ? containedNames(tree, value) : [];
+      });
+    }
+    default:
+      return [];
+  }
+}
+
+/** The targets of an assignment with the value each gets: `a, b = x[:n], x[n:]` -> (a, x[:n]), (b, x[n:]). */
+function assignedPairs(left: PyNode, right: PyNode): [PyNode, PyNode][] {
+  const items = (n: PyNode): PyNode[] => n.children.filter((c) => c.type !== ',' && c.type !== '(' && c.type !== ')' && c.type !== '[' && c.type !== ']' && c.type !== 'comment');
+  const lists = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple']);
+  if (!lists.has(left.type)) return [[left, right]];
+  if (!lists.has(right.type)) return [];
+  const targets = items(left);
+  const values = items(right);
+  return targets.length === values.length ? targets.map((t, i) => [t, values[i] ?? t]) : [];
+}
+
+/**
+ * The name whose memory an expression may share (`X[:450]`, `X.T`, `X.values`, `X.reshape(-1, 1)`): NumPy
+ * slices and views. Not a selection of columns by name or list (`df["y"]`, `X[[0, 2]]`), which copies.
+ */
+function viewBase(tree: PyTree, node: PyNode): string | undefined {
+  if (node.type === 'subscript') {
+    const value = node.children.find((c) => c.field === 'value');
+    const index = node.children.filter((c) => c.field === 'subscript');
+    if (value?.type !== 'identifier' || index.length === 0 || index.some((i) => i.type === 'string' || i.type === 'list' || i.type === 'concatenated_string')) return undefined;
+    return tree.text(value);
+  }
+  if (node.type === 'attribute') {
+    const object = node.children.find((c) => c.field === 'object');
+    const attribute = node.children.find((c) => c.field === 'attribute');
+    return object?.type === 'identifier' && attribute !== undefined && VIEW_ATTRIBUTES.has(tree.text(attribute)) ? tree.text(object) : undefined;
+  }
+  if (node.type === 'call') {
+    const fn = node.children.find((c) => c.field === 'function');
+    const object = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'object') : undefined;
+    const method = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'attribute') : undefined;
+    return object?.type === 'identifier' && method !== undefined && VIEW_METHODS.has(tree.text(method)) ? tree.text(object) : undefined;
+  }
+  return undefined;
 }
 
 /** Records a name a method is called on or a draw is made from, at its first such use. */

@@ -53,6 +53,10 @@ export interface CellFacts {
   readonly shown?: { readonly text: string; readonly line: number };
   /** Names a function the cell defines declares `global` (`def inc(n): global count; count += n`). */
   readonly declaresGlobal?: readonly NameSite[];
+  /** Assignments making a value that holds others as they are (`pipe = make_pipeline(scaler, clf)`: pipe holds clf). */
+  readonly contains?: readonly { readonly name: string; readonly parts: readonly string[]; readonly line: number }[];
+  /** Assignments making a value that may share another's memory (`X_train = X[:450]`, `Xt = X.T`). */
+  readonly views?: readonly { readonly name: string; readonly base: string; readonly line: number }[];
 }
 
 type Binding =
@@ -190,6 +194,12 @@ class GraphBuilder {
   private readonly generators = new Set<string>();
   /** `clean = raw`: names that are one value (both ways), across cells. */
   private readonly aliases = new Map<string, Set<string>>();
+  /** `pipe = make_pipeline(scaler, clf)`: the values each name holds as they are (a change of one changes the other). */
+  private readonly contains = new Map<string, readonly string[]>();
+  /** `X_train = X[:450]` in a step: the values that may share memory with another, and the step that made them. */
+  private readonly views = new Map<string, { readonly base: string; readonly step: UnitBuilder }>();
+  /** Views a later step changed through their base (see noteChangedViews), for checkChangedViews. */
+  private readonly changedViews: { readonly view: string; readonly base: string; readonly maker: UnitBuilder; readonly changer: UnitBuilder; readonly at: SourceSite }[] = [];
   private readonly starImports: string[] = [];
 
   constructor(
@@ -217,6 +227,7 @@ class GraphBuilder {
     }
     this.checkSharedFunctions();
     this.checkSkippedChanges(byIndex);
+    this.checkChangedViews();
     this.addFileEdges();
     this.checkSplitSteps();
     this.checkEmptySteps();
@@ -301,6 +312,106 @@ class GraphBuilder {
     const out = [...sites];
     for (const site of sites) for (const other of this.aliases.get(site.name) ?? []) if (other !== site.name) out.push({ ...site, name: other });
     return out;
+  }
+
+  /**
+   * The values a change of `sites` changes too, through what holds what (`pipe = make_pipeline(scaler, clf)` in
+   * an earlier cell or step: `pipe.fit(...)` fits clf, and `clf.fit(...)` changes pipe): each, at the change's
+   * site, when another step made it. The step then takes and returns it (when later code reads it), in one
+   * cache entry with the value changed, so both come back from the cache holding each other.
+   */
+  private withHeld(sites: readonly NameSite[], f: CellFacts, unit: UnitBuilder): NameSite[] {
+    if (this.contains.size === 0 && f.contains === undefined) return [...sites];
+    const out = [...sites];
+    const seen = new Set(sites.map((s) => s.name));
+    for (const changed of sites) {
+      // What holds what at the change: the earlier cells', then this cell's lines before it.
+      const holds = new Map(this.contains);
+      for (const c of f.contains ?? []) if (c.line < changed.line) holds.set(c.name, c.parts);
+      const queue = [changed.name];
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        const related = [...(holds.get(name) ?? []), ...[...holds].filter(([, parts]) => parts.includes(name)).map(([holder]) => holder)];
+        for (const other of related) {
+          if (seen.has(other)) continue;
+          seen.add(other);
+          queue.push(other);
+          const binding = this.bindings.get(other);
+          const rebound = f.defines.some((d) => d.name === other && d.line <= changed.line);
+          if (binding?.kind === 'step' && binding.step !== unit.name && !unit.local.has(other) && !rebound) out.push({ ...changed, name: other });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The views an earlier step made of a value this step changes in place (`X_train = X[:450]` in load, `X -= ...`
+   * here): in the notebook they change with it, so they are this step's from here on. Pickling cannot keep
+   * them sharing memory: checkChangedViews makes both steps run at every run when later code reads them.
+   */
+  private noteChangedViews(sites: readonly NameSite[], f: CellFacts, unit: UnitBuilder, cell: NotebookCell): NameSite[] {
+    if (unit.kind !== 'step' || this.views.size === 0) return [];
+    const out: NameSite[] = [];
+    for (const changed of sites) {
+      for (const [view, { base, step }] of this.views) {
+        if (base !== changed.name || step === unit || unit.local.has(view) || out.some((o) => o.name === view)) continue;
+        const binding = this.bindings.get(view);
+        if (binding?.kind !== 'step' || binding.step !== step.name || f.defines.some((d) => d.name === view && d.line <= changed.line)) continue;
+        out.push({ ...changed, name: view });
+        this.changedViews.push({ view, base, maker: step, changer: unit, at: site(cell, changed.line) });
+      }
+    }
+    return out;
+  }
+
+  /** After a cell: what its assignments make hold or view what; a name bound again holds and views nothing. */
+  private rememberHolders(f: CellFacts, unit: UnitBuilder): void {
+    if (this.contains.size > 0 || this.views.size > 0) {
+      for (const d of f.defines) {
+        this.contains.delete(d.name);
+        for (const [holder, parts] of this.contains) if (parts.includes(d.name)) this.contains.set(holder, parts.filter((p) => p !== d.name));
+        this.views.delete(d.name);
+        for (const [view, { base }] of this.views) if (base === d.name) this.views.delete(view);
+      }
+    }
+    for (const c of f.contains ?? []) this.contains.set(c.name, c.parts);
+    if (unit.kind === 'step') for (const v of f.views ?? []) this.views.set(v.name, { base: v.base, step: unit });
+  }
+
+  /**
+   * Views an earlier step made of a value a later step changes in place (see noteChangedViews), read after that
+   * step: a step taken from the cache gives them back as copies, which the change no longer reaches. Both steps
+   * run at every run, so each run makes the views and changes them as the notebook did: a warning on the change.
+   */
+  private checkChangedViews(): void {
+    const read = this.changedViews.filter((c) => this.edges.some((e) => e.from === c.changer.name && e.name === c.view));
+    const groups = new Map<string, typeof read>();
+    for (const c of read) {
+      const key = `${c.maker.name}\u0000${c.changer.name}\u0000${c.base}`;
+      groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    for (const group of groups.values()) {
+      const first = group[0];
+      if (first === undefined) continue;
+      const views = [...new Set(group.map((c) => c.view))];
+      const named = views.length === 1 ? (views[0] ?? '') : `${views.slice(0, -1).join(', ')} and ${views[views.length - 1] ?? ''}`;
+      const share = views.length === 1 ? 'shares' : 'share';
+      const at = `cell ${first.at.cellIndex + 1} line ${first.at.line}`;
+      const why = `${named} (made by ${first.maker.name}) ${share} memory with ${first.base}, which ${first.changer.name} changes in place (${at}): a step taken from the cache gives them back as copies`;
+      addOnce(first.maker.alwaysRuns, why);
+      addOnce(first.changer.alwaysRuns, why);
+      const cell = this.notebook.cells.find((c) => c.index === first.at.cellIndex);
+      if (cell === undefined) continue;
+      this.problems.push(
+        this.problem(
+          cell,
+          'warning',
+          'shared-memory-changed',
+          `step ${first.changer.name} changes ${first.base} in place, and ${named}, which step ${first.maker.name} made from it, ${share} its memory (a slice or view), so ${views.length === 1 ? 'it changes' : 'they change'} too; a step taken from the cache gives its values back as copies, which the change no longer reaches. Steps ${first.maker.name} and ${first.changer.name} run at every run, never from the cache; make a copy (\`.copy()\`) or a new value (\`X = X - X.mean(0)\`) to let them be cached`,
+          first.at.line,
+        ),
+      );
+    }
   }
 
   /** What the cell's calls change: the names it passes to functions that change those parameters in place. */
@@ -389,7 +500,9 @@ class GraphBuilder {
     // from then on, as a value it made: later steps take it from the step, so they see the change even when
     // the step comes from the cache.
     const drawn = (f.receivers ?? []).filter((r) => this.generators.has(r.name));
-    const mutates = this.withAliases([...f.mutates, ...this.changedByCalls(f), ...drawn, ...(unit.kind === 'step' ? (f.declaresGlobal ?? []) : [])]).filter((m) => !this.sharedState.has(m.name));
+    const direct = this.withAliases([...f.mutates, ...this.changedByCalls(f), ...drawn, ...(unit.kind === 'step' ? (f.declaresGlobal ?? []) : [])]);
+    const held = this.withHeld(direct, f, unit);
+    const mutates = [...held, ...this.noteChangedViews(held, f, unit, cell)].filter((m) => !this.sharedState.has(m.name));
     // A value changed through another name for it (`df = raw` earlier, `df["z"] = ...` here) is returned
     // by this step, so the step takes it too.
     for (const m of mutates) if (!unit.local.has(m.name) && ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')) this.resolve(unit, cell, m);
@@ -403,6 +516,7 @@ class GraphBuilder {
       if (unit.kind === 'metrics') this.bindings.set(d.name, { kind: 'metric', site: site(cell, d.line) });
     }
     for (const a of f.assignments) this.setAlias(a.name, /^[A-Za-z_]\w*$/.test(a.valueText.trim()) ? a.valueText.trim() : undefined);
+    this.rememberHolders(f, unit);
     // A value mutated in place by a later step is that step's output from then on, so it is not also
     // read from an earlier step's cache: see `mutates`.
   }

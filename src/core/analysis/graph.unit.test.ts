@@ -87,6 +87,67 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(reads, 'b').after, []);
   });
 
+  it('a value holding another (make_pipeline, a constructor, a list): a change of one is a change of the other, returned by the changing step', () => {
+    const g = graphOf([
+      [['step:build'], 'clf = LogisticRegression(C=1.0)\npipe = make_pipeline(StandardScaler(), clf)'],
+      [['step:train'], 'pipe.fit(X, y)'],
+      [['test'], 'assert hasattr(clf, "coef_")'],
+      [['metrics'], 'auc = score(pipe)\nnorm = clf.coef_.sum()'],
+    ]);
+    assert.deepEqual(step(g, 'train').inputs, ['pipe', 'clf']);
+    assert.deepEqual(step(g, 'train').outputs, ['clf', 'pipe']);
+    assert.deepEqual(g.edges.filter((e) => e.name === 'clf').map((e) => [e.from, e.to]), [['build', 'train'], ['train', 'test:3'], ['train', 'metrics']]);
+    // The other way: fitting what the container holds changes the container; through a list and a keyword too.
+    const back = graphOf([
+      [['step:build'], 'clf = make()\nvote = VotingClassifier(estimators=[("a", clf)])\nmodels = [clf]'],
+      [['step:train'], 'clf.fit(X, y)'],
+      [['metrics'], 'n = len(models) + score(vote)'],
+    ]);
+    assert.deepEqual(step(back, 'train').outputs, ['models', 'vote']);
+    // Made and changed in one step, or a container rebuilt: nothing new.
+    const local = graphOf([
+      [['step:build'], 'clf = make()\npipe = make_pipeline(clf)\npipe.fit(X, y)'],
+      [['metrics'], 'n = score(clf)'],
+    ]);
+    assert.deepEqual(step(local, 'build').outputs, ['clf']);
+    const rebuilt = graphOf([
+      [['step:build'], 'clf = make()\npipe = make_pipeline(clf)'],
+      [['step:train'], 'pipe = make_pipeline(other)\npipe.fit(X, y)'],
+      [['metrics'], 'n = score(clf) + score(pipe)'],
+    ]);
+    assert.deepEqual(step(rebuilt, 'train').outputs, ['pipe']);
+    assert.deepEqual(rebuilt.edges.filter((e) => e.name === 'clf').map((e) => [e.from, e.to]), [['build', 'metrics']]);
+  });
+
+  it('views a step makes of a value a later step changes in place: both steps run at every run, with a warning', () => {
+    const g = graphOf([
+      [['step:load'], 'X = make()\ny = labels()\nX_train, X_test = X[:450], X[450:]\ny_train = y[:450]'],
+      [['step:scale'], 'X -= X.mean(axis=0)\nX /= X.std(axis=0)'],
+      [['step:fit'], 'knn = fit(X_train, y_train)'],
+      [['metrics'], 'acc = score(knn, X_test)'],
+    ]);
+    assert.deepEqual(step(g, 'scale').outputs, ['X_train', 'X_test']);
+    assert.deepEqual(g.edges.filter((e) => e.name === 'X_train').map((e) => [e.from, e.to]), [['load', 'scale'], ['scale', 'fit']]);
+    const why = 'X_train and X_test (made by load) share memory with X, which scale changes in place (cell 2 line 1): a step taken from the cache gives them back as copies';
+    assert.deepEqual(g.steps.map((s) => s.alwaysRuns), [why, why, undefined]);
+    const warnings = g.problems.filter((p) => p.code === 'shared-memory-changed');
+    assert.deepEqual(warnings.map((p) => [p.cellIndex, p.line]), [[1, 1]]);
+    assert.match(warnings[0]?.message ?? '', /^step scale changes X in place, and X_train and X_test, which step load made from it, share its memory/);
+    // .T, .values and .reshape are views too; copies, columns by name and a new value are not.
+    const kinds = graphOf([
+      [['step:load'], 'X = make()\nXt = X.T\nv = df.values\nr = X.reshape(-1)\nc = X[:10].copy()\ncol = df["a"]\nsel = X[[0, 1]]'],
+      [['step:change'], 'X *= 2\ndf["a"] = 0'],
+      [['metrics'], 'n = f(Xt, v, r, c, col, sel)'],
+    ]);
+    assert.deepEqual(step(kinds, 'change').outputs, ['Xt', 'r', 'v']);
+    const fresh = graphOf([[['step:load'], 'X = make()\nX_train = X[:450]'], [['step:scale'], 'X = X - X.mean(0)'], [['step:fit'], 'm = fit(X_train)']]);
+    const unread = graphOf([[['step:load'], 'X = make()\nX_train = X[:450]'], [['step:scale'], 'X -= X.mean(0)'], [['step:fit'], 'm = fit(X)']]);
+    for (const graph of [fresh, unread]) {
+      assert.deepEqual(graph.steps.map((s) => s.alwaysRuns), [undefined, undefined, undefined]);
+      assert.deepEqual(codes(graph).filter((c) => c === 'shared-memory-changed'), []);
+    }
+  });
+
   it('steps writing one file run at every run, with a warning naming the file and the steps; a file read then written is a warning', () => {
     const g = graphOf([
       [['imports'], 'import joblib'],

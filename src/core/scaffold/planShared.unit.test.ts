@@ -1,0 +1,105 @@
+// Values that share memory or hold each other across steps (NumPy views of an array a later step changes in
+// place; a pipeline holding the model a later step fits through it): every run gives the notebook's numbers,
+// fresh, from the cache and partly from the cache. Run when Debian's Python (pytest, PyYAML, NumPy, and
+// scikit-learn for the pipeline) is there.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promoteNotebook } from '../promote/promote';
+
+const PYTHON = '/usr/bin/python3';
+
+function notebookJson(cells: readonly { tags: readonly string[]; source: string }[]): string {
+  return JSON.stringify({
+    cells: cells.map((c, i) => ({ cell_type: 'code', id: `c${i}`, metadata: { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+/** `python -m nb.pipeline --json` in the promoted folder `out`: exit 0 is asserted, the JSON read. */
+function runPipeline(out: string): { metrics: Record<string, number>; steps: { name: string; status: string }[] } {
+  const r = spawnSync(PYTHON, ['-m', 'nb.pipeline', '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { name: string; status: string }[] };
+}
+
+/** The notebook's number: its cells run one after the other, as Jupyter runs them, printing `metric`. */
+function notebookValue(cells: readonly { source: string }[], metric: string): number {
+  const r = spawnSync(PYTHON, ['-c', `${cells.map((c) => c.source).join('\n')}\nprint(repr(float(${metric})))`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return Number(r.stdout.trim());
+}
+
+function hasPython(modules: string): boolean {
+  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${modules}`]).status === 0;
+}
+
+async function promoted(cells: readonly { tags: readonly string[]; source: string }[]): Promise<{ dir: string; out: string; warnings: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'nbpromote-shared-'));
+  writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+  const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+  assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+  return { dir, out: join(dir, 'out'), warnings: outcome.problems.filter((p) => p.severity === 'warning').map((p) => p.code) };
+}
+
+describe('planPromotion: NumPy views a later step changes in place (X_train = X[:30], then X -= X.mean(0))', function () {
+  this.timeout(120_000);
+  const cells = [
+    { tags: ['imports'], source: 'import numpy as np' },
+    { tags: ['step:load'], source: 'X = np.random.default_rng(0).normal(3.0, 2.0, size=(40, 2))\nX_train, X_test = X[:30], X[30:]' },
+    { tags: ['step:scale'], source: 'X -= X.mean(axis=0)\nX /= X.std(axis=0)' },
+    { tags: ['step:fit'], source: 'center = X_train.mean(axis=0)' },
+    { tags: ['metrics'], source: 'spread = float(np.abs(X_test - center).sum())' },
+  ];
+
+  it('warns, runs the step making the views and the one changing them every time, and gives the notebook\'s number each run', async function () {
+    if (!hasPython('pytest, yaml, numpy')) this.skip();
+    const { dir, out, warnings } = await promoted(cells);
+    try {
+      assert.deepEqual(warnings, ['shared-memory-changed']);
+      assert.match(readFileSync(join(out, 'pipeline.yaml'), 'utf8'), /outputs: \[X_train, X_test\]\n {4}after: \[\]\n {4}always_run: 'X_train and X_test \(made by load\) share memory with X/);
+      const expected = notebookValue(cells, 'spread');
+      const runs = [0, 1, 2].map(() => runPipeline(out));
+      assert.deepEqual(runs.map((r) => r.metrics['spread']), [expected, expected, expected]);
+      assert.deepEqual(runs.map((r) => r.steps.map((s) => s.status)), [['ran', 'ran', 'ran'], ['ran', 'ran', 'cached'], ['ran', 'ran', 'cached']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('planPromotion: a pipeline holding the model a later step fits through it (make_pipeline(scaler, clf), pipe.fit)', function () {
+  this.timeout(120_000);
+  const cells = [
+    { tags: ['imports'], source: 'import numpy as np\nfrom sklearn.linear_model import LogisticRegression\nfrom sklearn.pipeline import make_pipeline\nfrom sklearn.preprocessing import StandardScaler' },
+    { tags: ['step:load'], source: 'rng = np.random.default_rng(1)\nX = rng.normal(size=(60, 3))\ny = (X[:, 0] + 0.5 * rng.normal(size=60) > 0).astype(int)' },
+    { tags: ['step:build'], source: 'clf = LogisticRegression(max_iter=1000)\npipe = make_pipeline(StandardScaler(), clf)' },
+    { tags: ['step:train'], source: 'pipe.fit(X, y)' },
+    { tags: ['test'], source: 'assert hasattr(clf, "coef_")' },
+    { tags: ['metrics'], source: 'coef_norm = float(np.abs(clf.coef_).sum())\nacc = float(pipe.score(X, y))' },
+  ];
+
+  it('the fitting step returns the model with the pipeline, so both come back from the cache as one; tests pass', async function () {
+    if (!hasPython('pytest, yaml, numpy, sklearn')) this.skip();
+    const { dir, out, warnings } = await promoted(cells);
+    try {
+      assert.deepEqual(warnings, []);
+      const expected = notebookValue(cells, 'coef_norm');
+      const first = runPipeline(out);
+      const second = runPipeline(out);
+      // Only the fitting step again: it takes the pipeline and the model it holds from build's cache entry.
+      rmSync(join(out, '.nbpromote', 'cache', 'train'), { recursive: true, force: true });
+      const third = runPipeline(out);
+      assert.deepEqual([first, second, third].map((r) => r.metrics['coef_norm']), [expected, expected, expected]);
+      assert.deepEqual([first, second, third].map((r) => r.steps.map((s) => s.status)), [['ran', 'ran', 'ran'], ['cached', 'cached', 'cached'], ['cached', 'cached', 'ran']]);
+      const tests = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+      assert.equal(tests.status, 0, tests.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
