@@ -55,7 +55,8 @@ export class Extension extends Disposable {
     this.register(vscode.window.onDidChangeActiveTextEditor(updateScriptContext));
     updateScriptContext(vscode.window.activeTextEditor);
 
-    const features: FeatureContext = { extension: context, log: this.log, pipelines: this.pipelines, documents, register: (d) => this.register(d) };
+    const packageWritten = this.register(new vscode.EventEmitter<void>());
+    const features: FeatureContext = { extension: context, log: this.log, pipelines: this.pipelines, documents, packageWritten, register: (d) => this.register(d) };
     registerEditorFeatures(features);
     registerPromoteCommands(features);
     registerGraphFeatures(features);

@@ -10,6 +10,11 @@ export interface FeatureContext {
   readonly pipelines: PipelinesTree;
   /** The open notebooks and their unsaved contents, shared by every feature that reads notebooks. */
   readonly documents: NotebookDocuments;
+  /**
+   * Fired by promotion once it has written a package: what shows a promotion's state (the code lens) looks
+   * again at once, not only when a file watcher reports the new lock (watchers can be late or miss events).
+   */
+  readonly packageWritten: vscode.EventEmitter<void>;
   /** Everything registered here is disposed with the extension. */
   register<T extends vscode.Disposable>(disposable: T): T;
 }

@@ -72,10 +72,7 @@ export class EditorAnalyses extends Disposable {
     this.register(documents.onDidChange((notebook) => void this.run(notebook).catch((ex: unknown) => this.failed(ex))));
     this.register(documents.onDidClose((uri) => this.entries.delete(uri.toString())));
     const locks = this.register(vscode.workspace.createFileSystemWatcher(`**/${LOCK_FILE_NAME}`));
-    const again = (): void => {
-      this.epoch++;
-      for (const notebook of documents.all()) void this.run(notebook).catch((ex: unknown) => this.failed(ex));
-    };
+    const again = (): void => this.again();
     this.register(locks.onDidCreate(again));
     this.register(locks.onDidChange(again));
     this.register(locks.onDidDelete(again));
@@ -84,6 +81,12 @@ export class EditorAnalyses extends Disposable {
         if (e.affectsConfiguration(ConfigKey.OutputRoot) || e.affectsConfiguration(ConfigKey.PackageName)) again();
       }),
     );
+  }
+
+  /** Analyses every open notebook again: a lock was written (by promotion here, or by a watcher's report). */
+  again(): void {
+    this.epoch++;
+    for (const notebook of this.documents.all()) void this.run(notebook).catch((ex: unknown) => this.failed(ex));
   }
 
   /** The analysis of the notebook as it is now: waits for edits to settle, reuses the analysis of an unchanged version. */

@@ -19,6 +19,7 @@ export function registerEditorFeatures(context: FeatureContext): void {
   const { documents } = context;
   const version = String(context.extension.extension.packageJSON['version'] ?? '0.0.0');
   const analyses = context.register(new EditorAnalyses(documents, version, log.scoped('editor')));
+  context.register(context.packageWritten.event(() => analyses.again()));
 
   const lenses = context.register(new PromoteCodeLenses(documents, analyses));
   context.register(vscode.languages.registerCodeLensProvider(selector, lenses));

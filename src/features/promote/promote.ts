@@ -128,6 +128,7 @@ export class PromoteCommand {
     );
     if (outcome === undefined) return this.cancelled();
     this.context.pipelines.refresh();
+    if (outcome.files.length > 0) this.context.packageWritten.fire();
     const files = outcome.files.map((f) => ({ path: f.path, action: f.action }));
     for (const f of outcome.files) this.logger.info(`  ${actionLabel(f.action)}: ${f.path}`);
     if (!outcome.ok) {
