@@ -157,20 +157,7 @@ export function replacedDefinitions(cells: readonly CellRef[], generated: Readon
     }
   }
   // What calling each name may read: what its definitions read, and what the functions and classes they read do.
-  const reach = new Map<string, Set<string>>();
-  for (const { def } of defs) reach.set(def.name, new Set([...(reach.get(def.name) ?? []), ...def.freeNames]));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const names of reach.values()) {
-      for (const n of [...names]) {
-        for (const m of reach.get(n) ?? []) {
-          if (names.has(m)) continue;
-          names.add(m);
-          grew = true;
-        }
-      }
-    }
-  }
+  const reach = reachable(defs.map(({ def }) => def));
   const replaced = new Map<number, ReplacedDefinition[]>();
   for (const [i, { order, cell, def }] of defs.entries()) {
     const next = defs.slice(i + 1).find((d) => d.def.name === def.name);
@@ -240,20 +227,7 @@ export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, 
   const redefined = [...byName].filter(([, list]) => new Set(list.map((d) => d.cell.index)).size > 1);
   if (redefined.length === 0) return empty;
   // What calling each shared name may read (as replacedDefinitions): a step calling `run` reaches `clean`.
-  const reach = new Map<string, Set<string>>();
-  for (const { def } of defs) reach.set(def.name, new Set([...(reach.get(def.name) ?? []), ...def.freeNames]));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const names of reach.values()) {
-      for (const n of [...names]) {
-        for (const m of reach.get(n) ?? []) {
-          if (names.has(m)) continue;
-          names.add(m);
-          grew = true;
-        }
-      }
-    }
-  }
+  const reach = reachable(defs.map(({ def }) => def));
   const units: { key: string; words: string; cells: readonly CellRef[]; commonNames: readonly string[] }[] = [
     ...graph.steps.map((s) => ({ key: `step:${s.name}`, words: `step ${s.name}`, cells: s.cells, commonNames: s.commonNames })),
     ...(graph.metrics === undefined ? [] : [{ key: 'metrics', words: 'the metrics', cells: graph.metrics.cells, commonNames: graph.metrics.commonNames }]),
@@ -324,6 +298,25 @@ export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, 
 
 /** The names a generated step test binds or takes as fixtures (see stepTestFile). */
 const TEST_LOCALS = new Set(['config', 'pipeline_run', 'monkeypatch', 'params', 'values', 'result', 'returned', 'name', 'recorded', 'OUTPUTS', 'annotations']);
+
+/** Name -> the names calling it may read: what its definitions read, and what the definitions those name read, to the end. */
+function reachable(defs: readonly { readonly name: string; readonly freeNames: readonly string[] }[]): Map<string, Set<string>> {
+  const reach = new Map<string, Set<string>>();
+  for (const def of defs) reach.set(def.name, new Set([...(reach.get(def.name) ?? []), ...def.freeNames]));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const names of reach.values()) {
+      for (const n of [...names]) {
+        for (const m of reach.get(n) ?? []) {
+          if (names.has(m)) continue;
+          names.add(m);
+          grew = true;
+        }
+      }
+    }
+  }
+  return reach;
+}
 
 export function planPromotion(input: PromoteInput): FilePlan[] {
   const g = new Generator(input);

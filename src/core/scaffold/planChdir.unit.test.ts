@@ -8,24 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
+import { notebookJson, PYTHON as python, runPipelineOf } from './testing';
 
-function notebookJson(cells: readonly { tags?: readonly string[]; source: string }[]): string {
-  return JSON.stringify({
-    cells: cells.map((c, i) => ({ cell_type: 'code', id: `c${i}`, metadata: c.tags === undefined ? {} : { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
-}
 
-const python = '/usr/bin/python3';
 
-/** `python -m <pkg>.pipeline --json` in the promoted folder `out` with Debian's Python: exit 0 is asserted, the JSON read. */
-function runPipeline(out: string, pkg: string): { metrics: Record<string, number>; steps: { name: string; status: string }[] } {
-  const r = spawnSync(python, ['-m', `${pkg}.pipeline`, '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { name: string; status: string }[] };
-}
 
 const load = { tags: ['step:load'], source: 'rows = build(open("data/raw.txt").read())' };
 const metrics = { tags: ['metrics'], source: 'total = sum(rows)' };
@@ -67,12 +53,12 @@ describe('planPromotion: a notebook that moves to the project root and imports i
     if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
     for (const name of ['cd', 'step']) {
       const out = join(root, `out_${name}`);
-      const first = runPipeline(out, name);
+      const first = runPipelineOf(name, out);
       assert.equal(first.metrics['total'], 10);
-      assert.deepEqual(runPipeline(out, name).steps.map((s) => s.status), ['cached']);
+      assert.deepEqual(runPipelineOf(name, out).steps.map((s) => s.status), ['cached']);
     }
     writeFileSync(join(root, 'src', 'features.py'), 'def build(text):\n    return [2 * int(x) for x in text.split()]\n');
-    const again = runPipeline(join(root, 'out_cd'), 'cd');
+    const again = runPipelineOf('cd', join(root, 'out_cd'));
     assert.deepEqual(again.steps.map((s) => s.status), ['ran']);
     assert.equal(again.metrics['total'], 20);
     const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: join(root, 'out_cd'), encoding: 'utf8' });

@@ -11,15 +11,8 @@ import { initPythonParser } from '../analysis/python/parser';
 import { promoteNotebook } from '../promote/promote';
 import type { GeneratedCell } from './plan';
 import { replacedDefinitions } from './plan';
+import { notebookJson } from './testing';
 
-function notebookJson(cells: readonly { tags?: readonly string[]; source: string }[]): string {
-  return JSON.stringify({
-    cells: cells.map((c, i) => ({ cell_type: 'code', id: `c${i}`, metadata: c.tags === undefined ? {} : { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
-}
 
 /** What replacedDefinitions leaves out of these cells taken as one module: `name@cell:first-last>cell:line`. */
 function replaced(...sources: string[]): string[] {

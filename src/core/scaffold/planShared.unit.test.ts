@@ -8,24 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
+import { notebookJson, PYTHON, runPipeline } from './testing';
 
-const PYTHON = '/usr/bin/python3';
 
-function notebookJson(cells: readonly { tags: readonly string[]; source: string }[]): string {
-  return JSON.stringify({
-    cells: cells.map((c, i) => ({ cell_type: 'code', id: `c${i}`, metadata: { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
-}
 
-/** `python -m nb.pipeline --json` in the promoted folder `out`: exit 0 is asserted, the JSON read. */
-function runPipeline(out: string): { metrics: Record<string, number>; steps: { name: string; status: string }[] } {
-  const r = spawnSync(PYTHON, ['-m', 'nb.pipeline', '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { name: string; status: string }[] };
-}
 
 /** The notebook's number: its cells run one after the other, as Jupyter runs them, printing `metric`. */
 function notebookValue(cells: readonly { source: string }[], metric: string): number {

@@ -4,7 +4,6 @@
 // and two pipeline runs are run when Debian's Python (with pytest, PyYAML and NumPy) is there.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import type { SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,27 +11,10 @@ import { stripVTControlCharacters } from 'node:util';
 import { promoteNotebook } from '../promote/promote';
 import { generatorNames, seededGlobalRngs } from '../analysis/randomness';
 import { nonlocalForLocals } from './plan';
+import { notebookJson, runPipeline, runPytest } from './testing';
 
-function notebookJson(cells: readonly { tags?: readonly string[]; source: string }[]): string {
-  return JSON.stringify({
-    cells: cells.map((c, i) => ({ cell_type: 'code', id: `c${i}`, metadata: c.tags === undefined ? {} : { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
-}
 
-/** The generated tests of the promoted folder `out`, run by Debian's Python's pytest. */
-function runPytest(out: string): SpawnSyncReturns<string> {
-  return spawnSync('/usr/bin/python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
-}
 
-/** `python -m nb.pipeline --json ...args` in the promoted folder `out` with Debian's Python: exit 0 is asserted, the JSON read. */
-function runPipeline(out: string, ...args: string[]): { metrics: Record<string, number>; steps: { name: string; status: string }[] } {
-  const r = spawnSync('/usr/bin/python3', ['-m', 'nb.pipeline', '--json', ...args], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as { metrics: Record<string, number>; steps: { name: string; status: string }[] };
-}
 
 const cells = [
   { tags: ['imports'], source: 'import random\nfrom pathlib import Path\nimport numpy as np\nnp.random.seed(0)\nrandom.seed(1)' },

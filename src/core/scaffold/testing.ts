@@ -1,0 +1,50 @@
+/**
+ * Test helpers for the tests that promote a small notebook and run what was generated with Debian's Python.
+ * Used by unit tests only.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import type { SpawnSyncReturns } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Debian's Python, with pandas, scikit-learn, pytest and PyYAML. */
+export const PYTHON = '/usr/bin/python3';
+
+/** A code cell of {@link notebookJson}: its tags and source. */
+export interface TestCell {
+  readonly tags?: readonly string[];
+  readonly source: string;
+}
+
+/** An nbformat 4.5 notebook of code cells (ids `c0`, `c1`, ...), as JSON text. */
+export function notebookJson(cells: readonly TestCell[]): string {
+  return JSON.stringify({
+    cells: cells.map((c, i) => ({ cell_type: 'code', id: `c${i}`, metadata: c.tags === undefined ? {} : { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+/** What `python -m <pkg>.pipeline --json` prints. */
+export interface PipelineJson {
+  readonly metrics: Record<string, number>;
+  readonly steps: { name: string; status: string }[];
+}
+
+/** `python -m <pkg>.pipeline --json ...args` in the promoted folder `out`: exit 0 is asserted, the JSON read. */
+export function runPipelineOf(pkg: string, out: string, ...args: string[]): PipelineJson {
+  const r = spawnSync(PYTHON, ['-m', `${pkg}.pipeline`, '--json', ...args], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as PipelineJson;
+}
+
+/** {@link runPipelineOf} for the package `nb` (what a notebook `nb.ipynb` becomes). */
+export function runPipeline(out: string, ...args: string[]): PipelineJson {
+  return runPipelineOf('nb', out, ...args);
+}
+
+/** The generated tests of the promoted folder `out`, run by pytest. */
+export function runPytest(out: string): SpawnSyncReturns<string> {
+  return spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+}
