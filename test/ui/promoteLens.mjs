@@ -29,6 +29,9 @@ export function promoteLensSteps({ screenshot, selectors, stepTimeout }) {
         await page.locator(selectors.quickInputRow, { hasText: 'src/sales/steps/load.py' }).first().waitFor({ timeout: stepTimeout });
         await screenshot(page, 'ui-preview.png');
         await page.locator(selectors.quickInputRow, { hasText: /Promote/ }).first().click();
+        // Promotion opens the first step module beside the notebook: back to the notebook, as a person would.
+        await page.locator('.tabs-container .tab', { hasText: 'load.py' }).first().waitFor({ timeout: stepTimeout * 2 });
+        await page.locator('.tabs-container .tab[data-resource-name="sales.ipynb"]').first().click();
         await lens(page, /^Promoted v0\.1\.0 · up to date$/).waitFor({ timeout: stepTimeout * 2 });
         await screenshot(page, 'ui-promoted.png');
         // Promotion revealed the package in the Explorer: back to the Notebook Promoter side bar.

@@ -23,6 +23,9 @@ export class PromoteCodeLenses extends Disposable implements vscode.CodeLensProv
   ) {
     super();
     this.register(analyses.onDidChange(() => this.changed.fire()));
+    // A notebook in a group that is not the active one may keep its old lenses (promotion opens a step module
+    // beside it): asked again when it becomes active.
+    this.register(vscode.window.onDidChangeActiveNotebookEditor(() => this.changed.fire()));
   }
 
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
