@@ -314,12 +314,12 @@ function containedNames(tree: PyTree, node: PyNode, top = false): string[] {
 
 /** The targets of an assignment with the value each gets: `a, b = x[:n], x[n:]` -> (a, x[:n]), (b, x[n:]). */
 function assignedPairs(left: PyNode, right: PyNode): [PyNode, PyNode][] {
-  const items = (n: PyNode): PyNode[] => n.children.filter((c) => c.type !== ',' && c.type !== '(' && c.type !== ')' && c.type !== '[' && c.type !== ']' && c.type !== 'comment');
+  // PyNode trees hold no punctuation or comments: a list's children are its items.
   const lists = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple']);
   if (!lists.has(left.type)) return [[left, right]];
   if (!lists.has(right.type)) return [];
-  const targets = items(left);
-  const values = items(right);
+  const targets = left.children;
+  const values = right.children;
   return targets.length === values.length ? targets.map((t, i) => [t, values[i] ?? t]) : [];
 }
 

@@ -9,6 +9,7 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
 import type { CallSite } from './cellFacts';
 import { parsePythonLiteral } from './literal';
+import { andList } from '../util/words';
 
 /** A name bound or read in a cell: 1-based line and column inside the cell's source. */
 export interface NameSite {
@@ -394,7 +395,7 @@ class GraphBuilder {
       const first = group[0];
       if (first === undefined) continue;
       const views = [...new Set(group.map((c) => c.view))];
-      const named = views.length === 1 ? (views[0] ?? '') : `${views.slice(0, -1).join(', ')} and ${views[views.length - 1] ?? ''}`;
+      const named = andList(views);
       const share = views.length === 1 ? 'shares' : 'share';
       const at = `cell ${first.at.cellIndex + 1} line ${first.at.line}`;
       const why = `${named} (made by ${first.maker.name}) ${share} memory with ${first.base}, which ${first.changer.name} changes in place (${at}): a step taken from the cache gives them back as copies`;
@@ -606,7 +607,7 @@ class GraphBuilder {
       const others = uses.filter((u) => u.writes && u.step !== write.step && u.file === write.file && sameFile(u.path, write.path));
       if (others.length > 0) {
         const steps = this.steps.filter((s) => s === write.step || others.some((u) => u.step === s)).map((s) => s.name);
-        const named = `${steps.slice(0, -1).join(', ')} and ${steps[steps.length - 1] ?? ''}`;
+        const named = andList(steps);
         addOnce(write.step.alwaysRuns, `${write.file} is written by ${named}: a step taken from the cache would not write it again`);
         if (warned.has(write.file) || !others.some((u) => uses.indexOf(u) < i)) continue;
         warned.add(write.file);
@@ -834,7 +835,7 @@ class GraphBuilder {
       const cell = this.notebook.cells.find((c) => c.index === index);
       if (here === undefined || cell === undefined) continue;
       const names = read.filter((n) => changes(here).has(n));
-      const values = names.length === 1 ? names[0] ?? '' : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+      const values = andList(names);
       this.problems.push(
         this.problem(
           cell,

@@ -124,6 +124,13 @@ function shownInPlace(body: string, shown: string): string | undefined {
   return [...lines.slice(0, at), ...restored, ...lines.slice(at + shownLines.length)].join('\n');
 }
 
+/** A cell's top-level `def` or `class` (not a lambda), with its kind and `def`/`class` line. */
+type TopLevelDefinition = NonNullable<GeneratedCell['definitions']>[number] & { readonly kind: 'function' | 'class'; readonly line: number };
+
+function topLevelDefinitions(g: GeneratedCell): TopLevelDefinition[] {
+  return (g.definitions ?? []).flatMap((def) => (def.topLevel && def.kind !== undefined && def.line !== undefined ? [{ ...def, kind: def.kind, line: def.line }] : []));
+}
+
 /** A top-level `def` or `class` a later one of the same module replaces before anything reads it: left out. */
 export interface ReplacedDefinition {
   readonly name: string;
@@ -143,13 +150,12 @@ export interface ReplacedDefinition {
  * name (`run()` calling it). A read inside a function's body waits until it is called, so it counts only so.
  */
 export function replacedDefinitions(cells: readonly CellRef[], generated: ReadonlyMap<number, GeneratedCell>): Map<number, ReplacedDefinition[]> {
-  type Definition = NonNullable<GeneratedCell['definitions']>[number];
-  const defs: { order: number; cell: CellRef; def: Definition & { kind: 'function' | 'class'; line: number } }[] = [];
+  const defs: { order: number; cell: CellRef; def: TopLevelDefinition }[] = [];
   const reads: { order: number; line: number; name: string }[] = [];
   for (const [order, cell] of cells.entries()) {
     const g = generated.get(cell.index);
     if (g === undefined) continue;
-    const own = (g.definitions ?? []).flatMap((def) => (def.topLevel && def.kind !== undefined && def.line !== undefined ? [{ ...def, kind: def.kind, line: def.line }] : []));
+    const own = topLevelDefinitions(g);
     for (const def of own) defs.push({ order, cell, def });
     const bodies = own.filter((d) => d.kind === 'function');
     for (const site of g.useSites ?? []) {
@@ -214,12 +220,10 @@ export interface SharedVersions {
  * calling the name for a step between the two) is given in `inexact`.
  */
 export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, GeneratedCell>): SharedVersions {
-  type Definition = NonNullable<GeneratedCell['definitions']>[number];
-  const defs: { cell: CellRef; def: Definition & { kind: 'function' | 'class'; line: number } }[] = [];
+  const defs: { cell: CellRef; def: TopLevelDefinition }[] = [];
   for (const cell of graph.common.cells) {
-    for (const def of generated.get(cell.index)?.definitions ?? []) {
-      if (def.topLevel && def.kind !== undefined && def.line !== undefined) defs.push({ cell, def: { ...def, kind: def.kind, line: def.line } });
-    }
+    const g = generated.get(cell.index);
+    for (const def of g === undefined ? [] : topLevelDefinitions(g)) defs.push({ cell, def });
   }
   const empty: SharedVersions = { versions: [], imports: new Map(), inexact: [] };
   const byName = new Map<string, typeof defs>();
@@ -234,7 +238,6 @@ export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, 
     // The test cells share one module: one import for all.
     ...(graph.tests.length === 0 ? [] : [{ key: 'tests', words: 'the test cells', cells: graph.tests.flatMap((t) => t.cells), commonNames: [...new Set(graph.tests.flatMap((t) => t.commonNames))] }]),
   ];
-  const cellWords = (c: CellRef): string => (c.id === undefined ? `cell ${c.index + 1}` : `cell ${c.id}`);
   const taken = new Set([...graph.common.names, ...[...generated.values()].flatMap((g) => [...g.uses, ...g.assigned, ...(g.definitions ?? []).map((d) => d.name)])]);
   const versions: SharedVersion[] = [];
   const imports = new Map<string, Map<string, string>>();
@@ -259,7 +262,7 @@ export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, 
         const through = [...g.uses].filter((n) => n !== name && unit.commonNames.includes(n) && reach.get(n)?.has(name) === true);
         if (through.length > 0 && version >= 0 && version < last) {
           const by = list[version + 1]?.cell ?? cell;
-          inexact.push({ name, cell, message: `${unit.words} calls ${through.join(', ')}, which reaches ${name}; ${cellWords(by)} defines ${name} again after this cell, and in the package ${through.length === 1 ? 'it calls' : 'they call'} the last ${name}: define ${name} once, or give each version its own name` });
+          inexact.push({ name, cell, message: `${unit.words} calls ${through.join(', ')}, which reaches ${name}; ${cellWords([by])} defines ${name} again after this cell, and in the package ${through.length === 1 ? 'it calls' : 'they call'} the last ${name}: define ${name} once, or give each version its own name` });
         }
         // The unit's own definition of the name hides the shared one from here on.
         if ((g.definitions ?? []).some((d) => d.topLevel && d.name === name) || g.assigned.includes(name)) break;
@@ -267,7 +270,7 @@ export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, 
       if (seen.size === 0 || first === undefined) continue;
       const used = Math.max(...seen);
       if (seen.size > 1) {
-        const again = list.filter((_, i) => i > Math.min(...seen) && i <= used).map((d) => cellWords(d.cell));
+        const again = list.filter((_, i) => i > Math.min(...seen) && i <= used).map((d) => cellWords([d.cell]));
         inexact.push({ name, cell: first, message: `${unit.words} uses ${name} before and after ${again.join(', ')} ${again.length === 1 ? 'defines' : 'define'} it again: in the package it uses the last of those for all its cells. Define ${name} once, or give each version its own name` });
       }
       if (used === last) continue;
@@ -417,7 +420,7 @@ class Generator {
   // ---- package files ----
 
   private header(what: string, cells: readonly CellRef[]): string {
-    const from = cells.length === 0 ? this.input.notebookPath : `${this.input.notebookPath}, ${this.cellWords(cells)}`;
+    const from = cells.length === 0 ? this.input.notebookPath : `${this.input.notebookPath}, ${cellWords(cells)}`;
     return `${what}\n\nGenerated by nbpromote ${this.input.toolVersion} from ${from}.\nChange the notebook and promote again rather than editing this file.`;
   }
 
@@ -634,7 +637,7 @@ class Generator {
       const edge = this.edgesInto.get(step.name)?.find((e) => e.name === name);
       return edge === undefined ? name : edge.from === 'parameters' ? `${name} (parameter)` : `${name} (from step ${edge.from})`;
     };
-    const parts = [`    """${this.cellWords(step.cells).replace(/^c/, 'C')} of the notebook.`, ''];
+    const parts = [`    """${cellWords(step.cells).replace(/^c/, 'C')} of the notebook.`, ''];
     parts.push(`    Inputs: ${step.inputs.length === 0 ? 'none' : step.inputs.map(from).join(', ')}.`);
     parts.push(`    Outputs: ${step.outputs.length === 0 ? 'none (later steps use nothing it defines)' : step.outputs.join(', ')}.`);
     parts.push('    """');
@@ -787,19 +790,19 @@ class Generator {
   /** The comment standing where a definition a later one replaces was left out ({@link replacedDefinitions}). */
   private replacedNote(cell: CellRef, d: ReplacedDefinition): string {
     const lines = d.startLine === d.endLine ? `line ${d.startLine}` : `lines ${d.startLine}-${d.endLine}`;
-    const by = d.by.index === cell.index ? `line ${d.byLine} of this cell` : `${this.cellWords([d.by])} (line ${d.byLine})`;
+    const by = d.by.index === cell.index ? `line ${d.byLine} of this cell` : `${cellWords([d.by])} (line ${d.byLine})`;
     return `# nbpromote: ${d.kind === 'class' ? 'class' : 'def'} ${d.name} (${lines}) left out: ${by} defines it again before anything uses this one`;
   }
 
   /** The comment above a shared definition kept under another name, for the steps that used it ({@link sharedVersions}). */
   private versionNote(cell: CellRef, v: SharedVersion): string {
-    const by = v.by.index === cell.index ? 'a later line of this cell' : this.cellWords([v.by]);
+    const by = v.by.index === cell.index ? 'a later line of this cell' : cellWords([v.by]);
     return `# nbpromote: ${v.kind === 'class' ? 'class' : 'def'} ${v.name} as ${v.as}: ${v.usedBy.join(', ')} used this one before ${by} defined ${v.name} again, and ${v.usedBy.length === 1 ? 'imports' : 'import'} it as ${v.name}`;
   }
 
   /** `cell c009, lines 3-7` (`cell 10, line 3` without cell ids): where the lines below a marker come from. */
   private cellMarker(cell: CellRef, first: number, last: number): string {
-    return `${this.cellWords([cell])}, ${first === last ? `line ${first}` : `lines ${first}-${last}`}`;
+    return `${cellWords([cell])}, ${first === last ? `line ${first}` : `lines ${first}-${last}`}`;
   }
 
   /**
@@ -872,7 +875,7 @@ class Generator {
     if (lastCell?.trailingExpression !== undefined || shownText !== undefined) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
-    lines.push(`    """${this.cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
+    lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
     const last = metrics.cells[metrics.cells.length - 1];
     const locals = this.functionLocals(metrics.cells);
     const chunks = [...this.lateSharedImport('.', shared.late), ...metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined, undefined, locals))];
@@ -1061,7 +1064,7 @@ def in_workdir(config, pipeline_run, monkeypatch):
       // A parameter a step redefined (`sample = sample or 200`) comes from that step, as in the notebook.
       const params = paramsOf(t);
       const sources = this.testSources(t);
-      lines.push('', `def test_cell_${suffixes.get(cell) ?? String(cell.index + 1)}(config, pipeline_run, in_workdir):`, `    """${this.cellWords(t.cells).replace(/^c/, 'C')} of the notebook."""`);
+      lines.push('', `def test_cell_${suffixes.get(cell) ?? String(cell.index + 1)}(config, pipeline_run, in_workdir):`, `    """${cellWords(t.cells).replace(/^c/, 'C')} of the notebook."""`);
       lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
       // `_params`, not `params`: the cell's own names (a dict called `params`) are bound below it.
       if (t.inputs.some((i) => params.has(i))) lines.push('    _params = _runtime.resolve_params(config)');
@@ -1142,20 +1145,20 @@ testpaths = ["tests"]
 
   // ---- words ----
 
-  /**
-   * "cell 3f2a9c1d" or "cells 3f2a9c1d, 8b0e4d2a" when the notebook has cell ids, else "cells 4-6": ids do not
-   * move when a cell is inserted above, so generated files stay the same (only what changed is rewritten).
-   */
-  private cellWords(cells: readonly CellRef[]): string {
-    const ids = cells.map((c) => c.id);
-    const noun = cells.length === 1 ? 'cell' : 'cells';
-    if (ids.length > 0 && ids.every((id) => id !== undefined)) return `${noun} ${ids.join(', ')}`;
-    return `${noun} ${compactRanges(cells.map((c) => c.index + 1))}`;
-  }
-
   private cellList(cells: readonly CellRef[]): string {
     return compactRanges(cells.map((c) => c.index + 1));
   }
+}
+
+/**
+ * "cell 3f2a9c1d" or "cells 3f2a9c1d, 8b0e4d2a" when the notebook has cell ids, else "cells 4-6": ids do not
+ * move when a cell is inserted above, so generated files stay the same (only what changed is rewritten).
+ */
+function cellWords(cells: readonly CellRef[]): string {
+  const ids = cells.map((c) => c.id);
+  const noun = cells.length === 1 ? 'cell' : 'cells';
+  if (ids.length > 0 && ids.every((id) => id !== undefined)) return `${noun} ${ids.join(', ')}`;
+  return `${noun} ${compactRanges(cells.map((c) => c.index + 1))}`;
 }
 
 /** A function body: `pass` when it holds no statement, only comments (a definition left out) or nothing. */

@@ -18,6 +18,7 @@ import type { Notebook } from '../contract/notebook';
 import type { ParameterType, ParameterValue } from '../contract/pipelineConfig';
 import type { StepGraph } from '../contract/stepGraph';
 import { stepSourceSha256 } from './hash';
+import { andList } from '../util/words';
 
 export interface SnapshotParameter {
   readonly type: ParameterType;
@@ -164,8 +165,8 @@ function signatureChanges(step: string, side: 'inputs' | 'outputs', before: read
   const lost = before.filter((n) => !now.includes(n));
   const words = side === 'inputs' ? { gained: 'now also needs', lost: 'no longer takes', order: 'takes its inputs in another order' } : { gained: 'now also returns', lost: 'no longer returns', order: 'returns its outputs in another order' };
   const texts: string[] = [];
-  if (gained.length > 0) texts.push(`step ${step} ${words.gained} ${list(gained)}`);
-  if (lost.length > 0) texts.push(`step ${step} ${words.lost} ${list(lost)}`);
+  if (gained.length > 0) texts.push(`step ${step} ${words.gained} ${andList(gained)}`);
+  if (lost.length > 0) texts.push(`step ${step} ${words.lost} ${andList(lost)}`);
   if (texts.length === 0 && before.join('\0') !== now.join('\0')) texts.push(`step ${step} ${words.order} (${now.join(', ')})`);
   return texts.map((text) => ({ bump: 'major', text: `${text} (signature change: major)` }));
 }
@@ -237,12 +238,6 @@ function sameValue(a: unknown, b: unknown): boolean {
 function show(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length <= 40 ? text : `${text.slice(0, 37)}...`;
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-function list(names: readonly string[]): string {
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 }
 
 export type BumpResult = { readonly ok: true; readonly version: string } | { readonly ok: false; readonly error: string };
