@@ -1571,13 +1571,21 @@ def _referenced_paths(function: StepFunction) -> set[str]:
 
 
 @functools.lru_cache(maxsize=4096)
+def _source_tree(code: Any) -> ast.AST | None:
+    """The parsed source of a function's code object, read once for every question asked of it; None when the
+    source cannot be had (a builtin, code typed at a prompt) or parsed."""
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(code)))
+    except (OSError, TypeError, SyntaxError, ValueError, IndentationError):
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
 def _fstring_patterns(code: Any) -> frozenset[str]:
     """The f-strings of a function's source that name files (``f"m_{kind}.csv"``, ``f"{root}/{name}.json"``)
     as glob patterns, each field a ``*`` (``m_*.csv``): the files they may name count (see ``_without_glob``)."""
-    try:
-        source = textwrap.dedent(inspect.getsource(code))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError, ValueError, IndentationError):
+    tree = _source_tree(code)
+    if tree is None:
         return frozenset()
     found = set()
     for node in ast.walk(tree):
@@ -1599,9 +1607,8 @@ def _numpy_saved_files(code: Any) -> frozenset[str]:
     name without their suffix as a string literal: the name with the suffix, the file NumPy writes."""
     if not _names_attribute(code, _NUMPY_SUFFIXES.keys()):
         return frozenset()
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(code)))
-    except (OSError, TypeError, SyntaxError, ValueError, IndentationError):
+    tree = _source_tree(code)
+    if tree is None:
         return frozenset()
     found = set()
     for node in ast.walk(tree):
