@@ -42,6 +42,7 @@ import { isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteN
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
 import { NbpromoteError } from '../errors';
+import { andList } from '../util/words';
 
 export interface PromoteRequest {
   /** The notebook as the user named it (used in messages). */
@@ -634,8 +635,8 @@ function staleOutputsMessage(graph: StepGraph, notebook: Notebook, info: Metrics
   const later = ranAfter(info.cell, notebook.cells.filter((c) => c.kind === 'code' && behind.has(c.index)));
   if (later.length === 0) return undefined;
   const shown = later.slice(0, 3).map((c) => `${c.index + 1} (execution count ${String(c.executionCount)})`);
-  const more = later.length > shown.length ? ` and ${later.length - shown.length} more` : '';
-  const cells = later.length === 1 ? `cell ${shown[0] ?? ''}` : `cells ${shown.slice(0, -1).join(', ')}${more === '' ? ` and ${shown[shown.length - 1] ?? ''}` : `, ${shown[shown.length - 1] ?? ''}${more}`}`;
+  const more = later.length > shown.length ? [`${later.length - shown.length} more`] : [];
+  const cells = `${later.length === 1 ? 'cell' : 'cells'} ${andList([...shown, ...more])}`;
   const which = later.length === 1 ? 'a cell the pipeline uses, ran' : 'cells the pipeline uses, ran';
   return `${cells}, ${which} after this metrics cell (execution count ${String(info.cell.executionCount)}) when the notebook was saved: the values its saved outputs show, taken as the expected metrics, may not be what the notebook gives now. Run the notebook top to bottom and save it, or promote with --execute`;
 }
