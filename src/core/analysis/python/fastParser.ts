@@ -457,6 +457,11 @@ function mk(type: string, start: number, end: number, children: Node[]): Node {
   return { type, field: undefined, start, end, children };
 }
 
+/** A node of two fielded children, `left` and `right` (assignments, binary and boolean operators). */
+function leftRight(type: string, left: Node, right: Node): Node {
+  return mk(type, left.start, right.end, [withField('left', left), withField('right', right)]);
+}
+
 function withField(field: string, node: Node): Node {
   node.field = field;
   return node;
@@ -740,7 +745,7 @@ class FastParser {
   private assignmentRest(left: Node): Node {
     this.expect('=');
     const right = this.rightHandSide();
-    return mk('assignment', left.start, right.end, [withField('left', left), withField('right', right)]);
+    return leftRight('assignment', left, right);
   }
 
   private rightHandSide(): Node {
@@ -1318,7 +1323,7 @@ class FastParser {
       const [head, ...tail] = rest;
       if (head === undefined) return union;
       let expression: Node = head;
-      for (const other of tail) expression = mk('binary_operator', expression.start, other.end, [withField('left', expression), withField('right', other)]);
+      for (const other of tail) expression = leftRight('binary_operator', expression, other);
       return mk('union_type', union.start, expression.end, [mk('type', union.start, union.end, [union]), mk('type', expression.start, expression.end, [expression])]);
     }
     return node;
@@ -1370,21 +1375,19 @@ class FastParser {
   }
 
   private disjunction(): Node {
-    let left = this.conjunction();
-    while (this.is('or')) {
-      this.p++;
-      const right = this.conjunction();
-      left = mk('boolean_operator', left.start, right.end, [withField('left', left), withField('right', right)]);
-    }
-    return left;
+    return this.booleanOperators('or', () => this.conjunction());
   }
 
   private conjunction(): Node {
-    let left = this.inversion();
-    while (this.is('and')) {
+    return this.booleanOperators('and', () => this.inversion());
+  }
+
+  /** `a or b or c` (`a and b ...`): left-associative boolean_operators of what `operand` reads. */
+  private booleanOperators(word: 'or' | 'and', operand: () => Node): Node {
+    let left = operand();
+    while (this.is(word)) {
       this.p++;
-      const right = this.inversion();
-      left = mk('boolean_operator', left.start, right.end, [withField('left', left), withField('right', right)]);
+      left = leftRight('boolean_operator', left, operand());
     }
     return left;
   }
@@ -1431,7 +1434,7 @@ class FastParser {
       if (level === undefined || level < minLevel) return left;
       this.p++;
       const right = this.binary(level + 1);
-      left = mk('binary_operator', left.start, right.end, [withField('left', left), withField('right', right)]);
+      left = leftRight('binary_operator', left, right);
     }
   }
 
@@ -1458,7 +1461,7 @@ class FastParser {
     if (!this.is('**')) return base;
     this.p++;
     const exponent = this.unary();
-    return mk('binary_operator', base.start, exponent.end, [withField('left', base), withField('right', exponent)]);
+    return leftRight('binary_operator', base, exponent);
   }
 
   private primary(): Node {
