@@ -11,7 +11,7 @@ import { initPythonParser } from '../analysis/python/parser';
 import { promoteNotebook } from '../promote/promote';
 import type { GeneratedCell } from './plan';
 import { replacedDefinitions } from './plan';
-import { notebookJson } from './testing';
+import { notebookJson, PYTHON, runPipeline } from './testing';
 
 
 /** What replacedDefinitions leaves out of these cells taken as one module: `name@cell:first-last>cell:line`. */
@@ -88,14 +88,11 @@ describe('planPromotion: a function or class a later cell defines again', functi
   });
 
   it('runs as the notebook did, and pyflakes reports nothing', function () {
-    const python = '/usr/bin/python3';
-    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import yaml']).status !== 0) this.skip();
     const out = join(dir, 'out');
-    const r = spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
     // BASE = 1 (the first helper), scale triples, f adds one, Box.size = 2: value 6, first 6, second 60, helper() 2.
-    assert.equal((JSON.parse(r.stdout) as { metrics: Record<string, number> }).metrics['result'], 74);
-    const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+    assert.equal(runPipeline(out).metrics['result'], 74);
+    const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
     if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
   });
 });
@@ -137,15 +134,12 @@ describe('planPromotion: a shared function or class defined again after a step u
   });
 
   it('runs as the notebook did, and pyflakes reports nothing', function () {
-    const python = '/usr/bin/python3';
-    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import yaml']).status !== 0) this.skip();
     const out = join(dir, 'out');
-    const r = spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
     // load: clean(-3) = -3 times 2 = -6; later: abs(-3) = 3 times 10 plus 20 = 50.
-    const metrics = (JSON.parse(r.stdout) as { metrics: Record<string, number> }).metrics;
+    const { metrics } = runPipeline(out);
     assert.deepEqual([metrics['first'], metrics['second'], metrics['total']], [-6, 50, 44]);
-    const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+    const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
     if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
   });
 });
