@@ -402,6 +402,8 @@ NOTEBOOK = {"cells": [{"cell_type": "markdown", "id": f"c{i}", "metadata": {}, "
         (False, REPORT_WITH_MARKERS, " in notebook cell with id c3, line 3"),
         # A notebook without ids names cells by number.
         (False, REPORT_WITH_MARKERS.replace("cell c3", "cell 4"), " in notebook cell 4, line 3"),
+        # From a percent script: the script's line too, counted from the first line the comment names.
+        (False, REPORT_WITH_MARKERS.replace("cell c3", "cell 4").replace("lines 2-3", "lines 2-3 (file lines 20-21)"), " in notebook cell 4, line 3 (toy.ipynb line 21)"),
         # Below the lines the comment covers: code nbpromote added, no notebook line to name.
         (True, REPORT_WITH_MARKERS.replace("lines 2-3", "line 2"), ""),
         # No comment at all (a hand-written module).

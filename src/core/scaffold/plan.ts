@@ -800,9 +800,15 @@ class Generator {
     return `# nbpromote: ${v.kind === 'class' ? 'class' : 'def'} ${v.name} as ${v.as}: ${v.usedBy.join(', ')} used this one before ${by} defined ${v.name} again, and ${v.usedBy.length === 1 ? 'imports' : 'import'} it as ${v.name}`;
   }
 
-  /** `cell c009, lines 3-7` (`cell 10, line 3` without cell ids): where the lines below a marker come from. */
+  /**
+   * `cell c009, lines 3-7` (`cell 10, line 3` without cell ids): where the lines below a marker come from; from a
+   * percent script with its lines in the script too, `cell 4, lines 1-2 (file lines 12-13)`: the runner names
+   * both when a line fails (`_CELL_MARKER` in _runtime.py).
+   */
   private cellMarker(cell: CellRef, first: number, last: number): string {
-    return `${cellWords([cell])}, ${first === last ? `line ${first}` : `lines ${first}-${last}`}`;
+    const lines = (a: number, b: number): string => (a === b ? `line ${a}` : `lines ${a}-${b}`);
+    const fileLine = this.input.notebook.cells[cell.index]?.fileLine;
+    return `${cellWords([cell])}, ${lines(first, last)}${fileLine === undefined ? '' : ` (file ${lines(fileLine + first - 1, fileLine + last - 1)})`}`;
   }
 
   /**

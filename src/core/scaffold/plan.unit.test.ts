@@ -69,6 +69,21 @@ describe('planPromotion: generated steps, metrics and tests', function () {
     assert.match(file('src/nb/steps/load.py'), /\n {4}# cell c1, line 1\n {4}rows = \[3, 1, 2\]\n/);
   });
 
+  it('gives the script\'s lines too in the markers of a percent script, and the runner names the script\'s line', async () => {
+    const script = ['# %% tags=["parameters"]', 'n = 3', '', '# %% [markdown]', '# Notes', '', '# %% tags=["step:load"]', 'import math', 'rows = list(range(n))', '', '# %% tags=["step:score"]', 'total = sum(rows)', 'ratio = math.sqrt(total) / (total - 3)', ''].join('\n');
+    writeFileSync(join(dir, 'script.py'), script);
+    const outcome = await promoteNotebook({ notebook: 'script.py', cwd: dir, out: 'pct', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const pkg = (name: string): string => readFileSync(join(dir, 'pct', 'src', 'script_pipeline', 'steps', name), 'utf8');
+    // Cell 3's import is hoisted: its line 2 is the script's line 9. Cell 4's lines 1-2 are lines 12-13.
+    assert.match(pkg('load.py'), /\n {4}# cell 3, line 2 \(file line 9\)\n {4}rows = list\(range\(n\)\)\n/);
+    assert.match(pkg('score.py'), /\n {4}# cell 4, lines 1-2 \(file lines 12-13\)\n {4}total = sum\(rows\)\n/);
+    if (!existsSync(python)) return;
+    const done = spawnSync(python, ['-m', 'script_pipeline.pipeline'], { cwd: join(dir, 'pct'), encoding: 'utf8', env: { ...process.env, PYTHONPATH: join(dir, 'pct', 'src') } });
+    assert.equal(done.status, 1, done.stderr);
+    assert.match(done.stderr, /step 'score' failed in notebook cell 4, line 2 \(script\.py line 13\): ZeroDivisionError/);
+  });
+
   const python = '/usr/bin/python3';
   it('compares a step output with the type the notebook recorded, a notebook class being `__main__.Name`', function () {
     assert.match(file('tests/test_clean.py'), /_runtime\.matches_recorded\(returned\[name\], recorded\)/);

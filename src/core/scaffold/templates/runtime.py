@@ -1073,8 +1073,9 @@ def _user_traceback(exception: BaseException) -> str:
 
 
 #: The comment above each run of lines a notebook cell gave a generated module: ``# cell c009, lines 1-4``
-#: (a cell id, or its number in a notebook without ids), or ``# cell 10, line 3``.
-_CELL_MARKER = re.compile(r"^\s*# cell (\S+), lines? (\d+)(?:-(\d+))?(?::|$)")
+#: (a cell id, or its number in a notebook without ids), or ``# cell 10, line 3``; from a percent script, with
+#: the script's lines too: ``# cell 4, lines 1-2 (file lines 12-13)``.
+_CELL_MARKER = re.compile(r"^\s*# cell (\S+), lines? (\d+)(?:-(\d+))?(?: \(file lines? (\d+)(?:-\d+)?\))?(?::|$)")
 
 
 def _notebook_place(exception: BaseException, root: Path, config: Mapping[str, Any]) -> str:
@@ -1094,16 +1095,22 @@ def _notebook_place(exception: BaseException, root: Path, config: Mapping[str, A
     if not places or _cell_line(*places[-1]) is None:
         return ""
     notebook = root / str(config.get("notebook", ""))
-    (ref, line), (outer_ref, outer_line) = found[-1], found[0]
-    where = f" in notebook {_cell_words(ref, notebook)}, line {line}"
+    (ref, line, file_line), (outer_ref, outer_line, outer_file_line) = found[-1], found[0]
+    where = f" in notebook {_cell_words(ref, notebook)}, line {line}{_in_script(notebook, file_line)}"
     if (outer_ref, outer_line) != (ref, line) and outer_ref != ref:
-        where += f" (called from {_cell_words(outer_ref, notebook)}, line {outer_line})"
+        where += f" (called from {_cell_words(outer_ref, notebook)}, line {outer_line}{_in_script(notebook, outer_file_line)})"
     return where
 
 
-def _cell_line(filename: str, lineno: int) -> tuple[str, int] | None:
-    """The notebook cell (its id or number) and line a line of a generated module came from, read from the
-    ``# cell`` comment above it; None for code nbpromote added (a return, a del) or without a comment."""
+def _in_script(notebook: Path, file_line: int | None) -> str:
+    """`` (churn.py line 40)``: the line in a percent script; empty for a .ipynb (no file line known)."""
+    return "" if file_line is None else f" ({notebook.name} line {file_line})"
+
+
+def _cell_line(filename: str, lineno: int) -> tuple[str, int, int | None] | None:
+    """The notebook cell (its id or number) and line a line of a generated module came from, and its line in
+    a percent script (None for a .ipynb), read from the ``# cell`` comment above it; None for code nbpromote
+    added (a return, a del) or without a comment."""
     lines = linecache.getlines(filename)
     for at in range(min(lineno, len(lines)) - 1, 0, -1):
         marker = _CELL_MARKER.match(lines[at - 1])
@@ -1113,7 +1120,8 @@ def _cell_line(filename: str, lineno: int) -> tuple[str, int] | None:
         line = first + lineno - at - 1
         if line > int(marker.group(3) or first):
             return None  # below the cell's lines: code nbpromote added
-        return marker.group(1), line
+        file_first = marker.group(4)
+        return marker.group(1), line, None if file_first is None else int(file_first) + line - first
     return None
 
 
