@@ -518,6 +518,92 @@ def test_a_step_that_always_runs_is_never_taken_from_the_cache_and_says_why(tmp_
         runtime._check_config({**config, "steps": [{**config["steps"][0], "always_run": True}]}, Path("pipeline.yaml"))
 
 
+def _load_from_config():
+    import json as json_module
+    import os as os_module
+
+    with open("config.json") as file:
+        path = json_module.load(file)["train"]  # the data path is in the config, not in the code
+    with open(path) as file:
+        numbers = [int(line) for line in file if line.strip()]
+    # Read, then gone: a temporary file is no dependency.
+    with open("scratch.tmp", "w") as file:
+        file.write("x")
+    with open("scratch.tmp") as file:
+        file.read()
+    os_module.remove("scratch.tmp")
+    # Written afresh, then read back (matplotlib's savefig opens "w+"): what it read is its own.
+    with open("written.txt", "w+") as file:
+        file.write("y")
+        file.seek(0)
+        file.read()
+    # Python's own files are no data either.
+    with open(os_module.__file__, "rb") as file:
+        file.read(10)
+    return numbers
+
+
+def _total(numbers):
+    return sum(numbers)
+
+
+def test_a_step_reruns_when_a_file_it_opened_changed_though_its_code_does_not_name_it(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "train.csv").write_text("1\n2\n")
+    (tmp_path / "config.json").write_text('{"train": "data/train.csv"}')
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".",
+        "parameters": {},
+        "steps": [
+            {"name": "load", "inputs": [], "outputs": ["numbers"], "after": []},
+            {"name": "total", "inputs": ["numbers"], "outputs": ["total"], "after": []},
+        ],
+    }
+    steps = {"load": _load_from_config, "total": _total}
+    progress = io.StringIO()
+
+    def run():
+        result = runtime.run_pipeline(config, steps, None, {}, tmp_path, progress=progress)
+        return result.outputs["total"], [(s.name, s.status, s.why) for s in result.steps]
+
+    assert run() == (3, [("load", "ran", None), ("total", "ran", None)])
+    entry = next((tmp_path / ".nbpromote" / "cache" / "load").glob("*.pkl"))
+    import pickle
+
+    reads = pickle.loads(entry.read_bytes())[runtime._READS_ENTRY]
+    assert sorted(reads) == [str(tmp_path / "config.json"), str(tmp_path / "data" / "train.csv")]
+    assert run() == (3, [("load", "cached", None), ("total", "cached", None)])
+    # The file the config names changed: load runs again and says why; total depends on load's new key.
+    (tmp_path / "data" / "train.csv").write_text("1\n2\n30\n")
+    why = "it read data/train.csv, which changed since its outputs were cached"
+    assert run() == (33, [("load", "ran", why), ("total", "ran", None)])
+    assert f"load   ran " in progress.getvalue() and f"({why})" in progress.getvalue() and "always runs: it read" not in progress.getvalue()
+    assert run() == (33, [("load", "cached", None), ("total", "cached", None)])
+    # The same numbers from a changed file: load runs again, total is taken from the cache of its inputs' key.
+    (tmp_path / "data" / "other.csv").write_text("1\n2\n")
+    (tmp_path / "config.json").write_text('{"train": "data/other.csv"}')
+    assert run()[0] == 3
+    (tmp_path / "data" / "other.csv").unlink()
+    (tmp_path / "data" / "other.csv").write_text("5\n")
+    assert run() == (5, [("load", "ran", "it read data/other.csv, which changed since its outputs were cached"), ("total", "ran", None)])
+
+
+def test_only_data_files_count_as_a_steps_reads(tmp_path):
+    project = [tmp_path]
+    assert runtime._is_data_read(str(tmp_path / "data" / "a.csv"), project)
+    assert runtime._is_data_read("/srv/datasets/a.csv", project)
+    assert not runtime._is_data_read(os.__file__, project)
+    assert not runtime._is_data_read(str(Path(sys.prefix) / "share" / "x.json"), project) or sys.prefix == "/"
+    assert not runtime._is_data_read(str(tmp_path / ".git" / "HEAD"), project)
+    assert not runtime._is_data_read(str(tmp_path / ".nbpromote" / "cache" / "files.json"), project)
+    assert not runtime._is_data_read(str(tmp_path / "mlruns" / "0" / "meta.yaml"), project)
+    assert not runtime._is_data_read(str(tmp_path / "env" / "lib" / "site-packages" / "pkg" / "data.csv"), project)
+    assert not runtime._is_data_read(str(tmp_path / "helpers.py"), project)
+    # A project under /usr (a container's /usr/src/app) still has data.
+    assert runtime._is_data_read("/usr/src/app/data/a.csv", [Path("/usr/src/app")])
+    assert not runtime._is_data_read("/usr/share/fonts/a.ttf", [Path("/usr/src/app")])
+
+
 def _embed(n):
     import numpy as np
 

@@ -134,7 +134,7 @@ export interface RunRecordStep {
   readonly status: RecordedStepStatus;
   readonly duration_s: number;
   readonly cache_key: string | null;
-  /** Why a step that ran was not taken from the cache: pipeline.yaml says it always runs (`always_run`). */
+  /** Why a step that ran was not taken from the cache: pipeline.yaml says it always runs (`always_run`), or a file it read when it was cached changed since. */
   readonly why?: string;
 }
 

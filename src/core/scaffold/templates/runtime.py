@@ -20,7 +20,9 @@ What a run does:
   (``LOOKUP = pd.read_csv("data/a.csv")``). A step reading a file an earlier step wrote runs again when
   that step wrote something else, and a step that wrote a file runs again when the file is no longer as it
   left it. A folder counts by the names and contents of its files (their sha256 is kept in
-  ``.nbpromote/cache/files.json`` and read again only for files that changed). A step with ``always_run``
+  ``.nbpromote/cache/files.json`` and read again only for files that changed). While a step runs, the
+  files it opens for reading are noted too (an audit hook, ``_READS_ENTRY``): a cached step runs again when
+  one of them changed, whatever named it (a config file, a path built at run time). A step with ``always_run``
   (it writes a file another step writes too: from the cache it would not write it again) runs every time,
   and its line and record say why.
 - Computes the metrics, when the pipeline has a metrics function.
@@ -75,7 +77,7 @@ from typing import IO, Any, Callable, Dict, Iterator, List, Mapping, Optional, S
 import yaml
 
 #: Bumped when run.json or the cache changes shape: part of every cache key.
-RUNTIME_VERSION = 1
+RUNTIME_VERSION = 2
 #: The folder, next to pipeline.yaml, holding the cache and the run records.
 STATE_DIR = ".nbpromote"
 #: Temporary files are named ``.<name>.nbpromote-tmp-<pid>-<hex>`` (nbpromote cleans stale ones).
@@ -353,7 +355,8 @@ class StepRecord:
     status: str
     duration_s: float = 0.0
     cache_key: Optional[str] = None
-    #: Why a step that ran was not taken from the cache, when pipeline.yaml says it always runs (``always_run``).
+    #: Why a step that ran was not taken from the cache, when pipeline.yaml says it always runs (``always_run``)
+    #: or a file it read when it was cached changed since (``_READS_ENTRY``).
     why: Optional[str] = None
 
 
@@ -555,8 +558,11 @@ class _Run:
         self.keep_outputs: Mapping[str, Sequence[str]] = {}
         self.step_outputs: dict[str, dict[str, Any]] = {}
         self.uncopied: dict[str, dict[str, list[str]]] = {}
-        #: Steps that wrote a file or folder a parameter names, with what is needed to key them again at the end.
-        self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], dict[str, Any]]] = []
+        #: Steps that wrote a file or folder a parameter names, with what is needed to key them again at the end
+        #: (and the key their outputs were stored under).
+        self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], str]] = []
+        #: Steps not taken from the cache because a file they read when they ran changed: why, by step.
+        self.changed_reads: dict[str, str] = {}
 
     def start(self, record: bool, only: str | None) -> None:
         """Writes the first run.json (status running) and says the run started."""
@@ -608,7 +614,7 @@ class _Run:
             self.producer_keys[output] = key
         if name in self.keep_outputs:
             self._keep_outputs(step, outputs)
-        why = step.get("always_run") if status == "ran" and self.use_cache else None
+        why = (step.get("always_run") or self.changed_reads.get(name)) if status == "ran" and self.use_cache else None
         return self._report(StepRecord(name, status, _seconds(began), key, why))
 
     def _keep_outputs(self, step: Mapping[str, Any], outputs: Mapping[str, Any]) -> None:
@@ -649,7 +655,12 @@ class _Run:
         # it would not write the file again, and the steps after it would read the other step's.
         if self.use_cache and not step.get("always_run"):
             cached = self.cache.load(name, key, step["outputs"])
+            changed = None if cached is None else self._changed_read(cached.get(_READS_ENTRY))
+            if changed is not None:
+                self.changed_reads[name] = changed
+                cached = None
             if cached is not None:
+                cached.pop(_READS_ENTRY, None)
                 canonical = cached.pop(_KEY_ENTRY, key)
                 moved = cached.pop(_CWD_ENTRY, None)
                 states = {entry: cached.pop(entry, None) for entry in _STATE_ENTRIES}
@@ -661,12 +672,18 @@ class _Run:
                     os.chdir(moved)  # and the current folder, where its `os.chdir` left it
                 return canonical, cached, "cached"
         folder = os.getcwd()
-        outputs = split_outputs(name, step["outputs"], function(*[self.values[i] for i in step["inputs"]]))
+        with _watching_reads() as opened:
+            returned = function(*[self.values[i] for i in step["inputs"]])
+        outputs = split_outputs(name, step["outputs"], returned)
         stored: dict[str, Any] = {**outputs, **{tracked.entry: tracked.now() for tracked in _tracked_state()}}
         if os.getcwd() != folder:
             stored[_CWD_ENTRY] = os.getcwd()
+        reads = self._read_fingerprints(opened)
+        if reads:
+            stored[_READS_ENTRY] = reads
         with _working_directory(Path(folder)):  # the files it names, seen from where it started
             after = self._step_key(step, function, state)
+        canonical = _with_reads(after, reads)
         if after != key:
             # The step wrote a file or folder its code or a parameter names (a model path, say). The next run
             # will find it there, so the outputs are stored under that key, and later steps depend on that one
@@ -674,13 +691,49 @@ class _Run:
             # files gave before: a run finding them so must run the step to make them again. Steps after it
             # may write there too: at the end of the run the outputs are stored under the key the files then
             # give as well.
-            stored[_KEY_ENTRY] = after
+            stored[_KEY_ENTRY] = canonical
             self.cache.store(name, after, stored)
             producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
-            self.wrote_files.append((step, function, state, producers, stored))
+            self.wrote_files.append((step, function, state, producers, after))
         else:
+            if canonical != key:
+                stored[_KEY_ENTRY] = canonical
             self.cache.store(name, key, stored)
-        return after, outputs, "ran"
+        return canonical, outputs, "ran"
+
+    def _read_fingerprints(self, opened: Sequence[str]) -> dict[str, str]:
+        """The fingerprints of the files a step opened for reading (``_watching_reads``) that are data, not
+        Python's or the libraries' own files, and still exist; at most MAX_DIRECTORY_FILES read in full, the
+        others by size and change times."""
+        reads: dict[str, str] = {}
+        for path in sorted(set(opened)):
+            if not _is_data_read(path, [self.root, *([] if self.workdir is None else [Path(self.workdir)])]):
+                continue
+            try:
+                info = os.stat(path)
+                if not os.path.isfile(path):
+                    continue
+                reads[path] = self.fingerprints.file(Path(path)) if len(reads) < MAX_DIRECTORY_FILES else f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+            except OSError:
+                continue  # gone already: a temporary file
+        return reads
+
+    def _changed_read(self, reads: Any) -> str | None:
+        """The first file a cached step read when it ran that is no longer as it was (``_read_fingerprints``),
+        relative to the run's folder when inside it; None when all are the same (or none was recorded)."""
+        if not isinstance(reads, dict):
+            return None
+        for path, before in reads.items():
+            try:
+                info = os.stat(path)
+                now = f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}" if "\0" in before else self.fingerprints.file(Path(path))
+            except OSError:
+                now = None
+            if now != before:
+                base = self.workdir or str(self.root)
+                shown = os.path.relpath(path, base) if _inside(path, base) else path
+                return f"it read {shown}, which {'is gone' if now is None else 'changed'} since its outputs were cached"
+        return None
 
     def _global_state(self) -> str | None:
         """A fingerprint of the global state a step may depend on besides its inputs: the generators the shared
@@ -694,10 +747,9 @@ class _Run:
     def rekey_file_writers(self) -> None:
         """Stores the outputs of the steps that wrote files under the keys those files give now, at the end
         of the run: the next run with nothing changed finds them there, whatever later steps wrote beside them."""
-        for step, function, state, producers, stored in self.wrote_files:
+        for step, function, state, producers, after in self.wrote_files:
             # The producers of its inputs as they were when it ran: a later step may define the same names.
             end = self._step_key(step, function, state, producers)
-            after = stored.get(_KEY_ENTRY)
             if end != after:
                 # The entry as pickled when the step ran: later steps may have changed its outputs in place.
                 self.cache.copy(step["name"], after, end)
@@ -852,7 +904,8 @@ class _Run:
     def _report(self, record: StepRecord) -> StepRecord:
         """Prints the step's line of the summary; returns the record."""
         width = max(len(step["name"]) for step in self.config["steps"])
-        why = f"  (always runs: {record.why})" if record.why else ""
+        always = any(step["name"] == record.name and step.get("always_run") for step in self.config["steps"])
+        why = f"  ({'always runs: ' if always else ''}{record.why})" if record.why else ""
         print(f"  {record.name:<{width}}  {record.status:<6}  {record.duration_s:8.2f}s{why}", file=self.progress, flush=True)
         return record
 
@@ -1103,7 +1156,7 @@ def _notebook_place(exception: BaseException, root: Path, config: Mapping[str, A
 
 
 def _in_script(notebook: Path, file_line: int | None) -> str:
-    """`` (churn.py line 40)``: the line in a percent script; empty for a .ipynb (no file line known)."""
+    """`` (analysis.py line 40)``: the line in a percent script; empty for a .ipynb (no file line known)."""
     return "" if file_line is None else f" ({notebook.name} line {file_line})"
 
 
@@ -1177,6 +1230,102 @@ def notebook_folder(folder: Path) -> Iterator[None]:
 _SHARED_CWD: Optional[str] = None
 #: The cache entry holding the folder a step moved to (``os.chdir`` in a step), when it moved.
 _CWD_ENTRY = "\0nbpromote-cwd"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The files a step reads, seen as it runs
+
+#: The cache entry holding the files a step opened for reading while it ran, ``{absolute path: fingerprint}``:
+#: a cached step runs again when one of them changed, and the key later steps depend on covers them. This
+#: catches the paths the keys cannot see in the code: read from a config file, built at run time, listed
+#: from a folder. Only what Python opens is seen (not what a library opens in C, or another process).
+_READS_ENTRY = "\0nbpromote-reads"
+#: The lists the running steps' opened files go to (``_watching_reads``); empty when no step runs.
+_READ_WATCHES: List[List[str]] = []
+_AUDIT_HOOK_ADDED = False
+
+
+def _audit(event: str, args: Tuple[Any, ...]) -> None:
+    """The audit hook (PEP 578): notes the files opened for reading while a step runs. It never raises (an
+    exception here would fail the step's own ``open``)."""
+    if not _READ_WATCHES or event != "open":
+        return
+    try:
+        path, mode, flags = args
+        if isinstance(path, int) or path is None:
+            return
+        # What was there before counts: not a file opened to be written afresh (``w+`` truncates it).
+        if mode is None:
+            reading = (flags & os.O_ACCMODE) != os.O_WRONLY and not flags & os.O_TRUNC and not (flags & os.O_CREAT and flags & os.O_EXCL)
+        else:
+            reading = "r" in mode or "a+" in mode
+        if reading:
+            name = os.fsdecode(os.fspath(path))
+            _READ_WATCHES[-1].append(name if os.path.isabs(name) else os.path.join(os.getcwd(), name))
+    except Exception:  # noqa: BLE001 - a path of another kind: not a file this can fingerprint
+        pass
+
+
+@contextlib.contextmanager
+def _watching_reads() -> Iterator[List[str]]:
+    """The files opened for reading inside the block, as absolute paths (repeats included)."""
+    global _AUDIT_HOOK_ADDED
+    if not _AUDIT_HOOK_ADDED:
+        sys.addaudithook(_audit)  # once per process: a hook cannot be removed
+        _AUDIT_HOOK_ADDED = True
+    opened: List[str] = []
+    _READ_WATCHES.append(opened)
+    try:
+        yield opened
+    finally:
+        _READ_WATCHES.remove(opened)
+
+
+#: Folders below a project whose files are tools' state, not data a step reads (version control, caches,
+#: experiment trackers' stores, Jupyter's checkpoints, this runtime's own).
+_NOT_DATA_FOLDERS = {".git", ".hg", ".svn", STATE_DIR, ".ipynb_checkpoints", "__pycache__", ".cache", ".pytest_cache", ".mypy_cache", ".venv", "venv", "site-packages", "dist-packages", "mlruns", "wandb", "node_modules"}
+_NOT_DATA_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so", ".pth")
+
+
+@functools.lru_cache(maxsize=None)
+def _system_folders() -> Tuple[str, ...]:
+    """Folders holding Python, its libraries, the system's files and the user's tool state: files read there
+    are the libraries' own (fonts, configs, package data), not the notebook's data."""
+    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, *(sysconfig.get_paths().values())}
+    with contextlib.suppress(Exception):
+        import site
+
+        folders.update(site.getsitepackages())
+        folders.add(site.getusersitepackages())
+    folders.update(["/usr", "/etc", "/proc", "/sys", "/dev", "/lib", "/lib64", "/bin", "/sbin", "/opt/conda", "/run", "/var/lib", "/var/cache"])
+    home = os.path.expanduser("~")
+    if home not in ("~", "/"):
+        folders.update(os.path.join(home, name) for name in (".cache", ".config", ".local", ".matplotlib", ".keras", ".ipython", ".jupyter", ".conda"))
+    package = os.path.dirname(os.path.abspath(__file__))
+    folders.add(package)
+    return tuple(sorted({os.path.join(os.path.realpath(f), "") for f in folders if f}))
+
+
+def _inside(path: str, folder: Path | str) -> bool:
+    return os.path.join(os.path.abspath(path), "").startswith(os.path.join(os.path.abspath(folder), ""))
+
+
+def _is_data_read(path: str, projects: Sequence[Path]) -> bool:
+    """Whether a file a step opened for reading is data the step depends on (see ``_READS_ENTRY``): not
+    Python's code, not in a tool's folder (``_NOT_DATA_FOLDERS``), and inside the project (the folder of
+    pipeline.yaml, the notebook's) or outside the system's and the libraries' folders (``_system_folders``)."""
+    if path.endswith(_NOT_DATA_SUFFIXES) or any(part in _NOT_DATA_FOLDERS for part in Path(path).parts[:-1]):
+        return False
+    if any(_inside(path, project) for project in projects):
+        return True
+    return not (os.path.realpath(path).startswith(_system_folders()) or os.path.abspath(path).startswith(_system_folders()))
+
+
+def _with_reads(key: str, reads: Mapping[str, str]) -> str:
+    """The key later steps depend on: ``key`` itself, or with the fingerprints of the files the step read."""
+    if not reads:
+        return key
+    return hashlib.sha256((key + "".join(f"\0{path}\0{reads[path]}" for path in sorted(reads))).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1694,7 +1843,8 @@ def _import_time_paths(function: StepFunction) -> set[str]:
     that file. See ``_module_read_paths``."""
     found: set[str] = set()
     for module in _code_modules(function).values():
-        found |= _module_read_paths(_module_source(module))
+        if os.path.abspath(getattr(module, "__file__", "") or "") != os.path.abspath(__file__):  # not this runtime's names
+            found |= _module_read_paths(_module_source(module))
     return found
 
 
@@ -2058,7 +2208,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> None:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so)."""
