@@ -330,6 +330,30 @@ def test_changing_a_shared_module_reruns_the_steps_that_use_it(project):
     assert statuses(summary) == {"load": "cached", "scale": "ran", "report": "cached"}
 
 
+def test_a_constant_from_a_project_module_and_an_import_inside_a_step_count_in_its_key(project):
+    package = project / "src" / "toypkg"
+    # A module of the project outside the package (beside the notebook, say), giving a constant.
+    (project / "src" / "settings.py").write_text("LIMIT = 2\n")
+    load = package / "steps" / "load.py"
+    load.write_text(load.read_text().replace("import sys\n", "import sys\n\nfrom settings import LIMIT\n").replace("return [int(line) for line in file if line.strip()]", "return [int(line) for line in file if line.strip()][:LIMIT]"))
+    # A step importing the shared code inside its function only.
+    scale = package / "steps" / "scale.py"
+    scale.write_text(scale.read_text().replace("from ..shared import times\n", "").replace("def scale(numbers, factor):\n", "def scale(numbers, factor):\n    from ..shared import times\n\n"))
+    assert run_json(project)["metrics"]["total"] == 6.0
+    assert statuses(run_json(project)) == {"load": "cached", "scale": "cached", "report": "cached"}
+    (project / "src" / "settings.py").write_text("LIMIT = 3\n")
+    summary = run_json(project)
+    assert statuses(summary) == {"load": "ran", "scale": "ran", "report": "ran"}
+    assert summary["metrics"]["total"] == 12.0
+    (package / "shared.py").write_text("def times(value, factor):\n    return value * factor * 10\n")
+    summary = run_json(project)
+    assert statuses(summary) == {"load": "cached", "scale": "ran", "report": "cached"}
+    assert summary["metrics"]["total"] == 120.0
+    # The package's __init__ (its version changes with every promotion) ties no step to it.
+    (package / "__init__.py").write_text('__version__ = "0.1.1"\n')
+    assert statuses(run_json(project)) == {"load": "cached", "scale": "cached", "report": "cached"}
+
+
 def test_editing_a_module_reruns_only_the_steps_using_what_it_defines_not_those_importing_what_it_imports(project):
     package = project / "src" / "toypkg"
     # Every generated module imports these: none of them ties a step to another module.

@@ -1980,7 +1980,7 @@ def _code_names(code: Any) -> set[str]:
 def _is_own_code(value: Any) -> bool:
     """A function or module of the project, not of Python or an installed package: the generated package,
     or a module beside the notebook (``helpers.py``) or in a folder its code put on ``sys.path``."""
-    module = value if inspect.ismodule(value) else sys.modules.get(getattr(value, "__module__", None) or "")
+    module = value if inspect.ismodule(value) or isinstance(value, _UnloadedModule) else sys.modules.get(getattr(value, "__module__", None) or "")
     filename = getattr(module, "__file__", None)
     return bool(filename) and _is_own_file(filename)
 
@@ -2095,8 +2095,12 @@ def _find_code_modules(function: StepFunction) -> dict[str, Any]:
         if current.__name__ in modules:
             continue
         modules[current.__name__] = current
-        for value in list(vars(current).values()):
-            used = _module_of(value)
+        # What it holds (functions, classes, modules), and what its code imports, anywhere in it: a step's
+        # `from ..common import Scaler` inside its function, a constant `from settings import MIN_TENURE`.
+        held = [] if isinstance(current, _UnloadedModule) else [_module_of(value) for value in list(vars(current).values())]
+        # Not the package itself (its __init__ holds the version, which every promotion changes): its modules.
+        imported = [m for m in _imported_modules(current) if m.__name__ != top]
+        for used in [*held, *imported]:
             if used is not None and used.__name__ not in modules and (used.__name__.split(".")[0] == top or _is_own_code(used)):
                 pending.append(used)
     # The package's modules the step takes a value from that is no function or class (`FACTOR = 2`, a model
@@ -2111,6 +2115,72 @@ def _find_code_modules(function: StepFunction) -> dict[str, Any]:
             if any(key in shared and shared[key] is value for key, value in own.items()):
                 modules[name] = loaded
     return modules
+
+
+class _UnloadedModule:
+    """A module a step's code imports that is not imported yet (an import inside a function that has not run):
+    its source counts in the key from the first run on, as it will once it is imported."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        self.__name__ = name
+        self.__file__ = filename
+
+
+def _imported_modules(module: Any) -> list[Any]:
+    """The modules the module's source imports, anywhere in it (inside functions too), that can be had without
+    running anything: those imported already, else a top-level module or one whose package is imported,
+    found but not run (``_UnloadedModule``)."""
+    found: dict[str, Any] = {}
+    for base, names in _imported_names(_module_source(module), getattr(module, "__package__", None) or ""):
+        # `from a import b`: the module a.b when b is one, else a (b is a value of a's).
+        for name in [f"{base}.{n}" for n in names] or [base]:
+            used = _own_module(name)
+            if used is None and name != base:
+                used = _own_module(base)
+            if used is not None:
+                found[used.__name__] = used
+    return list(found.values())
+
+
+def _own_module(name: str) -> Any:
+    """The module ``name``: imported already, else a top-level one or one whose package is imported, found
+    but not run (``_UnloadedModule``, when it is the project's own); None when there is none."""
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        return loaded
+    parent = name.rpartition(".")[0]
+    if parent and parent not in sys.modules:
+        return None  # finding it would import its package
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError, AttributeError):
+        return None
+    origin = getattr(spec, "origin", None)
+    if spec is not None and isinstance(origin, str) and origin.endswith(".py") and _is_own_file(origin):
+        return _UnloadedModule(name, origin)
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _imported_names(source: bytes, package: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The ``import`` and ``from ... import`` statements anywhere in ``source``: ``(module, ())`` for
+    ``import module``, ``(module, names)`` for ``from module import names``, relative ones resolved in ``package``."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, ()) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            try:
+                base = importlib.util.resolve_name("." * node.level + (node.module or ""), package or None) if node.level else node.module or ""
+            except (ImportError, ValueError):
+                continue
+            if base:
+                found.append((base, tuple(alias.name for alias in node.names if alias.name != "*")))
+    return tuple(found)
 
 
 def _names_imported_from_elsewhere(module: Any, top: str) -> set[str]:
@@ -2154,6 +2224,11 @@ def _module_of(value: Any) -> Any:
 
 
 def _module_source(module: Any) -> bytes:
+    if isinstance(module, _UnloadedModule):
+        try:
+            return Path(module.__file__).read_bytes()
+        except OSError:
+            return module.__name__.encode("utf-8")
     try:
         filename = inspect.getsourcefile(module)
         if filename is not None:
