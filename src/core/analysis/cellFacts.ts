@@ -254,7 +254,7 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], records?:
     if (fn?.type === 'attribute') {
       const method = fn.children.find((c) => c.field === 'attribute');
       const object = fn.children.find((c) => c.field === 'object');
-      if (object !== undefined && method !== undefined && (inplace || MUTATING_METHODS.has(tree.text(method)))) push(tree, baseName(object), out);
+      if (object !== undefined && method !== undefined && (inplace || MUTATING_METHODS.has(tree.text(method)))) push(tree, changedBase(object), out);
       if (method !== undefined && ARGUMENT_CHANGING_METHODS.has(tree.text(method))) changesFirst(tree, args, out);
       if (object?.type === 'identifier') receive(tree, object, records);
       // `tracker.log(x)`: a call of `.log` with tracker as its first argument, for a notebook class whose
@@ -521,6 +521,23 @@ function baseName(node: PyNode): PyNode | undefined {
     else return undefined;
   }
   return current;
+}
+
+/**
+ * The name a method call on `object` changes: {@link baseName}, unless the chain goes through a call of a plain
+ * name (`Scaler().fit(X)`, `make_model().fit(X, y)`), which made a new object: nothing the notebook named.
+ */
+function changedBase(object: PyNode): PyNode | undefined {
+  for (let current: PyNode | undefined = object; current !== undefined && current.type !== 'identifier'; ) {
+    if (current.type === 'call') {
+      const fn = current.children.find((c) => c.field === 'function');
+      if (fn?.type === 'identifier') return undefined;
+      current = fn;
+    } else if (current.type === 'subscript') current = current.children.find((c) => c.field === 'value');
+    else if (current.type === 'attribute') current = current.children.find((c) => c.field === 'object');
+    else return undefined;
+  }
+  return baseName(object);
 }
 
 function push(tree: PyTree, node: PyNode | undefined, out: NameSite[]): void {

@@ -418,6 +418,16 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(g, 'clean').outputs, ['raw']);
     assert.deepEqual(g.edges.filter((e) => e.to === 'report').map((e) => [e.from, e.name]), [['clean', 'raw']]);
   });
+  it('a method called on a new object (`Scaler().fit(X)`, `make_model().fit(X)`) changes nothing the notebook named', () => {
+    const g = graphOf([
+      [['functions'], 'class Scaler:\n    def fit(self, X):\n        self.mean = sum(X)\n        return self\n\ndef make_model():\n    return Scaler()\n\nbase = Scaler()'],
+      [['step:fit'], 'X = [1, 2]\nfirst = Scaler().fit(X)\nsecond = make_model().fit(X)\nbase.fit(X)'],
+      [['step:report'], 'n = first.mean + second.mean + base.mean'],
+    ]);
+    // `base.fit` changes the shared object: the step takes a copy and returns it. Scaler and make_model stay shared.
+    assert.deepEqual(step(g, 'fit').changesShared, ['base']);
+    assert.deepEqual(step(g, 'fit').outputs, ['first', 'second', 'base']);
+  });
   it('a call of a function that changes its argument in place changes the value passed (shared or step function)', () => {
     const g = graphOf([
       [['functions'], 'def add_features(frame, scale=1):\n    frame["x2"] = frame["x"] * scale\n\ndef total(frame):\n    return sum(frame["x"])'],
