@@ -3,7 +3,7 @@
  * package and (unless dry-run) apply the plan atomically. Writes nothing when anything is wrong.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, realpath, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileAction } from '../io/apply';
@@ -91,6 +91,17 @@ export interface PromoteOutcome {
   readonly metricsProbe?: MetricsProbe;
   /** What `--execute` records of each step: its outputs after its last cell. */
   readonly stepProbes?: readonly StepProbe[];
+}
+
+/** The planned path (relative to `outDir`) that is the notebook's file, also through symlinks; else undefined. */
+async function notebookAmongPlans(notebookPath: string, outDir: string, plans: readonly FilePlan[]): Promise<string | undefined> {
+  const real = async (path: string): Promise<string> => realpath(path).catch(() => path);
+  const notebook = await real(notebookPath);
+  for (const plan of plans) {
+    const target = resolve(outDir, plan.path);
+    if (target === notebookPath || (await real(target)) === notebook) return plan.path;
+  }
+  return undefined;
 }
 
 export async function promoteNotebook(request: PromoteRequest): Promise<PromoteOutcome> {
@@ -277,6 +288,13 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   }
   if (version !== (old?.version ?? FIRST_VERSION)) plans = planFor(version);
   const changes = old === undefined ? [FIRST_PROMOTION] : diff.changes;
+  // A percent script where the package goes (`src/churn/pipeline.py`): writing would replace the notebook
+  // itself, with --force or --merge too.
+  const overwritten = await notebookAmongPlans(notebookPath, outDir, plans);
+  if (overwritten !== undefined) {
+    problems.push({ severity: 'error', code: 'notebook-is-output', message: `the notebook is where promotion writes ${overwritten}: promote into another folder (--out) or with another --package, or move the notebook`, file: request.notebook });
+    return { ...fail(problems, inspection), graph, version, changes };
+  }
 
   // Hand edits: never overwritten silently.
   // A promotion that crashed while writing left files of its own generation beside the old lock: the

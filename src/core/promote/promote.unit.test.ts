@@ -3,7 +3,7 @@
 // --commit makes one commit and one tag; check is clean right after promotion and stale after an edit.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatProblem } from '../contract/problem';
@@ -126,7 +126,7 @@ describe('re-promotion', function () {
     writeFileSync(join(dir, 'out'), 'a file');
     for (const out of ['out', 'out/sub/pkg']) {
       const outcome = await promote(base, { out });
-      assert.equal(outcome.ok, false);
+      assert.equal(outcome.ok, false, `${notebook} ${resolve}: ${JSON.stringify(outcome.problems)}`);
       assert.match(outcome.problems.find((p) => p.code === 'out-not-folder')?.message ?? '', /the output folder .*out(\/sub\/pkg)? (is a file, not a folder|cannot be made: .*out is a file)/);
     }
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'a file');
@@ -136,7 +136,7 @@ describe('re-promotion', function () {
     const long = [...base.slice(0, 3), { ...base[3]!, tags: [`step:${'t'.repeat(300)}`] }, base[4]!];
     for (const dryRun of [false, true]) {
       const outcome = await promote(long, { dryRun });
-      assert.equal(outcome.ok, false);
+      assert.equal(outcome.ok, false, `${notebook} ${resolve}: ${JSON.stringify(outcome.problems)}`);
       const problem = outcome.problems.find((p) => p.code === 'step-name-invalid');
       assert.match(problem?.message ?? '', /300 characters long; step names become file names, so they are at most 100 characters/);
       assert.equal(problem?.cellId, 'train');
@@ -151,7 +151,7 @@ describe('re-promotion', function () {
     writeFileSync(join(out, '.nbpromote'), 'a file');
     for (const dryRun of [false, true]) {
       const outcome = await promote(base, { dryRun });
-      assert.equal(outcome.ok, false);
+      assert.equal(outcome.ok, false, `${notebook} ${resolve}: ${JSON.stringify(outcome.problems)}`);
       assert.deepEqual(outcome.files, []);
       assert.equal(outcome.problems.find((p) => p.code === 'state-path')?.message, `${join(out, '.nbpromote')} is a file, but nbpromote needs a folder there (where nbpromote keeps its promotion lock, its journal and the last generated files): move it away or remove it, then promote again`);
     }
@@ -350,6 +350,21 @@ describe('re-promotion', function () {
     assert.equal(syntax?.fileLine, 6, JSON.stringify(outcome.problems));
     assert.match(formatProblem(syntax ?? assert.fail('no syntax error')), /^nb\.py: cell 2, line 2, column \d+, file line 6: /);
     assert.equal(problemToJson(syntax).fileLine, 6);
+  });
+
+  it('a percent script where the package goes is never replaced, with --force or --merge either, nor through a symlink', async () => {
+    const script = '# %% tags=["step:load"]\nx = 1\n\n# %% tags=["metrics"]\nprint(x)\n';
+    mkdirSync(join(dir, 'src', 'foo'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'foo', 'pipeline.py'), script);
+    symlinkSync(join(dir, 'src', 'foo', 'pipeline.py'), join(dir, 'link.py'));
+    for (const [notebook, resolve] of [['src/foo/pipeline.py', undefined], ['src/foo/pipeline.py', 'force'], ['src/foo/pipeline.py', 'merge'], ['link.py', 'force']] as const) {
+      const outcome = await promoteNotebook({ notebook, cwd: dir, out: '.', packageName: 'foo', toolVersion: 'test', ...(resolve === undefined ? {} : { resolve }) });
+      assert.equal(outcome.ok, false, `${notebook} ${resolve}: ${JSON.stringify(outcome.problems)}`);
+      assert.deepEqual(outcome.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.message]), [['notebook-is-output', 'the notebook is where promotion writes src/foo/pipeline.py: promote into another folder (--out) or with another --package, or move the notebook']]);
+      assert.equal(readFileSync(join(dir, 'src', 'foo', 'pipeline.py'), 'utf8'), script);
+      assert.deepEqual(readdirSync(dir).sort(), ['link.py', 'src']);
+      assert.deepEqual(readdirSync(join(dir, 'src', 'foo')), ['pipeline.py']);
+    }
   });
 
   it('a removed step deletes its module and test', async () => {
