@@ -530,7 +530,7 @@ function baseName(node: PyNode): PyNode | undefined {
 function changedBase(object: PyNode): PyNode | undefined {
   for (let current: PyNode | undefined = object; current !== undefined && current.type !== 'identifier'; ) {
     if (current.type === 'call') {
-      const fn = current.children.find((c) => c.field === 'function');
+      const fn: PyNode | undefined = current.children.find((c) => c.field === 'function');
       if (fn?.type === 'identifier') return undefined;
       current = fn;
     } else if (current.type === 'subscript') current = current.children.find((c) => c.field === 'value');
