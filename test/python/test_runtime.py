@@ -628,6 +628,36 @@ def test_only_data_files_count_as_a_steps_reads(tmp_path):
     assert not runtime._is_data_read("/usr/share/fonts/a.ttf", [Path("/usr/src/app")])
 
 
+def _extend(features):
+    features.append("age")
+    return features
+
+
+def _count(features):
+    return len(features)
+
+
+def test_a_step_changing_a_parameter_in_place_is_keyed_by_the_value_it_was_given(tmp_path):
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".",
+        "parameters": {"features": {"default": ["sqft"], "type": "list"}},
+        "steps": [
+            {"name": "extend", "inputs": ["features"], "outputs": ["features"], "after": []},
+            {"name": "count", "inputs": ["features"], "outputs": ["n"], "after": []},
+        ],
+    }
+    steps = {"extend": _extend, "count": _count}
+
+    def run(**params):
+        result = runtime.run_pipeline(config, steps, None, runtime.resolve_params(config, params), tmp_path, record=False)
+        return result.outputs["n"], [(s.name, s.status) for s in result.steps]
+
+    assert run() == (2, [("extend", "ran"), ("count", "ran")])
+    assert run() == (2, [("extend", "cached"), ("count", "cached")])
+    assert run(features=["a", "b"]) == (3, [("extend", "ran"), ("count", "ran")])
+    assert run(features=["a", "b"]) == (3, [("extend", "cached"), ("count", "cached")])
+
+
 def _embed(n):
     import numpy as np
 

@@ -291,7 +291,9 @@ def resolve_params(config: Mapping[str, Any], params: Mapping[str, Any] | None =
     unknown = [name for name in (params or {}) if name not in parameters]
     if unknown:
         raise UsageError(f"unknown parameter {unknown[0]!r}; {_known_parameters(parameters)}")
-    values = {name: _default_value(name, spec) for name, spec in parameters.items()}
+    # Copies: a step changing a list or dict parameter in place must not change the config's default for the
+    # next run in the same process (the generated tests run the pipeline more than once).
+    values = {name: copy.deepcopy(_default_value(name, spec)) for name, spec in parameters.items()}
     values.update(params or {})
     return values
 
@@ -560,7 +562,7 @@ class _Run:
         self.uncopied: dict[str, dict[str, list[str]]] = {}
         #: Steps that wrote a file or folder a parameter names, with what is needed to key them again at the end
         #: (and the key their outputs were stored under).
-        self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], str]] = []
+        self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], dict[str, Any], str]] = []
         #: Steps not taken from the cache because a file they read when they ran changed: why, by step.
         self.changed_reads: dict[str, str] = {}
 
@@ -672,6 +674,9 @@ class _Run:
                     os.chdir(moved)  # and the current folder, where its `os.chdir` left it
                 return canonical, cached, "cached"
         folder = os.getcwd()
+        # The parameters as the step got them: one it changes in place (`features.append("age")`) keys it as
+        # it was before, as the next run will find it.
+        given = {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}
         with _watching_reads() as opened:
             returned = function(*[self.values[i] for i in step["inputs"]])
         outputs = split_outputs(name, step["outputs"], returned)
@@ -682,7 +687,7 @@ class _Run:
         if reads:
             stored[_READS_ENTRY] = reads
         with _working_directory(Path(folder)):  # the files it names, seen from where it started
-            after = self._step_key(step, function, state)
+            after = self._step_key(step, function, state, parameters=given)
         canonical = _with_reads(after, reads)
         if after != key:
             # The step wrote a file or folder its code or a parameter names (a model path, say). The next run
@@ -694,7 +699,7 @@ class _Run:
             stored[_KEY_ENTRY] = canonical
             self.cache.store(name, after, stored)
             producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
-            self.wrote_files.append((step, function, state, producers, after))
+            self.wrote_files.append((step, function, state, producers, given, after))
         else:
             if canonical != key:
                 stored[_KEY_ENTRY] = canonical
@@ -747,17 +752,18 @@ class _Run:
     def rekey_file_writers(self) -> None:
         """Stores the outputs of the steps that wrote files under the keys those files give now, at the end
         of the run: the next run with nothing changed finds them there, whatever later steps wrote beside them."""
-        for step, function, state, producers, after in self.wrote_files:
-            # The producers of its inputs as they were when it ran: a later step may define the same names.
-            end = self._step_key(step, function, state, producers)
+        for step, function, state, producers, given, after in self.wrote_files:
+            # The producers of its inputs and its parameters as they were when it ran: a later step may define
+            # the same names, or change a parameter in place.
+            end = self._step_key(step, function, state, producers, given)
             if end != after:
                 # The entry as pickled when the step ran: later steps may have changed its outputs in place.
                 self.cache.copy(step["name"], after, end)
 
-    def _step_key(self, step: Mapping[str, Any], function: StepFunction, state: str | None = None, producers: Mapping[str, str] | None = None) -> str:
+    def _step_key(self, step: Mapping[str, Any], function: StepFunction, state: str | None = None, producers: Mapping[str, str] | None = None, parameters: Mapping[str, Any] | None = None) -> str:
         """sha256 of the step's code, name, output names and inputs (see the module comment). ``state``: see
         ``_global_state``. ``producers``: the keys of the steps that made its inputs, when not the latest ones
-        (``producer_keys``)."""
+        (``producer_keys``). ``parameters``: the parameter values it was given, when not the current ones."""
         known = self.producer_keys if producers is None else producers
         digest = hashlib.sha256()
         parts: list[tuple[str, str]] = [
@@ -774,7 +780,7 @@ class _Run:
             if name in known:
                 parts.append(("from-step", f"{name}={known[name]}"))
             else:
-                value = self.values[name]
+                value = parameters[name] if parameters is not None and name in parameters else self.values[name]
                 parts.append(("parameter", f"{name}={_canonical_json(value)}"))
                 parts.append(("file", self.fingerprints.path(value) or ""))
         for label, text in parts:
