@@ -407,6 +407,17 @@ def test_a_failing_step_fails_the_run_naming_the_step(project):
     assert 'raise ValueError("boom")' in record["error"]["traceback"]
 
 
+@pytest.mark.parametrize("call, words", [("sys.exit(0)", "sys.exit(0)"), ("sys.exit()", "sys.exit()"), ('sys.exit("done")', "sys.exit('done')")])
+def test_sys_exit_in_a_step_fails_the_run_naming_the_step(project, call, words):
+    report = project / "src" / "toypkg" / "steps" / "report.py"
+    report.write_text(report.read_text().replace("    if explode:\n", f"    import sys\n    if explode:\n        {call}\n"))
+    done = run(project, "--json", "--param", "explode=yes", check_exit=1)
+    summary = json.loads(done.stdout)
+    assert summary["status"] == "failed"
+    assert summary["error"] == f"step 'report' called {words}: the pipeline stops there"
+    assert statuses(summary) == {"load": "ran", "scale": "ran", "report": "failed"}
+
+
 #: steps/report.py as nbpromote writes it now: each run of a cell's lines headed by its cell and lines.
 REPORT_WITH_MARKERS = (
     textwrap.dedent(PACKAGE["steps/report.py"]).lstrip("\n")

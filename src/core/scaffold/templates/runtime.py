@@ -608,6 +608,10 @@ class _Run:
         except Exception as ex:  # the step's own code failed
             self.fail(f"step {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}", ex)
             return self._report(StepRecord(name, "failed", _seconds(began)))
+        except SystemExit as ex:  # `sys.exit()` in the step's code: in the notebook it stopped the cell, here the run
+            code = ex.code if ex.code is None or isinstance(ex.code, int) else repr(ex.code)
+            self.fail(f"step {name!r} called sys.exit({'' if code is None else code}){_notebook_place(ex, self.root, self.config)}: the pipeline stops there", ex)
+            return self._report(StepRecord(name, "failed", _seconds(began)))
         except RunStopped as ex:  # a signal stopped the run while the step ran: the steps after it are skipped
             self.fail(f"step {name!r} was stopped by {ex.args[0]}{_notebook_place(ex, self.root, self.config)}")
             return self._report(StepRecord(name, "failed", _seconds(began)))
