@@ -8,6 +8,7 @@ import type { Problem } from '../contract/problem';
 import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
 import type { CallSite } from './cellFacts';
+import { globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
 
@@ -229,6 +230,7 @@ class GraphBuilder {
     this.checkSharedFunctions();
     this.checkSkippedChanges(byIndex);
     this.checkChangedViews();
+    this.checkGlobalConfig();
     this.addFileEdges();
     this.checkSplitSteps();
     this.checkEmptySteps();
@@ -588,6 +590,35 @@ class GraphBuilder {
   }
 
   /**
+   * A step changing a library's settings for the whole process (`sklearn.set_config(transform_output="pandas")`,
+   * `pd.set_option(...)`, see globalConfig.ts): the steps after it ran with that setting in the notebook, but a
+   * step taken from the cache does not change it. The step runs at every run (`always_run` in pipeline.yaml),
+   * with an info on the first such line of each cell.
+   */
+  private checkGlobalConfig(): void {
+    const cells = new Map(this.notebook.cells.map((c) => [c.index, c]));
+    const imported = importedSetters(this.notebook.cells.filter((c) => c.kind === 'code').map((c) => c.source).join('\n'));
+    for (const unit of this.steps) {
+      for (const ref of unit.cells) {
+        const cell = cells.get(ref.index);
+        const change = cell === undefined ? undefined : globalConfigChanges(cell.source, imported)[0];
+        if (cell === undefined || change === undefined) continue;
+        const at = `cell ${cell.index + 1} line ${change.line}`;
+        addOnce(unit.alwaysRuns, `${unit.name} changes ${change.settings} for the whole process (${at}): a step taken from the cache would not change them for the steps after it`);
+        this.problems.push(
+          this.problem(
+            cell,
+            'info',
+            'global-config-in-step',
+            `\`${change.call}\` changes ${change.settings} for the whole process, and the steps after ${unit.name} run with them: taken from the cache, ${unit.name} would not change them. Step ${unit.name} runs at every run, never from the cache; move this line to the imports cell to let it be cached`,
+            change.line,
+          ),
+        );
+      }
+    }
+  }
+
+  /**
    * A file two steps write (`joblib.dump(model, MODEL_PATH)` in train, then again in refit): a step taken from
    * the cache does not write its file again, so the steps between them would read the later step's file, and
    * keep reading it from the cache. Every step writing it runs at every run (`always_run` in pipeline.yaml),
@@ -874,17 +905,45 @@ class GraphBuilder {
       if (state.get(unit.name) !== undefined) continue;
       const loop = visit(unit.name);
       if (loop === undefined) continue;
-      // loop = [a, b, ..., a]: a runs after b (takes a value from it), and so on back to a.
-      const links = loop.slice(0, -1).map((to, i) => this.edges.find((e) => e.to === to && e.from === loop[i + 1]));
-      const known = links.filter((e) => e !== undefined);
+      // loop = [a, b, ..., a]: a runs after b (takes a value from it, or its `after:` tag says so), and so on back to a.
+      const links = loop.slice(0, -1).map((to, i) => ({ to, from: loop[i + 1] ?? to, edge: this.edges.find((e) => e.to === to && e.from === loop[i + 1]) }));
+      const tags = links.filter((l) => l.edge === undefined).map((l) => this.afterTag(l.to, l.from)).filter((t) => t !== undefined);
+      const known = links.map((l) => l.edge).filter((e) => e !== undefined);
+      const chain = links
+        .map((l) => (l.edge === undefined ? `${l.to} runs after ${l.from} (${this.afterWords(l.to, l.from)})` : `${l.to} uses ${l.edge.name} from ${l.from} (cell ${l.edge.usedAt.cellIndex + 1})`))
+        .join(', and ');
+      const steps = [...new Set(loop)].join(' and ');
+      const tag = tags[0];
+      if (tag !== undefined) {
+        // An `after:` tag closes the loop: that tag is what to change, not the cells.
+        const tagCell = this.notebook.cells.find((c) => c.index === tag.cellIndex);
+        if (tagCell === undefined) return;
+        const more = tags.length > 1 ? ` (and ${andList(tags.slice(1).map((t) => `\`${t.raw}\` on cell ${t.cellIndex + 1}`))})` : '';
+        const message = `the tag \`${tag.raw}\`${more} makes steps ${steps} wait for each other: ${chain}. Each step runs whole, one after the other, so this order cannot run: remove \`${tag.raw}\` from this cell, or change it to name a step that does not need ${tag.step}`;
+        this.problems.push(this.problem(tagCell, 'error', 'step-cycle', message, tag.line));
+        return;
+      }
       const last = [...known].sort((a, b) => b.usedAt.cellIndex - a.usedAt.cellIndex)[0];
       const cell = last === undefined ? undefined : this.notebook.cells.find((c) => c.index === last.usedAt.cellIndex);
       if (last === undefined || cell === undefined) continue;
-      const chain = known.map((e) => `${e.to} uses ${e.name} from ${e.from} (cell ${e.usedAt.cellIndex + 1})`).join(', and ');
-      const message = `steps ${[...new Set(loop)].join(' and ')} take values from each other: ${chain}. Each step runs whole, one after the other, so this order cannot run outside the notebook: give this cell its own step (step:<name>), or move it next to the other cells of its step`;
+      const message = `steps ${steps} take values from each other: ${chain}. Each step runs whole, one after the other, so this order cannot run outside the notebook: give this cell its own step (step:<name>), or move it next to the other cells of its step`;
       this.problems.push(this.problem(cell, 'error', 'step-cycle', message, last.usedAt.line));
       return;
     }
+  }
+
+  /** How `step` comes to run after `after`, for a message: "`after:evaluate` on cell 6". */
+  private afterWords(step: string, after: string): string {
+    const tag = this.afterTag(step, after);
+    return tag === undefined ? `after:${after}` : `\`${tag.raw}\` on cell ${tag.cellIndex + 1}`;
+  }
+
+  /** The `after:` tag (or `prev:`, as written) by which step `step` runs after `after`: its cell, and its line for a directive. */
+  private afterTag(step: string, after: string): { readonly raw: string; readonly cellIndex: number; readonly line?: number; readonly step: string } | undefined {
+    const cell = this.roles.cells.find((c) => (c.inStep ?? c.stepName) === step && c.after.includes(after));
+    if (cell === undefined) return undefined;
+    const source = cell.sources.find((s) => s.role === 'after' && s.raw.includes(after)) ?? cell.sources.find((s) => s.role === 'after');
+    return { raw: source?.raw ?? `after:${after}`, cellIndex: cell.cellIndex, ...(source?.line === undefined ? {} : { line: source.line }), step };
   }
 
   /**

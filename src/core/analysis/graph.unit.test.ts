@@ -552,6 +552,20 @@ describe('buildStepGraph', () => {
     // A split step without a loop is no error.
     assert.deepEqual(graphOf([[['step:load'], 'v = 1'], [['step:fit'], 'w = v + 1'], [['step:load'], 'u = v * 2']]).problems.filter((p) => p.code === 'step-cycle'), []);
   });
+  it('a loop an `after:` tag closes with the data flow is an error on the tag\'s cell, naming the tag', () => {
+    const g = graphOf([
+      [['step:load', 'after:evaluate'], 'raw = [1, 2]'],
+      [['step:train'], 'model = sum(raw)'],
+      [['step:evaluate'], 'score = model * 2'],
+      [['metrics'], 'n = score + 0.5'],
+    ]);
+    const cycle = g.problems.filter((p) => p.code === 'step-cycle');
+    assert.deepEqual(cycle.map((p) => [p.severity, p.cellIndex]), [['error', 0]]);
+    assert.equal(
+      cycle[0]?.message,
+      'the tag `after:evaluate` makes steps load and evaluate and train wait for each other: load runs after evaluate (`after:evaluate` on cell 1), and evaluate uses model from train (cell 3), and train uses raw from load (cell 2). Each step runs whole, one after the other, so this order cannot run: remove `after:evaluate` from this cell, or change it to name a step that does not need load',
+    );
+  });
   it("a read of IPython's output history (`_`, `Out[3]`) is an error that says what it is", () => {
     const g = graphOf([
       [['step:load'], 'rows = [1, 2]\nlen(rows)'],

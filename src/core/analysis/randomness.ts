@@ -10,18 +10,67 @@ const RESTORABLE_MAKERS = 'default_rng|RandomState|Random|Generator';
 /** Calls that make a random generator: a name assigned one changes with each draw. `SystemRandom` too. */
 export const GENERATOR_MAKERS = new RegExp(`\\b(?:${RESTORABLE_MAKERS}|SystemRandom)\\s*\\(`);
 
+/** Global generators a seed call seeds (what {@link seededGlobalRngs} returns), by function name. */
+export type SeedingFunctions = ReadonlyMap<string, readonly ('random' | 'numpy')[]>;
+
 /**
  * The global generators top-level lines seed: `numpy` for `np.random.seed(0)` or `numpy.random.seed(s)`,
  * `random` for `random.seed(42)`; in that order, each once. With `anyLine`, lines inside blocks and function
- * bodies count too (a `seed_everything` function seeds when it is called).
+ * bodies count too (a `seed_everything` function seeds when it is called). A call of one of `seeders`
+ * (`set_seed(seed)`, {@link seedingFunctions}) seeds what that function seeds.
  */
-export function seededGlobalRngs(code: string, { anyLine = false }: { anyLine?: boolean } = {}): ('random' | 'numpy')[] {
+export function seededGlobalRngs(code: string, { anyLine = false, seeders }: { anyLine?: boolean; seeders?: SeedingFunctions } = {}): ('random' | 'numpy')[] {
   const seeded = new Set<'random' | 'numpy'>();
+  const calls = seeders === undefined || seeders.size === 0 ? undefined : new RegExp(String.raw`(?<![\w.])(${[...seeders.keys()].join('|')})\s*\(`, 'g');
   for (const line of code.split('\n')) {
     if (anyLine ? /^\s*#/.test(line) : /^[\s#@]/.test(line) || /^(?:async\s+)?(?:def|class)\b/.test(line)) continue;
-    for (const m of line.replace(/#.*$/, '').matchAll(/(\w+\.)?\brandom\.seed\s*\(/g)) seeded.add(m[1] === undefined ? 'random' : 'numpy');
+    const text = line.replace(/#.*$/, '');
+    for (const m of text.matchAll(/(\w+\.)?\brandom\.seed\s*\(/g)) seeded.add(m[1] === undefined ? 'random' : 'numpy');
+    if (calls === undefined || /^\s*(?:async\s+)?def\b/.test(text)) continue;
+    for (const m of text.matchAll(calls)) for (const rng of seeders?.get(m[1] ?? '') ?? []) seeded.add(rng);
   }
   return (['random', 'numpy'] as const).filter((m) => seeded.has(m));
+}
+
+/**
+ * The functions the shared code (`texts`, its cells) defines at top level that seed global generators when
+ * called, with the generators each seeds: `def set_seed(s): random.seed(s); np.random.seed(s)`, and a function
+ * calling such a function (`def setup(): set_seed(0)`), however deep. A step calling one seeds; so does the
+ * shared code calling one on a top-level line. Defining one seeds nothing.
+ */
+export function seedingFunctions(texts: readonly string[]): Map<string, ('random' | 'numpy')[]> {
+  const bodies = new Map<string, string>();
+  for (const text of texts) {
+    let name: string | undefined;
+    let body: string[] = [];
+    const close = (): void => {
+      if (name !== undefined) bodies.set(name, body.join('\n'));
+      name = undefined;
+      body = [];
+    };
+    for (const line of text.split('\n')) {
+      const def = /^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/.exec(line);
+      if (def !== null) {
+        close();
+        name = def[1];
+      } else if (/^[^\s#)\]]/.test(line)) close();
+      else if (name !== undefined) body.push(line);
+    }
+    close();
+  }
+  const seeders = new Map<string, ('random' | 'numpy')[]>();
+  // Until nothing changes: a function calling a seeding function seeds what it seeds.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, body] of bodies) {
+      const rngs = seededGlobalRngs(body, { anyLine: true, seeders });
+      if (rngs.length > (seeders.get(name)?.length ?? 0)) {
+        seeders.set(name, rngs);
+        changed = true;
+      }
+    }
+  }
+  return seeders;
 }
 
 const GENERATOR_LINE = new RegExp(String.raw`^([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*[^#]*\b(?:${RESTORABLE_MAKERS})\s*\(`);

@@ -10,7 +10,8 @@ import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
 import { commentedOut, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
-import { generatorNames, seededGlobalRngs } from '../analysis/randomness';
+import type { SeedingFunctions } from '../analysis/randomness';
+import { generatorNames, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
 import { renderPipelineConfig } from '../pipeline/config';
 import { compactRanges } from '../util/ranges';
 import { distributionFor } from './distributions';
@@ -333,6 +334,7 @@ class Generator {
   private readonly functionNames = new Map<string, string>();
   private readonly locals = new WeakMap<readonly CellRef[], ReadonlySet<string>>();
   private stepSeeded: ('random' | 'numpy')[] | undefined;
+  private sharedSeeders: SeedingFunctions | undefined;
   /** The graph's edges by where they go (a step, `metrics`, `test:<n>`): looked up for every step's inputs. */
   private readonly edgesInto = new Map<string, StepGraph['edges'][number][]>();
   /** By cell index: the definitions a later one of the same module replaces before anything reads them (left out). */
@@ -501,14 +503,31 @@ class Generator {
     );
   }
 
-  /** Global generators the steps seed (`np.random.seed(seed)` in a step) and the shared code does not. */
+  /** The shared functions that seed global generators when called ({@link seedingFunctions}). */
+  private seeders(): SeedingFunctions {
+    this.sharedSeeders ??= seedingFunctions(this.sharedBody());
+    return this.sharedSeeders;
+  }
+
+  /** Global generators the shared code seeds when imported: `np.random.seed(0)`, or `set_seed(7)` calling a shared function that does. */
+  private sharedSeededRngs(): ('random' | 'numpy')[] {
+    const seeders = this.seeders();
+    return [...new Set(this.sharedBody().flatMap((b) => seededGlobalRngs(b, { seeders })))];
+  }
+
+  /**
+   * Global generators the steps seed (`np.random.seed(seed)` in a step, or `set_seed(seed)` calling a shared
+   * function that does) and the shared code does not.
+   */
   private stepSeededRngs(): ('random' | 'numpy')[] {
     if (this.stepSeeded !== undefined) return this.stepSeeded;
-    const shared = new Set(this.sharedBody().flatMap((b) => seededGlobalRngs(b)));
+    const shared = new Set(this.sharedSeededRngs());
+    const seeders = this.seeders();
+    const mentionsSeed = (code: string): boolean => code.includes('.seed') || [...seeders.keys()].some((name) => code.includes(name));
     // Only cells that mention a seed call are split into lines.
     const steps = this.input.graph.steps.flatMap((step) => step.cells.flatMap((c) => {
       const code = this.input.cells.get(c.index)?.code ?? '';
-      return code.includes('.seed') ? seededGlobalRngs(code) : [];
+      return mentionsSeed(code) ? seededGlobalRngs(code, { seeders }) : [];
     }));
     this.stepSeeded = [...new Set(steps)].filter((m) => !shared.has(m));
     return this.stepSeeded;
@@ -528,7 +547,7 @@ class Generator {
     const runsCode = this.sharedRunsCode();
     const changed = this.splitShared(common.names).late;
     // The global generators the shared code seeds, and those only the steps seed (`np.random.seed(seed)` in a step).
-    const sharedSeeded = [...new Set(body.flatMap((b) => seededGlobalRngs(b)))];
+    const sharedSeeded = this.sharedSeededRngs();
     const stepSeeded = this.stepSeededRngs();
     if (runsCode) lines.push('', 'from . import NOTEBOOK_DIR, _runtime');
     else if (changed.length > 0 || stepSeeded.length > 0) lines.push('', 'from . import _runtime');

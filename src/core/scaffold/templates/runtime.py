@@ -1247,8 +1247,8 @@ _CWD_ENTRY = "\0nbpromote-cwd"
 
 #: The cache entry holding the files a step opened for reading while it ran, ``{absolute path: fingerprint}``:
 #: a cached step runs again when one of them changed, and the key later steps depend on covers them. This
-#: catches the paths the keys cannot see in the code: read from a config file, built at run time, listed
-#: from a folder. Only what Python opens is seen (not what a library opens in C, or another process).
+#: catches the paths the keys cannot see in the code: read from a config file or built at run time
+#: (one a glob found counts when the step opens it). Only what Python opens is seen (not what a library opens in C, or another process).
 _READS_ENTRY = "\0nbpromote-reads"
 #: The lists the running steps' opened files go to (``_watching_reads``); empty when no step runs.
 _READ_WATCHES: List[List[str]] = []

@@ -1,0 +1,86 @@
+/**
+ * Calls that change a library's settings for the whole process (`sklearn.set_config(transform_output="pandas")`,
+ * `pd.set_option(...)`, `warnings.filterwarnings(...)`): a step making one changes how the steps after it run,
+ * through no value they read, so a step taken from the cache would leave them without it. The analysis makes
+ * such a step run at every run. Only setters whose effect is process-wide are listed, all here.
+ * Seeds (`torch.manual_seed`) are not settings: the draws they fix are the `not-reproducible` check's.
+ */
+
+/** A process-wide setter: the call or assignment that makes it, and the settings it changes, for messages. */
+interface GlobalSetter {
+  /** Matches the call (`\bpd\.set_option\s*\(`) or assignment on a line, comments removed. */
+  readonly pattern: RegExp;
+  readonly settings: string;
+}
+
+const PANDAS = String.raw`(?<![\w.])(?:pd|pandas)`;
+const NUMPY = String.raw`(?<![\w.])(?:np|numpy)`;
+const MATPLOTLIB = String.raw`(?<![\w.])(?:mpl|matplotlib|plt|pyplot|matplotlib\.pyplot)`;
+/** An item or attribute assignment, not a comparison: `pd.options.display.max_rows = 10`, `plt.rcParams["x"] = 1`. */
+const ASSIGNED = String.raw`\s*(?:[-+*/|&]|\/\/)?=(?!=)`;
+
+const SETTERS: readonly GlobalSetter[] = [
+  { pattern: /(?<![\w.])sklearn\.set_config\s*\(/, settings: "scikit-learn's settings" },
+  { pattern: new RegExp(String.raw`${PANDAS}\.(?:set_option|reset_option)\s*\(`), settings: "pandas' options" },
+  { pattern: new RegExp(String.raw`${PANDAS}\.options(?:\.\w+)+${ASSIGNED}`), settings: "pandas' options" },
+  { pattern: new RegExp(String.raw`${NUMPY}\.(?:set_printoptions|seterr)\s*\(`), settings: "NumPy's settings" },
+  { pattern: /(?<![\w.])warnings\.(?:filterwarnings|simplefilter|resetwarnings)\s*\(/, settings: 'the warning filters' },
+  { pattern: /(?<![\w.])torch\.(?:set_default_dtype|set_default_device|set_default_tensor_type)\s*\(/, settings: "PyTorch's defaults" },
+  { pattern: /(?<![\w.])(?:tf|tensorflow)\.config\.(?:\w+\.)*(?:set_\w+|run_functions_eagerly|enable_\w+)\s*\(/, settings: "TensorFlow's configuration" },
+  { pattern: /(?<![\w.])(?:mpl|matplotlib)\.use\s*\(/, settings: "matplotlib's backend" },
+  { pattern: new RegExp(String.raw`${MATPLOTLIB}\.rcParams\s*\[[^\]]*\]${ASSIGNED}`), settings: "matplotlib's settings" },
+  { pattern: new RegExp(String.raw`${MATPLOTLIB}\.(?:rcParams\.update|rc|style\.use)\s*\(`), settings: "matplotlib's settings" },
+];
+
+/** Setters a notebook may import by name (`from sklearn import set_config`): their module, and the settings. */
+const IMPORTED: Readonly<Record<string, { readonly module: RegExp; readonly settings: string }>> = {
+  set_config: { module: /^sklearn(?:\._config)?$/, settings: "scikit-learn's settings" },
+  set_option: { module: /^pandas$/, settings: "pandas' options" },
+  set_printoptions: { module: /^numpy$/, settings: "NumPy's settings" },
+  seterr: { module: /^numpy$/, settings: "NumPy's settings" },
+  filterwarnings: { module: /^warnings$/, settings: 'the warning filters' },
+  simplefilter: { module: /^warnings$/, settings: 'the warning filters' },
+  set_default_dtype: { module: /^torch$/, settings: "PyTorch's defaults" },
+};
+
+/**
+ * The names `source` (the notebook's code) imports from a module that makes them process-wide setters:
+ * `from sklearn import set_config` gives `set_config`. Renamed ones (`import set_config as sc`) count by their
+ * new name.
+ */
+export function importedSetters(source: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const m of source.matchAll(/^\s*from\s+([\w.]+)\s+import\s+\(?([^)\n]*)/gm)) {
+    for (const item of (m[2] ?? '').split(',')) {
+      const [name, as] = item.replace(/#.*$/, '').trim().split(/\s+as\s+/);
+      const known = IMPORTED[name ?? ''];
+      if (known !== undefined && known.module.test(m[1] ?? '')) found.set((as ?? name ?? '').trim(), known.settings);
+    }
+  }
+  return found;
+}
+
+/** A process-wide setting a cell changes: the 1-based line, the call as written, and the settings it changes. */
+export interface GlobalConfigChange {
+  readonly line: number;
+  readonly call: string;
+  readonly settings: string;
+}
+
+/**
+ * The lines of `code` (a cell) that change process-wide settings ({@link SETTERS}, and the names
+ * {@link importedSetters} found), at any depth; comments do not count.
+ */
+export function globalConfigChanges(code: string, imported: ReadonlyMap<string, string> = new Map()): GlobalConfigChange[] {
+  const bare = imported.size === 0 ? undefined : new RegExp(String.raw`(?<![\w.])(${[...imported.keys()].join('|')})\s*\(`);
+  const changes: GlobalConfigChange[] = [];
+  for (const [i, raw] of code.split('\n').entries()) {
+    const line = raw.replace(/#.*$/, '');
+    if (line.trim() === '' || /^\s*(?:from|import)\s/.test(line)) continue;
+    const setter = SETTERS.find((s) => s.pattern.test(line));
+    const named = setter === undefined ? bare?.exec(line) : undefined;
+    const settings = setter?.settings ?? (named?.[1] === undefined ? undefined : imported.get(named[1]));
+    if (settings !== undefined) changes.push({ line: i + 1, call: line.trim(), settings });
+  }
+  return changes;
+}

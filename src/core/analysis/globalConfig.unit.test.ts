@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import { globalConfigChanges, importedSetters } from './globalConfig';
+
+describe('globalConfigChanges', () => {
+  it('finds the process-wide setters a cell calls, at any depth, with their line', () => {
+    const code = [
+      'import warnings',
+      'sklearn.set_config(transform_output="pandas")',
+      'pd.options.display.max_rows = 10',
+      'if quiet:',
+      '    warnings.filterwarnings("ignore")',
+      'plt.rcParams["figure.dpi"] = 120',
+      'matplotlib.use("Agg")',
+      '# pd.set_option("display.width", 200)',
+      'x = np.seterr(all="raise")',
+    ].join('\n');
+    assert.deepEqual(globalConfigChanges(code).map((c) => [c.line, c.settings]), [
+      [2, "scikit-learn's settings"],
+      [3, "pandas' options"],
+      [5, 'the warning filters'],
+      [6, "matplotlib's settings"],
+      [7, "matplotlib's backend"],
+      [9, "NumPy's settings"],
+    ]);
+  });
+
+  it('leaves reads, other methods, seeds and look-alikes alone', () => {
+    const code = ['rows = pd.options.display.max_rows', 'if plt.rcParams["figure.dpi"] == 100: pass', 'model.set_config(x=1)', 'torch.manual_seed(0)', 'df.set_option = 1', 'tf.config.list_physical_devices("GPU")'].join('\n');
+    assert.deepEqual(globalConfigChanges(code), []);
+  });
+
+  it('knows a setter imported by name only from its library', () => {
+    const imported = importedSetters('from sklearn import set_config\nfrom warnings import simplefilter as quiet\nfrom mylib import set_option');
+    assert.deepEqual([...imported.keys()], ['set_config', 'quiet']);
+    assert.deepEqual(globalConfigChanges('set_config(transform_output="pandas")\nquiet("ignore")\nset_option(1)', imported).map((c) => c.line), [1, 2]);
+    assert.deepEqual(globalConfigChanges('set_config(transform_output="pandas")'), []);
+  });
+});
