@@ -30,6 +30,9 @@ const SETTERS: readonly GlobalSetter[] = [
   { pattern: /(?<![\w.])(?:mpl|matplotlib)\.use\s*\(/, settings: "matplotlib's backend" },
   { pattern: new RegExp(String.raw`${MATPLOTLIB}\.rcParams\s*\[[^\]]*\]${ASSIGNED}`), settings: "matplotlib's settings" },
   { pattern: new RegExp(String.raw`${MATPLOTLIB}\.(?:rcParams\.update|rc|style\.use)\s*\(`), settings: "matplotlib's settings" },
+  // The environment: later steps (and the libraries they call) read it.
+  { pattern: new RegExp(String.raw`(?<![\w.])os\.environ\s*\[[^\]]*\]${ASSIGNED}`), settings: 'the environment variables' },
+  { pattern: /(?<![\w.])os\.(?:environ\.(?:update|setdefault|pop|clear)|putenv|unsetenv)\s*\(/, settings: 'the environment variables' },
 ];
 
 /** Setters a notebook may import by name (`from sklearn import set_config`): their module, and the settings. */

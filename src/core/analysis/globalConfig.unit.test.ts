@@ -13,6 +13,8 @@ describe('globalConfigChanges', () => {
       'matplotlib.use("Agg")',
       '# pd.set_option("display.width", 200)',
       'x = np.seterr(all="raise")',
+      'os.environ["OMP_NUM_THREADS"] = "1"',
+      'os.environ.update({"TZ": "UTC"})',
     ].join('\n');
     assert.deepEqual(globalConfigChanges(code).map((c) => [c.line, c.settings]), [
       [2, "scikit-learn's settings"],
@@ -21,11 +23,13 @@ describe('globalConfigChanges', () => {
       [6, "matplotlib's settings"],
       [7, "matplotlib's backend"],
       [9, "NumPy's settings"],
+      [10, 'the environment variables'],
+      [11, 'the environment variables'],
     ]);
   });
 
   it('leaves reads, other methods, seeds and look-alikes alone', () => {
-    const code = ['rows = pd.options.display.max_rows', 'if plt.rcParams["figure.dpi"] == 100: pass', 'model.set_config(x=1)', 'torch.manual_seed(0)', 'df.set_option = 1', 'tf.config.list_physical_devices("GPU")'].join('\n');
+    const code = ['rows = pd.options.display.max_rows', 'if plt.rcParams["figure.dpi"] == 100: pass', 'model.set_config(x=1)', 'torch.manual_seed(0)', 'df.set_option = 1', 'tf.config.list_physical_devices("GPU")', 'home = os.environ["HOME"]', 'if os.environ.get("CI") == "1": pass'].join('\n');
     assert.deepEqual(globalConfigChanges(code), []);
   });
 
