@@ -121,7 +121,8 @@ function probeSource(probe: MetricsProbe): string {
     '_nbp_sys.modules[_nbp_rt.__name__] = _nbp_rt',
     `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
     `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_' : 'None'}, {_nbp_n: globals()[_nbp_n] for _nbp_n in ${names} if _nbp_n in globals()})`,
-    `print(${JSON.stringify(MARKER)} + _nbp_json.dumps(_nbp_rt.flatten_metrics(_nbp_values)))`,
+    // inf and NaN as null (JSON has neither), as `run --json` gives them: no expected value to check.
+    `print(${JSON.stringify(MARKER)} + _nbp_json.dumps({_nbp_k: (_nbp_v if _nbp_v == _nbp_v and abs(_nbp_v) != float("inf") else None) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_values).items()}))`,
   ].join('\n');
 }
 

@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { failedCell } from './execute';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { notebookJson, PYTHON } from '../scaffold/testing';
+import { silentLogger } from '../util/logger';
+import { executeForMetrics, failedCell } from './execute';
+import { promoteNotebook } from './promote';
 
 // nbconvert's stderr when a cell fails inside pandas (colours removed, nbconvert's own frames cut): the
 // chained KeyError's traceback first, without the cell; then the one the cell raised, whose frames go on
@@ -59,5 +66,21 @@ describe('failedCell', () => {
   it('is undefined when no frame is a notebook cell (nbpromote\'s own cells, or no kernel at all)', () => {
     assert.equal(failedCell(chained.replace(/Cell In \[7\]/, 'Cell In [2]'), cells), undefined);
     assert.equal(failedCell('No module named nbconvert', cells), undefined);
+  });
+});
+
+describe('executeForMetrics', function () {
+  this.timeout(120_000);
+  it('reads a notebook whose metrics hold inf and NaN: those have no expected value, the others do', async function () {
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import nbconvert, ipykernel']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-'));
+    try {
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson([{ tags: ['step:score'], source: 'errors = [0.0, 1.0]\nacc = 0.5' }, { tags: ['metrics'], source: 'mape = float("inf")\nbad = float("nan")\nprint(acc, mape, bad)' }]));
+      const dry = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+      const metrics = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe: dry.metricsProbe, logger: silentLogger });
+      assert.deepEqual([...metrics], [['acc', 0.5]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
