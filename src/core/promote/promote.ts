@@ -693,6 +693,8 @@ function hiddenModule(name: string, imported: readonly string[]): string | undef
   if (inSrc !== undefined) return `the ${inSrc} module the notebook imports (the package is written to src/${name})`;
   if (isStdlibModule(name)) return `the standard library's ${name} module`;
   if (name === 'yaml' || name === 'pytest') return `the ${name} module the generated code imports`;
+  if (name === 'conftest') return 'the tests\' conftest.py, which pytest imports as conftest';
+  if (name === 'tests' || name === 'test') return `the generated tests/ folder, which pytest may import as ${name}`;
   return undefined;
 }
 

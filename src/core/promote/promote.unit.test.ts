@@ -287,6 +287,11 @@ describe('re-promotion', function () {
     assert.ok(derived.files.some((f) => f.path === 'src/sklearn_pipeline/steps/load.py'));
     writeFileSync(join(dir, 'json.ipynb'), notebookJson(cells));
     assert.equal((await promoteNotebook({ notebook: 'json.ipynb', cwd: dir, out: 'out2', toolVersion: 'test', dryRun: true })).package, 'json_pipeline', 'the standard library too');
+    // Every module of the standard library (cmd, this), and the names pytest gives the generated tests.
+    for (const name of ['cmd', 'this', 'conftest', 'test', 'tests']) {
+      writeFileSync(join(dir, `${name}.ipynb`), notebookJson(cells));
+      assert.equal((await promoteNotebook({ notebook: `${name}.ipynb`, cwd: dir, out: `out-${name}`, toolVersion: 'test', dryRun: true })).package, `${name}_pipeline`);
+    }
     await assert.rejects(promoteNotebook({ notebook: 'sklearn.ipynb', cwd: dir, out: 'out', toolVersion: 'test', packageName: 'random' }), /--package random would hide the random module the notebook imports/);
     assert.equal(existsSync(join(dir, 'out')), false);
     // A project module under src/ (`from src.features import f`): the package is written to src/<name>.

@@ -27,17 +27,29 @@ const known: Readonly<Record<string, string>> = {
   IPython: 'ipython',
 };
 
-/** Modules of the Python 3.9+ standard library that notebooks commonly import (and all top-level ones). */
+/**
+ * The top-level modules of the standard library: Python 3.11's `sys.stdlib_module_names` without the private
+ * ones (modules later versions removed, like `imp` and `distutils`, stay: a notebook may still import them).
+ */
 const stdlib = new Set(
   (
-    '__future__ abc argparse array ast asyncio base64 bisect builtins bz2 calendar cmath collections colorsys ' +
-    'concurrent configparser contextlib copy csv ctypes dataclasses datetime decimal difflib dis email enum ' +
-    'errno faulthandler fnmatch fractions functools gc getpass gettext glob gzip hashlib heapq hmac html http ' +
-    'imaplib importlib inspect io ipaddress itertools json keyword linecache locale logging lzma math mimetypes ' +
-    'multiprocessing numbers operator os pathlib pickle platform pprint profile pstats queue random re reprlib ' +
-    'sched secrets select shelve shlex shutil signal site smtplib socket sqlite3 ssl stat statistics string ' +
-    'struct subprocess sys sysconfig tarfile tempfile textwrap threading time timeit tkinter token tokenize ' +
-    'traceback types typing unicodedata unittest urllib uuid venv warnings weakref xml zipfile zlib zoneinfo'
+    '__future__ abc aifc antigravity argparse array ast asynchat asyncio asyncore atexit audioop base64 bdb ' +
+    'binascii bisect builtins bz2 calendar cgi cgitb chunk cmath cmd code codecs codeop collections colorsys ' +
+    'compileall concurrent configparser contextlib contextvars copy copyreg cProfile crypt csv ctypes curses ' +
+    'dataclasses datetime dbm decimal difflib dis distutils doctest email encodings ensurepip enum errno ' +
+    'faulthandler fcntl filecmp fileinput fnmatch fractions ftplib functools gc genericpath getopt getpass ' +
+    'gettext glob graphlib grp gzip hashlib heapq hmac html http idlelib imaplib imghdr imp importlib inspect ' +
+    'io ipaddress itertools json keyword lib2to3 linecache locale logging lzma mailbox mailcap marshal math ' +
+    'mimetypes mmap modulefinder msilib msvcrt multiprocessing netrc nis nntplib nt ntpath nturl2path numbers ' +
+    'opcode operator optparse os ossaudiodev pathlib pdb pickle pickletools pipes pkgutil platform plistlib ' +
+    'poplib posix posixpath pprint profile pstats pty pwd py_compile pyclbr pydoc pydoc_data pyexpat queue ' +
+    'quopri random re readline reprlib resource rlcompleter runpy sched secrets select selectors shelve shlex ' +
+    'shutil signal site smtpd smtplib sndhdr socket socketserver spwd sqlite3 sre_compile sre_constants ' +
+    'sre_parse ssl stat statistics string stringprep struct subprocess sunau symtable sys sysconfig syslog ' +
+    'tabnanny tarfile telnetlib tempfile termios textwrap this threading time timeit tkinter token tokenize ' +
+    'tomllib trace traceback tracemalloc tty turtle turtledemo types typing unicodedata unittest urllib uu ' +
+    'uuid venv warnings wave weakref webbrowser winreg winsound wsgiref xdrlib xml xmlrpc zipapp zipfile ' +
+    'zipimport zlib zoneinfo'
   ).split(' '),
 );
 
