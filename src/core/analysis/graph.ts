@@ -450,11 +450,6 @@ class GraphBuilder {
       for (const name of changes.globals ?? []) this.sharedState.add(name);
     }
     for (const site of f.declaresGlobal ?? []) this.sharedState.add(site.name);
-    for (const d of f.defines) {
-      if (f.imports.some((i) => i.name === d.name)) continue;
-      this.bindings.set(d.name, { kind: 'common', site: site(cell, d.line) });
-      if (!this.common.names.includes(d.name)) this.common.names.push(d.name);
-    }
     // Reads inside a function's body happen when it is called, not at import: checkSharedFunctions says those.
     const inFunction = (line: number): boolean => f.functions.some((fn) => fn.kind === 'function' && fn.startLine !== undefined && fn.endLine !== undefined && line > fn.startLine && line <= fn.endLine);
     for (const use of f.externalUses) {
@@ -468,6 +463,12 @@ class GraphBuilder {
       this.problems.push(
         this.problem(cell, 'error', 'shared-reads-step-value', `this shared cell reads ${use.name}, ${source}; shared code (imports, functions, the cells before the first step) runs once at import and cannot see step values: tag this cell as a step or move it`, use.line, use.column),
       );
+    }
+    // After the reads: `df = df[df.sqft > 800]` reads the step's df before the cell binds its own.
+    for (const d of f.defines) {
+      if (f.imports.some((i) => i.name === d.name)) continue;
+      this.bindings.set(d.name, { kind: 'common', site: site(cell, d.line) });
+      if (!this.common.names.includes(d.name)) this.common.names.push(d.name);
     }
   }
 

@@ -319,6 +319,16 @@ describe('buildStepGraph', () => {
     assert.match(p?.message ?? '', /reads the global N_FOLDS, a parameter; shared functions cannot see parameters in a package/);
   });
 
+  it('a shared cell rebinding a step value (`df = df[...]`) reads it first: the same error', () => {
+    const g = graphOf([
+      [['step:load'], 'df = [1, 900]'],
+      [['functions'], 'df = [r for r in df if r > 800]\n\ndef size():\n    return len(df)'],
+      [['step:use'], 'n = size()'],
+    ]);
+    const errors = g.problems.filter((p) => p.code === 'shared-reads-step-value');
+    assert.deepEqual(errors.map((p) => [p.line, p.message.slice(0, 60)]), [[1, 'this shared cell reads df, a value computed by step load; sh']]);
+  });
+
   it('tests read metrics and step values; a step may not read a metric', () => {
     const g = graphOf([
       [['step:a'], 'x = 2'],
