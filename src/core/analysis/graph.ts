@@ -277,6 +277,14 @@ class GraphBuilder {
         continue;
       }
       literal.add(a.name);
+      // Set again in a later parameters cell after a step read it: in the notebook the steps between saw the
+      // first value, in the package every step would get one.
+      const read = this.edges.find((e) => e.from === 'parameters' && e.name === a.name && e.definedAt.cellIndex !== cell.index);
+      if (read !== undefined) {
+        const reader = read.to === 'metrics' ? 'the metrics' : read.to.startsWith('test:') ? `the test in cell ${read.usedAt.cellIndex + 1}` : `step ${read.to}`;
+        this.problems.push(this.problem(cell, 'error', 'parameter-set-twice', `parameter ${a.name} is set again here, after ${reader} read the value cell ${read.definedAt.cellIndex + 1} gave it: a package gives every step one value of a parameter. Set it once, or give this one another name`, a.line));
+        continue;
+      }
       const existing = this.parameters.findIndex((p) => p.name === a.name);
       const parameter: Parameter = { name: a.name, default: parsed.value, type: parsed.type, ...(parsed.items === undefined ? {} : { items: parsed.items }), definedAt: site(cell, a.line) };
       if (existing === -1) this.parameters.push(parameter);

@@ -329,6 +329,20 @@ describe('buildStepGraph', () => {
     assert.deepEqual(errors.map((p) => [p.line, p.message.slice(0, 60)]), [[1, 'this shared cell reads df, a value computed by step load; sh']]);
   });
 
+  it('a parameter set again in a later parameters cell after a step read it is an error naming both cells', () => {
+    const g = graphOf([
+      [['parameters'], 'scale = 1.0\nn = 3'],
+      [['step:load'], 'rows = [scale] * 3'],
+      [['parameters'], 'scale = 2.0\nn = 4'],
+      [['step:use'], 'total = sum(rows) * scale'],
+    ]);
+    assert.deepEqual(g.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.cellIndex, p.line, p.message.slice(0, 80)]), [
+      ['parameter-set-twice', 2, 1, 'parameter scale is set again here, after step load read the value cell 1 gave it'],
+    ]);
+    // n, which no step read before, takes the later value, as in the notebook.
+    assert.deepEqual(g.parameters.map((p) => [p.name, p.default]), [['scale', 1], ['n', 4]]);
+  });
+
   it('tests read metrics and step values; a step may not read a metric', () => {
     const g = graphOf([
       [['step:a'], 'x = 2'],
