@@ -22,6 +22,11 @@ export interface MetricsProbe {
   readonly names: readonly string[];
   /** The metrics cell ends with an expression Jupyter shows (`_` holds its value). */
   readonly shown: boolean;
+  /**
+   * Values an earlier metrics cell read, from a step a later step rebinds them after: read (copied) right after
+   * that cell, as the package's metrics take them from the step that made them then.
+   */
+  readonly earlier?: readonly { readonly afterCell: number; readonly names: readonly string[] }[];
 }
 
 /** A step's outputs to record after its last cell ran. */
@@ -81,6 +86,7 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
     if (cell.kind === 'code') cells.push({ ...code(cell.source), metadata: { nbpromote: { cell: cell.index } } });
     else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
     for (const step of steps) if (cell.index === step.afterCell) cells.push(code(stepProbeSource(step)));
+    for (const early of probe?.earlier ?? []) if (cell.index === early.afterCell) cells.push(code(earlyProbeSource(early.names)));
     if (probe !== undefined && cell.index === probe.afterCell) cells.push(code(probeSource(probe)));
   }
   return {
@@ -112,6 +118,20 @@ function stepProbeSource(step: StepProbe): string {
   return `print(${JSON.stringify(STEP_MARKER)} + _nbp_json.dumps({"step": ${JSON.stringify(step.step)}, "outputs": {_nbp_n: _nbp_describe(globals()[_nbp_n]) for _nbp_n in ${names} if _nbp_n in globals()}}))`;
 }
 
+/** Python keeping copies of `names` as they are now, the first time each is seen, for {@link probeSource}. */
+function earlyProbeSource(names: readonly string[]): string {
+  return [
+    'import copy as _nbp_copy',
+    '_nbp_early = globals().setdefault("_nbp_early", {})',
+    `for _nbp_n in ${JSON.stringify(names)}:`,
+    '    if _nbp_n in globals() and _nbp_n not in _nbp_early:',
+    '        try:',
+    '            _nbp_early[_nbp_n] = _nbp_copy.deepcopy(globals()[_nbp_n])',
+    '        except Exception:',
+    '            _nbp_early[_nbp_n] = globals()[_nbp_n]',
+  ].join('\n');
+}
+
 /** Python for the probe: the runtime's own metric rules (with_shown, flatten_metrics), so names match runs. */
 function probeSource(probe: MetricsProbe): string {
   const names = JSON.stringify(probe.names);
@@ -120,7 +140,8 @@ function probeSource(probe: MetricsProbe): string {
     '_nbp_rt = _nbp_types.ModuleType("_nbpromote_runtime")',
     '_nbp_sys.modules[_nbp_rt.__name__] = _nbp_rt',
     `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
-    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_' : 'None'}, {_nbp_n: globals()[_nbp_n] for _nbp_n in ${names} if _nbp_n in globals()})`,
+    '_nbp_early = globals().get("_nbp_early", {})',
+    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early})`,
     // inf and NaN as null (JSON has neither), as `run --json` gives them: no expected value to check.
     `print(${JSON.stringify(MARKER)} + _nbp_json.dumps({_nbp_k: (_nbp_v if _nbp_v == _nbp_v and abs(_nbp_v) != float("inf") else None) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_values).items()}))`,
   ].join('\n');

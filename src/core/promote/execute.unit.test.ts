@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { notebookJson, PYTHON } from '../scaffold/testing';
+import { notebookJson, PYTHON, runPipeline } from '../scaffold/testing';
 import { silentLogger } from '../util/logger';
 import { executeForMetrics, failedCell } from './execute';
 import { promoteNotebook } from './promote';
@@ -79,6 +79,26 @@ describe('executeForMetrics', function () {
       const dry = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
       const metrics = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe: dry.metricsProbe, logger: silentLogger });
       assert.deepEqual([...metrics], [['acc', 0.5]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a value an earlier metrics cell printed as it was then, though a later step rebinds it', async function () {
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import nbconvert, ipykernel']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-'));
+    try {
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson([
+        { tags: ['step:baseline'], source: 'acc = 0.5\nrows = [1, 2]' },
+        { tags: ['metrics'], source: 'print(acc)\nn_rows = len(rows)' },
+        // Rebinds acc: the package's metrics take acc as baseline made it.
+        { tags: ['step:tuned'], source: 'acc = 0.75\nacc_tuned = acc' },
+        { tags: ['metrics'], source: 'print(acc_tuned)' },
+      ]));
+      const dry = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+      const metrics = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe: dry.metricsProbe, logger: silentLogger });
+      assert.deepEqual(Object.fromEntries(metrics), { acc: 0.5, acc_tuned: 0.75, n_rows: 2 });
+      assert.deepEqual(runPipeline((await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' }), join(dir, 'out'))).metrics, { acc: 0.5, acc_tuned: 0.75, n_rows: 2 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

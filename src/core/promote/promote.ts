@@ -93,6 +93,23 @@ export interface PromoteOutcome {
   readonly stepProbes?: readonly StepProbe[];
 }
 
+/**
+ * The inputs of the metrics an earlier metrics cell reads first (`print(acc)` between step baseline and step
+ * tuned, which rebinds acc): the package takes them from the step that made them then, so `--execute` reads
+ * them after that cell. Not those a later metrics cell binds again (the metrics function returns that one).
+ */
+function earlierMetricReads(graph: StepGraph, metricsCells: readonly number[], generated: ReadonlyMap<number, GeneratedCell>): Pick<MetricsProbe, 'earlier'> {
+  const last = metricsCells[metricsCells.length - 1];
+  const byCell = new Map<number, string[]>();
+  for (const edge of graph.edges) {
+    const at = edge.usedAt.cellIndex;
+    if (edge.to !== 'metrics' || at === last) continue;
+    if (metricsCells.some((c) => c > at && generated.get(c)?.assigned.includes(edge.name) === true)) continue;
+    byCell.set(at, [...(byCell.get(at) ?? []), edge.name]);
+  }
+  return byCell.size === 0 ? {} : { earlier: [...byCell].map(([afterCell, names]) => ({ afterCell, names })) };
+}
+
 /** The planned path (relative to `outDir`) that is the notebook's file, also through symlinks; else undefined. */
 async function notebookAmongPlans(notebookPath: string, outDir: string, plans: readonly FilePlan[]): Promise<string | undefined> {
   const real = async (path: string): Promise<string> => realpath(path).catch(() => path);
@@ -401,7 +418,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const metricsProbe: MetricsProbe | undefined =
     lastMetrics === undefined
       ? undefined
-      : { afterCell: lastMetrics.cell.index, names: metricNames(graph, generated), shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined || analysed.get(lastMetrics.cell.index)?.generated.shownExpression !== undefined };
+      : {
+          afterCell: lastMetrics.cell.index,
+          names: metricNames(graph, generated),
+          shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined || analysed.get(lastMetrics.cell.index)?.generated.shownExpression !== undefined,
+          ...earlierMetricReads(graph, metricsCells.map((m) => m.cell.index), generated),
+        };
   const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
     const last = step.cells[step.cells.length - 1];
     return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];
