@@ -4,6 +4,7 @@
  * graph's (names nothing defines, values shared code cannot see ...). Loads the parser when needed.
  */
 import type { Notebook, NotebookCell } from '../contract/notebook';
+import { cellProblem } from '../contract/problem';
 import type { Problem } from '../contract/problem';
 import type { TagResult } from '../contract/roles';
 import type { StepGraph } from '../contract/stepGraph';
@@ -118,16 +119,4 @@ export function nonAsciiNames(file: string, code: readonly NotebookCell[], cells
   return problems.sort((a, b) => (a.cellIndex ?? 0) - (b.cellIndex ?? 0) || (a.line ?? 0) - (b.line ?? 0));
 }
 
-export function cellProblem(file: string, cell: NotebookCell, severity: Problem['severity'], code: string, message: string, line?: number, column?: number): Problem {
-  return {
-    severity,
-    code,
-    message,
-    file,
-    cellIndex: cell.index,
-    ...(cell.id === undefined ? {} : { cellId: cell.id }),
-    ...(line === undefined ? {} : { line }),
-    ...(column === undefined ? {} : { column }),
-    ...(cell.fileLine === undefined || line === undefined ? {} : { fileLine: cell.fileLine + line - 1 }),
-  };
-}
+export { cellProblem };

@@ -4,6 +4,7 @@
  * the shared code, and an explanation for every edge. Pure: no parsing here (see python/), no files.
  */
 import type { Notebook, NotebookCell } from '../contract/notebook';
+import { cellProblem } from '../contract/problem';
 import type { Problem } from '../contract/problem';
 import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
@@ -971,17 +972,7 @@ class GraphBuilder {
   }
 
   private problem(cell: NotebookCell, severity: Problem['severity'], code: string, message: string, line?: number, column?: number): Problem {
-    return {
-      severity,
-      code,
-      message,
-      file: this.notebook.path,
-      cellIndex: cell.index,
-      ...(cell.id === undefined ? {} : { cellId: cell.id }),
-      ...(line === undefined ? {} : { line }),
-      ...(column === undefined ? {} : { column }),
-      ...(cell.fileLine === undefined || line === undefined ? {} : { fileLine: cell.fileLine + line - 1 }),
-    };
+    return cellProblem(this.notebook.path, cell, severity, code, message, line, column);
   }
 }
 

@@ -55,6 +55,24 @@ export function problemPlace(problem: Problem): string {
   return where.join(', ');
 }
 
+/**
+ * A problem on a cell, at `line` (1-based, in the cell) and `column` when known. In a percent script its line in
+ * the file too: of `line`, or of the cell's first line when the problem is the whole cell's.
+ */
+export function cellProblem(file: string, cell: { readonly index: number; readonly id?: string | undefined; readonly fileLine?: number | undefined }, severity: Severity, code: string, message: string, line?: number, column?: number): Problem {
+  return {
+    severity,
+    code,
+    message,
+    file,
+    cellIndex: cell.index,
+    ...(cell.id === undefined ? {} : { cellId: cell.id }),
+    ...(line === undefined ? {} : { line }),
+    ...(column === undefined ? {} : { column }),
+    ...(cell.fileLine === undefined ? {} : { fileLine: cell.fileLine + (line ?? 1) - 1 }),
+  };
+}
+
 export function hasErrors(problems: readonly Problem[]): boolean {
   return problems.some((p) => p.severity === 'error');
 }

@@ -355,6 +355,10 @@ describe('re-promotion', function () {
     assert.equal(syntax?.fileLine, 6, JSON.stringify(outcome.problems));
     assert.match(formatProblem(syntax ?? assert.fail('no syntax error')), /^nb\.py: cell 2, line 2, column \d+, file line 6: /);
     assert.equal(problemToJson(syntax).fileLine, 6);
+    // A problem of the whole cell: the file line of the cell's first line.
+    writeFileSync(join(dir, 'md.py'), '# %% [markdown] tags=["step:notes"]\n# Notes\n\n# %% tags=["step:load"]\nx = 1\n');
+    const md = (await promoteNotebook({ notebook: 'md.py', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true })).problems.find((p) => p.code === 'tag-on-markdown');
+    assert.match(formatProblem(md ?? assert.fail('no tag-on-markdown')), /^md\.py: cell 1, file line 2: tags on markdown cells are ignored/);
   });
 
   it('a percent script where the package goes is never replaced, with --force or --merge either, nor through a symlink', async () => {

@@ -2,6 +2,7 @@
  * The problems `readRoles` reports. Codes are stable: tools and docs/tags.md depend on them.
  */
 import type { Notebook, NotebookCell } from '../contract/notebook';
+import { cellProblem as problemAtCell } from '../contract/problem';
 import type { Problem, Severity } from '../contract/problem';
 
 /** Every problem code `readRoles` reports, each explained in docs/tags.md (a unit test keeps the two equal). */
@@ -42,16 +43,7 @@ export function cellProblem(
   message: string,
   line?: number,
 ): Problem {
-  return {
-    severity,
-    code,
-    message,
-    file: notebook.path,
-    cellIndex: cell.index,
-    ...(cell.id !== undefined ? { cellId: cell.id } : {}),
-    ...(line !== undefined ? { line } : {}),
-    ...(line !== undefined && cell.fileLine !== undefined ? { fileLine: cell.fileLine + line - 1 } : {}),
-  };
+  return problemAtCell(notebook.path, cell, severity, code, message, line);
 }
 
 /** Problems in cell order (notebook-wide ones last), keeping the order of each cell's own problems. */
