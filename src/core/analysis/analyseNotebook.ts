@@ -8,10 +8,10 @@ import { cellProblem } from '../contract/problem';
 import type { Problem } from '../contract/problem';
 import type { TagResult } from '../contract/roles';
 import type { StepGraph } from '../contract/stepGraph';
-import { analyseCodeCells } from './cellFacts';
+import { analyseCodeCell, analyseCodeCells, keepStatements } from './cellFacts';
 import type { AnalysedCell } from './cellFacts';
 import { folderMoves } from './folderMoves';
-import { buildStepGraph } from './graph';
+import { buildStepGraph, splitParametersCell } from './graph';
 import type { CellFacts } from './graph';
 import { initPythonParser } from './python/parser';
 import { unseededDraws } from './randomness';
@@ -64,7 +64,19 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
       problems.push(cellProblem(notebook.path, cell, 'warning', 'ipython-name', message, use.line, use.column));
     }
   }
-  const built = buildStepGraph(notebook, roles, facts);
+  // A parameters cell's code on its parameters (`np.random.seed(SEED)`) runs in the first step after it: that code
+  // alone, the rest blanked, is what the step's module holds and what the graph reads.
+  const moved = new Map<number, CellFacts>();
+  for (const [i, cell] of all.entries()) {
+    const a = analysed[i];
+    if (a === undefined || skipped(cell) || byIndex.get(cell.index)?.roles.includes('parameters') !== true) continue;
+    const split = splitParametersCell(a.facts);
+    if (split.moved.length === 0) continue;
+    const alone = analyseCodeCell(keepStatements(a.parsed, split.moved.map((m) => m.statement)));
+    moved.set(cell.index, alone.facts);
+    cells.set(cell.index, alone);
+  }
+  const built = buildStepGraph(notebook, roles, facts, moved);
   // A cell that does not parse defines less than it meant to: names it would define, or words of a string
   // left open, would each be "used but never defined". Its syntax error is the one to fix first.
   const unparsed = problems.some((p) => p.code === 'python-syntax');

@@ -4,7 +4,7 @@
  * changed in place).
  */
 import { bareNames, interpolatedNames } from './expectedMetrics';
-import type { CellFacts, NameSite } from './graph';
+import type { CellFacts, NameSite, TopStatement } from './graph';
 import type { GeneratedCell } from '../scaffold/plan';
 import { NOTEBOOK_FILE_NAME } from '../scaffold/pythonText';
 import { isBuiltin } from './python/builtins';
@@ -47,6 +47,8 @@ export interface AnalysedCell {
   readonly analysis: CellAnalysis;
   readonly facts: CellFacts;
   readonly generated: GeneratedCell;
+  /** The code the tree was parsed from: what CellFacts.topStatements' offsets index (see keepStatements). */
+  readonly parsed: string;
 }
 
 /** Needs the parser loaded (`await initPythonParser()`). Never throws on user input. */
@@ -95,6 +97,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
   // Names methods are called on, each at its first call (a draw from a generator changes it).
   const receivers = new Map<string, NameSite>();
   const records: CallRecords = { calls, receivers, methods };
+  const spans: { start: number; end: number; from: { line: number; column: number }; to: { line: number; column: number }; assigns?: string; changes: NameSite[] }[] = [];
   for (const statement of tree.root.children) {
     if (removedNodes.has(statement) || statement.type === 'comment') continue;
     if (IMPORTS.has(statement.type)) {
@@ -139,6 +142,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     }
     const changed: NameSite[] = [];
     collectMutations(tree, statement, changed, records);
+    spans.push({ start: statement.start, end: statement.end, from: tree.position(statement.start), to: tree.position(Math.max(statement.start, statement.end - 1)), ...(left?.type === 'identifier' ? { assigns: tree.text(left) } : {}), changes: changed });
     // `for d in (train, test): d["x"] = ...`, `for name, m in models.items(): m.fit(...)`: a change to the
     // loop's variable is a change to what it iterates over.
     const loops = loopSources(tree, statement);
@@ -177,6 +181,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     ...(receivers.size === 0 ? {} : { receivers: [...receivers.values()] }),
     ...(contains.length === 0 ? {} : { contains }),
     ...(views.length === 0 ? {} : { views }),
+    topStatements: topStatements(spans, analysis),
     ...(assignments.some((a) => GENERATOR_MAKERS.test(a.valueText)) ? { generators: assignments.filter((a) => GENERATOR_MAKERS.test(a.valueText)).map((a) => a.name) } : {}),
   };
   const trailing = analysis.trailingExpression;
@@ -202,7 +207,51 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     ...(trailing !== undefined && trailing.removed && bareNames(trailing.text).length <= 1 ? { shownExpression: trailing.text } : {}),
     ...(analysis.topLevelAwaits === undefined ? {} : { awaits: true as const }),
   };
-  return { analysis, facts, generated };
+  return { analysis, facts, generated, parsed: tree.source };
+}
+
+/**
+ * Each top-level statement (see CellFacts.topStatements) with the names read and bound or changed at its sites.
+ * `changes`: what the statement changes in place (`cols.append("b")`, `settings["n"] = 1`).
+ */
+function topStatements(spans: readonly { start: number; end: number; from: { line: number; column: number }; to: { line: number; column: number }; assigns?: string; changes: readonly NameSite[] }[], analysis: CellAnalysis): TopStatement[] {
+  const after = (a: { line: number; column: number }, b: { line: number; column: number }): boolean => a.line > b.line || (a.line === b.line && a.column >= b.column);
+  return spans.map((s) => {
+    const inside = (n: NameSite): boolean => after(n, s.from) && after(s.to, n);
+    return {
+      start: s.start,
+      end: s.end,
+      line: s.from.line,
+      endLine: s.to.line,
+      reads: [...new Set([...analysis.uses, ...analysis.builtinUses].filter(inside).map((n) => n.name))],
+      writes: [...new Set([...analysis.defines.filter(inside), ...s.changes].map((n) => n.name))],
+      ...(s.assigns === undefined ? {} : { assigns: s.assigns }),
+    };
+  });
+}
+
+/**
+ * The code of a cell with only the top-level statements `keep` (by their offsets in the parsed code `source`),
+ * the rest blanked: lines stay where they were, so markers and problems name the cell's own lines. A kept
+ * statement that shared its line with a removed one (`n = 1; n += 1`) starts the line.
+ */
+export function keepStatements(source: string, keep: readonly { readonly start: number; readonly end: number }[]): string {
+  const chars = source.split('');
+  const kept = [...keep].sort((a, b) => a.start - b.start);
+  let at = 0;
+  for (const range of [...kept, { start: source.length, end: source.length }]) {
+    // `a(); b()` with both kept: the `;` right after a stays between them.
+    const separator = at > 0 ? /^[ \t]*;/.exec(source.slice(at, range.start)) : null;
+    for (let i = at; i < range.start; i++) if (chars[i] !== '\n' && (separator === null || i !== at + separator[0].length - 1)) chars[i] = ' ';
+    at = Math.max(at, range.end);
+  }
+  const lineOf = (offset: number): number => source.slice(0, offset).split('\n').length;
+  const midLine = new Set(kept.filter((k) => !/^[ \t]*$/.test(source.slice(source.lastIndexOf('\n', k.start - 1) + 1, k.start))).map((k) => lineOf(k.start)));
+  return chars
+    .join('')
+    .split('\n')
+    .map((line, i) => (midLine.has(i + 1) ? line.trimStart() : line).replace(/;\s*$/, '').trimEnd())
+    .join('\n');
 }
 
 /**

@@ -60,6 +60,23 @@ export interface CellFacts {
   readonly contains?: readonly { readonly name: string; readonly parts: readonly string[]; readonly line: number }[];
   /** Assignments making a value that may share another's memory (`X_train = X[:450]`, `Xt = X.T`). */
   readonly views?: readonly { readonly name: string; readonly base: string; readonly line: number }[];
+  /**
+   * The top-level statements other than imports, in order: where each is in the translated code (`start`, `end`
+   * offsets; 1-based lines), the names it reads and those it binds or changes, and the name of a plain
+   * `name = <expression>` (see {@link splitParametersCell}).
+   */
+  readonly topStatements?: readonly TopStatement[];
+}
+
+/** One top-level statement of a cell (see CellFacts.topStatements). */
+export interface TopStatement {
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  readonly endLine: number;
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  readonly assigns?: string;
 }
 
 type Binding =
@@ -104,6 +121,8 @@ interface UnitBuilder {
   readonly reported: Set<string>;
   /** Shared names the unit changes in place while still shared (see StepNode.changesShared). */
   readonly changesShared: string[];
+  /** Parameters the unit changes in place while still parameters (see StepNode.changesParameters). */
+  readonly changesParameters: string[];
 }
 
 /** A string literal naming a data or model file (`"model.pkl"`, `'out/scores.json'`): group 2 is the name. */
@@ -166,8 +185,46 @@ const WRITES = /\b(?:to_(?:csv|parquet|json|pickle|excel|feather|hdf|html|markdo
 /** IPython's output and input history: `_`, `__`, `___`, `_7`, `_i`, `_ii`, `_i7`, `Out`, `In`, `_oh`, `_ih`. */
 const IPYTHON_HISTORY = /^(?:_{1,3}|_\d+|_i{1,3}|_i\d+|Out|In|_oh|_ih|_dh)$/;
 
-export function buildStepGraph(notebook: Notebook, roles: TagResult, facts: ReadonlyMap<number, CellFacts>): StepGraph {
-  return new GraphBuilder(notebook, roles, facts).build();
+/**
+ * `moved`: by parameters cell, the facts of its code that runs in the first step after it (see
+ * {@link splitParametersCell}), analysed alone.
+ */
+export function buildStepGraph(notebook: Notebook, roles: TagResult, facts: ReadonlyMap<number, CellFacts>, moved: ReadonlyMap<number, CellFacts> = new Map()): StepGraph {
+  return new GraphBuilder(notebook, roles, facts, moved).build();
+}
+
+/** A statement of a parameters cell that is no plain literal assignment (see {@link splitParametersCell}). */
+export interface ParametersStatement {
+  readonly statement: TopStatement;
+  /** The cell's parameters (and names made from them) it reads, binds or changes: none for shared code. */
+  readonly parameters: readonly string[];
+}
+
+/**
+ * The statements of a parameters cell other than plain literal assignments of its parameters, in order. Those
+ * reading, binding or changing a parameter (`np.random.seed(SEED)`, `n_rows //= 2`, `if fast: n_rows = 150`,
+ * `out_dir = Path(root) / "out"`), or a name such a statement bound, are `moved`: with them, all of these run
+ * at the start of the first step after the cell, in order, so a `--param` value reaches them as in the
+ * notebook. Without them, the others (`warnings.filterwarnings("ignore")`, `np.random.seed(42)`) are `shared`.
+ */
+export function splitParametersCell(f: CellFacts): { readonly moved: readonly ParametersStatement[]; readonly shared: readonly ParametersStatement[] } {
+  const last = new Map(f.assignments.map((a) => [a.name, a]));
+  const plain = (valueText: string): boolean => {
+    const parsed = parsePythonLiteral(valueText);
+    return parsed.ok && !parsed.lossy;
+  };
+  const parameters = new Set([...last.values()].filter((a) => plain(a.valueText)).map((a) => a.name));
+  const touched = new Set(parameters);
+  const others: ParametersStatement[] = [];
+  for (const statement of f.topStatements ?? []) {
+    const name = statement.assigns;
+    const value = name === undefined ? undefined : f.assignments.find((a) => a.name === name && a.line === statement.line);
+    if (name !== undefined && value !== undefined && parameters.has(name) && plain(value.valueText) && statement.writes.every((w) => w === name)) continue;
+    const hit = [...new Set([...statement.reads, ...statement.writes])].filter((n) => touched.has(n));
+    if (hit.length > 0) for (const w of statement.writes) touched.add(w);
+    others.push({ statement, parameters: hit });
+  }
+  return others.some((o) => o.parameters.length > 0) ? { moved: others, shared: [] } : { moved: [], shared: others };
 }
 
 class GraphBuilder {
@@ -204,11 +261,14 @@ class GraphBuilder {
   /** Views a later step changed through their base (see noteChangedViews), for checkChangedViews. */
   private readonly changedViews: { readonly view: string; readonly base: string; readonly maker: UnitBuilder; readonly changer: UnitBuilder; readonly at: SourceSite }[] = [];
   private readonly starImports: string[] = [];
+  /** A parameters cell's code on its parameters, waiting for the first step after it (see splitParametersCell). */
+  private pendingParameterCode: { readonly cell: NotebookCell; readonly facts: CellFacts; readonly statements: readonly ParametersStatement[] } | undefined;
 
   constructor(
     private readonly notebook: Notebook,
     private readonly roles: TagResult,
     private readonly facts: ReadonlyMap<number, CellFacts>,
+    private readonly moved: ReadonlyMap<number, CellFacts>,
   ) {}
 
   build(): StepGraph {
@@ -228,6 +288,7 @@ class GraphBuilder {
       for (const r of f.requirements) this.requirements.add(r);
       this.visit(cell, cr, f);
     }
+    this.checkParameterCodeRan();
     this.checkSharedFunctions();
     this.checkSkippedChanges(byIndex);
     this.checkChangedViews();
@@ -253,13 +314,85 @@ class GraphBuilder {
     if (roles.includes('skip')) return;
     if (roles.includes('parameters')) return this.visitParameters(cell, f);
     if (roles.includes('imports') || roles.includes('functions') || roles.includes('export') || cr.preamble) return this.visitShared(cell, f);
-    if (roles.includes('metrics')) return this.visitUnit(cell, f, this.metrics ?? (this.metrics = this.newUnit('metrics', 'metrics')));
+    if (roles.includes('metrics')) {
+      this.checkUnnamedPrints(cell);
+      return this.visitUnit(cell, f, this.metrics ?? (this.metrics = this.newUnit('metrics', 'metrics')));
+    }
     if (roles.includes('test')) {
       const unit = this.newUnit('test', `test:${cell.index + 1}`);
       this.tests.push(unit);
       return this.visitUnit(cell, f, unit);
     }
-    if (cr.inStep !== undefined) return this.visitUnit(cell, f, this.unitFor('step', cr.inStep));
+    if (cr.inStep !== undefined) {
+      const unit = this.unitFor('step', cr.inStep);
+      this.runParameterCode(unit);
+      return this.visitUnit(cell, f, unit);
+    }
+  }
+
+  /**
+   * The first step after a parameters cell with code on its parameters (see splitParametersCell): that code runs
+   * at its start, before its own cells, as in the notebook. It takes the parameters the code reads or changes
+   * (`--param` values reach it), and the names it binds are the step's from then on (a parameter it changes is
+   * one the step redefines).
+   */
+  private runParameterCode(unit: UnitBuilder): void {
+    const pending = this.pendingParameterCode;
+    if (pending === undefined) return;
+    this.pendingParameterCode = undefined;
+    const { cell, facts, statements } = pending;
+    // `if fast: n_rows = 150` binds n_rows only sometimes: the step takes the parameter, as the notebook had it.
+    const changed = facts.defines.filter((d) => this.bindings.get(d.name)?.kind === 'parameter' && !facts.externalUses.some((u) => u.name === d.name));
+    this.visitUnit(cell, { ...facts, externalUses: [...facts.externalUses, ...changed] }, unit);
+    for (const { statement, parameters } of statements) {
+      const names = parameters.length === 0 ? 'code the cell runs with it' : `code on ${andList(parameters)}`;
+      this.problems.push(
+        this.problem(cell, 'info', 'parameter-code-moved', `line ${statement.line} is not a plain literal assignment (${names}): it runs at the start of step ${unit.name}, before that step's own cells, as in the notebook, and a --param value reaches it there`, statement.line),
+      );
+    }
+  }
+
+  /**
+   * A metrics cell printing a computed value inside an f-string (`print(f"accuracy: {accuracy_score(y, p):.4f}")`):
+   * the value has no name, so the run records no metric for it. A warning on each such line.
+   */
+  private checkUnnamedPrints(cell: NotebookCell): void {
+    for (const [i, line] of cell.source.split('\n').entries()) {
+      const m = /^print\(\s*[rR]?[fF][rR]?(["'])(.*)\1/.exec(line);
+      if (m === null) continue;
+      for (const field of fStringFields(m[2] ?? '')) {
+        if (!/[A-Za-z_][\w.]*\s*\(/.test(field.expression)) continue;
+        const label = /([A-Za-z_]\w*)\W*$/.exec(field.before)?.[1]?.toLowerCase();
+        const name = label !== undefined && /^[a-z_]\w*$/.test(label) && !this.bindings.has(label) ? label : 'value';
+        this.problems.push(
+          this.problem(
+            cell,
+            'warning',
+            'metric-unnamed',
+            `this line prints ${field.expression} without giving it a name, so the pipeline records no metric for it: assign it to a name first (\`${name} = ${field.expression}\`) and print that name, to make it a metric`,
+            i + 1,
+          ),
+        );
+      }
+    }
+  }
+
+  /** Code on a parameters cell's parameters with no step after the cell to run it: an error on its first line. */
+  private checkParameterCodeRan(): void {
+    const pending = this.pendingParameterCode;
+    if (pending === undefined) return;
+    this.pendingParameterCode = undefined;
+    const first = pending.statements.find((s) => s.parameters.length > 0) ?? pending.statements[0];
+    const line = first?.statement.line ?? 1;
+    this.problems.push(
+      this.problem(
+        pending.cell,
+        'error',
+        'parameter-code-without-step',
+        `line ${line} of this parameters cell is not a plain literal assignment: it runs code on ${andList(first?.parameters ?? [])}, which the package runs at the start of the first step after this cell, and no step comes after it. Move the line into a step's cell, or tag a cell below this one as a step`,
+        line,
+      ),
+    );
   }
 
   private visitParameters(cell: NotebookCell, f: CellFacts): void {
@@ -293,15 +426,30 @@ class GraphBuilder {
       this.bindings.set(a.name, { kind: 'parameter', site: site(cell, a.line) });
     }
     for (const imp of f.imports) this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
+    const split = splitParametersCell(f);
+    const moved = this.moved.get(cell.index);
+    if (split.moved.length > 0 && moved !== undefined) {
+      this.pendingParameterCode = { cell, facts: moved, statements: split.moved };
+      return;
+    }
     const computed = [...new Map(f.defines.filter((d) => !literal.has(d.name) && !f.imports.some((i) => i.name === d.name)).map((d) => [d.name, d])).values()];
-    if (computed.length > 0) {
-      // Values computed from other values (`out_dir = Path(root) / "out"`) are shared code, not parameters.
+    if (computed.length > 0 || split.shared.length > 0) {
+      // Values computed from other values (`out_dir = Path(root) / "out"`) are shared code, not parameters; so
+      // is code reading and changing no parameter (`warnings.filterwarnings("ignore")`), as a cell before the steps.
       this.visitShared(cell, { ...f, defines: computed, imports: [] });
       for (const d of computed) {
+        const assigned = last.get(d.name);
+        const keys = assigned === undefined ? undefined : nonStringKeys(assigned.valueText);
         const why = lossy.has(d.name)
           ? 'holds a whole float (like 1.0) or a tuple inside a list or dict, which pipeline.yaml would turn into an int or a list'
-          : 'is computed, not a literal (number, string, bool, list, tuple or dict)';
+          : keys !== undefined
+            ? `is a dict with keys that are not strings (${keys}), and pipeline.yaml and --param JSON only have string keys`
+            : 'is computed, not a literal (number, string, bool, list, tuple or dict)';
         this.problems.push(this.problem(cell, 'warning', 'parameter-not-literal', `parameter ${d.name} ${why}: it becomes a constant in the shared module and cannot be set with --param`, d.line));
+      }
+      for (const { statement } of split.shared) {
+        if (statement.assigns !== undefined && computed.some((d) => d.name === statement.assigns)) continue;
+        this.problems.push(this.problem(cell, 'info', 'parameter-code-shared', `line ${statement.line} is not a plain literal assignment and reads or changes no parameter: it runs in the shared module, once before the steps, as a cell above the first step would`, statement.line));
       }
     }
   }
@@ -521,6 +669,7 @@ class GraphBuilder {
     for (const m of mutates) if (!unit.local.has(m.name) && ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')) this.resolve(unit, cell, m);
     const sharedChanged = unit.kind === 'step' ? mutates.filter((m) => !unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'common') : [];
     for (const m of sharedChanged) addOnce(unit.changesShared, m.name);
+    if (unit.kind === 'step') for (const m of mutates) if (!unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'parameter') addOnce(unit.changesParameters, m.name);
     const changed = [...mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
     for (const d of [...f.defines, ...changed]) {
       if (f.imports.some((i) => i.name === d.name)) continue;
@@ -808,7 +957,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [] };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], changesParameters: [] };
   }
 
   /**
@@ -1001,7 +1150,7 @@ function toStepNode(u: UnitBuilder): StepNode {
   // them the other way round must not change the step's return value (a major version).
   const at = (name: string): SourceSite | undefined => u.outputSites.get(name);
   const outputs = [...u.outputs].sort((a, b) => (at(a)?.cellIndex ?? 0) - (at(b)?.cellIndex ?? 0) || (at(a)?.line ?? 0) - (at(b)?.line ?? 0));
-  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.alwaysRuns.length === 0 ? {} : { alwaysRuns: u.alwaysRuns.join('; ') }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }) };
+  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.alwaysRuns.length === 0 ? {} : { alwaysRuns: u.alwaysRuns.join('; ') }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }), ...(u.changesParameters.length === 0 ? {} : { changesParameters: u.changesParameters }) };
 }
 
 /** Dependency order; notebook order among steps that are free to go (Kahn's algorithm). Tags exclude cycles. */
@@ -1018,6 +1167,52 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
     done.add(next.name);
   }
   return ordered;
+}
+
+/**
+ * The replacement fields of an f-string's text (`accuracy: {accuracy_score(y, p):.4f}` -> `accuracy_score(y, p)`,
+ * after `accuracy: `): the expression without its conversion and format spec. `{{` is no field.
+ */
+function fStringFields(text: string): { expression: string; before: string }[] {
+  const fields: { expression: string; before: string }[] = [];
+  let before = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? '';
+    if (ch === '{' && text[i + 1] === '{') {
+      i++;
+      continue;
+    }
+    if (ch !== '{') {
+      before += ch;
+      continue;
+    }
+    let depth = 0;
+    let end = i + 1;
+    for (; end < text.length; end++) {
+      const c = text[end] ?? '';
+      if ('([{'.includes(c)) depth++;
+      else if (')]'.includes(c) || (c === '}' && depth > 0)) depth--;
+      else if (depth === 0 && (c === '}' || c === ':' || c === '!')) break;
+    }
+    fields.push({ expression: text.slice(i + 1, end).trim(), before });
+    const close = text.indexOf('}', end);
+    i = close === -1 ? text.length : close;
+    before = '';
+  }
+  return fields;
+}
+
+/**
+ * The keys of a dict display that are literals but not strings (`{0: 1.0, 1: 3.0}`: `0, 1`), as written; undefined
+ * for anything else. pipeline.yaml and --param JSON have string keys only.
+ */
+function nonStringKeys(valueText: string): string | undefined {
+  const text = valueText.trim();
+  if (!text.startsWith('{') || !text.endsWith('}')) return undefined;
+  const keys = [...text.slice(1, -1).matchAll(/(?:^|,)\s*(-?\d[\w.]*|True|False|None|\([^()]*\))\s*:/g)].map((m) => m[1] ?? '');
+  if (keys.length === 0) return undefined;
+  const values = parsePythonLiteral(text.replace(/(^\{|,)\s*(-?\d[\w.]*|True|False|None|\([^()]*\))\s*:/g, (_m, lead: string, key: string) => `${lead}${JSON.stringify(key)}:`));
+  return values.ok ? [...new Set(keys)].slice(0, 3).join(', ') : undefined;
 }
 
 /** The names an expression's text reads: identifiers outside strings, not after a dot, not keywords or keyword arguments. */

@@ -77,6 +77,11 @@ export interface StepNode extends CodeUnit {
    * the first cells left it for every run.
    */
   readonly changesShared?: readonly string[];
+  /**
+   * Parameters the step changes in place (`settings["n_rows"] = 150`, `cols.append("b")`): it changes a copy, so
+   * the run's parameters, and the cache key they give, stay as pipeline.yaml or --param set them.
+   */
+  readonly changesParameters?: readonly string[];
 }
 
 export interface SharedCode {

@@ -279,6 +279,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       ...(Object.keys(metrics.decimals).length === 0 ? {} : { shownDecimals: metrics.decimals }),
       runtimeSource,
       ...(execution === undefined ? {} : { recorded: execution.outputs }),
+      ...(execution !== undefined && execution.metrics.size === 0 && Object.keys(metrics.expected).length === 0 ? { ranWithoutMetrics: true as const } : {}),
       ...(localModules.size === 0 ? {} : { localModules }),
       ...(analysis.movesTo.length === 0 ? {} : { movesTo: analysis.movesTo }),
     });

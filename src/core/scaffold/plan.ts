@@ -79,6 +79,8 @@ export interface PromoteInput {
   /** Metrics the notebook showed rounded: name -> decimals shown. */
   readonly shownDecimals?: Readonly<Record<string, number>>;
   readonly tolerance?: { readonly relative: number; readonly absolute: number };
+  /** The notebook ran (`--execute`) and its metrics cells gave no metric at all: the skipped metrics test says so. */
+  readonly ranWithoutMetrics?: true;
   /** Step -> output -> type and shape when the notebook ran (`--execute`). */
   readonly recorded?: ReadonlyMap<string, Readonly<Record<string, RecordedValue>>>;
   /** Imported modules that are the project's own (`helpers.py` beside the notebook): not dependencies. */
@@ -613,7 +615,8 @@ class Generator {
     const unread = this.readOnlyInReplaced(step.cells);
     const shared = this.splitShared(step.commonNames.filter((n) => !copied.includes(n) && !unread.has(n)));
     if (shared.atImport.length > 0) lines.push(`from ..${this.input.sharedModule} import ${this.sharedImportItems(`step:${step.name}`, shared.atImport).join(', ')}`, '');
-    if (copied.length > 0) lines.push('from .. import _runtime', '');
+    const changedParameters = step.changesParameters ?? [];
+    if (copied.length > 0 || changedParameters.length > 0) lines.push('from .. import _runtime', '');
     if (named) {
       lines.push('', `class ${cls}(NamedTuple):`, `    """What step \`${fn}\` gives to the steps after it."""`, '');
       for (const o of outputs) lines.push(`    ${o}: Any`);
@@ -638,13 +641,13 @@ class Generator {
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
-    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied)]);
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters)]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
       // the runtime keeps for the run (as the kernel's), so what a step leaves running (an async generator, a
       // lock, a client) still works in the next. The inputs stay the step's (nonlocal): the cells may rebind them.
-      if (copied.length === 0) lines.splice(lines.indexOf('from __future__ import annotations') + 1, 0, '', 'from .. import _runtime');
+      if (copied.length === 0 && changedParameters.length === 0) lines.splice(lines.indexOf('from __future__ import annotations') + 1, 0, '', 'from .. import _runtime');
       const rebinds = step.inputs.length === 0 ? [] : [`        nonlocal ${step.inputs.join(', ')}`];
       lines.push('', '    async def cells():  # the notebook awaits at the top of a cell', ...rebinds, indentBody([body, ...returned].join('\n')), '', '    return _runtime.run_async(cells())');
     } else lines.push(body, ...returned);
@@ -668,7 +671,12 @@ class Generator {
     // The function's arguments and the shared values it copies are its locals too: a `global` of one in a
     // function the cells define meant the notebook's variable, now the step's (`nonlocal`).
     const locals = new Set([...this.functionLocals(unit.cells), ...unit.inputs, ...((unit as Partial<StepNode>).changesShared ?? [])]);
-    const chunks = unit.cells.map((c) => this.cellBody(c, undefined, skip.get(c.index), locals));
+    const parametersCells = new Set(this.input.graph.parameters.map((p) => p.definedAt.cellIndex));
+    const chunks = unit.cells.map((c) => {
+      const body = this.cellBody(c, undefined, skip.get(c.index), locals);
+      // A parameters cell's code on its parameters (`np.random.seed(SEED)`): first in the step after it.
+      return parametersCells.has(c.index) && body.trim() !== '' ? `# nbpromote: from the parameters cell (${cellWords([c])}): it runs here, before the step's own cells, as in the notebook\n${body}` : body;
+    });
     const body = withStatement(chunks.join('\n\n'));
     return indentBody([...prelude, body, ...this.releaseLocals(unit.cells, keep)].join('\n\n'));
   }
@@ -696,6 +704,13 @@ class Generator {
     return [
       [`from ..${this.input.sharedModule} import ${this.sharedImportItems(key, sorted).join(', ')}  # changed in place below: copied, so every run starts from ${them} as the first cells left ${them}`, ...sorted.map((n) => `${n} = _runtime.copied(${n})`)].join('\n'),
     ];
+  }
+
+  /** The parameters a step changes in place, as copies: the run's parameters (and the step's cache key) stay as set. */
+  private parameterCopies(names: readonly string[]): string[] {
+    if (names.length === 0) return [];
+    const sorted = [...names].sort();
+    return [sorted.map((n) => `${n} = _runtime.copied(${n})  # parameter changed in place below: the run's own value stays as set`).join('\n')];
   }
 
   private lateSharedImport(from: string, names: readonly string[]): string[] {
@@ -1121,8 +1136,9 @@ def test_metrics_match_the_notebook(config):
     expected = (config.get("metrics") or {}).get("expected") or {}
     if not expected:
         pytest.skip(
-            "no expected metrics are known: run the notebook and save it with its outputs, "
-            "or promote with \`nbpromote promote --execute\` to record them"
+            ${this.input.ranWithoutMetrics === true ? `"the notebook gives no metric: it ran (promote --execute) and its metrics cell assigned no number to a name. "
+            "Assign each value to a name (\`accuracy = accuracy_score(...)\`) to make it a metric"` : `"no expected metrics are known: run the notebook and save it with its outputs, "
+            "or promote with \`nbpromote promote --execute\` to record them"`}
         )
     run = _runtime.run_pipeline(config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=False, record=False)
     assert run.status == "finished", run.error

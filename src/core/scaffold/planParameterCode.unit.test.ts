@@ -1,0 +1,168 @@
+// A parameters cell holding more than literal assignments: code on its parameters (`random.seed(SEED)`,
+// `if fast: n_rows = 4`, `scale //= 2`, `cols.append("b")`, `os.makedirs(out_dir)`) runs at the start of the first
+// step after it, so --param values reach it as in the notebook; code on no parameter is shared code. In process
+// on real files; the pipeline, its tests and pyflakes are run when Debian's Python (with PyYAML) is there.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Problem } from '../contract/problem';
+import { promoteNotebook } from '../promote/promote';
+import type { TestCell } from './testing';
+import { notebookJson, PYTHON, runPipeline, runPytest } from './testing';
+
+const withPython = (): boolean => existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import yaml']).status === 0;
+
+/** What the notebook computes, with its parameters cell's first lines set to `settings` (Python). */
+function notebookMetrics(settings: string): { metric: number; n: number; width: number } {
+  const code = `import random\n${settings}\nrandom.seed(SEED)\nif fast:\n    n_rows = 4\nscale //= 2\ndraws = [random.random() for _ in range(n_rows)]\nprint(sum(draws) * scale, len(draws))`;
+  const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8' });
+  const [metric, n] = r.stdout.trim().split(' ').map(Number);
+  return { metric: metric ?? NaN, n: n ?? NaN, width: 2 };
+}
+
+async function promote(dir: string, cells: readonly TestCell[]): Promise<{ ok: boolean; problems: readonly Problem[] }> {
+  writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+  return promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+}
+
+const cells: TestCell[] = [
+  { tags: ['imports'], source: 'import os\nimport random' },
+  {
+    tags: ['parameters'],
+    source: 'SEED = 3\nn_rows = None; fast = True\nscale = 10\ncols = ["a"]\nout_dir = "made"\nrandom.seed(SEED)\nif fast:\n    n_rows = 4\nscale //= 2\ncols.append("b")\nos.makedirs(out_dir, exist_ok=True)',
+  },
+  { tags: ['step:draw'], source: 'draws = [random.random() for _ in range(n_rows)]\nwith open(os.path.join(out_dir, "width.txt"), "w") as fh:\n    fh.write(str(len(cols)))' },
+  { tags: ['step:total'], source: 'total = sum(draws) * scale' },
+  { tags: ['metrics'], source: 'metric = total\nn = len(draws)\nwidth = len(cols)' },
+];
+
+describe('planPromotion: code on the parameters in the parameters cell', function () {
+  this.timeout(120_000);
+  let dir = '';
+  let problems: readonly Problem[] = [];
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-parameter-code-'));
+    const outcome = await promote(dir, cells);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    problems = outcome.problems;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
+
+  it('keeps the literals as parameters and runs the other lines first in the step after the cell, saying so', () => {
+    const config = file('pipeline.yaml');
+    for (const name of ['SEED', 'n_rows', 'fast', 'scale', 'cols', 'out_dir']) assert.match(config, new RegExp(`\\n {2}${name}:`));
+    const draw = file('src/nb/steps/draw.py');
+    assert.match(draw, /# nbpromote: from the parameters cell \(cell c1\)[^\n]*\n {4}# cell c1, lines 6-11\n {4}random\.seed\(SEED\)\n {4}if fast:\n {8}n_rows = 4\n {4}scale \/\/= 2\n {4}cols\.append\("b"\)\n {4}os\.makedirs\(out_dir, exist_ok=True\)\n/);
+    assert.match(draw, /cols = _runtime\.copied\(cols\)/);
+    const moved = problems.filter((p) => p.code === 'parameter-code-moved');
+    assert.deepEqual(moved.map((p) => [p.severity, p.line]), [['info', 6], ['info', 7], ['info', 9], ['info', 10], ['info', 11]]);
+    assert.match(moved[0]?.message ?? '', /^line 6 is not a plain literal assignment \(code on SEED\): it runs at the start of step draw/);
+    assert.equal(problems.filter((p) => p.severity !== 'info').length, 0, JSON.stringify(problems));
+  });
+
+  it('gives what the notebook gives, with --param values too, and is taken from the cache the second time', function () {
+    if (!withPython()) this.skip();
+    const out = join(dir, 'out');
+    const check = (settings: string, ...args: string[]): void => {
+      const run = runPipeline(out, ...args);
+      const expected = notebookMetrics(settings);
+      assert.ok(Math.abs((run.metrics['metric'] ?? NaN) - expected.metric) < 1e-12, `${JSON.stringify(run.metrics)} ${JSON.stringify(expected)}`);
+      assert.equal(run.metrics['n'], expected.n);
+      assert.equal(run.metrics['width'], expected.width);
+    };
+    check('SEED = 3\nn_rows = None; fast = True\nscale = 10');
+    assert.deepEqual(runPipeline(out).steps.map((s) => s.status), ['cached', 'cached']);
+    check('SEED = 5\nn_rows = None; fast = True\nscale = 10', '--param', 'SEED=5');
+    check('SEED = 3\nn_rows = 7; fast = True\nscale = 10', '--param', 'n_rows=7');
+    check('SEED = 3\nn_rows = 7; fast = False\nscale = 10', '--param', 'n_rows=7', '--param', 'fast=false');
+    check('SEED = 3\nn_rows = None; fast = True\nscale = 21', '--param', 'scale=21');
+    // The steps run in the notebook's folder, as its cells did.
+    assert.equal(readFileSync(join(dir, 'made', 'width.txt'), 'utf8'), '2');
+    const tests = runPytest(out);
+    assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+    if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+  });
+});
+
+describe('planPromotion: code on no parameter, or with no step after it, in the parameters cell', function () {
+  this.timeout(120_000);
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-parameter-code-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs code reading and changing no parameter in the shared module, before the steps', async function () {
+    const outcome = await promote(dir, [
+      { tags: ['imports'], source: 'import random\nimport warnings' },
+      { tags: ['parameters'], source: 'n = 3\nwarnings.filterwarnings("ignore")\nrandom.seed(42)' },
+      { tags: ['step:draw'], source: 'draws = [random.random() for _ in range(n)]' },
+      { tags: ['metrics'], source: 'metric = sum(draws)' },
+    ]);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'parameter-code-shared').map((p) => p.line), [2, 3]);
+    assert.match(readFileSync(join(dir, 'out', 'src/nb/common.py'), 'utf8'), /random\.seed\(42\)/);
+    if (!withPython()) this.skip();
+    const expected = Number(spawnSync(PYTHON, ['-c', 'import random\nrandom.seed(42)\nprint(repr(sum(random.random() for _ in range(3))))'], { encoding: 'utf8' }).stdout);
+    assert.equal(runPipeline(join(dir, 'out')).metrics['metric'], expected);
+  });
+
+  it('refuses code on the parameters with no step after the cell, naming the line', async () => {
+    const outcome = await promote(dir, [
+      { tags: ['step:load'], source: 'rows = list(range(10))' },
+      { tags: ['parameters'], source: 'n = 3\nn *= 2' },
+      { tags: ['metrics'], source: 'metric = len(rows[:n])' },
+    ]);
+    assert.equal(outcome.ok, false);
+    const error = outcome.problems.find((p) => p.code === 'parameter-code-without-step');
+    assert.equal(error?.line, 2);
+    assert.match(error?.message ?? '', /^line 2 of this parameters cell is not a plain literal assignment: it runs code on n, .* no step comes after it/);
+  });
+
+  it('says a dict with keys that are not strings is not a parameter for that reason, not as computed', async () => {
+    const outcome = await promote(dir, [
+      { tags: ['parameters'], source: 'class_weight = {0: 1.0, 1: 3.0}' },
+      { tags: ['step:fit'], source: 'weights = sorted(class_weight.values())' },
+      { tags: ['metrics'], source: 'metric = weights[-1]' },
+    ]);
+    const warning = outcome.problems.find((p) => p.code === 'parameter-not-literal');
+    assert.match(warning?.message ?? '', /^parameter class_weight is a dict with keys that are not strings \(0, 1\), and pipeline\.yaml and --param JSON only have string keys: it becomes a constant/);
+  });
+});
+
+describe('planPromotion: a metrics cell printing values it gives no name', function () {
+  this.timeout(120_000);
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-unnamed-metric-'));
+    writeFileSync(
+      join(dir, 'nb.ipynb'),
+      notebookJson([
+        { tags: ['step:fit'], source: 'truth = [1, 0, 1]\npred = [1, 1, 1]' },
+        { tags: ['metrics'], source: 'print(f"accuracy: {sum(a == b for a, b in zip(truth, pred)) / len(truth):.4f}")\nprint(f"rows: {len(truth)}")\nshare = 0.5\nprint(f"share {share:.2f}")' },
+      ]),
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('warns on each line printing a computed value inside an f-string, saying to assign it to a name', async () => {
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    const warnings = outcome.problems.filter((p) => p.code === 'metric-unnamed');
+    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2]]);
+    assert.match(warnings[0]?.message ?? '', /^this line prints sum\(a == b for a, b in zip\(truth, pred\)\) \/ len\(truth\) without giving it a name[^`]*`accuracy = sum\(/);
+    assert.match(warnings[1]?.message ?? '', /`rows = len\(truth\)`/);
+  });
+
+  it('says the notebook gives no metric, not to promote with --execute, when --execute found none', async () => {
+    await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'ran', toolVersion: 'test', executed: { metrics: new Map(), outputs: new Map() } });
+    const test = readFileSync(join(dir, 'ran', 'tests', 'test_metrics.py'), 'utf8');
+    assert.match(test, /the notebook gives no metric: it ran \(promote --execute\)/);
+    assert.doesNotMatch(test, /to record them/);
+    await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'saved', toolVersion: 'test' });
+    assert.match(readFileSync(join(dir, 'saved', 'tests', 'test_metrics.py'), 'utf8'), /promote --execute` to record them/);
+  });
+});
