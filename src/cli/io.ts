@@ -11,4 +11,8 @@ export const enum ExitCode {
   /** The input or the state is wrong: the message names file, cell and line. */
   BadInput = 1,
   Usage = 2,
+  /** Stopped by a signal: 128 + its number, as a shell reports a process the signal ended. */
+  StoppedByHup = 129,
+  StoppedByInt = 130,
+  StoppedByTerm = 143,
 }

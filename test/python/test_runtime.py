@@ -393,6 +393,36 @@ def test_a_broken_cache_entry_is_ignored_and_recomputed(project):
     assert "ignoring the unreadable cache entry" in done.stderr
 
 
+def test_a_cache_entry_that_cannot_be_written_is_a_warning_and_the_run_finishes(project):
+    # A file where the cache folder of a step must be fails the write as a full disk does: the step's code did
+    # not fail, so its outputs are used, not cached.
+    (project / ".nbpromote" / "cache").mkdir(parents=True)
+    (project / ".nbpromote" / "cache" / "scale").write_text("not a folder")
+    done = run(project, "--json")
+    summary = json.loads(done.stdout)
+    assert summary["status"] == "finished"
+    assert statuses(summary) == {"load": "ran", "scale": "ran", "report": "ran"}
+    assert "nbpromote: warning: step 'scale' is not cached: cannot write " in done.stderr
+    assert "the run goes on with its outputs" in done.stderr
+    assert record_of(project, summary["run_id"])["status"] == "finished"
+    assert statuses(run_json(project)) == {"load": "cached", "scale": "ran", "report": "cached"}
+
+
+# The paths are spelled inside the test: a path-like string this module's top-level code uses counts in the keys
+# of the steps this module defines (the module is their code), and .nbpromote changes with every run.
+@pytest.mark.parametrize("blocked", ["state folder", "runs folder"])
+def test_a_file_where_the_run_store_must_be_is_an_error_naming_it(project, blocked):
+    path = project / {"state folder": ".nbpromote", "runs folder": ".nbpromote/runs"}[blocked]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("not a folder")
+    done = run(project, "--json", check_exit=1)
+    summary = json.loads(done.stdout)
+    expected = f"{path} is a file, but the pipeline needs a folder there (it records its runs in {project / '.nbpromote' / 'runs'}): move the file away or remove it, then run again"
+    assert summary == {"run_id": None, "status": "error", "error": expected, "params": {}, "metrics": {}, "steps": []}
+    assert done.stderr == f"error: {expected}\n"
+    assert path.read_text() == "not a folder"
+
+
 def test_a_failing_step_fails_the_run_naming_the_step(project):
     done = run(project, "--json", "--param", "explode=yes", check_exit=1)
     summary = json.loads(done.stdout)

@@ -1,7 +1,7 @@
 // The nbpromote binary as people run it: built with esbuild into a temp folder, spawned with real files.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -117,6 +117,15 @@ describe('nbpromote CLI (built binary)', function () {
     assert.deepEqual(JSON.parse(json.stdout), { run_id: null, status: 'error', error: expected, params: {}, metrics: {}, steps: [] });
   });
 
+  it('run --json with a Python that does not exist prints one object saying so, and one message', () => {
+    assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'nopython').status, 0);
+    const expected = 'cannot run /nonexistent/python: no such program (set --python or NBPROMOTE_PYTHON)';
+    const json = nbpromote('run', '--out', 'nopython', '--python', '/nonexistent/python', '--json');
+    assert.equal(json.status, 1);
+    assert.deepEqual(JSON.parse(json.stdout), { run_id: null, status: 'error', error: expected, params: {}, metrics: {}, steps: [] });
+    assert.equal(json.stderr, `nbpromote: ${expected}\n`);
+  });
+
   describe('bad notebooks: exit 1, one clear message naming file and cell, no stack trace, nothing written', () => {
     const cases: { file: string; expect: RegExp }[] = [
       { file: 'truncated.ipynb', expect: /truncated\.ipynb: line \d+, column \d+: / },
@@ -197,6 +206,84 @@ describe('nbpromote CLI (built binary)', function () {
     assert.deepEqual([report.ok, report.package, report.version], [false, null, null]);
     assert.ok(report.problems.some((p) => p.code === 'hand-edited'), JSON.stringify(report.problems));
     writeFileSync(notebookFile, original);
+  });
+
+  it('run --json names the run, the step and the exit when the pipeline process dies in a step (os._exit, sys.exit)', () => {
+    const notebook = (stop: string): string =>
+      JSON.stringify({
+        cells: [
+          { cell_type: 'code', id: 'c0', metadata: { tags: ['step:load'] }, execution_count: null, outputs: [], source: `import os, sys\nx = 1\n${stop}` },
+          { cell_type: 'code', id: 'c1', metadata: { tags: ['step:use'] }, execution_count: null, outputs: [], source: 'y = x + 1\nprint(y)' },
+        ],
+        metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      });
+    writeFileSync(join(work, 'osexit.ipynb'), notebook('os._exit(3)'));
+    writeFileSync(join(work, 'sysexit.ipynb'), notebook("sys.exit('stop here')"));
+    for (const name of ['osexit', 'sysexit']) assert.equal(nbpromote('promote', `${name}.ipynb`, '--out', `died_${name}`).status, 0);
+
+    const died = nbpromote('run', '--out', 'died_osexit', '--python', '/usr/bin/python3', '--json');
+    assert.equal(died.status, 1, died.stderr);
+    const doc = JSON.parse(died.stdout) as { run_id: string; status: string; error: string; steps: unknown[] };
+    const runs = readdirSync(join(work, 'died_osexit', '.nbpromote', 'runs'));
+    assert.deepEqual([doc.run_id, doc.status, doc.steps], [runs[0], 'failed', [{ name: 'load', status: 'failed' }, { name: 'use', status: 'skipped' }]]);
+    assert.match(doc.error, /^run \S+: the Python \/usr\/bin\/python3 running the pipeline exited with status 3 while step 'load' ran, before it could record how the run ended \(.*run\.json still says running\)$/);
+    assert.match(died.stderr, /nbpromote: run \S+: the Python .* exited with status 3 while step 'load' ran/);
+    const text = nbpromote('run', '--out', 'died_osexit', '--python', '/usr/bin/python3');
+    assert.equal(text.status, 1);
+    assert.match(text.stderr, /nbpromote: run \S+: .* exited with status 3 while step 'load' ran/);
+
+    const exited = nbpromote('run', '--out', 'died_sysexit', '--python', '/usr/bin/python3', '--json');
+    assert.equal(exited.status, 1, exited.stderr);
+    const summary = JSON.parse(exited.stdout) as { run_id: string | null; status: string; error: string; steps: unknown[] };
+    assert.deepEqual([summary.status, summary.steps], ['failed', [{ name: 'load', status: 'failed' }, { name: 'use', status: 'skipped' }]]);
+    assert.ok(summary.run_id !== null);
+    assert.match(summary.error, /^step 'load' called sys\.exit\('stop here'\) in notebook cell 1 \(id c0\), line 3: the pipeline stops there$/);
+  });
+
+  it('promote --json prints its one document when writing is refused (a file where a folder must be, a link leading out)', () => {
+    const srcFile = join(work, 'srcfile');
+    mkdirSync(srcFile);
+    writeFileSync(join(srcFile, 'src'), '');
+    const outside = join(work, 'outside');
+    mkdirSync(outside);
+    const linked = join(work, 'linked');
+    mkdirSync(linked);
+    symlinkSync(outside, join(linked, 'tests'));
+    for (const [out, reason] of [
+      ['srcfile', /\d+ file paths in the plan are not acceptable; nothing was written:\n {2}"src\/iris_nbdev\/__init__\.py" and \d+ more files: `src` is a file, not a folder/],
+      ['linked', /nothing was written:\n {2}"tests": the folder leads outside the output root/],
+    ] as const) {
+      const before = snapshot(join(work, out));
+      const json = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', out, '--json');
+      assert.equal(json.status, 1, json.stderr);
+      const doc = JSON.parse(json.stdout) as { ok: boolean; files: unknown[]; problems: { severity: string; code: string; message: string; file: string }[] };
+      assert.deepEqual([doc.ok, doc.files, doc.problems.map((p) => [p.severity, p.code, p.file])], [false, [], [['error', 'write-failed', 'examples/iris-nbdev.ipynb']]]);
+      assert.match(doc.problems[0]?.message ?? '', reason);
+      const text = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', out);
+      assert.equal(text.status, 1);
+      assert.match(text.stderr, /^error: examples\/iris-nbdev\.ipynb: (A|\d+) file paths? in the plan (is|are) not acceptable; nothing was written:\n/);
+      assert.equal(text.stdout, '');
+      assert.deepEqual(snapshot(join(work, out)), before);
+      assert.deepEqual(readdirSync(outside), []);
+    }
+  });
+
+  it('promote into a full disk says no file was written and leaves nothing (needs root to mount a small tmpfs)', function () {
+    const full = join(work, 'full');
+    mkdirSync(full);
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full]).status !== 0) this.skip();
+    try {
+      const json = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'full/out', '--json');
+      assert.equal(json.status, 1);
+      const doc = JSON.parse(json.stdout) as { ok: boolean; problems: { code: string; message: string }[] };
+      assert.equal(doc.ok, false);
+      assert.match(doc.problems.find((p) => p.code === 'write-failed')?.message ?? '', /^cannot write .*: no space is left on the device \(ENOSPC\); no file was written; free some space and try again$/);
+      assert.deepEqual(readdirSync(full), []);
+    } finally {
+      spawnSync('umount', [full]);
+    }
   });
 
   it('every example shows its roles and steps as JSON', () => {

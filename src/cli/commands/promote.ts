@@ -1,11 +1,13 @@
 /** `nbpromote promote <notebook> [--out DIR] [--package NAME] [--dry-run] [--json] [--execute] [--python PATH]` */
+import { resolve as resolvePath } from 'node:path';
 import { version } from '../../../package.json';
 import { formatProblem } from '../../core/contract/problem';
 import { problemToJson } from '../../core/inspect/inspect';
 import { promoteNotebook } from '../../core/promote/promote';
-import type { PromoteOutcome } from '../../core/promote/promote';
+import type { PromoteOutcome, PromoteRequest } from '../../core/promote/promote';
+import { describeFileSystemError } from '../../core/io/fileSystemError';
 import { executeNotebook } from '../../core/promote/execute';
-import type { Execution } from '../../core/promote/execute';
+import type { Execution, ExecuteRequest } from '../../core/promote/execute';
 import { NbpromoteError } from '../../core/errors';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import { commitGenerated } from '../../core/versioning/git';
@@ -41,12 +43,17 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
   const packageName = flagString(args, 'package');
   let executed: Execution | undefined;
   if (flagBoolean(args, 'execute')) {
-    const dry = await promoteNotebook({ notebook, cwd: io.cwd, toolVersion: version, dryRun: true, inferSteps: flagBoolean(args, 'infer-steps'), logger, ...(out === undefined ? {} : { out }), ...(packageName === undefined ? {} : { packageName }) });
+    const dry = await promoteOrRefusal({ notebook, cwd: io.cwd, toolVersion: version, dryRun: true, inferSteps: flagBoolean(args, 'infer-steps'), logger, ...(out === undefined ? {} : { out }), ...(packageName === undefined ? {} : { packageName }) });
     if (!dry.ok) return report(dry, io, json);
     if (dry.metricsProbe === undefined) logger.warn('--execute: the notebook has no metrics cell, so there are no metrics to record');
-    executed = await executeNotebook({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, steps: dry.stepProbes ?? [], logger });
+    const stopped = await executeStoppable({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, steps: dry.stepProbes ?? [], logger });
+    if (typeof stopped === 'string') {
+      io.err(`nbpromote: stopped by ${stopped}: the notebook run was stopped (nbconvert and its kernel ended, the temporary copy removed); nothing was written\n`);
+      return STOPPED_EXIT[stopped];
+    }
+    executed = stopped;
   }
-  const outcome = await promoteNotebook({
+  const outcome = await promoteOrRefusal({
     notebook,
     cwd: io.cwd,
     toolVersion: version,
@@ -65,6 +72,53 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     commit = await commitGenerated({ dir: outcome.outDir, paths, message: `promote(${outcome.package}): ${outcome.version} from ${notebook}`, tag: `${outcome.package}-v${outcome.version}`, logger });
   }
   return report(outcome, io, json, commit);
+}
+
+/** What a CI timeout, a process manager, Ctrl-C and a closed terminal send to nbpromote. */
+type StopSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
+const STOPPED_EXIT: Readonly<Record<StopSignal, ExitCode>> = { SIGTERM: ExitCode.StoppedByTerm, SIGINT: ExitCode.StoppedByInt, SIGHUP: ExitCode.StoppedByHup };
+
+/**
+ * `--execute`'s notebook run, stopped cleanly by a signal to nbpromote: nbconvert and its kernel are killed and
+ * the temporary copy removed (node would otherwise end at once and leave them running). Returns the signal's
+ * name when one stopped it.
+ */
+async function executeStoppable(request: ExecuteRequest): Promise<Execution | StopSignal> {
+  const controller = new AbortController();
+  let signalled: StopSignal | undefined;
+  const stop = (signal: StopSignal): void => {
+    signalled ??= signal;
+    controller.abort(signal);
+  };
+  const signals = Object.keys(STOPPED_EXIT) as StopSignal[];
+  for (const signal of signals) process.on(signal, stop);
+  try {
+    return await executeNotebook({ ...request, stop: controller.signal });
+  } catch (ex) {
+    if (signalled !== undefined && NbpromoteError.is(ex, 'cancelled')) return signalled;
+    throw ex;
+  } finally {
+    for (const signal of signals) process.off(signal, stop);
+  }
+}
+
+/** Why a promotion stopped while writing (a path that is not acceptable, the lock, the disk): a problem, not an exception. */
+const WRITE_FAILED = 'write-failed';
+
+/**
+ * promoteNotebook, with the refusals found while writing (a file where a folder must be, a link leading out,
+ * a full disk, another promotion holding the lock) turned into a failed outcome with one error problem naming
+ * the notebook, so `--json` still prints its one document and the message has the usual `error: <file>:` form.
+ * Usage and internal errors stay exceptions.
+ */
+async function promoteOrRefusal(request: PromoteRequest): Promise<PromoteOutcome> {
+  try {
+    return await promoteNotebook(request);
+  } catch (ex) {
+    const message = NbpromoteError.is(ex) ? (ex.reason === 'usage' || ex.reason === 'internal' ? undefined : ex.message) : describeFileSystemError(ex);
+    if (message === undefined) throw ex;
+    return { ok: false, outDir: resolvePath(request.cwd, request.out ?? '.'), files: [], expectedMetrics: {}, problems: [{ severity: 'error', code: WRITE_FAILED, message, file: request.notebook }] };
+  }
 }
 
 function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: { commit: string; tag: string }): ExitCode {
@@ -95,6 +149,7 @@ function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: { co
     if (p.severity !== 'info' || p.code === 'step-inferred') io.err(`${p.severity === 'info' ? 'note' : p.severity}: ${formatProblem(p)}\n`);
   }
   if (commit !== undefined) io.out(`committed ${commit.commit.slice(0, 12)}, tagged ${commit.tag}\n`);
-  if (!outcome.ok && outcome.files.length === 0) io.err('nothing was written\n');
+  // A refusal while writing says itself what was written (nothing, or some files, each whole).
+  if (!outcome.ok && outcome.files.length === 0 && !outcome.problems.some((p) => p.code === WRITE_FAILED)) io.err('nothing was written\n');
   return outcome.ok ? ExitCode.Ok : ExitCode.BadInput;
 }

@@ -1,6 +1,7 @@
 /** `nbpromote run [--out DIR] [--param k=v ...] [--only STEP] [--no-cache] [--json] [--python PATH]`: runs the promoted pipeline. */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { formatProblem } from '../../core/contract/problem';
 import { NbpromoteError } from '../../core/errors';
@@ -72,6 +73,7 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
   const python = pythonFor(args, io);
   const env = { ...process.env, ...io.env, PYTHONPATH: [join(root, 'src'), io.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(delimiter) };
   return new Promise((resolveRun, reject) => {
+    const startedAt = Date.now();
     const child = spawn(python, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     // A signal to nbpromote alone (a CI timeout, a process manager) would end node at once and leave the
     // pipeline running with nobody reading its output. It is passed on: the runtime records the run as failed
@@ -108,12 +110,17 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
       err = true;
       io.err(chunk);
     });
+    // A Python that cannot be started emits 'error' and then 'close' (status -2 for ENOENT): the one is
+    // reported, the other is not a second outcome of the same run.
+    let startFailed = false;
     child.on('error', (error: NodeJS.ErrnoException) => {
+      startFailed = true;
       settled();
       reject(new NbpromoteError('notFound', error.code === 'ENOENT' ? `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)` : `cannot run ${python}: ${error.message}`));
     });
     child.on('close', (code, signal) => {
       settled();
+      if (startFailed) return;
       if (stoppedBy !== undefined) {
         // A runtime older than the signal handling dies of the signal itself, leaving its record "running".
         const how = killed
@@ -127,18 +134,85 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
         return resolveRun(ExitCode.BadInput);
       }
       if (code === 0) return resolveRun(ExitCode.Ok);
+      const how = signal !== null ? `was stopped by ${signal}` : `exited with status ${code ?? '?'}`;
+      // A process that died outside the runtime's own error handling (os._exit in a step, a crash in a C
+      // extension, sys.exit) left its run record behind: it names the run and the step that was running.
+      const died = json && !out ? true : signal !== null || code !== 1;
+      void (died && child.pid !== undefined ? findRunRecord(root, child.pid, startedAt) : Promise.resolve(undefined)).then((found) => {
+        if (found !== undefined) {
+          const summary = deathSummary(found, `the Python ${python} running the pipeline ${how}`, json && !out);
+          io.err(`nbpromote: ${summary.error}\n`);
+          if (json && !out) io.out(`${JSON.stringify(summary)}\n`);
+          return resolveRun(ExitCode.BadInput);
+        }
+        return resolveRun(reportExit(code, signal, how));
+      });
+    });
+    const reportExit = (code: number | null, signal: NodeJS.Signals | null, how: string): ExitCode => {
       // The pipeline prints its first line (or, with --json, its one object) on stdout: without it, and without
       // a word on stderr, nobody said what went wrong.
       const silent = !out && !err;
       if (signal !== null || silent || (json && !out)) {
-        const how = signal !== null ? `was stopped by ${signal}` : `exited with status ${code ?? '?'}`;
         const message = silent
           ? `the Python ${python} ${how} before the pipeline started, printing nothing: is it a Python 3 interpreter? Choose one with --python or NBPROMOTE_PYTHON`
           : `the Python ${python} running the pipeline ${how}${json && !out ? " without printing the run's JSON (its messages are on stderr)" : ''}`;
         io.err(`nbpromote: ${message}\n`);
         if (json && !out) stopped(message);
       }
-      return resolveRun(code === 2 ? ExitCode.Usage : ExitCode.BadInput);
-    });
+      return code === 2 ? ExitCode.Usage : ExitCode.BadInput;
+    };
   });
+}
+
+/** The parts of run.json (written by the runtime) read here. */
+interface RunRecord {
+  readonly id: string;
+  readonly status: string;
+  readonly error?: { readonly message?: string } | null;
+  readonly params?: Record<string, unknown>;
+  readonly steps?: readonly { readonly name: string; readonly status: string }[];
+  readonly pid?: number;
+  readonly host?: string;
+}
+
+/**
+ * The run record the pipeline process `pid` wrote under `<root>/.nbpromote/runs/` (run ids start with the UTC
+ * time they were made, so only those since `since` are read), with its path; undefined when there is none.
+ */
+async function findRunRecord(root: string, pid: number, since: number): Promise<{ record: RunRecord; path: string } | undefined> {
+  const runs = join(root, '.nbpromote', 'runs');
+  const earliest = new Date(since - 2_000).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  let names: string[];
+  try {
+    names = (await readdir(runs)).filter((name) => name >= earliest).sort().reverse();
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    const path = join(runs, name, 'run.json');
+    try {
+      const record = JSON.parse(await readFile(path, 'utf8')) as RunRecord;
+      if (record.pid === pid && record.host === hostname() && typeof record.id === 'string') return { record, path };
+    } catch {
+      // being written, or not a record
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The run --json object for a pipeline process that died (`how`) after it recorded the run as `found`
+ * (`noJson`: without printing its own object).
+ */
+function deathSummary(found: { record: RunRecord; path: string }, how: string, noJson: boolean): { run_id: string; status: 'failed'; error: string; params: Record<string, unknown>; metrics: Record<string, never>; steps: { name: string; status: string }[] } {
+  const { record, path } = found;
+  const recorded = record.steps ?? [];
+  const running = record.status === 'running' ? recorded.find((s) => s.status === 'pending')?.name : undefined;
+  const steps = recorded.map((s) => ({ name: s.name, status: s.status === 'pending' ? (s.name === running ? 'failed' : 'skipped') : s.status }));
+  const where = running !== undefined ? ` while step '${running}' ran` : record.status === 'running' ? ' after its steps ran' : '';
+  const error =
+    record.status === 'running'
+      ? `run ${record.id}: ${how}${where}, before it could record how the run ended (${path} still says running)`
+      : `run ${record.id}: ${record.error?.message ?? `the run ${record.status}`}; then ${how}${noJson ? " without printing the run's JSON" : ''}`;
+  return { run_id: record.id, status: 'failed', error, params: record.params ?? {}, metrics: {}, steps };
 }

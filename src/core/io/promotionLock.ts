@@ -25,6 +25,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { link, lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as nodePath from 'node:path';
@@ -132,7 +133,7 @@ async function acquire(root: string, lockPath: string, waitMs: number, logger: L
     const now = Date.now();
     if (now >= deadline) throw busy(root, lockPath, holder);
     if (!announced && found.state === 'held') {
-      logger?.info(`[lock] waiting for ${describeHolder(holder)} to finish writing to ${root}`);
+      logger?.info(`[lock] waiting for ${describeHolder(holder)} to finish writing to ${root}; if you are sure no promotion is running, remove ${lockPath}`);
       announced = true;
     }
     await sleep(Math.min(pause, deadline - now));
@@ -251,7 +252,39 @@ async function inspect(lockPath: string): Promise<Found> {
   if (info.pid === process.pid) {
     return heldHere.has(info.token) ? { state: 'held', info } : { state: 'stale', snapshot, why: 'this process left it behind' };
   }
-  return isAlive(info.pid) ? { state: 'held', info } : { state: 'stale', snapshot, why: `process ${info.pid} is gone` };
+  if (!isAlive(info.pid)) return { state: 'stale', snapshot, why: `process ${info.pid} is gone` };
+  // The pid may have been reused since (after a reboot, in a container): a process that started after the lock
+  // was taken is not the promotion that took it.
+  const started = processStartMs(info.pid);
+  const taken = Date.parse(info.startedAt);
+  if (started !== undefined && Number.isFinite(taken) && started > taken + START_SLACK_MS) {
+    return { state: 'stale', snapshot, why: `process ${info.pid} started at ${new Date(started).toISOString()}, after the lock was taken (${info.startedAt}): it is another program` };
+  }
+  return { state: 'held', info };
+}
+
+/** How far a process's start time read from /proc may be off (boot time is in whole seconds, ticks are 10 ms). */
+const START_SLACK_MS = 2_000;
+/** Linux's USER_HZ: the unit of /proc/<pid>/stat's start time, 100 on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * When process `pid` started (ms since the epoch), on Linux: field 22 of /proc/<pid>/stat (clock ticks after
+ * boot) plus `btime` of /proc/stat (boot, seconds since the epoch). Undefined elsewhere, or when unreadable.
+ */
+export function processStartMs(pid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // `pid (comm) state ...`: comm may hold spaces and parentheses; field 3 (state) follows the last `)`.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[22 - 3]);
+    const boot = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    if (!Number.isFinite(ticks) || boot === undefined) return undefined;
+    return Number(boot) * 1000 + (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The file at `path` now, or undefined when there is none. Throws when it is a folder. */
@@ -348,7 +381,7 @@ function busy(root: string, lockPath: string, info: PromotionLockInfo | undefine
       `another promotion (pid ${info.pid} on host ${info.hostname}, started at ${info.startedAt}) is writing to ${root}; try again when it finishes, or delete ${lockPath} if it is no longer running`,
     );
   }
-  return new NbpromoteError('invalidInput', `another promotion (pid ${info.pid}, started at ${info.startedAt}) is writing to ${root}; try again when it finishes`);
+  return new NbpromoteError('invalidInput', `another promotion (pid ${info.pid}, started at ${info.startedAt}) is writing to ${root}; try again when it finishes, or remove ${lockPath} if you are sure no promotion is running`);
 }
 
 function describeHolder(info: PromotionLockInfo | undefined): string {

@@ -113,7 +113,9 @@ describe('withPromotionLock', function () {
     try {
       const pid = child.pid;
       assert.ok(pid !== undefined);
-      const contents = JSON.stringify({ pid, hostname: hostname(), startedAt: '2026-01-02T03:04:05.000Z', token: 'other' });
+      // Taken after the process started, as a real lock is.
+      const startedAt = new Date(Date.now() + 5_000).toISOString();
+      const contents = JSON.stringify({ pid, hostname: hostname(), startedAt, token: 'other' });
       await writeLock(contents);
       let ran = false;
       const started = Date.now();
@@ -129,7 +131,7 @@ describe('withPromotionLock', function () {
           assert.ok(NbpromoteError.is(ex, 'invalidInput'));
           assert.equal(
             ex.message,
-            `another promotion (pid ${pid}, started at 2026-01-02T03:04:05.000Z) is writing to ${root}; try again when it finishes`,
+            `another promotion (pid ${pid}, started at ${startedAt}) is writing to ${root}; try again when it finishes, or remove ${lock} if you are sure no promotion is running`,
           );
           return true;
         },
@@ -157,6 +159,24 @@ describe('withPromotionLock', function () {
     assert.equal(holder?.pid, process.pid);
     assert.equal(await exists(lock), false);
     assert.deepEqual(await readdir(nodePath.join(root, '.nbpromote')), ['.gitignore'], 'no file was left aside');
+  });
+
+  it('takes over the lock of a pid now used by a process that started after the lock was taken (Linux)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const child = idleChild(10000);
+    try {
+      const pid = child.pid;
+      assert.ok(pid !== undefined);
+      await writeLock(JSON.stringify({ pid, hostname: hostname(), startedAt: new Date(Date.now() - 3_600_000).toISOString(), token: 'reused' }));
+      const lines: string[] = [];
+      const logger = { trace: () => undefined, debug: () => undefined, info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: () => undefined };
+      const holder = await withPromotionLock(root, async () => parseLock(await readFile(lock)), { waitMs: 0, logger });
+      assert.equal(holder?.pid, process.pid);
+      assert.match(lines.join('\n'), new RegExp(`taking over .*promote\\.pid: process ${pid} started at .*, after the lock was taken \\(.*\\): it is another program`));
+      assert.equal(child.exitCode, null, 'the unrelated process is left alone');
+    } finally {
+      child.kill();
+    }
   });
 
   it('takes over a lock this process left behind', async () => {

@@ -4,10 +4,12 @@
  * the copy lives in a temporary folder and its first cell changes into the notebook's folder, so relative
  * data paths work as they do in Jupyter.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Notebook } from '../contract/notebook';
 import type { RecordedValue } from '../contract/pipelineConfig';
 import { NbpromoteError } from '../errors';
@@ -45,6 +47,11 @@ export interface ExecuteRequest {
   readonly logger: Logger;
   /** Seconds a cell may run; default 900. */
   readonly cellTimeout?: number;
+  /**
+   * Stops the run when aborted (its reason, a string such as `SIGTERM`, is named): nbconvert, its kernel and
+   * what they started are killed, the temporary copy removed, and NbpromoteError('cancelled') thrown.
+   */
+  readonly stop?: AbortSignal;
 }
 
 const MARKER = 'NBPROMOTE_METRICS ';
@@ -72,7 +79,7 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
     await writeFile(input, JSON.stringify(copy));
     request.logger.info(`running ${request.notebook} with ${request.python} -m nbconvert --execute ...`);
     const cells = new Map([...notebookCells(copy)].map(([count, index]) => [count, { index, id: parsed.notebook?.cells[index]?.id }]));
-    const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, cells);
+    const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, cells, request.stop, folder);
     return readProbes(stdout, request.notebook, request.probe !== undefined);
   } finally {
     await rm(folder, { recursive: true, force: true });
@@ -211,18 +218,46 @@ export function failedCell(traceback: string, cells: ReadonlyMap<number, Counted
   return `${words(running)}${called}`;
 }
 
-function run(python: string, args: readonly string[], file: string, cells: ReadonlyMap<number, CountedCell> = new Map()): Promise<string> {
+function run(python: string, args: readonly string[], file: string, cells: ReadonlyMap<number, CountedCell>, stop: AbortSignal | undefined, scratch: string): Promise<string> {
   return new Promise((resolveRun, reject) => {
-    execFile(python, [...args], { maxBuffer: 1 << 30, env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } }, (error, stdout, stderr) => {
-      if (error === null) {
+    // Its own process group (and the kernel has its own session, as jupyter_client starts it): a stop kills the
+    // whole tree, not nbconvert alone, whose kernel would go on running the notebook.
+    // Temporary files (the kernel's connection file among them) go into the run's own folder, removed with it
+    // also when a killed kernel could not remove its own.
+    const child = spawn(python, [...args], { env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1', TMPDIR: scratch }, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    let stoppedBy: string | undefined;
+    let killed: Promise<void> = Promise.resolve();
+    const onStop = (): void => {
+      stoppedBy = typeof stop?.reason === 'string' ? stop.reason : 'a stop';
+      if (child.pid !== undefined) killed = killTree(child.pid);
+    };
+    if (stop?.aborted === true) onStop();
+    else stop?.addEventListener('abort', onStop, { once: true });
+    let failedToStart: NodeJS.ErrnoException | undefined;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      failedToStart = error;
+    });
+    child.on('close', (status, signal) => {
+      stop?.removeEventListener('abort', onStop);
+      if (stoppedBy !== undefined) {
+        const stopped = new NbpromoteError('cancelled', `${file}: the notebook run was stopped by ${stoppedBy}`);
+        void killed.then(() => reject(stopped));
+        return;
+      }
+      if (failedToStart !== undefined) {
+        reject(new NbpromoteError('notFound', failedToStart.code === 'ENOENT' ? `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)` : `cannot run ${python}: ${failedToStart.message}`));
+        return;
+      }
+      const stdout = Buffer.concat(out).toString('utf8');
+      if (status === 0) {
         resolveRun(stdout);
         return;
       }
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        reject(new NbpromoteError('notFound', `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)`));
-        return;
-      }
+      const stderr = Buffer.concat(err).toString('utf8') || (signal !== null ? `${python} was ended by ${signal}` : `${python} exited with status ${status ?? '?'}`);
       // nbconvert passes on the kernel's traceback with its terminal colours: words only.
       // eslint-disable-next-line no-control-regex
       const plain = stderr.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
@@ -239,4 +274,70 @@ function run(python: string, args: readonly string[], file: string, cells: Reado
       reject(new NbpromoteError('invalidInput', `${file}: ${head}\n${last}`));
     });
   });
+}
+
+/** How long the stopped processes have to exit after SIGTERM before they get SIGKILL. */
+const KILL_GRACE_MS = 3_000;
+
+/**
+ * Ends `pid`, its process group and every process below it (the kernel, in its own session, and what it
+ * started): SIGTERM, then SIGKILL to those still there after KILL_GRACE_MS. The tree is read before the first
+ * signal, while the kernel is still nbconvert's child.
+ */
+async function killTree(pid: number): Promise<void> {
+  const tree = [pid, ...descendants(pid)];
+  const signalAll = (signal: NodeJS.Signals): void => {
+    for (const p of tree) {
+      for (const target of process.platform === 'win32' ? [p] : [-p, p]) {
+        try {
+          process.kill(target, signal);
+        } catch {
+          // gone already, or not a group leader
+        }
+      }
+    }
+  };
+  signalAll('SIGTERM');
+  const deadline = Date.now() + KILL_GRACE_MS;
+  while (Date.now() < deadline && tree.some(isAlive)) await sleep(50);
+  if (tree.some(isAlive)) signalAll('SIGKILL');
+}
+
+/** The processes below `pid` (Linux: from /proc; elsewhere none are known and only the group is signalled). */
+export function descendants(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // `pid (comm) state ppid ...`: comm may hold spaces and parentheses, so it is read from the last `)`.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const next = queue.shift() ?? 0;
+    for (const child of children.get(next) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (ex) {
+    return (ex as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NbpromoteError } from '../errors';
 import { notebookJson, PYTHON, runPipeline } from '../scaffold/testing';
 import { silentLogger } from '../util/logger';
-import { executeForMetrics, failedCell } from './execute';
+import { executeForMetrics, executeNotebook, failedCell } from './execute';
 import { promoteNotebook } from './promote';
 
 // nbconvert's stderr when a cell fails inside pandas (colours removed, nbconvert's own frames cut): the
@@ -102,5 +104,46 @@ describe('executeForMetrics', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('executeNotebook stopped', function () {
+  this.timeout(60_000);
+  let dir = '';
+  let savedTmp: string | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-stop-'));
+    savedTmp = process.env['TMPDIR'];
+    // The temporary copy goes here, so the test sees it removed without looking at other runs' copies.
+    process.env['TMPDIR'] = join(dir, 'tmp');
+    mkdirSync(join(dir, 'tmp'));
+  });
+
+  afterEach(() => {
+    if (savedTmp === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = savedTmp;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('kills nbconvert and its kernel, removes the temporary copy and says it was stopped', async () => {
+    const marker = join(dir, 'kernel.pid');
+    writeFileSync(join(dir, 'slow.ipynb'), notebookJson([{ source: `import os, time\nopen(${JSON.stringify(marker)}, "w").write(str(os.getpid()))\ntime.sleep(120)` }]));
+    const controller = new AbortController();
+    const running = executeNotebook({ notebook: 'slow.ipynb', cwd: dir, python: PYTHON, probe: undefined, logger: silentLogger, stop: controller.signal });
+    const outcome = running.then(
+      () => undefined,
+      (ex: unknown) => ex,
+    );
+    const deadline = Date.now() + 45_000;
+    while (!existsSync(marker) && Date.now() < deadline) await sleep(100);
+    const kernel = Number(readFileSync(marker, 'utf8'));
+    assert.ok(kernel > 0);
+    controller.abort('SIGTERM');
+    const ex = await outcome;
+    assert.ok(NbpromoteError.is(ex, 'cancelled'), String(ex));
+    assert.equal(ex.message, 'slow.ipynb: the notebook run was stopped by SIGTERM');
+    assert.deepEqual(readdirSync(join(dir, 'tmp')), []);
+    assert.throws(() => process.kill(kernel, 0), /ESRCH/);
   });
 });

@@ -3,7 +3,7 @@
  * package and (unless dry-run) apply the plan atomically. Writes nothing when anything is wrong.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFile, realpath, rm, stat } from 'node:fs/promises';
+import { readFile, realpath, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileAction } from '../io/apply';
@@ -355,6 +355,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     // Every path checked on disk before the lock, the journal or any folder is made: a file where `src/` must
     // be stops promotion with nothing written.
     await checkPlan(outDir, plans);
+    // What this promotion makes before its files can be written (the output folder, `.nbpromote/` with its
+    // .gitignore, lock and journal) goes again when it fails before any file is written: "no file was
+    // written" is then the whole truth.
+    const madeOut = !(await exists(outDir));
+    const madeState = madeOut || !(await exists(join(outDir, PROMOTION_LOCK_DIR)));
+    let planApplied = false;
     const written = await withPromotionLock(
       outDir,
       async () => {
@@ -386,7 +392,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         let applied;
         try {
           applied = await applyPlan(outDir, toWrite, { logger: log });
+          planApplied = true;
         } catch (ex) {
+          if (ex instanceof WriteError && ex.replaced.length > 0) planApplied = true;
           // Nothing replaced (the disk filled up while the temporary files were written, or a path changed
           // since the check): this promotion's journal records nothing, and goes.
           const nothingReplaced = NbpromoteError.is(ex, 'invalidInput') || (ex instanceof WriteError && ex.replaced.length === 0);
@@ -411,7 +419,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         return results.map((f) => ({ path: f.path, action: merged.has(f.path) ? ('merged' as const) : forced.includes(f.path) ? ('forced' as const) : f.action, why: why.get(f.path) ?? (f.path === LOCK_FILE_NAME ? 'versions, hashes and history' : '') }));
       },
       { logger: log },
-    );
+    ).catch(async (ex: unknown) => {
+      // Only for the file system's refusals: a promotion that timed out waiting for the lock leaves the
+      // folder to the one holding it.
+      if (!planApplied && NbpromoteError.is(ex, 'fileSystem')) await removeMadeState(outDir, madeOut, madeState);
+      throw ex;
+    });
     files = written;
   }
   if (mergeConflicts > 0) return { ...fail(problems, inspection), files, graph, version, changes };
@@ -490,6 +503,26 @@ async function withPendingWrites(outDir: string, old: LockFile | undefined): Pro
     }
   }
   return { ...old, files };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * After a promotion that failed before writing any of its files: removes `.nbpromote/` when this promotion
+ * made it (its .gitignore, a journal), and the output folder when it made that too and it is empty.
+ */
+async function removeMadeState(outDir: string, madeOut: boolean, madeState: boolean): Promise<void> {
+  try {
+    if (madeState) await rm(join(outDir, PROMOTION_LOCK_DIR), { recursive: true, force: true });
+    if (madeOut) await rmdir(outDir);
+  } catch {
+    // not empty, or the file system refuses even that: left as it is
+  }
 }
 
 /** Why `outDir` cannot be the output root (a file is there, or in its way), or undefined. */

@@ -46,6 +46,7 @@ import atexit
 import contextlib
 import copy
 import datetime
+import errno
 import functools
 import glob
 import hashlib
@@ -573,7 +574,12 @@ class _Run:
             self.store = _RunStore(self.root / STATE_DIR)
             self.run_id = self.store.create_run_dir()
             self.static = self._static_record()
-            self.store.write(self.run_id, self.record())
+            try:
+                self.store.write(self.run_id, self.record())
+            except OSError as ex:
+                with contextlib.suppress(OSError):
+                    self.store.run_json(self.run_id).parent.rmdir()
+                raise PipelineError(f"the run cannot be recorded: {_cannot_write(self.store.run_json(self.run_id), ex)}") from ex
         package = self.config.get("package", "?")
         print(f"nbpromote run {self.run_id} ({package} {self.config.get('version', '')})", file=self.progress, flush=True)
 
@@ -590,6 +596,8 @@ class _Run:
             # come from the cache (rewriting it after each of hundreds of cached steps cost seconds).
             if record.status != "cached" or time.monotonic() - self._saved_at >= 1.0:
                 self._save()
+            else:
+                self._unsaved = True
         if self.status != "failed":
             self.rekey_file_writers()
 
@@ -678,6 +686,10 @@ class _Run:
                     os.chdir(moved)  # and the current folder, where its `os.chdir` left it
                 return canonical, cached, "cached"
         folder = os.getcwd()
+        if self._unsaved:
+            # run.json's first pending step is then the one running: what nbpromote names when the process dies
+            # without recording it (os._exit, a crash in a C extension, the out-of-memory killer).
+            self._save()
         # The parameters as the step got them: one it changes in place (`features.append("age")`) keys it as
         # it was before, as the next run will find it.
         given = {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}
@@ -905,11 +917,22 @@ class _Run:
         }
 
     _saved_at = 0.0
+    #: Steps were taken from the cache since run.json was last written.
+    _unsaved = False
+    #: The last failure to write run.json, warned about once.
+    _save_failed: str | None = None
 
     def _save(self) -> None:
         if self.store is not None:
-            self.store.write(self.run_id, self.record())
+            try:
+                self.store.write(self.run_id, self.record())
+            except OSError as ex:  # the run goes on; its record shows where it was last written
+                message = _cannot_write(self.store.run_json(self.run_id), ex)
+                if message != self._save_failed:
+                    print(f"nbpromote: warning: the run's record is not up to date: {message}", file=sys.stderr, flush=True)
+                self._save_failed = message
             self._saved_at = time.monotonic()
+            self._unsaved = False
 
     def _report(self, record: StepRecord) -> StepRecord:
         """Prints the step's line of the summary; returns the record."""
@@ -2303,6 +2326,9 @@ class _Cache:
         except (pickle.PicklingError, TypeError, AttributeError) as ex:
             print(f"nbpromote: step {step!r} is not cached: its outputs cannot be pickled ({type(ex).__name__}: {ex})", file=sys.stderr)
             return
+        except OSError as ex:  # a full disk, a file where the cache folder must be: the step did not fail
+            print(f"nbpromote: warning: step {step!r} is not cached: {_cannot_write(folder / f'{key}.pkl', ex)}; the run goes on with its outputs", file=sys.stderr)
+            return
         self._prune(folder)
 
     def copy(self, step: str, key: str, other: str) -> None:
@@ -2312,7 +2338,11 @@ class _Cache:
             data = (folder / f"{key}.pkl").read_bytes()
         except OSError:
             return
-        _write_atomic(folder / f"{other}.pkl", lambda file: file.write(data))
+        try:
+            _write_atomic(folder / f"{other}.pkl", lambda file: file.write(data))
+        except OSError as ex:
+            print(f"nbpromote: warning: step {step!r} is not cached under the key its files give now: {_cannot_write(folder / f'{other}.pkl', ex)}", file=sys.stderr)
+            return
         self._prune(folder)
 
     def forget_steps_not_in(self, names: set[str]) -> None:
@@ -2350,8 +2380,15 @@ class _RunStore:
         self.runs = state_dir / "runs"
 
     def create_run_dir(self) -> str:
-        """Creates a folder for a new run and returns its id (unique even for runs started together)."""
-        self.runs.mkdir(parents=True, exist_ok=True)
+        """Creates a folder for a new run and returns its id (unique even for runs started together). Raises
+        PipelineError naming the path when the run cannot be recorded (a file where a folder must be, a full disk)."""
+        for folder in (self.state_dir, self.runs):
+            if folder.exists() and not folder.is_dir():
+                raise PipelineError(f"{folder} is a file, but the pipeline needs a folder there (it records its runs in {self.runs}): move the file away or remove it, then run again")
+        try:
+            self.runs.mkdir(parents=True, exist_ok=True)
+        except OSError as ex:
+            raise PipelineError(f"the run cannot be recorded: {_cannot_write(self.runs, ex, 'create the folder')}") from ex
         _ignore_in_git(self.state_dir)
         while True:
             run_id = _new_run_id()
@@ -2360,6 +2397,8 @@ class _RunStore:
                 return run_id
             except FileExistsError:
                 continue
+            except OSError as ex:
+                raise PipelineError(f"the run cannot be recorded: {_cannot_write(self.runs / run_id, ex, 'create the folder')}") from ex
 
     def run_json(self, run_id: str) -> Path:
         return self.runs / run_id / "run.json"
@@ -2367,6 +2406,12 @@ class _RunStore:
     def write(self, run_id: str, record: Mapping[str, Any]) -> None:
         text = json.dumps(record, indent=2, allow_nan=False) + "\n"
         _write_atomic(self.run_json(run_id), lambda file: file.write(text.encode("utf-8")))
+
+
+def _cannot_write(path: Path, ex: OSError, action: str = "write") -> str:
+    """``cannot write <path>: No space left on device (errno 28)``: what the file system refused, naming the path."""
+    reason = ex.strerror or str(ex)
+    return f"cannot {action} {path}: {reason}" + (f" ({errno.errorcode.get(ex.errno, ex.errno)})" if ex.errno else "")
 
 
 def _new_run_id() -> str:
