@@ -320,14 +320,21 @@ export function interpolatedNames(source: string): string[] {
 }
 
 /**
- * `print("accuracy", acc)` and `print("accuracy:", acc)` print "accuracy 0.81": label -> name, for each such
- * one-line print of a string and a bare name.
+ * `print("accuracy", acc)` and `print("accuracy:", acc)` print "accuracy 0.81", and `print({"roc_auc": auc})`
+ * prints "{'roc_auc': 0.81}": label -> name, for each such one-line print of a string and a bare name, or of a
+ * dict of string keys and bare names.
  */
 export function printedLabels(source: string): Map<string, string> {
   const labels = new Map<string, string>();
   for (const m of source.matchAll(/^\s*print\(\s*(['"])([A-Za-z_][\w.]*)\s*[:=]?\s*\1\s*,\s*([A-Za-z_]\w*)\s*\)\s*(?:#.*)?$/gm)) {
     const [, , label, name] = m;
     if (label !== undefined && name !== undefined && !labels.has(label)) labels.set(label, name);
+  }
+  for (const m of source.matchAll(/^\s*print\(\s*\{([^{}]*)\}\s*\)\s*(?:#.*)?$/gm)) {
+    for (const pair of (m[1] ?? '').split(',')) {
+      const [, , label, name] = /^\s*(['"])([^'"]+)\1\s*:\s*([A-Za-z_]\w*)\s*$/.exec(pair) ?? [];
+      if (label !== undefined && name !== undefined && !labels.has(label)) labels.set(label, name);
+    }
   }
   return labels;
 }

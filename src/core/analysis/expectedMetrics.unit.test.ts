@@ -63,6 +63,11 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(got, { mae: { value: 2.1935, decimals: 4 }, rmse: { value: 2.65098, decimals: 5 } });
   });
 
+  it('reads a printed dict of names under other keys (`print({"roc_auc": auc})`) under the names', () => {
+    const got = read(metricsCell("print({'roc_auc': auc, \"f1 score\": f1, 'n': len(rows)})", [stdout("{'roc_auc': 0.7094061327467978, 'f1 score': 0.5496, 'n': 3}\n")]));
+    assert.deepEqual(got, { auc: { value: 0.7094061327467978 }, f1: { value: 0.5496, decimals: 4 } });
+  });
+
   it('matches a label that differs from the name only in case ("RMSE: 52.044" for rmse)', () => {
     const got = read(metricsCell("rmse = mse ** 0.5\nprint(f'RMSE: {rmse:.3f}')", [stdout('RMSE: 52.044\n')], { assigned: ['rmse'] }));
     assert.deepEqual(got, { rmse: { value: 52.044, decimals: 3 } });
