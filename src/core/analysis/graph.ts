@@ -960,6 +960,24 @@ class GraphBuilder {
     return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], changesParameters: [] };
   }
 
+  /** Whether the package runs step `first` before `unit` because `unit` waits for it (`after:`, data, files), transitively. */
+  private runsBefore(first: UnitBuilder, unit: UnitBuilder): boolean {
+    if (first.kind !== 'step' || unit.kind !== 'step') return false;
+    const seen = new Set<string>();
+    const pending = [unit.name];
+    for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+      const current = this.steps.find((s) => s.name === name);
+      for (const before of [...(current?.explicitAfter ?? []), ...(current?.dataAfter ?? []), ...(current?.fileAfter ?? [])]) {
+        if (before === first.name) return true;
+        if (!seen.has(before)) {
+          seen.add(before);
+          pending.push(before);
+        }
+      }
+    }
+    return false;
+  }
+
   /**
    * A step whose cells are apart (the same `step:` or Kale `block:` name on cells with another step between)
    * runs whole in the package, before the steps between. When a later cell of it changes a value a step in
@@ -991,7 +1009,8 @@ class GraphBuilder {
           }),
         );
         this.checkTestsInSplitStep(step, indices.slice(i), between);
-        const hit = between.flatMap(([index, unit]) => (unit.kind === 'test' ? [] : reads(index).filter((n) => changed.has(n)).map((name) => ({ unit, name }))))[0];
+        // A step this one waits for (`prev:a` on it) runs first in the package too: it cannot read what these cells make.
+        const hit = between.flatMap(([index, unit]) => (unit.kind === 'test' || this.runsBefore(unit, step) ? [] : reads(index).filter((n) => changed.has(n)).map((name) => ({ unit, name }))))[0];
         const cell = this.notebook.cells.find((c) => c.index === here);
         if (hit === undefined || cell === undefined) continue;
         const other = hit.unit.kind === 'metrics' ? 'the metrics' : `step ${hit.unit.name}`;

@@ -410,6 +410,16 @@ describe('buildStepGraph', () => {
     assert.equal(split[0]?.cellIndex, 2);
     assert.match(split[0]?.message ?? '', /belongs to step load, whose earlier cells come before step train; .* step train reads the df this cell makes/);
   });
+  it('says nothing of a split step\'s cell when the step between runs first anyway (Kale `prev:` on the split step)', () => {
+    const g = graphOf([
+      [['block:a'], 'x = 1'],
+      [['block:b', 'prev:a'], 'x = x + 1'],
+      [['block:a'], 'x = x * 10'],
+      [['block:b', 'prev:a'], 'x = x + 5'],
+    ]);
+    // Cell 3 (a) is right: b read the x cell 3 makes. Cell 4 (b) is not: a runs before b, whatever b makes.
+    assert.deepEqual(g.problems.filter((p) => p.code === 'step-split').map((p) => p.cellIndex), [2]);
+  });
   it('warns on a test cell between two cells of a step when a later cell of the step changes what the test reads', () => {
     const g = graphOf([
       [['step:load'], 'raw = [3, None, 1]\nn = 3'],
