@@ -27,7 +27,7 @@ import { hasErrors } from '../contract/problem';
 import type { StepGraph } from '../contract/stepGraph';
 import type { Notebook } from '../contract/notebook';
 import { readRoles } from '../tags/roles';
-import { suggestSteps } from '../tags/suggest';
+import { suggestedStepCells, suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
@@ -454,8 +454,8 @@ function withInferredSteps(inspection: Inspection): Inspection {
   if (notebook === undefined || roles === undefined) return inspection;
   const suggestions = suggestSteps(notebook, roles);
   if (suggestions.length === 0) return inspection;
-  const byCell = new Map(suggestions.map((s) => [s.cellIndex, s]));
-  const tagged: Notebook = { ...notebook, cells: notebook.cells.map((c) => (byCell.has(c.index) ? { ...c, tags: [...c.tags, `step:${byCell.get(c.index)?.name ?? ''}`] } : c)) };
+  const byCell = suggestedStepCells(notebook, roles, suggestions);
+  const tagged: Notebook = { ...notebook, cells: notebook.cells.map((c) => (byCell.has(c.index) ? { ...c, tags: [...c.tags, `step:${byCell.get(c.index) ?? ''}`] } : c)) };
   const newRoles = readRoles(tagged);
   const inferred: Problem[] = suggestions.map((s) => ({
     severity: 'info',

@@ -19,7 +19,7 @@
  *   `_2`, `_3` ...; a heading with nothing usable in it (`## 🚀`) gives `step_<n>`.
  */
 import type { Notebook } from '../contract/notebook';
-import type { TagResult } from '../contract/roles';
+import type { CellRoles, TagResult } from '../contract/roles';
 import { MAX_NAME_LENGTH, stepNameIssue, suggestIdentifier } from './names';
 import { holdsOnlyImports } from './pythonText';
 
@@ -60,7 +60,8 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     }
     if (cell.kind !== 'code' || pending === undefined) continue;
     const cellRoles = byIndex.get(cell.index);
-    const hasOwnRole = cellRoles !== undefined && (cellRoles.sources.length > 0 || (cellRoles.roles.length > 0 && cellRoles.continuedFrom === undefined));
+    // Not an nbdev cell without a directive: left out only because nothing names it (see impliedSkip).
+    const hasOwnRole = cellRoles !== undefined && !impliedSkip(cellRoles) && (cellRoles.sources.length > 0 || (cellRoles.roles.length > 0 && cellRoles.continuedFrom === undefined));
     if (hasOwnRole) {
       pending = undefined;
       continue;
@@ -79,6 +80,33 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     pending = undefined;
   }
   return suggestions;
+}
+
+/** A cell left out by nbdev's rule only (no directive, no tag): a step may still be inferred there. */
+export function impliedSkip(cell: CellRoles): boolean {
+  return cell.sources.length === 0 && cell.roles.length === 1 && cell.roles[0] === 'skip';
+}
+
+/**
+ * The code cells each suggested step takes: its first cell, and in an nbdev notebook (where every cell stands
+ * alone) the cells below it under the same heading that nbdev's rule alone leaves out.
+ */
+export function suggestedStepCells(notebook: Notebook, roles: TagResult, suggestions: readonly StepSuggestion[]): Map<number, string> {
+  const cells = new Map(suggestions.map((s) => [s.cellIndex, s.name]));
+  if (!roles.conventions.includes('nbdev')) return cells;
+  const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
+  let current: string | undefined;
+  for (const cell of notebook.cells) {
+    if (cell.kind === 'markdown' && markdownHeadings(cell.source).some((h) => h.level <= 3)) current = undefined;
+    const suggested = cells.get(cell.index);
+    if (suggested !== undefined) current = suggested;
+    else if (cell.kind === 'code' && current !== undefined) {
+      const cellRoles = byIndex.get(cell.index);
+      if (cellRoles !== undefined && impliedSkip(cellRoles)) cells.set(cell.index, current);
+      else if (cellRoles !== undefined && cellRoles.roles.length > 0) current = undefined;
+    }
+  }
+  return cells;
 }
 
 /** A step name for a heading's text, or undefined when nothing usable is left. Always passes {@link stepNameIssue}. */

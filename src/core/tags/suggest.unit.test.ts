@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNotebook } from '../notebook/parse';
 import { readRoles } from './roles';
-import { markdownHeadings, stepNameFromHeading, suggestSteps } from './suggest';
+import { markdownHeadings, stepNameFromHeading, suggestedStepCells, suggestSteps } from './suggest';
 import type { CellSpec } from './testing';
 import { makeNotebook } from './testing';
 
@@ -68,6 +68,18 @@ describe('suggestSteps', () => {
 
   it('takes the last H1-H3 heading of a markdown cell', () => {
     assert.deepEqual(suggest([md('# Report\n\n## Train\nFit the model.'), 'm = 1']), [{ cell: 1, name: 'train', heading: 'Train' }]);
+  });
+
+  it('in an nbdev notebook, takes the cells nbdev leaves out for having no directive, each under its heading', () => {
+    const cells = ['#| default_exp scoring', md('# Scoring'), '#| export\nimport pandas as pd', md('## Load'), 'df = pd.read_csv("a.csv")', 'df = df.dropna()', md('## Score'), 'n = len(df)', '#| export\ndef f(x):\n    return x'];
+    assert.deepEqual(suggest(cells), [
+      { cell: 4, name: 'load', heading: 'Load' },
+      { cell: 7, name: 'score', heading: 'Score' },
+    ]);
+    const notebook = makeNotebook(cells);
+    const roles = readRoles(notebook);
+    // Every cell of an nbdev step names it: the second cell under Load too; not the exported one under Score.
+    assert.deepEqual([...suggestedStepCells(notebook, roles, suggestSteps(notebook, roles))], [[4, 'load'], [7, 'score'], [5, 'load']]);
   });
 
   it('passes over imports-only, empty, comment and magic cells', () => {

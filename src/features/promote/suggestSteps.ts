@@ -4,7 +4,7 @@ import { firstLine } from '../../core/inspect/inspect';
 import { parseNotebook } from '../../core/notebook/parse';
 import { readRoles } from '../../core/tags/roles';
 import type { StepSuggestion } from '../../core/tags/suggest';
-import { suggestSteps } from '../../core/tags/suggest';
+import { suggestedStepCells, suggestSteps } from '../../core/tags/suggest';
 import type { Logger } from '../../core/util/logger';
 import { currentText, requireNotebookUri } from './notebookArg';
 import { fileName } from './shared';
@@ -38,7 +38,8 @@ export async function suggestStepsCommand(logger: Logger, arg: unknown, options:
   if (notebookDocument !== undefined && notebookDocument.cellCount !== notebook.cells.length) {
     throw new NbpromoteError('internal', `${fileName(uri)} has ${notebookDocument.cellCount} cells in the editor but ${notebook.cells.length} as read: save it and try again`);
   }
-  const suggestions = suggestSteps(notebook, readRoles(notebook));
+  const roles = readRoles(notebook);
+  const suggestions = suggestSteps(notebook, roles);
   if (suggestions.length === 0) {
     void vscode.window.showInformationMessage(`${fileName(uri)}: nothing to suggest. Steps are suggested for the first untagged code cell under each markdown heading (#, ## or ###).`);
     return { applied: [] };
@@ -46,18 +47,20 @@ export async function suggestStepsCommand(logger: Logger, arg: unknown, options:
   const chosen = options.confirm === false ? suggestions : await pick(fileName(uri), suggestions, notebook.cells.map((c) => c.source));
   if (chosen === undefined || chosen.length === 0) return { applied: [] };
 
+  // In an nbdev notebook every cell of a step names it: the cells below the first, under the same heading, too.
+  const tagged = [...suggestedStepCells(notebook, roles, chosen)].sort(([a], [b]) => a - b);
   const edit = new vscode.WorkspaceEdit();
   if (notebookDocument !== undefined) {
     edit.set(
       uri,
-      chosen.map((s) => withStepTag(notebookDocument.cellAt(s.cellIndex), s.name)),
+      tagged.map(([index, step]) => withStepTag(notebookDocument.cellAt(index), step)),
     );
   } else if (textDocument !== undefined) {
-    for (const s of chosen) {
-      const line = notebook.cells[s.cellIndex]?.fileLine;
+    for (const [index, step] of tagged) {
+      const line = notebook.cells[index]?.fileLine;
       if (line === undefined) continue;
       const at = new vscode.Position(Math.min(line - 1, textDocument.lineCount), 0);
-      edit.insert(uri, at, `#| step: ${s.name}${textDocument.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n'}`);
+      edit.insert(uri, at, `#| step: ${step}${textDocument.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n'}`);
     }
   }
   if (!(await vscode.workspace.applyEdit(edit))) throw new NbpromoteError('internal', `VS Code did not apply the step tags to ${fileName(uri)}`);
