@@ -13,12 +13,10 @@ import { globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
 
-/** A name bound or read in a cell: 1-based line and column inside the cell's source. */
-export interface NameSite {
-  readonly name: string;
-  readonly line: number;
-  readonly column: number;
-}
+import type { NameSite } from './python/names';
+
+/** A name bound or read in a cell: 1-based line and column inside the cell's source (the Python analysis's). */
+export type { NameSite };
 
 /** What the Python analysis tells the graph about one code cell. */
 export interface CellFacts {
@@ -877,6 +875,8 @@ class GraphBuilder {
       for (const s of this.starImportsFor(use.name)) addOnce(unit.imports, s);
       return;
     }
+    // `try: raw` / `except NameError: raw = load()` with nothing defining raw before: the step makes it.
+    if (binding === undefined && use.guarded === true) return;
     if (binding === undefined) {
       const later = this.everDefined.get(use.name);
       const skipped = this.skippedDefined.get(use.name);
@@ -888,7 +888,9 @@ class GraphBuilder {
             ? `${what} uses ${use.name}, IPython's record of earlier outputs or inputs, which exists only in a notebook: assign the value you need to a name in the cell that computes it, and use that name`
             : later === undefined
               ? `${what} uses ${use.name}, but no cell before it defines it`
-              : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell above this one`;
+              : later.cellIndex === cell.index
+                ? `${what} uses ${use.name} before this cell defines it (line ${later.line}), and no cell before it defines it`
+                : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell above this one`;
       this.problems.push(this.problem(cell, 'error', later === undefined ? 'name-undefined' : 'name-defined-later', message, use.line, use.column));
       unit.reported.add(use.name);
       return;

@@ -343,6 +343,24 @@ describe('buildStepGraph', () => {
     assert.deepEqual(g.parameters.map((p) => [p.name, p.default]), [['scale', 1], ['n', 4]]);
   });
 
+  it('a read guarded by `except NameError:` binding the name needs no earlier cell; with one, it is an input', () => {
+    const alone = graphOf([
+      [['step:load'], 'try:\n    raw\nexcept NameError:\n    raw = [1, 2]\nn = len(raw)'],
+      [['step:use'], 'm = n + 1'],
+    ]);
+    assert.deepEqual(alone.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(step(alone, 'load').inputs, []);
+    const earlier = graphOf([
+      [['step:fetch'], 'raw = [3]'],
+      [['step:load'], 'try:\n    raw\nexcept NameError:\n    raw = [1, 2]\nn = len(raw)'],
+      [['step:use'], 'm = n + 1'],
+    ]);
+    assert.deepEqual(step(earlier, 'load').inputs, ['raw']);
+    // Not guarded: a handler for another error, or a read after the try.
+    const other = graphOf([[['step:load'], 'try:\n    raw\nexcept KeyError:\n    raw = [1]\nn = len(raw)']]);
+    assert.deepEqual(other.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.message]), [['name-defined-later', 'step load uses raw before this cell defines it (line 4), and no cell before it defines it']]);
+  });
+
   it('tests read metrics and step values; a step may not read a metric', () => {
     const g = graphOf([
       [['step:a'], 'x = 2'],

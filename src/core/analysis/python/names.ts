@@ -29,6 +29,11 @@ export interface NameSite {
   readonly name: string;
   readonly line: number;
   readonly column: number;
+  /**
+   * A read in a `try:` whose `except NameError:` binds the name (`try: raw` / `except NameError: raw =
+   * load()`): the code makes the value itself when nothing defined it before.
+   */
+  readonly guarded?: true;
 }
 
 /** One name bound by an import, with an import statement that binds only that name. */
@@ -231,6 +236,7 @@ interface Read {
   readonly offset: number;
   readonly scope: Scope;
   readonly seq: number;
+  readonly guarded?: true;
 }
 
 interface ModuleBind {
@@ -250,11 +256,36 @@ interface Definition {
 
 const MAX_DEPTH = 400;
 
+/**
+ * The names plain assignments bind in the `except` clauses of a `try` statement that catch a missing name
+ * (`NameError`, `UnboundLocalError`, `Exception`, `BaseException`, or a bare `except:`).
+ */
+function nameErrorBindings(tree: PyTree, node: PyNode): Set<string> {
+  const names = new Set<string>();
+  for (const clause of node.children.filter((c) => c.type === 'except_clause')) {
+    const block = clause.children.find((c) => c.type === 'block');
+    const caught = clause.children.filter((c) => c !== block).map((c) => tree.text(c)).join(' ');
+    if (caught.trim() !== '' && !/\b(?:NameError|UnboundLocalError|Exception|BaseException)\b/.test(caught)) continue;
+    const visit = (n: PyNode): void => {
+      if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return;
+      if (n.type === 'assignment') {
+        const left = n.children.find((c) => c.field === 'left');
+        for (const target of left?.type === 'identifier' ? [left] : (left?.children ?? []).filter((c) => c.type === 'identifier')) names.add(tree.text(target));
+      }
+      for (const child of n.children) visit(child);
+    };
+    if (block !== undefined) visit(block);
+  }
+  return names;
+}
+
 /** Walks a cell's tree in evaluation order, recording reads and bindings per scope; resolves them at the end. */
 class Walker {
   private seq = 0;
   private readonly module = new Scope('module', undefined);
   private readonly reads: Read[] = [];
+  /** The names the `except NameError:` clauses of the `try:` blocks being walked bind (see NameSite.guarded). */
+  private readonly guards: Set<string>[] = [];
   private readonly binds: ModuleBind[] = [];
   private readonly deleted: { name: string; offset: number }[] = [];
   private readonly imports: ImportBinding[] = [];
@@ -311,7 +342,7 @@ class Walker {
       }
       uses.push(at);
       useOffsets.push({ name: read.name, offset: read.offset });
-      if (!boundBefore) usedBeforeDefinition.push(at);
+      if (!boundBefore) usedBeforeDefinition.push(read.guarded === true ? { ...at, guarded: true } : at);
     }
 
     const functions: FunctionInfo[] = this.definitions.map((d) => {
@@ -371,7 +402,8 @@ class Walker {
   private read(node: PyNode, scope: Scope): void {
     const name = this.tree.text(node);
     if (name === '') return; // a MISSING identifier
-    this.reads.push({ name, offset: node.start, scope, seq: this.seq++ });
+    const guarded = this.guards.some((g) => g.has(name));
+    this.reads.push({ name, offset: node.start, scope, seq: this.seq++, ...(guarded ? { guarded: true as const } : {}) });
   }
 
   private bindName(name: string, offset: number, scope: Scope): void {
@@ -449,9 +481,17 @@ class Walker {
         this.statements(field(node, 'body'), scope);
         for (const child of fields(node, 'alternative')) this.statement(child, scope);
         return;
-      case 'try_statement':
-        for (const child of node.children) this.statement(child, scope);
+      case 'try_statement': {
+        const guarded = nameErrorBindings(this.tree, node);
+        for (const child of node.children) {
+          const body = child.type === 'block';
+          if (body) this.guards.push(guarded);
+          if (body) this.statements(child, scope);
+          else this.statement(child, scope);
+          if (body) this.guards.pop();
+        }
         return;
+      }
       case 'except_clause': {
         const block = node.children.find((c) => c.type === 'block');
         node.children.forEach((child, i) => {
