@@ -418,7 +418,9 @@ class GraphBuilder {
         continue;
       }
       const existing = this.parameters.findIndex((p) => p.name === a.name);
-      const parameter: Parameter = { name: a.name, default: parsed.value, type: parsed.type, ...(parsed.items === undefined ? {} : { items: parsed.items }), definedAt: site(cell, a.line) };
+      // Set again (papermill's injected-parameters cell): the later value, of a type both values fit.
+      const type = existing === -1 ? parsed.type : widerType(this.parameters[existing]?.type ?? parsed.type, parsed.type);
+      const parameter: Parameter = { name: a.name, default: parsed.value, type, ...(parsed.items === undefined || type !== parsed.type ? {} : { items: parsed.items }), definedAt: site(cell, a.line) };
       if (existing === -1) this.parameters.push(parameter);
       else this.parameters[existing] = parameter;
       this.bindings.set(a.name, { kind: 'parameter', site: site(cell, a.line) });
@@ -1144,6 +1146,14 @@ class GraphBuilder {
   private problem(cell: NotebookCell, severity: Problem['severity'], code: string, message: string, line?: number, column?: number): Problem {
     return cellProblem(this.notebook.path, cell, severity, code, message, line, column);
   }
+}
+
+/**
+ * The type of a parameter set to a value of type `a`, then of type `b` (papermill's injected cell): a float for
+ * an int and a float (`lr = 0.1`, then `lr = 1` injected, still takes `--param lr=0.5`), else `b`'s.
+ */
+function widerType(a: Parameter['type'], b: Parameter['type']): Parameter['type'] {
+  return (a === 'int' && b === 'float') || (a === 'float' && b === 'int') ? 'float' : b;
 }
 
 function site(cell: NotebookCell, line: number): SourceSite {

@@ -361,6 +361,15 @@ describe('buildStepGraph', () => {
     assert.deepEqual(other.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.message]), [['name-defined-later', 'step load uses raw before this cell defines it (line 4), and no cell before it defines it']]);
   });
 
+  it("a parameter papermill's injected cell sets again takes the injected value, a float for an int and a float", () => {
+    const g = graphOf([
+      [['parameters'], 'lr = 0.1\ndepth = 3\nname = "base"'],
+      [['injected-parameters'], '# Parameters\nlr = 1\ndepth = 5\nname = 42'],
+      [['step:train'], 'score = lr * depth'],
+    ]);
+    assert.deepEqual(g.parameters.map((p) => [p.name, p.default, p.type]), [['lr', 1, 'float'], ['depth', 5, 'int'], ['name', 42, 'int']]);
+  });
+
   it('tests read metrics and step values; a step may not read a metric', () => {
     const g = graphOf([
       [['step:a'], 'x = 2'],
