@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
+import { PYTHON, runPipeline } from './testing';
 
 interface Cell {
   readonly tags?: readonly string[];
@@ -248,6 +249,34 @@ describe('planPromotion: a shared value a shared function changes with `global`'
         assert.equal(result.metrics['calls'], 3, JSON.stringify(flags));
         if (flags.length === 0) assert.deepEqual(result.steps.map((st) => st.status), ['cached']);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a class attribute a shared function changes (`Tracker.count += 1`) is where running the steps left it, from the cache too", async function () {
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import pytest, yaml']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-class-counter-'));
+    try {
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        notebookJson([
+          { tags: ['functions'], source: 'class Tracker:\n    count = 0\n    seen = []\n\n    def note(self):\n        return self.count\n\ndef track(v):\n    Tracker.count += 1\n    Tracker.seen.append(v)\n    return v' },
+          { tags: ['parameters'], source: 'mult = 2' },
+          { tags: ['step:load'], source: 'a = track(1)' },
+          { tags: ['step:scale'], source: 'b = track(a * mult)' },
+          { tags: ['metrics'], source: 'count = Tracker.count\nn_seen = len(Tracker.seen)' },
+        ]),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const out = join(dir, 'out');
+      const first = runPipeline(out);
+      assert.deepEqual(first.metrics, { count: 2, n_seen: 2 });
+      // load from the cache, scale run again: the class holds what load left in it, as in the notebook.
+      const second = runPipeline(out, '--param', 'mult=3');
+      assert.deepEqual(second.steps.map((st) => st.status), ['cached', 'ran']);
+      assert.deepEqual(second.metrics, { count: 2, n_seen: 2 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

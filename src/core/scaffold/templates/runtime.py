@@ -986,13 +986,35 @@ def remember_shared_globals(namespace: Dict[str, Any], names: Sequence[str]) -> 
     kept = tuple(names)
 
     def now() -> Dict[str, Any]:
-        return {n: copy.deepcopy(namespace[n]) for n in kept if n in namespace}
+        return {n: _class_state(namespace[n]) if inspect.isclass(namespace[n]) else copy.deepcopy(namespace[n]) for n in kept if n in namespace}
 
     def restore(values: Mapping[str, Any]) -> None:
         for name, value in values.items():
-            namespace[name] = copy.deepcopy(value)
+            if isinstance(value, tuple) and len(value) == 3 and value[0] == _CLASS_STATE:
+                for attribute, item in value[2].items():
+                    setattr(namespace.get(name, value[1]), attribute, copy.deepcopy(item))
+            else:
+                namespace[name] = copy.deepcopy(value)
 
     _TRACKED[_GLOBALS_ENTRY] = _TrackedState(_GLOBALS_ENTRY, now, restore, _value_digest)
+
+
+#: Marks a class's data attributes in the shared values kept (``_class_state``).
+_CLASS_STATE = "\0nbpromote-class"
+
+
+def _class_state(cls: type) -> tuple[str, type, dict[str, Any]]:
+    """A class the shared functions change (`Tracker.count += 1`): copies of its data attributes (not its
+    methods, properties or dunders), with the class itself, which pickles by name."""
+    data = {}
+    for name, value in vars(cls).items():
+        if name.startswith("__") or callable(value) or isinstance(value, (staticmethod, classmethod, property)):
+            continue
+        try:
+            data[name] = copy.deepcopy(value)
+        except Exception:  # noqa: BLE001 - kept as it is
+            data[name] = value
+    return (_CLASS_STATE, cls, data)
 
 
 def remember_generators(namespace: Dict[str, Any], names: Sequence[str]) -> None:
