@@ -26,6 +26,7 @@ import { NbpromoteError } from '../errors';
 import type { Logger } from '../util/logger';
 import { fileSystemCode, fileSystemMessage } from './fileSystemError';
 import { isInside, isMissing, pathSyntaxProblem, realRootOf, rootResolver } from './paths';
+import { processExists } from '../util/process';
 
 export type FileAction =
   | 'created' // the file was absent
@@ -431,14 +432,7 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
-/** True when a process with this id exists (signal 0 checks without sending anything). */
+/** True when another process with this id exists: this process's own writes in progress are in `inFlight`. */
 function isAlive(pid: number): boolean {
-  if (pid === process.pid) return false; // this process's own writes in progress are in `inFlight`
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (ex) {
-    const code = ex instanceof Error && 'code' in ex ? ex.code : undefined;
-    return code === 'EPERM';
-  }
+  return pid !== process.pid && processExists(pid);
 }

@@ -34,6 +34,7 @@ import { NbpromoteError } from '../errors';
 import type { Logger } from '../util/logger';
 import { fileSystemError } from './fileSystemError';
 import { isMissing } from './paths';
+import { processExists } from '../util/process';
 
 export interface PromotionLockOptions {
   /** How long to wait for another promotion to finish, in milliseconds. Default 10000. */
@@ -252,7 +253,7 @@ async function inspect(lockPath: string): Promise<Found> {
   if (info.pid === process.pid) {
     return heldHere.has(info.token) ? { state: 'held', info } : { state: 'stale', snapshot, why: 'this process left it behind' };
   }
-  if (!isAlive(info.pid)) return { state: 'stale', snapshot, why: `process ${info.pid} is gone` };
+  if (!processExists(info.pid)) return { state: 'stale', snapshot, why: `process ${info.pid} is gone` };
   // The pid may have been reused since (after a reboot, in a container): a process that started after the lock
   // was taken is not the promotion that took it.
   const started = processStartMs(info.pid);
@@ -356,16 +357,6 @@ export function parseLock(bytes: Buffer): PromotionLockInfo | undefined {
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
   if (typeof host !== 'string' || typeof startedAt !== 'string' || typeof token !== 'string') return undefined;
   return { pid, hostname: host, startedAt, token };
-}
-
-/** True when a process with this id exists (signal 0 checks without sending anything; EPERM: it exists). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (ex) {
-    return errorCode(ex) === 'EPERM';
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

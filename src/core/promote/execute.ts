@@ -16,6 +16,7 @@ import { NbpromoteError } from '../errors';
 import { parseNotebook } from '../notebook/parse';
 import { runtimeSource } from '../scaffold/runtimeSource';
 import type { Logger } from '../util/logger';
+import { processExists } from '../util/process';
 
 export interface MetricsProbe {
   /** Index of the last metrics cell: the probe cell runs right after it. */
@@ -299,8 +300,8 @@ async function killTree(pid: number): Promise<void> {
   };
   signalAll('SIGTERM');
   const deadline = Date.now() + KILL_GRACE_MS;
-  while (Date.now() < deadline && tree.some(isAlive)) await sleep(50);
-  if (tree.some(isAlive)) signalAll('SIGKILL');
+  while (Date.now() < deadline && tree.some(processExists)) await sleep(50);
+  if (tree.some(processExists)) signalAll('SIGKILL');
 }
 
 /** The processes below `pid` (Linux: from /proc; elsewhere none are known and only the group is signalled). */
@@ -333,11 +334,3 @@ export function descendants(pid: number): number[] {
   return found;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (ex) {
-    return (ex as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -12,6 +12,7 @@ import { findJsonErrorOffset } from '../notebook/jsonSyntax';
 import { lineAndColumn } from '../notebook/jsonValue';
 import type { RunDataFile, RunParamValue, RunStatus, RunStep, RunSummary } from '../contract/runs';
 import schema from '../../../schemas/run.schema.json';
+import { processExists } from '../util/process';
 
 let compiled: ValidateFunction | undefined;
 
@@ -87,13 +88,7 @@ export function unreadable(folderId: string, file: string, problem: Problem): Ru
  */
 function processGone(pid: unknown, host: unknown): boolean {
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0 || typeof host !== 'string' || host !== hostname()) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (ex) {
-    // EPERM: the process exists, it belongs to another user.
-    return (ex as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processExists(pid);
 }
 
 function recordStatus(value: unknown): RunStatus {

@@ -22,6 +22,7 @@ import { tempFilePid, writeFileAtomic, writeFilesAtomic } from '../io/apply';
 import type { AtomicWrite } from '../io/apply';
 import { isMissing, pathSyntaxProblem, readFileIfExists, readFileIfExistsSync, realRootOf, resolveInsideRoot, rootResolver } from '../io/paths';
 import { sha256 } from './hash';
+import { processExists } from '../util/process';
 
 /** The folder of nbpromote's local state, at the output root. */
 export const STATE_DIR = '.nbpromote';
@@ -114,7 +115,7 @@ async function prune(realBase: string, rel: string, keep: ReadonlySet<string>): 
       continue;
     }
     const pid = tempFilePid(entry.name);
-    if (keep.has(path) || (pid !== undefined && isAlive(pid))) {
+    if (keep.has(path) || (pid !== undefined && processExists(pid))) {
       empty = false;
       continue;
     }
@@ -123,12 +124,3 @@ async function prune(realBase: string, rel: string, keep: ReadonlySet<string>): 
   return empty;
 }
 
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (ex) {
-    return ex instanceof Error && 'code' in ex && ex.code === 'EPERM';
-  }
-}
