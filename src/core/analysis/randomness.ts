@@ -10,6 +10,13 @@ const RESTORABLE_MAKERS = 'default_rng|RandomState|Random|Generator';
 /** Calls that make a random generator: a name assigned one changes with each draw. `SystemRandom` too. */
 export const GENERATOR_MAKERS = new RegExp(`\\b(?:${RESTORABLE_MAKERS}|SystemRandom)\\s*\\(`);
 
+/**
+ * Calls of the usual seed-everything helpers, which seed `random` and NumPy: a bare call (`set_seed(42)`, imported
+ * from the project's helper module or a library), `<module>.seed_everything(...)` (lightning), and
+ * `transformers.set_seed` / `accelerate.utils.set_seed`. Not `obj.set_seed(1)`: an object's own generator.
+ */
+const SEED_HELPERS = /(?<![\w.])(seed_everything|set_seeds?|seed_all|set_random_seeds?|set_global_seeds?|fix_seeds?|reset_seeds?)\s*\(|(?<![\w.])(?:[A-Za-z_]\w*\.)+(seed_everything)\s*\(|(?<![\w.])(?:transformers|accelerate(?:\.utils)?)\.(set_seed)\s*\(/g;
+
 /** Global generators a seed call seeds (what {@link seededGlobalRngs} returns), by function name. */
 export type SeedingFunctions = ReadonlyMap<string, readonly ('random' | 'numpy')[]>;
 
@@ -26,6 +33,11 @@ export function seededGlobalRngs(code: string, { anyLine = false, seeders }: { a
     if (anyLine ? /^\s*#/.test(line) : /^[\s#@]/.test(line) || /^(?:async\s+)?(?:def|class)\b/.test(line)) continue;
     const text = line.replace(/#.*$/, '');
     for (const m of text.matchAll(/(\w+\.)?\brandom\.seed\s*\(/g)) seeded.add(m[1] === undefined ? 'random' : 'numpy');
+    // `seed_everything(42)` from a library (lightning, transformers, accelerate) or the project's own helper
+    // module: they seed the random module and NumPy (and more). The notebook's own functions are `seeders`'.
+    if (!/^\s*(?:async\s+)?def\b/.test(text)) {
+      for (const m of text.matchAll(SEED_HELPERS)) if (seeders?.has(m[1] ?? m[2] ?? m[3] ?? '') !== true) for (const rng of ['random', 'numpy'] as const) seeded.add(rng);
+    }
     if (calls === undefined || /^\s*(?:async\s+)?def\b/.test(text)) continue;
     for (const m of text.matchAll(calls)) for (const rng of seeders?.get(m[1] ?? '') ?? []) seeded.add(rng);
   }
@@ -120,7 +132,7 @@ export interface UnseededDraw {
  * keeps one draw. A seed anywhere in the promoted cells counts (a `seed_everything` function too).
  */
 export function unseededDraws(texts: readonly string[], leftOut: readonly string[] = []): UnseededDraw[] {
-  const seedsIn = (all: readonly string[]): Set<'random' | 'numpy'> => new Set(all.flatMap((text) => (text.includes('.seed') ? seededGlobalRngs(text, { anyLine: true }) : [])));
+  const seedsIn = (all: readonly string[]): Set<'random' | 'numpy'> => new Set(all.flatMap((text) => (text.includes('seed') ? seededGlobalRngs(text, { anyLine: true }) : [])));
   const seeded = seedsIn(texts);
   const seededOnlyOut = seedsIn(leftOut);
   const pandas = texts.some((text) => /\bpandas\b/.test(text));

@@ -525,7 +525,7 @@ class Generator {
     if (this.stepSeeded !== undefined) return this.stepSeeded;
     const shared = new Set(this.sharedSeededRngs());
     const seeders = this.seeders();
-    const mentionsSeed = (code: string): boolean => code.includes('.seed') || [...seeders.keys()].some((name) => code.includes(name));
+    const mentionsSeed = (code: string): boolean => code.includes('seed') || [...seeders.keys()].some((name) => code.includes(name));
     // Only cells that mention a seed call are split into lines.
     const steps = this.input.graph.steps.flatMap((step) => step.cells.flatMap((c) => {
       const code = this.input.cells.get(c.index)?.code ?? '';

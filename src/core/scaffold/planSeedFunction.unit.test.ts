@@ -25,6 +25,15 @@ describe('seedingFunctions', () => {
     assert.deepEqual(seededGlobalRngs(shared[1] ?? '', { seeders }), []);
     assert.deepEqual(seededGlobalRngs('obj.set_seed(1)\n# set_seed(2)\nx = 1  # setup(3)', { seeders }), []);
   });
+
+  it("takes the usual seed-everything helpers of libraries and the project's modules for seeds of random and NumPy", () => {
+    for (const call of ['seed_everything(42)', 'set_seed(seed)', 'pl.seed_everything(7)', 'lightning.pytorch.seed_everything(7)', 'transformers.set_seed(0)', 'accelerate.utils.set_seed(0)', 'fix_seeds(1)']) {
+      assert.deepEqual(seededGlobalRngs(call), ['random', 'numpy'], call);
+    }
+    for (const call of ['env.set_seed(1)', 'def set_seed(s):', '# seed_everything(1)', 'my_seed_everything_flag = 1']) assert.deepEqual(seededGlobalRngs(call), [], call);
+    // The notebook's own function of that name seeds what it seeds.
+    assert.deepEqual(seededGlobalRngs('set_seed(1)', { seeders: new Map([['set_seed', ['numpy']]]) }), ['numpy']);
+  });
 });
 
 /** Promotes `cells` as nb.ipynb in a new folder and gives the folder, common.py and a pipeline runner. */
