@@ -6,6 +6,8 @@
  * Seeds (`torch.manual_seed`) are not settings: the draws they fix are the `not-reproducible` check's.
  */
 
+import { callOf, topLevelFunctionBodies } from './functionBodies';
+
 /** A process-wide setter: the call or assignment that makes it, and the settings it changes, for messages. */
 interface GlobalSetter {
   /** Matches the call (`\bpd\.set_option\s*\(`) or assignment on a line, comments removed. */
@@ -44,6 +46,8 @@ const IMPORTED: Readonly<Record<string, { readonly module: RegExp; readonly sett
   filterwarnings: { module: /^warnings$/, settings: 'the warning filters' },
   simplefilter: { module: /^warnings$/, settings: 'the warning filters' },
   set_default_dtype: { module: /^torch$/, settings: "PyTorch's defaults" },
+  environ: { module: /^os$/, settings: 'the environment variables' },
+  putenv: { module: /^os$/, settings: 'the environment variables' },
 };
 
 /**
@@ -63,6 +67,32 @@ export function importedSetters(source: string): Map<string, string> {
   return found;
 }
 
+/**
+ * The functions the shared code (`texts`, its cells) defines at top level that change process-wide settings
+ * when called, directly or through each other (`def setup_env(): sklearn.set_config(...)`, `def init():
+ * setup_env()`): each with the first change it makes.
+ */
+export function configFunctions(texts: readonly string[], imported: ReadonlyMap<string, string> = new Map()): Map<string, GlobalConfigChange> {
+  const bodies = topLevelFunctionBodies(texts);
+  const found = new Map<string, GlobalConfigChange>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    const calls = callOf(found.keys());
+    for (const [name, body] of bodies) {
+      if (found.has(name)) continue;
+      const direct = globalConfigChanges(body, imported)[0];
+      const called = direct === undefined && calls !== undefined ? body.split('\n').find((line) => !/^\s*#/.test(line) && calls.test(line.replace(/#.*$/, ''))) : undefined;
+      const through = called === undefined ? undefined : found.get(calls?.exec(called)?.[1] ?? '');
+      const change = direct ?? (through === undefined ? undefined : { ...through, call: called?.trim() ?? through.call });
+      if (change !== undefined) {
+        found.set(name, change);
+        changed = true;
+      }
+    }
+  }
+  return found;
+}
+
 /** A process-wide setting a cell changes: the 1-based line, the call as written, and the settings it changes. */
 export interface GlobalConfigChange {
   readonly line: number;
@@ -74,15 +104,20 @@ export interface GlobalConfigChange {
  * The lines of `code` (a cell) that change process-wide settings ({@link SETTERS}, and the names
  * {@link importedSetters} found), at any depth; comments do not count.
  */
-export function globalConfigChanges(code: string, imported: ReadonlyMap<string, string> = new Map()): GlobalConfigChange[] {
-  const bare = imported.size === 0 ? undefined : new RegExp(String.raw`(?<![\w.])(${[...imported.keys()].join('|')})\s*\(`);
+export function globalConfigChanges(code: string, imported: ReadonlyMap<string, string> = new Map(), functions: ReadonlyMap<string, GlobalConfigChange> = new Map()): GlobalConfigChange[] {
+  const calls = callOf(functions.keys());
+  // `set_config(...)`; for a mapping imported by name (`from os import environ`), `environ[...] = ...` and
+  // its changing methods too.
+  const bare = imported.size === 0 ? undefined : new RegExp(String.raw`(?<![\w.])(${[...imported.keys()].join('|')})(?:\s*\(|\s*\[[^\]]*\]${ASSIGNED}|\.(?:update|setdefault|pop|clear)\s*\()`);
   const changes: GlobalConfigChange[] = [];
   for (const [i, raw] of code.split('\n').entries()) {
     const line = raw.replace(/#.*$/, '');
     if (line.trim() === '' || /^\s*(?:from|import)\s/.test(line)) continue;
     const setter = SETTERS.find((s) => s.pattern.test(line));
     const named = setter === undefined ? bare?.exec(line) : undefined;
-    const settings = setter?.settings ?? (named?.[1] === undefined ? undefined : imported.get(named[1]));
+    // A call of a shared function that changes settings (`setup_env()`): what it changes.
+    const through = setter === undefined && (named ?? null) === null ? functions.get(calls?.exec(line)?.[1] ?? '')?.settings : undefined;
+    const settings = setter?.settings ?? (named?.[1] === undefined ? through : imported.get(named[1]));
     if (settings !== undefined) changes.push({ line: i + 1, call: line.trim(), settings });
   }
   return changes;

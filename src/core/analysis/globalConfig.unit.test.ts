@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { globalConfigChanges, importedSetters } from './globalConfig';
+import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 
 describe('globalConfigChanges', () => {
   it('finds the process-wide setters a cell calls, at any depth, with their line', () => {
@@ -38,5 +38,15 @@ describe('globalConfigChanges', () => {
     assert.deepEqual([...imported.keys()], ['set_config', 'quiet']);
     assert.deepEqual(globalConfigChanges('set_config(transform_output="pandas")\nquiet("ignore")\nset_option(1)', imported).map((c) => c.line), [1, 2]);
     assert.deepEqual(globalConfigChanges('set_config(transform_output="pandas")'), []);
+    const environ = importedSetters('from os import environ, path');
+    assert.deepEqual(globalConfigChanges('environ["PRICE_COL"] = col\nx = environ["HOME"]\nenviron.update(extra)\nif environ.get("CI"): pass', environ).map((c) => c.line), [1, 3]);
+  });
+
+  it('takes a call of a shared function that changes settings, directly or through another, for a change', () => {
+    const shared = ['import sklearn\nfrom os import environ', 'def setup_env():\n    sklearn.set_config(transform_output="pandas")\n\n\ndef init(seed):\n    setup_env()\n    return seed\n\n\ndef export(k):\n    environ["K"] = str(k)\n\n\ndef plain(x):\n    return x'];
+    const imported = importedSetters(shared.join('\n'));
+    const functions = configFunctions(shared, imported);
+    assert.deepEqual([...functions].map(([name, change]) => [name, change.settings]), [['setup_env', "scikit-learn's settings"], ['export', 'the environment variables'], ['init', "scikit-learn's settings"]]);
+    assert.deepEqual(globalConfigChanges('x = init(1)\ny = plain(2)\nobj.setup_env()\nexport(3)', imported, functions).map((c) => [c.line, c.settings]), [[1, "scikit-learn's settings"], [4, 'the environment variables']]);
   });
 });

@@ -9,7 +9,7 @@ import type { Problem } from '../contract/problem';
 import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
 import type { CallSite } from './cellFacts';
-import { globalConfigChanges, importedSetters } from './globalConfig';
+import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
 
@@ -757,10 +757,12 @@ class GraphBuilder {
   private checkGlobalConfig(): void {
     const cells = new Map(this.notebook.cells.map((c) => [c.index, c]));
     const imported = importedSetters(this.notebook.cells.filter((c) => c.kind === 'code').map((c) => c.source).join('\n'));
+    // The shared functions that change settings when called (`setup_env()`): a step calling one changes them.
+    const functions = configFunctions(this.common.cells.map((ref) => cells.get(ref.index)?.source ?? ''), imported);
     for (const unit of this.steps) {
       for (const ref of unit.cells) {
         const cell = cells.get(ref.index);
-        const change = cell === undefined ? undefined : globalConfigChanges(cell.source, imported)[0];
+        const change = cell === undefined ? undefined : globalConfigChanges(cell.source, imported, functions)[0];
         if (cell === undefined || change === undefined) continue;
         const at = `cell ${cell.index + 1} line ${change.line}`;
         addOnce(unit.alwaysRuns, `${unit.name} changes ${change.settings} for the whole process (${at}): a step taken from the cache would not change them for the steps after it`);

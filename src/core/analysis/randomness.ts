@@ -4,6 +4,8 @@
  * first two to keep random state through the cache; the warning tells the user what the cache cannot fix.
  */
 
+import { callOf, topLevelFunctionBodies } from './functionBodies';
+
 /** Generator makers whose state the runtime can save and restore (`np.random.default_rng(0)`, `random.Random(7)`). */
 const RESTORABLE_MAKERS = 'default_rng|RandomState|Random|Generator';
 
@@ -28,7 +30,7 @@ export type SeedingFunctions = ReadonlyMap<string, readonly ('random' | 'numpy')
  */
 export function seededGlobalRngs(code: string, { anyLine = false, seeders }: { anyLine?: boolean; seeders?: SeedingFunctions } = {}): ('random' | 'numpy')[] {
   const seeded = new Set<'random' | 'numpy'>();
-  const calls = seeders === undefined || seeders.size === 0 ? undefined : new RegExp(String.raw`(?<![\w.])(${[...seeders.keys()].join('|')})\s*\(`, 'g');
+  const calls = callOf(seeders?.keys() ?? [], 'g');
   for (const line of code.split('\n')) {
     if (anyLine ? /^\s*#/.test(line) : /^[\s#@]/.test(line) || /^(?:async\s+)?(?:def|class)\b/.test(line)) continue;
     const text = line.replace(/#.*$/, '');
@@ -51,25 +53,7 @@ export function seededGlobalRngs(code: string, { anyLine = false, seeders }: { a
  * shared code calling one on a top-level line. Defining one seeds nothing.
  */
 export function seedingFunctions(texts: readonly string[]): Map<string, ('random' | 'numpy')[]> {
-  const bodies = new Map<string, string>();
-  for (const text of texts) {
-    let name: string | undefined;
-    let body: string[] = [];
-    const close = (): void => {
-      if (name !== undefined) bodies.set(name, body.join('\n'));
-      name = undefined;
-      body = [];
-    };
-    for (const line of text.split('\n')) {
-      const def = /^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/.exec(line);
-      if (def !== null) {
-        close();
-        name = def[1];
-      } else if (/^[^\s#)\]]/.test(line)) close();
-      else if (name !== undefined) body.push(line);
-    }
-    close();
-  }
+  const bodies = topLevelFunctionBodies(texts);
   const seeders = new Map<string, ('random' | 'numpy')[]>();
   // Until nothing changes: a function calling a seeding function seeds what it seeds.
   for (let changed = true; changed; ) {
