@@ -426,6 +426,12 @@ class GraphBuilder {
       this.bindings.set(a.name, { kind: 'parameter', site: site(cell, a.line) });
     }
     for (const imp of f.imports) this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
+    // `globals().update(json.load(f))`: parameters no line names. The package would run it in the shared module
+    // and never give the steps those values.
+    const dynamic = cell.source.split(/\r?\n/).findIndex((line) => /(?<![\w.])(?:globals|vars|locals)\(\s*\)\s*(?:\.\s*(?:update|setdefault)\s*\(|\[[^\]]*\]\s*=(?!=))|(?<![\w.])exec\s*\(/.test(line.replace(/#.*$/, '')));
+    if (dynamic >= 0) {
+      this.problems.push(this.problem(cell, 'error', 'parameters-dynamic', 'the parameters cell sets names through globals() (or exec): the package cannot tell which parameters this sets, and the steps would not get them. Assign each parameter by name (`C = config["C"]`)', dynamic + 1));
+    }
     const split = splitParametersCell(f);
     const moved = this.moved.get(cell.index);
     if (split.moved.length > 0 && moved !== undefined) {

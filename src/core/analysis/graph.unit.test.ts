@@ -370,6 +370,16 @@ describe('buildStepGraph', () => {
     assert.deepEqual(g.parameters.map((p) => [p.name, p.default, p.type]), [['lr', 1, 'float'], ['depth', 5, 'int'], ['name', 42, 'int']]);
   });
 
+  it('a parameters cell setting names through globals() or exec is an error naming the line', () => {
+    for (const line of ['globals().update(json.load(f))', 'globals()["C"] = 0.1', 'exec(open("params.py").read())']) {
+      const g = graphOf([
+        [['parameters'], `import json\nC = 1.0\nwith open("params.json") as f:\n    ${line}`],
+        [['step:train'], 'score = C * 2'],
+      ]);
+      assert.deepEqual(g.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.line]), [['parameters-dynamic', 4]], line);
+    }
+  });
+
   it('tests read metrics and step values; a step may not read a metric', () => {
     const g = graphOf([
       [['step:a'], 'x = 2'],
