@@ -669,6 +669,145 @@ def test_only_data_files_count_as_a_steps_reads(tmp_path):
     assert not runtime._is_data_read("/usr/share/fonts/a.ttf", [Path("/usr/src/app")])
 
 
+def _glob_from_config():
+    import glob as glob_module
+    import json as json_module
+
+    with open("config.json") as file:
+        folder = Path(json_module.load(file)["parts"])  # the folder is in the config, not in the code
+    rows = sum(len(part.read_text().splitlines()) for part in sorted(folder.glob("part_*.csv")))
+    # A folder it lists and then writes into, and a tool's folder: neither makes it run again.
+    sorted(glob_module.glob("out/*.txt"))
+    Path("out", "made.txt").write_text(str(rows))
+    os.listdir("mlruns")
+    return rows
+
+
+def test_a_step_reruns_when_a_folder_it_listed_has_other_files_though_its_code_does_not_name_it(tmp_path):
+    (tmp_path / "data" / "parts").mkdir(parents=True)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "mlruns").mkdir()
+    for i in range(2):
+        (tmp_path / "data" / "parts" / f"part_{i}.csv").write_text("1\n2\n")
+    (tmp_path / "config.json").write_text('{"parts": "data/parts"}')
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [
+            {"name": "load", "inputs": [], "outputs": ["rows"], "after": []},
+            {"name": "total", "inputs": ["rows"], "outputs": ["total"], "after": []},
+        ],
+    }
+    steps = {"load": _glob_from_config, "total": _total_rows}
+
+    def run():
+        result = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False)
+        return result.outputs["total"], [(s.name, s.status, s.why) for s in result.steps]
+
+    assert run() == (4, [("load", "ran", None), ("total", "ran", None)])
+    assert run() == (4, [("load", "cached", None), ("total", "cached", None)])
+    (tmp_path / "mlruns" / "0").mkdir()
+    assert run() == (4, [("load", "cached", None), ("total", "cached", None)])
+    # A new part: load runs again and says why; total depends on load's new key.
+    (tmp_path / "data" / "parts" / "part_2.csv").write_text("3\n")
+    why = "it listed the folder data/parts, which has other files since its outputs were cached"
+    assert run() == (5, [("load", "ran", why), ("total", "ran", None)])
+    assert run() == (5, [("load", "cached", None), ("total", "cached", None)])
+    (tmp_path / "data" / "parts" / "part_2.csv").unlink()
+    assert run() == (4, [("load", "ran", "it read data/parts/part_2.csv, which is gone since its outputs were cached"), ("total", "cached", None)])
+
+
+def _total_rows(rows):
+    return rows
+
+
+def test_only_data_folders_count_as_the_folders_a_step_lists(tmp_path):
+    project = [tmp_path]
+    assert runtime._is_data_folder(str(tmp_path / "data" / "parts"), project)
+    assert runtime._is_data_folder(str(tmp_path), project)
+    assert not runtime._is_data_folder(str(tmp_path / "mlruns"), project)
+    assert not runtime._is_data_folder(str(tmp_path / ".git" / "refs"), project)
+    assert not runtime._is_data_folder(str(Path(sys.prefix) / "lib"), project) or sys.prefix == "/"
+    import tempfile
+
+    assert not runtime._is_data_folder(tempfile.gettempdir(), [Path("/srv/app")])
+    # Imports list the folders of sys.path: none of that is noted.
+    (tmp_path / "fresh_module_for_listing.py").write_text("X = 1\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with runtime._watching_reads() as watch:
+            importlib.import_module("fresh_module_for_listing")
+            os.listdir(tmp_path)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("fresh_module_for_listing", None)
+    assert watch.listed == [str(tmp_path)]
+
+
+def _count_up(numbers):
+    return sum(1 for _ in numbers)
+
+
+def test_an_iterator_a_step_took_is_noted_as_used_up_unless_the_step_came_from_the_cache(tmp_path):
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [
+            {"name": "make", "inputs": [], "outputs": ["numbers", "size"], "after": []},
+            {"name": "count", "inputs": ["numbers", "size"], "outputs": ["n"], "after": []},
+        ],
+    }
+    steps = {"make": lambda: ((i for i in range(3)), 3), "count": lambda numbers, size: _count_up(numbers)}
+    result = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False, keep_inputs=True)
+    assert result.outputs["n"] == 3 and result.uncopied_inputs == {"count": ["numbers"]}
+    reason = runtime.used_up_inputs(result, "count")
+    assert reason.startswith("step 'count' takes numbers (a generator), which cannot be copied, and the pipeline run used it up")
+    assert runtime.used_up_inputs(result, "make") is None
+    assert _count_up(result.inputs["count"]["numbers"]) == 0
+    cached = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False, keep_inputs=True)
+    assert [s.status for s in cached.steps] == ["ran", "cached"] and runtime.used_up_inputs(cached, "count") is None
+
+
+def _rows_from_environment():
+    return int(os.environ.get("NBPROMOTE_TEST_ROWS", "2"))
+
+
+def test_an_environment_variable_the_code_reads_by_name_counts_in_the_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("NBPROMOTE_TEST_ROWS", raising=False)
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "rows", "inputs": [], "outputs": ["n"], "after": []}],
+    }
+
+    def run():
+        result = runtime.run_pipeline(config, {"rows": _rows_from_environment}, None, {}, tmp_path, record=False)
+        return result.outputs["n"], [s.status for s in result.steps]
+
+    assert run() == (2, ["ran"])
+    assert run() == (2, ["cached"])
+    monkeypatch.setenv("NBPROMOTE_TEST_ROWS", "5")
+    assert run() == (5, ["ran"])
+    assert run() == (5, ["cached"])
+    monkeypatch.setenv("NBPROMOTE_TEST_ROWS", "2")  # set to the default is not unset: the code may tell them apart
+    assert run() == (2, ["ran"])
+    monkeypatch.delenv("NBPROMOTE_TEST_ROWS")
+    assert run() == (2, ["cached"])
+
+
+def test_environ_names_are_the_variables_the_code_reads_by_a_literal_name():
+    source = textwrap.dedent("""
+        import os
+        from os import environ, getenv
+
+        A = os.environ["A"]
+        def f(name):
+            b = os.environ.get("B", "x") + environ.get("C") + os.getenv("D", "") + getenv("E")
+            if "F" in os.environ:
+                os.environ.setdefault("G", "1")
+            return os.environ.get(name), os.environ.copy(), {"H": 1}.get("H")
+    """).encode()
+    assert runtime._environ_names(source) == {"A", "B", "C", "D", "E", "F", "G"}
+    assert runtime._environ_names(b"def broken(:") == frozenset()
+
+
 def _extend(features):
     features.append("age")
     return features

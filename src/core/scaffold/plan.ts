@@ -1073,13 +1073,19 @@ def in_workdir(config, pipeline_run, monkeypatch):
     const fn = this.functionName(step);
     const taken = /^(?:setup|teardown)(?:_module|_function|_method|_class)?$|^test/i.test(fn) || TEST_LOCALS.has(fn);
     const local = taken ? `step_${fn}` : fn;
+    if (usesValues) lines.push('import pytest', '');
     lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${fn}${local === fn ? '' : ` as ${local}`}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
     lines.push(`def test_${step.name}_returns_its_outputs(config, pipeline_run, monkeypatch):`);
     lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
     lines.push(`    monkeypatch.chdir(pipeline_run.folders[${pyString(step.name)}])  # where the step ran in the pipeline`);
     if (usesParams) lines.push('    params = _runtime.resolve_params(config)');
     // What this step was called with: a later step may rebind the same name (`df = df.dropna()`) or change it in place.
-    if (usesValues) lines.push(`    values = pipeline_run.inputs[${pyString(step.name)}]`);
+    if (usesValues) {
+      lines.push(`    values = pipeline_run.inputs[${pyString(step.name)}]`);
+      // An iterator an earlier step returned (a generator, `TimeSeriesSplit().split(X)`) cannot be copied: the
+      // pipeline run used it up, and the step called again with it would see nothing.
+      lines.push(`    used_up = _runtime.used_up_inputs(pipeline_run, ${pyString(step.name)})`, '    if used_up:', '        pytest.skip(used_up)');
+    }
     lines.push(`    result = ${local}(${args.join(', ')})`);
     lines.push(`    returned = _runtime.split_outputs(${pyString(step.name)}, OUTPUTS, result)`, '    assert list(returned) == OUTPUTS');
     lines.push(`    for name, recorded in (_runtime.step_config(config, ${pyString(step.name)}).get("recorded") or {}).items():`);

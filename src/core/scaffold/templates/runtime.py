@@ -13,7 +13,8 @@ What a run does:
 - Caches each step's outputs in ``.nbpromote/cache/<step>/<key>.pkl``. The key covers the step's code
   (its module and the package modules it uses), its name, and its inputs: parameter values (plus the
   contents of files they name) and the keys of the steps that produced the other inputs, so a change
-  re-runs exactly the steps that depend on it. Files the step's code names with a string literal
+  re-runs exactly the steps that depend on it. The environment variables that code reads by name
+  (``os.environ.get("DATA_DIR")``, ``os.getenv("SEED")``) count with their values (or as unset). Files the step's code names with a string literal
   (``pd.read_csv("data/clean.csv")``, ``df.to_csv("clean.csv")``) count too, and those it reaches through
   the shared code: its constants (in dicts and lists too), the default arguments of its functions, the
   attributes of its classes, and the files it reads at import, for every step taking anything from it
@@ -43,6 +44,7 @@ from __future__ import annotations
 import argparse
 import ast
 import atexit
+import collections.abc
 import contextlib
 import copy
 import datetime
@@ -65,6 +67,7 @@ import socket
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import textwrap
 import time
 import traceback
@@ -384,6 +387,9 @@ class RunResult:
     step_outputs: Dict[str, Dict[str, Any]] = field(default_factory=dict)
     #: Kept outputs that could not be copied, by step then output name: the later steps that take them.
     uncopied: Dict[str, Dict[str, List[str]]] = field(default_factory=dict)
+    #: The inputs in ``inputs`` that could not be copied and that the step ran on, by step: iterators (a
+    #: generator, ``KFold().split(X)``) it may have used up. See ``used_up_inputs``.
+    uncopied_inputs: Dict[str, List[str]] = field(default_factory=dict)
     #: The folder each step started in: the notebook's (the workdir), or where an earlier ``os.chdir`` left it.
     folders: Dict[str, str] = field(default_factory=dict)
     #: The folder the steps left the run in: the metrics and the notebook's test cells ran there.
@@ -561,6 +567,7 @@ class _Run:
         self.keep_outputs: Mapping[str, Sequence[str]] = {}
         self.step_outputs: dict[str, dict[str, Any]] = {}
         self.uncopied: dict[str, dict[str, list[str]]] = {}
+        self.uncopied_inputs: dict[str, list[str]] = {}
         #: Steps that wrote a file or folder a parameter names, with what is needed to key them again at the end
         #: (and the key their outputs were stored under).
         self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], dict[str, Any], str]] = []
@@ -606,7 +613,7 @@ class _Run:
         name = step["name"]
         began = time.perf_counter()
         if self.keep_inputs:
-            self.step_inputs[name] = {i: copied(self.values[i]) for i in step["inputs"] if i in self.values}
+            self._keep_inputs(step)
         self.step_folders[name] = os.getcwd()
         try:
             key, outputs, status = self._step_outputs(step)
@@ -623,6 +630,8 @@ class _Run:
         except RunStopped as ex:  # a signal stopped the run while the step ran: the steps after it are skipped
             self.fail(f"step {name!r} was stopped by {ex.args[0]}{_notebook_place(ex, self.root, self.config)}")
             return self._report(StepRecord(name, "failed", _seconds(began)))
+        if status == "cached":
+            self.uncopied_inputs.pop(name, None)  # its iterators were not used: the tests can call it with them
         self.values.update(outputs)
         for output in outputs:
             self.producer_keys[output] = key
@@ -630,6 +639,20 @@ class _Run:
             self._keep_outputs(step, outputs)
         why = (step.get("always_run") or self.changed_reads.get(name)) if status == "ran" and self.use_cache else None
         return self._report(StepRecord(name, status, _seconds(began), key, why))
+
+    def _keep_inputs(self, step: Mapping[str, Any]) -> None:
+        """Keeps a copy of what the step is called with (``RunResult.inputs``); an iterator that cannot be
+        copied is kept as it is and noted in ``uncopied_inputs``: the step may use it up."""
+        kept = self.step_inputs[step["name"]] = {}
+        for i in step["inputs"]:
+            if i not in self.values:
+                continue
+            try:
+                kept[i] = copy.deepcopy(self.values[i])
+            except Exception:  # noqa: BLE001 - uncopyable values (generators, locks ...) are kept as they are
+                kept[i] = self.values[i]
+                if isinstance(kept[i], collections.abc.Iterator):
+                    self.uncopied_inputs.setdefault(step["name"], []).append(i)
 
     def _keep_outputs(self, step: Mapping[str, Any], outputs: Mapping[str, Any]) -> None:
         """Keeps the outputs ``keep_outputs`` names for the step as it returned them: a copy of each that a later
@@ -693,13 +716,13 @@ class _Run:
         # The parameters as the step got them: one it changes in place (`features.append("age")`) keys it as
         # it was before, as the next run will find it.
         given = {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}
-        with _watching_reads() as opened:
+        with _watching_reads() as watch:
             returned = function(*[self.values[i] for i in step["inputs"]])
         outputs = split_outputs(name, step["outputs"], returned)
         stored: dict[str, Any] = {**outputs, **{tracked.entry: tracked.now() for tracked in _tracked_state()}}
         if os.getcwd() != folder:
             stored[_CWD_ENTRY] = os.getcwd()
-        reads = self._read_fingerprints(opened)
+        reads = self._read_fingerprints(watch)
         if reads:
             stored[_READS_ENTRY] = reads
         with _working_directory(Path(folder)):  # the files it names, seen from where it started
@@ -722,13 +745,15 @@ class _Run:
             self.cache.store(name, key, stored)
         return canonical, outputs, "ran"
 
-    def _read_fingerprints(self, opened: Sequence[str]) -> dict[str, str]:
-        """The fingerprints of the files a step opened for reading (``_watching_reads``) that are data, not
-        Python's or the libraries' own files, and still exist; at most MAX_DIRECTORY_FILES read in full, the
-        others by size and change times."""
+    def _read_fingerprints(self, watch: _Watch) -> dict[str, str]:
+        """The fingerprints of the files a step opened for reading and of the folders it listed (``_watching_reads``)
+        that are data, not Python's or the libraries' own files, and still exist; at most MAX_DIRECTORY_FILES
+        files read in full, the others by size and change times; a folder by the names in it (``_listing``),
+        as the step left it: one it lists and then writes into is the same on the next run."""
+        projects = [self.root, *([] if self.workdir is None else [Path(self.workdir)])]
         reads: dict[str, str] = {}
-        for path in sorted(set(opened)):
-            if not _is_data_read(path, [self.root, *([] if self.workdir is None else [Path(self.workdir)])]):
+        for path in sorted(set(watch.opened)):
+            if not _is_data_read(path, projects):
                 continue
             try:
                 info = os.stat(path)
@@ -737,22 +762,36 @@ class _Run:
                 reads[path] = self.fingerprints.file(Path(path)) if len(reads) < MAX_DIRECTORY_FILES else f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
             except OSError:
                 continue  # gone already: a temporary file
+        for folder in sorted({os.path.normpath(f) for f in watch.listed}):
+            if folder in reads or not _is_data_folder(folder, projects):
+                continue
+            try:
+                reads[folder] = _listing(folder)
+            except OSError:
+                continue  # gone already: a temporary folder
         return reads
 
     def _changed_read(self, reads: Any) -> str | None:
-        """The first file a cached step read when it ran that is no longer as it was (``_read_fingerprints``),
-        relative to the run's folder when inside it; None when all are the same (or none was recorded)."""
+        """The first file a cached step read (or folder it listed) when it ran that is no longer as it was
+        (``_read_fingerprints``), relative to the run's folder when inside it; None when all are the same (or
+        none was recorded)."""
         if not isinstance(reads, dict):
             return None
         for path, before in reads.items():
+            listed = isinstance(before, str) and before.startswith(_LISTING)
             try:
-                info = os.stat(path)
-                now = f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}" if "\0" in before else self.fingerprints.file(Path(path))
+                if listed:
+                    now = _listing(path)
+                else:
+                    info = os.stat(path)
+                    now = f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}" if "\0" in before else self.fingerprints.file(Path(path))
             except OSError:
                 now = None
             if now != before:
                 base = self.workdir or str(self.root)
                 shown = os.path.relpath(path, base) if _inside(path, base) else path
+                if listed:
+                    return f"it listed the folder {shown}, which {'is gone' if now is None else 'has other files'} since its outputs were cached"
                 return f"it read {shown}, which {'is gone' if now is None else 'changed'} since its outputs were cached"
         return None
 
@@ -792,6 +831,8 @@ class _Run:
             parts.append(("rng", state))
         for path, fingerprint in self.fingerprints.named_files(function):
             parts.append(("literal-file", f"{path}={fingerprint}"))
+        for variable in self.fingerprints.environment(function):
+            parts.append(("environ", variable))
         for name in step["inputs"]:
             if name in known:
                 parts.append(("from-step", f"{name}={known[name]}"))
@@ -868,6 +909,7 @@ class _Run:
             inputs=dict(self.step_inputs),
             step_outputs=dict(self.step_outputs),
             uncopied=dict(self.uncopied),
+            uncopied_inputs=dict(self.uncopied_inputs),
             folders=dict(self.step_folders),
             folder=self.end_folder,
             error=self.error,
@@ -1290,22 +1332,49 @@ _CWD_ENTRY = "\0nbpromote-cwd"
 # ---------------------------------------------------------------------------------------------------------
 # The files a step reads, seen as it runs
 
-#: The cache entry holding the files a step opened for reading while it ran, ``{absolute path: fingerprint}``:
-#: a cached step runs again when one of them changed, and the key later steps depend on covers them. This
-#: catches the paths the keys cannot see in the code: read from a config file or built at run time
-#: (one a glob found counts when the step opens it). Only what Python opens is seen (not what a library opens in C, or another process).
+#: The cache entry holding the files a step opened for reading while it ran, ``{absolute path: fingerprint}``,
+#: and the folders it listed (``os.listdir``, ``os.scandir``: ``Path.glob``, ``glob.glob``, ``os.walk``), each
+#: by the names in it (``_listing``): a cached step runs again when one of them changed, and the key later
+#: steps depend on covers them. This catches the paths the keys cannot see in the code: read from a config
+#: file or built at run time (a new file in a folder a step globs, too). Only what Python opens or lists is
+#: seen (not what a library does in C, or another process).
 _READS_ENTRY = "\0nbpromote-reads"
-#: The lists the running steps' opened files go to (``_watching_reads``); empty when no step runs.
-_READ_WATCHES: List[List[str]] = []
+#: What a listed folder's fingerprint starts with in ``_READS_ENTRY`` (a file's is its sha256 or its stat).
+_LISTING = "listing:"
+#: The watches of the running steps (``_watching_reads``); empty when no step runs.
+_READ_WATCHES: List[_Watch] = []
 _AUDIT_HOOK_ADDED = False
 
 
+class _Watch:
+    """What a step opened for reading and the folders it listed while it ran, as absolute paths (repeats included)."""
+
+    def __init__(self) -> None:
+        self.opened: List[str] = []
+        self.listed: List[str] = []
+
+
+def _absolute(path: Any) -> str:
+    name = os.fsdecode(os.fspath(path))
+    return name if os.path.isabs(name) else os.path.join(os.getcwd(), name)
+
+
 def _audit(event: str, args: Tuple[Any, ...]) -> None:
-    """The audit hook (PEP 578): notes the files opened for reading while a step runs. It never raises (an
-    exception here would fail the step's own ``open``)."""
-    if not _READ_WATCHES or event != "open":
+    """The audit hook (PEP 578): notes the files opened for reading and the folders listed while a step runs.
+    It never raises (an exception here would fail the step's own ``open``)."""
+    if not _READ_WATCHES or event not in ("open", "os.listdir", "os.scandir"):
         return
     try:
+        if event != "open":
+            path = args[0]
+            if isinstance(path, int):
+                return
+            # Python's imports list the folders of sys.path (importlib's finders, importlib.metadata): code, not data.
+            caller = sys._getframe(1).f_code.co_filename
+            if caller.startswith("<frozen") or os.sep + "importlib" + os.sep in caller or caller.endswith(("pkgutil.py", "pkg_resources" + os.sep + "__init__.py")):
+                return
+            _READ_WATCHES[-1].listed.append(_absolute("." if path is None or path in ("", b"") else path))
+            return
         path, mode, flags = args
         if isinstance(path, int) or path is None:
             return
@@ -1315,25 +1384,31 @@ def _audit(event: str, args: Tuple[Any, ...]) -> None:
         else:
             reading = "r" in mode or "a+" in mode
         if reading:
-            name = os.fsdecode(os.fspath(path))
-            _READ_WATCHES[-1].append(name if os.path.isabs(name) else os.path.join(os.getcwd(), name))
+            _READ_WATCHES[-1].opened.append(_absolute(path))
     except Exception:  # noqa: BLE001 - a path of another kind: not a file this can fingerprint
         pass
 
 
 @contextlib.contextmanager
-def _watching_reads() -> Iterator[List[str]]:
-    """The files opened for reading inside the block, as absolute paths (repeats included)."""
+def _watching_reads() -> Iterator[_Watch]:
+    """The files opened for reading and the folders listed inside the block."""
     global _AUDIT_HOOK_ADDED
     if not _AUDIT_HOOK_ADDED:
         sys.addaudithook(_audit)  # once per process: a hook cannot be removed
         _AUDIT_HOOK_ADDED = True
-    opened: List[str] = []
-    _READ_WATCHES.append(opened)
+    watch = _Watch()
+    _READ_WATCHES.append(watch)
     try:
-        yield opened
+        yield watch
     finally:
-        _READ_WATCHES.remove(opened)
+        _READ_WATCHES.remove(watch)
+
+
+def _listing(folder: str) -> str:
+    """A listed folder's fingerprint: the sorted names in it (not below), without tools' folders
+    (``_NOT_DATA_FOLDERS``: a ``.ipynb_checkpoints`` appearing is no new data). Raises OSError when it is gone."""
+    names = sorted(name for name in os.listdir(folder) if name not in _NOT_DATA_FOLDERS)
+    return _LISTING + hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 #: Folders below a project whose files are tools' state, not data a step reads (version control, caches,
@@ -1374,6 +1449,14 @@ def _is_data_read(path: str, projects: Sequence[Path]) -> bool:
     if any(_inside(path, project) for project in projects):
         return True
     return not (os.path.realpath(path).startswith(_system_folders()) or os.path.abspath(path).startswith(_system_folders()))
+
+
+def _is_data_folder(path: str, projects: Sequence[Path]) -> bool:
+    """Whether a folder a step listed is data the step depends on: as ``_is_data_read`` (the folder's own name
+    counts too: listing ``mlruns`` or ``.git`` is no data), and not the system's folder of temporary files."""
+    if Path(path).name in _NOT_DATA_FOLDERS or os.path.normpath(path) == os.path.normpath(tempfile.gettempdir()):
+        return False
+    return _is_data_read(os.path.join(path, "_"), projects)
 
 
 def _with_reads(key: str, reads: Mapping[str, str]) -> str:
@@ -1451,6 +1534,20 @@ def step_output(run: RunResult, step: str, name: str) -> Any:
             stacklevel=2,
         )
     return kept[name]
+
+
+def used_up_inputs(run: RunResult, step: str) -> str | None:
+    """Why a generated test cannot call ``step`` again with what ``run`` called it with: the iterators it took
+    that could not be copied (``RunResult.uncopied_inputs``), which the run's call may have used up. None
+    when it can."""
+    names = run.uncopied_inputs.get(step)
+    if not names:
+        return None
+    kinds = " and ".join(f"{name} (a {type(run.inputs[step][name]).__name__})" for name in names)
+    return (
+        f"step {step!r} takes {kinds}, which cannot be copied, and the pipeline run used it up: it cannot be called "
+        "again with the same values. The pipeline run checks it; to test it on its own, make the earlier step return a list"
+    )
 
 
 def _as_number(value: Any) -> int | float | None:
@@ -1584,6 +1681,7 @@ class _Fingerprints:
         self._files: dict[tuple[str, int, int], str] = {}
         self._code: dict[int, str] = {}
         self._literals: dict[int, list[str]] = {}
+        self._environ: dict[int, list[str]] = {}
         self._memo_path = memo
         self._memo: dict[str, list[Any]] | None = None
         self._used: dict[str, list[Any]] = {}
@@ -1706,6 +1804,19 @@ class _Fingerprints:
                 named.append((literal, fingerprint))
         return named
 
+    def environment(self, function: StepFunction) -> list[str]:
+        """The environment variables the function's code (its module and the code modules it uses, see
+        ``_code_sources``) reads by name, each ``NAME=value`` or ``NAME unset``, sorted. Which names is worked
+        out once per function (``_environ_names``)."""
+        names = self._environ.get(id(function))
+        if names is None:
+            found: set[str] = set()
+            for module, source in _code_sources(function):
+                if module != __name__:  # not this runtime's own settings (MLFLOW_TRACKING_URI ...)
+                    found |= _environ_names(source)
+            self._environ[id(function)] = names = sorted(found)
+        return [f"{name}={os.environ[name]}" if name in os.environ else f"{name} unset" for name in names]
+
     def data_files(self, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The files parameter values name: ``[{parameter, path, size, sha256}]``."""
         files = []
@@ -1780,6 +1891,39 @@ def _referenced_paths(function: StepFunction) -> set[str]:
             if name in namespace:
                 reached(namespace[name])
     return {path for path in found if path}
+
+
+@functools.lru_cache(maxsize=1024)
+def _environ_names(source: bytes) -> frozenset[str]:
+    """The environment variables ``source`` reads by a literal name: ``os.environ["X"]``, ``os.environ.get("X")``
+    (``setdefault``, ``"X" in os.environ`` too), ``os.getenv("X")``, and ``environ``/``getenv`` imported from os."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return frozenset()
+
+    def is_environ(node: Any) -> bool:
+        return (isinstance(node, ast.Name) and node.id == "environ") or (isinstance(node, ast.Attribute) and node.attr == "environ")
+
+    def literal(node: Any) -> str | None:
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        name = None
+        if isinstance(node, ast.Subscript) and is_environ(node.value):
+            name = literal(node.slice)
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in ("get", "setdefault") and is_environ(func.value):
+                name = literal(node.args[0])
+            elif (isinstance(func, ast.Name) and func.id == "getenv") or (isinstance(func, ast.Attribute) and func.attr == "getenv"):
+                name = literal(node.args[0])
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and is_environ(node.comparators[0]):
+            name = literal(node.left)
+        if name:
+            names.add(name)
+    return frozenset(names)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,0 +1,48 @@
+/**
+ * planPromotion on a notebook passing an iterator between steps (a generator, `TimeSeriesSplit().split(X)`):
+ * the generated contract test of the step taking it, on a fresh checkout.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promoteNotebook } from '../promote/promote';
+import { notebookJson, PYTHON as python, runPytest } from './testing';
+
+describe('planPromotion: a step taking a generator an earlier step made', function () {
+  this.timeout(120_000);
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-iterator-'));
+    writeFileSync(
+      join(dir, 'nb.ipynb'),
+      notebookJson([
+        { tags: ['functions'], source: 'def batches(values, size):\n    for start in range(0, len(values), size):\n        yield values[start:start + size]' },
+        { tags: ['step:make'], source: 'data = list(range(10))\ngen = batches(data, 3)\nscale = 2' },
+        { tags: ['step:consume'], source: 'total = sum(sum(b) * scale for b in gen)' },
+        { tags: ['metrics'], source: 'print("total", total)' },
+      ]),
+    );
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('skips its contract test, naming the input, when the run used the generator up; runs it when the step came from the cache', function () {
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
+    const out = join(dir, 'out');
+    assert.match(readFileSync(join(out, 'tests', 'test_consume.py'), 'utf8'), /\n {4}used_up = _runtime\.used_up_inputs\(pipeline_run, "consume"\)\n {4}if used_up:\n {8}pytest\.skip\(used_up\)\n/);
+    // A fresh checkout: no cache, the tests' pipeline run calls consume, which uses the generator up.
+    const fresh = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rs', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+    assert.equal(fresh.status, 0, fresh.stdout + fresh.stderr);
+    assert.match(fresh.stdout, /SKIPPED \[1\] tests\/test_consume\.py:\d+: step 'consume' takes gen \(a generator\), which cannot be copied, and the pipeline run used it up/);
+    assert.match(fresh.stdout, /\b1 passed, 2 skipped\b/);
+    // Now consume comes from the cache: the generator is new, and its contract test runs.
+    const cached = runPytest(out);
+    assert.equal(cached.status, 0, cached.stdout + cached.stderr);
+    assert.match(cached.stdout, /\b2 passed, 1 skipped\b/);  // the other skip: no expected metrics
+    const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+    if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+  });
+});
