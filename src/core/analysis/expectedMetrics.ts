@@ -330,6 +330,20 @@ export function printedLabels(source: string): Map<string, string> {
     const [, , label, name] = m;
     if (label !== undefined && name !== undefined && !labels.has(label)) labels.set(label, name);
   }
+  // print("Accuracy:", acc, "AUC:", auc): each label names the value after it.
+  for (const m of source.matchAll(/^\s*print\((.*)\)\s*(?:#.*)?$/gm)) {
+    const args = printArguments(m[1] ?? '');
+    if (args.length < 4 || args.length % 2 !== 0) continue;
+    const pairs = [];
+    for (let i = 0; i < args.length; i += 2) {
+      const label = /^(['"])([A-Za-z_][\w.]*)\s*[:=]?\s*\1$/.exec(args[i] ?? '')?.[2];
+      const name = /^[A-Za-z_]\w*$/.test(args[i + 1] ?? '') ? args[i + 1] : undefined;
+      if (label === undefined || name === undefined) break;
+      pairs.push([label, name] as const);
+    }
+    if (pairs.length * 2 !== args.length) continue;
+    for (const [label, name] of pairs) if (!labels.has(label)) labels.set(label, name);
+  }
   for (const m of source.matchAll(/^\s*print\(\s*\{([^{}]*)\}\s*\)\s*(?:#.*)?$/gm)) {
     for (const pair of (m[1] ?? '').split(',')) {
       const [, , label, name] = /^\s*(['"])([^'"]+)\1\s*:\s*([A-Za-z_]\w*)\s*$/.exec(pair) ?? [];
@@ -337,6 +351,35 @@ export function printedLabels(source: string): Map<string, string> {
     }
   }
   return labels;
+}
+
+/**
+ * The arguments of a call, split at the commas outside brackets and strings and trimmed
+ * (`"acc", round(a, 3)` -> [`"acc"`, `round(a, 3)`]); [] when the text does not close what it opens.
+ */
+export function printArguments(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? '';
+    if (quote !== '') {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+    if (depth < 0) return [];
+  }
+  if (depth !== 0 || quote !== '') return [];
+  const last = text.slice(start).trim();
+  if (last !== '') out.push(last);
+  return out;
 }
 
 /** `r2` -> [r2]; `acc, bal` and `(acc, bal)` -> [acc, bal]; anything else -> []. */

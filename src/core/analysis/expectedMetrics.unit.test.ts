@@ -141,6 +141,14 @@ describe('interpolatedNames and printedLabels', () => {
       ['f1', 'f1'],
     ]);
   });
+  it('maps each label of a print alternating labels and names to the name after it, and reads both values', () => {
+    assert.deepEqual([...printedLabels('print("Accuracy:", acc, "AUC:", auc)\nprint("a", b, c, d)')], [
+      ['Accuracy', 'acc'],
+      ['AUC', 'auc'],
+    ]);
+    const info = metricsCell('acc = 0.78\nauc = 0.70\nprint("Accuracy:", acc, "AUC:", auc)', [stdout('Accuracy: 0.7857142857142857 AUC: 0.704772475027747\n')], { assigned: ['acc', 'auc'] });
+    assert.deepEqual(read(info), { acc: { value: 0.7857142857142857 }, auc: { value: 0.704772475027747 } });
+  });
   it('reads print(a, b, c) of bare names, one line per print, value by value; a value that is not a number is skipped', () => {
     const info = metricsCell('print(acc_lr, acc_tree, best)\nprint(n_rows, f1)', [stdout('0.8125 0.775 lr\n120 0.66\n')], { printCalls: [['acc_lr', 'acc_tree', 'best'], ['n_rows', 'f1']] });
     assert.deepEqual(Object.keys(read(info)).sort(), ['acc_lr', 'acc_tree', 'f1', 'n_rows']);

@@ -9,6 +9,7 @@ import type { Problem } from '../contract/problem';
 import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
 import type { CallSite } from './cellFacts';
+import { printArguments } from './expectedMetrics';
 import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
@@ -128,7 +129,8 @@ const FILE_LITERAL = /(["'])([^"'\\\n]{1,200}?\.(?:csv|tsv|txt|json|jsonl|parque
 /** The file name a literal ends in (`"{out}/clean.csv"` -> `clean.csv`), unless that holds a pattern or a format field. */
 function fileName(literal: string): string | undefined {
   const name = literal.split(/[\\/}]/).pop() ?? '';
-  return name === '' || /[{}%*?[]/.test(name) ? undefined : name;
+  // `f"{run_name}.joblib"`: a format field and an extension, no name to tell the file by.
+  return name === '' || name.startsWith('.') || /[{}%*?[]/.test(name) ? undefined : name;
 }
 
 /**
@@ -241,6 +243,11 @@ class GraphBuilder {
   /** Names cells tagged skip define (they are not part of the pipeline): to say so when nothing else does. */
   private readonly skippedDefined = new Map<string, SourceSite>();
   private readonly functionsFree = new Map<string, readonly string[]>();
+  /**
+   * Functions a step defines, with the global names their bodies read and those of them a later step binds
+   * again (name -> that step): in the package the function keeps the defining step's values (see checkStaleCalls).
+   */
+  private readonly stepFunctions = new Map<string, { readonly step: UnitBuilder; readonly at: SourceSite; readonly free: readonly string[]; readonly rebound: Map<string, string> }>();
   /** Functions (shared or a step's) that change parameters in place: a call passing a name changes that value. */
   private readonly argumentChanges = new Map<string, { readonly positions: readonly number[]; readonly keywords: readonly string[] }>();
   /**
@@ -261,6 +268,8 @@ class GraphBuilder {
   private readonly starImports: string[] = [];
   /** A parameters cell's code on its parameters, waiting for the first step after it (see splitParametersCell). */
   private pendingParameterCode: { readonly cell: NotebookCell; readonly facts: CellFacts; readonly statements: readonly ParametersStatement[] } | undefined;
+  /** Test cells after that parameters cell and before the step that runs its code: visited once the code has run. */
+  private readonly testsAwaitingParameterCode: { readonly cell: NotebookCell; readonly f: CellFacts; readonly unit: UnitBuilder }[] = [];
 
   constructor(
     private readonly notebook: Notebook,
@@ -319,6 +328,8 @@ class GraphBuilder {
     if (roles.includes('test')) {
       const unit = this.newUnit('test', `test:${cell.index + 1}`);
       this.tests.push(unit);
+      // Between a parameters cell with code and the first step (which runs that code): read what it leaves.
+      if (this.pendingParameterCode !== undefined) return void this.testsAwaitingParameterCode.push({ cell, f, unit });
       return this.visitUnit(cell, f, unit);
     }
     if (cr.inStep !== undefined) {
@@ -348,6 +359,34 @@ class GraphBuilder {
         this.problem(cell, 'info', 'parameter-code-moved', `line ${statement.line} is not a plain literal assignment (${names}): it runs at the start of step ${unit.name}, before that step's own cells, as in the notebook, and a --param value reaches it there`, statement.line),
       );
     }
+    this.visitAwaitingTests(unit, facts);
+  }
+
+  /**
+   * The test cells between a parameters cell with code and `step`, the first step after it: they read the names
+   * that code binds as `step` returns them (`n_rows = 100` under `if fast:`), not the parameters' defaults. When
+   * the step's own cells bind such a name again, the test would read the step's last value: a warning on it.
+   */
+  private visitAwaitingTests(step: UnitBuilder | undefined, code: CellFacts | undefined): void {
+    const waiting = this.testsAwaitingParameterCode.splice(0);
+    for (const { cell, f, unit } of waiting) this.visitUnit(cell, f, unit);
+    if (step === undefined || code === undefined) return;
+    const own = this.notebook.cells.filter((c) => this.roles.cells.find((r) => r.cellIndex === c.index)?.inStep === step.name);
+    for (const { cell, unit } of waiting) {
+      for (const name of unit.inputs) {
+        if (!code.defines.some((d) => d.name === name)) continue;
+        const again = own.find((c) => this.facts.get(c.index)?.defines.some((d) => d.name === name) === true);
+        if (again === undefined) continue;
+        this.problems.push(
+          this.problem(
+            cell,
+            'warning',
+            'test-reads-step-value',
+            `this test cell reads ${name} as the parameters cell's code leaves it, and that code runs at the start of step ${step.name}, whose cell ${again.index + 1} sets ${name} again: tests run after the pipeline, so this test reads the value step ${step.name} ends with, not the one the notebook's test saw. Move this test below cell ${again.index + 1}, or test the value there`,
+          ),
+        );
+      }
+    }
   }
 
   /**
@@ -357,8 +396,13 @@ class GraphBuilder {
   private checkUnnamedPrints(cell: NotebookCell): void {
     for (const [i, line] of cell.source.split('\n').entries()) {
       const m = /^print\(\s*[rR]?[fF][rR]?(["'])(.*)\1/.exec(line);
-      if (m === null) continue;
-      for (const field of fStringFields(m[2] ?? '')) {
+      // print("acc_rounded", round(acc, 3)): a computed value after a label, as an f-string field would be.
+      const args = m === null ? printArguments(/^print\((.*)\)\s*(?:#.*)?$/.exec(line)?.[1] ?? '') : [];
+      const labelled = args.flatMap((arg, j) => {
+        const label = /^(["'])([^"'\\]*)\1$/.exec(args[j - 1] ?? '')?.[2];
+        return label === undefined || /^[rRbBuU]?["']/.test(arg) ? [] : [{ expression: arg, before: label }];
+      });
+      for (const field of m === null ? labelled : fStringFields(m[2] ?? '')) {
         if (!/[A-Za-z_][\w.]*\s*\(/.test(field.expression)) continue;
         const label = /([A-Za-z_]\w*)\W*$/.exec(field.before)?.[1]?.toLowerCase();
         const name = label !== undefined && /^[a-z_]\w*$/.test(label) && !this.bindings.has(label) ? label : 'value';
@@ -380,6 +424,7 @@ class GraphBuilder {
     const pending = this.pendingParameterCode;
     if (pending === undefined) return;
     this.pendingParameterCode = undefined;
+    this.visitAwaitingTests(undefined, undefined);
     const first = pending.statements.find((s) => s.parameters.length > 0) ?? pending.statements[0];
     const line = first?.statement.line ?? 1;
     this.problems.push(
@@ -444,6 +489,7 @@ class GraphBuilder {
       // is code reading and changing no parameter (`warnings.filterwarnings("ignore")`), as a cell before the steps.
       this.visitShared(cell, { ...f, defines: computed, imports: [] });
       for (const d of computed) {
+        if (blockTarget(cell.source, d)) continue;
         const assigned = last.get(d.name);
         const keys = assigned === undefined ? undefined : nonStringKeys(assigned.valueText);
         const why = lossy.has(d.name)
@@ -615,6 +661,7 @@ class GraphBuilder {
     for (const site of f.declaresGlobal ?? []) this.sharedState.add(site.name);
     // Reads inside a function's body happen when it is called, not at import: checkSharedFunctions says those.
     const inFunction = (line: number): boolean => f.functions.some((fn) => fn.kind === 'function' && fn.startLine !== undefined && fn.endLine !== undefined && line > fn.startLine && line <= fn.endLine);
+    const reported = new Set<string>();
     for (const use of f.externalUses) {
       const binding = this.bindings.get(use.name);
       if (binding === undefined) {
@@ -622,6 +669,9 @@ class GraphBuilder {
         continue;
       }
       if (binding.kind === 'import' || binding.kind === 'common' || binding.kind === 'metric' || inFunction(use.line)) continue;
+      // One error per name and line: `df = df[df.sqft > 800]` reads df twice.
+      if (reported.has(`${use.name}:${use.line}`)) continue;
+      reported.add(`${use.name}:${use.line}`);
       const source = binding.kind === 'parameter' ? 'a parameter' : `a value computed by step ${binding.step}`;
       this.problems.push(
         this.problem(cell, 'error', 'shared-reads-step-value', `this shared cell reads ${use.name}, ${source}; shared code (imports, functions, the cells before the first step) runs once at import and cannot see step values: tag this cell as a step or move it`, use.line, use.column),
@@ -658,6 +708,7 @@ class GraphBuilder {
         if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
       }
     }
+    this.checkStaleCalls(cell, f, unit);
     for (const imp of f.imports) {
       this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
       addOnce(unit.imports, imp.statement);
@@ -685,8 +736,55 @@ class GraphBuilder {
     }
     for (const a of f.assignments) this.setAlias(a.name, /^[A-Za-z_]\w*$/.test(a.valueText.trim()) ? a.valueText.trim() : undefined);
     this.rememberHolders(f, unit);
+    this.rememberStepFunctions(cell, f, unit);
     // A value mutated in place by a later step is that step's output from then on, so it is not also
     // read from an earlier step's cache: see `mutates`.
+  }
+
+  /**
+   * After a cell: the functions a step defines (nested in its step function in the package, they keep that
+   * step's values of the globals they read), and the globals of earlier steps' functions this step binds again.
+   */
+  private rememberStepFunctions(cell: NotebookCell, f: CellFacts, unit: UnitBuilder): void {
+    if (unit.kind !== 'step') return;
+    for (const d of f.defines) {
+      this.stepFunctions.delete(d.name);
+      for (const fn of this.stepFunctions.values()) if (fn.step !== unit && fn.free.includes(d.name) && !fn.rebound.has(d.name)) fn.rebound.set(d.name, unit.name);
+    }
+    for (const fn of f.functions) {
+      if (fn.kind === 'class' || fn.freeNames.length === 0) continue;
+      this.stepFunctions.set(fn.name, { step: unit, at: site(cell, fn.startLine ?? 1), free: fn.freeNames, rebound: new Map() });
+    }
+  }
+
+  /**
+   * A call of a function an earlier step defines (`def featurize(frame): return frame[cols]` in load) after
+   * another step bound a global it reads again (`cols = cols + ["spend"]`): in the notebook the call reads
+   * the new value, in the package the function keeps the defining step's. A warning on the call.
+   */
+  private checkStaleCalls(cell: NotebookCell, f: CellFacts, unit: UnitBuilder): void {
+    if (this.stepFunctions.size === 0) return;
+    const warned = new Set<string>();
+    for (const use of f.externalUses) {
+      const fn = this.stepFunctions.get(use.name);
+      if (fn === undefined || fn.step === unit || fn.rebound.size === 0 || unit.local.has(use.name) || warned.has(use.name)) continue;
+      warned.add(use.name);
+      const names = [...fn.rebound.keys()];
+      const steps = [...new Set(fn.rebound.values())];
+      const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
+      const at = `cell ${fn.at.cellIndex + 1} line ${fn.at.line}`;
+      const them = names.length === 1 ? 'it' : 'them';
+      this.problems.push(
+        this.problem(
+          cell,
+          'warning',
+          'step-function-stale-global',
+          `${what} calls ${use.name}, which step ${fn.step.name} defines (${at}): function ${use.name} reads the global ${andList(names)}, which step ${andList(steps)} sets again after it. In the notebook this call sees the new ${andList(names)}, in the package ${use.name} keeps step ${fn.step.name}'s, so the numbers may differ: pass ${andList(names)} as an argument (\`def ${use.name}(..., ${names.join(', ')})\`) and give ${them} at the call`,
+          use.line,
+          use.column,
+        ),
+      );
+    }
   }
 
   /**
@@ -717,7 +815,8 @@ class GraphBuilder {
     for (const index of sharedCells) {
       for (const line of cells.get(index)?.source.split('\n') ?? []) {
         const m = /^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)(.*)$/.exec(line);
-        const literal = m === null ? undefined : [...(m[2] ?? '').matchAll(FILE_LITERAL)].map((f) => ({ file: fileName(f[2] ?? ''), path: f[2] ?? '' })).find((f) => f.file !== undefined);
+        // A constant naming a file only through a format field (`f"{run_name}.joblib"`) is told by what it holds.
+        const literal = m === null ? undefined : [...(m[2] ?? '').matchAll(FILE_LITERAL)].map((f) => ({ file: fileName(f[2] ?? '') ?? (/\}\.\w+$/.test(f[2] ?? '') ? f[2] : undefined), path: f[2] ?? '' })).find((f) => f.file !== undefined);
         if (m?.[1] !== undefined && literal?.file !== undefined) named.set(m[1], { file: literal.file, path: literal.path });
       }
     }
@@ -732,6 +831,8 @@ class GraphBuilder {
         if (cell === undefined || (!FILE_LITERAL_ANYWHERE.test(cell.source) && !NUMPY_SAVE_ANYWHERE.test(cell.source) && (namedAnywhere === undefined || !namedAnywhere.test(cell.source)))) continue;
         for (const [i, line] of cell.source.split('\n').entries()) {
           if (/^\s*#/.test(line)) continue;
+          // The line making a path constant (moved parameters-cell code: `model_path = os.path.join(...)`) only builds it.
+          if (named.has(/^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)/.exec(line)?.[1] ?? '')) continue;
           const files = [...line.matchAll(FILE_LITERAL)].map((m) => ({ file: fileName(m[2] ?? ''), path: m[2] ?? '' }));
           for (const m of line.matchAll(NUMPY_SAVE)) {
             const path = numpyFile(m[1] ?? '', m[3] ?? '');
@@ -829,10 +930,11 @@ class GraphBuilder {
   /**
    * A warning on a left-out cell (skip) that rebinds or changes a value the pipeline's cells made before it and
    * read after it (`df = df[df.age >= 21]` tagged skip): in the notebook the later cells saw the changed
-   * value, in the pipeline they will not, so the numbers may differ.
+   * value, in the pipeline they will not, so the numbers may differ. The same for a test cell (tagged, or an
+   * untagged cell joined to one): tests run after the pipeline, on its values, so their changes reach no step.
    */
   private checkSkippedChanges(byIndex: ReadonlyMap<number, CellRoles>): void {
-    const skipped = (cell: NotebookCell): boolean => byIndex.get(cell.index)?.roles.includes('skip') === true;
+    const skipped = (cell: NotebookCell): boolean => byIndex.get(cell.index)?.roles.some((r) => r === 'skip' || r === 'test') === true;
     if (!this.notebook.cells.some((cell) => cell.kind === 'code' && skipped(cell))) return;
     // For each name, the kept cells that bind or read it before binding it, in notebook order.
     const touches = new Map<string, { index: number; reads: boolean; binds: boolean }[]>();
@@ -857,6 +959,15 @@ class GraphBuilder {
         // The first kept cell after it that reads or binds the name: a read sees the notebook's changed value.
         const next = list.find((t) => t.index > cell.index);
         if (next?.reads !== true) continue;
+        const roles = byIndex.get(cell.index);
+        if (roles?.roles.includes('test') === true) {
+          // Tests run after the pipeline, on its values: a test cell's change reaches no step.
+          const what = roles.continuedFrom === undefined ? 'this cell is a test' : `this untagged cell joins the test cell ${roles.continuedFrom + 1} above it`;
+          const fix = roles.continuedFrom === undefined ? `move the line that changes ${name} into a step's cell` : `tag this cell as a step (or with the step it belongs to)`;
+          const message = `${what}, and tests run after the pipeline, on its values; but it changes ${name}, which cell ${next.index + 1} reads after it: in the notebook that cell saw the changed ${name}, in the pipeline it will not, so the numbers may differ. To keep the change, ${fix}`;
+          this.problems.push(this.problem(cell, 'warning', 'test-changes-value', message, site.line, site.column));
+          continue;
+        }
         const message = `this cell is left out of the pipeline (${this.whySkipped(cell.index, 'it')}), but it changes ${name}, which cell ${next.index + 1} reads after it: in the notebook that cell saw the changed ${name}, in the pipeline it will not, so the numbers may differ`;
         this.problems.push(this.problem(cell, 'warning', 'skip-changes-value', message, site.line, site.column));
       }
@@ -1160,6 +1271,12 @@ class GraphBuilder {
  * The type of a parameter set to a value of type `a`, then of type `b` (papermill's injected cell): a float for
  * an int and a float (`lr = 0.1`, then `lr = 1` injected, still takes `--param lr=0.5`), else `b`'s.
  */
+/** A name a `with … as`, `except … as` or `for` binds (`with open(p) as f:`): a name the code uses, not a setting. */
+function blockTarget(source: string, d: NameSite): boolean {
+  const before = (source.split('\n')[d.line - 1] ?? '').slice(0, Math.max(0, d.column - 1));
+  return /\bas\s*\(?\s*$/.test(before) || /^\s*(?:async\s+)?for\b[^=]*$/.test(before);
+}
+
 function widerType(a: Parameter['type'], b: Parameter['type']): Parameter['type'] {
   return (a === 'int' && b === 'float') || (a === 'float' && b === 'int') ? 'float' : b;
 }

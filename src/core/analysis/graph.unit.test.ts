@@ -329,6 +329,24 @@ describe('buildStepGraph', () => {
     assert.deepEqual(errors.map((p) => [p.line, p.message.slice(0, 60)]), [[1, 'this shared cell reads df, a value computed by step load; sh']]);
   });
 
+  it('a shared cell reading a step value twice on one line gets one error for it', () => {
+    const g = graphOf([
+      [['step:load'], 'df = {"sqft": 900}'],
+      [['functions'], 'df = df if df["sqft"] > 800 else None'],
+      [['step:use'], 'n = len(df)'],
+    ]);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'shared-reads-step-value').map((p) => [p.line, p.column]), [[1, 6]]);
+  });
+
+  it('a `with … as` or `for` target in a parameters cell is no parameter: no parameter-not-literal warning for it', () => {
+    const g = graphOf([
+      [['imports'], 'import json'],
+      [['parameters'], 'with open("cfg.json") as f:\n    cfg = json.load(f)\nfor k in ["a"]:\n    pass'],
+      [['step:use'], 'n = len(cfg)'],
+    ]);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'parameter-not-literal').map((p) => /parameter (\w+)/.exec(p.message)?.[1]), ['cfg']);
+  });
+
   it('a parameter set again in a later parameters cell after a step read it is an error naming both cells', () => {
     const g = graphOf([
       [['parameters'], 'scale = 1.0\nn = 3'],

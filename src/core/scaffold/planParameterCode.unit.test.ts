@@ -123,6 +123,47 @@ describe('planPromotion: code on no parameter, or with no step after it, in the 
     assert.match(error?.message ?? '', /^line 2 of this parameters cell is not a plain literal assignment: it runs code on n, .* no step comes after it/);
   });
 
+  it('gives a test cell between the parameters cell and the step running its code the value that code leaves', async function () {
+    const outcome = await promote(dir, [
+      { tags: ['parameters'], source: 'fast = True\nn_rows = 400\nif fast:\n    n_rows = 100' },
+      { tags: ['test'], source: 'assert n_rows == 100, n_rows' },
+      { tags: ['step:load'], source: 'rows = list(range(n_rows))' },
+      { tags: ['metrics'], source: 'metric = len(rows)' },
+    ]);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.match(readFileSync(join(dir, 'out', 'tests/test_notebook.py'), 'utf8'), /n_rows = _runtime\.copied\(_runtime\.step_output\(pipeline_run, "load", "n_rows"\)\)/);
+    if (withPython()) {
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, tests.stdout);
+    }
+    // The step's own cell setting it again: the test would read the step's last value, a warning on the test.
+    const again = await promote(dir, [
+      { tags: ['parameters'], source: 'fast = True\nn_rows = 400\nif fast:\n    n_rows = 100' },
+      { tags: ['test'], source: 'assert n_rows == 100, n_rows' },
+      { tags: ['step:load'], source: 'rows = list(range(n_rows))\nn_rows = len(rows) * 2' },
+      { tags: ['metrics'], source: 'metric = len(rows) + n_rows' },
+    ]);
+    const warning = again.problems.find((p) => p.code === 'test-reads-step-value');
+    assert.equal(warning?.cellIndex, 1);
+    assert.match(warning?.message ?? '', /^this test cell reads n_rows as the parameters cell's code leaves it, and that code runs at the start of step load, whose cell 3 sets n_rows again/);
+  });
+
+  it('does not take the moved line building a path for a read of the file, and tells the file by the path it builds', async function () {
+    const outcome = await promote(dir, [
+      { tags: ['imports'], source: 'import os' },
+      { tags: ['parameters'], source: 'run_name = "baseline"\nmodel_path = os.path.join("models", f"{run_name}.txt")' },
+      { tags: ['step:load'], source: 'rows = [1, 2, 3]' },
+      { tags: ['step:train'], source: 'os.makedirs("models", exist_ok=True)\nwith open(model_path, "w") as fh:\n    fh.write(str(sum(rows)))' },
+      { tags: ['step:other'], source: 'n = len(rows)' },
+      { tags: ['step:evaluate'], source: 'with open(model_path) as fh:\n    total = int(fh.read())' },
+      { tags: ['metrics'], source: 'metric = total + n' },
+    ]);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.problems.filter((p) => p.severity === 'warning'), []);
+    assert.match(readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8'), /name: evaluate\n[^]*?after: \[train\]/);
+    if (withPython()) assert.equal(runPipeline(join(dir, 'out')).metrics['metric'], 9);
+  });
+
   it('says a dict with keys that are not strings is not a parameter for that reason, not as computed', async () => {
     const outcome = await promote(dir, [
       { tags: ['parameters'], source: 'class_weight = {0: 1.0, 1: 3.0}' },
@@ -143,7 +184,7 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
       join(dir, 'nb.ipynb'),
       notebookJson([
         { tags: ['step:fit'], source: 'truth = [1, 0, 1]\npred = [1, 1, 1]' },
-        { tags: ['metrics'], source: 'print(f"accuracy: {sum(a == b for a, b in zip(truth, pred)) / len(truth):.4f}")\nprint(f"rows: {len(truth)}")\nshare = 0.5\nprint(f"share {share:.2f}")' },
+        { tags: ['metrics'], source: 'print(f"accuracy: {sum(a == b for a, b in zip(truth, pred)) / len(truth):.4f}")\nprint(f"rows: {len(truth)}")\nshare = 0.5\nprint(f"share {share:.2f}")\nprint("best", max(pred))\nprint("n:", len(truth), "share", share, "tag", "x")' },
       ]),
     );
   });
@@ -152,9 +193,12 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
   it('warns on each line printing a computed value inside an f-string, saying to assign it to a name', async () => {
     const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     const warnings = outcome.problems.filter((p) => p.code === 'metric-unnamed');
-    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2]]);
+    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2], ['warning', 5], ['warning', 6]]);
     assert.match(warnings[0]?.message ?? '', /^this line prints sum\(a == b for a, b in zip\(truth, pred\)\) \/ len\(truth\) without giving it a name[^`]*`accuracy = sum\(/);
     assert.match(warnings[1]?.message ?? '', /`rows = len\(truth\)`/);
+    // A computed value after a label, not in an f-string: print("best", max(pred)).
+    assert.match(warnings[2]?.message ?? '', /^this line prints max\(pred\) without giving it a name[^`]*`best = max\(pred\)`/);
+    assert.match(warnings[3]?.message ?? '', /`n = len\(truth\)`/);
   });
 
   it('says the notebook gives no metric, not to promote with --execute, when --execute found none', async () => {

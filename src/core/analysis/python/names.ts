@@ -777,7 +777,11 @@ class Walker {
     switch (node.type) {
       case 'identifier': {
         const name = this.tree.text(node);
-        if (scope.kind === 'module' || scope.globals.has(name)) this.deleted.push({ name, offset: node.start });
+        if (scope.kind === 'module' || scope.globals.has(name)) {
+          // `del df` of a name the cell did not bind first needs the value, as a read does (an earlier cell's).
+          this.expression(node, scope);
+          this.deleted.push({ name, offset: node.start });
+        }
         else if (scope.kind !== 'class' && !scope.nonlocals.has(name)) scope.bound.add(name);
         return;
       }

@@ -40,7 +40,7 @@ const table: [string, string, Expect][] = [
   ['annotated assignment with a value', 'n: int = 3', { defines: ['n'], builtins: ['int'] }],
   ['an annotation alone binds nothing', 'n: int', { defines: [], uses: [] }],
   ['attribute and subscript targets read their object', 'df.x = 1\ncfg["k"] = v\na.b[c] += 1', { defines: [], uses: ['df', 'cfg', 'v', 'a', 'c'] }],
-  ['del', 'x = 1\ndel x, y\ndel z[0]', { defines: ['x'], deletes: ['x', 'y'], uses: ['z'] }],
+  ['del', 'x = 1\ndel x, y\ndel z[0]', { defines: ['x'], deletes: ['x', 'y'], uses: ['x', 'y', 'z'], needs: ['y', 'z'] }],
   ['for, with and except targets', 'for i, row in rows:\n    pass\nwith open(p) as fh, lock:\n    pass\ntry:\n    pass\nexcept ValueError as err:\n    pass', { defines: ['i', 'row', 'fh', 'err'], needs: ['rows', 'p', 'lock'], builtins: ['open', 'ValueError'] }],
   ['parenthesized context managers', 'with (open(a) as f, open(b) as g):\n    f.read()', { defines: ['f', 'g'], needs: ['a', 'b'] }],
   ['except* groups', 'try:\n    pass\nexcept* (E1, E2) as eg:\n    log(eg)', { defines: ['eg'], needs: ['E1', 'E2', 'log'] }],
