@@ -34,7 +34,7 @@ describe('planPromotion: a step taking a generator an earlier step made', functi
     const out = join(dir, 'out');
     assert.match(readFileSync(join(out, 'tests', 'test_consume.py'), 'utf8'), /\n {4}used_up = _runtime\.used_up_inputs\(pipeline_run, "consume"\)\n {4}if used_up:\n {8}pytest\.skip\(used_up\)\n/);
     // A fresh checkout: no cache, the tests' pipeline run calls consume, which uses the generator up.
-    const fresh = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rs', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+    const fresh = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--color=no', '-rs', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
     assert.equal(fresh.status, 0, fresh.stdout + fresh.stderr);
     assert.match(fresh.stdout, /SKIPPED \[1\] tests\/test_consume\.py:\d+: step 'consume' takes gen \(a generator\), which cannot be copied, and the pipeline run used it up/);
     assert.match(fresh.stdout, /\b1 passed, 2 skipped\b/);

@@ -46,5 +46,5 @@ export function runPipeline(out: string, ...args: string[]): PipelineJson {
 
 /** The generated tests of the promoted folder `out`, run by pytest. */
 export function runPytest(out: string): SpawnSyncReturns<string> {
-  return spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+  return spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--color=no', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
 }
