@@ -2,28 +2,22 @@
 // every run: the steps after it see the setting when it would have come from the cache. The pipeline runs
 // need Debian's Python with PyYAML, pandas and scikit-learn.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promoteNotebook } from '../promote/promote';
-import { notebookJson, PYTHON, runPipeline } from './testing';
+import { hasPython, promoteCells, runPipeline } from './testing';
 
 describe('planPromotion: a step sets scikit-learn\'s process-wide config', function () {
   this.timeout(120_000);
   it('runs at every run, so a later step sees the setting when its own parameter changes', async function () {
-    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import yaml, pandas, sklearn']).status !== 0) this.skip();
-    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-global-config-'));
+    if (!hasPython('pandas', 'sklearn')) this.skip();
+    const { dir, outcome } = await promoteCells([
+      { tags: ['imports'], source: 'import pandas as pd\nfrom sklearn import set_config\nfrom sklearn.preprocessing import StandardScaler' },
+      { tags: ['parameters'], source: 'scale = 1.0' },
+      { tags: ['step:load'], source: 'set_config(transform_output="pandas")\ndf = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 0.0, 1.0]})' },
+      { tags: ['step:fit'], source: 'Xs = StandardScaler().fit_transform(df)\nvalue = float(Xs["b"].max()) * scale' },
+      { tags: ['metrics'], source: 'total = value' },
+    ], 'global-config');
     try {
-      writeFileSync(join(dir, 'nb.ipynb'), notebookJson([
-        { tags: ['imports'], source: 'import pandas as pd\nfrom sklearn import set_config\nfrom sklearn.preprocessing import StandardScaler' },
-        { tags: ['parameters'], source: 'scale = 1.0' },
-        { tags: ['step:load'], source: 'set_config(transform_output="pandas")\ndf = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 0.0, 1.0]})' },
-        { tags: ['step:fit'], source: 'Xs = StandardScaler().fit_transform(df)\nvalue = float(Xs["b"].max()) * scale' },
-        { tags: ['metrics'], source: 'total = value' },
-      ]));
-      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
       const info = outcome.problems.find((p) => p.code === 'global-config-in-step');
       assert.deepEqual([info?.severity, info?.cellIndex, info?.line], ['info', 2, 1]);
       assert.match(info?.message ?? '', /set_config\(transform_output="pandas"\)` changes scikit-learn's settings for the whole process.*move this line to the imports cell/);

@@ -4,33 +4,25 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promoteNotebook } from '../promote/promote';
-import { notebookJson, PYTHON as python, runPytest } from './testing';
+import { hasPython, promoteCells, PYTHON as python, runPytest } from './testing';
 
 describe('planPromotion: a step taking a generator an earlier step made', function () {
   this.timeout(120_000);
   let dir = '';
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'nbpromote-iterator-'));
-    writeFileSync(
-      join(dir, 'nb.ipynb'),
-      notebookJson([
-        { tags: ['functions'], source: 'def batches(values, size):\n    for start in range(0, len(values), size):\n        yield values[start:start + size]' },
-        { tags: ['step:make'], source: 'data = list(range(10))\ngen = batches(data, 3)\nscale = 2' },
-        { tags: ['step:consume'], source: 'total = sum(sum(b) * scale for b in gen)' },
-        { tags: ['metrics'], source: 'print("total", total)' },
-      ]),
-    );
-    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    ({ dir } = await promoteCells([
+      { tags: ['functions'], source: 'def batches(values, size):\n    for start in range(0, len(values), size):\n        yield values[start:start + size]' },
+      { tags: ['step:make'], source: 'data = list(range(10))\ngen = batches(data, 3)\nscale = 2' },
+      { tags: ['step:consume'], source: 'total = sum(sum(b) * scale for b in gen)' },
+      { tags: ['metrics'], source: 'print("total", total)' },
+    ], 'iterator'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('skips its contract test, naming the input, when the run used the generator up; runs it when the step came from the cache', function () {
-    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
+    if (!hasPython('pyflakes')) this.skip();
     const out = join(dir, 'out');
     assert.match(readFileSync(join(out, 'tests', 'test_consume.py'), 'utf8'), /\n {4}used_up = _runtime\.used_up_inputs\(pipeline_run, "consume"\)\n {4}if used_up:\n {8}pytest\.skip\(used_up\)\n/);
     // A fresh checkout: no cache, the tests' pipeline run calls consume, which uses the generator up.

@@ -4,28 +4,22 @@
 // warning checked, with the notebook's numbers beside the package's.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promoteNotebook } from '../promote/promote';
+import { rmSync } from 'node:fs';
 import type { Problem } from '../contract/problem';
-import { notebookJson, PYTHON, runPipeline, runPytest } from './testing';
+import { hasPython, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
+import type { TestCell } from './testing';
 
-async function promoted(cells: readonly { tags?: readonly string[]; source: string }[]): Promise<{ dir: string; out: string; problems: readonly Problem[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'nbpromote-leftout-'));
-  writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
-  const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-  assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-  return { dir, out: join(dir, 'out'), problems: outcome.problems };
+/** `cells` promoted: its folder, the output folder and the problems. */
+async function promoted(cells: readonly TestCell[]): Promise<{ dir: string; out: string; problems: readonly Problem[] }> {
+  const { dir, out, outcome } = await promoteCells(cells, 'leftout');
+  return { dir, out, problems: outcome.problems };
 }
-
-const hasPython = (): boolean => existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import pytest, yaml, pyflakes']).status === 0;
 
 describe('planPromotion: del, step functions reading a global bound again, tests that change values', function () {
   this.timeout(120_000);
 
   it('`del df` of an earlier step\'s value takes it as an input: the package runs, pyflakes-clean, from the cache too', async function () {
-    if (!hasPython()) this.skip();
+    if (!hasPython('pyflakes')) this.skip();
     const { dir, out } = await promoted([
       { tags: ['imports'], source: 'import gc' },
       { tags: ['step:load'], source: 'df = [1, 2, 3]\nraw = [4, 5]\ntotal = sum(df)' },
@@ -59,7 +53,7 @@ describe('planPromotion: del, step functions reading a global bound again, tests
       assert.deepEqual(stale.map((p) => [p.cellIndex, p.line]), [[2, 1]]);
       assert.match(stale[0]?.message ?? '', /^step train calls featurize, which step load defines \(cell 1 line 4\): function featurize reads the global cols, which step more_cols sets again after it\. .* pass cols as an argument/);
       // What the warning is about: the package's featurize keeps load's cols (2 features; the notebook had 4).
-      if (hasPython()) assert.equal(runPipeline(out).metrics['n_features'], 2);
+      if (hasPython('pyflakes')) assert.equal(runPipeline(out).metrics['n_features'], 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -84,7 +78,7 @@ describe('planPromotion: del, step functions reading a global bound again, tests
         { tags: ['metrics'], source: 'print("n_rows", n_rows)' },
       ]);
       // The package counts the rows the test cell did not drop (4; the notebook had 2), as the warning says.
-      if (hasPython()) assert.equal(runPipeline(out).metrics['n_rows'], 4);
+      if (hasPython('pyflakes')) assert.equal(runPipeline(out).metrics['n_rows'], 4);
       rmSync(dir, { recursive: true, force: true });
       return problems.filter((p) => p.code === 'test-changes-value');
     };

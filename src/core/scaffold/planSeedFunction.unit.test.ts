@@ -3,12 +3,10 @@
 // pipeline runs need Debian's Python with PyYAML and NumPy.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promoteNotebook } from '../promote/promote';
 import { seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
-import { notebookJson, PYTHON, runPipeline } from './testing';
+import { promoteCells, PYTHON, runPipeline } from './testing';
 import type { TestCell } from './testing';
 
 describe('seedingFunctions', () => {
@@ -38,13 +36,10 @@ describe('seedingFunctions', () => {
 
 /** Promotes `cells` as nb.ipynb in a new folder and gives the folder, common.py and a pipeline runner. */
 async function promoted(cells: readonly TestCell[]): Promise<{ dir: string; common: string; run: (...args: string[]) => { total: number | undefined; statuses: string[] } }> {
-  const dir = mkdtempSync(join(tmpdir(), 'nbpromote-seed-fn-'));
-  writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
-  const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-  assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-  const common = readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8');
+  const { dir, out } = await promoteCells(cells, 'seed-fn');
+  const common = readFileSync(join(out, 'src', 'nb', 'common.py'), 'utf8');
   const run = (...args: string[]): { total: number | undefined; statuses: string[] } => {
-    const doc = runPipeline(join(dir, 'out'), ...args);
+    const doc = runPipeline(out, ...args);
     return { total: doc.metrics['total'], statuses: doc.steps.map((s) => s.status) };
   };
   return { dir, common, run };

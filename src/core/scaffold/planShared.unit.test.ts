@@ -4,14 +4,10 @@
 // scikit-learn for the pipeline) is there.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promoteNotebook } from '../promote/promote';
-import { notebookJson, PYTHON, runPipeline } from './testing';
-
-
-
+import { hasPython, promoteCells, PYTHON, runPipeline } from './testing';
+import type { TestCell } from './testing';
 
 /** The notebook's number: its cells run one after the other, as Jupyter runs them, printing `metric`. */
 function notebookValue(cells: readonly { source: string }[], metric: string): number {
@@ -20,16 +16,10 @@ function notebookValue(cells: readonly { source: string }[], metric: string): nu
   return Number(r.stdout.trim());
 }
 
-function hasPython(modules: string): boolean {
-  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${modules}`]).status === 0;
-}
-
-async function promoted(cells: readonly { tags: readonly string[]; source: string }[]): Promise<{ dir: string; out: string; warnings: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'nbpromote-shared-'));
-  writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
-  const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-  assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-  return { dir, out: join(dir, 'out'), warnings: outcome.problems.filter((p) => p.severity === 'warning').map((p) => p.code) };
+/** `cells` promoted: its folder, the output folder and the codes of the warnings. */
+async function promoted(cells: readonly TestCell[]): Promise<{ dir: string; out: string; warnings: string[] }> {
+  const { dir, out, outcome } = await promoteCells(cells, 'shared');
+  return { dir, out, warnings: outcome.problems.filter((p) => p.severity === 'warning').map((p) => p.code) };
 }
 
 describe('planPromotion: NumPy views a later step changes in place (X_train = X[:30], then X -= X.mean(0))', function () {
@@ -43,7 +33,7 @@ describe('planPromotion: NumPy views a later step changes in place (X_train = X[
   ];
 
   it('warns, runs the step making the views and the one changing them every time, and gives the notebook\'s number each run', async function () {
-    if (!hasPython('pytest, yaml, numpy')) this.skip();
+    if (!hasPython('numpy')) this.skip();
     const { dir, out, warnings } = await promoted(cells);
     try {
       assert.deepEqual(warnings, ['shared-memory-changed']);
@@ -70,7 +60,7 @@ describe('planPromotion: a pipeline holding the model a later step fits through 
   ];
 
   it('the fitting step returns the model with the pipeline, so both come back from the cache as one; tests pass', async function () {
-    if (!hasPython('pytest, yaml, numpy, sklearn')) this.skip();
+    if (!hasPython('numpy', 'sklearn')) this.skip();
     const { dir, out, warnings } = await promoted(cells);
     try {
       assert.deepEqual(warnings, []);

@@ -11,7 +11,8 @@ import { stripVTControlCharacters } from 'node:util';
 import { promoteNotebook } from '../promote/promote';
 import { generatorNames, seededGlobalRngs } from '../analysis/randomness';
 import { nonlocalForLocals } from './plan';
-import { notebookJson, runPipeline, runPytest } from './testing';
+import { notebookJson, promoteCells, runPipeline, runPytest } from './testing';
+import type { TestCell } from './testing';
 
 
 
@@ -466,11 +467,8 @@ describe('planPromotion: files steps write (one written by two steps, np.save wi
   const python = '/usr/bin/python3';
 
   /** Promotes `cells` as nb.ipynb in a new folder: its path, and the codes of the promotion's warnings and errors. */
-  async function promoted(cells: readonly { tags?: readonly string[]; source: string }[]): Promise<{ dir: string; codes: string[] }> {
-    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-files-'));
-    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
-    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+  async function promoted(cells: readonly TestCell[]): Promise<{ dir: string; codes: string[] }> {
+    const { dir, outcome } = await promoteCells(cells, 'files');
     return { dir, codes: outcome.problems.filter((p) => p.severity !== 'info').map((p) => p.code) };
   }
 

@@ -5,7 +5,11 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promoteNotebook } from '../promote/promote';
+import type { PromoteOutcome } from '../promote/promote';
 
 /** Debian's Python, with pandas, scikit-learn, pytest and PyYAML. */
 export const PYTHON = '/usr/bin/python3';
@@ -24,6 +28,23 @@ export function notebookJson(cells: readonly TestCell[]): string {
     nbformat: 4,
     nbformat_minor: 5,
   });
+}
+
+/** Whether {@link PYTHON} is there with PyYAML, pytest and `modules` (`pandas`, `sklearn` ...): the tests running it skip otherwise. */
+export function hasPython(...modules: string[]): boolean {
+  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${['yaml', 'pytest', ...modules].join(', ')}`]).status === 0;
+}
+
+/**
+ * `cells` written as nb.ipynb in a new temporary folder (named after `label`) and promoted into its `out/`,
+ * which must succeed. The caller removes `dir`.
+ */
+export async function promoteCells(cells: readonly TestCell[], label = 'test'): Promise<{ dir: string; out: string; outcome: PromoteOutcome }> {
+  const dir = mkdtempSync(join(tmpdir(), `nbpromote-${label}-`));
+  writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+  const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+  assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+  return { dir, out: join(dir, 'out'), outcome };
 }
 
 /** What `python -m <pkg>.pipeline --json` prints. */
