@@ -321,19 +321,20 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (request.dryRun !== true) await cleanStaleTemps(outDir, stateDirectories(plans));
   const edits = await findHandEdits(outDir, plans, known);
   const resolution = request.resolve ?? 'stop';
-  // Edited by hand, and the notebook has not changed the file since: the edit stays, nothing to decide
-  // (a real --force still replaces it, keeping the person's version beside it; a dry run, which status and
-  // check make with --force to list every file, reports it as kept).
-  const forceKept = resolution === 'force' && request.dryRun !== true;
-  const keptEdits = new Set(forceKept ? [] : edits.filter((e) => e.kind === 'kept').map((e) => e.path));
-  const conflicts = edits.filter((e) => isConflict(e) || (e.kind === 'kept' && forceKept));
+  // Edited by hand, and the notebook has not changed the file since: the edit stays, nothing to decide, with
+  // --force too (it replaces what the notebook changes). Only a file an earlier --merge left with conflict
+  // markers is replaced by a real --force, keeping it beside as .orig.
+  const marked = (e: HandEdit): boolean => /^(?:<{7}|>{7})(?: |$)/m.test(e.diskText ?? '');
+  const forcing = resolution === 'force' && request.dryRun !== true;
+  const keptEdits = new Set(edits.filter((e) => e.kind === 'kept' && !(forcing && marked(e))).map((e) => e.path));
+  const conflicts = edits.filter((e) => isConflict(e) || (e.kind === 'kept' && forcing && marked(e)));
   if (conflicts.length > 0 && resolution === 'stop') {
     for (const edit of conflicts) problems.push(handEditProblem(request.notebook, edit));
     return { ...fail(problems, inspection), graph, version, changes };
   }
   // A file an earlier --merge left with conflict markers: merging it again would bury them, and it is not up
   // to date (check and status make dry runs with --force). A real --force replaces it, keeping it as .orig.
-  const unresolved = forceKept ? [] : edits.filter((e) => (isConflict(e) || keptEdits.has(e.path)) && /^(?:<{7}|>{7})(?: |$)/m.test(e.diskText ?? ''));
+  const unresolved = forcing ? [] : edits.filter((e) => (isConflict(e) || keptEdits.has(e.path)) && marked(e));
   if (unresolved.length > 0) {
     for (const edit of unresolved) problems.push({ severity: 'error', code: 'merge-conflict', message: `${edit.path} still holds merge conflict markers (<<<<<<< ... >>>>>>>) from an earlier --merge; nothing was written. Resolve them in the file, then promote with --merge again`, file: request.notebook });
     return { ...fail(problems, inspection), graph, version, changes };

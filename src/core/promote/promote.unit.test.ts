@@ -475,19 +475,29 @@ describe('re-promotion', function () {
     assert.ok(!existsSync(join(dir, 'out', '.nbpromote', 'pending.json')), 'the journal is gone');
   });
 
-  it('--force keeps the person\'s version as .orig, and a later one as .orig.1', async () => {
+  it('--force keeps the person\'s version as .orig, and a later one as .orig.1; a hand edit the notebook does not change stays', async () => {
     await promote(base);
-    const module = join(dir, 'out', 'src', 'nb', 'steps', 'load.py');
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'train.py');
+    const other = join(dir, 'out', 'src', 'nb', 'steps', 'load.py');
     appendFileSync(module, '# mine\n');
+    appendFileSync(other, '# mine too\n');
     const mine = readFileSync(module, 'utf8');
-    const outcome = await promote(base, { resolve: 'force' });
+    const mineToo = readFileSync(other, 'utf8');
+    const changed = edit(base, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)');
+    const preview = await promote(changed, { resolve: 'force', dryRun: true });
+    assert.deepEqual(preview.files.filter((f) => f.path === 'src/nb/steps/load.py' || f.path === 'src/nb/steps/train.py').map((f) => [f.path, f.action]), [['src/nb/steps/load.py', 'kept-edit'], ['src/nb/steps/train.py', 'would-force']]);
+    const outcome = await promote(changed, { resolve: 'force' });
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
     assert.equal(readFileSync(`${module}.orig`, 'utf8'), mine);
     assert.doesNotMatch(readFileSync(module, 'utf8'), /# mine/);
+    // As the dry run said: load.py, which the notebook did not change, keeps the person's edit.
+    assert.equal(readFileSync(other, 'utf8'), mineToo);
+    assert.equal(existsSync(`${other}.orig`), false);
+    assert.deepEqual(outcome.files.filter((f) => f.path === 'src/nb/steps/load.py').map((f) => f.action), ['kept-edit']);
     // A second hand edit forced over: the first kept version stays, the second goes beside it.
     appendFileSync(module, '# mine again\n');
     const again = readFileSync(module, 'utf8');
-    const second = await promote(base, { resolve: 'force' });
+    const second = await promote(edit(base, 'train', 'total = sum(values) * scale * 3\nroot = math.sqrt(total)'), { resolve: 'force' });
     assert.ok(second.ok, JSON.stringify(second.problems));
     assert.equal(readFileSync(`${module}.orig`, 'utf8'), mine);
     assert.equal(readFileSync(`${module}.orig.1`, 'utf8'), again);
