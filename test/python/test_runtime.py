@@ -653,6 +653,29 @@ def test_a_step_reruns_when_a_file_it_opened_changed_though_its_code_does_not_na
     assert run() == (5, [("load", "ran", "it read data/other.csv, which changed since its outputs were cached"), ("total", "ran", None)])
 
 
+def test_the_run_record_lists_the_data_files_the_steps_read_from_the_cache_too(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "train.csv").write_text("1\n2\n")
+    (tmp_path / "config.json").write_text('{"train": "data/train.csv"}')
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".",
+        "parameters": {},
+        "steps": [
+            {"name": "load", "inputs": [], "outputs": ["numbers"], "after": []},
+            {"name": "total", "inputs": ["numbers"], "outputs": ["total"], "after": []},
+        ],
+    }
+    steps = {"load": _load_from_config, "total": _total}
+    for status in ("ran", "cached"):
+        result = runtime.run_pipeline(config, steps, None, {}, tmp_path)
+        assert [s.status for s in result.steps] == [status, status]
+        record = json.loads(result.record_path.read_text())
+        files = {f["path"]: f for f in record["data_files"]}
+        assert sorted(files) == ["config.json", os.path.join("data", "train.csv")]
+        assert files["config.json"]["steps"] == ["load"] and "parameter" not in files["config.json"]
+        assert files[os.path.join("data", "train.csv")]["sha256"] == runtime._file_sha256(tmp_path / "data" / "train.csv")
+
+
 def test_only_data_files_count_as_a_steps_reads(tmp_path):
     project = [tmp_path]
     assert runtime._is_data_read(str(tmp_path / "data" / "a.csv"), project)

@@ -166,7 +166,7 @@ export function runJson(run: RunSummary): Record<string, unknown> {
     git_dirty: run.gitDirty ?? null,
     notebook: run.notebook ?? null,
     notebook_sha256: run.notebookSha256 ?? null,
-    data_files: run.dataFiles?.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, parameter: f.parameter ?? null })) ?? [],
+    data_files: run.dataFiles?.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, parameter: f.parameter ?? null, steps: f.steps ?? [] })) ?? [],
     steps: run.steps?.map((s) => ({ name: s.name, status: s.status, duration_s: s.durationS, cached: s.cached })) ?? [],
     error: run.error ?? null,
     tags: run.tags ?? {},

@@ -23,12 +23,14 @@ export type RunParamValue = null | boolean | number | string | readonly RunParam
 
 /** A data file a run read (a parameter named it): its version is its content hash. */
 export interface RunDataFile {
-  /** As the parameter gave it, relative to the pipeline's workdir or absolute. */
+  /** As the parameter gave it, or as a step opened it: relative to the pipeline's workdir, or absolute. */
   readonly path: string;
   readonly size: number;
   readonly sha256: string;
   /** The parameter that named it (local runs). */
   readonly parameter?: string;
+  /** The steps that read it (local runs): a file no parameter names, seen as the steps ran. */
+  readonly steps?: readonly string[];
 }
 
 export interface RunStep {
@@ -143,6 +145,7 @@ export interface RunRecordDataFile {
   readonly path: string;
   readonly size: number;
   readonly sha256: string;
+  readonly steps?: readonly string[];
 }
 
 /** `.nbpromote/runs/<id>/run.json`. Fields a newer runtime adds are allowed and kept out of `RunSummary`. */

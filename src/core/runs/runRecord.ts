@@ -109,7 +109,8 @@ function dataFilesOf(value: unknown): { dataFiles?: RunDataFile[] } {
   const files: RunDataFile[] = [];
   for (const item of value) {
     if (!isObject(item) || typeof item['path'] !== 'string' || typeof item['size'] !== 'number' || typeof item['sha256'] !== 'string') continue;
-    files.push({ path: item['path'], size: item['size'], sha256: item['sha256'], ...(typeof item['parameter'] === 'string' ? { parameter: item['parameter'] } : {}) });
+    const steps = Array.isArray(item['steps']) ? item['steps'].filter((s): s is string => typeof s === 'string') : undefined;
+    files.push({ path: item['path'], size: item['size'], sha256: item['sha256'], ...(typeof item['parameter'] === 'string' ? { parameter: item['parameter'] } : {}), ...(steps === undefined ? {} : { steps }) });
   }
   return { dataFiles: files };
 }

@@ -132,7 +132,7 @@ export function runTooltipMarkdown(run: RunSummary, stale: boolean): string {
   section(
     lines,
     'Data files',
-    (run.dataFiles ?? []).map((f) => `${md(f.path)} · ${formatBytes(f.size)} · sha256 \`${code(f.sha256.slice(0, 12))}\``),
+    (run.dataFiles ?? []).map((f) => `${md(f.path)} · ${formatBytes(f.size)} · sha256 \`${code(f.sha256.slice(0, 12))}\`${f.steps === undefined || f.steps.length === 0 ? '' : ` · read by ${md(f.steps.join(', '))}`}`),
   );
   if (run.steps !== undefined && run.steps.length > 0) {
     lines.push('', `**Steps:** ${run.steps.map((s) => `${md(s.name)} ${md(s.cached ? 'cached' : s.status)} ${md(formatDuration(s.durationS))}`).join(', ')}`);

@@ -571,6 +571,8 @@ class _Run:
         #: Steps that wrote a file or folder a parameter names, with what is needed to key them again at the end
         #: (and the key their outputs were stored under).
         self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], dict[str, Any], str]] = []
+        #: The data files steps read (``_note_reads``), by absolute path: their sha256 and the steps reading them.
+        self.read_files: dict[str, dict[str, Any]] = {}
         #: Steps not taken from the cache because a file they read when they ran changed: why, by step.
         self.changed_reads: dict[str, str] = {}
 
@@ -697,7 +699,7 @@ class _Run:
                 self.changed_reads[name] = changed
                 cached = None
             if cached is not None:
-                cached.pop(_READS_ENTRY, None)
+                self._note_reads(name, cached.pop(_READS_ENTRY, None))
                 canonical = cached.pop(_KEY_ENTRY, key)
                 moved = cached.pop(_CWD_ENTRY, None)
                 states = {entry: cached.pop(entry, None) for entry in _STATE_ENTRIES}
@@ -725,6 +727,7 @@ class _Run:
         reads = self._read_fingerprints(watch)
         if reads:
             stored[_READS_ENTRY] = reads
+        self._note_reads(name, reads)
         with _working_directory(Path(folder)):  # the files it names, seen from where it started
             after = self._step_key(step, function, state, parameters=given)
         canonical = _with_reads(after, reads)
@@ -770,6 +773,35 @@ class _Run:
             except OSError:
                 continue  # gone already: a temporary folder
         return reads
+
+    def _note_reads(self, step: str, reads: Any) -> None:
+        """Keeps the data files the step read (as it ran, or when its cached outputs were made) for run.json's
+        ``data_files``: each with its sha256 and the steps that read it."""
+        if not isinstance(reads, dict):
+            return
+        for path, fingerprint in reads.items():
+            if not isinstance(fingerprint, str) or len(fingerprint) != 64 or "\0" in fingerprint:
+                continue  # a folder's listing, or a file beyond the bound known by its times only
+            entry = self.read_files.setdefault(path, {"sha256": fingerprint, "steps": []})
+            if step not in entry["steps"]:
+                entry["steps"].append(step)
+
+    def _data_files(self) -> list[dict[str, Any]]:
+        """run.json's ``data_files``: the files parameter values name, then the other files steps read (their
+        paths relative to the notebook's folder when inside it)."""
+        files = list(self.static.get("data_files") or [])
+        named = {os.path.realpath(os.path.join(self.workdir or str(self.root), str(f["path"]))) for f in files}
+        base = self.workdir or str(self.root)
+        for path, entry in sorted(self.read_files.items()):
+            if os.path.realpath(path) in named:
+                continue
+            try:
+                size = os.stat(path).st_size
+            except OSError:
+                continue
+            shown = os.path.relpath(path, base) if _inside(path, base) else path
+            files.append({"path": shown, "size": size, "sha256": entry["sha256"], "steps": list(entry["steps"])})
+        return files
 
     def _changed_read(self, reads: Any) -> str | None:
         """The first file a cached step read (or folder it listed) when it ran that is no longer as it was
@@ -938,6 +970,7 @@ class _Run:
             "only": self.only,
             "use_cache": self.use_cache,
             **self.static,
+            "data_files": self._data_files(),
         }
 
     def _static_record(self) -> dict[str, Any]:
