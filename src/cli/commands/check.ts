@@ -46,18 +46,22 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const stale = outcome.files.filter((f) => STALE.has(f.action));
   const edited = outcome.files.filter((f) => f.action === 'would-force');
   const changes = outcome.version === undefined ? [] : outcome.changes ?? [];
-  const upToDate = outcome.ok && stale.length === 0;
+  // A kept file importing a module promotion removed: the code is as generated, but pytest fails on it.
+  const removedImports = outcome.problems.filter((p) => p.code === 'removed-import');
+  const upToDate = outcome.ok && stale.length === 0 && removedImports.length === 0;
   if (flagBoolean(args, 'json')) {
     io.out(`${JSON.stringify({ up_to_date: upToDate, version: outcome.version ?? null, changes, stale_files: stale.map((f) => ({ path: f.path, reason: reason(f.action) })), problems: outcome.problems.map(problemToJson) }, null, 2)}\n`);
   } else if (upToDate) {
     io.out(`${notebook}: up to date (${outcome.package} ${outcome.version})\n`);
+  } else if (outcome.ok && stale.length === 0 && changes.length === 0) {
+    io.out(`${notebook}: the generated code is up to date (${outcome.package} ${outcome.version}), but ${removedImports.length === 1 ? 'a file imports a module' : `${removedImports.length} files import modules`} the package no longer has\n`);
   } else if (outcome.ok) {
-    io.out(`${notebook}: the generated code is stale; \`nbpromote promote ${notebook}${out === undefined ? '' : ` --out ${out}`}\` would make it ${outcome.version}\n`);
+    io.out(`${notebook}: the generated code is stale; \`nbpromote promote ${notebook}${out === undefined ? '' : ` --out ${out}`}${packageName === undefined ? '' : ` --package ${packageName}`}\` would make it ${outcome.version}\n`);
     for (const c of changes) io.out(`  ${c}\n`);
     for (const f of stale) io.out(`  ${reason(f.action).padEnd(22)} ${f.path}\n`);
     if (edited.length > 0) io.out(`  (${edited.length} hand-edited file(s): promote with --merge or --force)\n`);
   }
-  for (const p of outcome.problems) if (p.severity === 'error') io.err(`error: ${formatProblem(p)}\n`);
+  for (const p of outcome.problems) if (p.severity === 'error' || p.code === 'removed-import') io.err(`${p.severity}: ${formatProblem(p)}\n`);
   return upToDate ? ExitCode.Ok : ExitCode.BadInput;
 }
 

@@ -15,7 +15,9 @@ import type { LockExecution, LockFile } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
 import { notebookGitState } from '../versioning/git';
 import { findHandEdits, findOrphans, isConflict } from '../versioning/handEdits';
-import type { HandEdit } from '../versioning/handEdits';
+import type { HandEdit, Orphan } from '../versioning/handEdits';
+import { findRemovedImports } from '../versioning/removedImports';
+import type { RemovedImport } from '../versioning/removedImports';
 import { codeSha256, fileHashes, generatedFilesChanged, sha256 } from '../versioning/hash';
 import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
 import { mergeHandEdit } from '../versioning/merge';
@@ -287,9 +289,20 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const planFor = (version: string): FilePlan[] => planWith(version, executed);
 
   // Versioning: what changed, the new version (docs/versioning.md).
-  if (old !== undefined && old.package !== packageName) {
-    return { ...fail([...problems, { severity: 'error', code: 'package-changed', message: `${LOCK_FILE_NAME} in ${outDir} is for package ${old.package}, not ${packageName}: promote with --package ${old.package}, or into another --out folder`, file: request.notebook }], inspection), graph };
+  // The lock names the notebook it was promoted from: another notebook that is still there owns this folder
+  // (promoting over it would delete its steps); one that is gone, with this package name, moved here.
+  const lockNotebook = old === undefined ? undefined : await lockNotebookState(outDir, old.notebook.path, notebookPath);
+  // The lock's notebook as the user names notebooks: from the folder they work in.
+  const lockNotebookShown = old === undefined ? '' : toPosix(relative(request.cwd, resolve(outDir, ...old.notebook.path.split('/')))) || old.notebook.path;
+  if (old !== undefined && lockNotebook === 'other') {
+    const message = `${LOCK_FILE_NAME} in ${outDir} holds the package ${old.package} of another notebook, ${lockNotebookShown}, which is still there: promoting this one here would replace that package. Promote into another --out folder (or, if this notebook replaces that one, move or delete ${lockNotebookShown} first)`;
+    return { ...fail([...problems, { severity: 'error', code: 'other-notebook', message, file: request.notebook }], inspection), graph };
   }
+  if (old !== undefined && old.package !== packageName) {
+    const gone = lockNotebook === 'gone' ? ` It was promoted from ${lockNotebookShown}, which is gone: if this notebook is that one, renamed or moved, promote with --package ${old.package} to keep its package; else promote into another --out folder` : ` Promote with --package ${old.package}, or into another --out folder`;
+    return { ...fail([...problems, { severity: 'error', code: 'package-changed', message: `${LOCK_FILE_NAME} in ${outDir} is for package ${old.package}, not ${packageName}.${gone}`, file: request.notebook }], inspection), graph };
+  }
+  const moved = old !== undefined && lockNotebook === 'gone' ? { from: old.notebook.path, to: relNotebook } : undefined;
   const now = currentSnapshot(graph, notebook);
   let plans = planFor(old?.version ?? FIRST_VERSION);
   const filesChanged = generatedFilesChanged(plans, old);
@@ -297,7 +310,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   // ones last generated: the expectations are what changed.
   const expectationsChanged = old !== undefined && filesChanged && request.executed !== undefined && !generatedFilesChanged(planWith(old.version, kept), old);
   const expectations = expectationsChanged ? (kept === undefined ? 'executed' : 'executed-again') : undefined;
-  const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text), expectations);
+  const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text), expectations, moved);
   let version = FIRST_VERSION;
   if (old !== undefined) {
     const bumped = bumpVersion(old.version, diff.bump);
@@ -352,6 +365,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       action: keptEdits.has(f.path) ? 'kept-edit' : conflicted.has(f.path) ? (resolution === 'merge' ? 'would-merge' : 'would-force') : f.action === 'created' ? 'would-create' : f.action === 'changed' ? 'would-change' : f.action,
       why: why.get(f.path) ?? '',
     }));
+    const orphans = await findOrphans(outDir, plans, known);
+    problems.push(...(await findRemovedImports(outDir, plans, known, packageName)).map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
   } else {
     // Every path checked on disk before the lock, the journal or any folder is made: a file where `src/` must
     // be stops promotion with nothing written.
@@ -403,12 +418,15 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           throw ex;
         }
         const results: { path: string; action: PromotedFile['action'] }[] = [...applied.files];
-        for (const orphan of await findOrphans(outDir, plans, known)) {
+        const orphans = await findOrphans(outDir, plans, known);
+        const removedImports = await findRemovedImports(outDir, plans, known, packageName);
+        for (const orphan of orphans) {
           if (orphan.state === 'unchanged') {
             await rm(join(outDir, ...orphan.path.split('/')), { force: true });
             results.push({ path: orphan.path, action: 'deleted' });
-          } else problems.push({ severity: 'warning', code: 'orphan-edited', message: `${orphan.path} is no longer generated but was edited by hand, so it is kept`, file: request.notebook });
+          } else if (!removedImports.some((r) => r.path === orphan.path)) problems.push({ severity: 'warning', code: 'orphan-edited', message: `${orphan.path} is no longer generated but was edited by hand, so it is kept`, file: request.notebook });
         }
+        problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
         if (!unchangedRun) {
           await saveBase(outDir, plans);
           const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes, ...(executed === undefined ? {} : { executed: lockExecution(codeHash, executed) }) });
@@ -569,6 +587,31 @@ async function statePathProblem(outDir: string): Promise<string | undefined> {
     return `${absolute} is a ${isFolder ? 'folder' : 'file'}, but nbpromote needs a ${kind} there (${what}): move it away or remove it, then promote again`;
   }
   return undefined;
+}
+
+/**
+ * A file that stays after promotion (a kept hand edit of a file no longer generated, or a person's own) and
+ * imports a package module promotion no longer makes: what breaks and what to do.
+ */
+function removedImportProblem(removed: RemovedImport, orphans: readonly Orphan[], packageName: string, notebook: string): Problem {
+  const step = new RegExp(`^${packageName}\\.steps\\.(\\w+)$`).exec(removed.module)?.[1];
+  const gone = step === undefined ? 'a module the package no longer has' : `a module the package no longer has (the notebook has no step ${step} now)`;
+  const kept = orphans.some((o) => o.path === removed.path && o.state === 'edited') ? `${removed.path} is no longer generated but was edited by hand, so it is kept; it` : removed.path;
+  const fails = removed.path.startsWith('tests/') ? 'pytest fails to collect it' : 'importing it fails';
+  const message = `${kept} imports ${removed.module} (line ${removed.line}), ${gone}, so ${fails}. Delete the file, or change that import to a module the package has now`;
+  return { severity: 'warning', code: 'removed-import', message, file: notebook };
+}
+
+/**
+ * The lock's notebook against the one being promoted: `same` (the same path, or the same file through a
+ * symlink), `other` (another notebook, still on disk) or `gone` (its path holds nothing now: renamed or moved).
+ */
+async function lockNotebookState(outDir: string, lockPath: string, notebookPath: string): Promise<'same' | 'other' | 'gone'> {
+  const lockNotebook = resolve(outDir, ...lockPath.split('/'));
+  if (lockNotebook === notebookPath) return 'same';
+  const real = await realpath(lockNotebook).catch(() => undefined);
+  if (real === undefined) return 'gone';
+  return real === (await realpath(notebookPath).catch(() => notebookPath)) ? 'same' : 'other';
 }
 
 async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | undefined; problems: readonly Problem[] }> {

@@ -88,6 +88,12 @@ export function currentSnapshot(graph: StepGraph, notebook: Notebook): { paramet
 
 const RANK: Readonly<Record<Bump, number>> = { none: 0, patch: 1, minor: 2, major: 3 };
 
+/** The notebook's path in the lock and now (relative to the output root, forward slashes). */
+export interface NotebookMove {
+  readonly from: string;
+  readonly to: string;
+}
+
 interface Change {
   readonly bump: Exclude<Bump, 'none'>;
   readonly text: string;
@@ -98,11 +104,13 @@ interface Change {
  * the ones last generated, apart from the version (`generatedFilesChanged` in hash.ts, on plans made with
  * the old version); alone it means a patch, said as a change outside the steps when `notebookChanged` (the
  * notebook's bytes differ from the lock's), as the recorded expectations when `expectations` says they are
- * the change, else as a change of nbpromote. Without `old`: bump `none`, changes ['first promotion'].
+ * the change, else as a change of nbpromote. `moved`: the notebook is at another path than the lock's (renamed
+ * or moved, its old path gone), a patch said as such. Without `old`: bump `none`, changes ['first promotion'].
  */
-export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesChanged: boolean, notebookChanged = false, expectations?: ExpectationsChange): SnapshotDiff {
+export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesChanged: boolean, notebookChanged = false, expectations?: ExpectationsChange, moved?: NotebookMove): SnapshotDiff {
   if (old === undefined) return { bump: 'none', changes: [FIRST_PROMOTION] };
   const changes: Change[] = [...stepChanges(old.steps, now.steps), ...parameterChanges(old.parameters, now.parameters)];
+  if (moved !== undefined) changes.push({ bump: 'patch', text: `the notebook moved from ${moved.from} to ${moved.to} (patch)` });
   if (changes.length === 0 && filesChanged) {
     changes.push({
       bump: 'patch',

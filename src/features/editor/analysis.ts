@@ -33,6 +33,7 @@ const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
   'no-roles',
   'no-steps',
   'package-changed',
+  'other-notebook',
   'notebook-outside-out',
   'hand-edited',
   'lock-version',
@@ -41,6 +42,7 @@ const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
   'merge-no-base',
   'merge-conflict',
   'orphan-edited',
+  'removed-import',
   'unreadable',
 ]);
 

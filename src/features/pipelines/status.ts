@@ -66,7 +66,7 @@ export interface PipelineStatusRequest {
 
 const STALE_ACTIONS = new Set<PromotedFile['action']>(['would-create', 'would-change', 'would-force', 'would-merge']);
 /** Problems about another notebook's lock, which do not concern a notebook that was not promoted there. */
-const OTHER_LOCK_CODES = new Set(['package-changed', 'lock-version', 'lock-schema', 'lock-history', 'yaml-syntax']);
+const OTHER_LOCK_CODES = new Set(['package-changed', 'other-notebook', 'lock-version', 'lock-schema', 'lock-history', 'yaml-syntax']);
 
 /** The pipeline status of one notebook. Never throws: a failure is a status with state `failed`. */
 export async function pipelineStatus(request: PipelineStatusRequest): Promise<PipelineStatus> {

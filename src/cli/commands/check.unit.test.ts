@@ -1,0 +1,63 @@
+/** `nbpromote check`: the command it suggests works as given; kept files that import removed modules fail it. */
+import * as assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { notebookJson } from '../../core/scaffold/testing';
+import type { TestCell } from '../../core/scaffold/testing';
+import { main } from '../main';
+import { ExitCode } from '../io';
+
+const v1: readonly TestCell[] = [
+  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
+  { tags: ['step:features'], source: 'doubled = [v * 2 for v in values]' },
+  { tags: ['step:train'], source: 'total = sum(doubled)' },
+];
+const v2: readonly TestCell[] = [
+  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
+  { tags: ['step:train'], source: 'total = sum(v * 2 for v in values)' },
+];
+
+describe('nbpromote check', function () {
+  this.timeout(60_000);
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-check-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cli = async (...argv: string[]): Promise<{ code: ExitCode; out: string; err: string }> => {
+    let out = '';
+    let err = '';
+    const code = await main(argv, { cwd: dir, env: process.env, out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  };
+
+  it('suggests the --package it was given, and the suggested command works', async () => {
+    writeFileSync(join(dir, 'forecast.ipynb'), notebookJson(v1));
+    assert.equal((await cli('promote', 'forecast.ipynb', '--out', '.')).code, ExitCode.Ok);
+    renameSync(join(dir, 'forecast.ipynb'), join(dir, 'weekly_forecast.ipynb'));
+    const check = await cli('check', 'weekly_forecast.ipynb', '--out', '.', '--package', 'forecast');
+    assert.equal(check.code, ExitCode.BadInput);
+    const command = /`(nbpromote promote [^`]*)`/.exec(check.out)?.[1];
+    assert.equal(command, 'nbpromote promote weekly_forecast.ipynb --out . --package forecast');
+    assert.match(check.out, /the notebook moved from forecast\.ipynb to weekly_forecast\.ipynb \(patch\)/);
+    assert.equal((await cli(...(command ?? '').split(' ').slice(1))).code, ExitCode.Ok);
+    assert.equal((await cli('check', 'weekly_forecast.ipynb', '--out', '.', '--package', 'forecast')).code, ExitCode.Ok);
+  });
+
+  it('fails on a kept test that imports a removed step, not on a harmless kept file', async () => {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
+    appendFileSync(join(dir, 'tests', 'test_features.py'), '# extra check by hand\n');
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v2));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
+    const check = await cli('check', 'nb.ipynb', '--out', '.');
+    assert.equal(check.code, ExitCode.BadInput, check.out);
+    assert.match(check.out, /up to date \(nb 1\.0\.0\), but a file imports a module the package no longer has/);
+    assert.match(check.err, /tests\/test_features\.py imports nb\.steps\.features \(line \d+\).*Delete the file, or change that import/);
+    writeFileSync(join(dir, 'tests', 'test_features.py'), 'def test_by_hand():\n    assert True\n');
+    const harmless = await cli('check', 'nb.ipynb', '--out', '.');
+    assert.equal(harmless.code, ExitCode.Ok, harmless.out + harmless.err);
+  });
+});

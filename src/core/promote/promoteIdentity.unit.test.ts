@@ -1,0 +1,128 @@
+/**
+ * The lock names its notebook: another notebook promoted into the same folder, a notebook renamed after
+ * promotion, and kept files that import a module promotion removed.
+ */
+import * as assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasPython, notebookJson, runPytest } from '../scaffold/testing';
+import type { TestCell } from '../scaffold/testing';
+import { promoteNotebook } from './promote';
+import type { PromoteRequest } from './promote';
+
+const v1: readonly TestCell[] = [
+  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
+  { tags: ['step:features'], source: 'doubled = [v * 2 for v in values]' },
+  { tags: ['step:train'], source: 'total = sum(doubled)' },
+];
+/** v1 with step features merged into train. */
+const v2: readonly TestCell[] = [
+  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
+  { tags: ['step:train'], source: 'total = sum(v * 2 for v in values)' },
+];
+
+describe('the lock names its notebook', function () {
+  this.timeout(120_000);
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-identity-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const promote = (notebook: string, options: Partial<PromoteRequest> = {}): ReturnType<typeof promoteNotebook> => promoteNotebook({ notebook, cwd: dir, out: 'out', toolVersion: 'test', ...options });
+  const write = (notebook: string, cells: readonly TestCell[]): void => {
+    mkdirSync(join(dir, notebook, '..'), { recursive: true });
+    writeFileSync(join(dir, notebook), notebookJson(cells));
+  };
+
+  it('stops, writing nothing, when another notebook that still exists owns the folder, also with its --package', async () => {
+    write('forecast.ipynb', v1);
+    write('churn.ipynb', v2);
+    assert.ok((await promote('forecast.ipynb')).ok);
+    const lock = readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8');
+    for (const options of [{}, { packageName: 'forecast' }, { packageName: 'forecast', dryRun: true }]) {
+      const outcome = await promote('churn.ipynb', options);
+      assert.equal(outcome.ok, false);
+      const problem = outcome.problems.find((p) => p.code === 'other-notebook');
+      assert.ok(problem !== undefined, JSON.stringify(outcome.problems));
+      assert.match(problem.message, /holds the package forecast of another notebook, forecast\.ipynb, which is still there/);
+      assert.match(problem.message, /Promote into another --out folder/);
+      assert.doesNotMatch(problem.message, /--package/);
+    }
+    // The other notebook's package is whole: its steps are still there, the lock is unchanged.
+    assert.equal(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), lock);
+    assert.ok(existsSync(join(dir, 'out', 'src', 'forecast', 'steps', 'features.py')));
+    assert.ok(!existsSync(join(dir, 'out', 'src', 'churn')));
+    // The same notebook with another --package still gets the package-changed advice.
+    const renamed = await promote('forecast.ipynb', { packageName: 'sales' });
+    assert.deepEqual(renamed.problems.filter((p) => p.severity === 'error').map((p) => p.code), ['package-changed']);
+    assert.match(renamed.problems.find((p) => p.code === 'package-changed')?.message ?? '', /promote with --package forecast/i);
+  });
+
+  it('takes a renamed notebook with the lock\'s package as moved: a patch said so, and the package runs', async () => {
+    write('notebooks/forecast.ipynb', v1);
+    assert.ok((await promote('notebooks/forecast.ipynb')).ok);
+    renameSync(join(dir, 'notebooks', 'forecast.ipynb'), join(dir, 'notebooks', 'weekly_forecast.ipynb'));
+    // Without --package: the name from the file differs; the advice names the old notebook and works as given.
+    const without = await promote('notebooks/weekly_forecast.ipynb');
+    assert.deepEqual(without.problems.filter((p) => p.severity === 'error').map((p) => p.code), ['package-changed']);
+    assert.match(without.problems.find((p) => p.code === 'package-changed')?.message ?? '', /promoted from notebooks\/forecast\.ipynb, which is gone: .*promote with --package forecast/);
+    const moved = await promote('notebooks/weekly_forecast.ipynb', { packageName: 'forecast' });
+    assert.ok(moved.ok, JSON.stringify(moved.problems));
+    assert.equal(moved.version, '0.1.1');
+    // Paths as the lock records them: relative to the output folder.
+    assert.deepEqual(moved.changes, ['the notebook moved from ../notebooks/forecast.ipynb to ../notebooks/weekly_forecast.ipynb (patch)']);
+    const lock = readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8');
+    assert.match(lock, /notebook: \{path: \.\.\/notebooks\/weekly_forecast\.ipynb/);
+    assert.match(lock, /- the notebook moved from \.\.\/notebooks\/forecast\.ipynb to \.\.\/notebooks\/weekly_forecast\.ipynb \(patch\)/);
+    const again = await promote('notebooks/weekly_forecast.ipynb', { packageName: 'forecast', dryRun: true, resolve: 'force' });
+    assert.deepEqual(again.changes, []);
+    if (!hasPython()) return;
+    const pytest = runPytest(join(dir, 'out'));
+    assert.equal(pytest.status, 0, pytest.stdout + pytest.stderr);
+  });
+
+  it('names a kept hand-edited test that imports a removed step, and what to do; not a harmless one', async () => {
+    write('nb.ipynb', v1);
+    assert.ok((await promote('nb.ipynb')).ok);
+    const keptTest = join(dir, 'out', 'tests', 'test_features.py');
+    appendFileSync(keptTest, '# extra check by hand\n');
+    write('nb.ipynb', v2);
+    const outcome = await promote('nb.ipynb');
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.ok(existsSync(keptTest));
+    assert.ok(!existsSync(join(dir, 'out', 'src', 'nb', 'steps', 'features.py')));
+    const line = readFileSync(keptTest, 'utf8').split('\n').findIndex((l) => /^from nb\.steps\.features import/.test(l)) + 1;
+    const warnings = outcome.problems.filter((p) => p.code === 'removed-import' || p.code === 'orphan-edited');
+    assert.equal(warnings.length, 1, JSON.stringify(outcome.problems));
+    assert.equal(warnings[0]?.code, 'removed-import');
+    assert.equal(
+      warnings[0]?.message,
+      `tests/test_features.py is no longer generated but was edited by hand, so it is kept; it imports nb.steps.features (line ${line}), a module the package no longer has (the notebook has no step features now), so pytest fails to collect it. Delete the file, or change that import to a module the package has now`,
+    );
+    if (hasPython()) assert.notEqual(runPytest(join(dir, 'out')).status, 0, 'pytest collects the kept test');
+    // check (a dry run) after the promotion names it too.
+    const check = await promote('nb.ipynb', { dryRun: true, resolve: 'force' });
+    assert.deepEqual(check.problems.filter((p) => p.code === 'removed-import').map((p) => p.message.split(' imports ')[0]), ['tests/test_features.py']);
+    // A harmless kept file: nothing said.
+    writeFileSync(keptTest, 'def test_by_hand():\n    assert True\n');
+    const harmless = await promote('nb.ipynb', { dryRun: true, resolve: 'force' });
+    assert.deepEqual(harmless.problems.filter((p) => p.code === 'removed-import'), []);
+    if (!hasPython()) return;
+    const pytest = runPytest(join(dir, 'out'));
+    assert.equal(pytest.status, 0, pytest.stdout + pytest.stderr);
+  });
+
+  it('names a kept module\'s relative import of a removed module, and not one of a module that stays', async () => {
+    write('nb.ipynb', v1);
+    assert.ok((await promote('nb.ipynb')).ok);
+    writeFileSync(join(dir, 'out', 'src', 'nb', 'helpers.py'), 'from .steps.features import features\nfrom .steps import load\n');
+    writeFileSync(join(dir, 'out', 'tests', 'test_mine.py'), 'import nb.steps.load\nfrom nb.steps.train import train\n');
+    write('nb.ipynb', v2);
+    const outcome = await promote('nb.ipynb');
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'removed-import').map((p) => p.message), [
+      'src/nb/helpers.py imports nb.steps.features (line 1), a module the package no longer has (the notebook has no step features now), so importing it fails. Delete the file, or change that import to a module the package has now',
+    ]);
+  });
+});
