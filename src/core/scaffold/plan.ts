@@ -1064,7 +1064,7 @@ def in_workdir(config, pipeline_run, monkeypatch):
 
   private stepTestFile(step: StepNode): string {
     const params = this.fromParameters(step.name);
-    const args = step.inputs.map((i) => (params.has(i) ? `${i}=params[${pyString(i)}]` : `${i}=_runtime.copied(values[${pyString(i)}])`));
+    const args = step.inputs.map((i) => (params.has(i) ? `${i}=params[${pyString(i)}]` : `${i}=values[${pyString(i)}]`));
     const usesParams = step.inputs.some((i) => params.has(i));
     const usesValues = step.inputs.some((i) => !params.has(i));
     const lines = [`"""${this.header(`The contract of step \`${step.name}\`: on the notebook's parameters it returns every declared output.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
@@ -1081,7 +1081,8 @@ def in_workdir(config, pipeline_run, monkeypatch):
     if (usesParams) lines.push('    params = _runtime.resolve_params(config)');
     // What this step was called with: a later step may rebind the same name (`df = df.dropna()`) or change it in place.
     if (usesValues) {
-      lines.push(`    values = pipeline_run.inputs[${pyString(step.name)}]`);
+      // Copied in one go: inputs holding each other (`combine = [train_df, test_df]`) still do in the copy.
+      lines.push(`    values = _runtime.copied(pipeline_run.inputs[${pyString(step.name)}])`);
       // An iterator an earlier step returned (a generator, `TimeSeriesSplit().split(X)`) cannot be copied: the
       // pipeline run used it up, and the step called again with it would see nothing.
       lines.push(`    used_up = _runtime.used_up_inputs(pipeline_run, ${pyString(step.name)})`, '    if used_up:', '        pytest.skip(used_up)');

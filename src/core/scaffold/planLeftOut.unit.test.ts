@@ -88,4 +88,20 @@ describe('planPromotion: del, step functions reading a global bound again, tests
     const tagged = await run(['test']);
     assert.match(tagged[0]?.message ?? '', /^this cell is a test, and tests run .* move the line that changes df into a step's cell/);
   });
+
+  it('a contract test gives the step its inputs copied together: a list holding two of them still holds them (`combine = [train, test]`)', async function () {
+    if (!hasPython('pyflakes')) this.skip();
+    const { dir, out } = await promoted([
+      { tags: ['step:load'], source: 'train = {"x": [1]}\ntest = {"x": [2]}\ncombine = [train, test]' },
+      { tags: ['step:feat'], source: 'for d in combine:\n    d["y"] = d["x"][0] * 2\ntotal = train["y"] + test["y"]' },
+      { tags: ['metrics'], source: 'print("total", total)' },
+    ]);
+    try {
+      assert.equal(runPipeline(out).metrics['total'], 6);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -645,15 +645,20 @@ class _Run:
     def _keep_inputs(self, step: Mapping[str, Any]) -> None:
         """Keeps a copy of what the step is called with (``RunResult.inputs``); an iterator that cannot be
         copied is kept as it is and noted in ``uncopied_inputs``: the step may use it up."""
+        given = {i: self.values[i] for i in step["inputs"] if i in self.values}
+        try:
+            # In one copy: inputs holding each other (`combine = [train_df, test_df]`) still do.
+            self.step_inputs[step["name"]] = copy.deepcopy(given)
+            return
+        except Exception:  # noqa: BLE001 - then each on its own, below
+            pass
         kept = self.step_inputs[step["name"]] = {}
-        for i in step["inputs"]:
-            if i not in self.values:
-                continue
+        for i, value in given.items():
             try:
-                kept[i] = copy.deepcopy(self.values[i])
+                kept[i] = copy.deepcopy(value)
             except Exception:  # noqa: BLE001 - uncopyable values (generators, locks ...) are kept as they are
-                kept[i] = self.values[i]
-                if isinstance(kept[i], collections.abc.Iterator):
+                kept[i] = value
+                if isinstance(value, collections.abc.Iterator):
                     self.uncopied_inputs.setdefault(step["name"], []).append(i)
 
     def _keep_outputs(self, step: Mapping[str, Any], outputs: Mapping[str, Any]) -> None:
@@ -1548,7 +1553,8 @@ def copied(value: Any) -> Any:
     try:
         return copy.deepcopy(value)
     except Exception:  # noqa: BLE001 - uncopyable values (generators, locks ...) are kept as they are
-        return value
+        # A step's inputs by name, one of them a generator: the others are still copies.
+        return {k: copied(v) for k, v in value.items()} if type(value) is dict else value
 
 
 def step_output(run: RunResult, step: str, name: str) -> Any:
