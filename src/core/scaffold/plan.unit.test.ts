@@ -47,7 +47,7 @@ describe('planPromotion: generated steps, metrics and tests', function () {
   const file = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
 
   it('calls a step in its contract test with what the pipeline passed it, not the latest value of the name', () => {
-    assert.match(file('tests/test_clean.py'), /values = pipeline_run\.inputs\["clean"\]/);
+    assert.match(file('tests/test_clean.py'), /values = _runtime\.copied\(pipeline_run\.inputs\["clean"\]\)/);
     assert.match(file('tests/conftest.py'), /keep_inputs=True/);
     assert.match(file('src/nb/_runtime.py'), /inputs: Dict\[str, Dict\[str, Any\]\]/);
   });
