@@ -4,13 +4,14 @@ import { version } from '../../../package.json';
 import { formatProblem } from '../../core/contract/problem';
 import { problemToJson } from '../../core/inspect/inspect';
 import { promoteNotebook } from '../../core/promote/promote';
-import type { PromoteOutcome, PromoteRequest } from '../../core/promote/promote';
+import type { PendingWrite, PromotedFile, PromoteOutcome, PromoteRequest } from '../../core/promote/promote';
 import { describeFileSystemError } from '../../core/io/fileSystemError';
 import { executeNotebook } from '../../core/promote/execute';
 import type { Execution, ExecuteRequest } from '../../core/promote/execute';
 import { NbpromoteError } from '../../core/errors';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
-import { commitGenerated } from '../../core/versioning/git';
+import { checkCommit, commitGenerated } from '../../core/versioning/git';
+import type { CheckedCommit, CommitResult } from '../../core/versioning/git';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
@@ -53,7 +54,18 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     }
     executed = stopped;
   }
+  const committing = flagBoolean(args, 'commit');
+  // --commit: the repository is checked before anything is written, and the message names the notebook as the
+  // repository does (relative to its top folder), wherever nbpromote runs from.
+  let checked: CheckedCommit | undefined;
+  let refused = false;
+  const beforeWrite = async (pending: PendingWrite): Promise<void> => {
+    refused = true;
+    checked = await checkCommit({ dir: resolvePath(io.cwd, out ?? '.'), paths: pending.paths, tag: tagFor(pending.package, pending.version), notebook: resolvePath(io.cwd, notebook), unchanged: pending.unchanged });
+    refused = false;
+  };
   const outcome = await promoteOrRefusal({
+    ...(committing ? { beforeWrite } : {}),
     notebook,
     cwd: io.cwd,
     toolVersion: version,
@@ -65,13 +77,41 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     ...(packageName === undefined ? {} : { packageName }),
     ...(executed === undefined ? {} : { executed }),
   });
-  let commit: { commit: string; tag: string } | undefined;
-  if (outcome.ok && flagBoolean(args, 'commit') && outcome.package !== undefined && outcome.version !== undefined) {
-    // Your own versions kept by --force (`.orig`) are yours to commit or not.
-    const paths = [...new Set([...outcome.files.filter((f) => f.action !== 'kept-edit' && (f.action !== 'created' || !f.path.endsWith('.orig'))).map((f) => f.path), LOCK_FILE_NAME])];
-    commit = await commitGenerated({ dir: outcome.outDir, paths, message: `promote(${outcome.package}): ${outcome.version} from ${notebook}`, tag: `${outcome.package}-v${outcome.version}`, logger });
+  if (refused) return report({ ...outcome, problems: outcome.problems.map((p) => (p.code === WRITE_FAILED ? { ...p, code: COMMIT_REFUSED } : p)) }, io, json);
+  let commit: CommitResult | undefined;
+  if (outcome.ok && committing && outcome.package !== undefined && outcome.version !== undefined) {
+    // Every generated path as it is on disk: written, merged, and edited by hand and kept (kept-edit), since
+    // they are the package being tagged. Your own versions kept by --force (`.orig`) are yours to commit or not.
+    const paths = [...new Set([...outcome.files.filter((f) => f.action !== 'created' || !f.path.endsWith('.orig')).map((f) => f.path), LOCK_FILE_NAME])];
+    const named = checked?.notebook ?? notebook;
+    try {
+      commit = await commitGenerated({ dir: outcome.outDir, paths, message: `promote(${outcome.package}): ${outcome.version} from ${named}`, tag: tagFor(outcome.package, outcome.version), logger });
+    } catch (ex) {
+      if (!NbpromoteError.is(ex) || ex.reason === 'usage' || ex.reason === 'internal') throw ex;
+      return report(notCommitted(outcome, ex.message, notebook), io, json);
+    }
   }
   return report(outcome, io, json, commit);
+}
+
+function tagFor(packageName: string, packageVersion: string): string {
+  return `${packageName}-v${packageVersion}`;
+}
+
+/** The actions of files a promotion wrote or deleted. */
+const WRITTEN: ReadonlySet<PromotedFile['action']> = new Set(['created', 'changed', 'deleted', 'merged', 'forced']);
+
+/**
+ * A promotion whose files were written but that git refused to commit (a hook, nothing to commit): a failed
+ * outcome listing the files, with one error problem that says what was written and what was not.
+ */
+function notCommitted(outcome: PromoteOutcome, why: string, notebook: string): PromoteOutcome {
+  const written = outcome.files.filter((f) => WRITTEN.has(f.action));
+  const what =
+    written.length === 0
+      ? 'No file was written (the package on disk was up to date).'
+      : `The promotion wrote ${written.length} file(s) (${written.slice(0, 5).map((f) => f.path).join(', ')}${written.length > 5 ? ', ...' : ''}); they are left as they are, uncommitted: commit them yourself, or promote --commit again once this is fixed.`;
+  return { ...outcome, ok: false, problems: [...outcome.problems, { severity: 'error', code: 'commit-failed', message: `${why}\n${what}`, file: notebook }] };
 }
 
 /** What a CI timeout, a process manager, Ctrl-C and a closed terminal send to nbpromote. */
@@ -102,6 +142,9 @@ async function executeStoppable(request: ExecuteRequest): Promise<Execution | St
   }
 }
 
+/** Why `--commit` stopped a promotion before it wrote anything (the repository's state, the notebook, the tag). */
+const COMMIT_REFUSED = 'commit-refused';
+
 /** Why a promotion stopped while writing (a path that is not acceptable, the lock, the disk): a problem, not an exception. */
 const WRITE_FAILED = 'write-failed';
 
@@ -121,7 +164,7 @@ async function promoteOrRefusal(request: PromoteRequest): Promise<PromoteOutcome
   }
 }
 
-function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: { commit: string; tag: string }): ExitCode {
+function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: CommitResult): ExitCode {
   if (json) {
     const doc = {
       ok: outcome.ok,
@@ -148,8 +191,10 @@ function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: { co
   for (const p of outcome.problems) {
     if (p.severity !== 'info' || p.code === 'step-inferred') io.err(`${p.severity === 'info' ? 'note' : p.severity}: ${formatProblem(p)}\n`);
   }
-  if (commit !== undefined) io.out(`committed ${commit.commit.slice(0, 12)}, tagged ${commit.tag}\n`);
+  if (commit !== undefined && !json) {
+    io.out(commit.created ? `committed ${commit.commit.slice(0, 12)}, tagged ${commit.tag}\n` : `up to date: nothing to commit (${commit.tag} is ${commit.commit.slice(0, 12)} and holds these files)\n`);
+  }
   // A refusal while writing says itself what was written (nothing, or some files, each whole).
-  if (!outcome.ok && outcome.files.length === 0 && !outcome.problems.some((p) => p.code === WRITE_FAILED)) io.err('nothing was written\n');
+  if (!outcome.ok && outcome.files.length === 0 && !outcome.problems.some((p) => p.code === WRITE_FAILED || p.code === COMMIT_REFUSED)) io.err('nothing was written\n');
   return outcome.ok ? ExitCode.Ok : ExitCode.BadInput;
 }

@@ -68,6 +68,21 @@ export interface PromoteRequest {
   readonly resolve?: 'stop' | 'merge' | 'force';
   /** With no step tags, take steps from the markdown headings (`suggestSteps`) instead of stopping. */
   readonly inferSteps?: boolean;
+  /**
+   * Called once everything is checked, before anything is written (never on a dry run): `promote --commit`
+   * checks the repository here. When it throws, the promotion stops with nothing written.
+   */
+  readonly beforeWrite?: (pending: PendingWrite) => Promise<void>;
+}
+
+/** What a promotion is about to write, for {@link PromoteRequest.beforeWrite}. */
+export interface PendingWrite {
+  readonly package: string;
+  readonly version: string;
+  /** Every generated path (relative to the output root, forward slashes) and the lock, as they will be on disk. */
+  readonly paths: readonly string[];
+  /** Nothing will be written or deleted: the files on disk are the package already. */
+  readonly unchanged: boolean;
 }
 
 export interface PromotedFile {
@@ -371,6 +386,14 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     // Every path checked on disk before the lock, the journal or any folder is made: a file where `src/` must
     // be stops promotion with nothing written.
     await checkPlan(outDir, plans);
+    if (request.beforeWrite !== undefined) {
+      const actions = await planActions(outDir, plans.filter((p) => !keptEdits.has(p.path)));
+      const unchanged =
+        unchangedRun &&
+        actions.files.every((f) => f.action === 'unchanged' || f.action === 'kept') &&
+        !(await findOrphans(outDir, plans, known)).some((o) => o.state === 'unchanged');
+      await request.beforeWrite({ package: packageName, version, paths: [...plans.map((p) => p.path), LOCK_FILE_NAME], unchanged });
+    }
     // What this promotion makes before its files can be written (the output folder, `.nbpromote/` with its
     // .gitignore, lock and journal) goes again when it fails before any file is written: "no file was
     // written" is then the whole truth.

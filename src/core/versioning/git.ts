@@ -18,8 +18,12 @@
  *   generated files stay staged and nothing is committed or tagged.
  * - Files matched by `.gitignore` are refused rather than force-added: committing what the user ignores would
  *   be a surprise.
+ * - `promote --commit` checks what can be checked (`checkCommit`) before the promotion writes anything, so that
+ *   a refusal leaves the folder as it was; `commitGenerated` checks again, as the repository may change meanwhile.
+ * - An existing tag that holds the generated files as they are is "up to date", not an error: CI re-runs
+ *   `promote --commit` with nothing changed.
  */
-import { lstat, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { GitError, simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
@@ -56,9 +60,30 @@ export interface CommitRequest {
 }
 
 export interface CommitResult {
-  /** The new commit's full hash. */
+  /** The new commit's full hash; when `created` is false, the commit the existing tag points at. */
   readonly commit: string;
   readonly tag: string;
+  /** False when the tag already held the generated files as they are on disk: nothing was committed or tagged. */
+  readonly created: boolean;
+}
+
+export interface CommitCheck {
+  /** The output root; it may not exist yet (the promotion makes it). */
+  readonly dir: string;
+  /** Every path the promotion commits, relative to `dir`, forward slashes (as in CommitRequest). */
+  readonly paths: readonly string[];
+  readonly tag: string;
+  /** The notebook (absolute): it must be committed as it is, so that the tag holds what it was promoted from. */
+  readonly notebook: string;
+  /** The promotion will write and delete nothing: an existing tag that holds the files as they are is up to date. */
+  readonly unchanged: boolean;
+}
+
+export interface CheckedCommit {
+  /** The work tree's top folder. */
+  readonly root: string;
+  /** The notebook relative to `root` (forward slashes); its absolute path when it lies outside the work tree. */
+  readonly notebook: string;
 }
 
 /** The work tree holding `dir`, or undefined when `dir` is missing or not inside a git work tree. */
@@ -98,9 +123,63 @@ export async function notebookGitState(repoRoot: string, file: string): Promise<
 }
 
 /**
+ * What `promote --commit` checks before the promotion writes anything, so that a refusal leaves the folder as
+ * it was: `dir` is in a work tree, git knows who commits, no merge, rebase, cherry-pick or revert is under way,
+ * no other file is staged, the notebook has no uncommitted changes, and the tag does not exist (unless
+ * `unchanged` and the tag holds the files as they are: then `commitGenerated` reports it up to date). Refuses
+ * with NbpromoteError('invalidInput') (NbpromoteError('usage') for a malformed tag or path); every message ends
+ * with "nothing was written or committed".
+ */
+export async function checkCommit(request: CommitCheck): Promise<CheckedCommit> {
+  const paths = validPaths(request.paths);
+  const { tag } = request;
+  const nothing = 'nothing was written or committed';
+  const located = await locate(request.dir);
+  if (located === undefined) {
+    throw new NbpromoteError('invalidInput', `${request.dir} is not inside a git repository: run \`git init\` there, or promote without --commit; ${nothing}.`);
+  }
+  const { root, prefix } = located;
+  const git = gitAt(root);
+  try {
+    await checkTagName(git, tag);
+    await checkIdentity(git, root, nothing);
+    const busy = await operationInProgress(git, root);
+    if (busy !== undefined) {
+      throw new NbpromoteError('invalidInput', `${busy} is under way in ${root}: finish or abort it first, or promote without --commit; ${nothing}.`);
+    }
+    const ours = paths.map((p) => prefix + p);
+    const unrelated = await stagedElsewhere(git, ours);
+    if (unrelated.length > 0) {
+      throw new NbpromoteError(
+        'invalidInput',
+        `Changes to other files are already staged in ${root}: ${listNames(unrelated)}. Commit or unstage them first, so that the promotion commit holds only the generated files; ${nothing}.`,
+      );
+    }
+    const notebook = await notebookInRepository(root, request.notebook);
+    if ((await notebookGitState(root, request.notebook)).dirty === true) {
+      throw new NbpromoteError(
+        'invalidInput',
+        `The notebook ${notebook} has changes that are not committed (or is not tracked), so the tag ${tag} would not hold the notebook it was promoted from. Commit the notebook first, or promote without --commit; ${nothing}.`,
+      );
+    }
+    if ((await tagExists(git, tag)) && !(request.unchanged && (await tagHolds(git, tag, ours)))) {
+      throw new NbpromoteError(
+        'invalidInput',
+        `The tag ${tag} already exists in ${root} and does not hold the generated files as this promotion leaves them; ${nothing}. Promote with another version, or, if ${tag} is not a release anyone uses, delete it with \`git tag -d ${tag}\`.`,
+      );
+    }
+    return { root, notebook };
+  } catch (ex) {
+    if (NbpromoteError.is(ex)) throw ex;
+    throw gitFailed(ex);
+  }
+}
+
+/**
  * Makes one commit holding only the changed ones among `paths`, and tags it. Refuses with
  * NbpromoteError('invalidInput') when `dir` is not in a repository, when git has no user to commit as, when
- * other files have staged changes, when the tag exists, when a path is ignored by git, when nothing changed,
+ * other files have staged changes, when the tag exists (unless it holds the files as they are on disk: then
+ * nothing is done, and `created` is false), when a path is ignored by git, when nothing changed,
  * and when git refuses the commit (a hook); in each case nothing is committed or tagged (after a refused
  * commit the generated files stay staged). Refuses with NbpromoteError('usage') when a path, the message or the
  * tag is malformed. Should the tag fail after the commit was made, the error gives the commit and the command
@@ -119,21 +198,22 @@ export async function commitGenerated(request: CommitRequest): Promise<CommitRes
   const git = gitAt(root);
   try {
     await checkTagName(git, tag);
-    await checkIdentity(git, root);
-    if (await tagExists(git, tag)) {
-      throw new NbpromoteError(
-        'invalidInput',
-        `The tag ${tag} already exists in ${root}; nothing was committed. Promote with another version, or delete the tag with \`git tag -d ${tag}\`.`,
-      );
-    }
+    await checkIdentity(git, root, 'nothing was committed');
 
     // Our paths, relative to the top of the work tree (what git prints).
     const prefix = stripNewline(await run(gitAt(dir), ['rev-parse', '--show-prefix']));
     const ours = paths.map((p) => prefix + p);
-    const isOurs = (name: string): boolean => ours.some((p) => name === p || name.startsWith(`${p}/`));
 
-    const staged = splitZ(await run(git, ['diff', '--cached', '--name-only', '-z', '--no-renames']));
-    const unrelated = staged.filter((name) => !isOurs(name));
+    if (await tagExists(git, tag)) {
+      // A re-run with nothing changed since the tagged promotion (CI): up to date, not an error.
+      if (await tagHolds(git, tag, ours)) return { commit: lastLine(await run(git, ['rev-parse', '--verify', `refs/tags/${tag}^{commit}`])), tag, created: false };
+      throw new NbpromoteError(
+        'invalidInput',
+        `The tag ${tag} already exists in ${root} and does not hold the generated files as they are; nothing was committed. Promote with another version, or, if ${tag} is not a release anyone uses, delete it with \`git tag -d ${tag}\`.`,
+      );
+    }
+
+    const unrelated = await stagedElsewhere(git, ours);
     if (unrelated.length > 0) {
       throw new NbpromoteError(
         'invalidInput',
@@ -193,7 +273,7 @@ export async function commitGenerated(request: CommitRequest): Promise<CommitRes
       );
     }
     logger?.debug(`[git] committed ${commit} and tagged it ${tag}`);
-    return { commit, tag };
+    return { commit, tag, created: true };
   } catch (ex) {
     if (NbpromoteError.is(ex)) throw ex;
     throw gitFailed(ex);
@@ -227,7 +307,7 @@ async function checkTagName(git: SimpleGit, tag: string): Promise<void> {
 }
 
 /** Fails unless git knows who commits (user.name and user.email in its configuration, or GIT_AUTHOR_* / GIT_COMMITTER_*). */
-async function checkIdentity(git: SimpleGit, root: string): Promise<void> {
+async function checkIdentity(git: SimpleGit, root: string, nothing: string): Promise<void> {
   try {
     await run(git, ['var', 'GIT_AUTHOR_IDENT']);
     await run(git, ['var', 'GIT_COMMITTER_IDENT']);
@@ -235,7 +315,7 @@ async function checkIdentity(git: SimpleGit, root: string): Promise<void> {
     if (!(ex instanceof GitExit)) throw ex;
     throw new NbpromoteError(
       'invalidInput',
-      `git does not know who you are in ${root}, so nothing was committed. Tell it with \`git config user.name "Your Name"\` and \`git config user.email you@example.com\` in that repository (or with --global for all of them).`,
+      `git does not know who you are in ${root}, so ${nothing}. Tell it with \`git config user.name "Your Name"\` and \`git config user.email you@example.com\` in that repository (or with --global for all of them).`,
       { cause: ex },
     );
   }
@@ -244,6 +324,71 @@ async function checkIdentity(git: SimpleGit, root: string): Promise<void> {
 async function tagExists(git: SimpleGit, tag: string): Promise<boolean> {
   const ref = `refs/tags/${tag}`;
   return (await run(git, ['for-each-ref', '--format=%(refname)', ref])).split('\n').includes(ref);
+}
+
+/** The tag's commit holds `paths` (relative to the top of the work tree) exactly as they are on disk, none untracked. */
+async function tagHolds(git: SimpleGit, tag: string, paths: readonly string[]): Promise<boolean> {
+  if ((await run(git, ['ls-files', '-z', '--others', '--exclude-standard', '--', ...paths])) !== '') return false;
+  try {
+    await run(git, ['diff', '--quiet', '--no-renames', `refs/tags/${tag}^{commit}`, '--', ...paths]);
+    return true;
+  } catch (ex) {
+    if (ex instanceof GitExit && ex.exitCode === 1) return false;
+    throw ex;
+  }
+}
+
+/** The staged files (relative to the top of the work tree) that are not among `paths` nor under them. */
+async function stagedElsewhere(git: SimpleGit, paths: readonly string[]): Promise<string[]> {
+  const isOurs = (name: string): boolean => paths.some((p) => name === p || name.startsWith(`${p}/`));
+  return splitZ(await run(git, ['diff', '--cached', '--name-only', '-z', '--no-renames'])).filter((name) => !isOurs(name));
+}
+
+/** What git is in the middle of in `root` ("A merge", "A rebase" ...), when a commit now would land in it. */
+async function operationInProgress(git: SimpleGit, root: string): Promise<string | undefined> {
+  const markers: readonly [string, string][] = [
+    ['MERGE_HEAD', 'A merge'],
+    ['rebase-merge', 'A rebase'],
+    ['rebase-apply', 'A rebase (or `git am`)'],
+    ['CHERRY_PICK_HEAD', 'A cherry-pick'],
+    ['REVERT_HEAD', 'A revert'],
+  ];
+  for (const [marker, what] of markers) {
+    const path = stripNewline(await run(git, ['rev-parse', '--git-path', marker]));
+    if (await exists(nodePath.resolve(root, path))) return what;
+  }
+  return undefined;
+}
+
+/** `notebook` relative to `root` with forward slashes, or as it is when it lies outside (links resolved on both sides). */
+async function notebookInRepository(root: string, notebook: string): Promise<string> {
+  let real = nodePath.resolve(notebook);
+  try {
+    real = await realpath(real);
+  } catch (ex) {
+    if (!isMissing(ex)) throw ex;
+  }
+  const relative = nodePath.relative(root, real);
+  return relative === '' || relative.startsWith('..') || nodePath.isAbsolute(relative) ? notebook : relative.split(nodePath.sep).join('/');
+}
+
+/**
+ * The work tree holding `dir` and `dir`'s path in it (`""` or ending in `/`), also when `dir` or some of its
+ * parents do not exist yet; undefined outside a work tree.
+ */
+async function locate(dir: string): Promise<{ root: string; prefix: string } | undefined> {
+  let existing = nodePath.resolve(dir);
+  const missing: string[] = [];
+  while (!(await isDirectory(existing))) {
+    const parent = nodePath.dirname(existing);
+    if (parent === existing) return undefined;
+    missing.unshift(nodePath.basename(existing));
+    existing = parent;
+  }
+  const repository = await repositoryAt(existing);
+  if (repository === undefined) return undefined;
+  const prefix = stripNewline(await run(gitAt(existing), ['rev-parse', '--show-prefix']));
+  return { root: repository.root, prefix: prefix + missing.map((name) => `${name}/`).join('') };
 }
 
 /** The untracked files that git ignores among `paths` (or under them, for folders). */

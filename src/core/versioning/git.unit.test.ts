@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import { NbpromoteError } from '../errors';
-import { commitGenerated, notebookGitState, repositoryAt } from './git';
+import { checkCommit, commitGenerated, notebookGitState, repositoryAt } from './git';
 
 // Real git in temporary folders, isolated from the machine: no global or system configuration, no identity
 // from the environment, and git never looks above the temporary base for a repository.
@@ -293,6 +293,66 @@ describe('git', function () {
       }
       await rejectsWith(commitGenerated({ dir: repo, paths: ['../x'], message: 'v1', tag: 'v1' }), 'usage', /`\.\.` segment/);
       assert.equal(git(repo, 'status', '--porcelain', '--untracked-files=no'), '');
+    });
+
+    it('does nothing when the existing tag holds the files as they are (a re-run), and says so', async () => {
+      const repo = await folder();
+      await generate(repo, '1');
+      const first = await commitGenerated({ dir: repo, paths: generated, message: 'v1', tag: 'v1' });
+      assert.equal(first.created, true);
+      await write(repo, 'later.txt', 'x');
+      git(repo, 'add', 'later.txt');
+      git(repo, 'commit', '-qm', 'later');
+      const again = await commitGenerated({ dir: repo, paths: generated, message: 'v1', tag: 'v1' });
+      assert.deepEqual(again, { commit: first.commit, tag: 'v1', created: false });
+      assert.equal(commitCount(repo), 2);
+    });
+  });
+
+  describe('checkCommit', () => {
+    const paths = ['pipeline.yaml', 'src/pkg/steps.py', 'nbpromote.lock'];
+    async function promoted(): Promise<string> {
+      const repo = await folder();
+      await write(repo, 'nbs/nb.ipynb', '{}');
+      for (const path of paths) await write(repo, `out/${path}`, `${path}\n`);
+      git(repo, 'add', '.');
+      git(repo, 'commit', '-qm', 'v1');
+      git(repo, 'tag', 'v1');
+      return repo;
+    }
+    const request = (repo: string, more: { tag?: string; unchanged?: boolean; dir?: string } = {}) => ({
+      dir: nodePath.join(repo, more.dir ?? 'out'),
+      paths,
+      tag: more.tag ?? 'v2',
+      notebook: nodePath.join(repo, 'nbs', 'nb.ipynb'),
+      unchanged: more.unchanged ?? false,
+    });
+
+    it('gives the root and the notebook relative to it, also for an output folder not made yet', async () => {
+      const repo = await promoted();
+      assert.deepEqual(await checkCommit(request(repo, { dir: 'new/out' })), { root: repo, notebook: 'nbs/nb.ipynb' });
+    });
+
+    it('refuses a notebook with uncommitted changes, an unrelated staged file, a merge under way, naming each', async () => {
+      const repo = await promoted();
+      await write(repo, 'nbs/nb.ipynb', '{"cells": []}');
+      await rejectsWith(checkCommit(request(repo)), 'invalidInput', /^The notebook nbs\/nb\.ipynb has changes that are not committed .*Commit the notebook first, or promote without --commit; nothing was written or committed\.$/);
+      git(repo, 'checkout', '-q', '--', 'nbs/nb.ipynb');
+      await write(repo, 'NOTES.md', 'x');
+      git(repo, 'add', 'NOTES.md');
+      await rejectsWith(checkCommit(request(repo)), 'invalidInput', /already staged .*: NOTES\.md\. .*nothing was written or committed\.$/);
+      git(repo, 'reset', '-q', 'NOTES.md');
+      await write(repo, '.git/MERGE_HEAD', `${git(repo, 'rev-parse', 'HEAD')}`);
+      await rejectsWith(checkCommit(request(repo)), 'invalidInput', /^A merge is under way in .*: finish or abort it first/);
+    });
+
+    it('accepts an existing tag only when nothing will be written and the tag holds the files as they are', async () => {
+      const repo = await promoted();
+      await checkCommit(request(repo, { tag: 'v1', unchanged: true }));
+      await rejectsWith(checkCommit(request(repo, { tag: 'v1' })), 'invalidInput', /tag v1 already exists .*nothing was written or committed\. .*git tag -d v1/);
+      await write(repo, 'out/pipeline.yaml', 'edited\n');
+      await rejectsWith(checkCommit(request(repo, { tag: 'v1', unchanged: true })), 'invalidInput', /tag v1 already exists/);
+      assert.equal(git(repo, 'tag', '--list').trim(), 'v1');
     });
   });
 });

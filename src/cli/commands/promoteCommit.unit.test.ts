@@ -1,0 +1,162 @@
+// `nbpromote promote --commit` as people run it: the CLI built with esbuild and spawned in a real git repository,
+// the tagged package cloned and its tests run with Debian's Python.
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { hasPython, notebookJson, PYTHON, runPytest } from '../../core/scaffold/testing';
+import type { TestCell } from '../../core/scaffold/testing';
+
+const root = join(__dirname, '..', '..', '..');
+
+const v1: readonly TestCell[] = [
+  { tags: ['imports'], source: 'import math' },
+  { tags: ['parameters'], source: 'scale = 2' },
+  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
+  { tags: ['step:train'], source: 'total = sum(values) * scale\nroot = math.sqrt(total)' },
+  { tags: ['metrics'], source: 'score = root / 10' },
+];
+/** v1 with a new parameter that step train uses, on the line a person edited in train.py. */
+const v2: readonly TestCell[] = v1.map((c) =>
+  c.tags?.[0] === 'parameters' ? { ...c, source: 'scale = 2\noffset = 1' } : c.tags?.[0] === 'step:train' ? { ...c, source: 'total = sum(values) * scale\nroot = math.sqrt(total + offset)' } : c,
+);
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+interface PromoteJson {
+  readonly ok: boolean;
+  readonly commit: { commit: string; tag: string; created: boolean } | null;
+  readonly files: { path: string; action: string }[];
+  readonly problems: { code: string; message: string }[];
+}
+
+describe('nbpromote promote --commit (built binary, real git)', function () {
+  this.timeout(120_000);
+  let build = '';
+  let cli = '';
+  let repo = '';
+  let env: NodeJS.ProcessEnv = {};
+
+  before(() => {
+    build = mkdtempSync(join(tmpdir(), 'nbpromote-cli-commit-'));
+    cli = join(build, 'cli.js');
+    buildSync({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', outfile: cli, loader: { '.py': 'text' } });
+    for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
+      cpSync(require.resolve(wasm), join(build, wasm.split('/')[1] ?? ''));
+    }
+    const emptyConfig = join(build, 'empty.gitconfig');
+    writeFileSync(emptyConfig, '');
+    env = { ...process.env, GIT_CONFIG_GLOBAL: emptyConfig, GIT_CONFIG_NOSYSTEM: '1', GIT_CEILING_DIRECTORIES: build, NBPROMOTE_PYTHON: PYTHON, NBPROMOTE_DEBUG: '' };
+  });
+  after(() => {
+    if (build !== '') rmSync(build, { recursive: true, force: true });
+  });
+
+  const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `nbpromote promote nb.ipynb --out .. <flags>` run from the notebook's folder `nbs/`. */
+  const promote = (...flags: string[]): Run => {
+    const r = spawnSync(process.execPath, [cli, 'promote', 'nb.ipynb', '--out', '..', ...flags], { cwd: join(repo, 'nbs'), env, encoding: 'utf8' });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const writeNotebook = (cells: readonly TestCell[]): void => writeFileSync(join(repo, 'nbs', 'nb.ipynb'), notebookJson(cells));
+  const lock = (): string => readFileSync(join(repo, 'nbpromote.lock'), 'utf8');
+
+  /** A repository with nbs/nb.ipynb (v1) committed, then promoted with --commit (nb-v0.1.0). */
+  beforeEach(() => {
+    repo = mkdtempSync(join(build, 'repo-'));
+    mkdirSync(join(repo, 'nbs'));
+    git(repo, 'init', '-q');
+    git(repo, 'config', 'user.name', 'Test');
+    git(repo, 'config', 'user.email', 'test@example.invalid');
+    writeFileSync(join(repo, '.gitignore'), '__pycache__/\n');
+    writeNotebook(v1);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'notebook');
+    const first = promote('--commit');
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /tagged nb-v0\.1\.0/);
+  });
+
+  it('names the notebook relative to the repository root in the commit message, from any folder', () => {
+    assert.equal(git(repo, 'log', '-1', '--format=%s').trim(), 'promote(nb): 0.1.0 from nbs/nb.ipynb');
+  });
+
+  it('after --merge and a resolved conflict, the tag holds the resolved file, and a clone at the tag runs its tests', function () {
+    if (!hasPython()) this.skip();
+    const train = join(repo, 'src', 'nb', 'steps', 'train.py');
+    writeFileSync(train, readFileSync(train, 'utf8').replace('root = math.sqrt(total)', 'root = math.sqrt(total)  # team tweak'));
+    git(repo, 'commit', '-qam', 'tweak train');
+    writeNotebook(v2);
+    git(repo, 'commit', '-qam', 'notebook: offset');
+
+    const merged = promote('--merge');
+    assert.equal(merged.status, 1, 'the merge leaves a conflict');
+    const conflicted = readFileSync(train, 'utf8');
+    const resolved = conflicted.replace(/^<{7} .*\n[\s\S]*?^={7}\n([ \t]*)root = math\.sqrt\(total \+ offset\)\n>{7} .*\n/m, '$1root = math.sqrt(total + offset)  # team tweak\n');
+    assert.notEqual(resolved, conflicted, conflicted);
+    writeFileSync(train, resolved);
+
+    const committed = promote('--commit', '--json');
+    assert.equal(committed.status, 0, committed.stderr);
+    const doc = JSON.parse(committed.stdout) as PromoteJson;
+    assert.ok(doc.files.some((f) => f.path === 'src/nb/steps/train.py' && f.action === 'kept-edit'), committed.stdout);
+    assert.equal(doc.commit?.created, true);
+    const tag = doc.commit?.tag ?? '';
+    assert.equal(git(repo, 'status', '--porcelain'), '', 'every generated file is in the promotion commit');
+    assert.equal(git(repo, 'show', `${tag}:src/nb/steps/train.py`), resolved);
+
+    const clone = join(build, `clone-${tag}`);
+    git(build, 'clone', '-q', repo, clone);
+    git(clone, 'checkout', '-q', tag);
+    const check = spawnSync(process.execPath, [cli, 'check', 'nbs/nb.ipynb', '--out', '.'], { cwd: clone, env, encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    const tests = runPytest(clone);
+    assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+  });
+
+  it('a re-run with nothing changed is up to date: exit 0, one JSON document naming the existing tag', () => {
+    const head = git(repo, 'rev-parse', 'HEAD').trim();
+    const again = promote('--commit', '--json');
+    assert.equal(again.status, 0, again.stderr);
+    const doc = JSON.parse(again.stdout) as PromoteJson;
+    assert.deepEqual(doc.commit, { commit: head, tag: 'nb-v0.1.0', created: false });
+    assert.equal(git(repo, 'rev-parse', 'HEAD').trim(), head, 'no new commit');
+    const text = promote('--commit');
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /up to date: nothing to commit \(nb-v0\.1\.0 is /);
+  });
+
+  it('refuses before writing anything when another file is staged', () => {
+    writeNotebook(v2);
+    git(repo, 'commit', '-qam', 'notebook: offset');
+    const before = lock();
+    writeFileSync(join(repo, 'NOTES.md'), 'x\n');
+    git(repo, 'add', 'NOTES.md');
+    const refused = promote('--commit', '--json');
+    assert.equal(refused.status, 1);
+    const doc = JSON.parse(refused.stdout) as PromoteJson;
+    assert.equal(doc.ok, false);
+    assert.deepEqual(doc.problems.map((p) => p.code), ['commit-refused']);
+    assert.match(doc.problems[0]?.message ?? '', /already staged .*: NOTES\.md\. .*nothing was written or committed\.$/);
+    assert.equal(lock(), before);
+    assert.equal(git(repo, 'status', '--porcelain'), 'A  NOTES.md\n');
+  });
+
+  it('refuses before writing anything when the notebook has uncommitted changes, naming it', () => {
+    const before = lock();
+    writeNotebook(v2);
+    const refused = promote('--commit');
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /The notebook nbs\/nb\.ipynb has changes that are not committed .*Commit the notebook first, or promote without --commit; nothing was written or committed\./);
+    assert.equal(refused.stdout, '');
+    assert.equal(lock(), before);
+    assert.equal(git(repo, 'status', '--porcelain'), ' M nbs/nb.ipynb\n');
+    assert.equal(git(repo, 'tag', '--list').trim(), 'nb-v0.1.0');
+  });
+});
