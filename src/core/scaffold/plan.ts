@@ -16,6 +16,7 @@ import { renderPipelineConfig } from '../pipeline/config';
 import { compactRanges } from '../util/ranges';
 import { distributionFor } from './distributions';
 import { indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyString } from './pythonText';
+import { andList } from '../util/words';
 
 /** A code cell ready for generation: IPython translated, with the lines of its top-level imports known. */
 export interface GeneratedCell {
@@ -554,6 +555,13 @@ class Generator {
     if (runsCode) lines.push('', 'from . import NOTEBOOK_DIR, _runtime');
     else if (changed.length > 0 || stepSeeded.length > 0) lines.push('', 'from . import _runtime');
     if (this.notebookFileUsed(common.cells)) lines.push('', this.notebookFileImport('.'));
+    // Names bound only on some paths (`try: from google.colab import drive`, an `if` branch, a loop) are in
+    // `__all__` only when the code above bound them: `from common import *` would fail on one that is not.
+    const certain = new Set(common.cells.flatMap((c) => {
+      const generated = this.input.cells.get(c.index);
+      return [...(generated?.localBindings ?? []).filter((b) => b.certain).map((b) => b.name), ...(generated?.definitions ?? []).filter((d) => d.topLevel).map((d) => d.asDef ?? d.name)];
+    }));
+    const maybe = names.filter((n) => !certain.has(n) && !this.versions.versions.some((v) => v.as === n));
     if (names.length > 0) lines.push('', `__all__ = [${names.map(pyString).join(', ')}]`);
     if (body.length > 0 && runsCode) {
       lines.push('', "# Run in the notebook's folder, as in the notebook: relative paths here mean the same.", 'with _runtime.notebook_folder(NOTEBOOK_DIR):', indentBody(body.join('\n\n')));
@@ -576,6 +584,9 @@ class Generator {
     }
     if (changed.length > 0) {
       lines.push('', "# The functions above change these with `global`: every run of the pipeline starts from these values, as the", "# notebook's steps did.", `_runtime.remember_shared_globals(globals(), [${changed.map(pyString).join(', ')}])`);
+    }
+    if (maybe.length > 0) {
+      lines.push('', `# ${andList(maybe)} ${maybe.length === 1 ? 'is' : 'are'} bound only when the code above takes the path binding ${maybe.length === 1 ? 'it' : 'them'}.`, 'for _unbound in [name for name in __all__ if name not in globals()]:', '    __all__.remove(_unbound)');
     }
     return `${lines.join('\n').trimEnd()}\n`;
   }

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Problem } from '../contract/problem';
 import { hasPython, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
 import type { TestCell } from './testing';
@@ -100,6 +101,24 @@ describe('planPromotion: del, step functions reading a global bound again, tests
       assert.equal(runPipeline(out).metrics['total'], 6);
       const tests = runPytest(out);
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('`from common import *` works when shared names are bound only on some paths (a Colab guard)', async function () {
+    if (!hasPython('pyflakes')) this.skip();
+    const { dir, out } = await promoted([
+      { tags: ['imports'], source: 'try:\n    from google.colab import drive\n    IN_COLAB = True\nexcept ImportError:\n    IN_COLAB = False\nLIMIT = 3' },
+      { tags: ['step:load'], source: 'rows = list(range(LIMIT))' },
+      { tags: ['metrics'], source: 'n = len(rows)' },
+    ]);
+    try {
+      const star = spawnSync(PYTHON, ['-c', 'from nb.common import *\nprint(sorted(n for n in dir() if not n.startswith("_")))'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+      assert.equal(star.status, 0, star.stderr);
+      assert.equal(star.stdout.trim(), "['IN_COLAB', 'LIMIT']");
+      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+      assert.equal(flakes.status, 0, flakes.stdout);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
