@@ -80,7 +80,7 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
   // A cell that does not parse defines less than it meant to: names it would define, or words of a string
   // left open, would each be "used but never defined". Its syntax error is the one to fix first.
   const unparsed = problems.some((p) => p.code === 'python-syntax');
-  const graph = unparsed ? { ...built, problems: built.problems.filter((p) => p.code !== 'name-undefined' && p.code !== 'name-defined-later') } : built;
+  const graph = unparsed ? { ...built, problems: built.problems.filter((p) => p.code !== 'name-undefined' && p.code !== 'name-defined-later' && p.code !== 'name-outside-steps') } : built;
   const leftOut = [...all.entries()].filter(([, cell]) => skipped(cell)).map(([i]) => analysed[i]?.generated.code ?? '');
   for (const draw of unseededDraws(code.map((cell) => cells.get(cell.index)?.generated.code ?? ''), leftOut)) {
     const cell = code[draw.text];

@@ -674,7 +674,16 @@ class GraphBuilder {
       reported.add(`${use.name}:${use.line}`);
       const source = binding.kind === 'parameter' ? 'a parameter' : `a value computed by step ${binding.step}`;
       this.problems.push(
-        this.problem(cell, 'error', 'shared-reads-step-value', `this shared cell reads ${use.name}, ${source}; shared code (imports, functions, the cells before the first step) runs once at import and cannot see step values: tag this cell as a step or move it`, use.line, use.column),
+        this.problem(
+          cell,
+          'error',
+          'shared-reads-step-value',
+          binding.kind === 'parameter'
+            ? `this shared cell reads ${use.name}, a parameter; shared code (imports, functions, the cells before the first step) runs once at import, before a --param value is known: move these lines into the parameters cell (code there runs at the start of the first step), or tag this cell as a step`
+            : `this shared cell reads ${use.name}, ${source}; shared code (imports, functions, the cells before the first step) runs once at import and cannot see step values: tag this cell as a step or move it`,
+          use.line,
+          use.column,
+        ),
       );
     }
     // After the reads: `df = df[df.sqft > 800]` reads the step's df before the cell binds its own.
@@ -988,6 +997,18 @@ class GraphBuilder {
       : 'nbdev leaves that cell out, as it has no export directive: add `#| export` to it';
   }
 
+  /** Why what an earlier cell defines reaches no step: the cell is a test's or the metrics', and how to fix it. */
+  private outsideSteps(cellIndex: number): string {
+    const roles = this.roles.cells.find((c) => c.cellIndex === cellIndex);
+    const from = roles?.continuedFrom;
+    const joined = from === undefined ? '' : `, as it has no tag of its own and joins cell ${from + 1} above it`;
+    if (roles?.roles.includes('test') === true) {
+      return `that cell is a test cell${joined}: tests run after the pipeline, on its values, and no step sees what they define. Tag cell ${cellIndex + 1} \`step:<name>\` (or as part of a step)${from === undefined ? '' : `, or move the test cell ${from + 1} below it`}`;
+    }
+    if (roles?.roles.includes('metrics') === true) return `that cell is a metrics cell${joined}: the metrics are computed after the steps. Move the line into a step`;
+    return 'that cell is not part of a step before this one: tag it as a step, or move the line into one';
+  }
+
   private resolve(unit: UnitBuilder, cell: NotebookCell, use: NameSite): void {
     if (unit.reported.has(use.name)) return;
     const binding = this.bindings.get(use.name);
@@ -1011,8 +1032,10 @@ class GraphBuilder {
               ? `${what} uses ${use.name}, but no cell before it defines it`
               : later.cellIndex === cell.index
                 ? `${what} uses ${use.name} before this cell defines it (line ${later.line}), and no cell before it defines it`
-                : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell above this one`;
-      this.problems.push(this.problem(cell, 'error', later === undefined ? 'name-undefined' : 'name-defined-later', message, use.line, use.column));
+                : later.cellIndex < cell.index
+                  ? `${what} uses ${use.name}, which cell ${later.cellIndex + 1} defines, but ${this.outsideSteps(later.cellIndex)}`
+                  : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell above this one`;
+      this.problems.push(this.problem(cell, 'error', later === undefined || later.cellIndex === cell.index ? 'name-undefined' : later.cellIndex < cell.index ? 'name-outside-steps' : 'name-defined-later', message, use.line, use.column));
       unit.reported.add(use.name);
       return;
     }

@@ -376,7 +376,7 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(earlier, 'load').inputs, ['raw']);
     // Not guarded: a handler for another error, or a read after the try.
     const other = graphOf([[['step:load'], 'try:\n    raw\nexcept KeyError:\n    raw = [1]\nn = len(raw)']]);
-    assert.deepEqual(other.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.message]), [['name-defined-later', 'step load uses raw before this cell defines it (line 4), and no cell before it defines it']]);
+    assert.deepEqual(other.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.message]), [['name-undefined', 'step load uses raw before this cell defines it (line 4), and no cell before it defines it']]);
   });
 
   it("a parameter papermill's injected cell sets again takes the injected value, a float for an int and a float", () => {
@@ -396,6 +396,27 @@ describe('buildStepGraph', () => {
       ]);
       assert.deepEqual(g.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.line]), [['parameters-dynamic', 4]], line);
     }
+  });
+
+  it('a name an untagged cell joined to a test cell defines: the error says the cell is a test\'s, not that it comes later', () => {
+    const g = graphOf([
+      [['step:load'], 'rows = [1, 2]'],
+      [['test'], 'assert len(rows) == 2'],
+      [[], 'X = [r * 2 for r in rows]'],
+      [['step:train'], 'total = sum(X)'],
+    ]);
+    const error = g.problems.find((p) => p.severity === 'error');
+    assert.equal(error?.code, 'name-outside-steps');
+    assert.equal(error?.message, 'step train uses X, which cell 3 defines, but that cell is a test cell, as it has no tag of its own and joins cell 2 above it: tests run after the pipeline, on its values, and no step sees what they define. Tag cell 3 `step:<name>` (or as part of a step), or move the test cell 2 below it');
+  });
+
+  it('a shared cell reading a parameter says to move the lines into the parameters cell', () => {
+    const g = graphOf([
+      [['parameters'], 'SEED = 42'],
+      [[], 'import random\nrandom.seed(SEED)'],
+      [['step:load'], 'x = random.random()'],
+    ]);
+    assert.match(g.problems.find((p) => p.code === 'shared-reads-step-value')?.message ?? '', /reads SEED, a parameter; .*before a --param value is known: move these lines into the parameters cell/);
   });
 
   it('tests read metrics and step values; a step may not read a metric', () => {
@@ -598,7 +619,8 @@ describe('buildStepGraph', () => {
       [['step:filter'], 'kept = df.query("a > @thr", engine="python")\nz = df.eval(f"@k * a")\nq = df.query("a > @later")\nlater = 1'],
     ]);
     assert.deepEqual([...step(g, 'filter').inputs].sort(), ['df', 'k', 'thr']);
-    assert.deepEqual(codes(g), ['name-defined-later']);
+    // `@later` reads a name the same cell binds only below it.
+    assert.deepEqual(codes(g), ['name-undefined']);
   });
   it('a function a step defines that changes a shared value with `global` makes the value that step\'s', () => {
     const g = graphOf([
