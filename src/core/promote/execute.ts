@@ -79,7 +79,7 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
     const input = join(folder, 'notebook.ipynb');
     await writeFile(input, JSON.stringify(copy));
     request.logger.info(`running ${request.notebook} with ${request.python} -m nbconvert --execute ...`);
-    const cells = new Map([...notebookCells(copy)].map(([count, index]) => [count, { index, id: parsed.notebook?.cells[index]?.id }]));
+    const cells = new Map([...notebookCells(copy)].map(([count, index]) => [count, { index, id: parsed.notebook?.cells[index]?.id, source: parsed.notebook?.cells[index]?.source, fileLine: parsed.notebook?.cells[index]?.fileLine }]));
     const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, cells, request.stop, folder);
     return readProbes(stdout, request.notebook, request.probe !== undefined);
   } finally {
@@ -194,6 +194,10 @@ function notebookCells(copy: Record<string, unknown>): Map<number, number> {
 interface CountedCell {
   readonly index: number;
   readonly id?: string | undefined;
+  /** Its source, to know it in nbclient's "An error occurred while executing the following cell" block. */
+  readonly source?: string | undefined;
+  /** The file line of its first line, in a percent script. */
+  readonly fileLine?: number | undefined;
 }
 
 /**
@@ -211,9 +215,19 @@ export function failedCell(traceback: string, cells: ReadonlyMap<number, Counted
     const cell = cells.get(Number(m[1] ?? m[3]));
     return cell === undefined ? [] : [{ cell, line: Number(m[2] ?? m[4]) }];
   });
+  const words = (f: { cell: CountedCell; line: number | undefined }): string =>
+    `cell ${f.cell.index + 1}${f.cell.id === undefined ? '' : ` (id ${f.cell.id})`}${f.line === undefined ? '' : `, line ${f.line}`}${f.cell.fileLine === undefined ? '' : `, file line ${f.cell.fileLine + (f.line ?? 1) - 1}`}`;
   const running = frames[0];
-  if (running === undefined) return undefined;
-  const words = (f: { cell: CountedCell; line: number }): string => `cell ${f.cell.index + 1}${f.cell.id === undefined ? '' : ` (id ${f.cell.id})`}, line ${f.line}`;
+  if (running === undefined) {
+    // No frame of a cell (IPython's UsageError of an unknown magic, a misplaced %%time): nbclient still prints
+    // the cell it was running between two lines of dashes, and the error names the magic.
+    const shown = /An error occurred while executing the following cell:\r?\n-{6,}\r?\n([\s\S]*?)\r?\n-{6,}/.exec(traceback)?.[1];
+    const cell = shown === undefined ? undefined : [...cells.values()].find((c) => c.source !== undefined && c.source.trim() === shown.trim());
+    if (cell === undefined || shown === undefined) return undefined;
+    const magic = /(?:Line|Cell) magic function `(%{1,2}[\w.]+)` not found|`(%%[\w.]+)` is a cell magic/.exec(last)?.slice(1).find((m) => m !== undefined);
+    const at = magic === undefined ? -1 : shown.split(/\r?\n/).findIndex((l) => l.trimStart().startsWith(magic));
+    return words({ cell, line: at < 0 ? undefined : at + 1 });
+  }
   const inner = frames[frames.length - 1];
   const called = inner !== undefined && inner.cell.index !== running.cell.index ? `, in code from ${words(inner)}` : '';
   return `${words(running)}${called}`;

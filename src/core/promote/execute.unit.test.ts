@@ -65,6 +65,16 @@ describe('failedCell', () => {
     assert.equal(failedCell('Traceback (most recent call last)\nInput In [9], in <cell line: 2>()\n----> 2 1 / 0\nZeroDivisionError: division by zero', cells), 'cell 11, line 2');
   });
 
+  it('names the cell nbclient shows, and the line of the unknown magic, for an error without frames (UsageError)', () => {
+    const usage = 'nbclient.exceptions.CellExecutionError: An error occurred while executing the following cell:\n------------------\ny = x + 1\n%notamagic 3\nz = y * 2\n------------------\n\n\nUsageError: Line magic function `%notamagic` not found.';
+    const withSources = new Map([
+      [5, { index: 3, id: 'c003', source: 'x = 1' }],
+      [7, { index: 8, id: 'c008', source: 'y = x + 1\n%notamagic 3\nz = y * 2', fileLine: 40 }],
+    ]);
+    assert.equal(failedCell(usage, withSources), 'cell 9 (id c008), line 2, file line 41');
+    assert.equal(failedCell(usage.replace('UsageError: Line magic function `%notamagic` not found.', 'UsageError: something else'), withSources), 'cell 9 (id c008), file line 40');
+  });
+
   it('is undefined when no frame is a notebook cell (nbpromote\'s own cells, or no kernel at all)', () => {
     assert.equal(failedCell(chained.replace(/Cell In \[7\]/, 'Cell In [2]'), cells), undefined);
     assert.equal(failedCell('No module named nbconvert', cells), undefined);
