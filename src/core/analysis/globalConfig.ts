@@ -37,6 +37,9 @@ const SETTERS: readonly GlobalSetter[] = [
   { pattern: /(?<![\w.])os\.(?:environ\.(?:update|setdefault|pop|clear)|putenv|unsetenv)\s*\(/, settings: 'the environment variables' },
 ];
 
+/** Words one of {@link SETTERS} always holds: a cell without any changes no setting through them. */
+const SETTER_WORDS = /set_config|_option|options\.|set_printoptions|seterr|warnings\.|torch\.|tf\.|tensorflow\.|\.use\s*\(|rcParams|\.rc\s*\(|environ|putenv|unsetenv/;
+
 /** Setters a notebook may import by name (`from sklearn import set_config`): their module, and the settings. */
 const IMPORTED: Readonly<Record<string, { readonly module: RegExp; readonly settings: string }>> = {
   set_config: { module: /^sklearn(?:\._config)?$/, settings: "scikit-learn's settings" },
@@ -105,6 +108,8 @@ export interface GlobalConfigChange {
  * {@link importedSetters} found), at any depth; comments do not count.
  */
 export function globalConfigChanges(code: string, imported: ReadonlyMap<string, string> = new Map(), functions: ReadonlyMap<string, GlobalConfigChange> = new Map()): GlobalConfigChange[] {
+  // Most cells change no setting: one search for the words every setter holds says so.
+  if (!SETTER_WORDS.test(code) && ![...imported.keys(), ...functions.keys()].some((name) => code.includes(name))) return [];
   const calls = callOf(functions.keys());
   // `set_config(...)`; for a mapping imported by name (`from os import environ`), `environ[...] = ...` and
   // its changing methods too.

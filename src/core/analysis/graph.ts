@@ -944,24 +944,31 @@ class GraphBuilder {
    */
   private checkSkippedChanges(byIndex: ReadonlyMap<number, CellRoles>): void {
     const skipped = (cell: NotebookCell): boolean => byIndex.get(cell.index)?.roles.some((r) => r === 'skip' || r === 'test') === true;
-    if (!this.notebook.cells.some((cell) => cell.kind === 'code' && skipped(cell))) return;
-    // For each name, the kept cells that bind or read it before binding it, in notebook order.
-    const touches = new Map<string, { index: number; reads: boolean; binds: boolean }[]>();
-    for (const cell of this.notebook.cells) {
-      const f = this.facts.get(cell.index);
-      if (f === undefined || cell.kind !== 'code' || byIndex.get(cell.index) === undefined || skipped(cell)) continue;
-      const reads = new Set(f.externalUses.map((u) => u.name));
-      for (const name of new Set([...reads, ...f.defines.map((d) => d.name)])) {
-        const list = touches.get(name) ?? [];
-        touches.set(name, list);
-        list.push({ index: cell.index, reads: reads.has(name), binds: f.defines.some((d) => d.name === name) });
-      }
-    }
+    // What each left-out cell changes: only those names are followed through the kept cells.
+    const changes: { cell: NotebookCell; changed: Map<string, NameSite> }[] = [];
     for (const cell of this.notebook.cells) {
       const f = this.facts.get(cell.index);
       if (f === undefined || cell.kind !== 'code' || !skipped(cell)) continue;
       const changed = new Map<string, NameSite>();
       for (const site of [...f.defines, ...f.mutates, ...this.changedByCalls(f)]) if (!changed.has(site.name)) changed.set(site.name, site);
+      if (changed.size > 0) changes.push({ cell, changed });
+    }
+    const wanted = new Set(changes.flatMap(({ changed }) => [...changed.keys()]));
+    if (wanted.size === 0) return;
+    // For each of those names, the kept cells that bind or read it before binding it, in notebook order.
+    const touches = new Map<string, { index: number; reads: boolean; binds: boolean }[]>();
+    for (const cell of this.notebook.cells) {
+      const f = this.facts.get(cell.index);
+      if (f === undefined || cell.kind !== 'code' || byIndex.get(cell.index) === undefined || skipped(cell)) continue;
+      const reads = new Set(f.externalUses.filter((u) => wanted.has(u.name)).map((u) => u.name));
+      const binds = new Set(f.defines.filter((d) => wanted.has(d.name)).map((d) => d.name));
+      for (const name of new Set([...reads, ...binds])) {
+        const list = touches.get(name) ?? [];
+        touches.set(name, list);
+        list.push({ index: cell.index, reads: reads.has(name), binds: binds.has(name) });
+      }
+    }
+    for (const { cell, changed } of changes) {
       for (const [name, site] of changed) {
         const list = touches.get(name) ?? [];
         if (!list.some((t) => t.index < cell.index && t.binds)) continue;

@@ -19,6 +19,11 @@ export const GENERATOR_MAKERS = new RegExp(`\\b(?:${RESTORABLE_MAKERS}|SystemRan
  */
 const SEED_HELPERS = /(?<![\w.])(seed_everything|set_seeds?|seed_all|set_random_seeds?|set_global_seeds?|fix_seeds?|reset_seeds?)\s*\(|(?<![\w.])(?:[A-Za-z_]\w*\.)+(seed_everything)\s*\(|(?<![\w.])(?:transformers|accelerate(?:\.utils)?)\.(set_seed)\s*\(/g;
 
+/** Whether `code` may call a seed (`random.seed(`, `seed_everything(`, `set_seeds(`): texts without one are not split into lines. */
+export function mayCallSeed(code: string): boolean {
+  return /seed(?:s|_everything|_all)?\s*\(/.test(code);
+}
+
 /** Global generators a seed call seeds (what {@link seededGlobalRngs} returns), by function name. */
 export type SeedingFunctions = ReadonlyMap<string, readonly ('random' | 'numpy')[]>;
 
@@ -116,7 +121,7 @@ export interface UnseededDraw {
  * keeps one draw. A seed anywhere in the promoted cells counts (a `seed_everything` function too).
  */
 export function unseededDraws(texts: readonly string[], leftOut: readonly string[] = []): UnseededDraw[] {
-  const seedsIn = (all: readonly string[]): Set<'random' | 'numpy'> => new Set(all.flatMap((text) => (text.includes('seed') ? seededGlobalRngs(text, { anyLine: true }) : [])));
+  const seedsIn = (all: readonly string[]): Set<'random' | 'numpy'> => new Set(all.flatMap((text) => (mayCallSeed(text) ? seededGlobalRngs(text, { anyLine: true }) : [])));
   const seeded = seedsIn(texts);
   const seededOnlyOut = seedsIn(leftOut);
   const pandas = texts.some((text) => /\bpandas\b/.test(text));

@@ -11,7 +11,7 @@ import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
 import { commentedOut, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import type { SeedingFunctions } from '../analysis/randomness';
-import { generatorNames, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
+import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
 import { renderPipelineConfig } from '../pipeline/config';
 import { compactRanges } from '../util/ranges';
 import { distributionFor } from './distributions';
@@ -526,7 +526,7 @@ class Generator {
     if (this.stepSeeded !== undefined) return this.stepSeeded;
     const shared = new Set(this.sharedSeededRngs());
     const seeders = this.seeders();
-    const mentionsSeed = (code: string): boolean => code.includes('seed') || [...seeders.keys()].some((name) => code.includes(name));
+    const mentionsSeed = (code: string): boolean => mayCallSeed(code) || [...seeders.keys()].some((name) => code.includes(name));
     // Only cells that mention a seed call are split into lines.
     const steps = this.input.graph.steps.flatMap((step) => step.cells.flatMap((c) => {
       const code = this.input.cells.get(c.index)?.code ?? '';
