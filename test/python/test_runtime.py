@@ -612,7 +612,8 @@ def _total(numbers):
     return sum(numbers)
 
 
-def test_a_step_reruns_when_a_file_it_opened_changed_though_its_code_does_not_name_it(tmp_path):
+def _config_project(tmp_path):
+    """A pipeline whose step load reads the data file config.json names (data/train.csv: 1, 2), and total."""
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "train.csv").write_text("1\n2\n")
     (tmp_path / "config.json").write_text('{"train": "data/train.csv"}')
@@ -624,7 +625,11 @@ def test_a_step_reruns_when_a_file_it_opened_changed_though_its_code_does_not_na
             {"name": "total", "inputs": ["numbers"], "outputs": ["total"], "after": []},
         ],
     }
-    steps = {"load": _load_from_config, "total": _total}
+    return config, {"load": _load_from_config, "total": _total}
+
+
+def test_a_step_reruns_when_a_file_it_opened_changed_though_its_code_does_not_name_it(tmp_path):
+    config, steps = _config_project(tmp_path)
     progress = io.StringIO()
 
     def run():
@@ -654,18 +659,7 @@ def test_a_step_reruns_when_a_file_it_opened_changed_though_its_code_does_not_na
 
 
 def test_the_run_record_lists_the_data_files_the_steps_read_from_the_cache_too(tmp_path):
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "train.csv").write_text("1\n2\n")
-    (tmp_path / "config.json").write_text('{"train": "data/train.csv"}')
-    config = {
-        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".",
-        "parameters": {},
-        "steps": [
-            {"name": "load", "inputs": [], "outputs": ["numbers"], "after": []},
-            {"name": "total", "inputs": ["numbers"], "outputs": ["total"], "after": []},
-        ],
-    }
-    steps = {"load": _load_from_config, "total": _total}
+    config, steps = _config_project(tmp_path)
     for status in ("ran", "cached"):
         result = runtime.run_pipeline(config, steps, None, {}, tmp_path)
         assert [s.status for s in result.steps] == [status, status]

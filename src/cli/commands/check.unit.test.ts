@@ -3,20 +3,9 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { notebookJson } from '../../core/scaffold/testing';
-import type { TestCell } from '../../core/scaffold/testing';
+import { FEATURES_MERGED as v2, notebookJson, THREE_STEPS as v1 } from '../../core/scaffold/testing';
 import { main } from '../main';
 import { ExitCode } from '../io';
-
-const v1: readonly TestCell[] = [
-  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
-  { tags: ['step:features'], source: 'doubled = [v * 2 for v in values]' },
-  { tags: ['step:train'], source: 'total = sum(doubled)' },
-];
-const v2: readonly TestCell[] = [
-  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
-  { tags: ['step:train'], source: 'total = sum(v * 2 for v in values)' },
-];
 
 describe('nbpromote check', function () {
   this.timeout(60_000);

@@ -321,19 +321,15 @@ export function interpolatedNames(source: string): string[] {
 
 /**
  * `print("accuracy", acc)` and `print("accuracy:", acc)` print "accuracy 0.81", and `print({"roc_auc": auc})`
- * prints "{'roc_auc': 0.81}": label -> name, for each such one-line print of a string and a bare name, or of a
- * dict of string keys and bare names.
+ * prints "{'roc_auc': 0.81}": label -> name, for each such one-line print of strings each followed by a bare
+ * name, or of a dict of string keys and bare names.
  */
 export function printedLabels(source: string): Map<string, string> {
   const labels = new Map<string, string>();
-  for (const m of source.matchAll(/^\s*print\(\s*(['"])([A-Za-z_][\w.]*)\s*[:=]?\s*\1\s*,\s*([A-Za-z_]\w*)\s*\)\s*(?:#.*)?$/gm)) {
-    const [, , label, name] = m;
-    if (label !== undefined && name !== undefined && !labels.has(label)) labels.set(label, name);
-  }
-  // print("Accuracy:", acc, "AUC:", auc): each label names the value after it.
+  // print("accuracy:", acc) and print("Accuracy:", acc, "AUC:", auc): each label names the value after it.
   for (const m of source.matchAll(/^\s*print\((.*)\)\s*(?:#.*)?$/gm)) {
     const args = printArguments(m[1] ?? '');
-    if (args.length < 4 || args.length % 2 !== 0) continue;
+    if (args.length < 2 || args.length % 2 !== 0) continue;
     const pairs = [];
     for (let i = 0; i < args.length; i += 2) {
       const label = /^(['"])([A-Za-z_][\w.]*)\s*[:=]?\s*\1$/.exec(args[i] ?? '')?.[2];

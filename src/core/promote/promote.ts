@@ -127,13 +127,17 @@ function earlierMetricReads(graph: StepGraph, metricsCells: readonly number[], g
   return byCell.size === 0 ? {} : { earlier: [...byCell].map(([afterCell, names]) => ({ afterCell, names })) };
 }
 
+/** The path with its symlinks resolved; the path itself when it does not exist (or cannot be resolved). */
+async function realOrSelf(path: string): Promise<string> {
+  return realpath(path).catch(() => path);
+}
+
 /** The planned path (relative to `outDir`) that is the notebook's file, also through symlinks; else undefined. */
 async function notebookAmongPlans(notebookPath: string, outDir: string, plans: readonly FilePlan[]): Promise<string | undefined> {
-  const real = async (path: string): Promise<string> => realpath(path).catch(() => path);
-  const notebook = await real(notebookPath);
+  const notebook = await realOrSelf(notebookPath);
   for (const plan of plans) {
     const target = resolve(outDir, plan.path);
-    if (target === notebookPath || (await real(target)) === notebook) return plan.path;
+    if (target === notebookPath || (await realOrSelf(target)) === notebook) return plan.path;
   }
   return undefined;
 }
@@ -634,7 +638,7 @@ async function lockNotebookState(outDir: string, lockPath: string, notebookPath:
   if (lockNotebook === notebookPath) return 'same';
   const real = await realpath(lockNotebook).catch(() => undefined);
   if (real === undefined) return 'gone';
-  return real === (await realpath(notebookPath).catch(() => notebookPath)) ? 'same' : 'other';
+  return real === (await realOrSelf(notebookPath)) ? 'same' : 'other';
 }
 
 async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | undefined; problems: readonly Problem[] }> {

@@ -6,21 +6,10 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasPython, notebookJson, runPytest } from '../scaffold/testing';
+import { FEATURES_MERGED as v2, hasPython, notebookJson, runPytest, THREE_STEPS as v1 } from '../scaffold/testing';
 import type { TestCell } from '../scaffold/testing';
 import { promoteNotebook } from './promote';
 import type { PromoteRequest } from './promote';
-
-const v1: readonly TestCell[] = [
-  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
-  { tags: ['step:features'], source: 'doubled = [v * 2 for v in values]' },
-  { tags: ['step:train'], source: 'total = sum(doubled)' },
-];
-/** v1 with step features merged into train. */
-const v2: readonly TestCell[] = [
-  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
-  { tags: ['step:train'], source: 'total = sum(v * 2 for v in values)' },
-];
 
 describe('the lock names its notebook', function () {
   this.timeout(120_000);

@@ -20,6 +20,17 @@ export interface TestCell {
   readonly source: string;
 }
 
+/** Three steps, load, features and train (the total is 12); and {@link FEATURES_MERGED}, the same with features merged into train. */
+export const THREE_STEPS: readonly TestCell[] = [
+  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
+  { tags: ['step:features'], source: 'doubled = [v * 2 for v in values]' },
+  { tags: ['step:train'], source: 'total = sum(doubled)' },
+];
+export const FEATURES_MERGED: readonly TestCell[] = [
+  { tags: ['step:load'], source: 'values = [1, 2, 3]' },
+  { tags: ['step:train'], source: 'total = sum(v * 2 for v in values)' },
+];
+
 /** An nbformat 4.5 notebook of code cells (ids `c0`, `c1`, ...), as JSON text. */
 export function notebookJson(cells: readonly TestCell[]): string {
   return JSON.stringify({

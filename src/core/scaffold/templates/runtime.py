@@ -767,7 +767,7 @@ class _Run:
                 info = os.stat(path)
                 if not os.path.isfile(path):
                     continue
-                reads[path] = self.fingerprints.file(Path(path)) if len(reads) < MAX_DIRECTORY_FILES else f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+                reads[path] = self.fingerprints.file(Path(path)) if len(reads) < MAX_DIRECTORY_FILES else _stamp(info)
             except OSError:
                 continue  # gone already: a temporary file
         for folder in sorted({os.path.normpath(f) for f in watch.listed}):
@@ -821,7 +821,7 @@ class _Run:
                     now = _listing(path)
                 else:
                     info = os.stat(path)
-                    now = f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}" if "\0" in before else self.fingerprints.file(Path(path))
+                    now = _stamp(info) if "\0" in before else self.fingerprints.file(Path(path))
             except OSError:
                 now = None
             if now != before:
@@ -1459,7 +1459,7 @@ _NOT_DATA_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so", ".pth")
 def _system_folders() -> Tuple[str, ...]:
     """Folders holding Python, its libraries, the system's files and the user's tool state: files read there
     are the libraries' own (fonts, configs, package data), not the notebook's data."""
-    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, *(sysconfig.get_paths().values())}
+    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, *_system_roots()}
     with contextlib.suppress(Exception):
         import site
 
@@ -1472,6 +1472,11 @@ def _system_folders() -> Tuple[str, ...]:
     package = os.path.dirname(os.path.abspath(__file__))
     folders.add(package)
     return tuple(sorted({os.path.join(os.path.realpath(f), "") for f in folders if f}))
+
+
+def _stamp(info: os.stat_result) -> str:
+    """A file known by its size and change times, not its contents (past the bounds of reading it in full)."""
+    return f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
 
 
 def _inside(path: str, folder: Path | str) -> bool:
@@ -1791,7 +1796,7 @@ class _Fingerprints:
                     if size <= MAX_DIRECTORY_BYTES and count < MAX_DIRECTORY_FILES and os.path.isfile(full):
                         content = self.file(Path(full))
                     else:
-                        content = f"{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+                        content = _stamp(info)
                 except OSError:
                     continue
                 digest.update(f"{os.path.relpath(full, path)}\0{content}\n".encode("utf-8", "surrogateescape"))
