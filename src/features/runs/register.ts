@@ -53,7 +53,7 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
     }, WATCH_DEBOUNCE_MS);
   };
   context.register({ dispose: () => clearTimeout(watchTimer) });
-  context.register(watchRecords('**/.nbpromote/runs/**/run.json', onRecord));
+  context.register(watchRecords((glob) => `**/${glob}`, onRecord));
   const outsideWatchers = new Map<string, vscode.Disposable>();
   context.register({ dispose: () => outsideWatchers.forEach((w) => w.dispose()) });
   context.register(
@@ -66,7 +66,7 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
         outsideWatchers.delete(root);
       }
       for (const root of roots) {
-        if (!outsideWatchers.has(root)) outsideWatchers.set(root, watchRecords(new vscode.RelativePattern(vscode.Uri.file(root), '.nbpromote/runs/**/run.json'), onRecord));
+        if (!outsideWatchers.has(root)) outsideWatchers.set(root, watchRecords((glob) => new vscode.RelativePattern(vscode.Uri.file(root), glob), onRecord));
       }
     }),
   );
@@ -181,10 +181,15 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
   return tree;
 }
 
-/** Watches run records matching `pattern`: created, rewritten (the runtime renames a new version over the old) and deleted. */
-function watchRecords(pattern: vscode.GlobPattern, onRecord: (uri: vscode.Uri) => void): vscode.Disposable {
-  const watcher = vscode.workspace.createFileSystemWatcher(pattern);
-  const subscriptions = [watcher, watcher.onDidCreate(onRecord), watcher.onDidChange(onRecord), watcher.onDidDelete(onRecord)];
+/**
+ * Watches run records (`.nbpromote/runs/<id>/run.json` under what `at` makes of a glob): created, rewritten (the
+ * runtime renames a new version over the old) and deleted; and new run folders, since the record written right
+ * after its folder is made can come before the watcher follows that folder, and its event be lost.
+ */
+function watchRecords(at: (glob: string) => vscode.GlobPattern, onRecord: (uri: vscode.Uri) => void): vscode.Disposable {
+  const records = vscode.workspace.createFileSystemWatcher(at('.nbpromote/runs/**/run.json'));
+  const folders = vscode.workspace.createFileSystemWatcher(at('.nbpromote/runs/*'), false, true, true);
+  const subscriptions = [records, records.onDidCreate(onRecord), records.onDidChange(onRecord), records.onDidDelete(onRecord), folders, folders.onDidCreate(onRecord)];
   return new vscode.Disposable(() => subscriptions.forEach((s) => s.dispose()));
 }
 
