@@ -46,7 +46,10 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): M
       if (!isRecord(output)) continue;
       const type = output['output_type'];
       if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found);
-      if (type === 'execute_result' && isRecord(output['data'])) readShown(textOf(output['data']['text/plain']), info, found);
+      if (type !== 'execute_result' || !isRecord(output['data'])) continue;
+      const table = tableMetrics(textOf(output['data']['text/html']));
+      if (table === undefined) readShown(textOf(output['data']['text/plain']), info, found);
+      else for (const [name, metric] of table) if (!found.has(name)) found.set(name, metric);
     }
   }
   return found;
@@ -209,9 +212,9 @@ function setMorePrecise(found: Map<string, ExpectedMetric>, name: string, metric
 }
 
 /**
- * The rows of a table of several rows a metrics cell showed as its last value (a pandas DataFrame comparing
- * models: `rf` and `lr` by accuracy), which neither the saved outputs nor the run read as metrics (the runtime's
- * `shown_metrics` takes a dict, a Series or a one-row frame): undefined when the cell showed no such table.
+ * The rows of a table of several rows a metrics cell showed as its last value that is not read as metrics
+ * (`tableMetrics`: longer than MAX_TABLE_ROWS, several header levels, no names for its rows ...): undefined
+ * when the cell showed no such table.
  */
 export function shownTableRows(cell: NotebookCell): number | undefined {
   for (const output of cell.outputs ?? []) {
@@ -222,9 +225,71 @@ export function shownTableRows(cell: NotebookCell): number | undefined {
     const footer = /\n\[(\d+) rows x \d+ columns\]$/.exec(plain);
     const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1];
     const rows = footer !== null ? Number(footer[1]) : html.includes('class="dataframe"') && body !== undefined ? (body.match(/<tr[\s>]/g) ?? []).length : 0;
-    if (rows > 1) return rows;
+    if (rows > 1 && tableMetrics(html) === undefined) return rows;
   }
   return undefined;
+}
+
+/**
+ * Whether metric `name` is by its name a duration (`fit_time`, `rf.Training Time`, `elapsed_s`, `trainSeconds`):
+ * a time differs at every run, so a run's is never expected to reproduce the notebook's.
+ */
+export function isDurationName(name: string): boolean {
+  const words = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z]+/);
+  return words.some((w) => DURATION_WORDS.has(w));
+}
+const DURATION_WORDS = new Set(['time', 'times', 'timing', 'timings', 'seconds', 'secs', 'sec', 'duration', 'durations', 'elapsed', 'runtime', 'latency', 'ms', 'minutes', 'mins', 'walltime', 'took']);
+
+/** The most rows of a shown table read as metrics: the runtime's MAX_TABLE_ROWS. */
+export const MAX_TABLE_ROWS = 20;
+
+/**
+ * The metrics of a table of several rows as pandas shows it in HTML (`results` comparing models), named
+ * `<row>.<column>` by the runtime's rule (`table_metrics`): a row by its index label, or, when every label is a
+ * whole number, by the value of the one column of distinct texts (`model`). Undefined when `html` is no such
+ * table: one row (read from the plain text), more than MAX_TABLE_ROWS, several header or index levels, cells
+ * cut short (`...`), or row names that repeat. Numbers pandas wrote in e-notation are left out (rounded to
+ * digits, not decimals).
+ */
+export function tableMetrics(html: string): Map<string, ExpectedMetric> | undefined {
+  if (!html.includes('class="dataframe"')) return undefined;
+  const head = /<thead>([\s\S]*?)<\/thead>/.exec(html)?.[1];
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1];
+  if (head === undefined || body === undefined || /colspan|rowspan/.test(html)) return undefined;
+  const cells = (row: string, tag: 'th' | 'td'): string[] => [...row.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => unescapeHtml((m[1] ?? '').trim()));
+  const headRows = [...head.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => m[1] ?? '');
+  // A second header row names the index (`set_index("model")`): its cells after the first are empty.
+  if (headRows.length === 0 || headRows.length > 2 || (headRows[1] !== undefined && cells(headRows[1], 'th').slice(1).some((c) => c !== ''))) return undefined;
+  const columns = cells(headRows[0] ?? '', 'th').slice(1);
+  const rows = [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => ({ th: cells(m[1] ?? '', 'th'), td: cells(m[1] ?? '', 'td') }));
+  if (rows.length < 2 || rows.length > MAX_TABLE_ROWS) return undefined;
+  if (rows.some((r) => r.th.length !== 1 || r.td.length !== columns.length || r.td.includes('...') || r.th[0] === '...')) return undefined;
+  let labels = rows.map((r) => r.th[0] ?? '');
+  let labelColumn = -1;
+  if (labels.every((l) => /^-?\d+$/.test(l))) {
+    const texts = columns.map((_, i) => i).filter((i) => {
+      const values = rows.map((r) => r.td[i] ?? '');
+      return values.every((v) => numberToken(v) === undefined && !/^(?:NaN|nan|None|<NA>|NaT|inf|-inf|True|False)$/.test(v)) && new Set(values).size === values.length;
+    });
+    if (texts.length === 1) {
+      labelColumn = texts[0] ?? -1;
+      labels = rows.map((r) => r.td[labelColumn] ?? '');
+    }
+  }
+  if (new Set(labels).size !== labels.length) return undefined;
+  const found = new Map<string, ExpectedMetric>();
+  rows.forEach((row, r) => {
+    columns.forEach((column, i) => {
+      const token = row.td[i] ?? '';
+      const metric = i === labelColumn || /e/i.test(token) ? undefined : numberToken(token);
+      if (metric !== undefined) found.set(`${labels[r] ?? ''}.${column}`, metric);
+    });
+  });
+  return found;
+}
+
+function unescapeHtml(text: string): string {
+  return text.replace(/&(lt|gt|quot|#39|amp);/g, (_, entity: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[entity] ?? '');
 }
 
 /** The first error a code cell's saved outputs hold (`KeyError: 'auc'`), or undefined when it ran through. */

@@ -1,10 +1,13 @@
 // Expected metrics from the saved outputs of metrics cells that only print or show what earlier steps
 // computed (found promoting unseen notebooks: those cells gave no expected metric, or one the run lacked).
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { NotebookCell } from '../contract/notebook';
 import type { StepGraph, StepNode } from '../contract/stepGraph';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, printedLabels, ranAfter, savedError, shownTableRows } from './expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, isDurationName, MAX_TABLE_ROWS, printedLabels, ranAfter, savedError, shownTableRows, tableMetrics } from './expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from './expectedMetrics';
+import { hasPython, PYTHON } from '../scaffold/testing';
 
 function metricsCell(source: string, outputs: unknown[], extra: Partial<MetricsCellInfo> = {}): MetricsCellInfo {
   const cell: NotebookCell = { index: 3, kind: 'code', source, tags: ['metrics'], metadata: {}, outputs };
@@ -99,9 +102,19 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read({ ...cell, printCalls: [['auc']] }), { auc: { value: 0.519396551724138 }, precision: { value: 0.4, decimals: 6 } });
   });
 
-  it("reads a one-row DataFrame's columns, as the run does, and no DataFrame of several rows", () => {
+  it("reads a one-row DataFrame's columns, as the run does, and no DataFrame of several rows shown only as text", () => {
     assert.deepEqual(read(metricsCell('results', [shown('   accuracy       auc\n0     0.85  0.912345')], { trailingText: 'results' })), { accuracy: { value: 0.85, decimals: 2 }, auc: { value: 0.912345, decimals: 6 } });
     assert.deepEqual(read(metricsCell('table', [shown('    acc   auc\nlr  0.8  0.90\nrf  0.9  0.95')], { trailingText: 'table' })), {});
+  });
+
+  it('reads a table of several rows pandas showed in HTML as <row>.<column>', () => {
+    const output = { output_type: 'execute_result', data: { 'text/html': table(['', 'acc', 'auc'], [['rf', '0.90', '0.950000'], ['lr', '0.80', '0.912345']]), 'text/plain': '...' }, metadata: {}, execution_count: 4 };
+    assert.deepEqual(read(metricsCell('results', [output], { trailingText: 'results' })), {
+      'rf.acc': { value: 0.9, decimals: 2 },
+      'rf.auc': { value: 0.95, decimals: 6 },
+      'lr.acc': { value: 0.8, decimals: 2 },
+      'lr.auc': { value: 0.912345, decimals: 6 },
+    });
   });
 
   it('ignores labels that name nothing the cell shows, and tuples that are not of names', () => {
@@ -110,7 +123,93 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
   });
 });
 
-describe('shownTableRows: a table of several rows the metrics cell shows (read as no metrics)', () => {
+/** pandas' HTML of a frame: `header` (the index's header cell first), then each row (its label first). */
+function table(header: readonly string[], rows: readonly (readonly string[])[], indexName?: string): string {
+  const th = (cells: readonly string[]): string => cells.map((c) => `      <th>${c}</th>\n`).join('');
+  const names = indexName === undefined ? '' : `    <tr>\n${th([indexName, ...header.slice(1).map(() => '')])}    </tr>\n`;
+  const body = rows.map(([label, ...cells]) => `    <tr>\n      <th>${label ?? ''}</th>\n${cells.map((c) => `      <td>${c}</td>\n`).join('')}    </tr>\n`).join('');
+  return `<div>\n<table border="1" class="dataframe">\n  <thead>\n    <tr style="text-align: right;">\n${th(header)}    </tr>\n${names}  </thead>\n  <tbody>\n${body}  </tbody>\n</table>\n</div>`;
+}
+
+describe('tableMetrics: a table of several rows pandas showed, by the runtime rule (table_metrics)', () => {
+  const names = (html: string): string[] | undefined => {
+    const found = tableMetrics(html);
+    return found === undefined ? undefined : [...found.keys()];
+  };
+
+  it('names rows by their index labels, also under a second header row naming the index', () => {
+    assert.deepEqual(names(table(['', 'accuracy'], [['rf', '0.9'], ['lr', '0.8']], 'model')), ['rf.accuracy', 'lr.accuracy']);
+    assert.deepEqual(names(table(['', 'accuracy'], [['Random Forest', '0.9'], ['a &amp; b', '0.8']])), ['Random Forest.accuracy', 'a & b.accuracy']);
+  });
+
+  it('names rows of whole-number labels by the one column of distinct texts, and by the labels when there is none or several', () => {
+    assert.deepEqual(names(table(['', 'model', 'accuracy', 'n'], [['2', 'gb', '0.93', '3'], ['0', 'lr', '0.91', '5']])), ['gb.accuracy', 'gb.n', 'lr.accuracy', 'lr.n']);
+    assert.deepEqual(names(table(['', 'model', 'accuracy'], [['2', 'gb', '0.93'], ['0', 'gb', '0.91']])), ['2.accuracy', '0.accuracy']);
+    assert.deepEqual(names(table(['', 'model', 'kind', 'accuracy'], [['0', 'gb', 'tree', '0.93'], ['1', 'lr', 'linear', '0.91']])), ['0.accuracy', '1.accuracy']);
+    // NaN (a float) and None are no texts: `model` is still the one column of texts.
+    assert.deepEqual(names(table(['', 'model', 'note', 'accuracy'], [['0', 'gb', 'NaN', 'NaN'], ['1', 'lr', 'None', '0.91']])), ['lr.accuracy']);
+  });
+
+  it('reads nothing from a table it cannot name or read whole: repeated names, too many rows, cut short, several levels', () => {
+    assert.equal(tableMetrics(table(['', 'accuracy'], [['cv', '0.9'], ['cv', '0.8']])), undefined);
+    const many = Array.from({ length: MAX_TABLE_ROWS + 1 }, (_, i) => [`m${i}`, '0.5']);
+    assert.equal(tableMetrics(table(['', 'accuracy'], many)), undefined);
+    assert.equal(names(table(['', 'accuracy'], many.slice(0, MAX_TABLE_ROWS)))?.length, MAX_TABLE_ROWS);
+    assert.equal(tableMetrics(table(['', 'a', '...', 'z'], [['rf', '1', '...', '2'], ['lr', '3', '...', '4']])), undefined);
+    assert.equal(tableMetrics(table(['', 'accuracy'], [['rf', '0.9']])), undefined);
+    assert.equal(tableMetrics(table(['', 'accuracy'], [['rf', '0.9'], ['lr', '0.8']]).replace('<th>accuracy</th>', '<th colspan="2">accuracy</th>')), undefined);
+    assert.equal(tableMetrics('<table><tr><td>1</td></tr></table>'), undefined);
+  });
+
+  it('leaves out numbers in e-notation (rounded to digits, not decimals) and cells that are no numbers', () => {
+    assert.deepEqual(Object.fromEntries(tableMetrics(table(['', 'loss', 'note'], [['rf', '1.234568e-07', 'ok'], ['lr', '2', 'x']])) ?? []), { 'lr.loss': { value: 2 } });
+  });
+});
+
+describe('tableMetrics and the runtime table_metrics agree on the tables pandas shows', function () {
+  this.timeout(60_000);
+  it('give the same names and numbers (to the decimals shown) for frames of every kind of row name', function () {
+    if (!hasPython('pandas')) this.skip();
+    const script = [
+      'import importlib.util, json, sys',
+      'import numpy as np, pandas as pd',
+      `spec = importlib.util.spec_from_file_location("rt", ${JSON.stringify(join(__dirname, '..', 'scaffold', 'templates', 'runtime.py'))})`,
+      'rt = importlib.util.module_from_spec(spec); sys.modules["rt"] = rt; spec.loader.exec_module(rt)',
+      'base = pd.DataFrame({"model": ["Logistic Regression", "rf", "a & <b>"], "accuracy": [0.8125, 2 / 3, 0.9], "n": [5, 3, 4], "auc": [np.float32(0.7), 1e-9, np.nan]})',
+      'frames = [base, base.sort_values("accuracy"), base.set_index("model"), base.drop(columns="model"), base.assign(kind=["a", "b", "c"]),',
+      '          base.iloc[[2, 0]], base.set_index(pd.Index([0.5, 1.5, 2.5])), base.assign(model=["x", "x", "y"]), base.T, base.set_index(pd.Index(["a", "a", "b"]))]',
+      'cases = [{"html": f._repr_html_(), "metrics": {k: (None if v != v else v) for k, v in rt.flatten_metrics(rt.table_metrics(f)).items()}} for f in frames]',
+      'print(json.dumps(cases))',
+    ].join('\n');
+    const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const cases = JSON.parse(run.stdout) as { html: string; metrics: Record<string, number | null> }[];
+    let read = 0;
+    for (const { html, metrics } of cases) {
+      const found = tableMetrics(html) ?? new Map<string, ExpectedMetric>();
+      for (const [name, metric] of found) {
+        const value = metrics[name];
+        assert.ok(typeof value === 'number', `${name} is read from the table but not a metric of the run: ${html}`);
+        assert.ok(Math.abs(value - metric.value) <= 0.5 * 10 ** -(metric.decimals ?? 15), `${name}: ${value} in the run, ${metric.value} shown`);
+      }
+      // Left out: what the run has that pandas shows as no number to decimals, NaN and a column in e-notation
+      // (with 1e-9 in it, pandas writes 0.7 as 7.000000e-01).
+      const eNotation = /<td>-?\d\.\d+e[-+]\d+<\/td>/.test(html);
+      for (const [name, value] of Object.entries(metrics)) assert.ok(found.has(name) || value === null || eNotation, `${name} (${value}) is a metric of the run but not read from ${html}`);
+      read += found.size === 0 ? 0 : 1;
+    }
+    assert.ok(read >= 7, `${read} of ${cases.length} tables read`);
+  });
+});
+
+describe('isDurationName: metrics that are times by their names (never expected to reproduce)', () => {
+  it('knows times in snake case, camel case, words and table columns, and not metrics that only contain the letters', () => {
+    for (const name of ['fit_time', 'mean_score_time', 'rf.Training Time', 'elapsed', 'trainSeconds', 'latency_ms', 'timings.fit', 'took']) assert.ok(isDurationName(name), name);
+    for (const name of ['accuracy', 'rmse', 'timestamp_count', 'lr.f1', 'sentiment', 'mse', 'tims_ratio']) assert.ok(!isDurationName(name), name);
+  });
+});
+
+describe('shownTableRows: a table of several rows the metrics cell shows that is not read as metrics', () => {
   const frame = (rows: readonly string[], plain: string): unknown => ({
     output_type: 'execute_result',
     data: { 'text/html': `<div><table border="1" class="dataframe">\n  <thead>\n    <tr><th></th><th>accuracy</th></tr>\n  </thead>\n  <tbody>\n${rows.map((r) => `    <tr>\n      <th>${r}</th>\n      <td>0.5</td>\n    </tr>\n`).join('')}  </tbody>\n</table>\n</div>`, 'text/plain': plain },
@@ -118,8 +217,9 @@ describe('shownTableRows: a table of several rows the metrics cell shows (read a
     execution_count: 7,
   });
 
-  it('counts the rows of a DataFrame of several rows, and of one pandas cut short', () => {
-    assert.equal(shownTableRows(metricsCell('results', [frame(['rf', 'lr'], '       accuracy\nmodel          \nrf          0.5\nlr          0.5')]).cell), 2);
+  it('counts the rows of a DataFrame of several rows whose rows repeat a name, and of one pandas cut short', () => {
+    assert.equal(shownTableRows(metricsCell('results', [frame(['rf', 'rf'], '       accuracy\nmodel          \nrf          0.5\nrf          0.5')]).cell), 2);
+    assert.equal(shownTableRows(metricsCell('results', [frame(['rf', 'lr'], '       accuracy\nmodel          \nrf          0.5\nlr          0.5')]).cell), undefined);
     assert.equal(shownTableRows(metricsCell('results', [shown('    a\n0   1\n..  ..\n99  1\n\n[100 rows x 1 columns]')]).cell), 100);
   });
 

@@ -33,7 +33,7 @@ import { suggestedStepCells, suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, ranAfter, savedError, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isStdlibModule } from '../scaffold/distributions';
@@ -266,10 +266,17 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const rows = shownTableRows(cell);
     if (rows === undefined) continue;
     const what = trailingText === undefined ? 'a table' : `\`${trailingText.trim().split('\n')[0] ?? ''}\`, a table`;
-    const message = `the metrics cell shows ${what} of ${rows} rows: a table of several rows is not read as metrics, neither from the saved outputs nor when the pipeline runs, so its numbers are not checked. Assign each number to a name (\`rf_accuracy = results.loc["rf", "accuracy"]\`), or show a dict or a one-row frame of them`;
+    const message = `the metrics cell shows ${what} of ${rows} rows that is not read as metrics, so its numbers are not checked: a table is read (\`<row>.<column>\`) only when it has at most ${MAX_TABLE_ROWS} rows, one level of column names and of row names, and distinct row names (the index, or the one column of texts such as \`model\`). Assign each number to a name (\`rf_accuracy = results.loc["rf", "accuracy"]\`), or show a dict or a one-row frame of them`;
     problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-table', message));
   }
   const { expected } = expectedFrom(shown, executed?.metrics);
+  const durations = [...new Set([...shown.keys(), ...(executed?.metrics.keys() ?? [])])].filter(isDurationName);
+  if (durations.length > 0) {
+    const names = durations.length > 4 ? `${durations.slice(0, 4).join(', ')} and ${durations.length - 4} more` : durations.join(', ');
+    const message = `${names} ${durations.length === 1 ? 'is a duration' : 'are durations'} by ${durations.length === 1 ? 'its name' : 'their names'}: a run reports ${durations.length === 1 ? 'it' : 'them'}, but the generated test does not expect the notebook's ${durations.length === 1 ? 'value' : 'values'} (a time differs at every run)`;
+    const cell = metricsCells[0]?.cell;
+    problems.push(cell === undefined ? { severity: 'info', code: 'metric-duration', message, file: request.notebook } : cellProblem(notebook.path, cell, 'info', 'metric-duration', message));
+  }
 
   const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
   // A shared function or class defined again with steps between: what the package cannot run as the notebook did.
@@ -672,10 +679,11 @@ function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: Read
   const expected: Record<string, number> = {};
   const decimals: Record<string, number> = {};
   if (executed !== undefined && executed.size > 0) {
-    for (const [name, value] of executed) expected[name] = value;
+    for (const [name, value] of executed) if (!isDurationName(name)) expected[name] = value;
     return { expected, decimals };
   }
   for (const [name, metric] of shown) {
+    if (isDurationName(name)) continue;
     expected[name] = metric.value;
     if (metric.decimals !== undefined) decimals[name] = metric.decimals;
   }

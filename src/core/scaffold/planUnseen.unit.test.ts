@@ -11,7 +11,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { promoteNotebook } from '../promote/promote';
 import { generatorNames, seededGlobalRngs } from '../analysis/randomness';
 import { nonlocalForLocals } from './plan';
-import { notebookJson, promoteCells, runPipeline, runPytest } from './testing';
+import { hasPython, notebookJson, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
 import type { TestCell } from './testing';
 
 
@@ -655,30 +655,65 @@ describe('planPromotion: a test cell reading a notebook value named params and a
 });
 
 describe('promoteNotebook: a metrics cell showing a table of several rows (models compared by accuracy)', function () {
-  this.timeout(60_000);
-  it('warns on the metrics cell that the table is not read as metrics, and how to get them', async () => {
+  this.timeout(120_000);
+  const cells = (shownAs: string): TestCell[] => [
+    { tags: ['step:fit'], source: 'import time\nstarted = time.perf_counter()\nscores = {"lr": 0.8125, "rf": 0.875, "gb": 2 / 3}\nfolds = {"lr": 5, "rf": 5, "gb": 3}' },
+    {
+      tags: ['metrics'],
+      source: `import pandas as pd\nresults = pd.DataFrame({"model": list(scores), "accuracy": list(scores.values()), "folds": list(folds.values()), "fit_time": [time.perf_counter() - started] * 3})\n${shownAs}`,
+    },
+  ];
+
+  /** `cells` executed by nbconvert (the saved outputs are pandas' own table), then promoted into `out/`. */
+  async function executedAndPromoted(dir: string, source: readonly TestCell[]): Promise<Awaited<ReturnType<typeof promoteNotebook>>> {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(source));
+    const executed = spawnSync(PYTHON, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--inplace', 'nb.ipynb'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+    assert.equal(executed.status, 0, executed.stderr);
+    return promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+  }
+
+  it('reads each number as <row>.<column>, the row named by the column of model names, and the pipeline reproduces them', async function () {
+    if (!hasPython('pandas', 'nbconvert')) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-'));
     try {
-      const html = '<table border="1" class="dataframe">\n  <tbody>\n    <tr>\n      <th>rf</th>\n      <td>0.9</td>\n    </tr>\n    <tr>\n      <th>lr</th>\n      <td>0.8</td>\n    </tr>\n  </tbody>\n</table>';
-      const output = { output_type: 'execute_result', execution_count: 2, metadata: {}, data: { 'text/html': html, 'text/plain': '    accuracy\nrf       0.9\nlr       0.8' } };
-      writeFileSync(
-        join(dir, 'nb.ipynb'),
-        JSON.stringify({
-          cells: [
-            { cell_type: 'code', id: 'c0', metadata: { tags: ['step:fit'] }, execution_count: 1, outputs: [], source: 'rf, lr = 0.9, 0.8' },
-            { cell_type: 'code', id: 'c1', metadata: { tags: ['metrics'] }, execution_count: 2, outputs: [output], source: 'import pandas as pd\nresults = pd.DataFrame({"accuracy": [rf, lr]}, index=["rf", "lr"])\nresults' },
-          ],
-          metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-          nbformat: 4,
-          nbformat_minor: 5,
-        }),
-      );
-      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      const outcome = await executedAndPromoted(dir, cells('results.sort_values("accuracy", ascending=False)'));
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual(outcome.problems.filter((p) => p.code === 'metrics-table'), []);
+      // The times differ at every run: reported, not expected.
+      const durations = outcome.problems.filter((p) => p.code === 'metric-duration');
+      assert.match(durations[0]?.message ?? '', /^rf\.fit_time, lr\.fit_time, gb\.fit_time are durations by their names: a run reports them, but the generated test does not expect/);
+      const yaml = readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8');
+      for (const name of ['rf.accuracy', 'lr.accuracy', 'gb.accuracy', 'gb.folds']) assert.ok(yaml.includes(name), `${name} expected in pipeline.yaml:\n${yaml}`);
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      const { metrics } = runPipeline(join(dir, 'out'));
+      const table = Object.fromEntries(Object.entries(metrics).filter(([name]) => /^(?:rf|lr|gb)\./.test(name) && !name.endsWith('fit_time')));
+      assert.equal(typeof metrics['rf.fit_time'], 'number');
+      assert.deepEqual(table, { 'rf.accuracy': 0.875, 'rf.folds': 5, 'lr.accuracy': 0.8125, 'lr.folds': 5, 'gb.accuracy': 2 / 3, 'gb.folds': 3 });
+      // The same table with its saved number for rf changed by hand: the reproduction test fails on it.
+      const nb = readFileSync(join(dir, 'nb.ipynb'), 'utf8');
+      assert.ok(nb.includes('0.875000'), 'pandas shows 0.875 as 0.875000 next to 0.666667');
+      writeFileSync(join(dir, 'nb.ipynb'), nb.replaceAll('0.875000', '0.870000'));
+      rmSync(join(dir, 'out'), { recursive: true });
+      assert.ok((await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' })).ok);
+      const failing = runPytest(join(dir, 'out'));
+      assert.equal(failing.status, 1);
+      assert.match(stripVTControlCharacters(failing.stdout), /rf\.accuracy/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warns on the metrics cell when the rows have no names to tell them apart, and how to get the numbers', async function () {
+    if (!hasPython('pandas', 'nbconvert')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-'));
+    try {
+      const outcome = await executedAndPromoted(dir, cells('results.set_index(pd.Index(["cv", "cv", "test"]))'));
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
       const table = outcome.problems.filter((p) => p.code === 'metrics-table');
       assert.equal(table.length, 1);
       assert.equal(table[0]?.cellId, 'c1');
-      assert.match(table[0]?.message ?? '', /shows `results`, a table of 2 rows: a table of several rows is not read as metrics.*Assign each number to a name/);
+      assert.match(table[0]?.message ?? '', /shows `results\.set_index\(pd\.Index\(\["cv", "cv", "test"\]\)\)`, a table of 3 rows that is not read as metrics.*distinct row names.*Assign each number to a name/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1681,7 +1681,8 @@ def describe(value: Any) -> dict[str, Any]:
 
 def shown_metrics(value: Any) -> dict[str, Any]:
     """The metrics in what a notebook cell showed as its last expression: a dict as it is, a pandas Series
-    or a one-row DataFrame as a dict, a number as ``shown``; anything else gives nothing."""
+    or a one-row DataFrame as a dict, a table of several rows by row (``table_metrics``), a number as
+    ``shown``; anything else gives nothing."""
     if isinstance(value, Mapping):
         return dict(value)
     to_dict = getattr(value, "to_dict", None)
@@ -1689,9 +1690,39 @@ def shown_metrics(value: Any) -> dict[str, Any]:
         return dict(to_dict())
     if callable(to_dict) and getattr(value, "ndim", None) == 2 and len(value) == 1:
         return dict(to_dict(orient="records")[0])  # a one-row DataFrame: its columns
+    if callable(to_dict) and getattr(value, "ndim", None) == 2:
+        return table_metrics(value)
     if _as_number(value) is not None:
         return {"shown": value}
     return {}
+
+
+#: The most rows of a table shown by a metrics cell that are read as metrics (models compared by their
+#: scores); a longer frame is data, not metrics.
+MAX_TABLE_ROWS = 20
+
+
+def table_metrics(frame: Any) -> dict[str, Any]:
+    """A frame of several rows a metrics cell showed (``results`` comparing models), as ``{row: {column:
+    value}}``, so the metrics are ``<row>.<column>`` (``rf.accuracy``). A row is named by its index label; when
+    every label is a whole number (the default index, sorted or filtered) and exactly one column holds distinct
+    strings (``model``), by that column's value instead. Nothing for a frame of more than MAX_TABLE_ROWS rows,
+    of several header or index levels, or whose row names repeat. The rule is the one promotion reads the
+    notebook's saved table with (the HTML pandas shows), so the names match."""
+    index, columns = list(getattr(frame, "index", [])), list(getattr(frame, "columns", []))
+    if not 1 < len(index) <= MAX_TABLE_ROWS or getattr(frame.index, "nlevels", 1) != 1 or getattr(frame.columns, "nlevels", 1) != 1:
+        return {}
+    rows = frame.to_dict(orient="split")["data"]
+    labels = [str(label) for label in index]
+    label_column = None
+    if all(isinstance(label, numbers.Integral) and not isinstance(label, bool) for label in index):
+        texts = [i for i in range(len(columns)) if all(isinstance(row[i], str) for row in rows) and len({row[i] for row in rows}) == len(rows)]
+        if len(texts) == 1:
+            label_column = texts[0]
+            labels = [row[label_column] for row in rows]
+    if len(set(labels)) != len(labels):
+        return {}
+    return {label: {str(column): row[i] for i, column in enumerate(columns) if i != label_column} for label, row in zip(labels, rows)}
 
 
 def with_shown(shown: Any, values: Mapping[str, Any]) -> dict[str, Any]:
