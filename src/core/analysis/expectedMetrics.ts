@@ -59,16 +59,22 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   // print({"mae": round(mae, 4), "rmse": rmse}) prints "{'mae': 2.1935, 'rmse': 2.651}": a key that names one
   // of the cell's metrics gets the number printed for it.
-  for (const line of lines) {
+  // `print(scores)` of a dict prints it the same way: each number is the run's `scores.<key>` (the run flattens
+  // the dict the cell reads), when the prints and the lines pair up one to one.
+  const calls = info.printCalls ?? [];
+  lines.forEach((line, i) => {
     const trimmed = line.trim().replace(NUMPY_SCALAR, '$1');
-    if (!trimmed.startsWith('{')) continue;
+    if (!trimmed.startsWith('{')) return;
     const literal = parsePythonLiteral(trimmed);
-    if (!literal.ok || !isRecord(literal.value)) continue;
+    if (!literal.ok || !isRecord(literal.value)) return;
+    const call = calls.length === lines.length ? calls[i] : undefined;
+    const printed = call?.length === 1 ? call[0] : undefined;
     for (const [key, metric] of dictNumbers(trimmed, literal.value)) {
       const name = names.has(key) ? key : labels.get(key);
       if (name !== undefined && !found.has(name)) found.set(name, metric);
+      if (printed !== undefined && !found.has(`${printed}.${key}`)) found.set(`${printed}.${key}`, metric);
     }
-  }
+  });
   // print(f"ridge r2 {ridge_r2:.3f} | cv mae {cv_mae:.2f}"): the line the template prints gives each bare
   // name its value, whatever the words around it.
   const templates = printTemplates(textOf(info.cell.source));
@@ -92,7 +98,6 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     return;
   }
   // print(acc, f1, best): one line per print, its values separated by spaces, in the order of the names.
-  const calls = info.printCalls ?? [];
   if (calls.length > 0 && lines.length === calls.length && calls.every((names, i) => names.length > 1 && (lines[i] ?? '').trim().split(/\s+/).length === names.length)) {
     calls.forEach((callNames, i) => {
       const tokens = (lines[i] ?? '').trim().split(/\s+/);

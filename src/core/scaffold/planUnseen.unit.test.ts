@@ -654,6 +654,36 @@ describe('planPromotion: a test cell reading a notebook value named params and a
   });
 });
 
+/** `cells` executed by nbconvert (the saved outputs are Jupyter's own), then promoted into `dir/out/`. */
+async function executedAndPromoted(dir: string, source: readonly TestCell[]): Promise<Awaited<ReturnType<typeof promoteNotebook>>> {
+  writeFileSync(join(dir, 'nb.ipynb'), notebookJson(source));
+  const executed = spawnSync(PYTHON, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--inplace', 'nb.ipynb'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+  assert.equal(executed.status, 0, executed.stderr);
+  return promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+}
+
+describe('promoteNotebook: a metrics cell printing a dict by its name', function () {
+  this.timeout(120_000);
+  it('expects each number as <dict>.<key>, the names the run gives them, and the pipeline reproduces them', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-printed-dict-'));
+    try {
+      const outcome = await executedAndPromoted(dir, [
+        { tags: ['step:fit'], source: 'scores = {"acc": 0.8125, "f1": 2 / 3}' },
+        { tags: ['metrics'], source: 'print(scores)\nprint("done")' },
+      ]);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const yaml = readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8');
+      assert.match(yaml, /scores\.acc: 0\.8125/);
+      assert.match(yaml, /scores\.f1: 0\.6666666666666666/);
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('promoteNotebook: a metrics cell showing a table of several rows (models compared by accuracy)', function () {
   this.timeout(120_000);
   const cells = (shownAs: string): TestCell[] => [
@@ -663,14 +693,6 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
       source: `import pandas as pd\nresults = pd.DataFrame({"model": list(scores), "accuracy": list(scores.values()), "folds": list(folds.values()), "fit_time": [time.perf_counter() - started] * 3})\n${shownAs}`,
     },
   ];
-
-  /** `cells` executed by nbconvert (the saved outputs are pandas' own table), then promoted into `out/`. */
-  async function executedAndPromoted(dir: string, source: readonly TestCell[]): Promise<Awaited<ReturnType<typeof promoteNotebook>>> {
-    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(source));
-    const executed = spawnSync(PYTHON, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--inplace', 'nb.ipynb'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
-    assert.equal(executed.status, 0, executed.stderr);
-    return promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-  }
 
   it('reads each number as <row>.<column>, the row named by the column of model names, and the pipeline reproduces them', async function () {
     if (!hasPython('pandas', 'nbconvert')) this.skip();
