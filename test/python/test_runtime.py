@@ -6,6 +6,7 @@ real with ``python -m toypkg.pipeline``. Run with ``/usr/bin/python3 -m pytest -
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
 import json
@@ -670,6 +671,30 @@ def test_the_run_record_lists_the_data_files_the_steps_read_from_the_cache_too(t
         assert files[os.path.join("data", "train.csv")]["sha256"] == runtime._file_sha256(tmp_path / "data" / "train.csv")
 
 
+def _read_after_moving_up():
+    os.chdir("..")  # as a notebook's `%cd ..`: the paths after it are relative to the folder above
+    rows = Path(os.path.join("data", "raw") + "/part.csv").read_text().splitlines()
+    return len(rows) + len(Path(os.path.join("notebooks", "..", "notebooks", "notes") + ".txt").read_text())
+
+
+def test_the_run_record_names_files_read_after_a_step_moved_up_relative_to_the_notebooks_folder_or_absolute(tmp_path):
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "data" / "raw" / "part.csv").write_text("1\n2\n")
+    (tmp_path / "notebooks" / "notes.txt").write_text("abc")
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "notebooks/n.ipynb", "workdir": "notebooks", "parameters": {},
+        "steps": [{"name": "load", "inputs": [], "outputs": ["rows"], "after": []}],
+    }
+    result = runtime.run_pipeline(config, {"load": _read_after_moving_up}, None, {}, tmp_path)
+    assert result.outputs["rows"] == 5
+    record = json.loads(result.record_path.read_text())
+    assert sorted(f["path"] for f in record["data_files"]) == sorted([str(tmp_path / "data" / "raw" / "part.csv"), "notes.txt"])
+    tags = runtime._mlflow_tags(record, config)
+    assert tags[f"nbpromote.data.{tmp_path / 'data' / 'raw' / 'part.csv'}".replace("\\", "_")].startswith(str(tmp_path / "data" / "raw" / "part.csv") + " sha256:")
+    assert tags["nbpromote.data.notes.txt"].startswith("notes.txt sha256:")
+
+
 def test_only_data_files_count_as_a_steps_reads(tmp_path):
     project = [tmp_path]
     assert runtime._is_data_read(str(tmp_path / "data" / "a.csv"), project)
@@ -684,6 +709,48 @@ def test_only_data_files_count_as_a_steps_reads(tmp_path):
     # A project under /usr (a container's /usr/src/app) still has data.
     assert runtime._is_data_read("/usr/src/app/data/a.csv", [Path("/usr/src/app")])
     assert not runtime._is_data_read("/usr/share/fonts/a.ttf", [Path("/usr/src/app")])
+
+
+def _orders_from_sqlite():
+    import sqlite3
+
+    # The database's path is built at run time (no literal in the code names it), and SQLite opens it in C
+    # (not through ``open``).
+    table = "shop"
+    with contextlib.closing(sqlite3.connect(os.path.join(os.getcwd(), table + ".db"))) as db:
+        orders = db.execute("select count(*) from orders").fetchone()[0]
+    with contextlib.closing(sqlite3.connect("file:" + table + ".db?mode=ro", uri=True)) as db:
+        orders += 0 * db.execute("select count(*) from orders").fetchone()[0]
+    sqlite3.connect(":memory:").close()
+    return orders
+
+
+def test_a_step_reruns_when_a_sqlite_database_it_connected_to_changed(tmp_path):
+    import sqlite3
+
+    # Literals in this module are in the step's key as files (the module is its code): the name is built.
+    table = "shop"
+    database = tmp_path / (table + ".db")
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        db.execute("create table orders (id integer)")
+        db.executemany("insert into orders values (?)", [(i,) for i in range(4)])
+        db.commit()
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "load", "inputs": [], "outputs": ["rows"], "after": []}],
+    }
+
+    def run():
+        result = runtime.run_pipeline(config, {"load": _orders_from_sqlite}, None, {}, tmp_path, record=False)
+        return result.outputs["rows"], [(s.name, s.status, s.why) for s in result.steps]
+
+    assert run() == (4, [("load", "ran", None)])
+    assert run() == (4, [("load", "cached", None)])
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        db.execute("insert into orders values (9)")
+        db.commit()
+    assert run() == (5, [("load", "ran", "it read shop.db, which changed since its outputs were cached")])
+    assert run() == (5, [("load", "cached", None)])
 
 
 def _glob_from_config():

@@ -115,9 +115,18 @@ function probe(realRoot: string, candidate: string): Probe {
   return { state: 'present', real, isDirectory: statSync(real).isDirectory() };
 }
 
-/** The real path of `root`, or its resolved absolute path when it does not exist (yet). */
+/**
+ * The real path of `root` (every symlink in it resolved); when its last folders do not exist yet, the real
+ * path of the nearest one that does, with those folders' names after it.
+ */
 export async function realRootOf(root: string): Promise<string> {
-  return (await realpathOrUndefined(root)) ?? nodePath.resolve(root);
+  const missing: string[] = [];
+  for (let at = nodePath.resolve(root); ; at = nodePath.dirname(at)) {
+    const real = await realpathOrUndefined(at);
+    if (real !== undefined) return nodePath.join(real, ...missing.reverse());
+    if (nodePath.dirname(at) === at) return nodePath.resolve(root);
+    missing.push(nodePath.basename(at));
+  }
 }
 
 function lstatSyncOrUndefined(path: string): Stats | undefined {

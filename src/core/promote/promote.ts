@@ -10,6 +10,7 @@ import type { FileAction } from '../io/apply';
 import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic, WriteError } from '../io/apply';
 import { fileSystemError } from '../io/fileSystemError';
 import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, withPromotionLock } from '../io/promotionLock';
+import { realRootOf } from '../io/paths';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
@@ -284,8 +285,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const cell = notebook.cells.find((c) => c.index === use.cell.index);
     if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'shared-redefined', use.message));
   }
-  const relNotebook = toPosix(relative(outDir, notebookPath));
-  const workdir = toPosix(relative(outDir, dirname(notebookPath))) || '.';
+  // From the folder itself, not a symlink to it: the package finds the notebook's folder from its own real path.
+  const physicalOut = await realRootOf(outDir);
+  const relNotebook = toPosix(relative(physicalOut, notebookPath));
+  const workdir = toPosix(relative(physicalOut, dirname(notebookPath))) || '.';
   if (relNotebook.startsWith('../')) {
     problems.push({ severity: 'info', code: 'notebook-outside-out', message: `the notebook is outside the output folder ${outDir}; pipeline.yaml refers to it as ${relNotebook}`, file: request.notebook });
   }
@@ -317,9 +320,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   // Versioning: what changed, the new version (docs/versioning.md).
   // The lock names the notebook it was promoted from: another notebook that is still there owns this folder
   // (promoting over it would delete its steps); one that is gone, with this package name, moved here.
-  const lockNotebook = old === undefined ? undefined : await lockNotebookState(outDir, old.notebook.path, notebookPath);
+  const lockNotebook = old === undefined ? undefined : await lockNotebookState(physicalOut, old.notebook.path, notebookPath);
   // The lock's notebook as the user names notebooks: from the folder they work in.
-  const lockNotebookShown = old === undefined ? '' : toPosix(relative(request.cwd, resolve(outDir, ...old.notebook.path.split('/')))) || old.notebook.path;
+  const lockNotebookShown = old === undefined ? '' : toPosix(relative(request.cwd, resolve(physicalOut, ...old.notebook.path.split('/')))) || old.notebook.path;
   if (old !== undefined && lockNotebook === 'other') {
     const message = `${LOCK_FILE_NAME} in ${outDir} holds the package ${old.package} of another notebook, ${lockNotebookShown}, which is still there: promoting this one here would replace that package. Promote into another --out folder (or, if this notebook replaces that one, move or delete ${lockNotebookShown} first)`;
     return { ...fail([...problems, { severity: 'error', code: 'other-notebook', message, file: request.notebook }], inspection), graph };

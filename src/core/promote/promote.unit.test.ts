@@ -11,6 +11,7 @@ import { problemToJson } from '../inspect/inspect';
 import { notUtf8Line, promoteNotebook } from './promote';
 import type { PromoteOutcome, PromoteRequest } from './promote';
 import { commitGenerated } from '../versioning/git';
+import { hasPython, runPipeline } from '../scaffold/testing';
 
 interface Cell {
   readonly id: string;
@@ -565,5 +566,30 @@ describe('re-promotion', function () {
     assert.equal(git('rev-parse', 'HEAD').trim(), result.commit);
     assert.equal(git('status', '--porcelain', '--', 'out').trim(), '');
     assert.match(git('status', '--porcelain'), /\?\? nb\.ipynb/, 'the notebook itself is not committed');
+  });
+});
+
+describe('promoteNotebook into an --out folder that is a symlink', function () {
+  this.timeout(60_000);
+  it("refers to the notebook's folder from the folder the link leads to, where the package finds itself", async function () {
+    if (!hasPython()) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-linked-out-'));
+    try {
+      mkdirSync(join(dir, 'repo', 'notebooks'), { recursive: true });
+      mkdirSync(join(dir, 'elsewhere', 'pl'), { recursive: true });
+      symlinkSync(join(dir, 'elsewhere', 'pl'), join(dir, 'repo', 'pipeline'));
+      writeFileSync(join(dir, 'repo', 'notebooks', 'rows.txt'), 'a\nb\nc\n');
+      writeFileSync(join(dir, 'repo', 'notebooks', 'nb.ipynb'), notebookJson([{ id: 'load', tags: ['step:load'], source: 'rows = open("rows.txt").read().split()' }, { id: 'metrics', tags: ['metrics'], source: 'n_rows = len(rows)' }]));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: join(dir, 'repo', 'notebooks'), out: '../pipeline', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.match(readFileSync(join(dir, 'repo', 'pipeline', 'pipeline.yaml'), 'utf8'), /^workdir: \.\.\/\.\.\/repo\/notebooks$/m);
+      assert.equal(runPipeline(join(dir, 'repo', 'pipeline')).metrics['n_rows'], 3);
+      // Promoted again through the link: the same notebook, up to date, not another one or a move.
+      const again = await promoteNotebook({ notebook: 'nb.ipynb', cwd: join(dir, 'repo', 'notebooks'), out: '../pipeline', toolVersion: 'test', dryRun: true });
+      assert.ok(again.ok, JSON.stringify(again.problems));
+      assert.deepEqual(again.files.filter((f) => f.action !== 'unchanged'), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -794,9 +794,14 @@ class _Run:
     def _data_files(self) -> list[dict[str, Any]]:
         """run.json's ``data_files``: the files parameter values name, then the other files steps read (their
         paths relative to the notebook's folder when inside it)."""
-        files = list(self.static.get("data_files") or [])
-        named = {os.path.realpath(os.path.join(self.workdir or str(self.root), str(f["path"]))) for f in files}
         base = self.workdir or str(self.root)
+
+        def shown(path: str) -> str:
+            # Relative to the notebook's folder when inside it, whatever folder the steps moved to (`%cd ..`).
+            return os.path.relpath(path, base) if _inside(path, base) else os.path.normpath(path)
+
+        named = {os.path.realpath(str(f["path"])) for f in self.static.get("data_files") or []}
+        files = [{**f, "path": shown(str(f["path"]))} for f in self.static.get("data_files") or []]
         for path, entry in sorted(self.read_files.items()):
             if os.path.realpath(path) in named:
                 continue
@@ -804,8 +809,7 @@ class _Run:
                 size = os.stat(path).st_size
             except OSError:
                 continue
-            shown = os.path.relpath(path, base) if _inside(path, base) else path
-            files.append({"path": shown, "size": size, "sha256": entry["sha256"], "steps": list(entry["steps"])})
+            files.append({"path": shown(path), "size": size, "sha256": entry["sha256"], "steps": list(entry["steps"])})
         return files
 
     def _changed_read(self, reads: Any) -> str | None:
@@ -1400,9 +1404,17 @@ def _absolute(path: Any) -> str:
 def _audit(event: str, args: Tuple[Any, ...]) -> None:
     """The audit hook (PEP 578): notes the files opened for reading and the folders listed while a step runs.
     It never raises (an exception here would fail the step's own ``open``)."""
-    if not _READ_WATCHES or event not in ("open", "os.listdir", "os.scandir"):
+    if not _READ_WATCHES or event not in ("open", "os.listdir", "os.scandir", "sqlite3.connect"):
         return
     try:
+        if event == "sqlite3.connect":
+            # A SQLite database (its file is opened in C, not through ``open``): ``file:`` URIs by their path.
+            database = os.fsdecode(os.fspath(args[0]))
+            if database.startswith("file:"):
+                database = urllib.parse.unquote(database[5:].split("?", 1)[0])
+            if database not in ("", ":memory:"):
+                _READ_WATCHES[-1].opened.append(_absolute(database))
+            return
         if event != "open":
             path = args[0]
             if isinstance(path, int):
@@ -1893,12 +1905,12 @@ class _Fingerprints:
         return [f"{name}={os.environ[name]}" if name in os.environ else f"{name} unset" for name in names]
 
     def data_files(self, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """The files parameter values name: ``[{parameter, path, size, sha256}]``."""
+        """The files parameter values name: ``[{parameter, path, size, sha256}]``, each path absolute."""
         files = []
         for name, value in params.items():
             path = _existing_path(value)
             if path is not None and path.is_file():
-                files.append({"parameter": name, "path": value, "size": path.stat().st_size, "sha256": self.file(path)})
+                files.append({"parameter": name, "path": os.path.abspath(path), "size": path.stat().st_size, "sha256": self.file(path)})
         return files
 
 
@@ -2850,7 +2862,10 @@ def _mlflow_tags(record: Mapping[str, Any], config: Mapping[str, Any]) -> dict[s
         "nbpromote.error": (record.get("error") or {}).get("message"),
     }
     for data in record.get("data_files") or []:
-        tags[f"nbpromote.data.{data.get('parameter')}"] = f"{data.get('path')} sha256:{data.get('sha256')}"
+        # A parameter's file by the parameter's name, another file a step read by its path (in the characters
+        # MLflow allows in a tag's name).
+        name = data.get("parameter") or re.sub(r"[^\w./ -]", "_", str(data.get("path")))[-200:]
+        tags[f"nbpromote.data.{name}"] = f"{data.get('path')} sha256:{data.get('sha256')}"
     return {key: _cut(str(value), MLFLOW_TAG_LENGTH) for key, value in tags.items() if value is not None and value != ""}
 
 
