@@ -1616,6 +1616,12 @@ def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():
     assert runtime.with_shown(results, {"results": results}) == {"accuracy": 0.85, "auc": 0.9}
     # Nothing shown: the values as they are.
     assert runtime.with_shown(None, {"acc": 0.5}) == {"acc": 0.5}
+    # A computed value by the names promotion gave it (the function computing it); a tuple element by element.
+    assert runtime.with_shown(0.8, {"y": [1]}, ["accuracy_score"]) == {"accuracy_score": 0.8, "y": [1]}
+    assert runtime.shown_metrics((0.8, 0.5, "x"), ["accuracy_score", None, "label"]) == {"accuracy_score": 0.8}
+    # Names that do not fit the value (a frame, a tuple of another length): the value's own rules.
+    assert runtime.shown_metrics({"auc": 0.7}, ["describe"]) == {"auc": 0.7}
+    assert runtime.shown_metrics((0.8, 0.5), ["f1_score"]) == {}
 
 
 def test_compare_metrics_uses_the_tolerance():

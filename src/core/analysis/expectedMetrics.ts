@@ -37,6 +37,7 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): M
   for (const info of cells) {
     // A cell that failed when it was saved shows values from a run that did not finish: none is expected.
     if (savedError(info.cell) !== undefined) continue;
+    const last = info === cells[cells.length - 1];
     // A metrics cell shows what it assigns, and often what earlier steps computed: printed bare
     // (`print("auc", auc)`), interpolated (`print(f"auc={auc:.4f}")`) or as its trailing expression.
     const source = textOf(info.cell.source);
@@ -48,7 +49,7 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): M
       if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found);
       if (type !== 'execute_result' || !isRecord(output['data'])) continue;
       const table = tableMetrics(textOf(output['data']['text/html']));
-      if (table === undefined) readShown(textOf(output['data']['text/plain']), info, found);
+      if (table === undefined) readShown(textOf(output['data']['text/plain']), info, found, last);
       else for (const [name, metric] of table) if (!found.has(name)) found.set(name, metric);
     }
   }
@@ -137,13 +138,33 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   }
 }
 
-function readShown(text: string, info: MetricsCellInfo, found: Map<string, ExpectedMetric>): void {
+function readShown(text: string, info: MetricsCellInfo, found: Map<string, ExpectedMetric>, last: boolean): void {
   // NumPy 2 shows its scalars as `np.float64(0.81)`, alone, in tuples and in dicts: the number inside is the value.
   const trimmed = text.trim().replace(NUMPY_SCALAR, '$1');
   const expression = info.trailingText?.trim();
   const single = numberToken(trimmed);
+  const computed = shownNames(expression);
+  // A later cell's shown value of the same name wins, as in the run (its metrics merge cell after cell).
+  if (single !== undefined && computed?.length === 1 && computed[0] !== undefined) {
+    found.set(computed[0], single);
+    return;
+  }
+  if (computed !== undefined && computed.length > 1 && /^\(.*\)$/s.test(trimmed)) {
+    // `(accuracy_score(y, p), f1_score(y, p))` shows "(0.8, 0.8)": each number by the function computing it.
+    const tokens = printArguments(trimmed.slice(1, -1));
+    if (tokens.length === computed.length) {
+      computed.forEach((name, i) => {
+        const metric = numberToken(tokens[i] ?? '');
+        if (name !== undefined && metric !== undefined) found.set(name, metric);
+      });
+    }
+    return;
+  }
   if (single !== undefined) {
     if (expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) && !found.has(expression)) found.set(expression, single);
+    // A number the last cell computed with no one call (`f1 / 2`): the run's `shown`.
+    const plain = expression !== undefined && bareNames(expression).length === 0 && computed === undefined && !/^round\(/.test(expression);
+    if (plain && last && !found.has('shown')) found.set('shown', single);
     // `round(acc, 3)` shows acc to 3 decimals.
     const rounded = expression === undefined ? null : /^round\(\s*([A-Za-z_]\w*)\s*,\s*(\d+)\s*\)$/.exec(expression);
     if (rounded?.[1] !== undefined && !found.has(rounded[1])) found.set(rounded[1], { value: single.value, decimals: Number(rounded[2]) });
@@ -446,6 +467,65 @@ export function printArguments(text: string): string[] {
   const last = text.slice(start).trim();
   if (last !== '') out.push(last);
   return out;
+}
+
+/**
+ * The metric names of what a metrics cell shows as its last expression when that is a computed value rather
+ * than names: `accuracy_score(y, p)` -> [accuracy_score], `model.score(X, y)` -> [score] (the function
+ * called), `round(f1_score(y, p), 3)` -> [f1_score]; a tuple of them -> one name each, a name used twice
+ * numbered from its second use (`score`, `score_2`), undefined in the place of an element of another kind.
+ * Undefined for anything else: a name or a tuple of names (the metrics by those names), a dict, a frame
+ * (`results.sort_values(...)`). The run names these values the same way (the generated code passes the names).
+ */
+export function shownNames(expression: string | undefined): (string | undefined)[] | undefined {
+  const text = expression?.trim();
+  if (text === undefined || text === '' || bareNames(text).length > 0) return undefined;
+  const inner = /^\((.*)\)$/s.exec(text)?.[1];
+  const tuple = inner !== undefined && printArguments(inner).length > 1 ? printArguments(inner) : printArguments(text);
+  const elements = tuple.length > 1 ? tuple : [text];
+  // A name beside calls in a tuple is the value by that name.
+  const names = elements.map((e) => (elements.length > 1 && /^[A-Za-z_]\w*$/.test(e.trim()) ? e.trim() : calledName(e)));
+  if (names.every((n) => n === undefined)) return undefined;
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    if (name === undefined) return undefined;
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    return count === 1 ? name : `${name}_${count}`;
+  });
+}
+
+/**
+ * The function an expression ends by calling: `f(...)`, `a.b.f(...)`, `cross_val_score(...).mean()` -> `f`,
+ * `f`, `mean`; `round(<call>, n)` -> the inner call's; undefined for anything else.
+ */
+function calledName(element: string): string | undefined {
+  const text = element.trim();
+  const rounded = /^round\((.*)\)$/s.exec(text)?.[1];
+  const args = rounded === undefined ? undefined : printArguments(rounded);
+  if (args !== undefined && args.length >= 1 && args.length <= 2) return calledName(args[0] ?? '');
+  if (!text.endsWith(')')) return undefined;
+  const open = matchingOpen(text);
+  if (open <= 0) return undefined;
+  const callee = /(?:^|\.)([A-Za-z_]\w*)$/.exec(text.slice(0, open));
+  return callee?.[1];
+}
+
+/** The index of the `(` that the `)` ending `text` closes (strings skipped), or -1. */
+function matchingOpen(text: string): number {
+  const opens: number[] = [];
+  let quote = '';
+  let last = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? '';
+    if (quote !== '') {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if ('([{'.includes(c)) opens.push(i);
+    else if (')]}'.includes(c)) last = opens.pop() ?? -1;
+  }
+  return quote === '' && opens.length === 0 ? last : -1;
 }
 
 /** `r2` -> [r2]; `acc, bal` and `(acc, bal)` -> [acc, bal]; anything else -> []. */

@@ -117,9 +117,10 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     });
   });
 
-  it('ignores labels that name nothing the cell shows, and tuples that are not of names', () => {
+  it('ignores labels that name nothing the cell shows; names a tuple of calls and names by the functions and the names', () => {
     assert.deepEqual(read(metricsCell("for k, m in models.items():\n    print(f'{k}: {m.score(X, y):.4f}')", [stdout('accuracy: 0.6778\n')])), {});
-    assert.deepEqual(read(metricsCell('f(a), b', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b' })), {});
+    assert.deepEqual(read(metricsCell('f(a), b', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b' })), { f: { value: 1, decimals: 1 }, b: { value: 2, decimals: 1 } });
+    assert.deepEqual(read(metricsCell('f(a), b + 1', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b + 1' })), { f: { value: 1, decimals: 1 } });
   });
 });
 

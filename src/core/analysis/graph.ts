@@ -402,7 +402,8 @@ class GraphBuilder {
         const label = /^(["'])([^"'\\]*)\1$/.exec(args[j - 1] ?? '')?.[2];
         return label === undefined || /^[rRbBuU]?["']/.test(arg) ? [] : [{ expression: arg, before: label }];
       });
-      for (const field of m === null ? labelled : fStringFields(m[2] ?? '')) {
+      const formatted = m === null && args.length === 1 ? formatFields(args[0] ?? '') : [];
+      for (const field of m === null ? [...labelled, ...formatted] : fStringFields(m[2] ?? '')) {
         if (!/[A-Za-z_][\w.]*\s*\(/.test(field.expression)) continue;
         const label = /([A-Za-z_]\w*)\W*$/.exec(field.before)?.[1]?.toLowerCase();
         const name = label !== undefined && /^[a-z_]\w*$/.test(label) && !this.bindings.has(label) ? label : 'value';
@@ -1359,6 +1360,24 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
  * The replacement fields of an f-string's text (`accuracy: {accuracy_score(y, p):.4f}` -> `accuracy_score(y, p)`,
  * after `accuracy: `): the expression without its conversion and format spec. `{{` is no field.
  */
+/**
+ * The values a `%` or `.format` string formats, each with the text before its place:
+ * `"Accuracy: %.2f" % acc_of(y)` and `"Accuracy: {:.3f}".format(acc_of(y))` -> [{acc_of(y), "Accuracy: "}].
+ */
+function formatFields(argument: string): { expression: string; before: string }[] {
+  const percent = /^[rRuU]?(["'])(.*?)\1\s*%\s*(.+)$/s.exec(argument.trim());
+  const format = percent === null ? /^[rRuU]?(["'])(.*?)\1\.format\((.*)\)$/s.exec(argument.trim()) : null;
+  const match = percent ?? format;
+  if (match === null) return [];
+  const text = match[2] ?? '';
+  const values = match[3] ?? '';
+  const inner = percent !== null ? /^\((.*)\)$/s.exec(values.trim())?.[1] : undefined;
+  const expressions = printArguments(inner ?? values).filter((e) => !/^\w+\s*=/.test(e) || percent !== null);
+  // The text before each place: split at `%<spec>` or `{...}`.
+  const places = text.split(percent !== null ? /%[-#0 +]*\d*(?:\.\d+)?[sdifeEgGrx%]/ : /\{[^{}]*\}/);
+  return expressions.map((expression, i) => ({ expression, before: places[i] ?? '' }));
+}
+
 function fStringFields(text: string): { expression: string; before: string }[] {
   const fields: { expression: string; before: string }[] = [];
   let before = '';

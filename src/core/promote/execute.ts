@@ -14,6 +14,7 @@ import type { Notebook } from '../contract/notebook';
 import type { RecordedValue } from '../contract/pipelineConfig';
 import { NbpromoteError } from '../errors';
 import { parseNotebook } from '../notebook/parse';
+import { pyNames } from '../scaffold/pythonText';
 import { runtimeSource } from '../scaffold/runtimeSource';
 import type { Logger } from '../util/logger';
 import { processExists } from '../util/process';
@@ -30,6 +31,10 @@ export interface MetricsProbe {
    * that cell, as the package's metrics take them from the step that made them then.
    */
   readonly earlier?: readonly { readonly afterCell: number; readonly names: readonly string[] }[];
+  /** The names of the value the last metrics cell shows when it is computed (`shownNames`). */
+  readonly shownNames?: readonly (string | undefined)[];
+  /** Earlier metrics cells showing a computed value (`accuracy_score(y, p)`): kept right after each, by its names. */
+  readonly shownEarlier?: readonly { readonly afterCell: number; readonly names: readonly (string | undefined)[] }[];
 }
 
 /** A step's outputs to record after its last cell ran. */
@@ -94,6 +99,8 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
     if (cell.kind === 'code') cells.push({ ...code(cell.source), metadata: { nbpromote: { cell: cell.index } } });
     else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
     for (const step of steps) if (cell.index === step.afterCell) cells.push(code(stepProbeSource(step)));
+    // The shown value first: its probe takes what the cell right above it showed.
+    for (const shown of probe?.shownEarlier ?? []) if (cell.index === shown.afterCell) cells.push(code(shownProbeSource(shown.names)));
     for (const early of probe?.earlier ?? []) if (cell.index === early.afterCell) cells.push(code(earlyProbeSource(early.names)));
     if (probe !== undefined && cell.index === probe.afterCell) cells.push(code(probeSource(probe)));
   }
@@ -140,6 +147,17 @@ function earlyProbeSource(names: readonly string[]): string {
   ].join('\n');
 }
 
+/**
+ * Python keeping the value the cell just above showed (IPython's `Out` by that cell's execution count, so a
+ * cell that showed nothing keeps nothing), with its names, for {@link probeSource}.
+ */
+function shownProbeSource(names: readonly (string | undefined)[]): string {
+  return [
+    '_nbp_count = get_ipython().execution_count - 1',
+    `if _nbp_count in Out: globals().setdefault("_nbp_shown", []).append((Out[_nbp_count], ${pyNames(names)}))`,
+  ].join('\n');
+}
+
 /** Python for the probe: the runtime's own metric rules (with_shown, flatten_metrics), so names match runs. */
 function probeSource(probe: MetricsProbe): string {
   const names = JSON.stringify(probe.names);
@@ -149,7 +167,8 @@ function probeSource(probe: MetricsProbe): string {
     '_nbp_sys.modules[_nbp_rt.__name__] = _nbp_rt',
     `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
     '_nbp_early = globals().get("_nbp_early", {})',
-    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early})`,
+    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early}, ${probe.shownNames === undefined ? 'None' : pyNames(probe.shownNames)})`,
+    '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_s, _nbp_ns in globals().get("_nbp_shown", []) for _nbp_k, _nbp_v in _nbp_rt.shown_metrics(_nbp_s, _nbp_ns).items()}, **_nbp_values}',
     // inf and NaN as null (JSON has neither), as `run --json` gives them: no expected value to check.
     `print(${JSON.stringify(MARKER)} + _nbp_json.dumps({_nbp_k: (_nbp_v if _nbp_v == _nbp_v and abs(_nbp_v) != float("inf") else None) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_values).items()}))`,
   ].join('\n');

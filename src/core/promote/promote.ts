@@ -34,7 +34,7 @@ import { suggestedStepCells, suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownNames, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isStdlibModule } from '../scaffold/distributions';
@@ -271,6 +271,13 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-table', message));
   }
   const { expected } = expectedFrom(shown, executed?.metrics);
+  const lastMetricsCell = metricsCells[metricsCells.length - 1]?.cell;
+  const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);
+  if (lastMetricsCell !== undefined && ranMetrics && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
+    const how = executed === undefined ? 'its saved outputs show' : 'it gave when the notebook ran (--execute)';
+    const message = `no metric is read from the metrics cell: no number ${how} has a name, so the generated test checks none. Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
+    problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'metrics-none', message));
+  }
   const durations = [...new Set([...shown.keys(), ...(executed?.metrics.keys() ?? [])])].filter(isDurationName);
   if (durations.length > 0) {
     const names = durations.length > 4 ? `${durations.slice(0, 4).join(', ')} and ${durations.length - 4} more` : durations.join(', ');
@@ -493,12 +500,27 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           names: metricNames(graph, generated),
           shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined || analysed.get(lastMetrics.cell.index)?.generated.shownExpression !== undefined,
           ...earlierMetricReads(graph, metricsCells.map((m) => m.cell.index), generated),
+          ...shownMetricNames(metricsCells),
         };
   const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
     const last = step.cells[step.cells.length - 1];
     return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];
   });
   return { ok: true, package: packageName, version, changes, outDir, files, graph, inspection, problems, expectedMetrics: expected, stepProbes, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
+}
+
+/**
+ * The names of the computed values the metrics cells show (`shownNames`), for the --execute probe: the last
+ * cell's (`shownNames`), and each earlier cell's (`shownEarlier`), as the package keeps them (plan.ts).
+ */
+function shownMetricNames(cells: readonly MetricsCellInfo[]): Pick<MetricsProbe, 'shownNames' | 'shownEarlier'> {
+  const last = cells[cells.length - 1];
+  const lastNames = shownNames(last?.trailingText);
+  const shownEarlier = cells.slice(0, -1).flatMap((c) => {
+    const names = shownNames(c.trailingText);
+    return names === undefined ? [] : [{ afterCell: c.cell.index, names }];
+  });
+  return { ...(lastNames === undefined ? {} : { shownNames: lastNames }), ...(shownEarlier.length === 0 ? {} : { shownEarlier }) };
 }
 
 /**

@@ -9,13 +9,14 @@ import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
+import { shownNames } from '../analysis/expectedMetrics';
 import { commentedOut, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
 import { renderPipelineConfig } from '../pipeline/config';
 import { compactRanges } from '../util/ranges';
 import { distributionFor } from './distributions';
-import { indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyString } from './pythonText';
+import { indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyNames, pyString } from './pythonText';
 import { andList } from '../util/words';
 
 /** A code cell ready for generation: IPython translated, with the lines of its top-level imports known. */
@@ -114,16 +115,16 @@ export function nonlocalForLocals(line: string, locals: ReadonlySet<string>): st
 
 /**
  * The metrics cell's body with the expression it showed last, which the translation commented out, put back
- * where it was as `_shown = <expression>`; undefined when the comment is not there as the translation writes it.
+ * where it was as `<variable> = <expression>`; undefined when the comment is not there as the translation writes it.
  */
-function shownInPlace(body: string, shown: string): string | undefined {
+function shownInPlace(body: string, shown: string, variable: string): string | undefined {
   const lines = body.split('\n');
   const shownLines = shown.split('\n');
   const comment = commentedOut(SHOWN_VALUE_NOTE, shownLines[0] ?? '');
   const at = lines.indexOf(comment);
   if (at === -1) return undefined;
   for (let i = 1; i < shownLines.length; i++) if (!(lines[at + i] ?? '').startsWith('#') && (lines[at + i] ?? '').trim() !== '') return undefined;
-  const restored = shownLines.map((line, i) => (i === 0 ? `_shown = ${line.trim()}` : line));
+  const restored = shownLines.map((line, i) => (i === 0 ? `${variable} = ${line.trim()}` : line));
   restored[restored.length - 1] += '  # what the notebook showed';
   return [...lines.slice(0, at), ...restored, ...lines.slice(at + shownLines.length)].join('\n');
 }
@@ -911,6 +912,14 @@ class Generator {
     });
   }
 
+  /** What cell `index` shows last: the expression the translation left out, or the one it kept. */
+  private shownText(index: number): string | undefined {
+    const gen = this.input.cells.get(index);
+    if (gen?.shownExpression !== undefined) return gen.shownExpression;
+    const kept = gen?.trailingExpression;
+    return kept === undefined ? undefined : gen?.code.split('\n').slice(kept.line - 1, kept.endLine).join('\n');
+  }
+
   private metricsFile(metrics: CodeUnit): string {
     const lines = [`"""${this.header(`The metrics of the ${this.pkg} pipeline.`, metrics.cells)}\n"""`, 'from __future__ import annotations', '', 'from typing import Any', ''];
     const lastCell = this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
@@ -923,15 +932,33 @@ class Generator {
     const unread = this.readOnlyInReplaced(metrics.cells);
     const shared = this.splitShared(metrics.commonNames.filter((n) => !unread.has(n)));
     if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${this.sharedImportItems('metrics', shared.atImport).join(', ')}`, '');
-    if (lastCell?.trailingExpression !== undefined || shownText !== undefined) lines.push('from . import _runtime', '');
+    const showsEarlier = metrics.cells.some((c) => c !== metrics.cells[metrics.cells.length - 1] && shownNames(this.shownText(c.index)) !== undefined);
+    if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
     lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
     const last = metrics.cells[metrics.cells.length - 1];
     const locals = this.functionLocals(metrics.cells);
-    const chunks = [...this.lateSharedImport('.', shared.late), ...metrics.cells.map((c) => this.cellBody(c, c === last ? '_shown = ' : undefined, undefined, locals))];
+    const late = this.lateSharedImport('.', shared.late);
+    // A value an earlier metrics cell showed (`accuracy_score(y, p)` above the cell showing `f1_score(y, p)`):
+    // kept as `_shown_<cell>`, a metric by the function computing it (`shownNames`), whether the translation
+    // left the expression out (put back in place) or kept it (assigned).
+    const earlier: string[] = [];
+    const bodies = metrics.cells.map((c) => {
+      if (c === last) return this.cellBody(c, '_shown = ', undefined, locals);
+      const named = shownNames(this.shownText(c.index));
+      const variable = `_shown_${c.index + 1}`;
+      const leftOut = this.input.cells.get(c.index)?.shownExpression;
+      const body = this.cellBody(c, named === undefined ? undefined : `${variable} = `, undefined, locals);
+      if (named === undefined) return body;
+      const restored = leftOut === undefined ? body : shownInPlace(body, leftOut, variable);
+      if (restored === undefined) return body;
+      earlier.push(`**_runtime.shown_metrics(${variable}, ${pyNames(named)})`);
+      return restored;
+    });
+    const chunks = [...late, ...bodies];
     if (shownText !== undefined) {
-      const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText) : undefined;
+      const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText, '_shown') : undefined;
       if (body !== undefined) chunks[chunks.length - 1] = body;
       else chunks.push(`_shown = (\n${shownText}\n)  # what the notebook showed`);
     }
@@ -942,7 +969,10 @@ class Generator {
     const release = this.releaseLocals(metrics.cells, [...names, ...metrics.inputs, '_shown']);
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
-    lines.push(hasShown ? `    return _runtime.with_shown(_shown, {${entries.join(', ')}})` : `    return {${entries.join(', ')}}`);
+    const lastNames = last === undefined ? undefined : shownNames(this.shownText(last.index));
+    const values = `{${entries.join(', ')}}`;
+    const own = hasShown ? `_runtime.with_shown(_shown, ${values}${lastNames === undefined ? '' : `, ${pyNames(lastNames)}`})` : values;
+    lines.push(earlier.length === 0 ? `    return ${own}` : `    return {${[...earlier, `**${own}`].join(', ')}}`);
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;
   }
 

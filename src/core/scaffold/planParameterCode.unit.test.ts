@@ -184,7 +184,7 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
       join(dir, 'nb.ipynb'),
       notebookJson([
         { tags: ['step:fit'], source: 'truth = [1, 0, 1]\npred = [1, 1, 1]' },
-        { tags: ['metrics'], source: 'print(f"accuracy: {sum(a == b for a, b in zip(truth, pred)) / len(truth):.4f}")\nprint(f"rows: {len(truth)}")\nshare = 0.5\nprint(f"share {share:.2f}")\nprint("best", max(pred))\nprint("n:", len(truth), "share", share, "tag", "x")' },
+        { tags: ['metrics'], source: 'print(f"accuracy: {sum(a == b for a, b in zip(truth, pred)) / len(truth):.4f}")\nprint(f"rows: {len(truth)}")\nshare = 0.5\nprint(f"share {share:.2f}")\nprint("best", max(pred))\nprint("n:", len(truth), "share", share, "tag", "x")\nprint("Accuracy: %.2f" % (sum(pred) / 3))\nprint("F1: {:.3f}".format(max(truth)))\nprint("a %s, b %d" % ("x", len(pred)))' },
       ]),
     );
   });
@@ -193,20 +193,35 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
   it('warns on each line printing a computed value inside an f-string, saying to assign it to a name', async () => {
     const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     const warnings = outcome.problems.filter((p) => p.code === 'metric-unnamed');
-    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2], ['warning', 5], ['warning', 6]]);
+    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2], ['warning', 5], ['warning', 6], ['warning', 7], ['warning', 8], ['warning', 9]]);
     assert.match(warnings[0]?.message ?? '', /^this line prints sum\(a == b for a, b in zip\(truth, pred\)\) \/ len\(truth\) without giving it a name[^`]*`accuracy = sum\(/);
     assert.match(warnings[1]?.message ?? '', /`rows = len\(truth\)`/);
     // A computed value after a label, not in an f-string: print("best", max(pred)).
     assert.match(warnings[2]?.message ?? '', /^this line prints max\(pred\) without giving it a name[^`]*`best = max\(pred\)`/);
     assert.match(warnings[3]?.message ?? '', /`n = len\(truth\)`/);
+    // Formatted with % or .format: the value formatted, named by the words before its place.
+    assert.match(warnings[4]?.message ?? '', /^this line prints sum\(pred\) \/ 3 without giving it a name[^`]*`accuracy = sum\(pred\) \/ 3`/);
+    assert.match(warnings[5]?.message ?? '', /^this line prints max\(truth\) without[^`]*`f1 = max\(truth\)`/);
+    assert.match(warnings[6]?.message ?? '', /^this line prints len\(pred\) without[^`]*`b = len\(pred\)`/);
   });
 
   it('says the notebook gives no metric, not to promote with --execute, when --execute found none', async () => {
-    await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'ran', toolVersion: 'test', executed: { metrics: new Map(), outputs: new Map() } });
+    const ran = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'ran', toolVersion: 'test', executed: { metrics: new Map(), outputs: new Map() } });
+    assert.match(ran.problems.find((p) => p.code === 'metrics-none')?.message ?? '', /^no metric is read from the metrics cell: no number it gave when the notebook ran \(--execute\) has a name/);
     const test = readFileSync(join(dir, 'ran', 'tests', 'test_metrics.py'), 'utf8');
     assert.match(test, /the notebook gives no metric: it ran \(promote --execute\)/);
     assert.doesNotMatch(test, /to record them/);
-    await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'saved', toolVersion: 'test' });
+    // Never run (no outputs, no execution counts): nothing to read yet, so no warning.
+    const saved = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'saved', toolVersion: 'test' });
+    assert.equal(saved.problems.find((p) => p.code === 'metrics-none'), undefined);
     assert.match(readFileSync(join(dir, 'saved', 'tests', 'test_metrics.py'), 'utf8'), /promote --execute` to record them/);
+    // Run and saved, its outputs holding no number with a name: the warning, on the metrics cell.
+    const notebook = JSON.parse(readFileSync(join(dir, 'nb.ipynb'), 'utf8')) as { cells: Record<string, unknown>[] };
+    notebook.cells = notebook.cells.map((c, i) => ({ ...c, execution_count: i + 1, outputs: i === 1 ? [{ output_type: 'stream', name: 'stdout', text: 'accuracy: 0.6667\n' }] : [] }));
+    writeFileSync(join(dir, 'run.ipynb'), JSON.stringify(notebook));
+    const none = await promoteNotebook({ notebook: 'run.ipynb', cwd: dir, out: 'run', toolVersion: 'test', dryRun: true });
+    const warning = none.problems.find((p) => p.code === 'metrics-none');
+    assert.equal(warning?.cellIndex, 1);
+    assert.match(warning?.message ?? '', /^no metric is read from the metrics cell: no number its saved outputs show has a name, so the generated test checks none/);
   });
 });

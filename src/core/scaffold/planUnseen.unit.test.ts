@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { executeForMetrics } from '../promote/execute';
 import { promoteNotebook } from '../promote/promote';
+import { silentLogger } from '../util/logger';
 import { generatorNames, seededGlobalRngs } from '../analysis/randomness';
 import { nonlocalForLocals } from './plan';
 import { hasPython, notebookJson, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
@@ -678,6 +680,38 @@ describe('promoteNotebook: a metrics cell printing a dict by its name', function
       assert.match(yaml, /scores\.f1: 0\.6666666666666666/);
       const tests = runPytest(join(dir, 'out'));
       assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('promoteNotebook: metrics cells showing computed values (`accuracy_score(y, p)`), in every cell', function () {
+  this.timeout(120_000);
+  const cells: TestCell[] = [
+    { tags: ['step:fit'], source: 'y = [0, 1, 1, 0, 1, 1]\np = [0, 1, 0, 0, 1, 0]' },
+    { tags: ['metrics'], source: 'from sklearn.metrics import accuracy_score, f1_score, precision_score\naccuracy_score(y, p)' },
+    { source: '(f1_score(y, p), round(precision_score(y, p), 3))' },
+    { source: 'f1_score(y, p) / 2' },
+  ];
+
+  it('names each by the function computing it, expects what the notebook showed and the pipeline reproduces it', async function () {
+    if (!hasPython('sklearn', 'nbconvert')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-shown-calls-'));
+    try {
+      const outcome = await executedAndPromoted(dir, cells);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      // The last cell's value is computed by no single call: `shown`, as before.
+      const expected = { accuracy_score: 2 / 3, f1_score: 2 / 3, precision_score: 1, shown: 1 / 3 };
+      assert.deepEqual(outcome.expectedMetrics, expected);
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      assert.deepEqual(runPipeline(join(dir, 'out')).metrics, expected);
+      // --execute (a run of the notebook with a probe) records the same names.
+      const probe = outcome.metricsProbe;
+      assert.ok(probe !== undefined);
+      const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
+      assert.deepEqual(Object.fromEntries(executed), expected);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

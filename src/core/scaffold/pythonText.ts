@@ -82,3 +82,8 @@ export function pascalCase(name: string): string {
     .map((p) => p[0]?.toUpperCase() + p.slice(1))
     .join('');
 }
+
+/** `["accuracy_score", None]`: Python's list of `names` (None for an element without a name). */
+export function pyNames(names: readonly (string | undefined)[]): string {
+  return `[${names.map((n) => (n === undefined ? 'None' : pyString(n))).join(', ')}]`;
+}

@@ -1691,10 +1691,17 @@ def describe(value: Any) -> dict[str, Any]:
     return described
 
 
-def shown_metrics(value: Any) -> dict[str, Any]:
+def shown_metrics(value: Any, names: Sequence[str | None] | None = None) -> dict[str, Any]:
     """The metrics in what a notebook cell showed as its last expression: a dict as it is, a pandas Series
     or a one-row DataFrame as a dict, a table of several rows by row (``table_metrics``), a number as
-    ``shown``; anything else gives nothing."""
+    ``shown``; anything else gives nothing. ``names``: what promotion named a computed value by the function
+    computing it (``accuracy_score(y, p)`` -> ``["accuracy_score"]``, a tuple of them one name each, None
+    for an element of another kind): a number, or a tuple of as many numbers, by those names."""
+    if names:
+        if len(names) == 1 and names[0] and _as_number(value) is not None:
+            return {names[0]: value}
+        if len(names) > 1 and isinstance(value, (tuple, list)) and len(value) == len(names):
+            return {name: item for name, item in zip(names, value) if name and _as_number(item) is not None}
     if isinstance(value, Mapping):
         return dict(value)
     to_dict = getattr(value, "to_dict", None)
@@ -1737,17 +1744,17 @@ def table_metrics(frame: Any) -> dict[str, Any]:
     return {label: {str(column): row[i] for i, column in enumerate(columns) if i != label_column} for label, row in zip(labels, rows)}
 
 
-def with_shown(shown: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+def with_shown(shown: Any, values: Mapping[str, Any], names: Sequence[str | None] | None = None) -> dict[str, Any]:
     """A metrics cell's metrics: what it showed last (``shown_metrics``) and the values it defines or reads.
     A value wins over a shown one of the same name when it is a number (shown ones are often rounded copies);
     a list or frame does not hide the number shown under its name (``{"acc": np.mean(acc)}`` of the folds).
-    A Series shown by its name gives its entries, as the notebook showed them."""
+    A Series shown by its name gives its entries, as the notebook showed them. ``names``: see ``shown_metrics``."""
     named = [name for name, value in values.items() if value is shown]
     if named and (_as_number(shown) is not None or isinstance(shown, Mapping)):
         # `acc` shown by name: the number is there under its name; `scores` (a dict): `scores.<key>`, as the
         # notebook's saved output of a dict shown by name is read.
         return dict(values)
-    result = shown_metrics(shown)
+    result = shown_metrics(shown, names)
     for name, value in values.items():
         if name in named and result:
             continue  # `summary` shown by name: its entries, as the notebook showed them, not `summary.*` too
