@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import * as nodePath from 'node:path';
 import type * as vscode from 'vscode';
 import type { Logger } from '../core/util/logger';
 
@@ -13,16 +12,15 @@ export interface ChildResult {
 }
 
 /**
- * Runs `command argv` (no shell) in an output root with its `src/` on PYTHONPATH, as `nbpromote run` does:
- * stdout is collected, stderr is collected and logged line by line, cancellation kills the process.
+ * Runs `command argv` (no shell) in an output root, as `nbpromote run` does (`argv` from pipelineArgs puts the
+ * root's `src/` on the import path; PYTHONPATH would split a folder name holding `:`): stdout is collected, stderr is collected and logged line by line, cancellation kills the process.
  */
 export function runInOutputRoot(command: string, argv: readonly string[], cwd: string, logger: Logger, token: vscode.CancellationToken): Promise<ChildResult> {
-  const env = { ...process.env, PYTHONPATH: [nodePath.join(cwd, 'src'), process.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(nodePath.delimiter) };
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
     let cancelled = false;
-    const child = spawn(command, [...argv], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(command, [...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     const subscription = token.onCancellationRequested(() => {
       cancelled = true;
       child.kill();

@@ -1,7 +1,7 @@
 // The nbpromote binary as people run it: built with esbuild into a temp folder, spawned with real files.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -240,6 +240,31 @@ describe('nbpromote CLI (built binary)', function () {
     assert.deepEqual([summary.status, summary.steps], ['failed', [{ name: 'load', status: 'failed' }, { name: 'use', status: 'skipped' }]]);
     assert.ok(summary.run_id !== null);
     assert.match(summary.error, /^step 'load' called sys\.exit\('stop here'\) in notebook cell 1 \(id c0\), line 3: the pipeline stops there$/);
+  });
+
+  it('run works when --out holds the PYTHONPATH separator (`--out "out nb: v3"`), keeping the user\'s PYTHONPATH', () => {
+    const out = 'out nb: v3';
+    assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', out).status, 0);
+    const run = spawnSync(process.execPath, [cli, 'run', '--out', out, '--python', '/usr/bin/python3', '--json'], { cwd: work, encoding: 'utf8', env: { ...process.env, NBPROMOTE_DEBUG: '', PYTHONPATH: join(work, 'no such folder') } });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as { status: string }).status, 'finished');
+  });
+
+  it('run --json reports the shared code failing at import as the run failing in its cell, with a record', () => {
+    const cells = [
+      { cell_type: 'code', id: 'c0', metadata: { tags: ['functions'] }, execution_count: null, outputs: [], source: 'with open("conf/params.txt") as f:\n    N = int(f.read())' },
+      { cell_type: 'code', id: 'c1', metadata: { tags: ['step:load'] }, execution_count: null, outputs: [], source: 'rows = [N] * 3' },
+    ];
+    mkdirSync(join(work, 'shared', 'conf'), { recursive: true });
+    writeFileSync(join(work, 'shared', 'nb.ipynb'), JSON.stringify({ cells, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5 }));
+    assert.equal(nbpromote('promote', 'shared/nb.ipynb', '--out', 'shared/out').status, 0);
+    const run = nbpromote('run', '--out', 'shared/out', '--python', '/usr/bin/python3', '--json');
+    assert.equal(run.status, 1, run.stderr);
+    const doc = JSON.parse(run.stdout) as { run_id: string; status: string; error: string; steps: unknown[] };
+    assert.equal(doc.error, `the shared code failed in notebook cell 1 (id c0), line 1: FileNotFoundError: [Errno 2] No such file or directory: 'conf/params.txt' (relative to ${realpathSync(join(work, 'shared'))})`);
+    assert.deepEqual([doc.status, doc.steps], ['failed', [{ name: 'load', status: 'skipped' }]]);
+    assert.deepEqual(readdirSync(join(work, 'shared', 'out', '.nbpromote', 'runs')), [doc.run_id]);
+    assert.doesNotMatch(run.stderr, /without printing the run's JSON/);
   });
 
   it('promote --json prints its one document when writing is refused (a file where a folder must be, a link leading out)', () => {

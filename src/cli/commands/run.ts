@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { formatProblem } from '../../core/contract/problem';
 import { NbpromoteError } from '../../core/errors';
 import { readPipelineConfig } from '../../core/pipeline/config';
@@ -60,7 +60,7 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
     return ExitCode.BadInput;
   }
   const params = args.flags.get('param');
-  const argv = pipelineArgs(config.package);
+  const argv = pipelineArgs(config.package, join(root, 'src'));
   for (const p of Array.isArray(params) ? params : []) argv.push('--param', String(p));
   const only = flagString(args, 'only');
   if (only !== undefined) {
@@ -71,7 +71,8 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
   if (flagBoolean(args, 'no-cache')) argv.push('--no-cache');
   if (json) argv.push('--json');
   const python = pythonFor(args, io);
-  const env = { ...process.env, ...io.env, PYTHONPATH: [join(root, 'src'), io.env['PYTHONPATH']].filter((p) => p !== undefined && p !== '').join(delimiter) };
+  // src/ reaches the import path through pipelineArgs, not PYTHONPATH (split at `:`, which DIR may hold).
+  const env = { ...process.env, ...io.env };
   return new Promise((resolveRun, reject) => {
     const startedAt = Date.now();
     const child = spawn(python, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

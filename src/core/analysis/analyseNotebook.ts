@@ -122,13 +122,22 @@ export function nonAsciiNames(file: string, code: readonly NotebookCell[], cells
   const problems: Problem[] = [];
   for (const name of new Set(listed)) {
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
-    const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_');
-    const message = `${name} goes from one part of the pipeline to another, so pipeline.yaml names it, and names there must be ASCII identifiers: rename it (${ascii}, say) in the notebook`;
+    const message = `${name} goes from one part of the pipeline to another, so pipeline.yaml names it, and names there must be ASCII identifiers: rename it (${asciiSpelling(name)}, say) in the notebook`;
     const cell = code.find((c) => cells.get(c.index)?.facts.defines.some((d) => d.name === name) === true) ?? code[0];
     const site = cell === undefined ? undefined : cells.get(cell.index)?.facts.defines.find((d) => d.name === name);
     if (cell !== undefined) problems.push(cellProblem(file, cell, 'error', 'name-not-ascii', message, site?.line, site?.column));
   }
   return problems.sort((a, b) => (a.cellIndex ?? 0) - (b.cellIndex ?? 0) || (a.line ?? 0) - (b.line ?? 0));
+}
+
+/**
+ * An ASCII name to suggest for a non-ASCII one: its letters without their accents (`données` gives `donnees`)
+ * when that leaves an ASCII identifier, else `value`; a name made of underscores (`μ` gives `_`) reads worse
+ * than a plain word.
+ */
+function asciiSpelling(name: string): string {
+  const stripped = name.normalize('NFKD').replace(/\p{M}/gu, '');
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(stripped) && /[A-Za-z0-9]/.test(stripped) ? stripped : 'value';
 }
 
 export { cellProblem };

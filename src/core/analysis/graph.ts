@@ -1000,9 +1000,37 @@ class GraphBuilder {
     if (roles?.sources.some((s) => s.role === 'skip') !== false) return `${subject} is tagged skip: remove its skip tag`;
     const source = this.notebook.cells.find((c) => c.index === cellIndex)?.source ?? '';
     const old = /^\s*#\s*(export[is]?)\b/.exec(source);
-    return old !== null
-      ? `${subject} starts with \`${old[0].trim()}\`, an nbdev 1 comment that nbdev 2 (and the pipeline) ignores: write \`#| ${old[1] ?? 'export'}\``
-      : 'nbdev leaves that cell out, as it has no export directive: add `#| export` to it';
+    const why = old !== null ? `${subject} starts with \`${old[0].trim()}\`, an nbdev 1 comment that nbdev 2 (and the pipeline) ignores` : 'nbdev leaves that cell out, as it has no export directive';
+    const touched = this.stepValueTouched(cellIndex);
+    if (touched !== undefined) {
+      // Exported code runs once at import, before any step: `#| export` here would be a name-in-shared-cell error.
+      const computed = touched.step === touched.by ? `which step ${touched.by} computes` : `which step ${touched.by} computes (the step above it is ${touched.step})`;
+      return `${why}; it ${touched.how} ${touched.name}, ${computed}, so add \`#| step: ${touched.step}\` to it to make it part of that step, not \`#| export\`: exported code runs once at import, before any step, and cannot see step values`;
+    }
+    return old !== null ? `${why}: write \`#| ${old[1] ?? 'export'}\`` : `${why}: add \`#| export\` to it`;
+  }
+
+  /**
+   * For a cell the pipeline leaves out: the step above it (the step of the nearest cell before it in one) and
+   * the first value it reads or changes that a step computes before it, or undefined when it touches none.
+   * Such a cell belongs in a step: exported or shared code cannot see step values.
+   */
+  private stepValueTouched(cellIndex: number): { readonly step: string; readonly by: string; readonly name: string; readonly how: 'reads' | 'changes' } | undefined {
+    const f = this.facts.get(cellIndex);
+    if (f === undefined) return undefined;
+    const computedBy = new Map<string, string>();
+    let above: string | undefined;
+    for (const roles of this.roles.cells) {
+      if (roles.cellIndex >= cellIndex || roles.inStep === undefined) continue;
+      above = roles.inStep;
+      const g = this.facts.get(roles.cellIndex);
+      for (const site of [...(g?.defines ?? []), ...(g?.mutates ?? [])]) computedBy.set(site.name, roles.inStep);
+    }
+    if (above === undefined) return undefined;
+    const read = f.externalUses.find((u) => computedBy.has(u.name));
+    if (read !== undefined) return { step: above, by: computedBy.get(read.name) ?? above, name: read.name, how: 'reads' };
+    const changed = [...f.defines, ...f.mutates].find((d) => computedBy.has(d.name));
+    return changed === undefined ? undefined : { step: above, by: computedBy.get(changed.name) ?? above, name: changed.name, how: 'changes' };
   }
 
   /** Why what an earlier cell defines reaches no step: the cell is a test's or the metrics', and how to fix it. */
@@ -1156,12 +1184,7 @@ class GraphBuilder {
           if (unit !== undefined && unit !== step) between.push([index, unit]);
         }
         if (between.length === 0) continue;
-        const changed = new Set(
-          indices.slice(i).flatMap((index) => {
-            const f = this.facts.get(index);
-            return f === undefined ? [] : [...f.defines, ...f.mutates].map((d) => d.name);
-          }),
-        );
+        const changed = new Set(indices.slice(i).flatMap((index) => [...this.namesChangedBy(index)]));
         this.checkTestsInSplitStep(step, indices.slice(i), between);
         // A step this one waits for (`prev:a` on it) runs first in the package too: it cannot read what these cells make.
         const hit = between.flatMap(([index, unit]) => (unit.kind === 'test' || this.runsBefore(unit, step) ? [] : reads(index).filter((n) => changed.has(n)).map((name) => ({ unit, name }))))[0];
@@ -1181,16 +1204,22 @@ class GraphBuilder {
   }
 
   /**
+   * The names a cell binds or changes in place, itself or through the notebook's shared functions that change
+   * their arguments (`drop_seniors(raw)` changes raw): the same calls the skip check follows, so both agree.
+   */
+  private namesChangedBy(index: number): Set<string> {
+    const f = this.facts.get(index);
+    return new Set(f === undefined ? [] : [...f.defines, ...f.mutates, ...this.changedByCalls(f)].map((d) => d.name));
+  }
+
+  /**
    * A test cell between two of a step's cells reading a value of the step that a later cell of it (`later`: their
    * indices, in order) rebinds or changes in place: the package runs the whole step before the test, so the test
    * sees the value with that change, not as the notebook's test cell saw it. A warning on the test cell, naming
    * the step and the first later cell that changes what it reads.
    */
   private checkTestsInSplitStep(step: UnitBuilder, later: readonly number[], between: readonly [number, UnitBuilder][]): void {
-    const changes = (index: number): Set<string> => {
-      const f = this.facts.get(index);
-      return new Set(f === undefined ? [] : [...f.defines, ...f.mutates].map((d) => d.name));
-    };
+    const changes = (index: number): Set<string> => this.namesChangedBy(index);
     for (const [index, unit] of between) {
       if (unit.kind !== 'test') continue;
       const read = this.edges.filter((e) => e.from === step.name && e.to === unit.name).map((e) => e.name);

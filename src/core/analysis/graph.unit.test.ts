@@ -34,6 +34,20 @@ describe('buildStepGraph', () => {
     assert.match(nbdev('DATA = 1'), /nbdev leaves that cell out, as it has no export directive: add `#\| export` to it/);
   });
 
+  it('a left-out nbdev cell that reads or changes a step value: the advice is to make it part of the step above, not to export it', () => {
+    const cells = (hidden: string): [string[], string][] => [[[], '#| default_exp core'], [[], '#| export\nimport os'], [[], '#| step: load\nraw = [3, 1, 2]'], [[], '#| hide\nassert raw'], [[], hidden], [[], '#| step: features\nn = len(raw)']];
+    const advice = (g: StepGraph): string => g.problems.find((p) => p.code === 'skip-changes-value')?.message ?? '';
+    const reads = advice(graphOf(cells('#| hide\nraw = sorted(raw)')));
+    assert.match(reads, /nbdev leaves that cell out, as it has no export directive; it reads raw, which step load computes, so add `#\| step: load` to it to make it part of that step, not `#\| export`: exported code runs once at import/);
+    assert.match(advice(graphOf(cells('raw = [0]'))), /; it changes raw, which step load computes, so add `#\| step: load` to it/);
+    // Following the advice: no error, the cell is part of load.
+    const fixed = graphOf(cells('#| hide\n#| step: load\nraw = sorted(raw)'));
+    assert.deepEqual(fixed.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(step(fixed, 'load').cells.map((c) => c.index), [2, 4]);
+    // Following the old advice (`#| export`) is the error the advice must not lead to.
+    assert.ok(graphOf(cells('#| export\nraw = sorted(raw)')).problems.some((p) => p.severity === 'error' && /this shared cell reads raw/.test(p.message)));
+  });
+
   it('a skipped cell that changes a value the pipeline made before it and reads after it is a warning', () => {
     const g = graphOf([
       [['step:load'], 'df = [1, 25, 30]\nrows = [1]'],
@@ -485,6 +499,20 @@ describe('buildStepGraph', () => {
     assert.equal(split.length, 1);
     assert.equal(split[0]?.cellIndex, 2);
     assert.match(split[0]?.message ?? '', /belongs to step load, whose earlier cells come before step train; .* step train reads the df this cell makes/);
+  });
+  it('warns when a later cell of a split step changes a value in place through a shared function (`drop_seniors(raw)`)', () => {
+    const cells: [string[], string][] = [
+      [['functions'], 'def drop_seniors(df, max_age=65):\n    df.drop(df.index[df["age"] >= max_age], inplace=True)'],
+      [['step:load'], 'raw = read()'],
+      [['step:features'], 'loans = add(raw)'],
+      [['step:load'], 'drop_seniors(raw)'],
+    ];
+    const split = graphOf(cells).problems.filter((p) => p.code === 'step-split');
+    assert.deepEqual(split.map((p) => p.cellIndex), [3]);
+    assert.match(split[0]?.message ?? '', /step features reads the raw this cell makes/);
+    // A test cell between the step's cells sees the change too.
+    const tested = graphOf([...cells.slice(0, 2), [['test'], 'assert len(raw) > 0'], ...cells.slice(2)]);
+    assert.deepEqual(tested.problems.filter((p) => p.code === 'test-sees-later-change').map((p) => p.cellIndex), [2]);
   });
   it('says nothing of a split step\'s cell when the step between runs first anyway (Kale `prev:` on the split step)', () => {
     const g = graphOf([

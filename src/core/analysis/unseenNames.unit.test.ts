@@ -39,6 +39,16 @@ describe('non-ASCII names pipeline.yaml would list', () => {
     assert.match(ascii[2]?.message ?? '', /données [^]*\(donnees, say\)/);
   });
 
+  it('suggest the name without its accents, or `value` when that leaves no ASCII name (not `_`)', async () => {
+    const nb = notebook([
+      { tags: ['step:load'], source: 'μ = 0.5\nΔt = 2' },
+      { tags: ['step:train'], source: 'n = μ + Δt' },
+    ]);
+    const { problems } = await analyseNotebook(nb, readRoles(nb));
+    const ascii = problems.filter((p) => p.code === 'name-not-ascii').map((p) => /\(([^,]*), say\)/.exec(p.message)?.[1]);
+    assert.deepEqual(ascii, ['value', 'value']);
+  });
+
   it('are fine inside one step', async () => {
     const nb = notebook([{ tags: ['step:load'], source: 'étiquette = "€"\nlabel = étiquette.upper()' }, { tags: ['step:show'], source: 'print(label)' }]);
     const { problems } = await analyseNotebook(nb, readRoles(nb));
@@ -177,5 +187,32 @@ describe('await outside a function (round 10)', () => {
         [4, 1, 1, 'error'],
       ],
     );
+  });
+});
+
+describe('names compared as Python compares them: NFKC-normalised (round 16)', () => {
+  before(() => initPythonParser());
+
+  it('a ligature spelling (`ﬁnal_threshold`) is the ASCII name: the later step reads the value the step sets, not the parameter', async () => {
+    const nb = notebook([
+      { tags: ['parameters'], source: 'final_threshold = 0.5' },
+      { tags: ['step:evaluate'], source: 'proba = [0.4, 0.6]\n\ufb01nal_threshold = 0.35' },
+      { tags: ['step:decide'], source: 'pred = [p >= final_threshold for p in proba]' },
+    ]);
+    const { graph, problems } = await analyseNotebook(nb, readRoles(nb));
+    assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(graph.steps.find((s) => s.name === 'evaluate')?.outputs, ['proba', 'final_threshold']);
+    assert.deepEqual(graph.edges.filter((e) => e.to === 'decide' && e.name === 'final_threshold').map((e) => e.from), ['evaluate']);
+  });
+
+  it('the micro sign µ is the Greek μ: no "no cell before it defines it", only the pipeline.yaml name error', async () => {
+    const nb = notebook([
+      { tags: ['step:load'], source: '\u00b5 = 0.5' },
+      { tags: ['step:train'], source: 'n = \u03bc + 1' },
+    ]);
+    const { problems } = await analyseNotebook(nb, readRoles(nb));
+    assert.deepEqual(problems.map((p) => p.code), ['name-not-ascii']);
+    const inOne = notebook([{ tags: ['step:load'], source: '\u00b5 = 0.5\nn = \u03bc + 1' }]);
+    assert.deepEqual((await analyseNotebook(inOne, readRoles(inOne))).problems, []);
   });
 });

@@ -5,9 +5,10 @@
  * markdown and raw cells commented with `# `; one blank line written between cells. Code before the first
  * marker is a first code cell. Magic commands and shell escapes that jupytext comments out (`# %cd data`,
  * `# %%time`, `# !pip install x`) are read back as jupytext reads them, as the magics the notebook ran.
+ * The `active` option decides, as in jupytext, whether a code cell is code in the notebook or a raw cell.
  */
 import { load } from 'js-yaml';
-import type { Notebook, NotebookCell, ParseResult } from '../contract/notebook';
+import type { CellKind, Notebook, NotebookCell, ParseResult } from '../contract/notebook';
 import type { Problem } from '../contract/problem';
 import { isJsonObject } from './jsonValue';
 import { parseMarkerOptions } from './percentOptions';
@@ -112,17 +113,47 @@ function readCell(lines: readonly string[], marker: number, next: number, index:
   }
   const body = trimBlankLines(lines, marker + 1, next, false);
   const content = lines.slice(body.start, body.end);
-  const source = (options.kind === 'code' ? content.map(uncommentMagic) : content.map(uncomment)).join('\n');
+  const { kind, metadata, source } = activeCell(options.kind, options.metadata, options.tags ?? [], content);
   return {
     index,
     ...(options.id !== undefined ? { id: options.id } : {}),
-    kind: options.kind,
+    kind,
     source,
     tags: options.tags ?? [],
-    metadata: options.metadata,
-    ...(options.kind === 'code' ? NO_OUTPUTS : {}),
+    metadata,
+    ...(kind === 'code' ? NO_OUTPUTS : {}),
     fileLine: marker + 2,
   };
+}
+
+/**
+ * The kind and source of a cell as jupytext makes the notebook from it, given its `active` option
+ * (`cell_reader.py`). A code cell active only in the notebook (`active="ipynb"`, tag `active-ipynb`) has its
+ * lines commented out in the script, so the script runs without it: jupytext uncomments them, and the
+ * notebook runs them. A code cell not active in the notebook (`active="py"`, tag `active-py`) is a raw cell
+ * there, never run: its lines stay as written when the script runs them, else they are uncommented as text.
+ * Only the comment marks at the start of lines go, so each line stays on its line of the file.
+ */
+function activeCell(kind: CellKind, metadata: Record<string, unknown>, tags: readonly string[], content: readonly string[]): { kind: CellKind; metadata: Record<string, unknown>; source: string } {
+  if (kind !== 'code') return { kind, metadata, source: content.map(uncomment).join('\n') };
+  const inScript = isActive('py', metadata, tags);
+  if (isActive('ipynb', metadata, tags)) return { kind, metadata, source: content.map(inScript ? uncommentMagic : uncomment).join('\n') };
+  const { active, ...rest } = metadata;
+  return { kind: 'raw', metadata: active === '' ? rest : metadata, source: (inScript ? content : content.map(uncomment)).join('\n') };
+}
+
+/**
+ * Whether a cell runs in the notebook (`ipynb`) or in the script (`py`), by jupytext's rule (`is_active`): a
+ * frozen cell (`run_control.frozen`) only in the notebook; else the first `active-...` tag (`active-ipynb-py`)
+ * lists where; else the `active` option (`"ipynb,py"`, `"ipynb.py"`); else everywhere.
+ */
+export function isActive(where: 'ipynb' | 'py', metadata: Record<string, unknown>, tags: readonly string[]): boolean {
+  const runControl = metadata['run_control'];
+  if (isJsonObject(runControl) && runControl['frozen'] === true) return where === 'ipynb';
+  const tag = tags.find((t) => t.startsWith('active-'));
+  if (tag !== undefined) return tag.split('-').includes(where);
+  const active = metadata['active'];
+  return typeof active === 'string' ? active.split(/[.,]/).includes(where) : true;
 }
 
 /**

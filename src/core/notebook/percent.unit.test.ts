@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParseResult } from '../contract/notebook';
-import { insideStrings, isCellMarker, parsePercent } from './percent';
+import { insideStrings, isActive, isCellMarker, parsePercent } from './percent';
 
 const read = (name: string): ParseResult => parsePercent(readFileSync(join(__dirname, '../../../test/fixtures/notebooks', name), 'utf8'), name);
 
@@ -156,6 +156,60 @@ describe('parsePercent', () => {
         ['x = 1', 4],
       ],
     );
+  });
+});
+
+describe('the active option (jupytext)', () => {
+  it('uncomments a cell active only in the notebook, as jupytext makes the notebook, on the same file lines', () => {
+    const text = ['# %% tags=["parameters"] active="ipynb"', '# data_path = "data/loans.csv"', '#', '#test_size = 0.25', '# %matplotlib inline', '', '# %%', 'print(data_path)', ''].join('\n');
+    const { notebook, problems } = parsePercent(text, 'active.py');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      notebook?.cells.map((c) => [c.kind, c.source, c.tags, c.fileLine]),
+      [
+        ['code', 'data_path = "data/loans.csv"\n\ntest_size = 0.25\n%matplotlib inline', ['parameters'], 2],
+        ['code', 'print(data_path)', [], 8],
+      ],
+    );
+    assert.deepEqual(notebook?.cells[0]?.metadata, { active: 'ipynb', tags: ['parameters'] });
+  });
+
+  it('makes a cell the notebook does not run (active="py", tag active-py) a raw cell, with its lines as written', () => {
+    const text = ['# %% Load tags=["step:load"]', 'raw = load()', '', '# %% active="py"', '# smoke run', 'raw = raw.sample(200)', '', '# %% tags=["active-py"]', '# %time x = 1', ''].join('\n');
+    const { notebook, problems } = parsePercent(text, 'active_py.py');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      notebook?.cells.map((c) => [c.kind, c.source, c.fileLine, c.outputs]),
+      [
+        ['code', 'raw = load()', 2, []],
+        ['raw', '# smoke run\nraw = raw.sample(200)', 5, undefined],
+        ['raw', '# %time x = 1', 9, undefined],
+      ],
+    );
+  });
+
+  it('reads the tags active-ipynb and active-ipynb-py, a frozen cell, and an active option listing both', () => {
+    const text = ['# %% tags=["active-ipynb"]', '# x = 1', '# %% tags=["active-ipynb-py"]', 'y = 2', '# %% active="ipynb,py"', 'z = 3', '# %% run_control={"frozen": true}', '# w = 4', '# %% active=""', '# v = 5', ''].join('\n');
+    const cells = parsePercent(text, 'tags.py').notebook?.cells ?? [];
+    assert.deepEqual(
+      cells.map((c) => [c.kind, c.source]),
+      [
+        ['code', 'x = 1'],
+        ['code', 'y = 2'],
+        ['code', 'z = 3'],
+        ['code', 'w = 4'],
+        ['raw', 'v = 5'],
+      ],
+    );
+    assert.deepEqual(cells[4]?.metadata, {});
+  });
+
+  it('follows jupytext is_active', () => {
+    assert.equal(isActive('ipynb', {}, []), true);
+    assert.equal(isActive('py', { active: 'ipynb' }, []), false);
+    assert.equal(isActive('py', { active: 'ipynb.py' }, []), true);
+    assert.equal(isActive('ipynb', { active: 'py' }, ['active-ipynb']), true);
+    assert.equal(isActive('py', { run_control: { frozen: true } }, ['active-py']), false);
   });
 });
 

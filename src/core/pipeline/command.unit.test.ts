@@ -9,7 +9,7 @@ import { pipelineArgs } from './command';
 
 describe('pipelineArgs', () => {
   it('refuses a package name that is not an identifier (it is written into Python code)', () => {
-    assert.throws(() => pipelineArgs('x"); import os; ("'), (ex: unknown) => NbpromoteError.is(ex, 'invalidInput'));
+    assert.throws(() => pipelineArgs('x"); import os; ("', 'src'), (ex: unknown) => NbpromoteError.is(ex, 'invalidInput'));
   });
 
   it('runs <package>.pipeline with its arguments, not a module of that name in the current folder', function () {
@@ -21,9 +21,29 @@ describe('pipelineArgs', () => {
       writeFileSync(join(dir, 'src', 'churn', '__init__.py'), '');
       writeFileSync(join(dir, 'src', 'churn', 'pipeline.py'), 'import sys\nif __name__ == "__main__":\n    print("pipeline", sys.argv[1:])\n');
       writeFileSync(join(dir, 'churn.py'), 'print("the notebook script ran")\n');
-      const run = spawnSync(python, pipelineArgs('churn', ['--param', 'n=1']), { cwd: dir, env: { ...process.env, PYTHONPATH: join(dir, 'src') }, encoding: 'utf8' });
+      const run = spawnSync(python, pipelineArgs('churn', join(dir, 'src'), ['--param', 'n=1']), { cwd: dir, encoding: 'utf8' });
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stdout, "pipeline ['--param', 'n=1']\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('imports the package from a folder whose name holds the PYTHONPATH separators, keeping the user\'s PYTHONPATH', function () {
+    const python = '/usr/bin/python3';
+    if (!existsSync(python)) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-args-'));
+    try {
+      // `--out "out nb: v3"`: on PYTHONPATH, the folder would be split into "…/out nb" and " v3/src".
+      const out = join(dir, 'out nb: v3;x');
+      mkdirSync(join(out, 'src', 'churn'), { recursive: true });
+      writeFileSync(join(out, 'src', 'churn', '__init__.py'), '');
+      writeFileSync(join(out, 'src', 'churn', 'pipeline.py'), 'import sys, helper\nif __name__ == "__main__":\n    print(helper.NAME, sys.argv[1:])\n');
+      mkdirSync(join(dir, 'lib'));
+      writeFileSync(join(dir, 'lib', 'helper.py'), 'NAME = "helper"\n');
+      const run = spawnSync(python, pipelineArgs('churn', join(out, 'src'), ['--json']), { cwd: out, env: { ...process.env, PYTHONPATH: join(dir, 'lib') }, encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, "helper ['--json']\n");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -128,8 +128,11 @@ function referenceProblems(config: PipelineConfig, file: string, at: Locate): Pr
 
 /** What every pipeline.yaml says about itself, after the caller's header. */
 const EXPLANATION = [
-  'Run it with `python -m <package>.pipeline` (add `--param name=value` to override a parameter,',
-  '`--no-cache` to run every step, `--json` for a machine-readable result). Each run is recorded in',
+  'Run it with `nbpromote run`, or from this folder with `PYTHONPATH=src python -m <package>.pipeline`',
+  '(without PYTHONPATH=src once `pip install -e .` installed the package). Add `--param name=value` to',
+  'override a parameter, `--no-cache` to run every step, `--json` for a machine-readable result. A relative',
+  "path in a --param value is read, as in the notebook, from `workdir` (the notebook's folder), or from the",
+  "folder the notebook's code moved to with %cd or os.chdir before reading it. Each run is recorded in",
   '.nbpromote/runs/; unchanged steps are taken from .nbpromote/cache/.',
   '',
   'parameters: name -> default and type (int, float, str, bool, list, tuple, dict, none).',

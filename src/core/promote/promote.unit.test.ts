@@ -362,6 +362,35 @@ describe('re-promotion', function () {
     assert.match(formatProblem(md ?? assert.fail('no tag-on-markdown')), /^md\.py: cell 1, file line 2: tags on markdown cells are ignored/);
   });
 
+  it("a percent script's active option: a notebook-only parameters cell is read, a script-only cell is left out, file lines stay right", async () => {
+    const script = [
+      '# %% tags=["parameters"] active="ipynb"', // 1
+      '# n = 3', // 2
+      '# scale = 2', // 3
+      '',
+      '# %% tags=["step:load"]', // 5
+      'values = list(range(n))', // 6
+      '',
+      '# %% active="py"', // 8
+      'values = values[:1]', // 9
+      '',
+      '# %% tags=["step:train"]', // 11
+      'total = sum(values) * scale', // 12
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'active.py'), script);
+    const outcome = await promoteNotebook({ notebook: 'active.py', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.deepEqual(outcome.problems.filter((p) => p.severity === 'error').map(formatProblem), []);
+    assert.deepEqual(outcome.graph?.parameters.map((p) => p.name), ['n', 'scale']);
+    const stepFile = (name: string): string => readFileSync(join(dir, 'out/src', outcome.package ?? '?', 'steps', `${name}.py`), 'utf8');
+    assert.match(stepFile('load'), /values = list\(range\(n\)\)/);
+    assert.doesNotMatch(stepFile('load') + stepFile('train'), /values\[:1\]/);
+    // A problem in the uncommented cell names its line in the file.
+    writeFileSync(join(dir, 'broken.py'), script.replace('# scale = 2', '# scale = (2'));
+    const broken = await promoteNotebook({ notebook: 'broken.py', cwd: dir, out: 'out2', toolVersion: 'test', dryRun: true });
+    assert.equal(broken.problems.find((p) => p.code === 'python-syntax')?.fileLine, 3, JSON.stringify(broken.problems));
+  });
+
   it('a percent script where the package goes is never replaced, with --force or --merge either, nor through a symlink', async () => {
     const script = '# %% tags=["step:load"]\nx = 1\n\n# %% tags=["metrics"]\nprint(x)\n';
     mkdirSync(join(dir, 'src', 'foo'), { recursive: true });
@@ -392,6 +421,8 @@ describe('re-promotion', function () {
     const outcome = await promote(edit(base, 'train', 'total = sum(values) * scale + 1\nroot = math.sqrt(total)'));
     assert.equal(outcome.ok, false);
     assert.ok(outcome.problems.some((p) => p.code === 'hand-edited' && p.message.startsWith('src/nb/steps/train.py was edited by hand')), JSON.stringify(outcome.problems));
+    // Where --force keeps it, as a path in the output folder like the file's: not a bare `train.py.orig`.
+    assert.ok(outcome.problems.some((p) => p.code === 'hand-edited' && p.message.endsWith('keep yours as src/nb/steps/train.py.orig')), JSON.stringify(outcome.problems));
     assert.equal(readFileSync(module, 'utf8'), before);
     assert.match(readFileSync(join(dir, 'out', 'src', 'nb', '__init__.py'), 'utf8'), /__version__ = "0\.1\.0"/, 'nothing else was written either');
   });

@@ -469,8 +469,11 @@ class Generator {
       lines.push(
         '',
         "# The notebook's first cells ran before anything else: so does the shared code (sys.path changes included).",
-        "# What it prints goes to stderr: stdout is the run's (with --json, one JSON document).",
-        'with contextlib.redirect_stdout(sys.stderr):',
+        "# What it prints goes to stderr: stdout is the run's (with --json, one JSON document). When it fails while",
+        '# the pipeline runs from the command line, the run fails naming the cell and line.',
+        'from . import _runtime',
+        '',
+        'with _runtime.import_failure_ends_run(__name__), contextlib.redirect_stdout(sys.stderr):',
         `    importlib.import_module(".${this.input.sharedModule}", __name__)`,
       );
     }
@@ -979,16 +982,20 @@ class Generator {
   private pipelineFile(): string {
     const { steps, metrics } = this.input.graph;
     const lines = [
-      `"""${this.header(`The ${this.pkg} pipeline: runs the steps in order, caches unchanged steps, records each run.`, [])}\n\nRun it with \`python -m ${this.pkg}.pipeline [--param name=value ...] [--no-cache] [--json]\`.\n"""`,
+      `"""${this.header(`The ${this.pkg} pipeline: runs the steps in order, caches unchanged steps, records each run.`, [])}\n\nRun it with \`nbpromote run\`, or from the folder holding pipeline.yaml with\n\`PYTHONPATH=src python -m ${this.pkg}.pipeline [--param name=value ...] [--no-cache] [--json]\`\n(without PYTHONPATH=src once \`pip install -e .\` installed the package). A relative path in a --param\nvalue is read, as in the notebook, from the notebook's folder (pipeline.yaml \`workdir\`), or from the folder\nthe notebook's code moved to with %cd or os.chdir before reading it.\n"""`,
       'from __future__ import annotations',
       '',
       'import sys',
       'from pathlib import Path',
       '',
       'from . import _runtime',
-      ...steps.map((s) => `from .steps.${s.name} import ${this.functionName(s)} as ${s.name}_step`),
+      '',
+      '# A step module or the metrics failing when imported fails the run, naming the cell and line.',
+      'with _runtime.import_failure_ends_run(__package__, main=__name__ == "__main__"):',
+      ...steps.map((s) => `    from .steps.${s.name} import ${this.functionName(s)} as ${s.name}_step`),
     ];
-    if (metrics !== undefined) lines.push('from .metrics import compute_metrics');
+    if (metrics !== undefined) lines.push('    from .metrics import compute_metrics');
+    if (steps.length === 0 && metrics === undefined) lines.push('    pass');
     lines.push('', '#: The config beside the package root: src/<package>/pipeline.py -> pipeline.yaml', 'CONFIG_PATH = Path(__file__).resolve().parents[2] / "pipeline.yaml"', '');
     lines.push('STEPS = {', ...steps.map((s) => `    ${pyString(s.name)}: ${s.name}_step,`), '}', '');
     lines.push(`METRICS = ${metrics === undefined ? 'None' : 'compute_metrics'}`, '', '');

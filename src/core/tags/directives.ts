@@ -10,10 +10,15 @@
 export interface Directive {
   /** The key as written, without `#|` and without a colon after it: `default_exp`, `step`, `echo`. */
   readonly key: string;
-  /** Everything after the key (and its colon), trimmed; '' when there is none. */
+  /**
+   * Everything after the key (and its colon), trimmed, without a YAML comment after it (`train  # fit` is
+   * `train`); '' when there is none.
+   */
   readonly value: string;
   /** The line as written, without trailing whitespace. */
   readonly raw: string;
+  /** 0-based offset of `value` in `raw` (where it would start when empty): a rename replaces just the value. */
+  readonly valueStart: number;
   /** 1-based line inside the cell. */
   readonly line: number;
 }
@@ -68,10 +73,45 @@ export function splitDirectives(source: string): SplitSource {
 
 /** The directive on one line, or undefined when the line is not a directive or an empty `#|`. */
 export function readDirectiveLine(text: string, line: number): Directive | undefined {
-  const rest = DIRECTIVE.exec(text)?.[1]?.trim();
+  const raw = text.trimEnd();
+  const after = DIRECTIVE.exec(raw)?.[1];
+  const rest = after?.trim();
   if (rest === undefined || rest === '') return undefined;
   const match = KEY_VALUE.exec(rest);
   const key = match?.[1];
   if (key === undefined) return undefined;
-  return { key, value: (match?.[2] ?? '').trim(), raw: text.trimEnd(), line };
+  // The rest of the line after the key and its colon: it starts at a non-space and ends the line.
+  const written = match?.[2] ?? '';
+  return { key, value: withoutComment(written), raw, line, valueStart: raw.length - written.length };
+}
+
+/**
+ * A directive value without the comment after it. Quarto reads directive values as YAML, where a `#` after
+ * whitespace (or first) starts a comment: `#| step: train  # fit the model` names the step `train`. A `#`
+ * inside a quoted value (`"a # b"`) or inside a word (`a#b`) is text.
+ */
+function withoutComment(value: string): string {
+  let from = 0;
+  const quote = value[0];
+  if (quote === '"' || quote === "'") {
+    const close = closingQuote(value, quote);
+    if (close < 0) return value;
+    from = close + 1;
+  }
+  for (let i = from; i < value.length; i++) {
+    if (value[i] === '#' && (i === 0 || /\s/.test(value[i - 1] ?? ''))) return value.slice(0, i).trimEnd();
+  }
+  return value;
+}
+
+/** The index of the quote closing a YAML string that opens at 0 (`''` escapes `'`; `\` escapes in `"`), or -1. */
+function closingQuote(value: string, quote: string): number {
+  for (let i = 1; i < value.length; i++) {
+    if (quote === '"' && value[i] === '\\') i++;
+    else if (value[i] === quote) {
+      if (quote === "'" && value[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return -1;
 }

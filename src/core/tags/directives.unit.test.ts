@@ -15,6 +15,14 @@ describe('parseDirectives', () => {
     ['#| after: load, clean', 'after', 'load, clean'],
     ['#| echo: false', 'echo', 'false'],
     ['#| export  ', 'export', ''],
+    ['#| step: train  # fit the model', 'step', 'train'],
+    ['#| step: train # fit', 'step', 'train'],
+    ['#| export  # shared helpers', 'export', ''],
+    ['#| step: # later', 'step', ''],
+    ['#| after: load, clean\t# both', 'after', 'load, clean'],
+    ['#| step: a#b', 'step', 'a#b'],
+    ['#| fig-cap: "a # b"  # c', 'fig-cap', '"a # b"'],
+    ["#| fig-cap: 'it''s # here' # c", 'fig-cap', "'it''s # here'"],
   ];
   for (const [line, key, value] of forms) {
     it(`reads ${JSON.stringify(line)} as ${key}=${JSON.stringify(value)}`, () => {
@@ -24,6 +32,7 @@ describe('parseDirectives', () => {
       assert.equal(directive?.value, value);
       assert.equal(directive?.raw, line.trimEnd());
       assert.equal(directive?.line, 1);
+      assert.equal(line.slice(directive?.valueStart ?? -1).startsWith(value), true);
     });
   }
 

@@ -150,7 +150,7 @@ function classifyDirectives(source: string): DirectiveEntry[] {
   for (const directive of splitDirectives(source).directives) {
     const reading = readDirective(directive);
     if (reading.kind === 'mark') entries.push({ directive, kind: reading.mark.spelling.role === 'after' ? 'after' : 'role' });
-    else if (reading.kind === 'lookalike') entries.push({ directive, kind: reading.meant === '#| after' ? 'after' : 'role' });
+    else if (reading.kind === 'lookalike') entries.push({ directive, kind: /^#\| after\b/.test(reading.meant) ? 'after' : 'role' });
   }
   return entries;
 }
@@ -196,9 +196,10 @@ export function invalidNameFixes(cell: CellText): NameFix[] {
   for (const directive of splitDirectives(cell.source).directives) {
     const reading = readDirective(directive);
     if (reading.kind !== 'mark' || !reading.mark.spelling.named) continue;
-    const valueAt = directive.raw.length - directive.value.length;
+    // Only the value is replaced: a comment after it (`#| step: load data  # read the csv`) stays.
+    const { raw, valueStart, value } = directive;
     for (const [name, suggestion] of renames(reading.mark)) {
-      fixes.push({ from: 'directive', name, suggestion, line: directive.line, newText: `${directive.raw.slice(0, valueAt)}${renamedValue(reading.mark, name, suggestion)}` });
+      fixes.push({ from: 'directive', name, suggestion, line: directive.line, newText: `${raw.slice(0, valueStart)}${renamedValue(reading.mark, name, suggestion)}${raw.slice(valueStart + value.length)}` });
     }
   }
   return fixes;

@@ -85,6 +85,12 @@ describe('invalidNameFixes', () => {
     assert.deepEqual(invalidNameFixes({ source: '#|after: class', tags: [] }), [{ from: 'directive', name: 'class', suggestion: 'class_', line: 1, newText: '#|after: class_' }]);
   });
 
+  it('keeps the comment after a directive value when it renames the value', () => {
+    assert.deepEqual(invalidNameFixes({ source: '#| step: load-data  # read the csv\nx = 1', tags: [] }), [
+      { from: 'directive', name: 'load-data', suggestion: 'load_data', line: 1, newText: '#| step: load_data  # read the csv' },
+    ]);
+  });
+
   it('offers nothing for valid names or names with no usable suggestion', () => {
     assert.deepEqual(invalidNameFixes({ source: '', tags: ['step:train', 'step:../', 'skip'] }), []);
   });

@@ -11,7 +11,7 @@ import type { Problem } from '../contract/problem';
 import type { CellRoles, Convention, Role, RoleSource, StepInfo, TagResult } from '../contract/roles';
 import type { AfterRef } from './dependencies';
 import type { Directive } from './directives';
-import type { NbdevKey, Mark, Spelling } from './vocabulary';
+import type { NbdevKey, Mark, Reading, Spelling } from './vocabulary';
 import { checkDependencies } from './dependencies';
 import { splitDirectives } from './directives';
 import { clipText, moduleNameIssue, quoteName, sharedModuleIssue, sharedModuleNote, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
@@ -137,7 +137,7 @@ function findMarks(notebook: Notebook, cell: NotebookCell, problems: Problem[]):
   for (const tag of cell.tags) {
     const reading = readTag(tag);
     if (reading.kind === 'mark') marks.push(reading.mark);
-    if (reading.kind === 'lookalike') problems.push(malformed(notebook, cell, reading.raw, reading.meant, 'tag'));
+    if (reading.kind === 'lookalike') problems.push(malformed(notebook, cell, reading, 'tag'));
   }
   const split = splitDirectives(cell.source);
   const nbdev: NbdevDirective[] = [];
@@ -148,7 +148,7 @@ function findMarks(notebook: Notebook, cell: NotebookCell, problems: Problem[]):
     }
     const reading = readDirective(directive);
     if (reading.kind === 'mark') marks.push(reading.mark);
-    if (reading.kind === 'lookalike') problems.push(malformed(notebook, cell, reading.raw, reading.meant, 'directive', reading.line));
+    if (reading.kind === 'lookalike') problems.push(malformed(notebook, cell, reading, 'directive'));
   }
   for (const late of split.late) {
     if (!isVocabularyKey(late.key)) continue;
@@ -169,11 +169,16 @@ function warnTagsOnText(notebook: Notebook, cell: NotebookCell, problems: Proble
   problems.push(cellProblem(notebook, cell, 'warning', 'tag-on-markdown', message));
 }
 
-function malformed(notebook: Notebook, cell: NotebookCell, raw: string, meant: string, from: 'tag' | 'directive', line?: number): Problem {
+function malformed(notebook: Notebook, cell: NotebookCell, reading: Extract<Reading, { kind: 'lookalike' }>, from: 'tag' | 'directive'): Problem {
+  const { raw, meant, colon, line } = reading;
+  const written = from === 'tag' ? `tag \`${raw}\`` : `\`${raw.trim()}\``;
+  // A colon lookalike is invisible in most fonts: name the character, or the user sees nothing wrong.
   const message =
-    from === 'tag'
-      ? `tag \`${raw}\` looks like \`${meant}\` but is not one (tags are case-sensitive, with no spaces before ":"), so it is ignored.`
-      : `\`${raw.trim()}\` looks like \`${meant}\`, which takes no value (or true/false), so it is ignored.`;
+    colon !== undefined
+      ? `${written} looks like \`${meant}\`, but its colon is \`${colon.char}\` (${colon.name}), not ":", so it is ignored. Write \`${meant}\`.`
+      : from === 'tag'
+        ? `${written} looks like \`${meant}\` but is not one (tags are case-sensitive, with no spaces before ":"), so it is ignored.`
+        : `${written} looks like \`${meant}\`, which takes no value (or true/false), so it is ignored.`;
   return cellProblem(notebook, cell, 'warning', 'tag-malformed', message, line);
 }
 

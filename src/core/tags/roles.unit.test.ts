@@ -549,6 +549,13 @@ describe('readRoles', () => {
       [{ source: 'x', tags: ['PARAMETERS'] }, /looks like `parameters`/],
       [{ source: 'x', tags: ['pipeline_parameters'] }, /looks like `pipeline-parameters`/],
       [{ source: '#| skip: yes\nx' }, /^`#\| skip: yes` looks like `#\| skip`, which takes no value/],
+      // Colons a CJK keyboard or a font's lookalikes put in: the tag looks right, so the message names the character.
+      [{ source: 'x', tags: ['step\uFF1Atrain'] }, /^tag `step\uFF1Atrain` looks like `step:train`, but its colon is `\uFF1A` \(U\+FF1A FULLWIDTH COLON\), not ":", so it is ignored\. Write `step:train`\.$/],
+      [{ source: 'x', tags: ['after\u2236load'] }, /looks like `after:load`, but its colon is `\u2236` \(U\+2236 RATIO\)/],
+      [{ source: 'x', tags: ['step\uA789train'] }, /\(U\+A789 MODIFIER LETTER COLON\)/],
+      [{ source: 'x', tags: ['Step \uFE55 train'] }, /looks like `step:train`, but its colon is `\uFE55` \(U\+FE55 SMALL COLON\)/],
+      [{ source: '#| step\uFF1Atrain\nx' }, /^`#\| step\uFF1Atrain` looks like `#\| step: train`, but its colon is `\uFF1A` \(U\+FF1A FULLWIDTH COLON\)/],
+      [{ source: '#| step\uFF1A train\nx' }, /^`#\| step\uFF1A train` looks like `#\| step: train`, but its colon/],
     ];
     for (const [cell, message] of cases) {
       it(`warns about ${JSON.stringify(cell.tags ?? cell.source)} and ignores it`, () => {
@@ -559,6 +566,14 @@ describe('readRoles', () => {
         assert.deepEqual(result.cells[0]?.roles, []);
       });
     }
+  });
+
+  describe('a comment after a directive value', () => {
+    it('is a YAML comment, not part of the step name', () => {
+      const result = read(['#| step: load\nx = 1', '#| step: train  # fit the model\ny = x', '#| export  # shared\nz = 1']);
+      assert.deepEqual(shape(result), ['step:load', 'step:train', 'export']);
+      assert.deepEqual(codes(result), ['default-exp-missing']);
+    });
   });
 
   describe('tags on markdown and raw cells', () => {

@@ -34,8 +34,11 @@ export interface Mark {
 /** What a tag or directive turned out to be. */
 export type Reading =
   | { readonly kind: 'mark'; readonly mark: Mark }
-  /** Looks like ours but is not quite: `Step:train`, `step :train`, `pipeline_parameters`. */
-  | { readonly kind: 'lookalike'; readonly raw: string; readonly meant: string; readonly line?: number }
+  /**
+   * Looks like ours but is not quite: `Step:train`, `step :train`, `pipeline_parameters`, `step：train`.
+   * `colon` is set when the colon is another character that looks like one (see {@link COLON_LOOKALIKES}).
+   */
+  | { readonly kind: 'lookalike'; readonly raw: string; readonly meant: string; readonly line?: number; readonly colon?: ColonLookalike }
   /** Ours, switched off (`#| skip: false`). */
   | { readonly kind: 'off' }
   /** Not ours: people have their own tags, Kale has `limit:`, Quarto has `#| echo: false`. */
@@ -110,7 +113,9 @@ export function readTag(tag: string): Reading {
     return { kind: 'mark', mark: { spelling: named, from: 'tag', raw, names: splitNames(named, raw.slice(colon + 1)) } };
   }
   const meant = lookalike(raw);
-  return meant === undefined ? { kind: 'other' } : { kind: 'lookalike', raw, meant };
+  if (meant === undefined) return { kind: 'other' };
+  const wrongColon = colonLookalikeIn(raw);
+  return { kind: 'lookalike', raw, meant, ...(wrongColon !== undefined ? { colon: wrongColon } : {}) };
 }
 
 /**
@@ -119,7 +124,7 @@ export function readTag(tag: string): Reading {
  */
 export function readDirective(directive: Directive): Reading {
   const found = DIRECTIVE_KEYS.get(directive.key);
-  if (found === undefined) return { kind: 'other' };
+  if (found === undefined) return readColonLookalikeDirective(directive);
   const { raw, line, value } = directive;
   if (found.named) return { kind: 'mark', mark: { spelling: found, from: 'directive', raw, line, names: splitNames(found, value) } };
   if (value === 'false') return { kind: 'off' };
@@ -134,11 +139,65 @@ function splitNames(named: Spelling, text: string): string[] {
   return trimmed.split(/[,\s]+/).filter((n) => n !== '');
 }
 
-const LOOKALIKE_NAMED = /^(step|block|after|prev)\s*[:=]\s*(.*)$/i;
+/**
+ * Characters that look like `:` (Unicode's confusables of it, and the full-width and small forms), with
+ * their Unicode names for the message. A CJK keyboard types `：` (U+FF1A) in `step：train`; the tag looks
+ * right and would be ignored without a word.
+ */
+const COLON_LOOKALIKES: ReadonlyMap<string, string> = new Map([
+  ['\uFF1A', 'FULLWIDTH COLON'],
+  ['\uFE55', 'SMALL COLON'],
+  ['\uFE13', 'PRESENTATION FORM FOR VERTICAL COLON'],
+  ['\u2236', 'RATIO'],
+  ['\uA789', 'MODIFIER LETTER COLON'],
+  ['\u02D0', 'MODIFIER LETTER TRIANGULAR COLON'],
+  ['\u02F8', 'MODIFIER LETTER RAISED COLON'],
+  ['\u0589', 'ARMENIAN FULL STOP'],
+  ['\u05C3', 'HEBREW PUNCTUATION SOF PASUQ'],
+  ['\u0703', 'SYRIAC SUPRALINEAR COLON'],
+  ['\u0704', 'SYRIAC SUBLINEAR COLON'],
+  ['\u16EC', 'RUNIC MULTIPLE PUNCTUATION'],
+  ['\u1803', 'MONGOLIAN FULL STOP'],
+  ['\u1809', 'MONGOLIAN MANCHU FULL STOP'],
+  ['\u205A', 'TWO DOT PUNCTUATION'],
+  ['\uA4FD', 'LISU LETTER TONE MYA JEU'],
+]);
+const COLON_CLASS = [...COLON_LOOKALIKES.keys()].join('');
+
+/** A character that looks like a colon but is not one, where a colon was meant. */
+export interface ColonLookalike {
+  readonly char: string;
+  /** `U+FF1A FULLWIDTH COLON`. */
+  readonly name: string;
+}
+
+/** The colon lookalike right after the leading word of `text` (`step：train`), or undefined. */
+function colonLookalikeIn(text: string): ColonLookalike | undefined {
+  const char = /^[A-Za-z]+\s*(.)/u.exec(text)?.[1];
+  const name = char === undefined ? undefined : COLON_LOOKALIKES.get(char);
+  if (char === undefined || name === undefined) return undefined;
+  return { char, name: `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} ${name}` };
+}
+
+const LOOKALIKE_NAMED = new RegExp(`^(step|block|after|prev)\\s*[:=${COLON_CLASS}]\\s*(.*)$`, 'i');
+const COLON_LOOKALIKE_DIRECTIVE = new RegExp(`^(step|after)\\s*[${COLON_CLASS}]\\s*(.*)$`);
+
+/**
+ * `#| step：train`: a named native directive whose colon is a lookalike. The line reads as an unknown key
+ * (`step：train`), which would be ignored in silence like Quarto's own; it is a near miss of ours.
+ */
+function readColonLookalikeDirective(directive: Directive): Reading {
+  const written = `${directive.key} ${directive.value}`.trim();
+  const named = COLON_LOOKALIKE_DIRECTIVE.exec(written);
+  const colon = colonLookalikeIn(directive.key);
+  if (named === null || colon === undefined) return { kind: 'other' };
+  const { raw, line } = directive;
+  return { kind: 'lookalike', raw, meant: `#| ${named[1] ?? ''}: ${(named[2] ?? '').trim()}`.trimEnd(), line, colon };
+}
 
 /**
  * The spelling a near-miss tag was meant to be, or undefined. A near miss differs from one of ours only by
- * case, `_` for `-`, or spaces or `=` around the colon.
+ * case, `_` for `-`, spaces or `=` around the colon, or a colon lookalike in place of the colon.
  */
 export function lookalike(tag: string): string | undefined {
   const named = LOOKALIKE_NAMED.exec(tag);

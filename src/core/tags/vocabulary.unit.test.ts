@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Convention } from '../contract/roles';
 import type { Spelling } from './vocabulary';
-import { lookalike, readTag, resolveConventions } from './vocabulary';
+import { parseDirectives } from './directives';
+import { lookalike, readDirective, readTag, resolveConventions } from './vocabulary';
 
 describe('readTag', () => {
   const marks: readonly [string, string, readonly string[]][] = [
@@ -57,6 +58,34 @@ describe('readTag', () => {
       assert.equal(lookalike(tag), meant);
     });
   }
+
+  const colons: readonly [string, string, string][] = [
+    ['step\uFF1Atrain', 'step:train', 'U+FF1A FULLWIDTH COLON'],
+    ['step \u2236 train', 'step:train', 'U+2236 RATIO'],
+    ['after\uA789load', 'after:load', 'U+A789 MODIFIER LETTER COLON'],
+    ['block\uFE55load', 'block:load', 'U+FE55 SMALL COLON'],
+    ['prev\uFE13load', 'prev:load', 'U+FE13 PRESENTATION FORM FOR VERTICAL COLON'],
+  ];
+  for (const [tag, meant, name] of colons) {
+    it(`calls ${JSON.stringify(tag)} a look-alike of ${meant} and names its colon`, () => {
+      assert.deepEqual(readTag(tag), { kind: 'lookalike', raw: tag, meant, colon: { char: [...tag].find((c) => /[^\sa-z]/.test(c)), name } });
+    });
+  }
+
+  it('names no colon when the colon is right and something else is off', () => {
+    assert.deepEqual(readTag('Step:train\uFF1Ax'), { kind: 'lookalike', raw: 'Step:train\uFF1Ax', meant: 'step:train\uFF1Ax' });
+  });
+});
+
+describe('readDirective', () => {
+  it('calls a named directive with a colon look-alike a look-alike of ours', () => {
+    const [directive] = parseDirectives('#| step\uFF1A train\nx = 1');
+    assert.ok(directive);
+    assert.deepEqual(readDirective(directive), { kind: 'lookalike', raw: '#| step\uFF1A train', meant: '#| step: train', line: 1, colon: { char: '\uFF1A', name: 'U+FF1A FULLWIDTH COLON' } });
+    const [quarto] = parseDirectives('#| fig\uFF1Acap\nx = 1');
+    assert.ok(quarto);
+    assert.deepEqual(readDirective(quarto), { kind: 'other' });
+  });
 });
 
 describe('resolveConventions', () => {

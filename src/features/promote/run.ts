@@ -31,7 +31,7 @@ export interface TestRunResult {
 }
 
 /**
- * Runs `python -m <package>.pipeline --json` in the output root with PYTHONPATH=<out>/src, as
+ * Runs `python -m <package>.pipeline --json` in the output root with <out>/src first on the import path, as
  * `nbpromote run --json` does: a child process (argument array, no shell) whose stderr goes to the log,
  * under a cancellable progress notification (cancelling stops the process). Shows the metrics when it
  * finishes. Refuses in Restricted Mode, and says why, before anything else.
@@ -65,7 +65,7 @@ export async function runPipeline(log: Log, target: () => PromotionTarget): Prom
     return { ran: false, reason };
   }
   const python = await resolvePython(t.notebookUri);
-  const argv = pipelineArgs(config.package, ['--json']);
+  const argv = pipelineArgs(config.package, nodePath.join(t.outDir, 'src'), ['--json']);
   logger.info(`${python.path} -m ${config.package}.pipeline --json in ${t.outDir} (Python from ${python.source})`);
   const started = Date.now();
   const result = await vscode.window.withProgress(

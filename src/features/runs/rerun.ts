@@ -1,7 +1,7 @@
 /**
  * "Re-run with These Parameters": runs the pipeline of a local run again with the parameters that run
  * recorded, as `nbpromote run --param k=v …` does: `python -m <package>.pipeline --param k=v … --json` in
- * the project with PYTHONPATH=<project>/src, a child process with an argument array (no shell), stderr to
+ * the project with <project>/src first on the import path, a child process with an argument array (no shell), stderr to
  * the log, under a cancellable progress notification. Runs only in a trusted workspace.
  *
  * (The promote feature's runPipeline takes no parameters, hence this small runner.)
@@ -54,7 +54,7 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
     return failed(`pipeline.yaml cannot be run: ${errors[0] === undefined ? 'see the log' : formatProblem(errors[0])}`);
   }
   const dropped = Object.keys(run.params).filter((name) => !Object.prototype.hasOwnProperty.call(config.parameters, name));
-  const argv = pipelineArgs(config.package);
+  const argv = pipelineArgs(config.package, nodePath.join(root, 'src'));
   for (const [name, value] of Object.entries(run.params)) {
     if (!dropped.includes(name)) argv.push('--param', `${name}=${paramArgument(value)}`);
   }

@@ -70,6 +70,8 @@ class Tokens {
   readonly indent: number[] = [];
   readonly fstrings = new Map<number, readonly Interpolation[]>();
   readonly comments: Comment[] = [];
+  /** Whether a name holds a non-ASCII character: only then can its NFKC form differ from its spelling. */
+  unicodeNames = false;
 
   push(kind: number, start: number, end: number, text: string, indent = 0): void {
     this.kind.push(kind);
@@ -209,6 +211,7 @@ function tokenize(source: string, from: number, to: number, bracketed: boolean, 
       }
       if (c >= 128 || hasNonAscii(word)) {
         if (!UNICODE_IDENTIFIER.test(word)) throw UNSUPPORTED;
+        tokens.unicodeNames = true;
       }
       tokens.push(NAME, pos, i, word);
       pos = i;
@@ -1777,6 +1780,8 @@ class FastParser {
     const tokens = new Tokens();
     tokenize(this.source, from, to, true, tokens);
     if (tokens.fstrings.size > 0) throw UNSUPPORTED;
+    // A name in an f-string (`f"{µ:.2f}"`) is read as Python reads it too.
+    if (tokens.unicodeNames) this.t.unicodeNames = true;
     const inner = new FastParser(this.source, tokens);
     const value = inner.expressions();
     if (inner.kind() !== END) throw UNSUPPORTED;
@@ -1784,15 +1789,22 @@ class FastParser {
   }
 }
 
+/** The hand-written parser's answer: the top-level statements, and whether any name is non-ASCII. */
+export interface FastTree {
+  readonly statements: readonly PyNode[];
+  /** Told by the tokenizer, which looks at each name's characters anyway: an ASCII source costs nothing more. */
+  readonly unicodeNames: boolean;
+}
+
 /**
  * The top-level statements of `source` as tree-sitter-python would give them (through `convert`), or
  * `undefined` when the source has a syntax error or uses something this parser leaves to tree-sitter.
  */
-export function fastParsePython(source: string): readonly PyNode[] | undefined {
+export function fastParsePython(source: string): FastTree | undefined {
   try {
     const tokens = new Tokens();
     tokenize(source, 0, source.length, false, tokens);
-    return new FastParser(source, tokens).module();
+    return { statements: new FastParser(source, tokens).module(), unicodeNames: tokens.unicodeNames };
   } catch {
     // UNSUPPORTED, or a bug of this parser (a stack overflow on deep nesting, say): either way tree-sitter
     // parses it. The corpus tests keep the declined share small, so such bugs cannot hide there.

@@ -35,7 +35,7 @@ function treeSitter(source: string): { tree: string; errors: number } {
 
 /** Whether the fast parser answers `source`, and when it does, that its tree is tree-sitter's. */
 function agrees(source: string): { answered: boolean; same: boolean; fast?: string; reference?: string } {
-  const fast = fastParsePython(source);
+  const fast = fastParsePython(source)?.statements;
   if (fast === undefined) return { answered: false, same: true };
   const reference = treeSitter(source);
   const tree = dump(fast);
@@ -111,6 +111,12 @@ describe('fastParsePython', () => {
       assert.equal(fastParsePython(source), undefined);
     });
   }
+
+  it('tells whether a name is non-ASCII (in an f-string too), not a string or a comment: only then are names normalised', () => {
+    assert.equal(fastParsePython('x = "\u00e9"  # \u00e9\n')?.unicodeNames, false);
+    assert.equal(fastParsePython('\u00e9t\u00e9 = 1\n')?.unicodeNames, true);
+    assert.equal(fastParsePython('s = f"{\u00b5}"\n')?.unicodeNames, true);
+  });
 
   it('reads a bracket continued on a line indented less than its block, valid Python tree-sitter rejects', () => {
     const source = 'def f(df):\n    df.drop(df[df.income >\n70000].index, inplace=True)\n';

@@ -245,11 +245,28 @@ export function setFastParser(enabled: boolean): void {
 /** The tree of `source` from the hand-written parser (`fastParser.ts`), or undefined when it leaves it to tree-sitter. */
 function parseFast(source: string): PyTree | undefined {
   if (!useFastParser) return undefined;
-  const statements = fastParsePython(source);
-  if (statements === undefined) return undefined;
+  const parsed = fastParsePython(source);
+  if (parsed === undefined) return undefined;
   const position = positionIn(computeLineStarts(source));
-  const root: PyNode = { type: 'module', field: undefined, start: 0, end: source.length, children: statements };
-  return { source, root, errors: extraChecks(root, source, position), position, text: (node: PyNode): string => source.slice(node.start, node.end) };
+  const root: PyNode = { type: 'module', field: undefined, start: 0, end: source.length, children: parsed.statements };
+  return { source, root, errors: extraChecks(root, source, position), position, text: textIn(source, parsed.unicodeNames) };
+}
+
+/** A character outside ASCII. */
+const NON_ASCII = /[^\p{ASCII}]/u;
+
+/**
+ * The `text` of a tree. Python reads names NFKC-normalised (`ﬁnal_threshold`, with the ligature, is
+ * `final_threshold`; the micro sign `µ` is the Greek `μ`), so an identifier's text is its normalised form and
+ * names compare as Python compares them; the generated code may keep the notebook's spelling. Only a source
+ * with a non-ASCII name pays for the check: an ASCII one gets the plain slice.
+ */
+function textIn(source: string, unicodeNames: boolean): (node: PyNode) => string {
+  if (!unicodeNames) return (node: PyNode): string => source.slice(node.start, node.end);
+  return (node: PyNode): string => {
+    const text = source.slice(node.start, node.end);
+    return node.type === 'identifier' && NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+  };
 }
 
 /**
@@ -261,7 +278,7 @@ function parseWithTreeSitter(source: string): PyTree {
   const { parser } = ready();
   const lineStarts = computeLineStarts(source);
   const position = positionIn(lineStarts);
-  const text = (node: PyNode): string => source.slice(node.start, node.end);
+  const text = textIn(source, NON_ASCII.test(source));
 
   const tree = parser.parse(source);
   if (tree === null) {
@@ -362,7 +379,7 @@ function parseManyWithTreeSitter(sources: readonly string[]): PyTree[] {
     const lineStarts = computeLineStarts(source);
     const position = positionIn(lineStarts);
     const root: PyNode = { type: 'module', field: undefined, start: 0, end: source.length, children: perSource[i] ?? [] };
-    return { source, root, errors: extraChecks(root, source, position), position, text: (node: PyNode): string => source.slice(node.start, node.end) };
+    return { source, root, errors: extraChecks(root, source, position), position, text: textIn(source, NON_ASCII.test(source)) };
   });
 }
 

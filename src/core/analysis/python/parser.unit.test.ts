@@ -103,6 +103,31 @@ describe('parsePython', () => {
     assert.deepEqual([...TYPES_WITH_FIELDS].sort(), withFields);
   });
 
+  it('gives names NFKC-normalised, as Python reads them, from both parsers and in f-strings; other text as written', () => {
+    // `ﬁ` is the ligature U+FB01 and `µ` the micro sign U+00B5; Python reads `fi` and the Greek mu U+03BC.
+    const source = '\ufb01nal = \u00b5 + 1  # \ufb01\nlabel = f"{\u00b5:.2f}"\n';
+    const names = (tree: PyTree): string[] => {
+      const out: string[] = [];
+      const visit = (node: PyNode): void => {
+        if (node.type === 'identifier') out.push(tree.text(node));
+        for (const child of node.children) visit(child);
+      };
+      visit(tree.root);
+      return out;
+    };
+    const expected = ['final', '\u03bc', 'label', '\u03bc'];
+    assert.deepEqual(names(parsePython(source)), expected);
+    setFastParser(false);
+    try {
+      assert.deepEqual(names(parsePython(source)), expected);
+      assert.deepEqual(names(parsePythonMany([source, 'x = 1'])[0] ?? parsePython('')), expected);
+    } finally {
+      setFastParser(true);
+    }
+    const tree = parsePython(source);
+    assert.equal(tree.text(tree.root.children[0] ?? tree.root), '\ufb01nal = \u00b5 + 1');
+  });
+
   it('never throws on odd input', () => {
     for (const code of ['\0', ')))', '"""', '\\', 'def', '\t\tx', 'x = ' + '('.repeat(500), 'a' + ' + a'.repeat(5000), '\r\nx = 1\r\n']) {
       assert.doesNotThrow(() => parsePython(code));

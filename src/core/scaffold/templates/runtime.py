@@ -33,7 +33,9 @@ What a run does:
 - When ``mlflow`` is importable and MLFLOW_TRACKING_URI is set, also logs the recorded run to MLflow, with
   tags linking it to the notebook, its cells and the version. MLflow problems only print a warning.
 
-Command line (``python -m <package>.pipeline``): ``--param name=value`` (repeatable), ``--no-cache``,
+Command line (``nbpromote run``, or ``PYTHONPATH=src python -m <package>.pipeline`` in the folder holding
+pipeline.yaml): ``--param name=value`` (repeatable; a relative path in a value is read from the folder the
+step reading it runs in, the ``workdir`` or where ``os.chdir`` moved), ``--no-cache``,
 ``--only STEP``, ``--json``. Exit codes: 0 finished, 1 failed, 2 usage error.
 
 Needs Python 3.9 or later and PyYAML; nothing else (mlflow is optional).
@@ -623,7 +625,7 @@ class _Run:
             self.fail(str(ex))
             return self._report(StepRecord(name, "failed", _seconds(began)))
         except Exception as ex:  # the step's own code failed
-            self.fail(f"step {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}", ex)
+            self.fail(f"step {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}{_relative_to(ex)}", ex)
             return self._report(StepRecord(name, "failed", _seconds(began)))
         except SystemExit as ex:  # `sys.exit()` in the step's code: in the notebook it stopped the cell, here the run
             code = ex.code if ex.code is None or isinstance(ex.code, int) else repr(ex.code)
@@ -897,7 +899,7 @@ class _Run:
             if not isinstance(value, Mapping):
                 raise TypeError(f"it returned a {type(value).__name__}, not a dict of numbers")
         except Exception as ex:
-            self.fail(f"the metrics function {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}", ex)
+            self.fail(f"the metrics function {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}{_relative_to(ex)}", ex)
             return
         self.metrics = flatten_metrics(value)
         if self.metrics:
@@ -1294,6 +1296,24 @@ def _notebook_place(exception: BaseException, root: Path, config: Mapping[str, A
     return where
 
 
+def _relative_to(exception: BaseException) -> str:
+    """`` (relative to /abs/folder)`` when ``exception`` is an OSError naming a relative path
+    (``FileNotFoundError: ... 'data/raw/x.csv'``): the folder it was looked for in, which the message does not
+    say and which is not always the one the person expects (the notebook's, or where ``os.chdir`` moved). The
+    folder is the current one, or the one ``notebook_folder`` noted when the shared code failed at import."""
+    if not isinstance(exception, OSError):
+        return ""
+    names = [os.fsdecode(n) for n in (exception.filename, exception.filename2) if isinstance(n, (str, bytes, os.PathLike))]
+    if not names or all(os.path.isabs(n) for n in names):
+        return ""
+    return f" (relative to {getattr(exception, _FOLDER_ATTRIBUTE, None) or os.getcwd()})"
+
+
+#: The attribute ``notebook_folder`` sets on an exception the shared code raised at import: the folder it ran
+#: in then (it goes back to the previous one before the exception is reported).
+_FOLDER_ATTRIBUTE = "_nbpromote_folder"
+
+
 def _in_script(notebook: Path, file_line: int | None) -> str:
     """`` (analysis.py line 40)``: the line in a percent script; empty for a .ipynb (no file line known)."""
     return "" if file_line is None else f" ({notebook.name} line {file_line})"
@@ -1356,6 +1376,10 @@ def notebook_folder(folder: Path) -> Iterator[None]:
     with _working_directory(folder):
         try:
             yield
+        except BaseException as ex:
+            with contextlib.suppress(AttributeError, TypeError):
+                setattr(ex, _FOLDER_ATTRIBUTE, os.getcwd())  # for ``_relative_to``
+            raise
         finally:
             sys.path[:] = [p if p in before or os.path.isabs(p) else os.path.normpath(os.path.join(folder, p)) for p in sys.path]
             left = os.getcwd()
@@ -2940,7 +2964,14 @@ class _ArgumentParser(argparse.ArgumentParser):
 
 def _argument_parser(prog: str | None) -> argparse.ArgumentParser:
     parser = _ArgumentParser(prog=prog, description="Run the pipeline nbpromote generated, and record the run.")
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (repeatable); a relative path in VALUE is read, as in the notebook, from pipeline.yaml's "
+        "workdir (the notebook's folder), or from the folder the notebook's code moved to (%%cd, os.chdir) before reading it",
+    )
     parser.add_argument("--no-cache", action="store_true", help="run every step, even those whose inputs and code did not change")
     parser.add_argument("--only", metavar="STEP", help="run only this step and the steps it depends on")
     parser.add_argument("--json", action="store_true", help="print one JSON object with the result on stdout; everything else goes to stderr")
@@ -2979,6 +3010,81 @@ def main(
     if args.json:
         print(json.dumps(_json_summary(result), allow_nan=False), flush=True)
     return EXIT_FINISHED if result.status == "finished" else EXIT_FAILED
+
+
+@contextlib.contextmanager
+def import_failure_ends_run(package: str, main: bool = False) -> Iterator[None]:
+    """Around the imports of the package's own modules (the shared code, run by ``__init__``; the step modules
+    and the metrics, imported by ``pipeline.py``): when one raises while this process is the pipeline's command
+    line (``main``, or ``python -m <package>.pipeline`` in the interpreter's arguments), the run fails as when a
+    step fails: its error names the notebook cell and line, ``--json`` prints its one object, the run is
+    recorded as failed, and the process exits with status 1. Otherwise (pytest, a notebook importing the
+    package) the exception goes on as it is."""
+    try:
+        yield
+    except Exception as ex:
+        if not (main or _runs_pipeline(package)):
+            raise
+        sys.exit(_import_failed(ex))
+
+
+def _runs_pipeline(package: str) -> bool:
+    """Whether the interpreter was started as ``python -m <package>.pipeline``, or with the ``-c`` code nbpromote
+    starts pipelines with (it runs that module with runpy). Python 3.9 does not keep its arguments: False."""
+    argv = list(getattr(sys, "orig_argv", []))
+    module = f"{package}.pipeline"
+    for at, arg in enumerate(argv[1:-1], start=1):
+        if arg == "-m":
+            return argv[at + 1] == module
+        if arg == "-c":
+            return f'run_module("{module}"' in argv[at + 1]
+    return False
+
+
+def _import_failed(exception: BaseException) -> int:
+    """Reports an exception raised while the package's modules were imported as the run's failure (see
+    ``import_failure_ends_run``) and returns the exit code. The run is recorded when pipeline.yaml and the
+    command line can be read; otherwise only the error is printed (``--json``: status ``error``)."""
+    root = Path(__file__).resolve().parents[2]
+    args_list = sys.argv[1:]
+    as_json = "--json" in args_list
+    try:
+        config: Mapping[str, Any] = load_config(root / "pipeline.yaml")
+    except PipelineError:
+        config = {}
+    message = f"{_failed_module(exception)} failed{_notebook_place(exception, root, config)}: {type(exception).__name__}: {exception}{_relative_to(exception)}"
+    try:
+        args = _argument_parser(None).parse_args(args_list)
+        params = resolve_params(config, parse_params(args.param, config["parameters"]))
+        run = _Run(config, {}, None, params, root, not args.no_cache, sys.stderr if as_json else sys.stdout)
+        run.start(True, args.only)
+    except (PipelineError, KeyError, SystemExit):  # no pipeline.yaml, a bad --param, --help, a record not written
+        print(_user_traceback(exception), file=sys.stderr, end="")
+        return _report_error(as_json, message, EXIT_FAILED)
+    run.fail(message, exception)
+    run.finish()
+    if as_json:
+        print(json.dumps(_json_summary(run.result()), allow_nan=False), flush=True)
+    return EXIT_FAILED
+
+
+def _failed_module(exception: BaseException) -> str:
+    """What failed when ``exception`` was raised at import, from the innermost frame in the package's own
+    modules: ``the shared code``, ``the module of step 'train'``, ``the metrics module``, or the package."""
+    here = Path(os.path.abspath(__file__))
+    package = here.parent
+    innermost: Path | None = None
+    tb = exception.__traceback__
+    while tb is not None:
+        filename = Path(os.path.abspath(tb.tb_frame.f_code.co_filename))
+        if filename.parent in (package, package / "steps") and filename != here:
+            innermost = filename
+        tb = tb.tb_next
+    if innermost is None or innermost.name in ("__init__.py", "pipeline.py"):
+        return f"importing the {package.name} package"
+    if innermost.parent.name == "steps" and innermost.parent.parent == package:
+        return f"the module of step {innermost.stem!r}"
+    return "the metrics module" if innermost.name == "metrics.py" else "the shared code"
 
 
 def _json_summary(result: RunResult) -> dict[str, Any]:

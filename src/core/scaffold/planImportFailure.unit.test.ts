@@ -1,0 +1,106 @@
+// The package's own modules failing when `python -m <package>.pipeline` imports them (the shared code reading a
+// config file that is not there, a step module importing a library that is not installed), and steps failing
+// on a relative path: the run's error names the notebook cell and line, and the folder a relative path was
+// looked for in. In process on real files; the pipeline is run with Debian's Python when it is there.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import type { SpawnSyncReturns } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasPython, PYTHON, promoteCells } from './testing';
+
+/** `python -m nb.pipeline ...args` in `out`, whatever its exit status. */
+function pipeline(out: string, ...args: string[]): SpawnSyncReturns<string> {
+  return spawnSync(PYTHON, ['-m', 'nb.pipeline', ...args], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+}
+
+interface RunJson {
+  readonly run_id: string | null;
+  readonly status: string;
+  readonly error: string;
+  readonly steps: { name: string; status: string }[];
+}
+
+describe('planPromotion: modules failing at import, relative paths in errors', function () {
+  this.timeout(120_000);
+  const dirs: string[] = [];
+  before(function () {
+    if (!hasPython()) this.skip();
+  });
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the shared code failing at import fails the run naming its cell and line and the folder, records it, and prints the one JSON object', async () => {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['imports'], source: 'import json' },
+        { tags: ['functions'], source: 'with open("conf/params.json") as f:\n    CFG = json.load(f)' },
+        { tags: ['step:load'], source: 'rows = [CFG["n"]] * 3' },
+        { tags: ['step:total'], source: 'total = sum(rows)' },
+      ],
+      'import-shared',
+    );
+    dirs.push(dir);
+    mkdirSync(join(dir, 'conf'));
+    writeFileSync(join(dir, 'conf', 'params.json'), '{"n": 2}');
+    assert.equal(pipeline(out, '--json').status, 0);
+    rmSync(join(dir, 'conf', 'params.json'));
+
+    const run = pipeline(out, '--json');
+    assert.equal(run.status, 1, run.stderr);
+    const doc = JSON.parse(run.stdout) as RunJson;
+    const folder = realpathSync(dir);
+    assert.equal(doc.error, `the shared code failed in notebook cell 2 (id c1), line 1: FileNotFoundError: [Errno 2] No such file or directory: 'conf/params.json' (relative to ${folder})`);
+    assert.deepEqual([doc.status, doc.steps], ['failed', [{ name: 'load', status: 'skipped' }, { name: 'total', status: 'skipped' }]]);
+    assert.ok(doc.run_id !== null);
+    const record = JSON.parse(readFileSync(join(out, '.nbpromote', 'runs', doc.run_id, 'run.json'), 'utf8')) as { status: string; error: { message: string; traceback: string } };
+    assert.deepEqual([record.status, record.error.message], ['failed', doc.error]);
+    assert.match(record.error.traceback, /common\.py", line \d+, in <module>\n/);
+    assert.match(run.stderr, /Traceback[^]*FileNotFoundError[^]*\nthe shared code failed in notebook cell 2/);
+
+    const text = pipeline(out);
+    assert.equal(text.status, 1);
+    assert.match(text.stderr, /^the shared code failed in notebook cell 2 \(id c1\), line 1: FileNotFoundError/m);
+
+    // Imported by something else (pytest, a notebook), the package raises as it did.
+    const imported = spawnSync(PYTHON, ['-c', 'import nb'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+    assert.equal(imported.status, 1);
+    assert.match(imported.stderr, /FileNotFoundError/);
+    assert.doesNotMatch(imported.stderr, /the shared code failed/);
+  });
+
+  it('a step module failing at import (a library that is not installed) fails the run naming the step', async () => {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['step:load'], source: 'rows = [1, 2, 3]' },
+        { tags: ['step:train'], source: 'import nbpromote_not_installed_xyz\nmodel = nbpromote_not_installed_xyz.fit(rows)' },
+      ],
+      'import-step',
+    );
+    dirs.push(dir);
+    const run = pipeline(out, '--json');
+    assert.equal(run.status, 1, run.stderr);
+    const doc = JSON.parse(run.stdout) as RunJson;
+    // The import is hoisted to the top of the module, where no cell comment names its line.
+    assert.equal(doc.error, "the module of step 'train' failed: ModuleNotFoundError: No module named 'nbpromote_not_installed_xyz'");
+    assert.deepEqual(doc.steps.map((s) => s.status), ['skipped', 'skipped']);
+    assert.equal(readdirSync(join(out, '.nbpromote', 'runs')).length, 1);
+  });
+
+  it('a step failing on a relative path says which folder it was relative to; not on an absolute one', async () => {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['parameters'], source: 'RAW = "data/raw.txt"' },
+        { tags: ['step:load'], source: 'text = open(RAW).read()' },
+      ],
+      'relative-param',
+    );
+    dirs.push(dir);
+    const run = pipeline(out, '--json', '--param', 'RAW=data/other.txt');
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as RunJson).error, `step 'load' failed in notebook cell 2 (id c1), line 1: FileNotFoundError: [Errno 2] No such file or directory: 'data/other.txt' (relative to ${realpathSync(dir)})`);
+    const absolute = pipeline(out, '--json', '--param', `RAW=${join(dir, 'nothing.txt')}`);
+    assert.match((JSON.parse(absolute.stdout) as RunJson).error, /No such file or directory: '[^']+nothing\.txt'$/);
+  });
+});
