@@ -753,6 +753,29 @@ def test_a_step_reruns_when_a_sqlite_database_it_connected_to_changed(tmp_path):
     assert run() == (5, [("load", "cached", None)])
 
 
+def _make_scorer():
+    def scorer(value):
+        return value * 2
+
+    return scorer
+
+
+def test_a_step_whose_outputs_cannot_be_pickled_says_why_it_runs_again(tmp_path):
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "make", "inputs": [], "outputs": ["scorer"], "after": []}],
+    }
+
+    def run():
+        result = runtime.run_pipeline(config, {"make": _make_scorer}, None, {}, tmp_path, record=False, progress=io.StringIO())
+        return [(s.name, s.status, s.why) for s in result.steps]
+
+    assert run() == [("make", "ran", None)]
+    [(name, status, why)] = run()
+    assert (name, status) == ("make", "ran")
+    assert why.startswith("its outputs cannot be pickled (AttributeError: Can't pickle local object")
+
+
 def _glob_from_config():
     import glob as glob_module
     import json as json_module

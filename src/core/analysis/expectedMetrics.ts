@@ -373,9 +373,10 @@ export function ranAfter(cell: NotebookCell, used: readonly NotebookCell[]): Not
 const NUMPY_SCALAR = /\bnp\.(?:float(?:16|32|64|96|128)?|longdouble|u?int(?:8|16|32|64)?)\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*\)/g;
 
 /**
- * The one-line top-level `print(f"...")` calls of a cell (a loop's print shows loop variables) as patterns
- * of the lines they print: the text around the fields as it is, each field a value; with the bare name each
- * field shows (undefined for an expression).
+ * The one-line top-level `print(f"...")` calls of a cell (a loop's print shows loop variables), and those of
+ * plain strings and bare names (`print("R² Score:", r2)`), as patterns of the lines they print: the text
+ * around the values as it is, each value a field; with the bare name each field shows (undefined for an
+ * expression).
  */
 export function printTemplates(source: string): { pattern: RegExp; names: (string | undefined)[] }[] {
   const templates: { pattern: RegExp; names: (string | undefined)[] }[] = [];
@@ -397,6 +398,18 @@ export function printTemplates(source: string): { pattern: RegExp; names: (strin
     }
     pattern += escapeRegExp(rest);
     if (names.some((n) => n !== undefined)) templates.push({ pattern: new RegExp(`^${pattern.trim()}$`), names });
+  }
+  // print("Mean Absolute Error:", mae, "R² Score:", r2): the texts as they are, each name a value, a space
+  // between them (print's separator), whatever the words of the labels.
+  for (const call of source.matchAll(/^print\((.*)\)\s*(?:#.*)?$/gm)) {
+    const args = printArguments(call[1] ?? '');
+    const parts = args.map((arg) => {
+      const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg)?.[2];
+      return text !== undefined ? { text } : /^[A-Za-z_]\w*$/.test(arg) ? { name: arg } : undefined;
+    });
+    if (args.length < 2 || parts.some((p) => p === undefined) || !parts.some((p) => p?.name !== undefined) || !parts.some((p) => p?.text !== undefined)) continue;
+    const pattern = parts.map((p) => (p?.text !== undefined ? escapeRegExp(p.text) : '(\\S+)')).join(' ');
+    templates.push({ pattern: new RegExp(`^${pattern.trim()}$`), names: parts.flatMap((p) => (p?.name === undefined ? [] : [p.name])) });
   }
   return templates;
 }

@@ -287,3 +287,11 @@ describe('cellsBehindMetrics and ranAfter: saved metrics outputs of a notebook r
     assert.deepEqual(ranAfter(cell(3, null), [cell(2, 21)]), []);
   });
 });
+
+describe('expectedMetricsFromOutputs: prints of labels of any words and names (round 17)', () => {
+  it('reads print("Mean Absolute Error:", mae) and print("R² Score:", r2) by the names printed', () => {
+    const source = 'print("Mean Absolute Error:", mae)\nprint("R² Score:", r2)\nprint("n =", n, "rows")';
+    const got = read(metricsCell(source, [stdout('Mean Absolute Error: 0.1218\nR² Score: 0.93\nn = 5 rows\n')], { assigned: ['mae', 'r2'] }));
+    assert.deepEqual(got, { mae: { value: 0.1218, decimals: 4 }, r2: { value: 0.93, decimals: 2 }, n: { value: 5 } });
+  });
+});

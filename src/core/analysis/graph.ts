@@ -10,6 +10,7 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
 import type { CallSite } from './cellFacts';
 import { printArguments } from './expectedMetrics';
+import { PYTHON_KEYWORDS } from '../tags/names';
 import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
@@ -404,9 +405,12 @@ class GraphBuilder {
       });
       const formatted = m === null && args.length === 1 ? formatFields(args[0] ?? '') : [];
       for (const field of m === null ? [...labelled, ...formatted] : fStringFields(m[2] ?? '')) {
-        if (!/[A-Za-z_][\w.]*\s*\(/.test(field.expression)) continue;
-        const label = /([A-Za-z_]\w*)\W*$/.exec(field.before)?.[1]?.toLowerCase();
-        const name = label !== undefined && /^[a-z_]\w*$/.test(label) && !this.bindings.has(label) ? label : 'value';
+        // A computed value: a call, an item (`precisions[best]`) or arithmetic; not a name, a literal or an
+        // attribute (`df.shape`, seldom a metric).
+        const computed = /[A-Za-z_][\w.]*\s*\(/.test(field.expression) || /^[A-Za-z_][\w.]*\s*\[/.test(field.expression) || /^[\w.]+\s*[-+*/%]/.test(field.expression);
+        if (!computed) continue;
+        const label = labelName(field.before);
+        const name = label !== undefined && !this.bindings.has(label) ? label : 'value';
         this.problems.push(
           this.problem(
             cell,
@@ -1389,6 +1393,22 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
  * The replacement fields of an f-string's text (`accuracy: {accuracy_score(y, p):.4f}` -> `accuracy_score(y, p)`,
  * after `accuracy: `): the expression without its conversion and format spec. `{{` is no field.
  */
+/** Words of a printed label that name nothing: `"RMSE value is: "` is named by `rmse`. */
+const LABEL_FILLERS = new Set(['is', 'are', 'was', 'were', 'be', 'of', 'the', 'a', 'an', 'for', 'to', 'in', 'on', 'at', 'by', 'with', 'and', 'or', 'value', 'values', 'result', 'results', 'our', 'my', 'final', 'model']);
+
+/**
+ * A name for the value a print labels with the text before it (`"Accuracy: "` -> `accuracy`, `"RMSE value is: "`
+ * -> `rmse`): its last word that is neither a filler nor a Python keyword; undefined when there is none.
+ */
+function labelName(before: string): string | undefined {
+  const words = (before.match(/[A-Za-z_]\w*/g) ?? []).map((w) => w.toLowerCase());
+  for (let i = words.length - 1; i >= 0; i--) {
+    const word = words[i] ?? '';
+    if (!LABEL_FILLERS.has(word) && !PYTHON_KEYWORDS.has(word)) return word;
+  }
+  return undefined;
+}
+
 /**
  * The values a `%` or `.format` string formats, each with the text before its place:
  * `"Accuracy: %.2f" % acc_of(y)` and `"Accuracy: {:.3f}".format(acc_of(y))` -> [{acc_of(y), "Accuracy: "}].

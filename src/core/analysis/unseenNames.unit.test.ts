@@ -138,6 +138,29 @@ describe('random draws nothing seeds (round 6)', () => {
     );
   });
 
+  it('takes no call in a string for a draw, and no split that keeps the order (round 17)', async () => {
+    const cells = [
+      { tags: ['imports'], source: 'from sklearn.cluster import KMeans\nfrom sklearn.model_selection import train_test_split' },
+      {
+        tags: ['step:fit'],
+        source: [
+          "print(f'Customer Segments using KMeans (K={k})')",
+          'title = "RandomForestClassifier() vs train_test_split(X, y)"',
+          'doc = """',
+          'KMeans(n_clusters=3) below',
+          '"""',
+          'train, test = train_test_split(rows, shuffle=False, test_size=0.2)',
+          "model = KMeans(n_clusters=3)  # 'KMeans(' in a comment",
+        ].join('\n'),
+      },
+      { tags: ['metrics'], source: 'n = len(train)' },
+    ];
+    assert.deepEqual(
+      (await warned(cells)).map((w) => [w[1], w[2].slice(0, 40)]),
+      [[7, 'KMeans(...) draws random numbers without']],
+    );
+  });
+
   it('a generator made without a seed warns even when the global generators are seeded; with one it does not', async () => {
     assert.deepEqual(
       await warned([

@@ -184,7 +184,7 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
       join(dir, 'nb.ipynb'),
       notebookJson([
         { tags: ['step:fit'], source: 'truth = [1, 0, 1]\npred = [1, 1, 1]' },
-        { tags: ['metrics'], source: 'print(f"accuracy: {sum(a == b for a, b in zip(truth, pred)) / len(truth):.4f}")\nprint(f"rows: {len(truth)}")\nshare = 0.5\nprint(f"share {share:.2f}")\nprint("best", max(pred))\nprint("n:", len(truth), "share", share, "tag", "x")\nprint("Accuracy: %.2f" % (sum(pred) / 3))\nprint("F1: {:.3f}".format(max(truth)))\nprint("a %s, b %d" % ("x", len(pred)))' },
+        { tags: ['metrics'], source: 'print(f"accuracy: {sum(a == b for a, b in zip(truth, pred)) / len(truth):.4f}")\nprint(f"rows: {len(truth)}")\nshare = 0.5\nprint(f"share {share:.2f}")\nprint("best", max(pred))\nprint("n:", len(truth), "share", share, "tag", "x")\nprint("Accuracy: %.2f" % (sum(pred) / 3))\nprint("F1: {:.3f}".format(max(truth)))\nprint("a %s, b %d" % ("x", len(pred)))\nprint(f"Precision: {pred[0]:.2f}")\nprint("RMSE value is: ", max(pred))\nprint(f"shape: {truth.__class__}")' },
       ]),
     );
   });
@@ -193,7 +193,7 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
   it('warns on each line printing a computed value inside an f-string, saying to assign it to a name', async () => {
     const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     const warnings = outcome.problems.filter((p) => p.code === 'metric-unnamed');
-    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2], ['warning', 5], ['warning', 6], ['warning', 7], ['warning', 8], ['warning', 9]]);
+    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2], ['warning', 5], ['warning', 6], ['warning', 7], ['warning', 8], ['warning', 9], ['warning', 10], ['warning', 11]]);
     assert.match(warnings[0]?.message ?? '', /^this line prints sum\(a == b for a, b in zip\(truth, pred\)\) \/ len\(truth\) without giving it a name[^`]*`accuracy = sum\(/);
     assert.match(warnings[1]?.message ?? '', /`rows = len\(truth\)`/);
     // A computed value after a label, not in an f-string: print("best", max(pred)).
@@ -203,6 +203,9 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
     assert.match(warnings[4]?.message ?? '', /^this line prints sum\(pred\) \/ 3 without giving it a name[^`]*`accuracy = sum\(pred\) \/ 3`/);
     assert.match(warnings[5]?.message ?? '', /^this line prints max\(truth\) without[^`]*`f1 = max\(truth\)`/);
     assert.match(warnings[6]?.message ?? '', /^this line prints len\(pred\) without[^`]*`b = len\(pred\)`/);
+    // An item of a list is computed too; the name skips the label's fillers and keywords ("value is").
+    assert.match(warnings[7]?.message ?? '', /^this line prints pred\[0\] without[^`]*`precision = pred\[0\]`/);
+    assert.match(warnings[8]?.message ?? '', /^this line prints max\(pred\) without[^`]*`rmse = max\(pred\)`/);
   });
 
   it('says the notebook gives no metric, not to promote with --execute, when --execute found none', async () => {

@@ -701,7 +701,7 @@ class _Run:
         # it would not write the file again, and the steps after it would read the other step's.
         if self.use_cache and not step.get("always_run"):
             cached = self.cache.load(name, key, step["outputs"])
-            changed = None if cached is None else self._changed_read(cached.get(_READS_ENTRY))
+            changed = self.cache.not_cached(name) if cached is None else self._changed_read(cached.get(_READS_ENTRY))
             if changed is not None:
                 self.changed_reads[name] = changed
                 cached = None
@@ -2579,6 +2579,10 @@ def _canonical_json(value: Any) -> str:
 # The cache and the run store
 
 
+#: In a step's cache folder: why its outputs were not cached the last time it ran.
+NOT_CACHED = "not-cached.txt"
+
+
 class _Cache:
     """Step outputs by step and key: ``<dir>/<step>/<key>.pkl``, a pickled ``{output name: value}``."""
 
@@ -2608,12 +2612,25 @@ class _Cache:
         try:
             _write_atomic(folder / f"{key}.pkl", lambda file: pickle.dump(dict(outputs), file, protocol=pickle.HIGHEST_PROTOCOL))
         except (pickle.PicklingError, TypeError, AttributeError) as ex:
-            print(f"nbpromote: step {step!r} is not cached: its outputs cannot be pickled ({type(ex).__name__}: {ex})", file=sys.stderr)
+            reason = f"its outputs cannot be pickled ({type(ex).__name__}: {ex})"
+            print(f"nbpromote: step {step!r} is not cached: {reason}", file=sys.stderr)
+            # The next run says why the step runs again (``not_cached``).
+            with contextlib.suppress(OSError):
+                _write_atomic(folder / NOT_CACHED, lambda file: file.write(reason.encode("utf-8")))
             return
         except OSError as ex:  # a full disk, a file where the cache folder must be: the step did not fail
             print(f"nbpromote: warning: step {step!r} is not cached: {_cannot_write(folder / f'{key}.pkl', ex)}; the run goes on with its outputs", file=sys.stderr)
             return
         self._prune(folder)
+        with contextlib.suppress(OSError):
+            (folder / NOT_CACHED).unlink()
+
+    def not_cached(self, step: str) -> str | None:
+        """Why the last run of ``step`` left nothing in the cache (its outputs could not be pickled), or None."""
+        try:
+            return (self.directory / step / NOT_CACHED).read_text("utf-8")[:500] or None
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def copy(self, step: str, key: str, other: str) -> None:
         """Stores the entry of ``key`` under ``other`` too, byte for byte (nothing when there is none)."""
