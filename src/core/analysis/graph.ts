@@ -10,7 +10,7 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
 import type { CallSite } from './cellFacts';
 import { printArguments } from './expectedMetrics';
-import { PYTHON_KEYWORDS } from '../tags/names';
+import { closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
@@ -1037,6 +1037,16 @@ class GraphBuilder {
     return changed === undefined ? undefined : { step: above, by: computedBy.get(changed.name) ?? above, name: changed.name, how: 'changes' };
   }
 
+  /** `; did you mean X_train (cell 4)?` when a name an earlier cell binds is a plausible typo of `name`; else ''. */
+  private didYouMean(name: string): string {
+    if (name.length < 3) return '';
+    const close = closestName(name, this.bindings.keys());
+    const binding = close === undefined ? undefined : this.bindings.get(close);
+    if (close === undefined || binding === undefined) return '';
+    const where = ` (cell ${binding.site.cellIndex + 1})`;
+    return `; did you mean ${close}${where}?`;
+  }
+
   /** Why what an earlier cell defines reaches no step: the cell is a test's or the metrics', and how to fix it. */
   private outsideSteps(cellIndex: number): string {
     const roles = this.roles.cells.find((c) => c.cellIndex === cellIndex);
@@ -1069,7 +1079,7 @@ class GraphBuilder {
           : later === undefined && IPYTHON_HISTORY.test(use.name)
             ? `${what} uses ${use.name}, IPython's record of earlier outputs or inputs, which exists only in a notebook: assign the value you need to a name in the cell that computes it, and use that name`
             : later === undefined
-              ? `${what} uses ${use.name}, but no cell before it defines it`
+              ? `${what} uses ${use.name}, but no cell before it defines it${this.didYouMean(use.name)}`
               : later.cellIndex === cell.index
                 ? `${what} uses ${use.name} before this cell defines it (line ${later.line}), and no cell before it defines it`
                 : later.cellIndex < cell.index

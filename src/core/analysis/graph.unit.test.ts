@@ -34,6 +34,15 @@ describe('buildStepGraph', () => {
     assert.match(nbdev('DATA = 1'), /nbdev leaves that cell out, as it has no export directive: add `#\| export` to it/);
   });
 
+  it('an undefined name that is a plausible typo of an earlier one: did you mean it, and which cell defines it', () => {
+    const message = (cells: [string[], string][]): string => graphOf(cells).problems.find((p) => p.code === 'name-undefined')?.message ?? '';
+    const split: [string[], string] = [['step:split'], 'X_train, y_train = [1], [0]'];
+    assert.match(message([split, [['step:train'], 'model = sum(X_tarin + y_train)']]), /step train uses X_tarin, but no cell before it defines it; did you mean X_train \(cell 1\)\?$/);
+    // Nothing close: no guess; and no guess for names of two letters.
+    assert.match(message([split, [['step:train'], 'model = sum(features + y_train)']]), /defines it$/);
+    assert.match(message([[['step:a'], 'xy = 1'], [['step:b'], 'z = xz']]), /defines it$/);
+  });
+
   it('a left-out nbdev cell that reads or changes a step value: the advice is to make it part of the step above, not to export it', () => {
     const cells = (hidden: string): [string[], string][] => [[[], '#| default_exp core'], [[], '#| export\nimport os'], [[], '#| step: load\nraw = [3, 1, 2]'], [[], '#| hide\nassert raw'], [[], hidden], [[], '#| step: features\nn = len(raw)']];
     const advice = (g: StepGraph): string => g.problems.find((p) => p.code === 'skip-changes-value')?.message ?? '';

@@ -17,7 +17,8 @@ import { scriptCellAt, scriptCellLine } from './locations';
  * - `step-name-invalid`: rename the name to the suggested identifier (`../x` → `x`), in the tag or the
  *   `#| ` directive line it is written in;
  * - `name-defined-later` (notebook editor): move the step that defines the name above the step that uses
- *   it, when that step is one block of cells and reads and redefines nothing from the cells it moves over.
+ *   it, when that step is one block of cells and reads and redefines nothing from the cells it moves over;
+ * - `name-undefined` with a guess (a misspelt name an earlier cell defines): change it to the guess.
  */
 export class NotebookQuickFixes implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
@@ -35,6 +36,10 @@ export class NotebookQuickFixes implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     const invalid = ours.filter((d) => codeOf(d) === 'step-name-invalid');
     if (invalid.length > 0) actions.push(...this.renameFixes(document, found.cell, invalid));
+    for (const diagnostic of ours.filter((d) => codeOf(d) === 'name-undefined')) {
+      const action = typoFix(document, diagnostic);
+      if (action !== undefined) actions.push(action);
+    }
     const later = ours.filter((d) => codeOf(d) === 'name-defined-later');
     if (later.length > 0 && found.cell !== undefined && found.notebook.kind === 'notebook') {
       const analysis = await this.analyses.get(found.notebook);
@@ -100,6 +105,56 @@ export class NotebookQuickFixes implements vscode.CodeActionProvider {
     }
     return actions;
   }
+}
+
+/**
+ * `name-undefined` with a guess (`uses X_tarin, but no cell before it defines it; did you mean X_train (cell
+ * 4)?`): the name changed to the guess wherever the cell's code uses it (not in its strings or comments); in a
+ * percent script, where it is reported.
+ */
+function typoFix(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): vscode.CodeAction | undefined {
+  const match = / uses ([A-Za-z_]\w*), but no cell before it defines it; did you mean ([A-Za-z_]\w*) \(cell \d+\)\?$/.exec(diagnostic.message);
+  const [, wrong, right] = match ?? [];
+  if (wrong === undefined || right === undefined || document.getText(diagnostic.range) !== wrong) return undefined;
+  const edit = new vscode.WorkspaceEdit();
+  // In a notebook cell, every use in the cell; in a percent script (one document of many cells), this one.
+  if (document.uri.scheme === 'vscode-notebook-cell') {
+    const text = document.getText();
+    for (const at of codeOccurrences(text, wrong)) edit.replace(document.uri, new vscode.Range(document.positionAt(at), document.positionAt(at + wrong.length)), right);
+  } else {
+    edit.replace(document.uri, diagnostic.range, right);
+  }
+  const action = new vscode.CodeAction(`Change ${wrong} to ${right}`, vscode.CodeActionKind.QuickFix);
+  action.edit = edit;
+  action.diagnostics = [diagnostic];
+  action.isPreferred = true;
+  return action;
+}
+
+/** The offsets of `name` as a whole word in Python `text`, outside strings and comments. */
+function codeOccurrences(text: string, name: string): number[] {
+  const found: number[] = [];
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? '';
+    if (quote !== '') {
+      if (c === '\\') i++;
+      else if (text.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = '';
+      }
+    } else if (c === '#') {
+      const end = text.indexOf('\n', i);
+      i = end === -1 ? text.length : end;
+    } else if (c === '"' || c === "'") {
+      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      i += quote.length - 1;
+    } else if (text.startsWith(name, i) && !/[\w.]/.test(text[i - 1] ?? '') && !/\w/.test(text[i + name.length] ?? '')) {
+      found.push(i);
+      i += name.length - 1;
+    }
+  }
+  return found;
 }
 
 function codeOf(diagnostic: vscode.Diagnostic): string | undefined {
