@@ -695,6 +695,27 @@ def test_the_run_record_names_files_read_after_a_step_moved_up_relative_to_the_n
     assert tags["nbpromote.data.notes.txt"].startswith("notes.txt sha256:")
 
 
+def _read_from_where_the_shared_code_moved():
+    return len(Path(os.path.join("data", "raw") + "/part.csv").read_text().splitlines())
+
+
+def test_the_run_record_names_files_relative_to_the_notebooks_folder_when_the_shared_code_moved_up(tmp_path, monkeypatch):
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "data" / "raw" / "part.csv").write_text("1\n2\n")
+    # The notebook's first cells ran `%cd ..`: the steps run in the folder above the notebook's.
+    monkeypatch.setattr(runtime, "_SHARED_CWD", str(tmp_path))
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "notebooks/n.ipynb", "workdir": "notebooks", "parameters": {},
+        "steps": [{"name": "load", "inputs": [], "outputs": ["rows"], "after": []}],
+    }
+    result = runtime.run_pipeline(config, {"load": _read_from_where_the_shared_code_moved}, None, {}, tmp_path)
+    assert result.outputs["rows"] == 2
+    record = json.loads(result.record_path.read_text())
+    assert record["workdir"] == "notebooks"
+    assert [f["path"] for f in record["data_files"]] == [str(tmp_path / "data" / "raw" / "part.csv")]
+
+
 def test_only_data_files_count_as_a_steps_reads(tmp_path):
     project = [tmp_path]
     assert runtime._is_data_read(str(tmp_path / "data" / "a.csv"), project)

@@ -34,7 +34,8 @@ export interface MetricsCellInfo {
  */
 export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): Map<string, ExpectedMetric> {
   const found = new Map<string, ExpectedMetric>();
-  for (const info of cells) {
+  const shown = shownNamesOfCells(cells.map((c) => c.trailingText));
+  for (const [at, info] of cells.entries()) {
     // A cell that failed when it was saved shows values from a run that did not finish: none is expected.
     if (savedError(info.cell) !== undefined) continue;
     const last = info === cells[cells.length - 1];
@@ -49,7 +50,7 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): M
       if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found);
       if (type !== 'execute_result' || !isRecord(output['data'])) continue;
       const table = tableMetrics(textOf(output['data']['text/html']));
-      if (table === undefined) readShown(textOf(output['data']['text/plain']), info, found, last);
+      if (table === undefined) readShown(textOf(output['data']['text/plain']), info, found, last, shown[at]);
       else for (const [name, metric] of table) if (!found.has(name)) found.set(name, metric);
     }
   }
@@ -138,12 +139,11 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   }
 }
 
-function readShown(text: string, info: MetricsCellInfo, found: Map<string, ExpectedMetric>, last: boolean): void {
+function readShown(text: string, info: MetricsCellInfo, found: Map<string, ExpectedMetric>, last: boolean, computed: (string | undefined)[] | undefined): void {
   // NumPy 2 shows its scalars as `np.float64(0.81)`, alone, in tuples and in dicts: the number inside is the value.
   const trimmed = text.trim().replace(NUMPY_SCALAR, '$1');
   const expression = info.trailingText?.trim();
   const single = numberToken(trimmed);
-  const computed = shownNames(expression);
   // A later cell's shown value of the same name wins, as in the run (its metrics merge cell after cell).
   if (single !== undefined && computed?.length === 1 && computed[0] !== undefined) {
     found.set(computed[0], single);
@@ -217,9 +217,19 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
 /** The numbers of a dict's repr `text` (parsed as `value`), by key, as the repr wrote them (its decimals). */
 function dictNumbers(text: string, value: Record<string, unknown>): [string, ExpectedMetric][] {
   return Object.entries(value).flatMap(([key, item]): [string, ExpectedMetric][] => {
+    // A nested dict is flattened as the run flattens it (`scores.test.acc`); its numbers as repr wrote them.
+    if (isRecord(item)) return nestedNumbers(item).map(([inner, metric]) => [`${key}.${inner}`, metric]);
     if (typeof item !== 'number') return [];
     const token = /'[^']*'\s*:\s*([-+0-9.eE]+)/.exec(text.slice(text.indexOf(`'${key}'`)))?.[1];
     return [[key, token === undefined ? { value: item } : (numberToken(token) ?? { value: item })]];
+  });
+}
+
+/** The numbers of a nested dict by flattened key, each with the decimals of its shortest repr. */
+function nestedNumbers(value: Record<string, unknown>): [string, ExpectedMetric][] {
+  return Object.entries(value).flatMap(([key, item]): [string, ExpectedMetric][] => {
+    if (isRecord(item)) return nestedNumbers(item).map(([inner, metric]) => [`${key}.${inner}`, metric]);
+    return typeof item === 'number' && Number.isFinite(item) ? [[key, numberToken(String(item)) ?? { value: item }]] : [];
   });
 }
 
@@ -264,7 +274,7 @@ export function isDurationName(name: string): boolean {
   const words = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z]+/);
   return words.some((w) => DURATION_WORDS.has(w));
 }
-const DURATION_WORDS = new Set(['time', 'times', 'timing', 'timings', 'seconds', 'secs', 'sec', 'duration', 'durations', 'elapsed', 'runtime', 'latency', 'ms', 'minutes', 'mins', 'walltime', 'took']);
+const DURATION_WORDS = new Set(['time', 'times', 'timing', 'timings', 'seconds', 'secs', 'sec', 'duration', 'durations', 'elapsed', 'runtime', 'latency', 'ms', 'minutes', 'mins', 'walltime', 'clock', 'took']);
 
 /** The most rows of a shown table read as metrics: the runtime's MAX_TABLE_ROWS. */
 export const MAX_TABLE_ROWS = 20;
@@ -274,8 +284,7 @@ export const MAX_TABLE_ROWS = 20;
  * `<row>.<column>` by the runtime's rule (`table_metrics`): a row by its index label, or, when every label is a
  * whole number, by the value of the one column of distinct texts (`model`). Undefined when `html` is no such
  * table: one row (read from the plain text), more than MAX_TABLE_ROWS, several header or index levels, cells
- * cut short (`...`), or row names that repeat. Numbers pandas wrote in e-notation are left out (rounded to
- * digits, not decimals).
+ * cut short (`...`), or row names that repeat.
  */
 export function tableMetrics(html: string): Map<string, ExpectedMetric> | undefined {
   if (!html.includes('class="dataframe"')) return undefined;
@@ -307,7 +316,7 @@ export function tableMetrics(html: string): Map<string, ExpectedMetric> | undefi
   rows.forEach((row, r) => {
     columns.forEach((column, i) => {
       const token = row.td[i] ?? '';
-      const metric = i === labelColumn || /e/i.test(token) ? undefined : numberToken(token);
+      const metric = i === labelColumn ? undefined : numberToken(token);
       if (metric !== undefined) found.set(`${labels[r] ?? ''}.${column}`, metric);
     });
   });
@@ -491,20 +500,31 @@ export function printArguments(text: string): string[] {
  * (`results.sort_values(...)`). The run names these values the same way (the generated code passes the names).
  */
 export function shownNames(expression: string | undefined): (string | undefined)[] | undefined {
-  const text = expression?.trim();
-  if (text === undefined || text === '' || bareNames(text).length > 0) return undefined;
-  const inner = /^\((.*)\)$/s.exec(text)?.[1];
-  const tuple = inner !== undefined && printArguments(inner).length > 1 ? printArguments(inner) : printArguments(text);
-  const elements = tuple.length > 1 ? tuple : [text];
-  // A name beside calls in a tuple is the value by that name.
-  const names = elements.map((e) => (elements.length > 1 && /^[A-Za-z_]\w*$/.test(e.trim()) ? e.trim() : calledName(e)));
-  if (names.every((n) => n === undefined)) return undefined;
+  return shownNamesOfCells([expression])[0];
+}
+
+/**
+ * {@link shownNames} of what each metrics cell shows, in the cells' order, numbered across them: the test
+ * accuracy `accuracy_score(y_test, pred)` shown in one cell and the train accuracy in the next are
+ * `accuracy_score` and `accuracy_score_2`, not one metric the later cell overwrites.
+ */
+export function shownNamesOfCells(expressions: readonly (string | undefined)[]): ((string | undefined)[] | undefined)[] {
   const seen = new Map<string, number>();
-  return names.map((name) => {
-    if (name === undefined) return undefined;
-    const count = (seen.get(name) ?? 0) + 1;
-    seen.set(name, count);
-    return count === 1 ? name : `${name}_${count}`;
+  return expressions.map((expression) => {
+    const text = expression?.trim();
+    if (text === undefined || text === '' || bareNames(text).length > 0) return undefined;
+    const inner = /^\((.*)\)$/s.exec(text)?.[1];
+    const tuple = inner !== undefined && printArguments(inner).length > 1 ? printArguments(inner) : printArguments(text);
+    const elements = tuple.length > 1 ? tuple : [text];
+    // A name beside calls in a tuple is the value by that name.
+    const names = elements.map((e) => (elements.length > 1 && /^[A-Za-z_]\w*$/.test(e.trim()) ? e.trim() : calledName(e)));
+    if (names.every((n) => n === undefined)) return undefined;
+    return names.map((name) => {
+      if (name === undefined) return undefined;
+      const count = (seen.get(name) ?? 0) + 1;
+      seen.set(name, count);
+      return count === 1 ? name : `${name}_${count}`;
+    });
   });
 }
 
@@ -557,13 +577,18 @@ function sameIgnoringCase(label: string, names: ReadonlySet<string>): string | u
 
 /** "0.7640" -> {value 0.764, decimals 4}; "34765.385601117974" -> full precision; "1e-3" -> full. */
 export function numberToken(token: string): ExpectedMetric | undefined {
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(token)) return undefined;
+  const parts = /^[-+]?(\d+\.?\d*|\.\d+)(?:[eE]([-+]?\d+))?$/.exec(token);
+  if (parts === null) return undefined;
   const value = Number(token);
   if (!Number.isFinite(value)) return undefined;
-  const decimals = /\.(\d+)$/.exec(token)?.[1]?.length;
+  const mantissa = parts[1] ?? '';
+  const decimals = /\.(\d+)$/.exec(mantissa)?.[1]?.length;
   // Python's repr round-trips: a float printed with its repr is exact, so treat ≥ 12 significant digits as full precision.
-  const digits = token.replace(/[-+.]|e.*$/gi, '').replace(/^0+/, '').length;
-  if (decimals === undefined || digits >= 12 || /e/i.test(token)) return { value };
+  const digits = mantissa.replace(/\./, '').replace(/^0+/, '').length;
+  if (digits >= 12) return { value };
+  // `1.04e+09` (pandas, `{mse:.2e}`) is rounded to the mantissa's decimals, shifted by the exponent: -7 here.
+  if (parts[2] !== undefined) return { value, decimals: (decimals ?? 0) - Number(parts[2]) };
+  if (decimals === undefined) return { value };
   return { value, decimals };
 }
 

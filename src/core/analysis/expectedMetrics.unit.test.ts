@@ -93,7 +93,7 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell("scores", [shown("{'acc': np.float64(0.75), 'n': np.int64(12), 'f1': np.float32(-1.5e-3)}")], { trailingText: 'scores' })), {
       'scores.acc': { value: 0.75, decimals: 6 }, // a repr, not a rounding: within 5e-7 (a float32's repr is short)
       'scores.n': { value: 12 },
-      'scores.f1': { value: -0.0015 },
+      'scores.f1': { value: -0.0015, decimals: 6 },
     });
   });
 
@@ -162,8 +162,13 @@ describe('tableMetrics: a table of several rows pandas showed, by the runtime ru
     assert.equal(tableMetrics('<table><tr><td>1</td></tr></table>'), undefined);
   });
 
-  it('leaves out numbers in e-notation (rounded to digits, not decimals) and cells that are no numbers', () => {
-    assert.deepEqual(Object.fromEntries(tableMetrics(table(['', 'loss', 'note'], [['rf', '1.234568e-07', 'ok'], ['lr', '2', 'x']])) ?? []), { 'lr.loss': { value: 2 } });
+  it('reads numbers in e-notation as rounded to the digits shown, and leaves out cells that are no numbers', () => {
+    assert.deepEqual(Object.fromEntries(tableMetrics(table(['', 'loss', 'mse', 'note'], [['rf', '1.234568e-07', '1.04e+09', 'ok'], ['lr', '2', '2', 'x']])) ?? []), {
+      'rf.loss': { value: 1.234568e-7, decimals: 13 },
+      'rf.mse': { value: 1.04e9, decimals: -7 },
+      'lr.loss': { value: 2 },
+      'lr.mse': { value: 2 },
+    });
   });
 });
 
@@ -293,5 +298,21 @@ describe('expectedMetricsFromOutputs: prints of labels of any words and names (r
     const source = 'print("Mean Absolute Error:", mae)\nprint("R² Score:", r2)\nprint("n =", n, "rows")';
     const got = read(metricsCell(source, [stdout('Mean Absolute Error: 0.1218\nR² Score: 0.93\nn = 5 rows\n')], { assigned: ['mae', 'r2'] }));
     assert.deepEqual(got, { mae: { value: 0.1218, decimals: 4 }, r2: { value: 0.93, decimals: 2 }, n: { value: 5 } });
+  });
+});
+
+describe('expectedMetricsFromOutputs: nested dicts and e-notation (round 17)', () => {
+  it('flattens a nested dict shown or printed by its name, as the run flattens it', () => {
+    assert.deepEqual(read(metricsCell('scores', [shown("{'tr': {'acc': 1.0, 'n': 5}, 'te': {'acc': 0.752}}")], { trailingText: 'scores' })), {
+      'scores.tr.acc': { value: 1 },
+      'scores.tr.n': { value: 5 },
+      'scores.te.acc': { value: 0.752, decimals: 6 },
+    });
+    const printed = read(metricsCell('print(scores)', [stdout("{'tr': {'acc': 1.0}, 'te': {'acc': 0.752}}\n")], { printedNames: ['scores'], printCalls: [['scores']] }));
+    assert.deepEqual(printed, { 'scores.tr.acc': { value: 1 }, 'scores.te.acc': { value: 0.752, decimals: 3 } });
+  });
+
+  it('takes a number printed in e-notation as rounded to its digits (`{mse:.2e}` prints 1.04e+09)', () => {
+    assert.deepEqual(read(metricsCell('print(f"MSE: {mse:.2e}")', [stdout('MSE: 1.04e+09\n')], { assigned: [] })), { mse: { value: 1.04e9, decimals: -7 } });
   });
 });

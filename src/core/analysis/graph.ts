@@ -405,9 +405,14 @@ class GraphBuilder {
       });
       const formatted = m === null && args.length === 1 ? formatFields(args[0] ?? '') : [];
       for (const field of m === null ? [...labelled, ...formatted] : fStringFields(m[2] ?? '')) {
-        // A computed value: a call, an item (`precisions[best]`) or arithmetic; not a name, a literal or an
-        // attribute (`df.shape`, seldom a metric).
-        const computed = /[A-Za-z_][\w.]*\s*\(/.test(field.expression) || /^[A-Za-z_][\w.]*\s*\[/.test(field.expression) || /^[\w.]+\s*[-+*/%]/.test(field.expression);
+        // A computed value: a call, an item (`precisions[best]`), arithmetic or an attribute (`gs.best_score_`);
+        // not a name, a literal or an attribute that is seldom a metric (`df.shape`).
+        const attribute = /^[A-Za-z_]\w*(?:\.([A-Za-z_]\w*))+$/.exec(field.expression)?.[1];
+        const computed =
+          /[A-Za-z_][\w.]*\s*\(/.test(field.expression) ||
+          /^[A-Za-z_][\w.]*\s*\[/.test(field.expression) ||
+          /^[\w.]+\s*[-+*/%]/.test(field.expression) ||
+          (attribute !== undefined && !NOT_METRIC_ATTRIBUTES.has(attribute));
         if (!computed) continue;
         const label = labelName(field.before);
         const name = label !== undefined && !this.bindings.has(label) ? label : 'value';
@@ -1403,6 +1408,9 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
  * The replacement fields of an f-string's text (`accuracy: {accuracy_score(y, p):.4f}` -> `accuracy_score(y, p)`,
  * after `accuracy: `): the expression without its conversion and format spec. `{{` is no field.
  */
+/** Attributes a metrics cell prints that are seldom metrics (a frame's shape, a model's classes). */
+const NOT_METRIC_ATTRIBUTES = new Set(['shape', 'dtype', 'dtypes', 'columns', 'index', 'size', 'ndim', 'classes_', 'name', 'names', 'values', 'T', 'feature_names_in_', 'best_params_', 'best_estimator_', 'params']);
+
 /** Words of a printed label that name nothing: `"RMSE value is: "` is named by `rmse`. */
 const LABEL_FILLERS = new Set(['is', 'are', 'was', 'were', 'be', 'of', 'the', 'a', 'an', 'for', 'to', 'in', 'on', 'at', 'by', 'with', 'and', 'or', 'value', 'values', 'result', 'results', 'our', 'my', 'final', 'model']);
 

@@ -34,7 +34,7 @@ import { suggestedStepCells, suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownNames, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isStdlibModule } from '../scaffold/distributions';
@@ -514,10 +514,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
  * cell's (`shownNames`), and each earlier cell's (`shownEarlier`), as the package keeps them (plan.ts).
  */
 function shownMetricNames(cells: readonly MetricsCellInfo[]): Pick<MetricsProbe, 'shownNames' | 'shownEarlier'> {
-  const last = cells[cells.length - 1];
-  const lastNames = shownNames(last?.trailingText);
-  const shownEarlier = cells.slice(0, -1).flatMap((c) => {
-    const names = shownNames(c.trailingText);
+  const named = shownNamesOfCells(cells.map((c) => c.trailingText));
+  const lastNames = named[cells.length - 1];
+  const shownEarlier = cells.slice(0, -1).flatMap((c, i) => {
+    const names = named[i];
     return names === undefined ? [] : [{ afterCell: c.cell.index, names }];
   });
   return { ...(lastNames === undefined ? {} : { shownNames: lastNames }), ...(shownEarlier.length === 0 ? {} : { shownEarlier }) };

@@ -9,7 +9,7 @@ import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
-import { shownNames } from '../analysis/expectedMetrics';
+import { shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
@@ -935,7 +935,8 @@ class Generator {
     const unread = this.readOnlyInReplaced(metrics.cells);
     const shared = this.splitShared(metrics.commonNames.filter((n) => !unread.has(n)));
     if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${this.sharedImportItems('metrics', shared.atImport).join(', ')}`, '');
-    const showsEarlier = metrics.cells.some((c) => c !== metrics.cells[metrics.cells.length - 1] && shownNames(this.shownText(c.index)) !== undefined);
+    const shownNamesByCell = shownNamesOfCells(metrics.cells.map((c) => this.shownText(c.index)));
+    const showsEarlier = shownNamesByCell.slice(0, -1).some((n) => n !== undefined);
     if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
@@ -947,9 +948,9 @@ class Generator {
     // kept as `_shown_<cell>`, a metric by the function computing it (`shownNames`), whether the translation
     // left the expression out (put back in place) or kept it (assigned).
     const earlier: string[] = [];
-    const bodies = metrics.cells.map((c) => {
+    const bodies = metrics.cells.map((c, i) => {
       if (c === last) return this.cellBody(c, '_shown = ', undefined, locals);
-      const named = shownNames(this.shownText(c.index));
+      const named = shownNamesByCell[i];
       const variable = `_shown_${c.index + 1}`;
       const leftOut = this.input.cells.get(c.index)?.shownExpression;
       const body = this.cellBody(c, named === undefined ? undefined : `${variable} = `, undefined, locals);
@@ -972,7 +973,7 @@ class Generator {
     const release = this.releaseLocals(metrics.cells, [...names, ...metrics.inputs, '_shown']);
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
-    const lastNames = last === undefined ? undefined : shownNames(this.shownText(last.index));
+    const lastNames = shownNamesByCell[metrics.cells.length - 1];
     const values = `{${entries.join(', ')}}`;
     const own = hasShown ? `_runtime.with_shown(_shown, ${values}${lastNames === undefined ? '' : `, ${pyNames(lastNames)}`})` : values;
     lines.push(earlier.length === 0 ? `    return ${own}` : `    return {${[...earlier, `**${own}`].join(', ')}}`);

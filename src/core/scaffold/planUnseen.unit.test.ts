@@ -692,6 +692,7 @@ describe('promoteNotebook: metrics cells showing computed values (`accuracy_scor
     { tags: ['step:fit'], source: 'y = [0, 1, 1, 0, 1, 1]\np = [0, 1, 0, 0, 1, 0]' },
     { tags: ['metrics'], source: 'from sklearn.metrics import accuracy_score, f1_score, precision_score\naccuracy_score(y, p)' },
     { source: '(f1_score(y, p), round(precision_score(y, p), 3))' },
+    { source: 'accuracy_score(y[:2], p[:2])' },
     { source: 'f1_score(y, p) / 2' },
   ];
 
@@ -702,7 +703,8 @@ describe('promoteNotebook: metrics cells showing computed values (`accuracy_scor
       const outcome = await executedAndPromoted(dir, cells);
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
       // The last cell's value is computed by no single call: `shown`, as before.
-      const expected = { accuracy_score: 2 / 3, f1_score: 2 / 3, precision_score: 1, shown: 1 / 3 };
+      // The same function shown again by a later cell: numbered, not overwriting the first.
+      const expected = { accuracy_score: 2 / 3, f1_score: 2 / 3, precision_score: 1, accuracy_score_2: 1, shown: 1 / 3 };
       assert.deepEqual(outcome.expectedMetrics, expected);
       const tests = runPytest(join(dir, 'out'));
       assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));

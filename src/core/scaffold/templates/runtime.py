@@ -796,10 +796,11 @@ class _Run:
     def _data_files(self) -> list[dict[str, Any]]:
         """run.json's ``data_files``: the files parameter values name, then the other files steps read (their
         paths relative to the notebook's folder when inside it)."""
-        base = self.workdir or str(self.root)
+        # The notebook's folder (pipeline.yaml's workdir), not the one its first cells moved to (`%cd ..`).
+        base = str((self.root / str(self.config.get("workdir", "."))).resolve())
 
         def shown(path: str) -> str:
-            # Relative to the notebook's folder when inside it, whatever folder the steps moved to (`%cd ..`).
+            # Relative to the notebook's folder when inside it, whatever folder the steps moved to.
             return os.path.relpath(path, base) if _inside(path, base) else os.path.normpath(path)
 
         named = {os.path.realpath(str(f["path"])) for f in self.static.get("data_files") or []}
