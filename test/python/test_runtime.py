@@ -1668,6 +1668,14 @@ def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():
     assert runtime.shown_metrics((0.8, 0.5), ["f1_score"]) == {}
 
 
+def test_a_shown_table_that_is_not_read_as_metrics_says_so(capsys):
+    pandas = pytest.importorskip("pandas")
+    assert runtime.shown_metrics(pandas.DataFrame({"acc": [0.5] * 3}, index=["cv", "cv", "test"])) == {}
+    assert "a table of 3 rows that is not read as metrics" in capsys.readouterr().err
+    assert runtime.shown_metrics(pandas.DataFrame({"acc": [0.5, 0.6]}, index=["cv", "test"])) == {"cv": {"acc": 0.5}, "test": {"acc": 0.6}}
+    assert capsys.readouterr().err == ""
+
+
 def test_compare_metrics_uses_the_tolerance():
     assert runtime.compare_metrics({"a": 1.0}, {"a": 1.0 + 1e-12}, {"relative": 1e-9}) == []
     assert runtime.compare_metrics({"a": 1.0}, {"a": 1.1}, {"absolute": 0.2}) == []

@@ -43,11 +43,15 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): M
     // (`print("auc", auc)`), interpolated (`print(f"auc={auc:.4f}")`) or as its trailing expression.
     const source = textOf(info.cell.source);
     const labels = printedLabels(source);
+    // The display outputs in the order of the cell's `display(name)` calls, when there are as many.
+    const displays = (info.cell.outputs ?? []).filter((o) => isRecord(o) && o['output_type'] === 'display_data').length;
+    const displayed: (string | undefined)[] = displayedNames(source).length === displays ? displayedNames(source) : [];
     const names = new Set([...info.assigned, ...info.printedNames, ...interpolatedNames(source), ...labels.values(), ...bareNames(info.trailingText)]);
     for (const output of info.cell.outputs ?? []) {
       if (!isRecord(output)) continue;
       const type = output['output_type'];
       if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found);
+      if (type === 'display_data' && isRecord(output['data'])) readDisplayed(output['data'], displayed.shift(), found);
       if (type !== 'execute_result' || !isRecord(output['data'])) continue;
       const table = tableMetrics(textOf(output['data']['text/html']));
       if (table === undefined) readShown(textOf(output['data']['text/plain']), info, found, last, shown[at]);
@@ -55,6 +59,26 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): M
     }
   }
   return found;
+}
+
+/**
+ * A pandas object the cell displayed by name (`display(results)`): a table of several rows by `<row>.<column>`,
+ * a one-row frame by its columns, a Series by its entries, as the runtime's `displayed_metrics` reads them.
+ */
+function readDisplayed(data: Record<string, unknown>, name: string | undefined, found: Map<string, ExpectedMetric>): void {
+  if (name === undefined) return;
+  const table = tableMetrics(textOf(data['text/html']));
+  if (table !== undefined) {
+    for (const [key, metric] of table) if (!found.has(key)) found.set(key, metric);
+    return;
+  }
+  const plain = textOf(data['text/plain']).trim();
+  const lines = plain.split('\n');
+  const series = /^(?:Name: .*, )?dtype: \w+$/.test((lines[lines.length - 1] ?? '').trim());
+  const oneRow = lines.length === 2 && textOf(data['text/html']).includes('class="dataframe"');
+  if (!series && !oneRow) return;
+  const info: MetricsCellInfo = { cell: { index: -1, kind: 'code', source: name, tags: [], metadata: {} }, assigned: [], printedNames: [], trailingText: name };
+  readShown(plain, info, found, false, undefined);
 }
 
 function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, labels: ReadonlyMap<string, string>, found: Map<string, ExpectedMetric>): void {
@@ -275,6 +299,14 @@ export function isDurationName(name: string): boolean {
   return words.some((w) => DURATION_WORDS.has(w));
 }
 const DURATION_WORDS = new Set(['time', 'times', 'timing', 'timings', 'seconds', 'secs', 'sec', 'duration', 'durations', 'elapsed', 'runtime', 'latency', 'ms', 'minutes', 'mins', 'walltime', 'clock', 'took']);
+
+/**
+ * The names a cell passes to top-level `display(name)` calls, in order: a table (`display(results)`) shown that
+ * way is read as metrics as if it were the cell's last expression (the runtime's `displayed_metrics`).
+ */
+export function displayedNames(source: string): string[] {
+  return [...source.matchAll(/^display\(\s*([A-Za-z_]\w*)\s*\)\s*;?\s*(?:#.*)?$/gm)].map((m) => m[1] ?? '');
+}
 
 /** The most rows of a shown table read as metrics: the runtime's MAX_TABLE_ROWS. */
 export const MAX_TABLE_ROWS = 20;

@@ -34,7 +34,7 @@ import { suggestedStepCells, suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownNamesOfCells, shownTableRows, displayedNames } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isStdlibModule } from '../scaffold/distributions';
@@ -501,12 +501,19 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined || analysed.get(lastMetrics.cell.index)?.generated.shownExpression !== undefined,
           ...earlierMetricReads(graph, metricsCells.map((m) => m.cell.index), generated),
           ...shownMetricNames(metricsCells),
+          ...displayedMetricNames(metricsCells, metricNames(graph, generated)),
         };
   const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
     const last = step.cells[step.cells.length - 1];
     return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];
   });
   return { ok: true, package: packageName, version, changes, outDir, files, graph, inspection, problems, expectedMetrics: expected, stepProbes, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
+}
+
+/** The names the metrics cells pass to `display(name)` that are metric names (plan.ts reads the same). */
+function displayedMetricNames(cells: readonly MetricsCellInfo[], names: readonly string[]): Pick<MetricsProbe, 'displayed'> {
+  const displayed = [...new Set(cells.flatMap((c) => displayedNames(c.cell.source)))].filter((n) => names.includes(n));
+  return displayed.length === 0 ? {} : { displayed };
 }
 
 /**

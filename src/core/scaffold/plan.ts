@@ -9,7 +9,7 @@ import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
-import { shownNamesOfCells } from '../analysis/expectedMetrics';
+import { displayedNames, shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
@@ -937,7 +937,10 @@ class Generator {
     if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${this.sharedImportItems('metrics', shared.atImport).join(', ')}`, '');
     const shownNamesByCell = shownNamesOfCells(metrics.cells.map((c) => this.shownText(c.index)));
     const showsEarlier = shownNamesByCell.slice(0, -1).some((n) => n !== undefined);
-    if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier) lines.push('from . import _runtime', '');
+    const names = metricNames(this.input.graph, this.input.cells);
+    // A table the cells pass to `display(results)`: read as if shown last (`displayed_metrics`).
+    const displayed = [...new Set(metrics.cells.flatMap((c) => displayedNames(this.input.notebook.cells.find((n) => n.index === c.index)?.source ?? '')))].filter((n) => names.includes(n));
+    if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displayed.length > 0) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
     lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
@@ -968,7 +971,6 @@ class Generator {
     }
     const hasShown = last !== undefined && (this.input.cells.get(last.index)?.trailingExpression !== undefined || shownText !== undefined);
     lines.push(indentBody(withStatement(chunks.join('\n\n'))));
-    const names = metricNames(this.input.graph, this.input.cells);
     const entries = names.map((n) => `${pyString(n)}: ${n}`);
     const release = this.releaseLocals(metrics.cells, [...names, ...metrics.inputs, '_shown']);
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
@@ -976,7 +978,8 @@ class Generator {
     const lastNames = shownNamesByCell[metrics.cells.length - 1];
     const values = `{${entries.join(', ')}}`;
     const own = hasShown ? `_runtime.with_shown(_shown, ${values}${lastNames === undefined ? '' : `, ${pyNames(lastNames)}`})` : values;
-    lines.push(earlier.length === 0 ? `    return ${own}` : `    return {${[...earlier, `**${own}`].join(', ')}}`);
+    const merged = [...earlier, ...displayed.map((n) => `**_runtime.displayed_metrics(${n})`)];
+    lines.push(merged.length === 0 ? `    return ${own}` : `    return {${[...merged, `**${own}`].join(', ')}}`);
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;
   }
 

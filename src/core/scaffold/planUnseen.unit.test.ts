@@ -762,6 +762,26 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
     }
   });
 
+  it('reads a table the cell passes to display(), with the saved outputs and with --execute, as the run does', async function () {
+    if (!hasPython('pandas', 'nbconvert')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-display-'));
+    try {
+      const outcome = await executedAndPromoted(dir, cells('display(results)\nprint("done")'));
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const table = Object.fromEntries(Object.entries(outcome.expectedMetrics).filter(([name]) => /^(?:rf|lr|gb)\.(?:accuracy|folds)$/.test(name)));
+      assert.deepEqual(Object.keys(table).sort(), ['gb.accuracy', 'gb.folds', 'lr.accuracy', 'lr.folds', 'rf.accuracy', 'rf.folds']);
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      assert.equal(runPipeline(join(dir, 'out')).metrics['rf.accuracy'], 0.875);
+      const probe = outcome.metricsProbe;
+      assert.ok(probe !== undefined);
+      const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
+      assert.equal(executed.get('gb.accuracy'), 2 / 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('warns on the metrics cell when the rows have no names to tell them apart, and how to get the numbers', async function () {
     if (!hasPython('pandas', 'nbconvert')) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-'));

@@ -1735,7 +1735,16 @@ def shown_metrics(value: Any, names: Sequence[str | None] | None = None) -> dict
     if callable(to_dict) and getattr(value, "ndim", None) == 2 and len(value) == 1:
         return dict(to_dict(orient="records")[0])  # a one-row DataFrame: its columns
     if callable(to_dict) and getattr(value, "ndim", None) == 2:
-        return table_metrics(value)
+        table = table_metrics(value)
+        if not table:
+            # What promotion warns of from saved outputs (``metrics-table``), said where no output was saved.
+            print(
+                f"nbpromote: warning: the metrics cell shows a table of {len(value)} rows that is not read as metrics "
+                f"(more than {MAX_TABLE_ROWS} rows, several levels of column or row names, or rows without distinct "
+                "names): its numbers are not recorded",
+                file=sys.stderr,
+            )
+        return table
     if _as_number(value) is not None:
         return {"shown": value}
     return {}
@@ -1767,6 +1776,15 @@ def table_metrics(frame: Any) -> dict[str, Any]:
     if len(set(labels)) != len(labels):
         return {}
     return {label: {str(column): row[i] for i, column in enumerate(columns) if i != label_column} for label, row in zip(labels, rows)}
+
+
+def displayed_metrics(value: Any) -> dict[str, Any]:
+    """The metrics of a pandas object a metrics cell passed to ``display(name)``, read as if the cell had shown
+    it last (``shown_metrics``): a table by row, a one-row frame by its columns, a Series by its entries.
+    Anything else (a dict, a number) is a metric by its name already."""
+    if callable(getattr(value, "to_dict", None)) and getattr(value, "ndim", None) in (1, 2):
+        return shown_metrics(value)
+    return {}
 
 
 def with_shown(shown: Any, values: Mapping[str, Any], names: Sequence[str | None] | None = None) -> dict[str, Any]:
