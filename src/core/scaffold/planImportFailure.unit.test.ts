@@ -5,8 +5,10 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promoteNotebook } from '../promote/promote';
 import { hasPython, PYTHON, promoteCells } from './testing';
 
 /** `python -m nb.pipeline ...args` in `out`, whatever its exit status. */
@@ -82,10 +84,23 @@ describe('planPromotion: modules failing at import, relative paths in errors', f
     const run = pipeline(out, '--json');
     assert.equal(run.status, 1, run.stderr);
     const doc = JSON.parse(run.stdout) as RunJson;
-    // The import is hoisted to the top of the module, where no cell comment names its line.
-    assert.equal(doc.error, "the module of step 'train' failed: ModuleNotFoundError: No module named 'nbpromote_not_installed_xyz'");
+    // The import is hoisted to the top of the module, where no cell comment names its line: found in the notebook.
+    assert.equal(doc.error, "the module of step 'train' failed in notebook cell 2, line 1: ModuleNotFoundError: No module named 'nbpromote_not_installed_xyz'");
     assert.deepEqual(doc.steps.map((s) => s.status), ['skipped', 'skipped']);
     assert.equal(readdirSync(join(out, '.nbpromote', 'runs')).length, 1);
+  });
+
+  it('a module a percent script imports in its imports cell, gone at run time, is named with its cell and file line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-import-percent-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'helpers_xyz.py'), 'def double(v):\n    return v * 2\n');
+    writeFileSync(join(dir, 'loans.py'), '# %% tags=["imports"]\nimport os\nfrom helpers_xyz import double\n\n# %% tags=["step:load"]\nrows = [double(1)]\n\n# %% tags=["metrics"]\nn = len(rows)\n');
+    const outcome = await promoteNotebook({ notebook: 'loans.py', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    rmSync(join(dir, 'helpers_xyz.py'));
+    const run = spawnSync(PYTHON, ['-m', 'loans_pipeline.pipeline', '--json'], { cwd: join(dir, 'out'), env: { ...process.env, PYTHONPATH: join(dir, 'out', 'src') }, encoding: 'utf8' });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match((JSON.parse(run.stdout) as RunJson).error ?? '', /failed in notebook cell 1, line 2 \(loans\.py line 3\): ModuleNotFoundError: No module named 'helpers_xyz'$/);
   });
 
   it('a step failing on a relative path says which folder it was relative to; not on an absolute one', async () => {

@@ -1297,6 +1297,49 @@ def _notebook_place(exception: BaseException, root: Path, config: Mapping[str, A
     return where
 
 
+def _import_place(exception: BaseException, notebook: Path) -> str:
+    """`` in notebook cell 6, line 1``: the notebook's line importing the module an ImportError names (the
+    generated modules have their imports at the top, without ``# cell`` comments), found in the notebook's
+    file (a .ipynb or a percent script); empty when that file or line is not there (a deployed package)."""
+    module = getattr(exception, "name", None)
+    if not isinstance(exception, ImportError) or not isinstance(module, str) or not module:
+        return ""
+    top = re.escape(module.split(".")[0])
+    pattern = re.compile(rf"^\s*(?:import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*{top}\b|from\s+{top}\b[\w.]*\s+import\b)")
+    for number, lines, first_line in _notebook_cells(notebook):
+        for at, line in enumerate(lines):
+            if pattern.match(line):
+                return f" in notebook cell {number}, line {at + 1}{_in_script(notebook, None if first_line is None else first_line + at)}"
+    return ""
+
+
+def _notebook_cells(notebook: Path) -> Iterator[tuple[int, list[str], int | None]]:
+    """The code cells of a .ipynb or a jupytext percent script: (1-based number, lines, the first line's line
+    in the file for a script); nothing when the file cannot be read."""
+    try:
+        text = notebook.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    if notebook.suffix != ".ipynb":
+        # A percent script: cells start at `# %%` lines (code before the first is a cell of its own).
+        lines = text.splitlines()
+        starts = [at for at, line in enumerate(lines) if line.startswith("# %%")]
+        bounds = ([(0, starts[0])] if starts and any(l.strip() for l in lines[: starts[0]]) else []) + [(at + 1, (starts + [len(lines)])[i + 1]) for i, at in enumerate(starts)]
+        if not starts:
+            bounds = [(0, len(lines))]
+        for number, (begin, end) in enumerate(bounds, start=1):
+            yield number, lines[begin:end], begin + 1
+        return
+    try:
+        cells = json.loads(text).get("cells", [])
+    except (ValueError, AttributeError):
+        return
+    for number, cell in enumerate(cells, start=1):
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            yield number, ("".join(source) if isinstance(source, list) else str(source)).splitlines(), None
+
+
 def _relative_to(exception: BaseException) -> str:
     """`` (relative to /abs/folder)`` when ``exception`` is an OSError naming a relative path
     (``FileNotFoundError: ... 'data/raw/x.csv'``): the folder it was looked for in, which the message does not
@@ -3088,7 +3131,8 @@ def _import_failed(exception: BaseException) -> int:
         config: Mapping[str, Any] = load_config(root / "pipeline.yaml")
     except PipelineError:
         config = {}
-    message = f"{_failed_module(exception)} failed{_notebook_place(exception, root, config)}: {type(exception).__name__}: {exception}{_relative_to(exception)}"
+    place = _notebook_place(exception, root, config) or _import_place(exception, root / str(config.get("notebook", "")))
+    message = f"{_failed_module(exception)} failed{place}: {type(exception).__name__}: {exception}{_relative_to(exception)}"
     try:
         args = _argument_parser(None).parse_args(args_list)
         params = resolve_params(config, parse_params(args.param, config["parameters"]))
