@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type * as vscode from 'vscode';
+import { TracebackTracker } from '../core/runs/runnerOutput';
 import type { Logger } from '../core/util/logger';
 
 /** What a generated package's command line gave: exit code, output, and whether it was cancelled. */
@@ -13,7 +14,8 @@ export interface ChildResult {
 
 /**
  * Runs `command argv` (no shell) in an output root, as `nbpromote run` does (`argv` from pipelineArgs puts the
- * root's `src/` on the import path; PYTHONPATH would split a folder name holding `:`): stdout is collected, stderr is collected and logged line by line, cancellation kills the process.
+ * root's `src/` on the import path; PYTHONPATH would split a folder name holding `:`): stdout is collected, stderr is collected and logged line by line
+ * (a Python traceback at error level, the run's progress at info), cancellation kills the process.
  */
 export function runInOutputRoot(command: string, argv: readonly string[], cwd: string, logger: Logger, token: vscode.CancellationToken): Promise<ChildResult> {
   return new Promise((resolve) => {
@@ -27,12 +29,14 @@ export function runInOutputRoot(command: string, argv: readonly string[], cwd: s
     });
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     let partial = '';
+    const tracebacks = new TracebackTracker();
+    const log = (line: string): void => (tracebacks.level(line) === 'error' ? logger.error(line) : logger.info(line));
     child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       stderr += text;
       const lines = (partial + text).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) logger.info(line);
+      for (const line of lines) log(line);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
       subscription.dispose();
@@ -40,7 +44,7 @@ export function runInOutputRoot(command: string, argv: readonly string[], cwd: s
     });
     child.on('close', (code) => {
       subscription.dispose();
-      if (partial !== '') logger.info(partial);
+      if (partial !== '') log(partial);
       resolve({ code, stdout, stderr, cancelled });
     });
   });

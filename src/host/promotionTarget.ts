@@ -4,6 +4,7 @@ import { NbpromoteError } from '../core/errors';
 import { packageNameFor } from '../core/promote/promote';
 import { isIdentifier } from '../core/tags/names';
 import { ConfigKey } from './ids';
+import { resolveOutputRoot } from './outputRoot';
 
 /** Where a notebook is promoted to, from the settings. */
 export interface PromotionTarget {
@@ -12,7 +13,7 @@ export interface PromotionTarget {
   readonly notebookPath: string;
   /** The workspace folder holding the notebook, if any. */
   readonly folder: vscode.WorkspaceFolder | undefined;
-  /** The output root (absolute): the workspace folder (or, outside one, the notebook's folder) + `nbpromote.output.root`. */
+  /** The output root (absolute): the workspace folder (or, outside one, the notebook's folder) + `nbpromote.output.root`, its placeholders resolved. */
   readonly outDir: string;
   readonly packageName: string;
   /** True when `nbpromote.package.name` names the package, false when it comes from the file name. */
@@ -23,17 +24,18 @@ export interface PromotionTarget {
 
 /**
  * The promotion target of the notebook at `uri`. Throws NbpromoteError('usage') for a notebook that is not
- * a file on disk (untitled, remote file systems), and when `nbpromote.package.name` is not a Python
- * identifier.
+ * a file on disk (untitled, remote file systems), when `nbpromote.package.name` is not a Python identifier,
+ * and when `nbpromote.output.root` cannot be resolved for it (an unknown placeholder, or placeholders leading
+ * outside the workspace folder: host/outputRoot.ts).
  */
 export function promotionTarget(uri: vscode.Uri): PromotionTarget {
   if (uri.scheme !== 'file') throw new NbpromoteError('usage', `${uri.toString(true)} is not a file on disk: save the notebook to a folder first`);
   const notebookPath = uri.fsPath;
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const settings = vscode.workspace.getConfiguration(undefined, uri);
-  const root = settings.get<string>(ConfigKey.OutputRoot)?.trim() ?? '';
-  const base = folder?.uri.fsPath ?? nodePath.dirname(notebookPath);
-  const outDir = nodePath.resolve(base, root === '' ? '.' : root);
+  const root = resolveOutputRoot(settings.get<string>(ConfigKey.OutputRoot) ?? '', folder?.uri.fsPath ?? nodePath.dirname(notebookPath), notebookPath);
+  if (!root.ok) throw new NbpromoteError('usage', root.reason);
+  const { outDir } = root;
   const configured = settings.get<string>(ConfigKey.PackageName)?.trim() ?? '';
   if (configured !== '' && !isIdentifier(configured)) {
     throw new NbpromoteError('usage', `the setting ${ConfigKey.PackageName} is ${JSON.stringify(configured)}, which is not a Python identifier (letters, digits and _; not starting with a digit; not a keyword)`);

@@ -3,7 +3,7 @@
 // (nbpromote.output.root), real Python runs the generated tests and the pipeline
 // ($NBPROMOTE_PYTHON, else Debian's /usr/bin/python3 with pytest and scikit-learn).
 import * as assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -32,6 +32,8 @@ interface RunResult {
   readonly exitCode?: number | null;
   readonly status?: string;
   readonly metrics?: Record<string, unknown>;
+  readonly error?: string;
+  readonly failedCell?: { readonly index: number; readonly line: number };
 }
 
 function workspaceRoot(): string {
@@ -191,6 +193,78 @@ describe('Promote commands', function () {
     assert.equal(result.status, 'finished');
     assert.ok(typeof result.metrics?.['accuracy'] === 'number' && Math.abs(result.metrics['accuracy'] - 0.9736842105263158) < 1e-9, JSON.stringify(result.metrics));
     assert.ok(existsSync(join(out(), '.nbpromote', 'runs')), 'the run was recorded');
+  });
+
+  it('runPipeline on a notebook never promoted runs nothing when the output root holds another notebook\'s package', async () => {
+    const runs = join(out(), '.nbpromote', 'runs');
+    const before = existsSync(runs) ? readdirSync(runs).length : 0;
+    const result = await command<RunResult>('nbpromote.runPipeline', fixture('churn.ipynb'));
+    assert.equal(result.ran, false, JSON.stringify(result));
+    assert.equal(result.reason, "churn.ipynb is not promoted (promote-out holds promote-iris.ipynb's package promote_iris): nothing was run.");
+    assert.equal(existsSync(runs) ? readdirSync(runs).length : 0, before, 'a run was recorded');
+  });
+
+  it('promoting a second notebook into that output root is refused in the editor\'s words: set nbpromote.output.root', async () => {
+    const result = await command<PromoteResult>('nbpromote.promoteNotebook', fixture('churn.ipynb'), { reveal: false });
+    assert.equal(result.promoted, false);
+    assert.match(result.reason ?? '', /^Promotion of churn\.ipynb stopped: nbpromote\.lock in .* holds the package promote_iris of another notebook, promote-iris\.ipynb, which is still there: .*Set nbpromote\.output\.root to a folder per notebook, such as build\/\$\{notebookName\}/);
+    assert.doesNotMatch(result.reason ?? '', /--out|\.\./);
+  });
+
+  it('a notebook without step tags is refused without command-line advice, backticks, a double period or its name twice', async () => {
+    const result = await command<PromoteResult>('nbpromote.promoteNotebook', fixture('promote-headings.ipynb'), { reveal: false });
+    assert.equal(result.promoted, false);
+    const reason = result.reason ?? '';
+    assert.match(reason, /^Promotion of promote-headings\.ipynb stopped: no cell starts a step/);
+    assert.match(reason, /Suggest Steps from Markdown Headings\. Nothing was written\.$/);
+    assert.doesNotMatch(reason, /--infer-steps|`|docs\/tags\.md|\.\./);
+    assert.equal(reason.split('promote-headings.ipynb').length - 1, 1, reason);
+  });
+
+  describe('with nbpromote.output.root promote-each/${notebookName}', () => {
+    const each = (): string => join(workspaceRoot(), 'promote-each');
+    const failing = (): vscode.Uri => fixture('promote-fail.ipynb');
+
+    before(async () => {
+      // A notebook whose second step fails when the pipeline runs: a column that is not there.
+      const cells = [
+        { id: 'load', tags: ['step:load'], source: "rows = {'monthly': 3}" },
+        { id: 'clean', tags: ['step:clean'], source: "ratio = rows['monthly_charge'] / 2" },
+      ];
+      const notebook = {
+        cells: cells.map((c) => ({ cell_type: 'code', id: c.id, metadata: { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+        metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      };
+      writeFileSync(failing().fsPath, JSON.stringify(notebook));
+      await vscode.workspace.getConfiguration('nbpromote').update('output.root', 'promote-each/${notebookName}', vscode.ConfigurationTarget.Workspace);
+    });
+
+    after(async () => {
+      await vscode.workspace.getConfiguration('nbpromote').update('output.root', settings['output.root'], vscode.ConfigurationTarget.Workspace);
+      rmSync(each(), { recursive: true, force: true });
+      rmSync(failing().fsPath, { force: true });
+    });
+
+    it('promotes two notebooks of one workspace folder, each into its own output root', async () => {
+      const iris = await command<PromoteResult>('nbpromote.promoteNotebook', fixture('promote-iris.ipynb'), { reveal: false });
+      assert.equal(iris.promoted, true, iris.reason);
+      assert.equal(iris.outDir, join(each(), 'promote-iris'));
+      const fail = await command<PromoteResult>('nbpromote.promoteNotebook', failing(), { reveal: false });
+      assert.equal(fail.promoted, true, fail.reason);
+      assert.equal(fail.outDir, join(each(), 'promote-fail'));
+      assert.ok(existsSync(join(each(), 'promote-iris', 'nbpromote.lock')) && existsSync(join(each(), 'promote-fail', 'nbpromote.lock')));
+    });
+
+    it('a failed run shows the runner\'s error, and the cell it names for "Go to Cell"', async () => {
+      const result = await command<RunResult>('nbpromote.runPipeline', failing());
+      assert.equal(result.ran, true, result.reason);
+      assert.equal(result.exitCode, 1);
+      assert.equal(result.status, 'failed');
+      assert.equal(result.error, "promote_fail 0.1.0: step 'clean' failed in notebook cell 2 (id clean), line 1: KeyError: 'monthly_charge'");
+      assert.deepEqual(result.failedCell, { index: 1, line: 1 });
+    });
   });
 
   it('suggestSteps tags the first code cell under each heading, keeping other metadata', async () => {

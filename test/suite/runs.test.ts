@@ -9,7 +9,7 @@
 //   within 2 s, the runs read before stay, marked stale; HTTP 401 asks for a token once, never again.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server, ServerResponse } from 'node:http';
@@ -236,6 +236,24 @@ describe('Runs view', function () {
       const after = await eventually('the re-run in the view', exampleRuns, (r) => r[0]?.run.id === result.runId);
       assert.equal(after.length, 3);
       assert.deepEqual(after[0]?.run.params, oldest.run.params);
+    });
+
+    it('does not re-run a run in a project that now holds another pipeline: it says so and runs nothing', async () => {
+      const runs = await exampleRuns();
+      const oldest = runs[runs.length - 1];
+      assert.ok(oldest);
+      const config = join(project(), 'pipeline.yaml');
+      const text = readFileSync(config, 'utf8');
+      // As if another notebook had been promoted into this folder since (its package named in pipeline.yaml).
+      writeFileSync(config, text.replace(/^package: .*$/m, 'package: credit_papermill'));
+      try {
+        const result = await vscode.commands.executeCommand<RerunResult>('nbpromote.views.runs.rerun', oldest);
+        assert.equal(result?.ran, false, JSON.stringify(result));
+        assert.match(result.reason ?? '', new RegExp(`^${oldest.run.id} was a run of ${pkg}, but .* now holds the package credit_papermill \\(promoted from wine-percent\\.py\\): the run cannot be repeated there\\.$`));
+        assert.equal((await exampleRuns()).length, runs.length, 'a run was recorded');
+      } finally {
+        writeFileSync(config, text);
+      }
     });
   });
 

@@ -3,7 +3,7 @@
  * package and (unless dry-run) apply the plan atomically. Writes nothing when anything is wrong.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFile, realpath, rm, rmdir, stat } from 'node:fs/promises';
+import { readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileAction } from '../io/apply';
@@ -11,6 +11,7 @@ import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, wr
 import { fileSystemError } from '../io/fileSystemError';
 import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, withPromotionLock } from '../io/promotionLock';
 import { realRootOf } from '../io/paths';
+import { lockNotebookState, realOrSelf } from './lockOwner';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
@@ -126,11 +127,6 @@ function earlierMetricReads(graph: StepGraph, metricsCells: readonly number[], g
     byCell.set(at, [...(byCell.get(at) ?? []), edge.name]);
   }
   return byCell.size === 0 ? {} : { earlier: [...byCell].map(([afterCell, names]) => ({ afterCell, names })) };
-}
-
-/** The path with its symlinks resolved; the path itself when it does not exist (or cannot be resolved). */
-async function realOrSelf(path: string): Promise<string> {
-  return realpath(path).catch(() => path);
 }
 
 /** The planned path (relative to `outDir`) that is the notebook's file, also through symlinks; else undefined. */
@@ -666,18 +662,6 @@ function removedImportProblem(removed: RemovedImport, orphans: readonly Orphan[]
   const fails = removed.path.startsWith('tests/') ? 'pytest fails to collect it' : 'importing it fails';
   const message = `${kept} imports ${removed.module} (line ${removed.line}), ${gone}, so ${fails}. Delete the file, or change that import to a module the package has now`;
   return { severity: 'warning', code: 'removed-import', message, file: notebook };
-}
-
-/**
- * The lock's notebook against the one being promoted: `same` (the same path, or the same file through a
- * symlink), `other` (another notebook, still on disk) or `gone` (its path holds nothing now: renamed or moved).
- */
-async function lockNotebookState(outDir: string, lockPath: string, notebookPath: string): Promise<'same' | 'other' | 'gone'> {
-  const lockNotebook = resolve(outDir, ...lockPath.split('/'));
-  if (lockNotebook === notebookPath) return 'same';
-  const real = await realpath(lockNotebook).catch(() => undefined);
-  if (real === undefined) return 'gone';
-  return real === (await realOrSelf(notebookPath)) ? 'same' : 'other';
 }
 
 async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | undefined; problems: readonly Problem[] }> {

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LockFile } from '../../core/contract/lockFile';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
@@ -13,6 +13,8 @@ import { readLockFile } from '../../core/versioning/lockFile';
 import { currentSnapshot } from '../../core/versioning/semver';
 import { Disposable } from '../../host/disposable';
 import { ConfigKey } from '../../host/ids';
+import { resolveOutputRoot } from '../../host/outputRoot';
+import { NOT_IN_THE_NOTEBOOK } from '../promote/problemMessage';
 import type { NotebookDocuments, NotebookSnapshot, OpenNotebook } from '../../host/notebookDocuments';
 
 /** What the code lens and the diagnostics show of one open notebook, for one version of it. */
@@ -27,24 +29,6 @@ export interface EditorAnalysis {
   /** Problems in the notebook itself, for the Problems panel: reader, tags, Python, step graph. */
   readonly problems: readonly Problem[];
 }
-
-/** Problems of a promotion that are not about the notebook's contents: not shown as diagnostics. */
-const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
-  'no-roles',
-  'no-steps',
-  'package-changed',
-  'other-notebook',
-  'notebook-outside-out',
-  'hand-edited',
-  'lock-version',
-  'lock-schema',
-  'lock-history',
-  'merge-no-base',
-  'merge-conflict',
-  'orphan-edited',
-  'removed-import',
-  'unreadable',
-]);
 
 interface Entry {
   result?: { readonly stamp: string; readonly analysis: EditorAnalysis };
@@ -179,8 +163,9 @@ export class EditorAnalyses extends Disposable {
     const uri = notebook.document.uri;
     if (uri.scheme !== 'file') return { outDir: undefined, folder: undefined, path: undefined };
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? dirname(uri.fsPath);
-    const root = vscode.workspace.getConfiguration('nbpromote', uri).get<string>('output.root') ?? '';
-    return { outDir: resolve(folder, root.trim() === '' ? '.' : root.trim()), folder, path: uri.fsPath };
+    const root = resolveOutputRoot(vscode.workspace.getConfiguration(undefined, uri).get<string>(ConfigKey.OutputRoot) ?? '', folder, uri.fsPath);
+    // A setting that cannot be resolved for this notebook: promotion says why; nothing to compare with here.
+    return { outDir: root.ok ? root.outDir : undefined, folder, path: uri.fsPath };
   }
 
   private async analyse(notebook: OpenNotebook): Promise<EditorAnalysis> {

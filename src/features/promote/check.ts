@@ -38,7 +38,7 @@ export async function checkNotebook(log: Log, toolVersion: string, arg: unknown)
   const promoted = await exists(nodePath.join(target.outDir, LOCK_FILE_NAME));
   const problems = outcome.problems.filter((p) => p.severity === 'error');
   if (!outcome.ok) {
-    const shown = showProblems(log, logger, `Cannot check ${name}`, outcome.problems, '');
+    const shown = showProblems(log, logger, `Cannot check ${name}`, outcome.problems, { uri, file: request.notebook }, '');
     return { upToDate: false, promoted, changes: [], staleFiles: [], problems: [shown, ...problems.slice(1).map((p) => p.message)] };
   }
   const stale = outcome.files.filter((f) => STALE.has(f.action)).map((f) => ({ path: f.path, reason: reason(f.action) }));

@@ -101,7 +101,7 @@ export class PromoteCommand {
     );
     if (dryRun === undefined) return this.cancelled();
     if (!dryRun.ok) {
-      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} stopped`, dryRun.problems);
+      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} stopped`, dryRun.problems, { uri, file: request.notebook });
       return { promoted: false, reason, outDir: target.outDir, files: [] };
     }
     this.logWarnings(dryRun);
@@ -133,7 +133,7 @@ export class PromoteCommand {
     for (const f of outcome.files) this.logger.info(`  ${actionLabel(f.action)}: ${f.path}`);
     if (!outcome.ok) {
       const written = outcome.files.length > 0;
-      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} ${written ? 'left conflicts' : 'stopped'}`, outcome.problems, written ? 'The merged files were written with conflict markers: resolve them and promote again.' : 'Nothing was written.');
+      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} ${written ? 'left conflicts' : 'stopped'}`, outcome.problems, { uri, file: request.notebook }, written ? 'The merged files were written with conflict markers: resolve them and promote again.' : 'Nothing was written.');
       return { promoted: written, reason, outDir: outcome.outDir, files };
     }
     this.logWarnings(outcome);

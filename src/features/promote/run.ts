@@ -2,12 +2,20 @@ import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { formatProblem } from '../../core/contract/problem';
+import { parseNotebook } from '../../core/notebook/parse';
 import { readPipelineConfig } from '../../core/pipeline/config';
+import { lockNotebookState, lockOwner } from '../../core/promote/lockOwner';
+import { realRootOf } from '../../core/io/paths';
+import type { RunnerReport } from '../../core/runs/runnerOutput';
+import { failedCell, failedCellIndex, parseRunnerReport } from '../../core/runs/runnerOutput';
+import type { Logger } from '../../core/util/logger';
 import type { Log } from '../../host/log';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { resolvePython } from '../../host/python';
 import { showUntrusted, untrustedReason } from '../../host/trust';
-import { displayDir } from './shared';
+import { openCell } from '../pipelines/commands';
+import { currentText } from './notebookArg';
+import { displayDir, fileName } from './shared';
 import { runInOutputRoot } from '../../host/childProcess';
 import { pipelineArgs } from '../../core/pipeline/command';
 
@@ -20,6 +28,10 @@ export interface RunPipelineResult {
   readonly status?: string;
   readonly runId?: string;
   readonly metrics?: Readonly<Record<string, unknown>>;
+  /** The message shown when the run failed: the runner's error (`step 'clean' failed in notebook cell 5, line 2: ...`). */
+  readonly error?: string;
+  /** The notebook cell the error names (0-based index, 1-based line in it), offered as "Go to Cell". */
+  readonly failedCell?: { readonly index: number; readonly line: number };
 }
 
 /** What running the generated tests gave. */
@@ -34,7 +46,10 @@ export interface TestRunResult {
  * Runs `python -m <package>.pipeline --json` in the output root with <out>/src first on the import path, as
  * `nbpromote run --json` does: a child process (argument array, no shell) whose stderr goes to the log,
  * under a cancellable progress notification (cancelling stops the process). Shows the metrics when it
- * finishes. Refuses in Restricted Mode, and says why, before anything else.
+ * finishes; when it fails, the runner's error, with "Go to Cell" when it names a cell of the notebook. Refuses
+ * in Restricted Mode, and says why, before anything else; runs nothing when the output root holds another
+ * notebook's package (nbpromote.lock, else pipeline.yaml, names another notebook that is still there: the rule
+ * promotion uses, so a renamed notebook is a move) and offers "Promote Notebook" instead.
  */
 export async function runPipeline(log: Log, target: () => PromotionTarget): Promise<RunPipelineResult> {
   const logger = log.scoped('run');
@@ -64,6 +79,15 @@ export async function runPipeline(log: Log, target: () => PromotionTarget): Prom
     showWithLog(log, 'error', reason);
     return { ran: false, reason };
   }
+  const other = await otherNotebookOf(t, config.notebook);
+  if (other !== undefined) {
+    const reason = `${fileName(t.notebookUri)} is not promoted (${displayDir(t)} holds ${other}'s package ${config.package}): nothing was run.`;
+    logger.warn(reason);
+    void vscode.window.showWarningMessage(reason, 'Promote Notebook').then((choice) => {
+      if (choice === 'Promote Notebook') void vscode.commands.executeCommand('nbpromote.promoteNotebook', t.notebookUri);
+    });
+    return { ran: false, reason };
+  }
   const python = await resolvePython(t.notebookUri);
   const argv = pipelineArgs(config.package, nodePath.join(t.outDir, 'src'), ['--json']);
   logger.info(`${python.path} -m ${config.package}.pipeline --json in ${t.outDir} (Python from ${python.source})`);
@@ -78,7 +102,7 @@ export async function runPipeline(log: Log, target: () => PromotionTarget): Prom
     return { ran: false, reason };
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const report = parseReport(result.stdout);
+  const report = parseRunnerReport(result.stdout);
   if (result.cancelled) {
     void vscode.window.showInformationMessage(`The run of ${config.package} was stopped.`);
     return { ran: true, exitCode: result.code, status: 'cancelled' };
@@ -87,16 +111,78 @@ export async function runPipeline(log: Log, target: () => PromotionTarget): Prom
     const metrics = Object.entries(report.metrics ?? {}).map(([name, value]) => `${name} ${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`);
     showWithLog(log, 'info', `${config.package} ${config.version} ${report.status ?? 'finished'} in ${seconds} s${metrics.length > 0 ? `: ${metrics.join(', ')}` : ' (no metrics)'}`);
   } else {
-    const last = result.stderr.trim().split('\n').pop() ?? '';
-    showWithLog(log, 'error', `${config.package} ${config.version} failed (exit code ${String(result.code)})${last === '' ? '' : `: ${last}`}`);
+    const error = runFailureMessage(`${config.package} ${config.version}`, result.code, report, result.stderr);
+    logger.error(error);
+    const cell = await failedCellOf(t.notebookUri, report, logger);
+    showRunFailure(() => log.show(), error, t.notebookUri, cell);
+    return { ...ranResult(result.code, report), error, ...(cell === undefined ? {} : { failedCell: cell }) };
   }
+  return ranResult(result.code, report);
+}
+
+function ranResult(code: number | null, report: RunnerReport | undefined): RunPipelineResult {
   return {
     ran: true,
-    exitCode: result.code,
+    exitCode: code,
     ...(report?.status === undefined ? {} : { status: report.status }),
-    ...(report?.run_id === undefined ? {} : { runId: report.run_id }),
+    ...(typeof report?.run_id === 'string' ? { runId: report.run_id } : {}),
     ...(report?.metrics === undefined ? {} : { metrics: report.metrics }),
   };
+}
+
+/**
+ * The notebook (as people name it: relative to the workspace folder) whose package the output root holds when
+ * it is not this one: nbpromote.lock's notebook, else (no lock) pipeline.yaml's, with the rule promotion uses
+ * (lockNotebookState: the same file, also through a symlink, is this notebook; one that is gone was renamed
+ * or moved, so this one took its place). Undefined when the package is this notebook's.
+ */
+async function otherNotebookOf(target: PromotionTarget, configNotebook: string): Promise<string | undefined> {
+  const owner = await lockOwner(target.outDir, target.notebookPath);
+  let other: string | undefined;
+  if (owner.kind === 'other') other = owner.lockNotebook;
+  else if (owner.kind === 'none' || owner.kind === 'unreadable') {
+    const physicalOut = await realRootOf(target.outDir);
+    if ((await lockNotebookState(physicalOut, configNotebook, target.notebookPath)) === 'other') other = nodePath.resolve(physicalOut, ...configNotebook.split('/'));
+  }
+  if (other === undefined) return undefined;
+  const base = target.folder?.uri.fsPath;
+  const relative = base === undefined ? undefined : nodePath.relative(base, other);
+  return relative === undefined || relative.startsWith('..') || nodePath.isAbsolute(relative) ? other : relative.split(nodePath.sep).join('/');
+}
+
+/**
+ * What a failed run shows: the runner's error (`fail 0.1.0: step 'clean' failed in notebook cell 5, line 2:
+ * KeyError: 'monthly_charge'`); without one (the process died, or printed no JSON), the exit code and the last
+ * line of stderr.
+ */
+export function runFailureMessage(what: string, code: number | null, report: RunnerReport | undefined, stderr: string): string {
+  const error = typeof report?.error === 'string' ? report.error.trim() : '';
+  if (error !== '') return report?.status === 'error' ? `${what} cannot run: ${error}` : `${what}: ${error}`;
+  const last = stderr.trim().split('\n').pop()?.trim() ?? '';
+  return `${what} failed (exit code ${String(code)})${last === '' ? '' : `: ${last}`}`;
+}
+
+/** The cell of the notebook at `uri` the run's error names, as the notebook is now; undefined when it names none. */
+export async function failedCellOf(uri: vscode.Uri, report: RunnerReport | undefined, logger: Logger): Promise<{ index: number; line: number } | undefined> {
+  const cell = typeof report?.error === 'string' ? failedCell(report.error) : undefined;
+  if (cell === undefined) return undefined;
+  try {
+    const cells = parseNotebook(await currentText(uri), uri.fsPath).notebook?.cells ?? [];
+    const index = failedCellIndex(cell, cells);
+    return index === undefined ? undefined : { index, line: cell.line };
+  } catch (ex) {
+    logger.warn(`cannot read ${fileName(uri)} to find the failed cell: ${ex instanceof Error ? ex.message : String(ex)}`);
+    return undefined;
+  }
+}
+
+/** The error of a failed run, with "Go to Cell" when it names a cell of the notebook, and "Show Log" (the traceback). */
+export function showRunFailure(showLog: () => void, message: string, notebookUri: vscode.Uri, cell: { index: number; line: number } | undefined): void {
+  const actions = cell === undefined ? ['Show Log'] : ['Go to Cell', 'Show Log'];
+  void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+    if (choice === 'Show Log') showLog();
+    else if (choice === 'Go to Cell' && cell !== undefined) void openCell(notebookUri.toString(), cell.index, cell.line);
+  });
 }
 
 /**
@@ -144,27 +230,6 @@ export async function runTests(log: Log, target: PromotionTarget): Promise<TestR
   }
 }
 
-
-interface RunReport {
-  readonly run_id?: string;
-  readonly status?: string;
-  readonly metrics?: Record<string, unknown>;
-}
-
-/** The one JSON object `pipeline --json` prints on stdout (the last line that is one, should anything else be printed). */
-function parseReport(stdout: string): RunReport | undefined {
-  const candidates = [stdout.trim(), ...stdout.trim().split('\n').reverse()];
-  for (const text of candidates) {
-    if (!text.startsWith('{')) continue;
-    try {
-      const value: unknown = JSON.parse(text);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as RunReport;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-}
 
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));

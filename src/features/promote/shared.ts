@@ -6,7 +6,10 @@ import { formatProblem } from '../../core/contract/problem';
 import type { PromoteRequest } from '../../core/promote/promote';
 import type { Logger } from '../../core/util/logger';
 import type { Log } from '../../host/log';
+import { CommandId, ConfigKey } from '../../host/ids';
 import type { PromotionTarget } from '../../host/promotionTarget';
+import { openCell } from '../pipelines/commands';
+import { ACTION_LABELS, NOT_IN_THE_NOTEBOOK, problemMessage } from './problemMessage';
 
 /**
  * The core request for a target: the notebook named relative to its workspace folder (so problems read
@@ -38,24 +41,50 @@ export function displayDir(target: PromotionTarget): string {
 }
 
 /**
- * Logs every problem and shows the first error (or warning) in one message with "Show Problems" and
- * "Show Log". `what` starts the message: "Promotion of churn.ipynb stopped". Does not wait for the person.
+ * Logs every problem and shows the first error (or warning) in one message, in the editor's words
+ * (problemMessage.ts: settings and commands instead of the command line's flags), with the buttons that help:
+ * "Show Problems" only when a shown problem is in the Problems panel (opening the notebook first, whose
+ * diagnostics then appear), "Suggest Steps from Markdown Headings" for a notebook without steps, "Open Setting"
+ * (nbpromote.output.root) when the output root holds another notebook's package, and "Show Log". `what` starts
+ * the message: "Promotion of churn.ipynb stopped". Does not wait for the person. Returns the message.
  */
-export function showProblems(log: Log, logger: Logger, what: string, problems: readonly Problem[], tail = 'Nothing was written.'): string {
+export function showProblems(log: Log, logger: Logger, what: string, problems: readonly Problem[], notebook: { readonly uri: vscode.Uri; readonly file: string }, tail = 'Nothing was written.'): string {
   for (const p of problems) {
     if (p.severity === 'error') logger.error(formatProblem(p));
     else if (p.severity === 'warning') logger.warn(formatProblem(p));
     else logger.info(formatProblem(p));
   }
-  const shown = problems.filter((p) => p.severity === 'error');
-  const first = shown[0] ?? problems.find((p) => p.severity === 'warning');
-  const more = shown.length > 1 ? ` (and ${shown.length - 1} more problem${shown.length > 2 ? 's' : ''})` : '';
-  const message = `${what}: ${first === undefined ? 'see the log' : formatProblem(first)}${more}. ${tail}`.trim();
-  void vscode.window.showErrorMessage(message, 'Show Problems', 'Show Log').then((choice) => {
-    if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-    else if (choice === 'Show Log') log.show();
+  const { message, actions } = problemMessage(what, problems, notebook.file, tail);
+  const first = problems.find((p) => p.severity === 'error' && !NOT_IN_THE_NOTEBOOK.has(p.code));
+  void vscode.window.showErrorMessage(message, ...actions.map((a) => ACTION_LABELS[a])).then(async (choice) => {
+    switch (actions.find((a) => ACTION_LABELS[a] === choice)) {
+      case 'showProblems':
+        if (!isOpen(notebook.uri)) await openCell(notebook.uri.toString(), first?.cellIndex ?? 0, first?.line);
+        void vscode.commands.executeCommand('workbench.actions.view.problems');
+        break;
+      case 'suggestSteps':
+        void vscode.commands.executeCommand(CommandId.SuggestSteps, notebook.uri);
+        break;
+      case 'openOutputRootSetting':
+        void vscode.commands.executeCommand('workbench.action.openSettings', `@id:${ConfigKey.OutputRoot}`);
+        break;
+      case 'openPackageSetting':
+        void vscode.commands.executeCommand('workbench.action.openSettings', `@id:${ConfigKey.PackageName}`);
+        break;
+      case 'showLog':
+        log.show();
+        break;
+      default:
+        break;
+    }
   });
   return message;
+}
+
+/** True when the notebook is open in an editor (its problems are then diagnostics). */
+function isOpen(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.workspace.notebookDocuments.some((d) => d.uri.toString() === key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key);
 }
 
 /** True when something is at `path` that this process can reach (any error: no). */

@@ -1,6 +1,7 @@
 /**
  * Where the Runs view looks for runs:
- * - local run stores: each workspace folder's output root (the folder + `nbpromote.output.root`) that has
+ * - local run stores: each workspace folder's output root (the folder + `nbpromote.output.root`, when it has no
+ *   placeholders) that has
  *   `.nbpromote/runs`, and every project the workspace holds (a `pipeline.yaml`, or a `run.json` under
  *   `.nbpromote/runs/`, found with findFiles, capped);
  * - an MLflow tracking server: `nbpromote.mlflow.trackingUri`, else MLFLOW_TRACKING_URI, when it is http(s);
@@ -14,6 +15,7 @@ import { isHttpTrackingUri, mlflowTrackingUri } from '../../core/runs/mlflowClie
 import { mlrunsDir } from '../../core/runs/mlruns';
 import { getExcludeGlobs } from '../../host/config';
 import { ConfigKey } from '../../host/ids';
+import { hasPlaceholders } from '../../host/outputRoot';
 
 export type SourceSpec =
   | { readonly kind: 'local'; readonly root: string; readonly label: string }
@@ -30,6 +32,8 @@ export async function discoverSources(token?: vscode.CancellationToken): Promise
   for (const folder of folders) {
     if (folder.uri.scheme !== 'file') continue;
     const setting = vscode.workspace.getConfiguration(undefined, folder.uri).get<string>(ConfigKey.OutputRoot)?.trim() ?? '';
+    // A setting with placeholders (`build/${notebookName}`) is a root per notebook: found below, by their pipeline.yaml.
+    if (hasPlaceholders(setting)) continue;
     const root = nodePath.resolve(folder.uri.fsPath, setting === '' ? '.' : setting);
     if (hasStore(root)) roots.add(root);
   }

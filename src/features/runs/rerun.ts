@@ -2,7 +2,10 @@
  * "Re-run with These Parameters": runs the pipeline of a local run again with the parameters that run
  * recorded, as `nbpromote run --param k=v …` does: `python -m <package>.pipeline --param k=v … --json` in
  * the project with <project>/src first on the import path, a child process with an argument array (no shell), stderr to
- * the log, under a cancellable progress notification. Runs only in a trusted workspace.
+ * the log, under a cancellable progress notification. Runs only in a trusted workspace, and only the pipeline the
+ * run was a run of: when the project's pipeline.yaml now names another package (another notebook was promoted
+ * there since), it says so and runs nothing. A failed re-run shows the runner's error, with "Go to Cell" when it
+ * names a cell of the notebook.
  *
  * (The promote feature's runPipeline takes no parameters, hence this small runner.)
  */
@@ -18,6 +21,9 @@ import { showUntrusted, untrustedReason } from '../../host/trust';
 import { paramArgument } from './format';
 import { runInOutputRoot } from '../../host/childProcess';
 import { pipelineArgs } from '../../core/pipeline/command';
+import { parseRunnerReport } from '../../core/runs/runnerOutput';
+import { CommandId } from '../../host/ids';
+import { failedCellOf, runFailureMessage, showRunFailure } from '../promote/run';
 
 export interface RerunResult {
   readonly ran: boolean;
@@ -53,6 +59,9 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
     for (const p of errors) logger.error(formatProblem(p));
     return failed(`pipeline.yaml cannot be run: ${errors[0] === undefined ? 'see the log' : formatProblem(errors[0])}`);
   }
+  if (run.pipeline !== undefined && run.pipeline !== config.package) {
+    return failed(`${run.id} was a run of ${run.pipeline}, but ${root} now holds the package ${config.package} (promoted from ${config.notebook}): the run cannot be repeated there.`);
+  }
   const dropped = Object.keys(run.params).filter((name) => !Object.prototype.hasOwnProperty.call(config.parameters, name));
   const argv = pipelineArgs(config.package, nodePath.join(root, 'src'));
   for (const [name, value] of Object.entries(run.params)) {
@@ -69,12 +78,16 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
   if (result.spawnError !== undefined) {
     return failed(result.spawnError === 'ENOENT' ? `cannot run ${python.path}: no such program (set nbpromote.python.path)` : `cannot run ${python.path}: ${result.spawnError}`);
   }
-  const report = lastJsonObject(result.stdout);
-  const runId = typeof report?.['run_id'] === 'string' ? report['run_id'] : undefined;
-  const status = result.cancelled ? 'cancelled' : typeof report?.['status'] === 'string' ? report['status'] : undefined;
+  const report = parseRunnerReport(result.stdout);
+  const runId = typeof report?.run_id === 'string' ? report.run_id : undefined;
+  const status = result.cancelled ? 'cancelled' : typeof report?.status === 'string' ? report.status : undefined;
   if (result.code !== 0 && !result.cancelled) {
-    const last = result.stderr.trim().split('\n').pop() ?? '';
-    void vscode.window.showErrorMessage(`The re-run of ${run.id} failed (exit code ${String(result.code)})${last === '' ? '' : `: ${last}`}`);
+    const error = runFailureMessage(`The re-run of ${run.id} (${config.package} ${config.version})`, result.code, report, result.stderr);
+    logger.error(error);
+    const notebookUri = vscode.Uri.file(nodePath.resolve(root, ...config.notebook.split('/')));
+    const cell = await failedCellOf(notebookUri, report, logger);
+    showRunFailure(() => void vscode.commands.executeCommand(CommandId.ShowLog), error, notebookUri, cell);
+    return { ran: true, exitCode: result.code, argv, reason: error, ...(runId === undefined ? {} : { runId }), ...(status === undefined ? {} : { status }), ...(dropped.length > 0 ? { dropped } : {}) };
   } else if (!result.cancelled) {
     void vscode.window.showInformationMessage(`${config.package} ran again with the parameters of ${run.id}${runId === undefined ? '' : `: run ${runId}`} ${status ?? 'finished'}.`);
   }
@@ -94,17 +107,3 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
   }
 }
 
-
-/** The JSON object `pipeline --json` prints (the last line that is one). */
-function lastJsonObject(stdout: string): Record<string, unknown> | undefined {
-  for (const line of [stdout.trim(), ...stdout.trim().split('\n').reverse()]) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-}

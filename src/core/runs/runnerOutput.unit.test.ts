@@ -1,0 +1,58 @@
+// The pipeline runner's output read for people: its --json object, the cell its error names, and which stderr
+// lines are a traceback (logged as errors) rather than the run's progress.
+import * as assert from 'node:assert/strict';
+import { failedCell, failedCellIndex, parseRunnerReport, TracebackTracker } from './runnerOutput';
+
+describe('runner output', () => {
+  it('parseRunnerReport takes the last JSON object line of stdout', () => {
+    const error = "step 'clean' failed in notebook cell 5, line 2: KeyError: 'monthly_charge'";
+    const stdout = `some print\n${JSON.stringify({ run_id: 'r1', status: 'failed', error, params: {}, metrics: {}, steps: [] })}\n`;
+    assert.deepEqual(parseRunnerReport(stdout), { run_id: 'r1', status: 'failed', error, params: {}, metrics: {}, steps: [] });
+    assert.equal(parseRunnerReport('no json\n'), undefined);
+  });
+
+  it('failedCell reads the cell and line of every wording of the runtime', () => {
+    assert.deepEqual(failedCell("step 'clean' failed in notebook cell 5, line 2: KeyError: 'monthly_charge'"), { number: 5, line: 2 });
+    assert.deepEqual(failedCell("step 'train' failed in notebook cell 10 (id c009), line 3: ValueError: x"), { number: 10, id: 'c009', line: 3 });
+    assert.deepEqual(failedCell("step 'train' failed in notebook cell with id c-9_a, line 3: ValueError: x"), { id: 'c-9_a', line: 3 });
+    assert.deepEqual(failedCell("step 'train' failed in notebook cell 4, line 2 (churn.py line 13): ValueError: x"), { number: 4, line: 2 });
+    // The innermost place first; the step that called it comes after.
+    assert.deepEqual(failedCell("step 'fit' failed in notebook cell 3, line 4 (called from cell 6, line 2): ZeroDivisionError: division by zero"), { number: 3, line: 4 });
+    assert.equal(failedCell("step 'load' failed: KeyError: 'x'"), undefined);
+    assert.equal(failedCell('unknown parameter --param foo=1'), undefined);
+  });
+
+  it('failedCellIndex finds the cell by id when it moved, else by number when the notebook has it', () => {
+    const cells = [{ id: 'a' }, { id: 'b' }, { id: 'c009' }];
+    assert.equal(failedCellIndex({ number: 10, id: 'c009', line: 1 }, cells), 2);
+    assert.equal(failedCellIndex({ number: 2, line: 1 }, [{}, {}, {}]), 1);
+    assert.equal(failedCellIndex({ number: 5, line: 1 }, [{}, {}, {}]), undefined, 'no such cell in this notebook');
+    assert.equal(failedCellIndex({ number: 2, id: 'gone', line: 1 }, cells), undefined, 'the cell there is another one');
+    assert.equal(failedCellIndex({ id: 'gone', line: 1 }, cells), undefined);
+  });
+
+  it('TracebackTracker: a traceback (chained ones too) is an error, the progress around it information', () => {
+    const stderr = [
+      'nbpromote run 20261126T143448Z-a69f61 (fail 0.1.0)',
+      '(300, 5)',
+      '  load   ran         0.04s',
+      'Traceback (most recent call last):',
+      '  File "pandas/_libs/index.pyx", line 138, in pandas._libs.index.IndexEngine.get_loc',
+      "KeyError: 'monthly_charge'",
+      '',
+      'The above exception was the direct cause of the following exception:',
+      '',
+      'Traceback (most recent call last):',
+      '  File "/ws/build/fail/src/fail/steps/clean.py", line 19, in clean',
+      "    df['charge_ratio'] = df['monthly_charge'] / (df['tenure'] + 1)",
+      '                         ~~^^^^^^^^^^^^^^^^^^',
+      "KeyError: 'monthly_charge'",
+      "step 'clean' failed in notebook cell 5, line 2: KeyError: 'monthly_charge'",
+      '  clean  failed      0.01s',
+      'failed in 0.06s; recorded in /ws/build/fail/.nbpromote/runs/20261126T143448Z-a69f61/run.json',
+    ];
+    const tracker = new TracebackTracker();
+    const levels = stderr.map((line) => tracker.level(line));
+    assert.deepEqual(levels, ['info', 'info', 'info', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'info', 'info', 'info']);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * How the editor words a promotion that stopped: core's problems are written for the command line (`--out`,
+ * `--infer-steps`, `--package`, docs/*.md, backticks for a terminal); in VS Code the same problem says what to do
+ * there (a setting, a command) and offers it as a button. Core's messages stay as they are for the CLI. No
+ * `vscode` here, so a unit test checks the wording against core's real problems.
+ */
+import type { Problem } from '../../core/contract/problem';
+import { formatProblem, problemPlace } from '../../core/contract/problem';
+import { ConfigKey } from '../../host/ids';
+import { OUTPUT_ROOT_PER_NOTEBOOK } from '../../host/outputRoot';
+
+/** Problems of a promotion that are not about the notebook's contents: not shown as diagnostics (Problems panel). */
+export const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
+  'no-roles',
+  'no-steps',
+  'package-changed',
+  'other-notebook',
+  'notebook-outside-out',
+  'hand-edited',
+  'lock-version',
+  'lock-schema',
+  'lock-history',
+  'merge-no-base',
+  'merge-conflict',
+  'orphan-edited',
+  'removed-import',
+  'unreadable',
+]);
+
+/** A button of the message: what the person can do next, in the editor. */
+export type ProblemAction =
+  /** The Problems panel: only when a shown problem is in it (a diagnostic of the notebook). */
+  | 'showProblems'
+  /** nbpromote.suggestSteps: tags steps from the markdown headings (the CLI's --infer-steps). */
+  | 'suggestSteps'
+  /** The settings editor at nbpromote.output.root (the CLI's --out). */
+  | 'openOutputRootSetting'
+  /** The settings editor at nbpromote.package.name (the CLI's --package). */
+  | 'openPackageSetting'
+  | 'showLog';
+
+export const ACTION_LABELS: Readonly<Record<ProblemAction, string>> = {
+  showProblems: 'Show Problems',
+  suggestSteps: 'Suggest Steps from Markdown Headings',
+  openOutputRootSetting: 'Open Setting',
+  openPackageSetting: 'Open Package Setting',
+  showLog: 'Show Log',
+};
+
+export interface ProblemMessage {
+  readonly message: string;
+  /** Buttons, in order. */
+  readonly actions: readonly ProblemAction[];
+}
+
+/**
+ * The message and buttons for problems that stopped a promotion: "`what`: <the first error (else warning), in
+ * the editor's words>(and N more problems). `tail`". `notebook` is the notebook as the request named it: a
+ * problem of that file is not prefixed with its name again (`what` names it), only with its cell and line.
+ */
+export function problemMessage(what: string, problems: readonly Problem[], notebook: string, tail = 'Nothing was written.'): ProblemMessage {
+  const errors = problems.filter((p) => p.severity === 'error');
+  const first = errors[0] ?? problems.find((p) => p.severity === 'warning');
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  const text = first === undefined ? 'see the log' : editorWords(first, notebook);
+  const sentence = `${what}: ${text}${more}`;
+  const message = `${/[.!?]$/.test(sentence) ? sentence : `${sentence}.`} ${tail}`.trim();
+
+  const shown = errors.length > 0 ? errors : first === undefined ? [] : [first];
+  const codes = new Set(shown.map((p) => p.code));
+  const actions: ProblemAction[] = [];
+  if (shown.some((p) => !NOT_IN_THE_NOTEBOOK.has(p.code))) actions.push('showProblems');
+  if (codes.has('no-steps')) actions.push('suggestSteps');
+  if (codes.has('other-notebook') || codes.has('package-changed')) actions.push('openOutputRootSetting');
+  if (codes.has('package-changed')) actions.push('openPackageSetting');
+  actions.push('showLog');
+  return { message, actions };
+}
+
+/**
+ * One problem as the editor says it: where (the cell and line; the file too when it is not the notebook), then
+ * the message with the command line's advice turned into the editor's (settings and commands instead of flags),
+ * references to the project's docs/ left out, and backtick quotes made plain quotes (a notification shows them
+ * literally).
+ */
+export function editorWords(problem: Problem, notebook: string): string {
+  const place = problem.file === notebook ? problemPlace(problem) : undefined;
+  const message = plainQuotes(editorAdvice(problem.message));
+  if (place === undefined) return formatProblem({ ...problem, message });
+  return place === '' ? message : `${place}: ${message}`;
+}
+
+function editorAdvice(message: string): string {
+  const perNotebook = `set ${ConfigKey.OutputRoot} to a folder per notebook, such as ${OUTPUT_ROOT_PER_NOTEBOOK}`;
+  return (
+    message
+      // no-steps: the CLI's flag; the editor's button "Suggest Steps from Markdown Headings" does it.
+      .replace(/ Or promote with --infer-steps to take steps from the markdown headings\./g, ' Or tag the steps from the markdown headings: Suggest Steps from Markdown Headings.')
+      // other-notebook, package-changed.
+      .replace(/Promote into another --out folder/g, perNotebook.charAt(0).toUpperCase() + perNotebook.slice(1))
+      .replace(/(?:promote )?into another --out folder/g, perNotebook)
+      .replace(/([Pp])romote with --package (\w+)/g, (_m, p: string, name: string) => `${p === 'P' ? 'S' : 's'}et ${ConfigKey.PackageName} to ${name}`)
+      // The project's docs are not in the person's workspace.
+      .replace(/ ?See docs\/[\w.-]+\.md(?:#[\w-]+)?\./g, '')
+      .trim()
+  );
+}
+
+/** `step:<name>` -> "step:<name>": notifications show backticks as they are. */
+function plainQuotes(text: string): string {
+  return text.replace(/`([^`]*)`/g, '"$1"');
+}
