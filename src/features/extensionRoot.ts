@@ -56,7 +56,8 @@ export class Extension extends Disposable {
     updateScriptContext(vscode.window.activeTextEditor);
 
     const packageWritten = this.register(new vscode.EventEmitter<void>());
-    const features: FeatureContext = { extension: context, log: this.log, pipelines: this.pipelines, documents, packageWritten, register: (d) => this.register(d) };
+    const outputWritten = this.register(new vscode.EventEmitter<string>());
+    const features: FeatureContext = { extension: context, log: this.log, pipelines: this.pipelines, documents, packageWritten, outputWritten, register: (d) => this.register(d) };
     registerEditorFeatures(features);
     registerPromoteCommands(features);
     registerGraphFeatures(features);

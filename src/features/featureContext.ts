@@ -15,6 +15,12 @@ export interface FeatureContext {
    * again at once, not only when a file watcher reports the new lock (watchers can be late or miss events).
    */
   readonly packageWritten: vscode.EventEmitter<void>;
+  /**
+   * Fired with an output root when the extension promoted or ran a pipeline there: the Runs view looks for
+   * its run store at once (a store made after activation is new to discovery, and file watchers miss what
+   * is written into folders made a moment before).
+   */
+  readonly outputWritten: vscode.EventEmitter<string>;
   /** Everything registered here is disposed with the extension. */
   register<T extends vscode.Disposable>(disposable: T): T;
 }

@@ -10,6 +10,7 @@ interface Manifest {
     readonly views: Record<string, readonly { id: string }[]>;
     readonly viewsContainers: { activitybar: readonly { id: string }[] };
     readonly menus: Record<string, readonly { command?: string }[]>;
+    readonly viewsWelcome: readonly { view: string; contents: string }[];
   };
 }
 
@@ -27,6 +28,12 @@ describe('package.json contributes matches the id enums', () => {
     assert.deepEqual(sorted(Object.values(manifest.contributes.views).flat().map((v) => v.id)), sorted(Object.values(ViewId)));
     assert.deepEqual(Object.keys(manifest.contributes.views), [viewContainerId]);
     assert.deepEqual(manifest.contributes.viewsContainers.activitybar.map((c) => c.id), [viewContainerId]);
+  });
+  it('welcome texts have no code spans (a view\'s welcome content shows backticks as they are) and link only to known commands', () => {
+    for (const { view, contents } of manifest.contributes.viewsWelcome) {
+      assert.doesNotMatch(contents, /`/, `the welcome of ${view} has backticks`);
+      for (const [, command] of contents.matchAll(/\]\(command:([\w.]+)/g)) assert.ok(command !== undefined && (Object.values(CommandId) as string[]).concat(['vscode.openFolder', 'workbench.action.openSettings']).includes(command), `${view} links to ${command}`);
+    }
   });
   it('menus only name contributed commands', () => {
     const known = new Set<string>(Object.values(CommandId));

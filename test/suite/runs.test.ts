@@ -77,7 +77,7 @@ async function eventually<T>(what: string, read: () => Promise<T>, accept: (valu
   for (;;) {
     last = await read();
     if (accept(last)) return last;
-    if (Date.now() > deadline) assert.fail(`waited ${timeoutMs} ms for ${what}; last: ${JSON.stringify(last, undefined, 1).slice(0, 2000)}`);
+    if (Date.now() > deadline) assert.fail(`waited ${timeoutMs} ms for ${what}; last: ${String(JSON.stringify(last, undefined, 1)).slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -257,6 +257,59 @@ describe('Runs view', function () {
     });
   });
 
+  describe('run stores made after activation', () => {
+    const late = (): string => join(workspaceRoot(), 'runs-late');
+
+    after(async () => {
+      await vscode.workspace.getConfiguration('nbpromote').update('output.root', undefined, vscode.ConfigurationTarget.Workspace);
+      rmSync(late(), { recursive: true, force: true });
+      rmSync(join(workspaceRoot(), '.nbpromote'), { recursive: true, force: true });
+      await tree.refresh();
+    });
+
+    async function runIds(root: string): Promise<string[] | undefined> {
+      const found = (await sources()).find((s) => s.source === 'local' && s.location === root);
+      return found === undefined ? undefined : (await runsOf(found)).map((r) => r.run.id);
+    }
+
+    it('the first run of the workspace folder itself shows without a refresh (promotion made .nbpromote before)', async () => {
+      const root = workspaceRoot();
+      await tree.refresh();
+      assert.equal(await runIds(root), undefined, 'the workspace folder has a run store already');
+      mkdirSync(join(root, '.nbpromote', 'base'), { recursive: true });
+      await new Promise((r) => setTimeout(r, 1000));
+      const id = runIdAt(Date.UTC(2026, 10, 26, 8, 0, 0) / 1000, 'dddddd');
+      writeLocalRun(root, id, localRunRecord(id));
+      await eventually('the new store of the workspace folder to show', () => runIds(root), (ids) => ids?.includes(id) === true, 10_000);
+    });
+
+    it('Run Promoted Pipeline into an output root set after activation: its store shows when the run ends', async () => {
+      const out = join(late(), 'build', 'fail');
+      mkdirSync(join(late(), 'data'), { recursive: true });
+      copyFileSync(join(repo, 'examples', 'wine-percent.py'), join(late(), 'wine-percent.py'));
+      copyFileSync(join(repo, 'examples', 'data', 'wine.csv'), join(late(), 'data', 'wine.csv'));
+      await vscode.workspace.getConfiguration('nbpromote').update('output.root', 'runs-late/build/fail', vscode.ConfigurationTarget.Workspace);
+      const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
+      const promoted = await promoteNotebook({ notebook: 'wine-percent.py', cwd: late(), out, toolVersion: version });
+      assert.ok(promoted.ok, JSON.stringify(promoted));
+      const result = await vscode.commands.executeCommand<{ ran: boolean; runId?: string }>('nbpromote.runPipeline', vscode.Uri.file(join(late(), 'wine-percent.py')));
+      assert.ok(result.ran && result.runId !== undefined, JSON.stringify(result));
+      const ids = await eventually('the new store to show', () => runIds(out), (found) => found !== undefined, 3_000);
+      assert.deepEqual(ids, [result.runId]);
+      assert.equal((await source((s) => s.location === out, 'runs-late/build/fail')).label, 'Local runs · runs-late/build/fail');
+    });
+
+    it('Refresh Runs from the view\'s title finds a new store though a run is focused (the title passes it)', async () => {
+      const other = join(late(), 'elsewhere', 'out');
+      const focused = (await runsOf(await source((s) => s.location === join(late(), 'build', 'fail'), 'runs-late/build/fail')))[0];
+      assert.ok(focused);
+      const id = runIdAt(Date.UTC(2026, 10, 26, 9, 0, 0) / 1000, 'eeeeee');
+      writeLocalRun(other, id, localRunRecord(id));
+      await vscode.commands.executeCommand('nbpromote.views.runs.refresh', focused, [focused]);
+      assert.deepEqual(await runIds(other), [id]);
+    });
+  });
+
   describe('a malformed run.json', () => {
     const store = (): string => join(workspaceRoot(), 'runs-malformed');
     before(() => {
@@ -365,7 +418,7 @@ describe('Runs view', function () {
         mode = fault;
         // The poll's read, as the Retry action asks for it: the client gives up after 2 s.
         const started = Date.now();
-        await vscode.commands.executeCommand('nbpromote.views.runs.refresh', element);
+        await vscode.commands.executeCommand('nbpromote.views.runs.refresh', element, 'retry');
         const children = await sourceChildren(element);
         const elapsed = Date.now() - started;
         assert.ok(elapsed < (fault === 'slow' ? 2500 : 2000), `the error item took ${elapsed} ms`);
@@ -375,6 +428,7 @@ describe('Runs view', function () {
         const errorItem = item(error);
         assert.equal(errorItem.command?.command, 'nbpromote.views.runs.refresh');
         assert.equal(errorItem.command?.title, 'Retry');
+        assert.deepEqual(errorItem.command?.arguments, [element, 'retry']);
         assert.equal(errorItem.description, 'Retry');
         const runs = await runsOf(element);
         assert.equal(runs.length, 2);
@@ -382,7 +436,7 @@ describe('Runs view', function () {
         assert.match(String(item(runs[0] as RunElement).description), /stale$/);
         assert.match(String(item(element).description), /stale/);
         mode = 'ok';
-        await vscode.commands.executeCommand('nbpromote.views.runs.refresh', element);
+        await vscode.commands.executeCommand('nbpromote.views.runs.refresh', element, 'retry');
         const fresh = await sourceChildren(element);
         assert.ok(!fresh.some((c) => c.kind === 'message'), 'Retry read the server again');
       });

@@ -52,12 +52,15 @@ export function pipelinesGraphSteps({ treeRow, screenshot, selectors, stepTimeou
       async run(page) {
         const frame = await graphFrame(page, stepTimeout);
         await frame.locator('svg.pipeline g.node-step', { has: frame.locator('.node-label', { hasText: /^train$/ }) }).click();
-        // The notebook opens beside the graph with the train cell (cell 8) focused.
+        // The notebook shows with the train cell (cell 8) focused, in the group that has it open already
+        // (here the graph's own, as a background tab): no second copy of it is opened beside the graph.
         // (Notebook list rows count as hidden to Playwright: wait for the focused row to be attached.)
         await page
           .locator('.notebook-editor .monaco-list-row.focused', { hasText: 'positives = [x[0] for x, label in zip(X_train, y_train)' })
           .first()
           .waitFor({ state: 'attached', timeout: stepTimeout });
+        const copies = await page.locator('.tabs-container .tab[data-resource-name="graph-pipeline.ipynb"]').count();
+        if (copies !== 1) throw new Error(`graph-pipeline.ipynb is open in ${copies} tabs: the click opened a second copy`);
         await page.locator('.tabs-container .tab.active[data-resource-name="graph-pipeline.ipynb"]').waitFor({ timeout: stepTimeout });
         await screenshot(page, 'ui-graph-open-cell.png');
       },

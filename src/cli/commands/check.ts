@@ -12,6 +12,7 @@ import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
 import type { CliIo } from '../io';
 import { stderrLogger } from '../python';
+import { countOf } from '../../core/util/words';
 
 export const checkFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'output root the notebook was promoted into (default: the current folder)' },
@@ -59,7 +60,7 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
     io.out(`${notebook}: the generated code is stale; \`nbpromote promote ${notebook}${out === undefined ? '' : ` --out ${out}`}${packageName === undefined ? '' : ` --package ${packageName}`}\` would make it ${outcome.version}\n`);
     for (const c of changes) io.out(`  ${c}\n`);
     for (const f of stale) io.out(`  ${reason(f.action).padEnd(22)} ${f.path}\n`);
-    if (edited.length > 0) io.out(`  (${edited.length} hand-edited file(s): promote with --merge or --force)\n`);
+    if (edited.length > 0) io.out(`  (${countOf(edited.length, 'hand-edited file')}: promote with --merge or --force)\n`);
   }
   for (const p of outcome.problems) if (p.severity === 'error' || p.code === 'removed-import') io.err(`${p.severity}: ${formatProblem(p)}\n`);
   return upToDate ? ExitCode.Ok : ExitCode.BadInput;

@@ -83,7 +83,7 @@ export function renderInspection(inspection: Inspection, graph?: StepGraph): str
       const stepRows = roles.steps.map((s) => {
         const node = graph?.steps.find((n) => n.name === s.name);
         const flow = node === undefined ? '' : `(${node.inputs.join(', ')}) -> ${node.outputs.length === 0 ? 'nothing' : node.outputs.join(', ')}`;
-        return [s.name, `cells ${s.cellIndices.map((i) => i + 1).join(', ')}`, flow, s.after.length > 0 ? `after ${s.after.join(', ')}` : ''];
+        return [s.name, `${s.cellIndices.length === 1 ? 'cell' : 'cells'} ${s.cellIndices.map((i) => i + 1).join(', ')}`, flow, s.after.length > 0 ? `after ${s.after.join(', ')}` : ''];
       });
       lines.push(...table(stepRows).map((l) => `  ${l}`));
     }

@@ -17,6 +17,7 @@ import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
 import type { CliIo } from '../io';
 import { pythonFor, stderrLogger } from '../python';
+import { countOf } from '../../core/util/words';
 
 export const promoteFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'output root (default: the current folder)' },
@@ -110,7 +111,7 @@ function notCommitted(outcome: PromoteOutcome, why: string, notebook: string): P
   const what =
     written.length === 0
       ? 'No file was written (the package on disk was up to date).'
-      : `The promotion wrote ${written.length} file(s) (${written.slice(0, 5).map((f) => f.path).join(', ')}${written.length > 5 ? ', ...' : ''}); they are left as they are, uncommitted: commit them yourself, or promote --commit again once this is fixed.`;
+      : `The promotion wrote ${countOf(written.length, 'file')} (${written.slice(0, 5).map((f) => f.path).join(', ')}${written.length > 5 ? ', ...' : ''}); they are left as they are, uncommitted: commit them yourself, or promote --commit again once this is fixed.`;
   return { ...outcome, ok: false, problems: [...outcome.problems, { severity: 'error', code: 'commit-failed', message: `${why}\n${what}`, file: notebook }] };
 }
 

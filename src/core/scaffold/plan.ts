@@ -17,7 +17,7 @@ import { renderPipelineConfig } from '../pipeline/config';
 import { compactRanges } from '../util/ranges';
 import { distributionFor } from './distributions';
 import { indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyNames, pyString } from './pythonText';
-import { andList } from '../util/words';
+import { andList, cellsLabel } from '../util/words';
 
 /** A code cell ready for generation: IPython translated, with the lines of its top-level imports known. */
 export interface GeneratedCell {
@@ -406,9 +406,9 @@ class Generator {
     const files: FilePlan[] = [
       { path: `${this.src}/__init__.py`, contents: this.initFile(), why: 'the package and its __version__' },
       { path: `${this.src}/_runtime.py`, contents: this.input.runtimeSource, why: 'the pipeline runner: order, parameters, cache, run records' },
-      { path: `${this.src}/${this.input.sharedModule}.py`, contents: this.sharedFile(), why: graph.common.cells.length === 0 ? 'shared code (the notebook has none yet)' : `shared imports, functions and constants (cells ${this.cellList(graph.common.cells)})` },
+      { path: `${this.src}/${this.input.sharedModule}.py`, contents: this.sharedFile(), why: graph.common.cells.length === 0 ? 'shared code (the notebook has none yet)' : `shared imports, functions and constants (${this.cellList(graph.common.cells)})` },
       { path: `${this.src}/steps/__init__.py`, contents: `"""The steps of the ${this.pkg} pipeline, one module each."""\n`, why: 'the steps package' },
-      ...graph.steps.map((step) => ({ path: `${this.src}/steps/${step.name}.py`, contents: this.stepFile(step), why: `the step ${step.name} (cells ${this.cellList(step.cells)})` })),
+      ...graph.steps.map((step) => ({ path: `${this.src}/steps/${step.name}.py`, contents: this.stepFile(step), why: `the step ${step.name} (${this.cellList(step.cells)})` })),
       { path: `${this.src}/pipeline.py`, contents: this.pipelineFile(), why: 'runs the steps in order: python -m ' + `${this.pkg}.pipeline` },
       { path: 'pipeline.yaml', contents: this.configFile(), why: 'the pipeline config: parameters, steps, metrics' },
       { path: 'tests/conftest.py', contents: this.conftestFile(), why: 'pytest fixtures: the config and one cached pipeline run' },
@@ -416,7 +416,7 @@ class Generator {
       { path: 'pyproject.toml', contents: this.pyprojectFile(), why: 'the package metadata (written only when absent)', mode: 'create-only' as const },
     ];
     if (graph.metrics !== undefined) {
-      files.push({ path: `${this.src}/metrics.py`, contents: this.metricsFile(graph.metrics), why: `the metrics (cells ${this.cellList(graph.metrics.cells)})` });
+      files.push({ path: `${this.src}/metrics.py`, contents: this.metricsFile(graph.metrics), why: `the metrics (${this.cellList(graph.metrics.cells)})` });
       files.push({ path: this.fixedTestPath('metrics', 'metrics_reproduced'), contents: this.metricsTestFile(), why: 'the pipeline reproduces the notebook metrics' });
     }
     if (graph.tests.length > 0) files.push({ path: this.fixedTestPath('notebook', 'notebook_cells'), contents: this.notebookTestsFile(), why: "the notebook's test cells" });
@@ -1245,8 +1245,9 @@ testpaths = ["tests"]
 
   // ---- words ----
 
+  /** "cell 2", "cells 4–6" (numbers, for previews: they need not stay put). */
   private cellList(cells: readonly CellRef[]): string {
-    return compactRanges(cells.map((c) => c.index + 1));
+    return cellsLabel(cells.map((c) => c.index + 1));
   }
 }
 

@@ -46,6 +46,13 @@ describe('planPromotion: generated steps, metrics and tests', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
   const file = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
 
+  it('says why each file is written with "cell 2" for one cell, not "cells 2"', async () => {
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    const why = new Map(outcome.files.map((f) => [f.path, f.why]));
+    assert.equal(why.get('src/nb/steps/load.py'), 'the step load (cell 2)');
+    assert.equal(why.get('src/nb/metrics.py'), 'the metrics (cell 5)');
+  });
+
   it('calls a step in its contract test with what the pipeline passed it, not the latest value of the name', () => {
     assert.match(file('tests/test_clean.py'), /values = _runtime\.copied\(pipeline_run\.inputs\["clean"\]\)/);
     assert.match(file('tests/conftest.py'), /keep_inputs=True/);

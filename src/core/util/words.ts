@@ -1,5 +1,17 @@
+import { compactRanges } from './ranges';
+
 /** Names in a sentence: `a`, `a and b`, `a, b and c` (empty for none). */
 export function andList(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+/** A count and its noun for people: `1 file`, `3 files` (`plural` for nouns that do not take an s). */
+export function countOf(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`;
+}
+
+/** Cell numbers (from 1, ascending) for people: `cell 2`, `cells 2–4, 7`. */
+export function cellsLabel(numbers: readonly number[]): string {
+  return `${numbers.length === 1 ? 'cell' : 'cells'} ${compactRanges(numbers)}`;
 }

@@ -30,6 +30,7 @@ import type { SimpleGit } from 'simple-git';
 import { NbpromoteError } from '../errors';
 import { isMissing, pathSyntaxProblem } from '../io/paths';
 import type { Logger } from '../util/logger';
+import { countOf } from '../util/words';
 
 export interface Repository {
   /** The work tree's top folder, as git reports it (symbolic links resolved). */
@@ -250,7 +251,7 @@ export async function commitGenerated(request: CommitRequest): Promise<CommitRes
         `Nothing to commit: the generated files in ${dir} are the same as in the last commit; no commit or tag was made.`,
       );
     }
-    logger?.debug(`[git] committing ${changed.length} file(s) in ${root}`);
+    logger?.debug(`[git] committing ${countOf(changed.length, 'file')} in ${root}`);
     try {
       await run(git, ['commit', '--only', '--quiet', '-m', message, '--', ...changed]);
     } catch (ex) {

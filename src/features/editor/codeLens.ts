@@ -7,6 +7,7 @@ import { CommandId } from '../../host/ids';
 import type { NotebookDocuments } from '../../host/notebookDocuments';
 import type { EditorAnalyses, EditorAnalysis } from './analysis';
 import { scriptCellLine } from './locations';
+import { cellsLabel } from '../../core/util/words';
 
 /**
  * "Promote notebook" (with the promotion's state) above a notebook's first cell, and "step train →
@@ -84,7 +85,7 @@ function stepLens(range: vscode.Range, analysis: EditorAnalysis, step: StepInfo)
   const written = analysis.outcome?.files.find((f) => f.path === `src/${analysis.packageName}/steps/${step.name}.py`);
   const exists = written !== undefined && written.action !== 'would-create';
   const tooltip = [
-    `Step ${step.name}: cells ${step.cellIndices.map((i) => i + 1).join(', ')}`,
+    `Step ${step.name}: ${cellsLabel(step.cellIndices.map((i) => i + 1))}`,
     ...(node === undefined ? [] : [`takes ${node.inputs.length === 0 ? 'nothing' : node.inputs.join(', ')}`, `returns ${node.outputs.length === 0 ? 'nothing' : node.outputs.join(', ')}`]),
     ...(step.after.length > 0 ? [`runs after ${step.after.join(', ')}`] : []),
     exists ? 'Click to open the module' : 'Not generated yet: promote the notebook',

@@ -4,10 +4,12 @@ import { editorCellTags, withEditorCellTags } from '../../core/notebook/editorCe
 import type { CellRoles, TagResult } from '../../core/contract/roles';
 import type { LineEdit, LineInsert, RoleChoice, RoleWord } from '../../core/tags/roleEdit';
 import { ROLE_WORDS, roleEdit } from '../../core/tags/roleEdit';
+import { roleItems } from './roleItems';
 import { roleLabel } from '../../core/tags/roleLabel';
 import { quoteName, stepNameIssue, suggestIdentifier } from '../../core/tags/names';
 import type { NotebookDocuments } from '../../host/notebookDocuments';
 import { jupyterNotebookType } from '../../host/notebookDocuments';
+import { cellsLabel } from '../../core/util/words';
 
 /**
  * `nbpromote.setCellRole`: sets a code cell's role with one undoable WorkspaceEdit of the cell's metadata
@@ -95,30 +97,9 @@ function caseClash(name: string, roles: TagResult | undefined, index: number): s
   return other === undefined ? undefined : `it differs from step ${quoteName(other.name)} only in case, and the two modules would be one file on macOS and Windows`;
 }
 
-interface RoleItem extends vscode.QuickPickItem {
-  readonly pick: 'step' | 'after' | RoleWord | 'clear';
-}
-
-const WORD_DETAILS: Readonly<Record<RoleWord, string>> = {
-  imports: 'shared imports, used by every step',
-  functions: 'shared functions and classes',
-  parameters: 'the pipeline parameters (one cell of simple assignments)',
-  metrics: 'computes the metrics, after every step',
-  test: 'asserts that become a generated test',
-  skip: 'left out of the package (plots, exploration)',
-};
-
 async function pickRole(cell: vscode.NotebookCell, roles: TagResult | undefined, current: CellRoles | undefined): Promise<RoleChoice | undefined> {
   const label = current === undefined || roles === undefined ? undefined : roleLabel(current, roles.hasRoles);
-  const startsStep = current?.stepName !== undefined;
-  const items: RoleItem[] = [
-    { pick: 'step', label: '$(symbol-method) Step…', description: startsStep ? `now: step ${current?.stepName ?? ''}` : 'starts a step; asks for its name', detail: 'Untagged cells below it join the step' },
-    ...(startsStep
-      ? [{ pick: 'after' as const, label: '$(arrow-up) After…', description: current.after.length > 0 ? `now: after ${current.after.join(', ')}` : 'runs after other steps', detail: 'Explicit dependencies on steps that pass it no value' }]
-      : []),
-    ...ROLE_WORDS.map((word): RoleItem => ({ pick: word, label: word, description: current?.roles.includes(word) === true && current.continuedFrom === undefined ? 'current' : '', detail: WORD_DETAILS[word] })),
-    { pick: 'clear', label: '$(close) Clear role', detail: 'The cell continues the cell above it' },
-  ];
+  const items = roleItems(current);
   const placeHolder = label?.fromDirective === true ? `Set by ${label.text} in the cell's source: the directive line will be changed` : `Now: ${label?.text ?? 'no role'}`;
   const picked = await vscode.window.showQuickPick(items, { title: `Role of cell ${cell.index + 1}`, placeHolder, matchOnDetail: true });
   if (picked === undefined) return undefined;
@@ -143,7 +124,7 @@ async function pickRole(cell: vscode.NotebookCell, roles: TagResult | undefined,
         return undefined;
       }
       const chosen = await vscode.window.showQuickPick(
-        others.map((s) => ({ label: s.name, description: `cells ${s.cellIndices.map((i) => i + 1).join(', ')}`, picked: current?.after.includes(s.name) === true })),
+        others.map((s) => ({ label: s.name, description: cellsLabel(s.cellIndices.map((i) => i + 1)), picked: current?.after.includes(s.name) === true })),
         { title: `Step ${current?.stepName ?? ''} runs after`, canPickMany: true },
       );
       return chosen === undefined ? undefined : { role: 'after', names: chosen.map((c) => c.label) };

@@ -5,7 +5,7 @@
  */
 import { formatProblem } from '../../core/contract/problem';
 import type { StepGraph } from '../../core/contract/stepGraph';
-import { compactRanges } from '../../core/util/ranges';
+import { cellsLabel } from '../../core/util/words';
 import type { PipelineStatus } from '../pipelines/status';
 import { statusDescription } from '../pipelines/status';
 import type { GraphData, GraphEdge, GraphNode } from './protocol';
@@ -31,7 +31,7 @@ export function nodesAndEdges(graph: StepGraph, changed: ReadonlySet<string> = n
   }
   for (const step of graph.steps) {
     const cells = step.cells.map((c) => c.index + 1);
-    const where = `${cells.length === 1 ? 'cell' : 'cells'} ${compactRanges(cells)}`;
+    const where = cellsLabel(cells);
     const isChanged = changed.has(step.name);
     nodes.push({
       id: step.name,
@@ -49,8 +49,8 @@ export function nodesAndEdges(graph: StepGraph, changed: ReadonlySet<string> = n
       id: 'metrics',
       kind: 'metrics',
       label: 'metrics',
-      details: capped(metricNames.length > 0 ? metricNames : cells.length > 0 ? [`cells ${compactRanges(cells)}`] : []),
-      tooltip: ['metrics', ...(cells.length > 0 ? [`cells ${compactRanges(cells)}`] : []), ...(metricNames.length > 0 ? [`uses ${metricNames.join(', ')}`] : [])].join('\n'),
+      details: capped(metricNames.length > 0 ? metricNames : cells.length > 0 ? [cellsLabel(cells)] : []),
+      tooltip: ['metrics', ...(cells.length > 0 ? [cellsLabel(cells)] : []), ...(metricNames.length > 0 ? [`uses ${metricNames.join(', ')}`] : [])].join('\n'),
       changed: false,
     });
   }

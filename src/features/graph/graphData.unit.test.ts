@@ -50,6 +50,8 @@ describe('graphData', function () {
       data.edges.map((e) => `${e.from}→${e.to}: ${e.names.join(', ')}`),
       ['load→train: values', 'parameters→train: scale', 'train→report: total, bias', 'train→metrics: total', 'report→audit: '],
     );
+    // One metrics cell is "cell 6", not "cells 6".
+    assert.match(data.nodes.find((n) => n.id === 'metrics')?.tooltip ?? '', /^metrics\ncell \d+\n/);
     const pair = data.edges.find((e) => e.from === 'train' && e.to === 'report');
     assert.deepEqual(pair?.explanations.length, 2);
     assert.match(pair?.explanations[0] ?? '', /report uses total, defined by train/);

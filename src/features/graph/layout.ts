@@ -73,6 +73,8 @@ export interface PlacedEdge {
 export interface Layout extends Size {
   readonly nodes: readonly PlacedNode[];
   readonly edges: readonly PlacedEdge[];
+  /** Top to bottom (`layeredLayoutDown`): edges leave a node's bottom and enter the next one's top. */
+  readonly down?: boolean;
 }
 
 interface Item {
@@ -381,8 +383,47 @@ export function separatedPositions(desired: readonly number[], weights: readonly
   return out;
 }
 
-/** SVG path data for a placed edge: curves with horizontal tangents, straight through the label. */
-export function edgePath(edge: Pick<PlacedEdge, 'points' | 'straight'>): string {
+/**
+ * The same layered layout top to bottom, for a panel too narrow for the graph left to right: ranks become
+ * rows. Laid out left to right with every box turned a quarter, then mirrored on the diagonal, so boxes keep
+ * their sizes and nothing overlaps that did not before.
+ */
+export function layeredLayoutDown(nodes: readonly LayoutNodeInput[], edges: readonly LayoutEdgeInput[], options: LayoutOptions = defaultLayoutOptions): Layout {
+  const turned = layeredLayout(
+    nodes.map((n) => ({ id: n.id, width: n.height, height: n.width })),
+    edges.map((e) => ({ from: e.from, to: e.to, label: { width: e.label.height, height: e.label.width } })),
+    options,
+  );
+  const box = <T extends Box>(b: T): T => ({ ...b, x: b.y, y: b.x, width: b.height, height: b.width });
+  return {
+    width: turned.height,
+    height: turned.width,
+    down: true,
+    nodes: turned.nodes.map(box),
+    edges: turned.edges.map((e) => ({ ...e, points: e.points.map((p) => ({ x: p.y, y: p.x })), label: box(e.label) })),
+  };
+}
+
+/** The drawing is never shrunk below this (11 px text stays 10 px): past it, the panel scrolls. */
+export const MIN_READABLE_SCALE = 10 / 11;
+
+/**
+ * The layout for a panel `available` px wide and the scale to draw it at (at most 1): left to right when that
+ * fits at a readable scale, else top to bottom when that is wider at its scale, never below MIN_READABLE_SCALE.
+ */
+export function fittedLayout(nodes: readonly LayoutNodeInput[], edges: readonly LayoutEdgeInput[], available: number, options: LayoutOptions = defaultLayoutOptions): { layout: Layout; scale: number } {
+  const scaleOf = (layout: Layout): number => Math.min(1, available / Math.max(1, layout.width));
+  const right = layeredLayout(nodes, edges, options);
+  let layout = right;
+  if (scaleOf(right) < MIN_READABLE_SCALE) {
+    const down = layeredLayoutDown(nodes, edges, options);
+    if (scaleOf(down) > scaleOf(right)) layout = down;
+  }
+  return { layout, scale: Math.max(MIN_READABLE_SCALE, scaleOf(layout)) };
+}
+
+/** SVG path data for a placed edge: curves with horizontal tangents (vertical ones when `down`), straight through the label. */
+export function edgePath(edge: Pick<PlacedEdge, 'points' | 'straight'>, down = false): string {
   const [first, ...rest] = edge.points;
   if (first === undefined) return '';
   const parts = [`M${round(first.x)},${round(first.y)}`];
@@ -390,8 +431,13 @@ export function edgePath(edge: Pick<PlacedEdge, 'points' | 'straight'>): string 
   rest.forEach((point, i) => {
     if (edge.straight[i] === true) parts.push(`L${round(point.x)},${round(point.y)}`);
     else {
-      const mid = (previous.x + point.x) / 2;
-      parts.push(`C${round(mid)},${round(previous.y)} ${round(mid)},${round(point.y)} ${round(point.x)},${round(point.y)}`);
+      if (down) {
+        const mid = (previous.y + point.y) / 2;
+        parts.push(`C${round(previous.x)},${round(mid)} ${round(point.x)},${round(mid)} ${round(point.x)},${round(point.y)}`);
+      } else {
+        const mid = (previous.x + point.x) / 2;
+        parts.push(`C${round(mid)},${round(previous.y)} ${round(mid)},${round(point.y)} ${round(point.x)},${round(point.y)}`);
+      }
     }
     previous = point;
   });

@@ -3,7 +3,7 @@
 // side through their label, and a cycle still gets a drawing.
 import * as assert from 'node:assert/strict';
 import type { Box, Layout, LayoutEdgeInput, LayoutNodeInput } from './layout';
-import { assignLayers, crossings, edgePath, layeredLayout, separatedPositions } from './layout';
+import { assignLayers, crossings, edgePath, fittedLayout, layeredLayout, layeredLayoutDown, MIN_READABLE_SCALE, separatedPositions } from './layout';
 
 const node = (id: string, width = 100, height = 40): LayoutNodeInput => ({ id, width, height });
 const edge = (from: string, to: string, width = 80, height = 20): LayoutEdgeInput => ({ from, to, label: { width, height } });
@@ -78,6 +78,33 @@ describe('graph layout', () => {
     };
     assert.equal(Math.round(centre('load')), Math.round(centre('clean')));
     assert.equal(Math.round(centre('clean')), Math.round(centre('features')));
+  });
+
+  it('draws the fixture top to bottom without overlapping boxes: edges leave a bottom side and enter a top side', () => {
+    const layout = layeredLayoutDown(pipelineNodes, pipelineEdges);
+    assert.equal(layout.down, true);
+    assertNoOverlaps(layout);
+    const at = new Map(layout.nodes.map((n) => [n.id, n]));
+    for (const n of pipelineNodes) assert.deepEqual([at.get(n.id)?.width, at.get(n.id)?.height], [n.width, n.height], `${n.id} changed its size`);
+    for (const e of layout.edges) {
+      const from = at.get(e.from) as Box;
+      const to = at.get(e.to) as Box;
+      assert.ok(from.y + from.height <= e.label.y && e.label.y + e.label.height <= to.y, `the label of ${e.from}→${e.to} is not between them`);
+      assert.equal(e.points[0]?.y, from.y + from.height);
+      assert.equal(e.points[e.points.length - 1]?.y, to.y);
+    }
+    assert.match(edgePath({ points: [{ x: 0, y: 0 }, { x: 10, y: 20 }], straight: [false] }, true), /^M0,0 C0,10 10,10 10,20$/);
+  });
+
+  it('fits a narrow panel top to bottom at a readable scale, and keeps left to right when that fits', () => {
+    const wide = layeredLayout(pipelineNodes, pipelineEdges);
+    const roomy = fittedLayout(pipelineNodes, pipelineEdges, wide.width + 10);
+    assert.deepEqual([roomy.layout.down ?? false, roomy.scale], [false, 1]);
+    const narrow = fittedLayout(pipelineNodes, pipelineEdges, 400);
+    assert.equal(narrow.layout.down, true);
+    assert.ok(narrow.scale >= MIN_READABLE_SCALE, `scaled to ${narrow.scale}`);
+    assert.ok(narrow.layout.width * narrow.scale <= 400 || narrow.scale === MIN_READABLE_SCALE);
+    assert.ok(11 * fittedLayout(pipelineNodes, pipelineEdges, 50).scale >= 10, 'text below 10 px');
   });
 
   it('keeps labels in one column apart when several edges leave one node', () => {

@@ -9,6 +9,8 @@ import { graphData } from './graphData';
 import type { HostMessage } from './protocol';
 import { isWebviewMessage } from './protocol';
 import { escapeHtml, localResourceRoots, webviewPage } from '../webviewPage';
+import type { OpenTab } from './editorColumn';
+import { notebookColumn } from './editorColumn';
 
 /** What `nbpromote.showPipelineGraph` returns: enough for a test to check what the panel shows. */
 export interface GraphPanelHandle {
@@ -130,12 +132,18 @@ export class GraphPanel extends Disposable {
   }
 }
 
-/** The editor group already showing the notebook, else the one beside the panel. */
+/** The editor group that has the notebook open (shown there, not opened again), else the one beside the panel. */
 function columnShowing(uri: vscode.Uri, panelColumn: vscode.ViewColumn | undefined): vscode.ViewColumn {
-  const key = uri.toString();
-  const visible = [...vscode.window.visibleNotebookEditors.map((e) => ({ uri: e.notebook.uri, column: e.viewColumn })), ...vscode.window.visibleTextEditors.map((e) => ({ uri: e.document.uri, column: e.viewColumn }))];
-  const showing = visible.find((v) => v.uri.toString() === key && v.column !== undefined && v.column !== panelColumn)?.column;
-  return showing ?? vscode.ViewColumn.Beside;
+  const tabs: OpenTab[] = [];
+  for (const group of vscode.window.tabGroups.all) {
+    for (const tab of group.tabs) {
+      const input = tab.input;
+      const tabUri = input instanceof vscode.TabInputNotebook || input instanceof vscode.TabInputText ? input.uri : undefined;
+      if (tabUri !== undefined) tabs.push({ uri: tabUri.toString(), column: group.viewColumn, active: tab.isActive });
+    }
+  }
+  const column = notebookColumn(tabs, uri.toString(), panelColumn);
+  return column === 'beside' ? vscode.ViewColumn.Beside : column;
 }
 
 function fileName(uri: vscode.Uri): string {

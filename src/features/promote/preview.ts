@@ -9,6 +9,8 @@ import { promoteNotebook } from '../../core/promote/promote';
 import { Disposable } from '../../host/disposable';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri } from '../../host/promotionTarget';
+import { previewText } from './previewText';
+import { displayDir } from './shared';
 
 /** The scheme of the read-only documents holding what promotion would write. */
 export const previewScheme = 'nbpromote-preview';
@@ -78,13 +80,14 @@ export class PromotionPreview {
     const summary = [...counts].map(([label, n]) => `${n} ${label}`).join(', ');
     const changes = (dryRun.changes ?? []).join('; ');
     const version = `${dryRun.package ?? ''} ${dryRun.version ?? ''}`.trim();
+    const text = previewText({ notebook: notebookName, version, folder: displayDir(this.target), summary, conflicts });
 
     const actions: ActionItem[] =
       conflicts === 0
         ? [{ role: 'action', resolve: 'stop', label: '$(check) Promote', description: `write ${version}`, detail: changes }]
         : [
-            { role: 'action', resolve: 'merge', label: '$(git-merge) Merge my edits', description: `and promote ${version}`, detail: `three-way merge of the ${conflicts} hand-edited file(s) with the new code; overlapping edits get conflict markers` },
-            { role: 'action', resolve: 'force', label: '$(replace) Replace and keep mine as .orig', description: `and promote ${version}`, detail: `the ${conflicts} hand-edited file(s) are kept next to the new ones as <file>.orig` },
+            { role: 'action', resolve: 'merge', label: '$(git-merge) Merge my edits', description: `and promote ${version}`, detail: text.mergeDetail },
+            { role: 'action', resolve: 'force', label: '$(replace) Replace and keep mine as .orig', description: `and promote ${version}`, detail: text.forceDetail },
           ];
     actions.push({ role: 'action', resolve: undefined, label: '$(close) Cancel', description: 'write nothing' });
     const files: FileItem[] = dryRun.files.map((file) => ({
@@ -97,8 +100,8 @@ export class PromotionPreview {
     }));
 
     const pick = vscode.window.createQuickPick<PreviewItem>();
-    pick.title = `Promote ${notebookName} → ${version}: ${summary}`;
-    pick.placeholder = conflicts === 0 ? 'Select a file to see its diff, or Promote' : `${conflicts} file(s) were edited by hand: select one to see its diff, then choose how to promote`;
+    pick.title = text.title;
+    pick.placeholder = text.placeholder;
     pick.ignoreFocusOut = true;
     pick.matchOnDescription = true;
     pick.items = [...actions, { label: 'Files', kind: vscode.QuickPickItemKind.Separator }, ...files];

@@ -16,6 +16,7 @@ import { PromotionPreview, actionLabel } from './preview';
 import type { TestRunResult } from './run';
 import { runTests } from './run';
 import { displayDir, fileName, promoteRequest, showProblems } from './shared';
+import { countOf } from '../../core/util/words';
 
 /** Options a caller (tests, other extensions) may pass after the notebook: `executeCommand('nbpromote.promoteNotebook', uri, { confirm: false })`. */
 export interface PromoteOptions {
@@ -128,7 +129,10 @@ export class PromoteCommand {
     );
     if (outcome === undefined) return this.cancelled();
     this.context.pipelines.refresh();
-    if (outcome.files.length > 0) this.context.packageWritten.fire();
+    if (outcome.files.length > 0) {
+      this.context.packageWritten.fire();
+      this.context.outputWritten.fire(outcome.outDir);
+    }
     const files = outcome.files.map((f) => ({ path: f.path, action: f.action }));
     for (const f of outcome.files) this.logger.info(`  ${actionLabel(f.action)}: ${f.path}`);
     if (!outcome.ok) {
@@ -192,7 +196,7 @@ export class PromoteCommand {
   private offerTests(target: PromotionTarget, outcome: PromoteOutcome): void {
     const written = outcome.files.filter((f) => f.action !== 'unchanged' && f.action !== 'kept').length;
     const changes = (outcome.changes ?? []).join('; ');
-    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${written === 0 ? 'nothing changed' : `${written} file(s) written`}${changes === '' ? '' : ` (${changes})`}.`;
+    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${written === 0 ? 'nothing changed' : `${countOf(written, 'file')} written`}${changes === '' ? '' : ` (${changes})`}.`;
     if (!isTrusted()) {
       const why = untrustedReason('Running its tests') ?? '';
       void vscode.window.showInformationMessage(`${message} ${why}`, 'Manage Workspace Trust').then((choice) => {

@@ -24,7 +24,7 @@ export function registerPromoteCommands(context: FeatureContext): void {
 
   context.register(registerCommand(log, CommandId.PromoteNotebook, 'Promote Notebook', (notebook, options) => promote.run(notebook, optionsArg<PromoteOptions>(options))));
   context.register(registerCommand(log, CommandId.CheckNotebook, 'Check Notebook', (notebook) => checkNotebook(log, promote.toolVersion, notebook)));
-  context.register(registerCommand(log, CommandId.RunPipeline, 'Run Pipeline', (notebook) => runPipeline(log, () => promotionTarget(requireNotebookUri(notebook)))));
+  context.register(registerCommand(log, CommandId.RunPipeline, 'Run Pipeline', (notebook) => runPipeline(log, () => promotionTarget(requireNotebookUri(notebook)), (outDir) => context.outputWritten.fire(outDir))));
   context.register(registerCommand(log, CommandId.OpenModule, 'Open Step Module', (element, step) => openModule(element, step)));
   context.register(registerCommand(log, CommandId.SuggestSteps, 'Suggest Steps', (notebook, options) => suggestStepsCommand(log.scoped('suggest'), notebook, optionsArg<SuggestStepsOptions>(options))));
 }

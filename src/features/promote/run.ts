@@ -49,9 +49,10 @@ export interface TestRunResult {
  * finishes; when it fails, the runner's error, with "Go to Cell" when it names a cell of the notebook. Refuses
  * in Restricted Mode, and says why, before anything else; runs nothing when the output root holds another
  * notebook's package (nbpromote.lock, else pipeline.yaml, names another notebook that is still there: the rule
- * promotion uses, so a renamed notebook is a move) and offers "Promote Notebook" instead.
+ * promotion uses, so a renamed notebook is a move) and offers "Promote Notebook" instead. `recorded` is told
+ * the output root once the process has ended (its run store has the run's record, unless it could not start).
  */
-export async function runPipeline(log: Log, target: () => PromotionTarget): Promise<RunPipelineResult> {
+export async function runPipeline(log: Log, target: () => PromotionTarget, recorded?: (outDir: string) => void): Promise<RunPipelineResult> {
   const logger = log.scoped('run');
   const refused = untrustedReason('Running the pipeline');
   if (refused !== undefined) {
@@ -101,6 +102,7 @@ export async function runPipeline(log: Log, target: () => PromotionTarget): Prom
     showWithLog(log, 'error', reason);
     return { ran: false, reason };
   }
+  recorded?.(t.outDir);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const report = parseRunnerReport(result.stdout);
   if (result.cancelled) {

@@ -3,7 +3,8 @@
  * - local run stores: each workspace folder's output root (the folder + `nbpromote.output.root`, when it has no
  *   placeholders) that has
  *   `.nbpromote/runs`, and every project the workspace holds (a `pipeline.yaml`, or a `run.json` under
- *   `.nbpromote/runs/`, found with findFiles, capped);
+ *   `.nbpromote/runs/`, found with findFiles, capped), and the roots the caller names (`candidates`: where the
+ *   extension promoted or ran, where a watcher saw a run store's folder made) that have `.nbpromote/runs`;
  * - an MLflow tracking server: `nbpromote.mlflow.trackingUri`, else MLFLOW_TRACKING_URI, when it is http(s);
  * - an MLflow file store: that URI when it is a `file:` URI or a path, and `mlruns/` in a workspace folder.
  */
@@ -26,9 +27,10 @@ export type SourceSpec =
 const MAX_PROJECTS = 200;
 const MAX_RECORDS = 500;
 
-export async function discoverSources(token?: vscode.CancellationToken): Promise<SourceSpec[]> {
+export async function discoverSources(candidates: Iterable<string> = [], token?: vscode.CancellationToken): Promise<SourceSpec[]> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const roots = new Set<string>();
+  for (const root of candidates) if (hasStore(root)) roots.add(nodePath.resolve(root));
   for (const folder of folders) {
     if (folder.uri.scheme !== 'file') continue;
     const setting = vscode.workspace.getConfiguration(undefined, folder.uri).get<string>(ConfigKey.OutputRoot)?.trim() ?? '';
@@ -52,7 +54,7 @@ export async function discoverSources(token?: vscode.CancellationToken): Promise
     for (const uri of records) roots.add(nodePath.resolve(uri.fsPath, '..', '..', '..', '..'));
   }
 
-  const specs: SourceSpec[] = [...roots].sort().map((root) => ({ kind: 'local', root, label: `Local runs · ${displayFolder(root)}` }));
+  const specs: SourceSpec[] = [...roots].sort().map(localSpec);
 
   const first = folders.find((f) => f.uri.scheme === 'file');
   const setting = vscode.workspace.getConfiguration(undefined, first?.uri).get<string>(ConfigKey.MlflowTrackingUri);
@@ -73,7 +75,20 @@ export async function discoverSources(token?: vscode.CancellationToken): Promise
   return specs;
 }
 
-function hasStore(root: string): boolean {
+/** The project folder of a path inside a run store (`<root>/.nbpromote/...`, or `<root>/.nbpromote` itself); else undefined. */
+export function storeRootOf(path: string): string | undefined {
+  const parts = path.split(/[\\/]/);
+  const at = parts.lastIndexOf('.nbpromote');
+  if (at <= 0) return undefined;
+  return parts.slice(0, at).join(nodePath.sep) || nodePath.sep;
+}
+
+/** The local run store of a project folder, as discovery lists it. */
+export function localSpec(root: string): Extract<SourceSpec, { kind: 'local' }> {
+  return { kind: 'local', root, label: `Local runs · ${displayFolder(root)}` };
+}
+
+export function hasStore(root: string): boolean {
   return existsSync(nodePath.join(root, LOCAL_RUNS_DIR));
 }
 

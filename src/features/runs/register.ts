@@ -19,7 +19,7 @@ import { LocalSource } from './sources';
 import { currentTrackingServer, secretTokens, setMlflowToken } from './token';
 import type { SetTokenResult } from './token';
 import type { LoadMoreElement, RunElement, RunsElement } from './tree';
-import { RunsTree } from './tree';
+import { RETRY, RunsTree } from './tree';
 
 /** Debounce of the run store watcher: the runtime rewrites run.json after every step. */
 const WATCH_DEBOUNCE_MS = 300;
@@ -71,6 +71,9 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
     }),
   );
 
+  // Promotion and runs from the extension say where they wrote: a new store shows at once.
+  context.register(context.outputWritten.event((root) => void tree.outputWritten(root)));
+
   // Poll MLflow while the view is visible, backing off after failures.
   const poller = context.register(new MlflowPoller(tree, view));
   context.register(
@@ -97,8 +100,10 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
   };
 
   context.register(
-    registerCommand(context.log, CommandId.RefreshRuns, 'Refresh Runs', async (arg) => {
-      await tree.refresh(isElement(arg) ? arg : undefined);
+    registerCommand(context.log, CommandId.RefreshRuns, 'Refresh Runs', async (arg, scope) => {
+      // The view's title passes the focused item: Refresh always looks for stores again and reads them all;
+      // only an error item's Retry reads its own source alone.
+      await tree.refresh(scope === RETRY && isElement(arg) ? arg : undefined);
       poller.restart();
     }),
   );
@@ -183,12 +188,13 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
 
 /**
  * Watches run records (`.nbpromote/runs/<id>/run.json` under what `at` makes of a glob): created, rewritten (the
- * runtime renames a new version over the old) and deleted; and new run folders, since the record written right
- * after its folder is made can come before the watcher follows that folder, and its event be lost.
+ * runtime renames a new version over the old) and deleted; and new store and run folders (`.nbpromote`,
+ * `.nbpromote/runs`, `.nbpromote/runs/<id>`), since what is written right after its folder is made can come
+ * before the watcher follows that folder, and its event be lost: a new store is often only its folder's event.
  */
 function watchRecords(at: (glob: string) => vscode.GlobPattern, onRecord: (uri: vscode.Uri) => void): vscode.Disposable {
   const records = vscode.workspace.createFileSystemWatcher(at('.nbpromote/runs/**/run.json'));
-  const folders = vscode.workspace.createFileSystemWatcher(at('.nbpromote/runs/*'), false, true, true);
+  const folders = vscode.workspace.createFileSystemWatcher(at('{.nbpromote,.nbpromote/runs,.nbpromote/runs/*}'), false, true, true);
   const subscriptions = [records, records.onDidCreate(onRecord), records.onDidChange(onRecord), records.onDidDelete(onRecord), folders, folders.onDidCreate(onRecord)];
   return new vscode.Disposable(() => subscriptions.forEach((s) => s.dispose()));
 }

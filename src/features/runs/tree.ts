@@ -4,6 +4,7 @@
  * `getTreeItem`. Loading, errors, store problems and "Load more" are items too. A source that cannot be
  * read again keeps the runs it showed, marked stale, under an error item whose click retries.
  */
+import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSource, RunSummary } from '../../core/contract/runs';
 import { MAX_RUN_PAGE, runGroup } from '../../core/contract/runs';
@@ -12,7 +13,7 @@ import type { Logger } from '../../core/util/logger';
 import { Disposable } from '../../host/disposable';
 import { CommandId } from '../../host/ids';
 import type { SourceSpec } from './discovery';
-import { discoverSources } from './discovery';
+import { discoverSources, hasStore, localSpec, storeRootOf } from './discovery';
 import { runDescription, runLabel, runTooltipMarkdown, truncate } from './format';
 import type { RunsSource } from './sources';
 import { LocalSource, MlflowSource, MlrunsSource } from './sources';
@@ -64,6 +65,9 @@ export interface LoadMoreElement {
 
 export type RunsElement = SourceElement | GroupElement | RunElement | MessageElement | LoadMoreElement;
 
+/** The second argument of Refresh Runs from an error item's Retry: read that item's source alone. */
+export const RETRY = 'retry';
+
 /** How long `getChildren` of a source waits for its first read before it shows "Loading…". */
 const LOADING_GRACE_MS = 300;
 
@@ -75,8 +79,12 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
   private readonly sourceElements = new Map<string, SourceElement>();
   private readonly groupElements = new Map<string, GroupElement>();
   private discovering: Promise<void> | undefined;
+  /** A discovery asked for while one runs: it starts when that one ends (what changed meanwhile may be missed by it). */
+  private discoveringAgain: Promise<void> | undefined;
   private readonly firstReads = new WeakMap<RunsSource, Promise<void>>();
   private discovered = false;
+  /** Project folders discovery checks besides its own (where the extension promoted or ran, where a store's folder was made). */
+  private readonly candidates = new Set<string>();
   /** MLflow servers a token was asked for (once per server and session). */
   private readonly askedToken = new Set<string>();
   /** How many times a token was asked for after a 401/403 (tests check it never loops). */
@@ -113,14 +121,35 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
     await Promise.all([...this.sources.values()].map((s) => this.reloadSource(s, true)));
   }
 
-  /** Reads the local stores again: those holding `files` (all local stores when none is given); a record under no known store looks for stores again. */
+  /**
+   * Reads the local stores again: those holding `files` (all local stores when none is given). A path under no
+   * known store (a record, or a store's folder just made) looks for stores again, its project folder included.
+   */
   async refreshLocal(files?: readonly string[]): Promise<void> {
     const local = [...this.sources.values()].filter((s): s is LocalSource => s instanceof LocalSource);
-    const hit = files === undefined ? local : local.filter((s) => files.some((f) => isInside(f, s.root)));
-    const unknown = files !== undefined && files.some((f) => !local.some((s) => isInside(f, s.root)));
+    // A store is its folder's `.nbpromote`: a project inside another project's folder has a store of its own.
+    const holds = (s: LocalSource, f: string): boolean => isInside(f, nodePath.join(s.root, '.nbpromote'));
+    const hit = files === undefined ? local : local.filter((s) => files.some((f) => holds(s, f)));
+    const outside = files?.filter((f) => !local.some((s) => holds(s, f))) ?? [];
+    let unknown = false;
+    for (const file of outside) {
+      const root = storeRootOf(file);
+      if (root !== undefined) this.candidates.add(root);
+      // The store's own folder says which store it is: it shows now, not after a search of the workspace.
+      if (root === undefined || !this.addStore(root)) unknown = true;
+    }
     if (unknown) await this.rediscover();
-    const again = unknown ? [...this.sources.values()].filter((s) => s instanceof LocalSource && (!s.loaded || hit.includes(s))) : hit;
+    const again = outside.length > 0 ? [...this.sources.values()].filter((s) => s instanceof LocalSource && (!s.loaded || hit.includes(s))) : hit;
     await Promise.all(again.map((s) => this.reloadSource(s, false)));
+  }
+
+  /**
+   * The extension promoted or ran a pipeline in `root`: its run store shows (found now if it is new to the
+   * view, whatever the file watchers saw) and is read again.
+   */
+  async outputWritten(root: string): Promise<void> {
+    this.candidates.add(root);
+    await this.refreshLocal([nodePath.join(root, '.nbpromote')]);
   }
 
   /** Reads every MLflow server again (the poll). Resolves true when one of them failed. */
@@ -297,14 +326,27 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
   }
 
   private async rediscover(): Promise<void> {
-    if (this.discovering !== undefined) return this.discovering;
+    if (this.discovering !== undefined) {
+      this.discoveringAgain ??= this.discovering.then(() => {
+        this.discoveringAgain = undefined;
+        return this.rediscover();
+      });
+      return this.discoveringAgain;
+    }
     const run = async (): Promise<void> => {
       let specs: SourceSpec[];
       try {
-        specs = await discoverSources();
+        specs = await discoverSources(this.candidates);
       } catch (ex) {
         this.log.error(ex instanceof Error ? ex : String(ex));
         specs = [];
+      }
+      // Stores named while the search ran (addStore) stay.
+      const found = new Set(specs.map(specKey));
+      const named = [...this.candidates].filter((root) => hasStore(root)).map(localSpec).filter((spec) => !found.has(specKey(spec)));
+      if (named.length > 0) {
+        const local = [...specs.filter((s) => s.kind === 'local'), ...named].sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
+        specs = [...local, ...specs.filter((s) => s.kind !== 'local')];
       }
       const wanted = new Map<string, SourceSpec>();
       for (const spec of specs) wanted.set(specKey(spec), spec);
@@ -339,6 +381,26 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
     };
     this.discovering = run().finally(() => (this.discovering = undefined));
     return this.discovering;
+  }
+
+  /** Adds the local store of `root` when it has one the view does not show yet, in discovery's order. Returns whether it is shown now. */
+  private addStore(root: string): boolean {
+    const spec = localSpec(root);
+    const key = specKey(spec);
+    if (this.sources.has(key)) return true;
+    if (!this.discovered || !hasStore(root)) return false;
+    const source = new LocalSource(root, spec.label);
+    this.log.info(`runs source: ${source.label} (${source.location})`);
+    this.sourceElements.set(key, { kind: 'source', key, source: source.kind, label: source.label, location: source.location });
+    // Local stores first, by folder; then the others as they were.
+    const entries = [...this.sources, [key, source] as const];
+    const order = (s: RunsSource): string => (s instanceof LocalSource ? `0${s.root}` : '1');
+    entries.sort(([, a], [, b]) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+    this.sources.clear();
+    for (const [k, s] of entries) this.sources.set(k, s);
+    this.sourcesChanged.fire();
+    this.changed.fire(undefined);
+    return true;
   }
 
   private async create(spec: SourceSpec): Promise<RunsSource> {
@@ -424,7 +486,7 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
     if (element.action === 'retry') {
       item.description = 'Retry';
       item.contextValue = 'runsError';
-      item.command = { command: CommandId.RefreshRuns, title: 'Retry', arguments: source === undefined ? [] : [source] };
+      item.command = { command: CommandId.RefreshRuns, title: 'Retry', arguments: source === undefined ? [] : [source, RETRY] };
       item.tooltip = `${item.tooltip}\n\nClick to retry.`;
     } else if (element.action === 'token') {
       item.description = 'Set MLflow Token…';
