@@ -181,6 +181,20 @@ describe('nbpromote CLI (built binary)', function () {
     } finally {
       writeFileSync(notebook, original);
     }
+    // The files as generated, but their record gone, or a promotion that stopped before writing it: not up to date.
+    const lock = join(work, 'checked', 'nbpromote.lock');
+    const kept = readFileSync(lock, 'utf8');
+    rmSync(lock);
+    const unrecorded = nbpromote('check', 'examples/iris-nbdev.ipynb', '--out', 'checked');
+    assert.equal(unrecorded.status, 1, unrecorded.stdout);
+    assert.match(unrecorded.stdout, /not up to date: there is no nbpromote\.lock in .*checked; `nbpromote promote examples\/iris-nbdev\.ipynb --out checked` records the package/);
+    writeFileSync(lock, kept);
+    writeFileSync(join(work, 'checked', '.nbpromote', 'pending.json'), '{}');
+    const unfinished = nbpromote('check', 'examples/iris-nbdev.ipynb', '--out', 'checked');
+    assert.equal(unfinished.status, 1, unfinished.stdout);
+    assert.match(unfinished.stdout, /the last promotion into .*checked did not finish \(\.nbpromote\/pending\.json is still there\)/);
+    rmSync(join(work, 'checked', '.nbpromote', 'pending.json'));
+    assert.equal(nbpromote('check', 'examples/iris-nbdev.ipynb', '--out', 'checked').status, 0);
   });
 
   it('a hand-edited module makes promote exit 1 naming it, and leaves it as it was', () => {

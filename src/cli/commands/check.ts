@@ -6,7 +6,7 @@ import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import { formatProblem } from '../../core/contract/problem';
 import { NbpromoteError } from '../../core/errors';
 import { problemToJson } from '../../core/inspect/inspect';
-import { promoteNotebook } from '../../core/promote/promote';
+import { PENDING_FILE, promoteNotebook } from '../../core/promote/promote';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
@@ -49,11 +49,17 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const changes = outcome.version === undefined ? [] : outcome.changes ?? [];
   // A kept file importing a module promotion removed: the code is as generated, but pytest fails on it.
   const removedImports = outcome.problems.filter((p) => p.code === 'removed-import');
-  const upToDate = outcome.ok && stale.length === 0 && removedImports.length === 0;
+  // The files may match while the record of them does not: no lock (never promoted here, or it was removed), or
+  // a promotion stopped after its files and before its lock (its journal is still there).
+  const root = resolve(io.cwd, out ?? '.');
+  const unrecorded = !outcome.ok ? undefined : !existsSync(join(root, LOCK_FILE_NAME)) ? `there is no ${LOCK_FILE_NAME} in ${root}` : existsSync(join(root, ...PENDING_FILE.split('/'))) ? `the last promotion into ${root} did not finish (${PENDING_FILE} is still there)` : undefined;
+  const upToDate = outcome.ok && stale.length === 0 && removedImports.length === 0 && unrecorded === undefined;
   if (flagBoolean(args, 'json')) {
-    io.out(`${JSON.stringify({ up_to_date: upToDate, version: outcome.version ?? null, changes, stale_files: stale.map((f) => ({ path: f.path, reason: reason(f.action) })), problems: outcome.problems.map(problemToJson) }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ up_to_date: upToDate, version: outcome.version ?? null, changes: unrecorded === undefined ? changes : [...changes, unrecorded], stale_files: stale.map((f) => ({ path: f.path, reason: reason(f.action) })), problems: outcome.problems.map(problemToJson) }, null, 2)}\n`);
   } else if (upToDate) {
     io.out(`${notebook}: up to date (${outcome.package} ${outcome.version})\n`);
+  } else if (unrecorded !== undefined) {
+    io.out(`${notebook}: not up to date: ${unrecorded}; \`nbpromote promote ${notebook}${out === undefined ? '' : ` --out ${out}`}${packageName === undefined ? '' : ` --package ${packageName}`}\` records the package\n`);
   } else if (outcome.ok && stale.length === 0 && changes.length === 0) {
     io.out(`${notebook}: the generated code is up to date (${outcome.package} ${outcome.version}), but ${removedImports.length === 1 ? 'a file imports a module' : `${removedImports.length} files import modules`} the package no longer has\n`);
   } else if (outcome.ok) {

@@ -167,6 +167,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const code = (ex as NodeJS.ErrnoException).code;
     return fail([{ severity: 'error', code: 'unreadable', message: code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(ex)})`, file: request.notebook }]);
   }
+  // --execute ran the notebook as it was then: metrics of another text would not be this code's.
+  if (request.executed?.notebookSha256 !== undefined && request.executed.notebookSha256 !== sha256(text)) {
+    const message = 'the notebook changed while --execute ran it (it was saved meanwhile), so the metrics that run recorded are not this version\'s: nothing was written. Promote again';
+    return fail([{ severity: 'error', code: 'notebook-changed', message, file: request.notebook }]);
+  }
   const inspected = inspectText(text, request.notebook);
   if (!inspected.ok || inspected.notebook === undefined || inspected.roles === undefined) return fail(inspected.problems, inspected);
   const inspection = request.inferSteps === true && inspected.roles.steps.length === 0 ? withInferredSteps(inspected) : inspected;
@@ -420,6 +425,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const written = await withPromotionLock(
       outDir,
       async () => {
+        // Another promotion into the same folder may have finished between this one's plan and its lock: its
+        // version and files are not what this plan was made from.
+        if ((await lockText(outDir)) !== previous.text) {
+          throw new NbpromoteError('invalidInput', `another promotion changed ${join(outDir, LOCK_FILE_NAME)} while this one was being planned; nothing was written. Promote again`);
+        }
         const gitState = await notebookState(notebookPath);
         const toWrite: FilePlan[] = [];
         const merged = new Set<string>();
@@ -560,7 +570,7 @@ function stateDirectories(plans: readonly FilePlan[]): string[] {
 }
 
 /** The journal a promotion writes before its files and removes after its lock: what it was writing. */
-const PENDING_FILE = '.nbpromote/pending.json';
+export const PENDING_FILE = '.nbpromote/pending.json';
 
 /**
  * The previous lock, with the files a crashed promotion had already written (their bytes equal its journal's
@@ -664,15 +674,20 @@ function removedImportProblem(removed: RemovedImport, orphans: readonly Orphan[]
   return { severity: 'warning', code: 'removed-import', message, file: notebook };
 }
 
-async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | undefined; problems: readonly Problem[] }> {
-  let text: string;
+async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | undefined; problems: readonly Problem[]; text: string | undefined }> {
+  const text = await lockText(outDir);
+  if (text === undefined) return { lock: undefined, problems: [], text };
+  return { ...readLockFile(text, join(outDir, LOCK_FILE_NAME)), text };
+}
+
+/** The lock file's text, undefined when there is none. */
+async function lockText(outDir: string): Promise<string | undefined> {
   try {
-    text = await readFile(join(outDir, LOCK_FILE_NAME), 'utf8');
+    return await readFile(join(outDir, LOCK_FILE_NAME), 'utf8');
   } catch (ex) {
-    if ((ex as NodeJS.ErrnoException).code === 'ENOENT') return { lock: undefined, problems: [] };
+    if ((ex as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw fileSystemError(ex, 'read', join(outDir, LOCK_FILE_NAME));
   }
-  return readLockFile(text, join(outDir, LOCK_FILE_NAME));
 }
 
 async function notebookState(notebookPath: string): Promise<{ commit: string | null; dirty: boolean | null }> {

@@ -11,6 +11,7 @@ import { problemToJson } from '../inspect/inspect';
 import { notUtf8Line, promoteNotebook } from './promote';
 import type { PromoteOutcome, PromoteRequest } from './promote';
 import { commitGenerated } from '../versioning/git';
+import { sha256 } from '../versioning/hash';
 import { hasPython, runPipeline } from '../scaffold/testing';
 
 interface Cell {
@@ -619,6 +620,48 @@ describe('promoteNotebook into an --out folder that is a symlink', function () {
       const again = await promoteNotebook({ notebook: 'nb.ipynb', cwd: join(dir, 'repo', 'notebooks'), out: '../pipeline', toolVersion: 'test', dryRun: true });
       assert.ok(again.ok, JSON.stringify(again.problems));
       assert.deepEqual(again.files.filter((f) => f.action !== 'unchanged'), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('promoteNotebook with what --execute recorded', () => {
+  it('refuses when the notebook changed while it ran (another text than the one executed), writing nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-changed-'));
+    try {
+      const text = JSON.stringify({ cells: [{ cell_type: 'code', id: 'a', metadata: { tags: ['step:load'] }, execution_count: null, outputs: [], source: 'rows = [1]' }, { cell_type: 'code', id: 'm', metadata: { tags: ['metrics'] }, execution_count: null, outputs: [], source: 'n = len(rows)' }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+      writeFileSync(join(dir, 'nb.ipynb'), text);
+      const ran = (sha: string): PromoteRequest => ({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', executed: { metrics: new Map([['n', 1]]), outputs: new Map(), notebookSha256: sha } });
+      const changed = await promoteNotebook(ran(sha256(`${text} `)));
+      assert.equal(changed.ok, false);
+      assert.match(changed.problems[0]?.message ?? '', /^the notebook changed while --execute ran it/);
+      assert.equal(existsSync(join(dir, 'out')), false);
+      const same = await promoteNotebook(ran(sha256(text)));
+      assert.ok(same.ok, JSON.stringify(same.problems));
+      assert.deepEqual(same.expectedMetrics, { n: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('promoteNotebook racing another promotion into the same folder', () => {
+  it('writes nothing when another promotion changed the lock between this one\'s plan and its write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-race-'));
+    try {
+      const cells = (value: number): string => JSON.stringify({ cells: [{ cell_type: 'code', id: 'a', metadata: { tags: ['step:load'] }, execution_count: null, outputs: [], source: `rows = [${value}]` }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+      writeFileSync(join(dir, 'nb.ipynb'), cells(1));
+      assert.ok((await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' })).ok);
+      const lockBefore = readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8');
+      writeFileSync(join(dir, 'nb.ipynb'), cells(2));
+      // The other promotion finishes while this one is between its plan and its lock.
+      const raced = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', beforeWrite: async () => writeFileSync(join(dir, 'out', 'nbpromote.lock'), `${lockBefore}\n`) }).catch((ex: unknown) => ex);
+      assert.match(String((raced as Error).message), /another promotion changed .*nbpromote\.lock while this one was being planned; nothing was written/);
+      assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8'), /rows = \[1\]/);
+      // Promoted again, it plans from the folder as it is now.
+      assert.ok((await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' })).ok);
+      assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8'), /rows = \[2\]/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -444,6 +444,11 @@ def run_pipeline(
     if _SHARED_CWD is not None and Path(_SHARED_CWD).is_dir():
         workdir = Path(_SHARED_CWD)
     run = _Run(config, steps, metrics, values, root, use_cache, progress or _NullWriter())
+    # The code's fingerprints now, right after it was imported: a promotion rewriting the modules while the
+    # run goes on must not have this run's results cached under the new code's keys.
+    if use_cache:
+        for function in steps.values():
+            run.fingerprints.code(function)
     run.keep_inputs = keep_inputs
     run.keep_outputs = keep_outputs or {}
     run.workdir = str(workdir)
