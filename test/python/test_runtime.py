@@ -716,6 +716,27 @@ def test_the_run_record_names_files_relative_to_the_notebooks_folder_when_the_sh
     assert [f["path"] for f in record["data_files"]] == [str(tmp_path / "data" / "raw" / "part.csv")]
 
 
+def _one_row():
+    return [1]
+
+
+def test_a_run_of_a_notebook_saved_since_its_promotion_warns_and_records_both_hashes(tmp_path, capsys):
+    (tmp_path / "n.ipynb").write_text("{}")
+    promoted = runtime._file_sha256(tmp_path / "n.ipynb")
+    (tmp_path / "nbpromote.lock").write_text(f"lock_version: 1\nnotebook: {{path: n.ipynb, sha256: {promoted}}}\n")
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "load", "inputs": [], "outputs": ["rows"], "after": []}],
+    }
+    record = json.loads(runtime.run_pipeline(config, {"load": _one_row}, None, {}, tmp_path).record_path.read_text())
+    assert record["promoted_notebook_sha256"] == record["notebook_sha256"] == promoted
+    assert "changed since it was promoted" not in capsys.readouterr().err
+    (tmp_path / "n.ipynb").write_text('{"cells": []}')
+    record = json.loads(runtime.run_pipeline(config, {"load": _one_row}, None, {}, tmp_path).record_path.read_text())
+    assert record["promoted_notebook_sha256"] == promoted != record["notebook_sha256"]
+    assert "n.ipynb changed since it was promoted; this run is of the promoted code (0.1.0)" in capsys.readouterr().err
+
+
 def test_only_data_files_count_as_a_steps_reads(tmp_path):
     project = [tmp_path]
     assert runtime._is_data_read(str(tmp_path / "data" / "a.csv"), project)

@@ -994,11 +994,18 @@ class _Run:
         """The parts of run.json that do not change during the run: code and data versions."""
         commit, dirty = _git_state(self.root)
         notebook = self.root / str(self.config.get("notebook", ""))
+        notebook_sha256 = _file_sha256(notebook) if notebook.is_file() else None
+        promoted = _promoted_notebook_sha256(self.root)
+        if notebook_sha256 is not None and promoted is not None and notebook_sha256 != promoted:
+            print(f"nbpromote: warning: {self.config.get('notebook')} changed since it was promoted; this run is of the promoted code ({self.config.get('version')}): promote again to run the notebook as it is now", file=sys.stderr)
         return {
             "git_commit": commit,
             "git_dirty": dirty,
             "notebook": self.config.get("notebook"),
-            "notebook_sha256": _file_sha256(notebook) if notebook.is_file() else None,
+            "notebook_sha256": notebook_sha256,
+            # The notebook's sha256 when this package was promoted from it (nbpromote.lock): it differs from
+            # notebook_sha256 when the notebook was saved since.
+            "promoted_notebook_sha256": promoted,
             "workdir": self.config.get("workdir", "."),
             "python": sys.version.split()[0],
             "data_files": self.fingerprints.data_files(self.params),
@@ -2628,6 +2635,16 @@ def _function_source(function: StepFunction) -> bytes:
     except (OSError, TypeError):
         code = getattr(function, "__code__", None)
         return code.co_code if code is not None else repr(function).encode("utf-8")
+
+
+def _promoted_notebook_sha256(root: Path) -> str | None:
+    """The notebook's sha256 nbpromote.lock recorded when the package was promoted, or None."""
+    try:
+        lock = yaml.load((root / "nbpromote.lock").read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+        sha = lock["notebook"]["sha256"]
+    except Exception:  # noqa: BLE001 - no lock (a deployed package), or one of another shape: nothing to compare
+        return None
+    return sha if isinstance(sha, str) else None
 
 
 def _file_sha256(path: Path) -> str:
