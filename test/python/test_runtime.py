@@ -1689,6 +1689,15 @@ def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():
     assert runtime.shown_metrics((0.8, 0.5), ["f1_score"]) == {}
 
 
+def test_displayed_tables_are_flat_so_two_with_the_same_rows_keep_both():
+    pandas = pytest.importorskip("pandas")
+    accuracy = pandas.DataFrame({"accuracy": [0.75, 0.7]}, index=["forest", "logreg"])
+    auc = pandas.DataFrame({"auc": [0.8, 0.78]}, index=["forest", "logreg"])
+    merged = {**runtime.displayed_metrics(accuracy), **runtime.displayed_metrics(auc)}
+    assert merged == {"forest.accuracy": 0.75, "logreg.accuracy": 0.7, "forest.auc": 0.8, "logreg.auc": 0.78}
+    assert runtime.displayed_metrics({"acc": 0.5}) == {} and runtime.displayed_metrics(0.5) == {}
+
+
 def test_a_shown_table_that_is_not_read_as_metrics_says_so(capsys):
     pandas = pytest.importorskip("pandas")
     assert runtime.shown_metrics(pandas.DataFrame({"acc": [0.5] * 3}, index=["cv", "cv", "test"])) == {}

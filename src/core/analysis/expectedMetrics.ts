@@ -32,9 +32,9 @@ export interface MetricsCellInfo {
  * Reads metric values from the saved outputs of the metrics cells. Names follow the runtime's: an assigned
  * number keeps its name; a shown dict `d` gives `d.key` when the expression is the name `d`, else `key`.
  */
-export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): Map<string, ExpectedMetric> {
+export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], taken: readonly string[] = []): Map<string, ExpectedMetric> {
   const found = new Map<string, ExpectedMetric>();
-  const shown = shownNamesOfCells(cells.map((c) => c.trailingText));
+  const shown = shownNamesOfCells(cells.map((c) => c.trailingText), taken);
   for (const [at, info] of cells.entries()) {
     // A cell that failed when it was saved shows values from a run that did not finish: none is expected.
     if (savedError(info.cell) !== undefined) continue;
@@ -47,6 +47,9 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): M
     const displays = (info.cell.outputs ?? []).filter((o) => isRecord(o) && o['output_type'] === 'display_data').length;
     const displayed: (string | undefined)[] = displayedNames(source).length === displays ? displayedNames(source) : [];
     const names = new Set([...info.assigned, ...info.printedNames, ...interpolatedNames(source), ...labels.values(), ...bareNames(info.trailingText)]);
+    // A name a later metrics cell assigns again ends the run with that cell's value: this cell's is not it.
+    const before = new Set(found.keys());
+    const assignedLater = new Set(cells.slice(at + 1).flatMap((c) => c.assigned));
     for (const output of info.cell.outputs ?? []) {
       if (!isRecord(output)) continue;
       const type = output['output_type'];
@@ -57,6 +60,7 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[]): M
       if (table === undefined) readShown(textOf(output['data']['text/plain']), info, found, last, shown[at]);
       else for (const [name, metric] of table) if (!found.has(name)) found.set(name, metric);
     }
+    for (const name of assignedLater) if (!before.has(name)) found.delete(name);
   }
   return found;
 }
@@ -140,6 +144,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // The loop must print its key and its value as they are (`{score}`, `{score:.4f}`): a value computed from
   // them (`{model.score(X, y)}`) is no number of the dict's.
   const source = textOf(info.cell.source);
+  const computedLabels = labelsOfComputedValues(source);
   const loops = [...source.matchAll(/^for\s+([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s+in\s+([A-Za-z_]\w*)\.items\(\)\s*:/gm)];
   const loop = loops.length === 1 ? loops[0] : undefined;
   const printsItems = loop !== undefined && new RegExp(`\\{${loop[1]}(?:!r|!s)?\\}`).test(source) && new RegExp(`\\{${loop[2]}(?:[:!][^}]*)?\\}`).test(source);
@@ -156,6 +161,8 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     return names.has(label) ? label : (labels.get(label) ?? sameIgnoringCase(label, names));
   }
   function set(label: string | undefined, token: string | undefined, asIs = false): void {
+    // `print("acc", round(acc * 100, 1))`: the number after the label is not the value of `acc`.
+    if (label !== undefined && !asIs && computedLabels.has(label.toLowerCase())) return;
     const name = label === undefined ? undefined : asIs ? label : resolve(label);
     if (name === undefined || token === undefined || found.has(name)) return;
     const metric = numberToken(token.replace(/[,;]$/, ''));
@@ -410,6 +417,33 @@ export function ranAfter(cell: NotebookCell, used: readonly NotebookCell[]): Not
   return used.filter((c) => c.index !== cell.index && typeof c.executionCount === 'number' && c.executionCount > count).sort((a, b) => a.index - b.index);
 }
 
+/**
+ * The labels (last words, lower case) a cell prints before a value computed by an expression rather than given
+ * by a name: `print("acc", round(acc * 100, 1))`, `print("scores:", scores.mean())` and `f"acc {acc * 100:.1f}"`
+ * label `acc` and `scores`. A number printed after one is not the value of the name the label equals.
+ */
+function labelsOfComputedValues(source: string): Set<string> {
+  const labels = new Set<string>();
+  const lastWord = (text: string): string | undefined => /([A-Za-z_]\w*)\W*$/.exec(text)?.[1]?.toLowerCase();
+  for (const m of source.matchAll(/^\s*print\((.*)\)\s*(?:#.*)?$/gm)) {
+    const args = printArguments(m[1] ?? '');
+    args.forEach((arg, i) => {
+      const label = /^(['"])([^'"]*)\1$/.exec(args[i - 1] ?? '')?.[2];
+      if (label !== undefined && !/^[A-Za-z_]\w*$/.test(arg) && !/^[rRbBuUfF]*['"]/.test(arg)) {
+        const word = lastWord(label);
+        if (word !== undefined) labels.add(word);
+      }
+    });
+  }
+  for (const m of source.matchAll(/([^{}]*)\{([^{}:!=]+)(?:[=!:][^{}]*)?\}/g)) {
+    if (!/^\s*[A-Za-z_]\w*\s*$/.test(m[2] ?? '')) {
+      const word = lastWord(m[1] ?? '');
+      if (word !== undefined) labels.add(word);
+    }
+  }
+  return labels;
+}
+
 /** A NumPy 2 scalar repr, `np.float64(0.81)` or `np.int64(3)`: group 1 is the number. */
 const NUMPY_SCALAR = /\bnp\.(?:float(?:16|32|64|96|128)?|longdouble|u?int(?:8|16|32|64)?)\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*\)/g;
 
@@ -536,12 +570,14 @@ export function shownNames(expression: string | undefined): (string | undefined)
 }
 
 /**
- * {@link shownNames} of what each metrics cell shows, in the cells' order, numbered across them: the test
- * accuracy `accuracy_score(y_test, pred)` shown in one cell and the train accuracy in the next are
- * `accuracy_score` and `accuracy_score_2`, not one metric the later cell overwrites.
+ * {@link shownNames} of what each metrics cell shows, in the cells' order, numbered across them and after the
+ * metric names `taken` already: the test accuracy `accuracy_score(y_test, pred)` shown in one cell and the
+ * train accuracy in the next are `accuracy_score` and `accuracy_score_2`, not one metric the later cell
+ * overwrites.
  */
-export function shownNamesOfCells(expressions: readonly (string | undefined)[]): ((string | undefined)[] | undefined)[] {
-  const seen = new Map<string, number>();
+export function shownNamesOfCells(expressions: readonly (string | undefined)[], taken: readonly string[] = []): ((string | undefined)[] | undefined)[] {
+  // A name the metrics already have (`score = lr.score(...)` beside a shown `rf.score(...)`) is numbered too.
+  const seen = new Map<string, number>(taken.map((name) => [name, 1]));
   return expressions.map((expression) => {
     const text = expression?.trim();
     if (text === undefined || text === '' || bareNames(text).length > 0) return undefined;

@@ -316,3 +316,22 @@ describe('expectedMetricsFromOutputs: nested dicts and e-notation (round 17)', (
     assert.deepEqual(read(metricsCell('print(f"MSE: {mse:.2e}")', [stdout('MSE: 1.04e+09\n')], { assigned: [] })), { mse: { value: 1.04e9, decimals: -7 } });
   });
 });
+
+describe('expectedMetricsFromOutputs: a label before a computed value (round 18)', () => {
+  it('does not take the number printed after a label for the value of the name the label equals', () => {
+    const cell = (source: string, text: string): Record<string, ExpectedMetric> => read(metricsCell(source, [stdout(text)], { assigned: ['acc'], printedNames: [] }));
+    assert.deepEqual(cell('acc = f(y)\nprint("acc", round(acc * 100, 1))', 'acc 75.4\n'), {});
+    assert.deepEqual(cell('acc = f(y)\nprint(f"acc {acc * 100:.1f}")', 'acc 75.4\n'), {});
+    assert.deepEqual(read(metricsCell('print("scores:", scores.mean())', [stdout('scores: 0.74\n')], { printedNames: [] })), {});
+    // The value itself after its label is still read.
+    assert.deepEqual(cell('acc = f(y)\nprint("acc", acc)', 'acc 0.754\n'), { acc: { value: 0.754, decimals: 3 } });
+  });
+});
+
+describe('expectedMetricsFromOutputs: a name two metrics cells assign (round 18)', () => {
+  it("expects the later cell's value, the one the run ends with", () => {
+    const first = metricsCell('acc = f(a)\nprint("acc", acc)', [stdout('acc 0.784\n')], { assigned: ['acc'] });
+    const second: MetricsCellInfo = { ...metricsCell('acc = f(b)\nprint("acc", acc)', [stdout('acc 0.754\n')], { assigned: ['acc'] }), cell: { ...first.cell, index: 5, source: 'acc = f(b)\nprint("acc", acc)', outputs: [stdout('acc 0.754\n')] } };
+    assert.deepEqual(Object.fromEntries(expectedMetricsFromOutputs([first, second])), { acc: { value: 0.754, decimals: 3 } });
+  });
+});

@@ -175,7 +175,7 @@ function probeSource(probe: MetricsProbe): string {
     '_nbp_early = globals().get("_nbp_early", {})',
     `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early}, ${probe.shownNames === undefined ? 'None' : pyNames(probe.shownNames)})`,
     `_nbp_values = {**{_nbp_k: _nbp_v for _nbp_n in ${JSON.stringify(probe.displayed ?? [])} if _nbp_n in globals() for _nbp_k, _nbp_v in _nbp_rt.displayed_metrics(globals()[_nbp_n]).items()}, **_nbp_values}`,
-    '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_s, _nbp_ns in globals().get("_nbp_shown", []) for _nbp_k, _nbp_v in _nbp_rt.shown_metrics(_nbp_s, _nbp_ns).items()}, **_nbp_values}',
+    '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_s, _nbp_ns in globals().get("_nbp_shown", []) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_rt.shown_metrics(_nbp_s, _nbp_ns)).items()}, **_nbp_values}',
     // inf and NaN as null (JSON has neither), as `run --json` gives them: no expected value to check.
     `print(${JSON.stringify(MARKER)} + _nbp_json.dumps({_nbp_k: (_nbp_v if _nbp_v == _nbp_v and abs(_nbp_v) != float("inf") else None) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_values).items()}))`,
   ].join('\n');

@@ -251,7 +251,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const kept = old?.executed?.code_sha256 === codeHash ? executionFromLock(old.executed) : undefined;
   const executed = request.executed ?? kept;
 
-  const shown = expectedMetricsFromOutputs(metricsCells);
+  const shown = expectedMetricsFromOutputs(metricsCells, metricNames(graph, new Map([...analysed].map(([i, a]) => [i, a.generated]))));
   if (executed === undefined) {
     for (const { cell } of metricsCells) {
       const error = savedError(cell);
@@ -506,7 +506,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           names: metricNames(graph, generated),
           shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined || analysed.get(lastMetrics.cell.index)?.generated.shownExpression !== undefined,
           ...earlierMetricReads(graph, metricsCells.map((m) => m.cell.index), generated),
-          ...shownMetricNames(metricsCells),
+          ...shownMetricNames(metricsCells, metricNames(graph, generated)),
           ...displayedMetricNames(metricsCells, metricNames(graph, generated)),
         };
   const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
@@ -526,8 +526,8 @@ function displayedMetricNames(cells: readonly MetricsCellInfo[], names: readonly
  * The names of the computed values the metrics cells show (`shownNames`), for the --execute probe: the last
  * cell's (`shownNames`), and each earlier cell's (`shownEarlier`), as the package keeps them (plan.ts).
  */
-function shownMetricNames(cells: readonly MetricsCellInfo[]): Pick<MetricsProbe, 'shownNames' | 'shownEarlier'> {
-  const named = shownNamesOfCells(cells.map((c) => c.trailingText));
+function shownMetricNames(cells: readonly MetricsCellInfo[], taken: readonly string[]): Pick<MetricsProbe, 'shownNames' | 'shownEarlier'> {
+  const named = shownNamesOfCells(cells.map((c) => c.trailingText), taken);
   const lastNames = named[cells.length - 1];
   const shownEarlier = cells.slice(0, -1).flatMap((c, i) => {
     const names = named[i];

@@ -935,9 +935,9 @@ class Generator {
     const unread = this.readOnlyInReplaced(metrics.cells);
     const shared = this.splitShared(metrics.commonNames.filter((n) => !unread.has(n)));
     if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${this.sharedImportItems('metrics', shared.atImport).join(', ')}`, '');
-    const shownNamesByCell = shownNamesOfCells(metrics.cells.map((c) => this.shownText(c.index)));
-    const showsEarlier = shownNamesByCell.slice(0, -1).some((n) => n !== undefined);
     const names = metricNames(this.input.graph, this.input.cells);
+    const shownNamesByCell = shownNamesOfCells(metrics.cells.map((c) => this.shownText(c.index)), names);
+    const showsEarlier = shownNamesByCell.slice(0, -1).some((n) => n !== undefined);
     // A table the cells pass to `display(results)`: read as if shown last (`displayed_metrics`).
     const displayed = [...new Set(metrics.cells.flatMap((c) => displayedNames(this.input.notebook.cells.find((n) => n.index === c.index)?.source ?? '')))].filter((n) => names.includes(n));
     if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displayed.length > 0) lines.push('from . import _runtime', '');
@@ -960,7 +960,7 @@ class Generator {
       if (named === undefined) return body;
       const restored = leftOut === undefined ? body : shownInPlace(body, leftOut, variable);
       if (restored === undefined) return body;
-      earlier.push(`**_runtime.shown_metrics(${variable}, ${pyNames(named)})`);
+      earlier.push(`**_runtime.flatten_metrics(_runtime.shown_metrics(${variable}, ${pyNames(named)}))`);
       return restored;
     });
     const chunks = [...late, ...bodies];

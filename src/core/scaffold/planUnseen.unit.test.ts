@@ -718,6 +718,23 @@ describe('promoteNotebook: metrics cells showing computed values (`accuracy_scor
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('numbers a shown call named like a metric the cells already have (`score = ...` beside `rf.score(...)`)', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-shown-taken-'));
+    try {
+      const outcome = await executedAndPromoted(dir, [
+        { tags: ['step:fit'], source: 'class Model:\n    def score(self, a, b):\n        return 0.5\n\n\nrf = Model()' },
+        { tags: ['metrics'], source: 'score = 0.25\nprint("score", score)' },
+        { source: 'rf.score(1, 2)' },
+      ]);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual(outcome.expectedMetrics, { score: 0.25, score_2: 0.5 });
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('promoteNotebook: a metrics cell showing a table of several rows (models compared by accuracy)', function () {

@@ -1838,7 +1838,8 @@ def displayed_metrics(value: Any) -> dict[str, Any]:
     it last (``shown_metrics``): a table by row, a one-row frame by its columns, a Series by its entries.
     Anything else (a dict, a number) is a metric by its name already."""
     if callable(getattr(value, "to_dict", None)) and getattr(value, "ndim", None) in (1, 2):
-        return shown_metrics(value)
+        # Flat (``forest.accuracy``): two tables with the same rows merge without one replacing the other's rows.
+        return flatten_metrics(shown_metrics(value))
     return {}
 
 
