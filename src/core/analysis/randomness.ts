@@ -4,6 +4,7 @@
  * first two to keep random state through the cache; the warning tells the user what the cache cannot fix.
  */
 
+import { insideRanges, stringAndCommentRanges } from './python/literalRanges';
 import { callOf, topLevelFunctionBodies } from './functionBodies';
 
 /** Generator makers whose state the runtime can save and restore (`np.random.default_rng(0)`, `random.Random(7)`). */
@@ -128,9 +129,12 @@ export function unseededDraws(texts: readonly string[], leftOut: readonly string
   const draws: UnseededDraw[] = [];
   for (const [i, text] of texts.entries()) {
     if (!DRAW_WORDS.test(text)) continue;
+    let literals: [number, number][] | undefined;
     for (const m of text.matchAll(DRAWS)) {
       const at = m.index ?? 0;
-      if (inStringOrComment(text, at)) continue;
+      // In a string (`print('KMeans(k=3)')`) or a comment, a match is words, not a call.
+      literals ??= stringAndCommentRanges(text);
+      if (insideRanges(literals, at)) continue;
       // A seed only in a cell the pipeline leaves out (a skip cell) seeds nothing there: say so.
       const nobody = seededOnlyOut.has(m[0].startsWith('random.') ? 'random' : 'numpy') ? 'only a cell the pipeline leaves out seeds' : 'no cell seeds';
       const message = drawMessage(m[0], text, at, seeded, pandas, nobody);
@@ -164,32 +168,6 @@ function drawMessage(call: string, text: string, at: number, seeded: ReadonlySet
     return `${name}(...) draws from NumPy's global generator, and ${nobody} it. Call np.random.seed(<a number>) once in the first cells, or draw from np.random.default_rng(<a number>)`;
   }
   return `${name}(...) draws random numbers without random_state, and ${nobody} the global generator. Pass random_state=<a number>`;
-}
-
-/**
- * Whether offset `at` of Python source `text` is inside a string literal (`print('KMeans(k=3)')`, triple-quoted
- * too) or a comment: such a match is words, not a call.
- */
-function inStringOrComment(text: string, at: number): boolean {
-  let quote = '';
-  for (let i = 0; i < at; i++) {
-    const c = text[i] ?? '';
-    if (quote !== '') {
-      if (c === '\\') i++;
-      else if (text.startsWith(quote, i)) {
-        i += quote.length - 1;
-        quote = '';
-      } else if (c === '\n' && quote.length === 1) quote = '';
-    } else if (c === '#') {
-      const end = text.indexOf('\n', i);
-      if (end === -1 || end >= at) return true;
-      i = end;
-    } else if (c === '"' || c === "'") {
-      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-      i += quote.length - 1;
-    }
-  }
-  return quote !== '';
 }
 
 /** The offset of the parenthesis closing the one at `open` (the text's end when it is not closed). */

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { NotebookCell as ModelCell } from '../../core/contract/notebook';
 import type { TagResult } from '../../core/contract/roles';
 import { analyseCodeCell } from '../../core/analysis/cellFacts';
+import { insideRanges, stringAndCommentRanges } from '../../core/analysis/python/literalRanges';
 import { initPythonParser } from '../../core/analysis/python/parser';
 import { editorCellTags, withEditorCellTags } from '../../core/notebook/editorCells';
 import type { NameFix } from '../../core/tags/roleEdit';
@@ -133,28 +134,9 @@ function typoFix(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): 
 
 /** The offsets of `name` as a whole word in Python `text`, outside strings and comments. */
 function codeOccurrences(text: string, name: string): number[] {
-  const found: number[] = [];
-  let quote = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? '';
-    if (quote !== '') {
-      if (c === '\\') i++;
-      else if (text.startsWith(quote, i)) {
-        i += quote.length - 1;
-        quote = '';
-      }
-    } else if (c === '#') {
-      const end = text.indexOf('\n', i);
-      i = end === -1 ? text.length : end;
-    } else if (c === '"' || c === "'") {
-      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-      i += quote.length - 1;
-    } else if (text.startsWith(name, i) && !/[\w.]/.test(text[i - 1] ?? '') && !/\w/.test(text[i + name.length] ?? '')) {
-      found.push(i);
-      i += name.length - 1;
-    }
-  }
-  return found;
+  const literals = stringAndCommentRanges(text);
+  const word = new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g');
+  return [...text.matchAll(word)].map((m) => m.index ?? 0).filter((at) => !insideRanges(literals, at));
 }
 
 function codeOf(diagnostic: vscode.Diagnostic): string | undefined {

@@ -1,0 +1,41 @@
+/**
+ * Where Python source text holds strings and comments, found by a light scan (no parse): for searches by
+ * pattern over source (`KMeans(` is a call only outside `print('KMeans(k=3)')`; a misspelt name is changed only
+ * where it is code). Triple-quoted strings span lines; escapes are skipped; an f-string counts whole.
+ */
+
+/** The `[start, end)` offsets of the strings and comments of `text`, in order. */
+export function stringAndCommentRanges(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? '';
+    if (quote !== '') {
+      if (c === '\\') i++;
+      else if (text.startsWith(quote, i)) {
+        i += quote.length - 1;
+        ranges.push([start, i + 1]);
+        quote = '';
+      } else if (c === '\n' && quote.length === 1) {
+        ranges.push([start, i]);
+        quote = '';
+      }
+    } else if (c === '#') {
+      const end = text.indexOf('\n', i);
+      ranges.push([i, end === -1 ? text.length : end]);
+      i = end === -1 ? text.length : end;
+    } else if (c === '"' || c === "'") {
+      start = i;
+      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      i += quote.length - 1;
+    }
+  }
+  if (quote !== '') ranges.push([start, text.length]);
+  return ranges;
+}
+
+/** Whether offset `at` is inside one of `ranges` (as {@link stringAndCommentRanges} gives them). */
+export function insideRanges(ranges: readonly (readonly [number, number])[], at: number): boolean {
+  return ranges.some(([start, end]) => start <= at && at < end);
+}
