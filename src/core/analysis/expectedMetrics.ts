@@ -93,7 +93,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // the dict the cell reads), when the prints and the lines pair up one to one.
   const calls = info.printCalls ?? [];
   lines.forEach((line, i) => {
-    const trimmed = line.trim().replace(NUMPY_SCALAR, '$1');
+    const trimmed = plainRepr(line.trim());
     if (!trimmed.startsWith('{')) return;
     const literal = parsePythonLiteral(trimmed);
     if (!literal.ok || !isRecord(literal.value)) return;
@@ -172,7 +172,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
 
 function readShown(text: string, info: MetricsCellInfo, found: Map<string, ExpectedMetric>, last: boolean, computed: (string | undefined)[] | undefined): void {
   // NumPy 2 shows its scalars as `np.float64(0.81)`, alone, in tuples and in dicts: the number inside is the value.
-  const trimmed = text.trim().replace(NUMPY_SCALAR, '$1');
+  const trimmed = plainRepr(text.trim());
   const expression = info.trailingText?.trim();
   const single = numberToken(trimmed);
   // A later cell's shown value of the same name wins, as in the run (its metrics merge cell after cell).
@@ -442,6 +442,27 @@ function labelsOfComputedValues(source: string): Set<string> {
     }
   }
   return labels;
+}
+
+/**
+ * A repr with NumPy's own forms made plain Python literals, so that a dict holding them parses: a NumPy 2
+ * scalar (`np.float64(0.81)`) as its number, `np.True_` as True, and what is no metric as None: an array
+ * (`array([[50, 3], [4, 43]])`, a confusion matrix beside the scores), `nan` and `inf`.
+ */
+function plainRepr(text: string): string {
+  let out = text.replace(NUMPY_SCALAR, '$1').replace(/\bnp\.(True|False)_/g, '$1').replace(/(?<![\w.'"])-?(?:nan|inf)(?![\w'"])/g, 'None');
+  for (let at = out.search(/(?<![\w.])(?:np\.)?array\(/); at !== -1; at = out.search(/(?<![\w.])(?:np\.)?array\(/)) {
+    const open = out.indexOf('(', at);
+    let depth = 0;
+    let end = open;
+    for (; end < out.length; end++) {
+      if (out[end] === '(' || out[end] === '[') depth++;
+      else if ((out[end] === ')' || out[end] === ']') && --depth === 0) break;
+    }
+    if (end >= out.length) break;
+    out = `${out.slice(0, at)}None${out.slice(end + 1)}`;
+  }
+  return out;
 }
 
 /** A NumPy 2 scalar repr, `np.float64(0.81)` or `np.int64(3)`: group 1 is the number. */

@@ -335,3 +335,13 @@ describe('expectedMetricsFromOutputs: a name two metrics cells assign (round 18)
     assert.deepEqual(Object.fromEntries(expectedMetricsFromOutputs([first, second])), { acc: { value: 0.754, decimals: 3 } });
   });
 });
+
+describe('expectedMetricsFromOutputs: a dict holding NumPy values that are no metrics (round 18)', () => {
+  it('reads the numbers of a dict beside an array, np.True_ and nan', () => {
+    const text = "{'accuracy': 0.75, 'cm': array([[50,  3],\n       [ 4, 43]]), 'ok': np.True_, 'roc_auc': np.float64(0.81), 'loss': np.float64(nan)}";
+    assert.deepEqual(read(metricsCell('results', [shown(text)], { trailingText: 'results' })), {
+      'results.accuracy': { value: 0.75, decimals: 6 },
+      'results.roc_auc': { value: 0.81, decimals: 6 },
+    });
+  });
+});

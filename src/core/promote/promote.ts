@@ -272,6 +272,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-table', message));
   }
   const { expected } = expectedFrom(shown, executed?.metrics);
+  for (const problem of metricsReadsRebound(graph, notebook)) problems.push(problem);
   const lastMetricsCell = metricsCells[metricsCells.length - 1]?.cell;
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);
   if (lastMetricsCell !== undefined && ranMetrics && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
@@ -514,6 +515,27 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];
   });
   return { ok: true, package: packageName, version, changes, outDir, files, graph, inspection, problems, expectedMetrics: expected, stepProbes, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
+}
+
+/**
+ * A metrics cell reading a value from one step that a later step sets again (`pred` of logreg, then of forest):
+ * the package computes the metrics once, after the last step, so that cell's metrics use the later value. A
+ * warning on the cell, once per name.
+ */
+function metricsReadsRebound(graph: StepGraph, notebook: Notebook): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const edge of graph.edges) {
+    if (edge.to !== 'metrics' || edge.from === 'parameters') continue;
+    const at = edge.usedAt.cellIndex;
+    const later = graph.steps.find((s) => s.name !== edge.from && s.outputs.includes(edge.name) && (s.cells[0]?.index ?? -1) > at);
+    const cell = notebook.cells.find((c) => c.index === at);
+    if (later === undefined || cell === undefined || seen.has(`${at}\0${edge.name}`)) continue;
+    seen.add(`${at}\0${edge.name}`);
+    const message = `this metrics cell reads ${edge.name} from step ${edge.from}, and step ${later.name} (cell ${(later.cells[0]?.index ?? 0) + 1}) sets ${edge.name} again after it: the package computes the metrics once, after the last step, so this cell's values come from ${later.name}'s ${edge.name}, not what the notebook showed here. Give the later value another name (\`${later.name}_${edge.name}\`), or move this cell below step ${later.name}`;
+    problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-reads-rebound', message, edge.usedAt.line));
+  }
+  return problems;
 }
 
 /** The names the metrics cells pass to `display(name)` that are metric names (plan.ts reads the same). */

@@ -667,3 +667,20 @@ describe('promoteNotebook racing another promotion into the same folder', () => 
     }
   });
 });
+
+describe('promoteNotebook: a metrics cell between two steps that set the same name', () => {
+  it('warns that the package computes that cell with the later value, naming both steps', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-rebound-'));
+    try {
+      const cell = (id: string, tags: string[], source: string): Record<string, unknown> => ({ cell_type: 'code', id, metadata: { tags }, execution_count: null, outputs: [], source });
+      writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify({ cells: [cell('a', ['step:first'], 'pred = [1, 0]'), cell('m', ['metrics'], 'ones = sum(pred)'), cell('b', ['step:second'], 'pred = [1, 1]'), cell('n', ['metrics'], 'twos = sum(pred)')], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+      const warnings = outcome.problems.filter((p) => p.code === 'metrics-reads-rebound');
+      assert.equal(warnings.length, 1);
+      assert.equal(warnings[0]?.cellIndex, 1);
+      assert.match(warnings[0]?.message ?? '', /^this metrics cell reads pred from step first, and step second \(cell 3\) sets pred again after it/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
