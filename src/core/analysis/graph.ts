@@ -1419,7 +1419,9 @@ const LABEL_FILLERS = new Set(['is', 'are', 'was', 'were', 'be', 'of', 'the', 'a
  * -> `rmse`): its last word that is neither a filler nor a Python keyword; undefined when there is none.
  */
 function labelName(before: string): string | undefined {
-  const words = (before.match(/[A-Za-z_]\w*/g) ?? []).map((w) => w.toLowerCase());
+  // Escapes written in the string (`"\nBest: "`) are no letters; accents go (`Übung` -> `ubung`).
+  const plain = before.replace(/\\[ntr]/g, ' ').normalize('NFKD').replace(/\p{M}/gu, '');
+  const words = (plain.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((w) => /^[A-Za-z_]\w*$/.test(w)).map((w) => w.toLowerCase());
   for (let i = words.length - 1; i >= 0; i--) {
     const word = words[i] ?? '';
     if (!LABEL_FILLERS.has(word) && !PYTHON_KEYWORDS.has(word)) return word;
