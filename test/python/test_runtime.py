@@ -730,11 +730,11 @@ def test_a_run_of_a_notebook_saved_since_its_promotion_warns_and_records_both_ha
     }
     record = json.loads(runtime.run_pipeline(config, {"load": _one_row}, None, {}, tmp_path).record_path.read_text())
     assert record["promoted_notebook_sha256"] == record["notebook_sha256"] == promoted
-    assert "changed since it was promoted" not in capsys.readouterr().err
+    assert "since it was promoted" not in capsys.readouterr().err
     (tmp_path / "n.ipynb").write_text('{"cells": []}')
     record = json.loads(runtime.run_pipeline(config, {"load": _one_row}, None, {}, tmp_path).record_path.read_text())
     assert record["promoted_notebook_sha256"] == promoted != record["notebook_sha256"]
-    assert "n.ipynb changed since it was promoted; this run is of the promoted code (0.1.0)" in capsys.readouterr().err
+    assert "n.ipynb was saved since it was promoted; this run is of the promoted code (0.1.0)" in capsys.readouterr().err
 
 
 def test_only_data_files_count_as_a_steps_reads(tmp_path):

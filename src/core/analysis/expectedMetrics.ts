@@ -54,7 +54,11 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
       if (!isRecord(output)) continue;
       const type = output['output_type'];
       if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found);
-      if (type === 'display_data' && isRecord(output['data'])) readDisplayed(output['data'], displayed.shift(), found);
+      if (type === 'display_data') {
+        // Only what the run reads too: a name the metrics cells compute or read besides displaying it.
+        const shownName = displayed.shift();
+        if (isRecord(output['data']) && (taken.length === 0 || taken.includes(shownName ?? ''))) readDisplayed(output['data'], shownName, found);
+      }
       if (type !== 'execute_result' || !isRecord(output['data'])) continue;
       const table = tableMetrics(textOf(output['data']['text/html']));
       if (table === undefined) readShown(textOf(output['data']['text/plain']), info, found, last, shown[at]);
@@ -77,6 +81,15 @@ function readDisplayed(data: Record<string, unknown>, name: string | undefined, 
     return;
   }
   const plain = textOf(data['text/plain']).trim();
+  // A dict displayed by its name: `scores.<key>`, as the run flattens the dict the cell reads.
+  const literal = plain.startsWith('{') ? parsePythonLiteral(plainRepr(plain)) : undefined;
+  if (literal?.ok === true && isRecord(literal.value)) {
+    for (const [key, metric] of dictNumbers(plainRepr(plain), literal.value)) {
+      const exact = metric.decimals === undefined ? metric : { value: metric.value, decimals: Math.max(metric.decimals, 6) };
+      if (!found.has(`${name}.${key}`)) found.set(`${name}.${key}`, exact);
+    }
+    return;
+  }
   const lines = plain.split('\n');
   const series = /^(?:Name: .*, )?dtype: \w+$/.test((lines[lines.length - 1] ?? '').trim());
   const oneRow = lines.length === 2 && textOf(data['text/html']).includes('class="dataframe"');
@@ -87,6 +100,7 @@ function readDisplayed(data: Record<string, unknown>, name: string | undefined, 
 
 function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, labels: ReadonlyMap<string, string>, found: Map<string, ExpectedMetric>): void {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const computedLabels = labelsOfComputedValues(textOf(info.cell.source));
   // print({"mae": round(mae, 4), "rmse": rmse}) prints "{'mae': 2.1935, 'rmse': 2.651}": a key that names one
   // of the cell's metrics gets the number printed for it.
   // `print(scores)` of a dict prints it the same way: each number is the run's `scores.<key>` (the run flattens
@@ -113,7 +127,8 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
       const m = template.pattern.exec(line.trim());
       if (m === null) continue;
       template.names.forEach((name, i) => {
-        const metric = name === undefined ? undefined : numberToken((m[i + 1] ?? '').replace(/[,;]$/, ''));
+        // `print("scores", scores)` and `print("scores", scores.mean())` print lines alike: neither is read.
+        const metric = name === undefined || computedLabels.has(name.toLowerCase()) ? undefined : numberToken((m[i + 1] ?? '').replace(/[,;]$/, ''));
         if (name !== undefined && metric !== undefined && !found.has(name)) found.set(name, metric);
       });
     }
@@ -144,7 +159,6 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // The loop must print its key and its value as they are (`{score}`, `{score:.4f}`): a value computed from
   // them (`{model.score(X, y)}`) is no number of the dict's.
   const source = textOf(info.cell.source);
-  const computedLabels = labelsOfComputedValues(source);
   const loops = [...source.matchAll(/^for\s+([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s+in\s+([A-Za-z_]\w*)\.items\(\)\s*:/gm)];
   const loop = loops.length === 1 ? loops[0] : undefined;
   const printsItems = loop !== undefined && new RegExp(`\\{${loop[1]}(?:!r|!s)?\\}`).test(source) && new RegExp(`\\{${loop[2]}(?:[:!][^}]*)?\\}`).test(source);
@@ -605,11 +619,12 @@ export function shownNamesOfCells(expressions: readonly (string | undefined)[], 
     const inner = /^\((.*)\)$/s.exec(text)?.[1];
     const tuple = inner !== undefined && printArguments(inner).length > 1 ? printArguments(inner) : printArguments(text);
     const elements = tuple.length > 1 ? tuple : [text];
-    // A name beside calls in a tuple is the value by that name.
-    const names = elements.map((e) => (elements.length > 1 && /^[A-Za-z_]\w*$/.test(e.trim()) ? e.trim() : calledName(e)));
+    // A name beside calls in a tuple is the value by that name, not numbered.
+    const bare = elements.map((e) => elements.length > 1 && /^[A-Za-z_]\w*$/.test(e.trim()));
+    const names = elements.map((e, i) => (bare[i] === true ? e.trim() : calledName(e)));
     if (names.every((n) => n === undefined)) return undefined;
-    return names.map((name) => {
-      if (name === undefined) return undefined;
+    return names.map((name, i) => {
+      if (name === undefined || bare[i] === true) return name;
       const count = (seen.get(name) ?? 0) + 1;
       seen.set(name, count);
       return count === 1 ? name : `${name}_${count}`;

@@ -345,3 +345,19 @@ describe('expectedMetricsFromOutputs: a dict holding NumPy values that are no me
     });
   });
 });
+
+describe('expectedMetricsFromOutputs: round 19', () => {
+  it('reads neither of two prints of one label, one a name and one a computed value', () => {
+    assert.deepEqual(read(metricsCell('print("scores", scores)\nprint("scores", scores.mean())', [stdout('scores [0.7 0.78]\nscores 0.74\n')], { printedNames: [] })), {});
+  });
+
+  it('reads a dict displayed by its name as <name>.<key>', () => {
+    const display = { output_type: 'display_data', data: { 'text/plain': "{'logreg': 0.75, 'forest': 0.8}" }, metadata: {} };
+    assert.deepEqual(read(metricsCell('display(scores)', [display])), { 'scores.logreg': { value: 0.75, decimals: 6 }, 'scores.forest': { value: 0.8, decimals: 6 } });
+  });
+
+  it('keeps a name beside calls in a tuple as it is, though the metrics have it already', () => {
+    const tuple = metricsCell('acc_rf = f(a)\nacc_rf, g(y), h(y)', [shown('(0.8, 0.7, 0.6)')], { assigned: ['acc_rf'], trailingText: 'acc_rf, g(y), h(y)' });
+    assert.deepEqual(Object.keys(Object.fromEntries(expectedMetricsFromOutputs([tuple], ['acc_rf']))).sort(), ['acc_rf', 'g', 'h']);
+  });
+});

@@ -395,6 +395,7 @@ class GraphBuilder {
    * the value has no name, so the run records no metric for it. A warning on each such line.
    */
   private checkUnnamedPrints(cell: NotebookCell): void {
+    const definedHere = new Set(this.facts.get(cell.index)?.defines.map((d) => d.name) ?? []);
     for (const [i, line] of cell.source.split('\n').entries()) {
       const m = /^print\(\s*[rR]?[fF][rR]?(["'])(.*)\1/.exec(line);
       // print("acc_rounded", round(acc, 3)): a computed value after a label, as an f-string field would be.
@@ -415,7 +416,9 @@ class GraphBuilder {
           (attribute !== undefined && !NOT_METRIC_ATTRIBUTES.has(attribute));
         if (!computed) continue;
         const label = labelName(field.before);
-        const name = label !== undefined && !this.bindings.has(label) ? label : 'value';
+        // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
+        const taken = (n: string): boolean => this.bindings.has(n) || definedHere.has(n) || new RegExp(`\\b${n}\\b`).test(field.expression);
+        const name = label === undefined || taken(label) ? (label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : 'value') : label;
         this.problems.push(
           this.problem(
             cell,

@@ -15,7 +15,7 @@ import type { RecordedValue } from '../contract/pipelineConfig';
 import { NbpromoteError } from '../errors';
 import { parseNotebook } from '../notebook/parse';
 import { pyNames } from '../scaffold/pythonText';
-import { sha256 } from '../versioning/hash';
+import { codeSha256 } from '../versioning/hash';
 import { runtimeSource } from '../scaffold/runtimeSource';
 import type { Logger } from '../util/logger';
 import { processExists } from '../util/process';
@@ -71,8 +71,8 @@ export interface Execution {
   readonly metrics: Map<string, number>;
   /** Step -> output -> its type and shape after the step's last cell ran. */
   readonly outputs: Map<string, Record<string, RecordedValue>>;
-  /** The sha256 of the notebook's text that ran: promotion refuses another text (saved while it ran). */
-  readonly notebookSha256?: string;
+  /** The code's sha256 (`codeSha256`) of the notebook that ran: promotion refuses other code (saved while it ran). */
+  readonly codeSha256?: string;
 }
 
 export async function executeForMetrics(request: ExecuteRequest): Promise<Map<string, number>> {
@@ -81,8 +81,7 @@ export async function executeForMetrics(request: ExecuteRequest): Promise<Map<st
 
 export async function executeNotebook(request: ExecuteRequest): Promise<Execution> {
   const path = resolve(request.cwd, request.notebook);
-  const text = await readFile(path, 'utf8');
-  const parsed = parseNotebook(text, request.notebook);
+  const parsed = parseNotebook(await readFile(path, 'utf8'), request.notebook);
   if (parsed.notebook === undefined) throw new NbpromoteError('invalidInput', `${request.notebook}: cannot be read as a notebook`);
   const copy = probeNotebook(parsed.notebook, dirname(path), request.probe, request.steps ?? []);
   const folder = await mkdtemp(join(tmpdir(), 'nbpromote-execute-'));
@@ -92,7 +91,7 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
     request.logger.info(`running ${request.notebook} with ${request.python} -m nbconvert --execute ...`);
     const cells = new Map([...notebookCells(copy)].map(([count, index]) => [count, { index, id: parsed.notebook?.cells[index]?.id, source: parsed.notebook?.cells[index]?.source, fileLine: parsed.notebook?.cells[index]?.fileLine }]));
     const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, cells, request.stop, folder);
-    return { ...readProbes(stdout, request.notebook, request.probe !== undefined), notebookSha256: sha256(text) };
+    return { ...readProbes(stdout, request.notebook, request.probe !== undefined), codeSha256: codeSha256(parsed.notebook.cells.filter((c) => c.kind === 'code')) };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

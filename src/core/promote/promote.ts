@@ -167,11 +167,6 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const code = (ex as NodeJS.ErrnoException).code;
     return fail([{ severity: 'error', code: 'unreadable', message: code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(ex)})`, file: request.notebook }]);
   }
-  // --execute ran the notebook as it was then: metrics of another text would not be this code's.
-  if (request.executed?.notebookSha256 !== undefined && request.executed.notebookSha256 !== sha256(text)) {
-    const message = 'the notebook changed while --execute ran it (it was saved meanwhile), so the metrics that run recorded are not this version\'s: nothing was written. Promote again';
-    return fail([{ severity: 'error', code: 'notebook-changed', message, file: request.notebook }]);
-  }
   const inspected = inspectText(text, request.notebook);
   if (!inspected.ok || inspected.notebook === undefined || inspected.roles === undefined) return fail(inspected.problems, inspected);
   const inspection = request.inferSteps === true && inspected.roles.steps.length === 0 ? withInferredSteps(inspected) : inspected;
@@ -248,6 +243,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const old = previous.lock;
   graph = withOutputOrder(graph, old);
   const codeHash = codeSha256(notebook.cells.filter((c) => c.kind === 'code'));
+  // --execute ran the notebook as it was then: metrics of other code are not this code's (outputs may differ).
+  if (request.executed?.codeSha256 !== undefined && request.executed.codeSha256 !== codeHash) {
+    const message = "the notebook's code changed while --execute ran it (it was saved meanwhile), so the metrics that run recorded are not this version's: nothing was written. Promote again";
+    return { ...fail([...problems, { severity: 'error', code: 'notebook-changed', message, file: request.notebook }], inspection), graph };
+  }
   const kept = old?.executed?.code_sha256 === codeHash ? executionFromLock(old.executed) : undefined;
   const executed = request.executed ?? kept;
 

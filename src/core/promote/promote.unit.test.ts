@@ -11,7 +11,7 @@ import { problemToJson } from '../inspect/inspect';
 import { notUtf8Line, promoteNotebook } from './promote';
 import type { PromoteOutcome, PromoteRequest } from './promote';
 import { commitGenerated } from '../versioning/git';
-import { sha256 } from '../versioning/hash';
+import { codeSha256, sha256 } from '../versioning/hash';
 import { hasPython, runPipeline } from '../scaffold/testing';
 
 interface Cell {
@@ -632,12 +632,15 @@ describe('promoteNotebook with what --execute recorded', () => {
     try {
       const text = JSON.stringify({ cells: [{ cell_type: 'code', id: 'a', metadata: { tags: ['step:load'] }, execution_count: null, outputs: [], source: 'rows = [1]' }, { cell_type: 'code', id: 'm', metadata: { tags: ['metrics'] }, execution_count: null, outputs: [], source: 'n = len(rows)' }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
       writeFileSync(join(dir, 'nb.ipynb'), text);
-      const ran = (sha: string): PromoteRequest => ({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', executed: { metrics: new Map([['n', 1]]), outputs: new Map(), notebookSha256: sha } });
-      const changed = await promoteNotebook(ran(sha256(`${text} `)));
+      const ran = (sha: string): PromoteRequest => ({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', executed: { metrics: new Map([['n', 1]]), outputs: new Map(), codeSha256: sha } });
+      const changed = await promoteNotebook(ran(sha256('other code')));
       assert.equal(changed.ok, false);
-      assert.match(changed.problems[0]?.message ?? '', /^the notebook changed while --execute ran it/);
+      assert.match(changed.problems.find((p) => p.code === 'notebook-changed')?.message ?? '', /^the notebook's code changed while --execute ran it/);
       assert.equal(existsSync(join(dir, 'out')), false);
-      const same = await promoteNotebook(ran(sha256(text)));
+      // Saved with other outputs only (an autosave): the same code, so what it recorded holds.
+      const parsed = JSON.parse(text) as { cells: { source: string; metadata: { tags: string[] } }[] };
+      const code = codeSha256(parsed.cells.map((c) => ({ source: c.source, tags: c.metadata.tags })));
+      const same = await promoteNotebook(ran(code));
       assert.ok(same.ok, JSON.stringify(same.problems));
       assert.deepEqual(same.expectedMetrics, { n: 1 });
     } finally {

@@ -184,7 +184,7 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
       join(dir, 'nb.ipynb'),
       notebookJson([
         { tags: ['step:fit'], source: 'truth = [1, 0, 1]\npred = [1, 1, 1]' },
-        { tags: ['metrics'], source: 'print(f"accuracy: {sum(a == b for a, b in zip(truth, pred)) / len(truth):.4f}")\nprint(f"rows: {len(truth)}")\nshare = 0.5\nprint(f"share {share:.2f}")\nprint("best", max(pred))\nprint("n:", len(truth), "share", share, "tag", "x")\nprint("Accuracy: %.2f" % (sum(pred) / 3))\nprint("F1: {:.3f}".format(max(truth)))\nprint("a %s, b %d" % ("x", len(pred)))\nprint(f"Precision: {pred[0]:.2f}")\nprint("RMSE value is: ", max(pred))\nprint(f"shape: {truth.__class__}")\nprint("Best CV score:", truth.__doc__)\nprint(f"cols: {truth.shape}")\nprint(f"\\\\nBest: {max(truth)}")\nprint("Genauigkeit (Übung):", min(truth))' },
+        { tags: ['metrics'], source: 'print(f"accuracy: {sum(a == b for a, b in zip(truth, pred)) / len(truth):.4f}")\nprint(f"rows: {len(truth)}")\nshare = 0.5\nprint(f"share {share:.2f}")\nprint("best", max(pred))\nprint("n:", len(truth), "share", share, "tag", "x")\nprint("Accuracy: %.2f" % (sum(pred) / 3))\nprint("F1: {:.3f}".format(max(truth)))\nprint("a %s, b %d" % ("x", len(pred)))\nprint(f"Precision: {pred[0]:.2f}")\nprint("RMSE value is: ", max(pred))\nprint(f"shape: {truth.__class__}")\nprint("Best CV score:", truth.__doc__)\nprint(f"cols: {truth.shape}")\nprint(f"\\\\nBest: {max(truth)}")\nprint("Genauigkeit (Übung):", min(truth))\nprint("share (%)", share * 100)' },
       ]),
     );
   });
@@ -193,7 +193,9 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
   it('warns on each line printing a computed value inside an f-string, saying to assign it to a name', async () => {
     const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     const warnings = outcome.problems.filter((p) => p.code === 'metric-unnamed');
-    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2], ['warning', 5], ['warning', 6], ['warning', 7], ['warning', 8], ['warning', 9], ['warning', 10], ['warning', 11], ['warning', 12], ['warning', 13], ['warning', 15], ['warning', 16]]);
+    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2], ['warning', 5], ['warning', 6], ['warning', 7], ['warning', 8], ['warning', 9], ['warning', 10], ['warning', 11], ['warning', 12], ['warning', 13], ['warning', 15], ['warning', 16], ['warning', 17]]);
+    // The label names a metric the cell has: another name, not `share = share * 100`.
+    assert.match(warnings[13]?.message ?? '', /`share_shown = share \* 100`/);
     assert.match(warnings[11]?.message ?? '', /`best = max\(truth\)`/);
     assert.match(warnings[12]?.message ?? '', /`ubung = min\(truth\)`/);
     assert.match(warnings[0]?.message ?? '', /^this line prints sum\(a == b for a, b in zip\(truth, pred\)\) \/ len\(truth\) without giving it a name[^`]*`accuracy = sum\(/);

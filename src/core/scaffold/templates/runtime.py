@@ -445,10 +445,10 @@ def run_pipeline(
         workdir = Path(_SHARED_CWD)
     run = _Run(config, steps, metrics, values, root, use_cache, progress or _NullWriter())
     # The code's fingerprints now, right after it was imported: a promotion rewriting the modules while the
-    # run goes on must not have this run's results cached under the new code's keys.
-    if use_cache:
-        for function in steps.values():
-            run.fingerprints.code(function)
+    # run goes on must not have this run's results cached under the new code's keys (a run without the cache
+    # stores its results too).
+    for function in steps.values():
+        run.fingerprints.code(function)
     run.keep_inputs = keep_inputs
     run.keep_outputs = keep_outputs or {}
     run.workdir = str(workdir)
@@ -997,7 +997,7 @@ class _Run:
         notebook_sha256 = _file_sha256(notebook) if notebook.is_file() else None
         promoted = _promoted_notebook_sha256(self.root)
         if notebook_sha256 is not None and promoted is not None and notebook_sha256 != promoted:
-            print(f"nbpromote: warning: {self.config.get('notebook')} changed since it was promoted; this run is of the promoted code ({self.config.get('version')}): promote again to run the notebook as it is now", file=sys.stderr)
+            print(f"nbpromote: warning: {self.config.get('notebook')} was saved since it was promoted; this run is of the promoted code ({self.config.get('version')}): `nbpromote check` tells whether its code changed", file=sys.stderr)
         return {
             "git_commit": commit,
             "git_dirty": dirty,
