@@ -623,7 +623,9 @@ class Generator {
     // NamedTuple fields cannot start with `_`: with such an output the step returns a plain tuple, in order.
     const named = needsAny && !outputs.some((o) => o.startsWith('_'));
     if (needsAny) lines.push(named ? 'from typing import Any, NamedTuple' : 'from typing import Any', '');
-    const imports = sortImports(this.prunedImports(step.imports, step.cells));
+    const hoisted = this.hoistable(step);
+    const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(step.imports, step.cells), step.cells, hoisted.flatMap(({ def }) => def.freeNames));
+    const imports = sortImports(moduleImports);
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(step.cells)) lines.push(this.notebookFileImport('..'), '');
     const copied = step.changesShared ?? [];
@@ -637,7 +639,6 @@ class Generator {
       for (const o of outputs) lines.push(`    ${o}: Any`);
       lines.push('');
     }
-    const hoisted = this.hoistable(step);
     const skip = new Map<number, Set<number>>();
     for (const { cell, def } of hoisted) {
       const lines = skip.get(cell.index) ?? new Set<number>();
@@ -656,7 +657,7 @@ class Generator {
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
-    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters)]);
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...functionImports, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters)]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
@@ -667,6 +668,27 @@ class Generator {
       lines.push('', '    async def cells():  # the notebook awaits at the top of a cell', ...rebinds, indentBody([body, ...returned].join('\n')), '', '    return _runtime.run_async(cells())');
     } else lines.push(body, ...returned);
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n').trimEnd()}\n`;
+  }
+
+  /**
+   * The imports of a unit split by where they go: at the top of the module, or inside the function, for a name
+   * the cells bind again (`roc_auc_score = roc_auc_score(y, p)`): assigned in the function, the name is a local
+   * there, and a module-level import would leave it unbound when read (UnboundLocalError). Such an import stays
+   * at module level too when module-level code (`usedOutside`, hoisted definitions) reads the name.
+   */
+  private rebindingImports(statements: readonly string[], cells: readonly CellRef[], usedOutside: readonly string[]): { moduleImports: string[]; functionImports: string[] } {
+    const locals = this.functionLocals(cells);
+    const rebound = statements.filter((s) => {
+      const name = boundName(s);
+      return name !== undefined && locals.has(name);
+    });
+    if (rebound.length === 0) return { moduleImports: [...statements], functionImports: [] };
+    const names = rebound.map((s) => boundName(s) ?? '');
+    const note = `# nbpromote: imported here: the cells bind ${andList(names)} again, so in this function ${names.length === 1 ? 'it is a local' : 'they are locals'}`;
+    return {
+      moduleImports: statements.filter((s) => !rebound.includes(s) || usedOutside.includes(boundName(s) ?? '')),
+      functionImports: [[note, ...rebound].join('\n')],
+    };
   }
 
   private docstring(step: StepNode): string {
@@ -929,7 +951,8 @@ class Generator {
     // What the last cell showed, when the translation left it out as display-only: the notebook's metrics.
     const shownText = lastCell?.shownExpression;
     const shownReads = shownText === undefined ? [] : [...shownText.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0]);
-    const imports = sortImports(this.prunedImports(metrics.imports, metrics.cells, shownReads));
+    const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(metrics.imports, metrics.cells, shownReads), metrics.cells, []);
+    const imports = sortImports(moduleImports);
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
     const unread = this.readOnlyInReplaced(metrics.cells);
@@ -963,7 +986,7 @@ class Generator {
       earlier.push(`**_runtime.flatten_metrics(_runtime.shown_metrics(${variable}, ${pyNames(named)}))`);
       return restored;
     });
-    const chunks = [...late, ...bodies];
+    const chunks = [...functionImports, ...late, ...bodies];
     if (shownText !== undefined) {
       const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText, '_shown') : undefined;
       if (body !== undefined) chunks[chunks.length - 1] = body;

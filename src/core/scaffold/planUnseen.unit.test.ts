@@ -814,3 +814,30 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
     }
   });
 });
+
+describe('promoteNotebook: a cell binding an imported function to its result (`mean = mean(values)`)', function () {
+  this.timeout(60_000);
+  it('imports it inside the step and metrics functions, where the name is a local, so the package runs', async function () {
+    if (!hasPython()) this.skip();
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['imports'], source: 'from statistics import mean, median' },
+        { tags: ['step:load'], source: 'values = [1, 2, 6]\nmedian = median(values)' },
+        { tags: ['metrics'], source: 'mean = mean(values)\nprint(mean, median)' },
+      ],
+      'rebound-import',
+    );
+    try {
+      const step = readFileSync(join(out, 'src', 'nb', 'steps', 'load.py'), 'utf8');
+      assert.match(step, /# nbpromote: imported here: the cells bind median again, so in this function it is a local\n\s+from statistics import median/);
+      assert.doesNotMatch(step.split('def ')[0] ?? '', /import median/);
+      assert.equal(runPipeline(out).metrics['mean'], 3);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+      assert.equal(flakes.stdout + flakes.stderr, '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
