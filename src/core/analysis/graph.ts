@@ -729,6 +729,10 @@ class GraphBuilder {
       for (const use of expressionNames(f.shown)) {
         if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
       }
+      // `display(results)`, left out too: a table shown that way is read as metrics, so the metrics take it.
+      for (const use of displayedUses(cell.source)) {
+        if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
+      }
     }
     this.checkStaleCalls(cell, f, unit);
     for (const imp of f.imports) {
@@ -1504,6 +1508,14 @@ function expressionNames(shown: { readonly text: string; readonly line: number }
  * The names of a cell's last line when it is a bare name or a tuple of names at the top level (`r2`,
  * `acc, bal`, `(acc, bal)`), which Jupyter shows; else none. Trailing blank and comment lines are passed over.
  */
+/** The names of the cell's top-level `display(name)` calls, where they are (see `displayedNames`). */
+function displayedUses(source: string): NameSite[] {
+  return source.split('\n').flatMap((text, i) => {
+    const m = /^display\(\s*([A-Za-z_]\w*)\s*\)\s*;?\s*(?:#.*)?$/.exec(text);
+    return m?.[1] === undefined ? [] : [{ name: m[1], line: i + 1, column: text.indexOf(m[1]) + 1 }];
+  });
+}
+
 export function trailingNames(source: string): NameSite[] {
   const lines = source.split('\n');
   let i = lines.length - 1;

@@ -799,6 +799,24 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
     }
   });
 
+  it('reads a table a step made that the metrics cell only passes to display()', async function () {
+    if (!hasPython('pandas', 'nbconvert')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-step-display-'));
+    try {
+      const outcome = await executedAndPromoted(dir, [
+        { tags: ['step:fit'], source: 'import pandas as pd\nresults = pd.DataFrame({"model": ["lr", "rf"], "accuracy": [0.8125, 0.875]})' },
+        { tags: ['metrics'], source: 'display(results)\nprint("done")' },
+      ]);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual(outcome.expectedMetrics, { 'lr.accuracy': 0.8125, 'rf.accuracy': 0.875 });
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      assert.deepEqual(runPipeline(join(dir, 'out')).metrics, { 'lr.accuracy': 0.8125, 'rf.accuracy': 0.875 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('warns on the metrics cell when the rows have no names to tell them apart, and how to get the numbers', async function () {
     if (!hasPython('pandas', 'nbconvert')) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-'));
