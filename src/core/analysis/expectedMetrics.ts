@@ -6,6 +6,7 @@
 import type { NotebookCell } from '../contract/notebook';
 import type { StepGraph } from '../contract/stepGraph';
 import { parsePythonLiteral } from './literal';
+import { codeOffsets } from './python/literalRanges';
 
 export interface ExpectedMetric {
   readonly value: number;
@@ -568,25 +569,21 @@ export function printedLabels(source: string): Map<string, string> {
  * (`"acc", round(a, 3)` -> [`"acc"`, `round(a, 3)`]); [] when the text does not close what it opens.
  */
 export function printArguments(text: string): string[] {
+  const code = codeOffsets(text);
+  if (code === undefined) return [];
   const out: string[] = [];
   let depth = 0;
-  let quote = '';
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (const i of code) {
     const c = text[i] ?? '';
-    if (quote !== '') {
-      if (c === '\\') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) depth--;
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c) && --depth < 0) return [];
     else if (c === ',' && depth === 0) {
       out.push(text.slice(start, i).trim());
       start = i + 1;
     }
-    if (depth < 0) return [];
   }
-  if (depth !== 0 || quote !== '') return [];
+  if (depth !== 0) return [];
   const last = text.slice(start).trim();
   if (last !== '') out.push(last);
   return out;
@@ -650,19 +647,16 @@ function calledName(element: string): string | undefined {
 
 /** The index of the `(` that the `)` ending `text` closes (strings skipped), or -1. */
 function matchingOpen(text: string): number {
+  const code = codeOffsets(text);
+  if (code === undefined) return -1;
   const opens: number[] = [];
-  let quote = '';
   let last = -1;
-  for (let i = 0; i < text.length; i++) {
+  for (const i of code) {
     const c = text[i] ?? '';
-    if (quote !== '') {
-      if (c === '\\') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if ('([{'.includes(c)) opens.push(i);
+    if ('([{'.includes(c)) opens.push(i);
     else if (')]}'.includes(c)) last = opens.pop() ?? -1;
   }
-  return quote === '' && opens.length === 0 ? last : -1;
+  return opens.length === 0 ? last : -1;
 }
 
 /** `r2` -> [r2]; `acc, bal` and `(acc, bal)` -> [acc, bal]; anything else -> []. */

@@ -6,6 +6,27 @@
 
 /** The `[start, end)` offsets of the strings and comments of `text`, in order. */
 export function stringAndCommentRanges(text: string): [number, number][] {
+  return scanLiterals(text).ranges;
+}
+
+/**
+ * The offsets of the characters of `text` outside its strings and comments, in order; undefined when a string
+ * is left open at the end (an expression cut short).
+ */
+export function codeOffsets(text: string): number[] | undefined {
+  const { ranges, open } = scanLiterals(text);
+  if (open) return undefined;
+  const offsets: number[] = [];
+  let next = 0;
+  for (const [start, end] of [...ranges, [text.length, text.length] as const]) {
+    for (let i = next; i < start; i++) offsets.push(i);
+    next = end;
+  }
+  return offsets;
+}
+
+/** The strings and comments of `text`, and whether the last string is still open at its end. */
+function scanLiterals(text: string): { ranges: [number, number][]; open: boolean } {
   const ranges: [number, number][] = [];
   let quote = '';
   let start = 0;
@@ -32,7 +53,7 @@ export function stringAndCommentRanges(text: string): [number, number][] {
     }
   }
   if (quote !== '') ranges.push([start, text.length]);
-  return ranges;
+  return { ranges, open: quote !== '' };
 }
 
 /** Whether offset `at` is inside one of `ranges` (as {@link stringAndCommentRanges} gives them). */
