@@ -327,7 +327,15 @@ const DURATION_WORDS = new Set(['time', 'times', 'timing', 'timings', 'seconds',
  * way is read as metrics as if it were the cell's last expression (the runtime's `displayed_metrics`).
  */
 export function displayedNames(source: string): string[] {
-  return [...source.matchAll(/^display\(\s*([A-Za-z_]\w*)\s*\)\s*;?\s*(?:#.*)?$/gm)].map((m) => m[1] ?? '');
+  return displayedNameSites(source).map((site) => site.name);
+}
+
+/** {@link displayedNames} with where each is: its 1-based line and column in the cell. */
+export function displayedNameSites(source: string): { name: string; line: number; column: number }[] {
+  return source.split('\n').flatMap((text, i) => {
+    const m = /^display\(\s*([A-Za-z_]\w*)\s*\)\s*;?\s*(?:#.*)?$/.exec(text);
+    return m?.[1] === undefined ? [] : [{ name: m[1], line: i + 1, column: text.indexOf(m[1]) + 1 }];
+  });
 }
 
 /** The most rows of a shown table read as metrics: the runtime's MAX_TABLE_ROWS. */

@@ -9,7 +9,7 @@ import type { Problem } from '../contract/problem';
 import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
 import type { CallSite } from './cellFacts';
-import { printArguments } from './expectedMetrics';
+import { displayedNameSites, printArguments } from './expectedMetrics';
 import { closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
@@ -730,7 +730,7 @@ class GraphBuilder {
         if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
       }
       // `display(results)`, left out too: a table shown that way is read as metrics, so the metrics take it.
-      for (const use of displayedUses(cell.source)) {
+      for (const use of displayedNameSites(cell.source)) {
         if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
       }
     }
@@ -1508,14 +1508,6 @@ function expressionNames(shown: { readonly text: string; readonly line: number }
  * The names of a cell's last line when it is a bare name or a tuple of names at the top level (`r2`,
  * `acc, bal`, `(acc, bal)`), which Jupyter shows; else none. Trailing blank and comment lines are passed over.
  */
-/** The names of the cell's top-level `display(name)` calls, where they are (see `displayedNames`). */
-function displayedUses(source: string): NameSite[] {
-  return source.split('\n').flatMap((text, i) => {
-    const m = /^display\(\s*([A-Za-z_]\w*)\s*\)\s*;?\s*(?:#.*)?$/.exec(text);
-    return m?.[1] === undefined ? [] : [{ name: m[1], line: i + 1, column: text.indexOf(m[1]) + 1 }];
-  });
-}
-
 export function trailingNames(source: string): NameSite[] {
   const lines = source.split('\n');
   let i = lines.length - 1;

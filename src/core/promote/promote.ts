@@ -251,7 +251,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const kept = old?.executed?.code_sha256 === codeHash ? executionFromLock(old.executed) : undefined;
   const executed = request.executed ?? kept;
 
-  const shown = expectedMetricsFromOutputs(metricsCells, metricNames(graph, new Map([...analysed].map(([i, a]) => [i, a.generated]))));
+  const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
+  // The names the run reports its metrics by (the metrics function's returned values).
+  const runMetricNames = metricNames(graph, generated);
+  const shown = expectedMetricsFromOutputs(metricsCells, runMetricNames);
   if (executed === undefined) {
     for (const { cell } of metricsCells) {
       const error = savedError(cell);
@@ -288,7 +291,6 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     problems.push(cell === undefined ? { severity: 'info', code: 'metric-duration', message, file: request.notebook } : cellProblem(notebook.path, cell, 'info', 'metric-duration', message));
   }
 
-  const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
   // A shared function or class defined again with steps between: what the package cannot run as the notebook did.
   for (const use of sharedVersions(graph, generated).inexact) {
     const cell = notebook.cells.find((c) => c.index === use.cell.index);
@@ -504,11 +506,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       ? undefined
       : {
           afterCell: lastMetrics.cell.index,
-          names: metricNames(graph, generated),
+          names: runMetricNames,
           shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined || analysed.get(lastMetrics.cell.index)?.generated.shownExpression !== undefined,
           ...earlierMetricReads(graph, metricsCells.map((m) => m.cell.index), generated),
-          ...shownMetricNames(metricsCells, metricNames(graph, generated)),
-          ...displayedMetricNames(metricsCells, metricNames(graph, generated)),
+          ...shownMetricNames(metricsCells, runMetricNames),
+          ...displayedMetricNames(metricsCells, runMetricNames),
         };
   const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
     const last = step.cells[step.cells.length - 1];
