@@ -1628,6 +1628,18 @@ def test_config_and_pipeline_py_must_agree(project):
     assert "pipeline.yaml lists the step 'summary', but pipeline.py has no function for it" in done.stderr
 
 
+def test_a_package_whose_promotion_did_not_finish_is_not_run(project):
+    (project / ".nbpromote").mkdir()
+    (project / ".nbpromote" / "pending.json").write_text('{"files": {}}')
+    done = run(project, check_exit=1)
+    assert "the last `nbpromote promote` into this folder has not finished (.nbpromote/pending.json is still there)" in done.stderr
+    summary = run_json(project, check_exit=1)
+    assert summary["status"] == "error" and "has not finished" in summary["error"], summary
+    assert not (project / ".nbpromote" / "runs").exists()
+    (project / ".nbpromote" / "pending.json").unlink()
+    assert run_json(project)["status"] == "finished"
+
+
 def test_load_config_checks_the_wiring(tmp_path):
     path = tmp_path / "pipeline.yaml"
     path.write_text(PIPELINE_YAML.replace("inputs: [numbers, factor]", "inputs: [numbers, factr]"))

@@ -435,6 +435,7 @@ def run_pipeline(
     again once the run is recorded as failed.
     """
     root = Path(root).resolve()
+    _check_unfinished_promotion(root)
     _check_functions(config, steps, metrics)
     values = resolve_params(config, params)
     selected = _selected_steps(config, only)
@@ -488,6 +489,21 @@ def run_from_file(
     """``load_config`` + ``run_pipeline`` with the root at pipeline.yaml's folder (for generated tests)."""
     config = load_config(config_path)
     return run_pipeline(config, steps, metrics, params, Path(config_path).resolve().parent, **options)
+
+
+#: The journal ``nbpromote promote`` writes before it replaces the package's files and removes after its lock.
+PENDING_FILE = "pending.json"
+
+
+def _check_unfinished_promotion(root: Path) -> None:
+    """Raises PipelineError while a promotion's journal is in ``.nbpromote/``: the promotion is still writing,
+    or it was stopped part way, and the modules may be part the old version, part the new."""
+    if (root / STATE_DIR / PENDING_FILE).is_file():
+        raise PipelineError(
+            f"{root}: the last `nbpromote promote` into this folder has not finished ({STATE_DIR}/{PENDING_FILE} is still"
+            " there): it is still writing, or it was stopped and the package may be part old, part new code. Promote the"
+            " notebook again (or wait for the promotion to end), then run"
+        )
 
 
 def _check_functions(config: Mapping[str, Any], steps: Mapping[str, StepFunction], metrics: StepFunction | None) -> None:
