@@ -61,6 +61,12 @@ describe('packageNameFor', () => {
     ['Analysis.py', 'analysis_pipeline'],
     ['class.ipynb', 'class_pipeline'],
     ['2024.ipynb', 'notebook'],
+    // An ordering prefix goes whole; a leading word of a digit and a letter is the name's.
+    ['02b_feature_engineering.ipynb', 'feature_engineering'],
+    ['10a-Clean Data.ipynb', 'clean_data'],
+    ['1.0-jqp-initial-data-exploration.ipynb', 'jqp_initial_data_exploration'],
+    ['3d_reconstruction.ipynb', 'reconstruction_3d'],
+    ['1st try.ipynb', 'try_1st'],
     // Cut to 100 characters (names become folder names), without a trailing _.
     [`${'a'.repeat(99)}_b${'c'.repeat(200)}.ipynb`, 'a'.repeat(99)],
     [`${'x'.repeat(100)}.py`, `${'x'.repeat(91)}_pipeline`],

@@ -208,11 +208,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const analysis = await analyseNotebook(notebook, roles);
   const analysed = analysis.cells;
   // src/<package> comes first on sys.path: a package named like a module the code imports hides it.
-  const hidden = hiddenModule(namedPackage, [...analysed.values()].flatMap((a) => a.analysis.imports.flatMap((i) => [i.module, ...dottedModules(i.statement)])));
+  const modulesImported = [...analysed.values()].flatMap((a) => a.analysis.imports.flatMap((i) => [i.module, ...dottedModules(i.statement)]));
+  const hidden = hiddenModule(namedPackage, modulesImported);
   if (hidden !== undefined && request.packageName !== undefined) {
     throw new NbpromoteError('usage', `--package ${namedPackage} would hide ${hidden}: the package's folder comes first on sys.path, so \`import ${namedPackage}\` would find it instead. Choose another name (${namedPackage}_pipeline, say)`);
   }
-  const packageName = hidden === undefined ? namedPackage : `${namedPackage}_pipeline`;
+  let packageName = hidden === undefined ? namedPackage : `${namedPackage}_pipeline`;
   let graph = analysis.graph;
   const problems: Problem[] = [...inspection.problems.filter((p) => p.severity !== 'info' || p.code === 'step-inferred'), ...analysis.problems.filter((p) => !graph.problems.includes(p))];
   problems.push(...graph.problems);
@@ -337,6 +338,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (old !== undefined && lockNotebook === 'other') {
     const message = `${LOCK_FILE_NAME} in ${outDir} holds the package ${old.package} of another notebook, ${lockNotebookShown}, which is still there: promoting this one here would replace that package. Promote into another --out folder (or, if this notebook replaces that one, move or delete ${lockNotebookShown} first)`;
     return { ...fail([...problems, { severity: 'error', code: 'other-notebook', message, file: request.notebook }], inspection), graph };
+  }
+  // The package this notebook was promoted to keeps its name when the name nbpromote derives changed since
+  // (a newer nbpromote names `02b_churn.ipynb` `churn`, an older one `b_churn`), unless that name now hides a module.
+  if (old !== undefined && old.package !== packageName && lockNotebook === 'same' && request.packageName === undefined && isIdentifier(old.package) && !PYTHON_KEYWORDS.has(old.package) && hiddenModule(old.package, modulesImported) === undefined) {
+    packageName = old.package;
   }
   if (old !== undefined && old.package !== packageName) {
     const gone = lockNotebook === 'gone' ? ` It was promoted from ${lockNotebookShown}, which is gone: if this notebook is that one, renamed or moved, promote with --package ${old.package} to keep its package; else promote into another --out folder` : ` Promote with --package ${old.package}, or into another --out folder`;
@@ -888,7 +894,7 @@ function hiddenModule(name: string, imported: readonly string[]): string | undef
 }
 
 /**
- * `churn-native.ipynb` -> `churn_native`; `01 Sales (v2).py` -> `sales_v2`; cut to {@link MAX_NAME_LENGTH}
+ * `churn-native.ipynb` -> `churn_native`; `01 Sales (v2).py` -> `sales_v2`; `02b_features.ipynb` -> `features`; cut to {@link MAX_NAME_LENGTH}
  * characters. A percent script whose name is already the package's (`churn.py`) gives `churn_pipeline`: the
  * script itself is a module `churn` wherever its folder is on the import path (the current folder of
  * `python -m`), and would be imported instead.
@@ -897,6 +903,10 @@ export function packageNameFor(notebookPath: string): string {
   const file = basename(notebookPath);
   const stem = file.replace(/\.(ipynb|py)$/i, '').replace(/\.pct$/i, '');
   let name = stem
+    // An ordering prefix of a number and a letter (`02b_features`, `10a-clean`) goes whole, not its letter alone.
+    .replace(/^(?:0\d*|\d{2,})[a-z](?=[\W_])/i, '')
+    // A leading word of digits and letters (`3d_reconstruction`) is the name's: it moves to the end.
+    .replace(/^(\d+[a-z]+)[\W_]+(.*[a-z].*)$/i, '$2_$1')
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // accents: über -> uber, as step names are suggested
     .replace(/[^\w]+/g, '_')

@@ -49,6 +49,22 @@ describe('the lock names its notebook', function () {
     assert.match(renamed.problems.find((p) => p.code === 'package-changed')?.message ?? '', /promote with --package forecast/i);
   });
 
+  it('keeps the package name the lock gives this notebook when the name derived from its file changed since', async () => {
+    write('02b_forecast.ipynb', v1);
+    assert.ok((await promote('02b_forecast.ipynb')).ok);
+    assert.ok(existsSync(join(dir, 'out', 'src', 'forecast', 'steps', 'features.py')));
+    // As an older nbpromote named it (`b_forecast`): the lock and the package say so.
+    const lockPath = join(dir, 'out', 'nbpromote.lock');
+    writeFileSync(lockPath, readFileSync(lockPath, 'utf8').replace(/^package: forecast$/m, 'package: b_forecast').replace(/src\/forecast\//g, 'src/b_forecast/'));
+    renameSync(join(dir, 'out', 'src', 'forecast'), join(dir, 'out', 'src', 'b_forecast'));
+    const again = await promote('02b_forecast.ipynb', { dryRun: true });
+    assert.ok(again.ok, JSON.stringify(again.problems));
+    assert.equal(again.package, 'b_forecast');
+    // Another notebook's name, given with --package, is still refused.
+    const other = await promote('02b_forecast.ipynb', { packageName: 'forecast', dryRun: true });
+    assert.deepEqual(other.problems.filter((p) => p.severity === 'error').map((p) => p.code), ['package-changed']);
+  });
+
   it('takes a renamed notebook with the lock\'s package as moved: a patch said so, and the package runs', async () => {
     write('notebooks/forecast.ipynb', v1);
     assert.ok((await promote('notebooks/forecast.ipynb')).ok);
