@@ -163,6 +163,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
   // Every line of a top-level import statement: a name may stand on a continuation line (`from m import (\n a,\n b)`).
   const imports = analysis.imports.filter((i) => importLines.has(i.line) && i.module !== '__future__');
   const externalUses = analysis.usedBeforeDefinition;
+  const displayed = displayedExpressions(tree, removedNodes);
   const facts: CellFacts = {
     defines: analysis.defines,
     externalUses,
@@ -177,6 +178,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     ...(changesArguments.length === 0 ? {} : { changesArguments }),
     ...(calls.length === 0 ? {} : { calls }),
     ...(analysis.trailingExpression?.removed === true ? { shown: { text: analysis.trailingExpression.text, line: analysis.trailingExpression.line } } : {}),
+    ...(displayed.length === 0 ? {} : { displayed: displayed.map(({ text, line }) => ({ text, line })) }),
     ...(analysis.globalsDeclared.length === 0 ? {} : { declaresGlobal: analysis.globalsDeclared.map((name) => analysis.defines.find((d) => d.name === name) ?? { name, line: 1, column: 1 }) }),
     ...(receivers.size === 0 ? {} : { receivers: [...receivers.values()] }),
     ...(contains.length === 0 ? {} : { contains }),
@@ -205,9 +207,31 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
     // Several bare names (`acc, f1`) a metrics cell returns by name already; one (`summary`) may hold several.
     ...(trailing !== undefined && trailing.removed && bareNames(trailing.text).length <= 1 ? { shownExpression: trailing.text } : {}),
+    ...(displayed.length === 0 ? {} : { displayedExpressions: displayed.map(({ statement, text }) => ({ statement, text })) }),
     ...(analysis.topLevelAwaits === undefined ? {} : { awaits: true as const }),
   };
   return { analysis, facts, generated, parsed: tree.source };
+}
+
+/**
+ * The cell's top-level `display(<expression>)` statements the translation left out as display-only, whose one
+ * argument is not a bare name (`display(results)` is read by its name): a metrics cell shows a table that way
+ * (`display(results.sort_values("auc"))`). With the statement's text, its argument's and its 1-based line.
+ */
+function displayedExpressions(tree: PyTree, removedNodes: ReadonlySet<PyNode>): { statement: string; text: string; line: number }[] {
+  const found: { statement: string; text: string; line: number }[] = [];
+  for (const statement of tree.root.children) {
+    if (!removedNodes.has(statement) || statement.type !== 'expression_statement' || statement.children.length !== 1) continue;
+    const call = statement.children[0];
+    if (call?.type !== 'call') continue;
+    const fn = call.children.find((c) => c.field === 'function');
+    const args = call.children.find((c) => c.field === 'arguments');
+    const arg = args?.type === 'argument_list' && args.children.length === 1 ? args.children[0] : undefined;
+    if (fn?.type !== 'identifier' || tree.text(fn) !== 'display' || arg === undefined) continue;
+    if (['identifier', 'keyword_argument', 'list_splat', 'dictionary_splat', 'comment'].includes(arg.type)) continue;
+    found.push({ statement: tree.text(statement), text: tree.text(arg), line: tree.position(statement.start).line });
+  }
+  return found;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface MetricsCellInfo {
    * (`print(acc, f1)` -> [acc, f1]), else an empty list.
    */
   readonly printCalls?: readonly (readonly string[])[];
+  /** The cell's top-level `display(<expression>)` statements of one expression, not a bare name: the expression and its 1-based line. */
+  readonly displayed?: readonly { readonly text: string; readonly line: number }[];
 }
 
 /**
@@ -44,9 +46,14 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
     // (`print("auc", auc)`), interpolated (`print(f"auc={auc:.4f}")`) or as its trailing expression.
     const source = textOf(info.cell.source);
     const labels = printedLabels(source);
-    // The display outputs in the order of the cell's `display(name)` calls, when there are as many.
-    const displays = (info.cell.outputs ?? []).filter((o) => isRecord(o) && o['output_type'] === 'display_data').length;
-    const displayed: (string | undefined)[] = displayedNames(source).length === displays ? displayedNames(source) : [];
+    // The display outputs in the order of the cell's top-level `display(...)` calls, when there are as many
+    // (else without the figures matplotlib shows at the end of the cell): each by the name displayed, or
+    // DISPLAYED_EXPRESSION.
+    const calls = displayCalls(source, (info.displayed ?? []).map((d) => d.line));
+    const allDisplays = (info.cell.outputs ?? []).filter((o) => isRecord(o) && o['output_type'] === 'display_data');
+    const tableDisplays = allDisplays.filter((o) => !isFigure(o as Record<string, unknown>));
+    const paired = calls.length === allDisplays.length ? allDisplays : calls.length === tableDisplays.length ? tableDisplays : [];
+    const displayedBy = new Map<unknown, string | undefined>(paired.map((o, i) => [o, calls[i]]));
     const names = new Set([...info.assigned, ...info.printedNames, ...interpolatedNames(source), ...labels.values(), ...bareNames(info.trailingText)]);
     // A name a later metrics cell assigns again ends the run with that cell's value: this cell's is not it.
     const before = new Set(found.keys());
@@ -55,10 +62,10 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
       if (!isRecord(output)) continue;
       const type = output['output_type'];
       if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found);
-      if (type === 'display_data') {
-        // Only what the run reads too: a name the metrics cells compute or read besides displaying it.
-        const shownName = displayed.shift();
-        if (isRecord(output['data']) && (taken.length === 0 || taken.includes(shownName ?? ''))) readDisplayed(output['data'], shownName, found);
+      if (type === 'display_data' && displayedBy.has(output)) {
+        // Only what the run reads too: an expression, or a name the metrics cells compute or read besides displaying it.
+        const shownName = displayedBy.get(output);
+        if (isRecord(output['data']) && (taken.length === 0 || shownName === DISPLAYED_EXPRESSION || taken.includes(shownName ?? ''))) readDisplayed(output['data'], shownName, found);
       }
       if (type !== 'execute_result' || !isRecord(output['data'])) continue;
       const table = tableMetrics(textOf(output['data']['text/html']));
@@ -82,8 +89,9 @@ function readDisplayed(data: Record<string, unknown>, name: string | undefined, 
     return;
   }
   const plain = textOf(data['text/plain']).trim();
-  // A dict displayed by its name: `scores.<key>`, as the run flattens the dict the cell reads.
-  const literal = plain.startsWith('{') ? parsePythonLiteral(plainRepr(plain)) : undefined;
+  // A dict displayed by its name: `scores.<key>`, as the run flattens the dict the cell reads (a dict an
+  // expression makes is no metric: the run reads pandas objects only).
+  const literal = plain.startsWith('{') && name !== DISPLAYED_EXPRESSION ? parsePythonLiteral(plainRepr(plain)) : undefined;
   if (literal?.ok === true && isRecord(literal.value)) {
     for (const [key, metric] of dictNumbers(plainRepr(plain), literal.value)) {
       const exact = metric.decimals === undefined ? metric : { value: metric.value, decimals: Math.max(metric.decimals, 6) };
@@ -328,6 +336,29 @@ const DURATION_WORDS = new Set(['time', 'times', 'timing', 'timings', 'seconds',
  */
 export function displayedNames(source: string): string[] {
   return displayedNameSites(source).map((site) => site.name);
+}
+
+/** In {@link displayCalls}: a `display(...)` of an expression, not of a bare name. */
+const DISPLAYED_EXPRESSION = '(expression)';
+
+/**
+ * A cell's top-level `display(...)` calls in order (a statement at the start of a line): the name for
+ * `display(name)`, DISPLAYED_EXPRESSION for one expression on the `expressionLines` (1-based), undefined for
+ * anything else (several values, keywords).
+ */
+function displayCalls(source: string, expressionLines: readonly number[]): (string | undefined)[] {
+  const names = new Map(displayedNameSites(source).map((site) => [site.line, site.name]));
+  return source.split('\n').flatMap((text, i) => {
+    if (!/^display\s*\(/.test(text)) return [];
+    return [names.get(i + 1) ?? (expressionLines.includes(i + 1) ? DISPLAYED_EXPRESSION : undefined)];
+  });
+}
+
+/** A matplotlib figure's display output (`<Figure size 640x480 with 1 Axes>`, an image): no table. */
+function isFigure(output: Record<string, unknown>): boolean {
+  const data = output['data'];
+  if (!isRecord(data)) return false;
+  return textOf(data['text/plain']).startsWith('<Figure') || (data['text/html'] === undefined && Object.keys(data).some((k) => k.startsWith('image/')));
 }
 
 /** {@link displayedNames} with where each is: its 1-based line and column in the cell. */

@@ -54,6 +54,8 @@ export interface CellFacts {
   readonly generators?: readonly string[];
   /** The trailing expression the translation left out as display-only (`{'acc': acc}`), with its line. */
   readonly shown?: { readonly text: string; readonly line: number };
+  /** Top-level `display(<expression>)` calls the translation left out, one argument not a bare name: their argument and line. */
+  readonly displayed?: readonly { readonly text: string; readonly line: number }[];
   /** Names a function the cell defines declares `global` (`def inc(n): global count; count += n`). */
   readonly declaresGlobal?: readonly NameSite[];
   /** Assignments making a value that holds others as they are (`pipe = make_pipeline(scaler, clf)`: pipe holds clf). */
@@ -729,8 +731,9 @@ class GraphBuilder {
       for (const use of expressionNames(f.shown)) {
         if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
       }
-      // `display(results)`, left out too: a table shown that way is read as metrics, so the metrics take it.
-      for (const use of displayedNameSites(cell.source)) {
+      // `display(results)`, left out too: a table shown that way is read as metrics, so the metrics take it;
+      // and what `display(results.sort_values("auc"))` reads.
+      for (const use of [...displayedNameSites(cell.source), ...(f.displayed ?? []).flatMap(expressionNames)]) {
         if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
       }
     }

@@ -38,6 +38,8 @@ export interface MetricsProbe {
   readonly shownEarlier?: readonly { readonly afterCell: number; readonly names: readonly (string | undefined)[] }[];
   /** Names the metrics cells pass to `display(name)`: read as shown tables (`displayed_metrics`). */
   readonly displayed?: readonly string[];
+  /** Expressions metrics cells pass to `display(...)` (`results.sort_values("auc")`): evaluated right after each cell, read as shown tables. */
+  readonly displayedAfter?: readonly { readonly afterCell: number; readonly expressions: readonly string[] }[];
 }
 
 /** A step's outputs to record after its last cell ran. */
@@ -107,6 +109,7 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
     // The shown value first: its probe takes what the cell right above it showed.
     for (const shown of probe?.shownEarlier ?? []) if (cell.index === shown.afterCell) cells.push(code(shownProbeSource(shown.names)));
     for (const early of probe?.earlier ?? []) if (cell.index === early.afterCell) cells.push(code(earlyProbeSource(early.names)));
+    for (const displayed of probe?.displayedAfter ?? []) if (cell.index === displayed.afterCell) cells.push(code(displayedProbeSource(displayed.expressions)));
     if (probe !== undefined && cell.index === probe.afterCell) cells.push(code(probeSource(probe)));
   }
   return {
@@ -163,6 +166,17 @@ function shownProbeSource(names: readonly (string | undefined)[]): string {
   ].join('\n');
 }
 
+/** Python that keeps the values of the expressions the cell above displayed (a failing one is skipped, as the notebook showed nothing then). */
+function displayedProbeSource(expressions: readonly string[]): string {
+  return [
+    `for _nbp_e in ${JSON.stringify(expressions)}:`,
+    '    try:',
+    '        globals().setdefault("_nbp_displayed", []).append(eval(_nbp_e, globals()))',
+    '    except Exception:',
+    '        pass',
+  ].join('\n');
+}
+
 /** Python for the probe: the runtime's own metric rules (with_shown, flatten_metrics), so names match runs. */
 function probeSource(probe: MetricsProbe): string {
   const names = JSON.stringify(probe.names);
@@ -173,6 +187,7 @@ function probeSource(probe: MetricsProbe): string {
     `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
     '_nbp_early = globals().get("_nbp_early", {})',
     `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early}, ${probe.shownNames === undefined ? 'None' : pyNames(probe.shownNames)})`,
+    '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_d in globals().get("_nbp_displayed", []) for _nbp_k, _nbp_v in _nbp_rt.displayed_metrics(_nbp_d).items()}, **_nbp_values}',
     `_nbp_values = {**{_nbp_k: _nbp_v for _nbp_n in ${JSON.stringify(probe.displayed ?? [])} if _nbp_n in globals() for _nbp_k, _nbp_v in _nbp_rt.displayed_metrics(globals()[_nbp_n]).items()}, **_nbp_values}`,
     '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_s, _nbp_ns in globals().get("_nbp_shown", []) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_rt.shown_metrics(_nbp_s, _nbp_ns)).items()}, **_nbp_values}',
     // inf and NaN as null (JSON has neither), as `run --json` gives them: no expected value to check.

@@ -230,6 +230,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         cell,
         assigned: a.facts.assignments.map((x) => x.name),
         ...(trailing === undefined ? {} : { trailingText: trailing.text }),
+        ...(a.facts.displayed === undefined ? {} : { displayed: a.facts.displayed }),
         printedNames: a.analysis.prints.map((p) => p.args.trim()).filter((arg) => /^[A-Za-z_]\w*$/.test(arg)),
         printCalls: a.analysis.prints.map((p) => {
           const args = p.args.split(',').map((arg) => arg.trim());
@@ -517,6 +518,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           ...earlierMetricReads(graph, metricsCells.map((m) => m.cell.index), generated),
           ...shownMetricNames(metricsCells, runMetricNames),
           ...displayedMetricNames(metricsCells, runMetricNames),
+          ...displayedExpressionsAfter(metricsCells),
         };
   const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
     const last = step.cells[step.cells.length - 1];
@@ -544,6 +546,12 @@ function metricsReadsRebound(graph: StepGraph, notebook: Notebook): Problem[] {
     problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-reads-rebound', message, edge.usedAt.line));
   }
   return problems;
+}
+
+/** The expressions the metrics cells pass to `display(...)`, by the cell after which the probe evaluates them (plan.ts keeps the same). */
+function displayedExpressionsAfter(cells: readonly MetricsCellInfo[]): Pick<MetricsProbe, 'displayedAfter'> {
+  const displayedAfter = cells.flatMap((c) => (c.displayed === undefined || c.displayed.length === 0 ? [] : [{ afterCell: c.cell.index, expressions: c.displayed.map((d) => d.text) }]));
+  return displayedAfter.length === 0 ? {} : { displayedAfter };
 }
 
 /** The names the metrics cells pass to `display(name)` that are metric names (plan.ts reads the same). */

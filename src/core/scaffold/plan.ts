@@ -10,7 +10,7 @@ import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
 import { displayedNames, shownNamesOfCells } from '../analysis/expectedMetrics';
-import { commentedOut, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
+import { commentedOut, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
 import { renderPipelineConfig } from '../pipeline/config';
@@ -60,6 +60,8 @@ export interface GeneratedCell {
   readonly trailingExpression?: { readonly line: number; readonly endLine: number };
   /** A trailing expression, not only bare names, the translation left out as display-only (`{'acc': acc}`): a metrics cell shows it. */
   readonly shownExpression?: string;
+  /** Top-level `display(<expression>)` statements left out as display-only (`display(results.sort_values("auc"))`): a metrics cell shows a table that way. */
+  readonly displayedExpressions?: readonly { readonly statement: string; readonly text: string }[];
   /** The cell awaits outside any function (`data = await fetch()`, as IPython allows): its step runs in an event loop. */
   readonly awaits?: true;
 }
@@ -127,6 +129,21 @@ function shownInPlace(body: string, shown: string, variable: string): string | u
   const restored = shownLines.map((line, i) => (i === 0 ? `${variable} = ${line.trim()}` : line));
   restored[restored.length - 1] += '  # what the notebook showed';
   return [...lines.slice(0, at), ...restored, ...lines.slice(at + shownLines.length)].join('\n');
+}
+
+/**
+ * `body` with the left-out `display(<expression>)` statement put back in place as `variable = (<expression>)`,
+ * on the same lines. Undefined when the commented-out statement is not found.
+ */
+function displayedInPlace(body: string, statement: string, variable: string): string | undefined {
+  const lines = body.split('\n');
+  const statementLines = statement.split('\n');
+  const at = lines.indexOf(commentedOut(DISPLAY_NOTE, statementLines[0] ?? ''));
+  if (at === -1 || !/^display\s*\(/.test(statementLines[0] ?? '')) return undefined;
+  for (let i = 1; i < statementLines.length; i++) if (!(lines[at + i] ?? '').startsWith('#') && (lines[at + i] ?? '').trim() !== '') return undefined;
+  const restored = statementLines.map((line, i) => (i === 0 ? `${variable} = ${line.trim().replace(/^display\s*/, '')}` : line));
+  restored[restored.length - 1] += '  # what the notebook displayed';
+  return [...lines.slice(0, at), ...restored, ...lines.slice(at + statementLines.length)].join('\n');
 }
 
 /** A cell's top-level `def` or `class` (not a lambda), with its kind and `def`/`class` line. */
@@ -950,7 +967,8 @@ class Generator {
     const lastCell = this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
     // What the last cell showed, when the translation left it out as display-only: the notebook's metrics.
     const shownText = lastCell?.shownExpression;
-    const shownReads = shownText === undefined ? [] : [...shownText.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0]);
+    const displayedTexts = metrics.cells.flatMap((c) => this.input.cells.get(c.index)?.displayedExpressions ?? []).map((d) => d.text);
+    const shownReads = [shownText, ...displayedTexts].flatMap((text) => (text === undefined ? [] : [...text.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0])));
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(metrics.imports, metrics.cells, shownReads), metrics.cells, []);
     const imports = sortImports(moduleImports);
     if (imports.length > 0) lines.push(...imports, '');
@@ -963,10 +981,6 @@ class Generator {
     const showsEarlier = shownNamesByCell.slice(0, -1).some((n) => n !== undefined);
     // A table the cells pass to `display(results)`: read as if shown last (`displayed_metrics`).
     const displayed = [...new Set(metrics.cells.flatMap((c) => displayedNames(this.input.notebook.cells.find((n) => n.index === c.index)?.source ?? '')))].filter((n) => names.includes(n));
-    if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displayed.length > 0) lines.push('from . import _runtime', '');
-    lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
-    const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
-    lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
     const last = metrics.cells[metrics.cells.length - 1];
     const locals = this.functionLocals(metrics.cells);
     const late = this.lateSharedImport('.', shared.late);
@@ -974,18 +988,26 @@ class Generator {
     // kept as `_shown_<cell>`, a metric by the function computing it (`shownNames`), whether the translation
     // left the expression out (put back in place) or kept it (assigned).
     const earlier: string[] = [];
-    const bodies = metrics.cells.map((c, i) => {
-      if (c === last) return this.cellBody(c, '_shown = ', undefined, locals);
-      const named = shownNamesByCell[i];
-      const variable = `_shown_${c.index + 1}`;
-      const leftOut = this.input.cells.get(c.index)?.shownExpression;
-      const body = this.cellBody(c, named === undefined ? undefined : `${variable} = `, undefined, locals);
-      if (named === undefined) return body;
-      const restored = leftOut === undefined ? body : shownInPlace(body, leftOut, variable);
-      if (restored === undefined) return body;
-      earlier.push(`**_runtime.flatten_metrics(_runtime.shown_metrics(${variable}, ${pyNames(named)}))`);
-      return restored;
-    });
+    // A table the cells pass to `display(<expression>)` (`display(results.sort_values("auc"))`): kept where it is
+    // as `_displayed_<cell>[_<n>]`, read as if shown last.
+    const displayedValues: string[] = [];
+    const withDisplayed = (c: CellRef, body: string): string => {
+      const statements = this.input.cells.get(c.index)?.displayedExpressions ?? [];
+      let out = body;
+      statements.forEach(({ statement }, k) => {
+        const variable = `_displayed_${c.index + 1}${statements.length === 1 ? '' : `_${k + 1}`}`;
+        const restored = displayedInPlace(out, statement, variable);
+        if (restored === undefined) return;
+        out = restored;
+        displayedValues.push(`**_runtime.displayed_metrics(${variable})`);
+      });
+      return out;
+    };
+    const bodies = metrics.cells.map((c, i) => withDisplayed(c, this.metricsCellBody(c, i, last, shownNamesByCell, locals, earlier)));
+    if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displayed.length > 0 || displayedValues.length > 0) lines.push('from . import _runtime', '');
+    lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
+    const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
+    lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
     const chunks = [...functionImports, ...late, ...bodies];
     if (shownText !== undefined) {
       const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText, '_shown') : undefined;
@@ -1001,9 +1023,26 @@ class Generator {
     const lastNames = shownNamesByCell[metrics.cells.length - 1];
     const values = `{${entries.join(', ')}}`;
     const own = hasShown ? `_runtime.with_shown(_shown, ${values}${lastNames === undefined ? '' : `, ${pyNames(lastNames)}`})` : values;
-    const merged = [...earlier, ...displayed.map((n) => `**_runtime.displayed_metrics(${n})`)];
+    const merged = [...earlier, ...displayed.map((n) => `**_runtime.displayed_metrics(${n})`), ...displayedValues];
     lines.push(merged.length === 0 ? `    return ${own}` : `    return {${[...merged, `**${own}`].join(', ')}}`);
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;
+  }
+
+  /**
+   * The body of metrics cell `c` (the `i`th): the last cell's shown value as `_shown`; an earlier cell's computed
+   * value it shows as `_shown_<cell>`, a metric by the function computing it, added to `earlier`.
+   */
+  private metricsCellBody(c: CellRef, i: number, last: CellRef | undefined, shownNamesByCell: readonly ((string | undefined)[] | undefined)[], locals: ReadonlySet<string>, earlier: string[]): string {
+    if (c === last) return this.cellBody(c, '_shown = ', undefined, locals);
+    const named = shownNamesByCell[i];
+    const variable = `_shown_${c.index + 1}`;
+    const leftOut = this.input.cells.get(c.index)?.shownExpression;
+    const body = this.cellBody(c, named === undefined ? undefined : `${variable} = `, undefined, locals);
+    if (named === undefined) return body;
+    const restored = leftOut === undefined ? body : shownInPlace(body, leftOut, variable);
+    if (restored === undefined) return body;
+    earlier.push(`**_runtime.flatten_metrics(_runtime.shown_metrics(${variable}, ${pyNames(named)}))`);
+    return restored;
   }
 
   private pipelineFile(): string {

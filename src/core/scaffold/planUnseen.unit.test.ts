@@ -817,6 +817,51 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
     }
   });
 
+  it('reads tables the metrics cell passes to display(<expression>), beside a figure, from the saved outputs, at run time and with --execute', async function () {
+    if (!hasPython('pandas', 'nbconvert', 'matplotlib')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-display-expression-'));
+    try {
+      const outcome = await executedAndPromoted(dir, [
+        { tags: ['step:fit'], source: 'import pandas as pd\nresults = pd.DataFrame({"model": ["lr", "rf", "gb"], "accuracy": [0.8125, 0.875, 0.5], "folds": [5, 5, 3]})\nscores = dict(zip(results.model, results.accuracy))' },
+        {
+          tags: ['metrics'],
+          source: [
+            'import matplotlib',
+            'matplotlib.use("Agg")',
+            'import matplotlib.pyplot as plt',
+            'from IPython.display import display',
+            'display(results.sort_values(',
+            '    "accuracy", ascending=False,',
+            ').head(2))',
+            'fig = plt.figure()',
+            'display(fig)',
+            'display(pd.Series(scores, name="accuracy").round(3))',
+            'display(len(results))',
+            'print("done")',
+          ].join('\n'),
+        },
+      ]);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      // The first two rows by accuracy, as `<row>.<column>`, and the Series by its entries; a number displayed is no table.
+      const wanted = { 'rf.accuracy': 0.875, 'rf.folds': 5, 'lr.accuracy': 0.8125, 'lr.folds': 5, lr: 0.812, rf: 0.875, gb: 0.5 };
+      assert.deepEqual(Object.fromEntries(Object.entries(outcome.expectedMetrics).filter(([name]) => name in wanted)), wanted);
+      assert.ok(!('gb.accuracy' in outcome.expectedMetrics), JSON.stringify(outcome.expectedMetrics));
+      const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+      assert.match(metrics, /_displayed_2_1 = \(results\.sort_values\(\n {8}"accuracy", ascending=False,\n {4}\)\.head\(2\)\)  # what the notebook displayed/);
+      assert.match(metrics, /_displayed_2_2 = \(pd\.Series\(scores, name="accuracy"\)\.round\(3\)\)/);
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      const run = runPipeline(join(dir, 'out')).metrics;
+      assert.deepEqual(Object.fromEntries(Object.entries(run).filter(([name]) => name in wanted)), wanted);
+      const probe = outcome.metricsProbe;
+      assert.ok(probe !== undefined);
+      const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
+      assert.deepEqual(Object.fromEntries([...executed].filter(([name]) => name in wanted)), wanted);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('warns on the metrics cell when the rows have no names to tell them apart, and how to get the numbers', async function () {
     if (!hasPython('pandas', 'nbconvert')) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-'));

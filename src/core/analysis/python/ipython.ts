@@ -182,6 +182,8 @@ type CellMode = 'python' | 'no-display' | 'not-python';
 
 /** What the translation says of a trailing expression it leaves out: the notebook only showed its value. */
 export const SHOWN_VALUE_NOTE = 'the notebook showed this value; it has no effect here';
+/** What the translation says of a `display(...)` statement it leaves out. */
+export const DISPLAY_NOTE = 'display(...) shows a value in the notebook only';
 
 /** The comment the translation leaves on the first line it comments out: `# nbpromote: <what>: <line>`. */
 export function commentedOut(what: string, line: string): string {
@@ -589,7 +591,7 @@ function removeDisplay(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): 
           return;
         }
         const { first, last } = lineSpan(tree, node);
-        t.commentOut(first, last, 'display', 'display(...) shows a value in the notebook only');
+        t.commentOut(first, last, 'display', DISPLAY_NOTE);
         removedNodes.add(node);
         return;
       }
@@ -628,7 +630,7 @@ function removeDisplayImport(t: Translator, tree: PyTree, node: PyNode, removedN
   for (const d of display) removedNodes.add(d);
   if (others.length === 0) {
     removedNodes.add(node);
-    t.commentOut(first, last, 'display', 'display(...) shows a value in the notebook only');
+    t.commentOut(first, last, 'display', DISPLAY_NOTE);
     return;
   }
   const line = t.lines[first] ?? '';
