@@ -48,7 +48,7 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     const dry = await promoteOrRefusal({ notebook, cwd: io.cwd, toolVersion: version, dryRun: true, inferSteps: flagBoolean(args, 'infer-steps'), logger, ...(out === undefined ? {} : { out }), ...(packageName === undefined ? {} : { packageName }) });
     if (!dry.ok) return report(dry, io, json);
     if (dry.metricsProbe === undefined) logger.warn('--execute: the notebook has no metrics cell, so there are no metrics to record');
-    const stopped = await executeStoppable({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, steps: dry.stepProbes ?? [], logger });
+    const stopped = await executeStoppable({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, steps: dry.stepProbes ?? [], mayFail: dry.skippedCells ?? [], logger });
     if (typeof stopped === 'string') {
       io.err(`nbpromote: stopped by ${stopped}: the notebook run was stopped (nbconvert and its kernel ended, the temporary copy removed); nothing was written\n`);
       return STOPPED_EXIT[stopped];

@@ -55,6 +55,8 @@ export interface ExecuteRequest {
   readonly python: string;
   readonly probe: MetricsProbe | undefined;
   readonly steps?: readonly StepProbe[];
+  /** Cells the package leaves out (`skip`): the run goes on when one of them fails, as the pipeline never needs them. */
+  readonly mayFail?: readonly number[];
   readonly logger: Logger;
   /** Seconds a cell may run; default 900. */
   readonly cellTimeout?: number;
@@ -85,7 +87,7 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
   const path = resolve(request.cwd, request.notebook);
   const parsed = parseNotebook(await readFile(path, 'utf8'), request.notebook);
   if (parsed.notebook === undefined) throw new NbpromoteError('invalidInput', `${request.notebook}: cannot be read as a notebook`);
-  const copy = probeNotebook(parsed.notebook, dirname(path), request.probe, request.steps ?? []);
+  const copy = probeNotebook(parsed.notebook, dirname(path), request.probe, request.steps ?? [], request.mayFail ?? []);
   const folder = await mkdtemp(join(tmpdir(), 'nbpromote-execute-'));
   try {
     const input = join(folder, 'notebook.ipynb');
@@ -99,11 +101,14 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
   }
 }
 
-/** The notebook as nbformat 4 JSON with a first cell that enters `folder` and a probe cell after the metrics. */
-export function probeNotebook(notebook: Notebook, folder: string, probe: MetricsProbe | undefined, steps: readonly StepProbe[] = []): Record<string, unknown> {
+/**
+ * The notebook as nbformat 4 JSON with a first cell that enters `folder` and a probe cell after the metrics.
+ * The `mayFail` cells carry nbclient's `raises-exception` tag: an error there does not stop the run.
+ */
+export function probeNotebook(notebook: Notebook, folder: string, probe: MetricsProbe | undefined, steps: readonly StepProbe[] = [], mayFail: readonly number[] = []): Record<string, unknown> {
   const cells: Record<string, unknown>[] = [code(['import os as _nbp_os', `_nbp_os.chdir(${JSON.stringify(folder)})`, ...DESCRIBE].join('\n'))];
   for (const cell of notebook.cells) {
-    if (cell.kind === 'code') cells.push({ ...code(cell.source), metadata: { nbpromote: { cell: cell.index } } });
+    if (cell.kind === 'code') cells.push({ ...code(cell.source), metadata: { nbpromote: { cell: cell.index }, ...(mayFail.includes(cell.index) ? { tags: ['raises-exception'] } : {}) } });
     else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
     for (const step of steps) if (cell.index === step.afterCell) cells.push(code(stepProbeSource(step)));
     // The shown value first: its probe takes what the cell right above it showed.

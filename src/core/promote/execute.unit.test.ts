@@ -115,6 +115,26 @@ describe('executeForMetrics', function () {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('goes on past a failing cell the package leaves out (skip), and still stops at one it keeps', async function () {
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import nbconvert, ipykernel']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-'));
+    try {
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson([
+        { tags: ['step:score'], source: 'acc = 0.5' },
+        // An exploration cell with a typo, left out of the package.
+        { tags: ['skip'], source: 'print(acc)\nacc.plot(kind="bar")' },
+        { tags: ['metrics'], source: 'print(acc)' },
+      ]));
+      const dry = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+      assert.deepEqual(dry.skippedCells, [1]);
+      const executed = await executeNotebook({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe: dry.metricsProbe, mayFail: dry.skippedCells ?? [], logger: silentLogger });
+      assert.deepEqual(Object.fromEntries(executed.metrics), { acc: 0.5 });
+      await assert.rejects(executeNotebook({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe: dry.metricsProbe, logger: silentLogger }), /failed in cell 2 \(id c1\), line 2: AttributeError/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('executeNotebook stopped', function () {

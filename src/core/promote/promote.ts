@@ -110,6 +110,8 @@ export interface PromoteOutcome {
   readonly metricsProbe?: MetricsProbe;
   /** What `--execute` records of each step: its outputs after its last cell. */
   readonly stepProbes?: readonly StepProbe[];
+  /** Code cells the package leaves out (`skip`): `--execute` goes on when one of them fails. */
+  readonly skippedCells?: readonly number[];
 }
 
 /**
@@ -524,7 +526,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const last = step.cells[step.cells.length - 1];
     return last === undefined || step.outputs.length === 0 ? [] : [{ step: step.name, afterCell: last.index, outputs: step.outputs }];
   });
-  return { ok: true, package: packageName, version, changes, outDir, files, graph, inspection, problems, expectedMetrics: expected, stepProbes, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
+  const skippedCells = roles.cells.filter((c) => c.roles.includes('skip')).map((c) => c.cellIndex);
+  return { ok: true, package: packageName, version, changes, outDir, files, graph, inspection, problems, expectedMetrics: expected, stepProbes, skippedCells, ...(metricsProbe === undefined ? {} : { metricsProbe }) };
 }
 
 /**
