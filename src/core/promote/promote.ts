@@ -258,7 +258,15 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
   // The names the run reports its metrics by (the metrics function's returned values).
   const runMetricNames = metricNames(graph, generated);
-  const shown = expectedMetricsFromOutputs(metricsCells, runMetricNames);
+  // A cell the package runs that failed when the notebook was saved, above the last metrics cell: the metrics
+  // cells' outputs come from values of another run (the failing cell did not make them), so none is expected.
+  const lastMetricsIndex = metricsCells[metricsCells.length - 1]?.cell.index ?? -1;
+  const failedAbove = executed !== undefined ? undefined : notebook.cells.find((c) => c.kind === 'code' && c.index < lastMetricsIndex && !metricsCells.some((m) => m.cell.index === c.index) && roles.cells[c.index]?.roles.includes('skip') !== true && savedError(c) !== undefined);
+  const shown = failedAbove === undefined ? expectedMetricsFromOutputs(metricsCells, runMetricNames) : new Map<string, ExpectedMetric>();
+  if (failedAbove !== undefined) {
+    const message = `this cell failed when the notebook was saved (${savedError(failedAbove)}), so what the metrics cell${metricsCells.length === 1 ? '' : 's'} below show${metricsCells.length === 1 ? 's' : ''} came from values it did not make: no saved value is taken as an expected metric. Run the notebook through and save it, or promote with --execute`;
+    problems.push(cellProblem(notebook.path, failedAbove, 'warning', 'metrics-output-error', message));
+  }
   if (executed === undefined) {
     for (const { cell } of metricsCells) {
       const error = savedError(cell);
@@ -282,7 +290,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   for (const problem of metricsReadsRebound(graph, notebook)) problems.push(problem);
   const lastMetricsCell = metricsCells[metricsCells.length - 1]?.cell;
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);
-  if (lastMetricsCell !== undefined && ranMetrics && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
+  if (lastMetricsCell !== undefined && ranMetrics && failedAbove === undefined && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
     const how = executed === undefined ? 'its saved outputs show' : 'it gave when the notebook ran (--execute)';
     const message = `no metric is read from the metrics cell: no number ${how} has a name, so the generated test checks none. Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'metrics-none', message));

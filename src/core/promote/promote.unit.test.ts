@@ -200,6 +200,29 @@ describe('re-promotion', function () {
     assert.match(warning?.message ?? '', /failed when the notebook was saved \(NameError: name 'roc' is not defined\)/);
   });
 
+  it('a step cell saved with an error above the metrics: no expected metric, a warning on that cell; not for a skip cell', async () => {
+    const saved = async (cells: readonly Cell[]): Promise<PromoteOutcome> => {
+      const doc = JSON.parse(notebookJson(cells)) as { cells: { id: string; outputs: unknown[] }[] };
+      for (const cell of doc.cells) {
+        if (cell.id === 'metrics') cell.outputs = [{ output_type: 'stream', name: 'stdout', text: 'score=0.24\n' }];
+        if (cell.id === 'train' || cell.id === 'explore') cell.outputs = [{ output_type: 'error', ename: 'KeyError', evalue: "'churn '", traceback: [] }];
+      }
+      writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(doc));
+      return promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    };
+    const withScore = base.map((c) => (c.id === 'metrics' ? { ...c, source: 'score = root / 10\nprint(f"score={score}")' } : c));
+    const outcome = await saved(withScore);
+    assert.equal(outcome.ok, true);
+    assert.deepEqual(outcome.expectedMetrics, {});
+    const warnings = outcome.problems.filter((p) => p.severity === 'warning').map((p) => [p.code, p.cellIndex]);
+    assert.deepEqual(warnings, [['metrics-output-error', 3]]);
+    assert.match(outcome.problems.find((p) => p.code === 'metrics-output-error')?.message ?? '', /this cell failed when the notebook was saved \(KeyError: 'churn '\), so what the metrics cell below shows came from values it did not make/);
+    // An exploration cell left out of the package may fail: the saved metrics still count.
+    const explored = await saved([...withScore.slice(0, 3), { id: 'explore', tags: ['skip'], source: 'values.plot()' }, ...withScore.slice(3).map((c) => (c.id === 'train' ? { ...c, id: 'train2' } : c))]);
+    assert.deepEqual(explored.problems.filter((p) => p.code === 'metrics-output-error'), []);
+    assert.equal(explored.expectedMetrics['score'], 0.24);
+  });
+
   it('metrics saved before a cell the pipeline uses ran again: a warning that the expected metrics may be stale', async () => {
     const saved = async (counts: Record<string, number>): Promise<PromoteOutcome> => {
       const doc = JSON.parse(notebookJson(base)) as { cells: { id: string; execution_count: number | null; outputs: unknown[] }[] };
