@@ -10,7 +10,7 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
 import type { CallSite } from './cellFacts';
 import { displayedNameSites, printArguments } from './expectedMetrics';
-import { closestName, PYTHON_KEYWORDS } from '../tags/names';
+import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
@@ -1053,6 +1053,22 @@ class GraphBuilder {
   }
 
   /** `; did you mean X_train (cell 4)?` when a name an earlier cell binds is a plausible typo of `name`; else ''. */
+  /**
+   * `; cell 3 runs \`%run ./prep.py\`, which may define it in the notebook: ...` when a cell up to this use
+   * (line `line` of `cell`) has a line magic that can define names the analysis cannot see; else undefined.
+   */
+  private magicDefining(cell: NotebookCell, line: number): string | undefined {
+    for (const c of [...this.notebook.cells].reverse()) {
+      if (c.kind !== 'code' || c.index > cell.index) continue;
+      const lines = c.source.split('\n').slice(0, c.index === cell.index ? line - 1 : undefined);
+      const magic = lines.map((l) => l.trim()).find((l) => NAME_DEFINING_MAGIC.test(l));
+      if (magic === undefined) continue;
+      const where = c.index === cell.index ? 'this cell' : `cell ${c.index + 1}`;
+      return `; ${where} runs \`${clipText(magic)}\`, which may define it in the notebook, but the generated code does not run magics: define ${magic.startsWith('%store') ? 'the value in a cell (or read it from a file)' : 'it in a cell, or import it from a module'}`;
+    }
+    return undefined;
+  }
+
   private didYouMean(name: string): string {
     if (name.length < 3) return '';
     const close = closestName(name, this.bindings.keys());
@@ -1094,7 +1110,7 @@ class GraphBuilder {
           : later === undefined && IPYTHON_HISTORY.test(use.name)
             ? `${what} uses ${use.name}, IPython's record of earlier outputs or inputs, which exists only in a notebook: assign the value you need to a name in the cell that computes it, and use that name`
             : later === undefined
-              ? `${what} uses ${use.name}, but no cell before it defines it${this.didYouMean(use.name)}`
+              ? `${what} uses ${use.name}, but no cell before it defines it${this.magicDefining(cell, use.line) ?? this.didYouMean(use.name)}`
               : later.cellIndex === cell.index
                 ? `${what} uses ${use.name} before this cell defines it (line ${later.line}), and no cell before it defines it`
                 : later.cellIndex < cell.index
@@ -1506,6 +1522,9 @@ function expressionNames(shown: { readonly text: string; readonly line: number }
   const keywords = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'for', 'lambda', 'None', 'True', 'False']);
   return [...code.matchAll(/(?<![.\w])[A-Za-z_]\w*(?!\s*=[^=])/g)].filter((m) => !keywords.has(m[0])).map((m) => ({ name: m[0], line: shown.line, column: (m.index ?? 0) + 1 }));
 }
+
+/** Line magics that define names the analysis cannot see: `%run file.py`, `%store -r x`, `%load file`, `%pylab`, `%macro`. */
+const NAME_DEFINING_MAGIC = /^%(?:run\b|store\s+-r\b|load\b|loadpy\b|pylab\b|macro\b|rerun\b|recall\b)/;
 
 /**
  * The names of a cell's last line when it is a bare name or a tuple of names at the top level (`r2`,

@@ -34,6 +34,14 @@ describe('buildStepGraph', () => {
     assert.match(nbdev('DATA = 1'), /nbdev leaves that cell out, as it has no export directive: add `#\| export` to it/);
   });
 
+  it('an undefined name after a magic that may define it (%run, %store -r): the message names that magic, not only the cells', () => {
+    const message = (cells: [string[], string][]): string => graphOf(cells).problems.find((p) => p.code === 'name-undefined')?.message ?? '';
+    assert.match(message([[[], '%run ./prep.py'], [['step:train'], 'model = fit(raw)']]), /step train uses fit, but no cell before it defines it; cell 1 runs `%run \.\/prep\.py`, which may define it in the notebook, but the generated code does not run magics: define it in a cell, or import it from a module$/);
+    assert.match(message([[['step:load'], '%store -r raw\nrows = len(raw)']]), /step load uses raw, but no cell before it defines it; this cell runs `%store -r raw`, which may define it in the notebook, .*define the value in a cell \(or read it from a file\)$/);
+    // A magic below the use says nothing of it.
+    assert.match(message([[['step:load'], 'rows = len(raw)\n%store -r raw']]), /no cell before it defines it$/);
+  });
+
   it('an undefined name that is a plausible typo of an earlier one: did you mean it, and which cell defines it', () => {
     const message = (cells: [string[], string][]): string => graphOf(cells).problems.find((p) => p.code === 'name-undefined')?.message ?? '';
     const split: [string[], string] = [['step:split'], 'X_train, y_train = [1], [0]'];
