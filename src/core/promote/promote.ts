@@ -275,7 +275,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-output-error', message));
     }
     for (const info of metricsCells) {
-      const stale = staleOutputsMessage(graph, notebook, info);
+      const stale = staleOutputsMessage(graph, notebook, info, generated);
       if (stale !== undefined) problems.push(cellProblem(notebook.path, info.cell, 'warning', 'metrics-output-stale', stale));
     }
   }
@@ -861,10 +861,12 @@ function withOutputOrder(graph: StepGraph, old: LockFile | undefined): StepGraph
  * the pipeline uses above it (or one it depends on) ran after it (a higher execution count), so the notebook
  * was not run top to bottom and what it shows may not be what the notebook gives now.
  */
-function staleOutputsMessage(graph: StepGraph, notebook: Notebook, info: MetricsCellInfo): string | undefined {
+function staleOutputsMessage(graph: StepGraph, notebook: Notebook, info: MetricsCellInfo, generated: ReadonlyMap<number, GeneratedCell>): string | undefined {
   if (expectedMetricsFromOutputs([info]).size === 0) return undefined;
   const behind = cellsBehindMetrics(graph, info.cell.index);
-  const later = ranAfter(info.cell, notebook.cells.filter((c) => c.kind === 'code' && behind.has(c.index)));
+  // A cell left with nothing to run (`df.head()`, shown only) changes nothing when it runs again.
+  const runs = (index: number): boolean => (generated.get(index)?.code ?? '').split('\n').some((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  const later = ranAfter(info.cell, notebook.cells.filter((c) => c.kind === 'code' && behind.has(c.index) && runs(c.index)));
   if (later.length === 0) return undefined;
   const shown = later.slice(0, 3).map((c) => `${c.index + 1} (execution count ${String(c.executionCount)})`);
   const more = later.length > shown.length ? [`${later.length - shown.length} more`] : [];

@@ -244,6 +244,17 @@ describe('re-promotion', function () {
     // Run top to bottom: no warning.
     const inOrder = await saved({ imports: 1, params: 2, load: 3, train: 4, metrics: 5 });
     assert.equal(inOrder.problems.some((p) => p.code === 'metrics-output-stale'), false);
+    // A cell of the step that only shows a value (`values[:2]`), run again after the metrics: nothing it runs changed.
+    const cells = [...base.slice(0, 4), { id: 'peek', tags: [], source: 'values[:2]' }, ...base.slice(4)];
+    const doc = JSON.parse(notebookJson(cells)) as { cells: { id: string; execution_count: number | null; outputs: unknown[] }[] };
+    const counts: Record<string, number> = { imports: 1, params: 2, load: 3, train: 4, metrics: 5, peek: 6 };
+    for (const cell of doc.cells) {
+      cell.execution_count = counts[cell.id] ?? null;
+      if (cell.id === 'metrics') cell.outputs = [{ output_type: 'stream', name: 'stdout', text: 'score=0.24\n' }];
+    }
+    writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(doc));
+    const peeked = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.equal(peeked.problems.some((p) => p.code === 'metrics-output-stale'), false, JSON.stringify(peeked.problems));
   });
 
   it('steps named notebook and metrics_reproduced: the package\'s own test modules take other names', async () => {
