@@ -505,6 +505,8 @@ class GraphBuilder {
       this.visitShared(cell, { ...f, defines: computed, imports: [] });
       for (const d of computed) {
         if (blockTarget(cell.source, d)) continue;
+        // `from google.colab import drive` under `if IN_COLAB:`: a module, not a value anyone would set.
+        if (/^\s*(?:from\s+\S+\s+)?import\b/.test(cell.source.split('\n')[d.line - 1] ?? '')) continue;
         const assigned = last.get(d.name);
         const keys = assigned === undefined ? undefined : nonStringKeys(assigned.valueText);
         const why = lossy.has(d.name)

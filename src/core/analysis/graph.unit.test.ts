@@ -378,6 +378,15 @@ describe('buildStepGraph', () => {
     assert.deepEqual(g.problems.filter((p) => p.code === 'parameter-not-literal').map((p) => /parameter (\w+)/.exec(p.message)?.[1]), ['cfg']);
   });
 
+  it('an import under `if IN_COLAB:` in a parameters cell is no parameter: no parameter-not-literal warning for it', () => {
+    const g = graphOf([
+      [['imports'], 'import sys\nIN_COLAB = "google.colab" in sys.modules'],
+      [['parameters'], 'n_estimators = 50\nif IN_COLAB:\n    from google.colab import drive\n    drive.mount("/content/drive")\n    data_path = "/content/drive/x.csv"\nelse:\n    data_path = "data/x.csv"'],
+      [['step:load'], 'rows = open(data_path).read()'],
+    ]);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'parameter-not-literal').map((p) => /parameter (\w+)/.exec(p.message)?.[1]), ['data_path']);
+  });
+
   it('a parameter set again in a later parameters cell after a step read it is an error naming both cells', () => {
     const g = graphOf([
       [['parameters'], 'scale = 1.0\nn = 3'],
