@@ -42,7 +42,7 @@ import { isStdlibModule } from '../scaffold/distributions';
 import { importedModules, metricNames, planPromotion, sharedVersions } from '../scaffold/plan';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
-import { isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName, sharedModuleFor } from '../tags/names';
+import { clipText, isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName, sharedModuleFor } from '../tags/names';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
 import { NbpromoteError } from '../errors';
@@ -301,6 +301,18 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const message = `${names} ${durations.length === 1 ? 'is a duration' : 'are durations'} by ${durations.length === 1 ? 'its name' : 'their names'}: a run reports ${durations.length === 1 ? 'it' : 'them'}, but the generated test does not expect the notebook's ${durations.length === 1 ? 'value' : 'values'} (a time differs at every run)`;
     const cell = metricsCells[0]?.cell;
     problems.push(cell === undefined ? { severity: 'info', code: 'metric-duration', message, file: request.notebook } : cellProblem(notebook.path, cell, 'info', 'metric-duration', message));
+  }
+
+  // A step that ends by showing a value and gives nothing to anyone (`importances.sort_values()` last): the
+  // package computes what it showed and drops it.
+  for (const step of graph.steps) {
+    const lastCell = step.cells[step.cells.length - 1];
+    const trailing = lastCell === undefined ? undefined : analysed.get(lastCell.index)?.analysis.trailingExpression;
+    const cell = lastCell === undefined ? undefined : notebook.cells.find((c) => c.index === lastCell.index);
+    if (step.outputs.length > 0 || trailing?.removed !== true || cell === undefined) continue;
+    const shownText = clipText(trailing.text.trim().split('\n')[0] ?? '');
+    const message = `step ${step.name} ends by showing \`${shownText}\`, and no later step, metric or test uses anything it makes: the package runs the step and drops what the notebook showed. To check those numbers, tag the cell \`metrics\` (a table of up to ${MAX_TABLE_ROWS} rows gives a metric per number); to keep the value, give it a name a later cell uses`;
+    problems.push(cellProblem(notebook.path, cell, 'info', 'step-shows-only', message, trailing.line));
   }
 
   // A shared function or class defined again with steps between: what the package cannot run as the notebook did.

@@ -223,6 +223,20 @@ describe('re-promotion', function () {
     assert.equal(explored.expectedMetrics['score'], 0.24);
   });
 
+  it('a step that ends by showing a value no one uses: an info on its line saying the package drops it; not for a step with outputs', async () => {
+    const cells = [...base, { id: 'peek', tags: ['step:peek'], source: 'top = sorted(values, reverse=True)\ntop[:2]' }];
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    const infos = outcome.problems.filter((p) => p.code === 'step-shows-only');
+    assert.deepEqual(infos.map((p) => [p.severity, p.cellIndex, p.line]), [['info', 5, 2]]);
+    assert.match(infos[0]?.message ?? '', /^step peek ends by showing `top\[:2\]`, and no later step, metric or test uses anything it makes/);
+    // train shows nothing and load's values are used: no info for them.
+    const shown = [...base.slice(0, 3), { ...base[3], source: 'total = sum(values) * scale\nroot = math.sqrt(total)\nroot' } as Cell, ...base.slice(4)];
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(shown));
+    const used = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.deepEqual(used.problems.filter((p) => p.code === 'step-shows-only'), []);
+  });
+
   it('metrics saved before a cell the pipeline uses ran again: a warning that the expected metrics may be stale', async () => {
     const saved = async (counts: Record<string, number>): Promise<PromoteOutcome> => {
       const doc = JSON.parse(notebookJson(base)) as { cells: { id: string; execution_count: number | null; outputs: unknown[] }[] };
