@@ -1141,6 +1141,18 @@ def test_a_separator_or_a_drive_is_no_path():
     assert runtime._path_literals(step.__code__) == {"data/x.csv"}
 
 
+
+def test_wildcards_separators_dots_and_spaces_alone_are_no_file_pattern():
+    # `print("*" * 40)` once keyed the step on every file beside the notebook (`**` matched them all).
+    def step(n):
+        print("*" * 40)
+        return f"**{n} rows**", "* * *", "?", "./", "[*]", "*.csv"
+
+    found = runtime._path_literals(step.__code__)
+    assert "*.csv" in found
+    assert not found & {"*", "*" * 40, "**", "* * *", "?", "./", "[*]"}
+
+
 SHARED_PATH = "processed/clean.csv"
 SHARED_FOLDER = Path("raw files")
 SHARED_FILES = ["in/a.csv", "in/b.csv"]
@@ -2029,3 +2041,34 @@ def test_a_kept_output_that_cannot_be_copied_is_the_value_itself_and_reading_it_
     with pytest.warns(UserWarning, match=r"box \(from step 'make'\) could not be copied when the step finished, and step 'fill' took it after"):
         box = runtime.step_output(result, "make", "box")
     assert box.items == [1]
+
+
+def test_a_library_of_another_version_runs_the_step_again(tmp_path, monkeypatch):
+    # Another venv, or an upgraded scikit-learn, once reused pickles the old one made.
+    installed = tmp_path / "site-packages"
+    (installed / "fakelib").mkdir(parents=True)
+    (installed / "fakelib" / "__init__.py").write_text("__version__ = '1.0'\nFACTOR = 3\n")
+    (tmp_path / "stepmod.py").write_text("import fakelib\n\n\ndef scaled(k):\n    return fakelib.FACTOR * k\n")
+    monkeypatch.syspath_prepend(str(installed))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("fakelib", "stepmod"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    import stepmod
+
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".",
+        "parameters": {"k": {"default": 2, "type": "int"}},
+        "steps": [{"name": "scale", "inputs": ["k"], "outputs": ["value"], "after": []}],
+    }
+
+    def run():
+        runtime._library_version.cache_clear()  # as a new process would ask again
+        result = runtime.run_pipeline(config, {"scale": stepmod.scaled}, None, {"k": 2}, tmp_path, record=False)
+        return [s.status for s in result.steps]
+
+    assert runtime._library_versions(stepmod.scaled).split() == [sys.implementation.name, "fakelib=1.0"]
+    assert run() == ["ran"]
+    assert run() == ["cached"]
+    monkeypatch.setattr(sys.modules["fakelib"], "__version__", "2.0")
+    assert run() == ["ran"]
+    assert run() == ["cached"]

@@ -59,6 +59,11 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
       const message = '`await` (or `async for`/`async with`) outside a function: IPython runs it at the top of a cell, but this cell becomes module or function code where Python refuses it (only step cells run as a coroutine). Move it into a step, or put it in an `async def` and call that with `asyncio.run(...)`, or tag the cell skip';
       problems.push(cellProblem(notebook.path, cell, 'error', 'top-level-await', message, at.line, at.column));
     }
+    // The runner gives a step no keyboard (stdin is empty): `input()` raises EOFError at every run.
+    for (const use of a.analysis.builtinUses.filter((u) => u.name === 'input')) {
+      const message = '`input()` waits for someone to type an answer: the notebook asked you, but a pipeline run has no keyboard, so this line stops every run with EOFError. Make the answer a parameter instead (a literal in the parameters cell, set with --param)';
+      problems.push(cellProblem(notebook.path, cell, 'warning', 'reads-keyboard', message, use.line, use.column));
+    }
     for (const use of a.analysis.ipythonUses) {
       const message = `\`${use.name}\` exists only inside IPython (a notebook kernel): the generated code stops with a NameError where it reads it. ${use.name === 'display' ? 'Call display(...) on a line of its own (it is then left out), or print the value' : 'Use the magic itself (%env, !cmd ...), which is translated, or plain Python'}`;
       problems.push(cellProblem(notebook.path, cell, 'warning', 'ipython-name', message, use.line, use.column));

@@ -7,6 +7,7 @@ import { bareNames, interpolatedNames } from './expectedMetrics';
 import type { CellFacts, NameSite, TopStatement } from './graph';
 import type { GeneratedCell } from '../scaffold/plan';
 import { NOTEBOOK_FILE_NAME } from '../scaffold/pythonText';
+import { parsePythonLiteral } from './literal';
 import { isBuiltin } from './python/builtins';
 import { analyzeCellsWithTree, analyzeCellWithTree } from './python/names';
 import type { CellAnalysis, CellAnalysisWithTree } from './python/names';
@@ -125,6 +126,9 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
       assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line });
       const lambda = right.type === 'lambda' && !sharesLine(tree, kept, statement) ? lambdaAsDef(tree, statement, tree.text(left), right) : undefined;
       if (lambda !== undefined) lambdas.push(lambda);
+    } else if (left !== undefined && right !== undefined) {
+      const line = tree.position(left.start).line;
+      for (const [target, value] of literalPairs(tree, left, right)) assignments.push({ name: tree.text(target), valueText: tree.text(value), line });
     }
     statements++;
     const fn = statement.type === 'decorated_definition' ? statement.children.find((c) => c.field === 'definition') : statement;
@@ -394,6 +398,25 @@ function assignedPairs(left: PyNode, right: PyNode): [PyNode, PyNode][] {
   const targets = left.children;
   const values = right.children;
   return targets.length === values.length ? targets.map((t, i) => [t, values[i] ?? t]) : [];
+}
+
+/**
+ * `k_min, k_max = 2, 8`: each name with its literal, as papermill sees them (it sets each name). Only when
+ * every target is a plain name and every value a literal pipeline.yaml keeps as it is; [] otherwise
+ * (`a, *rest = ...`, `a, b = f()`), and the statement stays code.
+ */
+function literalPairs(tree: PyTree, left: PyNode, right: PyNode): [PyNode, PyNode][] {
+  if (!['pattern_list', 'tuple_pattern', 'list_pattern'].includes(left.type) || !['expression_list', 'tuple', 'list'].includes(right.type)) return [];
+  const targets = left.children;
+  const values = right.children;
+  if (targets.length === 0 || targets.length !== values.length || targets.some((t) => t.type !== 'identifier')) return [];
+  const literal = (value: PyNode): boolean => {
+    const parsed = parsePythonLiteral(tree.text(value));
+    return parsed.ok && !parsed.lossy;
+  };
+  if (!values.every(literal)) return [];
+  // `_` throws its value away: no parameter, no metric.
+  return targets.flatMap((t, i): [PyNode, PyNode][] => (tree.text(t) === '_' ? [] : [[t, values[i] ?? t]]));
 }
 
 /**

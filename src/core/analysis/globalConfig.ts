@@ -35,10 +35,14 @@ const SETTERS: readonly GlobalSetter[] = [
   // The environment: later steps (and the libraries they call) read it.
   { pattern: new RegExp(String.raw`(?<![\w.])os\.environ\s*\[[^\]]*\]${ASSIGNED}`), settings: 'the environment variables' },
   { pattern: /(?<![\w.])os\.(?:environ\.(?:update|setdefault|pop|clear)|putenv|unsetenv)\s*\(/, settings: 'the environment variables' },
+  // IPython's `%env A=1` (`%set_env`, `get_ipython().run_line_magic("env", "A=1")`): the translation makes it
+  // `os.environ["A"] = "1"`, and it changes the same. `%env A` alone only shows the value.
+  { pattern: /^\s*%(?:set_)?env\s+[A-Za-z_]\w*(?:\s*=|\s+\S)/, settings: 'the environment variables' },
+  { pattern: /\brun_line_magic\s*\(\s*(["'])(?:set_)?env\1\s*,\s*["'][A-Za-z_]\w*(?:\s*=|\s+\S)/, settings: 'the environment variables' },
 ];
 
 /** Words one of {@link SETTERS} always holds: a cell without any changes no setting through them. */
-const SETTER_WORDS = /set_config|_option|options\.|set_printoptions|seterr|warnings\.|torch\.|tf\.|tensorflow\.|\.use\s*\(|rcParams|\.rc\s*\(|environ|putenv|unsetenv/;
+const SETTER_WORDS = /set_config|_option|options\.|set_printoptions|seterr|warnings\.|torch\.|tf\.|tensorflow\.|\.use\s*\(|rcParams|\.rc\s*\(|environ|putenv|unsetenv|%(?:set_)?env|run_line_magic/;
 
 /** Setters a notebook may import by name (`from sklearn import set_config`): their module, and the settings. */
 const IMPORTED: Readonly<Record<string, { readonly module: RegExp; readonly settings: string }>> = {

@@ -28,6 +28,15 @@ describe('globalConfigChanges', () => {
     ]);
   });
 
+  it('takes `%env A=1` for the environment change its translation makes, not `%env A` that shows it', () => {
+    const code = ['%env PYTHONHASHSEED=0', '%set_env TZ UTC', '%env HOME', '%env', 'get_ipython().run_line_magic("env", "OMP_NUM_THREADS=1")', "get_ipython().run_line_magic('env', 'HOME')"].join('\n');
+    assert.deepEqual(globalConfigChanges(code).map((c) => [c.line, c.call, c.settings]), [
+      [1, '%env PYTHONHASHSEED=0', 'the environment variables'],
+      [2, '%set_env TZ UTC', 'the environment variables'],
+      [5, 'get_ipython().run_line_magic("env", "OMP_NUM_THREADS=1")', 'the environment variables'],
+    ]);
+  });
+
   it('leaves reads, other methods, seeds and look-alikes alone', () => {
     const code = ['rows = pd.options.display.max_rows', 'if plt.rcParams["figure.dpi"] == 100: pass', 'model.set_config(x=1)', 'torch.manual_seed(0)', 'df.set_option = 1', 'tf.config.list_physical_devices("GPU")', 'home = os.environ["HOME"]', 'if os.environ.get("CI") == "1": pass'].join('\n');
     assert.deepEqual(globalConfigChanges(code), []);

@@ -223,6 +223,9 @@ export function splitParametersCell(f: CellFacts): { readonly moved: readonly Pa
     const name = statement.assigns;
     const value = name === undefined ? undefined : f.assignments.find((a) => a.name === name && a.line === statement.line);
     if (name !== undefined && value !== undefined && parameters.has(name) && plain(value.valueText) && statement.writes.every((w) => w === name)) continue;
+    // `k_min, k_max = 2, 8`: a literal for each parameter it sets (see literalPairs in cellFacts).
+    const literalHere = (w: string): boolean => parameters.has(w) && f.assignments.some((a) => a.name === w && a.line === statement.line && plain(a.valueText));
+    if (name === undefined && statement.writes.length > 1 && statement.reads.length === 0 && statement.writes.every(literalHere)) continue;
     const hit = [...new Set([...statement.reads, ...statement.writes])].filter((n) => touched.has(n));
     if (hit.length > 0) for (const w of statement.writes) touched.add(w);
     others.push({ statement, parameters: hit });

@@ -331,6 +331,16 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(g, 'a').inputs, ['rate']);
   });
 
+  it('a tuple of literals (`k_min, k_max = 2, 8`) gives a parameter per name; other unpacking stays computed', () => {
+    const g = graphOf([
+      [['parameters'], 'k_min, k_max = 2, 8\n[lo, hi] = [0.5, "x"]\nhead, *rest = 1, 2, 3\na, b = 1, len("x")'],
+      [['step:a'], 'd = [k_min, k_max, lo, hi, head, rest, a, b]'],
+    ]);
+    assert.deepEqual(g.parameters.map((p) => [p.name, p.default, p.type]), [['k_min', 2, 'int'], ['k_max', 8, 'int'], ['lo', 0.5, 'float'], ['hi', 'x', 'str']]);
+    assert.deepEqual(step(g, 'a').inputs, ['k_min', 'k_max', 'lo', 'hi']);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'parameter-not-literal').map((p) => /parameter (\w+)/.exec(p.message)?.[1]), ['head', 'rest', 'a', 'b']);
+  });
+
   it('shared functions cannot read step values', () => {
     const g = graphOf([
       [['step:load'], 'df = 1'],

@@ -77,7 +77,7 @@ describe('names only IPython has (round 4)', () => {
 describe('code that asks where it runs (round 5)', () => {
   it('`__name__ == "__main__"` and globals() are warnings naming the line', async () => {
     const nb = notebook([
-      { tags: ['step:load'], source: 'factor = 2\nif __name__ == "__main__":\n    factor = 10' },
+      { tags: ['step:load'], source: 'factor = 2\nif __name__ == "__main__" and factor:\n    factor = 10' },
       { tags: ['step:count'], source: "x = 1\nif 'y' not in globals():\n    y = 0" },
       { tags: ['metrics'], source: 'n = factor + x' },
     ]);
@@ -237,5 +237,29 @@ describe('names compared as Python compares them: NFKC-normalised (round 16)', (
     assert.deepEqual(problems.map((p) => p.code), ['name-not-ascii']);
     const inOne = notebook([{ tags: ['step:load'], source: '\u00b5 = 0.5\nn = \u03bc + 1' }]);
     assert.deepEqual((await analyseNotebook(inOne, readRoles(inOne))).problems, []);
+  });
+});
+
+describe('code Jupyter runs differently from a pipeline (round 20)', () => {
+  it('a plain `if __name__ == "__main__":` guard is translated to `if True:`, with no namespace-check warning', async () => {
+    const nb = notebook([
+      { tags: ['step:load'], source: 'if __name__ == "__main__":\n    factor = 10' },
+      { tags: ['metrics'], source: 'n = factor' },
+    ]);
+    const analysis = await analyseNotebook(nb, readRoles(nb));
+    assert.deepEqual(analysis.problems.filter((p) => p.code === 'namespace-check'), []);
+    assert.match(analysis.cells.get(0)?.generated.code ?? '', /^if True: {2}# nbpromote: /);
+  });
+
+  it('input() in a step, a function or the metrics is a warning naming the cell and line, suggesting a parameter', async () => {
+    const nb = notebook([
+      { tags: ['step:load'], source: 'x = 1\nanswer = input("threshold: ")' },
+      { tags: ['step:ask'], source: 'def ask():\n    return input()\ny = ask()' },
+      { tags: ['metrics'], source: 'input = str\nn = input(x)' },
+    ]);
+    const analysis = await analyseNotebook(nb, readRoles(nb));
+    const keyboard = analysis.problems.filter((p) => p.code === 'reads-keyboard');
+    assert.deepEqual(keyboard.map((p) => [p.cellIndex, p.line, p.column, p.severity]), [[0, 2, 10, 'warning'], [1, 2, 12, 'warning']]);
+    assert.match(keyboard[0]?.message ?? '', /EOFError[^]*parameter/);
   });
 });

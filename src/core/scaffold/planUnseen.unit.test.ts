@@ -847,7 +847,7 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
       assert.deepEqual(Object.fromEntries(Object.entries(outcome.expectedMetrics).filter(([name]) => name in wanted)), wanted);
       assert.ok(!('gb.accuracy' in outcome.expectedMetrics), JSON.stringify(outcome.expectedMetrics));
       const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
-      assert.match(metrics, /_displayed_2_1 = \(results\.sort_values\(\n {8}"accuracy", ascending=False,\n {4}\)\.head\(2\)\)  # what the notebook displayed/);
+      assert.match(metrics, /_displayed_2_1 = \(results\.sort_values\(\n {8}"accuracy", ascending=False,\n {4}\)\.head\(2\)\) {2}# what the notebook displayed/);
       assert.match(metrics, /_displayed_2_2 = \(pd\.Series\(scores, name="accuracy"\)\.round\(3\)\)/);
       const tests = runPytest(join(dir, 'out'));
       assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));

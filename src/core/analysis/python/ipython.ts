@@ -12,6 +12,8 @@
  * - `%pip install`, `!pip install`, `%conda install` ... become requirements; other shell commands and
  *   unknown magics become comments, with a warning when the notebook depended on their effect.
  * - `%%writefile`, `%%bash`, `%%html` ... cells are not Python: the whole cell becomes comments.
+ * - `if __name__ == "__main__":` (and `elif`, either order, either quote) becomes `if True:`: Jupyter runs a
+ *   notebook as `__main__`, so the block ran there; in a generated module `__name__` is the module's name.
  * - `display(...)` statements and `from IPython.display import display` are commented out: outside a
  *   notebook they show nothing.
  * - The cell's last statement, when a bare expression, is what Jupyter shows. It is commented out when it
@@ -24,7 +26,7 @@ import { parsePython, parsePythonMany } from './parser';
 import type { PyNode, PyTree } from './parser';
 import { parseInstallCommands } from './requirements';
 
-export type TranslationKind = 'line-magic' | 'cell-magic' | 'shell' | 'help' | 'display' | 'trailing-expression';
+export type TranslationKind = 'line-magic' | 'cell-magic' | 'shell' | 'help' | 'display' | 'trailing-expression' | 'main-guard';
 
 /** One place where the cell's code was changed. */
 export interface Translation {
@@ -325,6 +327,7 @@ function translateLines(t: Translator, start: number): void {
   for (let i = start; i < t.lines.length; i++) {
     const line = t.lines[i] ?? '';
     if (startsLogicalLine(state)) {
+      if (mainGuard(t, i)) continue;
       const magic = magicOfCall(line);
       if (magic !== undefined) t.lines[i] = magic;
       const handled = translateEscape(t, i);
@@ -336,6 +339,29 @@ function translateLines(t: Translator, start: number): void {
     }
     state = scanLine(line, state).state;
   }
+}
+
+const MAIN = String.raw`(?:'__main__'|"__main__")`;
+const MAIN_TEST = String.raw`\(?\s*(?:__name__\s*==\s*${MAIN}|${MAIN}\s*==\s*__name__)\s*\)?`;
+const MAIN_GUARD = new RegExp(String.raw`^(\s*)(if|elif)(?:\s+|(?=\())${MAIN_TEST}\s*:`);
+/** The comment on a translated guard; it must not repeat the test, which the namespace check looks for. */
+const MAIN_GUARD_NOTE = '# nbpromote: was a test of __name__, true in the notebook (Jupyter runs a notebook as __main__)';
+
+/**
+ * `if __name__ == "__main__":` → `if True:`, keeping what follows the colon. The block ran in the notebook,
+ * and later code may need what it made; in the generated module the test is false and the block would never
+ * run. Returns true when the line was translated (it then ends where it started: one whole logical line).
+ */
+function mainGuard(t: Translator, i: number): boolean {
+  const line = t.lines[i] ?? '';
+  if (!line.includes('__main__')) return false;
+  const match = MAIN_GUARD.exec(line);
+  if (match === null || !startsLogicalLine(scanLine(line, START_STATE).state)) return false;
+  const head = `${match[1] ?? ''}${match[2] ?? ''} True:`;
+  t.out[i] = `${head}${line.slice(match[0].length).trimEnd()}  ${MAIN_GUARD_NOTE}`;
+  t.columnMaps.set(i + 1, { kind: 'shift', from: head.length, delta: match[0].length - head.length });
+  t.record(i, 'main-guard', line, MAIN_GUARD_NOTE);
+  return true;
 }
 
 const QUOTED = String.raw`(?:'([^'\\]*)'|"([^"\\]*)")`;

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { translateIPython } from './ipython';
+import { analyzeCell } from './names';
 import type { TranslationKind } from './ipython';
 import { initPythonParser, parsePython } from './parser';
 
@@ -255,6 +256,35 @@ describe('translateIPython', () => {
       }],
     ];
     for (const [name, c] of cases) it(name, () => check(c));
+  });
+
+  describe('__main__ guards', () => {
+    const note = '# nbpromote: was a test of __name__, true in the notebook (Jupyter runs a notebook as __main__)';
+    const cases: [string, Case][] = [
+      ['runs the block Jupyter ran: if __name__ == "__main__" becomes if True', {
+        source: 'if __name__ == "__main__":\n    clf = make()',
+        code: `if True:  ${note}\n    clf = make()`,
+        kinds: ['main-guard'],
+        warnings: [],
+      }],
+      ['reads either quote, either order, elif, parentheses and code after the colon', {
+        source: "if x:\n    pass\nelif '__main__' == __name__: run()  # go\nif (__name__=='__main__'):\n  y = 1",
+        code: `if x:\n    pass\nelif True: run()  # go  ${note}\nif True:  ${note}\n  y = 1`,
+        kinds: ['main-guard', 'main-guard'],
+      }],
+      ['keeps other tests of __name__', {
+        source: 'if __name__ == "__main__" and debug:\n    pass\nname = "__main__"',
+        code: 'if __name__ == "__main__" and debug:\n    pass\nname = "__main__"',
+        kinds: [],
+      }],
+    ];
+    for (const [name, c] of cases) it(name, () => check(c));
+
+    it('maps the columns of code after the colon back to the cell', () => {
+      const source = 'if __name__ == "__main__": print(undefined_name)';
+      const site = analyzeCell(source).uses.find((u) => u.name === 'undefined_name');
+      assert.equal(site?.column, source.indexOf('undefined_name') + 1);
+    });
   });
 
   describe('display', () => {

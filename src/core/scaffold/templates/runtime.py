@@ -14,7 +14,8 @@ What a run does:
   (its module and the package modules it uses), its name, and its inputs: parameter values (plus the
   contents of files they name) and the keys of the steps that produced the other inputs, so a change
   re-runs exactly the steps that depend on it. The environment variables that code reads by name
-  (``os.environ.get("DATA_DIR")``, ``os.getenv("SEED")``) count with their values (or as unset). Files the step's code names with a string literal
+  (``os.environ.get("DATA_DIR")``, ``os.getenv("SEED")``) count with their values (or as unset), and so do
+  the interpreter and the versions of the installed packages that code refers to (``_library_versions``). Files the step's code names with a string literal
   (``pd.read_csv("data/clean.csv")``, ``df.to_csv("clean.csv")``) count too, and those it reaches through
   the shared code: its constants (in dicts and lists too), the default arguments of its functions, the
   attributes of its classes, and the files it reads at import, for every step taking anything from it
@@ -889,6 +890,7 @@ class _Run:
         parts: list[tuple[str, str]] = [
             ("runtime", f"{RUNTIME_VERSION} python {sys.version_info[0]}.{sys.version_info[1]}"),
             ("code", self.fingerprints.code(function)),
+            ("libraries", self.fingerprints.libraries(function)),
             ("step", step["name"]),
             ("outputs", json.dumps(step["outputs"])),
         ]
@@ -1891,6 +1893,7 @@ class _Fingerprints:
         self._code: dict[int, str] = {}
         self._literals: dict[int, list[str]] = {}
         self._environ: dict[int, list[str]] = {}
+        self._libraries: dict[int, str] = {}
         self._memo_path = memo
         self._memo: dict[str, list[Any]] | None = None
         self._used: dict[str, list[Any]] = {}
@@ -2013,6 +2016,14 @@ class _Fingerprints:
                 named.append((literal, fingerprint))
         return named
 
+    def libraries(self, function: StepFunction) -> str:
+        """The interpreter and the versions of the libraries the function's code uses (``_library_versions``),
+        worked out once per function: the same before and after the step, whatever globals it set."""
+        found = self._libraries.get(id(function))
+        if found is None:
+            self._libraries[id(function)] = found = _library_versions(function)
+        return found
+
     def environment(self, function: StepFunction) -> list[str]:
         """The environment variables the function's code (its module and the code modules it uses, see
         ``_code_sources``) reads by name, each ``NAME=value`` or ``NAME unset``, sorted. Which names is worked
@@ -2100,6 +2111,60 @@ def _referenced_paths(function: StepFunction) -> set[str]:
             if name in namespace:
                 reached(namespace[name])
     return {path for path in found if path}
+
+
+def _library_versions(function: StepFunction) -> str:
+    """The interpreter's implementation and ``name=version`` of each installed top-level package the globals of
+    the function's module and of the code modules it uses (``_code_modules``) are or come from (``pd``,
+    ``LogisticRegression``, a fitted model): a pickle made by scikit-learn 1.2 may load under 1.5 and then fail
+    or give other numbers, so another venv or an upgrade runs the step again. Python's own modules and the
+    project's are left out (the Python version and the code hash count them)."""
+    own = (getattr(function, "__module__", None) or "").split(".")[0]
+    tops: set[str] = set()
+    for module in _code_modules(function).values():
+        if isinstance(module, _UnloadedModule):
+            continue
+        for value in list(vars(module).values()):
+            try:
+                name = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", None)
+            except Exception:  # noqa: BLE001 - a proxy object may raise anything; it names no library then
+                continue
+            if isinstance(name, str) and name:
+                tops.add(name.split(".")[0])
+    tops.discard(own)
+    versions = [f"{top}={version}" for top in sorted(tops) if (version := _library_version(top)) is not None]
+    return " ".join([sys.implementation.name, *versions])
+
+
+@functools.lru_cache(maxsize=None)
+def _library_version(top: str) -> str | None:
+    """The version of the installed package ``top`` (imported already): its ``__version__``, else the version of
+    the distribution of that name; ``?`` when neither is known; None for Python's own modules and the
+    project's. Asked once per process: importlib.metadata looks through every folder of the import path."""
+    module = sys.modules.get(top)
+    if module is None or top in ("__main__", "builtins") or top in getattr(sys, "stdlib_module_names", ()):
+        return None
+    filename = getattr(module, "__file__", None)
+    if not filename or _is_own_file(filename) or _is_standard_file(filename):
+        return None
+    version = getattr(module, "__version__", None)
+    if isinstance(version, (str, int, tuple)):
+        return str(version)
+    try:
+        import importlib.metadata
+
+        return importlib.metadata.version(top)
+    except Exception:  # noqa: BLE001 - no distribution of that name (the import name differs), or broken metadata
+        return "?"
+
+
+def _is_standard_file(filename: str) -> bool:
+    """A module of Python's standard library (for Python 3.9, which has no ``sys.stdlib_module_names``)."""
+    path = Path(os.path.realpath(filename))
+    if any(part in ("site-packages", "dist-packages") for part in path.parts):
+        return False
+    paths = sysconfig.get_paths()
+    return any(str(path).startswith(os.path.realpath(root) + os.sep) for key in ("stdlib", "platstdlib") if (root := paths.get(key)))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -2431,6 +2496,10 @@ def _looks_like_path(text: str, named: bool = False) -> bool:
         return False
     # `f.split("/")`, `"\\"`, `"C:\\"`: a separator or a drive is no file the step reads (hashing `/` walked the disk).
     if re.fullmatch(r"[/\\]+|[A-Za-z]:[/\\]*|~[/\\]*", text):
+        return False
+    # `print("*" * 40)`, `f"**{n} rows**"`: wildcards, separators, dots and spaces only name no file; as a
+    # pattern (`**`) they matched every file beside the notebook, and any new one there re-ran the step.
+    if re.fullmatch(r"[*?\[\]./\\\s]+", text):
         return False
     if "/" in text or "\\" in text or re.search(r"\.[A-Za-z0-9]{1,8}$", text) or any(c in text for c in "*?"):
         return True
