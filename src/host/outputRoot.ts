@@ -26,13 +26,21 @@ export function hasPlaceholders(setting: string): boolean {
 /**
  * The output root (absolute) of the notebook at `notebookPath` (absolute) for the setting `setting`, relative to
  * `base` (the workspace folder, or the notebook's folder outside one). Empty: `base`. A setting with
- * placeholders must resolve to a folder inside `base` (no `..` leading out of it, not an absolute path
+ * placeholders (any setting, with `insideOnly`: Restricted Mode) must resolve to a folder inside `base` (no `..` leading out of it, not an absolute path
  * elsewhere); an unknown placeholder is refused. Either refusal names the setting and says what to write.
  */
-export function resolveOutputRoot(setting: string, base: string, notebookPath: string): OutputRoot {
+export function resolveOutputRoot(setting: string, base: string, notebookPath: string, options: { readonly insideOnly?: boolean } = {}): OutputRoot {
   const trimmed = setting.trim();
   if (trimmed === '') return { ok: true, outDir: nodePath.resolve(base) };
-  if (!hasPlaceholders(trimmed)) return { ok: true, outDir: nodePath.resolve(base, trimmed) };
+  if (!hasPlaceholders(trimmed)) {
+    const outDir = nodePath.resolve(base, trimmed);
+    // In Restricted Mode the workspace's setting applies only inside the workspace folder: a workspace from
+    // elsewhere may not have promotion write into any other folder of the machine.
+    if (options.insideOnly === true && leavesBase(base, outDir)) {
+      return { ok: false, reason: `the setting nbpromote.output.root is ${JSON.stringify(trimmed)}, which leads outside ${nodePath.resolve(base)} (to ${outDir}): in Restricted Mode the output folder must be inside the workspace folder. Trust the workspace to promote there, or set a folder inside it` };
+    }
+    return { ok: true, outDir };
+  }
   const values: Record<(typeof OUTPUT_ROOT_PLACEHOLDERS)[number], string> = {
     notebookName: notebookName(notebookPath),
     notebookDir: nodePath.relative(nodePath.resolve(base), nodePath.dirname(nodePath.resolve(notebookPath))).split(nodePath.sep).join('/') || '.',
@@ -53,11 +61,16 @@ export function resolveOutputRoot(setting: string, base: string, notebookPath: s
     return { ok: false, reason: `${setting_}, and ${nodePath.basename(notebookPath)} would make \${notebookName} ${JSON.stringify(name)}, a parent folder: rename the notebook, or set a folder without \${notebookName}` };
   }
   const outDir = nodePath.resolve(base, replaced);
-  const relative = nodePath.relative(nodePath.resolve(base), outDir);
-  if (relative === '..' || relative.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(relative)) {
+  if (leavesBase(base, outDir)) {
     return { ok: false, reason: `${setting_}, which for ${nodePath.basename(notebookPath)} leads outside ${nodePath.resolve(base)} (to ${outDir}): a setting with placeholders must name a folder inside the workspace folder, such as ${OUTPUT_ROOT_PER_NOTEBOOK}` };
   }
   return { ok: true, outDir };
+}
+
+/** True when `outDir` is not `base` or a folder inside it. */
+function leavesBase(base: string, outDir: string): boolean {
+  const relative = nodePath.relative(nodePath.resolve(base), outDir);
+  return relative === '..' || relative.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(relative);
 }
 
 /** The notebook's file name without its extension: `churn-model.ipynb` -> `churn-model`, `wine.py` -> `wine`. */

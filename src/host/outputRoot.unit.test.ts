@@ -13,6 +13,17 @@ describe('resolveOutputRoot', () => {
     assert.deepEqual(resolveOutputRoot('../shared', ws, join(ws, 'a.ipynb')), { ok: true, outDir: resolve('/shared') });
   });
 
+  it('in Restricted Mode (insideOnly) any value must stay inside the workspace folder; inside it, it applies', () => {
+    const inside = { insideOnly: true };
+    assert.deepEqual(resolveOutputRoot('build/${notebookName}', ws, join(ws, 'nb', 'churn model.ipynb'), inside), { ok: true, outDir: join(ws, 'build', 'churn model') });
+    assert.deepEqual(resolveOutputRoot('build/out', ws, join(ws, 'a.ipynb'), inside), { ok: true, outDir: join(ws, 'build', 'out') });
+    for (const setting of ['../shared', resolve('/etc/out')]) {
+      const root = resolveOutputRoot(setting, ws, join(ws, 'a.ipynb'), inside);
+      assert.equal(root.ok, false, setting);
+      assert.match(root.ok ? '' : root.reason, /leads outside .*: in Restricted Mode the output folder must be inside the workspace folder\. Trust the workspace to promote there, or set a folder inside it$/);
+    }
+  });
+
   it('${notebookName} gives two notebooks of one folder two output roots', () => {
     const a = resolveOutputRoot('build/${notebookName}', ws, join(ws, 'credit-papermill.ipynb'));
     const b = resolveOutputRoot('build/${notebookName}', ws, join(ws, 'fail.ipynb'));

@@ -33,7 +33,7 @@ export function promotionTarget(uri: vscode.Uri): PromotionTarget {
   const notebookPath = uri.fsPath;
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const settings = vscode.workspace.getConfiguration(undefined, uri);
-  const root = resolveOutputRoot(settings.get<string>(ConfigKey.OutputRoot) ?? '', folder?.uri.fsPath ?? nodePath.dirname(notebookPath), notebookPath);
+  const root = resolveOutputRoot(settings.get<string>(ConfigKey.OutputRoot) ?? '', folder?.uri.fsPath ?? nodePath.dirname(notebookPath), notebookPath, { insideOnly: !vscode.workspace.isTrusted });
   if (!root.ok) throw new NbpromoteError('usage', root.reason);
   const { outDir } = root;
   const configured = settings.get<string>(ConfigKey.PackageName)?.trim() ?? '';

@@ -22,7 +22,7 @@ function workspaceRoot(): string {
   return folder.uri.fsPath;
 }
 
-/** Everything promotion writes at the output root (the workspace folder: nbpromote.output.root is a restricted setting). */
+/** Everything promotion writes at the output root (the workspace folder when nbpromote.output.root is empty). */
 const generated = ['src', 'tests', 'pipeline.yaml', 'pyproject.toml', 'nbpromote.lock', '.nbpromote'];
 
 /** Files Python leaves behind when it runs anything here. */
@@ -71,11 +71,30 @@ describe('Promote commands in Restricted Mode', function () {
       { confirm: false, runTests: true, reveal: false },
     );
     assert.equal(result?.promoted, true, result?.reason);
-    assert.equal(result.outDir, workspaceRoot(), 'nbpromote.output.root is restricted: the default root is used');
+    assert.equal(result.outDir, workspaceRoot(), 'nbpromote.output.root is empty: the workspace folder');
     assert.ok(existsSync(join(workspaceRoot(), 'src', 'promote_iris', 'steps', 'train.py')));
     assert.ok(existsSync(join(workspaceRoot(), 'nbpromote.lock')));
     assert.equal(result.tests?.ran, false);
     assert.match(result.tests?.reason ?? '', /Running the tests runs Python; this workspace is in Restricted Mode/);
+  });
+
+  it('the workspace\'s nbpromote.output.root applies inside the workspace folder, and a folder outside it is refused, writing nothing', async () => {
+    const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('nbpromote', iris());
+    await settings().update('output.root', 'build/${notebookName}', vscode.ConfigurationTarget.Workspace);
+    try {
+      const result = await vscode.commands.executeCommand<{ promoted: boolean; reason?: string; outDir?: string }>('nbpromote.promoteNotebook', iris(), { confirm: false, reveal: false });
+      assert.equal(result?.promoted, true, result?.reason);
+      assert.equal(result.outDir, join(workspaceRoot(), 'build', 'promote-iris'));
+      assert.ok(existsSync(join(workspaceRoot(), 'build', 'promote-iris', 'nbpromote.lock')));
+      await settings().update('output.root', '../elsewhere', vscode.ConfigurationTarget.Workspace);
+      // The command fails with the reason (host/outputRoot.ts, unit-tested), shown as an error: no result.
+      const outside = await vscode.commands.executeCommand<{ promoted: boolean } | undefined>('nbpromote.promoteNotebook', iris(), { confirm: false, reveal: false });
+      assert.equal(outside, undefined);
+      assert.equal(existsSync(join(workspaceRoot(), '..', 'elsewhere')), false);
+    } finally {
+      await settings().update('output.root', undefined, vscode.ConfigurationTarget.Workspace);
+      rmSync(join(workspaceRoot(), 'build'), { recursive: true, force: true });
+    }
   });
 
   it('promoteNotebook refuses a notebook inside a git work tree (git would run there), and says why', async () => {

@@ -163,7 +163,7 @@ export class EditorAnalyses extends Disposable {
     const uri = notebook.document.uri;
     if (uri.scheme !== 'file') return { outDir: undefined, folder: undefined, path: undefined };
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? dirname(uri.fsPath);
-    const root = resolveOutputRoot(vscode.workspace.getConfiguration(undefined, uri).get<string>(ConfigKey.OutputRoot) ?? '', folder, uri.fsPath);
+    const root = resolveOutputRoot(vscode.workspace.getConfiguration(undefined, uri).get<string>(ConfigKey.OutputRoot) ?? '', folder, uri.fsPath, { insideOnly: !vscode.workspace.isTrusted });
     // A setting that cannot be resolved for this notebook: promotion says why; nothing to compare with here.
     return { outDir: root.ok ? root.outDir : undefined, folder, path: uri.fsPath };
   }
