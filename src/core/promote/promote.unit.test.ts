@@ -389,6 +389,21 @@ describe('re-promotion', function () {
     assert.equal(outcome.metricsProbe?.shown, true);
   });
 
+  it('metrics: a dict a step made that the cells only index (`scores[best_k]`) is read, not a metric of every entry', async () => {
+    const cells: Cell[] = [
+      { id: 'fit', tags: ['step:fit'], source: 'scores = {2: 0.5, 3: 0.7, 4: 0.6}\nbest_k = max(scores, key=scores.get)' },
+      { id: 'm', tags: ['metrics'], source: 'best = scores[best_k]\nprint(f"silhouette {scores[best_k]:.3f}")  # scores by k' },
+    ];
+    const indexed = await promote(cells, { dryRun: true });
+    assert.ok(indexed.ok, JSON.stringify(indexed.problems));
+    assert.deepEqual([...(indexed.metricsProbe?.names ?? [])].sort(), ['best', 'best_k']);
+    // Printed or passed whole, it is still a metric (one per entry).
+    for (const shown of ['print(scores)', 'n = len(scores)', 'scores']) {
+      const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${shown}` }], { dryRun: true });
+      assert.ok(outcome.metricsProbe?.names.includes('scores'), `${shown}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
+    }
+  });
+
   it('a not-reproducible warning is not given for an estimator given **params (they may hold random_state)', async () => {
     const cells: Cell[] = [
       { id: 'imp', tags: ['imports'], source: 'from sklearn.ensemble import RandomForestClassifier' },

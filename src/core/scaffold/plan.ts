@@ -11,6 +11,7 @@ import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
 import { displayedNames, shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
+import { stringAndCommentRanges } from '../analysis/python/literalRanges';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
 import { renderPipelineConfig } from '../pipeline/config';
@@ -1396,11 +1397,27 @@ function cutExceptAliases(text: string, cuts: readonly { readonly name: string; 
  * cells assign, print (bare or in an f-string) or show last, and the step values they read, which they often
  * only print (`print(f"auc={auc:.4f}")`, a loop printing a dict of scores). Parameters are not metrics.
  */
+/**
+ * `text` with its strings and comments blanked out (same length), so a search finds names in code only. The
+ * translation's comments stay: they hold what the notebook showed (`# nbpromote: ...: display(scores)`).
+ */
+function blankedLiterals(text: string): string {
+  let out = text;
+  for (const [start, end] of stringAndCommentRanges(text)) if (!text.startsWith('# nbpromote:', start)) out = out.slice(0, start) + ' '.repeat(end - start) + out.slice(end);
+  return out;
+}
+
 export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, GeneratedCell>): string[] {
   const metrics = graph.metrics;
   if (metrics === undefined) return [];
   const parameters = new Set(graph.parameters.map((p) => p.name));
-  const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters'));
+  const code = metrics.cells.map((c) => blankedLiterals(cells.get(c.index)?.code ?? '')).join('\n');
+  // A container the cells only index (`best = scores[best_k]`) is read, not shown: its every entry is no metric.
+  const onlyIndexed = (name: string): boolean => {
+    const uses = [...code.matchAll(new RegExp(`(?<![.\\w])${name}(?!\\w)`, 'g'))];
+    return uses.length > 0 && uses.every((m) => /^\s*\[/.test(code.slice((m.index ?? 0) + name.length)));
+  };
+  const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters') && !onlyIndexed(name));
   // What the cells bind (`auc = ...`, `precision, recall, f1, _ = ...`, not loop variables), print, then read from steps.
   const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)];
   return [...new Set([...metrics.cells.flatMap((c) => [...bound(cells.get(c.index)), ...(cells.get(c.index)?.printedNames ?? [])]), ...fromSteps])];
