@@ -325,6 +325,32 @@ describe('nbpromote CLI (built binary)', function () {
     }
   });
 
+  it('promote onto a disk that fills while keeping the merge-base copies says the package was written and the promotion is unfinished', function () {
+    // The package alone, in 4 KiB pages as tmpfs counts them: a disk with room for it and little more.
+    nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'sized');
+    const pages = (dir: string): number =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((p) => !p.startsWith('.nbpromote') && statSync(join(dir, p)).isFile())
+        .reduce((sum, p) => sum + Math.ceil(statSync(join(dir, p)).size / 4096) * 4, 0);
+    const kib = pages(join(work, 'sized')) + 48;
+    const full = join(work, 'almost-full');
+    mkdirSync(full);
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', full]).status !== 0) this.skip();
+    try {
+      const json = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'almost-full/out', '--json');
+      assert.equal(json.status, 1);
+      const doc = JSON.parse(json.stdout) as { problems: { code: string; message: string }[] };
+      const message = doc.problems.find((p) => p.code === 'write-failed')?.message ?? '';
+      assert.match(message, /^cannot write .*\.nbpromote\/base\/.*: no space is left on the device \(ENOSPC\); the package's files were written, but not all their copies in \.nbpromote\/base .*nbpromote\.lock was not updated, so the promotion is unfinished/);
+      assert.doesNotMatch(message, /no file was written/);
+      // What run and check then say.
+      const check = nbpromote('check', 'examples/iris-nbdev.ipynb', '--out', 'almost-full/out');
+      assert.equal(check.status, 1);
+    } finally {
+      spawnSync('umount', [full]);
+    }
+  });
+
   it('every example shows its roles and steps as JSON', () => {
     const examples = readdirSync(join(work, 'examples')).filter((f) => f.endsWith('.ipynb') || f.endsWith('.py'));
     assert.ok(examples.length >= 5, `examples: ${examples.join(', ')}`);

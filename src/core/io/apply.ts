@@ -337,7 +337,7 @@ export async function writeFilesAtomic(writes: readonly AtomicWrite[], options: 
     const code = fileSystemCode(ex);
     if (code === undefined) throw ex;
     const outcome = replaced.length === 0 ? 'no file was written' : `${replaced.length} of ${writes.length} files were written before it, each whole`;
-    throw new WriteError(fileSystemMessage(ex, 'write', failing, outcome), replaced, ex);
+    throw new WriteError(fileSystemMessage(ex, 'write', failing, outcome), replaced, ex, failing);
   } finally {
     for (const temp of temps) inFlight.delete(temp);
   }
@@ -375,7 +375,7 @@ function ensureDirectory(dir: string): string[] {
     first = mkdirSync(dir, { recursive: true });
   } catch (ex) {
     if (fileSystemCode(ex) === undefined) throw ex;
-    throw new WriteError(fileSystemMessage(ex, 'create the folder', dir, 'no file was written'), [], ex);
+    throw new WriteError(fileSystemMessage(ex, 'create the folder', dir, 'no file was written'), [], ex, dir);
   }
   if (first === undefined) return [];
   const created: string[] = [];
@@ -408,6 +408,8 @@ export class WriteError extends NbpromoteError {
     message: string,
     readonly replaced: readonly string[],
     cause: unknown,
+    /** The file (or folder) being written when the file system refused. */
+    readonly target = '',
   ) {
     super('fileSystem', message, { cause });
     this.name = 'WriteError';

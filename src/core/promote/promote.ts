@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FileAction } from '../io/apply';
 import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic, WriteError } from '../io/apply';
-import { fileSystemError } from '../io/fileSystemError';
+import { fileSystemError, fileSystemMessage } from '../io/fileSystemError';
 import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, withPromotionLock } from '../io/promotionLock';
 import { realRootOf } from '../io/paths';
 import { lockNotebookState, realOrSelf } from './lockOwner';
@@ -510,7 +510,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         }
         problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
         if (!unchangedRun) {
-          await saveBase(outDir, plans);
+          await saveBase(outDir, plans).catch((ex: unknown) => {
+            // The package's files are written by now: the message must not say that nothing was.
+            if (!(ex instanceof WriteError)) throw ex;
+            const outcome = `the package's files were written, but not all their copies in ${BASE_DIR} (kept to merge later hand edits), and ${LOCK_FILE_NAME} was not updated, so the promotion is unfinished (run and check say so)`;
+            throw new WriteError(fileSystemMessage(ex.cause, 'write', ex.target, outcome), ex.replaced, ex.cause, ex.target);
+          });
           const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes, ...(executed === undefined ? {} : { executed: lockExecution(codeHash, executed) }) });
           await writeFileAtomic(join(outDir, LOCK_FILE_NAME), renderLockFile(lock));
           results.push({ path: LOCK_FILE_NAME, action: old === undefined ? 'created' : 'changed' });
