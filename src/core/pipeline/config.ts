@@ -10,12 +10,11 @@
  * the generated package reads it with) would take for something else are quoted, and floats are written
  * the way PyYAML reads them as floats (`1.e-9`, never `1e-9`).
  */
-import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { schemaValidator } from '../contract/schemaValidators';
 import type { PipelineConfig } from '../contract/pipelineConfig';
 import type { Problem } from '../contract/problem';
 import { PYTHON_KEYWORDS, stepNameIssue } from '../tags/names';
-import schema from '../../../schemas/pipeline.schema.json';
 import { flowYaml } from './pyyaml';
 import { readYamlDocument } from './yamlPositions';
 import { describeSchemaError, schemaProblems } from '../util/schemaErrors';
@@ -46,12 +45,9 @@ export function readPipelineConfig(text: string, file: string): PipelineConfigRe
 // ---------------------------------------------------------------------------------------------------------
 // Schema
 
-let compiled: ValidateFunction | undefined;
-
-/** The schema validator, compiled on first use. */
+/** The schema validator (precompiled: contract/schemaValidators.ts). */
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, verbose: true }).compile(schema);
-  return compiled;
+  return schemaValidator('pipeline');
 }
 
 

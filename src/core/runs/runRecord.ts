@@ -5,21 +5,17 @@
  * at all has status `unknown`.
  */
 import { hostname } from 'node:os';
-import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { schemaValidator } from '../contract/schemaValidators';
 import type { Problem } from '../contract/problem';
 import { findJsonErrorOffset } from '../notebook/jsonSyntax';
 import { lineAndColumn } from '../notebook/jsonValue';
 import type { RunDataFile, RunParamValue, RunStatus, RunStep, RunSummary } from '../contract/runs';
-import schema from '../../../schemas/run.schema.json';
 import { processExists } from '../util/process';
 
-let compiled: ValidateFunction | undefined;
-
-/** The run.json validator, compiled on first use. */
+/** The run.json validator (precompiled: contract/schemaValidators.ts). */
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
-  return compiled;
+  return schemaValidator('run');
 }
 
 /**

@@ -12,15 +12,14 @@
  * entries as block mappings with one line per change. Strings that a YAML 1.1 reader (PyYAML) would take
  * for something else are quoted, so Python tools read the same values.
  */
-import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { schemaValidator } from '../contract/schemaValidators';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile, LockHistoryEntry, LockNotebook } from '../contract/lockFile';
 import { LOCK_FILE_NAME, LOCK_VERSION } from '../contract/lockFile';
 import type { Problem } from '../contract/problem';
 import { flowYaml } from '../pipeline/pyyaml';
 import { readYamlDocument } from '../pipeline/yamlPositions';
-import schema from '../../../schemas/lock.schema.json';
 import { fileHashes } from './hash';
 import { describeSchemaError, schemaProblems } from '../util/schemaErrors';
 
@@ -67,11 +66,8 @@ const REGENERATE = 'it should hold what nbpromote last generated. Delete it and 
 // ---------------------------------------------------------------------------------------------------------
 // Schema
 
-let compiled: ValidateFunction | undefined;
-
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
-  return compiled;
+  return schemaValidator('lock');
 }
 
 
