@@ -77,7 +77,8 @@ describe('names only IPython has (round 4)', () => {
 describe('code that asks where it runs (round 5)', () => {
   it('`__name__ == "__main__"` and globals() are warnings naming the line', async () => {
     const nb = notebook([
-      { tags: ['step:load'], source: 'factor = 2\nif __name__ == "__main__" and factor:\n    factor = 10' },
+      // A test that runs on into the next line is not translated (`if True`): it is warned about.
+      { tags: ['step:load'], source: 'factor = 2\nif (__name__ == "__main__" and\n        factor):\n    factor = 10' },
       { tags: ['step:count'], source: "x = 1\nif 'y' not in globals():\n    y = 0" },
       { tags: ['metrics'], source: 'n = factor + x' },
     ]);

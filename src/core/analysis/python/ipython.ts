@@ -21,6 +21,7 @@
  *   method such as `head()`/`describe()`/`value_counts()` on such a value); any other call is kept.
  */
 import { scanLine, shapeLines, START_STATE, startsLogicalLine } from './lexical';
+import { stringAndCommentRanges } from './literalRanges';
 import type { LexState } from './lexical';
 import { parsePython, parsePythonMany } from './parser';
 import type { PyNode, PyTree } from './parser';
@@ -347,19 +348,38 @@ const MAIN_GUARD = new RegExp(String.raw`^(\s*)(if|elif)(?:\s+|(?=\())${MAIN_TES
 /** The comment on a translated guard; it must not repeat the test, which the namespace check looks for. */
 const MAIN_GUARD_NOTE = '# nbpromote: was a test of __name__, true in the notebook (Jupyter runs a notebook as __main__)';
 
+/** `__name__ == "__main__"` (either order; `!=` too) anywhere in a line. */
+const MAIN_COMPARISON = new RegExp(String.raw`__name__\s*(==|!=)\s*${MAIN}|${MAIN}\s*(==|!=)\s*__name__`, 'g');
+
 /**
- * `if __name__ == "__main__":` → `if True:`, keeping what follows the colon. The block ran in the notebook,
- * and later code may need what it made; in the generated module the test is false and the block would never
- * run. Returns true when the line was translated (it then ends where it started: one whole logical line).
+ * `if __name__ == "__main__":` → `if True:`, keeping what follows the colon; elsewhere in a line (`elif
+ * __name__ == "__main__" and not quick:`, `n = 120 if __name__ == "__main__" else 10`, `IN_NOTEBOOK = __name__ ==
+ * "__main__"`) the first comparison becomes `True` (`False` for `!=`). The block ran in the notebook, and later
+ * code may need what it made; in the generated module the test is false. Only a line that is one whole logical
+ * line, and a comparison outside its strings and comments. Returns true when the line was translated.
  */
 function mainGuard(t: Translator, i: number): boolean {
   const line = t.lines[i] ?? '';
-  if (!line.includes('__main__')) return false;
+  if (!line.includes('__main__') || !startsLogicalLine(scanLine(line, START_STATE).state)) return false;
   const match = MAIN_GUARD.exec(line);
-  if (match === null || !startsLogicalLine(scanLine(line, START_STATE).state)) return false;
-  const head = `${match[1] ?? ''}${match[2] ?? ''} True:`;
-  t.out[i] = `${head}${line.slice(match[0].length).trimEnd()}  ${MAIN_GUARD_NOTE}`;
-  t.columnMaps.set(i + 1, { kind: 'shift', from: head.length, delta: match[0].length - head.length });
+  if (match !== null) {
+    const head = `${match[1] ?? ''}${match[2] ?? ''} True:`;
+    t.out[i] = `${head}${line.slice(match[0].length).trimEnd()}  ${MAIN_GUARD_NOTE}`;
+    t.columnMaps.set(i + 1, { kind: 'shift', from: head.length, delta: match[0].length - head.length });
+    t.record(i, 'main-guard', line, MAIN_GUARD_NOTE);
+    return true;
+  }
+  const literals = stringAndCommentRanges(line);
+  // The name `__name__` outside the line's strings and comments (the string `"__main__"` is one, of course).
+  const found = [...line.matchAll(MAIN_COMPARISON)].find((m) => {
+    const name = (m.index ?? 0) + m[0].indexOf('__name__');
+    return !literals.some(([start, end]) => name >= start && name < end);
+  });
+  if (found === undefined) return false;
+  const at = found.index ?? 0;
+  const value = (found[1] ?? found[2]) === '!=' ? 'False' : 'True';
+  t.out[i] = `${line.slice(0, at)}${value}${line.slice(at + found[0].length).trimEnd()}  ${MAIN_GUARD_NOTE}`;
+  t.columnMaps.set(i + 1, { kind: 'shift', from: at + value.length, delta: found[0].length - value.length });
   t.record(i, 'main-guard', line, MAIN_GUARD_NOTE);
   return true;
 }

@@ -272,13 +272,24 @@ describe('translateIPython', () => {
         code: `if x:\n    pass\nelif True: run()  # go  ${note}\nif True:  ${note}\n  y = 1`,
         kinds: ['main-guard', 'main-guard'],
       }],
-      ['keeps other tests of __name__', {
-        source: 'if __name__ == "__main__" and debug:\n    pass\nname = "__main__"',
-        code: 'if __name__ == "__main__" and debug:\n    pass\nname = "__main__"',
+      ['takes the comparison for True elsewhere in a line too (and, a conditional expression, an assignment; != is False)', {
+        source: 'if __name__ == "__main__" and debug:\n    pass\nn = 120 if "__main__" == __name__ else 10\nIN_NOTEBOOK = __name__ == \'__main__\'\nSCRIPT = __name__ != "__main__"',
+        code: `if True and debug:  ${note}\n    pass\nn = 120 if True else 10  ${note}\nIN_NOTEBOOK = True  ${note}\nSCRIPT = False  ${note}`,
+        kinds: ['main-guard', 'main-guard', 'main-guard', 'main-guard'],
+      }],
+      ['keeps __main__ in strings and comments, and a line continued on the next', {
+        source: 'name = "__main__"\nlabel = "__name__ == \'__main__\'"  # __name__ == "__main__"\nok = (__name__ == "__main__",\n      1)',
+        code: 'name = "__main__"\nlabel = "__name__ == \'__main__\'"  # __name__ == "__main__"\nok = (__name__ == "__main__",\n      1)',
         kinds: [],
       }],
     ];
     for (const [name, c] of cases) it(name, () => check(c));
+
+    it('maps the columns of code after a comparison in a line back to the cell', () => {
+      const source = 'n = 120 if __name__ == "__main__" else undefined_name';
+      const site = analyzeCell(source).uses.find((u) => u.name === 'undefined_name');
+      assert.equal(site?.column, source.indexOf('undefined_name') + 1);
+    });
 
     it('maps the columns of code after the colon back to the cell', () => {
       const source = 'if __name__ == "__main__": print(undefined_name)';
