@@ -167,7 +167,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
   // Every line of a top-level import statement: a name may stand on a continuation line (`from m import (\n a,\n b)`).
   const imports = analysis.imports.filter((i) => importLines.has(i.line) && i.module !== '__future__');
   const externalUses = analysis.usedBeforeDefinition;
-  const displayed = displayedExpressions(tree, removedNodes);
+  const displayed = displayedValues(tree, removedNodes);
   const facts: CellFacts = {
     defines: analysis.defines,
     externalUses,
@@ -182,7 +182,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     ...(changesArguments.length === 0 ? {} : { changesArguments }),
     ...(calls.length === 0 ? {} : { calls }),
     ...(analysis.trailingExpression?.removed === true ? { shown: { text: analysis.trailingExpression.text, line: analysis.trailingExpression.line } } : {}),
-    ...(displayed.length === 0 ? {} : { displayed: displayed.map(({ text, line }) => ({ text, line })) }),
+    ...(displayed.length === 0 ? {} : { displayed: displayed.map(({ statement: _, ...d }) => d) }),
     ...(analysis.globalsDeclared.length === 0 ? {} : { declaresGlobal: analysis.globalsDeclared.map((name) => analysis.defines.find((d) => d.name === name) ?? { name, line: 1, column: 1 }) }),
     ...(receivers.size === 0 ? {} : { receivers: [...receivers.values()] }),
     ...(contains.length === 0 ? {} : { contains }),
@@ -211,30 +211,42 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
     // Several bare names (`acc, f1`) a metrics cell returns by name already; one (`summary`) may hold several.
     ...(trailing !== undefined && trailing.removed && bareNames(trailing.text).length <= 1 ? { shownExpression: trailing.text } : {}),
-    ...(displayed.length === 0 ? {} : { displayedExpressions: displayed.map(({ statement, text }) => ({ statement, text })) }),
+    ...(displayed.length === 0 ? {} : { displayed: displayed.map(({ statement, text, name }) => ({ statement, text, ...(name === undefined ? {} : { name }) })) }),
     ...(analysis.topLevelAwaits === undefined ? {} : { awaits: true as const }),
   };
   return { analysis, facts, generated, parsed: tree.source };
 }
 
+/** Blocks whose `display(...)` statements run once, as top-level ones do: not loops, functions or classes. */
+const ONCE_BLOCKS = new Set(['block', 'if_statement', 'elif_clause', 'else_clause', 'with_statement', 'try_statement', 'except_clause', 'finally_clause']);
+
 /**
- * The cell's top-level `display(<expression>)` statements the translation left out as display-only, whose one
- * argument is not a bare name (`display(results)` is read by its name): a metrics cell shows a table that way
- * (`display(results.sort_values("auc"))`). With the statement's text, its argument's and its 1-based line.
+ * The cell's `display(<one value>)` statements the translation left out as display-only, at its top level or in
+ * a `with`, `if` or `try` block (`with pd.option_context(...): display(results)`): a metrics cell shows a table
+ * that way. In order, each with its statement's text, its argument's, its 1-based line and, for a bare name
+ * (`display(results)`), the name and its column.
  */
-function displayedExpressions(tree: PyTree, removedNodes: ReadonlySet<PyNode>): { statement: string; text: string; line: number }[] {
-  const found: { statement: string; text: string; line: number }[] = [];
-  for (const statement of tree.root.children) {
-    if (!removedNodes.has(statement) || statement.type !== 'expression_statement' || statement.children.length !== 1) continue;
-    const call = statement.children[0];
-    if (call?.type !== 'call') continue;
-    const fn = call.children.find((c) => c.field === 'function');
-    const args = call.children.find((c) => c.field === 'arguments');
-    const arg = args?.type === 'argument_list' && args.children.length === 1 ? args.children[0] : undefined;
-    if (fn?.type !== 'identifier' || tree.text(fn) !== 'display' || arg === undefined) continue;
-    if (['identifier', 'keyword_argument', 'list_splat', 'dictionary_splat', 'comment'].includes(arg.type)) continue;
-    found.push({ statement: tree.text(statement), text: tree.text(arg), line: tree.position(statement.start).line });
-  }
+function displayedValues(tree: PyTree, removedNodes: ReadonlySet<PyNode>): { statement: string; text: string; line: number; name?: string; column?: number }[] {
+  const found: { statement: string; text: string; line: number; name?: string; column?: number }[] = [];
+  const visit = (node: PyNode): void => {
+    for (const statement of node.children) {
+      if (ONCE_BLOCKS.has(statement.type)) visit(statement);
+      if (statement.type !== 'expression_statement' || statement.children.length !== 1) continue;
+      const call = statement.children[0];
+      if (call?.type !== 'call') continue;
+      const fn = call.children.find((c) => c.field === 'function');
+      // Left out whole, or only its `display` (a value whose computing may change something stays computed).
+      if (!removedNodes.has(statement) && (fn === undefined || !removedNodes.has(fn))) continue;
+      const args = call.children.find((c) => c.field === 'arguments');
+      const arg = args?.type === 'argument_list' && args.children.length === 1 ? args.children[0] : undefined;
+      if (fn?.type !== 'identifier' || tree.text(fn) !== 'display' || arg === undefined) continue;
+      if (['keyword_argument', 'list_splat', 'dictionary_splat', 'comment'].includes(arg.type)) continue;
+      const line = tree.position(statement.start).line;
+      const named = arg.type === 'identifier' ? { name: tree.text(arg), column: tree.position(arg.start).column } : {};
+      found.push({ statement: tree.text(statement), text: tree.text(arg), line, ...named });
+    }
+  };
+  visit(tree.root);
   return found;
 }
 

@@ -27,16 +27,21 @@ export interface MetricsCellInfo {
    * (`print(acc, f1)` -> [acc, f1]), else an empty list.
    */
   readonly printCalls?: readonly (readonly string[])[];
-  /** The cell's top-level `display(<expression>)` statements of one expression, not a bare name: the expression and its 1-based line. */
-  readonly displayed?: readonly { readonly text: string; readonly line: number }[];
+  /**
+   * The cell's `display(<one value>)` statements (top level, or in a `with`/`if`/`try` block), in order: the
+   * value's text, the 1-based line and, for a bare name, the name. Without it, top-level `display(name)` lines.
+   */
+  readonly displayed?: readonly { readonly text: string; readonly line: number; readonly name?: string }[];
 }
 
 /**
  * Reads metric values from the saved outputs of the metrics cells. Names follow the runtime's: an assigned
  * number keeps its name; a shown dict `d` gives `d.key` when the expression is the name `d`, else `key`.
  */
-export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], taken: readonly string[] = []): Map<string, ExpectedMetric> {
+export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], taken: readonly string[] = [], clashes: DisplayClash[] = []): Map<string, ExpectedMetric> {
   const found = new Map<string, ExpectedMetric>();
+  // Names a displayed table gave, and which display: a later display's value replaces it, as in the run.
+  const displayedKeys = new Map<string, { cell: NotebookCell; line: number | undefined; what: string }>();
   const shown = shownNamesOfCells(cells.map((c) => c.trailingText), taken);
   for (const [at, info] of cells.entries()) {
     // A cell that failed when it was saved shows values from a run that did not finish: none is expected.
@@ -49,11 +54,11 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
     // The display outputs in the order of the cell's top-level `display(...)` calls, when there are as many
     // (else without the figures matplotlib shows at the end of the cell): each by the name displayed, or
     // DISPLAYED_EXPRESSION.
-    const calls = displayCalls(source, (info.displayed ?? []).map((d) => d.line));
+    const calls = displayCalls(source, info.displayed);
     const allDisplays = (info.cell.outputs ?? []).filter((o) => isRecord(o) && o['output_type'] === 'display_data');
     const tableDisplays = allDisplays.filter((o) => !isFigure(o as Record<string, unknown>));
     const paired = calls.length === allDisplays.length ? allDisplays : calls.length === tableDisplays.length ? tableDisplays : [];
-    const displayedBy = new Map<unknown, string | undefined>(paired.map((o, i) => [o, calls[i]]));
+    const displayedBy = new Map<unknown, DisplayCall | undefined>(paired.map((o, i) => [o, calls[i]]));
     const names = new Set([...info.assigned, ...info.printedNames, ...interpolatedNames(source), ...labels.values(), ...bareNames(info.trailingText)]);
     // A name a later metrics cell assigns again ends the run with that cell's value: this cell's is not it.
     const before = new Set(found.keys());
@@ -64,8 +69,16 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
       if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found);
       if (type === 'display_data' && displayedBy.has(output)) {
         // Only what the run reads too: an expression, or a name the metrics cells compute or read besides displaying it.
-        const shownName = displayedBy.get(output);
-        if (isRecord(output['data']) && (taken.length === 0 || shownName === DISPLAYED_EXPRESSION || taken.includes(shownName ?? ''))) readDisplayed(output['data'], shownName, found);
+        const call = displayedBy.get(output);
+        if (call === undefined || !isRecord(output['data']) || (taken.length > 0 && call.name !== undefined && !taken.includes(call.name))) continue;
+        for (const [key, metric] of readDisplayed(output['data'], call.name ?? DISPLAYED_EXPRESSION)) {
+          const earlier = displayedKeys.get(key);
+          // What the cells assign or print wins over a table; a later table over an earlier one.
+          if (found.has(key) && earlier === undefined) continue;
+          if (earlier !== undefined && found.get(key)?.value !== metric.value) clashes.push({ name: key, first: earlier, second: { cell: info.cell, line: call.line, what: call.text } });
+          found.set(key, metric);
+          displayedKeys.set(key, { cell: info.cell, line: call.line, what: call.text });
+        }
       }
       if (type !== 'execute_result' || !isRecord(output['data'])) continue;
       const table = tableMetrics(textOf(output['data']['text/html']));
@@ -81,13 +94,10 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
  * A pandas object the cell displayed by name (`display(results)`): a table of several rows by `<row>.<column>`,
  * a one-row frame by its columns, a Series by its entries, as the runtime's `displayed_metrics` reads them.
  */
-function readDisplayed(data: Record<string, unknown>, name: string | undefined, found: Map<string, ExpectedMetric>): void {
-  if (name === undefined) return;
+function readDisplayed(data: Record<string, unknown>, name: string): Map<string, ExpectedMetric> {
+  const found = new Map<string, ExpectedMetric>();
   const table = tableMetrics(textOf(data['text/html']));
-  if (table !== undefined) {
-    for (const [key, metric] of table) if (!found.has(key)) found.set(key, metric);
-    return;
-  }
+  if (table !== undefined) return table;
   const plain = textOf(data['text/plain']).trim();
   // A dict displayed by its name: `scores.<key>`, as the run flattens the dict the cell reads (a dict an
   // expression makes is no metric: the run reads pandas objects only).
@@ -97,14 +107,15 @@ function readDisplayed(data: Record<string, unknown>, name: string | undefined, 
       const exact = metric.decimals === undefined ? metric : { value: metric.value, decimals: Math.max(metric.decimals, 6) };
       if (!found.has(`${name}.${key}`)) found.set(`${name}.${key}`, exact);
     }
-    return;
+    return found;
   }
   const lines = plain.split('\n');
   const series = /^(?:Name: .*, )?dtype: \w+$/.test((lines[lines.length - 1] ?? '').trim());
   const oneRow = lines.length === 2 && textOf(data['text/html']).includes('class="dataframe"');
-  if (!series && !oneRow) return;
+  if (!series && !oneRow) return found;
   const info: MetricsCellInfo = { cell: { index: -1, kind: 'code', source: name, tags: [], metadata: {} }, assigned: [], printedNames: [], trailingText: name };
   readShown(plain, info, found, false, undefined);
+  return found;
 }
 
 function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, labels: ReadonlyMap<string, string>, found: Map<string, ExpectedMetric>): void {
@@ -302,20 +313,20 @@ function setMorePrecise(found: Map<string, ExpectedMetric>, name: string, metric
 }
 
 /**
- * The rows of a table of several rows a metrics cell showed as its last value that is not read as metrics
- * (`tableMetrics`: longer than MAX_TABLE_ROWS, several header levels, no names for its rows ...): undefined
- * when the cell showed no such table.
+ * The rows of a table of several rows a metrics cell showed (as its last value, or with `display(...)`) that
+ * is not read as metrics (`tableMetrics`: longer than MAX_TABLE_ROWS, several header levels, no names for its
+ * rows ...), and whether it was shown last; undefined when the cell showed no such table.
  */
-export function shownTableRows(cell: NotebookCell): number | undefined {
+export function shownTableRows(cell: NotebookCell): { rows: number; last: boolean } | undefined {
   for (const output of cell.outputs ?? []) {
-    if (!isRecord(output) || output['output_type'] !== 'execute_result' || !isRecord(output['data'])) continue;
+    if (!isRecord(output) || (output['output_type'] !== 'execute_result' && output['output_type'] !== 'display_data') || !isRecord(output['data'])) continue;
     const html = textOf(output['data']['text/html']);
     const plain = textOf(output['data']['text/plain']).trim();
     // pandas cuts a long frame short with a footer saying how many rows it has.
     const footer = /\n\[(\d+) rows x \d+ columns\]$/.exec(plain);
     const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1];
     const rows = footer !== null ? Number(footer[1]) : html.includes('class="dataframe"') && body !== undefined ? (body.match(/<tr[\s>]/g) ?? []).length : 0;
-    if (rows > 1 && tableMetrics(html) === undefined) return rows;
+    if (rows > 1 && tableMetrics(html) === undefined) return { rows, last: output['output_type'] === 'execute_result' };
   }
   return undefined;
 }
@@ -330,27 +341,35 @@ export function isDurationName(name: string): boolean {
 }
 const DURATION_WORDS = new Set(['time', 'times', 'timing', 'timings', 'seconds', 'secs', 'sec', 'duration', 'durations', 'elapsed', 'runtime', 'latency', 'ms', 'minutes', 'mins', 'walltime', 'clock', 'took']);
 
-/**
- * The names a cell passes to top-level `display(name)` calls, in order: a table (`display(results)`) shown that
- * way is read as metrics as if it were the cell's last expression (the runtime's `displayed_metrics`).
- */
-export function displayedNames(source: string): string[] {
-  return displayedNameSites(source).map((site) => site.name);
-}
 
-/** In {@link displayCalls}: a `display(...)` of an expression, not of a bare name. */
+/** What readDisplayed takes for the name of a `display(...)` of an expression: no dict is read then. */
 const DISPLAYED_EXPRESSION = '(expression)';
 
+/** One `display(...)` call of a cell: the name for `display(name)`, the value's text and its 1-based line. */
+interface DisplayCall {
+  readonly name?: string;
+  readonly text: string;
+  readonly line?: number;
+}
+
+/** Two displayed tables that give a metric the same name (`lr.accuracy` in a train and a test table). */
+export interface DisplayClash {
+  readonly name: string;
+  readonly first: { readonly cell: NotebookCell; readonly line: number | undefined; readonly what: string };
+  readonly second: { readonly cell: NotebookCell; readonly line: number | undefined; readonly what: string };
+}
+
 /**
- * A cell's top-level `display(...)` calls in order (a statement at the start of a line): the name for
- * `display(name)`, DISPLAYED_EXPRESSION for one expression on the `expressionLines` (1-based), undefined for
- * anything else (several values, keywords).
+ * A cell's `display(...)` calls in order: `displayed` (MetricsCellInfo), or else every top-level line starting
+ * `display(`, a name (`display(results)`) or undefined (anything else, which is not read).
  */
-function displayCalls(source: string, expressionLines: readonly number[]): (string | undefined)[] {
+function displayCalls(source: string, displayed: MetricsCellInfo['displayed']): (DisplayCall | undefined)[] {
+  if (displayed !== undefined) return displayed.map((d) => ({ ...(d.name === undefined ? {} : { name: d.name }), text: d.text, line: d.line }));
   const names = new Map(displayedNameSites(source).map((site) => [site.line, site.name]));
   return source.split('\n').flatMap((text, i) => {
     if (!/^display\s*\(/.test(text)) return [];
-    return [names.get(i + 1) ?? (expressionLines.includes(i + 1) ? DISPLAYED_EXPRESSION : undefined)];
+    const name = names.get(i + 1);
+    return [name === undefined ? undefined : { name, text: name, line: i + 1 }];
   });
 }
 
@@ -361,7 +380,10 @@ function isFigure(output: Record<string, unknown>): boolean {
   return textOf(data['text/plain']).startsWith('<Figure') || (data['text/html'] === undefined && Object.keys(data).some((k) => k.startsWith('image/')));
 }
 
-/** {@link displayedNames} with where each is: its 1-based line and column in the cell. */
+/**
+ * The names a cell passes to top-level `display(name)` lines, with where each is (1-based line and column): a
+ * table shown that way is read as metrics as if it were the cell's last expression (`displayed_metrics`).
+ */
 export function displayedNameSites(source: string): { name: string; line: number; column: number }[] {
   return source.split('\n').flatMap((text, i) => {
     const m = /^display\(\s*([A-Za-z_]\w*)\s*\)\s*;?\s*(?:#.*)?$/.exec(text);

@@ -224,9 +224,13 @@ describe('shownTableRows: a table of several rows the metrics cell shows that is
   });
 
   it('counts the rows of a DataFrame of several rows whose rows repeat a name, and of one pandas cut short', () => {
-    assert.equal(shownTableRows(metricsCell('results', [frame(['rf', 'rf'], '       accuracy\nmodel          \nrf          0.5\nrf          0.5')]).cell), 2);
+    assert.deepEqual(shownTableRows(metricsCell('results', [frame(['rf', 'rf'], '       accuracy\nmodel          \nrf          0.5\nrf          0.5')]).cell), { rows: 2, last: true });
     assert.equal(shownTableRows(metricsCell('results', [frame(['rf', 'lr'], '       accuracy\nmodel          \nrf          0.5\nlr          0.5')]).cell), undefined);
-    assert.equal(shownTableRows(metricsCell('results', [shown('    a\n0   1\n..  ..\n99  1\n\n[100 rows x 1 columns]')]).cell), 100);
+    assert.deepEqual(shownTableRows(metricsCell('results', [shown('    a\n0   1\n..  ..\n99  1\n\n[100 rows x 1 columns]')]).cell), { rows: 100, last: true });
+    // Passed to display(...): a display output.
+    const displayed: Record<string, unknown> = { ...(frame(['rf', 'rf'], '       accuracy\nmodel          \nrf          0.5\nrf          0.5') as Record<string, unknown>), output_type: 'display_data' };
+    delete displayed['execution_count'];
+    assert.deepEqual(shownTableRows(metricsCell('print(1)', [displayed]).cell), { rows: 2, last: false });
   });
 
   it('gives nothing for a one-row frame, a Series, a dict or a number (those are read as metrics)', () => {

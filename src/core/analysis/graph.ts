@@ -9,7 +9,7 @@ import type { Problem } from '../contract/problem';
 import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
 import type { CallSite } from './cellFacts';
-import { displayedNameSites, printArguments } from './expectedMetrics';
+import { printArguments } from './expectedMetrics';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
@@ -54,8 +54,11 @@ export interface CellFacts {
   readonly generators?: readonly string[];
   /** The trailing expression the translation left out as display-only (`{'acc': acc}`), with its line. */
   readonly shown?: { readonly text: string; readonly line: number };
-  /** Top-level `display(<expression>)` calls the translation left out, one argument not a bare name: their argument and line. */
-  readonly displayed?: readonly { readonly text: string; readonly line: number }[];
+  /**
+   * `display(<one value>)` calls the translation left out, at the top level or in a `with`/`if`/`try` block, in
+   * order: their argument, line and, for a bare name, the name and its column.
+   */
+  readonly displayed?: readonly { readonly text: string; readonly line: number; readonly name?: string; readonly column?: number }[];
   /** Names a function the cell defines declares `global` (`def inc(n): global count; count += n`). */
   readonly declaresGlobal?: readonly NameSite[];
   /** Assignments making a value that holds others as they are (`pipe = make_pipeline(scaler, clf)`: pipe holds clf). */
@@ -738,7 +741,7 @@ class GraphBuilder {
       }
       // `display(results)`, left out too: a table shown that way is read as metrics, so the metrics take it;
       // and what `display(results.sort_values("auc"))` reads.
-      for (const use of [...displayedNameSites(cell.source), ...(f.displayed ?? []).flatMap(expressionNames)]) {
+      for (const use of (f.displayed ?? []).flatMap((d) => (d.name === undefined ? expressionNames(d) : [{ name: d.name, line: d.line, column: d.column ?? 1 }]))) {
         if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
       }
     }

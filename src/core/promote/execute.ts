@@ -36,10 +36,13 @@ export interface MetricsProbe {
   readonly shownNames?: readonly (string | undefined)[];
   /** Earlier metrics cells showing a computed value (`accuracy_score(y, p)`): kept right after each, by its names. */
   readonly shownEarlier?: readonly { readonly afterCell: number; readonly names: readonly (string | undefined)[] }[];
-  /** Names the metrics cells pass to `display(name)`: read as shown tables (`displayed_metrics`). */
-  readonly displayed?: readonly string[];
-  /** Expressions metrics cells pass to `display(...)` (`results.sort_values("auc")`): evaluated right after each cell, read as shown tables. */
-  readonly displayedAfter?: readonly { readonly afterCell: number; readonly expressions: readonly string[] }[];
+  /**
+   * What the metrics cells pass to `display(...)`, read as shown tables (`displayed_metrics`) in this order, a
+   * later one's names winning: a name (read at the end), or the index of an expression in `displayedAfter`.
+   */
+  readonly displayed?: readonly (string | number)[];
+  /** Expressions metrics cells pass to `display(...)` (`results.sort_values("auc")`): evaluated right after each cell, by index. */
+  readonly displayedAfter?: readonly { readonly afterCell: number; readonly expressions: readonly { readonly index: number; readonly text: string }[] }[];
 }
 
 /** A step's outputs to record after its last cell ran. */
@@ -171,12 +174,12 @@ function shownProbeSource(names: readonly (string | undefined)[]): string {
   ].join('\n');
 }
 
-/** Python that keeps the values of the expressions the cell above displayed (a failing one is skipped, as the notebook showed nothing then). */
-function displayedProbeSource(expressions: readonly string[]): string {
+/** Python that keeps the values of the expressions the cell above displayed, by index (a failing one is skipped, as the notebook showed nothing then). */
+function displayedProbeSource(expressions: readonly { readonly index: number; readonly text: string }[]): string {
   return [
-    `for _nbp_e in ${JSON.stringify(expressions)}:`,
+    `for _nbp_i, _nbp_e in ${JSON.stringify(expressions.map((e) => [e.index, e.text]))}:`,
     '    try:',
-    '        globals().setdefault("_nbp_displayed", []).append(eval(_nbp_e, globals()))',
+    '        globals().setdefault("_nbp_displayed", {})[_nbp_i] = eval(_nbp_e, globals())',
     '    except Exception:',
     '        pass',
   ].join('\n');
@@ -192,8 +195,13 @@ function probeSource(probe: MetricsProbe): string {
     `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
     '_nbp_early = globals().get("_nbp_early", {})',
     `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early}, ${probe.shownNames === undefined ? 'None' : pyNames(probe.shownNames)})`,
-    '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_d in globals().get("_nbp_displayed", []) for _nbp_k, _nbp_v in _nbp_rt.displayed_metrics(_nbp_d).items()}, **_nbp_values}',
-    `_nbp_values = {**{_nbp_k: _nbp_v for _nbp_n in ${JSON.stringify(probe.displayed ?? [])} if _nbp_n in globals() for _nbp_k, _nbp_v in _nbp_rt.displayed_metrics(globals()[_nbp_n]).items()}, **_nbp_values}`,
+    // The displayed tables in the package's order (a later one's names win), under what the cells assign.
+    '_nbp_tables = {}',
+    `for _nbp_d in ${JSON.stringify(probe.displayed ?? [])}:`,
+    '    _nbp_v = globals().get("_nbp_displayed", {}).get(_nbp_d) if isinstance(_nbp_d, int) else globals().get(_nbp_d)',
+    '    if _nbp_v is not None:',
+    '        _nbp_tables.update(_nbp_rt.displayed_metrics(_nbp_v))',
+    '_nbp_values = {**_nbp_tables, **_nbp_values}',
     '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_s, _nbp_ns in globals().get("_nbp_shown", []) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_rt.shown_metrics(_nbp_s, _nbp_ns)).items()}, **_nbp_values}',
     // inf and NaN as null (JSON has neither), as `run --json` gives them: no expected value to check.
     `print(${JSON.stringify(MARKER)} + _nbp_json.dumps({_nbp_k: (_nbp_v if _nbp_v == _nbp_v and abs(_nbp_v) != float("inf") else None) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_values).items()}))`,

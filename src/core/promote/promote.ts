@@ -35,7 +35,8 @@ import { suggestedStepCells, suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownNamesOfCells, shownTableRows, displayedNames } from '../analysis/expectedMetrics';
+import type { DisplayClash } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isStdlibModule } from '../scaffold/distributions';
@@ -262,7 +263,23 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   // cells' outputs come from values of another run (the failing cell did not make them), so none is expected.
   const lastMetricsIndex = metricsCells[metricsCells.length - 1]?.cell.index ?? -1;
   const failedAbove = executed !== undefined ? undefined : notebook.cells.find((c) => c.kind === 'code' && c.index < lastMetricsIndex && !metricsCells.some((m) => m.cell.index === c.index) && roles.cells[c.index]?.roles.includes('skip') !== true && savedError(c) !== undefined);
-  const shown = failedAbove === undefined ? expectedMetricsFromOutputs(metricsCells, runMetricNames) : new Map<string, ExpectedMetric>();
+  const clashes: DisplayClash[] = [];
+  const shown = failedAbove === undefined ? expectedMetricsFromOutputs(metricsCells, runMetricNames, clashes) : new Map<string, ExpectedMetric>();
+  // Two displayed tables naming a metric alike: the run keeps the later one's value; say so, once per pair.
+  const clashPairs = new Map<string, DisplayClash[]>();
+  for (const c of clashes) {
+    const pair = `${c.first.cell.index}:${c.first.line ?? 0}>${c.second.cell.index}:${c.second.line ?? 0}`;
+    clashPairs.set(pair, [...(clashPairs.get(pair) ?? []), c]);
+  }
+  for (const group of clashPairs.values()) {
+    const head = group[0];
+    if (head === undefined) continue;
+    const { first, second } = head;
+    const where = first.cell === second.cell && first.line !== undefined ? `on line ${first.line}` : `in cell ${first.cell.index + 1}`;
+    const listed = group.slice(0, 4).map((c) => c.name).join(', ') + (group.length > 4 ? ` and ${group.length - 4} more` : '');
+    const message = `\`display(${clipText(second.what)})\` gives metrics the same names as \`display(${clipText(first.what)})\` ${where} (${listed}), so the run keeps this table's numbers and the earlier ones are lost. Give the tables distinct row labels or columns (\`test_df.add_prefix("test_")\`), or show only one of them in the metrics cells`;
+    problems.push(cellProblem(notebook.path, second.cell, 'warning', 'metrics-display-clash', message, second.line));
+  }
   if (failedAbove !== undefined) {
     const message = `this cell failed when the notebook was saved (${savedError(failedAbove)}), so what the metrics cell${metricsCells.length === 1 ? '' : 's'} below show${metricsCells.length === 1 ? 's' : ''} came from values it did not make: no saved value is taken as an expected metric. Run the notebook through and save it, or promote with --execute`;
     problems.push(cellProblem(notebook.path, failedAbove, 'warning', 'metrics-output-error', message));
@@ -280,9 +297,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     }
   }
   for (const { cell, trailingText } of metricsCells) {
-    const rows = shownTableRows(cell);
-    if (rows === undefined) continue;
-    const what = trailingText === undefined ? 'a table' : `\`${trailingText.trim().split('\n')[0] ?? ''}\`, a table`;
+    const table = shownTableRows(cell);
+    if (table === undefined) continue;
+    const { rows } = table;
+    const what = trailingText === undefined || !table.last ? 'a table' : `\`${trailingText.trim().split('\n')[0] ?? ''}\`, a table`;
     const message = `the metrics cell shows ${what} of ${rows} rows that is not read as metrics, so its numbers are not checked: a table is read (\`<row>.<column>\`) only when it has at most ${MAX_TABLE_ROWS} rows, one level of column names and of row names, and distinct row names (the index, or the one column of texts such as \`model\`). Assign each number to a name (\`rf_accuracy = results.loc["rf", "accuracy"]\`), or show a dict or a one-row frame of them`;
     problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-table', message));
   }
@@ -544,8 +562,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined || analysed.get(lastMetrics.cell.index)?.generated.shownExpression !== undefined,
           ...earlierMetricReads(graph, metricsCells.map((m) => m.cell.index), generated),
           ...shownMetricNames(metricsCells, runMetricNames),
-          ...displayedMetricNames(metricsCells, runMetricNames),
-          ...displayedExpressionsAfter(metricsCells),
+          ...displayProbe(metricsCells, runMetricNames),
         };
   const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
     const last = step.cells[step.cells.length - 1];
@@ -576,16 +593,29 @@ function metricsReadsRebound(graph: StepGraph, notebook: Notebook): Problem[] {
   return problems;
 }
 
-/** The expressions the metrics cells pass to `display(...)`, by the cell after which the probe evaluates them (plan.ts keeps the same). */
-function displayedExpressionsAfter(cells: readonly MetricsCellInfo[]): Pick<MetricsProbe, 'displayedAfter'> {
-  const displayedAfter = cells.flatMap((c) => (c.displayed === undefined || c.displayed.length === 0 ? [] : [{ afterCell: c.cell.index, expressions: c.displayed.map((d) => d.text) }]));
-  return displayedAfter.length === 0 ? {} : { displayedAfter };
-}
-
-/** The names the metrics cells pass to `display(name)` that are metric names (plan.ts reads the same). */
-function displayedMetricNames(cells: readonly MetricsCellInfo[], names: readonly string[]): Pick<MetricsProbe, 'displayed'> {
-  const displayed = [...new Set(cells.flatMap((c) => displayedNames(c.cell.source)))].filter((n) => names.includes(n));
-  return displayed.length === 0 ? {} : { displayed };
+/**
+ * What the metrics cells pass to `display(...)`, for the --execute probe, in the order the package reads them
+ * (plan.ts): a name that is a metric name (read at the end, its last display counting), or the index of an
+ * expression, evaluated right after its cell (`displayedAfter`).
+ */
+function displayProbe(cells: readonly MetricsCellInfo[], names: readonly string[]): Pick<MetricsProbe, 'displayed' | 'displayedAfter'> {
+  const displayed: (string | number)[] = [];
+  const displayedAfter: { afterCell: number; expressions: { index: number; text: string }[] }[] = [];
+  let index = 0;
+  for (const c of cells) {
+    const expressions: { index: number; text: string }[] = [];
+    for (const d of c.displayed ?? []) {
+      if (d.name === undefined) {
+        expressions.push({ index, text: d.text });
+        displayed.push(index++);
+      } else if (names.includes(d.name)) {
+        if (displayed.includes(d.name)) displayed.splice(displayed.indexOf(d.name), 1);
+        displayed.push(d.name);
+      }
+    }
+    if (expressions.length > 0) displayedAfter.push({ afterCell: c.cell.index, expressions });
+  }
+  return { ...(displayed.length === 0 ? {} : { displayed }), ...(displayedAfter.length === 0 ? {} : { displayedAfter }) };
 }
 
 /**

@@ -9,8 +9,8 @@ import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
-import { displayedNames, shownNamesOfCells } from '../analysis/expectedMetrics';
-import { commentedOut, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
+import { shownNamesOfCells } from '../analysis/expectedMetrics';
+import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import { stringAndCommentRanges } from '../analysis/python/literalRanges';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
@@ -61,8 +61,11 @@ export interface GeneratedCell {
   readonly trailingExpression?: { readonly line: number; readonly endLine: number };
   /** A trailing expression, not only bare names, the translation left out as display-only (`{'acc': acc}`): a metrics cell shows it. */
   readonly shownExpression?: string;
-  /** Top-level `display(<expression>)` statements left out as display-only (`display(results.sort_values("auc"))`): a metrics cell shows a table that way. */
-  readonly displayedExpressions?: readonly { readonly statement: string; readonly text: string }[];
+  /**
+   * `display(<one value>)` statements left out as display-only, at the top level or in a `with`/`if`/`try` block
+   * (`display(results.sort_values("auc"))`, `display(results)`), in order: a metrics cell shows a table that way.
+   */
+  readonly displayed?: readonly { readonly statement: string; readonly text: string; readonly name?: string }[];
   /** The cell awaits outside any function (`data = await fetch()`, as IPython allows): its step runs in an event loop. */
   readonly awaits?: true;
 }
@@ -133,18 +136,37 @@ function shownInPlace(body: string, shown: string, variable: string): string | u
 }
 
 /**
- * `body` with the left-out `display(<expression>)` statement put back in place as `variable = (<expression>)`,
- * on the same lines. Undefined when the commented-out statement is not found.
+ * `body` with a `display(<expression>)` statement the translation left out (or kept without `display`, its
+ * value still computed) put back in place as `variable = (<expression>)`, on the same lines. Undefined when the
+ * statement is not found.
  */
 function displayedInPlace(body: string, statement: string, variable: string): string | undefined {
   const lines = body.split('\n');
   const statementLines = statement.split('\n');
-  const at = lines.indexOf(commentedOut(DISPLAY_NOTE, statementLines[0] ?? ''));
-  if (at === -1 || !/^display\s*\(/.test(statementLines[0] ?? '')) return undefined;
-  for (let i = 1; i < statementLines.length; i++) if (!(lines[at + i] ?? '').startsWith('#') && (lines[at + i] ?? '').trim() !== '') return undefined;
-  const restored = statementLines.map((line, i) => (i === 0 ? `${variable} = ${line.trim().replace(/^display\s*/, '')}` : line));
-  restored[restored.length - 1] += '  # what the notebook displayed';
-  return [...lines.slice(0, at), ...restored, ...lines.slice(at + statementLines.length)].join('\n');
+  const first = statementLines[0] ?? '';
+  if (!/^display\s*\(/.test(first)) return undefined;
+  const value = first.trim().replace(/^display\s*/, '');
+  const note = '  # what the notebook displayed';
+  // Commented out: alone on its line, or after the `pass` a block it emptied got (`with ...:` / `pass  # ...`).
+  const comment = commentedOut(DISPLAY_NOTE, first);
+  const at = lines.findIndex((line) => line.trimStart() === comment || line.trimStart() === `pass  ${comment}`);
+  if (at !== -1) {
+    const indent = (lines[at] ?? '').slice(0, (lines[at] ?? '').length - (lines[at] ?? '').trimStart().length);
+    for (let i = 1; i < statementLines.length; i++) if (!(lines[at + i] ?? '').trimStart().startsWith('#') && (lines[at + i] ?? '').trim() !== '') return undefined;
+    const restored = statementLines.map((line, i) => (i === 0 ? `${indent}${variable} = ${value}` : line));
+    restored[restored.length - 1] += note;
+    return [...lines.slice(0, at), ...restored, ...lines.slice(at + statementLines.length)].join('\n');
+  }
+  // Kept without `display`: `(expression)  # nbpromote: display(...) removed; ...` on its last line.
+  const kept = lines.findIndex((line, i) => line.trimStart().startsWith(value) && (lines[i + statementLines.length - 1] ?? '').endsWith(`  ${DISPLAY_KEPT_NOTE}`));
+  if (kept === -1) return undefined;
+  const line = lines[kept] ?? '';
+  const indent = line.slice(0, line.length - line.trimStart().length);
+  const out = [...lines];
+  out[kept] = `${indent}${variable} = ${line.trimStart()}`;
+  const end = kept + statementLines.length - 1;
+  out[end] = `${(out[end] ?? '').slice(0, -`  ${DISPLAY_KEPT_NOTE}`.length)}${note}`;
+  return out.join('\n');
 }
 
 /** A cell's top-level `def` or `class` (not a lambda), with its kind and `def`/`class` line. */
@@ -968,7 +990,7 @@ class Generator {
     const lastCell = this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
     // What the last cell showed, when the translation left it out as display-only: the notebook's metrics.
     const shownText = lastCell?.shownExpression;
-    const displayedTexts = metrics.cells.flatMap((c) => this.input.cells.get(c.index)?.displayedExpressions ?? []).map((d) => d.text);
+    const displayedTexts = metrics.cells.flatMap((c) => this.input.cells.get(c.index)?.displayed ?? []).map((d) => d.text);
     const shownReads = [shownText, ...displayedTexts].flatMap((text) => (text === undefined ? [] : [...text.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0])));
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(metrics.imports, metrics.cells, shownReads), metrics.cells, []);
     const imports = sortImports(moduleImports);
@@ -980,8 +1002,6 @@ class Generator {
     const names = metricNames(this.input.graph, this.input.cells);
     const shownNamesByCell = shownNamesOfCells(metrics.cells.map((c) => this.shownText(c.index)), names);
     const showsEarlier = shownNamesByCell.slice(0, -1).some((n) => n !== undefined);
-    // A table the cells pass to `display(results)`: read as if shown last (`displayed_metrics`).
-    const displayed = [...new Set(metrics.cells.flatMap((c) => displayedNames(this.input.notebook.cells.find((n) => n.index === c.index)?.source ?? '')))].filter((n) => names.includes(n));
     const last = metrics.cells[metrics.cells.length - 1];
     const locals = this.functionLocals(metrics.cells);
     const late = this.lateSharedImport('.', shared.late);
@@ -989,23 +1009,33 @@ class Generator {
     // kept as `_shown_<cell>`, a metric by the function computing it (`shownNames`), whether the translation
     // left the expression out (put back in place) or kept it (assigned).
     const earlier: string[] = [];
-    // A table the cells pass to `display(<expression>)` (`display(results.sort_values("auc"))`): kept where it is
-    // as `_displayed_<cell>[_<n>]`, read as if shown last.
-    const displayedValues: string[] = [];
+    // Tables the cells pass to display(...) (`display(results)`, `display(results.sort_values("auc"))`), read as
+    // if shown last (`displayed_metrics`), in the order the notebook showed them: a later one's names win, as the
+    // notebook's reader of saved outputs does. A name is read at the end (its value then); an expression is kept
+    // where it was displayed, as `_displayed_<cell>[_<n>]`.
+    const displays: string[] = [];
     const withDisplayed = (c: CellRef, body: string): string => {
-      const statements = this.input.cells.get(c.index)?.displayedExpressions ?? [];
+      const all = this.input.cells.get(c.index)?.displayed ?? [];
+      const expressions = all.filter((d) => d.name === undefined);
       let out = body;
-      statements.forEach(({ statement }, k) => {
-        const variable = `_displayed_${c.index + 1}${statements.length === 1 ? '' : `_${k + 1}`}`;
-        const restored = displayedInPlace(out, statement, variable);
-        if (restored === undefined) return;
+      for (const d of all) {
+        if (d.name !== undefined) {
+          if (!names.includes(d.name)) continue;
+          const entry = `**_runtime.displayed_metrics(${d.name})`;
+          if (displays.includes(entry)) displays.splice(displays.indexOf(entry), 1);
+          displays.push(entry);
+          continue;
+        }
+        const variable = `_displayed_${c.index + 1}${expressions.length === 1 ? '' : `_${expressions.indexOf(d) + 1}`}`;
+        const restored = displayedInPlace(out, d.statement, variable);
+        if (restored === undefined) continue;
         out = restored;
-        displayedValues.push(`**_runtime.displayed_metrics(${variable})`);
-      });
+        displays.push(`**_runtime.displayed_metrics(${variable})`);
+      }
       return out;
     };
     const bodies = metrics.cells.map((c, i) => withDisplayed(c, this.metricsCellBody(c, i, last, shownNamesByCell, locals, earlier)));
-    if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displayed.length > 0 || displayedValues.length > 0) lines.push('from . import _runtime', '');
+    if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
     lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
@@ -1024,7 +1054,7 @@ class Generator {
     const lastNames = shownNamesByCell[metrics.cells.length - 1];
     const values = `{${entries.join(', ')}}`;
     const own = hasShown ? `_runtime.with_shown(_shown, ${values}${lastNames === undefined ? '' : `, ${pyNames(lastNames)}`})` : values;
-    const merged = [...earlier, ...displayed.map((n) => `**_runtime.displayed_metrics(${n})`), ...displayedValues];
+    const merged = [...earlier, ...displays];
     lines.push(merged.length === 0 ? `    return ${own}` : `    return {${[...merged, `**${own}`].join(', ')}}`);
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;
   }

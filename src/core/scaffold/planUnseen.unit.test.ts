@@ -862,6 +862,60 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
     }
   });
 
+  it('reads tables displayed in a `with pd.option_context(...)` or `if` block of the metrics cell, as the run and --execute do', async function () {
+    if (!hasPython('pandas', 'nbconvert')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-display-block-'));
+    try {
+      const outcome = await executedAndPromoted(dir, [
+        { tags: ['step:fit'], source: 'import pandas as pd\nresults = pd.DataFrame({"model": ["lr", "rf"], "accuracy": [0.8125, 0.875]})\nverbose = True' },
+        { tags: ['metrics'], source: 'with pd.option_context("display.float_format", "{:.3f}".format):\n    display(results)\nif verbose:\n    display(results.assign(error=1 - results.accuracy)[["model", "error"]])' },
+      ]);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      // The first table as pandas showed it with three decimals; the second computed in the block.
+      const wanted = { 'lr.accuracy': 0.812, 'rf.accuracy': 0.875, 'lr.error': 0.1875, 'rf.error': 0.125 };
+      assert.deepEqual(outcome.expectedMetrics, wanted);
+      const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+      assert.match(metrics, /\n {8}_displayed_2 = \(results\.assign\(error=1 - results\.accuracy\)\[\["model", "error"\]\]\) {2}# what the notebook displayed\n/);
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      assert.deepEqual(runPipeline(join(dir, 'out')).metrics, { 'lr.accuracy': 0.8125, 'rf.accuracy': 0.875, 'lr.error': 0.1875, 'rf.error': 0.125 });
+      const probe = outcome.metricsProbe;
+      assert.ok(probe !== undefined);
+      const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
+      assert.deepEqual(Object.fromEntries(executed), { 'lr.accuracy': 0.8125, 'rf.accuracy': 0.875, 'lr.error': 0.1875, 'rf.error': 0.125 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('two displayed tables naming metrics alike: a warning naming both, and the later one expected, as the run and --execute keep it', async function () {
+    if (!hasPython('pandas', 'nbconvert')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-display-clash-'));
+    try {
+      const outcome = await executedAndPromoted(dir, [
+        {
+          tags: ['step:fit'],
+          source: 'import pandas as pd\ntrain_df = pd.DataFrame({"accuracy": [0.9, 0.95]}, index=["lr", "rf"])\ntest_df = pd.DataFrame({"accuracy": [0.8, 0.85]}, index=["lr", "rf"])',
+        },
+        { tags: ['metrics'], source: 'display(train_df)\ndisplay(test_df)' },
+      ]);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual(outcome.expectedMetrics, { 'lr.accuracy': 0.8, 'rf.accuracy': 0.85 });
+      const clash = outcome.problems.filter((p) => p.code === 'metrics-display-clash');
+      assert.deepEqual(clash.map((p) => [p.severity, p.cellIndex, p.line]), [['warning', 1, 2]]);
+      assert.match(clash[0]?.message ?? '', /^`display\(test_df\)` gives metrics the same names as `display\(train_df\)` on line 1 \(lr\.accuracy, rf\.accuracy\), so the run keeps this table's numbers/);
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      assert.deepEqual(runPipeline(join(dir, 'out')).metrics, { 'lr.accuracy': 0.8, 'rf.accuracy': 0.85 });
+      const probe = outcome.metricsProbe;
+      assert.ok(probe !== undefined);
+      const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
+      assert.deepEqual(Object.fromEntries(executed), { 'lr.accuracy': 0.8, 'rf.accuracy': 0.85 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('warns on the metrics cell when the rows have no names to tell them apart, and how to get the numbers', async function () {
     if (!hasPython('pandas', 'nbconvert')) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-'));

@@ -187,6 +187,8 @@ type CellMode = 'python' | 'no-display' | 'not-python';
 export const SHOWN_VALUE_NOTE = 'the notebook showed this value; it has no effect here';
 /** What the translation says of a `display(...)` statement it leaves out. */
 export const DISPLAY_NOTE = 'display(...) shows a value in the notebook only';
+/** What it says of one whose value it still computes (`display(df.sample(5))`: computing it may change something). */
+export const DISPLAY_KEPT_NOTE = '# nbpromote: display(...) removed; the value is still computed, as computing it may change something';
 
 /** The comment the translation leaves on the first line it comments out: `# nbpromote: <what>: <line>`. */
 export function commentedOut(what: string, line: string): string {
@@ -660,7 +662,7 @@ function keepDisplayedValue(t: Translator, tree: PyTree, fn: PyNode, statement: 
   t.out[i] = text.slice(0, at) + text.slice(at + 'display'.length);
   t.columnMaps.set(line, { kind: 'shift', from: at, delta: 'display'.length });
   const { last } = lineSpan(tree, statement);
-  const comment = '# nbpromote: display(...) removed; what it showed is still computed (it changes something)';
+  const comment = DISPLAY_KEPT_NOTE;
   t.out[last] = `${t.out[last] ?? ''}  ${comment}`;
   t.record(last, 'display', t.lines.slice(i, last + 1).join('\n'), comment);
 }

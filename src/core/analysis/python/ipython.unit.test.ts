@@ -321,7 +321,7 @@ describe('translateIPython', () => {
       }],
       ['keeps what display shows when computing it changes something (a draw, a fit), without display', {
         source: 'display(df.sample(5))\ndisplay(\n    model.fit(X, y),\n)\nx = 1',
-        code: '(df.sample(5))  # nbpromote: display(...) removed; what it showed is still computed (it changes something)\n(\n    model.fit(X, y),\n)  # nbpromote: display(...) removed; what it showed is still computed (it changes something)\nx = 1',
+        code: '(df.sample(5))  # nbpromote: display(...) removed; the value is still computed, as computing it may change something\n(\n    model.fit(X, y),\n)  # nbpromote: display(...) removed; the value is still computed, as computing it may change something\nx = 1',
         kinds: ['display', 'display'],
       }],
       ['keeps display used as a value', {
