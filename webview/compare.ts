@@ -30,6 +30,12 @@ function draw(data: CompareData): void {
   const main = byId('compare');
   main.replaceChildren();
 
+  if (data.notice !== undefined) {
+    const notice = el('p', ['notice'], data.notice);
+    notice.setAttribute('role', 'note');
+    main.append(notice);
+  }
+
   if (data.problems.length > 0) {
     const list = el('ul', ['problems']);
     for (const p of data.problems) list.append(el('li', [], p));

@@ -7,7 +7,7 @@
 import type { GraphData, GraphEdge, GraphNode, WebviewMessage } from '../src/features/graph/protocol';
 import { isHostMessage } from '../src/features/graph/protocol';
 import type { Layout, Size } from '../src/features/graph/layout';
-import { defaultLayoutOptions, edgePath, layeredLayout } from '../src/features/graph/layout';
+import { defaultLayoutOptions, edgePath, fittedLayout, MIN_READABLE_SCALE } from '../src/features/graph/layout';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -20,10 +20,13 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Box metrics, in px. */
 const NODE = { padX: 10, padY: 8, labelLine: 18, detailLine: 15, minWidth: 84 };
 const LABEL = { padX: 6, padY: 3, line: 14, maxWidth: 100, maxLines: 4 };
-/** Never scaled below this to fit the width: scroll instead. */
-const MIN_SCALE = 0.75;
+/** The zoom buttons' range and step. */
+const ZOOM = { min: 0.02, max: 3, step: 1.25 };
 
 let current: { data: GraphData; layout: Layout } | undefined;
+/** The drawing's scale now; `chosen` once the person zoomed (else it follows the panel's width). */
+let scale = 1;
+let chosen = false;
 /** One hidden measuring element for the page's lifetime. */
 let measurer: TextMeasure | undefined;
 
@@ -144,12 +147,15 @@ function render(data: GraphData): void {
 
   measurer ??= new TextMeasure();
   const prepared = prepare(data, measurer);
-  const layout = layeredLayout(
+  // Left to right, or top to bottom when left to right would need shrinking below readable text.
+  const { layout } = fittedLayout(
     prepared.nodes.map((p) => ({ id: p.node.id, ...p.size })),
     prepared.edges.map((p) => ({ from: p.edge.from, to: p.edge.to, label: p.size })),
+    availableWidth(),
     defaultLayoutOptions,
   );
   current = { data, layout };
+  zoomBar();
 
   const root = svg('svg', { viewBox: `0 0 ${layout.width} ${layout.height}`, role: 'img', 'aria-label': `${data.title}: ${data.nodes.length} nodes, ${data.edges.length} edges` }, ['pipeline']);
   const defs = svg('defs');
@@ -165,7 +171,7 @@ function render(data: GraphData): void {
     const group = svg('g', {}, ['edge-group', ...(p.edge.names.length === 0 ? ['order'] : [])]);
     const title = svg('title');
     title.textContent = p.edge.explanations.join('\n');
-    group.append(title, svg('path', { d: edgePath(placed), 'marker-end': 'url(#arrow)' }, ['edge']));
+    group.append(title, svg('path', { d: edgePath(placed, layout.down === true), 'marker-end': 'url(#arrow)' }, ['edge']));
     const label = svg('g', { transform: `translate(${placed.label.x},${placed.label.y})` }, ['edge-label']);
     label.append(svg('rect', { width: placed.label.width, height: placed.label.height, rx: 3 }));
     p.lines.forEach((line, j) => {
@@ -217,14 +223,87 @@ function render(data: GraphData): void {
   post({ type: 'rendered', nodes: layout.nodes.length, edges: layout.edges.length });
 }
 
-/** Scales the drawing down to the panel's width, not below MIN_SCALE (then it scrolls). */
+function availableWidth(): number {
+  return Math.max(200, byId('graph').clientWidth - 2);
+}
+
+/**
+ * Until the person zooms: the drawing scaled down to the panel's width, not below readable text (then it
+ * scrolls). After: the scale they chose.
+ */
 function fit(): void {
+  if (current === undefined) return;
+  if (!chosen) scale = Math.max(MIN_READABLE_SCALE, Math.min(1, availableWidth() / current.layout.width));
+  applyScale();
+}
+
+/** Sizes the SVG to `scale`, keeping the point in the middle of the view where it was. */
+function applyScale(): void {
   const root = document.querySelector<SVGSVGElement>('#graph svg.pipeline');
   if (current === undefined || root === null) return;
-  const available = Math.max(200, byId('graph').clientWidth - 2);
-  const scale = Math.max(MIN_SCALE, Math.min(1, available / current.layout.width));
-  root.setAttribute('width', String(Math.round(current.layout.width * scale)));
-  root.setAttribute('height', String(Math.round(current.layout.height * scale)));
+  const host = byId('graph');
+  const oldWidth = Number(root.getAttribute('width') ?? '0');
+  const oldHeight = Number(root.getAttribute('height') ?? '0');
+  const centreX = oldWidth > 0 ? (host.scrollLeft + host.clientWidth / 2) / oldWidth : 0;
+  const centreY = oldHeight > 0 ? (host.scrollTop + host.clientHeight / 2) / oldHeight : 0;
+  const width = Math.max(1, Math.round(current.layout.width * scale));
+  const height = Math.max(1, Math.round(current.layout.height * scale));
+  root.setAttribute('width', String(width));
+  root.setAttribute('height', String(height));
+  if (oldWidth > 0) host.scrollLeft = centreX * width - host.clientWidth / 2;
+  if (oldHeight > 0) host.scrollTop = centreY * height - host.clientHeight / 2;
+  const shown = document.getElementById('zoom-level');
+  if (shown !== null) shown.textContent = `${Math.round(scale * 100)}%`;
+}
+
+/** Zoom to `to` (clamped); `fit`: the whole pipeline in the panel, both ways. */
+function zoom(to: number | 'fit'): void {
+  if (current === undefined) return;
+  const host = byId('graph');
+  const whole = Math.min(availableWidth() / current.layout.width, Math.max(100, host.clientHeight - 2) / current.layout.height, 1);
+  scale = Math.min(ZOOM.max, Math.max(ZOOM.min, to === 'fit' ? whole : to));
+  chosen = true;
+  applyScale();
+}
+
+/** The zoom buttons in the header (made once): zoom out, the scale, zoom in, fit to view, actual size. */
+function zoomBar(): void {
+  if (document.getElementById('zoom') !== null) return;
+  const bar = document.createElement('div');
+  bar.id = 'zoom';
+  bar.className = 'zoom';
+  bar.setAttribute('role', 'toolbar');
+  bar.setAttribute('aria-label', 'Zoom');
+  const button = (text: string, label: string, action: () => void): HTMLButtonElement => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.title = label;
+    b.setAttribute('aria-label', label);
+    b.addEventListener('click', action);
+    return b;
+  };
+  const level = document.createElement('span');
+  level.id = 'zoom-level';
+  level.className = 'zoom-level';
+  level.setAttribute('aria-live', 'polite');
+  bar.append(
+    button('−', 'Zoom out (-)', () => zoom(scale / ZOOM.step)),
+    level,
+    button('+', 'Zoom in (+)', () => zoom(scale * ZOOM.step)),
+    button('Fit', 'Fit the whole pipeline in the panel (0)', () => zoom('fit')),
+    button('100%', 'Actual size (1)', () => zoom(1)),
+  );
+  document.querySelector('header')?.append(bar);
+  window.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || (event.target instanceof HTMLElement && event.target.tagName === 'INPUT')) return;
+    if (event.key === '+' || event.key === '=') zoom(scale * ZOOM.step);
+    else if (event.key === '-') zoom(scale / ZOOM.step);
+    else if (event.key === '0') zoom('fit');
+    else if (event.key === '1') zoom(1);
+    else return;
+    event.preventDefault();
+  });
 }
 
 function post(message: WebviewMessage): void {

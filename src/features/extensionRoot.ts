@@ -7,6 +7,7 @@ import { onSettingsChanged } from '../host/config';
 import { Log } from '../host/log';
 import { openCell } from './pipelines/commands';
 import { PipelinesTree } from './pipelines/tree';
+import type { PipelineNode } from './pipelines/tree';
 import type { FeatureContext } from './featureContext';
 import { registerEditorFeatures } from './editor/register';
 import { registerPromoteCommands } from './promote/register';
@@ -17,6 +18,8 @@ import type { RunsTree } from './runs/tree';
 /** What `activate` returns: used by the extension-host tests and by other extensions. */
 export interface NotebookPromoterApi {
   readonly pipelines: PipelinesTree;
+  /** The Pipelines view (tests read whether it is visible). */
+  readonly pipelinesView: vscode.TreeView<PipelineNode>;
   /** The Runs view's data provider. */
   readonly runs: RunsTree;
   /** How long activation took: running the bundle's modules, then `activate` (views, commands, providers). */
@@ -32,6 +35,7 @@ export interface ActivationTimes {
 export class Extension extends Disposable {
   readonly log = this.register(new Log());
   readonly pipelines: PipelinesTree;
+  readonly pipelinesView: vscode.TreeView<PipelineNode>;
   readonly runs: RunsTree;
 
   constructor(context: vscode.ExtensionContext) {
@@ -41,7 +45,7 @@ export class Extension extends Disposable {
 
     const documents = this.register(new NotebookDocuments());
     this.pipelines = this.register(new PipelinesTree(this.log.scoped('pipelines'), documents));
-    this.register(vscode.window.createTreeView(ViewId.Pipelines, { treeDataProvider: this.pipelines, showCollapseAll: true }));
+    this.pipelinesView = this.register(vscode.window.createTreeView(ViewId.Pipelines, { treeDataProvider: this.pipelines, showCollapseAll: true }));
     this.register(onSettingsChanged([ConfigKey.NotebooksExclude, ConfigKey.NotebooksIncludeScripts], () => this.pipelines.refresh()));
 
     this.register(registerCommand(this.log, CommandId.ShowLog, 'Show Log', () => this.log.show()));
@@ -67,6 +71,6 @@ export class Extension extends Disposable {
   /** Logs how long activation took (Show Log) and returns the API. */
   activated(activation: ActivationTimes): NotebookPromoterApi {
     this.log.scoped('extension').info(`activated in ${activation.activateMs} ms, after ${activation.loadMs} ms loading the bundle's modules`);
-    return { pipelines: this.pipelines, runs: this.runs, activation };
+    return { pipelines: this.pipelines, pipelinesView: this.pipelinesView, runs: this.runs, activation };
   }
 }

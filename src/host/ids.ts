@@ -46,3 +46,19 @@ export enum ContextKey {
 
 export const viewContainerId = 'nbpromote';
 export const extensionId = 'nbpromote.notebook-promoter';
+
+/** The notebook type of VS Code's built-in ipynb support. */
+export const jupyterNotebookType = 'jupyter-notebook';
+
+/**
+ * What the editor features (code lens, quick fixes) answer for: the cells of Jupyter notebooks saved on disk or
+ * not yet saved (with `notebookType`, VS Code matches `scheme` against the NOTEBOOK's URI, not the cell's), and
+ * Python files on disk (the providers answer only for jupytext percent scripts). Every filter names its scheme:
+ * VS Code warns about a selector without one, which would also match documents of any other scheme (a diff's
+ * left side, a file at a git commit, a live share).
+ */
+export const editorSelector = [
+  { scheme: 'file', notebookType: jupyterNotebookType },
+  { scheme: 'untitled', notebookType: jupyterNotebookType },
+  { scheme: 'file', language: 'python' },
+] as const;

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommandId, ConfigKey, ViewId, viewContainerId } from './ids';
+import { CommandId, ConfigKey, editorSelector, ViewId, viewContainerId } from './ids';
 
 interface Manifest {
   readonly contributes: {
-    readonly commands: readonly { command: string }[];
+    readonly commands: readonly { command: string; title: string }[];
     readonly configuration: { properties: Record<string, unknown> };
     readonly views: Record<string, readonly { id: string }[]>;
     readonly viewsContainers: { activitybar: readonly { id: string }[] };
@@ -35,10 +35,31 @@ describe('package.json contributes matches the id enums', () => {
       for (const [, command] of contents.matchAll(/\]\(command:([\w.]+)/g)) assert.ok(command !== undefined && (Object.values(CommandId) as string[]).concat(['vscode.openFolder', 'workbench.action.openSettings']).includes(command), `${view} links to ${command}`);
     }
   });
+  it('command titles say what they act on: none is a bare verb, no two are alike (the palette lists them side by side)', () => {
+    const titles = manifest.contributes.commands.map((c) => c.title);
+    for (const title of titles) assert.match(title, /\S\s+\S/, `"${title}" does not say what it acts on`);
+    assert.equal(new Set(titles).size, titles.length, JSON.stringify(titles));
+    assert.equal(manifest.contributes.commands.find((c) => c.command === CommandId.RefreshPipelines)?.title, 'Refresh Pipelines');
+  });
   it('menus only name contributed commands', () => {
     const known = new Set<string>(Object.values(CommandId));
     for (const [menu, items] of Object.entries(manifest.contributes.menus)) {
       for (const item of items) if (item.command !== undefined) assert.ok(known.has(item.command), `${menu} names unknown command ${item.command}`);
     }
+  });
+});
+
+describe('editorSelector', () => {
+  it('names a scheme in every filter (VS Code warns "uses a document selector without scheme" otherwise)', () => {
+    for (const filter of editorSelector as readonly { scheme?: string }[]) assert.ok(typeof filter.scheme === 'string' && filter.scheme !== '', JSON.stringify(filter));
+    // With notebookType, the scheme is the notebook's (a cell's own scheme, vscode-notebook-cell, never matches).
+    assert.deepEqual(
+      editorSelector.map((f) => [f.scheme, 'notebookType' in f ? f.notebookType : f.language]),
+      [
+        ['file', 'jupyter-notebook'],
+        ['untitled', 'jupyter-notebook'],
+        ['file', 'python'],
+      ],
+    );
   });
 });

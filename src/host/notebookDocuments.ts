@@ -5,9 +5,9 @@ import type { EditorCell, EditorOutput } from '../core/notebook/editorCells';
 import { ipynbText } from '../core/notebook/editorCells';
 import { isPercentScript } from '../core/notebook/parse';
 import { Disposable } from './disposable';
+import { jupyterNotebookType } from './ids';
 
-/** The notebook type of VS Code's built-in ipynb support. */
-export const jupyterNotebookType = 'jupyter-notebook';
+export { jupyterNotebookType };
 
 /** An open notebook: a `.ipynb` in the notebook editor, or a jupytext percent script in a text editor. */
 export type OpenNotebook =

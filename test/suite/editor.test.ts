@@ -128,6 +128,25 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     assert.deepEqual(await titles(notebook.cellAt(3).document.uri), []);
   });
 
+  it('puts "Promote notebook" on the first code cell only, never on a markdown cell above it (edited or not)', async () => {
+    const notebook = await openNotebook('churn.ipynb');
+    assert.equal(notebook.cellAt(0).kind, vscode.NotebookCellKind.Markup);
+    const code = await eventually('lenses of the first code cell', () => titles(notebook.cellAt(1).document.uri), (t) => t.length > 0);
+    assert.deepEqual(code.filter((t) => t === 'Promote notebook'), ['Promote notebook']);
+    // A markdown cell in edit mode has an editor (a text model): the provider is asked for its document too.
+    const editor = vscode.window.activeNotebookEditor;
+    assert.ok(editor);
+    editor.selections = [new vscode.NotebookRange(0, 1)];
+    await vscode.commands.executeCommand('notebook.cell.edit');
+    const markdown = await eventually(
+      'the markdown cell in edit mode to be asked for lenses',
+      () => titles(notebook.cellAt(0).document.uri).catch(() => undefined),
+      (t) => t !== undefined,
+    );
+    assert.deepEqual(markdown, []);
+    assert.deepEqual(await titles(notebook.cellAt(1).document.uri), code);
+  });
+
   it('says "Promoted v0.1.0 · up to date" after promotion, and "1 step changed" after an unsaved edit of a step', async () => {
     const root = workspaceRoot().fsPath;
     const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);

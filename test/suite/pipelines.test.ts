@@ -122,6 +122,17 @@ describe('Pipelines view', function () {
     for (const name of ['broken.ipynb', 'churn.ipynb', 'graph-pipeline.ipynb', 'sales.ipynb']) assert.ok(labels.includes(name), `${name} is missing`);
   });
 
+  it('offers Suggest Steps on the "No steps yet" row of a notebook without step tags (a click runs it on that notebook)', async () => {
+    const notebook = (await children()).find((n) => n.label === 'promote-headings.ipynb');
+    assert.ok(notebook, 'promote-headings.ipynb is not in the view');
+    const rows = await children(notebook.element);
+    const none = rows.find((n) => n.label.startsWith('No steps yet'));
+    assert.ok(none, JSON.stringify(rows.map((n) => n.label)));
+    assert.equal(none.item.description, 'Suggest Steps from Markdown Headings');
+    assert.equal(none.item.command?.command, 'nbpromote.suggestSteps');
+    assert.equal(String(none.item.command?.arguments?.[0]), vscode.Uri.file(join(workspaceRoot(), 'promote-headings.ipynb')).toString());
+  });
+
   const loadAndTrain = [
     { name: 'churn.ipynb', pkg: 'churn', load: '→ df', train: 'df →' },
     { name: 'sales.ipynb', pkg: 'sales', load: '→ rows', train: 'rows →' },

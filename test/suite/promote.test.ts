@@ -66,6 +66,16 @@ async function driveQuickPick<T>(pending: Thenable<T>, command: string): Promise
   return done;
 }
 
+async function eventually<T>(what: string, read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) assert.fail(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
@@ -184,6 +194,25 @@ describe('Promote commands', function () {
     assert.equal(result?.promoted, true, result?.reason);
     assert.equal(result.version, '0.1.0');
     assert.ok(result.files.length > 0 && result.files.every((f) => f.action === 'unchanged'), JSON.stringify(result.files));
+  });
+
+  it('promotion keeps the side bar on Notebook Promoter and the focus on the notebook (the first module opens beside)', async () => {
+    const api = await vscode.extensions.getExtension<{ pipelinesView: vscode.TreeView<unknown> }>(extensionId)?.activate();
+    assert.ok(api?.pipelinesView, 'activate() returned no Pipelines view');
+    const notebook = await vscode.workspace.openNotebookDocument(iris());
+    await vscode.window.showNotebookDocument(notebook);
+    await vscode.commands.executeCommand('workbench.view.extension.nbpromote');
+    for (let i = 0; i < 40 && !api.pipelinesView.visible; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(api.pipelinesView.visible, true, 'the Pipelines view did not open');
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    const result = await command<PromoteResult>('nbpromote.promoteNotebook', iris());
+    assert.equal(result.promoted, true, result.reason);
+    const module = await eventually('the first step module beside the notebook', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath.endsWith(join('steps', 'load.py'))));
+    assert.ok(module.viewColumn !== undefined && module.viewColumn !== vscode.window.activeNotebookEditor?.viewColumn, 'the module did not open beside the notebook');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(api.pipelinesView.visible, true, 'promotion switched the side bar away from Notebook Promoter (to the Explorer)');
+    assert.equal(vscode.window.activeNotebookEditor?.notebook.uri.toString(), notebook.uri.toString(), 'the notebook lost the focus');
+    await closeAllEditors();
   });
 
   it('runPipeline runs the pipeline and reports its metrics', async () => {

@@ -197,6 +197,17 @@ describe('Runs view', function () {
       assert.deepEqual(handle.rendered, ['Summary', 'Parameters', 'Metrics', 'Steps', 'Code', 'Data files']);
     });
 
+    it('a click or Enter on a run row opens the run (the row has the Open Run command)', async () => {
+      const [newest] = await exampleRuns();
+      assert.ok(newest);
+      const command = item(newest).command;
+      assert.ok(command, 'the run row has no command: a click or Enter does nothing');
+      assert.equal(command.command, 'nbpromote.views.runs.open');
+      const handle = await vscode.commands.executeCommand<RunPanelHandle>(command.command, ...(command.arguments ?? []));
+      assert.ok(handle, 'the row\'s command opened nothing');
+      assert.match(handle.html, /default-src 'none'/);
+    });
+
     it('compares the two runs: parameter differences and a chart per metric', async () => {
       const runs = await exampleRuns();
       const pending = await vscode.commands.executeCommand<ComparePanelHandle>('nbpromote.views.runs.compare', runs[0], runs.slice(0, 2));

@@ -34,9 +34,9 @@ export function promoteLensSteps({ screenshot, selectors, stepTimeout }) {
         await page.locator('.tabs-container .tab[data-resource-name="sales.ipynb"]').first().click();
         await lens(page, /^Promoted v0\.1\.0 · up to date$/).waitFor({ timeout: stepTimeout * 2 });
         await screenshot(page, 'ui-promoted.png');
-        // Promotion revealed the package in the Explorer: back to the Notebook Promoter side bar.
-        await page.locator(selectors.activityItem).click();
+        // The side bar stayed on Notebook Promoter: promotion does not switch it to the Explorer.
         await page.locator(selectors.sideBarTitles, { hasText: 'Pipelines' }).first().waitFor({ timeout: stepTimeout });
+        if (await page.locator(selectors.sideBarTitles, { hasText: /^Explorer/i }).count() > 0) throw new Error('promotion switched the side bar to the Explorer');
       },
     },
   ];

@@ -10,7 +10,7 @@ import { scriptCellLine } from './locations';
 import { cellsLabel } from '../../core/util/words';
 
 /**
- * "Promote notebook" (with the promotion's state) above a notebook's first cell, and "step train →
+ * "Promote notebook" (with the promotion's state) above a notebook's first code cell (never a markdown cell), and "step train →
  * src/churn/steps/train.py · uses X_train, y_train" above each step's first cell. In the notebook editor the
  * lenses sit in cell documents; in a percent script on the first line and on each step's marker line.
  */
@@ -37,12 +37,13 @@ export class PromoteCodeLenses extends Disposable implements vscode.CodeLensProv
     const top = new vscode.Range(0, 0, 0, 0);
     if (found.notebook.kind === 'notebook') {
       const cell = found.cell;
-      if (cell === undefined) return [];
+      // Code cells only: a markdown cell has an editor while it is edited, and a lens there would show twice.
+      if (cell === undefined || cell.kind !== vscode.NotebookCellKind.Code) return [];
       const notebook = found.notebook.document;
       const lenses: vscode.CodeLens[] = [];
-      // Above the first cell; when that is markdown (no editor, so no lens shows), above the first code cell too.
+      // Above the first code cell.
       const firstCode = notebook.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code)?.index;
-      if (cell.index === 0 || cell.index === firstCode) lenses.push(promoteLens(top, analysis, notebook.uri));
+      if (cell.index === firstCode) lenses.push(promoteLens(top, analysis, notebook.uri));
       for (const step of steps(analysis)) if (step.cellIndices[0] === cell.index) lenses.push(stepLens(top, analysis, step));
       return lenses;
     }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommand } from '../../host/commands';
-import { CommandId } from '../../host/ids';
+import { CommandId, editorSelector } from '../../host/ids';
 import { jupyterNotebookType } from '../../host/notebookDocuments';
 import type { FeatureContext } from '../featureContext';
 import { EditorAnalyses } from './analysis';
@@ -10,8 +10,7 @@ import { NotebookDiagnostics } from './diagnostics';
 import { NotebookQuickFixes } from './quickFixes';
 import { setCellRole } from './setCellRole';
 
-/** Cells of Jupyter notebooks, and Python files (the providers answer only for jupytext percent scripts). */
-const selector: vscode.DocumentSelector = [{ notebookType: jupyterNotebookType }, { scheme: 'file', language: 'python' }];
+const selector: vscode.DocumentSelector = [...editorSelector];
 
 /** Code lens, cell role status bar items, setCellRole, diagnostics and quick fixes (issue 5 items 1-3). */
 export function registerEditorFeatures(context: FeatureContext): void {

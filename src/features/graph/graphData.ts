@@ -1,7 +1,8 @@
 /**
  * From a notebook's pipeline status (its step graph) to what the graph webview draws: nodes for the
- * parameters, the steps and the metrics; one edge per from → to pair with the names it passes. Test cells
- * are left out. Pure: no `vscode`.
+ * parameters, the steps and the metrics; one edge per from → to pair with the names it passes (past
+ * MAX_PARAMETER_EDGES steps taking parameters, each step's box names its parameters instead). Test cells are
+ * left out. Pure: no `vscode`.
  */
 import { formatProblem } from '../../core/contract/problem';
 import type { StepGraph } from '../../core/contract/stepGraph';
@@ -12,6 +13,16 @@ import type { GraphData, GraphEdge, GraphNode } from './protocol';
 
 /** At most this many parameter or metric lines in a node box; the rest are counted. */
 const MAX_DETAIL_LINES = 6;
+
+/**
+ * Past this many steps taking parameters, the parameters are named on each step's box instead of one edge each
+ * from the parameters node: 200 such edges crossing the whole drawing made it 50,000 px wide, 10,000 high and
+ * took the renderer half a minute to lay out.
+ */
+export const MAX_PARAMETER_EDGES = 8;
+
+/** Parameter names shown on a step's box; the rest are counted. */
+const NAMED_PARAMETERS = 3;
 
 export function graphData(title: string, status: PipelineStatus): GraphData {
   const graph = status.graph;
@@ -25,19 +36,30 @@ export function graphData(title: string, status: PipelineStatus): GraphData {
 export function nodesAndEdges(graph: StepGraph, changed: ReadonlySet<string> = new Set()): { nodes: GraphNode[]; edges: GraphEdge[] } {
   const nodes: GraphNode[] = [];
   const usesParameters = graph.parameters.length > 0 || graph.edges.some((e) => e.from === 'parameters');
+  // The parameters each step takes; named on the steps (no edges) when there are many such steps.
+  const stepParameters = new Map<string, string[]>();
+  for (const edge of graph.edges) {
+    if (edge.from !== 'parameters' || !graph.steps.some((s) => s.name === edge.to)) continue;
+    const names = stepParameters.get(edge.to) ?? [];
+    if (!names.includes(edge.name)) names.push(edge.name);
+    stepParameters.set(edge.to, names);
+  }
+  const parametersOnSteps = stepParameters.size > MAX_PARAMETER_EDGES;
   if (usesParameters) {
     const lines = graph.parameters.map((p) => `${p.name} = ${formatDefault(p.default)}`);
-    nodes.push({ id: 'parameters', kind: 'parameters', label: 'parameters', details: capped(lines), tooltip: ['parameters', ...lines].join('\n'), changed: false });
+    const usedBy = parametersOnSteps ? [`used by ${stepParameters.size} steps (named on each)`] : [];
+    nodes.push({ id: 'parameters', kind: 'parameters', label: 'parameters', details: [...capped(lines), ...usedBy], tooltip: ['parameters', ...lines, ...usedBy].join('\n'), changed: false });
   }
   for (const step of graph.steps) {
     const cells = step.cells.map((c) => c.index + 1);
     const where = cellsLabel(cells);
     const isChanged = changed.has(step.name);
+    const parameters = parametersOnSteps ? (stepParameters.get(step.name) ?? []) : [];
     nodes.push({
       id: step.name,
       kind: 'step',
       label: step.name,
-      details: [isChanged ? `${where} · changed` : where],
+      details: [isChanged ? `${where} · changed` : where, ...(parameters.length > 0 ? [parameterLine(parameters)] : [])],
       tooltip: [`step ${step.name} (${where})`, `inputs: ${step.inputs.join(', ') || 'none'}`, `outputs: ${step.outputs.join(', ') || 'none'}`, isChanged ? 'changed since the last promotion' : '', 'Click to open the cell.'].filter((l) => l !== '').join('\n'),
       changed: isChanged,
     });
@@ -59,6 +81,7 @@ export function nodesAndEdges(graph: StepGraph, changed: ReadonlySet<string> = n
   const grouped = new Map<string, { from: string; to: string; names: string[]; explanations: string[] }>();
   for (const edge of graph.edges) {
     if (!ids.has(edge.from) || !ids.has(edge.to)) continue;
+    if (parametersOnSteps && edge.from === 'parameters') continue;
     const key = `${edge.from}\u0000${edge.to}`;
     const group = grouped.get(key) ?? { from: edge.from, to: edge.to, names: [], explanations: [] };
     grouped.set(key, group);
@@ -89,6 +112,12 @@ function reaches(edges: readonly { readonly from: string; readonly to: string }[
     }
   }
   return false;
+}
+
+/** "parameters: seed, scale, n_rows +2". */
+function parameterLine(names: readonly string[]): string {
+  const shown = names.slice(0, NAMED_PARAMETERS).join(', ');
+  return `parameters: ${shown}${names.length > NAMED_PARAMETERS ? ` +${names.length - NAMED_PARAMETERS}` : ''}`;
 }
 
 function capped(lines: readonly string[]): string[] {

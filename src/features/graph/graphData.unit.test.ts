@@ -58,6 +58,29 @@ describe('graphData', function () {
     assert.ok(isHostMessage({ type: 'graph', ...data }), 'the message fails its own guard');
   });
 
+  it('names the parameters on each step instead of an edge each when many steps take parameters', async () => {
+    const cells = [
+      { id: 'p', tags: ['parameters'], source: 'seed = 1\nscale = 2\nrate = 3\nsize = 4\nextra = 5' },
+      ...Array.from({ length: 12 }, (_, i) => ({ id: `s${i}`, tags: [`step:s${i}`], source: i === 0 ? 'v0 = seed + scale + rate + size + extra' : `v${i} = v${i - 1} + seed` })),
+    ];
+    const many = JSON.stringify({
+      cells: cells.map((c) => ({ cell_type: 'code', id: c.id, metadata: { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    });
+    writeFileSync(join(dir, 'many.ipynb'), many);
+    const data = graphData('many.ipynb', await pipelineStatus({ notebookPath: join(dir, 'many.ipynb'), outDir: dir, toolVersion: 'test' }));
+    assert.deepEqual(data.edges.filter((e) => e.from === 'parameters'), [], 'one edge per step from the parameters node');
+    assert.equal(data.edges.length, 11, 'the steps\' own edges stay');
+    assert.deepEqual(data.nodes.find((n) => n.id === 's0')?.details, ['cell 2', 'parameters: seed, scale, rate +2']);
+    assert.deepEqual(data.nodes.find((n) => n.id === 's5')?.details, ['cell 7', 'parameters: seed']);
+    assert.equal(data.nodes.find((n) => n.id === 'parameters')?.details.at(-1), 'used by 12 steps (named on each)');
+    // A few steps keep their edges.
+    const few = graphData('nb.ipynb', await pipelineStatus({ notebookPath: join(dir, 'nb.ipynb'), outDir: dir, toolVersion: 'test' }));
+    assert.equal(few.edges.filter((e) => e.from === 'parameters').length, 1);
+  });
+
   it('guards the messages both ways', () => {
     assert.ok(isWebviewMessage({ type: 'ready' }));
     assert.ok(isWebviewMessage({ type: 'openStep', step: 'train' }));

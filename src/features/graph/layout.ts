@@ -272,8 +272,10 @@ export function assignLayers(ids: readonly string[], edges: readonly { readonly 
 
 /** Barycenter ordering: alternate sweeps down (by predecessors) and up (by successors); keeps the best. */
 function orderRanks(ranks: Item[][]): void {
-  const position = (): Map<Item, number> => new Map(ranks.flatMap((rank) => rank.map((item, i): [Item, number] => [item, i])));
-  const sortBy = (rank: Item[], neighbours: (item: Item) => readonly Item[], at: Map<Item, number>): void => {
+  // Each item's index in its rank, kept up to date as ranks are sorted (one map, not one per rank sorted:
+  // rebuilding it for every rank made a 200-step pipeline take seconds).
+  const at = new Map<Item, number>(ranks.flatMap((rank) => rank.map((item, i): [Item, number] => [item, i])));
+  const sortBy = (rank: Item[], neighbours: (item: Item) => readonly Item[]): void => {
     const key = new Map(
       rank.map((item, i): [Item, number] => {
         const ns = neighbours(item);
@@ -281,14 +283,15 @@ function orderRanks(ranks: Item[][]): void {
       }),
     );
     rank.sort((a, b) => (key.get(a) ?? 0) - (key.get(b) ?? 0));
+    rank.forEach((item, i) => at.set(item, i));
   };
   // Start: every rank after the first by its predecessors.
-  for (let r = 1; r < ranks.length; r++) sortBy(ranks[r] as Item[], (item) => item.preds, position());
+  for (let r = 1; r < ranks.length; r++) sortBy(ranks[r] as Item[], (item) => item.preds);
   let best = ranks.map((rank) => [...rank]);
   let bestCrossings = crossings(ranks);
   for (let iteration = 0; iteration < 24 && bestCrossings > 0; iteration++) {
-    if (iteration % 2 === 0) for (let r = 1; r < ranks.length; r++) sortBy(ranks[r] as Item[], (item) => item.preds, position());
-    else for (let r = ranks.length - 2; r >= 0; r--) sortBy(ranks[r] as Item[], (item) => item.succs, position());
+    if (iteration % 2 === 0) for (let r = 1; r < ranks.length; r++) sortBy(ranks[r] as Item[], (item) => item.preds);
+    else for (let r = ranks.length - 2; r >= 0; r--) sortBy(ranks[r] as Item[], (item) => item.succs);
     const now = crossings(ranks);
     if (now < bestCrossings) {
       bestCrossings = now;

@@ -70,6 +70,8 @@ export interface InfoNode {
   readonly message: string;
   readonly tooltip?: string;
   readonly severity?: 'info' | 'error';
+  /** A notebook without steps (its URI): a click runs Suggest Steps from Markdown Headings on it. */
+  readonly suggestStepsFor?: string;
 }
 
 interface StatusEntry {
@@ -232,7 +234,7 @@ export class PipelinesTree extends Disposable implements vscode.TreeDataProvider
     if (inspection.notebook === undefined) return [];
     const problems: PipelineNode[] = inspection.problems.filter((p) => p.severity !== 'info').map((problem) => ({ kind: 'problem', notebookUri: element.uri, problem }));
     const steps = inspection.roles?.steps ?? [];
-    if (steps.length === 0) return [...problems, { kind: 'info', message: 'No steps yet: tag the first cell of each step step:<name>' }];
+    if (steps.length === 0) return [...problems, { kind: 'info', message: 'No steps yet: tag the first cell of each step step:<name>', suggestStepsFor: element.uri }];
     const status = this.peekStatus(element.uri);
     const entry = this.statuses.get(element.uri);
     if (status === undefined || entry === undefined || entry.computedAt !== entry.generation) void this.status(element.uri);
@@ -459,6 +461,13 @@ function infoItem(node: InfoNode): vscode.TreeItem {
   item.iconPath = node.severity === 'error' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')) : new vscode.ThemeIcon('info');
   item.tooltip = node.tooltip ?? node.message;
   item.contextValue = node.severity === 'error' ? 'error' : 'info';
+  if (node.suggestStepsFor !== undefined) {
+    item.iconPath = new vscode.ThemeIcon('lightbulb');
+    item.description = 'Suggest Steps from Markdown Headings';
+    item.tooltip = `${node.message}\n\nClick to suggest steps: each markdown heading (#, ## or ###) makes a step of the code cells under it; you choose which ones before any cell is tagged.`;
+    item.command = { command: CommandId.SuggestSteps, title: 'Suggest Steps from Markdown Headings', arguments: [vscode.Uri.parse(node.suggestStepsFor)] };
+    item.contextValue = 'noSteps';
+  }
   return item;
 }
 

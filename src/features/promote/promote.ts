@@ -52,8 +52,9 @@ export interface PromoteResult {
  *    asked about (a modal question) rather than stopping with a message about command-line flags.
  * 3. The promotion itself, in a cancellable progress notification: cancelled before it starts writing, it
  *    writes nothing. Problems are shown (the first one, "Show Problems", "Show Log") and nothing is written.
- * 4. Afterwards the package is revealed in the Explorer, its first step module opened, and "Run Tests"
- *    offered (a VS Code task running pytest with the configured Python).
+ * 4. Afterwards its first step module opens beside the notebook (the focus and the side bar stay where they
+ *    were), and "Run Tests" (a VS Code task running pytest with the configured Python) and "Reveal in
+ *    Explorer" are offered.
  *
  * Restricted Mode. Promotion runs no Python: it parses the notebook in-process and writes files (core/io),
  * so it is allowed, and "Run Tests" is not offered (the message says why). One exception: to record the
@@ -180,11 +181,14 @@ export class PromoteCommand {
     return choice === merge ? 'merge' : choice === force ? 'force' : undefined;
   }
 
-  /** Reveals src/<package> in the Explorer and opens the first step module, without taking the focus. */
+  /**
+   * Opens the first step module beside the notebook, without taking the focus. The side bar stays as it was (the
+   * Notebook Promoter views, where the lens or the Pipelines view started it): the closing message's "Reveal in
+   * Explorer" shows the package there when asked.
+   */
   private async reveal(target: PromotionTarget, outcome: PromoteOutcome): Promise<void> {
     const pkg = outcome.package ?? target.packageName;
     try {
-      await vscode.commands.executeCommand('revealInExplorer', outputUri(target, `src/${pkg}`));
       const first = outcome.graph?.steps[0]?.name;
       if (first !== undefined) await vscode.window.showTextDocument(outputUri(target, `src/${pkg}/steps/${first}.py`), { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
     } catch (ex) {
@@ -197,15 +201,19 @@ export class PromoteCommand {
     const written = outcome.files.filter((f) => f.action !== 'unchanged' && f.action !== 'kept').length;
     const changes = (outcome.changes ?? []).join('; ');
     const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${written === 0 ? 'nothing changed' : `${countOf(written, 'file')} written`}${changes === '' ? '' : ` (${changes})`}.`;
+    const revealLabel = 'Reveal in Explorer';
+    const revealPackage = (): void => void vscode.commands.executeCommand('revealInExplorer', outputUri(target, `src/${outcome.package ?? target.packageName}`));
     if (!isTrusted()) {
       const why = untrustedReason('Running its tests') ?? '';
-      void vscode.window.showInformationMessage(`${message} ${why}`, 'Manage Workspace Trust').then((choice) => {
+      void vscode.window.showInformationMessage(`${message} ${why}`, 'Manage Workspace Trust', revealLabel).then((choice) => {
         if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
+        if (choice === revealLabel) revealPackage();
       });
       return;
     }
-    void vscode.window.showInformationMessage(message, 'Run Tests', 'Show Log').then(async (choice) => {
+    void vscode.window.showInformationMessage(message, 'Run Tests', revealLabel, 'Show Log').then(async (choice) => {
       if (choice === 'Show Log') this.context.log.show();
+      if (choice === revealLabel) revealPackage();
       if (choice !== 'Run Tests') return;
       const result = await runTests(this.context.log, target);
       if (result.ran && result.exitCode !== 0) {

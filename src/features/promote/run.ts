@@ -18,6 +18,7 @@ import { currentText } from './notebookArg';
 import { displayDir, fileName } from './shared';
 import { runInOutputRoot } from '../../host/childProcess';
 import { pipelineArgs } from '../../core/pipeline/command';
+import { commandLine } from '../../core/util/commandLine';
 
 /** What `nbpromote.runPipeline` returns to a caller (tests, other extensions). */
 export interface RunPipelineResult {
@@ -91,7 +92,7 @@ export async function runPipeline(log: Log, target: () => PromotionTarget, recor
   }
   const python = await resolvePython(t.notebookUri);
   const argv = pipelineArgs(config.package, nodePath.join(t.outDir, 'src'), ['--json']);
-  logger.info(`${python.path} -m ${config.package}.pipeline --json in ${t.outDir} (Python from ${python.source})`);
+  logger.info(`${commandLine([python.path, '-m', `${config.package}.pipeline`, ...argv.slice(3)])} in ${t.outDir} (Python from ${python.source})`);
   const started = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Running ${config.package} ${config.version}`, cancellable: true },
@@ -201,7 +202,7 @@ export async function runTests(log: Log, target: PromotionTarget): Promise<TestR
   }
   const python = await resolvePython(target.notebookUri);
   const args = ['-m', 'pytest', '-q', 'tests'];
-  logger.info(`task: ${python.path} ${args.join(' ')} in ${target.outDir} (Python from ${python.source})`);
+  logger.info(`task: ${commandLine([python.path, ...args])} in ${target.outDir} (Python from ${python.source})`);
   const task = new vscode.Task(
     { type: 'nbpromote', task: 'test', outDir: target.outDir },
     target.folder ?? vscode.TaskScope.Workspace,

@@ -8,6 +8,7 @@ import { suggestedStepCells, suggestSteps } from '../../core/tags/suggest';
 import type { Logger } from '../../core/util/logger';
 import { currentText, requireNotebookUri } from './notebookArg';
 import { fileName } from './shared';
+import { suggestedStepsMessage } from './suggestText';
 
 export interface SuggestStepsOptions {
   /** Ask which suggestions to apply (a quick pick, all pre-selected); default true. False applies them all. */
@@ -24,7 +25,8 @@ export interface SuggestStepsResult {
  * heading (core/tags/suggest.ts decides which cells and names), lets the person choose in a quick pick with
  * every suggestion selected, and applies the chosen ones as ONE WorkspaceEdit, so one undo takes them all
  * back. A notebook gets a `step:<name>` cell tag (its other tags and metadata kept, its source untouched); a
- * percent script gets a `#| step: <name>` directive as the cell's first line. Nothing is saved.
+ * percent script gets a `#| step: <name>` directive as the cell's first line. Nothing is saved; the message
+ * says whether the tags are on disk (auto save) or not yet.
  */
 export async function suggestStepsCommand(logger: Logger, arg: unknown, options: SuggestStepsOptions = {}): Promise<SuggestStepsResult> {
   const uri = requireNotebookUri(arg);
@@ -44,6 +46,9 @@ export async function suggestStepsCommand(logger: Logger, arg: unknown, options:
     void vscode.window.showInformationMessage(`${fileName(uri)}: nothing to suggest. Steps are suggested for the first untagged code cell under each markdown heading (#, ## or ###).`);
     return { applied: [] };
   }
+  // From the Pipelines view the notebook may not be open in an editor: show it, so the tags can be seen, saved or undone.
+  if (notebookDocument !== undefined && !vscode.window.visibleNotebookEditors.some((e) => e.notebook === notebookDocument)) await vscode.window.showNotebookDocument(notebookDocument, { preview: false });
+  if (textDocument !== undefined && !vscode.window.visibleTextEditors.some((e) => e.document === textDocument)) await vscode.window.showTextDocument(textDocument, { preview: false });
   const chosen = options.confirm === false ? suggestions : await pick(fileName(uri), suggestions, notebook.cells.map((c) => c.source));
   if (chosen === undefined || chosen.length === 0) return { applied: [] };
 
@@ -66,7 +71,8 @@ export async function suggestStepsCommand(logger: Logger, arg: unknown, options:
   if (!(await vscode.workspace.applyEdit(edit))) throw new NbpromoteError('internal', `VS Code did not apply the step tags to ${fileName(uri)}`);
   const applied = chosen.map((s) => ({ cellIndex: s.cellIndex, name: s.name }));
   logger.info(`${fileName(uri)}: tagged ${applied.map((a) => `cell ${a.cellIndex + 1} step:${a.name}`).join(', ')}`);
-  void vscode.window.showInformationMessage(`${fileName(uri)}: ${applied.length === 1 ? 'one cell starts a step' : `${applied.length} cells start steps`} now (${applied.map((a) => a.name).join(', ')}). Undo takes them back; save to keep them.`);
+  const saved = !(notebookDocument ?? textDocument)?.isDirty;
+  void vscode.window.showInformationMessage(suggestedStepsMessage(fileName(uri), applied.map((a) => a.name), saved));
   return { applied };
 }
 

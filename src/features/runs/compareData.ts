@@ -5,6 +5,7 @@
  * passes them in.
  */
 import type { MetricPoint, RunSummary } from '../../core/contract/runs';
+import { runGroup } from '../../core/contract/runs';
 import type { CompareData, CompareHistory, CompareMetric, CompareParam, CompareRun } from './protocol';
 import { formatNumber, formatParam, formatTime, runLabel, shortRunLabel } from './format';
 
@@ -12,11 +13,15 @@ import { formatNumber, formatParam, formatTime, runLabel, shortRunLabel } from '
 export type RunHistories = readonly ReadonlyMap<string, readonly MetricPoint[]>[];
 
 export function compareData(runs: readonly RunSummary[], histories: RunHistories = [], problems: readonly string[] = []): CompareData {
-  const labels = uniqueLabels(runs.map(shortRunLabel));
+  // Runs of different pipelines (or experiments): each label names its own, and the panel says so.
+  const groups = runs.map(runGroup);
+  const distinct = [...new Set(groups)];
+  const mixed = distinct.length > 1;
+  const labels = uniqueLabels(runs.map((run, i) => (mixed ? `${groups[i] ?? ''} · ${shortRunLabel(run)}` : shortRunLabel(run))));
   const compareRuns: CompareRun[] = runs.map((run, index) => ({
     index,
     label: labels[index] ?? run.id,
-    title: `${runLabel(run)} · ${run.source} · ${run.status} · ${formatTime(run.start)}`,
+    title: `${mixed ? `${groups[index] ?? ''} · ` : ''}${runLabel(run)} · ${run.source} · ${run.status} · ${formatTime(run.start)}`,
     status: run.status,
     commit: run.gitCommit === undefined ? undefined : `${run.gitCommit.slice(0, 7)}${run.gitDirty === true ? '*' : ''}`,
   }));
@@ -46,7 +51,15 @@ export function compareData(runs: readonly RunSummary[], histories: RunHistories
     const errors = (run.problems ?? []).filter((p) => p.severity === 'error');
     if (errors.length > 0) notes.push(`${labels[i] ?? run.id}: ${errors.map((p) => p.message).join('; ')}`);
   });
-  return { title: `Compare ${runs.length} runs`, runs: compareRuns, params, metrics, histories: compareHistories, problems: notes };
+  return {
+    title: mixed ? `Compare ${runs.length} runs of ${distinct.length} pipelines` : `Compare ${runs.length} runs`,
+    runs: compareRuns,
+    params,
+    metrics,
+    histories: compareHistories,
+    problems: notes,
+    ...(mixed ? { notice: `These runs are of different pipelines (${distinct.join(', ')}): their parameters and metrics may not line up.` } : {}),
+  };
 }
 
 /** Finite points in step order (the same step twice: the later timestamp). */

@@ -27,6 +27,21 @@ describe('compare runs', () => {
     );
   });
 
+  it('names each run\'s pipeline and says so above the tables when the runs are of different pipelines', () => {
+    const churn = { ...a, pipeline: 'churn_model' };
+    const credit = { ...b, pipeline: 'credit' };
+    const mixed = compareData([churn, credit]);
+    const time = (s: number): string => localTime(new Date(Date.UTC(2026, 10, 25, 22, s, 30))).slice(11);
+    assert.deepEqual(mixed.runs.map((r) => r.label), [`churn_model · ${time(15)} aaaaaa`, `credit · ${time(16)} bbbbbb`]);
+    assert.match(mixed.runs[0]?.title ?? '', /^churn_model · /);
+    assert.equal(mixed.title, 'Compare 2 runs of 2 pipelines');
+    assert.equal(mixed.notice, 'These runs are of different pipelines (churn_model, credit): their parameters and metrics may not line up.');
+    const same = compareData([churn, { ...b, pipeline: 'churn_model' }]);
+    assert.equal(same.notice, undefined);
+    assert.equal(same.title, 'Compare 2 runs');
+    assert.deepEqual(same.runs.map((r) => r.label), [`${time(15)} aaaaaa`, `${time(16)} bbbbbb`]);
+  });
+
   it('gives each metric its values per run, absent and non-finite ones told apart', () => {
     const data = compareData([a, b]);
     assert.deepEqual(

@@ -79,6 +79,8 @@ export interface CompareData {
   readonly histories: readonly CompareHistory[];
   /** Already worded: a history that could not be read, runs with problems. */
   readonly problems: readonly string[];
+  /** Shown above the tables: the runs are of different pipelines (undefined when they are of one). */
+  readonly notice?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------

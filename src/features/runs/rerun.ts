@@ -24,6 +24,7 @@ import { pipelineArgs } from '../../core/pipeline/command';
 import { parseRunnerReport } from '../../core/runs/runnerOutput';
 import { CommandId } from '../../host/ids';
 import { failedCellOf, runFailureMessage, showRunFailure } from '../promote/run';
+import { commandLine } from '../../core/util/commandLine';
 
 export interface RerunResult {
   readonly ran: boolean;
@@ -70,7 +71,7 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
   argv.push('--json');
   if (dropped.length > 0) logger.warn(`pipeline.yaml no longer has the parameter(s) ${dropped.join(', ')} of run ${run.id}: they are left out`);
   const python = await resolvePython(vscode.Uri.file(root));
-  logger.info(`re-running ${run.id}: ${python.path} -m ${config.package}.pipeline ${argv.slice(2).join(' ')} in ${root} (Python from ${python.source})`);
+  logger.info(`re-running ${run.id}: ${commandLine([python.path, '-m', `${config.package}.pipeline`, ...argv.slice(2)])} in ${root} (Python from ${python.source})`);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Re-running ${config.package} with the parameters of ${run.id}`, cancellable: true },
     (_progress, token) => runInOutputRoot(python.path, argv, root, logger, token),

@@ -511,6 +511,8 @@ function runItem(element: RunElement): vscode.TreeItem {
   item.iconPath = statusIcon(run);
   item.contextValue = run.status === 'unknown' ? 'runFlagged' : `run${capitalize(run.source)}${run.gitCommit !== undefined ? 'Commit' : ''}`;
   item.accessibilityInformation = { label: `run ${run.id}, ${run.status}${item.description === '' ? '' : `, ${item.description}`}` };
+  // Click and Enter open the run, as the inline icon does (Ctrl/Shift+click only select, for Compare Runs).
+  item.command = { command: CommandId.OpenRun, title: 'Open Run', arguments: [element] };
   return item;
 }
 
