@@ -7,7 +7,8 @@ import type { Notebook, NotebookCell } from '../contract/notebook';
 import { cellProblem } from '../contract/problem';
 import type { Problem } from '../contract/problem';
 import type { CellRoles, TagResult } from '../contract/roles';
-import type { CellRef, CodeUnit, Edge, Parameter, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
+import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
+import { bindPrintedValue } from './printedValues';
 import type { CallSite } from './cellFacts';
 import { printArguments } from './expectedMetrics';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
@@ -242,6 +243,8 @@ class GraphBuilder {
   private readonly steps: UnitBuilder[] = [];
   private readonly tests: UnitBuilder[] = [];
   private metrics: UnitBuilder | undefined;
+  /** Values the metrics cells print under a label, named by it (`checkUnnamedPrints`). */
+  private readonly printedValues: PrintedValue[] = [];
   private readonly parameters: Parameter[] = [];
   private readonly common = { cells: [] as CellRef[], names: [] as string[], imports: [] as string[] };
   private readonly edges: Edge[] = [];
@@ -321,6 +324,7 @@ class GraphBuilder {
       tests: this.tests.map(toCodeUnit),
       edges: this.edges,
       requirements: [...this.requirements].sort(),
+      ...(this.printedValues.length === 0 ? {} : { printedValues: this.printedValues }),
       problems: this.problems,
     };
   }
@@ -425,8 +429,14 @@ class GraphBuilder {
         if (!computed) continue;
         const label = labelName(field.before);
         // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
-        const taken = (n: string): boolean => this.bindings.has(n) || definedHere.has(n) || new RegExp(`\\b${n}\\b`).test(field.expression);
+        const taken = (n: string): boolean => this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`\\b${n}\\b`).test(field.expression);
         const name = label === undefined || taken(label) ? (label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : 'value') : label;
+        // Named by its label: the package binds that name where the line prints the value, and records it.
+        if (name !== 'value' && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
+          this.printedValues.push({ cellIndex: cell.index, line: i + 1, expression: field.expression, name });
+          this.problems.push(this.problem(cell, 'info', 'metric-named', `this line prints ${field.expression} under a label: the pipeline records it as the metric ${name}`, i + 1));
+          continue;
+        }
         this.problems.push(
           this.problem(
             cell,

@@ -91,6 +91,19 @@ export interface SharedCode {
   readonly imports: readonly string[];
 }
 
+/**
+ * A value a metrics cell prints under a label without naming it (`print("cv_accuracy:", cv.mean())`): the
+ * package records it as the metric `name`, taken from the label.
+ */
+export interface PrintedValue {
+  readonly cellIndex: number;
+  /** 1-based line in the cell. */
+  readonly line: number;
+  /** The value's source text, as it stands in the line. */
+  readonly expression: string;
+  readonly name: string;
+}
+
 export interface StepGraph {
   readonly steps: readonly StepNode[];
   readonly parameters: readonly Parameter[];
@@ -100,5 +113,7 @@ export interface StepGraph {
   readonly edges: readonly Edge[];
   /** `pip install` requirements found in shell escapes and magics. */
   readonly requirements: readonly string[];
+  /** Values the metrics cells print under a label, named by it (`printedValues.ts`). */
+  readonly printedValues?: readonly PrintedValue[];
   readonly problems: readonly Problem[];
 }

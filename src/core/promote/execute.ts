@@ -12,6 +12,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Notebook } from '../contract/notebook';
 import type { RecordedValue } from '../contract/pipelineConfig';
+import type { PrintedValue } from '../contract/stepGraph';
+import { bindPrintedValue, withPrintedValues } from '../analysis/printedValues';
 import { NbpromoteError } from '../errors';
 import { parseNotebook } from '../notebook/parse';
 import { pyNames } from '../scaffold/pythonText';
@@ -41,6 +43,8 @@ export interface MetricsProbe {
    * later one's names winning: a name (read at the end), or the index of an expression in `displayedAfter`.
    */
   readonly displayed?: readonly (string | number)[];
+  /** Values the metrics cells print under a label: bound to their names in the copy that runs, as the package does. */
+  readonly printedValues?: readonly PrintedValue[];
   /** Expressions metrics cells pass to `display(...)` (`results.sort_values("auc")`): evaluated right after each cell, by index. */
   readonly displayedAfter?: readonly { readonly afterCell: number; readonly expressions: readonly { readonly index: number; readonly text: string }[] }[];
 }
@@ -111,7 +115,9 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
 export function probeNotebook(notebook: Notebook, folder: string, probe: MetricsProbe | undefined, steps: readonly StepProbe[] = [], mayFail: readonly number[] = []): Record<string, unknown> {
   const cells: Record<string, unknown>[] = [code(['import os as _nbp_os', `_nbp_os.chdir(${JSON.stringify(folder)})`, ...DESCRIBE].join('\n'))];
   for (const cell of notebook.cells) {
-    if (cell.kind === 'code') cells.push({ ...code(cell.source), metadata: { nbpromote: { cell: cell.index }, ...(mayFail.includes(cell.index) ? { tags: ['raises-exception'] } : {}) } });
+    const printed = (probe?.printedValues ?? []).filter((v) => v.cellIndex === cell.index);
+    const source = printed.length === 0 ? cell.source : withPrintedValues(cell.source, printed, bindPrintedValue);
+    if (cell.kind === 'code') cells.push({ ...code(source), metadata: { nbpromote: { cell: cell.index }, ...(mayFail.includes(cell.index) ? { tags: ['raises-exception'] } : {}) } });
     else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
     for (const step of steps) if (cell.index === step.afterCell) cells.push(code(stepProbeSource(step)));
     // The shown value first: its probe takes what the cell right above it showed.

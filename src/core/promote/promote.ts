@@ -36,6 +36,7 @@ import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
+import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
 import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
@@ -224,7 +225,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (hasErrors(problems)) return { ...fail(problems, inspection), graph };
 
   const metricsCells: MetricsCellInfo[] = (graph.metrics?.cells ?? []).flatMap((ref) => {
-    const cell = notebook.cells.find((c) => c.index === ref.index);
+    const saved = notebook.cells.find((c) => c.index === ref.index);
+    // A value printed under a label is read as the name it gets (`print("cv_accuracy:", cv_accuracy)`).
+    const printed = (graph.printedValues ?? []).filter((v) => v.cellIndex === ref.index);
+    const cell = saved === undefined || printed.length === 0 ? saved : { ...saved, source: withPrintedValues(saved.source, printed, namePrintedValue) };
     const a = analysed.get(ref.index);
     if (cell === undefined || a === undefined) return [];
     const trailing = a.analysis.trailingExpression;
@@ -563,6 +567,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           ...earlierMetricReads(graph, metricsCells.map((m) => m.cell.index), generated),
           ...shownMetricNames(metricsCells, runMetricNames),
           ...displayProbe(metricsCells, runMetricNames),
+          ...(graph.printedValues === undefined ? {} : { printedValues: graph.printedValues }),
         };
   const stepProbes: StepProbe[] = graph.steps.flatMap((step) => {
     const last = step.cells[step.cells.length - 1];

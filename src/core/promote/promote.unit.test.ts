@@ -396,7 +396,7 @@ describe('re-promotion', function () {
     ];
     const indexed = await promote(cells, { dryRun: true });
     assert.ok(indexed.ok, JSON.stringify(indexed.problems));
-    assert.deepEqual([...(indexed.metricsProbe?.names ?? [])].sort(), ['best', 'best_k']);
+    assert.deepEqual([...(indexed.metricsProbe?.names ?? [])].sort(), ['best', 'best_k', 'silhouette']);
     // Printed or passed whole, it is still a metric (one per entry).
     for (const shown of ['print(scores)', 'n = len(scores)', 'scores']) {
       const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${shown}` }], { dryRun: true });

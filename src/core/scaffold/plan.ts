@@ -11,6 +11,7 @@ import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
 import { shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
+import { bindPrintedValue } from '../analysis/printedValues';
 import { stringAndCommentRanges } from '../analysis/python/literalRanges';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
@@ -1034,7 +1035,20 @@ class Generator {
       }
       return out;
     };
-    const bodies = metrics.cells.map((c, i) => withDisplayed(c, this.metricsCellBody(c, i, last, shownNamesByCell, locals, earlier)));
+    // A value a line prints under a label (`print("cv_accuracy:", cv.mean())`): bound to the label's name there.
+    const withPrinted = (c: CellRef, body: string): string => {
+      const values = (this.input.graph.printedValues ?? []).filter((v) => v.cellIndex === c.index);
+      if (values.length === 0) return body;
+      const source = (this.input.notebook.cells.find((n) => n.index === c.index)?.source ?? '').split('\n');
+      const lines = body.split('\n');
+      for (const value of values) {
+        const at = lines.indexOf(source[value.line - 1] ?? '\0');
+        const bound = at === -1 ? undefined : bindPrintedValue(lines[at] ?? '', value);
+        if (bound !== undefined) lines[at] = bound;
+      }
+      return lines.join('\n');
+    };
+    const bodies = metrics.cells.map((c, i) => withPrinted(c, withDisplayed(c, this.metricsCellBody(c, i, last, shownNamesByCell, locals, earlier))));
     if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
@@ -1450,7 +1464,8 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters') && !onlyIndexed(name));
   // What the cells bind (`auc = ...`, `precision, recall, f1, _ = ...`, not loop variables), print, then read from steps.
   const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)];
-  return [...new Set([...metrics.cells.flatMap((c) => [...bound(cells.get(c.index)), ...(cells.get(c.index)?.printedNames ?? [])]), ...fromSteps])];
+  const printed = (graph.printedValues ?? []).map((v) => v.name);
+  return [...new Set([...metrics.cells.flatMap((c) => [...bound(cells.get(c.index)), ...(cells.get(c.index)?.printedNames ?? [])]), ...printed, ...fromSteps])];
 }
 
 /**

@@ -175,7 +175,7 @@ describe('planPromotion: code on no parameter, or with no step after it, in the 
   });
 });
 
-describe('planPromotion: a metrics cell printing values it gives no name', function () {
+describe('planPromotion: a metrics cell printing values under labels, without names', function () {
   this.timeout(120_000);
   let dir = '';
   before(() => {
@@ -183,33 +183,48 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
     writeFileSync(
       join(dir, 'nb.ipynb'),
       notebookJson([
-        { tags: ['step:fit'], source: 'truth = [1, 0, 1]\npred = [1, 1, 1]' },
+        { tags: ['step:fit'], source: 'import numpy as np\ntruth = np.array([1, 0, 1])\npred = [1, 1, 1]' },
         { tags: ['metrics'], source: 'print(f"accuracy: {sum(a == b for a, b in zip(truth, pred)) / len(truth):.4f}")\nprint(f"rows: {len(truth)}")\nshare = 0.5\nprint(f"share {share:.2f}")\nprint("best", max(pred))\nprint("n:", len(truth), "share", share, "tag", "x")\nprint("Accuracy: %.2f" % (sum(pred) / 3))\nprint("F1: {:.3f}".format(max(truth)))\nprint("a %s, b %d" % ("x", len(pred)))\nprint(f"Precision: {pred[0]:.2f}")\nprint("RMSE value is: ", max(pred))\nprint(f"shape: {truth.__class__}")\nprint("Best CV score:", truth.__doc__)\nprint(f"cols: {truth.shape}")\nprint(f"\\\\nBest: {max(truth)}")\nprint("Genauigkeit (Übung):", min(truth))\nprint("share (%)", share * 100)' },
       ]),
     );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('warns on each line printing a computed value inside an f-string, saying to assign it to a name', async () => {
+  it('names each value a line prints under a label by that label, binds it there, and the run records it', async () => {
     const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-    const warnings = outcome.problems.filter((p) => p.code === 'metric-unnamed');
-    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2], ['warning', 5], ['warning', 6], ['warning', 7], ['warning', 8], ['warning', 9], ['warning', 10], ['warning', 11], ['warning', 12], ['warning', 13], ['warning', 15], ['warning', 16], ['warning', 17]]);
-    // The label names a metric the cell has: another name, not `share = share * 100`.
-    assert.match(warnings[13]?.message ?? '', /`share_shown = share \* 100`/);
-    assert.match(warnings[11]?.message ?? '', /`best = max\(truth\)`/);
-    assert.match(warnings[12]?.message ?? '', /`ubung = min\(truth\)`/);
-    assert.match(warnings[0]?.message ?? '', /^this line prints sum\(a == b for a, b in zip\(truth, pred\)\) \/ len\(truth\) without giving it a name[^`]*`accuracy = sum\(/);
-    assert.match(warnings[1]?.message ?? '', /`rows = len\(truth\)`/);
-    // A computed value after a label, not in an f-string: print("best", max(pred)).
-    assert.match(warnings[2]?.message ?? '', /^this line prints max\(pred\) without giving it a name[^`]*`best = max\(pred\)`/);
-    assert.match(warnings[3]?.message ?? '', /`n = len\(truth\)`/);
-    // Formatted with % or .format: the value formatted, named by the words before its place.
-    assert.match(warnings[4]?.message ?? '', /^this line prints sum\(pred\) \/ 3 without giving it a name[^`]*`accuracy = sum\(pred\) \/ 3`/);
-    assert.match(warnings[5]?.message ?? '', /^this line prints max\(truth\) without[^`]*`f1 = max\(truth\)`/);
-    assert.match(warnings[6]?.message ?? '', /^this line prints len\(pred\) without[^`]*`b = len\(pred\)`/);
-    // An item of a list is computed too; the name skips the label's fillers and keywords ("value is").
-    assert.match(warnings[7]?.message ?? '', /^this line prints pred\[0\] without[^`]*`precision = pred\[0\]`/);
-    assert.match(warnings[8]?.message ?? '', /^this line prints max\(pred\) without[^`]*`rmse = max\(pred\)`/);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'metric-unnamed'), []);
+    const named = outcome.problems.filter((p) => p.code === 'metric-named').map((p) => [p.severity, p.line, /as the metric (\w+)$/.exec(p.message)?.[1]]);
+    assert.deepEqual(named, [
+      ['info', 1, 'accuracy'],
+      ['info', 2, 'rows'],
+      // A computed value after a label, not in an f-string: print("best", max(pred)).
+      ['info', 5, 'best'],
+      ['info', 6, 'n'],
+      // Formatted with % or .format: named by the words before its place; a name in use gets `_shown`.
+      ['info', 7, 'accuracy_shown'],
+      ['info', 8, 'f1'],
+      ['info', 9, 'b'],
+      // An item of a list is computed too; the name skips the label's fillers and keywords ("value is").
+      ['info', 10, 'precision'],
+      ['info', 11, 'rmse'],
+      ['info', 12, 'shape'],
+      ['info', 13, 'score'],
+      ['info', 15, 'best_shown'],
+      ['info', 16, 'ubung'],
+      // The label names a value the cell has: another name, not `share = share * 100`.
+      ['info', 17, 'share_shown'],
+    ]);
+    const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+    assert.match(metrics, /print\(f"accuracy: \{\(accuracy := sum\(a == b for a, b in zip\(truth, pred\)\) \/ len\(truth\)\):\.4f\}"\)/);
+    assert.match(metrics, /print\("Accuracy: %\.2f" % \(\(accuracy_shown := sum\(pred\) \/ 3\)\)\)/);
+    assert.match(metrics, /print\("F1: \{:\.3f\}"\.format\(\(f1 := max\(truth\)\)\)\)/);
+    if (!withPython()) return;
+    const run = runPipeline(join(dir, 'out')).metrics;
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(run).filter(([name]) => ['accuracy', 'rows', 'best', 'n', 'accuracy_shown', 'f1', 'b', 'precision', 'rmse', 'best_shown', 'ubung', 'share_shown'].includes(name))),
+      { accuracy: 2 / 3, rows: 3, best: 1, n: 3, accuracy_shown: 1, f1: 1, b: 3, precision: 1, rmse: 1, best_shown: 1, ubung: 0, share_shown: 50 },
+    );
   });
 
   it('says the notebook gives no metric, not to promote with --execute, when --execute found none', async () => {
@@ -222,10 +237,18 @@ describe('planPromotion: a metrics cell printing values it gives no name', funct
     const saved = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'saved', toolVersion: 'test' });
     assert.equal(saved.problems.find((p) => p.code === 'metrics-none'), undefined);
     assert.match(readFileSync(join(dir, 'saved', 'tests', 'test_metrics.py'), 'utf8'), /promote --execute` to record them/);
-    // Run and saved, its outputs holding no number with a name: the warning, on the metrics cell.
+    // Run and saved: the line printing a value under a label gives that value to the name the label gives it.
     const notebook = JSON.parse(readFileSync(join(dir, 'nb.ipynb'), 'utf8')) as { cells: Record<string, unknown>[] };
-    notebook.cells = notebook.cells.map((c, i) => ({ ...c, execution_count: i + 1, outputs: i === 1 ? [{ output_type: 'stream', name: 'stdout', text: 'accuracy: 0.6667\n' }] : [] }));
-    writeFileSync(join(dir, 'run.ipynb'), JSON.stringify(notebook));
+    const saveWith = (text: string): void => {
+      notebook.cells = notebook.cells.map((c, i) => ({ ...c, execution_count: i + 1, outputs: i === 1 ? [{ output_type: 'stream', name: 'stdout', text }] : [] }));
+      writeFileSync(join(dir, 'run.ipynb'), JSON.stringify(notebook));
+    };
+    saveWith('accuracy: 0.6667\n');
+    const read = await promoteNotebook({ notebook: 'run.ipynb', cwd: dir, out: 'run', toolVersion: 'test', dryRun: true });
+    assert.equal(read.expectedMetrics['accuracy'], 0.6667);
+    assert.equal(read.problems.find((p) => p.code === 'metrics-none'), undefined);
+    // Its outputs holding no number with a name: the warning, on the metrics cell.
+    saveWith('done\n');
     const none = await promoteNotebook({ notebook: 'run.ipynb', cwd: dir, out: 'run', toolVersion: 'test', dryRun: true });
     const warning = none.problems.find((p) => p.code === 'metrics-none');
     assert.equal(warning?.cellIndex, 1);

@@ -916,6 +916,36 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
     }
   });
 
+  it('values printed under labels (after a label, in an f-string, by % and .format) are metrics by those labels, from saved outputs, the run and --execute', async function () {
+    if (!hasPython('sklearn', 'nbconvert')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-printed-labels-'));
+    try {
+      const outcome = await executedAndPromoted(dir, [
+        {
+          tags: ['step:train'],
+          source: 'from sklearn.datasets import load_iris\nfrom sklearn.linear_model import LogisticRegression\nfrom sklearn.model_selection import cross_val_score\nfrom sklearn.metrics import f1_score\nX, y = load_iris(return_X_y=True)\nmodel = LogisticRegression(max_iter=500)\ncv_scores = cross_val_score(model, X, y, cv=3)\nmodel.fit(X, y)',
+        },
+        {
+          tags: ['metrics'],
+          source: 'print("cv_accuracy:", cv_scores.mean())\nprint(f"Macro F1: {f1_score(y, model.predict(X), average=\'macro\'):.4f}")\nprint("Best CV fold: %.3f" % cv_scores.max())\nprint("train accuracy {:.2f}".format(model.score(X, y)))',
+        },
+      ]);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual(Object.keys(outcome.expectedMetrics).sort(), ['accuracy', 'cv_accuracy', 'f1', 'fold']);
+      assert.equal(outcome.expectedMetrics['f1'], Number(outcome.expectedMetrics['f1']?.toFixed(4)), 'f1 as printed, to 4 decimals');
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      const run = runPipeline(join(dir, 'out')).metrics;
+      for (const name of ['accuracy', 'cv_accuracy', 'f1', 'fold']) assert.equal(typeof run[name], 'number', name);
+      const probe = outcome.metricsProbe;
+      assert.ok(probe !== undefined);
+      const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
+      for (const name of ['accuracy', 'cv_accuracy', 'f1', 'fold']) assert.equal(executed.get(name), run[name], name);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('warns on the metrics cell when the rows have no names to tell them apart, and how to get the numbers', async function () {
     if (!hasPython('pandas', 'nbconvert')) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-'));
