@@ -397,8 +397,13 @@ describe('re-promotion', function () {
     const indexed = await promote(cells, { dryRun: true });
     assert.ok(indexed.ok, JSON.stringify(indexed.problems));
     assert.deepEqual([...(indexed.metricsProbe?.names ?? [])].sort(), ['best', 'best_k', 'silhouette']);
-    // Printed or passed whole, it is still a metric (one per entry).
-    for (const shown of ['print(scores)', 'n = len(scores)', 'scores']) {
+    // Passed to a call, or reached into, it is read too.
+    for (const read of ['n = len(scores)', 'top = max(scores.values())', 'print(len(scores), sorted(scores)[0])']) {
+      const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${read}` }], { dryRun: true });
+      assert.ok(!outcome.metricsProbe?.names.includes('scores'), `${read}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
+    }
+    // Printed, displayed, shown last or given another name, it is still a metric (one per entry).
+    for (const shown of ['print(scores)', 'print("scores", scores)', 'display(scores)', 'summary = scores', 'scores']) {
       const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${shown}` }], { dryRun: true });
       assert.ok(outcome.metricsProbe?.names.includes('scores'), `${shown}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
     }

@@ -1451,17 +1451,45 @@ function blankedLiterals(text: string): string {
   return out;
 }
 
+/**
+ * Whether the name at `at` (length `length`) in `code` (strings blanked) is only read there: indexed or reached
+ * into (`scores[k]`, `accs.values()`), or passed to a call other than print, display or pprint (`len(sil)`).
+ * A translation's comment (`# nbpromote: ...: display(scores)`) names what the notebook showed: never read-only.
+ */
+function readOnly(code: string, at: number, length: number): boolean {
+  const lineStart = code.lastIndexOf('\n', at - 1) + 1;
+  if (code.slice(lineStart, at).includes('# nbpromote:')) return false;
+  if (/^\s*[[.]/.test(code.slice(at + length))) return true;
+  // The call the name is an argument of: the innermost bracket still open before it, on its line.
+  let depth = 0;
+  for (let i = at - 1; i >= lineStart; i--) {
+    const c = code[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[' || c === '{') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      if (c !== '(') return false;
+      const callee = /([A-Za-z_][\w.]*)\s*$/.exec(code.slice(lineStart, i))?.[1];
+      return callee !== undefined && !['print', 'display', 'pprint', 'pprint.pprint'].includes(callee);
+    }
+  }
+  return false;
+}
+
 export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, GeneratedCell>): string[] {
   const metrics = graph.metrics;
   if (metrics === undefined) return [];
   const parameters = new Set(graph.parameters.map((p) => p.name));
   const code = metrics.cells.map((c) => blankedLiterals(cells.get(c.index)?.code ?? '')).join('\n');
-  // A container the cells only index (`best = scores[best_k]`) is read, not shown: its every entry is no metric.
-  const onlyIndexed = (name: string): boolean => {
-    const uses = [...code.matchAll(new RegExp(`(?<![.\\w])${name}(?!\\w)`, 'g'))];
-    return uses.length > 0 && uses.every((m) => /^\s*\[/.test(code.slice((m.index ?? 0) + name.length)));
+  // A value the cells only read (`best = scores[best_k]`, `len(sil)`, `max(accs.values())`) is no metric, nor is
+  // its every entry: one they show is (`print(scores)`, `display(scores)`, `scores` last, `summary = scores`).
+  const onlyRead = (name: string): boolean => {
+    const uses = [...code.matchAll(new RegExp(`(?<![.\\w])${name}(?!\\w)`, 'g'))].map((m) => m.index ?? 0);
+    return uses.length > 0 && uses.every((at) => readOnly(code, at, name.length));
   };
-  const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters') && !onlyIndexed(name));
+  const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters') && !onlyRead(name));
   // What the cells bind (`auc = ...`, `precision, recall, f1, _ = ...`, not loop variables), print, then read from steps.
   const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)];
   const printed = (graph.printedValues ?? []).map((v) => v.name);
