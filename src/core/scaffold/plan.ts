@@ -346,7 +346,7 @@ export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, 
 }
 
 /** The names a generated step test binds or takes as fixtures (see stepTestFile). */
-const TEST_LOCALS = new Set(['config', 'pipeline_run', 'monkeypatch', 'params', 'values', 'result', 'returned', 'name', 'recorded', 'OUTPUTS', 'annotations']);
+const TEST_LOCALS = new Set(['pipeline_config', 'pipeline_run', 'monkeypatch', 'params', 'values', 'result', 'returned', 'name', 'recorded', 'OUTPUTS', 'annotations']);
 
 /** Name -> the names calling it may read: what its definitions read, and what the definitions those name read, to the end. */
 function reachable(defs: readonly { readonly name: string; readonly freeNames: readonly string[] }[]): Map<string, Set<string>> {
@@ -1171,23 +1171,23 @@ from ${this.pkg}.pipeline import CONFIG_PATH, METRICS, STEPS  # noqa: E402
 ${testedLines}
 
 @pytest.fixture(scope="session")
-def config() -> dict:
-    """pipeline.yaml, as the runner reads it."""
+def pipeline_config() -> dict:
+    """pipeline.yaml, as the runner reads it (not \`config\`: a notebook's test cells may have their own)."""
     return _runtime.load_config(CONFIG_PATH)
 
 
 @pytest.fixture(scope="session")
-def pipeline_run(config):
+def pipeline_run(pipeline_config):
     """One run of the whole pipeline on the notebook's parameters (cached steps are reused), keeping what
     each step was called with${tested.size === 0 ? '' : ' and what the notebook\'s test cells read as each step returned it'}."""
-    return _runtime.run_pipeline(config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=True, record=False, keep_inputs=True${keep})
+    return _runtime.run_pipeline(pipeline_config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=True, record=False, keep_inputs=True${keep})
 
 
 @pytest.fixture()
-def in_workdir(config, pipeline_run, monkeypatch):
+def in_workdir(pipeline_config, pipeline_run, monkeypatch):
     """The notebook's test cells read data relative to the notebook's folder (or where its code moved), as
     the notebook did."""
-    monkeypatch.chdir(pipeline_run.folder or CONFIG_PATH.parent / config["workdir"])
+    monkeypatch.chdir(pipeline_run.folder or CONFIG_PATH.parent / pipeline_config["workdir"])
 `;
   }
 
@@ -1234,10 +1234,10 @@ def in_workdir(config, pipeline_run, monkeypatch):
     const local = taken ? `step_${fn}` : fn;
     if (usesValues) lines.push('import pytest', '');
     lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${fn}${local === fn ? '' : ` as ${local}`}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
-    lines.push(`def test_${step.name}_returns_its_outputs(config, pipeline_run, monkeypatch):`);
+    lines.push(`def test_${step.name}_returns_its_outputs(pipeline_config, pipeline_run, monkeypatch):`);
     lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
     lines.push(`    monkeypatch.chdir(pipeline_run.folders[${pyString(step.name)}])  # where the step ran in the pipeline`);
-    if (usesParams) lines.push('    params = _runtime.resolve_params(config)');
+    if (usesParams) lines.push('    params = _runtime.resolve_params(pipeline_config)');
     // What this step was called with: a later step may rebind the same name (`df = df.dropna()`) or change it in place.
     if (usesValues) {
       // Copied in one go: inputs holding each other (`combine = [train_df, test_df]`) still do in the copy.
@@ -1248,7 +1248,7 @@ def in_workdir(config, pipeline_run, monkeypatch):
     }
     lines.push(`    result = ${local}(${args.join(', ')})`);
     lines.push(`    returned = _runtime.split_outputs(${pyString(step.name)}, OUTPUTS, result)`, '    assert list(returned) == OUTPUTS');
-    lines.push(`    for name, recorded in (_runtime.step_config(config, ${pyString(step.name)}).get("recorded") or {}).items():`);
+    lines.push(`    for name, recorded in (_runtime.step_config(pipeline_config, ${pyString(step.name)}).get("recorded") or {}).items():`);
     lines.push('        assert _runtime.matches_recorded(returned[name], recorded), f"{name}: {_runtime.describe(returned[name])} differs from the notebook\'s {recorded}"');
     return `${lines.join('\n')}\n`;
   }
@@ -1270,10 +1270,10 @@ def in_workdir(config, pipeline_run, monkeypatch):
       // A parameter a step redefined (`sample = sample or 200`) comes from that step, as in the notebook.
       const params = paramsOf(t);
       const sources = this.testSources(t);
-      lines.push('', `def test_cell_${suffixes.get(cell) ?? String(cell.index + 1)}(config, pipeline_run, in_workdir):`, `    """${cellWords(t.cells).replace(/^c/, 'C')} of the notebook."""`);
+      lines.push('', `def test_cell_${suffixes.get(cell) ?? String(cell.index + 1)}(pipeline_config, pipeline_run, in_workdir):`, `    """${cellWords(t.cells).replace(/^c/, 'C')} of the notebook."""`);
       lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
       // `_params`, not `params`: the cell's own names (a dict called `params`) are bound below it.
-      if (t.inputs.some((i) => params.has(i))) lines.push('    _params = _runtime.resolve_params(config)');
+      if (t.inputs.some((i) => params.has(i))) lines.push('    _params = _runtime.resolve_params(pipeline_config)');
       for (const i of t.inputs) {
         if (params.has(i)) lines.push(`    ${i} = _params[${pyString(i)}]`);
         else if (t.metricInputs.includes(i)) lines.push(`    ${i} = _runtime.metric_value(pipeline_run.metrics, ${pyString(i)})`);
@@ -1298,17 +1298,17 @@ from ${this.pkg} import _runtime
 from ${this.pkg}.pipeline import CONFIG_PATH, METRICS, STEPS
 
 
-def test_metrics_match_the_notebook(config):
-    expected = (config.get("metrics") or {}).get("expected") or {}
+def test_metrics_match_the_notebook(pipeline_config):
+    expected = (pipeline_config.get("metrics") or {}).get("expected") or {}
     if not expected:
         pytest.skip(
             ${this.input.ranWithoutMetrics === true ? `"the notebook gives no metric: it ran (promote --execute) and its metrics cell assigned no number to a name. "
             "Assign each value to a name (\`accuracy = accuracy_score(...)\`) to make it a metric"` : `"no expected metrics are known: run the notebook and save it with its outputs, "
             "or promote with \`nbpromote promote --execute\` to record them"`}
         )
-    run = _runtime.run_pipeline(config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=False, record=False)
+    run = _runtime.run_pipeline(pipeline_config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=False, record=False)
     assert run.status == "finished", run.error
-    differences = _runtime.compare_metrics(run.metrics, expected, config["metrics"].get("tolerance"), config["metrics"].get("shown_decimals"))
+    differences = _runtime.compare_metrics(run.metrics, expected, pipeline_config["metrics"].get("tolerance"), pipeline_config["metrics"].get("shown_decimals"))
     assert not differences, "\\n".join(differences)
 `;
   }

@@ -5,7 +5,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { hasPython, promoteCells, runPipeline, runPytest } from './testing';
+import { spawnSync } from 'node:child_process';
+import { hasPython, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
 
 describe('promoteNotebook: code under `if __name__ == "__main__":` (round 20)', function () {
   this.timeout(120_000);
@@ -51,6 +52,32 @@ describe('promoteNotebook: parameters unpacked from a tuple of literals (round 2
       assert.equal(runPipeline(out, '--param', 'k_min=3').metrics['lowest'], 3);
       const tests = runPytest(out);
       assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('promoteNotebook: a notebook value named `config` that a test cell reads (round 22)', function () {
+  this.timeout(120_000);
+  it('is the notebook\'s in the generated test, not pipeline.yaml (the fixture is pipeline_config), and pyflakes is quiet', async function () {
+    if (!hasPython('pyflakes')) this.skip();
+    const { dir, out, outcome } = await promoteCells(
+      [
+        { tags: ['functions'], source: 'config = {"model": {"C": 0.5}, "split": {"test_size": 0.25}}' },
+        { tags: ['step:train'], source: 'rows = list(range(8))\nC = config["model"]["C"]\nn_test = round(len(rows) * config["split"]["test_size"])' },
+        { tags: ['test'], source: 'assert C == config["model"]["C"]\nassert n_test == 2' },
+        { tags: ['metrics'], source: 'print(n_test)' },
+      ],
+      'config-name',
+    );
+    try {
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.match(readFileSync(join(out, 'tests', 'conftest.py'), 'utf8'), /\ndef pipeline_config\(\) -> dict:/);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+      assert.equal(flakes.stdout + flakes.stderr, '');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
