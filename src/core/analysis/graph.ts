@@ -163,6 +163,23 @@ function readLine(source: string, fn: string, name: string, defLine: number): nu
 const FILE_LITERAL_ANYWHERE = new RegExp(FILE_LITERAL.source);
 
 /**
+ * The file a right-hand side only builds the path of (`"data/x.csv"`, `Path(OUT) / "x.csv"`,
+ * `os.path.join(OUT, "x.csv")`, `f"{OUT}/x.csv"`), not one a call reads or writes (`pd.read_csv("x.csv")`).
+ */
+function builtPath(rhs: string): { file: string; path: string } | undefined {
+  const text = rhs.replace(/#.*$/, '').trim();
+  if (!/^(?:[rRfFuU]{0,2}["']|(?:pathlib\.)?Path\s*\(|os\.path\.(?:join|abspath|expanduser|normpath)\s*\(|str\s*\(|[A-Za-z_][\w.]*\s*\/)/.test(text)) return undefined;
+  // A call that is not one building a path (`Path(x).read_text()`, `str(load("x.csv"))`) does more than name it.
+  const calls = [...text.matchAll(/([A-Za-z_][\w.]*)\s*\(/g)].map((m) => m[1] ?? '');
+  if (calls.some((c) => !/^(?:(?:pathlib\.)?Path|os\.path\.(?:join|abspath|expanduser|normpath)|str)$/.test(c)) || /\)\s*\.\s*[A-Za-z_]\w*\s*\(/.test(text)) return undefined;
+  for (const m of text.matchAll(FILE_LITERAL)) {
+    const file = fileName(m[2] ?? '');
+    if (file !== undefined) return { file, path: m[2] ?? '' };
+  }
+  return undefined;
+}
+
+/**
  * NumPy's writers given a name as a string literal (`np.save("data/embedding", emb)`): group 1 is the function,
  * group 3 the name, which NumPy ends with `.npy` (save) or `.npz` (savez, savez_compressed) when it does not.
  */
@@ -872,20 +889,32 @@ class GraphBuilder {
     const uses: FileUse[] = [];
     for (const unit of this.steps) {
       const found: FileUse[] = [];
+      // Paths the step's own lines build (`p = Path(OUT) / "x.csv"`, `out_path = os.path.join(OUT, "x.csv")`):
+      // a later line naming the variable reads or writes that file, as a line naming the literal would.
+      const local = new Map<string, { file: string; path: string }>();
       for (const ref of unit.cells) {
         const cell = cells.get(ref.index);
+        const localAnywhere = local.size === 0 ? undefined : new RegExp(`(?<![\\w.])(?:${[...local.keys()].join('|')})(?!\\w)`);
         // Most cells name no file: one search of the whole cell passes them over.
-        if (cell === undefined || (!FILE_LITERAL_ANYWHERE.test(cell.source) && !NUMPY_SAVE_ANYWHERE.test(cell.source) && (namedAnywhere === undefined || !namedAnywhere.test(cell.source)))) continue;
+        if (cell === undefined || (!FILE_LITERAL_ANYWHERE.test(cell.source) && !NUMPY_SAVE_ANYWHERE.test(cell.source) && (namedAnywhere === undefined || !namedAnywhere.test(cell.source)) && (localAnywhere === undefined || !localAnywhere.test(cell.source)))) continue;
         for (const [i, line] of cell.source.split('\n').entries()) {
           if (/^\s*#/.test(line)) continue;
           // The line making a path constant (moved parameters-cell code: `model_path = os.path.join(...)`) only builds it.
-          if (named.has(/^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)/.exec(line)?.[1] ?? '')) continue;
+          const assigned = /^\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)(.*)$/.exec(line);
+          if (named.has(assigned?.[1] ?? '')) continue;
+          const built = assigned === null ? undefined : builtPath(assigned[2] ?? '');
+          if (assigned?.[1] !== undefined && built !== undefined) {
+            local.set(assigned[1], built);
+            continue;
+          }
+          if (assigned?.[1] !== undefined) local.delete(assigned[1]);
           const files = [...line.matchAll(FILE_LITERAL)].map((m) => ({ file: fileName(m[2] ?? ''), path: m[2] ?? '' }));
           for (const m of line.matchAll(NUMPY_SAVE)) {
             const path = numpyFile(m[1] ?? '', m[3] ?? '');
             if (path !== m[3]) files.push({ file: fileName(path), path });
           }
           if (names !== undefined) for (const m of line.matchAll(names)) files.push(named.get(m[0]) ?? { file: undefined, path: '' });
+          for (const [name, file] of local) if (new RegExp(`(?<![\\w.])${name}(?!\\w)`).test(line)) files.push(file);
           for (const { file, path } of files) if (file !== undefined) found.push({ step: unit, file, path, site: site(cell, i + 1), writes: WRITES.test(line) });
         }
       }

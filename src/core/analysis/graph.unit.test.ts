@@ -89,6 +89,28 @@ describe('buildStepGraph', () => {
     assert.deepEqual([...changed].sort(), ['arr', 'df', 'model', 'rows']);
   });
 
+  it('a path a step builds in a variable (`p = Path(OUT) / "x.csv"`) is the file a later line of the step writes or reads', () => {
+    for (const build of ['p = "data/processed/x.csv"', 'p = Path(OUT) / "x.csv"', 'p = os.path.join(OUT, "x.csv")', 'p = f"{OUT}/x.csv"']) {
+      const g = graphOf([
+        [['imports'], 'import os\nfrom pathlib import Path\nimport pandas as pd'],
+        [['parameters'], 'OUT = "data/processed"'],
+        [['step:write'], `df = pd.DataFrame({"a": [1, 2]})\n${build}`],
+        [[], 'df.to_csv(p, index=False)'],
+        [['step:read'], 'back = pd.read_csv(os.path.join(OUT, "x.csv"))\nn = len(back)'],
+      ]);
+      assert.deepEqual(codes(g), [], build);
+      assert.deepEqual(step(g, 'read').after, ['write'], build);
+      assert.match(g.edges.find((e) => e.name === 'x.csv')?.explanation ?? '', /^read reads x\.csv, written by write, cell 4 line 1$/, build);
+    }
+    // A variable holding what a call read is no path; one bound to something else no longer names the file.
+    const g = graphOf([
+      [['imports'], 'import pandas as pd'],
+      [['step:write'], 'df = pd.read_csv("data/raw.csv")\np = "data/x.csv"\np = "other"\ndf.to_csv(p)'],
+      [['step:read'], 'back = pd.read_csv("data/x.csv")'],
+    ]);
+    assert.deepEqual(step(g, 'read').after, []);
+  });
+
   it('a step reading a file an earlier step writes runs after it, with an edge named after the file', () => {
     const g = graphOf([
       [['imports'], 'import os\nimport joblib'],
