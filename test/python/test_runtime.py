@@ -1607,6 +1607,16 @@ def test_records_the_git_commit_and_keeps_the_repository_clean(project):
 # Errors before the run
 
 
+def test_an_unknown_parameter_the_shared_code_holds_as_a_constant_says_so(project):
+    shared = project / "src" / "toypkg" / "shared.py"
+    shared.write_text(shared.read_text() + "\nCONFIG = {'model': {'C': 1.0}}\n")
+    done = run(project, "--param", "CONFIG={}", check_exit=2)
+    assert "unknown parameter 'CONFIG'; the parameters are: data_path (str)" in done.stderr
+    assert ". CONFIG is a constant of the shared code (src/toypkg/shared.py), not a parameter: promotion warned why (parameter-not-literal)" in done.stderr
+    # A function of it is no constant.
+    assert "is a constant" not in run(project, "--param", "times=2", check_exit=2).stderr
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -283,9 +283,24 @@ def parse_params(assignments: Sequence[str], parameters: Mapping[str, Mapping[st
         if not sep or not name:
             raise UsageError(f"--param {assignment!r}: write --param name=value")
         if name not in parameters:
-            raise UsageError(f"unknown parameter {name!r}; {_known_parameters(parameters)}")
+            raise UsageError(f"unknown parameter {name!r}; {_known_parameters(parameters)}{_constant_note(name)}")
         values[name] = coerce_param(name, raw, parameters[name])
     return values
+
+
+def _constant_note(name: str) -> str:
+    """For an unknown parameter that the package's shared code holds as a constant (a value of the notebook's
+    parameters cell that could not be a parameter: computed, or a dict holding a whole float): says so."""
+    package = (__name__ or "").rpartition(".")[0]
+    for module_name, module in list(sys.modules.items()):
+        if not package or not module_name.startswith(package + ".") or ".steps." in module_name + "." or module_name.endswith("._runtime"):
+            continue
+        value = getattr(module, name, None)
+        if value is not None and not callable(value) and not isinstance(value, type) and not inspect.ismodule(value):
+            where = "src/" + module_name.replace(".", "/") + ".py"
+            return f". {name} is a constant of the shared code ({where}), not a parameter: promotion warned why (parameter-not-literal). Change it in the notebook and promote again"
+
+    return ""
 
 
 def resolve_params(config: Mapping[str, Any], params: Mapping[str, Any] | None = None) -> dict[str, Any]:
