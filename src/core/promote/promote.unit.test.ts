@@ -403,7 +403,7 @@ describe('re-promotion', function () {
       assert.ok(!outcome.metricsProbe?.names.includes('scores'), `${read}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
     }
     // Printed, displayed, shown last or given another name, it is still a metric (one per entry).
-    for (const shown of ['print(scores)', 'print("scores", scores)', 'display(scores)', 'summary = scores', 'scores']) {
+    for (const shown of ['print(scores)', 'print("scores", scores)', 'display(scores)', 'summary = scores', 'scores', 'for k, v in scores.items():\n    print(k, v)']) {
       const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${shown}` }], { dryRun: true });
       assert.ok(outcome.metricsProbe?.names.includes('scores'), `${shown}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
     }

@@ -1453,12 +1453,15 @@ function blankedLiterals(text: string): string {
 
 /**
  * Whether the name at `at` (length `length`) in `code` (strings blanked) is only read there: indexed or reached
- * into (`scores[k]`, `accs.values()`), or passed to a call other than print, display or pprint (`len(sil)`).
+ * into (`scores[k]`, `accs.values()`), or passed to a call other than print, display or pprint (`len(sil)`); not
+ * what a `for` loop goes through (`for k, v in summary.items():`).
  * A translation's comment (`# nbpromote: ...: display(scores)`) names what the notebook showed: never read-only.
  */
 function readOnly(code: string, at: number, length: number): boolean {
   const lineStart = code.lastIndexOf('\n', at - 1) + 1;
   if (code.slice(lineStart, at).includes('# nbpromote:')) return false;
+  // `for key, value in summary.items():` goes through every entry (a loop printing them shows the dict).
+  if (/^\s*for\b.*\bin\s*$/.test(code.slice(lineStart, at))) return false;
   if (/^\s*[[.]/.test(code.slice(at + length))) return true;
   // The call the name is an argument of: the innermost bracket still open before it, on its line.
   let depth = 0;
