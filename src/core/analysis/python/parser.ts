@@ -10,6 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NbpromoteError } from '../../errors';
 import { fastParsePython } from './fastParser';
+import { scanLine, START_STATE, startsLogicalLine } from './lexical';
+import type { LexState } from './lexical';
 // `require`, not `import`: esbuild then bundles web-tree-sitter's CommonJS build. Its ES module build calls
 // createRequire(import.meta.url), which our CommonJS bundles (dist/cli.js, dist/extension.js) cannot provide.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -249,7 +251,7 @@ function parseFast(source: string): PyTree | undefined {
   if (parsed === undefined) return undefined;
   const position = positionIn(computeLineStarts(source));
   const root: PyNode = { type: 'module', field: undefined, start: 0, end: source.length, children: parsed.statements };
-  return { source, root, errors: extraChecks(root, source, position), position, text: textIn(source, parsed.unicodeNames) };
+  return { source, root, errors: withDanglingOperators(extraChecks(root, source, position), source), position, text: textIn(source, parsed.unicodeNames) };
 }
 
 /** A character outside ASCII. */
@@ -287,10 +289,10 @@ function parseWithTreeSitter(source: string): PyTree {
   try {
     const root = convert(tree);
     if (!tree.rootNode.hasError) {
-      return { source, root, errors: extraChecks(root, source, position), position, text };
+      return { source, root, errors: withDanglingOperators(extraChecks(root, source, position), source), position, text };
     }
     const repaired = reparseDamaged(source, root, tree.rootNode, lineStarts, position);
-    return { source, root: repaired.root, errors: [...repaired.errors, ...extraChecks(repaired.root, source, position)].sort(byPosition), position, text };
+    return { source, root: repaired.root, errors: withDanglingOperators([...repaired.errors, ...extraChecks(repaired.root, source, position)].sort(byPosition), source), position, text };
   } finally {
     tree.delete();
   }
@@ -709,6 +711,35 @@ function missingColon(source: string, start: number, end: number): { offset: num
   if (!COMPOUND_START.test(code.trimStart()) || code.endsWith(':') || code.includes(':')) return undefined;
   return { offset: start + code.length, message: 'expected `:`' };
 }
+
+/**
+ * `errors` with a logical line that ends with an operator (`x = 1 +`, `ok = a and`) named at the operator:
+ * Python refuses it (tree-sitter takes `+` followed by the next line's code for one expression, and says
+ * nothing, or names the whole line). An error already on that line gives way to the more precise one.
+ */
+function withDanglingOperators(errors: readonly PySyntaxError[], source: string): PySyntaxError[] {
+  if (!DANGLING_ANYWHERE.test(source)) return [...errors];
+  const dangling: PySyntaxError[] = [];
+  let state: LexState = START_STATE;
+  source.split('\n').forEach((line, i) => {
+    const before = state;
+    const scanned = scanLine(line, state);
+    state = scanned.state;
+    if (!startsLogicalLine(state) || before.openString !== undefined) return;
+    const code = line.slice(0, scanned.codeEnd).trimEnd();
+    const m = DANGLING.exec(code);
+    // A decorator line, and `from m import *`, are whole.
+    if (m === null || code.trimStart().startsWith('@') || /\bimport\s+\*$/.test(code)) return;
+    const operator = m[1] ?? '';
+    dangling.push({ line: i + 1, column: code.length - operator.length + 1, message: `invalid syntax: the line ends with \`${operator}\`, which needs a value after it (to go on on the next line, put the expression in brackets)` });
+  });
+  if (dangling.length === 0) return [...errors];
+  const lines = new Set(dangling.map((e) => e.line));
+  return [...errors.filter((e) => !lines.has(e.line)), ...dangling].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+/** An operator that needs a value after it, at the end of a line's code (not `:`, `,`, `)`, names or literals). */
+const DANGLING = /(?:^|[\w\s)\]}'"])(\*\*|\/\/|<<|>>|<=|>=|==|!=|[-+*/%&|^<>=]|\band|\bor|\bnot|\bin|\bis)$/;
+const DANGLING_ANYWHERE = /(?:[-+*/%&|^<>=]|\band|\bor|\bnot|\bin|\bis)[ \t]*(?:#[^\n]*)?(?:\n|$)/;
 
 /** ERROR and MISSING nodes of a tree-sitter tree, in order, as sentences. */
 function collectErrors(node: TsNode, source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {

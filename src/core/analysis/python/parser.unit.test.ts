@@ -67,6 +67,10 @@ describe('parsePython', () => {
     ['a call left open', 'df = pd.read_csv(path\ndf.head()\nmodel = fit(df)\n', [{ line: 1, column: 17, message: '`(` was never closed' }]],
     ['a missing colon', 'for x in range(10)\n    print(x)\ny = 2\n', [{ line: 1, column: 19, message: 'expected `:`' }]],
     ['a doubled operator', 'x = = 2\ny = 3\n', [{ line: 1, column: 5, message: 'invalid syntax near `=`' }]],
+    // tree-sitter reads `+` and the next line as one expression, or names the whole line: Python stops at the operator.
+    ['a line ending with an operator', 'clf = fit(X) +\nprint(1)\n', [{ line: 1, column: 14, message: 'invalid syntax: the line ends with `+`, which needs a value after it (to go on on the next line, put the expression in brackets)' }]],
+    ['a line ending with `and`, a comment after it', 'ok = a and  # both\nc = 1\n', [{ line: 1, column: 8, message: 'invalid syntax: the line ends with `and`, which needs a value after it (to go on on the next line, put the expression in brackets)' }]],
+    ['an operator before a line break inside brackets, after a backslash, in a string, a star import (all fine)', 'x = (1 +\n     2)\ny = 1 + \\\n    2\ns = "a +"\nfrom m import *\n@dec\ndef f(): pass\n', []],
     ['an unterminated string', 'x = "abc\ny = 2\n', [{ line: 1, column: 5, message: 'unterminated string literal' }]],
     ['mismatched brackets', 'l = [1, 2)\n', [{ line: 1, column: 10, message: 'closing `)` does not match `[`' }]],
     ['Python 2 print', 'print "hello"\n', [{ line: 1, column: 1, message: 'invalid syntax: `print x` is Python 2; write `print(x)`' }]],
