@@ -57,7 +57,10 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   if (flagBoolean(args, 'json')) {
     io.out(`${JSON.stringify({ up_to_date: upToDate, version: outcome.version ?? null, changes: unrecorded === undefined ? changes : [...changes, unrecorded], stale_files: stale.map((f) => ({ path: f.path, reason: reason(f.action) })), problems: outcome.problems.map(problemToJson) }, null, 2)}\n`);
   } else if (upToDate) {
-    io.out(`${notebook}: up to date (${outcome.package} ${outcome.version})\n`);
+    // Hand edits the notebook's changes do not touch are kept by promotion: up to date, and said.
+    const kept = outcome.files.filter((f) => f.action === 'kept-edit').map((f) => f.path);
+    const keptNote = kept.length === 0 ? '' : `; ${countOf(kept.length, 'file')} edited by hand ${kept.length === 1 ? 'is' : 'are'} kept: ${kept.slice(0, 3).join(', ')}${kept.length > 3 ? ` and ${kept.length - 3} more` : ''}`;
+    io.out(`${notebook}: up to date (${outcome.package} ${outcome.version}${keptNote})\n`);
   } else if (unrecorded !== undefined) {
     io.out(`${notebook}: not up to date: ${unrecorded}; \`nbpromote promote ${notebook}${out === undefined ? '' : ` --out ${out}`}${packageName === undefined ? '' : ` --package ${packageName}`}\` records the package\n`);
   } else if (outcome.ok && stale.length === 0 && changes.length === 0) {

@@ -49,4 +49,15 @@ describe('nbpromote check', function () {
     const harmless = await cli('check', 'nb.ipynb', '--out', '.');
     assert.equal(harmless.code, ExitCode.Ok, harmless.out + harmless.err);
   });
+
+  it('says which hand-edited files it keeps when the package is up to date', async () => {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
+    assert.match((await cli('check', 'nb.ipynb', '--out', '.')).out, /^nb\.ipynb: up to date \(nb 0\.1\.0\)\n$/);
+    appendFileSync(join(dir, 'pyproject.toml'), '# tuned by hand\n');
+    appendFileSync(join(dir, 'pipeline.yaml'), '# tuned by hand\n');
+    const check = await cli('check', 'nb.ipynb', '--out', '.');
+    assert.equal(check.code, ExitCode.Ok, check.out + check.err);
+    assert.match(check.out, /^nb\.ipynb: up to date \(nb 0\.1\.0; 1 file edited by hand is kept: pipeline\.yaml\)\n$/);
+  });
 });
