@@ -7,7 +7,7 @@
 import type { GraphData, GraphEdge, GraphNode, WebviewMessage } from '../src/features/graph/protocol';
 import { isHostMessage } from '../src/features/graph/protocol';
 import type { Layout, Size } from '../src/features/graph/layout';
-import { defaultLayoutOptions, edgePath, fittedLayout, MIN_READABLE_SCALE } from '../src/features/graph/layout';
+import { defaultLayoutOptions, edgePath, fitScale, fittedLayout, MIN_READABLE_SCALE } from '../src/features/graph/layout';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -256,12 +256,12 @@ function applyScale(): void {
   if (shown !== null) shown.textContent = `${Math.round(scale * 100)}%`;
 }
 
-/** Zoom to `to` (clamped); `fit`: the whole pipeline in the panel, both ways. */
+/** Zoom to `to` (clamped); `fit`: the whole pipeline in the panel when it stays readable, else its width (fitScale). */
 function zoom(to: number | 'fit'): void {
   if (current === undefined) return;
   const host = byId('graph');
-  const whole = Math.min(availableWidth() / current.layout.width, Math.max(100, host.clientHeight - 2) / current.layout.height, 1);
-  scale = Math.min(ZOOM.max, Math.max(ZOOM.min, to === 'fit' ? whole : to));
+  const fitted = fitScale(current.layout, availableWidth(), Math.max(100, host.clientHeight - 2));
+  scale = Math.min(ZOOM.max, Math.max(ZOOM.min, to === 'fit' ? fitted : to));
   chosen = true;
   applyScale();
 }
@@ -291,7 +291,7 @@ function zoomBar(): void {
     button('−', 'Zoom out (-)', () => zoom(scale / ZOOM.step)),
     level,
     button('+', 'Zoom in (+)', () => zoom(scale * ZOOM.step)),
-    button('Fit', 'Fit the whole pipeline in the panel (0)', () => zoom('fit')),
+    button('Fit', 'Fit the pipeline in the panel, at a readable size: a large one fits its width and scrolls (0)', () => zoom('fit')),
     button('100%', 'Actual size (1)', () => zoom(1)),
   );
   document.querySelector('header')?.append(bar);

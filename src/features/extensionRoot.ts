@@ -7,6 +7,7 @@ import { onSettingsChanged } from '../host/config';
 import { Log } from '../host/log';
 import { openCell } from './pipelines/commands';
 import { PipelinesTree } from './pipelines/tree';
+import { registerPipelinesViewCommands } from './pipelines/viewCommands';
 import type { PipelineNode } from './pipelines/tree';
 import type { FeatureContext } from './featureContext';
 import { registerEditorFeatures } from './editor/register';
@@ -51,6 +52,7 @@ export class Extension extends Disposable {
     this.register(registerCommand(this.log, CommandId.ShowLog, 'Show Log', () => this.log.show()));
     this.register(registerCommand(this.log, CommandId.RefreshPipelines, 'Refresh Pipelines', () => this.pipelines.refresh()));
     this.register(registerCommand(this.log, CommandId.OpenCell, 'Open Cell', (uri, index, line) => openCell(uri, index, line)));
+    for (const command of registerPipelinesViewCommands(this.log)) this.register(command);
 
     // `nbpromote.isNotebookScript` lets menus offer notebook commands on jupytext percent scripts.
     const updateScriptContext = (editor: vscode.TextEditor | undefined): void => {

@@ -20,6 +20,11 @@ export enum CommandId {
   LoadMoreRuns = 'nbpromote.views.runs.loadMore',
   RefreshPipelines = 'nbpromote.views.pipelines.refresh',
   OpenCell = 'nbpromote.views.pipelines.openCell',
+  ViewPromote = 'nbpromote.views.pipelines.promote',
+  ViewCheck = 'nbpromote.views.pipelines.check',
+  ViewRun = 'nbpromote.views.pipelines.run',
+  ViewShowGraph = 'nbpromote.views.pipelines.showGraph',
+  ViewOpenModule = 'nbpromote.views.pipelines.openModule',
 }
 
 export enum ConfigKey {

@@ -10,7 +10,7 @@ interface Manifest {
     readonly views: Record<string, readonly { id: string }[]>;
     readonly viewsContainers: { activitybar: readonly { id: string }[] };
     readonly menus: Record<string, readonly { command?: string }[]>;
-    readonly viewsWelcome: readonly { view: string; contents: string }[];
+    readonly viewsWelcome: readonly { view: string; contents: string; when?: string }[];
   };
 }
 
@@ -35,11 +35,26 @@ describe('package.json contributes matches the id enums', () => {
       for (const [, command] of contents.matchAll(/\]\(command:([\w.]+)/g)) assert.ok(command !== undefined && (Object.values(CommandId) as string[]).concat(['vscode.openFolder', 'workbench.action.openSettings']).includes(command), `${view} links to ${command}`);
     }
   });
-  it('command titles say what they act on: none is a bare verb, no two are alike (the palette lists them side by side)', () => {
-    const titles = manifest.contributes.commands.map((c) => c.title);
+  it('command titles say what they act on: none is a bare verb, no two in the palette are alike (it lists them side by side)', () => {
+    // The Pipelines view's row actions are hidden from the palette and carry the titles of the commands they run.
+    const hidden = new Set((manifest.contributes.menus['commandPalette'] as readonly { command?: string; when?: string }[]).filter((m) => m.when === 'false').map((m) => m.command));
+    const titles = manifest.contributes.commands.filter((c) => !hidden.has(c.command) || !c.command.startsWith('nbpromote.views.pipelines.')).map((c) => c.title);
     for (const title of titles) assert.match(title, /\S\s+\S/, `"${title}" does not say what it acts on`);
     assert.equal(new Set(titles).size, titles.length, JSON.stringify(titles));
     assert.equal(manifest.contributes.commands.find((c) => c.command === CommandId.RefreshPipelines)?.title, 'Refresh Pipelines');
+  });
+  it('welcome texts link to commands that need trust (running Python) only in a trusted workspace', () => {
+    const needTrust = [CommandId.RunPipeline, CommandId.RerunRun];
+    for (const { view, contents, when } of manifest.contributes.viewsWelcome) {
+      if (!needTrust.some((command) => contents.includes(`command:${command}`))) continue;
+      assert.match(when ?? '', /(^|&&\s*)isWorkspaceTrusted\b/, `the welcome of ${view} offers a command Restricted Mode refuses: ${contents}`);
+    }
+    assert.ok(manifest.contributes.viewsWelcome.some((w) => w.view === ViewId.Runs && w.when === '!isWorkspaceTrusted'), 'the Runs view has no welcome in Restricted Mode');
+  });
+  it('the Pipelines view\'s row actions are commands of their own, never the palette commands (which fall back to the active editor)', () => {
+    const rows = (manifest.contributes.menus['view/item/context'] as readonly { command?: string; when?: string }[]).filter((m) => m.when?.includes(`view == ${ViewId.Pipelines}`));
+    assert.ok(rows.length >= 5);
+    for (const row of rows) assert.match(row.command ?? '', /^nbpromote\.views\.pipelines\./, JSON.stringify(row));
   });
   it('menus only name contributed commands', () => {
     const known = new Set<string>(Object.values(CommandId));

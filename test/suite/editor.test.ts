@@ -3,7 +3,7 @@
 // Everything is observed the way VS Code itself asks for it: executeCodeLensProvider,
 // getDiagnostics, executeCodeActionProvider, the notebook's cells after a command.
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { promoteNotebook } from '../../src/core/promote/promote';
@@ -126,6 +126,22 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     assert.deepEqual(await titles(notebook.cellAt(1).document.uri), ['step load → editor-out/src/editor_churn/steps/load.py']);
     assert.deepEqual(await titles(notebook.cellAt(2).document.uri), ['step train → editor-out/src/editor_churn/steps/train.py · uses X_train, y_train']);
     assert.deepEqual(await titles(notebook.cellAt(3).document.uri), []);
+  });
+
+  it('offers "Suggest steps" instead of "Promote notebook" on a notebook without step tags (promotion would only refuse)', async () => {
+    const file = join(workspaceRoot().fsPath, 'editor-nosteps.ipynb');
+    const cell = (id: string, cellType: 'markdown' | 'code', source: string): object => ({ id, cell_type: cellType, metadata: {}, source, ...(cellType === 'code' ? { outputs: [], execution_count: null } : {}) });
+    const cells = [cell('intro', 'markdown', '# Load the data'), cell('load', 'code', 'values = [3, 1, 4]'), cell('report', 'markdown', '## Report'), cell('show', 'code', 'print(sum(values))')];
+    writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }, null, 1));
+    try {
+      const notebook = await openNotebook('editor-nosteps.ipynb');
+      const found = await eventually('lenses of the first code cell', () => lenses(notebook.cellAt(1).document.uri), (l) => l.length > 0);
+      assert.deepEqual(found.map((l) => [l.title, l.command]), [['No steps yet · Suggest steps', 'nbpromote.suggestSteps']]);
+      assert.equal(String(found[0]?.arguments[0]), notebook.uri.toString());
+    } finally {
+      await closeAll();
+      rmSync(file, { force: true });
+    }
   });
 
   it('puts "Promote notebook" on the first code cell only, never on a markdown cell above it (edited or not)', async () => {

@@ -268,6 +268,13 @@ describe('Pipelines view', function () {
       assert.match(plain(steps.find((s) => s.label === 'train')?.item.tooltip as vscode.MarkdownString), /changed since the last promotion/);
       assert.doesNotMatch(plain(steps.find((s) => s.label === 'load')?.item.tooltip as vscode.MarkdownString), /changed since/);
     });
+
+    it('says not promoted without a refresh once the output folder is deleted with everything in it', async () => {
+      await pipeline('graph-pipeline.ipynb', (n) => n.item.contextValue === 'pipelineStale');
+      rmSync(outDir(), { recursive: true, force: true });
+      const node = await pipeline('graph-pipeline.ipynb', (n) => n.item.contextValue === 'pipelineNotPromoted', 10_000);
+      assert.equal(text(node.item.description), 'not promoted');
+    });
   });
 
   it('shows broken.ipynb as an error item that names the line', async () => {

@@ -113,6 +113,15 @@ describe('Promote commands', function () {
     assert.equal(existsSync(out()), false, 'the output root was created');
   });
 
+  it('the Pipelines view\'s Promote, given no row (the view was refreshing), never promotes the active editor\'s notebook', async () => {
+    await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(iris()));
+    for (const id of ['nbpromote.views.pipelines.promote', 'nbpromote.views.pipelines.check', 'nbpromote.views.pipelines.run']) {
+      assert.equal(await vscode.commands.executeCommand(id, undefined), undefined, `${id} acted on the active notebook`);
+    }
+    assert.equal(existsSync(out()), false, 'the active notebook was promoted');
+    await closeAllEditors();
+  });
+
   it('promoteNotebook writes the package into the output root', async () => {
     const result = await command<PromoteResult>('nbpromote.promoteNotebook', iris(), { reveal: false });
     assert.equal(result.promoted, true, result.reason);

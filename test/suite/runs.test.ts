@@ -319,6 +319,13 @@ describe('Runs view', function () {
       await vscode.commands.executeCommand('nbpromote.views.runs.refresh', focused, [focused]);
       assert.deepEqual(await runIds(other), [id]);
     });
+
+    it('a run store deleted with its folder (rm -rf) leaves the view without a refresh', async () => {
+      const other = join(late(), 'elsewhere');
+      assert.ok(await runIds(join(other, 'out')), 'the store of the test before is not shown');
+      rmSync(other, { recursive: true, force: true });
+      await eventually('the deleted store to leave the view', () => runIds(join(other, 'out')), (ids) => ids === undefined, 10_000);
+    });
   });
 
   describe('a malformed run.json', () => {

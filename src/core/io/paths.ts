@@ -29,6 +29,11 @@ export function isInside(outer: string, inner: string): boolean {
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${nodePath.sep}`) && !nodePath.isAbsolute(rel);
 }
 
+/** True when `inner` is `outer` or inside it (both absolute, resolved): what deleting `outer` takes with it. */
+export function isSameOrInside(outer: string, inner: string): boolean {
+  return nodePath.resolve(outer) === nodePath.resolve(inner) || isInside(outer, inner);
+}
+
 /** A plan path resolved on disk. */
 export interface ResolvedPath {
   /** Absolute path to write: inside the real root, with every existing symbolic link followed. */

@@ -10,7 +10,8 @@ import { scriptCellLine } from './locations';
 import { cellsLabel } from '../../core/util/words';
 
 /**
- * "Promote notebook" (with the promotion's state) above a notebook's first code cell (never a markdown cell), and "step train →
+ * "Promote notebook" (with the promotion's state; "No steps yet · Suggest steps" while no cell starts a step) above a
+ * notebook's first code cell (never a markdown cell), and "step train →
  * src/churn/steps/train.py · uses X_train, y_train" above each step's first cell. In the notebook editor the
  * lenses sit in cell documents; in a percent script on the first line and on each step's marker line.
  */
@@ -65,6 +66,12 @@ function steps(analysis: EditorAnalysis): readonly StepInfo[] {
 
 function promoteLens(range: vscode.Range, analysis: EditorAnalysis, uri: vscode.Uri): vscode.CodeLens {
   const { status } = analysis;
+  // Promotion refuses a notebook without steps: the lens offers what makes them instead.
+  const { inspection } = analysis.snapshot;
+  if (steps(analysis).length === 0 && inspection.notebook !== undefined && !inspection.problems.some((p) => p.severity === 'error')) {
+    const tooltip = 'No cell starts a step yet. Click to suggest steps: each markdown heading (#, ## or ###) makes a step of the code cells under it; you choose which ones before any cell is tagged. Or tag the first cell of each step step:<name>.';
+    return new vscode.CodeLens(range, { title: 'No steps yet · Suggest steps', command: CommandId.SuggestSteps, arguments: [uri], tooltip });
+  }
   const tooltip =
     status.kind === 'never'
       ? 'Write a Python package and pipeline from this notebook'

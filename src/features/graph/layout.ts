@@ -425,6 +425,18 @@ export function fittedLayout(nodes: readonly LayoutNodeInput[], edges: readonly 
   return { layout, scale: Math.max(MIN_READABLE_SCALE, scaleOf(layout)) };
 }
 
+/**
+ * The scale of the graph panel's Fit: the whole drawing in a panel `width` × `height` px (at most 1) when that is
+ * readable, else its width (the panel scrolls down), never below MIN_READABLE_SCALE (a 200-step pipeline is
+ * not shrunk to a hairline: the panel scrolls both ways).
+ */
+export function fitScale(drawing: { readonly width: number; readonly height: number }, width: number, height: number): number {
+  const across = width / Math.max(1, drawing.width);
+  const whole = Math.min(1, across, height / Math.max(1, drawing.height));
+  if (whole >= MIN_READABLE_SCALE) return whole;
+  return Math.max(MIN_READABLE_SCALE, Math.min(1, across));
+}
+
 /** SVG path data for a placed edge: curves with horizontal tangents (vertical ones when `down`), straight through the label. */
 export function edgePath(edge: Pick<PlacedEdge, 'points' | 'straight'>, down = false): string {
   const [first, ...rest] = edge.points;

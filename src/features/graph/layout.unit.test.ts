@@ -3,7 +3,7 @@
 // side through their label, and a cycle still gets a drawing.
 import * as assert from 'node:assert/strict';
 import type { Box, Layout, LayoutEdgeInput, LayoutNodeInput } from './layout';
-import { assignLayers, crossings, edgePath, fittedLayout, layeredLayout, layeredLayoutDown, MIN_READABLE_SCALE, separatedPositions } from './layout';
+import { assignLayers, crossings, edgePath, fitScale, fittedLayout, layeredLayout, layeredLayoutDown, MIN_READABLE_SCALE, separatedPositions } from './layout';
 
 const node = (id: string, width = 100, height = 40): LayoutNodeInput => ({ id, width, height });
 const edge = (from: string, to: string, width = 80, height = 20): LayoutEdgeInput => ({ from, to, label: { width, height } });
@@ -173,3 +173,18 @@ function crossingsOf(layout: Layout): number {
   }
   return count;
 }
+
+describe('fitScale (the graph panel\'s Fit)', () => {
+  it('fits a small pipeline whole, never above 100%', () => {
+    assert.equal(fitScale({ width: 400, height: 300 }, 800, 600), 1);
+    assert.equal(fitScale({ width: 1000, height: 500 }, 950, 600), 0.95);
+  });
+
+  it('never shrinks a 200-step pipeline to a hairline: below a readable scale it fits the width, or stays readable', () => {
+    // A 200-step pipeline drawn top to bottom: about 900 px wide, 30,000 px tall.
+    assert.equal(fitScale({ width: 900, height: 30_000 }, 1000, 700), 1);
+    const wide = fitScale({ width: 40_000, height: 800 }, 1000, 700);
+    assert.equal(wide, MIN_READABLE_SCALE);
+    assert.ok(fitScale({ width: 1050, height: 30_000 }, 1000, 700) >= MIN_READABLE_SCALE);
+  });
+});

@@ -3,6 +3,7 @@ import type { Problem } from '../../core/contract/problem';
 import { problemPlace } from '../../core/contract/problem';
 import type { StepInfo } from '../../core/contract/roles';
 import type { Edge } from '../../core/contract/stepGraph';
+import { isSameOrInside } from '../../core/io/paths';
 import { compactRanges } from '../../core/util/ranges';
 import type { Inspection } from '../../core/inspect/inspect';
 import { inspectText } from '../../core/inspect/inspect';
@@ -141,6 +142,18 @@ export class PipelinesTree extends Disposable implements vscode.TreeDataProvider
     this.register(generated.onDidCreate(onGenerated));
     this.register(generated.onDidDelete(onGenerated));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh()));
+    // Deleting a folder (the output root or one inside it) reports the folder alone, not the lock or the modules in
+    // it: a status read from what was there is worked out again.
+    const deletions = this.register(vscode.workspace.createFileSystemWatcher('**', true, true, false));
+    this.register(
+      deletions.onDidDelete((uri) => {
+        if (uri.scheme !== 'file') return;
+        const held = [...this.statuses.values()].some((entry) => entry.current !== undefined && entry.current.outDir !== '' && (isSameOrInside(uri.fsPath, entry.current.outDir) || isSameOrInside(entry.current.outDir, uri.fsPath)));
+        if (!held) return;
+        this.invalidateStatus();
+        this.scheduleRefresh(300);
+      }),
+    );
     this.register(
       onSettingsChanged([ConfigKey.OutputRoot, ConfigKey.PackageName], () => {
         this.invalidateStatus();

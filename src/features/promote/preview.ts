@@ -9,7 +9,7 @@ import { promoteNotebook } from '../../core/promote/promote';
 import { Disposable } from '../../host/disposable';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri } from '../../host/promotionTarget';
-import { previewText } from './previewText';
+import { actionLabel, fileCounts, previewText } from './previewText';
 import { displayDir } from './shared';
 
 /** The scheme of the read-only documents holding what promotion would write. */
@@ -75,9 +75,7 @@ export class PromotionPreview {
   async choose(notebookName: string): Promise<PreviewChoice> {
     const { dryRun } = this;
     const conflicts = this.conflicts.length;
-    const counts = new Map<string, number>();
-    for (const f of dryRun.files) counts.set(actionLabel(f.action), (counts.get(actionLabel(f.action)) ?? 0) + 1);
-    const summary = [...counts].map(([label, n]) => `${n} ${label}`).join(', ');
+    const summary = fileCounts(dryRun.files, { unchanged: true });
     const changes = (dryRun.changes ?? []).join('; ');
     const version = `${dryRun.package ?? ''} ${dryRun.version ?? ''}`.trim();
     const text = previewText({ notebook: notebookName, version, folder: displayDir(this.target), summary, conflicts });
@@ -199,33 +197,6 @@ interface FileItem extends vscode.QuickPickItem {
   readonly file: PromotedFile;
 }
 type PreviewItem = ActionItem | FileItem | vscode.QuickPickItem;
-
-/** How an action reads in the preview and in messages. */
-export function actionLabel(action: PromotedFile['action']): string {
-  switch (action) {
-    case 'would-create':
-    case 'created':
-      return 'created';
-    case 'would-change':
-    case 'changed':
-      return 'changed';
-    case 'unchanged':
-      return 'unchanged';
-    case 'kept':
-      return 'kept (yours)';
-    case 'kept-edit':
-      return 'kept (edited by hand; the notebook did not change it)';
-    case 'would-force':
-    case 'would-merge':
-      return 'conflict (hand-edited)';
-    case 'merged':
-      return 'merged';
-    case 'forced':
-      return 'replaced (yours kept as .orig)';
-    case 'deleted':
-      return 'deleted';
-  }
-}
 
 function fileIcon(action: PromotedFile['action']): string {
   switch (action) {

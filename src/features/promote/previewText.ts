@@ -2,6 +2,8 @@
  * The words of the promotion preview (quick pick), apart from VS Code so that a unit test reads them: the title
  * says what is promoted, to which version and INTO WHICH FOLDER; counts of hand-edited files agree with them.
  */
+import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
+import type { PromotedFile } from '../../core/promote/promote';
 import { countOf } from '../../core/util/words';
 
 export interface PreviewTextInput {
@@ -36,4 +38,58 @@ export function previewText(input: PreviewTextInput): PreviewText {
     mergeDetail: `three-way merge of the ${edited} with the new code; overlapping edits get conflict markers`,
     forceDetail: `the ${edited} ${input.conflicts === 1 ? 'is' : 'are'} kept next to the new ${input.conflicts === 1 ? 'one' : 'ones'} as <file>.orig`,
   };
+}
+
+/** How an action reads in the preview and in messages. */
+export function actionLabel(action: PromotedFile['action']): string {
+  switch (action) {
+    case 'would-create':
+    case 'created':
+      return 'created';
+    case 'would-change':
+    case 'changed':
+      return 'changed';
+    case 'unchanged':
+      return 'unchanged';
+    case 'kept':
+      return 'kept (yours)';
+    case 'kept-edit':
+      return 'kept (edited by hand; the notebook did not change it)';
+    case 'would-force':
+    case 'would-merge':
+      return 'conflict (hand-edited)';
+    case 'merged':
+      return 'merged';
+    case 'forced':
+      return 'replaced (yours kept as .orig)';
+    case 'deleted':
+      return 'deleted';
+  }
+}
+
+/** The order counts are given in. */
+const COUNT_ORDER = ['created', 'changed', 'conflict (hand-edited)', 'merged', 'replaced (yours kept as .orig)', 'deleted', 'kept (yours)', 'kept (edited by hand; the notebook did not change it)', 'unchanged'];
+
+/**
+ * What promotion does to the files, counted the same way in the preview's title (before) and the closing message
+ * (after): by action, in the preview's words ("2 changed, 1 conflict (hand-edited)" before is "2 changed, 1
+ * merged" after), nbpromote.lock left out (the preview does not list it; the closing message names it). Files
+ * left as they were count only with `unchanged`. Empty when nothing is counted.
+ */
+export function fileCounts(files: readonly Pick<PromotedFile, 'path' | 'action'>[], options: { readonly unchanged: boolean }): string {
+  const counts = new Map<string, number>();
+  for (const file of files) {
+    if (file.path === LOCK_FILE_NAME) continue;
+    if (!options.unchanged && (file.action === 'unchanged' || file.action === 'kept' || file.action === 'kept-edit')) continue;
+    const label = actionLabel(file.action);
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const rank = (label: string): number => (COUNT_ORDER.includes(label) ? COUNT_ORDER.indexOf(label) : COUNT_ORDER.length);
+  return [...counts].sort(([a], [b]) => rank(a) - rank(b)).map(([label, n]) => `${n} ${label}`).join(', ');
+}
+
+/** The closing message's account of the files: "21 created, and nbpromote.lock", or "nothing changed". */
+export function writtenSummary(files: readonly Pick<PromotedFile, 'path' | 'action'>[]): string {
+  const counts = fileCounts(files, { unchanged: false });
+  return counts === '' ? 'nothing changed' : `${counts}, and ${LOCK_FILE_NAME}`;
 }

@@ -1,6 +1,6 @@
 // The promotion preview's title and prompts: where promotion writes, and "1 file was" / "2 files were".
 import * as assert from 'node:assert/strict';
-import { previewText } from './previewText';
+import { fileCounts, previewText, writtenSummary } from './previewText';
 
 describe('previewText', () => {
   const base = { notebook: 'churn-native.ipynb', version: 'churn_native 0.1.0', folder: 'build/churn', summary: '21 created' };
@@ -20,5 +20,35 @@ describe('previewText', () => {
     assert.match(two.placeholder, /^2 files were edited by hand/);
     assert.equal(two.forceDetail, 'the 2 hand-edited files are kept next to the new ones as <file>.orig');
     for (const text of [one, two]) assert.doesNotMatch(Object.values(text).join('\n'), /\(s\)/);
+  });
+});
+
+describe('fileCounts and writtenSummary: the preview and the closing message count the same files', () => {
+  it('a first promotion: "21 created" before and after; nbpromote.lock is named, not counted', () => {
+    const planned = Array.from({ length: 21 }, (_, i) => ({ path: `f${i}.py`, action: 'would-create' as const }));
+    const written = [...planned.map((f) => ({ path: f.path, action: 'created' as const })), { path: 'nbpromote.lock', action: 'created' as const }];
+    assert.equal(fileCounts(planned, { unchanged: true }), '21 created');
+    assert.equal(writtenSummary(written), '21 created, and nbpromote.lock');
+  });
+
+  it('a merge: "2 changed, 1 conflict" before is "2 changed, 1 merged" after, unchanged files only in the preview', () => {
+    const planned = [
+      { path: 'a.py', action: 'unchanged' as const },
+      { path: 'b.py', action: 'would-merge' as const },
+      { path: 'c.py', action: 'would-change' as const },
+      { path: 'd.py', action: 'would-change' as const },
+    ];
+    const written = [
+      { path: 'c.py', action: 'changed' as const },
+      { path: 'b.py', action: 'merged' as const },
+      { path: 'd.py', action: 'changed' as const },
+      { path: 'nbpromote.lock', action: 'changed' as const },
+    ];
+    assert.equal(fileCounts(planned, { unchanged: true }), '2 changed, 1 conflict (hand-edited), 1 unchanged');
+    assert.equal(writtenSummary(written), '2 changed, 1 merged, and nbpromote.lock');
+  });
+
+  it('nothing to write says so', () => {
+    assert.equal(writtenSummary([{ path: 'a.py', action: 'unchanged' }]), 'nothing changed');
   });
 });

@@ -12,11 +12,11 @@ import { isTrusted, showUntrusted, untrustedReason } from '../../host/trust';
 import type { FeatureContext } from '../featureContext';
 import { currentText, requireNotebookUri } from './notebookArg';
 import type { PreviewContentProvider } from './preview';
-import { PromotionPreview, actionLabel } from './preview';
+import { PromotionPreview } from './preview';
+import { actionLabel, writtenSummary } from './previewText';
 import type { TestRunResult } from './run';
 import { runTests } from './run';
 import { displayDir, fileName, promoteRequest, showProblems } from './shared';
-import { countOf } from '../../core/util/words';
 
 /** Options a caller (tests, other extensions) may pass after the notebook: `executeCommand('nbpromote.promoteNotebook', uri, { confirm: false })`. */
 export interface PromoteOptions {
@@ -198,9 +198,8 @@ export class PromoteCommand {
 
   /** The closing message; "Run Tests" only in a trusted workspace, and the message says why not otherwise. */
   private offerTests(target: PromotionTarget, outcome: PromoteOutcome): void {
-    const written = outcome.files.filter((f) => f.action !== 'unchanged' && f.action !== 'kept').length;
     const changes = (outcome.changes ?? []).join('; ');
-    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${written === 0 ? 'nothing changed' : `${countOf(written, 'file')} written`}${changes === '' ? '' : ` (${changes})`}.`;
+    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${writtenSummary(outcome.files)}${changes === '' ? '' : ` (${changes})`}.`;
     const revealLabel = 'Reveal in Explorer';
     const revealPackage = (): void => void vscode.commands.executeCommand('revealInExplorer', outputUri(target, `src/${outcome.package ?? target.packageName}`));
     if (!isTrusted()) {

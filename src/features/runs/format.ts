@@ -182,3 +182,9 @@ export function nextPollDelay(baseMs: number, lastMs: number, failed: boolean): 
   if (!failed) return baseMs;
   return Math.min(Math.max(lastMs, baseMs) * 2, MAX_POLL_MS);
 }
+
+/** What opening a run's record says when the file is gone (deleted after the view read it). */
+export function goneRecordMessage(runId: string, file: string): string {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  return `The record of run ${runId} is no longer there: ${name} was deleted (${file}). The Runs view now shows what is left.`;
+}

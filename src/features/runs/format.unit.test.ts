@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { RunSummary } from '../../core/contract/runs';
-import { formatBytes, formatDuration, formatNumber, keyMetric, localTime, MAX_POLL_MS, md, nextPollDelay, paramArgument, runDescription, runLabel, runTooltipMarkdown, shortRunLabel } from './format';
+import { formatBytes, goneRecordMessage, formatDuration, formatNumber, keyMetric, localTime, MAX_POLL_MS, md, nextPollDelay, paramArgument, runDescription, runLabel, runTooltipMarkdown, shortRunLabel } from './format';
 
 const run: RunSummary = {
   source: 'local',
@@ -85,5 +85,14 @@ describe('runs view wording', () => {
     assert.equal(nextPollDelay(30_000, 480_000, true), MAX_POLL_MS);
     assert.equal(nextPollDelay(30_000, MAX_POLL_MS, true), MAX_POLL_MS);
     assert.equal(nextPollDelay(30_000, MAX_POLL_MS, false), 30_000);
+  });
+});
+
+describe('goneRecordMessage', () => {
+  it('says plainly that the run record was deleted, naming the run and the file', () => {
+    assert.equal(
+      goneRecordMessage('20261125T221530Z-a1b2c3', '/ws/build/x/.nbpromote/runs/20261125T221530Z-a1b2c3/run.json'),
+      'The record of run 20261125T221530Z-a1b2c3 is no longer there: run.json was deleted (/ws/build/x/.nbpromote/runs/20261125T221530Z-a1b2c3/run.json). The Runs view now shows what is left.',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { NbpromoteError } from '../../core/errors';
@@ -8,7 +9,7 @@ import { requireTrust, showUntrusted, untrustedReason } from '../../host/trust';
 import type { FeatureContext } from '../featureContext';
 import type { ComparePanelHandle } from './comparePanel';
 import { ComparePanel } from './comparePanel';
-import { nextPollDelay } from './format';
+import { goneRecordMessage, nextPollDelay } from './format';
 import { fileAtCommitUri, git, gitScheme, GitAtCommitFileSystem, repositoryTop } from './gitAtCommit';
 import type { RerunResult } from './rerun';
 import { rerunPipeline } from './rerun';
@@ -54,6 +55,9 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
   };
   context.register({ dispose: () => clearTimeout(watchTimer) });
   context.register(watchRecords((glob) => `**/${glob}`, onRecord));
+  // A store deleted with its folder (rm -rf, the Explorer) reports only the folder it was in.
+  const deletions = context.register(vscode.workspace.createFileSystemWatcher('**', true, true, false));
+  context.register(deletions.onDidDelete((uri) => void (uri.scheme === 'file' ? tree.deleted(uri.fsPath) : undefined)));
   const outsideWatchers = new Map<string, vscode.Disposable>();
   context.register({ dispose: () => outsideWatchers.forEach((w) => w.dispose()) });
   context.register(
@@ -95,7 +99,7 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
       case 'rerun':
         return vscode.commands.executeCommand(CommandId.RerunRun, element);
       case 'openLocation':
-        return openLocation(element);
+        return openLocation(tree, element);
     }
   };
 
@@ -308,7 +312,7 @@ async function openAtCommit(tree: RunsTree, element: RunElement, which: 'noteboo
   return uri.toString();
 }
 
-async function openLocation(element: RunElement): Promise<void> {
+async function openLocation(tree: RunsTree, element: RunElement): Promise<void> {
   const location = element.run.location;
   if (location === undefined) return;
   if (element.run.source === 'mlflow') {
@@ -316,6 +320,10 @@ async function openLocation(element: RunElement): Promise<void> {
     return;
   }
   const file = element.run.source === 'mlruns' ? nodePath.join(location, 'meta.yaml') : location;
+  if (!existsSync(file)) {
+    void tree.deleted(file);
+    throw new NbpromoteError('notFound', goneRecordMessage(element.run.id, file));
+  }
   await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
 }
 

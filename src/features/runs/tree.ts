@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { RunSource, RunSummary } from '../../core/contract/runs';
 import { MAX_RUN_PAGE, runGroup } from '../../core/contract/runs';
 import { formatProblem } from '../../core/contract/problem';
+import { isSameOrInside } from '../../core/io/paths';
 import type { Logger } from '../../core/util/logger';
 import { Disposable } from '../../host/disposable';
 import { CommandId } from '../../host/ids';
@@ -141,6 +142,16 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
     if (unknown) await this.rediscover();
     const again = outside.length > 0 ? [...this.sources.values()].filter((s) => s instanceof LocalSource && (!s.loaded || hit.includes(s))) : hit;
     await Promise.all(again.map((s) => this.reloadSource(s, false)));
+  }
+
+  /**
+   * `path` was deleted: when it was (or held) a run store the view shows, the stores are looked for again and
+   * that one leaves the view. Deleting a folder reports the folder alone, not the run records in it.
+   */
+  async deleted(path: string): Promise<void> {
+    const held = (location: string): boolean => isSameOrInside(path, location);
+    const gone = [...this.sources.values()].some((s) => (s instanceof LocalSource && held(nodePath.join(s.root, '.nbpromote', 'runs'))) || (s instanceof MlrunsSource && held(s.dir)));
+    if (gone) await this.rediscover();
   }
 
   /**
