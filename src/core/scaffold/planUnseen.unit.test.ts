@@ -657,6 +657,21 @@ describe('planPromotion: a test cell reading a notebook value named params and a
 });
 
 /** `cells` executed by nbconvert (the saved outputs are Jupyter's own), then promoted into `dir/out/`. */
+/**
+ * The package promoted into `<dir>/out` passes its tests, and its run and the notebook's --execute (its probe)
+ * give the metrics `wanted` (among others when `only` is false: those named in `wanted` compared).
+ */
+async function reproducedEverywhere(dir: string, outcome: Awaited<ReturnType<typeof promoteNotebook>>, wanted: Record<string, number>, only = true): Promise<void> {
+  const tests = runPytest(join(dir, 'out'));
+  assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+  const pick = (metrics: Record<string, unknown>): Record<string, unknown> => (only ? metrics : Object.fromEntries(Object.entries(metrics).filter(([name]) => name in wanted)));
+  assert.deepEqual(pick(runPipeline(join(dir, 'out')).metrics), wanted, 'the run');
+  const probe = outcome.metricsProbe;
+  assert.ok(probe !== undefined);
+  const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
+  assert.deepEqual(pick(Object.fromEntries(executed)), wanted, '--execute');
+}
+
 async function executedAndPromoted(dir: string, source: readonly TestCell[]): Promise<Awaited<ReturnType<typeof promoteNotebook>>> {
   writeFileSync(join(dir, 'nb.ipynb'), notebookJson(source));
   const executed = spawnSync(PYTHON, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--inplace', 'nb.ipynb'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
@@ -849,14 +864,7 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
       const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
       assert.match(metrics, /_displayed_2_1 = \(results\.sort_values\(\n {8}"accuracy", ascending=False,\n {4}\)\.head\(2\)\) {2}# what the notebook displayed/);
       assert.match(metrics, /_displayed_2_2 = \(pd\.Series\(scores, name="accuracy"\)\.round\(3\)\)/);
-      const tests = runPytest(join(dir, 'out'));
-      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
-      const run = runPipeline(join(dir, 'out')).metrics;
-      assert.deepEqual(Object.fromEntries(Object.entries(run).filter(([name]) => name in wanted)), wanted);
-      const probe = outcome.metricsProbe;
-      assert.ok(probe !== undefined);
-      const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
-      assert.deepEqual(Object.fromEntries([...executed].filter(([name]) => name in wanted)), wanted);
+      await reproducedEverywhere(dir, outcome, wanted, false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -876,13 +884,7 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
       assert.deepEqual(outcome.expectedMetrics, wanted);
       const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
       assert.match(metrics, /\n {8}_displayed_2 = \(results\.assign\(error=1 - results\.accuracy\)\[\["model", "error"\]\]\) {2}# what the notebook displayed\n/);
-      const tests = runPytest(join(dir, 'out'));
-      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
-      assert.deepEqual(runPipeline(join(dir, 'out')).metrics, { 'lr.accuracy': 0.8125, 'rf.accuracy': 0.875, 'lr.error': 0.1875, 'rf.error': 0.125 });
-      const probe = outcome.metricsProbe;
-      assert.ok(probe !== undefined);
-      const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
-      assert.deepEqual(Object.fromEntries(executed), { 'lr.accuracy': 0.8125, 'rf.accuracy': 0.875, 'lr.error': 0.1875, 'rf.error': 0.125 });
+      await reproducedEverywhere(dir, outcome, { 'lr.accuracy': 0.8125, 'rf.accuracy': 0.875, 'lr.error': 0.1875, 'rf.error': 0.125 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -904,13 +906,7 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
       const clash = outcome.problems.filter((p) => p.code === 'metrics-display-clash');
       assert.deepEqual(clash.map((p) => [p.severity, p.cellIndex, p.line]), [['warning', 1, 2]]);
       assert.match(clash[0]?.message ?? '', /^`display\(test_df\)` gives metrics the same names as `display\(train_df\)` on line 1 \(lr\.accuracy, rf\.accuracy\), so the run keeps this table's numbers/);
-      const tests = runPytest(join(dir, 'out'));
-      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
-      assert.deepEqual(runPipeline(join(dir, 'out')).metrics, { 'lr.accuracy': 0.8, 'rf.accuracy': 0.85 });
-      const probe = outcome.metricsProbe;
-      assert.ok(probe !== undefined);
-      const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
-      assert.deepEqual(Object.fromEntries(executed), { 'lr.accuracy': 0.8, 'rf.accuracy': 0.85 });
+      await reproducedEverywhere(dir, outcome, { 'lr.accuracy': 0.8, 'rf.accuracy': 0.85 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
