@@ -6,7 +6,7 @@ import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import { formatProblem } from '../../core/contract/problem';
 import { NbpromoteError } from '../../core/errors';
 import { problemToJson } from '../../core/inspect/inspect';
-import { PENDING_FILE, promoteNotebook } from '../../core/promote/promote';
+import { keptEditsNote, PENDING_FILE, promoteNotebook } from '../../core/promote/promote';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
@@ -58,9 +58,7 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
     io.out(`${JSON.stringify({ up_to_date: upToDate, version: outcome.version ?? null, changes: unrecorded === undefined ? changes : [...changes, unrecorded], stale_files: stale.map((f) => ({ path: f.path, reason: reason(f.action) })), problems: outcome.problems.map(problemToJson) }, null, 2)}\n`);
   } else if (upToDate) {
     // Hand edits the notebook's changes do not touch are kept by promotion: up to date, and said.
-    const kept = outcome.files.filter((f) => f.action === 'kept-edit').map((f) => f.path);
-    const keptNote = kept.length === 0 ? '' : `; ${countOf(kept.length, 'file')} edited by hand ${kept.length === 1 ? 'is' : 'are'} kept: ${kept.slice(0, 3).join(', ')}${kept.length > 3 ? ` and ${kept.length - 3} more` : ''}`;
-    io.out(`${notebook}: up to date (${outcome.package} ${outcome.version}${keptNote})\n`);
+    io.out(`${notebook}: up to date (${outcome.package} ${outcome.version}${keptEditsNote(outcome.files)})\n`);
   } else if (unrecorded !== undefined) {
     io.out(`${notebook}: not up to date: ${unrecorded}; \`nbpromote promote ${notebook}${out === undefined ? '' : ` --out ${out}`}${packageName === undefined ? '' : ` --package ${packageName}`}\` records the package\n`);
   } else if (outcome.ok && stale.length === 0 && changes.length === 0) {

@@ -48,7 +48,7 @@ import { clipText, isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWOR
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
 import { NbpromoteError } from '../errors';
-import { andList } from '../util/words';
+import { andList, countOf } from '../util/words';
 
 export interface PromoteRequest {
   /** The notebook as the user named it (used in messages). */
@@ -964,6 +964,16 @@ function hiddenModule(name: string, imported: readonly string[]): string | undef
   if (name === 'conftest') return 'the tests\' conftest.py, which pytest imports as conftest';
   if (name === 'tests' || name === 'test') return `the generated tests/ folder, which pytest may import as ${name}`;
   return undefined;
+}
+
+/**
+ * `; 1 file edited by hand is kept: pipeline.yaml` for an up-to-date package whose hand edits promotion keeps
+ * (its `kept-edit` files), as `check` and the editor say it; '' when there are none.
+ */
+export function keptEditsNote(files: readonly Pick<PromotedFile, 'path' | 'action'>[]): string {
+  const kept = files.filter((f) => f.action === 'kept-edit').map((f) => f.path);
+  if (kept.length === 0) return '';
+  return `; ${countOf(kept.length, 'file')} edited by hand ${kept.length === 1 ? 'is' : 'are'} kept: ${kept.slice(0, 3).join(', ')}${kept.length > 3 ? ` and ${kept.length - 3} more` : ''}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatProblem } from '../contract/problem';
 import { problemToJson } from '../inspect/inspect';
-import { notUtf8Line, promoteNotebook } from './promote';
+import { keptEditsNote, notUtf8Line, promoteNotebook } from './promote';
 import type { PromoteOutcome, PromoteRequest } from './promote';
 import { commitGenerated } from '../versioning/git';
 import { codeSha256, sha256 } from '../versioning/hash';
@@ -666,6 +666,15 @@ describe('re-promotion', function () {
     assert.equal(git('rev-parse', 'HEAD').trim(), result.commit);
     assert.equal(git('status', '--porcelain', '--', 'out').trim(), '');
     assert.match(git('status', '--porcelain'), /\?\? nb\.ipynb/, 'the notebook itself is not committed');
+  });
+});
+
+describe('keptEditsNote', () => {
+  it('names the hand-edited files promotion keeps, the first three of more, and nothing when none', () => {
+    const kept = (...paths: string[]): { path: string; action: 'kept-edit' }[] => paths.map((path) => ({ path, action: 'kept-edit' }));
+    assert.equal(keptEditsNote([{ path: 'src/nb/steps/load.py', action: 'unchanged' }]), '');
+    assert.equal(keptEditsNote(kept('pipeline.yaml')), '; 1 file edited by hand is kept: pipeline.yaml');
+    assert.equal(keptEditsNote(kept('a.py', 'b.py', 'c.py', 'd.py', 'e.py')), '; 5 files edited by hand are kept: a.py, b.py, c.py and 2 more');
   });
 });
 

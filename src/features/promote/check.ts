@@ -2,7 +2,7 @@ import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import type { PromotedFile } from '../../core/promote/promote';
-import { promoteNotebook } from '../../core/promote/promote';
+import { keptEditsNote, promoteNotebook } from '../../core/promote/promote';
 import type { Log } from '../../host/log';
 import { promotionTarget } from '../../host/promotionTarget';
 import { currentText, requireNotebookUri } from './notebookArg';
@@ -51,7 +51,7 @@ export async function checkNotebook(log: Log, toolVersion: string, arg: unknown)
   if (!promoted) {
     offer(`${name} is not promoted yet: promoting it writes ${pkg} into ${displayDir(target)}.`, 'Promote', uri, 'info');
   } else if (upToDate) {
-    void vscode.window.showInformationMessage(`${name}: up to date (${pkg})`);
+    void vscode.window.showInformationMessage(`${name}: up to date (${pkg}${keptEditsNote(outcome.files)})`);
   } else {
     const edited = stale.filter((f) => f.reason === 'edited by hand').length;
     const files = stale.length <= 3 ? stale.map((f) => `${f.path} (${f.reason})`).join(', ') : `${stale.length} files, first ${stale[0]?.path ?? ''} (${stale[0]?.reason ?? ''})`;
