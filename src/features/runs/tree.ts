@@ -4,6 +4,7 @@
  * `getTreeItem`. Loading, errors, store problems and "Load more" are items too. A source that cannot be
  * read again keeps the runs it showed, marked stale, under an error item whose click retries.
  */
+import { existsSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSource, RunSummary } from '../../core/contract/runs';
@@ -220,7 +221,10 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
 
   async getChildren(element?: RunsElement): Promise<RunsElement[]> {
     if (element === undefined) {
-      if (!this.discovered) await this.rediscover();
+      // A store whose folder is gone (deleted while no file watcher said so, as under load) leaves the view
+      // when the view is drawn.
+      const gone = [...this.sources.values()].some((s) => (s instanceof LocalSource && !existsSync(s.root)) || (s instanceof MlrunsSource && !existsSync(s.dir)));
+      if (!this.discovered || gone) await this.rediscover();
       return [...this.sources.keys()].map((key) => this.sourceElements.get(key)).filter((e): e is SourceElement => e !== undefined);
     }
     switch (element.kind) {
