@@ -342,6 +342,25 @@ export function isDurationName(name: string): boolean {
 const DURATION_WORDS = new Set(['time', 'times', 'timing', 'timings', 'seconds', 'secs', 'sec', 'duration', 'durations', 'elapsed', 'runtime', 'latency', 'ms', 'minutes', 'mins', 'walltime', 'clock', 'took']);
 
 
+/**
+ * The displays the package reads as tables (`displayed_metrics`), in the order in which a later one's names win:
+ * every `display(<expression>)` where the cell shows it, and a `display(name)` of one of the metric `names` at its
+ * last display (the name's value is read at the end). plan.ts builds the metrics function in this order, and the
+ * --execute probe reads the notebook's values in it.
+ */
+export function readDisplays<T extends { readonly name?: string }>(cells: readonly { readonly index: number; readonly displayed: readonly T[] }[], names: readonly string[]): { readonly cellIndex: number; readonly display: T }[] {
+  const order: { cellIndex: number; display: T }[] = [];
+  for (const cell of cells) {
+    for (const display of cell.displayed) {
+      if (display.name !== undefined && !names.includes(display.name)) continue;
+      const earlier = display.name === undefined ? -1 : order.findIndex((o) => o.display.name === display.name);
+      if (earlier !== -1) order.splice(earlier, 1);
+      order.push({ cellIndex: cell.index, display });
+    }
+  }
+  return order;
+}
+
 /** What readDisplayed takes for the name of a `display(...)` of an expression: no dict is read then. */
 const DISPLAYED_EXPRESSION = '(expression)';
 

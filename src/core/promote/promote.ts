@@ -37,7 +37,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isStdlibModule } from '../scaffold/distributions';
@@ -600,26 +600,21 @@ function metricsReadsRebound(graph: StepGraph, notebook: Notebook): Problem[] {
 
 /**
  * What the metrics cells pass to `display(...)`, for the --execute probe, in the order the package reads them
- * (plan.ts): a name that is a metric name (read at the end, its last display counting), or the index of an
- * expression, evaluated right after its cell (`displayedAfter`).
+ * (`readDisplays`): a name, read at the end, or the index of an expression, evaluated right after its cell
+ * (`displayedAfter`).
  */
 function displayProbe(cells: readonly MetricsCellInfo[], names: readonly string[]): Pick<MetricsProbe, 'displayed' | 'displayedAfter'> {
   const displayed: (string | number)[] = [];
-  const displayedAfter: { afterCell: number; expressions: { index: number; text: string }[] }[] = [];
-  let index = 0;
-  for (const c of cells) {
-    const expressions: { index: number; text: string }[] = [];
-    for (const d of c.displayed ?? []) {
-      if (d.name === undefined) {
-        expressions.push({ index, text: d.text });
-        displayed.push(index++);
-      } else if (names.includes(d.name)) {
-        if (displayed.includes(d.name)) displayed.splice(displayed.indexOf(d.name), 1);
-        displayed.push(d.name);
-      }
+  const after = new Map<number, { index: number; text: string }[]>();
+  for (const { cellIndex, display } of readDisplays(cells.map((c) => ({ index: c.cell.index, displayed: c.displayed ?? [] })), names)) {
+    if (display.name !== undefined) {
+      displayed.push(display.name);
+      continue;
     }
-    if (expressions.length > 0) displayedAfter.push({ afterCell: c.cell.index, expressions });
+    after.set(cellIndex, [...(after.get(cellIndex) ?? []), { index: displayed.length, text: display.text }]);
+    displayed.push(displayed.length);
   }
+  const displayedAfter = [...after].map(([afterCell, expressions]) => ({ afterCell, expressions }));
   return { ...(displayed.length === 0 ? {} : { displayed }), ...(displayedAfter.length === 0 ? {} : { displayedAfter }) };
 }
 

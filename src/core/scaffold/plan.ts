@@ -9,7 +9,7 @@ import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
-import { shownNamesOfCells } from '../analysis/expectedMetrics';
+import { readDisplays, shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import { bindPrintedValue } from '../analysis/printedValues';
 import { stringAndCommentRanges } from '../analysis/python/literalRanges';
@@ -1011,27 +1011,20 @@ class Generator {
     // left the expression out (put back in place) or kept it (assigned).
     const earlier: string[] = [];
     // Tables the cells pass to display(...) (`display(results)`, `display(results.sort_values("auc"))`), read as
-    // if shown last (`displayed_metrics`), in the order the notebook showed them: a later one's names win, as the
+    // if shown last (`displayed_metrics`), in the order `readDisplays` gives: a later one's names win, as the
     // notebook's reader of saved outputs does. A name is read at the end (its value then); an expression is kept
     // where it was displayed, as `_displayed_<cell>[_<n>]`.
-    const displays: string[] = [];
+    const readInOrder = readDisplays(metrics.cells.map((c) => ({ index: c.index, displayed: this.input.cells.get(c.index)?.displayed ?? [] })), names);
+    const keptAs = new Map<object, string>();
     const withDisplayed = (c: CellRef, body: string): string => {
-      const all = this.input.cells.get(c.index)?.displayed ?? [];
-      const expressions = all.filter((d) => d.name === undefined);
+      const expressions = (this.input.cells.get(c.index)?.displayed ?? []).filter((d) => d.name === undefined);
       let out = body;
-      for (const d of all) {
-        if (d.name !== undefined) {
-          if (!names.includes(d.name)) continue;
-          const entry = `**_runtime.displayed_metrics(${d.name})`;
-          if (displays.includes(entry)) displays.splice(displays.indexOf(entry), 1);
-          displays.push(entry);
-          continue;
-        }
+      for (const d of expressions) {
         const variable = `_displayed_${c.index + 1}${expressions.length === 1 ? '' : `_${expressions.indexOf(d) + 1}`}`;
         const restored = displayedInPlace(out, d.statement, variable);
         if (restored === undefined) continue;
         out = restored;
-        displays.push(`**_runtime.displayed_metrics(${variable})`);
+        keptAs.set(d, variable);
       }
       return out;
     };
@@ -1049,6 +1042,10 @@ class Generator {
       return lines.join('\n');
     };
     const bodies = metrics.cells.map((c, i) => withPrinted(c, withDisplayed(c, this.metricsCellBody(c, i, last, shownNamesByCell, locals, earlier))));
+    const displays = readInOrder.flatMap(({ display }) => {
+      const value = display.name ?? keptAs.get(display);
+      return value === undefined ? [] : [`**_runtime.displayed_metrics(${value})`];
+    });
     if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
@@ -1437,11 +1434,6 @@ function cutExceptAliases(text: string, cuts: readonly { readonly name: string; 
 }
 
 /**
- * The names `compute_metrics` returns (the runner keeps the numbers and dicts of numbers): what the metrics
- * cells assign, print (bare or in an f-string) or show last, and the step values they read, which they often
- * only print (`print(f"auc={auc:.4f}")`, a loop printing a dict of scores). Parameters are not metrics.
- */
-/**
  * `text` with its strings and comments blanked out (same length), so a search finds names in code only. The
  * translation's comments stay: they hold what the notebook showed (`# nbpromote: ...: display(scores)`).
  */
@@ -1481,6 +1473,11 @@ function readOnly(code: string, at: number, length: number): boolean {
   return false;
 }
 
+/**
+ * The names `compute_metrics` returns (the runner keeps the numbers and dicts of numbers): what the metrics
+ * cells assign, print (bare or in an f-string) or show last, and the step values they read, which they often
+ * only print (`print(f"auc={auc:.4f}")`, a loop printing a dict of scores). Parameters are not metrics.
+ */
 export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, GeneratedCell>): string[] {
   const metrics = graph.metrics;
   if (metrics === undefined) return [];
