@@ -11,6 +11,7 @@ import { parsePythonLiteral } from './literal';
 import { isBuiltin } from './python/builtins';
 import { analyzeCellsWithTree, analyzeCellWithTree } from './python/names';
 import type { CellAnalysis, CellAnalysisWithTree } from './python/names';
+import type { DisplayCall } from './python/ipython';
 import type { PyNode, PyTree } from './python/parser';
 import { GENERATOR_MAKERS } from './randomness';
 
@@ -76,7 +77,7 @@ function classMethodNames(sources: readonly string[]): Set<string> {
   return names;
 }
 
-function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods: ReadonlySet<string>): AnalysedCell {
+function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWithTree, methods: ReadonlySet<string>): AnalysedCell {
   const importLines = new Set<number>();
   // Import statements sharing their line with other code (`import os; os.environ["A"] = "1"`, what `%env`
   // becomes): only the statement is cut from that line, not the line.
@@ -167,7 +168,7 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
   // Every line of a top-level import statement: a name may stand on a continuation line (`from m import (\n a,\n b)`).
   const imports = analysis.imports.filter((i) => importLines.has(i.line) && i.module !== '__future__');
   const externalUses = analysis.usedBeforeDefinition;
-  const displayed = displayedValues(tree, removedNodes);
+  const displayed = displayedValues(tree, displayCalls);
   const facts: CellFacts = {
     defines: analysis.defines,
     externalUses,
@@ -217,37 +218,20 @@ function factsOf({ analysis, tree, removedNodes }: CellAnalysisWithTree, methods
   return { analysis, facts, generated, parsed: tree.source };
 }
 
-/** Blocks whose `display(...)` statements run once, as top-level ones do: not loops, functions or classes. */
-const ONCE_BLOCKS = new Set(['block', 'if_statement', 'elif_clause', 'else_clause', 'with_statement', 'try_statement', 'except_clause', 'finally_clause']);
-
 /**
- * The cell's `display(<one value>)` statements the translation left out as display-only, at its top level or in
- * a `with`, `if` or `try` block (`with pd.option_context(...): display(results)`): a metrics cell shows a table
- * that way. In order, each with its statement's text, its argument's, its 1-based line and, for a bare name
- * (`display(results)`), the name and its column.
+ * The cell's `display(<one value>)` statements the translation handled (`displayCalls`) that run once, at its
+ * top level or in a `with`, `if` or `try` block (`with pd.option_context(...): display(results)`): a metrics cell
+ * shows a table that way. In order, each with its statement's text, its argument's, its 1-based line and, for a
+ * bare name (`display(results)`), the name and its column.
  */
-function displayedValues(tree: PyTree, removedNodes: ReadonlySet<PyNode>): { statement: string; text: string; line: number; name?: string; column?: number }[] {
-  const found: { statement: string; text: string; line: number; name?: string; column?: number }[] = [];
-  const visit = (node: PyNode): void => {
-    for (const statement of node.children) {
-      if (ONCE_BLOCKS.has(statement.type)) visit(statement);
-      if (statement.type !== 'expression_statement' || statement.children.length !== 1) continue;
-      const call = statement.children[0];
-      if (call?.type !== 'call') continue;
-      const fn = call.children.find((c) => c.field === 'function');
-      // Left out whole, or only its `display` (a value whose computing may change something stays computed).
-      if (!removedNodes.has(statement) && (fn === undefined || !removedNodes.has(fn))) continue;
-      const args = call.children.find((c) => c.field === 'arguments');
-      const arg = args?.type === 'argument_list' && args.children.length === 1 ? args.children[0] : undefined;
-      if (fn?.type !== 'identifier' || tree.text(fn) !== 'display' || arg === undefined) continue;
-      if (['keyword_argument', 'list_splat', 'dictionary_splat', 'comment'].includes(arg.type)) continue;
-      const line = tree.position(statement.start).line;
-      const named = arg.type === 'identifier' ? { name: tree.text(arg), column: tree.position(arg.start).column } : {};
-      found.push({ statement: tree.text(statement), text: tree.text(arg), line, ...named });
-    }
-  };
-  visit(tree.root);
-  return found;
+function displayedValues(tree: PyTree, displayCalls: readonly DisplayCall[]): { statement: string; text: string; line: number; name?: string; column?: number }[] {
+  return displayCalls.flatMap(({ statement, call, once }) => {
+    const args = call.children.find((c) => c.field === 'arguments');
+    const arg = args?.type === 'argument_list' && args.children.length === 1 ? args.children[0] : undefined;
+    if (!once || arg === undefined || ['keyword_argument', 'list_splat', 'dictionary_splat', 'comment'].includes(arg.type)) return [];
+    const named = arg.type === 'identifier' ? { name: tree.text(arg), column: tree.position(arg.start).column } : {};
+    return [{ statement: tree.text(statement), text: tree.text(arg), line: tree.position(statement.start).line, ...named }];
+  });
 }
 
 /**

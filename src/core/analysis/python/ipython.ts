@@ -72,6 +72,18 @@ export interface MappedTranslation extends IPythonTranslation {
   readonly tree: PyTree;
   /** Nodes of `tree` the translation removed (statements, or the `display` name in an import). */
   readonly removedNodes: ReadonlySet<PyNode>;
+  /**
+   * The `display(...)` statements left out or kept without `display`, in order, with their call: `once` when
+   * it is not in a loop, a function or a class (at the top, or in a `with`, `if` or `try` block).
+   */
+  readonly displayCalls: readonly DisplayCall[];
+}
+
+/** A `display(...)` statement the translation handled (`MappedTranslation.displayCalls`). */
+export interface DisplayCall {
+  readonly statement: PyNode;
+  readonly call: PyNode;
+  readonly once: boolean;
 }
 
 /**
@@ -261,13 +273,14 @@ function startTranslation(source: string): Translator {
 /** What needs the parse of the translated lines: display calls, the trailing expression, empty blocks. */
 function finishTranslation(t: Translator, tree: PyTree): MappedTranslation {
   const removedNodes = new Set<PyNode>();
+  const displayCalls: DisplayCall[] = [];
   let trailingExpression: TrailingExpression | undefined;
   if (t.mode !== 'not-python') {
-    removeDisplay(t, tree, removedNodes);
+    removeDisplay(t, tree, removedNodes, displayCalls);
     if (t.mode === 'python') trailingExpression = trailing(t, tree, removedNodes);
   }
   keepBlocksNonEmpty(t);
-  const base = { code: t.out.join('\n'), translations: t.translations.sort((a, b) => a.line - b.line), requirements: t.requirements, columnMaps: t.columnMaps, tree, removedNodes };
+  const base = { code: t.out.join('\n'), translations: t.translations.sort((a, b) => a.line - b.line), requirements: t.requirements, columnMaps: t.columnMaps, tree, removedNodes, displayCalls };
   return trailingExpression === undefined ? base : { ...base, trailingExpression };
 }
 
@@ -619,17 +632,21 @@ function assignFromEscape(t: Translator, i: number, target: string, escape: stri
 }
 
 /** Comments out `display(...)` statements and the `display` import from IPython. */
-function removeDisplay(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): void {
+/** Containers of statements that run more than once or later: what `display(...)` shows there is not shown once. */
+const REPEATING_CONTAINERS = new Set(['for_statement', 'while_statement', 'function_definition', 'class_definition', 'decorated_definition']);
+
+function removeDisplay(t: Translator, tree: PyTree, removedNodes: Set<PyNode>, displayCalls: DisplayCall[]): void {
   const code = tree.source;
   if (!/\bdisplay\b/.test(code)) return;
   // A cell that defines its own `display` keeps its calls.
   if (/\bdef\s+display\b|^\s*display\s*=[^=]|\bas\s+display\b/m.test(code)) return;
-  const visit = (node: PyNode): void => {
+  const visit = (node: PyNode, once: boolean): void => {
     if (node.type === 'expression_statement' && node.children.length === 1) {
       const call = node.children[0];
       const fn = call?.type === 'call' ? call.children.find((c) => c.field === 'function') : undefined;
-      if (fn !== undefined && fn.type === 'identifier' && tree.text(fn) === 'display' && standsAlone(tree, node)) {
-        const args = call?.children.find((c) => c.field === 'arguments');
+      if (call !== undefined && fn !== undefined && fn.type === 'identifier' && tree.text(fn) === 'display' && standsAlone(tree, node)) {
+        displayCalls.push({ statement: node, call, once });
+        const args = call.children.find((c) => c.field === 'arguments');
         const positional = args?.children.every((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat') === true;
         if (args !== undefined && positional && !isPure(tree, args)) {
           // `display(df.sample(5))` draws random numbers, `display(model.fit(X, y))` fits: what is shown
@@ -648,9 +665,9 @@ function removeDisplay(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): 
       removeDisplayImport(t, tree, node, removedNodes);
       return;
     }
-    if (node.type === 'module' || STATEMENT_CONTAINERS.has(node.type)) for (const child of node.children) visit(child);
+    if (node.type === 'module' || STATEMENT_CONTAINERS.has(node.type)) for (const child of node.children) visit(child, once && !REPEATING_CONTAINERS.has(node.type));
   };
-  visit(tree.root);
+  visit(tree.root, true);
 }
 
 /** `display(a, b)` becomes `(a, b)`: the arguments are still evaluated. A comment on the last line says why. */

@@ -20,7 +20,7 @@
  */
 import { IPYTHON_NAMES, isBuiltin } from './builtins';
 import { translateIPythonMapped, translateIPythonMappedMany } from './ipython';
-import type { MappedTranslation } from './ipython';
+import type { DisplayCall, MappedTranslation } from './ipython';
 import type { ColumnMap, TrailingExpression, Translation } from './ipython';
 import type { PyNode, PyTree } from './parser';
 
@@ -159,6 +159,8 @@ export interface CellAnalysisWithTree {
   readonly analysis: CellAnalysis;
   readonly tree: PyTree;
   readonly removedNodes: ReadonlySet<PyNode>;
+  /** The `display(...)` statements the translation handled (`MappedTranslation.displayCalls`). */
+  readonly displayCalls: readonly DisplayCall[];
 }
 
 export function analyzeCellWithTree(source: string): CellAnalysisWithTree {
@@ -196,7 +198,7 @@ function analyzeTranslated(translation: MappedTranslation): CellAnalysisWithTree
     syntaxErrors,
   };
   const analysis = translation.trailingExpression === undefined ? base : { ...base, trailingExpression: translation.trailingExpression };
-  return { analysis, tree, removedNodes: translation.removedNodes };
+  return { analysis, tree, removedNodes: translation.removedNodes, displayCalls: translation.displayCalls };
 }
 
 function mapPosition(tree: PyTree, maps: ReadonlyMap<number, ColumnMap>, offset: number): { line: number; column: number } {
