@@ -29,7 +29,7 @@ export interface MetricsCellInfo {
   readonly printCalls?: readonly (readonly string[])[];
   /**
    * The cell's `display(<one value>)` statements (top level, or in a `with`/`if`/`try` block), in order: the
-   * value's text, the 1-based line and, for a bare name, the name. Without it, top-level `display(name)` lines.
+   * value's text, the 1-based line and, for a bare name, the name (the cell facts' `displayed`).
    */
   readonly displayed?: readonly { readonly text: string; readonly line: number; readonly name?: string }[];
 }
@@ -54,11 +54,11 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
     // The display outputs in the order of the cell's top-level `display(...)` calls, when there are as many
     // (else without the figures matplotlib shows at the end of the cell): each by the name displayed, or
     // DISPLAYED_EXPRESSION.
-    const calls = displayCalls(source, info.displayed);
+    const calls = info.displayed ?? [];
     const allDisplays = (info.cell.outputs ?? []).filter((o) => isRecord(o) && o['output_type'] === 'display_data');
     const tableDisplays = allDisplays.filter((o) => !isFigure(o as Record<string, unknown>));
     const paired = calls.length === allDisplays.length ? allDisplays : calls.length === tableDisplays.length ? tableDisplays : [];
-    const displayedBy = new Map<unknown, DisplayCall | undefined>(paired.map((o, i) => [o, calls[i]]));
+    const displayedBy = new Map<unknown, (typeof calls)[number] | undefined>(paired.map((o, i) => [o, calls[i]]));
     const names = new Set([...info.assigned, ...info.printedNames, ...interpolatedNames(source), ...labels.values(), ...bareNames(info.trailingText)]);
     // A name a later metrics cell assigns again ends the run with that cell's value: this cell's is not it.
     const before = new Set(found.keys());
@@ -364,13 +364,6 @@ export function readDisplays<T extends { readonly name?: string }>(cells: readon
 /** What readDisplayed takes for the name of a `display(...)` of an expression: no dict is read then. */
 const DISPLAYED_EXPRESSION = '(expression)';
 
-/** One `display(...)` call of a cell: the name for `display(name)`, the value's text and its 1-based line. */
-interface DisplayCall {
-  readonly name?: string;
-  readonly text: string;
-  readonly line?: number;
-}
-
 /** Two displayed tables that give a metric the same name (`lr.accuracy` in a train and a test table). */
 export interface DisplayClash {
   readonly name: string;
@@ -378,36 +371,11 @@ export interface DisplayClash {
   readonly second: { readonly cell: NotebookCell; readonly line: number | undefined; readonly what: string };
 }
 
-/**
- * A cell's `display(...)` calls in order: `displayed` (MetricsCellInfo), or else every top-level line starting
- * `display(`, a name (`display(results)`) or undefined (anything else, which is not read).
- */
-function displayCalls(source: string, displayed: MetricsCellInfo['displayed']): (DisplayCall | undefined)[] {
-  if (displayed !== undefined) return displayed.map((d) => ({ ...(d.name === undefined ? {} : { name: d.name }), text: d.text, line: d.line }));
-  const names = new Map(displayedNameSites(source).map((site) => [site.line, site.name]));
-  return source.split('\n').flatMap((text, i) => {
-    if (!/^display\s*\(/.test(text)) return [];
-    const name = names.get(i + 1);
-    return [name === undefined ? undefined : { name, text: name, line: i + 1 }];
-  });
-}
-
 /** A matplotlib figure's display output (`<Figure size 640x480 with 1 Axes>`, an image): no table. */
 function isFigure(output: Record<string, unknown>): boolean {
   const data = output['data'];
   if (!isRecord(data)) return false;
   return textOf(data['text/plain']).startsWith('<Figure') || (data['text/html'] === undefined && Object.keys(data).some((k) => k.startsWith('image/')));
-}
-
-/**
- * The names a cell passes to top-level `display(name)` lines, with where each is (1-based line and column): a
- * table shown that way is read as metrics as if it were the cell's last expression (`displayed_metrics`).
- */
-export function displayedNameSites(source: string): { name: string; line: number; column: number }[] {
-  return source.split('\n').flatMap((text, i) => {
-    const m = /^display\(\s*([A-Za-z_]\w*)\s*\)\s*;?\s*(?:#.*)?$/.exec(text);
-    return m?.[1] === undefined ? [] : [{ name: m[1], line: i + 1, column: text.indexOf(m[1]) + 1 }];
-  });
 }
 
 /** The most rows of a shown table read as metrics: the runtime's MAX_TABLE_ROWS. */

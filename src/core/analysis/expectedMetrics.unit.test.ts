@@ -357,7 +357,7 @@ describe('expectedMetricsFromOutputs: round 19', () => {
 
   it('reads a dict displayed by its name as <name>.<key>', () => {
     const display = { output_type: 'display_data', data: { 'text/plain': "{'logreg': 0.75, 'forest': 0.8}" }, metadata: {} };
-    assert.deepEqual(read(metricsCell('display(scores)', [display])), { 'scores.logreg': { value: 0.75, decimals: 6 }, 'scores.forest': { value: 0.8, decimals: 6 } });
+    assert.deepEqual(read(metricsCell('display(scores)', [display], { displayed: [{ text: 'scores', line: 1, name: 'scores' }] })), { 'scores.logreg': { value: 0.75, decimals: 6 }, 'scores.forest': { value: 0.8, decimals: 6 } });
   });
 
   it('keeps a name beside calls in a tuple as it is, though the metrics have it already', () => {
