@@ -48,7 +48,7 @@ import { clipText, isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWOR
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
 import { NbpromoteError } from '../errors';
-import { andList, countOf } from '../util/words';
+import { andList, countOf, firstOf } from '../util/words';
 
 export interface PromoteRequest {
   /** The notebook as the user named it (used in messages). */
@@ -280,7 +280,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     if (head === undefined) continue;
     const { first, second } = head;
     const where = first.cell === second.cell && first.line !== undefined ? `on line ${first.line}` : `in cell ${first.cell.index + 1}`;
-    const listed = group.slice(0, 4).map((c) => c.name).join(', ') + (group.length > 4 ? ` and ${group.length - 4} more` : '');
+    const listed = firstOf(group.map((c) => c.name), 4);
     const message = `\`display(${clipText(second.what)})\` gives metrics the same names as \`display(${clipText(first.what)})\` ${where} (${listed}), so the run keeps this table's numbers and the earlier ones are lost. Give the tables distinct row labels or columns (\`test_df.add_prefix("test_")\`), or show only one of them in the metrics cells`;
     problems.push(cellProblem(notebook.path, second.cell, 'warning', 'metrics-display-clash', message, second.line));
   }
@@ -319,7 +319,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   }
   const durations = [...new Set([...shown.keys(), ...(executed?.metrics.keys() ?? [])])].filter(isDurationName);
   if (durations.length > 0) {
-    const names = durations.length > 4 ? `${durations.slice(0, 4).join(', ')} and ${durations.length - 4} more` : durations.join(', ');
+    const names = firstOf(durations, 4);
     const message = `${names} ${durations.length === 1 ? 'is a duration' : 'are durations'} by ${durations.length === 1 ? 'its name' : 'their names'}: a run reports ${durations.length === 1 ? 'it' : 'them'}, but the generated test does not expect the notebook's ${durations.length === 1 ? 'value' : 'values'} (a time differs at every run)`;
     const cell = metricsCells[0]?.cell;
     problems.push(cell === undefined ? { severity: 'info', code: 'metric-duration', message, file: request.notebook } : cellProblem(notebook.path, cell, 'info', 'metric-duration', message));
@@ -968,7 +968,7 @@ function hiddenModule(name: string, imported: readonly string[]): string | undef
 export function keptEditsNote(files: readonly Pick<PromotedFile, 'path' | 'action'>[]): string {
   const kept = files.filter((f) => f.action === 'kept-edit').map((f) => f.path);
   if (kept.length === 0) return '';
-  return `; ${countOf(kept.length, 'file')} edited by hand ${kept.length === 1 ? 'is' : 'are'} kept: ${kept.slice(0, 3).join(', ')}${kept.length > 3 ? ` and ${kept.length - 3} more` : ''}`;
+  return `; ${countOf(kept.length, 'file')} edited by hand ${kept.length === 1 ? 'is' : 'are'} kept: ${firstOf(kept, 3)}`;
 }
 
 /**

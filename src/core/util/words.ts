@@ -6,6 +6,11 @@ export function andList(names: readonly string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 }
 
+/** The first `shown` items, comma-separated, then how many more: `a, b, c and 2 more` (`a, b` when that is all). */
+export function firstOf(items: readonly string[], shown: number): string {
+  return items.length > shown ? `${items.slice(0, shown).join(', ')} and ${items.length - shown} more` : items.join(', ');
+}
+
 /** A count and its noun for people: `1 file`, `3 files` (`plural` for nouns that do not take an s). */
 export function countOf(count: number, noun: string, plural = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : plural}`;

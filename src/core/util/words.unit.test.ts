@@ -1,11 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { andList, cellsLabel, countOf } from './words';
+import { andList, cellsLabel, countOf, firstOf } from './words';
 
 describe('words', () => {
   it('andList joins names as a sentence does', () => {
     assert.equal(andList([]), '');
     assert.equal(andList(['a']), 'a');
     assert.equal(andList(['a', 'b', 'c']), 'a, b and c');
+  });
+
+  it('firstOf lists the first items and how many more', () => {
+    assert.equal(firstOf(['a', 'b'], 3), 'a, b');
+    assert.equal(firstOf(['a', 'b', 'c'], 3), 'a, b, c');
+    assert.equal(firstOf(['a', 'b', 'c', 'd', 'e'], 3), 'a, b, c and 2 more');
+    assert.equal(firstOf([], 3), '');
   });
 
   it('countOf says one file, two files', () => {

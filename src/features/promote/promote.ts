@@ -5,6 +5,7 @@ import type { PromoteOutcome, PromoteRequest } from '../../core/promote/promote'
 import type { Logger } from '../../core/util/logger';
 import { promoteNotebook } from '../../core/promote/promote';
 import { NbpromoteError } from '../../core/errors';
+import { firstOf } from '../../core/util/words';
 import { ConfigKey } from '../../host/ids';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri, promotionTarget } from '../../host/promotionTarget';
@@ -171,7 +172,7 @@ export class PromoteCommand {
   private async askAboutHandEdits(paths: readonly string[]): Promise<'merge' | 'force' | undefined> {
     const merge = 'Merge my edits';
     const force = 'Replace and keep mine as .orig';
-    const shown = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
+    const shown = firstOf(paths, 3);
     const choice = await vscode.window.showWarningMessage(
       `${paths.length === 1 ? 'A generated file was' : `${paths.length} generated files were`} edited by hand since the last promotion: ${shown}.`,
       { modal: true, detail: 'Merge keeps your edits and the notebook\'s changes (overlaps get conflict markers); Replace writes the new code and keeps your version next to it as <file>.orig.' },
