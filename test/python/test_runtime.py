@@ -265,6 +265,22 @@ def test_a_list_of_floats_stays_floats_from_its_default_and_from_param():
         runtime.coerce_param("alphas", '["a"]', spec)
 
 
+def test_whole_floats_inside_a_dict_or_list_are_floats_again_from_the_default_and_from_param():
+    # The notebook wrote {"model": {"C": 1.0, "max_iter": 200}, "split": {"folds": [1.0, 2]}}; YAML gives 1 back.
+    spec = {"default": {"model": {"C": 1, "max_iter": 200}, "split": {"folds": [1, 2]}}, "type": "dict", "floats": [["model", "C"], ["split", "folds", 0]]}
+    config = {"parameters": {"config": spec, "pair": {"default": [1, 2], "type": "tuple", "floats": [[1]]}}}
+    values = runtime.resolve_params(config)
+    assert values == {"config": {"model": {"C": 1.0, "max_iter": 200}, "split": {"folds": [1.0, 2]}}, "pair": (1, 2.0)}
+    assert type(values["config"]["model"]["C"]) is float and type(values["config"]["model"]["max_iter"]) is int
+    assert type(values["config"]["split"]["folds"][0]) is float and type(values["config"]["split"]["folds"][1]) is int
+    assert type(values["pair"][1]) is float and type(values["pair"][0]) is int
+    assert type(config["parameters"]["config"]["default"]["model"]["C"]) is int  # the config itself is not changed
+    given = runtime.coerce_param("config", '{"model": {"C": 10, "max_iter": 50}}', spec)
+    assert given == {"model": {"C": 10.0, "max_iter": 50}} and type(given["model"]["C"]) is float
+    # Another shape, a string where a number was, a bool: left as given.
+    assert runtime.coerce_param("config", '{"model": "svc", "split": {"folds": [true]}}', spec) == {"model": "svc", "split": {"folds": [True]}}
+
+
 def test_defaults_are_converted_to_their_type():
     config = {"parameters": {"lr": {"type": "float", "default": "1e-3"}, "n": {"type": "float", "default": 200}, "k": {"type": "int", "default": 3.0}}}
     assert runtime.resolve_params(config) == {"lr": 0.001, "n": 200.0, "k": 3}

@@ -513,7 +513,14 @@ class GraphBuilder {
       const existing = this.parameters.findIndex((p) => p.name === a.name);
       // Set again (papermill's injected-parameters cell): the later value, of a type both values fit.
       const type = existing === -1 ? parsed.type : widerType(this.parameters[existing]?.type ?? parsed.type, parsed.type);
-      const parameter: Parameter = { name: a.name, default: parsed.value, type, ...(parsed.items === undefined || type !== parsed.type ? {} : { items: parsed.items }), definedAt: site(cell, a.line) };
+      const parameter: Parameter = {
+        name: a.name,
+        default: parsed.value,
+        type,
+        ...(parsed.items === undefined || type !== parsed.type ? {} : { items: parsed.items }),
+        ...(parsed.floats === undefined || type !== parsed.type ? {} : { floats: parsed.floats }),
+        definedAt: site(cell, a.line),
+      };
       if (existing === -1) this.parameters.push(parameter);
       else this.parameters[existing] = parameter;
       this.bindings.set(a.name, { kind: 'parameter', site: site(cell, a.line) });
@@ -543,7 +550,7 @@ class GraphBuilder {
         const assigned = last.get(d.name);
         const keys = assigned === undefined ? undefined : nonStringKeys(assigned.valueText);
         const why = lossy.has(d.name)
-          ? 'holds a whole float (like 1.0) or a tuple inside a list or dict, which pipeline.yaml would turn into an int or a list'
+          ? 'holds a tuple inside a list or dict, which pipeline.yaml would turn into a list'
           : keys !== undefined
             ? `is a dict with keys that are not strings (${keys}), and pipeline.yaml and --param JSON only have string keys`
             : 'is computed, not a literal (number, string, bool, list, tuple or dict)';

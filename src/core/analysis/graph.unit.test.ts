@@ -298,15 +298,25 @@ describe('buildStepGraph', () => {
     assert.deepEqual(tuple.metrics?.inputs, ['acc', 'bal']);
   });
 
-  it('a dict or mixed list holding a whole float (1.0) stays Python: pipeline.yaml would make it 1; a list of floats is a parameter', () => {
+  it('a dict or mixed list holding a whole float (1.0) is a parameter that names where its floats are; a tuple inside stays Python', () => {
     const g = graphOf([
-      [['parameters'], "rate = 1.0\ngrid = [0.5, 1.0]\nsettings = {'max_features': 1.0, 'name': 'a.1'}\nints = [1, 2]\nfracs = [0.5, 0.25]\nmixed = [1, 2.0]"],
-      [['step:train'], 'model = (rate, grid, settings, ints, fracs, mixed)'],
+      [['parameters'], "rate = 1.0\ngrid = [0.5, 1.0]\nsettings = {'max_features': 1.0, 'name': 'a.1'}\nints = [1, 2]\nfracs = [0.5, 0.25]\nmixed = [1, 2.0]\npairs = [(1, 2)]"],
+      [['step:train'], 'model = (rate, grid, settings, ints, fracs, mixed, pairs)'],
     ]);
-    assert.deepEqual(g.parameters.map((p) => [p.name, p.items]), [['rate', undefined], ['grid', 'float'], ['ints', undefined], ['fracs', undefined]]);
-    assert.deepEqual(g.common.names, ['settings', 'mixed']);
-    assert.deepEqual(step(g, 'train').inputs, ['rate', 'grid', 'ints', 'fracs']);
-    assert.match(g.problems.find((p) => p.message.includes('settings'))?.message ?? '', /whole float .* would turn into an int/);
+    assert.deepEqual(
+      g.parameters.map((p) => [p.name, p.items, p.floats]),
+      [
+        ['rate', undefined, undefined],
+        ['grid', 'float', undefined],
+        ['settings', undefined, [['max_features']]],
+        ['ints', undefined, undefined],
+        ['fracs', undefined, undefined],
+        ['mixed', undefined, [[1]]],
+      ],
+    );
+    assert.deepEqual(g.common.names, ['pairs']);
+    assert.deepEqual(step(g, 'train').inputs, ['rate', 'grid', 'settings', 'ints', 'fracs', 'mixed']);
+    assert.match(g.problems.find((p) => p.message.includes('pairs'))?.message ?? '', /tuple inside a list or dict, which pipeline.yaml would turn into a list/);
   });
 
   it('trailingNames reads a last line of bare names only', () => {

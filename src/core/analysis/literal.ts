@@ -1,11 +1,15 @@
 /**
  * Python literals as JSON values, for parameter defaults: numbers, strings, True/False/None, and
  * lists, tuples and dicts of those. Anything else (a call, a name, an f-string) is not a literal.
- * A tuple at the top is type `tuple` (pipeline.yaml keeps it as a list, the runtime makes it a tuple again);
- * `lossy` says the JSON value does not give the same Python value back: a whole float (`1.0`) or a tuple
- * inside a list or dict.
+ * A tuple at the top is type `tuple` (pipeline.yaml keeps it as a list, the runtime makes it a tuple again).
+ * A whole float inside a list, tuple or dict (`{"model": {"C": 1.0}}`) is 1 as JSON: `floats` names where
+ * each is, so the runtime makes it a float again (a list of floats only is `items: float` instead).
+ * `lossy` says the JSON value does not give the same Python value back: a tuple inside a list or dict.
  */
 import type { ParameterType } from '../contract/stepGraph';
+
+/** Where a value is inside a list, tuple or dict: keys and 0-based positions from the top. */
+export type ValuePath = readonly (string | number)[];
 
 export type LiteralResult =
   | {
@@ -15,6 +19,8 @@ export type LiteralResult =
       readonly lossy: boolean;
       /** `float` for a list or tuple of floats only (`[0.1, 1.0, 10.0]`): each item is a float, even whole. */
       readonly items?: 'float';
+      /** Where the whole floats inside are (`[["model", "C"]]`), when they are not a list of floats only. */
+      readonly floats?: readonly ValuePath[];
     }
   | { readonly ok: false };
 
@@ -25,11 +31,16 @@ export function parsePythonLiteral(text: string): LiteralResult {
     parser.skipSpace();
     if (!parser.atEnd()) return { ok: false };
     if (raw instanceof FloatValue) return { ok: true, value: raw.value, type: 'float', lossy: false };
+    const found: Inside = { floats: [], tuples: false };
     const type = raw instanceof TupleValue ? 'tuple' : typeOf(raw);
-    const value = raw instanceof TupleValue ? raw.items : raw;
-    // `[0.1, 1.0, 10.0]`: JSON loses the `.0`, but `items: float` in pipeline.yaml gives it back.
-    if (parser.lossy && (type === 'list' || type === 'tuple') && new LiteralParser(text).floatsOnly()) return { ok: true, value, type, lossy: false, items: 'float' };
-    return { ok: true, value, type, lossy: parser.lossy };
+    const value = raw instanceof TupleValue ? raw.items.map((item, i) => asJson(item, [i], found)) : asJson(raw, [], found);
+    if (found.tuples) return { ok: true, value, type, lossy: true };
+    if (found.floats.length === 0) return { ok: true, value, type, lossy: false };
+    // `[0.1, 1.0, 10.0]`: JSON loses the `.0`, but `items: float` in pipeline.yaml gives it back (for any length).
+    if ((type === 'list' || type === 'tuple') && new LiteralParser(text).floatsOnly()) {
+      return { ok: true, value, type, lossy: false, items: 'float' };
+    }
+    return { ok: true, value, type, lossy: false, floats: found.floats };
   } catch {
     return { ok: false };
   }
@@ -44,6 +55,27 @@ function typeOf(value: unknown): ParameterType {
   return 'dict';
 }
 
+/** What JSON changes inside a value: the whole floats (by path) and whether it holds a tuple. */
+interface Inside {
+  readonly floats: ValuePath[];
+  tuples: boolean;
+}
+
+/** A raw value inside a list, tuple or dict at `path`, as JSON, noting in `found` what JSON changes. */
+function asJson(v: unknown, path: ValuePath, found: Inside): unknown {
+  if (v instanceof FloatValue) {
+    if (Number.isInteger(v.value)) found.floats.push(path);
+    return v.value;
+  }
+  if (v instanceof TupleValue) {
+    found.tuples = true;
+    return v.items.map((item, i) => asJson(item, [...path, i], found));
+  }
+  if (Array.isArray(v)) return v.map((item, i) => asJson(item, [...path, i], found));
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([key, item]) => [key, asJson(item, [...path, key], found)]));
+  return v;
+}
+
 /** A number written with a decimal point or exponent: a float even when integral (`1.0`). */
 class FloatValue {
   constructor(readonly value: number) {}
@@ -56,8 +88,6 @@ class TupleValue {
 
 class LiteralParser {
   private pos = 0;
-  /** Set when a value inside a list, tuple or dict changes as JSON: a whole float or a tuple. */
-  lossy = false;
   constructor(private readonly text: string) {}
 
   atEnd(): boolean {
@@ -71,24 +101,6 @@ class LiteralParser {
       else if (c === '#') while (this.pos < this.text.length && this.text[this.pos] !== '\n') this.pos++;
       else return;
     }
-  }
-
-  /** A value inside a list, tuple or dict, as JSON. */
-  value(): unknown {
-    return this.inside(this.rawValue());
-  }
-
-  /** A raw value as it is inside a list, tuple or dict: JSON, noting what JSON changes (see `lossy`). */
-  private inside(v: unknown): unknown {
-    if (v instanceof FloatValue) {
-      if (Number.isInteger(v.value)) this.lossy = true;
-      return v.value;
-    }
-    if (v instanceof TupleValue) {
-      this.lossy = true;
-      return v.items;
-    }
-    return v;
   }
 
   /** True when the text is a list or tuple whose every item is a number written as a float (`1.0`, `1e-3`). */
@@ -116,7 +128,7 @@ class LiteralParser {
     if (c === '(') {
       const { items, comma } = this.sequence(')');
       // `(5)` is 5; `(5,)` and `()` are tuples.
-      return items.length === 1 && !comma ? items[0] : new TupleValue(items.map((item) => this.inside(item)));
+      return items.length === 1 && !comma ? items[0] : new TupleValue(items);
     }
     if (c === '{') return this.dict();
     const str = this.tryString();
@@ -149,7 +161,7 @@ class LiteralParser {
         this.pos++;
         return { items, comma };
       }
-      items.push(close === ')' ? this.rawValue() : this.value());
+      items.push(this.rawValue());
       this.skipSpace();
       if (this.text[this.pos] === ',') {
         this.pos++;
@@ -167,12 +179,12 @@ class LiteralParser {
         this.pos++;
         return out;
       }
-      const key = this.value();
+      const key = this.rawValue();
       if (typeof key !== 'string') throw new Error('dict keys must be strings for JSON');
       this.skipSpace();
       if (this.text[this.pos] !== ':') throw new Error('expected :');
       this.pos++;
-      out[key] = this.value();
+      out[key] = this.rawValue();
       this.skipSpace();
       if (this.text[this.pos] === ',') this.pos++;
       else if (this.text[this.pos] !== '}') throw new Error('expected , or }');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { parsePythonLiteral } from './literal';
 
 describe('parsePythonLiteral', () => {
-  const ok: [string, unknown, string, boolean?, 'float'?][] = [
+  const ok: [string, unknown, string, boolean?, ('float' | undefined)?, (string | number)[][]?][] = [
     ['200', 200, 'int'],
     ['-3', -3, 'int'],
     ['1_000', 1000, 'int'],
@@ -21,21 +21,25 @@ describe('parsePythonLiteral', () => {
     ['(0.5, 2)', [0.5, 2], 'tuple'],
     ['(1.0,)', [1], 'tuple', false, 'float'],
     ['[0.1, 1.0, 10.0]', [0.1, 1, 10], 'list', false, 'float'],
-    ['[1, 2.0]', [1, 2], 'list', true],
-    ['[[1.0], 2.0]', [[1], 2], 'list', true],
+    ['[1, 2.0]', [1, 2], 'list', false, undefined, [[1]]],
+    ['[[1.0], 2.0]', [[1], 2], 'list', false, undefined, [[0, 0], [1]]],
+    ['(1, 2.0)', [1, 2], 'tuple', false, undefined, [[1]]],
+    ['((1.0, 2))', [1, 2], 'tuple', false, undefined, [[0]]],
+    ['[(1.0, 2)]', [[1, 2]], 'list', true],
     ['((1, 2), 3)', [[1, 2], 3], 'tuple', true],
     ['()', [], 'tuple'],
     ['(5)', 5, 'int'],
     ['(1.0)', 1, 'float'],
     ['[(1, 2), (3,)]', [[1, 2], [3]], 'list', true],
-    ['{"max_features": 1.0}', { max_features: 1 }, 'dict', true],
+    ['{"max_features": 1.0}', { max_features: 1 }, 'dict', false, undefined, [['max_features']]],
+    ['{"model": {"C": 1.0, "tol": 1e-4}, "split": {"test_size": 0.2, "folds": [1.0, 2]}}', { model: { C: 1, tol: 0.0001 }, split: { test_size: 0.2, folds: [1, 2] } }, 'dict', false, undefined, [['model', 'C'], ['split', 'folds', 0]]],
     ['[0.5, 2.0e-3]', [0.5, 0.002], 'list'],
     ['{"max_depth": 6, "lr": 0.1,}', { max_depth: 6, lr: 0.1 }, 'dict'],
     ['[\n  1,  # one\n  2,\n]', [1, 2], 'list'],
   ];
-  for (const [text, value, type, lossy = false, items] of ok) {
-    it(`${JSON.stringify(text)} is ${type}${lossy ? ', lossy as JSON' : ''}${items === undefined ? '' : ', of floats'}`, () =>
-      assert.deepEqual(parsePythonLiteral(text), { ok: true, value, type, lossy, ...(items === undefined ? {} : { items }) }));
+  for (const [text, value, type, lossy = false, items, floats] of ok) {
+    it(`${JSON.stringify(text)} is ${type}${lossy ? ', lossy as JSON' : ''}${items === undefined ? '' : ', of floats'}${floats === undefined ? '' : `, whole floats at ${JSON.stringify(floats)}`}`, () =>
+      assert.deepEqual(parsePythonLiteral(text), { ok: true, value, type, lossy, ...(items === undefined ? {} : { items }), ...(floats === undefined ? {} : { floats }) }));
   }
   for (const text of ['Path("x")', 'f"{a}"', 'a', '1 + 2', '{1: 2}', 'b"x"', '"unterminated', '10**20', '99999999999999999999']) {
     it(`${JSON.stringify(text)} is not a literal`, () => assert.deepEqual(parsePythonLiteral(text), { ok: false }));

@@ -20,6 +20,12 @@ export interface ParameterSpec {
   readonly type: ParameterType;
   /** `float` for a list or tuple of floats (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook. */
   readonly items?: 'float';
+  /**
+   * Where the notebook's default holds whole floats inside a dict or list (`[["model", "C"]]` for
+   * `{"model": {"C": 1.0}}`): YAML and JSON write `1.0` as `1`, and the runtime makes the number there a float
+   * again, in the default and in a `--param` value alike.
+   */
+  readonly floats?: readonly (readonly (string | number)[])[];
   /** The comment after the assignment in the parameters cell, when there is one. */
   readonly description?: string;
 }

@@ -41,6 +41,8 @@ export interface Parameter {
   readonly type: ParameterType;
   /** `float` for a list or tuple of floats only (`[0.1, 1.0, 10.0]`). */
   readonly items?: 'float';
+  /** Where the whole floats inside a dict or list are (`[["model", "C"]]` for `{"model": {"C": 1.0}}`). */
+  readonly floats?: readonly (readonly (string | number)[])[];
   readonly definedAt: SourceSite;
 }
 

@@ -164,6 +164,26 @@ describe('planPromotion: code on no parameter, or with no step after it, in the 
     if (withPython()) assert.equal(runPipeline(join(dir, 'out')).metrics['metric'], 9);
   });
 
+  it('a nested config dict holding whole floats is a parameter: the steps get floats, from the default and from --param', async function () {
+    // `{"model": {"C": 1.0}}` is `C: 1` in pipeline.yaml; `floats` gives the float back (type(...) shows it).
+    const outcome = await promote(dir, [
+      { tags: ['parameters'], source: 'config = {"model": {"C": 1.0, "max_iter": 200}, "split": {"test_size": 0.25, "folds": [1.0, 2]}}' },
+      { tags: ['step:fit'], source: 'kinds = [type(config["model"]["C"]).__name__, type(config["model"]["max_iter"]).__name__, type(config["split"]["folds"][0]).__name__]\nstrength = config["model"]["C"] * 2' },
+      { tags: ['metrics'], source: 'print(kinds)\nresult = {"strength": strength, "floats": kinds.count("float")}' },
+    ]);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'parameter-not-literal'), []);
+    const yaml = readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8');
+    assert.match(yaml, /config: \{default: \{model: \{C: 1, max_iter: 200\}, [^\n]*type: dict, floats: \[\[model, C\], \[split, folds, 0\]\]\}/);
+    if (!withPython()) return;
+    assert.deepEqual(runPipeline(join(dir, 'out'), '--no-cache').metrics, { 'result.strength': 2, 'result.floats': 2, strength: 2 });
+    const given = runPipeline(join(dir, 'out'), '--no-cache', '--param', 'config={"model": {"C": 3, "max_iter": 5}, "split": {"folds": [2, 2]}}');
+    assert.deepEqual(given.metrics, { 'result.strength': 6, 'result.floats': 2, strength: 6 });
+    assert.equal(typeof given.metrics['result.strength'], 'number');
+    const tests = runPytest(join(dir, 'out'));
+    assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+  });
+
   it('says a dict with keys that are not strings is not a parameter for that reason, not as computed', async () => {
     const outcome = await promote(dir, [
       { tags: ['parameters'], source: 'class_weight = {0: 1.0, 1: 3.0}' },

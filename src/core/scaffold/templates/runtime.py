@@ -254,7 +254,7 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
             expected = dict if kind == "dict" else list
             if not isinstance(value, expected):
                 raise ValueError('write it as JSON, like {"a": 1}' if kind == "dict" else 'write it as JSON, like ["a", "b"]')
-            value = _float_items(value, spec)
+            value = _whole_floats(_float_items(value, spec), spec)
             return tuple(value) if kind == "tuple" else value
         if kind == "none":
             # The default was None, so the type is not known: a JSON value (100, 0.5, true, [1, 2]) is
@@ -332,9 +332,11 @@ def _default_value(name: str, spec: Mapping[str, Any]) -> Any:
     elif kind == "int" and isinstance(value, float) and value.is_integer():
         return int(value)
     elif kind == "tuple" and isinstance(value, list):
-        value = tuple(_float_items(value, spec))  # YAML has no tuples: pipeline.yaml writes the notebook's tuple as a list
+        value = tuple(_whole_floats(_float_items(value, spec), spec))  # YAML has no tuples: pipeline.yaml writes the notebook's tuple as a list
     elif kind == "list" and isinstance(value, list):
-        value = _float_items(value, spec)
+        value = _whole_floats(_float_items(value, spec), spec)
+    elif kind == "dict" and isinstance(value, dict):
+        value = _whole_floats(value, spec)
     if not _fits_type(kind, value):
         raise PipelineError(f"pipeline.yaml: the default of parameter {name!r} is {value!r}, which is not a {kind}")
     return value
@@ -349,6 +351,34 @@ def _float_items(value: list, spec: Mapping[str, Any]) -> list:
     if any(isinstance(item, bool) or not isinstance(item, (int, float)) for item in value):
         raise ValueError("write a list of numbers, like [0.1, 1.0]")
     return [float(item) for item in value]
+
+
+def _whole_floats(value: Any, spec: Mapping[str, Any]) -> Any:
+    """With ``floats`` (the notebook wrote ``{"model": {"C": 1.0}}``: ``[["model", "C"]]``), a copy of the dict
+    or list whose whole numbers at those places are floats again, as in the notebook: YAML and JSON give ``1``
+    back for ``1.0``. A place the value does not have (a ``--param`` dict of another shape) is left alone."""
+    paths = spec.get("floats")
+    if not paths:
+        return value
+    value = copy.deepcopy(value)
+    for path in paths:
+        holder = value
+        for key in path[:-1]:
+            holder = _entry(holder, key)
+        last = path[-1] if path else None
+        number = _entry(holder, last)
+        if isinstance(number, int) and not isinstance(number, bool):
+            holder[last] = float(number)
+    return value
+
+
+def _entry(holder: Any, key: Any) -> Any:
+    """``holder[key]`` for a dict's string key or a list's position; None when there is no such entry."""
+    if isinstance(holder, dict) and isinstance(key, str):
+        return holder.get(key)
+    if isinstance(holder, list) and isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(holder):
+        return holder[key]
+    return None
 
 
 def _fits_type(kind: str, value: Any) -> bool:
