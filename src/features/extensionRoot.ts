@@ -11,6 +11,7 @@ import { registerPipelinesViewCommands } from './pipelines/viewCommands';
 import type { PipelineNode } from './pipelines/tree';
 import type { FeatureContext } from './featureContext';
 import { registerEditorFeatures } from './editor/register';
+import { registerRenameFollowing } from './promote/followRename';
 import { registerPromoteCommands } from './promote/register';
 import { registerGraphFeatures } from './graph/register';
 import { registerRunsFeatures } from './runs/register';
@@ -66,6 +67,7 @@ export class Extension extends Disposable {
     const features: FeatureContext = { extension: context, log: this.log, pipelines: this.pipelines, documents, packageWritten, outputWritten, register: (d) => this.register(d) };
     registerEditorFeatures(features);
     registerPromoteCommands(features);
+    registerRenameFollowing(features);
     registerGraphFeatures(features);
     this.runs = registerRunsFeatures(features);
   }

@@ -30,6 +30,7 @@ export enum CommandId {
 export enum ConfigKey {
   PythonPath = 'nbpromote.python.path',
   OutputRoot = 'nbpromote.output.root',
+  OutputFollowRenames = 'nbpromote.output.followRenames',
   PackageName = 'nbpromote.package.name',
   PromoteConfirm = 'nbpromote.promote.confirm',
   MlflowTrackingUri = 'nbpromote.mlflow.trackingUri',

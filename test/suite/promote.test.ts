@@ -3,7 +3,7 @@
 // (nbpromote.output.root), real Python runs the generated tests and the pipeline
 // ($NBPROMOTE_PYTHON, else Debian's /usr/bin/python3 with pytest and scikit-learn).
 import * as assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -302,6 +302,45 @@ describe('Promote commands', function () {
       assert.equal(result.status, 'failed');
       assert.equal(result.error, "promote_fail 0.1.0: step 'clean' failed in notebook cell 2 (id clean), line 1: KeyError: 'monthly_charge'");
       assert.deepEqual(result.failedCell, { index: 1, line: 1 });
+    });
+
+    it('a promoted notebook renamed in the editor takes its package along (nbpromote.output.followRenames always), never over a folder already there', async () => {
+      const renamed = fixture('promote-renamed.ipynb');
+      const again = fixture('promote-again.ipynb');
+      const config = vscode.workspace.getConfiguration('nbpromote');
+      await config.update('output.followRenames', 'always', vscode.ConfigurationTarget.Workspace);
+      try {
+        // Promoted and run (it fails: a run record all the same), as the tests above leave it; again when run alone.
+        assert.equal((await command<PromoteResult>('nbpromote.promoteNotebook', failing(), { reveal: false })).promoted, true);
+        assert.equal((await command<RunResult>('nbpromote.runPipeline', failing())).ran, true);
+        const runsBefore = readdirSync(join(each(), 'promote-fail', '.nbpromote', 'runs'));
+        assert.ok(runsBefore.length > 0, 'the failed run is recorded');
+        const edit = new vscode.WorkspaceEdit();
+        edit.renameFile(failing(), renamed);
+        assert.ok(await vscode.workspace.applyEdit(edit));
+        await eventually('the package moved to promote-each/promote-renamed', () => (existsSync(join(each(), 'promote-renamed', 'nbpromote.lock')) ? true : undefined));
+        assert.equal(existsSync(join(each(), 'promote-fail')), false, 'the old folder is still there');
+        assert.deepEqual(readdirSync(join(each(), 'promote-renamed', '.nbpromote', 'runs')), runsBefore, 'the runs moved with it');
+        const promoted = await command<PromoteResult>('nbpromote.promoteNotebook', renamed, { reveal: false });
+        assert.equal(promoted.promoted, true, promoted.reason);
+        assert.equal(promoted.outDir, join(each(), 'promote-renamed'));
+        assert.equal(promoted.package, 'promote_fail', 'the package keeps its name');
+        assert.match(readFileSync(join(each(), 'promote-renamed', 'pipeline.yaml'), 'utf8'), /promote-renamed\.ipynb/);
+
+        // A folder already where the package would go is never replaced: the package stays.
+        const mine = join(each(), 'promote-again');
+        mkdirSync(mine, { recursive: true });
+        writeFileSync(join(mine, 'notes.txt'), 'mine');
+        const second = new vscode.WorkspaceEdit();
+        second.renameFile(renamed, again);
+        assert.ok(await vscode.workspace.applyEdit(second));
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        assert.ok(existsSync(join(each(), 'promote-renamed', 'nbpromote.lock')), 'the package left its folder');
+        assert.deepEqual(readdirSync(mine), ['notes.txt'], 'the folder already there was changed');
+      } finally {
+        await config.update('output.followRenames', undefined, vscode.ConfigurationTarget.Workspace);
+        for (const uri of [renamed, again]) rmSync(uri.fsPath, { force: true });
+      }
     });
   });
 

@@ -177,3 +177,8 @@ export function readFileIfExistsSync(absolute: string): Buffer | undefined {
     throw ex;
   }
 }
+
+/** A relative path with forward slashes, as locks and pipeline.yaml record paths on every system. */
+export function toPosix(path: string): string {
+  return path.split(nodePath.sep).join('/');
+}

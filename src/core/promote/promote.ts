@@ -5,12 +5,12 @@
 import { isUtf8 } from 'node:buffer';
 import { readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FileAction } from '../io/apply';
 import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic, WriteError } from '../io/apply';
 import { fileSystemError, fileSystemMessage } from '../io/fileSystemError';
 import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, withPromotionLock } from '../io/promotionLock';
-import { realRootOf } from '../io/paths';
+import { realRootOf, toPosix } from '../io/paths';
 import { lockNotebookState, realOrSelf } from './lockOwner';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile } from '../contract/lockFile';
@@ -1000,7 +1000,3 @@ export function packageNameFor(notebookPath: string): string {
   return name;
 }
 
-
-function toPosix(path: string): string {
-  return path.split(sep).join('/');
-}

@@ -4,7 +4,8 @@
  * (nbpromote.lock in the output root) with the snapshot of the notebook as it is now (`currentSnapshot` of a
  * dry-run promotion). Pure.
  */
-import { relative, resolve, sep } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { toPosix } from '../io/paths';
 import type { LockFile } from '../contract/lockFile';
 import type { Snapshot } from '../versioning/semver';
 import { diffSnapshots } from '../versioning/semver';
@@ -25,7 +26,7 @@ export type PromotionStatus =
 
 /** The notebook's path as a lock in `outDir` records it (relative, forward slashes), as promotion writes it. */
 export function lockNotebookPath(outDir: string, notebookPath: string): string {
-  return relative(resolve(outDir), resolve(notebookPath)).split(sep).join('/');
+  return toPosix(relative(resolve(outDir), resolve(notebookPath)));
 }
 
 /** True when `lock` was written by promoting the notebook at `notebookPath` into `outDir`. */

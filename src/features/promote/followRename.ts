@@ -1,0 +1,164 @@
+/**
+ * A promoted notebook renamed or moved in the editor (Explorer, `workspace.applyEdit`) while
+ * `nbpromote.output.root` gives each notebook its own folder (`build/${notebookName}`): the setting now names
+ * another folder for it, and its package would stay behind in the old one, found by nothing. This offers to
+ * move the package folder (its run store and cache with it) to where the setting now puts it, as
+ * `nbpromote.output.followRenames` says: `prompt` (default), `always` or `never`. The package keeps its name
+ * (the lock keeps it); the next promotion records the notebook's new path.
+ *
+ * The move is one rename(2) of the folder, after checking that nothing is using it: no promotion holding its
+ * lock or left unfinished, and no pipeline run of it still alive. A folder already at the new place is never
+ * replaced.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import * as nodePath from 'node:path';
+import * as vscode from 'vscode';
+import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
+import { lockOwner, realOrSelf } from '../../core/promote/lockOwner';
+import { recordNotebookMoved } from '../../core/promote/notebookMoved';
+import { PENDING_FILE } from '../../core/promote/promote';
+import { listLocalRuns } from '../../core/runs/localStore';
+import { processExists } from '../../core/util/process';
+import { ConfigKey } from '../../host/ids';
+import { hasPlaceholders } from '../../host/outputRoot';
+import { promotionTarget } from '../../host/promotionTarget';
+import type { FeatureContext } from '../featureContext';
+import { displayDir, exists } from './shared';
+
+export type FollowRenames = 'prompt' | 'always' | 'never';
+
+/** A package folder to move for a renamed notebook: from its old output root to its new one. */
+export interface PackageMove {
+  readonly notebook: vscode.Uri;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** What following one rename did: moved, asked and was told no, or why it could not. */
+export type FollowOutcome = { readonly moved: PackageMove } | { readonly declined: PackageMove } | { readonly refused: PackageMove; readonly reason: string };
+
+/** How many of the newest runs are checked for one still running (a run's record says so while it runs). */
+const RUNS_CHECKED = 20;
+
+export function registerRenameFollowing(context: FeatureContext): void {
+  const log = context.log.scoped('rename');
+  context.register(
+    vscode.workspace.onDidRenameFiles(async (event) => {
+      for (const { oldUri, newUri } of event.files) {
+        try {
+          const outcome = await followRename(oldUri, newUri);
+          if (outcome === undefined) continue;
+          if ('moved' in outcome) {
+            log.info(`moved the package of ${nodePath.basename(newUri.fsPath)} from ${outcome.moved.from} to ${outcome.moved.to}`);
+            context.packageWritten.fire();
+            context.outputWritten.fire(outcome.moved.to);
+          } else if ('refused' in outcome) log.warn(`the package of ${nodePath.basename(newUri.fsPath)} stays in ${outcome.refused.from}: ${outcome.reason}`);
+        } catch (ex) {
+          log.error(`following the rename of ${oldUri.fsPath}: ${ex instanceof Error ? ex.message : String(ex)}`);
+        }
+      }
+    }),
+  );
+}
+
+/** Follows one rename as the setting says; undefined when the rename concerns no package. */
+async function followRename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<FollowOutcome | undefined> {
+  const mode = vscode.workspace.getConfiguration(undefined, newUri).get<FollowRenames>(ConfigKey.OutputFollowRenames) ?? 'prompt';
+  if (mode === 'never') return undefined;
+  const move = await packageMoveFor(oldUri, newUri);
+  if (move === undefined) return undefined;
+  const name = nodePath.basename(newUri.fsPath);
+  const target = promotionTarget(newUri);
+  const from = displayDir({ ...target, outDir: move.from });
+  const to = displayDir(target);
+  const blocked = await whyNotMove(move);
+  if (blocked !== undefined) {
+    void vscode.window.showWarningMessage(`${name} was renamed, and nbpromote.output.root now puts its package in ${to}; the package stays in ${from}: ${blocked}.`);
+    return { refused: move, reason: blocked };
+  }
+  if (mode === 'prompt') {
+    const choice = await vscode.window.showInformationMessage(`${name} was renamed, and nbpromote.output.root now puts its package in ${to}. Move the package from ${from} there (with its runs and cache)?`, 'Move Package', 'Leave It', 'Always Move');
+    if (choice === 'Always Move') await vscode.workspace.getConfiguration(undefined, newUri).update(ConfigKey.OutputFollowRenames, 'always', vscode.ConfigurationTarget.Workspace);
+    else if (choice !== 'Move Package') return { declined: move };
+  }
+  // Checked again: the question may have waited a long time.
+  const late = await whyNotMove(move);
+  if (late !== undefined) {
+    void vscode.window.showWarningMessage(`The package of ${name} stays in ${from}: ${late}.`);
+    return { refused: move, reason: late };
+  }
+  await mkdir(nodePath.dirname(move.to), { recursive: true });
+  try {
+    await rename(move.from, move.to);
+  } catch (ex) {
+    const code = (ex as NodeJS.ErrnoException).code;
+    const reason = code === 'EXDEV' ? `${to} is on another disk, where a folder cannot be moved in one step; move it by hand` : `it could not be moved (${code ?? (ex instanceof Error ? ex.message : String(ex))})`;
+    void vscode.window.showWarningMessage(`The package of ${name} stays in ${from}: ${reason}.`);
+    return { refused: move, reason };
+  }
+  // The lock names the notebook's new path: the next promotion knows the package as this notebook's, and keeps
+  // its name (it would refuse a package promoted from a notebook that is gone).
+  await recordNotebookMoved(move.to, newUri.fsPath);
+  void vscode.window.showInformationMessage(`Moved the package of ${name} to ${to}. Promote the notebook again to record its new name in pipeline.yaml.`);
+  return { moved: move };
+}
+
+/**
+ * The move a rename calls for: the setting has placeholders (else the output root does not depend on the
+ * notebook's name or folder), the two roots differ, and the old one holds the package promoted from the
+ * notebook's old path. Undefined otherwise, or when either root cannot be resolved.
+ */
+export async function packageMoveFor(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<PackageMove | undefined> {
+  if (oldUri.scheme !== 'file' || newUri.scheme !== 'file') return undefined;
+  const setting = vscode.workspace.getConfiguration(undefined, newUri).get<string>(ConfigKey.OutputRoot) ?? '';
+  if (!hasPlaceholders(setting)) return undefined;
+  let from: string;
+  let to: string;
+  try {
+    from = promotionTarget(oldUri).outDir;
+    to = promotionTarget(newUri).outDir;
+  } catch {
+    return undefined;
+  }
+  if (from === to || isInside(to, from) || isInside(from, to)) return undefined;
+  const owner = await lockOwner(from, oldUri.fsPath);
+  // `gone`: the lock's notebook is no longer at its path, as the notebook it names was just renamed. A lock
+  // naming the old path by another way (a symlink) is `same` only while that path exists: also this one.
+  if (owner.kind !== 'gone' && owner.kind !== 'same') return undefined;
+  const old = nodePath.resolve(oldUri.fsPath);
+  if (owner.kind === 'gone' && owner.lockNotebook !== old && owner.lockNotebook !== nodePath.join(await realOrSelf(nodePath.dirname(old)), nodePath.basename(old))) return undefined;
+  return { notebook: newUri, from, to };
+}
+
+/** Why the package folder cannot be moved now, or undefined. */
+async function whyNotMove(move: PackageMove): Promise<string | undefined> {
+  if (await exists(move.to)) return `${move.to} exists already, and it is never replaced`;
+  if (!(await exists(nodePath.join(move.from, LOCK_FILE_NAME)))) return `${move.from} no longer holds its package`;
+  if (await exists(nodePath.join(move.from, '.nbpromote', 'promote.pid'))) return 'a promotion into it is running';
+  if (await exists(nodePath.join(move.from, ...PENDING_FILE.split('/')))) return 'its last promotion did not finish: promote the notebook again first';
+  const running = runningRun(move.from);
+  if (running !== undefined) return `its pipeline is running (run ${running})`;
+  return undefined;
+}
+
+/** The id of a run of the store in `root` whose process is still alive on this host, if any. */
+function runningRun(root: string): string | undefined {
+  const index = listLocalRuns(root);
+  const host = hostname();
+  for (const id of index.ids.slice(0, RUNS_CHECKED)) {
+    try {
+      const record = JSON.parse(readFileSync(nodePath.join(index.dir, id, 'run.json'), 'utf8')) as { status?: unknown; pid?: unknown; host?: unknown };
+      if (record.status === 'running' && typeof record.pid === 'number' && (record.host === undefined || record.host === host) && processExists(record.pid)) return id;
+    } catch {
+      // A record being written, or not a run: nothing runs from it that a move would break.
+    }
+  }
+  return undefined;
+}
+
+function isInside(path: string, folder: string): boolean {
+  const relative = nodePath.relative(folder, path);
+  return relative !== '' && !relative.startsWith('..') && !nodePath.isAbsolute(relative);
+}
