@@ -609,7 +609,7 @@ class Generator {
     const maybe = names.filter((n) => !certain.has(n) && !this.versions.versions.some((v) => v.as === n));
     if (names.length > 0) lines.push('', `__all__ = [${names.map(pyString).join(', ')}]`);
     if (body.length > 0 && runsCode) {
-      lines.push('', "# Run in the notebook's folder, as in the notebook: relative paths here mean the same.", 'with _runtime.notebook_folder(NOTEBOOK_DIR):', indentBody(body.join('\n\n')));
+      lines.push('', "# Run in the notebook's folder, as in the notebook: relative paths here mean the same.", 'with _runtime.notebook_folder(NOTEBOOK_DIR, __name__):', indentBody(body.join('\n\n')));
       if (sharedSeeded.length > 0 && stepSeeded.length === 0) {
         lines.push('', '# The code above seeded global random generators: every run of the pipeline starts from here, as the', "# notebook's steps did.", `_runtime.remember_seeded_rng([${sharedSeeded.map(pyString).join(', ')}])`);
       }

@@ -78,3 +78,42 @@ describe('planPromotion: a notebook that moves to the project root and imports i
     assert.equal(first.problems.filter((p) => p.code === 'chdir-unknown-folder' && p.cellIndex === 0).length, 0);
   });
 });
+
+describe('planPromotion: shared code reading a file before it moves to the project root', function () {
+  this.timeout(120_000);
+  let root = '';
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'nbpromote-chdir-read-'));
+    mkdirSync(join(root, 'notebooks'));
+    writeFileSync(join(root, 'notebooks', 'local.json'), '{"seed": 11}');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  for (const [name, move] of [
+    ['py', 'os.chdir("..")'],
+    ['magic', '%cd ..'],
+  ] as const) {
+    it(`a change to the file runs the steps using its value again (${move}), and the run record lists it`, async function () {
+      writeFileSync(join(root, 'notebooks', 'local.json'), '{"seed": 11}');
+      // `local.json` is read in the notebook's folder; from the root the steps run in, no file has that name.
+      const shared = { source: `import json\nimport os\nwith open("local.json") as f:\n    local = json.load(f)\n${move}` };
+      writeFileSync(join(root, 'notebooks', `${name}.ipynb`), notebookJson([shared, { tags: ['step:fit'], source: 'seed = local["seed"] * 2' }, { tags: ['metrics'], source: 'result = seed' }]));
+      const outcome = await promoteNotebook({ notebook: `notebooks/${name}.ipynb`, cwd: root, out: `out_${name}`, toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+      const out = join(root, `out_${name}`);
+      assert.equal(runPipelineOf(name, out).metrics['result'], 22);
+      assert.deepEqual(runPipelineOf(name, out).steps.map((s) => s.status), ['cached']);
+      writeFileSync(join(root, 'notebooks', 'local.json'), '{"seed": 12}');
+      const changed = runPipelineOf(name, out);
+      assert.deepEqual(changed.steps.map((s) => s.status), ['ran']);
+      assert.equal(changed.metrics['result'], 24);
+      const record = JSON.parse(readFileSync(join(out, '.nbpromote', 'runs', changed.run_id, 'run.json'), 'utf8')) as { data_files: { path: string; steps: string[] }[] };
+      assert.deepEqual(record.data_files.map((f) => [f.path, f.steps]), [['local.json', ['fit']]]);
+      // The old content again: the old cache entry, not a stale one.
+      writeFileSync(join(root, 'notebooks', 'local.json'), '{"seed": 11}');
+      const back = runPipelineOf(name, out);
+      assert.deepEqual([back.steps.map((s) => s.status), back.metrics['result']], [['cached'], 22]);
+    });
+  }
+});

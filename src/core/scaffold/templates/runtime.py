@@ -621,6 +621,8 @@ class _Run:
         self.fingerprints = _Fingerprints(root / STATE_DIR / "cache" / FILE_HASHES)
         #: The folder the steps start in (set by run_pipeline): a step that moves elsewhere changes later keys.
         self.workdir: str | None = None
+        #: ``_IMPORT_READS`` of each module that are data (``_is_data_read``), worked out once.
+        self._import_data_reads: dict[str, list[str]] = {}
         self.step_folders: dict[str, str] = {}
         self.end_folder: str | None = None
         self.cache = _Cache(root / STATE_DIR / "cache")
@@ -764,6 +766,8 @@ class _Run:
         name, function = step["name"], self.functions[step["name"]]
         state = self._global_state()
         key = self._step_key(step, function, state)
+        # What the shared code it uses read at import (a config loaded before `os.chdir("..")`) is data it used.
+        self._note_reads(name, dict(self._import_reads(function)))
         # A step writing a file another step writes too (``always_run``) runs every time: taken from the cache,
         # it would not write the file again, and the steps after it would read the other step's.
         if self.use_cache and not step.get("always_run"):
@@ -821,6 +825,27 @@ class _Run:
                 stored[_KEY_ENTRY] = canonical
             self.cache.store(name, key, stored)
         return canonical, outputs, "ran"
+
+    def _import_reads(self, function: StepFunction) -> list[tuple[str, str]]:
+        """The data files the modules the step's code uses (``_code_modules``: the shared code) opened for
+        reading as they ran at import (``_IMPORT_READS``), each with its fingerprint now (``missing`` when it
+        is gone), sorted: ``local = json.load(open("local.json"))`` before ``os.chdir("..")`` gives the steps
+        reading ``local`` a value made from that file, which no path in the code names from where they run."""
+        if not _IMPORT_READS:
+            return []
+        projects = [self.root, *([] if self.workdir is None else [Path(self.workdir)])]
+        found: dict[str, str] = {}
+        for module in _code_modules(function):
+            data = self._import_data_reads.get(module)
+            if data is None:
+                self._import_data_reads[module] = data = [path for path in _IMPORT_READS.get(module, ()) if _is_data_read(path, projects)]
+            for path in data:
+                if path not in found:
+                    try:
+                        found[path] = self.fingerprints.file(Path(path)) if os.path.isfile(path) else "missing"
+                    except OSError:
+                        found[path] = "missing"
+        return sorted(found.items())
 
     def _read_fingerprints(self, watch: _Watch) -> dict[str, str]:
         """The fingerprints of the files a step opened for reading and of the folders it listed (``_watching_reads``)
@@ -943,6 +968,8 @@ class _Run:
             parts.append(("rng", state))
         for path, fingerprint in self.fingerprints.named_files(function):
             parts.append(("literal-file", f"{path}={fingerprint}"))
+        for path, fingerprint in self._import_reads(function):
+            parts.append(("import-read", f"{path}={fingerprint}"))
         for variable in self.fingerprints.environment(function):
             parts.append(("environ", variable))
         for name in step["inputs"]:
@@ -1481,18 +1508,19 @@ def _working_directory(path: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def notebook_folder(folder: Path) -> Iterator[None]:
+def notebook_folder(folder: Path, module: str | None = None) -> Iterator[None]:
     """Runs the block (the shared code, at import) in the notebook's folder, as the notebook ran it, so its
     relative paths mean the same; entries it adds to ``sys.path`` relative to that folder are made absolute,
     so they keep meaning it afterwards. A folder the block moved to (``os.chdir(root)``) goes first on
     ``sys.path``: Jupyter imports from the current folder, so the steps' modules import from there. Where the
-    folder does not exist (an installed package), the block runs where it is."""
+    folder does not exist (an installed package), the block runs where it is. The files the block opens for
+    reading are kept as ``module``'s (``_IMPORT_READS``): the keys of the steps using it cover them."""
     if not folder.is_dir():
         yield
         return
     global _SHARED_CWD
     before = list(sys.path)
-    with _working_directory(folder):
+    with _working_directory(folder), _watching_reads() as watch:
         try:
             yield
         except BaseException as ex:
@@ -1501,6 +1529,8 @@ def notebook_folder(folder: Path) -> Iterator[None]:
             raise
         finally:
             sys.path[:] = [p if p in before or os.path.isabs(p) else os.path.normpath(os.path.join(folder, p)) for p in sys.path]
+            if module is not None:
+                _IMPORT_READS[module] = sorted({os.path.normpath(path) for path in watch.opened})
             left = os.getcwd()
             if Path(left).resolve() != folder.resolve():
                 _SHARED_CWD = left  # `os.chdir("..")` in the first cells: the notebook's steps ran there
@@ -1510,6 +1540,10 @@ def notebook_folder(folder: Path) -> Iterator[None]:
 
 #: The folder the shared code moved to (``os.chdir``, ``%cd``), or None: the steps run there.
 _SHARED_CWD: Optional[str] = None
+#: The files each module's code opened for reading as it ran at import (``notebook_folder``), by module name,
+#: as absolute paths: ``local = json.load(open("local.json"))`` before ``os.chdir("..")``, which no path
+#: in the code names from where the steps run.
+_IMPORT_READS: Dict[str, List[str]] = {}
 #: The cache entry holding the folder a step moved to (``os.chdir`` in a step), when it moved.
 _CWD_ENTRY = "\0nbpromote-cwd"
 
