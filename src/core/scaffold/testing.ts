@@ -60,8 +60,9 @@ export async function promoteCells(cells: readonly TestCell[], label = 'test'): 
 
 /** What `python -m <pkg>.pipeline --json` prints. */
 export interface PipelineJson {
+  readonly run_id: string;
   readonly metrics: Record<string, number>;
-  readonly steps: { name: string; status: string }[];
+  readonly steps: { name: string; status: string; why?: string }[];
 }
 
 /** `python -m <pkg>.pipeline --json ...args` in the promoted folder `out`: exit 0 is asserted, the JSON read. */

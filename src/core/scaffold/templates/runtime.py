@@ -409,8 +409,9 @@ class StepRecord:
     status: str
     duration_s: float = 0.0
     cache_key: Optional[str] = None
-    #: Why a step that ran was not taken from the cache, when pipeline.yaml says it always runs (``always_run``)
-    #: or a file it read when it was cached changed since (``_READS_ENTRY``).
+    #: Why a step that ran was not taken from the cache, when pipeline.yaml says it always runs (``always_run``),
+    #: a file it read when it was cached changed since (``_READS_ENTRY``), or a part of its key did (its code,
+    #: a parameter, an input, a file it names: ``_changed_key``).
     why: Optional[str] = None
 
 
@@ -499,6 +500,7 @@ def run_pipeline(
     run.keep_inputs = keep_inputs
     run.keep_outputs = keep_outputs or {}
     run.workdir = str(workdir)
+    run.fingerprints.project_folders = sorted({os.path.realpath(folder) for folder in (root, root / config.get("workdir", "."), workdir)})
     for tracked in _tracked_state():
         # The notebook's steps ran right after its first cells seeded or made generators and set the shared
         # values its functions change: every run starts from there too.
@@ -621,6 +623,8 @@ class _Run:
         self.fingerprints = _Fingerprints(root / STATE_DIR / "cache" / FILE_HASHES)
         #: The folder the steps start in (set by run_pipeline): a step that moves elsewhere changes later keys.
         self.workdir: str | None = None
+        #: The parts of the key last worked out for each step (``_step_key``): what the next run compares with.
+        self.key_parts: dict[str, list[tuple[str, str]]] = {}
         #: ``_IMPORT_READS`` of each module that are data (``_is_data_read``), worked out once.
         self._import_data_reads: dict[str, list[str]] = {}
         self.step_folders: dict[str, str] = {}
@@ -772,7 +776,7 @@ class _Run:
         # it would not write the file again, and the steps after it would read the other step's.
         if self.use_cache and not step.get("always_run"):
             cached = self.cache.load(name, key, step["outputs"])
-            changed = self.cache.not_cached(name) if cached is None else self._changed_read(cached.get(_READS_ENTRY))
+            changed = (self.cache.not_cached(name) or self._changed_key(name)) if cached is None else self._changed_read(cached.get(_READS_ENTRY))
             if changed is not None:
                 self.changed_reads[name] = changed
                 cached = None
@@ -808,6 +812,8 @@ class _Run:
         self._note_reads(name, reads)
         with _working_directory(Path(folder)):  # the files it names, seen from where it started
             after = self._step_key(step, function, state, parameters=given)
+            # What the key was made of: a later run not finding it in the cache says which part changed.
+            self.cache.remember_key(name, _key_summary(self.key_parts[name]))
         canonical = _with_reads(after, reads)
         if after != key:
             # The step wrote a file or folder its code or a parameter names (a model path, say). The next run
@@ -825,6 +831,20 @@ class _Run:
                 stored[_KEY_ENTRY] = canonical
             self.cache.store(name, key, stored)
         return canonical, outputs, "ran"
+
+    def _changed_key(self, step: str) -> str | None:
+        """Why the step's key is not the one it was last cached under: the parts of it that changed since
+        (``_key_summary``), as words; None when that is not known (never cached, the cache cleared)."""
+        before = self.cache.last_key(step)
+        if before is None or step not in self.key_parts:
+            return None
+        now = _key_summary(self.key_parts[step])
+        changed = [part for part, digest in now.items() if before.get(part) != digest] + [part for part in before if part not in now]
+        if not changed:
+            return None
+        named = changed[:3] + ([f"{len(changed) - 3} more"] if len(changed) > 3 else [])
+        shown = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        return f"{shown} changed since its outputs were cached"
 
     def _import_reads(self, function: StepFunction) -> list[tuple[str, str]]:
         """The data files the modules the step's code uses (``_code_modules``: the shared code) opened for
@@ -982,6 +1002,7 @@ class _Run:
         for label, text in parts:
             data = text.encode("utf-8")
             digest.update(f"{label}:{len(data)}:".encode("ascii") + data)
+        self.key_parts[step["name"]] = parts
         return digest.hexdigest()
 
     def compute_metrics(self) -> None:
@@ -1691,6 +1712,43 @@ def _is_data_folder(path: str, projects: Sequence[Path]) -> bool:
     return _is_data_read(os.path.join(path, "_"), projects)
 
 
+#: The words for a part of a step's key (``_step_key``) that names nothing more itself.
+_KEY_PART_WORDS = {
+    "runtime": "the nbpromote runtime or Python version",
+    "code": "its code",
+    "libraries": "the versions of the libraries it uses",
+    "step": "its name",
+    "outputs": "its outputs",
+    "rng": "the random state it starts from",
+}
+
+
+def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """A step key's parts (``_step_key``) by what each is in words (``its code``, ``parameter C``, ``input
+    X_train``, ``data/raw.csv``), each with a short hash of its value: what ``_changed_key`` compares."""
+    summary: dict[str, str] = {}
+    parameter = ""
+    for label, text in parts:
+        if label == "parameter":
+            parameter = text.split("=", 1)[0]
+            words = f"parameter {parameter}"
+        elif label == "file":
+            words = f"the file parameter {parameter} names"
+        elif label == "from-step":
+            words = f"input {text.split('=', 1)[0]}"
+        elif label in ("literal-file", "import-read"):
+            path = text.rsplit("=", 1)[0]
+            # From the folder the step runs in, as the notebook's relative paths are (`../data`), when near.
+            near = os.path.relpath(path) if os.path.isabs(path) else path
+            words = path if near.startswith(os.path.join("..", "..")) else near
+        elif label == "environ":
+            words = "environment variable " + re.split(r"=| unset$", text, maxsplit=1)[0]
+        else:
+            words = _KEY_PART_WORDS.get(label, label)
+        summary[words] = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return summary
+
+
 def _with_reads(key: str, reads: Mapping[str, str]) -> str:
     """The key later steps depend on: ``key`` itself, or with the fingerprints of the files the step read."""
     if not reads:
@@ -1976,6 +2034,9 @@ class _Fingerprints:
         self._memo_path = memo
         self._memo: dict[str, list[Any]] | None = None
         self._used: dict[str, list[Any]] = {}
+        #: The folders of the project, real paths: the package's, the notebook's, the one its first cells moved
+        #: to. A folder holding one of them is the project, not data (``path``).
+        self.project_folders: list[str] = []
 
     def code(self, function: StepFunction) -> str:
         """Hash of the source of the function's module and of the package modules it uses (transitively)."""
@@ -2005,6 +2066,12 @@ class _Fingerprints:
             return None
         if path.is_file():
             return self.file(path)
+        if any(_inside(project, os.path.realpath(path)) for project in self.project_folders):
+            # `ROOT = Path.cwd().parent`: the folder holding the project (its code, the notebooks, this package
+            # and its outputs) is no data folder. Hashing it all made every file written anywhere in it (a
+            # report, `tests/__pycache__`, another package) run the step again, at every run. The files a
+            # step reads there are seen as it runs (``_READS_ENTRY``).
+            return "project:" + os.path.realpath(path)
         return self.directory(path)
 
     def file(self, path: Path) -> str:
@@ -2034,8 +2101,11 @@ class _Fingerprints:
         digest = hashlib.sha256()
         count, size = 0, 0
         for folder, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            # Tools' folders and code are no data (``_is_data_read``): `__pycache__` appearing changes nothing.
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_DATA_FOLDERS)
             for name in sorted(files):
+                if name.endswith(_NOT_DATA_SUFFIXES):
+                    continue
                 full = os.path.join(folder, name)
                 try:
                     info = os.stat(full)
@@ -2830,6 +2900,8 @@ def _canonical_json(value: Any) -> str:
 
 #: In a step's cache folder: why its outputs were not cached the last time it ran.
 NOT_CACHED = "not-cached.txt"
+#: The file in a step's cache folder saying what the key it was last stored under was made of (``remember_key``).
+LAST_KEY = "last-key.json"
 
 
 class _Cache:
@@ -2874,6 +2946,19 @@ class _Cache:
         with contextlib.suppress(OSError):
             (folder / NOT_CACHED).unlink()
 
+    def remember_key(self, step: str, summary: Mapping[str, str]) -> None:
+        """Keeps what the key the step's outputs were last stored under was made of (``_key_summary``)."""
+        with contextlib.suppress(OSError):
+            _write_atomic(self.directory / step / LAST_KEY, lambda file: file.write(json.dumps(summary, sort_keys=True).encode("utf-8")))
+
+    def last_key(self, step: str) -> dict[str, str] | None:
+        """``remember_key``'s summary, or None when there is none (or it cannot be read)."""
+        try:
+            summary = json.loads((self.directory / step / LAST_KEY).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return summary if isinstance(summary, dict) else None
+
     def not_cached(self, step: str) -> str | None:
         """Why the last run of ``step`` left nothing in the cache (its outputs could not be pickled), or None."""
         try:
@@ -2903,7 +2988,7 @@ class _Cache:
         except OSError:
             return
         for folder in folders:
-            for path in folder.glob("*.pkl"):
+            for path in [*folder.glob("*.pkl"), folder / LAST_KEY]:
                 with contextlib.suppress(OSError):
                     path.unlink()
             with contextlib.suppress(OSError):
