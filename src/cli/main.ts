@@ -13,6 +13,7 @@ import { promoteFlags, runPromote } from './commands/promote';
 import { runFlags, runRun } from './commands/run';
 import { checkFlags, runCheck } from './commands/check';
 import { runRuns, runsFlags } from './commands/runs';
+import { dataFlags, runData } from './commands/data';
 import type { CliIo } from './io';
 import { ExitCode } from './io';
 
@@ -64,6 +65,13 @@ const commands: readonly CommandSpec[] = [
     summary: 'list the recorded runs, newest first: the local run store, an MLflow server, or an mlruns/ folder',
     flags: runsFlags,
     run: runRuns,
+  },
+  {
+    name: 'data',
+    synopsis: 'nbpromote data [--out DIR] [--json] [--limit N]',
+    summary: 'list the data files the runs read: their versions (hashes), the runs of each, the file on disk now, DVC, git',
+    flags: dataFlags,
+    run: runData,
   },
 ];
 

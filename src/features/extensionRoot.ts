@@ -16,6 +16,8 @@ import { registerPromoteCommands } from './promote/register';
 import { registerGraphFeatures } from './graph/register';
 import { registerRunsFeatures } from './runs/register';
 import type { RunsTree } from './runs/tree';
+import { registerDataFeatures } from './data/register';
+import type { DataTree } from './data/tree';
 
 /** What `activate` returns: used by the extension-host tests and by other extensions. */
 export interface NotebookPromoterApi {
@@ -24,6 +26,8 @@ export interface NotebookPromoterApi {
   readonly pipelinesView: vscode.TreeView<PipelineNode>;
   /** The Runs view's data provider. */
   readonly runs: RunsTree;
+  /** The Data view's data provider. */
+  readonly data: DataTree;
   /** How long activation took: running the bundle's modules, then `activate` (views, commands, providers). */
   readonly activation: ActivationTimes;
 }
@@ -39,6 +43,7 @@ export class Extension extends Disposable {
   readonly pipelines: PipelinesTree;
   readonly pipelinesView: vscode.TreeView<PipelineNode>;
   readonly runs: RunsTree;
+  readonly data: DataTree;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -70,11 +75,12 @@ export class Extension extends Disposable {
     registerRenameFollowing(features);
     registerGraphFeatures(features);
     this.runs = registerRunsFeatures(features);
+    this.data = registerDataFeatures(features, this.runs);
   }
 
   /** Logs how long activation took (Show Log) and returns the API. */
   activated(activation: ActivationTimes): NotebookPromoterApi {
     this.log.scoped('extension').info(`activated in ${activation.activateMs} ms, after ${activation.loadMs} ms loading the bundle's modules`);
-    return { pipelines: this.pipelines, pipelinesView: this.pipelinesView, runs: this.runs, activation };
+    return { pipelines: this.pipelines, pipelinesView: this.pipelinesView, runs: this.runs, data: this.data, activation };
   }
 }

@@ -18,6 +18,11 @@ export enum CommandId {
   OpenRunCommit = 'nbpromote.views.runs.openCommit',
   RerunRun = 'nbpromote.views.runs.rerun',
   LoadMoreRuns = 'nbpromote.views.runs.loadMore',
+  RefreshData = 'nbpromote.views.data.refresh',
+  OpenDataFile = 'nbpromote.views.data.openFile',
+  RevealDataFile = 'nbpromote.views.data.reveal',
+  CopyDataHash = 'nbpromote.views.data.copyHash',
+  OpenDataCommit = 'nbpromote.views.data.openCommit',
   RefreshPipelines = 'nbpromote.views.pipelines.refresh',
   OpenCell = 'nbpromote.views.pipelines.openCell',
   ViewPromote = 'nbpromote.views.pipelines.promote',
@@ -42,6 +47,7 @@ export enum ConfigKey {
 export enum ViewId {
   Pipelines = 'nbpromote.views.pipelines',
   Runs = 'nbpromote.views.runs',
+  Data = 'nbpromote.views.data',
 }
 
 /** Context keys the extension sets (for when-clauses). */

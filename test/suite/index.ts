@@ -29,6 +29,8 @@ const testFiles: readonly { readonly file: string; readonly load: () => Promise<
   { file: 'editor.test.ts', load: () => import('./editor.test.js') },
   { file: 'runs.test.ts', load: () => import('./runs.test.js') },
   { file: 'runs.restricted.test.ts', load: () => import('./runs.restricted.test.js') },
+  { file: 'data.test.ts', load: () => import('./data.test.js') },
+  { file: 'data.restricted.test.ts', load: () => import('./data.restricted.test.js') },
 ];
 
 type TestState = 'passed' | 'failed' | 'pending';

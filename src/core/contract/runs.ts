@@ -76,6 +76,8 @@ export interface RunSummary {
   /** The notebook the pipeline was promoted from (relative to the project root, as pipeline.yaml says). */
   readonly notebook?: string;
   readonly notebookSha256?: string;
+  /** The folder the steps ran in, relative to the project folder (local runs): `dataFiles` paths are relative to it. */
+  readonly workdir?: string;
   readonly dataFiles?: readonly RunDataFile[];
   readonly steps?: readonly RunStep[];
   /** Why the run failed: "step 'train' failed: ValueError: ...". */

@@ -37,6 +37,7 @@ describe('local run store', () => {
       gitDirty: false,
       notebook: 'notebooks/churn.ipynb',
       notebookSha256: 'c'.repeat(64),
+      workdir: 'notebooks',
       dataFiles: [{ path: 'data/churn.csv', size: 1234, sha256: 'd'.repeat(64), parameter: 'data_path' }],
       steps: [
         { name: 'load', status: 'cached', durationS: 0.01, cached: true },

@@ -60,6 +60,7 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
     ...(typeof record['git_dirty'] === 'boolean' ? { gitDirty: record['git_dirty'] } : {}),
     ...optionalString('notebook', record['notebook']),
     ...optionalString('notebookSha256', record['notebook_sha256']),
+    ...optionalString('workdir', record['workdir']),
     ...dataFilesOf(record['data_files']),
     ...stepsOf(record['steps']),
     ...optionalString('error', abandoned ? `its process (pid ${String(record['pid'])}) ended without finishing the record: it was killed, or the machine stopped` : errorObject?.['message']),

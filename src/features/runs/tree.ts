@@ -193,6 +193,15 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
     }
   }
 
+  /**
+   * The local run stores the view shows, looked for first when the view has not looked yet (or `again`): the
+   * Data view reads the stores this view finds, and follows its refreshes instead of watching files itself.
+   */
+  async localStores(options: { again?: boolean } = {}): Promise<readonly LocalSource[]> {
+    if (!this.discovered || options.again === true) await this.rediscover();
+    return [...this.sources.values()].filter((s): s is LocalSource => s instanceof LocalSource);
+  }
+
   // -------------------------------------------------------------------------------------------------------
   // Lookups for commands and panels
 
