@@ -1,12 +1,13 @@
 // UI steps for the Runs view and the compare webview (issue 6 item 3), run by test/runUi.mjs: open the
 // Runs view, see a local run store's runs with their key metric, select two runs (click, Ctrl+click),
 // "Compare Runs" from the view's title bar, read the parameter table and a chart's metric name in the
-// webview; "Open Run" on a failed run. Screenshots: test-results/ui-runs.png, ui-runs-compare.png,
-// ui-runs-open.png.
+// webview; "Open Run" on a failed run; the Data view with the file those runs read, in two versions.
+// Screenshots: test-results/ui-runs.png, ui-runs-compare.png, ui-runs-open.png, ui-data.png.
 //
 // The run store is written into the workspace copy before code-server starts (`seedRunStore`), in the
 // runtime's run.json format (templates/runtime.py `_Run.record()`, src/core/runs/testing.ts): `.nbpromote/`
 // is git-ignored, so it cannot be a committed fixture.
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -29,9 +30,15 @@ const newest = label(seeded[1][0]);
 const older = label(seeded[0][0]);
 const failedRun = label(seeded[2][0]);
 
-/** Writes `runs-demo/.nbpromote/runs/<id>/run.json` for the seeded runs into `workspace`. */
+/** The data file the seeded runs read: the two newer runs read it as it is on disk, the oldest another version. */
+const churnCsv = 'customer,tenure,churned\n1,12,0\n2,3,1\n';
+const churnSha = createHash('sha256').update(churnCsv).digest('hex');
+
+/** Writes `runs-demo/.nbpromote/runs/<id>/run.json` for the seeded runs into `workspace`, and the data file they read. */
 export function seedRunStore(workspace) {
-  for (const [id, params, metrics, status] of seeded) {
+  mkdirSync(join(workspace, runsDemoFolder, 'data'), { recursive: true });
+  writeFileSync(join(workspace, runsDemoFolder, 'data', 'churn.csv'), churnCsv);
+  for (const [index, [id, params, metrics, status]] of seeded.entries()) {
     const start = `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T${id.slice(9, 11)}:${id.slice(11, 13)}:${id.slice(13, 15)}.000Z`;
     const failed = status === 'failed';
     const record = {
@@ -58,7 +65,7 @@ export function seedRunStore(workspace) {
       notebook_sha256: 'c'.repeat(64),
       workdir: '.',
       python: '3.11.2',
-      data_files: [{ parameter: 'data_path', path: 'data/churn.csv', size: 48213, sha256: 'd'.repeat(64) }],
+      data_files: [index === 0 ? { parameter: 'data_path', path: 'data/churn.csv', size: 48213, sha256: 'd'.repeat(64) } : { parameter: 'data_path', path: 'data/churn.csv', size: churnCsv.length, sha256: churnSha }],
     };
     const dir = join(workspace, runsDemoFolder, '.nbpromote', 'runs', id);
     mkdirSync(dir, { recursive: true });
@@ -136,7 +143,35 @@ export function runsSteps({ screenshot, selectors, stepTimeout }) {
         await screenshot(page, 'ui-runs-open.png');
       },
     },
+    {
+      title: 'the Data view lists the file the runs read, its two versions, the one on disk now marked current',
+      async run(page) {
+        const header = dataPane(page).locator('.pane-header');
+        await header.waitFor({ timeout: stepTimeout });
+        if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+        const file = viewRow(dataPane(page), 'data/churn.csv');
+        await file.locator('.label-description', { hasText: new RegExp(`^2 versions · current ${churnSha.slice(0, 7)}$`) }).waitFor({ timeout: stepTimeout });
+        // The twistie expands it (a click on the row opens the file).
+        await file.locator('.monaco-tl-twistie').click();
+        await viewRow(dataPane(page), churnSha.slice(0, 7)).locator('.label-description', { hasText: /^[\d.]+ \S+ · current · used by 2 runs, last 2026-11-25$/ }).waitFor({ timeout: stepTimeout });
+        await viewRow(dataPane(page), 'd'.repeat(7)).locator('.label-description', { hasText: /used by 1 run, last 2026-11-25$/ }).waitFor({ timeout: stepTimeout });
+        await screenshot(page, 'ui-data.png');
+      },
+    },
   ];
+}
+
+/** The Data view's pane in the side bar. */
+function dataPane(page) {
+  return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header h3.title', { hasText: /^Data$/ }) }).first();
+}
+
+/** A row of a view's pane whose label is exactly `label`. */
+function viewRow(pane, label) {
+  return pane
+    .locator('.monaco-list-row')
+    .filter({ has: pane.page().locator('.label-name, .monaco-highlighted-label', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
+    .first();
 }
 
 /** The Runs view's pane in the side bar. */
@@ -146,10 +181,7 @@ function runsPane(page) {
 
 /** A row of the Runs view whose label is exactly `label`. */
 function runsRow(page, label) {
-  return runsPane(page)
-    .locator('.monaco-list-row')
-    .filter({ has: page.locator('.label-name, .monaco-highlighted-label', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) })
-    .first();
+  return viewRow(runsPane(page), label);
 }
 
 /** The webview frame holding the comparison (nested iframes; ours has #compare with a chart). */
