@@ -18,6 +18,10 @@ export function parseNotebook(text: string, file: string): ParseResult {
   if (name.endsWith('.ipynb')) return parseIpynb(text, file);
   if (name.endsWith('.py')) {
     if (isPercentScript(text)) return parsePercent(text, file);
+    const format = jupytextFormatName(text);
+    if (format !== undefined) {
+      return notRead(file, `the file is a jupytext script in the ${format} format, which is not read: only the percent format (\`# %%\` cell markers) is. Convert it with \`jupytext --to py:percent ${file}\`, or open the notebook it pairs with`);
+    }
     return notRead(file, 'the file is a Python script without `# %%` cell markers, not a jupytext percent script');
   }
   return notRead(file, 'the file is neither a notebook (.ipynb) nor a jupytext percent script (.py)');
@@ -33,6 +37,19 @@ export function parseNotebookBytes(source: Uint8Array | ByteSource, file: string
   const bytes = source instanceof Uint8Array ? source : readAllBytes(source);
   if (isTooLongForText(bytes)) return { notebook: undefined, problems: [tooLongProblem(file)] };
   return parseNotebook(decodeText(bytes), file);
+}
+
+/** `#       format_name: light` in a jupytext YAML header (`# ---` lines around `# jupyter:`). */
+const FORMAT_NAME = /^#\s+format_name:\s*["']?([\w-]+)["']?\s*$/m;
+
+/**
+ * The jupytext format a script's header names (`light`, `nomarker`, `sphinx`), when the file starts with a
+ * jupytext header: such a script has no `# %%` markers, and saying only that would leave the reader guessing.
+ */
+function jupytextFormatName(text: string): string | undefined {
+  const header = /^(?:\s*\n)*# ---\r?\n([\s\S]*?)^# ---\s*$/m.exec(text)?.[1];
+  if (header === undefined || !/^# jupyter:/m.test(header)) return undefined;
+  return FORMAT_NAME.exec(header)?.[1];
 }
 
 /** A `# %%` cell marker at the start of a line (after optional blanks): `# %%`, `#%%`, `# %% [markdown]` ... */

@@ -36,6 +36,13 @@ describe('parseNotebook', () => {
     });
   });
 
+  it('names the jupytext format of a script in another format (light) and how to convert it', () => {
+    const light = '# ---\n# jupyter:\n#   jupytext:\n#     text_representation:\n#       extension: .py\n#       format_name: light\n# ---\n\n# + tags=["imports"]\nimport re\n# -\n\nx = 1\n';
+    assert.deepEqual(parseNotebook(light, 'houses.py').problems.map((p) => p.message), [
+      'the file is a jupytext script in the light format, which is not read: only the percent format (`# %%` cell markers) is. Convert it with `jupytext --to py:percent houses.py`, or open the notebook it pairs with',
+    ]);
+  });
+
   it('says other files are not notebooks', () => {
     const result = parseNotebook('{}', 'notes.json');
     assert.equal(result.notebook, undefined);

@@ -27,7 +27,7 @@ export interface MetricsProbe {
   readonly afterCell: number;
   /** The metric names (`metricNames` in scaffold/plan.ts): read from the notebook's namespace after the cell. */
   readonly names: readonly string[];
-  /** The metrics cell ends with an expression Jupyter shows (`_` holds its value). */
+  /** The metrics cell ends with an expression Jupyter may show (`Out` holds its value unless it is None). */
   readonly shown: boolean;
   /**
    * Values an earlier metrics cell read, from a step a later step rebinds them after: read (copied) right after
@@ -119,6 +119,8 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
     const source = printed.length === 0 ? cell.source : withPrintedValues(cell.source, printed, bindPrintedValue);
     if (cell.kind === 'code') cells.push({ ...code(source), metadata: { nbpromote: { cell: cell.index }, ...(mayFail.includes(cell.index) ? { tags: ['raises-exception'] } : {}) } });
     else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
+    // Right after the last metrics cell, before any other probe, so the cell above is that one.
+    if (probe?.shown === true && cell.index === probe.afterCell) cells.push(code(lastShownSource()));
     for (const step of steps) if (cell.index === step.afterCell) cells.push(code(stepProbeSource(step)));
     // The shown value first: its probe takes what the cell right above it showed.
     for (const shown of probe?.shownEarlier ?? []) if (cell.index === shown.afterCell) cells.push(code(shownProbeSource(shown.names)));
@@ -180,6 +182,16 @@ function shownProbeSource(names: readonly (string | undefined)[]): string {
   ].join('\n');
 }
 
+/**
+ * Python keeping what the last metrics cell itself showed, for {@link probeSource}. IPython's `_` is the last
+ * value any cell showed: a metrics cell ending in a call that returns None (`log_metrics(...)`) shows nothing
+ * and leaves `_` as an earlier cell's table, which the package's metrics never see. `Out` by the cell's own
+ * execution count holds only what that cell showed.
+ */
+function lastShownSource(): string {
+  return '_nbp_last_shown = Out.get(get_ipython().execution_count - 1)';
+}
+
 /** Python that keeps the values of the expressions the cell above displayed, by index (a failing one is skipped, as the notebook showed nothing then). */
 function displayedProbeSource(expressions: readonly { readonly index: number; readonly text: string }[]): string {
   return [
@@ -200,7 +212,7 @@ function probeSource(probe: MetricsProbe): string {
     '_nbp_sys.modules[_nbp_rt.__name__] = _nbp_rt',
     `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
     '_nbp_early = globals().get("_nbp_early", {})',
-    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early}, ${probe.shownNames === undefined ? 'None' : pyNames(probe.shownNames)})`,
+    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? 'globals().get("_nbp_last_shown")' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early}, ${probe.shownNames === undefined ? 'None' : pyNames(probe.shownNames)})`,
     // The displayed tables in the package's order (a later one's names win), under what the cells assign.
     '_nbp_tables = {}',
     `for _nbp_d in ${JSON.stringify(probe.displayed ?? [])}:`,

@@ -116,6 +116,34 @@ describe('executeForMetrics', function () {
     }
   });
 
+  it('takes nothing shown from a metrics cell ending in a call that returns None, not an earlier cell\'s table', async function () {
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import nbconvert, ipykernel']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-'));
+    try {
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson([
+        { tags: ['functions'], source: 'def log_metrics(values):\n    return None' },
+        // IPython's `_` still holds this table after the metrics cell, which shows nothing.
+        { tags: ['step:load'], source: 'table = {"rows": 3, "cols": 2}\ntable' },
+        { tags: ['step:score'], source: 'acc = 0.5' },
+        { tags: ['metrics'], source: 'print("acc", acc)\nlog_metrics({"acc": acc})' },
+      ]));
+      const dry = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+      const metrics = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe: dry.metricsProbe, logger: silentLogger });
+      assert.deepEqual(Object.fromEntries(metrics), { acc: 0.5 });
+      // A metrics cell that does show a value still gives its metrics.
+      writeFileSync(join(dir, 'shown.ipynb'), notebookJson([
+        { tags: ['step:load'], source: 'table = {"rows": 3, "cols": 2}\ntable' },
+        { tags: ['step:score'], source: 'acc = 0.5' },
+        { tags: ['metrics'], source: '{"auc": 0.75, "acc": acc}' },
+      ]));
+      const shownDry = await promoteNotebook({ notebook: 'shown.ipynb', cwd: dir, out: 'out2', toolVersion: 'test', dryRun: true });
+      const shown = await executeForMetrics({ notebook: 'shown.ipynb', cwd: dir, python: PYTHON, probe: shownDry.metricsProbe, logger: silentLogger });
+      assert.deepEqual(Object.fromEntries(shown), { acc: 0.5, auc: 0.75 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('goes on past a failing cell the package leaves out (skip), and still stops at one it keeps', async function () {
     if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import nbconvert, ipykernel']).status !== 0) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-'));

@@ -16,6 +16,7 @@ import { stringAndCommentRanges } from '../analysis/python/literalRanges';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
 import { renderPipelineConfig } from '../pipeline/config';
+import { COLAB_FORM_LINE } from '../tags/directives';
 import { compactRanges } from '../util/ranges';
 import { distributionFor } from './distributions';
 import { indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyNames, pyString } from './pythonText';
@@ -846,6 +847,12 @@ class Generator {
       if (gen.importLines.has(line) || skip?.has(line) === true) return;
       if (leading && /^\s*#\s?\|/.test(text)) return;
       if (leading && text.trim() === '') return;
+      // Colab's form title (`#@title Load data`) stays, a comment saying what the cell does; the leading block
+      // goes on below it, so a directive under it is still dropped.
+      if (leading && COLAB_FORM_LINE.test(text)) {
+        out.push({ text, line });
+        return;
+      }
       // `%%time` before `#| step: train` (cell magics come first): the magic's comment stays, and so does the
       // leading block, so the directive below it is still dropped.
       if (leading && /^\s*# nbpromote: removed IPython cell magic/.test(text)) {

@@ -77,6 +77,19 @@ describe('planPromotion: generated steps, metrics and tests', function () {
     assert.match(file('src/nb/steps/load.py'), /\n {4}# cell c1, line 1\n {4}rows = \[3, 1, 2\]\n/);
   });
 
+  it('keeps a Colab form title above a cell\'s directives in the module and drops the directive below it', async () => {
+    writeFileSync(join(dir, 'colab.ipynb'), notebookJson([
+      { source: '#@title Parameters { display-mode: "form" }\n#| parameters\nn = 3 #@param {type:"integer"}' },
+      { source: '#@title Load data\n#| step: load\nrows = list(range(n))' },
+    ]));
+    const outcome = await promoteNotebook({ notebook: 'colab.ipynb', cwd: dir, out: 'colab', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.graph?.parameters.map((p) => p.name), ['n']);
+    const load = readFileSync(join(dir, 'colab', 'src', 'colab', 'steps', 'load.py'), 'utf8');
+    assert.match(load, /\n {4}# cell c1, line 1\n {4}#@title Load data\n {4}# cell c1, line 3\n {4}rows = list\(range\(n\)\)\n/);
+    assert.doesNotMatch(load, /#\| step/);
+  });
+
   it('gives the script\'s lines too in the markers of a percent script, and the runner names the script\'s line', async () => {
     const script = ['# %% tags=["parameters"]', 'n = 3', '', '# %% [markdown]', '# Notes', '', '# %% tags=["step:load"]', 'import math', 'rows = list(range(n))', '', '# %% tags=["step:score"]', 'total = sum(rows)', 'ratio = math.sqrt(total) / (total - 3)', ''].join('\n');
     writeFileSync(join(dir, 'script.py'), script);

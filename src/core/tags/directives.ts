@@ -2,8 +2,9 @@
  * `#| ` directive lines, read the way nbdev 2 reads them (nbdev `process.py`): a directive is a line
  * `#| key`, `#| key value` or `#| key: value` (spaces optional: `#|key`, `# | key`), and only the leading
  * block of a cell counts — blank lines, directive lines and cell magics (`%%time`) may open a cell; the
- * first other line (code, or a plain `# comment`) ends the block. nbdev 1 comments (`# export`) are not
- * directives: see docs/tags.md.
+ * first other line (code, or a plain `# comment`) ends the block. Colab's form lines (`#@title Load data`,
+ * `#@markdown ...`) may open it too: Colab keeps them on a cell's first lines, above anything else.
+ * nbdev 1 comments (`# export`) are not directives: see docs/tags.md.
  */
 
 /** One `#| ` line. */
@@ -38,6 +39,8 @@ export interface SplitSource {
 const DIRECTIVE = /^\s*#\s*\|(.*)$/;
 const NO_DIRECTIVES: readonly Directive[] = Object.freeze([]);
 const CELL_MAGIC = /^\s*%%\w+/;
+/** A Colab form line (`#@title Parameters { display-mode: "form" }`, `#@markdown Pick a model`). */
+export const COLAB_FORM_LINE = /^\s*#\s*@(?:title|markdown)\b/;
 const KEY_VALUE = /^([^\s:]+)\s*(?::\s*)?(.*)$/;
 
 /** The leading `#| ` directives of a cell's source. */
@@ -51,14 +54,14 @@ export function splitDirectives(source: string): SplitSource {
   if (!source.includes('|') && !source.includes('\r')) {
     const newline = source.indexOf('\n');
     const firstLine = newline < 0 ? source : source.slice(0, newline);
-    if (firstLine.trim() !== '' && !CELL_MAGIC.test(firstLine)) return { directives: NO_DIRECTIVES, body: source, bodyLine: 1, late: NO_DIRECTIVES };
+    if (firstLine.trim() !== '' && !CELL_MAGIC.test(firstLine) && !COLAB_FORM_LINE.test(firstLine)) return { directives: NO_DIRECTIVES, body: source, bodyLine: 1, late: NO_DIRECTIVES };
   }
   const lines = source.split(/\r\n|\n|\r/);
   const directives: Directive[] = [];
   let first = 0;
   for (; first < lines.length; first++) {
     const text = lines[first] ?? '';
-    if (text.trim() === '' || CELL_MAGIC.test(text)) continue;
+    if (text.trim() === '' || CELL_MAGIC.test(text) || COLAB_FORM_LINE.test(text)) continue;
     if (!DIRECTIVE.test(text)) break;
     const directive = readDirectiveLine(text, first + 1);
     if (directive !== undefined) directives.push(directive);

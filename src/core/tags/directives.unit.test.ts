@@ -47,6 +47,14 @@ describe('parseDirectives', () => {
     );
   });
 
+  it('reads directives below Colab form lines (`#@title`, `#@markdown`) at the top of a cell', () => {
+    const split = splitDirectives('#@title Parameters { display-mode: "form" }\n#@markdown Pick the rate.\n#| parameters\nlr = 0.1 #@param {type:"number"}');
+    assert.deepEqual(split.directives.map((d) => [d.key, d.line]), [['parameters', 3]]);
+    assert.equal(split.bodyLine, 4);
+    assert.deepEqual(split.late, []);
+    assert.deepEqual(parseDirectives('#@title Load data\n#| step: load\ndf = 1').map((d) => [d.key, d.value]), [['step', 'load']]);
+  });
+
   it('stops at the first line of code or plain comment, as nbdev does', () => {
     assert.deepEqual(parseDirectives('# a comment\n#| export\nx = 1'), []);
     assert.deepEqual(parseDirectives('x = 1\n#| export'), []);

@@ -17,7 +17,7 @@ import { splitDirectives } from './directives';
 import { clipText, moduleNameIssue, quoteName, sharedModuleIssue, sharedModuleNote, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
 import { cellProblem, notebookProblem, sortProblems } from './problems';
 import { holdsAsserts, holdsOnlyImports, startsWithNbdev1Comment } from './pythonText';
-import { isNbdevKey, isVocabularyKey, readDirective, readTag, resolveConventions } from './vocabulary';
+import { isNbdevKey, isVocabularyKey, readDirective, readTag, readTagsDirective, resolveConventions } from './vocabulary';
 
 /** Read the roles of every cell of `notebook`. Never throws on user input: problems are in the result. */
 export function readRoles(notebook: Notebook): TagResult {
@@ -146,6 +146,15 @@ function findMarks(notebook: Notebook, cell: NotebookCell, problems: Problem[]):
       nbdev.push(directive);
       continue;
     }
+    const tags = readTagsDirective(directive);
+    if (tags !== undefined) {
+      // Quarto's `#| tags: [...]`: each item is a tag, warned about as one.
+      for (const reading of tags) {
+        if (reading.kind === 'mark') marks.push(reading.mark);
+        if (reading.kind === 'lookalike') problems.push(malformed(notebook, cell, reading, 'tag'));
+      }
+      continue;
+    }
     const reading = readDirective(directive);
     if (reading.kind === 'mark') marks.push(reading.mark);
     if (reading.kind === 'lookalike') problems.push(malformed(notebook, cell, reading, 'directive'));
@@ -174,7 +183,9 @@ function malformed(notebook: Notebook, cell: NotebookCell, reading: Extract<Read
   const written = from === 'tag' ? `tag \`${raw}\`` : `\`${raw.trim()}\``;
   // A colon lookalike is invisible in most fonts: name the character, or the user sees nothing wrong.
   const message =
-    colon !== undefined
+    reading.advice !== undefined
+      ? `${written} ${reading.advice}`
+      : colon !== undefined
       ? `${written} looks like \`${meant}\`, but its colon is \`${colon.char}\` (${colon.name}), not ":", so it is ignored. Write \`${meant}\`.`
       : from === 'tag'
         ? `${written} looks like \`${meant}\` but is not one (tags are case-sensitive, with no spaces before ":"), so it is ignored.`

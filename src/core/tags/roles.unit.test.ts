@@ -108,6 +108,33 @@ describe('readRoles', () => {
     });
   });
 
+  describe('Quarto `#| tags: [...]` directives', () => {
+    it('reads each item of the list as a tag, quoted or not, at the directive line', () => {
+      const result = read([
+        '#| label: setup\nimport re',
+        '#| tags: [parameters]\nn = 3',
+        '#| label: load\n#| tags: ["step:load"]\ntext = "a b"',
+        "#| tags: [step:train, 'after:load']  # fit\nwords = text.split()",
+        '#| tags: [test]\nassert words',
+      ]);
+      assert.deepEqual(shape(result), ['preamble', 'parameters', 'step:load', 'step:train', 'test']);
+      assert.deepEqual(steps(result), { load: { cells: [2], after: [] }, train: { cells: [3], after: ['load'] } });
+      assert.deepEqual(result.cells[2]?.sources, [{ role: 'step', convention: 'native', from: 'directive', raw: 'step:load', line: 2 }]);
+      assert.deepEqual(result.problems.filter((p) => p.code !== 'no-roles' && p.code !== 'preamble'), []);
+    });
+    it('makes a notebook whose only tag is `#| tags: [parameters]` a papermill one', () => {
+      const result = read(['import re', '#| tags: [parameters]\nn = 3', 'print(n)']);
+      assert.deepEqual(result.cells[1]?.roles, ['parameters']);
+      assert.deepEqual(result.conventions, ['papermill']);
+    });
+    it('warns about a look-alike item as about the tag, on the directive line', () => {
+      const result = read(['x = 1', '#| label: fit\n#| tags: [Step:train]\ny = x']);
+      const problem = only(result, 'tag-malformed');
+      assert.match(problem.message, /^tag `Step:train` looks like `step:train`/);
+      assert.equal(problem.line, 2);
+    });
+  });
+
   describe('Kale', () => {
     const result = read([
       { source: 'import pandas', tags: ['imports'] },
@@ -556,7 +583,22 @@ describe('readRoles', () => {
       [{ source: 'x', tags: ['Step \uFE55 train'] }, /looks like `step:train`, but its colon is `\uFE55` \(U\+FE55 SMALL COLON\)/],
       [{ source: '#| step\uFF1Atrain\nx' }, /^`#\| step\uFF1Atrain` looks like `#\| step: train`, but its colon is `\uFF1A` \(U\+FF1A FULLWIDTH COLON\)/],
       [{ source: '#| step\uFF1A train\nx' }, /^`#\| step\uFF1A train` looks like `#\| step: train`, but its colon/],
+      // A directive line pasted into the tag box, and `-` or `_` where the colon goes.
+      [{ source: 'x', tags: ['#| step: train'] }, /^tag `#\| step: train` is a directive line, not a tag, so it is ignored\. Use the tag `step:train`, or put `#\| step: train` on the first line of the cell's code\.$/],
+      [{ source: 'x', tags: ['#| parameters'] }, /Use the tag `parameters`/],
+      [{ source: 'x', tags: ['#| export'] }, /^tag `#\| export` is a directive line, not a tag, so it is ignored\. Put `#\| export` on the first line of the cell's code\.$/],
+      [{ source: 'x', tags: ['step-train'] }, /^tag `step-train` looks like `step:train`, but the name goes after a colon, not `-`, so it is ignored\. Write `step:train`\.$/],
+      [{ source: 'x', tags: ['step_train'] }, /looks like `step:train`, but the name goes after a colon, not `_`/],
+      [{ source: 'x', tags: ['After-load'] }, /looks like `after:load`/],
+      // Two tags typed into one: split them, rather than a step name with a space to rename.
+      [{ source: 'x', tags: ['step:train after:load'] }, /^tag `step:train after:load` holds more than one tag, so it is ignored\. Split it into separate tags: `step:train` and `after:load`\.$/],
+      [{ source: 'x', tags: ['after:load step:train'] }, /Split it into separate tags: `after:load` and `step:train`/],
+      [{ source: 'x', tags: ['step:train test'] }, /Split it into separate tags: `step:train` and `test`/],
     ];
+    it('leaves a tag of words that only starts like ours alone (`step-by-step`, `prev_step-2`)', () => {
+      const result = read([{ source: 'x', tags: ['step-by-step', 'prev_step-2'] }]);
+      assert.deepEqual(result.problems.filter((p) => p.code === 'tag-malformed'), []);
+    });
     for (const [cell, message] of cases) {
       it(`warns about ${JSON.stringify(cell.tags ?? cell.source)} and ignores it`, () => {
         const result = read([cell]);

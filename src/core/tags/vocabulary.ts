@@ -5,6 +5,7 @@
  */
 import type { Convention, Role } from '../contract/roles';
 import type { Directive } from './directives';
+import { readDirectiveLine } from './directives';
 
 /** One way of writing a role: a tag (`step:`, `pipeline-parameters`) or a native directive key (`#| step`). */
 export interface Spelling {
@@ -38,7 +39,15 @@ export type Reading =
    * Looks like ours but is not quite: `Step:train`, `step :train`, `pipeline_parameters`, `step：train`.
    * `colon` is set when the colon is another character that looks like one (see {@link COLON_LOOKALIKES}).
    */
-  | { readonly kind: 'lookalike'; readonly raw: string; readonly meant: string; readonly line?: number; readonly colon?: ColonLookalike }
+  | {
+      readonly kind: 'lookalike';
+      readonly raw: string;
+      readonly meant: string;
+      readonly line?: number;
+      readonly colon?: ColonLookalike;
+      /** What is wrong and the fix, a sentence to follow the tag in the message, when the usual one does not fit. */
+      readonly advice?: string;
+    }
   /** Ours, switched off (`#| skip: false`). */
   | { readonly kind: 'off' }
   /** Not ours: people have their own tags, Kale has `limit:`, Quarto has `#| echo: false`. */
@@ -110,12 +119,61 @@ export function readTag(tag: string): Reading {
   const colon = raw.indexOf(':');
   const named = colon < 0 ? undefined : NAMED_TAGS.get(raw.slice(0, colon + 1));
   if (named !== undefined) {
+    const combined = combinedTags(raw);
+    if (combined !== undefined) return combined;
     return { kind: 'mark', mark: { spelling: named, from: 'tag', raw, names: splitNames(named, raw.slice(colon + 1)) } };
+  }
+  const pasted = pastedDirective(raw);
+  if (pasted !== undefined) return pasted;
+  const dashed = DASHED_NAMED.exec(raw);
+  if (dashed !== null) {
+    const meant = `${(dashed[1] ?? '').toLowerCase()}:${dashed[2] ?? ''}`;
+    return { kind: 'lookalike', raw, meant, advice: `looks like \`${meant}\`, but the name goes after a colon, not \`${dashed[0].charAt(dashed[1]?.length ?? 0)}\`, so it is ignored. Write \`${meant}\`.` };
   }
   const meant = lookalike(raw);
   if (meant === undefined) return { kind: 'other' };
   const wrongColon = colonLookalikeIn(raw);
   return { kind: 'lookalike', raw, meant, ...(wrongColon !== undefined ? { colon: wrongColon } : {}) };
+}
+
+/** `step-train`, `step_train`, `Block-load`: a named tag with `-` or `_` where its colon goes. */
+const DASHED_NAMED = /^(step|block|after|prev)[-_]([A-Za-z_][A-Za-z0-9_]*)$/i;
+
+/**
+ * Two of our tags typed into one (`step:train after:load`): the tag box took the space as part of the tag.
+ * A step takes one name, so any second tag of ours after a `step:` or `block:` tag counts; after an `after:`
+ * or `prev:` tag (whose names may be separated by spaces) only a named one (`step:train`) does.
+ */
+function combinedTags(raw: string): Reading | undefined {
+  const parts = raw.split(/\s+/);
+  if (parts.length < 2) return undefined;
+  const readings = parts.map(readTag);
+  const first = readings[0];
+  if (first?.kind !== 'mark') return undefined;
+  const isStep = first.mark.spelling.role === 'step';
+  const ours = readings.slice(1).some((r) => r?.kind === 'mark' && (isStep || r.mark.spelling.named));
+  if (!ours) return undefined;
+  const tags = parts.map((part) => `\`${part}\``);
+  const listed = `${tags.slice(0, -1).join(', ')} and ${tags[tags.length - 1] ?? ''}`;
+  return { kind: 'lookalike', raw, meant: parts[0] ?? raw, advice: `holds more than one tag, so it is ignored. Split it into separate tags: ${listed}.` };
+}
+
+/**
+ * A `#| ` directive line pasted into the tag box (`#| step: train`): our directive, as a tag it is nothing.
+ * The message gives the tag that means the same, or (for nbdev's) says the line belongs at the top of the code.
+ */
+function pastedDirective(raw: string): Reading | undefined {
+  const directive = readDirectiveLine(raw, 1);
+  if (directive === undefined) return undefined;
+  const line = `\`${directive.raw.trim()}\``;
+  if (isNbdevKey(directive.key)) {
+    return { kind: 'lookalike', raw, meant: directive.raw.trim(), advice: `is a directive line, not a tag, so it is ignored. Put ${line} on the first line of the cell's code.` };
+  }
+  const reading = readDirective(directive);
+  if (reading.kind !== 'mark') return undefined;
+  const { spelling: found, names } = reading.mark;
+  const tag = found.named ? `${found.key.slice(3)}:${names.join(' ')}` : found.key.slice(3);
+  return { kind: 'lookalike', raw, meant: tag, advice: `is a directive line, not a tag, so it is ignored. Use the tag \`${tag}\`, or put ${line} on the first line of the cell's code.` };
 }
 
 /**
@@ -130,6 +188,53 @@ export function readDirective(directive: Directive): Reading {
   if (value === 'false') return { kind: 'off' };
   if (value !== '' && value !== 'true') return { kind: 'lookalike', raw, meant: found.key, line };
   return { kind: 'mark', mark: { spelling: found, from: 'directive', raw, line, names: [] } };
+}
+
+/**
+ * The tags of a Quarto `#| tags: [parameters, "step:train"]` directive, each read as the same tag in the cell's
+ * metadata would be, at the directive's line; undefined for any other directive. Quarto documents this line as
+ * the way to tag a cell (papermill's parameters cell) in a `.qmd` or a notebook; its value is a YAML flow
+ * list, its items quoted or not (a bare word is read as a list of one, as a lone tag).
+ */
+export function readTagsDirective(directive: Directive): Reading[] | undefined {
+  if (directive.key !== 'tags') return undefined;
+  return flowListItems(directive.value).map((tag) => {
+    const reading = readTag(tag);
+    if (reading.kind === 'mark') return { kind: 'mark', mark: { ...reading.mark, from: 'directive', line: directive.line } };
+    if (reading.kind === 'lookalike') return { ...reading, line: directive.line };
+    return reading;
+  });
+}
+
+/** The items of a YAML flow list (`[a, "b, c", 'd']`), unquoted; a value without brackets is one item. */
+function flowListItems(value: string): string[] {
+  const text = value.trim();
+  if (!(text.startsWith('[') && text.endsWith(']'))) return text === '' ? [] : [unquote(text)];
+  const items: string[] = [];
+  let current = '';
+  let quote: string | undefined;
+  for (const char of text.slice(1, -1)) {
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+      current += char;
+    } else if (char === ',') {
+      items.push(current);
+      current = '';
+    } else {
+      if ((char === '"' || char === "'") && current.trim() === '') quote = char;
+      current += char;
+    }
+  }
+  items.push(current);
+  return items.map(unquote).filter((item) => item !== '');
+}
+
+/** A YAML scalar without its quotes (`''` in single quotes and `\"` in double quotes are the quote itself). */
+function unquote(item: string): string {
+  const text = item.trim();
+  if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) return text.slice(1, -1).replace(/''/g, "'");
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return text.slice(1, -1).replace(/\\(["\\])/g, '$1');
+  return text;
 }
 
 /** A step takes one name (the rest of the tag, `step:a:b` is the name `a:b`); `after:`/`prev:` a list. */

@@ -289,8 +289,10 @@ def parse_params(assignments: Sequence[str], parameters: Mapping[str, Mapping[st
 
 
 def _constant_note(name: str) -> str:
-    """For an unknown parameter that the package's shared code holds as a constant (a value of the notebook's
-    parameters cell that could not be a parameter: computed, or a dict holding a whole float): says so."""
+    """For an unknown parameter that the package's shared code holds as a constant: says so, and how to make it
+    a parameter. The constant may have come from the parameters cell (a computed value: promotion warned, with
+    parameter-not-literal) or from an untagged cell before the first step (no warning): the package does not
+    record which, so the note names no warning."""
     package = (__name__ or "").rpartition(".")[0]
     for module_name, module in list(sys.modules.items()):
         if not package or not module_name.startswith(package + ".") or ".steps." in module_name + "." or module_name.endswith("._runtime"):
@@ -298,7 +300,10 @@ def _constant_note(name: str) -> str:
         value = getattr(module, name, None)
         if value is not None and not callable(value) and not isinstance(value, type) and not inspect.ismodule(value):
             where = "src/" + module_name.replace(".", "/") + ".py"
-            return f". {name} is a constant of the shared code ({where}), not a parameter: promotion warned why (parameter-not-literal). Change it in the notebook and promote again"
+            return (
+                f". {name} is a constant of the shared code ({where}), not a parameter. To make it one, assign it a literal"
+                " value in the notebook's parameters cell (the cell tagged `parameters`) and promote again"
+            )
 
     return ""
 
