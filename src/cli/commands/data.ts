@@ -14,6 +14,7 @@ import { NbpromoteError } from '../../core/errors';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
+import { alignedRows } from '../table';
 import type { CliIo } from '../io';
 
 export const dataFlags: readonly FlagSpec[] = [
@@ -137,13 +138,7 @@ function renderTable(store: DataStore): string {
     dvcWords(file.dvc),
     file.git.kind === 'commits' && file.git.commits[0] !== undefined ? `${file.git.commits[0].shortHash} ${file.git.commits[0].date.slice(0, 10)} ${file.git.commits[0].subject}` : '-',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
   const versions = store.files.map((f) => `${f.shown}: ${f.versions.map((v) => `${shortHash(v.sha256)}${v.sha256 === f.currentVersion ? '*' : ''}`).join(' ')}`);
   const summary = `${store.files.length} data file${store.files.length === 1 ? '' : 's'} read by ${store.runsRead} of ${store.runsTotal} runs (${store.root}); versions newest first, * = the file on disk`;
-  return `${[line(header), ...rows.map(line)].join('\n')}\n${summary}\n${versions.join('\n')}\n`;
+  return `${alignedRows([header, ...rows]).join('\n')}\n${summary}\n${versions.join('\n')}\n`;
 }

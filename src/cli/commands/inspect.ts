@@ -8,6 +8,7 @@ import { isFileError, parseNotebookFile } from '../../core/notebook/read';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean } from '../args';
 import { ExitCode } from '../io';
+import { alignedRows } from '../table';
 import type { CliIo } from '../io';
 import { NbpromoteError } from '../../core/errors';
 
@@ -76,7 +77,7 @@ export function renderInspection(inspection: Inspection, graph?: StepGraph): str
       const role = cr === undefined ? '' : describeRoles(cr.roles, cr.stepName, cr.inStep, cr.preamble, cell.kind);
       return [String(cell.index + 1), cell.id ?? '', cell.kind, role, firstLine(cell.source, 60)];
     });
-    lines.push(...table([['#', 'id', 'kind', 'role', 'first line'], ...rows]).map((l) => `  ${l}`));
+    lines.push(...alignedRows([['#', 'id', 'kind', 'role', 'first line'], ...rows]).map((l) => `  ${l}`));
     lines.push('', 'steps');
     if (roles === undefined || roles.steps.length === 0) lines.push('  (none yet: tag the first cell of each step `step:<name>`)');
     else {
@@ -85,7 +86,7 @@ export function renderInspection(inspection: Inspection, graph?: StepGraph): str
         const flow = node === undefined ? '' : `(${node.inputs.join(', ')}) -> ${node.outputs.length === 0 ? 'nothing' : node.outputs.join(', ')}`;
         return [s.name, `${s.cellIndices.length === 1 ? 'cell' : 'cells'} ${s.cellIndices.map((i) => i + 1).join(', ')}`, flow, s.after.length > 0 ? `after ${s.after.join(', ')}` : ''];
       });
-      lines.push(...table(stepRows).map((l) => `  ${l}`));
+      lines.push(...alignedRows(stepRows).map((l) => `  ${l}`));
     }
   }
   lines.push('', 'problems');
@@ -102,8 +103,3 @@ function describeRoles(roles: readonly string[], stepName: string | undefined, i
   return preamble ? '(preamble)' : '';
 }
 
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
-}

@@ -17,6 +17,7 @@ import { mlrunsDir, readMlrunsPage, scanMlrunsStore } from '../../core/runs/mlru
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
+import { alignedRows } from '../table';
 import type { CliIo } from '../io';
 
 export const runsFlags: readonly FlagSpec[] = [
@@ -188,16 +189,10 @@ function renderTable(runs: readonly RunSummary[], total: number | undefined, whe
     keyMetrics(run.metrics),
     run.gitCommit === undefined ? '' : `${run.gitCommit.slice(0, 8)}${run.gitDirty === true ? '*' : ''}`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
   const shown = total === undefined ? `${runs.length} runs, newest first` : `${runs.length} of ${total} runs, newest first`;
   const legend = rows.some((r) => (r[3] ?? '').endsWith('!')) ? '; ! the record has errors (see above)' : '';
   const dirty = rows.some((r) => (r[5] ?? '').endsWith('*')) ? '; * uncommitted changes' : '';
-  return `${[line(header), ...rows.map(line)].join('\n')}\n${shown} (${where})${legend}${dirty}\n`;
+  return `${alignedRows([header, ...rows]).join('\n')}\n${shown} (${where})${legend}${dirty}\n`;
 }
 
 /** The first three metrics: `accuracy=0.91 f1=0.88 loss=0.213`. */

@@ -3,7 +3,7 @@
  * a1b2c3d", "changed since last run", "missing", "not hashed: 2.1 GB".
  */
 import type { DataFile, DvcTracking } from '../contract/data';
-import { formatSize } from './diskState';
+import { formatSize } from '../util/words';
 
 /** The first 7 hex digits of a hash, as git shortens commits. */
 export function shortHash(hash: string): string {

@@ -83,16 +83,3 @@ function hashStream(path: string, maxBytes: number): Promise<DiskState> {
   });
 }
 
-/** 2254857830 → "2.1 GB". */
-export function formatSize(size: number): string {
-  if (!Number.isFinite(size) || size < 0) return '?';
-  if (size < 1024) return `${size} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = size / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number(value.toPrecision(value < 10 ? 2 : 3))} ${units[unit] ?? 'TB'}`;
-}

@@ -20,3 +20,17 @@ export function countOf(count: number, noun: string, plural = `${noun}s`): strin
 export function cellsLabel(numbers: readonly number[]): string {
   return `${numbers.length === 1 ? 'cell' : 'cells'} ${compactRanges(numbers)}`;
 }
+
+/** A size in bytes for people: 12 → "12 B", 1234 → "1.2 KB", 2254857830 → "2.1 GB"; "?" for no size. */
+export function formatSize(size: number): string {
+  if (!Number.isFinite(size) || size < 0) return '?';
+  if (size < 1024) return `${size} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = size / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number(value.toPrecision(value < 10 ? 2 : 3))} ${units[unit] ?? 'TB'}`;
+}

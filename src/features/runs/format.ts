@@ -4,6 +4,7 @@
  * they are unit-tested without VS Code and the webviews may import them.
  */
 import type { RunParamValue, RunSummary } from '../../core/contract/runs';
+import { formatSize } from '../../core/util/words';
 
 /** The first metric the run recorded: what the view shows next to it. */
 export function keyMetric(run: RunSummary): { readonly name: string; readonly value: number | null } | undefined {
@@ -31,19 +32,6 @@ export function formatDuration(seconds: number | undefined): string {
   return `${Math.floor(minutes / 60)} h${minutes % 60 === 0 ? '' : ` ${minutes % 60} min`}`;
 }
 
-/** 1234 → "1.2 KB". */
-export function formatBytes(size: number): string {
-  if (!Number.isFinite(size) || size < 0) return '—';
-  if (size < 1024) return `${size} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = size / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number(value.toPrecision(value < 10 ? 2 : 3))} ${units[unit] ?? 'TB'}`;
-}
 
 /** "2026-11-25T22:15:30.120Z" → "2026-11-25 22:15:30 UTC". */
 export function formatTime(iso: string | undefined): string {
@@ -132,7 +120,7 @@ export function runTooltipMarkdown(run: RunSummary, stale: boolean): string {
   section(
     lines,
     'Data files',
-    (run.dataFiles ?? []).map((f) => `${md(f.path)} · ${formatBytes(f.size)} · sha256 \`${code(f.sha256.slice(0, 12))}\`${f.steps === undefined || f.steps.length === 0 ? '' : ` · read by ${md(f.steps.join(', '))}`}`),
+    (run.dataFiles ?? []).map((f) => `${md(f.path)} · ${formatSize(f.size)} · sha256 \`${code(f.sha256.slice(0, 12))}\`${f.steps === undefined || f.steps.length === 0 ? '' : ` · read by ${md(f.steps.join(', '))}`}`),
   );
   if (run.steps !== undefined && run.steps.length > 0) {
     lines.push('', `**Steps:** ${run.steps.map((s) => `${md(s.name)} ${md(s.cached ? 'cached' : s.status)} ${md(formatDuration(s.durationS))}`).join(', ')}`);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { RunSummary } from '../../core/contract/runs';
-import { formatBytes, goneRecordMessage, formatDuration, formatNumber, keyMetric, localTime, MAX_POLL_MS, md, nextPollDelay, paramArgument, runDescription, runLabel, runTooltipMarkdown, shortRunLabel } from './format';
+import { goneRecordMessage, formatDuration, formatNumber, keyMetric, localTime, MAX_POLL_MS, md, nextPollDelay, paramArgument, runDescription, runLabel, runTooltipMarkdown, shortRunLabel } from './format';
+import { formatSize } from '../../core/util/words';
 
 const run: RunSummary = {
   source: 'local',
@@ -34,9 +35,9 @@ describe('runs view wording', () => {
     assert.equal(formatDuration(75), '1 min 15 s');
     assert.equal(formatDuration(3725), '1 h 2 min');
     assert.equal(formatDuration(undefined), '—');
-    assert.equal(formatBytes(1234), '1.2 KB');
-    assert.equal(formatBytes(12), '12 B');
-    assert.equal(formatBytes(5 * 1024 * 1024), '5 MB');
+    assert.equal(formatSize(1234), '1.2 KB');
+    assert.equal(formatSize(12), '12 B');
+    assert.equal(formatSize(5 * 1024 * 1024), '5 MB');
   });
 
   it('the description is the key metric, the failure or the record problem, and says stale', () => {
