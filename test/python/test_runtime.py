@@ -1149,6 +1149,17 @@ def test_path_literals_are_the_path_like_strings_of_the_code_and_its_nested_code
     assert runtime._path_literals(step.__code__) == {"data/raw.csv", "model.pkl", "a b.txt", ".txt", "accuracy"}
 
 
+def test_keyword_names_and_dict_keys_are_no_paths():
+    # `TrainOutputs(models=models)` (the generated return), `cross_val_score(model, X, y, cv=5, scoring="roc_auc")`,
+    # `{"data": x}`: with a `models/` or `data/` folder beside the notebook, every file there had re-run the step.
+    def step(fit, rows):
+        result = fit(models=rows, scoring="roc_auc", cv=5)
+        summary = {"data": rows, "model": 1}
+        return result, summary, open("models")
+
+    assert runtime._path_literals(step.__code__) == {"roc_auc", "models"}  # `"models"` as a value still counts
+
+
 def test_a_separator_or_a_drive_is_no_path():
     # `f.split("/")` once made the key hash the whole disk (`/` is a folder that exists).
     def step(files):

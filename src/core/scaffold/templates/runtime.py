@@ -51,6 +51,7 @@ import collections.abc
 import contextlib
 import copy
 import datetime
+import dis
 import errno
 import functools
 import glob
@@ -2667,13 +2668,32 @@ def _path_literals(code: Any) -> set[str]:
     :func:`_looks_like_path`), a glob as its folder."""
     found: set[str] = set()
     for current in _code_objects(code):
-        pending = list(current.co_consts)
+        names = _name_tuples(current)
+        pending = [constant for constant in current.co_consts if id(constant) not in names]
         while pending:
             constant = pending.pop()
             if isinstance(constant, (tuple, frozenset)):
                 pending.extend(constant)  # constant tuples (`for n in ("a.csv", "b.csv")`)
             elif isinstance(constant, str) and _looks_like_path(constant):
                 found.add(_without_glob(constant))
+    return found
+
+
+def _name_tuples(code: Any) -> set[int]:
+    """The ids of the constant tuples a code object uses as the keyword names of a call (``f(models=m)``, the
+    generated ``TrainOutputs(models=models)``) or as the keys of a dict display (``{"data": x}``): names, not
+    paths, however a folder beside the notebook is called."""
+    found: set[int] = set()
+    previous = None
+    try:
+        for instruction in dis.get_instructions(code):
+            if instruction.opname == "KW_NAMES" and isinstance(instruction.arg, int) and 0 <= instruction.arg < len(code.co_consts):
+                found.add(id(code.co_consts[instruction.arg]))  # Python 3.11, 3.12 (dis may not resolve its argval)
+            elif instruction.opname in ("CALL_KW", "CALL_FUNCTION_KW", "BUILD_CONST_KEY_MAP") and previous is not None and previous.opname == "LOAD_CONST":
+                found.add(id(previous.argval))  # the tuple loaded just before: 3.13's CALL_KW, 3.10's CALL_FUNCTION_KW
+            previous = instruction
+    except Exception:  # noqa: BLE001 - bytecode this Python's dis cannot read: every constant counts, as before
+        return set()
     return found
 
 
