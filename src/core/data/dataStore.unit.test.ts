@@ -61,7 +61,7 @@ describe('core/data', () => {
     writeFileSync(join(dir, 'notebooks', 'data', 'churn.csv'), v2);
     const s = store(await readDataStore(dir, { git: false }));
     assert.equal(s.files.length, 1);
-    const churn = file(s, 'notebooks/data/churn.csv');
+    const churn = file(s, 'data/churn.csv');
     assert.equal(churn.path, join(dir, 'notebooks', 'data', 'churn.csv'));
     assert.deepEqual(churn.versions.map((v) => v.sha256), [sha256(v2), sha256(v1)]);
     assert.deepEqual(churn.versions.map((v) => v.runs.map((r) => r.id)), [[ids[2]], [ids[1], ids[0]]]);
@@ -77,20 +77,20 @@ describe('core/data', () => {
     const path = join(dir, 'notebooks', 'data', 'churn.csv');
     mkdirSync(join(dir, 'notebooks', 'data'), { recursive: true });
     writeFileSync(path, v1);
-    assert.equal(currentWords(file(store(await readDataStore(dir, { git: false })), 'notebooks/data/churn.csv')), `current ${sha256(v1).slice(0, 7)} (older version)`);
+    assert.equal(currentWords(file(store(await readDataStore(dir, { git: false })), 'data/churn.csv')), `current ${sha256(v1).slice(0, 7)} (older version)`);
     writeFileSync(path, 'x,y\n9,9\n');
-    const changed = file(store(await readDataStore(dir, { git: false })), 'notebooks/data/churn.csv');
+    const changed = file(store(await readDataStore(dir, { git: false })), 'data/churn.csv');
     assert.equal(currentWords(changed), 'changed since last run');
     assert.equal(changed.currentVersion, undefined);
     rmSync(path);
-    assert.equal(currentWords(file(store(await readDataStore(dir, { git: false })), 'notebooks/data/churn.csv')), 'missing');
+    assert.equal(currentWords(file(store(await readDataStore(dir, { git: false })), 'data/churn.csv')), 'missing');
   });
 
   it('does not hash a file over the size limit', async () => {
     threeRuns(dir);
     mkdirSync(join(dir, 'notebooks', 'data'), { recursive: true });
     writeFileSync(join(dir, 'notebooks', 'data', 'churn.csv'), Buffer.alloc(3 * 1024 * 1024));
-    const churn = file(store(await readDataStore(dir, { git: false, maxHashBytes: 1024 * 1024 })), 'notebooks/data/churn.csv');
+    const churn = file(store(await readDataStore(dir, { git: false, maxHashBytes: 1024 * 1024 })), 'data/churn.csv');
     assert.deepEqual(churn.disk, { kind: 'tooLarge', size: 3 * 1024 * 1024 });
     assert.equal(currentWords(churn), 'not hashed: 3 MB');
   });
@@ -143,7 +143,7 @@ describe('core/data', () => {
         join(root, 'dvc.lock'),
         `schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n    - path: notebooks/data/churn.csv\n      hash: md5\n      md5: ${md5(v1)}\n      size: ${v1.length}\n    - path: train.py\n      hash: md5\n      md5: ${md5('print(1)\n')}\n      size: 9\n    outs:\n    - path: model\n      hash: md5\n      md5: 153aad06d376b6595932470e459ef42a.dir\n      size: 8437363\n      nfiles: 2\n`,
       );
-      const churn = file(store(await readDataStore(root, { git: false })), 'notebooks/data/churn.csv');
+      const churn = file(store(await readDataStore(root, { git: false })), 'data/churn.csv');
       assert.deepEqual(
         churn.dvc.map((d) => [d.file, d.stage ?? null, d.role, d.match]),
         [
@@ -187,7 +187,7 @@ describe('core/data', () => {
       writeFileSync(join(data, 'churn.csv'), v2);
       git(dir, 'commit', '-q', '-am', 'more rows');
       const s = store(await readDataStore(dir, { gitLimit: 5 }));
-      const churn = file(s, 'notebooks/data/churn.csv');
+      const churn = file(s, 'data/churn.csv');
       assert.equal(churn.git.kind, 'commits');
       assert.deepEqual(churn.git.kind === 'commits' ? churn.git.commits.map((c) => c.subject) : [], ['more rows', 'add data']);
       const head = git(dir, 'rev-parse', 'HEAD').trim();
@@ -202,10 +202,10 @@ describe('core/data', () => {
     it('has no history outside a repository, and runs no git when told not to', async () => {
       threeRuns(dir);
       const s = store(await readDataStore(dir));
-      const churn = file(s, 'notebooks/data/churn.csv');
+      const churn = file(s, 'data/churn.csv');
       assert.equal(churn.git.kind, 'unavailable');
       git(dir, 'init', '-q');
-      const off = file(store(await readDataStore(dir, { git: false })), 'notebooks/data/churn.csv');
+      const off = file(store(await readDataStore(dir, { git: false })), 'data/churn.csv');
       assert.deepEqual(off.git, { kind: 'unavailable', reason: 'git is not run here' });
     });
   });
