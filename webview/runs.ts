@@ -5,7 +5,8 @@
 import type { RunSummary } from '../src/core/contract/runs';
 import type { RunView } from '../src/features/runs/protocol';
 import { isHostMessage } from '../src/features/runs/protocol';
-import { formatBytes, formatDuration, formatNumber, formatParam, formatTime, runLabel } from '../src/features/runs/format';
+import { formatDuration, formatNumber, formatParam, formatTime, runLabel } from '../src/features/runs/format';
+import { formatSize } from '../src/core/util/words';
 import { byId, el, host, section, table } from './runsDom';
 
 function draw(view: RunView): void {
@@ -67,7 +68,7 @@ function draw(view: RunView): void {
         ? el('p', ['empty'], 'No data files were read through parameters')
         : table(
             ['Path', 'Parameter', 'Size', 'SHA-256'],
-            run.dataFiles.map((f) => [f.path, f.parameter ?? '—', formatBytes(f.size), f.sha256]),
+            run.dataFiles.map((f) => [f.path, f.parameter ?? '—', formatSize(f.size), f.sha256]),
             { cellClasses: (_r, c) => (c === 3 ? ['hash'] : []) },
           ),
     );

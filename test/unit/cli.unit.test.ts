@@ -1,7 +1,7 @@
 // The nbpromote binary as people run it: built with esbuild into a temp folder, spawned with real files.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -115,6 +115,29 @@ describe('nbpromote CLI (built binary)', function () {
     const json = nbpromote('run', '--out', 'falsepython', '--python', '/bin/false', '--json');
     assert.equal(json.status, 1);
     assert.deepEqual(JSON.parse(json.stdout), { run_id: null, status: 'error', error: expected, params: {}, metrics: {}, steps: [] });
+  });
+
+  it('run --json with a runner that exits 0 printing nothing prints one object with status error, exit 1', () => {
+    assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'truepython').status, 0);
+    const expected = "the Python /bin/true exited with status 0 without running the pipeline: it printed no run's JSON and recorded none";
+    const json = nbpromote('run', '--out', 'truepython', '--python', '/bin/true', '--json');
+    assert.equal(json.status, 1);
+    assert.deepEqual(JSON.parse(json.stdout), { run_id: null, status: 'error', error: expected, params: {}, metrics: {}, steps: [] });
+    assert.equal(nbpromote('run', '--out', 'truepython', '--python', '/bin/true').status, 1);
+  });
+
+  it('run refuses a `package:` in pipeline.yaml that is not the package promoted there, naming the line', () => {
+    assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'wrongpkg').status, 0);
+    const config = join(work, 'wrongpkg', 'pipeline.yaml');
+    const text = readFileSync(config, 'utf8');
+    writeFileSync(config, text.replace(/^package: .*$/m, 'package: sklearn'));
+    const line = text.slice(0, text.indexOf('\npackage: ') + 1).split('\n').length;
+    const json = nbpromote('run', '--out', 'wrongpkg', '--python', '/usr/bin/python3', '--json');
+    assert.equal(json.status, 1);
+    const doc = JSON.parse(json.stdout) as { status: string; error: string };
+    assert.equal(doc.status, 'error');
+    assert.match(doc.error, new RegExp(`pipeline\\.yaml: line ${line}: \`package: sklearn\` names no package promoted here: .* \\(nbpromote\\.lock says the package promoted here is \`iris_nbdev\`\\)`));
+    assert.equal(existsSync(join(work, 'wrongpkg', '.nbpromote', 'runs')), false);
   });
 
   it('run --json with a Python that does not exist prints one object saying so, and one message', () => {

@@ -4,7 +4,7 @@ import { formatProblem } from '../../core/contract/problem';
 import type { Inspection } from '../../core/inspect/inspect';
 import type { StepGraph } from '../../core/contract/stepGraph';
 import { firstLine, inspectionToJson, inspectParsed, inspectWithGraph } from '../../core/inspect/inspect';
-import { isFileError, parseNotebookFile } from '../../core/notebook/read';
+import { isFileError, parseNotebookFile, specialFileKind, specialFileMessage } from '../../core/notebook/read';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean } from '../args';
 import { ExitCode } from '../io';
@@ -37,6 +37,8 @@ export async function runInspect(args: ParsedArgs, io: CliIo): Promise<ExitCode>
  */
 async function inspectFile(file: string, io: CliIo): Promise<Inspection> {
   let parsed: ParseResult;
+  const special = specialFileKind(resolveFrom(io.cwd, file));
+  if (special !== undefined) return { file, notebook: undefined, roles: undefined, ok: false, problems: [{ severity: 'error', code: 'unreadable', message: specialFileMessage(special), file }] };
   try {
     parsed = parseNotebookFile(resolveFrom(io.cwd, file), file);
   } catch (ex) {

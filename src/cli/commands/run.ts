@@ -12,6 +12,7 @@ import { ExitCode } from '../io';
 import type { CliIo } from '../io';
 import { pythonFor } from '../python';
 import { pipelineArgs } from '../../core/pipeline/command';
+import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
 
 export const runFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'the folder holding pipeline.yaml (default: the current folder)' },
@@ -57,6 +58,12 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
   if (config === undefined || errors.length > 0) {
     for (const p of errors) io.err(`error: ${formatProblem(p)}\n`);
     stopped(errors.map((p) => formatProblem(p)).join('; ') || `${configFile}: not a pipeline`);
+    return ExitCode.BadInput;
+  }
+  const wrongPackage = await pipelinePackageProblem(root, configFile, text, config);
+  if (wrongPackage !== undefined) {
+    io.err(`error: ${formatProblem(wrongPackage)}\n`);
+    stopped(formatProblem(wrongPackage));
     return ExitCode.BadInput;
   }
   const params = args.flags.get('param');
@@ -134,7 +141,9 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
         io.err(`nbpromote: stopped by ${stoppedBy}: the pipeline was stopped too; ${how}\n`);
         return resolveRun(ExitCode.BadInput);
       }
-      if (code === 0) return resolveRun(ExitCode.Ok);
+      // A pipeline prints its first line (with --json, its object) on stdout: one that exits 0 without it ran
+      // something else, and its caller would get nothing to read.
+      if (code === 0 && out) return resolveRun(ExitCode.Ok);
       const how = signal !== null ? `was stopped by ${signal}` : `exited with status ${code ?? '?'}`;
       // A process that died outside the runtime's own error handling (os._exit in a step, a crash in a C
       // extension, sys.exit) left its run record behind: it names the run and the step that was running.
@@ -154,7 +163,9 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
       // a word on stderr, nobody said what went wrong.
       const silent = !out && !err;
       if (signal !== null || silent || (json && !out)) {
-        const message = silent
+        const message = code === 0
+          ? `the Python ${python} exited with status 0 without running the pipeline: it printed no run${json ? "'s JSON" : ''} and recorded none`
+          : silent
           ? `the Python ${python} ${how} before the pipeline started, printing nothing: is it a Python 3 interpreter? Choose one with --python or NBPROMOTE_PYTHON`
           : `the Python ${python} running the pipeline ${how}${json && !out ? " without printing the run's JSON (its messages are on stderr)" : ''}`;
         io.err(`nbpromote: ${message}\n`);

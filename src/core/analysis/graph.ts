@@ -16,7 +16,8 @@ import { configFunctions, globalConfigChanges, importedSetters } from './globalC
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
 
-import type { NameSite } from './python/names';
+import type { CellAnalysis, NameSite } from './python/names';
+import { analyzeCell } from './python/names';
 
 /** A name bound or read in a cell: 1-based line and column inside the cell's source (the Python analysis's). */
 export type { NameSite };
@@ -269,6 +270,8 @@ class GraphBuilder {
   private readonly requirements = new Set<string>();
   /** Every name some cell binds, with the first cell: to tell "defined later" from "never defined". */
   private readonly everDefined = new Map<string, SourceSite>();
+  /** The Python analyses of raw and markdown cells, made only to explain a name no code cell defines. */
+  private readonly notCodeAnalyses = new Map<number, CellAnalysis>();
   /** Names cells tagged skip define (they are not part of the pipeline): to say so when nothing else does. */
   private readonly skippedDefined = new Map<string, SourceSite>();
   private readonly functionsFree = new Map<string, readonly string[]>();
@@ -1123,6 +1126,25 @@ class GraphBuilder {
     return undefined;
   }
 
+  /**
+   * `; cell 4 defines it, but it is a raw cell: make it a code cell` when a raw or markdown cell above `cell`
+   * holds Python that binds `name` (one keystroke in Jupyter turns a code cell into either); else undefined.
+   * Only text that parses as Python without errors counts, so prose that happens to contain `x = 1` does not.
+   */
+  private notCodeDefining(cell: NotebookCell, name: string): string | undefined {
+    for (const c of this.notebook.cells) {
+      if (c.index >= cell.index) break;
+      if (c.kind === 'code' || !/\b(?:def|class|import)\b|=/.test(c.source)) continue;
+      let analysis = this.notCodeAnalyses.get(c.index);
+      if (analysis === undefined) {
+        analysis = analyzeCell(c.source);
+        this.notCodeAnalyses.set(c.index, analysis);
+      }
+      if (analysis.syntaxErrors.length === 0 && analysis.defines.some((d) => d.name === name)) return `; cell ${c.index + 1} defines it, but it is a ${c.kind} cell: make it a code cell`;
+    }
+    return undefined;
+  }
+
   private didYouMean(name: string): string {
     if (name.length < 3) return '';
     const close = closestName(name, this.bindings.keys());
@@ -1164,7 +1186,7 @@ class GraphBuilder {
           : later === undefined && IPYTHON_HISTORY.test(use.name)
             ? `${what} uses ${use.name}, IPython's record of earlier outputs or inputs, which exists only in a notebook: assign the value you need to a name in the cell that computes it, and use that name`
             : later === undefined
-              ? `${what} uses ${use.name}, but no cell before it defines it${this.magicDefining(cell, use.line) ?? this.didYouMean(use.name)}`
+              ? `${what} uses ${use.name}, but no cell before it defines it${this.magicDefining(cell, use.line) ?? this.notCodeDefining(cell, use.name) ?? this.didYouMean(use.name)}`
               : later.cellIndex === cell.index
                 ? `${what} uses ${use.name} before this cell defines it (line ${later.line}), and no cell before it defines it`
                 : later.cellIndex < cell.index

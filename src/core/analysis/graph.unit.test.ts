@@ -42,6 +42,23 @@ describe('buildStepGraph', () => {
     assert.match(message([[['step:load'], 'rows = len(raw)\n%store -r raw']]), /no cell before it defines it$/);
   });
 
+  it('an undefined name a raw or markdown cell above defines in Python: the message names that cell and says to make it a code cell', () => {
+    const message = (cells: { kind?: 'code' | 'raw' | 'markdown'; tags?: string[]; source: string }[]): string => {
+      const notebook = makeNotebook(cells);
+      const code = notebook.cells.filter((c) => c.kind === 'code');
+      const facts = new Map<number, CellFacts>(code.map((c) => [c.index, analyseCodeCell(c.source).facts]));
+      return buildStepGraph(notebook, readRoles(notebook), facts).problems.find((p) => p.code === 'name-undefined')?.message ?? '';
+    };
+    const use = { tags: ['step:features'], source: 'rows = add_features([1, 2])' };
+    assert.equal(message([{ tags: ['step:load'], source: 'x = 1' }, { kind: 'raw', source: 'def add_features(rows):\n    return rows' }, use]), 'step features uses add_features, but no cell before it defines it; cell 2 defines it, but it is a raw cell: make it a code cell');
+    assert.match(message([{ kind: 'markdown', source: 'add_features = len' }, use]), /; cell 1 defines it, but it is a markdown cell: make it a code cell$/);
+    // Prose that is not Python, a raw cell binding other names, or one below the use: nothing is said of them.
+    for (const other of [{ kind: 'markdown' as const, source: 'Here add_features = the helper, defined later.' }, { kind: 'raw' as const, source: 'def clean(rows):\n    return rows' }]) {
+      assert.match(message([other, use]), /no cell before it defines it$/);
+    }
+    assert.match(message([use, { kind: 'raw', source: 'def add_features(rows):\n    return rows' }]), /no cell before it defines it$/);
+  });
+
   it('an undefined name that is a plausible typo of an earlier one: did you mean it, and which cell defines it', () => {
     const message = (cells: [string[], string][]): string => graphOf(cells).problems.find((p) => p.code === 'name-undefined')?.message ?? '';
     const split: [string[], string] = [['step:split'], 'X_train, y_train = [1], [0]'];

@@ -25,7 +25,7 @@ import type { FilePlan } from '../contract/filePlan';
 import { NbpromoteError } from '../errors';
 import type { Logger } from '../util/logger';
 import { fileSystemCode, fileSystemMessage } from './fileSystemError';
-import { isInside, isMissing, pathSyntaxProblem, realRootOf, rootResolver } from './paths';
+import { isInside, isMissing, mkdirFailure, pathSyntaxProblem, realRootOf, rootResolver } from './paths';
 import { processExists } from '../util/process';
 
 export type FileAction =
@@ -374,8 +374,9 @@ function ensureDirectory(dir: string): string[] {
   try {
     first = mkdirSync(dir, { recursive: true });
   } catch (ex) {
-    if (fileSystemCode(ex) === undefined) throw ex;
-    throw new WriteError(fileSystemMessage(ex, 'create the folder', dir, 'no file was written'), [], ex, dir);
+    const cause = mkdirFailure(dir, ex);
+    if (fileSystemCode(cause) === undefined) throw cause;
+    throw new WriteError(fileSystemMessage(cause, 'create the folder', dir, 'no file was written'), [], cause, dir);
   }
   if (first === undefined) return [];
   const created: string[] = [];

@@ -4,7 +4,7 @@
  * forward slashes, no `.`/`..` segments, no NUL) and, on disk, that following the symbolic links of the
  * parts that already exist keeps it inside the output root.
  */
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import * as nodePath from 'node:path';
@@ -181,4 +181,30 @@ export function readFileIfExistsSync(absolute: string): Buffer | undefined {
 /** A relative path with forward slashes, as locks and pipeline.yaml record paths on every system. */
 export function toPosix(path: string): string {
   return path.split(nodePath.sep).join('/');
+}
+
+/**
+ * The error that says why `mkdir(dir, { recursive: true })` failed with `ex`. Node's recursive mkdir reports
+ * ENOENT when the deepest folder of the path that exists is on a read-only file system (or not writable), as
+ * if a folder had gone: that folder's own refusal (EROFS, EACCES) is the reason. Other errors are `ex`.
+ */
+export function mkdirFailure(dir: string, ex: unknown): unknown {
+  const code = ex instanceof Error && 'code' in ex ? ex.code : undefined;
+  if (code !== 'ENOENT') return ex;
+  for (let d = nodePath.dirname(dir); ; d = nodePath.dirname(d)) {
+    let isFolder: boolean;
+    try {
+      isFolder = statSync(d).isDirectory();
+    } catch {
+      if (nodePath.dirname(d) === d) return ex;
+      continue;
+    }
+    if (!isFolder) return ex;
+    try {
+      accessSync(d, constants.W_OK);
+    } catch (refusal) {
+      return refusal;
+    }
+    return ex;
+  }
 }

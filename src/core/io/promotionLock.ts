@@ -33,7 +33,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NbpromoteError } from '../errors';
 import type { Logger } from '../util/logger';
 import { fileSystemError } from './fileSystemError';
-import { isMissing } from './paths';
+import { isMissing, mkdirFailure } from './paths';
 import { processExists } from '../util/process';
 
 export interface PromotionLockOptions {
@@ -96,7 +96,8 @@ async function prepareLockFolder(root: string): Promise<string> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (ex) {
-    throw fileSystemError(ex, 'create the folder', dir, errorCode(ex) === 'EEXIST' ? 'a file has its name; move it away' : undefined);
+    const cause = mkdirFailure(dir, ex);
+    throw fileSystemError(cause, 'create the folder', dir, errorCode(cause) === 'EEXIST' ? 'a file has its name; move it away; nothing was written' : 'nothing was written');
   }
   const gitignore = nodePath.join(dir, '.gitignore');
   try {

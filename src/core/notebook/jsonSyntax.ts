@@ -8,6 +8,9 @@ import { lineAndColumn } from './jsonValue';
 const TRUNCATED =
   'the file is not complete JSON: it ends in the middle of a value (was it truncated while saving?)';
 
+/** What to do about a file that is not UTF-8; promote says the same (promote.ts). */
+export const NOT_UTF8_ADVICE = 'notebooks and percent scripts are UTF-8. Save it as UTF-8 (in VS Code: "Change File Encoding", then "Save with Encoding")';
+
 /** The `json-syntax` problem for text that `JSON.parse` rejected with `error`. */
 export function jsonSyntaxProblem(text: string, error: unknown, file: string): Problem {
   const at = (offset: number, message: string): Problem => ({
@@ -30,6 +33,14 @@ export function jsonSyntaxProblem(text: string, error: unknown, file: string): P
   if (offset >= end) return at(end, TRUNCATED);
   if (offset === contentStart(text)) {
     const firstLine = text.slice(offset).split(/\r?\n/, 1)[0] ?? '';
+    // Bytes that are not UTF-8 were decoded as U+FFFD: a UTF-16 file starts with two of them (its byte order
+    // mark). Say what promote says of it, not what the replacement characters look like.
+    const replaced = firstLine.indexOf('\uFFFD');
+    if (replaced >= 0) {
+      const { line, column } = lineAndColumn(text, offset + replaced);
+      const byte = Buffer.byteLength(text.slice(offset + replaced - (column - 1), offset + replaced), 'utf8');
+      return { severity: 'error', code: 'not-utf8', message: `the file is not UTF-8 text (line ${line}, byte ${byte} is not UTF-8): ${NOT_UTF8_ADVICE}`, file, fileLine: line };
+    }
     const excerpt = firstLine.length > 40 ? `${firstLine.slice(0, 40)}…` : firstLine;
     return at(offset, `the file is not JSON: a notebook starts with "{", this file starts with ${JSON.stringify(excerpt)}`);
   }

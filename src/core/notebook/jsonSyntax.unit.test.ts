@@ -18,6 +18,23 @@ describe('jsonSyntaxProblem', () => {
     assert.deepEqual(locate('{\n "a": 1\n "b": 2\n}'), [3, 2, "the file is not valid JSON: expected ',' or '}' after property value"]);
   });
 
+  it('says a file that is not UTF-8 (UTF-16, decoded with replacement characters) is not UTF-8, as promote does', () => {
+    const text = new TextDecoder('utf-8').decode(Buffer.from('\ufeff{"cells": []}', 'utf16le'));
+    let error: unknown;
+    try {
+      JSON.parse(text);
+    } catch (caught) {
+      error = caught;
+    }
+    assert.deepEqual(jsonSyntaxProblem(text, error, 'nb.ipynb'), {
+      severity: 'error',
+      code: 'not-utf8',
+      message: 'the file is not UTF-8 text (line 1, byte 0 is not UTF-8): notebooks and percent scripts are UTF-8. Save it as UTF-8 (in VS Code: "Change File Encoding", then "Save with Encoding")',
+      file: 'nb.ipynb',
+      fileLine: 1,
+    });
+  });
+
   it('finds the position when V8 names none (unexpected token)', () => {
     assert.deepEqual(locate('{\n "a": tru\n}'), [2, 7, 'the file is not valid JSON: unexpected "t"']);
   });

@@ -1,5 +1,5 @@
 /** Reading a notebook from disk: the only place in core/notebook that touches the file system. */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { ParseResult } from '../contract/notebook';
 import { parseNotebookBytes } from './parse';
 
@@ -52,4 +52,28 @@ function unreadableMessage(error: NodeJS.ErrnoException): string {
     default:
       return `the file cannot be read: ${error.message}`;
   }
+}
+
+/**
+ * What `path` is, in words, when it is neither a regular file nor a folder (a device such as /dev/zero, a FIFO,
+ * a socket); undefined otherwise, or when it cannot be looked at (reading it then says why). Reading a device
+ * may never end and opening a FIFO waits for a writer, so such a file is refused before it is opened.
+ */
+export function specialFileKind(path: string): string | undefined {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return undefined;
+  }
+  if (stats.isFile() || stats.isDirectory()) return undefined;
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** The `unreadable` problem message for a file `specialFileKind` described as `kind`. */
+export function specialFileMessage(kind: string): string {
+  return `it is ${kind}, not a notebook file: nbpromote reads notebooks from regular files`;
 }

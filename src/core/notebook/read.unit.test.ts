@@ -2,7 +2,11 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNotebook } from './parse';
-import { isFileError, parseNotebookFile, readNotebookFile } from './read';
+import { isFileError, parseNotebookFile, readNotebookFile, specialFileKind } from './read';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promoteNotebook } from '../promote/promote';
 
 const fixtures = join(__dirname, '../../../test/fixtures/notebooks');
 
@@ -42,5 +46,24 @@ describe('readNotebookFile', () => {
     assert.throws(() => parseNotebookFile(join(fixtures, 'no-such-notebook.ipynb')), (error) => isFileError(error) && error.code === 'ENOENT');
     assert.throws(() => parseNotebookFile(fixtures), (error) => isFileError(error) && error.code === 'EISDIR');
     assert.equal(isFileError(new TypeError('a bug')), false);
+  });
+});
+
+describe('specialFileKind', () => {
+  it('names devices and FIFOs, which are refused before they are opened (reading /dev/zero never ends)', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'nbpromote-special-'));
+    try {
+      const fifo = join(work, 'nb.ipynb');
+      assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+      assert.equal(specialFileKind(fifo), 'a FIFO (named pipe)');
+      assert.equal(specialFileKind('/dev/zero'), 'a device');
+      for (const path of [join(fixtures, 'valid-4.5.ipynb'), fixtures, join(work, 'missing')]) assert.equal(specialFileKind(path), undefined, path);
+      for (const notebook of ['/dev/zero', fifo]) {
+        const outcome = await promoteNotebook({ notebook, cwd: work, out: 'out', toolVersion: 'test' });
+        assert.deepEqual(outcome.problems.map((p) => [p.code, p.message]), [['unreadable', `it is ${specialFileKind(notebook) ?? ''}, not a notebook file: nbpromote reads notebooks from regular files`]]);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -28,6 +28,8 @@ export interface PipelineConfigResult {
 
 /** Reads the text of a pipeline.yaml (`file` is how problems name it). Never throws on user input. */
 export function readPipelineConfig(text: string, file: string): PipelineConfigResult {
+  const conflict = conflictMarkerProblem(text, file);
+  if (conflict !== undefined) return { config: undefined, problems: [conflict] };
   const loaded = readYamlDocument(text, file);
   if (!loaded.ok) return { config: undefined, problems: [loaded.problem] };
   const { at } = loaded;
@@ -40,6 +42,18 @@ export function readPipelineConfig(text: string, file: string): PipelineConfigRe
   }
   const config = loaded.value as PipelineConfig;
   return { config, problems: referenceProblems(config, file, at) };
+}
+
+/**
+ * The first line holding a merge conflict marker (`promote --merge` or git left the file conflicted), as a
+ * `merge-conflict` problem; undefined when there is none. YAML would report an error at some later line
+ * that says nothing of the markers.
+ */
+function conflictMarkerProblem(text: string, file: string): Problem | undefined {
+  const marker = /^(<{7}|\|{7}|={7}|>{7})(?: |\r?$)/m.exec(text);
+  if (marker === null) return undefined;
+  const line = text.slice(0, marker.index).split('\n').length;
+  return { severity: 'error', code: 'merge-conflict', message: `the file holds a merge conflict marker (${marker[1] ?? ''}): resolve the conflict`, file, line };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -125,6 +125,15 @@ describe('readPipelineConfig', () => {
     assert.equal(typeof problem?.line, 'number');
   });
 
+  it('names the line of a merge conflict marker rather than what YAML makes of it', () => {
+    const text = renderPipelineConfig(CHURN, HEADER);
+    const conflicted = `<<<<<<< yours\n${text}=======\n${text.replace('n_estimators', 'trees')}>>>>>>> generated 0.1.1\n`;
+    assert.deepEqual(readPipelineConfig(conflicted, 'p.yaml').problems, [{ severity: 'error', code: 'merge-conflict', message: 'the file holds a merge conflict marker (<<<<<<<): resolve the conflict', file: 'p.yaml', line: 1 }]);
+    const lines = text.split('\n');
+    const crlf = [...lines.slice(0, 3), '=======', ...lines.slice(3)].join('\r\n');
+    assert.deepEqual(readPipelineConfig(crlf, 'p.yaml').problems.map((p) => [p.code, p.line, p.message]), [['merge-conflict', 4, 'the file holds a merge conflict marker (=======): resolve the conflict']]);
+  });
+
   it('reports duplicate keys as YAML errors', () => {
     const result = readPipelineConfig('package: a\npackage: b\n', 'p.yaml');
     assert.deepEqual(codes(result.problems), ['yaml-syntax']);

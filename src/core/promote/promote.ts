@@ -2,8 +2,11 @@
  * `nbpromote promote`: read and check the notebook, analyse its cells, build the step graph, plan the
  * package and (unless dry-run) apply the plan atomically. Writes nothing when anything is wrong.
  */
+import { outputPlaceProblem } from './outputPlace';
+import { NOT_UTF8_ADVICE } from '../notebook/jsonSyntax';
+import { specialFileKind, specialFileMessage } from '../notebook/read';
 import { isUtf8 } from 'node:buffer';
-import { readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { lstat, readFile, readlink, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FileAction } from '../io/apply';
@@ -160,10 +163,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   try {
     if (request.text !== undefined) text = request.text;
     else {
+      const special = specialFileKind(notebookPath);
+      if (special !== undefined) return fail([{ severity: 'error', code: 'unreadable', message: specialFileMessage(special), file: request.notebook }]);
       const bytes = await readFile(notebookPath);
       const bad = notUtf8Line(bytes);
       if (bad !== undefined) {
-        return fail([{ severity: 'error', code: 'not-utf8', message: `the file is not UTF-8 text (line ${bad.line}, byte ${bad.offset} is not UTF-8): notebooks and percent scripts are UTF-8. Save it as UTF-8 (in VS Code: "Change File Encoding", then "Save with Encoding")`, file: request.notebook, fileLine: bad.line }]);
+        return fail([{ severity: 'error', code: 'not-utf8', message: `the file is not UTF-8 text (line ${bad.line}, byte ${bad.offset} is not UTF-8): ${NOT_UTF8_ADVICE}`, file: request.notebook, fileLine: bad.line }]);
       }
       text = bytes.toString('utf8');
     }
@@ -197,6 +202,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     );
   }
 
+  const placeProblem = await outputPlaceProblem(outDir);
+  if (placeProblem !== undefined) return fail([...inspection.problems.filter((p) => p.severity !== 'info'), { severity: 'error', code: 'out-place', message: placeProblem, file: request.notebook }], inspection);
   const outProblem = await outputRootProblem(outDir);
   if (outProblem !== undefined) return fail([...inspection.problems.filter((p) => p.severity !== 'info'), { severity: 'error', code: 'out-not-folder', message: outProblem, file: request.notebook }], inspection);
   const stateProblem = await statePathProblem(outDir);
@@ -720,8 +727,19 @@ async function outputRootProblem(outDir: string): Promise<string | undefined> {
       return dir === outDir ? `the output folder ${outDir} is a file, not a folder` : `the output folder ${outDir} cannot be made: ${dir} is a file`;
     } catch (ex) {
       const code = (ex as NodeJS.ErrnoException).code;
+      const target = code === 'ENOENT' ? await danglingLinkTarget(dir) : undefined;
+      if (target !== undefined) return `the output folder ${outDir} cannot be made: ${dir} is a symbolic link to ${target}, which does not exist. Create ${target}, or choose another --out`;
       if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(dir) === dir) return undefined;
     }
+  }
+}
+
+/** Where the symbolic link `path` leads, when `path` is one (its target missing, as stat found); else undefined. */
+async function danglingLinkTarget(path: string): Promise<string | undefined> {
+  try {
+    return (await lstat(path)).isSymbolicLink() ? resolve(dirname(path), await readlink(path)) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -858,17 +876,22 @@ function lockExecution(codeHash: string, execution: Execution): LockExecution {
 
 /**
  * Where --force keeps the person's version of `path`: `<path>.orig`, or `<path>.orig.1`, `.orig.2` ... when an
- * earlier --force kept another version there (never overwritten); a backup holding the same text is reused.
+ * earlier --force kept another version there, or a folder has that name (never overwritten); a backup holding
+ * the same text is reused.
  */
 async function freeBackupPath(outDir: string, path: string, text: string): Promise<string> {
   for (let n = 0; ; n++) {
     const candidate = n === 0 ? `${path}.orig` : `${path}.orig.${n}`;
+    const absolute = join(outDir, ...candidate.split('/'));
     let existing: string;
     try {
-      existing = await readFile(join(outDir, ...candidate.split('/')), 'utf8');
+      existing = await readFile(absolute, 'utf8');
     } catch (ex) {
-      if ((ex as NodeJS.ErrnoException).code === 'ENOENT') return candidate;
-      throw ex;
+      const code = (ex as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return candidate;
+      // A folder of that name is someone's: the next name is taken, as for a backup with other text.
+      if (code === 'EISDIR') continue;
+      throw fileSystemError(ex, 'read', absolute, 'nothing was written');
     }
     if (existing === text) return candidate;
   }

@@ -134,6 +134,28 @@ describe('re-promotion', function () {
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'a file');
   });
 
+  it('an output folder that is a dangling symbolic link (or has one in its way) names the link and its missing target, and nothing is written', async () => {
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'out'));
+    for (const out of ['out', 'out/sub']) {
+      const outcome = await promote(base, { out });
+      assert.equal(outcome.ok, false);
+      assert.equal(outcome.problems.find((p) => p.code === 'out-not-folder')?.message, `the output folder ${join(dir, out)} cannot be made: ${join(dir, 'out')} is a symbolic link to ${join(dir, 'nowhere')}, which does not exist. Create ${join(dir, 'nowhere')}, or choose another --out`);
+    }
+    assert.equal(existsSync(join(dir, 'nowhere')), false);
+  });
+
+  it('an output folder in .git, or in the tests/ of another output root, is refused and nothing is written', async () => {
+    mkdirSync(join(dir, '.git'));
+    assert.ok((await promote(base)).ok);
+    for (const out of ['.git', 'out/tests/inner']) {
+      const outcome = await promote(base, { out });
+      assert.equal(outcome.ok, false);
+      assert.match(outcome.problems.find((p) => p.code === 'out-place')?.message ?? '', /^the output folder .* is in /);
+    }
+    assert.deepEqual(readdirSync(join(dir, '.git')), []);
+    assert.equal(existsSync(join(dir, 'out', 'tests', 'inner')), false);
+  });
+
   it('a step name or --package longer than 100 characters is an error naming it, promoted or dry-run, and nothing is written', async () => {
     const long = [...base.slice(0, 3), { ...base[3]!, tags: [`step:${'t'.repeat(300)}`] }, base[4]!];
     for (const dryRun of [false, true]) {
@@ -602,6 +624,18 @@ describe('re-promotion', function () {
     assert.ok(second.ok, JSON.stringify(second.problems));
     assert.equal(readFileSync(`${module}.orig`, 'utf8'), mine);
     assert.equal(readFileSync(`${module}.orig.1`, 'utf8'), again);
+  });
+
+  it('--force passes over a folder named like the backup (.orig) and keeps the person\'s version as .orig.1', async () => {
+    await promote(base);
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'train.py');
+    appendFileSync(module, '# mine\n');
+    const mine = readFileSync(module, 'utf8');
+    mkdirSync(`${module}.orig`);
+    const outcome = await promote(edit(base, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)'), { resolve: 'force' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(readdirSync(`${module}.orig`), []);
+    assert.equal(readFileSync(`${module}.orig.1`, 'utf8'), mine);
   });
 
   it('what promote --execute recorded is kept while the code is the same: check and a plain promote change nothing', async () => {

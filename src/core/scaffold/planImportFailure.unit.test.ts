@@ -103,6 +103,20 @@ describe('planPromotion: modules failing at import, relative paths in errors', f
     assert.match((JSON.parse(run.stdout) as RunJson).error ?? '', /failed in notebook cell 1, line 2 \(loans\.py line 3\): ModuleNotFoundError: No module named 'helpers_xyz'$/);
   });
 
+  it('a step module left with merge conflict markers fails the run naming the file, the marker and its line, not a SyntaxError', async () => {
+    const { dir, out } = await promoteCells([{ tags: ['step:load'], source: 'rows = [1, 2]' }, { tags: ['step:total'], source: 'total = sum(rows)' }], 'import-conflict');
+    dirs.push(dir);
+    const module = join(out, 'src', 'nb', 'steps', 'total.py');
+    const lines = readFileSync(module, 'utf8').split('\n');
+    const at = lines.findIndex((line) => line.includes('sum(rows)'));
+    writeFileSync(module, [...lines.slice(0, at), '<<<<<<< yours', lines[at], '=======', lines[at], '>>>>>>> generated 0.1.1', ...lines.slice(at + 1)].join('\n'));
+    const run = pipeline(out, '--json');
+    assert.equal(run.status, 1, run.stderr);
+    const doc = JSON.parse(run.stdout) as RunJson;
+    assert.match(doc.error, new RegExp(`failed: src/nb/steps/total\\.py line ${at + 1} holds a merge conflict marker \\(<<<<<<<\\): resolve the conflict$`));
+    assert.equal(doc.status, 'failed');
+  });
+
   it('a step failing on a relative path says which folder it was relative to; not on an absolute one', async () => {
     const { dir, out } = await promoteCells(
       [

@@ -4,7 +4,8 @@
  * and the like are the person's once created):
  *
  * - on disk and equal to the new planned contents: nothing to protect (someone already made the change);
- * - on disk, in the lock, and its hash is the lock's: generated and untouched, safe to replace;
+ * - on disk, in the lock, and its hash is the lock's (also once git's autocrlf made its line endings CRLF):
+ *   generated and untouched, safe to replace;
  * - on disk, in the lock, another hash: `edited`;
  * - on disk, not in the lock (or no lock at all): `untracked` (a person's file where nbpromote wants to write);
  * - missing, in the lock: `deleted`, reported but not a conflict (promotion writes it again);
@@ -16,7 +17,7 @@
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
 import { pathSyntaxProblem, readFileIfExistsSync, realRootOf, rootResolver } from '../io/paths';
-import { lockedHash, sha256 } from './hash';
+import { equalsAsGenerated, isAsGenerated, lockedHash, sha256 } from './hash';
 
 export type HandEditKind =
   | 'edited' // on disk, differs from the hash the lock recorded (and from the new plan)
@@ -56,9 +57,9 @@ export async function findHandEdits(root: string, plans: readonly FilePlan[], lo
       if (locked !== undefined) edits.push({ path: plan.path, kind: 'deleted' });
       continue;
     }
-    if (disk.equals(Buffer.from(plan.contents, 'utf8'))) continue;
+    if (equalsAsGenerated(disk, plan.contents)) continue;
     if (locked === undefined) edits.push({ path: plan.path, kind: 'untracked', diskText: disk.toString('utf8') });
-    else if (sha256(disk) !== locked) edits.push({ path: plan.path, kind: sha256(plan.contents) === locked ? 'kept' : 'edited', diskText: disk.toString('utf8') });
+    else if (!isAsGenerated(disk, locked)) edits.push({ path: plan.path, kind: sha256(plan.contents) === locked ? 'kept' : 'edited', diskText: disk.toString('utf8') });
   }
   return edits;
 }
@@ -87,7 +88,7 @@ export async function findOrphans(root: string, plans: readonly FilePlan[], lock
     if (!resolution.ok || !resolution.resolved.exists) continue;
     const disk = readFileIfExistsSync(resolution.resolved.absolute);
     if (disk === undefined) continue;
-    orphans.push({ path, state: sha256(disk) === lockedHash(lock, path) ? 'unchanged' : 'edited' });
+    orphans.push({ path, state: isAsGenerated(disk, lockedHash(lock, path)) ? 'unchanged' : 'edited' });
   }
   return orphans;
 }

@@ -59,9 +59,18 @@ describe('findHandEdits', () => {
     assert.deepEqual(await findHandEdits(root, [plan('a.py', 'gen\n'), plan('b.py', 'same\n'), plan('c.py', 'gen\n')], undefined), [{ path: 'a.py', kind: 'untracked', diskText: 'mine\n' }]);
   });
 
-  it('a file whose only edit is its line endings is edited', async () => {
-    await put('a.py', 'x = 1\r\n');
-    assert.deepEqual(await findHandEdits(root, [plan('a.py', 'x = 2\n')], lockOf({ 'a.py': 'x = 1\n' })), [{ path: 'a.py', kind: 'edited', diskText: 'x = 1\r\n' }]);
+  it("a file whose only change is CRLF line endings (git's core.autocrlf) is not edited: it is replaced as usual", async () => {
+    await put('a.py', 'x = 1\r\ny = 2\r\n');
+    await put('b.py', 'x = 2\r\n'); // already the new contents, line endings aside
+    await put('c.py', 'x = 1 # mine\r\n'); // a real edit, with CRLF
+    const lock = lockOf({ 'a.py': 'x = 1\ny = 2\n', 'b.py': 'x = 1\n', 'c.py': 'x = 1\n' });
+    const plans = [plan('a.py', 'x = 2\n'), plan('b.py', 'x = 2\n'), plan('c.py', 'x = 2\n')];
+    assert.deepEqual(await findHandEdits(root, plans, lock), [{ path: 'c.py', kind: 'edited', diskText: 'x = 1 # mine\r\n' }]);
+    assert.deepEqual(await findOrphans(root, [], lock), [
+      { path: 'a.py', state: 'unchanged' },
+      { path: 'b.py', state: 'edited' },
+      { path: 'c.py', state: 'edited' },
+    ]);
   });
 
   it('works on a root that does not exist yet (nothing to protect)', async () => {

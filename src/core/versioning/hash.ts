@@ -52,3 +52,26 @@ export function generatedFilesChanged(plans: readonly FilePlan[], lock: LockFile
 export function lockedHash(lock: LockFile | undefined, path: string): string | undefined {
   return lock !== undefined && Object.hasOwn(lock.files, path) ? lock.files[path] : undefined;
 }
+
+/**
+ * True when `disk` is the file whose hash the lock recorded (`locked`), also after its line endings were
+ * changed to CRLF (git's `core.autocrlf` does that at checkout): that file is as nbpromote generated it, not
+ * edited by hand, and promotion replaces it as usual. False when `locked` is undefined.
+ */
+export function isAsGenerated(disk: Buffer, locked: string | undefined): boolean {
+  if (locked === undefined) return false;
+  return sha256(disk) === locked || (disk.includes(CRLF) && sha256(withLfEndings(disk)) === locked);
+}
+
+/** True when `disk` equals `contents` (what nbpromote plans to write), line endings aside (CRLF for LF). */
+export function equalsAsGenerated(disk: Buffer, contents: string): boolean {
+  const planned = Buffer.from(contents, 'utf8');
+  return disk.equals(planned) || (disk.includes(CRLF) && withLfEndings(disk).equals(planned));
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/** `bytes` with every CRLF turned into LF (nbpromote writes LF only). */
+function withLfEndings(bytes: Buffer): Buffer {
+  return Buffer.from(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+}

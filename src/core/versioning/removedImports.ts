@@ -12,7 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
-import { lockedHash, sha256 } from './hash';
+import { isAsGenerated, lockedHash } from './hash';
 
 export interface RemovedImport {
   /** The file that imports, relative to the output root (forward slashes). */
@@ -35,7 +35,7 @@ export async function findRemovedImports(root: string, plans: readonly FilePlan[
   const stays = (path: string): boolean => {
     if (planned.has(path)) return true;
     const bytes = onDisk.get(path);
-    return bytes !== undefined && !(lockedHash(lock, path) === sha256(bytes));
+    return bytes !== undefined && !isAsGenerated(bytes, lockedHash(lock, path));
   };
   const folders = new Set([...planned, ...[...onDisk.keys()].filter(stays)].flatMap((path) => ancestors(path)));
   const exists = (module: string): boolean => {

@@ -18,6 +18,7 @@ import { currentText } from './notebookArg';
 import { displayDir, fileName } from './shared';
 import { runInOutputRoot } from '../../host/childProcess';
 import { pipelineArgs } from '../../core/pipeline/command';
+import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
 import { commandLine } from '../../core/util/commandLine';
 
 /** What `nbpromote.runPipeline` returns to a caller (tests, other extensions). */
@@ -78,6 +79,13 @@ export async function runPipeline(log: Log, target: () => PromotionTarget, recor
   if (config === undefined || errors.length > 0) {
     for (const p of errors) logger.error(formatProblem(p));
     const reason = `pipeline.yaml cannot be run: ${errors[0] === undefined ? 'see the log' : formatProblem(errors[0])}`;
+    showWithLog(log, 'error', reason);
+    return { ran: false, reason };
+  }
+  const wrongPackage = await pipelinePackageProblem(t.outDir, configFile, text, config);
+  if (wrongPackage !== undefined) {
+    logger.error(formatProblem(wrongPackage));
+    const reason = `pipeline.yaml cannot be run: ${formatProblem(wrongPackage)}`;
     showWithLog(log, 'error', reason);
     return { ran: false, reason };
   }

@@ -21,6 +21,7 @@ import { showUntrusted, untrustedReason } from '../../host/trust';
 import { paramArgument } from './format';
 import { runInOutputRoot } from '../../host/childProcess';
 import { pipelineArgs } from '../../core/pipeline/command';
+import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
 import { parseRunnerReport } from '../../core/runs/runnerOutput';
 import { CommandId } from '../../host/ids';
 import { failedCellOf, runFailureMessage, showRunFailure } from '../promote/run';
@@ -63,6 +64,9 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
   if (run.pipeline !== undefined && run.pipeline !== config.package) {
     return failed(`${run.id} was a run of ${run.pipeline}, but ${root} now holds the package ${config.package} (promoted from ${config.notebook}): the run cannot be repeated there.`);
   }
+  // The run's own package named, but not there (pipeline.yaml edited, src/ deleted): say which and why.
+  const wrongPackage = await pipelinePackageProblem(root, configFile, text, config);
+  if (wrongPackage !== undefined) return failed(`pipeline.yaml cannot be run: ${formatProblem(wrongPackage)}`);
   const dropped = Object.keys(run.params).filter((name) => !Object.prototype.hasOwnProperty.call(config.parameters, name));
   const argv = pipelineArgs(config.package, nodePath.join(root, 'src'));
   for (const [name, value] of Object.entries(run.params)) {

@@ -3428,8 +3428,12 @@ def _import_failed(exception: BaseException) -> int:
         config: Mapping[str, Any] = load_config(root / "pipeline.yaml")
     except PipelineError:
         config = {}
-    place = _notebook_place(exception, root, config) or _import_place(exception, root / str(config.get("notebook", "")))
-    message = f"{_failed_module(exception)} failed{place}: {type(exception).__name__}: {exception}{_relative_to(exception)}"
+    conflict = _conflict_marker(exception, root)
+    if conflict is not None:
+        message = f"{_failed_module(exception)} failed: {conflict}"
+    else:
+        place = _notebook_place(exception, root, config) or _import_place(exception, root / str(config.get("notebook", "")))
+        message = f"{_failed_module(exception)} failed{place}: {type(exception).__name__}: {exception}{_relative_to(exception)}"
     try:
         args = _argument_parser(None).parse_args(args_list)
         params = resolve_params(config, parse_params(args.param, config["parameters"]))
@@ -3443,6 +3447,28 @@ def _import_failed(exception: BaseException) -> int:
     if as_json:
         print(json.dumps(_json_summary(run.result()), allow_nan=False), flush=True)
     return EXIT_FAILED
+
+
+def _conflict_marker(exception: BaseException, root: Path) -> str | None:
+    """``src/nb/steps/train.py line 19 holds a merge conflict marker (<<<<<<<): resolve the conflict``, when
+    ``exception`` is the SyntaxError of a module that still holds the markers of a merge (``promote --merge``,
+    git); None otherwise. Python's own message only calls a line of the markers invalid syntax."""
+    if not isinstance(exception, SyntaxError) or not exception.filename:
+        return None
+    path = Path(exception.filename)
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, start=1):
+        marker = re.match(r"(<{7}|\|{7}|={7}|>{7})(?: |$)", line)
+        if marker is not None:
+            try:
+                shown = path.resolve().relative_to(root).as_posix()
+            except ValueError:
+                shown = str(path)
+            return f"{shown} line {number} holds a merge conflict marker ({marker.group(1)}): resolve the conflict"
+    return None
 
 
 def _failed_module(exception: BaseException) -> str:

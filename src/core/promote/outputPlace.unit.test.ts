@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { outputPlaceProblem } from './outputPlace';
+
+describe('outputPlaceProblem', () => {
+  let work = '';
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'nbpromote-place-'));
+    mkdirSync(join(work, '.git'));
+    mkdirSync(join(work, 'outer', 'src', 'churn'), { recursive: true });
+    mkdirSync(join(work, 'outer', 'tests'));
+    writeFileSync(join(work, 'outer', 'nbpromote.lock'), 'lock_version: 1\npackage: churn\n');
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  it('refuses .git itself and any folder in it, whatever the case', async () => {
+    for (const out of ['.git', '.git/build', '.GIT/x']) {
+      assert.match((await outputPlaceProblem(join(work, out))) ?? '', /is in git's own folder .*: git does not track files there and may remove them\. Use a folder of the working tree instead/, out);
+    }
+  });
+
+  it("refuses another output root's tests/, src/<package>/ and .nbpromote/", async () => {
+    for (const [out, part] of [['outer/tests', 'tests'], ['outer/tests/deep', 'tests'], ['outer/src/churn/sub', 'src/churn'], ['outer/.nbpromote/x', '.nbpromote']] as const) {
+      const problem = (await outputPlaceProblem(join(work, out))) ?? '';
+      assert.ok(problem.startsWith(`the output folder ${join(work, out)} is in ${join(work, 'outer', part)}, which belongs to the package promoted in ${join(work, 'outer')} (it has nbpromote.lock)`), problem);
+    }
+  });
+
+  it('accepts the working tree, a root of its own beside or under another, and the same folders without a lock', async () => {
+    for (const out of ['build', 'outer', 'outer/sub', 'outer/src/other', 'git/x']) assert.equal(await outputPlaceProblem(join(work, out)), undefined, out);
+    rmSync(join(work, 'outer', 'nbpromote.lock'));
+    assert.equal(await outputPlaceProblem(join(work, 'outer', 'tests')), undefined);
+  });
+});
