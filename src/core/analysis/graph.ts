@@ -10,7 +10,8 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
 import { bindPrintedValue } from './printedValues';
 import type { CallSite } from './cellFacts';
-import { printArguments } from './expectedMetrics';
+import { MAX_TABLE_ROWS, printArguments } from './expectedMetrics';
+import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
@@ -40,7 +41,7 @@ export interface CellFacts {
   /** Import bindings: the bound name and one import statement binding only it. */
   readonly imports: readonly { readonly name: string; readonly statement: string; readonly line: number }[];
   /** Top-level functions and classes with the global names their bodies read. */
-  readonly functions: readonly { readonly name: string; readonly freeNames: readonly string[]; readonly kind?: 'function' | 'class'; readonly startLine?: number; readonly endLine?: number }[];
+  readonly functions: readonly { readonly name: string; readonly freeNames: readonly string[]; readonly kind?: 'function' | 'class'; readonly startLine?: number; readonly endLine?: number; readonly globalWrites?: readonly NameSite[] }[];
   /** Top-level simple assignments `name = <expression>` with the expression's text (parameters). */
   readonly assignments: readonly { readonly name: string; readonly valueText: string; readonly line: number }[];
   readonly requirements: readonly string[];
@@ -279,7 +280,7 @@ class GraphBuilder {
    * Functions a step defines, with the global names their bodies read and those of them a later step binds
    * again (name -> that step): in the package the function keeps the defining step's values (see checkStaleCalls).
    */
-  private readonly stepFunctions = new Map<string, { readonly step: UnitBuilder; readonly at: SourceSite; readonly free: readonly string[]; readonly rebound: Map<string, string> }>();
+  private readonly stepFunctions = new Map<string, { readonly step: UnitBuilder; readonly at: SourceSite; readonly free: readonly string[]; readonly writes: readonly NameSite[]; readonly rebound: Map<string, string> }>();
   /** Functions (shared or a step's) that change parameters in place: a call passing a name changes that value. */
   private readonly argumentChanges = new Map<string, { readonly positions: readonly number[]; readonly keywords: readonly string[] }>();
   /**
@@ -356,6 +357,7 @@ class GraphBuilder {
     if (roles.includes('imports') || roles.includes('functions') || roles.includes('export') || cr.preamble) return this.visitShared(cell, f);
     if (roles.includes('metrics')) {
       this.checkUnnamedPrints(cell);
+      this.checkTextTables(cell);
       return this.visitUnit(cell, f, this.metrics ?? (this.metrics = this.newUnit('metrics', 'metrics')));
     }
     if (roles.includes('test')) {
@@ -467,6 +469,24 @@ class GraphBuilder {
           ),
         );
       }
+    }
+  }
+
+  /**
+   * A metrics cell printing a table as text (`print(cv_table.to_string())`, `print(classification_report(y, p))`):
+   * only labelled numbers are read from printed text, so none of the table's numbers is checked. A warning on
+   * each such line, saying how to make them metrics: show the table (read as `<row>.<column>`), or the report as
+   * a dict.
+   */
+  private checkTextTables(cell: NotebookCell): void {
+    const assigned = (name: string): string[] => [...this.facts.values()].flatMap((f) => f.assignments.filter((a) => a.name === name).map((a) => a.valueText));
+    for (const table of printedTextTables(cell.source, assigned)) {
+      const printed = clipText(table.text);
+      const how =
+        table.kind === 'report'
+          ? `give it \`output_dict=True\` and show the dict it returns (\`report = ${clipText(table.text.replace(/\)\s*$/, ', output_dict=True)'), 120)}\`, then \`display(report)\` or \`report\` as the cell's last line): its numbers are then read as \`report.<class>.<score>\``
+          : `show the table instead (\`display(${clipText(table.table ?? table.text)})\`, or it as the cell's last expression): a table of up to ${MAX_TABLE_ROWS} rows is read as \`<row>.<column>\` metrics`;
+      this.problems.push(this.problem(cell, 'warning', 'metrics-text-table', `this line prints \`${printed}\`, a table, as text: only numbers printed under a label (\`print("acc:", acc)\`) are read from text, so the numbers of this table are not checked. To make them metrics, ${how}`, table.line));
     }
   }
 
@@ -826,8 +846,8 @@ class GraphBuilder {
       for (const fn of this.stepFunctions.values()) if (fn.step !== unit && fn.free.includes(d.name) && !fn.rebound.has(d.name)) fn.rebound.set(d.name, unit.name);
     }
     for (const fn of f.functions) {
-      if (fn.kind === 'class' || fn.freeNames.length === 0) continue;
-      this.stepFunctions.set(fn.name, { step: unit, at: site(cell, fn.startLine ?? 1), free: fn.freeNames, rebound: new Map() });
+      if (fn.kind === 'class' || (fn.freeNames.length === 0 && (fn.globalWrites ?? []).length === 0)) continue;
+      this.stepFunctions.set(fn.name, { step: unit, at: site(cell, fn.startLine ?? 1), free: fn.freeNames, writes: fn.globalWrites ?? [], rebound: new Map() });
     }
   }
 
@@ -841,7 +861,12 @@ class GraphBuilder {
     const warned = new Set<string>();
     for (const use of f.externalUses) {
       const fn = this.stepFunctions.get(use.name);
-      if (fn === undefined || fn.step === unit || fn.rebound.size === 0 || unit.local.has(use.name) || warned.has(use.name)) continue;
+      if (fn === undefined || fn.step === unit || unit.local.has(use.name) || warned.has(use.name)) continue;
+      if (this.checkGlobalWritingCall(cell, unit, use, fn)) {
+        warned.add(use.name);
+        continue;
+      }
+      if (fn.rebound.size === 0) continue;
       warned.add(use.name);
       const names = [...fn.rebound.keys()];
       const steps = [...new Set(fn.rebound.values())];
@@ -859,6 +884,59 @@ class GraphBuilder {
         ),
       );
     }
+  }
+
+  /**
+   * A call, from another step, the metrics or a test, of a function a step defines that assigns a global
+   * (`def clean(f): global n_cleaned; n_cleaned += 1`), when a cell from the call on reads that global. In the
+   * package the function is nested in the defining step's function, its `global` a `nonlocal`: the call changes
+   * that step's finished copy, which nothing reads, so the count or value the later code sees misses this call
+   * and the numbers differ from the notebook's. A warning, not an error: whether they differ depends on the
+   * value (`log += [x]` on a list changes the list every step shares; assigning the same value again changes
+   * nothing), which the analysis cannot tell. True when it warned (the stale-global advice would not help).
+   */
+  private checkGlobalWritingCall(cell: NotebookCell, unit: UnitBuilder, use: NameSite, fn: { readonly step: UnitBuilder; readonly at: SourceSite; readonly writes: readonly NameSite[] }): boolean {
+    const read = fn.writes.flatMap((w) => {
+      const reader = this.readAfter(w.name, cell, use);
+      return reader === undefined ? [] : [{ write: w, reader }];
+    });
+    if (read.length === 0) return false;
+    const names = read.map((r) => r.write.name);
+    const first = read[0];
+    const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
+    const lines = read.map((r) => `\`global ${r.write.name}\` assigned on cell ${fn.at.cellIndex + 1} line ${r.write.line}`).join(', ');
+    const readers = [...new Set(read.map((r) => r.reader))];
+    const them = names.length === 1 ? 'it' : 'them';
+    this.problems.push(
+      this.problem(
+        cell,
+        'warning',
+        'step-function-writes-global',
+        `${what} calls ${use.name}, which step ${fn.step.name} defines (cell ${fn.at.cellIndex + 1} line ${fn.at.line}): function ${use.name} changes the global ${andList(names)} (${lines}), and ${andList(readers)} ${readers.length === 1 ? 'reads' : 'read'} ${them} after this call. In the package ${use.name} lives inside step ${fn.step.name}'s function and changes that step's own copy, so this call changes nothing later code sees: the package's ${first?.write.name ?? ''} misses this call and differs from the notebook's. Move the line that first sets ${andList(names)} and \`def ${use.name}\` to a cell tagged functions (shared code keeps a global's changes from step to step), or count in the calling step (\`${first?.write.name ?? ''} += 1\` next to the call) instead of in ${use.name}`,
+        use.line,
+        use.column,
+      ),
+    );
+    return true;
+  }
+
+  /**
+   * Who reads `name` from the call at `use` in `cell` on: the calling cell below the call, or a later cell of a
+   * step, the metrics or a test (described as the message names them), or undefined.
+   */
+  private readAfter(name: string, cell: NotebookCell, use: NameSite): string | undefined {
+    const own = this.facts.get(cell.index)?.externalUses ?? [];
+    if (own.some((u) => u.name === name && (u.line > use.line || (u.line === use.line && u.column > use.column)))) return 'this cell';
+    for (const later of this.notebook.cells) {
+      if (later.index <= cell.index || later.kind !== 'code') continue;
+      if (this.facts.get(later.index)?.externalUses.some((u) => u.name === name) !== true) continue;
+      const roles = this.roles.cells.find((r) => r.cellIndex === later.index);
+      if (roles === undefined || roles.roles.includes('skip')) continue;
+      if (roles.roles.includes('metrics')) return 'the metrics cell';
+      if (roles.roles.includes('test')) return `the test cell ${later.index + 1}`;
+      if (roles.inStep !== undefined) return `step ${roles.inStep}`;
+    }
+    return undefined;
   }
 
   /**

@@ -807,4 +807,30 @@ describe('buildStepGraph', () => {
     const problem = g.problems.find((p) => p.code === 'name-undefined');
     assert.match(problem?.message ?? '', /step train uses cols, which only cell 1 defines, and that cell is tagged skip/);
   });
+
+  it('a step function that changes a global (a counter), called by a later step: a warning naming the function, its line, the global and the fix', () => {
+    const load: [string[], string] = [['step:load'], 'n_cleaned = 0\n\ndef clean(frame):\n    global n_cleaned\n    n_cleaned += 1\n    return frame\n\ndf = clean([1])'];
+    const g = graphOf([load, [['step:train'], 'holdout = clean(df)'], [['test'], 'assert n_cleaned == 2']]);
+    const warned = g.problems.filter((p) => p.code === 'step-function-writes-global');
+    assert.deepEqual(warned.map((p) => [p.severity, p.cellIndex, p.line, p.column]), [['warning', 1, 1, 11]]);
+    assert.match(warned[0]?.message ?? '', /^step train calls clean, which step load defines \(cell 1 line 3\): function clean changes the global n_cleaned \(`global n_cleaned` assigned on cell 1 line 5\), and the test cell 3 reads it after this call\. .*Move the line that first sets n_cleaned and `def clean` to a cell tagged functions .*or count in the calling step/);
+    // Not the stale-global advice (passing the counter as an argument does not count the call).
+    assert.deepEqual(codes(g).filter((c) => c === 'step-function-stale-global'), []);
+    // Nothing reads the global after the call, or only the defining step calls the function: nothing to say.
+    assert.deepEqual(codes(graphOf([load, [['step:train'], 'holdout = clean(df)']])).filter((c) => c === 'step-function-writes-global'), []);
+    assert.deepEqual(codes(graphOf([load, [['step:train'], 'holdout = df'], [['metrics'], 'print("n:", n_cleaned)']])).filter((c) => c === 'step-function-writes-global'), []);
+    // The calling cell reading it below the call counts too.
+    assert.match(graphOf([load, [['step:train'], 'holdout = clean(df)\ncount = n_cleaned']]).problems.find((p) => p.code === 'step-function-writes-global')?.message ?? '', /and this cell reads it after this call/);
+  });
+
+  it('a metrics cell printing a table as text: a warning on the line, saying how to make its numbers metrics', () => {
+    const g = graphOf([
+      [['step:train'], 'cv_table = make_table()\ny, p = [0, 1], [0, 1]'],
+      [['metrics'], 'print(cv_table.to_string())\nprint(classification_report(y, p))\nprint("n:", len(y))'],
+    ]);
+    const tables = g.problems.filter((p) => p.code === 'metrics-text-table');
+    assert.deepEqual(tables.map((p) => [p.severity, p.cellIndex, p.line]), [['warning', 1, 1], ['warning', 1, 2]]);
+    assert.match(tables[0]?.message ?? '', /^this line prints `cv_table\.to_string\(\)`, a table, as text: .*not checked\. To make them metrics, show the table instead \(`display\(cv_table\)`, or it as the cell's last expression\): a table of up to 20 rows is read as `<row>\.<column>` metrics$/);
+    assert.match(tables[1]?.message ?? '', /give it `output_dict=True` and show the dict it returns \(`report = classification_report\(y, p, output_dict=True\)`/);
+  });
 });

@@ -22,6 +22,8 @@ export function parseNotebook(text: string, file: string): ParseResult {
     if (format !== undefined) {
       return notRead(file, `the file is a jupytext script in the ${format} format, which is not read: only the percent format (\`# %%\` cell markers) is. Convert it with \`jupytext --to py:percent ${file}\`, or open the notebook it pairs with`);
     }
+    const exported = exportedScriptMessage(text, file);
+    if (exported !== undefined) return notRead(file, exported);
     return notRead(file, 'the file is a Python script without `# %%` cell markers, not a jupytext percent script');
   }
   return notRead(file, 'the file is neither a notebook (.ipynb) nor a jupytext percent script (.py)');
@@ -50,6 +52,29 @@ function jupytextFormatName(text: string): string | undefined {
   const header = /^(?:\s*\n)*# ---\r?\n([\s\S]*?)^# ---\s*$/m.exec(text)?.[1];
   if (header === undefined || !/^# jupyter:/m.test(header)) return undefined;
   return FORMAT_NAME.exec(header)?.[1];
+}
+
+/** The first line of a notebook Databricks exports as source, and its cell separator. */
+const DATABRICKS_HEADER = /^\uFEFF?# Databricks notebook source[ \t]*\r?$/;
+const DATABRICKS_SEPARATOR = /^# COMMAND -{10}[ \t]*\r?$/m;
+/** The `# In[3]:` line `jupyter nbconvert --to script` writes above each code cell (`# In[ ]:` when it never ran). */
+const NBCONVERT_MARKER = /^# In\[[ \d]*\]:[ \t]*\r?$/m;
+
+/**
+ * What to do with a script another tool exported from a notebook, which has cell markers of its own but not
+ * `# %%`: a Databricks export (`# COMMAND ----------`) or an nbconvert script (`# In[3]:`). Saying only that
+ * the markers are missing leaves the reader guessing which they are and how to get them.
+ */
+function exportedScriptMessage(text: string, file: string): string | undefined {
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  if (DATABRICKS_HEADER.test(firstLine) || DATABRICKS_SEPARATOR.test(text)) {
+    return 'the file is a Databricks notebook exported as source (`# COMMAND ----------` between cells), which is not read: export the notebook as an .ipynb instead (File > Export > IPython Notebook), or convert its markers to jupytext percent ones, which map one to one: each `# COMMAND ----------` line becomes `# %%`, a cell of `# MAGIC %md` lines becomes a `# %% [markdown]` cell (its lines without `MAGIC %md`), and the first line, `# Databricks notebook source`, is dropped';
+  }
+  if (NBCONVERT_MARKER.test(text)) {
+    const notebook = `${file.replace(/\.py$/i, '')}.ipynb`;
+    return `the file is a script \`jupyter nbconvert --to script\` wrote (\`# In[3]:\` above each cell), which is not read: nbconvert drops the cells' tags and ids. Promote the .ipynb it came from, or convert that notebook with \`jupytext --to py:percent ${notebook}\` (\`# %%\` cell markers, tags kept)`;
+  }
+  return undefined;
 }
 
 /** A `# %%` cell marker at the start of a line (after optional blanks): `# %%`, `#%%`, `# %% [markdown]` ... */

@@ -43,6 +43,25 @@ describe('parseNotebook', () => {
     ]);
   });
 
+  it('says what a Databricks export is and how to make it a notebook, markers mapped one to one', () => {
+    const databricks = '# Databricks notebook source\n# MAGIC %md\n# MAGIC # Churn\n\n# COMMAND ----------\n\n#| step: load\nx = 1\n';
+    const [problem] = parseNotebook(databricks, 'churn.py').problems;
+    assert.equal(problem?.code, 'not-a-notebook');
+    assert.equal(
+      problem?.message,
+      'the file is a Databricks notebook exported as source (`# COMMAND ----------` between cells), which is not read: export the notebook as an .ipynb instead (File > Export > IPython Notebook), or convert its markers to jupytext percent ones, which map one to one: each `# COMMAND ----------` line becomes `# %%`, a cell of `# MAGIC %md` lines becomes a `# %% [markdown]` cell (its lines without `MAGIC %md`), and the first line, `# Databricks notebook source`, is dropped',
+    );
+    // The separators alone (the header line cut off) say the same.
+    assert.match(parseNotebook('x = 1\n\n# COMMAND ----------\n\ny = 2\n', 'churn.py').problems[0]?.message ?? '', /^the file is a Databricks notebook exported as source/);
+  });
+
+  it('says what an nbconvert script is and to promote the notebook it came from', () => {
+    const script = '#!/usr/bin/env python\n# coding: utf-8\n\n# # Churn\n\n# In[1]:\n\n\nimport pandas as pd\n\n\n# In[ ]:\n\n\nx = 1\n';
+    assert.deepEqual(parseNotebook(script, 'churn.py').problems.map((p) => p.message), [
+      'the file is a script `jupyter nbconvert --to script` wrote (`# In[3]:` above each cell), which is not read: nbconvert drops the cells\' tags and ids. Promote the .ipynb it came from, or convert that notebook with `jupytext --to py:percent churn.ipynb` (`# %%` cell markers, tags kept)',
+    ]);
+  });
+
   it('says other files are not notebooks', () => {
     const result = parseNotebook('{}', 'notes.json');
     assert.equal(result.notebook, undefined);

@@ -146,6 +146,17 @@ async function notebookAmongPlans(notebookPath: string, outDir: string, plans: r
   return undefined;
 }
 
+/**
+ * The metrics cells' lines that print a table as text (the graph's `metrics-text-table` warnings), as a sentence
+ * for `metrics-none`: when they are all the cell shows, they are why no metric is read, and the fix is theirs.
+ */
+function textTablesReason(problems: readonly Problem[], lastMetricsCell: { readonly index: number }): string {
+  const lines = problems.filter((p) => p.code === 'metrics-text-table' && p.line !== undefined);
+  if (lines.length === 0) return '';
+  const own = lines.every((p) => p.cellIndex === lastMetricsCell.index);
+  const where = own ? `${lines.length === 1 ? 'line' : 'lines'} ${andList(lines.map((p) => String(p.line ?? 0)))}` : andList(lines.map((p) => `cell ${(p.cellIndex ?? 0) + 1} line ${p.line ?? 0}`));
+  return ` The numbers it shows are tables printed as text (${where}), which are not read: show the tables (\`display(table)\`) and a classification report as a dict (\`output_dict=True\`), as the warnings on ${lines.length === 1 ? 'that line' : 'those lines'} say.`;
+}
 export async function promoteNotebook(request: PromoteRequest): Promise<PromoteOutcome> {
   const log = request.logger ?? silentLogger;
   const notebookPath = resolve(request.cwd, request.notebook);
@@ -321,7 +332,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);
   if (lastMetricsCell !== undefined && ranMetrics && failedAbove === undefined && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
     const how = executed === undefined ? 'its saved outputs show' : 'it gave when the notebook ran (--execute)';
-    const message = `no metric is read from the metrics cell: no number ${how} has a name, so the generated test checks none. Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
+    const message = `no metric is read from the metrics cell: no number ${how} has a name, so the generated test checks none.${textTablesReason(graph.problems, lastMetricsCell)} Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'metrics-none', message));
   }
   const durations = [...new Set([...shown.keys(), ...(executed?.metrics.keys() ?? [])])].filter(isDurationName);

@@ -69,6 +69,37 @@ describe('planPromotion: del, step functions reading a global bound again, tests
     assert.deepEqual(quiet.problems.filter((p) => p.code === 'step-function-stale-global'), []);
   });
 
+  it('warns on the call of a step\'s counting function from a later step; the fix it names (a functions cell) counts every call', async function () {
+    const counting = 'n_cleaned = 0\n\ndef clean(frame):\n    global n_cleaned\n    n_cleaned += 1\n    return [v for v in frame if v]';
+    const { dir, out, problems } = await promoted([
+      { tags: ['step:load'], source: `${counting}\n\ndf = clean([1, 0, 2])` },
+      { tags: ['step:train'], source: 'holdout = clean(df[:1])' },
+      { tags: ['metrics'], source: 'print("n_cleaned", n_cleaned)' },
+    ]);
+    try {
+      const warned = problems.filter((p) => p.code === 'step-function-writes-global');
+      assert.deepEqual(warned.map((p) => [p.cellIndex, p.line]), [[1, 1]]);
+      assert.match(warned[0]?.message ?? '', /^step train calls clean, which step load defines \(cell 1 line 3\): function clean changes the global n_cleaned .*and the metrics cell reads it after this call/);
+      // What the warning is about: the package counts load's call only (the notebook counts 2).
+      if (hasPython('pyflakes')) assert.equal(runPipeline(out).metrics['n_cleaned'], 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // The fix the message names: the counter and the function in a functions cell; no warning, and both calls count.
+    const fixed = await promoted([
+      { tags: ['functions'], source: counting },
+      { tags: ['step:load'], source: 'df = clean([1, 0, 2])' },
+      { tags: ['step:train'], source: 'holdout = clean(df[:1])' },
+      { tags: ['metrics'], source: 'print("n_cleaned", n_cleaned)' },
+    ]);
+    try {
+      assert.deepEqual(fixed.problems.filter((p) => p.code === 'step-function-writes-global'), []);
+      if (hasPython('pyflakes')) assert.equal(runPipeline(fixed.out).metrics['n_cleaned'], 2);
+    } finally {
+      rmSync(fixed.dir, { recursive: true, force: true });
+    }
+  });
+
   it('warns on a test cell, tagged or joined by Kale\'s rule, that changes a value a later step reads', async function () {
     const run = async (tags: readonly string[]): Promise<readonly Problem[]> => {
       const { dir, out, problems } = await promoted([

@@ -275,3 +275,25 @@ describe('planPromotion: a metrics cell printing values under labels, without na
     assert.match(warning?.message ?? '', /^no metric is read from the metrics cell: no number its saved outputs show has a name, so the generated test checks none/);
   });
 });
+
+describe('planPromotion: a metrics cell whose only numbers are tables printed as text', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-text-table-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('metrics-none names the lines printing the tables, each of which has its metrics-text-table warning', async () => {
+    const notebook = JSON.parse(notebookJson([
+      { tags: ['step:train'], source: 'import pandas as pd\ncv_table = pd.DataFrame({"auc": [0.8, 0.7]}, index=["lr", "rf"])' },
+      { tags: ['metrics'], source: 'print(cv_table.to_string())\nprint(cv_table.describe())' },
+    ])) as { cells: Record<string, unknown>[] };
+    notebook.cells = notebook.cells.map((c, i) => ({ ...c, execution_count: i + 1, outputs: i === 1 ? [{ output_type: 'stream', name: 'stdout', text: '     auc\nlr  0.8\nrf  0.7\n' }] : [] }));
+    writeFileSync(join(dir, 'tables.ipynb'), JSON.stringify(notebook));
+    const result = await promoteNotebook({ notebook: 'tables.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.deepEqual(result.problems.filter((p) => p.code === 'metrics-text-table').map((p) => p.line), [1, 2]);
+    const none = result.problems.find((p) => p.code === 'metrics-none');
+    assert.match(none?.message ?? '', /has a name, so the generated test checks none\. The numbers it shows are tables printed as text \(lines 1 and 2\), which are not read: show the tables \(`display\(table\)`\)/);
+  });
+});

@@ -70,6 +70,11 @@ export interface FunctionInfo {
    * decorators, default values, base classes and annotations. Follow these to find what a function needs.
    */
   readonly freeNames: readonly string[];
+  /**
+   * Module-level names its body assigns through `global` (`global calls` then `calls += 1`), first site of
+   * each: calling it changes the notebook's variable, which a function moved into a step cannot do.
+   */
+  readonly globalWrites?: readonly NameSite[];
 }
 
 /** A `print(...)` statement of the cell's own scope (metrics cells print their metrics). */
@@ -350,7 +355,11 @@ class Walker {
     const functions: FunctionInfo[] = this.definitions.map((d) => {
       const freeNames: string[] = [];
       for (const use of useOffsets) if (use.offset >= d.start && use.offset < d.end && !freeNames.includes(use.name)) freeNames.push(use.name);
-      return { name: d.name, kind: d.kind, line: this.site(d.nameOffset).line, startLine: this.tree.position(d.start).line, endLine: this.tree.position(Math.max(d.start, d.end - 1)).line, topLevel: d.topLevel, freeNames };
+      const globalWrites: NameSite[] = [];
+      for (const b of this.binds) {
+        if (b.offset > d.nameOffset && b.offset < d.end && b.name !== d.name && !globalWrites.some((w) => w.name === b.name)) globalWrites.push({ name: b.name, ...this.site(b.offset) });
+      }
+      return { name: d.name, kind: d.kind, line: this.site(d.nameOffset).line, startLine: this.tree.position(d.start).line, endLine: this.tree.position(Math.max(d.start, d.end - 1)).line, topLevel: d.topLevel, freeNames, ...(globalWrites.length === 0 ? {} : { globalWrites }) };
     });
 
     const bySite = (a: NameSite, b: NameSite): number => a.line - b.line || a.column - b.column;

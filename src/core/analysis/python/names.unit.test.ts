@@ -143,6 +143,14 @@ describe('analyzeCell details', () => {
     ]);
   });
 
+  it('records the globals a function assigns through `global`, first site of each', () => {
+    const a = analyzeCell('n = 0\ndef bump(k):\n    global n, total\n    n += k\n    total = n\n    n = n + 1\n    return k\ndef read():\n    return n');
+    assert.deepEqual(a.functions.map((f) => [f.name, f.globalWrites]), [
+      ['bump', [{ name: 'n', line: 4, column: 5 }, { name: 'total', line: 5, column: 5 }]],
+      ['read', undefined],
+    ]);
+  });
+
   it("lists the print calls of the cell's scope with their arguments, and which stand at the top", () => {
     const a = analyzeCell('print(f"accuracy={accuracy:.4f}")\nfor k, v in metrics.items():\n    print(k, v)\ndef f():\n    print("inside")\nx = print');
     assert.deepEqual(a.prints, [
