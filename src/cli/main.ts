@@ -14,6 +14,7 @@ import { runFlags, runRun } from './commands/run';
 import { checkFlags, runCheck } from './commands/check';
 import { runRuns, runsFlags } from './commands/runs';
 import { dataFlags, runData } from './commands/data';
+import { deployFlags, runDeploy } from './commands/deploy';
 import type { CliIo } from './io';
 import { ExitCode } from './io';
 
@@ -72,6 +73,13 @@ const commands: readonly CommandSpec[] = [
     summary: 'list the data files the runs read: their versions (hashes), the runs of each, the file on disk now, DVC, git',
     flags: dataFlags,
     run: runData,
+  },
+  {
+    name: 'deploy',
+    synopsis: 'nbpromote deploy [--out DIR] [--json] [--env NAME]',
+    summary: 'check the environments of deployments.yaml: health, the version each serves, how far behind the newest promoted version (exit 1 when one is not healthy)',
+    flags: deployFlags,
+    run: runDeploy,
   },
 ];
 

@@ -18,6 +18,8 @@ import { registerRunsFeatures } from './runs/register';
 import type { RunsTree } from './runs/tree';
 import { registerDataFeatures } from './data/register';
 import type { DataTree } from './data/tree';
+import { registerDeploymentsFeatures } from './deployments/register';
+import type { DeploymentsTree } from './deployments/tree';
 
 /** What `activate` returns: used by the extension-host tests and by other extensions. */
 export interface NotebookPromoterApi {
@@ -28,6 +30,8 @@ export interface NotebookPromoterApi {
   readonly runs: RunsTree;
   /** The Data view's data provider. */
   readonly data: DataTree;
+  /** The Deployments view's data provider. */
+  readonly deployments: DeploymentsTree;
   /** How long activation took: running the bundle's modules, then `activate` (views, commands, providers). */
   readonly activation: ActivationTimes;
 }
@@ -44,6 +48,7 @@ export class Extension extends Disposable {
   readonly pipelinesView: vscode.TreeView<PipelineNode>;
   readonly runs: RunsTree;
   readonly data: DataTree;
+  readonly deployments: DeploymentsTree;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -76,11 +81,12 @@ export class Extension extends Disposable {
     registerGraphFeatures(features);
     this.runs = registerRunsFeatures(features);
     this.data = registerDataFeatures(features, this.runs);
+    this.deployments = registerDeploymentsFeatures(features, this.runs);
   }
 
   /** Logs how long activation took (Show Log) and returns the API. */
   activated(activation: ActivationTimes): NotebookPromoterApi {
     this.log.scoped('extension').info(`activated in ${activation.activateMs} ms, after ${activation.loadMs} ms loading the bundle's modules`);
-    return { pipelines: this.pipelines, pipelinesView: this.pipelinesView, runs: this.runs, data: this.data, activation };
+    return { pipelines: this.pipelines, pipelinesView: this.pipelinesView, runs: this.runs, data: this.data, deployments: this.deployments, activation };
   }
 }

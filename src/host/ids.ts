@@ -23,6 +23,13 @@ export enum CommandId {
   RevealDataFile = 'nbpromote.views.data.reveal',
   CopyDataHash = 'nbpromote.views.data.copyHash',
   OpenDataCommit = 'nbpromote.views.data.openCommit',
+  CreateDeploymentsFile = 'nbpromote.createDeploymentsFile',
+  RefreshDeployments = 'nbpromote.views.deployments.refresh',
+  OpenDeploymentsFile = 'nbpromote.views.deployments.openFile',
+  OpenDeploymentInBrowser = 'nbpromote.views.deployments.openInBrowser',
+  CopyDeploymentUrl = 'nbpromote.views.deployments.copyUrl',
+  SetDeploymentToken = 'nbpromote.views.deployments.setToken',
+  ClearDeploymentToken = 'nbpromote.views.deployments.clearToken',
   RefreshPipelines = 'nbpromote.views.pipelines.refresh',
   OpenCell = 'nbpromote.views.pipelines.openCell',
   ViewPromote = 'nbpromote.views.pipelines.promote',
@@ -40,6 +47,7 @@ export enum ConfigKey {
   PromoteConfirm = 'nbpromote.promote.confirm',
   MlflowTrackingUri = 'nbpromote.mlflow.trackingUri',
   RunsPollSeconds = 'nbpromote.runs.pollSeconds',
+  DeploymentsPollSeconds = 'nbpromote.deployments.pollSeconds',
   NotebooksExclude = 'nbpromote.notebooks.exclude',
   NotebooksIncludeScripts = 'nbpromote.notebooks.includeScripts',
 }
@@ -48,6 +56,7 @@ export enum ViewId {
   Pipelines = 'nbpromote.views.pipelines',
   Runs = 'nbpromote.views.runs',
   Data = 'nbpromote.views.data',
+  Deployments = 'nbpromote.views.deployments',
 }
 
 /** Context keys the extension sets (for when-clauses). */

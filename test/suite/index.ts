@@ -31,6 +31,8 @@ const testFiles: readonly { readonly file: string; readonly load: () => Promise<
   { file: 'runs.restricted.test.ts', load: () => import('./runs.restricted.test.js') },
   { file: 'data.test.ts', load: () => import('./data.test.js') },
   { file: 'data.restricted.test.ts', load: () => import('./data.restricted.test.js') },
+  { file: 'deployments.test.ts', load: () => import('./deployments.test.js') },
+  { file: 'deployments.restricted.test.ts', load: () => import('./deployments.restricted.test.js') },
 ];
 
 type TestState = 'passed' | 'failed' | 'pending';

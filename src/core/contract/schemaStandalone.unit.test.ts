@@ -1,4 +1,4 @@
-// The precompiled validators of nbpromote.lock, pipeline.yaml and run.json: the committed code is what the
+// The precompiled validators of nbpromote.lock, pipeline.yaml, run.json and deployments.yaml: the committed code is what the
 // generator writes from the schemas now, and it judges documents as ajv compiling the schema does.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ describe('precompiled schema validators', () => {
       lock: [{}, { lock_version: 1 }, { lock_version: 1, package: 'churn', version: '0.1.0' }, []],
       pipeline: [{}, { schema_version: 1, package: 'churn', steps: [] }, { schema_version: 1, package: '1bad', steps: [{ name: 'x' }] }, 'text'],
       run: [{}, { run_id: 'r1', status: 'finished' }, { run_id: 3 }, null],
+      deployments: [{}, { environments: [] }, { environments: [{ name: 'staging', url: 'https://s.example.com', health: '//evil.example.com/x', timeout_s: 0 }] }, { environments: [{ name: '1x', url: 'ftp://a', extra: 1 }] }],
     };
     for (const [name, { schema, options }] of Object.entries(SCHEMA_VALIDATORS) as [SchemaName, (typeof SCHEMA_VALIDATORS)[SchemaName]][]) {
       const compiled = new Ajv(options).compile(JSON.parse(readFileSync(join(root, schema), 'utf8')) as object);

@@ -28,6 +28,8 @@ export function registerDataFeatures(context: FeatureContext, runs: RunsTree): D
     else if (element.kind === 'source' && element.source === 'local') tree.followStores([element.location]);
   };
   context.register(runs.onDidChangeTreeData(follow));
+  // A store read again while the Runs view is closed: it hands out no element for it, and fires none.
+  context.register(runs.onDidReadStore((root) => tree.followStores([root])));
   context.register(runs.onDidChangeSources(() => follow(undefined)));
   // Trust granted: git may run and every file may be read now.
   context.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void tree.refresh()));

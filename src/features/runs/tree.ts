@@ -94,6 +94,12 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
   private readonly sourcesChanged = this.register(new vscode.EventEmitter<void>());
   /** The set of sources changed (watchers of stores outside the workspace follow it). */
   readonly onDidChangeSources = this.sourcesChanged.event;
+  private readonly storeRead = this.register(new vscode.EventEmitter<string>());
+  /**
+   * A local store was read again (its project folder): whether or not this view has drawn it, which
+   * `onDidChangeTreeData` says only for a source element it has handed out. The Data view follows it.
+   */
+  readonly onDidReadStore = this.storeRead.event;
 
   constructor(
     private readonly log: Logger,
@@ -446,6 +452,7 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
     if (!this.sources.has(source.key)) return;
     if (source.error !== undefined) this.log.warn(`${source.label}: ${source.error.message}`);
     this.fireSource(source);
+    if (source instanceof LocalSource) this.storeRead.fire(source.location);
     const reason = source.error?.reason;
     if (source instanceof MlflowSource && (reason === 'unauthorized' || reason === 'forbidden') && !this.askedToken.has(source.key)) {
       this.askedToken.add(source.key);

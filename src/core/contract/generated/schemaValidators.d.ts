@@ -2,5 +2,5 @@
 // Regenerate with `npx tsx scripts/generateNbformatValidators.ts`; a unit test fails when this file is stale.
 import type { ValidateFunction } from 'ajv';
 
-/** The precompiled validator of a schema (lock, pipeline, run), made on first use. */
-export declare function precompiledSchemaValidator(name: 'lock' | 'pipeline' | 'run'): ValidateFunction;
+/** The precompiled validator of a schema (lock, pipeline, run, deployments), made on first use. */
+export declare function precompiledSchemaValidator(name: 'lock' | 'pipeline' | 'run' | 'deployments'): ValidateFunction;

@@ -4545,7 +4545,422 @@ return errors === 0;
 return module.exports;
 }
 
-const loaders = { lock: lock, pipeline: pipeline, run: run };
+/** schemas/deployments.schema.json: the validator, as ajv compiles it with {"allErrors":true,"strict":true,"verbose":true}. */
+function deployments() {
+const module = { exports: {} };
+const exports = module.exports;
+module.exports = validate10;
+module.exports.default = validate10;
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/deployments.schema.json","title":"Notebook Promoter deployments","description":"deployments.yaml, written by a person beside pipeline.yaml: the environments (staging, production ...) that serve the promoted package. The Deployments view and `nbpromote deploy` check each one's health over HTTP, read the version it serves, and say how far it is behind the newest promoted version (nbpromote.lock).","type":"object","additionalProperties":false,"required":["environments"],"properties":{"environments":{"description":"The environments, in the order the view and `nbpromote deploy` list them.","type":"array","items":{"$ref":"#/definitions/environment"}}},"definitions":{"path":{"type":"string","pattern":"^/(?!/)[^\\s#]*$","maxLength":2000},"environment":{"type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"The environment's name, unique in the file: letters, digits, `_`, `-` and `.`, starting with a letter (`staging`, `production`, `eu-west.prod`).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"The environment's base URL, http or https only (`https://staging.example.com`, `http://10.0.0.5:8080/model`). The health and version paths are added to it; requests never leave its origin.","type":"string","pattern":"^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(/[^\\s?#]*)?$","maxLength":2000},"health":{"description":"The health check: a path under `url`, asked with GET. A 2xx answer is healthy. Default `/health`.","$ref":"#/definitions/path"},"version":{"description":"Optional: a path under `url` (GET) answering the version the environment serves: JSON `{\"version\": \"0.3.1\"}` (or the key `version_key` names), a JSON string, or plain text.","$ref":"#/definitions/path"},"version_key":{"description":"The key of the version endpoint's JSON object that holds the version (default `version`).","type":"string","minLength":1,"maxLength":200},"version_header":{"description":"Optional: a response header holding the version (`X-Model-Version`), read from the version endpoint's answer, or from the health check's when there is no `version`.","type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":200},"timeout_s":{"description":"Seconds each request may take, answer included (default 5).","type":"number","exclusiveMinimum":0,"maximum":300},"token_env":{"description":"Optional: the environment variable `nbpromote deploy` reads a token from, sent as `Authorization: Bearer <token>` to this environment's origin only. In VS Code the token is set with Set Token on the environment's row (kept in the secret storage).","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":200}}}}};
+const schema12 = {"type":"object","additionalProperties":false,"required":["name","url"],"properties":{"name":{"description":"The environment's name, unique in the file: letters, digits, `_`, `-` and `.`, starting with a letter (`staging`, `production`, `eu-west.prod`).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_.-]*$","maxLength":64},"url":{"description":"The environment's base URL, http or https only (`https://staging.example.com`, `http://10.0.0.5:8080/model`). The health and version paths are added to it; requests never leave its origin.","type":"string","pattern":"^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(/[^\\s?#]*)?$","maxLength":2000},"health":{"description":"The health check: a path under `url`, asked with GET. A 2xx answer is healthy. Default `/health`.","$ref":"#/definitions/path"},"version":{"description":"Optional: a path under `url` (GET) answering the version the environment serves: JSON `{\"version\": \"0.3.1\"}` (or the key `version_key` names), a JSON string, or plain text.","$ref":"#/definitions/path"},"version_key":{"description":"The key of the version endpoint's JSON object that holds the version (default `version`).","type":"string","minLength":1,"maxLength":200},"version_header":{"description":"Optional: a response header holding the version (`X-Model-Version`), read from the version endpoint's answer, or from the health check's when there is no `version`.","type":"string","pattern":"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$","maxLength":200},"timeout_s":{"description":"Seconds each request may take, answer included (default 5).","type":"number","exclusiveMinimum":0,"maximum":300},"token_env":{"description":"Optional: the environment variable `nbpromote deploy` reads a token from, sent as `Authorization: Bearer <token>` to this environment's origin only. In VS Code the token is set with Set Token on the environment's row (kept in the secret storage).","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","maxLength":200}}};
+const schema13 = {"type":"string","pattern":"^/(?!/)[^\\s#]*$","maxLength":2000};
+const func2 = require("ajv/dist/runtime/ucs2length").default;
+const pattern0 = new RegExp("^[A-Za-z][A-Za-z0-9_.-]*$", "u");
+const pattern1 = new RegExp("^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(/[^\\s?#]*)?$", "u");
+const pattern2 = new RegExp("^/(?!/)[^\\s#]*$", "u");
+const pattern4 = new RegExp("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", "u");
+const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema12.required,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.url === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema12.required,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((((key0 === "name") || (key0 === "url")) || (key0 === "health")) || (key0 === "version")) || (key0 === "version_key")) || (key0 === "version_header")) || (key0 === "timeout_s")) || (key0 === "token_env"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func2(data0) > 64){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema12.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!pattern0.test(data0)){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_.-]*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_.-]*$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_.-]*$",parentSchema:schema12.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.name.type,parentSchema:schema12.properties.name,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+let data1 = data.url;
+if(typeof data1 === "string"){
+if(func2(data1) > 2000){
+const err6 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema12.properties.url,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!pattern1.test(data1)){
+const err7 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(/[^\\s?#]*)?$"},message:"must match pattern \""+"^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(/[^\\s?#]*)?$"+"\"",schema:"^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#@]+(/[^\\s?#]*)?$",parentSchema:schema12.properties.url,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.url.type,parentSchema:schema12.properties.url,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.health !== undefined){
+let data2 = data.health;
+if(typeof data2 === "string"){
+if(func2(data2) > 2000){
+const err9 = {instancePath:instancePath+"/health",schemaPath:"#/definitions/path/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema13,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern2.test(data2)){
+const err10 = {instancePath:instancePath+"/health",schemaPath:"#/definitions/path/pattern",keyword:"pattern",params:{pattern: "^/(?!/)[^\\s#]*$"},message:"must match pattern \""+"^/(?!/)[^\\s#]*$"+"\"",schema:"^/(?!/)[^\\s#]*$",parentSchema:schema13,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/health",schemaPath:"#/definitions/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.version !== undefined){
+let data3 = data.version;
+if(typeof data3 === "string"){
+if(func2(data3) > 2000){
+const err12 = {instancePath:instancePath+"/version",schemaPath:"#/definitions/path/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema13,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!pattern2.test(data3)){
+const err13 = {instancePath:instancePath+"/version",schemaPath:"#/definitions/path/pattern",keyword:"pattern",params:{pattern: "^/(?!/)[^\\s#]*$"},message:"must match pattern \""+"^/(?!/)[^\\s#]*$"+"\"",schema:"^/(?!/)[^\\s#]*$",parentSchema:schema13,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/version",schemaPath:"#/definitions/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.type,parentSchema:schema13,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.version_key !== undefined){
+let data4 = data.version_key;
+if(typeof data4 === "string"){
+if(func2(data4) > 200){
+const err15 = {instancePath:instancePath+"/version_key",schemaPath:"#/properties/version_key/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema12.properties.version_key,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(func2(data4) < 1){
+const err16 = {instancePath:instancePath+"/version_key",schemaPath:"#/properties/version_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.version_key,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/version_key",schemaPath:"#/properties/version_key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.version_key.type,parentSchema:schema12.properties.version_key,data:data4};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.version_header !== undefined){
+let data5 = data.version_header;
+if(typeof data5 === "string"){
+if(func2(data5) > 200){
+const err18 = {instancePath:instancePath+"/version_header",schemaPath:"#/properties/version_header/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema12.properties.version_header,data:data5};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(!pattern4.test(data5)){
+const err19 = {instancePath:instancePath+"/version_header",schemaPath:"#/properties/version_header/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"},message:"must match pattern \""+"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"+"\"",schema:"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",parentSchema:schema12.properties.version_header,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/version_header",schemaPath:"#/properties/version_header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.version_header.type,parentSchema:schema12.properties.version_header,data:data5};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.timeout_s !== undefined){
+let data6 = data.timeout_s;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 300 || isNaN(data6)){
+const err21 = {instancePath:instancePath+"/timeout_s",schemaPath:"#/properties/timeout_s/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300},message:"must be <= 300",schema:300,parentSchema:schema12.properties.timeout_s,data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data6 <= 0 || isNaN(data6)){
+const err22 = {instancePath:instancePath+"/timeout_s",schemaPath:"#/properties/timeout_s/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.timeout_s,data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/timeout_s",schemaPath:"#/properties/timeout_s/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.timeout_s.type,parentSchema:schema12.properties.timeout_s,data:data6};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.token_env !== undefined){
+let data7 = data.token_env;
+if(typeof data7 === "string"){
+if(func2(data7) > 200){
+const err24 = {instancePath:instancePath+"/token_env",schemaPath:"#/properties/token_env/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema12.properties.token_env,data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(!pattern5.test(data7)){
+const err25 = {instancePath:instancePath+"/token_env",schemaPath:"#/properties/token_env/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema12.properties.token_env,data:data7};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/token_env",schemaPath:"#/properties/token_env/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.token_env.type,parentSchema:schema12.properties.token_env,data:data7};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://nbpromote.dev/schemas/deployments.schema.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.environments === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "environments"},message:"must have required property '"+"environments"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "environments")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.environments !== undefined){
+let data0 = data.environments;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate11(data0[i0], {instancePath:instancePath+"/environments/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.environments.type,parentSchema:schema11.properties.environments,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+return module.exports;
+}
+
+const loaders = { lock: lock, pipeline: pipeline, run: run, deployments: deployments };
 const loaded = {};
 
 exports.precompiledSchemaValidator = function precompiledSchemaValidator(name) {
