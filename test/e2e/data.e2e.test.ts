@@ -59,7 +59,7 @@ describe('nbpromote data (dist/cli.js)', function () {
     const run = nbpromote('data', '--json');
     assert.equal(run.status, 0, run.stderr);
     const doc = JSON.parse(run.stdout) as { root: string; runs_read: number; runs_total: number; files: Record<string, unknown>[]; problems: unknown[] };
-    assert.deepEqual(Object.keys(doc), ['root', 'runs_read', 'runs_total', 'files', 'problems']);
+    assert.deepEqual(Object.keys(doc), ['root', 'error', 'runs_read', 'runs_total', 'files', 'problems']);
     assert.equal(doc.runs_read, 2);
     assert.deepEqual(doc.files.map((f) => f['path']), ['data/gone.csv', 'data/rows.csv']);
     const [gone, rows] = doc.files as [Record<string, any>, Record<string, any>]; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -104,6 +104,12 @@ describe('nbpromote data (dist/cli.js)', function () {
       assert.equal(run.status, 1);
       assert.ok(run.stderr.includes(join(broken, '.nbpromote', 'runs')), run.stderr);
       assert.equal(run.stdout, '');
+      // With --json the failure is one JSON object too (`nbpromote data --json | jq` must not read nothing).
+      const json = nbpromote('data', '--out', broken, '--json');
+      assert.equal(json.status, 1);
+      const failure = JSON.parse(json.stdout) as { error: string; files: unknown[] };
+      assert.ok(failure.error.includes(join(broken, '.nbpromote', 'runs')), failure.error);
+      assert.deepEqual(failure.files, []);
     } finally {
       rmSync(broken, { recursive: true, force: true });
     }
@@ -113,9 +119,16 @@ describe('nbpromote data (dist/cli.js)', function () {
     assert.equal(nbpromote('data', '--nope').status, 2);
   });
 
+  it('exits 1 for a folder that holds no promoted package and no run store (a mistyped --out)', () => {
+    const run = nbpromote('data', '--out', tmpdir(), '--json');
+    assert.equal(run.status, 1);
+    assert.match((JSON.parse(run.stdout) as { error: string }).error, /holds no promoted package \(no pipeline\.yaml\) and no run store/);
+  });
+
   it('says how to get data files when no run read one', () => {
     const empty = mkdtempSync(join(tmpdir(), 'nbpromote-data-empty-'));
     try {
+      writeFileSync(join(empty, 'pipeline.yaml'), 'schema_version: 1\n');
       const run = spawnSync(process.execPath, [cli, 'data'], { cwd: empty, encoding: 'utf8' });
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stdout, /No data files: no runs in .*Run the promoted pipeline/);

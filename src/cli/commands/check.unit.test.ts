@@ -1,6 +1,6 @@
 /** `nbpromote check`: the command it suggests works as given; kept files that import removed modules fail it. */
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FEATURES_MERGED as v2, notebookJson, THREE_STEPS as v1 } from '../../core/scaffold/testing';
@@ -48,6 +48,21 @@ describe('nbpromote check', function () {
     writeFileSync(join(dir, 'tests', 'test_features.py'), 'def test_by_hand():\n    assert True\n');
     const harmless = await cli('check', 'nb.ipynb', '--out', '.');
     assert.equal(harmless.code, ExitCode.Ok, harmless.out + harmless.err);
+  });
+
+  it('calls a package checked out with CRLF line endings (git core.autocrlf) up to date, and promotion leaves it so', async () => {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', 'out')).code, ExitCode.Ok);
+    const generated = readdirSync(join(dir, 'out'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !join(e.parentPath, e.name).includes('.nbpromote')).map((e) => join(e.parentPath, e.name));
+    assert.ok(generated.length > 5);
+    for (const file of generated) writeFileSync(file, readFileSync(file, 'utf8').replace(/\r?\n/g, '\r\n'));
+    const check = await cli('check', 'nb.ipynb', '--out', 'out');
+    assert.equal(check.code, ExitCode.Ok, check.out + check.err);
+    assert.match(check.out, /up to date \(nb 0\.1\.0\)\n$/);
+    const again = await cli('promote', 'nb.ipynb', '--out', 'out', '--json');
+    assert.equal(again.code, ExitCode.Ok, again.err);
+    assert.deepEqual((JSON.parse(again.out) as { files: { action: string }[] }).files.filter((f) => f.action !== 'unchanged'), []);
+    assert.ok(readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8').includes('\r\n'), 'the CRLF files were rewritten');
   });
 
   it('says which hand-edited files it keeps when the package is up to date', async () => {

@@ -14,7 +14,7 @@ import { NbpromoteError } from '../../core/errors';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
-import { alignedRows } from '../table';
+import { alignedRows, escapeControls } from '../table';
 import type { CliIo } from '../io';
 
 export const dataFlags: readonly FlagSpec[] = [
@@ -30,18 +30,21 @@ export async function runData(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   if (args.positionals.length > 0) throw new NbpromoteError('usage', `data takes no positional arguments, got: ${args.positionals.join(' ')}`);
   const limit = limitOf(flagString(args, 'limit'));
   const root = resolve(io.cwd, flagString(args, 'out') ?? '.');
-  if (!isFolder(root)) {
-    io.err(`nbpromote: ${root}: no such folder (--out names the folder holding pipeline.yaml and .nbpromote/runs/)\n`);
+  const json = flagBoolean(args, 'json');
+  // With --json, a failure is one JSON object too: `nbpromote data --json | jq ...` must not see an empty input.
+  const fail = (message: string): ExitCode => {
+    io.err(`nbpromote: ${message}\n`);
+    if (json) io.out(`${JSON.stringify({ root, error: message, runs_read: 0, runs_total: 0, files: [], problems: [] }, null, 2)}\n`);
     return ExitCode.BadInput;
-  }
+  };
+  if (!isFolder(root)) return fail(`${root}: ${existsSync(root) ? 'not a folder' : 'no such folder'} (--out names the folder holding pipeline.yaml and .nbpromote/runs/)`);
+  // A mistyped --out must not pass in CI as "no data files".
+  if (!existsSync(resolve(root, 'pipeline.yaml')) && !existsSync(resolve(root, '.nbpromote', 'runs'))) return fail(`${root} holds no promoted package (no pipeline.yaml) and no run store (.nbpromote/runs/): --out names the folder a notebook was promoted into`);
   const store = await readDataStore(root, { limit });
-  if ('failure' in store) {
-    io.err(`nbpromote: ${store.failure}\n`);
-    return ExitCode.BadInput;
-  }
+  if ('failure' in store) return fail(store.failure);
   for (const problem of store.problems.slice(0, MAX_WARNINGS)) io.err(`${problem.severity}: ${formatProblem(problem)}\n`);
   if (store.problems.length > MAX_WARNINGS) io.err(`... and ${store.problems.length - MAX_WARNINGS} more problems (see "problems" in --json)\n`);
-  if (flagBoolean(args, 'json')) {
+  if (json) {
     io.out(`${JSON.stringify(dataJson(store), null, 2)}\n`);
     return ExitCode.Ok;
   }
@@ -70,6 +73,7 @@ function isFolder(path: string): boolean {
 export function dataJson(store: DataStore): Record<string, unknown> {
   return {
     root: store.root,
+    error: null,
     runs_read: store.runsRead,
     runs_total: store.runsTotal,
     files: store.files.map(fileJson),
@@ -138,7 +142,7 @@ function renderTable(store: DataStore): string {
     dvcWords(file.dvc),
     file.git.kind === 'commits' && file.git.commits[0] !== undefined ? `${file.git.commits[0].shortHash} ${file.git.commits[0].date.slice(0, 10)} ${file.git.commits[0].subject}` : '-',
   ]);
-  const versions = store.files.map((f) => `${f.shown}: ${f.versions.map((v) => `${shortHash(v.sha256)}${v.sha256 === f.currentVersion ? '*' : ''}`).join(' ')}`);
+  const versions = store.files.map((f) => `${escapeControls(f.shown)}: ${f.versions.map((v) => `${shortHash(v.sha256)}${v.sha256 === f.currentVersion ? '*' : ''}`).join(' ')}`);
   const summary = `${store.files.length} data file${store.files.length === 1 ? '' : 's'} read by ${store.runsRead} of ${store.runsTotal} runs (${store.root}); versions newest first, * = the file on disk`;
   return `${alignedRows([header, ...rows]).join('\n')}\n${summary}\n${versions.join('\n')}\n`;
 }

@@ -1,9 +1,10 @@
 /**
  * The data files of a set of runs: every `dataFiles` entry of every run, grouped by the file it names and, per
  * file, by content hash (a version). Pure: reads nothing. A path from a record is only ever a file path: it is
- * resolved against the run's workdir (relative to the project folder), never run, fetched or expanded. A file is
- * shown as run records name it: relative to the notebook's folder (the workdir of the newest run naming it) when
- * inside it, else relative to the project folder; one outside both is shown whole and marked so.
+ * resolved against the run's workdir (relative to the project folder), never run, fetched or expanded. Every file
+ * is shown from one folder, the notebook's (the newest run's workdir), as run records name files: `data/x.csv`
+ * beside it, `../data/x.csv` from a `notebooks/` folder when the output root is in the same project (their
+ * common folder is the notebook folder's parent). A file outside that project is shown whole and marked so.
  */
 import * as nodePath from 'node:path';
 import type { DataRunRef, DataVersion } from '../contract/data';
@@ -21,8 +22,6 @@ export interface CollectedFile {
 
 export function collectDataFiles(runs: readonly RunSummary[], root: string): { files: CollectedFile[]; problems: Problem[] } {
   const byPath = new Map<string, Map<string, { size: number; runs: DataRunRef[] }>>();
-  /** The notebook's folder of the first run naming each file (runs come newest first). */
-  const notebookFolders = new Map<string, string>();
   const problems: Problem[] = [];
   for (const run of runs) {
     const base = nodePath.resolve(root, run.workdir ?? '.');
@@ -40,7 +39,6 @@ export function collectDataFiles(runs: readonly RunSummary[], root: string): { f
       seen.add(key);
       let versions = byPath.get(path);
       if (versions === undefined) byPath.set(path, (versions = new Map()));
-      if (!notebookFolders.has(path)) notebookFolders.set(path, base);
       let version = versions.get(sha256);
       if (version === undefined) versions.set(sha256, (version = { size: file.size, runs: [] }));
       version.runs.push({
@@ -55,11 +53,16 @@ export function collectDataFiles(runs: readonly RunSummary[], root: string): { f
       });
     }
   }
+  // The newest run's notebook folder; the project: that folder, or its parent when the output root is there too
+  // (`notebooks/` beside `build/`), never a folder further up (an output root elsewhere on the disk).
+  const notebookFolder = nodePath.resolve(root, runs.find((run) => run.workdir !== undefined)?.workdir ?? '.');
+  const parent = nodePath.dirname(notebookFolder);
+  const project = isSameOrInside(notebookFolder, root) || !isSameOrInside(parent, root) || parent === nodePath.parse(parent).root ? notebookFolder : parent;
   const files: CollectedFile[] = [];
   for (const [path, versions] of byPath) {
-    const base = [notebookFolders.get(path) ?? root, root].find((folder) => isSameOrInside(folder, path));
-    const outsideProject = base === undefined;
-    const shown = base === undefined ? path : nodePath.relative(base, path).split(nodePath.sep).join('/');
+    const from = isSameOrInside(project, path) ? notebookFolder : isSameOrInside(root, path) ? root : undefined;
+    const outsideProject = from === undefined;
+    const shown = from === undefined ? path : nodePath.relative(from, path).split(nodePath.sep).join('/');
     const list = [...versions].map(([sha256, v]) => versionOf(sha256, v.size, v.runs));
     list.sort(newestFirst);
     files.push({ path, shown, outsideProject, versions: list });

@@ -51,7 +51,12 @@ export async function readStoreRuns(root: string, limit = DATA_RUN_LIMIT): Promi
     runs.push(...page.items);
     offset = page.nextOffset;
   }
-  return { runs, total: index.ids.length, problems: [...index.problems] };
+  // A record that cannot be read (broken JSON, a data file entry without its hash) says so, as `nbpromote runs`
+  // does: a version only it read would otherwise vanish without a word. A record that could not be read at all
+  // (no data files known, and an error) does not count as a run read.
+  const problems = [...index.problems, ...runs.flatMap((run) => run.problems ?? [])];
+  const readable = runs.filter((run) => run.dataFiles !== undefined || !(run.problems ?? []).some((p) => p.severity === 'error'));
+  return { runs: readable, total: index.ids.length, problems };
 }
 
 /** What looking at the files of one project needs once: the dvc.lock entries and the git repository. */

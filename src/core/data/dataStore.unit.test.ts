@@ -111,6 +111,33 @@ describe('core/data', () => {
     assert.match(currentWords(file(restricted, outside)), /not read/);
   });
 
+  it('names files from the notebook\'s folder, `../data/x.csv` from `notebooks/` when the output root is in the same project', async () => {
+    // cookiecutter-data-science: notebooks/, data/, the package in build/churn (workdir ../../notebooks).
+    const repo = join(dir, 'repo');
+    const root = join(repo, 'build', 'churn');
+    mkdirSync(join(repo, 'data'), { recursive: true });
+    mkdirSync(join(repo, 'notebooks'), { recursive: true });
+    writeFileSync(join(repo, 'data', 'x.csv'), v1);
+    writeFileSync(join(repo, 'notebooks', 'local.json'), '{}');
+    const id = runIdAt(t0, 'ffffff');
+    writeLocalRun(root, id, localRunRecord(id, { workdir: '../../notebooks', data_files: [{ path: '../data/x.csv', size: v1.length, sha256: sha256(v1) }, { path: 'local.json', size: 2, sha256: sha256('{}') }, { path: join(dir, 'elsewhere.csv'), size: 1, sha256: 'a'.repeat(64) }] }));
+    const s = store(await readDataStore(root, { git: false }));
+    assert.deepEqual(s.files.map((f) => [f.shown, f.outsideProject]), [['../data/x.csv', false], ['local.json', false], [join(dir, 'elsewhere.csv'), true]]);
+  });
+
+  it('says which run records cannot be read, and counts only the runs it read', async () => {
+    const root = join(dir, 'broken');
+    const good = runIdAt(t0, '111111');
+    writeLocalRun(root, good, localRunRecord(good, { workdir: '.', data_files: [{ path: 'a.csv', size: v1.length, sha256: sha256(v1) }] }));
+    const bad = runIdAt(t0 + 60, '222222');
+    mkdirSync(join(root, '.nbpromote', 'runs', bad), { recursive: true });
+    writeFileSync(join(root, '.nbpromote', 'runs', bad, 'run.json'), '{"id": "broken');
+    const s = store(await readDataStore(root, { git: false }));
+    assert.equal(s.runsRead, 1);
+    assert.equal(s.runsTotal, 2);
+    assert.ok(s.problems.some((p) => p.severity === 'error' && p.file.includes(bad)), JSON.stringify(s.problems));
+  });
+
   it('never treats a path as anything but a path: a URL-like or shell-like name is a missing file', () => {
     const id = runIdAt(t0, 'eeeeee');
     const run = { source: 'local' as const, id, status: 'finished' as const, params: {}, metrics: {}, workdir: '.', dataFiles: [{ path: 'https://example.invalid/a.csv', size: 1, sha256: 'a'.repeat(64) }, { path: '$(touch pwned)', size: 1, sha256: 'b'.repeat(64) }, { path: 'bad\0path', size: 1, sha256: 'c'.repeat(64) }] };

@@ -27,6 +27,7 @@ import type { Logger } from '../util/logger';
 import { fileSystemCode, fileSystemMessage } from './fileSystemError';
 import { isInside, isMissing, mkdirFailure, pathSyntaxProblem, realRootOf, rootResolver } from './paths';
 import { processExists } from '../util/process';
+import { equalsAsGenerated } from '../versioning/hash';
 
 export type FileAction =
   | 'created' // the file was absent
@@ -244,7 +245,9 @@ async function resolveDirectory(realRoot: string, dir: string): Promise<string |
 
 function decideAction(plan: FilePlan, existing: Buffer | undefined): FileAction {
   if (existing === undefined) return 'created';
-  if (existing.equals(Buffer.from(plan.contents, 'utf8'))) return 'unchanged';
+  // Line endings aside: git's `core.autocrlf` checks generated files out with CRLF. Rewriting them with LF would
+  // change every file for nothing, and `check` would call a fresh checkout stale.
+  if (equalsAsGenerated(existing, plan.contents)) return 'unchanged';
   return plan.mode === 'create-only' ? 'kept' : 'changed';
 }
 

@@ -6,15 +6,23 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
+import { realRootOf } from '../io/paths';
 import { readYamlDocument } from '../pipeline/yamlPositions';
 
 /**
- * Why `outDir` (absolute) is no place for a promoted package, or undefined. Inside `.git` (any case, as
+ * Why `outDir` (absolute) is no place for a promoted package, or undefined; its real path (symbolic links
+ * resolved) is checked too. Inside `.git` (any case, as
  * case-insensitive file systems see it) the files are not tracked and git may remove them. Inside another
  * output root's tests/, src/<package>/ or .nbpromote/ the files become part of that package: its pytest
  * collects the inner tests and conftest.py and fails, and its next promotion may remove them.
  */
 export async function outputPlaceProblem(outDir: string): Promise<string | undefined> {
+  // Where the files would really go: a symbolic link to `.git` (`gl -> .git`) leads there all the same.
+  const real = await realRootOf(outDir);
+  return (await placeProblem(outDir)) ?? (real === outDir ? undefined : await placeProblem(real));
+}
+
+async function placeProblem(outDir: string): Promise<string | undefined> {
   const parts = outDir.split(sep);
   const git = parts.findIndex((part) => part.toLowerCase() === '.git');
   if (git >= 0) {
@@ -32,7 +40,7 @@ export async function outputPlaceProblem(outDir: string): Promise<string | undef
 
 /**
  * The part of the output root `outer` that `inner` lies in and that root's tools own (`tests`, `.nbpromote`,
- * `src/<package>`), or undefined when `outer` is no output root (no nbpromote.lock) or `inner` lies elsewhere.
+ * `src` and `src/<package>`), or undefined when `outer` is no output root (no nbpromote.lock) or `inner` lies elsewhere.
  */
 async function ownedPart(outer: string, inner: string): Promise<string | undefined> {
   const [first, second] = relative(outer, inner).split(sep);
@@ -44,7 +52,8 @@ async function ownedPart(outer: string, inner: string): Promise<string | undefin
     return undefined;
   }
   if (first !== 'src') return first;
-  if (second === undefined) return undefined;
+  // Its src/ itself: the new package's own src/ and tests/ would sit among that package's modules.
+  if (second === undefined) return 'src';
   // src/<package>: the lock names the package; a lock git left in conflict still has the package's runner there.
   const loaded = readYamlDocument(lock, join(outer, LOCK_FILE_NAME));
   const named = loaded.ok && typeof loaded.value === 'object' && loaded.value !== null ? (loaded.value as Record<string, unknown>)['package'] : undefined;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outputPlaceProblem } from './outputPlace';
@@ -21,8 +21,13 @@ describe('outputPlaceProblem', () => {
     }
   });
 
-  it("refuses another output root's tests/, src/<package>/ and .nbpromote/", async () => {
-    for (const [out, part] of [['outer/tests', 'tests'], ['outer/tests/deep', 'tests'], ['outer/src/churn/sub', 'src/churn'], ['outer/.nbpromote/x', '.nbpromote']] as const) {
+  it('refuses a folder a symbolic link leads into .git through (`gl -> .git`)', async () => {
+    symlinkSync(join(work, '.git'), join(work, 'gl'));
+    assert.match((await outputPlaceProblem(join(work, 'gl', 'pkg'))) ?? '', /is in git's own folder/);
+  });
+
+  it("refuses another output root's tests/, src/, src/<package>/ and .nbpromote/", async () => {
+    for (const [out, part] of [['outer/tests', 'tests'], ['outer/tests/deep', 'tests'], ['outer/src', 'src'], ['outer/src/churn/sub', 'src/churn'], ['outer/.nbpromote/x', '.nbpromote']] as const) {
       const problem = (await outputPlaceProblem(join(work, out))) ?? '';
       assert.ok(problem.startsWith(`the output folder ${join(work, out)} is in ${join(work, 'outer', part)}, which belongs to the package promoted in ${join(work, 'outer')} (it has nbpromote.lock)`), problem);
     }
