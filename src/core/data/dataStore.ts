@@ -22,6 +22,7 @@ import type { HashCache } from './diskState';
 import { readDiskState } from './diskState';
 import type { DvcEntry } from './dvc';
 import { dvcTop, dvcTrackingOf, readDvcLocks } from './dvc';
+import type { GIT_NOT_FOUND} from './gitHistory';
 import { GIT_HISTORY_LIMIT, gitHistory, gitTopOf } from './gitHistory';
 
 /** Runs read by default: the newest 1,000. */
@@ -63,7 +64,7 @@ export async function readStoreRuns(root: string, limit = DATA_RUN_LIMIT): Promi
 export interface InspectContext {
   readonly root: string;
   readonly locks: readonly DvcEntry[];
-  readonly gitTop: string | undefined;
+  readonly gitTop: string | undefined | typeof GIT_NOT_FOUND;
   readonly options: DataReadOptions;
   readonly problems: Problem[];
 }

@@ -235,6 +235,18 @@ describe('core/data', () => {
       const off = file(store(await readDataStore(dir, { git: false })), 'data/churn.csv');
       assert.deepEqual(off.git, { kind: 'unavailable', reason: 'git is not run here' });
     });
+
+    it('says git is not installed when it is not on PATH, not that the folder is in no repository', async () => {
+      threeRuns(dir);
+      git(dir, 'init', '-q');
+      const path = process.env['PATH'];
+      process.env['PATH'] = join(dir, 'no-such-folder');
+      try {
+        assert.deepEqual(file(store(await readDataStore(dir)), 'data/churn.csv').git, { kind: 'unavailable', reason: 'git is not installed (not found on PATH)' });
+      } finally {
+        process.env['PATH'] = path;
+      }
+    });
   });
 
   it('fails, naming the folder, when the run store cannot be listed', async () => {

@@ -14,19 +14,22 @@ export const GIT_HISTORY_LIMIT = 20;
 const FIELD = '\x1f';
 const RECORD = '\x1e';
 
-/** The top folder of the repository holding `folder`, or undefined when it is in none (or git is missing). */
-export async function gitTopOf(folder: string): Promise<string | undefined> {
+/** Git cannot be run here (not installed, not on PATH): what `gitTopOf` answers then. */
+export const GIT_NOT_FOUND = { gitNotFound: true } as const;
+
+/** The top folder of the repository holding `folder`; undefined when it is in none; GIT_NOT_FOUND without git. */
+export async function gitTopOf(folder: string): Promise<string | undefined | typeof GIT_NOT_FOUND> {
   try {
     const top = (await git(folder, ['rev-parse', '--show-toplevel'])).trim();
     return top === '' ? undefined : nodePath.resolve(top);
-  } catch {
-    return undefined;
+  } catch (ex) {
+    return (ex as NodeJS.ErrnoException).code === 'ENOENT' ? GIT_NOT_FOUND : undefined;
   }
 }
 
 /** The newest `limit` commits that changed `file` (absolute) in the repository at `top`. Never rejects. */
-export async function gitHistory(file: string, top: string | undefined, limit = GIT_HISTORY_LIMIT): Promise<GitHistory> {
-  if (top === undefined) return { kind: 'unavailable', reason: 'not in a git repository' };
+export async function gitHistory(file: string, top: string | undefined | typeof GIT_NOT_FOUND, limit = GIT_HISTORY_LIMIT): Promise<GitHistory> {
+  if (typeof top !== 'string') return { kind: 'unavailable', reason: top === GIT_NOT_FOUND ? 'git is not installed (not found on PATH)' : 'not in a git repository' };
   if (!isInside(top, file)) return { kind: 'unavailable', reason: `outside the git repository ${top}` };
   const relative = nodePath.relative(top, file).split(nodePath.sep).join('/');
   let out: string;
@@ -47,7 +50,7 @@ export async function gitHistory(file: string, top: string | undefined, limit = 
 function git(cwd: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('git', [...args], { cwd, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, windowsHide: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' } }, (error, stdout, stderr) => {
-      if (error !== null) reject(new Error(stderr.trim().split('\n')[0] || error.message));
+      if (error !== null) reject(Object.assign(new Error(stderr.trim().split('\n')[0] || error.message), { code: (error as NodeJS.ErrnoException).code }));
       else resolve(stdout);
     });
   });
