@@ -22,7 +22,7 @@ import type { HashCache } from './diskState';
 import { readDiskState } from './diskState';
 import type { DvcEntry } from './dvc';
 import { dvcTop, dvcTrackingOf, readDvcLocks } from './dvc';
-import type { GIT_NOT_FOUND} from './gitHistory';
+import type { GIT_NOT_FOUND } from './gitHistory';
 import { GIT_HISTORY_LIMIT, gitHistory, gitTopOf } from './gitHistory';
 
 /** Runs read by default: the newest 1,000. */
