@@ -206,6 +206,18 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     assert.deepEqual(ourDiagnostics(notebook.cellAt(0).document.uri), []);
   });
 
+  it('still puts the notebook\'s own problems on its cells when the output root is no place for a package (.git)', async () => {
+    const config = vscode.workspace.getConfiguration('nbpromote');
+    await config.update('output.root', '.git/${notebookName}', vscode.ConfigurationTarget.Workspace);
+    try {
+      const notebook = await openNotebook('editor-undefined.ipynb');
+      const [diagnostic] = await eventually('diagnostics of cell 2', () => ourDiagnostics(notebook.cellAt(1).document.uri), (d) => d.length > 0);
+      assert.equal(diagnostic === undefined ? undefined : codeOf(diagnostic), 'name-undefined');
+    } finally {
+      await config.update('output.root', outRoot, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('reports invalid step names on their cells and fixes them with a quick fix', async () => {
     const notebook = await openNotebook('editor-badname.ipynb');
     const tagged = notebook.cellAt(0);

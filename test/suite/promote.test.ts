@@ -6,6 +6,8 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { localRunRecord, runIdAt, writeLocalRun } from '../../src/core/runs/testing';
+import type { NotebookPromoterApi } from '../../src/features/extensionRoot';
 
 const extensionId = 'nbpromote.notebook-promoter';
 const python = process.env['NBPROMOTE_PYTHON'] ?? '/usr/bin/python3';
@@ -321,6 +323,15 @@ describe('Promote commands', function () {
         await eventually('the package moved to promote-each/promote-renamed', () => (existsSync(join(each(), 'promote-renamed', 'nbpromote.lock')) ? true : undefined));
         assert.equal(existsSync(join(each(), 'promote-fail')), false, 'the old folder is still there');
         assert.deepEqual(readdirSync(join(each(), 'promote-renamed', '.nbpromote', 'runs')), runsBefore, 'the runs moved with it');
+        // A file watcher of the renamed folder goes on reporting the old paths: a run recorded there now (a run from
+        // a terminal) reported at its old path must still show, read from the store where it is.
+        const api = vscode.extensions.getExtension<NotebookPromoterApi>(extensionId)?.exports;
+        assert.ok(api);
+        const id = runIdAt(Date.UTC(2026, 10, 26, 12, 0, 0) / 1000, 'abcdef');
+        writeLocalRun(join(each(), 'promote-renamed'), id, localRunRecord(id, { pipeline: 'promote_fail' }));
+        await api.runs.refreshLocal([join(each(), 'promote-fail', '.nbpromote', 'runs', id, 'run.json')]);
+        const store = (await api.runs.localStores()).find((s) => s.root === join(each(), 'promote-renamed'));
+        assert.ok(store?.runs.some((r) => r.id === id), 'the run recorded in the moved store does not show');
         const promoted = await command<PromoteResult>('nbpromote.promoteNotebook', renamed, { reveal: false });
         assert.equal(promoted.promoted, true, promoted.reason);
         assert.equal(promoted.outDir, join(each(), 'promote-renamed'));

@@ -21,3 +21,11 @@ export function pipelineArgs(packageName: string, srcDir: string, args: readonly
   ].join('; ');
   return ['-c', code, srcDir, ...args];
 }
+
+/**
+ * The command `pipelineArgs` stands for, as a person would type it in the output root (for logs):
+ * `<python> -m <package>.pipeline <args>`, without the start code and the src folder it passes first.
+ */
+export function shownPipelineArgs(python: string, packageName: string, argv: readonly string[]): string[] {
+  return [python, '-m', `${packageName}.pipeline`, ...argv.slice(3)];
+}

@@ -5,9 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NbpromoteError } from '../errors';
 import { packageNameFor } from '../promote/promote';
-import { pipelineArgs } from './command';
+import { pipelineArgs, shownPipelineArgs } from './command';
 
 describe('pipelineArgs', () => {
+  it('is shown in logs as the command a person types in the output root, with its arguments', () => {
+    const argv = pipelineArgs('churn', '/work/out/src', ['--param', 'C=1', '--json']);
+    assert.deepEqual(shownPipelineArgs('python3', 'churn', argv), ['python3', '-m', 'churn.pipeline', '--param', 'C=1', '--json']);
+  });
+
   it('refuses a package name that is not an identifier (it is written into Python code)', () => {
     assert.throws(() => pipelineArgs('x"); import os; ("', 'src'), (ex: unknown) => NbpromoteError.is(ex, 'invalidInput'));
   });

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import * as vscode from 'vscode';
 import type { LockFile } from '../../core/contract/lockFile';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
@@ -18,6 +19,10 @@ import { NOT_IN_THE_NOTEBOOK } from '../promote/problemMessage';
 import type { NotebookDocuments, NotebookSnapshot, OpenNotebook } from '../../host/notebookDocuments';
 
 /** What the code lens and the diagnostics show of one open notebook, for one version of it. */
+
+/** Problems of the output root itself, which stop promotion before it reads the notebook's code. */
+const OUTPUT_PLACE_CODES: ReadonlySet<string> = new Set(['out-place', 'out-not-folder', 'state-path']);
+
 export interface EditorAnalysis {
   readonly snapshot: NotebookSnapshot;
   /** The dry-run promotion of the current contents; undefined when it could not run (an untitled notebook, a bad setting). */
@@ -181,7 +186,16 @@ export class EditorAnalyses extends Disposable {
     if (outDir !== undefined && folder !== undefined && path !== undefined) {
       const started = Date.now();
       try {
-        outcome = await promoteNotebook({ notebook: path, cwd: folder, text: snapshot.text, out: outDir, ...(given === undefined ? {} : { packageName: given }), dryRun: true, resolve: 'force', toolVersion: this.toolVersion, logger: this.log });
+        const request = { notebook: path, cwd: folder, text: snapshot.text, ...(given === undefined ? {} : { packageName: given }), dryRun: true, resolve: 'force' as const, toolVersion: this.toolVersion, logger: this.log };
+        outcome = await promoteNotebook({ ...request, out: outDir });
+        const refused = outcome.problems.filter((p) => OUTPUT_PLACE_CODES.has(p.code));
+        if (!outcome.ok && refused.length > 0) {
+          // The output root is no place for a package (in .git, a file, inside another package): promotion stops
+          // before it reads the code, and the notebook's own problems (an undefined name) would not show. They
+          // are read against a folder that does not exist, where a dry run looks at nothing.
+          const elsewhere = await promoteNotebook({ ...request, out: join(tmpdir(), `nbpromote-analysis-${process.pid}`, 'out') });
+          outcome = { ...elsewhere, ok: false, problems: [...refused, ...elsewhere.problems] };
+        }
         this.log.debug(`analysed ${vscode.workspace.asRelativePath(notebook.document.uri)} in ${Date.now() - started} ms: ${outcome.problems.length} problems`);
       } catch (ex) {
         this.log.warn(`cannot analyse ${vscode.workspace.asRelativePath(notebook.document.uri)}: ${ex instanceof Error ? ex.message : String(ex)}`);

@@ -75,7 +75,11 @@ async function followRename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<Fol
   const to = displayDir(target);
   const blocked = await whyNotMove(move);
   if (blocked !== undefined) {
-    void vscode.window.showWarningMessage(`${name} was renamed, and nbpromote.output.root now puts its package in ${to}; the package stays in ${from}: ${blocked}.`);
+    // A run or promotion going on ends: the move can be tried again then (else the next promotion would start
+    // a second package in the new folder, and this one's runs and cache would stay behind).
+    const busy = /running|promotion/.test(blocked);
+    const again = await vscode.window.showWarningMessage(`${name} was renamed, and nbpromote.output.root now puts its package in ${to}; the package stays in ${from}: ${blocked}.${busy ? ' Move it when that ends.' : ''}`, ...(busy ? ['Move Package Now'] : []));
+    if (again === 'Move Package Now') return moveNow(move, name, from, to);
     return { refused: move, reason: blocked };
   }
   if (mode === 'prompt') {
@@ -83,7 +87,11 @@ async function followRename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<Fol
     if (choice === 'Always Move') await vscode.workspace.getConfiguration(undefined, newUri).update(ConfigKey.OutputFollowRenames, 'always', vscode.ConfigurationTarget.Workspace);
     else if (choice !== 'Move Package') return { declined: move };
   }
-  // Checked again: the question may have waited a long time.
+  return moveNow(move, name, from, to);
+}
+
+/** Moves the package folder after checking again that nothing uses it (the question may have waited long). */
+async function moveNow(move: PackageMove, name: string, from: string, to: string): Promise<FollowOutcome> {
   const late = await whyNotMove(move);
   if (late !== undefined) {
     void vscode.window.showWarningMessage(`The package of ${name} stays in ${from}: ${late}.`);
@@ -100,7 +108,7 @@ async function followRename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<Fol
   }
   // The lock names the notebook's new path: the next promotion knows the package as this notebook's, and keeps
   // its name (it would refuse a package promoted from a notebook that is gone).
-  await recordNotebookMoved(move.to, newUri.fsPath);
+  await recordNotebookMoved(move.to, move.notebook.fsPath);
   void vscode.window.showInformationMessage(`Moved the package of ${name} to ${to}. Promote the notebook again to record its new name in pipeline.yaml.`);
   return { moved: move };
 }

@@ -71,7 +71,7 @@ export function problemMessage(what: string, problems: readonly Problem[], noteb
   const actions: ProblemAction[] = [];
   if (shown.some((p) => !NOT_IN_THE_NOTEBOOK.has(p.code))) actions.push('showProblems');
   if (codes.has('no-steps')) actions.push('suggestSteps');
-  if (codes.has('other-notebook') || codes.has('package-changed')) actions.push('openOutputRootSetting');
+  if (codes.has('other-notebook') || codes.has('package-changed') || codes.has('out-place')) actions.push('openOutputRootSetting');
   if (codes.has('package-changed')) actions.push('openPackageSetting');
   actions.push('showLog');
   return { message, actions };

@@ -17,7 +17,7 @@ import { openCell } from '../pipelines/commands';
 import { currentText } from './notebookArg';
 import { displayDir, fileName } from './shared';
 import { runInOutputRoot } from '../../host/childProcess';
-import { pipelineArgs } from '../../core/pipeline/command';
+import { pipelineArgs, shownPipelineArgs } from '../../core/pipeline/command';
 import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
 import { commandLine } from '../../core/util/commandLine';
 
@@ -100,7 +100,7 @@ export async function runPipeline(log: Log, target: () => PromotionTarget, recor
   }
   const python = await resolvePython(t.notebookUri);
   const argv = pipelineArgs(config.package, nodePath.join(t.outDir, 'src'), ['--json']);
-  logger.info(`${commandLine([python.path, '-m', `${config.package}.pipeline`, ...argv.slice(3)])} in ${t.outDir} (Python from ${python.source})`);
+  logger.info(`${commandLine(shownPipelineArgs(python.path, config.package, argv))} in ${t.outDir} (Python from ${python.source})`);
   const started = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Running ${config.package} ${config.version}`, cancellable: true },

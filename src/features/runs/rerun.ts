@@ -20,7 +20,7 @@ import { resolvePython } from '../../host/python';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { paramArgument } from './format';
 import { runInOutputRoot } from '../../host/childProcess';
-import { pipelineArgs } from '../../core/pipeline/command';
+import { pipelineArgs, shownPipelineArgs } from '../../core/pipeline/command';
 import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
 import { parseRunnerReport } from '../../core/runs/runnerOutput';
 import { CommandId } from '../../host/ids';
@@ -75,7 +75,7 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
   argv.push('--json');
   if (dropped.length > 0) logger.warn(`pipeline.yaml no longer has the parameter(s) ${dropped.join(', ')} of run ${run.id}: they are left out`);
   const python = await resolvePython(vscode.Uri.file(root));
-  logger.info(`re-running ${run.id}: ${commandLine([python.path, '-m', `${config.package}.pipeline`, ...argv.slice(2)])} in ${root} (Python from ${python.source})`);
+  logger.info(`re-running ${run.id}: ${commandLine(shownPipelineArgs(python.path, config.package, argv))} in ${root} (Python from ${python.source})`);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Re-running ${config.package} with the parameters of ${run.id}`, cancellable: true },
     (_progress, token) => runInOutputRoot(python.path, argv, root, logger, token),

@@ -139,7 +139,8 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
     const holds = (s: LocalSource, f: string): boolean => isInside(f, nodePath.join(s.root, '.nbpromote'));
     const hit = files === undefined ? local : local.filter((s) => files.some((f) => holds(s, f)));
     const outside = files?.filter((f) => !local.some((s) => holds(s, f))) ?? [];
-    let unknown = false;
+    // A store whose folder is gone (moved with its notebook, the watcher not yet saying so) is unknown too.
+    let unknown = hit.some((s) => !existsSync(nodePath.join(s.root, '.nbpromote')));
     for (const file of outside) {
       const root = storeRootOf(file);
       if (root !== undefined) this.candidates.add(root);
@@ -147,7 +148,13 @@ export class RunsTree extends Disposable implements vscode.TreeDataProvider<Runs
       if (root === undefined || !this.addStore(root)) unknown = true;
     }
     if (unknown) await this.rediscover();
-    const again = outside.length > 0 ? [...this.sources.values()].filter((s) => s instanceof LocalSource && (!s.loaded || hit.includes(s))) : hit;
+    // A record no store is at: a file watcher of a folder that was renamed since (a package moved with its
+    // notebook) goes on reporting the old paths. Some store changed: every local one is read again.
+    const again = unknown
+      ? [...this.sources.values()].filter((s) => s instanceof LocalSource)
+      : outside.length > 0
+        ? [...this.sources.values()].filter((s) => s instanceof LocalSource && (!s.loaded || hit.includes(s)))
+        : hit;
     await Promise.all(again.map((s) => this.reloadSource(s, false)));
   }
 
