@@ -88,7 +88,7 @@ describe('Data in Restricted Mode', function () {
     assert.ok(history);
     const children = (await tree.getChildren(history)) ?? [];
     assert.deepEqual(children.map((c) => c.kind), ['message']);
-    assert.deepEqual(tree.file(rows)?.git, { kind: 'unavailable', reason: 'git is not run here' });
+    assert.deepEqual(tree.file(rows)?.git, { kind: 'unavailable', reason: 'not in Restricted Mode (git can run programs a repository names): trust the workspace to see the commits' });
   });
 
   it('does not open a file outside the workspace folder', async () => {

@@ -110,7 +110,11 @@ describe('Data view', function () {
     assert.ok(newest);
     const [runRow] = (await tree.getChildren(newest)) ?? [];
     assert.ok(runRow);
-    const command = tree.getTreeItem(runRow).command;
+    const item = tree.getTreeItem(runRow);
+    // Labelled by its start in local time, as the Runs view labels runs; the description says where its file came from.
+    assert.match(String(item.label), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    assert.match(String(item.description), /named by parameter data_path/);
+    const command = item.command;
     assert.equal(command?.command, 'nbpromote.views.runs.open');
     const handle = await vscode.commands.executeCommand<RunPanelHandle>(command.command, ...(command.arguments ?? []));
     assert.equal(handle.runId, ids[1]);

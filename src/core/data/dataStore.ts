@@ -33,6 +33,8 @@ export interface DataReadOptions {
   readonly limit?: number;
   /** Run git for the files' history (default true). */
   readonly git?: boolean;
+  /** Why git is not run, for the files' history (default "git is not run here"). */
+  readonly noGitReason?: string;
   readonly gitLimit?: number;
   readonly maxHashBytes?: number;
   readonly cache?: HashCache;
@@ -89,7 +91,7 @@ export async function inspectDataFile(file: CollectedFile, context: InspectConte
   const currentVersion = disk.kind === 'hashed' ? file.versions.find((v) => v.sha256 === disk.sha256)?.sha256 : undefined;
   const dvc = refused !== undefined ? [] : dvcTrackingOf(file.path, context.locks, disk, context.problems);
   const git: GitHistory =
-    options.git === false ? { kind: 'unavailable', reason: 'git is not run here' } : await gitHistory(file.path, context.gitTop, options.gitLimit ?? GIT_HISTORY_LIMIT);
+    options.git === false ? { kind: 'unavailable', reason: options.noGitReason ?? 'git is not run here' } : await gitHistory(file.path, context.gitTop, options.gitLimit ?? GIT_HISTORY_LIMIT);
   // Built from the collected fields alone: a file checked before carries the `currentVersion` of its last check.
   return { path: file.path, shown: file.shown, outsideProject: file.outsideProject, versions: file.versions, disk, ...(currentVersion !== undefined ? { currentVersion } : {}), dvc, git };
 }

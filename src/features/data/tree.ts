@@ -26,6 +26,7 @@ import { Disposable } from '../../host/disposable';
 import { CommandId } from '../../host/ids';
 import type { RunElement, RunsTree } from '../runs/tree';
 import { statusIcon } from '../runs/tree';
+import { runLabel } from '../runs/format';
 
 export interface StoreElement {
   readonly kind: 'store';
@@ -363,7 +364,7 @@ export class DataTree extends Disposable implements vscode.TreeDataProvider<Data
 
   private async checkFiles(state: StoreState, generation: number): Promise<void> {
     const trusted = this.policy.trusted();
-    const options: DataReadOptions = { git: trusted, cache: this.hashes, ...(trusted ? {} : { readableFolders: this.policy.folders() }) };
+    const options: DataReadOptions = { git: trusted, cache: this.hashes, ...(trusted ? {} : { readableFolders: this.policy.folders(), noGitReason: 'not in Restricted Mode (git can run programs a repository names): trust the workspace to see the commits' }) };
     try {
       const context = await inspectContext(state.root, options);
       for (const file of [...state.files]) {
@@ -485,9 +486,10 @@ export class DataTree extends Disposable implements vscode.TreeDataProvider<Data
     const store = this.stores.get(element.storeKey);
     const run = store?.runs.get(element.id);
     const ref = this.version(element)?.runs.find((r) => r.id === element.id);
-    const item = new vscode.TreeItem(element.id, vscode.TreeItemCollapsibleState.None);
+    // Labelled as the Runs view labels it (its start, local time), not by its raw id.
+    const item = new vscode.TreeItem(run === undefined ? element.id : runLabel(run), vscode.TreeItemCollapsibleState.None);
     item.id = `run\0${element.storeKey}\0${element.path}\0${element.sha256}\0${element.id}`;
-    const what = [ref?.pipeline === undefined ? '' : `${ref.pipeline}${ref.version === undefined ? '' : ` ${ref.version}`}`, ref?.status ?? '', ref?.parameter === undefined ? '' : `--param ${ref.parameter}`, ref?.steps === undefined || ref.steps.length === 0 ? '' : `read by ${ref.steps.join(', ')}`];
+    const what = [ref?.pipeline === undefined ? '' : `${ref.pipeline}${ref.version === undefined ? '' : ` ${ref.version}`}`, ref?.status ?? '', ref?.parameter === undefined ? '' : `named by parameter ${ref.parameter}`, ref?.steps === undefined || ref.steps.length === 0 ? '' : `read by ${ref.steps.join(', ')}`];
     item.description = what.filter((w) => w !== '').join(' · ');
     item.iconPath = run === undefined ? new vscode.ThemeIcon('circle-outline') : statusIcon(run);
     item.contextValue = 'dataRun';
