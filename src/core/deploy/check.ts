@@ -83,6 +83,12 @@ export async function checkEnvironments(environments: readonly DeploymentEnviron
   return results;
 }
 
+/** A version as an answer may give it: one short token without spaces or markup (`0.3.1`, `v0.3.1`). */
+const VERSION_TOKEN = /^[^\s<>{}[\]]{1,100}$/;
+
+/** What an HTTP header value may hold: visible Latin-1 characters, spaces and tabs (RFC 9110 field-value). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 // ---------------------------------------------------------------------------------------------------------
 // One GET
 
@@ -94,6 +100,11 @@ type Answer =
 
 async function get(url: string, environment: DeploymentEnvironment, timeoutMs: number, options: CheckOptions): Promise<Answer> {
   const fetchImpl = options.fetch ?? fetch;
+  // A token a header cannot hold (a newline, a character beyond Latin-1) is refused before any request: the
+  // error fetch would raise quotes the whole header, token and all, into the report and CI logs.
+  if (options.token !== undefined && !HEADER_VALUE.test(options.token)) {
+    return { kind: 'unreachable', reason: 'the token cannot be sent: it holds a line break or a character an HTTP header cannot carry (not sent; check how it was set)' };
+  }
   const origin = originOf(environment.url);
   const controller = new AbortController();
   let timedOut = false;
@@ -123,7 +134,9 @@ async function get(url: string, environment: DeploymentEnvironment, timeoutMs: n
     }
   } catch (ex) {
     if (timedOut) return { kind: 'timeout', ms: timeoutMs };
-    return { kind: 'unreachable', reason: networkWords(ex) };
+    // Never a token in a report, whatever an error quotes.
+    const reason = networkWords(ex);
+    return { kind: 'unreachable', reason: options.token === undefined || options.token === '' ? reason : reason.split(options.token).join('<token>') };
   } finally {
     clearTimeout(timer);
   }
@@ -190,13 +203,14 @@ function versionOf(answer: Answer, url: string, environment: DeploymentEnvironme
   }
   if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
     const value = (json as Record<string, unknown>)[key];
-    if (typeof value === 'string' && value.trim() !== '') return { kind: 'found', version: value.trim(), source: 'json', url };
-    if (typeof value === 'number' && Number.isFinite(value)) return { kind: 'found', version: String(value), source: 'json', url };
+    if (typeof value === 'string' && VERSION_TOKEN.test(value.trim())) return { kind: 'found', version: value.trim(), source: 'json', url };
+    if (typeof value === 'string') return { kind: 'failed', url, reason: `\`${key}\` in the JSON answer is not a version (${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''})` };
     return { kind: 'failed', url, reason: `the JSON answer has no string \`${key}\`` };
   }
-  if (typeof json === 'string' && json.trim() !== '') return { kind: 'found', version: json.trim(), source: 'json', url };
-  // Plain text: one short token, as `0.3.1` or `v0.3.1`.
-  if (/^[^\s<>{}[\]]{1,100}$/.test(text)) return { kind: 'found', version: text, source: 'text', url };
+  if (typeof json === 'string' && VERSION_TOKEN.test(json.trim())) return { kind: 'found', version: json.trim(), source: 'json', url };
+  // Other JSON (null, a number, a list) is no version; plain text is one short token, as `0.3.1` or `v0.3.1`.
+  if (json === undefined && VERSION_TOKEN.test(text)) return { kind: 'found', version: text, source: 'text', url };
+  if (json !== undefined) return { kind: 'failed', url, reason: `the JSON answer is not a version (${JSON.stringify(text.slice(0, 40))})` };
   return { kind: 'failed', url, reason: text === '' ? 'the answer is empty' : `the answer is not a version (it starts with ${JSON.stringify(text.slice(0, 40))})` };
 }
 

@@ -41,14 +41,33 @@ export function readDeploymentsConfig(text: string, file: string): DeploymentsCo
   const config = loaded.value as DeploymentsConfig;
   const problems: Problem[] = [];
   const seen = new Set<string>();
+  if (config.environments.length === 0) {
+    // A CI gate must not pass on a file that checks nothing.
+    problems.push({ severity: 'error', code: 'deployments-schema', message: `\`environments\` lists none; list each environment to check:\n${MINIMAL_DEPLOYMENTS}`, file, ...at(['environments']) });
+  }
   config.environments.forEach((environment, i) => {
-    if (seen.has(environment.name)) problems.push({ severity: 'error', code: 'deployments-duplicate', message: `the environment \`${environment.name}\` is listed twice`, file, ...at(['environments', i, 'name']) });
-    seen.add(environment.name);
+    // Names differing in case only are one environment to a person reading the list.
+    if (seen.has(environment.name.toLowerCase())) problems.push({ severity: 'error', code: 'deployments-duplicate', message: `the environment \`${environment.name}\` is listed twice`, file, ...at(['environments', i, 'name']) });
+    seen.add(environment.name.toLowerCase());
+    const url = urlProblem(environment.url);
+    if (url !== undefined) problems.push({ severity: 'error', code: 'deployments-schema', message: `\`environments[${i}].url\` ${url}`, file, ...at(['environments', i, 'url']) });
     if (environment.version_key !== undefined && environment.version === undefined) {
       problems.push({ severity: 'warning', code: 'deployments-version-key', message: `\`environments[${i}].version_key\` is used only with \`version\` (the version endpoint), which \`${environment.name}\` does not name`, file, ...at(['environments', i, 'version_key']) });
     }
   });
   return { config: problems.some((p) => p.severity === 'error') ? undefined : config, problems };
+}
+
+/** Why `text` (which matched the schema's pattern) is no URL a request can go to: no host, a port out of range. */
+function urlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `is not a URL a request can go to (${JSON.stringify(text)})`;
+  }
+  if (url.hostname === '') return `names no host (${JSON.stringify(text)})`;
+  return undefined;
 }
 
 /** What each pattern of the schema means, by the key it is on. */

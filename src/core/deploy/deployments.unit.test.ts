@@ -55,6 +55,8 @@ describe('deployments: checks against a local HTTP server', function () {
       if (path === '/version.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"version": "0.2.0"}');
       if (path === '/build.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"model": {"v": 1}, "model_version": "v0.3.1"}');
       if (path === '/version.txt') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('0.1.0\n');
+      if (path === '/version-null') return void res.writeHead(200, { 'content-type': 'application/json' }).end('null');
+      if (path === '/version-long') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ version: `0.1.0\n${'x'.repeat(5000)}` }));
       if (path === '/secure') return void res.writeHead(req.headers.authorization === 'Bearer s3cret' ? 200 : 401).end(req.headers.authorization === undefined ? 'no token' : 'wrong token');
       res.writeHead(404).end('not found');
     });
@@ -131,6 +133,13 @@ describe('deployments: checks against a local HTTP server', function () {
     assert.equal(missing.behind.kind, 'unknown');
   });
 
+  it('takes no JSON null, number or long text for a version', async () => {
+    for (const path of ['/version-null', '/version-long']) {
+      const checked = await checkEnvironment(env({ version: path }), PROMOTED);
+      assert.equal(checked.version.kind, 'failed', path);
+    }
+  });
+
   it('sends the token to the environment\'s origin only, never to the origin a redirect names', async () => {
     const plain = await checkEnvironment(env({ health: '/secure' }), PROMOTED);
     assert.ok(plain.health.kind === 'unhealthy' && plain.health.status === 401 && plain.health.body === 'no token');
@@ -139,6 +148,18 @@ describe('deployments: checks against a local HTTP server', function () {
     await checkEnvironment(env({ health: '/elsewhere' }), PROMOTED, { token: 's3cret' });
     assert.deepEqual(main.seen.map((s) => s.authorization), [undefined, 'Bearer s3cret', 'Bearer s3cret']);
     assert.deepEqual(other.seen, []);
+  });
+
+  it('never puts a token in a report: one a header cannot carry (a newline, `€`) is not sent, and nothing quotes it', async () => {
+    const before = main.seen.length;
+    for (const token of ['part1\npart2-VERYSECRET', 's3cret€leak']) {
+      const checked = await checkEnvironment(env({ health: '/secure' }), PROMOTED, { token });
+      assert.equal(checked.health.kind, 'unreachable');
+      const report = JSON.stringify(checked);
+      assert.ok(!report.includes('VERYSECRET') && !report.includes('leak'), report);
+      assert.match(report, /the token cannot be sent/);
+    }
+    assert.equal(main.seen.length, before, 'a request was sent');
   });
 
   it('a closed port is unreachable', async () => {
@@ -190,6 +211,9 @@ describe('deployments.yaml', () => {
       '7: `environments[1]` has an unknown key `timeout`; the keys are name, url, health, version, version_key, version_header, timeout_s, token_env',
     ]);
     assert.deepEqual(read(['environments:', '  - name: a', '    url: http://a', '  - name: a', '    url: http://b', ''].join('\n')), ['4: the environment `a` is listed twice']);
+    assert.deepEqual(read(['environments:', '  - name: Staging', '    url: http://a', '  - name: staging', '    url: http://b', ''].join('\n')), ['4: the environment `staging` is listed twice']);
+    assert.match(read('environments: []\n')[0] ?? '', /^1: `environments` lists none/);
+    assert.match(read(['environments:', '  - name: a', '    url: http://127.0.0.1:99999', ''].join('\n'))[0] ?? '', /^3: `environments\[0\]\.url` is not a URL a request can go to/);
     assert.deepEqual(read('environments: [\n'), [read('environments: [\n')[0] ?? '']);
     assert.match(read('environments: [\n')[0] ?? '', /^\d+: the file is not valid YAML/);
     assert.match(read('')[0] ?? '', /the file is empty/);
