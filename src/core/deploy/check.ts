@@ -10,6 +10,7 @@
 import type { Behind, DeploymentEnvironment, EnvironmentCheck, HealthResult, PromotedVersions, VersionResult } from '../contract/deployments';
 import { behindOf } from './behind';
 import { DEFAULT_TIMEOUT_S, DEFAULT_VERSION_KEY, healthPath } from './config';
+import { formatSeconds, networkWords } from '../util/network';
 
 export interface CheckOptions {
   /** The bearer token for this environment's origin, when there is one. */
@@ -214,25 +215,3 @@ function versionOf(answer: Answer, url: string, environment: DeploymentEnvironme
   return { kind: 'failed', url, reason: text === '' ? 'the answer is empty' : `the answer is not a version (it starts with ${JSON.stringify(text.slice(0, 40))})` };
 }
 
-function networkWords(ex: unknown): string {
-  const cause = ex instanceof Error ? (ex.cause as NodeJS.ErrnoException | undefined) : undefined;
-  const code = cause?.code ?? (ex as NodeJS.ErrnoException | undefined)?.code;
-  const words: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ENOTFOUND: 'no such host',
-    EAI_AGAIN: 'the host name could not be resolved',
-    ECONNRESET: 'the connection was reset',
-    EHOSTUNREACH: 'no route to the host',
-    ENETUNREACH: 'the network is unreachable',
-    UND_ERR_SOCKET: 'the connection closed unexpectedly',
-    CERT_HAS_EXPIRED: 'the TLS certificate has expired',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the TLS certificate cannot be verified',
-  };
-  if (code !== undefined) return words[code] !== undefined ? `${words[code]} (${code})` : code;
-  return cause?.message ?? (ex instanceof Error ? ex.message : String(ex));
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
-}

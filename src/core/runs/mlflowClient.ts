@@ -12,6 +12,7 @@ import type { Problem } from '../contract/problem';
 import type { MetricPoint, MlflowExperiment, MlflowRun, MlflowRunInfo, RunPage, RunSummary } from '../contract/runs';
 import { MAX_RUN_PAGE } from '../contract/runs';
 import { int64, isLater, metricValue, summaryOfMlflowRun } from './mlflowRun';
+import { formatSeconds, networkWords } from '../util/network';
 
 export type MlflowErrorReason = 'unreachable' | 'timeout' | 'http' | 'unauthorized' | 'forbidden' | 'malformed';
 
@@ -360,26 +361,6 @@ function serverMessage(text: string): string {
     // not JSON: say nothing more
   }
   return '';
-}
-
-function networkWords(ex: unknown): string {
-  const cause = ex instanceof Error ? (ex.cause as NodeJS.ErrnoException | undefined) : undefined;
-  const code = cause?.code ?? (ex as NodeJS.ErrnoException | undefined)?.code;
-  const words: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ENOTFOUND: 'no such host',
-    EAI_AGAIN: 'the host name could not be resolved',
-    ECONNRESET: 'the connection was reset',
-    EHOSTUNREACH: 'no route to the host',
-    ENETUNREACH: 'the network is unreachable',
-    UND_ERR_SOCKET: 'the connection closed unexpectedly',
-  };
-  if (code !== undefined) return words[code] !== undefined ? `${words[code]} (${code})` : code;
-  return cause?.message ?? (ex instanceof Error ? ex.message : String(ex));
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
