@@ -12,25 +12,10 @@ import * as vscode from 'vscode';
 import { localRunRecord, runIdAt, writeLocalRun } from '../../src/core/runs/testing';
 import type { RunPanelHandle } from '../../src/features/runs/runPanel';
 import type { DataElement, DataTree, FileElement, StoreElement } from '../../src/features/data/tree';
+import { eventually, workspaceRoot } from './helpers';
 
 const extensionId = 'nbpromote.notebook-promoter';
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-function workspaceRoot(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder is open');
-  return folder.uri.fsPath;
-}
-
-async function eventually<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const last = await read();
-    if (accept(last)) return last;
-    if (Date.now() > deadline) assert.fail(`waited ${timeoutMs} ms for ${what}; last: ${String(JSON.stringify(last, undefined, 1)).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('Data view', function () {
   this.timeout(120_000);
