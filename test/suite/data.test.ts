@@ -139,4 +139,14 @@ describe('Data view', function () {
     await vscode.commands.executeCommand('nbpromote.views.runs.refresh');
     await eventually('the new run to show', async () => description(await theFile()), (d) => d === `3 versions · current ${sha256(v3).slice(0, 7)}`);
   });
+
+  it('looks at the file again when the editor saves it, while the view shows: changed since last run', async () => {
+    await vscode.commands.executeCommand('nbpromote.views.data.focus');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(project(), 'data', 'rows.csv')));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(document.lineCount, 0), '7,8\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save());
+    await eventually('the saved file to count as changed', async () => description(await theFile()), (d) => d === '3 versions · changed since last run');
+  });
 });

@@ -20,7 +20,22 @@ export function registerDataFeatures(context: FeatureContext, runs: RunsTree): D
   const log = context.log.scoped('data');
   const folders = (): string[] => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   const tree = context.register(new DataTree(runs, { trusted: isTrusted, folders }, log));
-  context.register(vscode.window.createTreeView<DataElement>(ViewId.Data, { treeDataProvider: tree, showCollapseAll: true }));
+  const view = context.register(vscode.window.createTreeView<DataElement>(ViewId.Data, { treeDataProvider: tree, showCollapseAll: true }));
+
+  // A data file changes without a run (edited, checked out, replaced): its "current" is looked at again when the
+  // view is shown, when the window gets the focus back while it shows, and when the editor saves the file. Files
+  // are hashed again only when their size, mtime or inode changed.
+  const recheck = (roots?: readonly string[]): void => {
+    if (view.visible) tree.followStores(roots);
+  };
+  context.register(view.onDidChangeVisibility(() => recheck()));
+  context.register(vscode.window.onDidChangeWindowState((state) => (state.focused ? recheck() : undefined)));
+  context.register(
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      const roots = document.uri.scheme === 'file' ? tree.storesShowing(document.uri.fsPath) : [];
+      if (roots.length > 0) recheck(roots);
+    }),
+  );
 
   // The Runs view read a store again (a watcher saw a run recorded, a refresh, a promotion): so does this view.
   const follow = (element: RunsElement | undefined): void => {

@@ -194,6 +194,11 @@ export class DataTree extends Disposable implements vscode.TreeDataProvider<Data
     return this.stores.get(element.storeKey)?.files.find((f) => f.path === element.path);
   }
 
+  /** The stores showing the data file at `path` (absolute), by their project folder. */
+  storesShowing(path: string): string[] {
+    return [...this.stores.values()].filter((s) => s.files.some((f) => f.path === path)).map((s) => s.root);
+  }
+
   version(element: VersionElement | DataRunElement): DataVersion | undefined {
     return this.file(element)?.versions.find((v) => v.sha256 === element.sha256);
   }
