@@ -13,6 +13,9 @@
  *   the same heading gets the suggestion): an imports cell is not a step.
  * - A cell that already carries one of our tags or directives (any role) is left alone and uses up the
  *   heading, as is a cell that a convention's rule gave a role (nbdev cells without `#| export`).
+ * - A setup heading before any step (`## Imports`, `# Setup`, `## Configuration`, `## Parameters`) names the
+ *   notebook's preamble, not a step: its cells stay the shared code. After a step, such a heading is a step as
+ *   any other (its cells would otherwise join the step above).
  * - Names: inline markdown and a leading section number are dropped (`## 2. Clean *outliers*` →
  *   `clean_outliers`), then the articles a, an, the, then at most four words are kept, lowercased, made an
  *   identifier with {@link suggestIdentifier}. A name taken by an existing step or an earlier suggestion gets
@@ -43,6 +46,8 @@ export interface Heading {
 }
 
 const MAX_WORDS = 4;
+/** Headings of a notebook's setup section, which holds the imports and constants every step uses. */
+const PREAMBLE_HEADING = /^(?:imports?|(?:import(?:ing)? )?(?:the )?(?:libraries|packages|modules|dependencies)|(?:the )?set ?up|setup and imports|imports and setup|config(?:uration)?|settings|environment|constants|parameters|globals)$/;
 const ARTICLES = new Set(['a', 'an', 'the']);
 
 /** The suggestions for `notebook`, in notebook order. `roles` is `readRoles(notebook)`. */
@@ -54,7 +59,11 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   for (const cell of notebook.cells) {
     if (cell.kind === 'markdown') {
       for (const heading of markdownHeadings(cell.source)) {
-        if (heading.level <= 3) pending = { heading: plainHeading(heading.text), level: heading.level as 1 | 2 | 3, cellIndex: cell.index };
+        if (heading.level > 3) continue;
+        const text = plainHeading(heading.text);
+        // Before the first step, `## Imports` is the preamble's heading: its cells are no step.
+        const preamble = suggestions.length === 0 && taken.size === 0 && PREAMBLE_HEADING.test(text.replace(SECTION_NUMBER, '').trim().toLowerCase());
+        pending = preamble ? undefined : { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index };
       }
       continue;
     }

@@ -83,9 +83,19 @@ describe('suggestSteps', () => {
   });
 
   it('passes over imports-only, empty, comment and magic cells', () => {
-    assert.deepEqual(suggest([md('# Setup'), 'import pandas as pd\nfrom x import (\n  a,\n  b,\n)', '', '# just a comment\n%matplotlib inline', 'df = pd.DataFrame()']), [
-      { cell: 4, name: 'setup', heading: 'Setup' },
+    assert.deepEqual(suggest([md('# Load'), 'import pandas as pd\nfrom x import (\n  a,\n  b,\n)', '', '# just a comment\n%matplotlib inline', 'df = pd.DataFrame()']), [
+      { cell: 4, name: 'load', heading: 'Load' },
     ]);
+  });
+
+  it('takes a setup heading before the first step for the preamble, not a step; after a step it is a step', () => {
+    for (const heading of ['## Imports', '# Setup', '## 1. Import libraries', '### Configuration', '## Parameters']) {
+      assert.deepEqual(suggest([md(heading), 'import numpy as np\nSEED = 42\nDATA = "data/x.csv"', md('## Train'), 'm = np.zeros(SEED)']), [{ cell: 3, name: 'train', heading: 'Train' }], heading);
+    }
+    assert.deepEqual(
+      suggest([md('## Load'), 'x = 1', md('## Setup'), 'y = x + 1']).map((s) => s.name),
+      ['load', 'setup'],
+    );
   });
 
   it('passes over a cell of imports and session settings (display options, warnings, seeds, sys.path)', () => {
