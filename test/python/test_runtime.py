@@ -275,10 +275,11 @@ def test_whole_floats_inside_a_dict_or_list_are_floats_again_from_the_default_an
     assert type(values["config"]["split"]["folds"][0]) is float and type(values["config"]["split"]["folds"][1]) is int
     assert type(values["pair"][1]) is float and type(values["pair"][0]) is int
     assert type(config["parameters"]["config"]["default"]["model"]["C"]) is int  # the config itself is not changed
-    given = runtime.coerce_param("config", '{"model": {"C": 10, "max_iter": 50}}', spec)
+    # --param is JSON, which keeps what the person typed: `10.0` a float, `10` (or a grid of counts) an int.
+    given = runtime.coerce_param("config", '{"model": {"C": 10.0, "max_iter": 50}}', spec)
     assert given == {"model": {"C": 10.0, "max_iter": 50}} and type(given["model"]["C"]) is float
-    # Another shape, a string where a number was, a bool: left as given.
-    assert runtime.coerce_param("config", '{"model": "svc", "split": {"folds": [true]}}', spec) == {"model": "svc", "split": {"folds": [True]}}
+    typed = runtime.coerce_param("config", '{"model": {"C": 10}, "split": {"folds": [2, 3]}}', spec)
+    assert type(typed["model"]["C"]) is int and [type(f) for f in typed["split"]["folds"]] == [int, int]
 
 
 def test_defaults_are_converted_to_their_type():

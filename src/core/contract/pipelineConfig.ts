@@ -22,8 +22,8 @@ export interface ParameterSpec {
   readonly items?: 'float';
   /**
    * Where the notebook's default holds whole floats inside a dict or list (`[["model", "C"]]` for
-   * `{"model": {"C": 1.0}}`): YAML and JSON write `1.0` as `1`, and the runtime makes the number there a float
-   * again, in the default and in a `--param` value alike.
+   * `{"model": {"C": 1.0}}`): pipeline.yaml writes `1.0` as `1`, and the runtime makes the number there a float
+   * again in the default (a `--param` value is JSON, taken as typed).
    */
   readonly floats?: readonly (readonly (string | number)[])[];
   /** The comment after the assignment in the parameters cell, when there is one. */

@@ -177,8 +177,9 @@ describe('planPromotion: code on no parameter, or with no step after it, in the 
     assert.match(yaml, /config: \{default: \{model: \{C: 1, max_iter: 200\}, [^\n]*type: dict, floats: \[\[model, C\], \[split, folds, 0\]\]\}/);
     if (!withPython()) return;
     assert.deepEqual(runPipeline(join(dir, 'out'), '--no-cache').metrics, { 'result.strength': 2, 'result.floats': 2, strength: 2 });
-    const given = runPipeline(join(dir, 'out'), '--no-cache', '--param', 'config={"model": {"C": 3, "max_iter": 5}, "split": {"folds": [2, 2]}}');
-    assert.deepEqual(given.metrics, { 'result.strength': 6, 'result.floats': 2, strength: 6 });
+    // --param is JSON as typed: `3.0` a float, `2` an int (a grid of counts stays counts).
+    const given = runPipeline(join(dir, 'out'), '--no-cache', '--param', 'config={"model": {"C": 3.0, "max_iter": 5}, "split": {"folds": [2, 2]}}');
+    assert.deepEqual(given.metrics, { 'result.strength': 6, 'result.floats': 1, strength: 6 });
     assert.equal(typeof given.metrics['result.strength'], 'number');
     const tests = runPytest(join(dir, 'out'));
     assert.equal(tests.status, 0, tests.stdout + tests.stderr);

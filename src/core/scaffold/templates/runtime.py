@@ -255,7 +255,8 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
             expected = dict if kind == "dict" else list
             if not isinstance(value, expected):
                 raise ValueError('write it as JSON, like {"a": 1}' if kind == "dict" else 'write it as JSON, like ["a", "b"]')
-            value = _whole_floats(_float_items(value, spec), spec)
+            # Not `floats` (``_whole_floats``): JSON keeps what the person typed, `3` an int and `3.0` a float.
+            value = _float_items(value, spec)
             return tuple(value) if kind == "tuple" else value
         if kind == "none":
             # The default was None, so the type is not known: a JSON value (100, 0.5, true, [1, 2]) is
@@ -360,9 +361,10 @@ def _float_items(value: list, spec: Mapping[str, Any]) -> list:
 
 
 def _whole_floats(value: Any, spec: Mapping[str, Any]) -> Any:
-    """With ``floats`` (the notebook wrote ``{"model": {"C": 1.0}}``: ``[["model", "C"]]``), a copy of the dict
-    or list whose whole numbers at those places are floats again, as in the notebook: YAML and JSON give ``1``
-    back for ``1.0``. A place the value does not have (a ``--param`` dict of another shape) is left alone."""
+    """With ``floats`` (the notebook wrote ``{"model": {"C": 1.0}}``: ``[["model", "C"]]``), a copy of the default
+    dict or list whose whole numbers at those places are floats again, as in the notebook: pipeline.yaml writes
+    ``1.0`` as ``1``. For defaults only: a ``--param`` value is JSON, which keeps ``3`` an int and ``3.0`` a float,
+    as the person typed it (a grid of feature counts must not become fractions)."""
     paths = spec.get("floats")
     if not paths:
         return value
