@@ -1057,6 +1057,25 @@ def _seven():
     return 7
 
 
+def _double(x):
+    return x * 2
+
+
+def _metrics_of(y):
+    return {"y": y}
+
+
+def test_only_computes_the_metrics_when_every_value_they_read_was_made(tmp_path):
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "make", "inputs": [], "outputs": ["x"], "after": []}, {"name": "double", "inputs": ["x"], "outputs": ["y"], "after": []}],
+        "metrics": {"module": "p.metrics", "function": "_metrics_of", "inputs": ["y"]},
+    }
+    steps = {"make": _seven, "double": _double}
+    assert runtime.run_pipeline(config, steps, _metrics_of, {}, tmp_path, record=False, only="double").metrics == {"y": 14}
+    assert runtime.run_pipeline(config, steps, _metrics_of, {}, tmp_path, record=False, only="make").metrics == {}
+
+
 def test_a_full_run_forgets_the_cache_of_steps_the_pipeline_no_longer_has(tmp_path):
     config = {
         "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
@@ -1598,7 +1617,8 @@ def test_without_json_prints_a_readable_summary(project):
 def test_only_runs_a_step_and_what_it_depends_on(project):
     summary = run_json(project, "--only", "scale")
     assert statuses(summary) == {"load": "ran", "scale": "ran", "report": "skipped"}
-    assert summary["metrics"] == {}
+    # The metrics read only what load and scale made: computed, as a full run computes them.
+    assert summary["metrics"] == run_json(project)["metrics"] != {}
     assert record_of(project, summary["run_id"])["only"] == "scale"
 
 

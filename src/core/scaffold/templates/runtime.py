@@ -521,6 +521,8 @@ def run_pipeline(
             if only is None:
                 run.compute_metrics()
                 run.cache.forget_steps_not_in({step["name"] for step in config["steps"]})
+            elif all(name in run.values for name in (config.get("metrics") or {}).get("inputs") or []):
+                run.compute_metrics()  # `--only` the last step: every value the metrics read was made
         except RunStopped as ex:  # between steps, in the metrics or while recording
             run.fail(f"the run was stopped by {ex.args[0]}")
             run.finish()
