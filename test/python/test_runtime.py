@@ -665,7 +665,7 @@ def test_a_step_reruns_when_a_file_it_opened_changed_though_its_code_does_not_na
     (tmp_path / "data" / "train.csv").write_text("1\n2\n30\n")
     why = "it read data/train.csv, which changed since its outputs were cached"
     assert run() == (33, [("load", "ran", why), ("total", "ran", "input numbers changed since its outputs were cached")])
-    assert f"load   ran " in progress.getvalue() and f"({why})" in progress.getvalue() and "always runs: it read" not in progress.getvalue()
+    assert "load   ran " in progress.getvalue() and f"({why})" in progress.getvalue() and "always runs: it read" not in progress.getvalue()
     assert run() == (33, [("load", "cached", None), ("total", "cached", None)])
     # The same numbers from a changed file: load runs again, total is taken from the cache of its inputs' key.
     (tmp_path / "data" / "other.csv").write_text("1\n2\n")
