@@ -1,12 +1,14 @@
 /**
- * The commits that changed a data file: `git log` run with an argument array (no shell), the path after `--`
- * and literal (`--literal-pathspecs`: `data/*.csv` is that file, not a glob). Only where the caller allows git:
+ * The commits that changed a data file: `git log` through the project's git layer (versioning/git.ts: an
+ * argument array, no shell, literal pathspecs: `data/*.csv` is that file, not a glob), the path after `--`.
+ * Only where the caller allows git:
  * git runs programs a repository's config names (core.fsmonitor, hooks), so an untrusted workspace never gets here.
  */
-import { execFile } from 'node:child_process';
 import * as nodePath from 'node:path';
 import type { GitCommit, GitHistory } from '../contract/data';
-import { isInside } from '../io/paths';
+import { NbpromoteError } from '../errors';
+import { isInside, toPosix } from '../io/paths';
+import { gitLog, repositoryAt } from '../versioning/git';
 
 /** Commits shown per file, at most. */
 export const GIT_HISTORY_LIMIT = 20;
@@ -20,10 +22,9 @@ export const GIT_NOT_FOUND = { gitNotFound: true } as const;
 /** The top folder of the repository holding `folder`; undefined when it is in none; GIT_NOT_FOUND without git. */
 export async function gitTopOf(folder: string): Promise<string | undefined | typeof GIT_NOT_FOUND> {
   try {
-    const top = (await git(folder, ['rev-parse', '--show-toplevel'])).trim();
-    return top === '' ? undefined : nodePath.resolve(top);
+    return (await repositoryAt(folder))?.root;
   } catch (ex) {
-    return (ex as NodeJS.ErrnoException).code === 'ENOENT' ? GIT_NOT_FOUND : undefined;
+    return NbpromoteError.is(ex, 'notFound') ? GIT_NOT_FOUND : undefined;
   }
 }
 
@@ -31,10 +32,10 @@ export async function gitTopOf(folder: string): Promise<string | undefined | typ
 export async function gitHistory(file: string, top: string | undefined | typeof GIT_NOT_FOUND, limit = GIT_HISTORY_LIMIT): Promise<GitHistory> {
   if (typeof top !== 'string') return { kind: 'unavailable', reason: top === GIT_NOT_FOUND ? 'git is not installed (not found on PATH)' : 'not in a git repository' };
   if (!isInside(top, file)) return { kind: 'unavailable', reason: `outside the git repository ${top}` };
-  const relative = nodePath.relative(top, file).split(nodePath.sep).join('/');
+  const relative = toPosix(nodePath.relative(top, file));
   let out: string;
   try {
-    out = await git(top, ['-c', 'log.follow=false', '-c', 'log.showSignature=false', '--literal-pathspecs', 'log', `--max-count=${limit + 1}`, `--format=%H${FIELD}%h${FIELD}%cI${FIELD}%s${RECORD}`, '--', relative]);
+    out = await gitLog(top, [`--max-count=${limit + 1}`, `--format=%H${FIELD}%h${FIELD}%cI${FIELD}%s${RECORD}`, '--', relative]);
   } catch (ex) {
     return { kind: 'unavailable', reason: `git log failed: ${ex instanceof Error ? ex.message : String(ex)}` };
   }
@@ -45,13 +46,4 @@ export async function gitHistory(file: string, top: string | undefined | typeof 
     commits.push({ hash, shortHash, date, subject: subject ?? '' });
   }
   return { kind: 'commits', commits: commits.slice(0, limit), truncated: commits.length > limit, repository: top };
-}
-
-function git(cwd: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('git', [...args], { cwd, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024, windowsHide: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' } }, (error, stdout, stderr) => {
-      if (error !== null) reject(Object.assign(new Error(stderr.trim().split('\n')[0] || error.message), { code: (error as NodeJS.ErrnoException).code }));
-      else resolve(stdout);
-    });
-  });
 }

@@ -103,6 +103,19 @@ export async function repositoryAt(dir: string): Promise<Repository | undefined>
 }
 
 /**
+ * `git log <args>` in the work tree at `root`, with the options every git call here runs with (literal pathspecs,
+ * no --follow, no signatures): its stdout. For read-only history (the Data view's commits of a data file).
+ * Throws NbpromoteError: `notFound` when git cannot be run, `internal` when it exits non-zero.
+ */
+export async function gitLog(root: string, args: readonly string[]): Promise<string> {
+  try {
+    return await run(gitAt(root), ['log', ...args]);
+  } catch (ex) {
+    throw gitFailed(ex);
+  }
+}
+
+/**
  * The git state of the notebook `file` (absolute, or relative to `repoRoot`) for the lock file. Nulls when
  * `repoRoot` is not in a work tree or the file lies outside it; `commit` is null in a repository without
  * commits and for a notebook that was never committed.
