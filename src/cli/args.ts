@@ -66,3 +66,11 @@ export function flagString(args: ParsedArgs, name: string): string | undefined {
   const value = args.flags.get(name);
   return typeof value === 'string' ? value : undefined;
 }
+
+/** `--limit N` of the commands that read runs: N, a whole number of runs, 1 or more; `fallback` when absent. */
+export function flagRunLimit(args: ParsedArgs, fallback: number): number {
+  const value = flagString(args, 'limit');
+  if (value === undefined) return fallback;
+  if (!/^[1-9][0-9]*$/.test(value)) throw new NbpromoteError('usage', `--limit ${value}: write a whole number of runs, 1 or more`);
+  return Number(value);
+}

@@ -4,7 +4,7 @@
  * disk is now, DVC's record of it and the commits that changed it. `--json` prints one JSON document on stdout
  * and nothing else (docs/cli.md documents it). Exit 1 when the run store cannot be read; 2 usage errors.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DataFile, DataStore, DiskState, GitHistory } from '../../core/contract/data';
 import { formatProblem } from '../../core/contract/problem';
@@ -12,10 +12,11 @@ import { DATA_RUN_LIMIT, readDataStore } from '../../core/data/dataStore';
 import { currentWords, dvcWords, shortHash } from '../../core/data/describe';
 import { NbpromoteError } from '../../core/errors';
 import type { FlagSpec, ParsedArgs } from '../args';
-import { flagBoolean, flagString } from '../args';
+import { flagBoolean, flagRunLimit, flagString } from '../args';
 import { ExitCode } from '../io';
 import { alignedRows, escapeControls } from '../table';
 import type { CliIo } from '../io';
+import { isFolderSync } from '../../core/io/paths';
 
 export const dataFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'the folder holding pipeline.yaml, with .nbpromote/runs/ (default: the current folder)' },
@@ -28,7 +29,7 @@ const MAX_WARNINGS = 20;
 
 export async function runData(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   if (args.positionals.length > 0) throw new NbpromoteError('usage', `data takes no positional arguments, got: ${args.positionals.join(' ')}`);
-  const limit = limitOf(flagString(args, 'limit'));
+  const limit = flagRunLimit(args, DATA_RUN_LIMIT);
   const root = resolve(io.cwd, flagString(args, 'out') ?? '.');
   const json = flagBoolean(args, 'json');
   // With --json, a failure is one JSON object too: `nbpromote data --json | jq ...` must not see an empty input.
@@ -37,7 +38,7 @@ export async function runData(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
     if (json) io.out(`${JSON.stringify({ root, error: message, runs_read: 0, runs_total: 0, files: [], problems: [] }, null, 2)}\n`);
     return ExitCode.BadInput;
   };
-  if (!isFolder(root)) return fail(`${root}: ${existsSync(root) ? 'not a folder' : 'no such folder'} (--out names the folder holding pipeline.yaml and .nbpromote/runs/)`);
+  if (!isFolderSync(root)) return fail(`${root}: ${existsSync(root) ? 'not a folder' : 'no such folder'} (--out names the folder holding pipeline.yaml and .nbpromote/runs/)`);
   // A mistyped --out must not pass in CI as "no data files".
   if (!existsSync(resolve(root, 'pipeline.yaml')) && !existsSync(resolve(root, '.nbpromote', 'runs'))) return fail(`${root} holds no promoted package (no pipeline.yaml) and no run store (.nbpromote/runs/): --out names the folder a notebook was promoted into`);
   const store = await readDataStore(root, { limit });
@@ -50,20 +51,6 @@ export async function runData(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   }
   io.out(renderTable(store));
   return ExitCode.Ok;
-}
-
-function limitOf(value: string | undefined): number {
-  if (value === undefined) return DATA_RUN_LIMIT;
-  if (!/^[1-9][0-9]*$/.test(value)) throw new NbpromoteError('usage', `--limit ${value}: write a whole number of runs, 1 or more`);
-  return Number(value);
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return existsSync(path) && statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@
  * Exit 0 when every environment checked is healthy, 1 when one is not, when the file is missing or invalid; 2 usage
  * errors. A token comes from the variable the environment's `token_env` names, and goes to its origin only.
  */
-import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DeploymentEnvironment, DeploymentsReport, EnvironmentCheck } from '../../core/contract/deployments';
 import { DEPLOYMENTS_FILE_NAME } from '../../core/contract/deployments';
@@ -19,6 +18,7 @@ import { flagBoolean, flagString } from '../args';
 import type { CliIo } from '../io';
 import { ExitCode } from '../io';
 import { alignedRows } from '../table';
+import { isFolderSync } from '../../core/io/paths';
 
 export const deployFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'the output root holding deployments.yaml and nbpromote.lock (default: the current folder)' },
@@ -29,7 +29,7 @@ export const deployFlags: readonly FlagSpec[] = [
 export async function runDeploy(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   if (args.positionals.length > 0) throw new NbpromoteError('usage', `deploy takes no positional arguments, got: ${args.positionals.join(' ')}`);
   const root = resolve(io.cwd, flagString(args, 'out') ?? '.');
-  if (!isFolder(root)) {
+  if (!isFolderSync(root)) {
     io.err(`nbpromote: ${root}: no such folder (--out names the output root holding ${DEPLOYMENTS_FILE_NAME})\n`);
     return ExitCode.BadInput;
   }
@@ -58,14 +58,6 @@ function tokenOf(environment: DeploymentEnvironment, io: CliIo): string | undefi
   if (environment.token_env === undefined) return undefined;
   const token = io.env[environment.token_env]?.trim();
   return token === undefined || token === '' ? undefined : token;
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return existsSync(path) && statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

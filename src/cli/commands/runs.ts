@@ -15,7 +15,7 @@ import { MlflowClient, MlflowError, isHttpTrackingUri } from '../../core/runs/ml
 import type { MlflowRunPage } from '../../core/runs/mlflowClient';
 import { mlrunsDir, readMlrunsPage, scanMlrunsStore } from '../../core/runs/mlruns';
 import type { FlagSpec, ParsedArgs } from '../args';
-import { flagBoolean, flagString } from '../args';
+import { flagBoolean, flagRunLimit, flagString } from '../args';
 import { ExitCode } from '../io';
 import { alignedRows } from '../table';
 import type { CliIo } from '../io';
@@ -35,7 +35,7 @@ const MAX_WARNINGS = 20;
 export async function runRuns(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   if (args.positionals.length > 0) throw new NbpromoteError('usage', `runs takes no positional arguments, got: ${args.positionals.join(' ')}`);
   const source = sourceOf(flagString(args, 'source'));
-  const limit = limitOf(flagString(args, 'limit'));
+  const limit = flagRunLimit(args, MAX_RUN_PAGE);
   const root = resolve(io.cwd, flagString(args, 'out') ?? '.');
   let result: { runs: RunSummary[]; total: number | undefined; problems: Problem[]; where: string } | { failure: string };
   switch (source) {
@@ -70,12 +70,6 @@ function sourceOf(value: string | undefined): Source {
   if (value === undefined) return 'local';
   if (value === 'local' || value === 'mlflow' || value === 'mlruns') return value;
   throw new NbpromoteError('usage', `--source ${value}: write local, mlflow or mlruns`);
-}
-
-function limitOf(value: string | undefined): number {
-  if (value === undefined) return MAX_RUN_PAGE;
-  if (!/^[1-9][0-9]*$/.test(value)) throw new NbpromoteError('usage', `--limit ${value}: write a whole number of runs, 1 or more`);
-  return Number(value);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -178,6 +178,15 @@ export function readFileIfExistsSync(absolute: string): Buffer | undefined {
   }
 }
 
+/** True when `path` is a folder (symbolic links followed); false when it is missing, a file, or cannot be read. */
+export function isFolderSync(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** A relative path with forward slashes, as locks and pipeline.yaml record paths on every system. */
 export function toPosix(path: string): string {
   return path.split(nodePath.sep).join('/');

@@ -8,7 +8,7 @@
  * - an MLflow tracking server: `nbpromote.mlflow.trackingUri`, else MLFLOW_TRACKING_URI, when it is http(s);
  * - an MLflow file store: that URI when it is a `file:` URI or a path, and `mlruns/` in a workspace folder.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { LOCAL_RUNS_DIR } from '../../core/runs/localStore';
@@ -17,6 +17,7 @@ import { mlrunsDir } from '../../core/runs/mlruns';
 import { getExcludeGlobs } from '../../host/config';
 import { ConfigKey } from '../../host/ids';
 import { hasPlaceholders } from '../../host/outputRoot';
+import { isFolderSync } from '../../core/io/paths';
 
 export type SourceSpec =
   | { readonly kind: 'local'; readonly root: string; readonly label: string }
@@ -64,12 +65,12 @@ export async function discoverSources(candidates: Iterable<string> = [], token?:
     specs.push({ kind: 'mlflow', uri });
   } else if (uri !== undefined && first !== undefined) {
     const dir = mlrunsDir(uri, first.uri.fsPath);
-    if (isFolder(dir)) stores.add(dir);
+    if (isFolderSync(dir)) stores.add(dir);
   }
   for (const folder of folders) {
     if (folder.uri.scheme !== 'file') continue;
     const dir = nodePath.join(folder.uri.fsPath, 'mlruns');
-    if (isFolder(dir)) stores.add(dir);
+    if (isFolderSync(dir)) stores.add(dir);
   }
   for (const dir of stores) specs.push({ kind: 'mlruns', dir, label: `mlruns · ${displayFolder(dir)}` });
   return specs;
@@ -90,14 +91,6 @@ export function localSpec(root: string): Extract<SourceSpec, { kind: 'local' }> 
 
 export function hasStore(root: string): boolean {
   return existsSync(nodePath.join(root, LOCAL_RUNS_DIR));
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Relative to its workspace folder ("examples/churn", or the folder's name for the folder itself); else the path. */
