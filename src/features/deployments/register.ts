@@ -15,7 +15,7 @@ import { isTrusted } from '../../host/trust';
 import type { FeatureContext } from '../featureContext';
 import { displayFolder } from '../runs/discovery';
 import type { RunsTree } from '../runs/tree';
-import { deploymentTokens } from './token';
+import { secretTokens } from '../../host/secretTokens';
 import type { DeploymentsElement, EnvironmentElement } from './tree';
 import { DeploymentsTree } from './tree';
 
@@ -33,7 +33,8 @@ const MAX_FILES = 200;
  */
 export function registerDeploymentsFeatures(context: FeatureContext, runs: RunsTree): DeploymentsTree {
   const log = context.log.scoped('deployments');
-  const tokens = deploymentTokens(context.extension.secrets);
+  // One token per environment origin (`https://staging.example.com`).
+  const tokens = secretTokens(context.extension.secrets, 'nbpromote.deployments.token');
   const folders = (): string[] => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   const tree = context.register(
     new DeploymentsTree(

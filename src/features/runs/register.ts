@@ -17,7 +17,7 @@ import type { RunPanelHandle } from './runPanel';
 import { panelKey, RunPanel } from './runPanel';
 import type { RunAction } from './protocol';
 import { LocalSource } from './sources';
-import { currentTrackingServer, secretTokens, setMlflowToken } from './token';
+import { currentTrackingServer, mlflowTokens, setMlflowToken } from './token';
 import type { SetTokenResult } from './token';
 import type { LoadMoreElement, RunElement, RunsElement } from './tree';
 import { RETRY, RunsTree } from './tree';
@@ -31,7 +31,7 @@ const WATCH_DEBOUNCE_MS = 300;
  */
 export function registerRunsFeatures(context: FeatureContext): RunsTree {
   const log = context.log.scoped('runs');
-  const tokens = secretTokens(context.extension.secrets);
+  const tokens = mlflowTokens(context.extension.secrets);
   const tree = context.register(new RunsTree(log, tokens));
   const view = context.register(vscode.window.createTreeView<RunsElement>(ViewId.Runs, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }));
   const extensionUri = context.extension.extensionUri;

@@ -5,25 +5,19 @@
 import * as vscode from 'vscode';
 import { isHttpTrackingUri, mlflowTrackingUri } from '../../core/runs/mlflowClient';
 import { ConfigKey } from '../../host/ids';
+import type { SecretTokens } from '../../host/secretTokens';
+import { secretTokens } from '../../host/secretTokens';
 
-export interface MlflowTokens {
-  get(uri: string): Promise<string | undefined>;
-  store(uri: string, token: string): Promise<void>;
-  delete(uri: string): Promise<void>;
-}
+/** MLflow tokens, by tracking server. */
+export type MlflowTokens = SecretTokens;
 
 /** The server as the client names it: no trailing slash. */
 export function serverKey(uri: string): string {
   return uri.trim().replace(/\/+$/, '');
 }
 
-export function secretTokens(secrets: vscode.SecretStorage): MlflowTokens {
-  const key = (uri: string): string => `nbpromote.mlflow.token:${serverKey(uri)}`;
-  return {
-    get: async (uri) => (await secrets.get(key(uri))) ?? undefined,
-    store: async (uri, token) => secrets.store(key(uri), token),
-    delete: async (uri) => secrets.delete(key(uri)),
-  };
+export function mlflowTokens(secrets: vscode.SecretStorage): MlflowTokens {
+  return secretTokens(secrets, 'nbpromote.mlflow.token', serverKey);
 }
 
 /** The MLflow tracking server the view reads, when it is an http(s) server: the setting, else MLFLOW_TRACKING_URI. */
