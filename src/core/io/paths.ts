@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 
 /** Why `path` is not a well-formed plan path, or undefined when it is. Pure: no file system access. */
@@ -175,6 +175,16 @@ export function readFileIfExistsSync(absolute: string): Buffer | undefined {
   } catch (ex) {
     if (isMissing(ex)) return undefined;
     throw ex;
+  }
+}
+
+/** True when something is at `path` that this process can reach (symbolic links followed); any error: no. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

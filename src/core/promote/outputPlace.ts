@@ -3,10 +3,10 @@
  * output root that its tools own (its tests/, its package under src/, its .nbpromote/). Checked before
  * anything is written, by the CLI and the editor alike (both promote through `promoteNotebook`).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
-import { realRootOf } from '../io/paths';
+import { pathExists, realRootOf } from '../io/paths';
 import { readYamlDocument } from '../pipeline/yamlPositions';
 
 /**
@@ -57,15 +57,6 @@ async function ownedPart(outer: string, inner: string): Promise<string | undefin
   // src/<package>: the lock names the package; a lock git left in conflict still has the package's runner there.
   const loaded = readYamlDocument(lock, join(outer, LOCK_FILE_NAME));
   const named = loaded.ok && typeof loaded.value === 'object' && loaded.value !== null ? (loaded.value as Record<string, unknown>)['package'] : undefined;
-  if (named === second || (await exists(join(outer, 'src', second, '_runtime.py')))) return join('src', second);
+  if (named === second || (await pathExists(join(outer, 'src', second, '_runtime.py')))) return join('src', second);
   return undefined;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

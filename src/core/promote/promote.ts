@@ -13,7 +13,7 @@ import type { FileAction } from '../io/apply';
 import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic, WriteError } from '../io/apply';
 import { fileSystemError, fileSystemMessage } from '../io/fileSystemError';
 import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, withPromotionLock } from '../io/promotionLock';
-import { realRootOf, toPosix } from '../io/paths';
+import { pathExists, realRootOf, toPosix } from '../io/paths';
 import { lockNotebookState, realOrSelf } from './lockOwner';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile } from '../contract/lockFile';
@@ -491,8 +491,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     // What this promotion makes before its files can be written (the output folder, `.nbpromote/` with its
     // .gitignore, lock and journal) goes again when it fails before any file is written: "no file was
     // written" is then the whole truth.
-    const madeOut = !(await exists(outDir));
-    const madeState = madeOut || !(await exists(join(outDir, PROMOTION_LOCK_DIR)));
+    const madeOut = !(await pathExists(outDir));
+    const madeState = madeOut || !(await pathExists(join(outDir, PROMOTION_LOCK_DIR)));
     let planApplied = false;
     const written = await withPromotionLock(
       outDir,
@@ -525,7 +525,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         }
         await cleanStaleTemps(outDir, stateDirectories(toWrite));
         const journal = join(outDir, PENDING_FILE);
-        const journalBefore = await stat(journal).then(() => true, () => false);
+        const journalBefore = await pathExists(journal);
         if (!unchangedRun) await writeFileAtomic(journal, JSON.stringify({ files: fileHashes(plans) }));
         let applied;
         try {
@@ -708,13 +708,6 @@ async function withPendingWrites(outDir: string, old: LockFile | undefined): Pro
     }
   }
   return { ...old, files };
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /**

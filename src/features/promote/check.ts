@@ -6,7 +6,8 @@ import { keptEditsNote, promoteNotebook } from '../../core/promote/promote';
 import type { Log } from '../../host/log';
 import { promotionTarget } from '../../host/promotionTarget';
 import { currentText, requireNotebookUri } from './notebookArg';
-import { displayDir, exists, fileName, promoteRequest, showProblems } from './shared';
+import { displayDir, fileName, promoteRequest, showProblems } from './shared';
+import { pathExists } from '../../core/io/paths';
 
 /** What `nbpromote.checkNotebook` returns to a caller; the fields of `nbpromote check --json`. */
 export interface CheckResult {
@@ -35,7 +36,7 @@ export async function checkNotebook(log: Log, toolVersion: string, arg: unknown)
   const name = fileName(uri);
   const request = promoteRequest(target, await currentText(uri), toolVersion, logger);
   const outcome = await promoteNotebook({ ...request, dryRun: true, resolve: 'force' });
-  const promoted = await exists(nodePath.join(target.outDir, LOCK_FILE_NAME));
+  const promoted = await pathExists(nodePath.join(target.outDir, LOCK_FILE_NAME));
   const problems = outcome.problems.filter((p) => p.severity === 'error');
   if (!outcome.ok) {
     const shown = showProblems(log, logger, `Cannot check ${name}`, outcome.problems, { uri, file: request.notebook }, '');

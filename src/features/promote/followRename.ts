@@ -25,7 +25,9 @@ import { ConfigKey } from '../../host/ids';
 import { hasPlaceholders } from '../../host/outputRoot';
 import { promotionTarget } from '../../host/promotionTarget';
 import type { FeatureContext } from '../featureContext';
-import { displayDir, exists } from './shared';
+import { displayDir } from './shared';
+import { pathExists } from '../../core/io/paths';
+import { promotionLockPath } from '../../core/io/promotionLock';
 
 export type FollowRenames = 'prompt' | 'always' | 'never';
 
@@ -142,10 +144,10 @@ export async function packageMoveFor(oldUri: vscode.Uri, newUri: vscode.Uri): Pr
 
 /** Why the package folder cannot be moved now, or undefined. */
 async function whyNotMove(move: PackageMove): Promise<string | undefined> {
-  if (await exists(move.to)) return `${move.to} exists already, and it is never replaced`;
-  if (!(await exists(nodePath.join(move.from, LOCK_FILE_NAME)))) return `${move.from} no longer holds its package`;
-  if (await exists(nodePath.join(move.from, '.nbpromote', 'promote.pid'))) return 'a promotion into it is running';
-  if (await exists(nodePath.join(move.from, ...PENDING_FILE.split('/')))) return 'its last promotion did not finish: promote the notebook again first';
+  if (await pathExists(move.to)) return `${move.to} exists already, and it is never replaced`;
+  if (!(await pathExists(nodePath.join(move.from, LOCK_FILE_NAME)))) return `${move.from} no longer holds its package`;
+  if (await pathExists(promotionLockPath(move.from))) return 'a promotion into it is running';
+  if (await pathExists(nodePath.join(move.from, ...PENDING_FILE.split('/')))) return 'its last promotion did not finish: promote the notebook again first';
   const running = runningRun(move.from);
   if (running !== undefined) return `its pipeline is running (run ${running})`;
   return undefined;

@@ -7,7 +7,8 @@ import { quoteName, stepNameIssue } from '../../core/tags/names';
 import { readLockFile } from '../../core/versioning/lockFile';
 import { outputUri, promotionTarget } from '../../host/promotionTarget';
 import { notebookUriFrom } from './notebookArg';
-import { displayDir, exists, fileName } from './shared';
+import { displayDir, fileName } from './shared';
+import { pathExists } from '../../core/io/paths';
 
 export interface OpenModuleResult {
   readonly opened: boolean;
@@ -33,7 +34,7 @@ export async function openModule(first: unknown, second: unknown): Promise<OpenM
   const otherNotebook = lock !== undefined && lock.notebook.path !== target.relativeNotebook ? lock.notebook.path : undefined;
   const pkg = otherNotebook === undefined ? (lock?.package ?? target.packageName) : target.packageName;
   const module = outputUri(target, `src/${pkg}/steps/${step}.py`);
-  if (otherNotebook === undefined && (await exists(module.fsPath))) {
+  if (otherNotebook === undefined && (await pathExists(module.fsPath))) {
     await vscode.window.showTextDocument(module, { preview: true });
     return { opened: true, path: module.fsPath };
   }

@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/contract/problem';
@@ -85,14 +84,4 @@ export function showProblems(log: Log, logger: Logger, what: string, problems: r
 function isOpen(uri: vscode.Uri): boolean {
   const key = uri.toString();
   return vscode.workspace.notebookDocuments.some((d) => d.uri.toString() === key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key);
-}
-
-/** True when something is at `path` that this process can reach (any error: no). */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
