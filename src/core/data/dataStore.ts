@@ -86,7 +86,7 @@ export async function inspectContext(root: string, options: DataReadOptions = {}
 /** One file as it is on disk now, with DVC's record and its git history. Never rejects. */
 export async function inspectDataFile(file: CollectedFile, context: InspectContext): Promise<DataFile> {
   const { options } = context;
-  const refused = readRefusal(file.path, realFolders(options.readableFolders));
+  const refused = readRefusal(file.path, options.readableFolders);
   const disk: DiskState = refused !== undefined ? { kind: 'notRead', reason: refused } : await readDiskState(file.path, { ...(options.maxHashBytes !== undefined ? { maxBytes: options.maxHashBytes } : {}), ...(options.cache !== undefined ? { cache: options.cache } : {}) });
   const currentVersion = disk.kind === 'hashed' ? file.versions.find((v) => v.sha256 === disk.sha256)?.sha256 : undefined;
   const dvc = refused !== undefined ? [] : dvcTrackingOf(file.path, context.locks, disk, context.problems);
@@ -107,11 +107,18 @@ export async function readDataStore(root: string, options: DataReadOptions = {})
   return { root, files, runsRead: read.runs.length, runsTotal: read.total, problems: [...read.problems, ...collected.problems, ...context.problems] };
 }
 
-/** Why `path` may not be read, or undefined when it may: its real path (or, when it does not exist, its path) is outside every readable folder. */
+/** Why `path` may not be read, or undefined when it may (`isReadableIn`). */
 function readRefusal(path: string, readable: readonly string[] | undefined): string | undefined {
-  if (readable === undefined) return undefined;
+  return readable === undefined || isReadableIn(path, readable) ? undefined : 'outside the workspace folder: not read in Restricted Mode';
+}
+
+/**
+ * True when `path` lies in one of `folders`, real paths compared: its real path (or, when it does not exist, its
+ * path), so a symbolic link inside a folder cannot lead out of it. The view's Open File asks the same.
+ */
+export function isReadableIn(path: string, folders: readonly string[]): boolean {
   const real = realPath(path) ?? path;
-  return readable.some((folder) => isSameOrInside(folder, real)) ? undefined : 'outside the workspace folder: not read in Restricted Mode';
+  return (realFolders(folders) ?? []).some((folder) => isSameOrInside(folder, real));
 }
 
 function realFolders(folders: readonly string[] | undefined): string[] | undefined {

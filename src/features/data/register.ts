@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { NbpromoteError } from '../../core/errors';
-import { isSameOrInside } from '../../core/io/paths';
+import { isReadableIn } from '../../core/data/dataStore';
 import { registerCommand } from '../../host/commands';
 import { CommandId, ViewId } from '../../host/ids';
 import { isTrusted, showUntrusted, untrustedReason } from '../../host/trust';
@@ -116,7 +116,7 @@ async function openAtCommit(element: CommitElement): Promise<string> {
 
 /** In Restricted Mode a file outside the workspace folders is not opened (nor read). */
 function readRefusal(path: string, folders: readonly string[]): string | undefined {
-  if (isTrusted() || folders.some((f) => isSameOrInside(f, path))) return undefined;
+  if (isTrusted() || isReadableIn(path, folders)) return undefined;
   return `${path} is outside the workspace folder; this workspace is in Restricted Mode, where the Data view reads no file outside it. Trust the workspace to open it (Manage Workspace Trust).`;
 }
 
