@@ -7,15 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localRunRecord, runIdAt, writeLocalRun } from '../../src/core/runs/testing';
-
-const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import type { Run } from './cli';
+import { cli } from './cli';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');

@@ -9,15 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockWithVersions } from '../../src/core/deploy/testing';
-
-const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import type { Run } from './cli';
+import { cli } from './cli';
 
 describe('nbpromote deploy (dist/cli.js)', function () {
   this.timeout(60_000);

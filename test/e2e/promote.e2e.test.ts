@@ -9,17 +9,11 @@ import { join } from 'node:path';
 import { executeForMetrics } from '../../src/core/promote/execute';
 import { promoteNotebook } from '../../src/core/promote/promote';
 import { silentLogger } from '../../src/core/util/logger';
+import type { Run } from './cli';
+import { cli, root } from './cli';
 
-const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
 const python = process.env['NBPROMOTE_PYTHON'] ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 const env = { ...process.env, NBPROMOTE_PYTHON: python, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 function nbpromote(cwd: string, ...args: string[]): Run {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 26 });
