@@ -382,7 +382,7 @@ describe('nbpromote CLI (built binary)', function () {
       assert.equal(run.status, 0, `${example}: ${run.stderr}`);
       const doc = JSON.parse(run.stdout) as { hasRoles: boolean; steps: { name: string; inputs: string[] }[]; cells: { roles: string[] }[]; edges: { explanation: string }[] };
       assert.ok(doc.hasRoles, example);
-      assert.ok(doc.edges.length > 0 && doc.edges.every((e) => / uses \w+, defined by .+, cell \d+ line \d+$/.test(e.explanation)), `${example}: every edge is explained`);
+      assert.ok(doc.edges.length > 0 && doc.edges.every((e) => / uses \w+(?: \(shared function \w+ reads it\))?, defined by .+, cell \d+ line \d+$/.test(e.explanation)), `${example}: every edge is explained`);
       assert.ok(doc.steps.slice(1).some((s) => s.inputs.length > 0), `${example}: steps take inputs`);
       assert.ok(doc.steps.length >= 2, `${example} has steps`);
       assert.ok(doc.cells.some((c) => c.roles.length > 0 && !c.roles.includes('step')), `${example} has non-step roles`);

@@ -7,7 +7,7 @@ import type { Notebook, NotebookCell } from '../contract/notebook';
 import { cellProblem } from '../contract/problem';
 import type { Problem } from '../contract/problem';
 import type { CellRoles, TagResult } from '../contract/roles';
-import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepGraph, StepNode } from '../contract/stepGraph';
+import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
 import { bindPrintedValue } from './printedValues';
 import type { CallSite } from './cellFacts';
 import { MAX_TABLE_ROWS, printArguments } from './expectedMetrics';
@@ -17,11 +17,14 @@ import { configFunctions, globalConfigChanges, importedSetters } from './globalC
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
 
-import type { CellAnalysis, NameSite } from './python/names';
+import type { CellAnalysis, FunctionInfo, NameSite } from './python/names';
 import { analyzeCell } from './python/names';
 
 /** A name bound or read in a cell: 1-based line and column inside the cell's source (the Python analysis's). */
 export type { NameSite };
+
+/** A top-level function or class of a cell (see FunctionInfo): the parts the graph reads. */
+type SharedFunctionFacts = Pick<FunctionInfo, 'name' | 'freeNames'> & Partial<Pick<FunctionInfo, 'kind' | 'line' | 'startLine' | 'endLine' | 'topLevel' | 'globalWrites'>>;
 
 /** What the Python analysis tells the graph about one code cell. */
 export interface CellFacts {
@@ -41,7 +44,7 @@ export interface CellFacts {
   /** Import bindings: the bound name and one import statement binding only it. */
   readonly imports: readonly { readonly name: string; readonly statement: string; readonly line: number }[];
   /** Top-level functions and classes with the global names their bodies read. */
-  readonly functions: readonly { readonly name: string; readonly freeNames: readonly string[]; readonly kind?: 'function' | 'class'; readonly startLine?: number; readonly endLine?: number; readonly globalWrites?: readonly NameSite[] }[];
+  readonly functions: readonly SharedFunctionFacts[];
   /** Top-level simple assignments `name = <expression>` with the expression's text (parameters). */
   readonly assignments: readonly { readonly name: string; readonly valueText: string; readonly line: number }[];
   readonly requirements: readonly string[];
@@ -131,6 +134,8 @@ interface UnitBuilder {
   readonly changesShared: string[];
   /** Parameters the unit changes in place while still parameters (see StepNode.changesParameters). */
   readonly changesParameters: string[];
+  /** Shared functions reading parameters or step values that the unit defines itself (see StepBoundFunction). */
+  readonly definesShared: string[];
 }
 
 /** A string literal naming a data or model file (`"model.pkl"`, `'out/scores.json'`): group 2 is the name. */
@@ -150,7 +155,7 @@ function readLine(source: string, fn: string, name: string, defLine: number): nu
   const lines = source.split('\n');
   const indent = (text: string): number => text.length - text.trimStart().length;
   const header = lines[defLine - 1] ?? '';
-  const start = /^\s*(?:async\s+)?def\s/.test(header) && header.includes(fn) ? defLine : lines.findIndex((l) => new RegExp(`^\\s*(?:async\\s+)?def\\s+${fn}\\b`).test(l)) + 1;
+  const start = /^\s*(?:(?:async\s+)?def|class)\s/.test(header) && header.includes(fn) ? defLine : lines.findIndex((l) => new RegExp(`^\\s*(?:(?:async\\s+)?def|class)\\s+${fn}\\b`).test(l)) + 1;
   if (start < 1) return defLine;
   const word = new RegExp(`(?<![\\w.])${name}(?!\\w)`);
   for (let i = start; i < lines.length; i++) {
@@ -276,6 +281,10 @@ class GraphBuilder {
   /** Names cells tagged skip define (they are not part of the pipeline): to say so when nothing else does. */
   private readonly skippedDefined = new Map<string, SourceSite>();
   private readonly functionsFree = new Map<string, readonly string[]>();
+  /** The shared cells' functions and classes, by name (the last definition): see {@link stepValuesRead}. */
+  private readonly sharedFunctions = new Map<string, { readonly cell: NotebookCell; readonly fn: SharedFunctionFacts }>();
+  /** Shared functions reading parameters or step values, as the graph gives them (see checkSharedFunctions). */
+  private readonly stepBound: StepBoundFunction[] = [];
   /**
    * Functions a step defines, with the global names their bodies read and those of them a later step binds
    * again (name -> that step): in the package the function keeps the defining step's values (see checkStaleCalls).
@@ -340,7 +349,7 @@ class GraphBuilder {
     return {
       steps: orderSteps(this.steps.map(toStepNode)),
       parameters: this.parameters,
-      common: this.common satisfies SharedCode,
+      common: (this.stepBound.length === 0 ? this.common : { ...this.common, stepBound: this.stepBound }) satisfies SharedCode,
       ...(this.metrics === undefined ? {} : { metrics: toCodeUnit(this.metrics) }),
       tests: this.tests.map(toCodeUnit),
       edges: this.edges,
@@ -733,7 +742,10 @@ class GraphBuilder {
       if (!this.common.imports.includes(imp.statement)) this.common.imports.push(imp.statement);
     }
     for (const s of f.starImports) addOnce(this.starImports, s);
-    for (const fn of f.functions) this.functionsFree.set(fn.name, fn.freeNames);
+    for (const fn of f.functions) {
+      this.functionsFree.set(fn.name, fn.freeNames);
+      this.sharedFunctions.set(fn.name, { cell, fn });
+    }
     for (const changes of f.changesArguments ?? []) {
       this.argumentChanges.set(changes.name, changes);
       for (const name of changes.globals ?? []) this.sharedState.add(name);
@@ -1244,7 +1256,8 @@ class GraphBuilder {
     return 'that cell is not part of a step before this one: tag it as a step, or move the line into one';
   }
 
-  private resolve(unit: UnitBuilder, cell: NotebookCell, use: NameSite): void {
+  /** `use.through`: the shared function the unit defines that reads the name (see definesSharedIn). */
+  private resolve(unit: UnitBuilder, cell: NotebookCell, use: NameSite & { readonly through?: string }): void {
     if (unit.reported.has(use.name)) return;
     const binding = this.bindings.get(use.name);
     const usedAt = site(cell, use.line);
@@ -1279,10 +1292,11 @@ class GraphBuilder {
         addOnce(unit.imports, binding.statement);
         return;
       case 'common':
+        if (this.definesSharedIn(unit, cell, use)) return;
         addOnce(unit.commonNames, use.name);
         return;
       case 'parameter':
-        if (addOnce(unit.inputs, use.name)) this.edge('parameters', unit, use.name, binding.site, usedAt, 'the parameters');
+        if (addOnce(unit.inputs, use.name)) this.edge('parameters', unit, use.name, binding.site, usedAt, 'the parameters', use.through);
         return;
       case 'metric':
         if (unit.kind === 'step') {
@@ -1291,40 +1305,130 @@ class GraphBuilder {
           return;
         }
         addOnce(unit.metricNames, use.name);
-        if (addOnce(unit.inputs, use.name)) this.edge('metrics', unit, use.name, binding.site, usedAt, 'the metrics');
+        if (addOnce(unit.inputs, use.name)) this.edge('metrics', unit, use.name, binding.site, usedAt, 'the metrics', use.through);
         return;
       case 'step': {
         if (binding.step === unit.name) return;
         const producer = this.units.get(binding.step);
         if (producer !== undefined && addOnce(producer.outputs, use.name)) producer.outputSites.set(use.name, binding.site);
-        if (addOnce(unit.inputs, use.name)) this.edge(binding.step, unit, use.name, binding.site, usedAt, binding.step);
+        if (addOnce(unit.inputs, use.name)) this.edge(binding.step, unit, use.name, binding.site, usedAt, binding.step, use.through);
         if (unit.kind === 'step') addOnce(unit.dataAfter, binding.step);
         return;
       }
     }
   }
 
-  /** Shared functions may read imports, parameters' defaults never, other shared names: anything else is an error. */
-  private checkSharedFunctions(): void {
-    for (const [fn, free] of this.functionsFree) {
-      for (const name of free) {
-        const binding = this.bindings.get(name);
-        if (binding === undefined || binding.kind === 'import' || binding.kind === 'common' || binding.kind === 'metric') continue;
-        const where = this.bindings.get(fn)?.site;
-        const cell = where === undefined ? undefined : this.notebook.cells.find((c) => c.index === where.cellIndex);
-        if (cell === undefined) continue;
-        const source = binding.kind === 'parameter' ? 'a parameter' : `a value computed by step ${binding.step}`;
-        const cannot = binding.kind === 'parameter' ? 'parameters' : 'step values';
-        this.problems.push(
-          this.problem(cell, 'error', 'shared-reads-step-value', `function ${fn} reads the global ${name}, ${source}; shared functions cannot see ${cannot} in a package: pass ${name} as an argument`, readLine(cell.source, fn, name, where?.line ?? 1)),
-        );
-      }
+  /**
+   * The parameters and step values shared function `name` reads when called, now (the bindings as the cells so
+   * far left them): itself, or through the shared functions it calls. Empty for a class or a name of no function.
+   */
+  private stepValuesRead(name: string, seen = new Set<string>()): string[] {
+    const shared = this.sharedFunctions.get(name);
+    if (shared === undefined || seen.has(name)) return [];
+    seen.add(name);
+    const reads: string[] = [];
+    for (const free of shared.fn.freeNames) {
+      const binding = this.bindings.get(free);
+      if (binding?.kind === 'parameter' || binding?.kind === 'step') addOnce(reads, free);
+      else if (binding?.kind === 'common') for (const r of this.stepValuesRead(free, seen)) addOnce(reads, r);
     }
+    return reads;
   }
 
-  private edge(from: string, to: UnitBuilder, name: string, definedAt: SourceSite, usedAt: SourceSite, fromWords: string): void {
+  /** A function a step can define in its own function: a top-level def that binds no global (`global n`). */
+  private definableInUnit(name: string): boolean {
+    const shared = this.sharedFunctions.get(name);
+    return shared !== undefined && shared.fn.kind !== 'class' && shared.fn.topLevel !== false && shared.fn.startLine !== undefined && shared.fn.endLine !== undefined && (shared.fn.globalWrites ?? []).length === 0;
+  }
+
+  /**
+   * `rmse_cv(model)` in a unit, rmse_cv a shared function reading a parameter or a step value: the unit defines
+   * it (and the other such functions it calls) in its own function, and takes what it reads as its own reads,
+   * at the call. False when the function reads none (imported from common.py), or cannot be moved (see
+   * checkSharedFunctions).
+   */
+  private definesSharedIn(unit: UnitBuilder, cell: NotebookCell, use: NameSite): boolean {
+    if (this.stepValuesRead(use.name).length === 0 || !this.definableInUnit(use.name)) return false;
+    if (!addOnce(unit.definesShared, use.name)) return true;
+    const fn = this.sharedFunctions.get(use.name)?.fn;
+    // What the cell binds before the call (`train = ...` then `rmse_cv(model)`) the function reads from the unit.
+    const boundBefore = new Set((this.facts.get(cell.index)?.defines ?? []).filter((d) => d.line < use.line).map((d) => d.name));
+    for (const name of fn?.freeNames ?? []) {
+      if (unit.local.has(name) || boundBefore.has(name) || name === use.name) continue;
+      this.resolve(unit, cell, { name, line: use.line, column: use.column, through: use.name });
+    }
+    return true;
+  }
+
+  private readWords(reads: readonly string[]): string {
+    return andList(reads.map((r) => {
+      const binding = this.bindings.get(r);
+      return binding?.kind === 'parameter' ? `${r} (a parameter)` : binding?.kind === 'step' ? `${r} (from step ${binding.step})` : r;
+    }));
+  }
+
+  /**
+   * Shared functions reading parameters or step values: the units calling them define them (definesSharedIn);
+   * one that cannot be moved (a class, a function binding a global, one defined inside an `if`) is an error.
+   * One reading a name common.py does not have is left out of it.
+   */
+  private checkSharedFunctions(): void {
+    const units = [...this.steps, ...(this.metrics === undefined ? [] : [this.metrics]), ...this.tests];
+    const leftOut = new Set<string>();
+    const found: { name: string; shared: { readonly cell: NotebookCell; readonly fn: SharedFunctionFacts }; reads: string[] }[] = [];
+    for (const [name, shared] of this.sharedFunctions) {
+      const reads = this.stepValuesRead(name);
+      if (reads.length === 0) continue;
+      if (!this.definableInUnit(name)) {
+        const { cell, fn } = shared;
+        const first = reads.find((r) => fn.freeNames.includes(r)) ?? reads[0] ?? '';
+        const binding = this.bindings.get(first);
+        const source = binding?.kind === 'parameter' ? 'a parameter' : binding?.kind === 'step' ? `a value computed by step ${binding.step}` : 'a value only the steps have';
+        const what = fn.kind === 'class' ? `class ${name}` : `function ${name}`;
+        const why = fn.kind === 'class' ? 'a class cannot be moved into the steps using it' : (fn.globalWrites ?? []).length > 0 ? 'it binds a global, which it cannot do inside a step' : 'it is defined inside an `if` or `try`, so it cannot be moved into the steps using it';
+        this.problems.push(this.problem(cell, 'error', 'shared-reads-step-value', `${what} reads the global ${first}, ${source}; shared code cannot see it in a package, and ${why}: pass ${first} as an argument`, readLine(cell.source, name, first, fn.line ?? fn.startLine ?? 1)));
+        continue;
+      }
+      found.push({ name, shared, reads });
+    }
+    // Left out of common.py when it reads a name the module does not have, or calls a function left out.
+    const common = new Set(this.common.names);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const { name, shared } of found) {
+        if (leftOut.has(name)) continue;
+        if (shared.fn.freeNames.some((n) => (this.bindings.get(n)?.kind !== 'common' && this.bindings.get(n)?.kind !== 'import' && !common.has(n)) || leftOut.has(n))) {
+          // A unit importing it from common.py (a call before it read step values) keeps it there.
+          if (units.some((u) => u.commonNames.includes(name))) continue;
+          leftOut.add(name);
+          changed = true;
+        }
+      }
+    }
+    for (const { name, shared, reads } of found) {
+      const { cell, fn } = shared;
+      this.stepBound.push({ name, cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), startLine: fn.startLine ?? 1, endLine: fn.endLine ?? fn.startLine ?? 1, reads, leftOut: leftOut.has(name) });
+    }
+    // `scores = rmse_cv(model)` at import, in a shared cell: the function reads what only the steps have.
+    for (const { index } of this.common.cells) {
+      const cell = this.notebook.cells.find((c) => c.index === index);
+      const defs = found.filter((d) => d.shared.cell.index === index).map((d) => d.shared.fn);
+      for (const statement of cell === undefined ? [] : (this.facts.get(index)?.topStatements ?? [])) {
+        if (defs.some((fn) => statement.line >= (fn.startLine ?? 0) && statement.endLine <= (fn.endLine ?? -1))) continue;
+        const called = statement.reads.find((n) => leftOut.has(n));
+        const reads = called === undefined ? [] : (found.find((d) => d.name === called)?.reads ?? []);
+        if (cell === undefined || called === undefined) continue;
+        this.problems.push(this.problem(cell, 'error', 'shared-reads-step-value', `this shared cell calls ${called}, which reads ${this.readWords(reads)}; shared code (imports, functions, the cells before the first step) runs once at import and cannot see those: tag this cell as a step or move the call into one`, statement.line));
+      }
+    }
+    const kept = this.common.names.filter((n) => !leftOut.has(n));
+    this.common.names.splice(0, this.common.names.length, ...kept);
+  }
+
+  private edge(from: string, to: UnitBuilder, name: string, definedAt: SourceSite, usedAt: SourceSite, fromWords: string, through?: string): void {
     const toWords = to.kind === 'step' ? to.name : to.kind === 'metrics' ? 'the metrics' : `the test in cell ${usedAt.cellIndex + 1}`;
-    const explanation = `${toWords} uses ${name}, defined by ${fromWords}, cell ${definedAt.cellIndex + 1} line ${definedAt.line}`;
+    const via = through === undefined ? '' : ` (shared function ${through} reads it)`;
+    const explanation = `${toWords} uses ${name}${via}, defined by ${fromWords}, cell ${definedAt.cellIndex + 1} line ${definedAt.line}`;
     this.edges.push({ from, to: to.name, name, definedAt, usedAt, explanation });
   }
 
@@ -1338,7 +1442,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], changesParameters: [] };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], changesParameters: [], definesShared: [] };
   }
 
   /** Whether the package runs step `first` before `unit` because `unit` waits for it (`after:`, data, files), transitively. */
@@ -1555,7 +1659,7 @@ function addOnce(list: string[], value: string): boolean {
 }
 
 function toCodeUnit(u: UnitBuilder): CodeUnit {
-  return { name: u.name, cells: u.cells, inputs: u.inputs, imports: u.imports, commonNames: u.commonNames, metricInputs: u.metricNames };
+  return { name: u.name, cells: u.cells, inputs: u.inputs, imports: u.imports, commonNames: u.commonNames, metricInputs: u.metricNames, ...(u.definesShared.length === 0 ? {} : { definesShared: u.definesShared }) };
 }
 
 function toStepNode(u: UnitBuilder): StepNode {

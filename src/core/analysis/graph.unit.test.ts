@@ -390,23 +390,61 @@ describe('buildStepGraph', () => {
     assert.deepEqual(g.problems.filter((p) => p.code === 'parameter-not-literal').map((p) => /parameter (\w+)/.exec(p.message)?.[1]), ['head', 'rest', 'a', 'b']);
   });
 
-  it('shared functions cannot read step values', () => {
+  it('a shared function reading a step value or a parameter is defined by the units calling it, which take what it reads', () => {
     const g = graphOf([
       [['step:load'], 'df = 1'],
       [['functions'], 'def size():\n    return len(df)'],
       [['step:use'], 'n = size()'],
     ]);
-    assert.ok(codes(g).includes('shared-reads-step-value'), JSON.stringify(g.problems));
-    // One error, the function's: its body reads df when it is called, not when the cell runs.
-    assert.deepEqual(g.problems.filter((p) => p.code === 'shared-reads-step-value').map((p) => p.message.slice(0, 25)), ['function size reads the g']);
-    // The error points at the line that reads the name, and says "parameters" for a parameter.
+    assert.deepEqual(codes(g), []);
+    const use = g.steps.find((s) => s.name === 'use');
+    assert.deepEqual(use?.inputs, ['df']);
+    assert.deepEqual(use?.definesShared, ['size']);
+    assert.deepEqual(use?.commonNames, []);
+    assert.deepEqual(g.common.stepBound?.map((f) => [f.name, f.reads, f.leftOut, f.startLine, f.endLine]), [['size', ['df'], true, 1, 2]]);
+    assert.deepEqual(g.common.names, []);
+    assert.ok(g.edges.some((e) => e.explanation === 'use uses df (shared function size reads it), defined by load, cell 1 line 1'), JSON.stringify(g.edges));
+    // A parameter too; what the calling cell binds before the call is the step's own.
     const p = graphOf([
       [['parameters'], 'N_FOLDS = 5'],
-      [['functions'], 'import numpy as np\n\ndef rmsle_cv(model):\n    """Cross-validated RMSLE."""\n    kf = KFold(N_FOLDS, shuffle=True)\n    return np.sqrt(kf)'],
-      [['step:use'], 'n = rmsle_cv(1)'],
+      [['functions'], 'import numpy as np\nfrom sklearn.model_selection import KFold\n\ndef rmsle_cv(model):\n    """Cross-validated RMSLE."""\n    kf = KFold(N_FOLDS, shuffle=True)\n    return np.sqrt(kf + len(train))'],
+      [['step:use'], 'train = [1]\nn = rmsle_cv(1)'],
+    ]);
+    assert.deepEqual(codes(p), []);
+    assert.deepEqual(p.steps[0]?.inputs, ['N_FOLDS']);
+    // A function reading a shared constant a step binds again stays in common.py for the calls before.
+    const rebound = graphOf([
+      [['functions'], 'cols = ["a"]\n\ndef pick(frame):\n    return frame[cols]'],
+      [['step:load'], 'x = pick({"a": 1})'],
+      [['step:more'], 'cols = cols + ["b"]'],
+      [['step:last'], 'y = pick({"a": 1, "b": 2})'],
+    ]);
+    assert.deepEqual(codes(rebound), []);
+    assert.deepEqual(rebound.steps.map((s) => [s.name, s.inputs, s.commonNames, s.definesShared ?? []]), [['load', [], ['pick'], []], ['more', [], ['cols'], []], ['last', ['cols'], [], ['pick']]]);
+    assert.equal(rebound.common.stepBound?.[0]?.leftOut, false);
+  });
+
+  it('a shared class, a function binding a global, or a shared cell calling such a function at import: an error naming the line', () => {
+    const cls = graphOf([
+      [['step:load'], 'df = 1'],
+      [['functions'], 'class Sizer:\n    def size(self):\n        return len(df)'],
+      [['step:use'], 'n = Sizer().size()'],
+    ]).problems.find((x) => x.code === 'shared-reads-step-value' && x.message.startsWith('class'));
+    assert.match(cls?.message ?? '', /^class Sizer reads the global df, a value computed by step load; .*a class cannot be moved into the steps using it: pass df as an argument/);
+    assert.equal(cls?.line, 3);
+    const writes = graphOf([
+      [['parameters'], 'N_FOLDS = 5'],
+      [['functions'], 'calls = 0\n\ndef folds():\n    global calls\n    calls += 1\n    return N_FOLDS'],
+      [['step:use'], 'n = folds()'],
     ]).problems.find((x) => x.code === 'shared-reads-step-value');
-    assert.equal(p?.line, 5);
-    assert.match(p?.message ?? '', /reads the global N_FOLDS, a parameter; shared functions cannot see parameters in a package/);
+    assert.match(writes?.message ?? '', /^function folds reads the global N_FOLDS, a parameter; .*it binds a global/);
+    assert.equal(writes?.line, 6);
+    const atImport = graphOf([
+      [['step:load'], 'df = 1'],
+      [['functions'], 'def size():\n    return len(df)\n\nn = size()'],
+      [['step:use'], 'm = size()'],
+    ]).problems.filter((x) => x.code === 'shared-reads-step-value');
+    assert.deepEqual(atImport.map((x) => [x.line, x.message.slice(0, 60)]), [[4, 'this shared cell calls size, which reads df (from step load)']]);
   });
 
   it('a shared cell rebinding a step value (`df = df[...]`) reads it first: the same error', () => {

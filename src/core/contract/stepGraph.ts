@@ -58,6 +58,11 @@ export interface CodeUnit {
   readonly commonNames: readonly string[];
   /** Inputs computed by the metrics cell (tests only): read from the run's metrics. */
   readonly metricInputs: readonly string[];
+  /**
+   * Shared functions the unit defines itself, in its function, in the notebook's order: they read values only
+   * the steps have (see {@link StepBoundFunction}).
+   */
+  readonly definesShared?: readonly string[];
 }
 
 export interface StepNode extends CodeUnit {
@@ -91,6 +96,27 @@ export interface SharedCode {
   /** Names common.py defines (functions, classes, constants). */
   readonly names: readonly string[];
   readonly imports: readonly string[];
+  /** Shared functions reading parameters or step values: the steps (metrics, tests) calling them define them. */
+  readonly stepBound?: readonly StepBoundFunction[];
+}
+
+/**
+ * A function of a shared cell (`functions`, or before the first step) whose body reads a parameter or a value a
+ * step computes (`def rmse_cv(model): ... KFold(N_FOLDS) ... cross_val_score(model, X_train, y)`): in the
+ * notebook it reads the globals when called; in the package only the steps have those values, so each unit
+ * calling it defines it in its own function (a closure over the unit's values), and takes what it reads.
+ */
+export interface StepBoundFunction {
+  readonly name: string;
+  readonly cellIndex: number;
+  readonly cellId?: string;
+  /** Its lines in the cell, decorators included. */
+  readonly startLine: number;
+  readonly endLine: number;
+  /** The parameters and step values it reads, itself or through another such function. */
+  readonly reads: readonly string[];
+  /** Left out of common.py: it reads a name the shared module does not have. */
+  readonly leftOut: boolean;
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
-import type { CellRef, CodeUnit, StepGraph, StepNode } from '../contract/stepGraph';
+import type { CellRef, CodeUnit, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
 import { readDisplays, shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import { bindPrintedValue } from '../analysis/printedValues';
@@ -429,12 +429,19 @@ class Generator {
    */
   private usesOf(index: number): ReadonlySet<string> {
     const gen = this.input.cells.get(index);
-    const replaced = this.replaced.get(index);
-    if (gen === undefined || replaced === undefined) return gen?.uses ?? new Set();
+    const replaced = this.leftOutIn(index);
+    if (gen === undefined || replaced.length === 0) return gen?.uses ?? new Set();
     const inside = (line: number): boolean => replaced.some((d) => line >= d.startLine && line <= d.endLine);
     const kept = new Set((gen.useSites ?? []).filter((u) => !inside(u.line)).map((u) => u.name));
     const only = new Set((gen.useSites ?? []).filter((u) => inside(u.line) && !kept.has(u.name)).map((u) => u.name));
     return new Set([...gen.uses].filter((n) => !only.has(n)));
+  }
+
+  /** The definitions cell `index` leaves out: replaced by a later one, or defined by the units calling them instead. */
+  private leftOutIn(index: number): readonly { readonly startLine: number; readonly endLine: number }[] {
+    const moved = (this.input.graph.common.stepBound ?? []).filter((f) => f.leftOut && f.cellIndex === index);
+    const replaced = this.replaced.get(index) ?? [];
+    return moved.length === 0 ? replaced : [...replaced, ...moved];
   }
 
   /** Names the cells read only in definitions left out ({@link replacedDefinitions}): nothing imports them for them. */
@@ -666,7 +673,7 @@ class Generator {
     const named = needsAny && !outputs.some((o) => o.startsWith('_'));
     if (needsAny) lines.push(named ? 'from typing import Any, NamedTuple' : 'from typing import Any', '');
     const hoisted = this.hoistable(step);
-    const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(step.imports, step.cells), step.cells, hoisted.flatMap(({ def }) => def.freeNames));
+    const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(step.imports, step.cells, this.sharedDefinitionReads(step)), step.cells, hoisted.flatMap(({ def }) => def.freeNames));
     const imports = sortImports(moduleImports);
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(step.cells)) lines.push(this.notebookFileImport('..'), '');
@@ -699,7 +706,7 @@ class Generator {
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
-    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...functionImports, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters)]);
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...functionImports, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters), ...this.sharedDefinitions(step)]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
@@ -837,7 +844,10 @@ class Generator {
     // Each kept line with its line in the cell (the translation keeps lines where they were); `note`: a comment
     // standing for a definition left out, outside the runs of lines the markers name.
     const out: { text: string; line: number; note?: true }[] = [];
-    const replaced = this.replaced.get(cell.index) ?? [];
+    const replaced: { startLine: number; endLine: number; note: () => string }[] = [
+      ...(this.replaced.get(cell.index) ?? []).map((d) => ({ ...d, note: () => this.replacedNote(cell, d) })),
+      ...(this.input.graph.common.stepBound ?? []).filter((f) => f.leftOut && f.cellIndex === cell.index).map((f) => ({ ...f, note: () => this.movedNote(f) })),
+    ];
     const versions = this.versions.versions.filter((v) => v.cell.index === cell.index);
     // The comments saying a cell magic was removed go above the first marker: they are no code to fail.
     const magics: string[] = [];
@@ -879,7 +889,7 @@ class Generator {
       if (gone !== undefined || (text.trim() === '' && out[out.length - 1]?.note === true)) {
         if (gone === undefined || line !== gone.startLine) return;
         while (out.length > 0 && (out[out.length - 1]?.text ?? '').trim() === '') out.pop();
-        out.push({ text: this.replacedNote(cell, gone), line, note: true });
+        out.push({ text: gone.note(), line, note: true });
         return;
       }
       if (replaceTrailing !== undefined && gen.trailingExpression !== undefined && line >= gen.trailingExpression.line && line <= gen.trailingExpression.endLine) {
@@ -911,6 +921,44 @@ class Generator {
     const lines = d.startLine === d.endLine ? `line ${d.startLine}` : `lines ${d.startLine}-${d.endLine}`;
     const by = d.by.index === cell.index ? `line ${d.byLine} of this cell` : `${cellWords([d.by])} (line ${d.byLine})`;
     return `# nbpromote: ${d.kind === 'class' ? 'class' : 'def'} ${d.name} (${lines}) left out: ${by} defines it again before anything uses this one`;
+  }
+
+  /** The units defining shared function `name` themselves (see {@link StepBoundFunction}), as words: `step train and the metrics`. */
+  private unitsDefining(name: string): string[] {
+    const { steps, metrics, tests } = this.input.graph;
+    return [
+      ...steps.filter((s) => s.definesShared?.includes(name) === true).map((s) => `step ${s.name}`),
+      ...(metrics?.definesShared?.includes(name) === true ? ['the metrics'] : []),
+      ...tests.filter((t) => t.definesShared?.includes(name) === true).map((t) => `the test in ${cellWords(t.cells.slice(0, 1))}`),
+    ];
+  }
+
+  /** The comment standing where a shared function reading step values was, in common.py ({@link StepBoundFunction}). */
+  private movedNote(f: StepBoundFunction): string {
+    const lines = f.startLine === f.endLine ? `line ${f.startLine}` : `lines ${f.startLine}-${f.endLine}`;
+    const units = this.unitsDefining(f.name);
+    const reads = `it reads ${andList(f.reads)}, which only the steps have`;
+    return units.length === 0 ? `# nbpromote: def ${f.name} (${lines}) left out: ${reads}, and no step calls it` : `# nbpromote: def ${f.name} (${lines}) is defined in ${andList(units)} instead: ${reads}`;
+  }
+
+  /**
+   * The shared functions a unit defines itself ({@link StepBoundFunction}), each as in its cell under a comment
+   * and a cell marker: the first lines of the unit's function.
+   */
+  private sharedDefinitions(unit: CodeUnit): string[] {
+    const defined = (this.input.graph.common.stepBound ?? []).filter((f) => unit.definesShared?.includes(f.name) === true);
+    return defined.map((f) => {
+      const cell: CellRef = { index: f.cellIndex, ...(f.cellId === undefined ? {} : { id: f.cellId }) };
+      const code = this.input.cells.get(f.cellIndex)?.code.split('\n').slice(f.startLine - 1, f.endLine) ?? [];
+      const note = `# nbpromote: ${f.name}, a shared function of ${cellWords([cell])}, is defined here: it reads ${andList(f.reads)}, which this function has`;
+      return [note, `# ${this.cellMarker(cell, f.startLine, f.endLine)}`, ...code].join('\n');
+    });
+  }
+
+  /** The names the shared functions a unit defines itself read: the imports they need stay. */
+  private sharedDefinitionReads(unit: CodeUnit): string[] {
+    const defined = (this.input.graph.common.stepBound ?? []).filter((f) => unit.definesShared?.includes(f.name) === true);
+    return defined.flatMap((f) => (this.input.cells.get(f.cellIndex)?.useSites ?? []).filter((u) => u.line >= f.startLine && u.line <= f.endLine).map((u) => u.name));
   }
 
   /** The comment above a shared definition kept under another name, for the steps that used it ({@link sharedVersions}). */
@@ -1000,7 +1048,7 @@ class Generator {
     const shownText = lastCell?.shownExpression;
     const displayedTexts = metrics.cells.flatMap((c) => this.input.cells.get(c.index)?.displayed ?? []).map((d) => d.text);
     const shownReads = [shownText, ...displayedTexts].flatMap((text) => (text === undefined ? [] : [...text.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0])));
-    const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(metrics.imports, metrics.cells, shownReads), metrics.cells, []);
+    const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(metrics.imports, metrics.cells, [...shownReads, ...this.sharedDefinitionReads(metrics)]), metrics.cells, []);
     const imports = sortImports(moduleImports);
     if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
@@ -1057,7 +1105,7 @@ class Generator {
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
     lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
-    const chunks = [...functionImports, ...late, ...bodies];
+    const chunks = [...functionImports, ...late, ...this.sharedDefinitions(metrics), ...bodies];
     if (shownText !== undefined) {
       const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText, '_shown') : undefined;
       if (body !== undefined) chunks[chunks.length - 1] = body;
@@ -1260,7 +1308,7 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
   private notebookTestsFile(): string {
     const { tests } = this.input.graph;
     const paramsOf = (t: CodeUnit): Set<string> => this.fromParameters(`test:${(t.cells[0]?.index ?? -1) + 1}`);
-    const imports = sortImports([...new Set(tests.flatMap((t) => this.prunedImports(t.imports, t.cells)))]);
+    const imports = sortImports([...new Set(tests.flatMap((t) => this.prunedImports(t.imports, t.cells, this.sharedDefinitionReads(t))))]);
     const common = this.splitShared([...new Set(tests.flatMap((t) => t.commonNames))]).atImport;
     const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', ''];
     if (imports.length > 0) lines.push(...imports, '');
@@ -1287,7 +1335,7 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
           lines.push(`    ${i} = _runtime.copied(${step === undefined ? `pipeline_run.outputs[${pyString(i)}]` : `_runtime.step_output(pipeline_run, ${pyString(step)}, ${pyString(i)})`})`);
         }
       }
-      lines.push(this.unitBody(t, [], new Map(), this.lateSharedImport(this.pkg, this.splitShared(t.commonNames).late)));
+      lines.push(this.unitBody(t, [], new Map(), [...this.lateSharedImport(this.pkg, this.splitShared(t.commonNames).late), ...this.sharedDefinitions(t)]));
     }
     return `${lines.join('\n')}\n`;
   }
@@ -1496,7 +1544,10 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
     const uses = [...code.matchAll(new RegExp(`(?<![.\\w])${name}(?!\\w)`, 'g'))].map((m) => m.index ?? 0);
     return uses.length > 0 && uses.every((at) => readOnly(code, at, name.length));
   };
-  const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters') && !onlyRead(name));
+  // A value only a shared function the metrics define reads (`rmse_cv` reading X): no metric either.
+  const forShared = new Set((graph.common.stepBound ?? []).filter((f) => metrics.definesShared?.includes(f.name) === true).flatMap((f) => f.reads));
+  const unread = (name: string): boolean => forShared.has(name) && !new RegExp(`(?<![.\\w])${name}(?!\\w)`).test(code);
+  const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters') && !onlyRead(name) && !unread(name));
   // What the cells bind (`auc = ...`, `precision, recall, f1, _ = ...`, not loop variables), print, then read from steps.
   const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)];
   const printed = (graph.printedValues ?? []).map((v) => v.name);

@@ -1,0 +1,96 @@
+// A shared function reading a parameter or a step's value when called (`def rmse_cv(model)` reading N_FOLDS,
+// X and y, as the Kaggle House Prices kernels write it): each step, the metrics and a test calling it define
+// it in their own function, take what it reads, and give the notebook's numbers. Run with Debian's Python.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasPython, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
+import type { TestCell } from './testing';
+
+const cells: readonly TestCell[] = [
+  { tags: ['imports'], source: 'import math\nimport statistics' },
+  { tags: ['parameters'], source: 'N_FOLDS = 3\nSCALE = 2.0' },
+  { tags: ['step:load'], source: 'values = [float(v) for v in range(1, 13)]' },
+  {
+    tags: ['functions'],
+    source: [
+      'def fold_means(weight):',
+      '    """Mean of each fold of values, weighted."""',
+      '    size = len(values) // N_FOLDS',
+      '    return [statistics.mean(values[i * size:(i + 1) * size]) * weight for i in range(N_FOLDS)]',
+      '',
+      '',
+      'def spread(weight):',
+      '    means = fold_means(weight)',
+      '    return math.sqrt(statistics.pvariance(means))',
+      '',
+      '',
+      'def rounded(x):',
+      '    return round(x, 6)',
+    ].join('\n'),
+  },
+  { tags: ['step:score'], source: 'score = rounded(spread(SCALE))' },
+  { tags: ['metrics'], source: 'first_fold = fold_means(1.0)[0]\nprint(score)' },
+  { tags: ['test'], source: 'assert spread(1.0) > 0' },
+];
+
+/** The notebook's numbers: its cells run one after the other, as Jupyter runs them. */
+function notebookValues(): { score: number; first_fold: number } {
+  const r = spawnSync(PYTHON, ['-c', `${cells.map((c) => c.source).join('\n')}\nimport json\nprint(json.dumps({"score": score, "first_fold": first_fold}))`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { score: number; first_fold: number };
+}
+
+describe('planPromotion: a shared function reading parameters and step values (defined in the units calling it)', function () {
+  this.timeout(120_000);
+
+  it('defines it in the step, the metrics and the test calling it; common.py keeps only what needs nothing of the steps', async () => {
+    const { dir, out, outcome } = await promoteCells(cells, 'stepbound');
+    try {
+      const step = readFileSync(join(out, 'src/nb/steps/score.py'), 'utf8');
+      // The step takes what the functions read, defines both (they call each other), imports what they use.
+      assert.match(step, /^def score\(values, N_FOLDS: int, SCALE: float\) -> Any:/m);
+      assert.match(step, /\n {4}# nbpromote: fold_means, a shared function of cell c3, is defined here: it reads values and N_FOLDS, which this function has\n {4}# cell c3, lines 1-4\n {4}def fold_means\(weight\):/);
+      assert.match(step, /\n {4}def spread\(weight\):\n {8}means = fold_means\(weight\)/);
+      assert.match(step, /^import math$/m);
+      assert.match(step, /^import statistics$/m);
+      // rounded reads nothing of the steps: imported from common.py as before.
+      assert.match(step, /^from \.\.common import rounded$/m);
+      const common = readFileSync(join(out, 'src/nb/common.py'), 'utf8');
+      assert.match(common, /__all__ = \["rounded"\]/);
+      assert.doesNotMatch(common, /^(def fold_means|def spread|import statistics|import math)/m);
+      assert.match(common, /# nbpromote: def fold_means \(lines 1-4\) is defined in step score, the metrics and the test in cell c6 instead: it reads values and N_FOLDS, which only the steps have/);
+      assert.match(common, /# nbpromote: def spread \(lines 7-9\) is defined in step score and the test in cell c6 instead/);
+      // The edges say which function reads what.
+      const explained = outcome.graph?.edges.filter((e) => e.to === 'score').map((e) => e.explanation) ?? [];
+      assert.ok(explained.includes('score uses values (shared function fold_means reads it), defined by load, cell 3 line 1'), explained.join('\n'));
+      // The metrics take values for the function only: it is no metric.
+      const metrics = readFileSync(join(out, 'src/nb/metrics.py'), 'utf8');
+      assert.match(metrics, /def compute_metrics\(values, N_FOLDS, score\)/);
+      assert.doesNotMatch(metrics, /"values": values/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs: the notebook's numbers, its tests pass, pyflakes finds nothing, and a changed parameter re-runs the step", async function () {
+    if (!hasPython()) this.skip();
+    const { dir, out } = await promoteCells(cells, 'stepbound');
+    try {
+      const expected = notebookValues();
+      const first = runPipeline(out);
+      assert.equal(first.metrics['score'], expected.score);
+      assert.equal(first.metrics['first_fold'], expected.first_fold);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+      if (flakes.error === undefined && !/No module named/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+      const again = runPipeline(out, '--param', 'N_FOLDS=4');
+      assert.deepEqual(again.steps.map((s) => `${s.name} ${s.status}`), ['load cached', 'score ran']);
+      assert.notEqual(again.metrics['score'], first.metrics['score']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
