@@ -1748,6 +1748,25 @@ def test_flatten_metrics_keeps_numbers_only():
     assert [type(flat[k]) for k in ("acc", "n", "report.support", "array")] == [float, int, int, float]
 
 
+def test_metric_value_gives_a_test_cell_the_metrics_cells_value_as_it_was():
+    """A report dict, a results table shown last (its metrics are its entries: a one-row table by column), a list: a
+    test cell reads them by the notebook's names; the flattened numbers answer when the run kept no value."""
+    pandas = pytest.importorskip("pandas")
+    report = {"macro avg": {"recall": 0.75}}
+    results = pandas.DataFrame({"acc": [0.5]}, index=["lr"])
+    value = runtime.metrics_result(runtime.with_shown(results, {"report": report, "results": results}), {"report": report, "results": results, "rows": [1, 2]})
+    assert runtime.flatten_metrics(value) == {"acc": 0.5, "report.macro avg.recall": 0.75}
+    run = runtime.RunResult(run_id="r", status="finished", params={}, metrics=runtime.flatten_metrics(value), steps=[], metric_values=dict(value.named_values))
+    assert runtime.metric_value(run, "report") is report
+    assert runtime.metric_value(run, "results") is results
+    assert runtime.metric_value(run, "rows") == [1, 2]
+    assert runtime.metric_value(run, "acc") == 0.5
+    # Given the metrics only (as before): the number, or a flattened dict again.
+    assert runtime.metric_value(run.metrics, "report") == {"macro avg.recall": 0.75}
+    with pytest.raises(KeyError, match="no metric 'nothing'"):
+        runtime.metric_value(run, "nothing")
+
+
 def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():
     pandas = pytest.importorskip("pandas")
     folds = [0.8, 0.9]

@@ -1101,7 +1101,10 @@ class Generator {
       const value = display.name ?? keptAs.get(display);
       return value === undefined ? [] : [`**_runtime.displayed_metrics(${value})`];
     });
-    if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0) lines.push('from . import _runtime', '');
+    // Values the notebook's test cells read from the metrics cells that are no metrics (`test_df`, which the
+    // cell changes in place): kept by name beside the metrics (`metrics_result`).
+    const testReads = [...new Set(this.input.graph.tests.flatMap((t) => t.metricInputs))].filter((n) => !names.includes(n) && (metrics.inputs.includes(n) || locals.has(n)));
+    if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0 || this.input.graph.tests.some((t) => t.metricInputs.length > 0)) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
     lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
@@ -1113,15 +1116,22 @@ class Generator {
     }
     const hasShown = last !== undefined && (this.input.cells.get(last.index)?.trailingExpression !== undefined || shownText !== undefined);
     lines.push(indentBody(withStatement(chunks.join('\n\n'))));
-    const entries = names.map((n) => `${pyString(n)}: ${n}`);
-    const release = this.releaseLocals(metrics.cells, [...names, ...metrics.inputs, '_shown']);
+    const valuesOf = (list: readonly string[]): string => `{${list.map((n) => `${pyString(n)}: ${n}`).join(', ')}}`;
+    const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, '_shown']);
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
     const lastNames = shownNamesByCell[metrics.cells.length - 1];
-    const values = `{${entries.join(', ')}}`;
-    const own = hasShown ? `_runtime.with_shown(_shown, ${values}${lastNames === undefined ? '' : `, ${pyNames(lastNames)}`})` : values;
+    const values = valuesOf(names);
     const merged = [...earlier, ...displays];
-    lines.push(merged.length === 0 ? `    return ${own}` : `    return {${[...merged, `**${own}`].join(', ')}}`);
+    const withMerged = (own: string): string => (merged.length === 0 ? own : `{${[...merged, `**${own}`].join(', ')}}`);
+    const shown = (own: string): string => (hasShown ? `_runtime.with_shown(_shown, ${own}${lastNames === undefined ? '' : `, ${pyNames(lastNames)}`})` : own);
+    // A plain dict of the values is what the run keeps for the tests too.
+    if (!this.input.graph.tests.some((t) => t.metricInputs.length > 0) || (!hasShown && merged.length === 0 && testReads.length === 0)) lines.push(`    return ${withMerged(shown(values))}`);
+    else {
+      // What the cells showed merged in may replace a value by its entries (`results` shown last gives `lr.acc`):
+      // the values by name go along (`metrics_result`), for the notebook's test cells reading them.
+      lines.push(`    _values = ${valuesOf([...names, ...testReads])}`, `    return _runtime.metrics_result(${withMerged(shown(testReads.length > 0 ? values : '_values'))}, _values)`);
+    }
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;
   }
 
@@ -1328,7 +1338,7 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
       if (t.inputs.some((i) => params.has(i))) lines.push('    _params = _runtime.resolve_params(pipeline_config)');
       for (const i of t.inputs) {
         if (params.has(i)) lines.push(`    ${i} = _params[${pyString(i)}]`);
-        else if (t.metricInputs.includes(i)) lines.push(`    ${i} = _runtime.metric_value(pipeline_run.metrics, ${pyString(i)})`);
+        else if (t.metricInputs.includes(i)) lines.push(`    ${i} = _runtime.copied(_runtime.metric_value(pipeline_run, ${pyString(i)}))`);
         else {
           // As the step that made it returned it, not as later steps left it: the cell ran before them.
           const step = sources.get(i);

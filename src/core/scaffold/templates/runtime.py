@@ -433,6 +433,9 @@ class RunResult:
     params: Dict[str, Any]
     metrics: Dict[str, float]
     steps: List[StepRecord]
+    #: Every value the metrics cells defined or changed, by the notebook's name, as the metrics function gave it
+    #: (a report dict, a results table, a frame it changed): what the notebook's test cells read (``metric_value``).
+    metric_values: Dict[str, Any] = field(default_factory=dict)
     #: Every value the steps produced, by output name (the latest of each name).
     outputs: Dict[str, Any] = field(default_factory=dict)
     #: The values each step was called with, by step then input name (copies taken before the step ran),
@@ -627,6 +630,7 @@ class _Run:
         self.producer_keys: dict[str, str] = {}
         self.records: list[StepRecord] = []
         self.metrics: dict[str, float] = {}
+        self.metric_values: dict[str, Any] = {}
         self.status = "running"
         self.error: str | None = None
         self.traceback: str | None = None
@@ -1029,6 +1033,7 @@ class _Run:
             self.fail(f"the metrics function {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}{_relative_to(ex)}", ex)
             return
         self.metrics = flatten_metrics(value)
+        self.metric_values = dict(value.named_values if isinstance(value, MetricsResult) else value)
         if self.metrics:
             print("metrics:", file=self.progress)
             width = max(len(key) for key in self.metrics)
@@ -1074,6 +1079,7 @@ class _Run:
             status=self.status,
             params=self.params,
             metrics=self.metrics,
+            metric_values=dict(self.metric_values),
             steps=self.records,
             outputs=dict(self.values),
             inputs=dict(self.step_inputs),
@@ -1892,9 +1898,13 @@ def compare_metrics(
     return differences
 
 
-def metric_value(metrics: Mapping[str, float], name: str) -> Any:
-    """A metric by the name the notebook gave it: the number, or for a dict of metrics (flattened to
-    ``name.key``) the dict again. Raises KeyError naming the metric when the run has no such metric."""
+def metric_value(run: RunResult | Mapping[str, float], name: str) -> Any:
+    """A value the metrics cells made, by the name the notebook gave it: of a run, as the metrics function gave
+    it (a table, a report dict, a frame it changed); else (or given the metrics only) the number, or for a dict
+    of metrics (flattened to ``name.key``) the dict again. Raises KeyError naming the metric when there is none."""
+    if isinstance(run, RunResult) and name in run.metric_values:
+        return run.metric_values[name]
+    metrics = run.metrics if isinstance(run, RunResult) else run
     if name in metrics:
         return metrics[name]
     prefix = f"{name}."
@@ -2006,6 +2016,21 @@ def displayed_metrics(value: Any) -> dict[str, Any]:
         # Flat (``forest.accuracy``): two tables with the same rows merge without one replacing the other's rows.
         return flatten_metrics(shown_metrics(value))
     return {}
+
+
+class MetricsResult(dict):
+    """What a metrics function returns when what its cells showed is merged in (``with_shown``, displayed
+    tables): the metrics by name, and ``named_values``, every value the cells defined or changed by its name as
+    it was, which the merge may have replaced by its entries (``results`` shown last gives ``lr.acc``)."""
+
+    named_values: Dict[str, Any]
+
+
+def metrics_result(metrics: Mapping[str, Any], values: Mapping[str, Any]) -> MetricsResult:
+    """``metrics`` (a metrics function's merged metrics) keeping ``values``: see ``MetricsResult``."""
+    result = MetricsResult(metrics)
+    result.named_values = dict(values)
+    return result
 
 
 def with_shown(shown: Any, values: Mapping[str, Any], names: Sequence[str | None] | None = None) -> dict[str, Any]:

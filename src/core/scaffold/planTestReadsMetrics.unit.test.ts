@@ -1,0 +1,46 @@
+// The notebook's test cells reading what the metrics cells made that is no number: a report dict
+// (`classification_report(..., output_dict=True)`), a results table shown last (its metrics are its entries),
+// a step's frame the metrics cell changed in place. Run with Debian's Python.
+import * as assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasPython, promoteCells, runPytest } from './testing';
+import type { TestCell } from './testing';
+
+const cells: readonly TestCell[] = [
+  { tags: ['imports'], source: 'import pandas as pd' },
+  { tags: ['step:split'], source: 'test_df = pd.DataFrame({"y": [0, 1, 1, 0], "x": [0.1, 0.9, 0.8, 0.3]})' },
+  {
+    tags: ['metrics'],
+    source: [
+      'test_df["pred"] = (test_df["x"] > 0.5).astype(int)',
+      'report = {"macro avg": {"recall": float((test_df["pred"] == test_df["y"]).mean())}}',
+      'results = pd.DataFrame({"acc": [report["macro avg"]["recall"]]}, index=["lr"])',
+      'results',
+    ].join('\n'),
+  },
+  { tags: ['test'], source: 'assert report["macro avg"]["recall"] == 1.0' },
+  { tags: ['test'], source: 'assert results.loc["lr", "acc"] == 1.0' },
+  { tags: ['test'], source: 'assert "pred" in test_df.columns\ntest_df["other"] = 1' },
+  { tags: ['test'], source: 'assert "other" not in test_df.columns' },
+];
+
+describe('planPromotion: test cells reading values of the metrics cells that are no numbers', function () {
+  this.timeout(120_000);
+
+  it('keeps them by name beside the metrics; every test reads them as the notebook had them, each its own copy', async function () {
+    const { dir, out } = await promoteCells(cells, 'testreads');
+    try {
+      const metrics = readFileSync(join(out, 'src/nb/metrics.py'), 'utf8');
+      assert.match(metrics, /\n {4}_values = \{"report": report, "results": results, "test_df": test_df\}\n {4}return _runtime\.metrics_result\(_runtime\.with_shown\(_shown, \{"report": report, "results": results\}\), _values\)\n/);
+      const tests = readFileSync(join(out, 'tests/test_notebook.py'), 'utf8');
+      assert.match(tests, /report = _runtime\.copied\(_runtime\.metric_value\(pipeline_run, "report"\)\)/);
+      if (!hasPython('pandas')) return;
+      const run = runPytest(out);
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /5 passed, 1 skipped/); // the 4 test cells, the step's; no expected metrics
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
