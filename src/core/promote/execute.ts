@@ -101,8 +101,11 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
     await writeFile(input, JSON.stringify(copy));
     request.logger.info(`running ${request.notebook} with ${request.python} -m nbconvert --execute ...`);
     const cells = new Map([...notebookCells(copy)].map(([count, index]) => [count, { index, id: parsed.notebook?.cells[index]?.id, source: parsed.notebook?.cells[index]?.source, fileLine: parsed.notebook?.cells[index]?.fileLine }]));
-    const stdout = await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, cells, request.stop, folder);
-    return { ...readProbes(stdout, request.notebook, request.probe !== undefined), codeSha256: codeSha256(parsed.notebook.cells.filter((c) => c.kind === 'code')) };
+    // The executed notebook comes back in a file: the kernel shares nbconvert's stdout, where what a cell writes
+    // below Python's sys.stdout lands (`os.system`, a subprocess, a C library's log lines).
+    await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', `--output-dir=${folder}`, '--output=executed.ipynb', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, cells, request.stop, folder);
+    const executed = await readFile(join(folder, 'executed.ipynb'), 'utf8');
+    return { ...readProbes(executed, request.notebook, request.probe !== undefined), codeSha256: codeSha256(parsed.notebook.cells.filter((c) => c.kind === 'code')) };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -226,8 +229,8 @@ function probeSource(probe: MetricsProbe): string {
   ].join('\n');
 }
 
-function readProbes(stdout: string, file: string, wantMetrics: boolean): Execution {
-  const executed = JSON.parse(stdout) as { cells?: { outputs?: { text?: string | string[] }[] }[] };
+function readProbes(executedJson: string, file: string, wantMetrics: boolean): Execution {
+  const executed = JSON.parse(executedJson) as { cells?: { outputs?: { text?: string | string[] }[] }[] };
   let metrics: Map<string, number> | undefined;
   const outputs = new Map<string, Record<string, RecordedValue>>();
   for (const cell of executed.cells ?? []) {
@@ -304,16 +307,14 @@ export function failedCell(traceback: string, cells: ReadonlyMap<number, Counted
   return `${words(running)}${called}`;
 }
 
-function run(python: string, args: readonly string[], file: string, cells: ReadonlyMap<number, CountedCell>, stop: AbortSignal | undefined, scratch: string): Promise<string> {
+function run(python: string, args: readonly string[], file: string, cells: ReadonlyMap<number, CountedCell>, stop: AbortSignal | undefined, scratch: string): Promise<void> {
   return new Promise((resolveRun, reject) => {
     // Its own process group (and the kernel has its own session, as jupyter_client starts it): a stop kills the
     // whole tree, not nbconvert alone, whose kernel would go on running the notebook.
     // Temporary files (the kernel's connection file among them) go into the run's own folder, removed with it
     // also when a killed kernel could not remove its own.
-    const child = spawn(python, [...args], { env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1', TMPDIR: scratch }, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
-    const out: Buffer[] = [];
+    const child = spawn(python, [...args], { env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1', TMPDIR: scratch }, stdio: ['ignore', 'ignore', 'pipe'], detached: process.platform !== 'win32' });
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     let stoppedBy: string | undefined;
     let killed: Promise<void> = Promise.resolve();
@@ -338,9 +339,8 @@ function run(python: string, args: readonly string[], file: string, cells: Reado
         reject(new NbpromoteError('notFound', failedToStart.code === 'ENOENT' ? `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)` : `cannot run ${python}: ${failedToStart.message}`));
         return;
       }
-      const stdout = Buffer.concat(out).toString('utf8');
       if (status === 0) {
-        resolveRun(stdout);
+        resolveRun();
         return;
       }
       const stderr = Buffer.concat(err).toString('utf8') || (signal !== null ? `${python} was ended by ${signal}` : `${python} exited with status ${status ?? '?'}`);

@@ -144,6 +144,24 @@ describe('executeForMetrics', function () {
     }
   });
 
+  it('reads the notebook whatever its cells write to the process\'s stdout (os.system, a subprocess, os.write)', async function () {
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import nbconvert, ipykernel']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-'));
+    try {
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson([
+        { tags: ['imports'], source: 'import os\nimport subprocess' },
+        { tags: ['step:score'], source: 'os.write(1, b"[LightGBM] [Info] {not json\\n")\nacc = 0.5' },
+        { tags: ['skip'], source: 'os.system("echo no gpu")\nsubprocess.run(["echo", "{"])' },
+        { tags: ['metrics'], source: 'print(acc)' },
+      ]));
+      const dry = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+      const executed = await executeNotebook({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe: dry.metricsProbe, mayFail: dry.skippedCells ?? [], logger: silentLogger });
+      assert.deepEqual(Object.fromEntries(executed.metrics), { acc: 0.5 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('goes on past a failing cell the package leaves out (skip), and still stops at one it keeps', async function () {
     if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import nbconvert, ipykernel']).status !== 0) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-'));
