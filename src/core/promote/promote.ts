@@ -327,6 +327,14 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-table', message));
   }
   const { expected } = expectedFrom(shown, executed?.metrics);
+  // The metrics an earlier --execute recorded were that code's: a plain promotion of changed code drops them.
+  const dropped = request.executed === undefined && old?.executed !== undefined && kept === undefined ? Object.keys(old.executed.metrics).length : 0;
+  if (dropped > 0) {
+    const now = Object.keys(expected).length;
+    const after = now === 0 ? 'no expected metric is known now, so the generated metrics test will skip' : `the saved outputs give ${now} expected metric${now === 1 ? '' : 's'} now`;
+    const message = `the ${dropped} expected metric${dropped === 1 ? '' : 's'} \`promote --execute\` recorded ${dropped === 1 ? 'was' : 'were'} for the notebook's code as it was then, and the code changed since (a comment counts), so ${dropped === 1 ? 'it is' : 'they are'} dropped: ${after}. Promote with --execute to record ${dropped === 1 ? 'it' : 'them'} for this code`;
+    problems.push({ severity: 'warning', code: 'executed-metrics-dropped', message, file: request.notebook });
+  }
   for (const problem of metricsReadsRebound(graph, notebook)) problems.push(problem);
   const lastMetricsCell = metricsCells[metricsCells.length - 1]?.cell;
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);

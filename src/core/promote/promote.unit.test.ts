@@ -657,6 +657,11 @@ describe('re-promotion', function () {
     assert.ok(changed.ok);
     assert.doesNotMatch(yaml(), /expected:/);
     assert.doesNotMatch(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /executed:/);
+    // Said, once: the metrics test will skip from now on.
+    assert.deepEqual(again.problems.filter((p) => p.code === 'executed-metrics-dropped'), []);
+    assert.deepEqual(changed.problems.filter((p) => p.code === 'executed-metrics-dropped').map((p) => [p.severity, p.message]), [['warning', "the 1 expected metric `promote --execute` recorded was for the notebook's code as it was then, and the code changed since (a comment counts), so it is dropped: no expected metric is known now, so the generated metrics test will skip. Promote with --execute to record it for this code"]]);
+    const later = await promote(edit(base, 'train', 'total = sum(values) * scale * 3\nroot = math.sqrt(total)'));
+    assert.deepEqual(later.problems.filter((p) => p.code === 'executed-metrics-dropped'), []);
   });
 
   it('promote --execute of an unchanged notebook: a patch saying the expectations now come from an executed run', async () => {
