@@ -1748,6 +1748,16 @@ def test_flatten_metrics_keeps_numbers_only():
     assert [type(flat[k]) for k in ("acc", "n", "report.support", "array")] == [float, int, int, float]
 
 
+def test_defaults_changed_names_the_parameters_pipeline_yaml_sets_otherwise_than_the_notebook(tmp_path):
+    (tmp_path / "nbpromote.lock").write_text("lock_version: 1\nparameters:\n  seed: {type: int, default: 0}\n  alpha: {type: float, default: 1}\n  cols: {type: list, default: [a, b]}\n", encoding="utf-8")
+    config = {"parameters": {"seed": {"type": "int", "default": 1}, "alpha": {"type": "float", "default": 1.0}, "cols": {"type": "list", "default": ["a"]}, "new": {"type": "int", "default": 3}}}
+    assert runtime.defaults_changed(config, tmp_path) == ["seed is 1 in pipeline.yaml, 0 in the notebook", 'cols is ["a"] in pipeline.yaml, ["a","b"] in the notebook']
+    # No lock, or one that is no YAML: nothing to say.
+    assert runtime.defaults_changed(config, tmp_path / "none") == []
+    (tmp_path / "nbpromote.lock").write_text("parameters: [oops", encoding="utf-8")
+    assert runtime.defaults_changed(config, tmp_path) == []
+
+
 def test_metric_value_gives_a_test_cell_the_metrics_cells_value_as_it_was():
     """A report dict, a results table shown last (its metrics are its entries: a one-row table by column), a list: a
     test cell reads them by the notebook's names; the flattened numbers answer when the run kept no value."""

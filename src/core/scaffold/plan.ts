@@ -1371,6 +1371,9 @@ def test_metrics_match_the_notebook(pipeline_config):
     run = _runtime.run_pipeline(pipeline_config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=False, record=False)
     assert run.status == "finished", run.error
     differences = _runtime.compare_metrics(run.metrics, expected, pipeline_config["metrics"].get("tolerance"), pipeline_config["metrics"].get("shown_decimals"))
+    edited = _runtime.defaults_changed(pipeline_config, CONFIG_PATH.parent) if differences else []
+    if edited:
+        differences.append("the expected metrics are the notebook's, for its parameter values, and pipeline.yaml's defaults differ: " + "; ".join(edited))
     assert not differences, "\\n".join(differences)
 `;
   }

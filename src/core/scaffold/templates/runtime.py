@@ -1870,6 +1870,27 @@ def _as_number(value: Any) -> int | float | None:
     return None
 
 
+def defaults_changed(config: Mapping[str, Any], root: str | os.PathLike[str]) -> list[str]:
+    """The parameters whose default in pipeline.yaml is not what the notebook gave (nbpromote.lock in ``root``
+    keeps that), as ``"seed is 1 in pipeline.yaml, 0 in the notebook"``: the notebook's metrics hold for its
+    values. Empty when the lock cannot be read."""
+    try:
+        lock = yaml.safe_load((Path(root) / "nbpromote.lock").read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    notebook = lock.get("parameters") if isinstance(lock, Mapping) else None
+    if not isinstance(notebook, Mapping):
+        return []
+    changed = []
+    for name, spec in (config.get("parameters") or {}).items():
+        was = notebook.get(name)
+        if not isinstance(spec, Mapping) or not isinstance(was, Mapping) or "default" not in was:
+            continue
+        if spec.get("default") != was["default"]:
+            changed.append(f"{name} is {_canonical_json(spec.get('default'))} in pipeline.yaml, {_canonical_json(was['default'])} in the notebook")
+    return changed
+
+
 def compare_metrics(
     actual: Mapping[str, float],
     expected: Mapping[str, Any],
