@@ -62,6 +62,12 @@ export interface MergeOptions {
  * (a binary file, a signal); conflicts are not errors.
  */
 export async function mergeThreeWay(ours: string, base: string, theirs: string, labels: MergeLabels, options: MergeOptions = {}): Promise<MergeResult> {
+  // A person's file with CRLF line ends (a Windows checkout, git's core.autocrlf) against generated LF text:
+  // merged as LF, line for line, and given back with the person's CRLF.
+  if (usesCrlf(ours)) {
+    const merged = await mergeThreeWay(ours.replace(/\r\n/g, '\n'), base.replace(/\r\n/g, '\n'), theirs.replace(/\r\n/g, '\n'), labels, options);
+    return { ...merged, text: merged.text.replace(/\r?\n/g, '\r\n') };
+  }
   const dir = await mkdtemp(nodePath.join(tmpdir(), 'nbpromote-merge-'));
   try {
     const files = { ours: nodePath.join(dir, 'ours'), base: nodePath.join(dir, 'base'), theirs: nodePath.join(dir, 'theirs') };
@@ -77,6 +83,11 @@ export async function mergeThreeWay(ours: string, base: string, theirs: string, 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** True when every line of `text` ends with CRLF (a lone LF anywhere: mixed, taken as it is). */
+function usesCrlf(text: string): boolean {
+  return text.includes('\r\n') && !/(?:^|[^\r])\n/.test(text);
 }
 
 export interface HandEditMerge extends MergeResult {

@@ -26,6 +26,17 @@ describe('mergeThreeWay (real git)', () => {
     assert.ok(!merged.text.includes('<<<<<<<'));
   });
 
+  it('merges a CRLF file (core.autocrlf) against LF generations line for line, and gives it back in CRLF', async () => {
+    const ours = BASE.replace('import pandas as pd', 'import pandas as pd\nimport logging').replace(/\n/g, '\r\n');
+    const theirs = BASE.replace('    model.fit(X, y)', '    model.fit(X, y, sample_weight=None)');
+    const merged = await mergeThreeWay(ours, BASE, theirs, LABELS);
+    assert.equal(merged.conflicts, 0);
+    assert.equal(merged.text, theirs.replace('import pandas as pd', 'import pandas as pd\nimport logging').replace(/\n/g, '\r\n'));
+    // A file mixing both is taken as it is.
+    const mixed = `${BASE.replace(/\n/g, '\r\n')}# mine\n`;
+    assert.equal((await mergeThreeWay(mixed, BASE, BASE, LABELS)).text, mixed);
+  });
+
   it('marks overlapping changes as conflicts, diff3 style with the labels', async () => {
     const ours = BASE.replace('make(n_estimators)', 'make(n_estimators, n_jobs=4)');
     const theirs = BASE.replace('make(n_estimators)', 'make(n_estimators * 2)');
