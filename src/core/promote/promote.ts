@@ -6,7 +6,7 @@ import { outputPlaceProblem } from './outputPlace';
 import { NOT_UTF8_ADVICE } from '../notebook/jsonSyntax';
 import { specialFileKind, specialFileMessage } from '../notebook/read';
 import { isUtf8 } from 'node:buffer';
-import { lstat, readFile, readlink, rm, rmdir, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FileAction } from '../io/apply';
@@ -484,6 +484,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     }));
     const orphans = await findOrphans(outDir, plans, known);
     problems.push(...(await findRemovedImports(outDir, plans, known, packageName)).map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
+    problems.push(...(await unusedStepModules(outDir, packageName, plans, orphans, request.notebook)));
   } else {
     // Every path checked on disk before the lock, the journal or any folder is made: a file where `src/` must
     // be stops promotion with nothing written.
@@ -554,9 +555,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           if (orphan.state === 'unchanged') {
             await rm(join(outDir, ...orphan.path.split('/')), { force: true });
             results.push({ path: orphan.path, action: 'deleted' });
-          } else if (!removedImports.some((r) => r.path === orphan.path)) problems.push({ severity: 'warning', code: 'orphan-edited', message: `${orphan.path} is no longer generated but was edited by hand, so it is kept`, file: request.notebook });
+          } else if (!removedImports.some((r) => r.path === orphan.path) && !orphan.path.startsWith(`src/${packageName}/steps/`)) problems.push({ severity: 'warning', code: 'orphan-edited', message: `${orphan.path} is no longer generated but was edited by hand, so it is kept`, file: request.notebook });
         }
         problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
+        problems.push(...(await unusedStepModules(outDir, packageName, plans, orphans, request.notebook)));
         if (!unchangedRun) {
           await saveBase(outDir, plans).catch((ex: unknown) => {
             // The package's files are written by now: the message must not say that nothing was.
@@ -798,6 +800,30 @@ function removedImportProblem(removed: RemovedImport, orphans: readonly Orphan[]
   const fails = removed.path.startsWith('tests/') ? 'pytest fails to collect it' : 'importing it fails';
   const message = `${kept} imports ${removed.module} (line ${removed.line}), ${gone}, so ${fails}. Delete the file, or change that import to a module the package has now`;
   return { severity: 'warning', code: 'removed-import', message, file: notebook };
+}
+
+/**
+ * Modules in the package's steps/ folder that no step has now (a step renamed or removed) and that stay: a
+ * hand-edited one promotion keeps, or a person's own. None of their code runs, so it is said at every
+ * promotion and check, not only when the step went.
+ */
+async function unusedStepModules(outDir: string, packageName: string, plans: readonly FilePlan[], orphans: readonly Orphan[], notebook: string): Promise<Problem[]> {
+  const folder = `src/${packageName}/steps`;
+  let names: string[];
+  try {
+    names = await readdir(join(outDir, ...folder.split('/')));
+  } catch {
+    return [];
+  }
+  const planned = new Set(plans.map((p) => p.path));
+  // Unchanged modules of steps that went are deleted by this promotion (a dry run: would be).
+  const deleted = new Set(orphans.filter((o) => o.state === 'unchanged').map((o) => o.path));
+  const unused = names.filter((n) => n.endsWith('.py') && n !== '__init__.py').map((n) => `${folder}/${n}`).filter((path) => !planned.has(path) && !deleted.has(path));
+  return unused.sort().map((path) => {
+    const edited = orphans.some((o) => o.path === path && o.state === 'edited') ? '; it was edited by hand, so it is kept' : '';
+    const message = `${path} is the module of no step now (the notebook has no step ${basename(path, '.py')}), so none of its code runs${edited}: move what you changed there into the step that took its place, then delete the file`;
+    return { severity: 'warning', code: 'step-module-unused', message, file: notebook };
+  });
 }
 
 async function readPreviousLock(outDir: string): Promise<{ lock: LockFile | undefined; problems: readonly Problem[]; text: string | undefined }> {

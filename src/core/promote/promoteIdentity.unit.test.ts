@@ -119,6 +119,29 @@ describe('the lock names its notebook', function () {
     assert.equal(pytest.status, 0, pytest.stdout + pytest.stderr);
   });
 
+  it('a hand-edited step module whose step was renamed: kept, and said at every promotion and check that none of it runs', async () => {
+    write('nb.ipynb', v1);
+    assert.ok((await promote('nb.ipynb')).ok);
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'features.py');
+    appendFileSync(module, '# my fix\n');
+    write('nb.ipynb', v1.map((c) => (c.tags?.[0] === 'step:features' ? { ...c, tags: ['step:double'] } : c)));
+    const expected = ['warning', 'src/nb/steps/features.py is the module of no step now (the notebook has no step features), so none of its code runs; it was edited by hand, so it is kept: move what you changed there into the step that took its place, then delete the file'];
+    const renamed = await promote('nb.ipynb');
+    assert.ok(renamed.ok, JSON.stringify(renamed.problems));
+    assert.ok(existsSync(module));
+    assert.deepEqual(renamed.problems.filter((p) => p.code === 'step-module-unused' || p.code === 'orphan-edited').map((p) => [p.severity, p.message]), [expected]);
+    // Later: no longer in the lock, a file of the person's own; still said, by promote and by check.
+    const later = ['warning', expected[1]?.replace('; it was edited by hand, so it is kept', '')];
+    assert.deepEqual((await promote('nb.ipynb')).problems.filter((p) => p.code === 'step-module-unused').map((p) => [p.severity, p.message]), [later]);
+    assert.deepEqual((await promote('nb.ipynb', { dryRun: true, resolve: 'force' })).problems.filter((p) => p.code === 'step-module-unused').map((p) => [p.severity, p.message]), [later]);
+    // An unchanged module of a removed step is deleted: nothing said.
+    rmSync(module);
+    write('nb.ipynb', v2);
+    const merged = await promote('nb.ipynb');
+    assert.deepEqual(merged.problems.filter((p) => p.code === 'step-module-unused'), []);
+    assert.ok(!existsSync(join(dir, 'out', 'src', 'nb', 'steps', 'double.py')));
+  });
+
   it('names a kept module\'s relative import of a removed module, and not one of a module that stays', async () => {
     write('nb.ipynb', v1);
     assert.ok((await promote('nb.ipynb')).ok);

@@ -23,6 +23,7 @@ export const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
   'merge-no-base',
   'merge-conflict',
   'orphan-edited',
+  'step-module-unused',
   'removed-import',
   'unreadable',
 ]);
