@@ -50,6 +50,16 @@ describe('nbpromote check', function () {
     assert.equal(harmless.code, ExitCode.Ok, harmless.out + harmless.err);
   });
 
+  it('says, up to date, that a module in steps/ is no step\'s and does not run', async () => {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
+    writeFileSync(join(dir, 'src', 'nb', 'steps', 'old.py'), 'x = 1  # my fix\n');
+    const check = await cli('check', 'nb.ipynb', '--out', '.');
+    assert.equal(check.code, ExitCode.Ok, check.out + check.err);
+    assert.match(check.out, /up to date \(nb 0\.1\.0\)/);
+    assert.match(check.err, /^warning: .*src\/nb\/steps\/old\.py is the module of no step now \(the notebook has no step old\), so none of its code runs: move what you changed there/m);
+  });
+
   it('calls a package checked out with CRLF line endings (git core.autocrlf) up to date, and promotion leaves it so', async () => {
     writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
     assert.equal((await cli('promote', 'nb.ipynb', '--out', 'out')).code, ExitCode.Ok);
