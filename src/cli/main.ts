@@ -127,8 +127,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     if (command.usesParser?.(args) === true) void initPythonParser().catch(() => undefined);
     return await command.run(args, io);
   } catch (ex) {
-    return reportError(ex, io);
+    const code = reportError(ex, io);
+    // A command asked for --json whose failure no command reported: stdout still carries one JSON document.
+    const options = argv.slice(1, argv.includes('--') ? argv.indexOf('--') : undefined);
+    if (options.includes('--json')) io.out(`${JSON.stringify({ error: errorWords(ex), exit_code: code })}\n`);
+    return code;
   }
+}
+
+/** What an error says, without the "nbpromote: " the text on stderr starts with. */
+function errorWords(ex: unknown): string {
+  if (NbpromoteError.is(ex)) return ex.message;
+  return describeFileSystemError(ex) ?? `internal error: ${ex instanceof Error ? ex.message : String(ex)}`;
 }
 
 function reportError(ex: unknown, io: CliIo): ExitCode {

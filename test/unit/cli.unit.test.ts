@@ -73,6 +73,23 @@ describe('nbpromote CLI (built binary)', function () {
     }
   });
 
+  it('with --json, a failure no command reports itself is one JSON object on stdout too (usage errors)', () => {
+    for (const [args, code] of [[['run', '--bogus', '--json'], 2], [['promote', '--json'], 2], [['promote', '--json', '--package', '1x', 'examples/churn-native.ipynb'], 2]] as const) {
+      const run = nbpromote(...args);
+      assert.equal(run.status, code, `nbpromote ${args.join(' ')}`);
+      const doc = JSON.parse(run.stdout) as { error: string; exit_code: number };
+      assert.equal(doc.exit_code, code);
+      assert.ok(doc.error.length > 0 && run.stderr.includes(doc.error), run.stderr);
+    }
+    // A command reporting its own failure as JSON: that one document only.
+    const inspected = nbpromote('inspect', 'nope.ipynb', '--json');
+    assert.equal(inspected.status, 1);
+    assert.equal((JSON.parse(inspected.stdout) as { ok: boolean }).ok, false);
+    // Without --json (or after `--`), stdout stays empty.
+    assert.equal(nbpromote('run', '--bogus').stdout, '');
+    assert.equal(nbpromote('run', '--bogus', '--', '--json').stdout, '');
+  });
+
   it('a missing file exits 1 naming it', () => {
     const run = nbpromote('inspect', 'nope.ipynb');
     assert.equal(run.status, 1);
