@@ -120,7 +120,7 @@ function barFigure(metric: CompareMetric, data: CompareData): HTMLElement {
   root.append(svg('line', { x1: chart.box.left, x2: chart.box.width - chart.box.right, y1: chart.baseline, y2: chart.baseline }, ['axis']));
   for (const bar of chart.bars) {
     const rect = svg('rect', { x: bar.x, y: bar.y, width: bar.width, height: bar.height, rx: 2 }, ['bar', series(bar.run)]);
-    rect.append(svg('title', {}, [], `${data.runs[bar.run]?.label ?? ''}: ${metric.texts[bar.run] ?? formatNumber(bar.value)}`));
+    rect.append(svg('title', {}, [], `${data.runs[bar.run]?.label ?? ''}: ${String(bar.value)}`));  // the exact value
     root.append(rect);
     const above = bar.value >= 0;
     root.append(svg('text', { x: bar.cx, y: above ? bar.y - 4 : bar.y + bar.height + 12, 'text-anchor': 'middle' }, ['value-label'], metric.texts[bar.run] ?? formatNumber(bar.value)));

@@ -5,7 +5,7 @@
 import type { RunSummary } from '../src/core/contract/runs';
 import type { RunView } from '../src/features/runs/protocol';
 import { isHostMessage } from '../src/features/runs/protocol';
-import { formatDuration, formatNumber, formatParam, formatTime, runLabel } from '../src/features/runs/format';
+import { formatDuration, formatParam, formatTime, runLabel } from '../src/features/runs/format';
 import { formatSize } from '../src/core/util/words';
 import { byId, el, host, section, table } from './runsDom';
 
@@ -47,7 +47,8 @@ function draw(view: RunView): void {
     add('Error', box);
   }
   add('Parameters', keyValues(Object.entries(run.params).map(([k, v]) => [k, formatParam(v)]), 'No parameters'));
-  add('Metrics', keyValues(Object.entries(run.metrics).map(([k, v]) => [k, formatNumber(v)]), 'No metrics'));
+  // The exact values, as run.json has them (the lists round them).
+  add('Metrics', keyValues(Object.entries(run.metrics).map(([k, v]) => [k, v === null ? 'n/a' : String(v)]), 'No metrics'));
   if (run.steps !== undefined) {
     add(
       'Steps',

@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import type { Problem } from '../../core/contract/problem';
 import { formatProblem } from '../../core/contract/problem';
+import { formatMetric } from '../../core/util/words';
 import type { RunPage, RunSummary } from '../../core/contract/runs';
 import { MAX_RUN_PAGE } from '../../core/contract/runs';
 import { NbpromoteError } from '../../core/errors';
@@ -192,11 +193,7 @@ function renderTable(runs: readonly RunSummary[], total: number | undefined, whe
 /** The first three metrics: `accuracy=0.91 f1=0.88 loss=0.213`. */
 function keyMetrics(metrics: Readonly<Record<string, number | null>>): string {
   const entries = Object.entries(metrics);
-  const shown = entries.slice(0, 3).map(([key, value]) => `${key}=${value === null ? 'nan' : formatNumber(value)}`);
+  const shown = entries.slice(0, 3).map(([key, value]) => `${key}=${value === null ? 'nan' : formatMetric(value)}`);
   return entries.length > 3 ? `${shown.join(' ')} …` : shown.join(' ');
 }
 
-function formatNumber(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e9) return String(value);
-  return Number(value.toPrecision(4)).toString();
-}

@@ -21,6 +21,31 @@ export function cellsLabel(numbers: readonly number[]): string {
   return `${numbers.length === 1 ? 'cell' : 'cells'} ${compactRanges(numbers)}`;
 }
 
+/**
+ * A metric for people, with `digits` significant digits (at least), never rounding its whole part:
+ * 0.91234 → "0.9123", 11546.876 → "11546.88", 200 → "200"; "n/a" for no number (NaN, infinity in a record).
+ */
+export function formatMetric(value: number | null | undefined, digits = 4): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e15)) return value.toExponential(Math.max(3, digits - 1));
+  const whole = abs < 1 ? 0 : Math.floor(Math.log10(abs)) + 1;
+  return String(Number(value.toPrecision(Math.min(17, Math.max(digits, whole + 2)))));
+}
+
+/**
+ * {@link formatMetric} of each value, with as many digits as it takes to tell apart values that differ
+ * (runs compared side by side): 0.91234 and 0.91231 → "0.91234", "0.91231".
+ */
+export function formatMetricsApart(values: readonly (number | null)[]): string[] {
+  for (let digits = 4; ; digits++) {
+    const texts = values.map((v) => formatMetric(v, digits));
+    const apart = values.every((a, i) => values.every((b, j) => a === b || a === null || b === null || texts[i] !== texts[j]));
+    if (apart || digits >= 17) return texts;
+  }
+}
+
 /** A size in bytes for people: 12 → "12 B", 1234 → "1.2 KB", 2254857830 → "2.1 GB"; "?" for no size. */
 export function formatSize(size: number): string {
   if (!Number.isFinite(size) || size < 0) return '?';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { formatProblem } from '../../core/contract/problem';
+import { formatMetric } from '../../core/util/words';
 import { parseNotebook } from '../../core/notebook/parse';
 import { readPipelineConfig } from '../../core/pipeline/config';
 import { lockNotebookState, lockOwner } from '../../core/promote/lockOwner';
@@ -119,7 +120,7 @@ export async function runPipeline(log: Log, target: () => PromotionTarget, recor
     return { ran: true, exitCode: result.code, status: 'cancelled' };
   }
   if (result.code === 0 && report !== undefined) {
-    const metrics = Object.entries(report.metrics ?? {}).map(([name, value]) => `${name} ${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`);
+    const metrics = Object.entries(report.metrics ?? {}).map(([name, value]) => `${name} ${typeof value === 'number' ? formatMetric(value) : JSON.stringify(value)}`);
     showWithLog(log, 'info', `${config.package} ${config.version} ${report.status ?? 'finished'} in ${seconds} s${metrics.length > 0 ? `: ${metrics.join(', ')}` : ' (no metrics)'}`);
   } else {
     const error = runFailureMessage(`${config.package} ${config.version}`, result.code, report, result.stderr);
@@ -241,10 +242,6 @@ export async function runTests(log: Log, target: PromotionTarget): Promise<TestR
   }
 }
 
-
-function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
-}
 
 function showWithLog(log: Log, severity: 'info' | 'error', message: string): void {
   const shown = severity === 'info' ? vscode.window.showInformationMessage(message, 'Show Log') : vscode.window.showErrorMessage(message, 'Show Log');

@@ -7,7 +7,8 @@
 import type { MetricPoint, RunSummary } from '../../core/contract/runs';
 import { runGroup } from '../../core/contract/runs';
 import type { CompareData, CompareHistory, CompareMetric, CompareParam, CompareRun } from './protocol';
-import { formatNumber, formatParam, formatTime, runLabel, shortRunLabel } from './format';
+import { formatMetricsApart } from '../../core/util/words';
+import { formatParam, formatTime, runLabel, shortRunLabel } from './format';
 
 /** Per run (same order as the runs), metric name → its recorded values. */
 export type RunHistories = readonly ReadonlyMap<string, readonly MetricPoint[]>[];
@@ -34,7 +35,9 @@ export function compareData(runs: readonly RunSummary[], histories: RunHistories
   const metrics: CompareMetric[] = namesInOrder(runs.map((r) => Object.keys(r.metrics))).map((name) => {
     const has = runs.map((run) => Object.prototype.hasOwnProperty.call(run.metrics, name));
     const values = runs.map((run) => run.metrics[name] ?? null);
-    return { name, values, texts: values.map((v, i) => (has[i] === true ? formatNumber(v) : '—')) };
+    // Values that differ never read alike side by side (11547.82 and 11546.88 had both read 11550).
+    const apart = formatMetricsApart(values);
+    return { name, values, texts: values.map((_, i) => (has[i] === true ? (apart[i] ?? '') : '—')) };
   });
 
   const historyNames = namesInOrder(histories.map((h) => [...h.keys()]));

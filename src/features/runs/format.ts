@@ -4,7 +4,7 @@
  * they are unit-tested without VS Code and the webviews may import them.
  */
 import type { RunParamValue, RunSummary } from '../../core/contract/runs';
-import { formatSize } from '../../core/util/words';
+import { formatMetric, formatSize } from '../../core/util/words';
 
 /** The first metric the run recorded: what the view shows next to it. */
 export function keyMetric(run: RunSummary): { readonly name: string; readonly value: number | null } | undefined {
@@ -12,13 +12,9 @@ export function keyMetric(run: RunSummary): { readonly name: string; readonly va
   return undefined;
 }
 
-/** 0.91234 → "0.9123", 200 → "200", null → "n/a" (a non-finite number). */
+/** 0.91234 → "0.9123", 11546.876 → "11546.88", 200 → "200", null → "n/a" (a non-finite number): {@link formatMetric}. */
 export function formatNumber(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'n/a';
-  if (Number.isInteger(value)) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e9)) return value.toExponential(3);
-  return String(Number(value.toPrecision(4)));
+  return formatMetric(value);
 }
 
 /** 0.04 → "40 ms", 1.5 → "1.5 s", 75 → "1 min 15 s", 3725 → "1 h 2 min". */

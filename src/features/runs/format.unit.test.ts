@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { RunSummary } from '../../core/contract/runs';
+import { formatMetricsApart } from '../../core/util/words';
 import { goneRecordMessage, formatDuration, formatNumber, keyMetric, localTime, MAX_POLL_MS, md, nextPollDelay, paramArgument, runDescription, runLabel, runTooltipMarkdown, shortRunLabel } from './format';
 import { formatSize } from '../../core/util/words';
 
@@ -30,6 +31,13 @@ describe('runs view wording', () => {
     assert.equal(formatNumber(200), '200');
     assert.equal(formatNumber(null), 'n/a');
     assert.equal(formatNumber(0.00001234), '1.234e-5');
+    // The whole part is never rounded (11547.82 and 11546.88 had both read 11550).
+    assert.equal(formatNumber(11547.822), '11547.82');
+    assert.equal(formatNumber(-123.4567), '-123.46');
+    assert.equal(formatNumber(Number.NaN), 'n/a');
+    // Side by side, as many digits as it takes to tell values apart; equal ones stay short.
+    assert.deepEqual(formatMetricsApart([0.91234, 0.91231, null, 0.91234]), ['0.91234', '0.91231', 'n/a', '0.91234']);
+    assert.deepEqual(formatMetricsApart([0.5, 0.5]), ['0.5', '0.5']);
     assert.equal(formatDuration(0.04), '40 ms');
     assert.equal(formatDuration(1.5), '1.5 s');
     assert.equal(formatDuration(75), '1 min 15 s');
