@@ -27,6 +27,14 @@ import { processExists } from '../util/process';
 /** The folder of nbpromote's local state, at the output root. */
 export const STATE_DIR = '.nbpromote';
 
+/**
+ * True when `path` is inside a state folder (`build/churn/.nbpromote/base/pipeline.yaml`, the merge base's copy):
+ * no output root, whatever file it holds.
+ */
+export function insideStateDir(path: string): boolean {
+  return path.split(/[\\/]/).includes(STATE_DIR);
+}
+
 /** Where the base copies are, relative to the output root. */
 export const BASE_DIR = `${STATE_DIR}/base`;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import type { FilePlan } from '../contract/filePlan';
 import { NbpromoteError } from '../errors';
-import { BASE_DIR, readBase, saveBase, STATE_GITIGNORE } from './baseStore';
+import { BASE_DIR, insideStateDir, readBase, saveBase, STATE_GITIGNORE } from './baseStore';
 import { sha256 } from './hash';
 
 const plan = (path: string, contents: string, mode?: 'create-only'): FilePlan => (mode === undefined ? { path, contents, why: '' } : { path, contents, why: '', mode });
@@ -33,6 +33,13 @@ describe('baseStore', () => {
     assert.equal(await readFile(nodePath.join(root, '.nbpromote/.gitignore'), 'utf8'), STATE_GITIGNORE);
     assert.equal(await readBase(root, 'src/p/steps/load.py'), 'x = 1\n');
     assert.equal(await readBase(root, 'src/p/steps/load.py', sha256('x = 1\n')), 'x = 1\n');
+  });
+
+  it('insideStateDir: the state folder and what is in it, on either separator; not a name that only starts alike', () => {
+    assert.equal(insideStateDir('/w/build/churn/.nbpromote/base/pipeline.yaml'), true);
+    assert.equal(insideStateDir('C:\\w\\churn\\.nbpromote\\base\\pipeline.yaml'), true);
+    assert.equal(insideStateDir('/w/build/churn/pipeline.yaml'), false);
+    assert.equal(insideStateDir('/w/.nbpromote-old/pipeline.yaml'), false);
   });
 
   it('keeps an existing .gitignore as it is', async () => {

@@ -5,6 +5,7 @@ import { originOf } from '../../core/deploy/check';
 import { deploymentsTemplate } from '../../core/deploy/config';
 import { NbpromoteError } from '../../core/errors';
 import { applyPlan } from '../../core/io/apply';
+import { insideStateDir } from '../../core/versioning/baseStore';
 import { registerCommand } from '../../host/commands';
 import { getExcludeGlobs, onSettingsChanged } from '../../host/config';
 import { CommandId, ConfigKey, ViewId } from '../../host/ids';
@@ -178,7 +179,8 @@ async function candidateRoots(runs: RunsTree): Promise<string[]> {
 async function findFiles(glob: string): Promise<readonly vscode.Uri[]> {
   if ((vscode.workspace.workspaceFolders ?? []).length === 0) return [];
   const excludes = getExcludeGlobs();
-  return (await vscode.workspace.findFiles(glob, excludes.length === 0 ? null : `{${excludes.join(',')}}`, MAX_FILES)).filter((u) => u.scheme === 'file');
+  // The merge base keeps a copy of pipeline.yaml in `.nbpromote/base/`: no output root.
+  return (await vscode.workspace.findFiles(glob, excludes.length === 0 ? null : `{${excludes.join(',')}}`, MAX_FILES)).filter((u) => u.scheme === 'file' && !insideStateDir(u.fsPath));
 }
 
 /** Where a new deployments.yaml goes: the active promoted notebook's output root, else the one output root there is, else the person picks. */
