@@ -1649,6 +1649,14 @@ def test_records_the_git_commit_and_keeps_the_repository_clean(project):
     assert record["git_dirty"] is False, ".nbpromote/ ignores itself"
     (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("factor: {default: 2", "factor: {default: 5"))
     assert record_of(project, run_json(project)["run_id"])["git_dirty"] is True
+    subprocess.run([*git, "commit", "-q", "-am", "factor 5"], cwd=project, check=True)
+    # A file of the package not in git yet (a step promotion added): the code that ran is not the commit's.
+    (project / "src" / "extra.py").write_text("x = 1\n")
+    assert record_of(project, run_json(project)["run_id"])["git_dirty"] is True
+    # What the runs write (nb/out/ here) and a person's notes are none of the package's code.
+    (project / "src" / "extra.py").unlink()
+    (project / "notes.txt").write_text("notes\n")
+    assert record_of(project, run_json(project)["run_id"])["git_dirty"] is False
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -274,6 +274,14 @@ async function openAtCommit(tree: RunsTree, element: RunElement, which: 'noteboo
     top = await repositoryTop(source.root);
     if (run.notebook !== undefined) candidates.push({ kind: 'notebook', label: run.notebook, file: nodePath.resolve(source.root, run.notebook) });
     candidates.push({ kind: 'pipeline', label: 'pipeline.yaml', file: nodePath.join(source.root, 'pipeline.yaml') });
+    // Only what the commit has (a package promoted and not committed yet is not there).
+    const there = await Promise.all(candidates.map((c) => inCommit(top, commit, c.file)));
+    const missing = candidates.filter((_, i) => there[i] !== true);
+    candidates.splice(0, candidates.length, ...candidates.filter((_, i) => there[i] === true));
+    if (candidates.length === 0 || (which !== undefined && !candidates.some((c) => c.kind === which))) {
+      const names = (which === undefined ? missing : missing.filter((c) => c.kind === which)).map((c) => nodePath.relative(top, c.file).split(nodePath.sep).join('/'));
+      throw new NbpromoteError('notFound', `${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} not in commit ${commit.slice(0, 7)} of ${top}${run.gitDirty === true ? ' (the run started with uncommitted changes)' : ''}`);
+    }
   } else {
     const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
     if (folder === undefined) throw new NbpromoteError('notFound', 'open the folder of the repository the run came from first');
@@ -301,15 +309,24 @@ async function openAtCommit(tree: RunsTree, element: RunElement, which: 'noteboo
     }
   }
   if (chosen === undefined) return undefined;
-  const relative = nodePath.relative(top, chosen.file).split(nodePath.sep).join('/');
-  try {
-    await git(top, ['cat-file', '-e', `${commit}:${relative}`]);
-  } catch {
+  if (!(await inCommit(top, commit, chosen.file))) {
+    const relative = nodePath.relative(top, chosen.file).split(nodePath.sep).join('/');
     throw new NbpromoteError('notFound', `${relative} is not in commit ${commit.slice(0, 7)} of ${top}${run.gitDirty === true ? ' (the run started with uncommitted changes)' : ''}`);
   }
   const uri = fileAtCommitUri(chosen.file, commit, top);
   await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
   return uri.toString();
+}
+
+/** True when `file` (under the repository `top`) is in `commit`. */
+async function inCommit(top: string, commit: string, file: string): Promise<boolean> {
+  const relative = nodePath.relative(top, file).split(nodePath.sep).join('/');
+  try {
+    await git(top, ['cat-file', '-e', `${commit}:${relative}`]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function openLocation(tree: RunsTree, element: RunElement): Promise<void> {

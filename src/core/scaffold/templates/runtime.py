@@ -3166,13 +3166,19 @@ def _fsync_directory(path: Path) -> None:
 
 
 def _git_state(root: Path) -> Tuple[Optional[str], Optional[bool]]:
-    """(HEAD commit, whether tracked files have changes) of the repository holding ``root``; (None, None)
-    outside a repository or without git."""
+    """(HEAD commit, whether the code that ran differs from it) of the repository holding ``root``: tracked files
+    changed anywhere, or the package's own files not in git (``src/``, ``tests/``, pipeline.yaml under ``root``: a
+    package promoted and not committed yet; not what the runs write, nor what git ignores, nor ``__pycache__``). (None, None) outside a repository or without git."""
     commit = _git(root, "rev-parse", "HEAD")
     if commit is None:
         return None, None
     status = _git(root, "status", "--porcelain", "--untracked-files=no")
-    return commit.strip(), None if status is None else status.strip() != ""
+    untracked = _git(root, "status", "--porcelain", "--untracked-files=all", "--", "src", "tests", "pipeline.yaml")
+    if status is None or untracked is None:
+        return commit.strip(), None
+    # What Python writes as it imports the package (`__pycache__/`) is no code of anyone's.
+    new = [line[3:] for line in untracked.splitlines() if line.startswith("?? ")]
+    return commit.strip(), status.strip() != "" or any("__pycache__" not in path.split("/") and not path.endswith((".pyc", ".pyo")) for path in new)
 
 
 def _git(root: Path, *args: str) -> str | None:
