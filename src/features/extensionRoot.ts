@@ -61,6 +61,14 @@ export class Extension extends Disposable {
     this.register(onSettingsChanged([ConfigKey.NotebooksExclude, ConfigKey.NotebooksIncludeScripts], () => this.pipelines.refresh()));
 
     this.register(registerCommand(this.log, CommandId.ShowLog, 'Show Log', () => this.log.show()));
+    // The README the extension ships, at its table of tags (the welcome view's "Read about tags").
+    this.register(
+      registerCommand(this.log, CommandId.ReadAboutTags, 'Read About Cell Tags', async (): Promise<string> => {
+        const readme = vscode.Uri.joinPath(context.extensionUri, 'README.md').with({ fragment: 'tag-your-cells' });
+        await vscode.commands.executeCommand('markdown.showPreview', readme);
+        return readme.toString();
+      }),
+    );
     this.register(registerCommand(this.log, CommandId.RefreshPipelines, 'Refresh Pipelines', () => this.pipelines.refresh()));
     this.register(registerCommand(this.log, CommandId.OpenCell, 'Open Cell', (uri, index, line) => openCell(uri, index, line)));
     for (const command of registerPipelinesViewCommands(this.log)) this.register(command);

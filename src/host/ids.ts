@@ -11,6 +11,7 @@ export enum CommandId {
   OpenModule = 'nbpromote.openModule',
   ShowPipelineGraph = 'nbpromote.showPipelineGraph',
   ShowLog = 'nbpromote.showLog',
+  ReadAboutTags = 'nbpromote.readAboutTags',
   SetMlflowToken = 'nbpromote.setMlflowToken',
   RefreshRuns = 'nbpromote.views.runs.refresh',
   OpenRun = 'nbpromote.views.runs.open',

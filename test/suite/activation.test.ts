@@ -29,4 +29,16 @@ describe('activation', () => {
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('nbpromote.showLog'), 'nbpromote.showLog is not registered');
   });
+
+  it('Read About Cell Tags (the welcome view\'s link) opens the shipped README at its table of tags', async () => {
+    await vscode.extensions.getExtension(extensionId)?.activate();
+    const opened = await vscode.commands.executeCommand<string>('nbpromote.readAboutTags');
+    const readme = vscode.Uri.parse(opened);
+    assert.equal(readme.fragment, 'tag-your-cells');
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(readme.with({ fragment: '' })));
+    assert.match(text, /^## Tag your cells$/m);
+    const welcome = (vscode.extensions.getExtension(extensionId)?.packageJSON as { contributes: { viewsWelcome: { contents: string }[] } }).contributes.viewsWelcome;
+    assert.ok(welcome.some((w) => w.contents.includes('(command:nbpromote.readAboutTags)')) && !welcome.some((w) => /https?:\/\/example\.invalid/.test(w.contents)));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });
