@@ -101,6 +101,7 @@ export function helpText(): string {
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let printed = false;
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -125,12 +126,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     // The parser's WebAssembly compiles on V8's background threads while the command reads the notebook;
     // a failure to load is reported where the analysis awaits the same promise.
     if (command.usesParser?.(args) === true) void initPythonParser().catch(() => undefined);
-    return await command.run(args, io);
+    return await command.run(args, { ...io, out: (text) => ((printed = true), io.out(text)) });
   } catch (ex) {
     const code = reportError(ex, io);
-    // A command asked for --json whose failure no command reported: stdout still carries one JSON document.
+    // A command asked for --json failed before printing its own document: stdout still carries one.
     const options = argv.slice(1, argv.includes('--') ? argv.indexOf('--') : undefined);
-    if (options.includes('--json')) io.out(`${JSON.stringify({ error: errorWords(ex), exit_code: code })}\n`);
+    if (options.includes('--json') && !printed) io.out(`${JSON.stringify({ error: errorWords(ex), exit_code: code })}\n`);
     return code;
   }
 }
