@@ -85,4 +85,38 @@ describe('nbpromote check', function () {
     assert.equal(check.code, ExitCode.Ok, check.out + check.err);
     assert.match(check.out, /^nb\.ipynb: up to date \(nb 0\.1\.0; 1 file edited by hand is kept: pipeline\.yaml\)\n$/);
   });
+
+  it('fails, as promote does, when a kept pipeline.yaml is not valid YAML or breaks its schema, naming the file, line and key', async () => {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
+    const config = join(dir, 'pipeline.yaml');
+    const generated = readFileSync(config, 'utf8');
+    const lock = readFileSync(join(dir, 'nbpromote.lock'), 'utf8');
+    writeFileSync(config, generated.replace(/^steps:/m, 'steps: [oops'));
+    const line = generated.split('\n').findIndex((l) => l.startsWith('steps:')) + 2;
+    for (const command of ['check', 'promote']) {
+      const broken = await cli(command, 'nb.ipynb', '--out', '.');
+      assert.equal(broken.code, ExitCode.BadInput, `${command}: ${broken.out}${broken.err}`);
+      assert.match(broken.err, new RegExp(`error: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line ${line}, column \\d+: the file is not valid YAML`));
+      assert.match(broken.err, /pipeline\.yaml was edited by hand and is kept, but it cannot be read \(1 error above\), so the pipeline would not run; nothing was written/);
+      assert.doesNotMatch(broken.out, /up to date|kept-edit/);
+    }
+    assert.equal(readFileSync(join(dir, 'nbpromote.lock'), 'utf8'), lock, 'promote wrote nothing');
+    writeFileSync(config, generated.replace(/^workdir: /m, 'work_dir: '));
+    const schema = await cli('check', 'nb.ipynb', '--out', '.');
+    assert.equal(schema.code, ExitCode.BadInput, schema.out + schema.err);
+    assert.match(schema.err, /pipeline\.yaml: line \d+(, column \d+)?: .*work_dir/);
+  });
+
+  it('says, and passes, when a pyproject.toml the person edited does not list a module a step imports', async () => {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
+    appendFileSync(join(dir, 'pyproject.toml'), '# tuned by hand\n');
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson([...v1.slice(0, 2), { tags: ['step:train'], source: 'from scipy import stats\ntotal = sum(doubled) + stats.norm.cdf(0)' }]));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
+    const check = await cli('check', 'nb.ipynb', '--out', '.');
+    assert.equal(check.code, ExitCode.Ok, check.out + check.err);
+    assert.match(check.out, /^nb\.ipynb: up to date \(nb 0\.1\.1\)\n$/);
+    assert.match(check.err, /^warning: nb\.ipynb: pyproject\.toml is yours and is kept; it does not list scipy, which step train imports/);
+  });
 });

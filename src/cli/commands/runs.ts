@@ -2,16 +2,19 @@
  * `nbpromote runs [--out DIR] [--json] [--source local|mlflow|mlruns] [--limit N]`: the runs the Runs view
  * shows, newest first. `--json` prints one JSON list on stdout and nothing else (docs/runs.md documents the
  * shape); problems with single runs go to stderr as warnings and into each run's `problems`. Exit 1 when the
- * source cannot be read at all: MLflow unreachable, slow, refusing the credentials; no mlruns folder.
+ * source cannot be read at all: MLflow unreachable, slow, refusing the credentials; no mlruns folder; a --out
+ * that is no folder or holds neither pipeline.yaml nor a run store. With --json the failure is one JSON object.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Problem } from '../../core/contract/problem';
 import { formatProblem } from '../../core/contract/problem';
 import { formatMetric } from '../../core/util/words';
 import type { RunPage, RunSummary } from '../../core/contract/runs';
 import { MAX_RUN_PAGE } from '../../core/contract/runs';
 import { NbpromoteError } from '../../core/errors';
-import { listLocalRuns, readLocalRunPage } from '../../core/runs/localStore';
+import { LOCAL_RUNS_DIR, listLocalRuns, readLocalRunPage } from '../../core/runs/localStore';
+import { isFolderSync } from '../../core/io/paths';
 import { MlflowClient, MlflowError, isHttpTrackingUri } from '../../core/runs/mlflowClient';
 import type { MlflowRunPage } from '../../core/runs/mlflowClient';
 import { mlrunsDir, readMlrunsPage, scanMlrunsStore } from '../../core/runs/mlruns';
@@ -38,10 +41,11 @@ export async function runRuns(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const source = sourceOf(flagString(args, 'source'));
   const limit = flagRunLimit(args, MAX_RUN_PAGE);
   const root = resolve(io.cwd, flagString(args, 'out') ?? '.');
+  const json = flagBoolean(args, 'json');
   let result: { runs: RunSummary[]; total: number | undefined; problems: Problem[]; where: string } | { failure: string };
   switch (source) {
     case 'local':
-      result = await localRuns(root, limit);
+      result = outProblem(root) ?? (await localRuns(root, limit));
       break;
     case 'mlruns':
       result = await mlrunsRuns(mlrunsDir(io.env['MLFLOW_TRACKING_URI'], io.cwd, root), limit);
@@ -52,6 +56,8 @@ export async function runRuns(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   }
   if ('failure' in result) {
     io.err(`nbpromote: ${result.failure}\n`);
+    // With --json, a failure is one JSON object too: `nbpromote runs --json | jq ...` must not see an empty input.
+    if (json) io.out(`${JSON.stringify({ source, error: result.failure, exit_code: ExitCode.BadInput }, null, 2)}\n`);
     return ExitCode.BadInput;
   }
   const { runs, problems } = result;
@@ -59,7 +65,7 @@ export async function runRuns(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const runProblems = runs.flatMap((run) => run.problems ?? []);
   for (const problem of runProblems.slice(0, MAX_WARNINGS)) io.err(`${problem.severity}: ${formatProblem(problem)}\n`);
   if (runProblems.length > MAX_WARNINGS) io.err(`... and ${runProblems.length - MAX_WARNINGS} more problems (see each run's "problems" in --json)\n`);
-  if (flagBoolean(args, 'json')) {
+  if (json) {
     io.out(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
     return ExitCode.Ok;
   }
@@ -75,6 +81,16 @@ function sourceOf(value: string | undefined): Source {
 
 // ---------------------------------------------------------------------------------------------------------
 // Sources: each reads pages of at most MAX_RUN_PAGE until `limit` runs are read or the source ends.
+
+/**
+ * Why `root` (`--out`) cannot hold the local run store: not a folder, or a folder holding neither a promoted
+ * package (pipeline.yaml) nor a run store, as `data` says it. A mistyped --out must not pass in CI as "no runs".
+ */
+function outProblem(root: string): { failure: string } | undefined {
+  if (!isFolderSync(root)) return { failure: `${root}: ${existsSync(root) ? 'not a folder' : 'no such folder'} (--out names the folder holding pipeline.yaml and .nbpromote/runs/)` };
+  if (!existsSync(join(root, 'pipeline.yaml')) && !existsSync(join(root, LOCAL_RUNS_DIR))) return { failure: `${root} holds no promoted package (no pipeline.yaml) and no run store (.nbpromote/runs/): --out names the folder a notebook was promoted into` };
+  return undefined;
+}
 
 async function localRuns(root: string, limit: number): Promise<{ runs: RunSummary[]; total: number; problems: Problem[]; where: string } | { failure: string }> {
   const index = listLocalRuns(root);

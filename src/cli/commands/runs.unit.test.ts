@@ -3,7 +3,7 @@
 // HTTP server answering as an MLflow tracking server.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -91,9 +91,27 @@ describe('nbpromote runs (built binary)', function () {
     assert.match(lines[4] ?? '', /^3 of 3 runs, newest first \(.*\.nbpromote\/runs\); ! the record has errors \(see above\); \* uncommitted changes$/);
     const limited = await nbpromote(['runs', '--json', '--limit', '1', '--out', work]);
     assert.deepEqual((JSON.parse(limited.stdout) as { id: string }[]).map((r) => r.id), [ids[2]]);
-    const empty = await nbpromote(['runs', '--out', join(work, 'nothing-here')]);
+    const promoted = join(work, 'promoted');
+    mkdirSync(promoted);
+    writeFileSync(join(promoted, 'pipeline.yaml'), 'schema_version: 1\n');
+    const empty = await nbpromote(['runs', '--out', promoted]);
     assert.equal(empty.status, 0);
-    assert.match(empty.stdout, /^No runs in .*nothing-here\/\.nbpromote\/runs\.\n$/);
+    assert.match(empty.stdout, /^No runs in .*promoted\/\.nbpromote\/runs\.\n$/);
+  });
+
+  it('a mistyped --out exits 1, as data does; with --json its one JSON object says why', async () => {
+    const missing = await nbpromote(['runs', '--out', join(work, 'nothing-here')]);
+    assert.equal(missing.status, 1);
+    assert.equal(missing.stdout, '');
+    assert.match(missing.stderr, /^nbpromote: .*nothing-here: no such folder \(--out names the folder holding pipeline\.yaml and \.nbpromote\/runs\/\)\n$/);
+    const json = await nbpromote(['runs', '--out', join(work, 'nothing-here'), '--json']);
+    assert.equal(json.status, 1);
+    assert.match((JSON.parse(json.stdout) as { error: string }).error, /nothing-here: no such folder/);
+    const bare = join(work, 'bare');
+    mkdirSync(bare);
+    const neither = await nbpromote(['runs', '--out', bare, '--json']);
+    assert.equal(neither.status, 1);
+    assert.deepEqual(JSON.parse(neither.stdout), { source: 'local', error: `${bare} holds no promoted package (no pipeline.yaml) and no run store (.nbpromote/runs/): --out names the folder a notebook was promoted into`, exit_code: 1 });
   });
 
   it('usage errors exit 2', async () => {
@@ -163,15 +181,16 @@ describe('nbpromote runs (built binary)', function () {
       assert.match(refused.stderr, /needs credentials \(HTTP 401: UNAUTHENTICATED: who are you\); set MLFLOW_TRACKING_TOKEN/);
     });
 
-    it('an unreachable server or no MLFLOW_TRACKING_URI: exit 1 with a clear message, nothing on stdout', async () => {
+    it('an unreachable server or no MLFLOW_TRACKING_URI: exit 1 with a clear message (with --json, in one JSON object)', async () => {
       const closed = createServer();
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
       const port = (closed.address() as AddressInfo).port;
       await new Promise((resolve) => closed.close(resolve));
       const down = await nbpromote(['runs', '--source', 'mlflow', '--json'], { MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}` });
       assert.equal(down.status, 1);
-      assert.equal(down.stdout, '');
-      assert.equal(down.stderr, `nbpromote: MLflow at http://127.0.0.1:${port} is unreachable: connection refused (ECONNREFUSED); check MLFLOW_TRACKING_URI and that the server is running\n`);
+      const message = `MLflow at http://127.0.0.1:${port} is unreachable: connection refused (ECONNREFUSED); check MLFLOW_TRACKING_URI and that the server is running`;
+      assert.deepEqual(JSON.parse(down.stdout), { source: 'mlflow', error: message, exit_code: 1 });
+      assert.equal(down.stderr, `nbpromote: ${message}\n`);
       const unset = await nbpromote(['runs', '--source', 'mlflow']);
       assert.equal(unset.status, 1);
       assert.match(unset.stderr, /MLFLOW_TRACKING_URI is not set/);

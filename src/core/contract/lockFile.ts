@@ -64,7 +64,7 @@ export interface LockFile {
   readonly steps: Readonly<Record<string, LockStep>>;
   /**
    * Path (relative, forward slashes) -> SHA-256 of the bytes written, for every file nbpromote owns.
-   * `create-only` files (pyproject.toml) are not listed: once created they belong to the person.
+   * pyproject.toml is listed while it is what nbpromote wrote; once a person changed it, it is theirs and is not.
    */
   readonly files: Readonly<Record<string, string>>;
   /** Oldest first; the last entry has `version`. */

@@ -6,8 +6,8 @@
  * - Each file is written atomically: a temporary sibling `.<name>.nbpromote-tmp-<pid>-<random>` is written
  *   and fsynced, renamed over the target, and the folder is fsynced. A reader sees the old file or the new
  *   one, never half of one; a crash leaves at most a temporary file, which `cleanStaleTemps` removes.
- * - Files whose contents are already right are not touched (`unchanged`); `create-only` files that exist are
- *   left as they are (`kept`).
+ * - Files whose contents are already right are not touched (`unchanged`); `create-only` (and unsettled
+ *   `until-edited`) files that exist are left as they are (`kept`).
  * - An existing file keeps its permission bits; an existing symbolic link inside the root keeps pointing
  *   where it did (the file it points to is replaced).
  *
@@ -33,7 +33,7 @@ export type FileAction =
   | 'created' // the file was absent
   | 'changed' // the file was there with other contents and was replaced
   | 'unchanged' // the file was there with exactly these contents: not touched
-  | 'kept'; // a create-only file was there with other contents: left as it is
+  | 'kept'; // a create-only (or until-edited) file was there with other contents: left as it is
 
 export interface FileResult {
   /** The plan's path (relative to the root, forward slashes). */
@@ -248,7 +248,7 @@ function decideAction(plan: FilePlan, existing: Buffer | undefined): FileAction 
   // Line endings aside: git's `core.autocrlf` checks generated files out with CRLF. Rewriting them with LF would
   // change every file for nothing, and `check` would call a fresh checkout stale.
   if (equalsAsGenerated(existing, plan.contents)) return 'unchanged';
-  return plan.mode === 'create-only' ? 'kept' : 'changed';
+  return plan.mode === undefined ? 'changed' : 'kept';
 }
 
 function readIfExists(absolute: string, exists: boolean): Buffer | undefined {

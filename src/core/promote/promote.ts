@@ -19,11 +19,11 @@ import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
 import { notebookGitState } from '../versioning/git';
-import { findHandEdits, findOrphans, isConflict } from '../versioning/handEdits';
+import { findEditedUntilEdited, findHandEdits, findOrphans, isConflict, settleUntilEdited } from '../versioning/handEdits';
 import type { HandEdit, Orphan } from '../versioning/handEdits';
 import { findRemovedImports } from '../versioning/removedImports';
 import type { RemovedImport } from '../versioning/removedImports';
-import { codeSha256, fileHashes, generatedFilesChanged, sha256 } from '../versioning/hash';
+import { codeSha256, fileHashes, generatedFilesChanged, lockedHash, sha256 } from '../versioning/hash';
 import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
 import { mergeHandEdit } from '../versioning/merge';
 import { BASE_DIR, saveBase } from '../versioning/baseStore';
@@ -45,8 +45,10 @@ import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetric
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isStdlibModule } from '../scaffold/distributions';
 import { importedModules, metricNames, planPromotion, sharedVersions } from '../scaffold/plan';
+import { inferredDependencies, missingDependencies, missingDependenciesMessage } from '../scaffold/dependencies';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
+import { readPipelineConfig } from '../pipeline/config';
 import { clipText, isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName, sharedModuleFor } from '../tags/names';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
@@ -377,7 +379,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   }
   const localModules = await findLocalModules(dirname(notebookPath), notebook, importedModules(graph), analysis.movesTo);
   // The files as they are with the expectations of `execution` (expected metrics, recorded types and shapes).
-  const planWith = (version: string, execution: Execution | undefined): FilePlan[] => {
+  const planUnsettled = (version: string, execution: Execution | undefined): FilePlan[] => {
     const metrics = expectedFrom(shown, execution?.metrics);
     return planPromotion({
       notebook,
@@ -398,7 +400,23 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       ...(analysis.movesTo.length === 0 ? {} : { movesTo: analysis.movesTo }),
     });
   };
+  // A promotion that crashed while writing left files of its own generation beside the old lock: the journal of
+  // what it was writing tells them from hand edits.
+  const known = await withPendingWrites(outDir, old);
+  // pyproject.toml is nbpromote's, updated like any generated file, until a person edits it: then it is theirs,
+  // kept as it is, and what it does not list of the package's dependencies is a warning.
+  const unsettled = planUnsettled(old?.version ?? FIRST_VERSION, executed);
+  const theirs = await findEditedUntilEdited(outDir, unsettled, known);
+  const planWith = (version: string, execution: Execution | undefined): FilePlan[] => settleUntilEdited(planUnsettled(version, execution), theirs);
+  // One that is nbpromote's now and that the lock does not list (written again after the person deleted theirs,
+  // or under a lock from before pyproject.toml was listed): the lock records it, but the package did not change.
+  const adopted = new Set(unsettled.filter((p) => p.mode === 'until-edited' && !theirs.has(p.path) && lockedHash(known, p.path) === undefined).map((p) => p.path));
+  const versioned = (all: readonly FilePlan[]): FilePlan[] => all.filter((p) => !adopted.has(p.path));
   const planFor = (version: string): FilePlan[] => planWith(version, executed);
+  for (const [path, text] of theirs) {
+    const missing = missingDependencies(text, inferredDependencies(graph, localModules));
+    if (missing.length > 0) problems.push({ severity: 'warning', code: 'pyproject-missing-dependency', message: missingDependenciesMessage(path, missing), file: request.notebook });
+  }
 
   // Versioning: what changed, the new version (docs/versioning.md).
   // The lock names the notebook it was promoted from: another notebook that is still there owns this folder
@@ -422,10 +440,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const moved = old !== undefined && lockNotebook === 'gone' ? { from: old.notebook.path, to: relNotebook } : undefined;
   const now = currentSnapshot(graph, notebook);
   let plans = planFor(old?.version ?? FIRST_VERSION);
-  const filesChanged = generatedFilesChanged(plans, old);
+  const filesChanged = generatedFilesChanged(versioned(plans), old);
   // This --execute recorded other expectations than the lock kept, and with those kept the files would be the
   // ones last generated: the expectations are what changed.
-  const expectationsChanged = old !== undefined && filesChanged && request.executed !== undefined && !generatedFilesChanged(planWith(old.version, kept), old);
+  const expectationsChanged = old !== undefined && filesChanged && request.executed !== undefined && !generatedFilesChanged(versioned(planWith(old.version, kept)), old);
   const expectations = expectationsChanged ? (kept === undefined ? 'executed' : 'executed-again') : undefined;
   const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text), expectations, moved);
   let version = FIRST_VERSION;
@@ -445,9 +463,6 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   }
 
   // Hand edits: never overwritten silently.
-  // A promotion that crashed while writing left files of its own generation beside the old lock: the
-  // journal of what it was writing tells them from hand edits.
-  const known = await withPendingWrites(outDir, old);
   if (request.dryRun !== true) await cleanStaleTemps(outDir, stateDirectories(plans));
   const edits = await findHandEdits(outDir, plans, known);
   const resolution = request.resolve ?? 'stop';
@@ -470,8 +485,20 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     return { ...fail(problems, inspection), graph, version, changes };
   }
 
+  // A kept pipeline.yaml is the one `run` reads: a hand edit that broke it fails here as it would there.
+  const keptConfig = edits.find((e) => e.path === PIPELINE_CONFIG && keptEdits.has(e.path));
+  if (keptConfig !== undefined) {
+    const configFile = join(outDir, PIPELINE_CONFIG);
+    const unreadable = readPipelineConfig(keptConfig.diskText ?? '', configFile).problems.filter((p) => p.severity === 'error');
+    if (unreadable.length > 0) {
+      const message = `${PIPELINE_CONFIG} was edited by hand and is kept, but it cannot be read (${countOf(unreadable.length, 'error')} above), so the pipeline would not run; nothing was written. Fix ${unreadable.length === 1 ? 'it' : 'them'} in ${configFile}, or delete the file to have promotion write it again`;
+      problems.push(...unreadable, { severity: 'error', code: 'pipeline-edited-invalid', message, file: request.notebook });
+      return { ...fail(problems, inspection), graph, version, changes };
+    }
+  }
+
   const why = new Map(plans.map((p) => [p.path, p.why]));
-  const unchangedRun = old !== undefined && diff.bump === 'none' && !filesChanged && conflicts.length === 0;
+  const unchangedRun = old !== undefined && diff.bump === 'none' && !filesChanged && conflicts.length === 0 && adopted.size === 0;
   let files: PromotedFile[];
   let mergeConflicts = 0;
   if (request.dryRun === true) {
@@ -692,6 +719,9 @@ function stateDirectories(plans: readonly FilePlan[]): string[] {
   const dirs = planDirectories(plans);
   return [...new Set([...dirs, '.nbpromote', ...dirs.map((d) => (d === '.' ? BASE_DIR : `${BASE_DIR}/${d}`))])];
 }
+
+/** The pipeline config's path in the output root (plan.ts writes it). */
+const PIPELINE_CONFIG = 'pipeline.yaml';
 
 /** The journal a promotion writes before its files and removes after its lock: what it was writing. */
 export const PENDING_FILE = '.nbpromote/pending.json';

@@ -334,6 +334,55 @@ describe('re-promotion', function () {
     assert.deepEqual(deps.split(',').map((d) => d.trim().replace(/"/g, '')).filter((d) => d !== ''), ['notinstalled_xyz', 'pyyaml', 'scikit-learn']);
   });
 
+  it('a `pip install` pinning what an import needs: pyproject.toml lists the pinned requirement only', async () => {
+    const cells = [...base.slice(0, 2), { id: 'pip', tags: ['skip'], source: '!pip install -q scikit-learn==1.3.0' }, ...edit(base, 'load', 'import sklearn\nvalues = [1, 2, len(sklearn.__name__)]').slice(2)];
+    assert.ok((await promote(cells)).ok);
+    const deps = /dependencies = \[([^\]]*)\]/.exec(readFileSync(join(dir, 'out', 'pyproject.toml'), 'utf8'))?.[1] ?? '';
+    assert.deepEqual(deps.split(',').map((d) => d.trim().replace(/"/g, '')).filter((d) => d !== ''), ['pyyaml', 'scikit-learn==1.3.0']);
+  });
+
+  it('pyproject.toml as nbpromote wrote it gets the distributions of new imports on re-promotion, and check calls it stale until then', async () => {
+    await promote(base);
+    const pyproject = join(dir, 'out', 'pyproject.toml');
+    assert.doesNotMatch(readFileSync(pyproject, 'utf8'), /scipy/);
+    const changed = edit(base, 'train', 'from scipy import stats\ntotal = sum(values) * scale\nroot = math.sqrt(total) + stats.norm.cdf(0)');
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(changed));
+    const check = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true, resolve: 'force' });
+    assert.equal(check.files.find((f) => f.path === 'pyproject.toml')?.action, 'would-change');
+    const outcome = await promote(changed);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.equal(outcome.files.find((f) => f.path === 'pyproject.toml')?.action, 'changed');
+    assert.match(readFileSync(pyproject, 'utf8'), /^ {4}"scipy",$/m);
+    assert.match(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), new RegExp(`pyproject\\.toml: ${sha256(readFileSync(pyproject))}`));
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'pyproject-missing-dependency'), []);
+  });
+
+  it('a pyproject.toml the person edited is kept; a warning, in check too, names what it does not list and the step that imports it', async () => {
+    await promote(base);
+    const pyproject = join(dir, 'out', 'pyproject.toml');
+    const mine = readFileSync(pyproject, 'utf8').replace('    "pyyaml",', '    "PyYAML>=6",  # pinned by me\n    "NumPy[extra] ~= 1.26",');
+    writeFileSync(pyproject, mine);
+    const changed = edit(base, 'train', 'import numpy\nfrom scipy import stats\ntotal = sum(values) * scale\nroot = math.sqrt(total) + stats.norm.cdf(numpy.zeros(1))[0]');
+    const outcome = await promote(changed);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.equal(outcome.files.find((f) => f.path === 'pyproject.toml')?.action, 'kept');
+    assert.equal(readFileSync(pyproject, 'utf8'), mine);
+    const warning = 'pyproject.toml is yours and is kept; it does not list scipy, which step train imports, so installing the package (`pip install -e .`) leaves it out. Add it to its `dependencies`, or delete the file and promote again to have it generated, and kept up to date while you leave it as written';
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'pyproject-missing-dependency').map((p) => [p.severity, p.message]), [['warning', warning]]);
+    assert.ok(!readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8').includes('pyproject.toml'), 'the lock no longer lists the person\'s file');
+    const check = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true, resolve: 'force' });
+    assert.deepEqual(check.files.filter((f) => f.action.startsWith('would-')), []);
+    assert.deepEqual(check.problems.filter((p) => p.code === 'pyproject-missing-dependency').map((p) => p.message), [warning]);
+    // Deleted, it is written again as nbpromote's, listing scipy, and recorded: the package did not change.
+    rmSync(pyproject);
+    const again = await promote(changed);
+    assert.ok(again.ok, JSON.stringify(again.problems));
+    assert.equal(again.version, outcome.version);
+    assert.deepEqual(changedFiles(again), ['nbpromote.lock', 'pyproject.toml']);
+    assert.match(readFileSync(pyproject, 'utf8'), /^ {4}"scipy",$/m);
+    assert.match(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /pyproject\.toml: /);
+  });
+
   it('no step: the error says how to tag, in nbdev terms for an nbdev notebook; nothing is written', async () => {
     const nbdev = await promote([
       { id: 'exp', tags: [], source: '#| default_exp core' },

@@ -3,7 +3,7 @@
  * Nothing here writes a file; core/io applies the plan.
  *
  * Layout (PRODUCT.md): src/<package>/{__init__,_runtime,pipeline,common,metrics}.py, src/<package>/steps/<step>.py,
- * tests/{conftest,test_<step>,test_notebook,test_metrics}.py, pipeline.yaml, pyproject.toml (only if absent).
+ * tests/{conftest,test_<step>,test_notebook,test_metrics}.py, pipeline.yaml, pyproject.toml (until a person edits it).
  */
 import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
@@ -18,7 +18,7 @@ import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from 
 import { renderPipelineConfig } from '../pipeline/config';
 import { COLAB_FORM_LINE } from '../tags/directives';
 import { compactRanges } from '../util/ranges';
-import { distributionFor } from './distributions';
+import { inferredDependencies } from './dependencies';
 import { indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyNames, pyString } from './pythonText';
 import { andList, cellsLabel } from '../util/words';
 
@@ -462,7 +462,7 @@ class Generator {
       { path: 'pipeline.yaml', contents: this.configFile(), why: 'the pipeline config: parameters, steps, metrics' },
       { path: 'tests/conftest.py', contents: this.conftestFile(), why: 'pytest fixtures: the config and one cached pipeline run' },
       ...graph.steps.map((step) => ({ path: `tests/test_${step.name}.py`, contents: this.stepTestFile(step), why: `the contract of step ${step.name}` })),
-      { path: 'pyproject.toml', contents: this.pyprojectFile(), why: 'the package metadata (written only when absent)', mode: 'create-only' as const },
+      { path: 'pyproject.toml', contents: this.pyprojectFile(), why: 'the package metadata and dependencies (yours once you edit it)', mode: 'until-edited' as const },
     ];
     if (graph.metrics !== undefined) {
       files.push({ path: `${this.src}/metrics.py`, contents: this.metricsFile(graph.metrics), why: `the metrics (${this.cellList(graph.metrics.cells)})` });
@@ -1379,15 +1379,10 @@ def test_metrics_match_the_notebook(pipeline_config):
   }
 
   private pyprojectFile(): string {
-    const deps = new Set<string>(['pyyaml']);
-    for (const m of importedModules(this.input.graph)) {
-      if (this.input.localModules?.has(m) === true) continue;
-      const d = distributionFor(m);
-      if (d !== undefined) deps.add(d);
-    }
-    for (const r of this.input.graph.requirements) deps.add(r);
-    const sorted = [...deps].sort((a, b) => a.localeCompare(b));
-    return `# Written once by nbpromote ${this.input.toolVersion}; yours to edit (promotion never overwrites it).
+    const sorted = inferredDependencies(this.input.graph, this.input.localModules).flatMap((d) => d.requirements);
+    return `# Written by nbpromote ${this.input.toolVersion}. While it stays as written, promotion keeps its dependencies in
+# step with the notebook's imports; once you edit it, it is yours: promotion keeps it, and warns of imports it
+# does not list.
 [build-system]
 requires = ["setuptools>=61"]
 build-backend = "setuptools.build_meta"

@@ -42,13 +42,13 @@ export const BASE_DIR = `${STATE_DIR}/base`;
 export const STATE_GITIGNORE = '*\n';
 
 /**
- * Makes `<root>/.nbpromote/base/` a copy of what `plans` generate (create-only plans aside, as in the lock),
+ * Makes `<root>/.nbpromote/base/` a copy of what `plans` generate (plans with a mode aside, as in the lock),
  * and removes copies of files no longer generated. Call it after `applyPlan` wrote the plans, before the lock
  * is written. Throws NbpromoteError('invalidInput') when a plan path is not acceptable (nothing is written
  * then), and the file system's errors.
  */
 export async function saveBase(root: string, plans: readonly FilePlan[]): Promise<void> {
-  const owned = plans.filter((plan) => plan.mode !== 'create-only');
+  const owned = plans.filter((plan) => plan.mode === undefined);
   const bad = owned.flatMap((plan) => {
     const problem = pathSyntaxProblem(plan.path);
     return problem === undefined ? [] : [`${JSON.stringify(plan.path)}: ${problem}`];

@@ -1,7 +1,7 @@
 /**
  * Which generated files a person changed since nbpromote last wrote them, so re-promotion never overwrites
- * an edit silently. Reads the disk, writes nothing. For each plan (create-only plans aside: pyproject.toml
- * and the like are the person's once created):
+ * an edit silently. Reads the disk, writes nothing. For each plan (plans with a mode aside: a `create-only`
+ * file, or a pyproject.toml the person edited, is theirs, see `findEditedUntilEdited`):
  *
  * - on disk and equal to the new planned contents: nothing to protect (someone already made the change);
  * - on disk, in the lock, and its hash is the lock's (also once git's autocrlf made its line endings CRLF):
@@ -48,7 +48,7 @@ export async function findHandEdits(root: string, plans: readonly FilePlan[], lo
   const resolve = rootResolver(await realRootOf(root));
   const edits: HandEdit[] = [];
   for (const plan of plans) {
-    if (plan.mode === 'create-only' || pathSyntaxProblem(plan.path) !== undefined) continue;
+    if (plan.mode !== undefined || pathSyntaxProblem(plan.path) !== undefined) continue;
     const resolution = resolve(plan.path);
     if (!resolution.ok) continue;
     const locked = lockedHash(lock, plan.path);
@@ -62,6 +62,40 @@ export async function findHandEdits(root: string, plans: readonly FilePlan[], lo
     else if (!isAsGenerated(disk, locked)) edits.push({ path: plan.path, kind: sha256(plan.contents) === locked ? 'kept' : 'edited', diskText: disk.toString('utf8') });
   }
   return edits;
+}
+
+/**
+ * The paths of the `until-edited` plans (pyproject.toml) a person has made theirs, with the file's text: on
+ * disk, and neither what the lock says nbpromote last wrote (CRLF line endings aside) nor what it would write
+ * now. The others stay nbpromote's: missing, or unchanged since it wrote them. A lock from before pyproject.toml
+ * was listed makes an existing one the person's. Paths that are not acceptable are skipped (`applyPlan` refuses
+ * them). Reads the disk, writes nothing.
+ */
+export async function findEditedUntilEdited(root: string, plans: readonly FilePlan[], lock: LockFile | undefined): Promise<Map<string, string>> {
+  const resolve = rootResolver(await realRootOf(root));
+  const theirs = new Map<string, string>();
+  for (const plan of plans) {
+    if (plan.mode !== 'until-edited' || pathSyntaxProblem(plan.path) !== undefined) continue;
+    const resolution = resolve(plan.path);
+    if (!resolution.ok || !resolution.resolved.exists) continue;
+    const disk = readFileIfExistsSync(resolution.resolved.absolute);
+    if (disk === undefined || equalsAsGenerated(disk, plan.contents) || isAsGenerated(disk, lockedHash(lock, plan.path))) continue;
+    theirs.set(plan.path, disk.toString('utf8'));
+  }
+  return theirs;
+}
+
+/**
+ * `plans` with each `until-edited` plan settled: `create-only` (kept as it is, not in the lock) for the paths in
+ * `theirs` ({@link findEditedUntilEdited}), else a plain plan (written, replaced and recorded like any generated
+ * file).
+ */
+export function settleUntilEdited(plans: readonly FilePlan[], theirs: ReadonlyMap<string, string>): FilePlan[] {
+  return plans.map((plan) => {
+    if (plan.mode !== 'until-edited') return plan;
+    if (theirs.has(plan.path)) return { ...plan, mode: 'create-only' as const };
+    return { path: plan.path, contents: plan.contents, why: plan.why };
+  });
 }
 
 export interface Orphan {

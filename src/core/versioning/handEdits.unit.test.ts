@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
-import { findHandEdits, findOrphans, isConflict } from './handEdits';
+import { findEditedUntilEdited, findHandEdits, findOrphans, isConflict, settleUntilEdited } from './handEdits';
 import { sha256 } from './hash';
 
 const plan = (path: string, contents: string, mode?: 'create-only'): FilePlan => (mode === undefined ? { path, contents, why: '' } : { path, contents, why: '', mode });
@@ -108,5 +108,38 @@ describe('findOrphans', () => {
       { path: 'report.py', state: 'unchanged' },
     ]);
     assert.deepEqual(await findOrphans(root, [], undefined), []);
+  });
+});
+
+describe('findEditedUntilEdited and settleUntilEdited', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(nodePath.join(tmpdir(), 'nbpromote-until-edited-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+  const untilEdited = (path: string, contents: string): FilePlan => ({ path, contents, why: '', mode: 'until-edited' });
+
+  it("leaves nbpromote a file that is missing, as the lock says it wrote it (CRLF too) or as it would write it now; else it is the person's", async () => {
+    const lock = lockOf({ 'as-written.toml': 'v1\n', 'crlf.toml': 'v1\n', 'edited.toml': 'v1\n' });
+    await writeFile(nodePath.join(root, 'as-written.toml'), 'v1\n');
+    await writeFile(nodePath.join(root, 'crlf.toml'), 'v1\r\n');
+    await writeFile(nodePath.join(root, 'edited.toml'), 'v1 # mine\n');
+    await writeFile(nodePath.join(root, 'unlisted.toml'), 'old template\n');
+    await writeFile(nodePath.join(root, 'same-as-new.toml'), 'v2\n');
+    const plans = ['missing.toml', 'as-written.toml', 'crlf.toml', 'edited.toml', 'unlisted.toml', 'same-as-new.toml'].map((p) => untilEdited(p, 'v2\n'));
+    const theirs = await findEditedUntilEdited(root, [...plans, plan('edited.py', 'x')], lock);
+    assert.deepEqual([...theirs], [['edited.toml', 'v1 # mine\n'], ['unlisted.toml', 'old template\n']]);
+    const settled = settleUntilEdited(plans, theirs);
+    assert.deepEqual(settled.map((p) => [p.path, p.mode]), [
+      ['missing.toml', undefined],
+      ['as-written.toml', undefined],
+      ['crlf.toml', undefined],
+      ['edited.toml', 'create-only'],
+      ['unlisted.toml', 'create-only'],
+      ['same-as-new.toml', undefined],
+    ]);
+    assert.ok(settled.every((p) => !('mode' in p) || p.mode === 'create-only'));
   });
 });

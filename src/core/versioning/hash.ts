@@ -28,23 +28,26 @@ export function codeSha256(cells: readonly { readonly source: string; readonly t
 }
 
 /**
- * The lock's `files`: path -> SHA-256 of the planned contents, for every plan nbpromote owns. `create-only`
- * plans (pyproject.toml) are left out: once created, the file is the person's.
+ * The lock's `files`: path -> SHA-256 of the planned contents, for every plan nbpromote owns. Plans with a mode
+ * are left out: a `create-only` file is the person's (a pyproject.toml they edited, settled by
+ * `settleUntilEdited`).
  */
 export function fileHashes(plans: readonly FilePlan[]): Record<string, string> {
-  return Object.fromEntries(plans.filter((plan) => plan.mode !== 'create-only').map((plan) => [plan.path, sha256(plan.contents)]));
+  return Object.fromEntries(plans.filter((plan) => plan.mode === undefined).map((plan) => [plan.path, sha256(plan.contents)]));
 }
 
 /**
  * True when the files `plans` would generate differ from the ones `lock` records (a file more, a file less,
- * or other contents), create-only files aside. Plan with the lock's version to ask "did anything besides the
- * version change": see docs/versioning.md. Without a lock, true.
+ * or other contents), the person's files aside (plans with a mode, also when the lock lists them from before a
+ * person edited them). Plan with the lock's version to ask "did anything besides the version change": see
+ * docs/versioning.md. Without a lock, true.
  */
 export function generatedFilesChanged(plans: readonly FilePlan[], lock: LockFile | undefined): boolean {
   if (lock === undefined) return true;
   const now = fileHashes(plans);
   const nowPaths = Object.keys(now);
-  if (nowPaths.length !== Object.keys(lock.files).length) return true;
+  const theirs = new Set(plans.filter((plan) => plan.mode !== undefined).map((plan) => plan.path));
+  if (nowPaths.length !== Object.keys(lock.files).filter((path) => !theirs.has(path)).length) return true;
   return nowPaths.some((path) => lockedHash(lock, path) !== now[path]);
 }
 

@@ -32,6 +32,7 @@ describe('hashes', () => {
       ['a file less', [plan('a.py', 'a')], lock, true],
       ['a file named like an inherited property', [plan('a.py', 'a'), plan('constructor', 'b')], lock, true],
       ['a file renamed', [plan('a.py', 'a'), plan('c.py', 'b')], lock, true],
+      ['a file the lock lists that a person made theirs (create-only now)', [plan('a.py', 'a'), plan('b.py', 'edited', 'create-only')], lock, false],
     ];
     for (const [name, plans, l, expected] of cases) {
       it(`${name}: ${expected}`, () => assert.equal(generatedFilesChanged(plans, l), expected));

@@ -1,0 +1,183 @@
+/**
+ * The dependencies of a promoted package: what its pyproject.toml lists (the distributions of the modules the
+ * generated code imports, the notebook's `pip install` requirements, pyyaml for the runtime), who needs each,
+ * and which of them a person's own pyproject.toml does not list. Pure.
+ *
+ * Distribution names are compared as pip compares them (PEP 503: case-insensitive, runs of `-`, `_` and `.`
+ * alike); version specifiers, extras and markers do not count when asking whether a file lists one
+ * (`scikit-learn>=1.3` lists scikit-learn).
+ */
+import type { StepGraph } from '../contract/stepGraph';
+import { andList } from '../util/words';
+import { distributionFor } from './distributions';
+
+export interface InferredDependency {
+  /** As pyproject.toml lists it: `scipy`, `scikit-learn==1.3.0` (a pinned requirement wins over the bare name). */
+  readonly requirements: readonly string[];
+  /** The PEP 503 name (`scikit-learn`); undefined for a requirement that names no distribution (a URL). */
+  readonly name: string | undefined;
+  /** Who needs it, in words, in the order found: `the generated pipeline`, `the shared cells`, `step apply`, `the metrics`, `test cell 7`. */
+  readonly usedBy: readonly string[];
+}
+
+/** What installs a requirement of the notebook's `pip install` commands, as {@link InferredDependency.usedBy} says it. */
+const INSTALLED = 'a `pip install` in the notebook';
+
+/** The cells every step shares (imports, functions), as {@link InferredDependency.usedBy} says them. */
+const SHARED = 'the shared cells';
+
+/**
+ * The package's dependencies, sorted by requirement: the distribution of every module the generated code
+ * imports (the project's own `localModules` and the standard library aside), the notebook's `pip install`
+ * requirements, and pyyaml (the runtime reads pipeline.yaml with it). One entry per distribution: a
+ * requirement with a version, extras or a marker (`scikit-learn==1.3.0`) replaces the bare name an import
+ * gives (`scikit-learn`).
+ */
+export function inferredDependencies(graph: StepGraph, localModules: ReadonlySet<string> | undefined): InferredDependency[] {
+  const found = new Map<string, { requirements: string[]; name: string | undefined; usedBy: string[] }>();
+  const add = (requirement: string, who: string): void => {
+    const name = requirementName(requirement);
+    const key = name ?? requirement;
+    const entry = found.get(key) ?? { requirements: [], name, usedBy: [] };
+    found.set(key, entry);
+    if (!entry.requirements.includes(requirement)) entry.requirements.push(requirement);
+    if (!entry.usedBy.includes(who)) entry.usedBy.push(who);
+  };
+  add('pyyaml', 'the generated pipeline');
+  const units: [who: string, imports: readonly string[]][] = [
+    [SHARED, graph.common.imports],
+    ...graph.steps.map((step): [string, readonly string[]] => [`step ${step.name}`, step.imports]),
+    ...(graph.metrics === undefined ? [] : [['the metrics', graph.metrics.imports] as [string, readonly string[]]]),
+    ...graph.tests.map((test): [string, readonly string[]] => [`test cell ${test.name.replace(/^test:/, '')}`, test.imports]),
+  ];
+  for (const [who, imports] of units) {
+    for (const statement of imports) {
+      const module = /^(?:from|import)\s+(\w+)/.exec(statement)?.[1];
+      if (module === undefined || localModules?.has(module) === true) continue;
+      const distribution = distributionFor(module);
+      if (distribution !== undefined) add(distribution, who);
+    }
+  }
+  for (const requirement of graph.requirements) add(requirement, INSTALLED);
+  const dependencies = [...found.values()].map((entry) => {
+    const specific = entry.requirements.filter((r) => !/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*$/.test(r));
+    return { requirements: specific.length > 0 ? specific : entry.requirements.slice(0, 1), name: entry.name, usedBy: entry.usedBy };
+  });
+  return dependencies.sort((a, b) => (a.requirements[0] ?? '').localeCompare(b.requirements[0] ?? ''));
+}
+
+/**
+ * The PEP 503 name of the distribution a requirement names: `Scikit_Learn[alldeps]>=1.3; python_version>"3.8"`
+ * -> `scikit-learn`; undefined when it names none (`git+https://...`, a path).
+ */
+export function requirementName(requirement: string): string | undefined {
+  const match = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(.*)$/s.exec(requirement);
+  if (match?.[1] === undefined) return undefined;
+  const rest = match[2] ?? '';
+  if (rest !== '' && !/^[[(;@<>=!~]/.test(rest)) return undefined;
+  return normalizedName(match[1]);
+}
+
+/** PEP 503: lower case, each run of `-`, `_` and `.` one `-`. */
+export function normalizedName(name: string): string {
+  return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+
+/**
+ * The PEP 503 names of the distributions a pyproject.toml lists as dependencies: `[project]`'s `dependencies`
+ * array, or the keys of `[tool.poetry.dependencies]` (python aside). Undefined when it has neither (dependencies
+ * declared `dynamic`, read from another file): then nobody can tell from it what it lists.
+ */
+export function listedDependencies(pyproject: string): ReadonlySet<string> | undefined {
+  const lines = pyproject.replace(/\r\n?/g, '\n').split('\n');
+  let table = '';
+  let listed: Set<string> | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/.exec(line);
+    if (header?.[1] !== undefined) {
+      table = header[1].replace(/\s*\.\s*/g, '.').replace(/"/g, '');
+      continue;
+    }
+    if (table === 'project') {
+      const start = /^\s*dependencies\s*=\s*/.exec(line);
+      if (start === null) continue;
+      const array = tomlStringArray(lines.slice(i).join('\n').slice(start[0].length));
+      if (array === undefined) continue;
+      listed ??= new Set();
+      for (const requirement of array) {
+        const name = requirementName(requirement);
+        if (name !== undefined) listed.add(name);
+      }
+    } else if (table === 'tool.poetry.dependencies') {
+      const key = /^\s*("?)([A-Za-z0-9][A-Za-z0-9._-]*)\1\s*=/.exec(line)?.[2];
+      listed ??= new Set();
+      if (key !== undefined && key.toLowerCase() !== 'python') listed.add(normalizedName(key));
+    }
+  }
+  return listed;
+}
+
+/**
+ * The strings of the TOML array `text` starts with (`["a", 'b',\n  "c"]  # comment`), comments skipped;
+ * undefined when it does not start with one or is not closed.
+ */
+function tomlStringArray(text: string): string[] | undefined {
+  if (!text.startsWith('[')) return undefined;
+  const strings: string[] = [];
+  let i = 1;
+  while (i < text.length) {
+    const c = text[i] ?? '';
+    if (c === ']') return strings;
+    if (c === '#') {
+      const end = text.indexOf('\n', i);
+      if (end === -1) return undefined;
+      i = end + 1;
+    } else if (c === '"' || c === "'") {
+      let value = '';
+      let j = i + 1;
+      for (; j < text.length && text[j] !== c && text[j] !== '\n'; j++) {
+        if (c === '"' && text[j] === '\\') j++;
+        value += text[j] ?? '';
+      }
+      if (text[j] !== c) return undefined;
+      strings.push(value);
+      i = j + 1;
+    } else if (c === ',' || /\s/.test(c)) i++;
+    else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The inferred dependencies a person's pyproject.toml does not list, or [] when it lists them all or nobody can
+ * tell what it lists (see {@link listedDependencies}). Requirements that name no distribution are not checked.
+ */
+export function missingDependencies(pyproject: string, inferred: readonly InferredDependency[]): InferredDependency[] {
+  const listed = listedDependencies(pyproject);
+  if (listed === undefined) return [];
+  return inferred.filter((d) => d.name !== undefined && !listed.has(d.name));
+}
+
+/**
+ * The warning for a person's pyproject.toml that does not list `missing` (not empty): "pyproject.toml is yours
+ * and is kept; it does not list scipy, which step apply imports, so ...".
+ */
+export function missingDependenciesMessage(path: string, missing: readonly InferredDependency[]): string {
+  const [only] = missing;
+  const what = missing.length === 1 && only !== undefined ? `${only.requirements.join(' and ')}, which ${whoNeeds(only, '')}` : andList(missing.map((d) => `${d.requirements.join(' and ')} (${whoNeeds(d, ' it')})`));
+  const them = missing.length === 1 ? 'it' : 'them';
+  return `${path} is yours and is kept; it does not list ${what}, so installing the package (\`pip install -e .\`) leaves ${them} out. Add ${them} to its \`dependencies\`, or delete the file and promote again to have it generated, and kept up to date while you leave it as written`;
+}
+
+/** `steps gen and apply import<object>`, `the metrics import<object>s and the notebook installs<object> with pip`. */
+function whoNeeds(dependency: InferredDependency, object: string): string {
+  const steps = dependency.usedBy.filter((w) => w.startsWith('step ')).map((w) => w.slice('step '.length));
+  const units = dependency.usedBy.filter((w) => !w.startsWith('step ') && w !== INSTALLED && w !== SHARED);
+  // The shared cells list every import of an imports cell, used or not: named only when nothing else imports it.
+  const others = steps.length + units.length === 0 && dependency.usedBy.includes(SHARED) ? [SHARED] : units;
+  const importers = [...steps.map((name, i) => (i === 0 ? `${steps.length === 1 ? 'step' : 'steps'} ${name}` : name)), ...others];
+  const imports = importers.length === 0 ? [] : [`${andList(importers)} ${steps.length + others.length === 1 ? 'imports' : 'import'}${object}`];
+  const installs = dependency.usedBy.includes(INSTALLED) ? [`the notebook installs${object} with pip`] : [];
+  return andList([...imports, ...installs]);
+}
