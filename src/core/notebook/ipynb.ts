@@ -163,7 +163,7 @@ function buildCells(rawCells: readonly unknown[], file: string, options: BuildOp
     if (id !== undefined) {
       const first = firstWithId.get(id);
       if (first === undefined) firstWithId.set(id, index);
-      else problems.push({ ...where(), severity: 'error', code: 'cell-id-duplicate', message: `the cell id "${id}" is also used by cell ${first + 1}; cell ids must be unique` });
+      else problems.push({ ...where(), severity: 'error', code: 'cell-id-duplicate', message: `the cell id "${id}" is also used by cell ${first + 1}; cell ids must be unique: give one of them another id in the file, or open and save the notebook in Jupyter, which gives the second a new one` });
     }
     const metadata = isJsonObject(raw['metadata']) ? raw['metadata'] : {};
     const tags = metadata['tags'];

@@ -278,7 +278,7 @@ describe('parseIpynb: damaged cells', () => {
       {
         severity: 'error',
         code: 'cell-id-duplicate',
-        message: 'the cell id "load" is also used by cell 1; cell ids must be unique',
+        message: 'the cell id "load" is also used by cell 1; cell ids must be unique: give one of them another id in the file, or open and save the notebook in Jupyter, which gives the second a new one',
         file: 'duplicate-ids.ipynb',
         cellIndex: 2,
         cellId: 'load',
