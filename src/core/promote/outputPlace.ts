@@ -24,6 +24,11 @@ export async function outputPlaceProblem(outDir: string): Promise<string | undef
 
 async function placeProblem(outDir: string): Promise<string | undefined> {
   const parts = outDir.split(sep);
+  // The kernel's views of processes and devices: no files of anyone's go there (making folders in /proc had
+  // Node's recursive mkdir loop for ever).
+  if (sep === '/' && parts[0] === '' && ['proc', 'sys', 'dev'].includes(parts[1] ?? '') && !(parts[1] === 'dev' && parts[2] === 'shm')) {
+    return `the output folder ${outDir} is in /${parts[1] ?? ''}, where the system shows its ${parts[1] === 'dev' ? 'devices' : 'processes and kernel settings'}, not a place for files: use a folder of your project`;
+  }
   const git = parts.findIndex((part) => part.toLowerCase() === '.git');
   if (git >= 0) {
     const repository = parts.slice(0, git).join(sep) || sep;

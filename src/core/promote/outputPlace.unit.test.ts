@@ -21,6 +21,15 @@ describe('outputPlaceProblem', () => {
     }
   });
 
+  it('refuses /proc, /sys and /dev (the system\'s views, where mkdir had looped for ever); not one named like them elsewhere, nor /dev/shm', async () => {
+    assert.match((await outputPlaceProblem('/proc/x')) ?? '', /^the output folder \/proc\/x is in \/proc, where the system shows its processes and kernel settings, not a place for files/);
+    assert.match((await outputPlaceProblem('/sys/pkg')) ?? '', /is in \/sys/);
+    assert.match((await outputPlaceProblem('/dev/pkg')) ?? '', /is in \/dev, where the system shows its devices/);
+    // Not a folder named like them elsewhere, nor the shared-memory file system.
+    assert.equal(await outputPlaceProblem(join(work, 'proc', 'x')), undefined);
+    assert.equal(await outputPlaceProblem('/dev/shm/pkg'), undefined);
+  });
+
   it('refuses a folder a symbolic link leads into .git through (`gl -> .git`)', async () => {
     symlinkSync(join(work, '.git'), join(work, 'gl'));
     assert.match((await outputPlaceProblem(join(work, 'gl', 'pkg'))) ?? '', /is in git's own folder/);
