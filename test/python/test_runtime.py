@@ -245,6 +245,13 @@ def test_coerce_param_names_parameter_value_and_type(kind, raw):
     assert "n_estimators" in message and repr(raw) in message and kind in message
 
 
+def test_coerce_param_says_how_to_pass_a_fraction_to_an_int_parameter():
+    with pytest.raises(runtime.UsageError, match=r"parameter 'alpha' takes a whole number \(int\), and '0\.5' is not one: the notebook gives it a whole number \(`alpha = 1`\); to pass fractions, write it as a float there \(`alpha = 1\.0`\) and promote again"):
+        runtime.coerce_param("alpha", "0.5", {"type": "int", "default": 1})
+    with pytest.raises(runtime.UsageError, match=r"`tol = 1\.0`"):
+        runtime.coerce_param("tol", "1e-3", {"type": "int", "default": 1})
+
+
 def test_parse_params_lists_the_known_parameters_for_an_unknown_one():
     parameters = {"n": {"type": "int", "default": 1}, "path": {"type": "str", "default": "x"}}
     assert runtime.parse_params(["n=3", "path=a=b.csv"], parameters) == {"n": 3, "path": "a=b.csv"}

@@ -224,6 +224,9 @@ _TRUE = ("true", "yes", "1", "on")
 _FALSE = ("false", "no", "0", "off")
 
 
+# A number with a fraction or an exponent (`0.5`, `1e-3`), as float() reads it.
+_FRACTION = re.compile(r"^[+-]?(?:\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][+-]?\d+)$")
+
 _TYPE_WORDS = {"int": "a whole number (int)", "float": "a number (float)", "bool": "true or false (bool)", "str": "text (str)", "list": "a JSON list (list)", "tuple": "a JSON list (tuple)", "dict": "a JSON object (dict)", "none": "none"}
 
 
@@ -241,6 +244,14 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
         if kind == "str":
             return raw
         if kind == "int":
+            if _FRACTION.match(text):
+                # `alpha = 1` in the notebook made it an int: say how to pass fractions.
+                default = spec.get("default")
+                whole = default if isinstance(default, int) and not isinstance(default, bool) else 1
+                raise UsageError(
+                    f"parameter {name!r} takes a whole number (int), and {raw!r} is not one: the notebook gives it a whole number "
+                    f"(`{name} = {whole}`); to pass fractions, write it as a float there (`{name} = {whole}.0`) and promote again"
+                )
             return int(text)
         if kind == "float":
             return float(text)
