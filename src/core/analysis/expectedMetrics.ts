@@ -63,10 +63,10 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
     // A name a later metrics cell assigns again ends the run with that cell's value: this cell's is not it.
     const before = new Set(found.keys());
     const assignedLater = new Set(cells.slice(at + 1).flatMap((c) => c.assigned));
-    for (const output of info.cell.outputs ?? []) {
+    for (const output of streamsJoined(info.cell.outputs ?? [])) {
       if (!isRecord(output)) continue;
       const type = output['output_type'];
-      if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found);
+      if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found, taken);
       if (type === 'display_data' && displayedBy.has(output)) {
         // Only what the run reads too: an expression, or a name the metrics cells compute or read besides displaying it.
         const call = displayedBy.get(output);
@@ -88,6 +88,79 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
     for (const name of assignedLater) if (!before.has(name)) found.delete(name);
   }
   return found;
+}
+
+/**
+ * The names the saved outputs of `cells` show numbers under, whether or not they are metrics of the run: the keys
+ * of a printed or shown dict (`{"acc": 0.93}`), and the labels of `label: 0.93`, `label=0.93` and `label: 93.00%`;
+ * in the order shown, once each. For `metrics-none`: those numbers do have names.
+ */
+export function namesShownWithNumbers(cells: readonly MetricsCellInfo[]): string[] {
+  const names = new Set<string>();
+  for (const { cell } of cells) {
+    for (const output of streamsJoined(cell.outputs ?? [])) {
+      if (!isRecord(output)) continue;
+      const data = output['data'];
+      const text = output['output_type'] === 'stream' ? textOf(output['text']) : output['output_type'] === 'execute_result' && isRecord(data) ? textOf(data['text/plain']) : '';
+      for (const line of printedLines(text)) {
+        const dict = printedDict(line.trim());
+        if (dict !== undefined) {
+          for (const [key] of dictNumbers(dict.text, dict.value)) names.add(key);
+          continue;
+        }
+        for (const m of line.matchAll(/([A-Za-z_][\w.]*)\s*[:=]\s*(\S+)/g)) {
+          const token = (m[2] ?? '').replace(/[,;]$/, '');
+          if (numberToken(token) !== undefined || percentToken(token) !== undefined) names.add(m[1] ?? '');
+        }
+      }
+    }
+  }
+  return [...names];
+}
+
+/**
+ * A cell's outputs with each run of stream outputs (stdout and stderr, nothing else between them) made one stdout
+ * output of their stdout texts, joined, as the cell printed them: a print that a flush or a warning on stderr cut
+ * in two (`"total: 62.89"`, a warning, `"9647089633554\n"`) is one line again. Its text is what Jupyter shows
+ * (`shownStreamText`). The other outputs stay as they are, in their order.
+ */
+export function streamsJoined(outputs: readonly unknown[]): unknown[] {
+  const joined: unknown[] = [];
+  let texts: string[] = [];
+  const flush = (): void => {
+    if (texts.length > 0) joined.push({ output_type: 'stream', name: 'stdout', text: shownStreamText(texts.join('')) });
+    texts = [];
+  };
+  for (const output of outputs) {
+    if (isRecord(output) && output['output_type'] === 'stream') {
+      if (output['name'] === 'stdout') texts.push(textOf(output['text']));
+      continue;
+    }
+    flush();
+    joined.push(output);
+  }
+  flush();
+  return joined;
+}
+
+/**
+ * Stream text as Jupyter shows it: a backspace takes back the character before it, and what follows a carriage
+ * return on a line writes over the line from its start (`"mean: 5\rmean: -0.0736"` shows `mean: -0.0736`; the
+ * end of a longer text written over stays, as in a terminal). `\r\n` is a line break.
+ */
+export function shownStreamText(text: string): string {
+  let out = text;
+  for (let before = ''; before !== out; ) {
+    before = out;
+    // eslint-disable-next-line no-control-regex -- a backspace is what is looked for
+    out = out.replace(/[^\n]\x08/g, '');
+  }
+  if (!out.includes('\r')) return out;
+  return out
+    .replace(/\r+\n/g, '\n')
+    .split('\n')
+    .map((line) => line.split(/\r+/).reduce((shown, over) => over + shown.slice(over.length)))
+    .join('\n');
 }
 
 /**
@@ -118,25 +191,26 @@ function readDisplayed(data: Record<string, unknown>, name: string): Map<string,
   return found;
 }
 
-function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, labels: ReadonlyMap<string, string>, found: Map<string, ExpectedMetric>): void {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
+function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, labels: ReadonlyMap<string, string>, found: Map<string, ExpectedMetric>, taken: readonly string[]): void {
+  // A name several lines print (`{lo:.4f}` in one, `print("lo:", lo)` in the next) gets the most precise value
+  // shown (setMorePrecise), whichever line shows it.
+  const lines = printedLines(text);
   const computedLabels = labelsOfComputedValues(textOf(info.cell.source));
   // print({"mae": round(mae, 4), "rmse": rmse}) prints "{'mae': 2.1935, 'rmse': 2.651}": a key that names one
   // of the cell's metrics gets the number printed for it.
-  // `print(scores)` of a dict prints it the same way: each number is the run's `scores.<key>` (the run flattens
-  // the dict the cell reads), when the prints and the lines pair up one to one.
+  // `print(scores)` of a dict prints it the same way, and `print(json.dumps(scores))` as JSON (over several lines
+  // with `indent`): each number is the run's `scores.<key>` (the run flattens the dict the cell reads), when the
+  // prints and the lines pair up one to one and the run has `scores`.
   const calls = info.printCalls ?? [];
   lines.forEach((line, i) => {
-    const trimmed = plainRepr(line.trim());
-    if (!trimmed.startsWith('{')) return;
-    const literal = parsePythonLiteral(trimmed);
-    if (!literal.ok || !isRecord(literal.value)) return;
+    const dict = printedDict(line.trim());
+    if (dict === undefined) return;
     const call = calls.length === lines.length ? calls[i] : undefined;
-    const printed = call?.length === 1 ? call[0] : undefined;
-    for (const [key, metric] of dictNumbers(trimmed, literal.value)) {
+    const printed = call?.length === 1 && (taken.length === 0 || taken.includes(call[0] ?? '')) ? call[0] : undefined;
+    for (const [key, metric] of dictNumbers(dict.text, dict.value)) {
       const name = names.has(key) ? key : labels.get(key);
-      if (name !== undefined && !found.has(name)) found.set(name, metric);
-      if (printed !== undefined && !found.has(`${printed}.${key}`)) found.set(`${printed}.${key}`, metric);
+      if (name !== undefined) setMorePrecise(found, name, metric);
+      if (printed !== undefined) setMorePrecise(found, `${printed}.${key}`, metric);
     }
   });
   // print(f"ridge r2 {ridge_r2:.3f} | cv mae {cv_mae:.2f}"): the line the template prints gives each bare
@@ -148,8 +222,9 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
       if (m === null) continue;
       template.names.forEach((name, i) => {
         // `print("scores", scores)` and `print("scores", scores.mean())` print lines alike: neither is read.
-        const metric = name === undefined || computedLabels.has(name.toLowerCase()) ? undefined : numberToken((m[i + 1] ?? '').replace(/[,;]$/, ''));
-        if (name !== undefined && metric !== undefined && !found.has(name)) found.set(name, metric);
+        const token = (m[i + 1] ?? '').replace(/[,;]$/, '');
+        const metric = name === undefined || computedLabels.has(name.toLowerCase()) ? undefined : template.percent?.[i] === true ? percentToken(token) : numberToken(token);
+        if (name !== undefined && metric !== undefined) setMorePrecise(found, name, metric);
       });
     }
   }
@@ -158,7 +233,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     lines.forEach((l, i) => {
       const name = info.printedNames[i];
       const metric = numberToken(l.trim());
-      if (name !== undefined && metric !== undefined && !found.has(name)) found.set(name, metric);
+      if (name !== undefined && metric !== undefined) setMorePrecise(found, name, metric);
     });
     return;
   }
@@ -168,7 +243,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
       const tokens = (lines[i] ?? '').trim().split(/\s+/);
       callNames.forEach((name, j) => {
         const metric = numberToken(tokens[j] ?? '');
-        if (metric !== undefined && !found.has(name)) found.set(name, metric);
+        if (metric !== undefined) setMorePrecise(found, name, metric);
       });
     });
     return;
@@ -198,9 +273,9 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     // `print("acc", round(acc * 100, 1))`: the number after the label is not the value of `acc`.
     if (label !== undefined && !asIs && computedLabels.has(label.toLowerCase())) return;
     const name = label === undefined ? undefined : asIs ? label : resolve(label);
-    if (name === undefined || token === undefined || found.has(name)) return;
+    if (name === undefined || token === undefined) return;
     const metric = numberToken(token.replace(/[,;]$/, ''));
-    if (metric !== undefined) found.set(name, metric);
+    if (metric !== undefined) setMorePrecise(found, name, metric);
   }
 }
 
@@ -279,13 +354,73 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   }
 }
 
+/**
+ * The lines of printed text that are not blank, each dict printed over several lines (`json.dumps(d, indent=2)`)
+ * as one: from a line opening it to the line closing it.
+ */
+function printedLines(text: string): string[] {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '') continue;
+    // Line by line (JSON's strings end on their line), as far as MAX_PRINTED_DICT_LINES.
+    let depth = line.trim().startsWith('{') ? (openBrackets(line) ?? 0) : 0;
+    let end = i;
+    while (depth > 0 && end + 1 < lines.length && end - i < MAX_PRINTED_DICT_LINES) {
+      const more = openBrackets(lines[++end] ?? '');
+      depth = more === undefined ? -1 : depth + more;
+    }
+    if (end > i && depth === 0) {
+      out.push(lines.slice(i, end + 1).join('\n'));
+      i = end;
+    } else out.push(line);
+  }
+  return out;
+}
+
+/** The most lines of a dict printed over several lines that are read as one (a longer one is read line by line). */
+const MAX_PRINTED_DICT_LINES = 500;
+
+/** How many brackets `text` opens outside its strings, less those it closes; undefined when a string is left open. */
+function openBrackets(text: string): number | undefined {
+  const code = codeOffsets(text);
+  if (code === undefined) return undefined;
+  let depth = 0;
+  for (const i of code) {
+    const c = text[i] ?? '';
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+  }
+  return depth;
+}
+
+/**
+ * A dict printed as Python shows it (`{'acc': 0.93}`, NumPy forms made plain) or as JSON (`json.dumps`, with
+ * `true`, `null`, `NaN`): the text its numbers are read from and its value; undefined for anything else.
+ */
+function printedDict(text: string): { text: string; value: Record<string, unknown> } | undefined {
+  if (!text.startsWith('{')) return undefined;
+  const repr = plainRepr(text);
+  const literal = parsePythonLiteral(repr);
+  if (literal.ok) return isRecord(literal.value) ? { text: repr, value: literal.value } : undefined;
+  try {
+    // JSON has no NaN or Infinity, but json.dumps writes them: no metrics, as nan and inf in a repr.
+    const value: unknown = JSON.parse(text.replace(/(?<![\w."])-?(?:NaN|Infinity)(?![\w"])/g, 'null'));
+    return isRecord(value) ? { text, value } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The numbers of a dict's repr `text` (parsed as `value`), by key, as the repr wrote them (its decimals). */
 function dictNumbers(text: string, value: Record<string, unknown>): [string, ExpectedMetric][] {
   return Object.entries(value).flatMap(([key, item]): [string, ExpectedMetric][] => {
     // A nested dict is flattened as the run flattens it (`scores.test.acc`); its numbers as repr wrote them.
     if (isRecord(item)) return nestedNumbers(item).map(([inner, metric]) => [`${key}.${inner}`, metric]);
     if (typeof item !== 'number') return [];
-    const token = /'[^']*'\s*:\s*([-+0-9.eE]+)/.exec(text.slice(text.indexOf(`'${key}'`)))?.[1];
+    // Python's repr quotes a key with ' (or " when it holds a '), JSON with ".
+    const token = new RegExp(`(['"])${escapeRegExp(key)}\\1\\s*:\\s*([-+0-9.eE]+)`).exec(text)?.[2];
     return [[key, token === undefined ? { value: item } : (numberToken(token) ?? { value: item })]];
   });
 }
@@ -531,32 +666,46 @@ function plainRepr(text: string): string {
 /** A NumPy 2 scalar repr, `np.float64(0.81)` or `np.int64(3)`: group 1 is the number. */
 const NUMPY_SCALAR = /\bnp\.(?:float(?:16|32|64|96|128)?|longdouble|u?int(?:8|16|32|64)?)\(\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*\)/g;
 
+/** A line a print prints: its pattern, a field per value, the name each shows, and whether it shows a percentage. */
+export interface PrintTemplate {
+  readonly pattern: RegExp;
+  readonly names: readonly (string | undefined)[];
+  /** By field: shown as a percentage (`{acc:.2%}` prints "93.00%"); none when no field is. */
+  readonly percent?: readonly boolean[];
+}
+
 /**
  * The one-line top-level `print(f"...")` calls of a cell (a loop's print shows loop variables), and those of
  * plain strings and bare names (`print("R² Score:", r2)`), as patterns of the lines they print: the text
  * around the values as it is, each value a field; with the bare name each field shows (undefined for an
  * expression).
  */
-export function printTemplates(source: string): { pattern: RegExp; names: (string | undefined)[] }[] {
-  const templates: { pattern: RegExp; names: (string | undefined)[] }[] = [];
+export function printTemplates(source: string): PrintTemplate[] {
+  const templates: PrintTemplate[] = [];
   for (const call of source.matchAll(/^print\(\s*f(["'])((?:(?!\1).)*)\1\s*\)\s*(?:#.*)?$/gm)) {
     const body = call[2] ?? '';
     const names: (string | undefined)[] = [];
+    const percent: boolean[] = [];
     let pattern = '';
     let rest = body;
     for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
       const at = rest.indexOf(field[0]);
       pattern += escapeRegExp(rest.slice(0, at).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
       rest = rest.slice(at + field[0].length);
-      const expression = (field[1] ?? '').replace(/(![rsa])?(:[^:]*)?$/, '').trim();
+      const text = field[1] ?? '';
+      const ending = /(![rsa])?(:[^:]*)?$/.exec(text);
+      const [, conversion, spec] = ending ?? [];
+      const expression = text.slice(0, ending?.index ?? text.length).trim();
       const selfDocumenting = expression.endsWith('=');
       const name = expression.replace(/=$/, '').trim();
       if (selfDocumenting) pattern += escapeRegExp(`${name}=`);
       pattern += '(\\S+)';
       names.push(/^[A-Za-z_]\w*$/.test(name) ? name : undefined);
+      // `{acc:.2%}` shows acc times 100, with a percent sign.
+      percent.push(conversion === undefined && spec !== undefined && spec.endsWith('%'));
     }
     pattern += escapeRegExp(rest);
-    if (names.some((n) => n !== undefined)) templates.push({ pattern: new RegExp(`^${pattern.trim()}$`), names });
+    if (names.some((n) => n !== undefined)) templates.push({ pattern: new RegExp(`^${pattern.trim()}$`), names, percent });
   }
   // print("Mean Absolute Error:", mae, "R² Score:", r2): the texts as they are, each name a value, a space
   // between them (print's separator), whatever the words of the labels.
@@ -583,6 +732,17 @@ export function interpolatedNames(source: string): string[] {
 }
 
 /**
+ * The name a print's arguments `args` print as JSON: `json.dumps(scores)`, `json.dumps(scores, indent=2)` ->
+ * `scores`; undefined for anything else. The run reads `scores` as shown (a metric), as it reads `print(scores)`.
+ */
+export function jsonDumpedName(args: string): string | undefined {
+  const inner = /^json\.dumps\((.*)\)$/s.exec(args.trim())?.[1];
+  const dumped = inner === undefined ? [] : printArguments(inner);
+  const first = dumped[0];
+  return first !== undefined && /^[A-Za-z_]\w*$/.test(first) && dumped.slice(1).every((arg) => /^[A-Za-z_]\w*\s*=[^=]/.test(arg)) ? first : undefined;
+}
+
+/**
  * `print("accuracy", acc)` and `print("accuracy:", acc)` print "accuracy 0.81", and `print({"roc_auc": auc})`
  * prints "{'roc_auc': 0.81}": label -> name, for each such one-line print of strings each followed by a bare
  * name, or of a dict of string keys and bare names.
@@ -603,8 +763,9 @@ export function printedLabels(source: string): Map<string, string> {
     if (pairs.length * 2 !== args.length) continue;
     for (const [label, name] of pairs) if (!labels.has(label)) labels.set(label, name);
   }
-  for (const m of source.matchAll(/^\s*print\(\s*\{([^{}]*)\}\s*\)\s*(?:#.*)?$/gm)) {
-    for (const pair of (m[1] ?? '').split(',')) {
+  // print({"roc_auc": auc}), and print(json.dumps({"roc_auc": auc}, indent=2)).
+  for (const m of source.matchAll(/^\s*print\(\s*(?:json\.dumps\(\s*\{([^{}]*)\}\s*(?:,[^()]*)?\)|\{([^{}]*)\})\s*\)\s*(?:#.*)?$/gm)) {
+    for (const pair of (m[1] ?? m[2] ?? '').split(',')) {
       const [, , label, name] = /^\s*(['"])([^'"]+)\1\s*:\s*([A-Za-z_]\w*)\s*$/.exec(pair) ?? [];
       if (label !== undefined && name !== undefined && !labels.has(label)) labels.set(label, name);
     }
@@ -736,6 +897,19 @@ export function numberToken(token: string): ExpectedMetric | undefined {
   if (parts[2] !== undefined) return { value, decimals: (decimals ?? 0) - Number(parts[2]) };
   if (decimals === undefined) return { value };
   return { value, decimals };
+}
+
+/**
+ * "93.00%" (a `{acc:.2%}` field) -> {value 0.93, decimals 4}: the fraction, to the decimals shown plus two;
+ * undefined for anything else.
+ */
+export function percentToken(token: string): ExpectedMetric | undefined {
+  const parts = /^([-+]?\d+)(?:\.(\d+))?%$/.exec(token);
+  if (parts === null) return undefined;
+  const decimals = (parts[2]?.length ?? 0) + 2;
+  // Moving the point by the exponent gives the fraction as written (0.9357, not 93.57 / 100 = 0.9357000000000001).
+  const value = Number(`${parts[1] ?? ''}.${parts[2] ?? ''}e-2`);
+  return Number.isFinite(value) ? { value, decimals } : undefined;
 }
 
 function textOf(value: unknown): string {

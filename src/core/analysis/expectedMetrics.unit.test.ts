@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { NotebookCell } from '../contract/notebook';
 import type { StepGraph, StepNode } from '../contract/stepGraph';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, isDurationName, MAX_TABLE_ROWS, printedLabels, ranAfter, savedError, shownTableRows, tableMetrics } from './expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, percentToken, printedLabels, ranAfter, savedError, shownStreamText, shownTableRows, streamsJoined, tableMetrics } from './expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from './expectedMetrics';
 import { hasPython, PYTHON } from '../scaffold/testing';
 
@@ -363,5 +363,74 @@ describe('expectedMetricsFromOutputs: round 19', () => {
   it('keeps a name beside calls in a tuple as it is, though the metrics have it already', () => {
     const tuple = metricsCell('acc_rf = f(a)\nacc_rf, g(y), h(y)', [shown('(0.8, 0.7, 0.6)')], { assigned: ['acc_rf'], trailingText: 'acc_rf, g(y), h(y)' });
     assert.deepEqual(Object.keys(Object.fromEntries(expectedMetricsFromOutputs([tuple], ['acc_rf']))).sort(), ['acc_rf', 'g', 'h']);
+  });
+});
+
+describe('expectedMetricsFromOutputs: round 28', () => {
+  const stderr = (text: string): unknown => ({ output_type: 'stream', name: 'stderr', text });
+
+  it('reads a dict printed as JSON, on one line or indented over several, as the dict repr: <name>.<key>, nested keys flattened', () => {
+    const one = metricsCell('metrics = {"acc": a, "f1": f}\nprint(json.dumps(metrics))', [stdout('{"acc": 0.93, "f1": 0.9306930693069307}\n')], { assigned: ['metrics'], printCalls: [['metrics']] });
+    assert.deepEqual(read(one), { 'metrics.acc': { value: 0.93, decimals: 2 }, 'metrics.f1': { value: 0.9306930693069307 } });
+    const text = '{\n  "acc": 0.93,\n  "cv": {\n    "mean": 0.9,\n    "std": 0.01\n  },\n  "ok": true,\n  "model": null,\n  "auc": NaN\n}\ndone\n';
+    const indented = metricsCell('print(json.dumps(scores, indent=2))\nprint("done")', [stdout(text)], { printCalls: [['scores'], []] });
+    assert.deepEqual(read(indented), { 'scores.acc': { value: 0.93, decimals: 2 }, 'scores.cv.mean': { value: 0.9, decimals: 1 }, 'scores.cv.std': { value: 0.01, decimals: 2 } });
+    // The run records no `scores`: none of its names is expected.
+    assert.deepEqual(Object.fromEntries(expectedMetricsFromOutputs([indented], ['other'])), {});
+    // A dict of names printed as JSON: each key that names a value, as `print({"roc_auc": auc})`.
+    const literal = metricsCell('print(json.dumps({"roc_auc": auc, "f1": f1}, indent=2))', [stdout('{\n  "roc_auc": 0.71,\n  "f1": 0.5\n}\n')], { printCalls: [[]] });
+    assert.deepEqual(read(literal), { auc: { value: 0.71, decimals: 2 }, f1: { value: 0.5, decimals: 1 } });
+  });
+
+  it('knows the name json.dumps prints, and the names the outputs show numbers under', () => {
+    assert.equal(jsonDumpedName('json.dumps(metrics)'), 'metrics');
+    assert.equal(jsonDumpedName('json.dumps(metrics, indent=2, sort_keys=True)'), 'metrics');
+    assert.equal(jsonDumpedName('json.dumps(metrics)[:80]'), undefined);
+    assert.equal(jsonDumpedName('json.dumps(metrics, cls)'), undefined);
+    assert.equal(jsonDumpedName('metrics'), undefined);
+    const cell = metricsCell('', [stdout('{\n  "acc": 0.93,\n  "cv": {"mean": 0.9}\n}\nAccuracy: 93.00%\nn=5, note: done\n     auc\nlr  0.8\n')]);
+    assert.deepEqual(namesShownWithNumbers([cell]), ['acc', 'cv.mean', 'Accuracy', 'n']);
+  });
+
+  it('reads a percentage an f-string field shows (`{acc:.2%}`) as the fraction, to the decimals shown and two more', () => {
+    assert.deepEqual(read(metricsCell('acc = f(y)\nprint(f"Accuracy: {acc:.2%}")', [stdout('Accuracy: 93.57%\n')], { assigned: ['acc'] })), { acc: { value: 0.9357, decimals: 4 } });
+    assert.deepEqual(read(metricsCell('print(f"{acc=:.0%} f1 {f1:.1%}")', [stdout('acc=94% f1 -8.5%\n')])), { acc: { value: 0.94, decimals: 2 }, f1: { value: -0.085, decimals: 3 } });
+    // A percent sign after the field is text: the value is the number shown, as the run has it.
+    assert.deepEqual(read(metricsCell('share = 100 * a\nprint(f"share: {share:.1f}%")', [stdout('share: 93.0%\n')], { assigned: ['share'] })), { share: { value: 93, decimals: 1 } });
+    // The field's name, a step's value the cell does not assign; nothing for a computed percentage.
+    assert.deepEqual(read(metricsCell('print(f"Accuracy: {acc:.2%}")', [stdout('Accuracy: 93.00%\n')])), { acc: { value: 0.93, decimals: 4 } });
+    assert.deepEqual(read(metricsCell('acc = f(y)\nprint(f"acc: {acc * 2:.2%}")', [stdout('acc: 93.00%\n')], { assigned: ['acc'] })), {});
+    assert.deepEqual(percentToken('93.57%'), { value: 0.9357, decimals: 4 });
+    assert.equal(percentToken('93.57'), undefined);
+  });
+
+  it('takes the most precise value the lines show of a name, not the first rounded one', () => {
+    const source = 'print(f"accuracy {acc:.4f}  95% CI [{lo:.4f}, {hi:.4f}]")\nprint("lo:", lo)\nprint("hi:", hi)';
+    const got = read(metricsCell(source, [stdout('accuracy 0.8400  95% CI [0.7798, 0.9100]\nlo: 0.77975\nhi: 0.91\n')], { printCalls: [[], [], []] }));
+    assert.deepEqual(got, { acc: { value: 0.84, decimals: 4 }, lo: { value: 0.77975, decimals: 5 }, hi: { value: 0.91, decimals: 4 } });
+    // Exact after rounded, in a label line and in a bare print.
+    assert.deepEqual(read(metricsCell('print(f"auc={auc:.3f}")\nprint(f"auc: {auc}")', [stdout('auc=0.812\nauc: 0.8123456789012345\n')])), { auc: { value: 0.8123456789012345 } });
+    assert.deepEqual(read(metricsCell('print(f"{r2:.2f}")\nprint(r2)', [stdout('0.41\n0.4123\n')], { printedNames: ['r2'] })), { r2: { value: 0.4123, decimals: 4 } });
+  });
+
+  it('joins a print cut over several stdout outputs, also around a stderr output, before reading it', () => {
+    const source = "print('mean:', m)\nprint('std:', s)";
+    const whole = { m: { value: -0.07361212127294708 }, s: { value: 0.8515567333390056 } };
+    assert.deepEqual(read(metricsCell(source, [stdout('mean: -0.0736'), stdout('1212127294708\n'), stdout('std: 0.85155673'), stdout('33390056\n')])), whole);
+    assert.deepEqual(read(metricsCell(source, [stdout('mean: -0.0736'), stderr('UserWarning: x\n'), stdout('1212127294708\nstd: 0.8515567333390056\n')])), whole);
+    // A text list, as nbformat saves it, and an output of another kind between: not joined across it.
+    const figure = { output_type: 'display_data', data: { 'text/plain': '<Figure size 640x480 with 1 Axes>' }, metadata: {} };
+    const lines = { output_type: 'stream', name: 'stdout', text: ['a', 'b\n'] };
+    assert.deepEqual(streamsJoined([lines, stderr('w\n'), stdout('c\n'), figure, stdout('d\n')]), [stdout('ab\nc\n'), figure, stdout('d\n')]);
+  });
+
+  it('reads stream text as Jupyter shows it: what a carriage return starts writes over the line', () => {
+    const source = "print('mean:', m)\nprint('std:', s)";
+    assert.deepEqual(read(metricsCell(source, [stdout('mean: 5\rmean: -0.07361212127294708\nstd: 0.8515567333390056\n')])), { m: { value: -0.07361212127294708 }, s: { value: 0.8515567333390056 } });
+    assert.deepEqual(read(metricsCell(source, [stdout('mean: 5'), stdout('\rmean: -0.0736\n')])), { m: { value: -0.0736, decimals: 4 } });
+    assert.equal(shownStreamText('mean: 5\rmean: -0.0736'), 'mean: -0.0736');
+    // Written over from the start of the line: the end of the longer text stays, as Jupyter shows it.
+    assert.equal(shownStreamText('epoch 10/10 loss 0.25\repoch 2\r\nok\r'), 'epoch 20/10 loss 0.25\nok');
+    assert.equal(shownStreamText('ab\x08c\x08\x08d'), 'd');
   });
 });

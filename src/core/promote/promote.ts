@@ -40,7 +40,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, MAX_TABLE_ROWS, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isStdlibModule } from '../scaffold/distributions';
@@ -261,7 +261,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         printedNames: a.analysis.prints.map((p) => p.args.trim()).filter((arg) => /^[A-Za-z_]\w*$/.test(arg)),
         printCalls: a.analysis.prints.map((p) => {
           const args = p.args.split(',').map((arg) => arg.trim());
-          return args.every((arg) => /^[A-Za-z_]\w*$/.test(arg)) ? args : [];
+          const dumped = jsonDumpedName(p.args);
+          return dumped !== undefined ? [dumped] : args.every((arg) => /^[A-Za-z_]\w*$/.test(arg)) ? args : [];
         }),
       },
     ];
@@ -342,7 +343,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);
   if (lastMetricsCell !== undefined && ranMetrics && failedAbove === undefined && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
     const how = executed === undefined ? 'its saved outputs show' : 'it gave when the notebook ran (--execute)';
-    const message = `no metric is read from the metrics cell: no number ${how} has a name, so the generated test checks none.${textTablesReason(graph.problems, lastMetricsCell)} Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
+    // Numbers shown under names that are no value the run records (`print(json.dumps({"acc": accuracy_score(...)}))`).
+    const labelled = executed === undefined ? namesShownWithNumbers(metricsCells) : [];
+    const why = labelled.length === 0 ? `no number ${how} has a name` : `its saved outputs show numbers under names (${firstOf(labelled, 4)}), but none of them is a value the metrics cells compute or read, which is what the run records`;
+    const message = `no metric is read from the metrics cell: ${why}, so the generated test checks none.${textTablesReason(graph.problems, lastMetricsCell)} Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'metrics-none', message));
   }
   const durations = [...new Set([...shown.keys(), ...(executed?.metrics.keys() ?? [])])].filter(isDurationName);

@@ -1509,7 +1509,7 @@ function blankedLiterals(text: string): string {
 /**
  * Whether the name at `at` (length `length`) in `code` (strings blanked) is only read there: indexed or reached
  * into (`scores[k]`, `accs.values()`), or passed to a call other than print, display or pprint (`len(sil)`); not
- * what a `for` loop goes through (`for k, v in summary.items():`).
+ * what a `for` loop goes through (`for k, v in summary.items():`), nor a dict printed as JSON (`print(json.dumps(scores))`).
  * A translation's comment (`# nbpromote: ...: display(scores)`) names what the notebook showed: never read-only.
  */
 function readOnly(code: string, at: number, length: number): boolean {
@@ -1530,6 +1530,8 @@ function readOnly(code: string, at: number, length: number): boolean {
       }
       if (c !== '(') return false;
       const callee = /([A-Za-z_][\w.]*)\s*$/.exec(code.slice(lineStart, i))?.[1];
+      // `print(json.dumps(scores, indent=2))` shows the dict, as `print(scores)` does (jsonDumpedName).
+      if (callee === 'json.dumps' && code.slice(i + 1, at).trim() === '' && /(?:^|[^\w.])print\(\s*json\.dumps\s*$/.test(code.slice(lineStart, i))) return false;
       return callee !== undefined && !['print', 'display', 'pprint', 'pprint.pprint'].includes(callee);
     }
   }
