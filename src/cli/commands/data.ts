@@ -118,7 +118,8 @@ function gitJson(git: GitHistory): Record<string, unknown> {
   return { available: true, reason: null, repository: git.repository, truncated: git.truncated, commits: git.commits.map((c) => ({ hash: c.hash, short_hash: c.shortHash, date: c.date, subject: c.subject })) };
 }
 
-function renderTable(store: DataStore): string {
+/** The table `nbpromote data` prints (without --json). */
+export function renderTable(store: DataStore): string {
   if (store.files.length === 0) return `No data files: ${store.runsRead === 0 ? 'no runs' : 'no run recorded a data file'} in ${store.root}/.nbpromote/runs. Run the promoted pipeline (nbpromote run) to record some.\n`;
   const header = ['FILE', 'VERSIONS', 'CURRENT', 'RUNS', 'DVC', 'LAST COMMIT'];
   const rows = store.files.map((file) => [
@@ -130,6 +131,10 @@ function renderTable(store: DataStore): string {
     file.git.kind === 'commits' && file.git.commits[0] !== undefined ? `${file.git.commits[0].shortHash} ${file.git.commits[0].date.slice(0, 10)} ${file.git.commits[0].subject}` : '-',
   ]);
   const versions = store.files.map((f) => `${escapeControls(f.shown)}: ${f.versions.map((v) => `${shortHash(v.sha256)}${v.sha256 === f.currentVersion ? '*' : ''}`).join(' ')}`);
-  const summary = `${store.files.length} data file${store.files.length === 1 ? '' : 's'} read by ${store.runsRead} of ${store.runsTotal} runs (${store.root}); versions newest first, * = the file on disk`;
+  // The runs that read a file, of those read (a run that failed before reading data read none).
+  const readers = new Set(store.files.flatMap((f) => f.versions.flatMap((v) => v.runs.map((r) => `${r.source}:${r.id}`)))).size;
+  const unread = store.runsTotal - store.runsRead;
+  const records = `${readers} of ${store.runsRead} run${store.runsRead === 1 ? '' : 's'} read ${store.files.length === 1 ? 'it' : 'them'}${unread > 0 ? ` (${unread} more run record${unread === 1 ? '' : 's'} could not be read)` : ''}`;
+  const summary = `${store.files.length} data file${store.files.length === 1 ? '' : 's'}; ${records} (${store.root}); versions newest first, * = the file on disk`;
   return `${alignedRows([header, ...rows]).join('\n')}\n${summary}\n${versions.join('\n')}\n`;
 }
