@@ -1104,7 +1104,9 @@ class Generator {
     // Values the notebook's test cells read from the metrics cells that are no metrics (`test_df`, which the
     // cell changes in place): kept by name beside the metrics (`metrics_result`).
     const testReads = [...new Set(this.input.graph.tests.flatMap((t) => t.metricInputs))].filter((n) => !names.includes(n) && (metrics.inputs.includes(n) || locals.has(n)));
-    if (lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0 || this.input.graph.tests.some((t) => t.metricInputs.length > 0)) lines.push('from . import _runtime', '');
+    const importsRuntime = lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0;
+    const runtimeImportAt = lines.length;
+    if (importsRuntime) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
     lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
@@ -1131,6 +1133,7 @@ class Generator {
       // What the cells showed merged in may replace a value by its entries (`results` shown last gives `lr.acc`):
       // the values by name go along (`metrics_result`), for the notebook's test cells reading them.
       lines.push(`    _values = ${valuesOf([...names, ...testReads])}`, `    return _runtime.metrics_result(${withMerged(shown(testReads.length > 0 ? values : '_values'))}, _values)`);
+      if (!importsRuntime) lines.splice(runtimeImportAt, 0, 'from . import _runtime', '');
     }
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;
   }

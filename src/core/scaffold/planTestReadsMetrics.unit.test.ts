@@ -2,9 +2,10 @@
 // (`classification_report(..., output_dict=True)`), a results table shown last (its metrics are its entries),
 // a step's frame the metrics cell changed in place. Run with Debian's Python.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasPython, promoteCells, runPytest } from './testing';
+import { hasPython, promoteCells, PYTHON, runPytest } from './testing';
 import type { TestCell } from './testing';
 
 const cells: readonly TestCell[] = [
@@ -41,6 +42,23 @@ describe('planPromotion: test cells reading values of the metrics cells that are
       assert.match(run.stdout, /5 passed, 1 skipped/); // the 4 test cells, the step's; no expected metrics
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('imports _runtime in the metrics module only when it uses it: pyflakes finds it clean either way', async function () {
+    if (!hasPython()) this.skip();
+    // A test reading a number the metrics cell assigns: the values are the metrics dict itself, nothing wraps it.
+    const plain: readonly TestCell[] = [{ tags: ['step:load'], source: 'n = 3' }, { tags: ['metrics'], source: 'acc = n / 4' }, { tags: ['test'], source: 'assert acc > 0.5' }];
+    for (const notebook of [plain, cells]) {
+      const { dir, out } = await promoteCells(notebook, 'testreads');
+      try {
+        const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src'], { cwd: out, encoding: 'utf8' });
+        if (/No module named pyflakes/.test(flakes.stderr)) this.skip();
+        assert.equal(flakes.stdout + flakes.stderr, '');
+        assert.equal(runPytest(out).status, 0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 });
