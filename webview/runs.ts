@@ -46,7 +46,7 @@ function draw(view: RunView): void {
     if (run.traceback !== undefined) box.append(el('pre', ['traceback'], run.traceback));
     add('Error', box);
   }
-  add('Parameters', keyValues(Object.entries(run.params).map(([k, v]) => [k, formatParam(v)]), 'No parameters'));
+  add('Parameters', keyValues(Object.entries(run.params).map(([k, v]) => [k, formatParam(v, run.paramShapes?.[k])]), 'No parameters'));
   // The exact values, as run.json has them (the lists round them).
   add('Metrics', keyValues(Object.entries(run.metrics).map(([k, v]) => [k, v === null ? 'n/a' : String(v)]), 'No metrics'));
   if (run.steps !== undefined) {

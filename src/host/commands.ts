@@ -2,10 +2,13 @@ import * as vscode from 'vscode';
 import { NbpromoteError } from '../core/errors';
 import type { CommandId } from './ids';
 import type { Log } from './log';
+import { SettingError } from './settingError';
 
 /**
  * The one way commands are registered: errors are logged with their stack and shown once as
- * "<title> failed: <reason>" with a "Show Log" button; cancellation shows nothing.
+ * "<title> failed: <reason>" with a "Show Log" button; cancellation shows nothing. A setting that cannot be
+ * used (SettingError) is the person's configuration, not a bug: logged as a warning without a stack, and shown
+ * with "Open Setting" (and "Manage Workspace Trust" when Restricted Mode is why) before "Show Log".
  */
 export function registerCommand(
   log: Log,
@@ -19,12 +22,27 @@ export function registerCommand(
       return await handler(...args);
     } catch (ex) {
       if (ex instanceof vscode.CancellationError || NbpromoteError.is(ex, 'cancelled')) return undefined;
-      logger.error(ex instanceof Error ? ex : String(ex));
       const reason = ex instanceof Error ? ex.message : String(ex);
+      if (SettingError.isSetting(ex)) {
+        logger.warn(`${title}: ${reason}`);
+        showSettingError(log, `${title} failed: ${reason}`, ex);
+        return undefined;
+      }
+      logger.error(ex instanceof Error ? ex : String(ex));
       void vscode.window.showErrorMessage(`${title} failed: ${reason}`, 'Show Log').then((choice) => {
         if (choice === 'Show Log') log.show();
       });
       return undefined;
     }
+  });
+}
+
+/** The message of a setting that cannot be used, with "Open Setting" at it, "Manage Workspace Trust" when Restricted Mode is why, and "Show Log". */
+export function showSettingError(log: Log, message: string, error: SettingError): void {
+  const actions = ['Open Setting', ...(error.restrictedMode ? ['Manage Workspace Trust'] : []), 'Show Log'];
+  void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+    if (choice === 'Open Setting') void vscode.commands.executeCommand('workbench.action.openSettings', `@id:${error.setting}`);
+    else if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
+    else if (choice === 'Show Log') log.show();
   });
 }

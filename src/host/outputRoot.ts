@@ -14,7 +14,11 @@ export const OUTPUT_ROOT_PLACEHOLDERS = ['notebookName', 'notebookDir'] as const
 /** The example the editor's messages suggest: a folder per notebook. */
 export const OUTPUT_ROOT_PER_NOTEBOOK = 'build/${notebookName}';
 
-export type OutputRoot = { readonly ok: true; readonly outDir: string } | { readonly ok: false; readonly reason: string };
+/**
+ * The resolved output root, or why the setting cannot be used: `restrictedMode` when the value would do in a
+ * trusted workspace (a folder outside the workspace folder, without placeholders).
+ */
+export type OutputRoot = { readonly ok: true; readonly outDir: string } | { readonly ok: false; readonly reason: string; readonly restrictedMode?: true };
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 
@@ -37,7 +41,11 @@ export function resolveOutputRoot(setting: string, base: string, notebookPath: s
     // In Restricted Mode the workspace's setting applies only inside the workspace folder: a workspace from
     // elsewhere may not have promotion write into any other folder of the machine.
     if (options.insideOnly === true && leavesBase(base, outDir)) {
-      return { ok: false, reason: `the setting nbpromote.output.root is ${JSON.stringify(trimmed)}, which leads outside ${nodePath.resolve(base)} (to ${outDir}): in Restricted Mode the output folder must be inside the workspace folder. Trust the workspace to promote there, or set a folder inside it` };
+      return {
+        ok: false,
+        reason: `the setting nbpromote.output.root is ${JSON.stringify(trimmed)}, which leads outside ${nodePath.resolve(base)} (to ${outDir}): in Restricted Mode the output folder must be inside the workspace folder. Trust the workspace to promote there, or set a folder inside it`,
+        restrictedMode: true,
+      };
     }
     return { ok: true, outDir };
   }

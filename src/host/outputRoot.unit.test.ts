@@ -21,7 +21,12 @@ describe('resolveOutputRoot', () => {
       const root = resolveOutputRoot(setting, ws, join(ws, 'a.ipynb'), inside);
       assert.equal(root.ok, false, setting);
       assert.match(root.ok ? '' : root.reason, /leads outside .*: in Restricted Mode the output folder must be inside the workspace folder\. Trust the workspace to promote there, or set a folder inside it$/);
+      // Only Restricted Mode refuses it: the editor offers Manage Workspace Trust beside the setting.
+      assert.equal(root.ok ? undefined : root.restrictedMode, true, setting);
     }
+    // Placeholders leading outside are refused trusted or not: the setting is the problem.
+    const placeholders = resolveOutputRoot('../${notebookName}', ws, join(ws, 'a.ipynb'), inside);
+    assert.equal(placeholders.ok ? 'resolved' : placeholders.restrictedMode, undefined);
   });
 
   it('${notebookName} gives two notebooks of one folder two output roots', () => {

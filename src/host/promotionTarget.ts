@@ -5,6 +5,7 @@ import { packageNameFor } from '../core/promote/promote';
 import { isIdentifier } from '../core/tags/names';
 import { ConfigKey } from './ids';
 import { resolveOutputRoot } from './outputRoot';
+import { SettingError } from './settingError';
 
 /** Where a notebook is promoted to, from the settings. */
 export interface PromotionTarget {
@@ -24,9 +25,9 @@ export interface PromotionTarget {
 
 /**
  * The promotion target of the notebook at `uri`. Throws NbpromoteError('usage') for a notebook that is not
- * a file on disk (untitled, remote file systems), when `nbpromote.package.name` is not a Python identifier,
- * and when `nbpromote.output.root` cannot be resolved for it (an unknown placeholder, or placeholders leading
- * outside the workspace folder: host/outputRoot.ts).
+ * a file on disk (untitled, remote file systems), and SettingError when `nbpromote.package.name` is not a
+ * Python identifier or `nbpromote.output.root` cannot be resolved for it (an unknown placeholder, placeholders
+ * leading outside the workspace folder, or any folder outside it in Restricted Mode: host/outputRoot.ts).
  */
 export function promotionTarget(uri: vscode.Uri): PromotionTarget {
   if (uri.scheme !== 'file') throw new NbpromoteError('usage', `${uri.toString(true)} is not a file on disk: save the notebook to a folder first`);
@@ -34,12 +35,11 @@ export function promotionTarget(uri: vscode.Uri): PromotionTarget {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const settings = vscode.workspace.getConfiguration(undefined, uri);
   const root = resolveOutputRoot(settings.get<string>(ConfigKey.OutputRoot) ?? '', folder?.uri.fsPath ?? nodePath.dirname(notebookPath), notebookPath, { insideOnly: !vscode.workspace.isTrusted });
-  if (!root.ok) throw new NbpromoteError('usage', root.reason);
+  if (!root.ok) throw new SettingError(ConfigKey.OutputRoot, root.reason, root.restrictedMode === true);
   const { outDir } = root;
   const configured = settings.get<string>(ConfigKey.PackageName)?.trim() ?? '';
-  if (configured !== '' && !isIdentifier(configured)) {
-    throw new NbpromoteError('usage', `the setting ${ConfigKey.PackageName} is ${JSON.stringify(configured)}, which is not a Python identifier (letters, digits and _; not starting with a digit; not a keyword)`);
-  }
+  const badName = packageNameProblem(configured);
+  if (badName !== undefined) throw new SettingError(ConfigKey.PackageName, badName);
   return {
     notebookUri: uri,
     notebookPath,
@@ -49,6 +49,12 @@ export function promotionTarget(uri: vscode.Uri): PromotionTarget {
     packageFromSetting: configured !== '',
     relativeNotebook: nodePath.relative(outDir, notebookPath).split(nodePath.sep).join('/'),
   };
+}
+
+/** Why the `nbpromote.package.name` setting (trimmed; empty: not set) cannot name a package, or undefined. */
+export function packageNameProblem(configured: string): string | undefined {
+  if (configured === '' || isIdentifier(configured)) return undefined;
+  return `the setting ${ConfigKey.PackageName} is ${JSON.stringify(configured)}, which is not a Python identifier (letters, digits and _; not starting with a digit; not a keyword)`;
 }
 
 /** A file under the output root, from a path relative to it with forward slashes. */

@@ -44,3 +44,18 @@ async function pythonExtensionInterpreter(resource: vscode.Uri | undefined): Pro
     return undefined;
   }
 }
+
+/**
+ * The interpreter and where it came from, for messages: "/usr/bin/python3 from the setting nbpromote.python.path",
+ * "/work/.venv/bin/python selected in the Python extension", "python3 from PATH".
+ */
+export function pythonWords(python: PythonChoice): string {
+  switch (python.source) {
+    case 'setting':
+      return `${python.path} from the setting ${ConfigKey.PythonPath}`;
+    case 'Python extension':
+      return `${python.path} selected in the Python extension`;
+    case 'default':
+      return `${python.path} from PATH`;
+  }
+}

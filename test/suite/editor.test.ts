@@ -3,10 +3,11 @@
 // Everything is observed the way VS Code itself asks for it: executeCodeLensProvider,
 // getDiagnostics, executeCodeActionProvider, the notebook's cells after a command.
 import * as assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { promoteNotebook } from '../../src/core/promote/promote';
+import { withMessages } from './helpers';
 
 const extensionId = 'nbpromote.notebook-promoter';
 /** Promotions in these tests go here (setting nbpromote.output.root), away from other tests' packages. */
@@ -192,6 +193,27 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
         [6, 'step roots → editor-out/src/editor_script/steps/roots.py · uses rows'],
       ],
     );
+  });
+
+  it('with nbpromote.output.root leading outside the workspace folder, the lens says so and opens the setting, as the failing command does; no step shows a path', async () => {
+    const config = vscode.workspace.getConfiguration('nbpromote');
+    await config.update('output.root', '../outside/${notebookName}', vscode.ConfigurationTarget.Workspace);
+    try {
+      const notebook = await openNotebook('editor-churn.ipynb');
+      const first = await eventually('the setting\'s lens', () => lenses(notebook.cellAt(0).document.uri), (l) => l.some((x) => x.title.startsWith('Output folder')));
+      assert.deepEqual(first.map((l) => [l.title, l.command, l.arguments]), [['Output folder setting is invalid · Open Setting', 'workbench.action.openSettings', ['@id:nbpromote.output.root']]]);
+      assert.deepEqual(await titles(notebook.cellAt(1).document.uri), ['step load']);
+      assert.deepEqual(await titles(notebook.cellAt(2).document.uri), ['step train · uses X_train, y_train']);
+      const shown = await withMessages(async (messages) => {
+        assert.equal(await vscode.commands.executeCommand('nbpromote.promoteNotebook', notebook.uri, { confirm: false, reveal: false }), undefined);
+        return [...messages];
+      });
+      assert.deepEqual(shown.map((m) => m.buttons), [['Open Setting', 'Show Log']]);
+      assert.match(shown[0]?.message ?? '', /^Promote Notebook failed: the setting nbpromote\.output\.root is "\.\.\/outside\/\$\{notebookName\}", which for editor-churn\.ipynb leads outside /);
+      assert.equal(existsSync(join(workspaceRoot().fsPath, '..', 'outside')), false);
+    } finally {
+      await config.update('output.root', outRoot, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('puts a name no cell defines on its cell, line and column', async () => {

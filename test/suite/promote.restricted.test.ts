@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { withMessages } from './helpers';
 
 const extensionId = 'nbpromote.notebook-promoter';
 
@@ -87,10 +88,28 @@ describe('Promote commands in Restricted Mode', function () {
       assert.equal(result.outDir, join(workspaceRoot(), 'build', 'promote-iris'));
       assert.ok(existsSync(join(workspaceRoot(), 'build', 'promote-iris', 'nbpromote.lock')));
       await settings().update('output.root', '../elsewhere', vscode.ConfigurationTarget.Workspace);
-      // The command fails with the reason (host/outputRoot.ts, unit-tested), shown as an error: no result.
-      const outside = await vscode.commands.executeCommand<{ promoted: boolean } | undefined>('nbpromote.promoteNotebook', iris(), { confirm: false, reveal: false });
-      assert.equal(outside, undefined);
+      // The command fails with the reason (host/outputRoot.ts, unit-tested), shown as an error with the setting
+      // and Workspace Trust, which would allow it: no result.
+      const shown = await withMessages(async (messages) => {
+        const outside = await vscode.commands.executeCommand<{ promoted: boolean } | undefined>('nbpromote.promoteNotebook', iris(), { confirm: false, reveal: false });
+        assert.equal(outside, undefined);
+        return [...messages];
+      });
+      assert.deepEqual(shown.map((m) => [m.severity, m.buttons]), [['error', ['Open Setting', 'Manage Workspace Trust', 'Show Log']]]);
+      assert.match(shown[0]?.message ?? '', /^Promote Notebook failed: the setting nbpromote\.output\.root is "\.\.\/elsewhere", which leads outside .*in Restricted Mode the output folder must be inside the workspace folder/);
       assert.equal(existsSync(join(workspaceRoot(), '..', 'elsewhere')), false);
+      // The notebook's lens says the same, never a folder no command would use.
+      const notebook = await vscode.workspace.openNotebookDocument(iris());
+      await vscode.window.showNotebookDocument(notebook);
+      const firstCode = notebook.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code);
+      assert.ok(firstCode);
+      const lensTitles = async (): Promise<string[]> => ((await vscode.commands.executeCommand<vscode.CodeLens[] | undefined>('vscode.executeCodeLensProvider', firstCode.document.uri)) ?? []).map((l) => l.command?.title ?? '');
+      let titles: string[] = [];
+      for (let i = 0; i < 75 && !titles.some((t) => t.startsWith('Output folder')); i++) {
+        titles = await lensTitles();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.deepEqual(titles, ['Output folder is outside the workspace (Restricted Mode) · Open Setting', 'Manage Workspace Trust']);
     } finally {
       await settings().update('output.root', undefined, vscode.ConfigurationTarget.Workspace);
       rmSync(join(workspaceRoot(), 'build'), { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { localRunRecord, runIdAt, writeLocalRun } from '../../src/core/runs/testing';
 import type { NotebookPromoterApi } from '../../src/features/extensionRoot';
+import { withMessages } from './helpers';
 
 const extensionId = 'nbpromote.notebook-promoter';
 const python = process.env['NBPROMOTE_PYTHON'] ?? '/usr/bin/python3';
@@ -76,6 +77,17 @@ async function eventually<T>(what: string, read: () => T | undefined, timeoutMs 
     if (Date.now() > deadline) assert.fail(`waited ${timeoutMs} ms for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Writes a notebook of code cells `{ id, tags, source }`. */
+function writeNotebook(path: string, cells: readonly { id: string; tags: string[]; source: string }[]): void {
+  const notebook = {
+    cells: cells.map((c) => ({ cell_type: 'code', id: c.id, metadata: { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  writeFileSync(path, JSON.stringify(notebook));
 }
 
 async function closeAllEditors(): Promise<void> {
@@ -199,12 +211,22 @@ describe('Promote commands', function () {
     assert.equal((await command<CheckResult>('nbpromote.checkNotebook', iris())).upToDate, true);
   });
 
+  it('the preview of a package that is up to date offers only Close ("Up to date: nothing to write"): accepting its first item writes nothing', async () => {
+    const lock = readFileSync(join(out(), 'nbpromote.lock'), 'utf8');
+    const pending = vscode.commands.executeCommand<PromoteResult>('nbpromote.promoteNotebook', iris(), { confirm: true, reveal: false });
+    const result = await driveQuickPick(pending, 'workbench.action.acceptSelectedQuickOpenItem');
+    assert.deepEqual(result, { promoted: false, reason: 'promote-iris.ipynb is up to date in promote-out: nothing to write.', outDir: out(), files: [] });
+    assert.equal(readFileSync(join(out(), 'nbpromote.lock'), 'utf8'), lock);
+  });
+
   it('the preview, accepted ("Promote" is the first item), promotes', async () => {
+    // A generated module gone from disk gives the preview something to write.
+    rmSync(join(out(), 'src', 'promote_iris', 'steps', 'train.py'));
     const pending = vscode.commands.executeCommand<PromoteResult>('nbpromote.promoteNotebook', iris(), { confirm: true, reveal: false });
     const result = await driveQuickPick(pending, 'workbench.action.acceptSelectedQuickOpenItem');
     assert.equal(result?.promoted, true, result?.reason);
     assert.equal(result.version, '0.1.0');
-    assert.ok(result.files.length > 0 && result.files.every((f) => f.action === 'unchanged'), JSON.stringify(result.files));
+    assert.deepEqual(result.files.filter((f) => f.action !== 'unchanged'), [{ path: 'src/promote_iris/steps/train.py', action: 'created' }]);
   });
 
   it('promotion keeps the side bar on Notebook Promoter and the focus on the notebook (the first module opens beside)', async () => {
@@ -304,6 +326,66 @@ describe('Promote commands', function () {
       assert.equal(result.status, 'failed');
       assert.equal(result.error, "promote_fail 0.1.0: step 'clean' failed in notebook cell 2 (id clean), line 1: KeyError: 'monthly_charge'");
       assert.deepEqual(result.failedCell, { index: 1, line: 1 });
+    });
+
+    it('a run that cannot import a module names the Python that ran it and offers its setting, not "Go to Cell"', async () => {
+      const missing = fixture('promote-missing.ipynb');
+      writeNotebook(missing.fsPath, [{ id: 'load', tags: ['step:load'], source: 'import nbpromote_no_such_module\nrows = nbpromote_no_such_module.ROWS' }]);
+      try {
+        const promoted = await command<PromoteResult>('nbpromote.promoteNotebook', missing, { reveal: false });
+        assert.equal(promoted.promoted, true, promoted.reason);
+        const { result, shown } = await withMessages(async (messages) => ({ result: await command<RunResult>('nbpromote.runPipeline', missing), shown: messages.filter((m) => m.severity === 'error') }));
+        assert.equal(result.ran, true, result.reason);
+        assert.equal(result.status, 'failed');
+        assert.match(result.error ?? '', /ModuleNotFoundError: No module named 'nbpromote_no_such_module'\. It ran with (.+) from the setting nbpromote\.python\.path, which cannot import nbpromote_no_such_module: install it for that Python, or set nbpromote\.python\.path to one that has it\.$/);
+        assert.ok((result.error ?? '').includes(`It ran with ${python} from the setting`), result.error);
+        assert.equal(result.failedCell, undefined, 'the imports are no cell to go to');
+        assert.deepEqual(shown.map((m) => m.buttons), [['Open Setting', 'Show Log']]);
+      } finally {
+        rmSync(missing.fsPath, { force: true });
+      }
+    });
+
+    it('Run Promoted Pipeline again while that pipeline runs starts no second run: it says so, with Stop Run; another pipeline runs meanwhile', async () => {
+      const slow = fixture('promote-slow.ipynb');
+      const out = join(each(), 'promote-slow');
+      writeNotebook(slow.fsPath, [{ id: 'load', tags: ['step:load'], source: 'import time\ntime.sleep(20)\nrows = 3' }]);
+      try {
+        const promoted = await command<PromoteResult>('nbpromote.promoteNotebook', slow, { reveal: false });
+        assert.equal(promoted.promoted, true, promoted.reason);
+        const started = Date.now();
+        const first = Promise.resolve(vscode.commands.executeCommand<RunResult>('nbpromote.runPipeline', slow));
+        // The run's record appears once its Python is running.
+        await eventually('the first run to start', () => (existsSync(join(out, '.nbpromote', 'runs')) && readdirSync(join(out, '.nbpromote', 'runs')).length > 0 ? true : undefined), 30_000);
+        const { second, other, shown } = await withMessages(
+          async (messages) => {
+            const second = await command<RunResult>('nbpromote.runPipeline', { kind: 'notebook', uri: slow.toString() });
+            // Another pipeline is not held up by this one.
+            const other = await command<RunResult>('nbpromote.runPipeline', failing());
+            return { second, other, shown: [...messages] };
+          },
+          (m) => (/already running/.test(m.message) ? 'Stop Run' : undefined),
+        );
+        assert.equal(second.ran, false);
+        assert.match(second.reason ?? '', /^promote_slow is already running \(started \d+ s ago in promote-each\/promote-slow\): a second run would race it on its cache\. Stop it, or wait until it ends\.$/);
+        assert.deepEqual(shown.filter((m) => /already running/.test(m.message)).map((m) => [m.severity, m.buttons]), [['warning', ['Stop Run', 'Show Log']]]);
+        assert.equal(other.ran, true, other.reason);
+        assert.equal(other.status, 'failed');
+        // "Stop Run" stopped the first run long before its step's 20 s.
+        const stopped = await first;
+        assert.equal(stopped?.status, 'cancelled', JSON.stringify(stopped));
+        assert.ok(Date.now() - started < 20_000, `the first run took ${Date.now() - started} ms: it was not stopped`);
+        assert.equal(readdirSync(join(out, '.nbpromote', 'runs')).length, 1, 'a second run was started');
+        // Once it has ended, the pipeline runs again (and is stopped the same way).
+        const runsNow = (): number => readdirSync(join(out, '.nbpromote', 'runs')).length;
+        const again = Promise.resolve(vscode.commands.executeCommand<RunResult>('nbpromote.runPipeline', slow));
+        await eventually('the run after it to start', () => (runsNow() === 2 ? true : undefined), 30_000);
+        const third = await withMessages(() => command<RunResult>('nbpromote.runPipeline', slow), (m) => (/already running/.test(m.message) ? 'Stop Run' : undefined));
+        assert.equal(third.ran, false);
+        assert.equal((await again)?.status, 'cancelled');
+      } finally {
+        rmSync(slow.fsPath, { force: true });
+      }
     });
 
     it('a promoted notebook renamed in the editor takes its package along (nbpromote.output.followRenames always), never over a folder already there', async () => {

@@ -151,7 +151,7 @@ describe('Runs view', function () {
       const runs = await exampleRuns();
       assert.deepEqual(runs.map((r) => r.run.id), [reports[1]?.run_id, reports[0]?.run_id]);
       const sha = createHash('sha256').update(readFileSync(join(project(), 'data', 'wine.csv'))).digest('hex');
-      for (const [element, regularization, report] of [[runs[1], 0.1, reports[0]], [runs[0], 5, reports[1]]] as const) {
+      for (const [element, regularization, shown, report] of [[runs[1], 0.1, '0.1', reports[0]], [runs[0], 5, '5.0', reports[1]]] as const) {
         assert.ok(element && report);
         const r: RunSummary = element.run;
         assert.equal(r.status, 'finished');
@@ -168,7 +168,8 @@ describe('Runs view', function () {
         assert.equal(treeItem.contextValue, 'runLocalCommit');
         assert.equal((treeItem.iconPath as vscode.ThemeIcon).id, 'check');
         const tooltip = text(treeItem.tooltip as vscode.MarkdownString);
-        assert.ok(tooltip.includes(`regularization = \`${regularization}\``), tooltip);
+        // A float parameter reads as a float (pipeline.yaml's type): 5.0, not 5.
+        assert.ok(tooltip.includes(`regularization = \`${shown}\``), tooltip);
         assert.ok(tooltip.includes(`Commit:** \`${commit.slice(0, 7)}\` (clean)`), tooltip);
         assert.ok(tooltip.includes('data/wine.csv'), tooltip);
       }
@@ -213,7 +214,8 @@ describe('Runs view', function () {
       const pending = await vscode.commands.executeCommand<ComparePanelHandle>('nbpromote.views.runs.compare', runs[0], runs.slice(0, 2));
       assert.ok(pending, 'Compare Runs returned nothing');
       const params = new Map(pending.data.params.map((p) => [p.name, p]));
-      assert.deepEqual(params.get('regularization')?.values, ['5', '0.1']);
+      // pipeline.yaml says regularization is a float: 5.0, as the notebook writes it (run.json's 5.0 reads as 5).
+      assert.deepEqual(params.get('regularization')?.values, ['5.0', '0.1']);
       assert.equal(params.get('regularization')?.differs, true);
       assert.equal(params.get('test_size')?.differs, false);
       assert.deepEqual(pending.data.metrics.map((m) => m.name), Object.keys(reports[0]?.metrics ?? {}));

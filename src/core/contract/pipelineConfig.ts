@@ -30,6 +30,9 @@ export interface ParameterSpec {
   readonly description?: string;
 }
 
+/** What pipeline.yaml says of a parameter's floats (JSON keeps no difference between `1.0` and `1`). */
+export type ParamShape = Pick<ParameterSpec, 'type' | 'items' | 'floats'>;
+
 /**
  * A cell as pipeline.yaml names it: by id alone when the notebook has cell ids (so inserting a cell above
  * does not change the file), else by 0-based position.

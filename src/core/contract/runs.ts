@@ -8,6 +8,7 @@
  * Also here: the shapes of the sources' own data as they arrive (the local run.json, MLflow's REST
  * responses), which the readers check on entry.
  */
+import type { ParamShape } from './pipelineConfig';
 import type { Problem } from './problem';
 
 export type RunSource = 'local' | 'mlflow' | 'mlruns';
@@ -66,6 +67,11 @@ export interface RunSummary {
   readonly end?: string;
   readonly durationS?: number;
   readonly params: Readonly<Record<string, RunParamValue>>;
+  /**
+   * Where parameters hold floats, from pipeline.yaml of the run's project when it still holds the run's pipeline
+   * (local runs): run.json's `1.0` reads as the number 1, so without this a float parameter shows as an int.
+   */
+  readonly paramShapes?: Readonly<Record<string, ParamShape>>;
   /** Final values (MLflow: the latest by step, then timestamp). null: the run recorded a non-finite number. */
   readonly metrics: Readonly<Record<string, number | null>>;
   /** MLflow tags, all of them (mlflow, mlruns). */

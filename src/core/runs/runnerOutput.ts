@@ -68,6 +68,29 @@ export function failedCellIndex(cell: FailedCell, cells: readonly { readonly id?
   return cell.id !== undefined && there?.id !== undefined && there.id !== cell.id ? undefined : cell.number - 1;
 }
 
+/** A run that failed because the interpreter could not import a module the code needs (not one of the package's own). */
+export interface ImportFailure {
+  /** The module it could not import (`pandas`, `sklearn.linear_model`), when the error names it. */
+  readonly module?: string;
+}
+
+/**
+ * Whether a run's error (as the runtime words it: `... failed in notebook cell 2, line 1: ModuleNotFoundError:
+ * No module named 'pandas'`) is an import the interpreter could not do: a ModuleNotFoundError or an ImportError
+ * of a module other than `packageName` and its modules (those are the package's own, broken or missing, not the
+ * Python's). Undefined for any other error.
+ */
+export function importFailure(error: string, packageName: string): ImportFailure | undefined {
+  // `<what> failed<place>: <exception type>: <message>`: the first type after "failed" is the exception's.
+  const found = /^[^:]*\bfailed[^:]*: (ModuleNotFoundError|ImportError): (.*)$/s.exec(error.trim());
+  if (found === null) return undefined;
+  const text = found[2] ?? '';
+  const module = /^No module named '([^']+)'/.exec(text)?.[1] ?? /^cannot import name '[^']+' from (?:partially initialized module )?'([^']+)'/.exec(text)?.[1];
+  if (module === undefined) return {};
+  if (module === packageName || module.startsWith(`${packageName}.`)) return undefined;
+  return { module };
+}
+
 /**
  * Tells the stderr lines of a run apart, line by line as they arrive: a Python traceback (from `Traceback (most
  * recent call last):` to its exception line, chained tracebacks included) is an error; the rest (the run's

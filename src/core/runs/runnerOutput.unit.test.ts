@@ -1,7 +1,7 @@
 // The pipeline runner's output read for people: its --json object, the cell its error names, and which stderr
 // lines are a traceback (logged as errors) rather than the run's progress.
 import * as assert from 'node:assert/strict';
-import { failedCell, failedCellIndex, parseRunnerReport, TracebackTracker } from './runnerOutput';
+import { failedCell, failedCellIndex, importFailure, parseRunnerReport, TracebackTracker } from './runnerOutput';
 
 describe('runner output', () => {
   it('parseRunnerReport takes the last JSON object line of stdout', () => {
@@ -9,6 +9,17 @@ describe('runner output', () => {
     const stdout = `some print\n${JSON.stringify({ run_id: 'r1', status: 'failed', error, params: {}, metrics: {}, steps: [] })}\n`;
     assert.deepEqual(parseRunnerReport(stdout), { run_id: 'r1', status: 'failed', error, params: {}, metrics: {}, steps: [] });
     assert.equal(parseRunnerReport('no json\n'), undefined);
+  });
+
+  it('importFailure tells an import the interpreter could not do from the package\'s own and from other errors', () => {
+    assert.deepEqual(importFailure("the module of step 'load' failed in notebook cell 2, line 1: ModuleNotFoundError: No module named 'pandas'", 'houses'), { module: 'pandas' });
+    assert.deepEqual(importFailure("step 'fit' failed in notebook cell 4, line 2: ModuleNotFoundError: No module named 'sklearn.linear_model'", 'houses'), { module: 'sklearn.linear_model' });
+    assert.deepEqual(importFailure("the shared code failed: ImportError: cannot import name 'Foo' from 'sklearn' (/usr/lib/python3/dist-packages/sklearn/__init__.py)", 'houses'), { module: 'sklearn' });
+    assert.deepEqual(importFailure('importing the houses package failed: ImportError: libGL.so.1: cannot open shared object file', 'houses'), {});
+    assert.equal(importFailure("importing the houses package failed: ModuleNotFoundError: No module named 'houses.steps.load'", 'houses'), undefined);
+    assert.equal(importFailure("the metrics module failed: ImportError: cannot import name 'x' from partially initialized module 'houses.steps' (most likely due to a circular import)", 'houses'), undefined);
+    assert.equal(importFailure("step 'clean' failed in notebook cell 5, line 2: KeyError: 'monthly_charge'", 'houses'), undefined);
+    assert.equal(importFailure("step 'clean' failed in notebook cell 5, line 2: ValueError: ModuleNotFoundError: in a message", 'houses'), undefined);
   });
 
   it('failedCell reads the cell and line of every wording of the runtime', () => {

@@ -15,6 +15,7 @@ import { currentSnapshot } from '../../core/versioning/semver';
 import { Disposable } from '../../host/disposable';
 import { ConfigKey } from '../../host/ids';
 import { resolveOutputRoot } from '../../host/outputRoot';
+import { packageNameProblem } from '../../host/promotionTarget';
 import { NOT_IN_THE_NOTEBOOK } from '../promote/problemMessage';
 import type { NotebookDocuments, NotebookSnapshot, OpenNotebook } from '../../host/notebookDocuments';
 
@@ -33,6 +34,19 @@ export interface EditorAnalysis {
   readonly outDir: string | undefined;
   /** Problems in the notebook itself, for the Problems panel: reader, tags, Python, step graph. */
   readonly problems: readonly Problem[];
+  /**
+   * A setting promotion cannot use for this notebook (nbpromote.output.root leading outside the workspace folder,
+   * nbpromote.package.name not an identifier): every command refuses with it, so the lens shows it, not a guess.
+   */
+  readonly settingProblem: SettingProblem | undefined;
+}
+
+/** A setting promotion refuses, and why (the words promotionTarget throws with). */
+export interface SettingProblem {
+  readonly setting: ConfigKey;
+  readonly reason: string;
+  /** Refused only because the workspace is in Restricted Mode. */
+  readonly restrictedMode: boolean;
 }
 
 interface Entry {
@@ -164,36 +178,41 @@ export class EditorAnalyses extends Disposable {
     return `${this.documents.keyOf(notebook)}|${lock}|${this.epoch}`;
   }
 
-  private places(notebook: OpenNotebook): { outDir: string | undefined; folder: string | undefined; path: string | undefined } {
+  private places(notebook: OpenNotebook): { outDir: string | undefined; folder: string | undefined; path: string | undefined; settingProblem?: SettingProblem } {
     const uri = notebook.document.uri;
     if (uri.scheme !== 'file') return { outDir: undefined, folder: undefined, path: undefined };
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? dirname(uri.fsPath);
     const root = resolveOutputRoot(vscode.workspace.getConfiguration(undefined, uri).get<string>(ConfigKey.OutputRoot) ?? '', folder, uri.fsPath, { insideOnly: !vscode.workspace.isTrusted });
-    // A setting that cannot be resolved for this notebook: promotion says why; nothing to compare with here.
-    return { outDir: root.ok ? root.outDir : undefined, folder, path: uri.fsPath };
+    // A setting that cannot be resolved for this notebook: promotion refuses with this reason; nothing to compare with here.
+    if (!root.ok) return { outDir: undefined, folder, path: uri.fsPath, settingProblem: { setting: ConfigKey.OutputRoot, reason: root.reason, restrictedMode: root.restrictedMode === true } };
+    return { outDir: root.outDir, folder, path: uri.fsPath };
   }
 
   private async analyse(notebook: OpenNotebook): Promise<EditorAnalysis> {
     const snapshot = this.documents.snapshot(notebook);
-    const { outDir, folder, path } = this.places(notebook);
+    const { outDir, folder, path, settingProblem: rootProblem } = this.places(notebook);
     const setting = (vscode.workspace.getConfiguration('nbpromote', notebook.document.uri).get<string>('package.name') ?? '').trim();
+    const badName = packageNameProblem(setting);
+    const settingProblem = rootProblem ?? (badName === undefined ? undefined : { setting: ConfigKey.PackageName, reason: badName, restrictedMode: false });
     const lock = outDir !== undefined && path !== undefined ? await this.readLock(outDir, path) : undefined;
     // Given (the setting, or the lock's) or left to promotion, which avoids a name that would hide a module.
     const given = setting !== '' ? setting : lock?.package;
     const own = (problems: readonly Problem[]): Problem[] => problems.filter((p) => !NOT_IN_THE_NOTEBOOK.has(p.code));
 
     let outcome: PromoteOutcome | undefined;
-    if (outDir !== undefined && folder !== undefined && path !== undefined) {
+    if (folder !== undefined && path !== undefined) {
       const started = Date.now();
       try {
         const request = { notebook: path, cwd: folder, text: snapshot.text, ...(given === undefined ? {} : { packageName: given }), dryRun: true, resolve: 'force' as const, toolVersion: this.toolVersion, logger: this.log };
-        outcome = await promoteNotebook({ ...request, out: outDir });
+        // A setting that cannot be used leaves no output root: the notebook's own problems and steps are still
+        // read, against a folder that does not exist (the lens says what is wrong with the setting).
+        outcome = await promoteNotebook({ ...request, out: outDir ?? scratchOut() });
         const refused = outcome.problems.filter((p) => OUTPUT_PLACE_CODES.has(p.code));
         if (!outcome.ok && refused.length > 0) {
           // The output root is no place for a package (in .git, a file, inside another package): promotion stops
           // before it reads the code, and the notebook's own problems (an undefined name) would not show. They
           // are read against a folder that does not exist, where a dry run looks at nothing.
-          const elsewhere = await promoteNotebook({ ...request, out: join(tmpdir(), `nbpromote-analysis-${process.pid}`, 'out') });
+          const elsewhere = await promoteNotebook({ ...request, out: scratchOut() });
           outcome = { ...elsewhere, ok: false, problems: [...refused, ...elsewhere.problems] };
         }
         this.log.debug(`analysed ${vscode.workspace.asRelativePath(notebook.document.uri)} in ${Date.now() - started} ms: ${outcome.problems.length} problems`);
@@ -208,7 +227,7 @@ export class EditorAnalyses extends Disposable {
     if (outcome?.graph !== undefined && model !== undefined && errors === 0) now = currentSnapshot(outcome.graph, model);
     else if (outcome !== undefined && errors === 0) now = { parameters: {}, steps: {} }; // no step left: every step was removed
     const packageName = outcome?.package ?? given ?? packageNameFor(path ?? notebook.document.uri.path);
-    return { snapshot, outcome, status: promotionStatus(lock, now, errors), packageName, outDir, problems };
+    return { snapshot, outcome, status: promotionStatus(lock, now, errors), packageName, outDir, problems, settingProblem };
   }
 
   /** The lock in the output root when it is this notebook's (promotion writes one lock per output root). */
@@ -230,4 +249,9 @@ export class EditorAnalyses extends Disposable {
   private failed(ex: unknown): void {
     this.log.error(ex instanceof Error ? ex : String(ex));
   }
+}
+
+/** A folder that does not exist, where a dry run looks at nothing: the notebook's own problems, read alone. */
+function scratchOut(): string {
+  return join(tmpdir(), `nbpromote-analysis-${process.pid}`, 'out');
 }

@@ -3,14 +3,15 @@ import * as vscode from 'vscode';
 import type { StepInfo } from '../../core/contract/roles';
 import { promotionTitle } from '../../core/promote/status';
 import { Disposable } from '../../host/disposable';
-import { CommandId } from '../../host/ids';
+import { CommandId, ConfigKey } from '../../host/ids';
 import type { NotebookDocuments } from '../../host/notebookDocuments';
 import type { EditorAnalyses, EditorAnalysis } from './analysis';
 import { scriptCellLine } from './locations';
 import { cellsLabel } from '../../core/util/words';
 
 /**
- * "Promote notebook" (with the promotion's state; "No steps yet · Suggest steps" while no cell starts a step) above a
+ * "Promote notebook" (with the promotion's state; "No steps yet · Suggest steps" while no cell starts a step; the
+ * setting's problem when nbpromote.output.root or nbpromote.package.name cannot be used) above a
  * notebook's first code cell (never a markdown cell), and "step train →
  * src/churn/steps/train.py · uses X_train, y_train" above each step's first cell. In the notebook editor the
  * lenses sit in cell documents; in a percent script on the first line and on each step's marker line.
@@ -44,11 +45,11 @@ export class PromoteCodeLenses extends Disposable implements vscode.CodeLensProv
       const lenses: vscode.CodeLens[] = [];
       // Above the first code cell.
       const firstCode = notebook.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code)?.index;
-      if (cell.index === firstCode) lenses.push(promoteLens(top, analysis, notebook.uri));
+      if (cell.index === firstCode) lenses.push(...promoteLenses(top, analysis, notebook.uri));
       for (const step of steps(analysis)) if (step.cellIndices[0] === cell.index) lenses.push(stepLens(top, analysis, step));
       return lenses;
     }
-    const lenses = [promoteLens(top, analysis, document.uri)];
+    const lenses = promoteLenses(top, analysis, document.uri);
     const cells = analysis.snapshot.inspection.notebook?.cells ?? [];
     for (const step of steps(analysis)) {
       const first = cells[step.cellIndices[0] ?? -1];
@@ -62,6 +63,27 @@ export class PromoteCodeLenses extends Disposable implements vscode.CodeLensProv
 
 function steps(analysis: EditorAnalysis): readonly StepInfo[] {
   return (analysis.outcome?.inspection ?? analysis.snapshot.inspection).roles?.steps ?? [];
+}
+
+/** What the setting a lens names is about, in its title. */
+const SETTING_SUBJECTS: Partial<Record<ConfigKey, string>> = { [ConfigKey.OutputRoot]: 'Output folder', [ConfigKey.PackageName]: 'Package name' };
+
+/**
+ * "Promote notebook" and its states; when a setting promotion needs cannot be used, that problem instead (the
+ * Pipelines view and every command say the same): "Output folder setting is invalid · Open Setting", or, when
+ * only Restricted Mode refuses the folder, "Output folder is outside the workspace (Restricted Mode) · Open
+ * Setting" and "Manage Workspace Trust". Never a path no command would use.
+ */
+function promoteLenses(range: vscode.Range, analysis: EditorAnalysis, uri: vscode.Uri): vscode.CodeLens[] {
+  const problem = analysis.settingProblem;
+  if (problem === undefined) return [promoteLens(range, analysis, uri)];
+  const subject = SETTING_SUBJECTS[problem.setting] ?? problem.setting;
+  const open = { command: 'workbench.action.openSettings', arguments: [`@id:${problem.setting}`], tooltip: `Promotion cannot use it: ${problem.reason}` };
+  if (!problem.restrictedMode) return [new vscode.CodeLens(range, { title: `${subject} setting is invalid · Open Setting`, ...open })];
+  return [
+    new vscode.CodeLens(range, { title: `${subject} is outside the workspace (Restricted Mode) · Open Setting`, ...open }),
+    new vscode.CodeLens(range, { title: 'Manage Workspace Trust', command: 'workbench.trust.manage', tooltip: 'Trust the workspace to promote into a folder outside it' }),
+  ];
 }
 
 function promoteLens(range: vscode.Range, analysis: EditorAnalysis, uri: vscode.Uri): vscode.CodeLens {
@@ -85,9 +107,11 @@ function promoteLens(range: vscode.Range, analysis: EditorAnalysis, uri: vscode.
 
 function stepLens(range: vscode.Range, analysis: EditorAnalysis, step: StepInfo): vscode.CodeLens {
   const node = analysis.outcome?.graph?.steps.find((s) => s.name === step.name);
-  const modulePath = analysis.outDir === undefined ? undefined : join(analysis.outDir, 'src', analysis.packageName, 'steps', `${step.name}.py`);
-  const shown = modulePath === undefined ? `src/${analysis.packageName}/steps/${step.name}.py` : vscode.workspace.asRelativePath(vscode.Uri.file(modulePath), false);
-  const parts = [`step ${step.name} → ${shown}`];
+  const problem = analysis.settingProblem;
+  const modulePath = analysis.outDir === undefined || problem !== undefined ? undefined : join(analysis.outDir, 'src', analysis.packageName, 'steps', `${step.name}.py`);
+  // Without a usable setting there is no module path to show: the first lens says why.
+  const shown = problem !== undefined ? undefined : modulePath === undefined ? `src/${analysis.packageName}/steps/${step.name}.py` : vscode.workspace.asRelativePath(vscode.Uri.file(modulePath), false);
+  const parts = [shown === undefined ? `step ${step.name}` : `step ${step.name} → ${shown}`];
   if (node !== undefined && node.inputs.length > 0) parts.push(`uses ${node.inputs.join(', ')}`);
   const title = parts.join(' · ');
   const written = analysis.outcome?.files.find((f) => f.path === `src/${analysis.packageName}/steps/${step.name}.py`);
@@ -96,7 +120,7 @@ function stepLens(range: vscode.Range, analysis: EditorAnalysis, step: StepInfo)
     `Step ${step.name}: ${cellsLabel(step.cellIndices.map((i) => i + 1))}`,
     ...(node === undefined ? [] : [`takes ${node.inputs.length === 0 ? 'nothing' : node.inputs.join(', ')}`, `returns ${node.outputs.length === 0 ? 'nothing' : node.outputs.join(', ')}`]),
     ...(step.after.length > 0 ? [`runs after ${step.after.join(', ')}`] : []),
-    exists ? 'Click to open the module' : 'Not generated yet: promote the notebook',
+    problem !== undefined ? `Its module's place is unknown: ${problem.reason}` : exists ? 'Click to open the module' : 'Not generated yet: promote the notebook',
   ].join('\n');
   return new vscode.CodeLens(range, exists && modulePath !== undefined ? { title, command: 'vscode.open', arguments: [vscode.Uri.file(modulePath)], tooltip } : { title, command: '', tooltip });
 }

@@ -4,7 +4,9 @@
  * MAX_PARAMETER_EDGES steps taking parameters, each step's box names its parameters instead). Test cells are
  * left out. Pure: no `vscode`.
  */
+import type { ParamShape } from '../../core/contract/pipelineConfig';
 import { formatProblem } from '../../core/contract/problem';
+import { jsonWithFloats } from '../../core/pipeline/paramText';
 import type { StepGraph } from '../../core/contract/stepGraph';
 import { cellsLabel } from '../../core/util/words';
 import type { PipelineStatus } from '../pipelines/status';
@@ -46,7 +48,7 @@ export function nodesAndEdges(graph: StepGraph, changed: ReadonlySet<string> = n
   }
   const parametersOnSteps = stepParameters.size > MAX_PARAMETER_EDGES;
   if (usesParameters) {
-    const lines = graph.parameters.map((p) => `${p.name} = ${formatDefault(p.default)}`);
+    const lines = graph.parameters.map((p) => `${p.name} = ${formatDefault(p.default, p)}`);
     const usedBy = parametersOnSteps ? [`used by ${stepParameters.size} steps (named on each)`] : [];
     nodes.push({ id: 'parameters', kind: 'parameters', label: 'parameters', details: [...capped(lines), ...usedBy], tooltip: ['parameters', ...lines, ...usedBy].join('\n'), changed: false });
   }
@@ -124,7 +126,8 @@ function capped(lines: readonly string[]): string[] {
   return lines.length <= MAX_DETAIL_LINES ? [...lines] : [...lines.slice(0, MAX_DETAIL_LINES - 1), `… ${lines.length - MAX_DETAIL_LINES + 1} more`];
 }
 
-function formatDefault(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : value === null ? 'None' : value === true ? 'True' : value === false ? 'False' : JSON.stringify(value) ?? String(value);
+/** A parameter's default as the notebook writes it: `"a"`, `None`, `True`, and a float parameter's `1.0` (not `1`). */
+function formatDefault(value: unknown, shape: ParamShape): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : value === null ? 'None' : value === true ? 'True' : value === false ? 'False' : jsonWithFloats(value, shape);
   return text.length > 24 ? `${text.slice(0, 23)}…` : text;
 }

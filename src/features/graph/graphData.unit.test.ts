@@ -58,6 +58,21 @@ describe('graphData', function () {
     assert.ok(isHostMessage({ type: 'graph', ...data }), 'the message fails its own guard');
   });
 
+  it('shows a float parameter as the notebook writes it: alpha = 1.0, not 1', async () => {
+    const floats = JSON.stringify({
+      cells: [
+        { id: 'p', tags: ['parameters'], source: 'alpha = 1.0\nn = 3\ngrid = [0.5, 1.0]' },
+        { id: 'a', tags: ['step:train'], source: 'model = alpha * n + sum(grid)' },
+      ].map((c) => ({ cell_type: 'code', id: c.id, metadata: { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    });
+    writeFileSync(join(dir, 'floats.ipynb'), floats);
+    const status = await pipelineStatus({ notebookPath: join(dir, 'floats.ipynb'), outDir: join(dir, 'floats-out'), toolVersion: 'test' });
+    assert.deepEqual(graphData('floats.ipynb', status).nodes.find((n) => n.id === 'parameters')?.details, ['alpha = 1.0', 'n = 3', 'grid = [0.5,1.0]']);
+  });
+
   it('names the parameters on each step instead of an edge each when many steps take parameters', async () => {
     const cells = [
       { id: 'p', tags: ['parameters'], source: 'seed = 1\nscale = 2\nrate = 3\nsize = 4\nextra = 5' },

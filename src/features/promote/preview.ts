@@ -9,7 +9,7 @@ import { promoteNotebook } from '../../core/promote/promote';
 import { Disposable } from '../../host/disposable';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri } from '../../host/promotionTarget';
-import { actionLabel, fileCounts, previewText } from './previewText';
+import { actionLabel, fileCounts, nothingToWrite, previewText } from './previewText';
 import { displayDir } from './shared';
 
 /** The scheme of the read-only documents holding what promotion would write. */
@@ -67,10 +67,16 @@ export class PromotionPreview {
     return this.dryRun.files.filter((f) => f.action === 'would-force' || f.action === 'would-merge');
   }
 
+  /** Promotion would write nothing (previewText's nothingToWrite). */
+  get upToDate(): boolean {
+    return nothingToWrite(this.dryRun.files, this.dryRun.changes ?? []);
+  }
+
   /**
    * Shows the files promotion will write in a quick pick: selecting a file opens its diff (disk ↔ planned),
    * the action items promote or cancel. With hand-edited files the actions are "Merge my edits" and
-   * "Replace and keep mine as .orig" instead of "Promote".
+   * "Replace and keep mine as .orig" instead of "Promote". With nothing to write, it says "Up to date: nothing to
+   * write" and offers only Close (undefined, as Cancel).
    */
   async choose(notebookName: string): Promise<PreviewChoice> {
     const { dryRun } = this;
@@ -78,16 +84,18 @@ export class PromotionPreview {
     const summary = fileCounts(dryRun.files, { unchanged: true });
     const changes = (dryRun.changes ?? []).join('; ');
     const version = `${dryRun.package ?? ''} ${dryRun.version ?? ''}`.trim();
-    const text = previewText({ notebook: notebookName, version, folder: displayDir(this.target), summary, conflicts });
+    const upToDate = this.upToDate;
+    const text = previewText({ notebook: notebookName, version, folder: displayDir(this.target), summary, conflicts, upToDate });
 
-    const actions: ActionItem[] =
-      conflicts === 0
+    const actions: ActionItem[] = upToDate
+      ? []
+      : conflicts === 0
         ? [{ role: 'action', resolve: 'stop', label: '$(check) Promote', description: `write ${version}`, detail: changes }]
         : [
             { role: 'action', resolve: 'merge', label: '$(git-merge) Merge my edits', description: `and promote ${version}`, detail: text.mergeDetail },
             { role: 'action', resolve: 'force', label: '$(replace) Replace and keep mine as .orig', description: `and promote ${version}`, detail: text.forceDetail },
           ];
-    actions.push({ role: 'action', resolve: undefined, label: '$(close) Cancel', description: 'write nothing' });
+    actions.push(upToDate ? { role: 'action', resolve: undefined, label: '$(close) Close', description: 'nothing to write' } : { role: 'action', resolve: undefined, label: '$(close) Cancel', description: 'write nothing' });
     const files: FileItem[] = dryRun.files.map((file) => ({
       role: 'file',
       file,

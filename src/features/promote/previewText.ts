@@ -17,6 +17,8 @@ export interface PreviewTextInput {
   readonly summary: string;
   /** How many generated files a person edited. */
   readonly conflicts: number;
+  /** Nothing to write: every file is as promotion would write it (or kept as the person edited it). */
+  readonly upToDate?: boolean;
 }
 
 export interface PreviewText {
@@ -30,9 +32,11 @@ export interface PreviewText {
 export function previewText(input: PreviewTextInput): PreviewText {
   const edited = countOf(input.conflicts, 'hand-edited file');
   return {
-    title: `Promote ${input.notebook} → ${input.version} into ${input.folder}: ${input.summary}`,
+    title: input.upToDate === true ? `Up to date: nothing to write. ${input.notebook} → ${input.version} in ${input.folder}: ${input.summary}` : `Promote ${input.notebook} → ${input.version} into ${input.folder}: ${input.summary}`,
     placeholder:
-      input.conflicts === 0
+      input.upToDate === true
+        ? `${input.folder} already holds what promotion would write: select a file to see it, or Close`
+        : input.conflicts === 0
         ? `Select a file to see its diff, or Promote (files are written into ${input.folder})`
         : `${countOf(input.conflicts, 'file')} ${input.conflicts === 1 ? 'was' : 'were'} edited by hand: select one to see its diff, then choose how to promote`,
     mergeDetail: `three-way merge of the ${edited} with the new code; overlapping edits get conflict markers`,
@@ -86,6 +90,15 @@ export function fileCounts(files: readonly Pick<PromotedFile, 'path' | 'action'>
   }
   const rank = (label: string): number => (COUNT_ORDER.includes(label) ? COUNT_ORDER.indexOf(label) : COUNT_ORDER.length);
   return [...counts].sort(([a], [b]) => rank(a) - rank(b)).map(([label, n]) => `${n} ${label}`).join(', ');
+}
+
+/**
+ * True when promotion would write nothing: no file is created, changed or in conflict (unchanged files, and files
+ * a person edited that the notebook did not change, stay as they are), and nothing changed since the last
+ * promotion. The preview then offers only Close.
+ */
+export function nothingToWrite(files: readonly Pick<PromotedFile, 'path' | 'action'>[], changes: readonly string[]): boolean {
+  return files.length > 0 && changes.length === 0 && fileCounts(files, { unchanged: false }) === '';
 }
 
 /** The closing message's account of the files: "21 created, and nbpromote.lock", or "nothing changed". */

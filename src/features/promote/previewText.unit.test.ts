@@ -1,6 +1,6 @@
 // The promotion preview's title and prompts: where promotion writes, and "1 file was" / "2 files were".
 import * as assert from 'node:assert/strict';
-import { fileCounts, previewText, writtenSummary } from './previewText';
+import { fileCounts, nothingToWrite, previewText, writtenSummary } from './previewText';
 
 describe('previewText', () => {
   const base = { notebook: 'churn-native.ipynb', version: 'churn_native 0.1.0', folder: 'build/churn', summary: '21 created' };
@@ -9,6 +9,13 @@ describe('previewText', () => {
     const text = previewText({ ...base, conflicts: 0 });
     assert.equal(text.title, 'Promote churn-native.ipynb → churn_native 0.1.0 into build/churn: 21 created');
     assert.match(text.placeholder, /written into build\/churn/);
+  });
+
+  it('says "Up to date: nothing to write" when nothing would be written', () => {
+    const text = previewText({ ...base, summary: '21 unchanged', conflicts: 0, upToDate: true });
+    assert.equal(text.title, 'Up to date: nothing to write. churn-native.ipynb → churn_native 0.1.0 in build/churn: 21 unchanged');
+    assert.equal(text.placeholder, 'build/churn already holds what promotion would write: select a file to see it, or Close');
+    assert.doesNotMatch(text.title + text.placeholder, /Promote/);
   });
 
   it('says "1 file was edited by hand" for one and "2 files were" for two', () => {
@@ -46,6 +53,20 @@ describe('fileCounts and writtenSummary: the preview and the closing message cou
     ];
     assert.equal(fileCounts(planned, { unchanged: true }), '2 changed, 1 conflict (hand-edited), 1 unchanged');
     assert.equal(writtenSummary(written), '2 changed, 1 merged, and nbpromote.lock');
+  });
+
+  it('nothingToWrite: only files left as they are (unchanged, kept, edited by hand and kept), and no change', () => {
+    const left = [
+      { path: 'a.py', action: 'unchanged' as const },
+      { path: 'b.py', action: 'kept-edit' as const },
+      { path: 'README.md', action: 'kept' as const },
+    ];
+    assert.equal(nothingToWrite(left, []), true);
+    assert.equal(nothingToWrite(left, ['step train changed']), false);
+    assert.equal(nothingToWrite([...left, { path: 'c.py', action: 'would-change' as const }], []), false);
+    assert.equal(nothingToWrite([...left, { path: 'c.py', action: 'would-merge' as const }], []), false);
+    assert.equal(nothingToWrite([...left, { path: 'c.py', action: 'would-create' as const }], []), false);
+    assert.equal(nothingToWrite([], []), false);
   });
 
   it('nothing to write says so', () => {

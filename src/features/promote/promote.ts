@@ -113,6 +113,11 @@ export class PromoteCommand {
     let resolve: PromoteRequest['resolve'] = options.resolve;
     if (confirm) {
       const choice = await preview.choose(name);
+      if (choice === undefined && preview.upToDate) {
+        const reason = `${name} is up to date in ${displayDir(target)}: nothing to write.`;
+        this.logger.info(reason);
+        return { promoted: false, reason, outDir: target.outDir, files: [] };
+      }
       if (choice === undefined) return this.cancelled();
       resolve = choice.resolve;
     } else if (preview.conflicts.length > 0 && resolve === undefined) {

@@ -8,11 +8,17 @@ import { readPipelineConfig } from '../../core/pipeline/config';
 import { lockNotebookState, lockOwner } from '../../core/promote/lockOwner';
 import { realRootOf } from '../../core/io/paths';
 import type { RunnerReport } from '../../core/runs/runnerOutput';
-import { failedCell, failedCellIndex, parseRunnerReport } from '../../core/runs/runnerOutput';
+import { failedCell, failedCellIndex, importFailure, parseRunnerReport } from '../../core/runs/runnerOutput';
 import type { Logger } from '../../core/util/logger';
 import type { Log } from '../../host/log';
 import type { PromotionTarget } from '../../host/promotionTarget';
-import { resolvePython } from '../../host/python';
+import type { PythonChoice } from '../../host/python';
+import { pythonWords, resolvePython } from '../../host/python';
+import { ConfigKey } from '../../host/ids';
+import type { ChildResult } from '../../host/childProcess';
+import type { PipelineConfig } from '../../core/contract/pipelineConfig';
+import type { RunClaim, RunningPipeline } from './running';
+import { claimPipelineRun, showAlreadyRunning } from './running';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { openCell } from '../pipelines/commands';
 import { currentText } from './notebookArg';
@@ -49,7 +55,9 @@ export interface TestRunResult {
  * Runs `python -m <package>.pipeline --json` in the output root with <out>/src first on the import path, as
  * `nbpromote run --json` does: a child process (argument array, no shell) whose stderr goes to the log,
  * under a cancellable progress notification (cancelling stops the process). Shows the metrics when it
- * finishes; when it fails, the runner's error, with "Go to Cell" when it names a cell of the notebook. Refuses
+ * finishes; when it fails, the runner's error, with "Go to Cell" when it names a cell of the notebook, or, when
+ * the Python could not import a module, which Python ran it and "Open Setting" (nbpromote.python.path). While
+ * this window runs the pipeline of that output root, a second run is refused with "Stop Run" (running.ts). Refuses
  * in Restricted Mode, and says why, before anything else; runs nothing when the output root holds another
  * notebook's package (nbpromote.lock, else pipeline.yaml, names another notebook that is still there: the rule
  * promotion uses, so a renamed notebook is a move) and offers "Promote Notebook" instead. `recorded` is told
@@ -99,17 +107,33 @@ export async function runPipeline(log: Log, target: () => PromotionTarget, recor
     });
     return { ran: false, reason };
   }
+  const claim = claimPipelineRun(await realRootOf(t.outDir), config.package);
+  if ('busy' in claim) {
+    const reason = showAlreadyRunning(claim.busy, displayDir(t), () => log.show());
+    logger.info(reason);
+    return { ran: false, reason };
+  }
+  try {
+    return await runClaimed(log, t, config, claim, recorded);
+  } finally {
+    claim.release();
+  }
+}
+
+/** The run itself, once this window holds the output root (`claim`): nothing else runs this pipeline until it ends. */
+async function runClaimed(log: Log, t: PromotionTarget, config: PipelineConfig, claim: RunClaim, recorded: ((outDir: string) => void) | undefined): Promise<RunPipelineResult> {
+  const logger = log.scoped('run');
   const python = await resolvePython(t.notebookUri);
   const argv = pipelineArgs(config.package, nodePath.join(t.outDir, 'src'), ['--json']);
   logger.info(`${commandLine(shownPipelineArgs(python.path, config.package, argv))} in ${t.outDir} (Python from ${python.source})`);
   const started = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Running ${config.package} ${config.version}`, cancellable: true },
-    (_progress, token) => runInOutputRoot(python.path, argv, t.outDir, logger, token),
+    (_progress, token) => runStoppable(python.path, argv, t.outDir, logger, token, claim),
   );
   if (result.spawnError !== undefined) {
-    const reason = result.spawnError === 'ENOENT' ? `cannot run ${python.path}: no such program (set nbpromote.python.path)` : `cannot run ${python.path}: ${result.spawnError}`;
-    showWithLog(log, 'error', reason);
+    const reason = spawnFailure(python, result.spawnError);
+    showRunFailure(() => log.show(), reason, t.notebookUri, undefined, true);
     return { ran: false, reason };
   }
   recorded?.(t.outDir);
@@ -123,10 +147,12 @@ export async function runPipeline(log: Log, target: () => PromotionTarget, recor
     const metrics = Object.entries(report.metrics ?? {}).map(([name, value]) => `${name} ${typeof value === 'number' ? formatMetric(value) : JSON.stringify(value)}`);
     showWithLog(log, 'info', `${config.package} ${config.version} ${report.status ?? 'finished'} in ${seconds} s${metrics.length > 0 ? `: ${metrics.join(', ')}` : ' (no metrics)'}`);
   } else {
-    const error = runFailureMessage(`${config.package} ${config.version}`, result.code, report, result.stderr);
+    const advice = importAdvice(report, config.package, python);
+    const error = runFailureMessage(`${config.package} ${config.version}`, result.code, report, result.stderr, advice);
     logger.error(error);
-    const cell = await failedCellOf(t.notebookUri, report, logger);
-    showRunFailure(() => log.show(), error, t.notebookUri, cell);
+    // An import the interpreter could not do is no fault of a cell: "Go to Cell" would land on the imports.
+    const cell = advice === undefined ? await failedCellOf(t.notebookUri, report, logger) : undefined;
+    showRunFailure(() => log.show(), error, t.notebookUri, cell, advice !== undefined);
     return { ...ranResult(result.code, report), error, ...(cell === undefined ? {} : { failedCell: cell }) };
   }
   return ranResult(result.code, report);
@@ -163,13 +189,27 @@ async function otherNotebookOf(target: PromotionTarget, configNotebook: string):
 }
 
 /**
- * What a failed run shows: the runner's error (`fail 0.1.0: step 'clean' failed in notebook cell 5, line 2:
- * KeyError: 'monthly_charge'`); without one (the process died, or printed no JSON), the exit code and the last
- * line of stderr.
+ * Runs the pipeline's process until it ends, killed when the progress notification is cancelled or the run is
+ * stopped from elsewhere ("Stop Run" when it was started again): both cancel the claim.
  */
-export function runFailureMessage(what: string, code: number | null, report: RunnerReport | undefined, stderr: string): string {
+export async function runStoppable(command: string, argv: readonly string[], cwd: string, logger: Logger, progress: vscode.CancellationToken, claim: RunningPipeline): Promise<ChildResult> {
+  const cancelled = progress.onCancellationRequested(() => claim.stop());
+  try {
+    return await runInOutputRoot(command, argv, cwd, logger, claim.token);
+  } finally {
+    cancelled.dispose();
+  }
+}
+
+/**
+ * What a failed run shows: the runner's error (`fail 0.1.0: step 'clean' failed in notebook cell 5, line 2:
+ * KeyError: 'monthly_charge'`), then `advice` when given (importAdvice); without an error (the process died, or
+ * printed no JSON), the exit code and the last line of stderr.
+ */
+export function runFailureMessage(what: string, code: number | null, report: RunnerReport | undefined, stderr: string, advice?: string): string {
   const error = typeof report?.error === 'string' ? report.error.trim() : '';
-  if (error !== '') return report?.status === 'error' ? `${what} cannot run: ${error}` : `${what}: ${error}`;
+  const then = advice === undefined ? '' : `${/[.!?]$/.test(error) ? '' : '.'} ${advice}`;
+  if (error !== '') return report?.status === 'error' ? `${what} cannot run: ${error}${then}` : `${what}: ${error}${then}`;
   const last = stderr.trim().split('\n').pop()?.trim() ?? '';
   return `${what} failed (exit code ${String(code)})${last === '' ? '' : `: ${last}`}`;
 }
@@ -188,12 +228,35 @@ export async function failedCellOf(uri: vscode.Uri, report: RunnerReport | undef
   }
 }
 
-/** The error of a failed run, with "Go to Cell" when it names a cell of the notebook, and "Show Log" (the traceback). */
-export function showRunFailure(showLog: () => void, message: string, notebookUri: vscode.Uri, cell: { index: number; line: number } | undefined): void {
-  const actions = cell === undefined ? ['Show Log'] : ['Go to Cell', 'Show Log'];
+/** Why the Python could not start: "cannot run python3 from PATH: no such program (set nbpromote.python.path)". */
+export function spawnFailure(python: PythonChoice, code: string): string {
+  return code === 'ENOENT' ? `cannot run ${pythonWords(python)}: no such program (set ${ConfigKey.PythonPath})` : `cannot run ${pythonWords(python)}: ${code}`;
+}
+
+/**
+ * When a run failed on an import the interpreter could not do (runnerOutput's importFailure): which Python ran it,
+ * where that came from, and what to do ("It ran with python3 from PATH, which cannot import pandas: install it for
+ * that Python, or set nbpromote.python.path to one that has it."). Undefined for any other failure.
+ */
+export function importAdvice(report: RunnerReport | undefined, packageName: string, python: PythonChoice): string | undefined {
+  const failure = typeof report?.error === 'string' ? importFailure(report.error, packageName) : undefined;
+  if (failure === undefined) return undefined;
+  return failure.module === undefined
+    ? `It ran with ${pythonWords(python)}: check what is installed for that Python, or set ${ConfigKey.PythonPath} to another one.`
+    : `It ran with ${pythonWords(python)}, which cannot import ${failure.module}: install it for that Python, or set ${ConfigKey.PythonPath} to one that has it.`;
+}
+
+/**
+ * The error of a failed run, with "Go to Cell" when it names a cell of the notebook, "Open Setting"
+ * (nbpromote.python.path) when the Python is what failed (`pythonFailed`: an import it could not do), and
+ * "Show Log" (the traceback).
+ */
+export function showRunFailure(showLog: () => void, message: string, notebookUri: vscode.Uri, cell: { index: number; line: number } | undefined, pythonFailed = false): void {
+  const actions = [...(cell === undefined ? [] : ['Go to Cell']), ...(pythonFailed ? ['Open Setting'] : []), 'Show Log'];
   void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
     if (choice === 'Show Log') showLog();
     else if (choice === 'Go to Cell' && cell !== undefined) void openCell(notebookUri.toString(), cell.index, cell.line);
+    else if (choice === 'Open Setting') void vscode.commands.executeCommand('workbench.action.openSettings', `@id:${ConfigKey.PythonPath}`);
   });
 }
 

@@ -28,7 +28,7 @@ export function compareData(runs: readonly RunSummary[], histories: RunHistories
   }));
 
   const params: CompareParam[] = namesInOrder(runs.map((r) => Object.keys(r.params))).map((name) => {
-    const values = runs.map((run) => (Object.prototype.hasOwnProperty.call(run.params, name) ? formatParam(run.params[name]) : null));
+    const values = runs.map((run) => (Object.prototype.hasOwnProperty.call(run.params, name) ? formatParam(run.params[name], run.paramShapes?.[name]) : null));
     return { name, values, differs: values.some((v) => v !== values[0]) };
   });
 

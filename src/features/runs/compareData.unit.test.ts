@@ -27,6 +27,13 @@ describe('compare runs', () => {
     );
   });
 
+  it('writes a float parameter\'s whole value 1.0 when pipeline.yaml says it is a float (run.json\'s 1.0 reads as 1)', () => {
+    const shapes = { alpha: { type: 'float' as const }, n: { type: 'int' as const } };
+    const x = { ...base('20261125T221530Z-aaaaaa', { alpha: 1, n: 3 }, {}), paramShapes: shapes };
+    const y = { ...base('20261125T221630Z-bbbbbb', { alpha: 3, n: 3 }, {}), paramShapes: shapes };
+    assert.deepEqual(compareData([x, y]).params.map((p) => [p.name, p.values]), [['alpha', ['1.0', '3.0']], ['n', ['3', '3']]]);
+  });
+
   it('names each run\'s pipeline and says so above the tables when the runs are of different pipelines', () => {
     const churn = { ...a, pipeline: 'churn_model' };
     const credit = { ...b, pipeline: 'credit' };

@@ -3,7 +3,9 @@
  * `--param` value for a re-run, the poll interval after failures. Pure functions (no vscode, no Node), so
  * they are unit-tested without VS Code and the webviews may import them.
  */
+import type { ParamShape } from '../../core/contract/pipelineConfig';
 import type { RunParamValue, RunSummary } from '../../core/contract/runs';
+import { jsonWithFloats } from '../../core/pipeline/paramText';
 import { formatMetric, formatSize } from '../../core/util/words';
 
 /** The first metric the run recorded: what the view shows next to it. */
@@ -43,10 +45,13 @@ export function formatCommit(run: RunSummary): string | undefined {
   return `${run.gitCommit.slice(0, 7)}${run.gitDirty === true ? ' (uncommitted changes)' : ''}`;
 }
 
-/** A parameter value as text: strings as they are, the rest as JSON. */
-export function formatParam(value: RunParamValue | undefined): string {
+/**
+ * A parameter value as text: strings as they are, the rest as JSON, with the numbers `shape` (pipeline.yaml's, see
+ * RunSummary.paramShapes) calls floats written as floats: `alpha` 1.0 reads `1.0`, not `1`.
+ */
+export function formatParam(value: RunParamValue | undefined, shape?: ParamShape): string {
   if (value === undefined) return '—';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : jsonWithFloats(value, shape);
 }
 
 /**
@@ -108,7 +113,7 @@ export function runTooltipMarkdown(run: RunSummary, stale: boolean): string {
   const facts = [what === '' ? undefined : md(what), `started ${md(formatTime(run.start))}`, `took ${md(formatDuration(run.durationS))}`].filter((p) => p !== undefined);
   lines.push(facts.join(' · '));
   if (run.error !== undefined) lines.push('', `**Error:** ${md(truncate(run.error, 300))}`);
-  section(lines, 'Parameters', Object.entries(run.params).map(([name, value]) => `${md(name)} = \`${code(formatParam(value))}\``));
+  section(lines, 'Parameters', Object.entries(run.params).map(([name, value]) => `${md(name)} = \`${code(formatParam(value, run.paramShapes?.[name]))}\``));
   section(lines, 'Metrics', Object.entries(run.metrics).map(([name, value]) => `${md(name)} = \`${formatNumber(value)}\``));
   const commit = formatCommit(run);
   if (commit !== undefined) lines.push('', `**Commit:** \`${code(run.gitCommit?.slice(0, 7) ?? '')}\`${run.gitDirty === true ? ' (uncommitted changes)' : run.gitDirty === false ? ' (clean)' : ''}`);

@@ -4,8 +4,9 @@
  * the project with <project>/src first on the import path, a child process with an argument array (no shell), stderr to
  * the log, under a cancellable progress notification. Runs only in a trusted workspace, and only the pipeline the
  * run was a run of: when the project's pipeline.yaml now names another package (another notebook was promoted
- * there since), it says so and runs nothing. A failed re-run shows the runner's error, with "Go to Cell" when it
- * names a cell of the notebook.
+ * there since), it says so and runs nothing; nor while this window runs that pipeline (promote/running.ts). A
+ * failed re-run shows the runner's error, with "Go to Cell" when it names a cell of the notebook, or the Python
+ * that ran it and "Open Setting" when it could not import a module (importAdvice).
  *
  * (The promote feature's runPipeline takes no parameters, hence this small runner.)
  */
@@ -19,12 +20,14 @@ import type { Logger } from '../../core/util/logger';
 import { resolvePython } from '../../host/python';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { paramArgument } from './format';
-import { runInOutputRoot } from '../../host/childProcess';
+import type { ChildResult } from '../../host/childProcess';
+import { realRootOf } from '../../core/io/paths';
+import { claimPipelineRun, showAlreadyRunning } from '../promote/running';
 import { pipelineArgs, shownPipelineArgs } from '../../core/pipeline/command';
 import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
 import { parseRunnerReport } from '../../core/runs/runnerOutput';
 import { CommandId } from '../../host/ids';
-import { failedCellOf, runFailureMessage, showRunFailure } from '../promote/run';
+import { failedCellOf, importAdvice, runFailureMessage, runStoppable, showRunFailure, spawnFailure } from '../promote/run';
 import { commandLine } from '../../core/util/commandLine';
 
 export interface RerunResult {
@@ -74,24 +77,39 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
   }
   argv.push('--json');
   if (dropped.length > 0) logger.warn(`pipeline.yaml no longer has the parameter(s) ${dropped.join(', ')} of run ${run.id}: they are left out`);
+  const claim = claimPipelineRun(await realRootOf(root), config.package);
+  if ('busy' in claim) {
+    const reason = showAlreadyRunning(claim.busy, root, () => void vscode.commands.executeCommand(CommandId.ShowLog));
+    logger.info(reason);
+    return { ran: false, reason };
+  }
   const python = await resolvePython(vscode.Uri.file(root));
   logger.info(`re-running ${run.id}: ${commandLine(shownPipelineArgs(python.path, config.package, argv))} in ${root} (Python from ${python.source})`);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Re-running ${config.package} with the parameters of ${run.id}`, cancellable: true },
-    (_progress, token) => runInOutputRoot(python.path, argv, root, logger, token),
-  );
+  let result: ChildResult;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Re-running ${config.package} with the parameters of ${run.id}`, cancellable: true },
+      (_progress, token) => runStoppable(python.path, argv, root, logger, token, claim),
+    );
+  } finally {
+    claim.release();
+  }
   if (result.spawnError !== undefined) {
-    return failed(result.spawnError === 'ENOENT' ? `cannot run ${python.path}: no such program (set nbpromote.python.path)` : `cannot run ${python.path}: ${result.spawnError}`);
+    const reason = spawnFailure(python, result.spawnError);
+    logger.error(reason);
+    showRunFailure(() => void vscode.commands.executeCommand(CommandId.ShowLog), reason, vscode.Uri.file(root), undefined, true);
+    return { ran: false, reason };
   }
   const report = parseRunnerReport(result.stdout);
   const runId = typeof report?.run_id === 'string' ? report.run_id : undefined;
   const status = result.cancelled ? 'cancelled' : typeof report?.status === 'string' ? report.status : undefined;
   if (result.code !== 0 && !result.cancelled) {
-    const error = runFailureMessage(`The re-run of ${run.id} (${config.package} ${config.version})`, result.code, report, result.stderr);
+    const advice = importAdvice(report, config.package, python);
+    const error = runFailureMessage(`The re-run of ${run.id} (${config.package} ${config.version})`, result.code, report, result.stderr, advice);
     logger.error(error);
     const notebookUri = vscode.Uri.file(nodePath.resolve(root, ...config.notebook.split('/')));
-    const cell = await failedCellOf(notebookUri, report, logger);
-    showRunFailure(() => void vscode.commands.executeCommand(CommandId.ShowLog), error, notebookUri, cell);
+    const cell = advice === undefined ? await failedCellOf(notebookUri, report, logger) : undefined;
+    showRunFailure(() => void vscode.commands.executeCommand(CommandId.ShowLog), error, notebookUri, cell, advice !== undefined);
     return { ran: true, exitCode: result.code, argv, reason: error, ...(runId === undefined ? {} : { runId }), ...(status === undefined ? {} : { status }), ...(dropped.length > 0 ? { dropped } : {}) };
   } else if (!result.cancelled) {
     void vscode.window.showInformationMessage(`${config.package} ran again with the parameters of ${run.id}${runId === undefined ? '' : `: run ${runId}`} ${status ?? 'finished'}.`);

@@ -5,7 +5,10 @@
  * reload reads as many runs as were shown. When a reload fails the runs read before stay, marked stale,
  * next to the error. No `vscode` here: the tree (tree.ts) turns these into items.
  */
-import { basename } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { ParameterSpec, ParamShape } from '../../core/contract/pipelineConfig';
+import { readPipelineConfig } from '../../core/pipeline/config';
 import type { Problem } from '../../core/contract/problem';
 import type { MetricPoint, MlflowExperiment, RunPage, RunSource, RunSummary } from '../../core/contract/runs';
 import { MAX_RUN_PAGE } from '../../core/contract/runs';
@@ -165,6 +168,8 @@ export class LocalSource extends RunsSource {
   readonly key: string;
   readonly location: string;
   private index: LocalRunIndex | undefined;
+  /** pipeline.yaml's package and parameters, read with the first page. */
+  private parameters: PipelineParameters | undefined;
 
   constructor(
     /** The project: pipeline.yaml's folder. */
@@ -176,15 +181,54 @@ export class LocalSource extends RunsSource {
     this.location = root;
   }
 
-  protected first(): Promise<RunPage> {
+  protected async first(): Promise<RunPage> {
     this.index = listLocalRuns(this.root);
-    return readLocalRunPage(this.index, { offset: 0 });
+    const [page, parameters] = await Promise.all([readLocalRunPage(this.index, { offset: 0 }), pipelineParameters(this.root)]);
+    this.parameters = parameters;
+    return withParamShapes(page, parameters);
   }
 
-  protected next(previous: RunPage): Promise<RunPage> {
+  protected async next(previous: RunPage): Promise<RunPage> {
     this.index ??= listLocalRuns(this.root);
-    return readLocalRunPage(this.index, { offset: previous.nextOffset ?? this.index.ids.length });
+    return withParamShapes(await readLocalRunPage(this.index, { offset: previous.nextOffset ?? this.index.ids.length }), this.parameters);
   }
+}
+
+/** The package pipeline.yaml in `root` holds now, and its parameters; undefined when it cannot be read. */
+async function pipelineParameters(root: string): Promise<PipelineParameters | undefined> {
+  const file = join(root, 'pipeline.yaml');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const { config } = readPipelineConfig(text, file);
+  return config === undefined ? undefined : { package: config.package, parameters: config.parameters };
+}
+
+/**
+ * The runs with `paramShapes` from pipeline.yaml (where their parameters hold floats), for the runs of the
+ * package it holds (a run of another package promoted there before keeps none): run.json's numbers do not
+ * tell `1.0` from `1`.
+ */
+export function withParamShapes(page: RunPage, pipeline: PipelineParameters | undefined): RunPage {
+  if (pipeline === undefined) return page;
+  const items = page.items.map((run) => {
+    if (run.pipeline !== pipeline.package) return run;
+    const shapes: Record<string, ParamShape> = {};
+    for (const name of Object.keys(run.params)) {
+      const spec = Object.prototype.hasOwnProperty.call(pipeline.parameters, name) ? pipeline.parameters[name] : undefined;
+      if (spec !== undefined) shapes[name] = { type: spec.type, ...(spec.items === undefined ? {} : { items: spec.items }), ...(spec.floats === undefined ? {} : { floats: spec.floats }) };
+    }
+    return Object.keys(shapes).length === 0 ? run : { ...run, paramShapes: shapes };
+  });
+  return { ...page, items };
+}
+
+export interface PipelineParameters {
+  readonly package: string;
+  readonly parameters: Readonly<Record<string, ParameterSpec>>;
 }
 
 /** MLflow's file store. */

@@ -1,15 +1,30 @@
 // The Runs view's sources without VS Code: a local store paged 200 at a time with "Load more" per group,
 // and an MLflow server (a real HTTP server on 127.0.0.1) whose failure keeps the last runs, stale.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGroup } from '../../core/contract/runs';
+import { renderPipelineConfig } from '../../core/pipeline/config';
 import { localRunRecord, runIdAt, writeLocalRun } from '../../core/runs/testing';
 import { LocalSource, MlflowSource } from './sources';
+
+/** pipeline.yaml of the package `churn` with a float and an int parameter. */
+const pipelineYaml = renderPipelineConfig(
+  {
+    schema_version: 1,
+    package: 'churn',
+    version: '0.2.0',
+    notebook: 'churn.ipynb',
+    workdir: '.',
+    parameters: { alpha: { default: 1, type: 'float' }, n: { default: 3, type: 'int' } },
+    steps: [{ name: 'train', module: 'churn.steps.train', function: 'train', cells: [{ index: 1 }], inputs: ['alpha', 'n'], outputs: ['model'], after: [] }],
+  },
+  'test',
+);
 
 describe('runs view sources', function () {
   this.timeout(20_000);
@@ -26,6 +41,22 @@ describe('runs view sources', function () {
       writeLocalRun(root, runIdAt(t0 + 1000, 'ffffff'), '{"id": "truncated", "status": "fini');
     });
     after(() => rmSync(root, { recursive: true, force: true }));
+
+    it('gives the runs of the package pipeline.yaml holds where their parameters are floats, and no other run', async () => {
+      const shaped = mkdtempSync(join(tmpdir(), 'nbpromote-runs-shapes-'));
+      try {
+        writeFileSync(join(shaped, 'pipeline.yaml'), pipelineYaml);
+        writeLocalRun(shaped, runIdAt(t0, 'aaaaaa'), localRunRecord(runIdAt(t0, 'aaaaaa'), { pipeline: 'churn', params: { alpha: 1, n: 3 } }));
+        writeLocalRun(shaped, runIdAt(t0 + 1, 'bbbbbb'), localRunRecord(runIdAt(t0 + 1, 'bbbbbb'), { pipeline: 'other', params: { alpha: 1 } }));
+        const source = new LocalSource(shaped, 'Local runs · shapes');
+        await source.reload();
+        assert.equal(source.error, undefined);
+        const byPipeline = Object.fromEntries(source.runs.map((r) => [r.pipeline, r.paramShapes]));
+        assert.deepEqual(byPipeline, { churn: { alpha: { type: 'float' }, n: { type: 'int' } }, other: undefined });
+      } finally {
+        rmSync(shaped, { recursive: true, force: true });
+      }
+    });
 
     it('reads 200 runs newest first, a malformed record as one flagged run', async () => {
       const source = new LocalSource(root, 'Local runs · test');

@@ -1,0 +1,22 @@
+import { NbpromoteError } from '../core/errors';
+import type { ConfigKey } from './ids';
+
+/**
+ * A setting's value cannot be used (nbpromote.output.root leading outside the workspace folder, a package name
+ * that is not a Python identifier). A mistake in the person's configuration, not a bug: registerCommand logs it
+ * as a warning without a stack and offers "Open Setting" at `setting`, and "Manage Workspace Trust" when
+ * `restrictedMode` (the value is refused only because the workspace is not trusted).
+ */
+export class SettingError extends NbpromoteError {
+  constructor(
+    readonly setting: ConfigKey,
+    message: string,
+    readonly restrictedMode = false,
+  ) {
+    super('usage', message);
+  }
+
+  static isSetting(ex: unknown): ex is SettingError {
+    return ex instanceof SettingError;
+  }
+}
