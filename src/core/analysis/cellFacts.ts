@@ -177,6 +177,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     imports,
     starImports: analysis.starImports.map((s) => s.statement),
     functions: analysis.functions,
+    ...(lambdas.length === 0 ? {} : { lambdas: lambdas.map((l) => ({ name: l.name, line: l.line, freeNames: lambdaFreeNames(analysis, l) })) }),
     assignments,
     requirements: analysis.requirements,
     statements,
@@ -205,7 +206,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     globalsDeclared: [...new Set([...analysis.globalsDeclared, ...changesArguments.flatMap((c) => c.globals)])],
     definitions: [
       ...analysis.functions,
-      ...lambdas.map((l) => ({ name: l.name, startLine: l.line, endLine: l.line, topLevel: true, asDef: l.asDef, freeNames: [...new Set(analysis.uses.filter((u) => u.line === l.line && u.name !== l.name).map((u) => u.name))] })),
+      ...lambdas.map((l) => ({ name: l.name, startLine: l.line, endLine: l.line, topLevel: true, asDef: l.asDef, freeNames: lambdaFreeNames(analysis, l) })),
     ],
     deleted: [...new Set(analysis.deletes.map((d) => d.name))],
     exceptCuts: analysis.unusedExceptAliases,
@@ -586,6 +587,11 @@ function lambdaAsDef(tree: PyTree, statement: PyNode, name: string, lambda: PyNo
   if (body === undefined) return undefined;
   const params = parameters === undefined ? '' : tree.text(parameters);
   return { name, line, asDef: `def ${name}(${params}):  # was: ${name} = lambda ...\n    return ${tree.text(body)}` };
+}
+
+/** The module-level names a `name = lambda ...` line reads (the lambda's body and defaults). */
+function lambdaFreeNames(analysis: CellAnalysis, lambda: { readonly name: string; readonly line: number }): string[] {
+  return [...new Set(analysis.uses.filter((u) => u.line === lambda.line && u.name !== lambda.name).map((u) => u.name))];
 }
 
 /** A call of a plain name (`fn`) with the names passed to it. */

@@ -45,6 +45,8 @@ export interface CellFacts {
   readonly imports: readonly { readonly name: string; readonly statement: string; readonly line: number }[];
   /** Top-level functions and classes with the global names their bodies read. */
   readonly functions: readonly SharedFunctionFacts[];
+  /** `name = lambda ...` statements on a line of their own, with the module-level names the line reads. */
+  readonly lambdas?: readonly { readonly name: string; readonly line: number; readonly freeNames: readonly string[] }[];
   /** Top-level simple assignments `name = <expression>` with the expression's text (parameters). */
   readonly assignments: readonly { readonly name: string; readonly valueText: string; readonly line: number }[];
   readonly requirements: readonly string[];
@@ -285,6 +287,8 @@ class GraphBuilder {
   private readonly sharedFunctions = new Map<string, { readonly cell: NotebookCell; readonly fn: SharedFunctionFacts }>();
   /** Shared functions reading parameters or step values, as the graph gives them (see checkSharedFunctions). */
   private readonly stepBound: StepBoundFunction[] = [];
+  /** What made units define each shared function themselves: the names it read there (see definesSharedIn). */
+  private readonly readsByUnits = new Map<string, string[]>();
   /**
    * Functions a step defines, with the global names their bodies read and those of them a later step binds
    * again (name -> that step): in the package the function keeps the defining step's values (see checkStaleCalls).
@@ -746,13 +750,21 @@ class GraphBuilder {
       this.functionsFree.set(fn.name, fn.freeNames);
       this.sharedFunctions.set(fn.name, { cell, fn });
     }
+    // `shrink = lambda v: v * SCALE`: a function as a def is, read when called.
+    for (const l of f.lambdas ?? []) {
+      this.functionsFree.set(l.name, l.freeNames);
+      this.sharedFunctions.set(l.name, { cell, fn: { name: l.name, kind: 'function', line: l.line, startLine: l.line, endLine: l.line, topLevel: true, freeNames: l.freeNames } });
+    }
     for (const changes of f.changesArguments ?? []) {
       this.argumentChanges.set(changes.name, changes);
       for (const name of changes.globals ?? []) this.sharedState.add(name);
     }
     for (const site of f.declaresGlobal ?? []) this.sharedState.add(site.name);
     // Reads inside a function's body happen when it is called, not at import: checkSharedFunctions says those.
-    const inFunction = (line: number): boolean => f.functions.some((fn) => fn.kind === 'function' && fn.startLine !== undefined && fn.endLine !== undefined && line > fn.startLine && line <= fn.endLine);
+    // A default value or decorator (on the lines up to the `def`) is evaluated where the def runs: in the units
+    // calling a function that reads a parameter or a step value, which define it (see definesSharedIn).
+    const inFunction = (line: number): boolean =>
+      f.functions.some((fn) => fn.kind === 'function' && fn.startLine !== undefined && fn.endLine !== undefined && line >= fn.startLine && line <= fn.endLine) || (f.lambdas ?? []).some((l) => l.line === line);
     const reported = new Set<string>();
     for (const use of f.externalUses) {
       const binding = this.bindings.get(use.name);
@@ -1322,15 +1334,17 @@ class GraphBuilder {
    * The parameters and step values shared function `name` reads when called, now (the bindings as the cells so
    * far left them): itself, or through the shared functions it calls. Empty for a class or a name of no function.
    */
-  private stepValuesRead(name: string, seen = new Set<string>()): string[] {
+  private stepValuesRead(name: string, own: ReadonlySet<string> = new Set(), seen = new Set<string>()): string[] {
     const shared = this.sharedFunctions.get(name);
     if (shared === undefined || seen.has(name)) return [];
     seen.add(name);
     const reads: string[] = [];
     for (const free of shared.fn.freeNames) {
       const binding = this.bindings.get(free);
-      if (binding?.kind === 'parameter' || binding?.kind === 'step') addOnce(reads, free);
-      else if (binding?.kind === 'common') for (const r of this.stepValuesRead(free, seen)) addOnce(reads, r);
+      // `own`: what the calling unit binds itself before the call (`LIMIT = 5`, `X_train = ...`): the function
+      // reads the unit's value, as the notebook's global was then.
+      if (own.has(free) || binding?.kind === 'parameter' || binding?.kind === 'step' || binding?.kind === 'metric') addOnce(reads, free);
+      else if (binding?.kind === 'common') for (const r of this.stepValuesRead(free, own, seen)) addOnce(reads, r);
     }
     return reads;
   }
@@ -1348,13 +1362,19 @@ class GraphBuilder {
    * checkSharedFunctions).
    */
   private definesSharedIn(unit: UnitBuilder, cell: NotebookCell, use: NameSite): boolean {
-    if (this.stepValuesRead(use.name).length === 0 || !this.definableInUnit(use.name)) return false;
+    // What the unit binds before the call (its earlier cells; this cell's lines above): the function reads those.
+    const own = new Set([...unit.local, ...(this.facts.get(cell.index)?.defines ?? []).filter((d) => d.line < use.line).map((d) => d.name)]);
+    const reads = this.stepValuesRead(use.name, own);
+    if (reads.length === 0 || !this.definableInUnit(use.name)) return false;
+    const known = this.readsByUnits.get(use.name) ?? [];
+    for (const r of reads) addOnce(known, r);
+    this.readsByUnits.set(use.name, known);
     if (!addOnce(unit.definesShared, use.name)) return true;
     const fn = this.sharedFunctions.get(use.name)?.fn;
-    // What the cell binds before the call (`train = ...` then `rmse_cv(model)`) the function reads from the unit.
-    const boundBefore = new Set((this.facts.get(cell.index)?.defines ?? []).filter((d) => d.line < use.line).map((d) => d.name));
     for (const name of fn?.freeNames ?? []) {
-      if (unit.local.has(name) || boundBefore.has(name) || name === use.name) continue;
+      if (name === use.name) continue;
+      // A shared function it calls that reads what the unit binds is defined in the unit too (not imported).
+      if (own.has(name) && !this.sharedFunctions.has(name)) continue;
       this.resolve(unit, cell, { name, line: use.line, column: use.column, through: use.name });
     }
     return true;
@@ -1363,7 +1383,7 @@ class GraphBuilder {
   private readWords(reads: readonly string[]): string {
     return andList(reads.map((r) => {
       const binding = this.bindings.get(r);
-      return binding?.kind === 'parameter' ? `${r} (a parameter)` : binding?.kind === 'step' ? `${r} (from step ${binding.step})` : r;
+      return binding?.kind === 'parameter' ? `${r} (a parameter)` : binding?.kind === 'step' ? `${r} (from step ${binding.step})` : binding?.kind === 'metric' ? `${r} (from the metrics)` : r;
     }));
   }
 
@@ -1378,6 +1398,7 @@ class GraphBuilder {
     const found: { name: string; shared: { readonly cell: NotebookCell; readonly fn: SharedFunctionFacts }; reads: string[] }[] = [];
     for (const [name, shared] of this.sharedFunctions) {
       const reads = this.stepValuesRead(name);
+      for (const r of this.readsByUnits.get(name) ?? []) addOnce(reads, r);
       if (reads.length === 0) continue;
       if (!this.definableInUnit(name)) {
         const { cell, fn } = shared;

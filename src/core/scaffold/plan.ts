@@ -706,7 +706,7 @@ class Generator {
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
-    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name)], skip, [...functionImports, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters), ...this.sharedDefinitions(step)]);
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters), ...this.sharedDefinitions(step)]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
@@ -1119,7 +1119,7 @@ class Generator {
     const hasShown = last !== undefined && (this.input.cells.get(last.index)?.trailingExpression !== undefined || shownText !== undefined);
     lines.push(indentBody(withStatement(chunks.join('\n\n'))));
     const valuesOf = (list: readonly string[]): string => `{${list.map((n) => `${pyString(n)}: ${n}`).join(', ')}}`;
-    const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, '_shown']);
+    const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, ...this.sharedDefinitionReads(metrics), '_shown']);
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
     const lastNames = shownNamesByCell[metrics.cells.length - 1];
@@ -1348,7 +1348,7 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
           lines.push(`    ${i} = _runtime.copied(${step === undefined ? `pipeline_run.outputs[${pyString(i)}]` : `_runtime.step_output(pipeline_run, ${pyString(step)}, ${pyString(i)})`})`);
         }
       }
-      lines.push(this.unitBody(t, [], new Map(), [...this.lateSharedImport(this.pkg, this.splitShared(t.commonNames).late), ...this.sharedDefinitions(t)]));
+      lines.push(this.unitBody(t, this.sharedDefinitionReads(t), new Map(), [...this.lateSharedImport(this.pkg, this.splitShared(t.commonNames).late), ...this.sharedDefinitions(t)]));
     }
     return `${lines.join('\n')}\n`;
   }

@@ -93,4 +93,46 @@ describe('planPromotion: a shared function reading parameters and step values (d
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  // Round 29's shapes: a step binding what the function reads itself (a tuning loop, a rebound constant, data it
+  // makes), a lambda, a default argument reading a parameter, a test cell calling a helper reading the metrics'.
+  const shapes: readonly TestCell[] = [
+    { tags: ['imports'], source: 'import statistics' },
+    { tags: ['parameters'], source: 'SCALE = 2.0\nN = 3' },
+    {
+      tags: ['functions'],
+      source: ['LIMIT = 3', '', '', 'def cap(x):', '    return min(x, LIMIT)', '', '', 'def spread(values, n=N):', '    return statistics.pvariance(values[:n]) * SCALE', '', 'shrink = lambda v: v * SCALE', 'err = lambda pred: abs(pred - truth)'].join('\n'),
+    },
+    { tags: ['step:a'], source: 'a = cap(10)' },
+    { tags: ['step:b'], source: 'LIMIT = 5\nb = cap(10)\nfor t in [1, 2, 7]:\n    LIMIT = t\n    last = cap(10)' },
+    { tags: ['step:c'], source: 'data = [1.0, 4.0, 2.0, 8.0]\nc = spread(data) + shrink(1.0)' },
+    { tags: ['metrics'], source: 'truth = 2.5\nm_err = err(c)\nm_cap = cap(10)\nprint(a, b, last, c, m_err, m_cap)' },
+    { tags: ['test'], source: 'assert err(truth) == 0' },
+  ];
+
+  it('defines a function where the calling unit binds what it reads, lambdas and default arguments too; runs as the notebook', async function () {
+    const { dir, out, outcome } = await promoteCells(shapes, 'stepbound');
+    try {
+      assert.deepEqual(outcome.problems.filter((p) => p.severity === 'error'), []);
+      const step = (name: string): string => readFileSync(join(out, `src/nb/steps/${name}.py`), 'utf8');
+      // Step a reads the shared LIMIT: cap stays common.py's; step b binds LIMIT itself: it defines cap.
+      assert.match(step('a'), /^from \.\.common import cap$/m);
+      assert.match(step('b'), /\n {4}def cap\(x\):/);
+      assert.match(step('c'), /\n {4}def spread\(values, n=N\):[^]*\n {4}shrink = lambda v: v \* SCALE\n/);
+      // The data the function reads is not released (`del`) before it is called.
+      assert.doesNotMatch(step('c'), /del .*\bdata\b/);
+      if (!hasPython()) return;
+      const r = spawnSync(PYTHON, ['-c', `${shapes.map((c) => c.source).join('\n')}\nimport json\nprint(json.dumps([a, b, last, c, m_err, m_cap]))`], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const [a, b, last, c, mErr, mCap] = JSON.parse(r.stdout.trim().split('\n').pop() ?? '[]') as number[];
+      const run = runPipeline(out);
+      assert.deepEqual([run.metrics['a'], run.metrics['b'], run.metrics['last'], run.metrics['c'], run.metrics['m_err'], run.metrics['m_cap']], [a, b, last, c, mErr, mCap]);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+      if (!/No module named/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
