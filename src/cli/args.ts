@@ -1,6 +1,7 @@
 /**
  * A small, strict argument parser: known flags only, `--flag value` or `--flag=value`, repeated flags
- * collected, `--` ends the options. Unknown flags and missing values are usage errors (exit 2).
+ * collected, `--` ends the options. Unknown flags and missing values are usage errors (exit 2); so is a value
+ * that is another of the command's flags (`--out --json`), while one merely starting with `-` is a value.
  */
 import { NbpromoteError } from '../core/errors';
 
@@ -48,6 +49,8 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
       i++;
     }
     if (value === undefined || value === '') throw new NbpromoteError('usage', `--${name} needs a value (${spec.valueName ?? 'VALUE'})`);
+    // `--out $OUT --json` with $OUT empty: --json is the next flag, not a folder (`--out=--json` still names one).
+    if (eq === -1 && value.startsWith('--') && byName.has(value.slice(2).split('=')[0] ?? '')) throw new NbpromoteError('usage', `--${name} needs a value (got the flag ${value})`);
     if (spec.kind === 'list') {
       const list = flags.get(name);
       flags.set(name, Array.isArray(list) ? [...list, value] : [value]);

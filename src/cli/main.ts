@@ -5,7 +5,7 @@
 import { version } from '../../package.json';
 import { initPythonParser } from '../core/analysis/python/parser';
 import { NbpromoteError } from '../core/errors';
-import { describeFileSystemError } from '../core/io/fileSystemError';
+import { describeFileSystemError, fileSystemCode, fileSystemMessage } from '../core/io/fileSystemError';
 import type { FlagSpec } from './args';
 import { flagBoolean, parseArgs } from './args';
 import { inspectFlags, runInspect } from './commands/inspect';
@@ -117,7 +117,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
       return ExitCode.Ok;
     }
     const command = commands.find((c) => c.name === first);
-    if (command === undefined) throw new NbpromoteError('usage', `unknown command "${first}"`);
+    if (command === undefined) throw new NbpromoteError('usage', first.startsWith('-') ? `no command before ${first}: write one of ${commands.map((c) => c.name).join(', ')} first` : `unknown command "${first}"`);
     if (rest.includes('--help') || rest.includes('-h')) {
       io.out(`${command.synopsis}\n  ${command.summary}\n`);
       return ExitCode.Ok;
@@ -130,7 +130,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   } catch (ex) {
     const code = reportError(ex, io);
     // A command asked for --json failed before printing its own document: stdout still carries one.
-    const options = argv.slice(1, argv.includes('--') ? argv.indexOf('--') : undefined);
+    // (`nbpromote --json` alone: the flag is where the command should be.)
+    const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined);
     if (options.includes('--json') && !printed) io.out(`${JSON.stringify({ error: errorWords(ex), exit_code: code })}\n`);
     return code;
   }
@@ -163,11 +164,20 @@ function reportError(ex: unknown, io: CliIo): ExitCode {
 }
 
 if (require.main === module) {
-  // `nbpromote ... | head` closes the pipe early: that is not an error.
-  for (const stream of [process.stdout, process.stderr]) {
+  // `nbpromote ... | head` closes the pipe early: that is not an error. Output to a full disk is one, said in one
+  // line on stderr (when stderr itself can be written) rather than Node's uncaught exception.
+  for (const [stream, name] of [[process.stdout, 'stdout'], [process.stderr, 'stderr']] as const) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw error;
+      if (name === 'stdout') {
+        const why = fileSystemCode(error) === undefined ? `cannot write the output (stdout): ${error.message}` : fileSystemMessage(error, 'write', 'the output (stdout)');
+        try {
+          process.stderr.write(`nbpromote: ${why}\n`);
+        } catch {
+          // stderr is gone too: the exit status says it
+        }
+      }
+      process.exit(ExitCode.BadInput);
     });
   }
   const io: CliIo = {

@@ -2179,3 +2179,28 @@ def test_a_library_of_another_version_runs_the_step_again(tmp_path, monkeypatch)
     monkeypatch.setattr(sys.modules["fakelib"], "__version__", "2.0")
     assert run() == ["ran"]
     assert run() == ["cached"]
+
+
+def test_a_run_whose_final_record_cannot_be_written_fails_naming_the_file_and_the_cause(tmp_path, monkeypatch, capsys):
+    (tmp_path / "pipeline.yaml").write_text(
+        "schema_version: 1\npackage: p\nversion: 0.1.0\nnotebook: n.ipynb\nworkdir: .\nparameters: {}\n"
+        "steps:\n  - {name: a, inputs: [], outputs: [x], after: []}\nmetrics: {name: metrics, inputs: [x]}\n"
+    )
+    written = []
+    write = runtime._RunStore.write
+
+    def disk_fills(store, run_id, record):  # the first record (status running) is written, then the disk is full
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(run_id)
+        write(store, run_id, record)
+
+    monkeypatch.setattr(runtime._RunStore, "write", disk_fills)
+    code = runtime.main(["--json"], {"a": lambda: 2.5}, lambda x: {"total": x}, tmp_path / "pipeline.yaml")
+    out, err = capsys.readouterr()
+    assert code == runtime.EXIT_FAILED, err
+    summary = json.loads(out)
+    path = tmp_path.resolve() / ".nbpromote" / "runs" / written[0] / "run.json"
+    assert summary["status"] == "failed" and summary["metrics"] == {"total": 2.5}
+    assert summary["error"] == f"the run finished but its record could not be written: {path}: No space left on device (ENOSPC)"
+    assert summary["error"] in err and "recorded in" not in err and err.rstrip().endswith("; not recorded")

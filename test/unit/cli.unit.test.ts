@@ -74,13 +74,21 @@ describe('nbpromote CLI (built binary)', function () {
   });
 
   it('with --json, a failure no command reports itself is one JSON object on stdout too (usage errors)', () => {
-    for (const [args, code] of [[['run', '--bogus', '--json'], 2], [['promote', '--json'], 2], [['promote', '--json', '--package', '1x', 'examples/churn-native.ipynb'], 2]] as const) {
+    const cases = [
+      [['run', '--bogus', '--json'], 2],
+      [['promote', '--json'], 2],
+      [['promote', '--json', '--package', '1x', 'examples/churn-native.ipynb'], 2],
+      [['--json'], 2], // no command at all
+      [['promote', 'examples/churn-native.ipynb', '--out', '--json'], 2], // `--out $OUT --json` with $OUT empty
+    ] as const;
+    for (const [args, code] of cases) {
       const run = nbpromote(...args);
       assert.equal(run.status, code, `nbpromote ${args.join(' ')}`);
       const doc = JSON.parse(run.stdout) as { error: string; exit_code: number };
       assert.equal(doc.exit_code, code);
       assert.ok(doc.error.length > 0 && run.stderr.includes(doc.error), run.stderr);
     }
+    assert.ok(!existsSync(join(work, '--json')), 'promote --out --json wrote no folder named --json');
     // A command reporting its own failure as JSON: that one document only.
     const inspected = nbpromote('inspect', 'nope.ipynb', '--json');
     assert.equal(inspected.status, 1);
@@ -88,6 +96,15 @@ describe('nbpromote CLI (built binary)', function () {
     // Without --json (or after `--`), stdout stays empty.
     assert.equal(nbpromote('run', '--bogus').stdout, '');
     assert.equal(nbpromote('run', '--bogus', '--', '--json').stdout, '');
+  });
+
+  it('output to a full disk is one line on stderr and exit 1, not an uncaught exception', function () {
+    if (!existsSync('/dev/full')) this.skip();
+    for (const args of [['--help'], ['inspect', 'examples/churn-native.ipynb', '--json']]) {
+      const full = spawnSync('sh', ['-c', 'exec "$0" "$@" > /dev/full', process.execPath, cli, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, NBPROMOTE_DEBUG: '' } });
+      assert.equal(full.status, 1, full.stderr);
+      assert.equal(full.stderr, 'nbpromote: cannot write the output (stdout): no space is left on the device (ENOSPC); free some space and try again\n');
+    }
   });
 
   it('a missing file exits 1 naming it', () => {

@@ -21,7 +21,7 @@ import { LOCK_FILE_NAME } from '../contract/lockFile';
 import { notebookGitState } from '../versioning/git';
 import { findEditedUntilEdited, findHandEdits, findOrphans, isConflict, settleUntilEdited } from '../versioning/handEdits';
 import type { HandEdit, Orphan } from '../versioning/handEdits';
-import { findRemovedImports } from '../versioning/removedImports';
+import { findRemovedImports, importedPackageModules } from '../versioning/removedImports';
 import type { RemovedImport } from '../versioning/removedImports';
 import { codeSha256, fileHashes, generatedFilesChanged, lockedHash, sha256 } from '../versioning/hash';
 import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
@@ -515,7 +515,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     }));
     const orphans = await findOrphans(outDir, plans, known);
     problems.push(...(await findRemovedImports(outDir, plans, known, packageName)).map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
-    problems.push(...(await unusedStepModules(outDir, packageName, plans, orphans, request.notebook)));
+    // check reads the package as this promotion would leave it: a step module still on disk may import a helper no more.
+    const written = new Map(plans.filter((p) => !keptEdits.has(p.path) && !conflicted.has(p.path)).map((p) => [p.path, p.contents]));
+    problems.push(...(await unusedStepModules(outDir, packageName, plans, orphans, request.notebook, written)));
   } else {
     // Every path checked on disk before the lock, the journal or any folder is made: a file where `src/` must
     // be stops promotion with nothing written.
@@ -841,7 +843,7 @@ function removedImportProblem(removed: RemovedImport, orphans: readonly Orphan[]
  * hand-edited one promotion keeps, or a person's own. None of their code runs, so it is said at every
  * promotion and check, not only when the step went.
  */
-async function unusedStepModules(outDir: string, packageName: string, plans: readonly FilePlan[], orphans: readonly Orphan[], notebook: string): Promise<Problem[]> {
+async function unusedStepModules(outDir: string, packageName: string, plans: readonly FilePlan[], orphans: readonly Orphan[], notebook: string, written: ReadonlyMap<string, string> = new Map()): Promise<Problem[]> {
   const folder = `src/${packageName}/steps`;
   let names: string[];
   try {
@@ -852,7 +854,13 @@ async function unusedStepModules(outDir: string, packageName: string, plans: rea
   const planned = new Set(plans.map((p) => p.path));
   // Unchanged modules of steps that went are deleted by this promotion (a dry run: would be).
   const deleted = new Set(orphans.filter((o) => o.state === 'unchanged').map((o) => o.path));
-  const unused = names.filter((n) => n.endsWith('.py') && n !== '__init__.py').map((n) => `${folder}/${n}`).filter((path) => !planned.has(path) && !deleted.has(path));
+  // An editor's lock or backup file (`.#gen.py`, `gen.py~`) is no module; a helper a module imports runs.
+  const imported = await importedPackageModules(outDir, packageName, new Map<string, string | undefined>([...written, ...[...deleted].map((path): [string, undefined] => [path, undefined])]));
+  const isImported = (path: string): boolean => (imported.get(`${packageName}.steps.${basename(path, '.py')}`) ?? []).some((by) => by !== path);
+  const unused = names
+    .filter((n) => n.endsWith('.py') && n !== '__init__.py' && !/^[.#]|~$/.test(n))
+    .map((n) => `${folder}/${n}`)
+    .filter((path) => !planned.has(path) && !deleted.has(path) && !isImported(path));
   return unused.sort().map((path) => {
     const edited = orphans.some((o) => o.path === path && o.state === 'edited') ? '; it was edited by hand, so it is kept' : '';
     const message = `${path} is the module of no step now (the notebook has no step ${basename(path, '.py')}), so none of its code runs${edited}: move what you changed there into the step that took its place, then delete the file`;

@@ -3,7 +3,7 @@
  * promotion, and kept files that import a module promotion removed.
  */
 import * as assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FEATURES_MERGED as v2, hasPython, notebookJson, runPytest, THREE_STEPS as v1 } from '../scaffold/testing';
@@ -140,6 +140,22 @@ describe('the lock names its notebook', function () {
     const merged = await promote('nb.ipynb');
     assert.deepEqual(merged.problems.filter((p) => p.code === 'step-module-unused'), []);
     assert.ok(!existsSync(join(dir, 'out', 'src', 'nb', 'steps', 'double.py')));
+  });
+
+  it('step-module-unused: not said of a helper in steps/ a module imports, nor of an editor\'s lock or backup file', async () => {
+    write('nb.ipynb', v1);
+    assert.ok((await promote('nb.ipynb')).ok);
+    const steps = join(dir, 'out', 'src', 'nb', 'steps');
+    const imports = ['from .helper import halve', 'from . import tools', 'from nb.steps.more import x', 'import nb.steps.extra', 'from nb.steps import (\n    mine,\n)'];
+    for (const name of ['helper', 'tools', 'more', 'extra', 'mine', 'alone']) writeFileSync(join(steps, `${name}.py`), 'def halve(v):\n    return v * 0.5\n');
+    appendFileSync(join(steps, 'train.py'), `${imports.slice(0, 3).join('\n')}\n`);
+    writeFileSync(join(dir, 'out', 'src', 'nb', 'mine.py'), `${imports.slice(3).join('\n')}\n`);
+    symlinkSync('me@host.123:1700000000', join(steps, '.#features.py')); // what Emacs leaves while features.py is open
+    writeFileSync(join(steps, '#train.py#'), '');
+    writeFileSync(join(steps, 'load.py~'), '');
+    const unused = (outcome: Awaited<ReturnType<typeof promote>>): string[] => outcome.problems.filter((p) => p.code === 'step-module-unused').map((p) => p.message.split(' ')[0] ?? '');
+    assert.deepEqual(unused(await promote('nb.ipynb', { dryRun: true, resolve: 'force' })), ['src/nb/steps/alone.py']);
+    assert.deepEqual(unused(await promote('nb.ipynb', { resolve: 'merge' })), ['src/nb/steps/alone.py']);
   });
 
   it('names a kept module\'s relative import of a removed module, and not one of a module that stays', async () => {

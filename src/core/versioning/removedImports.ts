@@ -53,6 +53,33 @@ export async function findRemovedImports(root: string, plans: readonly FilePlan[
   return found;
 }
 
+/**
+ * Every package module a Python file under `tests/` or `src/<packageName>/` imports, dotted, by the files
+ * importing it: `import p.steps.helper`, `from p.steps.helper import x`, and for `from p.steps import helper`
+ * (`from . import helper` in steps/) `p.steps.helper` too, as `helper` may be a module. `written`: the files as a
+ * promotion not yet applied leaves them (undefined: deleted), read instead of the disk.
+ */
+export async function importedPackageModules(root: string, packageName: string, written: ReadonlyMap<string, string | undefined> = new Map()): Promise<Map<string, string[]>> {
+  const importers = new Map<string, string[]>();
+  const texts = new Map<string, string | undefined>();
+  for (const folder of ['tests', `src/${packageName}`]) for (const [path, bytes] of await pythonFiles(root, folder)) texts.set(path, bytes.toString('utf8'));
+  for (const [path, text] of written) if (path.endsWith('.py')) texts.set(path, text);
+  for (const [path, text] of texts) {
+    if (text === undefined) continue;
+    const modules = importedModules(text, path, packageName).map((i) => i.module);
+    for (const from of text.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)/gm)) {
+      const [module] = importedModules(`from ${from[1] ?? ''}${from[2] ?? ''} import x`, path, packageName);
+      if (module === undefined) continue;
+      for (const name of (from[3] ?? '').replace(/[()\\]/g, ' ').split(',')) {
+        const imported = name.trim().split(/\s+/)[0] ?? '';
+        if (/^\w+$/.test(imported)) modules.push(`${module.module}.${imported}`);
+      }
+    }
+    for (const module of modules) importers.set(module, [...(importers.get(module) ?? []), path]);
+  }
+  return importers;
+}
+
 /** The Python files under `folder` of `root` (recursively, without `__pycache__` and dot folders), by posix path. */
 async function pythonFiles(root: string, folder: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();

@@ -1070,13 +1070,25 @@ class _Run:
         self.records.extend(StepRecord(step["name"], "skipped") for step in self.config["steps"] if step["name"] not in done)
         self.ended = time.time()
         self.fingerprints.save()
-        self._save()
-        where = f"; recorded in {self.store.run_json(self.run_id)}" if self.store is not None else ""
+        where = ""
+        if self.store is not None:
+            path = self.store.run_json(self.run_id)
+            try:
+                self.store.write(self.run_id, self.record())
+                where = f"; recorded in {path}"
+            except OSError as ex:  # a full disk: the record still says running, so the run cannot pass as done
+                self.unrecorded = True
+                message = f"the run {self.status} but its record could not be written: {path}: {_os_reason(ex)}"
+                if self.status == "failed":
+                    print(f"nbpromote: {message}", file=sys.stderr, flush=True)
+                else:
+                    self.fail(message)
+                where = "; not recorded"
         print(f"{self.status} in {time.perf_counter() - self.clock:.2f}s{where}", file=self.progress, flush=True)
 
     def log_to_mlflow(self) -> None:
         """Logs a recorded run to MLflow (see ``log_to_mlflow``) and notes the MLflow run in run.json."""
-        if self.store is None:
+        if self.store is None or self.unrecorded:
             return
         logged = log_to_mlflow(self.record(), self.config)
         if logged is not None:
@@ -1158,6 +1170,8 @@ class _Run:
     _unsaved = False
     #: The last failure to write run.json, warned about once.
     _save_failed: str | None = None
+    #: The final run.json could not be written: the run failed, and it is not logged to MLflow either.
+    unrecorded = False
 
     def _save(self) -> None:
         if self.store is not None:
@@ -3131,8 +3145,13 @@ class _RunStore:
 
 def _cannot_write(path: Path, ex: OSError, action: str = "write") -> str:
     """``cannot write <path>: No space left on device (errno 28)``: what the file system refused, naming the path."""
+    return f"cannot {action} {path}: {_os_reason(ex)}"
+
+
+def _os_reason(ex: OSError) -> str:
+    """``No space left on device (ENOSPC)``: why the file system refused, without the path."""
     reason = ex.strerror or str(ex)
-    return f"cannot {action} {path}: {reason}" + (f" ({errno.errorcode.get(ex.errno, ex.errno)})" if ex.errno else "")
+    return reason + (f" ({errno.errorcode.get(ex.errno, ex.errno)})" if ex.errno else "")
 
 
 def _new_run_id() -> str:
