@@ -22,6 +22,8 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pickle
+
 import pytest
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "src" / "core" / "scaffold" / "templates" / "runtime.py"
@@ -1761,6 +1763,21 @@ def test_flatten_metrics_keeps_numbers_only():
     assert flat == {"acc": 0.5, "n": 3, "report.0.f1": 0.25, "report.support": 4, "array": 2.0}
     # Whole numbers stay ints, so the run record's JSON says 3 (a count), not 3.0.
     assert [type(flat[k]) for k in ("acc", "n", "report.support", "array")] == [float, int, int, float]
+
+
+def test_a_pickling_error_on_a_function_defined_in_a_step_says_why_and_what_to_do():
+    def train():
+        def clip(x):
+            return x
+
+        return clip
+
+    with pytest.raises((pickle.PicklingError, AttributeError)) as error:
+        pickle.dumps(train())
+    hint = runtime._local_function_hint(error.value)
+    assert hint.startswith("; clip is defined inside the step function train (it reads values only the step has), and Python cannot pickle such a function")
+    assert runtime._local_function_hint(ValueError("train.<locals>.clip")) == ""
+    assert runtime._local_function_hint(pickle.PicklingError("other")) == ""
 
 
 def test_defaults_changed_names_the_parameters_pipeline_yaml_sets_otherwise_than_the_notebook(tmp_path):

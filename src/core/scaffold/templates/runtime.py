@@ -723,7 +723,7 @@ class _Run:
             self.fail(str(ex))
             return self._report(StepRecord(name, "failed", _seconds(began)))
         except Exception as ex:  # the step's own code failed
-            self.fail(f"step {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}{_relative_to(ex)}", ex)
+            self.fail(f"step {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}{_relative_to(ex)}{_local_function_hint(ex)}", ex)
             return self._report(StepRecord(name, "failed", _seconds(began)))
         except SystemExit as ex:  # `sys.exit()` in the step's code: in the notebook it stopped the cell, here the run
             code = ex.code if ex.code is None or isinstance(ex.code, int) else repr(ex.code)
@@ -1515,6 +1515,21 @@ def _relative_to(exception: BaseException) -> str:
     if not names or all(os.path.isabs(n) for n in names):
         return ""
     return f" (relative to {getattr(exception, _FOLDER_ATTRIBUTE, None) or os.getcwd()})"
+
+
+def _local_function_hint(exception: BaseException) -> str:
+    """What to do when pickling met a function defined inside a step function (``train.<locals>.clip``): a
+    shared function reading a parameter or a step's value, which the step defines itself (see its module), or one
+    the step's cells define. Empty for other errors."""
+    # The innermost (`f.<locals>.train.<locals>.clip`: clip in train).
+    found = re.search(r"(\w+)\.<locals>\.(\w+)(?!\.<locals>)\b", str(exception))
+    if found is None or not isinstance(exception, (pickle.PicklingError, AttributeError, TypeError)):
+        return ""
+    return (
+        f"; {found.group(2)} is defined inside the step function {found.group(1)} (it reads values only the step has),"
+        f" and Python cannot pickle such a function, nor a value holding it (a model saved with joblib, the cache):"
+        f" pass it what it reads as arguments instead (or functools.partial of a function taking them)"
+    )
 
 
 #: The attribute ``notebook_folder`` sets on an exception the shared code raised at import: the folder it ran
@@ -3033,7 +3048,7 @@ class _Cache:
         try:
             _write_atomic(folder / f"{key}.pkl", lambda file: pickle.dump(dict(outputs), file, protocol=pickle.HIGHEST_PROTOCOL))
         except (pickle.PicklingError, TypeError, AttributeError) as ex:
-            reason = f"its outputs cannot be pickled ({type(ex).__name__}: {ex})"
+            reason = f"its outputs cannot be pickled ({type(ex).__name__}: {ex}){_local_function_hint(ex)}"
             print(f"nbpromote: step {step!r} is not cached: {reason}", file=sys.stderr)
             # The next run says why the step runs again (``not_cached``).
             with contextlib.suppress(OSError):
