@@ -1720,6 +1720,17 @@ def test_config_and_pipeline_py_must_agree(project):
     assert "pipeline.yaml lists the step 'summary', but pipeline.py has no function for it" in done.stderr
 
 
+def test_module_function_and_inputs_edited_in_pipeline_yaml_are_refused_naming_what_runs(project):
+    """pipeline.py runs its own imports: an edited `module`/`function` would change nothing, other inputs fail in the step."""
+    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("module: toypkg.steps.scale", "module: toypkg.steps.scale_v2"))
+    done = run(project, check_exit=1)
+    assert "pipeline.yaml names toypkg.steps.scale_v2.scale for the step 'scale', but pipeline.py runs toypkg.steps.scale.scale" in done.stderr
+    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("inputs: [numbers, factor]", "inputs: [numbers, factor, data_path]"))
+    done = run(project, check_exit=1)
+    assert "pipeline.yaml gives the step 'scale' the inputs [numbers, factor, data_path], but its function toypkg.steps.scale.scale takes (numbers, factor)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_a_package_whose_promotion_did_not_finish_is_not_run(project):
     (project / ".nbpromote").mkdir()
     (project / ".nbpromote" / "pending.json").write_text('{"files": {}}')

@@ -28,6 +28,11 @@ export interface MetricsCellInfo {
    */
   readonly printCalls?: readonly (readonly string[])[];
   /**
+   * By print call of `printCalls`: whether it is a statement of the cell's own (printed once), not one in a loop,
+   * a block or a function (printed any number of times).
+   */
+  readonly printCallsTopLevel?: readonly boolean[];
+  /**
    * The cell's `display(<one value>)` statements (top level, or in a `with`/`if`/`try` block), in order: the
    * value's text, the 1-based line and, for a bare name, the name (the cell facts' `displayed`).
    */
@@ -202,10 +207,11 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // with `indent`): each number is the run's `scores.<key>` (the run flattens the dict the cell reads), when the
   // prints and the lines pair up one to one and the run has `scores`.
   const calls = info.printCalls ?? [];
+  const paired = pairedCalls(lines.length, calls, info.printCallsTopLevel);
   lines.forEach((line, i) => {
     const dict = printedDict(line.trim());
     if (dict === undefined) return;
-    const call = calls.length === lines.length ? calls[i] : undefined;
+    const call = paired[i];
     const printed = call?.length === 1 && (taken.length === 0 || taken.includes(call[0] ?? '')) ? call[0] : undefined;
     for (const [key, metric] of dictNumbers(dict.text, dict.value)) {
       const name = names.has(key) ? key : labels.get(key);
@@ -258,25 +264,45 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   const loop = loops.length === 1 ? loops[0] : undefined;
   const printsItems = loop !== undefined && new RegExp(`\\{${loop[1]}(?:!r|!s)?\\}`).test(source) && new RegExp(`\\{${loop[2]}(?:[:!][^}]*)?\\}`).test(source);
   const itemsOf = printsItems ? loop?.[3] : undefined;
+  // `{score:.2%}` prints "97.78%": the fraction, as a single print's percentage is read.
+  const itemsInPercent = printsItems && new RegExp(`\\{${loop?.[2] ?? ''}:[^}!]*%\\}`).test(source);
   // "accuracy=0.7640 f1: 0.68" and "accuracy 0.7640"
   for (const line of lines) {
     for (const m of line.matchAll(/([A-Za-z_][\w.]*)\s*(?:=|:)\s*(\S+)/g)) set(m[1], m[2]);
     const pair = /^\s*([A-Za-z_][\w.]*)\s+(\S+)\s*$/.exec(line);
     if (pair !== null) set(pair[1], pair[2]);
     const item = itemsOf === undefined ? null : /^\s*([A-Za-z_]\w*)\s*[:=]\s*(\S+)\s*$/.exec(line);
-    if (item !== null && item[1] !== undefined && resolve(item[1]) === undefined) set(`${itemsOf}.${item[1]}`, item[2], true);
+    if (item !== null && item[1] !== undefined && resolve(item[1]) === undefined) set(`${itemsOf}.${item[1]}`, item[2], true, itemsInPercent);
   }
   function resolve(label: string): string | undefined {
     return names.has(label) ? label : (labels.get(label) ?? sameIgnoringCase(label, names));
   }
-  function set(label: string | undefined, token: string | undefined, asIs = false): void {
+  function set(label: string | undefined, token: string | undefined, asIs = false, percent = false): void {
     // `print("acc", round(acc * 100, 1))`: the number after the label is not the value of `acc`.
     if (label !== undefined && !asIs && computedLabels.has(label.toLowerCase())) return;
     const name = label === undefined ? undefined : asIs ? label : resolve(label);
     if (name === undefined || token === undefined) return;
-    const metric = numberToken(token.replace(/[,;]$/, ''));
+    const metric = (percent ? percentToken : numberToken)(token.replace(/[,;]$/, ''));
     if (metric !== undefined) setMorePrecise(found, name, metric);
   }
+}
+
+/**
+ * The print call that printed each of `count` lines, when known: all of them when there are as many prints as
+ * lines; else, when the prints in a loop or a block print the lines between (`print(json.dumps(summary,
+ * indent=2))`, then `for cls in classes: print(...)`), the cell's own prints before the first of those pair with
+ * the first lines and those after the last with the last lines, one line each. Undefined for a line of no known print.
+ */
+function pairedCalls<T>(count: number, calls: readonly T[], topLevel: readonly boolean[] | undefined): (T | undefined)[] {
+  if (calls.length === count) return [...calls];
+  const lines: (T | undefined)[] = new Array<T | undefined>(count).fill(undefined);
+  if (topLevel === undefined || topLevel.length !== calls.length || calls.length > count) return lines;
+  const first = topLevel.indexOf(false);
+  if (first === -1) return lines;
+  const after = calls.length - 1 - topLevel.lastIndexOf(false);
+  calls.slice(0, first).forEach((call, i) => (lines[i] = call));
+  calls.slice(calls.length - after).forEach((call, i) => (lines[count - after + i] = call));
+  return lines;
 }
 
 function readShown(text: string, info: MetricsCellInfo, found: Map<string, ExpectedMetric>, last: boolean, computed: (string | undefined)[] | undefined): void {

@@ -434,3 +434,30 @@ describe('expectedMetricsFromOutputs: round 28', () => {
     assert.equal(shownStreamText('ab\x08c\x08\x08d'), 'd');
   });
 });
+
+describe('expectedMetricsFromOutputs: a printed dict beside a loop that prints (round 29)', () => {
+  const summaryText = '{\n  "lr_acc": 0.9866666666666667,\n  "lr_f1": 0.9867890729959695\n}\n';
+  const wanted = { 'summary.lr_acc': { value: 0.9866666666666667 }, 'summary.lr_f1': { value: 0.9867890729959695 } };
+
+  it('reads print(json.dumps(summary, indent=2)) and print(summary) followed by a loop that prints, by the cell\'s own prints before the loop', () => {
+    const source = 'summary = {"lr_acc": acc, "lr_f1": f1}\nprint(json.dumps(summary, indent=2))\nfor c in ["a", "b"]:\n    print(f"{c:>9}: precision={acc:.3f} recall={f1:.3f}")';
+    const loopLines = '        a: precision=0.987 recall=0.987\n        b: precision=0.987 recall=0.987\n';
+    const calls = { assigned: ['summary'], printCalls: [['summary'], []], printCallsTopLevel: [true, false] };
+    assert.deepEqual(read(metricsCell(source, [stdout(summaryText + loopLines)], calls)), wanted);
+    const repr = metricsCell('print(summary)\nfor c in ["a", "b"]:\n    print(c, acc)', [stdout("{'lr_acc': 0.9866666666666667, 'lr_f1': 0.9867890729959695}\na 0.9866666666666667\nb 0.9866666666666667\n")], calls);
+    assert.deepEqual(read(repr), wanted);
+    // After the loop: the cell's own prints after the last print in a loop pair with the last lines.
+    const after = metricsCell('for c in ["a", "b"]:\n    print(c)\nprint(json.dumps(summary, indent=2))', [stdout(`a\nb\n${summaryText}`)], { assigned: ['summary'], printCalls: [[], ['summary']], printCallsTopLevel: [false, true] });
+    assert.deepEqual(read(after), wanted);
+    // Without knowing which prints are in a loop, the lines pair with no print (as before).
+    assert.deepEqual(read(metricsCell(source, [stdout(summaryText + loopLines)], { assigned: ['summary'], printCalls: [['summary'], []] })), {});
+    // The cell's own prints print more lines than they are: which printed the dict is unknown.
+    assert.deepEqual(read(metricsCell('print(table)\nprint(summary)', [stdout(`a 1\nb 2\n${summaryText}`)], { printCalls: [['table'], ['summary']], printCallsTopLevel: [true, true] })), {});
+  });
+
+  it('reads a loop over one dict\'s items printing a percentage (`{v:.2%}`) as the fraction, as `{v:.4f}` is read', () => {
+    const source = 'rates = {"acc": acc, "f1": f1}\nfor k, v in rates.items():\n    print(f"{k}: {v:.2%}")';
+    assert.deepEqual(read(metricsCell(source, [stdout('acc: 98.67%\nf1: 98.68%\n')], { assigned: ['rates'] })), { 'rates.acc': { value: 0.9867, decimals: 4 }, 'rates.f1': { value: 0.9868, decimals: 4 } });
+    assert.deepEqual(read(metricsCell(source.replace('.2%', '.4f'), [stdout('acc: 0.9867\nf1: 0.9868\n')], { assigned: ['rates'] })), { 'rates.acc': { value: 0.9867, decimals: 4 }, 'rates.f1': { value: 0.9868, decimals: 4 } });
+  });
+});

@@ -71,6 +71,21 @@ export interface LockFile {
   readonly history: readonly LockHistoryEntry[];
   /** What the last `promote --execute` recorded, kept while the notebook's code stays the same. */
   readonly executed?: LockExecution;
+  /**
+   * The expected metrics the notebook's saved outputs showed at the last promotion that read any, kept while the
+   * notebook's code stays the same: a later promotion of the notebook with its outputs cleared keeps them.
+   * Absent in locks written before nbpromote recorded it.
+   */
+  readonly shown_metrics?: LockShownMetrics;
+}
+
+export interface LockShownMetrics {
+  /** `codeSha256` of the notebook's code cells when its outputs showed them (core/versioning/hash.ts). */
+  readonly code_sha256: string;
+  /** Metric name -> the value shown. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Metric name -> the decimals it was shown with, for the values rounded for show (pipeline.yaml's `shown_decimals`). */
+  readonly shown_decimals: Readonly<Record<string, number>>;
 }
 
 export interface LockExecution {

@@ -16,7 +16,7 @@ import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, withPromotionLock } from '../i
 import { pathExists, realRootOf, toPosix } from '../io/paths';
 import { lockNotebookState, realOrSelf } from './lockOwner';
 import type { FilePlan } from '../contract/filePlan';
-import type { LockExecution, LockFile } from '../contract/lockFile';
+import type { LockExecution, LockFile, LockShownMetrics } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
 import { notebookGitState } from '../versioning/git';
 import { findEditedUntilEdited, findHandEdits, findOrphans, isConflict, settleUntilEdited } from '../versioning/handEdits';
@@ -264,6 +264,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           const dumped = jsonDumpedName(p.args);
           return dumped !== undefined ? [dumped] : args.every((arg) => /^[A-Za-z_]\w*$/.test(arg)) ? args : [];
         }),
+        printCallsTopLevel: a.analysis.prints.map((p) => p.topLevel),
       },
     ];
   });
@@ -289,7 +290,26 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const lastMetricsIndex = metricsCells[metricsCells.length - 1]?.cell.index ?? -1;
   const failedAbove = executed !== undefined ? undefined : notebook.cells.find((c) => c.kind === 'code' && c.index < lastMetricsIndex && !metricsCells.some((m) => m.cell.index === c.index) && roles.cells[c.index]?.roles.includes('skip') !== true && savedError(c) !== undefined);
   const clashes: DisplayClash[] = [];
-  const shown = failedAbove === undefined ? expectedMetricsFromOutputs(metricsCells, runMetricNames, clashes) : new Map<string, ExpectedMetric>();
+  const shownNow = failedAbove === undefined ? expectedMetricsFromOutputs(metricsCells, runMetricNames, clashes) : new Map<string, ExpectedMetric>();
+  // Outputs cleared (Jupyter's Clear All Outputs, nbstripout): the metrics cells show nothing. What the last
+  // promotion read from their outputs is what this code shows while the code is the same, as `executed` is kept.
+  const cleared = metricsCells.length > 0 && metricsCells.every((m) => (m.cell.outputs ?? []).length === 0);
+  const lastShown = cleared ? old?.shown_metrics : undefined;
+  const keptShown = lastShown?.code_sha256 === codeHash && Object.keys(lastShown.metrics).length > 0 ? lastShown : undefined;
+  const shown = executed === undefined && keptShown !== undefined ? shownFromLock(keptShown) : shownNow;
+  const fromOutputs = expectedFrom(shownNow, undefined);
+  const shownRecord: LockShownMetrics | undefined = Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals } : keptShown;
+  if (executed === undefined && lastShown !== undefined && Object.keys(lastShown.metrics).length > 0) {
+    const count = Object.keys(lastShown.metrics).length;
+    const what = notebook.cells.every((c) => c.kind !== 'code' || (c.outputs ?? []).length === 0) ? 'the notebook shows no outputs' : `the metrics cell${metricsCells.length === 1 ? ' shows' : 's show'} no outputs`;
+    if (keptShown !== undefined) {
+      const message = `${what} (cleared?): the ${count === 1 ? 'expected metric' : `${count} expected metrics`} of the last promotion ${count === 1 ? 'is' : 'are'} kept, its code being the same`;
+      problems.push({ severity: 'info', code: 'shown-metrics-kept', message, file: request.notebook });
+    } else {
+      const message = `${what} (cleared?), and its code changed since the last promotion (a comment counts), so the ${count} expected metric${count === 1 ? '' : 's'} its outputs showed then ${count === 1 ? 'is' : 'are'} dropped: no expected metric is known now, so the generated metrics test will skip. Run the notebook and save it with its outputs, or promote with --execute to record ${count === 1 ? 'it' : 'them'} for this code`;
+      problems.push({ severity: 'warning', code: 'shown-metrics-dropped', message, file: request.notebook });
+    }
+  }
   // Two displayed tables naming a metric alike: the run keeps the later one's value; say so, once per pair.
   const clashPairs = new Map<string, DisplayClash[]>();
   for (const c of clashes) {
@@ -341,7 +361,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   for (const problem of metricsReadsRebound(graph, notebook)) problems.push(problem);
   const lastMetricsCell = metricsCells[metricsCells.length - 1]?.cell;
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);
-  if (lastMetricsCell !== undefined && ranMetrics && failedAbove === undefined && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
+  const droppedShown = problems.some((p) => p.code === 'shown-metrics-dropped');
+  if (lastMetricsCell !== undefined && ranMetrics && !droppedShown && failedAbove === undefined && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
     const how = executed === undefined ? 'its saved outputs show' : 'it gave when the notebook ran (--execute)';
     // Numbers shown under names that are no value the run records (`print(json.dumps({"acc": accuracy_score(...)}))`).
     const labelled = executed === undefined ? namesShownWithNumbers(metricsCells) : [];
@@ -599,7 +620,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
             const outcome = `the package's files were written, but not all their copies in ${BASE_DIR} (kept to merge later hand edits), and ${LOCK_FILE_NAME} was not updated, so the promotion is unfinished (run and check say so)`;
             throw new WriteError(fileSystemMessage(ex.cause, 'write', ex.target, outcome), ex.replaced, ex.cause, ex.target);
           });
-          const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes, ...(executed === undefined ? {} : { executed: lockExecution(codeHash, executed) }) });
+          const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes, ...(executed === undefined ? {} : { executed: lockExecution(codeHash, executed) }), ...(shownRecord === undefined ? {} : { shownMetrics: shownRecord }) });
           await writeFileAtomic(join(outDir, LOCK_FILE_NAME), renderLockFile(lock));
           results.push({ path: LOCK_FILE_NAME, action: old === undefined ? 'created' : 'changed' });
         }
@@ -950,6 +971,14 @@ async function isFile(path: string): Promise<boolean> {
 /** An execution the lock kept (`executed`), as `promote --execute` gives it. */
 function executionFromLock(kept: LockExecution): Execution {
   return { metrics: new Map(Object.entries(kept.metrics)), outputs: new Map(Object.entries(kept.recorded).map(([step, outputs]) => [step, { ...outputs }])) };
+}
+
+/** The expected metrics the lock kept of the saved outputs (`shown_metrics`), as the outputs gave them. */
+function shownFromLock(kept: LockShownMetrics): Map<string, ExpectedMetric> {
+  return new Map(Object.entries(kept.metrics).map(([name, value]) => {
+    const decimals = kept.shown_decimals[name];
+    return [name, decimals === undefined ? { value } : { value, decimals }];
+  }));
 }
 
 /** What the lock keeps of an execution of the notebook whose code cells hash to `codeHash`. */

@@ -724,6 +724,62 @@ describe('re-promotion', function () {
     assert.deepEqual(later.problems.filter((p) => p.code === 'executed-metrics-dropped'), []);
   });
 
+  it('the expected metrics the saved outputs showed are kept when the outputs are cleared and the code is the same; dropped with a warning when it changed', async () => {
+    const cells = edit(base, 'metrics', 'score = root / 10\nprint(f"score: {score:.4f}")');
+    // The notebook as Jupyter saves it after a run, or with its outputs cleared (nbstripout: no execution counts).
+    const write = (source: readonly Cell[], withOutputs: boolean): void => {
+      const notebook = JSON.parse(notebookJson(source)) as { cells: Record<string, unknown>[] };
+      notebook.cells = notebook.cells.map((c, i) => (withOutputs ? { ...c, execution_count: i + 1, outputs: c['id'] === 'metrics' ? [{ output_type: 'stream', name: 'stdout', text: 'score: 0.3464\n' }] : [] } : c));
+      writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(notebook));
+    };
+    const run = (options: Partial<PromoteRequest> = {}): Promise<PromoteOutcome> => promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', ...options });
+    const yaml = (): string => readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8');
+    const lock = (): string => readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8');
+    write(cells, true);
+    const first = await run();
+    assert.ok(first.ok, JSON.stringify(first.problems));
+    assert.match(yaml(), /expected: \{score: 0\.3464\}/);
+    assert.match(lock(), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.3464\}\n {2}shown_decimals: \{score: 4\}\n$/);
+    // Cleared: check is up to date, and promotion changes nothing and says why.
+    write(cells, false);
+    const check = await run({ dryRun: true });
+    assert.deepEqual(check.files.filter((f) => f.action.startsWith('would-')), []);
+    const cleared = await run();
+    assert.ok(cleared.ok, JSON.stringify(cleared.problems));
+    assert.deepEqual(changedFiles(cleared), []);
+    assert.equal(cleared.version, '0.1.0');
+    assert.deepEqual(cleared.expectedMetrics, { score: 0.3464 });
+    assert.match(yaml(), /expected: \{score: 0\.3464\}\n.*shown_decimals: \{score: 4\}/s);
+    assert.deepEqual(cleared.problems.filter((p) => p.code.startsWith('shown-metrics')).map((p) => [p.severity, p.code, p.message]), [['info', 'shown-metrics-kept', 'the notebook shows no outputs (cleared?): the expected metric of the last promotion is kept, its code being the same']]);
+    // The code changed while the outputs are gone: the metrics are no longer this code's, and that is said, once.
+    const changedCells = edit(cells, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)');
+    write(changedCells, false);
+    const changed = await run();
+    assert.ok(changed.ok, JSON.stringify(changed.problems));
+    assert.doesNotMatch(yaml(), /expected:/);
+    assert.doesNotMatch(lock(), /shown_metrics:/);
+    assert.deepEqual(changed.problems.filter((p) => p.code.startsWith('shown-metrics') || p.code === 'metrics-none').map((p) => [p.severity, p.code, p.message]), [['warning', 'shown-metrics-dropped', "the notebook shows no outputs (cleared?), and its code changed since the last promotion (a comment counts), so the 1 expected metric its outputs showed then is dropped: no expected metric is known now, so the generated metrics test will skip. Run the notebook and save it with its outputs, or promote with --execute to record it for this code"]]);
+    const later = await run();
+    assert.deepEqual(later.problems.filter((p) => p.code.startsWith('shown-metrics')), []);
+  });
+
+  it('a lock written before it recorded the metrics the outputs showed still loads; cleared outputs then give no expected metric', async () => {
+    const cells = edit(base, 'metrics', 'score = root / 10\nprint(score)');
+    const notebook = JSON.parse(notebookJson(cells)) as { cells: Record<string, unknown>[] };
+    notebook.cells = notebook.cells.map((c) => (c['id'] === 'metrics' ? { ...c, execution_count: 5, outputs: [{ output_type: 'stream', name: 'stdout', text: '0.34641016151377546\n' }] } : c));
+    writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(notebook));
+    const first = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(first.ok, JSON.stringify(first.problems));
+    const lockPath = join(dir, 'out', 'nbpromote.lock');
+    assert.match(readFileSync(lockPath, 'utf8'), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.34641016151377546\}\n {2}shown_decimals: \{\}\n$/);
+    writeFileSync(lockPath, readFileSync(lockPath, 'utf8').replace(/shown_metrics:\n(?: {2}.*\n)+/, ''));
+    assert.doesNotMatch(readFileSync(lockPath, 'utf8'), /shown_metrics/);
+    const cleared = await promote(cells);
+    assert.ok(cleared.ok, JSON.stringify(cleared.problems));
+    assert.deepEqual(cleared.expectedMetrics, {});
+    assert.deepEqual(cleared.problems.filter((p) => p.severity === 'error' || p.code.startsWith('shown-metrics')), []);
+  });
+
   it('promote --execute of an unchanged notebook: a patch saying the expectations now come from an executed run', async () => {
     const first = await promote(base);
     assert.ok(first.ok, JSON.stringify(first.problems));

@@ -107,6 +107,40 @@ describe('promoteNotebook: metrics printed as JSON, as percentages, cut over str
   });
 });
 
+describe('promoteNotebook: a printed dict, then a loop that prints (round 29)', function () {
+  this.timeout(180_000);
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-printed-loop-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the dict printed as JSON before a per-class loop, and a loop of percentages over a dict\'s items, by the names the run records', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    executed(dir, [
+      { tags: ['imports'], source: 'import json' },
+      { tags: ['step:fit'], source: 'acc = 148 / 150\nf1 = 2 / 3' },
+      {
+        tags: ['metrics'],
+        source: [
+          'summary = {"lr_acc": acc, "lr_f1": f1}',
+          'print(json.dumps(summary, indent=2))',
+          'for cls in ["billing", "tech"]:',
+          '    print(f"{cls:>9}: precision={acc:.3f} recall={f1:.3f}")',
+          'rates = {"hit": acc / 2, "miss": 1 - acc}',
+          'for k, v in rates.items():',
+          '    print(f"{k}: {v:.2%}")',
+        ].join('\n'),
+      },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.expectedMetrics, { 'summary.lr_acc': 148 / 150, 'summary.lr_f1': 2 / 3, 'rates.hit': 0.4933, 'rates.miss': 0.0133 });
+    assert.equal(outcome.problems.find((p) => p.code === 'metrics-none'), undefined);
+    await reproduced(dir, outcome, { 'summary.lr_acc': 148 / 150, 'summary.lr_f1': 2 / 3, 'rates.hit': 148 / 300, 'rates.miss': 1 - 148 / 150 });
+  });
+});
+
 describe('promoteNotebook: metrics-none when the outputs show numbers under names the run does not record', function () {
   let dir = '';
   before(() => {

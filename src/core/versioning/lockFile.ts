@@ -15,7 +15,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { schemaValidator } from '../contract/schemaValidators';
 import type { FilePlan } from '../contract/filePlan';
-import type { LockExecution, LockFile, LockHistoryEntry, LockNotebook } from '../contract/lockFile';
+import type { LockExecution, LockFile, LockHistoryEntry, LockNotebook, LockShownMetrics } from '../contract/lockFile';
 import { LOCK_FILE_NAME, LOCK_VERSION } from '../contract/lockFile';
 import type { Problem } from '../contract/problem';
 import { flowYaml } from '../pipeline/pyyaml';
@@ -133,6 +133,10 @@ export function renderLockFile(lock: LockFile): string {
     out.push('executed:', `  code_sha256: ${flowYaml(code_sha256)}`, `  metrics: ${flowYaml(metrics)}`);
     out.push(...mapping('recorded', Object.entries(recorded)).map((line) => `  ${line}`));
   }
+  if (lock.shown_metrics !== undefined) {
+    const { code_sha256, metrics, shown_decimals } = lock.shown_metrics;
+    out.push('shown_metrics:', `  code_sha256: ${flowYaml(code_sha256)}`, `  metrics: ${flowYaml(metrics)}`, `  shown_decimals: ${flowYaml(shown_decimals)}`);
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -163,6 +167,8 @@ export interface NextLockInput {
   readonly changes: readonly string[];
   /** What `promote --execute` recorded (now, or kept from an earlier promotion of the same code). */
   readonly executed?: LockExecution;
+  /** The expected metrics the saved outputs showed (now, or kept from an earlier promotion of the same code). */
+  readonly shownMetrics?: LockShownMetrics;
 }
 
 /**
@@ -186,6 +192,7 @@ export function nextLock(input: NextLockInput): LockFile {
     files: fileHashes(input.plans),
     history,
     ...(input.executed === undefined ? {} : { executed: input.executed }),
+    ...(input.shownMetrics === undefined ? {} : { shown_metrics: input.shownMetrics }),
   };
 }
 

@@ -9,7 +9,7 @@ const module = { exports: {} };
 const exports = module.exports;
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/lock.schema.json","title":"Notebook Promoter lock file","description":"nbpromote.lock: what `nbpromote promote` last generated in this folder, written next to pipeline.yaml. Re-promotion reads it to bump the version (semver), to tell files a person edited from files it generated, and to say what changed. Written by nbpromote; do not edit by hand. Commit it with the generated code. See docs/versioning.md.","type":"object","additionalProperties":false,"required":["lock_version","package","version","tool_version","promoted_at","notebook","parameters","steps","files","history"],"properties":{"lock_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/.","$ref":"#/definitions/identifier"},"version":{"description":"The version nbpromote gave the package at the last promotion (MAJOR.MINOR.PATCH, no pre-release or build suffix). The next promotion bumps it by the rules in docs/versioning.md.","$ref":"#/definitions/version"},"tool_version":{"description":"The version of nbpromote that wrote this file.","type":"string","minLength":1},"promoted_at":{"description":"When the last promotion happened: an ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z.","$ref":"#/definitions/timestamp"},"notebook":{"description":"The notebook the package was promoted from, as it was at the last promotion.","type":"object","additionalProperties":false,"required":["path","sha256","git_commit","git_dirty"],"properties":{"path":{"description":"The notebook, relative to this file's folder, forward slashes.","type":"string","minLength":1},"sha256":{"description":"SHA-256 of the notebook file's bytes.","$ref":"#/definitions/sha256"},"git_commit":{"description":"The last git commit that changed the notebook, at promotion time: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal digits; null outside a git repository.","type":["string","null"],"pattern":"^([0-9a-f]{40}|[0-9a-f]{64})$"},"git_dirty":{"description":"True when the notebook had uncommitted changes (or was not committed at all) at promotion time; null outside a git repository.","type":["boolean","null"]}}},"parameters":{"description":"The pipeline's parameters at the last promotion, in the parameters cell's order: name -> type and default. A removed parameter is a major change, a new one minor, a changed type or default a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The pipeline's steps at the last promotion, in pipeline order: name -> cells, source hash and signature. A removed step or a changed signature (inputs or outputs) is a major change, a new step minor, changed code a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}},"files":{"description":"Every file nbpromote wrote and owns (pyproject.toml only while it is as nbpromote wrote it: once a person changed it, it is theirs and not listed): path relative to this file's folder -> SHA-256 of the bytes written. A file on disk whose hash differs was edited by hand; re-promotion will not overwrite it silently.","type":"object","propertyNames":{"$ref":"#/definitions/path"},"additionalProperties":{"$ref":"#/definitions/sha256"}},"executed":{"description":"What `nbpromote promote --execute` recorded when it last ran the notebook: later promotions without --execute (and `nbpromote check`) use it while the notebook's code is the same, so the expected metrics and recorded types stay.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","recorded"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts).","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the exact value the run gave.","type":"object","additionalProperties":{"type":"number"}},"recorded":{"description":"Step -> output -> the type (and shape) the value had after the step's last cell ran.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string"},"shape":{"type":"array","items":{"type":"integer","minimum":0}}}}}}}},"history":{"description":"Every promotion that changed the version, oldest first; the last entry is the current version.","type":"array","minItems":1,"items":{"$ref":"#/definitions/historyEntry"}}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"version":{"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},"timestamp":{"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},"sha256":{"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"},"path":{"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from.","type":"object","additionalProperties":false,"required":["index"],"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step as it was generated: where it came from, a hash of its code, and its signature.","type":"object","additionalProperties":false,"required":["cells","source_sha256","inputs","outputs"],"properties":{"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"source_sha256":{"description":"SHA-256 of the step's cell sources (see docs/versioning.md): when it changes, the step's code changed.","$ref":"#/definitions/sha256"},"inputs":{"description":"The step function's arguments, in order.","$ref":"#/definitions/names"},"outputs":{"description":"What the step function returns, in order.","$ref":"#/definitions/names"}}},"historyEntry":{"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/lock.schema.json","title":"Notebook Promoter lock file","description":"nbpromote.lock: what `nbpromote promote` last generated in this folder, written next to pipeline.yaml. Re-promotion reads it to bump the version (semver), to tell files a person edited from files it generated, and to say what changed. Written by nbpromote; do not edit by hand. Commit it with the generated code. See docs/versioning.md.","type":"object","additionalProperties":false,"required":["lock_version","package","version","tool_version","promoted_at","notebook","parameters","steps","files","history"],"properties":{"lock_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/.","$ref":"#/definitions/identifier"},"version":{"description":"The version nbpromote gave the package at the last promotion (MAJOR.MINOR.PATCH, no pre-release or build suffix). The next promotion bumps it by the rules in docs/versioning.md.","$ref":"#/definitions/version"},"tool_version":{"description":"The version of nbpromote that wrote this file.","type":"string","minLength":1},"promoted_at":{"description":"When the last promotion happened: an ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z.","$ref":"#/definitions/timestamp"},"notebook":{"description":"The notebook the package was promoted from, as it was at the last promotion.","type":"object","additionalProperties":false,"required":["path","sha256","git_commit","git_dirty"],"properties":{"path":{"description":"The notebook, relative to this file's folder, forward slashes.","type":"string","minLength":1},"sha256":{"description":"SHA-256 of the notebook file's bytes.","$ref":"#/definitions/sha256"},"git_commit":{"description":"The last git commit that changed the notebook, at promotion time: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal digits; null outside a git repository.","type":["string","null"],"pattern":"^([0-9a-f]{40}|[0-9a-f]{64})$"},"git_dirty":{"description":"True when the notebook had uncommitted changes (or was not committed at all) at promotion time; null outside a git repository.","type":["boolean","null"]}}},"parameters":{"description":"The pipeline's parameters at the last promotion, in the parameters cell's order: name -> type and default. A removed parameter is a major change, a new one minor, a changed type or default a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The pipeline's steps at the last promotion, in pipeline order: name -> cells, source hash and signature. A removed step or a changed signature (inputs or outputs) is a major change, a new step minor, changed code a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}},"files":{"description":"Every file nbpromote wrote and owns (pyproject.toml only while it is as nbpromote wrote it: once a person changed it, it is theirs and not listed): path relative to this file's folder -> SHA-256 of the bytes written. A file on disk whose hash differs was edited by hand; re-promotion will not overwrite it silently.","type":"object","propertyNames":{"$ref":"#/definitions/path"},"additionalProperties":{"$ref":"#/definitions/sha256"}},"executed":{"description":"What `nbpromote promote --execute` recorded when it last ran the notebook: later promotions without --execute (and `nbpromote check`) use it while the notebook's code is the same, so the expected metrics and recorded types stay.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","recorded"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts).","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the exact value the run gave.","type":"object","additionalProperties":{"type":"number"}},"recorded":{"description":"Step -> output -> the type (and shape) the value had after the step's last cell ran.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string"},"shape":{"type":"array","items":{"type":"integer","minimum":0}}}}}}}},"shown_metrics":{"description":"The expected metrics the notebook's saved outputs showed at the last promotion that read any: a later promotion (and `nbpromote check`) of the notebook with its outputs cleared (Jupyter's Clear All Outputs, nbstripout) keeps them while the notebook's code is the same.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","shown_decimals"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts), when the outputs showed these metrics.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the value the saved outputs showed.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metric name -> the decimals the value was shown with, for values rounded for show (as pipeline.yaml's `shown_decimals`).","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}}}},"history":{"description":"Every promotion that changed the version, oldest first; the last entry is the current version.","type":"array","minItems":1,"items":{"$ref":"#/definitions/historyEntry"}}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"version":{"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},"timestamp":{"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},"sha256":{"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"},"path":{"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from.","type":"object","additionalProperties":false,"required":["index"],"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step as it was generated: where it came from, a hash of its code, and its signature.","type":"object","additionalProperties":false,"required":["cells","source_sha256","inputs","outputs"],"properties":{"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"source_sha256":{"description":"SHA-256 of the step's cell sources (see docs/versioning.md): when it changes, the step's code changed.","$ref":"#/definitions/sha256"},"inputs":{"description":"The step function's arguments, in order.","$ref":"#/definitions/names"},"outputs":{"description":"What the step function returns, in order.","$ref":"#/definitions/names"}}},"historyEntry":{"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}}}};
 const schema12 = {"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema13 = {"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"};
 const schema14 = {"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"};
@@ -306,7 +306,7 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}};
+const schema28 = {"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1840,11 +1840,11 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data.history !== undefined){
-let data41 = data.history;
-if(Array.isArray(data41)){
-if(data41.length < 1){
-const err98 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.shown_metrics !== undefined){
+let data41 = data.shown_metrics;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.code_sha256 === undefined){
+const err98 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "code_sha256"},message:"must have required property '"+"code_sha256"+"'"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1853,16 +1853,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-const len1 = data41.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate16(data41[i1], {instancePath:instancePath+"/history/" + i1,parentData:data41,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err99 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data41.metrics === undefined){
+const err99 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1871,15 +1863,183 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-}
-else {
-const err100 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data41.shown_decimals === undefined){
+const err100 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "shown_decimals"},message:"must have required property '"+"shown_decimals"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
 else {
 vErrors.push(err100);
+}
+errors++;
+}
+for(const key14 in data41){
+if(!(((key14 === "code_sha256") || (key14 === "metrics")) || (key14 === "shown_decimals"))){
+const err101 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+if(data41.code_sha256 !== undefined){
+let data42 = data41.code_sha256;
+if(typeof data42 === "string"){
+if(!pattern3.test(data42)){
+const err102 = {instancePath:instancePath+"/shown_metrics/code_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/shown_metrics/code_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+if(data41.metrics !== undefined){
+let data43 = data41.metrics;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key15 in data43){
+let data44 = data43[key15];
+if(!((typeof data44 == "number") && (isFinite(data44)))){
+const err104 = {instancePath:instancePath+"/shown_metrics/metrics/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/shown_metrics/metrics",schemaPath:"#/properties/shown_metrics/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data41.shown_decimals !== undefined){
+let data45 = data41.shown_decimals;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+for(const key16 in data45){
+let data46 = data45[key16];
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err106 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 > 340 || isNaN(data46)){
+const err107 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/maximum",keyword:"maximum",params:{comparison: "<=", limit: 340},message:"must be <= 340"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+if(data46 < -308 || isNaN(data46)){
+const err108 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: -308},message:"must be >= -308"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/shown_metrics/shown_decimals",schemaPath:"#/properties/shown_metrics/properties/shown_decimals/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data.history !== undefined){
+let data47 = data.history;
+if(Array.isArray(data47)){
+if(data47.length < 1){
+const err111 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+const len1 = data47.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate16(data47[i1], {instancePath:instancePath+"/history/" + i1,parentData:data47,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+}
+else {
+const err113 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
 }
 errors++;
 }

@@ -588,6 +588,21 @@ def _check_functions(config: Mapping[str, Any], steps: Mapping[str, StepFunction
     extra = [name for name in steps if name not in configured]
     if extra:
         raise PipelineError(f"pipeline.py has the step {extra[0]!r}, which pipeline.yaml does not list; {fix}")
+    for step in config["steps"]:
+        function = steps[step["name"]]
+        # `module`, `function` and `inputs` record what promotion generated: pipeline.py runs its own imports, so an
+        # edit of them would change nothing, or fail inside the step.
+        ran = f"{getattr(function, '__module__', '?')}.{getattr(function, '__name__', '?')}"
+        named = f"{step.get('module')}.{step.get('function')}"
+        if step.get("module") is not None and step.get("function") is not None and named != ran and callable(function) and not ran.startswith("?"):
+            raise PipelineError(f"pipeline.yaml names {named} for the step {step['name']!r}, but pipeline.py runs {ran}: `module` and `function` record what promotion generated; to change a step, change the notebook (or its module) and promote again")
+        try:
+            takes = [p.name for p in inspect.signature(function).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        except (TypeError, ValueError):
+            continue
+        has_rest = any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(function).parameters.values())
+        if not has_rest and len(takes) != len(step.get("inputs") or []):
+            raise PipelineError(f"pipeline.yaml gives the step {step['name']!r} the inputs [{', '.join(step.get('inputs') or [])}], but its function {ran} takes ({', '.join(takes)}); {fix}")
     if config.get("metrics") is not None and metrics is None:
         raise PipelineError(f"pipeline.yaml has metrics, but pipeline.py passes no metrics function; {fix}")
     if config.get("metrics") is None and metrics is not None:
