@@ -432,7 +432,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   // kept as it is, and what it does not list of the package's dependencies is a warning.
   const unsettled = planUnsettled(old?.version ?? FIRST_VERSION, executed);
   const theirs = await findEditedUntilEdited(outDir, unsettled, known);
-  const planWith = (version: string, execution: Execution | undefined): FilePlan[] => settleUntilEdited(planUnsettled(version, execution), theirs);
+  // The plan just made serves again for the same version and expectations (planning a large notebook takes time).
+  const planWith = (version: string, execution: Execution | undefined): FilePlan[] => settleUntilEdited(version === (old?.version ?? FIRST_VERSION) && execution === executed ? unsettled : planUnsettled(version, execution), theirs);
   // One that is nbpromote's now and that the lock does not list (written again after the person deleted theirs,
   // or under a lock from before pyproject.toml was listed): the lock records it, but the package did not change.
   const adopted = new Set(unsettled.filter((p) => p.mode === 'until-edited' && !theirs.has(p.path) && lockedHash(known, p.path) === undefined).map((p) => p.path));
