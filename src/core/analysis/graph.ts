@@ -282,7 +282,6 @@ class GraphBuilder {
   private readonly notCodeAnalyses = new Map<number, CellAnalysis>();
   /** Names cells tagged skip define (they are not part of the pipeline): to say so when nothing else does. */
   private readonly skippedDefined = new Map<string, SourceSite>();
-  private readonly functionsFree = new Map<string, readonly string[]>();
   /** The shared cells' functions and classes, by name (the last definition): see {@link stepValuesRead}. */
   private readonly sharedFunctions = new Map<string, { readonly cell: NotebookCell; readonly fn: SharedFunctionFacts }>();
   /** Shared functions reading parameters or step values, as the graph gives them (see checkSharedFunctions). */
@@ -746,15 +745,9 @@ class GraphBuilder {
       if (!this.common.imports.includes(imp.statement)) this.common.imports.push(imp.statement);
     }
     for (const s of f.starImports) addOnce(this.starImports, s);
-    for (const fn of f.functions) {
-      this.functionsFree.set(fn.name, fn.freeNames);
-      this.sharedFunctions.set(fn.name, { cell, fn });
-    }
+    for (const fn of f.functions) this.sharedFunctions.set(fn.name, { cell, fn });
     // `shrink = lambda v: v * SCALE`: a function as a def is, read when called.
-    for (const l of f.lambdas ?? []) {
-      this.functionsFree.set(l.name, l.freeNames);
-      this.sharedFunctions.set(l.name, { cell, fn: { name: l.name, kind: 'function', line: l.line, startLine: l.line, endLine: l.line, topLevel: true, freeNames: l.freeNames } });
-    }
+    for (const l of f.lambdas ?? []) this.sharedFunctions.set(l.name, { cell, fn: { name: l.name, kind: 'function', line: l.line, startLine: l.line, endLine: l.line, topLevel: true, freeNames: l.freeNames } });
     for (const changes of f.changesArguments ?? []) {
       this.argumentChanges.set(changes.name, changes);
       for (const name of changes.globals ?? []) this.sharedState.add(name);

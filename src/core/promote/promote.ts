@@ -299,6 +299,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const shown = executed === undefined && keptShown !== undefined ? shownFromLock(keptShown) : shownNow;
   const fromOutputs = expectedFrom(shownNow, undefined);
   const shownRecord: LockShownMetrics | undefined = Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals } : keptShown;
+  let droppedShown = false;
   if (executed === undefined && lastShown !== undefined && Object.keys(lastShown.metrics).length > 0) {
     const count = Object.keys(lastShown.metrics).length;
     const what = notebook.cells.every((c) => c.kind !== 'code' || (c.outputs ?? []).length === 0) ? 'the notebook shows no outputs' : `the metrics cell${metricsCells.length === 1 ? ' shows' : 's show'} no outputs`;
@@ -308,6 +309,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     } else {
       const message = `${what} (cleared?), and its code changed since the last promotion (a comment counts), so the ${count} expected metric${count === 1 ? '' : 's'} its outputs showed then ${count === 1 ? 'is' : 'are'} dropped: no expected metric is known now, so the generated metrics test will skip. Run the notebook and save it with its outputs, or promote with --execute to record ${count === 1 ? 'it' : 'them'} for this code`;
       problems.push({ severity: 'warning', code: 'shown-metrics-dropped', message, file: request.notebook });
+      droppedShown = true;
     }
   }
   // Two displayed tables naming a metric alike: the run keeps the later one's value; say so, once per pair.
@@ -361,7 +363,6 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   for (const problem of metricsReadsRebound(graph, notebook)) problems.push(problem);
   const lastMetricsCell = metricsCells[metricsCells.length - 1]?.cell;
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);
-  const droppedShown = problems.some((p) => p.code === 'shown-metrics-dropped');
   if (lastMetricsCell !== undefined && ranMetrics && !droppedShown && failedAbove === undefined && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
     const how = executed === undefined ? 'its saved outputs show' : 'it gave when the notebook ran (--execute)';
     // Numbers shown under names that are no value the run records (`print(json.dumps({"acc": accuracy_score(...)}))`).
@@ -876,13 +877,16 @@ async function unusedStepModules(outDir: string, packageName: string, plans: rea
   const planned = new Set(plans.map((p) => p.path));
   // Unchanged modules of steps that went are deleted by this promotion (a dry run: would be).
   const deleted = new Set(orphans.filter((o) => o.state === 'unchanged').map((o) => o.path));
-  // An editor's lock or backup file (`.#gen.py`, `gen.py~`) is no module; a helper a module imports runs.
-  const imported = await importedPackageModules(outDir, packageName, new Map<string, string | undefined>([...written, ...[...deleted].map((path): [string, undefined] => [path, undefined])]));
-  const isImported = (path: string): boolean => (imported.get(`${packageName}.steps.${basename(path, '.py')}`) ?? []).some((by) => by !== path);
-  const unused = names
+  // An editor's lock or backup file (`.#gen.py`, `gen.py~`) is no module.
+  const candidates = names
     .filter((n) => n.endsWith('.py') && n !== '__init__.py' && !/^[.#]|~$/.test(n))
     .map((n) => `${folder}/${n}`)
-    .filter((path) => !planned.has(path) && !deleted.has(path) && !isImported(path));
+    .filter((path) => !planned.has(path) && !deleted.has(path));
+  if (candidates.length === 0) return [];
+  // A helper a module imports runs (the package's modules are read only when there is a candidate).
+  const imported = await importedPackageModules(outDir, packageName, new Map<string, string | undefined>([...written, ...[...deleted].map((path): [string, undefined] => [path, undefined])]));
+  const isImported = (path: string): boolean => (imported.get(`${packageName}.steps.${basename(path, '.py')}`) ?? []).some((by) => by !== path);
+  const unused = candidates.filter((path) => !isImported(path));
   return unused.sort().map((path) => {
     const edited = orphans.some((o) => o.path === path && o.state === 'edited') ? '; it was edited by hand, so it is kept' : '';
     const message = `${path} is the module of no step now (the notebook has no step ${basename(path, '.py')}), so none of its code runs${edited}: move what you changed there into the step that took its place, then delete the file`;

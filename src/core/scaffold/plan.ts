@@ -439,9 +439,19 @@ class Generator {
 
   /** The definitions cell `index` leaves out: replaced by a later one, or defined by the units calling them instead. */
   private leftOutIn(index: number): readonly { readonly startLine: number; readonly endLine: number }[] {
-    const moved = (this.input.graph.common.stepBound ?? []).filter((f) => f.leftOut && f.cellIndex === index);
+    const moved = this.movedOutOf(index);
     const replaced = this.replaced.get(index) ?? [];
     return moved.length === 0 ? replaced : [...replaced, ...moved];
+  }
+
+  /** The shared functions of cell `index` that common.py leaves out: the units calling them define them ({@link StepBoundFunction}). */
+  private movedOutOf(index: number): StepBoundFunction[] {
+    return (this.input.graph.common.stepBound ?? []).filter((f) => f.leftOut && f.cellIndex === index);
+  }
+
+  /** The shared functions `unit` defines itself, in the notebook's order ({@link StepBoundFunction}). */
+  private definedIn(unit: CodeUnit): StepBoundFunction[] {
+    return (this.input.graph.common.stepBound ?? []).filter((f) => unit.definesShared?.includes(f.name) === true);
   }
 
   /** Names the cells read only in definitions left out ({@link replacedDefinitions}): nothing imports them for them. */
@@ -846,7 +856,7 @@ class Generator {
     const out: { text: string; line: number; note?: true }[] = [];
     const replaced: { startLine: number; endLine: number; note: () => string }[] = [
       ...(this.replaced.get(cell.index) ?? []).map((d) => ({ ...d, note: () => this.replacedNote(cell, d) })),
-      ...(this.input.graph.common.stepBound ?? []).filter((f) => f.leftOut && f.cellIndex === cell.index).map((f) => ({ ...f, note: () => this.movedNote(f) })),
+      ...this.movedOutOf(cell.index).map((f) => ({ ...f, note: () => this.movedNote(f) })),
     ];
     const versions = this.versions.versions.filter((v) => v.cell.index === cell.index);
     // The comments saying a cell magic was removed go above the first marker: they are no code to fail.
@@ -946,8 +956,7 @@ class Generator {
    * and a cell marker: the first lines of the unit's function.
    */
   private sharedDefinitions(unit: CodeUnit): string[] {
-    const defined = (this.input.graph.common.stepBound ?? []).filter((f) => unit.definesShared?.includes(f.name) === true);
-    return defined.map((f) => {
+    return this.definedIn(unit).map((f) => {
       const cell: CellRef = { index: f.cellIndex, ...(f.cellId === undefined ? {} : { id: f.cellId }) };
       const code = this.input.cells.get(f.cellIndex)?.code.split('\n').slice(f.startLine - 1, f.endLine) ?? [];
       const note = `# nbpromote: ${f.name}, a shared function of ${cellWords([cell])}, is defined here: it reads ${andList(f.reads)}, which this function has`;
@@ -957,8 +966,7 @@ class Generator {
 
   /** The names the shared functions a unit defines itself read: the imports they need stay. */
   private sharedDefinitionReads(unit: CodeUnit): string[] {
-    const defined = (this.input.graph.common.stepBound ?? []).filter((f) => unit.definesShared?.includes(f.name) === true);
-    return defined.flatMap((f) => (this.input.cells.get(f.cellIndex)?.useSites ?? []).filter((u) => u.line >= f.startLine && u.line <= f.endLine).map((u) => u.name));
+    return this.definedIn(unit).flatMap((f) => (this.input.cells.get(f.cellIndex)?.useSites ?? []).filter((u) => u.line >= f.startLine && u.line <= f.endLine).map((u) => u.name));
   }
 
   /** The comment above a shared definition kept under another name, for the steps that used it ({@link sharedVersions}). */
@@ -1553,13 +1561,14 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   const code = metrics.cells.map((c) => blankedLiterals(cells.get(c.index)?.code ?? '')).join('\n');
   // A value the cells only read (`best = scores[best_k]`, `len(sil)`, `max(accs.values())`) is no metric, nor is
   // its every entry: one they show is (`print(scores)`, `display(scores)`, `scores` last, `summary = scores`).
+  const usesIn = (name: string): number[] => [...code.matchAll(new RegExp(`(?<![.\\w])${name}(?!\\w)`, 'g'))].map((m) => m.index ?? 0);
   const onlyRead = (name: string): boolean => {
-    const uses = [...code.matchAll(new RegExp(`(?<![.\\w])${name}(?!\\w)`, 'g'))].map((m) => m.index ?? 0);
+    const uses = usesIn(name);
     return uses.length > 0 && uses.every((at) => readOnly(code, at, name.length));
   };
   // A value only a shared function the metrics define reads (`rmse_cv` reading X): no metric either.
   const forShared = new Set((graph.common.stepBound ?? []).filter((f) => metrics.definesShared?.includes(f.name) === true).flatMap((f) => f.reads));
-  const unread = (name: string): boolean => forShared.has(name) && !new RegExp(`(?<![.\\w])${name}(?!\\w)`).test(code);
+  const unread = (name: string): boolean => forShared.has(name) && usesIn(name).length === 0;
   const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters') && !onlyRead(name) && !unread(name));
   // What the cells bind (`auc = ...`, `precision, recall, f1, _ = ...`, not loop variables), print, then read from steps.
   const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)];

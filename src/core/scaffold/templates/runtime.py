@@ -597,10 +597,11 @@ def _check_functions(config: Mapping[str, Any], steps: Mapping[str, StepFunction
         if step.get("module") is not None and step.get("function") is not None and named != ran and callable(function) and not ran.startswith("?"):
             raise PipelineError(f"pipeline.yaml names {named} for the step {step['name']!r}, but pipeline.py runs {ran}: `module` and `function` record what promotion generated; to change a step, change the notebook (or its module) and promote again")
         try:
-            takes = [p.name for p in inspect.signature(function).parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            parameters = list(inspect.signature(function).parameters.values())
         except (TypeError, ValueError):
             continue
-        has_rest = any(p.kind == p.VAR_POSITIONAL for p in inspect.signature(function).parameters.values())
+        takes = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        has_rest = any(p.kind == p.VAR_POSITIONAL for p in parameters)
         if not has_rest and len(takes) != len(step.get("inputs") or []):
             raise PipelineError(f"pipeline.yaml gives the step {step['name']!r} the inputs [{', '.join(step.get('inputs') or [])}], but its function {ran} takes ({', '.join(takes)}); {fix}")
     if config.get("metrics") is not None and metrics is None:
@@ -1929,11 +1930,8 @@ def defaults_changed(config: Mapping[str, Any], root: str | os.PathLike[str]) ->
     """The parameters whose default in pipeline.yaml is not what the notebook gave (nbpromote.lock in ``root``
     keeps that), as ``"seed is 1 in pipeline.yaml, 0 in the notebook"``: the notebook's metrics hold for its
     values. Empty when the lock cannot be read."""
-    try:
-        lock = yaml.safe_load((Path(root) / "nbpromote.lock").read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return []
-    notebook = lock.get("parameters") if isinstance(lock, Mapping) else None
+    lock = _read_lock(Path(root))
+    notebook = lock.get("parameters") if lock is not None else None
     if not isinstance(notebook, Mapping):
         return []
     changed = []
@@ -3002,13 +3000,20 @@ def _function_source(function: StepFunction) -> bytes:
         return code.co_code if code is not None else repr(function).encode("utf-8")
 
 
-def _promoted_notebook_sha256(root: Path) -> str | None:
-    """The notebook's sha256 nbpromote.lock recorded when the package was promoted, or None."""
+def _read_lock(root: Path) -> Mapping[str, Any] | None:
+    """nbpromote.lock in ``root`` (what promotion generated there), or None: no lock (a deployed package), one
+    that cannot be read, or one that is no mapping."""
     try:
         lock = yaml.load((root / "nbpromote.lock").read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
-        sha = lock["notebook"]["sha256"]
-    except Exception:  # noqa: BLE001 - no lock (a deployed package), or one of another shape: nothing to compare
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
+    return lock if isinstance(lock, Mapping) else None
+
+
+def _promoted_notebook_sha256(root: Path) -> str | None:
+    """The notebook's sha256 nbpromote.lock recorded when the package was promoted, or None."""
+    notebook = (_read_lock(root) or {}).get("notebook")
+    sha = notebook.get("sha256") if isinstance(notebook, Mapping) else None
     return sha if isinstance(sha, str) else None
 
 
