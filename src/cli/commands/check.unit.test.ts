@@ -108,6 +108,34 @@ describe('nbpromote check', function () {
     assert.match(schema.err, /pipeline\.yaml: line \d+(, column \d+)?: .*work_dir/);
   });
 
+  it('fails, as promote does, when a kept step module or test is no valid Python, or a kept pyproject.toml no valid TOML', async () => {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
+    const lock = readFileSync(join(dir, 'nbpromote.lock'), 'utf8');
+    const step = join(dir, 'src', 'nb', 'steps', 'features.py');
+    const generated = readFileSync(step, 'utf8');
+    writeFileSync(step, `${generated}\n\ndef tuned(x):\n    return (x + 1\n`);
+    const line = generated.split('\n').length + 3;
+    for (const command of ['check', 'promote']) {
+      const broken = await cli(command, 'nb.ipynb', '--out', '.');
+      assert.equal(broken.code, ExitCode.BadInput, `${command}: ${broken.out}${broken.err}`);
+      assert.match(broken.err, new RegExp(`error: .*src/nb/steps/features\\.py was edited by hand and is kept, but it is no valid Python \\(line ${line}, column 12: .*\\), so the package would not import; nothing was written`));
+      assert.doesNotMatch(broken.out, /up to date/);
+    }
+    assert.equal(readFileSync(join(dir, 'nbpromote.lock'), 'utf8'), lock, 'promote wrote nothing');
+    writeFileSync(step, `${generated}\n# tuned by hand\n`);
+    assert.equal((await cli('check', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
+
+    const pyproject = join(dir, 'pyproject.toml');
+    writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace(/^dependencies = \[/m, 'dependencies = [\n    "scipy"'));
+    const toml = await cli('check', 'nb.ipynb', '--out', '.');
+    assert.equal(toml.code, ExitCode.BadInput, toml.out + toml.err);
+    assert.match(toml.err, /error: .*pyproject\.toml is yours \(edited by hand, so promotion keeps it\), but it is no valid TOML \(line \d+, column \d+: .+\), so pip and pytest cannot read it/);
+    writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace('"scipy"', '"scipy",'));
+    const fixed = await cli('check', 'nb.ipynb', '--out', '.');
+    assert.equal(fixed.code, ExitCode.Ok, fixed.out + fixed.err);
+  });
+
   it('says, and passes, when a pyproject.toml the person edited does not list a module a step imports', async () => {
     writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
     assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);

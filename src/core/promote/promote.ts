@@ -15,6 +15,7 @@ import { fileSystemError, fileSystemMessage } from '../io/fileSystemError';
 import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, withPromotionLock } from '../io/promotionLock';
 import { pathExists, realRootOf, toPosix } from '../io/paths';
 import { lockNotebookState, realOrSelf } from './lockOwner';
+import { keptFileProblems } from './keptFiles';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile, LockShownMetrics } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
@@ -48,7 +49,6 @@ import { importedModules, metricNames, planPromotion, sharedVersions } from '../
 import { inferredDependencies, missingDependencies, missingDependenciesMessage } from '../scaffold/dependencies';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
-import { readPipelineConfig } from '../pipeline/config';
 import { clipText, isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName, sharedModuleFor } from '../tags/names';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
@@ -512,16 +512,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     return { ...fail(problems, inspection), graph, version, changes };
   }
 
-  // A kept pipeline.yaml is the one `run` reads: a hand edit that broke it fails here as it would there.
-  const keptConfig = edits.find((e) => e.path === PIPELINE_CONFIG && keptEdits.has(e.path));
-  if (keptConfig !== undefined) {
-    const configFile = join(outDir, PIPELINE_CONFIG);
-    const unreadable = readPipelineConfig(keptConfig.diskText ?? '', configFile).problems.filter((p) => p.severity === 'error');
-    if (unreadable.length > 0) {
-      const message = `${PIPELINE_CONFIG} was edited by hand and is kept, but it cannot be read (${countOf(unreadable.length, 'error')} above), so the pipeline would not run; nothing was written. Fix ${unreadable.length === 1 ? 'it' : 'them'} in ${configFile}, or delete the file to have promotion write it again`;
-      problems.push(...unreadable, { severity: 'error', code: 'pipeline-edited-invalid', message, file: request.notebook });
-      return { ...fail(problems, inspection), graph, version, changes };
-    }
+  // Kept files are the ones `run`, pytest and pip read: a hand edit that broke one fails here as it would there.
+  const keptFiles = [...edits.filter((e) => keptEdits.has(e.path)).map((e) => ({ path: e.path, text: e.diskText ?? '' })), ...[...theirs].map(([path, text]) => ({ path, text }))];
+  const unreadable = keptFileProblems(outDir, keptFiles, request.notebook);
+  if (unreadable.length > 0) {
+    problems.push(...unreadable);
+    return { ...fail(problems, inspection), graph, version, changes };
   }
 
   const why = new Map(plans.map((p) => [p.path, p.why]));
@@ -748,9 +744,6 @@ function stateDirectories(plans: readonly FilePlan[]): string[] {
   const dirs = planDirectories(plans);
   return [...new Set([...dirs, '.nbpromote', ...dirs.map((d) => (d === '.' ? BASE_DIR : `${BASE_DIR}/${d}`))])];
 }
-
-/** The pipeline config's path in the output root (plan.ts writes it). */
-const PIPELINE_CONFIG = 'pipeline.yaml';
 
 /** The journal a promotion writes before its files and removes after its lock: what it was writing. */
 export const PENDING_FILE = '.nbpromote/pending.json';

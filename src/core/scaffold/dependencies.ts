@@ -7,9 +7,15 @@
  * alike); version specifiers, extras and markers do not count when asking whether a file lists one
  * (`scikit-learn>=1.3` lists scikit-learn).
  */
+import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import type { StepGraph } from '../contract/stepGraph';
 import { andList } from '../util/words';
 import { distributionFor } from './distributions';
+
+
+// smol-toml ships CommonJS beside its ES module; its types are declared for the ES module only.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse: parseToml, TomlError } = require('smol-toml') as typeof SmolToml;
 
 export interface InferredDependency {
   /** As pyproject.toml lists it: `scipy`, `scikit-learn==1.3.0` (a pinned requirement wins over the bare name). */
@@ -86,67 +92,46 @@ export function normalizedName(name: string): string {
 /**
  * The PEP 503 names of the distributions a pyproject.toml lists as dependencies: `[project]`'s `dependencies`
  * array, or the keys of `[tool.poetry.dependencies]` (python aside). Undefined when it has neither (dependencies
- * declared `dynamic`, read from another file): then nobody can tell from it what it lists.
+ * declared `dynamic`, read from another file) or is no valid TOML: then nobody can tell from it what it lists.
  */
 export function listedDependencies(pyproject: string): ReadonlySet<string> | undefined {
-  const lines = pyproject.replace(/\r\n?/g, '\n').split('\n');
-  let table = '';
-  let listed: Set<string> | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/.exec(line);
-    if (header?.[1] !== undefined) {
-      table = header[1].replace(/\s*\.\s*/g, '.').replace(/"/g, '');
-      continue;
-    }
-    if (table === 'project') {
-      const start = /^\s*dependencies\s*=\s*/.exec(line);
-      if (start === null) continue;
-      const array = tomlStringArray(lines.slice(i).join('\n').slice(start[0].length));
-      if (array === undefined) continue;
-      listed ??= new Set();
-      for (const requirement of array) {
-        const name = requirementName(requirement);
-        if (name !== undefined) listed.add(name);
-      }
-    } else if (table === 'tool.poetry.dependencies') {
-      const key = /^\s*("?)([A-Za-z0-9][A-Za-z0-9._-]*)\1\s*=/.exec(line)?.[2];
-      listed ??= new Set();
-      if (key !== undefined && key.toLowerCase() !== 'python') listed.add(normalizedName(key));
+  const document = parsedToml(pyproject);
+  if (document === undefined) return undefined;
+  const table = (value: unknown): Record<string, unknown> | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+  const project = table(document['project'])?.['dependencies'];
+  const poetry = table(table(table(document['tool'])?.['poetry'])?.['dependencies']);
+  if (!Array.isArray(project) && poetry === undefined) return undefined;
+  const listed = new Set<string>();
+  if (Array.isArray(project)) {
+    for (const requirement of project) {
+      const name = typeof requirement === 'string' ? requirementName(requirement) : undefined;
+      if (name !== undefined) listed.add(name);
     }
   }
+  for (const key of Object.keys(poetry ?? {})) if (key.toLowerCase() !== 'python') listed.add(normalizedName(key));
   return listed;
 }
 
-/**
- * The strings of the TOML array `text` starts with (`["a", 'b',\n  "c"]  # comment`), comments skipped;
- * undefined when it does not start with one or is not closed.
- */
-function tomlStringArray(text: string): string[] | undefined {
-  if (!text.startsWith('[')) return undefined;
-  const strings: string[] = [];
-  let i = 1;
-  while (i < text.length) {
-    const c = text[i] ?? '';
-    if (c === ']') return strings;
-    if (c === '#') {
-      const end = text.indexOf('\n', i);
-      if (end === -1) return undefined;
-      i = end + 1;
-    } else if (c === '"' || c === "'") {
-      let value = '';
-      let j = i + 1;
-      for (; j < text.length && text[j] !== c && text[j] !== '\n'; j++) {
-        if (c === '"' && text[j] === '\\') j++;
-        value += text[j] ?? '';
-      }
-      if (text[j] !== c) return undefined;
-      strings.push(value);
-      i = j + 1;
-    } else if (c === ',' || /\s/.test(c)) i++;
-    else return undefined;
+/** The TOML document `text` holds, or undefined when it is no valid TOML ({@link tomlSyntaxError} says why). */
+function parsedToml(text: string): Record<string, unknown> | undefined {
+  try {
+    return parseToml(text);
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+/** Why `text` is no valid TOML, with its 1-based line and column; undefined when it is valid. */
+export function tomlSyntaxError(text: string): { line: number; column: number; message: string } | undefined {
+  try {
+    parseToml(text);
+    return undefined;
+  } catch (ex) {
+    if (!(ex instanceof TomlError)) throw ex;
+    // smol-toml's message repeats the lines around the error with a caret; the first line says what is wrong.
+    const what = ex.message.split('\n')[0]?.replace(/^Invalid TOML document:\s*/, '') ?? 'invalid TOML';
+    return { line: ex.line, column: ex.column, message: what };
+  }
 }
 
 /**
