@@ -111,7 +111,10 @@ describe('nbpromote deploy (dist/cli.js)', function () {
     try {
       const missing = await nbpromote(['deploy', '--json'], {}, other);
       assert.equal(missing.status, 1);
-      assert.equal(missing.stdout, '');
+      const missingJson = JSON.parse(missing.stdout) as { healthy: boolean; environments: unknown[]; problems: { code: string; file: string }[] };
+      assert.equal(missingJson.healthy, false);
+      assert.deepEqual(missingJson.environments, []);
+      assert.deepEqual(missingJson.problems.map((p) => [p.code, p.file]), [['deployments-missing', join(other, 'deployments.yaml')]]);
       assert.match(missing.stderr, /deployments\.yaml: no such file\. List the environments/);
       assert.match(missing.stderr, /environments:\n\s+- name: staging\n\s+url: https:\/\/staging\.example\.com/);
       writeFileSync(join(other, 'deployments.yaml'), 'environments:\n  - name: staging\n    url: https://s.example.com\n    helth: /health\n');
@@ -119,6 +122,15 @@ describe('nbpromote deploy (dist/cli.js)', function () {
       assert.equal(invalid.status, 1);
       assert.equal(invalid.stdout, '');
       assert.ok(invalid.stderr.includes(`error: ${join(other, 'deployments.yaml')}: line 4: \`environments[0]\` has an unknown key \`helth\``), invalid.stderr);
+      const invalidJson = await nbpromote(['deploy', '--json'], {}, other);
+      assert.equal(invalidJson.status, 1);
+      const document = JSON.parse(invalidJson.stdout) as { healthy: boolean; problems: { severity: string; line: number | null; message: string }[] };
+      assert.equal(document.healthy, false);
+      assert.deepEqual(document.problems.map((p) => [p.severity, p.line]), [['error', 4]]);
+      assert.match(document.problems[0]?.message ?? '', /unknown key `helth`/);
+      const noFolder = await nbpromote(['deploy', '--json', '--out', 'nowhere'], {}, other);
+      assert.equal(noFolder.status, 1);
+      assert.deepEqual((JSON.parse(noFolder.stdout) as { problems: { code: string }[] }).problems.map((p) => p.code), ['output-root-missing']);
     } finally {
       rmSync(other, { recursive: true, force: true });
     }

@@ -5,10 +5,11 @@
  * Exit 0 when every environment checked is healthy, 1 when one is not, when the file is missing or invalid; 2 usage
  * errors. A token comes from the variable the environment's `token_env` names, and goes to its origin only.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DeploymentEnvironment, DeploymentsReport, EnvironmentCheck } from '../../core/contract/deployments';
 import { DEPLOYMENTS_FILE_NAME } from '../../core/contract/deployments';
 import { formatProblem } from '../../core/contract/problem';
+import type { Problem } from '../../core/contract/problem';
 import { behindWords } from '../../core/deploy/behind';
 import { MINIMAL_DEPLOYMENTS } from '../../core/deploy/config';
 import { allHealthy, checkDeployments, healthDetail, healthWord, readDeployments, selectEnvironments } from '../../core/deploy/deployments';
@@ -29,18 +30,26 @@ export const deployFlags: readonly FlagSpec[] = [
 export async function runDeploy(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   if (args.positionals.length > 0) throw new NbpromoteError('usage', `deploy takes no positional arguments, got: ${args.positionals.join(' ')}`);
   const root = resolve(io.cwd, flagString(args, 'out') ?? '.');
-  if (!isFolderSync(root)) {
-    io.err(`nbpromote: ${root}: no such folder (--out names the output root holding ${DEPLOYMENTS_FILE_NAME})\n`);
+  const json = flagBoolean(args, 'json');
+  // Nothing to check: said on stderr, and with --json in the document a check prints, with no environment.
+  const failed = (file: string, problems: readonly Problem[]): ExitCode => {
+    if (json) io.out(`${JSON.stringify(deployJson({ root, file, promoted: undefined, environments: [], problems }), null, 2)}\n`);
     return ExitCode.BadInput;
+  };
+  const file = join(root, DEPLOYMENTS_FILE_NAME);
+  if (!isFolderSync(root)) {
+    const message = `${root}: no such folder (--out names the output root holding ${DEPLOYMENTS_FILE_NAME})`;
+    io.err(`nbpromote: ${message}\n`);
+    return failed(file, [{ severity: 'error', code: 'output-root-missing', message, file: root }]);
   }
   const files = await readDeployments(root);
   if (files.kind === 'missing') {
     io.err(`nbpromote: ${files.file}: no such file. List the environments this package is deployed to there, beside pipeline.yaml, for example:\n\n${MINIMAL_DEPLOYMENTS.replace(/^/gm, '    ').trimEnd()}\n\nEach may also name health (default /health), version (a path answering the version), version_header, timeout_s and token_env: see docs/cli.md.\n`);
-    return ExitCode.BadInput;
+    return failed(files.file, [{ severity: 'error', code: 'deployments-missing', message: `no such file: list the environments this package is deployed to there (docs/cli.md, nbpromote deploy)`, file: files.file }]);
   }
   if (files.kind === 'invalid') {
     for (const problem of files.problems) io.err(`${problem.severity}: ${formatProblem(problem)}\n`);
-    return ExitCode.BadInput;
+    return failed(files.file, files.problems);
   }
   const only = flagString(args, 'env');
   const environments = selectEnvironments(files.config, only);
@@ -49,7 +58,7 @@ export async function runDeploy(args: ParsedArgs, io: CliIo): Promise<ExitCode> 
   }
   for (const problem of files.problems) io.err(`${problem.severity}: ${formatProblem(problem)}\n`);
   const report = await checkDeployments(files, environments, (environment) => ({ token: tokenOf(environment, io) }));
-  if (flagBoolean(args, 'json')) io.out(`${JSON.stringify(deployJson(report), null, 2)}\n`);
+  if (json) io.out(`${JSON.stringify(deployJson(report), null, 2)}\n`);
   else io.out(renderTable(report));
   return allHealthy(report.environments) ? ExitCode.Ok : ExitCode.BadInput;
 }
@@ -70,7 +79,8 @@ export function deployJson(report: DeploymentsReport): Record<string, unknown> {
     file: report.file,
     package: report.promoted?.package ?? null,
     newest_version: report.promoted?.newest ?? null,
-    healthy: allHealthy(report.environments),
+    // No environment checked (no file, or one that cannot be read) is no healthy deployment.
+    healthy: report.environments.length > 0 && allHealthy(report.environments),
     environments: report.environments.map(environmentJson),
     problems: report.problems.map((p) => ({ severity: p.severity, code: p.code, message: p.message, file: p.file, line: p.line ?? null })),
   };
