@@ -202,7 +202,7 @@ describe('local run store', () => {
     const [abandoned, alive, elsewhere, older] = await Promise.all(ids.map((id) => readLocalRun(root, id)));
     assert.equal(abandoned?.status, 'failed');
     assert.equal(abandoned?.sourceStatus, 'ABANDONED');
-    assert.equal(abandoned?.error, `its process (pid ${gone}) ended without finishing the record: it was killed, or the machine stopped`);
+    assert.equal(abandoned?.error, `its process (pid ${gone}) ended without finishing the record: it was killed, the machine stopped, or the record could not be written (a full disk)`);
     assert.equal(abandoned?.problems, undefined, 'the record itself is valid');
     for (const run of [alive, elsewhere, older]) assert.deepEqual([run?.status, run?.sourceStatus], ['running', undefined]);
   });

@@ -63,7 +63,7 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
     ...optionalString('workdir', record['workdir']),
     ...dataFilesOf(record['data_files']),
     ...stepsOf(record['steps']),
-    ...optionalString('error', abandoned ? `its process (pid ${String(record['pid'])}) ended without finishing the record: it was killed, or the machine stopped` : errorObject?.['message']),
+    ...optionalString('error', abandoned ? `its process (pid ${String(record['pid'])}) ended without finishing the record: it was killed, the machine stopped, or the record could not be written (a full disk)` : errorObject?.['message']),
     ...optionalString('traceback', errorObject?.['traceback']),
     ...optionalString('mlflowRunId', mlflow?.['run_id']),
     location: file,
