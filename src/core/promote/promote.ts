@@ -44,7 +44,7 @@ import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
 import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
-import { isStdlibModule } from '../scaffold/distributions';
+import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
 import { importedModules, metricNames, planPromotion, sharedVersions } from '../scaffold/plan';
 import { inferredDependencies, missingDependencies, missingDependenciesMessage } from '../scaffold/dependencies';
 import type { GeneratedCell } from '../scaffold/plan';
@@ -1070,10 +1070,6 @@ export function notUtf8Line(bytes: Buffer): { line: number; offset: number } | u
   return { line, offset };
 }
 
-/**
- * What a package named `name` would hide, in words, when that is a module the notebook imports, a module
- * of the standard library, or one the generated code imports (yaml, pytest); else undefined.
- */
 /** The dotted modules an import statement names: `from src.features import f` -> src.features; `import a.b as c, d` -> a.b, d. */
 function dottedModules(statement: string): string[] {
   const from = /^\s*from\s+([\w.]+)\s+import\b/.exec(statement);
@@ -1082,6 +1078,11 @@ function dottedModules(statement: string): string[] {
   return (plain?.[1] ?? '').split(',').map((part) => part.trim().split(/\s+/)[0] ?? '').filter((m) => /^[\w.]+$/.test(m));
 }
 
+/**
+ * What a package named `name` would hide, in words, when that is a module the notebook imports, a module of the
+ * standard library, one the generated code imports (yaml, pytest), or one the common libraries import (scipy);
+ * else undefined.
+ */
 function hiddenModule(name: string, imported: readonly string[]): string | undefined {
   if (imported.includes(name)) return `the ${name} module the notebook imports`;
   // The package goes to src/<name>: with --out at a project root, `from src.<name> import f` would find it.
@@ -1090,6 +1091,7 @@ function hiddenModule(name: string, imported: readonly string[]): string | undef
   if (isStdlibModule(name)) return `the standard library's ${name} module`;
   if (name === 'yaml' || name === 'pytest') return `the ${name} module the generated code imports`;
   if (name === 'conftest') return 'the tests\' conftest.py, which pytest imports as conftest';
+  if (isLibraryModule(name)) return `the ${name} module, which libraries the notebook may use import (scikit-learn imports scipy and joblib, pandas dateutil)`;
   if (name === 'tests' || name === 'test') return `the generated tests/ folder, which pytest may import as ${name}`;
   return undefined;
 }

@@ -415,6 +415,10 @@ describe('re-promotion', function () {
     }
     await assert.rejects(promoteNotebook({ notebook: 'sklearn.ipynb', cwd: dir, out: 'out', toolVersion: 'test', packageName: 'random' }), /--package random would hide the random module the notebook imports/);
     assert.equal(existsSync(join(dir, 'out')), false);
+    // A module the libraries import though the notebook does not (scikit-learn imports scipy).
+    await assert.rejects(promoteNotebook({ notebook: 'sklearn.ipynb', cwd: dir, out: 'out', toolVersion: 'test', packageName: 'scipy' }), /--package scipy would hide the scipy module, which libraries the notebook may use import/);
+    writeFileSync(join(dir, 'joblib.ipynb'), notebookJson(cells));
+    assert.equal((await promoteNotebook({ notebook: 'joblib.ipynb', cwd: dir, out: 'out-joblib', toolVersion: 'test', dryRun: true })).package, 'joblib_pipeline');
     // A project module under src/ (`from src.features import f`): the package is written to src/<name>.
     writeFileSync(join(dir, 'features.ipynb'), notebookJson([{ id: 'imp', tags: ['imports'], source: 'from src.features import add_tenure' }, { id: 'load', tags: ['step:load'], source: 'values = add_tenure([1])' }]));
     assert.equal((await promoteNotebook({ notebook: 'features.ipynb', cwd: dir, out: 'out3', toolVersion: 'test', dryRun: true })).package, 'features_pipeline');

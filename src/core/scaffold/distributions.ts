@@ -53,6 +53,26 @@ const stdlib = new Set(
   ).split(' '),
 );
 
+/**
+ * Top-level modules that the libraries notebooks use import themselves (scikit-learn imports scipy and joblib,
+ * pandas dateutil and pytz, pytest pluggy): a package named like one hides it from them too, even when the
+ * notebook never imports it.
+ */
+const libraryModules = new Set(
+  (
+    'numpy scipy pandas sklearn joblib threadpoolctl matplotlib mpl_toolkits seaborn statsmodels patsy dateutil ' +
+    'pytz tzdata six packaging pyparsing cycler kiwisolver fontTools PIL contourpy pluggy iniconfig _pytest pytest ' +
+    'yaml IPython ipykernel traitlets jinja2 markupsafe requests urllib3 certifi charset_normalizer idna ' +
+    'setuptools pkg_resources pip wheel typing_extensions attr xgboost lightgbm catboost torch tensorflow keras ' +
+    'nbformat nbconvert jupyter_core jupyter_client tqdm numba llvmlite pyarrow sympy mpmath networkx'
+  ).split(' '),
+);
+
+/** True for a module that the common data-science libraries import (see {@link libraryModules}). */
+export function isLibraryModule(module: string): boolean {
+  return libraryModules.has(module);
+}
+
 /** True for a module of the standard library (as far as the list above knows). */
 export function isStdlibModule(module: string): boolean {
   return stdlib.has(module);
