@@ -4,6 +4,7 @@
 // ($NBPROMOTE_PYTHON, else Debian's /usr/bin/python3 with pytest and scikit-learn).
 import * as assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { localRunRecord, runIdAt, writeLocalRun } from '../../src/core/runs/testing';
@@ -385,6 +386,37 @@ describe('Promote commands', function () {
         assert.equal((await again)?.status, 'cancelled');
       } finally {
         rmSync(slow.fsPath, { force: true });
+      }
+    });
+
+    it('Run Promoted Pipeline while a terminal runs that pipeline says so, with Run Anyway, which runs it', async () => {
+      const out = join(each(), 'promote-fail');
+      assert.ok(existsSync(join(out, 'nbpromote.lock')), 'promoted by the tests above');
+      // A run record as `nbpromote run` in a terminal leaves it while it goes on: running, a live process of this machine.
+      const id = runIdAt(Math.floor(Date.now() / 1000) + 3600, 'fe11ed');
+      writeLocalRun(out, id, localRunRecord(id, { pipeline: 'promote_fail', status: 'running', end: null, duration_s: null, pid: process.pid, host: hostname() }));
+      const runs = (): string[] => readdirSync(join(out, '.nbpromote', 'runs'));
+      const before = runs();
+      try {
+        const { result, shown } = await withMessages(
+          async (messages) => ({ result: await command<RunResult>('nbpromote.runPipeline', failing()), shown: [...messages] }),
+          (m) => (/outside this window/.test(m.message) ? 'Run Anyway' : undefined),
+        );
+        assert.equal(result.ran, false);
+        assert.match(result.reason ?? '', new RegExp(`^promote_fail is already running outside this window \\(run ${id}, process ${process.pid}, started \\d+ s ago\\): a second run would race it on its cache\\. Wait until it ends, or stop that process\\.$`));
+        assert.deepEqual(shown.filter((m) => /outside this window/.test(m.message)).map((m) => [m.severity, m.buttons]), [['warning', ['Run Anyway']]]);
+        // "Run Anyway" ran it: a new run record, which ends (its step fails) before the next test runs the pipeline.
+        const status = (run: string): unknown => {
+          try {
+            return (JSON.parse(readFileSync(join(out, '.nbpromote', 'runs', run, 'run.json'), 'utf8')) as { status?: unknown }).status;
+          } catch {
+            return undefined; // not written yet
+          }
+        };
+        const ended = (): boolean => runs().some((r) => !before.includes(r) && (status(r) === 'failed' || status(r) === 'finished'));
+        await eventually('the run Run Anyway started to end', () => (ended() ? true : undefined), 60_000);
+      } finally {
+        rmSync(join(out, '.nbpromote', 'runs', id), { recursive: true, force: true });
       }
     });
 

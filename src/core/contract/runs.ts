@@ -62,6 +62,11 @@ export interface RunSummary {
    * for a local run whose record says `running` but whose process is gone (killed before it finished its record).
    */
   readonly sourceStatus?: string;
+  /**
+   * A local run going on now on this machine: its record says `running` and its process (this pid) is alive.
+   * Unset for a finished run, and for a `running` record from another machine, which nobody here can check.
+   */
+  readonly livePid?: number;
   /** ISO 8601 UTC, milliseconds: `2026-11-25T22:15:30.123Z`. */
   readonly start?: string;
   readonly end?: string;

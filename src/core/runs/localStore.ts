@@ -103,6 +103,15 @@ export async function readLocalRuns(root: string, options?: RunPageOptions): Pro
   return readLocalRunPage(listLocalRuns(root), options);
 }
 
+/**
+ * The newest run of the store under `root` that is going on now in a process of this machine (its record says
+ * `running` and its pid is alive), among the latest few; undefined when there is none.
+ */
+export async function liveLocalRun(root: string): Promise<RunSummary | undefined> {
+  const page = await readLocalRuns(root, { limit: 10 });
+  return page.items.find((run) => run.livePid !== undefined);
+}
+
 /** One run by id (for "open run"): its summary, flagged when its record is missing or malformed. */
 export async function readLocalRun(root: string, id: string): Promise<RunSummary> {
   const file = join(root, LOCAL_RUNS_DIR, id, 'run.json');

@@ -51,6 +51,7 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
     ...optionalString('version', record['version']),
     status,
     ...(abandoned ? { sourceStatus: 'ABANDONED' } : {}),
+    ...(recorded === 'running' && !abandoned && processHere(record['pid'], record['host']) ? { livePid: record['pid'] as number } : {}),
     ...optionalString('start', record['start']),
     ...optionalString('end', record['end']),
     ...optionalNumber('durationS', record['duration_s']),
@@ -84,8 +85,12 @@ export function unreadable(folderId: string, file: string, problem: Problem): Ru
  * `running`, never end one that is still going.
  */
 function processGone(pid: unknown, host: unknown): boolean {
-  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0 || typeof host !== 'string' || host !== hostname()) return false;
-  return !processExists(pid);
+  return processHere(pid, host) && !processExists(pid as number);
+}
+
+/** `pid` names a process of this machine (`host`), which can be checked. */
+function processHere(pid: unknown, host: unknown): boolean {
+  return typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 && typeof host === 'string' && host === hostname();
 }
 
 function recordStatus(value: unknown): RunStatus {

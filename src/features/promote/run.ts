@@ -18,7 +18,7 @@ import { ConfigKey } from '../../host/ids';
 import type { ChildResult } from '../../host/childProcess';
 import type { PipelineConfig } from '../../core/contract/pipelineConfig';
 import type { RunClaim, RunningPipeline } from './running';
-import { claimPipelineRun, showAlreadyRunning } from './running';
+import { claimPipelineRun, showAlreadyRunning, showRunningElsewhere } from './running';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { openCell } from '../pipelines/commands';
 import { currentText } from './notebookArg';
@@ -63,7 +63,7 @@ export interface TestRunResult {
  * promotion uses, so a renamed notebook is a move) and offers "Promote Notebook" instead. `recorded` is told
  * the output root once the process has ended (its run store has the run's record, unless it could not start).
  */
-export async function runPipeline(log: Log, target: () => PromotionTarget, recorded?: (outDir: string) => void): Promise<RunPipelineResult> {
+export async function runPipeline(log: Log, target: () => PromotionTarget, recorded?: (outDir: string) => void, options: { readonly besideOtherRun?: boolean } = {}): Promise<RunPipelineResult> {
   const logger = log.scoped('run');
   const refused = untrustedReason('Running the pipeline');
   if (refused !== undefined) {
@@ -114,6 +114,12 @@ export async function runPipeline(log: Log, target: () => PromotionTarget, recor
     return { ran: false, reason };
   }
   try {
+    // A run of this pipeline from a terminal or another window.
+    const elsewhere = options.besideOtherRun === true ? undefined : await showRunningElsewhere(t.outDir, config.package, () => void runPipeline(log, target, recorded, { besideOtherRun: true }));
+    if (elsewhere !== undefined) {
+      logger.info(elsewhere);
+      return { ran: false, reason: elsewhere };
+    }
     return await runClaimed(log, t, config, claim, recorded);
   } finally {
     claim.release();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { liveLocalRun } from '../../core/runs/localStore';
 
 /**
  * The pipeline runs this window started that have not ended, one per output root: a second run of the same
@@ -61,6 +62,22 @@ export function showAlreadyRunning(busy: RunningPipeline, where: string, showLog
   void vscode.window.showWarningMessage(message, 'Stop Run', 'Show Log').then((choice) => {
     if (choice === 'Stop Run') busy.stop();
     else if (choice === 'Show Log') showLog();
+  });
+  return message;
+}
+
+/**
+ * A run of the pipeline in `root` going on outside this window (`nbpromote run` or `python -m <package>.pipeline`
+ * in a terminal, another window): says so, as {@link showAlreadyRunning} does, with "Run Anyway" (a pid reused
+ * since a killed run can look alive), and returns the message; undefined when there is none. Does not wait.
+ */
+export async function showRunningElsewhere(root: string, name: string, runAnyway: () => void): Promise<string | undefined> {
+  const outside = await liveLocalRun(root);
+  if (outside === undefined) return undefined;
+  const seconds = outside.start === undefined ? Number.NaN : Math.max(0, Math.round((Date.now() - Date.parse(outside.start)) / 1000));
+  const message = `${name} is already running outside this window (run ${outside.id}, process ${String(outside.livePid)}${Number.isNaN(seconds) ? '' : `, started ${seconds} s ago`}): a second run would race it on its cache. Wait until it ends, or stop that process.`;
+  void vscode.window.showWarningMessage(message, 'Run Anyway').then((choice) => {
+    if (choice === 'Run Anyway') runAnyway();
   });
   return message;
 }

@@ -22,7 +22,7 @@ import { showUntrusted, untrustedReason } from '../../host/trust';
 import { paramArgument } from './format';
 import type { ChildResult } from '../../host/childProcess';
 import { realRootOf } from '../../core/io/paths';
-import { claimPipelineRun, showAlreadyRunning } from '../promote/running';
+import { claimPipelineRun, showAlreadyRunning, showRunningElsewhere } from '../promote/running';
 import { pipelineArgs, shownPipelineArgs } from '../../core/pipeline/command';
 import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
 import { parseRunnerReport } from '../../core/runs/runnerOutput';
@@ -44,7 +44,7 @@ export interface RerunResult {
   readonly dropped?: readonly string[];
 }
 
-export async function rerunPipeline(run: RunSummary, root: string, logger: Logger): Promise<RerunResult> {
+export async function rerunPipeline(run: RunSummary, root: string, logger: Logger, options: { readonly besideOtherRun?: boolean } = {}): Promise<RerunResult> {
   const refused = untrustedReason('Re-running the pipeline');
   if (refused !== undefined) {
     logger.warn(refused);
@@ -83,13 +83,21 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
     logger.info(reason);
     return { ran: false, reason };
   }
-  const python = await resolvePython(vscode.Uri.file(root));
-  logger.info(`re-running ${run.id}: ${commandLine(shownPipelineArgs(python.path, config.package, argv))} in ${root} (Python from ${python.source})`);
+  let python: Awaited<ReturnType<typeof resolvePython>>;
   let result: ChildResult;
   try {
+    // A run of this pipeline from a terminal or another window.
+    const elsewhere = options.besideOtherRun === true ? undefined : await showRunningElsewhere(root, config.package, () => void rerunPipeline(run, root, logger, { besideOtherRun: true }));
+    if (elsewhere !== undefined) {
+      logger.info(elsewhere);
+      return { ran: false, reason: elsewhere };
+    }
+    python = await resolvePython(vscode.Uri.file(root));
+    logger.info(`re-running ${run.id}: ${commandLine(shownPipelineArgs(python.path, config.package, argv))} in ${root} (Python from ${python.source})`);
+    const interpreter = python;
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Re-running ${config.package} with the parameters of ${run.id}`, cancellable: true },
-      (_progress, token) => runStoppable(python.path, argv, root, logger, token, claim),
+      (_progress, token) => runStoppable(interpreter.path, argv, root, logger, token, claim),
     );
   } finally {
     claim.release();
