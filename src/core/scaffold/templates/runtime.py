@@ -85,7 +85,7 @@ from typing import IO, Any, Callable, Dict, Iterator, List, Mapping, Optional, S
 import yaml
 
 #: Bumped when run.json or the cache changes shape: part of every cache key.
-RUNTIME_VERSION = 2
+RUNTIME_VERSION = 3
 #: The folder, next to pipeline.yaml, holding the cache and the run records.
 STATE_DIR = ".nbpromote"
 #: Temporary files are named ``.<name>.nbpromote-tmp-<pid>-<hex>`` (nbpromote cleans stale ones).
@@ -508,6 +508,11 @@ def run_pipeline(
     _check_functions(config, steps, metrics)
     values = resolve_params(config, params)
     selected = _selected_steps(config, only)
+    if only is not None and _tracked_state():
+        # Seeded global generators, shared values the shared functions change: what a step starts from depends
+        # on every step before it, so `--only` runs those too (or takes them from the cache).
+        names = [step["name"] for step in config["steps"]]
+        selected |= set(names[: max(names.index(name) for name in selected) + 1])
     workdir = (root / config.get("workdir", ".")).resolve()
     if not workdir.is_dir():
         raise PipelineError(f"pipeline.yaml: the workdir {config.get('workdir')!r} is not a folder under {root}")
@@ -825,6 +830,9 @@ class _Run:
                 self._note_reads(name, cached.pop(_READS_ENTRY, None))
                 canonical = cached.pop(_KEY_ENTRY, key)
                 moved = cached.pop(_CWD_ENTRY, None)
+                changed_inputs = cached.pop(_CHANGED_ENTRY, None)
+                if isinstance(changed_inputs, dict):
+                    cached.update({name: value for name, value in changed_inputs.items() if name not in cached})
                 states = {entry: cached.pop(entry, None) for entry in _STATE_ENTRIES}
                 for tracked in _tracked_state():
                     # Where the step left the generators and shared values: later steps draw what they drew.
@@ -841,10 +849,16 @@ class _Run:
         # The parameters as the step got them: one it changes in place (`features.append("age")`) keys it as
         # it was before, as the next run will find it.
         given = {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}
+        # Its inputs as they were: one it changes in place where the analysis cannot see it (a helper of another
+        # module, a library function writing into its argument) is kept with its outputs.
+        before = {i: digest for i in step["inputs"] if i not in step["outputs"] and (digest := _content_digest(self.values[i])) is not None}
         with _watching_reads() as watch:
             returned = function(*[self.values[i] for i in step["inputs"]])
         outputs = split_outputs(name, step["outputs"], returned)
+        changed = {i: self.values[i] for i, digest in before.items() if _content_digest(self.values[i]) != digest}
         stored: dict[str, Any] = {**outputs, **{tracked.entry: tracked.now() for tracked in _tracked_state()}}
+        if changed:
+            stored[_CHANGED_ENTRY] = changed
         if os.getcwd() != folder:
             stored[_CWD_ENTRY] = os.getcwd()
         reads = self._read_fingerprints(watch)
@@ -864,14 +878,18 @@ class _Run:
             # may write there too: at the end of the run the outputs are stored under the key the files then
             # give as well.
             stored[_KEY_ENTRY] = canonical
-            self.cache.store(name, after, stored)
+            kept = self.cache.store(name, after, stored)
             producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
             self.wrote_files.append((step, function, state, producers, given, after))
         else:
             if canonical != key:
                 stored[_KEY_ENTRY] = canonical
-            self.cache.store(name, key, stored)
-        return canonical, outputs, "ran"
+            kept = self.cache.store(name, key, stored)
+        if not kept:
+            # Outputs that cannot be pickled (an open file, a generator) are new objects at every run, and may
+            # carry state (a file emptied again when reopened): the steps taking them run again too.
+            canonical = hashlib.sha256(f"{canonical} not cached in run {self.run_id} {time.time_ns()}".encode("utf-8")).hexdigest()
+        return canonical, {**changed, **outputs}, "ran"
 
     def _changed_key(self, step: str) -> str | None:
         """Why the step's key is not the one it was last cached under: the parts of it that changed since
@@ -1639,6 +1657,33 @@ _SHARED_CWD: Optional[str] = None
 _IMPORT_READS: Dict[str, List[str]] = {}
 #: The cache entry holding the folder a step moved to (``os.chdir`` in a step), when it moved.
 _CWD_ENTRY = "\0nbpromote-cwd"
+#: The cache entry holding the inputs a step changed in place that pipeline.yaml does not list among its outputs
+#: (a helper from another module adding a column, ``np.fill_diagonal(m, 0)``): taken from the cache, the step
+#: gives them back as it left them, so later steps get what the notebook's later cells got.
+_CHANGED_ENTRY = "\0nbpromote-changed"
+
+
+class _DigestWriter:
+    """A file for ``pickle.Pickler`` that hashes what is written instead of keeping it."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.hash.update(data)
+
+
+def _content_digest(value: Any) -> str | None:
+    """A digest of a value's whole state as pickled, to tell whether a step changed it in place; None for a value
+    nothing can change in place (a number, a string) or that cannot be pickled (a generator, an open file)."""
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
+        return None
+    writer = _DigestWriter()
+    try:
+        pickle.Pickler(writer, protocol=4).dump(value)
+    except Exception:  # noqa: BLE001 - unpicklable values: their changes cannot be cached either
+        return None
+    return writer.hash.hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -3060,10 +3105,11 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY, _CHANGED_ENTRY] if name in data}
 
-    def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> None:
-        """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so)."""
+    def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> bool:
+        """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so):
+        False then, else True (also when the disk refused the entry: the outputs could be cached)."""
         folder = self.directory / step
         try:
             _write_atomic(folder / f"{key}.pkl", lambda file: pickle.dump(dict(outputs), file, protocol=pickle.HIGHEST_PROTOCOL))
@@ -3073,13 +3119,14 @@ class _Cache:
             # The next run says why the step runs again (``not_cached``).
             with contextlib.suppress(OSError):
                 _write_atomic(folder / NOT_CACHED, lambda file: file.write(reason.encode("utf-8")))
-            return
+            return False
         except OSError as ex:  # a full disk, a file where the cache folder must be: the step did not fail
             print(f"nbpromote: warning: step {step!r} is not cached: {_cannot_write(folder / f'{key}.pkl', ex)}; the run goes on with its outputs", file=sys.stderr)
-            return
+            return True
         self._prune(folder)
         with contextlib.suppress(OSError):
             (folder / NOT_CACHED).unlink()
+        return True
 
     def remember_key(self, step: str, summary: Mapping[str, str]) -> None:
         """Keeps what the key the step's outputs were last stored under was made of (``_key_summary``)."""
