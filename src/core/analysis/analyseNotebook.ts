@@ -14,7 +14,7 @@ import { folderMoves } from './folderMoves';
 import { buildStepGraph, splitParametersCell } from './graph';
 import type { CellFacts } from './graph';
 import { initPythonParser } from './python/parser';
-import { unseededDraws } from './randomness';
+import { globalDraws, mayCallSeed, seededGlobalRngs, unseededDraws } from './randomness';
 
 export interface NotebookAnalysis {
   /** By cell index: the cells that are not skipped. */
@@ -91,6 +91,8 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
     const cell = code[draw.text];
     if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'not-reproducible', draw.message, draw.line));
   }
+  const codeOf = new Map(all.map((cell, i) => [cell, analysed[i]?.generated.code ?? '']));
+  problems.push(...leftOutDraws(notebook.path, all, (cell) => codeOf.get(cell) ?? '', (cell) => byIndex.get(cell.index)?.roles ?? []));
   const moves = folderMoves(code.map((cell) => cells.get(cell.index)?.generated.code ?? ''));
   const shared = new Set(graph.common.cells.map((c) => c.index));
   for (const move of moves) {
@@ -146,3 +148,31 @@ function asciiSpelling(name: string): string {
 }
 
 export { cellProblem };
+
+/**
+ * A cell the pipeline leaves out (skip) or runs after it (a test cell) drawing from a global generator the
+ * promoted cells seed, above a promoted cell drawing from it too (`df.sample(3)` to peek, between the seed and
+ * the split): in the notebook the later draws came after this one's, in the pipeline they do not, so they give
+ * other numbers. One warning per cell, at its first such draw.
+ */
+function leftOutDraws(file: string, cells: readonly NotebookCell[], codeOf: (cell: NotebookCell) => string, rolesOf: (cell: NotebookCell) => readonly string[]): Problem[] {
+  const leftOut = (cell: NotebookCell): boolean => rolesOf(cell).includes('skip') || rolesOf(cell).includes('test');
+  const promoted = cells.filter((cell) => !leftOut(cell));
+  const seeded = new Set(promoted.flatMap((cell) => (mayCallSeed(codeOf(cell)) ? seededGlobalRngs(codeOf(cell), { anyLine: true }) : [])));
+  if (seeded.size === 0) return [];
+  const pandas = cells.some((cell) => /\bpandas\b/.test(codeOf(cell)));
+  const drawsOf = new Map(cells.map((cell) => [cell, globalDraws(codeOf(cell), pandas).filter((d) => seeded.has(d.rng))]));
+  const problems: Problem[] = [];
+  for (const cell of cells.filter(leftOut)) {
+    for (const draw of drawsOf.get(cell) ?? []) {
+      const later = promoted.find((other) => other.index > cell.index && (drawsOf.get(other) ?? []).some((d) => d.rng === draw.rng));
+      if (later === undefined) continue;
+      const generator = draw.rng === 'numpy' ? "NumPy's global generator" : "the random module's global generator";
+      const where = rolesOf(cell).includes('test') ? 'a test cell runs after the pipeline' : 'the pipeline leaves this skip cell out';
+      const fix = draw.rng === 'numpy' ? 'Pass random_state=<a number> here (or draw from np.random.default_rng(<a number>))' : 'Draw from random.Random(<a number>) here';
+      problems.push(cellProblem(file, cell, 'warning', 'left-out-draw', `${draw.call.replace(/\($/, '')}(...) draws from ${generator}, which the notebook seeds, and ${where}: from cell ${later.index + 1} on, the pipeline's draws are not the notebook's, so its numbers differ. ${fix}, or move this cell below the last draw`, draw.line));
+      break;
+    }
+  }
+  return problems;
+}

@@ -152,22 +152,57 @@ export function unseededDraws(texts: readonly string[], leftOut: readonly string
 function drawMessage(call: string, text: string, at: number, seeded: ReadonlySet<'random' | 'numpy'>, pandas: boolean, nobody: string): string | undefined {
   const name = call.replace(/\s*\($/, '');
   if (!call.endsWith('(')) return `${name}() makes a generator without a seed, so it starts from fresh entropy. Pass a seed: ${name}(<a number>)`;
-  const open = at + call.length - 1;
-  const args = text.slice(open, closingParen(text, open));
-  if (name.startsWith('random.')) {
-    return seeded.has('random') ? undefined : `${name}(...) draws from the random module's global generator, and ${nobody} it. Call random.seed(<a number>) once in the first cells`;
-  }
-  // `RandomForestClassifier(**params)`: the dict may hold random_state; nothing tells it does not.
-  if (seeded.has('numpy') || OWN_SEED.test(args) || /(?:^|[(,])\s*\*\*/.test(args)) return undefined;
-  // A split that keeps the order (the time-based split of a forecast) draws nothing.
-  if (name === 'train_test_split' && /\bshuffle\s*=\s*False\b/.test(args)) return undefined;
-  if (name === '.sample') {
-    return pandas ? `.sample(...) picks rows at random without random_state, and ${nobody} NumPy's global generator. Pass random_state=<a number>` : undefined;
-  }
+  const rng = globalGeneratorOf(call, text, at, pandas);
+  if (rng === undefined || seeded.has(rng)) return undefined;
+  if (rng === 'random') return `${name}(...) draws from the random module's global generator, and ${nobody} it. Call random.seed(<a number>) once in the first cells`;
+  if (name === '.sample') return `.sample(...) picks rows at random without random_state, and ${nobody} NumPy's global generator. Pass random_state=<a number>`;
   if (/^(?:np|numpy)\.random\./.test(name)) {
     return `${name}(...) draws from NumPy's global generator, and ${nobody} it. Call np.random.seed(<a number>) once in the first cells, or draw from np.random.default_rng(<a number>)`;
   }
   return `${name}(...) draws random numbers without random_state, and ${nobody} the global generator. Pass random_state=<a number>`;
+}
+
+/**
+ * The global generator the call `call` (a match of {@link DRAWS} at `at` in `text`, ending with its `(`) draws
+ * from: `random` for the random module's draws, `numpy` for NumPy's module-level draws and for estimators, splits
+ * and pandas' `.sample` without their own seed; undefined when it draws from none (`random_state=` given, a
+ * split keeping the order, `.sample` of something other than pandas).
+ */
+function globalGeneratorOf(call: string, text: string, at: number, pandas: boolean): 'random' | 'numpy' | undefined {
+  const name = call.replace(/\s*\($/, '');
+  if (name.startsWith('random.')) return 'random';
+  const open = at + call.length - 1;
+  const args = text.slice(open, closingParen(text, open));
+  // `RandomForestClassifier(**params)`: the dict may hold random_state; nothing tells it does not.
+  if (OWN_SEED.test(args) || /(?:^|[(,])\s*\*\*/.test(args)) return undefined;
+  // A split that keeps the order (the time-based split of a forecast) draws nothing.
+  if (name === 'train_test_split' && /\bshuffle\s*=\s*False\b/.test(args)) return undefined;
+  if (name === '.sample' && !pandas) return undefined;
+  return 'numpy';
+}
+
+/** A call drawing from a global generator: its 1-based line, its text (`df.sample(`) and the generator. */
+export interface GlobalDraw {
+  readonly line: number;
+  readonly call: string;
+  readonly rng: 'random' | 'numpy';
+}
+
+/** The calls in `text` (a cell's generated code) that draw from a global generator (see {@link globalGeneratorOf}). */
+export function globalDraws(text: string, pandas: boolean): GlobalDraw[] {
+  if (!DRAW_WORDS.test(text)) return [];
+  const literals = stringAndCommentRanges(text);
+  const draws: GlobalDraw[] = [];
+  for (const m of text.matchAll(DRAWS)) {
+    const at = m.index ?? 0;
+    if (!m[0].endsWith('(') || insideRanges(literals, at)) continue;
+    const rng = globalGeneratorOf(m[0], text, at, pandas);
+    if (rng === undefined) continue;
+    // `.sample(` with what it samples: `df.sample(`.
+    const receiver = m[0].startsWith('.') ? (/[A-Za-z_][\w.]*$/.exec(text.slice(0, at))?.[0] ?? '') : '';
+    draws.push({ line: lineOf(text, at), call: `${receiver}${m[0].replace(/\s+\($/, '(')}`, rng });
+  }
+  return draws;
 }
 
 /** The offset of the parenthesis closing the one at `open` (the text's end when it is not closed). */

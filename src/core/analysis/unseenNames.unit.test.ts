@@ -264,3 +264,33 @@ describe('code Jupyter runs differently from a pipeline (round 20)', () => {
     assert.match(keyboard[0]?.message ?? '', /EOFError[^]*parameter/);
   });
 });
+
+describe('draws of cells the pipeline leaves out (round 30)', () => {
+  const cells = (peek: { tags: string[]; source: string }): Notebook =>
+    notebook([
+      { tags: [], source: 'import numpy as np\nimport pandas as pd\nnp.random.seed(0)' },
+      { tags: ['step:load'], source: "df = pd.DataFrame({'x': np.random.normal(size=100)})" },
+      peek,
+      { tags: ['step:split'], source: 'idx = np.random.permutation(len(df))' },
+      { tags: ['metrics'], source: 'first = int(idx[0])' },
+    ]);
+  const leftOutDraws = async (nb: Notebook): Promise<[number | undefined, number | undefined, string][]> =>
+    (await analyseNotebook(nb, readRoles(nb))).problems.filter((p) => p.code === 'left-out-draw').map((p) => [p.cellIndex, p.line, p.message]);
+
+  it('warns for a skip or test cell drawing from a seeded global generator above a promoted draw, naming the call and the cell after it', async () => {
+    const [skip] = await leftOutDraws(cells({ tags: ['skip'], source: 'print(df.shape)\ndf.sample(3)' }));
+    assert.deepEqual(skip?.slice(0, 2), [2, 2]);
+    assert.match(skip?.[2] ?? '', /^df\.sample\(\.\.\.\) draws from NumPy's global generator, which the notebook seeds, and the pipeline leaves this skip cell out: from cell 4 on, the pipeline's draws are not the notebook's, so its numbers differ\. Pass random_state=<a number> here/);
+    const [test] = await leftOutDraws(cells({ tags: ['test'], source: 'rows = df.sample(5)\nassert len(rows) == 5' }));
+    assert.match(test?.[2] ?? '', /and a test cell runs after the pipeline: from cell 4 on/);
+  });
+
+  it('says nothing for a draw with its own seed, an unseeded notebook, a promoted peek or no draw after it', async () => {
+    assert.deepEqual(await leftOutDraws(cells({ tags: ['skip'], source: 'df.sample(3, random_state=1)' })), []);
+    assert.deepEqual(await leftOutDraws(cells({ tags: [], source: 'df.sample(3)' })), [], 'an untagged peek under a step runs in it');
+    const unseeded = notebook([{ tags: [], source: 'import numpy as np\nimport pandas as pd' }, { tags: ['step:load'], source: "df = pd.DataFrame({'x': [1, 2]})" }, { tags: ['skip'], source: 'df.sample(1)' }, { tags: ['step:split'], source: 'idx = np.random.permutation(len(df))' }]);
+    assert.deepEqual(await leftOutDraws(unseeded), []);
+    const last = notebook([{ tags: [], source: 'import numpy as np\nimport pandas as pd\nnp.random.seed(0)' }, { tags: ['step:load'], source: "df = pd.DataFrame({'x': np.random.normal(size=3)})" }, { tags: ['skip'], source: 'df.sample(1)' }]);
+    assert.deepEqual(await leftOutDraws(last), [], 'nothing promoted draws after it');
+  });
+});
