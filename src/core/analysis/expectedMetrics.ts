@@ -228,7 +228,8 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
       if (m === null) continue;
       template.names.forEach((name, i) => {
         // `print("scores", scores)` and `print("scores", scores.mean())` print lines alike: neither is read.
-        const token = (m[i + 1] ?? '').replace(/[,;]$/, '');
+        const printed = (m[i + 1] ?? '').replace(/[,;]$/, '');
+        const token = template.grouped?.[i] === true ? printed.replace(/(?<=\d)[,_](?=\d{3})/g, '') : printed;
         const metric = name === undefined || computedLabels.has(name.toLowerCase()) ? undefined : template.percent?.[i] === true ? percentToken(token) : numberToken(token);
         if (name !== undefined && metric !== undefined) setMorePrecise(found, name, metric);
       });
@@ -698,6 +699,8 @@ export interface PrintTemplate {
   readonly names: readonly (string | undefined)[];
   /** By field: shown as a percentage (`{acc:.2%}` prints "93.00%"); none when no field is. */
   readonly percent?: readonly boolean[];
+  /** By field: digits shown in groups of three (`{mse:,.1f}` prints "240,272.6", `{n:_}` "1_000"). */
+  readonly grouped?: readonly boolean[];
 }
 
 /**
@@ -712,6 +715,7 @@ export function printTemplates(source: string): PrintTemplate[] {
     const body = call[2] ?? '';
     const names: (string | undefined)[] = [];
     const percent: boolean[] = [];
+    const grouped: boolean[] = [];
     let pattern = '';
     let rest = body;
     for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
@@ -729,9 +733,10 @@ export function printTemplates(source: string): PrintTemplate[] {
       names.push(/^[A-Za-z_]\w*$/.test(name) ? name : undefined);
       // `{acc:.2%}` shows acc times 100, with a percent sign.
       percent.push(conversion === undefined && spec !== undefined && spec.endsWith('%'));
+      grouped.push(conversion === undefined && spec !== undefined && /^:[^.]*[,_]/.test(spec));
     }
     pattern += escapeRegExp(rest);
-    if (names.some((n) => n !== undefined)) templates.push({ pattern: new RegExp(`^${pattern.trim()}$`), names, percent });
+    if (names.some((n) => n !== undefined)) templates.push({ pattern: new RegExp(`^${pattern.trim()}$`), names, percent, grouped });
   }
   // print("Mean Absolute Error:", mae, "R² Score:", r2): the texts as they are, each name a value, a space
   // between them (print's separator), whatever the words of the labels.

@@ -404,6 +404,13 @@ describe('expectedMetricsFromOutputs: round 28', () => {
     assert.equal(percentToken('93.57'), undefined);
   });
 
+  it('reads numbers an f-string field shows in groups of three (`{mse:,.1f}`, `{n:_}`), not other commas', () => {
+    assert.deepEqual(read(metricsCell('print(f"mse: {mse:,.1f}")', [stdout('mse: 240,272.6\n')])), { mse: { value: 240272.6, decimals: 1 } });
+    assert.deepEqual(read(metricsCell('print(f"rows {n:_} share {s:,.2%}")', [stdout('rows 1_204_000 share 1,250.00%\n')])), { n: { value: 1204000 }, s: { value: 12.5, decimals: 4 } });
+    // Without the grouping option a comma is no part of the number.
+    assert.deepEqual(read(metricsCell('print(f"mse: {mse}")', [stdout('mse: 240,272.6\n')])), {});
+  });
+
   it('takes the most precise value the lines show of a name, not the first rounded one', () => {
     const source = 'print(f"accuracy {acc:.4f}  95% CI [{lo:.4f}, {hi:.4f}]")\nprint("lo:", lo)\nprint("hi:", hi)';
     const got = read(metricsCell(source, [stdout('accuracy 0.8400  95% CI [0.7798, 0.9100]\nlo: 0.77975\nhi: 0.91\n')], { printCalls: [[], [], []] }));
