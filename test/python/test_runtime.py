@@ -645,6 +645,25 @@ def test_an_input_a_step_changes_in_place_unseen_reaches_later_steps_when_that_s
     assert run(1.0) == (2.0, ["cached", "cached", "cached"])
 
 
+def _scaled(weight):
+    return 10 * weight
+
+
+def test_a_step_run_again_says_what_changed_since_the_entry_the_last_run_took_not_since_it_last_ran(tmp_path):
+    config = _small_config([("scale", ["weight", "bias"], ["value"])], {"weight": {"default": 1, "type": "int"}, "bias": {"default": 0, "type": "int"}})
+    steps = {"scale": lambda weight, bias: _scaled(weight) + bias}
+
+    def why(**params):
+        result = runtime.run_pipeline(config, steps, None, params, tmp_path, record=False)
+        return result.steps[0].status, result.steps[0].why
+
+    assert why() == ("ran", None)
+    assert why(weight=2) == ("ran", "parameter weight changed since its outputs were cached")
+    assert why() == ("cached", None)
+    # Against the entry the last run took (weight 1), only bias changed.
+    assert why(bias=5) == ("ran", "parameter bias changed since its outputs were cached")
+
+
 def _open_log():
     return open("log.txt", "w")
 

@@ -840,6 +840,11 @@ class _Run:
                         tracked.restore(states[tracked.entry])
                 if moved is not None and os.path.isdir(moved):
                     os.chdir(moved)  # and the current folder, where its `os.chdir` left it
+                # The entry it came from is what the next run compares with when it must run the step: not the
+                # one it last ran with (`--param a=2`, then back to the defaults from the cache).
+                summary = _key_summary(self.key_parts[name])
+                if self.cache.last_key(name) != summary:
+                    self.cache.remember_key(name, summary)
                 return canonical, cached, "cached"
         folder = os.getcwd()
         if self._unsaved:
