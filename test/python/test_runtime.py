@@ -664,6 +664,36 @@ def test_a_step_run_again_says_what_changed_since_the_entry_the_last_run_took_no
     assert why(bias=5) == ("ran", "parameter bias changed since its outputs were cached")
 
 
+def _make_frames():
+    train, test = {"age": [None, 40]}, {"age": [None]}
+    return train, test, [train, test]
+
+
+def _fill_age(frame):
+    frame["age"] = [30 if a is None else a for a in frame["age"]]
+
+
+def _fill_each(combine):
+    for frame in combine:
+        _fill_age(frame)  # through the list's items: nothing names train
+
+
+def _mean_age(train, weight):
+    return sum(train["age"]) / len(train["age"]) * weight
+
+
+def test_a_value_changed_through_a_container_holding_it_reaches_later_steps_from_the_cache(tmp_path):
+    config = _small_config([("load", [], ["train", "test", "combine"]), ("fe", ["combine"], []), ("model", ["train", "weight"], ["mean_age"])], {"weight": {"default": 1, "type": "int"}})
+    steps = {"load": _make_frames, "fe": _fill_each, "model": _mean_age}
+
+    def run(weight):
+        result = runtime.run_pipeline(config, steps, None, {"weight": weight}, tmp_path, record=False)
+        return result.outputs["mean_age"], [s.status for s in result.steps]
+
+    assert run(1) == (35.0, ["ran", "ran", "ran"])
+    assert run(3) == (105.0, ["cached", "cached", "ran"])
+
+
 def _open_log():
     return open("log.txt", "w")
 

@@ -856,7 +856,7 @@ class _Run:
         given = {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}
         # Its inputs as they were: one it changes in place where the analysis cannot see it (a helper of another
         # module, a library function writing into its argument) is kept with its outputs.
-        before = {i: digest for i in step["inputs"] if i not in step["outputs"] and (digest := _content_digest(self.values[i])) is not None}
+        before = {i: digest for i in self._watched_values(step) if (digest := _content_digest(self.values[i])) is not None}
         with _watching_reads() as watch:
             returned = function(*[self.values[i] for i in step["inputs"]])
         outputs = split_outputs(name, step["outputs"], returned)
@@ -895,6 +895,22 @@ class _Run:
             # carry state (a file emptied again when reopened): the steps taking them run again too.
             canonical = hashlib.sha256(f"{canonical} not cached in run {self.run_id} {time.time_ns()}".encode("utf-8")).hexdigest()
         return canonical, {**changed, **outputs}, "ran"
+
+    def _watched_values(self, step: Mapping[str, Any]) -> list[str]:
+        """The values a step may change in place besides its outputs: its inputs, and the values that are items of
+        one (``combine = [train_df, test_df]``: changing ``combine[0]`` changes ``train_df``) or hold one as an
+        item (``combine`` for a step changing ``train_df``); one level deep, in containers of at most
+        MAX_WATCHED_ITEMS items."""
+        inputs = [i for i in step["inputs"] if i in self.values]
+        watched = [i for i in inputs if i not in step["outputs"]]
+        items = {id(item) for i in inputs for item in _items(self.values[i])}
+        given = {id(self.values[i]) for i in inputs}
+        for name, value in self.values.items():
+            if name in step["outputs"] or name in watched or name in self.params and name not in inputs:
+                continue
+            if id(value) in items or any(id(item) in given for item in _items(value)):
+                watched.append(name)
+        return watched
 
     def _changed_key(self, step: str) -> str | None:
         """Why the step's key is not the one it was last cached under: the parts of it that changed since
@@ -1666,6 +1682,19 @@ _CWD_ENTRY = "\0nbpromote-cwd"
 #: (a helper from another module adding a column, ``np.fill_diagonal(m, 0)``): taken from the cache, the step
 #: gives them back as it left them, so later steps get what the notebook's later cells got.
 _CHANGED_ENTRY = "\0nbpromote-changed"
+
+
+#: The most items of a container whose items count as values a step may change (``_Run._watched_values``).
+MAX_WATCHED_ITEMS = 1000
+
+
+def _items(value: Any) -> Sequence[Any]:
+    """The items of a list, tuple, set or dict (its values) of at most MAX_WATCHED_ITEMS items; else none."""
+    if isinstance(value, (list, tuple, set, frozenset)) and len(value) <= MAX_WATCHED_ITEMS:
+        return list(value)
+    if isinstance(value, dict) and len(value) <= MAX_WATCHED_ITEMS:
+        return list(value.values())
+    return ()
 
 
 class _DigestWriter:
