@@ -8,6 +8,14 @@ export function pythonFor(args: ParsedArgs, io: CliIo): string {
   return flagString(args, 'python') ?? io.env['NBPROMOTE_PYTHON'] ?? 'python3';
 }
 
+/** The Python {@link pythonFor} chose, and where from: "python3 from PATH (neither --python nor NBPROMOTE_PYTHON is set)". */
+export function pythonForWords(args: ParsedArgs, io: CliIo): string {
+  const python = pythonFor(args, io);
+  if (flagString(args, 'python') !== undefined) return `${python} (--python)`;
+  if (io.env['NBPROMOTE_PYTHON'] !== undefined) return `${python} (NBPROMOTE_PYTHON)`;
+  return `${python} from PATH (neither --python nor NBPROMOTE_PYTHON is set)`;
+}
+
 /** Progress and logs on stderr; debug lines only with NBPROMOTE_DEBUG=1. */
 export function stderrLogger(io: CliIo, _quiet: boolean): Logger {
   const debug = io.env['NBPROMOTE_DEBUG'] === '1';

@@ -174,6 +174,15 @@ describe('nbpromote CLI (built binary)', function () {
     assert.equal(existsSync(join(work, 'wrongpkg', '.nbpromote', 'runs')), false);
   });
 
+  it('run that fails on an import the Python cannot do names that Python and where it came from', () => {
+    writeFileSync(join(work, 'missing.ipynb'), JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', id: 'load', metadata: { tags: ['step:load'] }, source: 'import nbpromote_no_such_module\nrows = nbpromote_no_such_module.ROWS', outputs: [], execution_count: null }] }));
+    const promoted = nbpromote('promote', 'missing.ipynb', '--out', 'missingmod');
+    assert.equal(promoted.status, 0, promoted.stderr);
+    const run = nbpromote('run', '--out', 'missingmod', '--python', '/usr/bin/python3');
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /nbpromote: it ran with \/usr\/bin\/python3 \(--python\), which cannot import nbpromote_no_such_module: install it for that Python, or choose another with --python or NBPROMOTE_PYTHON\n/);
+  });
+
   it('run --json with a Python that does not exist prints one object saying so, and one message', () => {
     assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'nopython').status, 0);
     const expected = 'cannot run /nonexistent/python: no such program (set --python or NBPROMOTE_PYTHON)';

@@ -10,7 +10,8 @@ import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
 import type { CliIo } from '../io';
-import { pythonFor } from '../python';
+import { pythonFor, pythonForWords } from '../python';
+import { importFailure } from '../../core/runs/runnerOutput';
 import { pipelineArgs } from '../../core/pipeline/command';
 import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
 
@@ -114,9 +115,12 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
       out = true;
       io.out(chunk);
     });
+    // The last lines the pipeline printed on stderr: the runtime's own error line says when an import failed.
+    let tail = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       err = true;
       io.err(chunk);
+      tail = (tail + chunk).slice(-20_000);
     });
     // A Python that cannot be started emits 'error' and then 'close' (status -2 for ENOENT): the one is
     // reported, the other is not a second outcome of the same run.
@@ -144,6 +148,9 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
       // A pipeline prints its first line (with --json, its object) on stdout: one that exits 0 without it ran
       // something else, and its caller would get nothing to read.
       if (code === 0 && out) return resolveRun(ExitCode.Ok);
+      // An import the Python could not do (pandas not installed for it): which Python ran, and why that one.
+      const failed = code === 1 ? tail.split('\n').map((line) => importFailure(line, config.package)).find((f) => f !== undefined) : undefined;
+      if (failed !== undefined) io.err(`nbpromote: it ran with ${pythonForWords(args, io)}, which cannot import ${failed.module ?? 'a module the code needs'}: install it for that Python, or choose another with --python or NBPROMOTE_PYTHON\n`);
       const how = signal !== null ? `was stopped by ${signal}` : `exited with status ${code ?? '?'}`;
       // A process that died outside the runtime's own error handling (os._exit in a step, a crash in a C
       // extension, sys.exit) left its run record behind: it names the run and the step that was running.
