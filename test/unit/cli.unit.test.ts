@@ -124,6 +124,21 @@ describe('nbpromote CLI (built binary)', function () {
     assert.equal(nbpromote('check', 'headings.ipynb', '--out', 'nowhere').status, 1);
   });
 
+  it('promote --infer-steps takes the cell under a "Metrics" heading as the metrics, and its run records them', () => {
+    const cell = (cell_type: string, source: string, outputs: unknown[] = []): Record<string, unknown> => (cell_type === 'markdown' ? { cell_type, id: `m${source.length}`, metadata: {}, source } : { cell_type, id: `c${source.length}`, metadata: {}, source, outputs, execution_count: 1 });
+    const cells = [cell('markdown', '## Load'), cell('code', 'rows = [1, 2, 3]'), cell('markdown', '## 3. Metrics'), cell('code', 'total = sum(rows)\nprint("total:", total)', [{ output_type: 'stream', name: 'stdout', text: 'total: 6\n' }])];
+    writeFileSync(join(work, 'sections.ipynb'), JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }));
+    const promoted = nbpromote('promote', 'sections.ipynb', '--out', 'sections', '--infer-steps', '--json');
+    assert.equal(promoted.status, 0, promoted.stderr);
+    const doc = JSON.parse(promoted.stdout) as { steps: { name: string }[]; problems: { message: string }[] };
+    assert.deepEqual(doc.steps.map((s) => s.name), ['load']);
+    assert.ok(doc.problems.some((p) => p.message === 'the metrics inferred from the heading "3. Metrics" (cell 3); tag the cell metrics to keep it'), JSON.stringify(doc.problems));
+    assert.match(readFileSync(join(work, 'sections', 'pipeline.yaml'), 'utf8'), /expected: \{total: 6\}/);
+    const run = nbpromote('run', '--out', 'sections', '--python', '/usr/bin/python3', '--json');
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual((JSON.parse(run.stdout) as { metrics: object }).metrics, { total: 6 });
+  });
+
   it('run --json that cannot start still prints one JSON object with status error', () => {
     const missing = nbpromote('run', '--out', 'nowhere', '--json');
     assert.equal(missing.status, 1);

@@ -35,7 +35,7 @@ import { hasErrors } from '../contract/problem';
 import type { StepGraph } from '../contract/stepGraph';
 import type { Notebook } from '../contract/notebook';
 import { readRoles } from '../tags/roles';
-import { suggestedStepCells, suggestSteps } from '../tags/suggest';
+import { METRICS_SUGGESTION, suggestedStepCells, suggestionTag, suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
@@ -722,12 +722,12 @@ function withInferredSteps(inspection: Inspection): Inspection {
   const suggestions = suggestSteps(notebook, roles);
   if (suggestions.length === 0) return inspection;
   const byCell = suggestedStepCells(notebook, roles, suggestions);
-  const tagged: Notebook = { ...notebook, cells: notebook.cells.map((c) => (byCell.has(c.index) ? { ...c, tags: [...c.tags, `step:${byCell.get(c.index) ?? ''}`] } : c)) };
+  const tagged: Notebook = { ...notebook, cells: notebook.cells.map((c) => (byCell.has(c.index) ? { ...c, tags: [...c.tags, suggestionTag(byCell.get(c.index) ?? '')] } : c)) };
   const newRoles = readRoles(tagged);
   const inferred: Problem[] = suggestions.map((s) => ({
     severity: 'info',
     code: 'step-inferred',
-    message: `step ${s.name} inferred from the heading "${s.heading}" (cell ${s.headingCellIndex + 1}); tag the cell step:${s.name} to keep it`,
+    message: `${s.name === METRICS_SUGGESTION ? 'the metrics' : `step ${s.name}`} inferred from the heading "${s.heading}" (cell ${s.headingCellIndex + 1}); tag the cell ${suggestionTag(s.name)} to keep it`,
     file: notebook.path,
     cellIndex: s.cellIndex,
     ...(s.cellId === undefined ? {} : { cellId: s.cellId }),

@@ -16,6 +16,9 @@
  * - A setup heading before any step (`## Imports`, `# Setup`, `## Configuration`, `## Parameters`) names the
  *   notebook's preamble, not a step: its cells stay the shared code. After a step, such a heading is a step as
  *   any other (its cells would otherwise join the step above).
+ * - A heading that names the metrics (`## Metrics`, `## 5. Evaluation metrics`), when no cell has the metrics role
+ *   yet, suggests that role for its first code cell (the tag `metrics`; {@link METRICS_SUGGESTION} as the name)
+ *   rather than a step: `metrics` is no step name.
  * - Names: inline markdown and a leading section number are dropped (`## 2. Clean *outliers*` →
  *   `clean_outliers`), then the articles a, an, the, then at most four words are kept, lowercased, made an
  *   identifier with {@link suggestIdentifier}. A name taken by an existing step or an earlier suggestion gets
@@ -30,7 +33,10 @@ export interface StepSuggestion {
   /** The code cell to tag `step:<name>` (0-based). */
   readonly cellIndex: number;
   readonly cellId?: string;
-  /** A valid step name (checked with {@link stepNameIssue}), unique in the notebook. */
+  /**
+   * A valid step name (checked with {@link stepNameIssue}), unique in the notebook; or {@link METRICS_SUGGESTION}
+   * for the metrics role ({@link suggestionTag} gives the tag either way).
+   */
   readonly name: string;
   /** The heading's text, inline markdown removed. */
   readonly heading: string;
@@ -46,6 +52,15 @@ export interface Heading {
 }
 
 const MAX_WORDS = 4;
+/** The {@link StepSuggestion.name} of a suggestion of the metrics role (reserved: no step has it). */
+export const METRICS_SUGGESTION = 'metrics';
+/** Headings of the notebook's metrics section. */
+const METRICS_HEADING = /^(?:the |final |model |evaluation |validation |test )?metrics$/;
+
+/** The tag a suggestion puts on its cell: `metrics` for {@link METRICS_SUGGESTION}, else `step:<name>`. */
+export function suggestionTag(name: string): string {
+  return name === METRICS_SUGGESTION ? 'metrics' : `step:${name}`;
+}
 /** Headings of a notebook's setup section, which holds the imports and constants every step uses. */
 const PREAMBLE_HEADING = /^(?:imports?|(?:import(?:ing)? )?(?:the )?(?:libraries|packages|modules|dependencies)|(?:the )?set ?up|setup and imports|imports and setup|config(?:uration)?|settings|environment|constants|parameters|globals)$/;
 const ARTICLES = new Set(['a', 'an', 'the']);
@@ -55,15 +70,18 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const taken = new Set(roles.steps.map((s) => s.name));
   const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
   const suggestions: StepSuggestion[] = [];
-  let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number } | undefined;
+  let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean } | undefined;
+  let hasMetrics = roles.cells.some((c) => c.roles.includes('metrics'));
   for (const cell of notebook.cells) {
     if (cell.kind === 'markdown') {
       for (const heading of markdownHeadings(cell.source)) {
         if (heading.level > 3) continue;
         const text = plainHeading(heading.text);
         // Before the first step, `## Imports` is the preamble's heading: its cells are no step.
-        const preamble = suggestions.length === 0 && taken.size === 0 && PREAMBLE_HEADING.test(text.replace(SECTION_NUMBER, '').trim().toLowerCase());
-        pending = preamble ? undefined : { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index };
+        const words = text.replace(SECTION_NUMBER, '').trim().toLowerCase();
+        const preamble = suggestions.length === 0 && taken.size === 0 && PREAMBLE_HEADING.test(words);
+        const metrics = !hasMetrics && METRICS_HEADING.test(words);
+        pending = preamble ? undefined : { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index, metrics };
       }
       continue;
     }
@@ -76,8 +94,9 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
       continue;
     }
     if (!doesWork(cell.source)) continue;
-    const name = uniqueName(stepNameFromHeading(pending.heading) ?? `step_${suggestions.length + 1}`, taken);
-    taken.add(name);
+    const name = pending.metrics && !hasMetrics ? METRICS_SUGGESTION : uniqueName(stepNameFromHeading(pending.heading) ?? `step_${suggestions.length + 1}`, taken);
+    if (name === METRICS_SUGGESTION) hasMetrics = true;
+    else taken.add(name);
     suggestions.push({
       cellIndex: cell.index,
       ...(cell.id === undefined ? {} : { cellId: cell.id }),
@@ -131,7 +150,10 @@ export function stepNameFromHeading(text: string): string | undefined {
   if (meaningful.length > 0) words = meaningful;
   const suggested = suggestIdentifier(words.slice(0, MAX_WORDS).join('_'));
   const name = suggested !== undefined && suggested.length > MAX_NAME_LENGTH ? suggested.slice(0, MAX_NAME_LENGTH).replace(/_+$/, '') : suggested;
-  return name === undefined || stepNameIssue(name) !== undefined ? undefined : name;
+  if (name === undefined) return undefined;
+  if (stepNameIssue(name) === undefined) return name;
+  // A reserved word (`## Metrics` where the notebook has its metrics cell already): `metrics_step`.
+  return stepNameIssue(`${name}_step`) === undefined && `${name}_step`.length <= MAX_NAME_LENGTH ? `${name}_step` : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNotebook } from '../notebook/parse';
 import { readRoles } from './roles';
-import { markdownHeadings, stepNameFromHeading, suggestedStepCells, suggestSteps } from './suggest';
+import { markdownHeadings, stepNameFromHeading, suggestedStepCells, suggestionTag, suggestSteps } from './suggest';
 import type { CellSpec } from './testing';
 import { makeNotebook } from './testing';
 
@@ -60,6 +60,19 @@ describe('suggestSteps', () => {
       { cell: 4, name: 'train_model', heading: 'Train model' },
       { cell: 6, name: 'report', heading: 'Report' },
     ]);
+  });
+
+  it('suggests the metrics role (tag metrics) for the first code cell under a heading naming the metrics, once', () => {
+    const cells = [md('## Load'), 'rows = [1, 2]', md('## 5. Metrics'), 'total = sum(rows)', md('## Model metrics'), 'mean = total / 2'];
+    assert.deepEqual(suggest(cells), [
+      { cell: 1, name: 'load', heading: 'Load' },
+      { cell: 3, name: 'metrics', heading: '5. Metrics' },
+      { cell: 5, name: 'model_metrics', heading: 'Model metrics' },
+    ]);
+    assert.equal(suggestionTag('metrics'), 'metrics');
+    assert.equal(suggestionTag('load'), 'step:load');
+    // A notebook that has its metrics cell already gets a step.
+    assert.deepEqual(suggest([md('## Load'), 'rows = [1, 2]', md('## Metrics'), 'total = sum(rows)', { tags: ['metrics'], source: 'print(total)' }]).map((s) => s.name), ['load', 'metrics_step']);
   });
 
   it('ignores H4 and deeper, and headings with no code cell under them', () => {

@@ -4,7 +4,7 @@ import { firstLine } from '../../core/inspect/inspect';
 import { parseNotebook } from '../../core/notebook/parse';
 import { readRoles } from '../../core/tags/roles';
 import type { StepSuggestion } from '../../core/tags/suggest';
-import { suggestedStepCells, suggestSteps } from '../../core/tags/suggest';
+import { METRICS_SUGGESTION, suggestedStepCells, suggestionTag, suggestSteps } from '../../core/tags/suggest';
 import type { Logger } from '../../core/util/logger';
 import { currentText, requireNotebookUri } from './notebookArg';
 import { fileName } from './shared';
@@ -65,30 +65,31 @@ export async function suggestStepsCommand(logger: Logger, arg: unknown, options:
       const line = notebook.cells[index]?.fileLine;
       if (line === undefined) continue;
       const at = new vscode.Position(Math.min(line - 1, textDocument.lineCount), 0);
-      edit.insert(uri, at, `#| step: ${step}${textDocument.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n'}`);
+      edit.insert(uri, at, `${step === METRICS_SUGGESTION ? '#| metrics' : `#| step: ${step}`}${textDocument.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n'}`);
     }
   }
   if (!(await vscode.workspace.applyEdit(edit))) throw new NbpromoteError('internal', `VS Code did not apply the step tags to ${fileName(uri)}`);
   const applied = chosen.map((s) => ({ cellIndex: s.cellIndex, name: s.name }));
-  logger.info(`${fileName(uri)}: tagged ${applied.map((a) => `cell ${a.cellIndex + 1} step:${a.name}`).join(', ')}`);
+  logger.info(`${fileName(uri)}: tagged ${applied.map((a) => `cell ${a.cellIndex + 1} ${suggestionTag(a.name)}`).join(', ')}`);
   const saved = !(notebookDocument ?? textDocument)?.isDirty;
   void vscode.window.showInformationMessage(suggestedStepsMessage(fileName(uri), applied.map((a) => a.name), saved));
   return { applied };
 }
 
-/** The cell's metadata with `step:<name>` added to `metadata.tags`, everything else kept (VS Code's ipynb shape: nbformat metadata at `metadata.metadata`). */
+/** The cell's metadata with `step:<name>` (or `metrics`) added to `metadata.tags`, everything else kept (VS Code's ipynb shape: nbformat metadata at `metadata.metadata`). */
 function withStepTag(cell: vscode.NotebookCell, name: string): vscode.NotebookEdit {
   const metadata = { ...cell.metadata };
   const inner = typeof metadata['metadata'] === 'object' && metadata['metadata'] !== null ? { ...(metadata['metadata'] as Record<string, unknown>) } : {};
-  const tags = Array.isArray(inner['tags']) ? (inner['tags'] as unknown[]).filter((t) => t !== `step:${name}`) : [];
-  inner['tags'] = [...tags, `step:${name}`];
+  const tag = suggestionTag(name);
+  const tags = Array.isArray(inner['tags']) ? (inner['tags'] as unknown[]).filter((t) => t !== tag) : [];
+  inner['tags'] = [...tags, tag];
   metadata['metadata'] = inner;
   return vscode.NotebookEdit.updateCellMetadata(cell.index, metadata);
 }
 
 async function pick(name: string, suggestions: readonly StepSuggestion[], sources: readonly string[]): Promise<StepSuggestion[] | undefined> {
   const items = suggestions.map((s) => ({
-    label: `step:${s.name}`,
+    label: suggestionTag(s.name),
     description: `cell ${s.cellIndex + 1} · under "${s.heading}"`,
     detail: firstLine(sources[s.cellIndex] ?? ''),
     picked: true,

@@ -1,10 +1,16 @@
+import { METRICS_SUGGESTION } from '../../core/tags/suggest';
+
 /**
  * The closing message of Suggest Steps, apart from VS Code so that a unit test reads it. It says where the tags
  * are: in the editor only (the edit leaves the document unsaved: save to keep them), or already in the file
  * (the document was saved meanwhile, e.g. by auto save). Undo takes them back either way.
  */
 export function suggestedStepsMessage(file: string, names: readonly string[], saved: boolean): string {
-  const cells = names.length === 1 ? 'One cell starts a step' : `${names.length} cells start steps`;
+  const steps = names.filter((n) => n !== METRICS_SUGGESTION);
+  const parts = [
+    ...(steps.length === 0 ? [] : [`${steps.length === 1 ? 'One cell starts a step' : `${steps.length} cells start steps`} now (${steps.join(', ')})`]),
+    ...(steps.length === names.length ? [] : [`${steps.length === 0 ? 'One cell' : 'one cell'} holds the metrics now`]),
+  ];
   const where = saved ? 'The tags are saved in the file; Undo takes them back.' : 'The tags are not saved yet: save the notebook to keep them, or Undo to take them back.';
-  return `${file}: ${cells} now (${names.join(', ')}). ${where}`;
+  return `${file}: ${parts.join(', and ')}. ${where}`;
 }

@@ -15,4 +15,9 @@ describe('suggestedStepsMessage', () => {
     assert.equal(text, 'no-tags.ipynb: One cell starts a step now (load_data). The tags are saved in the file; Undo takes them back.');
     assert.doesNotMatch(text, /save to keep/);
   });
+
+  it('says which cell holds the metrics when a heading named them', () => {
+    assert.equal(suggestedStepsMessage('nb.ipynb', ['load', 'metrics'], true), 'nb.ipynb: One cell starts a step now (load), and one cell holds the metrics now. The tags are saved in the file; Undo takes them back.');
+    assert.match(suggestedStepsMessage('nb.ipynb', ['metrics'], true), /^nb\.ipynb: One cell holds the metrics now\. /);
+  });
 });
