@@ -58,6 +58,7 @@ const selectors = {
   activePanelTab: '.part.panel .composite-bar .action-item.checked',
   outputChannelPicker: '.part.panel select.monaco-select-box',
   outputLines: '.part.panel .monaco-editor .view-line',
+  editorTab: '.part.editor .tabs-container .tab',
 };
 const stepTimeout = 30_000;
 
@@ -89,6 +90,22 @@ const steps = [
   ...pipelinesGraphSteps({ treeRow, screenshot, selectors, stepTimeout }),
   // The Runs view and the compare webview: test/ui/runs.mjs.
   ...runsSteps({ screenshot, selectors, stepTimeout }),
+  {
+    // The installed extension, as vsce packed it (README.md becomes readme.md in the .vsix).
+    title: '"Read About Cell Tags" opens the README the installed extension ships, at its tags',
+    async run(page) {
+      await runCommand(page, 'Notebook Promoter: Read About Cell Tags', selectors, stepTimeout);
+      await page.locator(selectors.editorTab, { hasText: /readme\.md/i }).first().waitFor({ timeout: stepTimeout });
+      // The markdown preview is one webview among others (the graph, the compare view): any frame may hold it.
+      const deadline = Date.now() + stepTimeout;
+      const shown = async () => (await Promise.all(page.frames().map((frame) => frame.locator('h2', { hasText: 'Tag your cells' }).count().catch(() => 0)))).some((n) => n > 0);
+      while (!(await shown())) {
+        if (Date.now() > deadline) throw new Error('no preview shows the heading "Tag your cells"');
+        await page.waitForTimeout(250);
+      }
+      await screenshot(page, 'ui-read-about-tags.png');
+    },
+  },
   {
     title: '"Notebook Promoter: Show Log" opens the Notebook Promoter output',
     async run(page) {

@@ -64,7 +64,10 @@ export class Extension extends Disposable {
     // The README the extension ships, at its table of tags (the welcome view's "Read about tags").
     this.register(
       registerCommand(this.log, CommandId.ReadAboutTags, 'Read About Cell Tags', async (): Promise<string> => {
-        const readme = vscode.Uri.joinPath(context.extensionUri, 'README.md').with({ fragment: 'tag-your-cells' });
+        // vsce packs README.md as readme.md: the installed extension has that name, a source checkout the other.
+        const names = ['readme.md', 'README.md'];
+        const found = await Promise.all(names.map((name) => Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(context.extensionUri, name))).then(() => true, () => false)));
+        const readme = vscode.Uri.joinPath(context.extensionUri, names[found.indexOf(true)] ?? 'README.md').with({ fragment: 'tag-your-cells' });
         await vscode.commands.executeCommand('markdown.showPreview', readme);
         return readme.toString();
       }),
