@@ -16,3 +16,9 @@ export const enum ExitCode {
   StoppedByInt = 130,
   StoppedByTerm = 143,
 }
+
+/** What a CI timeout, a process manager, Ctrl-C and a closed terminal send to nbpromote. */
+export type StopSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
+
+/** The exit code of a command stopped by `signal`: 128 + its number, as a shell reports it. */
+export const STOPPED_EXIT: Readonly<Record<StopSignal, ExitCode>> = { SIGTERM: ExitCode.StoppedByTerm, SIGINT: ExitCode.StoppedByInt, SIGHUP: ExitCode.StoppedByHup };

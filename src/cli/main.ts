@@ -100,8 +100,19 @@ export function helpText(): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A command, or every one, as `--help --json` prints it. */
+function commandJson(c: CommandSpec): Record<string, unknown> {
+  return { name: c.name, synopsis: c.synopsis, summary: c.summary, flags: c.flags.map((f) => ({ name: `--${f.name}`, value: f.kind === 'boolean' ? null : (f.valueName ?? 'VALUE'), repeats: f.kind === 'list', description: f.description })) };
+}
+
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let printed = false;
+  // `--json` before any `--`: even help and the version are one JSON document then.
+  const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--json');
+  const document = (value: Record<string, unknown>): ExitCode => {
+    io.out(`${JSON.stringify({ ...value, exit_code: ExitCode.Ok }, null, 2)}\n`);
+    return ExitCode.Ok;
+  };
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -109,16 +120,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
         io.err(helpText());
         return ExitCode.Usage;
       }
+      if (json) return document({ version, commands: commands.map(commandJson) });
       io.out(helpText());
       return ExitCode.Ok;
     }
     if (first === '--version' || first === '-V') {
+      if (json) return document({ version });
       io.out(`${version}\n`);
       return ExitCode.Ok;
     }
     const command = commands.find((c) => c.name === first);
     if (command === undefined) throw new NbpromoteError('usage', first.startsWith('-') ? `no command before ${first}: write one of ${commands.map((c) => c.name).join(', ')} first` : `unknown command "${first}"`);
     if (rest.includes('--help') || rest.includes('-h')) {
+      if (json) return document(commandJson(command));
       io.out(`${command.synopsis}\n  ${command.summary}\n`);
       return ExitCode.Ok;
     }
@@ -131,8 +145,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     const code = reportError(ex, io);
     // A command asked for --json failed before printing its own document: stdout still carries one.
     // (`nbpromote --json` alone: the flag is where the command should be.)
-    const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined);
-    if (options.includes('--json') && !printed) io.out(`${JSON.stringify({ error: errorWords(ex), exit_code: code })}\n`);
+    if (json && !printed) io.out(`${JSON.stringify({ error: errorWords(ex), exit_code: code })}\n`);
     return code;
   }
 }

@@ -92,14 +92,14 @@ describe('nbpromote run stopped by a signal (real Python)', function () {
     if (work !== '') rmSync(work, { recursive: true, force: true });
   });
 
-  it('SIGTERM to nbpromote alone stops the pipeline at once, records the run as failed, and exits 1 saying so', async () => {
+  it('SIGTERM to nbpromote alone stops the pipeline at once, records the run as failed, and exits 143 (128 + 15, as a shell reports it) saying so', async () => {
     let pythonPid = 0;
     const ended = await runAndStop(work, (node, record) => {
       pythonPid = record.pid;
       assert.equal(record.status, 'running');
       process.kill(node, 'SIGTERM');
     });
-    assert.equal(ended.status, 1, ended.stderr);
+    assert.equal(ended.status, 143, ended.stderr);
     assert.ok(ended.afterSignal < 10_000, `nbpromote took ${ended.afterSignal} ms to exit`);
     assert.equal(alive(pythonPid), false, `the pipeline's Python (pid ${pythonPid}) is still running`);
     const lines = ended.stderr.trimEnd().split('\n');
@@ -117,6 +117,13 @@ describe('nbpromote run stopped by a signal (real Python)', function () {
         ['after', 'skipped'],
       ],
     );
+  });
+
+  it('SIGINT (Ctrl-C) to nbpromote exits 130, as a shell reports a process Ctrl-C ended', async () => {
+    const ended = await runAndStop(work, (node) => process.kill(node, 'SIGINT'));
+    assert.equal(ended.status, 130, ended.stderr);
+    assert.equal(ended.stderr.trimEnd().split('\n').at(-1), 'nbpromote: stopped by SIGINT: the pipeline was stopped too; the run is recorded as failed', ended.stderr);
+    assert.equal(onlyRecord(work).status, 'failed');
   });
 
   it('a pipeline killed outright stays "running" in its record, and nbpromote runs shows it failed (ABANDONED)', async () => {

@@ -1216,7 +1216,7 @@ def test_only_computes_the_metrics_when_every_value_they_read_was_made(tmp_path)
     config = {
         "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
         "steps": [{"name": "make", "inputs": [], "outputs": ["x"], "after": []}, {"name": "double", "inputs": ["x"], "outputs": ["y"], "after": []}],
-        "metrics": {"module": "p.metrics", "function": "_metrics_of", "inputs": ["y"]},
+        "metrics": {"inputs": ["y"]},
     }
     steps = {"make": _seven, "double": _double}
     assert runtime.run_pipeline(config, steps, _metrics_of, {}, tmp_path, record=False, only="double").metrics == {"y": 14}
@@ -1869,6 +1869,27 @@ def test_module_function_and_inputs_edited_in_pipeline_yaml_are_refused_naming_w
     assert "Traceback" not in done.stderr
 
 
+def test_inputs_reordered_or_renamed_in_pipeline_yaml_are_refused_for_steps_and_the_metrics(project):
+    """The runner passes inputs in order: the same names in another order would hand each argument another value."""
+    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("inputs: [numbers, factor]", "inputs: [factor, numbers]"))
+    done = run(project, check_exit=1)
+    assert (
+        "pipeline.yaml gives the step 'scale' the inputs [factor, numbers], but its function toypkg.steps.scale.scale takes (numbers, factor)"
+        " (the same names in another order: the runner passes them in order, so each argument would get another value)"
+    ) in done.stderr
+    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("inputs: [scaled, total]", "inputs: [total, scaled]"))
+    done = run(project, check_exit=1)
+    assert "pipeline.yaml gives the metrics the inputs [total, scaled], but its function toypkg.metrics.compute_metrics takes (scaled, total)" in done.stderr
+    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("inputs: [scaled, total]", "inputs: [scaled, numbers]"))
+    done = run(project, check_exit=1)
+    assert "pipeline.yaml gives the metrics the inputs [scaled, numbers], but its function toypkg.metrics.compute_metrics takes (scaled, total);" in done.stderr
+    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("function: compute_metrics", "function: compute_metrics_v2"))
+    done = run(project, check_exit=1)
+    assert "pipeline.yaml names toypkg.metrics.compute_metrics_v2 for the metrics, but pipeline.py runs toypkg.metrics.compute_metrics" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (project / ".nbpromote" / "runs").exists()
+
+
 def test_a_package_whose_promotion_did_not_finish_is_not_run(project):
     (project / ".nbpromote").mkdir()
     (project / ".nbpromote" / "pending.json").write_text('{"files": {}}')
@@ -1993,6 +2014,20 @@ def test_displayed_tables_are_flat_so_two_with_the_same_rows_keep_both():
     merged = {**runtime.displayed_metrics(accuracy), **runtime.displayed_metrics(auc)}
     assert merged == {"forest.accuracy": 0.75, "logreg.accuracy": 0.7, "forest.auc": 0.8, "logreg.auc": 0.78}
     assert runtime.displayed_metrics({"acc": 0.5}) == {} and runtime.displayed_metrics(0.5) == {}
+
+
+def test_what_an_earlier_metrics_cell_showed_is_read_as_its_saved_output_is():
+    pandas = pytest.importorskip("pandas")
+    summary = pandas.DataFrame({"acc": [0.8, 0.9]}, index=["lr", "rf"])
+    # By its name: as if displayed (a dict or a number is a metric by its name already).
+    assert runtime.earlier_shown_metrics(summary, by_name=True) == {"lr.acc": 0.8, "rf.acc": 0.9}
+    assert runtime.earlier_shown_metrics({"acc": 0.5}, by_name=True) == {} and runtime.earlier_shown_metrics(0.5, by_name=True) == {}
+    # By an expression: its entries, flat; a number alone is no metric (only the last cell's is `shown`).
+    assert runtime.earlier_shown_metrics(summary["acc"]) == {"lr": 0.8, "rf": 0.9}
+    assert runtime.earlier_shown_metrics({"cv": {"mean": 0.7}}) == {"cv.mean": 0.7}
+    assert runtime.earlier_shown_metrics(87.5) == {}
+    # By the names of the call computing it, as before.
+    assert runtime.earlier_shown_metrics(0.8, ["accuracy_score"]) == {"accuracy_score": 0.8}
 
 
 def test_a_shown_table_that_is_not_read_as_metrics_says_so(capsys):

@@ -65,6 +65,22 @@ describe('nbpromote CLI (built binary)', function () {
     assert.match(run.stdout, /nbpromote inspect <notebook> \[--json\]/);
   });
 
+  it('--help, a command\'s --help and --version print one JSON document with --json', () => {
+    const help = nbpromote('--help', '--json');
+    assert.equal(help.status, 0, help.stderr);
+    const all = JSON.parse(help.stdout) as { version: string; commands: { name: string; synopsis: string; flags: { name: string; value: string | null }[] }[]; exit_code: number };
+    assert.equal(all.exit_code, 0);
+    assert.match(all.version, /^\d+\.\d+\.\d+$/);
+    const promote = all.commands.find((c) => c.name === 'promote');
+    assert.deepEqual(promote?.flags.find((f) => f.name === '--out')?.value, 'DIR');
+    const one = nbpromote('promote', '--help', '--json');
+    assert.equal(one.status, 0, one.stderr);
+    assert.deepEqual(JSON.parse(one.stdout), { ...promote, exit_code: 0 });
+    const version = nbpromote('--version', '--json');
+    assert.equal(version.status, 0, version.stderr);
+    assert.deepEqual(JSON.parse(version.stdout), { version: all.version, exit_code: 0 });
+  });
+
   it('usage errors exit 2 without a stack trace', () => {
     for (const args of [[], ['frobnicate'], ['inspect'], ['inspect', 'a.ipynb', '--nope'], ['inspect', 'a.ipynb', 'b.ipynb']]) {
       const run = nbpromote(...args);

@@ -108,6 +108,49 @@ describe('nbpromote check', function () {
     assert.match(schema.err, /pipeline\.yaml: line \d+(, column \d+)?: .*work_dir/);
   });
 
+  it('fails, as promote and run do, when a kept pipeline.yaml reorders inputs or names another module, function, output, workdir or package', async () => {
+    const cells = [
+      { tags: ['parameters'], source: 'seed = 1\nscale = 3.0' },
+      { tags: ['step:gen'], source: 'x = seed * 2\ny = x + 1' },
+      { tags: ['step:score'], source: 'd = x * scale - y\nrmse = abs(x) + 1\nmae = abs(x)' },
+      { tags: ['metrics'], source: 'print("d:", d)\nprint("rmse:", rmse)\nprint("mae:", mae)' },
+    ];
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
+    const config = join(dir, 'pipeline.yaml');
+    const generated = readFileSync(config, 'utf8');
+    const lock = readFileSync(join(dir, 'nbpromote.lock'), 'utf8');
+    const lineOf = (text: string): number => generated.split('\n').findIndex((l) => l.includes(text)) + 1;
+    assert.ok(lineOf("inputs: [x, scale, 'y']") > 0 && lineOf('  inputs: [d, rmse, mae]') > 0, generated);
+    const refused: [string, string, RegExp][] = [
+      ["inputs: [x, scale, 'y']", "inputs: ['y', scale, x]", /pipeline\.yaml gives the step 'score' the inputs \[y, scale, x\], but its function nb\.steps\.score\.score takes \(x, scale, y\) \(the same names in another order: the runner passes them in order, so each argument would get another value\)/],
+      ['  inputs: [d, rmse, mae]', '  inputs: [d, mae, rmse]', /pipeline\.yaml gives the metrics the inputs \[d, mae, rmse\], but its function nb\.metrics\.compute_metrics takes \(d, rmse, mae\) \(the same names/],
+      ['  inputs: [d, rmse, mae]', '  inputs: [d, rmse]', /pipeline\.yaml gives the metrics the inputs \[d, rmse\], but its function nb\.metrics\.compute_metrics takes \(d, rmse, mae\); re-run/],
+      ['function: score', 'function: score_v2', /pipeline\.yaml names nb\.steps\.score\.score_v2 for the step 'score', but pipeline\.py runs nb\.steps\.score\.score: `module` and `function` record what promotion generated/],
+      ['module: nb.steps.score', 'module: nb.steps.gen', /pipeline\.yaml names nb\.steps\.gen\.score for the step 'score', but pipeline\.py runs nb\.steps\.score\.score/],
+      ['outputs: [d, rmse, mae]', 'outputs: [d, rmse, mae, t]', /pipeline\.yaml gives the step 'score' the outputs \[d, rmse, mae, t\], but its function nb\.steps\.score\.score returns \(d, rmse, mae\)/],
+      ['workdir: .', 'workdir: /nonexistent', /the workdir '\/nonexistent' is not a folder under /],
+      ['package: nb', 'package: other', /`package: other` names no package promoted here: .*src\/other\/pipeline\.py does not exist \(nbpromote\.lock says the package promoted here is `nb`\)/],
+    ];
+    for (const [from, to, message] of refused) {
+      assert.ok(generated.includes(from), from);
+      writeFileSync(config, generated.replace(from, to));
+      for (const command of ['check', 'promote']) {
+        const broken = await cli(command, 'nb.ipynb', '--out', '.');
+        assert.equal(broken.code, ExitCode.BadInput, `${command} ${to}: ${broken.out}${broken.err}`);
+        assert.match(broken.err, message, `${command} ${to}`);
+        assert.match(broken.err, new RegExp(`error: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line \\d+: `), `${command} ${to}: the line`);
+        assert.match(broken.err, /pipeline\.yaml was edited by hand and is kept, but `nbpromote run` refuses it \(1 error above\)/, `${command} ${to}`);
+        assert.doesNotMatch(broken.out, /up to date/);
+      }
+    }
+    assert.equal(readFileSync(join(dir, 'nbpromote.lock'), 'utf8'), lock, 'promote wrote nothing');
+    // What pipeline.yaml invites editing (a default, the tolerance), and `outputs` in another order, stay fine.
+    writeFileSync(config, generated.replace('seed: {default: 1', 'seed: {default: 4').replace('outputs: [d, rmse, mae]', 'outputs: [mae, d, rmse]'));
+    const tuned = await cli('check', 'nb.ipynb', '--out', '.');
+    assert.equal(tuned.code, ExitCode.Ok, tuned.out + tuned.err);
+  });
+
   it('fails, as promote does, when a kept step module or test is no valid Python, or a kept pyproject.toml no valid TOML', async () => {
     writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
     assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);

@@ -14,8 +14,8 @@ import { checkCommit, commitGenerated } from '../../core/versioning/git';
 import type { CheckedCommit, CommitResult } from '../../core/versioning/git';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
-import { ExitCode } from '../io';
-import type { CliIo } from '../io';
+import { ExitCode, STOPPED_EXIT } from '../io';
+import type { CliIo, StopSignal } from '../io';
 import { pythonFor, stderrLogger } from '../python';
 import { countOf } from '../../core/util/words';
 
@@ -115,9 +115,6 @@ function notCommitted(outcome: PromoteOutcome, why: string, notebook: string): P
   return { ...outcome, ok: false, problems: [...outcome.problems, { severity: 'error', code: 'commit-failed', message: `${why}\n${what}`, file: notebook }] };
 }
 
-/** What a CI timeout, a process manager, Ctrl-C and a closed terminal send to nbpromote. */
-type StopSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
-const STOPPED_EXIT: Readonly<Record<StopSignal, ExitCode>> = { SIGTERM: ExitCode.StoppedByTerm, SIGINT: ExitCode.StoppedByInt, SIGHUP: ExitCode.StoppedByHup };
 
 /**
  * `--execute`'s notebook run, stopped cleanly by a signal to nbpromote: nbconvert and its kernel are killed and
@@ -194,6 +191,8 @@ function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: Comm
   }
   if (commit !== undefined && !json) {
     io.out(commit.created ? `committed ${commit.commit.slice(0, 12)}, tagged ${commit.tag}\n` : `up to date: nothing to commit (${commit.tag} is ${commit.commit.slice(0, 12)} and holds these files)\n`);
+    // A CI checkout of a tag or a commit: the commit is on no branch, and only the tag keeps it.
+    if (commit.created && commit.branch === null) io.err(`note: HEAD is detached, so no branch moved: only the tag ${commit.tag} holds ${commit.commit.slice(0, 12)}. To keep working from it, \`git switch -c <branch>\`\n`);
   }
   // A refusal while writing says itself what was written (nothing, or some files, each whole).
   if (!outcome.ok && outcome.files.length === 0 && !outcome.problems.some((p) => p.code === WRITE_FAILED || p.code === COMMIT_REFUSED)) io.err('nothing was written\n');

@@ -31,7 +31,7 @@ interface Run {
 
 interface PromoteJson {
   readonly ok: boolean;
-  readonly commit: { commit: string; tag: string; created: boolean } | null;
+  readonly commit: { commit: string; tag: string; created: boolean; branch: string | null } | null;
   readonly files: { path: string; action: string }[];
   readonly problems: { code: string; message: string }[];
 }
@@ -125,11 +125,32 @@ describe('nbpromote promote --commit (built binary, real git)', function () {
     const again = promote('--commit', '--json');
     assert.equal(again.status, 0, again.stderr);
     const doc = JSON.parse(again.stdout) as PromoteJson;
-    assert.deepEqual(doc.commit, { commit: head, tag: 'nb-v0.1.0', created: false });
+    const branch = git(repo, 'symbolic-ref', '--short', 'HEAD').trim();
+    assert.deepEqual(doc.commit, { commit: head, tag: 'nb-v0.1.0', created: false, branch });
     assert.equal(git(repo, 'rev-parse', 'HEAD').trim(), head, 'no new commit');
     const text = promote('--commit');
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /up to date: nothing to commit \(nb-v0\.1\.0 is /);
+  });
+
+  it('on a detached HEAD (a CI checkout), commits and tags, and says that no branch moved', () => {
+    git(repo, 'checkout', '-q', '--detach');
+    writeNotebook(v2);
+    git(repo, 'commit', '-qam', 'notebook: offset');
+    const committed = promote('--commit');
+    assert.equal(committed.status, 0, committed.stderr);
+    const tag = /tagged (nb-v\S+)/.exec(committed.stdout)?.[1] ?? '';
+    assert.equal(tag, 'nb-v1.0.0', committed.stdout);
+    assert.match(committed.stderr, /^note: HEAD is detached, so no branch moved: only the tag nb-v1\.0\.0 holds [0-9a-f]{12}\. To keep working from it, `git switch -c <branch>`$/m);
+    const json = JSON.parse(promote('--commit', '--json').stdout) as PromoteJson;
+    assert.deepEqual([json.commit?.created, json.commit?.branch], [false, null]);
+    // On a branch, no note.
+    git(repo, 'switch', '-q', '-c', 'work');
+    writeNotebook(v1);
+    git(repo, 'commit', '-qam', 'notebook: back');
+    const onBranch = promote('--commit');
+    assert.equal(onBranch.status, 0, onBranch.stderr);
+    assert.doesNotMatch(onBranch.stderr, /detached/);
   });
 
   it('refuses before writing anything when another file is staged', () => {

@@ -8,8 +8,8 @@ import { NbpromoteError } from '../../core/errors';
 import { readPipelineConfig } from '../../core/pipeline/config';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
-import { ExitCode } from '../io';
-import type { CliIo } from '../io';
+import { ExitCode, STOPPED_EXIT } from '../io';
+import type { CliIo, StopSignal } from '../io';
 import { pythonFor, pythonForWords } from '../python';
 import { importFailure } from '../../core/runs/runnerOutput';
 import { pipelineArgs } from '../../core/pipeline/command';
@@ -25,7 +25,7 @@ export const runFlags: readonly FlagSpec[] = [
 ];
 
 /** What a CI timeout, a process manager, Ctrl-C and a closed terminal send to nbpromote. */
-const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+const STOP_SIGNALS = Object.keys(STOPPED_EXIT) as StopSignal[];
 /** How long the pipeline has to record its run as failed after nbpromote passed it the signal, before SIGKILL. */
 export const STOP_GRACE_MS = 10_000;
 
@@ -87,13 +87,13 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
     // A signal to nbpromote alone (a CI timeout, a process manager) would end node at once and leave the
     // pipeline running with nobody reading its output. It is passed on: the runtime records the run as failed
     // and exits, then so does nbpromote. A pipeline that does not stop in time, or a second signal, gets SIGKILL.
-    let stoppedBy: NodeJS.Signals | undefined;
+    let stoppedBy: StopSignal | undefined;
     let killed = false;
     let grace: NodeJS.Timeout | undefined;
     const kill = (): void => {
       killed = child.kill('SIGKILL') || killed;
     };
-    const stop = (signal: NodeJS.Signals): void => {
+    const stop = (signal: StopSignal): void => {
       if (stoppedBy !== undefined) {
         kill();
         return;
@@ -143,7 +143,7 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
               ? 'the run had already finished'
               : 'the run is recorded as failed';
         io.err(`nbpromote: stopped by ${stoppedBy}: the pipeline was stopped too; ${how}\n`);
-        return resolveRun(ExitCode.BadInput);
+        return resolveRun(STOPPED_EXIT[stoppedBy]);
       }
       // A pipeline prints its first line (with --json, its object) on stdout: one that exits 0 without it ran
       // something else, and its caller would get nothing to read.

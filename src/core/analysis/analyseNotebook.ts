@@ -40,6 +40,8 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
   const analysed = analyseCodeCells(all.map((cell) => cell.source));
   // Skipped cells are read too, only so that a name only they define gets a message that says so.
   const facts = new Map<number, CellFacts>();
+  // Names the cells the pipeline keeps bind, from the top down to the cell being read.
+  const boundAbove = new Set<string>();
   for (const [i, cell] of all.entries()) {
     const a = analysed[i];
     if (a === undefined) continue;
@@ -59,8 +61,9 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
       const message = '`await` (or `async for`/`async with`) outside a function: IPython runs it at the top of a cell, but this cell becomes module or function code where Python refuses it (only step cells run as a coroutine). Move it into a step, or put it in an `async def` and call that with `asyncio.run(...)`, or tag the cell skip';
       problems.push(cellProblem(notebook.path, cell, 'error', 'top-level-await', message, at.line, at.column));
     }
-    // The runner gives a step no keyboard (stdin is empty): `input()` raises EOFError at every run.
-    for (const use of a.analysis.builtinUses.filter((u) => u.name === 'input')) {
+    // The runner gives a step no keyboard (stdin is empty): `input()` raises EOFError at every run. A cell above
+    // binding the name (a parameter `input = 2.5`) makes it a value, not the builtin.
+    for (const use of boundAbove.has('input') ? [] : a.analysis.builtinUses.filter((u) => u.name === 'input')) {
       const message = '`input()` waits for someone to type an answer: the notebook asked you, but a pipeline run has no keyboard, so this line stops every run with EOFError. Make the answer a parameter instead (a literal in the parameters cell, set with --param)';
       problems.push(cellProblem(notebook.path, cell, 'warning', 'reads-keyboard', message, use.line, use.column));
     }
@@ -68,6 +71,7 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
       const message = `\`${use.name}\` exists only inside IPython (a notebook kernel): the generated code stops with a NameError where it reads it. ${use.name === 'display' ? 'Call display(...) on a line of its own (it is then left out), or print the value' : 'Use the magic itself (%env, !cmd ...), which is translated, or plain Python'}`;
       problems.push(cellProblem(notebook.path, cell, 'warning', 'ipython-name', message, use.line, use.column));
     }
+    for (const d of a.facts.defines) boundAbove.add(d.name);
   }
   // A parameters cell's code on its parameters (`np.random.seed(SEED)`) runs in the first step after it: that code
   // alone, the rest blanked, is what the step's module holds and what the graph reads.

@@ -5,6 +5,7 @@
  */
 import type { NotebookCell } from '../contract/notebook';
 import type { StepGraph } from '../contract/stepGraph';
+import { sourceLines } from './python/lexical';
 import { parsePythonLiteral } from './literal';
 import { codeOffsets } from './python/literalRanges';
 
@@ -54,7 +55,7 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
     const last = info === cells[cells.length - 1];
     // A metrics cell shows what it assigns, and often what earlier steps computed: printed bare
     // (`print("auc", auc)`), interpolated (`print(f"auc={auc:.4f}")`) or as its trailing expression.
-    const source = textOf(info.cell.source);
+    const source = sourceText(info.cell.source);
     const labels = printedLabels(source);
     // The display outputs in the order of the cell's top-level `display(...)` calls, when there are as many
     // (else without the figures matplotlib shows at the end of the cell): each by the name displayed, or
@@ -114,7 +115,9 @@ export function namesShownWithNumbers(cells: readonly MetricsCellInfo[]): string
           continue;
         }
         for (const m of line.matchAll(/([A-Za-z_][\w.]*)\s*[:=]\s*(\S+)/g)) {
-          const token = (m[2] ?? '').replace(/[,;]$/, '');
+          // `rows: 12,345` too: a number in groups is a number shown under a name.
+          const printed = (m[2] ?? '').replace(/[,;]$/, '');
+          const token = ungrouped(printed) ?? printed;
           if (numberToken(token) !== undefined || percentToken(token) !== undefined) names.add(m[1] ?? '');
         }
       }
@@ -200,7 +203,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // A name several lines print (`{lo:.4f}` in one, `print("lo:", lo)` in the next) gets the most precise value
   // shown (setMorePrecise), whichever line shows it.
   const lines = printedLines(text);
-  const computedLabels = labelsOfComputedValues(textOf(info.cell.source));
+  const computedLabels = labelsOfComputedValues(sourceText(info.cell.source));
   // print({"mae": round(mae, 4), "rmse": rmse}) prints "{'mae': 2.1935, 'rmse': 2.651}": a key that names one
   // of the cell's metrics gets the number printed for it.
   // `print(scores)` of a dict prints it the same way, and `print(json.dumps(scores))` as JSON (over several lines
@@ -221,7 +224,8 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   });
   // print(f"ridge r2 {ridge_r2:.3f} | cv mae {cv_mae:.2f}"): the line the template prints gives each bare
   // name its value, whatever the words around it.
-  const templates = printTemplates(textOf(info.cell.source));
+  const source = sourceText(info.cell.source);
+  const templates = printTemplates(source);
   for (const line of lines) {
     for (const template of templates) {
       const m = template.pattern.exec(line.trim());
@@ -229,8 +233,11 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
       template.names.forEach((name, i) => {
         // `print("scores", scores)` and `print("scores", scores.mean())` print lines alike: neither is read.
         const printed = (m[i + 1] ?? '').replace(/[,;]$/, '');
-        const token = template.grouped?.[i] === true ? printed.replace(/(?<=\d)[,_](?=\d{3})/g, '') : printed;
-        const metric = name === undefined || computedLabels.has(name.toLowerCase()) ? undefined : template.percent?.[i] === true ? percentToken(token) : numberToken(token);
+        const token = template.grouped?.[i] === true ? (ungrouped(printed) ?? printed) : printed;
+        // A label some print shows a computed value under reads nothing when other prints' lines look alike
+        // (`print("scores", scores.mean())`); the line of its own (`print(f"silhouette: {silhouette:.4f}")` after
+        // a loop printing `k=5: silhouette=0.6545`) is read.
+        const metric = name === undefined || (computedLabels.has(name.toLowerCase()) && templateAmbiguous(template, source, lines)) ? undefined : template.percent?.[i] === true ? percentToken(token) : numberToken(token);
         if (name !== undefined && metric !== undefined) setMorePrecise(found, name, metric);
       });
     }
@@ -260,13 +267,15 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // number, when the cell loops over one dict's items and the key is no other name.
   // The loop must print its key and its value as they are (`{score}`, `{score:.4f}`): a value computed from
   // them (`{model.score(X, y)}`) is no number of the dict's.
-  const source = textOf(info.cell.source);
   const loops = [...source.matchAll(/^for\s+([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s+in\s+([A-Za-z_]\w*)\.items\(\)\s*:/gm)];
   const loop = loops.length === 1 ? loops[0] : undefined;
   const printsItems = loop !== undefined && new RegExp(`\\{${loop[1]}(?:!r|!s)?\\}`).test(source) && new RegExp(`\\{${loop[2]}(?:[:!][^}]*)?\\}`).test(source);
   const itemsOf = printsItems ? loop?.[3] : undefined;
   // `{score:.2%}` prints "97.78%": the fraction, as a single print's percentage is read.
   const itemsInPercent = printsItems && new RegExp(`\\{${loop?.[2] ?? ''}:[^}!]*%\\}`).test(source);
+  // `print("rows:", f"{n:,}")`, `print("rows: {:,}".format(n))` print "rows: 12,345": a number in groups, when the
+  // cell formats some value so.
+  const groups = formatsGrouped(source);
   // "accuracy=0.7640 f1: 0.68" and "accuracy 0.7640"
   for (const line of lines) {
     for (const m of line.matchAll(/([A-Za-z_][\w.]*)\s*(?:=|:)\s*(\S+)/g)) set(m[1], m[2]);
@@ -283,7 +292,8 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     if (label !== undefined && !asIs && computedLabels.has(label.toLowerCase())) return;
     const name = label === undefined ? undefined : asIs ? label : resolve(label);
     if (name === undefined || token === undefined) return;
-    const metric = (percent ? percentToken : numberToken)(token.replace(/[,;]$/, ''));
+    const printed = token.replace(/[,;]$/, '');
+    const metric = (percent ? percentToken : numberToken)(groups ? (ungrouped(printed) ?? printed) : printed);
     if (metric !== undefined) setMorePrecise(found, name, metric);
   }
 }
@@ -654,7 +664,7 @@ function labelsOfComputedValues(source: string): Set<string> {
     const args = printArguments(m[1] ?? '');
     args.forEach((arg, i) => {
       const label = /^(['"])([^'"]*)\1$/.exec(args[i - 1] ?? '')?.[2];
-      if (label !== undefined && !/^[A-Za-z_]\w*$/.test(arg) && !/^[rRbBuUfF]*['"]/.test(arg)) {
+      if (label !== undefined && !/^[A-Za-z_]\w*$/.test(arg) && !/^[rRbBuUfF]*['"]/.test(arg) && formattedName(arg) === undefined) {
         const word = lastWord(label);
         if (word !== undefined) labels.add(word);
       }
@@ -704,53 +714,128 @@ export interface PrintTemplate {
 }
 
 /**
- * The one-line top-level `print(f"...")` calls of a cell (a loop's print shows loop variables), and those of
- * plain strings and bare names (`print("R² Score:", r2)`), as patterns of the lines they print: the text
+ * The one-line top-level prints of a cell (a loop's print shows loop variables) of an f-string, of a string
+ * formatted by `.format(...)` or `%` (`print("Ridge score: {:.4f} ({:.4f})".format(score, cv.std()))`), and those
+ * of plain strings and bare names (`print("R² Score:", r2)`), as patterns of the lines they print: the text
  * around the values as it is, each value a field; with the bare name each field shows (undefined for an
  * expression).
  */
 export function printTemplates(source: string): PrintTemplate[] {
   const templates: PrintTemplate[] = [];
-  for (const call of source.matchAll(/^print\(\s*f(["'])((?:(?!\1).)*)\1\s*\)\s*(?:#.*)?$/gm)) {
-    const body = call[2] ?? '';
-    const names: (string | undefined)[] = [];
-    const percent: boolean[] = [];
-    const grouped: boolean[] = [];
-    let pattern = '';
-    let rest = body;
-    for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
-      const at = rest.indexOf(field[0]);
-      pattern += escapeRegExp(rest.slice(0, at).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
-      rest = rest.slice(at + field[0].length);
-      const text = field[1] ?? '';
-      const ending = /(![rsa])?(:[^:]*)?$/.exec(text);
-      const [, conversion, spec] = ending ?? [];
-      const expression = text.slice(0, ending?.index ?? text.length).trim();
-      const selfDocumenting = expression.endsWith('=');
-      const name = expression.replace(/=$/, '').trim();
-      if (selfDocumenting) pattern += escapeRegExp(`${name}=`);
-      pattern += '(\\S+)';
-      names.push(/^[A-Za-z_]\w*$/.test(name) ? name : undefined);
-      // `{acc:.2%}` shows acc times 100, with a percent sign.
-      percent.push(conversion === undefined && spec !== undefined && spec.endsWith('%'));
-      grouped.push(conversion === undefined && spec !== undefined && /^:[^.]*[,_]/.test(spec));
-    }
-    pattern += escapeRegExp(rest);
-    if (names.some((n) => n !== undefined)) templates.push({ pattern: new RegExp(`^${pattern.trim()}$`), names, percent, grouped });
+  for (const line of source.split('\n')) {
+    if (!line.startsWith('print(')) continue;
+    const template = lineTemplate(line, false);
+    if (template !== undefined && template.names.some((n) => n !== undefined)) templates.push(template);
+  }
+  return templates;
+}
+
+/**
+ * Whether lines `template` reads may come from another print of the cell: one printing the same text around its
+ * values (`print("scores", scores)`, then `print("scores", scores.mean())`), at any depth, or the template matching
+ * several of the lines printed.
+ */
+function templateAmbiguous(template: PrintTemplate, source: string, lines: readonly string[]): boolean {
+  const alike = source.split('\n').filter((line) => lineTemplate(line.trim(), true)?.pattern.source === template.pattern.source).length;
+  return alike > 1 || lines.filter((line) => template.pattern.test(line.trim())).length > 1;
+}
+
+/**
+ * The pattern of the lines one print line prints (see `printTemplates`); undefined for another line. `loose`: a
+ * print of strings and values of any kind, an expression's field unnamed (to compare prints by their text).
+ */
+function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
+  const fString = /^print\(\s*f(["'])((?:(?!\1).)*)\1\s*\)\s*(?:#.*)?$/.exec(line);
+  if (fString !== null) return fieldsTemplate(fString[2] ?? '');
+  const formatted = /^print\(\s*[uU]?(["'])((?:(?!\1)[^\\])*)\1\s*(?:\.format\((.*)\)|%\s*(.+?))\s*\)\s*(?:#.*)?$/.exec(line);
+  if (formatted !== null) {
+    const body = formatted[3] !== undefined ? formatBody(formatted[2] ?? '', formatted[3]) : percentBody(formatted[2] ?? '', formatted[4] ?? '');
+    return body === undefined ? undefined : fieldsTemplate(body);
   }
   // print("Mean Absolute Error:", mae, "R² Score:", r2): the texts as they are, each name a value, a space
   // between them (print's separator), whatever the words of the labels.
-  for (const call of source.matchAll(/^print\((.*)\)\s*(?:#.*)?$/gm)) {
-    const args = printArguments(call[1] ?? '');
-    const parts = args.map((arg) => {
-      const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg)?.[2];
-      return text !== undefined ? { text } : /^[A-Za-z_]\w*$/.test(arg) ? { name: arg } : undefined;
-    });
-    if (args.length < 2 || parts.some((p) => p === undefined) || !parts.some((p) => p?.name !== undefined) || !parts.some((p) => p?.text !== undefined)) continue;
-    const pattern = parts.map((p) => (p?.text !== undefined ? escapeRegExp(p.text) : '(\\S+)')).join(' ');
-    templates.push({ pattern: new RegExp(`^${pattern.trim()}$`), names: parts.flatMap((p) => (p?.name === undefined ? [] : [p.name])) });
+  const call = /^print\((.*)\)\s*(?:#.*)?$/.exec(line);
+  if (call === null) return undefined;
+  const args = printArguments(call[1] ?? '');
+  const parts = args.map((arg) => {
+    const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg)?.[2];
+    return text !== undefined ? { text } : /^[A-Za-z_]\w*$/.test(arg) ? { name: arg } : loose && !/^\w*=/.test(arg) ? { name: undefined } : undefined;
+  });
+  if (args.length < 2 || parts.some((p) => p === undefined) || !parts.some((p) => p !== undefined && 'name' in p) || !parts.some((p) => p?.text !== undefined)) return undefined;
+  const pattern = parts.map((p) => (p?.text !== undefined ? escapeRegExp(p.text) : '(\\S+)')).join(' ');
+  return { pattern: new RegExp(`^${pattern.trim()}$`), names: parts.flatMap((p) => (p === undefined || !('name' in p) ? [] : [p.name])) };
+}
+
+/** An f-string's text as the pattern of the lines it prints, each field a value by its name (see `printTemplates`). */
+function fieldsTemplate(body: string): PrintTemplate {
+  const names: (string | undefined)[] = [];
+  const percent: boolean[] = [];
+  const grouped: boolean[] = [];
+  let pattern = '';
+  let rest = body;
+  for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
+    const at = rest.indexOf(field[0]);
+    pattern += escapeRegExp(rest.slice(0, at).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
+    rest = rest.slice(at + field[0].length);
+    const text = field[1] ?? '';
+    const ending = /(![rsa])?(:[^:]*)?$/.exec(text);
+    const [, conversion, spec] = ending ?? [];
+    const expression = text.slice(0, ending?.index ?? text.length).trim();
+    const selfDocumenting = expression.endsWith('=');
+    const name = expression.replace(/=$/, '').trim();
+    if (selfDocumenting) pattern += escapeRegExp(`${name}=`);
+    pattern += '(\\S+)';
+    names.push(/^[A-Za-z_]\w*$/.test(name) ? name : undefined);
+    // `{acc:.2%}` shows acc times 100, with a percent sign.
+    percent.push(conversion === undefined && spec !== undefined && spec.endsWith('%'));
+    grouped.push(conversion === undefined && spec !== undefined && /^:[^.]*[,_]/.test(spec));
   }
-  return templates;
+  pattern += escapeRegExp(rest.replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
+  return { pattern: new RegExp(`^${pattern.trim()}$`), names, percent, grouped };
+}
+
+/**
+ * `"Ridge score: {:.4f} ({:.4f})".format(score, cv.std())` as the f-string printing the same,
+ * `Ridge score: {score:.4f} ({0:.4f})` (an expression's field holds `0`, no name); undefined when a field is
+ * not one of the arguments by place or keyword.
+ */
+function formatBody(text: string, argsText: string): string | undefined {
+  const args = printArguments(argsText);
+  const positional = args.filter((a) => !/^[A-Za-z_]\w*\s*=(?!=)/.test(a));
+  const keywords = new Map(args.flatMap((a) => {
+    const m = /^([A-Za-z_]\w*)\s*=(?!=)\s*(.*)$/s.exec(a);
+    return m === null ? [] : [[m[1] ?? '', m[2] ?? ''] as const];
+  }));
+  let next = 0;
+  let failed = false;
+  const value = (arg: string | undefined): string => {
+    if (arg === undefined) failed = true;
+    return arg !== undefined && /^[A-Za-z_]\w*$/.test(arg) ? arg : '0';
+  };
+  const body = text.replace(/\{\{|\}\}|\{([^{}:!]*)((?:![rsa])?(?::[^{}]*)?)\}/g, (whole, field: string | undefined, rest: string | undefined) => {
+    if (field === undefined) return whole;
+    const key = field.trim();
+    const arg = key === '' ? positional[next++] : /^\d+$/.test(key) ? positional[Number(key)] : keywords.get(key);
+    return `{${value(arg)}${rest ?? ''}}`;
+  });
+  return failed ? undefined : body;
+}
+
+/** `"pct %.2f" % m` (or `% (a, b)`) as the f-string printing the same, `pct {m:.2f}`; undefined for `%(name)s` or a count that does not fit. */
+function percentBody(text: string, valuesText: string): string | undefined {
+  const inner = /^\((.*)\)$/s.exec(valuesText.trim())?.[1];
+  const values = inner === undefined ? [valuesText.trim()] : printArguments(inner);
+  if (text.includes('%(')) return undefined;
+  let next = 0;
+  const body = text.replace(/[{}]/g, (brace) => brace + brace).replace(/%%|%([-#0 +]*)(\d*)((?:\.\d+)?)([sdifeEgGrx])/g, (_whole, flags: string | undefined, width: string | undefined, precision: string | undefined, type: string | undefined) => {
+    if (type === undefined) return '%';
+    const arg = values[next++] ?? '';
+    const name = /^[A-Za-z_]\w*$/.test(arg) ? arg : '0';
+    if (type === 's') return `{${name}}`;
+    if (type === 'r') return `{${name}!r}`;
+    return `{${name}:${flags ?? ''}${width ?? ''}${precision ?? ''}${type === 'i' ? 'd' : type}}`;
+  });
+  return next === values.length ? body : undefined;
 }
 
 function escapeRegExp(text: string): string {
@@ -773,6 +858,11 @@ export function jsonDumpedName(args: string): string | undefined {
   return first !== undefined && /^[A-Za-z_]\w*$/.test(first) && dumped.slice(1).every((arg) => /^[A-Za-z_]\w*\s*=[^=]/.test(arg)) ? first : undefined;
 }
 
+/** The name a print argument formats alone as text (`f"{rows:,}"`, `format(rows, ",")`); else undefined. */
+function formattedName(argument: string): string | undefined {
+  return /^[rR]?[fF][rR]?(["'])\{\s*([A-Za-z_]\w*)\s*(?:![rsa])?(?::[^{}]*)?\}\1$/.exec(argument)?.[2] ?? /^format\(\s*([A-Za-z_]\w*)\s*,\s*[rRuU]?(["'])[^"']*\2\s*\)$/.exec(argument)?.[1];
+}
+
 /**
  * `print("accuracy", acc)` and `print("accuracy:", acc)` print "accuracy 0.81", and `print({"roc_auc": auc})`
  * prints "{'roc_auc': 0.81}": label -> name, for each such one-line print of strings each followed by a bare
@@ -787,7 +877,8 @@ export function printedLabels(source: string): Map<string, string> {
     const pairs = [];
     for (let i = 0; i < args.length; i += 2) {
       const label = /^(['"])([A-Za-z_][\w.]*)\s*[:=]?\s*\1$/.exec(args[i] ?? '')?.[2];
-      const name = /^[A-Za-z_]\w*$/.test(args[i + 1] ?? '') ? args[i + 1] : undefined;
+      const arg = args[i + 1] ?? '';
+      const name = /^[A-Za-z_]\w*$/.test(arg) ? arg : formattedName(arg);
       if (label === undefined || name === undefined) break;
       pairs.push([label, name] as const);
     }
@@ -870,6 +961,19 @@ export function shownNamesOfCells(expressions: readonly (string | undefined)[], 
 }
 
 /**
+ * How the run reads what a metrics cell other than the last shows last when no call names it (`shownNamesOfCells`
+ * gives none), as the reader of saved outputs reads that cell's output: one name (`summary`, a table a later cell
+ * plots or asserts on) as if displayed, `by-name`; an expression of no call's (`summary.T`, `results[["acc"]]`)
+ * by its entries, `entries`; names shown together (`acc, bal`) are metrics by their names already, undefined.
+ */
+export function earlierShownRead(expression: string | undefined): 'by-name' | 'entries' | undefined {
+  const text = expression?.trim();
+  if (text === undefined || text === '') return undefined;
+  const names = bareNames(text);
+  return names.length === 0 ? 'entries' : names.length === 1 && /^[A-Za-z_]\w*$/.test(text) ? 'by-name' : undefined;
+}
+
+/**
  * The function an expression ends by calling: `f(...)`, `a.b.f(...)`, `cross_val_score(...).mean()` -> `f`,
  * `f`, `mean`; `round(<call>, n)` -> the inner call's; undefined for anything else.
  */
@@ -943,10 +1047,36 @@ export function percentToken(token: string): ExpectedMetric | undefined {
   return Number.isFinite(value) ? { value, decimals } : undefined;
 }
 
+/**
+ * `token` without the separators of its digit groups (`12,345.6`, `-1_204_000`, `1,250.00%`), as Python's `,` and `_`
+ * format options write them; undefined when it is no number written in groups of three.
+ */
+export function ungrouped(token: string): string | undefined {
+  return /^[-+]?\d{1,3}(?:([,_])\d{3})(?:\1\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?%?$/.test(token) ? token.replace(/[,_]/g, '') : undefined;
+}
+
+/**
+ * Whether a cell's source formats a value with its digits in groups: a format field with the `,` or `_` option
+ * (`{n:,}`, `{:_.1f}`, `{mse:,.2f}`) in an f-string or a `.format` string, or `format(n, ",")`.
+ */
+function formatsGrouped(source: string): boolean {
+  return /\{[^{}:]*:[^{}.]*[,_][^{}]*\}/.test(source) || /\bformat\([^()]*,\s*[rRuU]?(["'])[^"'.]*[,_]/.test(source);
+}
+
+/** A cell's source with its lines ended by `\n` (as `sourceLines` splits it): the patterns here read lines with `$`. */
+function sourceText(value: unknown): string {
+  return sourceLines(textOf(value)).join('\n');
+}
+
 function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').join('');
   return '';
+}
+
+/** Whether the cell's saved outputs hold text it printed (a stdout stream). */
+export function printedSomething(cell: NotebookCell): boolean {
+  return (cell.outputs ?? []).some((o) => isRecord(o) && o['output_type'] === 'stream' && o['name'] === 'stdout');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

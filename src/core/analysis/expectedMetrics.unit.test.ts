@@ -468,3 +468,36 @@ describe('expectedMetricsFromOutputs: a printed dict beside a loop that prints (
     assert.deepEqual(read(metricsCell(source.replace('.2%', '.4f'), [stdout('acc: 0.9867\nf1: 0.9868\n')], { assigned: ['rates'] })), { 'rates.acc': { value: 0.9867, decimals: 4 }, 'rates.f1': { value: 0.9868, decimals: 4 } });
   });
 });
+
+describe('expectedMetricsFromOutputs: round 30', () => {
+  it('reads numbers in groups (`rows: 12,345`) under a label when the cell formats a value so: f"{n:,}" alone, .format, format()', () => {
+    const source = 'print("rows:", f"{n_rows:,}")\nprint("n: {:,}".format(n))\nprint("m: {:_.1f}".format(m))\nprint("k:", format(k, ","))';
+    assert.deepEqual(read(metricsCell(source, [stdout('rows: 12,345\nn: 1,234,567\nm: 7_654_321.5\nk: 98,765\n')])), {
+      n_rows: { value: 12345 },
+      n: { value: 1234567 },
+      m: { value: 7654321.5, decimals: 1 },
+      k: { value: 98765 },
+    });
+    // Printed so, they are numbers under names, whatever the cell: `metrics-none` names them.
+    assert.deepEqual(namesShownWithNumbers([metricsCell('print(text)', [stdout('rows: 12,345\n')])]), ['rows']);
+  });
+
+  it('reads a line `.format` or `%` prints, a value by its name and an expression\'s place passed over ("Lasso score: 0.1232 (0.0049)")', () => {
+    const source = 'print("Ridge score: {:.4f} ({:.4f})".format(score, ridge_cv.std()))\nprint("Lasso score: {0:.4f} ({1:.4f})".format(score_shown, lasso_cv.std()))\nprint("pct %.2f%% of %d" % (share, n))';
+    assert.deepEqual(read(metricsCell(source, [stdout('Ridge score: 0.1200 (0.0082)\nLasso score: 0.2300 (0.0163)\npct 93.50% of 40\n')])), {
+      score: { value: 0.12, decimals: 4 },
+      score_shown: { value: 0.23, decimals: 4 },
+      share: { value: 93.5, decimals: 2 },
+      n: { value: 40 },
+    });
+  });
+
+  it('reads a label printed on its own line after a loop printing it beside a computed value, not when the lines look alike', () => {
+    const loop = 'for k in sil:\n    print(f"k={k}: silhouette={sil[k]:.6f} inertia={inertia[k]:.1f}")\n';
+    const text = 'k=2: silhouette=0.399021 inertia=232.6\nk=5: silhouette=0.654500 inertia=29.0\nsilhouette: 0.6545\n';
+    assert.deepEqual(read(metricsCell(`${loop}print(f"silhouette: {silhouette:.4f}")`, [stdout(text)])), { silhouette: { value: 0.6545, decimals: 4 } });
+    // The loop printing `silhouette: ...` as the last line does: which line is the value's is unknown.
+    const alike = 'for k in sil:\n    print(f"silhouette: {sil[k]:.4f}")\nprint(f"silhouette: {silhouette:.4f}")';
+    assert.deepEqual(read(metricsCell(alike, [stdout('silhouette: 0.3990\nsilhouette: 0.6545\nsilhouette: 0.6545\n')])), {});
+  });
+});

@@ -17,6 +17,7 @@ import { configFunctions, globalConfigChanges, importedSetters } from './globalC
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
 
+import { sourceLines } from './python/lexical';
 import type { CellAnalysis, FunctionInfo, NameSite } from './python/names';
 import { analyzeCell } from './python/names';
 
@@ -442,13 +443,16 @@ class GraphBuilder {
    */
   private checkUnnamedPrints(cell: NotebookCell): void {
     const definedHere = new Set(this.facts.get(cell.index)?.defines.map((d) => d.name) ?? []);
-    for (const [i, line] of cell.source.split('\n').entries()) {
+    for (const [i, line] of sourceLines(cell.source).entries()) {
       const m = /^print\(\s*[rR]?[fF][rR]?(["'])(.*)\1/.exec(line);
       // print("acc_rounded", round(acc, 3)): a computed value after a label, as an f-string field would be.
       const args = m === null ? printArguments(/^print\((.*)\)\s*(?:#.*)?$/.exec(line)?.[1] ?? '') : [];
       const labelled = args.flatMap((arg, j) => {
         const label = /^(["'])([^"'\\]*)\1$/.exec(args[j - 1] ?? '')?.[2];
-        return label === undefined || /^[rRbBuU]?["']/.test(arg) ? [] : [{ expression: arg, before: label }];
+        // print("rows:", f"{len(df):,}") and print("rows:", format(len(df), ",")): the value is what the text is
+        // made of, not the text (a string is no metric).
+        const formatted = formattedValue(arg);
+        return label === undefined || (formatted === undefined && /^[rRbBuUfF]{0,2}["']/.test(arg)) ? [] : [{ expression: formatted ?? arg, before: label }];
       });
       const formatted = m === null && args.length === 1 ? formatFields(args[0] ?? '') : [];
       for (const field of m === null ? [...labelled, ...formatted] : fStringFields(m[2] ?? '')) {
@@ -797,7 +801,10 @@ class GraphBuilder {
     // The cell's own `from m import *` binds before what the cell reads after it.
     for (const s of f.starImports) addOnce(this.starImports, s);
     for (const use of f.externalUses) {
-      if (unit.local.has(use.name)) continue;
+      if (unit.local.has(use.name)) {
+        this.checkReadAcrossSplit(unit, cell, use);
+        continue;
+      }
       this.resolve(unit, cell, use);
     }
     for (const use of f.builtinUses ?? []) {
@@ -850,6 +857,23 @@ class GraphBuilder {
     this.rememberStepFunctions(cell, f, unit);
     // A value mutated in place by a later step is that step's output from then on, so it is not also
     // read from an earlier step's cache: see `mutates`.
+  }
+
+  /**
+   * A later cell of a split step reading a value the step's earlier cells made, which a step between them set
+   * again (`gen: x = ...`, `mid: x = x * 100`, `gen: total = x.sum()`): the package runs the step as one
+   * function, so the cell reads the x its own step made, not the one the step between left. No order of the
+   * two steps gives the notebook's value: an error on the cell, naming the value, both cells and the step between.
+   */
+  private checkReadAcrossSplit(unit: UnitBuilder, cell: NotebookCell, use: NameSite): void {
+    if (unit.kind !== 'step' || unit.reported.has(use.name)) return;
+    const binding = this.bindings.get(use.name);
+    if (binding?.kind !== 'step' || binding.step === unit.name) return;
+    const made = unit.cells.filter((c) => c.index < binding.site.cellIndex && this.namesChangedBy(c.index).has(use.name)).at(-1);
+    if (made === undefined) return;
+    unit.reported.add(use.name);
+    const message = `step ${unit.name} uses ${use.name}, which its cell ${made.index + 1} makes and step ${binding.step} sets again in cell ${binding.site.cellIndex + 1}, between the two: the package runs all of ${unit.name} as one function, so this cell would read the ${use.name} of cell ${made.index + 1}, not the one step ${binding.step} leaves, whatever order the steps run in. Give this cell its own step (step:<name>)`;
+    this.problems.push(this.problem(cell, 'error', 'step-split-stale', message, use.line, use.column));
   }
 
   /**
@@ -1745,6 +1769,23 @@ function formatFields(argument: string): { expression: string; before: string }[
   return expressions.map((expression, i) => ({ expression, before: places[i] ?? '' }));
 }
 
+/**
+ * The value a print argument formats as text and nothing else: `f"{len(df):,}"` (an f-string of one field) and
+ * `format(len(df), ",")` -> `len(df)`; undefined for any other argument.
+ */
+function formattedValue(argument: string): string | undefined {
+  const fString = /^[rR]?[fF][rR]?(["'])(.*)\1$/s.exec(argument.trim());
+  if (fString !== null) {
+    const text = fString[2] ?? '';
+    const fields = fStringFields(text);
+    const field = fields[0];
+    return fields.length === 1 && field !== undefined && field.before === '' && text.startsWith('{') && text.endsWith('}') && !text.startsWith('{{') ? field.expression : undefined;
+  }
+  const call = /^format\((.*)\)$/s.exec(argument.trim());
+  const args = call === null ? [] : printArguments(call[1] ?? '');
+  return args.length === 2 && /^[rRuU]?(["'])[^"']*\1$/.test(args[1] ?? '') ? args[0] : undefined;
+}
+
 function fStringFields(text: string): { expression: string; before: string }[] {
   const fields: { expression: string; before: string }[] = [];
   let before = '';
@@ -1803,7 +1844,7 @@ const NAME_DEFINING_MAGIC = /^%(?:run\b|store\s+-r\b|load\b|loadpy\b|pylab\b|mac
  * `acc, bal`, `(acc, bal)`), which Jupyter shows; else none. Trailing blank and comment lines are passed over.
  */
 export function trailingNames(source: string): NameSite[] {
-  const lines = source.split('\n');
+  const lines = sourceLines(source);
   let i = lines.length - 1;
   while (i >= 0 && /^\s*(?:#.*)?$/.test(lines[i] ?? '')) i--;
   const text = lines[i] ?? '';

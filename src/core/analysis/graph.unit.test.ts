@@ -637,6 +637,26 @@ describe('buildStepGraph', () => {
     const tested = graphOf([...cells.slice(0, 2), [['test'], 'assert len(raw) > 0'], ...cells.slice(2)]);
     assert.deepEqual(tested.problems.filter((p) => p.code === 'test-sees-later-change').map((p) => p.cellIndex), [2]);
   });
+  it('refuses a later cell of a split step reading a value the step between sets again (the cell would read its own step\'s value)', () => {
+    for (const between of ['x = x * 100', 'x *= 100', 'x = 5']) {
+      const g = graphOf([
+        [['parameters'], 'seed = 0'],
+        [['step:gen'], 'x = [seed]'],
+        [['step:mid'], between],
+        [['step:gen'], 'total = sum(x)'],
+        [['metrics'], 'print("total:", total)'],
+      ]);
+      const stale = g.problems.filter((p) => p.code === 'step-split-stale');
+      assert.deepEqual(stale.map((p) => [p.severity, p.cellIndex, p.line]), [['error', 3, 1]], between);
+      assert.equal(
+        stale[0]?.message,
+        'step gen uses x, which its cell 2 makes and step mid sets again in cell 3, between the two: the package runs all of gen as one function, so this cell would read the x of cell 2, not the one step mid leaves, whatever order the steps run in. Give this cell its own step (step:<name>)',
+      );
+    }
+    // The step's own cells rebinding it, or a step between that reads it only, is no error.
+    assert.deepEqual(graphOf([[['step:gen'], 'x = 1'], [['step:mid'], 'y = x * 100'], [['step:gen'], 'x = x + 1\ntotal = x']]).problems.filter((p) => p.code === 'step-split-stale'), []);
+    assert.deepEqual(graphOf([[['step:gen'], 'x = 1'], [['step:mid'], 'x = 100'], [['step:gen'], 'x = 2\ntotal = x']]).problems.filter((p) => p.code === 'step-split-stale'), []);
+  });
   it('says nothing of a split step\'s cell when the step between runs first anyway (Kale `prev:` on the split step)', () => {
     const g = graphOf([
       [['block:a'], 'x = 1'],
@@ -870,5 +890,19 @@ describe('buildStepGraph', () => {
     assert.deepEqual(tables.map((p) => [p.severity, p.cellIndex, p.line]), [['warning', 1, 1], ['warning', 1, 2]]);
     assert.match(tables[0]?.message ?? '', /^this line prints `cv_table\.to_string\(\)`, a table, as text: .*not checked\. To make them metrics, show the table instead \(`display\(cv_table\)`, or it as the cell's last expression\): a table of up to 20 rows is read as `<row>\.<column>` metrics$/);
     assert.match(tables[1]?.message ?? '', /give it `output_dict=True` and show the dict it returns \(`report = classification_report\(y, p, output_dict=True\)`/);
+  });
+});
+
+describe('buildStepGraph: values a metrics cell prints under a label (round 30)', () => {
+  before(async () => initPythonParser());
+
+  it('takes the value an argument formats as text (f"{len(df):,}", format(x, ",")), not the text, which is no metric', () => {
+    const g = graphOf([[['step:a'], 'df = [1, 2]'], [['metrics'], 'print("rows:", f"{len(df):,}")\nprint("total:", format(sum(df), ","))\nprint("note:", f"{len(df)} rows")']]);
+    assert.deepEqual(g.printedValues?.map((v) => [v.line, v.expression, v.name]), [[1, 'len(df)', 'rows'], [2, 'sum(df)', 'total']]);
+  });
+
+  it('numbers the lines of a cell saved with \\r\\n line ends as Python does', () => {
+    const g = graphOf([[['step:a'], 'v = 0.5'], [['metrics'], "f1 = v * 1\r\nprint('f1:', round(f1, 4))  # rounded\r\nprint('double:', v * 2)"]]);
+    assert.deepEqual(g.printedValues?.map((v) => [v.line, v.expression, v.name]), [[2, 'round(f1, 4)', 'f1_shown'], [3, 'v * 2', 'double']]);
   });
 });

@@ -6,6 +6,7 @@
  * line as if it printed the name. One rule finds the value in its line for all of them.
  */
 import type { PrintedValue } from '../contract/stepGraph';
+import { sourceLines } from './python/lexical';
 import { stringAndCommentRanges } from './python/literalRanges';
 
 /**
@@ -45,16 +46,20 @@ export function namePrintedValue(line: string, value: Pick<PrintedValue, 'expres
   return `${line.slice(0, at)}${value.name}${line.slice(at + value.expression.length)}`;
 }
 
-/** `source` (a cell's) with the printed values of that cell rewritten by `rewrite` on their lines (1-based). */
+/**
+ * `source` (a cell's) with the printed values of that cell rewritten by `rewrite` on their lines (1-based, as
+ * `sourceLines` counts them). Each line keeps its own line break (`\r\n` in a notebook saved on Windows).
+ */
 export function withPrintedValues(source: string, values: readonly PrintedValue[], rewrite: (line: string, value: PrintedValue) => string | undefined): string {
   if (values.length === 0) return source;
-  const lines = source.split('\n');
+  const lines = sourceLines(source);
+  const breaks = source.match(/\r\n|\n|\r/g) ?? [];
   for (const value of values) {
     const line = lines[value.line - 1];
     const rewritten = line === undefined ? undefined : rewrite(line, value);
     if (rewritten !== undefined) lines[value.line - 1] = rewritten;
   }
-  return lines.join('\n');
+  return lines.map((line, i) => line + (breaks[i] ?? '')).join('');
 }
 
 /** `print("text %.3f" % value)` or `print("text {:.3f}".format(value))` of the one value, as an f-string of its name. */

@@ -37,4 +37,10 @@ describe('printed values', () => {
     assert.equal(withPrintedValues(source, [{ cellIndex: 0, line: 2, expression: 'cv.mean()', name: 'cv' }], bindPrintedValue), 'best = max(scores)\nprint("cv:", (cv := cv.mean()))\nprint("best", best)');
     assert.equal(withPrintedValues(source, [], bindPrintedValue), source);
   });
+
+  it('counts lines ended by \\r\\n or a lone \\r as Python does, and keeps each line\'s own ending', () => {
+    const value = { cellIndex: 0, line: 2, expression: 'round(f1, 4)', name: 'f1_shown' };
+    assert.equal(withPrintedValues("f1 = v * 1\r\nprint('f1:', round(f1, 4))\r\nprint(f'pct: {v:.1%}')", [value], bindPrintedValue), "f1 = v * 1\r\nprint('f1:', (f1_shown := round(f1, 4)))\r\nprint(f'pct: {v:.1%}')");
+    assert.equal(withPrintedValues("f1 = v * 1\rprint('f1:', round(f1, 4))  # rounded\r\n", [value], namePrintedValue), "f1 = v * 1\rprint('f1:', f1_shown)  # rounded\r\n");
+  });
 });

@@ -5,6 +5,7 @@
  * lines to name, with how to make them metrics (show the table, or the report as a dict).
  */
 import { printArguments } from './expectedMetrics';
+import { sourceLines } from './python/lexical';
 
 /** A `print(...)` line of a metrics cell that prints a table as text. */
 export interface PrintedTextTable {
@@ -33,7 +34,7 @@ const TABLE_METHODS = /^(?:to_string|to_markdown|describe|head|tail|round|sort_v
  */
 export function printedTextTables(source: string, assigned: (name: string) => readonly string[]): PrintedTextTable[] {
   const found: PrintedTextTable[] = [];
-  for (const [i, raw] of source.split('\n').entries()) {
+  for (const [i, raw] of sourceLines(source).entries()) {
     const args = /^\s*print\((.*)\)\s*(?:#.*)?$/.exec(raw)?.[1];
     if (args === undefined) continue;
     for (const arg of printArguments(args)) {

@@ -263,6 +263,22 @@ describe('code Jupyter runs differently from a pipeline (round 20)', () => {
     assert.deepEqual(keyboard.map((p) => [p.cellIndex, p.line, p.column, p.severity]), [[0, 2, 10, 'warning'], [1, 2, 12, 'warning']]);
     assert.match(keyboard[0]?.message ?? '', /EOFError[^]*parameter/);
   });
+
+  it('a parameter (or any value a cell above binds) named `input` is read, not the builtin: no reads-keyboard warning', async () => {
+    const nb = notebook([
+      { tags: ['parameters'], source: 'input = 2.5' },
+      { tags: ['step:gen'], source: 'x = [1, 2] * int(input)' },
+      { tags: ['skip'], source: 'ok = input("continue? ")' },
+    ]);
+    const analysis = await analyseNotebook(nb, readRoles(nb));
+    assert.deepEqual(analysis.problems.filter((p) => p.code === 'reads-keyboard'), []);
+    // A skip cell binding it leaves the builtin to the pipeline: still a warning.
+    const skipped = notebook([
+      { tags: ['skip'], source: 'input = lambda prompt: "y"' },
+      { tags: ['step:gen'], source: 'answer = input("go? ")' },
+    ]);
+    assert.deepEqual((await analyseNotebook(skipped, readRoles(skipped))).problems.filter((p) => p.code === 'reads-keyboard').map((p) => p.cellIndex), [1]);
+  });
 });
 
 describe('draws of cells the pipeline leaves out (round 30)', () => {

@@ -88,6 +88,16 @@ export function promotionLockPath(root: string): string {
   return nodePath.join(root, PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE);
 }
 
+/**
+ * What `withPromotionLock` would say when it gave up waiting, when another promotion holds `root`'s lock now
+ * (its files, half written and without their nbpromote.lock yet, are no hand edits); undefined when none does.
+ */
+export async function promotionInProgress(root: string): Promise<string | undefined> {
+  const lockPath = promotionLockPath(root);
+  const found = await inspect(lockPath);
+  return found.state === 'held' ? busy(root, lockPath, found.info).message : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Taking and releasing
 

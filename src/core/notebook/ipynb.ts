@@ -6,7 +6,7 @@
 import type { CellKind, Notebook, NotebookCell, ParseResult } from '../contract/notebook';
 import type { Problem } from '../contract/problem';
 import { jsonSyntaxProblem } from './jsonSyntax';
-import { decodeText, isTooLongForText, parseNotebookJson, readAllBytes, tooLongProblem } from './notebookBytes';
+import { decodeText, isTooLongForText, notUtf8Problem, parseNotebookJson, readAllBytes, tooLongProblem } from './notebookBytes';
 import type { ByteSource } from './notebookBytes';
 import { isJsonObject, isStringList, jsonTypeWord } from './jsonValue';
 import type { JsonObject } from './jsonValue';
@@ -36,6 +36,8 @@ export function parseIpynbBytes(source: Uint8Array | ByteSource, file: string): 
   if (json !== undefined) return readJson(json.value, file);
   const bytes = source instanceof Uint8Array ? source : readAllBytes(source);
   if (isTooLongForText(bytes)) return failed(tooLongProblem(file));
+  const notUtf8 = notUtf8Problem(bytes, file);
+  if (notUtf8 !== undefined) return failed(notUtf8);
   return parseIpynb(decodeText(bytes), file);
 }
 

@@ -15,8 +15,9 @@
  * parse — gives `undefined`, and the caller parses the decoded text, whose error messages point at the
  * line and column.
  */
-import { Buffer, constants, isAscii } from 'node:buffer';
+import { Buffer, constants, isAscii, isUtf8 } from 'node:buffer';
 import type { Problem } from '../contract/problem';
+import { NOT_UTF8_ADVICE } from './jsonSyntax';
 
 /** Where `parseNotebookJson` reads a file's bytes from. */
 export interface ByteSource {
@@ -276,9 +277,41 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** `b[start, end)` as text, like decodeText. */
+/**
+ * `b[start, end)` as text, like decodeText; a NUL, which no JSON text holds, when the bytes are not UTF-8, so
+ * the scan gives up and the caller reads the whole file, whose not-UTF-8 problem names the line and byte
+ * (UTF-8 decoding would quietly put U+FFFD in their place). A piece ends at JSON punctuation, never inside
+ * a character.
+ */
 function decode(b: Buffer, start: number, end: number): string {
-  return b.toString(isAscii(b.subarray(start, end)) ? 'latin1' : 'utf8', start, end);
+  const piece = b.subarray(start, end);
+  if (isAscii(piece)) return b.toString('latin1', start, end);
+  return isUtf8(piece) ? b.toString('utf8', start, end) : '\u0000';
+}
+
+/**
+ * The `not-utf8` problem of a file whose bytes are not all UTF-8 (a Latin-1 or UTF-16 file), naming the line
+ * and the byte; undefined when they are. `promote`, `check` and `inspect` all say this.
+ */
+export function notUtf8Problem(bytes: Uint8Array, file: string): Problem | undefined {
+  const bad = notUtf8Line(asBuffer(bytes));
+  if (bad === undefined) return undefined;
+  return { severity: 'error', code: 'not-utf8', message: `the file is not UTF-8 text (line ${bad.line}, byte ${bad.offset} is not UTF-8): ${NOT_UTF8_ADVICE}`, file, fileLine: bad.line };
+}
+
+/** The 1-based line and the byte offset of the first byte that is not UTF-8, or undefined when all are. */
+export function notUtf8Line(bytes: Buffer): { line: number; offset: number } | undefined {
+  if (isUtf8(bytes)) return undefined;
+  let offset = 0;
+  while (offset < bytes.length) {
+    const lead = bytes[offset] ?? 0;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    if (length === 0 || offset + length > bytes.length || !isUtf8(bytes.subarray(offset, offset + length))) break;
+    offset += length;
+  }
+  let line = 1;
+  for (let i = bytes.indexOf(10); i !== -1 && i < offset; i = bytes.indexOf(10, i + 1)) line++;
+  return { line, offset };
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -4,7 +4,7 @@
  */
 import type { ParseResult } from '../contract/notebook';
 import { parseIpynb, parseIpynbBytes } from './ipynb';
-import { decodeText, isTooLongForText, readAllBytes, tooLongProblem } from './notebookBytes';
+import { decodeText, isTooLongForText, notUtf8Problem, readAllBytes, tooLongProblem } from './notebookBytes';
 import type { ByteSource } from './notebookBytes';
 import { parsePercent } from './percent';
 
@@ -38,6 +38,8 @@ export function parseNotebookBytes(source: Uint8Array | ByteSource, file: string
   if (file.toLowerCase().endsWith('.ipynb')) return parseIpynbBytes(source, file);
   const bytes = source instanceof Uint8Array ? source : readAllBytes(source);
   if (isTooLongForText(bytes)) return { notebook: undefined, problems: [tooLongProblem(file)] };
+  const notUtf8 = notUtf8Problem(bytes, file);
+  if (notUtf8 !== undefined) return { notebook: undefined, problems: [notUtf8] };
   return parseNotebook(decodeText(bytes), file);
 }
 

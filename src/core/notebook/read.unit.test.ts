@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseNotebook } from './parse';
 import { isFileError, parseNotebookFile, readNotebookFile, specialFileKind } from './read';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promoteNotebook } from '../promote/promote';
 
@@ -39,6 +39,33 @@ describe('readNotebookFile', () => {
         const path = join(dir, name);
         assert.deepEqual(parseNotebookFile(path, name), parseNotebook(readFileSync(path, 'utf8'), name), name);
       }
+    }
+  });
+
+  it('refuses a file that is not UTF-8 (a Latin-1 byte) as promote does, naming the line and byte, .ipynb or percent script', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'nbpromote-latin1-'));
+    try {
+      const cell = { cell_type: 'code', metadata: { tags: ['step:a'] }, source: 'x = 1  # café', outputs: [], execution_count: null };
+      const text = `${JSON.stringify({ cells: [cell], metadata: {}, nbformat: 4, nbformat_minor: 4 }, null, 1)}\n`;
+      const files: [string, Buffer][] = [
+        ['nb.ipynb', Buffer.from(text, 'latin1')],
+        // Bigger than a piece of the streaming reader, the byte in a later cell.
+        ['big.ipynb', Buffer.from(JSON.stringify({ cells: [...Array<unknown>(3000).fill({ ...cell, source: 'y = 2' }), cell], metadata: {}, nbformat: 4, nbformat_minor: 4 }), 'latin1')],
+        ['nb.py', Buffer.from('# %% tags=["step:a"]\nx = 1  # café\n', 'latin1')],
+      ];
+      for (const [name, bytes] of files) {
+        const path = join(work, name);
+        writeFileSync(path, bytes);
+        const read = parseNotebookFile(path, name);
+        const offset = bytes.indexOf(0xe9);
+        const line = bytes.subarray(0, offset).toString('latin1').split('\n').length;
+        assert.equal(read.notebook, undefined, name);
+        assert.deepEqual(read.problems, [{ severity: 'error', code: 'not-utf8', message: `the file is not UTF-8 text (line ${line}, byte ${offset} is not UTF-8): notebooks and percent scripts are UTF-8. Save it as UTF-8 (in VS Code: "Change File Encoding", then "Save with Encoding")`, file: name, fileLine: line }], name);
+        const promoted = await promoteNotebook({ notebook: path, cwd: work, toolVersion: '0.0.0', dryRun: true });
+        assert.deepEqual(promoted.problems.map((p) => p.message), read.problems.map((p) => p.message), name);
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
   });
 

@@ -36,8 +36,11 @@ export interface MetricsProbe {
   readonly earlier?: readonly { readonly afterCell: number; readonly names: readonly string[] }[];
   /** The names of the value the last metrics cell shows when it is computed (`shownNames`). */
   readonly shownNames?: readonly (string | undefined)[];
-  /** Earlier metrics cells showing a computed value (`accuracy_score(y, p)`): kept right after each, by its names. */
-  readonly shownEarlier?: readonly { readonly afterCell: number; readonly names: readonly (string | undefined)[] }[];
+  /**
+   * Earlier metrics cells showing a value (`accuracy_score(y, p)`, `summary`): kept right after each, read by its
+   * names, or with none by how `earlierShownRead` says (`earlier_shown_metrics`).
+   */
+  readonly shownEarlier?: readonly { readonly afterCell: number; readonly names: readonly (string | undefined)[]; readonly read?: 'by-name' | 'entries' }[];
   /**
    * What the metrics cells pass to `display(...)`, read as shown tables (`displayed_metrics`) in this order, a
    * later one's names winning: a name (read at the end), or the index of an expression in `displayedAfter`.
@@ -126,7 +129,7 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
     if (probe?.shown === true && cell.index === probe.afterCell) cells.push(code(lastShownSource()));
     for (const step of steps) if (cell.index === step.afterCell) cells.push(code(stepProbeSource(step)));
     // The shown value first: its probe takes what the cell right above it showed.
-    for (const shown of probe?.shownEarlier ?? []) if (cell.index === shown.afterCell) cells.push(code(shownProbeSource(shown.names)));
+    for (const shown of probe?.shownEarlier ?? []) if (cell.index === shown.afterCell) cells.push(code(shownProbeSource(shown.names, shown.read === 'by-name')));
     for (const early of probe?.earlier ?? []) if (cell.index === early.afterCell) cells.push(code(earlyProbeSource(early.names)));
     for (const displayed of probe?.displayedAfter ?? []) if (cell.index === displayed.afterCell) cells.push(code(displayedProbeSource(displayed.expressions)));
     if (probe !== undefined && cell.index === probe.afterCell) cells.push(code(probeSource(probe)));
@@ -178,10 +181,10 @@ function earlyProbeSource(names: readonly string[]): string {
  * Python keeping the value the cell just above showed (IPython's `Out` by that cell's execution count, so a
  * cell that showed nothing keeps nothing), with its names, for {@link probeSource}.
  */
-function shownProbeSource(names: readonly (string | undefined)[]): string {
+function shownProbeSource(names: readonly (string | undefined)[], byName: boolean): string {
   return [
     '_nbp_count = get_ipython().execution_count - 1',
-    `if _nbp_count in Out: globals().setdefault("_nbp_shown", []).append((Out[_nbp_count], ${pyNames(names)}))`,
+    `if _nbp_count in Out: globals().setdefault("_nbp_shown", []).append((Out[_nbp_count], ${pyNames(names)}, ${byName ? 'True' : 'False'}))`,
   ].join('\n');
 }
 
@@ -223,7 +226,7 @@ function probeSource(probe: MetricsProbe): string {
     '    if _nbp_v is not None:',
     '        _nbp_tables.update(_nbp_rt.displayed_metrics(_nbp_v))',
     '_nbp_values = {**_nbp_tables, **_nbp_values}',
-    '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_s, _nbp_ns in globals().get("_nbp_shown", []) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_rt.shown_metrics(_nbp_s, _nbp_ns)).items()}, **_nbp_values}',
+    '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_s, _nbp_ns, _nbp_b in globals().get("_nbp_shown", []) for _nbp_k, _nbp_v in _nbp_rt.earlier_shown_metrics(_nbp_s, _nbp_ns, _nbp_b).items()}, **_nbp_values}',
     // inf and NaN as null (JSON has neither), as `run --json` gives them: no expected value to check.
     `print(${JSON.stringify(MARKER)} + _nbp_json.dumps({_nbp_k: (_nbp_v if _nbp_v == _nbp_v and abs(_nbp_v) != float("inf") else None) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_values).items()}))`,
   ].join('\n');

@@ -3,19 +3,18 @@
  * package and (unless dry-run) apply the plan atomically. Writes nothing when anything is wrong.
  */
 import { outputPlaceProblem } from './outputPlace';
-import { NOT_UTF8_ADVICE } from '../notebook/jsonSyntax';
+import { notUtf8Problem } from '../notebook/notebookBytes';
 import { specialFileKind, specialFileMessage } from '../notebook/read';
-import { isUtf8 } from 'node:buffer';
 import { lstat, readdir, readFile, readlink, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FileAction } from '../io/apply';
 import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic, WriteError } from '../io/apply';
 import { fileSystemError, fileSystemMessage } from '../io/fileSystemError';
-import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, withPromotionLock } from '../io/promotionLock';
+import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, promotionInProgress, withPromotionLock } from '../io/promotionLock';
 import { pathExists, realRootOf, toPosix } from '../io/paths';
 import { lockNotebookState, realOrSelf } from './lockOwner';
-import { keptFileProblems } from './keptFiles';
+import { keptFileProblems, PIPELINE_CONFIG } from './keptFiles';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile, LockShownMetrics } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
@@ -41,7 +40,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, printedSomething, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -179,10 +178,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       const special = specialFileKind(notebookPath);
       if (special !== undefined) return fail([{ severity: 'error', code: 'unreadable', message: specialFileMessage(special), file: request.notebook }]);
       const bytes = await readFile(notebookPath);
-      const bad = notUtf8Line(bytes);
-      if (bad !== undefined) {
-        return fail([{ severity: 'error', code: 'not-utf8', message: `the file is not UTF-8 text (line ${bad.line}, byte ${bad.offset} is not UTF-8): ${NOT_UTF8_ADVICE}`, file: request.notebook, fileLine: bad.line }]);
-      }
+      const notUtf8 = notUtf8Problem(bytes, request.notebook);
+      if (notUtf8 !== undefined) return fail([notUtf8]);
       text = bytes.toString('utf8');
     }
   } catch (ex) {
@@ -361,13 +358,30 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     problems.push({ severity: 'warning', code: 'executed-metrics-dropped', message, file: request.notebook });
   }
   for (const problem of metricsReadsRebound(graph, notebook)) problems.push(problem);
+  // A value printed under a label (`metric-named`) that the run records and the saved outputs give no value of:
+  // the generated test cannot check it. Said on its line, rather than left out silently.
+  if (executed === undefined && shown === shownNow && failedAbove === undefined) {
+    for (const value of graph.printedValues ?? []) {
+      const info = metricsCells.find((m) => m.cell.index === value.cellIndex);
+      if (info === undefined || !printedSomething(info.cell) || savedError(info.cell) !== undefined || shown.has(value.name)) continue;
+      const message = `this line prints ${clipText(value.expression)} under a label, which the run records as the metric ${value.name}, but its saved output gives no number that can be told to be that value (the line printed more than once, other lines printing alike, or a form that is not read), so the generated test does not check it. To check it, print it once, under a label no other line of the cell prints`;
+      problems.push(cellProblem(notebook.path, info.cell, 'warning', 'metric-unread', message, value.line));
+    }
+  }
   const lastMetricsCell = metricsCells[metricsCells.length - 1]?.cell;
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);
   if (lastMetricsCell !== undefined && ranMetrics && !droppedShown && failedAbove === undefined && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
     const how = executed === undefined ? 'its saved outputs show' : 'it gave when the notebook ran (--execute)';
     // Numbers shown under names that are no value the run records (`print(json.dumps({"acc": accuracy_score(...)}))`).
     const labelled = executed === undefined ? namesShownWithNumbers(metricsCells) : [];
-    const why = labelled.length === 0 ? `no number ${how} has a name` : `its saved outputs show numbers under names (${firstOf(labelled, 4)}), but none of them is a value the metrics cells compute or read, which is what the run records`;
+    // Names the run does record (a value printed under a label), whose number could not be told apart.
+    const recorded = labelled.filter((name) => runMetricNames.includes(name));
+    const why =
+      labelled.length === 0
+        ? `no number ${how} has a name`
+        : recorded.length > 0
+          ? `its saved outputs show numbers under names the run records (${firstOf(recorded, 4)}), but none of them can be told to be the value the run records (lines printed more than once, or alike)`
+          : `its saved outputs show numbers under names (${firstOf(labelled, 4)}), but none of them is a value the metrics cells compute or read, which is what the run records`;
     const message = `no metric is read from the metrics cell: ${why}, so the generated test checks none.${textTablesReason(graph.problems, lastMetricsCell)} Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'metrics-none', message));
   }
@@ -501,6 +515,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const keptEdits = new Set(edits.filter((e) => e.kind === 'kept' && !(forcing && marked(e))).map((e) => e.path));
   const conflicts = edits.filter((e) => isConflict(e) || (e.kind === 'kept' && forcing && marked(e)));
   if (conflicts.length > 0 && resolution === 'stop') {
+    // Two promotions into one new folder at once: the files the other one is writing (its lock comes last) are
+    // no hand edits, and --merge is not what to do.
+    const busy = await promotionInProgress(outDir);
+    if (busy !== undefined) throw new NbpromoteError('invalidInput', busy.replace(/; try again/, '; nothing was written. Try again'));
+    if ((await lockText(outDir)) !== previous.text) throw new NbpromoteError('invalidInput', `another promotion changed ${join(outDir, LOCK_FILE_NAME)} while this one was being planned; nothing was written. Promote again`);
     for (const edit of conflicts) problems.push(handEditProblem(request.notebook, edit, old !== undefined));
     return { ...fail(problems, inspection), graph, version, changes };
   }
@@ -514,7 +533,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
 
   // Kept files are the ones `run`, pytest and pip read: a hand edit that broke one fails here as it would there.
   const keptFiles = [...edits.filter((e) => keptEdits.has(e.path)).map((e) => ({ path: e.path, text: e.diskText ?? '' })), ...[...theirs].map(([path, text]) => ({ path, text }))];
-  const unreadable = keptFileProblems(outDir, keptFiles, request.notebook);
+  const unreadable = await keptFileProblems(outDir, keptFiles, request.notebook, plans.find((p) => p.path === PIPELINE_CONFIG)?.contents);
   if (unreadable.length > 0) {
     problems.push(...unreadable);
     return { ...fail(problems, inspection), graph, version, changes };
@@ -707,7 +726,9 @@ function shownMetricNames(cells: readonly MetricsCellInfo[], taken: readonly str
   const lastNames = named[cells.length - 1];
   const shownEarlier = cells.slice(0, -1).flatMap((c, i) => {
     const names = named[i];
-    return names === undefined ? [] : [{ afterCell: c.cell.index, names }];
+    if (names !== undefined) return [{ afterCell: c.cell.index, names }];
+    const read = earlierShownRead(c.trailingText);
+    return read === undefined ? [] : [{ afterCell: c.cell.index, names: [], read }];
   });
   return { ...(lastNames === undefined ? {} : { shownNames: lastNames }), ...(shownEarlier.length === 0 ? {} : { shownEarlier }) };
 }
@@ -1053,21 +1074,6 @@ function staleOutputsMessage(graph: StepGraph, notebook: Notebook, info: Metrics
   const cells = `${later.length === 1 ? 'cell' : 'cells'} ${andList([...shown, ...more])}`;
   const which = later.length === 1 ? 'a cell the pipeline uses, ran' : 'cells the pipeline uses, ran';
   return `${cells}, ${which} after this metrics cell (execution count ${String(info.cell.executionCount)}) when the notebook was saved: the values its saved outputs show, taken as the expected metrics, may not be what the notebook gives now. Run the notebook top to bottom and save it, or promote with --execute`;
-}
-
-/** The 1-based line and the byte offset of the first byte that is not UTF-8, or undefined when all are. */
-export function notUtf8Line(bytes: Buffer): { line: number; offset: number } | undefined {
-  if (isUtf8(bytes)) return undefined;
-  let offset = 0;
-  while (offset < bytes.length) {
-    const lead = bytes[offset] ?? 0;
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
-    if (length === 0 || offset + length > bytes.length || !isUtf8(bytes.subarray(offset, offset + length))) break;
-    offset += length;
-  }
-  let line = 1;
-  for (let i = bytes.indexOf(10); i !== -1 && i < offset; i = bytes.indexOf(10, i + 1)) line++;
-  return { line, offset };
 }
 
 /** The dotted modules an import statement names: `from src.features import f` -> src.features; `import a.b as c, d` -> a.b, d. */

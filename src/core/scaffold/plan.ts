@@ -9,9 +9,10 @@ import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
-import { readDisplays, shownNamesOfCells } from '../analysis/expectedMetrics';
+import { earlierShownRead, readDisplays, shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import { bindPrintedValue } from '../analysis/printedValues';
+import { sourceLines } from '../analysis/python/lexical';
 import { stringAndCommentRanges } from '../analysis/python/literalRanges';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
@@ -1065,7 +1066,7 @@ class Generator {
     if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${this.sharedImportItems('metrics', shared.atImport).join(', ')}`, '');
     const names = metricNames(this.input.graph, this.input.cells);
     const shownNamesByCell = shownNamesOfCells(metrics.cells.map((c) => this.shownText(c.index)), names);
-    const showsEarlier = shownNamesByCell.slice(0, -1).some((n) => n !== undefined);
+    const showsEarlier = metrics.cells.slice(0, -1).some((c, i) => shownNamesByCell[i] !== undefined || earlierShownRead(this.shownText(c.index)) !== undefined);
     const last = metrics.cells[metrics.cells.length - 1];
     const locals = this.functionLocals(metrics.cells);
     const late = this.lateSharedImport('.', shared.late);
@@ -1095,7 +1096,7 @@ class Generator {
     const withPrinted = (c: CellRef, body: string): string => {
       const values = (this.input.graph.printedValues ?? []).filter((v) => v.cellIndex === c.index);
       if (values.length === 0) return body;
-      const source = (this.input.notebook.cells.find((n) => n.index === c.index)?.source ?? '').split('\n');
+      const source = sourceLines(this.input.notebook.cells.find((n) => n.index === c.index)?.source ?? '');
       const lines = body.split('\n');
       for (const value of values) {
         const at = lines.indexOf(source[value.line - 1] ?? '\0');
@@ -1153,13 +1154,17 @@ class Generator {
   private metricsCellBody(c: CellRef, i: number, last: CellRef | undefined, shownNamesByCell: readonly ((string | undefined)[] | undefined)[], locals: ReadonlySet<string>, earlier: string[]): string {
     if (c === last) return this.cellBody(c, '_shown = ', undefined, locals);
     const named = shownNamesByCell[i];
+    // No call names it: a table shown by its name (`summary`, then a cell plotting it) as if displayed, another
+    // expression's table or dict by its entries, as the notebook's saved output of the cell is read.
+    const read = named === undefined ? earlierShownRead(this.shownText(c.index)) : undefined;
     const variable = `_shown_${c.index + 1}`;
     const leftOut = this.input.cells.get(c.index)?.shownExpression;
-    const body = this.cellBody(c, named === undefined ? undefined : `${variable} = `, undefined, locals);
-    if (named === undefined) return body;
+    const body = this.cellBody(c, named === undefined && read === undefined ? undefined : `${variable} = `, undefined, locals);
+    if (named === undefined && read === undefined) return body;
     const restored = leftOut === undefined ? body : shownInPlace(body, leftOut, variable);
     if (restored === undefined) return body;
-    earlier.push(`**_runtime.flatten_metrics(_runtime.shown_metrics(${variable}, ${pyNames(named)}))`);
+    if (named !== undefined) earlier.push(`**_runtime.flatten_metrics(_runtime.shown_metrics(${variable}, ${pyNames(named)}))`);
+    else earlier.push(`**_runtime.earlier_shown_metrics(${variable}${read === 'by-name' ? ', by_name=True' : ''})`);
     return restored;
   }
 
@@ -1543,6 +1548,9 @@ function readOnly(code: string, at: number, length: number): boolean {
       const callee = /([A-Za-z_][\w.]*)\s*$/.exec(code.slice(lineStart, i))?.[1];
       // `print(json.dumps(scores, indent=2))` shows the dict, as `print(scores)` does (jsonDumpedName).
       if (callee === 'json.dumps' && code.slice(i + 1, at).trim() === '' && /(?:^|[^\w.])print\(\s*json\.dumps\s*$/.test(code.slice(lineStart, i))) return false;
+      // `print("rows: {:,}".format(n_rows))` and `print("rows:", format(n_rows, ","))` show it, as
+      // `print(f"rows: {n_rows:,}")` does (the strings are blanked).
+      if (callee === 'format' && /(?:^|[^\w.])print\((?:[^()]*,)?\s*\.?format\s*$/.test(code.slice(lineStart, i))) return false;
       return callee !== undefined && !['print', 'display', 'pprint', 'pprint.pprint'].includes(callee);
     }
   }

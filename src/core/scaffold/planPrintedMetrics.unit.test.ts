@@ -141,6 +141,79 @@ describe('promoteNotebook: a printed dict, then a loop that prints (round 29)', 
   });
 });
 
+describe('promoteNotebook: a metrics cell saved with \\r\\n line ends (round 30)', function () {
+  this.timeout(180_000);
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-printed-crlf-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('binds a value printed above the last line to its name, as with \\n (the walrus had been left out and the dict named it)', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    executed(dir, [
+      { tags: ['step:gen'], source: 'v = 0.123456789\r\nw = 2' },
+      { tags: ['metrics'], source: "f1 = v * 1\r\nprint('f1:', round(f1, 4))  # rounded\r\nprint(f'pct: {v:.1%}')\r\nprint('double:', w * 2)" },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+    assert.match(metrics, /print\('f1:', \(f1_shown := round\(f1, 4\)\)\) {2}# rounded\n/);
+    assert.match(metrics, /print\('double:', \(double := w \* 2\)\)\n/);
+    assert.deepEqual(outcome.expectedMetrics, { f1: 0.1235, v: 0.123, f1_shown: 0.1235, double: 4 });
+    await reproduced(dir, outcome, { f1: 0.123456789, v: 0.123456789, f1_shown: 0.1235, double: 4 });
+  });
+});
+
+describe('promoteNotebook: labels the run records, read from the lines printing them (round 30)', function () {
+  this.timeout(180_000);
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-printed-labels-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('expects mean (std) lines of .format, numbers in groups and a label a loop printed beside other values, as the run records them', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    executed(dir, [
+      { tags: ['step:fit'], source: 'import statistics\nridge_cv = [0.11, 0.13, 0.12]\nlasso_cv = [0.21, 0.25, 0.23]\nn_rows = 1234567\nsil = {2: 0.399021, 5: 0.6545, 6: 0.588506}\nbest_k = 5' },
+      {
+        tags: ['metrics'],
+        source: [
+          'print("Ridge score: {:.4f} ({:.4f})".format(statistics.mean(ridge_cv), statistics.stdev(ridge_cv)))',
+          'print("Lasso score: {:.4f} ({:.4f})".format(statistics.mean(lasso_cv), statistics.stdev(lasso_cv)))',
+          'print(f"rows: {n_rows:,}")',
+          'print("folds: {:,}".format(len(ridge_cv) * 1000))',
+          'print("total:", f"{sum(sil) * 1000:,}")',
+          'for k in sil:',
+          '    print(f"k={k}: silhouette={sil[k]:.6f}")',
+          'print(f"silhouette: {sil[best_k]:.4f}")',
+        ].join('\n'),
+      },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.expectedMetrics, { score: 0.12, score_shown: 0.23, n_rows: 1234567, folds: 3000, total: 13000, silhouette: 0.6545 });
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'metric-unread' || p.code === 'metrics-none'), []);
+    await reproduced(dir, outcome, { score: 0.12, score_shown: 0.23, n_rows: 1234567, folds: 3000, total: 13000, silhouette: 0.6545 });
+  });
+
+  it('warns on the line of a value the run records that the saved outputs cannot tell apart, and says metrics-none without calling the name unrecorded', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    executed(dir, [
+      { tags: ['step:fit'], source: 'sil = {2: 0.4, 3: 0.65}' },
+      { tags: ['metrics'], source: 'for k in sil:\n    print(f"silhouette: {sil[k]:.4f}")\nprint(f"silhouette: {max(sil.values()):.4f}")' },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const unread = outcome.problems.filter((p) => p.code === 'metric-unread');
+    assert.deepEqual(unread.map((p) => [p.severity, p.cellIndex, p.line]), [['warning', 1, 3]]);
+    assert.match(unread[0]?.message ?? '', /^this line prints max\(sil\.values\(\)\) under a label, which the run records as the metric silhouette, but its saved output gives no number that can be told to be that value .* To check it, print it once, under a label no other line of the cell prints$/);
+    const none = outcome.problems.find((p) => p.code === 'metrics-none');
+    assert.match(none?.message ?? '', /show numbers under names the run records \(silhouette\), but none of them can be told to be the value the run records/);
+  });
+});
+
 describe('promoteNotebook: metrics-none when the outputs show numbers under names the run does not record', function () {
   let dir = '';
   before(() => {

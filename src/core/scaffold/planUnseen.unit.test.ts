@@ -815,6 +815,37 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
     }
   });
 
+  it('reads a table a metrics cell shows last when more cells join the metrics after it (a plot, asserts), as the run and --execute do', async function () {
+    if (!hasPython('pandas', 'nbconvert')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-shown-then-cell-'));
+    try {
+      const outcome = await executedAndPromoted(dir, [
+        ...cells('results'),
+        // Untagged: the metrics go on. A table by an expression no call names, and a number shown by no name.
+        { source: 'assert len(results) == 3\nresults.set_index("model")[["folds"]]' },
+        { source: 'best = max(scores.values())\nbest * 100' },
+        { source: 'print("done")' },
+      ]);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const wanted = { 'rf.accuracy': 0.875, 'lr.accuracy': 0.8125, 'gb.accuracy': 2 / 3, 'rf.folds': 5, 'lr.folds': 5, 'gb.folds': 3, best: 0.875 };
+      const pick = (metrics: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(metrics).filter(([name]) => name in wanted || name === 'shown'));
+      // As pandas shows them; `best` is not shown by its name.
+      assert.deepEqual(pick(outcome.expectedMetrics), { 'rf.accuracy': 0.875, 'lr.accuracy': 0.8125, 'gb.accuracy': 0.666667, 'rf.folds': 5, 'lr.folds': 5, 'gb.folds': 3 });
+      const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+      assert.match(metrics, /_shown_2 = results {2}# what the notebook showed\n/);
+      const tests = runPytest(join(dir, 'out'));
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      // No `shown` for the number an earlier cell showed: only the last cell's is.
+      assert.deepEqual(pick(runPipeline(join(dir, 'out')).metrics), wanted);
+      const probe = outcome.metricsProbe;
+      assert.ok(probe !== undefined);
+      const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
+      assert.deepEqual(pick(Object.fromEntries(executed)), wanted);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads a table a step made that the metrics cell only passes to display()', async function () {
     if (!hasPython('pandas', 'nbconvert')) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-table-step-display-'));

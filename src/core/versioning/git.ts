@@ -66,6 +66,8 @@ export interface CommitResult {
   readonly tag: string;
   /** False when the tag already held the generated files as they are on disk: nothing was committed or tagged. */
   readonly created: boolean;
+  /** The branch HEAD is on (the one the commit moved); null when HEAD is detached: only the tag holds the commit. */
+  readonly branch: string | null;
 }
 
 export interface CommitCheck {
@@ -220,7 +222,7 @@ export async function commitGenerated(request: CommitRequest): Promise<CommitRes
 
     if (await tagExists(git, tag)) {
       // A re-run with nothing changed since the tagged promotion (CI): up to date, not an error.
-      if (await tagHolds(git, tag, ours)) return { commit: lastLine(await run(git, ['rev-parse', '--verify', `refs/tags/${tag}^{commit}`])), tag, created: false };
+      if (await tagHolds(git, tag, ours)) return { commit: lastLine(await run(git, ['rev-parse', '--verify', `refs/tags/${tag}^{commit}`])), tag, created: false, branch: await currentBranch(git) };
       throw new NbpromoteError(
         'invalidInput',
         `The tag ${tag} already exists in ${root} and does not hold the generated files as they are; nothing was committed. Promote with another version, or, if ${tag} is not a release anyone uses, delete it with \`git tag -d ${tag}\`.`,
@@ -287,7 +289,7 @@ export async function commitGenerated(request: CommitRequest): Promise<CommitRes
       );
     }
     logger?.debug(`[git] committed ${commit} and tagged it ${tag}`);
-    return { commit, tag, created: true };
+    return { commit, tag, created: true, branch: await currentBranch(git) };
   } catch (ex) {
     if (NbpromoteError.is(ex)) throw ex;
     throw gitFailed(ex);
@@ -449,6 +451,16 @@ function gitAt(dir: string): SimpleGit {
 /** Runs `git --literal-pathspecs <args>` and returns its stdout. */
 function run(git: SimpleGit, args: readonly string[]): Promise<string> {
   return git.raw(['--literal-pathspecs', ...args]);
+}
+
+/** The branch HEAD is on, or null when HEAD is detached (a CI checkout of a tag or a commit). */
+async function currentBranch(git: SimpleGit): Promise<string | null> {
+  try {
+    return stripNewline(await run(git, ['symbolic-ref', '--quiet', '--short', 'HEAD'])) || null;
+  } catch (ex) {
+    if (ex instanceof GitExit) return null;
+    throw ex;
+  }
 }
 
 /** Anything but a git exit code: git missing, a spawn failure, simple-git refusing. */

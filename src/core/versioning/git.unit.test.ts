@@ -304,7 +304,8 @@ describe('git', function () {
       git(repo, 'add', 'later.txt');
       git(repo, 'commit', '-qm', 'later');
       const again = await commitGenerated({ dir: repo, paths: generated, message: 'v1', tag: 'v1' });
-      assert.deepEqual(again, { commit: first.commit, tag: 'v1', created: false });
+      assert.deepEqual(again, { commit: first.commit, tag: 'v1', created: false, branch: first.branch });
+      assert.equal(first.branch, git(repo, 'symbolic-ref', '--short', 'HEAD').trim());
       assert.equal(commitCount(repo), 2);
     });
   });

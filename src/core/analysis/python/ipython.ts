@@ -20,7 +20,7 @@
  *   cannot have an effect (a name, attribute, subscript, literal, comparison, or a call of a known pure
  *   method such as `head()`/`describe()`/`value_counts()` on such a value); any other call is kept.
  */
-import { scanLine, shapeLines, START_STATE, startsLogicalLine } from './lexical';
+import { scanLine, shapeLines, sourceLines, START_STATE, startsLogicalLine } from './lexical';
 import { stringAndCommentRanges } from './literalRanges';
 import type { LexState } from './lexical';
 import { parsePython, parsePythonMany } from './parser';
@@ -219,7 +219,7 @@ class Translator {
   mode: CellMode = 'python';
 
   constructor(readonly source: string) {
-    this.lines = source.split(/\r\n|\n|\r/);
+    this.lines = sourceLines(source);
     this.out = [...this.lines];
     this.removed = this.lines.map(() => false);
   }

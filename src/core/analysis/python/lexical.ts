@@ -98,6 +98,15 @@ export interface LineShape {
   readonly header: boolean;
 }
 
+/**
+ * A cell's physical lines as Python and the IPython translation count them: `\r\n`, `\n` or a lone `\r` ends a
+ * line. Code that finds a line of a cell's source by the line number the analysis gives, or matches the lines of
+ * the generated code (which ends its lines with `\n`), splits the source with this, never on `\n` alone.
+ */
+export function sourceLines(source: string): string[] {
+  return source.split(/\r\n|\n|\r/);
+}
+
 /** Shapes of all lines of some Python code. */
 export function shapeLines(lines: readonly string[]): LineShape[] {
   const shapes: { logicalStart: boolean; blank: boolean; indent: string; logicalEnd: number; header: boolean }[] = [];

@@ -233,7 +233,29 @@ function ready(): Loaded {
  * among them) is parsed by tree-sitter, whose tree it would have given.
  */
 export function parsePython(source: string): PyTree {
+  if (source.includes('\f')) return parseWithFormFeeds(source);
   return parseFast(source) ?? parseWithTreeSitter(source);
+}
+
+/**
+ * Python reads a form feed (`\f`, a page break) after the start of a line as a space between tokens, while
+ * tree-sitter may end a statement there (`t = f(x)\ftotal = 1` as two statements, where Python and Jupyter
+ * stop with a SyntaxError). Such a source is parsed with those form feeds as spaces (the same length, so the
+ * tree's offsets and texts are the source's), and a syntax error on a line holding one says so. A form feed
+ * in a line's indentation stays: Python counts the indentation from after it.
+ */
+function parseWithFormFeeds(source: string): PyTree {
+  const lines = new Set<number>();
+  let line = 0;
+  const spaced = source.replace(/^([ \t\f]*)([^\r\n]*)(\r\n|\r|\n|$)/gm, (whole: string, lead: string, rest: string, end: string) => {
+    line++;
+    if (!rest.includes('\f')) return whole;
+    lines.add(line);
+    return `${lead}${rest.replace(/\f/g, ' ')}${end}`;
+  });
+  const tree = parseFast(spaced) ?? parseWithTreeSitter(spaced);
+  const said = ' (the line holds a form feed, \\f, which Python reads as a space, not as a line break)';
+  return { ...tree, source, text: textIn(source, NON_ASCII.test(source)), errors: tree.errors.map((e) => (lines.has(e.line) ? { ...e, message: `${e.message}${said}` } : e)) };
 }
 
 /** When false, every source goes to tree-sitter (a unit test compares the two parsers on a corpus). */
@@ -317,7 +339,7 @@ function computeLineStarts(source: string): number[] {
 
 /** Many sources: the same trees as `sources.map(parsePython)`; what the fast parser declines goes to tree-sitter together. */
 export function parsePythonMany(sources: readonly string[]): PyTree[] {
-  const trees = sources.map((source) => parseFast(source));
+  const trees = sources.map((source) => (source.includes('\f') ? parseWithFormFeeds(source) : parseFast(source)));
   const left = [...trees.keys()].filter((i) => trees[i] === undefined);
   if (left.length === 0) return trees as PyTree[];
   const parsed = parseManyWithTreeSitter(left.map((i) => sources[i] ?? ''));
@@ -776,6 +798,17 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
   const add = (node: PyNode, message: string): void => {
     errors.push({ ...position(node.start), message });
   };
+  // Two statements on one line with no `;` between (`t = transform(x) total = 1`, or a form feed between them,
+  // which Python reads as a space): tree-sitter may take them as two, Python stops with a SyntaxError.
+  const sameLine = (statements: readonly PyNode[]): void => {
+    for (let i = 1; i < statements.length; i++) {
+      const before = statements[i - 1];
+      const next = statements[i];
+      if (before === undefined || next === undefined || before.type === 'ERROR' || next.type === 'ERROR') continue;
+      if (!/[\n\r;]/.test(source.slice(before.end, next.start))) add(next, 'invalid syntax: two statements on one line; put a line break between them');
+    }
+  };
+  sameLine(root.children);
   const stack: PyNode[] = [];
   const visit = (node: PyNode): void => {
     switch (node.type) {
@@ -800,6 +833,9 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
         }
         break;
       }
+      case 'block':
+        sameLine(node.children);
+        break;
       case 'expression_statement': {
         const only = node.children[0];
         if (node.children.length === 1 && only?.type === 'named_expression') add(only, 'invalid syntax: a walrus `:=` cannot be a statement on its own; write `=`');

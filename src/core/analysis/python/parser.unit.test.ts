@@ -81,6 +81,9 @@ describe('parsePython', () => {
     ['an f-string brace left open in print (not Python 2)', 'print(f"{len(raw)")\n', [{ line: 1, column: 7, message: 'invalid syntax near `f"{len(raw)"`' }]],
     ['a parameter without a default after one with', 'f = lambda x=1, y: x\ndef g(a, b=1, *, c): pass\n', [{ line: 1, column: 17, message: 'invalid syntax: a parameter without a default follows one with a default' }]],
     ['tabs and spaces mixed inconsistently', 'def f():\n        x = 1\n\ty = 2\n', [{ line: 3, column: 2, message: 'inconsistent use of tabs and spaces in indentation' }]],
+    // tree-sitter takes these as two statements; Python stops with a SyntaxError (a form feed is a space to it).
+    ['two statements on one line', 'a = 1; b = 2\nt = transform(x) total = 1\nif a: c = 3; d = 4\n', [{ line: 2, column: 18, message: 'invalid syntax: two statements on one line; put a line break between them' }]],
+    ['a form feed between two statements', 'x = 1\n\f\ny = 2\nt = transform(x)\ftotal = float(t.sum())\ns = "a\fb"  # c\fd\n', [{ line: 4, column: 18, message: 'invalid syntax: two statements on one line; put a line break between them (the line holds a form feed, \\f, which Python reads as a space, not as a line break)' }]],
   ];
   for (const [name, code, errors] of broken) {
     it(`reports ${name}`, () => assert.deepEqual(parsePython(code).errors, errors));
@@ -192,6 +195,7 @@ describe('parsePythonMany', () => {
     ['x := 1', 'y = 2', 'def f(:\n    return 1'],
     // Joined, tree-sitter reads `1 X = 2` as two statements without an error node.
     ['x = 1', '1 X = raw[[1]]', 'y = 2'],
+    ['t = transform(x)\ftotal = 1', 'y = "\f"'],
   ];
 
   it('gives the same trees as parsing each source alone, on sources that run into each other', () => {

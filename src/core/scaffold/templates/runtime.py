@@ -594,25 +594,34 @@ def _check_functions(config: Mapping[str, Any], steps: Mapping[str, StepFunction
     if extra:
         raise PipelineError(f"pipeline.py has the step {extra[0]!r}, which pipeline.yaml does not list; {fix}")
     for step in config["steps"]:
-        function = steps[step["name"]]
-        # `module`, `function` and `inputs` record what promotion generated: pipeline.py runs its own imports, so an
-        # edit of them would change nothing, or fail inside the step.
-        ran = f"{getattr(function, '__module__', '?')}.{getattr(function, '__name__', '?')}"
-        named = f"{step.get('module')}.{step.get('function')}"
-        if step.get("module") is not None and step.get("function") is not None and named != ran and callable(function) and not ran.startswith("?"):
-            raise PipelineError(f"pipeline.yaml names {named} for the step {step['name']!r}, but pipeline.py runs {ran}: `module` and `function` record what promotion generated; to change a step, change the notebook (or its module) and promote again")
-        try:
-            parameters = list(inspect.signature(function).parameters.values())
-        except (TypeError, ValueError):
-            continue
-        takes = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        has_rest = any(p.kind == p.VAR_POSITIONAL for p in parameters)
-        if not has_rest and len(takes) != len(step.get("inputs") or []):
-            raise PipelineError(f"pipeline.yaml gives the step {step['name']!r} the inputs [{', '.join(step.get('inputs') or [])}], but its function {ran} takes ({', '.join(takes)}); {fix}")
+        _check_function(step, steps[step["name"]], f"the step {step['name']!r}", fix)
     if config.get("metrics") is not None and metrics is None:
         raise PipelineError(f"pipeline.yaml has metrics, but pipeline.py passes no metrics function; {fix}")
     if config.get("metrics") is None and metrics is not None:
         raise PipelineError(f"pipeline.py passes a metrics function, but pipeline.yaml has no `metrics`; {fix}")
+    if isinstance(config.get("metrics"), Mapping) and metrics is not None:
+        _check_function(config["metrics"], metrics, "the metrics", fix)
+
+
+def _check_function(entry: Mapping[str, Any], function: StepFunction, what: str, fix: str) -> None:
+    """A step's (or the metrics') `module`, `function` and `inputs` in pipeline.yaml must be what pipeline.py runs."""
+    # `module`, `function` and `inputs` record what promotion generated: pipeline.py runs its own imports, so an
+    # edit of them would change nothing, or fail inside the step. The runner passes the inputs in their order, so
+    # another order (or name) would hand each argument another value.
+    ran = f"{getattr(function, '__module__', '?')}.{getattr(function, '__name__', '?')}"
+    named = f"{entry.get('module')}.{entry.get('function')}"
+    if entry.get("module") is not None and entry.get("function") is not None and named != ran and callable(function) and not ran.startswith("?"):
+        raise PipelineError(f"pipeline.yaml names {named} for {what}, but pipeline.py runs {ran}: `module` and `function` record what promotion generated; to change {'the metrics' if what == 'the metrics' else 'a step'}, change the notebook (or its module) and promote again")
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return
+    takes = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    has_rest = any(p.kind == p.VAR_POSITIONAL for p in parameters)
+    inputs = list(entry.get("inputs") or [])
+    if (inputs[: len(takes)] if has_rest else inputs) != takes:
+        order = " (the same names in another order: the runner passes them in order, so each argument would get another value)" if sorted(inputs) == sorted(takes) else ""
+        raise PipelineError(f"pipeline.yaml gives {what} the inputs [{', '.join(inputs)}], but its function {ran} takes ({', '.join(takes)}){order}; {fix}")
 
 
 def _selected_steps(config: Mapping[str, Any], only: str | None) -> set[str]:
@@ -2169,6 +2178,19 @@ def displayed_metrics(value: Any) -> dict[str, Any]:
         # Flat (``forest.accuracy``): two tables with the same rows merge without one replacing the other's rows.
         return flatten_metrics(shown_metrics(value))
     return {}
+
+
+def earlier_shown_metrics(value: Any, names: Sequence[str | None] | None = None, by_name: bool = False) -> dict[str, Any]:
+    """The metrics in what a metrics cell other than the last showed as its last expression (kept as
+    ``_shown_<cell>``), flat, as promotion reads that cell's saved output: a computed value by ``names``
+    (``shown_metrics``); a value shown by its name (``summary``, then a cell plotting it) as if displayed
+    (``displayed_metrics``: a dict or a number is a metric by its name already); any other expression's dict,
+    Series or table by its entries. A number no call names is no metric here: only the last cell's is ``shown``."""
+    if by_name:
+        return displayed_metrics(value)
+    if not names and _as_number(value) is not None:
+        return {}
+    return flatten_metrics(shown_metrics(value, names))
 
 
 class MetricsResult(dict):
