@@ -746,6 +746,38 @@ def test_only_takes_the_steps_before_from_the_cache_when_the_shared_code_seeded_
         runtime._TRACKED.clear()
 
 
+_SHARED = {"FEATURES": ["a"]}
+
+
+def _add_feature():
+    _SHARED["FEATURES"].append("b")
+    return list(_SHARED["FEATURES"])
+
+
+def _add_another():
+    _SHARED["FEATURES"].append("c")
+    return list(_SHARED["FEATURES"])
+
+
+def test_state_before_gives_a_test_calling_a_step_again_the_shared_state_it_started_from_in_the_run(tmp_path):
+    # A shared list a helper appends to (`FEATURES.append`): the step's contract test calls the step again.
+    _SHARED["FEATURES"] = ["a"]
+    runtime.remember_shared_globals(_SHARED, ["FEATURES"])
+    try:
+        config = _small_config([("first", [], ["x"]), ("second", [], ["y"])])
+        steps = {"first": _add_feature, "second": _add_another}
+        result = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False, keep_inputs=True)
+        assert (result.outputs["x"], result.outputs["y"]) == (["a", "b"], ["a", "b", "c"])
+        with runtime.state_before(result, "second"):
+            assert _add_another() == ["a", "b", "c"]
+        with runtime.state_before(result, "first"):
+            assert _add_feature() == ["a", "b"]
+        # Put back as the run left it, for the tests after.
+        assert _SHARED["FEATURES"] == ["a", "b", "c"]
+    finally:
+        runtime._TRACKED.clear()
+
+
 def _load_from_config():
     import json as json_module
     import os as os_module

@@ -76,10 +76,13 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
   // A parameters cell's code on its parameters (`np.random.seed(SEED)`) runs in the first step after it: that code
   // alone, the rest blanked, is what the step's module holds and what the graph reads.
   const moved = new Map<number, CellFacts>();
+  // The parameters of the parameters cells so far: a cell continuing one (Kale) reads them too.
+  const parameters = new Set<string>();
   for (const [i, cell] of all.entries()) {
     const a = analysed[i];
     if (a === undefined || skipped(cell) || byIndex.get(cell.index)?.roles.includes('parameters') !== true) continue;
-    const split = splitParametersCell(a.facts);
+    const split = splitParametersCell(a.facts, parameters);
+    for (const name of split.parameters) parameters.add(name);
     if (split.moved.length === 0) continue;
     const alone = analyseCodeCell(keepStatements(a.parsed, split.moved.map((m) => m.statement)));
     moved.set(cell.index, alone.facts);

@@ -84,7 +84,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
   const kept = tree.root.children.filter((node) => !removedNodes.has(node) && node.type !== 'comment');
   const dropLines = new Set<number>();
   const importCuts: { line: number; from: number; to: number }[] = [];
-  const assignments: { name: string; valueText: string; line: number }[] = [];
+  const assignments: { name: string; valueText: string; line: number; annotation?: string }[] = [];
   const mutates: NameSite[] = [];
   // `pipe = make_pipeline(scaler, clf)`: pipe holds clf; `X_train = X[:450]`: X_train may share X's memory.
   const contains: { name: string; parts: string[]; line: number }[] = [];
@@ -124,7 +124,9 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
       }
     }
     if (left?.type === 'identifier' && right !== undefined) {
-      assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line });
+      // `scale: float = 2`: the annotation says the type the literal does not.
+      const annotation = assignment?.children.find((c) => c.field === 'type');
+      assignments.push({ name: tree.text(left), valueText: tree.text(right), line: tree.position(left.start).line, ...(annotation === undefined ? {} : { annotation: tree.text(annotation) }) });
       const lambda = right.type === 'lambda' && !sharesLine(tree, kept, statement) ? lambdaAsDef(tree, statement, tree.text(left), right) : undefined;
       if (lambda !== undefined) lambdas.push(lambda);
     } else if (left !== undefined && right !== undefined) {
@@ -172,12 +174,13 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
   const facts: CellFacts = {
     defines: analysis.defines,
     externalUses,
+    ...(analysis.deferredUses === undefined ? {} : { deferredUses: analysis.deferredUses }),
     builtinUses: analysis.builtinUses,
     mutates,
     imports,
     starImports: analysis.starImports.map((s) => s.statement),
     functions: analysis.functions,
-    ...(lambdas.length === 0 ? {} : { lambdas: lambdas.map((l) => ({ name: l.name, line: l.line, freeNames: lambdaFreeNames(analysis, l) })) }),
+    ...(lambdas.length === 0 ? {} : { lambdas: lambdas.map((l) => ({ name: l.name, line: l.line, freeNames: lambdaFreeNames(analysis, l), ...lambdaReads(analysis, l) })) }),
     assignments,
     requirements: analysis.requirements,
     statements,
@@ -201,6 +204,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     uses: new Set([...analysis.uses.map((u) => u.name), ...analysis.builtinUses.map((u) => u.name).filter((n) => !file.replaced || n !== '__file__'), ...(file.replaced ? [NOTEBOOK_FILE_NAME] : [])]),
     useSites: analysis.uses,
     assigned: assignments.map((a) => a.name),
+    bound: [...new Set(analysis.defines.filter((d) => !analysis.imports.some((i) => i.name === d.name && i.line === d.line)).map((d) => d.name))],
     printedNames: printedNames(analysis),
     localBindings: analysis.localBindings,
     globalsDeclared: [...new Set([...analysis.globalsDeclared, ...changesArguments.flatMap((c) => c.globals)])],
@@ -592,6 +596,19 @@ function lambdaAsDef(tree: PyTree, statement: PyNode, name: string, lambda: PyNo
 /** The module-level names a `name = lambda ...` line reads (the lambda's body and defaults). */
 function lambdaFreeNames(analysis: CellAnalysis, lambda: { readonly name: string; readonly line: number }): string[] {
   return [...new Set(analysis.uses.filter((u) => u.line === lambda.line && u.name !== lambda.name).map((u) => u.name))];
+}
+
+/**
+ * What a `name = lambda ...` line reads where it runs (its default values: `lambda p, t=THRESHOLD: ...`) and
+ * when called (its body), as a function's `definitionReads` and `callReads` (FunctionInfo): empty when it reads
+ * nothing where it runs.
+ */
+function lambdaReads(analysis: CellAnalysis, lambda: { readonly name: string; readonly line: number }): { definitionReads?: string[]; callReads?: string[] } {
+  const onLine = analysis.uses.filter((u) => u.line === lambda.line && u.name !== lambda.name);
+  const deferred = new Set((analysis.deferredUses ?? []).filter((u) => u.line === lambda.line).map((u) => `${u.name}:${u.column}`));
+  const definitionReads = [...new Set(onLine.filter((u) => !deferred.has(`${u.name}:${u.column}`)).map((u) => u.name))];
+  const callReads = [...new Set(onLine.filter((u) => deferred.has(`${u.name}:${u.column}`)).map((u) => u.name))];
+  return definitionReads.length === 0 ? {} : { definitionReads, callReads };
 }
 
 /** A call of a plain name (`fn`) with the names passed to it. */

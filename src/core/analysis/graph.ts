@@ -25,7 +25,24 @@ import { analyzeCell } from './python/names';
 export type { NameSite };
 
 /** A top-level function or class of a cell (see FunctionInfo): the parts the graph reads. */
-type SharedFunctionFacts = Pick<FunctionInfo, 'name' | 'freeNames'> & Partial<Pick<FunctionInfo, 'kind' | 'line' | 'startLine' | 'endLine' | 'topLevel' | 'globalWrites'>>;
+type SharedFunctionFacts = Pick<FunctionInfo, 'name' | 'freeNames'> & Partial<Pick<FunctionInfo, 'kind' | 'line' | 'startLine' | 'endLine' | 'topLevel' | 'globalWrites' | 'definitionReads' | 'callReads'>>;
+
+/** Two bindings of a name are one value: the same kind, and for a step's value the same step. */
+function sameBinding(a: Binding | undefined, b: Binding | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.kind === b.kind && (a.kind !== 'step' || (b.kind === 'step' && a.step === b.step));
+}
+
+/**
+ * A shared cell's function, and what the names its definition reads (`definitionReads`: default values,
+ * decorators) were bound to where the def ran: `def label(p, t=THRESHOLD)` keeps the parameter's value as its
+ * default, whatever a step binds THRESHOLD to before calling it.
+ */
+interface SharedFunction {
+  readonly cell: NotebookCell;
+  readonly fn: SharedFunctionFacts;
+  readonly definedWith: ReadonlyMap<string, Binding>;
+}
 
 /** What the Python analysis tells the graph about one code cell. */
 export interface CellFacts {
@@ -33,6 +50,8 @@ export interface CellFacts {
   readonly defines: readonly NameSite[];
   /** Names read that the cell itself does not bind first, in order (builtins excluded). */
   readonly externalUses: readonly NameSite[];
+  /** The uses inside function and lambda bodies, methods too: read when called, not when the cell runs. */
+  readonly deferredUses?: readonly NameSite[];
   /**
    * Reads of builtin names the cell does not bind first (`max`, `id`, `input` ...): an earlier step or
    * parameter that defined one shadows the builtin, as in the notebook.
@@ -47,9 +66,9 @@ export interface CellFacts {
   /** Top-level functions and classes with the global names their bodies read. */
   readonly functions: readonly SharedFunctionFacts[];
   /** `name = lambda ...` statements on a line of their own, with the module-level names the line reads. */
-  readonly lambdas?: readonly { readonly name: string; readonly line: number; readonly freeNames: readonly string[] }[];
+  readonly lambdas?: readonly { readonly name: string; readonly line: number; readonly freeNames: readonly string[]; readonly definitionReads?: readonly string[]; readonly callReads?: readonly string[] }[];
   /** Top-level simple assignments `name = <expression>` with the expression's text (parameters). */
-  readonly assignments: readonly { readonly name: string; readonly valueText: string; readonly line: number }[];
+  readonly assignments: readonly { readonly name: string; readonly valueText: string; readonly line: number; readonly annotation?: string }[];
   readonly requirements: readonly string[];
   /** Top-level statements left to run once imports and removed IPython lines are gone (0: the cell does nothing). */
   readonly statements?: number;
@@ -139,6 +158,8 @@ interface UnitBuilder {
   readonly changesParameters: string[];
   /** Shared functions reading parameters or step values that the unit defines itself (see StepBoundFunction). */
   readonly definesShared: string[];
+  /** The parameters cells whose code on parameters runs first in this step (see StepNode.parameterCode). */
+  readonly parameterCode: number[];
 }
 
 /** A string literal naming a data or model file (`"model.pkl"`, `'out/scores.json'`): group 2 is the name. */
@@ -241,14 +262,16 @@ export interface ParametersStatement {
  * at the start of the first step after the cell, in order, so a `--param` value reaches them as in the
  * notebook. Without them, the others (`warnings.filterwarnings("ignore")`, `np.random.seed(42)`) are `shared`.
  */
-export function splitParametersCell(f: CellFacts): { readonly moved: readonly ParametersStatement[]; readonly shared: readonly ParametersStatement[] } {
+export function splitParametersCell(f: CellFacts, earlier: ReadonlySet<string> = new Set()): { readonly moved: readonly ParametersStatement[]; readonly shared: readonly ParametersStatement[]; readonly parameters: ReadonlySet<string> } {
   const last = new Map(f.assignments.map((a) => [a.name, a]));
   const plain = (valueText: string): boolean => {
     const parsed = parsePythonLiteral(valueText);
     return parsed.ok && !parsed.lossy;
   };
   const parameters = new Set([...last.values()].filter((a) => plain(a.valueText)).map((a) => a.name));
-  const touched = new Set(parameters);
+  // `earlier`: the parameters of the parameters cells above (an untagged cell continuing Kale's
+  // `pipeline-parameters` cell runs `np.random.seed(SEED)` on the tagged cell's SEED).
+  const touched = new Set([...parameters, ...earlier]);
   const others: ParametersStatement[] = [];
   for (const statement of f.topStatements ?? []) {
     const name = statement.assigns;
@@ -261,7 +284,7 @@ export function splitParametersCell(f: CellFacts): { readonly moved: readonly Pa
     if (hit.length > 0) for (const w of statement.writes) touched.add(w);
     others.push({ statement, parameters: hit });
   }
-  return others.some((o) => o.parameters.length > 0) ? { moved: others, shared: [] } : { moved: [], shared: others };
+  return others.some((o) => o.parameters.length > 0) ? { moved: others, shared: [], parameters } : { moved: [], shared: others, parameters };
 }
 
 class GraphBuilder {
@@ -284,9 +307,16 @@ class GraphBuilder {
   /** Names cells tagged skip define (they are not part of the pipeline): to say so when nothing else does. */
   private readonly skippedDefined = new Map<string, SourceSite>();
   /** The shared cells' functions and classes, by name (the last definition): see {@link stepValuesRead}. */
-  private readonly sharedFunctions = new Map<string, { readonly cell: NotebookCell; readonly fn: SharedFunctionFacts }>();
+  private readonly sharedFunctions = new Map<string, SharedFunction>();
   /** Shared functions reading parameters or step values, as the graph gives them (see checkSharedFunctions). */
   private readonly stepBound: StepBoundFunction[] = [];
+  /**
+   * A default value of a shared function a unit defines (`t=THRESHOLD`) read as the def found it, while a step
+   * before the unit binds the name again (`by`): see checkReboundDefaults.
+   */
+  private readonly defaultsRebound: { readonly unit: UnitBuilder; readonly cell: NotebookCell; readonly line: number; readonly column: number; readonly fn: string; readonly name: string; readonly by: string; readonly before: Binding }[] = [];
+  /** The first unit binding each parameter again (`n = 8` in a step), and where: see checkOverwrittenParameters. */
+  private readonly parameterRebound = new Map<string, { readonly unit: UnitBuilder; readonly cell: NotebookCell; readonly line: number; readonly column: number }>();
   /** What made units define each shared function themselves: the names it read there (see definesSharedIn). */
   private readonly readsByUnits = new Map<string, string[]>();
   /**
@@ -313,7 +343,7 @@ class GraphBuilder {
   private readonly changedViews: { readonly view: string; readonly base: string; readonly maker: UnitBuilder; readonly changer: UnitBuilder; readonly at: SourceSite }[] = [];
   private readonly starImports: string[] = [];
   /** A parameters cell's code on its parameters, waiting for the first step after it (see splitParametersCell). */
-  private pendingParameterCode: { readonly cell: NotebookCell; readonly facts: CellFacts; readonly statements: readonly ParametersStatement[] } | undefined;
+  private readonly pendingParameterCode: { readonly cell: NotebookCell; readonly facts: CellFacts; readonly statements: readonly ParametersStatement[] }[] = [];
   /** Test cells after that parameters cell and before the step that runs its code: visited once the code has run. */
   private readonly testsAwaitingParameterCode: { readonly cell: NotebookCell; readonly f: CellFacts; readonly unit: UnitBuilder }[] = [];
 
@@ -343,6 +373,8 @@ class GraphBuilder {
     }
     this.checkParameterCodeRan();
     this.checkSharedFunctions();
+    this.checkReboundDefaults();
+    this.checkOverwrittenParameters();
     this.checkSkippedChanges(byIndex);
     this.checkChangedViews();
     this.checkGlobalConfig();
@@ -377,7 +409,7 @@ class GraphBuilder {
       const unit = this.newUnit('test', `test:${cell.index + 1}`);
       this.tests.push(unit);
       // Between a parameters cell with code and the first step (which runs that code): read what it leaves.
-      if (this.pendingParameterCode !== undefined) return void this.testsAwaitingParameterCode.push({ cell, f, unit });
+      if (this.pendingParameterCode.length > 0) return void this.testsAwaitingParameterCode.push({ cell, f, unit });
       return this.visitUnit(cell, f, unit);
     }
     if (cr.inStep !== undefined) {
@@ -394,20 +426,22 @@ class GraphBuilder {
    * one the step redefines).
    */
   private runParameterCode(unit: UnitBuilder): void {
-    const pending = this.pendingParameterCode;
-    if (pending === undefined) return;
-    this.pendingParameterCode = undefined;
-    const { cell, facts, statements } = pending;
-    // `if fast: n_rows = 150` binds n_rows only sometimes: the step takes the parameter, as the notebook had it.
-    const changed = facts.defines.filter((d) => this.bindings.get(d.name)?.kind === 'parameter' && !facts.externalUses.some((u) => u.name === d.name));
-    this.visitUnit(cell, { ...facts, externalUses: [...facts.externalUses, ...changed] }, unit);
-    for (const { statement, parameters } of statements) {
-      const names = parameters.length === 0 ? 'code the cell runs with it' : `code on ${andList(parameters)}`;
-      this.problems.push(
-        this.problem(cell, 'info', 'parameter-code-moved', `line ${statement.line} is not a plain literal assignment (${names}): it runs at the start of step ${unit.name}, before that step's own cells, as in the notebook, and a --param value reaches it there`, statement.line),
-      );
+    // The parameters cell and the untagged cells continuing it (Kale's rule), in order.
+    const pending = this.pendingParameterCode.splice(0);
+    if (pending.length === 0) return;
+    for (const { cell, facts, statements } of pending) {
+      // `if fast: n_rows = 150` binds n_rows only sometimes: the step takes the parameter, as the notebook had it.
+      const changed = facts.defines.filter((d) => this.bindings.get(d.name)?.kind === 'parameter' && !facts.externalUses.some((u) => u.name === d.name));
+      this.visitUnit(cell, { ...facts, externalUses: [...facts.externalUses, ...changed] }, unit);
+      unit.parameterCode.push(cell.index);
+      for (const { statement, parameters } of statements) {
+        const names = parameters.length === 0 ? 'code the cell runs with it' : `code on ${andList(parameters)}`;
+        this.problems.push(
+          this.problem(cell, 'info', 'parameter-code-moved', `line ${statement.line} is not a plain literal assignment (${names}): it runs at the start of step ${unit.name}, before that step's own cells, as in the notebook, and a --param value reaches it there`, statement.line),
+        );
+      }
     }
-    this.visitAwaitingTests(unit, facts);
+    this.visitAwaitingTests(unit, pending.flatMap((p) => p.facts.defines));
   }
 
   /**
@@ -415,14 +449,14 @@ class GraphBuilder {
    * that code binds as `step` returns them (`n_rows = 100` under `if fast:`), not the parameters' defaults. When
    * the step's own cells bind such a name again, the test would read the step's last value: a warning on it.
    */
-  private visitAwaitingTests(step: UnitBuilder | undefined, code: CellFacts | undefined): void {
+  private visitAwaitingTests(step: UnitBuilder | undefined, defines: readonly NameSite[]): void {
     const waiting = this.testsAwaitingParameterCode.splice(0);
     for (const { cell, f, unit } of waiting) this.visitUnit(cell, f, unit);
-    if (step === undefined || code === undefined) return;
+    if (step === undefined) return;
     const own = this.notebook.cells.filter((c) => this.roles.cells.find((r) => r.cellIndex === c.index)?.inStep === step.name);
     for (const { cell, unit } of waiting) {
       for (const name of unit.inputs) {
-        if (!code.defines.some((d) => d.name === name)) continue;
+        if (!defines.some((d) => d.name === name)) continue;
         const again = own.find((c) => this.facts.get(c.index)?.defines.some((d) => d.name === name) === true);
         if (again === undefined) continue;
         this.problems.push(
@@ -508,10 +542,9 @@ class GraphBuilder {
 
   /** Code on a parameters cell's parameters with no step after the cell to run it: an error on its first line. */
   private checkParameterCodeRan(): void {
-    const pending = this.pendingParameterCode;
+    const pending = this.pendingParameterCode.splice(0)[0];
     if (pending === undefined) return;
-    this.pendingParameterCode = undefined;
-    this.visitAwaitingTests(undefined, undefined);
+    this.visitAwaitingTests(undefined, []);
     const first = pending.statements.find((s) => s.parameters.length > 0) ?? pending.statements[0];
     const line = first?.statement.line ?? 1;
     this.problems.push(
@@ -550,8 +583,11 @@ class GraphBuilder {
         continue;
       }
       const existing = this.parameters.findIndex((p) => p.name === a.name);
+      // `scale: float = 2`: a float, as annotated, so `--param scale=0.5` is a value it takes.
+      const floatAnnotated = parsed.type === 'int' && f.assignments.some((x) => x.name === a.name && x.annotation?.replace(/\s+/g, '') === 'float');
+      const ownType = floatAnnotated ? 'float' : parsed.type;
       // Set again (papermill's injected-parameters cell): the later value, of a type both values fit.
-      const type = existing === -1 ? parsed.type : widerType(this.parameters[existing]?.type ?? parsed.type, parsed.type);
+      const type = existing === -1 ? ownType : widerType(this.parameters[existing]?.type ?? ownType, ownType);
       const parameter: Parameter = {
         name: a.name,
         default: parsed.value,
@@ -571,10 +607,11 @@ class GraphBuilder {
     if (dynamic >= 0) {
       this.problems.push(this.problem(cell, 'error', 'parameters-dynamic', 'the parameters cell sets names through globals() (or exec): the package cannot tell which parameters this sets, and the steps would not get them. Assign each parameter by name (`C = config["C"]`)', dynamic + 1));
     }
-    const split = splitParametersCell(f);
+    // The parameters earlier parameters cells set: a cell continuing one (Kale) runs code on them too.
+    const split = splitParametersCell(f, new Set(this.parameters.filter((p) => p.definedAt.cellIndex !== cell.index).map((p) => p.name)));
     const moved = this.moved.get(cell.index);
     if (split.moved.length > 0 && moved !== undefined) {
-      this.pendingParameterCode = { cell, facts: moved, statements: split.moved };
+      this.pendingParameterCode.push({ cell, facts: moved, statements: split.moved });
       return;
     }
     const computed = [...new Map(f.defines.filter((d) => !literal.has(d.name) && !f.imports.some((i) => i.name === d.name)).map((d) => [d.name, d])).values()];
@@ -749,9 +786,21 @@ class GraphBuilder {
       if (!this.common.imports.includes(imp.statement)) this.common.imports.push(imp.statement);
     }
     for (const s of f.starImports) addOnce(this.starImports, s);
-    for (const fn of f.functions) this.sharedFunctions.set(fn.name, { cell, fn });
-    // `shrink = lambda v: v * SCALE`: a function as a def is, read when called.
-    for (const l of f.lambdas ?? []) this.sharedFunctions.set(l.name, { cell, fn: { name: l.name, kind: 'function', line: l.line, startLine: l.line, endLine: l.line, topLevel: true, freeNames: l.freeNames } });
+    const defined: SharedFunctionFacts[] = [
+      ...f.functions,
+      // `shrink = lambda v: v * SCALE`: a function as a def is, read when called.
+      ...(f.lambdas ?? []).map((l) => ({ name: l.name, kind: 'function' as const, line: l.line, startLine: l.line, endLine: l.line, topLevel: true, freeNames: l.freeNames, ...(l.definitionReads === undefined ? {} : { definitionReads: l.definitionReads, callReads: l.callReads ?? [] }) })),
+    ];
+    const definedWith = new Map<string, Map<string, Binding>>();
+    for (const fn of defined) {
+      const bound = new Map<string, Binding>();
+      for (const name of fn.definitionReads ?? []) {
+        const binding = this.bindings.get(name);
+        if (binding !== undefined) bound.set(name, binding);
+      }
+      definedWith.set(fn.name, bound);
+      this.sharedFunctions.set(fn.name, { cell, fn, definedWith: bound });
+    }
     for (const changes of f.changesArguments ?? []) {
       this.argumentChanges.set(changes.name, changes);
       for (const name of changes.globals ?? []) this.sharedState.add(name);
@@ -760,8 +809,11 @@ class GraphBuilder {
     // Reads inside a function's body happen when it is called, not at import: checkSharedFunctions says those.
     // A default value or decorator (on the lines up to the `def`) is evaluated where the def runs: in the units
     // calling a function that reads a parameter or a step value, which define it (see definesSharedIn).
-    const inFunction = (line: number): boolean =>
-      f.functions.some((fn) => fn.kind === 'function' && fn.startLine !== undefined && fn.endLine !== undefined && line >= fn.startLine && line <= fn.endLine) || (f.lambdas ?? []).some((l) => l.line === line);
+    // A method's body is read when called too: a class reading a parameter there is checkSharedFunctions' error.
+    const inFunction = (use: NameSite): boolean =>
+      f.functions.some((fn) => fn.kind === 'function' && fn.startLine !== undefined && fn.endLine !== undefined && use.line >= fn.startLine && use.line <= fn.endLine) ||
+      (f.lambdas ?? []).some((l) => l.line === use.line) ||
+      (f.deferredUses ?? []).some((d) => d.name === use.name && d.line === use.line && d.column === use.column);
     const reported = new Set<string>();
     for (const use of f.externalUses) {
       const binding = this.bindings.get(use.name);
@@ -769,7 +821,7 @@ class GraphBuilder {
         for (const s of this.starImportsFor(use.name)) addOnce(this.common.imports, s);
         continue;
       }
-      if (binding.kind === 'import' || binding.kind === 'common' || binding.kind === 'metric' || inFunction(use.line)) continue;
+      if (binding.kind === 'import' || binding.kind === 'common' || binding.kind === 'metric' || inFunction(use)) continue;
       // One error per name and line: `df = df[df.sqft > 800]` reads df twice.
       if (reported.has(`${use.name}:${use.line}`)) continue;
       reported.add(`${use.name}:${use.line}`);
@@ -792,6 +844,14 @@ class GraphBuilder {
       if (f.imports.some((i) => i.name === d.name)) continue;
       this.bindings.set(d.name, { kind: 'common', site: site(cell, d.line) });
       if (!this.common.names.includes(d.name)) this.common.names.push(d.name);
+    }
+    // A default reading what this cell binds (`LIMIT = 5` above `def f(v, d=LIMIT)`): the shared value.
+    for (const fn of defined) {
+      const bound = definedWith.get(fn.name);
+      for (const name of fn.definitionReads ?? []) {
+        const binding = this.bindings.get(name);
+        if (bound !== undefined && !bound.has(name) && binding !== undefined) bound.set(name, binding);
+      }
     }
   }
 
@@ -846,6 +906,10 @@ class GraphBuilder {
     for (const m of sharedChanged) addOnce(unit.changesShared, m.name);
     if (unit.kind === 'step') for (const m of mutates) if (!unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'parameter') addOnce(unit.changesParameters, m.name);
     const changed = [...mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
+    for (const d of f.defines) {
+      // `n = 8` in a step, n a parameter: see checkOverwrittenParameters.
+      if (unit.kind !== 'test' && this.bindings.get(d.name)?.kind === 'parameter' && !this.parameterRebound.has(d.name)) this.parameterRebound.set(d.name, { unit, cell, line: d.line, column: d.column });
+    }
     for (const d of [...f.defines, ...changed]) {
       if (f.imports.some((i) => i.name === d.name)) continue;
       unit.local.add(d.name);
@@ -1286,9 +1350,8 @@ class GraphBuilder {
   }
 
   /** `use.through`: the shared function the unit defines that reads the name (see definesSharedIn). */
-  private resolve(unit: UnitBuilder, cell: NotebookCell, use: NameSite & { readonly through?: string }): void {
+  private resolve(unit: UnitBuilder, cell: NotebookCell, use: NameSite & { readonly through?: string }, binding = this.bindings.get(use.name)): void {
     if (unit.reported.has(use.name)) return;
-    const binding = this.bindings.get(use.name);
     const usedAt = site(cell, use.line);
     if (binding === undefined && this.starImports.length > 0) {
       for (const s of this.starImportsFor(use.name)) addOnce(unit.imports, s);
@@ -1356,14 +1419,23 @@ class GraphBuilder {
     if (shared === undefined || seen.has(name)) return [];
     seen.add(name);
     const reads: string[] = [];
+    const onlyUnits = (binding: Binding | undefined): boolean => binding?.kind === 'parameter' || binding?.kind === 'step' || binding?.kind === 'metric';
+    const whenCalled = shared.fn.callReads ?? shared.fn.freeNames;
     for (const free of shared.fn.freeNames) {
       const binding = this.bindings.get(free);
+      // A default value (`t=THRESHOLD`) is the value where the def ran, whatever the caller binds since.
+      const atDefinition = shared.fn.definitionReads?.includes(free) === true && onlyUnits(this.definedAs(shared, free));
       // `own`: what the calling unit binds itself before the call (`LIMIT = 5`, `X_train = ...`): the function
       // reads the unit's value, as the notebook's global was then.
-      if (own.has(free) || binding?.kind === 'parameter' || binding?.kind === 'step' || binding?.kind === 'metric') addOnce(reads, free);
+      if (atDefinition || (whenCalled.includes(free) && (own.has(free) || onlyUnits(binding)))) addOnce(reads, free);
       else if (binding?.kind === 'common') for (const r of this.stepValuesRead(free, own, seen)) addOnce(reads, r);
     }
     return reads;
+  }
+
+  /** What `name`, which shared function `shared`'s definition reads (a default value), was bound to where the def ran. */
+  private definedAs(shared: SharedFunction, name: string): Binding | undefined {
+    return shared.definedWith.get(name) ?? this.bindings.get(name);
   }
 
   /** A function a step can define in its own function: a top-level def that binds no global (`global n`). */
@@ -1387,14 +1459,82 @@ class GraphBuilder {
     for (const r of reads) addOnce(known, r);
     this.readsByUnits.set(use.name, known);
     if (!addOnce(unit.definesShared, use.name)) return true;
-    const fn = this.sharedFunctions.get(use.name)?.fn;
-    for (const name of fn?.freeNames ?? []) {
+    const shared = this.sharedFunctions.get(use.name);
+    for (const name of shared?.fn.freeNames ?? []) {
       if (name === use.name) continue;
+      const at = { name, line: use.line, column: use.column, through: use.name };
+      // `def label(p, t=THRESHOLD)` defined at the top of a step that binds THRESHOLD itself (`THRESHOLD = 0.3`,
+      // `for THRESHOLD in grid`): the default is the value THRESHOLD had where the def ran, the parameter, which
+      // the step takes under its name; its own binding comes later in its function.
+      // A step rebinding it before the unit (`for THRESHOLD in grid` in a tuning step, then the metrics calling
+      // label): the default is still the value where the def ran.
+      const before = shared?.fn.definitionReads?.includes(name) === true ? this.definedAs(shared, name) : undefined;
+      const now = this.bindings.get(name);
+      if (before !== undefined && (this.bindsItself(unit, name, own) || !sameBinding(before, now))) {
+        if (!this.bindsItself(unit, name, new Set(), before)) this.resolve(unit, cell, at, before);
+        if (!sameBinding(before, now) && now?.kind === 'step' && now.step !== unit.name) this.defaultsRebound.push({ unit, cell, line: use.line, column: use.column, fn: use.name, name, by: now.step, before });
+        continue;
+      }
       // A shared function it calls that reads what the unit binds is defined in the unit too (not imported).
       if (own.has(name) && !this.sharedFunctions.has(name)) continue;
-      this.resolve(unit, cell, { name, line: use.line, column: use.column, through: use.name });
+      this.resolve(unit, cell, at);
     }
     return true;
+  }
+
+  /**
+   * A unit calling a shared function whose default reads a parameter (`def evaluate(p, threshold=THRESHOLD)`)
+   * after a step bound it again (`for THRESHOLD in grid`): the unit takes the parameter, as the notebook's def
+   * did, unless that step gives the name to later steps too: a run passes values by name, so the unit would get
+   * the step's value. A warning on the call then.
+   */
+  private checkReboundDefaults(): void {
+    const warned = new Set<string>();
+    for (const d of this.defaultsRebound) {
+      if (d.before.kind !== 'parameter' || !(this.units.get(d.by)?.outputs.includes(d.name) ?? false)) continue;
+      const key = `${d.unit.kind}:${d.unit.name}:${d.fn}:${d.name}`;
+      if (warned.has(key)) continue;
+      warned.add(key);
+      const what = d.unit.kind === 'step' ? `step ${d.unit.name}` : d.unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
+      this.problems.push(
+        this.problem(
+          d.cell,
+          'warning',
+          'shared-default-rebound',
+          `${what} calls ${d.fn}, whose default value reads ${d.name}: in the notebook it is the parameter's value, bound where the def ran, but step ${d.by} binds ${d.name} again and gives it to later steps, and the package passes values by name, so here the default is step ${d.by}'s ${d.name}. Pass the value at the call, or give step ${d.by}'s variable another name`,
+          d.line,
+          d.column,
+        ),
+      );
+    }
+  }
+
+  /**
+   * A parameter a step (or the metrics) sets before anything reads it (`n = 8` at the top of step gen): no unit
+   * takes the parameter, so a `--param n=3` run is recorded with n = 3 and computes what n = 8 gives. A warning
+   * on the line setting it.
+   */
+  private checkOverwrittenParameters(): void {
+    for (const [name, { unit, cell, line, column }] of this.parameterRebound) {
+      if (this.edges.some((e) => e.from === 'parameters' && e.name === name)) continue;
+      const what = unit.kind === 'step' ? `step ${unit.name}` : 'the metrics cell';
+      this.problems.push(
+        this.problem(
+          cell,
+          'warning',
+          'parameter-overwritten',
+          `${what} sets ${name} here before any step reads the parameter ${name}: a --param ${name} value never reaches the pipeline (the run records it, and the numbers are those of this line's value). Give this variable another name, or take ${name} out of the parameters cell if it is no parameter`,
+          line,
+          column,
+        ),
+      );
+    }
+  }
+
+  /** Whether `name` (bound to `binding`) is the unit's own: it bound it before (`own`), or an earlier cell of it did. */
+  private bindsItself(unit: UnitBuilder, name: string, own: ReadonlySet<string>, binding = this.bindings.get(name)): boolean {
+    if (own.has(name)) return true;
+    return (unit.kind === 'step' && binding?.kind === 'step' && binding.step === unit.name) || (unit.kind === 'metrics' && binding?.kind === 'metric');
   }
 
   private readWords(reads: readonly string[]): string {
@@ -1445,7 +1585,8 @@ class GraphBuilder {
     }
     for (const { name, shared, reads } of found) {
       const { cell, fn } = shared;
-      this.stepBound.push({ name, cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), startLine: fn.startLine ?? 1, endLine: fn.endLine ?? fn.startLine ?? 1, reads, leftOut: leftOut.has(name) });
+      const definitionReads = reads.filter((r) => fn.definitionReads?.includes(r) === true);
+      this.stepBound.push({ name, cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), startLine: fn.startLine ?? 1, endLine: fn.endLine ?? fn.startLine ?? 1, reads, ...(definitionReads.length === 0 ? {} : { definitionReads }), leftOut: leftOut.has(name) });
     }
     // `scores = rmse_cv(model)` at import, in a shared cell: the function reads what only the steps have.
     for (const { index } of this.common.cells) {
@@ -1456,7 +1597,12 @@ class GraphBuilder {
         const called = statement.reads.find((n) => leftOut.has(n));
         const reads = called === undefined ? [] : (found.find((d) => d.name === called)?.reads ?? []);
         if (cell === undefined || called === undefined) continue;
-        this.problems.push(this.problem(cell, 'error', 'shared-reads-step-value', `this shared cell calls ${called}, which reads ${this.readWords(reads)}; shared code (imports, functions, the cells before the first step) runs once at import and cannot see those: tag this cell as a step or move the call into one`, statement.line));
+        const calls = (this.facts.get(index)?.calls ?? []).some((c) => c.name === called && c.line >= statement.line && c.line <= statement.endLine);
+        // `SCORERS = {"mae": mae}` only refers to it: the dict would hold a function the steps define.
+        const message = calls
+          ? `this shared cell calls ${called}, which reads ${this.readWords(reads)}; shared code (imports, functions, the cells before the first step) runs once at import and cannot see those: tag this cell as a step or move the call into one`
+          : `this shared cell refers to ${called}, a function reading ${this.readWords(reads)} when called, which the shared module cannot hold: shared code (imports, functions, the cells before the first step) runs once at import, before any step. Build ${statement.assigns === undefined ? 'this value' : statement.assigns} in the step using it (move this line there), or tag this cell as a step`;
+        this.problems.push(this.problem(cell, 'error', 'shared-reads-step-value', message, statement.line));
       }
     }
     const kept = this.common.names.filter((n) => !leftOut.has(n));
@@ -1480,7 +1626,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], changesParameters: [], definesShared: [] };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], changesParameters: [], definesShared: [], parameterCode: [] };
   }
 
   /** Whether the package runs step `first` before `unit` because `unit` waits for it (`after:`, data, files), transitively. */
@@ -1707,7 +1853,7 @@ function toStepNode(u: UnitBuilder): StepNode {
   // them the other way round must not change the step's return value (a major version).
   const at = (name: string): SourceSite | undefined => u.outputSites.get(name);
   const outputs = [...u.outputs].sort((a, b) => (at(a)?.cellIndex ?? 0) - (at(b)?.cellIndex ?? 0) || (at(a)?.line ?? 0) - (at(b)?.line ?? 0));
-  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.alwaysRuns.length === 0 ? {} : { alwaysRuns: u.alwaysRuns.join('; ') }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }), ...(u.changesParameters.length === 0 ? {} : { changesParameters: u.changesParameters }) };
+  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.alwaysRuns.length === 0 ? {} : { alwaysRuns: u.alwaysRuns.join('; ') }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }), ...(u.changesParameters.length === 0 ? {} : { changesParameters: u.changesParameters }), ...(u.parameterCode.length === 0 ? {} : { parameterCode: u.parameterCode }) };
 }
 
 /** Dependency order; notebook order among steps that are free to go (Kahn's algorithm). Tags exclude cycles. */

@@ -424,6 +424,67 @@ describe('buildStepGraph', () => {
     assert.equal(rebound.common.stepBound?.[0]?.leftOut, false);
   });
 
+  it("a shared function's default value is the value where the def ran: a unit binding that name itself, or after a step bound it, still takes the parameter", () => {
+    // `def label(p, t=THRESHOLD)` above a step binding THRESHOLD itself: the step takes the parameter (its own
+    // binding comes later in its function), for the lambda too.
+    const own = graphOf([
+      [['parameters'], 'THRESHOLD = 0.5'],
+      [['functions'], 'def label(p, t=THRESHOLD):\n    return int(p >= t)\nlab = lambda p, t=THRESHOLD: int(p >= t)'],
+      [['step:a'], 'THRESHOLD = 0.3\nx = label(0.4)\ny = lab(0.4)\nz = label(0.4, THRESHOLD)'],
+    ]);
+    assert.deepEqual(codes(own), []);
+    assert.deepEqual(own.steps.map((s) => [s.name, s.inputs, s.definesShared]), [['a', ['THRESHOLD'], ['label', 'lab']]]);
+    assert.deepEqual(own.common.stepBound?.map((f) => [f.name, f.reads, f.definitionReads]), [['label', ['THRESHOLD'], ['THRESHOLD']], ['lab', ['THRESHOLD'], ['THRESHOLD']]]);
+    // A tuning loop in one step, the metrics calling the function after it: both take the parameter, and the
+    // step gives THRESHOLD to nothing.
+    const tuned = graphOf([
+      [['parameters'], 'THRESHOLD = 0.5'],
+      [['functions'], 'def evaluate(p, threshold=THRESHOLD):\n    return p >= threshold'],
+      [['step:tune'], 'scores = []\nfor THRESHOLD in [0.2, 0.4]:\n    scores.append(evaluate(0.3))'],
+      [['metrics'], 'm = evaluate(0.45) + len(scores)'],
+    ]);
+    assert.deepEqual(codes(tuned), []);
+    assert.deepEqual([tuned.steps[0]?.inputs, tuned.steps[0]?.outputs, tuned.metrics?.inputs], [['THRESHOLD'], ['scores'], ['THRESHOLD', 'scores']]);
+    assert.ok(tuned.edges.some((e) => e.from === 'parameters' && e.to === 'metrics' && e.name === 'THRESHOLD'), JSON.stringify(tuned.edges));
+    // When the step gives THRESHOLD to the metrics as well, a run passes its value by that name: a warning on the call.
+    const given = graphOf([
+      [['parameters'], 'THRESHOLD = 0.5'],
+      [['functions'], 'def evaluate(p, threshold=THRESHOLD):\n    return p >= threshold'],
+      [['step:tune'], 'for THRESHOLD in [0.2, 0.4]:\n    pass'],
+      [['metrics'], 'best = THRESHOLD\nm = evaluate(0.45)'],
+    ]);
+    const warning = given.problems.find((p) => p.code === 'shared-default-rebound');
+    assert.match(warning?.message ?? '', /^the metrics cell calls evaluate, whose default value reads THRESHOLD: in the notebook it is the parameter's value, .*step tune binds THRESHOLD again/);
+    assert.deepEqual([warning?.cellIndex, warning?.line], [3, 2]);
+    // A default reading a shared constant the step binds again: the function reads nothing of the steps.
+    const constant = graphOf([
+      [['parameters'], 'SCALE = 2.0'],
+      [['functions'], 'LIMIT = 5\ndef f(v, d=LIMIT):\n    return v * d'],
+      [['step:a'], 'LIMIT = 6\ny = f(1) * SCALE'],
+    ]);
+    assert.deepEqual(constant.steps.map((s) => [s.inputs, s.commonNames, s.definesShared ?? []]), [[['SCALE'], ['f'], []]]);
+  });
+
+  it('a step setting a parameter before anything reads it: a warning on the line, as --param cannot reach it; an annotated float is a float', () => {
+    const g = graphOf([
+      [['parameters'], 'n = 5\nscale: float = 2\nk = 3'],
+      [['step:gen'], 'import numpy as np\nn = 8\nx = np.ones(n) * scale\nk = k + 1'],
+      [['metrics'], 'total = float(x.sum()) + k'],
+    ]);
+    const warnings = g.problems.filter((p) => p.code === 'parameter-overwritten');
+    // k is read first (`k = k + 1`): the parameter reaches the step.
+    assert.deepEqual(warnings.map((p) => [p.cellIndex, p.line, p.severity]), [[1, 2, 'warning']]);
+    assert.match(warnings[0]?.message ?? '', /^step gen sets n here before any step reads the parameter n: a --param n value never reaches the pipeline/);
+    assert.deepEqual(g.parameters.map((p) => [p.name, p.type, p.default]), [['n', 'int', 5], ['scale', 'float', 2], ['k', 'int', 3]]);
+    // A step reading the parameter before another sets it: the parameter reaches the pipeline, nothing to say.
+    const read = graphOf([
+      [['parameters'], 'n = 5'],
+      [['step:a'], 'm = n * 2'],
+      [['step:b'], 'n = 8\ny = n + m'],
+    ]);
+    assert.deepEqual(codes(read), []);
+  });
+
   it('a shared class, a function binding a global, or a shared cell calling such a function at import: an error naming the line', () => {
     const cls = graphOf([
       [['step:load'], 'df = 1'],
@@ -445,6 +506,27 @@ describe('buildStepGraph', () => {
       [['step:use'], 'm = size()'],
     ]).problems.filter((x) => x.code === 'shared-reads-step-value');
     assert.deepEqual(atImport.map((x) => [x.line, x.message.slice(0, 60)]), [[4, 'this shared cell calls size, which reads df (from step load)']]);
+    // A dict of such functions only refers to them: said so, with the fix.
+    const referred = graphOf([
+      [['functions'], 'def mae(pred):\n    return abs(pred - y_true)\nSCORERS = {"mae": mae}'],
+      [['step:load'], 'y_true = 1.0'],
+      [['step:score'], 'results = {name: fn(2.0) for name, fn in SCORERS.items()}'],
+    ]).problems.filter((x) => x.code === 'shared-reads-step-value');
+    assert.deepEqual(referred.map((x) => x.line), [3]);
+    assert.match(referred[0]?.message ?? '', /^this shared cell refers to mae, a function reading y_true \(from step load\) when called, .*Build SCORERS in the step using it \(move this line there\), or tag this cell as a step$/);
+    // A method reading a parameter: the class's one error, not also one for a read at import.
+    const method = graphOf([
+      [['parameters'], 'CLIP = 3.0'],
+      [['functions'], 'class Clipper:\n    limit = 1\n\n    def transform(self, X):\n        return min(X, CLIP)'],
+      [['step:use'], 'n = Clipper().transform(5.0)'],
+    ]).problems.filter((x) => x.code === 'shared-reads-step-value');
+    assert.deepEqual(method.map((x) => [x.line, x.message.slice(0, 45)]), [[5, 'class Clipper reads the global CLIP, a parame']]);
+    // A class body reading it at import still is that error.
+    const body = graphOf([
+      [['parameters'], 'CLIP = 3.0'],
+      [['functions'], 'class Clipper:\n    limit = CLIP'],
+    ]).problems.filter((x) => x.code === 'shared-reads-step-value');
+    assert.ok(body.some((x) => x.line === 2 && x.message.startsWith('this shared cell reads CLIP, a parameter; shared code')), JSON.stringify(body));
   });
 
   it('a shared cell rebinding a step value (`df = df[...]`) reads it first: the same error', () => {

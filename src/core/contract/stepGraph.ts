@@ -89,6 +89,11 @@ export interface StepNode extends CodeUnit {
    * the run's parameters, and the cache key they give, stay as pipeline.yaml or --param set them.
    */
   readonly changesParameters?: readonly string[];
+  /**
+   * The parameters cells (by index), and untagged cells continuing one, whose code on parameters
+   * (`np.random.seed(SEED)`) runs at the start of this step, before its own cells.
+   */
+  readonly parameterCode?: readonly number[];
 }
 
 export interface SharedCode {
@@ -115,6 +120,8 @@ export interface StepBoundFunction {
   readonly endLine: number;
   /** The parameters and step values it reads, itself or through another such function. */
   readonly reads: readonly string[];
+  /** Those of `reads` its own definition reads (a default value, `t=THRESHOLD`): their values where the def runs. */
+  readonly definitionReads?: readonly string[];
   /** Left out of common.py: it reads a name the shared module does not have. */
   readonly leftOut: boolean;
 }

@@ -37,6 +37,11 @@ export interface GeneratedCell {
   readonly useSites?: readonly { readonly name: string; readonly line: number }[];
   /** Names bound by top-level simple assignments (for unused-local cleanup). */
   readonly assigned: readonly string[];
+  /**
+   * Every name the cell binds at its top but by import (assignments, loop targets, `def`s ...): a local of the
+   * function the cell becomes, from its first line.
+   */
+  readonly bound?: readonly string[];
   /** Every name the cell's scope binds by assignment, `:=` or `with … as`, and whether surely (unused-local cleanup). */
   readonly localBindings?: readonly { readonly name: string; readonly certain: boolean }[];
   /** Names a function the cell defines declares `global` (a shared function may change them). */
@@ -691,7 +696,8 @@ class Generator {
     const copied = step.changesShared ?? [];
     const unread = this.readOnlyInReplaced(step.cells);
     const shared = this.splitShared(step.commonNames.filter((n) => !copied.includes(n) && !unread.has(n)));
-    if (shared.atImport.length > 0) lines.push(`from ..${this.input.sharedModule} import ${this.sharedImportItems(`step:${step.name}`, shared.atImport).join(', ')}`, '');
+    const sharedRebound = this.reboundShared('..', `step:${step.name}`, shared.atImport, step.cells, hoisted.flatMap(({ def }) => def.freeNames));
+    if (sharedRebound.atModule.length > 0) lines.push(`from ..${this.input.sharedModule} import ${this.sharedImportItems(`step:${step.name}`, sharedRebound.atModule).join(', ')}`, '');
     const changedParameters = step.changesParameters ?? [];
     if (copied.length > 0 || changedParameters.length > 0) lines.push('from .. import _runtime', '');
     if (named) {
@@ -717,7 +723,7 @@ class Generator {
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
-    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters), ...this.sharedDefinitions(step)]);
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...sharedRebound.inFunction, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters), ...this.sharedDefinitions(step)]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
@@ -751,6 +757,23 @@ class Generator {
     };
   }
 
+  /**
+   * The shared names a unit imports split by where the import goes, as {@link rebindingImports} does for
+   * imports: one the cells bind again (`y = LIMIT * SCALE` then `LIMIT = 6`; a shared function's default
+   * `d=LIMIT` defined above `LIMIT = 6`) is a local of the function, unbound there when read before the
+   * cells bind it: imported at the function's top (and at module level too when module-level code reads it).
+   */
+  private reboundShared(from: string, key: string, names: readonly string[], cells: readonly CellRef[], usedOutside: readonly string[]): { atModule: string[]; inFunction: string[] } {
+    const locals = this.boundIn(cells);
+    const rebound = names.filter((n) => locals.has(n));
+    if (rebound.length === 0) return { atModule: [...names], inFunction: [] };
+    const note = `# nbpromote: imported here: the cells bind ${andList(rebound)} again, so in this function ${rebound.length === 1 ? 'it is a local' : 'they are locals'}`;
+    return {
+      atModule: names.filter((n) => !rebound.includes(n) || usedOutside.includes(n)),
+      inFunction: [[note, `from ${from}${this.input.sharedModule} import ${this.sharedImportItems(key, rebound).join(', ')}`].join('\n')],
+    };
+  }
+
   private docstring(step: StepNode): string {
     const from = (name: string): string => {
       const edge = this.edgesInto.get(step.name)?.find((e) => e.name === name);
@@ -768,7 +791,7 @@ class Generator {
     // The function's arguments and the shared values it copies are its locals too: a `global` of one in a
     // function the cells define meant the notebook's variable, now the step's (`nonlocal`).
     const locals = new Set([...this.functionLocals(unit.cells), ...unit.inputs, ...((unit as Partial<StepNode>).changesShared ?? [])]);
-    const parametersCells = new Set(this.input.graph.parameters.map((p) => p.definedAt.cellIndex));
+    const parametersCells = new Set([...this.input.graph.parameters.map((p) => p.definedAt.cellIndex), ...((unit as Partial<StepNode>).parameterCode ?? [])]);
     const chunks = unit.cells.map((c) => {
       const body = this.cellBody(c, undefined, skip.get(c.index), locals);
       // A parameters cell's code on its parameters (`np.random.seed(SEED)`): first in the step after it.
@@ -831,6 +854,14 @@ class Generator {
     if (sure.length > 0) out.push(`del ${sure.join(', ')}  # computed in the notebook, used by no later step`);
     if (unsure.length > 0) out.push(`try:  # computed in the notebook (maybe), used by no later step\n    del ${unsure.join(', ')}\nexcept NameError:\n    pass`);
     return out;
+  }
+
+  /** Every name the cells bind at their top but by import, loop targets and definitions too (GeneratedCell.bound). */
+  private boundIn(cells: readonly CellRef[]): Set<string> {
+    return new Set(cells.flatMap((c) => {
+      const g = this.input.cells.get(c.index);
+      return g?.bound ?? [...(g?.assigned ?? []), ...(g?.localBindings ?? []).map((b) => b.name)];
+    }));
   }
 
   /** The names the cells bind at their top: locals of the function they become. */
@@ -960,9 +991,28 @@ class Generator {
     return this.definedIn(unit).map((f) => {
       const cell: CellRef = { index: f.cellIndex, ...(f.cellId === undefined ? {} : { id: f.cellId }) };
       const code = this.input.cells.get(f.cellIndex)?.code.split('\n').slice(f.startLine - 1, f.endLine) ?? [];
-      const note = `# nbpromote: ${f.name}, a shared function of ${cellWords([cell])}, is defined here: it reads ${andList(f.reads)}, which this function has`;
+      const note = `# nbpromote: ${f.name}, a shared function of ${cellWords([cell])}, is defined here: ${this.sharedReadWords(unit, f)}`;
       return [note, `# ${this.cellMarker(cell, f.startLine, f.endLine)}`, ...code].join('\n');
     });
+  }
+
+  /**
+   * What a shared function defined in a unit reads, and where the unit has it: `it reads N_FOLDS, which this
+   * function takes as an input, and X, which the cells below bind before calling it`; a default value read from
+   * an input the cells bind again (`def label(p, t=THRESHOLD)` above `THRESHOLD = 0.3`) is the input, as the
+   * notebook's def took the parameter before the cell bound it.
+   */
+  private sharedReadWords(unit: CodeUnit, f: StepBoundFunction): string {
+    const taken = f.reads.filter((r) => unit.inputs.includes(r));
+    const bound = f.reads.filter((r) => !unit.inputs.includes(r));
+    const parts = [
+      ...(taken.length === 0 ? [] : [`${andList(taken)}, which this function takes as ${taken.length === 1 ? 'an input' : 'inputs'}`]),
+      ...(bound.length === 0 ? [] : [`${andList(bound)}, which the cells below bind before calling it`]),
+    ];
+    const locals = this.boundIn(unit.cells);
+    const rebound = (f.definitionReads ?? []).filter((r) => taken.includes(r) && locals.has(r));
+    const defaults = rebound.length === 0 ? '' : `; its default ${rebound.length === 1 ? 'value takes' : 'values take'} ${andList(rebound)} as given, as the notebook's def did, before the cells below bind ${rebound.length === 1 ? 'it' : 'them'} again`;
+    return `it reads ${parts.join(', and ')}${defaults}`;
   }
 
   /** The names the shared functions a unit defines itself read: the imports they need stay. */
@@ -1063,7 +1113,8 @@ class Generator {
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
     const unread = this.readOnlyInReplaced(metrics.cells);
     const shared = this.splitShared(metrics.commonNames.filter((n) => !unread.has(n)));
-    if (shared.atImport.length > 0) lines.push(`from .${this.input.sharedModule} import ${this.sharedImportItems('metrics', shared.atImport).join(', ')}`, '');
+    const sharedRebound = this.reboundShared('.', 'metrics', shared.atImport, metrics.cells, []);
+    if (sharedRebound.atModule.length > 0) lines.push(`from .${this.input.sharedModule} import ${this.sharedImportItems('metrics', sharedRebound.atModule).join(', ')}`, '');
     const names = metricNames(this.input.graph, this.input.cells);
     const shownNamesByCell = shownNamesOfCells(metrics.cells.map((c) => this.shownText(c.index)), names);
     const showsEarlier = metrics.cells.slice(0, -1).some((c, i) => shownNamesByCell[i] !== undefined || earlierShownRead(this.shownText(c.index)) !== undefined);
@@ -1119,7 +1170,7 @@ class Generator {
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
     lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
-    const chunks = [...functionImports, ...late, ...this.sharedDefinitions(metrics), ...bodies];
+    const chunks = [...functionImports, ...sharedRebound.inFunction, ...late, ...this.sharedDefinitions(metrics), ...bodies];
     if (shownText !== undefined) {
       const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText, '_shown') : undefined;
       if (body !== undefined) chunks[chunks.length - 1] = body;
@@ -1324,7 +1375,11 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
       // pipeline run used it up, and the step called again with it would see nothing.
       lines.push(`    used_up = _runtime.used_up_inputs(pipeline_run, ${pyString(step.name)})`, '    if used_up:', '        pytest.skip(used_up)');
     }
-    lines.push(`    result = ${local}(${args.join(', ')})`);
+    if (this.sharedRunsFirst()) {
+      // The state the shared code keeps for every run (a list a helper appends to, seeded generators): as when
+      // the step ran in the pipeline, not as the run left it.
+      lines.push(`    with _runtime.state_before(pipeline_run, ${pyString(step.name)}):  # the shared state the step started from in the run`, `        result = ${local}(${args.join(', ')})`);
+    } else lines.push(`    result = ${local}(${args.join(', ')})`);
     lines.push(`    returned = _runtime.split_outputs(${pyString(step.name)}, OUTPUTS, result)`, '    assert list(returned) == OUTPUTS');
     lines.push(`    for name, recorded in (_runtime.step_config(pipeline_config, ${pyString(step.name)}).get("recorded") or {}).items():`);
     lines.push('        assert _runtime.matches_recorded(returned[name], recorded), f"{name}: {_runtime.describe(returned[name])} differs from the notebook\'s {recorded}"');

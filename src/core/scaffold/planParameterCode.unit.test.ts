@@ -111,6 +111,27 @@ describe('planPromotion: code on no parameter, or with no step after it, in the 
     assert.equal(runPipeline(join(dir, 'out')).metrics['metric'], expected);
   });
 
+  it("runs an untagged cell continuing Kale's pipeline-parameters cell as the parameters cell: its code on them first in the step", async function () {
+    const kale = (seedLines: readonly TestCell[]): TestCell[] => [
+      { tags: ['imports'], source: 'import random' },
+      ...seedLines,
+      { tags: ['block:draw'], source: 'x = random.random()' },
+      { tags: ['pipeline-metrics'], source: 'metric = x' },
+    ];
+    const outcome = await promote(dir, kale([{ tags: ['pipeline-parameters'], source: 'SEED = 1' }, { source: 'random.seed(SEED)' }]));
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.problems.filter((p) => p.code.startsWith('parameter-code') || p.code === 'shared-reads-step-value').map((p) => [p.code, p.cellIndex, p.line]), [['parameter-code-moved', 2, 1]]);
+    assert.match(outcome.problems.find((p) => p.code === 'parameter-code-moved')?.message ?? '', /^line 1 is not a plain literal assignment \(code on SEED\): it runs at the start of step draw/);
+    const draw = readFileSync(join(dir, 'out', 'src/nb/steps/draw.py'), 'utf8');
+    assert.match(draw, /^def draw\(SEED: int\) -> Any:/m);
+    assert.match(draw, /# nbpromote: from the parameters cell \(cell c2\)[^\n]*\n {4}# cell c2, line 1\n {4}random\.seed\(SEED\)\n/);
+    assert.doesNotMatch(readFileSync(join(dir, 'out', 'src/nb/common.py'), 'utf8'), /random\.seed/);
+    if (!withPython()) this.skip();
+    const expected = (seed: number): number => Number(spawnSync(PYTHON, ['-c', `import random\nrandom.seed(${seed})\nprint(repr(random.random()))`], { encoding: 'utf8' }).stdout);
+    assert.equal(runPipeline(join(dir, 'out')).metrics['metric'], expected(1));
+    assert.equal(runPipeline(join(dir, 'out'), '--param', 'SEED=2').metrics['metric'], expected(2));
+  });
+
   it('refuses code on the parameters with no step after the cell, naming the line', async () => {
     const outcome = await promote(dir, [
       { tags: ['step:load'], source: 'rows = list(range(10))' },

@@ -4,9 +4,11 @@
 // scikit-learn for the pipeline) is there.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasPython, promoteCells, PYTHON, runPipeline } from './testing';
+import { promoteNotebook } from '../promote/promote';
+import { hasPython, notebookJson, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
 import type { TestCell } from './testing';
 
 /** The notebook's number: its cells run one after the other, as Jupyter runs them, printing `metric`. */
@@ -74,6 +76,37 @@ describe('planPromotion: a pipeline holding the model a later step fits through 
       assert.deepEqual([first, second, third].map((r) => r.steps.map((s) => s.status)), [['ran', 'ran', 'ran'], ['cached', 'cached', 'cached'], ['cached', 'cached', 'ran']]);
       const tests = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
       assert.equal(tests.status, 0, tests.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('planPromotion: a shared list a shared helper appends to (FEATURES.append), with the shapes --execute recorded', function () {
+  this.timeout(120_000);
+  const cells: readonly TestCell[] = [
+    { tags: ['imports'], source: 'import numpy as np' },
+    { source: "FEATURES = ['a']" },
+    { tags: ['functions'], source: "def add_square(frame, col):\n    frame[col + '_sq'] = frame[col] ** 2\n    FEATURES.append(col + '_sq')" },
+    { tags: ['step:load'], source: "df = {'a': np.array([1.0, 2.0, 3.0])}" },
+    { tags: ['step:fe'], source: "add_square(df, 'a')\nX = np.column_stack([df[f] for f in FEATURES])" },
+    { tags: ['metrics'], source: 'n_cols = X.shape[1]' },
+  ];
+
+  it("the step's contract test calls it from the shared state it started from in the run: the recorded shape holds", async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-shared-list-'));
+    try {
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+      // What `promote --execute` records of the notebook: X has the 2 columns FEATURES named then.
+      const executed = { metrics: new Map([['n_cols', 2]]), outputs: new Map([['fe', { X: { type: 'numpy.ndarray', shape: [3, 2] } }]]) };
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', executed });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const out = join(dir, 'out');
+      assert.match(readFileSync(join(out, 'tests/test_fe.py'), 'utf8'), /\n {4}with _runtime\.state_before\(pipeline_run, "fe"\):[^\n]*\n {8}result = fe\(df=values\["df"\]\)\n/);
+      if (!hasPython('numpy')) this.skip();
+      assert.equal(runPipeline(out).metrics['n_cols'], 2);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -51,7 +51,7 @@ describe('planPromotion: a shared function reading parameters and step values (d
       const step = readFileSync(join(out, 'src/nb/steps/score.py'), 'utf8');
       // The step takes what the functions read, defines both (they call each other), imports what they use.
       assert.match(step, /^def score\(values, N_FOLDS: int, SCALE: float\) -> Any:/m);
-      assert.match(step, /\n {4}# nbpromote: fold_means, a shared function of cell c3, is defined here: it reads values and N_FOLDS, which this function has\n {4}# cell c3, lines 1-4\n {4}def fold_means\(weight\):/);
+      assert.match(step, /\n {4}# nbpromote: fold_means, a shared function of cell c3, is defined here: it reads values and N_FOLDS, which this function takes as inputs\n {4}# cell c3, lines 1-4\n {4}def fold_means\(weight\):/);
       assert.match(step, /\n {4}def spread\(weight\):\n {8}means = fold_means\(weight\)/);
       assert.match(step, /^import math$/m);
       assert.match(step, /^import statistics$/m);
@@ -127,6 +127,48 @@ describe('planPromotion: a shared function reading parameters and step values (d
       const [a, b, last, c, mErr, mCap] = JSON.parse(r.stdout.trim().split('\n').pop() ?? '[]') as number[];
       const run = runPipeline(out);
       assert.deepEqual([run.metrics['a'], run.metrics['b'], run.metrics['last'], run.metrics['c'], run.metrics['m_err'], run.metrics['m_cap']], [a, b, last, c, mErr, mCap]);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+      if (!/No module named/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  // A default value reads a parameter where the def runs; the units calling the function bind that parameter
+  // themselves (`THRESHOLD = 0.3`, a tuning loop) or after a step did, and a default reads a shared constant a
+  // step binds again.
+  const defaults: readonly TestCell[] = [
+    { tags: ['parameters'], source: 'THRESHOLD = 0.5' },
+    { tags: ['functions'], source: 'LIMIT = 5\n\n\ndef label(p, t=THRESHOLD):\n    return int(p >= t)\n\n\ndef capped(v, d=LIMIT):\n    return min(v, d) + THRESHOLD\n\n\nlab = lambda p, t=THRESHOLD: int(p >= t)' },
+    { tags: ['step:a'], source: 'THRESHOLD = 0.3\nx = label(0.4)\ny = lab(0.4)\nz = label(0.4, THRESHOLD)' },
+    { tags: ['step:tune'], source: 'hits = []\nfor THRESHOLD in [0.2, 0.45, 0.6]:\n    hits.append(label(0.4) + label(0.4, THRESHOLD))\nLIMIT = 1\ncap = capped(3) + LIMIT' },
+    { tags: ['metrics'], source: 'm = label(0.45)\nprint(x, y, z, sum(hits), cap, m)' },
+  ];
+
+  it("a default value reading a parameter a unit binds again is the parameter's, as where the notebook's def ran; runs, pyflakes clean", async function () {
+    const { dir, out } = await promoteCells(defaults, 'stepbound');
+    try {
+      const step = (name: string): string => readFileSync(join(out, `src/nb/steps/${name}.py`), 'utf8');
+      assert.match(step('a'), /^def a\(THRESHOLD: float\) -> AOutputs:/m);
+      assert.match(step('a'), /# nbpromote: label, a shared function of cell c1, is defined here: it reads THRESHOLD, which this function takes as an input; its default value takes THRESHOLD as given, as the notebook's def did, before the cells below bind it again\n/);
+      assert.doesNotMatch(step('a'), /which this function has/);
+      assert.match(step('tune'), /# nbpromote: label, .*; its default value takes THRESHOLD as given, as the notebook's def did, before the cells below bind it again\n/);
+      // LIMIT, bound again in the step, is imported in its function, above the def reading it.
+      assert.match(step('tune'), /\n {4}# nbpromote: imported here: the cells bind LIMIT again, so in this function it is a local\n {4}from \.\.common import LIMIT\n/);
+      if (!hasPython()) return;
+      const names = ['x', 'y', 'z', 'hits', 'cap', 'm'];
+      const notebook = (threshold: number): number[] => {
+        const source = defaults.map((c) => c.source).join('\n').replace('THRESHOLD = 0.5', `THRESHOLD = ${threshold}`);
+        const r = spawnSync(PYTHON, ['-c', `${source}\nimport json\nprint(json.dumps([x, y, z, sum(hits), cap, m]))`], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        return JSON.parse(r.stdout.trim().split('\n').pop() ?? '[]') as number[];
+      };
+      const metrics = (run: { metrics: Record<string, number> }): unknown[] => names.map((n) => (n === 'hits' ? undefined : run.metrics[n]));
+      const expected = notebook(0.5);
+      assert.deepEqual(metrics(runPipeline(out)), expected.map((v, i) => (names[i] === 'hits' ? undefined : v)));
+      const other = notebook(0.35);
+      assert.deepEqual(metrics(runPipeline(out, '--param', 'THRESHOLD=0.35')), other.map((v, i) => (names[i] === 'hits' ? undefined : v)));
       const tests = runPytest(out);
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
       const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });

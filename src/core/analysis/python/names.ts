@@ -71,6 +71,14 @@ export interface FunctionInfo {
    */
   readonly freeNames: readonly string[];
   /**
+   * The free names a function reads where its `def` runs (default values, decorators), with `callReads` the
+   * ones its body reads when called; a name may be in both. Absent when the definition itself reads none:
+   * every free name is then read when called. `def label(p, t=THRESHOLD)` binds the default to THRESHOLD's
+   * value then, whatever THRESHOLD is when `label` is called.
+   */
+  readonly definitionReads?: readonly string[];
+  readonly callReads?: readonly string[];
+  /**
    * Module-level names its body assigns through `global` (`global calls` then `calls += 1`), first site of
    * each: calling it changes the notebook's variable, which a function moved into a step cannot do.
    */
@@ -124,6 +132,8 @@ export interface CellAnalysis {
   readonly deletes: readonly NameSite[];
   /** Module-level names read, every site in source order, builtins and IPython names left out. */
   readonly uses: readonly NameSite[];
+  /** The uses inside function and lambda bodies (read when called, not when the cell runs); absent when none. */
+  readonly deferredUses?: readonly NameSite[];
   /** The uses the cell does not bind first: what it needs from earlier cells. */
   readonly usedBeforeDefinition: readonly NameSite[];
   /** Reads of Python builtins the cell does not bind first (`len`, `print`, `id` ...). */
@@ -324,7 +334,7 @@ class Walker {
 
   // ---- results
 
-  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'topLevelAwaits' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases' | 'globalsDeclared'> {
+  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'deferredUses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'topLevelAwaits' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases' | 'globalsDeclared'> {
     const boundAnywhere = new Set(this.binds.map((b) => b.name));
     const firstBind = new Map<string, number>();
     for (const b of this.binds) if (!firstBind.has(b.name)) firstBind.set(b.name, b.seq);
@@ -333,7 +343,8 @@ class Walker {
     const usedBeforeDefinition: NameSite[] = [];
     const builtinUses: NameSite[] = [];
     const ipythonUses: NameSite[] = [];
-    const useOffsets: { name: string; offset: number }[] = [];
+    const useOffsets: { name: string; offset: number; deferred: boolean }[] = [];
+    const deferredUses: NameSite[] = [];
     for (const read of this.reads) {
       if (!this.resolvesToModule(read)) continue;
       const bindSeq = firstBind.get(read.name);
@@ -348,18 +359,27 @@ class Walker {
         continue;
       }
       uses.push(at);
-      useOffsets.push({ name: read.name, offset: read.offset });
+      useOffsets.push({ name: read.name, offset: read.offset, deferred: read.scope.deferred });
+      if (read.scope.deferred) deferredUses.push(at);
       if (!boundBefore) usedBeforeDefinition.push(read.guarded === true ? { ...at, guarded: true } : at);
     }
 
     const functions: FunctionInfo[] = this.definitions.map((d) => {
       const freeNames: string[] = [];
-      for (const use of useOffsets) if (use.offset >= d.start && use.offset < d.end && !freeNames.includes(use.name)) freeNames.push(use.name);
+      const definitionReads: string[] = [];
+      const callReads: string[] = [];
+      for (const use of useOffsets) {
+        if (use.offset < d.start || use.offset >= d.end) continue;
+        if (!freeNames.includes(use.name)) freeNames.push(use.name);
+        const when = use.deferred ? callReads : definitionReads;
+        if (!when.includes(use.name)) when.push(use.name);
+      }
+      const atDefinition = d.kind === 'function' && definitionReads.length > 0 ? { definitionReads, callReads } : {};
       const globalWrites: NameSite[] = [];
       for (const b of this.binds) {
         if (b.offset > d.nameOffset && b.offset < d.end && b.name !== d.name && !globalWrites.some((w) => w.name === b.name)) globalWrites.push({ name: b.name, ...this.site(b.offset) });
       }
-      return { name: d.name, kind: d.kind, line: this.site(d.nameOffset).line, startLine: this.tree.position(d.start).line, endLine: this.tree.position(Math.max(d.start, d.end - 1)).line, topLevel: d.topLevel, freeNames, ...(globalWrites.length === 0 ? {} : { globalWrites }) };
+      return { name: d.name, kind: d.kind, line: this.site(d.nameOffset).line, startLine: this.tree.position(d.start).line, endLine: this.tree.position(Math.max(d.start, d.end - 1)).line, topLevel: d.topLevel, freeNames, ...atDefinition, ...(globalWrites.length === 0 ? {} : { globalWrites }) };
     });
 
     const bySite = (a: NameSite, b: NameSite): number => a.line - b.line || a.column - b.column;
@@ -367,6 +387,7 @@ class Walker {
       defines: this.binds.map((b) => ({ name: b.name, ...this.site(b.offset) })).sort(bySite),
       deletes: this.deleted.map((d) => ({ name: d.name, ...this.site(d.offset) })).sort(bySite),
       uses: uses.sort(bySite),
+      ...(deferredUses.length === 0 ? {} : { deferredUses: deferredUses.sort(bySite) }),
       usedBeforeDefinition: usedBeforeDefinition.sort(bySite),
       builtinUses: builtinUses.sort(bySite),
       ipythonUses: ipythonUses.sort(bySite),

@@ -138,9 +138,22 @@ describe('analyzeCell details', () => {
   it('describes top-level functions and classes with the names they read', () => {
     const a = analyzeCell('SCALE = 2\n\n@cache\ndef load(path=DEFAULT):\n    return pd.read_csv(path) * SCALE\n\nif True:\n    class Model(Base):\n        def fit(self):\n            return helper(self) + len(self)\n');
     assert.deepEqual(a.functions, [
-      { name: 'load', kind: 'function', line: 4, startLine: 3, endLine: 5, topLevel: true, freeNames: ['cache', 'DEFAULT', 'pd', 'SCALE'] },
+      { name: 'load', kind: 'function', line: 4, startLine: 3, endLine: 5, topLevel: true, freeNames: ['cache', 'DEFAULT', 'pd', 'SCALE'], definitionReads: ['cache', 'DEFAULT'], callReads: ['pd', 'SCALE'] },
       { name: 'Model', kind: 'class', line: 8, startLine: 8, endLine: 10, topLevel: false, freeNames: ['Base', 'helper'] },
     ]);
+  });
+
+  it('tells the names a def reads where it runs (defaults, decorators) from those its body reads when called', () => {
+    // `t=T` is bound where the def runs; T in the body is read at each call: a name can be both.
+    const a = analyzeCell('def label(p, t=T, k=K):\n    return int(p * K >= t)\n\ndef plain(p):\n    return p * T\n');
+    assert.deepEqual(a.functions.map((f) => [f.name, f.definitionReads, f.callReads]), [
+      ['label', ['T', 'K'], ['K']],
+      ['plain', undefined, undefined],
+    ]);
+    // A lambda's default and body: uses inside function and lambda bodies are the deferred ones.
+    const b = analyzeCell('lab = lambda p, t=T: int(p >= t * S)');
+    assert.deepEqual(b.deferredUses?.map((u) => u.name), ['S']);
+    assert.deepEqual(b.uses.map((u) => u.name), ['T', 'S']);
   });
 
   it('records the globals a function assigns through `global`, first site of each', () => {

@@ -461,6 +461,10 @@ class RunResult:
     #: The inputs in ``inputs`` that could not be copied and that the step ran on, by step: iterators (a
     #: generator, ``KFold().split(X)``) it may have used up. See ``used_up_inputs``.
     uncopied_inputs: Dict[str, List[str]] = field(default_factory=dict)
+    #: The global state the runtime tracks (seeded generators, shared values shared functions change, the shared
+    #: code's generators) as each step started, by step then cache entry, with ``keep_inputs=True``: a test calling
+    #: the step again starts from it (``state_before``).
+    states: Dict[str, Dict[str, Any]] = field(default_factory=dict)
     #: The folder each step started in: the notebook's (the workdir), or where an earlier ``os.chdir`` left it.
     folders: Dict[str, str] = field(default_factory=dict)
     #: The folder the steps left the run in: the metrics and the notebook's test cells ran there.
@@ -698,6 +702,7 @@ class _Run:
         self.step_outputs: dict[str, dict[str, Any]] = {}
         self.uncopied: dict[str, dict[str, list[str]]] = {}
         self.uncopied_inputs: dict[str, list[str]] = {}
+        self.step_states: dict[str, dict[str, Any]] = {}
         #: Steps that wrote a file or folder a parameter names, with what is needed to key them again at the end
         #: (and the key their outputs were stored under).
         self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], dict[str, Any], str]] = []
@@ -746,6 +751,7 @@ class _Run:
         began = time.perf_counter()
         if self.keep_inputs:
             self._keep_inputs(step)
+            self.step_states[name] = {tracked.entry: tracked.now() for tracked in _tracked_state()}
         self.step_folders[name] = os.getcwd()
         try:
             key, outputs, status = self._step_outputs(step)
@@ -1173,6 +1179,7 @@ class _Run:
             step_outputs=dict(self.step_outputs),
             uncopied=dict(self.uncopied),
             uncopied_inputs=dict(self.uncopied_inputs),
+            states=dict(self.step_states),
             folders=dict(self.step_folders),
             folder=self.end_folder,
             error=self.error,
@@ -1985,6 +1992,24 @@ def step_output(run: RunResult, step: str, name: str) -> Any:
             stacklevel=2,
         )
     return kept[name]
+
+
+@contextlib.contextmanager
+def state_before(run: RunResult, step: str) -> Iterator[None]:
+    """For a test calling ``step`` again after ``run``: the global state the runtime tracks (seeded generators,
+    shared values shared functions change, such as a list a helper appends to, the shared code's generators) as
+    it was when the step started in ``run``, as a run starts it; put back as it was after the block."""
+    tracked = _tracked_state()
+    saved = [(t, t.now()) for t in tracked]
+    before = run.states.get(step) or {}
+    for t in tracked:
+        if t.entry in before:
+            t.restore(before[t.entry])
+    try:
+        yield
+    finally:
+        for t, value in saved:
+            t.restore(value)
 
 
 def used_up_inputs(run: RunResult, step: str) -> str | None:
