@@ -179,6 +179,17 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.ok(notebook.isDirty, 'the edit is not saved');
     await eventually('the promote lens after an edit', () => titles(first), (t) => t.includes('Promoted v0.1.0 · 1 step changed · Re-promote'));
+
+    // Back as promoted, then a change outside the steps (the shared cell): the package is stale all the same.
+    const undo = new vscode.WorkspaceEdit();
+    undo.delete(train.uri, new vscode.Range(train.lineCount - 2, train.lineAt(train.lineCount - 2).range.end.character, train.lineCount - 1, train.lineAt(train.lineCount - 1).range.end.character));
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    await eventually('the promote lens after the edit was taken back', () => titles(first), (t) => t.includes('Promoted v0.1.0 · up to date'));
+    const shared = notebook.cellAt(0).document;
+    const constant = new vscode.WorkspaceEdit();
+    constant.insert(shared.uri, shared.lineAt(shared.lineCount - 1).range.end, '\nNOTE = "a constant no step reads"');
+    assert.ok(await vscode.workspace.applyEdit(constant));
+    await eventually('the promote lens after a change outside the steps', () => titles(first), (t) => t.some((title) => /^Promoted v0\.1\.0 · \d+ files? differs? · Re-promote$/.test(title)));
   });
 
   it('shows the lenses of a percent script on its first line and on the step markers', async () => {

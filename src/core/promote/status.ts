@@ -20,9 +20,23 @@ export type PromotionStatus =
       readonly changedSteps: readonly string[];
       /** What changed in words (diffSnapshots), steps and parameters; empty when up to date. */
       readonly changes: readonly string[];
+      /** What the dry run of a promotion found beyond steps and parameters, when it was given. */
+      readonly files?: PackageFiles;
     }
   /** Promoted, but the notebook has errors now, so there is nothing to compare. */
   | { readonly kind: 'unknown'; readonly version: string; readonly errors: number };
+
+/**
+ * What a dry run of the promotion says of the package's files (the Pipelines view and `check` read the same): the
+ * files promotion would write again (the metrics, test or shared cells changed, saved outputs changed the expected
+ * metrics), of which those a person edited, and what stops promotion in the package itself (merge conflict markers
+ * left in a file, a kept file that cannot be read), in short words.
+ */
+export interface PackageFiles {
+  readonly stale: number;
+  readonly edited: number;
+  readonly blockers: readonly string[];
+}
 
 /** The notebook's path as a lock in `outDir` records it (relative, forward slashes), as promotion writes it. */
 export function lockNotebookPath(outDir: string, notebookPath: string): string {
@@ -38,11 +52,11 @@ export function lockIsFor(lock: LockFile, outDir: string, notebookPath: string):
  * The status given the lock for this notebook (undefined: never promoted) and the current snapshot
  * (undefined when the notebook cannot be analysed now; `errors` says how many errors are in the way).
  */
-export function promotionStatus(lock: LockFile | undefined, now: Snapshot | undefined, errors = 0): PromotionStatus {
+export function promotionStatus(lock: LockFile | undefined, now: Snapshot | undefined, errors = 0, files?: PackageFiles): PromotionStatus {
   if (lock === undefined) return { kind: 'never' };
   if (now === undefined) return { kind: 'unknown', version: lock.version, errors };
   const diff = diffSnapshots(lock, now, false);
-  return { kind: 'promoted', version: lock.version, changedSteps: changedSteps(lock, now), changes: diff.changes };
+  return { kind: 'promoted', version: lock.version, changedSteps: changedSteps(lock, now), changes: diff.changes, ...(files === undefined ? {} : { files }) };
 }
 
 /** Steps whose code or signature differs, new steps (in the current order), then removed steps. */
@@ -58,8 +72,9 @@ export function changedSteps(old: Snapshot, now: Snapshot): string[] {
 
 /**
  * The code lens title: "Promote notebook", "Promoted v0.3.0 · up to date", "Promoted v0.3.0 · 2 steps
- * changed · Re-promote", "Promoted v0.3.0 · parameters changed · Re-promote", "Promoted v0.3.0 · 1 error to
- * fix".
+ * changed · Re-promote", "Promoted v0.3.0 · parameters changed · Re-promote", "Promoted v0.3.0 · 3 files differ ·
+ * Re-promote" (the metrics, tests or shared cells changed), "Promoted v0.3.0 · merge conflict markers in
+ * train.py", "Promoted v0.3.0 · 1 error to fix".
  */
 export function promotionTitle(status: PromotionStatus): string {
   switch (status.kind) {
@@ -69,8 +84,14 @@ export function promotionTitle(status: PromotionStatus): string {
       return `Promoted v${status.version} · ${status.errors === 1 ? '1 error' : `${status.errors} errors`} to fix`;
     case 'promoted': {
       const n = status.changedSteps.length;
+      const blocker = status.files?.blockers[0];
+      if (blocker !== undefined) return `Promoted v${status.version} · ${blocker}`;
       if (n > 0) return `Promoted v${status.version} · ${n === 1 ? '1 step' : `${n} steps`} changed · Re-promote`;
       if (status.changes.length > 0) return `Promoted v${status.version} · parameters changed · Re-promote`;
+      const stale = status.files?.stale ?? 0;
+      const edited = status.files?.edited ?? 0;
+      if (edited > 0) return `Promoted v${status.version} · ${edited === 1 ? '1 file edited by hand' : `${edited} files edited by hand`} · Re-promote`;
+      if (stale > 0) return `Promoted v${status.version} · ${stale === 1 ? '1 file differs' : `${stale} files differ`} · Re-promote`;
       return `Promoted v${status.version} · up to date`;
     }
   }

@@ -40,6 +40,15 @@ describe('promotion status', () => {
     assert.equal(promotionTitle(promotionStatus(lock, same)), 'Promoted v0.3.0 · up to date');
   });
 
+  it('says what a dry run found beyond steps and parameters: files differing, files edited by hand, merge conflict markers', () => {
+    assert.equal(promotionTitle(promotionStatus(lock, same, 0, { stale: 0, edited: 0, blockers: [] })), 'Promoted v0.3.0 · up to date');
+    assert.equal(promotionTitle(promotionStatus(lock, same, 0, { stale: 3, edited: 0, blockers: [] })), 'Promoted v0.3.0 · 3 files differ · Re-promote');
+    assert.equal(promotionTitle(promotionStatus(lock, same, 0, { stale: 1, edited: 1, blockers: [] })), 'Promoted v0.3.0 · 1 file edited by hand · Re-promote');
+    const changed: Snapshot = { ...same, steps: { ...same.steps, report: step('C', ['model']) } };
+    assert.equal(promotionTitle(promotionStatus(lock, changed, 0, { stale: 3, edited: 0, blockers: [] })), 'Promoted v0.3.0 · 1 step changed · Re-promote');
+    assert.equal(promotionTitle(promotionStatus(lock, changed, 0, { stale: 3, edited: 0, blockers: ['merge conflict markers in train.py'] })), 'Promoted v0.3.0 · merge conflict markers in train.py');
+  });
+
   it('counts steps whose code or signature changed, new and removed steps', () => {
     const now: Snapshot = { parameters: lock.parameters, steps: { load: step('A', [], ['df']), train: step('b', ['df'], ['model']), extra: step('e') } };
     assert.deepEqual(changedSteps(lock, now), ['load', 'train', 'extra', 'report']);

@@ -17,6 +17,7 @@ import { ConfigKey } from '../../host/ids';
 import { resolveOutputRoot } from '../../host/outputRoot';
 import { packageNameProblem } from '../../host/promotionTarget';
 import { NOT_IN_THE_NOTEBOOK } from '../promote/problemMessage';
+import type { PackageFiles } from '../../core/promote/status';
 import type { NotebookDocuments, NotebookSnapshot, OpenNotebook } from '../../host/notebookDocuments';
 
 /** What the code lens and the diagnostics show of one open notebook, for one version of it. */
@@ -227,7 +228,7 @@ export class EditorAnalyses extends Disposable {
     if (outcome?.graph !== undefined && model !== undefined && errors === 0) now = currentSnapshot(outcome.graph, model);
     else if (outcome !== undefined && errors === 0) now = { parameters: {}, steps: {} }; // no step left: every step was removed
     const packageName = outcome?.package ?? given ?? packageNameFor(path ?? notebook.document.uri.path);
-    return { snapshot, outcome, status: promotionStatus(lock, now, errors), packageName, outDir, problems, settingProblem };
+    return { snapshot, outcome, status: promotionStatus(lock, now, errors, outcome === undefined ? undefined : packageFiles(outcome)), packageName, outDir, problems, settingProblem };
   }
 
   /** The lock in the output root when it is this notebook's (promotion writes one lock per output root). */
@@ -254,4 +255,23 @@ export class EditorAnalyses extends Disposable {
 /** A folder that does not exist, where a dry run looks at nothing: the notebook's own problems, read alone. */
 function scratchOut(): string {
   return join(tmpdir(), `nbpromote-analysis-${process.pid}`, 'out');
+}
+
+/** The actions a dry run gives the files promotion would write again. */
+const STALE_ACTIONS: ReadonlySet<string> = new Set(['would-create', 'would-change', 'would-force', 'would-merge']);
+
+/** What the dry run says of the package's files, for the lens (as the Pipelines view and `check` read it). */
+function packageFiles(outcome: PromoteOutcome): PackageFiles {
+  const stale = outcome.files.filter((f) => STALE_ACTIONS.has(f.action));
+  const blockers = outcome.problems.flatMap((p) => {
+    if (p.severity !== 'error') return [];
+    if (p.code === 'merge-conflict') {
+      const file = /^(\S+?) still holds merge conflict markers|^(\S+?): \d+ merge conflict/.exec(p.message);
+      const path = file?.[1] ?? file?.[2];
+      return [path === undefined ? 'merge conflict markers left' : `merge conflict markers in ${path.split('/').pop() ?? path}`];
+    }
+    if (p.code === 'edited-file-invalid' || p.code === 'pipeline-edited-invalid') return [`a file edited by hand cannot be read`];
+    return [];
+  });
+  return { stale: stale.length, edited: stale.filter((f) => f.action === 'would-force' || f.action === 'would-merge').length, blockers };
 }
