@@ -30,7 +30,8 @@ export function runInOutputRoot(command: string, argv: readonly string[], cwd: s
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     let partial = '';
     const tracebacks = new TracebackTracker();
-    const log = (line: string): void => (tracebacks.level(line) === 'error' ? logger.error(line) : logger.info(line));
+    // The runtime's own warnings (`nbpromote: warning: ...`) are warnings in the log too.
+    const log = (line: string): void => (tracebacks.level(line) === 'error' ? logger.error(line) : line.startsWith('nbpromote: warning:') ? logger.warn(line) : logger.info(line));
     child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       stderr += text;

@@ -38,6 +38,7 @@ interface RunResult {
   readonly metrics?: Record<string, unknown>;
   readonly error?: string;
   readonly failedCell?: { readonly index: number; readonly line: number };
+  readonly promotedCodeStale?: boolean;
 }
 
 function workspaceRoot(): string {
@@ -386,6 +387,38 @@ describe('Promote commands', function () {
         assert.equal((await again)?.status, 'cancelled');
       } finally {
         rmSync(slow.fsPath, { force: true });
+      }
+    });
+
+    it('a run after the notebook\'s code changed since its promotion says it ran the promoted code, with Promote Notebook; saved outputs alone do not', async () => {
+      const edited = fixture('promote-edited.ipynb');
+      const load = { id: 'load', tags: ['step:load'], source: 'rows = [1, 2, 3]' };
+      const metrics = { id: 'metrics', tags: ['metrics'], source: 'total = sum(rows)' };
+      writeNotebook(edited.fsPath, [load, metrics]);
+      try {
+        assert.equal((await command<PromoteResult>('nbpromote.promoteNotebook', edited, { reveal: false })).promoted, true);
+        // Only the saved outputs differ: the code is as promoted.
+        const notebook = JSON.parse(readFileSync(edited.fsPath, 'utf8')) as { cells: { outputs: unknown[]; execution_count: number | null }[] };
+        for (const cell of notebook.cells) {
+          cell.execution_count = 1;
+          cell.outputs = [{ output_type: 'stream', name: 'stdout', text: 'ran\n' }];
+        }
+        writeFileSync(edited.fsPath, JSON.stringify(notebook));
+        const outputsOnly = await withMessages(async (messages) => ({ result: await command<RunResult>('nbpromote.runPipeline', edited), shown: [...messages] }));
+        assert.equal(outputsOnly.result.status, 'finished');
+        assert.equal(outputsOnly.result.promotedCodeStale, undefined);
+        assert.ok(!outputsOnly.shown.some((m) => /was saved since it was promoted/.test(m.message)));
+        // The load step's code changed on disk: the run is of the promoted code, and says so.
+        writeNotebook(edited.fsPath, [{ ...load, source: 'rows = [1, 2, 3, 4]' }, metrics]);
+        const { result, shown } = await withMessages(async (messages) => ({ result: await command<RunResult>('nbpromote.runPipeline', edited), shown: [...messages] }));
+        assert.equal(result.status, 'finished');
+        assert.deepEqual(result.metrics, { total: 6 }, 'the promoted code ran');
+        assert.equal(result.promotedCodeStale, true);
+        const said = shown.filter((m) => /promote-edited\.ipynb was saved since it was promoted: this run used the code promoted as 0\.1\.0/.test(m.message));
+        assert.deepEqual(said.map((m) => [m.severity, m.buttons]), [['warning', ['Promote Notebook', 'Show Log']]]);
+      } finally {
+        rmSync(edited.fsPath, { force: true });
+        rmSync(join(each(), 'promote-edited'), { recursive: true, force: true });
       }
     });
 

@@ -14,7 +14,7 @@ import type { Log } from '../../host/log';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import type { PythonChoice } from '../../host/python';
 import { pythonWords, resolvePython } from '../../host/python';
-import { ConfigKey } from '../../host/ids';
+import { ConfigKey, extensionId } from '../../host/ids';
 import type { ChildResult } from '../../host/childProcess';
 import type { PipelineConfig } from '../../core/contract/pipelineConfig';
 import type { RunClaim, RunningPipeline } from './running';
@@ -22,7 +22,8 @@ import { claimPipelineRun, showAlreadyRunning, showRunningElsewhere } from './ru
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { openCell } from '../pipelines/commands';
 import { currentText } from './notebookArg';
-import { displayDir, fileName } from './shared';
+import { displayDir, fileName, promoteRequest } from './shared';
+import { promoteNotebook } from '../../core/promote/promote';
 import { runInOutputRoot } from '../../host/childProcess';
 import { pipelineArgs, shownPipelineArgs } from '../../core/pipeline/command';
 import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
@@ -41,6 +42,8 @@ export interface RunPipelineResult {
   readonly error?: string;
   /** The notebook cell the error names (0-based index, 1-based line in it), offered as "Go to Cell". */
   readonly failedCell?: { readonly index: number; readonly line: number };
+  /** The notebook's code changed since its promotion: the run was of the promoted code (said with "Promote Notebook"). */
+  readonly promotedCodeStale?: boolean;
 }
 
 /** What running the generated tests gave. */
@@ -151,17 +154,43 @@ async function runClaimed(log: Log, t: PromotionTarget, config: PipelineConfig, 
   }
   if (result.code === 0 && report !== undefined) {
     const metrics = Object.entries(report.metrics ?? {}).map(([name, value]) => `${name} ${typeof value === 'number' ? formatMetric(value) : JSON.stringify(value)}`);
-    showWithLog(log, 'info', `${config.package} ${config.version} ${report.status ?? 'finished'} in ${seconds} s${metrics.length > 0 ? `: ${metrics.join(', ')}` : ' (no metrics)'}`);
-  } else {
-    const advice = importAdvice(report, config.package, python);
-    const error = runFailureMessage(`${config.package} ${config.version}`, result.code, report, result.stderr, advice);
-    logger.error(error);
-    // An import the interpreter could not do is no fault of a cell: "Go to Cell" would land on the imports.
-    const cell = advice === undefined ? await failedCellOf(t.notebookUri, report, logger) : undefined;
-    showRunFailure(() => log.show(), error, t.notebookUri, cell, advice !== undefined);
-    return { ...ranResult(result.code, report), error, ...(cell === undefined ? {} : { failedCell: cell }) };
+    const done = `${config.package} ${config.version} ${report.status ?? 'finished'} in ${seconds} s${metrics.length > 0 ? `: ${metrics.join(', ')}` : ' (no metrics)'}`;
+    // The runtime warns when the notebook was saved since its promotion: the run was of the promoted code. Saved
+    // outputs alone change nothing: a dry run of the promotion (as `check`) tells whether the code is stale.
+    const stale = savedSincePromotion(result.stderr) && (await promotedCodeStale(t, logger));
+    if (stale) {
+      const message = `${done}. ${fileName(t.notebookUri)} was saved since it was promoted: this run used the code promoted as ${config.version}, not the notebook's cells as they are now. Promote it again to run those.`;
+      void vscode.window.showWarningMessage(message, 'Promote Notebook', 'Show Log').then((choice) => {
+        if (choice === 'Promote Notebook') void vscode.commands.executeCommand('nbpromote.promoteNotebook', t.notebookUri);
+        else if (choice === 'Show Log') log.show();
+      });
+    } else showWithLog(log, 'info', done);
+    return { ...ranResult(result.code, report), ...(stale ? { promotedCodeStale: true } : {}) };
   }
-  return ranResult(result.code, report);
+  const advice = importAdvice(report, config.package, python);
+  const error = runFailureMessage(`${config.package} ${config.version}`, result.code, report, result.stderr, advice);
+  logger.error(error);
+  // An import the interpreter could not do is no fault of a cell: "Go to Cell" would land on the imports.
+  const cell = advice === undefined ? await failedCellOf(t.notebookUri, report, logger) : undefined;
+  showRunFailure(() => log.show(), error, t.notebookUri, cell, advice !== undefined);
+  return { ...ranResult(result.code, report), error, ...(cell === undefined ? {} : { failedCell: cell }) };
+}
+
+/** A dry run of promoting the notebook as it is now would write other files (as `nbpromote check` reads it). */
+async function promotedCodeStale(t: PromotionTarget, logger: Logger): Promise<boolean> {
+  try {
+    const toolVersion = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version'] ?? '0.0.0');
+    const outcome = await promoteNotebook({ ...promoteRequest(t, await currentText(t.notebookUri), toolVersion, logger), dryRun: true, resolve: 'force' });
+    return !outcome.ok || outcome.files.some((f) => f.action === 'would-create' || f.action === 'would-change' || f.action === 'would-force' || f.action === 'would-merge');
+  } catch (ex) {
+    logger.warn(`cannot tell whether the promoted code of ${fileName(t.notebookUri)} is stale: ${ex instanceof Error ? ex.message : String(ex)}`);
+    return false;
+  }
+}
+
+/** The runtime said the notebook was saved since it was promoted (`nbpromote: warning: ... was saved since it was promoted`). */
+export function savedSincePromotion(stderr: string): boolean {
+  return /^nbpromote: warning: .+ was saved since it was promoted;/m.test(stderr);
 }
 
 function ranResult(code: number | null, report: RunnerReport | undefined): RunPipelineResult {
