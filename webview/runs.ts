@@ -104,6 +104,8 @@ function code(run: RunSummary): HTMLElement {
   if (run.gitDirty !== undefined) rows.push(['Working tree', run.gitDirty ? 'uncommitted changes when the run started' : 'clean']);
   if (run.notebook !== undefined) rows.push(['Notebook', run.notebook]);
   if (run.notebookSha256 !== undefined) rows.push(['Notebook SHA-256', run.notebookSha256]);
+  // The code that ran came from the notebook as it was promoted: said when the notebook was saved since.
+  if (run.promotedNotebookSha256 !== undefined && run.promotedNotebookSha256 !== run.notebookSha256) rows.push(['Promoted from notebook', `${run.promotedNotebookSha256} (the notebook was saved since: this run used the code promoted from that version)`]);
   return definitions(rows);
 }
 

@@ -63,6 +63,8 @@ export function seedRunStore(workspace) {
       git_dirty: false,
       notebook: 'churn.ipynb',
       notebook_sha256: 'c'.repeat(64),
+      // The failed run's notebook was saved since its promotion: its Run view says which one the code came from.
+      ...(failed ? { promoted_notebook_sha256: 'e'.repeat(64) } : {}),
       workdir: '.',
       python: '3.11.2',
       data_files: [index === 0 ? { parameter: 'data_path', path: 'data/churn.csv', size: 48213, sha256: 'd'.repeat(64) } : { parameter: 'data_path', path: 'data/churn.csv', size: churnCsv.length, sha256: churnSha }],
@@ -139,6 +141,7 @@ export function runsSteps({ screenshot, selectors, stepTimeout }) {
         }
         await frame.locator('.error-message', { hasText: "step 'train' failed: MemoryError" }).waitFor({ timeout: stepTimeout });
         await frame.locator('pre.traceback', { hasText: 'steps/train.py' }).waitFor({ timeout: stepTimeout });
+        await frame.locator('#run dd', { hasText: `${'e'.repeat(64)} (the notebook was saved since` }).waitFor({ timeout: stepTimeout });
         await frame.locator('#actions button', { hasText: 'Re-run with These Parameters' }).waitFor({ timeout: stepTimeout });
         await screenshot(page, 'ui-runs-open.png');
       },

@@ -87,6 +87,8 @@ export interface RunSummary {
   /** The notebook the pipeline was promoted from (relative to the project root, as pipeline.yaml says). */
   readonly notebook?: string;
   readonly notebookSha256?: string;
+  /** The notebook's sha256 when the code that ran was promoted from it (run.json's `promoted_notebook_sha256`). */
+  readonly promotedNotebookSha256?: string;
   /** The folder the steps ran in, relative to the project folder (local runs): `dataFiles` paths are relative to it. */
   readonly workdir?: string;
   readonly dataFiles?: readonly RunDataFile[];

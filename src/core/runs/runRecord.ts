@@ -61,6 +61,7 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
     ...(typeof record['git_dirty'] === 'boolean' ? { gitDirty: record['git_dirty'] } : {}),
     ...optionalString('notebook', record['notebook']),
     ...optionalString('notebookSha256', record['notebook_sha256']),
+    ...optionalString('promotedNotebookSha256', record['promoted_notebook_sha256']),
     ...optionalString('workdir', record['workdir']),
     ...dataFilesOf(record['data_files']),
     ...stepsOf(record['steps']),
