@@ -59,7 +59,8 @@ export interface RunSummary {
   readonly status: RunStatus;
   /**
    * The source's own status word when it says more than `status`: MLflow's `KILLED`, `SCHEDULED`; `ABANDONED`
-   * for a local run whose record says `running` but whose process is gone (killed before it finished its record).
+   * for a local run whose record says `running` but whose process is gone (killed before it finished its record);
+   * `STOPPED` for a local run a signal stopped (Stop Run, Ctrl-C): failed, but nothing went wrong in its code.
    */
   readonly sourceStatus?: string;
   /**

@@ -205,5 +205,15 @@ describe('local run store', () => {
     assert.equal(abandoned?.error, `its process (pid ${gone}) ended without finishing the record: it was killed, the machine stopped, or the record could not be written (a full disk)`);
     assert.equal(abandoned?.problems, undefined, 'the record itself is valid');
     for (const run of [alive, elsewhere, older]) assert.deepEqual([run?.status, run?.sourceStatus], ['running', undefined]);
+    assert.equal(alive?.livePid, process.pid, 'a run going on now on this machine');
+    assert.equal(elsewhere?.livePid, undefined, 'another machine\'s process cannot be checked');
+  });
+
+  it('a failed run a signal stopped (Stop Run, Ctrl-C) is STOPPED; a failure of its code is not', async () => {
+    const messages = { step: "step 'train' was stopped by SIGTERM in notebook cell 9 (id c9), line 1", between: 'the run was stopped by SIGINT', code: "step 'train' failed: KeyError: 'stopped by SIGTERM'" };
+    const ids = Object.keys(messages).map((_, i) => runIdAt(t0 + 10 + i, `10000${i}`));
+    Object.values(messages).forEach((message, i) => writeLocalRun(root, ids[i] ?? '', localRunRecord(ids[i] ?? '', { status: 'failed', error: { message, traceback: null } })));
+    const runs = await Promise.all(ids.map((id) => readLocalRun(root, id)));
+    assert.deepEqual(runs.map((r) => r.sourceStatus), ['STOPPED', 'STOPPED', undefined]);
   });
 });

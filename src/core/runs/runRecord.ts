@@ -50,7 +50,7 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
     ...optionalString('pipeline', record['pipeline']),
     ...optionalString('version', record['version']),
     status,
-    ...(abandoned ? { sourceStatus: 'ABANDONED' } : {}),
+    ...(abandoned ? { sourceStatus: 'ABANDONED' } : stoppedBySignal(recorded, errorObject?.['message']) ? { sourceStatus: 'STOPPED' } : {}),
     ...(recorded === 'running' && !abandoned && processHere(record['pid'], record['host']) ? { livePid: record['pid'] as number } : {}),
     ...optionalString('start', record['start']),
     ...optionalString('end', record['end']),
@@ -72,6 +72,11 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
     ...(problems.length > 0 ? { problems } : {}),
   };
   return summary;
+}
+
+/** A failed run that a signal stopped (Stop Run in the editor, Ctrl-C, a CI timeout), as the runtime words it. */
+function stoppedBySignal(status: RunStatus, message: unknown): boolean {
+  return status === 'failed' && typeof message === 'string' && /^(?:step '(?:[^'\\]|\\.)*' was |the run was )?stopped by SIG[A-Z]+\b/.test(message);
 }
 
 /** The summary of a run whose record could not be read at all. */

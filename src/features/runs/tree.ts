@@ -571,7 +571,8 @@ export function statusIcon(run: RunSummary): vscode.ThemeIcon {
     case 'finished':
       return new vscode.ThemeIcon('check', new vscode.ThemeColor('testing.iconPassed'));
     case 'failed':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+      // Stopped by a person (Stop Run, Ctrl-C): no failure of its code, so not in the failures' red.
+      return run.sourceStatus === 'STOPPED' ? new vscode.ThemeIcon('debug-stop') : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     case 'unknown':
       return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   }
