@@ -42,6 +42,21 @@ function notebookValues(): { score: number; first_fold: number } {
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { score: number; first_fold: number };
 }
 
+/** The values of `expressions` (Python, comma-separated) after the cells' code ran in one process, as the notebook's kernel ran it. */
+function valuesAfter(source: string, expressions: string): number[] {
+  const r = spawnSync(PYTHON, ['-c', `${source}\nimport json\nprint(json.dumps([${expressions}]))`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '[]') as number[];
+}
+
+/** The generated tests pass in `out`, and pyflakes reports nothing on its code and tests. */
+function assertTestsAndPyflakesPass(out: string): void {
+  const tests = runPytest(out);
+  assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+  const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+  if (!/No module named/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+}
+
 describe('planPromotion: a shared function reading parameters and step values (defined in the units calling it)', function () {
   this.timeout(120_000);
 
@@ -122,15 +137,10 @@ describe('planPromotion: a shared function reading parameters and step values (d
       // The data the function reads is not released (`del`) before it is called.
       assert.doesNotMatch(step('c'), /del .*\bdata\b/);
       if (!hasPython()) return;
-      const r = spawnSync(PYTHON, ['-c', `${shapes.map((c) => c.source).join('\n')}\nimport json\nprint(json.dumps([a, b, last, c, m_err, m_cap]))`], { encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-      const [a, b, last, c, mErr, mCap] = JSON.parse(r.stdout.trim().split('\n').pop() ?? '[]') as number[];
+      const [a, b, last, c, mErr, mCap] = valuesAfter(shapes.map((c) => c.source).join('\n'), 'a, b, last, c, m_err, m_cap');
       const run = runPipeline(out);
       assert.deepEqual([run.metrics['a'], run.metrics['b'], run.metrics['last'], run.metrics['c'], run.metrics['m_err'], run.metrics['m_cap']], [a, b, last, c, mErr, mCap]);
-      const tests = runPytest(out);
-      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-      if (!/No module named/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+      assertTestsAndPyflakesPass(out);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -160,19 +170,14 @@ describe('planPromotion: a shared function reading parameters and step values (d
       const names = ['x', 'y', 'z', 'hits', 'cap', 'm'];
       const notebook = (threshold: number): number[] => {
         const source = defaults.map((c) => c.source).join('\n').replace('THRESHOLD = 0.5', `THRESHOLD = ${threshold}`);
-        const r = spawnSync(PYTHON, ['-c', `${source}\nimport json\nprint(json.dumps([x, y, z, sum(hits), cap, m]))`], { encoding: 'utf8' });
-        assert.equal(r.status, 0, r.stderr);
-        return JSON.parse(r.stdout.trim().split('\n').pop() ?? '[]') as number[];
+        return valuesAfter(source, 'x, y, z, sum(hits), cap, m');
       };
       const metrics = (run: { metrics: Record<string, number> }): unknown[] => names.map((n) => (n === 'hits' ? undefined : run.metrics[n]));
       const expected = notebook(0.5);
       assert.deepEqual(metrics(runPipeline(out)), expected.map((v, i) => (names[i] === 'hits' ? undefined : v)));
       const other = notebook(0.35);
       assert.deepEqual(metrics(runPipeline(out, '--param', 'THRESHOLD=0.35')), other.map((v, i) => (names[i] === 'hits' ? undefined : v)));
-      const tests = runPytest(out);
-      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-      if (!/No module named/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+      assertTestsAndPyflakesPass(out);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
