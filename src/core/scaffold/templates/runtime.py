@@ -1388,10 +1388,7 @@ def _generator_state(value: Any) -> Any:
 def _value_digest(value: Any) -> str:
     """A digest of a value's whole state (pickled), or of its JSON (reprs for the rest) when it cannot be
     pickled: a DataFrame's repr shows only its head and tail."""
-    try:
-        return hashlib.sha256(pickle.dumps(value, protocol=4)).hexdigest()
-    except Exception:
-        return hashlib.sha256(_canonical_json(value).encode("utf-8")).hexdigest()
+    return _pickled_digest(value) or hashlib.sha256(_canonical_json(value).encode("utf-8")).hexdigest()
 
 
 def _state_digest(value: Any) -> str:
@@ -1728,10 +1725,16 @@ def _content_digest(value: Any) -> str | None:
     nothing can change in place (a number, a string) or that cannot be pickled (a generator, an open file)."""
     if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
         return None
+    return _pickled_digest(value)
+
+
+def _pickled_digest(value: Any) -> str | None:
+    """sha256 of ``pickle.dumps(value, protocol=4)``, hashed as it is written (no copy of a large value is kept);
+    None when the value cannot be pickled."""
     writer = _DigestWriter()
     try:
         pickle.Pickler(writer, protocol=4).dump(value)
-    except Exception:  # noqa: BLE001 - unpicklable values: their changes cannot be cached either
+    except Exception:  # noqa: BLE001 - unpicklable values (generators, open files, locks ...)
         return None
     return writer.hash.hexdigest()
 
