@@ -6,7 +6,7 @@ import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import { formatProblem } from '../../core/contract/problem';
 import { NbpromoteError } from '../../core/errors';
 import { problemToJson } from '../../core/inspect/inspect';
-import { keptEditsNote, PENDING_FILE, promoteNotebook } from '../../core/promote/promote';
+import { keptEditsNote, PENDING_FILE, promoteNotebook, staleFiles } from '../../core/promote/promote';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
 import { ExitCode } from '../io';
@@ -21,7 +21,6 @@ export const checkFlags: readonly FlagSpec[] = [
   { name: 'infer-steps', kind: 'boolean', description: 'take steps from the markdown headings, as promote --infer-steps did (also done when the notebook has no step and the folder holds a promotion)' },
 ];
 
-const STALE = new Set(['would-create', 'would-change', 'would-force', 'would-merge']);
 
 export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const [notebook, ...extra] = args.positionals;
@@ -44,7 +43,7 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   let outcome = await check(flagBoolean(args, 'infer-steps'));
   // A notebook without step tags that was promoted with --infer-steps: check it the same way.
   if (!outcome.ok && outcome.problems.some((p) => p.code === 'no-steps') && existsSync(join(resolve(io.cwd, out ?? '.'), LOCK_FILE_NAME))) outcome = await check(true);
-  const stale = outcome.files.filter((f) => STALE.has(f.action));
+  const stale = staleFiles(outcome.files);
   const edited = outcome.files.filter((f) => f.action === 'would-force');
   const changes = outcome.version === undefined ? [] : outcome.changes ?? [];
   // A kept file importing a module promotion removed: the code is as generated, but pytest fails on it.

@@ -1102,6 +1102,19 @@ function hiddenModule(name: string, imported: readonly string[]): string | undef
   return undefined;
 }
 
+/** What a dry run gives the files promotion would write again: missing, changed by the notebook, edited by hand. */
+export const STALE_ACTIONS: ReadonlySet<PromotedFile['action']> = new Set(['would-create', 'would-change', 'would-force', 'would-merge']);
+
+/** The files of a dry run that are not what promotion writes now (what `check` fails on). */
+export function staleFiles<T extends Pick<PromotedFile, 'action'>>(files: readonly T[]): T[] {
+  return files.filter((f) => STALE_ACTIONS.has(f.action));
+}
+
+/** A dry run's file that a person edited and the notebook changed too (`--merge` or `--force` decide). */
+export function editedByHand(action: PromotedFile['action']): boolean {
+  return action === 'would-force' || action === 'would-merge';
+}
+
 /**
  * `; 1 file edited by hand is kept: pipeline.yaml` for an up-to-date package whose hand edits promotion keeps
  * (its `kept-edit` files), as `check` and the editor say it; '' when there are none.

@@ -6,7 +6,7 @@ import type { LockFile } from '../../core/contract/lockFile';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import type { Problem } from '../../core/contract/problem';
 import type { PromoteOutcome } from '../../core/promote/promote';
-import { packageNameFor, promoteNotebook } from '../../core/promote/promote';
+import { editedByHand, packageNameFor, promoteNotebook, staleFiles } from '../../core/promote/promote';
 import type { PromotionStatus } from '../../core/promote/status';
 import { lockIsFor, promotionStatus } from '../../core/promote/status';
 import type { Logger } from '../../core/util/logger';
@@ -257,12 +257,9 @@ function scratchOut(): string {
   return join(tmpdir(), `nbpromote-analysis-${process.pid}`, 'out');
 }
 
-/** The actions a dry run gives the files promotion would write again. */
-const STALE_ACTIONS: ReadonlySet<string> = new Set(['would-create', 'would-change', 'would-force', 'would-merge']);
-
 /** What the dry run says of the package's files, for the lens (as the Pipelines view and `check` read it). */
 function packageFiles(outcome: PromoteOutcome): PackageFiles {
-  const stale = outcome.files.filter((f) => STALE_ACTIONS.has(f.action));
+  const stale = staleFiles(outcome.files);
   const blockers = outcome.problems.flatMap((p) => {
     if (p.severity !== 'error') return [];
     if (p.code === 'merge-conflict') {
@@ -273,5 +270,5 @@ function packageFiles(outcome: PromoteOutcome): PackageFiles {
     if (p.code === 'edited-file-invalid' || p.code === 'pipeline-edited-invalid') return [`a file edited by hand cannot be read`];
     return [];
   });
-  return { stale: stale.length, edited: stale.filter((f) => f.action === 'would-force' || f.action === 'would-merge').length, blockers };
+  return { stale: stale.length, edited: stale.filter((f) => editedByHand(f.action)).length, blockers };
 }

@@ -11,7 +11,7 @@ import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import type { Problem } from '../../core/contract/problem';
 import type { StepGraph } from '../../core/contract/stepGraph';
 import type { Notebook } from '../../core/contract/notebook';
-import { packageNameFor, promoteNotebook } from '../../core/promote/promote';
+import { editedByHand, packageNameFor, promoteNotebook, staleFiles } from '../../core/promote/promote';
 import type { PromotedFile } from '../../core/promote/promote';
 import { changedSteps as stepsChangedSince, lockIsFor } from '../../core/promote/status';
 import { readLockFile } from '../../core/versioning/lockFile';
@@ -64,7 +64,6 @@ export interface PipelineStatusRequest {
   readonly logger?: Logger;
 }
 
-const STALE_ACTIONS = new Set<PromotedFile['action']>(['would-create', 'would-change', 'would-force', 'would-merge']);
 /** Problems about another notebook's lock, which do not concern a notebook that was not promoted there. */
 const OTHER_LOCK_CODES = new Set(['package-changed', 'other-notebook', 'lock-version', 'lock-schema', 'lock-history', 'yaml-syntax']);
 
@@ -113,20 +112,20 @@ export async function pipelineStatus(request: PipelineStatusRequest): Promise<Pi
   const promoted = { promotedVersion: lock.version, promotedAt: lock.promoted_at };
   const { changedSteps, parametersChanged } = outcome.graph !== undefined && notebook !== undefined ? compareWithLock(lock, outcome.graph, notebook) : { changedSteps: [], parametersChanged: false };
   const errors = problems.filter((p) => p.severity === 'error').length;
-  const staleFiles = outcome.files.filter((f) => STALE_ACTIONS.has(f.action));
+  const stale = staleFiles(outcome.files);
   const changes = outcome.changes ?? [];
   const next = outcome.version === undefined ? {} : { nextVersion: outcome.version };
   const keptEdits = outcome.files.filter((f) => f.action === 'kept-edit').length;
-  if (outcome.ok && staleFiles.length === 0) return { ...common, ...promoted, ...next, state: 'upToDate', changes: [], ...(keptEdits === 0 ? {} : { keptEdits }) };
+  if (outcome.ok && stale.length === 0) return { ...common, ...promoted, ...next, state: 'upToDate', changes: [], ...(keptEdits === 0 ? {} : { keptEdits }) };
   let staleSummary: string;
   if (!outcome.ok) staleSummary = `cannot promote: ${errors === 1 ? '1 problem' : `${errors} problems`}`;
   else if (changedSteps.length > 0) staleSummary = changedSteps.length === 1 ? '1 step changed' : `${changedSteps.length} steps changed`;
   else if (parametersChanged) staleSummary = 'parameters changed';
   else {
-    const edited = staleFiles.filter((f) => f.action === 'would-force' || f.action === 'would-merge').length;
-    staleSummary = edited > 0 ? (edited === 1 ? '1 file edited by hand' : `${edited} files edited by hand`) : staleFiles.length === 1 ? '1 file differs' : `${staleFiles.length} files differ`;
+    const edited = stale.filter((f) => editedByHand(f.action)).length;
+    staleSummary = edited > 0 ? (edited === 1 ? '1 file edited by hand' : `${edited} files edited by hand`) : stale.length === 1 ? '1 file differs' : `${stale.length} files differ`;
   }
-  return { ...common, ...promoted, ...next, state: 'stale', changes, changedSteps, parametersChanged, staleFiles, staleSummary };
+  return { ...common, ...promoted, ...next, state: 'stale', changes, changedSteps, parametersChanged, staleFiles: stale, staleSummary };
 }
 
 /** Steps added, removed or changed (as the code lens counts them), and whether the parameters changed, since the lock was written. */

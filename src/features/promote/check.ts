@@ -2,7 +2,7 @@ import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import type { PromotedFile } from '../../core/promote/promote';
-import { keptEditsNote, promoteNotebook } from '../../core/promote/promote';
+import { keptEditsNote, promoteNotebook, staleFiles } from '../../core/promote/promote';
 import type { Log } from '../../host/log';
 import { promotionTarget } from '../../host/promotionTarget';
 import { currentText, requireNotebookUri } from './notebookArg';
@@ -22,7 +22,6 @@ export interface CheckResult {
   readonly problems: readonly string[];
 }
 
-const STALE = new Set<PromotedFile['action']>(['would-create', 'would-change', 'would-force', 'would-merge']);
 
 /**
  * `nbpromote.checkNotebook`, like `nbpromote check`: a dry run of promotion (hand-edited files counted, not
@@ -42,7 +41,7 @@ export async function checkNotebook(log: Log, toolVersion: string, arg: unknown)
     const shown = showProblems(log, logger, `Cannot check ${name}`, outcome.problems, { uri, file: request.notebook }, '');
     return { upToDate: false, promoted, changes: [], staleFiles: [], problems: [shown, ...problems.slice(1).map((p) => p.message)] };
   }
-  const stale = outcome.files.filter((f) => STALE.has(f.action)).map((f) => ({ path: f.path, reason: reason(f.action) }));
+  const stale = staleFiles(outcome.files).map((f) => ({ path: f.path, reason: reason(f.action) }));
   const changes = outcome.changes ?? [];
   const upToDate = stale.length === 0;
   const result: CheckResult = { upToDate, promoted, package: outcome.package ?? target.packageName, version: outcome.version ?? '', changes, staleFiles: stale, problems: [] };

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import { NbpromoteError } from '../../core/errors';
 import type { PromoteOutcome, PromoteRequest, PromotedFile } from '../../core/promote/promote';
-import { promoteNotebook } from '../../core/promote/promote';
+import { editedByHand, promoteNotebook } from '../../core/promote/promote';
 import { Disposable } from '../../host/disposable';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri } from '../../host/promotionTarget';
@@ -64,7 +64,7 @@ export class PromotionPreview {
   ) {}
 
   get conflicts(): readonly PromotedFile[] {
-    return this.dryRun.files.filter((f) => f.action === 'would-force' || f.action === 'would-merge');
+    return this.dryRun.files.filter((f) => editedByHand(f.action));
   }
 
   /** Promotion would write nothing (previewText's nothingToWrite). */

@@ -23,7 +23,7 @@ import { showUntrusted, untrustedReason } from '../../host/trust';
 import { openCell } from '../pipelines/commands';
 import { currentText } from './notebookArg';
 import { displayDir, fileName, promoteRequest } from './shared';
-import { promoteNotebook } from '../../core/promote/promote';
+import { promoteNotebook, staleFiles } from '../../core/promote/promote';
 import { runInOutputRoot } from '../../host/childProcess';
 import { pipelineArgs, shownPipelineArgs } from '../../core/pipeline/command';
 import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
@@ -181,7 +181,7 @@ async function promotedCodeStale(t: PromotionTarget, logger: Logger): Promise<bo
   try {
     const toolVersion = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version'] ?? '0.0.0');
     const outcome = await promoteNotebook({ ...promoteRequest(t, await currentText(t.notebookUri), toolVersion, logger), dryRun: true, resolve: 'force' });
-    return !outcome.ok || outcome.files.some((f) => f.action === 'would-create' || f.action === 'would-change' || f.action === 'would-force' || f.action === 'would-merge');
+    return !outcome.ok || staleFiles(outcome.files).length > 0;
   } catch (ex) {
     logger.warn(`cannot tell whether the promoted code of ${fileName(t.notebookUri)} is stale: ${ex instanceof Error ? ex.message : String(ex)}`);
     return false;
