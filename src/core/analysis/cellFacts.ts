@@ -13,6 +13,7 @@ import { analyzeCellsWithTree, analyzeCellWithTree } from './python/names';
 import type { CellAnalysis, CellAnalysisWithTree } from './python/names';
 import type { DisplayCall } from './python/ipython';
 import type { PyNode, PyTree } from './python/parser';
+import { parameterName } from './python/parser';
 import { GENERATOR_MAKERS } from './randomness';
 
 /** Methods that change their object in place (scikit-learn estimators, lists, dicts, sets). */
@@ -526,7 +527,7 @@ function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: 
   const parameters = fn.children.find((c) => c.field === 'parameters');
   const body = fn.children.find((c) => c.field === 'body');
   if (nameNode === undefined || parameters === undefined || body === undefined) return undefined;
-  const names = parameters.children.map((p) => (p.type === 'identifier' ? p : p.type === 'default_parameter' || p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? p.children.find((c) => c.type === 'identifier') : undefined)).filter((p) => p !== undefined).map((p) => tree.text(p));
+  const names = parameters.children.map(parameterName).filter((p) => p !== undefined).map((p) => tree.text(p));
   const changed: NameSite[] = [];
   for (const statement of body.children) collectMutations(tree, statement, changed);
   // `b = a` then `b[:] = ...`: changing b changes the argument a.

@@ -6,12 +6,11 @@
  * `pipelinePackageProblem`); `check` and `promote` refuse them too, in the same words, so a CI gate does not
  * pass a pipeline that cannot run.
  */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PipelineConfig } from '../contract/pipelineConfig';
 import type { Problem } from '../contract/problem';
-import { parsePython } from '../analysis/python/parser';
-import type { PyNode } from '../analysis/python/parser';
+import { parameterName, parsePython } from '../analysis/python/parser';
+import { isFolderSync } from '../io/paths';
 import type { Locate } from '../util/schemaErrors';
 
 /** As the runtime says it: what to do when pipeline.yaml and pipeline.py disagree. */
@@ -39,7 +38,7 @@ export function keptConfigProblems(config: PipelineConfig, at: Locate, file: str
   const { generated } = context;
   // pipeline.py edited by hand may import other functions: only its own steps are compared then.
   const ownRunner = context.keptText(`src/${generated.package}/pipeline.py`) !== undefined;
-  if (config.workdir !== generated.workdir && !isFolder(resolve(context.root, config.workdir))) {
+  if (config.workdir !== generated.workdir && !isFolderSync(resolve(context.root, config.workdir))) {
     add(`the workdir '${config.workdir}' is not a folder under ${context.root}`, ['workdir']);
   }
   const runs = new Map(generated.steps.map((s) => [s.name, s]));
@@ -122,21 +121,6 @@ export function functionArguments(source: string, fn: string): string[] | undefi
   return names;
 }
 
-function parameterName(p: PyNode): PyNode | undefined {
-  if (p.type === 'identifier') return p;
-  if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') return p.children.find((c) => c.field === 'name');
-  if (p.type === 'typed_parameter') return p.children.find((c) => c.type === 'identifier');
-  return undefined;
-}
-
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

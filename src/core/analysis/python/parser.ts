@@ -258,6 +258,14 @@ function parseWithFormFeeds(source: string): PyTree {
   return { ...tree, source, text: textIn(source, NON_ASCII.test(source)), errors: tree.errors.map((e) => (lines.has(e.line) ? { ...e, message: `${e.message}${said}` } : e)) };
 }
 
+/** The name of one of a `def`'s parameters (`x`, `x=1`, `x: int`, `x: int = 1`); undefined for `*args`, `**kw`, `*`, `/`. */
+export function parameterName(p: PyNode): PyNode | undefined {
+  if (p.type === 'identifier') return p;
+  if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') return p.children.find((c) => c.field === 'name');
+  if (p.type === 'typed_parameter') return p.children.find((c) => c.type === 'identifier');
+  return undefined;
+}
+
 /** When false, every source goes to tree-sitter (a unit test compares the two parsers on a corpus). */
 let useFastParser = true;
 
