@@ -631,13 +631,18 @@ def _small_config(steps, parameters=None):
     }
 
 
+def _output_and_statuses(config, steps, root, output, **params):
+    """One unrecorded run of ``config``: the value of ``output`` and each step's status."""
+    result = runtime.run_pipeline(config, steps, None, params, root, record=False)
+    return result.outputs[output], [s.status for s in result.steps]
+
+
 def test_an_input_a_step_changes_in_place_unseen_reaches_later_steps_when_that_step_comes_from_the_cache(tmp_path):
     config = _small_config([("load", [], ["table"]), ("features", ["table"], []), ("score", ["table", "weight"], ["n_cols"])], {"weight": {"default": 1.0, "type": "float"}})
     steps = {"load": _make_table, "features": _add_column, "score": _count_columns}
 
     def run(weight):
-        result = runtime.run_pipeline(config, steps, None, {"weight": weight}, tmp_path, record=False)
-        return result.outputs["n_cols"], [s.status for s in result.steps]
+        return _output_and_statuses(config, steps, tmp_path, "n_cols", weight=weight)
 
     assert run(1.0) == (2.0, ["ran", "ran", "ran"])
     # features comes from the cache: it gives the table back as it left it, not as load made it.
@@ -687,8 +692,7 @@ def test_a_value_changed_through_a_container_holding_it_reaches_later_steps_from
     steps = {"load": _make_frames, "fe": _fill_each, "model": _mean_age}
 
     def run(weight):
-        result = runtime.run_pipeline(config, steps, None, {"weight": weight}, tmp_path, record=False)
-        return result.outputs["mean_age"], [s.status for s in result.steps]
+        return _output_and_statuses(config, steps, tmp_path, "mean_age", weight=weight)
 
     assert run(1) == (35.0, ["ran", "ran", "ran"])
     assert run(3) == (105.0, ["cached", "cached", "ran"])
