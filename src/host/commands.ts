@@ -3,6 +3,7 @@ import { NbpromoteError } from '../core/errors';
 import type { CommandId } from './ids';
 import type { Log } from './log';
 import { SettingError } from './settingError';
+import { openSetting } from './config';
 
 /**
  * The one way commands are registered: errors are logged with their stack and shown once as
@@ -41,7 +42,7 @@ export function registerCommand(
 export function showSettingError(log: Log, message: string, error: SettingError): void {
   const actions = ['Open Setting', ...(error.restrictedMode ? ['Manage Workspace Trust'] : []), 'Show Log'];
   void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
-    if (choice === 'Open Setting') void vscode.commands.executeCommand('workbench.action.openSettings', `@id:${error.setting}`);
+    if (choice === 'Open Setting') void openSetting(error.setting, error.scope);
     else if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
     else if (choice === 'Show Log') log.show();
   });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ConfigKey } from './ids';
+import { settingsTab } from './settingsTab';
 
 /** Typed reads of the extension's settings; the defaults live in package.json only. */
 export function getExcludeGlobs(scope?: vscode.ConfigurationScope): string[] {
@@ -19,4 +20,30 @@ export function onSettingsChanged(keys: readonly ConfigKey[], listener: () => vo
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (keys.some((k) => e.affectsConfiguration(k))) listener();
   });
+}
+
+/**
+ * The command that opens the Settings editor at `key` on the tab whose value is in effect for `scope` (the
+ * notebook or output root the setting was read for), for a lens or a button: a bad value set in the workspace is
+ * shown where it is, not on the User tab that would not change it. On a folder of a multi-root workspace VS Code
+ * asks which folder.
+ */
+export function openSettingCommand(key: ConfigKey, scope?: vscode.Uri): { readonly command: string; readonly arguments: unknown[] } {
+  const dot = key.lastIndexOf('.');
+  const found = vscode.workspace.getConfiguration(key.slice(0, dot), scope).inspect(key.slice(dot + 1));
+  const query = `@id:${key}`;
+  switch (settingsTab(found, vscode.workspace.workspaceFile !== undefined)) {
+    case 'folder':
+      return { command: 'workbench.action.openFolderSettings', arguments: [{ query }] };
+    case 'workspace':
+      return { command: 'workbench.action.openWorkspaceSettings', arguments: [query] };
+    default:
+      return { command: 'workbench.action.openSettings', arguments: [query] };
+  }
+}
+
+/** Runs {@link openSettingCommand}. */
+export function openSetting(key: ConfigKey, scope?: vscode.Uri): Thenable<unknown> {
+  const { command, arguments: args } = openSettingCommand(key, scope);
+  return vscode.commands.executeCommand(command, ...args);
 }

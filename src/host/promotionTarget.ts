@@ -35,11 +35,11 @@ export function promotionTarget(uri: vscode.Uri): PromotionTarget {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const settings = vscode.workspace.getConfiguration(undefined, uri);
   const root = resolveOutputRoot(settings.get<string>(ConfigKey.OutputRoot) ?? '', folder?.uri.fsPath ?? nodePath.dirname(notebookPath), notebookPath, { insideOnly: !vscode.workspace.isTrusted });
-  if (!root.ok) throw new SettingError(ConfigKey.OutputRoot, root.reason, root.restrictedMode === true);
+  if (!root.ok) throw new SettingError(ConfigKey.OutputRoot, root.reason, root.restrictedMode === true, uri);
   const { outDir } = root;
   const configured = settings.get<string>(ConfigKey.PackageName)?.trim() ?? '';
   const badName = packageNameProblem(configured);
-  if (badName !== undefined) throw new SettingError(ConfigKey.PackageName, badName);
+  if (badName !== undefined) throw new SettingError(ConfigKey.PackageName, badName, false, uri);
   return {
     notebookUri: uri,
     notebookPath,

@@ -212,7 +212,11 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     try {
       const notebook = await openNotebook('editor-churn.ipynb');
       const first = await eventually('the setting\'s lens', () => lenses(notebook.cellAt(0).document.uri), (l) => l.some((x) => x.title.startsWith('Output folder')));
-      assert.deepEqual(first.map((l) => [l.title, l.command, l.arguments]), [['Output folder setting is invalid · Open Setting', 'workbench.action.openSettings', ['@id:nbpromote.output.root']]]);
+      assert.deepEqual(first.map((l) => [l.title, l.command, l.arguments]), [['Output folder setting is invalid · Open Setting', 'workbench.action.openWorkspaceSettings', ['@id:nbpromote.output.root']]]);
+      // The workspace sets the bad value: its tab opens (the User tab would not change it).
+      await vscode.commands.executeCommand(first[0]?.command ?? '', ...(first[0]?.arguments ?? []));
+      await eventually('the Settings editor', () => vscode.window.tabGroups.activeTabGroup.activeTab?.label, (label) => label === 'Settings');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       assert.deepEqual(await titles(notebook.cellAt(1).document.uri), ['step load']);
       assert.deepEqual(await titles(notebook.cellAt(2).document.uri), ['step train · uses X_train, y_train']);
       const shown = await withMessages(async (messages) => {

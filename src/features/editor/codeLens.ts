@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { StepInfo } from '../../core/contract/roles';
 import { promotionTitle } from '../../core/promote/status';
 import { Disposable } from '../../host/disposable';
+import { openSettingCommand } from '../../host/config';
 import { CommandId, ConfigKey } from '../../host/ids';
 import type { NotebookDocuments } from '../../host/notebookDocuments';
 import type { EditorAnalyses, EditorAnalysis } from './analysis';
@@ -78,7 +79,7 @@ function promoteLenses(range: vscode.Range, analysis: EditorAnalysis, uri: vscod
   const problem = analysis.settingProblem;
   if (problem === undefined) return [promoteLens(range, analysis, uri)];
   const subject = SETTING_SUBJECTS[problem.setting] ?? problem.setting;
-  const open = { command: 'workbench.action.openSettings', arguments: [`@id:${problem.setting}`], tooltip: `Promotion cannot use it: ${problem.reason}` };
+  const open = { ...openSettingCommand(problem.setting, uri), tooltip: `Promotion cannot use it: ${problem.reason}` };
   if (!problem.restrictedMode) return [new vscode.CodeLens(range, { title: `${subject} setting is invalid · Open Setting`, ...open })];
   return [
     new vscode.CodeLens(range, { title: `${subject} is outside the workspace (Restricted Mode) · Open Setting`, ...open }),

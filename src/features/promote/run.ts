@@ -14,6 +14,7 @@ import type { Log } from '../../host/log';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import type { PythonChoice } from '../../host/python';
 import { pythonWords, resolvePython } from '../../host/python';
+import { openSetting } from '../../host/config';
 import { ConfigKey, extensionId } from '../../host/ids';
 import type { ChildResult } from '../../host/childProcess';
 import type { PipelineConfig } from '../../core/contract/pipelineConfig';
@@ -291,7 +292,7 @@ export function showRunFailure(showLog: () => void, message: string, notebookUri
   void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
     if (choice === 'Show Log') showLog();
     else if (choice === 'Go to Cell' && cell !== undefined) void openCell(notebookUri.toString(), cell.index, cell.line);
-    else if (choice === 'Open Setting') void vscode.commands.executeCommand('workbench.action.openSettings', `@id:${ConfigKey.PythonPath}`);
+    else if (choice === 'Open Setting') void openSetting(ConfigKey.PythonPath, notebookUri);
   });
 }
 

@@ -5,6 +5,7 @@ import { formatProblem } from '../../core/contract/problem';
 import type { PromoteRequest } from '../../core/promote/promote';
 import type { Logger } from '../../core/util/logger';
 import type { Log } from '../../host/log';
+import { openSetting } from '../../host/config';
 import { CommandId, ConfigKey } from '../../host/ids';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { openCell } from '../pipelines/commands';
@@ -65,10 +66,10 @@ export function showProblems(log: Log, logger: Logger, what: string, problems: r
         void vscode.commands.executeCommand(CommandId.SuggestSteps, notebook.uri);
         break;
       case 'openOutputRootSetting':
-        void vscode.commands.executeCommand('workbench.action.openSettings', `@id:${ConfigKey.OutputRoot}`);
+        void openSetting(ConfigKey.OutputRoot, notebook.uri);
         break;
       case 'openPackageSetting':
-        void vscode.commands.executeCommand('workbench.action.openSettings', `@id:${ConfigKey.PackageName}`);
+        void openSetting(ConfigKey.PackageName, notebook.uri);
         break;
       case 'showLog':
         log.show();
