@@ -453,6 +453,32 @@ describe('Promote commands', function () {
       }
     });
 
+    it('Promote Notebook while a terminal runs that pipeline writes nothing and says so, with Promote Anyway, which promotes', async () => {
+      const busy = fixture('promote-busy.ipynb');
+      const out = join(each(), 'promote-busy');
+      const load = { id: 'load', tags: ['step:load'], source: 'rows = [1, 2, 3]' };
+      writeNotebook(busy.fsPath, [load]);
+      try {
+        assert.equal((await command<PromoteResult>('nbpromote.promoteNotebook', busy, { reveal: false })).promoted, true);
+        const id = runIdAt(Math.floor(Date.now() / 1000) + 3600, 'b0b0b0');
+        writeLocalRun(out, id, localRunRecord(id, { pipeline: 'promote_busy', status: 'running', end: null, duration_s: null, pid: process.pid, host: hostname() }));
+        writeNotebook(busy.fsPath, [{ ...load, source: 'rows = [1, 2, 3, 4]' }]);
+        const step = (): string => readFileSync(join(out, 'src', 'promote_busy', 'steps', 'load.py'), 'utf8');
+        const { result, shown } = await withMessages(
+          async (messages) => ({ result: await command<PromoteResult>('nbpromote.promoteNotebook', busy, { reveal: false }), shown: [...messages] }),
+          (m) => (/ is running \(run /.test(m.message) ? 'Promote Anyway' : undefined),
+        );
+        assert.equal(result.promoted, false);
+        assert.match(result.reason ?? '', new RegExp(`^Promotion of promote-busy\\.ipynb stopped: promote_busy is running \\(run ${id}, process ${process.pid}, started \\d+ s ago\\): promoting now would change the code it runs, .*choose Promote Anyway\\)\\. Nothing was written\\.$`));
+        assert.deepEqual(shown.filter((m) => / is running \(run /.test(m.message)).map((m) => [m.severity, m.buttons]), [['error', ['Promote Anyway', 'Show Log']]]);
+        assert.match(step(), /rows = \[1, 2, 3\]$/m, 'nothing was written before Promote Anyway');
+        await eventually('Promote Anyway to write the step', () => (/rows = \[1, 2, 3, 4\]/.test(step()) ? true : undefined), 30_000);
+      } finally {
+        rmSync(busy.fsPath, { force: true });
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+
     it('a promoted notebook renamed in the editor takes its package along (nbpromote.output.followRenames always), never over a folder already there', async () => {
       const renamed = fixture('promote-renamed.ipynb');
       const again = fixture('promote-again.ipynb');

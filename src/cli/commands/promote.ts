@@ -29,6 +29,7 @@ export const promoteFlags: readonly FlagSpec[] = [
   { name: 'merge', kind: 'boolean', description: 'merge hand-edited generated files with the new version (conflicts are left marked; exit 1)' },
   { name: 'force', kind: 'boolean', description: 'replace hand-edited generated files, keeping each as <file>.orig' },
   { name: 'infer-steps', kind: 'boolean', description: 'a notebook without step tags: take steps from its markdown headings (the notebook is not changed)' },
+  { name: 'even-if-running', kind: 'boolean', description: 'write even while a run of the pipeline seems to go on (a process number reused after a killed run)' },
   { name: 'commit', kind: 'boolean', description: 'commit the generated files and the lock (one commit) and tag it <package>-v<version>' },
 ];
 
@@ -72,6 +73,7 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     toolVersion: version,
     dryRun: flagBoolean(args, 'dry-run'),
     inferSteps: flagBoolean(args, 'infer-steps'),
+    evenIfRunning: flagBoolean(args, 'even-if-running'),
     resolve,
     logger,
     ...(out === undefined ? {} : { out }),

@@ -34,6 +34,7 @@ import { hasErrors } from '../contract/problem';
 import type { StepGraph } from '../contract/stepGraph';
 import type { Notebook } from '../contract/notebook';
 import { readRoles } from '../tags/roles';
+import { liveLocalRun } from '../runs/localStore';
 import { METRICS_SUGGESTION, suggestedStepCells, suggestionTag, suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
@@ -76,6 +77,12 @@ export interface PromoteRequest {
   readonly resolve?: 'stop' | 'merge' | 'force';
   /** With no step tags, take steps from the markdown headings (`suggestSteps`) instead of stopping. */
   readonly inferSteps?: boolean;
+  /**
+   * Write even while a run of the pipeline seems to go on (`--even-if-running`: its record says running and its
+   * process is alive, which a number reused after a killed run also is). Default: such a promotion stops with
+   * `pipeline-running` and writes nothing.
+   */
+  readonly evenIfRunning?: boolean;
   /**
    * Called once everything is checked, before anything is written (never on a dry run): `promote --commit`
    * checks the repository here. When it throws, the promotion stops with nothing written.
@@ -541,6 +548,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
 
   const why = new Map(plans.map((p) => [p.path, p.why]));
   const unchangedRun = old !== undefined && diff.bump === 'none' && !filesChanged && conflicts.length === 0 && adopted.size === 0;
+  const running = request.dryRun === true || request.evenIfRunning === true || unchangedRun ? undefined : await runGoingOn(outDir, packageName, request.notebook);
+  if (running !== undefined) {
+    problems.push(running);
+    return { ...fail(problems, inspection), graph, version, changes };
+  }
   let files: PromotedFile[];
   let mergeConflicts = 0;
   if (request.dryRun === true) {
@@ -1154,3 +1166,22 @@ export function packageNameFor(notebookPath: string): string {
   return name;
 }
 
+
+/**
+ * `pipeline-running` when a run of the pipeline in `outDir` goes on now on this machine (`nbpromote run` in a
+ * terminal, the editor, `python -m <package>.pipeline`): it imports step modules and reads pipeline.yaml as it
+ * goes, so a promotion replacing them would give it two versions of the code, and its record and cache would hold
+ * results of neither. Undefined when no run goes on.
+ */
+async function runGoingOn(outDir: string, packageName: string, notebook: string): Promise<Problem | undefined> {
+  const run = await liveLocalRun(outDir);
+  if (run === undefined) return undefined;
+  const started = run.start === undefined ? Number.NaN : Math.max(0, Math.round((Date.now() - Date.parse(run.start)) / 1000));
+  const pid = String(run.livePid);
+  return {
+    severity: 'error',
+    code: 'pipeline-running',
+    message: `${packageName} is running (run ${run.id}, process ${pid}${Number.isNaN(started) ? '' : `, started ${started} s ago`}): promoting now would change the code it runs, and its results would mix two versions; nothing was written. Wait until it ends or stop it, then promote again (if process ${pid} is no run of this pipeline, promote with --even-if-running)`,
+    file: notebook,
+  };
+}

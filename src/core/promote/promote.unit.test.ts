@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatProblem } from '../contract/problem';
 import { problemToJson } from '../inspect/inspect';
@@ -914,6 +914,39 @@ describe('promoteNotebook racing another promotion into the same folder', () => 
       assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8'), /rows = \[1\]/);
       // Promoted again, it plans from the folder as it is now.
       assert.ok((await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' })).ok);
+      assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8'), /rows = \[2\]/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('promoteNotebook while a run of the pipeline goes on', () => {
+  it('writes nothing and names the run (pipeline-running); a dry run, an unchanged package and --even-if-running go on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-running-'));
+    try {
+      const cells = (value: number): string => JSON.stringify({ cells: [{ cell_type: 'code', id: 'a', metadata: { tags: ['step:load'] }, execution_count: null, outputs: [], source: `rows = [${value}]` }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+      writeFileSync(join(dir, 'nb.ipynb'), cells(1));
+      const request = { notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' };
+      assert.ok((await promoteNotebook(request)).ok);
+      // The record `nbpromote run` keeps while it goes on: running, a live process of this machine.
+      const id = '20261127T050000Z-abc123';
+      mkdirSync(join(dir, 'out', '.nbpromote', 'runs', id), { recursive: true });
+      writeFileSync(join(dir, 'out', '.nbpromote', 'runs', id, 'run.json'), JSON.stringify({ run_id: id, pipeline: 'nb', status: 'running', start: new Date().toISOString(), end: null, params: {}, metrics: {}, steps: [], pid: process.pid, host: hostname() }));
+      assert.ok((await promoteNotebook(request)).ok, 'nothing to write: the run is not disturbed');
+      writeFileSync(join(dir, 'nb.ipynb'), cells(2));
+      const lock = readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8');
+      const refused = await promoteNotebook(request);
+      assert.equal(refused.ok, false);
+      assert.deepEqual(refused.files, []);
+      const [problem] = refused.problems.filter((p) => p.severity === 'error');
+      assert.equal(problem?.code, 'pipeline-running');
+      assert.match(problem?.message ?? '', new RegExp(`^nb is running \\(run ${id}, process ${process.pid}, started \\d+ s ago\\): promoting now would change the code it runs, .*nothing was written\\. .*promote with --even-if-running\\)$`));
+      assert.equal(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), lock);
+      assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8'), /rows = \[1\]/);
+      const dry = await promoteNotebook({ ...request, dryRun: true });
+      assert.ok(dry.ok, 'a dry run (check, the lens) reads only');
+      assert.ok((await promoteNotebook({ ...request, evenIfRunning: true })).ok);
       assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8'), /rows = \[2\]/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

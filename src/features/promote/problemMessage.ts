@@ -26,6 +26,7 @@ export const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
   'step-module-unused',
   'removed-import',
   'unreadable',
+  'pipeline-running',
 ]);
 
 /** A button of the message: what the person can do next, in the editor. */
@@ -38,6 +39,8 @@ export type ProblemAction =
   | 'openOutputRootSetting'
   /** The settings editor at nbpromote.package.name (the CLI's --package). */
   | 'openPackageSetting'
+  /** Promote again, writing even while the run seems to go on (the CLI's --even-if-running). */
+  | 'promoteAnyway'
   | 'showLog';
 
 export const ACTION_LABELS: Readonly<Record<ProblemAction, string>> = {
@@ -45,6 +48,7 @@ export const ACTION_LABELS: Readonly<Record<ProblemAction, string>> = {
   suggestSteps: 'Suggest Steps from Markdown Headings',
   openOutputRootSetting: 'Open Setting',
   openPackageSetting: 'Open Package Setting',
+  promoteAnyway: 'Promote Anyway',
   showLog: 'Show Log',
 };
 
@@ -74,6 +78,7 @@ export function problemMessage(what: string, problems: readonly Problem[], noteb
   if (codes.has('no-steps')) actions.push('suggestSteps');
   if (codes.has('other-notebook') || codes.has('package-changed') || codes.has('out-place')) actions.push('openOutputRootSetting');
   if (codes.has('package-changed')) actions.push('openPackageSetting');
+  if (codes.has('pipeline-running')) actions.push('promoteAnyway');
   actions.push('showLog');
   return { message, actions };
 }
@@ -101,6 +106,8 @@ function editorAdvice(message: string): string {
       .replace(/Promote into another --out folder/g, perNotebook.charAt(0).toUpperCase() + perNotebook.slice(1))
       .replace(/(?:promote )?into another --out folder/g, perNotebook)
       .replace(/([Pp])romote with --package (\w+)/g, (_m, p: string, name: string) => `${p === 'P' ? 'S' : 's'}et ${ConfigKey.PackageName} to ${name}`)
+      // pipeline-running: the CLI's flag; the editor's button "Promote Anyway" does it.
+      .replace(/, promote with --even-if-running\)/g, ', choose Promote Anyway)')
       // The project's docs are not in the person's workspace.
       .replace(/ ?See docs\/[\w.-]+\.md(?:#[\w-]+)?\./g, '')
       .trim()

@@ -3,8 +3,8 @@
 // named once, one period, and buttons that do what the message says (no "Show Problems" when the Problems panel
 // has nothing to show).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Problem } from '../../core/contract/problem';
 import { promoteNotebook } from '../../core/promote/promote';
@@ -51,6 +51,20 @@ describe('problemMessage', function () {
     noCommandLine(message);
     assert.match(message, /holds the package fail of another notebook, fail\.ipynb, which is still there: promoting this one here would replace that package\. Set nbpromote\.output\.root to a folder per notebook, such as build\/\$\{notebookName\} \(or, if this notebook replaces that one, move or delete fail\.ipynb first\)\. Nothing was written\.$/);
     assert.deepEqual(actions, ['openOutputRootSetting', 'showLog']);
+  });
+
+  it('a run of the pipeline going on: Promote Anyway instead of --even-if-running', async () => {
+    writeFileSync(join(dir, 'fail.ipynb'), notebookJson(THREE_STEPS));
+    assert.ok((await promoteNotebook({ notebook: 'fail.ipynb', cwd: dir, toolVersion: 'test' })).ok);
+    const id = '20261127T050000Z-abc123';
+    mkdirSync(join(dir, '.nbpromote', 'runs', id), { recursive: true });
+    writeFileSync(join(dir, '.nbpromote', 'runs', id, 'run.json'), JSON.stringify({ run_id: id, pipeline: 'fail', status: 'running', start: new Date().toISOString(), pid: process.pid, host: hostname() }));
+    writeFileSync(join(dir, 'fail.ipynb'), notebookJson([...THREE_STEPS, { tags: ['step:later'], source: 'later = 1' }]));
+    const problems = (await promoteNotebook({ notebook: 'fail.ipynb', cwd: dir, toolVersion: 'test' })).problems;
+    const { message, actions } = problemMessage('Promotion of fail.ipynb stopped', problems, 'fail.ipynb');
+    assert.doesNotMatch(message, /--even-if-running/);
+    assert.match(message, new RegExp(`^Promotion of fail\\.ipynb stopped: fail is running \\(run ${id}, process ${process.pid}, started \\d+ s ago\\): promoting now would change the code it runs, .* \\(if process ${process.pid} is no run of this pipeline, choose Promote Anyway\\)\\. Nothing was written\\.$`));
+    assert.deepEqual(actions, ['promoteAnyway', 'showLog']);
   });
 
   it('a renamed notebook: the package setting instead of --package', async () => {

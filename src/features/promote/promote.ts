@@ -29,6 +29,8 @@ export interface PromoteOptions {
   readonly runTests?: boolean;
   /** Reveal the package and open the first step module afterwards; default true. */
   readonly reveal?: boolean;
+  /** Write even while a run of the pipeline seems to go on ("Promote Anyway": a process number reused after a killed run). */
+  readonly evenIfRunning?: boolean;
 }
 
 /** What `nbpromote.promoteNotebook` returns to a caller. */
@@ -131,7 +133,7 @@ export class PromoteCommand {
         // Core writes every file atomically and the lock last; once it has started, it finishes.
         if (token.isCancellationRequested) return undefined;
         progress.report({ message: `writing ${dryRun.package ?? ''} ${dryRun.version ?? ''} into ${displayDir(target)}…` });
-        return promoteNotebook({ ...request, resolve: resolve ?? 'stop' });
+        return promoteNotebook({ ...request, resolve: resolve ?? 'stop', ...(options.evenIfRunning === true ? { evenIfRunning: true } : {}) });
       },
     );
     if (outcome === undefined) return this.cancelled();

@@ -71,6 +71,10 @@ export function showProblems(log: Log, logger: Logger, what: string, problems: r
       case 'openPackageSetting':
         void openSetting(ConfigKey.PackageName, notebook.uri);
         break;
+      case 'promoteAnyway':
+        // The person saw the preview before this write was refused: it is not shown again.
+        void vscode.commands.executeCommand(CommandId.PromoteNotebook, notebook.uri, { confirm: false, evenIfRunning: true });
+        break;
       case 'showLog':
         log.show();
         break;
