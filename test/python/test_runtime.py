@@ -568,6 +568,38 @@ def test_a_file_one_step_writes_and_a_later_one_reads_by_a_literal_path_reruns_w
     assert run(5) == (15, [("prepare", "cached"), ("summarize", "cached")])
 
 
+def _prepare_from_config(thresh):
+    # The path comes from a config file the step reads: no path in the code names it.
+    with open("config.json") as file:
+        target = json.load(file)["interim"]
+    with open(target, "w") as file:
+        file.write(",".join(str(v) for v in range(10) if v > thresh))
+    return target
+
+
+def _count_prepared(target):
+    with open(target) as file:
+        return len(file.read().split(","))
+
+
+def test_a_cached_step_whose_written_file_another_run_rewrote_runs_again_to_write_it(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"interim": "prep.txt"}))
+    config = _small_config([("prep", ["thresh"], ["target"]), ("stats", ["target"], ["n_rows"])], {"thresh": {"default": 0, "type": "int"}})
+    steps = {"prep": _prepare_from_config, "stats": _count_prepared}
+
+    def run(thresh):
+        result = runtime.run_pipeline(config, steps, None, {"thresh": thresh}, tmp_path, record=False)
+        return result.outputs["n_rows"], [(s.status, s.why) for s in result.steps]
+
+    assert run(0)[0] == 9
+    assert run(5)[0] == 4
+    # prep's entry for thresh 0 would leave the thresh-5 file: prep runs again, and stats reads what it wrote.
+    assert run(0) == (9, [("ran", "it wrote prep.txt, which changed since its outputs were cached"), ("cached", None)])
+    assert run(0) == (9, [("cached", None), ("cached", None)])
+    (tmp_path / "prep.txt").unlink()
+    assert run(0) == (9, [("ran", "it wrote prep.txt, which is gone since its outputs were cached"), ("cached", None)])
+
+
 def _train(factor):
     with open("model.txt", "w") as file:
         file.write(str(factor))
@@ -696,6 +728,110 @@ def test_a_value_changed_through_a_container_holding_it_reaches_later_steps_from
 
     assert run(1) == (35.0, ["ran", "ran", "ran"])
     assert run(3) == (105.0, ["cached", "cached", "ran"])
+
+
+class _Model:
+    """An estimator holding the generator it was given, as scikit-learn's take ``random_state=rng``."""
+
+    def __init__(self, random_state):
+        self.random_state = random_state
+
+    def fit(self):
+        self.drawn_ = float(self.random_state.random_sample())
+        return self
+
+
+def _make_model():
+    import numpy as np
+
+    rng = np.random.RandomState(0)
+    return rng, _Model(rng)
+
+
+def _fit_model(model):
+    model.fit()  # draws from the generator the later step draws from too
+
+
+def _bootstrap(rng, weight):
+    return float(rng.random_sample()) * weight
+
+
+def _view_and_base():
+    import numpy as np
+
+    matrix = np.arange(12.0).reshape(3, 4)
+    return matrix, matrix[:, :3]
+
+
+def _center(view):
+    view -= view.mean(axis=0)  # changes matrix through the view
+
+
+def _column_mean(matrix, weight):
+    return float(matrix[:, 0].mean()) * weight
+
+
+def _frame_and_column():
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"income": [10.0, np.nan, 30.0, np.nan, 50.0]})
+    return frame, frame["income"]
+
+
+def _impute(income):
+    income.fillna(0.0, inplace=True)
+
+
+def _mean_income(frame, weight):
+    return float(frame["income"].mean()) * weight
+
+
+class _Box:
+    pass
+
+
+def _boxed_and_nested():
+    train = {"age": [None, 40]}
+    box = _Box()
+    box.train = train
+    return train, box, {"train": (train, "tr")}
+
+
+def _fill_boxed(box):
+    _fill_age(box.train)  # through an attribute: nothing names train
+
+
+def _fill_nested(splits):
+    for frame, _tag in splits.values():
+        _fill_age(frame)  # two levels down
+
+
+@pytest.mark.parametrize(
+    "make, outputs, change, changed_input, read, read_inputs, output, first",
+    [
+        (_make_model, ["rng", "model"], _fit_model, "model", _bootstrap, ["rng", "weight"], "drawn", None),
+        (_view_and_base, ["matrix", "view"], _center, "view", _column_mean, ["matrix", "weight"], "mean", 0.0),
+        (_frame_and_column, ["frame", "income"], _impute, "income", _mean_income, ["frame", "weight"], "mean", 18.0),
+        (_boxed_and_nested, ["train", "box", "splits"], _fill_boxed, "box", _mean_age, ["train", "weight"], "mean_age", 35.0),
+        (_boxed_and_nested, ["train", "box", "splits"], _fill_nested, "splits", _mean_age, ["train", "weight"], "mean_age", 35.0),
+    ],
+    ids=["generator-held-by-an-estimator", "numpy-view", "pandas-column", "attribute", "two-levels"],
+)
+def test_a_value_changed_through_what_holds_it_or_shares_its_memory_reaches_later_steps_from_the_cache(tmp_path, make, outputs, change, changed_input, read, read_inputs, output, first):
+    pytest.importorskip("pandas")
+    config = _small_config([("load", [], outputs), ("change", [changed_input], []), ("read", read_inputs, [output])], {"weight": {"default": 1, "type": "int"}})
+    steps = {"load": make, "change": change, "read": read}
+
+    def run(weight):
+        return _output_and_statuses(config, steps, tmp_path, output, weight=weight)
+
+    value, statuses = run(1)
+    assert statuses == ["ran", "ran", "ran"]
+    if first is not None:
+        assert value == first
+    # Only the last step runs: the value it reads must be the one the change step left, as in the notebook.
+    assert run(3) == (value * 3, ["cached", "cached", "ran"])
 
 
 def _open_log():

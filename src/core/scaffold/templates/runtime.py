@@ -24,7 +24,8 @@ What a run does:
   left it. A folder counts by the names and contents of its files (their sha256 is kept in
   ``.nbpromote/cache/files.json`` and read again only for files that changed). While a step runs, the
   files it opens for reading are noted too (an audit hook, ``_READS_ENTRY``): a cached step runs again when
-  one of them changed, whatever named it (a config file, a path built at run time). A step with ``always_run``
+  one of them changed, whatever named it (a config file, a path built at run time); and so does one whose
+  files opened for writing (not named by its code, ``_WRITES_ENTRY``) are no longer as it left them. A step with ``always_run``
   (it writes a file another step writes too: from the cache it would not write it again) runs every time,
   and its line and record say why.
 - Computes the metrics, when the pipeline has a metrics function.
@@ -85,7 +86,7 @@ from typing import IO, Any, Callable, Dict, Iterator, List, Mapping, Optional, S
 import yaml
 
 #: Bumped when run.json or the cache changes shape: part of every cache key.
-RUNTIME_VERSION = 3
+RUNTIME_VERSION = 4
 #: The folder, next to pipeline.yaml, holding the cache and the run records.
 STATE_DIR = ".nbpromote"
 #: Temporary files are named ``.<name>.nbpromote-tmp-<pid>-<hex>`` (nbpromote cleans stale ones).
@@ -837,7 +838,7 @@ class _Run:
         # it would not write the file again, and the steps after it would read the other step's.
         if self.use_cache and not step.get("always_run"):
             cached = self.cache.load(name, key, step["outputs"])
-            changed = (self.cache.not_cached(name) or self._changed_key(name)) if cached is None else self._changed_read(cached.get(_READS_ENTRY))
+            changed = (self.cache.not_cached(name) or self._changed_key(name)) if cached is None else self._changed_read(cached.get(_READS_ENTRY)) or self._changed_read(cached.pop(_WRITES_ENTRY, None), "wrote")
             if changed is not None:
                 self.changed_reads[name] = changed
                 cached = None
@@ -884,6 +885,12 @@ class _Run:
         reads = self._read_fingerprints(watch)
         if reads:
             stored[_READS_ENTRY] = reads
+        # Not the files its code names (or folders holding them): its key covers them (``rekey_file_writers``).
+        # (Not "." or "..": a step naming the folder it runs in still has the files it writes there seen.)
+        named = [covered for path in self.fingerprints.named_paths(function) if not _inside(folder, covered := os.path.join(folder, path))]
+        writes = self._written_fingerprints(watch, reads, named)
+        if writes:
+            stored[_WRITES_ENTRY] = writes
         self._note_reads(name, reads)
         with _working_directory(Path(folder)):  # the files it names, seen from where it started
             after = self._step_key(step, function, state, parameters=given)
@@ -912,18 +919,20 @@ class _Run:
         return canonical, {**changed, **outputs}, "ran"
 
     def _watched_values(self, step: Mapping[str, Any]) -> list[str]:
-        """The values a step may change in place besides its outputs: its inputs, and the values that are items of
-        one (``combine = [train_df, test_df]``: changing ``combine[0]`` changes ``train_df``) or hold one as an
-        item (``combine`` for a step changing ``train_df``); one level deep, in containers of at most
-        MAX_WATCHED_ITEMS items."""
+        """The values a step may change in place besides its outputs: its inputs; the values one of them holds
+        (``_held``: ``combine = [train_df, test_df]``, ``ds.train``, ``{"train": (train, "tr")}``, the
+        ``RandomState`` an estimator was given) or that hold one (``combine`` for a step changing ``train_df``);
+        and the arrays and frames sharing memory with one (``_memory_roots``: ``X = data[:, :3]``,
+        ``income = df["income"]``: changing the view changes ``data`` and ``df``)."""
         inputs = [i for i in step["inputs"] if i in self.values]
         watched = [i for i in inputs if i not in step["outputs"]]
-        items = {id(item) for i in inputs for item in _items(self.values[i])}
+        held = {id(item) for i in inputs for item in _held(self.values[i])}
         given = {id(self.values[i]) for i in inputs}
+        roots = {root for i in inputs for root in _memory_roots(self.values[i])}
         for name, value in self.values.items():
             if name in step["outputs"] or name in watched or name in self.params and name not in inputs:
                 continue
-            if id(value) in items or any(id(item) in given for item in _items(value)):
+            if id(value) in held or any(id(item) in given for item in _held(value)) or (roots and not roots.isdisjoint(_memory_roots(value))):
                 watched.append(name)
         return watched
 
@@ -988,6 +997,28 @@ class _Run:
                 continue  # gone already: a temporary folder
         return reads
 
+    def _written_fingerprints(self, watch: _Watch, reads: Mapping[str, str], named: Sequence[str]) -> dict[str, str]:
+        """The fingerprints of the data files a step opened for writing (``_WRITES_ENTRY``) as it left them,
+        besides those it read too (``reads`` has them) and those in ``named`` paths (files or folders its key
+        covers): not temporary files (gone, or in the system's folder of temporary files outside the project),
+        not Python's or the libraries' own; as ``_read_fingerprints``."""
+        projects = [self.root, *([] if self.workdir is None else [Path(self.workdir)])]
+        temporary = os.path.realpath(tempfile.gettempdir())
+        writes: dict[str, str] = {}
+        for path in sorted(set(watch.written)):
+            if path in reads or not _is_data_read(path, projects) or any(_inside(path, covered) for covered in named):
+                continue
+            if _inside(os.path.realpath(path), temporary) and not any(_inside(path, project) for project in projects):
+                continue
+            try:
+                info = os.stat(path)
+                if not os.path.isfile(path):
+                    continue
+                writes[path] = self.fingerprints.file(Path(path)) if len(writes) < MAX_DIRECTORY_FILES else _stamp(info)
+            except OSError:
+                continue  # gone already: a temporary file
+        return writes
+
     def _note_reads(self, step: str, reads: Any) -> None:
         """Keeps the data files the step read (as it ran, or when its cached outputs were made) for run.json's
         ``data_files``: each with its sha256 and the steps that read it."""
@@ -1022,10 +1053,10 @@ class _Run:
             files.append({"path": shown(path), "size": size, "sha256": entry["sha256"], "steps": list(entry["steps"])})
         return files
 
-    def _changed_read(self, reads: Any) -> str | None:
+    def _changed_read(self, reads: Any, verb: str = "read") -> str | None:
         """The first file a cached step read (or folder it listed) when it ran that is no longer as it was
         (``_read_fingerprints``), relative to the run's folder when inside it; None when all are the same (or
-        none was recorded)."""
+        none was recorded). ``verb``: ``wrote`` for the files it wrote (``_WRITES_ENTRY``)."""
         if not isinstance(reads, dict):
             return None
         for path, before in reads.items():
@@ -1043,7 +1074,7 @@ class _Run:
                 shown = os.path.relpath(path, base) if _inside(path, base) else path
                 if listed:
                     return f"it listed the folder {shown}, which {'is gone' if now is None else 'has other files'} since its outputs were cached"
-                return f"it read {shown}, which {'is gone' if now is None else 'changed'} since its outputs were cached"
+                return f"it {verb} {shown}, which {'is gone' if now is None else 'changed'} since its outputs were cached"
         return None
 
     def _global_state(self) -> str | None:
@@ -1697,17 +1728,80 @@ _CWD_ENTRY = "\0nbpromote-cwd"
 _CHANGED_ENTRY = "\0nbpromote-changed"
 
 
-#: The most items of a container whose items count as values a step may change (``_Run._watched_values``).
+#: The most objects a value is searched through for the values it holds (``_held``), and the most items of one
+#: container that are searched.
 MAX_WATCHED_ITEMS = 1000
+#: How deep ``_held`` looks: a dict of tuples of frames, an object holding an estimator holding a generator.
+MAX_HELD_DEPTH = 3
+#: The libraries whose objects ``_held`` does not look inside (their attributes are internals: a frame's blocks).
+_OPAQUE_LIBRARIES = ("pandas", "numpy", "scipy", "polars", "pyarrow", "torch", "tensorflow")
 
 
-def _items(value: Any) -> Sequence[Any]:
-    """The items of a list, tuple, set or dict (its values) of at most MAX_WATCHED_ITEMS items; else none."""
-    if isinstance(value, (list, tuple, set, frozenset)) and len(value) <= MAX_WATCHED_ITEMS:
-        return list(value)
-    if isinstance(value, dict) and len(value) <= MAX_WATCHED_ITEMS:
-        return list(value.values())
+def _children(value: Any) -> Sequence[Any]:
+    """What a value holds directly: the items of a list, tuple or set and the values of a dict (of at most
+    MAX_WATCHED_ITEMS items), the array a NumPy view looks into, the attributes of an object of the notebook's
+    or a library's class (an estimator's parameters); not the insides of modules, classes, functions or the
+    objects of the array libraries (``_OPAQUE_LIBRARIES``)."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value) if len(value) <= MAX_WATCHED_ITEMS else ()
+    if isinstance(value, dict):
+        return list(value.values()) if len(value) <= MAX_WATCHED_ITEMS else ()
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+        return ()
+    module = type(value).__module__ or ""
+    if module.split(".", 1)[0] in _OPAQUE_LIBRARIES:
+        base = getattr(value, "base", None) if module.startswith("numpy") else None
+        return [base] if base is not None and type(base).__module__.startswith("numpy") else ()
+    attributes = getattr(value, "__dict__", None)
+    if isinstance(attributes, dict) and len(attributes) <= MAX_WATCHED_ITEMS:
+        return list(attributes.values())
     return ()
+
+
+def _held(value: Any) -> List[Any]:
+    """The objects a value holds, to MAX_HELD_DEPTH levels and at most MAX_WATCHED_ITEMS of them (``_children``):
+    what a step changing them through the value changes (``for d in combine: fill(d)``, ``fill(ds.train)``,
+    ``forest.fit`` drawing from the ``RandomState`` it was given)."""
+    found: List[Any] = []
+    seen = {id(value)}
+    level = [value]
+    for _ in range(MAX_HELD_DEPTH):
+        following: List[Any] = []
+        for parent in level:
+            for child in _children(parent):
+                if id(child) in seen:
+                    continue
+                seen.add(id(child))
+                found.append(child)
+                following.append(child)
+                if len(found) >= MAX_WATCHED_ITEMS:
+                    return found
+        level = following
+    return found
+
+
+def _memory_roots(value: Any) -> frozenset:
+    """The ids of the arrays whose memory a NumPy array or a pandas Series or DataFrame uses (following views to
+    the array owning the memory): two values sharing one (``X = data[:, :3]``, ``income = df["income"]``) change
+    together. Empty for other values."""
+    module = type(value).__module__ or ""
+    if module.startswith("numpy"):
+        arrays = [value]
+    elif module.startswith("pandas"):
+        arrays = getattr(getattr(value, "_mgr", None), "arrays", None) or []
+    else:
+        return frozenset()
+    roots = set()
+    try:
+        for array in arrays:
+            if not hasattr(array, "base") or not type(array).__module__.startswith("numpy"):
+                continue
+            while getattr(array, "base", None) is not None and type(array.base).__module__.startswith("numpy"):
+                array = array.base
+            roots.add(id(array))
+    except Exception:  # noqa: BLE001 - a pandas of another shape inside: no roots known
+        return frozenset()
+    return frozenset(roots)
 
 
 class _DigestWriter:
@@ -1749,6 +1843,12 @@ def _pickled_digest(value: Any) -> str | None:
 #: file or built at run time (a new file in a folder a step globs, too). Only what Python opens or lists is
 #: seen (not what a library does in C, or another process).
 _READS_ENTRY = "\0nbpromote-reads"
+#: The cache entry holding the files a step opened for writing while it ran (and did not read), as it left
+#: them, ``{absolute path: fingerprint}``: a cached step whose file is no longer so (another run with other
+#: parameters, or the notebook in Jupyter, wrote it since) runs again to write it, whatever named the path (a
+#: config file read in the step, a path built at run time); taken from the cache it would not write it again,
+#: and the steps after it would read the other run's file.
+_WRITES_ENTRY = "\0nbpromote-writes"
 #: What a listed folder's fingerprint starts with in ``_READS_ENTRY`` (a file's is its sha256 or its stat).
 _LISTING = "listing:"
 #: The watches of the running steps (``_watching_reads``); empty when no step runs.
@@ -1757,10 +1857,12 @@ _AUDIT_HOOK_ADDED = False
 
 
 class _Watch:
-    """What a step opened for reading and the folders it listed while it ran, as absolute paths (repeats included)."""
+    """What a step opened for reading, opened for writing and the folders it listed while it ran, as absolute
+    paths (repeats included)."""
 
     def __init__(self) -> None:
         self.opened: List[str] = []
+        self.written: List[str] = []
         self.listed: List[str] = []
 
 
@@ -1799,10 +1901,14 @@ def _audit(event: str, args: Tuple[Any, ...]) -> None:
         # What was there before counts: not a file opened to be written afresh (``w+`` truncates it).
         if mode is None:
             reading = (flags & os.O_ACCMODE) != os.O_WRONLY and not flags & os.O_TRUNC and not (flags & os.O_CREAT and flags & os.O_EXCL)
+            writing = (flags & os.O_ACCMODE) != os.O_RDONLY
         else:
             reading = "r" in mode or "a+" in mode
+            writing = any(letter in mode for letter in "wax+")
         if reading:
             _READ_WATCHES[-1].opened.append(_absolute(path))
+        if writing:
+            _READ_WATCHES[-1].written.append(_absolute(path))
     except Exception:  # noqa: BLE001 - a path of another kind: not a file this can fingerprint
         pass
 
@@ -2390,14 +2496,19 @@ class _Fingerprints:
         except OSError as ex:
             print(f"nbpromote: could not keep the file hashes in {self._memo_path}: {ex}", file=sys.stderr)
 
-    def named_files(self, function: StepFunction) -> list[tuple[str, str]]:
-        """The files and folders the function's code names with string literals, that exist now, with their
-        fingerprints (see ``path``), sorted. Which literals look like paths is worked out once per function."""
+    def named_paths(self, function: StepFunction) -> list[str]:
+        """The path-like string literals the function's code names (``named_files``: whether they exist or not),
+        sorted; worked out once per function."""
         literals = self._literals.get(id(function))
         if literals is None:
             self._literals[id(function)] = literals = sorted(_referenced_paths(function) | _import_time_paths(function))
+        return literals
+
+    def named_files(self, function: StepFunction) -> list[tuple[str, str]]:
+        """The files and folders the function's code names with string literals, that exist now, with their
+        fingerprints (see ``path``), sorted."""
         named = []
-        for literal in literals:
+        for literal in self.named_paths(function):
             fingerprint = self.path(literal)
             if fingerprint is not None:
                 named.append((literal, fingerprint))
@@ -3189,7 +3300,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY, _CHANGED_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY, _WRITES_ENTRY, _CHANGED_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> bool:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so):
