@@ -11,7 +11,7 @@
 //   --vsix FILE     the package to install (default: notebook-promoter.vsix at the repo root)
 //   --keep          leave code-server running afterwards and print its URL and how to stop it
 //   --timeout SEC   hard limit for the whole run (default 300)
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -98,9 +98,11 @@ const steps = [
       await page.locator(selectors.editorTab, { hasText: /readme\.md/i }).first().waitFor({ timeout: stepTimeout });
       // The markdown preview is one webview among others (the graph, the compare view): any frame may hold it.
       const deadline = Date.now() + stepTimeout;
-      const shown = async () => (await Promise.all(page.frames().map((frame) => frame.locator('h2', { hasText: 'Tag your cells' }).count().catch(() => 0)))).some((n) => n > 0);
+      // The tag table whole: a `|` inside a code span must not split its cells (`#| default_exp <name>` in one cell).
+      const count = async (selector, text) => (await Promise.all(page.frames().map((frame) => frame.locator(selector, { hasText: text }).count().catch(() => 0)))).some((n) => n > 0);
+      const shown = async () => (await count('h2', 'Tag your cells')) && (await count('td > code', '#| default_exp <name>'));
       while (!(await shown())) {
-        if (Date.now() > deadline) throw new Error('no preview shows the heading "Tag your cells"');
+        if (Date.now() > deadline) throw new Error('no preview shows the heading "Tag your cells" and the tag table\'s "#| default_exp <name>" in one cell');
         await page.waitForTimeout(250);
       }
       await screenshot(page, 'ui-read-about-tags.png');
@@ -159,6 +161,11 @@ async function runUi() {
   const installed = codeServerCli(runDir, ['--install-extension', vsix]);
   if (!/successfully installed/i.test(installed)) throw new Error(`installing ${vsix} said:\n${installed}`);
   console.log(`[ui] installed ${vsix} in ${Date.now() - started} ms`);
+  // The README's links to docs/ open the files the package ships.
+  const extensionDirs = readdirSync(join(runDir, 'extensions')).filter((name) => name.startsWith('nbpromote.'));
+  for (const doc of ['tags.md', 'cli.md', 'versioning.md', 'architecture.md']) {
+    if (!extensionDirs.some((dir) => existsSync(join(runDir, 'extensions', dir, 'docs', doc)))) throw new Error(`the installed extension has no docs/${doc}, which its README links to`);
+  }
 
   const server = await startCodeServer({ runDir, logFile: serverLog });
   if (options.keep) {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_RUN_PAGE } from '../contract/runs';
@@ -193,13 +193,15 @@ describe('local run store', () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
     const runs = {
       abandoned: { pid: gone, host: hostname() },
-      alive: { pid: process.pid, host: hostname() },
+      alive: { pid: process.pid, host: hostname(), start: new Date().toISOString() },
       elsewhere: { pid: gone, host: `not-${hostname()}` },
       older: {},
+      // A run killed long before this process took its id (Linux tells when a process started).
+      reused: { pid: process.pid, host: hostname() },
     };
     const ids = Object.keys(runs).map((_, i) => runIdAt(t0 + i, `00000${i}`));
     Object.values(runs).forEach((where, i) => writeLocalRun(root, ids[i] ?? '', localRunRecord(ids[i] ?? '', { status: 'running', end: null, ...where })));
-    const [abandoned, alive, elsewhere, older] = await Promise.all(ids.map((id) => readLocalRun(root, id)));
+    const [abandoned, alive, elsewhere, older, reused] = await Promise.all(ids.map((id) => readLocalRun(root, id)));
     assert.equal(abandoned?.status, 'failed');
     assert.equal(abandoned?.sourceStatus, 'ABANDONED');
     assert.equal(abandoned?.error, `its process (pid ${gone}) ended without finishing the record: it was killed, the machine stopped, or the record could not be written (a full disk)`);
@@ -207,6 +209,9 @@ describe('local run store', () => {
     for (const run of [alive, elsewhere, older]) assert.deepEqual([run?.status, run?.sourceStatus], ['running', undefined]);
     assert.equal(alive?.livePid, process.pid, 'a run going on now on this machine');
     assert.equal(elsewhere?.livePid, undefined, 'another machine\'s process cannot be checked');
+    if (existsSync('/proc/self/stat')) {
+      assert.deepEqual([reused?.status, reused?.sourceStatus, reused?.livePid], ['failed', 'ABANDONED', undefined], 'its id now names a process started after the run');
+    }
   });
 
   it('a failed run a signal stopped (Stop Run, Ctrl-C) is STOPPED; a failure of its code is not', async () => {

@@ -11,7 +11,7 @@ import type { Problem } from '../contract/problem';
 import { findJsonErrorOffset } from '../notebook/jsonSyntax';
 import { lineAndColumn } from '../notebook/jsonValue';
 import type { RunDataFile, RunParamValue, RunStatus, RunStep, RunSummary } from '../contract/runs';
-import { processExists } from '../util/process';
+import { runProcessAlive } from '../util/process';
 
 /** The run.json validator (precompiled: contract/schemaValidators.ts). */
 function validator(): ValidateFunction {
@@ -39,7 +39,7 @@ export function parseRunRecord(text: string, file: string, folderId: string): Ru
     problems.push({ severity: 'warning', code: 'run-id-mismatch', message: `the record's id is ${record['id']}, but its folder is ${folderId}`, file });
   }
   const recorded = recordStatus(record['status']);
-  const abandoned = recorded === 'running' && processGone(record['pid'], record['host']);
+  const abandoned = recorded === 'running' && processGone(record['pid'], record['host'], record['start']);
   const status = abandoned ? 'failed' : recorded;
   const error = record['error'];
   const errorObject = isObject(error) ? error : undefined;
@@ -87,11 +87,12 @@ export function unreadable(folderId: string, file: string, problem: Problem): Ru
 /**
  * The record's process, on this machine, is gone: the run was killed (SIGKILL, the out-of-memory killer) or the
  * machine stopped before the runtime could finish its record. A record from another machine, or without a pid
- * (an older runtime), cannot be checked: it stays `running`. A pid reused since can only keep a run
- * `running`, never end one that is still going.
+ * (an older runtime), cannot be checked: it stays `running`. A pid reused since by a process that started after
+ * the run (`start`) is gone too, where the system tells when a process started (Linux); elsewhere such a pid
+ * keeps the run `running`.
  */
-function processGone(pid: unknown, host: unknown): boolean {
-  return processHere(pid, host) && !processExists(pid as number);
+function processGone(pid: unknown, host: unknown, start: unknown): boolean {
+  return processHere(pid, host) && !runProcessAlive(pid as number, start);
 }
 
 /** `pid` names a process of this machine (`host`), which can be checked. */

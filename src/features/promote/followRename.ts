@@ -20,7 +20,7 @@ import { lockOwner, realOrSelf } from '../../core/promote/lockOwner';
 import { recordNotebookMoved } from '../../core/promote/notebookMoved';
 import { PENDING_FILE } from '../../core/promote/promote';
 import { listLocalRuns } from '../../core/runs/localStore';
-import { processExists } from '../../core/util/process';
+import { runProcessAlive } from '../../core/util/process';
 import { ConfigKey } from '../../host/ids';
 import { hasPlaceholders } from '../../host/outputRoot';
 import { promotionTarget } from '../../host/promotionTarget';
@@ -159,8 +159,8 @@ function runningRun(root: string): string | undefined {
   const host = hostname();
   for (const id of index.ids.slice(0, RUNS_CHECKED)) {
     try {
-      const record = JSON.parse(readFileSync(nodePath.join(index.dir, id, 'run.json'), 'utf8')) as { status?: unknown; pid?: unknown; host?: unknown };
-      if (record.status === 'running' && typeof record.pid === 'number' && (record.host === undefined || record.host === host) && processExists(record.pid)) return id;
+      const record = JSON.parse(readFileSync(nodePath.join(index.dir, id, 'run.json'), 'utf8')) as { status?: unknown; pid?: unknown; host?: unknown; start?: unknown };
+      if (record.status === 'running' && typeof record.pid === 'number' && (record.host === undefined || record.host === host) && runProcessAlive(record.pid, record.start)) return id;
     } catch {
       // A record being written, or not a run: nothing runs from it that a move would break.
     }
