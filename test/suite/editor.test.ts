@@ -3,7 +3,7 @@
 // Everything is observed the way VS Code itself asks for it: executeCodeLensProvider,
 // getDiagnostics, executeCodeActionProvider, the notebook's cells after a command.
 import * as assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { promoteNotebook } from '../../src/core/promote/promote';
@@ -190,6 +190,26 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     constant.insert(shared.uri, shared.lineAt(shared.lineCount - 1).range.end, '\nNOTE = "a constant no step reads"');
     assert.ok(await vscode.workspace.applyEdit(constant));
     await eventually('the promote lens after a change outside the steps', () => titles(first), (t) => t.some((title) => /^Promoted v0\.1\.0 · \d+ files? differs? · Re-promote$/.test(title)));
+  });
+
+  it('follows a generated file changed on disk (not the notebook, not its lock): a step module broken by hand shows on the lens, and goes when it is fixed', async () => {
+    const root = workspaceRoot().fsPath;
+    const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
+    const promoted = await promoteNotebook({ notebook: join(root, 'editor-churn.ipynb'), cwd: root, out: join(root, outRoot), toolVersion: version });
+    assert.ok(promoted.ok, JSON.stringify(promoted.problems));
+    const notebook = await openNotebook('editor-churn.ipynb');
+    const first = notebook.cellAt(0).document.uri;
+    const before = await eventually('the promote lens', () => titles(first), (t) => t.some((title) => title.startsWith('Promoted v0.1.0')));
+    const step = join(root, outRoot, 'src', 'editor_churn', 'steps', 'train.py');
+    const text = readFileSync(step, 'utf8');
+    try {
+      // Only the generated file changes: not the notebook, not its lock.
+      writeFileSync(step, `${text}\ndef broken(:\n`);
+      await eventually('the lens after the step module broke', () => titles(first), (t) => t.includes('Promoted v0.1.0 · 1 error to fix'));
+    } finally {
+      writeFileSync(step, text);
+    }
+    await eventually('the lens after the step module was fixed', () => titles(first), (t) => t.join() === before.join());
   });
 
   it('shows the lenses of a percent script on its first line and on the step markers', async () => {

@@ -12,6 +12,7 @@ import { lockIsFor, promotionStatus } from '../../core/promote/status';
 import type { Logger } from '../../core/util/logger';
 import { readLockFile } from '../../core/versioning/lockFile';
 import { currentSnapshot } from '../../core/versioning/semver';
+import { isInside } from '../../core/io/paths';
 import { Disposable } from '../../host/disposable';
 import { ConfigKey } from '../../host/ids';
 import { resolveOutputRoot } from '../../host/outputRoot';
@@ -23,6 +24,9 @@ import type { NotebookDocuments, NotebookSnapshot, OpenNotebook } from '../../ho
 /** What the code lens and the diagnostics show of one open notebook, for one version of it. */
 
 /** Problems of the output root itself, which stop promotion before it reads the notebook's code. */
+/** How long a burst of changes to generated files (a promotion, a checkout) settles before the analysis runs again. */
+const FILES_SETTLE_MS = 300;
+
 const OUTPUT_PLACE_CODES: ReadonlySet<string> = new Set(['out-place', 'out-not-folder', 'state-path']);
 
 export interface EditorAnalysis {
@@ -68,6 +72,9 @@ export class EditorAnalyses extends Disposable {
   readonly onDidChange = this.changed.event;
   private readonly entries = new Map<string, Entry>();
   private epoch = 0;
+  /** Open notebooks whose generated files changed on disk, analysed again once the changes settle. */
+  private readonly staleFiles = new Set<string>();
+  private filesTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly documents: NotebookDocuments,
@@ -82,11 +89,41 @@ export class EditorAnalyses extends Disposable {
     this.register(locks.onDidCreate(again));
     this.register(locks.onDidChange(again));
     this.register(locks.onDidDelete(again));
+    // A generated file edited, fixed or broken (a merge conflict resolved, pipeline.yaml restored): the lens and
+    // the Problems entries read the same dry run as the Pipelines view, which sees the files as they are now.
+    const generated = this.register(vscode.workspace.createFileSystemWatcher('**/*.{py,yaml,yml,toml}'));
+    const changedFile = (uri: vscode.Uri): void => this.generatedFileChanged(uri);
+    this.register(generated.onDidCreate(changedFile));
+    this.register(generated.onDidChange(changedFile));
+    this.register(generated.onDidDelete(changedFile));
+    this.register({ dispose: () => clearTimeout(this.filesTimer) });
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(ConfigKey.OutputRoot) || e.affectsConfiguration(ConfigKey.PackageName)) again();
       }),
     );
+  }
+
+  /**
+   * A file changed on disk: when it is in the output root of an open notebook (not in its `.nbpromote` state or
+   * a `__pycache__`), that notebook is analysed again, once for a burst of changes (a promotion writes many files).
+   */
+  private generatedFileChanged(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file' || /[\\/](?:\.nbpromote|__pycache__|\.ipynb_checkpoints)[\\/]/.test(uri.fsPath)) return;
+    for (const notebook of this.documents.all()) {
+      const outDir = this.last(notebook.document.uri)?.outDir;
+      if (outDir !== undefined && isInside(outDir, uri.fsPath)) this.staleFiles.add(notebook.document.uri.toString());
+    }
+    if (this.staleFiles.size === 0) return;
+    clearTimeout(this.filesTimer);
+    this.filesTimer = setTimeout(() => {
+      const stale = new Set(this.staleFiles);
+      this.staleFiles.clear();
+      this.epoch++;
+      for (const notebook of this.documents.all()) {
+        if (stale.has(notebook.document.uri.toString())) void this.run(notebook).catch((ex: unknown) => this.failed(ex));
+      }
+    }, FILES_SETTLE_MS);
   }
 
   /** Analyses every open notebook again: a lock was written (by promotion here, or by a watcher's report). */
