@@ -416,6 +416,21 @@ describe('Promote commands', function () {
         assert.equal(result.promotedCodeStale, true);
         const said = shown.filter((m) => /promote-edited\.ipynb was saved since it was promoted: this run used the code promoted as 0\.1\.0/.test(m.message));
         assert.deepEqual(said.map((m) => [m.severity, m.buttons]), [['warning', ['Promote Notebook', 'Show Log']]]);
+        // Saved back as promoted, then an unsaved edit of the step in the editor (auto save off): the run is of
+        // the promoted code all the same, and says so.
+        writeNotebook(edited.fsPath, [load, metrics]);
+        const document = await vscode.workspace.openNotebookDocument(edited);
+        const cell = document.cellAt(0).document;
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(cell.uri, cell.lineAt(0).range, 'rows = [1, 2, 3, 5]');
+        assert.ok(await vscode.workspace.applyEdit(edit));
+        assert.ok(document.isDirty);
+        const unsaved = await withMessages(async (messages) => ({ result: await command<RunResult>('nbpromote.runPipeline', edited), shown: [...messages] }));
+        assert.deepEqual([unsaved.result.status, unsaved.result.metrics, unsaved.result.promotedCodeStale], ['finished', { total: 6 }, true]);
+        const unsavedSaid = unsaved.shown.filter((m) => /promote-edited\.ipynb has unsaved changes since it was promoted: this run used the code promoted as 0\.1\.0/.test(m.message));
+        assert.deepEqual(unsavedSaid.map((m) => [m.severity, m.buttons]), [['warning', ['Promote Notebook', 'Show Log']]]);
+        await vscode.window.showNotebookDocument(document);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       } finally {
         rmSync(edited.fsPath, { force: true });
         rmSync(join(each(), 'promote-edited'), { recursive: true, force: true });

@@ -22,7 +22,7 @@ import type { RunClaim, RunningPipeline } from './running';
 import { claimPipelineRun, showAlreadyRunning, showRunningElsewhere } from './running';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { openCell } from '../pipelines/commands';
-import { currentText } from './notebookArg';
+import { currentText, openNotebookDocument } from './notebookArg';
 import { displayDir, fileName, promoteRequest } from './shared';
 import { promoteNotebook, staleFiles } from '../../core/promote/promote';
 import { runInOutputRoot } from '../../host/childProcess';
@@ -156,11 +156,14 @@ async function runClaimed(log: Log, t: PromotionTarget, config: PipelineConfig, 
   if (result.code === 0 && report !== undefined) {
     const metrics = Object.entries(report.metrics ?? {}).map(([name, value]) => `${name} ${typeof value === 'number' ? formatMetric(value) : JSON.stringify(value)}`);
     const done = `${config.package} ${config.version} ${report.status ?? 'finished'} in ${seconds} s${metrics.length > 0 ? `: ${metrics.join(', ')}` : ' (no metrics)'}`;
-    // The runtime warns when the notebook was saved since its promotion: the run was of the promoted code. Saved
-    // outputs alone change nothing: a dry run of the promotion (as `check`) tells whether the code is stale.
-    const stale = savedSincePromotion(result.stderr) && (await promotedCodeStale(t, logger));
+    // The runtime warns when the notebook was saved since its promotion: the run was of the promoted code; so
+    // was it when the editor holds unsaved changes. Saved outputs alone change nothing: a dry run of the
+    // promotion (as `check`, of the notebook as the editor holds it) tells whether the code is stale.
+    const unsaved = hasUnsavedChanges(t.notebookUri);
+    const stale = (unsaved || savedSincePromotion(result.stderr)) && (await promotedCodeStale(t, logger));
     if (stale) {
-      const message = `${done}. ${fileName(t.notebookUri)} was saved since it was promoted: this run used the code promoted as ${config.version}, not the notebook's cells as they are now. Promote it again to run those.`;
+      const since = unsaved ? 'has unsaved changes since it was promoted' : 'was saved since it was promoted';
+      const message = `${done}. ${fileName(t.notebookUri)} ${since}: this run used the code promoted as ${config.version}, not the notebook's cells as they are now. Promote it again to run those.`;
       void vscode.window.showWarningMessage(message, 'Promote Notebook', 'Show Log').then((choice) => {
         if (choice === 'Promote Notebook') void vscode.commands.executeCommand('nbpromote.promoteNotebook', t.notebookUri);
         else if (choice === 'Show Log') log.show();
@@ -187,6 +190,11 @@ async function promotedCodeStale(t: PromotionTarget, logger: Logger): Promise<bo
     logger.warn(`cannot tell whether the promoted code of ${fileName(t.notebookUri)} is stale: ${ex instanceof Error ? ex.message : String(ex)}`);
     return false;
   }
+}
+
+/** The notebook (or percent script) is open with unsaved changes. */
+function hasUnsavedChanges(uri: vscode.Uri): boolean {
+  return openNotebookDocument(uri)?.isDirty === true || vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.toString() === uri.toString());
 }
 
 /** The runtime said the notebook was saved since it was promoted (`nbpromote: warning: ... was saved since it was promoted`). */
