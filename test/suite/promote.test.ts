@@ -494,6 +494,34 @@ describe('Promote commands', function () {
       }
     });
 
+    it('Promote Notebook writes nothing over a generated module open with unsaved changes, and says so with Save and Promote', async () => {
+      const notebookUri = fixture('promote-unsaved.ipynb');
+      const out = join(each(), 'promote-unsaved');
+      const load = { id: 'load', tags: ['step:load'], source: 'rows = [1, 2, 3]' };
+      writeNotebook(notebookUri.fsPath, [load]);
+      try {
+        assert.equal((await command<PromoteResult>('nbpromote.promoteNotebook', notebookUri, { reveal: false })).promoted, true);
+        const module = vscode.Uri.file(join(out, 'src', 'promote_unsaved', 'steps', 'load.py'));
+        const onDisk = readFileSync(module.fsPath, 'utf8');
+        const document = await vscode.workspace.openTextDocument(module);
+        const edit = new vscode.WorkspaceEdit();
+        edit.insert(module, new vscode.Position(0, 0), '# my note\n');
+        assert.ok(await vscode.workspace.applyEdit(edit));
+        assert.ok(document.isDirty);
+        writeNotebook(notebookUri.fsPath, [{ ...load, source: 'rows = [1, 2, 3, 4]' }]);
+        const { result, shown } = await withMessages(async (messages) => ({ result: await command<PromoteResult>('nbpromote.promoteNotebook', notebookUri, { reveal: false }), shown: [...messages] }));
+        assert.equal(result.promoted, false);
+        assert.equal(result.reason, 'Promotion of promote-unsaved.ipynb stopped: load.py has unsaved changes in the editor, and promoting would replace that file on disk (saving it afterwards would undo the promotion\'s change). Save or revert it first. Nothing was written.');
+        assert.deepEqual(shown.filter((m) => m.message === result.reason).map((m) => [m.severity, m.buttons]), [['warning', ['Save and Promote']]]);
+        assert.equal(readFileSync(module.fsPath, 'utf8'), onDisk);
+        await vscode.window.showTextDocument(document);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      } finally {
+        rmSync(notebookUri.fsPath, { force: true });
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+
     it('a promoted notebook renamed in the editor takes its package along (nbpromote.output.followRenames always), never over a folder already there', async () => {
       const renamed = fixture('promote-renamed.ipynb');
       const again = fixture('promote-again.ipynb');

@@ -3,10 +3,10 @@ import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { PromoteOutcome, PromoteRequest } from '../../core/promote/promote';
 import type { Logger } from '../../core/util/logger';
-import { promoteNotebook } from '../../core/promote/promote';
+import { promoteNotebook, staleFiles } from '../../core/promote/promote';
 import { NbpromoteError } from '../../core/errors';
 import { firstOf } from '../../core/util/words';
-import { ConfigKey } from '../../host/ids';
+import { CommandId, ConfigKey } from '../../host/ids';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri, promotionTarget } from '../../host/promotionTarget';
 import { isTrusted, showUntrusted, untrustedReason } from '../../host/trust';
@@ -110,6 +110,8 @@ export class PromoteCommand {
       return { promoted: false, reason, outDir: target.outDir, files: [] };
     }
     this.logWarnings(dryRun);
+    const unsaved = unsavedGenerated(target, dryRun);
+    if (unsaved.length > 0) return this.refuseUnsaved(uri, name, unsaved, options);
 
     const preview = new PromotionPreview(this.previews, target, request, dryRun);
     let resolve: PromoteRequest['resolve'] = options.resolve;
@@ -154,6 +156,24 @@ export class PromoteCommand {
     const tests = options.runTests === true ? await runTests(this.context.log, target) : undefined;
     if (tests === undefined) this.offerTests(target, outcome);
     return { promoted: true, package: outcome.package ?? target.packageName, version: outcome.version ?? '', outDir: outcome.outDir, files, ...(tests === undefined ? {} : { tests }) };
+  }
+
+  /**
+   * A generated file promotion would write is open with unsaved changes: writing it would leave the editor
+   * holding the old text, and saving it then would undo the promotion's change without a word. Nothing is
+   * written; "Save and Promote" saves them (they become hand edits, which the preview shows and merges) and
+   * promotes again.
+   */
+  private refuseUnsaved(uri: vscode.Uri, name: string, documents: readonly vscode.TextDocument[], options: PromoteOptions): PromoteResult {
+    const files = documents.map((d) => fileName(d.uri));
+    const reason = `Promotion of ${name} stopped: ${firstOf(files, 3)} ${files.length === 1 ? 'has' : 'have'} unsaved changes in the editor, and promoting would replace ${files.length === 1 ? 'that file' : 'those files'} on disk (saving ${files.length === 1 ? 'it' : 'them'} afterwards would undo the promotion's change). Save or revert ${files.length === 1 ? 'it' : 'them'} first. Nothing was written.`;
+    this.logger.warn(reason);
+    void vscode.window.showWarningMessage(reason, 'Save and Promote').then(async (choice) => {
+      if (choice !== 'Save and Promote') return;
+      for (const document of documents) if (document.isDirty && !(await document.save())) return;
+      void vscode.commands.executeCommand(CommandId.PromoteNotebook, uri, options);
+    });
+    return { promoted: false, reason, files: [] };
   }
 
   /** The reason untrusted promotion is refused for this notebook, or undefined (trusted, or not in a git work tree). */
@@ -245,4 +265,10 @@ export async function gitWorkTreeAbove(dir: string): Promise<string | undefined>
     if (parent === current) return undefined;
     current = parent;
   }
+}
+
+/** The open documents with unsaved changes among the files a promotion would write (its dry run's stale files). */
+function unsavedGenerated(target: PromotionTarget, dryRun: PromoteOutcome): vscode.TextDocument[] {
+  const written = new Set(staleFiles(dryRun.files).map((f) => outputUri(target, f.path).toString()));
+  return vscode.workspace.textDocuments.filter((d) => d.isDirty && written.has(d.uri.toString()));
 }
