@@ -212,6 +212,29 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     await eventually('the lens after the step module was fixed', () => titles(first), (t) => t.join() === before.join());
   });
 
+  it('puts the errors of a hand-edited pipeline.yaml on its lines, not on the notebook\'s first cell', async () => {
+    const root = workspaceRoot().fsPath;
+    const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
+    const promoted = await promoteNotebook({ notebook: join(root, 'editor-churn.ipynb'), cwd: root, out: join(root, outRoot), toolVersion: version });
+    assert.ok(promoted.ok, JSON.stringify(promoted.problems));
+    const config = join(root, outRoot, 'pipeline.yaml');
+    const text = readFileSync(config, 'utf8');
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.trim() === 'inputs: [X_train, y_train]');
+    assert.ok(line > 0, text);
+    try {
+      writeFileSync(config, text.replace('inputs: [X_train, y_train]', 'inputs: [y_train, X_train]'));
+      const notebook = await openNotebook('editor-churn.ipynb');
+      const found = await eventually('the diagnostics of pipeline.yaml', () => ourDiagnostics(vscode.Uri.file(config)), (d) => d.length > 0);
+      assert.deepEqual(found.map((d) => [codeOf(d), d.range.start.line]), [['pipeline-edited-mismatch', line]]);
+      assert.match(found[0]?.message ?? '', /put back what promotion wrote, or delete pipeline\.yaml to have promotion write it again$/);
+      for (const cell of notebook.getCells()) assert.deepEqual(ourDiagnostics(cell.document.uri).map(codeOf).filter((c) => c.startsWith('pipeline-')), [], `cell ${cell.index + 1}`);
+    } finally {
+      writeFileSync(config, text);
+    }
+    await eventually('the diagnostics of pipeline.yaml once restored', () => ourDiagnostics(vscode.Uri.file(config)), (d) => d.length === 0);
+  });
+
   it('shows the lenses of a percent script on its first line and on the step markers', async () => {
     const document = await vscode.workspace.openTextDocument(fixture('editor-script.py'));
     await vscode.window.showTextDocument(document);

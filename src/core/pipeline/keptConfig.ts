@@ -13,8 +13,11 @@ import { parameterName, parsePython } from '../analysis/python/parser';
 import { isFolderSync } from '../io/paths';
 import type { Locate } from '../util/schemaErrors';
 
-/** As the runtime says it: what to do when pipeline.yaml and pipeline.py disagree. */
-const FIX = 're-run `nbpromote promote` to bring pipeline.yaml and pipeline.py back in line';
+/**
+ * What to do when the kept pipeline.yaml and pipeline.py disagree. Not "promote again" (the runtime's advice,
+ * which cannot tell a hand edit): promotion keeps a hand-edited pipeline.yaml, and stops on it.
+ */
+const FIX = 'put back what promotion wrote, or delete pipeline.yaml to have promotion write it again';
 
 /** What the kept pipeline.yaml is compared with: the one promotion generates now, and the kept files' texts. */
 export interface KeptConfigContext {

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/contract/problem';
 import { Disposable } from '../../host/disposable';
@@ -36,6 +37,16 @@ export class NotebookDiagnostics extends Disposable {
       for (const cell of analysis.snapshot.notebook.document.getCells()) byDocument.set(cell.document.uri.toString(), { uri: cell.document.uri, diagnostics: [] });
     }
     for (const problem of analysis.problems) {
+      // A problem of another file with its line (a kept pipeline.yaml a person edited) goes on that file.
+      const elsewhere = otherFile(problem, analysis.snapshot.uri);
+      if (elsewhere !== undefined) {
+        const list = byDocument.get(elsewhere.toString()) ?? { uri: elsewhere, diagnostics: [] };
+        const line = Math.max(0, (problem.line ?? 1) - 1);
+        const column = Math.max(0, (problem.column ?? 1) - 1);
+        list.diagnostics.push(toDiagnostic(problem, new vscode.Range(line, column, line, Number.MAX_SAFE_INTEGER)));
+        byDocument.set(elsewhere.toString(), list);
+        continue;
+      }
       const place = problemPlace(analysis.snapshot, problem);
       if (place === undefined) continue;
       const uri = place.document.uri;
@@ -61,4 +72,11 @@ function toDiagnostic(problem: Problem, range: vscode.Range): vscode.Diagnostic 
   diagnostic.source = diagnosticSource;
   diagnostic.code = problem.code;
   return diagnostic;
+}
+
+/** The file a problem is about when it is not the notebook: an absolute path with a line (a kept pipeline.yaml). */
+function otherFile(problem: Problem, notebook: vscode.Uri): vscode.Uri | undefined {
+  if (problem.file === undefined || problem.line === undefined || !isAbsolute(problem.file)) return undefined;
+  const uri = vscode.Uri.file(problem.file);
+  return uri.toString() === notebook.toString() ? undefined : uri;
 }

@@ -27,6 +27,8 @@ export const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
   'removed-import',
   'unreadable',
   'pipeline-running',
+  // The summary of the kept pipeline.yaml's errors: the errors themselves are on pipeline.yaml's lines.
+  'pipeline-edited-invalid',
 ]);
 
 /** A button of the message: what the person can do next, in the editor. */
