@@ -125,7 +125,7 @@ describe('nbpromote check', function () {
     const refused: [string, string, RegExp][] = [
       ["inputs: [x, scale, 'y']", "inputs: ['y', scale, x]", /pipeline\.yaml gives the step 'score' the inputs \[y, scale, x\], but its function nb\.steps\.score\.score takes \(x, scale, y\) \(the same names in another order: the runner passes them in order, so each argument would get another value\)/],
       ['  inputs: [d, rmse, mae]', '  inputs: [d, mae, rmse]', /pipeline\.yaml gives the metrics the inputs \[d, mae, rmse\], but its function nb\.metrics\.compute_metrics takes \(d, rmse, mae\) \(the same names/],
-      ['  inputs: [d, rmse, mae]', '  inputs: [d, rmse]', /pipeline\.yaml gives the metrics the inputs \[d, rmse\], but its function nb\.metrics\.compute_metrics takes \(d, rmse, mae\); re-run/],
+      ['  inputs: [d, rmse, mae]', '  inputs: [d, rmse]', /pipeline\.yaml gives the metrics the inputs \[d, rmse\], but its function nb\.metrics\.compute_metrics takes \(d, rmse, mae\); put back what promotion wrote/],
       ['function: score', 'function: score_v2', /pipeline\.yaml names nb\.steps\.score\.score_v2 for the step 'score', but pipeline\.py runs nb\.steps\.score\.score: `module` and `function` record what promotion generated/],
       ['module: nb.steps.score', 'module: nb.steps.gen', /pipeline\.yaml names nb\.steps\.gen\.score for the step 'score', but pipeline\.py runs nb\.steps\.score\.score/],
       ['outputs: [d, rmse, mae]', 'outputs: [d, rmse, mae, t]', /pipeline\.yaml gives the step 'score' the outputs \[d, rmse, mae, t\], but its function nb\.steps\.score\.score returns \(d, rmse, mae\)/],
