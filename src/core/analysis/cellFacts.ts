@@ -141,11 +141,16 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
       if (changes !== undefined) changesArguments.push(changes);
     }
     // A notebook class's methods that change `self` (`self.history.append(x)`): calling one changes the object.
+    // A classmethod changing `cls` (`cls.models.append(name)`) changes the class itself: shared state, as a
+    // function changing `Registry.models` is.
     if (fn?.type === 'class_definition') {
+      const className = fn.children.find((c) => c.field === 'name');
       for (const member of fn.children.find((c) => c.field === 'body')?.children ?? []) {
         const method = member.type === 'decorated_definition' ? member.children.find((c) => c.field === 'definition') : member;
         const changes = method?.type === 'function_definition' ? argumentsChanged(tree, method) : undefined;
-        if (changes?.positions.includes(0) === true) changesArguments.push({ name: `.${changes.name}`, positions: [0], keywords: [], globals: [] });
+        if (changes?.positions.includes(0) !== true) continue;
+        const ofClass = member.type === 'decorated_definition' && member.children.some((c) => c.type === 'decorator' && /^@\s*classmethod\s*$/.test(tree.text(c)));
+        changesArguments.push({ name: `.${changes.name}`, positions: [0], keywords: [], globals: ofClass && className !== undefined ? [tree.text(className)] : [] });
       }
     }
     const changed: NameSite[] = [];

@@ -851,6 +851,35 @@ describe('keptEditsNote', () => {
   });
 });
 
+describe('promoteNotebook: a classmethod changing its class (`cls.models.append`)', function () {
+  this.timeout(60_000);
+  it('keeps the class state shared, so a run taking the changing step from the cache sees the change', async function () {
+    if (!hasPython()) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-classmethod-'));
+    try {
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        notebookJson([
+          { id: 'fns', tags: ['functions'], source: 'class Registry:\n    models = []\n\n    @classmethod\n    def add(cls, name):\n        cls.models.append(name)' },
+          { id: 'params', tags: ['parameters'], source: 'WEIGHT = 1.0' },
+          { id: 'train', tags: ['step:train'], source: "Registry.add('rf')\nRegistry.add('lr')" },
+          { id: 'report', tags: ['step:report'], source: 'n_models = len(Registry.models) * WEIGHT' },
+          { id: 'metrics', tags: ['metrics'], source: 'print("n_models:", n_models)' },
+        ]),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual(outcome.graph?.steps.find((s) => s.name === 'train')?.outputs, []);
+      assert.equal(runPipeline(join(dir, 'out')).metrics['n_models'], 2);
+      // train comes from the cache: the class is as it left it, as in the notebook.
+      const cached = runPipeline(join(dir, 'out'), '--param', 'WEIGHT=2.0');
+      assert.deepEqual([cached.metrics['n_models'], cached.steps.map((s) => s.status)], [4, ['cached', 'ran']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('promoteNotebook into an --out folder that is a symlink', function () {
   this.timeout(60_000);
   it("refers to the notebook's folder from the folder the link leads to, where the package finds itself", async function () {
