@@ -533,6 +533,14 @@ def run_pipeline(
     run.keep_outputs = keep_outputs or {}
     run.workdir = str(workdir)
     run.fingerprints.project_folders = sorted({os.path.realpath(folder) for folder in (root, root / config.get("workdir", "."), workdir)})
+    top = str(config.get("package") or "")
+    project_modules = {
+        module.__name__: module
+        for function in [*steps.values(), *([] if metrics is None else [metrics])]
+        for module in _code_modules(function).values()
+        if inspect.ismodule(module) and module.__name__.split(".")[0] != top and module.__name__ != __name__ and _is_own_code(module)
+    }
+    remember_project_modules([module for _, module in sorted(project_modules.items())])
     for tracked in _tracked_state():
         # The notebook's steps ran right after its first cells seeded or made generators and set the shared
         # values its functions change: every run starts from there too.
@@ -1311,7 +1319,8 @@ _KEY_ENTRY = "\0nbpromote-key"
 _RNG_ENTRY = "\0nbpromote-rng"
 _GLOBALS_ENTRY = "\0nbpromote-globals"
 _GENERATORS_ENTRY = "\0nbpromote-generators"
-_STATE_ENTRIES = (_RNG_ENTRY, _GLOBALS_ENTRY, _GENERATORS_ENTRY)
+_MODULES_ENTRY = "\0nbpromote-modules"
+_STATE_ENTRIES = (_RNG_ENTRY, _GLOBALS_ENTRY, _GENERATORS_ENTRY, _MODULES_ENTRY)
 
 
 class _TrackedState:
@@ -1350,6 +1359,78 @@ def remember_shared_globals(namespace: Dict[str, Any], names: Sequence[str]) -> 
                 namespace[name] = copy.deepcopy(value)
 
     _TRACKED[_GLOBALS_ENTRY] = _TrackedState(_GLOBALS_ENTRY, now, restore, _value_digest)
+
+
+def remember_project_modules(modules: Sequence[types.ModuleType]) -> None:
+    """The state of the notebook's own modules the steps use (``helpers.py`` beside it: not the generated
+    package, not an installed one): their data (``SCALE = 1.0``, ``FEATURES = []``, a registry dict, a class's
+    data attributes), as ``_plain_data``. A step may change it (``fe_state.SCALE = 3.0``, ``add_feature(...)``
+    appending to the module's list), and the notebook's later steps saw the change: every run starts from the
+    state the modules had when first imported, a step's key covers it, and a cached step puts it back where
+    running it left it. Registered once per process, before the first run changes anything."""
+    if _MODULES_ENTRY in _TRACKED or not modules:
+        return
+    known = {module.__name__: module for module in modules}
+
+    def data(module: types.ModuleType) -> Dict[str, Any]:
+        found: Dict[str, Any] = {}
+        for name, value in list(vars(module).items()):
+            if name.startswith("__"):
+                continue
+            if inspect.isclass(value) and getattr(value, "__module__", None) == module.__name__:
+                attributes = {a: v for a, v in vars(value).items() if not a.startswith("__") and _plain_data(v)}
+                if attributes:
+                    found[name] = (_CLASS_STATE, attributes)
+            elif _plain_data(value):
+                found[name] = value
+        return found
+
+    def now() -> Dict[str, Any]:
+        return {name: copy.deepcopy(data(module)) for name, module in sorted(known.items())}
+
+    def restore(state: Mapping[str, Any]) -> None:
+        for module_name, values in state.items():
+            module = known.get(module_name)
+            if module is None or not isinstance(values, dict):
+                continue
+            for name, value in values.items():
+                if isinstance(value, tuple) and len(value) == 2 and value[0] == _CLASS_STATE:
+                    cls = vars(module).get(name)
+                    if inspect.isclass(cls):
+                        for attribute, item in value[1].items():
+                            _put_back(cls, attribute, item)
+                else:
+                    _put_back(module, name, value)
+
+    _TRACKED[_MODULES_ENTRY] = _TrackedState(_MODULES_ENTRY, now, restore, _value_digest)
+
+
+def _plain_data(value: Any, depth: int = 0) -> bool:
+    """Numbers, strings, and lists, tuples, sets and dicts of them (to three levels, MAX_WATCHED_ITEMS items
+    each): the module state ``remember_project_modules`` keeps, cheap to copy and digest at every step."""
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
+        return True
+    if depth >= 3:
+        return False
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return len(value) <= MAX_WATCHED_ITEMS and all(_plain_data(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return len(value) <= MAX_WATCHED_ITEMS and all(_plain_data(k, depth + 1) and _plain_data(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def _put_back(owner: Any, name: str, value: Any) -> None:
+    """Sets ``owner.name`` to a copy of ``value``; a list, dict or set in place, so that names bound to the same
+    object (``from fe_state import FEATURES``) see it too."""
+    current = getattr(owner, name, None)
+    value = copy.deepcopy(value)
+    if type(current) is list and type(value) is list:
+        current[:] = value
+    elif type(current) in (dict, set) and type(current) is type(value):
+        current.clear()
+        current.update(value)
+    else:
+        setattr(owner, name, value)
 
 
 #: Marks a class's data attributes in the shared values kept (``_class_state``).
