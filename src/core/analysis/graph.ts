@@ -971,10 +971,13 @@ class GraphBuilder {
         warned.add(use.name);
         continue;
       }
-      if (fn.rebound.size === 0) continue;
+      // A global this cell binds again before the call (`threshold = 0.3` then `decide(p)`) counts too.
+      const rebound = new Map(fn.rebound);
+      for (const d of f.defines) if (d.line <= use.line && fn.free.includes(d.name) && !rebound.has(d.name)) rebound.set(d.name, unit.kind === 'step' ? unit.name : 'this cell');
+      if (rebound.size === 0) continue;
       warned.add(use.name);
-      const names = [...fn.rebound.keys()];
-      const steps = [...new Set(fn.rebound.values())];
+      const names = [...rebound.keys()];
+      const steps = [...new Set(rebound.values())];
       const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
       const at = `cell ${fn.at.cellIndex + 1} line ${fn.at.line}`;
       const them = names.length === 1 ? 'it' : 'them';
@@ -983,7 +986,7 @@ class GraphBuilder {
           cell,
           'warning',
           'step-function-stale-global',
-          `${what} calls ${use.name}, which step ${fn.step.name} defines (${at}): function ${use.name} reads the global ${andList(names)}, which step ${andList(steps)} sets again after it. In the notebook this call sees the new ${andList(names)}, in the package ${use.name} keeps step ${fn.step.name}'s, so the numbers may differ: pass ${andList(names)} as an argument (\`def ${use.name}(..., ${names.join(', ')})\`) and give ${them} at the call`,
+          `${what} calls ${use.name}, which step ${fn.step.name} defines (${at}): function ${use.name} reads the global ${andList(names)}, which ${steps.length === 1 && steps[0] === 'this cell' ? 'this cell' : `step ${andList(steps.filter((s) => s !== 'this cell'))}`} sets again after it. In the notebook this call sees the new ${andList(names)}, in the package ${use.name} keeps step ${fn.step.name}'s, so the numbers may differ: pass ${andList(names)} as an argument (\`def ${use.name}(..., ${names.join(', ')})\`) and give ${them} at the call`,
           use.line,
           use.column,
         ),

@@ -948,6 +948,22 @@ describe('buildStepGraph', () => {
     assert.match(problem?.message ?? '', /step train uses cols, which only cell 1 defines, and that cell is tagged skip/);
   });
 
+  it('a step function reading a global the calling step binds again before the call: the stale-global warning', () => {
+    const g = graphOf([
+      [['step:train'], 'proba = [0.2, 0.4, 0.6]\nthreshold = 0.5\n\ndef decide(p):\n    return [x > threshold for x in p]\n\nn_pos = sum(decide(proba))'],
+      [['step:tune'], 'threshold = 0.3\nn_pos_tuned = sum(decide(proba))'],
+    ]);
+    const warned = g.problems.filter((p) => p.code === 'step-function-stale-global');
+    assert.deepEqual(warned.map((p) => [p.severity, p.cellIndex, p.line]), [['warning', 1, 2]]);
+    assert.match(warned[0]?.message ?? '', /^step tune calls decide, which step train defines \(cell 1 line 4\): function decide reads the global threshold, which step tune sets again after it\. In the notebook this call sees the new threshold/);
+    // Bound again after the call: the call saw the old value in the notebook too.
+    const after = graphOf([
+      [['step:train'], 'proba = [0.2, 0.4, 0.6]\nthreshold = 0.5\n\ndef decide(p):\n    return [x > threshold for x in p]'],
+      [['step:tune'], 'n_pos_tuned = sum(decide(proba))\nthreshold = 0.3'],
+    ]);
+    assert.deepEqual(codes(after).filter((c) => c === 'step-function-stale-global'), []);
+  });
+
   it('a step function that changes a global (a counter), called by a later step: a warning naming the function, its line, the global and the fix', () => {
     const load: [string[], string] = [['step:load'], 'n_cleaned = 0\n\ndef clean(frame):\n    global n_cleaned\n    n_cleaned += 1\n    return frame\n\ndf = clean([1])'];
     const g = graphOf([load, [['step:train'], 'holdout = clean(df)'], [['test'], 'assert n_cleaned == 2']]);
