@@ -32,6 +32,9 @@ const SETTERS: readonly GlobalSetter[] = [
   { pattern: /(?<![\w.])(?:mpl|matplotlib)\.use\s*\(/, settings: "matplotlib's backend" },
   { pattern: new RegExp(String.raw`${MATPLOTLIB}\.rcParams\s*\[[^\]]*\]${ASSIGNED}`), settings: "matplotlib's settings" },
   { pattern: new RegExp(String.raw`${MATPLOTLIB}\.(?:rcParams\.update|rc|style\.use)\s*\(`), settings: "matplotlib's settings" },
+  // decimal's context is the thread's: `decimal.getcontext().prec = 6` changes every Decimal computed after it.
+  { pattern: new RegExp(String.raw`(?<![\w.])(?:decimal\.)?getcontext\(\)\.(?:\w+${ASSIGNED}|(?:traps|flags)\s*\[[^\]]*\]${ASSIGNED}|clear_flags\s*\()`), settings: "decimal's context" },
+  { pattern: /(?<![\w.])(?:decimal\.)?setcontext\s*\(/, settings: "decimal's context" },
   // The environment: later steps (and the libraries they call) read it.
   { pattern: new RegExp(String.raw`(?<![\w.])os\.environ\s*\[[^\]]*\]${ASSIGNED}`), settings: 'the environment variables' },
   { pattern: /(?<![\w.])os\.(?:environ\.(?:update|setdefault|pop|clear)|putenv|unsetenv)\s*\(/, settings: 'the environment variables' },
@@ -42,7 +45,7 @@ const SETTERS: readonly GlobalSetter[] = [
 ];
 
 /** Words one of {@link SETTERS} always holds: a cell without any changes no setting through them. */
-const SETTER_WORDS = /set_config|_option|options\.|set_printoptions|seterr|warnings\.|torch\.|tf\.|tensorflow\.|\.use\s*\(|rcParams|\.rc\s*\(|environ|putenv|unsetenv|%(?:set_)?env|run_line_magic/;
+const SETTER_WORDS = /set_config|_option|options\.|getcontext|setcontext|set_printoptions|seterr|warnings\.|torch\.|tf\.|tensorflow\.|\.use\s*\(|rcParams|\.rc\s*\(|environ|putenv|unsetenv|%(?:set_)?env|run_line_magic/;
 
 /** Setters a notebook may import by name (`from sklearn import set_config`): their module, and the settings. */
 const IMPORTED: Readonly<Record<string, { readonly module: RegExp; readonly settings: string }>> = {
@@ -130,4 +133,37 @@ export function globalConfigChanges(code: string, imported: ReadonlyMap<string, 
     if (settings !== undefined) changes.push({ line: i + 1, call: line.trim(), settings });
   }
   return changes;
+}
+
+/** Calls that read the calendar time: what a step computes from one differs from run to run. */
+const CLOCK = new RegExp(
+  [
+    String.raw`(?<![\w.])(?:datetime\.)?datetime\.(?:now|today|utcnow)\s*\(`,
+    String.raw`(?<![\w.])(?:datetime\.)?date\.today\s*\(`,
+    String.raw`(?<![\w.])(?:pd|pandas)\.Timestamp\.(?:now|today|utcnow)\s*\(`,
+    String.raw`(?<![\w.])(?:pd|pandas)\.to_datetime\s*\(\s*["'](?:now|today)["']`,
+    String.raw`(?<![\w.])(?:np|numpy)\.datetime64\s*\(\s*["'](?:now|today)["']`,
+  ].join('|'),
+);
+
+const TIME = /(?<![\w.])time\.time\s*\(\s*\)/;
+/** `start = time.time()`, `t0 = time.time()`: a cell timing itself, as notebooks do. */
+const TIMING_START = /^\s*(?:t\d*|tic|toc|t_\w+|\w*start\w*|begin\w*|\w*_t0|end\w*|stop\w*|\w*_end|\w*_time|before|after)\s*=\s*time\.time\s*\(\s*\)\s*$/i;
+/** `time.time() - start`: how long something took. */
+const ELAPSED = /time\.time\s*\(\s*\)\s*-/;
+
+/**
+ * The first line of `code` (a cell) reading the calendar time (`datetime.now()`, `date.today()`,
+ * `pd.Timestamp.today()`, `pd.to_datetime("today")`, `now = time.time()`): a step computing "the last 30
+ * days" from it gets another answer tomorrow, which a step taken from the cache would not. `time.time()` for
+ * timing a cell (`start = time.time()`, `time.time() - start`), which notebooks do far more often, does not
+ * count. Comments do not count.
+ */
+export function clockRead(code: string): { readonly line: number; readonly call: string } | undefined {
+  if (!/now|today|time\.time/.test(code)) return undefined;
+  for (const [i, raw] of code.split('\n').entries()) {
+    const line = raw.replace(/#.*$/, '');
+    if (CLOCK.test(line) || (TIME.test(line) && !TIMING_START.test(line) && !ELAPSED.test(line))) return { line: i + 1, call: line.trim() };
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
+import { clockRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 
 describe('globalConfigChanges', () => {
   it('finds the process-wide setters a cell calls, at any depth, with their line', () => {
@@ -57,5 +57,23 @@ describe('globalConfigChanges', () => {
     const functions = configFunctions(shared, imported);
     assert.deepEqual([...functions].map(([name, change]) => [name, change.settings]), [['setup_env', "scikit-learn's settings"], ['export', 'the environment variables'], ['init', "scikit-learn's settings"]]);
     assert.deepEqual(globalConfigChanges('x = init(1)\ny = plain(2)\nobj.setup_env()\nexport(3)', imported, functions).map((c) => [c.line, c.settings]), [[1, "scikit-learn's settings"], [4, 'the environment variables']]);
+  });
+});
+
+describe('decimal context and clockRead', () => {
+  it("takes decimal's context for a process-wide setting, not a read of it", () => {
+    const code = ['decimal.getcontext().prec = 6', 'getcontext().rounding = ROUND_DOWN', 'decimal.setcontext(ctx)', 'p = decimal.getcontext().prec', 'if getcontext().prec == 6: pass'].join('\n');
+    assert.deepEqual(globalConfigChanges(code).map((c) => [c.line, c.settings]), [
+      [1, "decimal's context"],
+      [2, "decimal's context"],
+      [3, "decimal's context"],
+    ]);
+  });
+
+  it('finds the first calendar read of a cell; timing with time.time(), look-alikes and comments are none', () => {
+    assert.deepEqual(clockRead('cutoff = 30\nnow = pd.Timestamp.today()\nx = datetime.now()'), { line: 2, call: 'now = pd.Timestamp.today()' });
+    for (const code of ['d = datetime.datetime.now()', 'd = date.today()', 'd = datetime.utcnow()', "d = pd.to_datetime('today')", 'd = np.datetime64("now")']) assert.equal(clockRead(code)?.line, 1, code);
+    assert.equal(clockRead('now = time.time()\nrecent = events[events.ts >= now - WINDOW_S]')?.line, 1);
+    for (const code of ['start = time.time()', 't0 = time.time()', 'fit_time = time.time()', 'elapsed = time.time() - start', 'print(f"{time.time() - t0:.1f} s")', 'df.now()', 'x = my.datetime.now_ish', '# datetime.now()', "d = pd.to_datetime('2024-01-01')", 'today = 3']) assert.equal(clockRead(code), undefined, code);
   });
 });

@@ -13,7 +13,7 @@ import type { CallSite } from './cellFacts';
 import { MAX_TABLE_ROWS, printArguments } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
-import { configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
+import { clockRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
 
@@ -1141,6 +1141,12 @@ class GraphBuilder {
     for (const unit of this.steps) {
       for (const ref of unit.cells) {
         const cell = cells.get(ref.index);
+        const clock = cell === undefined ? undefined : clockRead(cell.source);
+        if (cell !== undefined && clock !== undefined) {
+          const at = `cell ${cell.index + 1} line ${clock.line}`;
+          addOnce(unit.alwaysRuns, `${unit.name} reads the clock (${at}): taken from the cache it would keep the time of the run that cached it`);
+          this.problems.push(this.problem(cell, 'info', 'clock-in-step', `\`${clock.call}\` reads the clock: what ${unit.name} computes from it changes from run to run, and taken from the cache it would keep the time of the run that cached it. Step ${unit.name} runs at every run, never from the cache; to cache it, make the date a parameter`, clock.line));
+        }
         const change = cell === undefined ? undefined : globalConfigChanges(cell.source, imported, functions)[0];
         if (cell === undefined || change === undefined) continue;
         const at = `cell ${cell.index + 1} line ${change.line}`;

@@ -189,6 +189,16 @@ describe('buildStepGraph', () => {
     assert.deepEqual(rebuilt.edges.filter((e) => e.name === 'clf').map((e) => [e.from, e.to]), [['build', 'metrics']]);
   });
 
+  it('a step reading the calendar time runs at every run, with an info naming the call', () => {
+    const g = graphOf([
+      [['step:load'], 'events = read()'],
+      [['step:recent'], 'now = pd.Timestamp.today()\nrecent = events[events.ts >= now - WINDOW]'],
+      [['step:report'], 'n_recent = len(recent)'],
+    ]);
+    assert.deepEqual(g.steps.map((s) => s.alwaysRuns), [undefined, 'recent reads the clock (cell 2 line 1): taken from the cache it would keep the time of the run that cached it', undefined]);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'clock-in-step').map((p) => [p.severity, p.cellIndex, p.line]), [['info', 1, 1]]);
+  });
+
   it('views a step makes of a value a later step changes in place: both steps run at every run, with a warning', () => {
     const g = graphOf([
       [['step:load'], 'X = make()\ny = labels()\nX_train, X_test = X[:450], X[450:]\ny_train = y[:450]'],
