@@ -601,6 +601,36 @@ def test_the_state_of_a_module_beside_the_notebook_a_cached_step_changed_is_put_
             sys.modules.pop(name, None)
 
 
+def _load_store():
+    with open(os.path.join("store", "raw.txt")) as file:  # names the folder store: its files are in the key
+        return file.read()
+
+
+def _save_model(text, k):
+    with open(os.path.join("store", "model.txt"), "w") as file:
+        file.write(text * k)
+    return len(text) * k
+
+
+def test_a_step_naming_a_folder_a_later_step_writes_into_is_cached_at_the_next_run(tmp_path):
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "raw.txt").write_text("ab")
+    config = _small_config([("load", [], ["text"]), ("save", ["text", "k"], ["size"])], {"k": {"default": 1, "type": "int"}})
+    steps = {"load": _load_store, "save": _save_model}
+
+    def run(k):
+        return _output_and_statuses(config, steps, tmp_path, "size", k=k)
+
+    assert run(1) == (2, ["ran", "ran"])
+    # save wrote into store after load ran: load is kept under the key the folder gives at the end of the run.
+    assert run(1) == (2, ["cached", "cached"])
+    assert run(3) == (6, ["cached", "ran"])
+    assert run(3) == (6, ["cached", "cached"])
+    # The data load reads changed: it runs again.
+    (tmp_path / "store" / "raw.txt").write_text("abc")
+    assert run(3) == (9, ["ran", "ran"])
+
+
 def _prepare_from_config(thresh):
     # The path comes from a config file the step reads: no path in the code names it.
     with open("config.json") as file:

@@ -869,6 +869,11 @@ class _Run:
                 summary = _key_summary(self.key_parts[name])
                 if self.cache.last_key(name) != summary:
                     self.cache.remember_key(name, summary)
+                if any(label == "literal-file" for label, _ in self.key_parts[name]):
+                    # As for a step that ran (below): a later step may write where its code names.
+                    producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
+                    given = {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}
+                    self.wrote_files.append((step, function, state, producers, given, key))
                 return canonical, cached, "cached"
         folder = os.getcwd()
         if self._unsaved:
@@ -917,9 +922,17 @@ class _Run:
             producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
             self.wrote_files.append((step, function, state, producers, given, after))
         else:
-            if canonical != key:
-                stored[_KEY_ENTRY] = canonical
+            # The entry says the key later steps depend on: stored again under another key at the end of the run
+            # (below), it still gives this one.
+            stored[_KEY_ENTRY] = canonical
             kept = self.cache.store(name, key, stored)
+            if kept and any(label == "literal-file" for label, _ in self.key_parts[name]):
+                # Its key covers files or folders its code names (`glob("data/raw/*.csv")` names data): a later
+                # step writing there (a model into data/interim) gives it another key at the next run. Stored
+                # under that one too at the end of the run, the next run with nothing changed takes it from
+                # the cache.
+                producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
+                self.wrote_files.append((step, function, state, producers, given, key))
         if not kept:
             # Outputs that cannot be pickled (an open file, a generator) are new objects at every run, and may
             # carry state (a file emptied again when reopened): the steps taking them run again too.
