@@ -5,7 +5,7 @@
 import type { RunSummary } from '../src/core/contract/runs';
 import type { RunView } from '../src/features/runs/protocol';
 import { isHostMessage } from '../src/features/runs/protocol';
-import { formatDuration, formatParam, formatTime, runLabel } from '../src/features/runs/format';
+import { formatDuration, formatParam, formatTime, runLabel, statusWord, stoppedWords } from '../src/features/runs/format';
 import { formatSize } from '../src/core/util/words';
 import { byId, el, host, section, table } from './runsDom';
 
@@ -15,7 +15,8 @@ function draw(view: RunView): void {
   document.title = `Run ${runLabel(run)}`;
   const subtitle = byId('subtitle');
   subtitle.replaceChildren();
-  subtitle.append(el('span', ['status', `status-${run.status}`], run.status), document.createTextNode(` · ${[run.pipeline ?? run.experiment, run.version === undefined ? undefined : `v${run.version}`, view.sourceLabel].filter((p) => p !== undefined).join(' · ')}`));
+  const word = statusWord(run);
+  subtitle.append(el('span', ['status', `status-${word}`], word), document.createTextNode(` · ${[run.pipeline ?? run.experiment, run.version === undefined ? undefined : `v${run.version}`, view.sourceLabel].filter((p) => p !== undefined).join(' · ')}`));
   if (view.stale) subtitle.append(el('span', ['badge', 'stale'], 'stale'));
 
   const actions = byId('actions');
@@ -40,7 +41,11 @@ function draw(view: RunView): void {
   };
 
   add('Summary', summary(run));
-  if (run.error !== undefined || run.traceback !== undefined) {
+  const stopped = stoppedWords(run);
+  if (stopped !== undefined) {
+    // Stop Run, Cancel or Ctrl-C: nothing went wrong in the code; the traceback says only where it stopped.
+    add('Stopped', el('p', ['stopped-message'], `${stopped.charAt(0).toUpperCase()}${stopped.slice(1)}: the run was stopped on purpose (Stop Run, Cancel, Ctrl-C or a signal), not by an error.`));
+  } else if (run.error !== undefined || run.traceback !== undefined) {
     const box = el('div', ['error-box']);
     if (run.error !== undefined) box.append(el('p', ['error-message'], run.error));
     if (run.traceback !== undefined) box.append(el('pre', ['traceback'], run.traceback));
@@ -86,7 +91,7 @@ function draw(view: RunView): void {
 function summary(run: RunSummary): HTMLElement {
   const rows: [string, string][] = [
     ['Run', run.id],
-    ['Status', `${run.status}${run.sourceStatus === undefined ? '' : ` (${run.sourceStatus})`}`],
+    ['Status', statusWord(run) === 'stopped' ? 'stopped' : `${run.status}${run.sourceStatus === undefined ? '' : ` (${run.sourceStatus})`}`],
   ];
   if (run.name !== undefined) rows.push(['Name', run.name]);
   if (run.pipeline !== undefined) rows.push(['Pipeline', run.pipeline]);

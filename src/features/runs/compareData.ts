@@ -8,7 +8,7 @@ import type { MetricPoint, RunSummary } from '../../core/contract/runs';
 import { runGroup } from '../../core/contract/runs';
 import type { CompareData, CompareHistory, CompareMetric, CompareParam, CompareRun } from './protocol';
 import { formatMetricsApart } from '../../core/util/words';
-import { formatParam, formatTime, runLabel, shortRunLabel } from './format';
+import { formatParam, formatTime, runLabel, shortRunLabel, statusWord } from './format';
 
 /** Per run (same order as the runs), metric name → its recorded values. */
 export type RunHistories = readonly ReadonlyMap<string, readonly MetricPoint[]>[];
@@ -22,8 +22,8 @@ export function compareData(runs: readonly RunSummary[], histories: RunHistories
   const compareRuns: CompareRun[] = runs.map((run, index) => ({
     index,
     label: labels[index] ?? run.id,
-    title: `${mixed ? `${groups[index] ?? ''} · ` : ''}${runLabel(run)} · ${run.source} · ${run.status} · ${formatTime(run.start)}`,
-    status: run.status,
+    title: `${mixed ? `${groups[index] ?? ''} · ` : ''}${runLabel(run)} · ${run.source} · ${statusWord(run)} · ${formatTime(run.start)}`,
+    status: statusWord(run),
     commit: run.gitCommit === undefined ? undefined : `${run.gitCommit.slice(0, 7)}${run.gitDirty === true ? '*' : ''}`,
   }));
 

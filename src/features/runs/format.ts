@@ -89,10 +89,30 @@ export function shortRunLabel(run: RunSummary): string {
 }
 
 /** The tree item's description: the key metric, or why it failed, or what is wrong with its record; "stale" when the source could not be read again. */
+/**
+ * The run's status as people say it: `stopped` for a run a signal stopped (Stop Run, Cancel, Ctrl-C: its record
+ * says failed, but nothing in its code went wrong), else the status.
+ */
+export function statusWord(run: Pick<RunSummary, 'status' | 'sourceStatus'>): RunSummary['status'] | 'stopped' {
+  return run.sourceStatus === 'STOPPED' ? 'stopped' : run.status;
+}
+
+/**
+ * What a stopped run did, without the signal and the cell the runtime's message names: "stopped during step
+ * train", "stopped between steps"; undefined for a run that was not stopped.
+ */
+export function stoppedWords(run: Pick<RunSummary, 'sourceStatus' | 'error'>): string | undefined {
+  if (run.sourceStatus !== 'STOPPED') return undefined;
+  const step = /^step '((?:[^'\\]|\\.)*)' was stopped/.exec(run.error ?? '')?.[1];
+  return step === undefined ? 'stopped between steps' : `stopped during step ${step}`;
+}
+
 export function runDescription(run: RunSummary, stale: boolean): string {
   const parts: string[] = [];
   const metric = keyMetric(run);
+  const stopped = stoppedWords(run);
   if (metric !== undefined) parts.push(`${metric.name} ${formatNumber(metric.value)}`);
+  else if (stopped !== undefined) parts.push(stopped);
   else if (run.status === 'failed') parts.push(truncate(run.error ?? 'failed', 60));
   else if (run.status === 'running') parts.push('running');
   const problem = run.problems?.find((p) => p.severity === 'error') ?? run.problems?.[0];
@@ -108,11 +128,14 @@ export function runDescription(run: RunSummary, stale: boolean): string {
 export function runTooltipMarkdown(run: RunSummary, stale: boolean): string {
   const lines: string[] = [];
   const what = [run.pipeline ?? run.experiment, run.version === undefined ? undefined : `v${run.version}`].filter((p) => p !== undefined).join(' ');
-  lines.push(`**${md(runLabel(run))}** · ${md(run.status)}${run.sourceStatus === undefined ? '' : ` (${md(run.sourceStatus)})`}${stale ? ' · *stale*' : ''}`);
+  const word = statusWord(run);
+  lines.push(`**${md(runLabel(run))}** · ${md(word)}${run.sourceStatus === undefined || word === 'stopped' ? '' : ` (${md(run.sourceStatus)})`}${stale ? ' · *stale*' : ''}`);
   lines.push('', `run \`${code(run.id)}\``, '');
   const facts = [what === '' ? undefined : md(what), `started ${md(formatTime(run.start))}`, `took ${md(formatDuration(run.durationS))}`].filter((p) => p !== undefined);
   lines.push(facts.join(' · '));
-  if (run.error !== undefined) lines.push('', `**Error:** ${md(truncate(run.error, 300))}`);
+  const stopped = stoppedWords(run);
+  if (stopped !== undefined) lines.push('', md(`${stopped.charAt(0).toUpperCase()}${stopped.slice(1)}.`));
+  else if (run.error !== undefined) lines.push('', `**Error:** ${md(truncate(run.error, 300))}`);
   section(lines, 'Parameters', Object.entries(run.params).map(([name, value]) => `${md(name)} = \`${code(formatParam(value, run.paramShapes?.[name]))}\``));
   section(lines, 'Metrics', Object.entries(run.metrics).map(([name, value]) => `${md(name)} = \`${formatNumber(value)}\``));
   const commit = formatCommit(run);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { RunSummary } from '../../core/contract/runs';
 import { formatMetricsApart } from '../../core/util/words';
-import { goneRecordMessage, formatDuration, formatNumber, keyMetric, localTime, MAX_POLL_MS, md, nextPollDelay, paramArgument, runDescription, runLabel, runTooltipMarkdown, shortRunLabel } from './format';
+import { goneRecordMessage, formatDuration, formatNumber, keyMetric, localTime, MAX_POLL_MS, md, nextPollDelay, paramArgument, runDescription, runLabel, runTooltipMarkdown, shortRunLabel, statusWord, stoppedWords } from './format';
 import { formatSize } from '../../core/util/words';
 
 const run: RunSummary = {
@@ -54,6 +54,20 @@ describe('runs view wording', () => {
     assert.equal(runDescription({ ...run, metrics: {}, status: 'failed', error: "step 'train' failed: ValueError: boom" }, false), "step 'train' failed: ValueError: boom");
     const flagged: RunSummary = { source: 'local', id: 'x', status: 'unknown', params: {}, metrics: {}, problems: [{ severity: 'error', code: 'json-syntax', message: 'run.json is not complete JSON', file: 'run.json' }] };
     assert.equal(runDescription(flagged, false), 'run.json is not complete JSON');
+  });
+
+  it('a run a signal stopped reads "stopped" with the step it stopped in, not a red failure naming the signal and cell', () => {
+    const stopped: RunSummary = { ...run, status: 'failed', sourceStatus: 'STOPPED', metrics: {}, error: "step 'train' was stopped by SIGTERM in notebook cell 9 (id c9), line 1" };
+    assert.equal(statusWord(stopped), 'stopped');
+    assert.equal(stoppedWords(stopped), 'stopped during step train');
+    assert.equal(runDescription(stopped, false), 'stopped during step train');
+    assert.equal(stoppedWords({ ...stopped, error: 'the run was stopped by SIGINT' }), 'stopped between steps');
+    const tooltip = runTooltipMarkdown(stopped, false);
+    assert.match(tooltip, /· stopped\n/);
+    assert.doesNotMatch(tooltip, /SIGTERM|Error|failed/);
+    // A failure of the code stays one.
+    const failed: RunSummary = { ...stopped, sourceStatus: undefined, error: "step 'train' failed: KeyError: 'x'" };
+    assert.deepEqual([statusWord(failed), stoppedWords(failed), runDescription(failed, false)], ['failed', undefined, "step 'train' failed: KeyError: 'x'"]);
   });
 
   it('the tooltip lists params, metrics, commit with dirty flag, data files and duration, escaped', () => {

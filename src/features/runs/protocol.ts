@@ -39,7 +39,8 @@ export interface CompareRun {
   readonly label: string;
   /** Full id, source and status, for the legend's hover. */
   readonly title: string;
-  readonly status: RunSummary['status'];
+  /** The status as people say it (`statusWord`: `stopped` for a run a signal stopped). */
+  readonly status: RunSummary['status'] | 'stopped';
   readonly commit: string | undefined;
 }
 

@@ -16,7 +16,7 @@ import { Disposable } from '../../host/disposable';
 import { CommandId } from '../../host/ids';
 import type { SourceSpec } from './discovery';
 import { discoverSources, hasStore, localSpec, storeRootOf } from './discovery';
-import { runDescription, runLabel, runTooltipMarkdown, truncate } from './format';
+import { runDescription, runLabel, runTooltipMarkdown, statusWord, truncate } from './format';
 import type { RunsSource } from './sources';
 import { LocalSource, MlflowSource, MlrunsSource } from './sources';
 import type { MlflowTokens } from './token';
@@ -548,7 +548,7 @@ function runItem(element: RunElement): vscode.TreeItem {
   item.tooltip = tooltip;
   item.iconPath = statusIcon(run);
   item.contextValue = run.status === 'unknown' ? 'runFlagged' : `run${capitalize(run.source)}${run.gitCommit !== undefined ? 'Commit' : ''}`;
-  item.accessibilityInformation = { label: `run ${run.id}, ${run.status}${item.description === '' ? '' : `, ${item.description}`}` };
+  item.accessibilityInformation = { label: `run ${run.id}, ${statusWord(run)}${item.description === '' ? '' : `, ${item.description}`}` };
   // Click and Enter open the run, as the inline icon does (Ctrl/Shift+click only select, for Compare Runs).
   item.command = { command: CommandId.OpenRun, title: 'Open Run', arguments: [element] };
   return item;
