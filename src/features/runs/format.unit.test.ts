@@ -66,7 +66,7 @@ describe('runs view wording', () => {
     assert.match(tooltip, /· stopped\n/);
     assert.doesNotMatch(tooltip, /SIGTERM|Error|failed/);
     // A failure of the code stays one.
-    const failed: RunSummary = { ...stopped, sourceStatus: undefined, error: "step 'train' failed: KeyError: 'x'" };
+    const failed: RunSummary = { ...run, status: 'failed', metrics: {}, error: "step 'train' failed: KeyError: 'x'" };
     assert.deepEqual([statusWord(failed), stoppedWords(failed), runDescription(failed, false)], ['failed', undefined, "step 'train' failed: KeyError: 'x'"]);
   });
 
