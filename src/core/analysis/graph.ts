@@ -501,7 +501,9 @@ class GraphBuilder {
         if (!computed) continue;
         const label = labelName(field.before);
         // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
-        const taken = (n: string): boolean => this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`\\b${n}\\b`).test(field.expression);
+        // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1.)
+        const code = field.expression.replace(/(["'])(?:(?!\1)[^\\]|\\.)*\1/g, '""');
+        const taken = (n: string): boolean => this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`\\b${n}\\b`).test(code);
         const name = label === undefined || taken(label) ? (label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : 'value') : label;
         // Named by its label: the package binds that name where the line prints the value, and records it.
         if (name !== 'value' && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {

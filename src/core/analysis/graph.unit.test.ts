@@ -1009,6 +1009,13 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     assert.deepEqual(g.printedValues?.map((v) => [v.line, v.expression, v.name]), [[1, 'len(df)', 'rows'], [2, 'sum(df)', 'total']]);
   });
 
+  it('a word inside a string of the printed expression does not take the label: "%" and .format name alike', () => {
+    for (const line of ['print("Gentoo f1 = %.4f, Adelie f1 = %.4f" % (rep["G"]["f1-score"], rep["A"]["f1-score"]))', 'print("Gentoo f1 = {:.4f}, Adelie f1 = {:.4f}".format(rep["G"]["f1-score"], rep["A"]["f1-score"]))']) {
+      const g = graphOf([[['step:a'], "rep = {'G': {'f1-score': 0.9}, 'A': {'f1-score': 0.8}}"], [['metrics'], line]]);
+      assert.deepEqual(g.printedValues?.map((v) => [v.expression, v.name]), [['rep["G"]["f1-score"]', 'f1'], ['rep["A"]["f1-score"]', 'f1_shown']], line);
+    }
+  });
+
   it('numbers the lines of a cell saved with \\r\\n line ends as Python does', () => {
     const g = graphOf([[['step:a'], 'v = 0.5'], [['metrics'], "f1 = v * 1\r\nprint('f1:', round(f1, 4))  # rounded\r\nprint('double:', v * 2)"]]);
     assert.deepEqual(g.printedValues?.map((v) => [v.line, v.expression, v.name]), [[2, 'round(f1, 4)', 'f1_shown'], [3, 'v * 2', 'double']]);
