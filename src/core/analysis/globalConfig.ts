@@ -146,24 +146,25 @@ const CLOCK = new RegExp(
   ].join('|'),
 );
 
-const TIME = /(?<![\w.])time\.time\s*\(\s*\)/;
-/** `start = time.time()`, `t0 = time.time()`: a cell timing itself, as notebooks do. */
-const TIMING_START = /^\s*(?:t\d*|tic|toc|t_\w+|\w*start\w*|begin\w*|\w*_t0|end\w*|stop\w*|\w*_end|\w*_time|before|after)\s*=\s*time\.time\s*\(\s*\)\s*$/i;
-/** `time.time() - start`: how long something took. */
-const ELAPSED = /time\.time\s*\(\s*\)\s*-/;
+/**
+ * `time.time()` as the present a computation starts from: `now = time.time()`, `cutoff = time.time() - WINDOW`,
+ * or compared with (`ts >= time.time() - 3600`). Not a cell timing itself (`start = time.time()`,
+ * `time.time() - start`) or a timestamp written into a report (`{"created": time.time()}`), which notebooks do
+ * far more often.
+ */
+const TIME_NOW = /^\s*(?:now|today|current(?:_\w+)?|cutoff\w*|\w*_now)\s*=\s*time\.time\s*\(\s*\)|(?:[<>]=?|==)[^=<>]*(?<![\w.])time\.time\s*\(\s*\)|(?<![\w.])time\.time\s*\(\s*\)[^=<>]*(?:[<>]=?|==)/;
 
 /**
  * The first line of `code` (a cell) reading the calendar time (`datetime.now()`, `date.today()`,
- * `pd.Timestamp.today()`, `pd.to_datetime("today")`, `now = time.time()`): a step computing "the last 30
- * days" from it gets another answer tomorrow, which a step taken from the cache would not. `time.time()` for
- * timing a cell (`start = time.time()`, `time.time() - start`), which notebooks do far more often, does not
- * count. Comments do not count.
+ * `pd.Timestamp.today()`, `pd.to_datetime("today")`, `now = time.time()`: `TIME_NOW`): a step computing "the
+ * last 30 days" from it gets another answer tomorrow, which a step taken from the cache would not. Comments do
+ * not count.
  */
 export function clockRead(code: string): { readonly line: number; readonly call: string } | undefined {
   if (!/now|today|time\.time/.test(code)) return undefined;
   for (const [i, raw] of code.split('\n').entries()) {
     const line = raw.replace(/#.*$/, '');
-    if (CLOCK.test(line) || (TIME.test(line) && !TIMING_START.test(line) && !ELAPSED.test(line))) return { line: i + 1, call: line.trim() };
+    if (CLOCK.test(line) || TIME_NOW.test(line)) return { line: i + 1, call: line.trim() };
   }
   return undefined;
 }

@@ -74,6 +74,8 @@ describe('decimal context and clockRead', () => {
     assert.deepEqual(clockRead('cutoff = 30\nnow = pd.Timestamp.today()\nx = datetime.now()'), { line: 2, call: 'now = pd.Timestamp.today()' });
     for (const code of ['d = datetime.datetime.now()', 'd = date.today()', 'd = datetime.utcnow()', "d = pd.to_datetime('today')", 'd = np.datetime64("now")']) assert.equal(clockRead(code)?.line, 1, code);
     assert.equal(clockRead('now = time.time()\nrecent = events[events.ts >= now - WINDOW_S]')?.line, 1);
-    for (const code of ['start = time.time()', 't0 = time.time()', 'fit_time = time.time()', 'elapsed = time.time() - start', 'print(f"{time.time() - t0:.1f} s")', 'df.now()', 'x = my.datetime.now_ish', '# datetime.now()', "d = pd.to_datetime('2024-01-01')", 'today = 3']) assert.equal(clockRead(code), undefined, code);
+    assert.equal(clockRead('cutoff = time.time() - 3600')?.line, 1);
+    assert.equal(clockRead('recent = events[events.ts >= time.time() - WINDOW]')?.line, 1);
+    for (const code of ['start = time.time()', 't0 = time.time()', 'fit_time = time.time()', 'elapsed = time.time() - start', 'print(f"{time.time() - t0:.1f} s")', 'report.write_text(json.dumps({"total": total, "created": time.time()}))', 'df.now()', 'x = my.datetime.now_ish', '# datetime.now()', "d = pd.to_datetime('2024-01-01')", 'today = 3']) assert.equal(clockRead(code), undefined, code);
   });
 });

@@ -12,7 +12,7 @@ import type { CellRef, CodeUnit, StepBoundFunction, StepGraph, StepNode } from '
 import { earlierShownRead, readDisplays, shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import { bindPrintedValue } from '../analysis/printedValues';
-import { sourceLines } from '../analysis/python/lexical';
+import { scanLine, sourceLines, START_STATE, startsLogicalLine } from '../analysis/python/lexical';
 import { stringAndCommentRanges } from '../analysis/python/literalRanges';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
@@ -883,6 +883,7 @@ class Generator {
     const gen = this.input.cells.get(cell.index);
     if (gen === undefined) return '';
     const lines = gen.code.split('\n');
+    const semicolons = trailingSemicolons(lines);
     // Each kept line with its line in the cell (the translation keeps lines where they were); `note`: a comment
     // standing for a definition left out, outside the runs of lines the markers name.
     const out: { text: string; line: number; note?: true }[] = [];
@@ -894,7 +895,8 @@ class Generator {
     // The comments saying a cell magic was removed go above the first marker: they are no code to fail.
     const magics: string[] = [];
     let leading = true;
-    lines.forEach((text, i) => {
+    lines.forEach((original, i) => {
+      let text = original;
       const line = i + 1;
       if (gen.importLines.has(line) || skip?.has(line) === true) return;
       if (leading && /^\s*#\s?\|/.test(text)) return;
@@ -933,6 +935,12 @@ class Generator {
         while (out.length > 0 && (out[out.length - 1]?.text ?? '').trim() === '') out.pop();
         out.push({ text: gone.note(), line, note: true });
         return;
+      }
+      // `df.plot();`: the `;` that kept Jupyter from showing the value means nothing in a module.
+      const semicolon = semicolons.get(line);
+      if (semicolon !== undefined) {
+        const rest = text.slice(semicolon + 1);
+        text = text.slice(0, semicolon).trimEnd() + (rest.trim() === '' ? '' : rest);
       }
       if (replaceTrailing !== undefined && gen.trailingExpression !== undefined && line >= gen.trailingExpression.line && line <= gen.trailingExpression.endLine) {
         if (line === gen.trailingExpression.line) out.push({ text: `${replaceTrailing}${text.trimStart()}`, line });
@@ -1647,4 +1655,22 @@ function testSuffixes(cells: readonly CellRef[]): Map<CellRef, string> {
   const byId = cells.map((c) => (c.id !== undefined && /^[A-Za-z0-9_-]{1,40}$/.test(c.id) ? c.id.replace(/-/g, '_') : undefined));
   const usable = byId.every((id) => id !== undefined) && new Set(byId).size === byId.length;
   return new Map(cells.map((c, i) => [c, usable ? (byId[i] ?? '') : String(c.index + 1)]));
+}
+
+/**
+ * The lines (1-based) whose logical line ends with a `;` outside strings and comments (`df.plot();`, IPython's
+ * way to show nothing), each with the offset of that `;`.
+ */
+export function trailingSemicolons(lines: readonly string[]): Map<number, number> {
+  const found = new Map<number, number>();
+  let state = START_STATE;
+  lines.forEach((line, i) => {
+    const scanned = scanLine(line, state);
+    if (startsLogicalLine(scanned.state) && scanned.lastSignificant === ';') {
+      const at = line.slice(0, scanned.codeEnd).lastIndexOf(';');
+      if (at >= 0) found.set(i + 1, at);
+    }
+    state = scanned.state;
+  });
+  return found;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
 import { PYTHON, runPipeline } from './testing';
+import { trailingSemicolons } from './plan';
 
 interface Cell {
   readonly tags?: readonly string[];
@@ -130,6 +131,25 @@ describe('planPromotion: generated steps, metrics and tests', function () {
     if (!existsSync(python) || spawnSync(python, ['-c', 'import pytest, yaml']).status !== 0) this.skip();
     const run = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: join(dir, 'out'), encoding: 'utf8' });
     assert.equal(run.status, 0, run.stdout + run.stderr);
+  });
+});
+
+describe('trailingSemicolons', () => {
+  it("finds the `;` ending a logical line (IPython's show-nothing), not one in a string, a comment or inside brackets", () => {
+    const lines = ['df.plot();', 'a = 1; b = 2;  # two', 's = "a;"', 'x = 1  # note;', 'doc = """', 'text;', '"""', 'total = sum([', '  1,', ']);', 'print("x");'];
+    assert.deepEqual([...trailingSemicolons(lines)], [[1, 9], [2, 12], [10, 2], [11, 10]]);
+  });
+  it('the generated step reads as a person writes it: no trailing `;`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-semicolon-'));
+    try {
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson([{ tags: ['step:load'], source: 'rows = [3, 1, 2];\nrows.sort() ;  # in place' }]));
+      assert.ok((await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' })).ok);
+      const step = readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8');
+      assert.match(step, /^ {4}rows = \[3, 1, 2\]$/m);
+      assert.match(step, /^ {4}rows\.sort\(\) {2}# in place$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
