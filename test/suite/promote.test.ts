@@ -522,6 +522,44 @@ describe('Promote commands', function () {
       }
     });
 
+    it('a notebook renamed while its pipeline runs: Move Package Now is offered again while the run goes on, and moves the package once it ended', async () => {
+      const from = fixture('promote-busyrename.ipynb');
+      const to = fixture('promote-busyrenamed.ipynb');
+      const out = join(each(), 'promote-busyrename');
+      writeNotebook(from.fsPath, [{ id: 'load', tags: ['step:load'], source: 'rows = [1, 2]' }]);
+      const config = vscode.workspace.getConfiguration('nbpromote');
+      await config.update('output.followRenames', 'prompt', vscode.ConfigurationTarget.Workspace);
+      try {
+        assert.equal((await command<PromoteResult>('nbpromote.promoteNotebook', from, { reveal: false })).promoted, true);
+        const id = runIdAt(Math.floor(Date.now() / 1000) + 3600, 'b1b1b1');
+        writeLocalRun(out, id, localRunRecord(id, { pipeline: 'promote_busyrename', status: 'running', end: null, duration_s: null, pid: process.pid, host: hostname() }));
+        let asked = 0;
+        const shown = await withMessages(
+          async (messages) => {
+            const edit = new vscode.WorkspaceEdit();
+            edit.renameFile(from, to);
+            assert.ok(await vscode.workspace.applyEdit(edit));
+            await eventually('the package moved to promote-each/promote-busyrenamed', () => (existsSync(join(each(), 'promote-busyrenamed', 'nbpromote.lock')) ? true : undefined), 30_000);
+            return [...messages];
+          },
+          (m) => {
+            if (!/stays in/.test(m.message)) return undefined;
+            asked += 1;
+            // The run ends while the second question waits.
+            if (asked === 2) rmSync(join(out, '.nbpromote', 'runs', id), { recursive: true, force: true });
+            return 'Move Package Now';
+          },
+        );
+        assert.deepEqual(shown.filter((m) => /stays in/.test(m.message)).map((m) => m.buttons), [['Move Package Now'], ['Move Package Now']]);
+        assert.equal(existsSync(out), false, 'the old folder is still there');
+      } finally {
+        await config.update('output.followRenames', undefined, vscode.ConfigurationTarget.Workspace);
+        for (const uri of [from, to]) rmSync(uri.fsPath, { force: true });
+        rmSync(join(each(), 'promote-busyrenamed'), { recursive: true, force: true });
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+
     it('a promoted notebook renamed in the editor takes its package along (nbpromote.output.followRenames always), never over a folder already there', async () => {
       const renamed = fixture('promote-renamed.ipynb');
       const again = fixture('promote-again.ipynb');

@@ -96,7 +96,10 @@ async function followRename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<Fol
 async function moveNow(move: PackageMove, name: string, from: string, to: string): Promise<FollowOutcome> {
   const late = await whyNotMove(move);
   if (late !== undefined) {
-    void vscode.window.showWarningMessage(`The package of ${name} stays in ${from}: ${late}.`);
+    // Still busy (the run goes on): offered again, as long as the person asks; nothing else would move it.
+    const busy = /running|promotion/.test(late);
+    const again = await vscode.window.showWarningMessage(`The package of ${name} stays in ${from}: ${late}.${busy ? ' Move it when that ends.' : ''}`, ...(busy ? ['Move Package Now'] : []));
+    if (again === 'Move Package Now') return moveNow(move, name, from, to);
     return { refused: move, reason: late };
   }
   await mkdir(nodePath.dirname(move.to), { recursive: true });
