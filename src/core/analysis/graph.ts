@@ -14,7 +14,7 @@ import { MAX_TABLE_ROWS, printArguments } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { clockRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
-import { parsePythonLiteral } from './literal';
+import { parseParameterValue, parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
 
 import { sourceLines } from './python/lexical';
@@ -265,7 +265,7 @@ export interface ParametersStatement {
 export function splitParametersCell(f: CellFacts, earlier: ReadonlySet<string> = new Set()): { readonly moved: readonly ParametersStatement[]; readonly shared: readonly ParametersStatement[]; readonly parameters: ReadonlySet<string> } {
   const last = new Map(f.assignments.map((a) => [a.name, a]));
   const plain = (valueText: string): boolean => {
-    const parsed = parsePythonLiteral(valueText);
+    const parsed = parseParameterValue(valueText);
     return parsed.ok && !parsed.lossy;
   };
   const parameters = new Set([...last.values()].filter((a) => plain(a.valueText)).map((a) => a.name));
@@ -566,7 +566,7 @@ class GraphBuilder {
     const literal = new Set<string>();
     const lossy = new Set<string>();
     for (const a of last.values()) {
-      const parsed = parsePythonLiteral(a.valueText);
+      const parsed = parseParameterValue(a.valueText);
       if (!parsed.ok) continue;
       // pipeline.yaml cannot tell 1.0 from 1, or a tuple from a list, inside a list or dict (at the top the
       // type says), and `max_features=1.0` is not `max_features=1` to scikit-learn: such a value stays

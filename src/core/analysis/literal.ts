@@ -46,6 +46,27 @@ export function parsePythonLiteral(text: string): LiteralResult {
   }
 }
 
+/**
+ * A parameter's value: a literal ({@link parsePythonLiteral}), or `os.path.join` of string literals
+ * (`DATA_DIR = os.path.join("..", "data")`, as notebooks write paths), which is the string it makes: joined
+ * with `/` as on POSIX (Python on Windows reads `/` too), from the last absolute part on.
+ */
+export function parseParameterValue(text: string): LiteralResult {
+  const literal = parsePythonLiteral(text);
+  if (literal.ok) return literal;
+  const join = /^\s*(?:os\.path|posixpath|path)\.join\s*\(([\s\S]*)\)\s*$/.exec(text);
+  if (join === null) return literal;
+  const parts = parsePythonLiteral(`(${join[1] ?? ''},)`);
+  if (!parts.ok || !Array.isArray(parts.value) || parts.value.length === 0 || !parts.value.every((p): p is string => typeof p === 'string')) return { ok: false };
+  let joined = '';
+  for (const part of parts.value) {
+    if (part.startsWith('/')) joined = part;
+    else if (joined === '' || joined.endsWith('/')) joined += part;
+    else joined += `/${part}`;
+  }
+  return { ok: true, value: joined, type: 'str', lossy: false };
+}
+
 function typeOf(value: unknown): ParameterType {
   if (value === null) return 'none';
   if (typeof value === 'boolean') return 'bool';

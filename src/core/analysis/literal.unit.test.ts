@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parsePythonLiteral } from './literal';
+import { parseParameterValue, parsePythonLiteral } from './literal';
 
 describe('parsePythonLiteral', () => {
   const ok: [string, unknown, string, boolean?, ('float' | undefined)?, (string | number)[][]?][] = [
@@ -44,4 +44,14 @@ describe('parsePythonLiteral', () => {
   for (const text of ['Path("x")', 'f"{a}"', 'a', '1 + 2', '{1: 2}', 'b"x"', '"unterminated', '10**20', '99999999999999999999']) {
     it(`${JSON.stringify(text)} is not a literal`, () => assert.deepEqual(parsePythonLiteral(text), { ok: false }));
   }
+});
+
+describe('parseParameterValue', () => {
+  it('takes os.path.join of string literals for the path it makes, as a str parameter; literals as parsePythonLiteral does', () => {
+    assert.deepEqual(parseParameterValue('os.path.join("..", "data")'), { ok: true, value: '../data', type: 'str', lossy: false });
+    assert.deepEqual(parseParameterValue("os.path.join('data', 'raw/', 'x.csv')"), { ok: true, value: 'data/raw/x.csv', type: 'str', lossy: false });
+    assert.deepEqual(parseParameterValue('os.path.join("..", "/abs", "x")'), { ok: true, value: '/abs/x', type: 'str', lossy: false });
+    assert.deepEqual(parseParameterValue('[1, 2]'), parsePythonLiteral('[1, 2]'));
+    for (const text of ['os.path.join(ROOT, "data")', 'os.path.join("a", 1)', 'os.path.join()', 'Path("..") / "data"', 'os.path.abspath("x")']) assert.equal(parseParameterValue(text).ok, false, text);
+  });
 });
