@@ -522,6 +522,32 @@ describe('Promote commands', function () {
       }
     });
 
+    it('a folder of notebooks renamed in the editor takes along the packages ${notebookDir} placed by it', async () => {
+      const config = vscode.workspace.getConfiguration('nbpromote');
+      const before = config.get<string>('output.root');
+      const root = workspaceRoot();
+      const oldFolder = join(root, 'promote-dir-old');
+      const newFolder = join(root, 'promote-dir-new');
+      const packages = join(root, 'promote-dirs');
+      mkdirSync(oldFolder, { recursive: true });
+      writeNotebook(join(oldFolder, 'sales.ipynb'), [{ id: 'load', tags: ['step:load'], source: 'rows = [1, 2]' }]);
+      await config.update('output.root', 'promote-dirs/${notebookDir}/${notebookName}', vscode.ConfigurationTarget.Workspace);
+      await config.update('output.followRenames', 'always', vscode.ConfigurationTarget.Workspace);
+      try {
+        assert.equal((await command<PromoteResult>('nbpromote.promoteNotebook', vscode.Uri.file(join(oldFolder, 'sales.ipynb')), { reveal: false })).promoted, true);
+        assert.ok(existsSync(join(packages, 'promote-dir-old', 'sales', 'nbpromote.lock')));
+        const edit = new vscode.WorkspaceEdit();
+        edit.renameFile(vscode.Uri.file(oldFolder), vscode.Uri.file(newFolder));
+        assert.ok(await vscode.workspace.applyEdit(edit));
+        await eventually('the package moved to promote-dirs/promote-dir-new/sales', () => (existsSync(join(packages, 'promote-dir-new', 'sales', 'nbpromote.lock')) ? true : undefined), 20_000);
+        assert.equal(existsSync(join(packages, 'promote-dir-old', 'sales')), false, 'the old package folder is still there');
+      } finally {
+        await config.update('output.root', before, vscode.ConfigurationTarget.Workspace);
+        await config.update('output.followRenames', undefined, vscode.ConfigurationTarget.Workspace);
+        for (const folder of [oldFolder, newFolder, packages]) rmSync(folder, { recursive: true, force: true });
+      }
+    });
+
     it('a notebook renamed while its pipeline runs: Move Package Now is offered again while the run goes on, and moves the package once it ended', async () => {
       const from = fixture('promote-busyrename.ipynb');
       const to = fixture('promote-busyrenamed.ipynb');

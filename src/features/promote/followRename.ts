@@ -11,7 +11,7 @@
  * replaced.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
@@ -48,7 +48,7 @@ export function registerRenameFollowing(context: FeatureContext): void {
   const log = context.log.scoped('rename');
   context.register(
     vscode.workspace.onDidRenameFiles(async (event) => {
-      for (const { oldUri, newUri } of event.files) {
+      for (const { oldUri, newUri } of await notebookRenames(event.files)) {
         try {
           const outcome = await followRename(oldUri, newUri);
           if (outcome === undefined) continue;
@@ -63,6 +63,42 @@ export function registerRenameFollowing(context: FeatureContext): void {
       }
     }),
   );
+}
+
+/** Folders searched below a renamed folder for the notebooks it took along: not tools' or packages' folders. */
+const NOT_SEARCHED = new Set(['.git', '.nbpromote', 'node_modules', '__pycache__', '.ipynb_checkpoints', '.venv', 'venv', '.tox', 'site-packages']);
+/** The most notebooks a renamed folder is searched for, and how deep. */
+const MAX_RENAMED_NOTEBOOKS = 200;
+const MAX_RENAMED_DEPTH = 6;
+
+/**
+ * The notebook renames of a rename event: a renamed file as it is, and a renamed folder as each notebook
+ * (.ipynb, or a .py that may be a percent script) it holds, old path and new (`notebooks/` to `analysis/` moves
+ * the packages that `${notebookDir}` placed by it).
+ */
+async function notebookRenames(files: readonly { readonly oldUri: vscode.Uri; readonly newUri: vscode.Uri }[]): Promise<{ oldUri: vscode.Uri; newUri: vscode.Uri }[]> {
+  const renames: { oldUri: vscode.Uri; newUri: vscode.Uri }[] = [];
+  for (const { oldUri, newUri } of files) {
+    const isFolder = newUri.scheme === 'file' && oldUri.scheme === 'file' && (await stat(newUri.fsPath).then((s) => s.isDirectory(), () => false));
+    if (!isFolder) {
+      renames.push({ oldUri, newUri });
+      continue;
+    }
+    const found: string[] = [];
+    const walk = async (folder: string, depth: number): Promise<void> => {
+      if (depth > MAX_RENAMED_DEPTH || found.length >= MAX_RENAMED_NOTEBOOKS) return;
+      const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        if (found.length >= MAX_RENAMED_NOTEBOOKS) return;
+        const path = nodePath.join(folder, entry.name);
+        if (entry.isDirectory() && !NOT_SEARCHED.has(entry.name)) await walk(path, depth + 1);
+        else if (entry.isFile() && /\.(?:ipynb|py)$/.test(entry.name)) found.push(path);
+      }
+    };
+    await walk(newUri.fsPath, 0);
+    for (const path of found) renames.push({ oldUri: vscode.Uri.file(nodePath.join(oldUri.fsPath, nodePath.relative(newUri.fsPath, path))), newUri: vscode.Uri.file(path) });
+  }
+  return renames;
 }
 
 /** Follows one rename as the setting says; undefined when the rename concerns no package. */
