@@ -631,6 +631,21 @@ def test_a_step_naming_a_folder_a_later_step_writes_into_is_cached_at_the_next_r
     assert run(3) == (9, ["ran", "ran"])
 
 
+class _Guarded:
+    """An object whose attributes cannot be listed: reading ``__dict__`` raises (a proxy, a remote handle)."""
+
+    def __getattribute__(self, name):
+        if name == "__dict__":
+            raise RuntimeError("no attributes here")
+        return object.__getattribute__(self, name)
+
+
+def test_a_step_taking_an_object_whose_attributes_cannot_be_read_runs(tmp_path):
+    config = _small_config([("make", [], ["handle", "rows"]), ("use", ["handle", "rows"], ["n"])])
+    steps = {"make": lambda: (_Guarded(), [1, 2]), "use": lambda handle, rows: len(rows)}
+    assert _output_and_statuses(config, steps, tmp_path, "n") == (2, ["ran", "ran"])
+
+
 def _prepare_from_config(thresh):
     # The path comes from a config file the step reads: no path in the code names it.
     with open("config.json") as file:

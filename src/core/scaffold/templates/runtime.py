@@ -1852,6 +1852,15 @@ def _children(value: Any) -> Sequence[Any]:
     return ()
 
 
+def _safe_children(value: Any) -> Sequence[Any]:
+    """``_children``, or none for a value whose attributes cannot be read without an error (a proxy, a lazy
+    object raising from ``__getattr__``): what cannot be searched is not watched."""
+    try:
+        return _children(value)
+    except Exception:  # noqa: BLE001 - any object's own code may run here
+        return ()
+
+
 def _held(value: Any) -> List[Any]:
     """The objects a value holds, to MAX_HELD_DEPTH levels and at most MAX_WATCHED_ITEMS of them (``_children``):
     what a step changing them through the value changes (``for d in combine: fill(d)``, ``fill(ds.train)``,
@@ -1862,7 +1871,7 @@ def _held(value: Any) -> List[Any]:
     for _ in range(MAX_HELD_DEPTH):
         following: List[Any] = []
         for parent in level:
-            for child in _children(parent):
+            for child in _safe_children(parent):
                 if id(child) in seen:
                     continue
                 seen.add(id(child))
@@ -1879,14 +1888,11 @@ def _memory_roots(value: Any) -> frozenset:
     the array owning the memory): two values sharing one (``X = data[:, :3]``, ``income = df["income"]``) change
     together. Empty for other values."""
     module = type(value).__module__ or ""
-    if module.startswith("numpy"):
-        arrays = [value]
-    elif module.startswith("pandas"):
-        arrays = getattr(getattr(value, "_mgr", None), "arrays", None) or []
-    else:
+    if not module.startswith(("numpy", "pandas")):
         return frozenset()
     roots = set()
     try:
+        arrays = [value] if module.startswith("numpy") else getattr(getattr(value, "_mgr", None), "arrays", None) or []
         for array in arrays:
             if not hasattr(array, "base") or not type(array).__module__.startswith("numpy"):
                 continue
