@@ -193,6 +193,7 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
   });
 
   it('follows a generated file changed on disk (not the notebook, not its lock): a step module broken by hand shows on the lens, and goes when it is fixed', async () => {
+    await closeAll(); // the notebook as on disk: an earlier test's unsaved edit would make every generated file differ
     const root = workspaceRoot().fsPath;
     const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
     const promoted = await promoteNotebook({ notebook: join(root, 'editor-churn.ipynb'), cwd: root, out: join(root, outRoot), toolVersion: version });
@@ -213,26 +214,35 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
   });
 
   it('puts the errors of a hand-edited pipeline.yaml on its lines, not on the notebook\'s first cell', async () => {
+    // A notebook and output root of its own: the other tests' promotions and edits leave this one alone.
     const root = workspaceRoot().fsPath;
-    const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
-    const promoted = await promoteNotebook({ notebook: join(root, 'editor-churn.ipynb'), cwd: root, out: join(root, outRoot), toolVersion: version });
-    assert.ok(promoted.ok, JSON.stringify(promoted.problems));
-    const config = join(root, outRoot, 'pipeline.yaml');
-    const text = readFileSync(config, 'utf8');
-    const lines = text.split('\n');
-    const line = lines.findIndex((l) => l.trim() === 'inputs: [X_train, y_train]');
-    assert.ok(line > 0, text);
+    const settings = vscode.workspace.getConfiguration('nbpromote');
+    const notebookPath = join(root, 'editor-yaml.ipynb');
+    const out = join(root, 'editor-yaml-out');
+    writeFileSync(notebookPath, readFileSync(join(root, 'editor-churn.ipynb')));
+    await settings.update('output.root', 'editor-yaml-out', vscode.ConfigurationTarget.Workspace);
     try {
+      const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
+      const promoted = await promoteNotebook({ notebook: notebookPath, cwd: root, out, toolVersion: version });
+      assert.ok(promoted.ok, JSON.stringify(promoted.problems));
+      const config = join(out, 'pipeline.yaml');
+      const text = readFileSync(config, 'utf8');
+      const line = text.split('\n').findIndex((l) => l.trim() === 'inputs: [X_train, y_train]');
+      assert.ok(line > 0, text);
       writeFileSync(config, text.replace('inputs: [X_train, y_train]', 'inputs: [y_train, X_train]'));
-      const notebook = await openNotebook('editor-churn.ipynb');
+      const notebook = await openNotebook('editor-yaml.ipynb');
       const found = await eventually('the diagnostics of pipeline.yaml', () => ourDiagnostics(vscode.Uri.file(config)), (d) => d.length > 0);
       assert.deepEqual(found.map((d) => [codeOf(d), d.range.start.line]), [['pipeline-edited-mismatch', line]]);
       assert.match(found[0]?.message ?? '', /put back what promotion wrote, or delete pipeline\.yaml to have promotion write it again$/);
       for (const cell of notebook.getCells()) assert.deepEqual(ourDiagnostics(cell.document.uri).map(codeOf).filter((c) => c.startsWith('pipeline-')), [], `cell ${cell.index + 1}`);
-    } finally {
       writeFileSync(config, text);
+      await eventually('the diagnostics of pipeline.yaml once restored', () => ourDiagnostics(vscode.Uri.file(config)), (d) => d.length === 0);
+    } finally {
+      await closeAll();
+      await settings.update('output.root', outRoot, vscode.ConfigurationTarget.Workspace);
+      rmSync(notebookPath, { force: true });
+      rmSync(out, { recursive: true, force: true });
     }
-    await eventually('the diagnostics of pipeline.yaml once restored', () => ourDiagnostics(vscode.Uri.file(config)), (d) => d.length === 0);
   });
 
   it('shows the lenses of a percent script on its first line and on the step markers', async () => {
@@ -284,6 +294,9 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     assert.equal(diagnostic.range.start.line, 1);
     assert.equal(cell.getText(diagnostic.range), 'offset');
     assert.deepEqual(ourDiagnostics(notebook.cellAt(0).document.uri), []);
+    // Never promoted, and promotion would stop on it: the lens says so and opens the Problems panel.
+    const found = await eventually('the promote lens', () => lenses(notebook.cellAt(0).document.uri), (l) => l.length > 0);
+    assert.deepEqual(found.filter((l) => l.title.startsWith('Promote')).map((l) => [l.title, l.command]), [['Promote notebook · 1 error to fix', 'workbench.actions.view.problems']]);
   });
 
   it('still puts the notebook\'s own problems on its cells when the output root is no place for a package (.git)', async () => {

@@ -95,6 +95,12 @@ function promoteLens(range: vscode.Range, analysis: EditorAnalysis, uri: vscode.
     const tooltip = 'No cell starts a step yet. Click to suggest steps: each markdown heading (#, ## or ###) makes a step of the code cells under it; you choose which ones before any cell is tagged. Or tag the first cell of each step step:<name>.';
     return new vscode.CodeLens(range, { title: 'No steps yet · Suggest steps', command: CommandId.SuggestSteps, arguments: [uri], tooltip });
   }
+  // Never promoted, and promotion would stop on errors: the lens says so and shows them, as it does once promoted.
+  const errors = analysis.problems.filter((p) => p.severity === 'error').length;
+  if (status.kind === 'never' && errors > 0) {
+    const title = `Promote notebook · ${errors === 1 ? '1 error' : `${errors} errors`} to fix`;
+    return new vscode.CodeLens(range, { title, command: 'workbench.actions.view.problems', tooltip: 'Promotion would stop on these: fix them in the Problems panel first' });
+  }
   const tooltip =
     status.kind === 'never'
       ? 'Write a Python package and pipeline from this notebook'
