@@ -43,7 +43,9 @@ export function cellProblem(
   message: string,
   line?: number,
 ): Problem {
-  return problemAtCell(notebook.path, cell, severity, code, message, line);
+  const problem = problemAtCell(notebook.path, cell, severity, code, message, line);
+  // A percent script's tags are on the cell's marker line (`# %% tags=["step:x"]`), above its first line.
+  return line === undefined && cell.fileLine !== undefined && cell.tags.length > 0 && cell.fileLine > 1 ? { ...problem, fileLine: cell.fileLine - 1 } : problem;
 }
 
 /** Problems in cell order (notebook-wide ones last), keeping the order of each cell's own problems. */

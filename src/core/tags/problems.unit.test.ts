@@ -29,6 +29,14 @@ describe('cellProblem', () => {
       fileLine: 12,
     });
   });
+  it("puts a problem of a script cell's tags (no line) on its marker line, where `# %% tags=[...]` is", () => {
+    const notebook = makeNotebook([{ source: 'x = 1', id: 'a1', fileLine: 14, tags: ['step:agg-regate'] }], { path: 'forecast.py', format: 'percent' });
+    const [cell] = notebook.cells;
+    assert.ok(cell);
+    assert.equal(cellProblem(notebook, cell, 'error', 'step-name-invalid', 'm').fileLine, 13);
+    // A directive's problem has its line in the cell.
+    assert.equal(cellProblem(notebook, cell, 'error', 'step-name-invalid', 'm', 2).fileLine, 15);
+  });
 });
 
 describe('sortProblems', () => {
