@@ -646,6 +646,57 @@ def test_a_step_taking_an_object_whose_attributes_cannot_be_read_runs(tmp_path):
     assert _output_and_statuses(config, steps, tmp_path, "n") == (2, ["ran", "ran"])
 
 
+def test_plain_module_state_digests_the_same_in_every_process():
+    # A set of strings iterates in another order in each process (PYTHONHASHSEED): its digest must not.
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import importlib.util as u; s = u.spec_from_file_location('rt', sys.argv[2]); m = u.module_from_spec(s); sys.modules['rt'] = m; s.loader.exec_module(m); print(m._plain_digest({'m': {'STOP': {'a', 'an', 'the', 'of', 'to', 'in'}, 'N': [1, 2.5]}}))"
+    digests = {
+        subprocess.run([sys.executable, "-c", code, str(TEMPLATE.parent), str(TEMPLATE)], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
+
+
+def test_module_state_put_back_keeps_a_defaultdict_imported_by_name(tmp_path, monkeypatch):
+    (tmp_path / "counts_rt.py").write_text("from collections import defaultdict\nCOUNTS = defaultdict(int)\nSTARTED = __import__('time').time()\n\n\ndef count(name):\n    COUNTS[name] += 1\n")
+    (tmp_path / "steps_counts_rt.py").write_text("from counts_rt import COUNTS, count\n\n\ndef setup():\n    count('a')\n    count('a')\n\n\ndef report(weight):\n    return COUNTS['a'] * weight\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    runtime._TRACKED.pop(runtime._MODULES_ENTRY, None)
+    try:
+        import importlib
+
+        module = importlib.import_module("steps_counts_rt")
+        config = _small_config([("setup", [], []), ("report", ["weight"], ["n_a"])], {"weight": {"default": 1, "type": "int"}})
+        config["steps"][1]["after"] = ["setup"]
+        steps = {"setup": module.setup, "report": module.report}
+        assert runtime.run_pipeline(config, steps, None, {"weight": 1}, tmp_path, use_cache=False, record=False).outputs["n_a"] == 2
+        # (A run without the cache stores its results too.) setup from the cache puts the counts back in place.
+        assert _output_and_statuses(config, steps, tmp_path, "n_a", weight=1) == (2, ["cached", "cached"])
+        assert _output_and_statuses(config, steps, tmp_path, "n_a", weight=3) == (6, ["cached", "ran"])
+    finally:
+        runtime._TRACKED.pop(runtime._MODULES_ENTRY, None)
+        for name in ("steps_counts_rt", "counts_rt"):
+            sys.modules.pop(name, None)
+
+
+def _setup_log(log_file):
+    with open(log_file, "a") as file:  # a log: each run adds to it
+        file.write("setup\n")
+    return log_file
+
+
+def _log_more(log_path):
+    with open(log_path, "a") as file:
+        file.write("model\n")
+    return 1
+
+
+def test_a_file_a_step_appends_to_is_no_output_to_put_back(tmp_path):
+    config = _small_config([("setup", ["log_file"], ["log_path"]), ("model", ["log_path"], ["done"])], {"log_file": {"default": "run.log", "type": "str"}})
+    steps = {"setup": _setup_log, "model": _log_more}
+    assert _output_and_statuses(config, steps, tmp_path, "done") == (1, ["ran", "ran"])
+    assert _output_and_statuses(config, steps, tmp_path, "done") == (1, ["cached", "cached"])
+
+
 def _prepare_from_config(thresh):
     # The path comes from a config file the step reads: no path in the code names it.
     with open("config.json") as file:

@@ -57,6 +57,15 @@ async function lenses(uri: vscode.Uri): Promise<Lens[]> {
   return found.map((l) => ({ title: l.command?.title ?? '', line: l.range.start.line, command: l.command?.command ?? '', arguments: l.command?.arguments ?? [] }));
 }
 
+/** Promotes editor-churn.ipynb into the suite's output root, as the extension's version would; the workspace folder. */
+async function promoteChurn(): Promise<string> {
+  const root = workspaceRoot().fsPath;
+  const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
+  const promoted = await promoteNotebook({ notebook: join(root, 'editor-churn.ipynb'), cwd: root, out: join(root, outRoot), toolVersion: version });
+  assert.ok(promoted.ok, JSON.stringify(promoted.problems));
+  return root;
+}
+
 /** Polls `get` until `ok` holds (providers answer after edits settle); fails with the last value seen. */
 async function eventually<T>(what: string, get: () => Promise<T> | T, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -165,10 +174,7 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
   });
 
   it('says "Promoted v0.1.0 · up to date" after promotion, and "1 step changed" after an unsaved edit of a step', async () => {
-    const root = workspaceRoot().fsPath;
-    const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
-    const promoted = await promoteNotebook({ notebook: join(root, 'editor-churn.ipynb'), cwd: root, out: join(root, outRoot), toolVersion: version });
-    assert.ok(promoted.ok, JSON.stringify(promoted.problems));
+    await promoteChurn();
     const notebook = await openNotebook('editor-churn.ipynb');
     const first = notebook.cellAt(0).document.uri;
     await eventually('the promote lens', () => titles(first), (t) => t.includes('Promoted v0.1.0 · up to date'));
@@ -194,10 +200,7 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
 
   it('follows a generated file changed on disk (not the notebook, not its lock): a step module broken by hand shows on the lens, and goes when it is fixed', async () => {
     await closeAll(); // the notebook as on disk: an earlier test's unsaved edit would make every generated file differ
-    const root = workspaceRoot().fsPath;
-    const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
-    const promoted = await promoteNotebook({ notebook: join(root, 'editor-churn.ipynb'), cwd: root, out: join(root, outRoot), toolVersion: version });
-    assert.ok(promoted.ok, JSON.stringify(promoted.problems));
+    const root = await promoteChurn();
     const notebook = await openNotebook('editor-churn.ipynb');
     const first = notebook.cellAt(0).document.uri;
     const before = await eventually('the promote lens', () => titles(first), (t) => t.some((title) => title.startsWith('Promoted v0.1.0')));

@@ -998,17 +998,7 @@ class _Run:
         files read in full, the others by size and change times; a folder by the names in it (``_listing``),
         as the step left it: one it lists and then writes into is the same on the next run."""
         projects = [self.root, *([] if self.workdir is None else [Path(self.workdir)])]
-        reads: dict[str, str] = {}
-        for path in sorted(set(watch.opened)):
-            if not _is_data_read(path, projects):
-                continue
-            try:
-                info = os.stat(path)
-                if not os.path.isfile(path):
-                    continue
-                reads[path] = self.fingerprints.file(Path(path)) if len(reads) < MAX_DIRECTORY_FILES else _stamp(info)
-            except OSError:
-                continue  # gone already: a temporary file
+        reads = self._file_fingerprints(watch.opened, lambda path: _is_data_read(path, projects))
         for folder in sorted({os.path.normpath(f) for f in watch.listed}):
             if folder in reads or not _is_data_folder(folder, projects):
                 continue
@@ -1025,20 +1015,29 @@ class _Run:
         not Python's or the libraries' own; as ``_read_fingerprints``."""
         projects = [self.root, *([] if self.workdir is None else [Path(self.workdir)])]
         temporary = os.path.realpath(tempfile.gettempdir())
-        writes: dict[str, str] = {}
-        for path in sorted(set(watch.written)):
+
+        def kept(path: str) -> bool:
             if path in reads or not _is_data_read(path, projects) or any(_inside(path, covered) for covered in named):
-                continue
-            if _inside(os.path.realpath(path), temporary) and not any(_inside(path, project) for project in projects):
+                return False
+            return not (_inside(os.path.realpath(path), temporary) and not any(_inside(path, project) for project in projects))
+
+        return self._file_fingerprints(watch.written, kept)
+
+    def _file_fingerprints(self, paths: Sequence[str], keep: Callable[[str], bool]) -> dict[str, str]:
+        """The fingerprints of the files among ``paths`` that ``keep`` takes and that still exist, sorted: the
+        first MAX_DIRECTORY_FILES by their contents (``Fingerprints.file``), the others by size and times."""
+        found: dict[str, str] = {}
+        for path in sorted(set(paths)):
+            if not keep(path):
                 continue
             try:
                 info = os.stat(path)
                 if not os.path.isfile(path):
                     continue
-                writes[path] = self.fingerprints.file(Path(path)) if len(writes) < MAX_DIRECTORY_FILES else _stamp(info)
+                found[path] = self.fingerprints.file(Path(path)) if len(found) < MAX_DIRECTORY_FILES else _stamp(info)
             except OSError:
                 continue  # gone already: a temporary file
-        return writes
+        return found
 
     def _note_reads(self, step: str, reads: Any) -> None:
         """Keeps the data files the step read (as it ran, or when its cached outputs were made) for run.json's
@@ -1398,10 +1397,24 @@ def remember_project_modules(modules: Sequence[types.ModuleType]) -> None:
                 found[name] = value
         return found
 
-    def now() -> Dict[str, Any]:
+    def snapshot() -> Dict[str, Dict[str, Any]]:
         return {name: copy.deepcopy(data(module)) for name, module in sorted(known.items())}
 
-    def restore(state: Mapping[str, Any]) -> None:
+    # Kept, digested and put back: what the steps changed since the modules were imported, not what they hold
+    # at import, which may differ from process to process (a start time, a pid) without any step reading it.
+    initial = snapshot()
+    initial_digests = {module: {name: _plain_digest(value) for name, value in values.items()} for module, values in initial.items()}
+
+    def now() -> Dict[str, Any]:
+        changed: Dict[str, Any] = {}
+        for module, values in snapshot().items():
+            before = initial_digests.get(module, {})
+            delta = {name: value for name, value in values.items() if before.get(name) != _plain_digest(value)}
+            if delta:
+                changed[module] = delta
+        return changed
+
+    def put_back(state: Mapping[str, Any]) -> None:
         for module_name, values in state.items():
             module = known.get(module_name)
             if module is None or not isinstance(values, dict):
@@ -1415,21 +1428,48 @@ def remember_project_modules(modules: Sequence[types.ModuleType]) -> None:
                 else:
                     _put_back(module, name, value)
 
-    _TRACKED[_MODULES_ENTRY] = _TrackedState(_MODULES_ENTRY, now, restore, _value_digest)
+    def restore(changed: Mapping[str, Any]) -> None:
+        put_back(initial)
+        put_back(changed)
+
+    _TRACKED[_MODULES_ENTRY] = _TrackedState(_MODULES_ENTRY, now, restore, _plain_digest)
 
 
-def _plain_data(value: Any, depth: int = 0) -> bool:
-    """Numbers, strings, and lists, tuples, sets and dicts of them (to three levels, MAX_WATCHED_ITEMS items
-    each): the module state ``remember_project_modules`` keeps, cheap to copy and digest at every step."""
-    if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
-        return True
-    if depth >= 3:
-        return False
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return len(value) <= MAX_WATCHED_ITEMS and all(_plain_data(item, depth + 1) for item in value)
-    if isinstance(value, dict):
-        return len(value) <= MAX_WATCHED_ITEMS and all(_plain_data(k, depth + 1) and _plain_data(v, depth + 1) for k, v in value.items())
-    return False
+def _plain_data(value: Any) -> bool:
+    """Numbers, strings, and lists, tuples, sets and dicts of them, to three levels and MAX_WATCHED_ITEMS items
+    in all: the module state ``remember_project_modules`` keeps, cheap to copy and digest at every step (a big
+    lookup table is left alone)."""
+    budget = [MAX_WATCHED_ITEMS]
+
+    def plain(item: Any, depth: int) -> bool:
+        if item is None or isinstance(item, (bool, int, float, complex, str, bytes)):
+            return True
+        if depth >= 3 or not isinstance(item, (list, tuple, set, frozenset, dict)):
+            return False
+        budget[0] -= len(item)
+        if budget[0] < 0:
+            return False
+        if isinstance(item, dict):
+            return all(plain(k, depth + 1) and plain(v, depth + 1) for k, v in item.items())
+        return all(plain(x, depth + 1) for x in item)
+
+    return plain(value, 0)
+
+
+def _plain_digest(value: Any) -> str:
+    """A digest of plain data (``_plain_data``) that is the same in every process: sets and dict items in sorted
+    order (a set of strings iterates in another order in each process), types named."""
+
+    def canonical(item: Any) -> Any:
+        if isinstance(item, (set, frozenset)):
+            return [type(item).__name__, sorted((canonical(x) for x in item), key=repr)]
+        if isinstance(item, dict):
+            return [type(item).__name__, sorted(([canonical(k), canonical(v)] for k, v in item.items()), key=repr)]
+        if isinstance(item, (list, tuple)):
+            return [type(item).__name__, [canonical(x) for x in item]]
+        return [type(item).__name__, repr(item)]
+
+    return hashlib.sha256(repr(canonical(value)).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _put_back(owner: Any, name: str, value: Any) -> None:
@@ -1437,9 +1477,10 @@ def _put_back(owner: Any, name: str, value: Any) -> None:
     object (``from fe_state import FEATURES``) see it too."""
     current = getattr(owner, name, None)
     value = copy.deepcopy(value)
-    if type(current) is list and type(value) is list:
+    # Subclasses too (a defaultdict, a Counter): the object other modules imported by name stays the one.
+    if isinstance(current, list) and isinstance(value, list):
         current[:] = value
-    elif type(current) in (dict, set) and type(current) is type(value):
+    elif (isinstance(current, dict) and isinstance(value, dict)) or (isinstance(current, set) and isinstance(value, set)):
         current.clear()
         current.update(value)
     else:
@@ -2001,10 +2042,11 @@ def _audit(event: str, args: Tuple[Any, ...]) -> None:
         # What was there before counts: not a file opened to be written afresh (``w+`` truncates it).
         if mode is None:
             reading = (flags & os.O_ACCMODE) != os.O_WRONLY and not flags & os.O_TRUNC and not (flags & os.O_CREAT and flags & os.O_EXCL)
-            writing = (flags & os.O_ACCMODE) != os.O_RDONLY
+            writing = (flags & os.O_ACCMODE) != os.O_RDONLY and not flags & os.O_APPEND
         else:
             reading = "r" in mode or "a+" in mode
-            writing = any(letter in mode for letter in "wax+")
+            # Not a file opened to append to (a log): each run adds to it, none puts it back.
+            writing = "a" not in mode and any(letter in mode for letter in "wx+")
         if reading:
             _READ_WATCHES[-1].opened.append(_absolute(path))
         if writing:
@@ -2095,7 +2137,7 @@ _KEY_PART_WORDS = {
     "libraries": "the versions of the libraries it uses",
     "step": "its name",
     "outputs": "its outputs",
-    "rng": "the random state it starts from",
+    "rng": "the state it starts from (random generators, shared values, the modules beside the notebook)",
 }
 
 
