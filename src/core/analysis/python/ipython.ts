@@ -775,7 +775,9 @@ function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
     else if (fn.type === 'attribute') {
       const method = fn.children.find((c) => c.field === 'attribute');
       const object = fn.children.find((c) => c.field === 'object');
-      known = method !== undefined && object !== undefined && PURE_METHODS.has(tree.text(method)) && pure(object) && (tree.text(method) !== 'sample' || hasKeyword(tree, args, 'random_state'));
+      // `df.info()` shows a frame's summary; `log.info("done")` (a positional message) writes a log record.
+      const name = method === undefined ? '' : tree.text(method);
+      known = object !== undefined && PURE_METHODS.has(name) && pure(object) && (name !== 'sample' || hasKeyword(tree, args, 'random_state')) && (name !== 'info' || !args.children.some((c) => c.type !== 'keyword_argument' && c.type !== 'comment'));
     }
     return known && pure(args);
   }
