@@ -143,6 +143,12 @@ const CLOCK = new RegExp(
     String.raw`(?<![\w.])(?:pd|pandas)\.Timestamp\.(?:now|today|utcnow)\s*\(`,
     String.raw`(?<![\w.])(?:pd|pandas)\.to_datetime\s*\(\s*["'](?:now|today)["']`,
     String.raw`(?<![\w.])(?:np|numpy)\.datetime64\s*\(\s*["'](?:now|today)["']`,
+    String.raw`(?<![\w.])(?:pd\.|pandas\.)?Timestamp\s*\(\s*["'](?:now|today)["']`,
+    // `from datetime import datetime as dt`
+    String.raw`(?<![\w.])dt\.(?:now|today|utcnow)\s*\(`,
+    // `time.strftime("%Y-%m-%d")`, `time.localtime()`: the present, without a time given
+    String.raw`(?<![\w.])time\.strftime\s*\(\s*(?:[rfbu]?["'][^"']*["'])\s*\)`,
+    String.raw`(?<![\w.])time\.(?:localtime|gmtime|ctime)\s*\(\s*\)`,
   ].join('|'),
 );
 
@@ -152,7 +158,7 @@ const CLOCK = new RegExp(
  * `time.time() - start`) or a timestamp written into a report (`{"created": time.time()}`), which notebooks do
  * far more often.
  */
-const TIME_NOW = /^\s*(?:now|today|current(?:_\w+)?|cutoff\w*|\w*_now)\s*=\s*time\.time\s*\(\s*\)|(?:[<>]=?|==)[^=<>]*(?<![\w.])time\.time\s*\(\s*\)|(?<![\w.])time\.time\s*\(\s*\)[^=<>]*(?:[<>]=?|==)/;
+const TIME_NOW = /^\s*(?:now|today|current(?:_\w+)?|cutoff\w*|\w*_now)\s*=\s*(?:time\.)?time\s*\(\s*\)|(?:[<>]=?|==)[^=<>]*(?<![\w.])time\.time\s*\(\s*\)|(?<![\w.])time\.time\s*\(\s*\)[^=<>]*(?:[<>]=?|==)/;
 
 /**
  * The first line of `code` (a cell) reading the calendar time (`datetime.now()`, `date.today()`,
@@ -161,7 +167,7 @@ const TIME_NOW = /^\s*(?:now|today|current(?:_\w+)?|cutoff\w*|\w*_now)\s*=\s*tim
  * not count.
  */
 export function clockRead(code: string): { readonly line: number; readonly call: string } | undefined {
-  if (!/now|today|time\.time/.test(code)) return undefined;
+  if (!/now|today|time/.test(code)) return undefined;
   for (const [i, raw] of code.split('\n').entries()) {
     const line = raw.replace(/#.*$/, '');
     if (CLOCK.test(line) || TIME_NOW.test(line)) return { line: i + 1, call: line.trim() };

@@ -72,10 +72,10 @@ describe('decimal context and clockRead', () => {
 
   it('finds the first calendar read of a cell; timing with time.time(), look-alikes and comments are none', () => {
     assert.deepEqual(clockRead('cutoff = 30\nnow = pd.Timestamp.today()\nx = datetime.now()'), { line: 2, call: 'now = pd.Timestamp.today()' });
-    for (const code of ['d = datetime.datetime.now()', 'd = date.today()', 'd = datetime.utcnow()', "d = pd.to_datetime('today')", 'd = np.datetime64("now")']) assert.equal(clockRead(code)?.line, 1, code);
+    for (const code of ["t = pd.Timestamp('now')", 'd = dt.now()', 'stamp = time.strftime("%Y-%m-%d")', 'lt = time.localtime()', 'now = time()', 'd = datetime.datetime.now()', 'd = date.today()', 'd = datetime.utcnow()', "d = pd.to_datetime('today')", 'd = np.datetime64("now")']) assert.equal(clockRead(code)?.line, 1, code);
     assert.equal(clockRead('now = time.time()\nrecent = events[events.ts >= now - WINDOW_S]')?.line, 1);
     assert.equal(clockRead('cutoff = time.time() - 3600')?.line, 1);
     assert.equal(clockRead('recent = events[events.ts >= time.time() - WINDOW]')?.line, 1);
-    for (const code of ['start = time.time()', 't0 = time.time()', 'fit_time = time.time()', 'elapsed = time.time() - start', 'print(f"{time.time() - t0:.1f} s")', 'report.write_text(json.dumps({"total": total, "created": time.time()}))', 'df.now()', 'x = my.datetime.now_ish', '# datetime.now()', "d = pd.to_datetime('2024-01-01')", 'today = 3']) assert.equal(clockRead(code), undefined, code);
+    for (const code of ['start = time.time()', 't0 = time.time()', 'fit_time = time.time()', 'elapsed = time.time() - start', 'print(f"{time.time() - t0:.1f} s")', 'report.write_text(json.dumps({"total": total, "created": time.time()}))', 'x = time.strftime("%Y", t)', 'start = time()', 'df.now()', 'x = my.datetime.now_ish', '# datetime.now()', "d = pd.to_datetime('2024-01-01')", 'today = 3']) assert.equal(clockRead(code), undefined, code);
   });
 });
