@@ -570,11 +570,16 @@ def test_a_file_one_step_writes_and_a_later_one_reads_by_a_literal_path_reruns_w
 
 def test_the_state_of_a_module_beside_the_notebook_a_cached_step_changed_is_put_back(tmp_path, monkeypatch):
     # A settings module and a registry beside the notebook, changed by one step and read by a later one.
-    (tmp_path / "fe_state_rt.py").write_text("SCALE = 1.0\nFEATURES = []\n\n\ndef add_feature(name):\n    FEATURES.append(name)\n\n\nclass Registry:\n    models = []\n")
+    pytest.importorskip("numpy")
+    (tmp_path / "fe_state_rt.py").write_text(
+        "from types import SimpleNamespace\nimport numpy as np\nSCALE = 1.0\nFEATURES = []\nSETTINGS = SimpleNamespace(threshold=0.5)\nWEIGHTS = np.ones(2)\n\n\n"
+        "def add_feature(name):\n    FEATURES.append(name)\n\n\nclass Registry:\n    models = []\n"
+    )
     (tmp_path / "steps_rt.py").write_text(
-        "import fe_state_rt\nfrom fe_state_rt import FEATURES\n\n\n"
-        "def setup():\n    fe_state_rt.SCALE = 3.0\n    fe_state_rt.add_feature('ratio')\n    fe_state_rt.Registry.models.append('rf')\n\n\n"
-        "def report(weight):\n    return (fe_state_rt.SCALE * 10 + len(FEATURES) + len(fe_state_rt.Registry.models)) * weight\n"
+        "import fe_state_rt\nfrom fe_state_rt import FEATURES, WEIGHTS\n\n\n"
+        "def setup():\n    fe_state_rt.SCALE = 3.0\n    fe_state_rt.add_feature('ratio')\n    fe_state_rt.Registry.models.append('rf')\n"
+        "    fe_state_rt.SETTINGS.threshold = 0.25\n    fe_state_rt.WEIGHTS *= 3\n\n\n"
+        "def report(weight):\n    return float(fe_state_rt.SCALE * 10 + len(FEATURES) + len(fe_state_rt.Registry.models) + fe_state_rt.SETTINGS.threshold * 4 + WEIGHTS.sum()) * weight\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     runtime._TRACKED.pop(runtime._MODULES_ENTRY, None)
@@ -589,12 +594,13 @@ def test_the_state_of_a_module_beside_the_notebook_a_cached_step_changed_is_put_
         def run(weight):
             return _output_and_statuses(config, steps, tmp_path, "total", weight=weight)
 
-        assert run(1) == (32.0, ["ran", "ran"])
-        # setup comes from the cache: the module is put back as it left it (the list in place, for `FEATURES`).
-        assert run(2) == (64.0, ["cached", "ran"])
-        assert run(1) == (32.0, ["cached", "cached"])
+        assert run(1) == (39.0, ["ran", "ran"])
+        # setup comes from the cache: the module is put back as it left it (the list and the array in place, for
+        # the names imported from it; the namespace's attribute on the same object).
+        assert run(2) == (78.0, ["cached", "ran"])
+        assert run(1) == (39.0, ["cached", "cached"])
         # Every run starts from the module as first imported: nothing piles up run after run.
-        assert runtime.run_pipeline(config, steps, None, {"weight": 1}, tmp_path, use_cache=False, record=False).outputs["total"] == 32.0
+        assert runtime.run_pipeline(config, steps, None, {"weight": 1}, tmp_path, use_cache=False, record=False).outputs["total"] == 39.0
     finally:
         runtime._TRACKED.pop(runtime._MODULES_ENTRY, None)
         for name in ("steps_rt", "fe_state_rt"):

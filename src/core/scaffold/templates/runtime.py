@@ -1393,6 +1393,11 @@ def remember_project_modules(modules: Sequence[types.ModuleType]) -> None:
                 attributes = {a: v for a, v in vars(value).items() if not a.startswith("__") and _plain_data(v)}
                 if attributes:
                     found[name] = (_CLASS_STATE, attributes)
+            elif isinstance(value, types.SimpleNamespace):
+                # `settings = SimpleNamespace(threshold=0.5)`: its attributes, put back on the same object.
+                attributes = {a: v for a, v in vars(value).items() if _plain_data(v)}
+                if attributes:
+                    found[name] = (_CLASS_STATE, attributes)
             elif _plain_data(value):
                 found[name] = value
         return found
@@ -1421,10 +1426,10 @@ def remember_project_modules(modules: Sequence[types.ModuleType]) -> None:
                 continue
             for name, value in values.items():
                 if isinstance(value, tuple) and len(value) == 2 and value[0] == _CLASS_STATE:
-                    cls = vars(module).get(name)
-                    if inspect.isclass(cls):
+                    holder = vars(module).get(name)
+                    if inspect.isclass(holder) or isinstance(holder, types.SimpleNamespace):
                         for attribute, item in value[1].items():
-                            _put_back(cls, attribute, item)
+                            _put_back(holder, attribute, item)
                 else:
                     _put_back(module, name, value)
 
@@ -1435,15 +1440,22 @@ def remember_project_modules(modules: Sequence[types.ModuleType]) -> None:
     _TRACKED[_MODULES_ENTRY] = _TrackedState(_MODULES_ENTRY, now, restore, _plain_digest)
 
 
+#: The most items (or array elements) a value of a module beside the notebook may hold to be kept as its state.
+MAX_MODULE_ITEMS = 10_000
+
+
 def _plain_data(value: Any) -> bool:
-    """Numbers, strings, and lists, tuples, sets and dicts of them, to three levels and MAX_WATCHED_ITEMS items
-    in all: the module state ``remember_project_modules`` keeps, cheap to copy and digest at every step (a big
-    lookup table is left alone)."""
-    budget = [MAX_WATCHED_ITEMS]
+    """Numbers, strings, NumPy arrays of numbers or strings, and lists, tuples, sets and dicts of them, to three
+    levels and MAX_MODULE_ITEMS items in all: the module state ``remember_project_modules`` keeps, cheap to copy
+    and digest at every step (a big lookup table is left alone)."""
+    budget = [MAX_MODULE_ITEMS]
 
     def plain(item: Any, depth: int) -> bool:
         if item is None or isinstance(item, (bool, int, float, complex, str, bytes)):
             return True
+        if type(item).__module__ == "numpy" and type(item).__name__ == "ndarray":
+            budget[0] -= item.size
+            return budget[0] >= 0 and item.dtype.kind in "biufcSU"
         if depth >= 3 or not isinstance(item, (list, tuple, set, frozenset, dict)):
             return False
         budget[0] -= len(item)
@@ -1467,6 +1479,8 @@ def _plain_digest(value: Any) -> str:
             return [type(item).__name__, sorted(([canonical(k), canonical(v)] for k, v in item.items()), key=repr)]
         if isinstance(item, (list, tuple)):
             return [type(item).__name__, [canonical(x) for x in item]]
+        if type(item).__name__ == "ndarray":
+            return ["ndarray", str(item.dtype), list(item.shape), item.tobytes().hex()]
         return [type(item).__name__, repr(item)]
 
     return hashlib.sha256(repr(canonical(value)).encode("utf-8", "surrogateescape")).hexdigest()
@@ -1480,6 +1494,8 @@ def _put_back(owner: Any, name: str, value: Any) -> None:
     # Subclasses too (a defaultdict, a Counter): the object other modules imported by name stays the one.
     if isinstance(current, list) and isinstance(value, list):
         current[:] = value
+    elif type(current).__name__ == "ndarray" and type(value).__name__ == "ndarray" and current.shape == value.shape and current.dtype == value.dtype and current.flags.writeable:
+        current[...] = value
     elif (isinstance(current, dict) and isinstance(value, dict)) or (isinstance(current, set) and isinstance(value, set)):
         current.clear()
         current.update(value)
