@@ -568,28 +568,42 @@ def test_a_file_one_step_writes_and_a_later_one_reads_by_a_literal_path_reruns_w
     assert run(5) == (15, [("prepare", "cached"), ("summarize", "cached")])
 
 
-def test_the_state_of_a_module_beside_the_notebook_a_cached_step_changed_is_put_back(tmp_path, monkeypatch):
-    # A settings module and a registry beside the notebook, changed by one step and read by a later one.
-    pytest.importorskip("numpy")
-    (tmp_path / "fe_state_rt.py").write_text(
-        "from types import SimpleNamespace\nimport numpy as np\nSCALE = 1.0\nFEATURES = []\nSETTINGS = SimpleNamespace(threshold=0.5)\nWEIGHTS = np.ones(2)\n\n\n"
-        "def add_feature(name):\n    FEATURES.append(name)\n\n\nclass Registry:\n    models = []\n"
-    )
-    (tmp_path / "steps_rt.py").write_text(
-        "import fe_state_rt\nfrom fe_state_rt import FEATURES, WEIGHTS\n\n\n"
-        "def setup():\n    fe_state_rt.SCALE = 3.0\n    fe_state_rt.add_feature('ratio')\n    fe_state_rt.Registry.models.append('rf')\n"
-        "    fe_state_rt.SETTINGS.threshold = 0.25\n    fe_state_rt.WEIGHTS *= 3\n\n\n"
-        "def report(weight):\n    return float(fe_state_rt.SCALE * 10 + len(FEATURES) + len(fe_state_rt.Registry.models) + fe_state_rt.SETTINGS.threshold * 4 + WEIGHTS.sum()) * weight\n"
-    )
+@contextlib.contextmanager
+def _helper_module_pipeline(tmp_path, monkeypatch, helper, steps_module, output):
+    """A pipeline of two steps from a module beside the notebook (``steps_module``: name and source, with
+    ``setup()`` and ``report(weight)``) using another (``helper``): its config and step functions, with the
+    module state tracked afresh; the modules are forgotten afterwards."""
+    for name, source in (helper, steps_module):
+        (tmp_path / f"{name}.py").write_text(source)
     monkeypatch.syspath_prepend(str(tmp_path))
     runtime._TRACKED.pop(runtime._MODULES_ENTRY, None)
     try:
-        import importlib
-
-        steps_rt = importlib.import_module("steps_rt")
-        config = _small_config([("setup", [], []), ("report", ["weight"], ["total"])], {"weight": {"default": 1, "type": "int"}})
+        module = importlib.import_module(steps_module[0])
+        config = _small_config([("setup", [], []), ("report", ["weight"], [output])], {"weight": {"default": 1, "type": "int"}})
         config["steps"][1]["after"] = ["setup"]
-        steps = {"setup": steps_rt.setup, "report": steps_rt.report}
+        yield config, {"setup": module.setup, "report": module.report}
+    finally:
+        runtime._TRACKED.pop(runtime._MODULES_ENTRY, None)
+        for name in (steps_module[0], helper[0]):
+            sys.modules.pop(name, None)
+
+
+def test_the_state_of_a_module_beside_the_notebook_a_cached_step_changed_is_put_back(tmp_path, monkeypatch):
+    # A settings module and a registry beside the notebook, changed by one step and read by a later one.
+    pytest.importorskip("numpy")
+    helper = (
+        "fe_state_rt",
+        "from types import SimpleNamespace\nimport numpy as np\nSCALE = 1.0\nFEATURES = []\nSETTINGS = SimpleNamespace(threshold=0.5)\nWEIGHTS = np.ones(2)\n\n\n"
+        "def add_feature(name):\n    FEATURES.append(name)\n\n\nclass Registry:\n    models = []\n",
+    )
+    steps_module = (
+        "steps_rt",
+        "import fe_state_rt\nfrom fe_state_rt import FEATURES, WEIGHTS\n\n\n"
+        "def setup():\n    fe_state_rt.SCALE = 3.0\n    fe_state_rt.add_feature('ratio')\n    fe_state_rt.Registry.models.append('rf')\n"
+        "    fe_state_rt.SETTINGS.threshold = 0.25\n    fe_state_rt.WEIGHTS *= 3\n\n\n"
+        "def report(weight):\n    return float(fe_state_rt.SCALE * 10 + len(FEATURES) + len(fe_state_rt.Registry.models) + fe_state_rt.SETTINGS.threshold * 4 + WEIGHTS.sum()) * weight\n",
+    )
+    with _helper_module_pipeline(tmp_path, monkeypatch, helper, steps_module, "total") as (config, steps):
 
         def run(weight):
             return _output_and_statuses(config, steps, tmp_path, "total", weight=weight)
@@ -601,10 +615,6 @@ def test_the_state_of_a_module_beside_the_notebook_a_cached_step_changed_is_put_
         assert run(1) == (39.0, ["cached", "cached"])
         # Every run starts from the module as first imported: nothing piles up run after run.
         assert runtime.run_pipeline(config, steps, None, {"weight": 1}, tmp_path, use_cache=False, record=False).outputs["total"] == 39.0
-    finally:
-        runtime._TRACKED.pop(runtime._MODULES_ENTRY, None)
-        for name in ("steps_rt", "fe_state_rt"):
-            sys.modules.pop(name, None)
 
 
 def _load_store():
@@ -663,25 +673,13 @@ def test_plain_module_state_digests_the_same_in_every_process():
 
 
 def test_module_state_put_back_keeps_a_defaultdict_imported_by_name(tmp_path, monkeypatch):
-    (tmp_path / "counts_rt.py").write_text("from collections import defaultdict\nCOUNTS = defaultdict(int)\nSTARTED = __import__('time').time()\n\n\ndef count(name):\n    COUNTS[name] += 1\n")
-    (tmp_path / "steps_counts_rt.py").write_text("from counts_rt import COUNTS, count\n\n\ndef setup():\n    count('a')\n    count('a')\n\n\ndef report(weight):\n    return COUNTS['a'] * weight\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    runtime._TRACKED.pop(runtime._MODULES_ENTRY, None)
-    try:
-        import importlib
-
-        module = importlib.import_module("steps_counts_rt")
-        config = _small_config([("setup", [], []), ("report", ["weight"], ["n_a"])], {"weight": {"default": 1, "type": "int"}})
-        config["steps"][1]["after"] = ["setup"]
-        steps = {"setup": module.setup, "report": module.report}
+    helper = ("counts_rt", "from collections import defaultdict\nCOUNTS = defaultdict(int)\nSTARTED = __import__('time').time()\n\n\ndef count(name):\n    COUNTS[name] += 1\n")
+    steps_module = ("steps_counts_rt", "from counts_rt import COUNTS, count\n\n\ndef setup():\n    count('a')\n    count('a')\n\n\ndef report(weight):\n    return COUNTS['a'] * weight\n")
+    with _helper_module_pipeline(tmp_path, monkeypatch, helper, steps_module, "n_a") as (config, steps):
         assert runtime.run_pipeline(config, steps, None, {"weight": 1}, tmp_path, use_cache=False, record=False).outputs["n_a"] == 2
         # (A run without the cache stores its results too.) setup from the cache puts the counts back in place.
         assert _output_and_statuses(config, steps, tmp_path, "n_a", weight=1) == (2, ["cached", "cached"])
         assert _output_and_statuses(config, steps, tmp_path, "n_a", weight=3) == (6, ["cached", "ran"])
-    finally:
-        runtime._TRACKED.pop(runtime._MODULES_ENTRY, None)
-        for name in ("steps_counts_rt", "counts_rt"):
-            sys.modules.pop(name, None)
 
 
 def _setup_log(log_file):
