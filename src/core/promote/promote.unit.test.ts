@@ -502,10 +502,10 @@ describe('re-promotion', function () {
     assert.equal(syntax?.fileLine, 6, JSON.stringify(outcome.problems));
     assert.match(formatProblem(syntax ?? assert.fail('no syntax error')), /^nb\.py: cell 2, line 2, column \d+, file line 6: /);
     assert.equal(problemToJson(syntax).fileLine, 6);
-    // A problem of the whole cell: the file line of the cell's first line.
+    // A problem of the cell's tags: the file line of the marker that holds them (`# %% [markdown] tags=[...]`).
     writeFileSync(join(dir, 'md.py'), '# %% [markdown] tags=["step:notes"]\n# Notes\n\n# %% tags=["step:load"]\nx = 1\n');
     const md = (await promoteNotebook({ notebook: 'md.py', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true })).problems.find((p) => p.code === 'tag-on-markdown');
-    assert.match(formatProblem(md ?? assert.fail('no tag-on-markdown')), /^md\.py: cell 1, file line 2: tags on markdown cells are ignored/);
+    assert.match(formatProblem(md ?? assert.fail('no tag-on-markdown')), /^md\.py: cell 1, file line 1: tags on markdown cells are ignored/);
   });
 
   it("a percent script's active option: a notebook-only parameters cell is read, a script-only cell is left out, file lines stay right", async () => {
