@@ -682,6 +682,35 @@ def test_module_state_put_back_keeps_a_defaultdict_imported_by_name(tmp_path, mo
         assert _output_and_statuses(config, steps, tmp_path, "n_a", weight=3) == (6, ["cached", "ran"])
 
 
+def _set_precision():
+    import decimal
+
+    decimal.getcontext().prec = 6  # as a function of a module beside the notebook would: no analysis sees it
+
+
+def _third(weight):
+    import decimal
+
+    return float(decimal.Decimal(1) / decimal.Decimal(3)) * weight
+
+
+def test_a_process_setting_a_cached_step_changed_is_set_again(tmp_path):
+    import decimal
+
+    runtime._TRACKED.pop(runtime._SETTINGS_ENTRY, None)
+    saved = decimal.getcontext().prec
+    try:
+        config = _small_config([("setup", [], []), ("report", ["weight"], ["third"])], {"weight": {"default": 1, "type": "int"}})
+        config["steps"][1]["after"] = ["setup"]
+        steps = {"setup": _set_precision, "report": _third}
+        assert _output_and_statuses(config, steps, tmp_path, "third", weight=1) == (0.333333, ["ran", "ran"])
+        # setup from the cache sets decimal's precision again, as running it did.
+        assert _output_and_statuses(config, steps, tmp_path, "third", weight=2) == (0.666666, ["cached", "ran"])
+    finally:
+        runtime._TRACKED.pop(runtime._SETTINGS_ENTRY, None)
+        decimal.getcontext().prec = saved
+
+
 def _setup_log(log_file):
     with open(log_file, "a") as file:  # a log: each run adds to it
         file.write("setup\n")

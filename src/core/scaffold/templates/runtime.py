@@ -541,6 +541,7 @@ def run_pipeline(
         if inspect.ismodule(module) and module.__name__.split(".")[0] != top and module.__name__ != __name__ and _is_own_code(module)
     }
     remember_project_modules([module for _, module in sorted(project_modules.items())])
+    remember_process_settings()
     for tracked in _tracked_state():
         # The notebook's steps ran right after its first cells seeded or made generators and set the shared
         # values its functions change: every run starts from there too.
@@ -1332,7 +1333,8 @@ _RNG_ENTRY = "\0nbpromote-rng"
 _GLOBALS_ENTRY = "\0nbpromote-globals"
 _GENERATORS_ENTRY = "\0nbpromote-generators"
 _MODULES_ENTRY = "\0nbpromote-modules"
-_STATE_ENTRIES = (_RNG_ENTRY, _GLOBALS_ENTRY, _GENERATORS_ENTRY, _MODULES_ENTRY)
+_SETTINGS_ENTRY = "\0nbpromote-settings"
+_STATE_ENTRIES = (_RNG_ENTRY, _GLOBALS_ENTRY, _GENERATORS_ENTRY, _MODULES_ENTRY, _SETTINGS_ENTRY)
 
 
 class _TrackedState:
@@ -1442,6 +1444,86 @@ def remember_project_modules(modules: Sequence[types.ModuleType]) -> None:
 
 #: The most items (or array elements) a value of a module beside the notebook may hold to be kept as its state.
 MAX_MODULE_ITEMS = 10_000
+
+
+def remember_process_settings() -> None:
+    """The process-wide settings of the libraries the steps use, as the values in effect: pandas' options,
+    scikit-learn's configuration, NumPy's error handling and ``decimal``'s context. A step may change them where
+    the analysis cannot see it (``configure_pandas()`` from a module beside the notebook calling
+    ``pd.set_option("mode.use_inf_as_na", True)``), and the notebook's later steps ran with the change: as for
+    ``remember_project_modules``, what the steps changed since the run started is in each key and cache entry,
+    and a cached step sets it again. Registered once per process."""
+    if _SETTINGS_ENTRY in _TRACKED:
+        return
+
+    def pandas_options() -> Dict[str, Any]:
+        config = getattr(sys.modules.get("pandas._config.config"), "_global_config", None)
+        found: Dict[str, Any] = {}
+
+        def walk(node: Any, prefix: str) -> None:
+            for key, value in node.items():
+                if isinstance(value, dict):
+                    walk(value, f"{prefix}{key}.")
+                elif _plain_data(value):
+                    found[f"{prefix}{key}"] = value
+
+        if isinstance(config, dict):
+            walk(config, "")
+        return found
+
+    def snapshot() -> Dict[str, Dict[str, Any]]:
+        state: Dict[str, Dict[str, Any]] = {}
+        with contextlib.suppress(Exception):
+            state["pandas"] = pandas_options()
+        with contextlib.suppress(Exception):
+            if "sklearn" in sys.modules:
+                state["sklearn"] = {k: v for k, v in sys.modules["sklearn"].get_config().items() if _plain_data(v)}
+        with contextlib.suppress(Exception):
+            if "numpy" in sys.modules:
+                state["numpy"] = dict(sys.modules["numpy"].geterr())
+        with contextlib.suppress(Exception):
+            if "decimal" in sys.modules:
+                context = sys.modules["decimal"].getcontext()
+                state["decimal"] = {k: getattr(context, k) for k in ("prec", "rounding", "Emin", "Emax", "capitals", "clamp")}
+        return state
+
+    initial = snapshot()
+
+    def now() -> Dict[str, Any]:
+        changed: Dict[str, Any] = {}
+        for library, values in snapshot().items():
+            # A library imported since (by a step): its settings as first seen are its start.
+            before = initial.setdefault(library, copy.deepcopy(values))
+            delta = {k: v for k, v in values.items() if k not in before or _plain_digest(before[k]) != _plain_digest(v)}
+            if delta:
+                changed[library] = delta
+        return changed
+
+    def apply(state: Mapping[str, Any]) -> None:
+        for library, values in state.items():
+            if not isinstance(values, dict) or not values:
+                continue
+            with contextlib.suppress(Exception), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # setting a deprecated option warns
+                if library == "pandas":
+                    for key, value in values.items():
+                        sys.modules["pandas"].set_option(key, value)
+                elif library == "sklearn":
+                    sys.modules["sklearn"].set_config(**values)
+                elif library == "numpy":
+                    sys.modules["numpy"].seterr(**values)
+                elif library == "decimal":
+                    context = sys.modules["decimal"].getcontext()
+                    for key, value in values.items():
+                        setattr(context, key, value)
+
+    def restore(changed: Mapping[str, Any]) -> None:
+        # Back to the start only what differs from it now (setting every option would warn of deprecated ones).
+        current = now()
+        apply({library: {k: initial.get(library, {}).get(k) for k in values if k in initial.get(library, {})} for library, values in current.items()})
+        apply(changed)
+
+    _TRACKED[_SETTINGS_ENTRY] = _TrackedState(_SETTINGS_ENTRY, now, restore, _plain_digest)
 
 
 def _plain_data(value: Any) -> bool:
