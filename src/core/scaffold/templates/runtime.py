@@ -533,14 +533,8 @@ def run_pipeline(
     run.keep_outputs = keep_outputs or {}
     run.workdir = str(workdir)
     run.fingerprints.project_folders = sorted({os.path.realpath(folder) for folder in (root, root / config.get("workdir", "."), workdir)})
-    top = str(config.get("package") or "")
-    project_modules = {
-        module.__name__: module
-        for function in [*steps.values(), *([] if metrics is None else [metrics])]
-        for module in _code_modules(function).values()
-        if inspect.ismodule(module) and module.__name__.split(".")[0] != top and module.__name__ != __name__ and _is_own_code(module)
-    }
-    remember_project_modules([module for _, module in sorted(project_modules.items())])
+    if _MODULES_ENTRY not in _TRACKED:
+        remember_project_modules(_project_modules([*steps.values(), *([] if metrics is None else [metrics])], str(config.get("package") or "")))
     remember_process_settings()
     for tracked in _tracked_state():
         # The notebook's steps ran right after its first cells seeded or made generators and set the shared
@@ -713,8 +707,9 @@ class _Run:
         self.uncopied: dict[str, dict[str, list[str]]] = {}
         self.uncopied_inputs: dict[str, list[str]] = {}
         self.step_states: dict[str, dict[str, Any]] = {}
-        #: Steps that wrote a file or folder a parameter names, with what is needed to key them again at the end
-        #: (and the key their outputs were stored under).
+        #: Steps that wrote a file or folder their code or a parameter names, or whose code names files a later
+        #: step may write (``_rekey_at_end``), with what is needed to key them again at the end (and the key
+        #: their outputs were stored under).
         self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], dict[str, Any], str]] = []
         #: The data files steps read (``_note_reads``), by absolute path: their sha256 and the steps reading them.
         self.read_files: dict[str, dict[str, Any]] = {}
@@ -870,11 +865,9 @@ class _Run:
                 summary = _key_summary(self.key_parts[name])
                 if self.cache.last_key(name) != summary:
                     self.cache.remember_key(name, summary)
-                if any(label == "literal-file" for label, _ in self.key_parts[name]):
+                if self._names_files(name):
                     # As for a step that ran (below): a later step may write where its code names.
-                    producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
-                    given = {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}
-                    self.wrote_files.append((step, function, state, producers, given, key))
+                    self._rekey_at_end(step, function, state, {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}, key)
                 return canonical, cached, "cached"
         folder = os.getcwd()
         if self._unsaved:
@@ -920,25 +913,33 @@ class _Run:
             # give as well.
             stored[_KEY_ENTRY] = canonical
             kept = self.cache.store(name, after, stored)
-            producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
-            self.wrote_files.append((step, function, state, producers, given, after))
+            self._rekey_at_end(step, function, state, given, after)
         else:
             # The entry says the key later steps depend on: stored again under another key at the end of the run
             # (below), it still gives this one.
             stored[_KEY_ENTRY] = canonical
             kept = self.cache.store(name, key, stored)
-            if kept and any(label == "literal-file" for label, _ in self.key_parts[name]):
+            if kept and self._names_files(name):
                 # Its key covers files or folders its code names (`glob("data/raw/*.csv")` names data): a later
                 # step writing there (a model into data/interim) gives it another key at the next run. Stored
                 # under that one too at the end of the run, the next run with nothing changed takes it from
                 # the cache.
-                producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
-                self.wrote_files.append((step, function, state, producers, given, key))
+                self._rekey_at_end(step, function, state, given, key)
         if not kept:
             # Outputs that cannot be pickled (an open file, a generator) are new objects at every run, and may
             # carry state (a file emptied again when reopened): the steps taking them run again too.
             canonical = hashlib.sha256(f"{canonical} not cached in run {self.run_id} {time.time_ns()}".encode("utf-8")).hexdigest()
         return canonical, {**changed, **outputs}, "ran"
+
+    def _names_files(self, step: str) -> bool:
+        """The step's last key covers files or folders its code names (``literal-file`` parts)."""
+        return any(label == "literal-file" for label, _ in self.key_parts[step])
+
+    def _rekey_at_end(self, step: Mapping[str, Any], function: StepFunction, state: str | None, given: dict[str, Any], key: str) -> None:
+        """Has ``rekey_file_writers`` store the step's entry (under ``key`` now) under the key its files give at
+        the end of the run too, from the producers of its inputs as they are now and the parameters ``given``."""
+        producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
+        self.wrote_files.append((step, function, state, producers, given, key))
 
     def _watched_values(self, step: Mapping[str, Any]) -> list[str]:
         """The values a step may change in place besides its outputs: its inputs; the values one of them holds
@@ -1375,6 +1376,18 @@ def remember_shared_globals(namespace: Dict[str, Any], names: Sequence[str]) -> 
     _TRACKED[_GLOBALS_ENTRY] = _TrackedState(_GLOBALS_ENTRY, now, restore, _value_digest)
 
 
+def _project_modules(functions: Sequence[StepFunction], package: str) -> List[types.ModuleType]:
+    """The modules of the project the functions use (``_code_modules``) that are not the generated ``package``
+    or this runtime: the notebook's own (``helpers.py`` beside it), by name."""
+    found = {
+        module.__name__: module
+        for function in functions
+        for module in _code_modules(function).values()
+        if inspect.ismodule(module) and module.__name__.split(".")[0] != package and module.__name__ != __name__ and _is_own_code(module)
+    }
+    return [module for _, module in sorted(found.items())]
+
+
 def remember_project_modules(modules: Sequence[types.ModuleType]) -> None:
     """The state of the notebook's own modules the steps use (``helpers.py`` beside it: not the generated
     package, not an installed one): their data (``SCALE = 1.0``, ``FEATURES = []``, a registry dict, a class's
@@ -1410,16 +1423,10 @@ def remember_project_modules(modules: Sequence[types.ModuleType]) -> None:
     # Kept, digested and put back: what the steps changed since the modules were imported, not what they hold
     # at import, which may differ from process to process (a start time, a pid) without any step reading it.
     initial = snapshot()
-    initial_digests = {module: {name: _plain_digest(value) for name, value in values.items()} for module, values in initial.items()}
+    initial_digests = _digests_of(initial)
 
     def now() -> Dict[str, Any]:
-        changed: Dict[str, Any] = {}
-        for module, values in snapshot().items():
-            before = initial_digests.get(module, {})
-            delta = {name: value for name, value in values.items() if before.get(name) != _plain_digest(value)}
-            if delta:
-                changed[module] = delta
-        return changed
+        return _changes_since(initial_digests, snapshot())
 
     def put_back(state: Mapping[str, Any]) -> None:
         for module_name, values in state.items():
@@ -1488,16 +1495,16 @@ def remember_process_settings() -> None:
         return state
 
     initial = snapshot()
+    initial_digests = _digests_of(initial)
 
     def now() -> Dict[str, Any]:
-        changed: Dict[str, Any] = {}
-        for library, values in snapshot().items():
+        current = snapshot()
+        for library, values in current.items():
             # A library imported since (by a step): its settings as first seen are its start.
-            before = initial.setdefault(library, copy.deepcopy(values))
-            delta = {k: v for k, v in values.items() if k not in before or _plain_digest(before[k]) != _plain_digest(v)}
-            if delta:
-                changed[library] = delta
-        return changed
+            if library not in initial:
+                initial[library] = copy.deepcopy(values)
+                initial_digests[library] = _digests_of({library: values})[library]
+        return _changes_since(initial_digests, current)
 
     def apply(state: Mapping[str, Any]) -> None:
         for library, values in state.items():
@@ -1526,6 +1533,27 @@ def remember_process_settings() -> None:
     _TRACKED[_SETTINGS_ENTRY] = _TrackedState(_SETTINGS_ENTRY, now, restore, _plain_digest)
 
 
+def _digests_of(state: Mapping[str, Mapping[str, Any]]) -> Dict[str, Dict[str, str]]:
+    """The ``_plain_digest`` of each value of a tracked state kept by group (a module, a library) and name."""
+    return {group: {name: _plain_digest(value) for name, value in values.items()} for group, values in state.items()}
+
+
+def _changes_since(start: Mapping[str, Mapping[str, str]], current: Mapping[str, Mapping[str, Any]]) -> Dict[str, Dict[str, Any]]:
+    """By group, the values of ``current`` whose digest is not the one ``start`` has for them (``_digests_of``):
+    what the steps changed since the state started; groups without a change are left out."""
+    changed: Dict[str, Dict[str, Any]] = {}
+    for group, values in current.items():
+        before = start.get(group, {})
+        delta = {name: value for name, value in values.items() if before.get(name) != _plain_digest(value)}
+        if delta:
+            changed[group] = delta
+    return changed
+
+
+def _is_ndarray(value: Any) -> bool:
+    return type(value).__name__ == "ndarray" and type(value).__module__ == "numpy"
+
+
 def _plain_data(value: Any) -> bool:
     """Numbers, strings, NumPy arrays of numbers or strings, and lists, tuples, sets and dicts of them, to three
     levels and MAX_MODULE_ITEMS items in all: the module state ``remember_project_modules`` keeps, cheap to copy
@@ -1535,7 +1563,7 @@ def _plain_data(value: Any) -> bool:
     def plain(item: Any, depth: int) -> bool:
         if item is None or isinstance(item, (bool, int, float, complex, str, bytes)):
             return True
-        if type(item).__module__ == "numpy" and type(item).__name__ == "ndarray":
+        if _is_ndarray(item):
             budget[0] -= item.size
             return budget[0] >= 0 and item.dtype.kind in "biufcSU"
         if depth >= 3 or not isinstance(item, (list, tuple, set, frozenset, dict)):
@@ -1551,8 +1579,8 @@ def _plain_data(value: Any) -> bool:
 
 
 def _plain_digest(value: Any) -> str:
-    """A digest of plain data (``_plain_data``) that is the same in every process: sets and dict items in sorted
-    order (a set of strings iterates in another order in each process), types named."""
+    """A digest of plain data (``_plain_data``, generator states) that is the same in every process: sets and dict
+    items in sorted order (a set of strings iterates in another order in each process), types named."""
 
     def canonical(item: Any) -> Any:
         if isinstance(item, (set, frozenset)):
@@ -1561,7 +1589,7 @@ def _plain_digest(value: Any) -> str:
             return [type(item).__name__, sorted(([canonical(k), canonical(v)] for k, v in item.items()), key=repr)]
         if isinstance(item, (list, tuple)):
             return [type(item).__name__, [canonical(x) for x in item]]
-        if type(item).__name__ == "ndarray":
+        if _is_ndarray(item):
             return ["ndarray", str(item.dtype), list(item.shape), item.tobytes().hex()]
         return [type(item).__name__, repr(item)]
 
@@ -1576,7 +1604,7 @@ def _put_back(owner: Any, name: str, value: Any) -> None:
     # Subclasses too (a defaultdict, a Counter): the object other modules imported by name stays the one.
     if isinstance(current, list) and isinstance(value, list):
         current[:] = value
-    elif type(current).__name__ == "ndarray" and type(value).__name__ == "ndarray" and current.shape == value.shape and current.dtype == value.dtype and current.flags.writeable:
+    elif _is_ndarray(current) and _is_ndarray(value) and current.shape == value.shape and current.dtype == value.dtype and current.flags.writeable:
         current[...] = value
     elif (isinstance(current, dict) and isinstance(value, dict)) or (isinstance(current, set) and isinstance(value, set)):
         current.clear()
@@ -1632,7 +1660,7 @@ def remember_generators(namespace: Dict[str, Any], names: Sequence[str]) -> None
             else:
                 value.set_state(state)
 
-    _TRACKED[_GENERATORS_ENTRY] = _TrackedState(_GENERATORS_ENTRY, now, restore, _state_digest)
+    _TRACKED[_GENERATORS_ENTRY] = _TrackedState(_GENERATORS_ENTRY, now, restore, _plain_digest)
 
 
 def _generator_state(value: Any) -> Any:
@@ -1653,32 +1681,6 @@ def _value_digest(value: Any) -> str:
     """A digest of a value's whole state (pickled), or of its JSON (reprs for the rest) when it cannot be
     pickled: a DataFrame's repr shows only its head and tail."""
     return _pickled_digest(value) or hashlib.sha256(_canonical_json(value).encode("utf-8")).hexdigest()
-
-
-def _state_digest(value: Any) -> str:
-    """A digest of nested dicts, tuples, lists, numbers, strings and arrays (generator states)."""
-    digest = hashlib.sha256()
-
-    def feed(item: Any) -> None:
-        if isinstance(item, Mapping):
-            digest.update(b"{")
-            for key in sorted(item, key=str):
-                feed(str(key))
-                feed(item[key])
-            digest.update(b"}")
-        elif isinstance(item, (tuple, list)):
-            digest.update(b"[")
-            for part in item:
-                feed(part)
-            digest.update(b"]")
-        elif hasattr(item, "tobytes"):
-            digest.update(item.tobytes())
-        else:
-            digest.update(repr(item).encode("utf-8"))
-        digest.update(b",")
-
-    feed(value)
-    return digest.hexdigest()
 
 
 def remember_seeded_rng(modules: Sequence[str] = ("random", "numpy"), start: Sequence[str] = ()) -> None:
@@ -1715,7 +1717,7 @@ def remember_seeded_rng(modules: Sequence[str] = ("random", "numpy"), start: Seq
             state["numpy"] = numpy.random.get_state()
         return state
 
-    _TRACKED[_RNG_ENTRY] = _TrackedState(_RNG_ENTRY, now, _set_global_rng, _state_digest)
+    _TRACKED[_RNG_ENTRY] = _TrackedState(_RNG_ENTRY, now, _set_global_rng, _plain_digest)
 
 
 def _set_global_rng(state: Mapping[str, Any]) -> None:
