@@ -34,7 +34,7 @@ import { hasErrors } from '../contract/problem';
 import type { StepGraph } from '../contract/stepGraph';
 import type { Notebook } from '../contract/notebook';
 import { readRoles } from '../tags/roles';
-import { liveLocalRun } from '../runs/localStore';
+import { liveLocalRun, liveRunWords } from '../runs/localStore';
 import { METRICS_SUGGESTION, suggestedStepCells, suggestionTag, suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
@@ -1176,12 +1176,11 @@ export function packageNameFor(notebookPath: string): string {
 async function runGoingOn(outDir: string, packageName: string, notebook: string): Promise<Problem | undefined> {
   const run = await liveLocalRun(outDir);
   if (run === undefined) return undefined;
-  const started = run.start === undefined ? Number.NaN : Math.max(0, Math.round((Date.now() - Date.parse(run.start)) / 1000));
   const pid = String(run.livePid);
   return {
     severity: 'error',
     code: 'pipeline-running',
-    message: `${packageName} is running (run ${run.id}, process ${pid}${Number.isNaN(started) ? '' : `, started ${started} s ago`}): promoting now would change the code it runs, and its results would mix two versions; nothing was written. Wait until it ends or stop it, then promote again (if process ${pid} is no run of this pipeline, promote with --even-if-running)`,
+    message: `${packageName} is running (${liveRunWords(run)}): promoting now would change the code it runs, and its results would mix two versions; nothing was written. Wait until it ends or stop it, then promote again (if process ${pid} is no run of this pipeline, promote with --even-if-running)`,
     file: notebook,
   };
 }

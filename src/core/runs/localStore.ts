@@ -112,6 +112,15 @@ export async function liveLocalRun(root: string): Promise<RunSummary | undefined
   return page.items.find((run) => run.livePid !== undefined);
 }
 
+/**
+ * A run going on (`liveLocalRun`) as messages name it: "run 20261125T221530Z-a1b2c3, process 4242, started 12 s
+ * ago" (without the start when the record has none).
+ */
+export function liveRunWords(run: RunSummary): string {
+  const seconds = run.start === undefined ? Number.NaN : Math.max(0, Math.round((Date.now() - Date.parse(run.start)) / 1000));
+  return `run ${run.id}, process ${String(run.livePid)}${Number.isNaN(seconds) ? '' : `, started ${seconds} s ago`}`;
+}
+
 /** One run by id (for "open run"): its summary, flagged when its record is missing or malformed. */
 export async function readLocalRun(root: string, id: string): Promise<RunSummary> {
   const file = join(root, LOCAL_RUNS_DIR, id, 'run.json');

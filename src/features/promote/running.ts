@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { liveLocalRun } from '../../core/runs/localStore';
+import { liveLocalRun, liveRunWords } from '../../core/runs/localStore';
 
 /**
  * The pipeline runs this window started that have not ended, one per output root: a second run of the same
@@ -74,8 +74,7 @@ export function showAlreadyRunning(busy: RunningPipeline, where: string, showLog
 export async function showRunningElsewhere(root: string, name: string, runAnyway: () => void): Promise<string | undefined> {
   const outside = await liveLocalRun(root);
   if (outside === undefined) return undefined;
-  const seconds = outside.start === undefined ? Number.NaN : Math.max(0, Math.round((Date.now() - Date.parse(outside.start)) / 1000));
-  const message = `${name} is already running outside this window (run ${outside.id}, process ${String(outside.livePid)}${Number.isNaN(seconds) ? '' : `, started ${seconds} s ago`}): a second run would race it on its cache. Wait until it ends, or stop that process.`;
+  const message = `${name} is already running outside this window (${liveRunWords(outside)}): a second run would race it on its cache. Wait until it ends, or stop that process.`;
   void vscode.window.showWarningMessage(message, 'Run Anyway').then((choice) => {
     if (choice === 'Run Anyway') runAnyway();
   });
