@@ -2187,38 +2187,37 @@ def test_a_missing_or_malformed_config_exits_1_naming_the_file(project):
 
 
 def test_config_and_pipeline_py_must_agree(project):
-    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("name: report", "name: summary"))
-    done = run(project, check_exit=1)
+    done = _refused_edit(project, "name: report", "name: summary")
     assert "pipeline.yaml lists the step 'summary', but pipeline.py has no function for it" in done.stderr
+
+
+def _refused_edit(project, old, new):
+    """The run of the package with ``old`` in its pipeline.yaml edited into ``new``: exit 1, asserted."""
+    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace(old, new))
+    return run(project, check_exit=1)
 
 
 def test_module_function_and_inputs_edited_in_pipeline_yaml_are_refused_naming_what_runs(project):
     """pipeline.py runs its own imports: an edited `module`/`function` would change nothing, other inputs fail in the step."""
-    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("module: toypkg.steps.scale", "module: toypkg.steps.scale_v2"))
-    done = run(project, check_exit=1)
+    done = _refused_edit(project, "module: toypkg.steps.scale", "module: toypkg.steps.scale_v2")
     assert "pipeline.yaml names toypkg.steps.scale_v2.scale for the step 'scale', but pipeline.py runs toypkg.steps.scale.scale" in done.stderr
-    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("inputs: [numbers, factor]", "inputs: [numbers, factor, data_path]"))
-    done = run(project, check_exit=1)
+    done = _refused_edit(project, "inputs: [numbers, factor]", "inputs: [numbers, factor, data_path]")
     assert "pipeline.yaml gives the step 'scale' the inputs [numbers, factor, data_path], but its function toypkg.steps.scale.scale takes (numbers, factor)" in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_inputs_reordered_or_renamed_in_pipeline_yaml_are_refused_for_steps_and_the_metrics(project):
     """The runner passes inputs in order: the same names in another order would hand each argument another value."""
-    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("inputs: [numbers, factor]", "inputs: [factor, numbers]"))
-    done = run(project, check_exit=1)
+    done = _refused_edit(project, "inputs: [numbers, factor]", "inputs: [factor, numbers]")
     assert (
         "pipeline.yaml gives the step 'scale' the inputs [factor, numbers], but its function toypkg.steps.scale.scale takes (numbers, factor)"
         " (the same names in another order: the runner passes them in order, so each argument would get another value)"
     ) in done.stderr
-    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("inputs: [scaled, total]", "inputs: [total, scaled]"))
-    done = run(project, check_exit=1)
+    done = _refused_edit(project, "inputs: [scaled, total]", "inputs: [total, scaled]")
     assert "pipeline.yaml gives the metrics the inputs [total, scaled], but its function toypkg.metrics.compute_metrics takes (scaled, total)" in done.stderr
-    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("inputs: [scaled, total]", "inputs: [scaled, numbers]"))
-    done = run(project, check_exit=1)
+    done = _refused_edit(project, "inputs: [scaled, total]", "inputs: [scaled, numbers]")
     assert "pipeline.yaml gives the metrics the inputs [scaled, numbers], but its function toypkg.metrics.compute_metrics takes (scaled, total);" in done.stderr
-    (project / "pipeline.yaml").write_text(PIPELINE_YAML.replace("function: compute_metrics", "function: compute_metrics_v2"))
-    done = run(project, check_exit=1)
+    done = _refused_edit(project, "function: compute_metrics", "function: compute_metrics_v2")
     assert "pipeline.yaml names toypkg.metrics.compute_metrics_v2 for the metrics, but pipeline.py runs toypkg.metrics.compute_metrics" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (project / ".nbpromote" / "runs").exists()
