@@ -57,13 +57,29 @@ async function lenses(uri: vscode.Uri): Promise<Lens[]> {
   return found.map((l) => ({ title: l.command?.title ?? '', line: l.range.start.line, command: l.command?.command ?? '', arguments: l.command?.arguments ?? [] }));
 }
 
-/** Promotes editor-churn.ipynb into the suite's output root, as the extension's version would; the workspace folder. */
-async function promoteChurn(): Promise<string> {
+/**
+ * Runs `body` on a copy of editor-churn.ipynb named `name`, promoted into an output root of its own
+ * (`<name>-out`, the setting changed for the test): the other tests' promotions, edits and the editor's auto
+ * save leave it alone. Removed afterwards.
+ */
+async function withOwnPromotion(name: string, body: (paths: { readonly notebook: string; readonly out: string }) => Promise<void>): Promise<void> {
   const root = workspaceRoot().fsPath;
-  const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
-  const promoted = await promoteNotebook({ notebook: join(root, 'editor-churn.ipynb'), cwd: root, out: join(root, outRoot), toolVersion: version });
-  assert.ok(promoted.ok, JSON.stringify(promoted.problems));
-  return root;
+  const settings = vscode.workspace.getConfiguration('nbpromote');
+  const notebook = join(root, `${name}.ipynb`);
+  const out = join(root, `${name}-out`);
+  writeFileSync(notebook, readFileSync(join(root, 'editor-churn.ipynb')));
+  await settings.update('output.root', `${name}-out`, vscode.ConfigurationTarget.Workspace);
+  try {
+    const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
+    const promoted = await promoteNotebook({ notebook, cwd: root, out, toolVersion: version });
+    assert.ok(promoted.ok, JSON.stringify(promoted.problems));
+    await body({ notebook, out });
+  } finally {
+    await closeAll();
+    await settings.update('output.root', outRoot, vscode.ConfigurationTarget.Workspace);
+    rmSync(notebook, { force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 /** Polls `get` until `ok` holds (providers answer after edits settle); fails with the last value seen. */
@@ -174,7 +190,10 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
   });
 
   it('says "Promoted v0.1.0 · up to date" after promotion, and "1 step changed" after an unsaved edit of a step', async () => {
-    await promoteChurn();
+    const root = workspaceRoot().fsPath;
+    const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
+    const promoted = await promoteNotebook({ notebook: join(root, 'editor-churn.ipynb'), cwd: root, out: join(root, outRoot), toolVersion: version });
+    assert.ok(promoted.ok, JSON.stringify(promoted.problems));
     const notebook = await openNotebook('editor-churn.ipynb');
     const first = notebook.cellAt(0).document.uri;
     await eventually('the promote lens', () => titles(first), (t) => t.includes('Promoted v0.1.0 · up to date'));
@@ -199,35 +218,28 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
   });
 
   it('follows a generated file changed on disk (not the notebook, not its lock): a step module broken by hand shows on the lens, and goes when it is fixed', async () => {
-    await closeAll(); // the notebook as on disk: an earlier test's unsaved edit would make every generated file differ
-    const root = await promoteChurn();
-    const notebook = await openNotebook('editor-churn.ipynb');
-    const first = notebook.cellAt(0).document.uri;
-    const before = await eventually('the promote lens', () => titles(first), (t) => t.some((title) => title.startsWith('Promoted v0.1.0')));
-    const step = join(root, outRoot, 'src', 'editor_churn', 'steps', 'train.py');
-    const text = readFileSync(step, 'utf8');
-    try {
-      // Only the generated file changes: not the notebook, not its lock.
-      writeFileSync(step, `${text}\ndef broken(:\n`);
-      await eventually('the lens after the step module broke', () => titles(first), (t) => t.includes('Promoted v0.1.0 · 1 error to fix'));
-    } finally {
-      writeFileSync(step, text);
-    }
-    await eventually('the lens after the step module was fixed', () => titles(first), (t) => t.join() === before.join());
+    await withOwnPromotion('editor-gen', async ({ out }) => {
+      const notebook = await openNotebook('editor-gen.ipynb');
+      const first = notebook.cellAt(0).document.uri;
+      const upToDate = 'Promoted v0.1.0 · up to date';
+      await eventually('the promote lens', () => titles(first), (t) => t.includes(upToDate));
+      const step = join(out, 'src', 'editor_gen', 'steps', 'train.py');
+      const text = readFileSync(step, 'utf8');
+      // Only the generated file changes: not the notebook, not its lock. (Written through VS Code's file system,
+      // whose change events reach the watchers at once; the OS's can lag behind a busy extension host.)
+      const write = (content: string): Thenable<void> => vscode.workspace.fs.writeFile(vscode.Uri.file(step), Buffer.from(content, 'utf8'));
+      try {
+        await write(`${text}\ndef broken(:\n`);
+        await eventually('the lens after the step module broke', () => titles(first), (t) => t.includes('Promoted v0.1.0 · 1 error to fix'));
+      } finally {
+        await write(text);
+      }
+      await eventually('the lens after the step module was fixed', () => titles(first), (t) => t.includes(upToDate));
+    });
   });
 
   it('puts the errors of a hand-edited pipeline.yaml on its lines, not on the notebook\'s first cell', async () => {
-    // A notebook and output root of its own: the other tests' promotions and edits leave this one alone.
-    const root = workspaceRoot().fsPath;
-    const settings = vscode.workspace.getConfiguration('nbpromote');
-    const notebookPath = join(root, 'editor-yaml.ipynb');
-    const out = join(root, 'editor-yaml-out');
-    writeFileSync(notebookPath, readFileSync(join(root, 'editor-churn.ipynb')));
-    await settings.update('output.root', 'editor-yaml-out', vscode.ConfigurationTarget.Workspace);
-    try {
-      const version = String(vscode.extensions.getExtension(extensionId)?.packageJSON['version']);
-      const promoted = await promoteNotebook({ notebook: notebookPath, cwd: root, out, toolVersion: version });
-      assert.ok(promoted.ok, JSON.stringify(promoted.problems));
+    await withOwnPromotion('editor-yaml', async ({ out }) => {
       const config = join(out, 'pipeline.yaml');
       const text = readFileSync(config, 'utf8');
       const line = text.split('\n').findIndex((l) => l.trim() === 'inputs: [X_train, y_train]');
@@ -240,12 +252,7 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
       for (const cell of notebook.getCells()) assert.deepEqual(ourDiagnostics(cell.document.uri).map(codeOf).filter((c) => c.startsWith('pipeline-')), [], `cell ${cell.index + 1}`);
       writeFileSync(config, text);
       await eventually('the diagnostics of pipeline.yaml once restored', () => ourDiagnostics(vscode.Uri.file(config)), (d) => d.length === 0);
-    } finally {
-      await closeAll();
-      await settings.update('output.root', outRoot, vscode.ConfigurationTarget.Workspace);
-      rmSync(notebookPath, { force: true });
-      rmSync(out, { recursive: true, force: true });
-    }
+    });
   });
 
   it('shows the lenses of a percent script on its first line and on the step markers', async () => {
