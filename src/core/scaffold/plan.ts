@@ -353,7 +353,7 @@ export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, 
 }
 
 /** The names a generated step test binds or takes as fixtures (see stepTestFile). */
-const TEST_LOCALS = new Set(['pipeline_config', 'pipeline_run', 'monkeypatch', 'params', 'values', 'result', 'returned', 'name', 'recorded', 'OUTPUTS', 'annotations']);
+const TEST_LOCALS = new Set(['pipeline_config', 'pipeline_run', 'monkeypatch', 'params', 'values', 'result', 'returned', 'name', 'recorded', 'OUTPUTS', 'annotations', 'used_up', 'value', 'pytest']);
 
 /** Name -> the names calling it may read: what its definitions read, and what the definitions those name read, to the end. */
 function reachable(defs: readonly { readonly name: string; readonly freeNames: readonly string[] }[]): Map<string, Set<string>> {
@@ -1373,24 +1373,31 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
     lines.push(`from ${this.pkg} import _runtime`, `from ${this.pkg}.steps.${step.name} import ${fn}${local === fn ? '' : ` as ${local}`}`, '', `OUTPUTS = [${step.outputs.map(pyString).join(', ')}]`, '', '');
     lines.push(`def test_${step.name}_returns_its_outputs(pipeline_config, pipeline_run, monkeypatch):`);
     lines.push('    assert pipeline_run.status == "finished", pipeline_run.error');
-    lines.push(`    monkeypatch.chdir(pipeline_run.folders[${pyString(step.name)}])  # where the step ran in the pipeline`);
-    if (usesParams) lines.push('    params = _runtime.resolve_params(pipeline_config)');
+    // The tests' pipeline run called the step on the notebook's parameters unless it took it from the cache:
+    // what it returned then is checked, rather than running the step (perhaps the slowest) again.
+    lines.push(`    returned = pipeline_run.returned.get(${pyString(step.name)})  # its outputs' types and shapes as it returned them in the run`);
+    lines.push('    if returned is None:  # the run took it from the cache: call it with what the run called it with');
+    const call: string[] = [];
+    call.push(`monkeypatch.chdir(pipeline_run.folders[${pyString(step.name)}])  # where the step ran in the pipeline`);
+    if (usesParams) call.push('params = _runtime.resolve_params(pipeline_config)');
     // What this step was called with: a later step may rebind the same name (`df = df.dropna()`) or change it in place.
     if (usesValues) {
       // Copied in one go: inputs holding each other (`combine = [train_df, test_df]`) still do in the copy.
-      lines.push(`    values = _runtime.copied(pipeline_run.inputs[${pyString(step.name)}])`);
+      call.push(`values = _runtime.copied(pipeline_run.inputs[${pyString(step.name)}])`);
       // An iterator an earlier step returned (a generator, `TimeSeriesSplit().split(X)`) cannot be copied: the
       // pipeline run used it up, and the step called again with it would see nothing.
-      lines.push(`    used_up = _runtime.used_up_inputs(pipeline_run, ${pyString(step.name)})`, '    if used_up:', '        pytest.skip(used_up)');
+      call.push(`used_up = _runtime.used_up_inputs(pipeline_run, ${pyString(step.name)})`, 'if used_up:', '    pytest.skip(used_up)');
     }
     if (this.sharedRunsFirst()) {
       // The state the shared code keeps for every run (a list a helper appends to, seeded generators): as when
       // the step ran in the pipeline, not as the run left it.
-      lines.push(`    with _runtime.state_before(pipeline_run, ${pyString(step.name)}):  # the shared state the step started from in the run`, `        result = ${local}(${args.join(', ')})`);
-    } else lines.push(`    result = ${local}(${args.join(', ')})`);
-    lines.push(`    returned = _runtime.split_outputs(${pyString(step.name)}, OUTPUTS, result)`, '    assert list(returned) == OUTPUTS');
+      call.push(`with _runtime.state_before(pipeline_run, ${pyString(step.name)}):  # the shared state the step started from in the run`, `    result = ${local}(${args.join(', ')})`);
+    } else call.push(`result = ${local}(${args.join(', ')})`);
+    call.push(`returned = {name: _runtime.describe(value) for name, value in _runtime.split_outputs(${pyString(step.name)}, OUTPUTS, result).items()}`);
+    lines.push(...call.map((line) => `        ${line}`));
+    lines.push('    assert list(returned) == OUTPUTS');
     lines.push(`    for name, recorded in (_runtime.step_config(pipeline_config, ${pyString(step.name)}).get("recorded") or {}).items():`);
-    lines.push('        assert _runtime.matches_recorded(returned[name], recorded), f"{name}: {_runtime.describe(returned[name])} differs from the notebook\'s {recorded}"');
+    lines.push('        assert _runtime.matches_recorded(returned[name], recorded), f"{name}: {returned[name]} differs from the notebook\'s {recorded}"');
     return `${lines.join('\n')}\n`;
   }
 
@@ -1439,7 +1446,7 @@ from ${this.pkg} import _runtime
 from ${this.pkg}.pipeline import CONFIG_PATH, METRICS, STEPS
 
 
-def test_metrics_match_the_notebook(pipeline_config):
+def test_metrics_match_the_notebook(pipeline_config, pipeline_run):
     expected = (pipeline_config.get("metrics") or {}).get("expected") or {}
     if not expected:
         pytest.skip(
@@ -1447,7 +1454,8 @@ def test_metrics_match_the_notebook(pipeline_config):
             "Assign each value to a name (\`accuracy = accuracy_score(...)\`) to make it a metric"` : `"no expected metrics are known: run the notebook and save it with its outputs, "
             "or promote with \`nbpromote promote --execute\` to record them"`}
         )
-    run = _runtime.run_pipeline(pipeline_config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=False, record=False)
+    # The tests' pipeline run, when it took no step from the cache; else a run that takes none.
+    run = pipeline_run if _runtime.took_nothing_from_cache(pipeline_run) else _runtime.run_pipeline(pipeline_config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=False, record=False)
     assert run.status == "finished", run.error
     differences = _runtime.compare_metrics(run.metrics, expected, pipeline_config["metrics"].get("tolerance"), pipeline_config["metrics"].get("shown_decimals"))
     edited = _runtime.defaults_changed(pipeline_config, CONFIG_PATH.parent) if differences else []

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
-import { PYTHON, runPipeline } from './testing';
+import { PYTHON, hasPython, runPipeline } from './testing';
 import { trailingSemicolons } from './plan';
 
 interface Cell {
@@ -116,12 +116,12 @@ describe('planPromotion: generated steps, metrics and tests', function () {
       'rt = importlib.util.module_from_spec(spec); sys.modules["rt"] = rt; spec.loader.exec_module(rt)',
       'class DigitModel: pass',
       'DigitModel.__module__ = "digits.digits_svm"',
-      'assert rt.matches_recorded(DigitModel(), {"type": "__main__.DigitModel"})',
-      'assert rt.matches_recorded(DigitModel(), {"type": "digits.digits_svm.DigitModel"})',
-      'assert not rt.matches_recorded(DigitModel(), {"type": "__main__.OtherModel"})',
-      'assert not rt.matches_recorded(DigitModel(), {"type": "__main__.DigitModel", "shape": [2]})',
-      'assert not rt.matches_recorded(1, {"type": "builtins.float"})',
-      'assert rt.matches_recorded([1], {"type": "builtins.list"})',
+      'assert rt.matches_recorded(rt.describe(DigitModel()), {"type": "__main__.DigitModel"})',
+      'assert rt.matches_recorded(rt.describe(DigitModel()), {"type": "digits.digits_svm.DigitModel"})',
+      'assert not rt.matches_recorded(rt.describe(DigitModel()), {"type": "__main__.OtherModel"})',
+      'assert not rt.matches_recorded(rt.describe(DigitModel()), {"type": "__main__.DigitModel", "shape": [2]})',
+      'assert not rt.matches_recorded(rt.describe(1), {"type": "builtins.float"})',
+      'assert rt.matches_recorded(rt.describe([1]), {"type": "builtins.list"})',
     ].join('\n');
     const run = spawnSync(python, ['-c', script], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
@@ -131,6 +131,63 @@ describe('planPromotion: generated steps, metrics and tests', function () {
     if (!existsSync(python) || spawnSync(python, ['-c', 'import pytest, yaml']).status !== 0) this.skip();
     const run = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: join(dir, 'out'), encoding: 'utf8' });
     assert.equal(run.status, 0, run.stdout + run.stderr);
+  });
+});
+
+describe('planPromotion: the generated tests call each step once on a fresh checkout', function () {
+  this.timeout(120_000);
+  // Each step notes its call in the file NBP_CALLS names (not a path its code names: the cache keys would change).
+  const noted = (step: string): string => `with open(os.environ.get("NBP_CALLS", os.devnull), "a") as log:\n    log.write("${step}\\n")\n`;
+  const countedCells: readonly Cell[] = [
+    { tags: ['imports'], source: 'import os' },
+    { tags: ['parameters'], source: 'offset = 1' },
+    { tags: ['step:load'], source: `${noted('load')}rows = [3, 1, 2]` },
+    { tags: ['step:train'], source: `${noted('train')}total = sum(r + offset for r in rows)` },
+    { tags: ['metrics'], source: 'print(f"total={total}")', outputs: [{ output_type: 'stream', name: 'stdout', text: 'total=9\n' }] },
+  ];
+  let dir = '';
+  before(async function () {
+    if (!hasPython()) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-calls-'));
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(countedCells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+  });
+  after(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+  /** pytest in the package: its exit status, output, and the steps called, in order. */
+  const pytest = (): { status: number | null; output: string; calls: string[] } => {
+    const calls = join(dir, 'calls.log');
+    rmSync(calls, { force: true });
+    const run = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: join(dir, 'out'), encoding: 'utf8', env: { ...process.env, NBP_CALLS: calls } });
+    return { status: run.status, output: run.stdout + run.stderr, calls: existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean) : [] };
+  };
+
+  it('without a cache, the step tests and the metrics test check the pipeline run: each step runs once', () => {
+    const first = pytest();
+    assert.equal(first.status, 0, first.output);
+    assert.match(first.output, /3 passed/);
+    assert.deepEqual(first.calls, ['load', 'train']);
+  });
+
+  it('with every step cached, the step tests call each step and the metrics test runs them without the cache', () => {
+    const warm = pytest();
+    assert.equal(warm.status, 0, warm.output);
+    assert.deepEqual(warm.calls, ['load', 'load', 'train', 'train']);
+  });
+
+  it('a step test reusing the run still fails when an output is not of the type the notebook recorded', () => {
+    const config = join(dir, 'out', 'pipeline.yaml');
+    const text = readFileSync(config, 'utf8');
+    const edited = text.replace('    outputs: [rows]\n', '    outputs: [rows]\n    recorded:\n      rows: {type: builtins.tuple}\n');
+    assert.notEqual(edited, text);
+    writeFileSync(config, edited);
+    rmSync(join(dir, 'out', '.nbpromote'), { recursive: true, force: true });
+    const run = pytest();
+    assert.equal(run.status, 1, run.output);
+    assert.match(run.output, /rows: \{'type': 'builtins\.list'\} differs from the notebook's \{'type': 'builtins\.tuple'\}/);
+    assert.deepEqual(run.calls, ['load', 'train']);
   });
 });
 

@@ -102,7 +102,7 @@ describe('planPromotion: a shared list a shared helper appends to (FEATURES.appe
       const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', executed });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
       const out = join(dir, 'out');
-      assert.match(readFileSync(join(out, 'tests/test_fe.py'), 'utf8'), /\n {4}with _runtime\.state_before\(pipeline_run, "fe"\):[^\n]*\n {8}result = fe\(df=values\["df"\]\)\n/);
+      assert.match(readFileSync(join(out, 'tests/test_fe.py'), 'utf8'), /\n {8}with _runtime\.state_before\(pipeline_run, "fe"\):[^\n]*\n {12}result = fe\(df=values\["df"\]\)\n/);
       if (!hasPython('numpy')) this.skip();
       assert.equal(runPipeline(out).metrics['n_cols'], 2);
       const tests = runPytest(out);

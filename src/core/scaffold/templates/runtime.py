@@ -466,6 +466,9 @@ class RunResult:
     #: code's generators) as each step started, by step then cache entry, with ``keep_inputs=True``: a test calling
     #: the step again starts from it (``state_before``).
     states: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    #: The type and shape (``describe``) of each output of each step that ran (was not taken from the cache), as
+    #: it returned it, with ``keep_inputs=True``: the generated step tests check them rather than call it again.
+    returned: Dict[str, Dict[str, Dict[str, Any]]] = field(default_factory=dict)
     #: The folder each step started in: the notebook's (the workdir), or where an earlier ``os.chdir`` left it.
     folders: Dict[str, str] = field(default_factory=dict)
     #: The folder the steps left the run in: the metrics and the notebook's test cells ran there.
@@ -707,6 +710,7 @@ class _Run:
         self.uncopied: dict[str, dict[str, list[str]]] = {}
         self.uncopied_inputs: dict[str, list[str]] = {}
         self.step_states: dict[str, dict[str, Any]] = {}
+        self.returned: dict[str, dict[str, dict[str, Any]]] = {}
         #: Steps that wrote a file or folder their code or a parameter names, or whose code names files a later
         #: step may write (``_rekey_at_end``), with what is needed to key them again at the end (and the key
         #: their outputs were stored under).
@@ -775,6 +779,9 @@ class _Run:
             return self._report(StepRecord(name, "failed", _seconds(began)))
         if status == "cached":
             self.uncopied_inputs.pop(name, None)  # its iterators were not used: the tests can call it with them
+        elif self.keep_inputs:
+            # Described now: a later step may change an output in place (a column added to a frame).
+            self.returned[name] = {output: describe(outputs[output]) for output in step["outputs"]}
         self.values.update(outputs)
         for output in outputs:
             self.producer_keys[output] = key
@@ -1233,6 +1240,7 @@ class _Run:
             uncopied=dict(self.uncopied),
             uncopied_inputs=dict(self.uncopied_inputs),
             states=dict(self.step_states),
+            returned=dict(self.returned),
             folders=dict(self.step_folders),
             folder=self.end_folder,
             error=self.error,
@@ -2452,10 +2460,17 @@ def metric_value(run: RunResult | Mapping[str, float], name: str) -> Any:
     return nested
 
 
-def matches_recorded(value: Any, recorded: Mapping[str, Any]) -> bool:
-    """True when ``describe(value)`` is what ``promote --execute`` recorded for it in the notebook. A class the
-    notebook defined is ``__main__.Name`` there and ``<package>.<module>.Name`` in the package: the same."""
-    actual = describe(value)
+def took_nothing_from_cache(run: RunResult) -> bool:
+    """True when ``run`` ran every step (none came from the cache) and finished: its metrics are what the code
+    computes now, as a run with ``use_cache=False`` would give them."""
+    return run.status == "finished" and all(step.status == "ran" for step in run.steps)
+
+
+def matches_recorded(described: Mapping[str, Any], recorded: Mapping[str, Any]) -> bool:
+    """True when ``described`` (``describe`` of a value) is what ``promote --execute`` recorded for it in the
+    notebook. A class the notebook defined is ``__main__.Name`` there and ``<package>.<module>.Name`` in the
+    package: the same."""
+    actual = dict(described)
     if actual == dict(recorded):
         return True
     kind = str(recorded.get("type", ""))
