@@ -617,6 +617,18 @@ def test_the_state_of_a_module_beside_the_notebook_a_cached_step_changed_is_put_
         assert runtime.run_pipeline(config, steps, None, {"weight": 1}, tmp_path, use_cache=False, record=False).outputs["total"] == 39.0
 
 
+def test_only_runs_the_steps_before_when_the_notebook_has_modules_beside_it(tmp_path, monkeypatch):
+    # setup changes a module's constant that report reads; report takes nothing from setup (no `after`).
+    helper = ("fe_only_rt", "SCALE = 1.0\n")
+    steps_module = ("steps_only_rt", "import fe_only_rt\n\n\ndef setup():\n    fe_only_rt.SCALE = 3.0\n\n\ndef report(weight):\n    return fe_only_rt.SCALE * weight\n")
+    with _helper_module_pipeline(tmp_path, monkeypatch, helper, steps_module, "total") as (config, steps):
+        del config["steps"][1]["after"]
+        only = runtime.run_pipeline(config, steps, None, {"weight": 2}, tmp_path, only="report", record=False)
+        # In the notebook report ran after setup: `--only report` runs setup too, in a fresh process as here.
+        assert only.outputs["total"] == 6.0
+        assert [s.status for s in only.steps] == ["ran", "ran"]
+
+
 def _load_store():
     with open(os.path.join("store", "raw.txt")) as file:  # names the folder store: its files are in the key
         return file.read()

@@ -516,9 +516,12 @@ def run_pipeline(
     _check_functions(config, steps, metrics)
     values = resolve_params(config, params)
     selected = _selected_steps(config, only)
+    if _MODULES_ENTRY not in _TRACKED:
+        remember_project_modules(_project_modules([*steps.values(), *([] if metrics is None else [metrics])], str(config.get("package") or "")))
     if only is not None and _tracked_state():
-        # Seeded global generators, shared values the shared functions change: what a step starts from depends
-        # on every step before it, so `--only` runs those too (or takes them from the cache).
+        # Seeded global generators, shared values the shared functions change, the state of the notebook's own
+        # modules: what a step starts from depends on every step before it, so `--only` runs those too (or takes
+        # them from the cache).
         names = [step["name"] for step in config["steps"]]
         selected |= set(names[: max(names.index(name) for name in selected) + 1])
     workdir = (root / config.get("workdir", ".")).resolve()
@@ -536,8 +539,6 @@ def run_pipeline(
     run.keep_outputs = keep_outputs or {}
     run.workdir = str(workdir)
     run.fingerprints.project_folders = sorted({os.path.realpath(folder) for folder in (root, root / config.get("workdir", "."), workdir)})
-    if _MODULES_ENTRY not in _TRACKED:
-        remember_project_modules(_project_modules([*steps.values(), *([] if metrics is None else [metrics])], str(config.get("package") or "")))
     remember_process_settings()
     for tracked in _tracked_state():
         # The notebook's steps ran right after its first cells seeded or made generators and set the shared
