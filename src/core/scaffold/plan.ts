@@ -1152,15 +1152,22 @@ class Generator {
       return out;
     };
     // A value a line prints under a label (`print("cv_accuracy:", cv.mean())`): bound to the label's name there.
+    // One not found in the generated line is not returned (a NameError at every run): the reproduction test
+    // then names it as missing.
+    const unbound = new Set<string>();
     const withPrinted = (c: CellRef, body: string): string => {
       const values = (this.input.graph.printedValues ?? []).filter((v) => v.cellIndex === c.index);
       if (values.length === 0) return body;
       const source = sourceLines(this.input.notebook.cells.find((n) => n.index === c.index)?.source ?? '');
       const lines = body.split('\n');
-      for (const value of values) {
-        const at = lines.indexOf(source[value.line - 1] ?? '\0');
+      // Found before any is bound: a line printing two values (`"a: %.3f, b: %.3f" % (x.mean(), y.mean())`)
+      // no longer reads as in the cell once the first is.
+      const places = values.map((value) => lines.indexOf(source[value.line - 1] ?? '\0'));
+      for (const [i, value] of values.entries()) {
+        const at = places[i] ?? -1;
         const bound = at === -1 ? undefined : bindPrintedValue(lines[at] ?? '', value);
         if (bound !== undefined) lines[at] = bound;
+        else unbound.add(value.name);
       }
       return lines.join('\n');
     };
@@ -1191,7 +1198,8 @@ class Generator {
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
     const lastNames = shownNamesByCell[metrics.cells.length - 1];
-    const values = valuesOf(names);
+    const returned = names.filter((n) => !unbound.has(n) || locals.has(n));
+    const values = valuesOf(returned);
     const merged = [...earlier, ...displays];
     const withMerged = (own: string): string => (merged.length === 0 ? own : `{${[...merged, `**${own}`].join(', ')}}`);
     const shown = (own: string): string => (hasShown ? `_runtime.with_shown(_shown, ${own}${lastNames === undefined ? '' : `, ${pyNames(lastNames)}`})` : own);
@@ -1200,7 +1208,7 @@ class Generator {
     else {
       // What the cells showed merged in may replace a value by its entries (`results` shown last gives `lr.acc`):
       // the values by name go along (`metrics_result`), for the notebook's test cells reading them.
-      lines.push(`    _values = ${valuesOf([...names, ...testReads])}`, `    return _runtime.metrics_result(${withMerged(shown(testReads.length > 0 ? values : '_values'))}, _values)`);
+      lines.push(`    _values = ${valuesOf([...returned, ...testReads])}`, `    return _runtime.metrics_result(${withMerged(shown(testReads.length > 0 ? values : '_values'))}, _values)`);
       if (!importsRuntime) lines.splice(runtimeImportAt, 0, 'from . import _runtime', '');
     }
     return `${lines.join('\n').replace(/\n{4,}/g, '\n\n\n')}\n`;

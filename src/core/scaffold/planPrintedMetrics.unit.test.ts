@@ -234,3 +234,32 @@ describe('promoteNotebook: metrics-none when the outputs show numbers under name
     assert.match(warning?.message ?? '', /^no metric is read from the metrics cell: its saved outputs show numbers under names \(acc, n\), but none of them is a value the metrics cells compute or read, which is what the run records, so the generated test checks none\. Give each number a name/);
   });
 });
+
+describe('promoteNotebook: several computed values printed under labels on one line (round 32)', function () {
+  this.timeout(180_000);
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-printed-line-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [form, line] of [
+    ['%', 'print("a_acc: %.4f, b_acc: %.4f, spread: %.4f" % (a.mean(), b.mean(), a.std()))'],
+    ['an f-string', 'print(f"a_acc: {a.mean():.4f}, b_acc: {b.mean():.4f}, spread: {a.std():.4f}")'],
+    ['.format', 'print("a_acc: {:.4f}, b_acc: {:.4f}, spread: {:.4f}".format(a.mean(), b.mean(), a.std()))'],
+  ]) {
+    it(`binds every value of a ${form} line to its label, not only the first`, async function () {
+      if (!hasPython('nbconvert', 'numpy')) this.skip();
+      executed(dir, [
+        { tags: ['imports'], source: 'import numpy as np' },
+        { tags: ['step:make'], source: 'a = np.arange(5) * 1.5\nb = np.arange(3) * 2.0' },
+        { tags: ['metrics'], source: line ?? '' },
+      ]);
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+      for (const name of ['a_acc', 'b_acc', 'spread']) assert.match(metrics, new RegExp(`\\(${name} := `));
+      await reproduced(dir, outcome, { a_acc: 3, b_acc: 2, spread: Math.sqrt(4.5) });
+    });
+  }
+});
