@@ -138,8 +138,9 @@ export function globalConfigChanges(code: string, imported: ReadonlyMap<string, 
 /** Calls that read the calendar time: what a step computes from one differs from run to run. */
 const CLOCK = new RegExp(
   [
-    String.raw`(?<![\w.])(?:datetime\.)?datetime\.(?:now|today|utcnow)\s*\(`,
-    String.raw`(?<![\w.])(?:datetime\.)?date\.today\s*\(`,
+    // `datetime.now()`, `datetime.datetime.now()`, and through the module's alias: `dt.datetime.now()`.
+    String.raw`(?<![\w.])(?:[A-Za-z_]\w*\.)?datetime\.(?:now|today|utcnow)\s*\(`,
+    String.raw`(?<![\w.])(?:[A-Za-z_]\w*\.)?date\.today\s*\(`,
     String.raw`(?<![\w.])(?:pd|pandas)\.Timestamp\.(?:now|today|utcnow)\s*\(`,
     String.raw`(?<![\w.])(?:pd|pandas)\.to_datetime\s*\(\s*["'](?:now|today)["']`,
     String.raw`(?<![\w.])(?:np|numpy)\.datetime64\s*\(\s*["'](?:now|today)["']`,

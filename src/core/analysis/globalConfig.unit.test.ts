@@ -72,7 +72,7 @@ describe('decimal context and clockRead', () => {
 
   it('finds the first calendar read of a cell; timing with time.time(), look-alikes and comments are none', () => {
     assert.deepEqual(clockRead('cutoff = 30\nnow = pd.Timestamp.today()\nx = datetime.now()'), { line: 2, call: 'now = pd.Timestamp.today()' });
-    for (const code of ["t = pd.Timestamp('now')", 'd = dt.now()', 'stamp = time.strftime("%Y-%m-%d")', 'lt = time.localtime()', 'now = time()', 'd = datetime.datetime.now()', 'd = date.today()', 'd = datetime.utcnow()', "d = pd.to_datetime('today')", 'd = np.datetime64("now")']) assert.equal(clockRead(code)?.line, 1, code);
+    for (const code of ["t = pd.Timestamp('now')", 'd = dt.now()', 'stamp = time.strftime("%Y-%m-%d")', 'lt = time.localtime()', 'now = time()', 'd = datetime.datetime.now()', 'd = date.today()', 'd = datetime.utcnow()', "d = pd.to_datetime('today')", 'd = np.datetime64("now")', 'today = pd.Timestamp(dt.datetime.now())', 'run_date = dt.date.today().isoformat()', 'stamp = _dt.datetime.utcnow()']) assert.equal(clockRead(code)?.line, 1, code);
     assert.equal(clockRead('now = time.time()\nrecent = events[events.ts >= now - WINDOW_S]')?.line, 1);
     assert.equal(clockRead('cutoff = time.time() - 3600')?.line, 1);
     assert.equal(clockRead('recent = events[events.ts >= time.time() - WINDOW]')?.line, 1);
