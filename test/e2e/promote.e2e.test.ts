@@ -241,6 +241,20 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
       const tests = py(join(work, 'out-headings'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
     });
+
+    it('with --execute: the execution is of the file as it is (the inferred tags are in memory only)', () => {
+      const notebook = join(work, 'headings-execute.ipynb');
+      cpSync(join(root, 'test', 'fixtures', 'workspace', 'promote-headings.ipynb'), notebook);
+      const before = readFileSync(notebook, 'utf8');
+      const promoted = nbpromote(work, 'promote', 'headings-execute.ipynb', '--out', 'out-headings-execute', '--infer-steps', '--execute');
+      assert.equal(promoted.status, 0, promoted.stderr);
+      assert.doesNotMatch(promoted.stderr, /changed while --execute ran it/);
+      assert.equal(readFileSync(notebook, 'utf8'), before);
+      assert.match(readFileSync(join(work, 'out-headings-execute', 'nbpromote.lock'), 'utf8'), /^executed:\n {2}code_sha256: /m);
+      const tests = py(join(work, 'out-headings-execute'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      assert.doesNotMatch(tests.stdout, /skipped/);
+    });
   });
 
   describe('caching', () => {

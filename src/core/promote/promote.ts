@@ -277,7 +277,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (previous.problems.some((p) => p.severity === 'error')) return { ...fail([...problems, ...previous.problems], inspection), graph };
   const old = previous.lock;
   graph = withOutputOrder(graph, old);
-  const codeHash = codeSha256(notebook.cells.filter((c) => c.kind === 'code'));
+  // The code as the file has it: not with the tags --infer-steps added in memory, which --execute never saw.
+  const codeHash = codeSha256(inspected.notebook.cells.filter((c) => c.kind === 'code'));
   // --execute ran the notebook as it was then: metrics of other code are not this code's (outputs may differ).
   if (request.executed?.codeSha256 !== undefined && request.executed.codeSha256 !== codeHash) {
     const message = "the notebook's code changed while --execute ran it (it was saved meanwhile), so the metrics that run recorded are not this version's: nothing was written. Promote again";
