@@ -70,3 +70,47 @@ describe('planPromotion: a notebook naming the project root and its folders (ROO
     assert.deepEqual(given.steps.map((s) => [s.name, s.status, s.why]), [['load', 'cached', undefined], ['train', 'ran', 'parameter scale changed since its outputs were cached'], ['evaluate', 'ran', 'input total changed since its outputs were cached']]);
   });
 });
+
+describe('planPromotion: a module beside the notebook that reads a file and prints when it is imported (round 32)', function () {
+  this.timeout(180_000);
+  let root = '';
+  after(() => {
+    if (root !== '') rmSync(root, { recursive: true, force: true });
+  });
+
+  it('the step modules import it in the notebook folder, its print goes to stderr, and a change of the file re-runs the step', async function () {
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
+    root = mkdtempSync(join(tmpdir(), 'nbpromote-import-reads-'));
+    const notebooks = join(root, 'notebooks');
+    mkdirSync(notebooks);
+    writeFileSync(join(notebooks, 'settings.py'), 'import json\n\nprint("settings loaded")\nCFG = json.load(open("config.json"))\n');
+    writeFileSync(join(notebooks, 'config.json'), '{"scale": 3.0}');
+    writeFileSync(
+      join(notebooks, 'nb.ipynb'),
+      notebookJson([
+        { tags: ['imports'], source: 'from settings import CFG' },
+        { tags: ['parameters'], source: 'K = 2' },
+        { tags: ['step:make'], source: 'total = CFG["scale"] * K * 6' },
+        { tags: ['step:report'], source: 'half = total / 2' },
+        { tags: ['metrics'], source: 'print("total:", total)' },
+      ]),
+    );
+    // The package outside the notebook's folder: its own working folder is not the notebook's.
+    const outcome = await promoteNotebook({ notebook: 'notebooks/nb.ipynb', cwd: root, out: 'build/nb', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const out = join(root, 'build', 'nb');
+    const run = (): { stdout: string; stderr: string; status: number | null } => spawnSync(python, ['-m', 'nb.pipeline', '--json'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
+    const first = run();
+    assert.equal(first.status, 0, first.stderr);
+    const doc = JSON.parse(first.stdout) as { metrics: Record<string, number>; steps: { name: string; status: string }[] };
+    assert.equal(doc.metrics['total'], 36);
+    assert.match(first.stderr, /settings loaded/);
+    assert.deepEqual(runPipelineOf('nb', out).steps.map((s) => s.status), ['cached', 'cached']);
+    writeFileSync(join(notebooks, 'config.json'), '{"scale": 4.0}');
+    const changed = runPipelineOf('nb', out);
+    assert.equal(changed.metrics['total'], 48);
+    assert.deepEqual(changed.steps.map((s) => [s.name, s.status]), [['make', 'ran'], ['report', 'ran']]);
+    const tests = runPytest(out);
+    assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+  });
+});

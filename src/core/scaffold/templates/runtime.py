@@ -1940,6 +1940,7 @@ def notebook_folder(folder: Path, module: str | None = None) -> Iterator[None]:
         return
     global _SHARED_CWD
     before = list(sys.path)
+    modules_before = set(sys.modules)
     with _working_directory(folder), _watching_reads() as watch:
         try:
             yield
@@ -1950,12 +1951,30 @@ def notebook_folder(folder: Path, module: str | None = None) -> Iterator[None]:
         finally:
             sys.path[:] = [p if p in before or os.path.isabs(p) else os.path.normpath(os.path.join(folder, p)) for p in sys.path]
             if module is not None:
-                _IMPORT_READS[module] = sorted({os.path.normpath(path) for path in watch.opened})
+                opened = sorted({os.path.normpath(path) for path in watch.opened})
+                _IMPORT_READS[module] = opened
+                # And as the reads of the notebook's own modules first imported here (``settings.py`` beside it
+                # reading ``config.json``): every step using one has them in its key, whichever imported it first.
+                for name in set(sys.modules) - modules_before:
+                    imported = sys.modules.get(name)
+                    if imported is not None and name != module and _is_own_code(imported):
+                        _IMPORT_READS.setdefault(name, opened)
             left = os.getcwd()
             if Path(left).resolve() != folder.resolve():
                 _SHARED_CWD = left  # `os.chdir("..")` in the first cells: the notebook's steps ran there
                 if left not in sys.path:
                     sys.path.insert(0, left)  # and imported from there, as Jupyter imports from the current folder
+
+
+@contextlib.contextmanager
+def importing_steps(folder: Path, module: str) -> Iterator[None]:
+    """Imports the step modules and the metrics (``module``: the pipeline's) as the notebook imported its own
+    modules: in its folder, or where its first cells moved to (``os.chdir``), so a module beside it reading a
+    file as it is imported (``CFG = json.load(open("config.json"))``) finds it; what they print goes to stderr,
+    as the shared code's does: stdout is the run's (with ``--json``, one JSON document)."""
+    where = Path(_SHARED_CWD) if _SHARED_CWD is not None else folder
+    with notebook_folder(where, module), contextlib.redirect_stdout(sys.stderr):
+        yield
 
 
 #: The folder the shared code moved to (``os.chdir``, ``%cd``), or None: the steps run there.
