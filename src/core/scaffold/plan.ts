@@ -352,6 +352,10 @@ export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, 
   return { versions, imports, inexact };
 }
 
+/** What a folder added to `sys.path` may be made of at a step module's top ({@link Generator.pathSetup}), and the imports those need first. */
+const PATH_SETUP_NAMES = new Set(['sys', 'os', 'site', 'Path', 'pathlib', 'str']);
+const PATH_SETUP_IMPORT = /^(?:import (?:sys|os|site|pathlib|os\.path)|from pathlib import Path)$/;
+
 /** The names a generated step test binds or takes as fixtures (see stepTestFile). */
 const TEST_LOCALS = new Set(['pipeline_config', 'pipeline_run', 'monkeypatch', 'params', 'values', 'result', 'returned', 'name', 'recorded', 'OUTPUTS', 'annotations', 'used_up', 'value', 'pytest']);
 
@@ -691,7 +695,15 @@ class Generator {
     const hoisted = this.hoistable(step);
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(step.imports, step.cells, this.sharedDefinitionReads(step)), step.cells, hoisted.flatMap(({ def }) => def.freeNames));
     const imports = sortImports(moduleImports);
-    if (imports.length > 0) lines.push(...imports, '');
+    // `sys.path.append("lib")` in a step cell, then `import mylib`: at the module's top, above the imports, run
+    // when pipeline.py imports the module (in the notebook's folder), as the cell ran it before its imports.
+    const pathSetup = this.pathSetup(step);
+    if (pathSetup.length > 0) {
+      const first = imports.filter((i) => PATH_SETUP_IMPORT.test(i));
+      lines.push(...first, '');
+      for (const { cell, line, text } of pathSetup) lines.push(`# ${this.cellMarker(cell, line, line)}: at module level, before the imports below, as the cell ran it before them`, text);
+      lines.push('', ...imports.filter((i) => !first.includes(i)), '');
+    } else if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(step.cells)) lines.push(this.notebookFileImport('..'), '');
     const copied = step.changesShared ?? [];
     const unread = this.readOnlyInReplaced(step.cells);
@@ -706,6 +718,7 @@ class Generator {
       lines.push('');
     }
     const skip = new Map<number, Set<number>>();
+    for (const { cell, line } of pathSetup) skip.set(cell.index, (skip.get(cell.index) ?? new Set<number>()).add(line));
     for (const { cell, def } of hoisted) {
       const lines = skip.get(cell.index) ?? new Set<number>();
       for (let l = def.startLine; l <= def.endLine; l++) lines.add(l);
@@ -1051,6 +1064,26 @@ class Generator {
    * inside the step function cannot be pickled, so a step returning one (or an instance of one) would never
    * be cached. A name defined twice, or also assigned in the step, stays where it is.
    */
+  /**
+   * The lines of a step's cells adding a folder to Python's module path (`sys.path.append("lib")`,
+   * `sys.path.insert(0, os.path.abspath("../src"))`, `site.addsitedir(...)`) from literals only, each on a line
+   * of its own at the cell's top level: the step module runs them at its top, before its imports (and the later
+   * steps' modules, imported after it, find the folder too). None in a cell changing folders (`os.chdir`).
+   */
+  private pathSetup(step: StepNode): { cell: CellRef; line: number; text: string }[] {
+    return step.cells.flatMap((cell) => {
+      const code = this.input.cells.get(cell.index)?.code;
+      if (code === undefined || !/sys\.path|addsitedir/.test(code) || /chdir|%cd\b/.test(code)) return [];
+      return code.split('\n').flatMap((text, i) => {
+        if (!/^(?:sys\.path\.(?:append|insert|extend)|site\.addsitedir)\(.*\)\s*(?:#.*)?$/.test(text)) return [];
+        const code = text.replace(/#.*$/, '').replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""');
+        const names = [...code.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0]);
+        const balanced = (code.match(/\(/g) ?? []).length === (code.match(/\)/g) ?? []).length;
+        return balanced && names.every((n) => PATH_SETUP_NAMES.has(n)) ? [{ cell, line: i + 1, text }] : [];
+      });
+    });
+  }
+
   private hoistable(step: StepNode): { cell: CellRef; def: NonNullable<GeneratedCell['definitions']>[number] }[] {
     const allowed = new Set([...this.prunedImports(step.imports, step.cells).map(boundName).filter((n) => n !== undefined), ...this.splitShared(step.commonNames).atImport]);
     const rebound = this.functionLocals(step.cells);

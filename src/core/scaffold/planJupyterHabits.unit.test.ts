@@ -2,7 +2,7 @@
 // `if __name__ == "__main__":`, which Jupyter runs, and parameters set by unpacking a tuple of literals
 // (`k_min, k_max = 2, 8`), which papermill sets one by one. The package is run when Debian's Python is there.
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { spawnSync } from 'node:child_process';
@@ -74,6 +74,39 @@ describe('promoteNotebook: a notebook value named `config` that a test cell read
     try {
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
       assert.match(readFileSync(join(out, 'tests', 'conftest.py'), 'utf8'), /\ndef pipeline_config\(\) -> dict:/);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
+      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+      assert.equal(flakes.stdout + flakes.stderr, '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('promoteNotebook: a step cell adding a folder to sys.path, then importing from it (round 32)', function () {
+  this.timeout(120_000);
+  it('runs the path change at the step module top, before its imports; the later step importing the module finds it too', async function () {
+    if (!hasPython('pyflakes')) this.skip();
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['imports'], source: 'import os\nimport sys' },
+        { tags: ['parameters'], source: 'W = 2' },
+        { tags: ['step:setup'], source: "sys.path.append('lib2')\nsys.path.insert(0, os.path.abspath(\"lib3\"))  # the other one\nimport mod2\nimport mod3\nbase = mod2.VALUE + mod3.VALUE" },
+        { tags: ['step:report'], source: 'val = mod2.VALUE * W + base' },
+        { tags: ['metrics'], source: 'print("val:", val)' },
+      ],
+      'syspath-step',
+    );
+    try {
+      for (const [folder, module, value] of [['lib2', 'mod2', 7], ['lib3', 'mod3', 1]] as const) {
+        mkdirSync(join(dir, folder));
+        writeFileSync(join(dir, folder, `${module}.py`), `VALUE = ${value}\n`);
+      }
+      const setup = readFileSync(join(out, 'src', 'nb', 'steps', 'setup.py'), 'utf8');
+      assert.match(setup, /\nimport os\nimport sys\n\n# cell c2, line 1: at module level, [^\n]*\nsys\.path\.append\('lib2'\)\n# cell c2, line 2: [^\n]*\nsys\.path\.insert\(0, os\.path\.abspath\("lib3"\)\) {2}# the other one\n\nimport mod2\nimport mod3\n/);
+      assert.doesNotMatch(setup.slice(setup.indexOf('def setup')), /sys\.path/);
+      assert.equal(runPipeline(out).metrics['val'], 22);
       const tests = runPytest(out);
       assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
       const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
