@@ -26,6 +26,12 @@ import type { NotebookDocuments, NotebookSnapshot, OpenNotebook } from '../../ho
 /** Problems of the output root itself, which stop promotion before it reads the notebook's code. */
 /** How long a burst of changes to generated files (a promotion, a checkout) settles before the analysis runs again. */
 const FILES_SETTLE_MS = 300;
+/**
+ * How often the generated files of the open notebooks are looked at, for changes the file watcher missed: on
+ * Linux it misses files in folders made in a burst (a promotion making src/<package>/steps/), so a step module
+ * changed later (a merge conflict resolved, a checkout) sent no event.
+ */
+const FILES_POLL_MS = 2000;
 
 const OUTPUT_PLACE_CODES: ReadonlySet<string> = new Set(['out-place', 'out-not-folder', 'state-path']);
 
@@ -56,6 +62,8 @@ export interface SettingProblem {
 
 interface Entry {
   result?: { readonly stamp: string; readonly analysis: EditorAnalysis };
+  /** The generated files as the last analysis started ({@link generatedFilesSignature}). */
+  files?: string;
   running?: Promise<EditorAnalysis>;
   /** Called when the next analysis of this notebook finishes. */
   waiters: (() => void)[];
@@ -75,6 +83,7 @@ export class EditorAnalyses extends Disposable {
   /** Open notebooks whose generated files changed on disk, analysed again once the changes settle. */
   private readonly staleFiles = new Set<string>();
   private filesTimer: ReturnType<typeof setTimeout> | undefined;
+  private polling = false;
 
   constructor(
     private readonly documents: NotebookDocuments,
@@ -97,6 +106,8 @@ export class EditorAnalyses extends Disposable {
     this.register(generated.onDidChange(changedFile));
     this.register(generated.onDidDelete(changedFile));
     this.register({ dispose: () => clearTimeout(this.filesTimer) });
+    const poll = setInterval(() => void this.pollFiles().catch((ex: unknown) => this.failed(ex)), FILES_POLL_MS);
+    this.register({ dispose: () => clearInterval(poll) });
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(ConfigKey.OutputRoot) || e.affectsConfiguration(ConfigKey.PackageName)) again();
@@ -114,6 +125,32 @@ export class EditorAnalyses extends Disposable {
       const outDir = this.last(notebook.document.uri)?.outDir;
       if (outDir !== undefined && isInside(outDir, uri.fsPath)) this.staleFiles.add(notebook.document.uri.toString());
     }
+    this.settleStale();
+  }
+
+  /**
+   * Every {@link FILES_POLL_MS}: the open notebooks whose generated files (or lock)
+   * are not as their last analysis found them are analysed again, as for a watcher's event.
+   */
+  private async pollFiles(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (const notebook of this.documents.all()) {
+        const key = notebook.document.uri.toString();
+        const entry = this.entries.get(key);
+        const outDir = entry?.result?.analysis.outDir;
+        if (entry?.files === undefined || entry.running !== undefined || outDir === undefined || this.staleFiles.has(key)) continue;
+        if ((await generatedFilesSignature(outDir)) !== entry.files) this.staleFiles.add(key);
+      }
+    } finally {
+      this.polling = false;
+    }
+    this.settleStale();
+  }
+
+  /** The notebooks in `staleFiles` analysed again once changes settle ({@link FILES_SETTLE_MS}). */
+  private settleStale(): void {
     if (this.staleFiles.size === 0) return;
     clearTimeout(this.filesTimer);
     this.filesTimer = setTimeout(() => {
@@ -185,9 +222,14 @@ export class EditorAnalyses extends Disposable {
       .catch(() => undefined)
       .then(async () => {
         const stamp = await this.stamp(notebook);
+        const { outDir } = this.places(notebook);
+        const files = outDir === undefined ? undefined : await generatedFilesSignature(outDir);
         const analysis = await this.analyse(notebook);
         const current = this.entries.get(key);
-        if (current !== undefined) current.result = { stamp, analysis };
+        if (current !== undefined) {
+          current.result = { stamp, analysis };
+          if (files !== undefined) current.files = files;
+        }
         return analysis;
       })
       .finally(() => {
@@ -308,4 +350,29 @@ function packageFiles(outcome: PromoteOutcome): PackageFiles {
     return [];
   });
   return { stale: stale.length, edited: stale.filter((f) => editedByHand(f.action)).length, blockers };
+}
+
+/**
+ * The generated files of the output root `outDir` as they are now, as one string: the lock's size and time, and
+ * for pipeline.yaml, pyproject.toml and each file the lock lists, its size and time (or that it is missing).
+ */
+export async function generatedFilesSignature(outDir: string): Promise<string> {
+  const of = async (path: string): Promise<string> => {
+    try {
+      const s = await stat(path);
+      return `${s.mtimeMs}:${s.size}`;
+    } catch {
+      return '-';
+    }
+  };
+  const lockPath = join(outDir, LOCK_FILE_NAME);
+  let listed: string[] = [];
+  try {
+    listed = Object.keys(readLockFile(await readFile(lockPath, 'utf8'), lockPath).lock?.files ?? {});
+  } catch {
+    // no lock (never promoted here) or not readable: the lock's own entry below says so
+  }
+  const paths = [LOCK_FILE_NAME, 'pipeline.yaml', 'pyproject.toml', ...listed.filter((p) => p !== 'pipeline.yaml' && p !== 'pyproject.toml').sort()];
+  const parts = await Promise.all(paths.map(async (p) => `${p}=${await of(join(outDir, p))}`));
+  return parts.join('\n');
 }
