@@ -229,7 +229,9 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
       // not through VS Code: the file watcher misses files in folders a promotion made in a burst (Linux).
       try {
         writeFileSync(step, `${text}\ndef broken(:\n`);
-        await eventually('the lens after the step module broke', () => titles(first), (t) => t.includes('Promoted v0.1.0 · 1 error to fix'));
+        const broken = await eventually('the lens after the step module broke', () => lenses(first), (l) => l.some((x) => x.title === 'Promoted v0.1.0 · 1 error to fix'));
+        // Promotion would stop on it: the lens opens the Problems panel, as before the first promotion.
+        assert.equal(broken.find((x) => x.title.startsWith('Promoted'))?.command, 'workbench.panel.markers.view.focus');
       } finally {
         writeFileSync(step, text);
       }
@@ -305,7 +307,9 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     assert.deepEqual(ourDiagnostics(notebook.cellAt(0).document.uri), []);
     // Never promoted, and promotion would stop on it: the lens says so and opens the Problems panel.
     const found = await eventually('the promote lens', () => lenses(notebook.cellAt(0).document.uri), (l) => l.length > 0);
-    assert.deepEqual(found.filter((l) => l.title.startsWith('Promote')).map((l) => [l.title, l.command]), [['Promote notebook · 1 error to fix', 'workbench.actions.view.problems']]);
+    assert.deepEqual(found.filter((l) => l.title.startsWith('Promote')).map((l) => [l.title, l.command]), [['Promote notebook · 1 error to fix', 'workbench.panel.markers.view.focus']]);
+    // Focusing the panel opens it; a second click does not close it (the toggle command did).
+    assert.ok((await vscode.commands.getCommands(false)).includes('workbench.panel.markers.view.focus'));
   });
 
   it('still puts the notebook\'s own problems on its cells when the output root is no place for a package (.git)', async () => {

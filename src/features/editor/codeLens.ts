@@ -96,10 +96,11 @@ function promoteLens(range: vscode.Range, analysis: EditorAnalysis, uri: vscode.
     return new vscode.CodeLens(range, { title: 'No steps yet · Suggest steps', command: CommandId.SuggestSteps, arguments: [uri], tooltip });
   }
   // Never promoted, and promotion would stop on errors: the lens says so and shows them, as it does once promoted.
+  // Promoted or not, a click opens the Problems panel (it would not close it): promotion would stop there.
   const errors = analysis.problems.filter((p) => p.severity === 'error').length;
-  if (status.kind === 'never' && errors > 0) {
-    const title = `Promote notebook · ${errors === 1 ? '1 error' : `${errors} errors`} to fix`;
-    return new vscode.CodeLens(range, { title, command: 'workbench.actions.view.problems', tooltip: 'Promotion would stop on these: fix them in the Problems panel first' });
+  if (errors > 0) {
+    const title = status.kind === 'never' ? `Promote notebook · ${errors === 1 ? '1 error' : `${errors} errors`} to fix` : promotionTitle(status);
+    return new vscode.CodeLens(range, { title, command: 'workbench.panel.markers.view.focus', tooltip: 'Promotion would stop on these: fix them in the Problems panel first' });
   }
   const tooltip =
     status.kind === 'never'

@@ -60,7 +60,7 @@ export function showProblems(log: Log, logger: Logger, what: string, problems: r
     switch (actions.find((a) => ACTION_LABELS[a] === choice)) {
       case 'showProblems':
         if (!isOpen(notebook.uri)) await openCell(notebook.uri.toString(), first?.cellIndex ?? 0, first?.line);
-        void vscode.commands.executeCommand('workbench.actions.view.problems');
+        void vscode.commands.executeCommand('workbench.panel.markers.view.focus');
         break;
       case 'suggestSteps':
         void vscode.commands.executeCommand(CommandId.SuggestSteps, notebook.uri);
