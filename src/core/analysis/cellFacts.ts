@@ -145,12 +145,21 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     // function changing `Registry.models` is.
     if (fn?.type === 'class_definition') {
       const className = fn.children.find((c) => c.field === 'name');
-      for (const member of fn.children.find((c) => c.field === 'body')?.children ?? []) {
+      const members = fn.children.find((c) => c.field === 'body')?.children ?? [];
+      // Class attributes no method binds on the instance (`self.items = []` makes each instance its own).
+      const classText = tree.text(fn);
+      const classData = classAttributes(tree, members).filter((name) => !new RegExp(String.raw`\bself\.${name}\s*(?::[^=\n]*)?=(?!=)`).test(classText));
+      for (const member of members) {
         const method = member.type === 'decorated_definition' ? member.children.find((c) => c.field === 'definition') : member;
-        const changes = method?.type === 'function_definition' ? argumentsChanged(tree, method) : undefined;
-        if (changes?.positions.includes(0) !== true) continue;
+        if (method?.type !== 'function_definition') continue;
         const ofClass = member.type === 'decorated_definition' && member.children.some((c) => c.type === 'decorator' && /^@\s*classmethod\s*$/.test(tree.text(c)));
-        changesArguments.push({ name: `.${changes.name}`, positions: [0], keywords: [], globals: ofClass && className !== undefined ? [tree.text(className)] : [] });
+        // An instance method reaching the class (`self.registry.append(name)` on a list the class body binds,
+        // `type(self).created += 1`, `self.__class__.x = ...`) changes it as a classmethod changing `cls` does.
+        const throughSelf = !ofClass && changesClassThroughSelf(tree.text(method), classData);
+        const changes = argumentsChanged(tree, method);
+        if (changes?.positions.includes(0) !== true && !throughSelf) continue;
+        const name = changes?.name ?? tree.text(method.children.find((c) => c.field === 'name') ?? method);
+        changesArguments.push({ name: `.${name}`, positions: [0], keywords: [], globals: (ofClass || throughSelf) && className !== undefined ? [tree.text(className)] : [] });
       }
     }
     const changed: NameSite[] = [];
@@ -558,6 +567,28 @@ function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: 
   const globals = [...new Set(changed.map((c) => c.name).filter((n) => !locals.has(n)))];
   if (hit.length === 0 && globals.length === 0) return undefined;
   return { name: tree.text(nameNode), positions: hit.map((n) => names.indexOf(n)), keywords: hit, globals };
+}
+
+/** The names a class body binds to values at its top level (`registry = []`, `count: int = 0`), not its methods. */
+function classAttributes(tree: PyTree, members: readonly PyNode[]): string[] {
+  return members.flatMap((member) => {
+    const assignment = member.type === 'expression_statement' && member.children[0]?.type === 'assignment' ? member.children[0] : undefined;
+    const left = assignment?.children.find((c) => c.field === 'left');
+    return left?.type === 'identifier' ? [tree.text(left)] : [];
+  });
+}
+
+const IN_PLACE_METHODS = 'append|extend|insert|update|add|setdefault|pop|popitem|remove|discard|clear|sort|reverse';
+
+/**
+ * Whether a method's code changes its class through the instance: `type(self).x += 1`, `self.__class__.x = v`,
+ * `type(self).seen.add(k)`, or an in-place change of a class attribute `classData` names, which no method binds
+ * on the instance (`self.registry.append(name)` where the class body says `registry = []`; not `self.count += 1`,
+ * which binds the instance's own).
+ */
+function changesClassThroughSelf(code: string, classData: readonly string[]): boolean {
+  if (new RegExp(String.raw`(?:\btype\(\s*self\s*\)|\bself\.__class__)\.[A-Za-z_]\w*\s*(?:[-+*/%|&^]?=(?!=)|\.(?:${IN_PLACE_METHODS})\s*\(|\[[^\]\n]*\]\s*[-+*/%|&^]?=(?!=))`).test(code)) return true;
+  return classData.some((name) => new RegExp(String.raw`\bself\.${name}\s*(?:\.(?:${IN_PLACE_METHODS})\s*\(|\[[^\]\n]*\]\s*[-+*/%|&^]?=(?!=))`).test(code));
 }
 
 /** Names a function body assigns (its locals), nested functions and classes left out. */

@@ -851,29 +851,50 @@ describe('keptEditsNote', () => {
   });
 });
 
-describe('promoteNotebook: a classmethod changing its class (`cls.models.append`)', function () {
-  this.timeout(60_000);
-  it('keeps the class state shared, so a run taking the changing step from the cache sees the change', async function () {
-    if (!hasPython()) this.skip();
-    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-classmethod-'));
+describe('promoteNotebook: a method changing its class (`cls.models.append`, `self.models.append`, `type(self).n += 1`)', function () {
+  this.timeout(120_000);
+  const forms: [string, string, string][] = [
+    ['a classmethod', 'class Registry:\n    models = []\n\n    @classmethod\n    def add(cls, name):\n        cls.models.append(name)', "Registry.add('rf')\nRegistry.add('lr')"],
+    ['__init__ appending to a class list through self', 'class Registry:\n    models = []\n\n    def __init__(self, name):\n        self.models.append(name)\n        self.name = name', "rf = Registry('rf')\nlr = Registry('lr')"],
+    ['self.__class__', 'class Registry:\n    models = []\n\n    def __init__(self, name):\n        self.__class__.models.append(name)', "rf = Registry('rf')\nlr = Registry('lr')"],
+    ['type(self) counting', 'class Registry:\n    models = []\n    n = 0\n\n    def __init__(self, name):\n        type(self).n += 1\n        type(self).models = self.models + [name]', "rf = Registry('rf')\nlr = Registry('lr')"],
+  ];
+  for (const [form, functions, train] of forms) {
+    it(`keeps the class state shared (${form}), so a run taking the changing step from the cache sees the change`, async function () {
+      if (!hasPython()) this.skip();
+      const dir = mkdtempSync(join(tmpdir(), 'nbpromote-class-state-'));
+      try {
+        writeFileSync(
+          join(dir, 'nb.ipynb'),
+          notebookJson([
+            { id: 'fns', tags: ['functions'], source: functions },
+            { id: 'params', tags: ['parameters'], source: 'WEIGHT = 1.0' },
+            { id: 'train', tags: ['step:train'], source: train },
+            { id: 'report', tags: ['step:report'], source: 'n_models = len(Registry.models) * WEIGHT' },
+            { id: 'metrics', tags: ['metrics'], source: 'print("n_models:", n_models)' },
+          ]),
+        );
+        const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+        assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+        assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /_runtime\.remember_shared_globals\(globals\(\), \["Registry"\]\)/);
+        assert.equal(runPipeline(join(dir, 'out')).metrics['n_models'], 2);
+        // train comes from the cache: the class is as it left it, as in the notebook.
+        const cached = runPipeline(join(dir, 'out'), '--param', 'WEIGHT=2.0');
+        assert.deepEqual([cached.metrics['n_models'], cached.steps.map((s) => s.status)], [4, ['cached', 'ran']]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('an instance binding its own attribute (`self.count += 1`, `self.items = []` then append) leaves the class alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-instance-state-'));
     try {
-      writeFileSync(
-        join(dir, 'nb.ipynb'),
-        notebookJson([
-          { id: 'fns', tags: ['functions'], source: 'class Registry:\n    models = []\n\n    @classmethod\n    def add(cls, name):\n        cls.models.append(name)' },
-          { id: 'params', tags: ['parameters'], source: 'WEIGHT = 1.0' },
-          { id: 'train', tags: ['step:train'], source: "Registry.add('rf')\nRegistry.add('lr')" },
-          { id: 'report', tags: ['step:report'], source: 'n_models = len(Registry.models) * WEIGHT' },
-          { id: 'metrics', tags: ['metrics'], source: 'print("n_models:", n_models)' },
-        ]),
-      );
+      const functions = 'class Tracker:\n    count = 0\n    items = []\n\n    def __init__(self):\n        self.items = []\n\n    def add(self, x):\n        self.count += 1\n        self.items.append(x)';
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson([{ id: 'fns', tags: ['functions'], source: functions }, { id: 'train', tags: ['step:train'], source: 't = Tracker()\nt.add(1)' }, { id: 'metrics', tags: ['metrics'], source: 'n = t.count' }]));
       const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-      assert.deepEqual(outcome.graph?.steps.find((s) => s.name === 'train')?.outputs, []);
-      assert.equal(runPipeline(join(dir, 'out')).metrics['n_models'], 2);
-      // train comes from the cache: the class is as it left it, as in the notebook.
-      const cached = runPipeline(join(dir, 'out'), '--param', 'WEIGHT=2.0');
-      assert.deepEqual([cached.metrics['n_models'], cached.steps.map((s) => s.status)], [4, ['cached', 'ran']]);
+      assert.doesNotMatch(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /remember_shared_globals/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
