@@ -1092,6 +1092,72 @@ def test_state_before_gives_a_test_calling_a_step_again_the_shared_state_it_star
         runtime._TRACKED.clear()
 
 
+def _log_metric(value, history=[]):  # noqa: B006 - the mutable default is the point
+    history.append(value)
+    return len(history)
+
+
+_IDS = {"ids": None}
+
+
+def _new_id():
+    return next(_IDS["ids"])
+
+
+def test_shared_state_in_a_functions_default_or_an_iterator_is_where_a_cached_step_left_it(tmp_path):
+    # `def log_metric(v, history=[])` and `_ids = itertools.count(1)` with `next(_ids)` in the shared code: first
+    # calls them twice, second once more; taken from the cache, first still leaves them moved on.
+    import itertools
+
+    _log_metric.__defaults__ = ([],)
+    namespace = {"__name__": "shared_rt", "log_metric": _log_metric, "_ids": itertools.count(1)}
+    _IDS["ids"] = namespace["_ids"]
+    runtime.remember_shared_globals(namespace, ["log_metric", "_ids"])
+
+    def first():
+        _IDS["ids"] = namespace["_ids"]
+        namespace["log_metric"](0.5), namespace["log_metric"](0.4)
+        return [_new_id(), _new_id()]
+
+    def second(weight):
+        _IDS["ids"] = namespace["_ids"]
+        return (namespace["log_metric"](0.9) + _new_id()) * weight
+
+    try:
+        config = _small_config([("first", [], ["a"]), ("second", ["weight"], ["b"])], {"weight": {"default": 1, "type": "int"}})
+        steps = {"first": first, "second": second}
+        assert _output_and_statuses(config, steps, tmp_path, "b", weight=1) == (6, ["ran", "ran"])
+        assert _output_and_statuses(config, steps, tmp_path, "b", weight=2) == (12, ["cached", "ran"])
+        assert _output_and_statuses(config, steps, tmp_path, "b", weight=1) == (6, ["cached", "cached"])
+    finally:
+        runtime._TRACKED.clear()
+
+
+def test_shared_state_that_cannot_be_copied_makes_the_steps_using_it_run_every_time(tmp_path, monkeypatch):
+    # `batches = (b for b in ...)` with `next(batches)` in a shared module: not copied, not tracked; its steps run.
+    (tmp_path / "shared_gen_rt.py").write_text("batches = (x * 2 for x in range(10))\n\n\ndef get():\n    return next(batches)\n")
+    (tmp_path / "steps_gen_rt.py").write_text("import shared_gen_rt\n\n\ndef make():\n    return shared_gen_rt.get()\n\n\ndef report(weight):\n    return shared_gen_rt.get() * weight\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    runtime._UNCOPIED_SHARED.clear()
+    try:
+        import shared_gen_rt
+        import steps_gen_rt
+
+        runtime.remember_shared_globals(vars(shared_gen_rt), ["batches"])
+        assert runtime._UNCOPIED_SHARED == {"shared_gen_rt": ["batches"]}
+        config = _small_config([("make", [], ["a"]), ("report", ["weight"], ["b"])], {"weight": {"default": 1, "type": "int"}})
+        steps = {"make": steps_gen_rt.make, "report": steps_gen_rt.report}
+        result = runtime.run_pipeline(config, steps, None, {"weight": 1}, tmp_path, record=False)
+        assert [(s.status, s.why is not None and "cannot be copied" in s.why) for s in result.steps] == [("ran", True), ("ran", True)]
+        again = runtime.run_pipeline(config, steps, None, {"weight": 2}, tmp_path, record=False)
+        assert [s.status for s in again.steps] == ["ran", "ran"]
+    finally:
+        runtime._TRACKED.clear()
+        runtime._UNCOPIED_SHARED.clear()
+        sys.modules.pop("shared_gen_rt", None)
+        sys.modules.pop("steps_gen_rt", None)
+
+
 def _load_from_config():
     import json as json_module
     import os as os_module

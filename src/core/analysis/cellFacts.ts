@@ -138,7 +138,10 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     const fn = statement.type === 'decorated_definition' ? statement.children.find((c) => c.field === 'definition') : statement;
     if (fn?.type === 'function_definition') {
       const changes = argumentsChanged(tree, fn);
-      if (changes !== undefined) changesArguments.push(changes);
+      // `def log(x, history=[])` appending to `history`: the default is the function's own state, kept from
+      // call to call (and step to step), as a global it changes would be.
+      const ownDefaults = changes === undefined ? [] : mutableDefaults(tree, fn).filter((p) => changes.keywords.includes(p));
+      if (changes !== undefined) changesArguments.push(ownDefaults.length === 0 ? changes : { ...changes, globals: [...changes.globals, changes.name] });
     }
     // A notebook class's methods that change `self` (`self.history.append(x)`): calling one changes the object.
     // A classmethod changing `cls` (`cls.models.append(name)`) changes the class itself: shared state, as a
@@ -564,9 +567,24 @@ function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: 
   const hit = names.filter((n) => changed.some((c) => c.name === n || root(c.name) === n));
   // Module-level values it changes (`results[name] = value` in `def record(name, value)`): not its own.
   const locals = new Set([...names, ...assignedIn(tree, body)]);
-  const globals = [...new Set(changed.map((c) => c.name).filter((n) => !locals.has(n)))];
+  // `next(_ids)` on a module-level iterator (`_ids = itertools.count(1)`): each call moves it on.
+  const advanced = [...tree.text(body).matchAll(/(?<![.\w])next\(\s*([A-Za-z_]\w*)\s*[,)]/g)].map((m) => m[1] ?? '');
+  const globals = [...new Set([...changed.map((c) => c.name), ...advanced].filter((n) => n !== '' && !locals.has(n)))];
   if (hit.length === 0 && globals.length === 0) return undefined;
   return { name: tree.text(nameNode), positions: hit.map((n) => names.indexOf(n)), keywords: hit, globals };
+}
+
+/** The parameters of `fn` whose default is a new mutable value (`[]`, `{}`, `set()`, `defaultdict(list)` ...). */
+function mutableDefaults(tree: PyTree, fn: PyNode): string[] {
+  const parameters = fn.children.find((c) => c.field === 'parameters')?.children ?? [];
+  return parameters.flatMap((p) => {
+    if (p.type !== 'default_parameter' && p.type !== 'typed_default_parameter') return [];
+    const value = p.children.find((c) => c.field === 'value');
+    const name = parameterName(p);
+    if (value === undefined || name === undefined) return [];
+    const mutable = ['list', 'dictionary', 'set', 'list_comprehension', 'dictionary_comprehension', 'set_comprehension'].includes(value.type) || (value.type === 'call' && /^(?:list|dict|set|bytearray|(?:collections\.)?(?:defaultdict|Counter|OrderedDict|deque))\s*\(/.test(tree.text(value)));
+    return mutable ? [tree.text(name)] : [];
+  });
 }
 
 /** The names a class body binds to values at its top level (`registry = []`, `count: int = 0`), not its methods. */

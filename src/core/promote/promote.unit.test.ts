@@ -901,6 +901,40 @@ describe('promoteNotebook: a method changing its class (`cls.models.append`, `se
   });
 });
 
+describe("promoteNotebook: a shared function's mutable default, a shared iterator moved on with next() (round 32)", function () {
+  this.timeout(120_000);
+  const forms: [string, string, string, string, string][] = [
+    ['history=[]', 'def log_metric(name, value, history=[]):\n    history.append((name, value))\n    return len(history)', 'log_metric', "log_metric('loss', 0.5)\nlog_metric('loss', 0.4)", "n = log_metric('acc', 0.9) * W"],
+    ['itertools.count', 'import itertools\n_ids = itertools.count(1)\n\ndef new_id():\n    return next(_ids)', '_ids', 'a = new_id()\nb = new_id()', 'n = new_id() * W'],
+  ];
+  for (const [form, functions, tracked, train, report] of forms) {
+    it(`is shared state (${form}): a run taking the step that moved it on from the cache starts where it left it`, async function () {
+      if (!hasPython()) this.skip();
+      const dir = mkdtempSync(join(tmpdir(), 'nbpromote-shared-default-'));
+      try {
+        writeFileSync(
+          join(dir, 'nb.ipynb'),
+          notebookJson([
+            { id: 'fns', tags: ['functions'], source: functions },
+            { id: 'params', tags: ['parameters'], source: 'W = 1.0' },
+            { id: 'train', tags: ['step:train'], source: train },
+            { id: 'report', tags: ['step:report'], source: report },
+            { id: 'metrics', tags: ['metrics'], source: 'print("n:", n)' },
+          ]),
+        );
+        const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+        assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+        assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), new RegExp(`_runtime\\.remember_shared_globals\\(globals\\(\\), \\["${tracked}"\\]\\)`));
+        assert.equal(runPipeline(join(dir, 'out')).metrics['n'], 3);
+        const cached = runPipeline(join(dir, 'out'), '--param', 'W=2.0');
+        assert.deepEqual([cached.metrics['n'], cached.steps.map((s) => s.status)], [6, ['cached', 'ran']]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
 describe('promoteNotebook into an --out folder that is a symlink', function () {
   this.timeout(60_000);
   it("refers to the notebook's folder from the folder the link leads to, where the package finds itself", async function () {

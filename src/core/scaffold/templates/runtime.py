@@ -848,7 +848,10 @@ class _Run:
         self._note_reads(name, dict(self._import_reads(function)))
         # A step writing a file another step writes too (``always_run``) runs every time: taken from the cache,
         # it would not write the file again, and the steps after it would read the other step's.
-        if self.use_cache and not step.get("always_run"):
+        uncopied = self._uncopied_shared(function)
+        if uncopied:
+            self.changed_reads[name] = uncopied
+        if self.use_cache and not step.get("always_run") and not uncopied:
             cached = self.cache.load(name, key, step["outputs"])
             changed = (self.cache.not_cached(name) or self._changed_key(name)) if cached is None else self._changed_read(cached.get(_READS_ENTRY)) or self._changed_read(cached.pop(_WRITES_ENTRY, None), "wrote")
             if changed is not None:
@@ -938,6 +941,16 @@ class _Run:
             # carry state (a file emptied again when reopened): the steps taking them run again too.
             canonical = hashlib.sha256(f"{canonical} not cached in run {self.run_id} {time.time_ns()}".encode("utf-8")).hexdigest()
         return canonical, {**changed, **outputs}, "ran"
+
+    def _uncopied_shared(self, function: StepFunction) -> str | None:
+        """Why the step cannot be taken from the cache when the shared code it uses holds a value its functions
+        move on that cannot be copied (``batches = (b for b in ...)`` with ``next(batches)``): the run cannot put
+        it back where the step left it, so the step runs, as the notebook ran it, at every run."""
+        modules = _code_modules(function)
+        for module, names in _UNCOPIED_SHARED.items():
+            if module in modules:
+                return f"the shared code's {' and '.join(names)} cannot be copied and its functions move {'it' if len(names) == 1 else 'them'} on: the step runs at every run"
+        return None
 
     def _names_files(self, step: str) -> bool:
         """The step's last key covers files or folders its code names (``literal-file`` parts)."""
@@ -1371,14 +1384,36 @@ def remember_shared_globals(namespace: Dict[str, Any], names: Sequence[str]) -> 
     running it left them."""
     kept = tuple(names)
 
+    def state(value: Any) -> Any:
+        if inspect.isclass(value):
+            return _class_state(value)
+        if inspect.isfunction(value):
+            return _function_state(value)
+        return copy.deepcopy(value)
+
+    def copyable(name: str) -> bool:
+        try:
+            state(namespace[name])
+            return True
+        except Exception:  # noqa: BLE001 - a generator cannot be copied: left as it is, every run going on with it
+            return False
+
+    uncopied = [n for n in kept if n in namespace and not copyable(n)]
+    if uncopied:
+        _UNCOPIED_SHARED[str(namespace.get("__name__", ""))] = uncopied
+    kept = tuple(n for n in kept if n not in uncopied)
+
     def now() -> Dict[str, Any]:
-        return {n: _class_state(namespace[n]) if inspect.isclass(namespace[n]) else copy.deepcopy(namespace[n]) for n in kept if n in namespace}
+        return {n: state(namespace[n]) for n in kept if n in namespace}
 
     def restore(values: Mapping[str, Any]) -> None:
         for name, value in values.items():
             if isinstance(value, tuple) and len(value) == 3 and value[0] == _CLASS_STATE:
                 for attribute, item in value[2].items():
                     setattr(namespace.get(name, value[1]), attribute, copy.deepcopy(item))
+            elif isinstance(value, tuple) and len(value) == 4 and value[0] == _FUNCTION_STATE:
+                function = namespace.get(name, value[1])
+                function.__defaults__, function.__kwdefaults__ = copy.deepcopy(value[2]), copy.deepcopy(value[3])
             else:
                 namespace[name] = copy.deepcopy(value)
 
@@ -1624,6 +1659,18 @@ def _put_back(owner: Any, name: str, value: Any) -> None:
 
 #: Marks a class's data attributes in the shared values kept (``_class_state``).
 _CLASS_STATE = "\0nbpromote-class"
+
+
+_FUNCTION_STATE = "\0nbpromote-function"
+#: Shared values ``remember_shared_globals`` could not copy (a generator its functions call ``next`` on), by module:
+#: the steps using that module always run (``_Run._uncopied_shared``).
+_UNCOPIED_SHARED: Dict[str, List[str]] = {}
+
+
+def _function_state(function: Any) -> tuple[str, Any, Any, Any]:
+    """A shared function changing its own default value (`def log(x, history=[])`): copies of its defaults, with
+    the function itself, which pickles by name."""
+    return (_FUNCTION_STATE, function, copy.deepcopy(function.__defaults__), copy.deepcopy(function.__kwdefaults__))
 
 
 def _class_state(cls: type) -> tuple[str, type, dict[str, Any]]:
