@@ -375,7 +375,7 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   const rows = trimmed.split('\n').map((line) => line.trim().split(/\s+/));
   if (rows.length === 2 && rows[1]?.length === (rows[0]?.length ?? 0) + 1) {
     rows[0]?.forEach((column, i) => {
-      const metric = /^[A-Za-z_][\w.]*$/.test(column) ? numberToken(rows[1]?.[i + 1] ?? '') : undefined;
+      const metric = /^[A-Za-z_][\w.]*$/.test(column) ? tableNumber(rows[1]?.[i + 1] ?? '') : undefined;
       if (metric !== undefined && !found.has(column)) found.set(column, metric);
     });
     return;
@@ -386,7 +386,7 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   for (const line of seriesLines) {
     const m = /^([A-Za-z_][\w.]*)\s+(\S+)$/.exec(line.trim());
     if (m === null || m[1] === 'dtype:' || m[1] === 'Name:') continue;
-    const metric = numberToken(m[2] ?? '');
+    const metric = tableNumber(m[2] ?? '');
     if (metric !== undefined && m[1] !== undefined && !found.has(m[1])) found.set(m[1], metric);
   }
 }
@@ -578,7 +578,7 @@ export function tableMetrics(html: string): Map<string, ExpectedMetric> | undefi
   if (labels.every((l) => /^-?\d+$/.test(l))) {
     const texts = columns.map((_, i) => i).filter((i) => {
       const values = rows.map((r) => r.td[i] ?? '');
-      return values.every((v) => numberToken(v) === undefined && !/^(?:NaN|nan|None|<NA>|NaT|inf|-inf|True|False)$/.test(v)) && new Set(values).size === values.length;
+      return values.every((v) => tableNumber(v) === undefined && !/^(?:NaN|nan|None|<NA>|NaT|inf|-inf|True|False)$/.test(v)) && new Set(values).size === values.length;
     });
     if (texts.length === 1) {
       labelColumn = texts[0] ?? -1;
@@ -590,7 +590,7 @@ export function tableMetrics(html: string): Map<string, ExpectedMetric> | undefi
   rows.forEach((row, r) => {
     columns.forEach((column, i) => {
       const token = row.td[i] ?? '';
-      const metric = i === labelColumn ? undefined : numberToken(token);
+      const metric = i === labelColumn ? undefined : tableNumber(token);
       if (metric !== undefined) found.set(`${labels[r] ?? ''}.${column}`, metric);
     });
   });
@@ -1051,6 +1051,14 @@ export function percentToken(token: string): ExpectedMetric | undefined {
  * `token` without the separators of its digit groups (`12,345.6`, `-1_204_000`, `1,250.00%`), as Python's `,` and `_`
  * format options write them; undefined when it is no number written in groups of three.
  */
+/**
+ * A number as pandas shows it in a table, also with its digits in groups (`1,851,851.84` under
+ * `pd.set_option("display.float_format", "{:,.2f}".format)`, as finance notebooks set it).
+ */
+function tableNumber(token: string): ExpectedMetric | undefined {
+  return numberToken(ungrouped(token) ?? token);
+}
+
 export function ungrouped(token: string): string | undefined {
   return /^[-+]?\d{1,3}(?:([,_])\d{3})(?:\1\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?%?$/.test(token) ? token.replace(/[,_]/g, '') : undefined;
 }

@@ -162,6 +162,21 @@ describe('tableMetrics: a table of several rows pandas showed, by the runtime ru
     assert.equal(tableMetrics('<table><tr><td>1</td></tr></table>'), undefined);
   });
 
+  it('reads numbers shown with their digits in groups (display.float_format "{:,.2f}"), in a table, a one-row frame and a Series', () => {
+    assert.deepEqual(Object.fromEntries(tableMetrics(table(['', 'revenue'], [['north', '1,851,851.84'], ['south', '12.50']])) ?? []), {
+      'north.revenue': { value: 1851851.84, decimals: 2 },
+      'south.revenue': { value: 12.5, decimals: 2 },
+    });
+    assert.deepEqual(read(metricsCell('summary', [shown('       revenue  share\n0 1,851,851.84   0.38')], { trailingText: 'summary' })), {
+      revenue: { value: 1851851.84, decimals: 2 },
+      share: { value: 0.38, decimals: 2 },
+    });
+    assert.deepEqual(read(metricsCell('totals', [shown('revenue   465,478.95\ncost       1,000.00\ndtype: float64')], { trailingText: 'totals' })), {
+      revenue: { value: 465478.95, decimals: 2 },
+      cost: { value: 1000, decimals: 2 },
+    });
+  });
+
   it('reads numbers in e-notation as rounded to the digits shown, and leaves out cells that are no numbers', () => {
     assert.deepEqual(Object.fromEntries(tableMetrics(table(['', 'loss', 'mse', 'note'], [['rf', '1.234568e-07', '1.04e+09', 'ok'], ['lr', '2', '2', 'x']])) ?? []), {
       'rf.loss': { value: 1.234568e-7, decimals: 13 },
