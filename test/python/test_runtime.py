@@ -1092,6 +1092,22 @@ def test_state_before_gives_a_test_calling_a_step_again_the_shared_state_it_star
         runtime._TRACKED.clear()
 
 
+def test_a_frame_a_groupby_only_read_digests_the_same_though_pandas_merged_its_blocks():
+    # pandas merges same-dtype blocks in place on the first groupby or pivot: the values did not change.
+    pd = pytest.importorskip("pandas")
+    import io
+
+    orders = pd.read_csv(io.StringIO("date,region,qty,unit_price\n2024-01-05,a,1,2.5\n2024-02-03,b,2,3.0\n2024-02-09,a,3,1.5\n"), parse_dates=["date"])
+    orders["revenue"] = orders.qty * orders.unit_price
+    orders["month"] = orders.date.dt.to_period("M")
+    before = runtime._content_digest({"orders": orders})
+    orders.groupby("region").agg(total=("revenue", "sum"))
+    orders.pivot_table(index="region", columns="month", values="revenue", aggfunc="sum")
+    assert runtime._content_digest({"orders": orders}) == before
+    orders.loc[0, "qty"] = 5
+    assert runtime._content_digest({"orders": orders}) != before
+
+
 def _log_metric(value, history=[]):  # noqa: B006 - the mutable default is the point
     history.append(value)
     return len(history)
