@@ -426,6 +426,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     problems.push({ severity: 'info', code: 'notebook-outside-out', message: `the notebook is outside the output folder ${outDir}; pipeline.yaml refers to it as ${relNotebook}`, file: request.notebook });
   }
   const localModules = await findLocalModules(dirname(notebookPath), notebook, importedModules(graph), analysis.movesTo);
+  // What the reproduction test names when it fails: the draws no seed fixes ("cell 4 line 2: ... draws ...").
+  const unseededDraws = problems.filter((p) => p.code === 'not-reproducible' && p.cellIndex !== undefined).map((p) => `cell ${(p.cellIndex ?? 0) + 1} line ${p.line ?? 1}: ${p.message.split(/\. |: every run/)[0] ?? p.message}`);
   // The files as they are with the expectations of `execution` (expected metrics, recorded types and shapes).
   const planUnsettled = (version: string, execution: Execution | undefined): FilePlan[] => {
     const metrics = expectedFrom(shown, execution?.metrics);
@@ -446,6 +448,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       ...(execution !== undefined && execution.metrics.size === 0 && Object.keys(metrics.expected).length === 0 ? { ranWithoutMetrics: true as const } : {}),
       ...(localModules.size === 0 ? {} : { localModules }),
       ...(analysis.movesTo.length === 0 ? {} : { movesTo: analysis.movesTo }),
+      ...(unseededDraws.length === 0 ? {} : { unseededDraws }),
     });
   };
   // A promotion that crashed while writing left files of its own generation beside the old lock: the journal of

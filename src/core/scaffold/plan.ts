@@ -108,6 +108,11 @@ export interface PromoteInput {
   readonly movesTo?: readonly string[];
   /** The text of `_runtime.py` (src/core/scaffold/templates/runtime.py). */
   readonly runtimeSource: string;
+  /**
+   * The notebook's random draws no seed fixes (promotion's `not-reproducible` warnings), each as "cell 4 line 2:
+   * <what draws>": a failing reproduction test names them, since its numbers differ from run to run.
+   */
+  readonly unseededDraws?: readonly string[];
 }
 
 /**
@@ -1480,6 +1485,12 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
   }
 
   private metricsTestFile(): string {
+    const unseeded = this.input.unseededDraws ?? [];
+    const note =
+      unseeded.length === 0
+        ? ''
+        : `\n#: The notebook's random draws no seed fixes (promotion warned: not-reproducible): its numbers differ from run to run.\nUNSEEDED = [\n${unseeded.map((d) => `    ${pyString(d)},`).join('\n')}\n]\n`;
+    const explain = unseeded.length === 0 ? '' : `\n    if differences:\n        differences.append("the notebook draws random numbers no seed fixes, so every run gives others; seed them to reproduce it: " + "; ".join(UNSEEDED))`;
     return `"""${this.header("The pipeline reproduces the notebook's metrics.", this.input.graph.metrics?.cells ?? [])}\n"""
 from __future__ import annotations
 
@@ -1487,7 +1498,7 @@ import pytest
 
 from ${this.pkg} import _runtime
 from ${this.pkg}.pipeline import CONFIG_PATH, METRICS, STEPS
-
+${note}
 
 def test_metrics_match_the_notebook(pipeline_config, pipeline_run):
     expected = (pipeline_config.get("metrics") or {}).get("expected") or {}
@@ -1503,7 +1514,7 @@ def test_metrics_match_the_notebook(pipeline_config, pipeline_run):
     differences = _runtime.compare_metrics(run.metrics, expected, pipeline_config["metrics"].get("tolerance"), pipeline_config["metrics"].get("shown_decimals"))
     edited = _runtime.defaults_changed(pipeline_config, CONFIG_PATH.parent) if differences else []
     if edited:
-        differences.append("the expected metrics are the notebook's, for its parameter values, and pipeline.yaml's defaults differ: " + "; ".join(edited))
+        differences.append("the expected metrics are the notebook's, for its parameter values, and pipeline.yaml's defaults differ: " + "; ".join(edited))${explain}
     assert not differences, "\\n".join(differences)
 `;
   }

@@ -191,6 +191,34 @@ describe('planPromotion: the generated tests call each step once on a fresh chec
   });
 });
 
+describe('planPromotion: a notebook drawing random numbers no seed fixes (round 32)', function () {
+  this.timeout(120_000);
+  it("the failing reproduction test names the draws promotion warned of, not only the numbers", async function () {
+    if (!hasPython('numpy')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-unseeded-'));
+    try {
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        notebookJson([
+          { tags: ['imports'], source: 'import numpy as np' },
+          { tags: ['step:draw'], source: 'noise = float(np.random.rand())' },
+          { tags: ['metrics'], source: 'print("noise:", noise)', outputs: [{ output_type: 'stream', name: 'stdout', text: 'noise: 2.5\n' }] },
+        ]),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.ok(outcome.problems.some((p) => p.code === 'not-reproducible'));
+      assert.match(readFileSync(join(dir, 'out', 'tests', 'test_metrics.py'), 'utf8'), /\nUNSEEDED = \[\n {4}"cell 2 line 1: np\.random\.rand\(\.\.\.\) draws from NumPy's global generator, and no cell seeds it",\n\]\n/);
+      const run = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_metrics.py'], { cwd: join(dir, 'out'), encoding: 'utf8' });
+      assert.equal(run.status, 1, run.stdout + run.stderr);
+      assert.match(run.stdout, /metric 'noise' is [\d.e-]+, expected 2\.5/);
+      assert.match(run.stdout, /the notebook draws random numbers no seed fixes, so every run gives others; seed them to reproduce it: cell 2 line 1: np\.random\.rand/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('trailingSemicolons', () => {
   it("finds the `;` ending a logical line (IPython's show-nothing), not one in a string, a comment or inside brackets", () => {
     const lines = ['df.plot();', 'a = 1; b = 2;  # two', 's = "a;"', 'x = 1  # note;', 'doc = """', 'text;', '"""', 'total = sum([', '  1,', ']);', 'print("x");'];
