@@ -55,14 +55,16 @@ function draw(view: RunView): void {
   // The exact values, as run.json has them (the lists round them).
   add('Metrics', keyValues(Object.entries(run.metrics).map(([k, v]) => [k, v === null ? 'n/a' : String(v)]), 'No metrics'));
   if (run.steps !== undefined) {
+    // The step a signal stopped (Stop Run, Cancel) failed in the record; it is stopped, not red.
+    const stepStatus = (status: string): string => (status === 'failed' && stoppedWords(run) !== undefined ? 'stopped' : status);
     add(
       'Steps',
       run.steps.length === 0
         ? el('p', ['empty'], 'No steps')
         : table(
             ['Step', 'Status', 'Duration', 'Cached'],
-            run.steps.map((s) => [s.name, s.status, formatDuration(s.durationS), s.cached ? 'yes' : 'no']),
-            { cellClasses: (r, c) => (c === 1 ? [`step-${run.steps?.[r]?.status ?? ''}`] : []) },
+            run.steps.map((s) => [s.name, stepStatus(s.status), formatDuration(s.durationS), s.cached ? 'yes' : 'no']),
+            { cellClasses: (r, c) => (c === 1 ? [`step-${stepStatus(run.steps?.[r]?.status ?? '')}`] : []) },
           ),
     );
   }

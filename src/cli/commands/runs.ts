@@ -23,6 +23,7 @@ import { flagBoolean, flagRunLimit, flagString } from '../args';
 import { ExitCode } from '../io';
 import { alignedRows } from '../table';
 import type { CliIo } from '../io';
+import { statusWord } from '../../core/runs/stopped';
 
 export const runsFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'the folder holding pipeline.yaml, with .nbpromote/runs/ (default: the current folder)' },
@@ -196,7 +197,7 @@ function renderTable(runs: readonly RunSummary[], total: number | undefined, whe
     run.id,
     run.pipeline ?? run.experiment ?? '',
     run.version ?? '',
-    run.problems?.some((p) => p.severity === 'error') === true ? `${run.status}!` : run.status,
+    run.problems?.some((p) => p.severity === 'error') === true ? `${statusWord(run)}!` : statusWord(run),
     keyMetrics(run.metrics),
     run.gitCommit === undefined ? '' : `${run.gitCommit.slice(0, 8)}${run.gitDirty === true ? '*' : ''}`,
   ]);

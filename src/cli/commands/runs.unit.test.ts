@@ -91,6 +91,12 @@ describe('nbpromote runs (built binary)', function () {
     assert.match(lines[4] ?? '', /^3 of 3 runs, newest first \(.*\.nbpromote\/runs\); ! the record has errors \(see above\); \* uncommitted changes$/);
     const limited = await nbpromote(['runs', '--json', '--limit', '1', '--out', work]);
     assert.deepEqual((JSON.parse(limited.stdout) as { id: string }[]).map((r) => r.id), [ids[2]]);
+    // A run a signal stopped (Stop Run, Ctrl-C) reads "stopped", as in the editor; its record says failed.
+    const stoppedRoot = join(work, 'stopped');
+    const stoppedId = runIdAt(t0 + 300, 'dddddd');
+    writeLocalRun(stoppedRoot, stoppedId, localRunRecord(stoppedId, { status: 'failed', error: { message: "step 'train' was stopped by SIGTERM in notebook cell 9 (id c9), line 1", traceback: null } }));
+    const stopped = await nbpromote(['runs', '--out', stoppedRoot]);
+    assert.match(stopped.stdout.split('\n')[1] ?? '', new RegExp(`^${stoppedId}\\s+churn\\s+0\\.2\\.0\\s+stopped\\b`));
     const promoted = join(work, 'promoted');
     mkdirSync(promoted);
     writeFileSync(join(promoted, 'pipeline.yaml'), 'schema_version: 1\n');

@@ -7,6 +7,9 @@ import type { ParamShape } from '../../core/contract/pipelineConfig';
 import type { RunParamValue, RunSummary } from '../../core/contract/runs';
 import { jsonWithFloats } from '../../core/pipeline/paramText';
 import { formatMetric, formatSize } from '../../core/util/words';
+import { statusWord, stoppedWords } from '../../core/runs/stopped';
+
+export { statusWord, stoppedWords };
 
 /** The first metric the run recorded: what the view shows next to it. */
 export function keyMetric(run: RunSummary): { readonly name: string; readonly value: number | null } | undefined {
@@ -89,24 +92,6 @@ export function shortRunLabel(run: RunSummary): string {
 }
 
 /** The tree item's description: the key metric, or why it failed, or what is wrong with its record; "stale" when the source could not be read again. */
-/**
- * The run's status as people say it: `stopped` for a run a signal stopped (Stop Run, Cancel, Ctrl-C: its record
- * says failed, but nothing in its code went wrong), else the status.
- */
-export function statusWord(run: Pick<RunSummary, 'status' | 'sourceStatus'>): RunSummary['status'] | 'stopped' {
-  return run.sourceStatus === 'STOPPED' ? 'stopped' : run.status;
-}
-
-/**
- * What a stopped run did, without the signal and the cell the runtime's message names: "stopped during step
- * train", "stopped between steps"; undefined for a run that was not stopped.
- */
-export function stoppedWords(run: Pick<RunSummary, 'sourceStatus' | 'error'>): string | undefined {
-  if (run.sourceStatus !== 'STOPPED') return undefined;
-  const step = /^step '((?:[^'\\]|\\.)*)' was stopped/.exec(run.error ?? '')?.[1];
-  return step === undefined ? 'stopped between steps' : `stopped during step ${step}`;
-}
-
 export function runDescription(run: RunSummary, stale: boolean): string {
   const parts: string[] = [];
   const metric = keyMetric(run);
