@@ -159,6 +159,16 @@ class LiteralParser {
       this.pos += word[0].length;
       return word[1] === 'True' ? true : word[1] === 'False' ? false : null;
     }
+    // `0x10`, `0o17`, `0b101`: ints in another base.
+    const based = /^([+-]?)0([xX][\da-fA-F_]+|[oO][0-7_]+|[bB][01_]+)(?![\w.])/.exec(this.text.slice(this.pos));
+    if (based !== null) {
+      this.pos += based[0].length;
+      const digits = (based[2] ?? '').slice(1).replace(/_/g, '');
+      const radix = { x: 16, o: 8, b: 2 }[(based[2] ?? 'x')[0]?.toLowerCase() as 'x' | 'o' | 'b'];
+      const n = Number.parseInt(digits, radix) * (based[1] === '-' ? -1 : 1);
+      if (digits === '' || !Number.isSafeInteger(n)) throw new Error('int too large for JSON');
+      return n;
+    }
     const num = /^[+-]?(\d[\d_]*\.?[\d_]*(?:[eE][+-]?\d+)?|\.\d[\d_]*(?:[eE][+-]?\d+)?)/.exec(this.text.slice(this.pos));
     if (num !== null) {
       this.pos += num[0].length;

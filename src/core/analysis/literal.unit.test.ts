@@ -6,6 +6,10 @@ describe('parsePythonLiteral', () => {
     ['200', 200, 'int'],
     ['-3', -3, 'int'],
     ['1_000', 1000, 'int'],
+    ['0x10', 16, 'int'],
+    ['-0x1F', -31, 'int'],
+    ['0o17', 15, 'int'],
+    ['0b1_01', 5, 'int'],
     ['0.25', 0.25, 'float'],
     ['1.0', 1, 'float'],
     ['1e-3', 0.001, 'float'],
@@ -41,7 +45,7 @@ describe('parsePythonLiteral', () => {
     it(`${JSON.stringify(text)} is ${type}${lossy ? ', lossy as JSON' : ''}${items === undefined ? '' : ', of floats'}${floats === undefined ? '' : `, whole floats at ${JSON.stringify(floats)}`}`, () =>
       assert.deepEqual(parsePythonLiteral(text), { ok: true, value, type, lossy, ...(items === undefined ? {} : { items }), ...(floats === undefined ? {} : { floats }) }));
   }
-  for (const text of ['Path("x")', 'f"{a}"', 'a', '1 + 2', '{1: 2}', 'b"x"', '"unterminated', '10**20', '99999999999999999999']) {
+  for (const text of ['Path("x")', 'f"{a}"', 'a', '1 + 2', '{1: 2}', 'b"x"', '"unterminated', '10**20', '99999999999999999999', '0x', '0b12', '0xFFFFFFFFFFFFFFFFFF', '0x1.5']) {
     it(`${JSON.stringify(text)} is not a literal`, () => assert.deepEqual(parsePythonLiteral(text), { ok: false }));
   }
 });
