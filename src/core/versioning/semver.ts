@@ -15,10 +15,11 @@
  */
 import type { LockParameter, LockStep } from '../contract/lockFile';
 import type { Notebook } from '../contract/notebook';
-import type { ParameterType, ParameterValue } from '../contract/pipelineConfig';
+import type { ParameterType, ParameterValue, ParamShape } from '../contract/pipelineConfig';
 import type { StepGraph } from '../contract/stepGraph';
 import { stepSourceSha256 } from './hash';
 import { andList } from '../util/words';
+import { jsonWithFloats } from '../pipeline/paramText';
 
 export interface SnapshotParameter {
   readonly type: ParameterType;
@@ -209,13 +210,13 @@ function parameterChanges(old: Snapshot['parameters'], now: Snapshot['parameters
   for (const name of added) {
     if (taken.has(name)) continue; // said with its rename
     const p = own(now, name);
-    changes.push({ bump: 'minor', text: p === undefined ? `new parameter ${name} (minor)` : `new parameter ${name} (${p.type}, default ${show(p.default)}) (minor)` });
+    changes.push({ bump: 'minor', text: p === undefined ? `new parameter ${name} (minor)` : `new parameter ${name} (${p.type}, default ${show(p.default, p)}) (minor)` });
   }
   for (const [name, p] of Object.entries(now)) {
     const before = own(old, name);
     if (before === undefined) continue;
     if (before.type !== p.type) changes.push({ bump: 'patch', text: `parameter ${name} is now ${p.type}, was ${before.type} (patch)` });
-    if (!sameValue(before.default, p.default)) changes.push({ bump: 'patch', text: `parameter ${name} defaults to ${show(p.default)}, was ${show(before.default)} (patch)` });
+    if (!sameValue(before.default, p.default)) changes.push({ bump: 'patch', text: `parameter ${name} defaults to ${show(p.default, p)}, was ${show(before.default, before)} (patch)` });
   }
   return changes;
 }
@@ -243,8 +244,9 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** A default as a person reads it, at most 40 characters. */
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+/** A parameter value as the notebook writes it: a float parameter's whole value as `1.0`, not `1`. */
+function show(value: unknown, shape?: ParamShape): string {
+  const text = jsonWithFloats(value, shape);
   return text.length <= 40 ? text : `${text.slice(0, 37)}...`;
 }
 

@@ -41,7 +41,7 @@ const addStep = (name: string, hash = `h-${name}`): Edit => (s) => {
 const dropParam = (name: string): Edit => (s) => {
   delete s.parameters[name];
 };
-const addParam = (name: string, type: 'int' | 'str' = 'int', value: number | string = 4): Edit => (s) => {
+const addParam = (name: string, type: 'int' | 'str' | 'float' = 'int', value: number | string = 4): Edit => (s) => {
   s.parameters[name] = { type, default: value };
 };
 const param = (name: string, patch: Partial<Snapshot['parameters'][string]>): Edit => (s) => {
@@ -132,6 +132,8 @@ describe('diffSnapshots', () => {
     // patch
     { name: 'changed code in a step', now: changed(step('train', { source_sha256: 'h-train-2' })), bump: 'patch', changes: ['the code of step train changed (patch)'] },
     { name: 'a changed default', now: changed(param('n_estimators', { default: 300 })), bump: 'patch', changes: ['parameter n_estimators defaults to 300, was 200 (patch)'] },
+    { name: 'a float default written as the notebook writes it', now: changed(addParam('alpha', 'float', 2)), bump: 'minor', changes: ['new parameter alpha (float, default 2.0) (minor)'] },
+    { name: 'a default now a float', now: changed(param('n_estimators', { type: 'float', default: 300 })), bump: 'patch', changes: ['parameter n_estimators is now float, was int (patch)', 'parameter n_estimators defaults to 300.0, was 200 (patch)'] },
     { name: 'a changed type', now: changed(param('n_estimators', { type: 'float' })), bump: 'patch', changes: ['parameter n_estimators is now float, was int (patch)'] },
     { name: 'a changed list default', now: changed(param('data_path', { type: 'list', default: ['a.csv', 'b.csv'] })), bump: 'patch', changes: ['parameter data_path is now list, was str (patch)', 'parameter data_path defaults to ["a.csv","b.csv"], was "data/churn.csv" (patch)'] },
     { name: 'a long default is shortened', now: changed(param('data_path', { default: 'data/a/very/long/path/to/the/churn/data/file.csv' })), bump: 'patch', changes: ['parameter data_path defaults to "data/a/very/long/path/to/the/churn/d..., was "data/churn.csv" (patch)'] },
