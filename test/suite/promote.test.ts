@@ -644,10 +644,11 @@ describe('Promote commands', function () {
       assert.deepEqual(result.applied, [
         { cellIndex: 3, name: 'load_data' },
         { cellIndex: 6, name: 'clean_outliers' },
-        { cellIndex: 9, name: 'summary' },
+        { cellIndex: 9, name: 'metrics' },
       ]);
       const tags = document.getCells().map((cell) => (cell.metadata['metadata'] as { tags?: string[] } | undefined)?.tags ?? []);
-      assert.deepEqual(tags, [[], [], [], ['step:load_data'], [], [], ['step:clean_outliers'], [], [], ['step:summary'], [], []]);
+      // The last section, "### Summary", shows the results: its cell gets the metrics role.
+      assert.deepEqual(tags, [[], [], [], ['step:load_data'], [], [], ['step:clean_outliers'], [], [], ['metrics'], [], []]);
       assert.equal(document.cellAt(3).metadata['id'], 'load', 'the cell id is kept');
       assert.equal(document.cellAt(3).document.getText(), 'values = [3, 1, 4, 1, 5, 9, 2, 6]', 'the source is untouched');
       assert.equal(document.isDirty, true, 'the edit is not saved');

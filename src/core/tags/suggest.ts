@@ -18,7 +18,8 @@
  *   any other (its cells would otherwise join the step above).
  * - A heading that names the metrics (`## Metrics`, `## 5. Evaluation metrics`), when no cell has the metrics role
  *   yet, suggests that role for its first code cell (the tag `metrics`; {@link METRICS_SUGGESTION} as the name)
- *   rather than a step: `metrics` is no step name.
+ *   rather than a step: `metrics` is no step name. So does the last section, after a step, when its heading says
+ *   results (`## Results`, `## Evaluation`, `## Summary`) and nothing else gives the metrics.
  * - Names: inline markdown and a leading section number are dropped (`## 2. Clean *outliers*` →
  *   `clean_outliers`), then the articles a, an, the, then at most four words are kept, lowercased, made an
  *   identifier with {@link suggestIdentifier}. A name taken by an existing step or an earlier suggestion gets
@@ -56,6 +57,8 @@ const MAX_WORDS = 4;
 export const METRICS_SUGGESTION = 'metrics';
 /** Headings of the notebook's metrics section. */
 const METRICS_HEADING = /^(?:the |final |model |evaluation |validation |test )?metrics$/;
+/** Headings of a notebook's last section that shows its results (`## Results`, `## Evaluation`): the metrics when last. */
+const RESULTS_HEADING = /^(?:the |final |model |overall )?(?:results|evaluation|summary|scores|performance)(?: summary)?$/;
 
 /** The tag a suggestion puts on its cell: `metrics` for {@link METRICS_SUGGESTION}, else `step:<name>`. */
 export function suggestionTag(name: string): string {
@@ -70,7 +73,8 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const taken = new Set(roles.steps.map((s) => s.name));
   const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
   const suggestions: StepSuggestion[] = [];
-  let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean } | undefined;
+  const results = new Map<number, boolean>();
+  let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean; results: boolean } | undefined;
   let hasMetrics = roles.cells.some((c) => c.roles.includes('metrics'));
   for (const cell of notebook.cells) {
     if (cell.kind === 'markdown') {
@@ -81,7 +85,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
         const words = text.replace(SECTION_NUMBER, '').trim().toLowerCase();
         const preamble = suggestions.length === 0 && taken.size === 0 && PREAMBLE_HEADING.test(words);
         const metrics = !hasMetrics && METRICS_HEADING.test(words);
-        pending = preamble ? undefined : { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index, metrics };
+        pending = preamble ? undefined : { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index, metrics, results: RESULTS_HEADING.test(words) };
       }
       continue;
     }
@@ -105,7 +109,14 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
       level: pending.level,
       headingCellIndex: pending.cellIndex,
     });
+    results.set(suggestions.length - 1, pending.results);
     pending = undefined;
+  }
+  // No metrics heading and no metrics cell: a last section headed `## Results`, `## Evaluation` or `## Summary`
+  // after a step shows the notebook's results, as a metrics cell does.
+  const last = suggestions[suggestions.length - 1];
+  if (!hasMetrics && last !== undefined && suggestions.length + roles.steps.length > 1 && results.get(suggestions.length - 1) === true) {
+    suggestions[suggestions.length - 1] = { ...last, name: METRICS_SUGGESTION };
   }
   return suggestions;
 }

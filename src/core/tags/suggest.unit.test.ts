@@ -75,6 +75,16 @@ describe('suggestSteps', () => {
     assert.deepEqual(suggest([md('## Load'), 'rows = [1, 2]', md('## Metrics'), 'total = sum(rows)', { tags: ['metrics'], source: 'print(total)' }]).map((s) => s.name), ['load', 'metrics_step']);
   });
 
+  it('suggests the metrics role for a last section headed Results, Evaluation or Summary after a step, when nothing else gives the metrics', () => {
+    for (const heading of ['Results', '6. Evaluation', 'Summary', 'Final results']) {
+      assert.deepEqual(suggest([md('## Load'), 'rows = [1, 2]', md(`## ${heading}`), 'pd.DataFrame({"total": [sum(rows)]})']).map((s) => s.name), ['load', 'metrics'], heading);
+    }
+    // Not when it is no last section, nor the only one, nor with a metrics heading or cell.
+    assert.deepEqual(suggest([md('## Load'), 'rows = [1, 2]', md('## Results'), 'total = sum(rows)', md('## Plot'), 'print(total)']).map((s) => s.name), ['load', 'results', 'plot']);
+    assert.deepEqual(suggest([md('## Results'), 'total = 3']).map((s) => s.name), ['results']);
+    assert.deepEqual(suggest([md('## Load'), 'rows = [1, 2]', md('## Metrics'), 'total = sum(rows)', md('## Results'), 'print(total)']).map((s) => s.name), ['load', 'metrics', 'results']);
+  });
+
   it('ignores H4 and deeper, and headings with no code cell under them', () => {
     assert.deepEqual(suggest([md('# Title'), md('## Load'), 'x = 1', md('#### Details'), 'y = x']), [{ cell: 2, name: 'load', heading: 'Load' }]);
   });
@@ -131,7 +141,7 @@ describe('suggestSteps', () => {
     );
   });
 
-  it('suggests load_data, clean_outliers and summary for the extension tests fixture', () => {
+  it('suggests load_data, clean_outliers and the metrics (the last section, Summary) for the extension tests fixture', () => {
     const file = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'promote-headings.ipynb');
     const { notebook } = parseNotebook(readFileSync(file, 'utf8'), 'promote-headings.ipynb');
     assert.ok(notebook);
@@ -140,7 +150,7 @@ describe('suggestSteps', () => {
       [
         [3, 'load_data'],
         [6, 'clean_outliers'],
-        [9, 'summary'],
+        [9, 'metrics'],
       ],
     );
   });
