@@ -8,6 +8,7 @@ import { compactRanges } from '../../core/util/ranges';
 import type { Inspection } from '../../core/inspect/inspect';
 import { inspectText } from '../../core/inspect/inspect';
 import { packageNameFor } from '../../core/promote/promote';
+import { editorAdvice } from '../promote/problemMessage';
 import type { Logger } from '../../core/util/logger';
 import { onSettingsChanged } from '../../host/config';
 import { Disposable } from '../../host/disposable';
@@ -460,7 +461,7 @@ export function flow(inputs: readonly string[], outputs: readonly string[]): str
 
 function problemItem(node: ProblemNode): vscode.TreeItem {
   const { problem } = node;
-  const item = new vscode.TreeItem(problem.message, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(editorAdvice(problem.message), vscode.TreeItemCollapsibleState.None);
   item.description = problemPlace(problem);
   item.tooltip = withoutFile(problem);
   item.iconPath = new vscode.ThemeIcon(problem.severity === 'error' ? 'error' : 'warning');
@@ -486,7 +487,8 @@ function infoItem(node: InfoNode): vscode.TreeItem {
 
 function withoutFile(problem: Problem): string {
   const place = problemPlace(problem);
-  return place === '' ? problem.message : `${place}: ${problem.message}`;
+  const message = editorAdvice(problem.message);
+  return place === '' ? message : `${place}: ${message}`;
 }
 
 function tooltip(title: string, lines: readonly string[]): vscode.MarkdownString {

@@ -98,7 +98,8 @@ export function editorWords(problem: Problem, notebook: string): string {
   return place === '' ? message : `${place}: ${message}`;
 }
 
-function editorAdvice(message: string): string {
+/** A problem's message with the command line's advice turned into the editor's (see {@link editorWords}); backticks kept. */
+export function editorAdvice(message: string): string {
   const perNotebook = `set ${ConfigKey.OutputRoot} to a folder per notebook, such as ${OUTPUT_ROOT_PER_NOTEBOOK}`;
   return (
     message
@@ -110,6 +111,9 @@ function editorAdvice(message: string): string {
       .replace(/([Pp])romote with --package (\w+)/g, (_m, p: string, name: string) => `${p === 'P' ? 'S' : 's'}et ${ConfigKey.PackageName} to ${name}`)
       // pipeline-running: the CLI's flag; the editor's button "Promote Anyway" does it.
       .replace(/, promote with --even-if-running\)/g, ', choose Promote Anyway)')
+      // merge-conflict: the CLI's flag; the editor's choice "Merge my edits" does it.
+      .replace(/ from an earlier --merge;/g, ' from an earlier merge;')
+      .replace(/, then promote with --merge again/g, ', then promote again and choose Merge my edits')
       // The project's docs are not in the person's workspace.
       .replace(/ ?See docs\/[\w.-]+\.md(?:#[\w-]+)?\./g, '')
       .trim()

@@ -67,6 +67,18 @@ describe('problemMessage', function () {
     assert.deepEqual(actions, ['promoteAnyway', 'showLog']);
   });
 
+  it('a step module still holding merge conflict markers: Merge my edits instead of --merge', async () => {
+    writeFileSync(join(dir, 'fail.ipynb'), notebookJson(THREE_STEPS));
+    assert.ok((await promoteNotebook({ notebook: 'fail.ipynb', cwd: dir, toolVersion: 'test' })).ok);
+    const module = join(dir, 'src', 'fail', 'steps', 'train.py');
+    writeFileSync(module, `<<<<<<< yours\ntotal = 1\n=======\ntotal = 2\n>>>>>>> generated\n`);
+    const problems = await promote('fail.ipynb');
+    assert.ok(problems.some((p) => p.code === 'merge-conflict'), JSON.stringify(problems));
+    const { message } = problemMessage('Promotion of fail.ipynb stopped', problems, 'fail.ipynb');
+    assert.doesNotMatch(message, /--merge/);
+    assert.match(message, /still holds merge conflict markers \(<<<<<<< \.\.\. >>>>>>>\) from an earlier merge; nothing was written\. Resolve them in the file, then promote again and choose Merge my edits/);
+  });
+
   it('a renamed notebook: the package setting instead of --package', async () => {
     writeFileSync(join(dir, 'fail.ipynb'), notebookJson(THREE_STEPS));
     assert.ok((await promoteNotebook({ notebook: 'fail.ipynb', cwd: dir, toolVersion: 'test' })).ok);

@@ -548,7 +548,9 @@ function runItem(element: RunElement): vscode.TreeItem {
   item.tooltip = tooltip;
   item.iconPath = statusIcon(run);
   item.contextValue = run.status === 'unknown' ? 'runFlagged' : `run${capitalize(run.source)}${run.gitCommit !== undefined ? 'Commit' : ''}`;
-  item.accessibilityInformation = { label: `run ${run.id}, ${statusWord(run)}${item.description === '' ? '' : `, ${item.description}`}` };
+  // The description may be the status itself ("running"): said once.
+  const described = item.description === '' || item.description === statusWord(run) ? '' : `, ${String(item.description)}`;
+  item.accessibilityInformation = { label: `run ${run.id}, ${statusWord(run)}${described}` };
   // Click and Enter open the run, as the inline icon does (Ctrl/Shift+click only select, for Compare Runs).
   item.command = { command: CommandId.OpenRun, title: 'Open Run', arguments: [element] };
   return item;
