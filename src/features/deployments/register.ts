@@ -86,6 +86,13 @@ export function registerDeploymentsFeatures(context: FeatureContext, runs: RunsT
   );
   context.register(
     registerCommand(context.log, CommandId.OpenDeploymentsFile, 'Open deployments.yaml', async (arg): Promise<string | undefined> => {
+      if (!isElement(arg) && tree.shownRoots().length === 0) {
+        // Nothing to open yet: say so, and offer what makes one (the view's welcome says the same).
+        const create = 'Create deployments.yaml';
+        const choice = await vscode.window.showInformationMessage('No deployments.yaml yet: it lists the environments the Deployments view checks.', create);
+        if (choice === create) await vscode.commands.executeCommand(CommandId.CreateDeploymentsFile);
+        return undefined;
+      }
       const file = isElement(arg) ? tree.fileOf(arg) : await pickFile(tree.shownRoots());
       if (file === undefined) return undefined;
       const uri = vscode.Uri.file(file);
