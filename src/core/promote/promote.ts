@@ -1084,12 +1084,41 @@ function staleOutputsMessage(graph: StepGraph, notebook: Notebook, info: Metrics
   // A cell left with nothing to run (`df.head()`, shown only) changes nothing when it runs again.
   const runs = (index: number): boolean => (generated.get(index)?.code ?? '').split('\n').some((line) => line.trim() !== '' && !line.trim().startsWith('#'));
   const later = ranAfter(info.cell, notebook.cells.filter((c) => c.kind === 'code' && behind.has(c.index) && runs(c.index)));
-  if (later.length === 0) return undefined;
+  if (later.length === 0) return stepsOutOfOrder(graph, notebook, behind, runs, generated);
   const shown = later.slice(0, 3).map((c) => `${c.index + 1} (execution count ${String(c.executionCount)})`);
   const more = later.length > shown.length ? [`${later.length - shown.length} more`] : [];
   const cells = `${later.length === 1 ? 'cell' : 'cells'} ${andList([...shown, ...more])}`;
   const which = later.length === 1 ? 'a cell the pipeline uses, ran' : 'cells the pipeline uses, ran';
   return `${cells}, ${which} after this metrics cell (execution count ${String(info.cell.executionCount)}) when the notebook was saved: the values its saved outputs show, taken as the expected metrics, may not be what the notebook gives now. Run the notebook top to bottom and save it, or promote with --execute`;
+}
+
+/**
+ * Steps behind the metrics whose saved run went out of order among themselves: a cell of a step ran before a cell
+ * of a step it takes a value or a file from ran (last), so it used an older value (`save` dumping the model at [10],
+ * `select` making it at [12]): the metrics the outputs show may come from that. The first such pair, as a warning's
+ * words; undefined when there is none.
+ */
+function stepsOutOfOrder(graph: StepGraph, notebook: Notebook, behind: ReadonlySet<number>, runs: (index: number) => boolean, generated: ReadonlyMap<number, GeneratedCell>): string | undefined {
+  const cells = new Map(notebook.cells.map((c) => [c.index, c]));
+  const counted = (index: number): number | undefined => {
+    const count = cells.get(index)?.executionCount;
+    return typeof count === 'number' && behind.has(index) && runs(index) ? count : undefined;
+  };
+  const steps = new Map(graph.steps.map((s) => [s.name, s]));
+  for (const step of graph.steps) {
+    for (const ref of step.cells) {
+      const count = counted(ref.index);
+      if (count === undefined) continue;
+      for (const name of step.after) {
+        // A cell of that step binding a value this step takes, or any of its cells when it writes a file this reads.
+        const makes = (index: number): boolean => step.fileAfter?.includes(name) === true || (generated.get(index)?.assigned ?? []).some((n) => step.inputs.includes(n));
+        const producer = steps.get(name)?.cells.find((p) => p.index < ref.index && (counted(p.index) ?? -1) > count && makes(p.index));
+        if (producer === undefined) continue;
+        return `cell ${ref.index + 1} (step ${step.name}, execution count ${count}) ran before cell ${producer.index + 1} (step ${name}, execution count ${String(counted(producer.index))}), which makes what step ${step.name} uses, when the notebook was saved: the values the saved outputs show, taken as the expected metrics, may come from an older ${name}. Run the notebook top to bottom and save it, or promote with --execute`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The dotted modules an import statement names: `from src.features import f` -> src.features; `import a.b as c, d` -> a.b, d. */

@@ -282,6 +282,9 @@ describe('re-promotion', function () {
     // Run top to bottom: no warning.
     const inOrder = await saved({ imports: 1, params: 2, load: 3, train: 4, metrics: 5 });
     assert.equal(inOrder.problems.some((p) => p.code === 'metrics-output-stale'), false);
+    // train ran (4) before load made the values it takes (6), the metrics last (7): train used older values.
+    const disordered = await saved({ imports: 1, params: 2, load: 6, train: 4, metrics: 7 });
+    assert.match(disordered.problems.find((p) => p.code === 'metrics-output-stale')?.message ?? '', /^cell 4 \(step train, execution count 4\) ran before cell 3 \(step load, execution count 6\), which makes what step train uses, when the notebook was saved: .* may come from an older load\. Run the notebook top to bottom and save it, or promote with --execute$/);
     // A cell of the step that only shows a value (`values[:2]`), run again after the metrics: nothing it runs changed.
     const cells = [...base.slice(0, 4), { id: 'peek', tags: [], source: 'values[:2]' }, ...base.slice(4)];
     const doc = JSON.parse(notebookJson(cells)) as { cells: { id: string; execution_count: number | null; outputs: unknown[] }[] };
