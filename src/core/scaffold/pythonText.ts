@@ -49,13 +49,27 @@ export function linesInsideStrings(code: string): Set<number> {
   return inside;
 }
 
-/** Indents every line by `prefix` except blank lines and lines inside multi-line strings. */
+/**
+ * Indents every line by `prefix` except blank lines and lines inside multi-line strings. Code indented with tabs
+ * gets spaces instead (a tab after `prefix`'s spaces would mix the two): four a tab when no line mixes tabs and
+ * spaces in its indentation (valid Python never lines up a tab with spaces then), else to every eighth column,
+ * as Python reads tabs.
+ */
 export function indentBody(code: string, prefix = '    '): string {
   const inside = linesInsideStrings(code);
-  return code
-    .split('\n')
-    .map((l, i) => (inside.has(i) || l.trim() === '' ? l : prefix + l))
-    .join('\n');
+  const lines = code.split('\n');
+  const indentOf = (line: string): string => /^[ \t]*/.exec(line)?.[0] ?? '';
+  const codeLines = lines.filter((l, i) => !inside.has(i) && l.trim() !== '');
+  const tabbed = codeLines.some((l) => indentOf(l).includes('\t'));
+  const mixed = tabbed && codeLines.some((l) => /\t/.test(indentOf(l)) && / /.test(indentOf(l)));
+  const spaced = (line: string): string => {
+    const indent = indentOf(line);
+    if (!indent.includes('\t')) return line;
+    let column = 0;
+    for (const c of indent) column = c === '\t' ? (mixed ? column + 8 - (column % 8) : column + 4) : column + 1;
+    return ' '.repeat(column) + line.slice(indent.length);
+  };
+  return lines.map((l, i) => (inside.has(i) || l.trim() === '' ? l : prefix + (tabbed ? spaced(l) : l))).join('\n');
 }
 
 /** A Python string literal for any text. */

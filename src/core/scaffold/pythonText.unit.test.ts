@@ -12,6 +12,12 @@ describe('pythonText', () => {
     assert.deepEqual([...linesInsideStrings(code)], [3]);
   });
   it('keeps blank lines blank', () => assert.equal(indentBody('a = 1\n\nb = 2'), '    a = 1\n\n    b = 2'));
+  it('indents tab-indented code with spaces only: four a tab, or to every eighth column when a line mixes them', () => {
+    assert.equal(indentBody('def f(x):\n\tif x:\n\t\treturn 1\n\treturn 2\n\ndef g():\n    return 3'), '    def f(x):\n        if x:\n            return 1\n        return 2\n\n    def g():\n        return 3');
+    assert.equal(indentBody('def f(x):\n\tif x:\n\t    return 1'), '    def f(x):\n            if x:\n                return 1');
+    // Inside a string, a tab is text.
+    assert.equal(indentBody("def f():\n\ts = '''\n\tkept\n'''"), "    def f():\n        s = '''\n\tkept\n'''");
+  });
   it('writes Python literals', () => {
     assert.equal(pyLiteral({ a: [1, 2.5, 'x'], b: null, c: true }), '{"a": [1, 2.5, "x"], "b": None, "c": True}');
   });
