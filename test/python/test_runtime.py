@@ -2372,7 +2372,7 @@ def test_a_pickling_error_on_a_function_defined_in_a_step_says_why_and_what_to_d
     with pytest.raises((pickle.PicklingError, AttributeError)) as error:
         pickle.dumps(train())
     hint = runtime._local_function_hint(error.value)
-    assert hint.startswith("; clip is defined inside the step function train (it reads values only the step has), and Python cannot pickle such a function")
+    assert hint.startswith("; clip is defined inside the function train (a step's, or a shared factory making it), where it reads values only that call has, and Python cannot pickle such a function")
     assert runtime._local_function_hint(ValueError("train.<locals>.clip")) == ""
     assert runtime._local_function_hint(pickle.PicklingError("other")) == ""
 

@@ -1916,7 +1916,7 @@ def _local_function_hint(exception: BaseException) -> str:
     if found is None or not isinstance(exception, (pickle.PicklingError, AttributeError, TypeError)):
         return ""
     return (
-        f"; {found.group(2)} is defined inside the step function {found.group(1)} (it reads values only the step has),"
+        f"; {found.group(2)} is defined inside the function {found.group(1)} (a step's, or a shared factory making it), where it reads values only that call has,"
         f" and Python cannot pickle such a function, nor a value holding it (a model saved with joblib, the cache):"
         f" pass it what it reads as arguments instead (or functools.partial of a function taking them)"
     )
