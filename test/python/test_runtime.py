@@ -1108,6 +1108,31 @@ def test_a_frame_a_groupby_only_read_digests_the_same_though_pandas_merged_its_b
     assert runtime._content_digest({"orders": orders}) != before
 
 
+def _frame_and_groups():
+    import pandas as pd
+
+    frame = pd.DataFrame({"k": ["a", "b", "a", "b"], "v": [1.0, 2.0, 3.0, 4.0]})
+    return frame, frame.groupby("k")
+
+
+def _double_v(frame):
+    frame["v"] *= 2
+
+
+def _sum_a(groups, weight):
+    return float(groups["v"].sum()["a"]) * weight
+
+
+def test_a_groupby_holding_a_frame_a_later_step_changes_in_place_sees_the_change_from_the_cache(tmp_path):
+    # `g = df.groupby("k")` in load, `df["v"] *= 2` in double: in the notebook g reads the doubled frame.
+    pytest.importorskip("pandas")
+    config = _small_config([("load", [], ["frame", "groups"]), ("double", ["frame"], []), ("report", ["groups", "weight"], ["total"])], {"weight": {"default": 1, "type": "int"}})
+    config["steps"][2]["after"] = ["double"]
+    steps = {"load": _frame_and_groups, "double": _double_v, "report": _sum_a}
+    assert _output_and_statuses(config, steps, tmp_path, "total", weight=1) == (8.0, ["ran", "ran", "ran"])
+    assert _output_and_statuses(config, steps, tmp_path, "total", weight=2) == (16.0, ["cached", "cached", "ran"])
+
+
 def _log_metric(value, history=[]):  # noqa: B006 - the mutable default is the point
     history.append(value)
     return len(history)

@@ -2061,6 +2061,11 @@ def _children(value: Any) -> Sequence[Any]:
     module = type(value).__module__ or ""
     if module.split(".", 1)[0] in _OPAQUE_LIBRARIES:
         base = getattr(value, "base", None) if module.startswith("numpy") else None
+        if module.startswith("pandas"):
+            # A groupby, rolling window or resampler holds the frame it reads (``g = df.groupby("k")``): a step
+            # changing the frame changes what it gives.
+            held = vars(value).get("obj") if isinstance(getattr(value, "__dict__", None), dict) else None
+            return [held] if held is not None and type(held).__module__.startswith("pandas") else ()
         return [base] if base is not None and type(base).__module__.startswith("numpy") else ()
     attributes = getattr(value, "__dict__", None)
     if isinstance(attributes, dict) and len(attributes) <= MAX_WATCHED_ITEMS:
