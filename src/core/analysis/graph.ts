@@ -1596,6 +1596,13 @@ class GraphBuilder {
     }
     for (const { name, shared, reads } of found) {
       const { cell, fn } = shared;
+      // `@lru_cache def rate(cur): return RATES[cur]`: each unit's copy starts with an empty cache.
+      const decorators = cell.source.split('\n').slice((fn.startLine ?? 1) - 1, fn.line ?? fn.startLine ?? 1).join('\n');
+      const memo = /^\s*@\s*((?:functools\.)?(?:lru_cache|cache)\b|[\w.]*memoi[sz]e\w*|[\w.]+\.cache\b)/m.exec(decorators)?.[1];
+      if (memo !== undefined && !leftOut.has(name)) {
+        const message = `function ${name} remembers its results (@${memo}) and reads ${andList(reads)}, which only the steps have: each step calling it defines a copy of its own, whose cache starts empty, so a call the notebook answered from the cache (with a value read before a step changed ${andList(reads)}) is computed again here, and the numbers may differ. Pass ${andList(reads)} as ${reads.length === 1 ? 'an argument' : 'arguments'}, or keep the memoised function free of step values`;
+        this.problems.push(this.problem(cell, 'warning', 'shared-memo-copied', message, fn.startLine ?? 1));
+      }
       const definitionReads = reads.filter((r) => fn.definitionReads?.includes(r) === true);
       this.stepBound.push({ name, cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), startLine: fn.startLine ?? 1, endLine: fn.endLine ?? fn.startLine ?? 1, reads, ...(definitionReads.length === 0 ? {} : { definitionReads }), leftOut: leftOut.has(name) });
     }

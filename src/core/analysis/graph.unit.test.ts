@@ -434,6 +434,24 @@ describe('buildStepGraph', () => {
     assert.equal(rebound.common.stepBound?.[0]?.leftOut, false);
   });
 
+  it('warns when a memoised shared function reads a step value: each step gets a copy with an empty cache', () => {
+    const g = graphOf([
+      [['functions'], "from functools import lru_cache\nRATES = {'EUR': 1.1}\n\n@lru_cache(maxsize=None)\ndef rate(cur):\n    return RATES[cur]"],
+      [['step:convert'], "before = rate('EUR')\nRATES = {'EUR': 1.2}"],
+      [['step:report'], "after = rate('EUR')"],
+    ]);
+    const warning = g.problems.find((p) => p.code === 'shared-memo-copied');
+    assert.equal(warning?.severity, 'warning');
+    assert.match(warning?.message ?? '', /^function rate remembers its results \(@lru_cache\) and reads RATES, which only the steps have: each step calling it defines a copy of its own, whose cache starts empty/);
+    // Not memoised: no warning.
+    const plain = graphOf([
+      [['functions'], "RATES = {'EUR': 1.1}\n\ndef rate(cur):\n    return RATES[cur]"],
+      [['step:convert'], "before = rate('EUR')\nRATES = {'EUR': 1.2}"],
+      [['step:report'], "after = rate('EUR')"],
+    ]);
+    assert.equal(plain.problems.some((p) => p.code === 'shared-memo-copied'), false);
+  });
+
   it("a shared function's default value is the value where the def ran: a unit binding that name itself, or after a step bound it, still takes the parameter", () => {
     // `def label(p, t=THRESHOLD)` above a step binding THRESHOLD itself: the step takes the parameter (its own
     // binding comes later in its function), for the lambda too.
