@@ -136,7 +136,7 @@ export function nonAsciiNames(file: string, code: readonly NotebookCell[], cells
   const problems: Problem[] = [];
   for (const name of new Set(listed)) {
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
-    const message = `${name} goes from one part of the pipeline to another, so pipeline.yaml names it, and names there are ASCII identifiers (its schema's rule, so that `--param`, shells and other tools can type them): rename it (${asciiSpelling(name)}, say) in the notebook`;
+    const message = `${name} goes from one part of the pipeline to another, so pipeline.yaml names it, and names there are ASCII identifiers (its schema's rule, so that \`--param\`, shells and other tools can type them): rename it (${asciiSpelling(name)}, say) in the notebook`;
     const cell = code.find((c) => cells.get(c.index)?.facts.defines.some((d) => d.name === name) === true) ?? code[0];
     const site = cell === undefined ? undefined : cells.get(cell.index)?.facts.defines.find((d) => d.name === name);
     if (cell !== undefined) problems.push(cellProblem(file, cell, 'error', 'name-not-ascii', message, site?.line, site?.column));

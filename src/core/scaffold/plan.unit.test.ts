@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
-import { PYTHON, hasPython, runPipeline } from './testing';
+import { assertFlakesQuiet, hasPython, PYTHON, runPipeline } from './testing';
 import { trailingSemicolons } from './plan';
 
 interface Cell {
@@ -364,8 +364,7 @@ describe('planPromotion: a shared value a shared function changes with `global`'
       const out = join(dir, 'out');
       const tests = spawnSync(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'], { cwd: out, encoding: 'utf8' });
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-      const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-      assert.equal(flakes.stdout + flakes.stderr, '');
+      assertFlakesQuiet(out);
       // Run afresh, then from the cache: the cached step leaves the counter where running it did.
       for (const flags of [['--no-cache'], []]) {
         const run = spawnSync(python, ['-m', 'nb.pipeline', '--json', ...flags], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasPython, promoteCells, PYTHON as python, runPytest } from './testing';
+import { assertFlakesQuiet, hasPython, promoteCells, PYTHON as python, runPytest } from './testing';
 
 describe('planPromotion: a step taking a generator an earlier step made', function () {
   this.timeout(120_000);
@@ -37,7 +37,6 @@ describe('planPromotion: a step taking a generator an earlier step made', functi
     const again = runPytest(out);
     assert.equal(again.status, 0, again.stdout + again.stderr);
     assert.match(again.stdout, /\b2 passed, 1 skipped\b/);
-    const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-    if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+    assertFlakesQuiet(out);
   });
 });

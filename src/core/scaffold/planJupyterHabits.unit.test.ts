@@ -5,8 +5,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { spawnSync } from 'node:child_process';
-import { hasPython, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
+import { assertFlakesQuiet, hasPython, promoteCells, runPipeline, runPytest } from './testing';
 
 describe('promoteNotebook: code under `if __name__ == "__main__":` (round 20)', function () {
   this.timeout(120_000);
@@ -76,8 +75,7 @@ describe('promoteNotebook: a notebook value named `config` that a test cell read
       assert.match(readFileSync(join(out, 'tests', 'conftest.py'), 'utf8'), /\ndef pipeline_config\(\) -> dict:/);
       const tests = runPytest(out);
       assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
-      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-      assert.equal(flakes.stdout + flakes.stderr, '');
+      assertFlakesQuiet(out);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -109,8 +107,7 @@ describe('promoteNotebook: a step cell adding a folder to sys.path, then importi
       assert.equal(runPipeline(out).metrics['val'], 22);
       const tests = runPytest(out);
       assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
-      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-      assert.equal(flakes.stdout + flakes.stderr, '');
+      assertFlakesQuiet(out);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../contract/problem';
-import { hasPython, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
+import { assertFlakesQuiet, hasPython, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
 import type { TestCell } from './testing';
 
 /** `cells` promoted: its folder, the output folder and the problems. */
@@ -29,8 +29,7 @@ describe('planPromotion: del, step functions reading a global bound again, tests
       { tags: ['metrics'], source: 'print("doubled", doubled)' },
     ]);
     try {
-      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-      assert.equal(flakes.status, 0, flakes.stdout);
+      assertFlakesQuiet(out);
       assert.equal(runPipeline(out).metrics['doubled'], 14);
       const again = runPipeline(out);
       assert.equal(again.metrics['doubled'], 14);
@@ -148,8 +147,7 @@ describe('planPromotion: del, step functions reading a global bound again, tests
       const star = spawnSync(PYTHON, ['-c', 'from nb.common import *\nprint(sorted(n for n in dir() if not n.startswith("_")))'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
       assert.equal(star.status, 0, star.stderr);
       assert.equal(star.stdout.trim(), "['IN_COLAB', 'LIMIT']");
-      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-      assert.equal(flakes.status, 0, flakes.stdout);
+      assertFlakesQuiet(out);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ import { initPythonParser } from '../analysis/python/parser';
 import { promoteNotebook } from '../promote/promote';
 import type { GeneratedCell } from './plan';
 import { replacedDefinitions } from './plan';
-import { notebookJson, PYTHON, runPipeline } from './testing';
+import { assertFlakesQuiet, notebookJson, PYTHON, runPipeline } from './testing';
 
 
 /** What replacedDefinitions leaves out of these cells taken as one module: `name@cell:first-last>cell:line`. */
@@ -92,8 +92,7 @@ describe('planPromotion: a function or class a later cell defines again', functi
     const out = join(dir, 'out');
     // BASE = 1 (the first helper), scale triples, f adds one, Box.size = 2: value 6, first 6, second 60, helper() 2.
     assert.equal(runPipeline(out).metrics['result'], 74);
-    const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-    if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+    assertFlakesQuiet(out);
   });
 });
 
@@ -139,8 +138,7 @@ describe('planPromotion: a shared function or class defined again after a step u
     // load: clean(-3) = -3 times 2 = -6; later: abs(-3) = 3 times 10 plus 20 = 50.
     const { metrics } = runPipeline(out);
     assert.deepEqual([metrics['first'], metrics['second'], metrics['total']], [-6, 50, 44]);
-    const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-    if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+    assertFlakesQuiet(out);
   });
 });
 

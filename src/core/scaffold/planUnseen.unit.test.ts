@@ -13,7 +13,7 @@ import { promoteNotebook } from '../promote/promote';
 import { silentLogger } from '../util/logger';
 import { generatorNames, seededGlobalRngs } from '../analysis/randomness';
 import { nonlocalForLocals } from './plan';
-import { hasPython, notebookJson, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
+import { assertFlakesQuiet, hasPython, notebookJson, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
 import type { TestCell } from './testing';
 
 
@@ -227,8 +227,7 @@ describe('planPromotion: a shared value a step changes in place (model.fit on a 
     // The tests run the pipeline and the steps several times in one process: the history stays one long.
     const tests = runPytest(out);
     assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-    const flakes = spawnSync(python, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-    if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
+    assertFlakesQuiet(out);
   });
 });
 
@@ -1009,8 +1008,7 @@ describe('promoteNotebook: a cell binding an imported function to its result (`m
       assert.equal(runPipeline(out).metrics['mean'], 3);
       const tests = runPytest(out);
       assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
-      const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
-      assert.equal(flakes.stdout + flakes.stderr, '');
+      assertFlakesQuiet(out);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

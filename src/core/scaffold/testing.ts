@@ -81,3 +81,10 @@ export function runPipeline(out: string, ...args: string[]): PipelineJson {
 export function runPytest(out: string): SpawnSyncReturns<string> {
   return spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--color=no', 'tests'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
 }
+
+/** pyflakes reports nothing on the promoted folder `out` (its src/ and tests/), when Debian's pyflakes is there. */
+export function assertFlakesQuiet(out: string): void {
+  const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: out, encoding: 'utf8' });
+  if (flakes.error !== undefined || /No module named pyflakes/.test(flakes.stderr)) return;
+  assert.equal(flakes.stdout + flakes.stderr, '');
+}
