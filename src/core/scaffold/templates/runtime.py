@@ -2147,31 +2147,11 @@ def _pickled_digest(value: Any) -> str | None:
     """sha256 of ``pickle.dumps(value, protocol=4)``, hashed as it is written (no copy of a large value is kept);
     None when the value cannot be pickled."""
     writer = _DigestWriter()
-    _consolidate_frames(value)
     try:
         pickle.Pickler(writer, protocol=4).dump(value)
     except Exception:  # noqa: BLE001 - unpicklable values (generators, open files, locks ...)
         return None
     return writer.hash.hexdigest()
-
-
-def _consolidate_frames(value: Any, depth: int = 2) -> None:
-    """pandas merges a DataFrame's blocks of one dtype in place the first time a groupby or pivot reads it, which
-    changes how it pickles though no value changed: the frames in ``value`` (and in the lists, tuples and dicts
-    it holds, ``depth`` levels down) are merged before they are digested, so a step only reading one does not
-    look as if it changed it."""
-    consolidate = getattr(value, "_consolidate_inplace", None)
-    if callable(consolidate) and type(value).__module__.startswith("pandas"):
-        try:
-            consolidate()
-        except Exception:  # noqa: BLE001 - digested as it is
-            pass
-    elif depth > 0 and isinstance(value, (list, tuple)):
-        for item in value[:100]:
-            _consolidate_frames(item, depth - 1)
-    elif depth > 0 and type(value) is dict:
-        for item in list(value.values())[:100]:
-            _consolidate_frames(item, depth - 1)
 
 
 # ---------------------------------------------------------------------------------------------------------
