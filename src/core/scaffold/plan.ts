@@ -1287,7 +1287,7 @@ class Generator {
       '# A step module or the metrics failing when imported fails the run, naming the cell and line. They import',
       "# in the notebook's folder, as the notebook imported its modules (one beside it may read a file as it is",
       "# imported), and what they print then goes to stderr: stdout is the run's (with --json, one JSON document).",
-      'with _runtime.import_failure_ends_run(__package__, main=__name__ == "__main__"), _runtime.importing_steps(NOTEBOOK_DIR, __name__):',
+      'with _runtime.import_failure_ends_run(__package__, main=__name__ == "__main__"), _runtime.importing_steps(NOTEBOOK_DIR, __package__):',
       ...steps.map((s) => `    from .steps.${s.name} import ${this.functionName(s)} as ${s.name}_step`),
     ];
     if (metrics !== undefined) lines.push('    from .metrics import compute_metrics');

@@ -92,7 +92,8 @@ describe('planPromotion: a module beside the notebook that reads a file and prin
         { tags: ['parameters'], source: 'K = 2' },
         { tags: ['step:make'], source: 'total = CFG["scale"] * K * 6' },
         { tags: ['step:report'], source: 'half = total / 2' },
-        { tags: ['metrics'], source: 'print("total:", total)' },
+        { tags: ['step:side'], source: 'side = K * 2' },
+        { tags: ['metrics'], source: 'print("total:", total)\nprint("side:", side)' },
       ]),
     );
     // The package outside the notebook's folder: its own working folder is not the notebook's.
@@ -105,11 +106,12 @@ describe('planPromotion: a module beside the notebook that reads a file and prin
     const doc = JSON.parse(first.stdout) as { metrics: Record<string, number>; steps: { name: string; status: string }[] };
     assert.equal(doc.metrics['total'], 36);
     assert.match(first.stderr, /settings loaded/);
-    assert.deepEqual(runPipelineOf('nb', out).steps.map((s) => s.status), ['cached', 'cached']);
+    assert.deepEqual(runPipelineOf('nb', out).steps.map((s) => s.status), ['cached', 'cached', 'cached']);
     writeFileSync(join(notebooks, 'config.json'), '{"scale": 4.0}');
     const changed = runPipelineOf('nb', out);
     assert.equal(changed.metrics['total'], 48);
-    assert.deepEqual(changed.steps.map((s) => [s.name, s.status]), [['make', 'ran'], ['report', 'ran']]);
+    // side uses nothing of settings: what it read at import is not side's.
+    assert.deepEqual(changed.steps.map((s) => [s.name, s.status]), [['make', 'ran'], ['report', 'ran'], ['side', 'cached']]);
     const tests = runPytest(out);
     assert.equal(tests.status, 0, tests.stdout + tests.stderr);
   });

@@ -2002,9 +2002,12 @@ def notebook_folder(folder: Path, module: str | None = None) -> Iterator[None]:
                 _IMPORT_READS[module] = opened
                 # And as the reads of the notebook's own modules first imported here (``settings.py`` beside it
                 # reading ``config.json``): every step using one has them in its key, whichever imported it first.
+                # Not the package's own modules (the step modules imported together): a step using none of those
+                # modules does not depend on what they read.
+                package = module.split(".")[0]
                 for name in set(sys.modules) - modules_before:
                     imported = sys.modules.get(name)
-                    if imported is not None and name != module and _is_own_code(imported):
+                    if imported is not None and name.split(".")[0] != package and _is_own_code(imported):
                         _IMPORT_READS.setdefault(name, opened)
             left = os.getcwd()
             if Path(left).resolve() != folder.resolve():
@@ -2015,7 +2018,7 @@ def notebook_folder(folder: Path, module: str | None = None) -> Iterator[None]:
 
 @contextlib.contextmanager
 def importing_steps(folder: Path, module: str) -> Iterator[None]:
-    """Imports the step modules and the metrics (``module``: the pipeline's) as the notebook imported its own
+    """Imports the step modules and the metrics (``module``: the package's name) as the notebook imported its own
     modules: in its folder, or where its first cells moved to (``os.chdir``), so a module beside it reading a
     file as it is imported (``CFG = json.load(open("config.json"))``) finds it; what they print goes to stderr,
     as the shared code's does: stdout is the run's (with ``--json``, one JSON document)."""
