@@ -1188,8 +1188,8 @@ def test_shared_state_in_a_functions_default_or_an_iterator_is_where_a_cached_st
 
 def test_shared_state_that_cannot_be_copied_makes_the_steps_using_it_run_every_time(tmp_path, monkeypatch):
     # `batches = (b for b in ...)` with `next(batches)` in a shared module: not copied, not tracked; its steps run.
-    (tmp_path / "shared_gen_rt.py").write_text("batches = (x * 2 for x in range(10))\n\n\ndef get():\n    return next(batches)\n")
-    (tmp_path / "steps_gen_rt.py").write_text("import shared_gen_rt\n\n\ndef make():\n    return shared_gen_rt.get()\n\n\ndef report(weight):\n    return shared_gen_rt.get() * weight\n")
+    (tmp_path / "shared_gen_rt.py").write_text("batches = (x * 2 for x in range(10))\n\n\ndef get():\n    return next(batches)\n\n\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n")
+    (tmp_path / "steps_gen_rt.py").write_text("import shared_gen_rt\nfrom shared_gen_rt import fib\n\n\ndef make():\n    return shared_gen_rt.get()\n\n\ndef report(weight):\n    return shared_gen_rt.get() * weight\n\n\ndef other(weight):\n    return fib(5) * weight\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     runtime._UNCOPIED_SHARED.clear()
     try:
@@ -1198,12 +1198,13 @@ def test_shared_state_that_cannot_be_copied_makes_the_steps_using_it_run_every_t
 
         runtime.remember_shared_globals(vars(shared_gen_rt), ["batches"])
         assert runtime._UNCOPIED_SHARED == {"shared_gen_rt": ["batches"]}
-        config = _small_config([("make", [], ["a"]), ("report", ["weight"], ["b"])], {"weight": {"default": 1, "type": "int"}})
-        steps = {"make": steps_gen_rt.make, "report": steps_gen_rt.report}
+        config = _small_config([("make", [], ["a"]), ("report", ["weight"], ["b"]), ("other", ["weight"], ["c"])], {"weight": {"default": 1, "type": "int"}})
+        steps = {"make": steps_gen_rt.make, "report": steps_gen_rt.report, "other": steps_gen_rt.other}
         result = runtime.run_pipeline(config, steps, None, {"weight": 1}, tmp_path, record=False)
-        assert [(s.status, s.why is not None and "cannot be copied" in s.why) for s in result.steps] == [("ran", True), ("ran", True)]
-        again = runtime.run_pipeline(config, steps, None, {"weight": 2}, tmp_path, record=False)
-        assert [s.status for s in again.steps] == ["ran", "ran"]
+        assert [(s.status, s.why is not None and "cannot be copied" in s.why) for s in result.steps] == [("ran", True), ("ran", True), ("ran", False)]
+        again = runtime.run_pipeline(config, steps, None, {"weight": 1}, tmp_path, record=False)
+        # other calls only fib: it does not reach the generator, and comes from the cache.
+        assert [s.status for s in again.steps] == ["ran", "ran", "cached"]
     finally:
         runtime._TRACKED.clear()
         runtime._UNCOPIED_SHARED.clear()

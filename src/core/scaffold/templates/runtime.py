@@ -948,7 +948,7 @@ class _Run:
         it back where the step left it, so the step runs, as the notebook ran it, at every run."""
         modules = _code_modules(function)
         for module, names in _UNCOPIED_SHARED.items():
-            if module in modules:
+            if module in modules and _reaches(function, sys.modules.get(module), names):
                 return f"the shared code's {' and '.join(names)} cannot be copied and its functions move {'it' if len(names) == 1 else 'them'} on: the step runs at every run"
         return None
 
@@ -1665,6 +1665,35 @@ _FUNCTION_STATE = "\0nbpromote-function"
 #: Shared values ``remember_shared_globals`` could not copy (a generator its functions call ``next`` on), by module:
 #: the steps using that module always run (``_Run._uncopied_shared``).
 _UNCOPIED_SHARED: Dict[str, List[str]] = {}
+
+
+def _reaches(function: Any, module: Any, names: Sequence[str]) -> bool:
+    """Whether ``function``'s code (its nested functions too) names one of ``names`` of ``module``, directly or
+    through the functions of ``module`` it calls, to any depth: a step calling ``get()`` that calls
+    ``next(batches)`` reaches ``batches``; one calling only ``fib()`` does not."""
+    if module is None:
+        return True
+    wanted, namespace = set(names), vars(module)
+    seen: set[int] = set()
+    pending = [function]
+    while pending:
+        current = pending.pop()
+        code = getattr(current, "__code__", None)
+        if code is None or id(code) in seen:
+            continue
+        seen.add(id(code))
+        found = getattr(current, "__globals__", {})
+        codes = [code]
+        while codes:
+            each = codes.pop()
+            codes.extend(c for c in each.co_consts if isinstance(c, types.CodeType))
+            for name in each.co_names:
+                value = found.get(name, namespace.get(name))
+                if name in wanted and (value is namespace.get(name) or found is namespace):
+                    return True
+                if inspect.isfunction(value) and getattr(value, "__module__", None) == module.__name__:
+                    pending.append(value)
+    return False
 
 
 def _function_state(function: Any) -> tuple[str, Any, Any, Any]:
