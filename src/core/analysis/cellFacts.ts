@@ -140,7 +140,12 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
       const changes = argumentsChanged(tree, fn);
       // `def log(x, history=[])` appending to `history`: the default is the function's own state, kept from
       // call to call (and step to step), as a global it changes would be.
-      const ownDefaults = changes === undefined ? [] : mutableDefaults(tree, fn).filter((p) => changes.keywords.includes(p));
+      // A memo (`def fib(n, memo={})` storing `memo[n] = ...`) gives the same results whatever it holds: not tracked
+      // (copying a large one at every step would cost more than it saves); a history (`history.append(x)`) or a
+      // `seen.add(k)` does change what later calls give.
+      const body = tree.text(fn.children.find((c) => c.field === 'body') ?? fn);
+      const grows = (p: string): boolean => new RegExp(String.raw`\b${p}\s*(?:\.\s*(?:append|extend|insert|add|update|pop|popitem|remove|discard|clear|sort|reverse)\s*\(|[-+*|&^]=)`).test(body);
+      const ownDefaults = changes === undefined ? [] : mutableDefaults(tree, fn).filter((p) => changes.keywords.includes(p) && grows(p));
       if (changes !== undefined) changesArguments.push(ownDefaults.length === 0 ? changes : { ...changes, globals: [...changes.globals, changes.name] });
     }
     // A notebook class's methods that change `self` (`self.history.append(x)`): calling one changes the object.

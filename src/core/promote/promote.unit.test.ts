@@ -936,6 +936,25 @@ describe("promoteNotebook: a shared function's mutable default, a shared iterato
       }
     });
   }
+
+  it('a memo default (`memo[n] = ...`) gives the same results whatever it holds: not tracked, not copied at every step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-memo-default-'));
+    try {
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        notebookJson([
+          { id: 'fns', tags: ['functions'], source: 'def fib(n, memo={}):\n    if n not in memo:\n        memo[n] = n if n < 2 else fib(n - 1) + fib(n - 2)\n    return memo[n]' },
+          { id: 'train', tags: ['step:train'], source: 'a = fib(20)' },
+          { id: 'metrics', tags: ['metrics'], source: 'print("a:", a)' },
+        ]),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.doesNotMatch(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /remember_shared_globals/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('promoteNotebook into an --out folder that is a symlink', function () {
