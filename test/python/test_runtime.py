@@ -215,6 +215,10 @@ def statuses(summary: dict) -> dict:
     [
         ("int", "42", 42),
         ("int", " -7 ", -7),
+        ("int", "0x0F", 15),
+        ("int", "0b101", 5),
+        ("int", "010", 10),
+        ("int", "1_000", 1000),
         ("float", "0.5", 0.5),
         ("float", "1e-3", 0.001),
         ("bool", "true", True),
@@ -239,7 +243,7 @@ def test_coerce_param_converts_to_the_declared_type(kind, raw, expected):
     assert runtime.coerce_param("p", raw, {"type": kind, "default": None}) == expected
 
 
-@pytest.mark.parametrize("kind, raw", [("int", "3.5"), ("int", "many"), ("float", "x"), ("bool", "maybe"), ("list", '{"a": 1}'), ("dict", "[1]"), ("list", "not json")])
+@pytest.mark.parametrize("kind, raw", [("int", "3.5"), ("int", "many"), ("int", "0xZZ"), ("float", "x"), ("bool", "maybe"), ("list", '{"a": 1}'), ("dict", "[1]"), ("list", "not json")])
 def test_coerce_param_names_parameter_value_and_type(kind, raw):
     with pytest.raises(runtime.UsageError) as error:
         runtime.coerce_param("n_estimators", raw, {"type": kind, "default": None})

@@ -253,7 +253,10 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
                     f"parameter {name!r} takes a whole number (int), and {raw!r} is not one: the notebook gives it a whole number "
                     f"(`{name} = {whole}`); to pass fractions, write it as a float there (`{name} = {whole}.0`) and promote again"
                 )
-            return int(text)
+            try:
+                return int(text)
+            except ValueError:
+                return int(text, 0)  # `0x0F`, `0o17`, `0b101`, as the notebook may write it
         if kind == "float":
             return float(text)
         if kind == "bool":
