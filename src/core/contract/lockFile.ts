@@ -15,6 +15,8 @@ export const LOCK_VERSION = 1;
 export interface LockNotebook {
   /** Relative to the lock file's folder, forward slashes (as pipeline.yaml's `notebook`). */
   readonly path: string;
+  /** Where the notebook was at the last promotion, when the editor moved the package with it since (`recordNotebookMoved`). */
+  readonly moved_from?: string;
   /** SHA-256 (hex) of the notebook file's bytes. */
   readonly sha256: string;
   /** The last commit that changed the notebook (`notebookGitState` in versioning/git.ts); null when none or outside a repository. */

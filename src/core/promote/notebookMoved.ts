@@ -25,5 +25,8 @@ export async function recordNotebookMoved(outDir: string, notebookPath: string):
   // Relative to the output root with its symlinks resolved, as promotion records it.
   const path = toPosix(relative(await realRootOf(outDir), notebookPath));
   if (path === lock.notebook.path) return;
-  await writeFileAtomic(file, renderLockFile({ ...lock, notebook: { ...lock.notebook, path } }));
+  // Where it was promoted from, for the next promotion to say it moved (the files name that path).
+  const movedFrom = lock.notebook.moved_from ?? lock.notebook.path;
+  const { moved_from: _, ...notebook } = lock.notebook;
+  await writeFileAtomic(file, renderLockFile({ ...lock, notebook: { ...notebook, path, ...(movedFrom === path ? {} : { moved_from: movedFrom }) } }));
 }

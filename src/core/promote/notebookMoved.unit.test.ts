@@ -28,11 +28,16 @@ describe('recordNotebookMoved', () => {
 
     await recordNotebookMoved(join(dir, 'build', 'churn_v2'), join(dir, 'churn_v2.ipynb'));
     const lockAfter = readFileSync(join(dir, 'build', 'churn_v2', 'nbpromote.lock'), 'utf8');
-    assert.equal(lockAfter, lockBefore.replace('path: ../../churn.ipynb', 'path: ../../churn_v2.ipynb'), 'only the notebook path changed');
+    assert.equal(lockAfter, lockBefore.replace('path: ../../churn.ipynb', 'path: ../../churn_v2.ipynb, moved_from: ../../churn.ipynb'), 'only the notebook path changed, and where it was kept');
+    // The files name the old path: the next promotion says the notebook moved (not "nbpromote changed").
+    const preview = await promoteNotebook({ notebook: 'churn_v2.ipynb', cwd: dir, out: 'build/churn_v2', toolVersion: 'test', dryRun: true });
+    assert.ok(preview.ok, JSON.stringify(preview.problems));
+    assert.deepEqual(preview.changes, ['the notebook moved from ../../churn.ipynb to ../../churn_v2.ipynb (patch)']);
     const again = await promoteNotebook({ notebook: 'churn_v2.ipynb', cwd: dir, out: 'build/churn_v2', toolVersion: 'test' });
     assert.ok(again.ok, JSON.stringify(again.problems));
     assert.equal(again.package, 'churn');
     assert.match(readFileSync(join(dir, 'build', 'churn_v2', 'pipeline.yaml'), 'utf8'), /notebook: \.\.\/\.\.\/churn_v2\.ipynb/);
+    assert.doesNotMatch(readFileSync(join(dir, 'build', 'churn_v2', 'nbpromote.lock'), 'utf8'), /moved_from/, 'the promotion recorded the move: the lock forgets it');
   });
 
   it('writes nothing over a lock it cannot read', async () => {

@@ -489,7 +489,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const gone = lockNotebook === 'gone' ? ` It was promoted from ${lockNotebookShown}, which is gone: if this notebook is that one, renamed or moved, promote with --package ${old.package} to keep its package; else promote into another --out folder` : ` Promote with --package ${old.package}, or into another --out folder`;
     return { ...fail([...problems, { severity: 'error', code: 'package-changed', message: `${LOCK_FILE_NAME} in ${outDir} is for package ${old.package}, not ${packageName}.${gone}`, file: request.notebook }], inspection), graph };
   }
-  const moved = old !== undefined && lockNotebook === 'gone' ? { from: old.notebook.path, to: relNotebook } : undefined;
+  // Gone from the lock's path; or the editor moved the package with it (a renamed folder), and the lock says from where.
+  const movedFrom = lockNotebook === 'gone' ? old?.notebook.path : old?.notebook.moved_from;
+  const moved = old !== undefined && movedFrom !== undefined && movedFrom !== relNotebook ? { from: movedFrom, to: relNotebook } : undefined;
   const now = currentSnapshot(graph, notebook);
   let plans = planFor(old?.version ?? FIRST_VERSION);
   const filesChanged = generatedFilesChanged(versioned(plans), old);

@@ -106,7 +106,7 @@ export function renderLockFile(lock: LockFile): string {
   out.push(`tool_version: ${flowYaml(lock.tool_version)}`);
   out.push(`promoted_at: ${flowYaml(lock.promoted_at)}`);
   const nb = lock.notebook;
-  out.push(`notebook: ${flowYaml({ path: nb.path, sha256: nb.sha256, git_commit: nb.git_commit, git_dirty: nb.git_dirty })}`);
+  out.push(`notebook: ${flowYaml({ path: nb.path, ...(nb.moved_from === undefined ? {} : { moved_from: nb.moved_from }), sha256: nb.sha256, git_commit: nb.git_commit, git_dirty: nb.git_dirty })}`);
   out.push(...mapping('parameters', Object.entries(lock.parameters).map(([name, p]) => [name, { type: p.type, default: p.default }])));
   out.push(
     ...mapping(

@@ -9,7 +9,7 @@ const module = { exports: {} };
 const exports = module.exports;
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/lock.schema.json","title":"Notebook Promoter lock file","description":"nbpromote.lock: what `nbpromote promote` last generated in this folder, written next to pipeline.yaml. Re-promotion reads it to bump the version (semver), to tell files a person edited from files it generated, and to say what changed. Written by nbpromote; do not edit by hand. Commit it with the generated code. See docs/versioning.md.","type":"object","additionalProperties":false,"required":["lock_version","package","version","tool_version","promoted_at","notebook","parameters","steps","files","history"],"properties":{"lock_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/.","$ref":"#/definitions/identifier"},"version":{"description":"The version nbpromote gave the package at the last promotion (MAJOR.MINOR.PATCH, no pre-release or build suffix). The next promotion bumps it by the rules in docs/versioning.md.","$ref":"#/definitions/version"},"tool_version":{"description":"The version of nbpromote that wrote this file.","type":"string","minLength":1},"promoted_at":{"description":"When the last promotion happened: an ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z.","$ref":"#/definitions/timestamp"},"notebook":{"description":"The notebook the package was promoted from, as it was at the last promotion.","type":"object","additionalProperties":false,"required":["path","sha256","git_commit","git_dirty"],"properties":{"path":{"description":"The notebook, relative to this file's folder, forward slashes.","type":"string","minLength":1},"sha256":{"description":"SHA-256 of the notebook file's bytes.","$ref":"#/definitions/sha256"},"git_commit":{"description":"The last git commit that changed the notebook, at promotion time: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal digits; null outside a git repository.","type":["string","null"],"pattern":"^([0-9a-f]{40}|[0-9a-f]{64})$"},"git_dirty":{"description":"True when the notebook had uncommitted changes (or was not committed at all) at promotion time; null outside a git repository.","type":["boolean","null"]}}},"parameters":{"description":"The pipeline's parameters at the last promotion, in the parameters cell's order: name -> type and default. A removed parameter is a major change, a new one minor, a changed type or default a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The pipeline's steps at the last promotion, in pipeline order: name -> cells, source hash and signature. A removed step or a changed signature (inputs or outputs) is a major change, a new step minor, changed code a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}},"files":{"description":"Every file nbpromote wrote and owns (pyproject.toml only while it is as nbpromote wrote it: once a person changed it, it is theirs and not listed): path relative to this file's folder -> SHA-256 of the bytes written. A file on disk whose hash differs was edited by hand; re-promotion will not overwrite it silently.","type":"object","propertyNames":{"$ref":"#/definitions/path"},"additionalProperties":{"$ref":"#/definitions/sha256"}},"executed":{"description":"What `nbpromote promote --execute` recorded when it last ran the notebook: later promotions without --execute (and `nbpromote check`) use it while the notebook's code is the same, so the expected metrics and recorded types stay.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","recorded"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts).","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the exact value the run gave.","type":"object","additionalProperties":{"type":"number"}},"recorded":{"description":"Step -> output -> the type (and shape) the value had after the step's last cell ran.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string"},"shape":{"type":"array","items":{"type":"integer","minimum":0}}}}}}}},"shown_metrics":{"description":"The expected metrics the notebook's saved outputs showed at the last promotion that read any: a later promotion (and `nbpromote check`) of the notebook with its outputs cleared (Jupyter's Clear All Outputs, nbstripout) keeps them while the notebook's code is the same.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","shown_decimals"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts), when the outputs showed these metrics.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the value the saved outputs showed.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metric name -> the decimals the value was shown with, for values rounded for show (as pipeline.yaml's `shown_decimals`).","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}}}},"history":{"description":"Every promotion that changed the version, oldest first; the last entry is the current version.","type":"array","minItems":1,"items":{"$ref":"#/definitions/historyEntry"}}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"version":{"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},"timestamp":{"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},"sha256":{"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"},"path":{"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from.","type":"object","additionalProperties":false,"required":["index"],"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step as it was generated: where it came from, a hash of its code, and its signature.","type":"object","additionalProperties":false,"required":["cells","source_sha256","inputs","outputs"],"properties":{"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"source_sha256":{"description":"SHA-256 of the step's cell sources (see docs/versioning.md): when it changes, the step's code changed.","$ref":"#/definitions/sha256"},"inputs":{"description":"The step function's arguments, in order.","$ref":"#/definitions/names"},"outputs":{"description":"What the step function returns, in order.","$ref":"#/definitions/names"}}},"historyEntry":{"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/lock.schema.json","title":"Notebook Promoter lock file","description":"nbpromote.lock: what `nbpromote promote` last generated in this folder, written next to pipeline.yaml. Re-promotion reads it to bump the version (semver), to tell files a person edited from files it generated, and to say what changed. Written by nbpromote; do not edit by hand. Commit it with the generated code. See docs/versioning.md.","type":"object","additionalProperties":false,"required":["lock_version","package","version","tool_version","promoted_at","notebook","parameters","steps","files","history"],"properties":{"lock_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/.","$ref":"#/definitions/identifier"},"version":{"description":"The version nbpromote gave the package at the last promotion (MAJOR.MINOR.PATCH, no pre-release or build suffix). The next promotion bumps it by the rules in docs/versioning.md.","$ref":"#/definitions/version"},"tool_version":{"description":"The version of nbpromote that wrote this file.","type":"string","minLength":1},"promoted_at":{"description":"When the last promotion happened: an ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z.","$ref":"#/definitions/timestamp"},"notebook":{"description":"The notebook the package was promoted from, as it was at the last promotion.","type":"object","additionalProperties":false,"required":["path","sha256","git_commit","git_dirty"],"properties":{"path":{"description":"The notebook, relative to this file's folder, forward slashes.","type":"string","minLength":1},"moved_from":{"description":"Where the notebook was at the last promotion, when the editor has moved the package with the notebook since (a renamed folder): the next promotion says the notebook moved, and writes the lock without it.","type":"string","minLength":1},"sha256":{"description":"SHA-256 of the notebook file's bytes.","$ref":"#/definitions/sha256"},"git_commit":{"description":"The last git commit that changed the notebook, at promotion time: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal digits; null outside a git repository.","type":["string","null"],"pattern":"^([0-9a-f]{40}|[0-9a-f]{64})$"},"git_dirty":{"description":"True when the notebook had uncommitted changes (or was not committed at all) at promotion time; null outside a git repository.","type":["boolean","null"]}}},"parameters":{"description":"The pipeline's parameters at the last promotion, in the parameters cell's order: name -> type and default. A removed parameter is a major change, a new one minor, a changed type or default a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The pipeline's steps at the last promotion, in pipeline order: name -> cells, source hash and signature. A removed step or a changed signature (inputs or outputs) is a major change, a new step minor, changed code a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}},"files":{"description":"Every file nbpromote wrote and owns (pyproject.toml only while it is as nbpromote wrote it: once a person changed it, it is theirs and not listed): path relative to this file's folder -> SHA-256 of the bytes written. A file on disk whose hash differs was edited by hand; re-promotion will not overwrite it silently.","type":"object","propertyNames":{"$ref":"#/definitions/path"},"additionalProperties":{"$ref":"#/definitions/sha256"}},"executed":{"description":"What `nbpromote promote --execute` recorded when it last ran the notebook: later promotions without --execute (and `nbpromote check`) use it while the notebook's code is the same, so the expected metrics and recorded types stay.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","recorded"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts).","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the exact value the run gave.","type":"object","additionalProperties":{"type":"number"}},"recorded":{"description":"Step -> output -> the type (and shape) the value had after the step's last cell ran.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string"},"shape":{"type":"array","items":{"type":"integer","minimum":0}}}}}}}},"shown_metrics":{"description":"The expected metrics the notebook's saved outputs showed at the last promotion that read any: a later promotion (and `nbpromote check`) of the notebook with its outputs cleared (Jupyter's Clear All Outputs, nbstripout) keeps them while the notebook's code is the same.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","shown_decimals"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts), when the outputs showed these metrics.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the value the saved outputs showed.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metric name -> the decimals the value was shown with, for values rounded for show (as pipeline.yaml's `shown_decimals`).","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}}}},"history":{"description":"Every promotion that changed the version, oldest first; the last entry is the current version.","type":"array","minItems":1,"items":{"$ref":"#/definitions/historyEntry"}}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"version":{"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},"timestamp":{"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},"sha256":{"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"},"path":{"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from.","type":"object","additionalProperties":false,"required":["index"],"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step as it was generated: where it came from, a hash of its code, and its signature.","type":"object","additionalProperties":false,"required":["cells","source_sha256","inputs","outputs"],"properties":{"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"source_sha256":{"description":"SHA-256 of the step's cell sources (see docs/versioning.md): when it changes, the step's code changed.","$ref":"#/definitions/sha256"},"inputs":{"description":"The step function's arguments, in order.","$ref":"#/definitions/names"},"outputs":{"description":"What the step function returns, in order.","$ref":"#/definitions/names"}}},"historyEntry":{"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}}}};
 const schema12 = {"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema13 = {"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"};
 const schema14 = {"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"};
@@ -769,7 +769,7 @@ vErrors.push(err23);
 errors++;
 }
 for(const key1 in data5){
-if(!((((key1 === "path") || (key1 === "sha256")) || (key1 === "git_commit")) || (key1 === "git_dirty"))){
+if(!(((((key1 === "path") || (key1 === "moved_from")) || (key1 === "sha256")) || (key1 === "git_commit")) || (key1 === "git_dirty"))){
 const err24 = {instancePath:instancePath+"/notebook",schemaPath:"#/properties/notebook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err24];
@@ -805,11 +805,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data5.sha256 !== undefined){
-let data7 = data5.sha256;
+if(data5.moved_from !== undefined){
+let data7 = data5.moved_from;
 if(typeof data7 === "string"){
-if(!pattern3.test(data7)){
-const err27 = {instancePath:instancePath+"/notebook/sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(func3(data7) < 1){
+const err27 = {instancePath:instancePath+"/notebook/moved_from",schemaPath:"#/properties/notebook/properties/moved_from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -820,7 +820,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/notebook/sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/notebook/moved_from",schemaPath:"#/properties/notebook/properties/moved_from/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -830,10 +830,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data5.git_commit !== undefined){
-let data8 = data5.git_commit;
-if((typeof data8 !== "string") && (data8 !== null)){
-const err29 = {instancePath:instancePath+"/notebook/git_commit",schemaPath:"#/properties/notebook/properties/git_commit/type",keyword:"type",params:{type: schema11.properties.notebook.properties.git_commit.type},message:"must be string,null"};
+if(data5.sha256 !== undefined){
+let data8 = data5.sha256;
+if(typeof data8 === "string"){
+if(!pattern3.test(data8)){
+const err29 = {instancePath:instancePath+"/notebook/sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -842,9 +843,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(typeof data8 === "string"){
-if(!pattern4.test(data8)){
-const err30 = {instancePath:instancePath+"/notebook/git_commit",schemaPath:"#/properties/notebook/properties/git_commit/pattern",keyword:"pattern",params:{pattern: "^([0-9a-f]{40}|[0-9a-f]{64})$"},message:"must match pattern \""+"^([0-9a-f]{40}|[0-9a-f]{64})$"+"\""};
+}
+else {
+const err30 = {instancePath:instancePath+"/notebook/sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -854,11 +855,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
-if(data5.git_dirty !== undefined){
-let data9 = data5.git_dirty;
-if((typeof data9 !== "boolean") && (data9 !== null)){
-const err31 = {instancePath:instancePath+"/notebook/git_dirty",schemaPath:"#/properties/notebook/properties/git_dirty/type",keyword:"type",params:{type: schema11.properties.notebook.properties.git_dirty.type},message:"must be boolean,null"};
+if(data5.git_commit !== undefined){
+let data9 = data5.git_commit;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err31 = {instancePath:instancePath+"/notebook/git_commit",schemaPath:"#/properties/notebook/properties/git_commit/type",keyword:"type",params:{type: schema11.properties.notebook.properties.git_commit.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -867,10 +867,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/notebook",schemaPath:"#/properties/notebook/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data9 === "string"){
+if(!pattern4.test(data9)){
+const err32 = {instancePath:instancePath+"/notebook/git_commit",schemaPath:"#/properties/notebook/properties/git_commit/pattern",keyword:"pattern",params:{pattern: "^([0-9a-f]{40}|[0-9a-f]{64})$"},message:"must match pattern \""+"^([0-9a-f]{40}|[0-9a-f]{64})$"+"\""};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -880,14 +879,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.parameters !== undefined){
-let data10 = data.parameters;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key2 in data10){
-const _errs28 = errors;
-if(typeof key2 === "string"){
-if(!pattern0.test(key2)){
-const err33 = {instancePath:instancePath+"/parameters",schemaPath:"#/definitions/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",propertyName:key2};
+}
+if(data5.git_dirty !== undefined){
+let data10 = data5.git_dirty;
+if((typeof data10 !== "boolean") && (data10 !== null)){
+const err33 = {instancePath:instancePath+"/notebook/git_dirty",schemaPath:"#/properties/notebook/properties/git_dirty/type",keyword:"type",params:{type: schema11.properties.notebook.properties.git_dirty.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -897,8 +893,9 @@ vErrors.push(err33);
 errors++;
 }
 }
+}
 else {
-const err34 = {instancePath:instancePath+"/parameters",schemaPath:"#/definitions/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key2};
+const err34 = {instancePath:instancePath+"/notebook",schemaPath:"#/properties/notebook/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -907,9 +904,15 @@ vErrors.push(err34);
 }
 errors++;
 }
-var valid6 = _errs28 === errors;
-if(!valid6){
-const err35 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
+}
+if(data.parameters !== undefined){
+let data11 = data.parameters;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key2 in data11){
+const _errs30 = errors;
+if(typeof key2 === "string"){
+if(!pattern0.test(key2)){
+const err35 = {instancePath:instancePath+"/parameters",schemaPath:"#/definitions/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",propertyName:key2};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -919,15 +922,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-for(const key3 in data10){
-let data11 = data10[key3];
-const _errs36 = errors;
-let valid11 = true;
-const _errs37 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing0;
-if((data11.type === undefined) && (missing0 = "type")){
-const err36 = {};
+else {
+const err36 = {instancePath:instancePath+"/parameters",schemaPath:"#/definitions/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key2};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -936,10 +932,9 @@ vErrors.push(err36);
 }
 errors++;
 }
-else {
-if(data11.type !== undefined){
-if("int" !== data11.type){
-const err37 = {};
+var valid6 = _errs30 === errors;
+if(!valid6){
+const err37 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -949,25 +944,15 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-}
-var _valid0 = _errs37 === errors;
-errors = _errs36;
-if(vErrors !== null){
-if(_errs36){
-vErrors.length = _errs36;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid0){
+for(const key3 in data11){
+let data12 = data11[key3];
+const _errs38 = errors;
+let valid11 = true;
 const _errs39 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.default !== undefined){
-let data13 = data11.default;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err38 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/0/then/properties/default/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing0;
+if((data12.type === undefined) && (missing0 = "type")){
+const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -976,13 +961,10 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-var _valid0 = _errs39 === errors;
-valid11 = _valid0;
-}
-if(!valid11){
-const err39 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data12.type !== undefined){
+if("int" !== data12.type){
+const err39 = {};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -991,13 +973,26 @@ vErrors.push(err39);
 }
 errors++;
 }
-const _errs43 = errors;
-let valid14 = true;
-const _errs44 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing1;
-if((data11.type === undefined) && (missing1 = "type")){
-const err40 = {};
+}
+}
+}
+var _valid0 = _errs39 === errors;
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs41 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.default !== undefined){
+let data14 = data12.default;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err40 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/0/then/properties/default/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1006,10 +1001,13 @@ vErrors.push(err40);
 }
 errors++;
 }
-else {
-if(data11.type !== undefined){
-if("float" !== data11.type){
-const err41 = {};
+}
+}
+var _valid0 = _errs41 === errors;
+valid11 = _valid0;
+}
+if(!valid11){
+const err41 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1018,26 +1016,13 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-}
-}
-var _valid1 = _errs44 === errors;
-errors = _errs43;
-if(vErrors !== null){
-if(_errs43){
-vErrors.length = _errs43;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid1){
+const _errs45 = errors;
+let valid14 = true;
 const _errs46 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.default !== undefined){
-let data15 = data11.default;
-if(!((typeof data15 == "number") && (isFinite(data15)))){
-const err42 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/1/then/properties/default/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing1;
+if((data12.type === undefined) && (missing1 = "type")){
+const err42 = {};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1046,13 +1031,10 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-}
-var _valid1 = _errs46 === errors;
-valid14 = _valid1;
-}
-if(!valid14){
-const err43 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data12.type !== undefined){
+if("float" !== data12.type){
+const err43 = {};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1061,13 +1043,26 @@ vErrors.push(err43);
 }
 errors++;
 }
-const _errs50 = errors;
-let valid17 = true;
-const _errs51 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing2;
-if((data11.type === undefined) && (missing2 = "type")){
-const err44 = {};
+}
+}
+}
+var _valid1 = _errs46 === errors;
+errors = _errs45;
+if(vErrors !== null){
+if(_errs45){
+vErrors.length = _errs45;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs48 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.default !== undefined){
+let data16 = data12.default;
+if(!((typeof data16 == "number") && (isFinite(data16)))){
+const err44 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/1/then/properties/default/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1076,10 +1071,13 @@ vErrors.push(err44);
 }
 errors++;
 }
-else {
-if(data11.type !== undefined){
-if("str" !== data11.type){
-const err45 = {};
+}
+}
+var _valid1 = _errs48 === errors;
+valid14 = _valid1;
+}
+if(!valid14){
+const err45 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1088,25 +1086,13 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-}
-}
-var _valid2 = _errs51 === errors;
-errors = _errs50;
-if(vErrors !== null){
-if(_errs50){
-vErrors.length = _errs50;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid2){
+const _errs52 = errors;
+let valid17 = true;
 const _errs53 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.default !== undefined){
-if(typeof data11.default !== "string"){
-const err46 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/2/then/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing2;
+if((data12.type === undefined) && (missing2 = "type")){
+const err46 = {};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1115,13 +1101,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-}
-var _valid2 = _errs53 === errors;
-valid17 = _valid2;
-}
-if(!valid17){
-const err47 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data12.type !== undefined){
+if("str" !== data12.type){
+const err47 = {};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1130,13 +1113,25 @@ vErrors.push(err47);
 }
 errors++;
 }
-const _errs57 = errors;
-let valid20 = true;
-const _errs58 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing3;
-if((data11.type === undefined) && (missing3 = "type")){
-const err48 = {};
+}
+}
+}
+var _valid2 = _errs53 === errors;
+errors = _errs52;
+if(vErrors !== null){
+if(_errs52){
+vErrors.length = _errs52;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs55 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.default !== undefined){
+if(typeof data12.default !== "string"){
+const err48 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/2/then/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1145,10 +1140,13 @@ vErrors.push(err48);
 }
 errors++;
 }
-else {
-if(data11.type !== undefined){
-if("bool" !== data11.type){
-const err49 = {};
+}
+}
+var _valid2 = _errs55 === errors;
+valid17 = _valid2;
+}
+if(!valid17){
+const err49 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1157,25 +1155,13 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-}
-var _valid3 = _errs58 === errors;
-errors = _errs57;
-if(vErrors !== null){
-if(_errs57){
-vErrors.length = _errs57;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid3){
+const _errs59 = errors;
+let valid20 = true;
 const _errs60 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.default !== undefined){
-if(typeof data11.default !== "boolean"){
-const err50 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/3/then/properties/default/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing3;
+if((data12.type === undefined) && (missing3 = "type")){
+const err50 = {};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1184,13 +1170,10 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-}
-var _valid3 = _errs60 === errors;
-valid20 = _valid3;
-}
-if(!valid20){
-const err51 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data12.type !== undefined){
+if("bool" !== data12.type){
+const err51 = {};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1199,13 +1182,25 @@ vErrors.push(err51);
 }
 errors++;
 }
-const _errs64 = errors;
-let valid23 = true;
-const _errs65 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing4;
-if((data11.type === undefined) && (missing4 = "type")){
-const err52 = {};
+}
+}
+}
+var _valid3 = _errs60 === errors;
+errors = _errs59;
+if(vErrors !== null){
+if(_errs59){
+vErrors.length = _errs59;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid3){
+const _errs62 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.default !== undefined){
+if(typeof data12.default !== "boolean"){
+const err52 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/3/then/properties/default/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1214,10 +1209,13 @@ vErrors.push(err52);
 }
 errors++;
 }
-else {
-if(data11.type !== undefined){
-if("list" !== data11.type){
-const err53 = {};
+}
+}
+var _valid3 = _errs62 === errors;
+valid20 = _valid3;
+}
+if(!valid20){
+const err53 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/3/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1226,25 +1224,13 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-}
-}
-var _valid4 = _errs65 === errors;
-errors = _errs64;
-if(vErrors !== null){
-if(_errs64){
-vErrors.length = _errs64;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid4){
+const _errs66 = errors;
+let valid23 = true;
 const _errs67 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.default !== undefined){
-if(!(Array.isArray(data11.default))){
-const err54 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/4/then/properties/default/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing4;
+if((data12.type === undefined) && (missing4 = "type")){
+const err54 = {};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1253,13 +1239,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-}
-var _valid4 = _errs67 === errors;
-valid23 = _valid4;
-}
-if(!valid23){
-const err55 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data12.type !== undefined){
+if("list" !== data12.type){
+const err55 = {};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1268,13 +1251,25 @@ vErrors.push(err55);
 }
 errors++;
 }
-const _errs71 = errors;
-let valid26 = true;
-const _errs72 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing5;
-if((data11.type === undefined) && (missing5 = "type")){
-const err56 = {};
+}
+}
+}
+var _valid4 = _errs67 === errors;
+errors = _errs66;
+if(vErrors !== null){
+if(_errs66){
+vErrors.length = _errs66;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid4){
+const _errs69 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.default !== undefined){
+if(!(Array.isArray(data12.default))){
+const err56 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/4/then/properties/default/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1283,10 +1278,13 @@ vErrors.push(err56);
 }
 errors++;
 }
-else {
-if(data11.type !== undefined){
-if("dict" !== data11.type){
-const err57 = {};
+}
+}
+var _valid4 = _errs69 === errors;
+valid23 = _valid4;
+}
+if(!valid23){
+const err57 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1295,26 +1293,13 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-}
-}
-var _valid5 = _errs72 === errors;
-errors = _errs71;
-if(vErrors !== null){
-if(_errs71){
-vErrors.length = _errs71;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid5){
+const _errs73 = errors;
+let valid26 = true;
 const _errs74 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.default !== undefined){
-let data23 = data11.default;
-if(!(data23 && typeof data23 == "object" && !Array.isArray(data23))){
-const err58 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/5/then/properties/default/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing5;
+if((data12.type === undefined) && (missing5 = "type")){
+const err58 = {};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1323,13 +1308,10 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-}
-var _valid5 = _errs74 === errors;
-valid26 = _valid5;
-}
-if(!valid26){
-const err59 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data12.type !== undefined){
+if("dict" !== data12.type){
+const err59 = {};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1338,13 +1320,26 @@ vErrors.push(err59);
 }
 errors++;
 }
-const _errs78 = errors;
-let valid29 = true;
-const _errs79 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing6;
-if((data11.type === undefined) && (missing6 = "type")){
-const err60 = {};
+}
+}
+}
+var _valid5 = _errs74 === errors;
+errors = _errs73;
+if(vErrors !== null){
+if(_errs73){
+vErrors.length = _errs73;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs76 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.default !== undefined){
+let data24 = data12.default;
+if(!(data24 && typeof data24 == "object" && !Array.isArray(data24))){
+const err60 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/5/then/properties/default/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1353,10 +1348,13 @@ vErrors.push(err60);
 }
 errors++;
 }
-else {
-if(data11.type !== undefined){
-if("none" !== data11.type){
-const err61 = {};
+}
+}
+var _valid5 = _errs76 === errors;
+valid26 = _valid5;
+}
+if(!valid26){
+const err61 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1365,25 +1363,13 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-}
-}
-var _valid6 = _errs79 === errors;
-errors = _errs78;
-if(vErrors !== null){
-if(_errs78){
-vErrors.length = _errs78;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid6){
+const _errs80 = errors;
+let valid29 = true;
 const _errs81 = errors;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.default !== undefined){
-if(data11.default !== null){
-const err62 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/6/then/properties/default/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing6;
+if((data12.type === undefined) && (missing6 = "type")){
+const err62 = {};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1392,13 +1378,10 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-}
-var _valid6 = _errs81 === errors;
-valid29 = _valid6;
-}
-if(!valid29){
-const err63 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data12.type !== undefined){
+if("none" !== data12.type){
+const err63 = {};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1407,9 +1390,25 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.type === undefined){
-const err64 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+}
+}
+var _valid6 = _errs81 === errors;
+errors = _errs80;
+if(vErrors !== null){
+if(_errs80){
+vErrors.length = _errs80;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid6){
+const _errs83 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.default !== undefined){
+if(data12.default !== null){
+const err64 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/6/then/properties/default/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1418,8 +1417,13 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data11.default === undefined){
-const err65 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/required",keyword:"required",params:{missingProperty: "default"},message:"must have required property '"+"default"+"'"};
+}
+}
+var _valid6 = _errs83 === errors;
+valid29 = _valid6;
+}
+if(!valid29){
+const err65 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1428,9 +1432,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-for(const key4 in data11){
-if(!((key4 === "type") || (key4 === "default"))){
-const err66 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.type === undefined){
+const err66 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1439,11 +1443,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-if(data11.type !== undefined){
-let data26 = data11.type;
-if(!((((((((data26 === "int") || (data26 === "float")) || (data26 === "str")) || (data26 === "bool")) || (data26 === "list")) || (data26 === "tuple")) || (data26 === "dict")) || (data26 === "none"))){
-const err67 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/parameter/properties/type/enum",keyword:"enum",params:{allowedValues: schema17.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data12.default === undefined){
+const err67 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/required",keyword:"required",params:{missingProperty: "default"},message:"must have required property '"+"default"+"'"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1452,10 +1453,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key4 in data12){
+if(!((key4 === "type") || (key4 === "default"))){
+const err68 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1465,9 +1465,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-}
-else {
-const err69 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data12.type !== undefined){
+let data27 = data12.type;
+if(!((((((((data27 === "int") || (data27 === "float")) || (data27 === "str")) || (data27 === "bool")) || (data27 === "list")) || (data27 === "tuple")) || (data27 === "dict")) || (data27 === "none"))){
+const err69 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/parameter/properties/type/enum",keyword:"enum",params:{allowedValues: schema17.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -1477,14 +1478,9 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data.steps !== undefined){
-let data27 = data.steps;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-for(const key5 in data27){
-const _errs88 = errors;
-if(typeof key5 === "string"){
-if(!pattern0.test(key5)){
-const err70 = {instancePath:instancePath+"/steps",schemaPath:"#/definitions/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",propertyName:key5};
+}
+else {
+const err70 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -1494,8 +1490,9 @@ vErrors.push(err70);
 errors++;
 }
 }
+}
 else {
-const err71 = {instancePath:instancePath+"/steps",schemaPath:"#/definitions/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key5};
+const err71 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1504,9 +1501,15 @@ vErrors.push(err71);
 }
 errors++;
 }
-var valid33 = _errs88 === errors;
-if(!valid33){
-const err72 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
+}
+if(data.steps !== undefined){
+let data28 = data.steps;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+for(const key5 in data28){
+const _errs90 = errors;
+if(typeof key5 === "string"){
+if(!pattern0.test(key5)){
+const err72 = {instancePath:instancePath+"/steps",schemaPath:"#/definitions/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",propertyName:key5};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1516,15 +1519,8 @@ vErrors.push(err72);
 errors++;
 }
 }
-for(const key6 in data27){
-if(!(validate11(data27[key6], {instancePath:instancePath+"/steps/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data27,parentDataProperty:key6,rootData}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-errors = vErrors.length;
-}
-}
-}
 else {
-const err73 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err73 = {instancePath:instancePath+"/steps",schemaPath:"#/definitions/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key5};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1533,15 +1529,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-if(data.files !== undefined){
-let data29 = data.files;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-for(const key7 in data29){
-const _errs95 = errors;
-if(typeof key7 === "string"){
-if(!pattern9.test(key7)){
-const err74 = {instancePath:instancePath+"/files",schemaPath:"#/definitions/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},message:"must match pattern \""+"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"+"\"",propertyName:key7};
+var valid33 = _errs90 === errors;
+if(!valid33){
+const err74 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1551,8 +1541,15 @@ vErrors.push(err74);
 errors++;
 }
 }
+for(const key6 in data28){
+if(!(validate11(data28[key6], {instancePath:instancePath+"/steps/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data28,parentDataProperty:key6,rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+}
+}
 else {
-const err75 = {instancePath:instancePath+"/files",schemaPath:"#/definitions/path/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key7};
+const err75 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1561,9 +1558,15 @@ vErrors.push(err75);
 }
 errors++;
 }
-var valid36 = _errs95 === errors;
-if(!valid36){
-const err76 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid"};
+}
+if(data.files !== undefined){
+let data30 = data.files;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key7 in data30){
+const _errs97 = errors;
+if(typeof key7 === "string"){
+if(!pattern9.test(key7)){
+const err76 = {instancePath:instancePath+"/files",schemaPath:"#/definitions/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},message:"must match pattern \""+"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"+"\"",propertyName:key7};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1573,11 +1576,8 @@ vErrors.push(err76);
 errors++;
 }
 }
-for(const key8 in data29){
-let data30 = data29[key8];
-if(typeof data30 === "string"){
-if(!pattern3.test(data30)){
-const err77 = {instancePath:instancePath+"/files/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+else {
+const err77 = {instancePath:instancePath+"/files",schemaPath:"#/definitions/path/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key7};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1586,9 +1586,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-else {
-const err78 = {instancePath:instancePath+"/files/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid36 = _errs97 === errors;
+if(!valid36){
+const err78 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1598,9 +1598,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-}
-else {
-const err79 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key8 in data30){
+let data31 = data30[key8];
+if(typeof data31 === "string"){
+if(!pattern3.test(data31)){
+const err79 = {instancePath:instancePath+"/files/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1610,11 +1612,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data.executed !== undefined){
-let data31 = data.executed;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.code_sha256 === undefined){
-const err80 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/required",keyword:"required",params:{missingProperty: "code_sha256"},message:"must have required property '"+"code_sha256"+"'"};
+else {
+const err80 = {instancePath:instancePath+"/files/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1623,8 +1622,10 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(data31.metrics === undefined){
-const err81 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1633,8 +1634,12 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(data31.recorded === undefined){
-const err82 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/required",keyword:"required",params:{missingProperty: "recorded"},message:"must have required property '"+"recorded"+"'"};
+}
+if(data.executed !== undefined){
+let data32 = data.executed;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.code_sha256 === undefined){
+const err82 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/required",keyword:"required",params:{missingProperty: "code_sha256"},message:"must have required property '"+"code_sha256"+"'"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1643,9 +1648,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-for(const key9 in data31){
-if(!(((key9 === "code_sha256") || (key9 === "metrics")) || (key9 === "recorded"))){
-const err83 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data32.metrics === undefined){
+const err83 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1654,12 +1658,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-if(data31.code_sha256 !== undefined){
-let data32 = data31.code_sha256;
-if(typeof data32 === "string"){
-if(!pattern3.test(data32)){
-const err84 = {instancePath:instancePath+"/executed/code_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(data32.recorded === undefined){
+const err84 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/required",keyword:"required",params:{missingProperty: "recorded"},message:"must have required property '"+"recorded"+"'"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1668,9 +1668,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-else {
-const err85 = {instancePath:instancePath+"/executed/code_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key9 in data32){
+if(!(((key9 === "code_sha256") || (key9 === "metrics")) || (key9 === "recorded"))){
+const err85 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1680,13 +1680,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data31.metrics !== undefined){
-let data33 = data31.metrics;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-for(const key10 in data33){
-let data34 = data33[key10];
-if(!((typeof data34 == "number") && (isFinite(data34)))){
-const err86 = {instancePath:instancePath+"/executed/metrics/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data32.code_sha256 !== undefined){
+let data33 = data32.code_sha256;
+if(typeof data33 === "string"){
+if(!pattern3.test(data33)){
+const err86 = {instancePath:instancePath+"/executed/code_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1696,9 +1694,8 @@ vErrors.push(err86);
 errors++;
 }
 }
-}
 else {
-const err87 = {instancePath:instancePath+"/executed/metrics",schemaPath:"#/properties/executed/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err87 = {instancePath:instancePath+"/executed/code_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1708,17 +1705,13 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data31.recorded !== undefined){
-let data35 = data31.recorded;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-for(const key11 in data35){
-let data36 = data35[key11];
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key12 in data36){
-let data37 = data36[key12];
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.type === undefined){
-const err88 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data32.metrics !== undefined){
+let data34 = data32.metrics;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+for(const key10 in data34){
+let data35 = data34[key10];
+if(!((typeof data35 == "number") && (isFinite(data35)))){
+const err88 = {instancePath:instancePath+"/executed/metrics/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1727,9 +1720,10 @@ vErrors.push(err88);
 }
 errors++;
 }
-for(const key13 in data37){
-if(!((key13 === "type") || (key13 === "shape"))){
-const err89 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/executed/metrics",schemaPath:"#/properties/executed/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1739,9 +1733,17 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data37.type !== undefined){
-if(typeof data37.type !== "string"){
-const err90 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.recorded !== undefined){
+let data36 = data32.recorded;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key11 in data36){
+let data37 = data36[key11];
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key12 in data37){
+let data38 = data37[key12];
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.type === undefined){
+const err90 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1750,15 +1752,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data37.shape !== undefined){
-let data39 = data37.shape;
-if(Array.isArray(data39)){
-const len0 = data39.length;
-for(let i0=0; i0<len0; i0++){
-let data40 = data39[i0];
-if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
-const err91 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape/" + i0,schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key13 in data38){
+if(!((key13 === "type") || (key13 === "shape"))){
+const err91 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1767,9 +1763,10 @@ vErrors.push(err91);
 }
 errors++;
 }
-if((typeof data40 == "number") && (isFinite(data40))){
-if(data40 < 0 || isNaN(data40)){
-const err92 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape/" + i0,schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data38.type !== undefined){
+if(typeof data38.type !== "string"){
+const err92 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1779,10 +1776,14 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape",schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data38.shape !== undefined){
+let data40 = data38.shape;
+if(Array.isArray(data40)){
+const len0 = data40.length;
+for(let i0=0; i0<len0; i0++){
+let data41 = data40[i0];
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err93 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape/" + i0,schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1791,10 +1792,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-}
-else {
-const err94 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 < 0 || isNaN(data41)){
+const err94 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape/" + i0,schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1805,8 +1805,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err95 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err95 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape",schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1818,7 +1819,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/executed/recorded",schemaPath:"#/properties/executed/properties/recorded/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err96 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1830,7 +1831,7 @@ errors++;
 }
 }
 else {
-const err97 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err97 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1840,11 +1841,9 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data.shown_metrics !== undefined){
-let data41 = data.shown_metrics;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.code_sha256 === undefined){
-const err98 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "code_sha256"},message:"must have required property '"+"code_sha256"+"'"};
+}
+else {
+const err98 = {instancePath:instancePath+"/executed/recorded",schemaPath:"#/properties/executed/properties/recorded/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1853,8 +1852,10 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data41.metrics === undefined){
-const err99 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
+}
+}
+else {
+const err99 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1863,8 +1864,12 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data41.shown_decimals === undefined){
-const err100 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "shown_decimals"},message:"must have required property '"+"shown_decimals"+"'"};
+}
+if(data.shown_metrics !== undefined){
+let data42 = data.shown_metrics;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.code_sha256 === undefined){
+const err100 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "code_sha256"},message:"must have required property '"+"code_sha256"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1873,9 +1878,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-for(const key14 in data41){
-if(!(((key14 === "code_sha256") || (key14 === "metrics")) || (key14 === "shown_decimals"))){
-const err101 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data42.metrics === undefined){
+const err101 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1884,12 +1888,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-if(data41.code_sha256 !== undefined){
-let data42 = data41.code_sha256;
-if(typeof data42 === "string"){
-if(!pattern3.test(data42)){
-const err102 = {instancePath:instancePath+"/shown_metrics/code_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(data42.shown_decimals === undefined){
+const err102 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "shown_decimals"},message:"must have required property '"+"shown_decimals"+"'"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1898,9 +1898,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-else {
-const err103 = {instancePath:instancePath+"/shown_metrics/code_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key14 in data42){
+if(!(((key14 === "code_sha256") || (key14 === "metrics")) || (key14 === "shown_decimals"))){
+const err103 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1910,13 +1910,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data41.metrics !== undefined){
-let data43 = data41.metrics;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key15 in data43){
-let data44 = data43[key15];
-if(!((typeof data44 == "number") && (isFinite(data44)))){
-const err104 = {instancePath:instancePath+"/shown_metrics/metrics/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data42.code_sha256 !== undefined){
+let data43 = data42.code_sha256;
+if(typeof data43 === "string"){
+if(!pattern3.test(data43)){
+const err104 = {instancePath:instancePath+"/shown_metrics/code_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1926,9 +1924,8 @@ vErrors.push(err104);
 errors++;
 }
 }
-}
 else {
-const err105 = {instancePath:instancePath+"/shown_metrics/metrics",schemaPath:"#/properties/shown_metrics/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err105 = {instancePath:instancePath+"/shown_metrics/code_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1938,13 +1935,13 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data41.shown_decimals !== undefined){
-let data45 = data41.shown_decimals;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-for(const key16 in data45){
-let data46 = data45[key16];
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err106 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data42.metrics !== undefined){
+let data44 = data42.metrics;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key15 in data44){
+let data45 = data44[key15];
+if(!((typeof data45 == "number") && (isFinite(data45)))){
+const err106 = {instancePath:instancePath+"/shown_metrics/metrics/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1953,9 +1950,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 > 340 || isNaN(data46)){
-const err107 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/maximum",keyword:"maximum",params:{comparison: "<=", limit: 340},message:"must be <= 340"};
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/shown_metrics/metrics",schemaPath:"#/properties/shown_metrics/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1964,8 +1962,14 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data46 < -308 || isNaN(data46)){
-const err108 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: -308},message:"must be >= -308"};
+}
+if(data42.shown_decimals !== undefined){
+let data46 = data42.shown_decimals;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+for(const key16 in data46){
+let data47 = data46[key16];
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err108 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1974,11 +1978,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err109 = {instancePath:instancePath+"/shown_metrics/shown_decimals",schemaPath:"#/properties/shown_metrics/properties/shown_decimals/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 340 || isNaN(data47)){
+const err109 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/maximum",keyword:"maximum",params:{comparison: "<=", limit: 340},message:"must be <= 340"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1987,10 +1989,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-}
-else {
-const err110 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data47 < -308 || isNaN(data47)){
+const err110 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: -308},message:"must be >= -308"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2000,11 +2000,10 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data.history !== undefined){
-let data47 = data.history;
-if(Array.isArray(data47)){
-if(data47.length < 1){
-const err111 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/shown_metrics/shown_decimals",schemaPath:"#/properties/shown_metrics/properties/shown_decimals/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2013,16 +2012,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-const len1 = data47.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate16(data47[i1], {instancePath:instancePath+"/history/" + i1,parentData:data47,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
-errors = vErrors.length;
-}
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err112 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2032,14 +2025,46 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
-else {
-const err113 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.history !== undefined){
+let data48 = data.history;
+if(Array.isArray(data48)){
+if(data48.length < 1){
+const err113 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err113];
 }
 else {
 vErrors.push(err113);
+}
+errors++;
+}
+const len1 = data48.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate16(data48[i1], {instancePath:instancePath+"/history/" + i1,parentData:data48,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+}
+else {
+const err115 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
 }
 errors++;
 }
