@@ -577,6 +577,7 @@ describe('Promote commands', function () {
           },
         );
         assert.deepEqual(shown.filter((m) => /stays in/.test(m.message)).map((m) => m.buttons), [['Move Package Now'], ['Move Package Now']]);
+        assert.match(shown.find((m) => /stays in/.test(m.message))?.message ?? '', /^promote-busyrename\.ipynb was renamed to promote-busyrenamed\.ipynb, and nbpromote\.output\.root now puts its package in /);
         assert.equal(existsSync(out), false, 'the old folder is still there');
       } finally {
         await config.update('output.followRenames', undefined, vscode.ConfigurationTarget.Workspace);

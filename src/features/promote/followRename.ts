@@ -108,6 +108,9 @@ async function followRename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<Fol
   const move = await packageMoveFor(oldUri, newUri);
   if (move === undefined) return undefined;
   const name = nodePath.basename(newUri.fsPath);
+  // A folder renamed or the notebook dragged elsewhere keeps its name: say where it went, not that it was renamed.
+  const oldName = nodePath.basename(oldUri.fsPath);
+  const happened = oldName !== name ? `${oldName} was renamed to ${name}` : `${name} moved to ${vscode.workspace.asRelativePath(vscode.Uri.file(nodePath.dirname(newUri.fsPath)), true)}`;
   const target = promotionTarget(newUri);
   const from = displayDir({ ...target, outDir: move.from });
   const to = displayDir(target);
@@ -116,12 +119,12 @@ async function followRename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<Fol
     // A run or promotion going on ends: the move can be tried again then (else the next promotion would start
     // a second package in the new folder, and this one's runs and cache would stay behind).
     const busy = /running|promotion/.test(blocked);
-    const again = await vscode.window.showWarningMessage(`${name} was renamed, and nbpromote.output.root now puts its package in ${to}; the package stays in ${from}: ${blocked}.${busy ? ' Move it when that ends.' : ''}`, ...(busy ? ['Move Package Now'] : []));
+    const again = await vscode.window.showWarningMessage(`${happened}, and nbpromote.output.root now puts its package in ${to}; the package stays in ${from}: ${blocked}.${busy ? ' Move it when that ends.' : ''}`, ...(busy ? ['Move Package Now'] : []));
     if (again === 'Move Package Now') return moveNow(move, name, from, to);
     return { refused: move, reason: blocked };
   }
   if (mode === 'prompt') {
-    const choice = await vscode.window.showInformationMessage(`${name} was renamed, and nbpromote.output.root now puts its package in ${to}. Move the package from ${from} there (with its runs and cache)?`, 'Move Package', 'Leave It', 'Always Move');
+    const choice = await vscode.window.showInformationMessage(`${happened}, and nbpromote.output.root now puts its package in ${to}. Move the package from ${from} there (with its runs and cache)?`, 'Move Package', 'Leave It', 'Always Move');
     if (choice === 'Always Move') await vscode.workspace.getConfiguration(undefined, newUri).update(ConfigKey.OutputFollowRenames, 'always', vscode.ConfigurationTarget.Workspace);
     else if (choice !== 'Move Package') return { declined: move };
   }
