@@ -11,7 +11,7 @@
  * replaced.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
@@ -131,6 +131,21 @@ async function followRename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<Fol
   return moveNow(move, name, from, to);
 }
 
+/**
+ * The folders the move left empty (`build/notebooks/team/deep` once its package moved), from `folder` up to the
+ * workspace folder (never it, never a folder outside it); `rmdir` removes only empty ones, so nothing else goes.
+ */
+async function removeEmptyParents(folder: string, workspace: string | undefined): Promise<void> {
+  if (workspace === undefined) return;
+  for (let dir = folder; dir !== workspace && dir.startsWith(workspace + nodePath.sep); dir = nodePath.dirname(dir)) {
+    try {
+      await rmdir(dir);
+    } catch {
+      return; // not empty, or not ours to remove
+    }
+  }
+}
+
 /** Moves the package folder after checking again that nothing uses it (the question may have waited long). */
 async function moveNow(move: PackageMove, name: string, from: string, to: string): Promise<FollowOutcome> {
   const late = await whyNotMove(move);
@@ -153,6 +168,7 @@ async function moveNow(move: PackageMove, name: string, from: string, to: string
   // The lock names the notebook's new path: the next promotion knows the package as this notebook's, and keeps
   // its name (it would refuse a package promoted from a notebook that is gone).
   await recordNotebookMoved(move.to, move.notebook.fsPath);
+  await removeEmptyParents(nodePath.dirname(move.from), vscode.workspace.getWorkspaceFolder(move.notebook)?.uri.fsPath);
   void vscode.window.showInformationMessage(`Moved the package of ${name} to ${to}. Promote the notebook again to record its new name in pipeline.yaml.`);
   return { moved: move };
 }
