@@ -854,6 +854,30 @@ describe('keptEditsNote', () => {
   });
 });
 
+/** `cells` as nb.ipynb promoted into a new folder's out/, then `check` with its common.py and the out folder; the folder is removed after. */
+async function withPromotedShared(cells: readonly Cell[], check: (common: string, out: string) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'nbpromote-shared-state-'));
+  try {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(cells));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    check(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), join(dir, 'out'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The shared code's `tracked` is remembered shared state: `metric` is `first` at the defaults, and twice that with
+ * the parameter `param` doubled, step train (which changes it) then taken from the cache, as the notebook gives.
+ */
+function sharedStateKept(common: string, out: string, tracked: string, metric: string, first: number, param: string): void {
+  assert.match(common, new RegExp(`_runtime\\.remember_shared_globals\\(globals\\(\\), \\["${tracked}"\\]\\)`));
+  assert.equal(runPipeline(out).metrics[metric], first);
+  const cached = runPipeline(out, '--param', `${param}=2.0`);
+  assert.deepEqual([cached.metrics[metric], cached.steps.map((s) => s.status)], [first * 2, ['cached', 'ran']]);
+}
+
 describe('promoteNotebook: a method changing its class (`cls.models.append`, `self.models.append`, `type(self).n += 1`)', function () {
   this.timeout(120_000);
   const forms: [string, string, string][] = [
@@ -865,42 +889,21 @@ describe('promoteNotebook: a method changing its class (`cls.models.append`, `se
   for (const [form, functions, train] of forms) {
     it(`keeps the class state shared (${form}), so a run taking the changing step from the cache sees the change`, async function () {
       if (!hasPython()) this.skip();
-      const dir = mkdtempSync(join(tmpdir(), 'nbpromote-class-state-'));
-      try {
-        writeFileSync(
-          join(dir, 'nb.ipynb'),
-          notebookJson([
-            { id: 'fns', tags: ['functions'], source: functions },
-            { id: 'params', tags: ['parameters'], source: 'WEIGHT = 1.0' },
-            { id: 'train', tags: ['step:train'], source: train },
-            { id: 'report', tags: ['step:report'], source: 'n_models = len(Registry.models) * WEIGHT' },
-            { id: 'metrics', tags: ['metrics'], source: 'print("n_models:", n_models)' },
-          ]),
-        );
-        const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-        assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-        assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /_runtime\.remember_shared_globals\(globals\(\), \["Registry"\]\)/);
-        assert.equal(runPipeline(join(dir, 'out')).metrics['n_models'], 2);
-        // train comes from the cache: the class is as it left it, as in the notebook.
-        const cached = runPipeline(join(dir, 'out'), '--param', 'WEIGHT=2.0');
-        assert.deepEqual([cached.metrics['n_models'], cached.steps.map((s) => s.status)], [4, ['cached', 'ran']]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const cells: Cell[] = [
+        { id: 'fns', tags: ['functions'], source: functions },
+        { id: 'params', tags: ['parameters'], source: 'WEIGHT = 1.0' },
+        { id: 'train', tags: ['step:train'], source: train },
+        { id: 'report', tags: ['step:report'], source: 'n_models = len(Registry.models) * WEIGHT' },
+        { id: 'metrics', tags: ['metrics'], source: 'print("n_models:", n_models)' },
+      ];
+      await withPromotedShared(cells, (common, out) => sharedStateKept(common, out, 'Registry', 'n_models', 2, 'WEIGHT'));
     });
   }
 
   it('an instance binding its own attribute (`self.count += 1`, `self.items = []` then append) leaves the class alone', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-instance-state-'));
-    try {
-      const functions = 'class Tracker:\n    count = 0\n    items = []\n\n    def __init__(self):\n        self.items = []\n\n    def add(self, x):\n        self.count += 1\n        self.items.append(x)';
-      writeFileSync(join(dir, 'nb.ipynb'), notebookJson([{ id: 'fns', tags: ['functions'], source: functions }, { id: 'train', tags: ['step:train'], source: 't = Tracker()\nt.add(1)' }, { id: 'metrics', tags: ['metrics'], source: 'n = t.count' }]));
-      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-      assert.doesNotMatch(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /remember_shared_globals/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const functions = 'class Tracker:\n    count = 0\n    items = []\n\n    def __init__(self):\n        self.items = []\n\n    def add(self, x):\n        self.count += 1\n        self.items.append(x)';
+    const cells: Cell[] = [{ id: 'fns', tags: ['functions'], source: functions }, { id: 'train', tags: ['step:train'], source: 't = Tracker()\nt.add(1)' }, { id: 'metrics', tags: ['metrics'], source: 'n = t.count' }];
+    await withPromotedShared(cells, (common) => assert.doesNotMatch(common, /remember_shared_globals/));
   });
 });
 
@@ -913,47 +916,24 @@ describe("promoteNotebook: a shared function's mutable default, a shared iterato
   for (const [form, functions, tracked, train, report] of forms) {
     it(`is shared state (${form}): a run taking the step that moved it on from the cache starts where it left it`, async function () {
       if (!hasPython()) this.skip();
-      const dir = mkdtempSync(join(tmpdir(), 'nbpromote-shared-default-'));
-      try {
-        writeFileSync(
-          join(dir, 'nb.ipynb'),
-          notebookJson([
-            { id: 'fns', tags: ['functions'], source: functions },
-            { id: 'params', tags: ['parameters'], source: 'W = 1.0' },
-            { id: 'train', tags: ['step:train'], source: train },
-            { id: 'report', tags: ['step:report'], source: report },
-            { id: 'metrics', tags: ['metrics'], source: 'print("n:", n)' },
-          ]),
-        );
-        const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-        assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-        assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), new RegExp(`_runtime\\.remember_shared_globals\\(globals\\(\\), \\["${tracked}"\\]\\)`));
-        assert.equal(runPipeline(join(dir, 'out')).metrics['n'], 3);
-        const cached = runPipeline(join(dir, 'out'), '--param', 'W=2.0');
-        assert.deepEqual([cached.metrics['n'], cached.steps.map((s) => s.status)], [6, ['cached', 'ran']]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const cells: Cell[] = [
+        { id: 'fns', tags: ['functions'], source: functions },
+        { id: 'params', tags: ['parameters'], source: 'W = 1.0' },
+        { id: 'train', tags: ['step:train'], source: train },
+        { id: 'report', tags: ['step:report'], source: report },
+        { id: 'metrics', tags: ['metrics'], source: 'print("n:", n)' },
+      ];
+      await withPromotedShared(cells, (common, out) => sharedStateKept(common, out, tracked, 'n', 3, 'W'));
     });
   }
 
   it('a memo default (`memo[n] = ...`) gives the same results whatever it holds: not tracked, not copied at every step', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-memo-default-'));
-    try {
-      writeFileSync(
-        join(dir, 'nb.ipynb'),
-        notebookJson([
-          { id: 'fns', tags: ['functions'], source: 'def fib(n, memo={}):\n    if n not in memo:\n        memo[n] = n if n < 2 else fib(n - 1) + fib(n - 2)\n    return memo[n]' },
-          { id: 'train', tags: ['step:train'], source: 'a = fib(20)' },
-          { id: 'metrics', tags: ['metrics'], source: 'print("a:", a)' },
-        ]),
-      );
-      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-      assert.doesNotMatch(readFileSync(join(dir, 'out', 'src', 'nb', 'common.py'), 'utf8'), /remember_shared_globals/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const cells: Cell[] = [
+      { id: 'fns', tags: ['functions'], source: 'def fib(n, memo={}):\n    if n not in memo:\n        memo[n] = n if n < 2 else fib(n - 1) + fib(n - 2)\n    return memo[n]' },
+      { id: 'train', tags: ['step:train'], source: 'a = fib(20)' },
+      { id: 'metrics', tags: ['metrics'], source: 'print("a:", a)' },
+    ];
+    await withPromotedShared(cells, (common) => assert.doesNotMatch(common, /remember_shared_globals/));
   });
 });
 
