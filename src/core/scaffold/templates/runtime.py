@@ -86,7 +86,7 @@ from typing import IO, Any, Callable, Dict, Iterator, List, Mapping, Optional, S
 import yaml
 
 #: Bumped when run.json or the cache changes shape: part of every cache key.
-RUNTIME_VERSION = 4
+RUNTIME_VERSION = 5
 #: The folder, next to pipeline.yaml, holding the cache and the run records.
 STATE_DIR = ".nbpromote"
 #: Temporary files are named ``.<name>.nbpromote-tmp-<pid>-<hex>`` (nbpromote cleans stale ones).
