@@ -27,6 +27,6 @@ export async function recordNotebookMoved(outDir: string, notebookPath: string):
   if (path === lock.notebook.path) return;
   // Where it was promoted from, for the next promotion to say it moved (the files name that path).
   const movedFrom = lock.notebook.moved_from ?? lock.notebook.path;
-  const { moved_from: _, ...notebook } = lock.notebook;
-  await writeFileAtomic(file, renderLockFile({ ...lock, notebook: { ...notebook, path, ...(movedFrom === path ? {} : { moved_from: movedFrom }) } }));
+  const { sha256, git_commit, git_dirty } = lock.notebook;
+  await writeFileAtomic(file, renderLockFile({ ...lock, notebook: { path, ...(movedFrom === path ? {} : { moved_from: movedFrom }), sha256, git_commit, git_dirty } }));
 }
