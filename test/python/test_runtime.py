@@ -1096,6 +1096,15 @@ def test_state_before_gives_a_test_calling_a_step_again_the_shared_state_it_star
         runtime._TRACKED.clear()
 
 
+def test_a_table_shown_through_a_styler_gives_the_metrics_of_its_frame():
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("jinja2")
+    results = pd.DataFrame({"accuracy": [0.8475, 0.91]}, index=pd.Index(["logreg", "hgb"], name="model"))
+    styled = results.style.highlight_max(axis=0).format("{:.4f}")
+    assert runtime.flatten_metrics(runtime.shown_metrics(styled)) == {"logreg.accuracy": 0.8475, "hgb.accuracy": 0.91}
+    assert runtime.displayed_metrics(styled) == {"logreg.accuracy": 0.8475, "hgb.accuracy": 0.91}
+
+
 def _frame_with_a_view():
     import pandas as pd
 

@@ -561,11 +561,12 @@ export const MAX_TABLE_ROWS = 20;
  * cut short (`...`), or row names that repeat.
  */
 export function tableMetrics(html: string): Map<string, ExpectedMetric> | undefined {
-  if (!html.includes('class="dataframe"')) return undefined;
+  // A DataFrame's HTML, or a Styler's (`results.style.highlight_max()`: `<table id="T_...">`), which shows the frame's numbers.
+  if (!html.includes('class="dataframe"') && !/<table id="T_\w+"/.test(html)) return undefined;
   const head = /<thead>([\s\S]*?)<\/thead>/.exec(html)?.[1];
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1];
   if (head === undefined || body === undefined || /colspan|rowspan/.test(html)) return undefined;
-  const cells = (row: string, tag: 'th' | 'td'): string[] => [...row.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => unescapeHtml((m[1] ?? '').trim()));
+  const cells = (row: string, tag: 'th' | 'td'): string[] => [...row.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => unescapeHtml((m[1] ?? '').replace(/&nbsp;/g, ' ').trim()));
   const headRows = [...head.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => m[1] ?? '');
   // A second header row names the index (`set_index("model")`): its cells after the first are empty.
   if (headRows.length === 0 || headRows.length > 2 || (headRows[1] !== undefined && cells(headRows[1], 'th').slice(1).some((c) => c !== ''))) return undefined;

@@ -177,6 +177,23 @@ describe('tableMetrics: a table of several rows pandas showed, by the runtime ru
     });
   });
 
+  it('reads a table shown through a Styler (results.style.highlight_max().format(...)), index name row and all', () => {
+    const html = [
+      '<style type="text/css">\n#T_9cb94_row1_col0 {\n  background-color: yellow;\n}\n</style>',
+      '<table id="T_9cb94">',
+      '  <thead>',
+      '    <tr><th class="blank level0" >&nbsp;</th><th id="T_9cb94_level0_col0" class="col_heading level0 col0" >accuracy</th></tr>',
+      '    <tr><th class="index_name level0" >model</th><th class="blank col0" >&nbsp;</th></tr>',
+      '  </thead>',
+      '  <tbody>',
+      '    <tr><th id="T_9cb94_level0_row0" class="row_heading level0 row0" >logreg</th><td id="T_9cb94_row0_col0" class="data row0 col0" >0.8475</td></tr>',
+      '    <tr><th id="T_9cb94_level0_row1" class="row_heading level0 row1" >hgb</th><td id="T_9cb94_row1_col0" class="data row1 col0" >0.9100</td></tr>',
+      '  </tbody>',
+      '</table>',
+    ].join('\n');
+    assert.deepEqual(Object.fromEntries(tableMetrics(html) ?? []), { 'logreg.accuracy': { value: 0.8475, decimals: 4 }, 'hgb.accuracy': { value: 0.91, decimals: 4 } });
+  });
+
   it('reads numbers in e-notation as rounded to the digits shown, and leaves out cells that are no numbers', () => {
     assert.deepEqual(Object.fromEntries(tableMetrics(table(['', 'loss', 'mse', 'note'], [['rf', '1.234568e-07', '1.04e+09', 'ok'], ['lr', '2', '2', 'x']])) ?? []), {
       'rf.loss': { value: 1.234568e-7, decimals: 13 },

@@ -2612,6 +2612,7 @@ def shown_metrics(value: Any, names: Sequence[str | None] | None = None) -> dict
     ``shown``; anything else gives nothing. ``names``: what promotion named a computed value by the function
     computing it (``accuracy_score(y, p)`` -> ``["accuracy_score"]``, a tuple of them one name each, None
     for an element of another kind): a number, or a tuple of as many numbers, by those names."""
+    value = _unstyled(value)
     if names:
         if len(names) == 1 and names[0] and _as_number(value) is not None:
             return {names[0]: value}
@@ -2668,10 +2669,19 @@ def table_metrics(frame: Any) -> dict[str, Any]:
     return {label: {str(column): row[i] for i, column in enumerate(columns) if i != label_column} for label, row in zip(labels, rows)}
 
 
+def _unstyled(value: Any) -> Any:
+    """A pandas ``Styler`` (``results.style.highlight_max().format("{:.4f}")``) as the frame it shows: its numbers
+    are the frame's."""
+    if type(value).__name__ == "Styler" and type(value).__module__.startswith("pandas"):
+        return getattr(value, "data", value)
+    return value
+
+
 def displayed_metrics(value: Any) -> dict[str, Any]:
     """The metrics of a pandas object a metrics cell passed to ``display(name)``, read as if the cell had shown
     it last (``shown_metrics``): a table by row, a one-row frame by its columns, a Series by its entries.
     Anything else (a dict, a number) is a metric by its name already."""
+    value = _unstyled(value)
     if callable(getattr(value, "to_dict", None)) and getattr(value, "ndim", None) in (1, 2):
         # Flat (``forest.accuracy``): two tables with the same rows merge without one replacing the other's rows.
         return flatten_metrics(shown_metrics(value))
