@@ -498,7 +498,8 @@ class GraphBuilder {
           /^[A-Za-z_][\w.]*\s*\[/.test(field.expression) ||
           /^[\w.]+\s*[-+*/%]/.test(field.expression) ||
           (attribute !== undefined && !NOT_METRIC_ATTRIBUTES.has(attribute));
-        if (!computed) continue;
+        // A tuple or list (`(round(lo, 4), round(hi, 4))`, a confidence interval) is no one number: no metric.
+        if (!computed || isSequenceDisplay(field.expression)) continue;
         const label = labelName(field.before);
         // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
         // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1.)
@@ -2016,4 +2017,24 @@ export function trailingNames(source: string): NameSite[] {
   if (i < 0 || (i > 0 && /\\\s*$/.test(lines[i - 1] ?? '')) || !new RegExp(`^(?:\\(\\s*${names}\\s*\\)|${names})\\s*(?:#.*)?$`).test(text)) return [];
   const code = text.replace(/#.*$/, '');
   return [...code.matchAll(/[A-Za-z_]\w*/g)].map((m) => ({ name: m[0], line: i + 1, column: (m.index ?? 0) + 1 }));
+}
+
+/** `(a, b)` or `[x, y]`: a tuple or list display, its outer brackets holding a comma at their own depth. */
+function isSequenceDisplay(expression: string): boolean {
+  const text = expression.trim();
+  if (!/^[([]/.test(text) || !/[)\]]$/.test(text)) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      const end = text.indexOf(c, i + 1);
+      if (end === -1) return false;
+      i = end;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0 && i < text.length - 1) return false; // `(a)(b)`, `(x + 1) * 2`: the brackets do not hold it all
+    } else if (c === ',' && depth === 1) return true;
+  }
+  return false;
 }

@@ -1034,6 +1034,12 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     }
   });
 
+  it('a printed tuple or list (a confidence interval) is no metric, and no message says the run records it', () => {
+    const g = graphOf([[['step:a'], 'lo, hi = 0.1, 0.2\nv = 0.5'], [['metrics'], 'print("95% CI:", (round(lo, 4), round(hi, 4)))\nprint("range:", [lo * 2, hi * 2])\nprint("scaled:", v * 2)']]);
+    assert.deepEqual(g.printedValues?.map((v) => [v.line, v.expression, v.name]), [[3, 'v * 2', 'scaled']]);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'metric-named' || p.code === 'metric-unnamed').map((p) => p.line), [3]);
+  });
+
   it('numbers the lines of a cell saved with \\r\\n line ends as Python does', () => {
     const g = graphOf([[['step:a'], 'v = 0.5'], [['metrics'], "f1 = v * 1\r\nprint('f1:', round(f1, 4))  # rounded\r\nprint('double:', v * 2)"]]);
     assert.deepEqual(g.printedValues?.map((v) => [v.line, v.expression, v.name]), [[2, 'round(f1, 4)', 'f1_shown'], [3, 'v * 2', 'double']]);
