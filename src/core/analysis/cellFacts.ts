@@ -139,12 +139,12 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     if (fn?.type === 'function_definition') {
       const changes = argumentsChanged(tree, fn);
       // `def log(x, history=[])` appending to `history`: the default is the function's own state, kept from
-      // call to call (and step to step), as a global it changes would be.
-      // A memo (`def fib(n, memo={})` storing `memo[n] = ...`) gives the same results whatever it holds: not tracked
-      // (copying a large one at every step would cost more than it saves); a history (`history.append(x)`) or a
-      // `seen.add(k)` does change what later calls give.
+      // call to call (and step to step), as a global it changes would be. Not a memo (`def fib(n, memo={})`
+      // storing `memo[n] = ...` or using setdefault), which gives the same results whatever it holds (copying a
+      // large one at every step would cost more than it saves); a history or a `seen.add(k)` does change what
+      // later calls give.
       const body = tree.text(fn.children.find((c) => c.field === 'body') ?? fn);
-      const grows = (p: string): boolean => new RegExp(String.raw`\b${p}\s*(?:\.\s*(?:append|extend|insert|add|update|pop|popitem|remove|discard|clear|sort|reverse)\s*\(|[-+*|&^]=)`).test(body);
+      const grows = (p: string): boolean => new RegExp(String.raw`\b${p}\s*(?:\.\s*(?:${GROWING_METHODS})\s*\(|[-+*|&^]=)`).test(body);
       const ownDefaults = changes === undefined ? [] : mutableDefaults(tree, fn).filter((p) => changes.keywords.includes(p) && grows(p));
       if (changes !== undefined) changesArguments.push(ownDefaults.length === 0 ? changes : { ...changes, globals: [...changes.globals, changes.name] });
     }
@@ -601,7 +601,9 @@ function classAttributes(tree: PyTree, members: readonly PyNode[]): string[] {
   });
 }
 
-const IN_PLACE_METHODS = 'append|extend|insert|update|add|setdefault|pop|popitem|remove|discard|clear|sort|reverse';
+/** Methods changing a list, dict or set in place, as regular expression alternatives; and with setdefault, which a memo uses too. */
+const GROWING_METHODS = 'append|extend|insert|add|update|pop|popitem|remove|discard|clear|sort|reverse';
+const IN_PLACE_METHODS = `${GROWING_METHODS}|setdefault`;
 
 /**
  * Whether a method's code changes its class through the instance: `type(self).x += 1`, `self.__class__.x = v`,

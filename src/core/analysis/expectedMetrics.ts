@@ -1052,16 +1052,16 @@ export function percentToken(token: string): ExpectedMetric | undefined {
  * `token` without the separators of its digit groups (`12,345.6`, `-1_204_000`, `1,250.00%`), as Python's `,` and `_`
  * format options write them; undefined when it is no number written in groups of three.
  */
+export function ungrouped(token: string): string | undefined {
+  return /^[-+]?\d{1,3}(?:([,_])\d{3})(?:\1\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?%?$/.test(token) ? token.replace(/[,_]/g, '') : undefined;
+}
+
 /**
  * A number as pandas shows it in a table, also with its digits in groups (`1,851,851.84` under
  * `pd.set_option("display.float_format", "{:,.2f}".format)`, as finance notebooks set it).
  */
 function tableNumber(token: string): ExpectedMetric | undefined {
   return numberToken(ungrouped(token) ?? token);
-}
-
-export function ungrouped(token: string): string | undefined {
-  return /^[-+]?\d{1,3}(?:([,_])\d{3})(?:\1\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?%?$/.test(token) ? token.replace(/[,_]/g, '') : undefined;
 }
 
 /**

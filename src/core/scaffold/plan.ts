@@ -1064,12 +1064,6 @@ class Generator {
   }
 
   /**
-   * The functions and classes a step's cells define at their top that need nothing the step computes: only
-   * imports, shared names and each other. They go to the step's module level: a function or class defined
-   * inside the step function cannot be pickled, so a step returning one (or an instance of one) would never
-   * be cached. A name defined twice, or also assigned in the step, stays where it is.
-   */
-  /**
    * The lines of a step's cells adding a folder to Python's module path (`sys.path.append("lib")`,
    * `sys.path.insert(0, os.path.abspath("../src"))`, `site.addsitedir(...)`) from literals only, each on a line
    * of its own at the cell's top level: the step module runs them at its top, before its imports (and the later
@@ -1081,14 +1075,20 @@ class Generator {
       if (code === undefined || !/sys\.path|addsitedir/.test(code) || /chdir|%cd\b/.test(code)) return [];
       return code.split('\n').flatMap((text, i) => {
         if (!/^(?:sys\.path\.(?:append|insert|extend)|site\.addsitedir)\(.*\)\s*(?:#.*)?$/.test(text)) return [];
-        const code = text.replace(/#.*$/, '').replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""');
-        const names = [...code.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0]);
-        const balanced = (code.match(/\(/g) ?? []).length === (code.match(/\)/g) ?? []).length;
+        const bare = text.replace(/#.*$/, '').replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""');
+        const names = [...bare.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0]);
+        const balanced = (bare.match(/\(/g) ?? []).length === (bare.match(/\)/g) ?? []).length;
         return balanced && names.every((n) => PATH_SETUP_NAMES.has(n)) ? [{ cell, line: i + 1, text }] : [];
       });
     });
   }
 
+  /**
+   * The functions and classes a step's cells define at their top that need nothing the step computes: only
+   * imports, shared names and each other. They go to the step's module level: a function or class defined
+   * inside the step function cannot be pickled, so a step returning one (or an instance of one) would never
+   * be cached. A name defined twice, or also assigned in the step, stays where it is.
+   */
   private hoistable(step: StepNode): { cell: CellRef; def: NonNullable<GeneratedCell['definitions']>[number] }[] {
     const allowed = new Set([...this.prunedImports(step.imports, step.cells).map(boundName).filter((n) => n !== undefined), ...this.splitShared(step.commonNames).atImport]);
     const rebound = this.functionLocals(step.cells);

@@ -59,9 +59,9 @@ export function indentBody(code: string, prefix = '    '): string {
   const inside = linesInsideStrings(code);
   const lines = code.split('\n');
   const indentOf = (line: string): string => /^[ \t]*/.exec(line)?.[0] ?? '';
-  const codeLines = lines.filter((l, i) => !inside.has(i) && l.trim() !== '');
-  const tabbed = codeLines.some((l) => indentOf(l).includes('\t'));
-  const mixed = tabbed && codeLines.some((l) => /\t/.test(indentOf(l)) && / /.test(indentOf(l)));
+  const indents = lines.filter((l, i) => !inside.has(i) && l.trim() !== '').map(indentOf);
+  const tabbed = indents.some((indent) => indent.includes('\t'));
+  const mixed = tabbed && indents.some((indent) => indent.includes('\t') && indent.includes(' '));
   const spaced = (line: string): string => {
     const indent = indentOf(line);
     if (!indent.includes('\t')) return line;

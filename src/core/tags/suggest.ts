@@ -73,7 +73,8 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const taken = new Set(roles.steps.map((s) => s.name));
   const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
   const suggestions: StepSuggestion[] = [];
-  const results = new Map<number, boolean>();
+  // Whether the last suggestion's heading says results (`## Results`).
+  let lastResults = false;
   let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean; results: boolean } | undefined;
   let hasMetrics = roles.cells.some((c) => c.roles.includes('metrics'));
   for (const cell of notebook.cells) {
@@ -109,13 +110,13 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
       level: pending.level,
       headingCellIndex: pending.cellIndex,
     });
-    results.set(suggestions.length - 1, pending.results);
+    lastResults = pending.results;
     pending = undefined;
   }
   // No metrics heading and no metrics cell: a last section headed `## Results`, `## Evaluation` or `## Summary`
   // after a step shows the notebook's results, as a metrics cell does.
   const last = suggestions[suggestions.length - 1];
-  if (!hasMetrics && last !== undefined && suggestions.length + roles.steps.length > 1 && results.get(suggestions.length - 1) === true) {
+  if (!hasMetrics && last !== undefined && suggestions.length + roles.steps.length > 1 && lastResults) {
     suggestions[suggestions.length - 1] = { ...last, name: METRICS_SUGGESTION };
   }
   return suggestions;

@@ -243,8 +243,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(rb).length && keys.every((k) => Object.hasOwn(rb, k) && sameValue(ra[k], rb[k]));
 }
 
-/** A default as a person reads it, at most 40 characters. */
-/** A parameter value as the notebook writes it: a float parameter's whole value as `1.0`, not `1`. */
+/** A default as a person reads it, at most 40 characters: as the notebook writes it (a float parameter's whole value as `1.0`, not `1`). */
 function show(value: unknown, shape?: ParamShape): string {
   const text = jsonWithFloats(value, shape);
   return text.length <= 40 ? text : `${text.slice(0, 37)}...`;

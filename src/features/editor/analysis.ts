@@ -352,9 +352,13 @@ function packageFiles(outcome: PromoteOutcome): PackageFiles {
   return { stale: stale.length, edited: stale.filter((f) => editedByHand(f.action)).length, blockers };
 }
 
+/** The files each lock lists, by the lock's path, with the lock's size and time they were read at. */
+const listedByLock = new Map<string, { readonly stamp: string; readonly files: readonly string[] }>();
+
 /**
  * The generated files of the output root `outDir` as they are now, as one string: the lock's size and time, and
- * for pipeline.yaml, pyproject.toml and each file the lock lists, its size and time (or that it is missing).
+ * for pipeline.yaml, pyproject.toml and each file the lock lists, its size and time (or that it is missing). The
+ * lock is read again only when its size or time changed (this runs every FILES_POLL_MS).
  */
 export async function generatedFilesSignature(outDir: string): Promise<string> {
   const of = async (path: string): Promise<string> => {
@@ -366,13 +370,19 @@ export async function generatedFilesSignature(outDir: string): Promise<string> {
     }
   };
   const lockPath = join(outDir, LOCK_FILE_NAME);
-  let listed: string[] = [];
-  try {
-    listed = Object.keys(readLockFile(await readFile(lockPath, 'utf8'), lockPath).lock?.files ?? {});
-  } catch {
-    // no lock (never promoted here) or not readable: the lock's own entry below says so
+  const lockStamp = await of(lockPath);
+  let listed = listedByLock.get(lockPath);
+  if (listed?.stamp !== lockStamp) {
+    let files: string[] = [];
+    try {
+      files = Object.keys(readLockFile(await readFile(lockPath, 'utf8'), lockPath).lock?.files ?? {});
+    } catch {
+      // no lock (never promoted here) or not readable: its stamp says so
+    }
+    listed = { stamp: lockStamp, files };
+    listedByLock.set(lockPath, listed);
   }
-  const paths = [LOCK_FILE_NAME, 'pipeline.yaml', 'pyproject.toml', ...listed.filter((p) => p !== 'pipeline.yaml' && p !== 'pyproject.toml').sort()];
+  const paths = ['pipeline.yaml', 'pyproject.toml', ...listed.files.filter((p) => p !== 'pipeline.yaml' && p !== 'pyproject.toml').sort()];
   const parts = await Promise.all(paths.map(async (p) => `${p}=${await of(join(outDir, p))}`));
-  return parts.join('\n');
+  return [`${LOCK_FILE_NAME}=${lockStamp}`, ...parts].join('\n');
 }

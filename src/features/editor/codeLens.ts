@@ -95,8 +95,7 @@ function promoteLens(range: vscode.Range, analysis: EditorAnalysis, uri: vscode.
     const tooltip = 'No cell starts a step yet. Click to suggest steps: each markdown heading (#, ## or ###) makes a step of the code cells under it; you choose which ones before any cell is tagged. Or tag the first cell of each step step:<name>.';
     return new vscode.CodeLens(range, { title: 'No steps yet · Suggest steps', command: CommandId.SuggestSteps, arguments: [uri], tooltip });
   }
-  // Never promoted, and promotion would stop on errors: the lens says so and shows them, as it does once promoted.
-  // Promoted or not, a click opens the Problems panel (it would not close it): promotion would stop there.
+  // Promotion would stop on errors: the lens says so, promoted or not, and a click opens (focuses) the Problems panel.
   const errors = analysis.problems.filter((p) => p.severity === 'error').length;
   if (errors > 0) {
     const title = status.kind === 'never' ? `Promote notebook · ${errors === 1 ? '1 error' : `${errors} errors`} to fix` : promotionTitle(status);

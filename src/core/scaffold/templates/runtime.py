@@ -949,6 +949,8 @@ class _Run:
         """Why the step cannot be taken from the cache when the shared code it uses holds a value its functions
         move on that cannot be copied (``batches = (b for b in ...)`` with ``next(batches)``): the run cannot put
         it back where the step left it, so the step runs, as the notebook ran it, at every run."""
+        if not _UNCOPIED_SHARED:
+            return None
         modules = _code_modules(function)
         for module, names in _UNCOPIED_SHARED.items():
             if module in modules and _reaches(function, sys.modules.get(module), names):
