@@ -1084,7 +1084,13 @@ function staleOutputsMessage(graph: StepGraph, notebook: Notebook, info: Metrics
   if (expectedMetricsFromOutputs([info]).size === 0) return undefined;
   const behind = cellsBehindMetrics(graph, info.cell.index);
   // A cell left with nothing to run (`df.head()`, shown only) changes nothing when it runs again.
-  const runs = (index: number): boolean => (generated.get(index)?.code ?? '').split('\n').some((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  // Memoised: stepsOutOfOrder asks for each cell once per step it follows (quadratic in a long notebook).
+  const running = new Map<number, boolean>();
+  const runs = (index: number): boolean => {
+    let known = running.get(index);
+    if (known === undefined) running.set(index, (known = /^[ \t]*[^\s#]/m.test(generated.get(index)?.code ?? '')));
+    return known;
+  };
   const later = ranAfter(info.cell, notebook.cells.filter((c) => c.kind === 'code' && behind.has(c.index) && runs(c.index)));
   if (later.length === 0) return stepsOutOfOrder(graph, notebook, behind, runs, generated);
   const shown = later.slice(0, 3).map((c) => `${c.index + 1} (execution count ${String(c.executionCount)})`);

@@ -733,10 +733,9 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
   if (/^\s*;/.test(src.slice(last.end, lineEndAt < 0 ? src.length : lineEndAt))) return undefined;
   const { first, last: lastLine } = lineSpan(tree, last);
   if (t.escapeLines.some((line) => line > lastLine)) return undefined;
-  // print(...) shows its output, not a value (it returns None).
+  // print(...) shows its output, not a value (it returns None); so do calls that only write or set something.
   const only = last.children.length === 1 ? last.children[0] : undefined;
-  const fn = only?.type === 'call' ? only.children.find((c) => c.field === 'function') : undefined;
-  if (fn?.type === 'identifier' && tree.text(fn) === 'print') return undefined;
+  if (only?.type === 'call' && returnsNothing(tree, only)) return undefined;
   const text = tree.text(last);
   const removable = standsAlone(tree, last) && last.children.every((c) => isPure(tree, c));
   if (removable) {
@@ -744,6 +743,35 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
     removedNodes.add(last);
   }
   return { line: first + 1, endLine: lastLine + 1, text, removed: removable };
+}
+
+/** Functions, by the name they are called with, that return None: Jupyter shows nothing after them. */
+const NONE_FUNCTIONS = new Set([
+  'print', 'json.dump', 'pickle.dump', 'np.save', 'np.savez', 'np.savez_compressed', 'np.savetxt', 'numpy.save',
+  'numpy.savez', 'numpy.savetxt', 'plt.show', 'plt.savefig', 'plt.close', 'random.seed', 'np.random.seed',
+  'numpy.random.seed', 'os.makedirs', 'os.remove', 'shutil.rmtree', 'warnings.filterwarnings', 'warnings.simplefilter',
+  'torch.save', 'time.sleep', 'logging.basicConfig', 'pprint', 'pprint.pprint', 'warnings.warn',
+]);
+/** Methods that return None whatever their object: figures saved, frames written to a file, log records. */
+const NONE_METHODS = new Set(['savefig', 'to_parquet', 'to_pickle', 'to_excel', 'to_feather', 'mkdir', 'unlink', 'touch']);
+const LOG_METHODS = new Set(['debug', 'info', 'warning', 'error', 'critical', 'exception']);
+
+/**
+ * Whether a call returns None, so that a cell ending with it shows no value: `json.dump(m, f)`,
+ * `fig.savefig("a.png")`, `df.to_csv(path)` (with no path it returns the text), `log.info("done")`.
+ */
+function returnsNothing(tree: PyTree, call: PyNode): boolean {
+  const fn = call.children.find((c) => c.field === 'function');
+  const args = call.children.find((c) => c.field === 'arguments');
+  if (fn === undefined) return false;
+  if (NONE_FUNCTIONS.has(tree.text(fn).replace(/\s+/g, ''))) return true;
+  if (fn.type !== 'attribute' || args?.type !== 'argument_list') return false;
+  const method = tree.text(fn.children.find((c) => c.field === 'attribute') ?? fn);
+  const positional = args.children.some((c) => c.type !== 'keyword_argument' && c.type !== 'comment');
+  if (NONE_METHODS.has(method)) return true;
+  if (method === 'to_csv' || method === 'to_json') return positional || hasKeyword(tree, args, 'path_or_buf');
+  // `df.info()` shows a frame's summary (PURE_METHODS); `log.info("done")` with a message writes a record.
+  return LOG_METHODS.has(method) && positional;
 }
 
 /** Whether a call's argument list passes `name=`. */

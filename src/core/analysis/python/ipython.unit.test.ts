@@ -345,7 +345,7 @@ describe('translateIPython', () => {
     }
 
     // `df.sample(5)` draws from NumPy's global generator: later draws depend on it (round 11).
-    const kept = ['df.sample(5)', 'df.head().sample(frac=1)', 'model.fit(X, y)', 'plt.show()', 'df.plot()', 'df.drop(columns=["a"], inplace=True)', 'save(df)', 'df.head(n())', 'next(it)', '[f(x) for x in xs]', 'await run()', 'vals.sort(reverse=True)', 'log.info("setup done")', 'logger.info("auc %.4f", auc)'];
+    const kept = ['df.sample(5)', 'df.head().sample(frac=1)', 'model.fit(X, y)', 'df.plot()', 'df.to_csv()', 'df.drop(columns=["a"], inplace=True)', 'save(df)', 'df.head(n())', 'next(it)', '[f(x) for x in xs]', 'await run()', 'vals.sort(reverse=True)', 'joblib.dump(model, "m.pkl")'];
     for (const expression of kept) {
       it(`keeps ${expression} and reports it`, () => {
         const result = translateIPython(`x = 1\n${expression}`);
@@ -364,6 +364,13 @@ describe('translateIPython', () => {
       ['a %%timeit cell', '%%timeit\ndf'],
       ['a cell with a syntax error', 'df\nx = = 1'],
       ['a display call', 'df\ndisplay(x)'],
+      // Calls returning None show nothing: in a metrics cell they are no shown value (round 32: `_shown = json.dump(...)`).
+      ['json.dump', 'json.dump(metrics, open("m.json", "w"))'],
+      ['plt.show', 'plt.show()'],
+      ['a figure saved', 'fig.savefig("a.png", dpi=150)'],
+      ['a frame written to a file', 'df.to_csv(out / "a.csv", index=False)'],
+      ['a log record', 'log.info("setup done")'],
+      ['a formatted log record', 'logger.info("auc %.4f", auc)'],
     ];
     for (const [name, source] of none) {
       it(`sees no trailing expression after ${name}`, () => assert.equal(translateIPython(source).trailingExpression, undefined));
