@@ -24,6 +24,9 @@ export type LiteralResult =
     }
   | { readonly ok: false };
 
+/** Python's one-character string escapes (a backslash before a line end joins the lines). */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '\n': '' };
+
 export function parsePythonLiteral(text: string): LiteralResult {
   const parser = new LiteralParser(text);
   try {
@@ -222,7 +225,7 @@ class LiteralParser {
     }
   }
 
-  /** 'x', "x", r'x', b is refused (bytes are not JSON), f-strings are refused; implicit concatenation joins. */
+  /** 'x', "x", r'x', b is refused (bytes are not JSON), f-strings are refused; implicit concatenation joins. Escapes as Python reads them. */
   private tryString(): string | undefined {
     let result: string | undefined;
     for (;;) {
@@ -243,14 +246,18 @@ class LiteralParser {
         if (quote.length === 1 && ch === '\n') throw new Error('newline in string');
         if (ch === '\\' && !raw) {
           const next = this.text[this.pos + 1] ?? '';
-          const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', '\n': '' };
-          const mapped = simple[next];
+          const mapped = SIMPLE_ESCAPES[next];
           if (mapped === undefined) {
-            const uni = /^u([0-9a-fA-F]{4})|^x([0-9a-fA-F]{2})/.exec(this.text.slice(this.pos + 1));
-            if (uni === null) out += `\\${next}`;
+            // `\101` (octal), `\x41`, `\u2603`, `\U0001F600`; `\N{DEGREE SIGN}` needs Unicode's names, which
+            // only Python has: such a string is no literal here (it stays Python, a constant).
+            if (next === 'N') throw new Error('\\N{...} escape');
+            const coded = /^([0-7]{1,3})|^x([0-9a-fA-F]{2})|^u([0-9a-fA-F]{4})|^U([0-9a-fA-F]{8})/.exec(this.text.slice(this.pos + 1));
+            if (coded === null) out += `\\${next}`;
             else {
-              out += String.fromCharCode(parseInt(uni[1] ?? uni[2] ?? '0', 16));
-              this.pos += uni[0].length - 1;
+              const point = coded[1] !== undefined ? parseInt(coded[1], 8) : parseInt(coded[2] ?? coded[3] ?? coded[4] ?? '0', 16);
+              if (point > 0x10ffff) throw new Error('escape out of range');
+              out += String.fromCodePoint(point);
+              this.pos += coded[0].length - 1;
             }
           } else out += mapped;
           this.pos += 2;

@@ -40,12 +40,18 @@ describe('parsePythonLiteral', () => {
     ['[0.5, 2.0e-3]', [0.5, 0.002], 'list'],
     ['{"max_depth": 6, "lr": 0.1,}', { max_depth: 6, lr: 0.1 }, 'dict'],
     ['[\n  1,  # one\n  2,\n]', [1, 2], 'list'],
+    // Every escape as Python reads it (round 34 D: `\101`, `\a\b\f\v` and `\U0001F600` were kept as typed).
+    ['"\\101\\x42\\u0043\\0"', 'ABC\0', 'str'],
+    ['"\\a\\b\\f\\v"', '\x07\b\f\v', 'str'],
+    ['"\\U0001F600 \\u2603"', '\u{1F600} \u2603', 'str'],
+    ['"\\d+\\s"', '\\d+\\s', 'str'],
+    ['"\\1234"', 'S4', 'str'],
   ];
   for (const [text, value, type, lossy = false, items, floats] of ok) {
     it(`${JSON.stringify(text)} is ${type}${lossy ? ', lossy as JSON' : ''}${items === undefined ? '' : ', of floats'}${floats === undefined ? '' : `, whole floats at ${JSON.stringify(floats)}`}`, () =>
       assert.deepEqual(parsePythonLiteral(text), { ok: true, value, type, lossy, ...(items === undefined ? {} : { items }), ...(floats === undefined ? {} : { floats }) }));
   }
-  for (const text of ['Path("x")', 'f"{a}"', 'a', '1 + 2', '{1: 2}', 'b"x"', '"unterminated', '10**20', '99999999999999999999', '0x', '0b12', '0xFFFFFFFFFFFFFFFFFF', '0x1.5']) {
+  for (const text of ['Path("x")', 'f"{a}"', 'a', '1 + 2', '{1: 2}', 'b"x"', '"unterminated', '10**20', '99999999999999999999', '0x', '0b12', '0xFFFFFFFFFFFFFFFFFF', '0x1.5', '"\\N{DEGREE SIGN}C"', '"\\UFFFFFFFF"']) {
     it(`${JSON.stringify(text)} is not a literal`, () => assert.deepEqual(parsePythonLiteral(text), { ok: false }));
   }
 });
