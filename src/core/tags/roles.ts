@@ -187,10 +187,18 @@ function malformed(notebook: Notebook, cell: NotebookCell, reading: Extract<Read
       ? `${written} ${reading.advice}`
       : colon !== undefined
       ? `${written} looks like \`${meant}\`, but its colon is \`${colon.char}\` (${colon.name}), not ":", so it is ignored. Write \`${meant}\`.`
+      : from === 'tag' && !sameLetters(raw, meant)
+        ? `${written} looks like \`${meant}\` but is not one of the tags Notebook Promoter reads, so it is ignored. Write \`${meant}\` if that is what you meant.`
       : from === 'tag'
         ? `${written} looks like \`${meant}\` but is not one (tags are case-sensitive, with no spaces before ":"), so it is ignored.`
         : `${written} looks like \`${meant}\`, which takes no value (or true/false), so it is ignored.`;
   return cellProblem(notebook, cell, 'warning', 'tag-malformed', message, line);
+}
+
+/** Whether a tag differs from the one meant only by case, `_` for `-`, spaces or `=` around the colon. */
+function sameLetters(raw: string, meant: string): boolean {
+  const letters = (text: string): string => text.toLowerCase().replace(/_/g, '-').replace(/[\s:=]+/g, '');
+  return letters(raw) === letters(meant);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -284,7 +284,7 @@ function colonLookalikeIn(text: string): ColonLookalike | undefined {
   return { char, name: `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} ${name}` };
 }
 
-const LOOKALIKE_NAMED = new RegExp(`^(step|block|after|prev)\\s*[:=${COLON_CLASS}]\\s*(.*)$`, 'i');
+const LOOKALIKE_NAMED = new RegExp(`^(step|block|after|prev)s?\\s*[:=${COLON_CLASS}]\\s*(.*)$`, 'i');
 const COLON_LOOKALIKE_DIRECTIVE = new RegExp(`^(step|after)\\s*[${COLON_CLASS}]\\s*(.*)$`);
 
 /**
@@ -302,13 +302,27 @@ function readColonLookalikeDirective(directive: Directive): Reading {
 
 /**
  * The spelling a near-miss tag was meant to be, or undefined. A near miss differs from one of ours only by
- * case, `_` for `-`, spaces or `=` around the colon, or a colon lookalike in place of the colon.
+ * case, `_` for `-`, spaces or `=` around the colon, a colon lookalike in place of the colon, a plural or
+ * singular (`metric`, `parameter`, `import`, `tests`, `steps:train`), or in a longer word one letter added,
+ * left out, changed or two swapped (`paramters`, `metircs`).
  */
 export function lookalike(tag: string): string | undefined {
   const named = LOOKALIKE_NAMED.exec(tag);
   if (named !== null) return `${(named[1] ?? '').toLowerCase()}:${(named[2] ?? '').trim()}`;
   const normal = tag.toLowerCase().replace(/_/g, '-').replace(/\s+/g, '');
-  return WORD_TAGS.has(normal) ? normal : undefined;
+  if (WORD_TAGS.has(normal)) return normal;
+  const number = [`${normal}s`, normal.replace(/s$/, '')].find((word) => WORD_TAGS.has(word));
+  if (number !== undefined) return number;
+  return normal.length < 6 ? undefined : [...WORD_TAGS.keys()].find((word) => word.length >= 6 && oneEditApart(normal, word));
+}
+
+/** Whether two words differ by one letter added, left out or changed, or two neighbours swapped. */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /**

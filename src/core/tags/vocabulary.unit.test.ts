@@ -38,7 +38,7 @@ describe('readTag', () => {
     });
   }
 
-  for (const tag of ['my-tag', 'limit:nvidia.com/gpu:1', 'annotation:a:b', 'stepper', 'steps:x', 'hide-input', '']) {
+  for (const tag of ['my-tag', 'limit:nvidia.com/gpu:1', 'annotation:a:b', 'stepper', 'hide-input', 'export', 'remove-cell', 'testing', 'skipped', 'hide', '']) {
     it(`leaves ${JSON.stringify(tag)} alone`, () => assert.equal(readTag(tag).kind, 'other'));
   }
 
@@ -51,6 +51,16 @@ describe('readTag', () => {
     ['pipeline_parameters', 'pipeline-parameters'],
     ['Pipeline-Metrics', 'pipeline-metrics'],
     ['SKIP', 'skip'],
+    // Round 34 C: a plural or singular, or one letter off in a longer word, dropped the metrics or the parameters.
+    ['metric', 'metrics'],
+    ['parameter', 'parameters'],
+    ['import', 'imports'],
+    ['function', 'functions'],
+    ['tests', 'test'],
+    ['steps:train', 'step:train'],
+    ['paramters', 'parameters'],
+    ['metircs', 'metrics'],
+    ['pipeline-metric', 'pipeline-metrics'],
   ];
   for (const [tag, meant] of nearMisses) {
     it(`calls ${JSON.stringify(tag)} a look-alike of ${meant}`, () => {
