@@ -1,11 +1,15 @@
 /** The Python the CLI runs: --python, else $NBPROMOTE_PYTHON, else python3. And a stderr logger. */
+import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from '../core/util/logger';
 import type { ParsedArgs } from './args';
 import { flagString } from './args';
 import type { CliIo } from './io';
 
 export function pythonFor(args: ParsedArgs, io: CliIo): string {
-  return flagString(args, 'python') ?? io.env['NBPROMOTE_PYTHON'] ?? 'python3';
+  const python = flagString(args, 'python') ?? io.env['NBPROMOTE_PYTHON'] ?? 'python3';
+  // `.venv/bin/python` is relative to the folder the command runs in, as --out is: the pipeline runs in
+  // another folder. A bare name (`python3`) is looked up on PATH.
+  return /[\\/]/.test(python) && !isAbsolute(python) ? resolve(io.cwd, python) : python;
 }
 
 /** The Python {@link pythonFor} chose, and where from: "python3 from PATH (neither --python nor NBPROMOTE_PYTHON is set)". */
