@@ -230,6 +230,12 @@ def statuses(summary: dict) -> dict:
         ("str", " spaced ", " spaced "),
         ("list", '["a", 1]', ["a", 1]),
         ("dict", '{"depth": 3}', {"depth": 3}),
+        # As the notebook writes them (round 34 A: `--param NGRAMS=(1, 1)` was refused).
+        ("tuple", "(1, 1)", (1, 1)),
+        ("tuple", "[1, 2]", (1, 2)),
+        ("list", "['a', 'b']", ["a", "b"]),
+        ("list", "(1,)", [1]),
+        ("dict", "{'C': 1.0, 'penalty': None}", {"C": 1.0, "penalty": None}),
         ("none", "none", None),
         ("none", "null", None),
         ("none", "model.pkl", "model.pkl"),
@@ -243,7 +249,7 @@ def test_coerce_param_converts_to_the_declared_type(kind, raw, expected):
     assert runtime.coerce_param("p", raw, {"type": kind, "default": None}) == expected
 
 
-@pytest.mark.parametrize("kind, raw", [("int", "3.5"), ("int", "many"), ("int", "0xZZ"), ("float", "x"), ("bool", "maybe"), ("list", '{"a": 1}'), ("dict", "[1]"), ("list", "not json")])
+@pytest.mark.parametrize("kind, raw", [("int", "3.5"), ("int", "many"), ("int", "0xZZ"), ("float", "x"), ("bool", "maybe"), ("list", '{"a": 1}'), ("dict", "[1]"), ("list", "not json"), ("list", "__import__('os')"), ("dict", "(1, 2)")])
 def test_coerce_param_names_parameter_value_and_type(kind, raw):
     with pytest.raises(runtime.UsageError) as error:
         runtime.coerce_param("n_estimators", raw, {"type": kind, "default": None})
@@ -422,6 +428,22 @@ def test_a_broken_cache_entry_is_ignored_and_recomputed(project):
     done = run(project, "--json")
     assert statuses(json.loads(done.stdout)) == {"load": "ran", "scale": "ran", "report": "ran"}
     assert "ignoring the unreadable cache entry" in done.stderr
+
+
+def test_a_run_removes_the_temporary_cache_files_a_killed_run_left_and_keeps_a_live_ones(project):
+    # Round 34 C: a run killed while pickling a 48 MB entry left its temporary file for ever.
+    run_json(project)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    dead = int(gone.stdout)
+    folder = project / ".nbpromote" / "cache" / "scale"
+    left = folder / f".abc.pkl.nbpromote-tmp-{dead}-0badf00d"
+    live = folder / f".abc.pkl.nbpromote-tmp-{os.getpid()}-0badf00d"
+    mine = folder / "notes.txt"
+    for path in (left, live, mine):
+        path.write_bytes(b"x" * 100)
+    assert statuses(run_json(project)) == {"load": "cached", "scale": "cached", "report": "cached"}
+    assert not left.exists()
+    assert live.exists() and mine.exists()
 
 
 def test_a_cache_entry_that_cannot_be_written_is_a_warning_and_the_run_finishes(project):
@@ -2228,6 +2250,16 @@ def test_json_prints_exactly_one_json_document_on_stdout(project):
     summary = json.loads(done.stdout)
     assert set(summary) == {"run_id", "status", "error", "params", "metrics", "steps"}
     assert "loading data/numbers.csv" in done.stderr and "from a child process" in done.stderr
+
+
+def test_json_keeps_stdout_for_the_document_after_it_too(project):
+    # Round 34 C: what an atexit hook a step registered printed came after the JSON document on stdout.
+    load = project / "src" / "toypkg" / "steps" / "load.py"
+    load.write_text(load.read_text().replace("def load(data_path):", "def load(data_path):\n    import atexit, os\n    atexit.register(print, 'flushing the tracker')\n    atexit.register(os.write, 1, b'raw at exit\\n')"))
+    done = run(project, "--json")
+    assert json.loads(done.stdout)["status"] == "finished"
+    assert done.stdout.count("\n") == 1
+    assert "flushing the tracker" in done.stderr and "raw at exit" in done.stderr
 
 
 def test_without_json_prints_a_readable_summary(project):

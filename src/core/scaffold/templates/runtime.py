@@ -235,7 +235,7 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
     """Converts the text of ``--param name=raw`` to the parameter's declared type.
 
     int and float as Python reads them; bool: true/false, yes/no, 1/0, on/off (any case); str as given;
-    list, tuple (written as a list) and dict as JSON; none (the default was None, so the type is unknown):
+    list, tuple and dict as JSON or as the notebook writes them (``(1, 2)``, ``['a']``, ``{'C': 1.0}``); none (the default was None, so the type is unknown):
     ``none``, ``null`` or nothing gives None, a JSON value that value, anything else stays a string. Raises UsageError naming the parameter, the value
     and the type.
     """
@@ -266,8 +266,10 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
                 return False
             raise ValueError("write true or false")
         if kind in ("list", "tuple", "dict"):
-            value = json.loads(text)
+            value = _json_or_python(text)
             expected = dict if kind == "dict" else list
+            if isinstance(value, tuple) and kind != "dict":
+                value = list(value)
             if not isinstance(value, expected):
                 raise ValueError('write it as JSON, like {"a": 1}' if kind == "dict" else 'write it as JSON, like ["a", "b"]')
             # Not `floats` (``_whole_floats``): JSON keeps what the person typed, `3` an int and `3.0` a float.
@@ -286,6 +288,21 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
         hint = f" ({ex})" if isinstance(ex, json.JSONDecodeError) or kind in ("bool", "list", "tuple", "dict") else ""
         raise UsageError(f"parameter {name!r} takes {_TYPE_WORDS.get(kind, kind)}, and {raw!r} is not one{hint}") from None
     raise UsageError(f"parameter {name!r} has the unknown type {kind!r} in pipeline.yaml")
+
+
+def _json_or_python(text: str) -> Any:
+    """A JSON value, else a Python literal as a notebook writes one (``(1, 2)``, ``{'C': 1.0}``); the JSON error
+    when it is neither."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as ex:
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            raise ex from None
+        if isinstance(value, (list, tuple, dict)):
+            return value
+        raise
 
 
 def parse_params(assignments: Sequence[str], parameters: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -700,6 +717,7 @@ class _Run:
         self.step_folders: dict[str, str] = {}
         self.end_folder: str | None = None
         self.cache = _Cache(root / STATE_DIR / "cache")
+        self.cache.remove_stale_temps()
         self.store: _RunStore | None = None
         self.static: dict[str, Any] = {}
         self.run_id = _new_run_id()
@@ -3655,11 +3673,42 @@ NOT_CACHED = "not-cached.txt"
 LAST_KEY = "last-key.json"
 
 
+def _temp_file_pid(name: str) -> Optional[int]:
+    """The writing process's id when ``name`` is one of our temporary files (``.<name>.nbpromote-tmp-<pid>-<hex>``)."""
+    match = re.fullmatch(r"\..+" + re.escape(TEMP_MARKER) + r"(\d+)-[0-9a-f]+", name)
+    return int(match.group(1)) if match else None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
 class _Cache:
     """Step outputs by step and key: ``<dir>/<step>/<key>.pkl``, a pickled ``{output name: value}``."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+
+    def remove_stale_temps(self) -> None:
+        """Removes the temporary files a run killed while writing an entry left (as large as the entry): those of
+        a process that is gone."""
+        try:
+            folders = [self.directory, *(path for path in self.directory.iterdir() if path.is_dir())]
+        except OSError:
+            return
+        for folder in folders:
+            with contextlib.suppress(OSError):
+                for path in folder.iterdir():
+                    pid = _temp_file_pid(path.name)
+                    if pid is not None and pid != os.getpid() and not _process_alive(pid):
+                        with contextlib.suppress(OSError):
+                            path.unlink()
 
     def load(self, step: str, key: str, names: Sequence[str]) -> dict[str, Any] | None:
         """The cached outputs, or None when absent or unreadable (a broken entry is ignored and recomputed)."""
@@ -4114,7 +4163,7 @@ def main(
         with _stopped_by_signals():
             config = load_config(config_path)
             params = parse_params(args.param, config["parameters"])
-            with _stdout_to_stderr(args.json):
+            with _stdout_to_stderr(args.json, for_good=argv is None):
                 result = run_pipeline(config, steps, metrics, params, Path(config_path).resolve().parent, use_cache=not args.no_cache, only=args.only, progress=human)
     except UsageError as ex:
         return _report_error(args.json, str(ex), EXIT_USAGE)
@@ -4123,7 +4172,7 @@ def main(
     except RunStopped as ex:  # before the run started: there is no record
         return _report_error(args.json, f"stopped by {ex.args[0]}", EXIT_FAILED)
     if args.json:
-        print(json.dumps(_json_summary(result), allow_nan=False), flush=True)
+        _print_json(json.dumps(_json_summary(result), allow_nan=False))
     return EXIT_FINISHED if result.status == "finished" else EXIT_FAILED
 
 
@@ -4184,7 +4233,7 @@ def _import_failed(exception: BaseException) -> int:
     run.fail(message, exception)
     run.finish()
     if as_json:
-        print(json.dumps(_json_summary(run.result()), allow_nan=False), flush=True)
+        _print_json(json.dumps(_json_summary(run.result()), allow_nan=False))
     return EXIT_FAILED
 
 
@@ -4287,7 +4336,7 @@ def _report_error(as_json: bool, message: str, code: int) -> int:
     print(f"error: {message}", file=sys.stderr, flush=True)
     if as_json:
         summary = {"run_id": None, "status": "error", "error": message, "params": {}, "metrics": {}, "steps": []}
-        print(json.dumps(summary), flush=True)
+        _print_json(json.dumps(summary))
     return code
 
 
@@ -4300,24 +4349,43 @@ def _program_name(steps: Mapping[str, StepFunction]) -> str | None:
     return None
 
 
+#: With ``--json``: a copy of the process's stdout, which carries the one JSON document, while stdout itself
+#: goes to stderr until the process ends (an ``atexit`` hook a step registered prints after the document).
+_json_out: Optional[int] = None
+
+
 @contextlib.contextmanager
-def _stdout_to_stderr(enabled: bool) -> Iterator[None]:
+def _stdout_to_stderr(enabled: bool, for_good: bool = False) -> Iterator[None]:
     """With ``enabled``, sends everything written to stdout (by Python code, C extensions or child
-    processes) to stderr for the duration of the block, keeping stdout for the JSON result."""
+    processes) to stderr for the duration of the block, keeping stdout for the JSON result; ``for_good`` (the
+    process is the pipeline's command) until the process ends, the JSON going to a copy (``_print_json``)."""
+    global _json_out
     if not enabled:
         yield
         return
     sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-        os.dup2(2, 1)
-    except OSError:
-        saved = None
+    saved = _json_out
+    if saved is None:
+        with contextlib.suppress(OSError):
+            saved = os.dup(1)
+            os.dup2(2, 1)
+    if for_good:
+        _json_out = saved
     try:
         with contextlib.redirect_stdout(sys.stderr):
             yield
     finally:
         sys.stderr.flush()
-        if saved is not None:
+        if saved is not None and saved != _json_out:
             os.dup2(saved, 1)
             os.close(saved)
+
+
+def _print_json(document: str) -> None:
+    """The run's one JSON document, on the process's stdout also when stdout goes to stderr (``_stdout_to_stderr``)."""
+    if _json_out is None:
+        print(document, flush=True)
+        return
+    data = (document + "\n").encode("utf-8")
+    while data:
+        data = data[os.write(_json_out, data):]
