@@ -141,3 +141,38 @@ describe('nbpromote run stopped by a signal (real Python)', function () {
     assert.match(run?.error ?? '', /ended without finishing the record/);
   });
 });
+
+// Round 34 C: Ctrl-C while promote wrote the package ended it without a word, the package part old, part new.
+describe('nbpromote promote stopped by a signal', function () {
+  this.timeout(60_000);
+  it('exits 130 saying whether the package is left written in part, as the disk shows; the next promotion finishes it', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'nbpromote-stop-promote-'));
+    try {
+      const cells = ['# %% tags=["parameters"]\nn = 3\n', ...Array.from({ length: 40 }, (_, i) => `# %% tags=["step:s${i}"]\nv${i} = ${i === 0 ? 'n' : `v${i - 1}`} + 1\n`), '# %% tags=["metrics"]\ntotal = v39\n'];
+      writeFileSync(join(work, 'nb.py'), cells.join('\n'));
+      const node = spawn(process.execPath, [cli, 'promote', 'nb.py', '--out', 'out'], { cwd: work, env: { ...env, NBPROMOTE_DEBUG: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      let signalled = false;
+      node.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (!signalled && /\[io\] created /.test(stderr)) {
+          signalled = true;
+          process.kill(node.pid ?? 0, 'SIGINT');
+        }
+      });
+      const status = await new Promise<number | null>((resolve) => node.on('close', (code) => resolve(code)));
+      assert.ok(signalled, stderr);
+      const last = stderr.trimEnd().split('\n').at(-1) ?? '';
+      if (status === 0) return; // the writes ended before the signal came: nothing to say
+      assert.equal(status, 130, stderr);
+      const partly = existsSync(join(work, 'out', '.nbpromote', 'pending.json'));
+      assert.equal(last, partly ? 'nbpromote: stopped by SIGINT while writing the package: it is written in part. `nbpromote promote` again finishes it (`check` and `run` refuse until then)' : 'nbpromote: stopped by SIGINT: no file is left half written', stderr);
+      const again = spawnSync(process.execPath, [cli, 'promote', 'nb.py', '--out', 'out'], { cwd: work, env, encoding: 'utf8' });
+      assert.equal(again.status, 0, again.stderr);
+      const check = spawnSync(process.execPath, [cli, 'check', 'nb.py', '--out', 'out'], { cwd: work, env, encoding: 'utf8' });
+      assert.equal(check.status, 0, check.stdout + check.stderr);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});

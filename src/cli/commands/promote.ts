@@ -1,9 +1,10 @@
 /** `nbpromote promote <notebook> [--out DIR] [--package NAME] [--dry-run] [--json] [--execute] [--python PATH]` */
-import { resolve as resolvePath } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
 import { version } from '../../../package.json';
 import { formatProblem } from '../../core/contract/problem';
 import { problemToJson } from '../../core/inspect/inspect';
-import { promoteNotebook } from '../../core/promote/promote';
+import { PENDING_FILE, promoteNotebook } from '../../core/promote/promote';
 import type { PendingWrite, PromotedFile, PromoteOutcome, PromoteRequest } from '../../core/promote/promote';
 import { describeFileSystemError } from '../../core/io/fileSystemError';
 import { executeNotebook } from '../../core/promote/execute';
@@ -66,7 +67,7 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     checked = await checkCommit({ dir: resolvePath(io.cwd, out ?? '.'), paths: pending.paths, tag: tagFor(pending.package, pending.version), notebook: resolvePath(io.cwd, notebook), unchanged: pending.unchanged });
     refused = false;
   };
-  const outcome = await promoteOrRefusal({
+  const outcome = await saysWhenStopped(resolvePath(io.cwd, out ?? '.'), io, flagBoolean(args, 'dry-run'), () => promoteOrRefusal({
     ...(committing ? { beforeWrite } : {}),
     notebook,
     cwd: io.cwd,
@@ -79,7 +80,7 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     ...(out === undefined ? {} : { out }),
     ...(packageName === undefined ? {} : { packageName }),
     ...(executed === undefined ? {} : { executed }),
-  });
+  }));
   if (refused) return report({ ...outcome, problems: outcome.problems.map((p) => (p.code === WRITE_FAILED ? { ...p, code: COMMIT_REFUSED } : p)) }, io, json);
   let commit: CommitResult | undefined;
   if (outcome.ok && committing && outcome.package !== undefined && outcome.version !== undefined) {
@@ -95,6 +96,29 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     }
   }
   return report(outcome, io, json, commit);
+}
+
+/**
+ * Runs a promotion; a signal to nbpromote meanwhile ends it (as it would have) but says in what state it leaves
+ * the package: written in part, with the journal the next promotion finishes it from, or not at all.
+ */
+async function saysWhenStopped<T>(outDir: string, io: CliIo, dryRun: boolean, promote: () => Promise<T>): Promise<T> {
+  const stop = (signal: StopSignal): void => {
+    const partly = !dryRun && existsSync(join(outDir, PENDING_FILE));
+    io.err(
+      partly
+        ? `nbpromote: stopped by ${signal} while writing the package: it is written in part. \`nbpromote promote\` again finishes it (\`check\` and \`run\` refuse until then)\n`
+        : `nbpromote: stopped by ${signal}: no file is left half written\n`,
+    );
+    process.exit(STOPPED_EXIT[signal]);
+  };
+  const signals = Object.keys(STOPPED_EXIT) as StopSignal[];
+  for (const signal of signals) process.on(signal, stop);
+  try {
+    return await promote();
+  } finally {
+    for (const signal of signals) process.off(signal, stop);
+  }
 }
 
 function tagFor(packageName: string, packageVersion: string): string {
