@@ -89,7 +89,8 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
   const mutates: NameSite[] = [];
   // `pipe = make_pipeline(scaler, clf)`: pipe holds clf; `X_train = X[:450]`: X_train may share X's memory.
   const contains: { name: string; parts: string[]; line: number }[] = [];
-  const views: { name: string; base: string; line: number }[] = [];
+  // `oneWay`: a view whose changes reach its base, whose base's usual changes do not reach it (see columnBase).
+  const views: { name: string; base: string; line: number; oneWay?: true }[] = [];
   // `clean = raw` then `clean.dropna(inplace=True)`: both names are one value, so raw changes too.
   const aliases = new Map<string, string>();
   let statements = 0;
@@ -122,6 +123,8 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
       for (const [target, value] of assignedPairs(left, right)) {
         const base = target.type === 'identifier' ? viewBase(tree, value) : undefined;
         if (base !== undefined && base !== tree.text(target)) views.push({ name: tree.text(target), base, line });
+        const frame = base === undefined && target.type === 'identifier' ? frameBase(tree, value) : undefined;
+        if (frame !== undefined && frame !== tree.text(target)) views.push({ name: tree.text(target), base: frame, line, oneWay: true });
       }
     }
     if (left?.type === 'identifier' && right !== undefined) {
@@ -213,6 +216,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     ...(displayed.length === 0 ? {} : { displayed: displayed.map(({ statement: _, ...d }) => d) }),
     ...(analysis.globalsDeclared.length === 0 ? {} : { declaresGlobal: analysis.globalsDeclared.map((name) => analysis.defines.find((d) => d.name === name) ?? { name, line: 1, column: 1 }) }),
     ...(receivers.size === 0 ? {} : { receivers: [...receivers.values()] }),
+    ...(analysis.maybeBound === undefined ? {} : { maybeBound: analysis.maybeBound }),
     ...(contains.length === 0 ? {} : { contains }),
     ...(views.length === 0 ? {} : { views }),
     topStatements: topStatements(spans, analysis),
@@ -242,6 +246,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     ...(trailing !== undefined && trailing.removed && bareNames(trailing.text).length <= 1 ? { shownExpression: trailing.text } : {}),
     ...(displayed.length === 0 ? {} : { displayed: displayed.map(({ statement, text, name }) => ({ statement, text, ...(name === undefined ? {} : { name }) })) }),
     ...(analysis.topLevelAwaits === undefined ? {} : { awaits: true as const }),
+    ...(analysis.maybeBound === undefined ? {} : { maybeBound: analysis.maybeBound }),
   };
   return { analysis, facts, generated, parsed: tree.source };
 }
@@ -466,6 +471,22 @@ function viewBase(tree: PyTree, node: PyNode): string | undefined {
     return object?.type === 'identifier' && method !== undefined && VIEW_METHODS.has(tree.text(method)) ? tree.text(object) : undefined;
   }
   return undefined;
+}
+
+/**
+ * The frame a pandas selection may give its own memory of: a column by name (`income = df["income"]`, which
+ * `income.fillna(0, inplace=True)` changes in the frame) or a slice of rows (`head = df.iloc[:3]`, `df.loc[:9]`).
+ * One way only: setting `df["income"]` or adding a column later makes new columns, which the selection keeps
+ * out of.
+ */
+function frameBase(tree: PyTree, node: PyNode): string | undefined {
+  if (node.type !== 'subscript') return undefined;
+  const value = node.children.find((c) => c.field === 'value');
+  const index = node.children.filter((c) => c.field === 'subscript');
+  if (value?.type === 'identifier') return index.length === 1 && index[0]?.type === 'string' ? tree.text(value) : undefined;
+  const object = value?.type === 'attribute' ? value.children.find((c) => c.field === 'object') : undefined;
+  const accessor = value?.type === 'attribute' ? tree.text(value.children.find((c) => c.field === 'attribute') ?? value) : '';
+  return object?.type === 'identifier' && ['iloc', 'loc'].includes(accessor) && index.some((i) => i.type === 'slice') ? tree.text(object) : undefined;
 }
 
 /** Records a name a method is called on or a draw is made from, at its first such use. */

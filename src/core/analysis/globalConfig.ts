@@ -135,6 +135,31 @@ export function globalConfigChanges(code: string, imported: ReadonlyMap<string, 
   return changes;
 }
 
+/**
+ * Lines taking a shell command's output (`parts = !ls data/raw/*.csv`, `%sx find ...`, `subprocess.check_output`,
+ * `subprocess.run(..., capture_output=True)`, `os.popen(...).read()`): what the command sees (a folder's files, a
+ * git commit, a server) is no input the cache key knows.
+ */
+const SHELL_OUTPUT = new RegExp(
+  [
+    String.raw`=\s*!\s*\S`,
+    String.raw`=\s*%\s*(?:sx|system)\b`,
+    String.raw`(?<![\w.])(?:subprocess\.)?(?:check_output|getoutput|getstatusoutput)\s*\(`,
+    String.raw`(?<![\w.])(?:subprocess\.)?(?:run|Popen)\s*\((?=.*(?:capture_output\s*=\s*True|stdout\s*=))`,
+    String.raw`(?<![\w.])os\.popen\s*\(`,
+  ].join('|'),
+);
+
+/** The first line of `code` (a cell) using a shell command's output (see SHELL_OUTPUT); comments do not count. */
+export function shellOutputRead(code: string): { readonly line: number; readonly call: string } | undefined {
+  if (!/[!%]|subprocess|popen|check_output|getoutput/.test(code)) return undefined;
+  for (const [i, raw] of code.split('\n').entries()) {
+    const line = raw.replace(/#.*$/, '');
+    if (SHELL_OUTPUT.test(line)) return { line: i + 1, call: line.trim() };
+  }
+  return undefined;
+}
+
 /** Calls that read the calendar time: what a step computes from one differs from run to run. */
 const CLOCK = new RegExp(
   [

@@ -13,7 +13,7 @@ import type { CallSite } from './cellFacts';
 import { MAX_TABLE_ROWS, printArguments } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
-import { clockRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
+import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { parseParameterValue, parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
 
@@ -89,10 +89,15 @@ export interface CellFacts {
   readonly displayed?: readonly { readonly text: string; readonly line: number; readonly name?: string; readonly column?: number }[];
   /** Names a function the cell defines declares `global` (`def inc(n): global count; count += n`). */
   readonly declaresGlobal?: readonly NameSite[];
+  /** Names the cell binds on some paths only (`if USE_LOG: scale = 10.0`): see CellAnalysis.maybeBound. */
+  readonly maybeBound?: readonly string[];
   /** Assignments making a value that holds others as they are (`pipe = make_pipeline(scaler, clf)`: pipe holds clf). */
   readonly contains?: readonly { readonly name: string; readonly parts: readonly string[]; readonly line: number }[];
-  /** Assignments making a value that may share another's memory (`X_train = X[:450]`, `Xt = X.T`). */
-  readonly views?: readonly { readonly name: string; readonly base: string; readonly line: number }[];
+  /**
+   * Assignments making a value that may share another's memory (`X_train = X[:450]`, `Xt = X.T`); `oneWay`: a
+   * pandas selection (`income = df["income"]`, `df.iloc[:3]`) whose changes reach the frame, not the other way.
+   */
+  readonly views?: readonly { readonly name: string; readonly base: string; readonly line: number; readonly oneWay?: true }[];
   /**
    * The top-level statements other than imports, in order: where each is in the translated code (`start`, `end`
    * offsets; 1-based lines), the names it reads and those it binds or changes, and the name of a plain
@@ -160,6 +165,12 @@ interface UnitBuilder {
   readonly definesShared: string[];
   /** The parameters cells whose code on parameters runs first in this step (see StepNode.parameterCode). */
   readonly parameterCode: number[];
+  /**
+   * Names the step binds on some paths only that an earlier unit or the parameters bound first, each with that
+   * binding: when a later unit takes one from this step, the step takes the earlier value too, to return when its
+   * binding did not run (see keepIfUnbound).
+   */
+  readonly mayKeep: Map<string, { readonly binding: Binding; readonly cell: NotebookCell; readonly site: NameSite }>;
 }
 
 /** A string literal naming a data or model file (`"model.pkl"`, `'out/scores.json'`): group 2 is the name. */
@@ -338,7 +349,7 @@ class GraphBuilder {
   /** `pipe = make_pipeline(scaler, clf)`: the values each name holds as they are (a change of one changes the other). */
   private readonly contains = new Map<string, readonly string[]>();
   /** `X_train = X[:450]` in a step: the values that may share memory with another, and the step that made them. */
-  private readonly views = new Map<string, { readonly base: string; readonly step: UnitBuilder }>();
+  private readonly views = new Map<string, { readonly base: string; readonly step: UnitBuilder; readonly oneWay?: true }>();
   /** Views a later step changed through their base (see noteChangedViews), for checkChangedViews. */
   private readonly changedViews: { readonly view: string; readonly base: string; readonly maker: UnitBuilder; readonly changer: UnitBuilder; readonly at: SourceSite }[] = [];
   private readonly starImports: string[] = [];
@@ -694,20 +705,29 @@ class GraphBuilder {
 
   /**
    * The views an earlier step made of a value this step changes in place (`X_train = X[:450]` in load, `X -= ...`
-   * here): in the notebook they change with it, so they are this step's from here on. Pickling cannot keep
+   * here), and the value a view this step changes views: in the notebook they change with it, so they are this
+   * step's from here on. Pickling cannot keep
    * them sharing memory: checkChangedViews makes both steps run at every run when later code reads them.
    */
   private noteChangedViews(sites: readonly NameSite[], f: CellFacts, unit: UnitBuilder, cell: NotebookCell): NameSite[] {
     if (unit.kind !== 'step' || this.views.size === 0) return [];
     const out: NameSite[] = [];
     for (const changed of sites) {
-      for (const [view, { base, step }] of this.views) {
-        if (base !== changed.name || step === unit || unit.local.has(view) || out.some((o) => o.name === view)) continue;
+      for (const [view, { base, step, oneWay }] of this.views) {
+        if (oneWay === true || base !== changed.name || step === unit || unit.local.has(view) || out.some((o) => o.name === view)) continue;
         const binding = this.bindings.get(view);
         if (binding?.kind !== 'step' || binding.step !== step.name || f.defines.some((d) => d.name === view && d.line <= changed.line)) continue;
         out.push({ ...changed, name: view });
         this.changedViews.push({ view, base, maker: step, changer: unit, at: site(cell, changed.line) });
       }
+      // The other way round: a view changed in place (`X -= X.mean()` on `X = data[:, :3]`, `income.fillna(...,
+      // inplace=True)` on `income = df["income"]`) changes the value it views, which is this step's from here on.
+      const viewed = this.views.get(changed.name);
+      if (viewed === undefined || viewed.step === unit || unit.local.has(viewed.base) || out.some((o) => o.name === viewed.base)) continue;
+      const binding = this.bindings.get(viewed.base);
+      if (binding?.kind !== 'step' || binding.step !== viewed.step.name || f.defines.some((d) => d.name === viewed.base && d.line <= changed.line)) continue;
+      out.push({ ...changed, name: viewed.base });
+      this.changedViews.push({ view: viewed.base, base: changed.name, maker: viewed.step, changer: unit, at: site(cell, changed.line) });
     }
     return out;
   }
@@ -723,7 +743,7 @@ class GraphBuilder {
       }
     }
     for (const c of f.contains ?? []) this.contains.set(c.name, c.parts);
-    if (unit.kind === 'step') for (const v of f.views ?? []) this.views.set(v.name, { base: v.base, step: unit });
+    if (unit.kind === 'step') for (const v of f.views ?? []) this.views.set(v.name, { base: v.base, step: unit, ...(v.oneWay === true ? { oneWay: true as const } : {}) });
   }
 
   /**
@@ -909,6 +929,7 @@ class GraphBuilder {
     for (const m of sharedChanged) addOnce(unit.changesShared, m.name);
     if (unit.kind === 'step') for (const m of mutates) if (!unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'parameter') addOnce(unit.changesParameters, m.name);
     const changed = [...mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
+    this.noteMayKeep(f, unit, cell);
     for (const d of f.defines) {
       // `n = 8` in a step, n a parameter: see checkOverwrittenParameters.
       if (unit.kind !== 'test' && this.bindings.get(d.name)?.kind === 'parameter' && !this.parameterRebound.has(d.name)) this.parameterRebound.set(d.name, { unit, cell, line: d.line, column: d.column });
@@ -924,6 +945,35 @@ class GraphBuilder {
     this.rememberStepFunctions(cell, f, unit);
     // A value mutated in place by a later step is that step's output from then on, so it is not also
     // read from an earlier step's cache: see `mutates`.
+  }
+
+  /**
+   * Before a step cell's bindings count: the names it binds on some paths only (`if USE_LOG: scale = 10.0`, a loop
+   * that may not run) that the parameters, the shared code or an earlier step bound first. In the notebook the
+   * earlier value stays when the binding does not run; the step function must have it to return. A name the cell
+   * binds on every path forgets an earlier cell's entry.
+   */
+  private noteMayKeep(f: CellFacts, unit: UnitBuilder, cell: NotebookCell): void {
+    if (unit.kind !== 'step') return;
+    const maybe = new Set(f.maybeBound ?? []);
+    for (const d of f.defines) {
+      if (!maybe.has(d.name)) {
+        unit.mayKeep.delete(d.name);
+        continue;
+      }
+      if (unit.local.has(d.name) || unit.mayKeep.has(d.name)) continue;
+      const binding = this.bindings.get(d.name);
+      if (binding === undefined || !['step', 'parameter', 'common'].includes(binding.kind)) continue;
+      unit.mayKeep.set(d.name, { binding, cell, site: d });
+    }
+  }
+
+  /** A later unit takes `name` from step `producer`, which binds it on some paths only: it takes the earlier value. */
+  private keepIfUnbound(producer: UnitBuilder, name: string): void {
+    const kept = producer.mayKeep.get(name);
+    if (kept === undefined) return;
+    producer.mayKeep.delete(name);
+    this.resolve(producer, kept.cell, kept.site, kept.binding);
   }
 
   /**
@@ -1149,6 +1199,12 @@ class GraphBuilder {
           const at = `cell ${cell.index + 1} line ${clock.line}`;
           addOnce(unit.alwaysRuns, `${unit.name} reads the clock (${at}): taken from the cache it would keep the time of the run that cached it`);
           this.problems.push(this.problem(cell, 'info', 'clock-in-step', `\`${clock.call}\` reads the clock: what ${unit.name} computes from it changes from run to run, and taken from the cache it would keep the time of the run that cached it. Step ${unit.name} runs at every run, never from the cache; to cache it, make the date a parameter`, clock.line));
+        }
+        const shell = cell === undefined ? undefined : shellOutputRead(cell.source);
+        if (cell !== undefined && shell !== undefined) {
+          const at = `cell ${cell.index + 1} line ${shell.line}`;
+          addOnce(unit.alwaysRuns, `${unit.name} uses a shell command's output (${at}): taken from the cache it would keep what the command gave the run that cached it`);
+          this.problems.push(this.problem(cell, 'info', 'shell-output-in-step', `\`${shell.call}\` uses what a shell command prints: the files it lists or what it reads are no input the cache knows. Step ${unit.name} runs at every run, never from the cache; to cache it, do it in Python (\`glob.glob\`, \`os.listdir\`, \`open\`), whose reads the runner follows`, shell.line));
         }
         const change = cell === undefined ? undefined : globalConfigChanges(cell.source, imported, functions)[0];
         if (cell === undefined || change === undefined) continue;
@@ -1414,7 +1470,10 @@ class GraphBuilder {
       case 'step': {
         if (binding.step === unit.name) return;
         const producer = this.units.get(binding.step);
-        if (producer !== undefined && addOnce(producer.outputs, use.name)) producer.outputSites.set(use.name, binding.site);
+        if (producer !== undefined && addOnce(producer.outputs, use.name)) {
+          producer.outputSites.set(use.name, binding.site);
+          this.keepIfUnbound(producer, use.name);
+        }
         if (addOnce(unit.inputs, use.name)) this.edge(binding.step, unit, use.name, binding.site, usedAt, binding.step, use.through);
         if (unit.kind === 'step') addOnce(unit.dataAfter, binding.step);
         return;
@@ -1645,7 +1704,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], changesParameters: [], definesShared: [], parameterCode: [] };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], changesParameters: [], definesShared: [], parameterCode: [], mayKeep: new Map() };
   }
 
   /** Whether the package runs step `first` before `unit` because `unit` waits for it (`after:`, data, files), transitively. */

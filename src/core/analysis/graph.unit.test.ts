@@ -228,6 +228,79 @@ describe('buildStepGraph', () => {
     }
   });
 
+  // Round 34 D: `X -= ...` on `X = data[:, :3]`, `income.fillna(..., inplace=True)` on `income = df["income"]`.
+  it('a view an earlier step made, changed in place by a later step, changes its base: both steps run at every run', () => {
+    for (const [made, change] of [
+      ['data = make()\nX = data[:, :3]', 'X -= X.mean(axis=0) * K'],
+      ['data = load()\nX = data["income"]', 'X.fillna(K, inplace=True)'],
+      ['data = load()\nX = data.values', 'X *= K + 1'],
+      ['data = load()\nX = data.iloc[:3]', 'X.loc[:, "a"] = X["a"] + K'],
+    ]) {
+      const g = graphOf([
+        [['parameters'], 'K = 1.0'],
+        [['step:load'], made ?? ''],
+        [['step:center'], change ?? ''],
+        [['metrics'], 'total = data.sum()'],
+      ]);
+      assert.deepEqual(step(g, 'center').outputs, ['data'], made);
+      assert.deepEqual(g.edges.filter((e) => e.name === 'data').map((e) => [e.from, e.to]), [['load', 'center'], ['center', 'metrics']], made);
+      const why = 'data (made by load) shares memory with X, which center changes in place (cell 3 line 1): a step taken from the cache gives them back as copies';
+      assert.deepEqual(g.steps.map((s) => s.alwaysRuns), [why, why], made);
+    }
+    // A column or a row slice: setting or adding a column of the frame later does not reach it.
+    const later = graphOf([
+      [['step:load'], 'df = load()\nincome = df["income"]\nhead = df.iloc[:3]'],
+      [['step:add'], 'df["z"] = 0'],
+      [['metrics'], 'n = f(income, head)'],
+    ]);
+    assert.deepEqual(later.steps.map((s) => s.alwaysRuns), [undefined, undefined]);
+    assert.deepEqual(step(later, 'add').outputs, []);
+  });
+
+  // Round 34 D: `if USE_LOG: scale = 10.0` returned an unbound `scale` when the branch did not run.
+  it('a step binding a name on some paths only takes the earlier value too, when a later unit uses the name', () => {
+    const g = graphOf([
+      [['parameters'], 'USE_LOG = False\nN = 3'],
+      [['step:load'], 'scale = 1.0\nbest = -1\nval = 0.0\nrows = [3.0, 5.0]'],
+      [['step:tune'], 'if USE_LOG:\n    scale = 10.0\nfor i in range(N):\n    best = i\ntry:\n    val = risky()\nexcept ValueError:\n    pass\nif N > 2:\n    both = 1\nelse:\n    both = 2'],
+      [['metrics'], 'total = sum(rows) * scale + best + val + both'],
+    ]);
+    assert.deepEqual(step(g, 'tune').inputs, ['USE_LOG', 'N', 'scale', 'best', 'val']);
+    assert.deepEqual(step(g, 'tune').outputs, ['scale', 'best', 'val', 'both']);
+    // Not when nothing later uses the name, nor when a later cell of the step binds it on every path.
+    const unused = graphOf([
+      [['step:load'], 'model = fit()'],
+      [['step:evaluate'], 'for name, model in models().items():\n    score(model)\nn = 1'],
+      [['step:refit'], 'if again():\n    model = fit()'],
+      [['step:refit'], 'model = fit()'],
+      [['metrics'], 'm = f(n, model)'],
+    ]);
+    assert.deepEqual(step(unused, 'evaluate').inputs, []);
+    assert.deepEqual(step(unused, 'refit').inputs, []);
+    // A read after a binding on some paths only reads the earlier value when the branch did not run.
+    const read = graphOf([
+      [['step:load'], 'scale = 1.0'],
+      [['step:tune'], 'if flag():\n    scale = 10.0\nscaled = 2 * scale'],
+      [['metrics'], 'm = scaled'],
+    ]);
+    assert.deepEqual(step(read, 'tune').inputs, ['scale']);
+  });
+
+  // Round 34 A: `parts = !ls data/raw/*.csv` listed a folder the cache key did not know.
+  it('a step using a shell command\'s output runs at every run, with an info naming the line', () => {
+    for (const code of ['parts = !ls data/raw/*.csv', 'parts = %sx find data/raw', 'out = subprocess.check_output("ls data", shell=True)', 'r = subprocess.run(["ls"], capture_output=True)', 'sha = os.popen("git rev-parse HEAD").read()']) {
+      const g = graphOf([
+        [['imports'], 'import os\nimport subprocess'],
+        [['step:load'], `n = 1\n${code}`],
+        [['metrics'], 'm = n'],
+      ]);
+      assert.match(g.steps[0]?.alwaysRuns ?? '', /^load uses a shell command's output \(cell 2 line 2\)/, code);
+      assert.deepEqual(g.problems.filter((p) => p.code === 'shell-output-in-step').map((p) => [p.severity, p.cellIndex, p.line]), [['info', 1, 2]], code);
+    }
+    const quiet = graphOf([[['imports'], 'import subprocess'], [['step:load'], 'subprocess.run(["make", "data"], check=True)\nn = 1'], [['metrics'], 'm = n']]);
+    assert.equal(quiet.steps[0]?.alwaysRuns, undefined);
+  });
+
   it('steps writing one file run at every run, with a warning naming the file and the steps; a file read then written is a warning', () => {
     const g = graphOf([
       [['imports'], 'import joblib'],

@@ -141,9 +141,23 @@ export function unseededDraws(texts: readonly string[], leftOut: readonly string
       if (message === undefined) continue;
       draws.push({ text: i, line: lineOf(text, at), message: `${message}: every run gives other numbers, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one draw)` });
     }
+    if (!text.includes('set')) continue;
+    for (const m of text.matchAll(SET_ORDER)) {
+      const at = m.index ?? 0;
+      const open = at + m[0].length - 1;
+      const items = text.slice(open + 1, closingParen(text, open));
+      if (!STRING_ITEMS.test(items) || insideRanges(stringAndCommentRanges(text), at)) continue;
+      const how = m[0].replace(/\s+/g, '').replace(/\($/, '');
+      draws.push({ text: i, line: lineOf(text, at), message: `${how}(...) takes a set's items in the order of their hashes, which Python draws anew in every process for strings (column names, keys): every run may give another order, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one order). Use sorted(set(...))` });
+    }
   }
   return draws;
 }
+
+/** A set's items taken in its own order: `list(set(...))`, `tuple(set(...))`, `for c in set(...)`, `[... for c in set(...)]`. */
+const SET_ORDER = /(?<![\w.])(?:(?:list|tuple)\s*\(\s*set|(?<=\bin\s+)set)\s*\(/g;
+/** What makes a set of strings: a frame's columns, a dict's keys, words split from a text, string literals. */
+const STRING_ITEMS = /\.columns\b|\.keys\s*\(|\.split\s*\(|["']/;
 
 /**
  * What is wrong with the draw `call` matched at `at` in `text`, or undefined when a seed fixes it. `nobody`

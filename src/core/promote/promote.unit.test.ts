@@ -458,6 +458,18 @@ describe('re-promotion', function () {
     assert.deepEqual(added.graph?.steps.find((st) => st.name === 'evaluate')?.outputs, ['proba', 'pred']);
   });
 
+  // Round 34 A: `print(f"F1 @ {THRESHOLD}: {f1:.4f}")` made the parameter a metric (and an expected one).
+  it('metrics: a parameter printed beside a result is no metric (the run records it as a parameter)', async () => {
+    const cells: Cell[] = [
+      { id: 'p', tags: ['parameters'], source: 'THRESHOLD = 0.5\nK = 3' },
+      { id: 'fit', tags: ['step:fit'], source: 'f1 = 0.8 * THRESHOLD' },
+      { id: 'm', tags: ['metrics'], source: 'print(f"F1 @ {THRESHOLD}: {f1:.4f}")\nprint("k:", K)' },
+    ];
+    const outcome = await promote(cells, { dryRun: true });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual([...(outcome.metricsProbe?.names ?? [])].sort(), ['f1']);
+  });
+
   it('metrics: names a tuple binds count, and the --execute probe reads what the cell shows', async () => {
     const cells: Cell[] = [
       { id: 'fit', tags: ['step:fit'], source: 'scores = [0.5, 0.7]' },
@@ -496,6 +508,17 @@ describe('re-promotion', function () {
     ];
     const outcome = await promote(cells, { dryRun: true });
     assert.deepEqual(outcome.problems.filter((p) => p.code === 'not-reproducible').map((p) => p.line), [3]);
+  });
+
+  // Round 34 D: `features = list(set(df.columns) - {"target"})` fed a forest a new column order at every run.
+  it('a not-reproducible warning names a set of strings taken in its own order, not a sorted one or a set of numbers', async () => {
+    const cells: Cell[] = [
+      { id: 'load', tags: ['step:load'], source: 'df = make()\nfeatures = list(set(df.columns) - {"target"})\nkeys = [k for k in set(d.keys())]\nfixed = sorted(set(df.columns))\nids = list(set(numbers))\ntags = tuple(set("a b".split()))' },
+    ];
+    const outcome = await promote(cells, { dryRun: true });
+    const warnings = outcome.problems.filter((p) => p.code === 'not-reproducible');
+    assert.deepEqual(warnings.map((p) => p.line), [2, 3, 6]);
+    assert.match(warnings[0]?.message ?? '', /list\(set\(\.\.\.\) takes a set's items in the order of their hashes[^]*Use sorted\(set\(\.\.\.\)\)/);
   });
 
   it("a percent script's problems name the line in the file too", async () => {

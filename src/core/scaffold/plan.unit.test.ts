@@ -4,7 +4,7 @@
 // with pytest when Debian's Python (with pytest and PyYAML) is there.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
@@ -107,6 +107,21 @@ describe('planPromotion: generated steps, metrics and tests', function () {
   });
 
   const python = '/usr/bin/python3';
+  // Round 34 C: the path went into every module's docstring as it was: `\N` and `"""` made each a SyntaxError.
+  it('writes a notebook path holding backslashes or triple quotes into docstrings that still compile', async function () {
+    if (!existsSync(python)) this.skip();
+    const folder = 'back\\Nslash """q""" \\x1 \\U0';
+    mkdirSync(join(dir, folder));
+    writeFileSync(join(dir, folder, 'nb.ipynb'), notebookJson(cells));
+    const outcome = await promoteNotebook({ notebook: `${folder}/nb.ipynb`, cwd: dir, out: 'odd', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const compiled = spawnSync(python, ['-m', 'compileall', '-q', join(dir, 'odd')], { encoding: 'utf8' });
+    assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
+    const init = readFileSync(join(dir, 'odd', 'src', 'nb', '__init__.py'), 'utf8');
+    const doc = spawnSync(python, ['-c', 'import ast, sys; print(ast.get_docstring(ast.parse(sys.stdin.read())))'], { input: init, encoding: 'utf8' });
+    assert.equal(doc.stdout.trim(), `nb: promoted from ../${folder}/nb.ipynb by nbpromote.`);
+  });
+
   it('compares a step output with the type the notebook recorded, a notebook class being `__main__.Name`', function () {
     assert.match(file('tests/test_clean.py'), /_runtime\.matches_recorded\(returned\[name\], recorded\)/);
     if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();

@@ -31,7 +31,8 @@ export interface NameSite {
   readonly column: number;
   /**
    * A read in a `try:` whose `except NameError:` binds the name (`try: raw` / `except NameError: raw =
-   * load()`): the code makes the value itself when nothing defined it before.
+   * load()`): the code makes the value itself when nothing defined it before. Also a read after a binding
+   * on some paths only (`if USE_LOG: scale = 10.0` then `x * scale`): the earlier cells' value when there is one.
    */
   readonly guarded?: true;
 }
@@ -151,6 +152,11 @@ export interface CellAnalysis {
   readonly localBindings: readonly LocalBinding[];
   /** Names a function the cell defines declares `global` (so calling it may change them). */
   readonly globalsDeclared: readonly string[];
+  /**
+   * Names the cell binds at the top level on some paths only (`if USE_LOG: scale = 10.0`, a `for` loop's
+   * target, in a loop body): after the cell they may still hold what earlier cells gave them. Absent when none.
+   */
+  readonly maybeBound?: readonly string[];
   readonly unusedExceptAliases: readonly UnusedExceptAlias[];
   readonly functions: readonly FunctionInfo[];
   readonly prints: readonly PrintCall[];
@@ -197,6 +203,14 @@ export function analyzeCellsWithTree<T>(sources: readonly string[], use: (analys
 
 /** Cells parsed in one call: enough that the cost per call vanishes, few enough that trees are freed as we go. */
 const CELLS_PER_PARSE = 256;
+
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+/** The comprehensions and generator expressions under `node`, outermost only. */
+function comprehensions(node: PyNode): PyNode[] {
+  if (COMPREHENSIONS.has(node.type)) return [node];
+  return node.children.flatMap(comprehensions);
+}
 
 function analyzeTranslated(translation: MappedTranslation): CellAnalysisWithTree {
   const { tree, columnMaps } = translation;
@@ -332,13 +346,91 @@ class Walker {
     for (const statement of this.tree.root.children) this.statement(statement, this.module);
   }
 
+  /**
+   * The names each top-level statement leaves bound whatever path it takes (`before[k]`: those bound before
+   * statement k), and `maybe`: the names the cell binds at the top level on some paths only. An `if` binds on
+   * every path what each of its branches binds (with an `else`); a `for`, `while` or `match` body may not run;
+   * a `try` what its body and every handler bind (and its `finally`); a `with` body runs. A function's `global` writes count as
+   * neither (they bind when it is called).
+   */
+  private definitelyBound(): { before: { start: number; names: ReadonlySet<string> }[]; maybe: Set<string>; assigned: ModuleBind[] } {
+    const functions = this.definitions.filter((d) => d.kind === 'function').map((d) => ({ from: d.nameOffset + 1, to: d.end }));
+    const binds = this.binds.filter((b) => !functions.some((f) => b.offset >= f.from && b.offset < f.to));
+    const assigned = binds.filter((b) => !this.definitions.some((d) => d.nameOffset === b.offset) && !this.imports.some((i) => i.name === b.name));
+    // `[last := f(k) for k in ks]`: a comprehension may run its body no time.
+    const loops = this.tree.source.includes(':=') ? comprehensions(this.tree.root) : [];
+    const inside = (node: PyNode): string[] => binds.filter((b) => b.offset >= node.start && b.offset < node.end && !loops.some((l) => b.offset > l.start && b.offset < l.end)).map((b) => b.name);
+    const field = (node: PyNode, name: string): PyNode | undefined => node.children.find((c) => c.field === name);
+    const block = (node: PyNode | undefined): Set<string> => {
+      const names = new Set<string>();
+      for (const statement of node?.children ?? []) for (const name of sure(statement)) names.add(name);
+      return names;
+    };
+    const sure = (statement: PyNode): Iterable<string> => {
+      switch (statement.type) {
+        case 'if_statement': {
+          const condition = field(statement, 'condition');
+          const branches = [block(field(statement, 'consequence'))];
+          let complete = false;
+          for (const clause of statement.children.filter((c) => c.field === 'alternative')) {
+            if (clause.type === 'else_clause') {
+              branches.push(block(field(clause, 'body') ?? clause.children.find((c) => c.type === 'block')));
+              complete = true;
+            } else branches.push(new Set([...(field(clause, 'condition') === undefined ? [] : inside(field(clause, 'condition') as PyNode)), ...block(field(clause, 'consequence'))]));
+          }
+          const own = condition === undefined ? [] : inside(condition);
+          if (!complete) return own;
+          const [first, ...rest] = branches;
+          return [...own, ...[...(first ?? [])].filter((name) => rest.every((b) => b.has(name)))];
+        }
+        case 'for_statement':
+        case 'while_statement':
+        case 'match_statement':
+          return [];
+        case 'try_statement': {
+          // The body (with its `else:`) when nothing raises, or a handler when something does; `finally` always.
+          const body = block(field(statement, 'body') ?? statement.children.find((c) => c.type === 'block'));
+          for (const name of block(statement.children.find((c) => c.type === 'else_clause')?.children.find((c) => c.type === 'block'))) body.add(name);
+          const handlers = statement.children.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause').map((c) => block(c.children.find((b) => b.type === 'block')));
+          const always = block(statement.children.find((c) => c.type === 'finally_clause')?.children.find((c) => c.type === 'block'));
+          return [...[...body].filter((name) => handlers.every((h) => h.has(name))), ...always];
+        }
+        default:
+          return inside(statement);
+      }
+    };
+    const before: { start: number; names: ReadonlySet<string> }[] = [];
+    const bound = new Set<string>();
+    for (const statement of this.tree.root.children) {
+      before.push({ start: statement.start, names: new Set(bound) });
+      for (const name of sure(statement)) bound.add(name);
+    }
+    return { before, maybe: new Set(binds.map((b) => b.name).filter((name) => !bound.has(name))), assigned };
+  }
+
+  /**
+   * Whether a module-level read of a name the cell binds on some paths only may find it unbound by the cell:
+   * no statement before the read's own leaves it bound, and the read's statement binds it nowhere before.
+   */
+  private maybeUnbound(read: Read, before: readonly { start: number; names: ReadonlySet<string> }[]): boolean {
+    let k = before.length - 1;
+    while (k > 0 && (before[k]?.start ?? 0) > read.offset) k--;
+    const at = before[k];
+    if (at === undefined || at.names.has(read.name)) return false;
+    return !this.binds.some((b) => b.name === read.name && b.seq < read.seq && b.offset >= at.start);
+  }
+
   // ---- results
 
-  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'deferredUses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'topLevelAwaits' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases' | 'globalsDeclared'> {
+  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'deferredUses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'topLevelAwaits' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases' | 'globalsDeclared' | 'maybeBound'> {
     const boundAnywhere = new Set(this.binds.map((b) => b.name));
     const firstBind = new Map<string, number>();
     for (const b of this.binds) if (!firstBind.has(b.name)) firstBind.set(b.name, b.seq);
 
+    const { before, maybe, assigned } = this.definitelyBound();
+    // The first assignment of each name at the top level (not a def, class or import, not in a function).
+    const assignedAfter = new Map<string, number>();
+    for (const b of assigned) if (!assignedAfter.has(b.name)) assignedAfter.set(b.name, b.seq);
     const uses: NameSite[] = [];
     const usedBeforeDefinition: NameSite[] = [];
     const builtinUses: NameSite[] = [];
@@ -362,6 +454,9 @@ class Walker {
       useOffsets.push({ name: read.name, offset: read.offset, deferred: read.scope.deferred });
       if (read.scope.deferred) deferredUses.push(at);
       if (!boundBefore) usedBeforeDefinition.push(read.guarded === true ? { ...at, guarded: true } : at);
+      else if (!read.scope.deferred && maybe.has(read.name) && this.maybeUnbound(read, before)) usedBeforeDefinition.push({ ...at, guarded: true });
+      // `def cost(x): return x * rate` above `rate = 0.2`: called before that line, it reads the earlier rate.
+      else if (read.scope.deferred && (assignedAfter.get(read.name) ?? -1) > read.seq) usedBeforeDefinition.push({ ...at, guarded: true });
     }
 
     const functions: FunctionInfo[] = this.definitions.map((d) => {
@@ -398,6 +493,7 @@ class Walker {
       prints: this.prints,
       localBindings: [...this.localBindings].map(([name, certain]) => ({ name, certain })),
       globalsDeclared: [...this.globalsDeclared].sort(),
+      ...(maybe.size === 0 ? {} : { maybeBound: [...maybe] }),
       unusedExceptAliases: this.exceptAliases.flatMap((alias) => {
         if (this.reads.some((r) => r.name === alias.name && r.offset >= alias.blockStart && r.offset < alias.blockEnd)) return [];
         const from = this.tree.position(alias.cutFrom);
