@@ -49,7 +49,7 @@ import { importedModules, metricNames, planPromotion, sharedVersions } from '../
 import { inferredDependencies, missingDependencies, missingDependenciesMessage } from '../scaffold/dependencies';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
-import { clipText, isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName, sharedModuleFor } from '../tags/names';
+import { clipText, isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName, sharedModuleFor, windowsNameIssue } from '../tags/names';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
 import { NbpromoteError } from '../errors';
@@ -230,7 +230,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (!isIdentifier(namedPackage) || PYTHON_KEYWORDS.has(namedPackage)) {
     throw new NbpromoteError('usage', `--package ${JSON.stringify(namedPackage)} is not a Python identifier (letters, digits and _; not starting with a digit; not a keyword)`);
   }
-  const longPackage = nameLengthIssue(namedPackage, 'package names');
+  const longPackage = nameLengthIssue(namedPackage, 'package names') ?? (request.packageName === undefined ? undefined : windowsNameIssue(namedPackage));
   if (longPackage !== undefined) throw new NbpromoteError('usage', `--package ${quoteName(namedPackage)} is not allowed: ${longPackage}`);
 
   const analysis = await analyseNotebook(notebook, roles);
@@ -241,7 +241,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   if (hidden !== undefined && request.packageName !== undefined) {
     throw new NbpromoteError('usage', `--package ${namedPackage} would hide ${hidden}: the package's folder comes first on sys.path, so \`import ${namedPackage}\` would find it instead. Choose another name (${namedPackage}_pipeline, say)`);
   }
-  let packageName = hidden === undefined ? namedPackage : `${namedPackage}_pipeline`;
+  // `con.ipynb`: a folder named con cannot exist on Windows.
+  let packageName = hidden === undefined && windowsNameIssue(namedPackage) === undefined ? namedPackage : `${namedPackage}_pipeline`;
   let graph = analysis.graph;
   const problems: Problem[] = [...inspection.problems.filter((p) => p.severity !== 'info' || p.code === 'step-inferred'), ...analysis.problems.filter((p) => !graph.problems.includes(p))];
   problems.push(...graph.problems);

@@ -428,6 +428,10 @@ describe('re-promotion', function () {
     writeFileSync(join(dir, 'features.ipynb'), notebookJson([{ id: 'imp', tags: ['imports'], source: 'from src.features import add_tenure' }, { id: 'load', tags: ['step:load'], source: 'values = add_tenure([1])' }]));
     assert.equal((await promoteNotebook({ notebook: 'features.ipynb', cwd: dir, out: 'out3', toolVersion: 'test', dryRun: true })).package, 'features_pipeline');
     await assert.rejects(promoteNotebook({ notebook: 'features.ipynb', cwd: dir, out: 'out3', toolVersion: 'test', packageName: 'features' }), /would hide the src\.features module the notebook imports \(the package is written to src\/features\)/);
+    // A name Windows keeps for a device (round 34 C): src/con cannot be checked out there.
+    writeFileSync(join(dir, 'con.ipynb'), notebookJson(cells));
+    assert.equal((await promoteNotebook({ notebook: 'con.ipynb', cwd: dir, out: 'out-con', toolVersion: 'test', dryRun: true })).package, 'con_pipeline');
+    await assert.rejects(promoteNotebook({ notebook: 'sklearn.ipynb', cwd: dir, out: 'out-aux', toolVersion: 'test', packageName: 'AUX' }), /--package "AUX" is not allowed: Windows reserves the name AUX/);
   });
 
   it('a notebook that is not UTF-8 is refused naming the line, and nothing is written', async () => {

@@ -70,11 +70,19 @@ export function sharedModuleIssue(name: string): string | undefined {
   return reservedModuleIssue(name);
 }
 
-/** Why a module of the package (a step's, the shared one) cannot be named `name`: Python's or the runtime's. */
+/** Why a module of the package (a step's, the shared one) cannot be named `name`: Python's, the runtime's or Windows'. */
 function reservedModuleIssue(name: string): string | undefined {
   if (name.length > 4 && name.startsWith('__') && name.endsWith('__')) return 'names that start and end with "__" are reserved for Python itself';
   if (name === '_runtime') return "the generated package's runtime module is named _runtime";
-  return undefined;
+  return windowsNameIssue(name);
+}
+
+/** Device names Windows reserves, whatever the extension: `con.py` cannot be checked out there. */
+const WINDOWS_DEVICES = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
+/** Why a file or folder named `name` (with any extension) cannot exist on Windows, or undefined. */
+export function windowsNameIssue(name: string): string | undefined {
+  return WINDOWS_DEVICES.test(name) ? `Windows reserves the name ${name} for a device, so a file named ${name}.py cannot be checked out there` : undefined;
 }
 
 /**

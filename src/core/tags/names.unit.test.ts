@@ -23,6 +23,10 @@ describe('stepNameIssue', () => {
     ['__init__', /reserved/],
     ['__main__', /reserved/],
     ['_runtime', /runtime module/],
+    // Round 34 C: `con.py` cannot be checked out on Windows.
+    ['con', /Windows reserves the name con/],
+    ['NUL', /Windows reserves/],
+    ['com1', /Windows reserves/],
     ['metrics', /have that name already/],
     ['parameters', /have that name already/],
     // A file name longer than 255 bytes cannot be written (ENAMETOOLONG).

@@ -6,6 +6,7 @@
 import type { Convention, Role } from '../contract/roles';
 import type { Directive } from './directives';
 import { readDirectiveLine } from './directives';
+import { editDistance } from './names';
 
 /** One way of writing a role: a tag (`step:`, `pipeline-parameters`) or a native directive key (`#| step`). */
 export interface Spelling {
@@ -313,16 +314,7 @@ export function lookalike(tag: string): string | undefined {
   if (WORD_TAGS.has(normal)) return normal;
   const number = [`${normal}s`, normal.replace(/s$/, '')].find((word) => WORD_TAGS.has(word));
   if (number !== undefined) return number;
-  return normal.length < 6 ? undefined : [...WORD_TAGS.keys()].find((word) => word.length >= 6 && oneEditApart(normal, word));
-}
-
-/** Whether two words differ by one letter added, left out or changed, or two neighbours swapped. */
-function oneEditApart(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return normal.length < 6 || normal.length > 30 ? undefined : [...WORD_TAGS.keys()].find((word) => word.length >= 6 && editDistance(normal, word) === 1);
 }
 
 /**
