@@ -134,6 +134,20 @@ describe('the lock names its notebook', function () {
     const later = ['warning', expected[1]?.replace('; it was edited by hand, so it is kept', '')];
     assert.deepEqual((await promote('nb.ipynb')).problems.filter((p) => p.code === 'step-module-unused').map((p) => [p.severity, p.message]), [later]);
     assert.deepEqual((await promote('nb.ipynb', { dryRun: true, resolve: 'force' })).problems.filter((p) => p.code === 'step-module-unused').map((p) => [p.severity, p.message]), [later]);
+    // Its test edited too, and kept: importing the module makes it no helper (round 34 C: check said up to date).
+    const test = join(dir, 'out', 'tests', 'test_features.py');
+    write('nb.ipynb', v1);
+    rmSync(module);
+    assert.ok((await promote('nb.ipynb', { resolve: 'force' })).ok);
+    appendFileSync(module, '# my fix\n');
+    appendFileSync(test, '# my test fix\n');
+    write('nb.ipynb', v1.map((c) => (c.tags?.[0] === 'step:features' ? { ...c, tags: ['step:double'] } : c)));
+    assert.ok((await promote('nb.ipynb')).ok);
+    assert.ok(existsSync(test));
+    for (const again of [await promote('nb.ipynb'), await promote('nb.ipynb', { dryRun: true, resolve: 'force' })]) {
+      assert.deepEqual(again.problems.filter((p) => p.code === 'step-module-unused').map((p) => p.message.split(' ')[0]), ['src/nb/steps/features.py']);
+    }
+    rmSync(test);
     // An unchanged module of a removed step is deleted: nothing said.
     rmSync(module);
     write('nb.ipynb', v2);
