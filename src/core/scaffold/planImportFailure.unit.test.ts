@@ -72,6 +72,25 @@ describe('planPromotion: modules failing at import, relative paths in errors', f
     assert.doesNotMatch(imported.stderr, /the shared code failed/);
   });
 
+  // Round 34 C: `sys.exit(0)` in the shared code exited 0 with no cell named and no run recorded.
+  it('the shared code calling sys.exit at import ends the run as a step calling it does: cell and line named, recorded', async () => {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['imports'], source: 'import sys' },
+        { tags: ['functions'], source: 'LIMIT = 3\nif LIMIT > 2:\n    sys.exit(0)' },
+        { tags: ['step:load'], source: 'rows = [LIMIT] * 3' },
+      ],
+      'import-exit',
+    );
+    dirs.push(dir);
+    const run = pipeline(out, '--json');
+    assert.equal(run.status, 1, run.stderr);
+    const doc = JSON.parse(run.stdout) as RunJson;
+    assert.equal(doc.error, 'the shared code called sys.exit(0) in notebook cell 2 (id c1), line 3: the pipeline stops there');
+    assert.deepEqual([doc.status, doc.steps], ['failed', [{ name: 'load', status: 'skipped' }]]);
+    assert.ok(doc.run_id !== null);
+  });
+
   it('a step module failing at import (a library that is not installed) fails the run naming the step', async () => {
     const { dir, out } = await promoteCells(
       [

@@ -4186,10 +4186,23 @@ def import_failure_ends_run(package: str, main: bool = False) -> Iterator[None]:
     package) the exception goes on as it is."""
     try:
         yield
-    except Exception as ex:
-        if not (main or _runs_pipeline(package)):
+    except (Exception, SystemExit) as ex:
+        # `sys.exit()` in the shared code ends the run as a step's does (round 34 C: nothing named the cell).
+        if not (main or _runs_pipeline(package)) or (isinstance(ex, SystemExit) and not _raised_in_package(ex)):
             raise
         sys.exit(_import_failed(ex))
+
+
+def _raised_in_package(exception: BaseException) -> bool:
+    """Whether a frame of the package's own modules (the shared code, a step's, the metrics) raised ``exception``."""
+    package = Path(os.path.abspath(__file__)).parent
+    tb = exception.__traceback__
+    while tb is not None:
+        filename = Path(os.path.abspath(tb.tb_frame.f_code.co_filename))
+        if filename.parent in (package, package / "steps") and filename.name not in ("_runtime.py", "pipeline.py"):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _runs_pipeline(package: str) -> bool:
@@ -4221,7 +4234,11 @@ def _import_failed(exception: BaseException) -> int:
         message = f"{_failed_module(exception)} failed: {conflict}"
     else:
         place = _notebook_place(exception, root, config) or _import_place(exception, root / str(config.get("notebook", "")))
-        message = f"{_failed_module(exception)} failed{place}: {type(exception).__name__}: {exception}{_relative_to(exception)}"
+        if isinstance(exception, SystemExit):
+            code = exception.code
+            message = f"{_failed_module(exception)} called sys.exit({'' if code is None else code}){place}: the pipeline stops there"
+        else:
+            message = f"{_failed_module(exception)} failed{place}: {type(exception).__name__}: {exception}{_relative_to(exception)}"
     try:
         args = _argument_parser(None).parse_args(args_list)
         params = resolve_params(config, parse_params(args.param, config["parameters"]))
