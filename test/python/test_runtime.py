@@ -1310,7 +1310,7 @@ def test_a_step_reruns_when_a_file_it_opened_changed_though_its_code_does_not_na
     # The file the config names changed: load runs again and says why; total depends on load's new key.
     (tmp_path / "data" / "train.csv").write_text("1\n2\n30\n")
     why = "it read data/train.csv, which changed since its outputs were cached"
-    assert run() == (33, [("load", "ran", why), ("total", "ran", "input numbers changed since its outputs were cached")])
+    assert run() == (33, [("load", "ran", why), ("total", "ran", "input numbers comes from another run of step load since its outputs were cached")])
     assert "load   ran " in progress.getvalue() and f"({why})" in progress.getvalue() and "always runs: it read" not in progress.getvalue()
     assert run() == (33, [("load", "cached", None), ("total", "cached", None)])
     # The same numbers from a changed file: load runs again, total is taken from the cache of its inputs' key.
@@ -1319,7 +1319,7 @@ def test_a_step_reruns_when_a_file_it_opened_changed_though_its_code_does_not_na
     assert run()[0] == 3
     (tmp_path / "data" / "other.csv").unlink()
     (tmp_path / "data" / "other.csv").write_text("5\n")
-    assert run() == (5, [("load", "ran", "it read data/other.csv, which changed since its outputs were cached"), ("total", "ran", "input numbers changed since its outputs were cached")])
+    assert run() == (5, [("load", "ran", "it read data/other.csv, which changed since its outputs were cached"), ("total", "ran", "input numbers comes from another run of step load since its outputs were cached")])
 
 
 def test_the_run_record_lists_the_data_files_the_steps_read_from_the_cache_too(tmp_path):
@@ -1522,7 +1522,7 @@ def test_a_step_reruns_when_a_folder_it_listed_has_other_files_though_its_code_d
     # A new part: load runs again and says why; total depends on load's new key.
     (tmp_path / "data" / "parts" / "part_2.csv").write_text("3\n")
     why = "it listed the folder data/parts, which has other files since its outputs were cached"
-    assert run() == (5, [("load", "ran", why), ("total", "ran", "input rows changed since its outputs were cached")])
+    assert run() == (5, [("load", "ran", why), ("total", "ran", "input rows comes from another run of step load since its outputs were cached")])
     assert run() == (5, [("load", "cached", None), ("total", "cached", None)])
     (tmp_path / "data" / "parts" / "part_2.csv").unlink()
     assert run() == (4, [("load", "ran", "it read data/parts/part_2.csv, which is gone since its outputs were cached"), ("total", "cached", None)])

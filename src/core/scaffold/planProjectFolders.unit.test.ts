@@ -54,8 +54,8 @@ describe('planPromotion: a notebook naming the project root and its folders (ROO
     // A new file in data/ (DATA_DIR names it) runs load, and the steps after it with its new key.
     const afterLoad: [string, string, string | undefined][] = [
       ['load', 'ran', '../data changed since its outputs were cached'],
-      ['train', 'ran', 'input rows changed since its outputs were cached'],
-      ['evaluate', 'ran', 'input total changed since its outputs were cached'],
+      ['train', 'ran', 'input rows comes from another run of step load since its outputs were cached'],
+      ['evaluate', 'ran', 'input total comes from another run of step train since its outputs were cached'],
     ];
     assert.deepEqual(statuses(), afterLoad);
     assert.deepEqual(statuses(), cached, 'a README, pytest\'s caches and __pycache__ in data/ change nothing');
@@ -67,7 +67,7 @@ describe('planPromotion: a notebook naming the project root and its folders (ROO
       afterLoad,
     );
     const given = runPipelineOf('demand', out(), '--param', 'scale=3');
-    assert.deepEqual(given.steps.map((s) => [s.name, s.status, s.why]), [['load', 'cached', undefined], ['train', 'ran', 'parameter scale changed since its outputs were cached'], ['evaluate', 'ran', 'input total changed since its outputs were cached']]);
+    assert.deepEqual(given.steps.map((s) => [s.name, s.status, s.why]), [['load', 'cached', undefined], ['train', 'ran', 'parameter scale changed since its outputs were cached'], ['evaluate', 'ran', 'input total comes from another run of step train since its outputs were cached']]);
   });
 });
 

@@ -1013,9 +1013,28 @@ class _Run:
         changed = [part for part, digest in now.items() if before.get(part) != digest] + [part for part in before if part not in now]
         if not changed:
             return None
-        named = changed[:3] + ([f"{len(changed) - 3} more"] if len(changed) > 3 else [])
-        shown = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
-        return f"{shown} changed since its outputs were cached"
+        # An input's part is the key of the step that made it, not its value: that step ran on something else
+        # (its value may be the same), so say that, not that the input changed (round 34 A, D).
+        inputs = [part[len("input ") :] for part in changed if part.startswith("input ") and part in now]
+        others = [part for part in changed if part[len("input ") :] not in inputs or not part.startswith("input ")]
+        phrases = [f"{_and_list(others)} changed"] if others else []
+        makers: dict[str, list[str]] = {}
+        for name in inputs:
+            makers.setdefault(self._maker_of(step, name), []).append(name)
+        for maker, names in makers.items():
+            what = f"input {_and_list(names)} comes" if len(names) == 1 else f"inputs {_and_list(names)} come"
+            phrases.append(f"{what} from another run of step {maker}" if maker else f"{what} from another run of the step making {'it' if len(names) == 1 else 'them'}")
+        return ", and ".join(phrases) + " since its outputs were cached"
+
+    def _maker_of(self, step: str, name: str) -> str:
+        """The step before ``step`` in pipeline.yaml whose outputs hold ``name`` (the latest), or ""."""
+        maker = ""
+        for other in self.config.get("steps", []):
+            if other.get("name") == step:
+                break
+            if name in (other.get("outputs") or []):
+                maker = str(other.get("name"))
+        return maker
 
     def _import_reads(self, function: StepFunction) -> list[tuple[str, str]]:
         """The data files the modules the step's code uses (``_code_modules``: the shared code) opened for
@@ -2374,6 +2393,12 @@ _KEY_PART_WORDS = {
     "outputs": "its outputs",
     "rng": "the state it starts from (random generators, shared values, the modules beside the notebook)",
 }
+
+
+def _and_list(items: Sequence[str], most: int = 3) -> str:
+    """``a``, ``a and b``, ``a, b and c``, ``a, b, c and 2 more``."""
+    named = list(items[:most]) + ([f"{len(items) - most} more"] if len(items) > most else [])
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
 def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
