@@ -749,26 +749,58 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   const fString = /^print\(\s*f(["'])((?:(?!\1).)*)\1\s*\)\s*(?:#.*)?$/.exec(line);
   if (fString !== null) return fieldsTemplate(fString[2] ?? '');
   const formatted = /^print\(\s*[uU]?(["'])((?:(?!\1)[^\\])*)\1\s*(?:\.format\((.*)\)|%\s*(.+?))\s*\)\s*(?:#.*)?$/.exec(line);
-  if (formatted !== null) {
+  // One argument: `print("AUC=%.3f" % auc, "F1=%.3f" % f1)` is two, each read below.
+  if (formatted !== null && printArguments(/^print\((.*)\)\s*(?:#.*)?$/.exec(line)?.[1] ?? '').length === 1) {
     const body = formatted[3] !== undefined ? formatBody(formatted[2] ?? '', formatted[3]) : percentBody(formatted[2] ?? '', formatted[4] ?? '');
     return body === undefined ? undefined : fieldsTemplate(body);
   }
   // print("Mean Absolute Error:", mae, "R² Score:", r2): the texts as they are, each name a value, a space
-  // between them (print's separator), whatever the words of the labels.
+  // between them (print's separator), whatever the words of the labels; an argument formatting its own label
+  // and value (`print("AUC=%.3f" % auc, "F1=%.3f" % f1)`, f-strings, `.format`) as its fields.
   const call = /^print\((.*)\)\s*(?:#.*)?$/.exec(line);
   if (call === null) return undefined;
   const args = printArguments(call[1] ?? '');
-  const parts = args.map((arg) => {
+  const parts = args.map((arg): FieldsPattern | undefined => {
     const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg)?.[2];
-    return text !== undefined ? { text } : /^[A-Za-z_]\w*$/.test(arg) ? { name: arg } : loose && !/^\w*=/.test(arg) ? { name: undefined } : undefined;
+    if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], text: text.trim() !== '' };
+    if (/^[A-Za-z_]\w*$/.test(arg)) return { source: '(\\S+)', names: [arg], percent: [false], grouped: [false], text: false };
+    const formatted = formattedArgument(arg);
+    if (formatted !== undefined) return formatted;
+    return loose && !/^\w*=/.test(arg) ? { source: '(\\S+)', names: [undefined], percent: [false], grouped: [false], text: false } : undefined;
   });
-  if (args.length < 2 || parts.some((p) => p === undefined) || !parts.some((p) => p !== undefined && 'name' in p) || !parts.some((p) => p?.text !== undefined)) return undefined;
-  const pattern = parts.map((p) => (p?.text !== undefined ? escapeRegExp(p.text) : '(\\S+)')).join(' ');
-  return { pattern: new RegExp(`^${pattern.trim()}$`), names: parts.flatMap((p) => (p === undefined || !('name' in p) ? [] : [p.name])) };
+  if (args.length < 2 || parts.some((p) => p === undefined) || !parts.some((p) => p !== undefined && p.names.length > 0) || !parts.some((p) => p?.text === true)) return undefined;
+  const pattern = parts.map((p) => p?.source ?? '').join(' ');
+  const fields = <K extends 'names' | 'percent' | 'grouped'>(key: K): FieldsPattern[K][number][] => parts.flatMap((p) => (p === undefined ? [] : [...p[key]]));
+  const percent = fields('percent');
+  const grouped = fields('grouped');
+  return { pattern: new RegExp(`^${pattern.trim()}$`), names: fields('names'), ...(percent.some((x) => x) ? { percent } : {}), ...(grouped.some((x) => x) ? { grouped } : {}) };
+}
+
+/** A print template's pattern, before it is anchored: `text` whether it holds words besides its fields. */
+interface FieldsPattern {
+  readonly source: string;
+  readonly names: readonly (string | undefined)[];
+  readonly percent: readonly boolean[];
+  readonly grouped: readonly boolean[];
+  readonly text: boolean;
+}
+
+/** One print argument formatting its own text (`f"AUC={auc:.3f}"`, `"AUC=%.3f" % auc`, `"{:.3f}".format(auc)`), as its fields. */
+function formattedArgument(arg: string): FieldsPattern | undefined {
+  const fString = /^[fF](["'])((?:(?!\1).)*)\1$/.exec(arg);
+  const formatted = fString === null ? /^[uU]?(["'])((?:(?!\1)[^\\])*)\1\s*(?:\.format\((.*)\)|%\s*(.+?))$/.exec(arg) : null;
+  const body = fString !== null ? fString[2] : formatted === null ? undefined : formatted[3] !== undefined ? formatBody(formatted[2] ?? '', formatted[3]) : percentBody(formatted[2] ?? '', formatted[4] ?? '');
+  return body === undefined ? undefined : fieldsPattern(body);
 }
 
 /** An f-string's text as the pattern of the lines it prints, each field a value by its name (see `printTemplates`). */
 function fieldsTemplate(body: string): PrintTemplate {
+  const { source, names, percent, grouped } = fieldsPattern(body);
+  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped };
+}
+
+/** {@link fieldsTemplate}'s pattern, not anchored. */
+function fieldsPattern(body: string): FieldsPattern {
   const names: (string | undefined)[] = [];
   const percent: boolean[] = [];
   const grouped: boolean[] = [];
@@ -792,7 +824,7 @@ function fieldsTemplate(body: string): PrintTemplate {
     grouped.push(conversion === undefined && spec !== undefined && /^:[^.]*[,_]/.test(spec));
   }
   pattern += escapeRegExp(rest.replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
-  return { pattern: new RegExp(`^${pattern.trim()}$`), names, percent, grouped };
+  return { source: pattern, names, percent, grouped, text: body.replace(/\{[^{}]*\}/g, '').trim() !== '' };
 }
 
 /**

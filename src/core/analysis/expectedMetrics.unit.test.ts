@@ -335,6 +335,13 @@ describe('expectedMetricsFromOutputs: prints of labels of any words and names (r
     const got = read(metricsCell(source, [stdout('Mean Absolute Error: 0.1218\nR² Score: 0.93\nn = 5 rows\n')], { assigned: ['mae', 'r2'] }));
     assert.deepEqual(got, { mae: { value: 0.1218, decimals: 4 }, r2: { value: 0.93, decimals: 2 }, n: { value: 5 } });
   });
+
+  // Round 34 A: the run recorded auc and f1, the reproduction test never checked them.
+  it('reads a print of several arguments each formatting its own label and value (%, f-string, .format)', () => {
+    const source = 'print("AUC=%.3f" % auc, "F1=%.3f" % f1)\nprint(f"acc={acc:.2%}", "loss:", loss)\nprint("n={}".format(n), "ok")';
+    const got = read(metricsCell(source, [stdout('AUC=0.812 F1=0.654\nacc=93.50% loss: 0.25\nn=12 ok\n')], { assigned: ['auc', 'f1', 'acc', 'loss', 'n'] }));
+    assert.deepEqual(got, { auc: { value: 0.812, decimals: 3 }, f1: { value: 0.654, decimals: 3 }, acc: { value: 0.935, decimals: 4 }, loss: { value: 0.25, decimals: 2 }, n: { value: 12 } });
+  });
 });
 
 describe('expectedMetricsFromOutputs: nested dicts and e-notation (round 17)', () => {
