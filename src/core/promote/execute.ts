@@ -360,9 +360,21 @@ function run(python: string, args: readonly string[], file: string, cells: Reado
       const lines = plain.trim().split('\n');
       const raised = lines[lines.length - 1]?.trim() ?? '';
       const head = where === undefined ? 'executing the notebook failed' : `executing the notebook failed in ${where}: ${raised}`;
-      reject(new NbpromoteError('invalidInput', `${file}: ${head}\n${last}`));
+      reject(new NbpromoteError('invalidInput', `${file}: ${head}\n${last}${where === undefined ? runnerAdvice(plain, python) : ''}`));
     });
   });
+}
+
+/**
+ * What to do when the Python itself could not run the notebook, before any cell ran: nbconvert or a kernel
+ * missing, or no Python 3 at all (`--python /bin/false`). Empty when the failure says nothing of the kind.
+ */
+export function runnerAdvice(stderr: string, python: string): string {
+  const missing = /No module named '?(nbconvert|nbclient|nbformat|ipykernel|jupyter_client)\b/.exec(stderr)?.[1];
+  if (missing !== undefined) return `\n${python} cannot import ${missing}, which --execute needs to run the notebook: install nbconvert and ipykernel for that Python (\`${python} -m pip install nbconvert ipykernel\`), or choose another with --python or NBPROMOTE_PYTHON`;
+  if (/NoSuchKernel|No such kernel/.test(stderr)) return `\nthe notebook names a kernel ${python} does not have: install ipykernel for that Python (\`${python} -m ipykernel install --user\`), or choose another with --python or NBPROMOTE_PYTHON`;
+  if (!/Traceback|Error/.test(stderr)) return `\nis ${python} a Python 3 interpreter with nbconvert? Choose one with --python or NBPROMOTE_PYTHON`;
+  return '';
 }
 
 /** How long the stopped processes have to exit after SIGTERM before they get SIGKILL. */

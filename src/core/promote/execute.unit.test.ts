@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NbpromoteError } from '../errors';
 import { notebookJson, PYTHON, runPipeline } from '../scaffold/testing';
 import { silentLogger } from '../util/logger';
-import { executeForMetrics, executeNotebook, failedCell } from './execute';
+import { executeForMetrics, executeNotebook, failedCell, runnerAdvice } from './execute';
 import { promoteNotebook } from './promote';
 
 // nbconvert's stderr when a cell fails inside pandas (colours removed, nbconvert's own frames cut): the
@@ -50,6 +50,16 @@ const cells = new Map([
   [7, { index: 8, id: 'c008' }],
   [9, { index: 10 }],
 ]);
+
+// Round 34 C: a Python without nbconvert got "executing the notebook failed" and no next step.
+describe('runnerAdvice', () => {
+  it('says what to install, or to choose another Python, when the Python could not run the notebook at all', () => {
+    assert.match(runnerAdvice('/usr/bin/python3: No module named nbconvert\n', '/usr/bin/python3'), /cannot import nbconvert, which --execute needs[^]*-m pip install nbconvert ipykernel[^]*--python or NBPROMOTE_PYTHON/);
+    assert.match(runnerAdvice("jupyter_client.kernelspec.NoSuchKernel: No such kernel named python3\n", 'py'), /names a kernel py does not have/);
+    assert.match(runnerAdvice('', '/bin/false'), /is \/bin\/false a Python 3 interpreter with nbconvert\?/);
+    assert.equal(runnerAdvice('Traceback (most recent call last):\nValueError: bad\n', 'py'), '');
+  });
+});
 
 describe('failedCell', () => {
   it('names the cell that was running and its line, from the last traceback of a chain', () => {
