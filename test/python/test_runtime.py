@@ -1007,6 +1007,16 @@ def _fill_nested(splits):
         _fill_age(frame)  # two levels down
 
 
+def _deeply_nested():
+    # Round 34 D: a config nested four levels (Hydra, OmegaConf) was not seen changing.
+    train = {"age": [None, 40]}
+    return train, None, {"l1": {"l2": {"l3": {"l4": train}}}}
+
+
+def _fill_deep(splits):
+    _fill_age(splits["l1"]["l2"]["l3"]["l4"])
+
+
 @pytest.mark.parametrize(
     "make, outputs, change, changed_input, read, read_inputs, output, first",
     [
@@ -1015,8 +1025,9 @@ def _fill_nested(splits):
         (_frame_and_column, ["frame", "income"], _impute, "income", _mean_income, ["frame", "weight"], "mean", 18.0),
         (_boxed_and_nested, ["train", "box", "splits"], _fill_boxed, "box", _mean_age, ["train", "weight"], "mean_age", 35.0),
         (_boxed_and_nested, ["train", "box", "splits"], _fill_nested, "splits", _mean_age, ["train", "weight"], "mean_age", 35.0),
+        (_deeply_nested, ["train", "box", "splits"], _fill_deep, "splits", _mean_age, ["train", "weight"], "mean_age", 35.0),
     ],
-    ids=["generator-held-by-an-estimator", "numpy-view", "pandas-column", "attribute", "two-levels"],
+    ids=["generator-held-by-an-estimator", "numpy-view", "pandas-column", "attribute", "two-levels", "four-levels"],
 )
 def test_a_value_changed_through_what_holds_it_or_shares_its_memory_reaches_later_steps_from_the_cache(tmp_path, make, outputs, change, changed_input, read, read_inputs, output, first):
     pytest.importorskip("pandas")

@@ -2115,8 +2115,9 @@ _CHANGED_ENTRY = "\0nbpromote-changed"
 #: The most objects a value is searched through for the values it holds (``_held``), and the most items of one
 #: container that are searched.
 MAX_WATCHED_ITEMS = 1000
-#: How deep ``_held`` looks: a dict of tuples of frames, an object holding an estimator holding a generator.
-MAX_HELD_DEPTH = 3
+#: How deep ``_held`` looks: a dict of tuples of frames, an object holding an estimator holding a generator, a
+#: config nested as Hydra and OmegaConf nest them (round 34 D: 4 levels were not seen). MAX_WATCHED_ITEMS bounds the cost.
+MAX_HELD_DEPTH = 6
 #: The libraries whose objects ``_held`` does not look inside (their attributes are internals: a frame's blocks).
 _OPAQUE_LIBRARIES = ("pandas", "numpy", "scipy", "polars", "pyarrow", "torch", "tensorflow")
 
