@@ -885,6 +885,8 @@ class GraphBuilder {
     for (const s of f.starImports) addOnce(this.starImports, s);
     for (const use of f.externalUses) {
       if (unit.local.has(use.name)) {
+        // An earlier cell of the step bound it on some paths only: this cell may read the earlier value.
+        this.keepIfUnbound(unit, use.name);
         this.checkReadAcrossSplit(unit, cell, use);
         continue;
       }

@@ -284,6 +284,14 @@ describe('buildStepGraph', () => {
       [['metrics'], 'm = scaled'],
     ]);
     assert.deepEqual(step(read, 'tune').inputs, ['scale']);
+    // Or a later cell of the same step reads it.
+    const split = graphOf([
+      [['step:load'], 'scale = 1.0'],
+      [['step:tune'], 'if flag():\n    scale = 10.0'],
+      [[], 'scaled = 2 * scale'],
+      [['metrics'], 'm = scaled'],
+    ]);
+    assert.deepEqual(step(split, 'tune').inputs, ['scale']);
   });
 
   // Round 34 A: `parts = !ls data/raw/*.csv` listed a folder the cache key did not know.

@@ -304,7 +304,17 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const keptShown = lastShown?.code_sha256 === codeHash && Object.keys(lastShown.metrics).length > 0 ? lastShown : undefined;
   const shown = executed === undefined && keptShown !== undefined ? shownFromLock(keptShown) : shownNow;
   const fromOutputs = expectedFrom(shownNow, undefined);
-  const shownRecord: LockShownMetrics | undefined = Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals } : keptShown;
+  const metricsCount = metricsCells[metricsCells.length - 1]?.cell.executionCount;
+  // Code changed since the last promotion read the outputs, and the last metrics cell shows the same values
+  // under the same execution count: the outputs were not made again (round 34 D). The record stays the old one,
+  // so every promotion and check says it until the notebook runs again.
+  const notRerun = executed === undefined && !cleared && old?.shown_metrics !== undefined && old.shown_metrics.code_sha256 !== codeHash && typeof metricsCount === 'number' && old.shown_metrics.execution_count === metricsCount && sameNumbers(fromOutputs.expected, old.shown_metrics.metrics);
+  if (notRerun) {
+    const message = `the notebook's code changed since the last promotion, but its metrics cell shows the same values under the same execution count (${metricsCount}) as then: its saved outputs look older than its code, so the expected metrics may be the old code's. Run the notebook and save it, or promote with --execute`;
+    const cell = metricsCells[metricsCells.length - 1]?.cell;
+    problems.push({ severity: 'warning', code: 'outputs-not-rerun', message, file: request.notebook, ...(cell === undefined ? {} : { cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }) }) });
+  }
+  const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, execution_count: typeof metricsCount === 'number' ? metricsCount : null } : keptShown;
   let droppedShown = false;
   if (executed === undefined && lastShown !== undefined && Object.keys(lastShown.metrics).length > 0) {
     const count = Object.keys(lastShown.metrics).length;
@@ -960,6 +970,12 @@ function handEditProblem(file: string, edit: HandEdit, lockFound: boolean): Prob
     message: `${edit.path} ${what}; nothing was written. Promote with --merge to combine your edits with the notebook's changes, or --force to replace it and keep yours as ${edit.path}.orig`,
     file,
   };
+}
+
+/** Whether two records of metric values hold the same names and numbers (and at least one). */
+function sameNumbers(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const names = Object.keys(a);
+  return names.length > 0 && names.length === Object.keys(b).length && names.every((name) => b[name] === a[name]);
 }
 
 function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: ReadonlyMap<string, number> | undefined): { expected: Record<string, number>; decimals: Record<string, number> } {

@@ -787,7 +787,7 @@ describe('re-promotion', function () {
     const first = await run();
     assert.ok(first.ok, JSON.stringify(first.problems));
     assert.match(yaml(), /expected: \{score: 0\.3464\}/);
-    assert.match(lock(), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.3464\}\n {2}shown_decimals: \{score: 4\}\n$/);
+    assert.match(lock(), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.3464\}\n {2}shown_decimals: \{score: 4\}\n {2}execution_count: 5\n$/);
     // Cleared: check is up to date, and promotion changes nothing and says why.
     write(cells, false);
     const check = await run({ dryRun: true });
@@ -811,6 +811,30 @@ describe('re-promotion', function () {
     assert.deepEqual(later.problems.filter((p) => p.code.startsWith('shown-metrics')), []);
   });
 
+  // Round 34 D: a cell edited and promoted again without running the notebook: the test failed "expected 9".
+  it('code changed since the last promotion with the metrics cell showing the same values and execution count: outputs-not-rerun, at every promotion until they change', async () => {
+    const cells = edit(base, 'metrics', 'score = root / 10\nprint(f"score: {score:.4f}")');
+    const write = (source: readonly Cell[], count: number, text: string): void => {
+      const notebook = JSON.parse(notebookJson(source)) as { cells: Record<string, unknown>[] };
+      notebook.cells = notebook.cells.map((c) => (c['id'] === 'metrics' ? { ...c, execution_count: count, outputs: [{ output_type: 'stream', name: 'stdout', text }] } : c));
+      writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(notebook));
+    };
+    const run = (options: Partial<PromoteRequest> = {}): Promise<PromoteOutcome> => promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', ...options });
+    const warned = (outcome: PromoteOutcome): string[] => outcome.problems.filter((p) => p.code === 'outputs-not-rerun').map((p) => `${p.cellIndex ?? '-'} ${p.message.slice(0, 60)}`);
+    write(cells, 7, 'score: 0.3464\n');
+    assert.deepEqual(warned(await run()), []);
+    const changedCells = edit(cells, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)');
+    write(changedCells, 7, 'score: 0.3464\n');
+    const expected = [`${cells.findIndex((c) => c.id === 'metrics')} the notebook's code changed since the last promotion, but it`];
+    assert.deepEqual(warned(await run()), expected);
+    assert.deepEqual(warned(await run({ dryRun: true })), expected, 'check says it too');
+    // Run again: another count (or other values) and nothing is said.
+    write(changedCells, 12, 'score: 0.4899\n');
+    assert.deepEqual(warned(await run()), []);
+    write(changedCells, 12, 'score: 0.4899\n');
+    assert.deepEqual(warned(await run()), []);
+  });
+
   it('a lock written before it recorded the metrics the outputs showed still loads; cleared outputs then give no expected metric', async () => {
     const cells = edit(base, 'metrics', 'score = root / 10\nprint(score)');
     const notebook = JSON.parse(notebookJson(cells)) as { cells: Record<string, unknown>[] };
@@ -819,7 +843,7 @@ describe('re-promotion', function () {
     const first = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     assert.ok(first.ok, JSON.stringify(first.problems));
     const lockPath = join(dir, 'out', 'nbpromote.lock');
-    assert.match(readFileSync(lockPath, 'utf8'), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.34641016151377546\}\n {2}shown_decimals: \{\}\n$/);
+    assert.match(readFileSync(lockPath, 'utf8'), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.34641016151377546\}\n {2}shown_decimals: \{\}\n {2}execution_count: 5\n$/);
     writeFileSync(lockPath, readFileSync(lockPath, 'utf8').replace(/shown_metrics:\n(?: {2}.*\n)+/, ''));
     assert.doesNotMatch(readFileSync(lockPath, 'utf8'), /shown_metrics/);
     const cleared = await promote(cells);
