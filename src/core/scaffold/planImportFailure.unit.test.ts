@@ -33,6 +33,15 @@ describe('planPromotion: modules failing at import, relative paths in errors', f
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Promotes `cells`, runs the pipeline with --json, which must fail (exit 1): its one JSON document. */
+  async function failedRun(cells: Parameters<typeof promoteCells>[0], label: string): Promise<{ out: string; doc: RunJson }> {
+    const { dir, out } = await promoteCells(cells, label);
+    dirs.push(dir);
+    const run = pipeline(out, '--json');
+    assert.equal(run.status, 1, run.stderr);
+    return { out, doc: JSON.parse(run.stdout) as RunJson };
+  }
+
   it('the shared code failing at import fails the run naming its cell and line and the folder, records it, and prints the one JSON object', async () => {
     const { dir, out } = await promoteCells(
       [
@@ -74,7 +83,7 @@ describe('planPromotion: modules failing at import, relative paths in errors', f
 
   // Round 34 C: `sys.exit(0)` in the shared code exited 0 with no cell named and no run recorded.
   it('the shared code calling sys.exit at import ends the run as a step calling it does: cell and line named, recorded', async () => {
-    const { dir, out } = await promoteCells(
+    const { doc } = await failedRun(
       [
         { tags: ['imports'], source: 'import sys' },
         { tags: ['functions'], source: 'LIMIT = 3\nif LIMIT > 2:\n    sys.exit(0)' },
@@ -82,27 +91,19 @@ describe('planPromotion: modules failing at import, relative paths in errors', f
       ],
       'import-exit',
     );
-    dirs.push(dir);
-    const run = pipeline(out, '--json');
-    assert.equal(run.status, 1, run.stderr);
-    const doc = JSON.parse(run.stdout) as RunJson;
     assert.equal(doc.error, 'the shared code called sys.exit(0) in notebook cell 2 (id c1), line 3: the pipeline stops there');
     assert.deepEqual([doc.status, doc.steps], ['failed', [{ name: 'load', status: 'skipped' }]]);
     assert.ok(doc.run_id !== null);
   });
 
   it('a step module failing at import (a library that is not installed) fails the run naming the step', async () => {
-    const { dir, out } = await promoteCells(
+    const { out, doc } = await failedRun(
       [
         { tags: ['step:load'], source: 'rows = [1, 2, 3]' },
         { tags: ['step:train'], source: 'import nbpromote_not_installed_xyz\nmodel = nbpromote_not_installed_xyz.fit(rows)' },
       ],
       'import-step',
     );
-    dirs.push(dir);
-    const run = pipeline(out, '--json');
-    assert.equal(run.status, 1, run.stderr);
-    const doc = JSON.parse(run.stdout) as RunJson;
     // The import is hoisted to the top of the module, where no cell comment names its line: found in the notebook.
     assert.equal(doc.error, "the module of step 'train' failed in notebook cell 2, line 1: ModuleNotFoundError: No module named 'nbpromote_not_installed_xyz'");
     assert.deepEqual(doc.steps.map((s) => s.status), ['skipped', 'skipped']);
