@@ -65,6 +65,18 @@ describe('planPromotion: a notebook that moves to the project root and imports i
     if (flakes.error === undefined && !/No module named pyflakes/.test(flakes.stderr)) assert.equal(flakes.stdout + flakes.stderr, '');
   });
 
+  // Round 35 F: `%cd ..` then `sys.path.append("src")` made the entry the notebook folder's src/: ModuleNotFoundError.
+  it('reads a relative sys.path entry the first cells add after moving from the folder they moved to', async function () {
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    writeFileSync(join(root, 'src', 'mylib.py'), 'def double(x):\n    return 2 * x\n');
+    for (const [name, move] of [['cdpath', '%cd ..'], ['chdirpath', 'import os\nos.chdir("..")']] as const) {
+      writeFileSync(join(root, 'notebooks', `${name}.ipynb`), notebookJson([{ source: `${move}\nimport sys\nsys.path.append("src")` }, { tags: ['imports'], source: 'from mylib import double' }, { tags: ['step:compute'], source: 'value = double(21)' }, { tags: ['metrics'], source: 'print("value:", value)' }]));
+      const outcome = await promoteNotebook({ notebook: `notebooks/${name}.ipynb`, cwd: root, out: `out_${name}`, toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.equal(runPipelineOf(name, join(root, `out_${name}`)).metrics['value'], 42, name);
+    }
+  });
+
   it('warns, naming the cell and line, where a step moves to a folder known only when it runs', async () => {
     const cells = [{ tags: ['imports'], source: 'import os\nfrom src.features import build' }, { ...load, source: `x = 1\nos.chdir(os.path.dirname(os.getcwd()))\n${load.source}` }, metrics];
     writeFileSync(join(root, 'notebooks', 'unknown.ipynb'), notebookJson(cells));

@@ -1203,6 +1203,13 @@ class _Run:
             parts.append(("import-read", f"{path}={fingerprint}"))
         for variable in self.fingerprints.environment(function):
             parts.append(("environ", variable))
+        # A step it runs after for a file it reads (`joblib.dump(model, path)` there, `joblib.load(path)` here): a
+        # pickle refers to its classes by name, so new code of theirs can leave the file the same bytes (round
+        # 35 F). The code of that step, and of the modules it uses, is part of this key.
+        for other in step.get("after") or []:
+            maker = self.functions.get(other)
+            if maker is not None:
+                parts.append(("after-code", f"{other}={self.fingerprints.code(maker)}"))
         for name in step["inputs"]:
             if name in known:
                 parts.append(("from-step", f"{name}={known[name]}"))
@@ -2048,8 +2055,8 @@ def _working_directory(path: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def notebook_folder(folder: Path, module: str | None = None) -> Iterator[None]:
     """Runs the block (the shared code, at import) in the notebook's folder, as the notebook ran it, so its
-    relative paths mean the same; entries it adds to ``sys.path`` relative to that folder are made absolute,
-    so they keep meaning it afterwards. A folder the block moved to (``os.chdir(root)``) goes first on
+    relative paths mean the same; entries it adds to ``sys.path`` relative to the folder it leaves (that one, or
+    one it moved to) are made absolute, so they keep meaning it afterwards. A folder the block moved to (``os.chdir(root)``) goes first on
     ``sys.path``: Jupyter imports from the current folder, so the steps' modules import from there. Where the
     folder does not exist (an installed package), the block runs where it is. The files the block opens for
     reading are kept as ``module``'s (``_IMPORT_READS``): the keys of the steps using it cover them."""
@@ -2067,7 +2074,10 @@ def notebook_folder(folder: Path, module: str | None = None) -> Iterator[None]:
                 setattr(ex, _FOLDER_ATTRIBUTE, os.getcwd())  # for ``_relative_to``
             raise
         finally:
-            sys.path[:] = [p if p in before or os.path.isabs(p) else os.path.normpath(os.path.join(folder, p)) for p in sys.path]
+            # Python reads a relative entry from the current folder at each import, so in the notebook it meant the
+            # folder the code left it in (`%cd ..` then `sys.path.append("src")`: the project's src/, round 35 F).
+            here = os.getcwd()
+            sys.path[:] = [p if p in before or os.path.isabs(p) else os.path.normpath(os.path.join(here, p)) for p in sys.path]
             if module is not None:
                 opened = sorted({os.path.normpath(path) for path in watch.opened})
                 _IMPORT_READS[module] = opened
@@ -2422,6 +2432,8 @@ def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
             words = path if near.startswith(os.path.join("..", "..")) else near
         elif label == "environ":
             words = "environment variable " + re.split(r"=| unset$", text, maxsplit=1)[0]
+        elif label == "after-code":
+            words = f"the code of step {text.split('=', 1)[0]}, whose files it reads,"
         else:
             words = _KEY_PART_WORDS.get(label, label)
         summary[words] = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
