@@ -516,7 +516,10 @@ class GraphBuilder {
         // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1.)
         const code = field.expression.replace(/(["'])(?:(?!\1)[^\\]|\\.)*\1/g, '""');
         const taken = (n: string): boolean => this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`\\b${n}\\b`).test(code);
-        const name = label === undefined || taken(label) ? (label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : 'value') : label;
+        // Its last word taken (`PR AUC` then `ROC AUC`): the label's words (`roc_auc`), then `<word>_shown`.
+        const words = labelWords(field.before);
+        const fallback = words !== undefined && words !== label && !taken(words) ? words : label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : 'value';
+        const name = label === undefined || taken(label) ? fallback : label;
         // Named by its label: the package binds that name where the line prints the value, and records it.
         if (name !== 'value' && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
           this.printedValues.push({ cellIndex: cell.index, line: i + 1, expression: field.expression, name });
@@ -1975,6 +1978,17 @@ function labelName(before: string): string | undefined {
     if (!LABEL_FILLERS.has(word) && !PYTHON_KEYWORDS.has(word)) return word;
   }
   return undefined;
+}
+
+/**
+ * The words of a label as one name (`ROC AUC: ` -> `roc_auc`, `f1 at best-F1 threshold` -> `f1_best_f1_threshold`),
+ * fillers left out, at most 40 characters; undefined when nothing or one word is left (labelName has it).
+ */
+function labelWords(before: string): string | undefined {
+  const plain = before.replace(/\\[ntr]/g, ' ').normalize('NFKD').replace(/\p{M}/gu, '');
+  const words = (plain.match(/[\p{L}\p{N}_]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => /^\w+$/.test(w) && !LABEL_FILLERS.has(w));
+  const name = words.join('_');
+  return words.length < 2 || name.length > 40 || !/^[A-Za-z_]\w*$/.test(name) || PYTHON_KEYWORDS.has(name) ? undefined : name;
 }
 
 /**

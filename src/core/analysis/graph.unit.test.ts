@@ -1111,8 +1111,14 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
   it('a word inside a string of the printed expression does not take the label: "%" and .format name alike', () => {
     for (const line of ['print("Gentoo f1 = %.4f, Adelie f1 = %.4f" % (rep["G"]["f1-score"], rep["A"]["f1-score"]))', 'print("Gentoo f1 = {:.4f}, Adelie f1 = {:.4f}".format(rep["G"]["f1-score"], rep["A"]["f1-score"]))']) {
       const g = graphOf([[['step:a'], "rep = {'G': {'f1-score': 0.9}, 'A': {'f1-score': 0.8}}"], [['metrics'], line]]);
-      assert.deepEqual(g.printedValues?.map((v) => [v.expression, v.name]), [['rep["G"]["f1-score"]', 'f1'], ['rep["A"]["f1-score"]', 'f1_shown']], line);
+      assert.deepEqual(g.printedValues?.map((v) => [v.expression, v.name]), [['rep["G"]["f1-score"]', 'f1'], ['rep["A"]["f1-score"]', 'adelie_f1']], line);
     }
+  });
+
+  // Round 35 F: "ROC AUC" after "PR AUC" was auc_shown, "f1 at best-F1 threshold" threshold_shown.
+  it('a label whose last word is taken names the value by its words', () => {
+    const g = graphOf([[['step:a'], 's = [0.1, 0.9]\nthreshold = 0.5'], [['metrics'], 'print("PR AUC: %.4f" % min(s))\nprint("ROC AUC: %.4f" % max(s))\nprint(f"f1 at best-F1 threshold: {sum(s):.4f}")']]);
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['auc', 'roc_auc', 'f1_best_f1_threshold']);
   });
 
   it('a printed tuple or list (a confidence interval) is no metric, and no message says the run records it', () => {
