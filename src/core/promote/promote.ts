@@ -45,7 +45,7 @@ import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, isDur
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
-import { importedModules, metricNames, planPromotion, sharedVersions } from '../scaffold/plan';
+import { importedModules, metricNames, parametersReadByMetrics, planPromotion, sharedVersions } from '../scaffold/plan';
 import { inferredDependencies, missingDependencies, missingDependenciesMessage } from '../scaffold/dependencies';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
@@ -297,6 +297,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const failedAbove = executed !== undefined ? undefined : notebook.cells.find((c) => c.kind === 'code' && c.index < lastMetricsIndex && !metricsCells.some((m) => m.cell.index === c.index) && roles.cells[c.index]?.roles.includes('skip') !== true && savedError(c) !== undefined);
   const clashes: DisplayClash[] = [];
   const shownNow = failedAbove === undefined ? expectedMetricsFromOutputs(metricsCells, runMetricNames, clashes) : new Map<string, ExpectedMetric>();
+  // A parameter the metrics print (`print(f"F1 @ {THRESHOLD}: ...")`) is no metric the run records (round 35 E).
+  for (const name of parametersReadByMetrics(graph)) if (!runMetricNames.includes(name)) shownNow.delete(name);
   // Outputs cleared (Jupyter's Clear All Outputs, nbstripout): the metrics cells show nothing. What the last
   // promotion read from their outputs is what this code shows while the code is the same, as `executed` is kept.
   const cleared = metricsCells.length > 0 && metricsCells.every((m) => (m.cell.outputs ?? []).length === 0);

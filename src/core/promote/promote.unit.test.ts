@@ -20,6 +20,8 @@ interface Cell {
   readonly id: string;
   readonly tags: readonly string[];
   readonly source: string;
+  /** Saved outputs (none when absent). */
+  readonly outputs?: readonly unknown[];
 }
 
 const base: readonly Cell[] = [
@@ -32,7 +34,7 @@ const base: readonly Cell[] = [
 
 function notebookJson(cells: readonly Cell[]): string {
   return JSON.stringify({
-    cells: cells.map((c) => ({ cell_type: 'code', id: c.id, metadata: { tags: c.tags }, execution_count: null, outputs: [], source: c.source })),
+    cells: cells.map((c) => ({ cell_type: 'code', id: c.id, metadata: { tags: c.tags }, execution_count: null, outputs: c.outputs ?? [], source: c.source })),
     metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
     nbformat: 4,
     nbformat_minor: 5,
@@ -467,11 +469,16 @@ describe('re-promotion', function () {
     const cells: Cell[] = [
       { id: 'p', tags: ['parameters'], source: 'THRESHOLD = 0.5\nK = 3' },
       { id: 'fit', tags: ['step:fit'], source: 'f1 = 0.8 * THRESHOLD' },
-      { id: 'm', tags: ['metrics'], source: 'print(f"F1 @ {THRESHOLD}: {f1:.4f}")\nprint("k:", K)' },
+      { id: 'm', tags: ['metrics'], source: 'print(f"F1 @ {THRESHOLD}: {f1:.4f}")\nprint("k:", K)', outputs: [{ output_type: 'stream', name: 'stdout', text: 'F1 @ 0.5: 0.4000\nk: 3\n' }] },
     ];
     const outcome = await promote(cells, { dryRun: true });
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
     assert.deepEqual([...(outcome.metricsProbe?.names ?? [])].sort(), ['f1']);
+    // Nor an expected metric read from the saved output (round 35 E: the test then failed "THRESHOLD is missing").
+    assert.deepEqual(outcome.expectedMetrics, { f1: 0.4 });
+    // A threshold a step tunes is a result.
+    const tuned = await promote([cells[0] as Cell, { id: 'fit', tags: ['step:fit'], source: 'f1 = 0.8 * THRESHOLD\nTHRESHOLD = 0.3' }, cells[2] as Cell], { dryRun: true });
+    assert.deepEqual([...(tuned.metricsProbe?.names ?? [])].sort(), ['THRESHOLD', 'f1']);
   });
 
   it('metrics: names a tuple binds count, and the --execute probe reads what the cell shows', async () => {

@@ -1700,6 +1700,11 @@ function readOnly(code: string, at: number, length: number): boolean {
  * cells assign, print (bare or in an f-string) or show last, and the step values they read, which they often
  * only print (`print(f"auc={auc:.4f}")`, a loop printing a dict of scores). Parameters are not metrics.
  */
+/** The parameters the metrics cells read as the parameters give them (no step sets them again): no metrics. */
+export function parametersReadByMetrics(graph: StepGraph): Set<string> {
+  return new Set(graph.edges.filter((e) => e.to === 'metrics' && e.from === 'parameters').map((e) => e.name));
+}
+
 export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, GeneratedCell>): string[] {
   const metrics = graph.metrics;
   if (metrics === undefined) return [];
@@ -1720,8 +1725,9 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)];
   const printed = (graph.printedValues ?? []).map((v) => v.name);
   // A parameter printed beside a result (`print(f"F1 @ {THRESHOLD}: {f1:.4f}")`) is an input, in the run's
-  // parameters already: no metric.
-  const printedNames = (cell: GeneratedCell | undefined): string[] => (cell?.printedNames ?? []).filter((n) => !parameters.has(n));
+  // parameters already: no metric. One a step sets (a tuned threshold) is.
+  const given = parametersReadByMetrics(graph);
+  const printedNames = (cell: GeneratedCell | undefined): string[] => (cell?.printedNames ?? []).filter((n) => !given.has(n));
   return [...new Set([...metrics.cells.flatMap((c) => [...bound(cells.get(c.index)), ...printedNames(cells.get(c.index))]), ...printed, ...fromSteps])];
 }
 
