@@ -136,28 +136,30 @@ export function globalConfigChanges(code: string, imported: ReadonlyMap<string, 
 }
 
 /**
- * Lines taking a shell command's output (`parts = !ls data/raw/*.csv`, `%sx find ...`, `subprocess.check_output`,
- * `subprocess.run(..., capture_output=True)`, `os.popen(...).read()`): what the command sees (a folder's files, a
- * git commit, a server) is no input the cache key knows.
+ * A shell command's output taken (`parts = !ls data/raw/*.csv`, `%sx find ...`, `subprocess.check_output`,
+ * `sp.run(..., capture_output=True)` over several lines, `os.popen(...).read()`): what the command sees (a
+ * folder's files, a git commit, a server) is no input the cache key knows. Not output thrown away
+ * (`stdout=subprocess.DEVNULL`) nor `!` in an f-string field (`{x=!r}`).
  */
 const SHELL_OUTPUT = new RegExp(
   [
-    String.raw`=\s*!\s*\S`,
-    String.raw`=\s*%\s*(?:sx|system)\b`,
-    String.raw`(?<![\w.])(?:subprocess\.)?(?:check_output|getoutput|getstatusoutput)\s*\(`,
-    String.raw`(?<![\w.])(?:subprocess\.)?(?:run|Popen)\s*\((?=.*(?:capture_output\s*=\s*True|stdout\s*=))`,
+    String.raw`^[ \t]*[\w., ]+=[ \t]*!\s*\S`,
+    String.raw`^[ \t]*[\w., ]+=[ \t]*%[ \t]*(?:sx|system)\b`,
+    String.raw`(?<![\w])(?:\w+\.)?(?:check_output|getoutput|getstatusoutput)\s*\(`,
+    String.raw`(?<![\w])(?:\w+\.)?(?:run|Popen)\s*\([^()]*(?:\([^()]*\)[^()]*)*?(?:capture_output\s*=\s*True|stdout\s*=\s*(?!(?:\w+\.)?DEVNULL\b|None\b))`,
     String.raw`(?<![\w.])os\.popen\s*\(`,
   ].join('|'),
+  'm',
 );
 
-/** The first line of `code` (a cell) using a shell command's output (see SHELL_OUTPUT); comments do not count. */
+/** The first place in `code` (a cell) using a shell command's output (see SHELL_OUTPUT): its line and text; comments do not count. */
 export function shellOutputRead(code: string): { readonly line: number; readonly call: string } | undefined {
-  if (!/[!%]|subprocess|popen|check_output|getoutput/.test(code)) return undefined;
-  for (const [i, raw] of code.split('\n').entries()) {
-    const line = raw.replace(/#.*$/, '');
-    if (SHELL_OUTPUT.test(line)) return { line: i + 1, call: line.trim() };
-  }
-  return undefined;
+  if (!/[!%]|subprocess|popen|check_output|getoutput|\brun\s*\(|Popen/.test(code)) return undefined;
+  const plain = code.replace(/#.*$/gm, '');
+  const m = SHELL_OUTPUT.exec(plain);
+  if (m === null) return undefined;
+  const line = plain.slice(0, m.index).split('\n').length + (m[0].startsWith('\n') ? 1 : 0);
+  return { line, call: (code.split('\n')[line - 1] ?? '').trim() };
 }
 
 /** Calls that read the calendar time: what a step computes from one differs from run to run. */

@@ -305,8 +305,14 @@ describe('buildStepGraph', () => {
       assert.match(g.steps[0]?.alwaysRuns ?? '', /^load uses a shell command's output \(cell 2 line 2\)/, code);
       assert.deepEqual(g.problems.filter((p) => p.code === 'shell-output-in-step').map((p) => [p.severity, p.cellIndex, p.line]), [['info', 1, 2]], code);
     }
-    const quiet = graphOf([[['imports'], 'import subprocess'], [['step:load'], 'subprocess.run(["make", "data"], check=True)\nn = 1'], [['metrics'], 'm = n']]);
-    assert.equal(quiet.steps[0]?.alwaysRuns, undefined);
+    // An alias, a call black spread over lines (round 35 E).
+    const spread = graphOf([[['imports'], 'import subprocess as sp'], [['step:load'], 'n = 1\nr = sp.run(\n    ["ls", "data"],\n    capture_output=True,\n)'], [['metrics'], 'm = n']]);
+    assert.match(spread.steps[0]?.alwaysRuns ?? '', /\(cell 2 line 2\)/);
+    // Output thrown away, or an f-string's `!r`: nothing used.
+    for (const code of ['subprocess.run(["make", "data"], check=True)', 'subprocess.run(["make"], stdout=subprocess.DEVNULL)', 'print(f"{n=!r}")']) {
+      const quiet = graphOf([[['imports'], 'import subprocess'], [['step:load'], `n = 1\n${code}`], [['metrics'], 'm = n']]);
+      assert.equal(quiet.steps[0]?.alwaysRuns, undefined, code);
+    }
   });
 
   it('steps writing one file run at every run, with a warning naming the file and the steps; a file read then written is a warning', () => {

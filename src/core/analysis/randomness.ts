@@ -128,6 +128,7 @@ export function unseededDraws(texts: readonly string[], leftOut: readonly string
   const pandas = texts.some((text) => /\bpandas\b/.test(text));
   const draws: UnseededDraw[] = [];
   for (const [i, text] of texts.entries()) {
+    draws.push(...setOrders(text, i));
     if (!DRAW_WORDS.test(text)) continue;
     let literals: [number, number][] | undefined;
     for (const m of text.matchAll(DRAWS)) {
@@ -141,17 +142,23 @@ export function unseededDraws(texts: readonly string[], leftOut: readonly string
       if (message === undefined) continue;
       draws.push({ text: i, line: lineOf(text, at), message: `${message}: every run gives other numbers, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one draw)` });
     }
-    if (!text.includes('set')) continue;
-    for (const m of text.matchAll(SET_ORDER)) {
-      const at = m.index ?? 0;
-      const open = at + m[0].length - 1;
-      const items = text.slice(open + 1, closingParen(text, open));
-      if (!STRING_ITEMS.test(items) || insideRanges(stringAndCommentRanges(text), at)) continue;
-      const how = m[0].replace(/\s+/g, '').replace(/\($/, '');
-      draws.push({ text: i, line: lineOf(text, at), message: `${how}(...) takes a set's items in the order of their hashes, which Python draws anew in every process for strings (column names, keys): every run may give another order, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one order). Use sorted(set(...))` });
-    }
   }
   return draws;
+}
+
+/** The places `text` (the `index`th) takes a set of strings in its own order (see SET_ORDER). */
+function setOrders(text: string, index: number): UnseededDraw[] {
+  if (!text.includes('set')) return [];
+  const found: UnseededDraw[] = [];
+  for (const m of text.matchAll(SET_ORDER)) {
+    const at = m.index ?? 0;
+    const open = at + m[0].length - 1;
+    const items = text.slice(open + 1, closingParen(text, open));
+    if (!STRING_ITEMS.test(items) || insideRanges(stringAndCommentRanges(text), at)) continue;
+    const how = m[0].replace(/\s+/g, '').replace(/\($/, '');
+    found.push({ text: index, line: lineOf(text, at), message: `${how}(...) takes a set's items in the order of their hashes, which Python draws anew in every process for strings (column names, keys): every run may give another order, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one order). Use sorted(set(...))` });
+  }
+  return found;
 }
 
 /** A set's items taken in its own order: `list(set(...))`, `tuple(set(...))`, `for c in set(...)`, `[... for c in set(...)]`. */

@@ -530,6 +530,9 @@ describe('re-promotion', function () {
     const warnings = outcome.problems.filter((p) => p.code === 'not-reproducible');
     assert.deepEqual(warnings.map((p) => p.line), [2, 3, 6]);
     assert.match(warnings[0]?.message ?? '', /list\(set\(\.\.\.\) takes a set's items in the order of their hashes[^]*Use sorted\(set\(\.\.\.\)\)/);
+    // Also in a cell with no draw of random numbers (round 35 E: only cells naming one were searched).
+    const alone = await promote([{ id: 'load', tags: ['step:load'], source: 'df = make()\ncols = list(set(df.columns))' }], { dryRun: true });
+    assert.deepEqual(alone.problems.filter((p) => p.code === 'not-reproducible').map((p) => p.line), [2]);
   });
 
   it("a percent script's problems name the line in the file too", async () => {

@@ -349,8 +349,9 @@ class Walker {
   /**
    * The names each top-level statement leaves bound whatever path it takes (`before[k]`: those bound before
    * statement k), and `maybe`: the names the cell binds at the top level on some paths only. An `if` binds on
-   * every path what each of its branches binds (with an `else`); a `for`, `while` or `match` body may not run;
-   * a `try` what its body and every handler bind (and its `finally`); a `with` body runs. A function's `global` writes count as
+   * every path what each of its branches binds (with an `else`); a `for`, `while` or `match` body may not run
+   * (a `for` target counts as bound); a `try` what its body and every handler bind (and its `finally`); a `with`
+   * what its body binds on every path. A function's `global` writes count as
    * neither (they bind when it is called).
    */
   private definitelyBound(): { before: { start: number; names: ReadonlySet<string> }[]; maybe: Set<string>; assigned: ModuleBind[] } {
@@ -383,10 +384,21 @@ class Walker {
           const [first, ...rest] = branches;
           return [...own, ...[...(first ?? [])].filter((name) => rest.every((b) => b.has(name)))];
         }
-        case 'for_statement':
+        // A loop's target counts as bound (round 35 E): a loop that runs no time and leaves the earlier value for
+        // a read after it is rare, and taking it would tie every step reusing `i` or `model` to the one before.
+        case 'for_statement': {
+          const target = field(statement, 'left');
+          return target === undefined ? [] : inside(target);
+        }
         case 'while_statement':
         case 'match_statement':
           return [];
+        // The items' `as` targets, and what the body binds on every path (round 35 E: an `if` in a `with`).
+        case 'with_statement':
+        case 'async_with_statement': {
+          const clause = statement.children.find((c) => c.type === 'with_clause');
+          return [...(clause === undefined ? [] : inside(clause)), ...block(field(statement, 'body') ?? statement.children.find((c) => c.type === 'block'))];
+        }
         case 'try_statement': {
           // The body (with its `else:`) when nothing raises, or a handler when something does; `finally` always.
           const body = block(field(statement, 'body') ?? statement.children.find((c) => c.type === 'block'));

@@ -92,7 +92,9 @@ const table: [string, string, Expect][] = [
   // Round 34 D: bound on some paths only, x may be what earlier cells made (guarded: taken when one did).
   ['a name bound in a conditional counts as bound, and may need an earlier value', 'if cond:\n    x = 1\nprint(x)', { needs: ['cond'], mayNeed: ['x'] }],
   ['a name bound on every path of an if/else, a try and its handlers, or a with counts as bound', 'if c:\n    x = 1\nelse:\n    x = 2\ntry:\n    y = f()\nexcept E:\n    y = 0\nwith g() as h:\n    z = 3\nprint(x, y, z, h)', { needs: ['c', 'f', 'E', 'g'], mayNeed: [] }],
-  ['a loop may not run: a name it binds may need an earlier value; a read inside the loop does not', 'for i in range(n):\n    last = i\n    print(last)\nprint(i, last)', { needs: ['n'], mayNeed: ['i', 'last'] }],
+  // Its target counts as bound (round 35 E: a plot step's `i` became an input of training).
+  ['a loop may not run: a name its body binds may need an earlier value; its target and a read inside do not', 'for i in range(n):\n    last = i\n    print(last)\nprint(i, last)', { needs: ['n'], mayNeed: ['last'] }],
+  ['a with body binds what it binds on every path; an if inside it may not', 'with open(p) as f:\n    data = f.read()\n    if flag:\n        extra = 1\nprint(data, extra, f)', { needs: ['p', 'flag'], mayNeed: ['extra'] }],
   // Round 34 D: `cost` called before `rate = 0.2` reads the rate earlier cells made.
   ['a function reading a name the cell assigns after the def may need an earlier value', 'def cost(x):\n    return x * rate\nbefore = cost(1)\nrate = 0.2', { needs: [], mayNeed: ['rate'] }],
 ];
