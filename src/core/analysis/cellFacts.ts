@@ -4,7 +4,7 @@
  * changed in place).
  */
 import { bareNames, interpolatedNames } from './expectedMetrics';
-import type { CellFacts, NameSite, TopStatement } from './graph';
+import type { CellFacts, NameSite, TopStatement, FrameSelection } from './graph';
 import type { GeneratedCell } from '../scaffold/plan';
 import { NOTEBOOK_FILE_NAME } from '../scaffold/pythonText';
 import { parsePythonLiteral } from './literal';
@@ -89,8 +89,8 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
   const mutates: NameSite[] = [];
   // `pipe = make_pipeline(scaler, clf)`: pipe holds clf; `X_train = X[:450]`: X_train may share X's memory.
   const contains: { name: string; parts: string[]; line: number }[] = [];
-  // `oneWay`: a view whose changes reach its base, whose base's usual changes do not reach it (see columnBase).
-  const views: { name: string; base: string; line: number; oneWay?: true }[] = [];
+  // `oneWay`: a pandas selection whose changes reach its frame, not the other way (see frameBase).
+  const views: { name: string; base: string; line: number; oneWay?: FrameSelection }[] = [];
   // `clean = raw` then `clean.dropna(inplace=True)`: both names are one value, so raw changes too.
   const aliases = new Map<string, string>();
   let statements = 0;
@@ -124,7 +124,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
         const base = target.type === 'identifier' ? viewBase(tree, value) : undefined;
         if (base !== undefined && base !== tree.text(target)) views.push({ name: tree.text(target), base, line });
         const frame = base === undefined && target.type === 'identifier' ? frameBase(tree, value) : undefined;
-        if (frame !== undefined && frame !== tree.text(target)) views.push({ name: tree.text(target), base: frame, line, oneWay: true });
+        if (frame !== undefined && frame.base !== tree.text(target)) views.push({ name: tree.text(target), base: frame.base, line, oneWay: frame.kind });
       }
     }
     if (left?.type === 'identifier' && right !== undefined) {
@@ -474,19 +474,63 @@ function viewBase(tree: PyTree, node: PyNode): string | undefined {
 }
 
 /**
- * The frame a pandas selection may give its own memory of: a column by name (`income = df["income"]`, which
- * `income.fillna(0, inplace=True)` changes in the frame) or a slice of rows (`head = df.iloc[:3]`, `df.loc[:9]`).
- * One way only: setting `df["income"]` or adding a column later makes new columns, which the selection keeps
- * out of.
+ * The frame a pandas selection may give its own memory of, and what the selection is: a column by name
+ * (`income = df["income"]`, `df.income`, which `income.fillna(0, inplace=True)` changes in the frame), a slice of
+ * rows (`head = df.iloc[:3]`, `df.loc[:9]`), or an array of one of those or of the frame (`df["a"].values`,
+ * `df.income.to_numpy()`, `np.asarray(df["a"])`, `df.to_numpy()`). One way only: setting `df["income"]` or
+ * adding a column later makes new columns, which the selection keeps out of.
  */
-function frameBase(tree: PyTree, node: PyNode): string | undefined {
+function frameBase(tree: PyTree, node: PyNode): { base: string; kind: FrameSelection } | undefined {
+  const call = node.type === 'call' ? node : undefined;
+  const fn = call?.children.find((c) => c.field === 'function');
+  const args = call?.children.find((c) => c.field === 'arguments')?.children.filter((c) => !['(', ')', ',', 'comment'].includes(c.type)) ?? [];
+  // `np.asarray(df["a"])`, `np.array(df, copy=False)` is rare: asarray only.
+  if (fn !== undefined && /^(?:np|numpy)\.asarray$/.test(tree.text(fn)) && args.length === 1 && args[0] !== undefined) {
+    const inner = frameOf(tree, args[0], true);
+    return inner === undefined ? undefined : { base: inner, kind: 'array' };
+  }
+  // `df["a"].to_numpy()`, `df.to_numpy()`; `.values` below.
+  const method = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'attribute') : undefined;
+  const object = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'object') : undefined;
+  if (object !== undefined && method !== undefined && tree.text(method) === 'to_numpy' && args.length === 0) {
+    const inner = frameOf(tree, object, true);
+    return inner === undefined ? undefined : { base: inner, kind: 'array' };
+  }
+  if (node.type === 'attribute') {
+    const owner = node.children.find((c) => c.field === 'object');
+    const attribute = tree.text(node.children.find((c) => c.field === 'attribute') ?? node);
+    if (owner !== undefined && owner.type !== 'identifier' && attribute === 'values') {
+      const inner = frameOf(tree, owner);
+      return inner === undefined ? undefined : { base: inner, kind: 'array' };
+    }
+  }
+  const base = frameOf(tree, node);
+  if (base !== undefined) return { base, kind: 'column' };
   if (node.type !== 'subscript') return undefined;
   const value = node.children.find((c) => c.field === 'value');
   const index = node.children.filter((c) => c.field === 'subscript');
-  if (value?.type === 'identifier') return index.length === 1 && index[0]?.type === 'string' ? tree.text(value) : undefined;
-  const object = value?.type === 'attribute' ? value.children.find((c) => c.field === 'object') : undefined;
+  const owner = value?.type === 'attribute' ? value.children.find((c) => c.field === 'object') : undefined;
   const accessor = value?.type === 'attribute' ? tree.text(value.children.find((c) => c.field === 'attribute') ?? value) : '';
-  return object?.type === 'identifier' && ['iloc', 'loc'].includes(accessor) && index.some((i) => i.type === 'slice') ? tree.text(object) : undefined;
+  return owner?.type === 'identifier' && ['iloc', 'loc'].includes(accessor) && index.some((i) => i.type === 'slice') ? { base: tree.text(owner), kind: 'rows' } : undefined;
+}
+
+/** Attributes of a frame or series that are no column of it. */
+const FRAME_ATTRIBUTES = new Set(['shape', 'columns', 'index', 'dtypes', 'dtype', 'size', 'ndim', 'empty', 'name', 'T', 'values', 'iloc', 'loc', 'at', 'iat', 'str', 'dt', 'cat', 'plot', 'attrs', 'axes', 'flags', 'style', 'sparse', 'array', 'hasnans', 'is_unique', 'nbytes']);
+
+/** The frame a column selection names: `df` of `df["a"]` and `df.a`; with `whole`, a bare name too (`df`); else undefined. */
+function frameOf(tree: PyTree, node: PyNode, whole = false): string | undefined {
+  if (node.type === 'identifier') return whole ? tree.text(node) : undefined;
+  if (node.type === 'subscript') {
+    const value = node.children.find((c) => c.field === 'value');
+    const index = node.children.filter((c) => c.field === 'subscript');
+    return value?.type === 'identifier' && index.length === 1 && index[0]?.type === 'string' ? tree.text(value) : undefined;
+  }
+  if (node.type === 'attribute') {
+    const owner = node.children.find((c) => c.field === 'object');
+    const attribute = tree.text(node.children.find((c) => c.field === 'attribute') ?? node);
+    return owner?.type === 'identifier' && !FRAME_ATTRIBUTES.has(attribute) && !attribute.startsWith('_') && !/_$/.test(attribute) ? tree.text(owner) : undefined;
+  }
+  return undefined;
 }
 
 /** Records a name a method is called on or a draw is made from, at its first such use. */

@@ -45,6 +45,9 @@ interface SharedFunction {
 }
 
 /** What the Python analysis tells the graph about one code cell. */
+/** A pandas selection's kind (see cellFacts.ts frameBase): which of its in-place changes reach its frame. */
+export type FrameSelection = 'column' | 'rows' | 'array';
+
 export interface CellFacts {
   /** Names bound at the cell's top level, in order (assignments, defs, imports, loop targets ...). */
   readonly defines: readonly NameSite[];
@@ -97,7 +100,7 @@ export interface CellFacts {
    * Assignments making a value that may share another's memory (`X_train = X[:450]`, `Xt = X.T`); `oneWay`: a
    * pandas selection (`income = df["income"]`, `df.iloc[:3]`) whose changes reach the frame, not the other way.
    */
-  readonly views?: readonly { readonly name: string; readonly base: string; readonly line: number; readonly oneWay?: true }[];
+  readonly views?: readonly { readonly name: string; readonly base: string; readonly line: number; readonly oneWay?: FrameSelection }[];
   /**
    * The top-level statements other than imports, in order: where each is in the translated code (`start`, `end`
    * offsets; 1-based lines), the names it reads and those it binds or changes, and the name of a plain
@@ -349,7 +352,7 @@ class GraphBuilder {
   /** `pipe = make_pipeline(scaler, clf)`: the values each name holds as they are (a change of one changes the other). */
   private readonly contains = new Map<string, readonly string[]>();
   /** `X_train = X[:450]` in a step: the values that may share memory with another, and the step that made them. */
-  private readonly views = new Map<string, { readonly base: string; readonly step: UnitBuilder; readonly oneWay?: true }>();
+  private readonly views = new Map<string, { readonly base: string; readonly step: UnitBuilder; readonly oneWay?: FrameSelection }>();
   /** Views a later step changed through their base (see noteChangedViews), for checkChangedViews. */
   private readonly changedViews: { readonly view: string; readonly base: string; readonly maker: UnitBuilder; readonly changer: UnitBuilder; readonly at: SourceSite }[] = [];
   private readonly starImports: string[] = [];
@@ -717,7 +720,7 @@ class GraphBuilder {
     const out: NameSite[] = [];
     for (const changed of sites) {
       for (const [view, { base, step, oneWay }] of this.views) {
-        if (oneWay === true || base !== changed.name || step === unit || unit.local.has(view) || out.some((o) => o.name === view)) continue;
+        if (oneWay !== undefined || base !== changed.name || step === unit || unit.local.has(view) || out.some((o) => o.name === view)) continue;
         const binding = this.bindings.get(view);
         if (binding?.kind !== 'step' || binding.step !== step.name || f.defines.some((d) => d.name === view && d.line <= changed.line)) continue;
         out.push({ ...changed, name: view });
@@ -727,6 +730,7 @@ class GraphBuilder {
       // inplace=True)` on `income = df["income"]`) changes the value it views, which is this step's from here on.
       const viewed = this.views.get(changed.name);
       if (viewed === undefined || viewed.step === unit || unit.local.has(viewed.base) || out.some((o) => o.name === viewed.base)) continue;
+      if (viewed.oneWay !== undefined && !reachesFrame(viewed.oneWay, changed.name, sourceLines(cell.source)[changed.line - 1] ?? '')) continue;
       const binding = this.bindings.get(viewed.base);
       if (binding?.kind !== 'step' || binding.step !== viewed.step.name || f.defines.some((d) => d.name === viewed.base && d.line <= changed.line)) continue;
       out.push({ ...changed, name: viewed.base });
@@ -746,7 +750,7 @@ class GraphBuilder {
       }
     }
     for (const c of f.contains ?? []) this.contains.set(c.name, c.parts);
-    if (unit.kind === 'step') for (const v of f.views ?? []) this.views.set(v.name, { base: v.base, step: unit, ...(v.oneWay === true ? { oneWay: true as const } : {}) });
+    if (unit.kind === 'step') for (const v of f.views ?? []) this.views.set(v.name, { base: v.base, step: unit, ...(v.oneWay === undefined ? {} : { oneWay: v.oneWay }) });
   }
 
   /**
@@ -1978,6 +1982,19 @@ function labelName(before: string): string | undefined {
     if (!LABEL_FILLERS.has(word) && !PYTHON_KEYWORDS.has(word)) return word;
   }
   return undefined;
+}
+
+/**
+ * Whether the change on `line` to `name`, a pandas selection of kind `kind`, reaches the frame it came from. Not an
+ * augmented assignment to a column (`lr *= decay` on `lr = cfg["lr"]` may be a number of a dict: round 35 E) nor
+ * setting its attributes (`income.name = ...`); not setting a column of a row slice (`head["ab"] = ...` makes one
+ * the frame does not have). An array's every change does.
+ */
+function reachesFrame(kind: FrameSelection, name: string, line: string): boolean {
+  if (kind === 'array') return true;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (kind === 'column' && (new RegExp(`^\\s*${escaped}\\s*(?:[-+*/%@&|^]|<<|>>|//|\\*\\*)=`).test(line) || new RegExp(`^\\s*${escaped}\\.\\w+\\s*=(?!=)`).test(line))) return false;
+  return !(kind === 'rows' && new RegExp(`^\\s*${escaped}\\s*\\[\\s*[rRbBuU]?["']`).test(line));
 }
 
 /**

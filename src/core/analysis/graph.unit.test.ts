@@ -235,6 +235,12 @@ describe('buildStepGraph', () => {
       ['data = load()\nX = data["income"]', 'X.fillna(K, inplace=True)'],
       ['data = load()\nX = data.values', 'X *= K + 1'],
       ['data = load()\nX = data.iloc[:3]', 'X.loc[:, "a"] = X["a"] + K'],
+      // Round 35 E: other spellings of a column, and arrays of one.
+      ['data = load()\nX = data.income', 'X.fillna(K, inplace=True)'],
+      ['data = load()\nX = data["income"].values', 'X *= K + 1'],
+      ['data = load()\nX = data.income.to_numpy()', 'X *= K + 1'],
+      ['data = load()\nX = np.asarray(data["income"])', 'X *= K + 1'],
+      ['data = load()\nX = data.to_numpy()', 'X *= K'],
     ]) {
       const g = graphOf([
         [['parameters'], 'K = 1.0'],
@@ -255,6 +261,17 @@ describe('buildStepGraph', () => {
     ]);
     assert.deepEqual(later.steps.map((s) => s.alwaysRuns), [undefined, undefined]);
     assert.deepEqual(step(later, 'add').outputs, []);
+    // A number or text of a dict grown in place, a column added to a row slice, a column's name set: no change to
+    // the frame (round 35 E: the loading step ran at every run).
+    for (const [made, change] of [
+      ['cfg = load()\nlr = cfg["lr"]', 'lr *= cfg["decay"]'],
+      ['cfg = load()\nname = cfg["name"]', 'name += "_decayed"'],
+      ['df = load()\nX = df.iloc[:, :2]', 'X["ab"] = X["a"] * X["b"]'],
+      ['df = load()\nincome = df["income"]', 'income.name = "inc"'],
+    ]) {
+      const g = graphOf([[['step:load'], made ?? ''], [['step:train'], change ?? ''], [['metrics'], `m = f(${(made ?? '').split('\n')[0]?.split(' ')[0] ?? ''})`]]);
+      assert.deepEqual(g.steps.map((s) => s.alwaysRuns), [undefined, undefined], change);
+    }
   });
 
   // Round 34 D: `if USE_LOG: scale = 10.0` returned an unbound `scale` when the branch did not run.
