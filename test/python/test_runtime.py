@@ -2798,7 +2798,7 @@ def test_a_tuple_parameter_is_a_tuple_from_its_yaml_list_and_from_param():
     spec = {"type": "tuple", "default": [64, 32]}
     assert runtime.resolve_params({"parameters": {"layers": spec}}) == {"layers": (64, 32)}
     assert runtime.coerce_param("layers", "[8, 4]", spec) == (8, 4)
-    with pytest.raises(runtime.UsageError, match="takes a JSON list \\(tuple\\)"):
+    with pytest.raises(runtime.UsageError, match="takes a list or tuple \\(tuple\\)"):
         runtime.coerce_param("layers", '{"a": 1}', spec)
 
 

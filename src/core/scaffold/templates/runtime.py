@@ -228,7 +228,7 @@ _FALSE = ("false", "no", "0", "off")
 # A number with a fraction or an exponent (`0.5`, `1e-3`), as float() reads it.
 _FRACTION = re.compile(r"^[+-]?(?:\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][+-]?\d+)$")
 
-_TYPE_WORDS = {"int": "a whole number (int)", "float": "a number (float)", "bool": "true or false (bool)", "str": "text (str)", "list": "a JSON list (list)", "tuple": "a JSON list (tuple)", "dict": "a JSON object (dict)", "none": "none"}
+_TYPE_WORDS = {"int": "a whole number (int)", "float": "a number (float)", "bool": "true or false (bool)", "str": "text (str)", "list": "a list (list)", "tuple": "a list or tuple (tuple)", "dict": "a dict (dict)", "none": "none"}
 
 
 def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
@@ -271,7 +271,7 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
             if isinstance(value, tuple) and kind != "dict":
                 value = list(value)
             if not isinstance(value, expected):
-                raise ValueError('write it as JSON, like {"a": 1}' if kind == "dict" else 'write it as JSON, like ["a", "b"]')
+                raise ValueError('write a dict, like {"a": 1}' if kind == "dict" else 'write a list, like ["a", "b"]' if kind == "list" else 'write a tuple or list, like (1, 2)')
             # Not `floats` (``_whole_floats``): JSON keeps what the person typed, `3` an int and `3.0` a float.
             value = _float_items(value, spec)
             return tuple(value) if kind == "tuple" else value
@@ -285,6 +285,10 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
             except ValueError:
                 return raw
     except ValueError as ex:
+        # JSON's parser error reads as a riddle for Python written (round 35 E): a what-to-write hint instead.
+        if isinstance(ex, json.JSONDecodeError) and kind in ("list", "tuple", "dict"):
+            example = {"dict": '{"a": 1}', "list": "[1, 2]", "tuple": "(1, 2)"}[kind]
+            ex = ValueError(f"write it as JSON or as Python writes it, like {example}")
         hint = f" ({ex})" if isinstance(ex, json.JSONDecodeError) or kind in ("bool", "list", "tuple", "dict") else ""
         raise UsageError(f"parameter {name!r} takes {_TYPE_WORDS.get(kind, kind)}, and {raw!r} is not one{hint}") from None
     raise UsageError(f"parameter {name!r} has the unknown type {kind!r} in pipeline.yaml")
