@@ -743,7 +743,7 @@ class Generator {
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
-    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...sharedRebound.inFunction, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters), ...this.sharedDefinitions(step)]);
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...sharedRebound.inFunction, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters), ...this.sharedDefinitions(step, '..')]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
@@ -1026,12 +1026,31 @@ class Generator {
    * The shared functions a unit defines itself ({@link StepBoundFunction}), each as in its cell under a comment
    * and a cell marker: the first lines of the unit's function.
    */
-  private sharedDefinitions(unit: CodeUnit): string[] {
+  private sharedDefinitions(unit: CodeUnit, from: string): string[] {
+    // What such a function reads that the cells bind on some paths only (`if TUNE: THRESHOLD = 0.7`) is the
+    // shared value until they do, as in the notebook (round 35 E: a free variable unbound at the defaults).
+    const maybe = new Set(unit.cells.flatMap((c) => this.input.cells.get(c.index)?.maybeBound ?? []));
+    const kept = new Set<string>();
     return this.definedIn(unit).map((f) => {
       const cell: CellRef = { index: f.cellIndex, ...(f.cellId === undefined ? {} : { id: f.cellId }) };
       const code = this.input.cells.get(f.cellIndex)?.code.split('\n').slice(f.startLine - 1, f.endLine) ?? [];
       const note = `# nbpromote: ${f.name}, a shared function of ${cellWords([cell])}, is defined here: ${this.sharedReadWords(unit, f)}`;
-      return [note, `# ${this.cellMarker(cell, f.startLine, f.endLine)}`, ...code].join('\n');
+      const importOf = (r: string): string | undefined => this.input.graph.common.imports.find((st) => new RegExp(`(?:import|as)\\s+${r}\\s*$`).test(st));
+      const keep = f.reads.filter((r) => maybe.has(r) && !unit.inputs.includes(r) && !unit.commonNames.includes(r) && !kept.has(r) && (this.input.graph.common.names.includes(r) || importOf(r) !== undefined));
+      for (const r of keep) kept.add(r);
+      const values = keep.filter((r) => importOf(r) === undefined);
+      const shared = keep.length === 0
+        ? []
+        : [
+            `# nbpromote: the cells below bind ${andList(keep)} on some paths only: until they do, ${keep.length === 1 ? 'it is' : 'they are'} the shared ${keep.length === values.length ? 'value' : 'one'}`,
+            // Imported under another name and assigned: an import the cells' import replaces unread is what pyflakes reports.
+            ...keep.flatMap((r) => {
+              const statement = importOf(r);
+              return statement === undefined ? [] : [importedAs(statement, r, `_${r}_shared`), `${r} = _${r}_shared`];
+            }),
+            ...(values.length === 0 ? [] : [`from ${from} import ${this.input.sharedModule} as _shared`, ...values.map((r) => `${r} = _shared.${r}`)]),
+          ];
+      return [...shared, note, `# ${this.cellMarker(cell, f.startLine, f.endLine)}`, ...code].join('\n');
     });
   }
 
@@ -1236,7 +1255,7 @@ class Generator {
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
     lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
-    const chunks = [...functionImports, ...sharedRebound.inFunction, ...late, ...this.sharedDefinitions(metrics), ...bodies];
+    const chunks = [...functionImports, ...sharedRebound.inFunction, ...late, ...this.sharedDefinitions(metrics, '.'), ...bodies];
     if (shownText !== undefined) {
       const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText, '_shown') : undefined;
       if (body !== undefined) chunks[chunks.length - 1] = body;
@@ -1492,7 +1511,7 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
           lines.push(`    ${i} = _runtime.copied(${step === undefined ? `pipeline_run.outputs[${pyString(i)}]` : `_runtime.step_output(pipeline_run, ${pyString(step)}, ${pyString(i)})`})`);
         }
       }
-      lines.push(this.unitBody(t, this.sharedDefinitionReads(t), new Map(), [...this.lateSharedImport(this.pkg, this.splitShared(t.commonNames).late), ...this.sharedDefinitions(t)]));
+      lines.push(this.unitBody(t, this.sharedDefinitionReads(t), new Map(), [...this.lateSharedImport(this.pkg, this.splitShared(t.commonNames).late), ...this.sharedDefinitions(t, this.pkg)]));
     }
     return `${lines.join('\n')}\n`;
   }
@@ -1765,4 +1784,10 @@ export function trailingSemicolons(lines: readonly string[]): Map<number, number
  */
 export function docText(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/"""/g, '\\"""').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+}
+
+/** An import statement binding `name` made to bind `alias` instead: `from numpy import mean as agg` -> `... mean as _agg`. */
+function importedAs(statement: string, name: string, alias: string): string {
+  const bare = statement.replace(new RegExp(`\\s+as\\s+${name}\\s*$`), '').trimEnd();
+  return `${bare} as ${alias}`;
 }

@@ -182,4 +182,28 @@ describe('planPromotion: a shared function reading parameters and step values (d
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  // Round 35 E: a shared function reading a shared constant (or import) the step binds on some paths only: the
+  // copy in the step read a local unbound at the defaults (NameError: cannot access free variable).
+  it('a shared constant or import a step binds on some paths only is the shared one until the step binds it', async function () {
+    const maybe: readonly TestCell[] = [
+      { tags: ['imports'], source: 'from statistics import mean as agg' },
+      { tags: ['parameters'], source: 'TUNE = False\nROBUST = False' },
+      { tags: ['functions'], source: 'THRESHOLD = 0.5\n\n\ndef flag(v):\n    return v > THRESHOLD\n\n\ndef summarize(xs):\n    return float(agg(xs))' },
+      { tags: ['step:tune'], source: 'vals = [0.2, 0.4, 0.6, 0.8]\nif TUNE:\n    THRESHOLD = 0.3\nn_flag = sum(flag(v) for v in vals)' },
+      { tags: ['step:stats'], source: 'if ROBUST:\n    from statistics import median as agg\ncenter = summarize([1.0, 2.0, 9.0])' },
+      { tags: ['metrics'], source: 'print(n_flag, center)' },
+    ];
+    const { dir, out } = await promoteCells(maybe, 'stepbound-maybe');
+    try {
+      if (!hasPython()) return;
+      const notebook = (tune: string, robust: string): number[] => valuesAfter(maybe.map((c) => c.source).join('\n').replace('TUNE = False', `TUNE = ${tune}`).replace('ROBUST = False', `ROBUST = ${robust}`), 'n_flag, center');
+      const run = (...args: string[]): number[] => ['n_flag', 'center'].map((n) => runPipeline(out, ...args).metrics[n] ?? NaN);
+      assert.deepEqual(run(), notebook('False', 'False'));
+      assert.deepEqual(run('--param', 'TUNE=true', '--param', 'ROBUST=true'), notebook('True', 'True'));
+      assertTestsAndPyflakesPass(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
