@@ -1297,7 +1297,8 @@ class GraphBuilder {
     for (const cell of this.notebook.cells) {
       const f = this.facts.get(cell.index);
       if (f === undefined || cell.kind !== 'code' || byIndex.get(cell.index) === undefined || skipped(cell)) continue;
-      const reads = new Set(f.externalUses.filter((u) => wanted.has(u.name)).map((u) => u.name));
+      // A name the cell binds on some paths only keeps the value before it on the others: a read too (round 35 E).
+      const reads = new Set([...f.externalUses.map((u) => u.name), ...(f.maybeBound ?? [])].filter((name) => wanted.has(name)));
       const binds = new Set(f.defines.filter((d) => wanted.has(d.name)).map((d) => d.name));
       for (const name of new Set([...reads, ...binds])) {
         const list = touches.get(name) ?? [];
