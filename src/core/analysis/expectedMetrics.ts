@@ -1019,7 +1019,9 @@ function calledName(element: string): string | undefined {
   const open = matchingOpen(text);
   if (open <= 0) return undefined;
   const callee = /(?:^|\.)([A-Za-z_]\w*)$/.exec(text.slice(0, open));
-  return callee?.[1];
+  // `summary.get("acc")` shows the entry acc, not something named get (round 35 E).
+  const key = callee?.[1] === 'get' ? /^(["'])([A-Za-z_]\w*)\1$/.exec((printArguments(text.slice(open + 1, -1))[0] ?? '').trim())?.[2] : undefined;
+  return key ?? callee?.[1];
 }
 
 /** The index of the `(` that the `)` ending `text` closes (strings skipped), or -1. */

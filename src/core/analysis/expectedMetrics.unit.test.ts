@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { NotebookCell } from '../contract/notebook';
 import type { StepGraph, StepNode } from '../contract/stepGraph';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, percentToken, printedLabels, ranAfter, savedError, shownStreamText, shownTableRows, streamsJoined, tableMetrics } from './expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, percentToken, printedLabels, ranAfter, savedError, shownNames, shownStreamText, shownTableRows, streamsJoined, tableMetrics } from './expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from './expectedMetrics';
 import { hasPython, PYTHON } from '../scaffold/testing';
 
@@ -538,5 +538,14 @@ describe('expectedMetricsFromOutputs: round 30', () => {
     // The loop printing `silhouette: ...` as the last line does: which line is the value's is unknown.
     const alike = 'for k in sil:\n    print(f"silhouette: {sil[k]:.4f}")\nprint(f"silhouette: {silhouette:.4f}")';
     assert.deepEqual(read(metricsCell(alike, [stdout('silhouette: 0.3990\nsilhouette: 0.6545\nsilhouette: 0.6545\n')])), {});
+  });
+});
+
+describe('shownNames: the names of the values a cell shows last by an expression', () => {
+  it('names a call by what it calls, an entry got from a dict by its key (round 35 E: a metric named get)', () => {
+    assert.deepEqual(shownNames('model.score(X, y)'), ['score']);
+    assert.deepEqual(shownNames("summary.get('acc')"), ['acc']);
+    assert.deepEqual(shownNames('summary.get(key)'), ['get']);
+    assert.deepEqual(shownNames('(f1_score(y, p), summary.get("auc"))'), ['f1_score', 'auc']);
   });
 });
