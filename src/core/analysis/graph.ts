@@ -933,7 +933,9 @@ class GraphBuilder {
     const mutates = [...held, ...this.noteChangedViews(held, f, unit, cell)].filter((m) => !this.sharedState.has(m.name));
     // A value changed through another name for it (`df = raw` earlier, `df["z"] = ...` here) is returned
     // by this step, so the step takes it too.
-    for (const m of mutates) if (!unit.local.has(m.name) && ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')) this.resolve(unit, cell, m);
+    // Not one the cell bound first (`table = pd.read_csv(...)` then `table["x"] = ...`: round 35 F).
+    const boundFirst = (m: NameSite): boolean => f.defines.some((d) => d.name === m.name && (d.line < m.line || (d.line === m.line && d.column < m.column))) && !(f.maybeBound ?? []).includes(m.name);
+    for (const m of mutates) if (!unit.local.has(m.name) && !boundFirst(m) && ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')) this.resolve(unit, cell, m);
     const sharedChanged = unit.kind === 'step' ? mutates.filter((m) => !unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'common') : [];
     for (const m of sharedChanged) addOnce(unit.changesShared, m.name);
     if (unit.kind === 'step') for (const m of mutates) if (!unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'parameter') addOnce(unit.changesParameters, m.name);

@@ -320,6 +320,16 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(split, 'tune').inputs, ['scale']);
   });
 
+  // Round 35 F: `table = pd.read_csv(...)` then `table["x"] = ...` took the earlier step's table as an unused input.
+  it('a value a cell binds and then changes in place is no input', () => {
+    for (const change of ['table["x"] = 1', 'table.loc[0, "a"] = 2', 'table.insert(0, "z", 3)']) {
+      const g = graphOf([[['step:load'], 'table = make()'], [['step:encode'], `table = read()\n${change}`], [['metrics'], 'm = f(table)']]);
+      assert.deepEqual(step(g, 'encode').inputs, [], change);
+    }
+    const changed = graphOf([[['step:load'], 'table = make()'], [['step:encode'], 'table["x"] = 1']]);
+    assert.deepEqual(step(changed, 'encode').inputs, ['table']);
+  });
+
   // Round 34 A: `parts = !ls data/raw/*.csv` listed a folder the cache key did not know.
   it('a step using a shell command\'s output runs at every run, with an info naming the line', () => {
     for (const code of ['parts = !ls data/raw/*.csv', 'parts = %sx find data/raw', 'out = subprocess.check_output("ls data", shell=True)', 'r = subprocess.run(["ls"], capture_output=True)', 'sha = os.popen("git rev-parse HEAD").read()']) {
