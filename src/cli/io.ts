@@ -22,3 +22,16 @@ export type StopSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP';
 
 /** The exit code of a command stopped by `signal`: 128 + its number, as a shell reports it. */
 export const STOPPED_EXIT: Readonly<Record<StopSignal, ExitCode>> = { SIGTERM: ExitCode.StoppedByTerm, SIGINT: ExitCode.StoppedByInt, SIGHUP: ExitCode.StoppedByHup };
+
+/** The signals that stop a command ({@link StopSignal}). */
+export const STOP_SIGNALS = Object.keys(STOPPED_EXIT) as StopSignal[];
+
+/** Runs `work` with `stop` called for each stop signal nbpromote gets meanwhile (instead of node ending at once). */
+export async function whileStoppable<T>(stop: (signal: StopSignal) => void, work: () => Promise<T>): Promise<T> {
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  try {
+    return await work();
+  } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, stop);
+  }
+}

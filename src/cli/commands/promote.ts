@@ -15,7 +15,7 @@ import { checkCommit, commitGenerated } from '../../core/versioning/git';
 import type { CheckedCommit, CommitResult } from '../../core/versioning/git';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
-import { ExitCode, STOPPED_EXIT } from '../io';
+import { ExitCode, STOPPED_EXIT, whileStoppable } from '../io';
 import type { CliIo, StopSignal } from '../io';
 import { pythonFor, stderrLogger } from '../python';
 import { countOf } from '../../core/util/words';
@@ -112,13 +112,7 @@ async function saysWhenStopped<T>(outDir: string, io: CliIo, dryRun: boolean, pr
     );
     process.exit(STOPPED_EXIT[signal]);
   };
-  const signals = Object.keys(STOPPED_EXIT) as StopSignal[];
-  for (const signal of signals) process.on(signal, stop);
-  try {
-    return await promote();
-  } finally {
-    for (const signal of signals) process.off(signal, stop);
-  }
+  return whileStoppable(stop, promote);
 }
 
 function tagFor(packageName: string, packageVersion: string): string {
@@ -154,15 +148,11 @@ async function executeStoppable(request: ExecuteRequest): Promise<Execution | St
     signalled ??= signal;
     controller.abort(signal);
   };
-  const signals = Object.keys(STOPPED_EXIT) as StopSignal[];
-  for (const signal of signals) process.on(signal, stop);
   try {
-    return await executeNotebook({ ...request, stop: controller.signal });
+    return await whileStoppable(stop, () => executeNotebook({ ...request, stop: controller.signal }));
   } catch (ex) {
     if (signalled !== undefined && NbpromoteError.is(ex, 'cancelled')) return signalled;
     throw ex;
-  } finally {
-    for (const signal of signals) process.off(signal, stop);
   }
 }
 

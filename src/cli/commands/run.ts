@@ -8,7 +8,7 @@ import { NbpromoteError } from '../../core/errors';
 import { readPipelineConfig } from '../../core/pipeline/config';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
-import { ExitCode, STOPPED_EXIT } from '../io';
+import { ExitCode, STOP_SIGNALS, STOPPED_EXIT } from '../io';
 import type { CliIo, StopSignal } from '../io';
 import { pythonFor, pythonForWords } from '../python';
 import { importFailure } from '../../core/runs/runnerOutput';
@@ -25,7 +25,6 @@ export const runFlags: readonly FlagSpec[] = [
 ];
 
 /** What a CI timeout, a process manager, Ctrl-C and a closed terminal send to nbpromote. */
-const STOP_SIGNALS = Object.keys(STOPPED_EXIT) as StopSignal[];
 /** How long the pipeline has to record its run as failed after nbpromote passed it the signal, before SIGKILL. */
 export const STOP_GRACE_MS = 10_000;
 
