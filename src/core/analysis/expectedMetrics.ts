@@ -748,18 +748,18 @@ function templateAmbiguous(template: PrintTemplate, source: string, lines: reado
 function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   const fString = /^print\(\s*f(["'])((?:(?!\1).)*)\1\s*\)\s*(?:#.*)?$/.exec(line);
   if (fString !== null) return fieldsTemplate(fString[2] ?? '');
-  const formatted = /^print\(\s*[uU]?(["'])((?:(?!\1)[^\\])*)\1\s*(?:\.format\((.*)\)|%\s*(.+?))\s*\)\s*(?:#.*)?$/.exec(line);
+  const call = /^print\((.*)\)\s*(?:#.*)?$/.exec(line);
+  if (call === null) return undefined;
+  const args = printArguments(call[1] ?? '');
   // One argument: `print("AUC=%.3f" % auc, "F1=%.3f" % f1)` is two, each read below.
-  if (formatted !== null && printArguments(/^print\((.*)\)\s*(?:#.*)?$/.exec(line)?.[1] ?? '').length === 1) {
+  const formatted = args.length === 1 ? /^print\(\s*[uU]?(["'])((?:(?!\1)[^\\])*)\1\s*(?:\.format\((.*)\)|%\s*(.+?))\s*\)\s*(?:#.*)?$/.exec(line) : null;
+  if (formatted !== null) {
     const body = formatted[3] !== undefined ? formatBody(formatted[2] ?? '', formatted[3]) : percentBody(formatted[2] ?? '', formatted[4] ?? '');
     return body === undefined ? undefined : fieldsTemplate(body);
   }
   // print("Mean Absolute Error:", mae, "R² Score:", r2): the texts as they are, each name a value, a space
   // between them (print's separator), whatever the words of the labels; an argument formatting its own label
   // and value (`print("AUC=%.3f" % auc, "F1=%.3f" % f1)`, f-strings, `.format`) as its fields.
-  const call = /^print\((.*)\)\s*(?:#.*)?$/.exec(line);
-  if (call === null) return undefined;
-  const args = printArguments(call[1] ?? '');
   const parts = args.map((arg): FieldsPattern | undefined => {
     const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg)?.[2];
     if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], text: text.trim() !== '' };
@@ -871,7 +871,7 @@ function percentBody(text: string, valuesText: string): string | undefined {
   return next === values.length ? body : undefined;
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -10,7 +10,7 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
 import { bindPrintedValue } from './printedValues';
 import type { CallSite } from './cellFacts';
-import { MAX_TABLE_ROWS, printArguments } from './expectedMetrics';
+import { escapeRegExp, MAX_TABLE_ROWS, printArguments } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
@@ -44,10 +44,10 @@ interface SharedFunction {
   readonly definedWith: ReadonlyMap<string, Binding>;
 }
 
-/** What the Python analysis tells the graph about one code cell. */
 /** A pandas selection's kind (see cellFacts.ts frameBase): which of its in-place changes reach its frame. */
 export type FrameSelection = 'column' | 'rows' | 'array';
 
+/** What the Python analysis tells the graph about one code cell. */
 export interface CellFacts {
   /** Names bound at the cell's top level, in order (assignments, defs, imports, loop targets ...). */
   readonly defines: readonly NameSite[];
@@ -1977,9 +1977,7 @@ const LABEL_FILLERS = new Set(['is', 'are', 'was', 'were', 'be', 'of', 'the', 'a
  * -> `rmse`): its last word that is neither a filler nor a Python keyword; undefined when there is none.
  */
 function labelName(before: string): string | undefined {
-  // Escapes written in the string (`"\nBest: "`) are no letters; accents go (`Übung` -> `ubung`).
-  const plain = before.replace(/\\[ntr]/g, ' ').normalize('NFKD').replace(/\p{M}/gu, '');
-  const words = (plain.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((w) => /^[A-Za-z_]\w*$/.test(w)).map((w) => w.toLowerCase());
+  const words = (plainLabel(before).match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((w) => /^[A-Za-z_]\w*$/.test(w)).map((w) => w.toLowerCase());
   for (let i = words.length - 1; i >= 0; i--) {
     const word = words[i] ?? '';
     if (!LABEL_FILLERS.has(word) && !PYTHON_KEYWORDS.has(word)) return word;
@@ -1995,9 +1993,14 @@ function labelName(before: string): string | undefined {
  */
 function reachesFrame(kind: FrameSelection, name: string, line: string): boolean {
   if (kind === 'array') return true;
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegExp(name);
   if (kind === 'column' && (new RegExp(`^\\s*${escaped}\\s*(?:[-+*/%@&|^]|<<|>>|//|\\*\\*)=`).test(line) || new RegExp(`^\\s*${escaped}\\.\\w+\\s*=(?!=)`).test(line))) return false;
   return !(kind === 'rows' && new RegExp(`^\\s*${escaped}\\s*\\[\\s*[rRbBuU]?["']`).test(line));
+}
+
+/** A label's text as words are read from it: escapes written in the string (`"\nBest: "`) are no letters; accents go (`Übung` -> `ubung`). */
+function plainLabel(before: string): string {
+  return before.replace(/\\[ntr]/g, ' ').normalize('NFKD').replace(/\p{M}/gu, '');
 }
 
 /**
@@ -2005,8 +2008,7 @@ function reachesFrame(kind: FrameSelection, name: string, line: string): boolean
  * fillers left out, at most 40 characters; undefined when nothing or one word is left (labelName has it).
  */
 function labelWords(before: string): string | undefined {
-  const plain = before.replace(/\\[ntr]/g, ' ').normalize('NFKD').replace(/\p{M}/gu, '');
-  const words = (plain.match(/[\p{L}\p{N}_]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => /^\w+$/.test(w) && !LABEL_FILLERS.has(w));
+  const words = (plainLabel(before).match(/[\p{L}\p{N}_]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => /^\w+$/.test(w) && !LABEL_FILLERS.has(w));
   const name = words.join('_');
   return words.length < 2 || name.length > 40 || !/^[A-Za-z_]\w*$/.test(name) || PYTHON_KEYWORDS.has(name) ? undefined : name;
 }

@@ -150,11 +150,12 @@ export function unseededDraws(texts: readonly string[], leftOut: readonly string
 function setOrders(text: string, index: number): UnseededDraw[] {
   if (!text.includes('set')) return [];
   const found: UnseededDraw[] = [];
+  let literals: [number, number][] | undefined;
   for (const m of text.matchAll(SET_ORDER)) {
     const at = m.index ?? 0;
     const open = at + m[0].length - 1;
     const items = text.slice(open + 1, closingParen(text, open));
-    if (!STRING_ITEMS.test(items) || insideRanges(stringAndCommentRanges(text), at)) continue;
+    if (!STRING_ITEMS.test(items) || insideRanges((literals ??= stringAndCommentRanges(text)), at)) continue;
     const how = m[0].replace(/\s+/g, '').replace(/\($/, '');
     found.push({ text: index, line: lineOf(text, at), message: `${how}(...) takes a set's items in the order of their hashes, which Python draws anew in every process for strings (column names, keys): every run may give another order, so the notebook's metrics cannot be reproduced exactly (and the cache keeps one order). Use sorted(set(...))` });
   }

@@ -293,7 +293,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const runMetricNames = metricNames(graph, generated);
   // A cell the package runs that failed when the notebook was saved, above the last metrics cell: the metrics
   // cells' outputs come from values of another run (the failing cell did not make them), so none is expected.
-  const lastMetricsIndex = metricsCells[metricsCells.length - 1]?.cell.index ?? -1;
+  const lastMetricsCell = metricsCells[metricsCells.length - 1]?.cell;
+  const lastMetricsIndex = lastMetricsCell?.index ?? -1;
   const failedAbove = executed !== undefined ? undefined : notebook.cells.find((c) => c.kind === 'code' && c.index < lastMetricsIndex && !metricsCells.some((m) => m.cell.index === c.index) && roles.cells[c.index]?.roles.includes('skip') !== true && savedError(c) !== undefined);
   const clashes: DisplayClash[] = [];
   const shownNow = failedAbove === undefined ? expectedMetricsFromOutputs(metricsCells, runMetricNames, clashes) : new Map<string, ExpectedMetric>();
@@ -306,15 +307,14 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const keptShown = lastShown?.code_sha256 === codeHash && Object.keys(lastShown.metrics).length > 0 ? lastShown : undefined;
   const shown = executed === undefined && keptShown !== undefined ? shownFromLock(keptShown) : shownNow;
   const fromOutputs = expectedFrom(shownNow, undefined);
-  const metricsCount = metricsCells[metricsCells.length - 1]?.cell.executionCount;
+  const metricsCount = lastMetricsCell?.executionCount;
   // Code changed since the last promotion read the outputs, and the last metrics cell shows the same values
   // under the same execution count: the outputs were not made again (round 34 D). The record stays the old one,
   // so every promotion and check says it until the notebook runs again.
   const notRerun = executed === undefined && !cleared && old?.shown_metrics !== undefined && old.shown_metrics.code_sha256 !== codeHash && typeof metricsCount === 'number' && old.shown_metrics.execution_count === metricsCount && sameNumbers(fromOutputs.expected, old.shown_metrics.metrics);
-  if (notRerun) {
+  if (notRerun && lastMetricsCell !== undefined) {
     const message = `the notebook's code changed since the last promotion, but its metrics cell shows the same values under the same execution count (${metricsCount}) as then: its saved outputs look older than its code, so the expected metrics may be the old code's. Run the notebook and save it, or promote with --execute`;
-    const cell = metricsCells[metricsCells.length - 1]?.cell;
-    problems.push({ severity: 'warning', code: 'outputs-not-rerun', message, file: request.notebook, ...(cell === undefined ? {} : { cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }) }) });
+    problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'outputs-not-rerun', message));
   }
   const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, execution_count: typeof metricsCount === 'number' ? metricsCount : null } : keptShown;
   let droppedShown = false;
@@ -389,7 +389,6 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       problems.push(cellProblem(notebook.path, info.cell, 'warning', 'metric-unread', message, value.line));
     }
   }
-  const lastMetricsCell = metricsCells[metricsCells.length - 1]?.cell;
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);
   if (lastMetricsCell !== undefined && ranMetrics && !droppedShown && failedAbove === undefined && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
     const how = executed === undefined ? 'its saved outputs show' : 'it gave when the notebook ran (--execute)';

@@ -20,7 +20,7 @@ import { renderPipelineConfig } from '../pipeline/config';
 import { COLAB_FORM_LINE } from '../tags/directives';
 import { compactRanges } from '../util/ranges';
 import { inferredDependencies } from './dependencies';
-import { indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyNames, pyString } from './pythonText';
+import { docText, indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyNames, pyString } from './pythonText';
 import { andList, cellsLabel } from '../util/words';
 
 /** A code cell ready for generation: IPython translated, with the lines of its top-level imports known. */
@@ -799,7 +799,7 @@ class Generator {
         [
           note,
           ...(imported.length === 0 ? [] : [`from ${from}${this.input.sharedModule} import ${this.sharedImportItems(key, imported).join(', ')}`]),
-          ...(maybe.length === 0 ? [] : [`from ${from} import ${this.input.sharedModule} as _shared`, ...maybe.map((n) => `${n} = _shared.${own?.get(n) ?? n}`)]),
+          ...this.sharedValues(from, maybe.map((n) => [n, own?.get(n) ?? n])),
         ].join('\n'),
       ],
     };
@@ -1023,6 +1023,15 @@ class Generator {
   }
 
   /**
+   * `name = _shared.<as>` for each name, after the import of the shared module as `_shared` (none for none): the
+   * shared values a function starts from when its cells bind them on some paths only (an import of one the cells
+   * may replace unread is what pyflakes reports).
+   */
+  private sharedValues(from: string, names: readonly (readonly [name: string, as: string])[]): string[] {
+    return names.length === 0 ? [] : [`from ${from} import ${this.input.sharedModule} as _shared`, ...names.map(([name, as]) => `${name} = _shared.${as}`)];
+  }
+
+  /**
    * The shared functions a unit defines itself ({@link StepBoundFunction}), each as in its cell under a comment
    * and a cell marker: the first lines of the unit's function.
    */
@@ -1030,12 +1039,12 @@ class Generator {
     // What such a function reads that the cells bind on some paths only (`if TUNE: THRESHOLD = 0.7`) is the
     // shared value until they do, as in the notebook (round 35 E: a free variable unbound at the defaults).
     const maybe = new Set(unit.cells.flatMap((c) => this.input.cells.get(c.index)?.maybeBound ?? []));
+    const importOf = (r: string): string | undefined => this.input.graph.common.imports.find((st) => new RegExp(`(?:import|as)\\s+${r}\\s*$`).test(st));
     const kept = new Set<string>();
     return this.definedIn(unit).map((f) => {
       const cell: CellRef = { index: f.cellIndex, ...(f.cellId === undefined ? {} : { id: f.cellId }) };
       const code = this.input.cells.get(f.cellIndex)?.code.split('\n').slice(f.startLine - 1, f.endLine) ?? [];
       const note = `# nbpromote: ${f.name}, a shared function of ${cellWords([cell])}, is defined here: ${this.sharedReadWords(unit, f)}`;
-      const importOf = (r: string): string | undefined => this.input.graph.common.imports.find((st) => new RegExp(`(?:import|as)\\s+${r}\\s*$`).test(st));
       const keep = f.reads.filter((r) => maybe.has(r) && !unit.inputs.includes(r) && !unit.commonNames.includes(r) && !kept.has(r) && (this.input.graph.common.names.includes(r) || importOf(r) !== undefined));
       for (const r of keep) kept.add(r);
       const values = keep.filter((r) => importOf(r) === undefined);
@@ -1048,7 +1057,7 @@ class Generator {
               const statement = importOf(r);
               return statement === undefined ? [] : [importedAs(statement, r, `_${r}_shared`), `${r} = _${r}_shared`];
             }),
-            ...(values.length === 0 ? [] : [`from ${from} import ${this.input.sharedModule} as _shared`, ...values.map((r) => `${r} = _shared.${r}`)]),
+            ...this.sharedValues(from, values.map((r) => [r, r])),
           ];
       return [...shared, note, `# ${this.cellMarker(cell, f.startLine, f.endLine)}`, ...code].join('\n');
     });
@@ -1714,16 +1723,16 @@ function readOnly(code: string, at: number, length: number): boolean {
   return false;
 }
 
-/**
- * The names `compute_metrics` returns (the runner keeps the numbers and dicts of numbers): what the metrics
- * cells assign, print (bare or in an f-string) or show last, and the step values they read, which they often
- * only print (`print(f"auc={auc:.4f}")`, a loop printing a dict of scores). Parameters are not metrics.
- */
 /** The parameters the metrics cells read as the parameters give them (no step sets them again): no metrics. */
 export function parametersReadByMetrics(graph: StepGraph): Set<string> {
   return new Set(graph.edges.filter((e) => e.to === 'metrics' && e.from === 'parameters').map((e) => e.name));
 }
 
+/**
+ * The names `compute_metrics` returns (the runner keeps the numbers and dicts of numbers): what the metrics
+ * cells assign, print (bare or in an f-string) or show last, and the step values they read, which they often
+ * only print (`print(f"auc={auc:.4f}")`, a loop printing a dict of scores). Parameters are not metrics.
+ */
 export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, GeneratedCell>): string[] {
   const metrics = graph.metrics;
   if (metrics === undefined) return [];
@@ -1776,14 +1785,6 @@ export function trailingSemicolons(lines: readonly string[]): Map<number, number
     state = scanned.state;
   });
   return found;
-}
-
-/**
- * Text for a docstring: a notebook path holding `\N`, `\x`, `\u` or `"""` (a folder named so, a Windows path)
- * made every generated module a SyntaxError. Backslashes doubled, `"""` broken up, line ends written `\n`.
- */
-export function docText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/"""/g, '\\"""').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 }
 
 /** An import statement binding `name` made to bind `alias` instead: `from numpy import mean as agg` -> `... mean as _agg`. */

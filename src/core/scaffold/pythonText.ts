@@ -101,3 +101,11 @@ export function pascalCase(name: string): string {
 export function pyNames(names: readonly (string | undefined)[]): string {
   return `[${names.map((n) => (n === undefined ? 'None' : pyString(n))).join(', ')}]`;
 }
+
+/**
+ * Text for a docstring: a notebook path holding `\N`, `\x`, `\u` or `"""` (a folder named so, a Windows path)
+ * made every generated module a SyntaxError. Backslashes doubled, `"""` broken up, line ends written `\n`.
+ */
+export function docText(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/"""/g, '\\"""').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+}

@@ -205,6 +205,8 @@ export function analyzeCellsWithTree<T>(sources: readonly string[], use: (analys
 const CELLS_PER_PARSE = 256;
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+/** The statements that may bind names on some paths only (Walker.definitelyBound reads each apart; the others bind on every path). */
+const COMPOUND = new Set(['if_statement', 'for_statement', 'while_statement', 'match_statement', 'try_statement', 'with_statement', 'async_with_statement']);
 
 /** The comprehensions and generator expressions under `node`, outermost only. */
 function comprehensions(node: PyNode): PyNode[] {
@@ -351,17 +353,20 @@ class Walker {
    * statement k), and `maybe`: the names the cell binds at the top level on some paths only. An `if` binds on
    * every path what each of its branches binds (with an `else`); a `for`, `while` or `match` body may not run
    * (a `for` target counts as bound); a `try` what its body and every handler bind (and its `finally`); a `with`
-   * what its body binds on every path. A function's `global` writes count as
-   * neither (they bind when it is called).
+   * what its body binds on every path. A function's `global` writes count as neither (they bind when it is
+   * called). A cell of simple statements only binds everything on every path: nothing to work out.
    */
   private definitelyBound(): { before: { start: number; names: ReadonlySet<string> }[]; maybe: Set<string>; assigned: ModuleBind[] } {
     const functions = this.definitions.filter((d) => d.kind === 'function').map((d) => ({ from: d.nameOffset + 1, to: d.end }));
     const binds = this.binds.filter((b) => !functions.some((f) => b.offset >= f.from && b.offset < f.to));
     const assigned = binds.filter((b) => !this.definitions.some((d) => d.nameOffset === b.offset) && !this.imports.some((i) => i.name === b.name));
+    if (!this.tree.source.includes(':=') && this.tree.root.children.every((statement) => !COMPOUND.has(statement.type))) return { before: [], maybe: new Set(), assigned };
     // `[last := f(k) for k in ks]`: a comprehension may run its body no time.
     const loops = this.tree.source.includes(':=') ? comprehensions(this.tree.root) : [];
     const inside = (node: PyNode): string[] => binds.filter((b) => b.offset >= node.start && b.offset < node.end && !loops.some((l) => b.offset > l.start && b.offset < l.end)).map((b) => b.name);
     const field = (node: PyNode, name: string): PyNode | undefined => node.children.find((c) => c.field === name);
+    // A clause's statements: its `body` field, or its block (`else:`, `except ...:`, `finally:`).
+    const body = (node: PyNode | undefined): PyNode | undefined => (node === undefined ? undefined : (field(node, 'body') ?? node.children.find((c) => c.type === 'block')));
     const block = (node: PyNode | undefined): Set<string> => {
       const names = new Set<string>();
       for (const statement of node?.children ?? []) for (const name of sure(statement)) names.add(name);
@@ -375,9 +380,12 @@ class Walker {
           let complete = false;
           for (const clause of statement.children.filter((c) => c.field === 'alternative')) {
             if (clause.type === 'else_clause') {
-              branches.push(block(field(clause, 'body') ?? clause.children.find((c) => c.type === 'block')));
+              branches.push(block(body(clause)));
               complete = true;
-            } else branches.push(new Set([...(field(clause, 'condition') === undefined ? [] : inside(field(clause, 'condition') as PyNode)), ...block(field(clause, 'consequence'))]));
+            } else {
+              const test = field(clause, 'condition');
+              branches.push(new Set([...(test === undefined ? [] : inside(test)), ...block(field(clause, 'consequence'))]));
+            }
           }
           const own = condition === undefined ? [] : inside(condition);
           if (!complete) return own;
@@ -397,15 +405,14 @@ class Walker {
         case 'with_statement':
         case 'async_with_statement': {
           const clause = statement.children.find((c) => c.type === 'with_clause');
-          return [...(clause === undefined ? [] : inside(clause)), ...block(field(statement, 'body') ?? statement.children.find((c) => c.type === 'block'))];
+          return [...(clause === undefined ? [] : inside(clause)), ...block(body(statement))];
         }
         case 'try_statement': {
           // The body (with its `else:`) when nothing raises, or a handler when something does; `finally` always.
-          const body = block(field(statement, 'body') ?? statement.children.find((c) => c.type === 'block'));
-          for (const name of block(statement.children.find((c) => c.type === 'else_clause')?.children.find((c) => c.type === 'block'))) body.add(name);
-          const handlers = statement.children.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause').map((c) => block(c.children.find((b) => b.type === 'block')));
-          const always = block(statement.children.find((c) => c.type === 'finally_clause')?.children.find((c) => c.type === 'block'));
-          return [...[...body].filter((name) => handlers.every((h) => h.has(name))), ...always];
+          const clause = (type: string): PyNode | undefined => statement.children.find((c) => c.type === type);
+          const done = new Set([...block(body(statement)), ...block(body(clause('else_clause')))]);
+          const handlers = statement.children.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause').map((c) => block(body(c)));
+          return [...[...done].filter((name) => handlers.every((h) => h.has(name))), ...block(body(clause('finally_clause')))];
         }
         default:
           return inside(statement);

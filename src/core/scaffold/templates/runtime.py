@@ -1019,8 +1019,13 @@ class _Run:
             return None
         # An input's part is the key of the step that made it, not its value: that step ran on something else
         # (its value may be the same), so say that, not that the input changed (round 34 A, D).
-        inputs = [part[len("input ") :] for part in changed if part.startswith("input ") and part in now]
-        others = [part for part in changed if part[len("input ") :] not in inputs or not part.startswith("input ")]
+        inputs: list[str] = []
+        others: list[str] = []
+        for part in changed:
+            if part.startswith("input ") and part in now:
+                inputs.append(part[len("input ") :])
+            else:
+                others.append(part)
         phrases = [f"{_and_list(others)} changed"] if others else []
         makers: dict[str, list[str]] = {}
         for name in inputs:
