@@ -787,9 +787,10 @@ class Generator {
     const locals = this.boundIn(cells);
     const rebound = names.filter((n) => locals.has(n));
     if (rebound.length === 0) return { atModule: [...names], inFunction: [] };
-    // Bound on some paths only (`if TUNE: THRESHOLD = 0.7`): an import the branch may replace unread is what
-    // pyflakes reports, so the shared value is assigned.
-    const maybe = rebound.filter((n) => cells.some((c) => this.input.cells.get(c.index)?.maybeBound?.includes(n) === true));
+    // Bound on some paths only (`if TUNE: THRESHOLD = 0.7`), or defined again (`def normalize` after a function
+    // calling the shared one): an import the branch or the def may replace unread (pyflakes does not count reads
+    // in function bodies) is what pyflakes reports, so the shared value is assigned.
+    const maybe = rebound.filter((n) => cells.some((c) => this.input.cells.get(c.index)?.maybeBound?.includes(n) === true || this.input.cells.get(c.index)?.definitions?.some((d) => d.name === n) === true));
     const imported = rebound.filter((n) => !maybe.includes(n));
     const note = `# nbpromote: imported here: the cells bind ${andList(rebound)} again, so in this function ${rebound.length === 1 ? 'it is a local' : 'they are locals'}`;
     const own = this.versions.imports.get(key);
@@ -1137,6 +1138,9 @@ class Generator {
     // definition named like one of them (`def load(path)` in step `load`) would replace it: it stays inside.
     const moduleNames = [this.functionName(step), `${pascalCase(step.name)}Outputs`, 'Any', 'NamedTuple', 'annotations', ...allowed];
     for (const name of moduleNames) rebound.add(name);
+    // An input the step defines again (`def normalize` after calls reading the earlier one): the def rebinds the
+    // argument, inside the function (round 35 E).
+    for (const name of step.inputs) rebound.add(name);
     // A definition left out for a later one replacing it is not there: the later one may be hoisted.
     const replaced = (cell: CellRef, def: { name: string; startLine: number }): boolean => this.replaced.get(cell.index)?.some((d) => d.name === def.name && d.startLine === def.startLine) === true;
     const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).filter((def) => !replaced(cell, def)).map((def) => ({ cell, def })));
@@ -1154,9 +1158,12 @@ class Generator {
       }, 0);
     const free = (def: { name: string; asDef?: string }): boolean => (def.asDef === undefined ? !rebound.has(def.name) : bindings(def.name) === 1 && !moduleNames.includes(def.name));
     let kept = all.filter(({ cell, def }) => def.topLevel && count.get(def.name) === 1 && free(def) && !declaresLocal(cell, def));
+    // An import or shared name the step binds again (`def normalize` after calls of a function reading the shared
+    // one): a function reading it stays beside that binding, or every call would read the shared one.
+    const stepBinds = new Set([...this.functionLocals(step.cells), ...all.map(({ def }) => def.name)]);
     for (;;) {
       const names = new Set(kept.map(({ def }) => def.name));
-      const next = kept.filter(({ def }) => def.freeNames.every((n) => allowed.has(n) || names.has(n)));
+      const next = kept.filter(({ def }) => def.freeNames.every((n) => names.has(n) || (allowed.has(n) && !stepBinds.has(n))));
       if (next.length === kept.length) return kept;
       kept = next;
     }

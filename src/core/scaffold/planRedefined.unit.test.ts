@@ -188,3 +188,41 @@ describe('sharedVersions', () => {
     ]);
   });
 });
+
+// Round 35 E: a step calls its own `prep`, which reads the `normalize` of step `a` (or of the shared code), then
+// defines normalize again and calls prep once more. Hoisted to module level, both calls read the step's own one.
+const stepB = { tags: ['step:b'], source: 'def prep(v):\n    return normalize(v) * 2\n\nbefore = prep(3)\n\ndef normalize(x):\n    return x / 10\n\nafter = prep(3)' };
+const redefinedInStep = {
+  'from an earlier step': [{ tags: ['step:a'], source: 'def normalize(x):\n    return x / 2' }, stepB, { tags: ['metrics'], source: 'print(before, after)' }],
+  'from the shared code': [{ tags: ['functions'], source: 'def normalize(x):\n    return x / 2' }, { tags: ['step:a'], source: 'v = 3' }, stepB, { tags: ['metrics'], source: 'print(before, after)' }],
+};
+
+for (const [origin, notebook] of Object.entries(redefinedInStep)) {
+  describe(`planPromotion: a step defines again a function ${origin}, after a call reading that one`, function () {
+    this.timeout(120_000);
+    let dir = '';
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'nbpromote-redefined-step-'));
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson(notebook));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('starts from the earlier function and defines the new one inside the step, where the notebook did', () => {
+      const b = readFileSync(join(dir, 'out', 'src/nb/steps/b.py'), 'utf8');
+      if (origin === 'from an earlier step') assert.match(b, /\ndef b\(normalize\) -> BOutputs:/);
+      else assert.match(b, /\n {4}from \.\. import common as _shared\n {4}normalize = _shared\.normalize\n/);
+      assert.match(b, /\n {4}before = prep\(3\)\n(?:.*\n)*? {4}def normalize\(x\):\n {8}return x \/ 10\n/);
+      assert.doesNotMatch(b, /^def (prep|normalize)/m);
+    });
+
+    it('runs as the notebook did, and pyflakes reports nothing', function () {
+      if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import yaml']).status !== 0) this.skip();
+      const out = join(dir, 'out');
+      const { metrics } = runPipeline(out);
+      assert.deepEqual([metrics['before'], metrics['after']], [3, 0.6]);
+      assertFlakesQuiet(out);
+    });
+  });
+}

@@ -289,6 +289,9 @@ interface Definition {
 
 const MAX_DEPTH = 400;
 
+/** Top-level statements that call nothing of the cell's when they run: a `def` and imports. */
+const DECLARATIVE: ReadonlySet<string> = new Set(['function_definition', 'import_statement', 'import_from_statement', 'future_import_statement', 'comment']);
+
 /**
  * The names plain assignments bind in the `except` clauses of a `try` statement that catch a missing name
  * (`NameError`, `UnboundLocalError`, `Exception`, `BaseException`, or a bare `except:`).
@@ -439,6 +442,26 @@ class Walker {
     return !this.binds.some((b) => b.name === read.name && b.seq < read.seq && b.offset >= at.start);
   }
 
+  /**
+   * `def prep(v): return normalize(v)`, `before = prep(3)`, then `def normalize(x): ...` (round 35 E): the first
+   * call reads the normalize defined before the cell. A function's read of a name the cell defines later (a `def`
+   * or `class` at the top) may find the earlier value only when code that may call the function runs between:
+   * `def main(): helper()` right above `def helper(): ...` reads the cell's own helper.
+   */
+  private mayRunBeforeRedefinition(read: Read): boolean {
+    const statements = this.tree.root.children;
+    const from = statements.findIndex((s) => read.offset >= s.start && read.offset < s.end);
+    if (from < 0) return false;
+    const later = this.definitions.find((d) => d.topLevel && d.name === read.name && d.start >= (statements[from]?.end ?? 0));
+    if (later === undefined) return false;
+    for (let k = from + 1; k < statements.length; k++) {
+      const statement = statements[k];
+      if (statement === undefined || statement.start >= later.start) return false;
+      if (!DECLARATIVE.has(statement.type) && !(statement.type === 'expression_statement' && statement.children[0]?.type === 'string')) return true;
+    }
+    return false;
+  }
+
   // ---- results
 
   finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'deferredUses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'topLevelAwaits' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases' | 'globalsDeclared' | 'maybeBound'> {
@@ -476,6 +499,7 @@ class Walker {
       else if (!read.scope.deferred && maybe.has(read.name) && this.maybeUnbound(read, before)) usedBeforeDefinition.push({ ...at, guarded: true });
       // `def cost(x): return x * rate` above `rate = 0.2`: called before that line, it reads the earlier rate.
       else if (read.scope.deferred && (assignedAfter.get(read.name) ?? -1) > read.seq) usedBeforeDefinition.push({ ...at, guarded: true });
+      else if (read.scope.deferred && this.mayRunBeforeRedefinition(read)) usedBeforeDefinition.push({ ...at, guarded: true });
     }
 
     const functions: FunctionInfo[] = this.definitions.map((d) => {

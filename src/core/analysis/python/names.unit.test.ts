@@ -97,6 +97,9 @@ const table: [string, string, Expect][] = [
   ['a with body binds what it binds on every path; an if inside it may not', 'with open(p) as f:\n    data = f.read()\n    if flag:\n        extra = 1\nprint(data, extra, f)', { needs: ['p', 'flag'], mayNeed: ['extra'] }],
   // Round 34 D: `cost` called before `rate = 0.2` reads the rate earlier cells made.
   ['a function reading a name the cell assigns after the def may need an earlier value', 'def cost(x):\n    return x * rate\nbefore = cost(1)\nrate = 0.2', { needs: [], mayNeed: ['rate'] }],
+  // Round 35 E: `prep` called before the cell's own `def normalize` reads the normalize earlier cells made.
+  ['a function calling a function the cell defines again after a call may need the earlier one', 'def prep(v):\n    return normalize(v)\nbefore = prep(3)\ndef normalize(x):\n    return x / 10', { needs: [], mayNeed: ['normalize'] }],
+  ['a function calling one defined below it with only defs, imports and a docstring between needs no earlier one', 'def main():\n    return helper()\n"""Helpers."""\nimport os\ndef other():\n    return os.sep\ndef helper():\n    return 1\nmain()', { needs: [], mayNeed: [] }],
 ];
 
 describe('analyzeCell names', () => {
