@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -98,7 +98,8 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
   const parsed = parseNotebook(await readFile(path, 'utf8'), request.notebook);
   if (parsed.notebook === undefined) throw new NbpromoteError('invalidInput', `${request.notebook}: cannot be read as a notebook`);
   const copy = probeNotebook(parsed.notebook, dirname(path), request.probe, request.steps ?? [], request.mayFail ?? []);
-  const folder = await mkdtemp(join(tmpdir(), 'nbpromote-execute-'));
+  await removeStaleExecuteFolders();
+  const folder = await mkdtemp(join(tmpdir(), `${EXECUTE_FOLDER}${process.pid}-`));
   try {
     const input = join(folder, 'notebook.ipynb');
     await writeFile(input, JSON.stringify(copy));
@@ -111,6 +112,30 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
     return { ...readProbes(executed, request.notebook, request.probe !== undefined), codeSha256: codeSha256(parsed.notebook.cells.filter((c) => c.kind === 'code')) };
   } finally {
     await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** The start of the temporary folder's name; the process id follows, so a later run can tell a folder left over. */
+const EXECUTE_FOLDER = 'nbpromote-execute-';
+const EXECUTE_FOLDER_PID = /^nbpromote-execute-(\d+)-/;
+
+/**
+ * Removes the temporary folders of `--execute` runs whose process is gone: one killed with SIGKILL never ran its
+ * `finally`, and the copy of the notebook with its executed outputs stayed in the temporary folder. `under`: the
+ * folder to look in (the system's temporary folder).
+ */
+export async function removeStaleExecuteFolders(under = tmpdir()): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(under);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(EXECUTE_FOLDER_PID.exec(name)?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processExists(pid)) continue;
+    // Another user's folder (a shared /tmp) is not ours to remove: that fails, and is left.
+    await rm(join(under, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NbpromoteError } from '../errors';
 import { notebookJson, PYTHON, runPipeline } from '../scaffold/testing';
 import { silentLogger } from '../util/logger';
-import { executeForMetrics, executeNotebook, failedCell, runnerAdvice } from './execute';
+import { executeForMetrics, executeNotebook, failedCell, removeStaleExecuteFolders, runnerAdvice } from './execute';
 import { promoteNotebook } from './promote';
 
 // nbconvert's stderr when a cell fails inside pandas (colours removed, nbconvert's own frames cut): the
@@ -88,6 +88,30 @@ describe('failedCell', () => {
   it('is undefined when no frame is a notebook cell (nbpromote\'s own cells, or no kernel at all)', () => {
     assert.equal(failedCell(chained.replace(/Cell In \[7\]/, 'Cell In [2]'), cells), undefined);
     assert.equal(failedCell('No module named nbconvert', cells), undefined);
+  });
+});
+
+// Round 34 C: a `promote --execute` killed with SIGKILL left its copy of the notebook and the executed outputs.
+describe('removeStaleExecuteFolders', () => {
+  it('removes the folders of --execute runs whose process is gone, and no other', async () => {
+    const under = mkdtempSync(join(tmpdir(), 'nbpromote-stale-'));
+    try {
+      const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+      assert.ok(gone !== undefined && gone > 0);
+      const names = [`nbpromote-execute-${gone}-a1B2c3`, `nbpromote-execute-${process.pid}-d4E5f6`, 'nbpromote-execute-1-g7H8i9', 'nbpromote-execute-changed-x1', 'nbpromote-executed-7-x', 'other'];
+      for (const name of names) {
+        mkdirSync(join(under, name));
+        writeFileSync(join(under, name, 'notebook.ipynb'), '{}');
+      }
+      await removeStaleExecuteFolders(under);
+      assert.deepEqual(readdirSync(under).sort(), names.slice(1).sort());
+    } finally {
+      rmSync(under, { recursive: true, force: true });
+    }
+  });
+
+  it('does nothing when the folder cannot be read', async () => {
+    await removeStaleExecuteFolders(join(tmpdir(), 'nbpromote-no-such-folder-here'));
   });
 });
 
