@@ -8,7 +8,7 @@
  * - H1–H3 only. Deeper headings (`#### Notes`) are subsections of the step above, not steps of their own.
  * - The heading that counts is the last H1–H3 heading before the code cell; a heading with no code cell
  *   under it before the next heading is dropped.
- * - Code cells that hold only imports, comments, magics, session settings (`pd.set_option`,
+ * - Code cells that hold only imports, comments, magics, session settings (`pd.set_option`, `matplotlib.use`,
  *   `warnings.filterwarnings`, seeds, `sys.path.append`) or nothing are passed over (the next code cell under
  *   the same heading gets the suggestion): an imports cell is not a step.
  * - A cell that already carries one of our tags or directives (any role) is left alone and uses up the
@@ -229,7 +229,8 @@ function doesWork(source: string): boolean {
 }
 
 /** A line that only sets how the session behaves (display options, warnings, plot style, seeds, sys.path). */
-const SETTING = /^(?:pd\.(?:set_option|options\.[\w.]+\s*=)|warnings\.(?:filterwarnings|simplefilter)|plt\.(?:style\.use|rcParams)|sns\.(?:set|set_theme|set_style|set_context)|(?:np\.)?random\.seed|torch\.manual_seed|sys\.path\.(?:append|insert)|os\.environ\[)/;
+const SETTING =
+  /^(?:(?:pd|pandas)\.(?:set_option|options\.[\w.]+\s*=)|warnings\.(?:filterwarnings|simplefilter)|(?:plt|mpl|matplotlib)\.(?:use\(|style\.use|rc\(|rcParams)|sns\.(?:set|set_theme|set_style|set_context|set_palette)|(?:np|numpy)\.(?:set_printoptions|seterr)|(?:np\.|numpy\.|tf\.)?random\.(?:seed|set_seed)|torch\.manual_seed|(?:sklearn\.)?set_config\(|logging\.basicConfig|tqdm\.pandas\(|InteractiveShell\.|sys\.path\.(?:append|insert)|os\.environ\[)/;
 
 function uniqueName(name: string, taken: ReadonlySet<string>): string {
   if (!taken.has(name)) return name;

@@ -126,6 +126,17 @@ describe('suggestSteps', () => {
     assert.deepEqual(suggest([md('# Diabetes progression'), setup, md('## Load data'), 'df = pd.read_csv(path)']), [{ cell: 3, name: 'load_data', heading: 'Load data' }]);
   });
 
+  // Round 34 A: `matplotlib.use("Agg")` among the imports made the title's section a step doing nothing.
+  it('passes over the other common settings: the plotting backend and style, print options, seeds, logging, sklearn', () => {
+    const settings = [
+      'import matplotlib\nmatplotlib.use("Agg")\nimport matplotlib.pyplot as plt',
+      "mpl.rcParams['figure.dpi'] = 120\nplt.rc('font', size=9)\nsns.set_palette('muted')",
+      'np.set_printoptions(precision=3)\nnp.seterr(all="ignore")\ntf.random.set_seed(0)\nrandom.seed(1)',
+      'logging.basicConfig(level=logging.INFO)\nset_config(transform_output="pandas")\ntqdm.pandas()\nInteractiveShell.ast_node_interactivity = "all"',
+    ];
+    for (const setup of settings) assert.deepEqual(suggest([md('# Customer segmentation'), setup, md('## Load'), 'df = load()']), [{ cell: 3, name: 'load', heading: 'Load' }], setup);
+  });
+
   it('leaves cells with roles alone, and the heading is used up', () => {
     assert.deepEqual(suggest([md('# Params'), { source: 'n = 1', tags: ['parameters'] }, 'x = n', md('# Load'), { source: 'y = 2', tags: ['step:read'] }, 'z = y']), []);
   });
