@@ -243,6 +243,13 @@ def statuses(summary: dict) -> dict:
         ("none", "0.5", 0.5),
         ("none", "[1, 2]", [1, 2]),
         ("none", "true", True),
+        # As the notebook writes them: `max_depth = None` set to a Python literal.
+        ("none", "True", True),
+        ("none", "(1, 2)", (1, 2)),
+        ("none", "{'C': 1.0}", {"C": 1.0}),
+        ("none", "'quoted'", "quoted"),
+        ("none", "{1, 2}", "{1, 2}"),
+        ("none", "rbf", "rbf"),
     ],
 )
 def test_coerce_param_converts_to_the_declared_type(kind, raw, expected):

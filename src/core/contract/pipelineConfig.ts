@@ -15,7 +15,8 @@ export interface ParameterSpec {
   readonly default: ParameterValue;
   /**
    * What `--param name=value` is converted to. `none` means the notebook's default is `None` and no type is
-   * known: `--param name=none` (or `null`) gives None, any other value is passed as a string.
+   * known: `--param name=none` (or `null`) gives None, a JSON value or Python literal (`5`, `True`, `(1, 2)`) that
+   * value, any other text is passed as a string.
    */
   readonly type: ParameterType;
   /** `float` for a list or tuple of floats (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook. */

@@ -276,14 +276,19 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
             value = _float_items(value, spec)
             return tuple(value) if kind == "tuple" else value
         if kind == "none":
-            # The default was None, so the type is not known: a JSON value (100, 0.5, true, [1, 2]) is
-            # read as one, anything else stays text.
+            # The default was None, so the type is not known: a JSON value (100, 0.5, true, [1, 2]) or a Python
+            # literal as the notebook writes one (True, (1, 2), {'C': 1.0}) is read as one, anything else stays text.
             if text.lower() in ("none", "null", ""):
                 return None
             try:
                 return json.loads(text)
             except ValueError:
+                pass
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
                 return raw
+            return value if isinstance(value, (bool, int, float, str, list, tuple, dict)) else raw
     except ValueError as ex:
         # JSON's parser error reads as a riddle for Python written (round 35 E): a what-to-write hint instead.
         if isinstance(ex, json.JSONDecodeError) and kind in ("list", "tuple", "dict"):
