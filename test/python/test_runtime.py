@@ -280,6 +280,23 @@ def test_parse_params_lists_the_known_parameters_for_an_unknown_one():
         runtime.parse_params(["n"], parameters)
 
 
+def test_parse_params_takes_only_the_choices_a_colab_form_offered():
+    parameters = {
+        "model": {"type": "str", "default": "rf", "choices": ["rf", "svm"]},
+        "depth": {"type": "int", "default": 3, "choices": [3, 5]},
+        "lr": {"type": "float", "default": 0.1, "choices": [0.1, 1]},
+        "scaled": {"type": "bool", "default": True, "choices": [True]},
+        "free": {"type": "str", "default": "a"},
+    }
+    assert runtime.parse_params(["model=svm", "depth=5", "lr=1", "scaled=yes", "free=anything"], parameters) == {"model": "svm", "depth": 5, "lr": 1.0, "scaled": True, "free": "anything"}
+    with pytest.raises(runtime.UsageError, match=r"parameter 'model' is one of 'rf', 'svm' \(the notebook's form offers those\), and 'xgb' is not one; remove `choices`"):
+        runtime.parse_params(["model=xgb"], parameters)
+    with pytest.raises(runtime.UsageError, match=r"'depth' is one of 3, 5 .* and 4 is not one"):
+        runtime.parse_params(["depth=4"], parameters)
+    with pytest.raises(runtime.UsageError, match=r"'scaled' is one of True .* and False is not one"):
+        runtime.parse_params(["scaled=0"], parameters)
+
+
 def test_a_list_of_floats_stays_floats_from_its_default_and_from_param():
     spec = {"default": [0.1, 1, 10], "type": "list", "items": "float"}
     values = runtime.resolve_params({"parameters": {"alphas": spec, "pair": {"default": [1, 2.5], "type": "tuple", "items": "float"}}})

@@ -14,7 +14,7 @@ import { escapeRegExp, MAX_TABLE_ROWS, printArguments } from './expectedMetrics'
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
-import { parseParameterValue, parsePythonLiteral } from './literal';
+import { formChoices, parseParameterValue, parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
 
 import { sourceLines } from './python/lexical';
@@ -608,12 +608,14 @@ class GraphBuilder {
       const ownType = floatAnnotated ? 'float' : parsed.type;
       // Set again (papermill's injected-parameters cell): the later value, of a type both values fit.
       const type = existing === -1 ? ownType : widerType(this.parameters[existing]?.type ?? ownType, ownType);
+      const choices = cell.source.includes('@param') ? formChoices(sourceLines(cell.source)[a.line - 1] ?? '', type, parsed.value) : undefined;
       const parameter: Parameter = {
         name: a.name,
         default: parsed.value,
         type,
         ...(parsed.items === undefined || type !== parsed.type ? {} : { items: parsed.items }),
         ...(parsed.floats === undefined || type !== parsed.type ? {} : { floats: parsed.floats }),
+        ...(choices === undefined ? {} : { choices }),
         definedAt: site(cell, a.line),
       };
       if (existing === -1) this.parameters.push(parameter);

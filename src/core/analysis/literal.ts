@@ -274,3 +274,20 @@ class LiteralParser {
     while (this.text[this.pos] === ' ' || this.text[this.pos] === '\t') this.pos++;
   }
 }
+
+/**
+ * The values a Colab form field offers, from the comment on the parameter's line: `#@param ["rf", "svm"]` (a
+ * dropdown), also with `{type:"string"}` after it. Undefined when the line has none, when the form also takes typed
+ * input (`{allow-input: true}`), or when a value is not of the parameter's type or the default is not among them.
+ */
+export function formChoices(line: string, type: string, value: unknown): (string | number | boolean)[] | undefined {
+  const form = /#\s*@param\s*(\[.*\])\s*(\{.*\})?\s*$/.exec(line);
+  if (form === null || /allow-input\s*:\s*true/i.test(form[2] ?? '')) return undefined;
+  const parsed = parsePythonLiteral(form[1] ?? '');
+  if (!parsed.ok || !Array.isArray(parsed.value) || parsed.value.length === 0) return undefined;
+  const fits = (item: unknown): item is string | number | boolean =>
+    type === 'str' ? typeof item === 'string' : type === 'int' ? Number.isInteger(item) : type === 'float' ? typeof item === 'number' : type === 'bool' ? typeof item === 'boolean' : false;
+  const items = (parsed.value as unknown[]).filter(fits);
+  if (items.length !== parsed.value.length || !(items as unknown[]).includes(value)) return undefined;
+  return [...new Set(items)];
+}

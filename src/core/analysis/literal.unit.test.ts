@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseParameterValue, parsePythonLiteral } from './literal';
+import { formChoices, parseParameterValue, parsePythonLiteral } from './literal';
 
 describe('parsePythonLiteral', () => {
   const ok: [string, unknown, string, boolean?, ('float' | undefined)?, (string | number)[][]?][] = [
@@ -63,5 +63,22 @@ describe('parseParameterValue', () => {
     assert.deepEqual(parseParameterValue('os.path.join("..", "/abs", "x")'), { ok: true, value: '/abs/x', type: 'str', lossy: false });
     assert.deepEqual(parseParameterValue('[1, 2]'), parsePythonLiteral('[1, 2]'));
     for (const text of ['os.path.join(ROOT, "data")', 'os.path.join("a", 1)', 'os.path.join()', 'Path("..") / "data"', 'os.path.abspath("x")']) assert.equal(parseParameterValue(text).ok, false, text);
+  });
+});
+
+describe('formChoices', () => {
+  it('reads a Colab dropdown of values of the parameter\'s type that holds the default', () => {
+    assert.deepEqual(formChoices('model = "rf"  #@param ["rf", "svm", "rf"]', 'str', 'rf'), ['rf', 'svm']);
+    assert.deepEqual(formChoices("lr = 0.1 #@param [0.1, 1] {type:\"raw\"}", 'float', 0.1), [0.1, 1]);
+    assert.deepEqual(formChoices('flag = True #@param [True, False]', 'bool', true), [true, false]);
+  });
+
+  it('gives none for typed input, other forms, values of another type, or a default not offered', () => {
+    assert.equal(formChoices('name = "a" #@param ["a", "b"] {allow-input: true}', 'str', 'a'), undefined);
+    assert.equal(formChoices('n = 3 #@param {type:"integer"}', 'int', 3), undefined);
+    assert.equal(formChoices('n = 3 #@param [3, "five"]', 'int', 3), undefined);
+    assert.equal(formChoices('n = 3 #@param [1.5, 3]', 'int', 3), undefined);
+    assert.equal(formChoices('m = "x" #@param ["a", "b"]', 'str', 'x'), undefined);
+    assert.equal(formChoices('m = "x" #@param []', 'str', 'x'), undefined);
   });
 });

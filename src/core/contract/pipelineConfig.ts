@@ -27,6 +27,8 @@ export interface ParameterSpec {
    * again in the default (a `--param` value is JSON, taken as typed).
    */
   readonly floats?: readonly (readonly (string | number)[])[];
+  /** The only values `--param` takes: those a Colab form offered (`#@param ["rf", "svm"]`). */
+  readonly choices?: readonly (string | number | boolean)[];
   /** The comment after the assignment in the parameters cell, when there is one. */
   readonly description?: string;
 }

@@ -43,6 +43,8 @@ export interface Parameter {
   readonly items?: 'float';
   /** Where the whole floats inside a dict or list are (`[["model", "C"]]` for `{"model": {"C": 1.0}}`). */
   readonly floats?: readonly (readonly (string | number)[])[];
+  /** The values a Colab form offers (`MODEL = "rf"  #@param ["rf", "svm"]`): `--param` takes only these. */
+  readonly choices?: readonly (string | number | boolean)[];
   readonly definedAt: SourceSite;
 }
 

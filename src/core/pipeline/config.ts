@@ -187,7 +187,7 @@ function renderParameters(parameters: PipelineConfig['parameters']): string[] {
   for (const name of names) {
     const spec = parameters[name];
     if (spec === undefined) continue;
-    const ordered = { default: spec.default, type: spec.type, ...(spec.items === undefined ? {} : { items: spec.items }), ...(spec.floats === undefined ? {} : { floats: spec.floats }), ...(spec.description === undefined ? {} : { description: spec.description }) };
+    const ordered = { default: spec.default, type: spec.type, ...(spec.items === undefined ? {} : { items: spec.items }), ...(spec.floats === undefined ? {} : { floats: spec.floats }), ...(spec.choices === undefined ? {} : { choices: spec.choices }), ...(spec.description === undefined ? {} : { description: spec.description }) };
     lines.push(`  ${flowYaml(name)}: ${flowYaml(ordered)}`);
   }
   return lines;

@@ -1357,7 +1357,7 @@ class Generator {
       version: this.input.version,
       notebook: this.input.notebookPath,
       workdir: this.input.workdir,
-      parameters: Object.fromEntries(graph.parameters.map((p) => [p.name, { default: p.default as never, type: p.type, ...(p.items === undefined ? {} : { items: p.items }), ...(p.floats === undefined ? {} : { floats: p.floats }) }])),
+      parameters: Object.fromEntries(graph.parameters.map((p) => [p.name, { default: p.default as never, type: p.type, ...(p.items === undefined ? {} : { items: p.items }), ...(p.floats === undefined ? {} : { floats: p.floats }), ...(p.choices === undefined ? {} : { choices: p.choices }) }])),
       steps: graph.steps.map((s) => {
         const recorded = this.input.recorded?.get(s.name);
         return { name: s.name, module: mod(s.name), function: this.functionName(s), cells: s.cells, inputs: s.inputs, outputs: s.outputs, after: [...new Set([...(s.fileAfter ?? []), ...s.explicitAfter])], ...(s.alwaysRuns === undefined ? {} : { always_run: s.alwaysRuns }), ...(recorded === undefined ? {} : { recorded }) };

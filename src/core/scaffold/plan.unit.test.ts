@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
-import { assertFlakesQuiet, hasPython, PYTHON, runPipeline } from './testing';
+import { assertFlakesQuiet, hasPython, PYTHON, runPipeline, runPipelineOf } from './testing';
 import { trailingSemicolons } from './plan';
 
 interface Cell {
@@ -89,6 +89,24 @@ describe('planPromotion: generated steps, metrics and tests', function () {
     const load = readFileSync(join(dir, 'colab', 'src', 'colab', 'steps', 'load.py'), 'utf8');
     assert.match(load, /\n {4}# cell c1, line 1\n {4}#@title Load data\n {4}# cell c1, line 3\n {4}rows = list\(range\(n\)\)\n/);
     assert.doesNotMatch(load, /#\| step/);
+  });
+
+  it('keeps the values a Colab dropdown offers as the parameter\'s choices in pipeline.yaml, and the run takes only those', async function () {
+    writeFileSync(join(dir, 'form.ipynb'), notebookJson([
+      { source: '#@title Parameters { display-mode: "form" }\n#| parameters\nmodel = "rf" #@param ["rf", "svm"]\ndepth = 3 #@param [3, 5] {type:"raw"}\nname = "a" #@param ["a", "b"] {allow-input: true}\nn = 3 #@param {type:"integer"}' },
+      { source: '#| step: load\nrows = [model, depth, name, n]' },
+      { source: '#| metrics\nsize = len(rows) + depth' },
+    ]));
+    const outcome = await promoteNotebook({ notebook: 'form.ipynb', cwd: dir, out: 'form', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(Object.fromEntries((outcome.graph?.parameters ?? []).map((p) => [p.name, p.choices])), { model: ['rf', 'svm'], depth: [3, 5], name: undefined, n: undefined });
+    const yaml = readFileSync(join(dir, 'form', 'pipeline.yaml'), 'utf8');
+    assert.match(yaml, /\n {2}model: \{default: rf, type: str, choices: \[rf, svm\]\}\n/);
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import yaml']).status !== 0) this.skip();
+    assert.equal(runPipelineOf('form', join(dir, 'form'), '--param', 'depth=5').metrics['size'], 9);
+    const refused = spawnSync(PYTHON, ['-m', 'form.pipeline', '--param', 'model=xgb'], { cwd: join(dir, 'form'), env: { ...process.env, PYTHONPATH: join(dir, 'form', 'src') }, encoding: 'utf8' });
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.match(refused.stderr, /parameter 'model' is one of 'rf', 'svm' \(the notebook's form offers those\), and 'xgb' is not one/);
   });
 
   it('gives the script\'s lines too in the markers of a percent script, and the runner names the script\'s line', async () => {

@@ -2094,9 +2094,9 @@ const module = { exports: {} };
 const exports = module.exports;
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/pipeline.schema.json","title":"Notebook Promoter pipeline","description":"pipeline.yaml: the pipeline `nbpromote promote` generated from a notebook. `python -m <package>.pipeline` runs its steps in order, passing each step's outputs to the steps that use them. Edit parameter defaults and the metrics tolerance freely; re-promoting the notebook rewrites the rest.","type":"object","additionalProperties":false,"required":["schema_version","package","version","notebook","workdir","parameters","steps"],"properties":{"schema_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/, run it with `python -m <package>.pipeline`.","$ref":"#/definitions/identifier"},"version":{"description":"Semantic version of the generated package (MAJOR.MINOR.PATCH). Re-promoting bumps it: a new or removed step or parameter is a minor or major change, a code change a patch.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$"},"notebook":{"description":"The notebook the pipeline was promoted from, relative to this file's folder (forward slashes). Runs record its content hash.","type":"string","minLength":1},"workdir":{"description":"The folder the steps run in, relative to this file's folder: the notebook's own folder, so the relative data paths it uses work. `.` is this file's folder.","type":"string","minLength":1},"parameters":{"description":"The notebook's parameters: name → default value and type. Override one for a run with `--param name=value`. Parameters whose value names an existing file are hashed into each run's record and the step cache.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The steps, in an order where each comes after the steps it depends on. Each is one function in its own module.","type":"array","items":{"$ref":"#/definitions/step"}},"metrics":{"description":"The notebook's metrics cell, as a function the runner calls after the last step. Optional.","$ref":"#/definitions/metrics"}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"dottedName":{"description":"A dotted Python module name, like `churn.steps.load`.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from: by its id when the notebook has cell ids (nbformat 4.5 and later; inserting a cell above then changes nothing), else by its position.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step: a function that takes its inputs as arguments and returns its outputs.","type":"object","additionalProperties":false,"required":["name","module","function","cells","inputs","outputs","after"],"properties":{"name":{"description":"The step's name (a Python identifier, unique in the pipeline): the `step:<name>` tag in the notebook.","$ref":"#/definitions/identifier"},"module":{"description":"The module that holds the step's function, like `churn.steps.load`.","$ref":"#/definitions/dottedName"},"function":{"description":"The step's function in `module`.","$ref":"#/definitions/identifier"},"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"inputs":{"description":"The function's arguments, in order. Each is a parameter or an output of an earlier step (the latest one of that name).","$ref":"#/definitions/names"},"outputs":{"description":"What the function returns, in order: with one name, the return value itself; with several, a tuple (or NamedTuple, or dict keyed by these names).","$ref":"#/definitions/names"},"after":{"description":"Earlier steps this one must run after besides those it takes inputs from: those that write a file it reads (by the file's name in both), and those named by the `after:<step>` tag.","$ref":"#/definitions/names"},"always_run":{"description":"Why the step runs at every run, never from the cache: it writes a file another step writes too, and taken from the cache it would not write it again.","type":"string","minLength":1},"recorded":{"description":"The type and shape each output had when the notebook ran (`nbpromote promote --execute`); the step's contract test checks them.","type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The Python type, `module.QualifiedName` (`pandas.core.frame.DataFrame`).","type":"string"},"shape":{"description":"The value's `.shape` when it has one (arrays, data frames).","type":"array","items":{"type":"integer","minimum":0}}}}}}},"metrics":{"description":"The metrics function: it returns a dict of numbers (nested dicts are flattened to `outer.inner`).","type":"object","additionalProperties":false,"required":["module","function","inputs"],"properties":{"module":{"description":"The module that holds the metrics function, like `churn.metrics`.","$ref":"#/definitions/dottedName"},"function":{"description":"The metrics function in `module`.","$ref":"#/definitions/identifier"},"inputs":{"description":"The function's arguments, in order: parameters or step outputs.","$ref":"#/definitions/names"},"expected":{"description":"The metrics the notebook's saved outputs show. The generated test checks a run reproduces them within `tolerance`.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metrics the notebook showed rounded (`print(f\"{acc:.4f}\")`): metric name -> decimals shown (negative for a number shown in e-notation with fewer digits than its integer part: `1.04e+09` is -7). Such a metric matches when it is within half a unit of the last decimal shown, or within `tolerance`.","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"tolerance":{"description":"How close a run's metrics must be to `expected` (as Python's math.isclose).","type":"object","additionalProperties":false,"properties":{"relative":{"description":"Relative tolerance; 1e-9 when absent. Write 1.0e-9 rather than 1e-9: PyYAML reads a float only with a dot.","type":"number","minimum":0},"absolute":{"description":"Absolute tolerance; 0 when absent.","type":"number","minimum":0}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/pipeline.schema.json","title":"Notebook Promoter pipeline","description":"pipeline.yaml: the pipeline `nbpromote promote` generated from a notebook. `python -m <package>.pipeline` runs its steps in order, passing each step's outputs to the steps that use them. Edit parameter defaults and the metrics tolerance freely; re-promoting the notebook rewrites the rest.","type":"object","additionalProperties":false,"required":["schema_version","package","version","notebook","workdir","parameters","steps"],"properties":{"schema_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/, run it with `python -m <package>.pipeline`.","$ref":"#/definitions/identifier"},"version":{"description":"Semantic version of the generated package (MAJOR.MINOR.PATCH). Re-promoting bumps it: a new or removed step or parameter is a minor or major change, a code change a patch.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$"},"notebook":{"description":"The notebook the pipeline was promoted from, relative to this file's folder (forward slashes). Runs record its content hash.","type":"string","minLength":1},"workdir":{"description":"The folder the steps run in, relative to this file's folder: the notebook's own folder, so the relative data paths it uses work. `.` is this file's folder.","type":"string","minLength":1},"parameters":{"description":"The notebook's parameters: name → default value and type. Override one for a run with `--param name=value`. Parameters whose value names an existing file are hashed into each run's record and the step cache.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The steps, in an order where each comes after the steps it depends on. Each is one function in its own module.","type":"array","items":{"$ref":"#/definitions/step"}},"metrics":{"description":"The notebook's metrics cell, as a function the runner calls after the last step. Optional.","$ref":"#/definitions/metrics"}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"dottedName":{"description":"A dotted Python module name, like `churn.steps.load`.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"choices":{"description":"The only values `--param` takes: those the notebook's Colab form offered (`MODEL = \"rf\"  #@param [\"rf\", \"svm\"]`). Remove it to allow any value of the type.","type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from: by its id when the notebook has cell ids (nbformat 4.5 and later; inserting a cell above then changes nothing), else by its position.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step: a function that takes its inputs as arguments and returns its outputs.","type":"object","additionalProperties":false,"required":["name","module","function","cells","inputs","outputs","after"],"properties":{"name":{"description":"The step's name (a Python identifier, unique in the pipeline): the `step:<name>` tag in the notebook.","$ref":"#/definitions/identifier"},"module":{"description":"The module that holds the step's function, like `churn.steps.load`.","$ref":"#/definitions/dottedName"},"function":{"description":"The step's function in `module`.","$ref":"#/definitions/identifier"},"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"inputs":{"description":"The function's arguments, in order. Each is a parameter or an output of an earlier step (the latest one of that name).","$ref":"#/definitions/names"},"outputs":{"description":"What the function returns, in order: with one name, the return value itself; with several, a tuple (or NamedTuple, or dict keyed by these names).","$ref":"#/definitions/names"},"after":{"description":"Earlier steps this one must run after besides those it takes inputs from: those that write a file it reads (by the file's name in both), and those named by the `after:<step>` tag.","$ref":"#/definitions/names"},"always_run":{"description":"Why the step runs at every run, never from the cache: it writes a file another step writes too, and taken from the cache it would not write it again.","type":"string","minLength":1},"recorded":{"description":"The type and shape each output had when the notebook ran (`nbpromote promote --execute`); the step's contract test checks them.","type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The Python type, `module.QualifiedName` (`pandas.core.frame.DataFrame`).","type":"string"},"shape":{"description":"The value's `.shape` when it has one (arrays, data frames).","type":"array","items":{"type":"integer","minimum":0}}}}}}},"metrics":{"description":"The metrics function: it returns a dict of numbers (nested dicts are flattened to `outer.inner`).","type":"object","additionalProperties":false,"required":["module","function","inputs"],"properties":{"module":{"description":"The module that holds the metrics function, like `churn.metrics`.","$ref":"#/definitions/dottedName"},"function":{"description":"The metrics function in `module`.","$ref":"#/definitions/identifier"},"inputs":{"description":"The function's arguments, in order: parameters or step outputs.","$ref":"#/definitions/names"},"expected":{"description":"The metrics the notebook's saved outputs show. The generated test checks a run reproduces them within `tolerance`.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metrics the notebook showed rounded (`print(f\"{acc:.4f}\")`): metric name -> decimals shown (negative for a number shown in e-notation with fewer digits than its integer part: `1.04e+09` is -7). Such a metric matches when it is within half a unit of the last decimal shown, or within `tolerance`.","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"tolerance":{"description":"How close a run's metrics must be to `expected` (as Python's math.isclose).","type":"object","additionalProperties":false,"properties":{"relative":{"description":"Relative tolerance; 1e-9 when absent. Write 1.0e-9 rather than 1e-9: PyYAML reads a float only with a dot.","type":"number","minimum":0},"absolute":{"description":"Absolute tolerance; 0 when absent.","type":"number","minimum":0}}}}}}};
 const schema12 = {"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
-const schema14 = {"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]};
+const schema14 = {"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"choices":{"description":"The only values `--param` takes: those the notebook's Colab form offered (`MODEL = \"rf\"  #@param [\"rf\", \"svm\"]`). Remove it to allow any value of the type.","type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]};
 const pattern0 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern1 = new RegExp("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
@@ -3700,7 +3700,7 @@ vErrors.push(err53);
 errors++;
 }
 for(const key3 in data6){
-if(!(((((key3 === "default") || (key3 === "type")) || (key3 === "items")) || (key3 === "floats")) || (key3 === "description"))){
+if(!((((((key3 === "default") || (key3 === "type")) || (key3 === "items")) || (key3 === "floats")) || (key3 === "choices")) || (key3 === "description"))){
 const err54 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema14,data:data6};
 if(vErrors === null){
 vErrors = [err54];
@@ -3855,10 +3855,11 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data6.description !== undefined){
-let data28 = data6.description;
-if(typeof data28 !== "string"){
-const err65 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/definitions/parameter/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.description.type,parentSchema:schema14.properties.description,data:data28};
+if(data6.choices !== undefined){
+let data28 = data6.choices;
+if(Array.isArray(data28)){
+if(data28.length < 1){
+const err65 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices",schemaPath:"#/definitions/parameter/properties/choices/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema14.properties.choices,data:data28};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -3867,10 +3868,14 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-}
-else {
-const err66 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data:data6};
+const len2 = data28.length;
+for(let i2=0; i2<len2; i2++){
+let data29 = data28[i2];
+const _errs92 = errors;
+let valid39 = false;
+const _errs93 = errors;
+if(typeof data29 !== "string"){
+const err66 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.choices.items.anyOf[0].type,parentSchema:schema14.properties.choices.items.anyOf[0],data:data29};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -3879,10 +3884,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-}
-else {
-const err67 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.parameters.type,parentSchema:schema11.properties.parameters,data:data5};
+var _valid9 = _errs93 === errors;
+valid39 = valid39 || _valid9;
+if(!valid39){
+const _errs95 = errors;
+if(!((typeof data29 == "number") && (isFinite(data29)))){
+const err67 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema14.properties.choices.items.anyOf[1].type,parentSchema:schema14.properties.choices.items.anyOf[1],data:data29};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -3891,25 +3898,113 @@ vErrors.push(err67);
 }
 errors++;
 }
+var _valid9 = _errs95 === errors;
+valid39 = valid39 || _valid9;
+if(!valid39){
+const _errs97 = errors;
+if(typeof data29 !== "boolean"){
+const err68 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.choices.items.anyOf[2].type,parentSchema:schema14.properties.choices.items.anyOf[2],data:data29};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+var _valid9 = _errs97 === errors;
+valid39 = valid39 || _valid9;
+}
+}
+if(!valid39){
+const err69 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.choices.items.anyOf,parentSchema:schema14.properties.choices.items,data:data29};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+else {
+errors = _errs92;
+if(vErrors !== null){
+if(_errs92){
+vErrors.length = _errs92;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices",schemaPath:"#/definitions/parameter/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.choices.type,parentSchema:schema14.properties.choices,data:data28};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data6.description !== undefined){
+let data30 = data6.description;
+if(typeof data30 !== "string"){
+const err71 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/definitions/parameter/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.description.type,parentSchema:schema14.properties.description,data:data30};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+}
+else {
+const err72 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data:data6};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.parameters.type,parentSchema:schema11.properties.parameters,data:data5};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
 }
 if(data.steps !== undefined){
-let data29 = data.steps;
-if(Array.isArray(data29)){
-const len2 = data29.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate11(data29[i2], {instancePath:instancePath+"/steps/" + i2,parentData:data29,parentDataProperty:i2,rootData}))){
+let data31 = data.steps;
+if(Array.isArray(data31)){
+const len3 = data31.length;
+for(let i3=0; i3<len3; i3++){
+if(!(validate11(data31[i3], {instancePath:instancePath+"/steps/" + i3,parentData:data31,parentDataProperty:i3,rootData}))){
 vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.steps.type,parentSchema:schema11.properties.steps,data:data29};
+const err74 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.steps.type,parentSchema:schema11.properties.steps,data:data31};
 if(vErrors === null){
-vErrors = [err68];
+vErrors = [err74];
 }
 else {
-vErrors.push(err68);
+vErrors.push(err74);
 }
 errors++;
 }
@@ -3922,12 +4017,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err69 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err75 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
 if(vErrors === null){
-vErrors = [err69];
+vErrors = [err75];
 }
 else {
-vErrors.push(err69);
+vErrors.push(err75);
 }
 errors++;
 }

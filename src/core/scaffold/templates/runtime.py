@@ -236,7 +236,7 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
 
     int and float as Python reads them; bool: true/false, yes/no, 1/0, on/off (any case); str as given;
     list, tuple and dict as JSON or as the notebook writes them (``(1, 2)``, ``['a']``, ``{'C': 1.0}``); none (the default was None, so the type is unknown):
-    ``none``, ``null`` or nothing gives None, a JSON value that value, anything else stays a string. Raises UsageError naming the parameter, the value
+    ``none``, ``null`` or nothing gives None, a JSON value or Python literal that value, anything else stays a string. Raises UsageError naming the parameter, the value
     and the type.
     """
     kind = spec.get("type")
@@ -328,7 +328,20 @@ def parse_params(assignments: Sequence[str], parameters: Mapping[str, Mapping[st
         if name not in parameters:
             raise UsageError(f"unknown parameter {name!r}; {_known_parameters(parameters)}{_constant_note(name)}")
         values[name] = coerce_param(name, raw, parameters[name])
+        _check_choice(name, values[name], parameters[name])
     return values
+
+
+def _check_choice(name: str, value: Any, spec: Mapping[str, Any]) -> None:
+    """Raises UsageError when the parameter offers ``choices`` (a Colab form's dropdown) and ``value`` is none of them."""
+    choices = spec.get("choices")
+    if not isinstance(choices, list) or not choices:
+        return
+    # `1 == True` in Python: a choice counts when type and value are the same.
+    if any(type(value) is type(choice) and value == choice or isinstance(value, float) and isinstance(choice, int) and not isinstance(choice, bool) and value == choice for choice in choices):
+        return
+    offered = ", ".join(repr(c) for c in choices)
+    raise UsageError(f"parameter {name!r} is one of {offered} (the notebook's form offers those), and {value!r} is not one; remove `choices` from pipeline.yaml to allow any value")
 
 
 def _constant_note(name: str) -> str:
