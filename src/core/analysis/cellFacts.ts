@@ -159,7 +159,10 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
       const members = fn.children.find((c) => c.field === 'body')?.children ?? [];
       // Class attributes no method binds on the instance (`self.items = []` makes each instance its own).
       const classText = tree.text(fn);
-      const classData = classAttributes(tree, members).filter((name) => !new RegExp(String.raw`\bself\.${name}\s*(?::[^=\n]*)?=(?!=)`).test(classText));
+      // A dataclass's (attrs', pydantic's) annotated attributes are each instance's own fields (round 35 F: `rows:
+      // list = field(default_factory=list)` with `self.rows.append(...)` changes the instance, not the class).
+      const fieldsPerInstance = statement.type === 'decorated_definition' ? /@\s*(?:[\w.]*\.)?(?:dataclass|define|frozen|mutable|attrs|s)\b/.test(tree.text(statement).slice(0, fn.start - statement.start)) : /\bBaseModel\b/.test(tree.text(fn.children.find((c) => c.field === 'superclasses') ?? fn).slice(0, 200));
+      const classData = classAttributes(tree, members, fieldsPerInstance).filter((name) => !new RegExp(String.raw`\bself\.${name}\s*(?::[^=\n]*)?=(?!=)`).test(classText));
       for (const member of members) {
         const method = member.type === 'decorated_definition' ? member.children.find((c) => c.field === 'definition') : member;
         if (method?.type !== 'function_definition') continue;
@@ -658,10 +661,13 @@ function mutableDefaults(tree: PyTree, fn: PyNode): string[] {
 }
 
 /** The names a class body binds to values at its top level (`registry = []`, `count: int = 0`), not its methods. */
-function classAttributes(tree: PyTree, members: readonly PyNode[]): string[] {
+function classAttributes(tree: PyTree, members: readonly PyNode[], fieldsPerInstance: boolean): string[] {
   return members.flatMap((member) => {
     const assignment = member.type === 'expression_statement' && member.children[0]?.type === 'assignment' ? member.children[0] : undefined;
     const left = assignment?.children.find((c) => c.field === 'left');
+    // `rows: list = field(default_factory=list)` (dataclasses, attrs' `attr.ib`, pydantic's `Field`): made per instance.
+    const right = assignment?.children.find((c) => c.field === 'right');
+    if ((fieldsPerInstance && assignment?.children.some((c) => c.field === 'type') === true) || (right !== undefined && /^(?:[\w.]*\.)?(?:field|Field|ib|attrib)\s*\(/.test(tree.text(right)))) return [];
     return left?.type === 'identifier' ? [tree.text(left)] : [];
   });
 }

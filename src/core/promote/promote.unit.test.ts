@@ -966,6 +966,21 @@ describe('promoteNotebook: a method changing its class (`cls.models.append`, `se
     const cells: Cell[] = [{ id: 'fns', tags: ['functions'], source: functions }, { id: 'train', tags: ['step:train'], source: 't = Tracker()\nt.add(1)' }, { id: 'metrics', tags: ['metrics'], source: 'n = t.count' }];
     await withPromotedShared(cells, (common) => assert.doesNotMatch(common, /remember_shared_globals/));
   });
+
+  // Round 35 F: a dataclass's `field(default_factory=list)` is each instance's own list.
+  it('a dataclass, attrs or pydantic field changed through self (`self.rows.append`) leaves the class alone', async () => {
+    const method = '\n\n    def log(self, metric, value):\n        self.rows.append((metric, value))\n        return self';
+    const classes = [
+      `from dataclasses import dataclass, field\n\n@dataclass\nclass Log:\n    name: str\n    rows: list = field(default_factory=list)${method}`,
+      `import dataclasses\n\n@dataclasses.dataclass(frozen=False)\nclass Log:\n    name: str\n    rows: tuple = ()${method}`,
+      `import attr\n\n@attr.s\nclass Log:\n    name = attr.ib()\n    rows = attr.ib(factory=list)${method}`,
+      `from pydantic import BaseModel\n\nclass Log(BaseModel):\n    name: str\n    rows: list = []${method}`,
+    ];
+    for (const functions of classes) {
+      const cells: Cell[] = [{ id: 'fns', tags: ['functions'], source: functions }, { id: 'train', tags: ['step:train'], source: "log = Log('rf')\nlog.log('acc', 0.9)" }, { id: 'metrics', tags: ['metrics'], source: 'n = len(log.rows)' }];
+      await withPromotedShared(cells, (common) => assert.doesNotMatch(common, /remember_shared_globals/, functions));
+    }
+  });
 });
 
 describe("promoteNotebook: a shared function's mutable default, a shared iterator moved on with next() (round 32)", function () {
