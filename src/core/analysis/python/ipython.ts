@@ -752,8 +752,11 @@ const NONE_FUNCTIONS = new Set([
   'numpy.random.seed', 'os.makedirs', 'os.remove', 'shutil.rmtree', 'warnings.filterwarnings', 'warnings.simplefilter',
   'torch.save', 'time.sleep', 'logging.basicConfig', 'pprint', 'pprint.pprint', 'warnings.warn',
 ]);
-/** Methods that return None whatever their object: figures saved, frames written to a file, log records. */
-const NONE_METHODS = new Set(['savefig', 'to_parquet', 'to_pickle', 'to_excel', 'to_feather', 'mkdir', 'unlink', 'touch']);
+/**
+ * Methods that return None whatever their object: figures saved, frames written to a file, log records. And a
+ * file's `write` (round 35 E: `open(p, "w").write(str(acc))` shows the count of characters written, no result).
+ */
+const NONE_METHODS = new Set(['savefig', 'to_parquet', 'to_pickle', 'to_excel', 'to_feather', 'mkdir', 'unlink', 'touch', 'write', 'writelines', 'write_text', 'write_bytes']);
 const LOG_METHODS = new Set(['debug', 'info', 'warning', 'error', 'critical', 'exception']);
 
 /**

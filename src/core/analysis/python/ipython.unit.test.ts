@@ -371,6 +371,9 @@ describe('translateIPython', () => {
       ['a frame written to a file', 'df.to_csv(out / "a.csv", index=False)'],
       ['a log record', 'log.info("setup done")'],
       ['a formatted log record', 'logger.info("auc %.4f", auc)'],
+      // Round 35 E: the count of characters written is no result.
+      ['a file written', 'open("acc.txt", "w").write(str(acc))'],
+      ['a path written', 'Path("out/acc.txt").write_text(f"{acc:.4f}")'],
     ];
     for (const [name, source] of none) {
       it(`sees no trailing expression after ${name}`, () => assert.equal(translateIPython(source).trailingExpression, undefined));
