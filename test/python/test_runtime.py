@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections import namedtuple
@@ -822,6 +823,46 @@ def test_a_cached_step_whose_written_file_another_run_rewrote_runs_again_to_writ
     assert run(0) == (9, [("cached", None), ("cached", None)])
     (tmp_path / "prep.txt").unlink()
     assert run(0) == (9, [("ran", "it wrote prep.txt, which is gone since its outputs were cached"), ("cached", None)])
+
+
+def _fit_beside(thresh):
+    # The project's layout: notebooks/, models/ and the package in build/, side by side; and a scratch file in
+    # the system's temporary folder, left there.
+    with open(os.path.join("..", "models", "m.txt"), "w") as file:
+        file.write(str(thresh))
+    handle, scratch = tempfile.mkstemp(suffix=".txt")
+    os.close(handle)
+    return scratch
+
+
+def _read_beside(scratch):
+    with open(os.path.join("..", "models", "m.txt")) as file:
+        return int(file.read())
+
+
+@pytest.mark.parametrize("inside_temporary", [True, False])
+def test_a_file_written_beside_the_notebook_folder_counts_also_for_a_project_in_the_temporary_folder(tmp_path, monkeypatch, inside_temporary):
+    # Round 36 G: under /tmp, models/ was taken for a temporary file's folder: the cache gave another run's model.
+    if not inside_temporary:
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "elsewhere"))
+        (tmp_path / "elsewhere").mkdir()
+    else:
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    project = tmp_path / "proj"
+    for folder in ("notebooks", "models", "build"):
+        (project / folder).mkdir(parents=True)
+    config = {**_small_config([("fit", ["thresh"], ["scratch"]), ("score", ["scratch"], ["value"])], {"thresh": {"default": 0, "type": "int"}}), "workdir": "../notebooks"}
+    steps = {"fit": _fit_beside, "score": _read_beside}
+
+    def run(thresh):
+        result = runtime.run_pipeline(config, steps, None, {"thresh": thresh}, project / "build", record=False)
+        return result.outputs["value"], [(s.status, s.why) for s in result.steps]
+
+    assert run(0)[0] == 0
+    assert run(5)[0] == 5
+    assert run(0) == (0, [("ran", "it wrote ../models/m.txt, which changed since its outputs were cached"), ("cached", None)])
+    # The scratch file in the temporary folder, outside the project, is no file the step's cache keeps.
+    assert run(0) == (0, [("cached", None), ("cached", None)])
 
 
 def _train(factor):

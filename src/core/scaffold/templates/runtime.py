@@ -1107,11 +1107,18 @@ class _Run:
         not Python's or the libraries' own; as ``_read_fingerprints``."""
         projects = [self.root, *([] if self.workdir is None else [Path(self.workdir)])]
         temporary = os.path.realpath(tempfile.gettempdir())
+        # A project checked out in the temporary folder (a CI runner's, a container's) is wider than the notebook's
+        # folder and the package's (round 36 G: `notebooks/`, `models/`, `build/` side by side): the folder holding
+        # both, when it is inside the temporary folder and not that folder itself.
+        mine = [os.path.realpath(p) for p in projects]
+        common = os.path.commonpath(mine) if len(mine) > 1 else mine[0]
+        ours = [*mine, *([common] if common != temporary and _inside(common, temporary) else [])]
 
         def kept(path: str) -> bool:
             if path in reads or not _is_data_read(path, projects) or any(_inside(path, covered) for covered in named):
                 return False
-            return not (_inside(os.path.realpath(path), temporary) and not any(_inside(path, project) for project in projects))
+            real = os.path.realpath(path)
+            return not (_inside(real, temporary) and not any(_inside(real, project) for project in ours))
 
         return self._file_fingerprints(watch.written, kept)
 
@@ -1182,8 +1189,13 @@ class _Run:
             except OSError:
                 now = None
             if now != before:
-                base = self.workdir or str(self.root)
-                shown = os.path.relpath(path, base) if _inside(path, base) else path
+                # As the notebook names it: relative to its folder when inside it or beside it (`../models/m.txt`),
+                # else the whole path, without `..` (round 36 G). Not beside a folder at the top (`/data`).
+                folder = os.path.normpath(self.workdir or str(self.root))
+                parent = os.path.dirname(folder)
+                shown = os.path.normpath(path)
+                if parent != os.path.dirname(parent) and _inside(shown, parent):
+                    shown = os.path.relpath(shown, folder)
                 if listed:
                     return f"it listed the folder {shown}, which {'is gone' if now is None else 'has other files'} since its outputs were cached"
                 return f"it {verb} {shown}, which {'is gone' if now is None else 'changed'} since its outputs were cached"
