@@ -2991,3 +2991,9 @@ def test_a_run_whose_final_record_cannot_be_written_fails_naming_the_file_and_th
     assert summary["status"] == "failed" and summary["metrics"] == {"total": 2.5}
     assert summary["error"] == f"the run finished but its record could not be written: {path}: No space left on device (ENOSPC)"
     assert summary["error"] in err and "recorded in" not in err and err.rstrip().endswith("; not recorded")
+
+
+def test_a_key_summary_names_the_file_a_parameter_names_and_no_file_for_other_parameters():
+    # Round 36 G: numbers were listed as "the file parameter CV_FOLDS names", with the digest of nothing.
+    summary = runtime._key_summary([("parameter", "n=3"), ("file", ""), ("parameter", 'path="x.csv"'), ("file", "0f3a")])
+    assert list(summary) == ["parameter n", "parameter path", "the file parameter path names"]

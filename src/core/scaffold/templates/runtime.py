@@ -2461,6 +2461,8 @@ def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
             parameter = text.split("=", 1)[0]
             words = f"parameter {parameter}"
         elif label == "file":
+            if not text:
+                continue  # the parameter names no file (round 36 G: numbers were listed as naming one)
             words = f"the file parameter {parameter} names"
         elif label == "from-step":
             words = f"input {text.split('=', 1)[0]}"
