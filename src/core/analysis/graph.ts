@@ -2095,6 +2095,11 @@ function nonStringKeys(valueText: string): string | undefined {
 /** The names an expression's text reads: identifiers outside strings, not after a dot, not keywords or keyword arguments. */
 function expressionNames(shown: { readonly text: string; readonly line: number } | undefined): NameSite[] {
   if (shown === undefined) return [];
+  // Parsed, so that what a comprehension or lambda binds is its own (round 36 G: `display({f"p_{q}": v for q, v in
+  // scores.items()})` took `q` from a step's loop); assigned, so the translation keeps it.
+  const prefix = '_nbpromote_shown = (';
+  const parsed = analyzeCell(`${prefix}${shown.text}\n)`);
+  if (parsed.syntaxErrors.length === 0) return parsed.uses.map((u) => ({ name: u.name, line: shown.line + u.line - 1, column: u.line === 1 ? u.column - prefix.length : u.column }));
   const code = shown.text.replace(/("""|''')[^]*?\1|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g, (s) => ' '.repeat(s.length));
   const keywords = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'for', 'lambda', 'None', 'True', 'False']);
   return [...code.matchAll(/(?<![.\w])[A-Za-z_]\w*(?!\s*=[^=])/g)].filter((m) => !keywords.has(m[0])).map((m) => ({ name: m[0], line: shown.line, column: (m.index ?? 0) + 1 }));

@@ -448,6 +448,15 @@ describe('buildStepGraph', () => {
     assert.deepEqual(tuple.metrics?.inputs, ['acc', 'bal']);
   });
 
+  // Round 36 G: `q` is the comprehension's own, not the loop counter step fit left (a metric `q`, a crash at N=0).
+  it('what a comprehension or lambda in a shown or displayed expression binds is its own, not an input of the metrics', () => {
+    const fit = [['step:fit'], 'scores = {}\nfor q in range(N):\n    scores[q] = q / 10'] as const;
+    for (const metrics of ['display(pd.Series({f"p_{q}": v for q, v in scores.items()}))', 'print("done")\n{str(q): v for q, v in scores.items()}', 'display(sorted(scores, key=lambda q: -scores[q]))']) {
+      const g = graphOf([[['imports'], 'import pandas as pd'], [['parameters'], 'N = 3'], fit, [['metrics'], metrics]]);
+      assert.deepEqual([g.metrics?.inputs, step(g, 'fit').outputs], [['scores'], ['scores']], metrics);
+    }
+  });
+
   it('a dict or mixed list holding a whole float (1.0) is a parameter that names where its floats are; a tuple inside stays Python', () => {
     const g = graphOf([
       [['parameters'], "rate = 1.0\ngrid = [0.5, 1.0]\nsettings = {'max_features': 1.0, 'name': 'a.1'}\nints = [1, 2]\nfracs = [0.5, 0.25]\nmixed = [1, 2.0]\npairs = [(1, 2)]"],
