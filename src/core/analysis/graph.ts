@@ -504,10 +504,12 @@ class GraphBuilder {
       });
       const formatted = m === null && args.length === 1 ? formatFields(args[0] ?? '') : [];
       for (const field of m === null ? [...labelled, ...formatted] : fStringFields(m[2] ?? '')) {
-        // A computed value: a call, an item (`precisions[best]`), arithmetic or an attribute (`gs.best_score_`);
-        // not a name, a literal or an attribute that is seldom a metric (`df.shape`).
+        // A computed value: a call, an item (`precisions[best]`), arithmetic or an attribute (`gs.best_score_`),
+        // negated too (`-grid.best_score_` of a `neg_*` scorer, `-err`: round 36 G); not a name, a literal or an
+        // attribute that is seldom a metric (`df.shape`).
         const attribute = /^[A-Za-z_]\w*(?:\.([A-Za-z_]\w*))+$/.exec(field.expression)?.[1];
         const computed =
+          /^-\s*[A-Za-z_(]/.test(field.expression) ||
           /[A-Za-z_][\w.]*\s*\(/.test(field.expression) ||
           /^[A-Za-z_][\w.]*\s*\[/.test(field.expression) ||
           /^[\w.]+\s*[-+*/%]/.test(field.expression) ||

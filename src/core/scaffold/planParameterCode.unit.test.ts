@@ -268,6 +268,25 @@ describe('planPromotion: a metrics cell printing values under labels, without na
     );
   });
 
+  // Round 36 G: `{-grid.best_score_:.3f}` (a `neg_*` scorer's) was no metric, and nothing said so.
+  it('names a negated attribute or name printed under a label, in an f-string or with %, and the run records it', async () => {
+    const negated = mkdtempSync(join(tmpdir(), 'nbpromote-negated-metric-'));
+    try {
+      const outcome = await promote(negated, [
+        { tags: ['step:fit'], source: 'class Search:\n    best_score_ = -10.5\n\ngrid = Search()\nerr = -2.5' },
+        { tags: ['metrics'], source: 'print(f"CV RMSE: {-grid.best_score_:.3f}")\nprint(f"C err: {-err}")\nprint("Neg: %.3f" % -grid.best_score_)' },
+      ]);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const named = outcome.problems.filter((p) => p.code === 'metric-named' || p.code === 'metric-unnamed').map((p) => [p.code, p.line, /as the metric (\w+)$/.exec(p.message)?.[1]]);
+      assert.deepEqual(named, [['metric-named', 1, 'rmse'], ['metric-named', 2, 'c_err'], ['metric-named', 3, 'neg']]);
+      if (!withPython()) return;
+      const run = runPipeline(join(negated, 'out')).metrics;
+      assert.deepEqual([run['rmse'], run['c_err'], run['neg']], [10.5, 2.5, 10.5]);
+    } finally {
+      rmSync(negated, { recursive: true, force: true });
+    }
+  });
+
   it('says the notebook gives no metric, not to promote with --execute, when --execute found none', async () => {
     const ran = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'ran', toolVersion: 'test', executed: { metrics: new Map(), outputs: new Map() } });
     assert.match(ran.problems.find((p) => p.code === 'metrics-none')?.message ?? '', /^no metric is read from the metrics cell: no number it gave when the notebook ran \(--execute\) has a name/);
