@@ -510,6 +510,11 @@ describe('re-promotion', function () {
       const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${shown}` }], { dryRun: true });
       assert.ok(outcome.metricsProbe?.names.includes('scores'), `${shown}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
     }
+    // Reached into in f-strings only (round 36 G: `{-ms.fun:.4f}` made every number of scipy's result a metric).
+    for (const [source, read] of [['print(f"top: {scores[3]:.3f}")', true], ['print(f"best: {-scores.get(3):.3f}")', true], ['print(f"{scores}")', false]] as const) {
+      const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source }], { dryRun: true });
+      assert.equal(outcome.metricsProbe?.names.includes('scores'), !read, `${source}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
+    }
   });
 
   it('a not-reproducible warning is not given for an estimator given **params (they may hold random_state)', async () => {

@@ -1744,13 +1744,20 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   const metrics = graph.metrics;
   if (metrics === undefined) return [];
   const parameters = new Set(graph.parameters.map((p) => p.name));
-  const code = metrics.cells.map((c) => blankedLiterals(cells.get(c.index)?.code ?? '')).join('\n');
+  const raw = metrics.cells.map((c) => cells.get(c.index)?.code ?? '').join('\n');
+  const code = blankedLiterals(raw);
   // A value the cells only read (`best = scores[best_k]`, `len(sil)`, `max(accs.values())`) is no metric, nor is
   // its every entry: one they show is (`print(scores)`, `display(scores)`, `scores` last, `summary = scores`).
-  const usesIn = (name: string): number[] => [...code.matchAll(new RegExp(`(?<![.\\w])${name}(?!\\w)`, 'g'))].map((m) => m.index ?? 0);
+  const usesIn = (name: string, text = code): number[] => [...text.matchAll(new RegExp(`(?<![.\\w])${name}(?!\\w)`, 'g'))].map((m) => m.index ?? 0);
   const onlyRead = (name: string): boolean => {
     const uses = usesIn(name);
-    return uses.length > 0 && uses.every((at) => readOnly(code, at, name.length));
+    // Read in f-strings only (blanked above): `{auc:.4f}` shows it; `{-res.fun:.4f}`, `{scores["f1"]}` read it
+    // (round 36 G: every number of scipy's OptimizeResult became a metric).
+    if (uses.length === 0) {
+      const inFields = usesIn(name, raw);
+      return inFields.length > 0 && inFields.every((at) => /^\s*[.[]/.test(raw.slice(at + name.length)));
+    }
+    return uses.every((at) => readOnly(code, at, name.length));
   };
   // A value only a shared function the metrics define reads (`rmse_cv` reading X): no metric either.
   const forShared = new Set((graph.common.stepBound ?? []).filter((f) => metrics.definesShared?.includes(f.name) === true).flatMap((f) => f.reads));
