@@ -57,6 +57,8 @@ export function parsePythonLiteral(text: string): LiteralResult {
 export function parseParameterValue(text: string): LiteralResult {
   const literal = parsePythonLiteral(text);
   if (literal.ok) return literal;
+  const folded = numberArithmetic(text);
+  if (folded !== undefined) return folded;
   const join = /^\s*(?:os\.path|posixpath|path)\.join\s*\(([\s\S]*)\)\s*$/.exec(text);
   if (join === null) return literal;
   const parts = parsePythonLiteral(`(${join[1] ?? ''},)`);
@@ -68,6 +70,77 @@ export function parseParameterValue(text: string): LiteralResult {
     else joined += `/${part}`;
   }
   return { ok: true, value: joined, type: 'str', lossy: false };
+}
+
+/**
+ * Arithmetic on number literals, as Python computes it (round 36 G: `N_FEATURES = 2 ** 12`, `TIMEOUT = 60 * 60`,
+ * `LR = 1e-3 * 5`, `-2 ** 2`): the value, or undefined for anything else or a result JavaScript cannot give exactly
+ * as Python does: `**` of whole numbers only, `//` and `%` of whole numbers only, whole results within 2^53.
+ */
+function numberArithmetic(text: string): LiteralResult | undefined {
+  if (!/[-+*/%]/.test(text) || !/^[\s\d.eE_xXoObB()+\-*/%a-fA-F]*$/.test(text)) return undefined;
+  const tokens = text.match(/\*\*|\/\/|[-+*/%()]|(?:0[xX][\da-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?\.?)|\S/g) ?? [];
+  let at = 0;
+  type N = { value: number; float: boolean };
+  const fail = (): never => {
+    throw new Error('not arithmetic');
+  };
+  const whole = (n: N): N => (n.float || Number.isSafeInteger(n.value) ? n : fail());
+  const atom = (): N => {
+    const token = tokens[at++] ?? fail();
+    if (token === '(') {
+      const inner = sum();
+      if (tokens[at++] !== ')') fail();
+      return inner;
+    }
+    const number = parsePythonLiteral(token);
+    if (!number.ok || typeof number.value !== 'number') return fail();
+    return { value: number.value, float: number.type === 'float' };
+  };
+  const power = (): N => {
+    const base = atom();
+    if (tokens[at] !== '**') return base;
+    at++;
+    const exponent = unary();
+    if (base.float || exponent.float || exponent.value < 0) fail();
+    return whole({ value: base.value ** exponent.value, float: false });
+  };
+  const unary = (): N => {
+    if (tokens[at] === '-' || tokens[at] === '+') {
+      const sign = tokens[at++] === '-' ? -1 : 1;
+      const n = unary();
+      return { value: sign * n.value, float: n.float };
+    }
+    return power();
+  };
+  const product = (): N => {
+    let left = unary();
+    while (tokens[at] === '*' || tokens[at] === '/' || tokens[at] === '//' || tokens[at] === '%') {
+      const op = tokens[at++];
+      const right = unary();
+      if (op === '*') left = whole({ value: left.value * right.value, float: left.float || right.float });
+      else if (op === '/') left = right.value === 0 ? fail() : { value: left.value / right.value, float: true };
+      else if (left.float || right.float || right.value === 0) fail();
+      else left = { value: op === '//' ? Math.floor(left.value / right.value) : left.value - right.value * Math.floor(left.value / right.value), float: false };
+    }
+    return left;
+  };
+  const sum = (): N => {
+    let left = product();
+    while (tokens[at] === '+' || tokens[at] === '-') {
+      const op = tokens[at++];
+      const right = product();
+      left = whole({ value: op === '+' ? left.value + right.value : left.value - right.value, float: left.float || right.float });
+    }
+    return left;
+  };
+  try {
+    const result = sum();
+    if (at !== tokens.length || !Number.isFinite(result.value)) return undefined;
+    return { ok: true, value: result.value, type: result.float ? 'float' : 'int', lossy: false };
+  } catch {
+    return undefined;
+  }
 }
 
 function typeOf(value: unknown): ParameterType {

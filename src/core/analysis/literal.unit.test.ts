@@ -82,3 +82,27 @@ describe('formChoices', () => {
     assert.equal(formChoices('m = "x" #@param []', 'str', 'x'), undefined);
   });
 });
+
+describe('parseParameterValue: arithmetic on number literals', () => {
+  // Round 36 G: `N_FEATURES = 2 ** 12` was computed, so no parameter.
+  it('gives the value Python computes, int or float as Python types it', () => {
+    const cases: [string, number, string][] = [
+      ['2 ** 12', 4096, 'int'],
+      ['60 * 60 * 24', 86400, 'int'],
+      ['1e-3 * 5', 0.005, 'float'],
+      ['-2 ** 2', -4, 'int'],
+      ['2 ** 3 ** 2', 512, 'int'],
+      ['-7 // 2', -4, 'int'],
+      ['-7 % 3', 2, 'int'],
+      ['1 / 4', 0.25, 'float'],
+      ['(1 + 2) * 3', 9, 'int'],
+      ['0x10 * 2', 32, 'int'],
+      ['2.5 * 2', 5, 'float'],
+    ];
+    for (const [text, value, type] of cases) assert.deepEqual(parseParameterValue(text), { ok: true, value, type, lossy: false }, text);
+  });
+
+  it('gives none for what JavaScript may not compute as Python does, a division by zero, or names', () => {
+    for (const text of ['2 ** -1', '2.0 ** 3', '2 ** 100', '7.5 // 2', '1 / 0', '5 % 0', 'n * 2', '2 *', '(1 + 2']) assert.deepEqual(parseParameterValue(text), { ok: false }, text);
+  });
+});
