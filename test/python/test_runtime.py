@@ -2997,3 +2997,51 @@ def test_a_key_summary_names_the_file_a_parameter_names_and_no_file_for_other_pa
     # Round 36 G: numbers were listed as "the file parameter CV_FOLDS names", with the digest of nothing.
     summary = runtime._key_summary([("parameter", "n=3"), ("file", ""), ("parameter", 'path="x.csv"'), ("file", "0f3a")])
     assert list(summary) == ["parameter n", "parameter path", "the file parameter path names"]
+
+
+class _Search:
+    """Holds what it found, as GridSearchCV holds ``best_estimator_``."""
+
+    def __init__(self, best):
+        self.best = best
+
+
+class _Pipe:
+    """Holds its parts in a list of (name, part) tuples, as a scikit-learn Pipeline holds its steps."""
+
+    def __init__(self, part):
+        self.steps = [("part", part)]
+
+
+def _alias_config(*steps, parameters=None):
+    return _small_config(list(steps), parameters or {"frac": {"default": 1.0, "type": "float"}})
+
+
+@pytest.mark.parametrize(
+    "form, steps, functions",
+    [
+        # `bag = {"rows": rows}` in one step, `bag["rows"].append(...)` in the next: rows changed too.
+        ("a dict holding it", [("wrap", ["rows"], ["bag"]), ("grow", ["bag", "frac"], [])], {"wrap": lambda rows: {"rows": rows}, "grow": lambda bag, frac: bag["rows"].append(10 * frac)}),
+        # `best = grid.best_estimator_`, then `best.fit(...)`: grid's best changed too.
+        ("held by another value", [("search", ["rows"], ["grid"]), ("select", ["grid"], ["best"]), ("grow", ["best", "frac"], []), ("back", ["grid"], ["rows"])], {"search": lambda rows: _Search(rows), "select": lambda grid: grid.best, "grow": lambda best, frac: best.append(10 * frac), "back": lambda grid: grid.best}),
+        # `chosen = rows if ... else []`, then `chosen.append(...)`.
+        ("the same object", [("pick", ["rows"], ["chosen"]), ("grow", ["chosen", "frac"], [])], {"pick": lambda rows: rows if len(rows) > 2 else [], "grow": lambda chosen, frac: chosen.append(10 * frac)}),
+        # `pipe = make_pipeline(scaler, ...)`, `pipe.fit(...)`, then `scaler.mean_`: in a tuple, nothing can be put.
+        ("held in a tuple", [("build", ["rows"], ["pipe"]), ("grow", ["pipe", "frac"], [])], {"build": lambda rows: _Pipe(rows), "grow": lambda pipe, frac: pipe.steps[0][1].append(10 * frac)}),
+    ],
+)
+def test_values_shared_by_steps_stay_one_object_when_some_steps_come_from_the_cache(tmp_path, form, steps, functions):
+    # Round 36 H: each cache entry gave its own copy, so a change through one name missed the other (6.0, not 11.0).
+    config = _alias_config(("data", [], ["rows"]), *steps, ("report", ["rows"], ["total"]))
+    all_steps = {"data": lambda: [1.0, 2.0, 3.0], **functions, "report": lambda rows: sum(rows)}
+
+    def run(frac):
+        result = runtime.run_pipeline(config, all_steps, None, {"frac": frac}, tmp_path, record=False)
+        return result.outputs["total"], {s.name: s.status for s in result.steps}
+
+    assert run(1.0)[0] == 16.0
+    total, statuses = run(0.5)
+    assert total == 11.0, form
+    assert statuses["data"] == "cached" and statuses[steps[0][0]] == "cached"
+    assert run(0.5)[0] == 11.0
+    assert run(1.0)[0] == 16.0

@@ -252,6 +252,38 @@ describe('planPromotion: a notebook drawing random numbers no seed fixes (round 
   });
 });
 
+describe('planPromotion: the reproduction test compares a run taking steps from the cache with one computing every step', function () {
+  this.timeout(120_000);
+  it('fails naming the metric when the cache gives another value than the steps compute (round 36 H)', async function () {
+    if (!hasPython()) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-stale-cache-'));
+    try {
+      writeFileSync(
+        join(dir, 'nb.ipynb'),
+        notebookJson([
+          { tags: ['step:count'], source: 'rows = [1.0, 2.0, 3.0]' },
+          { tags: ['step:total'], source: 'total = sum(rows)' },
+          { tags: ['metrics'], source: 'print("total:", total)', outputs: [{ output_type: 'stream', name: 'stdout', text: 'total: 6.0\n' }] },
+        ]),
+      );
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const out = join(dir, 'out');
+      const pytest = (): ReturnType<typeof spawnSync> => spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_metrics.py'], { cwd: out, encoding: 'utf8' });
+      runPipeline(out);
+      assert.equal(pytest().status, 0);
+      // A cache entry whose value the step no longer computes: what a change the cache key missed leaves.
+      const poison = 'import glob, pickle\nfor path in glob.glob(".nbpromote/cache/total/*.pkl"):\n    entry = pickle.load(open(path, "rb"))\n    entry["total"] = 7.0\n    pickle.dump(entry, open(path, "wb"))';
+      assert.equal(spawnSync(PYTHON, ['-c', poison], { cwd: out }).status, 0);
+      const run = pytest();
+      assert.equal(run.status, 1, String(run.stdout));
+      assert.match(String(run.stdout), /the tests' run took steps from the cache and gives other metrics than a run computing every step: .*the cached run's metric 'total' is 7\.0, expected 6\.0/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('trailingSemicolons', () => {
   it("finds the `;` ending a logical line (IPython's show-nothing), not one in a string, a comment or inside brackets", () => {
     const lines = ['df.plot();', 'a = 1; b = 2;  # two', 's = "a;"', 'x = 1  # note;', 'doc = """', 'text;', '"""', 'total = sum([', '  1,', ']);', 'print("x");'];

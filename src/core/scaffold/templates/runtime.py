@@ -723,6 +723,8 @@ class _Run:
         self.progress = progress
         self.values: dict[str, Any] = dict(params)
         self.producer_keys: dict[str, str] = {}
+        #: The step that gave each value last in this run: its maker, or a step that changed it in place.
+        self.producers: dict[str, str] = {}
         self.records: list[StepRecord] = []
         self.metrics: dict[str, float] = {}
         self.metric_values: dict[str, Any] = {}
@@ -829,6 +831,7 @@ class _Run:
         self.values.update(outputs)
         for output in outputs:
             self.producer_keys[output] = key
+            self.producers[output] = name
         if name in self.keep_outputs:
             self._keep_outputs(step, outputs)
         why = (step.get("always_run") or self.changed_reads.get(name)) if status == "ran" and self.use_cache else None
@@ -907,6 +910,7 @@ class _Run:
                 changed_inputs = cached.pop(_CHANGED_ENTRY, None)
                 if isinstance(changed_inputs, dict):
                     cached.update({name: value for name, value in changed_inputs.items() if name not in cached})
+                _restore_aliases(cached, cached.pop(_ALIASES_ENTRY, None), self.values)
                 states = {entry: cached.pop(entry, None) for entry in _STATE_ENTRIES}
                 for tracked in _tracked_state():
                     # Where the step left the generators and shared values: later steps draw what they drew.
@@ -941,6 +945,9 @@ class _Run:
         stored: dict[str, Any] = {**outputs, **{tracked.entry: tracked.now() for tracked in _tracked_state()}}
         if changed:
             stored[_CHANGED_ENTRY] = changed
+        links = _alias_links({**changed, **outputs}, {n: v for n, v in self.values.items() if n not in self.params})
+        if links:
+            stored[_ALIASES_ENTRY] = links
         if os.getcwd() != folder:
             stored[_CWD_ENTRY] = os.getcwd()
         reads = self._read_fingerprints(watch)
@@ -1015,13 +1022,14 @@ class _Run:
         ``income = df["income"]``: changing the view changes ``data`` and ``df``)."""
         inputs = [i for i in step["inputs"] if i in self.values]
         watched = [i for i in inputs if i not in step["outputs"]]
-        held = {id(item) for i in inputs for item in _held(self.values[i])}
-        given = {id(self.values[i]) for i in inputs}
+        # What the inputs are and hold: a value that is one of these (`chosen = rows if ... else []`), or holds one
+        # (`box.train` where the input `splits` holds train too), changes with it (round 36 H).
+        reach = {id(self.values[i]) for i in inputs} | {id(item) for i in inputs for item in _held(self.values[i])}
         roots = {root for i in inputs for root in _memory_roots(self.values[i])}
         for name, value in self.values.items():
             if name in step["outputs"] or name in watched or name in self.params and name not in inputs:
                 continue
-            if id(value) in held or any(id(item) in given for item in _held(value)) or (roots and not roots.isdisjoint(_memory_roots(value))):
+            if id(value) in reach or any(id(item) in reach for item in _held(value)) or (roots and not roots.isdisjoint(_memory_roots(value))):
                 watched.append(name)
         return watched
 
@@ -1054,7 +1062,10 @@ class _Run:
         return ", and ".join(phrases) + " since its outputs were cached"
 
     def _maker_of(self, step: str, name: str) -> str:
-        """The step before ``step`` in pipeline.yaml whose outputs hold ``name`` (the latest), or ""."""
+        """The step that gave ``name`` last in this run (one changing it in place too: round 36 H), else the step
+        before ``step`` in pipeline.yaml whose outputs hold it (the latest), or ""."""
+        if name in self.producers:
+            return self.producers[name]
         maker = ""
         for other in self.config.get("steps", []):
             if other.get("name") == step:
@@ -2159,6 +2170,9 @@ _CWD_ENTRY = "\0nbpromote-cwd"
 #: (a helper from another module adding a column, ``np.fill_diagonal(m, 0)``): taken from the cache, the step
 #: gives them back as it left them, so later steps get what the notebook's later cells got.
 _CHANGED_ENTRY = "\0nbpromote-changed"
+#: The cache entry saying which of a step's values were other values of the run, held them or were held by them
+#: when it ran (``_alias_links``): taken from the cache, they are those objects again.
+_ALIASES_ENTRY = "\0nbpromote-aliases"
 
 
 #: The most objects a value is searched through for the values it holds (``_held``), and the most items of one
@@ -2176,10 +2190,19 @@ def _children(value: Any) -> Sequence[Any]:
     MAX_WATCHED_ITEMS items), the array a NumPy view looks into, the attributes of an object of the notebook's
     or a library's class (an estimator's parameters); not the insides of modules, classes, functions or the
     objects of the array libraries (``_OPAQUE_LIBRARIES``)."""
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return list(value) if len(value) <= MAX_WATCHED_ITEMS else ()
+    return [child for _, child in _children_at(value)]
+
+
+def _children_at(value: Any) -> Sequence[tuple[tuple[str, Any], Any]]:
+    """``_children`` with where each is (``_follow`` goes there): ``("k", key)`` a dict's value, ``("i", n)`` a
+    list's or tuple's item, ``("a", name)`` an attribute, ``("b", None)`` a view's array, ``("o", None)`` a
+    groupby's frame; ``("s", None)`` a set's member, which no place names."""
+    if isinstance(value, (list, tuple)):
+        return list(zip((("i", n) for n in range(len(value))), value)) if len(value) <= MAX_WATCHED_ITEMS else ()
+    if isinstance(value, (set, frozenset)):
+        return [(("s", None), item) for item in value] if len(value) <= MAX_WATCHED_ITEMS else ()
     if isinstance(value, dict):
-        return list(value.values()) if len(value) <= MAX_WATCHED_ITEMS else ()
+        return [(("k", key), item) for key, item in value.items()] if len(value) <= MAX_WATCHED_ITEMS else ()
     if value is None or isinstance(value, (bool, int, float, complex, str, bytes, type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
         return ()
     module = type(value).__module__ or ""
@@ -2189,11 +2212,11 @@ def _children(value: Any) -> Sequence[Any]:
             # A groupby, rolling window or resampler holds the frame it reads (``g = df.groupby("k")``): a step
             # changing the frame changes what it gives.
             held = vars(value).get("obj") if isinstance(getattr(value, "__dict__", None), dict) else None
-            return [held] if held is not None and type(held).__module__.startswith("pandas") else ()
-        return [base] if base is not None and type(base).__module__.startswith("numpy") else ()
+            return [(("o", None), held)] if held is not None and type(held).__module__.startswith("pandas") else ()
+        return [(("b", None), base)] if base is not None and type(base).__module__.startswith("numpy") else ()
     attributes = getattr(value, "__dict__", None)
     if isinstance(attributes, dict) and len(attributes) <= MAX_WATCHED_ITEMS:
-        return list(attributes.values())
+        return [(("a", name), item) for name, item in attributes.items()]
     return ()
 
 
@@ -2226,6 +2249,121 @@ def _held(value: Any) -> List[Any]:
                     return found
         level = following
     return found
+
+
+def _reached(value: Any) -> Dict[int, tuple]:
+    """The objects a value holds (as ``_held`` finds them), by id, each with the place it is at (``_children_at``
+    steps from ``value``), the nearest first."""
+    found: Dict[int, tuple] = {}
+    level: List[tuple[Any, tuple]] = [(value, ())]
+    seen = {id(value)}
+    for _ in range(MAX_HELD_DEPTH):
+        following: List[tuple[Any, tuple]] = []
+        for parent, path in level:
+            try:
+                children = _children_at(parent)
+            except Exception:  # noqa: BLE001 - as _safe_children: what cannot be searched is not
+                continue
+            for where, child in children:
+                if id(child) in seen:
+                    continue
+                seen.add(id(child))
+                found[id(child)] = (*path, where)
+                following.append((child, found[id(child)]))
+                if len(found) >= MAX_WATCHED_ITEMS:
+                    return found
+        level = following
+    return found
+
+
+def _follow(value: Any, path: Sequence[tuple[str, Any]]) -> Any:
+    """The object at ``path`` (``_children_at`` steps) in ``value``; raises when it is not there (a set's member)."""
+    for kind, key in path:
+        if kind in ("k", "i"):
+            value = value[key]
+        elif kind == "a":
+            value = vars(value)[key]
+        elif kind == "b":
+            value = value.base
+        elif kind == "o":
+            value = vars(value)["obj"]
+        else:
+            raise LookupError(kind)
+    return value
+
+
+def _put(value: Any, path: Sequence[tuple[str, Any]], item: Any) -> None:
+    """Puts ``item`` at ``path`` in ``value`` (a dict's key, a list's place, an attribute); raises where nothing
+    can be put (a tuple, a frozen object, a view's array)."""
+    parent = _follow(value, path[:-1])
+    kind, key = path[-1]
+    if kind == "k" and isinstance(parent, dict) or kind == "i" and isinstance(parent, list):
+        parent[key] = item
+    elif kind == "a":
+        setattr(parent, key, item)
+    else:
+        raise LookupError(kind)
+
+
+def _shareable(value: Any) -> bool:
+    """Whether the identity of a value matters to the code using it: what a change in place reaches (a list, a
+    frame, a model), not a number, a string, a tuple, a function or a module."""
+    return not (value is None or isinstance(value, (bool, int, float, complex, str, bytes, tuple, frozenset, range, type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType)))
+
+
+def _alias_links(stored: Mapping[str, Any], others: Mapping[str, Any]) -> List[tuple[str, str, str, tuple]]:
+    """How the values a step stores are the objects of the run's ``others`` when it ran, for its cache entry
+    (``_ALIASES_ENTRY``): ``(name, other, "is", ())``, the same object (``chosen = rows``); ``(name, other, "in",
+    path)``, held by the other (``best = grid.best_estimator_``); ``(name, other, "holds", path)``, holding the
+    other (``bag = {"rows": rows}``, ``make_pipeline(scaler, ...)``). Stored apart, each would be a copy of its
+    own, and a change through one name would not reach the other (round 36 H)."""
+    candidates = {name: value for name, value in others.items() if name not in stored and _shareable(value)}
+    inside = {name: _reached(value) for name, value in candidates.items()}
+    links: List[tuple[str, str, str, tuple]] = []
+    for name, value in stored.items():
+        if name.startswith("\0") or not _shareable(value):
+            continue
+        found = []
+        for other, held in candidates.items():
+            if held is value or id(value) in inside[other]:
+                found = [(name, other, "is", ()) if held is value else (name, other, "in", inside[other][id(value)])]
+                break
+        if not found:
+            reached = _reached(value)
+            found = [(name, other, "holds", reached[id(held)]) for other, held in candidates.items() if id(held) in reached]
+        for link in found:
+            # A place under a key pickle cannot write would leave the whole entry uncached.
+            with contextlib.suppress(Exception):
+                pickle.dumps(link[3])
+                links.append(link)
+    return links
+
+
+def _restore_aliases(cached: Dict[str, Any], links: Any, values: Dict[str, Any]) -> None:
+    """Makes the values a cached step gives the objects of the run's ``values`` they were when it ran
+    (``_alias_links``): one that was another value, or held by one, is that object now; one holding another holds
+    that object now, or, where nothing can be put (a tuple: a scikit-learn Pipeline's ``steps``), the other value
+    is the object it holds. A link that no longer fits (the other value is another kind of object now) is passed
+    over: the copy from the cache stays."""
+    if not isinstance(links, list):
+        return
+    live = set()
+    for name, other, kind, path in links:
+        if kind in ("is", "in") and name in cached and other in values:
+            with contextlib.suppress(Exception):
+                cached[name] = values[other] if kind == "is" else _follow(values[other], path)
+                live.add(name)
+    placed: Dict[str, List[tuple]] = {}
+    for name, other, kind, path in sorted((link for link in links if link[2] == "holds"), key=lambda link: len(link[3])):
+        # Not inside a value made live above, nor inside an object put in place already: those are another's.
+        if name in live or name not in cached or other not in values or any(tuple(path[: len(p)]) == p for p in placed.get(name, [])):
+            continue
+        try:
+            _put(cached[name], path, values[other])
+        except Exception:  # noqa: BLE001 - then the other way round
+            with contextlib.suppress(Exception):
+                values[other] = _follow(cached[name], path)
+        placed.setdefault(name, []).append(tuple(path))
 
 
 def _memory_roots(value: Any) -> frozenset:
@@ -3804,7 +3942,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY, _WRITES_ENTRY, _CHANGED_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY, _WRITES_ENTRY, _CHANGED_ENTRY, _ALIASES_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> bool:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so):
