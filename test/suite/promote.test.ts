@@ -155,6 +155,26 @@ describe('Promote commands', function () {
     assert.deepEqual({ upToDate: result.upToDate, promoted: result.promoted, package: result.package, version: result.version }, { upToDate: true, promoted: true, package: 'promote_iris', version: '0.1.0' });
   });
 
+  // Round 36 I: promoted unsaved, the lens said "up to date" while `nbpromote check` on the file failed.
+  it('Promote Notebook with the preview asks about a notebook with unsaved changes; cancelled, it writes nothing', async () => {
+    const document = await vscode.workspace.openNotebookDocument(iris());
+    await vscode.window.showNotebookDocument(document);
+    const train = document.cellAt(4);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(train.document.uri, new vscode.Position(0, 0), '# unsaved\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const lock = readFileSync(join(out(), 'nbpromote.lock'), 'utf8');
+    try {
+      const { result, shown } = await withMessages(async (messages) => ({ result: await command<PromoteResult>('nbpromote.promoteNotebook', iris(), { confirm: true, reveal: false }), shown: [...messages] }));
+      assert.deepEqual(result, { promoted: false, reason: 'cancelled', files: [] });
+      assert.deepEqual(shown.map((m) => [m.severity, m.message, m.buttons]), [['warning', 'promote-iris.ipynb has unsaved changes.', ['Save and Promote', 'Promote Unsaved']]]);
+      assert.equal(readFileSync(join(out(), 'nbpromote.lock'), 'utf8'), lock);
+      assert.equal(document.isDirty, true);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('checkNotebook sees an unsaved edit in the notebook editor', async () => {
     const document = await vscode.workspace.openNotebookDocument(iris());
     await vscode.window.showNotebookDocument(document);
@@ -257,6 +277,14 @@ describe('Promote commands', function () {
     assert.equal(result.status, 'finished');
     assert.ok(typeof result.metrics?.['accuracy'] === 'number' && Math.abs(result.metrics['accuracy'] - 0.9736842105263158) < 1e-9, JSON.stringify(result.metrics));
     assert.ok(existsSync(join(out(), '.nbpromote', 'runs')), 'the run was recorded');
+  });
+
+  // Round 36 I: the Runs view's welcome button said "Run Pipeline failed: open a Jupyter notebook ... first".
+  it('runPipeline with no notebook given or open runs the workspace\'s one promoted notebook', async () => {
+    await closeAllEditors();
+    const result = await driveQuickPick(vscode.commands.executeCommand<RunResult>('nbpromote.runPipeline'), 'workbench.action.closeQuickOpen');
+    assert.equal(result.ran, true, result.reason);
+    assert.equal(result.status, 'finished');
   });
 
   it('runPipeline on a notebook never promoted runs nothing when the output root holds another notebook\'s package', async () => {

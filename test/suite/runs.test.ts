@@ -234,6 +234,8 @@ describe('Runs view', function () {
         assert.equal(parsed.scheme, 'nbpromote-git');
         const document = await vscode.workspace.openTextDocument(parsed);
         assert.equal(document.getText(), await run('git', ['show', `${commit}:${file}`], project()));
+        // Named with the commit: not to be taken for the live file (round 36 I).
+        assert.equal(vscode.window.tabGroups.activeTabGroup.activeTab?.label, `${file} @ ${commit.slice(0, 7)}`);
       }
       assert.equal(vscode.workspace.fs.isWritableFileSystem('nbpromote-git'), false);
     });

@@ -513,7 +513,7 @@ describe('buildStepGraph', () => {
 
   it('a parameter whose last assignment is computed is a constant, with a warning', () => {
     const g = graphOf([
-      [['parameters'], 'depth = 8\ndepth = 3 * 2\nrate = 0.1'],
+      [['parameters'], 'depth = 8\ndepth = max(3, 2) * 2\nrate = 0.1'],
       [['step:a'], 'd = depth * rate'],
     ]);
     assert.deepEqual(g.parameters.map((p) => p.name), ['rate']);

@@ -46,6 +46,14 @@ export function openNotebookDocument(uri: vscode.Uri): vscode.NotebookDocument |
   return vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString());
 }
 
+/** What a save of the notebook would write when it is open with unsaved changes (a notebook or a percent script). */
+export function unsavedNotebook(uri: vscode.Uri): { save(): Thenable<boolean> } | undefined {
+  const notebook = openNotebookDocument(uri);
+  if (notebook !== undefined) return notebook.isDirty ? notebook : undefined;
+  const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  return text?.isDirty === true ? text : undefined;
+}
+
 /**
  * The notebook's current contents, unsaved edits included: an open notebook with unsaved changes serialized
  * by VS Code's own ipynb serializer (the built-in `vscode.ipynb` extension's `exportNotebook`: the bytes a

@@ -82,8 +82,10 @@ const COUNT_ORDER = ['created', 'changed', 'conflict (hand-edited)', 'merged', '
  */
 export function fileCounts(files: readonly Pick<PromotedFile, 'path' | 'action'>[], options: { readonly unchanged: boolean }): string {
   const counts = new Map<string, number>();
+  // A person's copy kept beside a file replaced (`train.py.orig`) is told by the replaced file's label (round 36 I).
+  const kept = new Set(files.filter((f) => f.action === 'forced').map((f) => `${f.path}.orig`));
   for (const file of files) {
-    if (file.path === LOCK_FILE_NAME) continue;
+    if (file.path === LOCK_FILE_NAME || (kept.has(file.path) && file.action === 'created')) continue;
     if (!options.unchanged && (file.action === 'unchanged' || file.action === 'kept' || file.action === 'kept-edit')) continue;
     const label = actionLabel(file.action);
     counts.set(label, (counts.get(label) ?? 0) + 1);

@@ -55,6 +55,16 @@ describe('fileCounts and writtenSummary: the preview and the closing message cou
     assert.equal(writtenSummary(written), '2 changed, 1 merged, and nbpromote.lock');
   });
 
+  it('a replacement keeping the person\'s copy as .orig: the copy is told by the replaced file, not counted as created', () => {
+    const written = [
+      { path: 'a.py', action: 'changed' as const },
+      { path: 'b.py', action: 'forced' as const },
+      { path: 'b.py.orig', action: 'created' as const },
+      { path: 'nbpromote.lock', action: 'changed' as const },
+    ];
+    assert.equal(writtenSummary(written), '1 changed, 1 replaced (yours kept as .orig), and nbpromote.lock');
+  });
+
   it('nothingToWrite: only files left as they are (unchanged, kept, edited by hand and kept), and no change', () => {
     const left = [
       { path: 'a.py', action: 'unchanged' as const },

@@ -11,7 +11,7 @@ import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri, promotionTarget } from '../../host/promotionTarget';
 import { isTrusted, showUntrusted, untrustedReason } from '../../host/trust';
 import type { FeatureContext } from '../featureContext';
-import { currentText, requireNotebookUri } from './notebookArg';
+import { currentText, requireNotebookUri, unsavedNotebook } from './notebookArg';
 import type { PreviewContentProvider } from './preview';
 import { PromotionPreview } from './preview';
 import { actionLabel, writtenSummary } from './previewText';
@@ -46,15 +46,18 @@ export interface PromoteResult {
 }
 
 /**
- * `nbpromote.promoteNotebook`: promotes the notebook as it is in the editor (unsaved edits included).
+ * `nbpromote.promoteNotebook`: promotes the notebook as it is in the editor (unsaved edits included). With the
+ * preview on, a notebook with unsaved changes is first asked about: Save and Promote, or Promote Unsaved (the
+ * closing message then says to save it).
  *
  * 1. A dry run (in a cancellable progress notification) works out every file and its action.
  * 2. With `nbpromote.promote.confirm` (the default) a preview lists the files (created / changed / unchanged /
  *    conflict), each openable as a diff, and asks; with hand-edited files it asks whether to merge them or to
  *    replace them keeping the person's copy as `.orig`. Without the preview, hand-edited files are still
  *    asked about (a modal question) rather than stopping with a message about command-line flags.
- * 3. The promotion itself, in a cancellable progress notification: cancelled before it starts writing, it
- *    writes nothing. Problems are shown (the first one, "Show Problems", "Show Log") and nothing is written.
+ * 3. The promotion itself, in a progress notification without Cancel (the files are written atomically and the
+ *    lock last: once started, it finishes). Problems are shown (the first one, "Show Problems", "Show Log") and
+ *    nothing is written.
  * 4. Afterwards its first step module opens beside the notebook (the focus and the side bar stay where they
  *    were), and "Run Tests" (a VS Code task running pytest with the configured Python) and "Reveal in
  *    Explorer" are offered.
@@ -91,9 +94,22 @@ export class PromoteCommand {
       showUntrusted(gitRefusal);
       return { promoted: false, reason: gitRefusal, files: [] };
     }
+    const confirm = options.confirm ?? vscode.workspace.getConfiguration(undefined, uri).get<boolean>(ConfigKey.PromoteConfirm) ?? true;
+    // Round 36 I: promoted unsaved, the lens said "up to date" while `nbpromote check` (CI) failed on the file.
+    const unsavedNotebookDocument = unsavedNotebook(uri);
+    if (unsavedNotebookDocument !== undefined && confirm) {
+      const save = 'Save and Promote';
+      const choice = await vscode.window.showWarningMessage(
+        `${name} has unsaved changes.`,
+        { modal: true, detail: 'Promotion reads the notebook as it is in the editor. Until the notebook is saved, the file on disk is not the one nbpromote.lock records, and `nbpromote check` (in CI, say) reports the package stale.' },
+        save,
+        'Promote Unsaved',
+      );
+      if (choice === undefined) return this.cancelled();
+      if (choice === save && !(await unsavedNotebookDocument.save())) return this.cancelled();
+    }
     const text = await currentText(uri);
     const request = promoteRequest(target, text, this.toolVersion, this.logger);
-    const confirm = options.confirm ?? vscode.workspace.getConfiguration(undefined, uri).get<boolean>(ConfigKey.PromoteConfirm) ?? true;
     this.logger.info(`promoting ${request.notebook} into ${target.outDir}${request.packageName === undefined ? '' : ` as ${request.packageName}`} (preview: ${confirm})`);
 
     const dryRun = await vscode.window.withProgress(
@@ -129,16 +145,12 @@ export class PromoteCommand {
       if (resolve === undefined) return this.cancelled();
     }
 
-    const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Promote ${name}`, cancellable: true },
-      async (progress, token) => {
-        // Core writes every file atomically and the lock last; once it has started, it finishes.
-        if (token.isCancellationRequested) return undefined;
-        progress.report({ message: `writing ${dryRun.package ?? ''} ${dryRun.version ?? ''} into ${displayDir(target)}…` });
-        return promoteNotebook({ ...request, resolve: resolve ?? 'stop', ...(options.evenIfRunning === true ? { evenIfRunning: true } : {}) });
-      },
-    );
-    if (outcome === undefined) return this.cancelled();
+    // Core writes every file atomically and the lock last; once it has started, it finishes: no Cancel button that
+    // would do nothing (round 36 I). The preview before it is where a promotion is called off.
+    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Promote ${name}`, cancellable: false }, async (progress) => {
+      progress.report({ message: `writing ${dryRun.package ?? ''} ${dryRun.version ?? ''} into ${displayDir(target)}…` });
+      return promoteNotebook({ ...request, resolve: resolve ?? 'stop', ...(options.evenIfRunning === true ? { evenIfRunning: true } : {}) });
+    });
     this.context.pipelines.refresh();
     if (outcome.files.length > 0) {
       this.context.packageWritten.fire();
@@ -227,7 +239,8 @@ export class PromoteCommand {
   /** The closing message; "Run Tests" only in a trusted workspace, and the message says why not otherwise. */
   private offerTests(target: PromotionTarget, outcome: PromoteOutcome): void {
     const changes = (outcome.changes ?? []).join('; ');
-    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${writtenSummary(outcome.files)}${changes === '' ? '' : ` (${changes})`}.`;
+    const unsaved = unsavedNotebook(target.notebookUri) === undefined ? '' : ' The notebook has unsaved changes: save it, or `nbpromote check` reports the package stale.';
+    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${writtenSummary(outcome.files)}${changes === '' ? '' : ` (${changes})`}.${unsaved}`;
     const revealLabel = 'Reveal in Explorer';
     const revealPackage = (): void => void vscode.commands.executeCommand('revealInExplorer', outputUri(target, `src/${outcome.package ?? target.packageName}`));
     if (!isTrusted()) {

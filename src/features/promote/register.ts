@@ -1,9 +1,14 @@
+import * as vscode from 'vscode';
+import { NbpromoteError } from '../../core/errors';
+import { lockOwner } from '../../core/promote/lockOwner';
+import { displayPath, findWorkspaceNotebooks } from '../../host/workspaceNotebooks';
+import { displayDir } from './shared';
 import { registerCommand } from '../../host/commands';
 import { CommandId } from '../../host/ids';
 import { promotionTarget } from '../../host/promotionTarget';
 import type { FeatureContext } from '../featureContext';
 import { checkNotebook } from './check';
-import { requireNotebookUri } from './notebookArg';
+import { notebookUriFrom } from './notebookArg';
 import { openModule } from './openModule';
 import { PreviewContentProvider } from './preview';
 import type { PromoteOptions } from './promote';
@@ -24,9 +29,33 @@ export function registerPromoteCommands(context: FeatureContext): void {
 
   context.register(registerCommand(log, CommandId.PromoteNotebook, 'Promote Notebook', (notebook, options) => promote.run(notebook, optionsArg<PromoteOptions>(options))));
   context.register(registerCommand(log, CommandId.CheckNotebook, 'Check Notebook', (notebook) => checkNotebook(log, promote.toolVersion, notebook)));
-  context.register(registerCommand(log, CommandId.RunPipeline, 'Run Pipeline', (notebook) => runPipeline(log, () => promotionTarget(requireNotebookUri(notebook)), (outDir) => context.outputWritten.fire(outDir))));
+  context.register(
+    registerCommand(log, CommandId.RunPipeline, 'Run Pipeline', async (notebook) => {
+      const uri = notebookUriFrom(notebook) ?? (await promotedNotebookToRun());
+      if (uri === undefined) return { ran: false, reason: 'cancelled' };
+      return runPipeline(log, () => promotionTarget(uri), (outDir) => context.outputWritten.fire(outDir));
+    }),
+  );
   context.register(registerCommand(log, CommandId.OpenModule, 'Open Step Module', (element, step) => openModule(element, step)));
   context.register(registerCommand(log, CommandId.SuggestSteps, 'Suggest Steps', (notebook, options) => suggestStepsCommand(log.scoped('suggest'), notebook, optionsArg<SuggestStepsOptions>(options))));
+}
+
+/**
+ * The notebook whose pipeline Run Promoted Pipeline runs when no notebook is given or open (the Runs and Data
+ * views' welcome button, round 36 I): the workspace's one promoted notebook, or the one picked among several;
+ * undefined when the pick is dismissed. None promoted: NbpromoteError('usage') saying to promote one.
+ */
+async function promotedNotebookToRun(): Promise<vscode.Uri | undefined> {
+  const notebooks = await findWorkspaceNotebooks();
+  const owners = await Promise.all(notebooks.map(async (uri) => (await lockOwner(promotionTarget(uri).outDir, uri.fsPath)).kind));
+  const promoted = notebooks.filter((_, i) => owners[i] === 'same');
+  if (promoted.length === 0) throw new NbpromoteError('usage', 'no notebook of this workspace is promoted yet: open one and promote it (Notebook Promoter: Promote Notebook), then run its pipeline');
+  if (promoted.length === 1) return promoted[0];
+  const picked = await vscode.window.showQuickPick(
+    promoted.map((uri) => ({ label: displayPath(uri), description: displayDir(promotionTarget(uri)), uri })),
+    { title: 'Run Promoted Pipeline', placeHolder: 'The notebook whose pipeline to run' },
+  );
+  return picked?.uri;
 }
 
 /**

@@ -296,6 +296,8 @@ async function openAtCommit(tree: RunsTree, element: RunElement, which: 'noteboo
     const pipeline = files.find((f) => f === nodePath.posix.join(nodePath.posix.dirname(match), 'pipeline.yaml'));
     if (pipeline !== undefined) candidates.push({ kind: 'pipeline', label: pipeline, file: nodePath.join(top, ...pipeline.split('/')) });
   }
+  // Round 36 I: a run with uncommitted changes ran other code than the commit's; the tab looked like the live file.
+  const dirtyWords = run.gitDirty === true ? ': the run had uncommitted changes, so this is not exactly the code that ran' : '';
   let chosen = which === undefined ? undefined : candidates.find((c) => c.kind === which);
   if (which !== undefined && chosen === undefined) throw new NbpromoteError('notFound', `run ${run.id} does not say which ${which === 'notebook' ? 'notebook' : 'pipeline.yaml'} it ran`);
   if (chosen === undefined) {
@@ -303,7 +305,7 @@ async function openAtCommit(tree: RunsTree, element: RunElement, which: 'noteboo
     else {
       const picked = await vscode.window.showQuickPick(
         candidates.map((c) => ({ label: c.label, description: c.kind === 'notebook' ? 'the notebook' : 'the pipeline', candidate: c })),
-        { title: `Open at commit ${commit.slice(0, 7)}`, placeHolder: 'Which file to open as it was when the run started' },
+        { title: `Open at commit ${commit.slice(0, 7)}${dirtyWords}`, placeHolder: 'Which file to open as it was at that commit' },
       );
       chosen = picked?.candidate;
     }
@@ -314,7 +316,8 @@ async function openAtCommit(tree: RunsTree, element: RunElement, which: 'noteboo
     throw new NbpromoteError('notFound', `${relative} is not in commit ${commit.slice(0, 7)} of ${top}${run.gitDirty === true ? ' (the run started with uncommitted changes)' : ''}`);
   }
   const uri = fileAtCommitUri(chosen.file, commit, top);
-  await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
+  await vscode.commands.executeCommand('vscode.open', uri, { preview: true }, `${nodePath.basename(chosen.file)} @ ${commit.slice(0, 7)}`);
+  if (dirtyWords !== '') void vscode.window.showWarningMessage(`${nodePath.basename(chosen.file)} as in commit ${commit.slice(0, 7)}${dirtyWords}.`);
   return uri.toString();
 }
 
