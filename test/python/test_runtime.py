@@ -3045,3 +3045,27 @@ def test_values_shared_by_steps_stay_one_object_when_some_steps_come_from_the_ca
     assert statuses["data"] == "cached" and statuses[steps[0][0]] == "cached"
     assert run(0.5)[0] == 11.0
     assert run(1.0)[0] == 16.0
+
+
+def _frame_of_two_blocks():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [4.0, 5.0, 6.0]})
+    frame["c"] = frame["a"] * 2  # a second block: a filter consolidates them
+    return frame
+
+
+def _filtered_mean(frame):
+    return float(frame[frame["a"] > 1]["c"].mean())
+
+
+def test_a_step_that_only_filters_a_frame_does_not_store_it_as_changed(tmp_path):
+    # Round 36 H: `df[mask]` consolidated the frame's blocks, its pickle changed, and every cache entry of the
+    # reading step held a copy of the whole frame (98 MB each for 2M rows).
+    pytest.importorskip("pandas")
+    config = _small_config([("make", [], ["frame"]), ("read", ["frame"], ["mean"])])
+    result = runtime.run_pipeline(config, {"make": _frame_of_two_blocks, "read": _filtered_mean}, None, {}, tmp_path, record=False)
+    assert result.outputs["mean"] == 5.0
+    entries = list((tmp_path / ".nbpromote" / "cache" / "read").glob("*.pkl"))
+    assert len(entries) == 1
+    with open(entries[0], "rb") as file:
+        assert runtime._CHANGED_ENTRY not in pickle.load(file)

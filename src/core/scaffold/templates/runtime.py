@@ -2405,12 +2405,24 @@ def _content_digest(value: Any) -> str | None:
     return _pickled_digest(value)
 
 
+class _DigestPickler(pickle.Pickler):
+    """A pickler for digests: a pandas frame is consolidated first (its columns of one dtype in one block), which
+    reading it may do (``df[mask]``, ``.values``: round 36 H) without changing a value, so that its bytes are the
+    same before and after such a read."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj).__name__ == "DataFrame" and (type(obj).__module__ or "").startswith("pandas"):
+            with contextlib.suppress(Exception):
+                obj._consolidate_inplace()
+        return NotImplemented
+
+
 def _pickled_digest(value: Any) -> str | None:
-    """sha256 of ``pickle.dumps(value, protocol=4)``, hashed as it is written (no copy of a large value is kept);
-    None when the value cannot be pickled."""
+    """sha256 of ``pickle.dumps(value, protocol=4)`` (frames consolidated first, ``_DigestPickler``), hashed as it
+    is written (no copy of a large value is kept); None when the value cannot be pickled."""
     writer = _DigestWriter()
     try:
-        pickle.Pickler(writer, protocol=4).dump(value)
+        _DigestPickler(writer, protocol=4).dump(value)
     except Exception:  # noqa: BLE001 - unpicklable values (generators, open files, locks ...)
         return None
     return writer.hash.hexdigest()
