@@ -404,11 +404,13 @@ class Walker {
         case 'while_statement':
         case 'match_statement':
           return [];
-        // The items' `as` targets, and what the body binds on every path (round 35 E: an `if` in a `with`).
+        // The items' `as` targets, and what the body binds on every path (round 35 E: an `if` in a `with`); not
+        // under `suppress(...)`, which may leave the body at any line (round 36 H).
         case 'with_statement':
         case 'async_with_statement': {
           const clause = statement.children.find((c) => c.type === 'with_clause');
-          return [...(clause === undefined ? [] : inside(clause)), ...block(body(statement))];
+          const suppressed = clause !== undefined && /(?:^|[^\w.]|\.)suppress\s*\(/.test(this.tree.text(clause));
+          return [...(clause === undefined ? [] : inside(clause)), ...(suppressed ? [] : block(body(statement)))];
         }
         case 'try_statement': {
           // The body (with its `else:`) when nothing raises, or a handler when something does; `finally` always.

@@ -94,6 +94,7 @@ const table: [string, string, Expect][] = [
   ['a name bound on every path of an if/else, a try and its handlers, or a with counts as bound', 'if c:\n    x = 1\nelse:\n    x = 2\ntry:\n    y = f()\nexcept E:\n    y = 0\nwith g() as h:\n    z = 3\nprint(x, y, z, h)', { needs: ['c', 'f', 'E', 'g'], mayNeed: [] }],
   // Its target counts as bound (round 35 E: a plot step's `i` became an input of training).
   ['a loop may not run: a name its body binds may need an earlier value; its target and a read inside do not', 'for i in range(n):\n    last = i\n    print(last)\nprint(i, last)', { needs: ['n'], mayNeed: ['last'] }],
+  ['a with suppress(...) body may stop at any line: what it binds may need an earlier value', 'import contextlib\nwith contextlib.suppress(KeyError):\n    hist = load()\nhist.append(1)', { needs: ['load'], mayNeed: ['hist'] }],
   ['a with body binds what it binds on every path; an if inside it may not', 'with open(p) as f:\n    data = f.read()\n    if flag:\n        extra = 1\nprint(data, extra, f)', { needs: ['p', 'flag'], mayNeed: ['extra'] }],
   // Round 34 D: `cost` called before `rate = 0.2` reads the rate earlier cells made.
   ['a function reading a name the cell assigns after the def may need an earlier value', 'def cost(x):\n    return x * rate\nbefore = cost(1)\nrate = 0.2', { needs: [], mayNeed: ['rate'] }],
