@@ -354,7 +354,8 @@ class GraphBuilder {
   /** `X_train = X[:450]` in a step: the values that may share memory with another, and the step that made them. */
   private readonly views = new Map<string, { readonly base: string; readonly step: UnitBuilder; readonly oneWay?: FrameSelection }>();
   /** Views a later step changed through their base (see noteChangedViews), for checkChangedViews. */
-  private readonly changedViews: { readonly view: string; readonly base: string; readonly maker: UnitBuilder; readonly changer: UnitBuilder; readonly at: SourceSite }[] = [];
+  /** `viewChanged`: the step changes the view (`X -= ...` on `X = data[:, :3]`), `base` then being the view. */
+  private readonly changedViews: { readonly view: string; readonly base: string; readonly maker: UnitBuilder; readonly changer: UnitBuilder; readonly at: SourceSite; readonly viewChanged?: true }[] = [];
   private readonly starImports: string[] = [];
   /** A parameters cell's code on its parameters, waiting for the first step after it (see splitParametersCell). */
   private readonly pendingParameterCode: { readonly cell: NotebookCell; readonly facts: CellFacts; readonly statements: readonly ParametersStatement[] }[] = [];
@@ -722,7 +723,11 @@ class GraphBuilder {
   private noteChangedViews(sites: readonly NameSite[], f: CellFacts, unit: UnitBuilder, cell: NotebookCell): NameSite[] {
     if (unit.kind !== 'step' || this.views.size === 0) return [];
     const out: NameSite[] = [];
+    // Bound again in the step before the change, to a copy or a new value (`X = X.copy()`, `X = X.astype(...)`,
+    // `inc = inc * 2`: round 36 H), the name is no longer the view nor the base; to another view it still is one.
+    const ownCopy = (name: string, line: number): boolean => f.assignments.some((a) => a.name === name && a.line <= line && !viewOfItself(name, a.valueText));
     for (const changed of sites) {
+      if (ownCopy(changed.name, changed.line)) continue;
       for (const [view, { base, step, oneWay }] of this.views) {
         if (oneWay !== undefined || base !== changed.name || step === unit || unit.local.has(view) || out.some((o) => o.name === view)) continue;
         const binding = this.bindings.get(view);
@@ -738,7 +743,7 @@ class GraphBuilder {
       const binding = this.bindings.get(viewed.base);
       if (binding?.kind !== 'step' || binding.step !== viewed.step.name || f.defines.some((d) => d.name === viewed.base && d.line <= changed.line)) continue;
       out.push({ ...changed, name: viewed.base });
-      this.changedViews.push({ view: viewed.base, base: changed.name, maker: viewed.step, changer: unit, at: site(cell, changed.line) });
+      this.changedViews.push({ view: viewed.base, base: changed.name, maker: viewed.step, changer: unit, at: site(cell, changed.line), viewChanged: true });
     }
     return out;
   }
@@ -786,7 +791,7 @@ class GraphBuilder {
           cell,
           'warning',
           'shared-memory-changed',
-          `step ${first.changer.name} changes ${first.base} in place, and ${named}, which step ${first.maker.name} made from it, ${share} its memory (a slice or view), so ${views.length === 1 ? 'it changes' : 'they change'} too; a step taken from the cache gives its values back as copies, which the change no longer reaches. Steps ${first.maker.name} and ${first.changer.name} run at every run, never from the cache; make a copy (\`.copy()\`) or a new value (\`X = X - X.mean(0)\`) to let them be cached`,
+          `${first.viewChanged === true ? `step ${first.changer.name} changes ${first.base} in place, a slice or view of ${named} that step ${first.maker.name} made (they share memory), so ${named} ${views.length === 1 ? 'changes' : 'change'} too` : `step ${first.changer.name} changes ${first.base} in place, and ${named}, which step ${first.maker.name} made from it, ${share} its memory (a slice or view), so ${views.length === 1 ? 'it changes' : 'they change'} too`}; a step taken from the cache gives its values back as copies, which the change no longer reaches. Steps ${first.maker.name} and ${first.changer.name} run at every run, never from the cache; make a copy first (\`${first.base} = ${first.base}.copy()\`) or a new value (\`${first.base} = ${first.base} - ${first.base}.mean(0)\`) to let them be cached`,
           first.at.line,
         ),
       );
@@ -2105,6 +2110,16 @@ function expressionNames(shown: { readonly text: string; readonly line: number }
   const code = shown.text.replace(/("""|''')[^]*?\1|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g, (s) => ' '.repeat(s.length));
   const keywords = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'for', 'lambda', 'None', 'True', 'False']);
   return [...code.matchAll(/(?<![.\w])[A-Za-z_]\w*(?!\s*=[^=])/g)].filter((m) => !keywords.has(m[0])).map((m) => ({ name: m[0], line: shown.line, column: (m.index ?? 0) + 1 }));
+}
+
+/**
+ * Whether `name = <valueText>` binds the name to a view of its old value (`X[:, :2]`, `X.values`, `X.T`,
+ * `X.reshape(-1)`, `np.asarray(X)`): memory shared still. A copy or a new value (`X.copy()`, `X.astype(...)`,
+ * `X * 2`, `np.array(X)`) is not.
+ */
+function viewOfItself(name: string, valueText: string): boolean {
+  const own = escapeRegExp(name);
+  return new RegExp(`^\\s*(?:${own}\\s*(?:\\[|\\.(?:values|T|iloc|loc|at|iat)\\b|\\.(?:reshape|ravel|view|squeeze|transpose|swapaxes)\\s*\\(|\\.to_numpy\\(\\s*\\))|(?:np|numpy)\\.(?:asarray|ravel|reshape|squeeze)\\(\\s*${own}\\b)`).test(valueText);
 }
 
 /** Line magics that define names the analysis cannot see: `%run file.py`, `%store -r x`, `%load file`, `%pylab`, `%macro`. */

@@ -261,6 +261,19 @@ describe('buildStepGraph', () => {
       assert.deepEqual(g.edges.filter((e) => e.name === 'data').map((e) => [e.from, e.to]), [['load', 'center'], ['center', 'metrics']], made);
       const why = 'data (made by load) shares memory with X, which center changes in place (cell 3 line 1): a step taken from the cache gives them back as copies';
       assert.deepEqual(g.steps.map((s) => s.alwaysRuns), [why, why], made);
+      // Round 36 H: the message said data was made from X.
+      assert.match(g.problems.find((p) => p.code === 'shared-memory-changed')?.message ?? '', /^step center changes X in place, a slice or view of data that step load made \(they share memory\), so data changes too;.* make a copy first \(`X = X\.copy\(\)`\)/, made);
+    }
+    // Round 36 H: bound again to a copy or a new value first (what the warning advises), the view is left alone;
+    // bound again to another view, it is not.
+    for (const [made, change, flagged] of [
+      ['data = load()\nX = data.values', 'X = X.copy()\nX -= X.mean(axis=0) * K', false],
+      ['data = load()\nX = data.values', "X = X.astype('float32')\nX *= K", false],
+      ['data = load()\nX = data["income"]', 'X = X * 2\nX.fillna(K, inplace=True)', false],
+      ['data = make()\nX = data[:, :3]', 'X = X[:, :2]\nX *= K', true],
+    ] as const) {
+      const g = graphOf([[['parameters'], 'K = 1.0'], [['step:load'], made], [['step:center'], change], [['metrics'], 'total = data.sum()']]);
+      assert.deepEqual(g.problems.some((p) => p.code === 'shared-memory-changed'), flagged, change);
     }
     // A column or a row slice: setting or adding a column of the frame later does not reach it.
     const later = graphOf([
