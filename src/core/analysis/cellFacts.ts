@@ -31,6 +31,12 @@ const ARGUMENT_CHANGING_BUILTINS = new Set(['setattr', 'delattr']);
 const ARGUMENT_CHANGING_METHODS = new Set(['shuffle']);
 
 /**
+ * NumPy functions that write into their first argument (`np.copyto(X, K)`, `np.fill_diagonal(m, 0)`: round 36 H);
+ * `np.nan_to_num(x, copy=False)` with `copy=False` only.
+ */
+const NUMPY_ARGUMENT_CHANGING = new Set(['copyto', 'put', 'place', 'putmask', 'fill_diagonal', 'put_along_axis']);
+
+/**
  * Functions returning a container of their arguments (`make_pipeline(scaler, clf)` holds clf itself): besides
  * these, a call of a CamelCase name is taken as a constructor that may keep its arguments (`Pipeline(...)`).
  */
@@ -365,6 +371,11 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], records?:
       const object = fn.children.find((c) => c.field === 'object');
       if (object !== undefined && method !== undefined && (inplace || MUTATING_METHODS.has(tree.text(method)))) push(tree, changedBase(object), out);
       if (method !== undefined && ARGUMENT_CHANGING_METHODS.has(tree.text(method))) changesFirst(tree, args, out);
+      if (object !== undefined && method !== undefined && /^(?:np|numpy)$/.test(tree.text(object))) {
+        const name = tree.text(method);
+        const noCopy = args?.children.some((a) => a.type === 'keyword_argument' && /^copy\s*=\s*False$/.test(tree.text(a))) === true;
+        if (NUMPY_ARGUMENT_CHANGING.has(name) || (name === 'nan_to_num' && noCopy)) changesFirst(tree, args, out);
+      }
       if (object?.type === 'identifier') receive(tree, object, records);
       // `tracker.log(x)`: a call of `.log` with tracker as its first argument, for a notebook class whose
       // `log` changes `self` (see factsOf).
@@ -532,6 +543,14 @@ function frameOf(tree: PyTree, node: PyNode, whole = false): string | undefined 
     const owner = node.children.find((c) => c.field === 'object');
     const attribute = tree.text(node.children.find((c) => c.field === 'attribute') ?? node);
     return owner?.type === 'identifier' && !FRAME_ATTRIBUTES.has(attribute) && !attribute.startsWith('_') && !/_$/.test(attribute) ? tree.text(owner) : undefined;
+  }
+  // `df.get("income")` (round 36 H): the column, as `df["income"]` is.
+  if (node.type === 'call') {
+    const fn = node.children.find((c) => c.field === 'function');
+    const args = node.children.find((c) => c.field === 'arguments')?.children.filter((c) => !['(', ')', ',', 'comment'].includes(c.type)) ?? [];
+    const owner = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'object') : undefined;
+    const method = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'attribute') : undefined;
+    if (owner?.type === 'identifier' && method !== undefined && tree.text(method) === 'get' && args.length === 1 && args[0]?.type === 'string') return tree.text(owner);
   }
   return undefined;
 }

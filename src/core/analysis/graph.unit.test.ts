@@ -250,6 +250,10 @@ describe('buildStepGraph', () => {
       ['data = load()\nX = data.income.to_numpy()', 'X *= K + 1'],
       ['data = load()\nX = np.asarray(data["income"])', 'X *= K + 1'],
       ['data = load()\nX = data.to_numpy()', 'X *= K'],
+      // Round 36 H: `.get` of a column, NumPy functions writing into their first argument.
+      ['data = load()\nX = data.get("income")', 'X.fillna(K, inplace=True)'],
+      ['data = load()\nX = data["income"].values', 'np.nan_to_num(X, copy=False, nan=K)'],
+      ['data = make()\nX = data[:, :2]', 'np.copyto(X, K)'],
     ]) {
       const g = graphOf([
         [['parameters'], 'K = 1.0'],
