@@ -30,6 +30,9 @@ const ARGUMENT_CHANGING_BUILTINS = new Set(['setattr', 'delattr']);
 /** Methods that change their first argument in place, whatever they are called on (`rng.shuffle(rows)`). */
 const ARGUMENT_CHANGING_METHODS = new Set(['shuffle']);
 
+/** Methods of a random generator (NumPy's Generator and RandomState, Python's Random) that draw from it. */
+const GENERATOR_DRAWS = 'normal|standard_normal|integers|random|random_sample|uniform|choice|choices|permutation|permuted|shuffle|binomial|poisson|exponential|gamma|beta|lognormal|laplace|logistic|geometric|multinomial|multivariate_normal|dirichlet|triangular|weibull|rand|randn|randint|randrange|gauss|bytes';
+
 /**
  * NumPy functions that write into their first argument (`np.copyto(X, K)`, `np.fill_diagonal(m, 0)`: round 36 H);
  * `np.nan_to_num(x, copy=False)` with `copy=False` only.
@@ -656,11 +659,14 @@ function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: 
     for (let hops = 0; hops < 8 && aliasOf.has(current); hops++) current = aliasOf.get(current) ?? current;
     return current;
   };
-  const hit = names.filter((n) => changed.some((c) => c.name === n || root(c.name) === n));
+  // `def burn_in(rng, n): rng.normal(size=n)`: a draw moves the generator it is given on (round 36 H).
+  const bodyText = tree.text(body);
+  const draws = (n: string): boolean => bodyText.includes(`${n}.`) && new RegExp(String.raw`(?<![.\w])${n}\.(?:${GENERATOR_DRAWS})\s*\(`).test(bodyText);
+  const hit = names.filter((n) => changed.some((c) => c.name === n || root(c.name) === n) || draws(n));
   // Module-level values it changes (`results[name] = value` in `def record(name, value)`): not its own.
   const locals = new Set([...names, ...assignedIn(tree, body)]);
   // `next(_ids)` on a module-level iterator (`_ids = itertools.count(1)`): each call moves it on.
-  const advanced = [...tree.text(body).matchAll(/(?<![.\w])next\(\s*([A-Za-z_]\w*)\s*[,)]/g)].map((m) => m[1] ?? '');
+  const advanced = [...bodyText.matchAll(/(?<![.\w])next\(\s*([A-Za-z_]\w*)\s*[,)]/g)].map((m) => m[1] ?? '');
   const globals = [...new Set([...changed.map((c) => c.name), ...advanced].filter((n) => n !== '' && !locals.has(n)))];
   if (hit.length === 0 && globals.length === 0) return undefined;
   return { name: tree.text(nameNode), positions: hit.map((n) => names.indexOf(n)), keywords: hit, globals };

@@ -896,6 +896,18 @@ describe('buildStepGraph', () => {
     const tested = graphOf([...cells.slice(0, 2), [['test'], 'assert len(raw) > 0'], ...cells.slice(2)]);
     assert.deepEqual(tested.problems.filter((p) => p.code === 'test-sees-later-change').map((p) => p.cellIndex), [2]);
   });
+  // Round 36 H: `--only sample` skipped warm, which moved rng on through a shared function.
+  it('a shared function drawing from a generator it is given moves that generator on: the calling step gives it', () => {
+    const g = graphOf([
+      [['imports'], 'import numpy as np'],
+      [['functions'], 'def burn_in(rng, n):\n    return float(rng.normal(size=n).sum())\n\ndef describe(model, n):\n    return model.sample_count + n'],
+      [['step:data'], 'rng = np.random.default_rng(0)\nmodel = make()'],
+      [['step:warm'], 'burn_in(rng, 100)\ndescribe(model, 1)'],
+      [['step:sample'], 's = float(rng.normal()) + model.size'],
+    ]);
+    assert.deepEqual(step(g, 'warm').outputs, ['rng']);
+    assert.deepEqual(g.edges.filter((e) => e.name === 'rng').map((e) => [e.from, e.to]), [['data', 'warm'], ['warm', 'sample']]);
+  });
   it('refuses a later cell of a split step reading a value the step between sets again (the cell would read its own step\'s value)', () => {
     for (const between of ['x = x * 100', 'x *= 100', 'x = 5']) {
       const g = graphOf([
