@@ -324,6 +324,14 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     }
   });
 
+  // Round 36 I: "2 errors to fix" while `nbpromote inspect` gave 3; the undefined name showed once the tags were fixed.
+  it('puts a name no cell defines on its cell also while a tag has an error, as nbpromote inspect does', async () => {
+    const notebook = await openNotebook('editor-tags-and-names.ipynb');
+    await eventually('diagnostics of cell 1', () => ourDiagnostics(notebook.cellAt(0).document.uri).map(codeOf), (d) => d.includes('step-name-invalid'));
+    const named = await eventually('diagnostics of cell 2', () => ourDiagnostics(notebook.cellAt(1).document.uri), (d) => d.length > 0);
+    assert.deepEqual(named.map((d) => [codeOf(d), notebook.cellAt(1).document.getText(d.range)]), [['name-undefined', 'rowz']]);
+  });
+
   it('reports invalid step names on their cells and fixes them with a quick fix', async () => {
     const notebook = await openNotebook('editor-badname.ipynb');
     const tagged = notebook.cellAt(0);

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LockFile } from '../../core/contract/lockFile';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import type { Problem } from '../../core/contract/problem';
+import { inspectWithGraph } from '../../core/inspect/inspect';
 import type { PromoteOutcome } from '../../core/promote/promote';
 import { editedByHand, packageNameFor, promoteNotebook, staleFiles } from '../../core/promote/promote';
 import type { PromotionStatus } from '../../core/promote/status';
@@ -295,6 +296,13 @@ export class EditorAnalyses extends Disposable {
           const elsewhere = await promoteNotebook({ ...request, out: scratchOut() });
           outcome = { ...elsewhere, ok: false, problems: [...refused, ...elsewhere.problems] };
         }
+        // Tags with errors stop promotion before the steps' code is read; `nbpromote inspect` reads it anyway, and
+        // so does the editor, or "2 errors to fix" would hide a third (an undefined name: round 36 I).
+        if (!outcome.ok && outcome.graph === undefined && outcome.inspection?.roles !== undefined && outcome.inspection.roles.steps.length > 0) {
+          const read = (await inspectWithGraph(outcome.inspection)).inspection.problems;
+          const known = new Set(outcome.problems.map(problemKey));
+          outcome = { ...outcome, problems: [...outcome.problems, ...read.filter((p) => !known.has(problemKey(p)))] };
+        }
         this.log.debug(`analysed ${vscode.workspace.asRelativePath(notebook.document.uri)} in ${Date.now() - started} ms: ${outcome.problems.length} problems`);
       } catch (ex) {
         this.log.warn(`cannot analyse ${vscode.workspace.asRelativePath(notebook.document.uri)}: ${ex instanceof Error ? ex.message : String(ex)}`);
@@ -385,4 +393,9 @@ export async function generatedFilesSignature(outDir: string): Promise<string> {
   const paths = ['pipeline.yaml', 'pyproject.toml', ...listed.files.filter((p) => p !== 'pipeline.yaml' && p !== 'pyproject.toml').sort()];
   const parts = await Promise.all(paths.map(async (p) => `${p}=${await of(join(outDir, p))}`));
   return [`${LOCK_FILE_NAME}=${lockStamp}`, ...parts].join('\n');
+}
+
+/** What tells two problems apart: the same code, cell, line and message are one. */
+function problemKey(p: Problem): string {
+  return `${p.code}\u0000${p.cellIndex ?? ''}\u0000${p.line ?? ''}\u0000${p.message}`;
 }
