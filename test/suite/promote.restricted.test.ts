@@ -3,7 +3,8 @@
 // Pipelines view still lists the notebooks. The workspace is a copy of test/fixtures/workspace in the OS
 // temp folder, outside any git repository.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { withMessages } from './helpers';
@@ -116,18 +117,32 @@ describe('Promote commands in Restricted Mode', function () {
     }
   });
 
-  it('promoteNotebook refuses a notebook inside a git work tree (git would run there), and says why', async () => {
+  // Round 36 I: promotion was refused in every git repository, though the README said it works here.
+  it('promoteNotebook promotes a notebook inside a git work tree without running git: the lock records no commit', async () => {
     const repo = join(workspaceRoot(), 'promote-repo');
-    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(repo, { recursive: true });
+    // A repository whose configuration runs a program when git looks at the work tree (core.fsmonitor).
+    const marker = join(repo, 'git-ran');
+    execFileSync('git', ['init', '-q', '--', repo]);
+    execFileSync('git', ['-C', repo, 'config', 'core.fsmonitor', `touch ${marker}`]);
     copyFileSync(join(workspaceRoot(), 'promote-iris.ipynb'), join(repo, 'iris.ipynb'));
+    const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('nbpromote', iris());
+    await settings().update('output.root', 'build/${notebookName}', vscode.ConfigurationTarget.Workspace);
     try {
-      const before = readdirSync(workspaceRoot()).sort();
-      const result = await vscode.commands.executeCommand<{ promoted: boolean; reason?: string }>('nbpromote.promoteNotebook', vscode.Uri.file(join(repo, 'iris.ipynb')), { confirm: false, reveal: false });
-      assert.equal(result?.promoted, false);
-      assert.match(result?.reason ?? '', /^Promoting iris\.ipynb runs git in .*promote-repo .*; this workspace is in Restricted Mode/);
-      assert.deepEqual(readdirSync(workspaceRoot()).sort(), before, 'something was written');
+      const { result, shown } = await withMessages(async (messages) => ({
+        result: await vscode.commands.executeCommand<{ promoted: boolean; reason?: string; outDir?: string }>('nbpromote.promoteNotebook', vscode.Uri.file(join(repo, 'iris.ipynb')), { confirm: false, reveal: false }),
+        shown: [...messages],
+      }));
+      assert.equal(result?.promoted, true, result?.reason);
+      const lock = readFileSync(join(result.outDir ?? '', 'nbpromote.lock'), 'utf8');
+      assert.match(lock, /\bgit_commit: null\b/);
+      assert.match(lock, /\bgit_dirty: null\b/);
+      assert.equal(existsSync(marker), false, 'git ran in the repository');
+      assert.ok(shown.some((m) => /Git was not run either: nbpromote\.lock records no commit for the notebook/.test(m.message)), JSON.stringify(shown));
     } finally {
+      await settings().update('output.root', undefined, vscode.ConfigurationTarget.Workspace);
       rmSync(repo, { recursive: true, force: true });
+      rmSync(join(workspaceRoot(), 'build'), { recursive: true, force: true });
     }
   });
 

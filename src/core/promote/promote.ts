@@ -88,6 +88,11 @@ export interface PromoteRequest {
    * checks the repository here. When it throws, the promotion stops with nothing written.
    */
   readonly beforeWrite?: (pending: PendingWrite) => Promise<void>;
+  /**
+   * False: git is not run (the editor in Restricted Mode: a repository's configuration can make git run programs),
+   * and nbpromote.lock records no commit for the notebook, as outside a repository. Default: true.
+   */
+  readonly git?: boolean;
 }
 
 /** What a promotion is about to write, for {@link PromoteRequest.beforeWrite}. */
@@ -612,7 +617,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         if ((await lockText(outDir)) !== previous.text) {
           throw new NbpromoteError('invalidInput', `another promotion changed ${join(outDir, LOCK_FILE_NAME)} while this one was being planned; nothing was written. Promote again`);
         }
-        const gitState = await notebookState(notebookPath);
+        const gitState = request.git === false ? { commit: null, dirty: null } : await notebookState(notebookPath);
         const toWrite: FilePlan[] = [];
         const merged = new Set<string>();
         const forced: string[] = [];

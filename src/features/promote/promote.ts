@@ -9,7 +9,7 @@ import { firstOf } from '../../core/util/words';
 import { CommandId, ConfigKey } from '../../host/ids';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri, promotionTarget } from '../../host/promotionTarget';
-import { isTrusted, showUntrusted, untrustedReason } from '../../host/trust';
+import { isTrusted, untrustedReason } from '../../host/trust';
 import type { FeatureContext } from '../featureContext';
 import { currentText, requireNotebookUri, unsavedNotebook } from './notebookArg';
 import type { PreviewContentProvider } from './preview';
@@ -63,12 +63,11 @@ export interface PromoteResult {
  *    Explorer" are offered.
  *
  * Restricted Mode. Promotion runs no Python: it parses the notebook in-process and writes files (core/io),
- * so it is allowed, and "Run Tests" is not offered (the message says why). One exception: to record the
- * notebook's last commit in nbpromote.lock, core runs `git rev-parse`, `git status` and `git log` in the
- * notebook's repository, and git runs programs a repository's configuration names (`core.fsmonitor`, filter
- * drivers). So when the notebook is inside a git work tree (a `.git` in its folder or above it, found without
- * running git), untrusted promotion is refused and says why. Merging hand edits is allowed: `git merge-file`
- * runs in a private temporary folder, outside any repository.
+ * so it is allowed, and "Run Tests" is not offered (the message says why). To record the notebook's last commit
+ * in nbpromote.lock, core runs `git rev-parse`, `git status` and `git log` in the notebook's repository, and git
+ * runs programs a repository's configuration names (`core.fsmonitor`, filter drivers): untrusted, git is not
+ * run (`git: false`) and the lock records no commit, as outside a repository (the closing message says so).
+ * Merging hand edits is allowed: `git merge-file` runs in a private temporary folder, outside any repository.
  */
 export class PromoteCommand {
   private readonly logger: Logger;
@@ -88,12 +87,10 @@ export class PromoteCommand {
     const uri = requireNotebookUri(arg);
     const target = promotionTarget(uri);
     const name = fileName(uri);
-    const gitRefusal = await this.untrustedGitRefusal(target);
-    if (gitRefusal !== undefined) {
-      this.logger.warn(gitRefusal);
-      showUntrusted(gitRefusal);
-      return { promoted: false, reason: gitRefusal, files: [] };
-    }
+    // In Restricted Mode git does not run (a repository's configuration can make it run programs): the lock then
+    // records no commit for the notebook (round 36 I: promotion was refused in every repository).
+    const withoutGit = await this.untrustedRepository(target);
+    if (withoutGit !== undefined) this.logger.info(`Restricted Mode: git is not run in ${withoutGit}; nbpromote.lock records no commit for the notebook`);
     const confirm = options.confirm ?? vscode.workspace.getConfiguration(undefined, uri).get<boolean>(ConfigKey.PromoteConfirm) ?? true;
     // Round 36 I: promoted unsaved, the lens said "up to date" while `nbpromote check` (CI) failed on the file.
     const unsavedNotebookDocument = unsavedNotebook(uri);
@@ -109,7 +106,7 @@ export class PromoteCommand {
       if (choice === save && !(await unsavedNotebookDocument.save())) return this.cancelled();
     }
     const text = await currentText(uri);
-    const request = promoteRequest(target, text, this.toolVersion, this.logger);
+    const request = { ...promoteRequest(target, text, this.toolVersion, this.logger), ...(withoutGit === undefined ? {} : { git: false }) };
     this.logger.info(`promoting ${request.notebook} into ${target.outDir}${request.packageName === undefined ? '' : ` as ${request.packageName}`} (preview: ${confirm})`);
 
     const dryRun = await vscode.window.withProgress(
@@ -166,7 +163,7 @@ export class PromoteCommand {
     this.logWarnings(outcome);
     if (options.reveal ?? true) await this.reveal(target, outcome);
     const tests = options.runTests === true ? await runTests(this.context.log, target) : undefined;
-    if (tests === undefined) this.offerTests(target, outcome);
+    if (tests === undefined) this.offerTests(target, outcome, withoutGit);
     return { promoted: true, package: outcome.package ?? target.packageName, version: outcome.version ?? '', outDir: outcome.outDir, files, ...(tests === undefined ? {} : { tests }) };
   }
 
@@ -188,15 +185,10 @@ export class PromoteCommand {
     return { promoted: false, reason, files: [] };
   }
 
-  /** The reason untrusted promotion is refused for this notebook, or undefined (trusted, or not in a git work tree). */
-  private async untrustedGitRefusal(target: PromotionTarget): Promise<string | undefined> {
+  /** The git work tree holding the notebook when the workspace is untrusted (git is then not run), else undefined. */
+  private async untrustedRepository(target: PromotionTarget): Promise<string | undefined> {
     if (isTrusted()) return undefined;
-    const repository = await gitWorkTreeAbove(nodePath.dirname(target.notebookPath));
-    if (repository === undefined) return undefined;
-    return untrustedReason(
-      `Promoting ${fileName(target.notebookUri)}`,
-      `runs git in ${repository} to record the notebook's commit in nbpromote.lock, and git can run programs that a repository's configuration names`,
-    );
+    return gitWorkTreeAbove(nodePath.dirname(target.notebookPath));
   }
 
   private cancelled(): PromoteResult {
@@ -237,14 +229,14 @@ export class PromoteCommand {
   }
 
   /** The closing message; "Run Tests" only in a trusted workspace, and the message says why not otherwise. */
-  private offerTests(target: PromotionTarget, outcome: PromoteOutcome): void {
+  private offerTests(target: PromotionTarget, outcome: PromoteOutcome, withoutGit?: string): void {
     const changes = (outcome.changes ?? []).join('; ');
     const unsaved = unsavedNotebook(target.notebookUri) === undefined ? '' : ' The notebook has unsaved changes: save it, or `nbpromote check` reports the package stale.';
     const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${writtenSummary(outcome.files)}${changes === '' ? '' : ` (${changes})`}.${unsaved}`;
     const revealLabel = 'Reveal in Explorer';
     const revealPackage = (): void => void vscode.commands.executeCommand('revealInExplorer', outputUri(target, `src/${outcome.package ?? target.packageName}`));
     if (!isTrusted()) {
-      const why = untrustedReason('Running its tests') ?? '';
+      const why = `${untrustedReason('Running its tests') ?? ''}${withoutGit === undefined ? '' : ' Git was not run either: nbpromote.lock records no commit for the notebook until it is promoted in a trusted workspace.'}`;
       void vscode.window.showInformationMessage(`${message} ${why}`, 'Manage Workspace Trust', revealLabel).then((choice) => {
         if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
         if (choice === revealLabel) revealPackage();
