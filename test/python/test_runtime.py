@@ -3069,3 +3069,26 @@ def test_a_step_that_only_filters_a_frame_does_not_store_it_as_changed(tmp_path)
     assert len(entries) == 1
     with open(entries[0], "rb") as file:
         assert runtime._CHANGED_ENTRY not in pickle.load(file)
+
+
+def _count_rows_while_appended():
+    with open("events.csv") as file:
+        rows = len(file.read().splitlines())
+    # Another process appends a row while the step still runs (a collector, a person saving the file).
+    subprocess.run([sys.executable, "-c", "open('events.csv', 'a').write('4\\n')"], check=True)
+    return rows
+
+
+def test_a_file_another_process_changes_while_the_step_reads_it_makes_the_next_run_run_the_step(tmp_path):
+    # Round 36 H: the fingerprint taken after the step described the new file: the old count stayed cached.
+    (tmp_path / "events.csv").write_text("1\n2\n3\n")
+    config = _small_config([("count", [], ["rows"])])
+
+    def run():
+        result = runtime.run_pipeline(config, {"count": _count_rows_while_appended}, None, {}, tmp_path, record=False)
+        return result.outputs["rows"], [(s.status, s.why) for s in result.steps]
+
+    assert run() == (3, [("ran", None)])
+    rows, [(status, why)] = run()
+    assert (rows, status) == (4, "ran")
+    assert why == "it read events.csv, which changed since its outputs were cached"

@@ -1102,6 +1102,16 @@ class _Run:
         as the step left it: one it lists and then writes into is the same on the next run."""
         projects = [self.root, *([] if self.workdir is None else [Path(self.workdir)])]
         reads = self._file_fingerprints(watch.opened, lambda path: _is_data_read(path, projects))
+        # A file another process changed while the step ran (round 36 H: rows appended as it trained): its
+        # fingerprint now is not what the step read, and no later file matches this one, so the next run runs it.
+        for path in list(reads):
+            first = watch.first_seen.get(path)
+            if first is None or path in watch.touched:
+                continue
+            with contextlib.suppress(OSError):
+                info = os.stat(path)
+                if (info.st_size, info.st_mtime_ns) != first:
+                    reads[path] = _CHANGED_WHILE_RUNNING
         for folder in sorted({os.path.normpath(f) for f in watch.listed}):
             if folder in reads or not _is_data_folder(folder, projects):
                 continue
@@ -2406,19 +2416,24 @@ def _content_digest(value: Any) -> str | None:
 
 
 class _DigestPickler(pickle.Pickler):
-    """A pickler for digests: a pandas frame is consolidated first (its columns of one dtype in one block), which
-    reading it may do (``df[mask]``, ``.values``: round 36 H) without changing a value, so that its bytes are the
-    same before and after such a read."""
+    """A pickler for digests: a pandas frame by its content (its columns' values, labels, index and attrs), not
+    by its blocks, which reading it may merge (``df[mask]``, ``.values`` consolidate them: round 36 H) without
+    changing a value. The frame itself is left as it is: merging its blocks here would leave an array taken from
+    it (``x = df["a"].values``) no longer sharing its memory."""
 
     def reducer_override(self, obj: Any) -> Any:
         if type(obj).__name__ == "DataFrame" and (type(obj).__module__ or "").startswith("pandas"):
-            with contextlib.suppress(Exception):
-                obj._consolidate_inplace()
+            try:
+                getter = getattr(obj, "_get_column_array", None)
+                columns = [getter(i) if getter is not None else obj.iloc[:, i]._values for i in range(obj.shape[1])]
+                return (tuple, ((type(obj).__qualname__, list(obj.columns), obj.index, columns, dict(obj.attrs)),))
+            except Exception:  # noqa: BLE001 - a pandas of another shape: pickled as it is
+                return NotImplemented
         return NotImplemented
 
 
 def _pickled_digest(value: Any) -> str | None:
-    """sha256 of ``pickle.dumps(value, protocol=4)`` (frames consolidated first, ``_DigestPickler``), hashed as it
+    """sha256 of ``pickle.dumps(value, protocol=4)`` (frames by their content, ``_DigestPickler``), hashed as it
     is written (no copy of a large value is kept); None when the value cannot be pickled."""
     writer = _DigestWriter()
     try:
@@ -2446,6 +2461,8 @@ _READS_ENTRY = "\0nbpromote-reads"
 _WRITES_ENTRY = "\0nbpromote-writes"
 #: What a listed folder's fingerprint starts with in ``_READS_ENTRY`` (a file's is its sha256 or its stat).
 _LISTING = "listing:"
+#: The fingerprint in ``_READS_ENTRY`` of a file that changed while the step read it: no file gives it.
+_CHANGED_WHILE_RUNNING = "changed while the step ran"
 #: The watches of the running steps (``_watching_reads``); empty when no step runs.
 _READ_WATCHES: List[_Watch] = []
 _AUDIT_HOOK_ADDED = False
@@ -2459,6 +2476,10 @@ class _Watch:
         self.opened: List[str] = []
         self.written: List[str] = []
         self.listed: List[str] = []
+        #: Each file opened for reading as it was when first opened (size and change time), and the files
+        #: opened to be changed in any way (appended to too): what changed while the step ran, not by it.
+        self.first_seen: Dict[str, tuple] = {}
+        self.touched: set = set()
 
 
 def _absolute(path: Any) -> str:
@@ -2501,10 +2522,18 @@ def _audit(event: str, args: Tuple[Any, ...]) -> None:
             reading = "r" in mode or "a+" in mode
             # Not a file opened to append to (a log): each run adds to it, none puts it back.
             writing = "a" not in mode and any(letter in mode for letter in "wx+")
+        watch = _READ_WATCHES[-1]
+        absolute = _absolute(path)
         if reading:
-            _READ_WATCHES[-1].opened.append(_absolute(path))
+            watch.opened.append(absolute)
+            if absolute not in watch.first_seen:
+                with contextlib.suppress(OSError):
+                    info = os.stat(absolute)
+                    watch.first_seen[absolute] = (info.st_size, info.st_mtime_ns)
         if writing:
-            _READ_WATCHES[-1].written.append(_absolute(path))
+            watch.written.append(absolute)
+        if mode is None and (flags & os.O_ACCMODE) != os.O_RDONLY or mode is not None and any(letter in mode for letter in "wxa+"):
+            watch.touched.add(absolute)
     except Exception:  # noqa: BLE001 - a path of another kind: not a file this can fingerprint
         pass
 
