@@ -373,38 +373,44 @@ describe('planPromotion: functions and classes a step defines', function () {
 // re-ran fit, which wrote the same bytes (a pickle names its class), so score stayed cached with the old code's result.
 describe('planPromotion: a step loading a pickle another step wrote', function () {
   this.timeout(60_000);
-  it('runs again when the code of the step writing it changes, though the file is the same bytes', async function () {
-    if (!hasPython()) this.skip();
-    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-pickle-'));
-    try {
-      const scalers = (power: number): string => `class Scale:\n    def fit(self, rows):\n        self.top = max(rows)\n        return self\n\n    def transform(self, rows):\n        return [(r / self.top) ** ${power} for r in rows]\n`;
-      writeFileSync(join(dir, 'scalers.py'), scalers(1));
-      writeFileSync(
-        join(dir, 'nb.ipynb'),
-        notebookJson([
-          { tags: ['imports'], source: 'import pickle\nfrom scalers import Scale' },
-          { tags: ['parameters'], source: 'rows = [1.0, 2.0, 4.0]' },
-          { tags: ['step:fit'], source: 'with open("scale.pkl", "wb") as f:\n    pickle.dump(Scale().fit(rows), f)' },
-          { tags: ['step:score'], source: 'with open("scale.pkl", "rb") as f:\n    scaler = pickle.load(f)\ntotal = sum(scaler.transform(rows))' },
-          { tags: ['metrics'], source: 'print("total:", total)' },
-        ]),
-      );
-      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
-      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-      const out = join(dir, 'out');
-      const run = (): [string, string][] => {
-        const done = runPipeline(out);
-        return [['total', String(done.metrics['total'])], ...done.steps.map((st): [string, string] => [st.name, st.status])];
-      };
-      assert.deepEqual(run(), [['total', '1.75'], ['fit', 'ran'], ['score', 'ran']]);
-      assert.deepEqual(run(), [['total', '1.75'], ['fit', 'cached'], ['score', 'cached']]);
-      writeFileSync(join(dir, 'scalers.py'), scalers(2));
-      assert.deepEqual(run(), [['total', '1.3125'], ['fit', 'ran'], ['score', 'ran']]);
-      assert.deepEqual(run(), [['total', '1.3125'], ['fit', 'cached'], ['score', 'cached']]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  // Round 36 H: found by a glob (`sorted(glob.glob("models/*.pkl"))[-1]`), no path links the two steps.
+  for (const [how, read] of [
+    ['by its path', 'with open("scale.pkl", "rb") as f:\n    scaler = pickle.load(f)'],
+    ['by a glob', 'import glob\nwith open(sorted(glob.glob("*.pkl"))[-1], "rb") as f:\n    scaler = pickle.load(f)'],
+  ] as const) {
+    it(`runs again when the code of the step writing it changes, though the file is the same bytes (found ${how})`, async function () {
+      if (!hasPython()) this.skip();
+      const dir = mkdtempSync(join(tmpdir(), 'nbpromote-pickle-'));
+      try {
+        const scalers = (power: number): string => `class Scale:\n    def fit(self, rows):\n        self.top = max(rows)\n        return self\n\n    def transform(self, rows):\n        return [(r / self.top) ** ${power} for r in rows]\n`;
+        writeFileSync(join(dir, 'scalers.py'), scalers(1));
+        writeFileSync(
+          join(dir, 'nb.ipynb'),
+          notebookJson([
+            { tags: ['imports'], source: 'import pickle\nfrom scalers import Scale' },
+            { tags: ['parameters'], source: 'rows = [1.0, 2.0, 4.0]' },
+            { tags: ['step:fit'], source: 'with open("scale.pkl", "wb") as f:\n    pickle.dump(Scale().fit(rows), f)' },
+            { tags: ['step:score'], source: `${read}\ntotal = sum(scaler.transform(rows))` },
+            { tags: ['metrics'], source: 'print("total:", total)' },
+          ]),
+        );
+        const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+        assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+        const out = join(dir, 'out');
+        const run = (): [string, string][] => {
+          const done = runPipeline(out);
+          return [['total', String(done.metrics['total'])], ...done.steps.map((st): [string, string] => [st.name, st.status])];
+        };
+        assert.deepEqual(run(), [['total', '1.75'], ['fit', 'ran'], ['score', 'ran']]);
+        assert.deepEqual(run(), [['total', '1.75'], ['fit', 'cached'], ['score', 'cached']]);
+        writeFileSync(join(dir, 'scalers.py'), scalers(2));
+        assert.deepEqual(run(), [['total', '1.3125'], ['fit', 'ran'], ['score', 'ran']]);
+        assert.deepEqual(run(), [['total', '1.3125'], ['fit', 'cached'], ['score', 'cached']]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('planPromotion: steps that write files into a folder a parameter names', function () {

@@ -725,6 +725,8 @@ class _Run:
         self.producer_keys: dict[str, str] = {}
         #: The step that gave each value last in this run: its maker, or a step that changed it in place.
         self.producers: dict[str, str] = {}
+        #: The step that wrote each file last in this run (as it ran, or as its cache entry says), by absolute path.
+        self.writers: dict[str, str] = {}
         self.records: list[StepRecord] = []
         self.metrics: dict[str, float] = {}
         self.metric_values: dict[str, Any] = {}
@@ -899,12 +901,15 @@ class _Run:
             self.changed_reads[name] = uncopied
         if self.use_cache and not step.get("always_run") and not uncopied:
             cached = self.cache.load(name, key, step["outputs"])
-            changed = (self.cache.not_cached(name) or self._changed_key(name)) if cached is None else self._changed_read(cached.get(_READS_ENTRY)) or self._changed_read(cached.pop(_WRITES_ENTRY, None), "wrote")
+            written = None if cached is None else cached.pop(_WRITES_ENTRY, None)
+            changed = (self.cache.not_cached(name) or self._changed_key(name)) if cached is None else self._changed_read(cached.get(_READS_ENTRY)) or self._changed_read(written, "wrote") or self._changed_writer(cached.pop(_WRITERS_ENTRY, None))
             if changed is not None:
                 self.changed_reads[name] = changed
                 cached = None
             if cached is not None:
                 self._note_reads(name, cached.pop(_READS_ENTRY, None))
+                if isinstance(written, dict):
+                    self.writers.update({path: name for path in written})
                 canonical = cached.pop(_KEY_ENTRY, key)
                 moved = cached.pop(_CWD_ENTRY, None)
                 changed_inputs = cached.pop(_CHANGED_ENTRY, None)
@@ -959,6 +964,12 @@ class _Run:
         writes = self._written_fingerprints(watch, reads, named)
         if writes:
             stored[_WRITES_ENTRY] = writes
+        # The pickles it read that an earlier step of this run wrote, with that step's code as it is (round 36 H:
+        # `sorted(glob("models/*.pkl"))[-1]` links no step to the writer, whose new class code wrote the same bytes).
+        makers = {path: [self.writers[path], self.fingerprints.code(self.functions[self.writers[path]])] for path in reads if path in self.writers and self.writers[path] != name and self.writers[path] in self.functions and path.lower().endswith(_PICKLE_SUFFIXES)}
+        if makers:
+            stored[_WRITERS_ENTRY] = makers
+        self.writers.update({path: name for path in watch.written})
         self._note_reads(name, reads)
         with _working_directory(Path(folder)):  # the files it names, seen from where it started
             after = self._step_key(step, function, state, parameters=given)
@@ -1060,6 +1071,20 @@ class _Run:
             what = f"input {_and_list(names)} comes" if len(names) == 1 else f"inputs {_and_list(names)} come"
             phrases.append(f"{what} from another run of step {maker}" if maker else f"{what} from another run of the step making {'it' if len(names) == 1 else 'them'}")
         return ", and ".join(phrases) + " since its outputs were cached"
+
+    def _changed_writer(self, makers: Any) -> str | None:
+        """Why a cached step runs again: the code of a step that wrote a pickle it read (``_WRITERS_ENTRY``)
+        changed since, as its classes may have (the file can be the same bytes); None when none did."""
+        if not isinstance(makers, dict):
+            return None
+        for path, maker in makers.items():
+            if not isinstance(maker, list) or len(maker) != 2 or maker[0] not in self.functions:
+                continue
+            if self.fingerprints.code(self.functions[maker[0]]) != maker[1]:
+                base = self.workdir or str(self.root)
+                shown = os.path.relpath(path, base) if _inside(path, base) else path
+                return f"the code of step {maker[0]}, which wrote {shown} that it reads, changed since its outputs were cached"
+        return None
 
     def _maker_of(self, step: str, name: str) -> str:
         """The step that gave ``name`` last in this run (one changing it in place too: round 36 H), else the step
@@ -2180,6 +2205,11 @@ _CWD_ENTRY = "\0nbpromote-cwd"
 #: (a helper from another module adding a column, ``np.fill_diagonal(m, 0)``): taken from the cache, the step
 #: gives them back as it left them, so later steps get what the notebook's later cells got.
 _CHANGED_ENTRY = "\0nbpromote-changed"
+#: The cache entry holding the pickles a step read that an earlier step of the run wrote, ``{absolute path:
+#: [step, code fingerprint]}``: taken from the cache, the step runs again when that step's code changed.
+_WRITERS_ENTRY = "\0nbpromote-writers"
+#: What pickle files end with: a pickle names its classes, whose code may change while its bytes stay the same.
+_PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".sav", ".pt", ".pth", ".dill", ".cloudpickle", ".pck", ".p")
 #: The cache entry saying which of a step's values were other values of the run, held them or were held by them
 #: when it ran (``_alias_links``): taken from the cache, they are those objects again.
 _ALIASES_ENTRY = "\0nbpromote-aliases"
@@ -3983,7 +4013,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY, _WRITES_ENTRY, _CHANGED_ENTRY, _ALIASES_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY, _WRITES_ENTRY, _CHANGED_ENTRY, _ALIASES_ENTRY, _WRITERS_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> bool:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so):
