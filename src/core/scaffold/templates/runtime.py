@@ -2552,20 +2552,65 @@ def _audit(event: str, args: Tuple[Any, ...]) -> None:
             reading = "r" in mode or "a+" in mode
             # Not a file opened to append to (a log): each run adds to it, none puts it back.
             writing = "a" not in mode and any(letter in mode for letter in "wx+")
-        watch = _READ_WATCHES[-1]
-        absolute = _absolute(path)
-        if reading:
-            watch.opened.append(absolute)
-            if absolute not in watch.first_seen:
-                with contextlib.suppress(OSError):
-                    info = os.stat(absolute)
-                    watch.first_seen[absolute] = (info.st_size, info.st_mtime_ns)
-        if writing:
-            watch.written.append(absolute)
-        if mode is None and (flags & os.O_ACCMODE) != os.O_RDONLY or mode is not None and any(letter in mode for letter in "wxa+"):
-            watch.touched.add(absolute)
+        changes = mode is None and (flags & os.O_ACCMODE) != os.O_RDONLY or mode is not None and any(letter in mode for letter in "wxa+")
+        _note_open(path, reading, writing, changes)
     except Exception:  # noqa: BLE001 - a path of another kind: not a file this can fingerprint
         pass
+
+
+def _note_open(path: Any, reading: bool, writing: bool, changes: bool) -> None:
+    """Notes a file the running step opened (``_audit``, ``_watch_c_openers``): to read, to write afresh, and
+    whether it may change the file in any way (appending too)."""
+    watch = _READ_WATCHES[-1]
+    absolute = _absolute(path)
+    if reading:
+        watch.opened.append(absolute)
+        if absolute not in watch.first_seen:
+            with contextlib.suppress(OSError):
+                info = os.stat(absolute)
+                watch.first_seen[absolute] = (info.st_size, info.st_mtime_ns)
+    if writing:
+        watch.written.append(absolute)
+    if changes:
+        watch.touched.add(absolute)
+
+
+def _watch_c_openers() -> None:
+    """Wraps the Python entry points of libraries that open files in C, where no audit event fires (round 36 H: an
+    HDF5 store named in a config file): pandas' HDFStore (``read_hdf``, ``to_hdf``), PyTables' ``open_file`` and
+    h5py's ``File``, as far as they are imported. Each is wrapped once; outside a step the wrapper only passes on."""
+
+    def note(path: Any, mode: Any) -> None:
+        if not _READ_WATCHES or not isinstance(path, (str, bytes, os.PathLike)):
+            return
+        with contextlib.suppress(Exception):
+            text = str(mode or "r")
+            _note_open(path, "r" in text or "a" in text, "w" in text or "a" in text or "+" in text, text != "r")
+
+    def wrap(owner: Any, attribute: str, where: Callable[..., tuple]) -> None:
+        original = getattr(owner, attribute, None)
+        if original is None or getattr(original, "_nbpromote_watched", False):
+            return
+
+        @functools.wraps(original)
+        def watched(*args: Any, **kwargs: Any) -> Any:
+            with contextlib.suppress(Exception):
+                note(*where(*args, **kwargs))
+            return original(*args, **kwargs)
+
+        watched._nbpromote_watched = True  # type: ignore[attr-defined]
+        with contextlib.suppress(Exception):
+            setattr(owner, attribute, watched)
+
+    pytables = sys.modules.get("pandas.io.pytables")
+    if pytables is not None and hasattr(pytables, "HDFStore"):
+        wrap(pytables.HDFStore, "open", lambda self, mode="a", **_: (getattr(self, "_path", None), mode))
+    tables = sys.modules.get("tables")
+    if tables is not None:
+        wrap(tables, "open_file", lambda filename, mode="r", *_, **__: (filename, mode))
+    h5py = sys.modules.get("h5py")
+    if h5py is not None and hasattr(h5py, "File"):
+        wrap(h5py.File, "__init__", lambda self, name, mode="r", *_, **__: (name, mode))
 
 
 @contextlib.contextmanager
@@ -2575,6 +2620,7 @@ def _watching_reads() -> Iterator[_Watch]:
     if not _AUDIT_HOOK_ADDED:
         sys.addaudithook(_audit)  # once per process: a hook cannot be removed
         _AUDIT_HOOK_ADDED = True
+    _watch_c_openers()
     watch = _Watch()
     _READ_WATCHES.append(watch)
     try:
