@@ -15,9 +15,10 @@ export interface ChildResult {
 /**
  * Runs `command argv` (no shell) in an output root, as `nbpromote run` does (`argv` from pipelineArgs puts the
  * root's `src/` on the import path; PYTHONPATH would split a folder name holding `:`): stdout is collected, stderr is collected and logged line by line
- * (a Python traceback at error level, the run's progress at info), cancellation kills the process.
+ * (a Python traceback at error level, the run's progress at info) and given to `onLine`, cancellation kills the
+ * process.
  */
-export function runInOutputRoot(command: string, argv: readonly string[], cwd: string, logger: Logger, token: vscode.CancellationToken): Promise<ChildResult> {
+export function runInOutputRoot(command: string, argv: readonly string[], cwd: string, logger: Logger, token: vscode.CancellationToken, onLine?: (line: string) => void): Promise<ChildResult> {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -37,7 +38,10 @@ export function runInOutputRoot(command: string, argv: readonly string[], cwd: s
       stderr += text;
       const lines = (partial + text).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) log(line);
+      for (const line of lines) {
+        log(line);
+        onLine?.(line);
+      }
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
       subscription.dispose();

@@ -120,3 +120,32 @@ export class TracebackTracker {
     }
   }
 }
+
+/**
+ * The progress of a run from the runner's stderr, line by line (`  train     ran         1.20s` after each step):
+ * what a progress notification says next, "step train (2 of 5)…", or "computing the metrics…" once every step
+ * is done; undefined for a line that is no step's. `steps`: pipeline.yaml's steps, in order.
+ */
+export class StepProgress {
+  private done = 0;
+
+  constructor(private readonly steps: readonly string[]) {}
+
+  /** The first message, before any step ended. */
+  get first(): string {
+    return this.message();
+  }
+
+  /** The message after `line`, or undefined when the line ends no step. */
+  next(line: string): string | undefined {
+    const ended = /^ {2}(\S+) +(?:ran|cached|failed|skipped|stopped)\b/.exec(line)?.[1];
+    if (ended === undefined || !this.steps.includes(ended)) return undefined;
+    this.done = Math.max(this.done, this.steps.indexOf(ended) + 1);
+    return this.message();
+  }
+
+  private message(): string {
+    const step = this.steps[this.done];
+    return step === undefined ? 'computing the metrics…' : `step ${step} (${this.done + 1} of ${this.steps.length})…`;
+  }
+}

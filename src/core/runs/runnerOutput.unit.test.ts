@@ -1,7 +1,7 @@
 // The pipeline runner's output read for people: its --json object, the cell its error names, and which stderr
 // lines are a traceback (logged as errors) rather than the run's progress.
 import * as assert from 'node:assert/strict';
-import { failedCell, failedCellIndex, importFailure, parseRunnerReport, TracebackTracker } from './runnerOutput';
+import { failedCell, failedCellIndex, importFailure, parseRunnerReport, StepProgress, TracebackTracker } from './runnerOutput';
 
 describe('runner output', () => {
   it('parseRunnerReport takes the last JSON object line of stdout', () => {
@@ -65,5 +65,17 @@ describe('runner output', () => {
     const tracker = new TracebackTracker();
     const levels = stderr.map((line) => tracker.level(line));
     assert.deepEqual(levels, ['info', 'info', 'info', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'info', 'info', 'info']);
+  });
+});
+
+describe('StepProgress', () => {
+  it('says the step running now from the lines the runner prints as each step ends, then the metrics', () => {
+    const progress = new StepProgress(['load', 'train', 'evaluate']);
+    assert.equal(progress.first, 'step load (1 of 3)…');
+    assert.equal(progress.next('nbpromote run 20261127T134354Z-6915f2 (grid 0.1.0)'), undefined);
+    assert.equal(progress.next('  load      cached      0.06s'), 'step train (2 of 3)…');
+    assert.equal(progress.next('  train     ran         12.50s  (parameter C changed since its outputs were cached)'), 'step evaluate (3 of 3)…');
+    assert.equal(progress.next('  other     ran         0.01s'), undefined);
+    assert.equal(progress.next('  evaluate  ran         0.01s'), 'computing the metrics…');
   });
 });

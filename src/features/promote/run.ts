@@ -8,7 +8,7 @@ import { readPipelineConfig } from '../../core/pipeline/config';
 import { lockNotebookState, lockOwner } from '../../core/promote/lockOwner';
 import { realRootOf } from '../../core/io/paths';
 import type { RunnerReport } from '../../core/runs/runnerOutput';
-import { failedCell, failedCellIndex, importFailure, parseRunnerReport } from '../../core/runs/runnerOutput';
+import { failedCell, failedCellIndex, importFailure, parseRunnerReport, StepProgress } from '../../core/runs/runnerOutput';
 import type { Logger } from '../../core/util/logger';
 import type { Log } from '../../host/log';
 import type { PromotionTarget } from '../../host/promotionTarget';
@@ -139,7 +139,7 @@ async function runClaimed(log: Log, t: PromotionTarget, config: PipelineConfig, 
   const started = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Running ${config.package} ${config.version}`, cancellable: true },
-    (_progress, token) => runStoppable(python.path, argv, t.outDir, logger, token, claim),
+    (progress, token) => runStoppable(python.path, argv, t.outDir, logger, token, claim, { names: config.steps.map((s) => s.name), report: progress }),
   );
   if (result.spawnError !== undefined) {
     const reason = spawnFailure(python, result.spawnError);
@@ -236,10 +236,16 @@ async function otherNotebookOf(target: PromotionTarget, configNotebook: string):
  * Runs the pipeline's process until it ends, killed when the progress notification is cancelled or the run is
  * stopped from elsewhere ("Stop Run" when it was started again): both cancel the claim.
  */
-export async function runStoppable(command: string, argv: readonly string[], cwd: string, logger: Logger, progress: vscode.CancellationToken, claim: RunningPipeline): Promise<ChildResult> {
+export async function runStoppable(command: string, argv: readonly string[], cwd: string, logger: Logger, progress: vscode.CancellationToken, claim: RunningPipeline, steps?: { readonly names: readonly string[]; readonly report: vscode.Progress<{ message?: string }> }): Promise<ChildResult> {
   const cancelled = progress.onCancellationRequested(() => claim.stop());
+  // The step running now (round 36 I: a 25 s step looked frozen): from the line the runner prints as each ends.
+  const stepProgress = steps === undefined ? undefined : new StepProgress(steps.names);
+  if (stepProgress !== undefined) steps?.report.report({ message: stepProgress.first });
   try {
-    return await runInOutputRoot(command, argv, cwd, logger, claim.token);
+    return await runInOutputRoot(command, argv, cwd, logger, claim.token, (line) => {
+      const message = stepProgress?.next(line);
+      if (message !== undefined) steps?.report.report({ message });
+    });
   } finally {
     cancelled.dispose();
   }

@@ -17,6 +17,7 @@ import { formatProblem } from '../../core/contract/problem';
 import type { RunSummary } from '../../core/contract/runs';
 import { readPipelineConfig } from '../../core/pipeline/config';
 import type { Logger } from '../../core/util/logger';
+import { formatMetric } from '../../core/util/words';
 import { resolvePython } from '../../host/python';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { paramArgument } from './format';
@@ -97,7 +98,7 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
     const interpreter = python;
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Re-running ${config.package} with the parameters of ${run.id}`, cancellable: true },
-      (_progress, token) => runStoppable(interpreter.path, argv, root, logger, token, claim),
+      (progress, token) => runStoppable(interpreter.path, argv, root, logger, token, claim, { names: config.steps.map((s) => s.name), report: progress }),
     );
   } finally {
     claim.release();
@@ -119,8 +120,13 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
     const cell = advice === undefined ? await failedCellOf(notebookUri, report, logger) : undefined;
     showRunFailure(() => void vscode.commands.executeCommand(CommandId.ShowLog), error, notebookUri, cell, advice !== undefined);
     return { ran: true, exitCode: result.code, argv, reason: error, ...(runId === undefined ? {} : { runId }), ...(status === undefined ? {} : { status }), ...(dropped.length > 0 ? { dropped } : {}) };
-  } else if (!result.cancelled) {
-    void vscode.window.showInformationMessage(`${config.package} ran again with the parameters of ${run.id}${runId === undefined ? '' : `: run ${runId}`} ${status ?? 'finished'}.`);
+  } else if (result.cancelled) {
+    void vscode.window.showInformationMessage(`The re-run of ${run.id} (${config.package}) was stopped.`);
+  } else {
+    // With its metrics, as a run says it (round 36 I).
+    const metrics = Object.entries(report?.metrics ?? {}).map(([name, value]) => `${name} ${typeof value === 'number' ? formatMetric(value) : JSON.stringify(value)}`);
+    const message = `${config.package} ran again with the parameters of ${run.id}${runId === undefined ? '' : `: run ${runId}`} ${status ?? 'finished'}${metrics.length > 0 ? `: ${metrics.join(', ')}` : ''}.`;
+    void vscode.window.showInformationMessage(message);
   }
   return {
     ran: true,
