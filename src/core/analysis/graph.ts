@@ -392,6 +392,7 @@ class GraphBuilder {
     this.checkOverwrittenParameters();
     this.checkSkippedChanges(byIndex);
     this.checkChangedViews();
+    this.checkUnpicklableOutputs();
     this.checkGlobalConfig();
     this.addFileEdges();
     this.checkSplitSteps();
@@ -795,6 +796,25 @@ class GraphBuilder {
           first.at.line,
         ),
       );
+    }
+  }
+
+  /**
+   * Outputs bound to a value pickle cannot store (round 36 H): a generator expression, an open file, a csv reader.
+   * The cache keeps nothing of such a step, so it and every step after it run at every run; the run says so only
+   * on stderr. A warning on the line.
+   */
+  private checkUnpicklableOutputs(): void {
+    for (const step of this.steps) {
+      for (const output of step.outputs) {
+        const at = step.outputSites.get(output);
+        const assignment = at === undefined ? undefined : this.facts.get(at.cellIndex)?.assignments.find((a) => a.name === output && a.line === at.line);
+        const kind = assignment === undefined ? undefined : unpicklableKind(assignment.valueText);
+        const cell = at === undefined ? undefined : this.notebook.cells.find((c) => c.index === at.cellIndex);
+        if (kind === undefined || cell === undefined || at === undefined) continue;
+        const fix = kind === 'a generator' ? `make it a list (\`${output} = list(...)\`)` : 'give the later steps the path, or what is read from it';
+        this.problems.push(this.problem(cell, 'warning', 'output-not-picklable', `step ${step.name} gives ${output}, ${kind}, to the steps after it: pickle cannot store it, so the cache keeps nothing of step ${step.name}, and it and every step after it run at every run. To let them be cached, ${fix}`, at.line));
+      }
     }
   }
 
@@ -2110,6 +2130,25 @@ function expressionNames(shown: { readonly text: string; readonly line: number }
   const code = shown.text.replace(/("""|''')[^]*?\1|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g, (s) => ' '.repeat(s.length));
   const keywords = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'for', 'lambda', 'None', 'True', 'False']);
   return [...code.matchAll(/(?<![.\w])[A-Za-z_]\w*(?!\s*=[^=])/g)].filter((m) => !keywords.has(m[0])).map((m) => ({ name: m[0], line: shown.line, column: (m.index ?? 0) + 1 }));
+}
+
+/** What kind of value pickle cannot store `valueText` makes (`(x * x for x in xs)`, `open(path)`), or undefined. */
+function unpicklableKind(valueText: string): string | undefined {
+  const text = valueText.trim();
+  if (/^(?:(?:io|gzip|bz2|lzma|codecs)\.)?open\s*\(/.test(text)) return 'an open file';
+  if (/^csv\.(?:reader|DictReader)\s*\(/.test(text)) return 'a csv reader of an open file';
+  if (!text.startsWith('(') || !text.endsWith(')')) return undefined;
+  // A generator expression: `for` at the outer parentheses' own depth, and no comma there (a tuple).
+  let depth = 0;
+  let forAtTop = false;
+  for (const m of text.slice(1, -1).replace(/(["'])(?:(?!\1)[^\\]|\\.)*\1/g, '""').matchAll(/[()[\]{},]|\bfor\b/g)) {
+    const token = m[0];
+    if (token === '(' || token === '[' || token === '{') depth++;
+    else if (token === ')' || token === ']' || token === '}') depth--;
+    else if (depth === 0 && token === ',') return undefined;
+    else if (depth === 0 && token === 'for') forAtTop = true;
+  }
+  return forAtTop ? 'a generator' : undefined;
 }
 
 /**

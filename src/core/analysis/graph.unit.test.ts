@@ -896,6 +896,18 @@ describe('buildStepGraph', () => {
     const tested = graphOf([...cells.slice(0, 2), [['test'], 'assert len(raw) > 0'], ...cells.slice(2)]);
     assert.deepEqual(tested.problems.filter((p) => p.code === 'test-sees-later-change').map((p) => p.cellIndex), [2]);
   });
+  // Round 36 H: every step ran at every run, and only the run's stderr said why.
+  it('warns of a step output pickle cannot store: a generator expression, an open file; not a tuple or a list', () => {
+    const g = graphOf([
+      [['step:data'], 'squares = (x * x for x in range(6))\nlog = open("log.txt")\npair = (1, [x for x in range(3)])\nrows = [x for x in range(3)]'],
+      [['step:use'], 'n = sum(squares) + len(log.read()) + len(pair) + len(rows)'],
+    ]);
+    const warnings = g.problems.filter((p) => p.code === 'output-not-picklable');
+    assert.deepEqual(warnings.map((p) => [p.severity, p.line]), [['warning', 1], ['warning', 2]]);
+    assert.match(warnings[0]?.message ?? '', /^step data gives squares, a generator, to the steps after it: pickle cannot store it, .* make it a list \(`squares = list\(\.\.\.\)`\)$/);
+    assert.match(warnings[1]?.message ?? '', /^step data gives log, an open file, /);
+  });
+
   // Round 36 H: `--only sample` skipped warm, which moved rng on through a shared function.
   it('a shared function drawing from a generator it is given moves that generator on: the calling step gives it', () => {
     const g = graphOf([
