@@ -7,7 +7,7 @@
 import type { CompareData, CompareHistory, CompareMetric } from '../src/features/runs/protocol';
 import { isHostMessage } from '../src/features/runs/protocol';
 import type { BarChart, ChartBox, LineChart, Tick } from '../src/features/runs/chart';
-import { barChart, lineChart } from '../src/features/runs/chart';
+import { barBox, barChart, lineChart, MANY_RUNS } from '../src/features/runs/chart';
 import { formatNumber } from '../src/features/runs/format';
 import { byId, el, host, section, svg, table } from './runsDom';
 
@@ -48,7 +48,8 @@ function draw(data: CompareData): void {
   for (const run of data.runs) {
     const item = el('li', ['legend-item']);
     item.title = run.title;
-    item.append(el('span', ['swatch', series(run.index)]), el('span', ['legend-label'], run.label), el('span', ['legend-detail', `status-${run.status}`], `${run.status}${run.commit === undefined ? '' : ` · ${run.commit}`}`));
+    // Numbered as the charts' axes number them when there are many runs (colours repeat after SERIES).
+    item.append(el('span', ['swatch', series(run.index)], String(run.index + 1)), el('span', ['legend-label'], run.label), el('span', ['legend-detail', `status-${run.status}`], `${run.status}${run.commit === undefined ? '' : ` · ${run.commit}`}`));
     legend.append(item);
   }
   runs.append(legend);
@@ -112,9 +113,10 @@ function draw(data: CompareData): void {
 }
 
 function barFigure(metric: CompareMetric, data: CompareData): HTMLElement {
-  const figure = el('figure', ['chart-figure']);
+  const many = data.runs.length > MANY_RUNS;
+  const figure = el('figure', many ? ['chart-figure', 'many'] : ['chart-figure']);
   figure.append(el('figcaption', ['chart-title'], metric.name));
-  const chart: BarChart = barChart(metric.values);
+  const chart: BarChart = barChart(metric.values, barBox(data.runs.length));
   const root = chartRoot(chart.box, `${metric.name} per run`);
   yAxis(root, chart.box, chart.yTicks);
   root.append(svg('line', { x1: chart.box.left, x2: chart.box.width - chart.box.right, y1: chart.baseline, y2: chart.baseline }, ['axis']));
@@ -122,12 +124,15 @@ function barFigure(metric: CompareMetric, data: CompareData): HTMLElement {
     const rect = svg('rect', { x: bar.x, y: bar.y, width: bar.width, height: bar.height, rx: 2 }, ['bar', series(bar.run)]);
     rect.append(svg('title', {}, [], `${data.runs[bar.run]?.label ?? ''}: ${String(bar.value)}`));  // the exact value
     root.append(rect);
+    // Many runs: no value over each bar (they would overlap); each bar's title gives it.
+    if (many) continue;
     const above = bar.value >= 0;
     root.append(svg('text', { x: bar.cx, y: above ? bar.y - 4 : bar.y + bar.height + 12, 'text-anchor': 'middle' }, ['value-label'], metric.texts[bar.run] ?? formatNumber(bar.value)));
   }
   chart.slots.forEach((x, i) => {
     const label = data.runs[i]?.label ?? '';
-    root.append(svg('text', { x, y: chart.box.height - chart.box.bottom + 16, 'text-anchor': 'middle' }, ['run-label', series(i)], label.length > 16 ? `${label.slice(0, 15)}…` : label));
+    const shown = many ? String(i + 1) : label.length > 16 ? `${label.slice(0, 15)}…` : label;
+    root.append(svg('text', { x, y: chart.box.height - chart.box.bottom + 16, 'text-anchor': 'middle' }, ['run-label', series(i)], shown));
     if (metric.values[i] === null) root.append(svg('text', { x, y: chart.baseline - 4, 'text-anchor': 'middle' }, ['value-label', 'missing'], metric.texts[i] ?? '—'));
   });
   figure.append(root);

@@ -16,6 +16,13 @@ export interface ChartBox {
 }
 
 export const BAR_BOX: ChartBox = { width: 380, height: 210, left: 56, bottom: 30, top: 20, right: 12 };
+/** Above this many runs a bar chart names runs by number and grows wider (round 36 I: 19 labels overlapped). */
+export const MANY_RUNS = 8;
+
+/** The bar chart's box for `runs` runs: BAR_BOX, widened to give each run at least 34 px past {@link MANY_RUNS}. */
+export function barBox(runs: number): ChartBox {
+  return runs <= MANY_RUNS ? BAR_BOX : { ...BAR_BOX, width: Math.max(BAR_BOX.width, BAR_BOX.left + BAR_BOX.right + runs * 34) };
+}
 export const LINE_BOX: ChartBox = { width: 520, height: 240, left: 56, bottom: 34, top: 14, right: 16 };
 
 export interface Tick {

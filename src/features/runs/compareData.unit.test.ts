@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { MetricPoint, RunSummary } from '../../core/contract/runs';
-import { barChart, lineChart, niceTicks } from './chart';
+import { BAR_BOX, barBox, barChart, lineChart, niceTicks } from './chart';
 import { compareData } from './compareData';
 import { localTime } from './format';
 
@@ -88,5 +88,15 @@ describe('compare runs', () => {
     const lines = lineChart([{ run: 0, points: [{ step: 0, value: 1 }, { step: 10, value: 0.1 }] }]);
     assert.match(lines.lines[0]?.d ?? '', /^M[\d.]+ [\d.]+ L[\d.]+ [\d.]+$/);
     assert.ok(lines.xTicks.some((t) => t.value === 10));
+  });
+
+  // Round 36 I: 19 runs in 380 px, labels on top of each other.
+  it('charts of many runs grow wider: each run keeps a slot of at least 34 px', () => {
+    assert.deepEqual(barBox(3), BAR_BOX);
+    assert.deepEqual(barBox(8), BAR_BOX);
+    const chart = barChart(Array.from({ length: 19 }, (_, i) => i / 10), barBox(19));
+    const slots = chart.slots;
+    assert.ok(chart.box.width > BAR_BOX.width);
+    assert.ok(slots.every((x, i) => i === 0 || x - (slots[i - 1] ?? 0) >= 34), JSON.stringify(slots));
   });
 });
