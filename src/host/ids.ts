@@ -8,6 +8,7 @@ export enum CommandId {
   SetCellRole = 'nbpromote.setCellRole',
   SuggestSteps = 'nbpromote.suggestSteps',
   RunPipeline = 'nbpromote.runPipeline',
+  RunTests = 'nbpromote.runTests',
   OpenModule = 'nbpromote.openModule',
   ShowPipelineGraph = 'nbpromote.showPipelineGraph',
   ShowLog = 'nbpromote.showLog',
@@ -36,6 +37,7 @@ export enum CommandId {
   ViewPromote = 'nbpromote.views.pipelines.promote',
   ViewCheck = 'nbpromote.views.pipelines.check',
   ViewRun = 'nbpromote.views.pipelines.run',
+  ViewRunTests = 'nbpromote.views.pipelines.runTests',
   ViewShowGraph = 'nbpromote.views.pipelines.showGraph',
   ViewOpenModule = 'nbpromote.views.pipelines.openModule',
 }

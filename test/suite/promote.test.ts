@@ -214,6 +214,10 @@ describe('Promote commands', function () {
     assert.equal(result.version, '0.1.0', 'promoting an unchanged notebook again keeps the version');
     assert.ok(result.files.every((f) => f.action === 'unchanged'), JSON.stringify(result.files));
     assert.deepEqual(result.tests, { ran: true, exitCode: 0 });
+    // Round 36 I: also from the palette (and a pipeline's row), not only from the notification after a promotion.
+    assert.deepEqual(await command('nbpromote.runTests', iris()), { ran: true, exitCode: 0 });
+    const never = await command<{ ran: boolean; reason?: string }>('nbpromote.runTests', fixture('promote-headings.ipynb'));
+    assert.equal(never.ran, false);
   });
 
   it('a hand-edited module the notebook has not changed is kept (checkNotebook: up to date), with resolve force too', async () => {

@@ -6,6 +6,12 @@ import { parseNotebook } from '../../core/notebook/parse';
  * `line` is 1-based inside the cell when given; `viewColumn` is where to show it (default: the active group).
  */
 export async function openCell(notebookUri: unknown, cellIndex: unknown, line?: unknown, viewColumn?: vscode.ViewColumn): Promise<void> {
+  // From a step row's context menu: the row itself (`{ notebookUri, step: { cellIndices } }`), its first cell.
+  if (typeof notebookUri === 'object' && notebookUri !== null && 'notebookUri' in notebookUri && 'step' in notebookUri) {
+    const row = notebookUri as { notebookUri: unknown; step?: { cellIndices?: unknown } };
+    const cells = row.step?.cellIndices;
+    return openCell(row.notebookUri, Array.isArray(cells) ? cells[0] : undefined);
+  }
   if (typeof notebookUri !== 'string' || typeof cellIndex !== 'number') return;
   const uri = vscode.Uri.parse(notebookUri);
   if (uri.path.endsWith('.ipynb')) {

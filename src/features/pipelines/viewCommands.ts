@@ -14,6 +14,7 @@ const VIEW_ACTIONS: readonly { readonly id: CommandId; readonly target: CommandI
   { id: CommandId.ViewPromote, target: CommandId.PromoteNotebook, title: 'Promote Notebook' },
   { id: CommandId.ViewCheck, target: CommandId.CheckNotebook, title: 'Check Notebook' },
   { id: CommandId.ViewRun, target: CommandId.RunPipeline, title: 'Run Pipeline' },
+  { id: CommandId.ViewRunTests, target: CommandId.RunTests, title: 'Run Tests' },
   { id: CommandId.ViewShowGraph, target: CommandId.ShowPipelineGraph, title: 'Show Pipeline Graph' },
   { id: CommandId.ViewOpenModule, target: CommandId.OpenModule, title: 'Open Step Module' },
 ];

@@ -214,15 +214,19 @@ export class PromoteCommand {
   }
 
   /**
-   * Opens the first step module beside the notebook, without taking the focus. The side bar stays as it was (the
-   * Notebook Promoter views, where the lens or the Pipelines view started it): the closing message's "Reveal in
-   * Explorer" shows the package there when asked.
+   * Opens a step module beside the notebook, without taking the focus: the first one the promotion created or
+   * changed (round 36 I: a re-promotion changing only evaluate.py opened load.py), else the first step's. The side
+   * bar stays as it was (the Notebook Promoter views, where the lens or the Pipelines view started it): the closing
+   * message's "Reveal in Explorer" shows the package there when asked.
    */
   private async reveal(target: PromotionTarget, outcome: PromoteOutcome): Promise<void> {
     const pkg = outcome.package ?? target.packageName;
     try {
-      const first = outcome.graph?.steps[0]?.name;
-      if (first !== undefined) await vscode.window.showTextDocument(outputUri(target, `src/${pkg}/steps/${first}.py`), { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+      const module = (step: string): string => `src/${pkg}/steps/${step}.py`;
+      const steps = outcome.graph?.steps.map((st) => st.name) ?? [];
+      const written = new Set(outcome.files.filter((f) => f.action !== 'unchanged' && f.action !== 'kept' && f.action !== 'kept-edit').map((f) => f.path));
+      const first = steps.find((st) => written.has(module(st))) ?? steps[0];
+      if (first !== undefined) await vscode.window.showTextDocument(outputUri(target, module(first)), { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
     } catch (ex) {
       this.logger.warn(`could not reveal the package: ${ex instanceof Error ? ex.message : String(ex)}`);
     }

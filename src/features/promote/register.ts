@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { NbpromoteError } from '../../core/errors';
 import { lockOwner } from '../../core/promote/lockOwner';
@@ -13,7 +15,7 @@ import { openModule } from './openModule';
 import { PreviewContentProvider } from './preview';
 import type { PromoteOptions } from './promote';
 import { PromoteCommand } from './promote';
-import { runPipeline } from './run';
+import { runPipeline, runTests } from './run';
 import type { SuggestStepsOptions } from './suggestSteps';
 import { suggestStepsCommand } from './suggestSteps';
 
@@ -34,6 +36,22 @@ export function registerPromoteCommands(context: FeatureContext): void {
       const uri = notebookUriFrom(notebook) ?? (await promotedNotebookToRun());
       if (uri === undefined) return { ran: false, reason: 'cancelled' };
       return runPipeline(log, () => promotionTarget(uri), (outDir) => context.outputWritten.fire(outDir));
+    }),
+  );
+  // Round 36 I: the tests ran only from the notification after a promotion.
+  context.register(
+    registerCommand(log, CommandId.RunTests, 'Run Tests', async (notebook) => {
+      const uri = notebookUriFrom(notebook) ?? (await promotedNotebookToRun());
+      if (uri === undefined) return { ran: false, reason: 'cancelled' };
+      const target = promotionTarget(uri);
+      if ((await lockOwner(target.outDir, uri.fsPath)).kind !== 'same' || !existsSync(nodePath.join(target.outDir, 'tests'))) {
+        const reason = `${displayPath(uri)} is not promoted in ${displayDir(target)}: promote it first, then run its tests.`;
+        void vscode.window.showInformationMessage(reason, 'Promote Notebook').then((choice) => {
+          if (choice === 'Promote Notebook') void vscode.commands.executeCommand(CommandId.PromoteNotebook, uri);
+        });
+        return { ran: false, reason };
+      }
+      return runTests(log, target);
     }),
   );
   context.register(registerCommand(log, CommandId.OpenModule, 'Open Step Module', (element, step) => openModule(element, step)));
