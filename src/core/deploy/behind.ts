@@ -47,7 +47,7 @@ export function behindOf(deployed: string | undefined, promoted: PromotedVersion
   return { kind: 'behind', versions: Math.max(1, after.size), bump: semverBump(deployed, promoted.newest) };
 }
 
-/** "current", "2 versions behind (minor)", "ahead", "unknown version", "" when unknown. */
+/** "current", "2 versions behind (minor)", "ahead ...", "not a promoted version", "" when unknown. */
 export function behindWords(behind: Behind): string {
   switch (behind.kind) {
     case 'current':
@@ -57,7 +57,7 @@ export function behindWords(behind: Behind): string {
     case 'ahead':
       return 'ahead of the newest promoted version';
     case 'unknownVersion':
-      return 'unknown version';
+      return 'not a promoted version';
     case 'unknown':
       return '';
   }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeploymentEnvironment, PromotedVersions } from '../contract/deployments';
 import { behindOf, behindWords, semverBump } from './behind';
-import { checkEnvironment, checkEnvironments } from './check';
+import { checkEnvironment, checkEnvironments, exampleAddress } from './check';
 import { deploymentsTemplate, MINIMAL_DEPLOYMENTS, readDeploymentsConfig } from './config';
 import { readDeployments, healthDetail } from './deployments';
 import { lockWithVersions } from './testing';
@@ -84,6 +84,17 @@ describe('deployments: checks against a local HTTP server', function () {
     assert.deepEqual(check.version, { kind: 'none' });
     assert.deepEqual(main.seen.map((s) => s.path), ['/health']);
     assert.match(check.checkedAt ?? '', /^\d{4}-\d\d-\d\dT/);
+  });
+
+  // Round 36 I: the new file's template showed "staging, unreachable" at once.
+  it('an environment at an example address (example.com, .test, .invalid) is not asked, and says to set its url', async () => {
+    for (const url of ['https://staging.example.com', 'http://EXAMPLE.org:8080/api', 'https://models.test', 'http://x.invalid']) {
+      const check = await checkEnvironment(env({ url }), PROMOTED);
+      assert.equal(check.health.kind, 'unchecked', url);
+      assert.match(check.health.kind === 'unchecked' ? check.health.reason : '', /is an example address; set this environment's url in deployments\.yaml$/);
+    }
+    assert.equal(main.seen.length, 0);
+    for (const url of ['https://example-models.com', 'https://mytest.io', 'http://127.0.0.1:8000']) assert.equal(exampleAddress(url), undefined, url);
   });
 
   it('a 500 is unhealthy, with the first 200 characters of the body', async () => {
@@ -189,6 +200,8 @@ describe('deployments: how far behind', () => {
     assert.deepEqual(behindOf('nightly', PROMOTED), { kind: 'unknownVersion' });
     assert.equal(behindOf('0.3.0', undefined).kind, 'unknown');
     assert.equal(behindWords({ kind: 'behind', versions: 2, bump: 'minor' }), '2 versions behind (minor)');
+    // Round 36 I: "v0.0.9 · unknown version" read as a known version called unknown.
+    assert.equal(behindWords({ kind: 'unknownVersion' }), 'not a promoted version');
     assert.equal(semverBump('1.2.3', '1.2.3'), undefined);
     assert.equal(semverBump('1.2.3', '1.10.0'), 'minor');
   });
