@@ -21,12 +21,13 @@ function draw(view: RunView): void {
 
   const actions = byId('actions');
   actions.replaceChildren();
-  const button = (label: string, action: 'openCommit' | 'rerun' | 'openLocation'): void => {
+  const button = (label: string, action: 'openCommit' | 'rerun' | 'openLocation' | 'goToCell'): void => {
     const b = el('button', [], label);
     b.type = 'button';
     b.addEventListener('click', () => host().postMessage({ type: 'action', action }));
     actions.append(b);
   };
+  if (view.actions.goToCell === true) button('Go to Cell', 'goToCell');
   if (view.actions.openCommit) button('Open Code at Commit', 'openCommit');
   if (view.actions.rerun) button('Re-run with These Parameters', 'rerun');
   if (view.actions.openLocation !== undefined) button(view.actions.openLocation, 'openLocation');

@@ -47,7 +47,7 @@ export function seedRunStore(workspace) {
       pipeline: 'churn',
       version: '0.2.0',
       status,
-      error: failed ? { message: "step 'train' failed: MemoryError", traceback: 'Traceback (most recent call last):\n  File "steps/train.py", line 12, in run\nMemoryError' } : null,
+      error: failed ? { message: "step 'train' failed in notebook cell 2 (id train), line 1: MemoryError", traceback: 'Traceback (most recent call last):\n  File "steps/train.py", line 12, in run\nMemoryError' } : null,
       start,
       end: new Date(Date.parse(start) + 1500).toISOString(),
       duration_s: 1.5,
@@ -139,10 +139,12 @@ export function runsSteps({ screenshot, selectors, stepTimeout }) {
         for (const heading of ['Summary', 'Error', 'Parameters', 'Metrics', 'Steps', 'Code', 'Data files']) {
           await frame.locator('#run section h2', { hasText: new RegExp(`^${heading}$`) }).waitFor({ timeout: stepTimeout });
         }
-        await frame.locator('.error-message', { hasText: "step 'train' failed: MemoryError" }).waitFor({ timeout: stepTimeout });
+        await frame.locator('.error-message', { hasText: "step 'train' failed in notebook cell 2 (id train), line 1: MemoryError" }).waitFor({ timeout: stepTimeout });
         await frame.locator('pre.traceback', { hasText: 'steps/train.py' }).waitFor({ timeout: stepTimeout });
         await frame.locator('#run dd', { hasText: `${'e'.repeat(64)} (the notebook was saved since` }).waitFor({ timeout: stepTimeout });
         await frame.locator('#actions button', { hasText: 'Re-run with These Parameters' }).waitFor({ timeout: stepTimeout });
+        // Round 36 I: the error names the cell; the page offers to go there, as the notification does.
+        await frame.locator('#actions button', { hasText: 'Go to Cell' }).waitFor({ timeout: stepTimeout });
         await screenshot(page, 'ui-runs-open.png');
       },
     },

@@ -92,13 +92,24 @@ export function shortRunLabel(run: RunSummary): string {
 }
 
 /** The tree item's description: the key metric, or why it failed, or what is wrong with its record; "stale" when the source could not be read again. */
+/**
+ * A run's error as a row shows it: the step and what it raised (`train: MemoryError`), the exception first, as the
+ * runner's `step 'train' failed in notebook cell 2 (id train), line 1: MemoryError` puts it last (round 36 I: cut at
+ * 60 characters, the row showed only where). Any other error as it is.
+ */
+export function failureWords(error: string | undefined): string {
+  if (error === undefined) return 'failed';
+  const step = /^step '((?:[^'\\]|\\.)*)' failed(?: in notebook cell [^:]*?, line \d+)?(?: \([^)]*\))?: ([\s\S]+)$/.exec(error);
+  return step === null ? error : `${step[1] ?? ''}: ${step[2] ?? ''}`;
+}
+
 export function runDescription(run: RunSummary, stale: boolean): string {
   const parts: string[] = [];
   const metric = keyMetric(run);
   const stopped = stoppedWords(run);
   if (metric !== undefined) parts.push(`${metric.name} ${formatNumber(metric.value)}`);
   else if (stopped !== undefined) parts.push(stopped);
-  else if (run.status === 'failed') parts.push(truncate(run.error ?? 'failed', 60));
+  else if (run.status === 'failed') parts.push(truncate(failureWords(run.error), 60));
   else if (run.status === 'running') parts.push('running');
   const problem = run.problems?.find((p) => p.severity === 'error') ?? run.problems?.[0];
   if (run.status === 'unknown' && problem !== undefined) parts.push(truncate(problem.message, 80));

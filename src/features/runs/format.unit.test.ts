@@ -51,7 +51,10 @@ describe('runs view wording', () => {
   it('the description is the key metric, the failure or the record problem, and says stale', () => {
     assert.equal(runDescription(run, false), 'accuracy 0.9123');
     assert.equal(runDescription(run, true), 'accuracy 0.9123 · stale');
-    assert.equal(runDescription({ ...run, metrics: {}, status: 'failed', error: "step 'train' failed: ValueError: boom" }, false), "step 'train' failed: ValueError: boom");
+    assert.equal(runDescription({ ...run, metrics: {}, status: 'failed', error: "step 'train' failed: ValueError: boom" }, false), 'train: ValueError: boom');
+    // Round 36 I: cut at 60 characters, the row showed where the run failed, not what it raised.
+    assert.equal(runDescription({ ...run, metrics: {}, status: 'failed', error: "step 'train' failed in notebook cell 12 (id 5f3a9c2e), line 4: MemoryError" }, false), 'train: MemoryError');
+    assert.equal(runDescription({ ...run, metrics: {}, status: 'failed', error: 'pipeline.yaml cannot be read' }, false), 'pipeline.yaml cannot be read');
     const flagged: RunSummary = { source: 'local', id: 'x', status: 'unknown', params: {}, metrics: {}, problems: [{ severity: 'error', code: 'json-syntax', message: 'run.json is not complete JSON', file: 'run.json' }] };
     assert.equal(runDescription(flagged, false), 'run.json is not complete JSON');
   });
@@ -67,7 +70,7 @@ describe('runs view wording', () => {
     assert.doesNotMatch(tooltip, /SIGTERM|Error|failed/);
     // A failure of the code stays one.
     const failed: RunSummary = { ...run, status: 'failed', metrics: {}, error: "step 'train' failed: KeyError: 'x'" };
-    assert.deepEqual([statusWord(failed), stoppedWords(failed), runDescription(failed, false)], ['failed', undefined, "step 'train' failed: KeyError: 'x'"]);
+    assert.deepEqual([statusWord(failed), stoppedWords(failed), runDescription(failed, false)], ['failed', undefined, "train: KeyError: 'x'"]);
   });
 
   it('the tooltip lists params, metrics, commit with dirty flag, data files and duration, escaped', () => {

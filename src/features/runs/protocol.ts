@@ -17,6 +17,8 @@ export interface RunActions {
   readonly rerun: boolean;
   /** run.json, the mlruns folder's meta.yaml, or the run's page in the MLflow UI. */
   readonly openLocation: string | undefined;
+  /** A local run whose error names a notebook cell (`failed in notebook cell 5, line 2`): reveal that cell. */
+  readonly goToCell?: boolean;
 }
 
 export interface RunView {
@@ -28,7 +30,7 @@ export interface RunView {
   readonly actions: RunActions;
 }
 
-export type RunAction = 'openCommit' | 'rerun' | 'openLocation';
+export type RunAction = 'openCommit' | 'rerun' | 'openLocation' | 'goToCell';
 
 // ---------------------------------------------------------------------------------------------------------
 // Several runs (Compare Runs)
@@ -117,7 +119,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'ready':
       return true;
     case 'action':
-      return value['action'] === 'openCommit' || value['action'] === 'rerun' || value['action'] === 'openLocation';
+      return value['action'] === 'openCommit' || value['action'] === 'rerun' || value['action'] === 'openLocation' || value['action'] === 'goToCell';
     case 'renderedRun':
       return isStringArray(value['sections']);
     case 'renderedCompare':

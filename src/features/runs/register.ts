@@ -7,6 +7,8 @@ import { onSettingsChanged } from '../../host/config';
 import { CommandId, ConfigKey, ViewId } from '../../host/ids';
 import { requireTrust, showUntrusted, untrustedReason } from '../../host/trust';
 import type { FeatureContext } from '../featureContext';
+import type { Logger } from '../../core/util/logger';
+import { failedCellOf } from '../promote/run';
 import type { ComparePanelHandle } from './comparePanel';
 import { ComparePanel } from './comparePanel';
 import { goneRecordMessage, nextPollDelay } from './format';
@@ -100,6 +102,8 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
         return vscode.commands.executeCommand(CommandId.RerunRun, element);
       case 'openLocation':
         return openLocation(tree, element);
+      case 'goToCell':
+        return goToFailedCell(tree, element, context.log.scoped('runs'));
     }
   };
 
@@ -260,6 +264,17 @@ class MlflowPoller implements vscode.Disposable {
     this.delayMs = nextPollDelay(this.baseMs(), this.delayMs, failed);
     this.schedule(this.delayMs);
   }
+}
+
+/** Reveals the notebook cell a local run's error names (the notebook as it is now), or says why not. */
+async function goToFailedCell(tree: RunsTree, element: RunElement, logger: Logger): Promise<void> {
+  const { run } = element;
+  const source = tree.sourceOf(element);
+  if (!(source instanceof LocalSource) || run.notebook === undefined) throw new NbpromoteError('notFound', `run ${run.id} does not say which notebook it ran`);
+  const uri = vscode.Uri.file(nodePath.resolve(source.root, run.notebook));
+  const cell = await failedCellOf(uri, { error: run.error ?? null }, logger);
+  if (cell === undefined) throw new NbpromoteError('notFound', `the cell run ${run.id} failed in is not in ${run.notebook} as it is now`);
+  await vscode.commands.executeCommand(CommandId.OpenCell, uri.toString(), cell.index, cell.line);
 }
 
 async function openAtCommit(tree: RunsTree, element: RunElement, which: 'notebook' | 'pipeline' | undefined): Promise<string | undefined> {

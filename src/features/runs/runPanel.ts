@@ -8,6 +8,7 @@ import type { Logger } from '../../core/util/logger';
 import { Disposable } from '../../host/disposable';
 import { isTrusted } from '../../host/trust';
 import { runLabel } from './format';
+import { failedCell } from '../../core/runs/runnerOutput';
 import { escapeHtml, localResourceRoots, webviewPage } from '../webviewPage';
 import type { HostMessage, RunAction, RunView } from './protocol';
 import { isWebviewMessage } from './protocol';
@@ -109,6 +110,8 @@ export class RunPanel extends Disposable {
         openCommit: run.gitCommit !== undefined && isTrusted(),
         rerun: run.source === 'local' && run.status !== 'unknown' && isTrusted(),
         openLocation: location === undefined ? undefined : run.source === 'mlflow' ? 'Open in MLflow' : run.source === 'local' ? 'Open run.json' : 'Open meta.yaml',
+        // Round 36 I: the error named the cell, and only the notification offered to go there.
+        goToCell: run.source === 'local' && run.notebook !== undefined && typeof run.error === 'string' && failedCell(run.error) !== undefined,
       },
     };
   }
