@@ -856,7 +856,7 @@ function formatBody(text: string, argsText: string): string | undefined {
 
 /** `"pct %.2f" % m` (or `% (a, b)`) as the f-string printing the same, `pct {m:.2f}`; undefined for `%(name)s` or a count that does not fit. */
 function percentBody(text: string, valuesText: string): string | undefined {
-  const inner = /^\((.*)\)$/s.exec(valuesText.trim())?.[1];
+  const inner = parenthesized(valuesText);
   const values = inner === undefined ? [valuesText.trim()] : printArguments(inner);
   if (text.includes('%(')) return undefined;
   let next = 0;
@@ -932,6 +932,24 @@ export function printedLabels(source: string): Map<string, string> {
  * The arguments of a call, split at the commas outside brackets and strings and trimmed
  * (`"acc", round(a, 3)` -> [`"acc"`, `round(a, 3)`]); [] when the text does not close what it opens.
  */
+/**
+ * What one pair of parentheses around the whole of `text` holds (`(acc, f1)` -> `acc, f1`); undefined when they
+ * do not enclose all of it (round 37 K: `(y_pred != y_test).mean()` is one value, not a tuple's `y_pred != y_test).mean(`).
+ */
+export function parenthesized(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('(') || !trimmed.endsWith(')')) return undefined;
+  const code = codeOffsets(trimmed);
+  if (code === undefined) return undefined;
+  let depth = 0;
+  for (const i of code) {
+    const c = trimmed[i] ?? '';
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c) && --depth === 0 && i !== trimmed.length - 1) return undefined;
+  }
+  return depth === 0 ? trimmed.slice(1, -1) : undefined;
+}
+
 export function printArguments(text: string): string[] {
   const code = codeOffsets(text);
   if (code === undefined) return [];

@@ -10,7 +10,7 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
 import { bindPrintedValue } from './printedValues';
 import type { CallSite } from './cellFacts';
-import { escapeRegExp, MAX_TABLE_ROWS, printArguments } from './expectedMetrics';
+import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
@@ -512,6 +512,8 @@ class GraphBuilder {
         const attribute = /^[A-Za-z_]\w*(?:\.([A-Za-z_]\w*))+$/.exec(field.expression)?.[1];
         const computed =
           /^-\s*[A-Za-z_(]/.test(field.expression) ||
+          // `(p - y)[0]`, `(y_pred == y_test).mean()` (round 37 K); a tuple is left out below.
+          /^\(/.test(field.expression) ||
           /[A-Za-z_][\w.]*\s*\(/.test(field.expression) ||
           /^[A-Za-z_][\w.]*\s*\[/.test(field.expression) ||
           /^[\w.]+\s*[-+*/%]/.test(field.expression) ||
@@ -2053,7 +2055,7 @@ function formatFields(argument: string): { expression: string; before: string }[
   if (match === null) return [];
   const text = match[2] ?? '';
   const values = match[3] ?? '';
-  const inner = percent !== null ? /^\((.*)\)$/s.exec(values.trim())?.[1] : undefined;
+  const inner = percent !== null ? parenthesized(values) : undefined;
   const expressions = printArguments(inner ?? values).filter((e) => !/^\w+\s*=/.test(e) || percent !== null);
   // The text before each place: split at `%<spec>` or `{...}`.
   const places = text.split(percent !== null ? /%[-#0 +]*\d*(?:\.\d+)?[sdifeEgGrx%]/ : /\{[^{}]*\}/);

@@ -8,6 +8,7 @@
 import type { PrintedValue } from '../contract/stepGraph';
 import { sourceLines } from './python/lexical';
 import { stringAndCommentRanges } from './python/literalRanges';
+import { parenthesized } from './expectedMetrics';
 
 /**
  * Where `expression` stands as code in `line`: outside plain strings and comments, or as the whole of an
@@ -70,7 +71,7 @@ function asFString(line: string, value: Pick<PrintedValue, 'expression' | 'name'
   if (m === null) return undefined;
   const [, indent = '', quote = '"', text = '', values = ''] = m;
   // `% value`, `% (value)` and `% (value,)` format the one value.
-  const one = percent === null ? values : (/^\((.*?),?\s*\)$/s.exec(values)?.[1] ?? values);
+  const one = percent === null ? values : (parenthesized(values)?.replace(/,\s*$/, '') ?? values);
   if (one.trim() !== value.expression.trim()) return undefined;
   if (percent !== null) {
     const places = [...text.matchAll(/%([-#0 +]*\d*(?:\.\d+)?[sdifeEgGrx])/g)];

@@ -287,6 +287,25 @@ describe('planPromotion: a metrics cell printing values under labels, without na
     }
   });
 
+  // Round 37 K: `"%.4f" % (y_pred != y_test).mean()` was read as a tuple and left out without a word.
+  it('names a parenthesised value formatted with % and reached into (`% (a != b).mean()`, `% (p - y)[0]`)', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'nbpromote-percent-paren-'));
+    try {
+      const outcome = await promote(dir2, [
+        { tags: ['step:fit'], source: 'import numpy as np\ny = np.array([1, 0, 1, 1])\np = np.array([1, 1, 1, 0])' },
+        { tags: ['metrics'], source: 'print("Error rate: %.4f" % (p != y).mean())\nprint("First diff: %d" % (p - y)[0])\nprint("Pair: %d %d" % (p.sum(), y.sum()))' },
+      ]);
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      const named = outcome.problems.filter((p) => p.code === 'metric-named' || p.code === 'metric-unnamed').map((p) => [p.code, p.line, /as the metric (\w+)$/.exec(p.message)?.[1]]);
+      assert.deepEqual(named.slice(0, 2), [['metric-named', 1, 'rate'], ['metric-named', 2, 'diff']]);
+      if (!withPython()) return;
+      const run = runPipeline(join(dir2, 'out')).metrics;
+      assert.deepEqual([run['rate'], run['diff']], [0.5, 0]);
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+
   it('says the notebook gives no metric, not to promote with --execute, when --execute found none', async () => {
     const ran = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'ran', toolVersion: 'test', executed: { metrics: new Map(), outputs: new Map() } });
     assert.match(ran.problems.find((p) => p.code === 'metrics-none')?.message ?? '', /^no metric is read from the metrics cell: no number it gave when the notebook ran \(--execute\) has a name/);
