@@ -474,6 +474,9 @@ function viewBase(tree: PyTree, node: PyNode): string | undefined {
     const value = node.children.find((c) => c.field === 'value');
     const index = node.children.filter((c) => c.field === 'subscript');
     if (value?.type !== 'identifier' || index.length === 0 || index.some((i) => i.type === 'string' || i.type === 'list' || i.type === 'concatenated_string')) return undefined;
+    // `fitted[best_name]`: most often a dict's value, an object the run gives back as the same one from the cache
+    // (round 37 K: two steps ran at every run for a model picked from a dict); slices and numbers view arrays.
+    if (index.length === 1 && (index[0]?.type === 'identifier' || index[0]?.type === 'attribute')) return undefined;
     return tree.text(value);
   }
   if (node.type === 'attribute') {

@@ -298,6 +298,12 @@ describe('buildStepGraph', () => {
       const g = graphOf([[['step:load'], made ?? ''], [['step:train'], change ?? ''], [['metrics'], `m = f(${(made ?? '').split('\n')[0]?.split(' ')[0] ?? ''})`]]);
       assert.deepEqual(g.steps.map((s) => s.alwaysRuns), [undefined, undefined], change);
     }
+    // Round 37 K: a model picked from a dict by a name, refit through the dict by a later step: the same object
+    // after the cache (the runtime gives it back so), no view of shared memory; picked by a number, it may be one.
+    for (const [pick, flagged] of [['best_name', false], ['0', true]] as const) {
+      const g = graphOf([[['step:compare'], 'fitted = fit_all()\nbest_name = pick(fitted)'], [['step:select'], `best_model = fitted[${pick}]`], [['step:refit'], `fitted[${pick}].fit(X)`], [['metrics'], 'acc = best_model.score(X)']]);
+      assert.equal(g.problems.some((p) => p.code === 'shared-memory-changed'), flagged, pick);
+    }
   });
 
   // Round 34 D: `if USE_LOG: scale = 10.0` returned an unbound `scale` when the branch did not run.
