@@ -2008,7 +2008,7 @@ const LABEL_FILLERS = new Set(['is', 'are', 'was', 'were', 'be', 'of', 'the', 'a
  * -> `rmse`): its last word that is neither a filler nor a Python keyword; undefined when there is none.
  */
 function labelName(before: string): string | undefined {
-  const words = (plainLabel(before).match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((w) => /^[A-Za-z_]\w*$/.test(w)).map((w) => w.toLowerCase());
+  const words = (unqualified(plainLabel(before)).match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((w) => /^[A-Za-z_]\w*$/.test(w)).map((w) => w.toLowerCase());
   for (let i = words.length - 1; i >= 0; i--) {
     const word = words[i] ?? '';
     if (!LABEL_FILLERS.has(word) && !PYTHON_KEYWORDS.has(word)) return word;
@@ -2027,6 +2027,17 @@ function reachesFrame(kind: FrameSelection, name: string, line: string): boolean
   const escaped = escapeRegExp(name);
   if (kind === 'column' && (new RegExp(`^\\s*${escaped}\\s*(?:[-+*/%@&|^]|<<|>>|//|\\*\\*)=`).test(line) || new RegExp(`^\\s*${escaped}\\.\\w+\\s*=(?!=)`).test(line))) return false;
   return !(kind === 'rows' && new RegExp(`^\\s*${escaped}\\s*\\[\\s*[rRbBuU]?["']`).test(line));
+}
+
+/**
+ * A label without what qualifies its quantity (round 37 K): parenthesised or bracketed parts (`RMSE (log scale)`,
+ * `MAE [EUR]`, `age mean (train)`) and a trailing phrase from a preposition on (`Accuracy on test set`, `max error,
+ * in %`); the label as it is when nothing would be left.
+ */
+function unqualified(label: string): string {
+  const bare = label.replace(/\([^()]*\)|\[[^[\]]*\]/g, ' ');
+  const cut = /^(.*?[\p{L}\p{N}].*?)[\s,]+(?:on|in|for|at|over|per|across|using|from|after|with)\s.*$/isu.exec(bare)?.[1] ?? bare;
+  return /[\p{L}\p{N}]/u.test(cut) ? cut : label;
 }
 
 /** A label's text as words are read from it: escapes written in the string (`"\nBest: "`) are no letters; accents go (`Übung` -> `ubung`). */

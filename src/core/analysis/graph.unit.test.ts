@@ -1214,9 +1214,17 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
   });
 
   // Round 35 F: "ROC AUC" after "PR AUC" was auc_shown, "f1 at best-F1 threshold" threshold_shown.
+  // Round 37 K: "age mean (train)" was train, "RMSE (log scale)" scale, "Accuracy on test set" set.
+  it('a label names its value by the word before what qualifies it (brackets, a trailing phrase)', () => {
+    const lines = ['print("age mean (train):", min(s))', 'print(f"RMSE (log scale): {max(s):.3f}")', 'print("MAE [EUR]:", sum(s))', 'print(f"R² (holdout): {min(s) * 2:.3f}")', 'print("Accuracy on test set: %.3f" % max(s))', 'print("max error, in %:", abs(min(s)))'];
+    const g = graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], lines.join('\n')]]);
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['mean', 'rmse', 'mae', 'r2', 'accuracy', 'error']);
+  });
+
   it('a label whose last word is taken names the value by its words', () => {
     const g = graphOf([[['step:a'], 's = [0.1, 0.9]\nthreshold = 0.5'], [['metrics'], 'print("PR AUC: %.4f" % min(s))\nprint("ROC AUC: %.4f" % max(s))\nprint(f"f1 at best-F1 threshold: {sum(s):.4f}")']]);
-    assert.deepEqual(g.printedValues?.map((v) => v.name), ['auc', 'roc_auc', 'f1_best_f1_threshold']);
+    // Round 37 K: "at best-F1 threshold" qualifies f1.
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['auc', 'roc_auc', 'f1']);
   });
 
   it('a printed tuple or list (a confidence interval) is no metric, and no message says the run records it', () => {

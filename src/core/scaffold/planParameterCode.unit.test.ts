@@ -252,7 +252,7 @@ describe('planPromotion: a metrics cell printing values under labels, without na
       ['info', 12, 'shape'],
       ['info', 13, 'score'],
       ['info', 15, 'best_shown'],
-      ['info', 16, 'ubung'],
+      ['info', 16, 'genauigkeit'],
       // The label names a value the cell has: another name, not `share = share * 100`.
       ['info', 17, 'share_shown'],
     ]);
@@ -263,8 +263,8 @@ describe('planPromotion: a metrics cell printing values under labels, without na
     if (!withPython()) return;
     const run = runPipeline(join(dir, 'out')).metrics;
     assert.deepEqual(
-      Object.fromEntries(Object.entries(run).filter(([name]) => ['accuracy', 'rows', 'best', 'n', 'accuracy_shown', 'f1', 'b', 'precision', 'rmse', 'best_shown', 'ubung', 'share_shown'].includes(name))),
-      { accuracy: 2 / 3, rows: 3, best: 1, n: 3, accuracy_shown: 1, f1: 1, b: 3, precision: 1, rmse: 1, best_shown: 1, ubung: 0, share_shown: 50 },
+      Object.fromEntries(Object.entries(run).filter(([name]) => ['accuracy', 'rows', 'best', 'n', 'accuracy_shown', 'f1', 'b', 'precision', 'rmse', 'best_shown', 'genauigkeit', 'share_shown'].includes(name))),
+      { accuracy: 2 / 3, rows: 3, best: 1, n: 3, accuracy_shown: 1, f1: 1, b: 3, precision: 1, rmse: 1, best_shown: 1, genauigkeit: 0, share_shown: 50 },
     );
   });
 
