@@ -3013,6 +3013,16 @@ class _Pipe:
         self.steps = [("part", part)]
 
 
+_Split = namedtuple("_Split", ["train", "test"])
+
+
+class _Slotted:
+    __slots__ = ("rows",)
+
+    def __init__(self, rows):
+        self.rows = rows
+
+
 def _alias_config(*steps, parameters=None):
     return _small_config(list(steps), parameters or {"frac": {"default": 1.0, "type": "float"}})
 
@@ -3026,8 +3036,12 @@ def _alias_config(*steps, parameters=None):
         ("held by another value", [("search", ["rows"], ["grid"]), ("select", ["grid"], ["best"]), ("grow", ["best", "frac"], []), ("back", ["grid"], ["rows"])], {"search": lambda rows: _Search(rows), "select": lambda grid: grid.best, "grow": lambda best, frac: best.append(10 * frac), "back": lambda grid: grid.best}),
         # `chosen = rows if ... else []`, then `chosen.append(...)`.
         ("the same object", [("pick", ["rows"], ["chosen"]), ("grow", ["chosen", "frac"], [])], {"pick": lambda rows: rows if len(rows) > 2 else [], "grow": lambda chosen, frac: chosen.append(10 * frac)}),
-        # `pipe = make_pipeline(scaler, ...)`, `pipe.fit(...)`, then `scaler.mean_`: in a tuple, nothing can be put.
+        # `pipe = make_pipeline(scaler, ...)`, `pipe.fit(...)`, then `scaler.mean_`: the tuple is made again.
         ("held in a tuple", [("build", ["rows"], ["pipe"]), ("grow", ["pipe", "frac"], [])], {"build": lambda rows: _Pipe(rows), "grow": lambda pipe, frac: pipe.steps[0][1].append(10 * frac)}),
+        # Round 37 J: a tuple or a NamedTuple holding it, a `__slots__` object holding it.
+        ("a tuple holding it", [("wrap", ["rows"], ["pair"]), ("grow", ["pair", "frac"], [])], {"wrap": lambda rows: (rows, "label"), "grow": lambda pair, frac: pair[0].append(10 * frac)}),
+        ("a NamedTuple holding it", [("wrap", ["rows"], ["split"]), ("grow", ["split", "frac"], [])], {"wrap": lambda rows: _Split(rows, []), "grow": lambda split, frac: split.train.append(10 * frac)}),
+        ("a __slots__ object holding it", [("wrap", ["rows"], ["box"]), ("grow", ["box", "frac"], [])], {"wrap": lambda rows: _Slotted(rows), "grow": lambda box, frac: box.rows.append(10 * frac)}),
     ],
 )
 def test_values_shared_by_steps_stay_one_object_when_some_steps_come_from_the_cache(tmp_path, form, steps, functions):
@@ -3119,3 +3133,17 @@ def test_an_hdf5_store_a_config_file_names_is_watched_though_it_is_opened_in_c(t
     assert run() == (3.0, [("cached", None)])
     pd.DataFrame({"x": [10.0, 20.0]}).to_hdf(store, key="rows", mode="w")
     assert run() == (30.0, [("ran", "it read data/store.h5, which changed since its outputs were cached")])
+
+
+def _prices():
+    np = pytest.importorskip("numpy")
+    return np.array([10.0, 11.0, 12.5, 12.0, 13.0, 14.5, 15.0, 14.0])
+
+
+def test_a_numpy_view_a_cached_step_kept_leaves_the_array_it_views_alone(tmp_path):
+    # Round 37 J: `last4 = prices[-4:]` from the cache made the run's `prices` the view's own buffer (14.125, not 12.75).
+    pytest.importorskip("numpy")
+    config = _small_config([("load", [], ["prices"]), ("recent", ["prices"], ["last4"]), ("report", ["prices", "last4", "k"], ["mean"])], {"k": {"default": 1, "type": "int"}})
+    steps = {"load": _prices, "recent": lambda prices: prices[-4:], "report": lambda prices, last4, k: float(prices.mean() * k + last4.sum() * 0)}
+    means = [runtime.run_pipeline(config, steps, None, {"k": k}, tmp_path, record=False).outputs["mean"] for k in (1, 1, 2, 1)]
+    assert means == [12.75, 12.75, 25.5, 12.75]

@@ -950,7 +950,10 @@ class _Run:
         stored: dict[str, Any] = {**outputs, **{tracked.entry: tracked.now() for tracked in _tracked_state()}}
         if changed:
             stored[_CHANGED_ENTRY] = changed
-        links = _alias_links({**changed, **outputs}, {n: v for n, v in self.values.items() if n not in self.params})
+        # Only what the step could reach: its inputs and the values holding what they hold (not every value of the
+        # run: round 37 J measured the cost growing with the square of the steps).
+        near = set(step["inputs"]) | set(before)
+        links = _alias_links({**changed, **outputs}, {n: v for n, v in self.values.items() if n in near and n not in self.params})
         if links:
             stored[_ALIASES_ENTRY] = links
         if os.getcwd() != folder:
@@ -2255,9 +2258,14 @@ def _children_at(value: Any) -> Sequence[tuple[tuple[str, Any], Any]]:
             return [(("o", None), held)] if held is not None and type(held).__module__.startswith("pandas") else ()
         return [(("b", None), base)] if base is not None and type(base).__module__.startswith("numpy") else ()
     attributes = getattr(value, "__dict__", None)
-    if isinstance(attributes, dict) and len(attributes) <= MAX_WATCHED_ITEMS:
-        return [(("a", name), item) for name, item in attributes.items()]
-    return ()
+    found = [(("a", name), item) for name, item in attributes.items()] if isinstance(attributes, dict) and len(attributes) <= MAX_WATCHED_ITEMS else []
+    # `__slots__` classes (a `@dataclass(slots=True)`) keep their attributes outside `__dict__` (round 37 J).
+    for cls in type(value).__mro__:
+        slots = cls.__dict__.get("__slots__", ())
+        for slot in (slots,) if isinstance(slots, str) else slots:
+            if isinstance(slot, str) and slot not in ("__dict__", "__weakref__") and hasattr(value, slot):
+                found.append((("a", slot), getattr(value, slot)))
+    return found
 
 
 def _safe_children(value: Any) -> Sequence[Any]:
@@ -2322,7 +2330,8 @@ def _follow(value: Any, path: Sequence[tuple[str, Any]]) -> Any:
         if kind in ("k", "i"):
             value = value[key]
         elif kind == "a":
-            value = vars(value)[key]
+            attributes = getattr(value, "__dict__", None)
+            value = attributes[key] if isinstance(attributes, dict) and key in attributes else getattr(value, key)
         elif kind == "b":
             value = value.base
         elif kind == "o":
@@ -2332,17 +2341,28 @@ def _follow(value: Any, path: Sequence[tuple[str, Any]]) -> Any:
     return value
 
 
-def _put(value: Any, path: Sequence[tuple[str, Any]], item: Any) -> None:
-    """Puts ``item`` at ``path`` in ``value`` (a dict's key, a list's place, an attribute); raises where nothing
-    can be put (a tuple, a frozen object, a view's array)."""
-    parent = _follow(value, path[:-1])
-    kind, key = path[-1]
-    if kind == "k" and isinstance(parent, dict) or kind == "i" and isinstance(parent, list):
-        parent[key] = item
-    elif kind == "a":
-        setattr(parent, key, item)
-    else:
-        raise LookupError(kind)
+def _replaced(value: Any, path: Sequence[tuple[str, Any]], item: Any) -> Any:
+    """``value`` with ``item`` at ``path``: put in place into a dict, a list or an attribute; a tuple (a NamedTuple
+    too: a scikit-learn Pipeline's ``(name, step)``) on the way is made again with it. Raises where nothing can be
+    put (a set's member, a view's array, a frozen object)."""
+    if not path:
+        return item
+    (kind, key), rest = path[0], path[1:]
+    child = _follow(value, [path[0]])
+    new = _replaced(child, rest, item)
+    if new is child:
+        return value
+    if kind == "k" and isinstance(value, dict) or kind == "i" and isinstance(value, list):
+        value[key] = new
+        return value
+    if kind == "i" and isinstance(value, tuple):
+        items = list(value)
+        items[key] = new
+        return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    if kind == "a":
+        setattr(value, key, new)
+        return value
+    raise LookupError(kind)
 
 
 def _shareable(value: Any) -> bool:
@@ -2355,22 +2375,25 @@ def _alias_links(stored: Mapping[str, Any], others: Mapping[str, Any]) -> List[t
     """How the values a step stores are the objects of the run's ``others`` when it ran, for its cache entry
     (``_ALIASES_ENTRY``): ``(name, other, "is", ())``, the same object (``chosen = rows``); ``(name, other, "in",
     path)``, held by the other (``best = grid.best_estimator_``); ``(name, other, "holds", path)``, holding the
-    other (``bag = {"rows": rows}``, ``make_pipeline(scaler, ...)``). Stored apart, each would be a copy of its
-    own, and a change through one name would not reach the other (round 36 H)."""
+    other (``bag = {"rows": rows}``, ``pair = (rows, "label")``, ``make_pipeline(scaler, ...)``). Stored apart,
+    each would be a copy of its own, and a change through one name would not reach the other (round 36 H). Not
+    through a NumPy view's base or a pandas object (round 37 J: an unpickled view's base is a buffer of its own),
+    nor a set's member: no place names those."""
     candidates = {name: value for name, value in others.items() if name not in stored and _shareable(value)}
     inside = {name: _reached(value) for name, value in candidates.items()}
+    placed = lambda path: all(kind in ("k", "i", "a") for kind, _ in path)  # noqa: E731
     links: List[tuple[str, str, str, tuple]] = []
     for name, value in stored.items():
-        if name.startswith("\0") or not _shareable(value):
+        if name.startswith("\0") or not (_shareable(value) or isinstance(value, tuple)):
             continue
         found = []
-        for other, held in candidates.items():
-            if held is value or id(value) in inside[other]:
+        for other, held in candidates.items() if _shareable(value) else ():
+            if held is value or (id(value) in inside[other] and placed(inside[other][id(value)])):
                 found = [(name, other, "is", ()) if held is value else (name, other, "in", inside[other][id(value)])]
                 break
         if not found:
             reached = _reached(value)
-            found = [(name, other, "holds", reached[id(held)]) for other, held in candidates.items() if id(held) in reached]
+            found = [(name, other, "holds", reached[id(held)]) for other, held in candidates.items() if id(held) in reached and placed(reached[id(held)])]
         for link in found:
             # A place under a key pickle cannot write would leave the whole entry uncached.
             with contextlib.suppress(Exception):
@@ -2379,30 +2402,30 @@ def _alias_links(stored: Mapping[str, Any], others: Mapping[str, Any]) -> List[t
     return links
 
 
-def _restore_aliases(cached: Dict[str, Any], links: Any, values: Dict[str, Any]) -> None:
+def _restore_aliases(cached: Dict[str, Any], links: Any, values: Mapping[str, Any]) -> None:
     """Makes the values a cached step gives the objects of the run's ``values`` they were when it ran
     (``_alias_links``): one that was another value, or held by one, is that object now; one holding another holds
-    that object now, or, where nothing can be put (a tuple: a scikit-learn Pipeline's ``steps``), the other value
-    is the object it holds. A link that no longer fits (the other value is another kind of object now) is passed
-    over: the copy from the cache stays."""
+    that object now (a tuple holding it is made again with it). A link that no longer fits (the other value is
+    another kind of object now) is passed over: the copy from the cache stays. The run's other values are never
+    changed here."""
     if not isinstance(links, list):
         return
     live = set()
     for name, other, kind, path in links:
         if kind in ("is", "in") and name in cached and other in values:
             with contextlib.suppress(Exception):
-                cached[name] = values[other] if kind == "is" else _follow(values[other], path)
-                live.add(name)
+                live_value = values[other] if kind == "is" else _follow(values[other], path)
+                if type(live_value) is type(cached[name]):
+                    cached[name] = live_value
+                    live.add(name)
     placed: Dict[str, List[tuple]] = {}
     for name, other, kind, path in sorted((link for link in links if link[2] == "holds"), key=lambda link: len(link[3])):
         # Not inside a value made live above, nor inside an object put in place already: those are another's.
         if name in live or name not in cached or other not in values or any(tuple(path[: len(p)]) == p for p in placed.get(name, [])):
             continue
-        try:
-            _put(cached[name], path, values[other])
-        except Exception:  # noqa: BLE001 - then the other way round
-            with contextlib.suppress(Exception):
-                values[other] = _follow(cached[name], path)
+        with contextlib.suppress(Exception):
+            if type(_follow(cached[name], path)) is type(values[other]):
+                cached[name] = _replaced(cached[name], path, values[other])
         placed.setdefault(name, []).append(tuple(path))
 
 
