@@ -3147,3 +3147,20 @@ def test_a_numpy_view_a_cached_step_kept_leaves_the_array_it_views_alone(tmp_pat
     steps = {"load": _prices, "recent": lambda prices: prices[-4:], "report": lambda prices, last4, k: float(prices.mean() * k + last4.sum() * 0)}
     means = [runtime.run_pipeline(config, steps, None, {"k": k}, tmp_path, record=False).outputs["mean"] for k in (1, 1, 2, 1)]
     assert means == [12.75, 12.75, 25.5, 12.75]
+
+
+def _normalise_in_place():
+    with open("rows.csv") as file:
+        rows = file.read().splitlines()
+    with open("rows.csv.tmp", "w") as file:
+        file.write("\n".join(sorted(rows)) + "\n")
+    os.replace("rows.csv.tmp", "rows.csv")
+    return len(rows)
+
+
+def test_a_file_the_step_itself_replaces_with_os_replace_is_no_change_by_another_process(tmp_path):
+    # Round 37 J: read, then replaced by the step itself (a temp file and os.replace): it ran at every run.
+    (tmp_path / "rows.csv").write_text("b\na\n")
+    config = _small_config([("clean", [], ["n"])])
+    statuses = [runtime.run_pipeline(config, {"clean": _normalise_in_place}, None, {}, tmp_path, record=False).steps[0].status for _ in range(3)]
+    assert statuses[2] == "cached", statuses

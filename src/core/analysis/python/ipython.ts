@@ -792,7 +792,8 @@ function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
   if (PURE_LEAVES.has(node.type)) return true;
   if (node.type === 'keyword_argument') {
     const name = node.children.find((c) => c.field === 'name');
-    if (name !== undefined && tree.text(name) === 'inplace') return false;
+    // `inplace=True`; `out=X` writes into X (round 37 J: `np.round(X, 2, out=X)` as a step's last line was dropped).
+    if (name !== undefined && (tree.text(name) === 'inplace' || tree.text(name) === 'out')) return false;
     return node.children.every((c) => c.field === 'name' || pure(c));
   }
   if (node.type === 'attribute') return node.children.every((c) => c.field === 'attribute' || pure(c));

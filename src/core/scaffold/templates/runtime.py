@@ -910,6 +910,9 @@ class _Run:
                 self._note_reads(name, cached.pop(_READS_ENTRY, None))
                 if isinstance(written, dict):
                     self.writers.update({path: name for path in written})
+                pickles = cached.pop(_PICKLES_ENTRY, None)
+                if isinstance(pickles, list):
+                    self.writers.update({path: name for path in pickles if isinstance(path, str)})
                 canonical = cached.pop(_KEY_ENTRY, key)
                 moved = cached.pop(_CWD_ENTRY, None)
                 changed_inputs = cached.pop(_CHANGED_ENTRY, None)
@@ -969,9 +972,13 @@ class _Run:
             stored[_WRITES_ENTRY] = writes
         # The pickles it read that an earlier step of this run wrote, with that step's code as it is (round 36 H:
         # `sorted(glob("models/*.pkl"))[-1]` links no step to the writer, whose new class code wrote the same bytes).
-        makers = {path: [self.writers[path], self.fingerprints.code(self.functions[self.writers[path]])] for path in reads if path in self.writers and self.writers[path] != name and self.writers[path] in self.functions and path.lower().endswith(_PICKLE_SUFFIXES)}
+        makers = {path: [self.writers[path], self.fingerprints.code(self.functions[self.writers[path]])] for path in reads if path in self.writers and self.writers[path] != name and self.writers[path] in self.functions and _is_pickle(path)}
         if makers:
             stored[_WRITERS_ENTRY] = makers
+        # The pickles it wrote, whatever names them: taken from the cache, it is still their writer (round 37 J).
+        pickles = sorted({path for path in watch.written if _is_pickle(path)})
+        if pickles:
+            stored[_PICKLES_ENTRY] = pickles
         self.writers.update({path: name for path in watch.written})
         self._note_reads(name, reads)
         with _working_directory(Path(folder)):  # the files it names, seen from where it started
@@ -2212,7 +2219,19 @@ _CHANGED_ENTRY = "\0nbpromote-changed"
 #: [step, code fingerprint]}``: taken from the cache, the step runs again when that step's code changed.
 _WRITERS_ENTRY = "\0nbpromote-writers"
 #: What pickle files end with: a pickle names its classes, whose code may change while its bytes stay the same.
-_PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".sav", ".pt", ".pth", ".dill", ".cloudpickle", ".pck", ".p")
+_PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".sav", ".pt", ".pth", ".ckpt", ".dill", ".cloudpickle", ".pck", ".p")
+#: The cache entry listing the pickles a step wrote (``_PICKLE_SUFFIXES``), however they were named.
+_PICKLES_ENTRY = "\0nbpromote-pickles"
+
+
+def _is_pickle(path: str) -> bool:
+    """A pickle's file by its name, compressed too (``model.joblib.gz``, ``m.pkl.bz2``)."""
+    name = path.lower()
+    for compressed in (".gz", ".bz2", ".xz", ".lzma", ".zst", ".z"):
+        if name.endswith(compressed):
+            name = name[: -len(compressed)]
+            break
+    return name.endswith(_PICKLE_SUFFIXES)
 #: The cache entry saying which of a step's values were other values of the run, held them or were held by them
 #: when it ran (``_alias_links``): taken from the cache, they are those objects again.
 _ALIASES_ENTRY = "\0nbpromote-aliases"
@@ -2543,9 +2562,16 @@ def _absolute(path: Any) -> str:
 def _audit(event: str, args: Tuple[Any, ...]) -> None:
     """The audit hook (PEP 578): notes the files opened for reading and the folders listed while a step runs.
     It never raises (an exception here would fail the step's own ``open``)."""
-    if not _READ_WATCHES or event not in ("open", "os.listdir", "os.scandir", "sqlite3.connect"):
+    if not _READ_WATCHES or event not in ("open", "os.listdir", "os.scandir", "sqlite3.connect", "os.rename"):
         return
     try:
+        if event == "os.rename":
+            # `os.replace(tmp, path)`, `shutil.move`: the step changes the file it moves onto itself (round 37 J: a
+            # file a step read and replaced looked changed by another process).
+            for moved in args[:2]:
+                if isinstance(moved, (str, bytes, os.PathLike)):
+                    _READ_WATCHES[-1].touched.add(_absolute(moved))
+            return
         if event == "sqlite3.connect":
             # A SQLite database (its file is opened in C, not through ``open``): ``file:`` URIs by their path.
             database = os.fsdecode(os.fspath(args[0]))
@@ -4082,7 +4108,7 @@ class _Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # most recently used: kept by _prune
-        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY, _WRITES_ENTRY, _CHANGED_ENTRY, _ALIASES_ENTRY, _WRITERS_ENTRY] if name in data}
+        return {name: data[name] for name in [*names, *_STATE_ENTRIES, _KEY_ENTRY, _CWD_ENTRY, _READS_ENTRY, _WRITES_ENTRY, _CHANGED_ENTRY, _ALIASES_ENTRY, _WRITERS_ENTRY, _PICKLES_ENTRY] if name in data}
 
     def store(self, step: str, key: str, outputs: Mapping[str, Any]) -> bool:
         """Pickles the outputs atomically. Outputs that cannot be pickled are not cached (a warning says so):
