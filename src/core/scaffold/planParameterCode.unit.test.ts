@@ -268,43 +268,28 @@ describe('planPromotion: a metrics cell printing values under labels, without na
     );
   });
 
-  // Round 36 G: `{-grid.best_score_:.3f}` (a `neg_*` scorer's) was no metric, and nothing said so.
-  it('names a negated attribute or name printed under a label, in an f-string or with %, and the run records it', async () => {
-    const negated = mkdtempSync(join(tmpdir(), 'nbpromote-negated-metric-'));
-    try {
-      const outcome = await promote(negated, [
-        { tags: ['step:fit'], source: 'class Search:\n    best_score_ = -10.5\n\ngrid = Search()\nerr = -2.5' },
-        { tags: ['metrics'], source: 'print(f"CV RMSE: {-grid.best_score_:.3f}")\nprint(f"C err: {-err}")\nprint("Neg: %.3f" % -grid.best_score_)' },
-      ]);
-      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-      const named = outcome.problems.filter((p) => p.code === 'metric-named' || p.code === 'metric-unnamed').map((p) => [p.code, p.line, /as the metric (\w+)$/.exec(p.message)?.[1]]);
-      assert.deepEqual(named, [['metric-named', 1, 'rmse'], ['metric-named', 2, 'c_err'], ['metric-named', 3, 'neg']]);
-      if (!withPython()) return;
-      const run = runPipeline(join(negated, 'out')).metrics;
-      assert.deepEqual([run['rmse'], run['c_err'], run['neg']], [10.5, 2.5, 10.5]);
-    } finally {
-      rmSync(negated, { recursive: true, force: true });
-    }
-  });
-
-  // Round 37 K: `"%.4f" % (y_pred != y_test).mean()` was read as a tuple and left out without a word.
-  it('names a parenthesised value formatted with % and reached into (`% (a != b).mean()`, `% (p - y)[0]`)', async () => {
-    const dir2 = mkdtempSync(join(tmpdir(), 'nbpromote-percent-paren-'));
-    try {
-      const outcome = await promote(dir2, [
-        { tags: ['step:fit'], source: 'import numpy as np\ny = np.array([1, 0, 1, 1])\np = np.array([1, 1, 1, 0])' },
-        { tags: ['metrics'], source: 'print("Error rate: %.4f" % (p != y).mean())\nprint("First diff: %d" % (p - y)[0])\nprint("Pair: %d %d" % (p.sum(), y.sum()))' },
-      ]);
-      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-      const named = outcome.problems.filter((p) => p.code === 'metric-named' || p.code === 'metric-unnamed').map((p) => [p.code, p.line, /as the metric (\w+)$/.exec(p.message)?.[1]]);
-      assert.deepEqual(named.slice(0, 2), [['metric-named', 1, 'rate'], ['metric-named', 2, 'diff']]);
-      if (!withPython()) return;
-      const run = runPipeline(join(dir2, 'out')).metrics;
-      assert.deepEqual([run['rate'], run['diff']], [0.5, 0]);
-    } finally {
-      rmSync(dir2, { recursive: true, force: true });
-    }
-  });
+  // Round 36 G: `{-grid.best_score_:.3f}` (a `neg_*` scorer's) was no metric, and nothing said so. Round 37 K:
+  // `"%.4f" % (y_pred != y_test).mean()` was read as a tuple and left out without a word.
+  const labelled: [string, string, string, [string, number][]][] = [
+    ['a negated attribute or name, in an f-string or with %', 'class Search:\n    best_score_ = -10.5\n\ngrid = Search()\nerr = -2.5', 'print(f"CV RMSE: {-grid.best_score_:.3f}")\nprint(f"C err: {-err}")\nprint("Neg: %.3f" % -grid.best_score_)', [['rmse', 10.5], ['c_err', 2.5], ['neg', 10.5]]],
+    ['a parenthesised value reached into after % (`% (a != b).mean()`, `% (p - y)[0]`)', 'import numpy as np\ny = np.array([1, 0, 1, 1])\np = np.array([1, 1, 1, 0])', 'print("Error rate: %.4f" % (p != y).mean())\nprint("First diff: %d" % (p - y)[0])', [['rate', 0.5], ['diff', 0]]],
+  ];
+  for (const [what, fit, metrics, expected] of labelled) {
+    it(`names ${what} printed under a label, and the run records it`, async () => {
+      const here = mkdtempSync(join(tmpdir(), 'nbpromote-labelled-metric-'));
+      try {
+        const outcome = await promote(here, [{ tags: ['step:fit'], source: fit }, { tags: ['metrics'], source: metrics }]);
+        assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+        const named = outcome.problems.filter((p) => p.code === 'metric-named' || p.code === 'metric-unnamed').map((p) => [p.code, p.line, /as the metric (\w+)$/.exec(p.message)?.[1]]);
+        assert.deepEqual(named, expected.map(([name], i) => ['metric-named', i + 1, name]));
+        if (!withPython()) return;
+        const run = runPipeline(join(here, 'out')).metrics;
+        assert.deepEqual(expected.map(([name]) => run[name]), expected.map(([, value]) => value));
+      } finally {
+        rmSync(here, { recursive: true, force: true });
+      }
+    });
+  }
 
   it('says the notebook gives no metric, not to promote with --execute, when --execute found none', async () => {
     const ran = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'ran', toolVersion: 'test', executed: { metrics: new Map(), outputs: new Map() } });
