@@ -374,10 +374,10 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], records?:
       const object = fn.children.find((c) => c.field === 'object');
       if (object !== undefined && method !== undefined && (inplace || MUTATING_METHODS.has(tree.text(method)))) push(tree, changedBase(object), out);
       if (method !== undefined && ARGUMENT_CHANGING_METHODS.has(tree.text(method))) changesFirst(tree, args, out);
-      if (object !== undefined && method !== undefined && /^(?:np|numpy)$/.test(tree.text(object))) {
-        const name = tree.text(method);
+      const called = method === undefined ? '' : tree.text(method);
+      if ((NUMPY_ARGUMENT_CHANGING.has(called) || called === 'nan_to_num') && object !== undefined && /^(?:np|numpy)$/.test(tree.text(object))) {
         const noCopy = args?.children.some((a) => a.type === 'keyword_argument' && /^copy\s*=\s*False$/.test(tree.text(a))) === true;
-        if (NUMPY_ARGUMENT_CHANGING.has(name) || (name === 'nan_to_num' && noCopy)) changesFirst(tree, args, out);
+        if (called !== 'nan_to_num' || noCopy) changesFirst(tree, args, out);
       }
       if (object?.type === 'identifier') receive(tree, object, records);
       // `tracker.log(x)`: a call of `.log` with tracker as its first argument, for a notebook class whose
@@ -553,10 +553,11 @@ function frameOf(tree: PyTree, node: PyNode, whole = false): string | undefined 
   // `df.get("income")` (round 36 H): the column, as `df["income"]` is.
   if (node.type === 'call') {
     const fn = node.children.find((c) => c.field === 'function');
-    const args = node.children.find((c) => c.field === 'arguments')?.children.filter((c) => !['(', ')', ',', 'comment'].includes(c.type)) ?? [];
     const owner = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'object') : undefined;
     const method = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'attribute') : undefined;
-    if (owner?.type === 'identifier' && method !== undefined && tree.text(method) === 'get' && args.length === 1 && args[0]?.type === 'string') return tree.text(owner);
+    if (owner?.type !== 'identifier' || method === undefined || tree.text(method) !== 'get') return undefined;
+    const args = node.children.find((c) => c.field === 'arguments')?.children.filter((c) => !['(', ')', ',', 'comment'].includes(c.type)) ?? [];
+    if (args.length === 1 && args[0]?.type === 'string') return tree.text(owner);
   }
   return undefined;
 }

@@ -812,7 +812,7 @@ class GraphBuilder {
         const at = step.outputSites.get(output);
         const assignment = at === undefined ? undefined : this.facts.get(at.cellIndex)?.assignments.find((a) => a.name === output && a.line === at.line);
         const kind = assignment === undefined ? undefined : unpicklableKind(assignment.valueText);
-        const cell = at === undefined ? undefined : this.notebook.cells.find((c) => c.index === at.cellIndex);
+        const cell = kind === undefined || at === undefined ? undefined : this.notebook.cells.find((c) => c.index === at.cellIndex);
         if (kind === undefined || cell === undefined || at === undefined) continue;
         const fix = kind === 'a generator' ? `make it a list (\`${output} = list(...)\`)` : 'give the later steps the path, or what is read from it';
         this.problems.push(this.problem(cell, 'warning', 'output-not-picklable', `step ${step.name} gives ${output}, ${kind}, to the steps after it: pickle cannot store it, so the cache keeps nothing of step ${step.name}, and it and every step after it run at every run. To let them be cached, ${fix}`, at.line));
