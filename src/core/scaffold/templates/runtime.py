@@ -1050,7 +1050,7 @@ class _Run:
         for name, value in self.values.items():
             if name in step["outputs"] or name in watched or name in self.params and name not in inputs:
                 continue
-            if id(value) in reach or any(id(item) in reach for item in _held(value)) or (roots and not roots.isdisjoint(_memory_roots(value))):
+            if id(value) in reach or any(id(item) in reach for item, _ in _walk(value)) or (roots and not roots.isdisjoint(_memory_roots(value))):
                 watched.append(name)
         return watched
 
@@ -1091,10 +1091,16 @@ class _Run:
             if not isinstance(maker, list) or len(maker) != 2 or maker[0] not in self.functions:
                 continue
             if self.fingerprints.code(self.functions[maker[0]]) != maker[1]:
-                base = self.workdir or str(self.root)
-                shown = os.path.relpath(path, base) if _inside(path, base) else path
-                return f"the code of step {maker[0]}, which wrote {shown} that it reads, changed since its outputs were cached"
+                return f"the code of step {maker[0]}, which wrote {self._shown(path)} that it reads, changed since its outputs were cached"
         return None
+
+    def _shown(self, path: str) -> str:
+        """A file as the notebook names it in a reason: relative to its folder when inside it or beside it
+        (`../models/m.txt`), else the whole path, without `..` (round 36 G). Not beside a folder at the top (`/data`)."""
+        folder = os.path.normpath(self.workdir or str(self.root))
+        parent = os.path.dirname(folder)
+        shown = os.path.normpath(path)
+        return os.path.relpath(shown, folder) if parent != os.path.dirname(parent) and _inside(shown, parent) else shown
 
     def _maker_of(self, step: str, name: str) -> str:
         """The step that gave ``name`` last in this run (one changing it in place too: round 36 H), else the step
@@ -1245,13 +1251,7 @@ class _Run:
             except OSError:
                 now = None
             if now != before:
-                # As the notebook names it: relative to its folder when inside it or beside it (`../models/m.txt`),
-                # else the whole path, without `..` (round 36 G). Not beside a folder at the top (`/data`).
-                folder = os.path.normpath(self.workdir or str(self.root))
-                parent = os.path.dirname(folder)
-                shown = os.path.normpath(path)
-                if parent != os.path.dirname(parent) and _inside(shown, parent):
-                    shown = os.path.relpath(shown, folder)
+                shown = self._shown(path)
                 if listed:
                     return f"it listed the folder {shown}, which {'is gone' if now is None else 'has other files'} since its outputs were cached"
                 return f"it {verb} {shown}, which {'is gone' if now is None else 'changed'} since its outputs were cached"
@@ -2232,6 +2232,8 @@ def _is_pickle(path: str) -> bool:
             name = name[: -len(compressed)]
             break
     return name.endswith(_PICKLE_SUFFIXES)
+
+
 #: The cache entry saying which of a step's values were other values of the run, held them or were held by them
 #: when it ran (``_alias_links``): taken from the cache, they are those objects again.
 _ALIASES_ENTRY = "\0nbpromote-aliases"
@@ -2247,18 +2249,13 @@ MAX_HELD_DEPTH = 6
 _OPAQUE_LIBRARIES = ("pandas", "numpy", "scipy", "polars", "pyarrow", "torch", "tensorflow")
 
 
-def _children(value: Any) -> Sequence[Any]:
-    """What a value holds directly: the items of a list, tuple or set and the values of a dict (of at most
-    MAX_WATCHED_ITEMS items), the array a NumPy view looks into, the attributes of an object of the notebook's
-    or a library's class (an estimator's parameters); not the insides of modules, classes, functions or the
-    objects of the array libraries (``_OPAQUE_LIBRARIES``)."""
-    return [child for _, child in _children_at(value)]
-
-
 def _children_at(value: Any) -> Sequence[tuple[tuple[str, Any], Any]]:
-    """``_children`` with where each is (``_follow`` goes there): ``("k", key)`` a dict's value, ``("i", n)`` a
-    list's or tuple's item, ``("a", name)`` an attribute, ``("b", None)`` a view's array, ``("o", None)`` a
-    groupby's frame; ``("s", None)`` a set's member, which no place names."""
+    """What a value holds directly, each with where it is (``_follow`` goes there): the items of a list or tuple
+    (``("i", n)``), a set's members (``("s", None)``, which no place names) and a dict's values (``("k", key)``),
+    of at most MAX_WATCHED_ITEMS items; the array a NumPy view looks into (``("b", None)``) and the frame a groupby
+    reads (``("o", None)``); the attributes of an object of the notebook's or a library's class, an estimator's
+    parameters (``("a", name)``); not the insides of modules, classes, functions or the objects of the array
+    libraries (``_OPAQUE_LIBRARIES``)."""
     if isinstance(value, (list, tuple)):
         return list(zip((("i", n) for n in range(len(value))), value)) if len(value) <= MAX_WATCHED_ITEMS else ()
     if isinstance(value, (set, frozenset)):
@@ -2287,60 +2284,42 @@ def _children_at(value: Any) -> Sequence[tuple[tuple[str, Any], Any]]:
     return found
 
 
-def _safe_children(value: Any) -> Sequence[Any]:
-    """``_children``, or none for a value whose attributes cannot be read without an error (a proxy, a lazy
-    object raising from ``__getattr__``): what cannot be searched is not watched."""
-    try:
-        return _children(value)
-    except Exception:  # noqa: BLE001 - any object's own code may run here
-        return ()
-
-
-def _held(value: Any) -> List[Any]:
-    """The objects a value holds, to MAX_HELD_DEPTH levels and at most MAX_WATCHED_ITEMS of them (``_children``):
-    what a step changing them through the value changes (``for d in combine: fill(d)``, ``fill(ds.train)``,
-    ``forest.fit`` drawing from the ``RandomState`` it was given)."""
-    found: List[Any] = []
+def _walk(value: Any) -> Iterator[tuple[Any, tuple]]:
+    """The objects a value holds, breadth first, each once with the place it is at (``_children_at`` steps from
+    ``value``): to MAX_HELD_DEPTH levels and at most MAX_WATCHED_ITEMS of them. A value whose attributes cannot be
+    read without an error (a proxy, a lazy object raising from ``__getattr__``) is not searched."""
+    count = 0
     seen = {id(value)}
-    level = [value]
-    for _ in range(MAX_HELD_DEPTH):
-        following: List[Any] = []
-        for parent in level:
-            for child in _safe_children(parent):
-                if id(child) in seen:
-                    continue
-                seen.add(id(child))
-                found.append(child)
-                following.append(child)
-                if len(found) >= MAX_WATCHED_ITEMS:
-                    return found
-        level = following
-    return found
-
-
-def _reached(value: Any) -> Dict[int, tuple]:
-    """The objects a value holds (as ``_held`` finds them), by id, each with the place it is at (``_children_at``
-    steps from ``value``), the nearest first."""
-    found: Dict[int, tuple] = {}
     level: List[tuple[Any, tuple]] = [(value, ())]
-    seen = {id(value)}
     for _ in range(MAX_HELD_DEPTH):
         following: List[tuple[Any, tuple]] = []
         for parent, path in level:
             try:
                 children = _children_at(parent)
-            except Exception:  # noqa: BLE001 - as _safe_children: what cannot be searched is not
+            except Exception:  # noqa: BLE001 - any object's own code may run here
                 continue
             for where, child in children:
                 if id(child) in seen:
                     continue
                 seen.add(id(child))
-                found[id(child)] = (*path, where)
-                following.append((child, found[id(child)]))
-                if len(found) >= MAX_WATCHED_ITEMS:
-                    return found
+                place = (*path, where)
+                yield child, place
+                following.append((child, place))
+                count += 1
+                if count >= MAX_WATCHED_ITEMS:
+                    return
         level = following
-    return found
+
+
+def _held(value: Any) -> List[Any]:
+    """The objects a value holds (``_walk``): what a step changing them through the value changes (``for d in
+    combine: fill(d)``, ``fill(ds.train)``, ``forest.fit`` drawing from the ``RandomState`` it was given)."""
+    return [child for child, _ in _walk(value)]
+
+
+def _reached(value: Any) -> Dict[int, tuple]:
+    """The objects a value holds (``_walk``), by id, each with the place it is at, the nearest first."""
+    return {id(child): place for child, place in _walk(value)}
 
 
 def _follow(value: Any, path: Sequence[tuple[str, Any]]) -> Any:
