@@ -503,7 +503,7 @@ function viewBase(tree: PyTree, node: PyNode): string | undefined {
 function frameBase(tree: PyTree, node: PyNode): { base: string; kind: FrameSelection } | undefined {
   const call = node.type === 'call' ? node : undefined;
   const fn = call?.children.find((c) => c.field === 'function');
-  const args = call?.children.find((c) => c.field === 'arguments')?.children.filter((c) => !['(', ')', ',', 'comment'].includes(c.type)) ?? [];
+  const args = call === undefined ? [] : argumentNodes(call);
   // `np.asarray(df["a"])`, `np.array(df, copy=False)` is rare: asarray only.
   if (fn !== undefined && /^(?:np|numpy)\.asarray$/.test(tree.text(fn)) && args.length === 1 && args[0] !== undefined) {
     const inner = frameOf(tree, args[0], true);
@@ -534,6 +534,11 @@ function frameBase(tree: PyTree, node: PyNode): { base: string; kind: FrameSelec
   return owner?.type === 'identifier' && ['iloc', 'loc'].includes(accessor) && index.some((i) => i.type === 'slice') ? { base: tree.text(owner), kind: 'rows' } : undefined;
 }
 
+/** A call's arguments, positional and keyword, without the brackets, commas and comments. */
+function argumentNodes(call: PyNode): PyNode[] {
+  return call.children.find((c) => c.field === 'arguments')?.children.filter((c) => !['(', ')', ',', 'comment'].includes(c.type)) ?? [];
+}
+
 /** Attributes of a frame or series that are no column of it. */
 const FRAME_ATTRIBUTES = new Set(['shape', 'columns', 'index', 'dtypes', 'dtype', 'size', 'ndim', 'empty', 'name', 'T', 'values', 'iloc', 'loc', 'at', 'iat', 'str', 'dt', 'cat', 'plot', 'attrs', 'axes', 'flags', 'style', 'sparse', 'array', 'hasnans', 'is_unique', 'nbytes']);
 
@@ -556,7 +561,7 @@ function frameOf(tree: PyTree, node: PyNode, whole = false): string | undefined 
     const owner = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'object') : undefined;
     const method = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'attribute') : undefined;
     if (owner?.type !== 'identifier' || method === undefined || tree.text(method) !== 'get') return undefined;
-    const args = node.children.find((c) => c.field === 'arguments')?.children.filter((c) => !['(', ')', ',', 'comment'].includes(c.type)) ?? [];
+    const args = argumentNodes(node);
     if (args.length === 1 && args[0]?.type === 'string') return tree.text(owner);
   }
   return undefined;

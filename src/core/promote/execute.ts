@@ -117,7 +117,7 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
 
 /** The start of the temporary folder's name; the process id follows, so a later run can tell a folder left over. */
 const EXECUTE_FOLDER = 'nbpromote-execute-';
-const EXECUTE_FOLDER_PID = /^nbpromote-execute-(\d+)-/;
+const EXECUTE_FOLDER_PID = new RegExp(`^${EXECUTE_FOLDER}(\\d+)-`);
 
 /**
  * Removes the temporary folders of `--execute` runs whose process is gone: one killed with SIGKILL never ran its

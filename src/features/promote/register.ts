@@ -3,11 +3,10 @@ import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { NbpromoteError } from '../../core/errors';
 import { lockOwner } from '../../core/promote/lockOwner';
-import { displayPath, findWorkspaceNotebooks } from '../../host/workspaceNotebooks';
-import { displayDir } from './shared';
 import { registerCommand } from '../../host/commands';
 import { CommandId } from '../../host/ids';
 import { promotionTarget } from '../../host/promotionTarget';
+import { displayPath, findWorkspaceNotebooks } from '../../host/workspaceNotebooks';
 import type { FeatureContext } from '../featureContext';
 import { checkNotebook } from './check';
 import { notebookUriFrom } from './notebookArg';
@@ -16,6 +15,7 @@ import { PreviewContentProvider } from './preview';
 import type { PromoteOptions } from './promote';
 import { PromoteCommand } from './promote';
 import { runPipeline, runTests } from './run';
+import { displayDir } from './shared';
 import type { SuggestStepsOptions } from './suggestSteps';
 import { suggestStepsCommand } from './suggestSteps';
 
@@ -44,7 +44,7 @@ export function registerPromoteCommands(context: FeatureContext): void {
       const uri = notebookUriFrom(notebook) ?? (await promotedNotebookToRun());
       if (uri === undefined) return { ran: false, reason: 'cancelled' };
       const target = promotionTarget(uri);
-      if ((await lockOwner(target.outDir, uri.fsPath)).kind !== 'same' || !existsSync(nodePath.join(target.outDir, 'tests'))) {
+      if (!(await promotedHere(uri)) || !existsSync(nodePath.join(target.outDir, 'tests'))) {
         const reason = `${displayPath(uri)} is not promoted in ${displayDir(target)}: promote it first, then run its tests.`;
         void vscode.window.showInformationMessage(reason, 'Promote Notebook').then((choice) => {
           if (choice === 'Promote Notebook') void vscode.commands.executeCommand(CommandId.PromoteNotebook, uri);
@@ -65,8 +65,8 @@ export function registerPromoteCommands(context: FeatureContext): void {
  */
 async function promotedNotebookToRun(): Promise<vscode.Uri | undefined> {
   const notebooks = await findWorkspaceNotebooks();
-  const owners = await Promise.all(notebooks.map(async (uri) => (await lockOwner(promotionTarget(uri).outDir, uri.fsPath)).kind));
-  const promoted = notebooks.filter((_, i) => owners[i] === 'same');
+  const here = await Promise.all(notebooks.map(promotedHere));
+  const promoted = notebooks.filter((_, i) => here[i]);
   if (promoted.length === 0) throw new NbpromoteError('usage', 'no notebook of this workspace is promoted yet: open one and promote it (Notebook Promoter: Promote Notebook), then run its pipeline');
   if (promoted.length === 1) return promoted[0];
   const picked = await vscode.window.showQuickPick(
@@ -74,6 +74,11 @@ async function promotedNotebookToRun(): Promise<vscode.Uri | undefined> {
     { title: 'Run Promoted Pipeline', placeHolder: 'The notebook whose pipeline to run' },
   );
   return picked?.uri;
+}
+
+/** The notebook's output root holds its own package (its nbpromote.lock names this notebook). */
+async function promotedHere(uri: vscode.Uri): Promise<boolean> {
+  return (await lockOwner(promotionTarget(uri).outDir, uri.fsPath)).kind === 'same';
 }
 
 /**

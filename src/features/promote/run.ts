@@ -154,7 +154,7 @@ async function runClaimed(log: Log, t: PromotionTarget, config: PipelineConfig, 
     return { ran: true, exitCode: result.code, status: 'cancelled' };
   }
   if (result.code === 0 && report !== undefined) {
-    const metrics = Object.entries(report.metrics ?? {}).map(([name, value]) => `${name} ${typeof value === 'number' ? formatMetric(value) : JSON.stringify(value)}`);
+    const metrics = metricWords(report);
     const done = `${config.package} ${config.version} ${report.status ?? 'finished'} in ${seconds} s${metrics.length > 0 ? `: ${metrics.join(', ')}` : ' (no metrics)'}`;
     // The runtime warns when the notebook was saved since its promotion: the run was of the promoted code; so
     // was it when the editor holds unsaved changes. Saved outputs alone change nothing: a dry run of the
@@ -230,6 +230,11 @@ async function otherNotebookOf(target: PromotionTarget, configNotebook: string):
   const base = target.folder?.uri.fsPath;
   const relative = base === undefined ? undefined : nodePath.relative(base, other);
   return relative === undefined || relative.startsWith('..') || nodePath.isAbsolute(relative) ? other : relative.split(nodePath.sep).join('/');
+}
+
+/** A run's metrics as a closing message lists them: `accuracy 0.9123`. */
+export function metricWords(report: RunnerReport | undefined): string[] {
+  return Object.entries(report?.metrics ?? {}).map(([name, value]) => `${name} ${typeof value === 'number' ? formatMetric(value) : JSON.stringify(value)}`);
 }
 
 /**

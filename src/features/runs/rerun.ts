@@ -17,7 +17,6 @@ import { formatProblem } from '../../core/contract/problem';
 import type { RunSummary } from '../../core/contract/runs';
 import { readPipelineConfig } from '../../core/pipeline/config';
 import type { Logger } from '../../core/util/logger';
-import { formatMetric } from '../../core/util/words';
 import { resolvePython } from '../../host/python';
 import { showUntrusted, untrustedReason } from '../../host/trust';
 import { paramArgument } from './format';
@@ -28,7 +27,7 @@ import { pipelineArgs, shownPipelineArgs } from '../../core/pipeline/command';
 import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
 import { parseRunnerReport } from '../../core/runs/runnerOutput';
 import { CommandId } from '../../host/ids';
-import { failedCellOf, importAdvice, runFailureMessage, runStoppable, showRunFailure, spawnFailure } from '../promote/run';
+import { failedCellOf, importAdvice, metricWords, runFailureMessage, runStoppable, showRunFailure, spawnFailure } from '../promote/run';
 import { commandLine } from '../../core/util/commandLine';
 
 export interface RerunResult {
@@ -124,7 +123,7 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
     void vscode.window.showInformationMessage(`The re-run of ${run.id} (${config.package}) was stopped.`);
   } else {
     // With its metrics, as a run says it (round 36 I).
-    const metrics = Object.entries(report?.metrics ?? {}).map(([name, value]) => `${name} ${typeof value === 'number' ? formatMetric(value) : JSON.stringify(value)}`);
+    const metrics = metricWords(report);
     const message = `${config.package} ran again with the parameters of ${run.id}${runId === undefined ? '' : `: run ${runId}`} ${status ?? 'finished'}${metrics.length > 0 ? `: ${metrics.join(', ')}` : ''}.`;
     void vscode.window.showInformationMessage(message);
   }
