@@ -162,6 +162,8 @@ interface UnitBuilder {
   readonly reported: Set<string>;
   /** Shared names the unit changes in place while still shared (see StepNode.changesShared). */
   readonly changesShared: string[];
+  /** Of changesShared, those a later step changes through the unit's name for them (see StepNode.copiesSharedForLater). */
+  readonly copiesSharedForLater: string[];
   /** Parameters the unit changes in place while still parameters (see StepNode.changesParameters). */
   readonly changesParameters: string[];
   /** Shared functions reading parameters or step values that the unit defines itself (see StepBoundFunction). */
@@ -667,6 +669,29 @@ class GraphBuilder {
     }
   }
 
+  /**
+   * A shared value changed in place while an earlier step holds it under another name (`cfg = CONFIG` in
+   * `pick`, `cfg['lr'] = LR` here): the copy that keeps every run starting from the shared value as the first
+   * cells left it must be made where that step took the other name, or the step's name would stand for the
+   * shared module's value and this step would change it, returning an untouched copy. That step copies the
+   * shared value and returns it with its own name for it, as one value; this step takes both from it.
+   */
+  private copySharedAtAlias(mutates: readonly NameSite[], unit: UnitBuilder): void {
+    for (const m of mutates) {
+      if (unit.local.has(m.name) || this.bindings.get(m.name)?.kind !== 'common') continue;
+      const holders = [...(this.aliases.get(m.name) ?? [])]
+        .map((name) => ({ name, binding: this.bindings.get(name) }))
+        .filter((h): h is { name: string; binding: Extract<Binding, { kind: 'step' }> } => h.binding?.kind === 'step' && h.binding.step !== unit.name)
+        .sort((a, b) => a.binding.site.cellIndex - b.binding.site.cellIndex || a.binding.site.line - b.binding.site.line);
+      const first = holders[0];
+      const holder = first === undefined ? undefined : this.units.get(first.binding.step);
+      if (first === undefined || holder === undefined) continue;
+      if (addOnce(holder.changesShared, m.name)) holder.copiesSharedForLater.push(m.name);
+      holder.local.add(m.name);
+      this.bindings.set(m.name, { kind: 'step', step: holder.name, site: first.binding.site });
+    }
+  }
+
   /** `name = target` (target undefined: `name = <anything else>`): name now stands for target's value, or its own. */
   private setAlias(name: string, target: string | undefined): void {
     const old = this.aliases.get(name);
@@ -962,6 +987,7 @@ class GraphBuilder {
     const direct = this.withAliases([...f.mutates, ...this.changedByCalls(f), ...drawn, ...(unit.kind === 'step' ? (f.declaresGlobal ?? []) : [])]);
     const held = this.withHeld(direct, f, unit);
     const mutates = [...held, ...this.noteChangedViews(held, f, unit, cell)].filter((m) => !this.sharedState.has(m.name));
+    if (unit.kind === 'step') this.copySharedAtAlias(mutates, unit);
     // A value changed through another name for it (`df = raw` earlier, `df["z"] = ...` here) is returned
     // by this step, so the step takes it too.
     // Not one the cell bound first (`table = pd.read_csv(...)` then `table["x"] = ...`: round 35 F).
@@ -1747,7 +1773,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], changesParameters: [], definesShared: [], parameterCode: [], mayKeep: new Map() };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], copiesSharedForLater: [], changesParameters: [], definesShared: [], parameterCode: [], mayKeep: new Map() };
   }
 
   /** Whether the package runs step `first` before `unit` because `unit` waits for it (`after:`, data, files), transitively. */
@@ -1974,7 +2000,7 @@ function toStepNode(u: UnitBuilder): StepNode {
   // them the other way round must not change the step's return value (a major version).
   const at = (name: string): SourceSite | undefined => u.outputSites.get(name);
   const outputs = [...u.outputs].sort((a, b) => (at(a)?.cellIndex ?? 0) - (at(b)?.cellIndex ?? 0) || (at(a)?.line ?? 0) - (at(b)?.line ?? 0));
-  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.alwaysRuns.length === 0 ? {} : { alwaysRuns: u.alwaysRuns.join('; ') }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }), ...(u.changesParameters.length === 0 ? {} : { changesParameters: u.changesParameters }), ...(u.parameterCode.length === 0 ? {} : { parameterCode: u.parameterCode }) };
+  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.alwaysRuns.length === 0 ? {} : { alwaysRuns: u.alwaysRuns.join('; ') }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }), ...(u.copiesSharedForLater.length === 0 ? {} : { copiesSharedForLater: u.copiesSharedForLater }), ...(u.changesParameters.length === 0 ? {} : { changesParameters: u.changesParameters }), ...(u.parameterCode.length === 0 ? {} : { parameterCode: u.parameterCode }) };
 }
 
 /** Dependency order; notebook order among steps that are free to go (Kahn's algorithm). Tags exclude cycles. */

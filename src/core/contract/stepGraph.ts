@@ -87,6 +87,11 @@ export interface StepNode extends CodeUnit {
    */
   readonly changesShared?: readonly string[];
   /**
+   * Of changesShared, those the step itself does not change: it gives one another name (`cfg = CONFIG`) and a
+   * later step changes it through that name, so the copy is made here, where the name is taken.
+   */
+  readonly copiesSharedForLater?: readonly string[];
+  /**
    * Parameters the step changes in place (`settings["n_rows"] = 150`, `cols.append("b")`): it changes a copy, so
    * the run's parameters, and the cache key they give, stay as pipeline.yaml or --param set them.
    */

@@ -743,7 +743,7 @@ class Generator {
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
-    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...sharedRebound.inFunction, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied), ...this.parameterCopies(changedParameters), ...this.sharedDefinitions(step, '..')]);
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...sharedRebound.inFunction, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied.filter((n) => !(step.copiesSharedForLater ?? []).includes(n))), ...this.sharedCopies(`step:${step.name}`, step.copiesSharedForLater ?? [], 'later'), ...this.parameterCopies(changedParameters), ...this.sharedDefinitions(step, '..')]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
@@ -849,12 +849,13 @@ class Generator {
    * The shared values a step changes in place, as copies: the notebook changed the one value the first cells
    * made, once; the package runs again and again (the tests do), and each run must start from that value.
    */
-  private sharedCopies(key: string, names: readonly string[]): string[] {
+  private sharedCopies(key: string, names: readonly string[], when: 'below' | 'later' = 'below'): string[] {
     if (names.length === 0) return [];
     const sorted = [...names].sort();
     const them = sorted.length === 1 ? 'it' : 'them';
+    const changed = when === 'below' ? 'changed in place below' : `a later step changes ${them} in place through this step's name for ${them}`;
     return [
-      [`from ..${this.input.sharedModule} import ${this.sharedImportItems(key, sorted).join(', ')}  # changed in place below: copied, so every run starts from ${them} as the first cells left ${them}`, ...sorted.map((n) => `${n} = _runtime.copied(${n})`)].join('\n'),
+      [`from ..${this.input.sharedModule} import ${this.sharedImportItems(key, sorted).join(', ')}  # ${changed}: copied, so every run starts from ${them} as the first cells left ${them}`, ...sorted.map((n) => `${n} = _runtime.copied(${n})`)].join('\n'),
     ];
   }
 

@@ -112,3 +112,33 @@ describe('planPromotion: a shared list a shared helper appends to (FEATURES.appe
     }
   });
 });
+
+describe('planPromotion: a shared dict one step names again (cfg = CONFIG) and a later step changes through that name', function () {
+  this.timeout(120_000);
+  const cells: readonly TestCell[] = [
+    { tags: ['parameters'], source: 'LR = 0.1' },
+    { tags: ['functions'], source: "CONFIG = {'lr': 0.01, 'epochs': 3}" },
+    { tags: ['step:pick'], source: 'cfg = CONFIG\nbefore = CONFIG["lr"]' },
+    { tags: ['step:tune'], source: "cfg['lr'] = LR" },
+    { tags: ['step:report'], source: "lr_used = CONFIG['lr'] * CONFIG['epochs'] + before" },
+    { tags: ['metrics'], source: 'score = lr_used' },
+  ];
+
+  it('the step taking the name copies the shared value: every run, fresh, cached or with --param, gives the notebook\'s number', async function () {
+    const { dir, out } = await promoteCells(cells, 'shared-alias');
+    try {
+      const pick = readFileSync(join(out, 'src/nb/steps/pick.py'), 'utf8');
+      assert.match(pick, /from \.\.common import CONFIG {2}# a later step changes it in place through this step's name for it: copied[^\n]*\n {4}CONFIG = _runtime\.copied\(CONFIG\)\n/);
+      assert.doesNotMatch(readFileSync(join(out, 'src/nb/steps/tune.py'), 'utf8'), /_runtime\.copied/);
+      if (!hasPython()) this.skip();
+      const expected = notebookValue(cells, 'score');
+      const runs = [runPipeline(out), runPipeline(out), runPipeline(out, '--param', 'LR=0.2'), runPipeline(out)];
+      assert.deepEqual(runs.map((r) => r.metrics['score']), [expected, expected, notebookValue(cells.map((c) => ({ source: c.source.replace('LR = 0.1', 'LR = 0.2') })), 'score'), expected]);
+      assert.deepEqual(runs[1]!.steps.map((s) => s.status), ['cached', 'cached', 'cached']);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
