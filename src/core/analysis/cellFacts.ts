@@ -379,6 +379,8 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], records?:
         const noCopy = args?.children.some((a) => a.type === 'keyword_argument' && /^copy\s*=\s*False$/.test(tree.text(a))) === true;
         if (called !== 'nan_to_num' || noCopy) changesFirst(tree, args, out);
       }
+      // `np.add.at(counts, idx, 1)`: a ufunc's `at` adds into its first argument, unbuffered.
+      if (called === 'at' && object?.type === 'attribute' && /^(?:np|numpy)\.\w+$/.test(tree.text(object))) changesFirst(tree, args, out);
       if (object?.type === 'identifier') receive(tree, object, records);
       // `tracker.log(x)`: a call of `.log` with tracker as its first argument, for a notebook class whose
       // `log` changes `self` (see factsOf).
@@ -393,6 +395,8 @@ function collectMutations(tree: PyTree, node: PyNode, out: NameSite[], records?:
       const key = arg.children.find((c) => c.field === 'name');
       const value = arg.children.find((c) => c.field === 'value');
       if (key !== undefined && tree.text(key) === 'out' && value?.type === 'identifier') push(tree, value, out);
+      // `np.copyto(dst=X, src=K)`: the destination by its keyword.
+      if (key !== undefined && tree.text(key) === 'dst' && value?.type === 'identifier' && fn?.type === 'attribute' && /^(?:np|numpy)\.copyto$/.test(tree.text(fn))) push(tree, value, out);
       // `train_test_split(..., random_state=rng)`: the call draws from rng, as `rng.normal()` does.
       if (key !== undefined && tree.text(key) === 'random_state' && value?.type === 'identifier') receive(tree, value, records);
     }
@@ -488,7 +492,11 @@ function viewBase(tree: PyTree, node: PyNode): string | undefined {
     const fn = node.children.find((c) => c.field === 'function');
     const object = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'object') : undefined;
     const method = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'attribute') : undefined;
-    return object?.type === 'identifier' && method !== undefined && VIEW_METHODS.has(tree.text(method)) ? tree.text(object) : undefined;
+    if (object?.type !== 'identifier' || method === undefined) return undefined;
+    if (VIEW_METHODS.has(tree.text(method))) return tree.text(object);
+    // `X.astype(np.float64, copy=False)`: the array itself when it has that type already.
+    const noCopy = argumentNodes(node).some((a) => a.type === 'keyword_argument' && /^copy\s*=\s*False$/.test(tree.text(a)));
+    return tree.text(method) === 'astype' && noCopy ? tree.text(object) : undefined;
   }
   return undefined;
 }
@@ -561,8 +569,9 @@ function frameOf(tree: PyTree, node: PyNode, whole = false): string | undefined 
     const owner = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'object') : undefined;
     const method = fn?.type === 'attribute' ? fn.children.find((c) => c.field === 'attribute') : undefined;
     if (owner?.type !== 'identifier' || method === undefined || tree.text(method) !== 'get') return undefined;
+    // `df.get("income", default)`: the column when there is one.
     const args = argumentNodes(node);
-    if (args.length === 1 && args[0]?.type === 'string') return tree.text(owner);
+    if ((args.length === 1 || args.length === 2) && args[0]?.type === 'string') return tree.text(owner);
   }
   return undefined;
 }

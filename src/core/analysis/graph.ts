@@ -2192,12 +2192,12 @@ function unpicklableKind(valueText: string): string | undefined {
 
 /**
  * Whether `name = <valueText>` binds the name to a view of its old value (`X[:, :2]`, `X.values`, `X.T`,
- * `X.reshape(-1)`, `np.asarray(X)`): memory shared still. A copy or a new value (`X.copy()`, `X.astype(...)`,
+ * `X.reshape(-1)`, `np.asarray(X)`, `X.astype(t, copy=False)`): memory shared still. A copy or a new value (`X.copy()`, `X.astype(...)`,
  * `X * 2`, `np.array(X)`) is not.
  */
 function viewOfItself(name: string, valueText: string): boolean {
   const own = escapeRegExp(name);
-  return new RegExp(`^\\s*(?:${own}\\s*(?:\\[|\\.(?:values|T|iloc|loc|at|iat)\\b|\\.(?:reshape|ravel|view|squeeze|transpose|swapaxes)\\s*\\(|\\.to_numpy\\(\\s*\\))|(?:np|numpy)\\.(?:asarray|ravel|reshape|squeeze)\\(\\s*${own}\\b)`).test(valueText);
+  return new RegExp(`^\\s*(?:${own}\\s*(?:\\[|\\.(?:values|T|iloc|loc|at|iat)\\b|\\.(?:reshape|ravel|view|squeeze|transpose|swapaxes)\\s*\\(|\\.to_numpy\\(\\s*\\)|\\.astype\\([^)]*\\bcopy\\s*=\\s*False\\b)|(?:np|numpy)\\.(?:asarray|ravel|reshape|squeeze)\\(\\s*${own}\\b)`).test(valueText);
 }
 
 /** Line magics that define names the analysis cannot see: `%run file.py`, `%store -r x`, `%load file`, `%pylab`, `%macro`. */

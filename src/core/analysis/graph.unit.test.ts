@@ -254,6 +254,11 @@ describe('buildStepGraph', () => {
       ['data = load()\nX = data.get("income")', 'X.fillna(K, inplace=True)'],
       ['data = load()\nX = data["income"].values', 'np.nan_to_num(X, copy=False, nan=K)'],
       ['data = make()\nX = data[:, :2]', 'np.copyto(X, K)'],
+      // Round 37 J: other spellings of the same.
+      ['data = load()\nX = data.get("income", None)', 'X.fillna(K, inplace=True)'],
+      ['data = make()\nX = data[:, :2]', 'np.copyto(dst=X, src=K)'],
+      ['data = make()\nX = data[:, :2]', 'np.add.at(X, 0, K)'],
+      ['data = make()\nX = data.astype(float, copy=False)', 'X *= K'],
     ]) {
       const g = graphOf([
         [['parameters'], 'K = 1.0'],
@@ -275,6 +280,7 @@ describe('buildStepGraph', () => {
       ['data = load()\nX = data.values', "X = X.astype('float32')\nX *= K", false],
       ['data = load()\nX = data["income"]', 'X = X * 2\nX.fillna(K, inplace=True)', false],
       ['data = make()\nX = data[:, :3]', 'X = X[:, :2]\nX *= K', true],
+      ['data = make()\nX = data[:, :3]', "X = X.astype('float64', copy=False)\nX *= K", true],
     ] as const) {
       const g = graphOf([[['parameters'], 'K = 1.0'], [['step:load'], made], [['step:center'], change], [['metrics'], 'total = data.sum()']]);
       assert.deepEqual(g.problems.some((p) => p.code === 'shared-memory-changed'), flagged, change);
