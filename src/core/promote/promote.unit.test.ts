@@ -511,7 +511,17 @@ describe('re-promotion', function () {
       assert.ok(outcome.metricsProbe?.names.includes('scores'), `${shown}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
     }
     // Reached into in f-strings only (round 36 G: `{-ms.fun:.4f}` made every number of scipy's result a metric).
-    for (const [source, read] of [['print(f"top: {scores[3]:.3f}")', true], ['print(f"best: {-scores.get(3):.3f}")', true], ['print(f"{scores}")', false]] as const) {
+    // Round 37 J: an argument of a call in the field, and a negation, are read too.
+    for (const [source, read] of [
+      ['print(f"top: {scores[3]:.3f}")', true],
+      ['print(f"best: {-scores.get(3):.3f}")', true],
+      ['print(f"best k: {min(scores, key=lambda k: -scores[k])}")', true],
+      ['print(f"n: {len(scores)}")', true],
+      ['print(f"{-scores}")', true],
+      ['print(f"{scores}")', false],
+      ['print(f"{ scores !r}")', false],
+      ['print(f"all: {scores}, n: {len(scores)}")', false],
+    ] as const) {
       const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source }], { dryRun: true });
       assert.equal(outcome.metricsProbe?.names.includes('scores'), !read, `${source}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
     }

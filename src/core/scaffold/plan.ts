@@ -1737,6 +1737,19 @@ function readOnly(code: string, at: number, length: number): boolean {
   return false;
 }
 
+/**
+ * Whether the name at `at`, in an f-string's field, is read there rather than shown: an argument of a call
+ * opened in the field before it (`{min(folds, key=lambda k: -folds[k])}`), or negated (`{-x}`).
+ */
+function readInField(text: string, at: number): boolean {
+  const open = text.lastIndexOf('{', at);
+  if (open < 0 || text.lastIndexOf('}', at) > open) return false;
+  const before = text.slice(open + 1, at);
+  let depth = 0;
+  for (const ch of before) depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+  return depth > 0 || /^\s*-\s*$/.test(before);
+}
+
 /** The parameters the metrics cells read as the parameters give them (no step sets them again): no metrics. */
 export function parametersReadByMetrics(graph: StepGraph): Set<string> {
   return new Set(graph.edges.filter((e) => e.to === 'metrics' && e.from === 'parameters').map((e) => e.name));
@@ -1759,10 +1772,12 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   const onlyRead = (name: string): boolean => {
     const uses = usesIn(name);
     // Read in f-strings only (blanked above): `{auc:.4f}` shows it; `{-res.fun:.4f}`, `{scores["f1"]}` read it
-    // (round 36 G: every number of scipy's OptimizeResult became a metric).
+    // (round 36 G: every number of scipy's OptimizeResult became a metric), and so do an argument of a call in
+    // the field (`{min(folds, key=...)}`, `{len(rows)}`) and a negation (`{-x}`: the notebook showed -3, not 3)
+    // (round 37 J).
     if (uses.length === 0) {
       const inFields = usesIn(name, raw);
-      return inFields.length > 0 && inFields.every((at) => /^\s*[.[]/.test(raw.slice(at + name.length)));
+      return inFields.length > 0 && inFields.every((at) => /^\s*[.[]/.test(raw.slice(at + name.length)) || readInField(raw, at));
     }
     return uses.every((at) => readOnly(code, at, name.length));
   };
