@@ -32,6 +32,41 @@ export function holdsOnlyImports(code: string): boolean {
 }
 
 /**
+ * True when the code is what a notebook's first cells hold before any work: imports, constants (`N_FOLDS = 5`,
+ * `CAT_COLS = [...]`: upper-case names only), functions or classes (`def rmsle(...)`, with decorators and
+ * bodies) and Kaggle's loop printing the input files, with at least one of them. A lower-case assignment or any other statement is work.
+ */
+export function holdsOnlyPreamble(code: string): boolean {
+  let sawDefinition = false;
+  let depth = 0;
+  let continued = false;
+  let inBody: 'definition' | 'listing' | undefined;
+  for (const line of code.split(/\r\n|\n|\r/)) {
+    const text = stripComment(line);
+    if (depth > 0 || continued) {
+      ({ depth, continued } = followBrackets(text, depth));
+      continue;
+    }
+    if (text.trim() === '') continue;
+    if (/^\s/.test(text)) {
+      if (inBody === undefined || (inBody === 'listing' && !/^\s+(?:for\s.*:\s*$|print\()/.test(text))) return false;
+      ({ depth, continued } = followBrackets(text, depth));
+      continue;
+    }
+    if (text.includes(';')) return false;
+    const definition = /^(?:@|(?:async\s+)?def\s|class\s)/.test(text);
+    const constant = /^[A-Z][A-Z0-9_]*\s*(?::[^=]+)?=(?!=)/.test(text);
+    // Kaggle's template: `for dirname, _, filenames in os.walk('/kaggle/input'):` printing every file.
+    const listing = /^for\s.*\bin\s+os\.walk\(.*:\s*$/.test(text);
+    if (!definition && !constant && !listing && !IMPORT_START.test(text)) return false;
+    sawDefinition ||= definition || constant || listing;
+    inBody = definition ? 'definition' : listing ? 'listing' : undefined;
+    ({ depth, continued } = followBrackets(text, depth));
+  }
+  return sawDefinition && depth === 0 && !continued;
+}
+
+/**
  * True when the code holds an assertion: a line starting with `assert`, or a call of fastcore.test's
  * `test(...)` / `test_eq(...)` / `test_*(...)`.
  */
@@ -54,8 +89,8 @@ function stripComment(line: string): string {
 function followBrackets(text: string, depth: number): { depth: number; continued: boolean } {
   let next = depth;
   for (const ch of text) {
-    if (ch === '(') next++;
-    else if (ch === ')') next = Math.max(0, next - 1);
+    if (ch === '(' || ch === '[' || ch === '{') next++;
+    else if (ch === ')' || ch === ']' || ch === '}') next = Math.max(0, next - 1);
   }
   return { depth: next, continued: text.trimEnd().endsWith('\\') };
 }

@@ -13,6 +13,8 @@
  *   the same heading gets the suggestion): an imports cell is not a step.
  * - A cell that already carries one of our tags or directives (any role) is left alone and uses up the
  *   heading, as is a cell that a convention's rule gave a role (nbdev cells without `#| export`).
+ * - Before any step, a cell of only upper-case constants and helper functions (and imports) is passed over too:
+ *   under a notebook's title (`# House prices`) it is the preamble every step shares, not a step of its own.
  * - A setup heading before any step (`## Imports`, `# Setup`, `## Configuration`, `## Parameters`) names the
  *   notebook's preamble, not a step: its cells stay the shared code. After a step, such a heading is a step as
  *   any other (its cells would otherwise join the step above).
@@ -28,7 +30,7 @@
 import type { Notebook } from '../contract/notebook';
 import type { CellRoles, TagResult } from '../contract/roles';
 import { MAX_NAME_LENGTH, stepNameIssue, suggestIdentifier } from './names';
-import { holdsOnlyImports } from './pythonText';
+import { holdsOnlyImports, holdsOnlyPreamble } from './pythonText';
 
 export interface StepSuggestion {
   /** The code cell to tag `step:<name>` (0-based). */
@@ -99,6 +101,8 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
       continue;
     }
     if (!doesWork(cell.source)) continue;
+    // Before any step, a cell of constants and helper functions (under a notebook's title) is its preamble.
+    if (suggestions.length === 0 && taken.size === 0 && holdsOnlyPreamble(workLines(cell.source))) continue;
     const name = pending.metrics && !hasMetrics ? METRICS_SUGGESTION : uniqueName(stepNameFromHeading(pending.heading) ?? `step_${suggestions.length + 1}`, taken);
     if (name === METRICS_SUGGESTION) hasMetrics = true;
     else taken.add(name);
@@ -221,11 +225,16 @@ function plainHeading(text: string): string {
 
 /** True for code that does something: not only imports, comments, magics and blank lines. */
 function doesWork(source: string): boolean {
-  const code = source
+  const code = workLines(source);
+  return code.trim() !== '' && !holdsOnlyImports(code);
+}
+
+/** A cell's code without comment, magic, shell and session-setting lines. */
+function workLines(source: string): string {
+  return source
     .split(/\r\n|\n|\r/)
     .filter((line) => !/^\s*(#|%|!|$)/.test(line) && !SETTING.test(line))
     .join('\n');
-  return code.trim() !== '' && !holdsOnlyImports(code);
 }
 
 /** A line that only sets how the session behaves (display options, warnings, plot style, seeds, sys.path). */

@@ -62,6 +62,22 @@ describe('suggestSteps', () => {
     ]);
   });
 
+  // Round 37 K: a Kaggle notebook's title section (imports, constants, helpers) became one step returning them all.
+  it("passes over a first section's cells of constants and helper functions: the notebook's preamble", () => {
+    const constants = 'N_FOLDS = 5\nSEED = 42  # fixed\nLR: float = 0.05\nCAT_COLS = [\n    "a",\n    "b",\n]';
+    const helpers = '@njit\ndef rmsle(y, p):\n    """Root mean squared log error."""\n    return ((y - p) ** 2).mean() ** 0.5\n\nclass Box:\n    size = 1';
+    const kaggle = "import numpy as np # linear algebra\nimport os\nimport warnings\nwarnings.filterwarnings('ignore')\n\nfor dirname, _, filenames in os.walk('/kaggle/input'):\n    for filename in filenames:\n        print(os.path.join(dirname, filename))";
+    assert.deepEqual(suggest([md('# House prices'), kaggle, constants, helpers, md('## Load'), 'df = load()', md('## Train'), 'm = fit(df)']), [
+      { cell: 5, name: 'load', heading: 'Load' },
+      { cell: 7, name: 'train', heading: 'Train' },
+    ]);
+    // Work among them (a lower-case value, a call) is a step; after a step, such a cell is one too.
+    for (const work of ['N_FOLDS = 5\ndf = load()', 'def f():\n    return 1\nf()', 'SEED = 1; x = 2', "for d, _, fs in os.walk('data'):\n    rows += len(fs)"]) {
+      assert.deepEqual(suggest([md('# Title'), work, md('## Next'), 'y = 1']).map((s) => s.cell), [1, 3], work);
+    }
+    assert.deepEqual(suggest([md('# Load'), 'x = load()', md('## Helpers'), helpers]).map((s) => s.name), ['load', 'helpers']);
+  });
+
   it('suggests the metrics role (tag metrics) for the first code cell under a heading naming the metrics, once', () => {
     const cells = [md('## Load'), 'rows = [1, 2]', md('## 5. Metrics'), 'total = sum(rows)', md('## Model metrics'), 'mean = total / 2'];
     assert.deepEqual(suggest(cells), [
