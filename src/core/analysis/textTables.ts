@@ -22,6 +22,12 @@ export interface PrintedTextTable {
 /** Calls whose value is a table (a DataFrame): a name assigned from one holds a table. */
 const TABLE_MAKERS = /(?:\bDataFrame|\bpd\.concat|\bread_(?:csv|parquet|excel|json|sql|table|feather|pickle)|\.describe|\.groupby|\bpivot_table|\bcrosstab|\.to_frame|\.value_counts|\.corr|\.agg|\.aggregate)\s*\(|\.cv_results_\b/;
 
+/**
+ * A value that is one number however it was made (`sum(pd.read_csv(f)["v"].sum() for f in files)`,
+ * `len(df.groupby("k"))`, `pd.read_csv(p)["a"].mean()`, `.item()`): the table makers inside it give no table.
+ */
+const SCALAR_VALUE = /^\s*(?:(?:sum|len|float|int|round|max|min|abs|bool|(?:np|numpy|math|statistics)\.\w+)\s*\(|(?!.*\.groupby\().*\]\s*\.(?:sum|mean|median|std|var|max|min|count|nunique|prod|idxmax|idxmin)\(\s*\)\s*$|.*\.item\(\s*\)\s*$|.*\.shape\[\s*\d\s*\]\s*$)/s;
+
 /** Names people give tables (`df`, `test_df`, `df_scores`, `cv_table`, `frame`). */
 const TABLE_NAME = /^(?:df|frame|.*_df|df_.*|.*tables?.*|.*_frame)$/i;
 
@@ -60,7 +66,7 @@ function printedTable(text: string, assigned: (name: string) => readonly string[
   const methods = [...(m[2] ?? '').matchAll(/\.([A-Za-z_]\w*)(\()?/g)].map((x) => ({ name: x[1] ?? '', call: x[2] !== undefined }));
   if (!methods.every((x) => TABLE_METHODS.test(x.name))) return undefined;
   const describes = methods.some((x) => x.name === 'describe');
-  const isTable = describes || TABLE_NAME.test(name) || assigned(name).some((v) => TABLE_MAKERS.test(v));
+  const isTable = describes || TABLE_NAME.test(name) || assigned(name).some((v) => TABLE_MAKERS.test(v) && !SCALAR_VALUE.test(v));
   if (!isTable) return undefined;
   // Show the table itself: `cv_table` of `cv_table.to_string()`, `df.describe()` as it is.
   const shown = text.replace(/\.(?:to_string|to_markdown)\([^()]*\)$/, '');

@@ -36,3 +36,19 @@ describe('printedTextTables', () => {
     assert.deepEqual(printedTextTables(source, none), []);
   });
 });
+
+// Round 37 K: `t_rglob = sum(pd.read_csv(f)['v'].sum() for f in ...)`, an int, was called a table.
+describe('printedTextTables: a number made with table makers inside it', () => {
+  it('is no table; a frame made by one still is', () => {
+    const values: Record<string, string> = {
+      total: "sum(pd.read_csv(f)['v'].sum() for f in files)",
+      groups: 'len(df.groupby("k"))',
+      mean_a: 'pd.read_csv("a.csv")["a"].mean()',
+      n_rows: 'pd.read_csv("a.csv").shape[0]',
+      top: 'np.max(pd.read_csv("a.csv").values)',
+      summary: 'pd.read_csv("a.csv").groupby("k").mean()',
+    };
+    const source = Object.keys(values).map((name) => `print(${name})`).join('\n');
+    assert.deepEqual(printedTextTables(source, (name) => (values[name] === undefined ? [] : [values[name]])).map((t) => t.text), ['summary']);
+  });
+});
