@@ -2999,6 +2999,14 @@ def test_a_key_summary_names_the_file_a_parameter_names_and_no_file_for_other_pa
     assert list(summary) == ["parameter n", "parameter path", "the file parameter path names"]
 
 
+def test_a_key_summary_names_a_folder_a_file_parameter_names_once(tmp_path, monkeypatch):
+    # Round 37 K: "cache and the file parameter CACHE_DIR names changed" named the one folder twice.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cache").mkdir()
+    parts = [("literal-file", f"{tmp_path / 'cache'}=dir:1"), ("literal-file", "other.csv=2"), ("parameter", 'CACHE_DIR="cache"'), ("file", "dir:1")]
+    assert list(runtime._key_summary(parts)) == ["other.csv", "parameter CACHE_DIR", "the file parameter CACHE_DIR names"]
+
+
 class _Search:
     """Holds what it found, as GridSearchCV holds ``best_estimator_``."""
 

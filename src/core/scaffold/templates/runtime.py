@@ -2739,6 +2739,16 @@ def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
     X_train``, ``data/raw.csv``), each with a short hash of its value: what ``_changed_key`` compares."""
     summary: dict[str, str] = {}
     parameter = ""
+    # The files and folders file parameters name: a literal naming one of them too (`CACHE_DIR = "cache"`) is
+    # that parameter's, not a second part in the words (round 37 K: "cache and the file parameter CACHE_DIR
+    # names changed").
+    named_by_parameters = set()
+    for (label, text), (next_label, next_text) in zip(parts, parts[1:]):
+        if label == "parameter" and next_label == "file" and next_text:
+            with contextlib.suppress(ValueError, TypeError, OSError):
+                value = json.loads(text.split("=", 1)[1])
+                if isinstance(value, str):
+                    named_by_parameters.add(os.path.realpath(value))
     for label, text in parts:
         if label == "parameter":
             parameter = text.split("=", 1)[0]
@@ -2751,6 +2761,8 @@ def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
             words = f"input {text.split('=', 1)[0]}"
         elif label in ("literal-file", "import-read"):
             path = text.rsplit("=", 1)[0]
+            if label == "literal-file" and os.path.realpath(path) in named_by_parameters:
+                continue
             # From the folder the step runs in, as the notebook's relative paths are (`../data`), when near.
             near = os.path.relpath(path) if os.path.isabs(path) else path
             words = path if near.startswith(os.path.join("..", "..")) else near
