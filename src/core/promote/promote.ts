@@ -783,7 +783,10 @@ function withInferredSteps(inspection: Inspection): Inspection {
   const inferred: Problem[] = suggestions.map((s) => ({
     severity: 'info',
     code: 'step-inferred',
-    message: `${s.name === METRICS_SUGGESTION ? 'the metrics' : `step ${s.name}`} inferred from the heading "${s.heading}" (cell ${s.headingCellIndex + 1}); tag the cell ${suggestionTag(s.name)} to keep it`,
+    message:
+      s.lastPrints === true
+        ? `the metrics inferred from the notebook's last code cell, which only prints or shows values; tag the cell ${suggestionTag(s.name)} to keep it`
+        : `${s.name === METRICS_SUGGESTION ? 'the metrics' : `step ${s.name}`} inferred from the heading "${s.heading}" (cell ${s.headingCellIndex + 1}); tag the cell ${suggestionTag(s.name)} to keep it`,
     file: notebook.path,
     cellIndex: s.cellIndex,
     ...(s.cellId === undefined ? {} : { cellId: s.cellId }),

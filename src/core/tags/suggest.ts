@@ -21,7 +21,8 @@
  * - A heading that names the metrics (`## Metrics`, `## 5. Evaluation metrics`), when no cell has the metrics role
  *   yet, suggests that role for its first code cell (the tag `metrics`; {@link METRICS_SUGGESTION} as the name)
  *   rather than a step: `metrics` is no step name. So does the last section, after a step, when its heading says
- *   results (`## Results`, `## Evaluation`, `## Summary`) and nothing else gives the metrics.
+ *   results (`## Results`, `## Evaluation`, `## Summary`) and nothing else gives the metrics; failing both, the
+ *   notebook's last code cell when it only prints or shows values (a Kaggle notebook's `print(f"CV: {cv:.4f}")`).
  * - Names: inline markdown and a leading section number are dropped (`## 2. Clean *outliers*` →
  *   `clean_outliers`), then the articles a, an, the, then at most four words are kept, lowercased, made an
  *   identifier with {@link suggestIdentifier}. A name taken by an existing step or an earlier suggestion gets
@@ -46,6 +47,8 @@ export interface StepSuggestion {
   readonly level: 1 | 2 | 3;
   /** The markdown cell holding the heading (0-based). */
   readonly headingCellIndex: number;
+  /** The metrics role for the notebook's last code cell, which only prints or shows values (not its heading's). */
+  readonly lastPrints?: true;
 }
 
 export interface Heading {
@@ -79,11 +82,13 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   let lastResults = false;
   let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean; results: boolean } | undefined;
   let hasMetrics = roles.cells.some((c) => c.roles.includes('metrics'));
+  let current: { heading: string; level: 1 | 2 | 3; cellIndex: number } | undefined;
   for (const cell of notebook.cells) {
     if (cell.kind === 'markdown') {
       for (const heading of markdownHeadings(cell.source)) {
         if (heading.level > 3) continue;
         const text = plainHeading(heading.text);
+        current = { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index };
         // Before the first step, `## Imports` is the preamble's heading: its cells are no step.
         const words = text.replace(SECTION_NUMBER, '').trim().toLowerCase();
         const preamble = suggestions.length === 0 && taken.size === 0 && PREAMBLE_HEADING.test(words);
@@ -122,6 +127,16 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const last = suggestions[suggestions.length - 1];
   if (!hasMetrics && last !== undefined && suggestions.length + roles.steps.length > 1 && lastResults) {
     suggestions[suggestions.length - 1] = { ...last, name: METRICS_SUGGESTION };
+    hasMetrics = true;
+  }
+  // Still none: the notebook's last code cell, below the last step's first cell, when it only prints or shows
+  // values (`print(f"CV RMSLE: {np.mean(scores):.5f}")`) shows the results, as a metrics cell does (round 37 K:
+  // it joined the submission step and the run recorded no metric).
+  const lastCode = [...notebook.cells].reverse().find((c) => c.kind === 'code' && workLines(c.source).trim() !== '');
+  const lastRoles = lastCode === undefined ? undefined : byIndex.get(lastCode.index);
+  const ownRole = lastRoles !== undefined && !impliedSkip(lastRoles) && (lastRoles.sources.length > 0 || lastRoles.roles.length > 0);
+  if (!hasMetrics && lastCode !== undefined && last !== undefined && current !== undefined && lastCode.index > last.cellIndex && !ownRole && onlyShows(lastCode.source)) {
+    suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: current.heading, level: current.level, headingCellIndex: current.cellIndex, lastPrints: true });
   }
   return suggestions;
 }
@@ -227,6 +242,21 @@ function plainHeading(text: string): string {
 function doesWork(source: string): boolean {
   const code = workLines(source);
   return code.trim() !== '' && !holdsOnlyImports(code);
+}
+
+/** True for code whose every statement prints or shows a value (`print(...)`, `display(...)`), on one line or more. */
+function onlyShows(source: string): boolean {
+  const lines = workLines(source).split('\n');
+  let depth = 0;
+  let statements = 0;
+  for (const line of lines) {
+    if (depth === 0) {
+      if (!/^(?:print|display|pprint)\s*\(/.test(line)) return false;
+      statements++;
+    }
+    for (const ch of line.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""')) depth += ch === '(' || ch === '[' || ch === '{' ? 1 : ch === ')' || ch === ']' || ch === '}' ? -1 : 0;
+  }
+  return statements > 0 && depth === 0;
 }
 
 /** A cell's code without comment, magic, shell and session-setting lines. */

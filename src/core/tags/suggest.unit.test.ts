@@ -91,6 +91,18 @@ describe('suggestSteps', () => {
     assert.deepEqual(suggest([md('## Load'), 'rows = [1, 2]', md('## Metrics'), 'total = sum(rows)', { tags: ['metrics'], source: 'print(total)' }]).map((s) => s.name), ['load', 'metrics_step']);
   });
 
+  // Round 37 K: a Kaggle notebook's closing prints joined the submission step, and the run recorded no metric.
+  it("suggests the metrics role for the notebook's last code cell when it only prints or shows values, when nothing else gives the metrics", () => {
+    const prints = "print(f'CV RMSLE: {np.mean(scores):.5f} +/- {np.std(scores):.5f}')\nprint(\n    'rows:', len(df),\n)\ndisplay(df.head())";
+    const cells = [md('## Data'), 'df = load()', md('## Submission'), 'sub = make(df)\nsub.to_csv("s.csv")', prints];
+    const notebook = makeNotebook(cells);
+    const found = suggestSteps(notebook, readRoles(notebook));
+    assert.deepEqual(found.map((s) => [s.cellIndex, s.name, s.lastPrints]), [[1, 'data', undefined], [3, 'submission', undefined], [4, 'metrics', true]]);
+    for (const other of ['print(total)\ntotal += 1', 'x = 1', '# a comment only']) assert.deepEqual(suggest([...cells.slice(0, 4), other]).map((s) => s.name), ['data', 'submission'], other);
+    assert.deepEqual(suggest([...cells, md('## Metrics'), 'print(1)']).map((s) => s.name), ['data', 'submission', 'metrics']);
+    assert.deepEqual(suggest([...cells.slice(0, 4), { source: prints, tags: ['skip'] }]).map((s) => s.name), ['data', 'submission']);
+  });
+
   it('suggests the metrics role for a last section headed Results, Evaluation or Summary after a step, when nothing else gives the metrics', () => {
     for (const heading of ['Results', '6. Evaluation', 'Summary', 'Final results']) {
       assert.deepEqual(suggest([md('## Load'), 'rows = [1, 2]', md(`## ${heading}`), 'pd.DataFrame({"total": [sum(rows)]})']).map((s) => s.name), ['load', 'metrics'], heading);
