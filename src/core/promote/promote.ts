@@ -468,6 +468,26 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       ...(unseededDraws.length === 0 ? {} : { unseededDraws }),
     });
   };
+  // The lock names the notebook it was promoted from: another notebook that is still there owns this folder
+  // (promoting over it would delete its steps); one that is gone, with this package name, moved here.
+  const lockNotebook = old === undefined ? undefined : await lockNotebookState(physicalOut, old.notebook.path, notebookPath);
+  // The lock's notebook as the user names notebooks: from the folder they work in.
+  const lockNotebookShown = old === undefined ? '' : toPosix(relative(request.cwd, resolve(physicalOut, ...old.notebook.path.split('/')))) || old.notebook.path;
+  if (old !== undefined && lockNotebook === 'other') {
+    const message = `${LOCK_FILE_NAME} in ${outDir} holds the package ${old.package} of another notebook, ${lockNotebookShown}, which is still there: promoting this one here would replace that package. Promote into another --out folder (or, if this notebook replaces that one, move or delete ${lockNotebookShown} first)`;
+    return { ...fail([...problems, { severity: 'error', code: 'other-notebook', message, file: request.notebook }], inspection), graph };
+  }
+  // The package this notebook was promoted to keeps its name when the name nbpromote derives differs (`--package
+  // iris` once; a newer nbpromote names `02b_churn.ipynb` `churn`, an older one `b_churn`), unless that name now
+  // hides a module. Decided before anything is planned: the plans name its folder (round 38 M: planned under the
+  // derived name first, every later promotion was a change and `check` failed).
+  if (old !== undefined && old.package !== packageName && lockNotebook === 'same' && request.packageName === undefined && isIdentifier(old.package) && !PYTHON_KEYWORDS.has(old.package) && hiddenModule(old.package, modulesImported) === undefined) {
+    packageName = old.package;
+  }
+  if (old !== undefined && old.package !== packageName) {
+    const gone = lockNotebook === 'gone' ? ` It was promoted from ${lockNotebookShown}, which is gone: if this notebook is that one, renamed or moved, promote with --package ${old.package} to keep its package; else promote into another --out folder` : ` Promote with --package ${old.package}, or into another --out folder`;
+    return { ...fail([...problems, { severity: 'error', code: 'package-changed', message: `${LOCK_FILE_NAME} in ${outDir} is for package ${old.package}, not ${packageName}.${gone}`, file: request.notebook }], inspection), graph };
+  }
   // A promotion that crashed while writing left files of its own generation beside the old lock: the journal of
   // what it was writing tells them from hand edits.
   const known = await withPendingWrites(outDir, old);
@@ -488,24 +508,6 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   }
 
   // Versioning: what changed, the new version (docs/versioning.md).
-  // The lock names the notebook it was promoted from: another notebook that is still there owns this folder
-  // (promoting over it would delete its steps); one that is gone, with this package name, moved here.
-  const lockNotebook = old === undefined ? undefined : await lockNotebookState(physicalOut, old.notebook.path, notebookPath);
-  // The lock's notebook as the user names notebooks: from the folder they work in.
-  const lockNotebookShown = old === undefined ? '' : toPosix(relative(request.cwd, resolve(physicalOut, ...old.notebook.path.split('/')))) || old.notebook.path;
-  if (old !== undefined && lockNotebook === 'other') {
-    const message = `${LOCK_FILE_NAME} in ${outDir} holds the package ${old.package} of another notebook, ${lockNotebookShown}, which is still there: promoting this one here would replace that package. Promote into another --out folder (or, if this notebook replaces that one, move or delete ${lockNotebookShown} first)`;
-    return { ...fail([...problems, { severity: 'error', code: 'other-notebook', message, file: request.notebook }], inspection), graph };
-  }
-  // The package this notebook was promoted to keeps its name when the name nbpromote derives changed since
-  // (a newer nbpromote names `02b_churn.ipynb` `churn`, an older one `b_churn`), unless that name now hides a module.
-  if (old !== undefined && old.package !== packageName && lockNotebook === 'same' && request.packageName === undefined && isIdentifier(old.package) && !PYTHON_KEYWORDS.has(old.package) && hiddenModule(old.package, modulesImported) === undefined) {
-    packageName = old.package;
-  }
-  if (old !== undefined && old.package !== packageName) {
-    const gone = lockNotebook === 'gone' ? ` It was promoted from ${lockNotebookShown}, which is gone: if this notebook is that one, renamed or moved, promote with --package ${old.package} to keep its package; else promote into another --out folder` : ` Promote with --package ${old.package}, or into another --out folder`;
-    return { ...fail([...problems, { severity: 'error', code: 'package-changed', message: `${LOCK_FILE_NAME} in ${outDir} is for package ${old.package}, not ${packageName}.${gone}`, file: request.notebook }], inspection), graph };
-  }
   // Gone from the lock's path; or the editor moved the package with it (a renamed folder), and the lock says from where.
   const movedFrom = lockNotebook === 'gone' ? old?.notebook.path : old?.notebook.moved_from;
   const moved = old !== undefined && movedFrom !== undefined && movedFrom !== relNotebook ? { from: movedFrom, to: relNotebook } : undefined;

@@ -65,6 +65,20 @@ describe('the lock names its notebook', function () {
     assert.deepEqual(other.problems.filter((p) => p.severity === 'error').map((p) => p.code), ['package-changed']);
   });
 
+  // Round 38 M: planned under the derived name first, each later promotion was "generated code changed" (a patch)
+  // and `check` failed, as in docs/cli.md's own `--package iris` example.
+  it('a package named with --package once keeps its name, unchanged, in later promotions without --package', async () => {
+    write('iris-nbdev.ipynb', v1);
+    assert.ok((await promote('iris-nbdev.ipynb', { packageName: 'iris' })).ok);
+    const lock = readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8');
+    for (const options of [{ dryRun: true }, {}]) {
+      const again = await promote('iris-nbdev.ipynb', options);
+      assert.ok(again.ok, JSON.stringify(again.problems));
+      assert.deepEqual([again.package, again.version, again.changes], ['iris', '0.1.0', []]);
+    }
+    assert.equal(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), lock);
+  });
+
   it('takes a renamed notebook with the lock\'s package as moved: a patch said so, and the package runs', async () => {
     write('notebooks/forecast.ipynb', v1);
     assert.ok((await promote('notebooks/forecast.ipynb')).ok);
@@ -83,6 +97,10 @@ describe('the lock names its notebook', function () {
     assert.match(lock, /- the notebook moved from \.\.\/notebooks\/forecast\.ipynb to \.\.\/notebooks\/weekly_forecast\.ipynb \(patch\)/);
     const again = await promote('notebooks/weekly_forecast.ipynb', { packageName: 'forecast', dryRun: true, resolve: 'force' });
     assert.deepEqual(again.changes, []);
+    // Round 38 M: without --package from then on, nothing changed either (every promotion was a patch).
+    const plain = await promote('notebooks/weekly_forecast.ipynb');
+    assert.ok(plain.ok, JSON.stringify(plain.problems));
+    assert.deepEqual([plain.package, plain.version, plain.changes], ['forecast', '0.1.1', []]);
     if (!hasPython()) return;
     const pytest = runPytest(join(dir, 'out'));
     assert.equal(pytest.status, 0, pytest.stdout + pytest.stderr);
