@@ -233,8 +233,57 @@ function ready(): Loaded {
  * among them) is parsed by tree-sitter, whose tree it would have given.
  */
 export function parsePython(source: string): PyTree {
-  if (source.includes('\f')) return parseWithFormFeeds(source);
-  return parseFast(source) ?? parseWithTreeSitter(source);
+  return withInvalidCharacter(source.includes('\f') ? parseWithFormFeeds(source) : (parseFast(source) ?? parseWithTreeSitter(source)));
+}
+
+/** `tree` with an error at the first character Python refuses in its code, when there is one (see invalidCharacter). */
+function withInvalidCharacter(tree: PyTree): PyTree {
+  if (!SUSPECT_CHARACTER.test(tree.source)) return tree;
+  const bad = invalidCharacter(tree.source, tree.position);
+  // Python stops there: what tree-sitter made of the rest of the line (`invalid syntax near ...`) is not said.
+  return bad === undefined ? tree : { ...tree, errors: [...tree.errors.filter((e) => e.line < bad.line), bad] };
+}
+
+/** A character that may be one Python refuses in code: outside ASCII, or a vertical tab. */
+const SUSPECT_CHARACTER = /[^\x00-\x7f]|\v/;
+
+/**
+ * The first character outside strings and comments that Python refuses, worded as Python words it: pasted
+ * from a web page or a document, a non-breaking space (U+00A0), a zero-width space (U+200B), curly quotes
+ * (U+201C) or a minus sign (U+2212) looks like code and is not. Letters of any script are names.
+ */
+function invalidCharacter(source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i] ?? '';
+    if (quote !== undefined) {
+      if (ch === '\\') i++;
+      else if (source.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = undefined;
+      } else if (quote.length === 1 && (ch === '\n' || ch === '\r')) quote = undefined;
+      continue;
+    }
+    if (ch === '#') {
+      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      quote = source.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+      i += quote.length - 1;
+      continue;
+    }
+    if (ch !== '\v' && ch.charCodeAt(0) < 0x80) continue;
+    const full = String.fromCodePoint(source.codePointAt(i) ?? 0);
+    if (/[\p{ID_Start}\p{ID_Continue}]/u.test(full)) {
+      i += full.length - 1;
+      continue;
+    }
+    const code = `U+${(full.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const message = /[\p{C}\p{Z}]/u.test(full) ? `invalid non-printable character ${code}` : `invalid character '${full}' (${code})`;
+    return { ...position(i), message };
+  }
+  return undefined;
 }
 
 /**
@@ -349,10 +398,10 @@ function computeLineStarts(source: string): number[] {
 export function parsePythonMany(sources: readonly string[]): PyTree[] {
   const trees = sources.map((source) => (source.includes('\f') ? parseWithFormFeeds(source) : parseFast(source)));
   const left = [...trees.keys()].filter((i) => trees[i] === undefined);
-  if (left.length === 0) return trees as PyTree[];
+  if (left.length === 0) return (trees as PyTree[]).map(withInvalidCharacter);
   const parsed = parseManyWithTreeSitter(left.map((i) => sources[i] ?? ''));
   for (const [k, i] of left.entries()) trees[i] = parsed[k];
-  return trees as PyTree[];
+  return (trees as PyTree[]).map(withInvalidCharacter);
 }
 
 /**
@@ -829,6 +878,14 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
       }
       case 'parameters':
       case 'lambda_parameters': {
+        const names = new Set<string>();
+        for (const p of node.children) {
+          const name = parameterName(p) ?? (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' ? p.children.find((c) => c.type === 'identifier') : undefined);
+          if (name === undefined) continue;
+          const text = source.slice(name.start, name.end);
+          if (names.has(text)) add(name, `duplicate argument '${text}' in function definition`);
+          names.add(text);
+        }
         let defaulted = false;
         for (const p of node.children) {
           if (p.type === 'tuple_pattern') add(p, 'invalid syntax: tuple parameters are Python 2; unpack the tuple in the body');
@@ -844,6 +901,26 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
       case 'block':
         sameLine(node.children);
         break;
+      case 'argument_list': {
+        let keyword: 'keyword argument' | 'keyword argument unpacking' | undefined;
+        for (const a of node.children) {
+          if (a.type === 'keyword_argument') keyword ??= 'keyword argument';
+          else if (a.type === 'dictionary_splat') keyword = 'keyword argument unpacking';
+          else if (a.type === 'list_splat') {
+            if (keyword === 'keyword argument unpacking') add(a, 'iterable argument unpacking follows keyword argument unpacking');
+          } else if (a.type !== 'comment' && keyword !== undefined) {
+            add(a, `positional argument follows ${keyword}`);
+            break;
+          }
+        }
+        break;
+      }
+      case 'assignment':
+      case 'augmented_assignment': {
+        const left = node.children.find((c) => c.field === 'left');
+        if (left?.type === 'list_splat_pattern' || left?.type === 'list_splat') add(left, 'starred assignment target must be in a list or tuple');
+        break;
+      }
       case 'expression_statement': {
         const only = node.children[0];
         if (node.children.length === 1 && only?.type === 'named_expression') add(only, 'invalid syntax: a walrus `:=` cannot be a statement on its own; write `=`');
@@ -868,7 +945,60 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
   }
   const tabError = inconsistentTabs(root, source);
   if (tabError !== undefined) errors.push({ ...position(tabError), message: 'inconsistent use of tabs and spaces in indentation' });
+  if (PLACED_KEYWORDS.test(source)) errors.push(...misplacedStatements(root, position));
   return errors.sort(byPosition);
+}
+
+/** Words of statements Python allows only in some places (see misplacedStatements). */
+const PLACED_KEYWORDS = /\b(?:return|yield|break|continue|nonlocal)\b|\bimport\s*\*/;
+const LOOPS = new Set(['for_statement', 'while_statement']);
+const COMPREHENSION_NAMES: Readonly<Record<string, string>> = { list_comprehension: 'list comprehension', set_comprehension: 'set comprehension', dictionary_comprehension: 'dict comprehension', generator_expression: 'generator expression' };
+
+/**
+ * Statements in a place Python refuses them, as Python words it (tree-sitter takes them): `return` or `yield`
+ * outside a function (in a notebook cell: the step function would return early, or become a generator),
+ * `yield` in a comprehension, `break`/`continue` outside a loop, `nonlocal` outside a function, `import *` in a
+ * function.
+ */
+function misplacedStatements(root: PyNode, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
+  const errors: PySyntaxError[] = [];
+  const stack: { node: PyNode; inFunction: boolean; inLoop: boolean; comprehension: string | undefined }[] = root.children.map((node) => ({ node, inFunction: false, inLoop: false, comprehension: undefined }));
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { node, inFunction, inLoop, comprehension } = item;
+    const say = (message: string): void => {
+      errors.push({ ...position(node.start), message });
+    };
+    switch (node.type) {
+      case 'return_statement':
+        if (!inFunction) say("'return' outside function");
+        break;
+      case 'yield':
+        if (comprehension !== undefined) say(`'yield' inside ${comprehension}`);
+        else if (!inFunction) say("'yield' outside function");
+        break;
+      case 'break_statement':
+        if (!inLoop) say("'break' outside loop");
+        break;
+      case 'continue_statement':
+        if (!inLoop) say("'continue' not properly in loop");
+        break;
+      case 'nonlocal_statement':
+        if (!inFunction) say('nonlocal declaration not allowed at module level');
+        break;
+      case 'import_from_statement':
+        if (inFunction && node.children.some((c) => c.type === 'wildcard_import')) say('import * only allowed at module level');
+        break;
+      default:
+        break;
+    }
+    for (const child of node.children) {
+      if (node.type === 'function_definition' || node.type === 'lambda') stack.push({ node: child, inFunction: child.type === 'block' || node.type === 'lambda' ? true : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension: node.type === 'lambda' ? undefined : comprehension });
+      else if (node.type === 'class_definition') stack.push({ node: child, inFunction: child.type === 'block' ? false : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension });
+      else if (LOOPS.has(node.type)) stack.push({ node: child, inFunction, inLoop: inLoop || (child.type === 'block' && child.field === 'body'), comprehension });
+      else stack.push({ node: child, inFunction, inLoop, comprehension: COMPREHENSION_NAMES[node.type] ?? comprehension });
+    }
+  }
+  return errors;
 }
 
 /**

@@ -84,6 +84,33 @@ describe('parsePython', () => {
     // tree-sitter takes these as two statements; Python stops with a SyntaxError (a form feed is a space to it).
     ['two statements on one line', 'a = 1; b = 2\nt = transform(x) total = 1\nif a: c = 3; d = 4\n', [{ line: 2, column: 18, message: 'invalid syntax: two statements on one line; put a line break between them' }]],
     ['a form feed between two statements', 'x = 1\n\f\ny = 2\nt = transform(x)\ftotal = float(t.sum())\ns = "a\fb"  # c\fd\n', [{ line: 4, column: 18, message: 'invalid syntax: two statements on one line; put a line break between them (the line holds a form feed, \\f, which Python reads as a space, not as a line break)' }]],
+    // Round 38 M: tree-sitter takes these; Python refuses them (and `return`/`yield` in a cell would end the step
+    // early or make it a generator).
+    ['statements out of their place', 'return x\ny = (yield)\nbreak\nnonlocal z\nfor i in r:\n    if i:\n        continue\n    def f():\n        break\ng = lambda: (yield)\n', [
+      { line: 1, column: 1, message: "'return' outside function" },
+      { line: 2, column: 6, message: "'yield' outside function" },
+      { line: 3, column: 1, message: "'break' outside loop" },
+      { line: 4, column: 1, message: 'nonlocal declaration not allowed at module level' },
+      { line: 9, column: 9, message: "'break' outside loop" },
+    ]],
+    ['yield in a comprehension, import * in a function', 'def f():\n    from os import *\n    return [(yield) for _ in r]\n', [
+      { line: 2, column: 5, message: 'import * only allowed at module level' },
+      { line: 3, column: 14, message: "'yield' inside list comprehension" },
+    ]],
+    ['arguments Python refuses', 'def g(a, b, a): pass\nprint(sep="", 1)\nf(**k, 2)\nf(**k, *a)\nf(a=1, *b)\n*s = [1]\n', [
+      { line: 1, column: 13, message: "duplicate argument 'a' in function definition" },
+      { line: 2, column: 15, message: 'positional argument follows keyword argument' },
+      { line: 3, column: 8, message: 'positional argument follows keyword argument unpacking' },
+      { line: 4, column: 8, message: 'iterable argument unpacking follows keyword argument unpacking' },
+      { line: 6, column: 1, message: 'starred assignment target must be in a list or tuple' },
+    ]],
+    // Pasted from a web page or a document: named as Python names them; letters of any script, and such
+    // characters in strings and comments, are fine.
+    ['a non-breaking space', 'm.fit(X,\u00a0y)\n', [{ line: 1, column: 9, message: 'invalid non-printable character U+00A0' }]],
+    ['curly quotes', 'name = \u201cx\u201d\n', [{ line: 1, column: 8, message: "invalid character '\u201c' (U+201C)" }]],
+    ['a minus sign, after a statement that is fine', 'a = 1 (\n2)\nz = 1 \u2212 2\n', [{ line: 3, column: 7, message: "invalid character '\u2212' (U+2212)" }]],
+    ['a zero-width space, a vertical tab', 'a\u200b = 1\n', [{ line: 1, column: 2, message: 'invalid non-printable character U+200B' }]],
+    ['others in strings and comments, letters of other scripts', 's = "caf\u00e9 \u201cq\u201d"  # \u00a0 \ud83d\ude80\nt = \'\'\'\u00a0\n\u2212\'\'\'\ndonn\u00e9es = \u00b5 = \ufb01nal = 1\n', []],
   ];
   for (const [name, code, errors] of broken) {
     it(`reports ${name}`, () => assert.deepEqual(parsePython(code).errors, errors));
