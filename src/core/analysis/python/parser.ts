@@ -245,7 +245,7 @@ function withInvalidCharacter(tree: PyTree): PyTree {
 }
 
 /** A character that may be one Python refuses in code: outside ASCII, or a vertical tab. */
-const SUSPECT_CHARACTER = /[^\x00-\x7f]|\v/;
+const SUSPECT_CHARACTER = /[^\p{ASCII}]|\v/u;
 
 /**
  * The first character outside strings and comments that Python refuses, worded as Python words it: pasted
