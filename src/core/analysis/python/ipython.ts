@@ -782,6 +782,20 @@ function hasKeyword(tree: PyTree, args: PyNode, name: string): boolean {
   return args.children.some((a) => a.type === 'keyword_argument' && a.children.some((c) => c.field === 'name' && tree.text(c) === name));
 }
 
+/** Modules whose functions of the pure methods' names change files (`os.replace`, `shutil.copy`). */
+const FILE_MODULES = /^(?:os|os\.path|shutil|pathlib|subprocess|sys|glob|tempfile|io)$/;
+
+/**
+ * `tmp.replace(final)`, `p.copy(target)`: a path moved or copied onto another (one positional argument, not a
+ * dict or list of values as `df.replace({...})` takes; `str.replace` and `df.replace` take two): no pure look
+ * (round 38 L: the atomic save `os.replace(tmp, dst)` ending a step was dropped as a shown value).
+ */
+function movesAFile(tree: PyTree, method: string, args: PyNode): boolean {
+  if (method !== 'replace' && method !== 'copy') return false;
+  const positional = args.children.filter((c) => c.type !== 'keyword_argument' && c.type !== 'comment');
+  return positional.length === 1 && !['dictionary', 'list', 'dictionary_comprehension'].includes(positional[0]?.type ?? '');
+}
+
 /**
  * True when evaluating the expression cannot change anything: it only computes a value to show. pandas'
  * `sample` without `random_state` draws from NumPy's global generator: later draws depend on it.
@@ -809,7 +823,7 @@ function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
       const object = fn.children.find((c) => c.field === 'object');
       // `df.info()` shows a frame's summary; `log.info("done")` (a positional message) writes a log record.
       const name = method === undefined ? '' : tree.text(method);
-      known = object !== undefined && PURE_METHODS.has(name) && pure(object) && (name !== 'sample' || hasKeyword(tree, args, 'random_state')) && (name !== 'info' || !args.children.some((c) => c.type !== 'keyword_argument' && c.type !== 'comment'));
+      known = object !== undefined && PURE_METHODS.has(name) && !FILE_MODULES.test(tree.text(object)) && !movesAFile(tree, name, args) && pure(object) && (name !== 'sample' || hasKeyword(tree, args, 'random_state')) && (name !== 'info' || !args.children.some((c) => c.type !== 'keyword_argument' && c.type !== 'comment'));
     }
     return known && pure(args);
   }

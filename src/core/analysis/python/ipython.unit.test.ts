@@ -334,7 +334,7 @@ describe('translateIPython', () => {
   });
 
   describe('trailing expressions', () => {
-    const dropped = ['df', 'df.shape', 'df["a"]', 'X.shape, y.shape', '42', '"text"', 'a == b', 'df.head()', 'df.sample(5, random_state=0)', 'df.describe().T.round(2)', 'df.groupby("a")["b"].mean().sort_values(ascending=False)', 'len(feature_columns)', 'pd.crosstab(a, b, rownames=["x"])', 'model.score(X, y)', '[a, b.c]', 'f"{x:.2f}"', 'df.info()', 'df.info(verbose=True)'];
+    const dropped = ['df', 'df.shape', 'df["a"]', 'X.shape, y.shape', '42', '"text"', 'a == b', 'df.head()', 'df.sample(5, random_state=0)', 'df.describe().T.round(2)', 'df.groupby("a")["b"].mean().sort_values(ascending=False)', 'len(feature_columns)', 'pd.crosstab(a, b, rownames=["x"])', 'model.score(X, y)', '[a, b.c]', 'f"{x:.2f}"', 'df.info()', 'df.info(verbose=True)', 'df.replace({"a": 1})', 's.replace("a", "b")', 'df.copy()', 'df.replace(to_replace=0, value=1)'];
     for (const expression of dropped) {
       it(`comments out ${expression}`, () => {
         const result = translateIPython(`x = 1\n${expression}`);
@@ -345,7 +345,7 @@ describe('translateIPython', () => {
     }
 
     // `df.sample(5)` draws from NumPy's global generator: later draws depend on it (round 11).
-    const kept = ['np.round(X, 2, out=X)', 'X.round(1, out=X)', 'df.sample(5)', 'df.head().sample(frac=1)', 'model.fit(X, y)', 'df.plot()', 'df.to_csv()', 'df.drop(columns=["a"], inplace=True)', 'save(df)', 'df.head(n())', 'next(it)', '[f(x) for x in xs]', 'await run()', 'vals.sort(reverse=True)', 'joblib.dump(model, "m.pkl")'];
+    const kept = ['np.round(X, 2, out=X)', 'X.round(1, out=X)', 'df.sample(5)', 'df.head().sample(frac=1)', 'model.fit(X, y)', 'df.plot()', 'df.to_csv()', 'df.drop(columns=["a"], inplace=True)', 'save(df)', 'df.head(n())', 'next(it)', '[f(x) for x in xs]', 'await run()', 'vals.sort(reverse=True)', 'joblib.dump(model, "m.pkl")', 'os.replace(tmp, os.path.join(OUT, "latest.pkl"))', 'shutil.copy("out/a.txt", "out/b.txt")', 'tmp.replace(final)', 'Path(tmp).replace(dst)', 'p.copy(target)'];
     for (const expression of kept) {
       it(`keeps ${expression} and reports it`, () => {
         const result = translateIPython(`x = 1\n${expression}`);
