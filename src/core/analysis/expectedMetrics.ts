@@ -237,7 +237,8 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
         // A label some print shows a computed value under reads nothing when other prints' lines look alike
         // (`print("scores", scores.mean())`); the line of its own (`print(f"silhouette: {silhouette:.4f}")` after
         // a loop printing `k=5: silhouette=0.6545`) is read.
-        const metric = name === undefined || (computedLabels.has(name.toLowerCase()) && templateAmbiguous(template, source, lines)) ? undefined : template.percent?.[i] === true ? percentToken(token) : numberToken(token);
+        const read = name === undefined || (computedLabels.has(name.toLowerCase()) && templateAmbiguous(template, source, lines)) ? undefined : template.percent?.[i] === true ? percentToken(token) : numberToken(token);
+        const metric = read !== undefined && read.decimals === undefined && template.whole?.[i] === true ? { ...read, decimals: 0 } : read;
         if (name !== undefined && metric !== undefined) setMorePrecise(found, name, metric);
       });
     }
@@ -481,6 +482,8 @@ function setMorePrecise(found: Map<string, ExpectedMetric>, name: string, metric
     return;
   }
   if (known.decimals === undefined || (metric.decimals !== undefined && metric.decimals <= known.decimals)) return;
+  // "20723" read again under its label is the same whole number a `{mae:.0f}` field rounded, not an exact one.
+  if (metric.decimals === undefined && known.decimals === 0 && metric.value === known.value) return;
   if (Math.abs(metric.value - known.value) <= 0.5 * 10 ** -known.decimals * (1 + 1e-9)) found.set(name, metric);
 }
 
@@ -712,6 +715,8 @@ export interface PrintTemplate {
   readonly percent?: readonly boolean[];
   /** By field: digits shown in groups of three (`{mse:,.1f}` prints "240,272.6", `{n:_}` "1_000"). */
   readonly grouped?: readonly boolean[];
+  /** By field: rounded to a whole number (`{mae:.0f}`, `"%.0f" % cost`): "20723" is 20723.307 shown, not 20723. */
+  readonly whole?: readonly boolean[];
 }
 
 /**
@@ -762,18 +767,19 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   // and value (`print("AUC=%.3f" % auc, "F1=%.3f" % f1)`, f-strings, `.format`) as its fields.
   const parts = args.map((arg): FieldsPattern | undefined => {
     const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg)?.[2];
-    if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], text: text.trim() !== '' };
-    if (/^[A-Za-z_]\w*$/.test(arg)) return { source: '(\\S+)', names: [arg], percent: [false], grouped: [false], text: false };
+    if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], whole: [], text: text.trim() !== '' };
+    if (/^[A-Za-z_]\w*$/.test(arg)) return { source: '(\\S+)', names: [arg], percent: [false], grouped: [false], whole: [false], text: false };
     const formatted = formattedArgument(arg);
     if (formatted !== undefined) return formatted;
-    return loose && !/^\w*=/.test(arg) ? { source: '(\\S+)', names: [undefined], percent: [false], grouped: [false], text: false } : undefined;
+    return loose && !/^\w*=/.test(arg) ? { source: '(\\S+)', names: [undefined], percent: [false], grouped: [false], whole: [false], text: false } : undefined;
   });
   if (args.length < 2 || parts.some((p) => p === undefined) || !parts.some((p) => p !== undefined && p.names.length > 0) || !parts.some((p) => p?.text === true)) return undefined;
   const pattern = parts.map((p) => p?.source ?? '').join(' ');
-  const fields = <K extends 'names' | 'percent' | 'grouped'>(key: K): FieldsPattern[K][number][] => parts.flatMap((p) => (p === undefined ? [] : [...p[key]]));
+  const fields = <K extends 'names' | 'percent' | 'grouped' | 'whole'>(key: K): FieldsPattern[K][number][] => parts.flatMap((p) => (p === undefined ? [] : [...p[key]]));
   const percent = fields('percent');
   const grouped = fields('grouped');
-  return { pattern: new RegExp(`^${pattern.trim()}$`), names: fields('names'), ...(percent.some((x) => x) ? { percent } : {}), ...(grouped.some((x) => x) ? { grouped } : {}) };
+  const whole = fields('whole');
+  return { pattern: new RegExp(`^${pattern.trim()}$`), names: fields('names'), ...(percent.some((x) => x) ? { percent } : {}), ...(grouped.some((x) => x) ? { grouped } : {}), ...(whole.some((x) => x) ? { whole } : {}) };
 }
 
 /** A print template's pattern, before it is anchored: `text` whether it holds words besides its fields. */
@@ -782,6 +788,7 @@ interface FieldsPattern {
   readonly names: readonly (string | undefined)[];
   readonly percent: readonly boolean[];
   readonly grouped: readonly boolean[];
+  readonly whole: readonly boolean[];
   readonly text: boolean;
 }
 
@@ -795,8 +802,8 @@ function formattedArgument(arg: string): FieldsPattern | undefined {
 
 /** An f-string's text as the pattern of the lines it prints, each field a value by its name (see `printTemplates`). */
 function fieldsTemplate(body: string): PrintTemplate {
-  const { source, names, percent, grouped } = fieldsPattern(body);
-  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped };
+  const { source, names, percent, grouped, whole } = fieldsPattern(body);
+  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole };
 }
 
 /** {@link fieldsTemplate}'s pattern, not anchored. */
@@ -804,6 +811,7 @@ function fieldsPattern(body: string): FieldsPattern {
   const names: (string | undefined)[] = [];
   const percent: boolean[] = [];
   const grouped: boolean[] = [];
+  const whole: boolean[] = [];
   let pattern = '';
   let rest = body;
   for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
@@ -822,9 +830,10 @@ function fieldsPattern(body: string): FieldsPattern {
     // `{acc:.2%}` shows acc times 100, with a percent sign.
     percent.push(conversion === undefined && spec !== undefined && spec.endsWith('%'));
     grouped.push(conversion === undefined && spec !== undefined && /^:[^.]*[,_]/.test(spec));
+    whole.push(conversion === undefined && spec !== undefined && /\.0[fF]$/.test(spec));
   }
   pattern += escapeRegExp(rest.replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
-  return { source: pattern, names, percent, grouped, text: body.replace(/\{[^{}]*\}/g, '').trim() !== '' };
+  return { source: pattern, names, percent, grouped, whole, text: body.replace(/\{[^{}]*\}/g, '').trim() !== '' };
 }
 
 /**

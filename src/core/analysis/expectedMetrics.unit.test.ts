@@ -450,6 +450,16 @@ describe('expectedMetricsFromOutputs: round 28', () => {
     assert.deepEqual(read(metricsCell('print(f"mse: {mse}")', [stdout('mse: 240,272.6\n')])), {});
   });
 
+  // Round 38 L: "MAE: 20723" of `{mae:.0f}` was taken as exactly 20723, and the test failed a faithful pipeline.
+  it('reads a number a field rounds to a whole one (`{mae:.0f}`, `{x:,.0f}`, `"%.0f" % c`, `{:.0f}`) to 0 decimals; an int field stays exact', () => {
+    assert.deepEqual(read(metricsCell('print(f"MAE: {mae:.0f}")', [stdout('MAE: 20723\n')])), { mae: { value: 20723, decimals: 0 } });
+    assert.deepEqual(read(metricsCell('print(f"rmse: {rmse:,.0f}")', [stdout('rmse: 31,004\n')])), { rmse: { value: 31004, decimals: 0 } });
+    assert.deepEqual(read(metricsCell('print("cost: %.0f" % cost)', [stdout('cost: 126\n')])), { cost: { value: 126, decimals: 0 } });
+    assert.deepEqual(read(metricsCell('print("cost: {:.0f}".format(cost))', [stdout('cost: 126\n')])), { cost: { value: 126, decimals: 0 } });
+    assert.deepEqual(read(metricsCell('print(f"rows: {n}")', [stdout('rows: 126\n')])), { n: { value: 126 } });
+    assert.deepEqual(read(metricsCell('print(f"rows: {n:d}")', [stdout('rows: 126\n')])), { n: { value: 126 } });
+  });
+
   it('takes the most precise value the lines show of a name, not the first rounded one', () => {
     const source = 'print(f"accuracy {acc:.4f}  95% CI [{lo:.4f}, {hi:.4f}]")\nprint("lo:", lo)\nprint("hi:", hi)';
     const got = read(metricsCell(source, [stdout('accuracy 0.8400  95% CI [0.7798, 0.9100]\nlo: 0.77975\nhi: 0.91\n')], { printCalls: [[], [], []] }));

@@ -790,7 +790,7 @@ const FILE_MODULES = /^(?:os|os\.path|shutil|pathlib|subprocess|sys|glob|tempfil
  * dict or list of values as `df.replace({...})` takes; `str.replace` and `df.replace` take two): no pure look
  * (round 38 L: the atomic save `os.replace(tmp, dst)` ending a step was dropped as a shown value).
  */
-function movesAFile(tree: PyTree, method: string, args: PyNode): boolean {
+function movesAFile(method: string, args: PyNode): boolean {
   if (method !== 'replace' && method !== 'copy') return false;
   const positional = args.children.filter((c) => c.type !== 'keyword_argument' && c.type !== 'comment');
   return positional.length === 1 && !['dictionary', 'list', 'dictionary_comprehension'].includes(positional[0]?.type ?? '');
@@ -823,7 +823,7 @@ function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
       const object = fn.children.find((c) => c.field === 'object');
       // `df.info()` shows a frame's summary; `log.info("done")` (a positional message) writes a log record.
       const name = method === undefined ? '' : tree.text(method);
-      known = object !== undefined && PURE_METHODS.has(name) && !FILE_MODULES.test(tree.text(object)) && !movesAFile(tree, name, args) && pure(object) && (name !== 'sample' || hasKeyword(tree, args, 'random_state')) && (name !== 'info' || !args.children.some((c) => c.type !== 'keyword_argument' && c.type !== 'comment'));
+      known = object !== undefined && PURE_METHODS.has(name) && !FILE_MODULES.test(tree.text(object)) && !movesAFile(name, args) && pure(object) && (name !== 'sample' || hasKeyword(tree, args, 'random_state')) && (name !== 'info' || !args.children.some((c) => c.type !== 'keyword_argument' && c.type !== 'comment'));
     }
     return known && pure(args);
   }
