@@ -901,6 +901,7 @@ class GraphBuilder {
       (f.lambdas ?? []).some((l) => l.line === use.line) ||
       (f.deferredUses ?? []).some((d) => d.name === use.name && d.line === use.line && d.column === use.column);
     const reported = new Set<string>();
+    for (const use of f.builtinUses ?? []) if (!this.bindings.has(use.name)) for (const s of this.shadowingStarImport(use.name)) addOnce(this.common.imports, s);
     for (const use of f.externalUses) {
       const binding = this.bindings.get(use.name);
       if (binding === undefined) {
@@ -956,7 +957,9 @@ class GraphBuilder {
       this.resolve(unit, cell, use);
     }
     for (const use of f.builtinUses ?? []) {
-      if (!unit.local.has(use.name) && this.bindings.has(use.name)) this.resolve(unit, cell, use);
+      if (unit.local.has(use.name)) continue;
+      if (this.bindings.has(use.name)) this.resolve(unit, cell, use);
+      else for (const s of this.shadowingStarImport(use.name)) addOnce(unit.imports, s);
     }
     if (unit.kind === 'metrics') {
       // A metrics cell ending with `r2` (or `acc, bal`) shows a value defined earlier: the translation drops
@@ -1173,6 +1176,18 @@ class GraphBuilder {
    * can only come from m (the notebook ran), so `from m import name`, which pyflakes can check; with several,
    * all of them, as the notebook had them.
    */
+  /**
+   * A builtin a star import rebinds (`from numpy import *` gives NumPy's `sum`, `any`, `all`): imported by name
+   * from the last such module, as the notebook had it (round 38 L: `sum([a, b])` became the builtin's sum).
+   */
+  private shadowingStarImport(name: string): string[] {
+    for (let i = this.starImports.length - 1; i >= 0; i--) {
+      const module = /^from\s+(\S+)\s+import\s+\*$/.exec(this.starImports[i] ?? '')?.[1];
+      if (module !== undefined && STAR_SHADOWED_BUILTINS[module]?.includes(name) === true) return [`from ${module} import ${name}`];
+    }
+    return [];
+  }
+
   private starImportsFor(name: string): string[] {
     const only = this.starImports.length === 1 ? /^from\s+(\S+)\s+import\s+\*$/.exec(this.starImports[0] ?? '') : null;
     return only?.[1] !== undefined ? [`from ${only[1]} import ${name}`] : [...this.starImports];
@@ -2199,6 +2214,17 @@ function viewOfItself(name: string, valueText: string): boolean {
   const own = escapeRegExp(name);
   return new RegExp(`^\\s*(?:${own}\\s*(?:\\[|\\.(?:values|T|iloc|loc|at|iat)\\b|\\.(?:reshape|ravel|view|squeeze|transpose|swapaxes)\\s*\\(|\\.to_numpy\\(\\s*\\)|\\.astype\\([^)]*\\bcopy\\s*=\\s*False\\b)|(?:np|numpy)\\.(?:asarray|ravel|reshape|squeeze)\\(\\s*${own}\\b)`).test(valueText);
 }
+
+/** The builtins `from <module> import *` rebinds, by module (read from each module's `__all__`). */
+const STAR_SHADOWED_BUILTINS: Readonly<Record<string, readonly string[]>> = {
+  numpy: ['all', 'any', 'divmod', 'sum'],
+  pylab: ['all', 'any', 'divmod', 'sum'],
+  'matplotlib.pylab': ['all', 'any', 'divmod', 'sum'],
+  math: ['pow'],
+  os: ['open'],
+  pandas: ['eval'],
+  re: ['compile'],
+};
 
 /** Line magics that define names the analysis cannot see: `%run file.py`, `%store -r x`, `%load file`, `%pylab`, `%macro`. */
 const NAME_DEFINING_MAGIC = /^%(?:run\b|store\s+-r\b|load\b|loadpy\b|pylab\b|macro\b|rerun\b|recall\b)/;

@@ -863,6 +863,20 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(two, 'a').imports, ['from math import *', 'from statistics import *']);
   });
 
+  // Round 38 L: `sum([a, b])` after `from numpy import *` is NumPy's sum (a number), not the builtin's (an array).
+  it("a builtin a star import rebinds (numpy's sum, any, all; math's pow) is imported by name from the last such module", () => {
+    const g = graphOf([
+      [['imports'], 'from numpy import *\nfrom statistics import *'],
+      [['functions'], 'def total(xs):\n    return sum(xs)'],
+      [['step:a'], 'a = ones(3)\nt = sum([a, a]) + len(a)\nok = any(a > 0)'],
+    ]);
+    assert.deepEqual(codes(g), []);
+    assert.deepEqual([...step(g, 'a').imports].sort(), ['from numpy import any', 'from numpy import sum', 'from numpy import *', 'from statistics import *'].sort());
+    assert.ok(g.common.imports.includes('from numpy import sum'), g.common.imports.join('; '));
+    const plain = graphOf([[['imports'], 'from math import *'], [['step:a'], 't = sum([1, 2]) + pow(2, 3)']]);
+    assert.deepEqual(step(plain, 'a').imports, ['from math import pow']);
+  });
+
   it("a star import in a step's own cell binds what the cell reads after it", () => {
     const g = graphOf([[['step:a'], 'from math import *\nr = log(2)']]);
     assert.deepEqual(codes(g), []);
