@@ -725,10 +725,20 @@ class GraphBuilder {
     for (const changed of sites) {
       // What holds what at the change: the earlier cells', then this cell's lines before it.
       const holds = new Map(this.contains);
-      for (const c of f.contains ?? []) if (c.line < changed.line) holds.set(c.name, c.parts);
+      const heldHere = new Set<string>();
+      for (const c of f.contains ?? []) {
+        if (c.line >= changed.line) continue;
+        holds.set(c.name, c.parts);
+        heldHere.add(c.name);
+      }
+      // A name the cell bound again before the change is a new object: what held or was held by the old one
+      // earlier is not related (round 38 L: `pre = MinMaxScaler()` in a step after one whose pipeline held
+      // another `pre` made that step take and return the other pipeline).
+      const newHere = (name: string): boolean => f.defines.some((d) => d.name === name && d.line <= changed.line);
       const queue = [changed.name];
       for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-        const related = [...(holds.get(name) ?? []), ...[...holds].filter(([, parts]) => parts.includes(name)).map(([holder]) => holder)];
+        const fresh = newHere(name);
+        const related = [...(fresh && !heldHere.has(name) ? [] : (holds.get(name) ?? [])), ...[...holds].filter(([holder, parts]) => parts.includes(name) && (!fresh || heldHere.has(holder))).map(([holder]) => holder)];
         for (const other of related) {
           if (seen.has(other)) continue;
           seen.add(other);

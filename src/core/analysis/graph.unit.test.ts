@@ -196,6 +196,18 @@ describe('buildStepGraph', () => {
     ]);
     assert.deepEqual(step(rebuilt, 'train').outputs, ['pipe']);
     assert.deepEqual(rebuilt.edges.filter((e) => e.name === 'clf').map((e) => [e.from, e.to]), [['build', 'metrics']]);
+    // Round 38 L: a part bound again to a new object (`pre = MinMaxScaler()`) is not the part an earlier pipeline holds.
+    const reused = graphOf([
+      [['step:ridge'], 'pre = StandardScaler()\nridge = Pipeline([("pre", pre), ("reg", Ridge())])\nridge.fit(X, y)'],
+      [['step:lasso'], 'pre = MinMaxScaler()\nlasso = Pipeline([("pre", pre), ("reg", Lasso())])\nlasso.fit(X, y)'],
+      [['metrics'], 'n = score(ridge) + score(lasso)'],
+    ]);
+    assert.deepEqual([step(reused, 'lasso').inputs, step(reused, 'lasso').outputs], [[], ['lasso']]);
+    const plainList = graphOf([[['step:a'], 'buf = [1, 2]\nholder = {"buf": buf}'], [['step:b'], 'buf = [3, 4]\nbuf.append(5)\ntotal = sum(buf)'], [['metrics'], 'n = total + len(holder)']]);
+    assert.deepEqual(step(plainList, 'b').inputs, []);
+    // Changed without being bound again, the held part still changes its holder.
+    const same = graphOf([[['step:a'], 'buf = [1, 2]\nholder = {"buf": buf}'], [['step:b'], 'buf.append(5)'], [['metrics'], 'n = len(holder)']]);
+    assert.deepEqual(step(same, 'b').outputs, ['holder']);
   });
 
   it('a step reading the calendar time runs at every run, with an info naming the call', () => {
