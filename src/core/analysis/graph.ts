@@ -1250,14 +1250,15 @@ class GraphBuilder {
             continue;
           }
           if (assigned?.[1] !== undefined) local.delete(assigned[1]);
-          const files = [...line.matchAll(FILE_LITERAL)].map((m) => ({ file: fileName(m[2] ?? ''), path: m[2] ?? '' }));
+          const files: { file: string | undefined; path: string; at?: number }[] = [...line.matchAll(FILE_LITERAL)].map((m) => ({ file: fileName(m[2] ?? ''), path: m[2] ?? '', at: m.index }));
           for (const m of line.matchAll(NUMPY_SAVE)) {
             const path = numpyFile(m[1] ?? '', m[3] ?? '');
             if (path !== m[3]) files.push({ file: fileName(path), path });
           }
           if (names !== undefined) for (const m of line.matchAll(names)) files.push(named.get(m[0]) ?? { file: undefined, path: '' });
           for (const [name, file] of local) if (new RegExp(`(?<![\\w.])${name}(?!\\w)`).test(line)) files.push(file);
-          for (const { file, path } of files) if (file !== undefined) found.push({ step: unit, file, path, site: site(cell, i + 1), writes: WRITES.test(line) });
+          const writes = lineWrites(line);
+          for (const { file, path, at } of files) if (file !== undefined) found.push({ step: unit, file, path, site: site(cell, i + 1), writes: writes(at) });
         }
       }
       uses.push(...found);
@@ -2223,6 +2224,44 @@ function unpicklableKind(valueText: string): string | undefined {
 function viewOfItself(name: string, valueText: string): boolean {
   const own = escapeRegExp(name);
   return new RegExp(`^\\s*(?:${own}\\s*(?:\\[|\\.(?:values|T|iloc|loc|at|iat)\\b|\\.(?:reshape|ravel|view|squeeze|transpose|swapaxes)\\s*\\(|\\.to_numpy\\(\\s*\\)|\\.astype\\([^)]*\\bcopy\\s*=\\s*False\\b)|(?:np|numpy)\\.(?:asarray|ravel|reshape|squeeze)\\(\\s*${own}\\b)`).test(valueText);
+}
+
+/** A call copying or moving a file: group 1 the call, its first argument the source. */
+const TRANSFER = /\b(shutil\.copy(?:file|2)?|shutil\.copytree|shutil\.move|os\.replace|os\.rename)\s*\(/;
+
+/**
+ * Whether a line writes the file named at a column (`at`, undefined: any file it names): a line of a writing
+ * call writes them all; `shutil.copy(src, dst)` reads its source and writes its destination, and
+ * `os.replace(src, dst)`, `os.rename`, `shutil.move` and a path's `.replace(dst)` write both (the source goes)
+ * (round 38 L: `os.replace(tmp, final)` was a read of final, and a warning said the copy of it was written).
+ */
+function lineWrites(line: string): (at: number | undefined) => boolean {
+  const transfer = TRANSFER.exec(line);
+  if (transfer === null) {
+    const writes = WRITES.test(line) || /\bPath\([^)]*\)\s*\.(?:replace|rename)\s*\(/.test(line);
+    return () => writes;
+  }
+  const open = (transfer.index ?? 0) + transfer[0].length;
+  let comma = line.length;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = open; i < line.length; i++) {
+    const ch = line[i] ?? '';
+    if (quote !== undefined) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) {
+      if (depth === 0) break;
+      depth--;
+    } else if (ch === ',' && depth === 0) {
+      comma = i;
+      break;
+    }
+  }
+  const copies = (transfer[1] ?? '').startsWith('shutil.copy');
+  return (at) => at === undefined || at < open || at > comma || !copies;
 }
 
 /** The builtins `from <module> import *` rebinds, by module (read from each module's `__all__`). */

@@ -425,6 +425,15 @@ describe('buildStepGraph', () => {
     assert.deepEqual(overwritten.steps.map((s) => s.alwaysRuns), [undefined, undefined]);
     assert.deepEqual(fileProblems(overwritten).map((p) => [p.code, p.cellIndex, p.line]), [['file-read-then-written', 1, 1]]);
     assert.match(fileProblems(overwritten)[0]?.message ?? '', /^step clean writes raw\.csv, which step load reads before it \(cell 1 line 1\): from the second run on/);
+    // Round 38 L: `os.replace(src, dst)` writes dst (it was a read), `shutil.copy(src, dst)` reads src (it was a write).
+    const moved = graphOf([
+      [['step:a'], 'open("out/a.txt", "w").write("x")\nos.replace("out/a.txt", "out/a_final.txt")'],
+      [['step:e'], 'shutil.copy("out/a_final.txt", "out/e_copy.txt")\nsize = os.path.getsize("out/e_copy.txt")'],
+      [['step:p'], 'Path("out/p.tmp").replace("out/p_final.txt")'],
+      [['step:q'], 'n = len(open("out/p_final.txt").read())'],
+    ]);
+    assert.deepEqual(fileProblems(moved), []);
+    assert.deepEqual([step(moved, 'e').after, step(moved, 'q').after], [['a'], ['p']]);
     // One writer and its readers: nothing to say.
     assert.deepEqual(fileProblems(graphOf([[['step:a'], 'df.to_csv("a.csv")'], [['step:b'], 'd = pd.read_csv("a.csv")']])), []);
   });
