@@ -504,7 +504,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const planFor = (version: string): FilePlan[] => planWith(version, executed);
   for (const [path, text] of theirs) {
     const missing = missingDependencies(text, inferredDependencies(graph, localModules));
-    if (missing.length > 0) problems.push({ severity: 'warning', code: 'pyproject-missing-dependency', message: missingDependenciesMessage(path, missing), file: request.notebook });
+    if (missing.length > 0) problems.push({ severity: 'warning', code: 'pyproject-missing-dependency', message: missingDependenciesMessage(path, missing, text), file: request.notebook });
   }
 
   // Versioning: what changed, the new version (docs/versioning.md).

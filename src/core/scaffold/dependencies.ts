@@ -91,16 +91,18 @@ export function normalizedName(name: string): string {
 
 /**
  * The PEP 503 names of the distributions a pyproject.toml lists as dependencies: `[project]`'s `dependencies`
- * array, or the keys of `[tool.poetry.dependencies]` (python aside). Undefined when it has neither (dependencies
- * declared `dynamic`, read from another file) or is no valid TOML: then nobody can tell from it what it lists.
+ * array, or the keys of `[tool.poetry.dependencies]` (python aside); none when it has neither (a `[project]`
+ * without the key, a file of tools' settings only: round 38 M). Undefined when its dependencies are declared
+ * `dynamic` (read from another file) or it is no valid TOML: then nobody can tell from it what it lists.
  */
 export function listedDependencies(pyproject: string): ReadonlySet<string> | undefined {
   const document = parsedToml(pyproject);
   if (document === undefined) return undefined;
-  const table = (value: unknown): Record<string, unknown> | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
-  const project = table(document['project'])?.['dependencies'];
-  const poetry = table(table(table(document['tool'])?.['poetry'])?.['dependencies']);
-  if (!Array.isArray(project) && poetry === undefined) return undefined;
+  const projectTable = tomlTable(document['project']);
+  const dynamic = projectTable?.['dynamic'];
+  if (Array.isArray(dynamic) && dynamic.includes('dependencies')) return undefined;
+  const project = projectTable?.['dependencies'];
+  const poetry = tomlTable(tomlTable(tomlTable(document['tool'])?.['poetry'])?.['dependencies']);
   const listed = new Set<string>();
   if (Array.isArray(project)) {
     for (const requirement of project) {
@@ -110,6 +112,16 @@ export function listedDependencies(pyproject: string): ReadonlySet<string> | und
   }
   for (const key of Object.keys(poetry ?? {})) if (key.toLowerCase() !== 'python') listed.add(normalizedName(key));
   return listed;
+}
+
+function tomlTable(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Whether a pyproject.toml describes a package at all: a `[project]` or `[tool.poetry]` table (else it holds tools' settings only). */
+function describesPackage(pyproject: string): boolean {
+  const document = parsedToml(pyproject);
+  return document === undefined || tomlTable(document['project']) !== undefined || tomlTable(tomlTable(document['tool'])?.['poetry']) !== undefined;
 }
 
 /** The TOML document `text` holds, or undefined when it is no valid TOML ({@link tomlSyntaxError} says why). */
@@ -148,10 +160,13 @@ export function missingDependencies(pyproject: string, inferred: readonly Inferr
  * The warning for a person's pyproject.toml that does not list `missing` (not empty): "pyproject.toml is yours
  * and is kept; it does not list scipy, which step apply imports, so ...".
  */
-export function missingDependenciesMessage(path: string, missing: readonly InferredDependency[]): string {
+export function missingDependenciesMessage(path: string, missing: readonly InferredDependency[], pyproject?: string): string {
   const [only] = missing;
   const what = missing.length === 1 && only !== undefined ? `${only.requirements.join(' and ')}, which ${whoNeeds(only, '')}` : andList(missing.map((d) => `${d.requirements.join(' and ')} (${whoNeeds(d, ' it')})`));
   const them = missing.length === 1 ? 'it' : 'them';
+  if (pyproject !== undefined && !describesPackage(pyproject)) {
+    return `${path} is yours and is kept; it holds tools' settings only, no \`[project]\` table, so neither the package nor ${what} can be installed from it (\`pip install -e .\`). Add a \`[project]\` table with the package's name, version and \`dependencies\`, or promote into another --out folder to have one generated`;
+  }
   return `${path} is yours and is kept; it does not list ${what}, so installing the package (\`pip install -e .\`) leaves ${them} out. Add ${them} to its \`dependencies\`, or delete the file and promote again to have it generated, and kept up to date while you leave it as written`;
 }
 

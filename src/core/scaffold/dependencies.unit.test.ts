@@ -83,4 +83,16 @@ describe('listedDependencies and missingDependencies', () => {
     assert.match(missingDependenciesMessage('pyproject.toml', scipy), /^pyproject\.toml is yours and is kept; it does not list scipy, which step apply imports, so installing the package \(`pip install -e \.`\) leaves it out\. Add it to/);
     assert.deepEqual(missingDependencies('[project]\ndynamic = ["dependencies"]\n', deps), []);
   });
+
+  // Round 38 M: these were kept silently, though `pip install -e .` installs none of the dependencies from them.
+  it('a file listing no dependencies lists none of them; one of tools\' settings only cannot install the package', async () => {
+    const deps = inferredDependencies(await graphOf(NOTEBOOK), undefined);
+    for (const text of ['[project]\nname = "nb"\nversion = "0.1.0"\n', '[tool.poetry]\nname = "nb"\n', '[tool.black]\nline-length = 100\n']) {
+      assert.deepEqual([...(listedDependencies(text) ?? ['unknown'])], [], text);
+      assert.deepEqual(missingDependencies(text, deps).map((d) => d.name), ['lightgbm', 'numpy', 'pyyaml', 'scikit-learn', 'scipy'], text);
+    }
+    const settings = missingDependenciesMessage('pyproject.toml', missingDependencies('[tool.black]\n', deps), '[tool.black]\n');
+    assert.match(settings, /^pyproject\.toml is yours and is kept; it holds tools' settings only, no `\[project\]` table, so neither the package nor lightgbm .* can be installed from it \(`pip install -e \.`\)\. Add a `\[project\]` table/);
+    assert.match(missingDependenciesMessage('pyproject.toml', missingDependencies('[project]\n', deps), '[project]\n'), /it does not list lightgbm/);
+  });
 });
