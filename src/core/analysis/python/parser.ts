@@ -238,10 +238,34 @@ export function parsePython(source: string): PyTree {
 
 /** `tree` with an error at the first character Python refuses in its code, when there is one (see invalidCharacter). */
 function withInvalidCharacter(tree: PyTree): PyTree {
+  // Only a long source can nest deeper than MAX_DEPTH.
+  const deep = tree.source.length > MAX_DEPTH ? tooDeep(tree.root) : undefined;
+  if (deep !== undefined) {
+    const message = `an expression nested more than ${MAX_DEPTH} levels deep (a chain of thousands of operators, calls or attributes), more than nbpromote analyses: split it into parts of a few hundred terms`;
+    return { ...tree, root: { ...tree.root, children: [] }, errors: [{ ...tree.position(deep), message }] };
+  }
   if (!SUSPECT_CHARACTER.test(tree.source)) return tree;
   const bad = invalidCharacter(tree.source, tree.position);
   // Python stops there: what tree-sitter made of the rest of the line (`invalid syntax near ...`) is not said.
   return bad === undefined ? tree : { ...tree, errors: [...tree.errors.filter((e) => e.line < bad.line), bad] };
+}
+
+/**
+ * How deep a tree may nest: the analysis walks trees recursively (round 38 M: a 3,000-term `a and a and ...`
+ * or `1 + 1 + ...` ended in "internal error: Maximum call stack size exceeded"; Python itself stops at a few
+ * thousand levels for the second).
+ */
+const MAX_DEPTH = 1000;
+
+/** The offset of a node deeper than {@link MAX_DEPTH} under `root`, or undefined. */
+function tooDeep(root: PyNode): number | undefined {
+  const stack: [PyNode, number][] = [[root, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [node, depth] = item;
+    if (depth > MAX_DEPTH) return node.start;
+    for (const child of node.children) stack.push([child, depth + 1]);
+  }
+  return undefined;
 }
 
 /** A character that may be one Python refuses in code: outside ASCII, or a vertical tab. */

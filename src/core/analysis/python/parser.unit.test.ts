@@ -116,6 +116,18 @@ describe('parsePython', () => {
     it(`reports ${name}`, () => assert.deepEqual(parsePython(code).errors, errors));
   }
 
+  // Round 38 M: "internal error: Maximum call stack size exceeded" from the analysis' recursive walks.
+  it('refuses an expression nested deeper than the analysis walks, naming where; a few hundred levels are fine', () => {
+    for (const code of [`x = ${Array(3000).fill('1').join(' + ')}\n`, `x = ${Array(3000).fill('m').join(' and ')}\n`, `x = m${'.real'.repeat(3000)}\n`]) {
+      const tree = parsePython(code);
+      assert.equal(tree.errors.length, 1);
+      assert.match(tree.errors[0]?.message ?? '', /^an expression nested more than 1000 levels deep .*: split it into parts of a few hundred terms$/);
+      assert.equal(tree.errors[0]?.line, 1);
+      assert.deepEqual(tree.root.children, []);
+    }
+    assert.deepEqual(parsePython(`x = ${Array(500).fill('1').join(' + ')}\n`).errors, []);
+  });
+
   it('recovers the statements after a broken line', () => {
     const tree = parsePython('df = pd.read_csv(path\ndf.head()\nmodel = fit(df)\nfor q in range(3)\n    print(q)\nw = 2\n');
     const assigned = tree.root.children
