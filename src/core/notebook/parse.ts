@@ -87,7 +87,8 @@ const MARKER_IN_TEXT = /^[ \t]*#[ \t]*%%%*(?:[ \t]|$)/m;
  * searched: a script may start with plain code (which becomes the first cell) and its YAML header.
  */
 export function isPercentScript(text: string): boolean {
-  return MARKER_IN_TEXT.test(text);
+  // A byte order mark before a first-line marker (round 38 M: a one-cell script was refused).
+  return MARKER_IN_TEXT.test(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }
 
 function notRead(file: string, message: string): ParseResult {

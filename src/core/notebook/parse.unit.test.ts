@@ -70,8 +70,10 @@ describe('parseNotebook', () => {
 });
 
 describe('isPercentScript', () => {
-  it('finds a marker on the first line', () => {
+  it('finds a marker on the first line, after a byte order mark too (round 38 M)', () => {
     assert.equal(isPercentScript('# %%\nx = 1\n'), true);
+    assert.equal(isPercentScript('\ufeff# %% tags=["step:a"]\nx = 1'), true);
+    assert.equal(parseNotebook('\ufeff# %% tags=["step:a"]\nx = 1', 'a.py').notebook?.cells[0]?.tags.join(), 'step:a');
   });
   it('finds markers after a jupytext header and plain code', () => {
     assert.equal(isPercentScript(fixture('percent-header.py')), true);
