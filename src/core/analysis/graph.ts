@@ -2060,13 +2060,24 @@ const LABEL_FILLERS = new Set(['is', 'are', 'was', 'were', 'be', 'of', 'the', 'a
  * -> `rmse`): its last word that is neither a filler nor a Python keyword; undefined when there is none.
  */
 function labelName(before: string): string | undefined {
-  const words = (unqualified(plainLabel(before)).match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((w) => /^[A-Za-z_]\w*$/.test(w)).map((w) => w.toLowerCase());
+  const words = (unqualified(plainLabel(before)).match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((w) => /^[A-Za-z_]\w*$/.test(w)).map((w) => w.toLowerCase()).filter((w) => !LABEL_FILLERS.has(w));
   for (let i = words.length - 1; i >= 0; i--) {
     const word = words[i] ?? '';
-    if (!LABEL_FILLERS.has(word) && !PYTHON_KEYWORDS.has(word)) return word;
+    if (PYTHON_KEYWORDS.has(word)) continue;
+    // A quantity its words name together (round 38 L: `Balanced accuracy` was `accuracy`, `Mean absolute error`
+    // `error`, `Log loss` `loss`): a generic last word takes the one before it, and a modifier joins the word after it.
+    let first = i;
+    while (first > 0 && first > i - 3 && ((first === i && GENERIC_METRIC_WORDS.has(words[i] ?? '')) || METRIC_MODIFIERS.has(words[first - 1] ?? ''))) first--;
+    const name = words.slice(first, i + 1).join('_');
+    return /^[A-Za-z_]\w*$/.test(name) && !PYTHON_KEYWORDS.has(name) ? name : word;
   }
   return undefined;
 }
+
+/** Last words of a label that name no quantity alone: `Brier score`, `Log loss`, `Error rate`, `R2 score`. */
+const GENERIC_METRIC_WORDS = new Set(['score', 'error', 'loss', 'rate', 'ratio', 'variance', 'deviation', 'coefficient', 'gain', 'distance']);
+/** Words that make another metric of the word after them: `Balanced accuracy`, `Macro F1`, `Mean absolute error`. */
+const METRIC_MODIFIERS = new Set(['balanced', 'macro', 'micro', 'weighted', 'mean', 'median', 'average', 'avg', 'log', 'absolute', 'squared', 'root', 'explained', 'adjusted', 'relative', 'normalized', 'cumulative']);
 
 /**
  * Whether the change on `line` to `name`, a pandas selection of kind `kind`, reaches the frame it came from. Not an
@@ -2087,7 +2098,8 @@ function reachesFrame(kind: FrameSelection, name: string, line: string): boolean
  * in %`); the label as it is when nothing would be left.
  */
 function unqualified(label: string): string {
-  const bare = label.replace(/\([^()]*\)|\[[^[\]]*\]/g, ' ');
+  // `Precision@flagged`, `Recall@10`: the cut-off qualifies the quantity.
+  const bare = label.replace(/\([^()]*\)|\[[^[\]]*\]|@\s*\S*/g, ' ');
   const cut = /^(.*?[\p{L}\p{N}].*?)[\s,]+(?:on|in|for|at|over|per|across|using|from|after|with)\s.*$/isu.exec(bare)?.[1] ?? bare;
   return /[\p{L}\p{N}]/u.test(cut) ? cut : label;
 }

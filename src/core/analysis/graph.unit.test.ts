@@ -1259,7 +1259,14 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
   it('a label names its value by the word before what qualifies it (brackets, a trailing phrase)', () => {
     const lines = ['print("age mean (train):", min(s))', 'print(f"RMSE (log scale): {max(s):.3f}")', 'print("MAE [EUR]:", sum(s))', 'print(f"R² (holdout): {min(s) * 2:.3f}")', 'print("Accuracy on test set: %.3f" % max(s))', 'print("max error, in %:", abs(min(s)))'];
     const g = graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], lines.join('\n')]]);
-    assert.deepEqual(g.printedValues?.map((v) => v.name), ['mean', 'rmse', 'mae', 'r2', 'accuracy', 'error']);
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['mean', 'rmse', 'mae', 'r2', 'accuracy', 'max_error']);
+  });
+
+  // Round 38 L: the last word named another metric (`Balanced accuracy` -> accuracy, `Log loss` -> loss).
+  it('a label names a quantity its words name together: a generic last word or a modifier keeps its neighbour', () => {
+    const labels = ['Balanced accuracy', 'Mean absolute error', 'Weighted F1 score', 'Brier score', 'Log loss', 'Macro F1', 'Micro F1', 'Test accuracy', 'Precision@flagged', 'Recall@10', 'Explained variance (PC1)', 'R2 score'];
+    const g = graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], labels.map((l, i) => `print("${l}:", s[${i % 2}] + ${i})`).join('\n')]]);
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['balanced_accuracy', 'mean_absolute_error', 'weighted_f1_score', 'brier_score', 'log_loss', 'macro_f1', 'micro_f1', 'accuracy', 'precision', 'recall', 'explained_variance', 'r2_score']);
   });
 
   it('a label whose last word is taken names the value by its words', () => {

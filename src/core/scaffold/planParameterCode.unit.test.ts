@@ -250,7 +250,7 @@ describe('planPromotion: a metrics cell printing values under labels, without na
       ['info', 10, 'precision'],
       ['info', 11, 'rmse'],
       ['info', 12, 'shape'],
-      ['info', 13, 'score'],
+      ['info', 13, 'cv_score'],
       ['info', 15, 'best_shown'],
       ['info', 16, 'genauigkeit'],
       // The label names a value the cell has: another name, not `share = share * 100`.
@@ -272,7 +272,7 @@ describe('planPromotion: a metrics cell printing values under labels, without na
   // `"%.4f" % (y_pred != y_test).mean()` was read as a tuple and left out without a word.
   const labelled: [string, string, string, [string, number][]][] = [
     ['a negated attribute or name, in an f-string or with %', 'class Search:\n    best_score_ = -10.5\n\ngrid = Search()\nerr = -2.5', 'print(f"CV RMSE: {-grid.best_score_:.3f}")\nprint(f"C err: {-err}")\nprint("Neg: %.3f" % -grid.best_score_)', [['rmse', 10.5], ['c_err', 2.5], ['neg', 10.5]]],
-    ['a parenthesised value reached into after % (`% (a != b).mean()`, `% (p - y)[0]`)', 'import numpy as np\ny = np.array([1, 0, 1, 1])\np = np.array([1, 1, 1, 0])', 'print("Error rate: %.4f" % (p != y).mean())\nprint("First diff: %d" % (p - y)[0])', [['rate', 0.5], ['diff', 0]]],
+    ['a parenthesised value reached into after % (`% (a != b).mean()`, `% (p - y)[0]`)', 'import numpy as np\ny = np.array([1, 0, 1, 1])\np = np.array([1, 1, 1, 0])', 'print("Error rate: %.4f" % (p != y).mean())\nprint("First diff: %d" % (p - y)[0])', [['error_rate', 0.5], ['diff', 0]]],
   ];
   for (const [what, fit, metrics, expected] of labelled) {
     it(`names ${what} printed under a label, and the run records it`, async () => {

@@ -193,9 +193,9 @@ describe('promoteNotebook: labels the run records, read from the lines printing 
     ]);
     const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-    assert.deepEqual(outcome.expectedMetrics, { score: 0.12, lasso_score: 0.23, n_rows: 1234567, folds: 3000, total: 13000, silhouette: 0.6545 });
+    assert.deepEqual(outcome.expectedMetrics, { ridge_score: 0.12, lasso_score: 0.23, n_rows: 1234567, folds: 3000, total: 13000, silhouette: 0.6545 });
     assert.deepEqual(outcome.problems.filter((p) => p.code === 'metric-unread' || p.code === 'metrics-none'), []);
-    await reproduced(dir, outcome, { score: 0.12, lasso_score: 0.23, n_rows: 1234567, folds: 3000, total: 13000, silhouette: 0.6545 });
+    await reproduced(dir, outcome, { ridge_score: 0.12, lasso_score: 0.23, n_rows: 1234567, folds: 3000, total: 13000, silhouette: 0.6545 });
   });
 
   it('warns on the line of a value the run records that the saved outputs cannot tell apart, and says metrics-none without calling the name unrecorded', async function () {
