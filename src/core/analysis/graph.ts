@@ -2134,7 +2134,20 @@ function formatFields(argument: string): { expression: string; before: string }[
   const expressions = printArguments(inner ?? values).filter((e) => !/^\w+\s*=/.test(e) || percent !== null);
   // The text before each place: split at `%<spec>` or `{...}`.
   const places = text.split(percent !== null ? /%[-#0 +]*\d*(?:\.\d+)?[sdifeEgGrx%]/ : /\{[^{}]*\}/);
-  return expressions.map((expression, i) => ({ expression, before: places[i] ?? '' }));
+  // `"Best (%s): %.3f" % (max(scores, key=scores.get), ...)`: a value shown as text (`%s`, `%r`) is a name, no
+  // number (round 38 L: the info said the run records the model's name as a metric).
+  const types = percent !== null ? [...text.matchAll(/%[-#0 +]*\d*(?:\.\d+)?([sdifeEgGrx%])/g)].map((m) => m[1]) : [];
+  // Its label goes on to the next value (`Best (%s): %.3f`: the number is `best`'s).
+  let carried = '';
+  return expressions.flatMap((expression, i) => {
+    if (types[i] === 's' || types[i] === 'r') {
+      carried += `${places[i] ?? ''} `;
+      return [];
+    }
+    const before = carried + (places[i] ?? '');
+    carried = '';
+    return [{ expression, before }];
+  });
 }
 
 /**

@@ -1269,6 +1269,13 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     assert.deepEqual(g.printedValues?.map((v) => v.name), ['balanced_accuracy', 'mean_absolute_error', 'weighted_f1_score', 'brier_score', 'log_loss', 'macro_f1', 'micro_f1', 'accuracy', 'precision', 'recall', 'explained_variance', 'r2_score']);
   });
 
+  // Round 38 L: the `%s` value (a model's name) was said to be recorded as the metric `best`.
+  it('a value a % format shows as text (%s, %r) is no metric; its label goes on to the number after it', () => {
+    const g = graphOf([[['step:a'], 'scores = {"rf": 0.9, "lr": 0.8}'], [['metrics'], 'print("Best (%s): %.3f" % (max(scores, key=scores.get), max(scores.values())))']]);
+    assert.deepEqual(g.printedValues?.map((v) => [v.expression, v.name]), [['max(scores.values())', 'best']]);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'metric-unnamed'), []);
+  });
+
   it('a label whose last word is taken names the value by its words', () => {
     const g = graphOf([[['step:a'], 's = [0.1, 0.9]\nthreshold = 0.5'], [['metrics'], 'print("PR AUC: %.4f" % min(s))\nprint("ROC AUC: %.4f" % max(s))\nprint(f"f1 at best-F1 threshold: {sum(s):.4f}")']]);
     // Round 37 K: "at best-F1 threshold" qualifies f1.
