@@ -284,19 +284,49 @@ function displayedValues(tree: PyTree, displayCalls: readonly DisplayCall[]): { 
  * `changes`: what the statement changes in place (`cols.append("b")`, `settings["n"] = 1`).
  */
 function topStatements(spans: readonly { start: number; end: number; from: { line: number; column: number }; to: { line: number; column: number }; assigns?: string; changes: readonly NameSite[] }[], analysis: CellAnalysis): TopStatement[] {
-  const after = (a: { line: number; column: number }, b: { line: number; column: number }): boolean => a.line > b.line || (a.line === b.line && a.column >= b.column);
-  return spans.map((s) => {
-    const inside = (n: NameSite): boolean => after(n, s.from) && after(s.to, n);
-    return {
-      start: s.start,
-      end: s.end,
-      line: s.from.line,
-      endLine: s.to.line,
-      reads: [...new Set([...analysis.uses, ...analysis.builtinUses].filter(inside).map((n) => n.name))],
-      writes: [...new Set([...analysis.defines.filter(inside), ...s.changes].map((n) => n.name))],
-      ...(s.assigns === undefined ? {} : { assigns: s.assigns }),
-    };
+  const reads = sitesInSpans([...analysis.uses, ...analysis.builtinUses]);
+  const defines = sitesInSpans(analysis.defines);
+  return spans.map((s) => ({
+    start: s.start,
+    end: s.end,
+    line: s.from.line,
+    endLine: s.to.line,
+    reads: [...new Set(reads(s.from, s.to).map((n) => n.name))],
+    writes: [...new Set([...defines(s.from, s.to), ...s.changes].map((n) => n.name))],
+    ...(s.assigns === undefined ? {} : { assigns: s.assigns }),
+  }));
+}
+
+type Place = { readonly line: number; readonly column: number };
+
+/**
+ * The sites between two places (both included), in the order `sites` has them: sorted once, each span found by
+ * a binary search (round 38 M: filtering every site for every statement made a cell of 40,000 lines take 15 s).
+ */
+function sitesInSpans(sites: readonly NameSite[]): (from: Place, to: Place) => NameSite[] {
+  const before = (a: Place, b: Place): boolean => a.line < b.line || (a.line === b.line && a.column < b.column);
+  const order = [...sites.keys()].sort((i, j) => {
+    const a = sites[i];
+    const b = sites[j];
+    return a === undefined || b === undefined ? 0 : a.line - b.line || a.column - b.column;
   });
+  return (from, to) => {
+    let low = 0;
+    let high = order.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      const site = sites[order[mid] ?? 0];
+      if (site !== undefined && before(site, from)) low = mid + 1;
+      else high = mid;
+    }
+    const found: number[] = [];
+    for (let k = low; k < order.length; k++) {
+      const site = sites[order[k] ?? 0];
+      if (site === undefined || before(to, site)) break;
+      found.push(order[k] ?? 0);
+    }
+    return found.sort((a, b) => a - b).flatMap((i) => sites[i] ?? []);
+  };
 }
 
 /**
