@@ -20,6 +20,7 @@ import { andList } from '../util/words';
 import { sourceLines } from './python/lexical';
 import type { CellAnalysis, FunctionInfo, NameSite } from './python/names';
 import { analyzeCell } from './python/names';
+import { isBuiltin } from './python/builtins';
 
 /** A name bound or read in a cell: 1-based line and column inside the cell's source (the Python analysis's). */
 export type { NameSite };
@@ -526,7 +527,9 @@ class GraphBuilder {
         // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
         // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1.)
         const code = field.expression.replace(/(["'])(?:(?!\1)[^\\]|\\.)*\1/g, '""');
-        const taken = (n: string): boolean => this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`\\b${n}\\b`).test(code);
+        // A builtin's name would shadow it in the whole metrics function (round 39 O: `Row max: {...}` made
+        // `(max := ...)`, and every `max(...)` of the cell failed).
+        const taken = (n: string): boolean => isBuiltin(n) || this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`\\b${n}\\b`).test(code);
         // Its last word taken (`PR AUC` then `ROC AUC`): the label's words (`roc_auc`), then `<word>_shown`.
         const words = labelWords(field.before);
         const fallback = words !== undefined && words !== label && !taken(words) ? words : label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : 'value';
@@ -678,7 +681,9 @@ class GraphBuilder {
    */
   private copySharedAtAlias(mutates: readonly NameSite[], unit: UnitBuilder): void {
     for (const m of mutates) {
-      if (unit.local.has(m.name) || this.bindings.get(m.name)?.kind !== 'common') continue;
+      const kind = this.bindings.get(m.name)?.kind;
+      // A parameter too (round 39 O: `cfg = CONFIG` of a parameters dict, changed through cfg in the next step).
+      if (unit.local.has(m.name) || (kind !== 'common' && kind !== 'parameter')) continue;
       const holders = [...(this.aliases.get(m.name) ?? [])]
         .map((name) => ({ name, binding: this.bindings.get(name) }))
         .filter((h): h is { name: string; binding: Extract<Binding, { kind: 'step' }> } => h.binding?.kind === 'step' && h.binding.step !== unit.name)
@@ -686,7 +691,7 @@ class GraphBuilder {
       const first = holders[0];
       const holder = first === undefined ? undefined : this.units.get(first.binding.step);
       if (first === undefined || holder === undefined) continue;
-      if (addOnce(holder.changesShared, m.name)) holder.copiesSharedForLater.push(m.name);
+      if (addOnce(kind === 'common' ? holder.changesShared : holder.changesParameters, m.name)) holder.copiesSharedForLater.push(m.name);
       holder.local.add(m.name);
       this.bindings.set(m.name, { kind: 'step', step: holder.name, site: first.binding.site });
     }

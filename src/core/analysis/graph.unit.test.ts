@@ -1276,6 +1276,12 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     assert.deepEqual(g.problems.filter((p) => p.code === 'metric-unnamed'), []);
   });
 
+  // Round 39 O: `Row max: {counts[1]}` made `(max := counts[1])`, and every `max(...)` of the metrics failed.
+  it("a label naming a builtin (`max`, `min`, `sum`) names the value by the label's words, never the builtin", () => {
+    const g = graphOf([[['step:a'], 'counts = [1, 2]\nerrors = [0.1, 0.3]'], [['metrics'], 'print(f"Worst error: {max(errors):.3f}")\nprint(f"Row max: {counts[1]}")\nprint(f"min: {counts[0]}")\nprint(f"Error sum: {sum(errors)}")']]);
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['worst_error', 'row_max', 'min_shown', 'error_sum']);
+  });
+
   it('a label whose last word is taken names the value by its words', () => {
     const g = graphOf([[['step:a'], 's = [0.1, 0.9]\nthreshold = 0.5'], [['metrics'], 'print("PR AUC: %.4f" % min(s))\nprint("ROC AUC: %.4f" % max(s))\nprint(f"f1 at best-F1 threshold: {sum(s):.4f}")']]);
     // Round 37 K: "at best-F1 threshold" qualifies f1.

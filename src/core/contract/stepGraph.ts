@@ -87,8 +87,8 @@ export interface StepNode extends CodeUnit {
    */
   readonly changesShared?: readonly string[];
   /**
-   * Of changesShared, those the step itself does not change: it gives one another name (`cfg = CONFIG`) and a
-   * later step changes it through that name, so the copy is made here, where the name is taken.
+   * Of changesShared and changesParameters, those the step itself does not change: it gives one another name
+   * (`cfg = CONFIG`) and a later step changes it through that name, so the copy is made here, where the name is taken.
    */
   readonly copiesSharedForLater?: readonly string[];
   /**

@@ -743,7 +743,8 @@ class Generator {
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
-    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...sharedRebound.inFunction, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied.filter((n) => !(step.copiesSharedForLater ?? []).includes(n))), ...this.sharedCopies(`step:${step.name}`, step.copiesSharedForLater ?? [], 'later'), ...this.parameterCopies(changedParameters), ...this.sharedDefinitions(step, '..')]);
+    const later = new Set(step.copiesSharedForLater ?? []);
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...sharedRebound.inFunction, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied.filter((n) => !later.has(n))), ...this.sharedCopies(`step:${step.name}`, copied.filter((n) => later.has(n)), 'later'), ...this.parameterCopies(changedParameters.filter((n) => !later.has(n))), ...this.parameterCopies(changedParameters.filter((n) => later.has(n)), 'later'), ...this.sharedDefinitions(step, '..')]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
@@ -860,10 +861,11 @@ class Generator {
   }
 
   /** The parameters a step changes in place, as copies: the run's parameters (and the step's cache key) stay as set. */
-  private parameterCopies(names: readonly string[]): string[] {
+  private parameterCopies(names: readonly string[], when: 'below' | 'later' = 'below'): string[] {
     if (names.length === 0) return [];
     const sorted = [...names].sort();
-    return [sorted.map((n) => `${n} = _runtime.copied(${n})  # parameter changed in place below: the run's own value stays as set`).join('\n')];
+    const changed = when === 'below' ? 'parameter changed in place below' : "parameter a later step changes in place through this step's name for it";
+    return [sorted.map((n) => `${n} = _runtime.copied(${n})  # ${changed}: the run's own value stays as set`).join('\n')];
   }
 
   private lateSharedImport(from: string, names: readonly string[]): string[] {

@@ -142,3 +142,32 @@ describe('planPromotion: a shared dict one step names again (cfg = CONFIG) and a
     }
   });
 });
+
+// Round 39 O: the same with a parameters dict: the later step saw the parameter unchanged (y 0 for the notebook's 36).
+describe('planPromotion: a parameters dict one step names again (cfg = CONFIG) and a later step changes through that name', function () {
+  this.timeout(120_000);
+  const cells: readonly TestCell[] = [
+    { tags: ['parameters'], source: 'CONFIG = {"a": 1, "scale": 2}' },
+    { tags: ['step:prep'], source: 'cfg = CONFIG\nx = cfg["a"] * 10' },
+    { tags: ['step:mutate'], source: 'cfg["b"] = x + cfg["scale"]' },
+    { tags: ['step:use'], source: 'y = CONFIG.get("b", 0) * 3' },
+    { tags: ['metrics'], source: 'score = y' },
+  ];
+
+  it('the step taking the name copies the parameter and gives both names as one value: fresh, cached and with --param', async function () {
+    const { dir, out } = await promoteCells(cells, 'param-alias');
+    try {
+      assert.match(readFileSync(join(out, 'src/nb/steps/prep.py'), 'utf8'), /\n {4}CONFIG = _runtime\.copied\(CONFIG\) {2}# parameter a later step changes in place through this step's name for it/);
+      if (!hasPython()) this.skip();
+      const expected = notebookValue(cells, 'score');
+      assert.equal(expected, 36);
+      const runs = [runPipeline(out), runPipeline(out), runPipeline(out, '--param', 'CONFIG={"a": 2, "scale": 2}')];
+      assert.deepEqual(runs.map((r) => r.metrics['score']), [36, 36, 66]);
+      assert.deepEqual(runs[1]!.steps.map((s) => s.status), ['cached', 'cached', 'cached']);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
