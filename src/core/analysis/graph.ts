@@ -739,7 +739,9 @@ class GraphBuilder {
       // A name the cell bound again before the change is a new object: what held or was held by the old one
       // earlier is not related (round 38 L: `pre = MinMaxScaler()` in a step after one whose pipeline held
       // another `pre` made that step take and return the other pipeline).
-      const newHere = (name: string): boolean => f.defines.some((d) => d.name === name && d.line <= changed.line);
+      // Not `model = model.fit(X, y)` nor `model.set_params(...)`, which give the object itself back (round 39 N).
+      const itself = (name: string, line: number): boolean => f.assignments.some((a) => a.name === name && a.line === line && new RegExp(`^\\s*${escapeRegExp(name)}\\s*\\.\\s*(?:fit|partial_fit|set_params|set_output)\\s*\\(`).test(a.valueText));
+      const newHere = (name: string): boolean => f.defines.some((d) => d.name === name && d.line <= changed.line && !itself(name, d.line));
       const queue = [changed.name];
       for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
         const fresh = newHere(name);
@@ -2082,7 +2084,7 @@ function labelName(before: string): string | undefined {
 /** Last words of a label that name no quantity alone: `Brier score`, `Log loss`, `Error rate`, `R2 score`. */
 const GENERIC_METRIC_WORDS = new Set(['score', 'error', 'loss', 'rate', 'ratio', 'variance', 'deviation', 'coefficient', 'gain', 'distance', 'index', 'bound', 'size', 'interval']);
 /** Words that make another metric of the word after them: `Balanced accuracy`, `Macro F1`, `Mean absolute error`. */
-const METRIC_MODIFIERS = new Set(['balanced', 'macro', 'micro', 'weighted', 'mean', 'median', 'average', 'avg', 'log', 'absolute', 'squared', 'root', 'explained', 'adjusted', 'relative', 'normalized', 'cumulative']);
+const METRIC_MODIFIERS = new Set(['balanced', 'macro', 'micro', 'weighted', 'mean', 'median', 'average', 'avg', 'std', 'stdev', 'sd', 'min', 'minimum', 'max', 'maximum', 'worst', 'best', 'total', 'log', 'absolute', 'squared', 'root', 'explained', 'adjusted', 'relative', 'normalized', 'cumulative']);
 
 /**
  * Whether the change on `line` to `name`, a pandas selection of kind `kind`, reaches the frame it came from. Not an

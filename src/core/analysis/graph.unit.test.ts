@@ -205,6 +205,11 @@ describe('buildStepGraph', () => {
     assert.deepEqual([step(reused, 'lasso').inputs, step(reused, 'lasso').outputs], [[], ['lasso']]);
     const plainList = graphOf([[['step:a'], 'buf = [1, 2]\nholder = {"buf": buf}'], [['step:b'], 'buf = [3, 4]\nbuf.append(5)\ntotal = sum(buf)'], [['metrics'], 'n = total + len(holder)']]);
     assert.deepEqual(step(plainList, 'b').inputs, []);
+    // Round 39 N: `model = model.fit(...)` / `.set_params(...)` give the object itself back: still what the ensemble holds.
+    for (const refit of ['model = model.fit(X, y)', 'model = model.set_params(alpha=2)']) {
+      const selfReturning = graphOf([[['step:build'], 'model = Ridge()\nensemble = VotingRegressor([("ridge", model)])'], [['step:fit'], refit], [['metrics'], 'n = score(ensemble)']]);
+      assert.deepEqual(step(selfReturning, 'fit').outputs, ['ensemble'], refit);
+    }
     // Changed without being bound again, the held part still changes its holder.
     const same = graphOf([[['step:a'], 'buf = [1, 2]\nholder = {"buf": buf}'], [['step:b'], 'buf.append(5)'], [['metrics'], 'n = len(holder)']]);
     assert.deepEqual(step(same, 'b').outputs, ['holder']);
@@ -1280,6 +1285,13 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
   it("a label naming a builtin (`max`, `min`, `sum`) names the value by the label's words, never the builtin", () => {
     const g = graphOf([[['step:a'], 'counts = [1, 2]\nerrors = [0.1, 0.3]'], [['metrics'], 'print(f"Worst error: {max(errors):.3f}")\nprint(f"Row max: {counts[1]}")\nprint(f"min: {counts[0]}")\nprint(f"Error sum: {sum(errors)}")']]);
     assert.deepEqual(g.printedValues?.map((v) => v.name), ['worst_error', 'row_max', 'min_shown', 'error_sum']);
+  });
+
+  // Round 39 N: with `mean` a modifier and `std` not, "Std accuracy" took the plain `accuracy` its pair had before.
+  it('aggregates of a quantity keep their word: mean, std, worst, best, total', () => {
+    const labels = ['Mean accuracy', 'Std accuracy', 'Mean MAE', 'Std MAE', 'Average precision', 'Worst precision', 'Mean CV score', 'Std CV score', 'Best accuracy'];
+    const g = graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], labels.map((l, i) => `print("${l}:", s[${i % 2}] + ${i})`).join('\n')]]);
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['mean_accuracy', 'std_accuracy', 'mean_mae', 'std_mae', 'average_precision', 'worst_precision', 'mean_cv_score', 'std_cv_score', 'best_accuracy']);
   });
 
   it('a label whose last word is taken names the value by its words', () => {

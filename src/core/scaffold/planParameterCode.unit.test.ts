@@ -250,7 +250,7 @@ describe('planPromotion: a metrics cell printing values under labels, without na
       ['info', 10, 'precision'],
       ['info', 11, 'rmse'],
       ['info', 12, 'shape'],
-      ['info', 13, 'cv_score'],
+      ['info', 13, 'best_cv_score'],
       ['info', 15, 'best_shown'],
       ['info', 16, 'genauigkeit'],
       // The label names a value the cell has: another name, not `share = share * 100`.
