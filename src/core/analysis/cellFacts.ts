@@ -221,7 +221,8 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     ...(lambdas.length === 0 ? {} : { lambdas: lambdas.map((l) => ({ name: l.name, line: l.line, freeNames: lambdaFreeNames(analysis, l), ...lambdaReads(analysis, l) })) }),
     assignments,
     requirements: analysis.requirements,
-    statements,
+    // A cell that does not parse has statements nobody counted (a tree too deep is left empty): not "nothing".
+    ...(analysis.syntaxErrors.length > 0 && statements === 0 ? {} : { statements }),
     ...(changesArguments.length === 0 ? {} : { changesArguments }),
     ...(calls.length === 0 ? {} : { calls }),
     ...(analysis.trailingExpression?.removed === true ? { shown: { text: analysis.trailingExpression.text, line: analysis.trailingExpression.line } } : {}),
