@@ -1672,9 +1672,14 @@ function topModule(statement: string): string | undefined {
   return m?.[1];
 }
 
-/** isort-like: `import x` before `from x import y`, alphabetical, `__future__` never here. */
+/**
+ * isort-like: `import x` before `from x import y`, alphabetical, `__future__` never here. With a star import
+ * the order is the notebook's: a later import wins a name an earlier one bound (round 39 N: `from numpy import *`
+ * then `from math import *`, sorted, gave numpy's `log` where the notebook had math's).
+ */
 export function sortImports(statements: readonly string[]): string[] {
   const unique = [...new Set(statements)];
+  if (unique.some((s) => /\bimport\s+\*/.test(s))) return unique;
   const key = (s: string): string => `${s.startsWith('from') ? '1' : '0'}${(topModule(s) ?? '').toLowerCase()} ${s.toLowerCase()}`;
   return unique.sort((a, b) => key(a).localeCompare(key(b)));
 }

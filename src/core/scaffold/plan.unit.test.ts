@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
 import { assertFlakesQuiet, hasPython, PYTHON, runPipeline, runPipelineOf } from './testing';
-import { trailingSemicolons } from './plan';
+import { sortImports, trailingSemicolons } from './plan';
 
 interface Cell {
   readonly tags?: readonly string[];
@@ -513,5 +513,12 @@ describe('planPromotion: a shared value a shared function changes with `global`'
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('sortImports', () => {
+  it('sorts as isort does; with a star import keeps the notebook order, where a later import wins a name (round 39 N)', () => {
+    assert.deepEqual(sortImports(['from sklearn import svm', 'import pandas as pd', 'import numpy as np', 'import pandas as pd']), ['import numpy as np', 'import pandas as pd', 'from sklearn import svm']);
+    assert.deepEqual(sortImports(['from numpy import *', 'from math import *', 'import os']), ['from numpy import *', 'from math import *', 'import os']);
   });
 });
