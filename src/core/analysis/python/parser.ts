@@ -903,6 +903,11 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
       case 'parameters':
       case 'lambda_parameters': {
         const names = new Set<string>();
+        const kinds = node.children.filter((p) => p.type !== 'comment').map((p) => p.type);
+        const kwargs = kinds.indexOf('dictionary_splat_pattern');
+        if (kwargs >= 0 && kwargs < kinds.length - 1) add(node.children.filter((p) => p.type !== 'comment')[kwargs + 1] ?? node, 'arguments cannot follow var-keyword argument');
+        const bare = kinds.indexOf('keyword_separator');
+        if (bare >= 0 && !kinds.slice(bare + 1).some((k) => k !== 'dictionary_splat_pattern' && k !== 'positional_separator')) add(node, 'named arguments must follow bare *');
         for (const p of node.children) {
           const name = parameterName(p) ?? (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' ? p.children.find((c) => c.type === 'identifier') : undefined);
           if (name === undefined) continue;
@@ -943,6 +948,7 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
       case 'augmented_assignment': {
         const left = node.children.find((c) => c.field === 'left');
         if (left?.type === 'list_splat_pattern' || left?.type === 'list_splat') add(left, 'starred assignment target must be in a list or tuple');
+        if (left !== undefined && node.children.some((c) => c.field === 'type') && ['list_pattern', 'tuple_pattern', 'pattern_list', 'list', 'tuple', 'expression_list'].includes(left.type)) add(left, `only single target (not ${left.type.startsWith('list') ? 'list' : 'tuple'}) can be annotated`);
         break;
       }
       case 'expression_statement': {
@@ -986,9 +992,9 @@ const COMPREHENSION_NAMES: Readonly<Record<string, string>> = { list_comprehensi
  */
 function misplacedStatements(root: PyNode, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
   const errors: PySyntaxError[] = [];
-  const stack: { node: PyNode; inFunction: boolean; inLoop: boolean; comprehension: string | undefined }[] = root.children.map((node) => ({ node, inFunction: false, inLoop: false, comprehension: undefined }));
+  const stack: { node: PyNode; inFunction: boolean; inLoop: boolean; comprehension: string | undefined; inClass?: boolean }[] = root.children.map((node) => ({ node, inFunction: false, inLoop: false, comprehension: undefined }));
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { node, inFunction, inLoop, comprehension } = item;
+    const { node, inFunction, inLoop, comprehension, inClass = false } = item;
     const say = (message: string): void => {
       errors.push({ ...position(node.start), message });
     };
@@ -1010,16 +1016,16 @@ function misplacedStatements(root: PyNode, position: (offset: number) => { line:
         if (!inFunction) say('nonlocal declaration not allowed at module level');
         break;
       case 'import_from_statement':
-        if (inFunction && node.children.some((c) => c.type === 'wildcard_import')) say('import * only allowed at module level');
+        if ((inFunction || inClass) && node.children.some((c) => c.type === 'wildcard_import')) say('import * only allowed at module level');
         break;
       default:
         break;
     }
     for (const child of node.children) {
       if (node.type === 'function_definition' || node.type === 'lambda') stack.push({ node: child, inFunction: child.type === 'block' || node.type === 'lambda' ? true : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension: node.type === 'lambda' ? undefined : comprehension });
-      else if (node.type === 'class_definition') stack.push({ node: child, inFunction: child.type === 'block' ? false : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension });
-      else if (LOOPS.has(node.type)) stack.push({ node: child, inFunction, inLoop: inLoop || (child.type === 'block' && child.field === 'body'), comprehension });
-      else stack.push({ node: child, inFunction, inLoop, comprehension: COMPREHENSION_NAMES[node.type] ?? comprehension });
+      else if (node.type === 'class_definition') stack.push({ node: child, inFunction: child.type === 'block' ? false : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension, inClass: child.type === 'block' });
+      else if (LOOPS.has(node.type)) stack.push({ node: child, inFunction, inLoop: inLoop || (child.type === 'block' && child.field === 'body'), comprehension, inClass });
+      else stack.push({ node: child, inFunction, inLoop, comprehension: COMPREHENSION_NAMES[node.type] ?? comprehension, inClass });
     }
   }
   return errors;

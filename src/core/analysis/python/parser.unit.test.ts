@@ -104,6 +104,13 @@ describe('parsePython', () => {
       { line: 4, column: 8, message: 'iterable argument unpacking follows keyword argument unpacking' },
       { line: 6, column: 1, message: 'starred assignment target must be in a list or tuple' },
     ]],
+    // Round 39 N: more that Python refuses.
+    ['parameters after **, a bare * alone, an annotated list, import * in a class', 'def f(**k, a): pass\ndef g(*): pass\n[x]: int = 1\nclass A:\n    from os import *\ndef h(a, *, b, **k): pass\n', [
+      { line: 1, column: 12, message: 'arguments cannot follow var-keyword argument' },
+      { line: 2, column: 6, message: 'named arguments must follow bare *' },
+      { line: 3, column: 1, message: 'only single target (not list) can be annotated' },
+      { line: 5, column: 5, message: 'import * only allowed at module level' },
+    ]],
     // Pasted from a web page or a document: named as Python names them; letters of any script, and such
     // characters in strings and comments, are fine.
     ['a non-breaking space', 'm.fit(X,\u00a0y)\n', [{ line: 1, column: 9, message: 'invalid non-printable character U+00A0' }]],
