@@ -385,8 +385,10 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   const seriesLines = trimmed.split('\n');
   if (!/^(?:Name: .*, )?dtype: \w+$/.test((seriesLines[seriesLines.length - 1] ?? '').trim())) return;
   for (const line of seriesLines) {
-    const m = /^([A-Za-z_][\w.]*)\s+(\S+)$/.exec(line.trim());
-    if (m === null || m[1] === 'dtype:' || m[1] === 'Name:') continue;
+    // A label of several words (`Vocabulary size    35.00`, round 39 O): pandas sets the values two spaces or more
+    // apart from the widest label.
+    const m = /^(\S(?:.*?\S)?)\s{2,}(\S+)$/.exec(line.trim()) ?? /^([A-Za-z_][\w.]*)\s+(\S+)$/.exec(line.trim());
+    if (m === null || m[1] === 'dtype:' || m[1] === 'Name:' || /^(?:Name|dtype):/.test(m[1] ?? '')) continue;
     const metric = tableNumber(m[2] ?? '');
     if (metric !== undefined && m[1] !== undefined && !found.has(m[1])) found.set(m[1], metric);
   }

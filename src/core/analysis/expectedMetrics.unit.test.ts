@@ -52,6 +52,12 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
       mae: { value: 0.5, decimals: 2 },
     });
     assert.deepEqual(read(metricsCell('results', [shown('         r2\nmodel      \na      0.50\nb      0.75')], { trailingText: 'results' })), {});
+    // Round 39 O: labels of several words were left out, and the test never compared them.
+    assert.deepEqual(read(metricsCell('summary', [shown('Mean error          2.74\nR2                  0.55\nVocabulary size    35.00\nName: scores, dtype: float64')], { trailingText: 'summary' })), {
+      'Mean error': { value: 2.74, decimals: 2 },
+      R2: { value: 0.55, decimals: 2 },
+      'Vocabulary size': { value: 35, decimals: 2 },
+    });
   });
 
   it('reads a print(f"...") line through its template, whatever the words around the fields', () => {
