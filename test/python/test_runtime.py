@@ -1231,6 +1231,23 @@ def test_digesting_a_frame_leaves_its_blocks_as_they_are_so_an_array_taken_from_
     assert result.outputs["top"] == 1.0
 
 
+def test_reading_a_date_index_is_no_change_of_the_frame_but_changing_a_value_or_the_dates_is():
+    # Round 39 O: `series.index[0]` filled the DatetimeArray's `_cache`, so the frame's digest changed and every
+    # later reader re-ran when the reading step did.
+    pd = pytest.importorskip("pandas")
+    import numpy as np
+
+    frame = pd.DataFrame({"sales": np.arange(30.0), "when": pd.date_range("2023-01-01", periods=30, tz="UTC")}, index=pd.date_range("2024-01-01", periods=30, name="date"))
+    before = runtime._content_digest(frame)
+    _ = frame.index[0], frame.loc[frame.index[0] : frame.index[10]], frame["when"].dt.year
+    assert runtime._content_digest(frame) == before
+    shifted = frame.copy()
+    shifted.index = shifted.index + pd.Timedelta(days=1)
+    assert runtime._content_digest(shifted) != before
+    frame.iloc[0, 0] = 5.0
+    assert runtime._content_digest(frame) != before
+
+
 def _frame_and_groups():
     import pandas as pd
 

@@ -2473,7 +2473,16 @@ class _DigestPickler(pickle.Pickler):
     it (``x = df["a"].values``) no longer sharing its memory."""
 
     def reducer_override(self, obj: Any) -> Any:
-        if type(obj).__name__ == "DataFrame" and (type(obj).__module__ or "").startswith("pandas"):
+        module = type(obj).__module__ or ""
+        # Date, time and period arrays (a DatetimeIndex's values) keep a ``_cache`` that reading an element
+        # fills (round 39 O: ``series.index[0]`` in a step made the frame "changed", and later readers re-ran):
+        # their values, type and frequency, not the cache.
+        if module.startswith("pandas") and type(obj).__name__ in ("DatetimeArray", "TimedeltaArray", "PeriodArray") and hasattr(obj, "_ndarray"):
+            try:
+                return (tuple, ((type(obj).__qualname__, str(obj.dtype), obj._ndarray, str(getattr(obj, "freq", None))),))
+            except Exception:  # noqa: BLE001 - a pandas of another shape: pickled as it is
+                return NotImplemented
+        if type(obj).__name__ == "DataFrame" and module.startswith("pandas"):
             try:
                 getter = getattr(obj, "_get_column_array", None)
                 columns = [getter(i) if getter is not None else obj.iloc[:, i]._values for i in range(obj.shape[1])]
