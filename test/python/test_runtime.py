@@ -966,6 +966,24 @@ def test_a_step_run_again_says_what_changed_since_the_entry_the_last_run_took_no
     assert why(bias=5) == ("ran", "parameter bias changed since its outputs were cached")
 
 
+def test_a_reason_names_changed_parameters_before_changed_files(tmp_path):
+    # Round 39 O: files came first and the parameter a person changed hid behind "and 2 more".
+    for name in "abc":
+        (tmp_path / f"{name}.txt").write_text("1")
+    namespace = {}
+    exec(f"def read(weight):\n    return weight + sum(len(open(p).read()) for p in ({str(tmp_path / 'a.txt')!r}, {str(tmp_path / 'b.txt')!r}, {str(tmp_path / 'c.txt')!r}))", namespace)
+    config = _small_config([("read", ["weight"], ["value"])], {"weight": {"default": 1, "type": "int"}})
+
+    def why(**params):
+        result = runtime.run_pipeline(config, {"read": namespace["read"]}, None, params, tmp_path, record=False)
+        return result.steps[0].why
+
+    assert why() is None
+    for name in "abc":
+        (tmp_path / f"{name}.txt").write_text("22")
+    assert (why(weight=2) or "").startswith("parameter weight, ")
+
+
 def _make_frames():
     train, test = {"age": [None, 40]}, {"age": [None]}
     return train, test, [train, test]

@@ -1073,6 +1073,9 @@ class _Run:
                 inputs.append(part[len("input ") :])
             else:
                 others.append(part)
+        # Parameters first: what a person set is the reason they look for (round 39 O: files came first and the
+        # parameter changed was "and 2 more").
+        others.sort(key=lambda part: 0 if part.startswith("parameter ") else 1)
         phrases = [f"{_and_list(others)} changed"] if others else []
         makers: dict[str, list[str]] = {}
         for name in inputs:
