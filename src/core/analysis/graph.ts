@@ -1028,7 +1028,7 @@ class GraphBuilder {
       if (unit.kind === 'step') this.bindings.set(d.name, { kind: 'step', step: unit.name, site: site(cell, d.line) });
       if (unit.kind === 'metrics') this.bindings.set(d.name, { kind: 'metric', site: site(cell, d.line) });
     }
-    for (const a of f.assignments) this.setAlias(a.name, /^[A-Za-z_]\w*$/.test(a.valueText.trim()) ? a.valueText.trim() : undefined);
+    for (const a of f.assignments) this.setAlias(a.name, aliasTarget(a.valueText, (name) => this.bindings.get(name)?.kind));
     this.rememberHolders(f, unit);
     this.rememberStepFunctions(cell, f, unit);
     // A value mutated in place by a later step is that step's output from then on, so it is not also
@@ -2294,6 +2294,18 @@ function lineWrites(line: string): (at: number | undefined) => boolean {
   }
   const copies = (transfer[1] ?? '').startsWith('shutil.copy');
   return (at) => at === undefined || at < open || at > comma || !copies;
+}
+
+/**
+ * The value an assignment's right side names as it is: a name (`cfg = CONFIG`), or an entry by a literal key of a
+ * shared or parameter value (`model_cfg = CONFIG["model"]`: the same dict inside it, round 39 N: changed through
+ * it, CONFIG went stale after --param). Entries of step values are left to views and holders.
+ */
+function aliasTarget(valueText: string, kind: (name: string) => Binding['kind'] | undefined): string | undefined {
+  const text = valueText.trim();
+  if (/^[A-Za-z_]\w*$/.test(text)) return text;
+  const entry = /^([A-Za-z_]\w*)\s*\[\s*(["'])[^"'\\]*\2\s*\]$/.exec(text)?.[1];
+  return entry !== undefined && (kind(entry) === 'common' || kind(entry) === 'parameter') ? entry : undefined;
 }
 
 /** The builtins `from <module> import *` rebinds, by module (read from each module's `__all__`). */

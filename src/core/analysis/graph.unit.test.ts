@@ -1128,6 +1128,23 @@ describe('buildStepGraph', () => {
     // `@later` reads a name the same cell binds only below it.
     assert.deepEqual(codes(g), ['name-undefined']);
   });
+  // Round 39 N: an entry of a shared dict named in a step (`model_cfg = CONFIG["model"]`) and changed in the next.
+  it('an entry of a shared or parameter dict a step names and a later step changes: the shared value is copied where the entry is taken', () => {
+    for (const role of ['functions', 'parameters']) {
+      const g = graphOf([
+        [[role], 'CONFIG = {"model": {"lr": 0.1}}'],
+        [['step:setup'], 'model_cfg = CONFIG["model"]'],
+        [['step:tune'], 'model_cfg["lr"] = 0.7'],
+        [['step:report'], 'lr_used = CONFIG["model"]["lr"]'],
+      ]);
+      assert.deepEqual(step(g, 'setup').copiesSharedForLater, ['CONFIG'], role);
+      assert.deepEqual([step(g, 'tune').outputs, step(g, 'report').inputs], [['CONFIG'], ['CONFIG']], role);
+    }
+    // A column of a step's frame is no such alias: a change of the frame is not one of the column.
+    const frame = graphOf([[['step:load'], 'df = load()\ny = df["target"]'], [['step:add'], 'df["z"] = 0'], [['metrics'], 'n = len(y) + len(df)']]);
+    assert.deepEqual(step(frame, 'add').outputs, ['df']);
+  });
+
   it('a function a step defines that changes a shared value with `global` makes the value that step\'s', () => {
     const g = graphOf([
       [[], 'count = 0'],
