@@ -15,6 +15,19 @@ const NBDEV1_COMMENT = /^#\s*(?:default_exp|export[is]?|hide)\b/;
  */
 export function holdsOnlyImports(code: string): boolean {
   let sawImport = false;
+  const onlyImports = everyLogicalLine(code, (text) => {
+    sawImport = true;
+    return IMPORT_START.test(text) && !text.includes(';');
+  });
+  return sawImport && onlyImports;
+}
+
+/**
+ * Whether `accept` holds for the first physical line of each logical line of `code` (comments stripped, blank
+ * lines passed over; the lines a bracket or a backslash continues are part of the one before), and no bracket is
+ * left open at the end.
+ */
+function everyLogicalLine(code: string, accept: (text: string) => boolean): boolean {
   let depth = 0;
   let continued = false;
   for (const line of code.split(/\r\n|\n|\r/)) {
@@ -24,35 +37,23 @@ export function holdsOnlyImports(code: string): boolean {
       continue;
     }
     if (text.trim() === '') continue;
-    if (!IMPORT_START.test(text) || text.includes(';')) return false;
-    sawImport = true;
+    if (!accept(text)) return false;
     ({ depth, continued } = followBrackets(text, depth));
   }
-  return sawImport && depth === 0 && !continued;
+  return depth === 0 && !continued;
 }
 
 /**
  * True when the code is what a notebook's first cells hold before any work: imports, constants (`N_FOLDS = 5`,
  * `CAT_COLS = [...]`: upper-case names only), functions or classes (`def rmsle(...)`, with decorators and
- * bodies) and Kaggle's loop printing the input files, with at least one of them. A lower-case assignment or any other statement is work.
+ * bodies) and Kaggle's loop printing the input files, with at least one of them. A lower-case assignment or
+ * any other statement is work.
  */
 export function holdsOnlyPreamble(code: string): boolean {
   let sawDefinition = false;
-  let depth = 0;
-  let continued = false;
   let inBody: 'definition' | 'listing' | undefined;
-  for (const line of code.split(/\r\n|\n|\r/)) {
-    const text = stripComment(line);
-    if (depth > 0 || continued) {
-      ({ depth, continued } = followBrackets(text, depth));
-      continue;
-    }
-    if (text.trim() === '') continue;
-    if (/^\s/.test(text)) {
-      if (inBody === undefined || (inBody === 'listing' && !/^\s+(?:for\s.*:\s*$|print\()/.test(text))) return false;
-      ({ depth, continued } = followBrackets(text, depth));
-      continue;
-    }
+  const onlyPreamble = everyLogicalLine(code, (text) => {
+    if (/^\s/.test(text)) return inBody === 'definition' || (inBody === 'listing' && /^\s+(?:for\s.*:\s*$|print\()/.test(text));
     if (text.includes(';')) return false;
     const definition = /^(?:@|(?:async\s+)?def\s|class\s)/.test(text);
     // `log = logging.getLogger(__name__)` beside the imports is set-up too (round 39 O).
@@ -62,9 +63,9 @@ export function holdsOnlyPreamble(code: string): boolean {
     if (!definition && !constant && !listing && !IMPORT_START.test(text)) return false;
     sawDefinition ||= definition || constant || listing;
     inBody = definition ? 'definition' : listing ? 'listing' : undefined;
-    ({ depth, continued } = followBrackets(text, depth));
-  }
-  return sawDefinition && depth === 0 && !continued;
+    return true;
+  });
+  return sawDefinition && onlyPreamble;
 }
 
 /**
