@@ -964,6 +964,13 @@ class GraphBuilder {
     for (const changes of f.changesArguments ?? []) this.argumentChanges.set(changes.name, changes);
     // The cell's own `from m import *` binds before what the cell reads after it.
     for (const s of f.starImports) addOnce(this.starImports, s);
+    // One inside a block (`try: from math import *`) stays in the unit's function, where Python refuses it
+    // (round 40 P: the module did not compile).
+    const nestedStar = f.starImports.length === 0 ? -1 : sourceLines(cell.source).findIndex((l) => /^\s+from\s+\S+\s+import\s+\*/.test(l));
+    if (nestedStar >= 0) {
+      const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics' : 'this test';
+      this.problems.push(this.problem(cell, 'error', 'star-import-in-block', `this \`import *\` inside a block would run inside the function of ${what}, where Python allows \`import *\` at module level only: move it to the imports cell (at the top level of a cell there, a \`try\` around it is fine), or import the names the cell uses`, nestedStar + 1));
+    }
     for (const use of f.externalUses) {
       if (unit.local.has(use.name)) {
         // An earlier cell of the step bound it on some paths only: this cell may read the earlier value.
@@ -2084,7 +2091,7 @@ function labelName(before: string): string | undefined {
 /** Last words of a label that name no quantity alone: `Brier score`, `Log loss`, `Error rate`, `R2 score`. */
 const GENERIC_METRIC_WORDS = new Set(['score', 'error', 'loss', 'rate', 'ratio', 'variance', 'deviation', 'coefficient', 'gain', 'distance', 'index', 'bound', 'size', 'interval']);
 /** Words that make another metric of the word after them: `Balanced accuracy`, `Macro F1`, `Mean absolute error`. */
-const METRIC_MODIFIERS = new Set(['balanced', 'macro', 'micro', 'weighted', 'mean', 'median', 'average', 'avg', 'std', 'stdev', 'sd', 'min', 'minimum', 'max', 'maximum', 'worst', 'best', 'total', 'log', 'absolute', 'squared', 'root', 'explained', 'adjusted', 'relative', 'normalized', 'cumulative']);
+const METRIC_MODIFIERS = new Set(['balanced', 'macro', 'micro', 'weighted', 'mean', 'median', 'average', 'avg', 'std', 'stdev', 'sd', 'min', 'minimum', 'max', 'maximum', 'worst', 'best', 'total', 'log', 'absolute', 'squared', 'root', 'explained', 'adjusted', 'adj', 'neg', 'negative', 'delta', 'relative', 'normalized', 'cumulative']);
 
 /**
  * Whether the change on `line` to `name`, a pandas selection of kind `kind`, reaches the frame it came from. Not an
@@ -2113,7 +2120,8 @@ function unqualified(label: string): string {
 
 /** A label's text as words are read from it: escapes written in the string (`"\nBest: "`) are no letters; accents go (`Übung` -> `ubung`). */
 function plainLabel(before: string): string {
-  return before.replace(/\\[ntr]/g, ' ').normalize('NFKD').replace(/\p{M}/gu, '');
+  // `Cross-entropy loss` is one quantity (round 40 P: it was `entropy_loss`), `R^2` is `R2`.
+  return before.replace(/\\[ntr]/g, ' ').normalize('NFKD').replace(/\p{M}/gu, '').replace(/(?<=[\p{L}\p{N}])-(?=[\p{L}\p{N}])/gu, '_').replace(/(?<=\p{L})\^(?=\d)/gu, '');
 }
 
 /**
@@ -2144,10 +2152,12 @@ function formatFields(argument: string): { expression: string; before: string }[
   // `"Best (%s): %.3f" % (max(scores, key=scores.get), ...)`: a value shown as text (`%s`, `%r`) is a name, no
   // number (round 38 L: the info said the run records the model's name as a metric).
   const types = percent !== null ? [...text.matchAll(/%[-#0 +]*\d*(?:\.\d+)?([sdifeEgGrx%])/g)].map((m) => m[1]) : [];
-  // Its label goes on to the next value (`Best (%s): %.3f`: the number is `best`'s).
+  // Its label goes on to the next value (`Best (%s): %.3f`: the number is `best`'s). Alone, or after the numbers,
+  // it may be a number shown as text (`"Mean accuracy: %s" % scores.mean()`, round 40 P): read as before.
+  const numeric = (t: string | undefined): boolean => t !== undefined && t !== 's' && t !== 'r' && t !== '%';
   let carried = '';
   return expressions.flatMap((expression, i) => {
-    if (types[i] === 's' || types[i] === 'r') {
+    if ((types[i] === 's' || types[i] === 'r') && types.slice(i + 1).some(numeric)) {
       carried += `${places[i] ?? ''} `;
       return [];
     }

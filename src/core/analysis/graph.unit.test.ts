@@ -903,6 +903,14 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(plain, 'a').imports, ['from math import pow']);
   });
 
+  // Round 40 P: `try: from math import *` in a step cell stayed in the step's function, which did not compile.
+  it('a star import inside a block of a step cell is an error naming the line; at the top level or in the imports it is fine', () => {
+    const g = graphOf([[['parameters'], 'P = 1'], [['step:s'], 'try:\n    from math import *\nexcept ImportError:\n    pass\nx = floor(1.5) + P']]);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'star-import-in-block').map((p) => [p.severity, p.cellIndex, p.line]), [['error', 1, 2]]);
+    const fine = graphOf([[['imports'], 'try:\n    from math import *\nexcept ImportError:\n    pass'], [['step:s'], 'from statistics import *\nx = floor(1.5) + mean([1])']]);
+    assert.deepEqual(fine.problems.filter((p) => p.code === 'star-import-in-block'), []);
+  });
+
   it("a star import in a step's own cell binds what the cell reads after it", () => {
     const g = graphOf([[['step:a'], 'from math import *\nr = log(2)']]);
     assert.deepEqual(codes(g), []);
@@ -1286,9 +1294,9 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
 
   // Round 38 L: the last word named another metric (`Balanced accuracy` -> accuracy, `Log loss` -> loss).
   it('a label names a quantity its words name together: a generic last word or a modifier keeps its neighbour', () => {
-    const labels = ['Balanced accuracy', 'Mean absolute error', 'Weighted F1 score', 'Brier score', 'Log loss', 'Macro F1', 'Micro F1', 'Test accuracy', 'Precision@flagged', 'Recall@10', 'Explained variance (PC1)', 'R2 score', 'C-index', 'Scaler upper bound'];
+    const labels = ['Balanced accuracy', 'Mean absolute error', 'Weighted F1 score', 'Brier score', 'Log loss', 'Macro F1', 'Micro F1', 'Test accuracy', 'Precision@flagged', 'Recall@10', 'Explained variance (PC1)', 'R2 score', 'C-index', 'Scaler upper bound', 'Cross-entropy loss', 'Davies-Bouldin index', 'Neg MSE', 'Adj R^2'];
     const g = graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], labels.map((l, i) => `print("${l}:", s[${i % 2}] + ${i})`).join('\n')]]);
-    assert.deepEqual(g.printedValues?.map((v) => v.name), ['balanced_accuracy', 'mean_absolute_error', 'weighted_f1_score', 'brier_score', 'log_loss', 'macro_f1', 'micro_f1', 'accuracy', 'precision', 'recall', 'explained_variance', 'r2_score', 'c_index', 'upper_bound']);
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['balanced_accuracy', 'mean_absolute_error', 'weighted_f1_score', 'brier_score', 'log_loss', 'macro_f1', 'micro_f1', 'accuracy', 'precision', 'recall', 'explained_variance', 'r2_score', 'c_index', 'upper_bound', 'cross_entropy_loss', 'davies_bouldin_index', 'neg_mse', 'adj_r2']);
   });
 
   // Round 38 L: the `%s` value (a model's name) was said to be recorded as the metric `best`.
@@ -1296,6 +1304,9 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     const g = graphOf([[['step:a'], 'scores = {"rf": 0.9, "lr": 0.8}'], [['metrics'], 'print("Best (%s): %.3f" % (max(scores, key=scores.get), max(scores.values())))']]);
     assert.deepEqual(g.printedValues?.map((v) => [v.expression, v.name]), [['max(scores.values())', 'best']]);
     assert.deepEqual(g.problems.filter((p) => p.code === 'metric-unnamed'), []);
+    // Round 40 P: alone (or after the numbers) a %s value may be a number shown as text: a metric as before.
+    const alone = graphOf([[['step:a'], 'scores = [0.9, 0.8]'], [['metrics'], 'print("Mean accuracy: %s" % (sum(scores) / 2))\nprint("Lowest: %r" % min(scores))']]);
+    assert.deepEqual(alone.printedValues?.map((v) => v.name), ['mean_accuracy', 'lowest']);
   });
 
   // Round 39 O: `Row max: {counts[1]}` made `(max := counts[1])`, and every `max(...)` of the metrics failed.

@@ -56,8 +56,8 @@ export function holdsOnlyPreamble(code: string): boolean {
     if (/^\s/.test(text)) return inBody === 'definition' || (inBody === 'listing' && /^\s+(?:for\s.*:\s*$|print\()/.test(text));
     if (text.includes(';')) return false;
     const definition = /^(?:@|(?:async\s+)?def\s|class\s)/.test(text);
-    // `log = logging.getLogger(__name__)` beside the imports is set-up too (round 39 O).
-    const constant = /^[A-Z][A-Z0-9_]*\s*(?::[^=]+)?=(?!=)/.test(text) || /^[A-Za-z_]\w*\s*=\s*logging\.getLogger\(/.test(text);
+    // `log = logging.getLogger(__name__)` and `log.setLevel(...)` beside the imports are set-up too (rounds 39 O, 40 P).
+    const constant = /^[A-Z][A-Z0-9_]*\s*(?::[^=]+)?=(?!=)/.test(text) || /^[A-Za-z_]\w*\s*=\s*logging\.getLogger\(|^[A-Za-z_]\w*\.(?:setLevel|addHandler)\(/.test(text);
     // Kaggle's template: `for dirname, _, filenames in os.walk('/kaggle/input'):` printing every file.
     const listing = /^for\s.*\bin\s+os\.walk\(.*:\s*$/.test(text);
     if (!definition && !constant && !listing && !IMPORT_START.test(text)) return false;

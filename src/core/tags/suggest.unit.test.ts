@@ -66,7 +66,7 @@ describe('suggestSteps', () => {
   it("passes over a first section's cells of constants and helper functions: the notebook's preamble", () => {
     const constants = 'N_FOLDS = 5\nSEED = 42  # fixed\nLR: float = 0.05\nCAT_COLS = [\n    "a",\n    "b",\n]';
     const helpers = '@njit\ndef rmsle(y, p):\n    """Root mean squared log error."""\n    return ((y - p) ** 2).mean() ** 0.5\n\nclass Box:\n    size = 1';
-    const kaggle = "import numpy as np # linear algebra\nimport os\nimport logging\nlog = logging.getLogger(__name__)\nimport warnings\nwarnings.filterwarnings('ignore')\n\nfor dirname, _, filenames in os.walk('/kaggle/input'):\n    for filename in filenames:\n        print(os.path.join(dirname, filename))";
+    const kaggle = "import numpy as np # linear algebra\nimport os\nimport logging\nlog = logging.getLogger(__name__)\nlog.setLevel(logging.INFO)\nimport warnings\nwarnings.filterwarnings('ignore')\n\nfor dirname, _, filenames in os.walk('/kaggle/input'):\n    for filename in filenames:\n        print(os.path.join(dirname, filename))";
     assert.deepEqual(suggest([md('# House prices'), kaggle, constants, helpers, md('## Load'), 'df = load()', md('## Train'), 'm = fit(df)']), [
       { cell: 5, name: 'load', heading: 'Load' },
       { cell: 7, name: 'train', heading: 'Train' },

@@ -948,7 +948,9 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
       case 'augmented_assignment': {
         const left = node.children.find((c) => c.field === 'left');
         if (left?.type === 'list_splat_pattern' || left?.type === 'list_splat') add(left, 'starred assignment target must be in a list or tuple');
-        if (left !== undefined && node.children.some((c) => c.field === 'type') && ['list_pattern', 'tuple_pattern', 'pattern_list', 'list', 'tuple', 'expression_list'].includes(left.type)) add(left, `only single target (not ${left.type.startsWith('list') ? 'list' : 'tuple'}) can be annotated`);
+        // `(x): int = 1` is one target in brackets (round 40 P), `(x, y): int` a tuple.
+        const single = left !== undefined && left.children.filter((c) => c.type !== 'comment').length === 1 && !/,\s*\)\s*$/.test(source.slice(left.start, left.end)) && source[left.start] === '(';
+        if (left !== undefined && !single && node.children.some((c) => c.field === 'type') && ['list_pattern', 'tuple_pattern', 'pattern_list', 'list', 'tuple', 'expression_list'].includes(left.type)) add(left, `only single target (not ${left.type.startsWith('list') ? 'list' : 'tuple'}) can be annotated`);
         break;
       }
       case 'expression_statement': {

@@ -105,7 +105,7 @@ describe('parsePython', () => {
       { line: 6, column: 1, message: 'starred assignment target must be in a list or tuple' },
     ]],
     // Round 39 N: more that Python refuses.
-    ['parameters after **, a bare * alone, an annotated list, import * in a class', 'def f(**k, a): pass\ndef g(*): pass\n[x]: int = 1\nclass A:\n    from os import *\ndef h(a, *, b, **k): pass\n', [
+    ['parameters after **, a bare * alone, an annotated list, import * in a class', 'def f(**k, a): pass\ndef g(*): pass\n[x]: int = 1\nclass A:\n    from os import *\ndef h(a, *, b, **k): pass\n(x): int = 1\n(o.a): int = 1\n(y): int\n', [
       { line: 1, column: 12, message: 'arguments cannot follow var-keyword argument' },
       { line: 2, column: 6, message: 'named arguments must follow bare *' },
       { line: 3, column: 1, message: 'only single target (not list) can be annotated' },
