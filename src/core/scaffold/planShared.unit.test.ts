@@ -113,61 +113,56 @@ describe('planPromotion: a shared list a shared helper appends to (FEATURES.appe
   });
 });
 
-describe('planPromotion: a shared dict one step names again (cfg = CONFIG) and a later step changes through that name', function () {
+// Round 37 J (a shared dict: 0.03 for the notebook's 0.3) and round 39 O (a parameters dict: 0 for 36): a value one
+// step names again (`cfg = CONFIG`) and a later step changes through that name.
+describe('planPromotion: a shared or parameters dict one step names again (cfg = CONFIG) and a later step changes through that name', function () {
   this.timeout(120_000);
-  const cells: readonly TestCell[] = [
-    { tags: ['parameters'], source: 'LR = 0.1' },
-    { tags: ['functions'], source: "CONFIG = {'lr': 0.01, 'epochs': 3}" },
-    { tags: ['step:pick'], source: 'cfg = CONFIG\nbefore = CONFIG["lr"]' },
-    { tags: ['step:tune'], source: "cfg['lr'] = LR" },
-    { tags: ['step:report'], source: "lr_used = CONFIG['lr'] * CONFIG['epochs'] + before" },
-    { tags: ['metrics'], source: 'score = lr_used' },
+  const cases: readonly { readonly role: string; readonly cells: readonly TestCell[]; readonly copy: RegExp; readonly param: string; readonly paramCells: (c: TestCell) => TestCell }[] = [
+    {
+      role: 'shared',
+      cells: [
+        { tags: ['parameters'], source: 'LR = 0.1' },
+        { tags: ['functions'], source: "CONFIG = {'lr': 0.01, 'epochs': 3}" },
+        { tags: ['step:pick'], source: 'cfg = CONFIG\nbefore = CONFIG["lr"]' },
+        { tags: ['step:tune'], source: "cfg['lr'] = LR" },
+        { tags: ['step:report'], source: "lr_used = CONFIG['lr'] * CONFIG['epochs'] + before" },
+        { tags: ['metrics'], source: 'score = lr_used' },
+      ],
+      copy: /from \.\.common import CONFIG {2}# a later step changes it in place through this step's name for it: copied[^\n]*\n {4}CONFIG = _runtime\.copied\(CONFIG\)\n/,
+      param: 'LR=0.2',
+      paramCells: (c) => ({ source: c.source.replace('LR = 0.1', 'LR = 0.2') }),
+    },
+    {
+      role: 'parameter',
+      cells: [
+        { tags: ['parameters'], source: 'CONFIG = {"a": 1, "scale": 2}' },
+        { tags: ['step:pick'], source: 'cfg = CONFIG\nx = cfg["a"] * 10' },
+        { tags: ['step:tune'], source: 'cfg["b"] = x + cfg["scale"]' },
+        { tags: ['step:report'], source: 'y = CONFIG.get("b", 0) * 3' },
+        { tags: ['metrics'], source: 'score = y' },
+      ],
+      copy: /\n {4}CONFIG = _runtime\.copied\(CONFIG\) {2}# parameter a later step changes in place through this step's name for it/,
+      param: 'CONFIG={"a": 2, "scale": 2}',
+      paramCells: (c) => ({ source: c.source.replace('"a": 1', '"a": 2') }),
+    },
   ];
 
-  it('the step taking the name copies the shared value: every run, fresh, cached or with --param, gives the notebook\'s number', async function () {
-    const { dir, out } = await promoteCells(cells, 'shared-alias');
-    try {
-      const pick = readFileSync(join(out, 'src/nb/steps/pick.py'), 'utf8');
-      assert.match(pick, /from \.\.common import CONFIG {2}# a later step changes it in place through this step's name for it: copied[^\n]*\n {4}CONFIG = _runtime\.copied\(CONFIG\)\n/);
-      assert.doesNotMatch(readFileSync(join(out, 'src/nb/steps/tune.py'), 'utf8'), /_runtime\.copied/);
-      if (!hasPython()) this.skip();
-      const expected = notebookValue(cells, 'score');
-      const runs = [runPipeline(out), runPipeline(out), runPipeline(out, '--param', 'LR=0.2'), runPipeline(out)];
-      assert.deepEqual(runs.map((r) => r.metrics['score']), [expected, expected, notebookValue(cells.map((c) => ({ source: c.source.replace('LR = 0.1', 'LR = 0.2') })), 'score'), expected]);
-      assert.deepEqual(runs[1]!.steps.map((s) => s.status), ['cached', 'cached', 'cached']);
-      const tests = runPytest(out);
-      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-// Round 39 O: the same with a parameters dict: the later step saw the parameter unchanged (y 0 for the notebook's 36).
-describe('planPromotion: a parameters dict one step names again (cfg = CONFIG) and a later step changes through that name', function () {
-  this.timeout(120_000);
-  const cells: readonly TestCell[] = [
-    { tags: ['parameters'], source: 'CONFIG = {"a": 1, "scale": 2}' },
-    { tags: ['step:prep'], source: 'cfg = CONFIG\nx = cfg["a"] * 10' },
-    { tags: ['step:mutate'], source: 'cfg["b"] = x + cfg["scale"]' },
-    { tags: ['step:use'], source: 'y = CONFIG.get("b", 0) * 3' },
-    { tags: ['metrics'], source: 'score = y' },
-  ];
-
-  it('the step taking the name copies the parameter and gives both names as one value: fresh, cached and with --param', async function () {
-    const { dir, out } = await promoteCells(cells, 'param-alias');
-    try {
-      assert.match(readFileSync(join(out, 'src/nb/steps/prep.py'), 'utf8'), /\n {4}CONFIG = _runtime\.copied\(CONFIG\) {2}# parameter a later step changes in place through this step's name for it/);
-      if (!hasPython()) this.skip();
-      const expected = notebookValue(cells, 'score');
-      assert.equal(expected, 36);
-      const runs = [runPipeline(out), runPipeline(out), runPipeline(out, '--param', 'CONFIG={"a": 2, "scale": 2}')];
-      assert.deepEqual(runs.map((r) => r.metrics['score']), [36, 36, 66]);
-      assert.deepEqual(runs[1]!.steps.map((s) => s.status), ['cached', 'cached', 'cached']);
-      const tests = runPytest(out);
-      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  for (const { role, cells, copy, param, paramCells } of cases) {
+    it(`${role}: the step taking the name copies the value; every run, fresh, cached or with --param, gives the notebook's number`, async function () {
+      const { dir, out } = await promoteCells(cells, `${role}-alias`);
+      try {
+        assert.match(readFileSync(join(out, 'src/nb/steps/pick.py'), 'utf8'), copy);
+        assert.doesNotMatch(readFileSync(join(out, 'src/nb/steps/tune.py'), 'utf8'), /_runtime\.copied/);
+        if (!hasPython()) this.skip();
+        const expected = notebookValue(cells, 'score');
+        const runs = [runPipeline(out), runPipeline(out), runPipeline(out, '--param', param), runPipeline(out)];
+        assert.deepEqual(runs.map((r) => r.metrics['score']), [expected, expected, notebookValue(cells.map(paramCells), 'score'), expected]);
+        assert.deepEqual(runs[1]?.steps.map((s) => s.status), ['cached', 'cached', 'cached']);
+        const tests = runPytest(out);
+        assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
