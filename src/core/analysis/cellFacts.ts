@@ -95,6 +95,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
   const dropLines = new Set<number>();
   const importCuts: { line: number; from: number; to: number }[] = [];
   const assignments: { name: string; valueText: string; line: number; annotation?: string }[] = [];
+  const unpackedAliases: { name: string; target: string; line: number }[] = [];
   const mutates: NameSite[] = [];
   // `pipe = make_pipeline(scaler, clf)`: pipe holds clf; `X_train = X[:450]`: X_train may share X's memory.
   const contains: { name: string; parts: string[]; line: number }[] = [];
@@ -130,6 +131,8 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
       const parts = left.type === 'identifier' ? containedNames(tree, right, true) : [];
       if (parts.length > 0) contains.push({ name: tree.text(left), parts, line });
       for (const [target, value] of assignedPairs(left, right)) {
+        // `grid, seed = GRID, SEED`: each target another name for its value (round 40 P), as `grid = GRID` is.
+        if (left.type !== 'identifier' && target.type === 'identifier' && value.type === 'identifier') unpackedAliases.push({ name: tree.text(target), target: tree.text(value), line });
         const base = target.type === 'identifier' ? viewBase(tree, value) : undefined;
         if (base !== undefined && base !== tree.text(target)) views.push({ name: tree.text(target), base, line });
         const frame = base === undefined && target.type === 'identifier' ? frameBase(tree, value) : undefined;
@@ -220,6 +223,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     functions: analysis.functions,
     ...(lambdas.length === 0 ? {} : { lambdas: lambdas.map((l) => ({ name: l.name, line: l.line, freeNames: lambdaFreeNames(analysis, l), ...lambdaReads(analysis, l) })) }),
     assignments,
+    ...(unpackedAliases.length === 0 ? {} : { unpackedAliases }),
     requirements: analysis.requirements,
     // A cell that does not parse has statements nobody counted (a tree too deep is left empty): not "nothing".
     ...(analysis.syntaxErrors.length > 0 && statements === 0 ? {} : { statements }),

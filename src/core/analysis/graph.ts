@@ -73,6 +73,8 @@ export interface CellFacts {
   readonly lambdas?: readonly { readonly name: string; readonly line: number; readonly freeNames: readonly string[]; readonly definitionReads?: readonly string[]; readonly callReads?: readonly string[] }[];
   /** Top-level simple assignments `name = <expression>` with the expression's text (parameters). */
   readonly assignments: readonly { readonly name: string; readonly valueText: string; readonly line: number; readonly annotation?: string }[];
+  /** Names a tuple unpacking binds to other names as they are (`grid, seed = GRID, SEED`). */
+  readonly unpackedAliases?: readonly { readonly name: string; readonly target: string; readonly line: number }[];
   readonly requirements: readonly string[];
   /** Top-level statements left to run once imports and removed IPython lines are gone (0: the cell does nothing). */
   readonly statements?: number;
@@ -1036,6 +1038,7 @@ class GraphBuilder {
       if (unit.kind === 'metrics') this.bindings.set(d.name, { kind: 'metric', site: site(cell, d.line) });
     }
     for (const a of f.assignments) this.setAlias(a.name, aliasTarget(a.valueText, (name) => this.bindings.get(name)?.kind));
+    for (const a of f.unpackedAliases ?? []) this.setAlias(a.name, a.target);
     this.rememberHolders(f, unit);
     this.rememberStepFunctions(cell, f, unit);
     // A value mutated in place by a later step is that step's output from then on, so it is not also

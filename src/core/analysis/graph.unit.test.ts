@@ -1148,6 +1148,9 @@ describe('buildStepGraph', () => {
       assert.deepEqual(step(g, 'setup').copiesSharedForLater, ['CONFIG'], role);
       assert.deepEqual([step(g, 'tune').outputs, step(g, 'report').inputs], [['CONFIG'], ['CONFIG']], role);
     }
+    // Round 40 P: the same through tuple unpacking (`grid, seed = GRID, SEED`): a cached run gave the parameter as set.
+    const unpacked = graphOf([[['parameters'], 'GRID = {"depth": [2, 3]}\nSEED = 0'], [['step:prep'], 'grid, seed = GRID, SEED'], [['step:tune'], 'grid["depth"].append(4)'], [['step:use'], 'n = len(GRID["depth"])']]);
+    assert.deepEqual([step(unpacked, 'prep').copiesSharedForLater, step(unpacked, 'tune').outputs, step(unpacked, 'use').inputs], [['GRID'], ['GRID'], ['GRID']]);
     // A column of a step's frame is no such alias: a change of the frame is not one of the column.
     const frame = graphOf([[['step:load'], 'df = load()\ny = df["target"]'], [['step:add'], 'df["z"] = 0'], [['metrics'], 'n = len(y) + len(df)']]);
     assert.deepEqual(step(frame, 'add').outputs, ['df']);
