@@ -23,6 +23,23 @@ export function holdsOnlyImports(code: string): boolean {
 }
 
 /**
+ * True when every statement of the code prints or shows a value (`print(...)`, `display(...)`), on one line or
+ * more; brackets inside strings do not count.
+ */
+export function holdsOnlyDisplays(code: string): boolean {
+  let statements = 0;
+  const blanked = code
+    .split(/\r\n|\n|\r/)
+    .map((line) => line.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""'))
+    .join('\n');
+  const onlyDisplays = everyLogicalLine(blanked, (text) => {
+    statements++;
+    return /^(?:print|display|pprint)\s*\(/.test(text);
+  });
+  return statements > 0 && onlyDisplays;
+}
+
+/**
  * Whether `accept` holds for the first physical line of each logical line of `code` (comments stripped, blank
  * lines passed over; the lines a bracket or a backslash continues are part of the one before), and no bracket is
  * left open at the end.

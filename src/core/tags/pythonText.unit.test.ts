@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { holdsAsserts, holdsOnlyImports, startsWithNbdev1Comment } from './pythonText';
+import { holdsAsserts, holdsOnlyDisplays, holdsOnlyImports, startsWithNbdev1Comment } from './pythonText';
 
 describe('holdsOnlyImports', () => {
   const only = [
@@ -49,4 +49,11 @@ describe('startsWithNbdev1Comment', () => {
   for (const code of ['#| export', '# exported values', 'x = 1\n# export', '# hidden']) {
     it(`is false for ${JSON.stringify(code)}`, () => assert.equal(startsWithNbdev1Comment(code), false));
   }
+});
+
+describe('holdsOnlyDisplays', () => {
+  it('is true when every statement prints or shows a value, over lines too; brackets in strings do not count', () => {
+    for (const code of ['print(x)', 'print(\n    "rows:", len(df),\n)\ndisplay(df.head())', 'print("(")  # a bracket in a string', 'pprint(scores)']) assert.equal(holdsOnlyDisplays(code), true, code);
+    for (const code of ['', 'x = 1', 'print(x)\nx += 1', 'print(x', 'log(x)']) assert.equal(holdsOnlyDisplays(code), false, code);
+  });
 });

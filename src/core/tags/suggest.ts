@@ -31,7 +31,7 @@
 import type { Notebook } from '../contract/notebook';
 import type { CellRoles, TagResult } from '../contract/roles';
 import { MAX_NAME_LENGTH, stepNameIssue, suggestIdentifier } from './names';
-import { holdsOnlyImports, holdsOnlyPreamble } from './pythonText';
+import { holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble } from './pythonText';
 
 export interface StepSuggestion {
   /** The code cell to tag `step:<name>` (0-based). */
@@ -135,7 +135,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const lastCode = [...notebook.cells].reverse().find((c) => c.kind === 'code' && workLines(c.source).trim() !== '');
   const lastRoles = lastCode === undefined ? undefined : byIndex.get(lastCode.index);
   const ownRole = lastRoles !== undefined && !impliedSkip(lastRoles) && (lastRoles.sources.length > 0 || lastRoles.roles.length > 0);
-  if (!hasMetrics && lastCode !== undefined && last !== undefined && current !== undefined && lastCode.index > last.cellIndex && !ownRole && onlyShows(lastCode.source)) {
+  if (!hasMetrics && lastCode !== undefined && last !== undefined && current !== undefined && lastCode.index > last.cellIndex && !ownRole && holdsOnlyDisplays(workLines(lastCode.source))) {
     suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: current.heading, level: current.level, headingCellIndex: current.cellIndex, lastPrints: true });
   }
   return suggestions;
@@ -242,21 +242,6 @@ function plainHeading(text: string): string {
 function doesWork(source: string): boolean {
   const code = workLines(source);
   return code.trim() !== '' && !holdsOnlyImports(code);
-}
-
-/** True for code whose every statement prints or shows a value (`print(...)`, `display(...)`), on one line or more. */
-function onlyShows(source: string): boolean {
-  const lines = workLines(source).split('\n');
-  let depth = 0;
-  let statements = 0;
-  for (const line of lines) {
-    if (depth === 0) {
-      if (!/^(?:print|display|pprint)\s*\(/.test(line)) return false;
-      statements++;
-    }
-    for (const ch of line.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""')) depth += ch === '(' || ch === '[' || ch === '{' ? 1 : ch === ')' || ch === ']' || ch === '}' ? -1 : 0;
-  }
-  return statements > 0 && depth === 0;
 }
 
 /** A cell's code without comment, magic, shell and session-setting lines. */
