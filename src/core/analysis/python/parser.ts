@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { NbpromoteError } from '../../errors';
 import { fastParsePython } from './fastParser';
 import { scanLine, START_STATE, startsLogicalLine } from './lexical';
+import { stringAndCommentRanges } from './literalRanges';
 import type { LexState } from './lexical';
 // `require`, not `import`: esbuild then bundles web-tree-sitter's CommonJS build. Its ES module build calls
 // createRequire(import.meta.url), which our CommonJS bundles (dist/cli.js, dist/extension.js) cannot provide.
@@ -233,11 +234,14 @@ function ready(): Loaded {
  * among them) is parsed by tree-sitter, whose tree it would have given.
  */
 export function parsePython(source: string): PyTree {
-  return withInvalidCharacter(source.includes('\f') ? parseWithFormFeeds(source) : (parseFast(source) ?? parseWithTreeSitter(source)));
+  return withPythonRefusals(source.includes('\f') ? parseWithFormFeeds(source) : (parseFast(source) ?? parseWithTreeSitter(source)));
 }
 
-/** `tree` with an error at the first character Python refuses in its code, when there is one (see invalidCharacter). */
-function withInvalidCharacter(tree: PyTree): PyTree {
+/**
+ * `tree` with what Python refuses that no parse reports: a tree nested deeper than {@link MAX_DEPTH} (left empty,
+ * so no walk recurses into it), or the first character Python refuses in code (see invalidCharacter).
+ */
+function withPythonRefusals(tree: PyTree): PyTree {
   // Only a long source can nest deeper than MAX_DEPTH.
   const deep = tree.source.length > MAX_DEPTH ? tooDeep(tree.root) : undefined;
   if (deep !== undefined) {
@@ -277,26 +281,16 @@ const SUSPECT_CHARACTER = /[^\p{ASCII}]|\v/u;
  * (U+201C) or a minus sign (U+2212) looks like code and is not. Letters of any script are names.
  */
 function invalidCharacter(source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError | undefined {
-  let quote: string | undefined;
+  const literals = stringAndCommentRanges(source);
+  let next = 0;
   for (let i = 0; i < source.length; i++) {
+    while ((literals[next]?.[1] ?? Infinity) <= i) next++;
+    const literal = literals[next];
+    if (literal !== undefined && literal[0] <= i) {
+      i = literal[1] - 1;
+      continue;
+    }
     const ch = source[i] ?? '';
-    if (quote !== undefined) {
-      if (ch === '\\') i++;
-      else if (source.startsWith(quote, i)) {
-        i += quote.length - 1;
-        quote = undefined;
-      } else if (quote.length === 1 && (ch === '\n' || ch === '\r')) quote = undefined;
-      continue;
-    }
-    if (ch === '#') {
-      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
-      continue;
-    }
-    if (ch === '"' || ch === "'") {
-      quote = source.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
-      i += quote.length - 1;
-      continue;
-    }
     if (ch !== '\v' && ch.charCodeAt(0) < 0x80) continue;
     const full = String.fromCodePoint(source.codePointAt(i) ?? 0);
     if (/[\p{ID_Start}\p{ID_Continue}]/u.test(full)) {
@@ -422,10 +416,10 @@ function computeLineStarts(source: string): number[] {
 export function parsePythonMany(sources: readonly string[]): PyTree[] {
   const trees = sources.map((source) => (source.includes('\f') ? parseWithFormFeeds(source) : parseFast(source)));
   const left = [...trees.keys()].filter((i) => trees[i] === undefined);
-  if (left.length === 0) return (trees as PyTree[]).map(withInvalidCharacter);
+  if (left.length === 0) return (trees as PyTree[]).map(withPythonRefusals);
   const parsed = parseManyWithTreeSitter(left.map((i) => sources[i] ?? ''));
   for (const [k, i] of left.entries()) trees[i] = parsed[k];
-  return (trees as PyTree[]).map(withInvalidCharacter);
+  return (trees as PyTree[]).map(withPythonRefusals);
 }
 
 /**
@@ -903,11 +897,12 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
       case 'parameters':
       case 'lambda_parameters': {
         const names = new Set<string>();
-        const kinds = node.children.filter((p) => p.type !== 'comment').map((p) => p.type);
-        const kwargs = kinds.indexOf('dictionary_splat_pattern');
-        if (kwargs >= 0 && kwargs < kinds.length - 1) add(node.children.filter((p) => p.type !== 'comment')[kwargs + 1] ?? node, 'arguments cannot follow var-keyword argument');
-        const bare = kinds.indexOf('keyword_separator');
-        if (bare >= 0 && !kinds.slice(bare + 1).some((k) => k !== 'dictionary_splat_pattern' && k !== 'positional_separator')) add(node, 'named arguments must follow bare *');
+        const params = node.children.filter((p) => p.type !== 'comment');
+        const kwargs = params.findIndex((p) => p.type === 'dictionary_splat_pattern');
+        const afterKwargs = kwargs < 0 ? undefined : params[kwargs + 1];
+        if (afterKwargs !== undefined) add(afterKwargs, 'arguments cannot follow var-keyword argument');
+        const bare = params.findIndex((p) => p.type === 'keyword_separator');
+        if (bare >= 0 && !params.slice(bare + 1).some((p) => p.type !== 'dictionary_splat_pattern' && p.type !== 'positional_separator')) add(node, 'named arguments must follow bare *');
         for (const p of node.children) {
           const name = parameterName(p) ?? (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' ? p.children.find((c) => c.type === 'identifier') : undefined);
           if (name === undefined) continue;
