@@ -18,6 +18,7 @@ import { formChoices, parseParameterValue, parsePythonLiteral } from './literal'
 import { andList } from '../util/words';
 
 import { sourceLines } from './python/lexical';
+import { codeOffsets } from './python/literalRanges';
 import type { CellAnalysis, FunctionInfo, NameSite } from './python/names';
 import { analyzeCell } from './python/names';
 import { isBuiltin } from './python/builtins';
@@ -1203,21 +1204,21 @@ class GraphBuilder {
    * can only come from m (the notebook ran), so `from m import name`, which pyflakes can check; with several,
    * all of them, as the notebook had them.
    */
+  private starImportsFor(name: string): string[] {
+    const only = this.starImports.length === 1 ? starModule(this.starImports[0] ?? '') : undefined;
+    return only !== undefined ? [`from ${only} import ${name}`] : [...this.starImports];
+  }
+
   /**
    * A builtin a star import rebinds (`from numpy import *` gives NumPy's `sum`, `any`, `all`): imported by name
    * from the last such module, as the notebook had it (round 38 L: `sum([a, b])` became the builtin's sum).
    */
   private shadowingStarImport(name: string): string[] {
     for (let i = this.starImports.length - 1; i >= 0; i--) {
-      const module = /^from\s+(\S+)\s+import\s+\*$/.exec(this.starImports[i] ?? '')?.[1];
+      const module = starModule(this.starImports[i] ?? '');
       if (module !== undefined && STAR_SHADOWED_BUILTINS[module]?.includes(name) === true) return [`from ${module} import ${name}`];
     }
     return [];
-  }
-
-  private starImportsFor(name: string): string[] {
-    const only = this.starImports.length === 1 ? /^from\s+(\S+)\s+import\s+\*$/.exec(this.starImports[0] ?? '') : null;
-    return only?.[1] !== undefined ? [`from ${only[1]} import ${name}`] : [...this.starImports];
   }
 
   /**
@@ -2287,21 +2288,18 @@ function lineWrites(line: string): (at: number | undefined) => boolean {
     return () => writes;
   }
   const open = (transfer.index ?? 0) + transfer[0].length;
+  const args = line.slice(open);
+  // The end of the first argument: the first comma outside strings and brackets.
   let comma = line.length;
   let depth = 0;
-  let quote: string | undefined;
-  for (let i = open; i < line.length; i++) {
-    const ch = line[i] ?? '';
-    if (quote !== undefined) {
-      if (ch === '\\') i++;
-      else if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if ('([{'.includes(ch)) depth++;
+  for (const i of codeOffsets(args) ?? []) {
+    const ch = args[i] ?? '';
+    if ('([{'.includes(ch)) depth++;
     else if (')]}'.includes(ch)) {
       if (depth === 0) break;
       depth--;
     } else if (ch === ',' && depth === 0) {
-      comma = i;
+      comma = open + i;
       break;
     }
   }
@@ -2319,6 +2317,11 @@ function aliasTarget(valueText: string, kind: (name: string) => Binding['kind'] 
   if (/^[A-Za-z_]\w*$/.test(text)) return text;
   const entry = /^([A-Za-z_]\w*)\s*\[\s*(["'])[^"'\\]*\2\s*\]$/.exec(text)?.[1];
   return entry !== undefined && (kind(entry) === 'common' || kind(entry) === 'parameter') ? entry : undefined;
+}
+
+/** The module of a `from m import *` statement, as the star imports are kept; undefined for another. */
+function starModule(statement: string): string | undefined {
+  return /^from\s+(\S+)\s+import\s+\*$/.exec(statement)?.[1];
 }
 
 /** The builtins `from <module> import *` rebinds, by module (read from each module's `__all__`). */
