@@ -744,7 +744,7 @@ class Generator {
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
     const later = new Set(step.copiesSharedForLater ?? []);
-    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...sharedRebound.inFunction, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied.filter((n) => !later.has(n))), ...this.sharedCopies(`step:${step.name}`, copied.filter((n) => later.has(n)), 'later'), ...this.parameterCopies(changedParameters.filter((n) => !later.has(n))), ...this.parameterCopies(changedParameters.filter((n) => later.has(n)), 'later'), ...this.sharedDefinitions(step, '..')]);
+    const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...sharedRebound.inFunction, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied, later), ...this.parameterCopies(changedParameters, later), ...this.sharedDefinitions(step, '..')]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
     if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
@@ -850,22 +850,20 @@ class Generator {
    * The shared values a step changes in place, as copies: the notebook changed the one value the first cells
    * made, once; the package runs again and again (the tests do), and each run must start from that value.
    */
-  private sharedCopies(key: string, names: readonly string[], when: 'below' | 'later' = 'below'): string[] {
-    if (names.length === 0) return [];
-    const sorted = [...names].sort();
-    const them = sorted.length === 1 ? 'it' : 'them';
-    const changed = when === 'below' ? 'changed in place below' : `a later step changes ${them} in place through this step's name for ${them}`;
-    return [
-      [`from ..${this.input.sharedModule} import ${this.sharedImportItems(key, sorted).join(', ')}  # ${changed}: copied, so every run starts from ${them} as the first cells left ${them}`, ...sorted.map((n) => `${n} = _runtime.copied(${n})`)].join('\n'),
-    ];
+  private sharedCopies(key: string, names: readonly string[], later: ReadonlySet<string>): string[] {
+    return byWhenChanged(names, later).map(({ sorted, when }) => {
+      const them = sorted.length === 1 ? 'it' : 'them';
+      const changed = when === 'below' ? 'changed in place below' : `a later step changes ${them} in place through this step's name for ${them}`;
+      return [`from ..${this.input.sharedModule} import ${this.sharedImportItems(key, sorted).join(', ')}  # ${changed}: copied, so every run starts from ${them} as the first cells left ${them}`, ...sorted.map((n) => `${n} = _runtime.copied(${n})`)].join('\n');
+    });
   }
 
   /** The parameters a step changes in place, as copies: the run's parameters (and the step's cache key) stay as set. */
-  private parameterCopies(names: readonly string[], when: 'below' | 'later' = 'below'): string[] {
-    if (names.length === 0) return [];
-    const sorted = [...names].sort();
-    const changed = when === 'below' ? 'parameter changed in place below' : "parameter a later step changes in place through this step's name for it";
-    return [sorted.map((n) => `${n} = _runtime.copied(${n})  # ${changed}: the run's own value stays as set`).join('\n')];
+  private parameterCopies(names: readonly string[], later: ReadonlySet<string>): string[] {
+    return byWhenChanged(names, later).map(({ sorted, when }) => {
+      const changed = when === 'below' ? 'parameter changed in place below' : "parameter a later step changes in place through this step's name for it";
+      return sorted.map((n) => `${n} = _runtime.copied(${n})  # ${changed}: the run's own value stays as set`).join('\n');
+    });
   }
 
   private lateSharedImport(from: string, names: readonly string[]): string[] {
@@ -1670,6 +1668,18 @@ export function importedModules(graph: StepGraph): Set<string> {
 function topModule(statement: string): string | undefined {
   const m = /^(?:from|import)\s+([\w]+)/.exec(statement);
   return m?.[1];
+}
+
+/**
+ * Names a step copies, in two sorted groups: those it changes in place itself (`below`), then those a later step
+ * changes through the step's name for them (`later`, StepNode.copiesSharedForLater); empty groups left out.
+ */
+function byWhenChanged(names: readonly string[], later: ReadonlySet<string>): { sorted: string[]; when: 'below' | 'later' }[] {
+  const groups = [
+    { sorted: names.filter((n) => !later.has(n)).sort(), when: 'below' as const },
+    { sorted: names.filter((n) => later.has(n)).sort(), when: 'later' as const },
+  ];
+  return groups.filter((g) => g.sorted.length > 0);
 }
 
 /**
