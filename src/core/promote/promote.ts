@@ -375,6 +375,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-table', message));
   }
   const { expected } = expectedFrom(shown, executed?.metrics);
+  const renamed = renamedMetrics({ ...old?.shown_metrics?.metrics, ...old?.executed?.metrics }, expected);
+  if (renamed.length > 0) {
+    const pairs = firstOf(renamed.map(([was, now]) => `${was} is ${now}`), 4);
+    const message = `metric${renamed.length === 1 ? '' : 's'} named otherwise than at the last promotion, with the same value${renamed.length === 1 ? '' : 's'}: ${pairs}. Runs made before keep the old name${renamed.length === 1 ? '' : 's'}, so the Runs view and \`nbpromote runs\` show old and new names side by side`;
+    problems.push({ severity: 'info', code: 'metrics-renamed', message, file: request.notebook });
+  }
   // The metrics an earlier --execute recorded were that code's: a plain promotion of changed code drops them.
   const dropped = request.executed === undefined && old?.executed !== undefined && kept === undefined ? Object.keys(old.executed.metrics).length : 0;
   if (dropped > 0) {
@@ -981,6 +987,24 @@ function handEditProblem(file: string, edit: HandEdit, lockFound: boolean): Prob
     message: `${edit.path} ${what}; nothing was written. Promote with --merge to combine your edits with the notebook's changes, or --force to replace it and keep yours as ${edit.path}.orig`,
     file,
   };
+}
+
+/**
+ * The metrics the last promotion expected under a name the new expected metrics do not have, paired with the
+ * one new name holding the same number (a label read under another name: `Balanced accuracy` was `accuracy`):
+ * [old name, new name]. A number several gone or new names share pairs nothing.
+ */
+export function renamedMetrics(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>>): [string, string][] {
+  const gone = Object.entries(before).filter(([name]) => !(name in after));
+  const added = Object.entries(after).filter(([name]) => !(name in before));
+  const only = (entries: [string, number][], value: number): string | undefined => {
+    const same = entries.filter(([, v]) => Object.is(v, value));
+    return same.length === 1 ? same[0]?.[0] : undefined;
+  };
+  return gone.flatMap(([was, value]): [string, string][] => {
+    const now = only(added, value);
+    return now !== undefined && only(gone, value) === was ? [[was, now]] : [];
+  });
 }
 
 /** Whether two records of metric values hold the same names and numbers (and at least one). */

@@ -8,7 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatProblem } from '../contract/problem';
 import { problemToJson } from '../inspect/inspect';
-import { keptEditsNote, promoteNotebook } from './promote';
+import { keptEditsNote, promoteNotebook, renamedMetrics } from './promote';
 import { notUtf8Line } from '../notebook/notebookBytes';
 import type { PromoteOutcome, PromoteRequest } from './promote';
 import { commitGenerated } from '../versioning/git';
@@ -795,6 +795,34 @@ describe('re-promotion', function () {
     assert.deepEqual(changed.problems.filter((p) => p.code === 'executed-metrics-dropped').map((p) => [p.severity, p.message]), [['warning', "the 1 expected metric `promote --execute` recorded was for the notebook's code as it was then, and the code changed since (a comment counts), so it is dropped: no expected metric is known now, so the generated metrics test will skip. Promote with --execute to record it for this code"]]);
     const later = await promote(edit(base, 'train', 'total = sum(values) * scale * 3\nroot = math.sqrt(total)'));
     assert.deepEqual(later.problems.filter((p) => p.code === 'executed-metrics-dropped'), []);
+  });
+
+  it('a metric the last promotion expected under another name, with the same value, is named in an info (metrics-renamed)', async () => {
+    const cells = edit(base, 'metrics', 'score = root / 10\nprint(f"score: {score:.4f}")');
+    const notebook = JSON.parse(notebookJson(cells)) as { cells: Record<string, unknown>[] };
+    notebook.cells = notebook.cells.map((c, i) => ({ ...c, execution_count: i + 1, outputs: c['id'] === 'metrics' ? [{ output_type: 'stream', name: 'stdout', text: 'score: 0.3464\n' }] : [] }));
+    writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(notebook));
+    const run = (): Promise<PromoteOutcome> => promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    const renamedInfo = (outcome: PromoteOutcome): string[] => outcome.problems.filter((p) => p.code === 'metrics-renamed').map((p) => `${p.severity}: ${p.message}`);
+    const first = await run();
+    assert.ok(first.ok, JSON.stringify(first.problems));
+    assert.deepEqual(renamedInfo(first), []);
+    // An earlier version of the tool read the same line under another name.
+    const lockPath = join(dir, 'out', 'nbpromote.lock');
+    writeFileSync(lockPath, readFileSync(lockPath, 'utf8').replace('metrics: {score: 0.3464}', 'metrics: {final_score: 0.3464}'));
+    const again = await run();
+    assert.ok(again.ok, JSON.stringify(again.problems));
+    assert.deepEqual(renamedInfo(again), ['info: metric named otherwise than at the last promotion, with the same value: final_score is score. Runs made before keep the old name, so the Runs view and `nbpromote runs` show old and new names side by side']);
+  });
+
+  it('renamedMetrics pairs a gone name with the one new name of the same number, never two alike', () => {
+    assert.deepEqual(renamedMetrics({ accuracy: 0.9, f1: 0.8 }, { balanced_accuracy: 0.9, f1: 0.8 }), [['accuracy', 'balanced_accuracy']]);
+    // The same number under two new names, or two gone names: no telling which is which.
+    assert.deepEqual(renamedMetrics({ accuracy: 0.5 }, { precision: 0.5, recall: 0.5 }), []);
+    assert.deepEqual(renamedMetrics({ precision: 0.5, recall: 0.5 }, { p: 0.5 }), []);
+    // Another number: a changed metric, not a renamed one.
+    assert.deepEqual(renamedMetrics({ accuracy: 0.9 }, { balanced_accuracy: 0.91 }), []);
+    assert.deepEqual(renamedMetrics({}, { accuracy: 0.9 }), []);
   });
 
   it('the expected metrics the saved outputs showed are kept when the outputs are cleared and the code is the same; dropped with a warning when it changed', async () => {
