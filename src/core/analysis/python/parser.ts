@@ -325,6 +325,20 @@ function parseWithFormFeeds(source: string): PyTree {
   return { ...tree, source, text: textIn(source, NON_ASCII.test(source)), errors: tree.errors.map((e) => (lines.has(e.line) ? { ...e, message: `${e.message}${said}` } : e)) };
 }
 
+/** The name nodes of a `parameters` node's parameters, `*args` and `**kw` included. */
+function parameterNodes(parameters: PyNode): PyNode[] {
+  return parameters.children.flatMap((p) => {
+    const name = parameterName(p) ?? (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' ? p.children.find((c) => c.type === 'identifier') : undefined);
+    return name === undefined ? [] : [name];
+  });
+}
+
+/** The names of a function definition's parameters. */
+function functionParameterNames(fn: PyNode, source: string): string[] {
+  const parameters = fn.children.find((c) => c.field === 'parameters');
+  return parameters === undefined ? [] : parameterNodes(parameters).map((n) => source.slice(n.start, n.end));
+}
+
 /** The name of one of a `def`'s parameters (`x`, `x=1`, `x: int`, `x: int = 1`); undefined for `*args`, `**kw`, `*`, `/`. */
 export function parameterName(p: PyNode): PyNode | undefined {
   if (p.type === 'identifier') return p;
@@ -903,9 +917,7 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
         if (afterKwargs !== undefined) add(afterKwargs, 'arguments cannot follow var-keyword argument');
         const bare = params.findIndex((p) => p.type === 'keyword_separator');
         if (bare >= 0 && !params.slice(bare + 1).some((p) => p.type !== 'dictionary_splat_pattern' && p.type !== 'positional_separator')) add(node, 'named arguments must follow bare *');
-        for (const p of node.children) {
-          const name = parameterName(p) ?? (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' ? p.children.find((c) => c.type === 'identifier') : undefined);
-          if (name === undefined) continue;
+        for (const name of parameterNodes(node)) {
           const text = source.slice(name.start, name.end);
           if (names.has(text)) add(name, `duplicate argument '${text}' in function definition`);
           names.add(text);
@@ -972,12 +984,69 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
   }
   const tabError = inconsistentTabs(root, source);
   if (tabError !== undefined) errors.push({ ...position(tabError), message: 'inconsistent use of tabs and spaces in indentation' });
-  if (PLACED_KEYWORDS.test(source)) errors.push(...misplacedStatements(root, position));
+  if (PLACED_KEYWORDS.test(source)) errors.push(...misplacedStatements(root, source, position));
+  if (/\basync\b/.test(source) && /\byield\b/.test(source)) errors.push(...asyncGeneratorReturns(root, source, position));
+  const nested = tooManyNestedBrackets(source);
+  if (nested !== undefined) errors.push({ ...position(nested), message: 'too many nested parentheses' });
   return errors.sort(byPosition);
+}
+
+/** How deep Python's tokenizer lets brackets nest (its MAXLEVEL): 200 pass, the 201st is refused. */
+const MAX_BRACKETS = 200;
+
+/** The offset of the first bracket opened more than {@link MAX_BRACKETS} deep outside strings and comments, or undefined. */
+function tooManyNestedBrackets(source: string): number | undefined {
+  let opens = 0;
+  for (let i = 0; i < source.length && opens <= MAX_BRACKETS; i++) if (source[i] === '(' || source[i] === '[' || source[i] === '{') opens++;
+  if (opens <= MAX_BRACKETS) return undefined;
+  const literals = stringAndCommentRanges(source);
+  let next = 0;
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    while ((literals[next]?.[1] ?? Infinity) <= i) next++;
+    const literal = literals[next];
+    if (literal !== undefined && literal[0] <= i) {
+      i = literal[1] - 1;
+      continue;
+    }
+    const ch = source[i];
+    if (ch === '(' || ch === '[' || ch === '{') {
+      if (++depth > MAX_BRACKETS) return i;
+    } else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/** `return <value>` in an `async def` that yields, as Python words it (an async generator returns nothing). */
+function asyncGeneratorReturns(root: PyNode, source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
+  const errors: PySyntaxError[] = [];
+  const stack = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    stack.push(...node.children);
+    if (node.type !== 'function_definition' || !/^async\b/.test(source.slice(node.start, node.start + 5))) continue;
+    const own = ownScopeNodes(node);
+    if (!own.some((n) => n.type === 'yield')) continue;
+    for (const n of own) if (n.type === 'return_statement' && n.children.some((c) => c.type !== 'comment')) errors.push({ ...position(n.start), message: "'return' with value in async generator" });
+  }
+  return errors;
+}
+
+/** The nodes of a function's body that are its own: not those of a function, lambda or class inside it. */
+function ownScopeNodes(fn: PyNode): PyNode[] {
+  const own: PyNode[] = [];
+  const stack = fn.children.filter((c) => c.field === 'body');
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    own.push(node);
+    if (node.type === 'function_definition' || node.type === 'lambda' || node.type === 'class_definition') continue;
+    stack.push(...node.children);
+  }
+  return own;
 }
 
 /** Words of statements Python allows only in some places (see misplacedStatements). */
 const PLACED_KEYWORDS = /\b(?:return|yield|break|continue|nonlocal)\b|\bimport\s*\*/;
+/** An `except*` clause's start (Python 3.11's exception groups). */
+const EXCEPT_STAR = /^except\s*\*/;
 const LOOPS = new Set(['for_statement', 'while_statement']);
 const COMPREHENSION_NAMES: Readonly<Record<string, string>> = { list_comprehension: 'list comprehension', set_comprehension: 'set comprehension', dictionary_comprehension: 'dict comprehension', generator_expression: 'generator expression' };
 
@@ -985,19 +1054,34 @@ const COMPREHENSION_NAMES: Readonly<Record<string, string>> = { list_comprehensi
  * Statements in a place Python refuses them, as Python words it (tree-sitter takes them): `return` or `yield`
  * outside a function (in a notebook cell: the step function would return early, or become a generator),
  * `yield` in a comprehension, `break`/`continue` outside a loop, `nonlocal` outside a function, `import *` in a
- * function.
+ * function; `break`, `continue` or `return` leaving an `except*` block; `nonlocal` of a parameter, or in a
+ * function no other function encloses.
  */
-function misplacedStatements(root: PyNode, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
+function misplacedStatements(root: PyNode, source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
   const errors: PySyntaxError[] = [];
-  const stack: { node: PyNode; inFunction: boolean; inLoop: boolean; comprehension: string | undefined; inClass?: boolean }[] = root.children.map((node) => ({ node, inFunction: false, inLoop: false, comprehension: undefined }));
+  interface Place {
+    readonly node: PyNode;
+    readonly inFunction: boolean;
+    readonly inLoop: boolean;
+    readonly comprehension: string | undefined;
+    readonly inClass?: boolean;
+    /** The innermost function's parameter names, and whether a function encloses that one. */
+    readonly fn?: { readonly parameters: ReadonlySet<string>; readonly enclosed: boolean };
+    /** In an `except*` block: a `break`/`continue` (no loop inside it yet) or a `return` would leave it. */
+    readonly exceptStarLoop?: boolean;
+    readonly exceptStarReturn?: boolean;
+  }
+  const stack: Place[] = root.children.map((node) => ({ node, inFunction: false, inLoop: false, comprehension: undefined }));
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { node, inFunction, inLoop, comprehension, inClass = false } = item;
+    const { node, inFunction, inLoop, comprehension, inClass = false, fn, exceptStarLoop = false, exceptStarReturn = false } = item;
     const say = (message: string): void => {
       errors.push({ ...position(node.start), message });
     };
+    const exceptStar = "'break', 'continue' and 'return' cannot appear in an except* block";
     switch (node.type) {
       case 'return_statement':
         if (!inFunction) say("'return' outside function");
+        else if (exceptStarReturn) say(exceptStar);
         break;
       case 'yield':
         if (comprehension !== undefined) say(`'yield' inside ${comprehension}`);
@@ -1005,24 +1089,51 @@ function misplacedStatements(root: PyNode, position: (offset: number) => { line:
         break;
       case 'break_statement':
         if (!inLoop) say("'break' outside loop");
+        else if (exceptStarLoop) say(exceptStar);
         break;
       case 'continue_statement':
         if (!inLoop) say("'continue' not properly in loop");
+        else if (exceptStarLoop) say(exceptStar);
         break;
-      case 'nonlocal_statement':
-        if (!inFunction) say('nonlocal declaration not allowed at module level');
+      case 'nonlocal_statement': {
+        if (!inFunction) {
+          say('nonlocal declaration not allowed at module level');
+          break;
+        }
+        const names = node.children.filter((c) => c.type === 'identifier').map((c) => source.slice(c.start, c.end));
+        const parameter = names.find((name) => fn?.parameters.has(name) === true);
+        if (parameter !== undefined) say(`name '${parameter}' is parameter and nonlocal`);
+        else if (fn?.enclosed === false && names[0] !== undefined) say(`no binding for nonlocal '${names[0]}' found`);
         break;
+      }
       case 'import_from_statement':
         if ((inFunction || inClass) && node.children.some((c) => c.type === 'wildcard_import')) say('import * only allowed at module level');
         break;
       default:
         break;
     }
+    const startsExceptStar = node.type === 'except_clause' && EXCEPT_STAR.test(source.slice(node.start, node.start + 12));
     for (const child of node.children) {
-      if (node.type === 'function_definition' || node.type === 'lambda') stack.push({ node: child, inFunction: child.type === 'block' || node.type === 'lambda' ? true : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension: node.type === 'lambda' ? undefined : comprehension });
-      else if (node.type === 'class_definition') stack.push({ node: child, inFunction: child.type === 'block' ? false : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension, inClass: child.type === 'block' });
-      else if (LOOPS.has(node.type)) stack.push({ node: child, inFunction, inLoop: inLoop || (child.type === 'block' && child.field === 'body'), comprehension, inClass });
-      else stack.push({ node: child, inFunction, inLoop, comprehension: COMPREHENSION_NAMES[node.type] ?? comprehension, inClass });
+      if (node.type === 'function_definition' || node.type === 'lambda') {
+        const body = child.type === 'block' || node.type === 'lambda';
+        const own = body && node.type === 'function_definition' ? { parameters: new Set(functionParameterNames(node, source)), enclosed: fn !== undefined } : fn;
+        stack.push({ node: child, inFunction: body ? true : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension: node.type === 'lambda' ? undefined : comprehension, ...(own === undefined ? {} : { fn: own }) });
+      } else if (node.type === 'class_definition') {
+        stack.push({ node: child, inFunction: child.type === 'block' ? false : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension, inClass: child.type === 'block', ...(fn === undefined ? {} : { fn: { parameters: new Set<string>(), enclosed: true } }) });
+      } else {
+        const loopBody = LOOPS.has(node.type) && child.type === 'block' && child.field === 'body';
+        const starBlock = startsExceptStar && child.type === 'block';
+        stack.push({
+          node: child,
+          inFunction,
+          inLoop: inLoop || loopBody,
+          comprehension: LOOPS.has(node.type) ? comprehension : (COMPREHENSION_NAMES[node.type] ?? comprehension),
+          inClass,
+          ...(fn === undefined ? {} : { fn }),
+          exceptStarLoop: starBlock || (exceptStarLoop && !loopBody),
+          exceptStarReturn: starBlock || exceptStarReturn,
+        });
+      }
     }
   }
   return errors;
