@@ -2668,6 +2668,20 @@ def test_compare_metrics_uses_the_tolerance():
     ]
 
 
+def test_compare_metrics_takes_a_number_shown_cut_to_its_whole_part():
+    # `"RMSE: %d" % rmse` printed 1059 for 1059.39 and -151 for -151.34.
+    truncated = ["rmse", "neg"]
+    assert runtime.compare_metrics({"rmse": 1059.39, "neg": -151.34}, {"rmse": 1059, "neg": -151}, None, {"rmse": 0, "neg": 0}, truncated) == []
+    assert runtime.compare_metrics({"rmse": 1058.99, "neg": -152.0, "n": 3.0}, {"rmse": 1059, "neg": -151, "n": 3}, None, {"rmse": 0, "neg": 0}, truncated) == [
+        "metric 'rmse' is 1058.99, expected 1059, shown cut to a whole number (relative tolerance 1e-09, absolute 0)",
+        "metric 'neg' is -152.0, expected -151, shown cut to a whole number (relative tolerance 1e-09, absolute 0)",
+    ]
+    # Shown cut, 1059.6 is 1059; shown rounded (`.0f`), it is no 1059.
+    assert runtime.compare_metrics({"rmse": 1059.6}, {"rmse": 1059}, None, {"rmse": 0}, truncated) == []
+    assert runtime.compare_metrics({"rmse": 1059.6}, {"rmse": 1059}, None, {"rmse": 0}) != []
+    assert runtime.compare_metrics({"rmse": float("nan")}, {"rmse": 1059}, None, {}, truncated) != []
+
+
 def test_the_template_has_no_package_specific_text():
     text = TEMPLATE.read_text()
     assert "toypkg" not in text and "churn" not in text

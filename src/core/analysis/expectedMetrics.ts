@@ -13,6 +13,8 @@ export interface ExpectedMetric {
   readonly value: number;
   /** Decimals shown when the value was rounded for display; undefined when shown at full precision. */
   readonly decimals?: number;
+  /** Shown cut to a whole number (`"%d" % rmse` prints 25434 for 25434.87): `value` is the whole part, `decimals` 0. */
+  readonly truncated?: true;
 }
 
 export interface MetricsCellInfo {
@@ -238,7 +240,8 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
         // (`print("scores", scores.mean())`); the line of its own (`print(f"silhouette: {silhouette:.4f}")` after
         // a loop printing `k=5: silhouette=0.6545`) is read.
         const read = name === undefined || (computedLabels.has(name.toLowerCase()) && templateAmbiguous(template, source, lines)) ? undefined : template.percent?.[i] === true ? percentToken(token) : numberToken(token);
-        const metric = read !== undefined && read.decimals === undefined && template.whole?.[i] === true ? { ...read, decimals: 0 } : read;
+        const whole = read !== undefined && read.decimals === undefined ? template.whole?.[i] : undefined;
+        const metric = read !== undefined && whole === 'rounded' ? { ...read, decimals: 0 } : read !== undefined && whole === 'cut' ? { ...read, decimals: 0, truncated: true as const } : read;
         if (name !== undefined && metric !== undefined) setMorePrecise(found, name, metric);
       });
     }
@@ -484,8 +487,13 @@ function setMorePrecise(found: Map<string, ExpectedMetric>, name: string, metric
     return;
   }
   if (known.decimals === undefined || (metric.decimals !== undefined && metric.decimals <= known.decimals)) return;
-  // "20723" read again under its label is the same whole number a `{mae:.0f}` field rounded, not an exact one.
+  // "20723" read again under its label is the same whole number a `{mae:.0f}` field rounded (or `"%d"` cut), not an exact one.
   if (metric.decimals === undefined && known.decimals === 0 && metric.value === known.value) return;
+  // "25434" of a `"%d"` print is any value from 25434 to 25435 (not included).
+  if (known.truncated === true) {
+    if (Math.trunc(metric.value) === known.value) found.set(name, metric);
+    return;
+  }
   if (Math.abs(metric.value - known.value) <= 0.5 * 10 ** -known.decimals * (1 + 1e-9)) found.set(name, metric);
 }
 
@@ -717,8 +725,11 @@ export interface PrintTemplate {
   readonly percent?: readonly boolean[];
   /** By field: digits shown in groups of three (`{mse:,.1f}` prints "240,272.6", `{n:_}` "1_000"). */
   readonly grouped?: readonly boolean[];
-  /** By field: rounded to a whole number (`{mae:.0f}`, `"%.0f" % cost`): "20723" is 20723.307 shown, not 20723. */
-  readonly whole?: readonly boolean[];
+  /**
+   * By field: rounded to a whole number (`{mae:.0f}`, `"%.0f" % cost`: "20723" is 20723.307 shown, not 20723), or
+   * cut to one (`"%d" % rmse`: "25434" is 25434.87 shown); false for another field.
+   */
+  readonly whole?: readonly WholeField[];
 }
 
 /**
@@ -762,7 +773,7 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   const formatted = args.length === 1 ? /^print\(\s*[uU]?(["'])((?:(?!\1)[^\\])*)\1\s*(?:\.format\((.*)\)|%\s*(.+?))\s*\)\s*(?:#.*)?$/.exec(line) : null;
   if (formatted !== null) {
     const body = formatted[3] !== undefined ? formatBody(formatted[2] ?? '', formatted[3]) : percentBody(formatted[2] ?? '', formatted[4] ?? '');
-    return body === undefined ? undefined : fieldsTemplate(body);
+    return body === undefined ? undefined : fieldsTemplate(body, formatted[3] === undefined);
   }
   // print("Mean Absolute Error:", mae, "R² Score:", r2): the texts as they are, each name a value, a space
   // between them (print's separator), whatever the words of the labels; an argument formatting its own label
@@ -784,13 +795,16 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   return { pattern: new RegExp(`^${pattern.trim()}$`), names: fields('names'), ...(percent.some((x) => x) ? { percent } : {}), ...(grouped.some((x) => x) ? { grouped } : {}), ...(whole.some((x) => x) ? { whole } : {}) };
 }
 
+/** How a print field shows a number whole: rounded (`.0f`), cut (`%d`), or not whole (false). */
+type WholeField = false | 'rounded' | 'cut';
+
 /** A print template's pattern, before it is anchored: `text` whether it holds words besides its fields. */
 interface FieldsPattern {
   readonly source: string;
   readonly names: readonly (string | undefined)[];
   readonly percent: readonly boolean[];
   readonly grouped: readonly boolean[];
-  readonly whole: readonly boolean[];
+  readonly whole: readonly WholeField[];
   readonly text: boolean;
 }
 
@@ -799,21 +813,24 @@ function formattedArgument(arg: string): FieldsPattern | undefined {
   const fString = /^[fF](["'])((?:(?!\1).)*)\1$/.exec(arg);
   const formatted = fString === null ? /^[uU]?(["'])((?:(?!\1)[^\\])*)\1\s*(?:\.format\((.*)\)|%\s*(.+?))$/.exec(arg) : null;
   const body = fString !== null ? fString[2] : formatted === null ? undefined : formatted[3] !== undefined ? formatBody(formatted[2] ?? '', formatted[3]) : percentBody(formatted[2] ?? '', formatted[4] ?? '');
-  return body === undefined ? undefined : fieldsPattern(body);
+  return body === undefined ? undefined : fieldsPattern(body, formatted !== null && formatted[3] === undefined);
 }
 
-/** An f-string's text as the pattern of the lines it prints, each field a value by its name (see `printTemplates`). */
-function fieldsTemplate(body: string): PrintTemplate {
-  const { source, names, percent, grouped, whole } = fieldsPattern(body);
+/**
+ * An f-string's text as the pattern of the lines it prints, each field a value by its name (see `printTemplates`).
+ * `fromPercent`: the text of a `%` format (`percentBody`), whose `%d` cuts a float to its whole part.
+ */
+function fieldsTemplate(body: string, fromPercent = false): PrintTemplate {
+  const { source, names, percent, grouped, whole } = fieldsPattern(body, fromPercent);
   return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole };
 }
 
 /** {@link fieldsTemplate}'s pattern, not anchored. */
-function fieldsPattern(body: string): FieldsPattern {
+function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
   const names: (string | undefined)[] = [];
   const percent: boolean[] = [];
   const grouped: boolean[] = [];
-  const whole: boolean[] = [];
+  const whole: WholeField[] = [];
   let pattern = '';
   let rest = body;
   for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
@@ -832,7 +849,8 @@ function fieldsPattern(body: string): FieldsPattern {
     // `{acc:.2%}` shows acc times 100, with a percent sign.
     percent.push(conversion === undefined && spec !== undefined && spec.endsWith('%'));
     grouped.push(conversion === undefined && spec !== undefined && /^:[^.]*[,_]/.test(spec));
-    whole.push(conversion === undefined && spec !== undefined && /\.0[fF]$/.test(spec));
+    // `"%d" % x` (a `{x:d}` field here) cuts a float to its whole part; an f-string's `{x:d}` takes ints only.
+    whole.push(conversion !== undefined || spec === undefined ? false : /\.0[fF]$/.test(spec) ? 'rounded' : fromPercent && /^:[^.]*d$/.test(spec) ? 'cut' : false);
   }
   pattern += escapeRegExp(rest.replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
   return { source: pattern, names, percent, grouped, whole, text: body.replace(/\{[^{}]*\}/g, '').trim() !== '' };

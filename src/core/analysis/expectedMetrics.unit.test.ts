@@ -466,6 +466,14 @@ describe('expectedMetricsFromOutputs: round 28', () => {
     assert.deepEqual(read(metricsCell('print(f"rows: {n:d}")', [stdout('rows: 126\n')])), { n: { value: 126 } });
   });
 
+  // Round 39 N: `"%d" % rmse` prints 1059 for 1059.39 (Python cuts the float): taken as exact, the test failed.
+  it('reads a number `%d` printed as cut to its whole part; a more precise line of the same name wins', () => {
+    assert.deepEqual(read(metricsCell('print("RMSE: %d" % rmse)\nprint("Neg: %d" % neg)', [stdout('RMSE: 1059\nNeg: -151\n')])), { rmse: { value: 1059, decimals: 0, truncated: true }, neg: { value: -151, decimals: 0, truncated: true } });
+    assert.deepEqual(read(metricsCell('print("RMSE: %d" % rmse)\nprint(f"rmse={rmse:.2f}")', [stdout('RMSE: 1059\nrmse=1059.39\n')])), { rmse: { value: 1059.39, decimals: 2 } });
+    // 1060.00 cannot be the value printed as 1059.
+    assert.deepEqual(read(metricsCell('print("RMSE: %d" % rmse)\nprint(f"rmse={rmse:.2f}")', [stdout('RMSE: 1059\nrmse=1060.00\n')])), { rmse: { value: 1059, decimals: 0, truncated: true } });
+  });
+
   it('takes the most precise value the lines show of a name, not the first rounded one', () => {
     const source = 'print(f"accuracy {acc:.4f}  95% CI [{lo:.4f}, {hi:.4f}]")\nprint("lo:", lo)\nprint("hi:", hi)';
     const got = read(metricsCell(source, [stdout('accuracy 0.8400  95% CI [0.7798, 0.9100]\nlo: 0.77975\nhi: 0.91\n')], { printCalls: [[], [], []] }));
@@ -543,7 +551,7 @@ describe('expectedMetricsFromOutputs: round 30', () => {
       score: { value: 0.12, decimals: 4 },
       score_shown: { value: 0.23, decimals: 4 },
       share: { value: 93.5, decimals: 2 },
-      n: { value: 40 },
+      n: { value: 40, decimals: 0, truncated: true },
     });
   });
 

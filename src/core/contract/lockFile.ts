@@ -88,6 +88,8 @@ export interface LockShownMetrics {
   readonly metrics: Readonly<Record<string, number>>;
   /** Metric name -> the decimals it was shown with, for the values rounded for show (pipeline.yaml's `shown_decimals`). */
   readonly shown_decimals: Readonly<Record<string, number>>;
+  /** The metrics shown cut to a whole number (pipeline.yaml's `shown_truncated`); absent when none was. */
+  readonly shown_truncated?: readonly string[];
   /** The last metrics cell's execution count then (absent in older locks): see the `outputs-not-rerun` warning. */
   readonly execution_count?: number | null;
 }

@@ -99,6 +99,8 @@ export interface MetricsConfig {
    * decimal (`0.7640` shown: |run - 0.764| <= 0.00005), or within `tolerance`.
    */
   readonly shown_decimals?: Readonly<Record<string, number>>;
+  /** Metrics the notebook showed cut to a whole number (`"%d" % rmse`): they match when their whole part is the number shown. */
+  readonly shown_truncated?: readonly string[];
   /** How close a run's metrics must be to `expected` for the generated test to pass. */
   readonly tolerance?: Tolerance;
 }

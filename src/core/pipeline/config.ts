@@ -214,6 +214,7 @@ function renderMetrics(metrics: NonNullable<PipelineConfig['metrics']>): string[
   const lines = ['metrics:', `  module: ${flowYaml(metrics.module)}`, `  function: ${flowYaml(metrics.function)}`, `  inputs: ${flowYaml(metrics.inputs)}`];
   if (metrics.expected !== undefined) lines.push(`  expected: ${flowYaml(metrics.expected)}`);
   if (metrics.shown_decimals !== undefined) lines.push(`  shown_decimals: ${flowYaml(metrics.shown_decimals)}`);
+  if (metrics.shown_truncated !== undefined) lines.push(`  shown_truncated: ${flowYaml(metrics.shown_truncated)}`);
   const tolerance = metrics.tolerance;
   if (tolerance !== undefined) {
     const ordered = { ...(tolerance.relative !== undefined ? { relative: tolerance.relative } : {}), ...(tolerance.absolute !== undefined ? { absolute: tolerance.absolute } : {}) };

@@ -321,7 +321,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const message = `the notebook's code changed since the last promotion, but its metrics cell shows the same values under the same execution count (${metricsCount}) as then: its saved outputs look older than its code, so the expected metrics may be the old code's. Run the notebook and save it, or promote with --execute`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'outputs-not-rerun', message));
   }
-  const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, execution_count: typeof metricsCount === 'number' ? metricsCount : null } : keptShown;
+  const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, ...(fromOutputs.truncated.length === 0 ? {} : { shown_truncated: fromOutputs.truncated }), execution_count: typeof metricsCount === 'number' ? metricsCount : null } : keptShown;
   let droppedShown = false;
   if (executed === undefined && lastShown !== undefined && Object.keys(lastShown.metrics).length > 0) {
     const count = Object.keys(lastShown.metrics).length;
@@ -466,6 +466,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       sharedModule: sharedModuleFor(roles.defaultExp),
       ...(Object.keys(metrics.expected).length === 0 ? {} : { expectedMetrics: metrics.expected }),
       ...(Object.keys(metrics.decimals).length === 0 ? {} : { shownDecimals: metrics.decimals }),
+      ...(metrics.truncated.length === 0 ? {} : { shownTruncated: metrics.truncated }),
       runtimeSource,
       ...(execution === undefined ? {} : { recorded: execution.outputs }),
       ...(execution !== undefined && execution.metrics.size === 0 && Object.keys(metrics.expected).length === 0 ? { ranWithoutMetrics: true as const } : {}),
@@ -1013,19 +1014,21 @@ function sameNumbers(a: Readonly<Record<string, number>>, b: Readonly<Record<str
   return names.length > 0 && names.length === Object.keys(b).length && names.every((name) => b[name] === a[name]);
 }
 
-function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: ReadonlyMap<string, number> | undefined): { expected: Record<string, number>; decimals: Record<string, number> } {
+function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: ReadonlyMap<string, number> | undefined): { expected: Record<string, number>; decimals: Record<string, number>; truncated: string[] } {
   const expected: Record<string, number> = {};
   const decimals: Record<string, number> = {};
+  const truncated: string[] = [];
   if (executed !== undefined && executed.size > 0) {
     for (const [name, value] of executed) if (!isDurationName(name)) expected[name] = value;
-    return { expected, decimals };
+    return { expected, decimals, truncated };
   }
   for (const [name, metric] of shown) {
     if (isDurationName(name)) continue;
     expected[name] = metric.value;
     if (metric.decimals !== undefined) decimals[name] = metric.decimals;
+    if (metric.truncated === true) truncated.push(name);
   }
-  return { expected, decimals };
+  return { expected, decimals, truncated };
 }
 
 /**
@@ -1067,7 +1070,8 @@ function executionFromLock(kept: LockExecution): Execution {
 function shownFromLock(kept: LockShownMetrics): Map<string, ExpectedMetric> {
   return new Map(Object.entries(kept.metrics).map(([name, value]) => {
     const decimals = kept.shown_decimals[name];
-    return [name, decimals === undefined ? { value } : { value, decimals }];
+    const truncated = kept.shown_truncated?.includes(name) === true ? { truncated: true as const } : {};
+    return [name, decimals === undefined ? { value } : { value, decimals, ...truncated }];
   }));
 }
 

@@ -96,6 +96,8 @@ export interface PromoteInput {
   readonly expectedMetrics?: Readonly<Record<string, number>>;
   /** Metrics the notebook showed rounded: name -> decimals shown. */
   readonly shownDecimals?: Readonly<Record<string, number>>;
+  /** Metrics the notebook showed cut to a whole number (`"%d" % rmse`). */
+  readonly shownTruncated?: readonly string[];
   readonly tolerance?: { readonly relative: number; readonly absolute: number };
   /** The notebook ran (`--execute`) and its metrics cells gave no metric at all: the skipped metrics test says so. */
   readonly ranWithoutMetrics?: true;
@@ -1372,6 +1374,7 @@ class Generator {
               inputs: graph.metrics.inputs,
               ...(this.input.expectedMetrics === undefined ? {} : { expected: this.input.expectedMetrics }),
               ...(this.input.shownDecimals === undefined ? {} : { shown_decimals: this.input.shownDecimals }),
+              ...(this.input.shownTruncated === undefined ? {} : { shown_truncated: this.input.shownTruncated }),
               tolerance: this.input.tolerance ?? { relative: 1e-9, absolute: 0 },
             },
           }),
@@ -1566,7 +1569,7 @@ def test_metrics_match_the_notebook(pipeline_config, pipeline_run):
     # The tests' pipeline run, when it took no step from the cache; else a run that takes none.
     run = pipeline_run if _runtime.took_nothing_from_cache(pipeline_run) else _runtime.run_pipeline(pipeline_config, STEPS, METRICS, params=None, root=CONFIG_PATH.parent, use_cache=False, record=False)
     assert run.status == "finished", run.error
-    differences = _runtime.compare_metrics(run.metrics, expected, pipeline_config["metrics"].get("tolerance"), pipeline_config["metrics"].get("shown_decimals"))
+    differences = _runtime.compare_metrics(run.metrics, expected, pipeline_config["metrics"].get("tolerance"), pipeline_config["metrics"].get("shown_decimals")${this.input.shownTruncated === undefined ? '' : ', pipeline_config["metrics"].get("shown_truncated")'})
     edited = _runtime.defaults_changed(pipeline_config, CONFIG_PATH.parent) if differences else []
     if edited:
         differences.append("the expected metrics are the notebook's, for its parameter values, and pipeline.yaml's defaults differ: " + "; ".join(edited))${explain}${stale}

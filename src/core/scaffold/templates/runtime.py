@@ -81,7 +81,7 @@ import urllib.parse
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import IO, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -2934,25 +2934,30 @@ def compare_metrics(
     expected: Mapping[str, Any],
     tolerance: Mapping[str, Any] | None = None,
     shown_decimals: Mapping[str, int] | None = None,
+    shown_truncated: Iterable[str] | None = None,
 ) -> list[str]:
     """Differences between a run's metrics and the expected ones, as sentences; empty when all match.
 
     ``tolerance``: ``{relative, absolute}`` as in pipeline.yaml (defaults 1e-9 and 0), as math.isclose.
     ``shown_decimals``: metrics the notebook showed rounded to that many decimals also match within half a
-    unit of the last decimal shown.
+    unit of the last decimal shown. ``shown_truncated``: metrics the notebook showed cut to a whole number
+    (``"%d" % rmse``) also match when their whole part is the number shown.
     """
     tolerance = tolerance or {}
     relative = float(tolerance.get("relative", 1e-9))
     absolute = float(tolerance.get("absolute", 0.0))
+    truncated = set(shown_truncated or ())
     differences = []
     for name, want in expected.items():
         got = actual.get(name)
         decimals = (shown_decimals or {}).get(name)
-        rounding = 0.5 * 10.0 ** -int(decimals) if decimals is not None else 0.0
+        rounding = 0.5 * 10.0 ** -int(decimals) if decimals is not None and name not in truncated else 0.0
         if got is None:
             differences.append(f"metric {name!r} is missing; expected {want!r}")
+        elif name in truncated and math.isfinite(got) and math.trunc(got) == want:
+            continue
         elif not math.isclose(got, float(want), rel_tol=relative, abs_tol=max(absolute, rounding * (1 + 1e-9))):
-            shown = f", shown with {decimals} decimals" if decimals is not None else ""
+            shown = ", shown cut to a whole number" if name in truncated else f", shown with {decimals} decimals" if decimals is not None else ""
             differences.append(f"metric {name!r} is {got!r}, expected {want!r}{shown} (relative tolerance {relative:g}, absolute {absolute:g})")
     return differences
 
