@@ -9,7 +9,7 @@ const module = { exports: {} };
 const exports = module.exports;
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/lock.schema.json","title":"Notebook Promoter lock file","description":"nbpromote.lock: what `nbpromote promote` last generated in this folder, written next to pipeline.yaml. Re-promotion reads it to bump the version (semver), to tell files a person edited from files it generated, and to say what changed. Written by nbpromote; do not edit by hand. Commit it with the generated code. See docs/versioning.md.","type":"object","additionalProperties":false,"required":["lock_version","package","version","tool_version","promoted_at","notebook","parameters","steps","files","history"],"properties":{"lock_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/.","$ref":"#/definitions/identifier"},"version":{"description":"The version nbpromote gave the package at the last promotion (MAJOR.MINOR.PATCH, no pre-release or build suffix). The next promotion bumps it by the rules in docs/versioning.md.","$ref":"#/definitions/version"},"tool_version":{"description":"The version of nbpromote that wrote this file.","type":"string","minLength":1},"promoted_at":{"description":"When the last promotion happened: an ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z.","$ref":"#/definitions/timestamp"},"notebook":{"description":"The notebook the package was promoted from, as it was at the last promotion.","type":"object","additionalProperties":false,"required":["path","sha256","git_commit","git_dirty"],"properties":{"path":{"description":"The notebook, relative to this file's folder, forward slashes.","type":"string","minLength":1},"moved_from":{"description":"Where the notebook was at the last promotion, when the editor has moved the package with the notebook since (a renamed folder): the next promotion says the notebook moved, and writes the lock without it.","type":"string","minLength":1},"sha256":{"description":"SHA-256 of the notebook file's bytes.","$ref":"#/definitions/sha256"},"git_commit":{"description":"The last git commit that changed the notebook, at promotion time: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal digits; null outside a git repository.","type":["string","null"],"pattern":"^([0-9a-f]{40}|[0-9a-f]{64})$"},"git_dirty":{"description":"True when the notebook had uncommitted changes (or was not committed at all) at promotion time; null outside a git repository.","type":["boolean","null"]}}},"parameters":{"description":"The pipeline's parameters at the last promotion, in the parameters cell's order: name -> type and default. A removed parameter is a major change, a new one minor, a changed type or default a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The pipeline's steps at the last promotion, in pipeline order: name -> cells, source hash and signature. A removed step or a changed signature (inputs or outputs) is a major change, a new step minor, changed code a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}},"files":{"description":"Every file nbpromote wrote and owns (pyproject.toml only while it is as nbpromote wrote it: once a person changed it, it is theirs and not listed): path relative to this file's folder -> SHA-256 of the bytes written. A file on disk whose hash differs was edited by hand; re-promotion will not overwrite it silently.","type":"object","propertyNames":{"$ref":"#/definitions/path"},"additionalProperties":{"$ref":"#/definitions/sha256"}},"executed":{"description":"What `nbpromote promote --execute` recorded when it last ran the notebook: later promotions without --execute (and `nbpromote check`) use it while the notebook's code is the same, so the expected metrics and recorded types stay.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","recorded"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts).","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the exact value the run gave.","type":"object","additionalProperties":{"type":"number"}},"recorded":{"description":"Step -> output -> the type (and shape) the value had after the step's last cell ran.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string"},"shape":{"type":"array","items":{"type":"integer","minimum":0}}}}}}}},"shown_metrics":{"description":"The expected metrics the notebook's saved outputs showed at the last promotion that read any: a later promotion (and `nbpromote check`) of the notebook with its outputs cleared (Jupyter's Clear All Outputs, nbstripout) keeps them while the notebook's code is the same.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","shown_decimals"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts), when the outputs showed these metrics.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the value the saved outputs showed.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metric name -> the decimals the value was shown with, for values rounded for show (as pipeline.yaml's `shown_decimals`).","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"execution_count":{"description":"The execution count of the last metrics cell when its outputs showed these metrics: the same count and values after the code changed say the outputs were not made again. Absent in locks written before nbpromote recorded it.","type":["integer","null"]}}},"history":{"description":"Every promotion that changed the version, oldest first; the last entry is the current version.","type":"array","minItems":1,"items":{"$ref":"#/definitions/historyEntry"}}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"version":{"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},"timestamp":{"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},"sha256":{"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"},"path":{"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from.","type":"object","additionalProperties":false,"required":["index"],"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step as it was generated: where it came from, a hash of its code, and its signature.","type":"object","additionalProperties":false,"required":["cells","source_sha256","inputs","outputs"],"properties":{"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"source_sha256":{"description":"SHA-256 of the step's cell sources (see docs/versioning.md): when it changes, the step's code changed.","$ref":"#/definitions/sha256"},"inputs":{"description":"The step function's arguments, in order.","$ref":"#/definitions/names"},"outputs":{"description":"What the step function returns, in order.","$ref":"#/definitions/names"}}},"historyEntry":{"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/lock.schema.json","title":"Notebook Promoter lock file","description":"nbpromote.lock: what `nbpromote promote` last generated in this folder, written next to pipeline.yaml. Re-promotion reads it to bump the version (semver), to tell files a person edited from files it generated, and to say what changed. Written by nbpromote; do not edit by hand. Commit it with the generated code. See docs/versioning.md.","type":"object","additionalProperties":false,"required":["lock_version","package","version","tool_version","promoted_at","notebook","parameters","steps","files","history"],"properties":{"lock_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/.","$ref":"#/definitions/identifier"},"version":{"description":"The version nbpromote gave the package at the last promotion (MAJOR.MINOR.PATCH, no pre-release or build suffix). The next promotion bumps it by the rules in docs/versioning.md.","$ref":"#/definitions/version"},"tool_version":{"description":"The version of nbpromote that wrote this file.","type":"string","minLength":1},"promoted_at":{"description":"When the last promotion happened: an ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z.","$ref":"#/definitions/timestamp"},"notebook":{"description":"The notebook the package was promoted from, as it was at the last promotion.","type":"object","additionalProperties":false,"required":["path","sha256","git_commit","git_dirty"],"properties":{"path":{"description":"The notebook, relative to this file's folder, forward slashes.","type":"string","minLength":1},"moved_from":{"description":"Where the notebook was at the last promotion, when the editor has moved the package with the notebook since (a renamed folder): the next promotion says the notebook moved, and writes the lock without it.","type":"string","minLength":1},"sha256":{"description":"SHA-256 of the notebook file's bytes.","$ref":"#/definitions/sha256"},"git_commit":{"description":"The last git commit that changed the notebook, at promotion time: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal digits; null outside a git repository.","type":["string","null"],"pattern":"^([0-9a-f]{40}|[0-9a-f]{64})$"},"git_dirty":{"description":"True when the notebook had uncommitted changes (or was not committed at all) at promotion time; null outside a git repository.","type":["boolean","null"]}}},"parameters":{"description":"The pipeline's parameters at the last promotion, in the parameters cell's order: name -> type and default. A removed parameter is a major change, a new one minor, a changed type or default a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The pipeline's steps at the last promotion, in pipeline order: name -> cells, source hash and signature. A removed step or a changed signature (inputs or outputs) is a major change, a new step minor, changed code a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}},"files":{"description":"Every file nbpromote wrote and owns (pyproject.toml only while it is as nbpromote wrote it: once a person changed it, it is theirs and not listed): path relative to this file's folder -> SHA-256 of the bytes written. A file on disk whose hash differs was edited by hand; re-promotion will not overwrite it silently.","type":"object","propertyNames":{"$ref":"#/definitions/path"},"additionalProperties":{"$ref":"#/definitions/sha256"}},"executed":{"description":"What `nbpromote promote --execute` recorded when it last ran the notebook: later promotions without --execute (and `nbpromote check`) use it while the notebook's code is the same, so the expected metrics and recorded types stay.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","recorded"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts).","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the exact value the run gave.","type":"object","additionalProperties":{"type":"number"}},"recorded":{"description":"Step -> output -> the type (and shape) the value had after the step's last cell ran.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string"},"shape":{"type":"array","items":{"type":"integer","minimum":0}}}}}}}},"shown_metrics":{"description":"The expected metrics the notebook's saved outputs showed at the last promotion that read any: a later promotion (and `nbpromote check`) of the notebook with its outputs cleared (Jupyter's Clear All Outputs, nbstripout) keeps them while the notebook's code is the same.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","shown_decimals"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts), when the outputs showed these metrics.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the value the saved outputs showed.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metric name -> the decimals the value was shown with, for values rounded for show (as pipeline.yaml's `shown_decimals`).","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"shown_truncated":{"description":"The metrics the saved outputs showed cut to a whole number (as pipeline.yaml's `shown_truncated`); absent when none was.","type":"array","items":{"type":"string"}},"execution_count":{"description":"The execution count of the last metrics cell when its outputs showed these metrics: the same count and values after the code changed say the outputs were not made again. Absent in locks written before nbpromote recorded it.","type":["integer","null"]}}},"history":{"description":"Every promotion that changed the version, oldest first; the last entry is the current version.","type":"array","minItems":1,"items":{"$ref":"#/definitions/historyEntry"}}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"version":{"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},"timestamp":{"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},"sha256":{"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"},"path":{"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from.","type":"object","additionalProperties":false,"required":["index"],"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step as it was generated: where it came from, a hash of its code, and its signature.","type":"object","additionalProperties":false,"required":["cells","source_sha256","inputs","outputs"],"properties":{"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"source_sha256":{"description":"SHA-256 of the step's cell sources (see docs/versioning.md): when it changes, the step's code changed.","$ref":"#/definitions/sha256"},"inputs":{"description":"The step function's arguments, in order.","$ref":"#/definitions/names"},"outputs":{"description":"What the step function returns, in order.","$ref":"#/definitions/names"}}},"historyEntry":{"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}}}};
 const schema12 = {"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema13 = {"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"};
 const schema14 = {"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"};
@@ -1899,7 +1899,7 @@ vErrors.push(err102);
 errors++;
 }
 for(const key14 in data42){
-if(!((((key14 === "code_sha256") || (key14 === "metrics")) || (key14 === "shown_decimals")) || (key14 === "execution_count"))){
+if(!(((((key14 === "code_sha256") || (key14 === "metrics")) || (key14 === "shown_decimals")) || (key14 === "shown_truncated")) || (key14 === "execution_count"))){
 const err103 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err103];
@@ -2013,10 +2013,13 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data42.execution_count !== undefined){
-let data48 = data42.execution_count;
-if((!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))) && (data48 !== null)){
-const err112 = {instancePath:instancePath+"/shown_metrics/execution_count",schemaPath:"#/properties/shown_metrics/properties/execution_count/type",keyword:"type",params:{type: schema11.properties.shown_metrics.properties.execution_count.type},message:"must be integer,null"};
+if(data42.shown_truncated !== undefined){
+let data48 = data42.shown_truncated;
+if(Array.isArray(data48)){
+const len1 = data48.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data48[i1] !== "string"){
+const err112 = {instancePath:instancePath+"/shown_metrics/shown_truncated/" + i1,schemaPath:"#/properties/shown_metrics/properties/shown_truncated/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2028,7 +2031,7 @@ errors++;
 }
 }
 else {
-const err113 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err113 = {instancePath:instancePath+"/shown_metrics/shown_truncated",schemaPath:"#/properties/shown_metrics/properties/shown_truncated/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2038,11 +2041,10 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data.history !== undefined){
-let data49 = data.history;
-if(Array.isArray(data49)){
-if(data49.length < 1){
-const err114 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data42.execution_count !== undefined){
+let data50 = data42.execution_count;
+if((!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))) && (data50 !== null)){
+const err114 = {instancePath:instancePath+"/shown_metrics/execution_count",schemaPath:"#/properties/shown_metrics/properties/execution_count/type",keyword:"type",params:{type: schema11.properties.shown_metrics.properties.execution_count.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2051,16 +2053,10 @@ vErrors.push(err114);
 }
 errors++;
 }
-const len1 = data49.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate16(data49[i1], {instancePath:instancePath+"/history/" + i1,parentData:data49,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
-errors = vErrors.length;
-}
 }
 }
 else {
-const err115 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err115 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2070,14 +2066,46 @@ vErrors.push(err115);
 errors++;
 }
 }
-}
-else {
-const err116 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.history !== undefined){
+let data51 = data.history;
+if(Array.isArray(data51)){
+if(data51.length < 1){
+const err116 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err116];
 }
 else {
 vErrors.push(err116);
+}
+errors++;
+}
+const len2 = data51.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate16(data51[i2], {instancePath:instancePath+"/history/" + i2,parentData:data51,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+}
+else {
+const err118 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
 }
 errors++;
 }
@@ -2094,7 +2122,7 @@ const module = { exports: {} };
 const exports = module.exports;
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/pipeline.schema.json","title":"Notebook Promoter pipeline","description":"pipeline.yaml: the pipeline `nbpromote promote` generated from a notebook. `python -m <package>.pipeline` runs its steps in order, passing each step's outputs to the steps that use them. Edit parameter defaults and the metrics tolerance freely; re-promoting the notebook rewrites the rest.","type":"object","additionalProperties":false,"required":["schema_version","package","version","notebook","workdir","parameters","steps"],"properties":{"schema_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/, run it with `python -m <package>.pipeline`.","$ref":"#/definitions/identifier"},"version":{"description":"Semantic version of the generated package (MAJOR.MINOR.PATCH). Re-promoting bumps it: a new or removed step or parameter is a minor or major change, a code change a patch.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$"},"notebook":{"description":"The notebook the pipeline was promoted from, relative to this file's folder (forward slashes). Runs record its content hash.","type":"string","minLength":1},"workdir":{"description":"The folder the steps run in, relative to this file's folder: the notebook's own folder, so the relative data paths it uses work. `.` is this file's folder.","type":"string","minLength":1},"parameters":{"description":"The notebook's parameters: name → default value and type. Override one for a run with `--param name=value`. Parameters whose value names an existing file are hashed into each run's record and the step cache.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The steps, in an order where each comes after the steps it depends on. Each is one function in its own module.","type":"array","items":{"$ref":"#/definitions/step"}},"metrics":{"description":"The notebook's metrics cell, as a function the runner calls after the last step. Optional.","$ref":"#/definitions/metrics"}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"dottedName":{"description":"A dotted Python module name, like `churn.steps.load`.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"choices":{"description":"The only values `--param` takes: those the notebook's Colab form offered (`MODEL = \"rf\"  #@param [\"rf\", \"svm\"]`). Remove it to allow any value of the type.","type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from: by its id when the notebook has cell ids (nbformat 4.5 and later; inserting a cell above then changes nothing), else by its position.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step: a function that takes its inputs as arguments and returns its outputs.","type":"object","additionalProperties":false,"required":["name","module","function","cells","inputs","outputs","after"],"properties":{"name":{"description":"The step's name (a Python identifier, unique in the pipeline): the `step:<name>` tag in the notebook.","$ref":"#/definitions/identifier"},"module":{"description":"The module that holds the step's function, like `churn.steps.load`.","$ref":"#/definitions/dottedName"},"function":{"description":"The step's function in `module`.","$ref":"#/definitions/identifier"},"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"inputs":{"description":"The function's arguments, in order. Each is a parameter or an output of an earlier step (the latest one of that name).","$ref":"#/definitions/names"},"outputs":{"description":"What the function returns, in order: with one name, the return value itself; with several, a tuple (or NamedTuple, or dict keyed by these names).","$ref":"#/definitions/names"},"after":{"description":"Earlier steps this one must run after besides those it takes inputs from: those that write a file it reads (by the file's name in both), and those named by the `after:<step>` tag.","$ref":"#/definitions/names"},"always_run":{"description":"Why the step runs at every run, never from the cache: it writes a file another step writes too, and taken from the cache it would not write it again.","type":"string","minLength":1},"recorded":{"description":"The type and shape each output had when the notebook ran (`nbpromote promote --execute`); the step's contract test checks them.","type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The Python type, `module.QualifiedName` (`pandas.core.frame.DataFrame`).","type":"string"},"shape":{"description":"The value's `.shape` when it has one (arrays, data frames).","type":"array","items":{"type":"integer","minimum":0}}}}}}},"metrics":{"description":"The metrics function: it returns a dict of numbers (nested dicts are flattened to `outer.inner`).","type":"object","additionalProperties":false,"required":["module","function","inputs"],"properties":{"module":{"description":"The module that holds the metrics function, like `churn.metrics`.","$ref":"#/definitions/dottedName"},"function":{"description":"The metrics function in `module`.","$ref":"#/definitions/identifier"},"inputs":{"description":"The function's arguments, in order: parameters or step outputs.","$ref":"#/definitions/names"},"expected":{"description":"The metrics the notebook's saved outputs show. The generated test checks a run reproduces them within `tolerance`.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metrics the notebook showed rounded (`print(f\"{acc:.4f}\")`): metric name -> decimals shown (negative for a number shown in e-notation with fewer digits than its integer part: `1.04e+09` is -7). Such a metric matches when it is within half a unit of the last decimal shown, or within `tolerance`.","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"tolerance":{"description":"How close a run's metrics must be to `expected` (as Python's math.isclose).","type":"object","additionalProperties":false,"properties":{"relative":{"description":"Relative tolerance; 1e-9 when absent. Write 1.0e-9 rather than 1e-9: PyYAML reads a float only with a dot.","type":"number","minimum":0},"absolute":{"description":"Absolute tolerance; 0 when absent.","type":"number","minimum":0}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/pipeline.schema.json","title":"Notebook Promoter pipeline","description":"pipeline.yaml: the pipeline `nbpromote promote` generated from a notebook. `python -m <package>.pipeline` runs its steps in order, passing each step's outputs to the steps that use them. Edit parameter defaults and the metrics tolerance freely; re-promoting the notebook rewrites the rest.","type":"object","additionalProperties":false,"required":["schema_version","package","version","notebook","workdir","parameters","steps"],"properties":{"schema_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/, run it with `python -m <package>.pipeline`.","$ref":"#/definitions/identifier"},"version":{"description":"Semantic version of the generated package (MAJOR.MINOR.PATCH). Re-promoting bumps it: a new or removed step or parameter is a minor or major change, a code change a patch.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$"},"notebook":{"description":"The notebook the pipeline was promoted from, relative to this file's folder (forward slashes). Runs record its content hash.","type":"string","minLength":1},"workdir":{"description":"The folder the steps run in, relative to this file's folder: the notebook's own folder, so the relative data paths it uses work. `.` is this file's folder.","type":"string","minLength":1},"parameters":{"description":"The notebook's parameters: name → default value and type. Override one for a run with `--param name=value`. Parameters whose value names an existing file are hashed into each run's record and the step cache.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The steps, in an order where each comes after the steps it depends on. Each is one function in its own module.","type":"array","items":{"$ref":"#/definitions/step"}},"metrics":{"description":"The notebook's metrics cell, as a function the runner calls after the last step. Optional.","$ref":"#/definitions/metrics"}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"dottedName":{"description":"A dotted Python module name, like `churn.steps.load`.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"choices":{"description":"The only values `--param` takes: those the notebook's Colab form offered (`MODEL = \"rf\"  #@param [\"rf\", \"svm\"]`). Remove it to allow any value of the type.","type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from: by its id when the notebook has cell ids (nbformat 4.5 and later; inserting a cell above then changes nothing), else by its position.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step: a function that takes its inputs as arguments and returns its outputs.","type":"object","additionalProperties":false,"required":["name","module","function","cells","inputs","outputs","after"],"properties":{"name":{"description":"The step's name (a Python identifier, unique in the pipeline): the `step:<name>` tag in the notebook.","$ref":"#/definitions/identifier"},"module":{"description":"The module that holds the step's function, like `churn.steps.load`.","$ref":"#/definitions/dottedName"},"function":{"description":"The step's function in `module`.","$ref":"#/definitions/identifier"},"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"inputs":{"description":"The function's arguments, in order. Each is a parameter or an output of an earlier step (the latest one of that name).","$ref":"#/definitions/names"},"outputs":{"description":"What the function returns, in order: with one name, the return value itself; with several, a tuple (or NamedTuple, or dict keyed by these names).","$ref":"#/definitions/names"},"after":{"description":"Earlier steps this one must run after besides those it takes inputs from: those that write a file it reads (by the file's name in both), and those named by the `after:<step>` tag.","$ref":"#/definitions/names"},"always_run":{"description":"Why the step runs at every run, never from the cache: it writes a file another step writes too, and taken from the cache it would not write it again.","type":"string","minLength":1},"recorded":{"description":"The type and shape each output had when the notebook ran (`nbpromote promote --execute`); the step's contract test checks them.","type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The Python type, `module.QualifiedName` (`pandas.core.frame.DataFrame`).","type":"string"},"shape":{"description":"The value's `.shape` when it has one (arrays, data frames).","type":"array","items":{"type":"integer","minimum":0}}}}}}},"metrics":{"description":"The metrics function: it returns a dict of numbers (nested dicts are flattened to `outer.inner`).","type":"object","additionalProperties":false,"required":["module","function","inputs"],"properties":{"module":{"description":"The module that holds the metrics function, like `churn.metrics`.","$ref":"#/definitions/dottedName"},"function":{"description":"The metrics function in `module`.","$ref":"#/definitions/identifier"},"inputs":{"description":"The function's arguments, in order: parameters or step outputs.","$ref":"#/definitions/names"},"expected":{"description":"The metrics the notebook's saved outputs show. The generated test checks a run reproduces them within `tolerance`.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metrics the notebook showed rounded (`print(f\"{acc:.4f}\")`): metric name -> decimals shown (negative for a number shown in e-notation with fewer digits than its integer part: `1.04e+09` is -7). Such a metric matches when it is within half a unit of the last decimal shown, or within `tolerance`.","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"shown_truncated":{"description":"Metrics the notebook showed cut to a whole number (`print(\"RMSE: %d\" % rmse)`): such a metric matches when its whole part is the number shown, or within `tolerance`.","type":"array","items":{"type":"string"},"uniqueItems":true},"tolerance":{"description":"How close a run's metrics must be to `expected` (as Python's math.isclose).","type":"object","additionalProperties":false,"properties":{"relative":{"description":"Relative tolerance; 1e-9 when absent. Write 1.0e-9 rather than 1e-9: PyYAML reads a float only with a dot.","type":"number","minimum":0},"absolute":{"description":"Absolute tolerance; 0 when absent.","type":"number","minimum":0}}}}}}};
 const schema12 = {"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema14 = {"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"choices":{"description":"The only values `--param` takes: those the notebook's Colab form offered (`MODEL = \"rf\"  #@param [\"rf\", \"svm\"]`). Remove it to allow any value of the type.","type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]};
 const pattern0 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
@@ -2602,7 +2630,7 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema22 = {"description":"The metrics function: it returns a dict of numbers (nested dicts are flattened to `outer.inner`).","type":"object","additionalProperties":false,"required":["module","function","inputs"],"properties":{"module":{"description":"The module that holds the metrics function, like `churn.metrics`.","$ref":"#/definitions/dottedName"},"function":{"description":"The metrics function in `module`.","$ref":"#/definitions/identifier"},"inputs":{"description":"The function's arguments, in order: parameters or step outputs.","$ref":"#/definitions/names"},"expected":{"description":"The metrics the notebook's saved outputs show. The generated test checks a run reproduces them within `tolerance`.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metrics the notebook showed rounded (`print(f\"{acc:.4f}\")`): metric name -> decimals shown (negative for a number shown in e-notation with fewer digits than its integer part: `1.04e+09` is -7). Such a metric matches when it is within half a unit of the last decimal shown, or within `tolerance`.","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"tolerance":{"description":"How close a run's metrics must be to `expected` (as Python's math.isclose).","type":"object","additionalProperties":false,"properties":{"relative":{"description":"Relative tolerance; 1e-9 when absent. Write 1.0e-9 rather than 1e-9: PyYAML reads a float only with a dot.","type":"number","minimum":0},"absolute":{"description":"Absolute tolerance; 0 when absent.","type":"number","minimum":0}}}}};
+const schema22 = {"description":"The metrics function: it returns a dict of numbers (nested dicts are flattened to `outer.inner`).","type":"object","additionalProperties":false,"required":["module","function","inputs"],"properties":{"module":{"description":"The module that holds the metrics function, like `churn.metrics`.","$ref":"#/definitions/dottedName"},"function":{"description":"The metrics function in `module`.","$ref":"#/definitions/identifier"},"inputs":{"description":"The function's arguments, in order: parameters or step outputs.","$ref":"#/definitions/names"},"expected":{"description":"The metrics the notebook's saved outputs show. The generated test checks a run reproduces them within `tolerance`.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metrics the notebook showed rounded (`print(f\"{acc:.4f}\")`): metric name -> decimals shown (negative for a number shown in e-notation with fewer digits than its integer part: `1.04e+09` is -7). Such a metric matches when it is within half a unit of the last decimal shown, or within `tolerance`.","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"shown_truncated":{"description":"Metrics the notebook showed cut to a whole number (`print(\"RMSE: %d\" % rmse)`): such a metric matches when its whole part is the number shown, or within `tolerance`.","type":"array","items":{"type":"string"},"uniqueItems":true},"tolerance":{"description":"How close a run's metrics must be to `expected` (as Python's math.isclose).","type":"object","additionalProperties":false,"properties":{"relative":{"description":"Relative tolerance; 1e-9 when absent. Write 1.0e-9 rather than 1e-9: PyYAML reads a float only with a dot.","type":"number","minimum":0},"absolute":{"description":"Absolute tolerance; 0 when absent.","type":"number","minimum":0}}}}};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2639,7 +2667,7 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "module") || (key0 === "function")) || (key0 === "inputs")) || (key0 === "expected")) || (key0 === "shown_decimals")) || (key0 === "tolerance"))){
+if(!(((((((key0 === "module") || (key0 === "function")) || (key0 === "inputs")) || (key0 === "expected")) || (key0 === "shown_decimals")) || (key0 === "shown_truncated")) || (key0 === "tolerance"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema22,data};
 if(vErrors === null){
 vErrors = [err3];
@@ -2784,12 +2812,14 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.tolerance !== undefined){
-let data7 = data.tolerance;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key3 in data7){
-if(!((key3 === "relative") || (key3 === "absolute"))){
-const err14 = {instancePath:instancePath+"/tolerance",schemaPath:"#/properties/tolerance/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema22.properties.tolerance,data:data7};
+if(data.shown_truncated !== undefined){
+let data7 = data.shown_truncated;
+if(Array.isArray(data7)){
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+let data8 = data7[i0];
+if(typeof data8 !== "string"){
+const err14 = {instancePath:instancePath+"/shown_truncated/" + i0,schemaPath:"#/properties/shown_truncated/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema22.properties.shown_truncated.items.type,parentSchema:schema22.properties.shown_truncated.items,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2799,11 +2829,18 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data7.relative !== undefined){
-let data8 = data7.relative;
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-const err15 = {instancePath:instancePath+"/tolerance/relative",schemaPath:"#/properties/tolerance/properties/relative/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema22.properties.tolerance.properties.relative,data:data8};
+let i1 = data7.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data7[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err15 = {instancePath:instancePath+"/shown_truncated",schemaPath:"#/properties/shown_truncated/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema22.properties.shown_truncated,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2811,10 +2848,14 @@ else {
 vErrors.push(err15);
 }
 errors++;
+break;
+}
+indices0[item0] = i1;
+}
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/tolerance/relative",schemaPath:"#/properties/tolerance/properties/relative/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema22.properties.tolerance.properties.relative.type,parentSchema:schema22.properties.tolerance.properties.relative,data:data8};
+const err16 = {instancePath:instancePath+"/shown_truncated",schemaPath:"#/properties/shown_truncated/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema22.properties.shown_truncated.type,parentSchema:schema22.properties.shown_truncated,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2824,11 +2865,12 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data7.absolute !== undefined){
-let data9 = data7.absolute;
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-const err17 = {instancePath:instancePath+"/tolerance/absolute",schemaPath:"#/properties/tolerance/properties/absolute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema22.properties.tolerance.properties.absolute,data:data9};
+if(data.tolerance !== undefined){
+let data9 = data.tolerance;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key3 in data9){
+if(!((key3 === "relative") || (key3 === "absolute"))){
+const err17 = {instancePath:instancePath+"/tolerance",schemaPath:"#/properties/tolerance/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema22.properties.tolerance,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2838,8 +2880,11 @@ vErrors.push(err17);
 errors++;
 }
 }
-else {
-const err18 = {instancePath:instancePath+"/tolerance/absolute",schemaPath:"#/properties/tolerance/properties/absolute/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema22.properties.tolerance.properties.absolute.type,parentSchema:schema22.properties.tolerance.properties.absolute,data:data9};
+if(data9.relative !== undefined){
+let data10 = data9.relative;
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+const err18 = {instancePath:instancePath+"/tolerance/relative",schemaPath:"#/properties/tolerance/properties/relative/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema22.properties.tolerance.properties.relative,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2849,9 +2894,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
 else {
-const err19 = {instancePath:instancePath+"/tolerance",schemaPath:"#/properties/tolerance/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.properties.tolerance.type,parentSchema:schema22.properties.tolerance,data:data7};
+const err19 = {instancePath:instancePath+"/tolerance/relative",schemaPath:"#/properties/tolerance/properties/relative/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema22.properties.tolerance.properties.relative.type,parentSchema:schema22.properties.tolerance.properties.relative,data:data10};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2861,14 +2905,51 @@ vErrors.push(err19);
 errors++;
 }
 }
-}
-else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};
+if(data9.absolute !== undefined){
+let data11 = data9.absolute;
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 0 || isNaN(data11)){
+const err20 = {instancePath:instancePath+"/tolerance/absolute",schemaPath:"#/properties/tolerance/properties/absolute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema22.properties.tolerance.properties.absolute,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
 else {
 vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/tolerance/absolute",schemaPath:"#/properties/tolerance/properties/absolute/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema22.properties.tolerance.properties.absolute.type,parentSchema:schema22.properties.tolerance.properties.absolute,data:data11};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/tolerance",schemaPath:"#/properties/tolerance/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.properties.tolerance.type,parentSchema:schema22.properties.tolerance,data:data9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema22.type,parentSchema:schema22,data};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
 }
 errors++;
 }
