@@ -533,10 +533,12 @@ class Generator {
       lines.push(
         '',
         "# The notebook's code moves to these folders (`%cd ..`, `os.chdir(\"..\")`), and Jupyter imports from the current",
-        '# folder: modules there (`from src.features import build` after `%cd ..`) are imported from there, first.',
+        '# folder (`from src.features import build` after `%cd ..`): after the notebook\'s folder and the standard library,',
+        '# before installed packages, where Jupyter has the current folder on sys.path.',
+        "_place = next((i for i, entry in enumerate(sys.path) if entry.endswith(('site-packages', 'dist-packages'))), len(sys.path))",
         `for _folder in [${moves.map((f) => `${folder(f)}.resolve()`).join(', ')}]:`,
         '    if NOTEBOOK_DIR.is_dir() and _folder.is_dir() and str(_folder) not in sys.path:',
-        '        sys.path.insert(0, str(_folder))',
+        '        sys.path.insert(_place, str(_folder))',
       );
     }
     if (this.notebookFileUsed(this.input.graph.steps.flatMap((s) => s.cells).concat(this.input.graph.common.cells, this.input.graph.metrics?.cells ?? [], this.input.graph.tests.flatMap((t) => t.cells)))) {

@@ -37,11 +37,28 @@ describe('planPromotion: a notebook that moves to the project root and imports i
   after(() => rmSync(root, { recursive: true, force: true }));
   const file = (path: string): string => readFileSync(join(root, path), 'utf8');
 
-  it('puts the folder the notebook moves to on sys.path, before the notebook\'s folder', () => {
+  it('puts the folder the notebook moves to on sys.path where Jupyter has the current folder: after the notebook\'s folder and the standard library', () => {
     for (const name of ['cd', 'step']) {
       const init = file(`out_${name}/src/${name}/__init__.py`);
-      assert.match(init, /\nfor _folder in \[\(NOTEBOOK_DIR \/ "\.\."\)\.resolve\(\)\]:\n {4}if NOTEBOOK_DIR\.is_dir\(\) and _folder\.is_dir\(\) and str\(_folder\) not in sys\.path:\n {8}sys\.path\.insert\(0, str\(_folder\)\)\n/);
+      assert.match(init, /\n_place = next\(.*'site-packages', 'dist-packages'.*\)\nfor _folder in \[\(NOTEBOOK_DIR \/ "\.\."\)\.resolve\(\)\]:\n {4}if NOTEBOOK_DIR\.is_dir\(\) and _folder\.is_dir\(\) and str\(_folder\) not in sys\.path:\n {8}sys\.path\.insert\(_place, str\(_folder\)\)\n/);
       assert.ok(init.indexOf('sys.path.insert(0, str(NOTEBOOK_DIR))') < init.indexOf('for _folder'));
+    }
+  });
+
+  // Round 41 R: the folder moved to went first on sys.path, so the project root's utils.py beat the one beside
+  // the notebook, and a project file named statistics.py beat the standard library's: other metrics.
+  it('imports as Jupyter does after the move: the module beside the notebook, then the standard library, then the folder moved to', async function () {
+    if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml']).status !== 0) this.skip();
+    writeFileSync(join(root, 'statistics.py'), 'def mean(xs):\n    return -1.0\n');
+    writeFileSync(join(root, 'utils.py'), 'SCALE = 2.0\n');
+    writeFileSync(join(root, 'notebooks', 'utils.py'), 'SCALE = 100.0\n');
+    writeFileSync(join(root, 'only_here.py'), 'OFFSET = 1.0\n');
+    for (const [name, move] of [['shadowcd', '%cd ..'], ['shadowos', 'import os\nos.chdir("..")']] as const) {
+      const cells = [{ source: move }, { tags: ['imports'], source: 'import statistics\nimport utils\nimport only_here' }, { tags: ['step:load'], source: 'values = [1.0, 2.0, 4.0]' }, { tags: ['metrics'], source: 'score = statistics.mean(values) * utils.SCALE + only_here.OFFSET' }];
+      writeFileSync(join(root, 'notebooks', `${name}.ipynb`), notebookJson(cells));
+      const outcome = await promoteNotebook({ notebook: `notebooks/${name}.ipynb`, cwd: root, out: `out_${name}`, toolVersion: 'test' });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.equal(runPipelineOf(name, join(root, `out_${name}`)).metrics['score'], (7 / 3) * 100 + 1);
     }
   });
 

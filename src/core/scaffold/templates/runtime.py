@@ -2154,8 +2154,9 @@ def _working_directory(path: Path) -> Iterator[None]:
 def notebook_folder(folder: Path, module: str | None = None) -> Iterator[None]:
     """Runs the block (the shared code, at import) in the notebook's folder, as the notebook ran it, so its
     relative paths mean the same; entries it adds to ``sys.path`` relative to the folder it leaves (that one, or
-    one it moved to) are made absolute, so they keep meaning it afterwards. A folder the block moved to (``os.chdir(root)``) goes first on
-    ``sys.path``: Jupyter imports from the current folder, so the steps' modules import from there. Where the
+    one it moved to) are made absolute, so they keep meaning it afterwards. A folder the block moved to
+    (``os.chdir(root)``) goes on ``sys.path`` where Jupyter has the current folder (``current_folder_place``), so the
+    steps' modules import from there as the notebook's cells did. Where the
     folder does not exist (an installed package), the block runs where it is. The files the block opens for
     reading are kept as ``module``'s (``_IMPORT_READS``): the keys of the steps using it cover them."""
     if not folder.is_dir():
@@ -2192,7 +2193,14 @@ def notebook_folder(folder: Path, module: str | None = None) -> Iterator[None]:
             if Path(left).resolve() != folder.resolve():
                 _SHARED_CWD = left  # `os.chdir("..")` in the first cells: the notebook's steps ran there
                 if left not in sys.path:
-                    sys.path.insert(0, left)  # and imported from there, as Jupyter imports from the current folder
+                    sys.path.insert(current_folder_place(), left)  # and imported from there, as Jupyter does
+
+
+def current_folder_place() -> int:
+    """Where Jupyter has the current folder on ``sys.path`` (its ``''`` entry): after the notebook's folder and the
+    standard library, before installed packages. A module the notebook moved to (``os.chdir("..")``) is found
+    there, not before the one beside the notebook or the standard library's (a project's ``statistics.py``)."""
+    return next((i for i, entry in enumerate(sys.path) if entry.endswith(("site-packages", "dist-packages"))), len(sys.path))
 
 
 @contextlib.contextmanager
