@@ -2600,6 +2600,27 @@ def test_metric_value_gives_a_test_cell_the_metrics_cells_value_as_it_was():
         runtime.metric_value(run, "nothing")
 
 
+def test_a_table_or_series_rounded_to_show_gives_every_digit_of_the_value_it_rounds():
+    # Round 41 Q: `results.round(4)` shown last recorded 0.9338 for results' 0.9337847818480153.
+    pandas = pytest.importorskip("pandas")
+    results = pandas.DataFrame({"r2": [0.123456789, 0.987654321], "model": ["ridge", "rf"]}).set_index("model")
+    shown = results.round(3)
+    assert runtime.flatten_metrics(runtime.with_shown(shown, {"results": results}, ["round"], exact=results)) == {"ridge.r2": 0.123456789, "rf.r2": 0.987654321}
+    assert runtime.flatten_metrics(runtime.displayed_metrics(results.round(0), exact=results)) == {"ridge.r2": 0.123456789, "rf.r2": 0.987654321}
+    series = pandas.Series({"auc": 0.712345, "f1": 0.5})
+    assert runtime.displayed_metrics(series.round(2), exact=series) == {"auc": 0.712345, "f1": 0.5}
+    # Rounded by column, the same for each: every digit too.
+    assert runtime.unrounded(results.round({"r2": 2}), results) is results
+    # Not `exact` rounded (changed since it was shown; decimals differing by column; another shape): what was shown.
+    later = results * 2
+    assert runtime.flatten_metrics(runtime.with_shown(shown, {"results": later}, ["round"], exact=later)) == {"ridge.r2": 0.123, "rf.r2": 0.988}
+    two = pandas.DataFrame({"a": [0.1234, 0.5678], "b": [1.2345, 2.3456]})
+    assert runtime.unrounded(two.round({"a": 1, "b": 3}), two) is not two
+    assert runtime.unrounded(series.round(2), series.head(1)) is not series
+    # A number is a metric by its name already: never swapped.
+    assert runtime.unrounded(0.71, 0.712345) == 0.71
+
+
 def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():
     pandas = pytest.importorskip("pandas")
     folds = [0.8, 0.9]

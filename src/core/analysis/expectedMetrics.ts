@@ -795,6 +795,14 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   return { pattern: new RegExp(`^${pattern.trim()}$`), names: fields('names'), ...(percent.some((x) => x) ? { percent } : {}), ...(grouped.some((x) => x) ? { grouped } : {}), ...(whole.some((x) => x) ? { whole } : {}) };
 }
 
+/**
+ * The name a shown expression rounds for reading with pandas' method (`results.round(4)` -> `results`); undefined
+ * for another expression (`round(acc, 3)` of a number: the number is a metric by its name already).
+ */
+export function roundedName(text: string): string | undefined {
+  return /^([A-Za-z_]\w*)\s*\.\s*round\s*\([^()]*\)$/.exec(text.trim())?.[1];
+}
+
 /** How a print field shows a number whole: rounded (`.0f`), cut (`%d`), or not whole (false). */
 type WholeField = false | 'rounded' | 'cut';
 

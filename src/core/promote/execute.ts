@@ -14,6 +14,7 @@ import type { Notebook } from '../contract/notebook';
 import type { RecordedValue } from '../contract/pipelineConfig';
 import type { PrintedValue } from '../contract/stepGraph';
 import { bindPrintedValue, withPrintedValues } from '../analysis/printedValues';
+import { roundedName } from '../analysis/expectedMetrics';
 import { NbpromoteError } from '../errors';
 import { parseNotebook } from '../notebook/parse';
 import { pyNames } from '../scaffold/pythonText';
@@ -36,6 +37,8 @@ export interface MetricsProbe {
   readonly earlier?: readonly { readonly afterCell: number; readonly names: readonly string[] }[];
   /** The names of the value the last metrics cell shows when it is computed (`shownNames`). */
   readonly shownNames?: readonly (string | undefined)[];
+  /** The name the last metrics cell's shown value rounds (`results.round(4)`): its every digit is recorded (`unrounded`). */
+  readonly shownExact?: string;
   /**
    * Earlier metrics cells showing a value (`accuracy_score(y, p)`, `summary`): kept right after each, read by its
    * names, or with none by how `earlierShownRead` says (`earlier_shown_metrics`).
@@ -243,13 +246,15 @@ function probeSource(probe: MetricsProbe): string {
     '_nbp_sys.modules[_nbp_rt.__name__] = _nbp_rt',
     `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
     '_nbp_early = globals().get("_nbp_early", {})',
-    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? 'globals().get("_nbp_last_shown")' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early}, ${probe.shownNames === undefined ? 'None' : pyNames(probe.shownNames)})`,
-    // The displayed tables in the package's order (a later one's names win), under what the cells assign.
+    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? 'globals().get("_nbp_last_shown")' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early}, ${probe.shownNames === undefined ? 'None' : pyNames(probe.shownNames)}${probe.shownExact === undefined ? '' : `, exact=globals().get(${JSON.stringify(probe.shownExact)})`})`,
+    // The displayed tables in the package's order (a later one's names win), under what the cells assign; an
+    // expression rounding a name (`display(results.round(3))`) with that name's every digit, as the package reads it.
     '_nbp_tables = {}',
+    `_nbp_exact = ${JSON.stringify(Object.fromEntries((probe.displayedAfter ?? []).flatMap((a) => a.expressions).flatMap((e) => { const name = roundedName(e.text); return name === undefined ? [] : [[String(e.index), name]]; })))}`,
     `for _nbp_d in ${JSON.stringify(probe.displayed ?? [])}:`,
     '    _nbp_v = globals().get("_nbp_displayed", {}).get(_nbp_d) if isinstance(_nbp_d, int) else globals().get(_nbp_d)',
     '    if _nbp_v is not None:',
-    '        _nbp_tables.update(_nbp_rt.displayed_metrics(_nbp_v))',
+    '        _nbp_tables.update(_nbp_rt.displayed_metrics(_nbp_v, globals().get(_nbp_exact.get(str(_nbp_d), ""))))',
     '_nbp_values = {**_nbp_tables, **_nbp_values}',
     '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_s, _nbp_ns, _nbp_b in globals().get("_nbp_shown", []) for _nbp_k, _nbp_v in _nbp_rt.earlier_shown_metrics(_nbp_s, _nbp_ns, _nbp_b).items()}, **_nbp_values}',
     // inf and NaN as null (JSON has neither), as `run --json` gives them: no expected value to check.

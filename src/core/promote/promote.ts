@@ -41,7 +41,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, printedSomething, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, printedSomething, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -709,6 +709,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           shown: analysed.get(lastMetrics.cell.index)?.generated.trailingExpression !== undefined || analysed.get(lastMetrics.cell.index)?.generated.shownExpression !== undefined,
           ...earlierMetricReads(graph, metricsCells.map((m) => m.cell.index), generated),
           ...shownMetricNames(metricsCells, runMetricNames),
+          ...shownExactProbe(lastMetrics.trailingText),
           ...displayProbe(metricsCells, runMetricNames),
           ...(graph.printedValues === undefined ? {} : { printedValues: graph.printedValues }),
         };
@@ -759,6 +760,12 @@ function displayProbe(cells: readonly MetricsCellInfo[], names: readonly string[
   }
   const displayedAfter = [...after].map(([afterCell, expressions]) => ({ afterCell, expressions }));
   return { ...(displayed.length === 0 ? {} : { displayed }), ...(displayedAfter.length === 0 ? {} : { displayedAfter }) };
+}
+
+/** The name the last metrics cell's shown value rounds (`results.round(4)`), for the --execute probe as for the package. */
+function shownExactProbe(trailingText: string | undefined): Pick<MetricsProbe, 'shownExact'> {
+  const name = trailingText === undefined ? undefined : roundedName(trailingText);
+  return name === undefined ? {} : { shownExact: name };
 }
 
 /**

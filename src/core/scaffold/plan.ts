@@ -9,7 +9,7 @@ import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
-import { earlierShownRead, readDisplays, shownNamesOfCells } from '../analysis/expectedMetrics';
+import { earlierShownRead, readDisplays, roundedName, shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import { bindPrintedValue } from '../analysis/printedValues';
 import { scanLine, sourceLines, START_STATE, startsLogicalLine } from '../analysis/python/lexical';
@@ -1263,10 +1263,20 @@ class Generator {
       return lines.join('\n');
     };
     const bodies = metrics.cells.map((c, i) => withPrinted(c, withDisplayed(c, this.metricsCellBody(c, i, last, shownNamesByCell, locals, earlier))));
+    // A table or Series the cell rounded to show (`results.round(4)`): the run keeps every digit of `results`.
+    const exactOf = (text: string | undefined): string | undefined => {
+      const name = text === undefined ? undefined : roundedName(text);
+      return name !== undefined && (metrics.inputs.includes(name) || locals.has(name)) ? name : undefined;
+    };
+    const exactNames: string[] = [];
     const displays = readInOrder.flatMap(({ display }) => {
       const value = display.name ?? keptAs.get(display);
-      return value === undefined ? [] : [`**_runtime.displayed_metrics(${value})`];
+      const exact = display.name === undefined ? exactOf(display.text) : undefined;
+      if (exact !== undefined) exactNames.push(exact);
+      return value === undefined ? [] : [`**_runtime.displayed_metrics(${value}${exact === undefined ? '' : `, exact=${exact}`})`];
     });
+    const shownExact = last === undefined ? undefined : exactOf(this.shownText(last.index));
+    if (shownExact !== undefined) exactNames.push(shownExact);
     // Values the notebook's test cells read from the metrics cells that are no metrics (`test_df`, which the
     // cell changes in place): kept by name beside the metrics (`metrics_result`).
     const testReads = [...new Set(this.input.graph.tests.flatMap((t) => t.metricInputs))].filter((n) => !names.includes(n) && (metrics.inputs.includes(n) || locals.has(n)));
@@ -1285,7 +1295,7 @@ class Generator {
     const hasShown = last !== undefined && (this.input.cells.get(last.index)?.trailingExpression !== undefined || shownText !== undefined);
     lines.push(indentBody(withStatement(chunks.join('\n\n'))));
     const valuesOf = (list: readonly string[]): string => `{${list.map((n) => `${pyString(n)}: ${n}`).join(', ')}}`;
-    const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, ...this.sharedDefinitionReads(metrics), '_shown']);
+    const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, ...this.sharedDefinitionReads(metrics), ...exactNames, '_shown']);
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
     const lastNames = shownNamesByCell[metrics.cells.length - 1];
@@ -1293,7 +1303,7 @@ class Generator {
     const values = valuesOf(returned);
     const merged = [...earlier, ...displays];
     const withMerged = (own: string): string => (merged.length === 0 ? own : `{${[...merged, `**${own}`].join(', ')}}`);
-    const shown = (own: string): string => (hasShown ? `_runtime.with_shown(_shown, ${own}${lastNames === undefined ? '' : `, ${pyNames(lastNames)}`})` : own);
+    const shown = (own: string): string => (hasShown ? `_runtime.with_shown(_shown, ${own}${lastNames === undefined ? '' : `, ${pyNames(lastNames)}`}${shownExact === undefined ? '' : `, exact=${shownExact}`})` : own);
     // A plain dict of the values is what the run keeps for the tests too.
     if (!this.input.graph.tests.some((t) => t.metricInputs.length > 0) || (!hasShown && merged.length === 0 && testReads.length === 0)) lines.push(`    return ${withMerged(shown(values))}`);
     else {

@@ -3096,11 +3096,11 @@ def _unstyled(value: Any) -> Any:
     return value
 
 
-def displayed_metrics(value: Any) -> dict[str, Any]:
+def displayed_metrics(value: Any, exact: Any = None) -> dict[str, Any]:
     """The metrics of a pandas object a metrics cell passed to ``display(name)``, read as if the cell had shown
     it last (``shown_metrics``): a table by row, a one-row frame by its columns, a Series by its entries.
-    Anything else (a dict, a number) is a metric by its name already."""
-    value = _unstyled(value)
+    Anything else (a dict, a number) is a metric by its name already. ``exact``: see ``unrounded``."""
+    value = unrounded(_unstyled(value), exact)
     if callable(getattr(value, "to_dict", None)) and getattr(value, "ndim", None) in (1, 2):
         # Flat (``forest.accuracy``): two tables with the same rows merge without one replacing the other's rows.
         return flatten_metrics(shown_metrics(value))
@@ -3120,6 +3120,25 @@ def earlier_shown_metrics(value: Any, names: Sequence[str | None] | None = None,
     return flatten_metrics(shown_metrics(value, names))
 
 
+def unrounded(shown: Any, exact: Any) -> Any:
+    """``exact`` when ``shown`` is it rounded (a cell showing ``results.round(4)`` gives ``results``, which promotion
+    passes as ``exact``): a table or Series the notebook rounded for reading gives the run every digit, as
+    ``round(acc, 3)`` does for a number; the expected metrics, read from the rounded output, are compared within
+    half a unit of the last decimal shown. Else (rounded otherwise, another value since) ``shown``."""
+    if exact is None or exact is shown or getattr(shown, "ndim", None) not in (1, 2) or getattr(exact, "ndim", None) != getattr(shown, "ndim", None):
+        return shown
+    round_to = getattr(exact, "round", None)
+    if type(exact) is not type(shown) or not callable(round_to) or getattr(exact, "shape", None) != getattr(shown, "shape", None):
+        return shown
+    for decimals in range(16):
+        try:
+            if round_to(decimals).equals(shown):
+                return exact
+        except (TypeError, ValueError):
+            return shown
+    return shown
+
+
 class MetricsResult(dict):
     """What a metrics function returns when what its cells showed is merged in (``with_shown``, displayed
     tables): the metrics by name, and ``named_values``, every value the cells defined or changed by its name as
@@ -3135,11 +3154,13 @@ def metrics_result(metrics: Mapping[str, Any], values: Mapping[str, Any]) -> Met
     return result
 
 
-def with_shown(shown: Any, values: Mapping[str, Any], names: Sequence[str | None] | None = None) -> dict[str, Any]:
+def with_shown(shown: Any, values: Mapping[str, Any], names: Sequence[str | None] | None = None, exact: Any = None) -> dict[str, Any]:
     """A metrics cell's metrics: what it showed last (``shown_metrics``) and the values it defines or reads.
     A value wins over a shown one of the same name when it is a number (shown ones are often rounded copies);
     a list or frame does not hide the number shown under its name (``{"acc": np.mean(acc)}`` of the folds).
-    A Series shown by its name gives its entries, as the notebook showed them. ``names``: see ``shown_metrics``."""
+    A Series shown by its name gives its entries, as the notebook showed them. ``names``: see ``shown_metrics``;
+    ``exact``: see ``unrounded``."""
+    shown = unrounded(shown, exact)
     named = [name for name, value in values.items() if value is shown]
     if named and (_as_number(shown) is not None or isinstance(shown, Mapping)):
         # `acc` shown by name: the number is there under its name; `scores` (a dict): `scores.<key>`, as the
