@@ -401,7 +401,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     }
   }
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);
-  if (lastMetricsCell !== undefined && ranMetrics && !droppedShown && failedAbove === undefined && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
+  // A metrics cell saved failing said why no value is read (`metrics-output-error`): not said again otherwise (round 41 R).
+  const savedFailing = executed === undefined && metricsCells.some((m) => savedError(m.cell) !== undefined);
+  if (lastMetricsCell !== undefined && ranMetrics && !droppedShown && failedAbove === undefined && !savedFailing && shown.size === 0 && (executed?.metrics.size ?? 0) === 0) {
     const how = executed === undefined ? 'its saved outputs show' : 'it gave when the notebook ran (--execute)';
     // Numbers shown under names that are no value the run records (`print(json.dumps({"acc": accuracy_score(...)}))`).
     const labelled = executed === undefined ? namesShownWithNumbers(metricsCells) : [];
@@ -1156,7 +1158,13 @@ function staleOutputsMessage(graph: StepGraph, notebook: Notebook, info: Metrics
     return known;
   };
   const later = ranAfter(info.cell, notebook.cells.filter((c) => c.kind === 'code' && behind.has(c.index) && runs(c.index)));
-  if (later.length === 0) return stepsOutOfOrder(graph, notebook, behind, runs, generated);
+  if (later.length === 0) {
+    // A cell added (or edited and cleared) after the run: it never ran, while the metrics cell shows values (round 41 R).
+    const neverRan = typeof info.cell.executionCount === 'number' ? notebook.cells.filter((c) => c.kind === 'code' && c.index < info.cell.index && behind.has(c.index) && typeof c.executionCount !== 'number' && (c.outputs ?? []).length === 0 && runs(c.index)) : [];
+    if (neverRan.length === 0) return stepsOutOfOrder(graph, notebook, behind, runs, generated);
+    const cells = `${neverRan.length === 1 ? 'cell' : 'cells'} ${andList(neverRan.slice(0, 3).map((c) => String(c.index + 1)).concat(neverRan.length > 3 ? [`${neverRan.length - 3} more`] : []))}`;
+    return `${cells}, which the pipeline uses, never ran when the notebook was saved (no execution count), while this metrics cell did (execution count ${String(info.cell.executionCount)}): the values its saved outputs show, taken as the expected metrics, were made without ${neverRan.length === 1 ? 'it' : 'them'}. Run the notebook top to bottom and save it, or promote with --execute`;
+  }
   const shown = later.slice(0, 3).map((c) => `${c.index + 1} (execution count ${String(c.executionCount)})`);
   const more = later.length > shown.length ? [`${later.length - shown.length} more`] : [];
   const cells = `${later.length === 1 ? 'cell' : 'cells'} ${andList([...shown, ...more])}`;

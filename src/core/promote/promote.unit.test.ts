@@ -209,7 +209,7 @@ describe('re-promotion', function () {
   }
 
   it('a metrics cell saved with an error gives no expected metric and a warning naming the error', async () => {
-    const doc = JSON.parse(notebookJson(base)) as { cells: { id: string; outputs: unknown[] }[] };
+    const doc = JSON.parse(notebookJson(edit(base, 'metrics', 'score = root / 10\nprint(f"score={score:.2f}")\nprint(values[len(values)])'))) as { cells: { id: string; outputs: unknown[] }[] };
     const metrics = doc.cells.find((c) => c.id === 'metrics');
     assert.ok(metrics);
     metrics.outputs = [
@@ -224,6 +224,8 @@ describe('re-promotion', function () {
     assert.equal(warning?.severity, 'warning');
     assert.equal(warning?.cellIndex, 4);
     assert.match(warning?.message ?? '', /failed when the notebook was saved \(NameError: name 'roc' is not defined\)/);
+    // Round 41 R: not also `metrics-none`, which blamed lines printed alike.
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'metrics-none'), []);
   });
 
   it('a step cell saved with an error above the metrics: no expected metric, a warning on that cell; not for a skip cell', async () => {
@@ -287,6 +289,9 @@ describe('re-promotion', function () {
     // train ran (4) before load made the values it takes (6), the metrics last (7): train used older values.
     const disordered = await saved({ imports: 1, params: 2, load: 6, train: 4, metrics: 7 });
     assert.match(disordered.problems.find((p) => p.code === 'metrics-output-stale')?.message ?? '', /^cell 4 \(step train, execution count 4\) ran before cell 3 \(step load, execution count 6\), which makes what step train uses, when the notebook was saved: .* may come from an older load\. Run the notebook top to bottom and save it, or promote with --execute$/);
+    // Round 41 R: train added (or cleared) after the run, never run, while the metrics cell shows values.
+    const unrun = await saved({ imports: 1, params: 2, load: 3, metrics: 5 });
+    assert.match(unrun.problems.find((p) => p.code === 'metrics-output-stale')?.message ?? '', /^cell 4, which the pipeline uses, never ran when the notebook was saved \(no execution count\), while this metrics cell did \(execution count 5\): the values its saved outputs show, taken as the expected metrics, were made without it\. Run the notebook top to bottom and save it, or promote with --execute$/);
     // A cell of the step that only shows a value (`values[:2]`), run again after the metrics: nothing it runs changed.
     const cells = [...base.slice(0, 4), { id: 'peek', tags: [], source: 'values[:2]' }, ...base.slice(4)];
     const doc = JSON.parse(notebookJson(cells)) as { cells: { id: string; execution_count: number | null; outputs: unknown[] }[] };
