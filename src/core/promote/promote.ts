@@ -35,7 +35,7 @@ import type { StepGraph } from '../contract/stepGraph';
 import type { Notebook } from '../contract/notebook';
 import { readRoles } from '../tags/roles';
 import { liveLocalRun, liveRunWords } from '../runs/localStore';
-import { METRICS_SUGGESTION, suggestedStepCells, suggestionTag, suggestSteps } from '../tags/suggest';
+import { METRICS_SUGGESTION, PARAMETERS_SUGGESTION, suggestedStepCells, suggestionTag, suggestSteps } from '../tags/suggest';
 import { inspectText } from '../inspect/inspect';
 import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
@@ -804,7 +804,7 @@ function withInferredSteps(inspection: Inspection): Inspection {
     message:
       s.lastPrints === true
         ? `the metrics inferred from the notebook's last code cell, which only prints or shows values; tag the cell ${suggestionTag(s.name)} to keep it`
-        : `${s.name === METRICS_SUGGESTION ? 'the metrics' : `step ${s.name}`} inferred from the heading "${s.heading}" (cell ${s.headingCellIndex + 1}); tag the cell ${suggestionTag(s.name)} to keep it`,
+        : `${s.name === METRICS_SUGGESTION ? 'the metrics' : s.name === PARAMETERS_SUGGESTION ? 'the parameters' : `step ${s.name}`} inferred from the heading "${s.heading}" (cell ${s.headingCellIndex + 1}); tag the cell ${suggestionTag(s.name)} to keep it`,
     file: notebook.path,
     cellIndex: s.cellIndex,
     ...(s.cellId === undefined ? {} : { cellId: s.cellId }),

@@ -61,6 +61,33 @@ function everyLogicalLine(code: string, accept: (text: string) => boolean): bool
 }
 
 /**
+ * True when the code holds only assignments of literal values to one name each (`C = 1.0`, `DATA_DIR = "../data"`,
+ * `GRID = {"depth": [3, 5]}`, `RAW = os.path.join("..", "data")`), at least one: a notebook's settings, which a
+ * `## Parameters` heading names its parameters cell. Anything else (a call, a name, an f-string) makes it false.
+ */
+export function holdsOnlySettings(code: string): boolean {
+  const blanked = code
+    .split(/\r\n|\n|\r/)
+    .map((line) => stripComment(line.replace(/[rRbBuU]?(["'])(?:\\.|(?!\1).)*\1/g, '""')))
+    .join('\n');
+  let assignments = 0;
+  const targets = new Set<string>();
+  const onlyAssignments = everyLogicalLine(blanked, (text) => {
+    const target = /^([A-Za-z_]\w*)\s*(?::\s*[A-Za-z_][\w.[\], ]*)?=(?!=)/.exec(text);
+    if (target === null || text.includes(';')) return false;
+    assignments++;
+    targets.add(target[1] ?? '');
+    return true;
+  });
+  if (!onlyAssignments || assignments === 0) return false;
+  const values = blanked.replace(/^[A-Za-z_]\w*\s*(?::\s*[A-Za-z_][\w.[\], ]*)?=(?!=)/gm, '').replace(/(?:\b\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?[jJ]?/g, '0');
+  return [...values.matchAll(/[A-Za-z_][\w.]*/g)].every((m) => SETTING_WORDS.has(m[0]));
+}
+
+/** The words a setting's literal value may hold besides numbers and strings (`os.path.join` of literals is a path). */
+const SETTING_WORDS = new Set(['True', 'False', 'None', 'os.path.join', 'int', 'float', 'str', 'bool', 'list', 'dict', 'tuple']);
+
+/**
  * True when the code is what a notebook's first cells hold before any work: imports, constants (`N_FOLDS = 5`,
  * `CAT_COLS = [...]`: upper-case names only), functions or classes (`def rmsle(...)`, with decorators and
  * bodies) and Kaggle's loop printing the input files, with at least one of them. A lower-case assignment or

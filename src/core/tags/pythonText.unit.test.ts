@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { holdsAsserts, holdsOnlyDisplays, holdsOnlyImports, startsWithNbdev1Comment } from './pythonText';
+import { holdsAsserts, holdsOnlyDisplays, holdsOnlyImports, holdsOnlySettings, startsWithNbdev1Comment } from './pythonText';
 
 describe('holdsOnlyImports', () => {
   const only = [
@@ -55,5 +55,18 @@ describe('holdsOnlyDisplays', () => {
   it('is true when every statement prints or shows a value, over lines too; brackets in strings do not count', () => {
     for (const code of ['print(x)', 'print(\n    "rows:", len(df),\n)\ndisplay(df.head())', 'print("(")  # a bracket in a string', 'pprint(scores)']) assert.equal(holdsOnlyDisplays(code), true, code);
     for (const code of ['', 'x = 1', 'print(x)\nx += 1', 'print(x', 'log(x)']) assert.equal(holdsOnlyDisplays(code), false, code);
+  });
+});
+
+describe('holdsOnlySettings', () => {
+  it('takes assignments of literals to one name each, over several lines, with comments and annotations', () => {
+    for (const code of ['C = 1.0\nDATA_DIR = "../data"  # where\nGRID = {\n  "depth": [3, 5],\n}\nSEED = 42\nLR = 1e-3\nN = 2 ** 12', 'RAW = os.path.join("..", "data")\nuse_char = True', 'lr = 0.1  #@param {type:"number"}', 'a: int = 3\nb: list[int] = [1, 2]', 's = "it\'s (x)"\nt = None']) {
+      assert.equal(holdsOnlySettings(code), true, code);
+    }
+  });
+  it('refuses anything else: a call, a name, an f-string, two statements on a line, a loop, only comments', () => {
+    for (const code of ['DATA = Path("../data")', 'x = y', 'df = pd.read_csv("a.csv")', 'name = f"{x}"', '# nothing', '', 'a = 1; b = 2', 'for i in range(3):\n    pass', 'a, b = 1, 2', 'x += 1']) {
+      assert.equal(holdsOnlySettings(code), false, code);
+    }
   });
 });

@@ -17,7 +17,10 @@
  *   under a notebook's title (`# House prices`) it is the preamble every step shares, not a step of its own.
  * - A setup heading before any step (`## Imports`, `# Setup`, `## Configuration`, `## Parameters`) names the
  *   notebook's preamble, not a step: its cells stay the shared code. After a step, such a heading is a step as
- *   any other (its cells would otherwise join the step above).
+ *   any other (its cells would otherwise join the step above). Under a heading that names the settings
+ *   (`## Parameters`, `## Hyperparameters`, `## Config`, `## Settings`), when no cell has the parameters role,
+ *   the first code cell holding only literal assignments (`C = 1.0`, `DATA_DIR = "../data"`) gets that role
+ *   (the tag `parameters`; {@link PARAMETERS_SUGGESTION} as the name): an untagged notebook takes `--param` too.
  * - A heading that names the metrics (`## Metrics`, `## 5. Evaluation metrics`), when no cell has the metrics role
  *   yet, suggests that role for its first code cell (the tag `metrics`; {@link METRICS_SUGGESTION} as the name)
  *   rather than a step: `metrics` is no step name. So does the last section, after a step, when its heading says
@@ -31,7 +34,7 @@
 import type { Notebook } from '../contract/notebook';
 import type { CellRoles, TagResult } from '../contract/roles';
 import { MAX_NAME_LENGTH, stepNameIssue, suggestIdentifier } from './names';
-import { holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble } from './pythonText';
+import { holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble, holdsOnlySettings } from './pythonText';
 
 export interface StepSuggestion {
   /** The code cell to tag `step:<name>` (0-based). */
@@ -60,6 +63,8 @@ export interface Heading {
 const MAX_WORDS = 4;
 /** The {@link StepSuggestion.name} of a suggestion of the metrics role (reserved: no step has it). */
 export const METRICS_SUGGESTION = 'metrics';
+/** The {@link StepSuggestion.name} of a suggestion of the parameters role (reserved: no step has it). */
+export const PARAMETERS_SUGGESTION = 'parameters';
 /** Headings of the notebook's metrics section. */
 const METRICS_HEADING = /^(?:the |final |model |evaluation |validation |test )?metrics$/;
 /** Headings of a notebook's last section that shows its results (`## Results`, `## Evaluation`): the metrics when last. */
@@ -67,10 +72,12 @@ const RESULTS_HEADING = /^(?:the |final |model |overall )?(?:results|evaluation|
 
 /** The tag a suggestion puts on its cell: `metrics` for {@link METRICS_SUGGESTION}, else `step:<name>`. */
 export function suggestionTag(name: string): string {
-  return name === METRICS_SUGGESTION ? 'metrics' : `step:${name}`;
+  return name === METRICS_SUGGESTION ? 'metrics' : name === PARAMETERS_SUGGESTION ? 'parameters' : `step:${name}`;
 }
 /** Headings of a notebook's setup section, which holds the imports and constants every step uses. */
-const PREAMBLE_HEADING = /^(?:imports?|(?:import(?:ing)? )?(?:the )?(?:libraries|packages|modules|dependencies)|(?:the )?set ?up|setup and imports|imports and setup|config(?:uration)?|settings|environment|constants|parameters|globals)$/;
+const PREAMBLE_HEADING = /^(?:imports?|(?:import(?:ing)? )?(?:the )?(?:libraries|packages|modules|dependencies)|(?:the )?set ?up|setup and imports|imports and setup|config(?:uration)?|settings|environment|constants|(?:hyper)?param(?:eter)?s|globals)$/;
+/** Preamble headings that name the notebook's settings: a cell of literal assignments under one is its parameters cell. */
+const SETTINGS_HEADING = /^(?:(?:the |model |run )?(?:hyper)?param(?:eter)?s|config(?:uration)?|settings)$/;
 const ARTICLES = new Set(['a', 'an', 'the']);
 
 /** The suggestions for `notebook`, in notebook order. `roles` is `readRoles(notebook)`. */
@@ -82,6 +89,9 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   let lastResults = false;
   let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean; results: boolean } | undefined;
   let hasMetrics = roles.cells.some((c) => c.roles.includes('metrics'));
+  let hasParameters = roles.cells.some((c) => c.roles.includes('parameters'));
+  // Under a settings heading before any step (`## Parameters`): its first cell of literal assignments.
+  let settings: { heading: string; level: 1 | 2 | 3; cellIndex: number } | undefined;
   let current: { heading: string; level: 1 | 2 | 3; cellIndex: number } | undefined;
   for (const cell of notebook.cells) {
     if (cell.kind === 'markdown') {
@@ -91,11 +101,22 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
         current = { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index };
         // Before the first step, `## Imports` is the preamble's heading: its cells are no step.
         const words = text.replace(SECTION_NUMBER, '').trim().toLowerCase();
-        const preamble = suggestions.length === 0 && taken.size === 0 && PREAMBLE_HEADING.test(words);
+        const preamble = !suggestions.some(isStep) && taken.size === 0 && PREAMBLE_HEADING.test(words);
+        settings = preamble && !hasParameters && SETTINGS_HEADING.test(words) ? current : undefined;
         const metrics = !hasMetrics && METRICS_HEADING.test(words);
         pending = preamble ? undefined : { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index, metrics, results: RESULTS_HEADING.test(words) };
       }
       continue;
+    }
+    if (cell.kind === 'code' && settings !== undefined && !suggestions.some(isStep)) {
+      const settingsRoles = byIndex.get(cell.index);
+      const free = settingsRoles === undefined || impliedSkip(settingsRoles) || (settingsRoles.sources.length === 0 && settingsRoles.roles.length === 0);
+      if (free && holdsOnlySettings(workLines(cell.source))) {
+        suggestions.push({ cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), name: PARAMETERS_SUGGESTION, heading: settings.heading, level: settings.level, headingCellIndex: settings.cellIndex });
+        hasParameters = true;
+        settings = undefined;
+        continue;
+      }
     }
     if (cell.kind !== 'code' || pending === undefined) continue;
     const cellRoles = byIndex.get(cell.index);
@@ -107,8 +128,8 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     }
     if (!doesWork(cell.source)) continue;
     // Before any step, a cell of constants and helper functions (under a notebook's title) is its preamble.
-    if (suggestions.length === 0 && taken.size === 0 && holdsOnlyPreamble(workLines(cell.source))) continue;
-    const name = pending.metrics && !hasMetrics ? METRICS_SUGGESTION : uniqueName(stepNameFromHeading(pending.heading) ?? `step_${suggestions.length + 1}`, taken);
+    if (!suggestions.some(isStep) && taken.size === 0 && holdsOnlyPreamble(workLines(cell.source))) continue;
+    const name = pending.metrics && !hasMetrics ? METRICS_SUGGESTION : uniqueName(stepNameFromHeading(pending.heading) ?? `step_${suggestions.filter(isStep).length + 1}`, taken);
     if (name === METRICS_SUGGESTION) hasMetrics = true;
     else taken.add(name);
     suggestions.push({
@@ -124,9 +145,10 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   }
   // No metrics heading and no metrics cell: a last section headed `## Results`, `## Evaluation` or `## Summary`
   // after a step shows the notebook's results, as a metrics cell does.
-  const last = suggestions[suggestions.length - 1];
-  if (!hasMetrics && last !== undefined && suggestions.length + roles.steps.length > 1 && lastResults) {
-    suggestions[suggestions.length - 1] = { ...last, name: METRICS_SUGGESTION };
+  const steps = suggestions.filter(isStep);
+  const last = steps[steps.length - 1];
+  if (!hasMetrics && last !== undefined && steps.length + roles.steps.length > 1 && lastResults) {
+    suggestions[suggestions.indexOf(last)] = { ...last, name: METRICS_SUGGESTION };
     hasMetrics = true;
   }
   // Still none: the notebook's last code cell, below the last step's first cell, when it only prints or shows
@@ -139,6 +161,11 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: current.heading, level: current.level, headingCellIndex: current.cellIndex, lastPrints: true });
   }
   return suggestions;
+}
+
+/** Whether a suggestion is of a step (or the metrics), not of the parameters role. */
+function isStep(suggestion: StepSuggestion): boolean {
+  return suggestion.name !== PARAMETERS_SUGGESTION;
 }
 
 /** A cell left out by nbdev's rule only (no directive, no tag): a step may still be inferred there. */
@@ -158,7 +185,7 @@ export function suggestedStepCells(notebook: Notebook, roles: TagResult, suggest
   for (const cell of notebook.cells) {
     if (cell.kind === 'markdown' && markdownHeadings(cell.source).some((h) => h.level <= 3)) current = undefined;
     const suggested = cells.get(cell.index);
-    if (suggested !== undefined) current = suggested;
+    if (suggested !== undefined) current = suggested === PARAMETERS_SUGGESTION ? undefined : suggested;
     else if (cell.kind === 'code' && current !== undefined) {
       const cellRoles = byIndex.get(cell.index);
       if (cellRoles !== undefined && impliedSkip(cellRoles)) cells.set(cell.index, current);

@@ -149,6 +149,21 @@ describe('suggestSteps', () => {
     );
   });
 
+  // Round 41 Q, R: under `## Parameters` the literals stayed constants, so no untagged notebook took `--param`.
+  it('suggests the parameters role for the first cell of literal assignments under a settings heading before any step, once', () => {
+    for (const heading of ['## Parameters', '## Hyperparameters', '# Config', '### 2. Settings', '## Params']) {
+      const cells = [md('# Churn'), 'import numpy as np', md(heading), '# knobs\nDATA_DIR = "../data"\nSEED = 42\nGRID = {\n    "depth": [3, 5],\n}', 'LATE = 1', md('## Train'), 'm = np.zeros(SEED)'];
+      assert.deepEqual(suggest(cells), [{ cell: 3, name: 'parameters', heading: heading.replace(/^#+ /, '') }, { cell: 6, name: 'train', heading: 'Train' }], heading);
+    }
+    assert.equal(suggestionTag('parameters'), 'parameters');
+    // Not a cell doing more than assign literals, not a heading naming something else, not after a step, not
+    // when a cell has the role already.
+    assert.deepEqual(suggest([md('## Parameters'), 'DATA = Path("../data")\nN = 3', md('## Train'), 'm = N']).map((s) => s.name), ['train']);
+    assert.deepEqual(suggest([md('## Constants'), 'N = 3', md('## Train'), 'm = N']).map((s) => s.name), ['train']);
+    assert.deepEqual(suggest([md('## Load'), 'x = 1', md('## Parameters'), 'N = 3']).map((s) => s.name), ['load', 'parameters_step']);
+    assert.deepEqual(suggest([{ source: 'K = 2', tags: ['parameters'] }, md('## Settings'), 'N = 3', md('## Train'), 'm = N * K']).map((s) => s.name), ['train']);
+  });
+
   it('passes over a cell of imports and session settings (display options, warnings, seeds, sys.path)', () => {
     const setup = "import pandas as pd\nimport warnings\npd.set_option('display.precision', 3)\nwarnings.filterwarnings('ignore')\nnp.random.seed(0)\nsys.path.append('..')";
     assert.deepEqual(suggest([md('# Diabetes progression'), setup, md('## Load data'), 'df = pd.read_csv(path)']), [{ cell: 3, name: 'load_data', heading: 'Load data' }]);

@@ -4,7 +4,7 @@ import { firstLine } from '../../core/inspect/inspect';
 import { parseNotebook } from '../../core/notebook/parse';
 import { readRoles } from '../../core/tags/roles';
 import type { StepSuggestion } from '../../core/tags/suggest';
-import { METRICS_SUGGESTION, suggestedStepCells, suggestionTag, suggestSteps } from '../../core/tags/suggest';
+import { METRICS_SUGGESTION, PARAMETERS_SUGGESTION, suggestedStepCells, suggestionTag, suggestSteps } from '../../core/tags/suggest';
 import type { Logger } from '../../core/util/logger';
 import { currentText, requireNotebookUri } from './notebookArg';
 import { fileName } from './shared';
@@ -65,7 +65,7 @@ export async function suggestStepsCommand(logger: Logger, arg: unknown, options:
       const line = notebook.cells[index]?.fileLine;
       if (line === undefined) continue;
       const at = new vscode.Position(Math.min(line - 1, textDocument.lineCount), 0);
-      edit.insert(uri, at, `${step === METRICS_SUGGESTION ? '#| metrics' : `#| step: ${step}`}${textDocument.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n'}`);
+      edit.insert(uri, at, `${step === METRICS_SUGGESTION || step === PARAMETERS_SUGGESTION ? `#| ${step}` : `#| step: ${step}`}${textDocument.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n'}`);
     }
   }
   if (!(await vscode.workspace.applyEdit(edit))) throw new NbpromoteError('internal', `VS Code did not apply the step tags to ${fileName(uri)}`);
