@@ -19,5 +19,7 @@ describe('suggestedStepsMessage', () => {
   it('says which cell holds the metrics when a heading named them', () => {
     assert.equal(suggestedStepsMessage('nb.ipynb', ['load', 'metrics'], true), 'nb.ipynb: One cell starts a step now (load), and one cell holds the metrics now. The tags are saved in the file; Undo takes them back.');
     assert.match(suggestedStepsMessage('nb.ipynb', ['metrics'], true), /^nb\.ipynb: One cell holds the metrics now\. /);
+    assert.equal(suggestedStepsMessage('nb.ipynb', ['parameters', 'load', 'metrics'], false), 'nb.ipynb: One cell starts a step now (load), and one cell holds the parameters now, and one cell holds the metrics now. The tags are not saved yet: save the notebook to keep them, or Undo to take them back.');
+    assert.match(suggestedStepsMessage('nb.ipynb', ['parameters'], true), /^nb\.ipynb: One cell holds the parameters now\. /);
   });
 });
