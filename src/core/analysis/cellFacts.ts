@@ -516,6 +516,9 @@ function viewBase(tree: PyTree, node: PyNode): string | undefined {
     // `fitted[best_name]`: most often a dict's value, an object the run gives back as the same one from the cache
     // (round 37 K: two steps ran at every run for a model picked from a dict); slices and numbers view arrays.
     if (index.length === 1 && (index[0]?.type === 'identifier' || index[0]?.type === 'attribute')) return undefined;
+    // `df[df.a <= 0]`, `X[~mask]`, `df[df.a.isin(keep)]`: a boolean mask or an array of positions selects a copy,
+    // in pandas and NumPy alike (round 41 Q: the selection became an output and an unused argument).
+    if (index.length === 1 && index[0] !== undefined && selectsCopy(tree, index[0])) return undefined;
     return tree.text(value);
   }
   if (node.type === 'attribute') {
@@ -534,6 +537,20 @@ function viewBase(tree: PyTree, node: PyNode): string | undefined {
     return tree.text(method) === 'astype' && noCopy ? tree.text(object) : undefined;
   }
   return undefined;
+}
+
+/** Whether a subscript's index is a boolean mask or positions, which select a copy (not a slice, a number or a tuple). */
+function selectsCopy(tree: PyTree, index: PyNode): boolean {
+  const inner = index.type === 'parenthesized_expression' ? index.children.find((c) => c.type !== 'comment') : index;
+  if (inner === undefined) return false;
+  if (['comparison_operator', 'boolean_operator', 'not_operator', 'call'].includes(inner.type)) return true;
+  if (inner.type === 'unary_operator') return tree.text(inner).trimStart().startsWith('~');
+  if (inner.type === 'binary_operator') {
+    const left = inner.children.find((c) => c.field === 'left');
+    const right = inner.children.find((c) => c.field === 'right');
+    return left !== undefined && right !== undefined && ['&', '|', '^'].includes(tree.source.slice(left.end, right.start).replace(/#.*$/gm, '').trim());
+  }
+  return false;
 }
 
 /**

@@ -239,11 +239,12 @@ describe('buildStepGraph', () => {
     const warnings = g.problems.filter((p) => p.code === 'shared-memory-changed');
     assert.deepEqual(warnings.map((p) => [p.cellIndex, p.line]), [[1, 1]]);
     assert.match(warnings[0]?.message ?? '', /^step scale changes X in place, and X_train and X_test, which step load made from it, share its memory/);
-    // .T, .values and .reshape are views too; copies, columns by name and a new value are not.
+    // .T, .values and .reshape are views too; copies, columns by name, a new value and a boolean mask's selection
+    // (round 41 Q: `neg = df[df.a <= 0]` became an unused argument of the step changing df) are not.
     const kinds = graphOf([
-      [['step:load'], 'X = make()\nXt = X.T\nv = df.values\nr = X.reshape(-1)\nc = X[:10].copy()\ncol = df["a"]\nsel = X[[0, 1]]'],
+      [['step:load'], 'X = make()\nXt = X.T\nv = df.values\nr = X.reshape(-1)\nc = X[:10].copy()\ncol = df["a"]\nsel = X[[0, 1]]\nneg = df[df.a <= 0]\nboth = X[(X > 0) & (X < 9)]\nnot_m = X[~m]\nkept = df[df.a.isin(keep)]'],
       [['step:change'], 'X *= 2\ndf["a"] = 0'],
-      [['metrics'], 'n = f(Xt, v, r, c, col, sel)'],
+      [['metrics'], 'n = f(Xt, v, r, c, col, sel, neg, both, not_m, kept)'],
     ]);
     assert.deepEqual(step(kinds, 'change').outputs, ['Xt', 'r', 'v']);
     const fresh = graphOf([[['step:load'], 'X = make()\nX_train = X[:450]'], [['step:scale'], 'X = X - X.mean(0)'], [['step:fit'], 'm = fit(X_train)']]);
