@@ -724,7 +724,7 @@ class Generator {
     const changedParameters = step.changesParameters ?? [];
     if (copied.length > 0 || changedParameters.length > 0) lines.push('from .. import _runtime', '');
     if (named) {
-      lines.push('', `class ${cls}(NamedTuple):`, `    """What step \`${fn}\` gives to the steps after it."""`, '');
+      lines.push('', `class ${cls}(NamedTuple):`, `    """What step \`${step.name}\` gives to the steps after it."""`, '');
       for (const o of outputs) lines.push(`    ${o}: Any`);
       lines.push('');
     }

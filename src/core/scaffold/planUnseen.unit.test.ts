@@ -265,16 +265,17 @@ describe('planPromotion: a step named like a global its code reads (step:sqrt ca
         { tags: ['imports'], source: 'from math import sqrt' },
         { source: 'def clean(x):\n    return abs(x)' },
         { tags: ['step:sqrt'], source: 'v = sqrt(16.0)' },
-        { tags: ['step:clean'], source: 'w = clean(-v)' },
+        { tags: ['step:clean'], source: 'w = clean(-v)\nlow = w - 1' },
         { tags: ['step:load'], source: 'def load(n):\n    return n * 2\n\nu = load(w)' },
-        { tags: ['metrics'], source: 'n = u + 0.5' },
+        { tags: ['metrics'], source: 'n = u + 0.5 + low' },
       ];
       writeFileSync(join(dir, 'nb.ipynb'), notebookJson(shadowCells));
       const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
       const read = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
       assert.match(read('src/nb/steps/sqrt.py'), /^from math import sqrt$[^]*^def sqrt_step\(\) -> Any:$/m);
-      assert.match(read('src/nb/steps/clean.py'), /^def clean_step\(v\) -> Any:$/m);
+      // Round 41 Q: its outputs' docstring named the step `clean_step`.
+      assert.match(read('src/nb/steps/clean.py'), /^class CleanOutputs\(NamedTuple\):\n {4}"""What step `clean` gives to the steps after it\."""$[^]*^def clean_step\(v\) -> CleanOutputs:$/m);
       assert.match(read('src/nb/steps/load.py'), /^def load\(w\) -> Any:$/m);
       assert.match(read('pipeline.yaml'), /function: sqrt_step\n/);
       assert.match(read('src/nb/pipeline.py'), /from \.steps\.sqrt import sqrt_step as sqrt_step\n/);
@@ -282,7 +283,7 @@ describe('planPromotion: a step named like a global its code reads (step:sqrt ca
       const python = '/usr/bin/python3';
       if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
       const out = join(dir, 'out');
-      assert.equal(runPipeline(out).metrics['n'], 8.5);
+      assert.equal(runPipeline(out).metrics['n'], 11.5);
       const tests = runPytest(out);
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
     } finally {
