@@ -206,6 +206,14 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     if (left?.type === 'identifier') {
       if (right?.type === 'identifier') aliases.set(tree.text(left), tree.text(right));
       else aliases.delete(tree.text(left));
+    } else if (left !== undefined && right !== undefined) {
+      // `cfg, k = CFG, K`: cfg stands for CFG below, as with `cfg = CFG` (a change through it in this cell
+      // changed the parameter in the notebook).
+      for (const [target, value] of assignedPairs(left, right)) {
+        if (target.type !== 'identifier') continue;
+        if (value.type === 'identifier') aliases.set(tree.text(target), tree.text(value));
+        else aliases.delete(tree.text(target));
+      }
     }
   }
   // Every line of a top-level import statement: a name may stand on a continuation line (`from m import (\n a,\n b)`).

@@ -1152,6 +1152,11 @@ describe('buildStepGraph', () => {
     // Round 40 P: the same through tuple unpacking (`grid, seed = GRID, SEED`): a cached run gave the parameter as set.
     const unpacked = graphOf([[['parameters'], 'GRID = {"depth": [2, 3]}\nSEED = 0'], [['step:prep'], 'grid, seed = GRID, SEED'], [['step:tune'], 'grid["depth"].append(4)'], [['step:use'], 'n = len(GRID["depth"])']]);
     assert.deepEqual([step(unpacked, 'prep').copiesSharedForLater, step(unpacked, 'tune').outputs, step(unpacked, 'use').inputs], [['GRID'], ['GRID'], ['GRID']]);
+    // Round 41 Q: changed through the unpacked name in the same cell, the parameter was changed in the run's own
+    // value (the run record's params) and a step after it, re-run alone, lost the change.
+    const sameCell = graphOf([[['parameters'], 'CFG = {"a": 1}\nK = 2'], [['step:prep'], 'cfg, k = CFG, K\ncfg["b"] = k * 10'], [['step:mid'], 'x = CFG["b"] + 1'], [['metrics'], 'm = x']]);
+    assert.deepEqual([step(sameCell, 'prep').changesParameters, step(sameCell, 'prep').outputs], [['CFG'], ['CFG']]);
+    assert.deepEqual(sameCell.edges.filter((e) => e.to === 'mid').map((e) => [e.from, e.name]), [['prep', 'CFG']]);
     // A column of a step's frame is no such alias: a change of the frame is not one of the column.
     const frame = graphOf([[['step:load'], 'df = load()\ny = df["target"]'], [['step:add'], 'df["z"] = 0'], [['metrics'], 'n = len(y) + len(df)']]);
     assert.deepEqual(step(frame, 'add').outputs, ['df']);
