@@ -2609,16 +2609,26 @@ def test_a_table_or_series_rounded_to_show_gives_every_digit_of_the_value_it_rou
     assert runtime.flatten_metrics(runtime.displayed_metrics(results.round(0), exact=results)) == {"ridge.r2": 0.123456789, "rf.r2": 0.987654321}
     series = pandas.Series({"auc": 0.712345, "f1": 0.5})
     assert runtime.displayed_metrics(series.round(2), exact=series) == {"auc": 0.712345, "f1": 0.5}
-    # Rounded by column, the same for each: every digit too.
-    assert runtime.unrounded(results.round({"r2": 2}), results) is results
-    # Not `exact` rounded (changed since it was shown; decimals differing by column; another shape): what was shown.
+    # Rounded by column: every digit too.
+    assert runtime.unrounded(results.round({"r2": 2}), results).equals(results)
+    two = pandas.DataFrame({"a": [0.1234, 0.5678], "b": [1.2345, 2.3456]})
+    assert runtime.unrounded(two.round({"a": 1, "b": 3}), two).equals(two)
+    # Not `exact` rounded (changed since it was shown; labels it does not have): what was shown.
     later = results * 2
     assert runtime.flatten_metrics(runtime.with_shown(shown, {"results": later}, ["round"], exact=later)) == {"ridge.r2": 0.123, "rf.r2": 0.988}
-    two = pandas.DataFrame({"a": [0.1234, 0.5678], "b": [1.2345, 2.3456]})
-    assert runtime.unrounded(two.round({"a": 1, "b": 3}), two) is not two
-    assert runtime.unrounded(series.round(2), series.head(1)) is not series
+    assert runtime.unrounded(series.round(2), series.head(1)).equals(series.round(2))
     # A number is a metric by its name already: never swapped.
     assert runtime.unrounded(0.71, 0.712345) == 0.71
+    # Round 42 T: rounded, then sorted, cut to some columns or rows, transposed, rounded by column: every digit too.
+    wide = pandas.DataFrame({"rmse": [17.903718822542093, 12.5], "mae": [3.14159, 2.71828], "model": ["ridge", "rf"]}).set_index("model")
+    for rounded in (wide.round(4).sort_values("rmse"), wide[["rmse"]].round(2), wide.round(1).head(1), wide.round({"rmse": 1, "mae": 3}), wide.T.round(2)):
+        whole = runtime.unrounded(rounded, wide)
+        assert list(whole.index) == list(rounded.index) and list(whole.columns) == list(rounded.columns)
+        for row in whole.index:
+            for column in whole.columns:
+                assert whole.at[row, column] == (wide.at[row, column] if row in wide.index else wide.at[column, row])
+    # Scaled after rounding (`results.round(3) * 100`): its numbers are no roundings of the table's.
+    assert runtime.unrounded(wide.round(3) * 100, wide).at["ridge", "rmse"] == 1790.4
 
 
 def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():

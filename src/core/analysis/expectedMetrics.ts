@@ -796,11 +796,17 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
 }
 
 /**
- * The name a shown expression rounds for reading with pandas' method (`results.round(4)` -> `results`); undefined
- * for another expression (`round(acc, 3)` of a number: the number is a metric by its name already).
+ * The name a shown expression rounds for reading (`results.round(4)`, `results.round(4).sort_values("rmse")`,
+ * `results[["rmse"]].round(2)`, `np.round(results, 3)` -> `results`): the table whose numbers the run keeps whole
+ * (the runtime's `unrounded` checks each shown number is a rounding of that table's); undefined for an expression
+ * rounding nothing, or a number (`round(acc, 3)`: the number is a metric by its name already).
  */
 export function roundedName(text: string): string | undefined {
-  return /^([A-Za-z_]\w*)\s*\.\s*round\s*\([^()]*\)$/.exec(text.trim())?.[1];
+  const t = text.trim();
+  const numpyRound = /^(?:np|numpy)\.round\s*\(\s*([A-Za-z_]\w*)\b/.exec(t);
+  if (numpyRound !== null) return numpyRound[1];
+  const chain = /^([A-Za-z_]\w*)\s*[.[]/.exec(t);
+  return chain !== null && /\.\s*round\s*\(/.test(t) ? chain[1] : undefined;
 }
 
 /** How a print field shows a number whole: rounded (`.0f`), cut (`%d`), or not whole (false). */

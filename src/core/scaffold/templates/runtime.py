@@ -3121,22 +3121,52 @@ def earlier_shown_metrics(value: Any, names: Sequence[str | None] | None = None,
 
 
 def unrounded(shown: Any, exact: Any) -> Any:
-    """``exact`` when ``shown`` is it rounded (a cell showing ``results.round(4)`` gives ``results``, which promotion
-    passes as ``exact``): a table or Series the notebook rounded for reading gives the run every digit, as
-    ``round(acc, 3)`` does for a number; the expected metrics, read from the rounded output, are compared within
-    half a unit of the last decimal shown. Else (rounded otherwise, another value since) ``shown``."""
+    """``shown`` with every number that is a rounding of ``exact``'s at the same row and column (or index label)
+    given back whole: a cell showing ``results.round(4)``, ``results.round(4).sort_values("rmse")``,
+    ``results[["rmse"]].round(2)`` or ``np.round(results.T, 3)`` gives the run every digit of ``results``, which
+    promotion passes as ``exact``, as ``round(acc, 3)`` does for a number; the expected metrics, read from the
+    rounded output, are compared within half a unit of the last decimal shown. Unchanged when a number shown is
+    no rounding of ``exact``'s (scaled, changed since, another table), or for anything but a pandas table or Series."""
     if exact is None or exact is shown or getattr(shown, "ndim", None) not in (1, 2) or getattr(exact, "ndim", None) != getattr(shown, "ndim", None):
         return shown
-    round_to = getattr(exact, "round", None)
-    if type(exact) is not type(shown) or not callable(round_to) or getattr(exact, "shape", None) != getattr(shown, "shape", None):
+    if getattr(shown, "size", _MAX_UNROUNDED + 1) > _MAX_UNROUNDED:
         return shown
-    for decimals in range(16):
-        try:
-            if round_to(decimals).equals(shown):
-                return exact
-        except (TypeError, ValueError):
-            return shown
+    for source in (exact, exact.T) if exact.ndim == 2 else (exact,):
+        whole = _unrounded_from(shown, source)
+        if whole is not None:
+            return whole
     return shown
+
+
+#: The most numbers of a shown table ``unrounded`` looks up (a metrics table has a few dozen).
+_MAX_UNROUNDED = 2000
+
+
+def _unrounded_from(shown: Any, source: Any) -> Any:
+    """``shown`` with its rounded numbers replaced by ``source``'s at the same labels; None when one is not."""
+    import numpy  # a pandas object is shown: numpy is there
+
+    try:
+        whole = shown.copy()
+        keys = list(shown.index) if shown.ndim == 1 else [(row, column) for row in shown.index for column in shown.columns]
+        for key in keys:
+            value = shown.at[key] if shown.ndim == 1 else shown.at[key[0], key[1]]
+            if not isinstance(value, numbers.Real) or isinstance(value, numbers.Integral):
+                continue
+            original = source.at[key] if shown.ndim == 1 else source.at[key[0], key[1]]
+            if not isinstance(original, numbers.Real) or isinstance(original, numbers.Integral):
+                return None
+            if original == value or (math.isnan(value) and math.isnan(original)):
+                continue
+            if math.isnan(value) or not any(float(numpy.round(original, decimals)) == float(value) for decimals in range(16)):
+                return None
+            if shown.ndim == 1:
+                whole.at[key] = original
+            else:
+                whole.at[key[0], key[1]] = original
+        return whole
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError):
+        return None
 
 
 class MetricsResult(dict):
