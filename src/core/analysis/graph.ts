@@ -2095,7 +2095,7 @@ function labelName(before: string): string | undefined {
 /** Last words of a label that name no quantity alone: `Brier score`, `Log loss`, `Error rate`, `R2 score`. */
 const GENERIC_METRIC_WORDS = new Set(['score', 'error', 'loss', 'rate', 'ratio', 'variance', 'deviation', 'coefficient', 'gain', 'distance', 'index', 'bound', 'size', 'interval']);
 /** Words that make another metric of the word after them: `Balanced accuracy`, `Macro F1`, `Mean absolute error`. */
-const METRIC_MODIFIERS = new Set(['balanced', 'macro', 'micro', 'weighted', 'mean', 'median', 'average', 'avg', 'std', 'stdev', 'sd', 'min', 'minimum', 'max', 'maximum', 'worst', 'best', 'total', 'log', 'absolute', 'squared', 'root', 'explained', 'adjusted', 'adj', 'neg', 'negative', 'delta', 'relative', 'normalized', 'cumulative']);
+const METRIC_MODIFIERS = new Set(['balanced', 'macro', 'micro', 'weighted', 'mean', 'median', 'average', 'avg', 'std', 'stdev', 'sd', 'min', 'minimum', 'max', 'maximum', 'smallest', 'largest', 'lowest', 'highest', 'worst', 'best', 'total', 'log', 'absolute', 'squared', 'root', 'explained', 'adjusted', 'adj', 'neg', 'negative', 'delta', 'relative', 'normalized', 'cumulative']);
 
 /**
  * Whether the change on `line` to `name`, a pandas selection of kind `kind`, reaches the frame it came from. Not an

@@ -1303,9 +1303,12 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
 
   // Round 38 L: the last word named another metric (`Balanced accuracy` -> accuracy, `Log loss` -> loss).
   it('a label names a quantity its words name together: a generic last word or a modifier keeps its neighbour', () => {
-    const labels = ['Balanced accuracy', 'Mean absolute error', 'Weighted F1 score', 'Brier score', 'Log loss', 'Macro F1', 'Micro F1', 'Test accuracy', 'Precision@flagged', 'Recall@10', 'Explained variance (PC1)', 'R2 score', 'C-index', 'Scaler upper bound', 'Cross-entropy loss', 'Davies-Bouldin index', 'Neg MSE', 'Adj R^2'];
+    const labels = ['Balanced accuracy', 'Mean absolute error', 'Weighted F1 score', 'Brier score', 'Log loss', 'Macro F1', 'Micro F1', 'Test accuracy', 'Precision@flagged', 'Recall@10', 'Explained variance (PC1)', 'R2 score', 'C-index', 'Scaler upper bound', 'Cross-entropy loss', 'Davies-Bouldin index', 'Neg MSE', 'Adj R^2', 'Smallest cluster', 'Highest AUC'];
     const g = graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], labels.map((l, i) => `print("${l}:", s[${i % 2}] + ${i})`).join('\n')]]);
-    assert.deepEqual(g.printedValues?.map((v) => v.name), ['balanced_accuracy', 'mean_absolute_error', 'weighted_f1_score', 'brier_score', 'log_loss', 'macro_f1', 'micro_f1', 'accuracy', 'precision', 'recall', 'explained_variance', 'r2_score', 'c_index', 'upper_bound', 'cross_entropy_loss', 'davies_bouldin_index', 'neg_mse', 'adj_r2']);
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['balanced_accuracy', 'mean_absolute_error', 'weighted_f1_score', 'brier_score', 'log_loss', 'macro_f1', 'micro_f1', 'accuracy', 'precision', 'recall', 'explained_variance', 'r2_score', 'c_index', 'upper_bound', 'cross_entropy_loss', 'davies_bouldin_index', 'neg_mse', 'adj_r2', 'smallest_cluster', 'highest_auc']);
+    // Round 42 T: the same through a % format (`"smallest cluster: %d" % sizes.min()` was `cluster`).
+    const percent = graphOf([[['step:a'], 'sizes = [30, 55]'], [['metrics'], 'print("smallest cluster: %d" % min(sizes))\nprint("largest cluster:", max(sizes))']]);
+    assert.deepEqual(percent.printedValues?.map((v) => v.name), ['smallest_cluster', 'largest_cluster']);
   });
 
   // Round 38 L: the `%s` value (a model's name) was said to be recorded as the metric `best`.
