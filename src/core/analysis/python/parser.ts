@@ -281,6 +281,24 @@ const SUSPECT_CHARACTER = /[^\p{ASCII}]|\v/u;
  * (U+201C) or a minus sign (U+2212) looks like code and is not. Letters of any script are names.
  */
 function invalidCharacter(source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError | undefined {
+  let letterEnd = 0;
+  const at = firstInCode(source, (ch, i) => {
+    if (i < letterEnd || (ch !== '\v' && ch.charCodeAt(0) < 0x80)) return false;
+    const full = String.fromCodePoint(source.codePointAt(i) ?? 0);
+    // A letter of any script, the second half of its surrogate pair passed over.
+    if (!/[\p{ID_Start}\p{ID_Continue}]/u.test(full)) return true;
+    letterEnd = i + full.length;
+    return false;
+  });
+  if (at === undefined) return undefined;
+  const full = String.fromCodePoint(source.codePointAt(at) ?? 0);
+  const code = `U+${(full.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  const message = /[\p{C}\p{Z}]/u.test(full) ? `invalid non-printable character ${code}` : `invalid character '${full}' (${code})`;
+  return { ...position(at), message };
+}
+
+/** The offset of the first character of `source` outside its strings and comments for which `found` holds, or undefined. */
+function firstInCode(source: string, found: (ch: string, offset: number) => boolean): number | undefined {
   const literals = stringAndCommentRanges(source);
   let next = 0;
   for (let i = 0; i < source.length; i++) {
@@ -290,16 +308,7 @@ function invalidCharacter(source: string, position: (offset: number) => { line: 
       i = literal[1] - 1;
       continue;
     }
-    const ch = source[i] ?? '';
-    if (ch !== '\v' && ch.charCodeAt(0) < 0x80) continue;
-    const full = String.fromCodePoint(source.codePointAt(i) ?? 0);
-    if (/[\p{ID_Start}\p{ID_Continue}]/u.test(full)) {
-      i += full.length - 1;
-      continue;
-    }
-    const code = `U+${(full.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-    const message = /[\p{C}\p{Z}]/u.test(full) ? `invalid non-printable character ${code}` : `invalid character '${full}' (${code})`;
-    return { ...position(i), message };
+    if (found(source[i] ?? '', i)) return i;
   }
   return undefined;
 }
@@ -999,22 +1008,12 @@ function tooManyNestedBrackets(source: string): number | undefined {
   let opens = 0;
   for (let i = 0; i < source.length && opens <= MAX_BRACKETS; i++) if (source[i] === '(' || source[i] === '[' || source[i] === '{') opens++;
   if (opens <= MAX_BRACKETS) return undefined;
-  const literals = stringAndCommentRanges(source);
-  let next = 0;
   let depth = 0;
-  for (let i = 0; i < source.length; i++) {
-    while ((literals[next]?.[1] ?? Infinity) <= i) next++;
-    const literal = literals[next];
-    if (literal !== undefined && literal[0] <= i) {
-      i = literal[1] - 1;
-      continue;
-    }
-    const ch = source[i];
-    if (ch === '(' || ch === '[' || ch === '{') {
-      if (++depth > MAX_BRACKETS) return i;
-    } else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
-  }
-  return undefined;
+  return firstInCode(source, (ch) => {
+    if (ch === '(' || ch === '[' || ch === '{') return ++depth > MAX_BRACKETS;
+    if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+    return false;
+  });
 }
 
 /** `return <value>` in an `async def` that yields, as Python words it (an async generator returns nothing). */
