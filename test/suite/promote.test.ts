@@ -694,14 +694,15 @@ describe('Promote commands', function () {
 
   it('suggestSteps puts a #| step: directive on the first line of a percent script cell', async () => {
     const file = join(workspaceRoot(), 'promote-scratch-script.py');
-    writeFileSync(file, ['# %% [markdown]', '# # Load the data', '', '# %%', 'values = [1, 2, 3]', '', '# %% [markdown]', '# ## Report', '', '# %% tags=["keep-me"]', 'print(sum(values))', ''].join('\n'));
+    // A `## Parameters` section's cell of literals gets the parameters directive (round 41 Q, R).
+    writeFileSync(file, ['# %% [markdown]', '# ## Parameters', '', '# %%', 'N = 3', '', '# %% [markdown]', '# # Load the data', '', '# %%', 'values = [1, 2, N]', '', '# %% [markdown]', '# ## Report', '', '# %% tags=["keep-me"]', 'print(sum(values))', ''].join('\n'));
     try {
       const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
       const result = await command<{ applied: { cellIndex: number; name: string }[] }>('nbpromote.suggestSteps', document.uri, { confirm: false });
-      assert.deepEqual(result.applied.map((a) => a.name), ['load_data', 'report']);
+      assert.deepEqual(result.applied.map((a) => a.name), ['parameters', 'load_data', 'report']);
       assert.equal(
         document.getText(),
-        ['# %% [markdown]', '# # Load the data', '', '# %%', '#| step: load_data', 'values = [1, 2, 3]', '', '# %% [markdown]', '# ## Report', '', '# %% tags=["keep-me"]', '#| step: report', 'print(sum(values))', ''].join('\n'),
+        ['# %% [markdown]', '# ## Parameters', '', '# %%', '#| parameters', 'N = 3', '', '# %% [markdown]', '# # Load the data', '', '# %%', '#| step: load_data', 'values = [1, 2, N]', '', '# %% [markdown]', '# ## Report', '', '# %% tags=["keep-me"]', '#| step: report', 'print(sum(values))', ''].join('\n'),
       );
       assert.equal(document.isDirty, true, 'the edit is not saved');
     } finally {
