@@ -1095,7 +1095,8 @@ function misplacedStatements(root: PyNode, source: string, position: (offset: nu
         else if (exceptStarLoop) say(exceptStar);
         break;
       case 'nonlocal_statement': {
-        if (!inFunction) {
+        // A class body in a function may name the function's variables (round 42 S).
+        if (!inFunction && fn === undefined) {
           say('nonlocal declaration not allowed at module level');
           break;
         }
