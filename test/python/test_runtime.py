@@ -2627,6 +2627,9 @@ def test_a_table_or_series_rounded_to_show_gives_every_digit_of_the_value_it_rou
         for row in whole.index:
             for column in whole.columns:
                 assert whole.at[row, column] == (wide.at[row, column] if row in wide.index else wide.at[column, row])
+    # A column or a row of the table, rounded (round 42 S).
+    assert runtime.unrounded(wide["rmse"].round(2), wide).equals(wide["rmse"])
+    assert runtime.unrounded(wide.loc["rf", ["rmse", "mae"]].round(1), wide).equals(wide.loc["rf", ["rmse", "mae"]])
     # Scaled after rounding (`results.round(3) * 100`): its numbers are no roundings of the table's.
     assert runtime.unrounded(wide.round(3) * 100, wide).at["ridge", "rmse"] == 1790.4
 

@@ -3127,11 +3127,16 @@ def unrounded(shown: Any, exact: Any) -> Any:
     promotion passes as ``exact``, as ``round(acc, 3)`` does for a number; the expected metrics, read from the
     rounded output, are compared within half a unit of the last decimal shown. Unchanged when a number shown is
     no rounding of ``exact``'s (scaled, changed since, another table), or for anything but a pandas table or Series."""
-    if exact is None or exact is shown or getattr(shown, "ndim", None) not in (1, 2) or getattr(exact, "ndim", None) != getattr(shown, "ndim", None):
+    dims = (getattr(shown, "ndim", None), getattr(exact, "ndim", None))
+    if exact is None or exact is shown or dims not in ((1, 1), (2, 2), (1, 2)):
         return shown
-    if getattr(shown, "size", _MAX_UNROUNDED + 1) > _MAX_UNROUNDED:
+    if getattr(shown, "size", _MAX_UNROUNDED + 1) > _MAX_UNROUNDED or getattr(exact, "size", _MAX_UNROUNDED + 1) > _MAX_UNROUNDED:
         return shown
-    for source in (exact, exact.T) if exact.ndim == 2 else (exact,):
+    if dims == (1, 2):  # a column or a row of the table: `results["rmse"].round(3)`
+        sources = [exact[column] for column in exact.columns] + [exact.loc[row] for row in exact.index]
+    else:
+        sources = [exact, exact.T] if exact.ndim == 2 else [exact]
+    for source in sources:
         whole = _unrounded_from(shown, source)
         if whole is not None:
             return whole
