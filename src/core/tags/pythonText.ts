@@ -71,18 +71,19 @@ export function holdsOnlySettings(code: string): boolean {
     .map((line) => stripComment(line.replace(/[rRbBuU]?(["'])(?:\\.|(?!\1).)*\1/g, '""')))
     .join('\n');
   let assignments = 0;
-  const targets = new Set<string>();
   const onlyAssignments = everyLogicalLine(blanked, (text) => {
-    const target = /^([A-Za-z_]\w*)\s*(?::\s*[A-Za-z_][\w.[\], ]*)?=(?!=)/.exec(text);
+    const target = SETTING_TARGET.exec(text);
     if (target === null || text.includes(';')) return false;
     assignments++;
-    targets.add(target[1] ?? '');
     return true;
   });
   if (!onlyAssignments || assignments === 0) return false;
-  const values = blanked.replace(/^[A-Za-z_]\w*\s*(?::\s*[A-Za-z_][\w.[\], ]*)?=(?!=)/gm, '').replace(/(?:\b\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?[jJ]?/g, '0');
+  const values = blanked.replace(new RegExp(SETTING_TARGET.source, 'gm'), '').replace(/(?:\b\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?[jJ]?/g, '0');
   return [...values.matchAll(/[A-Za-z_][\w.]*/g)].every((m) => SETTING_WORDS.has(m[0]));
 }
+
+/** A setting's target: one name, annotated or not (`C: float =`), or several unpacked (`ALPHA, SEED =`). */
+const SETTING_TARGET = /^(?:[A-Za-z_]\w*\s*(?::\s*[A-Za-z_][\w.[\], ]*)?|[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+\s*,?\s*)=(?!=)/;
 
 /** The words a setting's literal value may hold besides numbers and strings (`os.path.join` of literals is a path). */
 const SETTING_WORDS = new Set(['True', 'False', 'None', 'os.path.join', 'int', 'float', 'str', 'bool', 'list', 'dict', 'tuple']);

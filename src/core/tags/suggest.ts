@@ -100,7 +100,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
         const text = plainHeading(heading.text);
         current = { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index };
         // Before the first step, `## Imports` is the preamble's heading: its cells are no step.
-        const words = text.replace(SECTION_NUMBER, '').trim().toLowerCase();
+        const words = text.replace(SECTION_NUMBER, '').trim().toLowerCase().replace(/\s*[:.]+$/, '');
         const preamble = !suggestions.some(isStep) && taken.size === 0 && PREAMBLE_HEADING.test(words);
         settings = preamble && !hasParameters && SETTINGS_HEADING.test(words) ? current : undefined;
         const metrics = !hasMetrics && METRICS_HEADING.test(words);

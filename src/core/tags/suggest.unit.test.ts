@@ -151,7 +151,7 @@ describe('suggestSteps', () => {
 
   // Round 41 Q, R: under `## Parameters` the literals stayed constants, so no untagged notebook took `--param`.
   it('suggests the parameters role for the first cell of literal assignments under a settings heading before any step, once', () => {
-    for (const heading of ['## Parameters', '## Hyperparameters', '# Config', '### 2. Settings', '## Params']) {
+    for (const heading of ['## Parameters', '## Hyperparameters', '# Config', '### 2. Settings', '## Params', '## Parameters:']) {
       const cells = [md('# Churn'), 'import numpy as np', md(heading), '# knobs\nDATA_DIR = "../data"\nSEED = 42\nGRID = {\n    "depth": [3, 5],\n}', 'LATE = 1', md('## Train'), 'm = np.zeros(SEED)'];
       assert.deepEqual(suggest(cells), [{ cell: 3, name: 'parameters', heading: heading.replace(/^#+ /, '') }, { cell: 6, name: 'train', heading: 'Train' }], heading);
     }
