@@ -1,45 +1,17 @@
-// The promise of issue 3, for real: every example notebook is promoted by the built CLI, the generated
-// tests pass under Debian's Python with pytest, and `nbpromote run --json` reports the metrics the notebook
-// itself gives when nbconvert executes it. Also caching and bad input. Slow (real Python): `npm run test:e2e`.
+// The promise of issue 3, for real, beyond the examples (examples.ts): awkward fixtures, the npm package,
+// --execute, --infer-steps, caching, runs and bad input, with the built CLI and Debian's Python. Slow:
+// `npm run test:e2e`.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executeForMetrics } from '../../src/core/promote/execute';
-import { promoteNotebook } from '../../src/core/promote/promote';
-import { silentLogger } from '../../src/core/util/logger';
 import type { Run } from './cli';
 import { cli, root } from './cli';
+import type { RunJson } from './promoteRun';
+import { env, nbpromote, py } from './promoteRun';
 
-const python = process.env['NBPROMOTE_PYTHON'] ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-const env = { ...process.env, NBPROMOTE_PYTHON: python, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
-
-function nbpromote(cwd: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 26 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function py(cwd: string, ...args: string[]): Run {
-  const r = spawnSync(python, args, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 26 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function pyFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.py') && !f.includes('__pycache__'))
-    .map((f) => join(dir, f));
-}
-
-interface RunJson {
-  readonly run_id: string;
-  readonly status: string;
-  readonly params: Record<string, unknown>;
-  readonly metrics: Record<string, number>;
-  readonly steps: readonly { name: string; status: string }[];
-}
-
-describe('promote the examples and reproduce their metrics (real Python)', function () {
+describe('promote: fixtures, the npm package, --execute, --infer-steps, caching, runs, bad input (real Python)', function () {
   this.timeout(600_000);
   let work = '';
 
@@ -51,59 +23,6 @@ describe('promote the examples and reproduce their metrics (real Python)', funct
   after(() => {
     if (work !== '') rmSync(work, { recursive: true, force: true });
   });
-
-  const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ipynb') || f.endsWith('.py')).sort();
-  it('has at least five examples', () => assert.ok(examples.length >= 5, examples.join(', ')));
-
-  for (const example of examples) {
-    describe(example, () => {
-      const name = example.replace(/\.(ipynb|py)$/, '');
-      const out = (): string => join(work, `out-${name}`);
-
-      it('promotes, and every generated file compiles and passes pyflakes', () => {
-        const promoted = nbpromote(work, 'promote', `examples/${example}`, '--out', `out-${name}`, '--json');
-        assert.equal(promoted.status, 0, promoted.stderr);
-        const doc = JSON.parse(promoted.stdout) as { ok: boolean; steps: unknown[]; files: { path: string; action: string }[] };
-        assert.ok(doc.ok);
-        assert.ok(doc.steps.length >= 2);
-        assert.ok(doc.files.every((f) => f.action === 'created'), JSON.stringify(doc.files));
-        const files = pyFiles(out());
-        const compiled = py(out(), '-m', 'py_compile', ...files);
-        assert.equal(compiled.status, 0, compiled.stderr);
-        const flakes = py(out(), '-m', 'pyflakes', 'src', 'tests');
-        assert.equal(flakes.stdout + flakes.stderr, '', 'pyflakes reports nothing');
-      });
-
-      it('its generated tests pass under pytest', () => {
-        const tests = py(out(), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
-        assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-        assert.match(tests.stdout, /\d+ passed/);
-      });
-
-      it('nbpromote run --json reports the metrics the notebook gives under nbconvert --execute', async () => {
-        const run = nbpromote(work, 'run', '--out', `out-${name}`, '--json');
-        assert.equal(run.status, 0, run.stderr);
-        const result = JSON.parse(run.stdout) as RunJson;
-        assert.equal(result.status, 'finished');
-        const dry = await promoteNotebook({ notebook: `examples/${example}`, cwd: work, out: `out-${name}`, dryRun: true, toolVersion: 'test' });
-        assert.ok(dry.metricsProbe !== undefined, 'the example has a metrics cell');
-        const notebook = await executeForMetrics({ notebook: `examples/${example}`, cwd: work, python, probe: dry.metricsProbe, logger: silentLogger });
-        assert.ok(notebook.size > 0, 'the executed notebook computed metrics');
-        for (const [metric, value] of notebook) {
-          const got = result.metrics[metric];
-          assert.ok(got !== undefined, `run has ${metric}: ${JSON.stringify(result.metrics)}`);
-          assert.ok(Math.abs(got - value) <= 1e-9 * Math.max(Math.abs(value), 1e-300), `${metric}: run ${got}, notebook ${value}`);
-        }
-      });
-
-      it('a second nbpromote run with nothing changed runs no step', () => {
-        const run = nbpromote(work, 'run', '--out', `out-${name}`, '--json');
-        assert.equal(run.status, 0, run.stderr);
-        const result = JSON.parse(run.stdout) as RunJson;
-        assert.deepEqual(result.steps.filter((s) => s.status !== 'cached').map((s) => s.name), [], run.stderr);
-      });
-    });
-  }
 
   describe('awkward Python in steps, metrics and test cells (test/fixtures/notebooks/pyflakes-patterns.ipynb)', () => {
     it('promotes into code pyflakes finds clean: unused := / with-as / tuple / except-as names released or cut; its tests pass', () => {
