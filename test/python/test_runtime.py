@@ -2716,6 +2716,23 @@ def test_compare_metrics_takes_a_number_shown_cut_to_its_whole_part():
     assert runtime.compare_metrics({"rmse": float("nan")}, {"rmse": 1059}, None, {}, truncated) != []
 
 
+@pytest.mark.parametrize("layout", ["yaml.py", "yaml/__init__.py"])
+def test_a_project_yaml_module_first_on_sys_path_does_not_hide_pyyaml_from_the_runtime(tmp_path, layout):
+    # Round 42 S: a yaml.py beside the notebook (whose folder goes first on sys.path) failed every run with
+    # "module 'yaml' has no attribute 'YAMLError'"; the notebook's own `import yaml` still gets the project's.
+    shadow = tmp_path / layout
+    shadow.parent.mkdir(parents=True, exist_ok=True)
+    shadow.write_text("OWN = 1\n")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import importlib.util as u; s = u.spec_from_file_location('rt', sys.argv[2]); "
+        "m = u.module_from_spec(s); sys.modules['rt'] = m; s.loader.exec_module(m); import yaml; "
+        "print(m.yaml.safe_load('a: 1'), yaml.OWN, sys.path[0] == sys.argv[1])"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path), str(TEMPLATE)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'a': 1} 1 True"
+
+
 def test_the_template_has_no_package_specific_text():
     text = TEMPLATE.read_text()
     assert "toypkg" not in text and "churn" not in text

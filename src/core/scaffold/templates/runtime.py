@@ -83,7 +83,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
-import yaml
+import yaml as _first_yaml
+
+
+def _pyyaml(found: Any) -> Any:
+    """PyYAML, which reads pipeline.yaml: the notebook's folders go first on ``sys.path`` (as in Jupyter), so a
+    project's own ``yaml.py`` beside the notebook (round 42 S) is what ``import yaml`` gave. Then PyYAML is
+    imported from the other folders, and ``yaml`` stays the project's module for the notebook's code."""
+    if hasattr(found, "YAMLError"):
+        return found
+    shadow = sys.modules.pop("yaml")
+    origin = getattr(shadow, "__file__", None)
+    if origin:  # yaml.py, or yaml/__init__.py: the folder on sys.path holding it
+        shadowing = {os.path.dirname(os.path.dirname(origin) if os.path.basename(origin) == "__init__.py" else origin)}
+    else:  # a folder named yaml without __init__.py
+        shadowing = {os.path.dirname(folder) for folder in getattr(shadow, "__path__", [])}
+    shadowing = {os.path.abspath(folder) for folder in shadowing}
+    saved = list(sys.path)
+    try:
+        sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") not in shadowing]
+        return importlib.import_module("yaml")
+    finally:
+        sys.path[:] = saved
+        sys.modules["yaml"] = shadow
+
+
+yaml = _pyyaml(_first_yaml)
 
 #: Bumped when run.json or the cache changes shape: part of every cache key.
 RUNTIME_VERSION = 5
