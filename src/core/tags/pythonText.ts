@@ -28,11 +28,7 @@ export function holdsOnlyImports(code: string): boolean {
  */
 export function holdsOnlyDisplays(code: string): boolean {
   let statements = 0;
-  const blanked = code
-    .split(/\r\n|\n|\r/)
-    .map((line) => line.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""'))
-    .join('\n');
-  const onlyDisplays = everyLogicalLine(blanked, (text) => {
+  const onlyDisplays = everyLogicalLine(blankedStrings(code), (text) => {
     statements++;
     return /^(?:print|display|pprint)\s*\(/.test(text);
   });
@@ -66,10 +62,7 @@ function everyLogicalLine(code: string, accept: (text: string) => boolean): bool
  * `## Parameters` heading names its parameters cell. Anything else (a call, a name, an f-string) makes it false.
  */
 export function holdsOnlySettings(code: string): boolean {
-  const blanked = code
-    .split(/\r\n|\n|\r/)
-    .map((line) => stripComment(line.replace(/[rRbBuU]?(["'])(?:\\.|(?!\1).)*\1/g, '""')))
-    .join('\n');
+  const blanked = blankedStrings(code);
   let assignments = 0;
   const onlyAssignments = everyLogicalLine(blanked, (text) => {
     const target = SETTING_TARGET.exec(text);
@@ -126,6 +119,18 @@ export function startsWithNbdev1Comment(code: string): boolean {
   if (!code.includes('#')) return false;
   const first = code.split(/\r\n|\n|\r/).find((line) => line.trim() !== '');
   return first !== undefined && NBDEV1_COMMENT.test(first.trim());
+}
+
+/**
+ * `code` with each one-line string made `""` (a raw, bytes or unicode prefix too; an f-string keeps its `f`, which is
+ * no literal) and comments left out, line by line: brackets, quotes and `#` in them are no code (`print("(")`,
+ * `lr = 0.1  #@param {type:"number"}`).
+ */
+function blankedStrings(code: string): string {
+  return code
+    .split(/\r\n|\n|\r/)
+    .map((line) => stripComment(line.replace(/[rRbBuU]?(["'])(?:\\.|(?!\1).)*\1/g, '""')))
+    .join('\n');
 }
 
 function stripComment(line: string): string {
