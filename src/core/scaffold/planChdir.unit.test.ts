@@ -40,7 +40,7 @@ describe('planPromotion: a notebook that moves to the project root and imports i
   it('puts the folder the notebook moves to on sys.path where Jupyter has the current folder: after the notebook\'s folder and the standard library', () => {
     for (const name of ['cd', 'step']) {
       const init = file(`out_${name}/src/${name}/__init__.py`);
-      assert.match(init, /\n_place = next\(.*'site-packages', 'dist-packages'.*\)\nfor _folder in \[\(NOTEBOOK_DIR \/ "\.\."\)\.resolve\(\)\]:\n {4}if NOTEBOOK_DIR\.is_dir\(\) and _folder\.is_dir\(\) and str\(_folder\) not in sys\.path:\n {8}sys\.path\.insert\(_place, str\(_folder\)\)\n/);
+      assert.match(init, /\nfrom \. import _runtime\n\n_place = _runtime\.current_folder_place\(\)\nfor _folder in \[\(NOTEBOOK_DIR \/ "\.\."\)\.resolve\(\)\]:\n {4}if NOTEBOOK_DIR\.is_dir\(\) and _folder\.is_dir\(\) and str\(_folder\) not in sys\.path:\n {8}sys\.path\.insert\(_place, str\(_folder\)\)\n/);
       assert.ok(init.indexOf('sys.path.insert(0, str(NOTEBOOK_DIR))') < init.indexOf('for _folder'));
     }
   });
