@@ -32,7 +32,7 @@ import type { TagResult } from '../contract/roles';
 import type { Problem } from '../contract/problem';
 import { hasErrors } from '../contract/problem';
 import type { StepGraph } from '../contract/stepGraph';
-import type { Notebook } from '../contract/notebook';
+import type { Notebook, NotebookCell } from '../contract/notebook';
 import { readRoles } from '../tags/roles';
 import { liveLocalRun, liveRunWords } from '../runs/localStore';
 import { METRICS_SUGGESTION, PARAMETERS_SUGGESTION, suggestedStepCells, suggestionTag, suggestSteps } from '../tags/suggest';
@@ -1157,17 +1157,21 @@ function staleOutputsMessage(graph: StepGraph, notebook: Notebook, info: Metrics
     if (known === undefined) running.set(index, (known = /^[ \t]*[^\s#]/m.test(generated.get(index)?.code ?? '')));
     return known;
   };
+  // `cells 4, 6 and 2 more`: the first three, each as `label` words it.
+  const cellsWords = (cells: readonly NotebookCell[], label: (c: NotebookCell) => string): string => {
+    const shown = cells.slice(0, 3).map(label);
+    const more = cells.length > shown.length ? [`${cells.length - shown.length} more`] : [];
+    return `${cells.length === 1 ? 'cell' : 'cells'} ${andList([...shown, ...more])}`;
+  };
   const later = ranAfter(info.cell, notebook.cells.filter((c) => c.kind === 'code' && behind.has(c.index) && runs(c.index)));
   if (later.length === 0) {
     // A cell added (or edited and cleared) after the run: it never ran, while the metrics cell shows values (round 41 R).
     const neverRan = typeof info.cell.executionCount === 'number' ? notebook.cells.filter((c) => c.kind === 'code' && c.index < info.cell.index && behind.has(c.index) && typeof c.executionCount !== 'number' && (c.outputs ?? []).length === 0 && runs(c.index)) : [];
     if (neverRan.length === 0) return stepsOutOfOrder(graph, notebook, behind, runs, generated);
-    const cells = `${neverRan.length === 1 ? 'cell' : 'cells'} ${andList(neverRan.slice(0, 3).map((c) => String(c.index + 1)).concat(neverRan.length > 3 ? [`${neverRan.length - 3} more`] : []))}`;
+    const cells = cellsWords(neverRan, (c) => String(c.index + 1));
     return `${cells}, which the pipeline uses, never ran when the notebook was saved (no execution count), while this metrics cell did (execution count ${String(info.cell.executionCount)}): the values its saved outputs show, taken as the expected metrics, were made without ${neverRan.length === 1 ? 'it' : 'them'}. Run the notebook top to bottom and save it, or promote with --execute`;
   }
-  const shown = later.slice(0, 3).map((c) => `${c.index + 1} (execution count ${String(c.executionCount)})`);
-  const more = later.length > shown.length ? [`${later.length - shown.length} more`] : [];
-  const cells = `${later.length === 1 ? 'cell' : 'cells'} ${andList([...shown, ...more])}`;
+  const cells = cellsWords(later, (c) => `${c.index + 1} (execution count ${String(c.executionCount)})`);
   const which = later.length === 1 ? 'a cell the pipeline uses, ran' : 'cells the pipeline uses, ran';
   return `${cells}, ${which} after this metrics cell (execution count ${String(info.cell.executionCount)}) when the notebook was saved: the values its saved outputs show, taken as the expected metrics, may not be what the notebook gives now. Run the notebook top to bottom and save it, or promote with --execute`;
 }
