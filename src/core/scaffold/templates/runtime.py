@@ -3173,11 +3173,12 @@ _MAX_UNROUNDED = 2000
 
 
 def _unrounded_from(shown: Any, source: Any) -> Any:
-    """``shown`` with its rounded numbers replaced by ``source``'s at the same labels; None when one is not."""
+    """``shown`` with its rounded numbers replaced by ``source``'s at the same labels (a copy when there are
+    any); None when one is no rounding of ``source``'s."""
     import numpy  # a pandas object is shown: numpy is there
 
     try:
-        whole = shown.copy()
+        whole = shown
         keys = list(shown.index) if shown.ndim == 1 else [(row, column) for row in shown.index for column in shown.columns]
         for key in keys:
             value = shown.at[key] if shown.ndim == 1 else shown.at[key[0], key[1]]
@@ -3190,6 +3191,8 @@ def _unrounded_from(shown: Any, source: Any) -> Any:
                 continue
             if math.isnan(value) or not any(float(numpy.round(original, decimals)) == float(value) for decimals in range(16)):
                 return None
+            if whole is shown:
+                whole = shown.copy()
             if shown.ndim == 1:
                 whole.at[key] = original
             else:
