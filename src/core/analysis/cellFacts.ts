@@ -203,16 +203,13 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
         mutates.push({ ...site, name: target });
       }
     }
-    if (left?.type === 'identifier') {
-      if (right?.type === 'identifier') aliases.set(tree.text(left), tree.text(right));
-      else aliases.delete(tree.text(left));
-    } else if (left !== undefined && right !== undefined) {
-      // `cfg, k = CFG, K`: cfg stands for CFG below, as with `cfg = CFG` (a change through it in this cell
-      // changed the parameter in the notebook).
-      for (const [target, value] of assignedPairs(left, right)) {
-        if (target.type !== 'identifier') continue;
-        if (value.type === 'identifier') aliases.set(tree.text(target), tree.text(value));
-        else aliases.delete(tree.text(target));
+    if (left !== undefined) {
+      // Each name bound here stands for what it is given from now on: another name's value (`cfg = CFG`,
+      // `cfg, k = CFG, K`: a change through cfg below changes CFG), or a value of its own (`cfg, k = load()`).
+      const bound = left.type === 'identifier' ? [left] : left.children.filter((c) => c.type === 'identifier');
+      for (const target of bound) aliases.delete(tree.text(target));
+      for (const [target, value] of right === undefined ? [] : assignedPairs(left, right)) {
+        if (target.type === 'identifier' && value.type === 'identifier') aliases.set(tree.text(target), tree.text(value));
       }
     }
   }

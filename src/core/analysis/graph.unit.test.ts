@@ -1157,6 +1157,9 @@ describe('buildStepGraph', () => {
     const sameCell = graphOf([[['parameters'], 'CFG = {"a": 1}\nK = 2'], [['step:prep'], 'cfg, k = CFG, K\ncfg["b"] = k * 10'], [['step:mid'], 'x = CFG["b"] + 1'], [['metrics'], 'm = x']]);
     assert.deepEqual([step(sameCell, 'prep').changesParameters, step(sameCell, 'prep').outputs], [['CFG'], ['CFG']]);
     assert.deepEqual(sameCell.edges.filter((e) => e.to === 'mid').map((e) => [e.from, e.name]), [['prep', 'CFG']]);
+    // Given a value of its own after (`cfg, k = load()`), cfg no longer stands for CFG.
+    const rebound = graphOf([[['parameters'], 'CFG = {"a": 1}'], [['step:prep'], 'cfg = CFG\ncfg, k = load()\ncfg["b"] = k'], [['step:mid'], 'x = CFG["a"] + 1'], [['metrics'], 'm = x']]);
+    assert.deepEqual([step(rebound, 'prep').changesParameters, rebound.edges.filter((e) => e.to === 'mid').map((e) => [e.from, e.name])], [undefined, [['parameters', 'CFG']]]);
     // A column of a step's frame is no such alias: a change of the frame is not one of the column.
     const frame = graphOf([[['step:load'], 'df = load()\ny = df["target"]'], [['step:add'], 'df["z"] = 0'], [['metrics'], 'n = len(y) + len(df)']]);
     assert.deepEqual(step(frame, 'add').outputs, ['df']);
