@@ -2617,8 +2617,17 @@ def test_a_table_or_series_rounded_to_show_gives_every_digit_of_the_value_it_rou
     later = results * 2
     assert runtime.flatten_metrics(runtime.with_shown(shown, {"results": later}, ["round"], exact=later)) == {"ridge.r2": 0.123, "rf.r2": 0.988}
     assert runtime.unrounded(series.round(2), series.head(1)).equals(series.round(2))
-    # A number is a metric by its name already: never swapped.
-    assert runtime.unrounded(0.71, 0.712345) == 0.71
+    # A number rounded (`round(acc, 2)`, `round(rmse)`, `np.round(acc, 2)`) is given back whole, as the very value
+    # of its name, so `with_shown` records it under that name and no `shown` beside it (round 42 S).
+    acc, rmse = 0.712345, 1059.39
+    assert runtime.unrounded(0.71, acc) is acc and runtime.unrounded(round(rmse), rmse) is rmse
+    numpy = pytest.importorskip("numpy")
+    assert runtime.unrounded(numpy.round(numpy.float64(acc), 2), acc) is acc
+    assert runtime.with_shown(round(acc, 2), {"acc": acc}, None, exact=acc) == {"acc": acc}
+    assert runtime.with_shown(round(rmse), {"rmse": rmse}, None, exact=rmse) == {"rmse": rmse}
+    # Not a rounding of it (scaled, another value, a whole number given): what was shown.
+    assert runtime.unrounded(71.23, acc) == 71.23 and runtime.unrounded(0.72, acc) == 0.72 and runtime.unrounded(0.0, 3) == 0.0
+    assert runtime.unrounded(True, acc) is True and runtime.unrounded(0.71, float("nan")) == 0.71
     # Round 42 T: rounded, then sorted, cut to some columns or rows, transposed, rounded by column: every digit too.
     wide = pandas.DataFrame({"rmse": [17.903718822542093, 12.5], "mae": [3.14159, 2.71828], "model": ["ridge", "rf"]}).set_index("model")
     for rounded in (wide.round(4).sort_values("rmse"), wide[["rmse"]].round(2), wide.round(1).head(1), wide.round({"rmse": 1, "mae": 3}), wide.T.round(2)):
@@ -2731,6 +2740,41 @@ def test_a_project_yaml_module_first_on_sys_path_does_not_hide_pyyaml_from_the_r
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path), str(TEMPLATE)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "{'a': 1} 1 True"
+
+
+@pytest.mark.parametrize("chosen", [None, "pdf"])
+def test_a_run_draws_plots_in_memory_unless_mplbackend_chooses(tmp_path, chosen):
+    # Round 43 U: on a desktop matplotlib's interactive backend (Debian's matplotlibrc says TkAgg) made a step's
+    # `plt.show()` open a window and hold the run until it was closed. "pdf" stands in for such a backend, set
+    # before the run as a step module importing pyplot would leave it; MPLBACKEND set (Jupyter's kernel sets
+    # it) is the user's choice.
+    pytest.importorskip("matplotlib")
+    code = textwrap.dedent(
+        """
+        import os, sys
+        import importlib.util as u
+        s = u.spec_from_file_location("rt", sys.argv[1]); m = u.module_from_spec(s); sys.modules["rt"] = m; s.loader.exec_module(m)
+        import matplotlib
+        matplotlib.use("pdf")
+        import matplotlib.pyplot as plt
+
+        def draw():
+            plt.plot([1, 2])
+            plt.show()
+            return plt.get_backend().lower()
+
+        config = {"schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+                  "steps": [{"name": "draw", "inputs": [], "outputs": ["backend"], "after": []}]}
+        result = m.run_pipeline(config, {"draw": draw}, None, {}, sys.argv[2], record=False)
+        print(result.outputs["backend"], os.environ.get("MPLBACKEND"))
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    if chosen is not None:
+        env["MPLBACKEND"] = chosen
+    result = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", code, str(TEMPLATE), str(tmp_path)], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ("agg Agg" if chosen is None else "pdf pdf")
 
 
 def test_the_template_has_no_package_specific_text():

@@ -25,6 +25,8 @@ export interface MetricsCellInfo {
   readonly trailingText?: string;
   /** Top-level `print(<name>)` calls with a single bare name, in order. */
   readonly printedNames: readonly string[];
+  /** Names some print shows rounded (`print(round(rmse, 2))`, `print(acc, round(f1, 3))`): the decimals kept. */
+  readonly roundedPrints?: ReadonlyMap<string, number>;
   /**
    * Every print call of the cell, in order, as the names it prints when all its arguments are bare names
    * (`print(acc, f1)` -> [acc, f1]), else an empty list.
@@ -241,16 +243,25 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
         // a loop printing `k=5: silhouette=0.6545`) is read.
         const read = name === undefined || (computedLabels.has(name.toLowerCase()) && templateAmbiguous(template, source, lines)) ? undefined : template.percent?.[i] === true ? percentToken(token) : numberToken(token);
         const whole = read !== undefined && read.decimals === undefined ? template.whole?.[i] : undefined;
-        const metric = read !== undefined && whole === 'rounded' ? { ...read, decimals: 0 } : read !== undefined && whole === 'cut' ? { ...read, decimals: 0, truncated: true as const } : read;
+        const metric = read !== undefined && whole === 'rounded' ? { ...read, decimals: 0 } : read !== undefined && whole === 'cut' ? { ...read, decimals: 0, truncated: true as const } : read !== undefined && template.percent?.[i] !== true ? roundedTo(read, template.digits?.[i]) : read;
         if (name !== undefined && metric !== undefined) setMorePrecise(found, name, metric);
       });
     }
   }
+  // `print(acc)` or `print(round(acc, 3))` among prints of other kinds: the line it prints, when the prints and
+  // the lines pair up, is acc's value.
+  lines.forEach((line, i) => {
+    const call = paired[i];
+    const name = call?.length === 1 ? call[0] : undefined;
+    const read = name === undefined ? undefined : numberToken(line.trim());
+    if (name !== undefined && read !== undefined) setMorePrecise(found, name, roundedTo(read, info.roundedPrints?.get(name)));
+  });
   // print(rmse); print(mae): one bare number per line, in the order of the prints.
   if (info.printedNames.length > 0 && lines.length === info.printedNames.length && lines.every((l) => numberToken(l.trim()) !== undefined)) {
     lines.forEach((l, i) => {
       const name = info.printedNames[i];
-      const metric = numberToken(l.trim());
+      const read = numberToken(l.trim());
+      const metric = read === undefined ? undefined : name === undefined ? read : roundedTo(read, info.roundedPrints?.get(name));
       if (name !== undefined && metric !== undefined) setMorePrecise(found, name, metric);
     });
     return;
@@ -260,8 +271,8 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     calls.forEach((callNames, i) => {
       const tokens = (lines[i] ?? '').trim().split(/\s+/);
       callNames.forEach((name, j) => {
-        const metric = numberToken(tokens[j] ?? '');
-        if (metric !== undefined) setMorePrecise(found, name, metric);
+        const read = numberToken(tokens[j] ?? '');
+        if (read !== undefined) setMorePrecise(found, name, roundedTo(read, info.roundedPrints?.get(name)));
       });
     });
     return;
@@ -344,11 +355,12 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   if (single !== undefined) {
     if (expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) && !found.has(expression)) found.set(expression, single);
     // A number the last cell computed with no one call (`f1 / 2`): the run's `shown`.
-    const plain = expression !== undefined && bareNames(expression).length === 0 && computed === undefined && !/^round\(/.test(expression);
+    const plain = expression !== undefined && bareNames(expression).length === 0 && computed === undefined && !/^round\(/.test(expression) && roundedNumber(expression) === undefined;
     if (plain && last && !found.has('shown')) found.set('shown', single);
     // `round(acc, 3)` shows acc to 3 decimals.
-    const rounded = expression === undefined ? null : /^round\(\s*([A-Za-z_]\w*)\s*,\s*(\d+)\s*\)$/.exec(expression);
-    if (rounded?.[1] !== undefined && !found.has(rounded[1])) found.set(rounded[1], { value: single.value, decimals: Number(rounded[2]) });
+    // `round(rmse)`, `np.round(acc, 3)` and `acc.round(3)` too.
+    const rounded = expression === undefined ? undefined : roundedNumber(expression);
+    if (rounded !== undefined && !found.has(rounded.name)) found.set(rounded.name, roundedTo(single, rounded.digits));
     return;
   }
   const prefix = expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) ? `${expression}.` : '';
@@ -730,6 +742,8 @@ export interface PrintTemplate {
    * cut to one (`"%d" % rmse`: "25434" is 25434.87 shown); false for another field.
    */
   readonly whole?: readonly WholeField[];
+  /** By field: the decimals a rounding of the name shown keeps (`print("rmse:", round(rmse, 2))`); undefined for another field. */
+  readonly digits?: readonly (number | undefined)[];
 }
 
 /**
@@ -780,33 +794,56 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   // and value (`print("AUC=%.3f" % auc, "F1=%.3f" % f1)`, f-strings, `.format`) as its fields.
   const parts = args.map((arg): FieldsPattern | undefined => {
     const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg)?.[2];
-    if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], whole: [], text: text.trim() !== '' };
-    if (/^[A-Za-z_]\w*$/.test(arg)) return { source: '(\\S+)', names: [arg], percent: [false], grouped: [false], whole: [false], text: false };
+    if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], whole: [], digits: [], text: text.trim() !== '' };
+    if (/^[A-Za-z_]\w*$/.test(arg)) return { source: '(\\S+)', names: [arg], percent: [false], grouped: [false], whole: [false], digits: [undefined], text: false };
+    // print("rmse:", round(rmse, 2)): rmse, shown to 2 decimals.
+    const rounded = roundedNumber(arg);
+    if (rounded !== undefined) return { source: '(\\S+)', names: [rounded.name], percent: [false], grouped: [false], whole: [false], digits: [rounded.digits], text: false };
     const formatted = formattedArgument(arg);
     if (formatted !== undefined) return formatted;
-    return loose && !/^\w*=/.test(arg) ? { source: '(\\S+)', names: [undefined], percent: [false], grouped: [false], whole: [false], text: false } : undefined;
+    return loose && !/^\w*=/.test(arg) ? { source: '(\\S+)', names: [undefined], percent: [false], grouped: [false], whole: [false], digits: [undefined], text: false } : undefined;
   });
   if (args.length < 2 || parts.some((p) => p === undefined) || !parts.some((p) => p !== undefined && p.names.length > 0) || !parts.some((p) => p?.text === true)) return undefined;
   const pattern = parts.map((p) => p?.source ?? '').join(' ');
-  const fields = <K extends 'names' | 'percent' | 'grouped' | 'whole'>(key: K): FieldsPattern[K][number][] => parts.flatMap((p) => (p === undefined ? [] : [...p[key]]));
+  const fields = <K extends 'names' | 'percent' | 'grouped' | 'whole' | 'digits'>(key: K): FieldsPattern[K][number][] => parts.flatMap((p) => (p === undefined ? [] : [...p[key]]));
   const percent = fields('percent');
   const grouped = fields('grouped');
   const whole = fields('whole');
-  return { pattern: new RegExp(`^${pattern.trim()}$`), names: fields('names'), ...(percent.some((x) => x) ? { percent } : {}), ...(grouped.some((x) => x) ? { grouped } : {}), ...(whole.some((x) => x) ? { whole } : {}) };
+  const digits = fields('digits');
+  return { pattern: new RegExp(`^${pattern.trim()}$`), names: fields('names'), ...(percent.some((x) => x) ? { percent } : {}), ...(grouped.some((x) => x) ? { grouped } : {}), ...(whole.some((x) => x) ? { whole } : {}), ...(digits.some((x) => x !== undefined) ? { digits } : {}) };
 }
 
 /**
  * The name a shown expression rounds for reading (`results.round(4)`, `results.round(4).sort_values("rmse")`,
  * `results[["rmse"]].round(2)`, `np.round(results, 3)` -> `results`): the table whose numbers the run keeps whole
- * (the runtime's `unrounded` checks each shown number is a rounding of that table's); undefined for an expression
- * rounding nothing, or a number (`round(acc, 3)`: the number is a metric by its name already).
+ * (the runtime's `unrounded` checks each shown number is a rounding of that table's); a number's too (`round(acc, 3)`,
+ * `np.round(acc, 3)` -> `acc`: the run gives back acc, no metric `shown` beside it); undefined for an expression
+ * rounding nothing.
  */
 export function roundedName(text: string): string | undefined {
   const t = text.trim();
+  const number = roundedNumber(t);
+  if (number !== undefined) return number.name;
   const numpyRound = /^(?:np|numpy)\.round\s*\(\s*([A-Za-z_]\w*)\b/.exec(t);
   if (numpyRound !== null) return numpyRound[1];
   const chain = /^([A-Za-z_]\w*)\s*[.[]/.exec(t);
   return chain !== null && /\.\s*round\s*\(/.test(t) ? chain[1] : undefined;
+}
+
+/**
+ * A rounding of one number by name, and the decimals it keeps: `round(r2, 3)`, `np.round(r2, 3)`,
+ * `np.around(r2, decimals=3)`, `r2.round(3)` -> r2 to 3; `round(rmse)`, `np.round(rmse)` -> rmse to 0. Undefined for
+ * anything else (`round(model.score(X, y), 3)`, `round(a / b, 2)`, `round(x, -2)`).
+ */
+export function roundedNumber(text: string): { readonly name: string; readonly digits: number } | undefined {
+  const t = text.trim();
+  const call = /^(?:round|(?:np|numpy)\.(?:round|around))\(\s*([A-Za-z_]\w*)\s*(?:,\s*(?:(?:ndigits|decimals)\s*=\s*)?(\d+)\s*)?\)$/.exec(t) ?? /^([A-Za-z_]\w*)\.round\(\s*(?:(?:decimals\s*=\s*)?(\d+)\s*)?\)$/.exec(t);
+  return call?.[1] === undefined ? undefined : { name: call[1], digits: Number(call[2] ?? '0') };
+}
+
+/** `metric` as a value rounded to `digits` decimals shows it: no more decimals than those. */
+export function roundedTo(metric: ExpectedMetric, digits: number | undefined): ExpectedMetric {
+  return digits === undefined || (metric.decimals !== undefined && metric.decimals <= digits) ? metric : { ...metric, decimals: digits };
 }
 
 /** How a print field shows a number whole: rounded (`.0f`), cut (`%d`), or not whole (false). */
@@ -819,6 +856,8 @@ interface FieldsPattern {
   readonly percent: readonly boolean[];
   readonly grouped: readonly boolean[];
   readonly whole: readonly WholeField[];
+  /** By field: the decimals a rounding of the name keeps (`{round(rmse, 2)}`, `round(rmse)` -> 2, 0). */
+  readonly digits: readonly (number | undefined)[];
   readonly text: boolean;
 }
 
@@ -835,8 +874,8 @@ function formattedArgument(arg: string): FieldsPattern | undefined {
  * `fromPercent`: the text of a `%` format (`percentBody`), whose `%d` cuts a float to its whole part.
  */
 function fieldsTemplate(body: string, fromPercent = false): PrintTemplate {
-  const { source, names, percent, grouped, whole } = fieldsPattern(body, fromPercent);
-  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole };
+  const { source, names, percent, grouped, whole, digits } = fieldsPattern(body, fromPercent);
+  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole, digits };
 }
 
 /** {@link fieldsTemplate}'s pattern, not anchored. */
@@ -845,6 +884,7 @@ function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
   const percent: boolean[] = [];
   const grouped: boolean[] = [];
   const whole: WholeField[] = [];
+  const digits: (number | undefined)[] = [];
   let pattern = '';
   let rest = body;
   for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
@@ -859,7 +899,10 @@ function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
     const name = expression.replace(/=$/, '').trim();
     if (selfDocumenting) pattern += escapeRegExp(`${name}=`);
     pattern += '(\\S+)';
-    names.push(/^[A-Za-z_]\w*$/.test(name) ? name : undefined);
+    // `{round(rmse, 2)}`: rmse, shown to 2 decimals.
+    const rounded = roundedNumber(name);
+    names.push(/^[A-Za-z_]\w*$/.test(name) ? name : rounded?.name);
+    digits.push(rounded?.digits);
     // `{acc:.2%}` shows acc times 100, with a percent sign.
     percent.push(conversion === undefined && spec !== undefined && spec.endsWith('%'));
     grouped.push(conversion === undefined && spec !== undefined && /^:[^.]*[,_]/.test(spec));
@@ -867,7 +910,7 @@ function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
     whole.push(conversion !== undefined || spec === undefined ? false : /\.0[fF]$/.test(spec) ? 'rounded' : fromPercent && /^:[^.]*d$/.test(spec) ? 'cut' : false);
   }
   pattern += escapeRegExp(rest.replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
-  return { source: pattern, names, percent, grouped, whole, text: body.replace(/\{[^{}]*\}/g, '').trim() !== '' };
+  return { source: pattern, names, percent, grouped, whole, digits, text: body.replace(/\{[^{}]*\}/g, '').trim() !== '' };
 }
 
 /**
@@ -1073,7 +1116,10 @@ export function earlierShownRead(expression: string | undefined): 'by-name' | 'e
  */
 function calledName(element: string): string | undefined {
   const text = element.trim();
-  const rounded = /^round\((.*)\)$/s.exec(text)?.[1];
+  // `acc.round(3)` is acc's value, no value of a function `round`.
+  if (roundedNumber(text) !== undefined) return undefined;
+  // `np.round(<call>, n)` too: `np.round(r2, 3)` is r2's metric (no call), not one named `round`.
+  const rounded = /^(?:round|(?:np|numpy)\.(?:round|around))\((.*)\)$/s.exec(text)?.[1];
   const args = rounded === undefined ? undefined : printArguments(rounded);
   if (args !== undefined && args.length >= 1 && args.length <= 2) return calledName(args[0] ?? '');
   if (!text.endsWith(')')) return undefined;

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { NotebookCell } from '../contract/notebook';
 import type { StepGraph, StepNode } from '../contract/stepGraph';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, percentToken, printedLabels, ranAfter, savedError, shownNames, shownStreamText, shownTableRows, streamsJoined, tableMetrics } from './expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, percentToken, printedLabels, ranAfter, roundedName, roundedNumber, savedError, shownNames, shownStreamText, shownTableRows, streamsJoined, tableMetrics } from './expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from './expectedMetrics';
 import { hasPython, PYTHON } from '../scaffold/testing';
 
@@ -43,7 +43,8 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
 
   it('reads a trailing round(name, n) as name, shown to n decimals', () => {
     assert.deepEqual(read(metricsCell('round(acc, 3)', [shown('0.967')], { trailingText: 'round(acc, 3)' })), { acc: { value: 0.967, decimals: 3 } });
-    assert.deepEqual(read(metricsCell('round(acc)', [shown('1')], { trailingText: 'round(acc)' })), {});
+    // round(acc) shows it whole: acc to 0 decimals.
+    assert.deepEqual(read(metricsCell('round(acc)', [shown('1')], { trailingText: 'round(acc)' })), { acc: { value: 1, decimals: 0 } });
   });
 
   it('reads a shown Series by its index, not a DataFrame by its rows', () => {
@@ -571,5 +572,47 @@ describe('shownNames: the names of the values a cell shows last by an expression
     assert.deepEqual(shownNames("summary.get('acc')"), ['acc']);
     assert.deepEqual(shownNames('summary.get(key)'), ['get']);
     assert.deepEqual(shownNames('(f1_score(y, p), summary.get("auc"))'), ['f1_score', 'auc']);
+  });
+});
+
+describe('expectedMetricsFromOutputs: a name printed or shown rounded (`round(rmse, 2)`, `round(rmse)`)', () => {
+  // `print("rmse:", round(rmse, 0))` printed "rmse: 1059.0": read as rmse to 1 decimal, the faithful run's
+  // 1059.39 failed the test; the value is rmse to 0 decimals.
+  it('keeps the decimals the rounding keeps, not those printed', () => {
+    const cell = (source: string, text: string, extra: Partial<MetricsCellInfo> = {}): Record<string, ExpectedMetric> => read(metricsCell(source, [stdout(text)], extra));
+    assert.deepEqual(cell('print("rmse:", round(rmse, 0))', 'rmse: 1059.0\n'), { rmse: { value: 1059, decimals: 0 } });
+    assert.deepEqual(cell('print(f"rmse: {round(rmse)}")', 'rmse: 1059\n'), { rmse: { value: 1059, decimals: 0 } });
+    assert.deepEqual(cell('print(f"{round(r2, 2)=}")', 'round(r2, 2)=0.36\n'), { r2: { value: 0.36, decimals: 2 } });
+    assert.deepEqual(cell('print("score:", np.round(r2, 3))', 'score: 0.357\n'), { r2: { value: 0.357, decimals: 3 } });
+    const roundedPrints = new Map([['rmse', 0], ['r2', 3]]);
+    assert.deepEqual(cell('print(round(rmse))', '1059\n', { printedNames: ['rmse'], roundedPrints }), { rmse: { value: 1059, decimals: 0 } });
+    assert.deepEqual(cell('print(round(r2, 3), round(rmse, 0))', '0.357 1059.0\n', { printCalls: [['r2', 'rmse']], roundedPrints }), { r2: { value: 0.357, decimals: 3 }, rmse: { value: 1059, decimals: 0 } });
+    // Printed with fewer decimals than the rounding keeps: those printed.
+    assert.deepEqual(cell('print(f"r2: {round(r2, 4):.2f}")', 'r2: 0.36\n'), { r2: { value: 0.36, decimals: 2 } });
+    // Another expression's rounding is no name's value.
+    assert.deepEqual(cell('print("rmse:", round(mse ** 0.5, 2))', 'rmse: 3.16\n'), {});
+  });
+
+  it('reads `round(rmse)`, `np.round(acc, 3)` and `acc.round(3)` shown last as rmse and acc, no metric `round` or `shown`', () => {
+    for (const [expression, text, name, decimals] of [['round(rmse)', '1059', 'rmse', 0], ['np.round(acc, 3)', 'np.float64(0.357)', 'acc', 3], ['acc.round(3)', '0.357', 'acc', 3], ['round(acc, 2)', '0.36', 'acc', 2]] as const) {
+      const got = read(metricsCell(expression, [shown(text)], { trailingText: expression, assigned: [] }));
+      assert.deepEqual(Object.keys(got), [name], expression);
+      assert.equal(got[name]?.decimals, decimals, expression);
+    }
+    assert.deepEqual(shownNames('np.round(acc, 3)'), undefined);
+    assert.deepEqual(shownNames('np.round(model.score(X, y), 3)'), ['score']);
+  });
+});
+
+describe('roundedNumber and roundedName', () => {
+  it('name the one number a rounding rounds and the decimals kept', () => {
+    assert.deepEqual(roundedNumber('round(rmse)'), { name: 'rmse', digits: 0 });
+    assert.deepEqual(roundedNumber('round(rmse, ndigits=2)'), { name: 'rmse', digits: 2 });
+    assert.deepEqual(roundedNumber('numpy.around(acc, decimals=3)'), { name: 'acc', digits: 3 });
+    assert.deepEqual(roundedNumber('acc.round()'), { name: 'acc', digits: 0 });
+    for (const other of ['round(a / b, 2)', 'round(x, -2)', 'round(model.score(X, y), 3)', 'acc', 'results.round(3).T']) assert.equal(roundedNumber(other), undefined, other);
+    assert.equal(roundedName('round(acc, 3)'), 'acc');
+    assert.equal(roundedName('results.round(3).T'), 'results');
+    assert.equal(roundedName('round(a / b, 2)'), undefined);
   });
 });

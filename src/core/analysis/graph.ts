@@ -10,7 +10,7 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
 import { bindPrintedValue } from './printedValues';
 import type { CallSite } from './cellFacts';
-import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments } from './expectedMetrics';
+import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments, roundedNumber } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
@@ -525,7 +525,8 @@ class GraphBuilder {
           /^[\w.]+\s*[-+*/%]/.test(field.expression) ||
           (attribute !== undefined && !NOT_METRIC_ATTRIBUTES.has(attribute));
         // A tuple or list (`(round(lo, 4), round(hi, 4))`, a confidence interval) is no one number: no metric.
-        if (!computed || isSequenceDisplay(field.expression)) continue;
+        // A rounding of a name (`round(rmse, 2)`) shows that name's value, which the reader takes as rmse's.
+        if (!computed || isSequenceDisplay(field.expression) || roundedNumber(field.expression.replace(/=\s*$/, '')) !== undefined) continue;
         const label = labelName(field.before);
         // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
         // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1.)
@@ -1475,6 +1476,15 @@ class GraphBuilder {
 
   /** `; did you mean X_train (cell 4)?` when a name an earlier cell binds is a plausible typo of `name`; else ''. */
   /**
+   * `; cell 4 keeps its output in it (\`%%capture captured\`), which the generated code does not: ...` when a cell
+   * above `cell` starts with `%%capture <name>`; else undefined (round 43 U: the error blamed a `%run` above).
+   */
+  private captureDefining(cell: NotebookCell, name: string): string | undefined {
+    const capturing = [...this.notebook.cells].reverse().find((c) => c.kind === 'code' && c.index < cell.index && new RegExp(`^\\s*%%capture\\b(?:[ \\t]+-\\S+)*[ \\t]+${name}\\b`).test(c.source));
+    return capturing === undefined ? undefined : `; cell ${capturing.index + 1} keeps its output in it (\`%%capture ${name}\`), which the generated code does not do: keep the value that cell prints in a name there, and use that name here`;
+  }
+
+  /**
    * `; cell 3 runs \`%run ./prep.py\`, which may define it in the notebook: ...` when a cell up to this use
    * (line `line` of `cell`) has a line magic that can define names the analysis cannot see; else undefined.
    */
@@ -1550,7 +1560,7 @@ class GraphBuilder {
           : later === undefined && IPYTHON_HISTORY.test(use.name)
             ? `${what} uses ${use.name}, IPython's record of earlier outputs or inputs, which exists only in a notebook: assign the value you need to a name in the cell that computes it, and use that name`
             : later === undefined
-              ? `${what} uses ${use.name}, but no cell before it defines it${this.magicDefining(cell, use.line) ?? this.notCodeDefining(cell, use.name) ?? this.didYouMean(use.name)}`
+              ? `${what} uses ${use.name}, but no cell before it defines it${this.captureDefining(cell, use.name) ?? this.magicDefining(cell, use.line) ?? this.notCodeDefining(cell, use.name) ?? this.didYouMean(use.name)}`
               : later.cellIndex === cell.index
                 ? `${what} uses ${use.name} before this cell defines it (line ${later.line}), and no cell before it defines it`
                 : later.cellIndex < cell.index

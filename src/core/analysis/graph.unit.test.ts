@@ -40,6 +40,9 @@ describe('buildStepGraph', () => {
     assert.match(message([[['step:load'], '%store -r raw\nrows = len(raw)']]), /step load uses raw, but no cell before it defines it; this cell runs `%store -r raw`, which may define it in the notebook, .*define the value in a cell \(or read it from a file\)$/);
     // A magic below the use says nothing of it.
     assert.match(message([[['step:load'], 'rows = len(raw)\n%store -r raw']]), /no cell before it defines it$/);
+    // Round 43 U: `%%capture captured` keeps output in the name; a `%run` above was blamed.
+    const captured = message([[[], '%run ./prep.py'], [['step:train'], '%%capture -n captured\nprint(1)'], [['metrics'], 'n = len(captured.stdout)']]);
+    assert.match(captured, /the metrics cell uses captured, but no cell before it defines it; cell 2 keeps its output in it \(`%%capture captured`\), which the generated code does not do: keep the value that cell prints in a name there, and use that name here$/);
   });
 
   it('an undefined name a raw or markdown cell above defines in Python: the message names that cell and says to make it a code cell', () => {
@@ -1350,7 +1353,8 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
   });
 
   it('numbers the lines of a cell saved with \\r\\n line ends as Python does', () => {
-    const g = graphOf([[['step:a'], 'v = 0.5'], [['metrics'], "f1 = v * 1\r\nprint('f1:', round(f1, 4))  # rounded\r\nprint('double:', v * 2)"]]);
-    assert.deepEqual(g.printedValues?.map((v) => [v.line, v.expression, v.name]), [[2, 'round(f1, 4)', 'f1_shown'], [3, 'v * 2', 'double']]);
+    // (`round(f1, 4)` is f1's value, rounded: no value bound beside it.)
+    const g = graphOf([[['step:a'], 'v = 0.5'], [['metrics'], "f1 = v * 1\r\nprint('f1:', round(f1, 4))  # rounded\r\nprint('half:', v / 2)\r\nprint('double:', v * 2)"]]);
+    assert.deepEqual(g.printedValues?.map((v) => [v.line, v.expression, v.name]), [[3, 'v / 2', 'half'], [4, 'v * 2', 'double']]);
   });
 });

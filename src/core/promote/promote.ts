@@ -41,7 +41,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, printedSomething, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, namesShownWithNumbers, printedSomething, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -268,11 +268,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         assigned: a.facts.assignments.map((x) => x.name),
         ...(trailing === undefined ? {} : { trailingText: trailing.text }),
         ...(a.facts.displayed === undefined ? {} : { displayed: a.facts.displayed }),
-        printedNames: a.analysis.prints.map((p) => p.args.trim()).filter((arg) => /^[A-Za-z_]\w*$/.test(arg)),
+        ...printedOnes(a.analysis.prints.map((p) => p.args.trim())),
         printCalls: a.analysis.prints.map((p) => {
-          const args = p.args.split(',').map((arg) => arg.trim());
+          // `print(round(acc, 3), round(f1, 3))` prints acc and f1 (rounded: `roundedPrints`).
+          const args = printArguments(p.args).map((arg) => (/^[A-Za-z_]\w*$/.test(arg.trim()) ? arg.trim() : roundedNumber(arg)?.name));
           const dumped = jsonDumpedName(p.args);
-          return dumped !== undefined ? [dumped] : args.every((arg) => /^[A-Za-z_]\w*$/.test(arg)) ? args : [];
+          return dumped !== undefined ? [dumped] : args.every((arg) => arg !== undefined) ? args : [];
         }),
         printCallsTopLevel: a.analysis.prints.map((p) => p.topLevel),
       },
@@ -417,6 +418,13 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           : `its saved outputs show numbers under names (${firstOf(labelled, 4)}), but none of them is a value the metrics cells compute or read, which is what the run records`;
     const message = `no metric is read from the metrics cell: ${why}, so the generated test checks none.${textTablesReason(graph.problems, lastMetricsCell)} Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'metrics-none', message));
+  }
+  // A metrics cell that never ran: a percent script keeps no outputs, a notebook may be saved unrun (round 43 U:
+  // `4 passed, 1 skipped` read as green in CI, with nothing said at promotion).
+  if (lastMetricsCell !== undefined && executed === undefined && !ranMetrics && !droppedShown && failedAbove === undefined && shown.size === 0) {
+    const why = notebook.format === 'percent' ? 'a percent script keeps no outputs' : 'the notebook was saved without running its metrics cell';
+    const message = `no expected metric is known (${why}), so the generated metrics test will skip. Promote with --execute to run the notebook and record them`;
+    problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'metrics-unrecorded', message));
   }
   const durations = [...new Set([...shown.keys(), ...(executed?.metrics.keys() ?? [])])].filter(isDurationName);
   if (durations.length > 0) {
@@ -1300,4 +1308,17 @@ async function runGoingOn(outDir: string, packageName: string, notebook: string)
     message: `${packageName} is running (${liveRunWords(run)}): promoting now would change the code it runs, and its results would mix two versions; nothing was written. Wait until it ends or stop it, then promote again (if process ${pid} is no run of this pipeline, promote with --even-if-running)`,
     file: notebook,
   };
+}
+
+/**
+ * The prints of one name, `print(rmse)`, or of one rounded (`print(round(rmse, 2))`), in order; and the names that
+ * prints show rounded, with the fewest decimals a print keeps of each.
+ */
+function printedOnes(args: readonly string[]): Pick<MetricsCellInfo, 'printedNames' | 'roundedPrints'> {
+  const printedNames = args.flatMap((arg) => (/^[A-Za-z_]\w*$/.test(arg) ? [arg] : (roundedNumber(arg)?.name ?? [])));
+  const roundedPrints = new Map<string, number>();
+  for (const rounded of args.flatMap((arg) => printArguments(arg).map(roundedNumber))) {
+    if (rounded !== undefined) roundedPrints.set(rounded.name, Math.min(rounded.digits, roundedPrints.get(rounded.name) ?? rounded.digits));
+  }
+  return { printedNames, ...(roundedPrints.size > 0 ? { roundedPrints } : {}) };
 }

@@ -504,14 +504,21 @@ describe('re-promotion', function () {
     ];
     const indexed = await promote(cells, { dryRun: true });
     assert.ok(indexed.ok, JSON.stringify(indexed.problems));
-    assert.deepEqual([...(indexed.metricsProbe?.names ?? [])].sort(), ['best', 'best_k', 'silhouette']);
+    // best_k is read too, as an index (round 43 U): the metrics cell neither shows nor prints it.
+    assert.deepEqual([...(indexed.metricsProbe?.names ?? [])].sort(), ['best', 'silhouette']);
     // Passed to a call, or reached into, it is read too.
     for (const read of ['n = len(scores)', 'top = max(scores.values())', 'print(len(scores), sorted(scores)[0])']) {
       const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${read}` }], { dryRun: true });
       assert.ok(!outcome.metricsProbe?.names.includes('scores'), `${read}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
     }
+    // Round 43 U: a table made of it shown last gives the metrics (`scores.*` were the same numbers again); a name
+    // used as an index (`df.iloc[-n_holdout:]`) is read.
+    for (const read of ['pd.DataFrame(scores).T', 'rows = list(range(5))[-best_k:]\nrows']) {
+      const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${read}` }], { dryRun: true });
+      assert.ok(!outcome.metricsProbe?.names.includes('scores') && !outcome.metricsProbe?.names.includes('best_k'), `${read}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
+    }
     // Printed, displayed, shown last or given another name, it is still a metric (one per entry).
-    for (const shown of ['print(scores)', 'print("scores", scores)', 'display(scores)', 'summary = scores', 'scores', 'for k, v in scores.items():\n    print(k, v)']) {
+    for (const shown of ['print(scores)', 'print("scores", scores)', 'display(scores)', 'summary = scores', 'scores', 'scores.copy()', 'summary = [scores]', 'for k, v in scores.items():\n    print(k, v)']) {
       const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${shown}` }], { dryRun: true });
       assert.ok(outcome.metricsProbe?.names.includes('scores'), `${shown}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
     }
@@ -1103,6 +1110,35 @@ describe('promoteNotebook with what --execute recorded', () => {
       const same = await promoteNotebook(ran(code));
       assert.ok(same.ok, JSON.stringify(same.problems));
       assert.deepEqual(same.expectedMetrics, { n: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('promoteNotebook: a metrics cell that never ran (round 43 U)', () => {
+  it('warns that the metrics test will skip: a percent script, a notebook saved unrun; not once it ran or --execute recorded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-unrecorded-'));
+    try {
+      writeFileSync(join(dir, 'nb.py'), '# %% tags=["step:load"]\nrows = [1, 2]\n\n# %% tags=["metrics"]\nn = len(rows)\nprint(n)\n');
+      const script = await promoteNotebook({ notebook: 'nb.py', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+      const warning = script.problems.find((p) => p.code === 'metrics-unrecorded');
+      assert.equal(warning?.severity, 'warning');
+      assert.equal(warning?.cellIndex, 1);
+      assert.match(warning?.message ?? '', /^no expected metric is known \(a percent script keeps no outputs\), so the generated metrics test will skip\. Promote with --execute/);
+      const cells = (ran: boolean): unknown[] => [
+        { cell_type: 'code', id: 'a', metadata: { tags: ['step:load'] }, execution_count: ran ? 1 : null, outputs: [], source: 'rows = [1, 2]' },
+        { cell_type: 'code', id: 'm', metadata: { tags: ['metrics'] }, execution_count: ran ? 2 : null, outputs: ran ? [{ output_type: 'stream', name: 'stdout', text: '2\n' }] : [], source: 'n = len(rows)\nprint(n)' },
+      ];
+      for (const ran of [false, true]) {
+        writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify({ cells: cells(ran), metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+        const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+        const unrecorded = outcome.problems.filter((p) => p.code === 'metrics-unrecorded').map((p) => p.message);
+        assert.deepEqual(unrecorded, ran ? [] : ['no expected metric is known (the notebook was saved without running its metrics cell), so the generated metrics test will skip. Promote with --execute to run the notebook and record them']);
+      }
+      const executed = await promoteNotebook({ notebook: 'nb.py', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true, executed: { metrics: new Map([['n', 2]]), outputs: new Map(), codeSha256: codeSha256([{ source: 'rows = [1, 2]', tags: ['step:load'] }, { source: 'n = len(rows)\nprint(n)', tags: ['metrics'] }]) } });
+      assert.ok(executed.ok, JSON.stringify(executed.problems));
+      assert.equal(executed.problems.some((p) => p.code === 'metrics-unrecorded'), false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1743,11 +1743,22 @@ function blankedLiterals(text: string): string {
  */
 function readOnly(code: string, at: number, length: number): boolean {
   const lineStart = code.lastIndexOf('\n', at - 1) + 1;
-  if (code.slice(lineStart, at).includes('# nbpromote:')) return false;
+  // A value the notebook showed, kept as a comment: shown when it is the name (`scores`, `scores.round(3)`),
+  // read when the name is an argument of the call making what was shown (`pd.DataFrame(scores).T`: the table's
+  // metrics are the shown ones, and `scores.*` were the same numbers again: round 43 U).
+  if (code.slice(lineStart, at).includes('# nbpromote:')) return readInBrackets(code, at, lineStart);
   // `for key, value in summary.items():` goes through every entry (a loop printing them shows the dict).
   if (/^\s*for\b.*\bin\s*$/.test(code.slice(lineStart, at))) return false;
   if (/^\s*[[.]/.test(code.slice(at + length))) return true;
-  // The call the name is an argument of: the innermost bracket still open before it, on its line.
+  return readInBrackets(code, at, lineStart);
+}
+
+/**
+ * Whether the name at `at` is read by the innermost bracket open before it on its line (from `lineStart`): an
+ * argument of a call other than print and display, or an index (`df.iloc[-n_holdout:]`, round 43 U); not an
+ * element of a list, a tuple or a dict.
+ */
+function readInBrackets(code: string, at: number, lineStart: number): boolean {
   let depth = 0;
   for (let i = at - 1; i >= lineStart; i--) {
     const c = code[i];
@@ -1757,6 +1768,7 @@ function readOnly(code: string, at: number, length: number): boolean {
         depth--;
         continue;
       }
+      if (c === '[') return /[\w\])]\s*$/.test(code.slice(lineStart, i));
       if (c !== '(') return false;
       const callee = /([A-Za-z_][\w.]*)\s*$/.exec(code.slice(lineStart, i))?.[1];
       // `print(json.dumps(scores, indent=2))` shows the dict, as `print(scores)` does (jsonDumpedName).

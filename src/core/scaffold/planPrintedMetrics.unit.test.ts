@@ -175,10 +175,11 @@ describe('promoteNotebook: a metrics cell saved with \\r\\n line ends (round 30)
     const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
     const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
-    assert.match(metrics, /print\('f1:', \(f1_shown := round\(f1, 4\)\)\) {2}# rounded\n/);
+    // f1 rounded is f1's value to 4 decimals (round 43: no `f1_shown` beside it).
+    assert.match(metrics, /print\('f1:', round\(f1, 4\)\) {2}# rounded\n/);
     assert.match(metrics, /print\('double:', \(double := w \* 2\)\)\n/);
-    assert.deepEqual(outcome.expectedMetrics, { f1: 0.1235, v: 0.123, f1_shown: 0.1235, double: 4 });
-    await reproduced(dir, outcome, { f1: 0.123456789, v: 0.123456789, f1_shown: 0.1235, double: 4 });
+    assert.deepEqual(outcome.expectedMetrics, { f1: 0.1235, v: 0.123, double: 4 });
+    await reproduced(dir, outcome, { f1: 0.123456789, v: 0.123456789, double: 4 });
   });
 });
 
@@ -279,4 +280,33 @@ describe('promoteNotebook: several computed values printed under labels on one l
       await reproduced(dir, outcome, { a_acc: 3, b_acc: 2, spread: Math.sqrt(4.5) });
     });
   }
+});
+
+describe('promoteNotebook: a name printed or shown rounded (round 43)', function () {
+  this.timeout(180_000);
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-printed-rounded-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  // `print("rmse:", round(rmse, 0))` printed "rmse: 1059.0": the test expected rmse to 1 decimal and failed the
+  // faithful run's 1059.39, and `rmse_shown` was a second metric. `print(round(acc, 3))` gave no metric at all,
+  // and `np.round(mae, 1)` shown last one named `round`.
+  it('expects each name to the decimals its rounding keeps; the run and --execute record every digit, no `_shown` or `round` beside', async function () {
+    if (!hasPython('nbconvert', 'numpy')) this.skip();
+    executed(dir, [
+      { tags: ['imports'], source: 'import numpy as np' },
+      { tags: ['step:fit'], source: 'rmse = 1059.39\nacc = 0.8765432\nr2 = 0.123456\nmae = 2.71828' },
+      { tags: ['metrics'], source: 'print("rmse:", round(rmse, 0))\nprint(round(acc, 3))\nprint(f"r2: {round(r2)}")\nnp.round(mae, 1)' },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.problems.filter((p) => p.severity === 'warning'), []);
+    const yaml = readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8');
+    assert.match(yaml, /expected: \{rmse: 1059, r2: 0, acc: 0\.877, mae: 2\.7\}/);
+    assert.match(yaml, /shown_decimals: \{rmse: 0, r2: 0, acc: 3, mae: 1\}/);
+    await reproduced(dir, outcome, { rmse: 1059.39, acc: 0.8765432, r2: 0.123456, mae: 2.71828 });
+    assert.deepEqual(Object.keys(runPipeline(join(dir, 'out')).metrics).sort(), ['acc', 'mae', 'r2', 'rmse']);
+  });
 });

@@ -1064,8 +1064,11 @@ function misplacedStatements(root: PyNode, source: string, position: (offset: nu
     readonly inLoop: boolean;
     readonly comprehension: string | undefined;
     readonly inClass?: boolean;
-    /** The innermost function's parameter names, and whether a function encloses that one. */
-    readonly fn?: { readonly parameters: ReadonlySet<string>; readonly enclosed: boolean };
+    /**
+     * The innermost function's parameter names, whether a function encloses that one, the function (or the class
+     * body in a function) itself, and the functions around it, outermost first.
+     */
+    readonly fn?: { readonly parameters: ReadonlySet<string>; readonly enclosed: boolean; readonly self: PyNode; readonly outer: readonly PyNode[] };
     /** In an `except*` block: a `break`/`continue` (no loop inside it yet) or a `return` would leave it. */
     readonly exceptStarLoop?: boolean;
     readonly exceptStarReturn?: boolean;
@@ -1102,8 +1105,20 @@ function misplacedStatements(root: PyNode, source: string, position: (offset: nu
         }
         const names = node.children.filter((c) => c.type === 'identifier').map((c) => source.slice(c.start, c.end));
         const parameter = names.find((name) => fn?.parameters.has(name) === true);
-        if (parameter !== undefined) say(`name '${parameter}' is parameter and nonlocal`);
-        else if (fn?.enclosed === false && names[0] !== undefined) say(`no binding for nonlocal '${names[0]}' found`);
+        if (parameter !== undefined) {
+          say(`name '${parameter}' is parameter and nonlocal`);
+          break;
+        }
+        if (fn?.enclosed === false && names[0] !== undefined) {
+          say(`no binding for nonlocal '${names[0]}' found`);
+          break;
+        }
+        if (fn === undefined) break;
+        const global = names.find((name) => scopeNames(fn.self, source).globals.has(name));
+        // Round 42 S: a name no function around binds (a module's variable: `global` was meant).
+        const unbound = names.find((name) => !fn.outer.some((outer) => scopeNames(outer, source).bound.has(name)));
+        if (global !== undefined) say(`name '${global}' is nonlocal and global`);
+        else if (unbound !== undefined) say(`no binding for nonlocal '${unbound}' found`);
         break;
       }
       case 'import_from_statement':
@@ -1116,10 +1131,10 @@ function misplacedStatements(root: PyNode, source: string, position: (offset: nu
     for (const child of node.children) {
       if (node.type === 'function_definition' || node.type === 'lambda') {
         const body = child.type === 'block' || node.type === 'lambda';
-        const own = body && node.type === 'function_definition' ? { parameters: new Set(functionParameterNames(node, source)), enclosed: fn !== undefined } : fn;
+        const own = body && node.type === 'function_definition' ? { parameters: new Set(functionParameterNames(node, source)), enclosed: fn !== undefined, self: node, outer: fn === undefined ? [] : [...fn.outer, fn.self] } : fn;
         stack.push({ node: child, inFunction: body ? true : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension: node.type === 'lambda' ? undefined : comprehension, ...(own === undefined ? {} : { fn: own }) });
       } else if (node.type === 'class_definition') {
-        stack.push({ node: child, inFunction: child.type === 'block' ? false : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension, inClass: child.type === 'block', ...(fn === undefined ? {} : { fn: { parameters: new Set<string>(), enclosed: true } }) });
+        stack.push({ node: child, inFunction: child.type === 'block' ? false : inFunction, inLoop: child.type === 'block' ? false : inLoop, comprehension, inClass: child.type === 'block', ...(fn === undefined ? {} : { fn: { parameters: new Set<string>(), enclosed: true, self: node, outer: [...fn.outer, fn.self] } }) });
       } else {
         const loopBody = LOOPS.has(node.type) && child.type === 'block' && child.field === 'body';
         const starBlock = startsExceptStar && child.type === 'block';
@@ -1137,6 +1152,26 @@ function misplacedStatements(root: PyNode, source: string, position: (offset: nu
     }
   }
   return errors;
+}
+
+/**
+ * The names a function (or a class body) may bind, generously: every name its own code holds (its parameters,
+ * names it assigns, imports, declares `nonlocal`, and names it only reads too), not those of the functions and
+ * classes inside it but their names; less those it declares `global`. And those it declares `global`.
+ */
+function scopeNames(scope: PyNode, source: string): { readonly bound: ReadonlySet<string>; readonly globals: ReadonlySet<string> } {
+  const bound = new Set<string>();
+  const globals = new Set<string>();
+  const stack = [...scope.children];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (node.type === 'identifier') bound.add(source.slice(node.start, node.end));
+    else if (node.type === 'global_statement') {
+      for (const c of node.children) if (c.type === 'identifier') globals.add(source.slice(c.start, c.end));
+    } else if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') stack.push(...node.children.filter((c) => c.field === 'name'));
+    else stack.push(...node.children);
+  }
+  for (const name of globals) bound.delete(name);
+  return { bound, globals };
 }
 
 /**

@@ -33,7 +33,7 @@ describe('parsePython', () => {
     ['PEP 695 and 646', 'type Alias[T] = list[T]\ndef g[T: int, *Ts, **P](x: T) -> T: return x\nclass C[T](Base[T]): pass\ndef h(*args: *Ts): pass\n'],
     ['star expressions', 'a, *b, c = range(10)\nprint(*a, **kw)\nx = [*a, *b]\nd = {**e, "f": 1}\nfor *h, t in pairs: pass\ndef f(*, k): return *a, b\nv = a[*idx]\nfor x in *a, b: pass\n'],
     ['lambda defaults', 'f = lambda x, y=z, *a, k=w, **kw: x + y + q\nsorted(l, key=lambda t: (t[1], -t[0]))\n'],
-    ['global and nonlocal', 'def f():\n    global counter\n    counter += 1\n    def g():\n        nonlocal x\n        x = 2\n'],
+    ['global and nonlocal', 'def f():\n    global counter\n    counter += 1\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n'],
     ['try/except*', 'try:\n    pass\nexcept* ValueError as eg:\n    pass\nexcept* (TypeError, KeyError):\n    pass\n'],
     ['parenthesized context managers', 'with (open(a) as f, open(b) as g):\n    pass\nwith (\n    open(a) as f,\n    open(b) as g,\n):\n    pass\n'],
     ['yield forms', 'def f():\n    yield\n    x = yield\n    y = (yield)\n    yield from g()\n'],
@@ -119,6 +119,13 @@ describe('parsePython', () => {
       { line: 2, column: 5, message: "name 'a' is parameter and nonlocal" },
       { line: 4, column: 5, message: "no binding for nonlocal 'z' found" },
       { line: 7, column: 9, message: "no binding for nonlocal 'q' found" },
+    ]],
+    // Round 42 S: a name no function around binds, a name both global and nonlocal. A name the function around
+    // only reads, assigns in a comprehension or declares nonlocal itself is taken as bound (never refused wrongly).
+    ['nonlocal of a name no function around binds, or also global', 'def outer():\n    a = 1\n    def inner():\n        nonlocal b\n    def both():\n        global a\n        nonlocal a\n    def ok():\n        nonlocal a\n        def deeper():\n            nonlocal a\n    return a\ndef shadows():\n    global c\n    def inner():\n        nonlocal c\ndef imports():\n    from os import path\n    class K:\n        def m(self):\n            nonlocal path\n', [
+      { line: 4, column: 9, message: "no binding for nonlocal 'b' found" },
+      { line: 7, column: 9, message: "name 'a' is nonlocal and global" },
+      { line: 16, column: 9, message: "no binding for nonlocal 'c' found" },
     ]],
     ['a value returned by an async generator', 'async def f():\n    yield 1\n    return 2\nasync def g():\n    yield 1\n    return\nasync def h():\n    def inner():\n        yield 1\n    return 3\n', [
       { line: 3, column: 5, message: "'return' with value in async generator" },

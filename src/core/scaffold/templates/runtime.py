@@ -581,6 +581,7 @@ def run_pipeline(
     root = Path(root).resolve()
     _check_unfinished_promotion(root)
     _check_functions(config, steps, metrics)
+    _headless_plots()
     values = resolve_params(config, params)
     selected = _selected_steps(config, only)
     if _MODULES_ENTRY not in _TRACKED:
@@ -701,6 +702,24 @@ def _check_function(entry: Mapping[str, Any], function: StepFunction, what: str,
     if (inputs[: len(takes)] if has_rest else inputs) != takes:
         order = " (the same names in another order: the runner passes them in order, so each argument would get another value)" if sorted(inputs) == sorted(takes) else ""
         raise PipelineError(f"pipeline.yaml gives {what} the inputs [{', '.join(inputs)}], but its function {ran} takes ({', '.join(takes)}){order}; {fix}")
+
+
+def _headless_plots() -> None:
+    """Plots drawn in memory (matplotlib's Agg), as Jupyter draws them inline, unless ``MPLBACKEND`` chooses
+    a backend (Jupyter's kernel sets it): on a desktop an interactive backend's ``plt.show()`` would open a
+    window and hold the run until it is closed (round 43 U). Matplotlib imported already (a step module imports
+    pyplot) is switched to Agg before any step draws."""
+    if os.environ.get("MPLBACKEND"):
+        return
+    os.environ["MPLBACKEND"] = "Agg"  # read when matplotlib is imported, here or in a process a step starts
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None:
+        try:
+            matplotlib.use("Agg")
+        except Exception:  # an old or unusual matplotlib: leave it as it is
+            pass
+    # Newer matplotlib warns that Agg cannot show a figure at every `plt.show()`: the notebook showed it inline.
+    warnings.filterwarnings("ignore", message=r".*non-interactive, and thus cannot be shown", category=UserWarning)
 
 
 def _selected_steps(config: Mapping[str, Any], only: str | None) -> set[str]:
@@ -3152,6 +3171,9 @@ def unrounded(shown: Any, exact: Any) -> Any:
     promotion passes as ``exact``, as ``round(acc, 3)`` does for a number; the expected metrics, read from the
     rounded output, are compared within half a unit of the last decimal shown. Unchanged when a number shown is
     no rounding of ``exact``'s (scaled, changed since, another table), or for anything but a pandas table or Series."""
+    if _plain_real(exact) and isinstance(shown, numbers.Real) and not isinstance(shown, bool):
+        # `round(acc, 3)`, `round(rmse)`: the number shown is a rounding of acc's, which is given back.
+        return exact if _is_rounding(shown, exact) else shown
     dims = (getattr(shown, "ndim", None), getattr(exact, "ndim", None))
     if exact is None or exact is shown or dims not in ((1, 1), (2, 2), (1, 2)):
         return shown
@@ -3168,6 +3190,23 @@ def unrounded(shown: Any, exact: Any) -> Any:
     return shown
 
 
+def _plain_real(value: Any) -> bool:
+    """Whether ``value`` is a real number that is no whole number: a float or a NumPy floating scalar."""
+    return isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)
+
+
+def _is_rounding(value: Any, original: Any) -> bool:
+    """Whether number ``value`` is ``original`` rounded to some number of decimals, 0 to 15."""
+    try:
+        shown, exact = float(value), float(original)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    if not (math.isfinite(shown) and math.isfinite(exact)):
+        return False
+    # Python's round and NumPy's (`np.round`, pandas' `.round`: scaled, rounded half to even, scaled back).
+    return any(round(exact, decimals) == shown or round(exact * 10.0**decimals) / 10.0**decimals == shown for decimals in range(16))
+
+
 #: The most numbers of a shown table ``unrounded`` looks up (a metrics table has a few dozen).
 _MAX_UNROUNDED = 2000
 
@@ -3175,8 +3214,6 @@ _MAX_UNROUNDED = 2000
 def _unrounded_from(shown: Any, source: Any) -> Any:
     """``shown`` with its rounded numbers replaced by ``source``'s at the same labels (a copy when there are
     any); None when one is no rounding of ``source``'s."""
-    import numpy  # a pandas object is shown: numpy is there
-
     try:
         whole = shown
         keys = list(shown.index) if shown.ndim == 1 else [(row, column) for row in shown.index for column in shown.columns]
@@ -3189,7 +3226,7 @@ def _unrounded_from(shown: Any, source: Any) -> Any:
                 return None
             if original == value or (math.isnan(value) and math.isnan(original)):
                 continue
-            if math.isnan(value) or not any(float(numpy.round(original, decimals)) == float(value) for decimals in range(16)):
+            if not _is_rounding(value, original):
                 return None
             if whole is shown:
                 whole = shown.copy()
