@@ -9,6 +9,7 @@ import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
+import { isStdlibModule } from './distributions';
 import { earlierShownRead, readDisplays, roundedName, shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import { bindPrintedValue } from '../analysis/printedValues';
@@ -622,6 +623,11 @@ class Generator {
   }
 
   /** The shared module must run before the steps: it runs code, or it records state every run starts from. */
+  /** The modules beside the notebook its imports name: grouped after the libraries' imports. */
+  private localImports(): ReadonlySet<string> {
+    return this.input.localModules ?? new Set();
+  }
+
   private sharedRunsFirst(): boolean {
     return this.sharedRunsCode() || this.stepSeededRngs().length > 0 || this.splitShared(this.input.graph.common.names).late.length > 0;
   }
@@ -631,7 +637,7 @@ class Generator {
     const body = this.sharedBody();
     const names = [...common.names, ...this.versions.versions.map((v) => v.as)].filter((n) => !n.startsWith('_'));
     const lines = [`"""${this.header(`Shared code of the ${this.pkg} pipeline: imports, functions and constants.`, common.cells)}\n"""`];
-    lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells)));
+    lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells), this.localImports()));
     const runsCode = this.sharedRunsCode();
     const changed = this.splitShared(common.names).late;
     // The global generators the shared code seeds, and those only the steps seed (`np.random.seed(seed)` in a step).
@@ -703,10 +709,10 @@ class Generator {
     const needsAny = outputs.length > 1;
     // NamedTuple fields cannot start with `_`: with such an output the step returns a plain tuple, in order.
     const named = needsAny && !outputs.some((o) => o.startsWith('_'));
-    if (needsAny) lines.push(named ? 'from typing import Any, NamedTuple' : 'from typing import Any', '');
+    const typing = needsAny ? (named ? ['from typing import Any', 'from typing import NamedTuple'] : ['from typing import Any']) : [];
     const hoisted = this.hoistable(step);
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(step.imports, step.cells, this.sharedDefinitionReads(step)), step.cells, hoisted.flatMap(({ def }) => def.freeNames));
-    const imports = sortImports(moduleImports);
+    const imports = sortImports([...typing, ...moduleImports], this.localImports());
     // `sys.path.append("lib")` in a step cell, then `import mylib`: at the module's top, above the imports, run
     // when pipeline.py imports the module (in the notebook's folder), as the cell ran it before its imports.
     const pathSetup = this.pathSetup(step);
@@ -714,7 +720,8 @@ class Generator {
       const first = imports.filter((i) => PATH_SETUP_IMPORT.test(i));
       lines.push(...first, '');
       for (const { cell, line, text } of pathSetup) lines.push(`# ${this.cellMarker(cell, line, line)}: at module level, before the imports below, as the cell ran it before them`, text);
-      lines.push('', ...imports.filter((i) => !first.includes(i)), '');
+      const rest = imports.filter((i) => !first.includes(i)).filter((i, at, all) => i !== '' || (at > 0 && at < all.length - 1 && all[at - 1] !== ''));
+      lines.push('', ...rest, '');
     } else if (imports.length > 0) lines.push(...imports, '');
     if (this.notebookFileUsed(step.cells)) lines.push(this.notebookFileImport('..'), '');
     const copied = step.changesShared ?? [];
@@ -947,8 +954,9 @@ class Generator {
       }
       // `%%time` before `#| step: train` (cell magics come first): the magic's comment stays, and so does the
       // leading block, so the directive below it is still dropped.
+      // It names its cell: above the cell's marker it read as the end of the cell before (round 43 U).
       if (leading && /^\s*# nbpromote: removed IPython cell magic/.test(text)) {
-        magics.push(text);
+        magics.push(`${text.trimEnd()}, in ${this.cellMarker(cell, line, line)}`);
         return;
       }
       leading = false;
@@ -1201,15 +1209,15 @@ class Generator {
   }
 
   private metricsFile(metrics: CodeUnit): string {
-    const lines = [`"""${this.header(`The metrics of the ${this.pkg} pipeline.`, metrics.cells)}\n"""`, 'from __future__ import annotations', '', 'from typing import Any', ''];
+    const lines = [`"""${this.header(`The metrics of the ${this.pkg} pipeline.`, metrics.cells)}\n"""`, 'from __future__ import annotations', ''];
     const lastCell = this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
     // What the last cell showed, when the translation left it out as display-only: the notebook's metrics.
     const shownText = lastCell?.shownExpression;
     const displayedTexts = metrics.cells.flatMap((c) => this.input.cells.get(c.index)?.displayed ?? []).map((d) => d.text);
     const shownReads = [shownText, ...displayedTexts].flatMap((text) => (text === undefined ? [] : [...text.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0])));
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(metrics.imports, metrics.cells, [...shownReads, ...this.sharedDefinitionReads(metrics)]), metrics.cells, []);
-    const imports = sortImports(moduleImports);
-    if (imports.length > 0) lines.push(...imports, '');
+    const imports = sortImports(['from typing import Any', ...moduleImports], this.localImports());
+    lines.push(...imports, '');
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
     const unread = this.readOnlyInReplaced(metrics.cells);
     const shared = this.splitShared(metrics.commonNames.filter((n) => !unread.has(n)));
@@ -1703,11 +1711,49 @@ function byWhenChanged(names: readonly string[], later: ReadonlySet<string>): { 
  * the order is the notebook's: a later import wins a name an earlier one bound (round 39 N: `from numpy import *`
  * then `from math import *`, sorted, gave numpy's `log` where the notebook had math's).
  */
-export function sortImports(statements: readonly string[]): string[] {
+export function sortImports(statements: readonly string[], local: ReadonlySet<string> = new Set()): string[] {
   const unique = [...new Set(statements)];
   if (unique.some((s) => /\bimport\s+\*/.test(s))) return unique;
-  const key = (s: string): string => `${s.startsWith('from') ? '1' : '0'}${(topModule(s) ?? '').toLowerCase()} ${s.toLowerCase()}`;
-  return unique.sort((a, b) => key(a).localeCompare(key(b)));
+  // As isort and PEP 8 group them: the standard library, then other libraries, then the project's own modules
+  // (beside the notebook, or the package's), a blank line between; each `from m import a` of one module as one
+  // line, its names sorted (round 43 U: `from x import a, b` became two lines).
+  const group = (s: string): number => {
+    const top = topModule(s) ?? '';
+    return /^from\s+\./.test(s) || local.has(top) ? 2 : top === '__future__' || isStdlibModule(top) ? 0 : 1;
+  };
+  const key = (s: string): string => `${group(s)}${s.startsWith('from') ? '1' : '0'}${(topModule(s) ?? '').toLowerCase()} ${s.toLowerCase()}`;
+  const sorted = mergedFromImports(unique).sort((a, b) => key(a).localeCompare(key(b)));
+  return sorted.flatMap((s, i) => (i > 0 && group(s) !== group(sorted[i - 1] ?? s) ? ['', s] : [s]));
+}
+
+/** The longest import line written on one line; a longer one is wrapped in parentheses, a name per line. */
+const IMPORT_LINE_LENGTH = 99;
+
+/** `from m import b as c` and `from m import a` as `from m import a, b as c`: one statement per module, where its first was. */
+function mergedFromImports(statements: readonly string[]): string[] {
+  const names = new Map<string, string[]>();
+  const out: string[] = [];
+  for (const statement of statements) {
+    const m = /^from\s+(\S+)\s+import\s+([A-Za-z_]\w*(?:\s+as\s+[A-Za-z_]\w*)?)$/.exec(statement);
+    if (m === null) {
+      out.push(statement);
+      continue;
+    }
+    const module = m[1] ?? '';
+    const known = names.get(module);
+    if (known !== undefined) known.push(m[2] ?? '');
+    else {
+      names.set(module, [m[2] ?? '']);
+      out.push(`\0${module}`);
+    }
+  }
+  return out.map((s) => {
+    if (!s.startsWith('\0')) return s;
+    const module = s.slice(1);
+    const items = [...(names.get(module) ?? [])].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+    const line = `from ${module} import ${items.join(', ')}`;
+    return line.length <= IMPORT_LINE_LENGTH ? line : `from ${module} import (\n${items.map((item) => `    ${item},`).join('\n')}\n)`;
+  });
 }
 
 /** The line without the import statements hoisted from it (they run at the top of the module). */
@@ -1746,7 +1792,12 @@ function readOnly(code: string, at: number, length: number): boolean {
   // A value the notebook showed, kept as a comment: shown when it is the name (`scores`, `scores.round(3)`),
   // read when the name is an argument of the call making what was shown (`pd.DataFrame(scores).T`: the table's
   // metrics are the shown ones, and `scores.*` were the same numbers again: round 43 U).
-  if (code.slice(lineStart, at).includes('# nbpromote:')) return readInBrackets(code, at, lineStart);
+  // A rounding of the name (`np.round(mae, 1)`) shows it.
+  if (code.slice(lineStart, at).includes('# nbpromote:')) {
+    const lineEnd = code.indexOf('\n', at);
+    const shown = code.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).split(': ').pop() ?? '';
+    return roundedName(shown) !== code.slice(at, at + length) && readInBrackets(code, at, lineStart);
+  }
   // `for key, value in summary.items():` goes through every entry (a loop printing them shows the dict).
   if (/^\s*for\b.*\bin\s*$/.test(code.slice(lineStart, at))) return false;
   if (/^\s*[[.]/.test(code.slice(at + length))) return true;

@@ -74,7 +74,7 @@ describe('planPromotion: generated steps, metrics and tests', function () {
 
   it('marks each run of a cell\'s lines with the cell and the lines, for the runner to name a failing line', () => {
     // Line 1 (%%time) is a comment now and line 2 (the directive) is dropped: the code is lines 3-4.
-    assert.match(file('src/nb/steps/score.py'), /\n {4}# nbpromote: removed IPython cell magic: %%time\n {4}# cell c3, lines 3-4\n {4}total = sum\(rows\)\n {4}ratio = total \/ len\(rows\)\n/);
+    assert.match(file('src/nb/steps/score.py'), /\n {4}# nbpromote: removed IPython cell magic: %%time, in cell c3, line 1\n {4}# cell c3, lines 3-4\n {4}total = sum\(rows\)\n {4}ratio = total \/ len\(rows\)\n/);
     assert.match(file('src/nb/steps/load.py'), /\n {4}# cell c1, line 1\n {4}rows = \[3, 1, 2\]\n/);
   });
 

@@ -96,7 +96,8 @@ export async function pipelineStatus(request: PipelineStatusRequest): Promise<Pi
   }
   packageName = outcome.package ?? packageName;
   const notebook = outcome.inspection?.notebook;
-  const shown = (p: Problem): boolean => p.severity !== 'info' && (lockIsOurs || !OTHER_LOCK_CODES.has(p.code));
+  // A notebook being written whose metrics cell has not run yet is no problem of the view: promotion says it.
+  const shown = (p: Problem): boolean => p.severity !== 'info' && p.code !== 'metrics-unrecorded' && (lockIsOurs || !OTHER_LOCK_CODES.has(p.code));
   const problems = outcome.problems.filter(shown);
   const common = { ...base, packageName, problems, ...(outcome.graph === undefined ? {} : { graph: outcome.graph }), ...(notebook === undefined ? {} : { notebook }) };
 

@@ -506,14 +506,16 @@ function lineMagic(t: Translator, i: number, body: string): { last: number; resc
 }
 
 /**
- * `%cd data` → `import os; os.chdir(os.path.expanduser("data"))`, on the same line: later cells, and the
+ * `%cd data` → `import os; os.chdir("data")` (`%cd ~/p` → `os.chdir(os.path.expanduser("~/p"))`), on the same line: later cells, and the
  * steps after this one, run there, as in the notebook (the runtime keeps the folder a step left).
  */
 function changeDirectory(t: Translator, i: number, path: string): void {
   const line = t.lines[i] ?? '';
   const indent = leadingSpace(line);
   const comment = `# nbpromote: was IPython magic: ${line.trim()}`;
-  t.out[i] = `${indent}import os; os.chdir(os.path.expanduser(${JSON.stringify(path)}))  ${comment}`;
+  // `~` only means the home folder at the start (round 43 U: `expanduser("../data")` read oddly).
+  const folder = path.startsWith('~') ? `os.path.expanduser(${JSON.stringify(path)})` : JSON.stringify(path);
+  t.out[i] = `${indent}import os; os.chdir(${folder})  ${comment}`;
   t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
   t.record(i, 'line-magic', line, comment, undefined);
 }

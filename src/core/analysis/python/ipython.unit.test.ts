@@ -104,8 +104,8 @@ describe('translateIPython', () => {
         warnings: ['!ls data'],
       }],
       ['warns about %run and a %cd it cannot translate; translates %cd to one folder', {
-        source: '%run helpers.py\n%cd -\n%cd data/raw\n%cd "my data"',
-        code: '# nbpromote: removed IPython magic: %run helpers.py\n# nbpromote: removed IPython magic: %cd -\nimport os; os.chdir(os.path.expanduser("data/raw"))  # nbpromote: was IPython magic: %cd data/raw\nimport os; os.chdir(os.path.expanduser("my data"))  # nbpromote: was IPython magic: %cd "my data"',
+        source: '%run helpers.py\n%cd -\n%cd data/raw\n%cd "my data"\n%cd ~/proj',
+        code: '# nbpromote: removed IPython magic: %run helpers.py\n# nbpromote: removed IPython magic: %cd -\nimport os; os.chdir("data/raw")  # nbpromote: was IPython magic: %cd data/raw\nimport os; os.chdir("my data")  # nbpromote: was IPython magic: %cd "my data"\nimport os; os.chdir(os.path.expanduser("~/proj"))  # nbpromote: was IPython magic: %cd ~/proj',
         warnings: ['%run', '%cd'],
       }],
       ['warns about an unknown magic', {
