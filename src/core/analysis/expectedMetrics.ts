@@ -284,7 +284,10 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // them (`{model.score(X, y)}`) is no number of the dict's.
   const loops = [...source.matchAll(/^for\s+([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s+in\s+([A-Za-z_]\w*)\.items\(\)\s*:/gm)];
   const loop = loops.length === 1 ? loops[0] : undefined;
-  const printsItems = loop !== undefined && new RegExp(`\\{${loop[1]}(?:!r|!s)?\\}`).test(source) && new RegExp(`\\{${loop[2]}(?:[:!][^}]*)?\\}`).test(source);
+  // `{round(score, 3)}` prints it too, to 3 decimals (round 43).
+  const roundedItem = loop === undefined ? undefined : new RegExp(`\\{\\s*(round\\(\\s*${loop[2]}\\s*(?:,\\s*\\d+\\s*)?\\))\\s*\\}`).exec(source)?.[1];
+  const printsItems = loop !== undefined && new RegExp(`\\{${loop[1]}(?:!r|!s)?\\}`).test(source) && (roundedItem !== undefined || new RegExp(`\\{${loop[2]}(?:[:!][^}]*)?\\}`).test(source));
+  const itemDigits = roundedItem === undefined ? undefined : roundedNumber(roundedItem)?.digits;
   const itemsOf = printsItems ? loop?.[3] : undefined;
   // `{score:.2%}` prints "97.78%": the fraction, as a single print's percentage is read.
   const itemsInPercent = printsItems && new RegExp(`\\{${loop?.[2] ?? ''}:[^}!]*%\\}`).test(source);
@@ -297,19 +300,19 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     const pair = /^\s*([A-Za-z_][\w.]*)\s+(\S+)\s*$/.exec(line);
     if (pair !== null) set(pair[1], pair[2]);
     const item = itemsOf === undefined ? null : /^\s*([A-Za-z_]\w*)\s*[:=]\s*(\S+)\s*$/.exec(line);
-    if (item !== null && item[1] !== undefined && resolve(item[1]) === undefined) set(`${itemsOf}.${item[1]}`, item[2], true, itemsInPercent);
+    if (item !== null && item[1] !== undefined && resolve(item[1]) === undefined) set(`${itemsOf}.${item[1]}`, item[2], true, itemsInPercent, itemDigits);
   }
   function resolve(label: string): string | undefined {
     return names.has(label) ? label : (labels.get(label) ?? sameIgnoringCase(label, names));
   }
-  function set(label: string | undefined, token: string | undefined, asIs = false, percent = false): void {
+  function set(label: string | undefined, token: string | undefined, asIs = false, percent = false, digits?: number): void {
     // `print("acc", round(acc * 100, 1))`: the number after the label is not the value of `acc`.
     if (label !== undefined && !asIs && computedLabels.has(label.toLowerCase())) return;
     const name = label === undefined ? undefined : asIs ? label : resolve(label);
     if (name === undefined || token === undefined) return;
     const printed = token.replace(/[,;]$/, '');
     const metric = (percent ? percentToken : numberToken)(groups ? (ungrouped(printed) ?? printed) : printed);
-    if (metric !== undefined) setMorePrecise(found, name, metric);
+    if (metric !== undefined) setMorePrecise(found, name, roundedTo(metric, digits));
   }
 }
 

@@ -591,6 +591,9 @@ describe('expectedMetricsFromOutputs: a name printed or shown rounded (`round(rm
     assert.deepEqual(cell('print(f"r2: {round(r2, 4):.2f}")', 'r2: 0.36\n'), { r2: { value: 0.36, decimals: 2 } });
     // Another expression's rounding is no name's value.
     assert.deepEqual(cell('print("rmse:", round(mse ** 0.5, 2))', 'rmse: 3.16\n'), {});
+    // A loop over a dict's items printing each value rounded: `results.<key>` to those decimals.
+    const loop = 'for name, score in results.items():\n    print(f"{name}: {round(score)}")';
+    assert.deepEqual(cell(loop, 'lr: 1\nrf: 1059\n'), { 'results.lr': { value: 1, decimals: 0 }, 'results.rf': { value: 1059, decimals: 0 } });
   });
 
   it('reads `round(rmse)`, `np.round(acc, 3)` and `acc.round(3)` shown last as rmse and acc, no metric `round` or `shown`', () => {
