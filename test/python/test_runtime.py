@@ -964,6 +964,13 @@ def test_a_step_run_again_says_what_changed_since_the_entry_the_last_run_took_no
     assert why() == ("cached", None)
     # Against the entry the last run took (weight 1), only bias changed.
     assert why(bias=5) == ("ran", "parameter bias changed since its outputs were cached")
+    # Round 43 U: against the closest entry, not the last run's (bias 5): weight 2 and bias 0 were cached.
+    assert why(weight=2, bias=0) == ("cached", None)
+    assert why(weight=3, bias=5) == ("ran", "parameter weight changed since its outputs were cached")
+    assert why(weight=2, bias=7) == ("ran", "parameter bias changed since its outputs were cached")
+    # A cache made before kept the last key alone: compared with it.
+    (tmp_path / ".nbpromote" / "cache" / "scale" / runtime.RECENT_KEYS_FILE).unlink()
+    assert why(weight=9, bias=7) == ("ran", "parameter weight changed since its outputs were cached")
 
 
 def test_a_reason_names_changed_parameters_before_changed_files(tmp_path):

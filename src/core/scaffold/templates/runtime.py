@@ -1099,12 +1099,15 @@ class _Run:
         return watched
 
     def _changed_key(self, step: str) -> str | None:
-        """Why the step's key is not the one it was last cached under: the parts of it that changed since
-        (``_key_summary``), as words; None when that is not known (never cached, the cache cleared)."""
-        before = self.cache.last_key(step)
-        if before is None or step not in self.key_parts:
+        """Why the step's key is none it was cached under: the parts of it that differ from the closest of its
+        recent keys (``_key_summary``, ``closest_key``), as words; None when that is not known (never cached,
+        the cache cleared)."""
+        if step not in self.key_parts:
             return None
         now = _key_summary(self.key_parts[step])
+        before = self.cache.closest_key(step, now)
+        if before is None:
+            return None
         changed = [part for part, digest in now.items() if before.get(part) != digest] + [part for part in before if part not in now]
         if not changed:
             return None
@@ -4191,6 +4194,9 @@ def _canonical_json(value: Any) -> str:
 NOT_CACHED = "not-cached.txt"
 #: The file in a step's cache folder saying what the key it was last stored under was made of (``remember_key``).
 LAST_KEY = "last-key.json"
+#: The summaries of a step's recent cache keys (``closest_key``), and how many are kept.
+RECENT_KEYS_FILE = "recent-keys.json"
+RECENT_KEYS = 16
 
 
 def _temp_file_pid(name: str) -> Optional[int]:
@@ -4269,9 +4275,32 @@ class _Cache:
         return True
 
     def remember_key(self, step: str, summary: Mapping[str, str]) -> None:
-        """Keeps what the key the step's outputs were last stored under was made of (``_key_summary``)."""
+        """Keeps what the key the step's outputs were last stored under was made of (``_key_summary``), and
+        what the keys of its last ``RECENT_KEYS`` entries were (``closest_key``)."""
+        recent = [other for other in self.recent_keys(step) if other != dict(summary)][-(RECENT_KEYS - 1) :] + [dict(summary)]
         with contextlib.suppress(OSError):
             _write_atomic(self.directory / step / LAST_KEY, lambda file: file.write(json.dumps(summary, sort_keys=True).encode("utf-8")))
+            _write_atomic(self.directory / step / RECENT_KEYS_FILE, lambda file: file.write(json.dumps(recent, sort_keys=True).encode("utf-8")))
+
+    def recent_keys(self, step: str) -> list[dict[str, str]]:
+        """The summaries ``remember_key`` kept, oldest first (the last one alone for a cache made before)."""
+        try:
+            recent = json.loads((self.directory / step / RECENT_KEYS_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            last = self.last_key(step)
+            return [] if last is None else [last]
+        return [item for item in recent if isinstance(item, dict)] if isinstance(recent, list) else []
+
+    def closest_key(self, step: str, now: Mapping[str, str]) -> dict[str, str] | None:
+        """Of the step's recent keys, the one differing from ``now`` in the fewest parts (the latest of those):
+        why the step runs is what no entry had, not what changed since the last run (round 43 U: after a run
+        with ``--param seed=8``, a run with the defaults again blamed the seed, not the file that changed)."""
+        recent = self.recent_keys(step)
+        if not recent:
+            return None
+        differing = [sum(before.get(part) != digest for part, digest in now.items()) + sum(part not in now for part in before) for before in recent]
+        fewest = min(differing)
+        return recent[max(i for i, count in enumerate(differing) if count == fewest)]
 
     def last_key(self, step: str) -> dict[str, str] | None:
         """``remember_key``'s summary, or None when there is none (or it cannot be read)."""
