@@ -10,7 +10,7 @@ import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
 import type { CellRef, CodeUnit, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
 import { isStdlibModule } from './distributions';
-import { earlierShownRead, readDisplays, roundedName, shownNamesOfCells } from '../analysis/expectedMetrics';
+import { earlierShownRead, parenthesized, printArguments, readDisplays, roundedName, shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import { bindPrintedValue } from '../analysis/printedValues';
 import { scanLine, sourceLines, START_STATE, startsLogicalLine } from '../analysis/python/lexical';
@@ -171,7 +171,10 @@ function displayedInPlace(body: string, statement: string, variable: string): st
   if (at !== -1) {
     const indent = (lines[at] ?? '').slice(0, (lines[at] ?? '').length - (lines[at] ?? '').trimStart().length);
     for (let i = 1; i < statementLines.length; i++) if (!(lines[at + i] ?? '').trimStart().startsWith('#') && (lines[at + i] ?? '').trim() !== '') return undefined;
-    const restored = statementLines.map((line, i) => (i === 0 ? `${indent}${variable} = ${value}` : line));
+    // `display(table.head())` on one line: `_displayed = table.head()`, without display's parentheses.
+    const inner = statementLines.length === 1 ? parenthesized(value) : undefined;
+    const shown = inner !== undefined && printArguments(inner).length === 1 ? inner.trim() : value;
+    const restored = statementLines.map((line, i) => (i === 0 ? `${indent}${variable} = ${shown}` : line));
     restored[restored.length - 1] += note;
     return [...lines.slice(0, at), ...restored, ...lines.slice(at + statementLines.length)].join('\n');
   }
@@ -181,6 +184,12 @@ function displayedInPlace(body: string, statement: string, variable: string): st
   const line = lines[kept] ?? '';
   const indent = line.slice(0, line.length - line.trimStart().length);
   const out = [...lines];
+  if (statementLines.length === 1) {
+    const text = line.trimStart().slice(0, -`  ${DISPLAY_KEPT_NOTE}`.length);
+    const inner = parenthesized(text);
+    out[kept] = `${indent}${variable} = ${inner !== undefined && printArguments(inner).length === 1 ? inner.trim() : text}${note}`;
+    return out.join('\n');
+  }
   out[kept] = `${indent}${variable} = ${line.trimStart()}`;
   const end = kept + statementLines.length - 1;
   out[end] = `${(out[end] ?? '').slice(0, -`  ${DISPLAY_KEPT_NOTE}`.length)}${note}`;
@@ -1236,14 +1245,17 @@ class Generator {
     // Tables the cells pass to display(...) (`display(results)`, `display(results.sort_values("auc"))`), read as
     // if shown last (`displayed_metrics`), in the order `readDisplays` gives: a later one's names win, as the
     // notebook's reader of saved outputs does. A name is read at the end (its value then); an expression is kept
-    // where it was displayed, as `_displayed_<cell>[_<n>]`.
+    // where it was displayed, as `_displayed` (`_displayed_<n>` for several).
     const readInOrder = readDisplays(metrics.cells.map((c) => ({ index: c.index, displayed: this.input.cells.get(c.index)?.displayed ?? [] })), names);
     const keptAs = new Map<object, string>();
+    // `_displayed`, or numbered in the order of the cells when they display several expressions.
+    const displayedExpressions = metrics.cells.flatMap((c) => (this.input.cells.get(c.index)?.displayed ?? []).filter((d) => d.name === undefined));
     const withDisplayed = (c: CellRef, body: string): string => {
       const expressions = (this.input.cells.get(c.index)?.displayed ?? []).filter((d) => d.name === undefined);
       let out = body;
       for (const d of expressions) {
-        const variable = `_displayed_${c.index + 1}${expressions.length === 1 ? '' : `_${expressions.indexOf(d) + 1}`}`;
+        const at = displayedExpressions.indexOf(d);
+        const variable = displayedExpressions.length === 1 ? '_displayed' : `_displayed_${at + 1}`;
         const restored = displayedInPlace(out, d.statement, variable);
         if (restored === undefined) continue;
         out = restored;

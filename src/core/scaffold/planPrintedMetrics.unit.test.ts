@@ -76,7 +76,7 @@ describe('promoteNotebook: metrics printed as JSON, as percentages, cut over str
     assert.deepEqual(outcome.expectedMetrics, { rmse: 1059, best_r2: 0.99, worst_mae: 2.35, 'ridge.r2': 0.1235, 'ridge.mae': 1.2346, 'rf.r2': 0.9877, 'rf.mae': 2.3457 });
     const yaml = readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8');
     assert.match(yaml, /\n {2}shown_truncated: \[rmse\]\n/);
-    assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8'), /displayed_metrics\(_displayed_3, exact=summary\)[^]*with_shown\(_shown, \{[^}]*\}, \["sort_values"\], exact=results\)/);
+    assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8'), /displayed_metrics\(_displayed, exact=summary\)[^]*with_shown\(_shown, \{[^}]*\}, \["sort_values"\], exact=results\)/);
     await reproduced(dir, outcome, { rmse: 1059.3880418944984, best_r2: 0.987654321, worst_mae: 2.3456789, 'ridge.r2': 0.123456789, 'ridge.mae': 1.23456789, 'rf.r2': 0.987654321, 'rf.mae': 2.3456789 });
   });
 
