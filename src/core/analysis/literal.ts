@@ -59,17 +59,69 @@ export function parseParameterValue(text: string): LiteralResult {
   if (literal.ok) return literal;
   const folded = numberArithmetic(text);
   if (folded !== undefined) return folded;
+  const path = pathValue(text);
+  if (path !== undefined) return { ok: true, value: path, type: 'path', lossy: false };
   const join = /^\s*(?:os\.path|posixpath|path)\.join\s*\(([\s\S]*)\)\s*$/.exec(text);
   if (join === null) return literal;
-  const parts = parsePythonLiteral(`(${join[1] ?? ''},)`);
-  if (!parts.ok || !Array.isArray(parts.value) || parts.value.length === 0 || !parts.value.every((p): p is string => typeof p === 'string')) return { ok: false };
+  const parts = stringsOf(join[1] ?? '');
+  return parts === undefined ? { ok: false } : { ok: true, value: joinedPath(parts), type: 'str', lossy: false };
+}
+
+/** The string literals `args` holds, separated by commas (`"..", "data"`); undefined for anything else. */
+function stringsOf(args: string): string[] | undefined {
+  const parts = parsePythonLiteral(`(${args},)`);
+  return parts.ok && Array.isArray(parts.value) && parts.value.length > 0 && parts.value.every((p): p is string => typeof p === 'string') ? parts.value : undefined;
+}
+
+/** Parts joined with `/` as on POSIX (Python on Windows reads `/` too), from the last absolute part on. */
+function joinedPath(parts: readonly string[]): string {
   let joined = '';
-  for (const part of parts.value) {
+  for (const part of parts) {
     if (part.startsWith('/')) joined = part;
     else if (joined === '' || joined.endsWith('/')) joined += part;
     else joined += `/${part}`;
   }
-  return { ok: true, value: joined, type: 'str', lossy: false };
+  return joined;
+}
+
+/**
+ * A `pathlib.Path` of string literals, as notebooks write a folder to read from or write to: `Path("../data")`,
+ * `pathlib.Path("data", "raw")`, `Path("..") / "data" / "raw"` -> its text (`../data/raw`); undefined for anything
+ * else (`Path.cwd()`, `Path(ROOT) / "x"`). A path parameter: the run gives the step a `Path` of the text.
+ */
+function pathValue(text: string): string | undefined {
+  const start = /^\s*(?:pathlib\.)?Path\s*\(/.exec(text);
+  if (start === null) return undefined;
+  const pieces = splitOutsideStrings(text.slice(start[0].length - 1), '/');
+  const first = pieces[0]?.trim() ?? '';
+  const args = first.startsWith('(') && first.endsWith(')') ? stringsOf(first.slice(1, -1)) : undefined;
+  const rest = pieces.slice(1).map((piece) => parsePythonLiteral(piece));
+  if (args === undefined || !rest.every((r) => r.ok && typeof r.value === 'string')) return undefined;
+  const joined = joinedPath([...args, ...rest.map((r) => (r.ok ? String(r.value) : ''))]);
+  return joined === '' ? undefined : joined;
+}
+
+/** `text` split at `separator` where it stands outside strings and brackets. */
+function splitOutsideStrings(text: string, separator: string): string[] {
+  const pieces: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? '';
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === separator && depth === 0) {
+      pieces.push(text.slice(from, i));
+      from = i + 1;
+    }
+  }
+  pieces.push(text.slice(from));
+  return pieces;
 }
 
 /**

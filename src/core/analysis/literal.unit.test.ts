@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { formChoices, parseParameterValue, parsePythonLiteral } from './literal';
+import type { LiteralResult } from './literal';
 
 describe('parsePythonLiteral', () => {
   const ok: [string, unknown, string, boolean?, ('float' | undefined)?, (string | number)[][]?][] = [
@@ -62,7 +63,18 @@ describe('parseParameterValue', () => {
     assert.deepEqual(parseParameterValue("os.path.join('data', 'raw/', 'x.csv')"), { ok: true, value: 'data/raw/x.csv', type: 'str', lossy: false });
     assert.deepEqual(parseParameterValue('os.path.join("..", "/abs", "x")'), { ok: true, value: '/abs/x', type: 'str', lossy: false });
     assert.deepEqual(parseParameterValue('[1, 2]'), parsePythonLiteral('[1, 2]'));
-    for (const text of ['os.path.join(ROOT, "data")', 'os.path.join("a", 1)', 'os.path.join()', 'Path("..") / "data"', 'os.path.abspath("x")']) assert.equal(parseParameterValue(text).ok, false, text);
+    for (const text of ['os.path.join(ROOT, "data")', 'os.path.join("a", 1)', 'os.path.join()', 'os.path.abspath("x")']) assert.equal(parseParameterValue(text).ok, false, text);
+  });
+
+  // Round 41 Q: `DATA_DIR = Path("../data")` stayed a constant of common.py, which `run --param` could not set.
+  it('takes a pathlib.Path of string literals as a path parameter, its text joined with /', () => {
+    const path = (value: string): LiteralResult => ({ ok: true, value, type: 'path', lossy: false });
+    assert.deepEqual(parseParameterValue('Path("../data")'), path('../data'));
+    assert.deepEqual(parseParameterValue('pathlib.Path("data", "raw")'), path('data/raw'));
+    assert.deepEqual(parseParameterValue('Path("..") / "data" / \'raw/x.csv\''), path('../data/raw/x.csv'));
+    assert.deepEqual(parseParameterValue('Path("a") / "/abs"'), path('/abs'));
+    assert.deepEqual(parseParameterValue('Path("a/b c")'), path('a/b c'));
+    for (const text of ['Path.cwd()', 'Path()', 'Path(ROOT) / "x"', 'Path("x") / SUB', 'Path("x").resolve()', 'Path("a") // 2', 'Path(f"{ROOT}/x")', 'MyPath("x")']) assert.equal(parseParameterValue(text).ok, false, text);
   });
 });
 

@@ -5,7 +5,7 @@
  * schemas/pipeline.schema.json; the names here are the YAML's own (snake_case where the file has it).
  */
 
-export type ParameterType = 'int' | 'float' | 'str' | 'bool' | 'list' | 'tuple' | 'dict' | 'none';
+export type ParameterType = 'int' | 'float' | 'str' | 'bool' | 'list' | 'tuple' | 'dict' | 'none' | 'path';
 
 /** A value YAML and JSON can both hold, as a parameter's default. */
 export type ParameterValue = null | boolean | number | string | readonly ParameterValue[] | { readonly [key: string]: ParameterValue };

@@ -32,7 +32,7 @@ export interface Edge {
   readonly explanation: string;
 }
 
-export type ParameterType = 'int' | 'float' | 'str' | 'bool' | 'list' | 'tuple' | 'dict' | 'none';
+export type ParameterType = 'int' | 'float' | 'str' | 'bool' | 'list' | 'tuple' | 'dict' | 'none' | 'path';
 
 export interface Parameter {
   readonly name: string;

@@ -178,7 +178,7 @@ describe('readPipelineConfig', () => {
       '1: `schema_version` must be 1',
       '2: `package` must be a Python identifier (ASCII letters, digits and _, not starting with a digit)',
       '5: `bad-name` in `parameters` is not a Python identifier (ASCII letters, digits and _, not starting with a digit)',
-      '5: `parameters.x.type` must be one of int, float, str, bool, list, tuple, dict, none',
+      '5: `parameters.x.type` must be one of int, float, str, bool, list, tuple, dict, none, path',
       '6: `steps` must be a list',
       'undefined: the file has no `version`',
     ]);

@@ -373,7 +373,7 @@ export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, 
 
 /** What a folder added to `sys.path` may be made of at a step module's top ({@link Generator.pathSetup}), and the imports those need first. */
 const PATH_SETUP_NAMES = new Set(['sys', 'os', 'site', 'Path', 'pathlib', 'str']);
-const PATH_SETUP_IMPORT = /^(?:import (?:sys|os|site|pathlib|os\.path)|from pathlib import Path)$/;
+const PATH_SETUP_IMPORT = /^(?:import (?:sys|os|site|pathlib|os\.path)|from pathlib import Path|from typing import [\w, ]+)$/;
 
 /** The names a generated step test binds or takes as fixtures (see stepTestFile). */
 const TEST_LOCALS = new Set(['pipeline_config', 'pipeline_run', 'monkeypatch', 'params', 'values', 'result', 'returned', 'name', 'recorded', 'OUTPUTS', 'annotations', 'used_up', 'value', 'pytest']);
@@ -718,7 +718,9 @@ class Generator {
     const needsAny = outputs.length > 1;
     // NamedTuple fields cannot start with `_`: with such an output the step returns a plain tuple, in order.
     const named = needsAny && !outputs.some((o) => o.startsWith('_'));
-    const typing = needsAny ? (named ? ['from typing import Any', 'from typing import NamedTuple'] : ['from typing import Any']) : [];
+    // A path parameter's hint (`DATA_DIR: Path`) needs pathlib's Path.
+    const pathHint = step.inputs.some((i) => params.get(i)?.type === 'path') ? ['from pathlib import Path'] : [];
+    const typing = [...(outputs.length > 0 ? ['from typing import Any'] : []), ...(named ? ['from typing import NamedTuple'] : []), ...pathHint];
     const hoisted = this.hoistable(step);
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(step.imports, step.cells, this.sharedDefinitionReads(step)), step.cells, hoisted.flatMap(({ def }) => def.freeNames));
     const imports = sortImports([...typing, ...moduleImports], this.localImports());
@@ -760,7 +762,6 @@ class Generator {
     }
     const args = step.inputs.map((i) => (params.has(i) ? `${i}: ${pyType(params.get(i)?.type)}` : i));
     const returns = outputs.length === 0 ? 'None' : outputs.length === 1 ? 'Any' : named ? cls : `tuple[${outputs.map(() => 'Any').join(', ')}]`;
-    if (outputs.length === 1 && !needsAny) lines.splice(3, 0, 'from typing import Any', '');
     lines.push('', `def ${fn}(${args.join(', ')})${returns === 'None' ? ' -> None' : ` -> ${returns}`}:`);
     lines.push(this.docstring(step));
     // Hoisted lambdas are module-level defs now: never released (`del`) in the function.
@@ -1677,6 +1678,8 @@ function pyType(type: string | undefined): string {
     case 'tuple':
     case 'dict':
       return type;
+    case 'path':
+      return 'Path';
     default:
       return 'object';
   }

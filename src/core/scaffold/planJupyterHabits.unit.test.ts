@@ -102,7 +102,7 @@ describe('promoteNotebook: a step cell adding a folder to sys.path, then importi
         writeFileSync(join(dir, folder, `${module}.py`), `VALUE = ${value}\n`);
       }
       const setup = readFileSync(join(out, 'src', 'nb', 'steps', 'setup.py'), 'utf8');
-      assert.match(setup, /\nimport os\nimport sys\n\n# cell c2, line 1: at module level, [^\n]*\nsys\.path\.append\('lib2'\)\n# cell c2, line 2: [^\n]*\nsys\.path\.insert\(0, os\.path\.abspath\("lib3"\)\) {2}# the other one\n\nimport mod2\nimport mod3\n/);
+      assert.match(setup, /\nimport os\nimport sys\nfrom typing import Any\n\n# cell c2, line 1: at module level, [^\n]*\nsys\.path\.append\('lib2'\)\n# cell c2, line 2: [^\n]*\nsys\.path\.insert\(0, os\.path\.abspath\("lib3"\)\) {2}# the other one\n\nimport mod2\nimport mod3\n/);
       assert.doesNotMatch(setup.slice(setup.indexOf('def setup')), /sys\.path/);
       assert.equal(runPipeline(out).metrics['val'], 22);
       const tests = runPytest(out);

@@ -4,7 +4,7 @@
 // on real files; the pipeline, its tests and pyflakes are run when Debian's Python (with PyYAML) is there.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Problem } from '../contract/problem';
@@ -339,5 +339,39 @@ describe('planPromotion: a metrics cell whose only numbers are tables printed as
     assert.deepEqual(result.problems.filter((p) => p.code === 'metrics-text-table').map((p) => p.line), [1, 2]);
     const none = result.problems.find((p) => p.code === 'metrics-none');
     assert.match(none?.message ?? '', /has a name, so the generated test checks none\. The numbers it shows are tables printed as text \(lines 1 and 2\), which are not read: show the tables \(`display\(table\)`\)/);
+  });
+});
+
+// Round 41 Q: `DATA_DIR = Path("../data")` stayed a constant of common.py: `run --param` could not set it.
+describe('planPromotion: a pathlib.Path in the parameters cell', function () {
+  this.timeout(120_000);
+  it('is a path parameter: the step gets a Path, --param sets another folder, relative to the notebook, and the tests pass', async function () {
+    if (!withPython()) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-path-param-'));
+    try {
+      for (const [folder, text] of [['data/raw', 'x\n1\n2\n'], ['other data', 'x\n5\n']] as const) {
+        mkdirSync(join(dir, folder), { recursive: true });
+        writeFileSync(join(dir, folder, 'rows.csv'), text);
+      }
+      const result = await promote(dir, [
+        { tags: ['imports'], source: 'from pathlib import Path' },
+        { tags: ['parameters'], source: 'DATA_DIR = Path("data") / "raw"\nNAME = "rows.csv"' },
+        { tags: ['step:load'], source: 'rows = (DATA_DIR / NAME).read_text().split()[1:]' },
+        { tags: ['metrics'], source: 'total = sum(int(r) for r in rows)' },
+      ]);
+      assert.ok(result.ok, JSON.stringify(result.problems));
+      const out = join(dir, 'out');
+      assert.match(readFileSync(join(out, 'pipeline.yaml'), 'utf8'), /DATA_DIR: \{default: data\/raw, type: path\}/);
+      const step = readFileSync(join(out, 'src', 'nb', 'steps', 'load.py'), 'utf8');
+      assert.match(step, /\nfrom pathlib import Path\n/);
+      assert.match(step, /def load\(DATA_DIR: Path, NAME: str\) -> Any:/);
+      assertFlakesQuiet(out);
+      assert.equal(runPipeline(out).metrics['total'], 3);
+      assert.equal(runPipeline(out, '--param', 'DATA_DIR=other data').metrics['total'], 5);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

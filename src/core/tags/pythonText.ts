@@ -78,8 +78,11 @@ export function holdsOnlySettings(code: string): boolean {
 /** A setting's target: one name, annotated or not (`C: float =`), or several unpacked (`ALPHA, SEED =`). */
 const SETTING_TARGET = /^(?:[A-Za-z_]\w*\s*(?::\s*[A-Za-z_][\w.[\], ]*)?|[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+\s*,?\s*)=(?!=)/;
 
-/** The words a setting's literal value may hold besides numbers and strings (`os.path.join` of literals is a path). */
-const SETTING_WORDS = new Set(['True', 'False', 'None', 'os.path.join', 'int', 'float', 'str', 'bool', 'list', 'dict', 'tuple']);
+/**
+ * The words a setting's literal value may hold besides numbers and strings (`os.path.join` of literals is a path,
+ * and so is `Path("../data")`: a path parameter).
+ */
+const SETTING_WORDS = new Set(['True', 'False', 'None', 'os.path.join', 'Path', 'pathlib.Path', 'int', 'float', 'str', 'bool', 'list', 'dict', 'tuple']);
 
 /**
  * True when the code is what a notebook's first cells hold before any work: imports, constants (`N_FOLDS = 5`,

@@ -60,12 +60,12 @@ describe('holdsOnlyDisplays', () => {
 
 describe('holdsOnlySettings', () => {
   it('takes assignments of literals to one name each, over several lines, with comments and annotations', () => {
-    for (const code of ['C = 1.0\nDATA_DIR = "../data"  # where\nGRID = {\n  "depth": [3, 5],\n}\nSEED = 42\nLR = 1e-3\nN = 2 ** 12', 'RAW = os.path.join("..", "data")\nuse_char = True', 'lr = 0.1  #@param {type:"number"}', 'a: int = 3\nb: list[int] = [1, 2]', 's = "it\'s (x)"\nt = None', 'ALPHA, SEED = 1.0, 3']) {
+    for (const code of ['C = 1.0\nDATA_DIR = "../data"  # where\nGRID = {\n  "depth": [3, 5],\n}\nSEED = 42\nLR = 1e-3\nN = 2 ** 12', 'RAW = os.path.join("..", "data")\nuse_char = True', 'lr = 0.1  #@param {type:"number"}', 'a: int = 3\nb: list[int] = [1, 2]', 's = "it\'s (x)"\nt = None', 'ALPHA, SEED = 1.0, 3', 'DATA = Path("../data")\nRAW = pathlib.Path("data") / "raw"']) {
       assert.equal(holdsOnlySettings(code), true, code);
     }
   });
   it('refuses anything else: a call, a name, an f-string, two statements on a line, a loop, only comments', () => {
-    for (const code of ['DATA = Path("../data")', 'x = y', 'df = pd.read_csv("a.csv")', 'name = f"{x}"', '# nothing', '', 'a = 1; b = 2', 'for i in range(3):\n    pass', 'a, b = f()', 'x += 1', 'N = 3\nprint(N)']) {
+    for (const code of ['DATA = Path.cwd()', 'x = y', 'df = pd.read_csv("a.csv")', 'name = f"{x}"', '# nothing', '', 'a = 1; b = 2', 'for i in range(3):\n    pass', 'a, b = f()', 'x += 1', 'N = 3\nprint(N)']) {
       assert.equal(holdsOnlySettings(code), false, code);
     }
   });

@@ -158,7 +158,7 @@ describe('suggestSteps', () => {
     assert.equal(suggestionTag('parameters'), 'parameters');
     // Not a cell doing more than assign literals, not a heading naming something else, not after a step, not
     // when a cell has the role already.
-    assert.deepEqual(suggest([md('## Parameters'), 'DATA = Path("../data")\nN = 3', md('## Train'), 'm = N']).map((s) => s.name), ['train']);
+    assert.deepEqual(suggest([md('## Parameters'), 'DATA = Path.cwd()\nN = 3', md('## Train'), 'm = N']).map((s) => s.name), ['train']);
     assert.deepEqual(suggest([md('## Constants'), 'N = 3', md('## Train'), 'm = N']).map((s) => s.name), ['train']);
     assert.deepEqual(suggest([md('## Load'), 'x = 1', md('## Parameters'), 'N = 3']).map((s) => s.name), ['load', 'parameters_step']);
     assert.deepEqual(suggest([{ source: 'K = 2', tags: ['parameters'] }, md('## Settings'), 'N = 3', md('## Train'), 'm = N * K']).map((s) => s.name), ['train']);

@@ -213,7 +213,7 @@ describe('readLockFile', () => {
     ['an absolute path', `  pipeline.yaml: ${H1}`, `  /etc/passwd: ${H1}`, `${lineNo('  pipeline.yaml')}: \`/etc/passwd\` in \`files\` is not a path relative to the lock file (forward slashes, no \`.\` or \`..\` segments)`],
     ['a bad git commit', `git_commit: ${COMMIT}`, 'git_commit: main', `${lineNo('notebook:')}: \`notebook.git_commit\` must be a git commit id (40 or 64 lowercase hexadecimal digits) or null`],
     ['a default of the wrong type', 'n_estimators: {type: int, default: 200}', 'n_estimators: {type: int, default: many}', `${lineNo('  n_estimators')}: \`parameters.n_estimators.default\` must be a whole number, as its \`type\` says`],
-    ['an unknown parameter type', '{type: int, default: 200}', '{type: integer, default: 200}', `${lineNo('  n_estimators')}: \`parameters.n_estimators.type\` must be one of int, float, str, bool, list, tuple, dict, none`],
+    ['an unknown parameter type', '{type: int, default: 200}', '{type: integer, default: 200}', `${lineNo('  n_estimators')}: \`parameters.n_estimators.type\` must be one of int, float, str, bool, list, tuple, dict, none, path`],
     ['a step name that is not an identifier', '  load: {', '  load-data: {', `${lineNo('  load:')}: \`load-data\` in \`steps\` is not a Python identifier (ASCII letters, digits and _, not starting with a digit)`],
     ['a repeated output', 'outputs: [raw]', 'outputs: [raw, raw]', `${lineNo('  load:')}: \`steps.load.outputs\` lists the same name twice`],
     ['a bad timestamp', "promoted_at: '2026-11-25T22:30:00Z'", 'promoted_at: yesterday', `${lineNo('promoted_at')}: \`promoted_at\` must be an ISO 8601 UTC time, like 2026-11-25T22:30:00Z`],

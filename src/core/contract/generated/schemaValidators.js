@@ -9,12 +9,12 @@ const module = { exports: {} };
 const exports = module.exports;
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/lock.schema.json","title":"Notebook Promoter lock file","description":"nbpromote.lock: what `nbpromote promote` last generated in this folder, written next to pipeline.yaml. Re-promotion reads it to bump the version (semver), to tell files a person edited from files it generated, and to say what changed. Written by nbpromote; do not edit by hand. Commit it with the generated code. See docs/versioning.md.","type":"object","additionalProperties":false,"required":["lock_version","package","version","tool_version","promoted_at","notebook","parameters","steps","files","history"],"properties":{"lock_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/.","$ref":"#/definitions/identifier"},"version":{"description":"The version nbpromote gave the package at the last promotion (MAJOR.MINOR.PATCH, no pre-release or build suffix). The next promotion bumps it by the rules in docs/versioning.md.","$ref":"#/definitions/version"},"tool_version":{"description":"The version of nbpromote that wrote this file.","type":"string","minLength":1},"promoted_at":{"description":"When the last promotion happened: an ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z.","$ref":"#/definitions/timestamp"},"notebook":{"description":"The notebook the package was promoted from, as it was at the last promotion.","type":"object","additionalProperties":false,"required":["path","sha256","git_commit","git_dirty"],"properties":{"path":{"description":"The notebook, relative to this file's folder, forward slashes.","type":"string","minLength":1},"moved_from":{"description":"Where the notebook was at the last promotion, when the editor has moved the package with the notebook since (a renamed folder): the next promotion says the notebook moved, and writes the lock without it.","type":"string","minLength":1},"sha256":{"description":"SHA-256 of the notebook file's bytes.","$ref":"#/definitions/sha256"},"git_commit":{"description":"The last git commit that changed the notebook, at promotion time: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal digits; null outside a git repository.","type":["string","null"],"pattern":"^([0-9a-f]{40}|[0-9a-f]{64})$"},"git_dirty":{"description":"True when the notebook had uncommitted changes (or was not committed at all) at promotion time; null outside a git repository.","type":["boolean","null"]}}},"parameters":{"description":"The pipeline's parameters at the last promotion, in the parameters cell's order: name -> type and default. A removed parameter is a major change, a new one minor, a changed type or default a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The pipeline's steps at the last promotion, in pipeline order: name -> cells, source hash and signature. A removed step or a changed signature (inputs or outputs) is a major change, a new step minor, changed code a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}},"files":{"description":"Every file nbpromote wrote and owns (pyproject.toml only while it is as nbpromote wrote it: once a person changed it, it is theirs and not listed): path relative to this file's folder -> SHA-256 of the bytes written. A file on disk whose hash differs was edited by hand; re-promotion will not overwrite it silently.","type":"object","propertyNames":{"$ref":"#/definitions/path"},"additionalProperties":{"$ref":"#/definitions/sha256"}},"executed":{"description":"What `nbpromote promote --execute` recorded when it last ran the notebook: later promotions without --execute (and `nbpromote check`) use it while the notebook's code is the same, so the expected metrics and recorded types stay.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","recorded"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts).","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the exact value the run gave.","type":"object","additionalProperties":{"type":"number"}},"recorded":{"description":"Step -> output -> the type (and shape) the value had after the step's last cell ran.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string"},"shape":{"type":"array","items":{"type":"integer","minimum":0}}}}}}}},"shown_metrics":{"description":"The expected metrics the notebook's saved outputs showed at the last promotion that read any: a later promotion (and `nbpromote check`) of the notebook with its outputs cleared (Jupyter's Clear All Outputs, nbstripout) keeps them while the notebook's code is the same.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","shown_decimals"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts), when the outputs showed these metrics.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the value the saved outputs showed.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metric name -> the decimals the value was shown with, for values rounded for show (as pipeline.yaml's `shown_decimals`).","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"shown_truncated":{"description":"The metrics the saved outputs showed cut to a whole number (as pipeline.yaml's `shown_truncated`); absent when none was.","type":"array","items":{"type":"string"}},"execution_count":{"description":"The execution count of the last metrics cell when its outputs showed these metrics: the same count and values after the code changed say the outputs were not made again. Absent in locks written before nbpromote recorded it.","type":["integer","null"]}}},"history":{"description":"Every promotion that changed the version, oldest first; the last entry is the current version.","type":"array","minItems":1,"items":{"$ref":"#/definitions/historyEntry"}}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"version":{"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},"timestamp":{"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},"sha256":{"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"},"path":{"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from.","type":"object","additionalProperties":false,"required":["index"],"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step as it was generated: where it came from, a hash of its code, and its signature.","type":"object","additionalProperties":false,"required":["cells","source_sha256","inputs","outputs"],"properties":{"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"source_sha256":{"description":"SHA-256 of the step's cell sources (see docs/versioning.md): when it changes, the step's code changed.","$ref":"#/definitions/sha256"},"inputs":{"description":"The step function's arguments, in order.","$ref":"#/definitions/names"},"outputs":{"description":"What the step function returns, in order.","$ref":"#/definitions/names"}}},"historyEntry":{"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/lock.schema.json","title":"Notebook Promoter lock file","description":"nbpromote.lock: what `nbpromote promote` last generated in this folder, written next to pipeline.yaml. Re-promotion reads it to bump the version (semver), to tell files a person edited from files it generated, and to say what changed. Written by nbpromote; do not edit by hand. Commit it with the generated code. See docs/versioning.md.","type":"object","additionalProperties":false,"required":["lock_version","package","version","tool_version","promoted_at","notebook","parameters","steps","files","history"],"properties":{"lock_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/.","$ref":"#/definitions/identifier"},"version":{"description":"The version nbpromote gave the package at the last promotion (MAJOR.MINOR.PATCH, no pre-release or build suffix). The next promotion bumps it by the rules in docs/versioning.md.","$ref":"#/definitions/version"},"tool_version":{"description":"The version of nbpromote that wrote this file.","type":"string","minLength":1},"promoted_at":{"description":"When the last promotion happened: an ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z.","$ref":"#/definitions/timestamp"},"notebook":{"description":"The notebook the package was promoted from, as it was at the last promotion.","type":"object","additionalProperties":false,"required":["path","sha256","git_commit","git_dirty"],"properties":{"path":{"description":"The notebook, relative to this file's folder, forward slashes.","type":"string","minLength":1},"moved_from":{"description":"Where the notebook was at the last promotion, when the editor has moved the package with the notebook since (a renamed folder): the next promotion says the notebook moved, and writes the lock without it.","type":"string","minLength":1},"sha256":{"description":"SHA-256 of the notebook file's bytes.","$ref":"#/definitions/sha256"},"git_commit":{"description":"The last git commit that changed the notebook, at promotion time: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal digits; null outside a git repository.","type":["string","null"],"pattern":"^([0-9a-f]{40}|[0-9a-f]{64})$"},"git_dirty":{"description":"True when the notebook had uncommitted changes (or was not committed at all) at promotion time; null outside a git repository.","type":["boolean","null"]}}},"parameters":{"description":"The pipeline's parameters at the last promotion, in the parameters cell's order: name -> type and default. A removed parameter is a major change, a new one minor, a changed type or default a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The pipeline's steps at the last promotion, in pipeline order: name -> cells, source hash and signature. A removed step or a changed signature (inputs or outputs) is a major change, a new step minor, changed code a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}},"files":{"description":"Every file nbpromote wrote and owns (pyproject.toml only while it is as nbpromote wrote it: once a person changed it, it is theirs and not listed): path relative to this file's folder -> SHA-256 of the bytes written. A file on disk whose hash differs was edited by hand; re-promotion will not overwrite it silently.","type":"object","propertyNames":{"$ref":"#/definitions/path"},"additionalProperties":{"$ref":"#/definitions/sha256"}},"executed":{"description":"What `nbpromote promote --execute` recorded when it last ran the notebook: later promotions without --execute (and `nbpromote check`) use it while the notebook's code is the same, so the expected metrics and recorded types stay.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","recorded"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts).","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the exact value the run gave.","type":"object","additionalProperties":{"type":"number"}},"recorded":{"description":"Step -> output -> the type (and shape) the value had after the step's last cell ran.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string"},"shape":{"type":"array","items":{"type":"integer","minimum":0}}}}}}}},"shown_metrics":{"description":"The expected metrics the notebook's saved outputs showed at the last promotion that read any: a later promotion (and `nbpromote check`) of the notebook with its outputs cleared (Jupyter's Clear All Outputs, nbstripout) keeps them while the notebook's code is the same.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","shown_decimals"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts), when the outputs showed these metrics.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the value the saved outputs showed.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metric name -> the decimals the value was shown with, for values rounded for show (as pipeline.yaml's `shown_decimals`).","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"shown_truncated":{"description":"The metrics the saved outputs showed cut to a whole number (as pipeline.yaml's `shown_truncated`); absent when none was.","type":"array","items":{"type":"string"}},"execution_count":{"description":"The execution count of the last metrics cell when its outputs showed these metrics: the same count and values after the code changed say the outputs were not made again. Absent in locks written before nbpromote recorded it.","type":["integer","null"]}}},"history":{"description":"Every promotion that changed the version, oldest first; the last entry is the current version.","type":"array","minItems":1,"items":{"$ref":"#/definitions/historyEntry"}}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"version":{"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},"timestamp":{"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},"sha256":{"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"},"path":{"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none","path"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from.","type":"object","additionalProperties":false,"required":["index"],"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step as it was generated: where it came from, a hash of its code, and its signature.","type":"object","additionalProperties":false,"required":["cells","source_sha256","inputs","outputs"],"properties":{"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"source_sha256":{"description":"SHA-256 of the step's cell sources (see docs/versioning.md): when it changes, the step's code changed.","$ref":"#/definitions/sha256"},"inputs":{"description":"The step function's arguments, in order.","$ref":"#/definitions/names"},"outputs":{"description":"What the step function returns, in order.","$ref":"#/definitions/names"}}},"historyEntry":{"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}}}};
 const schema12 = {"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema13 = {"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"};
 const schema14 = {"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"};
 const schema15 = {"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"};
-const schema17 = {"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]};
+const schema17 = {"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none","path"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]};
 const schema24 = {"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
@@ -1467,7 +1467,7 @@ errors++;
 }
 if(data12.type !== undefined){
 let data27 = data12.type;
-if(!((((((((data27 === "int") || (data27 === "float")) || (data27 === "str")) || (data27 === "bool")) || (data27 === "list")) || (data27 === "tuple")) || (data27 === "dict")) || (data27 === "none"))){
+if(!(((((((((data27 === "int") || (data27 === "float")) || (data27 === "str")) || (data27 === "bool")) || (data27 === "list")) || (data27 === "tuple")) || (data27 === "dict")) || (data27 === "none")) || (data27 === "path"))){
 const err69 = {instancePath:instancePath+"/parameters/" + key3.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/parameter/properties/type/enum",keyword:"enum",params:{allowedValues: schema17.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err69];
@@ -2122,16 +2122,16 @@ const module = { exports: {} };
 const exports = module.exports;
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/pipeline.schema.json","title":"Notebook Promoter pipeline","description":"pipeline.yaml: the pipeline `nbpromote promote` generated from a notebook. `python -m <package>.pipeline` runs its steps in order, passing each step's outputs to the steps that use them. Edit parameter defaults and the metrics tolerance freely; re-promoting the notebook rewrites the rest.","type":"object","additionalProperties":false,"required":["schema_version","package","version","notebook","workdir","parameters","steps"],"properties":{"schema_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/, run it with `python -m <package>.pipeline`.","$ref":"#/definitions/identifier"},"version":{"description":"Semantic version of the generated package (MAJOR.MINOR.PATCH). Re-promoting bumps it: a new or removed step or parameter is a minor or major change, a code change a patch.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$"},"notebook":{"description":"The notebook the pipeline was promoted from, relative to this file's folder (forward slashes). Runs record its content hash.","type":"string","minLength":1},"workdir":{"description":"The folder the steps run in, relative to this file's folder: the notebook's own folder, so the relative data paths it uses work. `.` is this file's folder.","type":"string","minLength":1},"parameters":{"description":"The notebook's parameters: name → default value and type. Override one for a run with `--param name=value`. Parameters whose value names an existing file are hashed into each run's record and the step cache.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The steps, in an order where each comes after the steps it depends on. Each is one function in its own module.","type":"array","items":{"$ref":"#/definitions/step"}},"metrics":{"description":"The notebook's metrics cell, as a function the runner calls after the last step. Optional.","$ref":"#/definitions/metrics"}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"dottedName":{"description":"A dotted Python module name, like `churn.steps.load`.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"choices":{"description":"The only values `--param` takes: those the notebook's Colab form offered (`MODEL = \"rf\"  #@param [\"rf\", \"svm\"]`). Remove it to allow any value of the type.","type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from: by its id when the notebook has cell ids (nbformat 4.5 and later; inserting a cell above then changes nothing), else by its position.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step: a function that takes its inputs as arguments and returns its outputs.","type":"object","additionalProperties":false,"required":["name","module","function","cells","inputs","outputs","after"],"properties":{"name":{"description":"The step's name (a Python identifier, unique in the pipeline): the `step:<name>` tag in the notebook.","$ref":"#/definitions/identifier"},"module":{"description":"The module that holds the step's function, like `churn.steps.load`.","$ref":"#/definitions/dottedName"},"function":{"description":"The step's function in `module`.","$ref":"#/definitions/identifier"},"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"inputs":{"description":"The function's arguments, in order. Each is a parameter or an output of an earlier step (the latest one of that name).","$ref":"#/definitions/names"},"outputs":{"description":"What the function returns, in order: with one name, the return value itself; with several, a tuple (or NamedTuple, or dict keyed by these names).","$ref":"#/definitions/names"},"after":{"description":"Earlier steps this one must run after besides those it takes inputs from: those that write a file it reads (by the file's name in both), and those named by the `after:<step>` tag.","$ref":"#/definitions/names"},"always_run":{"description":"Why the step runs at every run, never from the cache: it writes a file another step writes too, and taken from the cache it would not write it again.","type":"string","minLength":1},"recorded":{"description":"The type and shape each output had when the notebook ran (`nbpromote promote --execute`); the step's contract test checks them.","type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The Python type, `module.QualifiedName` (`pandas.core.frame.DataFrame`).","type":"string"},"shape":{"description":"The value's `.shape` when it has one (arrays, data frames).","type":"array","items":{"type":"integer","minimum":0}}}}}}},"metrics":{"description":"The metrics function: it returns a dict of numbers (nested dicts are flattened to `outer.inner`).","type":"object","additionalProperties":false,"required":["module","function","inputs"],"properties":{"module":{"description":"The module that holds the metrics function, like `churn.metrics`.","$ref":"#/definitions/dottedName"},"function":{"description":"The metrics function in `module`.","$ref":"#/definitions/identifier"},"inputs":{"description":"The function's arguments, in order: parameters or step outputs.","$ref":"#/definitions/names"},"expected":{"description":"The metrics the notebook's saved outputs show. The generated test checks a run reproduces them within `tolerance`.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metrics the notebook showed rounded (`print(f\"{acc:.4f}\")`): metric name -> decimals shown (negative for a number shown in e-notation with fewer digits than its integer part: `1.04e+09` is -7). Such a metric matches when it is within half a unit of the last decimal shown, or within `tolerance`.","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"shown_truncated":{"description":"Metrics the notebook showed cut to a whole number (`print(\"RMSE: %d\" % rmse)`): such a metric matches when its whole part is the number shown, or within `tolerance`.","type":"array","items":{"type":"string"},"uniqueItems":true},"tolerance":{"description":"How close a run's metrics must be to `expected` (as Python's math.isclose).","type":"object","additionalProperties":false,"properties":{"relative":{"description":"Relative tolerance; 1e-9 when absent. Write 1.0e-9 rather than 1e-9: PyYAML reads a float only with a dot.","type":"number","minimum":0},"absolute":{"description":"Absolute tolerance; 0 when absent.","type":"number","minimum":0}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/pipeline.schema.json","title":"Notebook Promoter pipeline","description":"pipeline.yaml: the pipeline `nbpromote promote` generated from a notebook. `python -m <package>.pipeline` runs its steps in order, passing each step's outputs to the steps that use them. Edit parameter defaults and the metrics tolerance freely; re-promoting the notebook rewrites the rest.","type":"object","additionalProperties":false,"required":["schema_version","package","version","notebook","workdir","parameters","steps"],"properties":{"schema_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/, run it with `python -m <package>.pipeline`.","$ref":"#/definitions/identifier"},"version":{"description":"Semantic version of the generated package (MAJOR.MINOR.PATCH). Re-promoting bumps it: a new or removed step or parameter is a minor or major change, a code change a patch.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$"},"notebook":{"description":"The notebook the pipeline was promoted from, relative to this file's folder (forward slashes). Runs record its content hash.","type":"string","minLength":1},"workdir":{"description":"The folder the steps run in, relative to this file's folder: the notebook's own folder, so the relative data paths it uses work. `.` is this file's folder.","type":"string","minLength":1},"parameters":{"description":"The notebook's parameters: name → default value and type. Override one for a run with `--param name=value`. Parameters whose value names an existing file are hashed into each run's record and the step cache.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The steps, in an order where each comes after the steps it depends on. Each is one function in its own module.","type":"array","items":{"$ref":"#/definitions/step"}},"metrics":{"description":"The notebook's metrics cell, as a function the runner calls after the last step. Optional.","$ref":"#/definitions/metrics"}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"dottedName":{"description":"A dotted Python module name, like `churn.steps.load`.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), path (the notebook's `Path(\"../data\")`: a `pathlib.Path` of the text, relative to the notebook's folder), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none","path"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"choices":{"description":"The only values `--param` takes: those the notebook's Colab form offered (`MODEL = \"rf\"  #@param [\"rf\", \"svm\"]`). Remove it to allow any value of the type.","type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"path"}}},"then":{"properties":{"default":{"type":"string","minLength":1}}}}]},"cell":{"description":"A notebook cell the step was generated from: by its id when the notebook has cell ids (nbformat 4.5 and later; inserting a cell above then changes nothing), else by its position.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step: a function that takes its inputs as arguments and returns its outputs.","type":"object","additionalProperties":false,"required":["name","module","function","cells","inputs","outputs","after"],"properties":{"name":{"description":"The step's name (a Python identifier, unique in the pipeline): the `step:<name>` tag in the notebook.","$ref":"#/definitions/identifier"},"module":{"description":"The module that holds the step's function, like `churn.steps.load`.","$ref":"#/definitions/dottedName"},"function":{"description":"The step's function in `module`.","$ref":"#/definitions/identifier"},"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"inputs":{"description":"The function's arguments, in order. Each is a parameter or an output of an earlier step (the latest one of that name).","$ref":"#/definitions/names"},"outputs":{"description":"What the function returns, in order: with one name, the return value itself; with several, a tuple (or NamedTuple, or dict keyed by these names).","$ref":"#/definitions/names"},"after":{"description":"Earlier steps this one must run after besides those it takes inputs from: those that write a file it reads (by the file's name in both), and those named by the `after:<step>` tag.","$ref":"#/definitions/names"},"always_run":{"description":"Why the step runs at every run, never from the cache: it writes a file another step writes too, and taken from the cache it would not write it again.","type":"string","minLength":1},"recorded":{"description":"The type and shape each output had when the notebook ran (`nbpromote promote --execute`); the step's contract test checks them.","type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The Python type, `module.QualifiedName` (`pandas.core.frame.DataFrame`).","type":"string"},"shape":{"description":"The value's `.shape` when it has one (arrays, data frames).","type":"array","items":{"type":"integer","minimum":0}}}}}}},"metrics":{"description":"The metrics function: it returns a dict of numbers (nested dicts are flattened to `outer.inner`).","type":"object","additionalProperties":false,"required":["module","function","inputs"],"properties":{"module":{"description":"The module that holds the metrics function, like `churn.metrics`.","$ref":"#/definitions/dottedName"},"function":{"description":"The metrics function in `module`.","$ref":"#/definitions/identifier"},"inputs":{"description":"The function's arguments, in order: parameters or step outputs.","$ref":"#/definitions/names"},"expected":{"description":"The metrics the notebook's saved outputs show. The generated test checks a run reproduces them within `tolerance`.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metrics the notebook showed rounded (`print(f\"{acc:.4f}\")`): metric name -> decimals shown (negative for a number shown in e-notation with fewer digits than its integer part: `1.04e+09` is -7). Such a metric matches when it is within half a unit of the last decimal shown, or within `tolerance`.","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"shown_truncated":{"description":"Metrics the notebook showed cut to a whole number (`print(\"RMSE: %d\" % rmse)`): such a metric matches when its whole part is the number shown, or within `tolerance`.","type":"array","items":{"type":"string"},"uniqueItems":true},"tolerance":{"description":"How close a run's metrics must be to `expected` (as Python's math.isclose).","type":"object","additionalProperties":false,"properties":{"relative":{"description":"Relative tolerance; 1e-9 when absent. Write 1.0e-9 rather than 1e-9: PyYAML reads a float only with a dot.","type":"number","minimum":0},"absolute":{"description":"Absolute tolerance; 0 when absent.","type":"number","minimum":0}}}}}}};
 const schema12 = {"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
-const schema14 = {"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"choices":{"description":"The only values `--param` takes: those the notebook's Colab form offered (`MODEL = \"rf\"  #@param [\"rf\", \"svm\"]`). Remove it to allow any value of the type.","type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]};
+const schema14 = {"description":"One parameter: its default value and the type `--param name=value` is converted to.","type":"object","additionalProperties":false,"required":["default","type"],"properties":{"default":{"description":"The value the notebook assigns; used when the run does not override it. Must match `type`."},"type":{"description":"What `--param name=value` is converted to: int, float, str, bool (true/false, yes/no, 1/0), list or dict (JSON), path (the notebook's `Path(\"../data\")`: a `pathlib.Path` of the text, relative to the notebook's folder), none (the default is None; `none` or `null` gives None, a JSON value or a Python literal (`100`, `true`, `True`, `(1, 2)`) that value, anything else is passed as a string).","enum":["int","float","str","bool","list","tuple","dict","none","path"]},"items":{"description":"`float` when the notebook's list or tuple holds floats only (`[0.1, 1.0, 10.0]`): every item is made a float, as in the notebook, though YAML and JSON may write `1.0` as `1`.","const":"float"},"floats":{"description":"Where the notebook's default holds whole floats inside a dict or list (`[[\"model\", \"C\"]]` for `{\"model\": {\"C\": 1.0}}`): keys and 0-based positions from the top. YAML and JSON may write `1.0` as `1`; the run makes the number at each of these places of the default a float again (a `--param` value is JSON, taken as typed).","type":"array","minItems":1,"items":{"type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"integer","minimum":0}]}}},"choices":{"description":"The only values `--param` takes: those the notebook's Colab form offered (`MODEL = \"rf\"  #@param [\"rf\", \"svm\"]`). Remove it to allow any value of the type.","type":"array","minItems":1,"items":{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},"description":{"description":"What the parameter means (the comment after it in the notebook's parameters cell).","type":"string"}},"allOf":[{"if":{"required":["items"],"properties":{"items":{"const":"float"}}},"then":{"properties":{"type":{"enum":["list","tuple"]}}}},{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"path"}}},"then":{"properties":{"default":{"type":"string","minLength":1}}}}]};
 const pattern0 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern1 = new RegExp("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$", "u");
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const schema15 = {"description":"One step: a function that takes its inputs as arguments and returns its outputs.","type":"object","additionalProperties":false,"required":["name","module","function","cells","inputs","outputs","after"],"properties":{"name":{"description":"The step's name (a Python identifier, unique in the pipeline): the `step:<name>` tag in the notebook.","$ref":"#/definitions/identifier"},"module":{"description":"The module that holds the step's function, like `churn.steps.load`.","$ref":"#/definitions/dottedName"},"function":{"description":"The step's function in `module`.","$ref":"#/definitions/identifier"},"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"inputs":{"description":"The function's arguments, in order. Each is a parameter or an output of an earlier step (the latest one of that name).","$ref":"#/definitions/names"},"outputs":{"description":"What the function returns, in order: with one name, the return value itself; with several, a tuple (or NamedTuple, or dict keyed by these names).","$ref":"#/definitions/names"},"after":{"description":"Earlier steps this one must run after besides those it takes inputs from: those that write a file it reads (by the file's name in both), and those named by the `after:<step>` tag.","$ref":"#/definitions/names"},"always_run":{"description":"Why the step runs at every run, never from the cache: it writes a file another step writes too, and taken from the cache it would not write it again.","type":"string","minLength":1},"recorded":{"description":"The type and shape each output had when the notebook ran (`nbpromote promote --execute`); the step's contract test checks them.","type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"description":"The Python type, `module.QualifiedName` (`pandas.core.frame.DataFrame`).","type":"string"},"shape":{"description":"The value's `.shape` when it has one (arrays, data frames).","type":"array","items":{"type":"integer","minimum":0}}}}}}};
 const schema17 = {"description":"A dotted Python module name, like `churn.steps.load`.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$"};
 const schema19 = {"description":"A notebook cell the step was generated from: by its id when the notebook has cell ids (nbformat 4.5 and later; inserting a cell above then changes nothing), else by its position.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}};
-const func4 = Object.prototype.hasOwnProperty;
+const func5 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$", "u");
 const schema20 = {"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true};
 const func0 = require("ajv/dist/runtime/equal").default;
@@ -2277,7 +2277,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func4.call(schema15.properties, key0))){
+if(!(func5.call(schema15.properties, key0))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema15,data};
 if(vErrors === null){
 vErrors = [err7];
@@ -3759,9 +3759,13 @@ vErrors.push(err51);
 }
 errors++;
 }
+const _errs77 = errors;
+let valid31 = true;
+const _errs78 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.default === undefined){
-const err52 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/required",keyword:"required",params:{missingProperty: "default"},message:"must have required property '"+"default"+"'",schema:schema14.required,parentSchema:schema14,data:data6};
+let missing8;
+if((data6.type === undefined) && (missing8 = "type")){
+const err52 = {};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -3770,8 +3774,10 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data6.type === undefined){
-const err53 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema14.required,parentSchema:schema14,data:data6};
+else {
+if(data6.type !== undefined){
+if("path" !== data6.type){
+const err53 = {};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -3780,9 +3786,27 @@ vErrors.push(err53);
 }
 errors++;
 }
-for(const key3 in data6){
-if(!((((((key3 === "default") || (key3 === "type")) || (key3 === "items")) || (key3 === "floats")) || (key3 === "choices")) || (key3 === "description"))){
-const err54 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema14,data:data6};
+}
+}
+}
+var _valid8 = _errs78 === errors;
+errors = _errs77;
+if(vErrors !== null){
+if(_errs77){
+vErrors.length = _errs77;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid8){
+const _errs80 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.default !== undefined){
+let data24 = data6.default;
+if(typeof data24 === "string"){
+if(func2(data24) < 1){
+const err54 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/8/then/properties/default/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema14.allOf[8].then.properties.default,data:data24};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -3792,10 +3816,8 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data6.type !== undefined){
-let data23 = data6.type;
-if(!((((((((data23 === "int") || (data23 === "float")) || (data23 === "str")) || (data23 === "bool")) || (data23 === "list")) || (data23 === "tuple")) || (data23 === "dict")) || (data23 === "none"))){
-const err55 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/parameter/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema14.properties.type.enum,parentSchema:schema14.properties.type,data:data23};
+else {
+const err55 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/default",schemaPath:"#/definitions/parameter/allOf/8/then/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.allOf[8].then.properties.default.type,parentSchema:schema14.allOf[8].then.properties.default,data:data24};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -3805,10 +3827,12 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data6.items !== undefined){
-let data24 = data6.items;
-if("float" !== data24){
-const err56 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/items",schemaPath:"#/definitions/parameter/properties/items/const",keyword:"const",params:{allowedValue: "float"},message:"must be equal to constant",schema:"float",parentSchema:schema14.properties.items,data:data24};
+}
+var _valid8 = _errs80 === errors;
+valid31 = _valid8;
+}
+if(!valid31){
+const err56 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema14.allOf[8].if,parentSchema:schema14.allOf[8],data:data6};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -3817,12 +3841,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-if(data6.floats !== undefined){
-let data25 = data6.floats;
-if(Array.isArray(data25)){
-if(data25.length < 1){
-const err57 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats",schemaPath:"#/definitions/parameter/properties/floats/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema14.properties.floats,data:data25};
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.default === undefined){
+const err57 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/required",keyword:"required",params:{missingProperty: "default"},message:"must have required property '"+"default"+"'",schema:schema14.required,parentSchema:schema14,data:data6};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -3831,12 +3852,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-const len0 = data25.length;
-for(let i0=0; i0<len0; i0++){
-let data26 = data25[i0];
-if(Array.isArray(data26)){
-if(data26.length < 1){
-const err58 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0,schemaPath:"#/definitions/parameter/properties/floats/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema14.properties.floats.items,data:data26};
+if(data6.type === undefined){
+const err58 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema14.required,parentSchema:schema14,data:data6};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -3845,14 +3862,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-const len1 = data26.length;
-for(let i1=0; i1<len1; i1++){
-let data27 = data26[i1];
-const _errs84 = errors;
-let valid36 = false;
-const _errs85 = errors;
-if(typeof data27 !== "string"){
-const err59 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0+"/" + i1,schemaPath:"#/definitions/parameter/properties/floats/items/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.floats.items.items.anyOf[0].type,parentSchema:schema14.properties.floats.items.items.anyOf[0],data:data27};
+for(const key3 in data6){
+if(!((((((key3 === "default") || (key3 === "type")) || (key3 === "items")) || (key3 === "floats")) || (key3 === "choices")) || (key3 === "description"))){
+const err59 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema14,data:data6};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -3861,12 +3873,11 @@ vErrors.push(err59);
 }
 errors++;
 }
-var _valid8 = _errs85 === errors;
-valid36 = valid36 || _valid8;
-if(!valid36){
-const _errs87 = errors;
-if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err60 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0+"/" + i1,schemaPath:"#/definitions/parameter/properties/floats/items/items/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema14.properties.floats.items.items.anyOf[1].type,parentSchema:schema14.properties.floats.items.items.anyOf[1],data:data27};
+}
+if(data6.type !== undefined){
+let data25 = data6.type;
+if(!(((((((((data25 === "int") || (data25 === "float")) || (data25 === "str")) || (data25 === "bool")) || (data25 === "list")) || (data25 === "tuple")) || (data25 === "dict")) || (data25 === "none")) || (data25 === "path"))){
+const err60 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/parameter/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema14.properties.type.enum,parentSchema:schema14.properties.type,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -3875,9 +3886,11 @@ vErrors.push(err60);
 }
 errors++;
 }
-if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 < 0 || isNaN(data27)){
-const err61 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0+"/" + i1,schemaPath:"#/definitions/parameter/properties/floats/items/items/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema14.properties.floats.items.items.anyOf[1],data:data27};
+}
+if(data6.items !== undefined){
+let data26 = data6.items;
+if("float" !== data26){
+const err61 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/items",schemaPath:"#/definitions/parameter/properties/items/const",keyword:"const",params:{allowedValue: "float"},message:"must be equal to constant",schema:"float",parentSchema:schema14.properties.items,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -3887,11 +3900,11 @@ vErrors.push(err61);
 errors++;
 }
 }
-var _valid8 = _errs87 === errors;
-valid36 = valid36 || _valid8;
-}
-if(!valid36){
-const err62 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0+"/" + i1,schemaPath:"#/definitions/parameter/properties/floats/items/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.floats.items.items.anyOf,parentSchema:schema14.properties.floats.items.items,data:data27};
+if(data6.floats !== undefined){
+let data27 = data6.floats;
+if(Array.isArray(data27)){
+if(data27.length < 1){
+const err62 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats",schemaPath:"#/definitions/parameter/properties/floats/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema14.properties.floats,data:data27};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -3900,21 +3913,12 @@ vErrors.push(err62);
 }
 errors++;
 }
-else {
-errors = _errs84;
-if(vErrors !== null){
-if(_errs84){
-vErrors.length = _errs84;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0,schemaPath:"#/definitions/parameter/properties/floats/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.floats.items.type,parentSchema:schema14.properties.floats.items,data:data26};
+const len0 = data27.length;
+for(let i0=0; i0<len0; i0++){
+let data28 = data27[i0];
+if(Array.isArray(data28)){
+if(data28.length < 1){
+const err63 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0,schemaPath:"#/definitions/parameter/properties/floats/items/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema14.properties.floats.items,data:data28};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -3923,10 +3927,14 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-}
-else {
-const err64 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats",schemaPath:"#/definitions/parameter/properties/floats/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.floats.type,parentSchema:schema14.properties.floats,data:data25};
+const len1 = data28.length;
+for(let i1=0; i1<len1; i1++){
+let data29 = data28[i1];
+const _errs91 = errors;
+let valid39 = false;
+const _errs92 = errors;
+if(typeof data29 !== "string"){
+const err64 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0+"/" + i1,schemaPath:"#/definitions/parameter/properties/floats/items/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.floats.items.items.anyOf[0].type,parentSchema:schema14.properties.floats.items.items.anyOf[0],data:data29};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -3935,12 +3943,12 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data6.choices !== undefined){
-let data28 = data6.choices;
-if(Array.isArray(data28)){
-if(data28.length < 1){
-const err65 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices",schemaPath:"#/definitions/parameter/properties/choices/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema14.properties.choices,data:data28};
+var _valid9 = _errs92 === errors;
+valid39 = valid39 || _valid9;
+if(!valid39){
+const _errs94 = errors;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err65 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0+"/" + i1,schemaPath:"#/definitions/parameter/properties/floats/items/items/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema14.properties.floats.items.items.anyOf[1].type,parentSchema:schema14.properties.floats.items.items.anyOf[1],data:data29};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -3949,14 +3957,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-const len2 = data28.length;
-for(let i2=0; i2<len2; i2++){
-let data29 = data28[i2];
-const _errs92 = errors;
-let valid39 = false;
-const _errs93 = errors;
-if(typeof data29 !== "string"){
-const err66 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.choices.items.anyOf[0].type,parentSchema:schema14.properties.choices.items.anyOf[0],data:data29};
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 < 0 || isNaN(data29)){
+const err66 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0+"/" + i1,schemaPath:"#/definitions/parameter/properties/floats/items/items/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema14.properties.floats.items.items.anyOf[1],data:data29};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -3965,12 +3968,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-var _valid9 = _errs93 === errors;
+}
+var _valid9 = _errs94 === errors;
 valid39 = valid39 || _valid9;
+}
 if(!valid39){
-const _errs95 = errors;
-if(!((typeof data29 == "number") && (isFinite(data29)))){
-const err67 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema14.properties.choices.items.anyOf[1].type,parentSchema:schema14.properties.choices.items.anyOf[1],data:data29};
+const err67 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0+"/" + i1,schemaPath:"#/definitions/parameter/properties/floats/items/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.floats.items.items.anyOf,parentSchema:schema14.properties.floats.items.items,data:data29};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -3979,39 +3982,11 @@ vErrors.push(err67);
 }
 errors++;
 }
-var _valid9 = _errs95 === errors;
-valid39 = valid39 || _valid9;
-if(!valid39){
-const _errs97 = errors;
-if(typeof data29 !== "boolean"){
-const err68 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.choices.items.anyOf[2].type,parentSchema:schema14.properties.choices.items.anyOf[2],data:data29};
-if(vErrors === null){
-vErrors = [err68];
-}
 else {
-vErrors.push(err68);
-}
-errors++;
-}
-var _valid9 = _errs97 === errors;
-valid39 = valid39 || _valid9;
-}
-}
-if(!valid39){
-const err69 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.choices.items.anyOf,parentSchema:schema14.properties.choices.items,data:data29};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-else {
-errors = _errs92;
+errors = _errs91;
 if(vErrors !== null){
-if(_errs92){
-vErrors.length = _errs92;
+if(_errs91){
+vErrors.length = _errs91;
 }
 else {
 vErrors = null;
@@ -4021,7 +3996,33 @@ vErrors = null;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices",schemaPath:"#/definitions/parameter/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.choices.type,parentSchema:schema14.properties.choices,data:data28};
+const err68 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats/" + i0,schemaPath:"#/definitions/parameter/properties/floats/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.floats.items.type,parentSchema:schema14.properties.floats.items,data:data28};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/floats",schemaPath:"#/definitions/parameter/properties/floats/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.floats.type,parentSchema:schema14.properties.floats,data:data27};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data6.choices !== undefined){
+let data30 = data6.choices;
+if(Array.isArray(data30)){
+if(data30.length < 1){
+const err70 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices",schemaPath:"#/definitions/parameter/properties/choices/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema14.properties.choices,data:data30};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -4030,11 +4031,14 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-if(data6.description !== undefined){
-let data30 = data6.description;
-if(typeof data30 !== "string"){
-const err71 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/definitions/parameter/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.description.type,parentSchema:schema14.properties.description,data:data30};
+const len2 = data30.length;
+for(let i2=0; i2<len2; i2++){
+let data31 = data30[i2];
+const _errs99 = errors;
+let valid42 = false;
+const _errs100 = errors;
+if(typeof data31 !== "string"){
+const err71 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.choices.items.anyOf[0].type,parentSchema:schema14.properties.choices.items.anyOf[0],data:data31};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -4043,10 +4047,12 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-}
-else {
-const err72 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data:data6};
+var _valid10 = _errs100 === errors;
+valid42 = valid42 || _valid10;
+if(!valid42){
+const _errs102 = errors;
+if(!((typeof data31 == "number") && (isFinite(data31)))){
+const err72 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema14.properties.choices.items.anyOf[1].type,parentSchema:schema14.properties.choices.items.anyOf[1],data:data31};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -4055,10 +4061,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.parameters.type,parentSchema:schema11.properties.parameters,data:data5};
+var _valid10 = _errs102 === errors;
+valid42 = valid42 || _valid10;
+if(!valid42){
+const _errs104 = errors;
+if(typeof data31 !== "boolean"){
+const err73 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema14.properties.choices.items.anyOf[2].type,parentSchema:schema14.properties.choices.items.anyOf[2],data:data31};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -4067,25 +4075,99 @@ vErrors.push(err73);
 }
 errors++;
 }
+var _valid10 = _errs104 === errors;
+valid42 = valid42 || _valid10;
+}
+}
+if(!valid42){
+const err74 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices/" + i2,schemaPath:"#/definitions/parameter/properties/choices/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.properties.choices.items.anyOf,parentSchema:schema14.properties.choices.items,data:data31};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+else {
+errors = _errs99;
+if(vErrors !== null){
+if(_errs99){
+vErrors.length = _errs99;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/choices",schemaPath:"#/definitions/parameter/properties/choices/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema14.properties.choices.type,parentSchema:schema14.properties.choices,data:data30};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data6.description !== undefined){
+let data32 = data6.description;
+if(typeof data32 !== "string"){
+const err76 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/definitions/parameter/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.properties.description.type,parentSchema:schema14.properties.description,data:data32};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/parameters/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/parameter/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema14.type,parentSchema:schema14,data:data6};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.parameters.type,parentSchema:schema11.properties.parameters,data:data5};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
 }
 if(data.steps !== undefined){
-let data31 = data.steps;
-if(Array.isArray(data31)){
-const len3 = data31.length;
+let data33 = data.steps;
+if(Array.isArray(data33)){
+const len3 = data33.length;
 for(let i3=0; i3<len3; i3++){
-if(!(validate11(data31[i3], {instancePath:instancePath+"/steps/" + i3,parentData:data31,parentDataProperty:i3,rootData}))){
+if(!(validate11(data33[i3], {instancePath:instancePath+"/steps/" + i3,parentData:data33,parentDataProperty:i3,rootData}))){
 vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.steps.type,parentSchema:schema11.properties.steps,data:data31};
+const err79 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.steps.type,parentSchema:schema11.properties.steps,data:data33};
 if(vErrors === null){
-vErrors = [err74];
+vErrors = [err79];
 }
 else {
-vErrors.push(err74);
+vErrors.push(err79);
 }
 errors++;
 }
@@ -4098,12 +4180,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err75 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err80 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
 if(vErrors === null){
-vErrors = [err75];
+vErrors = [err80];
 }
 else {
-vErrors.push(err75);
+vErrors.push(err80);
 }
 errors++;
 }

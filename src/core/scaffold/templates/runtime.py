@@ -80,7 +80,7 @@ import types
 import urllib.parse
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import IO, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import yaml as _first_yaml
@@ -135,7 +135,7 @@ MAX_FILE_HASHES = 100000
 #: levels down, among this many items at most: a big value costs no more than a small one.
 MAX_NESTED_DEPTH, MAX_NESTED_ITEMS = 4, 1000
 
-PARAMETER_TYPES = ("int", "float", "str", "bool", "list", "tuple", "dict", "none")
+PARAMETER_TYPES = ("int", "float", "str", "bool", "list", "tuple", "dict", "none", "path")
 EXIT_FINISHED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 StepFunction = Callable[..., Any]
@@ -253,14 +253,15 @@ _FALSE = ("false", "no", "0", "off")
 # A number with a fraction or an exponent (`0.5`, `1e-3`), as float() reads it.
 _FRACTION = re.compile(r"^[+-]?(?:\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][+-]?\d+)$")
 
-_TYPE_WORDS = {"int": "a whole number (int)", "float": "a number (float)", "bool": "true or false (bool)", "str": "text (str)", "list": "a list (list)", "tuple": "a list or tuple (tuple)", "dict": "a dict (dict)", "none": "none"}
+_TYPE_WORDS = {"int": "a whole number (int)", "float": "a number (float)", "bool": "true or false (bool)", "str": "text (str)", "list": "a list (list)", "tuple": "a list or tuple (tuple)", "dict": "a dict (dict)", "none": "none", "path": "a path (path)"}
 
 
 def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
     """Converts the text of ``--param name=raw`` to the parameter's declared type.
 
     int and float as Python reads them; bool: true/false, yes/no, 1/0, on/off (any case); str as given;
-    list, tuple and dict as JSON or as the notebook writes them (``(1, 2)``, ``['a']``, ``{'C': 1.0}``); none (the default was None, so the type is unknown):
+    list, tuple and dict as JSON or as the notebook writes them (``(1, 2)``, ``['a']``, ``{'C': 1.0}``); path
+    (``DATA_DIR = Path("../data")``) a ``pathlib.Path`` of the text; none (the default was None, so the type is unknown):
     ``none``, ``null`` or nothing gives None, a JSON value or Python literal that value, anything else stays a string. Raises UsageError naming the parameter, the value
     and the type.
     """
@@ -269,6 +270,10 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
     try:
         if kind == "str":
             return raw
+        if kind == "path":
+            if not text:
+                raise ValueError("write a file or folder")
+            return Path(raw)
         if kind == "int":
             if _FRACTION.match(text):
                 # `alpha = 1` in the notebook made it an int: say how to pass fractions.
@@ -473,7 +478,7 @@ def _fits_type(kind: str, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "float":
         return isinstance(value, (int, float)) and not isinstance(value, bool)
-    expected = {"str": str, "bool": bool, "list": list, "tuple": tuple, "dict": dict}.get(kind)
+    expected = {"str": str, "bool": bool, "list": list, "tuple": tuple, "dict": dict, "path": PurePath}.get(kind)
     return value is None if expected is None else isinstance(value, expected)
 
 
@@ -3958,6 +3963,8 @@ def _name_tuples(code: Any) -> set[int]:
 
 
 def _existing_path(value: Any) -> Path | None:
+    if isinstance(value, PurePath):
+        value = str(value)
     if not isinstance(value, str) or not value or len(value) > 4096 or "\0" in value:
         return None
     try:
@@ -4486,6 +4493,8 @@ def _jsonable(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
+    if isinstance(value, PurePath):
+        return str(value)  # a path parameter: the text given
     if isinstance(value, Mapping):
         return {str(key): _jsonable(item) for key, item in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
