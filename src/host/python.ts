@@ -5,14 +5,15 @@ export interface PythonChoice {
   /** The interpreter: a path, or a command name looked up on PATH. */
   readonly path: string;
   /** Where it came from, for the log and messages. */
-  readonly source: 'setting' | 'Python extension' | 'default';
+  readonly source: 'setting' | 'Python extension' | 'environment' | 'default';
 }
 
 const pythonExtensionId = 'ms-python.python';
 
 /**
  * The Python that runs generated code for `resource`: the `nbpromote.python.path` setting; else the
- * interpreter selected in the Python extension, when it is installed; else `python3`. The Python extension
+ * interpreter selected in the Python extension, when it is installed; else `NBPROMOTE_PYTHON` from the environment
+ * VS Code started in (what the CLI takes: round 43 V, the editor and the CLI ran different Pythons); else `python3`. The Python extension
  * is optional: when it is missing, fails to activate or has no interpreter selected, the default is used.
  * In Restricted Mode VS Code ignores the workspace's value of the setting (a restricted configuration); the
  * callers do not run Python there anyway.
@@ -22,6 +23,8 @@ export async function resolvePython(resource?: vscode.Uri): Promise<PythonChoice
   if (configured !== undefined && configured !== '') return { path: configured, source: 'setting' };
   const selected = await pythonExtensionInterpreter(resource);
   if (selected !== undefined) return { path: selected, source: 'Python extension' };
+  const environment = process.env['NBPROMOTE_PYTHON']?.trim();
+  if (environment !== undefined && environment !== '') return { path: environment, source: 'environment' };
   return { path: 'python3', source: 'default' };
 }
 
@@ -55,6 +58,8 @@ export function pythonWords(python: PythonChoice): string {
       return `${python.path} from the setting ${ConfigKey.PythonPath}`;
     case 'Python extension':
       return `${python.path} selected in the Python extension`;
+    case 'environment':
+      return `${python.path} from the environment variable NBPROMOTE_PYTHON`;
     case 'default':
       return `${python.path} from PATH`;
   }

@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'no
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { isPercentScript } from '../../src/core/notebook/parse';
+import { eventually } from './helpers';
 
 const extensionId = 'nbpromote.notebook-promoter';
 
@@ -120,6 +121,25 @@ describe('Pipelines view', function () {
     const expected = notebooksOnDisk(workspaceRoot()).map((p) => p.slice(p.lastIndexOf('/') + 1));
     assert.deepEqual(labels, expected);
     for (const name of ['broken.ipynb', 'churn.ipynb', 'graph-pipeline.ipynb', 'sales.ipynb']) assert.ok(labels.includes(name), `${name} is missing`);
+  });
+
+  // Round 43 V: "2 problems" under a warning icon, above two errors and a warning.
+  it('counts a notebook\'s errors and warnings apart, under the error icon when it has errors', async () => {
+    const path = join(workspaceRoot(), 'zz-problem-counts.ipynb');
+    const cell = (id: string, tags: string[], source: string): unknown => ({ cell_type: 'code', id, metadata: { tags }, execution_count: null, outputs: [], source });
+    const write = (cells: unknown[]): void => writeFileSync(path, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    try {
+      write([cell('a', ['step:clean-data'], 'x = 1'), cell('b', ['after:lod'], 'y = x'), cell('c', ['Metrics'], 'z = y')]);
+      const row = await eventually('the notebook row with its problems', async () => (await children()).find((n) => n.label === 'zz-problem-counts.ipynb'), (n) => n !== undefined && text(n.item.description).includes('error'));
+      assert.equal(text(row?.item.description), '0 steps, 2 errors, 1 warning');
+      assert.equal((row?.item.iconPath as vscode.ThemeIcon | undefined)?.id, 'error');
+      write([cell('a', ['step:clean'], 'x = 1'), cell('c', ['Metrics'], 'z = x')]);
+      const warned = await eventually('the notebook row with a warning', async () => (await children()).find((n) => n.label === 'zz-problem-counts.ipynb'), (n) => n !== undefined && !text(n.item.description).includes('error'));
+      assert.equal(text(warned?.item.description), '1 step, 1 warning');
+      assert.equal((warned?.item.iconPath as vscode.ThemeIcon | undefined)?.id, 'warning');
+    } finally {
+      rmSync(path, { force: true });
+    }
   });
 
   it('offers Suggest Steps on the "No steps yet" row of a notebook without step tags (a click runs it on that notebook)', async () => {

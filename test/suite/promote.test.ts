@@ -380,6 +380,28 @@ describe('Promote commands', function () {
       }
     });
 
+    // Round 43 V: the editor ignored NBPROMOTE_PYTHON, which the CLI takes: in one shell the two ran different Pythons.
+    it('without the setting or the Python extension, a run takes NBPROMOTE_PYTHON from the environment and names it', async () => {
+      const missing = fixture('promote-missing-env.ipynb');
+      writeNotebook(missing.fsPath, [{ id: 'load', tags: ['step:load'], source: 'import nbpromote_no_such_module\nrows = nbpromote_no_such_module.ROWS' }]);
+      const config = vscode.workspace.getConfiguration('nbpromote');
+      const before = process.env['NBPROMOTE_PYTHON'];
+      try {
+        const promoted = await command<PromoteResult>('nbpromote.promoteNotebook', missing, { reveal: false });
+        assert.equal(promoted.promoted, true, promoted.reason);
+        await config.update('python.path', undefined, vscode.ConfigurationTarget.Workspace);
+        process.env['NBPROMOTE_PYTHON'] = python;
+        const result = await command<RunResult>('nbpromote.runPipeline', missing);
+        assert.equal(result.status, 'failed');
+        assert.ok((result.error ?? '').includes(`It ran with ${python} from the environment variable NBPROMOTE_PYTHON, which cannot import nbpromote_no_such_module`), result.error);
+      } finally {
+        if (before === undefined) delete process.env['NBPROMOTE_PYTHON'];
+        else process.env['NBPROMOTE_PYTHON'] = before;
+        await config.update('python.path', python, vscode.ConfigurationTarget.Workspace);
+        rmSync(missing.fsPath, { force: true });
+      }
+    });
+
     it('Run Promoted Pipeline again while that pipeline runs starts no second run: it says so, with Stop Run; another pipeline runs meanwhile', async () => {
       const slow = fixture('promote-slow.ipynb');
       const out = join(each(), 'promote-slow');

@@ -93,6 +93,10 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   // Under a settings heading before any step (`## Parameters`): its first cell of literal assignments.
   let settings: { heading: string; level: 1 | 2 | 3; cellIndex: number } | undefined;
   let current: { heading: string; level: 1 | 2 | 3; cellIndex: number } | undefined;
+  let firstHeading = true;
+  // Under the notebook's title, before any step, and how many code cells were there so far.
+  let inTitle = false;
+  let titleCode = 0;
   for (const cell of notebook.cells) {
     if (cell.kind === 'markdown') {
       for (const heading of markdownHeadings(cell.source)) {
@@ -102,11 +106,30 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
         // Before the first step, `## Imports` is the preamble's heading: its cells are no step.
         const words = text.replace(SECTION_NUMBER, '').trim().toLowerCase().replace(/\s*[:.]+$/, '');
         const preamble = !suggestions.some(isStep) && taken.size === 0 && PREAMBLE_HEADING.test(words);
+        // The notebook's title (its first heading, `# Wine classifier`) before any step: a cell of literal settings
+        // under it, after its imports, is the parameters cell (round 43 V: the title became a step holding them).
+        // Constants in capitals stay the preamble's (`holdsOnlyPreamble`), and a first section's own first cell
+        // (`# Load`, then `x = 1`) its step.
+        inTitle = heading.level === 1 && firstHeading && !suggestions.some(isStep) && taken.size === 0 && !hasParameters;
+        titleCode = 0;
+        firstHeading = false;
         settings = preamble && !hasParameters && SETTINGS_HEADING.test(words) ? current : undefined;
         const metrics = !hasMetrics && METRICS_HEADING.test(words);
         pending = preamble ? undefined : { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index, metrics, results: RESULTS_HEADING.test(words) };
       }
       continue;
+    }
+    if (cell.kind === 'code' && settings === undefined && inTitle && current !== undefined && !hasParameters && !suggestions.some(isStep) && workLines(cell.source).trim() !== '') {
+      const work = workLines(cell.source);
+      const titleRoles = byIndex.get(cell.index);
+      const free = titleRoles === undefined || impliedSkip(titleRoles) || (titleRoles.sources.length === 0 && titleRoles.roles.length === 0);
+      if (free && titleCode > 0 && holdsOnlySettings(work) && !holdsOnlyPreamble(work)) {
+        suggestions.push({ cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), name: PARAMETERS_SUGGESTION, heading: current.heading, level: current.level, headingCellIndex: current.cellIndex });
+        hasParameters = true;
+        inTitle = false;
+        continue;
+      }
+      titleCode++;
     }
     if (cell.kind === 'code' && settings !== undefined && !suggestions.some(isStep)) {
       const settingsRoles = byIndex.get(cell.index);

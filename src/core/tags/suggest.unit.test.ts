@@ -62,6 +62,19 @@ describe('suggestSteps', () => {
     ]);
   });
 
+  // Round 43 V: under the title, after the imports, `test_size = 0.25\nseed = 7` became a step named after the title.
+  it("suggests the parameters role for a cell of literal settings under the notebook's title, after its imports", () => {
+    const cells = [md('# Wine classifier'), 'import numpy as np\nfrom sklearn.datasets import load_wine', 'test_size = 0.25\nseed = 7', md('## Load'), 'X, y = load_wine(return_X_y=True)', md('## Train'), 'm = fit(X, y, seed)'];
+    assert.deepEqual(suggest(cells), [
+      { cell: 2, name: 'parameters', heading: 'Wine classifier' },
+      { cell: 4, name: 'load', heading: 'Load' },
+      { cell: 6, name: 'train', heading: 'Train' },
+    ]);
+    // Not the title section's first code cell (a first section's own step), nor constants in capitals (the preamble).
+    assert.deepEqual(suggest([md('# Wine classifier'), 'test_size = 0.25', md('## Train'), 'm = fit(test_size)']).map((x) => x.name), ['wine_classifier', 'train']);
+    assert.deepEqual(suggest([md('# Wine classifier'), 'import numpy as np', 'SEED = 7', md('## Train'), 'm = fit(SEED)']).map((x) => x.name), ['train']);
+  });
+
   // Round 37 K: a Kaggle notebook's title section (imports, constants, helpers) became one step returning them all.
   it("passes over a first section's cells of constants and helper functions: the notebook's preamble", () => {
     const constants = 'N_FOLDS = 5\nSEED = 42  # fixed\nLR: float = 0.05\nCAT_COLS = [\n    "a",\n    "b",\n]';

@@ -379,15 +379,24 @@ function notebookItem(node: NotebookNode): vscode.TreeItem {
     return item;
   }
   const steps = inspection.roles?.steps.length ?? 0;
+  // Errors and warnings counted apart, as the items below it and the Problems panel list them (round 43 V: "2
+  // problems" under a warning icon, above two errors and a warning).
+  const warnings = inspection.problems.filter((p) => p.severity === 'warning');
   const counts = [steps === 1 ? '1 step' : `${steps} steps`];
-  if (errors.length > 0) counts.push(errors.length === 1 ? '1 problem' : `${errors.length} problems`);
+  if (errors.length > 0) counts.push(errors.length === 1 ? '1 error' : `${errors.length} errors`);
+  if (warnings.length > 0) counts.push(warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`);
   item.description = [counts.join(', '), folder].filter((s) => s !== '').join(' · ');
   item.contextValue = errors.length > 0 ? 'notebookWithProblems' : 'notebook';
-  item.iconPath = errors.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('notebook');
+  item.iconPath =
+    errors.length > 0
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+      : warnings.length > 0
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : new vscode.ThemeIcon('notebook');
   item.tooltip = tooltip(node.path, [
     `${inspection.notebook.cells.length} cells, ${counts.join(', ')}`,
     ...(inspection.roles?.conventions.length ? [`tags: ${inspection.roles.conventions.join(', ')}`] : []),
-    ...errors.map((p) => withoutFile(p)),
+    ...[...errors, ...warnings].map((p) => withoutFile(p)),
   ]);
   return item;
 }

@@ -108,3 +108,13 @@ export function writtenSummary(files: readonly Pick<PromotedFile, 'path' | 'acti
   const counts = fileCounts(files, { unchanged: false });
   return counts === '' ? 'nothing changed' : `${counts}, and ${LOCK_FILE_NAME}`;
 }
+
+/**
+ * Why the closing message's version is what it is, as a sentence after it: " Version 0.1.1: the code of step load
+ * changed (patch)."; empty when nothing says. (Round 43 V: in parentheses after the file counts, the bump's own
+ * "(patch)" nested in them.)
+ */
+export function versionReasons(version: string | undefined, changes: readonly string[]): string {
+  if (changes.length === 0) return '';
+  return ` ${version === undefined ? 'Why' : `Version ${version}`}: ${changes.join('; ')}.`;
+}

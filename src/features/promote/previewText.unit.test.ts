@@ -1,6 +1,6 @@
 // The promotion preview's title and prompts: where promotion writes, and "1 file was" / "2 files were".
 import * as assert from 'node:assert/strict';
-import { fileCounts, nothingToWrite, previewText, writtenSummary } from './previewText';
+import { fileCounts, nothingToWrite, previewText, writtenSummary, versionReasons } from './previewText';
 
 describe('previewText', () => {
   const base = { notebook: 'churn-native.ipynb', version: 'churn_native 0.1.0', folder: 'build/churn', summary: '21 created' };
@@ -81,5 +81,13 @@ describe('fileCounts and writtenSummary: the preview and the closing message cou
 
   it('nothing to write says so', () => {
     assert.equal(writtenSummary([{ path: 'a.py', action: 'unchanged' }]), 'nothing changed');
+  });
+});
+
+describe('versionReasons', () => {
+  it('says why the version is what it is after the file counts, without nesting the bump in parentheses (round 43 V)', () => {
+    assert.equal(versionReasons('0.1.1', ['the code of step load changed (patch)']), ' Version 0.1.1: the code of step load changed (patch).');
+    assert.equal(versionReasons('0.2.0', ['new parameter seed (int, default 3) (minor)', 'the code of step load changed (patch)']), ' Version 0.2.0: new parameter seed (int, default 3) (minor); the code of step load changed (patch).');
+    assert.equal(versionReasons('0.1.0', []), '');
   });
 });

@@ -14,7 +14,7 @@ import type { FeatureContext } from '../featureContext';
 import { currentText, requireNotebookUri, unsavedNotebook } from './notebookArg';
 import type { PreviewContentProvider } from './preview';
 import { PromotionPreview } from './preview';
-import { actionLabel, writtenSummary } from './previewText';
+import { actionLabel, versionReasons, writtenSummary } from './previewText';
 import type { TestRunResult } from './run';
 import { runTests } from './run';
 import { displayDir, fileName, promoteRequest, showProblems } from './shared';
@@ -234,9 +234,8 @@ export class PromoteCommand {
 
   /** The closing message; "Run Tests" only in a trusted workspace, and the message says why not otherwise. */
   private offerTests(target: PromotionTarget, outcome: PromoteOutcome, withoutGit?: string): void {
-    const changes = (outcome.changes ?? []).join('; ');
     const unsaved = unsavedNotebook(target.notebookUri) === undefined ? '' : ' The notebook has unsaved changes: save it, or `nbpromote check` reports the package stale.';
-    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${writtenSummary(outcome.files)}${changes === '' ? '' : ` (${changes})`}.${unsaved}`;
+    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${writtenSummary(outcome.files)}.${versionReasons(outcome.version, outcome.changes ?? [])}${unsaved}`;
     const revealLabel = 'Reveal in Explorer';
     const revealPackage = (): void => void vscode.commands.executeCommand('revealInExplorer', outputUri(target, `src/${outcome.package ?? target.packageName}`));
     if (!isTrusted()) {
