@@ -118,3 +118,19 @@ export function versionReasons(version: string | undefined, changes: readonly st
   if (changes.length === 0) return '';
   return ` ${version === undefined ? 'Why' : `Version ${version}`}: ${changes.join('; ')}.`;
 }
+
+/**
+ * What to say when the generated tests ended with pytest's exit code `code` (undefined: not known), for a run with
+ * `python` (in words, as `pythonWords` gives it): undefined when they passed. Exit codes 2 to 4 mean pytest stopped
+ * before testing (collection errors, a conftest or module that failed to import: a library missing for that
+ * Python, round 43 V: the terminal showed `ModuleNotFoundError` and nothing else said so), and `python` is named.
+ */
+export function testsEndedMessage(packageName: string, code: number | undefined, python: string): { readonly text: string; readonly pythonFailed: boolean } | undefined {
+  if (code === 0) return undefined;
+  if (code === 1) return { text: `Some tests of ${packageName} failed: see the terminal.`, pythonFailed: false };
+  if (code === 5) return { text: `pytest found no tests of ${packageName} to run: see the terminal.`, pythonFailed: false };
+  if (code !== undefined && code >= 2 && code <= 4) {
+    return { text: `The tests of ${packageName} could not run (pytest exit code ${code}): pytest stopped before testing, as when a library the package imports is missing. They ran with ${python}: see the terminal, and install what is missing for that Python, or choose another.`, pythonFailed: true };
+  }
+  return { text: `The tests of ${packageName} ended with exit code ${code === undefined ? 'unknown' : String(code)}: see the terminal.`, pythonFailed: code === undefined };
+}

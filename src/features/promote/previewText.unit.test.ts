@@ -1,6 +1,6 @@
 // The promotion preview's title and prompts: where promotion writes, and "1 file was" / "2 files were".
 import * as assert from 'node:assert/strict';
-import { fileCounts, nothingToWrite, previewText, writtenSummary, versionReasons } from './previewText';
+import { fileCounts, nothingToWrite, previewText, testsEndedMessage, writtenSummary, versionReasons } from './previewText';
 
 describe('previewText', () => {
   const base = { notebook: 'churn-native.ipynb', version: 'churn_native 0.1.0', folder: 'build/churn', summary: '21 created' };
@@ -89,5 +89,22 @@ describe('versionReasons', () => {
     assert.equal(versionReasons('0.1.1', ['the code of step load changed (patch)']), ' Version 0.1.1: the code of step load changed (patch).');
     assert.equal(versionReasons('0.2.0', ['new parameter seed (int, default 3) (minor)', 'the code of step load changed (patch)']), ' Version 0.2.0: new parameter seed (int, default 3) (minor); the code of step load changed (patch).');
     assert.equal(versionReasons('0.1.0', []), '');
+  });
+});
+
+describe('testsEndedMessage', () => {
+  // Round 43 V: pytest stopped on `ModuleNotFoundError: No module named 'pandas'` (exit code 4) and nothing but the
+  // terminal said so, nor which Python ran.
+  it('names the Python when pytest stopped before testing; says tests failed, none found, or nothing when they passed', () => {
+    const python = 'python3 from PATH';
+    assert.equal(testsEndedMessage('churn', 0, python), undefined);
+    assert.deepEqual(testsEndedMessage('churn', 1, python), { text: 'Some tests of churn failed: see the terminal.', pythonFailed: false });
+    for (const code of [2, 3, 4]) {
+      const ended = testsEndedMessage('churn', code, python);
+      assert.equal(ended?.pythonFailed, true);
+      assert.match(ended?.text ?? '', new RegExp(`^The tests of churn could not run \\(pytest exit code ${code}\\): .* They ran with python3 from PATH: see the terminal`));
+    }
+    assert.equal(testsEndedMessage('churn', 5, python)?.text, 'pytest found no tests of churn to run: see the terminal.');
+    assert.equal(testsEndedMessage('churn', undefined, python)?.pythonFailed, true);
   });
 });

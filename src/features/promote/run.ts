@@ -18,6 +18,7 @@ import { openSetting } from '../../host/config';
 import { ConfigKey, extensionId } from '../../host/ids';
 import type { ChildResult } from '../../host/childProcess';
 import type { PipelineConfig } from '../../core/contract/pipelineConfig';
+import { testsEndedMessage } from './previewText';
 import type { RunClaim, RunningPipeline } from './running';
 import { claimPipelineRun, showAlreadyRunning, showRunningElsewhere } from './running';
 import { showUntrusted, untrustedReason } from '../../host/trust';
@@ -354,6 +355,14 @@ export async function runTests(log: Log, target: PromotionTarget): Promise<TestR
     const execution = await vscode.tasks.executeTask(task);
     const exitCode = endedExecutions.has(execution) ? processCodes.get(execution) : await new Promise<number | undefined>((resolve) => (waiting = { execution, resolve }));
     logger.info(`tests of ${target.packageName} ended with exit code ${String(exitCode)}`);
+    const ended = testsEndedMessage(target.packageName, exitCode, pythonWords(python));
+    if (ended !== undefined) {
+      const actions = [...(ended.pythonFailed ? ['Open Setting'] : []), 'Show Log'];
+      void vscode.window.showWarningMessage(ended.text, ...actions).then((choice) => {
+        if (choice === 'Show Log') log.show();
+        else if (choice === 'Open Setting') void openSetting(ConfigKey.PythonPath, target.notebookUri);
+      });
+    }
     return { ran: true, ...(exitCode === undefined ? {} : { exitCode }) };
   } finally {
     for (const d of disposables) d.dispose();

@@ -4806,6 +4806,10 @@ def _import_failed(exception: BaseException) -> int:
         print(_user_traceback(exception), file=sys.stderr, end="")
         return _report_error(as_json, message, EXIT_FAILED)
     run.fail(message, exception)
+    # The step whose module failed is the one that failed, not one skipped as those after it (round 43 V).
+    failed = _failed_step(exception)
+    if failed is not None and any(step["name"] == failed for step in config.get("steps", [])):
+        run.records.extend(StepRecord(step["name"], "failed" if step["name"] == failed else "skipped") for step in config["steps"])
     run.finish()
     if as_json:
         _print_json(json.dumps(_json_summary(run.result()), allow_nan=False))
@@ -4832,6 +4836,12 @@ def _conflict_marker(exception: BaseException, root: Path) -> str | None:
                 shown = str(path)
             return f"{shown} line {number} holds a merge conflict marker ({marker.group(1)}): resolve the conflict"
     return None
+
+
+def _failed_step(exception: BaseException) -> str | None:
+    """The step whose module raised ``exception`` at import (``_failed_module``), or None."""
+    what = _failed_module(exception)
+    return what[len("the module of step ") :].strip("'") if what.startswith("the module of step ") else None
 
 
 def _failed_module(exception: BaseException) -> str:
