@@ -4,6 +4,7 @@
  */
 export enum CommandId {
   PromoteNotebook = 'nbpromote.promoteNotebook',
+  PromoteNotebookExecuted = 'nbpromote.promoteNotebookExecuted',
   CheckNotebook = 'nbpromote.checkNotebook',
   SetCellRole = 'nbpromote.setCellRole',
   SuggestSteps = 'nbpromote.suggestSteps',

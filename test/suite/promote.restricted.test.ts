@@ -66,6 +66,13 @@ describe('Promote commands in Restricted Mode', function () {
     assert.deepEqual(pythonTraces(workspaceRoot()), []);
   });
 
+  it('Promote Notebook, Running It First runs no Python and says why', async () => {
+    const result = await vscode.commands.executeCommand<{ promoted: boolean; reason?: string }>('nbpromote.promoteNotebookExecuted', iris(), { confirm: false });
+    assert.equal(result?.promoted, false);
+    assert.match(result?.reason ?? '', /Running the notebook runs Python; this workspace is in Restricted Mode/);
+    assert.deepEqual(pythonTraces(workspaceRoot()), []);
+  });
+
   it('promoteNotebook writes the package but does not run its tests, and says why', async () => {
     const result = await vscode.commands.executeCommand<{ promoted: boolean; reason?: string; outDir?: string; tests?: { ran: boolean; reason?: string } }>(
       'nbpromote.promoteNotebook',

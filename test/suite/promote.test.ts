@@ -380,6 +380,24 @@ describe('Promote commands', function () {
       }
     });
 
+    // Round 43 V: the editor had no `--execute`; a notebook saved unrun (or a percent script) got no expected metric.
+    it('Promote Notebook, Running It First runs the notebook with nbconvert and records its exact metrics', async () => {
+      const unrun = fixture('promote-unrun.ipynb');
+      writeNotebook(unrun.fsPath, [
+        { id: 'load', tags: ['step:load'], source: 'rows = [1, 2, 4]' },
+        { id: 'metrics', tags: ['metrics'], source: 'mean = sum(rows) / len(rows)\nprint(f"mean: {mean:.2f}")' },
+      ]);
+      try {
+        const promoted = await command<PromoteResult>('nbpromote.promoteNotebookExecuted', unrun, { reveal: false });
+        assert.equal(promoted.promoted, true, promoted.reason);
+        const yaml = readFileSync(join(promoted.outDir ?? '', 'pipeline.yaml'), 'utf8');
+        assert.match(yaml, /expected: \{mean: 2\.3333333333333335\}/);
+        assert.match(readFileSync(join(promoted.outDir ?? '', 'nbpromote.lock'), 'utf8'), /executed:/);
+      } finally {
+        rmSync(unrun.fsPath, { force: true });
+      }
+    });
+
     // Round 43 V: the editor ignored NBPROMOTE_PYTHON, which the CLI takes: in one shell the two ran different Pythons.
     it('without the setting or the Python extension, a run takes NBPROMOTE_PYTHON from the environment and names it', async () => {
       const missing = fixture('promote-missing-env.ipynb');

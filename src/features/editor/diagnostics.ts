@@ -2,6 +2,7 @@ import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/contract/problem';
 import { Disposable } from '../../host/disposable';
+import { editorAdvice } from '../promote/problemMessage';
 import type { NotebookDocuments } from '../../host/notebookDocuments';
 import type { EditorAnalyses, EditorAnalysis } from './analysis';
 import { problemPlace } from './locations';
@@ -68,7 +69,8 @@ export class NotebookDiagnostics extends Disposable {
 function toDiagnostic(problem: Problem, range: vscode.Range): vscode.Diagnostic {
   const severity =
     problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : problem.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-  const diagnostic = new vscode.Diagnostic(range, problem.message, severity);
+  // Worded for the editor: its commands, not the CLI's flags (`editorAdvice`).
+  const diagnostic = new vscode.Diagnostic(range, editorAdvice(problem.message), severity);
   diagnostic.source = diagnosticSource;
   diagnostic.code = problem.code;
   return diagnostic;

@@ -114,6 +114,8 @@ export function editorAdvice(message: string): string {
       // merge-conflict: the CLI's flag; the editor's choice "Merge my edits" does it.
       .replace(/ from an earlier --merge;/g, ' from an earlier merge;')
       .replace(/, then promote with --merge again/g, ', then promote again and choose Merge my edits')
+      // The CLI's --execute: the editor's command "Promote Notebook, Running It First" does it (round 43 V).
+      .replace(/([Pp])romote with --execute\b/g, (_m, p: string) => `${p}romote with Promote Notebook, Running It First`)
       // The project's docs are not in the person's workspace.
       .replace(/ ?See docs\/[\w.-]+\.md(?:#[\w-]+)?\./g, '')
       .trim()

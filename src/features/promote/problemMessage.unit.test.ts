@@ -10,7 +10,7 @@ import type { Problem } from '../../core/contract/problem';
 import { promoteNotebook } from '../../core/promote/promote';
 import type { PromoteRequest } from '../../core/promote/promote';
 import { notebookJson, THREE_STEPS } from '../../core/scaffold/testing';
-import { problemMessage } from './problemMessage';
+import { editorAdvice, problemMessage } from './problemMessage';
 
 describe('problemMessage', function () {
   this.timeout(60_000);
@@ -97,6 +97,16 @@ describe('problemMessage', function () {
     assert.match(message, /^Promotion of typo\.ipynb stopped: cell 1 \(id c0\), line 1/);
     assert.equal(message.split('typo.ipynb').length - 1, 1, 'the file is named once');
     assert.deepEqual(actions, ['showProblems', 'showLog']);
+  });
+
+  // Round 43 V: the Problems panel told editor users to "promote with --execute".
+  it('a notebook never run: the editor\'s Promote Notebook, Running It First instead of --execute', async () => {
+    writeFileSync(join(dir, 'unrun.py'), '# %% tags=["step:load"]\nrows = [1, 2]\n\n# %% tags=["metrics"]\nn = len(rows)\n');
+    const unrecorded = (await promote('unrun.py')).find((p) => p.code === 'metrics-unrecorded');
+    assert.ok(unrecorded !== undefined);
+    const worded = editorAdvice(unrecorded.message);
+    assert.match(worded, /Promote with Promote Notebook, Running It First to run the notebook and record them$/);
+    assert.doesNotMatch(worded, /--execute/);
   });
 
   it('a problem of another file keeps its name; no period is added after one', () => {

@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
+import type { Execution } from '../../core/promote/execute';
+import { executeNotebook } from '../../core/promote/execute';
 import type { PromoteOutcome, PromoteRequest } from '../../core/promote/promote';
 import type { Logger } from '../../core/util/logger';
 import { promoteNotebook, staleFiles } from '../../core/promote/promote';
@@ -9,7 +11,9 @@ import { firstOf } from '../../core/util/words';
 import { CommandId, ConfigKey } from '../../host/ids';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri, promotionTarget } from '../../host/promotionTarget';
-import { isTrusted, untrustedReason } from '../../host/trust';
+import { openSetting } from '../../host/config';
+import { pythonWords, resolvePython } from '../../host/python';
+import { isTrusted, showUntrusted, untrustedReason } from '../../host/trust';
 import type { FeatureContext } from '../featureContext';
 import { currentText, requireNotebookUri, unsavedNotebook } from './notebookArg';
 import type { PreviewContentProvider } from './preview';
@@ -31,6 +35,11 @@ export interface PromoteOptions {
   readonly reveal?: boolean;
   /** Write even while a run of the pipeline seems to go on ("Promote Anyway": a process number reused after a killed run). */
   readonly evenIfRunning?: boolean;
+  /**
+   * Run the notebook with nbconvert first (the configured Python) and take its exact metrics and the types and
+   * shapes of the step outputs from that run, as `nbpromote promote --execute` does. Refused in Restricted Mode.
+   */
+  readonly execute?: boolean;
 }
 
 /** What `nbpromote.promoteNotebook` returns to a caller. */
@@ -122,11 +131,22 @@ export class PromoteCommand {
       const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} stopped`, dryRun.problems, { uri, file: request.notebook });
       return { promoted: false, reason, outDir: target.outDir, files: [] };
     }
-    this.logWarnings(dryRun);
-    const unsaved = unsavedGenerated(target, dryRun);
+    let executed: Execution | undefined;
+    if (options.execute === true) {
+      const ran = await this.executeFirst(uri, name, request, dryRun);
+      if (typeof ran === 'object' && 'promoted' in ran) return ran;
+      executed = ran;
+    }
+    const planned = executed === undefined ? dryRun : await promoteNotebook({ ...request, dryRun: true, resolve: 'force', executed });
+    if (!planned.ok) {
+      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} stopped`, planned.problems, { uri, file: request.notebook });
+      return { promoted: false, reason, outDir: target.outDir, files: [] };
+    }
+    this.logWarnings(planned);
+    const unsaved = unsavedGenerated(target, planned);
     if (unsaved.length > 0) return this.refuseUnsaved(uri, name, unsaved, options);
 
-    const preview = new PromotionPreview(this.previews, target, request, dryRun);
+    const preview = new PromotionPreview(this.previews, target, executed === undefined ? request : { ...request, executed }, planned);
     let resolve: PromoteRequest['resolve'] = options.resolve;
     if (confirm) {
       const choice = await preview.choose(name);
@@ -145,8 +165,8 @@ export class PromoteCommand {
     // Core writes every file atomically and the lock last; once it has started, it finishes: no Cancel button that
     // would do nothing (round 36 I). The preview before it is where a promotion is called off.
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Promote ${name}`, cancellable: false }, async (progress) => {
-      progress.report({ message: `writing ${dryRun.package ?? ''} ${dryRun.version ?? ''} into ${displayDir(target)}…` });
-      return promoteNotebook({ ...request, resolve: resolve ?? 'stop', ...(options.evenIfRunning === true ? { evenIfRunning: true } : {}) });
+      progress.report({ message: `writing ${planned.package ?? ''} ${planned.version ?? ''} into ${displayDir(target)}…` });
+      return promoteNotebook({ ...request, resolve: resolve ?? 'stop', ...(options.evenIfRunning === true ? { evenIfRunning: true } : {}), ...(executed === undefined ? {} : { executed }) });
     });
     this.context.pipelines.refresh();
     if (outcome.files.length > 0) {
@@ -189,6 +209,43 @@ export class PromoteCommand {
   private async untrustedRepository(target: PromotionTarget): Promise<string | undefined> {
     if (isTrusted()) return undefined;
     return gitWorkTreeAbove(nodePath.dirname(target.notebookPath));
+  }
+
+  /**
+   * `promote --execute` in the editor: runs the notebook as it is on disk with nbconvert and the configured
+   * Python, in a cancellable notification, and gives what the run recorded; or the result to return when it
+   * cannot (Restricted Mode, cancelled, the run failed: said in a message naming the Python).
+   */
+  private async executeFirst(uri: vscode.Uri, name: string, request: PromoteRequest, dryRun: PromoteOutcome): Promise<Execution | PromoteResult> {
+    const refused = untrustedReason('Running the notebook');
+    const target = promotionTarget(uri);
+    if (refused !== undefined) {
+      showUntrusted(refused);
+      return { promoted: false, reason: refused, outDir: target.outDir, files: [] };
+    }
+    const python = await resolvePython(uri);
+    this.logger.info(`running ${name} with ${pythonWords(python)} (nbconvert) to record its metrics first`);
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Promote ${name}`, cancellable: true }, async (progress, token) => {
+        progress.report({ message: `running the notebook with ${python.path} (nbconvert)…` });
+        const stop = new AbortController();
+        const listener = token.onCancellationRequested(() => stop.abort('cancelled'));
+        try {
+          return await executeNotebook({ notebook: request.notebook, cwd: request.cwd, python: python.path, probe: dryRun.metricsProbe, steps: dryRun.stepProbes ?? [], mayFail: dryRun.skippedCells ?? [], logger: this.logger, stop: stop.signal });
+        } finally {
+          listener.dispose();
+        }
+      });
+    } catch (ex) {
+      if (ex instanceof NbpromoteError && ex.reason === 'cancelled') return this.cancelled();
+      const message = `Running ${name} before promoting it failed: ${ex instanceof Error ? ex.message : String(ex)} (it ran with ${pythonWords(python)}). Nothing was written.`;
+      this.logger.error(message);
+      void vscode.window.showErrorMessage(message, 'Open Setting', 'Show Log').then((choice) => {
+        if (choice === 'Show Log') this.context.log.show();
+        else if (choice === 'Open Setting') void openSetting(ConfigKey.PythonPath, uri);
+      });
+      return { promoted: false, reason: message, outDir: target.outDir, files: [] };
+    }
   }
 
   private cancelled(): PromoteResult {

@@ -30,6 +30,8 @@ export function registerPromoteCommands(context: FeatureContext): void {
   const promote = new PromoteCommand(context, previews);
 
   context.register(registerCommand(log, CommandId.PromoteNotebook, 'Promote Notebook', (notebook, options) => promote.run(notebook, optionsArg<PromoteOptions>(options))));
+  // `nbpromote promote --execute` in the editor: the notebook runs first (nbconvert), for its exact metrics.
+  context.register(registerCommand(log, CommandId.PromoteNotebookExecuted, 'Promote Notebook, Running It First', (notebook, options) => promote.run(notebook, { ...optionsArg<PromoteOptions>(options), execute: true })));
   context.register(registerCommand(log, CommandId.CheckNotebook, 'Check Notebook', (notebook) => checkNotebook(log, promote.toolVersion, notebook)));
   context.register(
     registerCommand(log, CommandId.RunPipeline, 'Run Pipeline', async (notebook) => {
