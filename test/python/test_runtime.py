@@ -265,7 +265,7 @@ def test_coerce_param_names_parameter_value_and_type(kind, raw):
     assert "n_estimators" in message and repr(raw) in message and kind in message
 
 
-def test_a_path_parameter_is_a_pathlib_path_of_the_text_recorded_as_the_text(tmp_path):
+def test_a_path_parameter_is_a_pathlib_path_of_the_text_recorded_as_the_text(tmp_path, monkeypatch):
     # Round 41 Q: `DATA_DIR = Path("../data")` in a parameters cell.
     assert runtime.coerce_param("DATA_DIR", "../other data", {"type": "path", "default": "../data"}) == Path("../other data")
     with pytest.raises(runtime.UsageError, match=r"parameter 'DATA_DIR' takes a path \(path\), and '' is not one"):
@@ -277,19 +277,9 @@ def test_a_path_parameter_is_a_pathlib_path_of_the_text_recorded_as_the_text(tmp
     # A path naming a file or folder is part of the key as its content, as a string naming one is.
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "a.csv").write_text("x\n1\n")
-    with contextlib.chdir(tmp_path) if hasattr(contextlib, "chdir") else _in_folder(tmp_path):
-        fingerprints = runtime._Fingerprints()
-        assert fingerprints.path(Path("d")) == fingerprints.path("d") is not None
-
-
-@contextlib.contextmanager
-def _in_folder(folder):
-    before = os.getcwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(before)
+    monkeypatch.chdir(tmp_path)
+    fingerprints = runtime._Fingerprints()
+    assert fingerprints.path(Path("d")) == fingerprints.path("d") is not None
 
 
 def test_coerce_param_says_how_to_pass_a_fraction_to_an_int_parameter():
