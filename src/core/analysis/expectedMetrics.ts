@@ -285,7 +285,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   const loops = [...source.matchAll(/^for\s+([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s+in\s+([A-Za-z_]\w*)\.items\(\)\s*:/gm)];
   const loop = loops.length === 1 ? loops[0] : undefined;
   // `{round(score, 3)}` prints it too, to 3 decimals (round 43).
-  const roundedItem = loop === undefined ? undefined : new RegExp(`\\{\\s*(round\\(\\s*${loop[2]}\\s*(?:,\\s*\\d+\\s*)?\\))\\s*\\}`).exec(source)?.[1];
+  const roundedItem = loop === undefined ? undefined : new RegExp(`\\{\\s*(round\\(\\s*${loop[2]}\\s*(?:,\\s*-?\\d+\\s*)?\\))\\s*(?::[^{}!%]*)?\\}`).exec(source)?.[1];
   const printsItems = loop !== undefined && new RegExp(`\\{${loop[1]}(?:!r|!s)?\\}`).test(source) && (roundedItem !== undefined || new RegExp(`\\{${loop[2]}(?:[:!][^}]*)?\\}`).test(source));
   const itemDigits = roundedItem === undefined ? undefined : roundedNumber(roundedItem)?.digits;
   const itemsOf = printsItems ? loop?.[3] : undefined;
@@ -356,7 +356,8 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     return;
   }
   if (single !== undefined) {
-    if (expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) && !found.has(expression)) found.set(expression, single);
+    // Shown more precisely than a print showed it rounded (`print(round(r2, 2))`, then `r2`, round 44 W): this.
+    if (expression !== undefined && /^[A-Za-z_]\w*$/.test(expression)) setMorePrecise(found, expression, single);
     // A number the last cell computed with no one call (`f1 / 2`): the run's `shown`.
     const plain = expression !== undefined && bareNames(expression).length === 0 && computed === undefined && !/^round\(/.test(expression) && roundedNumber(expression) === undefined;
     if (plain && last && !found.has('shown')) found.set('shown', single);
@@ -835,12 +836,12 @@ export function roundedName(text: string): string | undefined {
 
 /**
  * A rounding of one number by name, and the decimals it keeps: `round(r2, 3)`, `np.round(r2, 3)`,
- * `np.around(r2, decimals=3)`, `r2.round(3)` -> r2 to 3; `round(rmse)`, `np.round(rmse)` -> rmse to 0. Undefined for
- * anything else (`round(model.score(X, y), 3)`, `round(a / b, 2)`, `round(x, -2)`).
+ * `np.around(r2, decimals=3)`, `r2.round(3)` -> r2 to 3; `round(rmse)`, `np.round(rmse)` -> rmse to 0; `round(n, -2)`
+ * -> n to -2 (hundreds). Undefined for anything else (`round(model.score(X, y), 3)`, `round(a / b, 2)`).
  */
 export function roundedNumber(text: string): { readonly name: string; readonly digits: number } | undefined {
   const t = text.trim();
-  const call = /^(?:round|(?:np|numpy)\.(?:round|around))\(\s*([A-Za-z_]\w*)\s*(?:,\s*(?:(?:ndigits|decimals)\s*=\s*)?(\d+)\s*)?\)$/.exec(t) ?? /^([A-Za-z_]\w*)\.round\(\s*(?:(?:decimals\s*=\s*)?(\d+)\s*)?\)$/.exec(t);
+  const call = /^(?:round|(?:np|numpy)\.(?:round|around))\(\s*([A-Za-z_]\w*)\s*(?:,\s*(?:(?:ndigits|decimals)\s*=\s*)?(-?\d+)\s*)?\)$/.exec(t) ?? /^([A-Za-z_]\w*)\.round\(\s*(?:(?:decimals\s*=\s*)?(-?\d+)\s*)?\)$/.exec(t);
   return call?.[1] === undefined ? undefined : { name: call[1], digits: Number(call[2] ?? '0') };
 }
 

@@ -591,9 +591,16 @@ describe('expectedMetricsFromOutputs: a name printed or shown rounded (`round(rm
     assert.deepEqual(cell('print(f"r2: {round(r2, 4):.2f}")', 'r2: 0.36\n'), { r2: { value: 0.36, decimals: 2 } });
     // Another expression's rounding is no name's value.
     assert.deepEqual(cell('print("rmse:", round(mse ** 0.5, 2))', 'rmse: 3.16\n'), {});
+    // Round 44 W: to tens (a negative number of decimals); a rounded print, then the name shown last exactly.
+    assert.deepEqual(cell('print("rmse:", round(rmse, -1))', 'rmse: 60.0\n'), { rmse: { value: 60, decimals: -1 } });
+    const shownAfter = read(metricsCell('print(round(r2, 2))\nr2', [stdout('0.36\n'), shown('0.3569596077458861')], { printedNames: ['r2'], roundedPrints: new Map([['r2', 2]]), trailingText: 'r2' }));
+    assert.deepEqual(shownAfter, { r2: { value: 0.3569596077458861 } });
     // A loop over a dict's items printing each value rounded: `results.<key>` to those decimals.
     const loop = 'for name, score in results.items():\n    print(f"{name}: {round(score)}")';
     assert.deepEqual(cell(loop, 'lr: 1\nrf: 1059\n'), { 'results.lr': { value: 1, decimals: 0 }, 'results.rf': { value: 1059, decimals: 0 } });
+    // With a format on top (`{round(score, 2):.4f}` prints "0.8100"): to the decimals the rounding keeps.
+    const formatted = 'for name, score in results.items():\n    print(f"{name}: {round(score, 2):.4f}")';
+    assert.deepEqual(cell(formatted, 'lr: 0.8100\n'), { 'results.lr': { value: 0.81, decimals: 2 } });
   });
 
   it('reads `round(rmse)`, `np.round(acc, 3)` and `acc.round(3)` shown last as rmse and acc, no metric `round` or `shown`', () => {
@@ -613,7 +620,8 @@ describe('roundedNumber and roundedName', () => {
     assert.deepEqual(roundedNumber('round(rmse, ndigits=2)'), { name: 'rmse', digits: 2 });
     assert.deepEqual(roundedNumber('numpy.around(acc, decimals=3)'), { name: 'acc', digits: 3 });
     assert.deepEqual(roundedNumber('acc.round()'), { name: 'acc', digits: 0 });
-    for (const other of ['round(a / b, 2)', 'round(x, -2)', 'round(model.score(X, y), 3)', 'acc', 'results.round(3).T']) assert.equal(roundedNumber(other), undefined, other);
+    assert.deepEqual(roundedNumber('round(n, -2)'), { name: 'n', digits: -2 });
+    for (const other of ['round(a / b, 2)', 'round(x, 2.5)', 'round(model.score(X, y), 3)', 'acc', 'results.round(3).T']) assert.equal(roundedNumber(other), undefined, other);
     assert.equal(roundedName('round(acc, 3)'), 'acc');
     assert.equal(roundedName('results.round(3).T'), 'results');
     assert.equal(roundedName('round(a / b, 2)'), undefined);

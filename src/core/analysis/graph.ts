@@ -10,7 +10,7 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
 import { bindPrintedValue } from './printedValues';
 import type { CallSite } from './cellFacts';
-import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments, roundedNumber } from './expectedMetrics';
+import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments, printTemplates, roundedNumber } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
@@ -526,7 +526,7 @@ class GraphBuilder {
           (attribute !== undefined && !NOT_METRIC_ATTRIBUTES.has(attribute));
         // A tuple or list (`(round(lo, 4), round(hi, 4))`, a confidence interval) is no one number: no metric.
         // A rounding of a name (`round(rmse, 2)`) shows that name's value, which the reader takes as rmse's.
-        if (!computed || isSequenceDisplay(field.expression) || roundedNumber(field.expression.replace(/=\s*$/, '')) !== undefined) continue;
+        if (!computed || isSequenceDisplay(field.expression) || roundedAndRead(field.expression, line)) continue;
         const label = labelName(field.before);
         // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
         // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1.)
@@ -2152,6 +2152,21 @@ function labelWords(before: string): string | undefined {
  * The values a `%` or `.format` string formats, each with the text before its place:
  * `"Accuracy: %.2f" % acc_of(y)` and `"Accuracy: {:.3f}".format(acc_of(y))` -> [{acc_of(y), "Accuracy: "}].
  */
+/**
+ * Whether the print on `line` shows `expression`, a rounding of one name (`round(rmse, 2)`), where the reader of
+ * saved outputs reads it as that name's value to the decimals kept: alone or beside other names and roundings
+ * (`print(round(acc, 3), f1)`), or in a print whose lines a template reads (`print("rmse:", round(rmse, 2))`,
+ * `f"{round(rmse)}"`). Not in one it cannot read (`sep=`, `end=`, a `.format` percentage, round 44 W): that value
+ * keeps a name of its own, bound where it is printed.
+ */
+function roundedAndRead(expression: string, line: string): boolean {
+  const rounded = roundedNumber(expression.replace(/=\s*$/, ''));
+  if (rounded === undefined) return false;
+  const args = printArguments(/^print\((.*)\)\s*(?:#.*)?$/.exec(line.trim())?.[1] ?? '');
+  if (args.length > 0 && args.every((a) => /^[A-Za-z_]\w*$/.test(a.trim()) || roundedNumber(a) !== undefined)) return true;
+  return printTemplates(line.trim()).some((t) => t.names.includes(rounded.name) && t.digits?.[t.names.indexOf(rounded.name)] !== undefined);
+}
+
 function formatFields(argument: string): { expression: string; before: string }[] {
   const percent = /^[rRuU]?(["'])(.*?)\1\s*%\s*(.+)$/s.exec(argument.trim());
   const format = percent === null ? /^[rRuU]?(["'])(.*?)\1\.format\((.*)\)$/s.exec(argument.trim()) : null;

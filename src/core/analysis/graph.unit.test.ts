@@ -1352,6 +1352,15 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     assert.deepEqual(g.problems.filter((p) => p.code === 'metric-named' || p.code === 'metric-unnamed').map((p) => p.line), [3]);
   });
 
+  // Round 44 W: a rounding printed where the reader cannot read it as the name's value keeps a name of its own.
+  it('binds a printed rounding of a name only where no reader reads it as that name (sep=, end=, a .format percentage)', () => {
+    const printed = (line: string): string[] => (graphOf([[['step:a'], 'rmse = 2.5'], [['metrics'], line]]).printedValues ?? []).map((v) => v.name);
+    assert.deepEqual(printed('print("rmse", round(rmse, 2), sep="=")'), ['rmse_shown']);
+    assert.deepEqual(printed('print("rmse:", round(rmse, 2), end="\\n\\n")'), ['rmse_shown']);
+    assert.deepEqual(printed('print("frac: {:.1%}".format(round(rmse, 3)))'), ['frac']);
+    for (const read of ['print("rmse:", round(rmse, 2))', 'print(round(rmse, 2))', 'print(f"rmse: {round(rmse)}")', 'print(round(rmse, 1), rmse)']) assert.deepEqual(printed(read), [], read);
+  });
+
   it('numbers the lines of a cell saved with \\r\\n line ends as Python does', () => {
     // (`round(f1, 4)` is f1's value, rounded: no value bound beside it.)
     const g = graphOf([[['step:a'], 'v = 0.5'], [['metrics'], "f1 = v * 1\r\nprint('f1:', round(f1, 4))  # rounded\r\nprint('half:', v / 2)\r\nprint('double:', v * 2)"]]);

@@ -425,6 +425,12 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const why = notebook.format === 'percent' ? 'a percent script keeps no outputs' : 'the notebook was saved without running its metrics cell';
     const message = `no expected metric is known (${why}), so the generated metrics test will skip. Promote with --execute to run the notebook and record them`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'metrics-unrecorded', message));
+  } else if (executed === undefined && ranMetrics && !droppedShown && failedAbove === undefined) {
+    // One metrics cell of several never ran (round 44 W): what it computes is expected of no run.
+    for (const m of metricsCells.filter((c) => typeof c.cell.executionCount !== 'number' && (c.cell.outputs ?? []).length === 0 && c.assigned.length > 0)) {
+      const message = `this metrics cell never ran when the notebook was saved, so no value it computes is expected: the generated metrics test does not check them. Run the notebook and save it, or promote with --execute`;
+      problems.push(cellProblem(notebook.path, m.cell, 'warning', 'metrics-unrecorded', message));
+    }
   }
   const durations = [...new Set([...shown.keys(), ...(executed?.metrics.keys() ?? [])])].filter(isDurationName);
   if (durations.length > 0) {

@@ -1136,6 +1136,11 @@ describe('promoteNotebook: a metrics cell that never ran (round 43 U)', () => {
         const unrecorded = outcome.problems.filter((p) => p.code === 'metrics-unrecorded').map((p) => p.message);
         assert.deepEqual(unrecorded, ran ? [] : ['no expected metric is known (the notebook was saved without running its metrics cell), so the generated metrics test will skip. Promote with --execute to run the notebook and record them']);
       }
+      // One metrics cell of two never ran (round 44 W): that one is named.
+      const two = [...cells(true), { cell_type: 'code', id: 'm2', metadata: { tags: ['metrics'] }, execution_count: null, outputs: [], source: 'half = n / 2' }];
+      writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify({ cells: two, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+      const partly = (await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true })).problems.filter((p) => p.code === 'metrics-unrecorded');
+      assert.deepEqual(partly.map((p) => [p.cellIndex, p.message.split(':')[0]]), [[2, 'this metrics cell never ran when the notebook was saved, so no value it computes is expected']]);
       const executed = await promoteNotebook({ notebook: 'nb.py', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true, executed: { metrics: new Map([['n', 2]]), outputs: new Map(), codeSha256: codeSha256([{ source: 'rows = [1, 2]', tags: ['step:load'] }, { source: 'n = len(rows)\nprint(n)', tags: ['metrics'] }]) } });
       assert.ok(executed.ok, JSON.stringify(executed.problems));
       assert.equal(executed.problems.some((p) => p.code === 'metrics-unrecorded'), false);

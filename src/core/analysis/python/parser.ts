@@ -1116,7 +1116,8 @@ function misplacedStatements(root: PyNode, source: string, position: (offset: nu
         if (fn === undefined) break;
         const global = names.find((name) => scopeNames(fn.self, source).globals.has(name));
         // Round 42 S: a name no function around binds (a module's variable: `global` was meant).
-        const unbound = names.find((name) => !fn.outer.some((outer) => scopeNames(outer, source).bound.has(name)));
+        // A class body between binds nothing a nested function's nonlocal can name (round 44 W).
+        const unbound = names.find((name) => !fn.outer.some((outer) => outer.type !== 'class_definition' && scopeNames(outer, source).bound.has(name)));
         if (global !== undefined) say(`name '${global}' is nonlocal and global`);
         else if (unbound !== undefined) say(`no binding for nonlocal '${unbound}' found`);
         break;

@@ -127,6 +127,9 @@ describe('parsePython', () => {
       { line: 7, column: 9, message: "name 'a' is nonlocal and global" },
       { line: 16, column: 9, message: "no binding for nonlocal 'c' found" },
     ]],
+    ['nonlocal of a name only a class body between binds', 'def outer():\n    class K:\n        x = 1\n        def m(self):\n            nonlocal x\n', [
+      { line: 5, column: 13, message: "no binding for nonlocal 'x' found" },
+    ]],
     ['a value returned by an async generator', 'async def f():\n    yield 1\n    return 2\nasync def g():\n    yield 1\n    return\nasync def h():\n    def inner():\n        yield 1\n    return 3\n', [
       { line: 3, column: 5, message: "'return' with value in async generator" },
     ]],
