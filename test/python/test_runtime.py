@@ -2647,6 +2647,8 @@ def test_a_table_or_series_rounded_to_show_gives_every_digit_of_the_value_it_rou
     assert runtime.unrounded(0.71, acc) is acc and runtime.unrounded(round(rmse), rmse) is rmse
     numpy = pytest.importorskip("numpy")
     assert runtime.unrounded(numpy.round(numpy.float64(acc), 2), acc) is acc
+    exact32 = numpy.float32(acc)
+    assert runtime.unrounded(numpy.round(exact32, 3), exact32) is exact32  # round 44 W: float32 holds 0.712 as 0.71200001
     assert runtime.with_shown(round(acc, 2), {"acc": acc}, None, exact=acc) == {"acc": acc}
     assert runtime.with_shown(round(rmse), {"rmse": rmse}, None, exact=rmse) == {"rmse": rmse}
     # Not a rounding of it (scaled, another value, a whole number given): what was shown.

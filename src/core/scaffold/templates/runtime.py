@@ -3211,8 +3211,13 @@ def _is_rounding(value: Any, original: Any) -> bool:
         return False
     if not (math.isfinite(shown) and math.isfinite(exact)):
         return False
+    # A float32 holds the rounding to 7 digits only (`np.round(np.float32(x), 3)`, round 44 W).
+    close = 1e-7 if "32" in type(value).__name__ or "16" in type(value).__name__ else 0.0
     # Python's round and NumPy's (`np.round`, pandas' `.round`: scaled, rounded half to even, scaled back).
-    return any(round(exact, decimals) == shown or round(exact * 10.0**decimals) / 10.0**decimals == shown for decimals in range(16))
+    return any(
+        math.isclose(round(exact, decimals), shown, rel_tol=close) or math.isclose(round(exact * 10.0**decimals) / 10.0**decimals, shown, rel_tol=close)
+        for decimals in range(16)
+    )
 
 
 #: The most numbers of a shown table ``unrounded`` looks up (a metrics table has a few dozen).
