@@ -268,6 +268,9 @@ export function buildStepGraph(notebook: Notebook, roles: TagResult, facts: Read
   return new GraphBuilder(notebook, roles, facts, moved).build();
 }
 
+/** Builtins a parameters cell's derived values may call and still wait for the step using them (`parameterCodeWaits`). */
+const PURE_BUILTINS = new Set(['int', 'float', 'round', 'abs', 'min', 'max', 'len', 'str', 'bool', 'sum', 'pow', 'divmod']);
+
 /** A statement of a parameters cell that is no plain literal assignment (see {@link splitParametersCell}). */
 export interface ParametersStatement {
   readonly statement: TopStatement;
@@ -363,6 +366,8 @@ class GraphBuilder {
   /** `viewChanged`: the step changes the view (`X -= ...` on `X = data[:, :3]`), `base` then being the view. */
   private readonly changedViews: { readonly view: string; readonly base: string; readonly maker: UnitBuilder; readonly changer: UnitBuilder; readonly at: SourceSite; readonly viewChanged?: true }[] = [];
   private readonly starImports: string[] = [];
+  /** The parameters cell's code waited past a step for the first step using what it computes (`parameterCodeWaits`). */
+  private parameterCodeWaited = false;
   /** A parameters cell's code on its parameters, waiting for the first step after it (see splitParametersCell). */
   private readonly pendingParameterCode: { readonly cell: NotebookCell; readonly facts: CellFacts; readonly statements: readonly ParametersStatement[] }[] = [];
   /** Test cells after that parameters cell and before the step that runs its code: visited once the code has run. */
@@ -436,9 +441,37 @@ class GraphBuilder {
     }
     if (cr.inStep !== undefined) {
       const unit = this.unitFor('step', cr.inStep);
-      this.runParameterCode(unit);
+      if (this.parameterCodeWaits(cell, f)) this.parameterCodeWaited = true;
+      else this.runParameterCode(unit);
       return this.visitUnit(cell, f, unit);
     }
+  }
+
+  /**
+   * Whether the parameters cell's code waits for a later step: when it only computes values from the parameters
+   * (`n_holdout = int(n_rows * holdout)`: assignments of arithmetic and a few builtins, no other call), this step
+   * cell uses none of them and a later step's cell does. It then runs at the start of that step, and a changed
+   * parameter re-runs only the steps that use what it computes (round 43 U: the data step ran again for
+   * `--param holdout=0.3`, which only the model step used). Code doing anything else runs first, as in the notebook.
+   */
+  private parameterCodeWaits(cell: NotebookCell, f: CellFacts): boolean {
+    const pending = this.pendingParameterCode;
+    if (pending.length === 0) return false;
+    const parameters = new Set(this.parameters.map((p) => p.name));
+    const bound = new Set<string>();
+    for (const { cell: source, statements } of pending) {
+      const lines = source.source.split(/\r?\n/);
+      for (const { statement } of statements) {
+        const text = lines.slice(statement.line - 1, statement.endLine).join('\n');
+        const calls = [...text.replace(/(["'])(?:(?!\1)[^\\\n]|\\.)*\1/g, '""').matchAll(/([A-Za-z_][\w.]*)\s*\(/g)].map((m) => m[1] ?? '');
+        const derived = statement.assigns !== undefined && statement.writes.every((w) => w === statement.assigns) && !parameters.has(statement.assigns);
+        if (!derived || !calls.every((c) => PURE_BUILTINS.has(c)) || !statement.reads.every((r) => parameters.has(r) || bound.has(r) || PURE_BUILTINS.has(r))) return false;
+        bound.add(statement.assigns ?? '');
+      }
+    }
+    const uses = (facts: CellFacts | undefined): boolean => (facts?.externalUses ?? []).some((u) => bound.has(u.name));
+    if (uses(f)) return false;
+    return this.notebook.cells.some((c) => c.index > cell.index && this.roles.cells.find((r) => r.cellIndex === c.index)?.inStep !== undefined && uses(this.facts.get(c.index)));
   }
 
   /**
@@ -458,9 +491,10 @@ class GraphBuilder {
       unit.parameterCode.push(cell.index);
       for (const { statement, parameters } of statements) {
         const names = parameters.length === 0 ? 'code the cell runs with it' : `code on ${andList(parameters)}`;
-        this.problems.push(
-          this.problem(cell, 'info', 'parameter-code-moved', `line ${statement.line} is not a plain literal assignment (${names}): it runs at the start of step ${unit.name}, before that step's own cells, as in the notebook, and a --param value reaches it there`, statement.line),
-        );
+        // Waited for the first step using what it computes (`parameterCodeWaits`): the steps before it do not
+        // take those parameters.
+        const where = this.parameterCodeWaited ? `step ${unit.name}, the first step using what it computes` : `step ${unit.name}, before that step's own cells, as in the notebook`;
+        this.problems.push(this.problem(cell, 'info', 'parameter-code-moved', `line ${statement.line} is not a plain literal assignment (${names}): it runs at the start of ${where}, and a --param value reaches it there`, statement.line));
       }
     }
     this.visitAwaitingTests(unit, pending.flatMap((p) => p.facts.defines));

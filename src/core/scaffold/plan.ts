@@ -850,7 +850,7 @@ class Generator {
     const chunks = unit.cells.map((c) => {
       const body = this.cellBody(c, undefined, skip.get(c.index), locals);
       // A parameters cell's code on its parameters (`np.random.seed(SEED)`): first in the step after it.
-      return parametersCells.has(c.index) && body.trim() !== '' ? `# nbpromote: from the parameters cell (${cellWords([c])}): it runs here, before the step's own cells, as in the notebook\n${body}` : body;
+      return parametersCells.has(c.index) && body.trim() !== '' ? `# nbpromote: from the parameters cell (${cellWords([c])}): it runs here, before the step's own cells\n${body}` : body;
     });
     const body = withStatement(chunks.join('\n\n'));
     return indentBody([...prelude, body, ...this.releaseLocals(unit.cells, keep)].join('\n\n'));

@@ -375,3 +375,36 @@ describe('planPromotion: a pathlib.Path in the parameters cell', function () {
     }
   });
 });
+
+// Round 43 U: `n_holdout = int(n_rows * holdout)` ran at the start of the data step, which then ran again for
+// `--param holdout=0.3` though it never reads holdout.
+describe('planPromotion: a value the parameters cell computes from parameters, used by a later step only', function () {
+  this.timeout(120_000);
+  it('is computed at the start of the first step using it: a step before it neither takes nor re-runs for those parameters', async function () {
+    if (!withPython()) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-derived-param-'));
+    try {
+      const result = await promote(dir, [
+        { tags: ['parameters'], source: 'n_rows = 40\nholdout = 0.25\nn_holdout = int(n_rows * holdout)' },
+        { tags: ['step:data'], source: 'rows = list(range(n_rows))' },
+        { tags: ['step:model'], source: 'test = rows[-n_holdout:]\nmean = sum(test) / len(test)' },
+        { tags: ['metrics'], source: 'score = mean' },
+      ]);
+      assert.ok(result.ok, JSON.stringify(result.problems));
+      const moved = result.problems.find((p) => p.code === 'parameter-code-moved');
+      assert.match(moved?.message ?? '', /it runs at the start of step model, the first step using what it computes, and a --param value reaches it there$/);
+      const out = join(dir, 'out');
+      assert.match(readFileSync(join(out, 'src', 'nb', 'steps', 'data.py'), 'utf8'), /def data\(n_rows: int\) -> Any:/);
+      assert.match(readFileSync(join(out, 'src', 'nb', 'steps', 'model.py'), 'utf8'), /def model\(n_rows: int, holdout: float, rows\)[^\n]*\n[^]*\n {4}n_holdout = int\(n_rows \* holdout\)\n/);
+      assertFlakesQuiet(out);
+      assert.equal(runPipeline(out).metrics['score'], 34.5);
+      const again = runPipeline(out, '--param', 'holdout=0.5');
+      assert.deepEqual(again.steps.map((s) => [s.name, s.status]), [['data', 'cached'], ['model', 'ran']]);
+      assert.equal(again.metrics['score'], 29.5);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
