@@ -345,6 +345,32 @@ describe('planPromotion: a metrics cell whose only numbers are tables printed as
 // Round 41 Q: `DATA_DIR = Path("../data")` stayed a constant of common.py: `run --param` could not set it.
 describe('planPromotion: a pathlib.Path in the parameters cell', function () {
   this.timeout(120_000);
+  // Round 45 X: the folder a path parameter names, which a later step writes into (data/raw -> data/processed),
+  // changed every step's key at every run: a second run with nothing changed ran every step again.
+  it('names a folder a later step writes into, and a second run with nothing changed runs no step', async function () {
+    if (!withPython()) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-path-layout-'));
+    try {
+      mkdirSync(join(dir, 'data', 'raw'), { recursive: true });
+      writeFileSync(join(dir, 'data', 'raw', 'a.csv'), 'x\n1\n2\n');
+      const result = await promote(dir, [
+        { tags: ['imports'], source: 'from pathlib import Path' },
+        { tags: ['parameters'], source: 'DATA_DIR = Path("data")' },
+        { tags: ['step:load'], source: 'rows = [int(v) for f in sorted((DATA_DIR / "raw").glob("*.csv")) for v in f.read_text().split()[1:]]' },
+        { tags: ['step:clean'], source: '(DATA_DIR / "processed").mkdir(exist_ok=True)\n(DATA_DIR / "processed" / "clean.txt").write_text(str(sum(rows)))' },
+        { tags: ['step:train'], source: 'total = int((DATA_DIR / "processed" / "clean.txt").read_text())' },
+        { tags: ['metrics'], source: 'score = total' },
+      ]);
+      assert.ok(result.ok, JSON.stringify(result.problems));
+      const out = join(dir, 'out');
+      assert.equal(runPipeline(out).metrics['score'], 3);
+      const again = runPipeline(out);
+      assert.deepEqual(again.steps.map((s) => [s.name, s.status, s.why]), [['load', 'cached', undefined], ['clean', 'cached', undefined], ['train', 'cached', undefined]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is a path parameter: the step gets a Path, --param sets another folder, relative to the notebook, and the tests pass', async function () {
     if (!withPython()) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-path-param-'));

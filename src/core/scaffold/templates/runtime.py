@@ -1075,8 +1075,10 @@ class _Run:
         return None
 
     def _names_files(self, step: str) -> bool:
-        """The step's last key covers files or folders its code names (``literal-file`` parts)."""
-        return any(label == "literal-file" for label, _ in self.key_parts[step])
+        """The step's last key covers files or folders its code names (``literal-file`` parts), or a parameter
+        it takes names (``file`` parts: ``DATA_DIR = Path("../data")``, a folder a later step writes into,
+        round 45 X)."""
+        return any(label == "literal-file" or (label == "file" and text != "") for label, text in self.key_parts[step])
 
     def _rekey_at_end(self, step: Mapping[str, Any], function: StepFunction, state: str | None, given: dict[str, Any], key: str) -> None:
         """Has ``rekey_file_writers`` store the step's entry (under ``key`` now) under the key its files give at
