@@ -145,7 +145,7 @@ const EXPLANATION = [
   "folder the notebook's code moved to with %cd or os.chdir before reading it. Each run is recorded in",
   '.nbpromote/runs/; unchanged steps are taken from .nbpromote/cache/.',
   '',
-  'parameters: name -> default and type (int, float, str, bool, list, tuple, dict, none).',
+  'parameters: name -> default and type (int, float, str, bool, list, tuple, dict, none, path).',
   'steps: in dependency order; inputs are parameters or outputs of earlier steps, passed in order.',
   'metrics: computed after the last step; expected values are checked by the generated tests.',
   '',

@@ -58,21 +58,25 @@ function everyLogicalLine(code: string, accept: (text: string) => boolean): bool
 
 /**
  * True when the code holds only assignments of literal values to one name each (`C = 1.0`, `DATA_DIR = "../data"`,
- * `GRID = {"depth": [3, 5]}`, `RAW = os.path.join("..", "data")`), at least one: a notebook's settings, which a
- * `## Parameters` heading names its parameters cell. Anything else (a call, a name, an f-string) makes it false.
+ * `GRID = {"depth": [3, 5]}`, `RAW = os.path.join("..", "data")`, `DATA = Path("../data")`), at least one: a
+ * notebook's settings, which a `## Parameters` heading names its parameters cell. A value may also be made of the
+ * cell's own settings (`RAW = DATA_DIR / "raw"`, `N_TEST = N // 5`, round 45 X). Anything else (a call, another
+ * name, an f-string) makes it false.
  */
 export function holdsOnlySettings(code: string): boolean {
   const blanked = blankedStrings(code);
   let assignments = 0;
+  const own = new Set<string>();
   const onlyAssignments = everyLogicalLine(blanked, (text) => {
     const target = SETTING_TARGET.exec(text);
     if (target === null || text.includes(';')) return false;
+    for (const name of (target[0].split(':')[0] ?? '').matchAll(/[A-Za-z_]\w*/g)) own.add(name[0]);
     assignments++;
     return true;
   });
   if (!onlyAssignments || assignments === 0) return false;
   const values = blanked.replace(new RegExp(SETTING_TARGET.source, 'gm'), '').replace(/(?:\b\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?[jJ]?/g, '0');
-  return [...values.matchAll(/[A-Za-z_][\w.]*/g)].every((m) => SETTING_WORDS.has(m[0]));
+  return [...values.matchAll(/[A-Za-z_][\w.]*/g)].every((m) => SETTING_WORDS.has(m[0]) || own.has(m[0]));
 }
 
 /** A setting's target: one name, annotated or not (`C: float =`), or several unpacked (`ALPHA, SEED =`). */

@@ -60,7 +60,7 @@ describe('holdsOnlyDisplays', () => {
 
 describe('holdsOnlySettings', () => {
   it('takes assignments of literals to one name each, over several lines, with comments and annotations', () => {
-    for (const code of ['C = 1.0\nDATA_DIR = "../data"  # where\nGRID = {\n  "depth": [3, 5],\n}\nSEED = 42\nLR = 1e-3\nN = 2 ** 12', 'RAW = os.path.join("..", "data")\nuse_char = True', 'lr = 0.1  #@param {type:"number"}', 'a: int = 3\nb: list[int] = [1, 2]', 's = "it\'s (x)"\nt = None', 'ALPHA, SEED = 1.0, 3', 'DATA = Path("../data")\nRAW = pathlib.Path("data") / "raw"']) {
+    for (const code of ['C = 1.0\nDATA_DIR = "../data"  # where\nGRID = {\n  "depth": [3, 5],\n}\nSEED = 42\nLR = 1e-3\nN = 2 ** 12', 'RAW = os.path.join("..", "data")\nuse_char = True', 'lr = 0.1  #@param {type:"number"}', 'a: int = 3\nb: list[int] = [1, 2]', 's = "it\'s (x)"\nt = None', 'ALPHA, SEED = 1.0, 3', 'DATA = Path("../data")\nRAW = pathlib.Path("data") / "raw"', 'DATA_DIR = Path("../data")\nRAW = DATA_DIR / "raw"\nN = 100\nN_TEST = N // 5']) {
       assert.equal(holdsOnlySettings(code), true, code);
     }
   });
