@@ -35,7 +35,7 @@ export function registerPromoteCommands(context: FeatureContext): void {
   context.register(registerCommand(log, CommandId.CheckNotebook, 'Check Notebook', (notebook) => checkNotebook(log, promote.toolVersion, notebook)));
   context.register(
     registerCommand(log, CommandId.RunPipeline, 'Run Pipeline', async (notebook) => {
-      const uri = notebookUriFrom(notebook) ?? (await promotedNotebookToRun());
+      const uri = notebookUriFrom(notebook) ?? (await promotedNotebookToRun('pipeline'))?.uri;
       if (uri === undefined) return { ran: false, reason: 'cancelled' };
       return runPipeline(log, () => promotionTarget(uri), (outDir) => context.outputWritten.fire(outDir));
     }),
@@ -43,9 +43,14 @@ export function registerPromoteCommands(context: FeatureContext): void {
   // Round 36 I: the tests ran only from the notification after a promotion.
   context.register(
     registerCommand(log, CommandId.RunTests, 'Run Tests', async (notebook) => {
-      const uri = notebookUriFrom(notebook) ?? (await promotedNotebookToRun());
-      if (uri === undefined) return { ran: false, reason: 'cancelled' };
+      const given = notebookUriFrom(notebook);
+      const chosen = given === undefined ? await promotedNotebookToRun('tests') : { uri: given, only: false };
+      if (chosen === undefined) return { ran: false, reason: 'cancelled' };
+      const uri = chosen.uri;
       const target = promotionTarget(uri);
+      // Taken for the person (no notebook open, one promoted): say whose tests run (round 43 V: only the
+      // terminal's tab name told).
+      if (chosen.only) void vscode.window.showInformationMessage(`Running the tests of ${target.packageName}, promoted from ${displayPath(uri)}: no notebook is open, and it is the workspace's one promoted notebook.`);
       if (!(await promotedHere(uri)) || !existsSync(nodePath.join(target.outDir, 'tests'))) {
         const reason = `${displayPath(uri)} is not promoted in ${displayDir(target)}: promote it first, then run its tests.`;
         void vscode.window.showInformationMessage(reason, 'Promote Notebook').then((choice) => {
@@ -61,21 +66,23 @@ export function registerPromoteCommands(context: FeatureContext): void {
 }
 
 /**
- * The notebook whose pipeline Run Promoted Pipeline runs when no notebook is given or open (the Runs and Data
- * views' welcome button, round 36 I): the workspace's one promoted notebook, or the one picked among several;
+ * The notebook whose pipeline Run Promoted Pipeline runs (or whose tests Run Promoted Tests runs) when no notebook
+ * is given or open (the Runs and Data views' welcome button, round 36 I): the workspace's one promoted notebook, or
+ * the one picked among several;
  * undefined when the pick is dismissed. None promoted: NbpromoteError('usage') saying to promote one.
  */
-async function promotedNotebookToRun(): Promise<vscode.Uri | undefined> {
+async function promotedNotebookToRun(what: 'pipeline' | 'tests'): Promise<{ readonly uri: vscode.Uri; readonly only: boolean } | undefined> {
   const notebooks = await findWorkspaceNotebooks();
   const here = await Promise.all(notebooks.map(promotedHere));
   const promoted = notebooks.filter((_, i) => here[i]);
-  if (promoted.length === 0) throw new NbpromoteError('usage', 'no notebook of this workspace is promoted yet: open one and promote it (Notebook Promoter: Promote Notebook), then run its pipeline');
-  if (promoted.length === 1) return promoted[0];
+  const first = promoted[0];
+  if (first === undefined) throw new NbpromoteError('usage', `no notebook of this workspace is promoted yet: open one and promote it (Notebook Promoter: Promote Notebook), then run its ${what === 'tests' ? 'tests' : 'pipeline'}`);
+  if (promoted.length === 1) return { uri: first, only: true };
   const picked = await vscode.window.showQuickPick(
     promoted.map((uri) => ({ label: displayPath(uri), description: displayDir(promotionTarget(uri)), uri })),
-    { title: 'Run Promoted Pipeline', placeHolder: 'The notebook whose pipeline to run' },
+    what === 'tests' ? { title: 'Run Promoted Tests', placeHolder: 'The notebook whose tests to run' } : { title: 'Run Promoted Pipeline', placeHolder: 'The notebook whose pipeline to run' },
   );
-  return picked?.uri;
+  return picked === undefined ? undefined : { uri: picked.uri, only: false };
 }
 
 /** The notebook's output root holds its own package (its nbpromote.lock names this notebook). */
