@@ -3,7 +3,7 @@
  * generation needs from the tree (the lines of top-level imports, simple assignments for parameters, values
  * changed in place).
  */
-import { bareNames, interpolatedNames, printArguments, roundedNumber } from './expectedMetrics';
+import { bareNames, interpolatedNames, printArguments, printedName, roundedNumber } from './expectedMetrics';
 import type { CellFacts, NameSite, TopStatement, FrameSelection } from './graph';
 import type { GeneratedCell } from '../scaffold/plan';
 import { NOTEBOOK_FILE_NAME } from '../scaffold/pythonText';
@@ -899,9 +899,9 @@ export function printedNames(analysis: CellAnalysis): string[] {
   const names: string[] = [];
   // Prints of the cell's own statements: one inside a loop prints a loop variable, not a metric.
   for (const call of analysis.prints.filter((p) => p.topLevel)) {
-    for (const arg of printArguments(call.args).map((a) => a.trim())) {
-      // `print(round(r2, 3))` prints r2, rounded: the reader matches the shown digits.
-      const name = /^[A-Za-z_]\w*$/.test(arg) ? arg : roundedNumber(arg)?.name;
+    // `print(round(r2, 3))` prints r2, rounded: the reader matches the shown digits.
+    for (const arg of printArguments(call.args)) {
+      const name = printedName(arg);
       if (name !== undefined) names.push(name);
     }
     // `print(f"auc={auc:.4f}")` prints auc.

@@ -261,8 +261,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     lines.forEach((l, i) => {
       const name = info.printedNames[i];
       const read = numberToken(l.trim());
-      const metric = read === undefined ? undefined : name === undefined ? read : roundedTo(read, info.roundedPrints?.get(name));
-      if (name !== undefined && metric !== undefined) setMorePrecise(found, name, metric);
+      if (name !== undefined && read !== undefined) setMorePrecise(found, name, roundedTo(read, info.roundedPrints?.get(name)));
     });
     return;
   }
@@ -843,6 +842,12 @@ export function roundedNumber(text: string): { readonly name: string; readonly d
   const t = text.trim();
   const call = /^(?:round|(?:np|numpy)\.(?:round|around))\(\s*([A-Za-z_]\w*)\s*(?:,\s*(?:(?:ndigits|decimals)\s*=\s*)?(-?\d+)\s*)?\)$/.exec(t) ?? /^([A-Za-z_]\w*)\.round\(\s*(?:(?:decimals\s*=\s*)?(-?\d+)\s*)?\)$/.exec(t);
   return call?.[1] === undefined ? undefined : { name: call[1], digits: Number(call[2] ?? '0') };
+}
+
+/** The name a print argument shows: a bare name (`acc`), or one a rounding rounds (`round(acc, 3)`); else undefined. */
+export function printedName(arg: string): string | undefined {
+  const text = arg.trim();
+  return /^[A-Za-z_]\w*$/.test(text) ? text : roundedNumber(text)?.name;
 }
 
 /** `metric` as a value rounded to `digits` decimals shows it: no more decimals than those. */

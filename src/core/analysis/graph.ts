@@ -10,9 +10,10 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
 import { bindPrintedValue } from './printedValues';
 import type { CallSite } from './cellFacts';
-import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments, printTemplates, roundedNumber } from './expectedMetrics';
+import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments, printedName, printTemplates, roundedNumber } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
+import { blankedStrings } from '../tags/pythonText';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { formChoices, parseParameterValue, parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
@@ -368,6 +369,8 @@ class GraphBuilder {
   private readonly starImports: string[] = [];
   /** The parameters cell's code waited past a step for the first step using what it computes (`parameterCodeWaits`). */
   private parameterCodeWaited = false;
+  /** For the pending parameters code (by how many cells hold it): the step cell that uses what it computes. */
+  private parameterCodeUser: { readonly pending: number; readonly cellIndex: number | undefined } | undefined;
   /** A parameters cell's code on its parameters, waiting for the first step after it (see splitParametersCell). */
   private readonly pendingParameterCode: { readonly cell: NotebookCell; readonly facts: CellFacts; readonly statements: readonly ParametersStatement[] }[] = [];
   /** Test cells after that parameters cell and before the step that runs its code: visited once the code has run. */
@@ -441,7 +444,7 @@ class GraphBuilder {
     }
     if (cr.inStep !== undefined) {
       const unit = this.unitFor('step', cr.inStep);
-      if (this.parameterCodeWaits(cell, f)) this.parameterCodeWaited = true;
+      if (this.parameterCodeWaits(cell)) this.parameterCodeWaited = true;
       else this.runParameterCode(unit);
       return this.visitUnit(cell, f, unit);
     }
@@ -453,25 +456,34 @@ class GraphBuilder {
    * cell uses none of them and a later step's cell does. It then runs at the start of that step, and a changed
    * parameter re-runs only the steps that use what it computes (round 43 U: the data step ran again for
    * `--param holdout=0.3`, which only the model step used). Code doing anything else runs first, as in the notebook.
+   * The step cell that uses them is worked out once, at the first step cell after the code.
    */
-  private parameterCodeWaits(cell: NotebookCell, f: CellFacts): boolean {
-    const pending = this.pendingParameterCode;
-    if (pending.length === 0) return false;
+  private parameterCodeWaits(cell: NotebookCell): boolean {
+    const pending = this.pendingParameterCode.length;
+    if (pending === 0) return false;
+    if (this.parameterCodeUser?.pending !== pending) this.parameterCodeUser = { pending, cellIndex: this.parameterCodeUserFrom(cell) };
+    const user = this.parameterCodeUser.cellIndex;
+    return user !== undefined && user > cell.index;
+  }
+
+  /**
+   * The first step cell from `cell` on using a value the pending parameters code computes, when that code only
+   * computes values from the parameters (see `parameterCodeWaits`); undefined otherwise.
+   */
+  private parameterCodeUserFrom(cell: NotebookCell): number | undefined {
     const parameters = new Set(this.parameters.map((p) => p.name));
     const bound = new Set<string>();
-    for (const { cell: source, statements } of pending) {
-      const lines = source.source.split(/\r?\n/);
+    for (const { cell: source, statements } of this.pendingParameterCode) {
+      const lines = blankedStrings(source.source).split('\n');
       for (const { statement } of statements) {
-        const text = lines.slice(statement.line - 1, statement.endLine).join('\n');
-        const calls = [...text.replace(/(["'])(?:(?!\1)[^\\\n]|\\.)*\1/g, '""').matchAll(/([A-Za-z_][\w.]*)\s*\(/g)].map((m) => m[1] ?? '');
+        const calls = [...lines.slice(statement.line - 1, statement.endLine).join('\n').matchAll(/([A-Za-z_][\w.]*)\s*\(/g)].map((m) => m[1] ?? '');
         const derived = statement.assigns !== undefined && statement.writes.every((w) => w === statement.assigns) && !parameters.has(statement.assigns);
-        if (!derived || !calls.every((c) => PURE_BUILTINS.has(c)) || !statement.reads.every((r) => parameters.has(r) || bound.has(r) || PURE_BUILTINS.has(r))) return false;
+        if (!derived || !calls.every((c) => PURE_BUILTINS.has(c)) || !statement.reads.every((r) => parameters.has(r) || bound.has(r) || PURE_BUILTINS.has(r))) return undefined;
         bound.add(statement.assigns ?? '');
       }
     }
-    const uses = (facts: CellFacts | undefined): boolean => (facts?.externalUses ?? []).some((u) => bound.has(u.name));
-    if (uses(f)) return false;
-    return this.notebook.cells.some((c) => c.index > cell.index && this.roles.cells.find((r) => r.cellIndex === c.index)?.inStep !== undefined && uses(this.facts.get(c.index)));
+    const inStep = new Set(this.roles.cells.filter((r) => r.inStep !== undefined).map((r) => r.cellIndex));
+    return this.notebook.cells.find((c) => c.index >= cell.index && inStep.has(c.index) && (this.facts.get(c.index)?.externalUses ?? []).some((u) => bound.has(u.name)))?.index;
   }
 
   /**
@@ -1508,7 +1520,6 @@ class GraphBuilder {
     return changed === undefined ? undefined : { step: above, by: computedBy.get(changed.name) ?? above, name: changed.name, how: 'changes' };
   }
 
-  /** `; did you mean X_train (cell 4)?` when a name an earlier cell binds is a plausible typo of `name`; else ''. */
   /**
    * `; cell 4 keeps its output in it (\`%%capture captured\`), which the generated code does not: ...` when a cell
    * above `cell` starts with `%%capture <name>`; else undefined (round 43 U: the error blamed a `%run` above).
@@ -1553,6 +1564,7 @@ class GraphBuilder {
     return undefined;
   }
 
+  /** `; did you mean X_train (cell 4)?` when a name an earlier cell binds is a plausible typo of `name`; else ''. */
   private didYouMean(name: string): string {
     if (name.length < 3) return '';
     const close = closestName(name, this.bindings.keys());
@@ -2183,10 +2195,6 @@ function labelWords(before: string): string | undefined {
 }
 
 /**
- * The values a `%` or `.format` string formats, each with the text before its place:
- * `"Accuracy: %.2f" % acc_of(y)` and `"Accuracy: {:.3f}".format(acc_of(y))` -> [{acc_of(y), "Accuracy: "}].
- */
-/**
  * Whether the print on `line` shows `expression`, a rounding of one name (`round(rmse, 2)`), where the reader of
  * saved outputs reads it as that name's value to the decimals kept: alone or beside other names and roundings
  * (`print(round(acc, 3), f1)`), or in a print whose lines a template reads (`print("rmse:", round(rmse, 2))`,
@@ -2197,10 +2205,14 @@ function roundedAndRead(expression: string, line: string): boolean {
   const rounded = roundedNumber(expression.replace(/=\s*$/, ''));
   if (rounded === undefined) return false;
   const args = printArguments(/^print\((.*)\)\s*(?:#.*)?$/.exec(line.trim())?.[1] ?? '');
-  if (args.length > 0 && args.every((a) => /^[A-Za-z_]\w*$/.test(a.trim()) || roundedNumber(a) !== undefined)) return true;
+  if (args.length > 0 && args.every((a) => printedName(a) !== undefined)) return true;
   return printTemplates(line.trim()).some((t) => t.names.includes(rounded.name) && t.digits?.[t.names.indexOf(rounded.name)] !== undefined);
 }
 
+/**
+ * The values a `%` or `.format` string formats, each with the text before its place:
+ * `"Accuracy: %.2f" % acc_of(y)` and `"Accuracy: {:.3f}".format(acc_of(y))` -> [{acc_of(y), "Accuracy: "}].
+ */
 function formatFields(argument: string): { expression: string; before: string }[] {
   const percent = /^[rRuU]?(["'])(.*?)\1\s*%\s*(.+)$/s.exec(argument.trim());
   const format = percent === null ? /^[rRuU]?(["'])(.*?)\1\.format\((.*)\)$/s.exec(argument.trim()) : null;

@@ -41,7 +41,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, namesShownWithNumbers, printedSomething, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownWithNumbers, printedSomething, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -271,7 +271,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         ...printedOnes(a.analysis.prints.map((p) => p.args.trim())),
         printCalls: a.analysis.prints.map((p) => {
           // `print(round(acc, 3), round(f1, 3))` prints acc and f1 (rounded: `roundedPrints`).
-          const args = printArguments(p.args).map((arg) => (/^[A-Za-z_]\w*$/.test(arg.trim()) ? arg.trim() : roundedNumber(arg)?.name));
+          const args = printArguments(p.args).map(printedName);
           const dumped = jsonDumpedName(p.args);
           return dumped !== undefined ? [dumped] : args.every((arg) => arg !== undefined) ? args : [];
         }),
@@ -1321,7 +1321,7 @@ async function runGoingOn(outDir: string, packageName: string, notebook: string)
  * prints show rounded, with the fewest decimals a print keeps of each.
  */
 function printedOnes(args: readonly string[]): Pick<MetricsCellInfo, 'printedNames' | 'roundedPrints'> {
-  const printedNames = args.flatMap((arg) => (/^[A-Za-z_]\w*$/.test(arg) ? [arg] : (roundedNumber(arg)?.name ?? [])));
+  const printedNames = args.flatMap((arg) => printedName(arg) ?? []);
   const roundedPrints = new Map<string, number>();
   for (const rounded of args.flatMap((arg) => printArguments(arg).map(roundedNumber))) {
     if (rounded !== undefined) roundedPrints.set(rounded.name, Math.min(rounded.digits, roundedPrints.get(rounded.name) ?? rounded.digits));

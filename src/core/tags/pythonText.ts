@@ -133,7 +133,7 @@ export function startsWithNbdev1Comment(code: string): boolean {
  * no literal) and comments left out, line by line: brackets, quotes and `#` in them are no code (`print("(")`,
  * `lr = 0.1  #@param {type:"number"}`).
  */
-function blankedStrings(code: string): string {
+export function blankedStrings(code: string): string {
   return code
     .split(/\r\n|\n|\r/)
     .map((line) => stripComment(line.replace(/[rRbBuU]?(["'])(?:\\.|(?!\1).)*\1/g, '""')))
