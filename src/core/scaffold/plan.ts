@@ -631,12 +631,12 @@ class Generator {
     return this.stepSeeded;
   }
 
-  /** The shared module must run before the steps: it runs code, or it records state every run starts from. */
   /** The modules beside the notebook its imports name: grouped after the libraries' imports. */
   private localImports(): ReadonlySet<string> {
     return this.input.localModules ?? new Set();
   }
 
+  /** The shared module must run before the steps: it runs code, or it records state every run starts from. */
   private sharedRunsFirst(): boolean {
     return this.sharedRunsCode() || this.stepSeededRngs().length > 0 || this.splitShared(this.input.graph.common.names).late.length > 0;
   }

@@ -93,6 +93,16 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   // Under a settings heading before any step (`## Parameters`): its first cell of literal assignments.
   let settings: { heading: string; level: 1 | 2 | 3; cellIndex: number } | undefined;
   let current: { heading: string; level: 1 | 2 | 3; cellIndex: number } | undefined;
+  // A cell no tag or directive gives a role of its own, holding only literal settings; and it as the parameters cell.
+  const settingsOnly = (cell: Notebook['cells'][number]): boolean => {
+    const cellRoles = byIndex.get(cell.index);
+    const free = cellRoles === undefined || impliedSkip(cellRoles) || (cellRoles.sources.length === 0 && cellRoles.roles.length === 0);
+    return free && holdsOnlySettings(workLines(cell.source));
+  };
+  const suggestParameters = (cell: Notebook['cells'][number], under: { heading: string; level: 1 | 2 | 3; cellIndex: number }): void => {
+    suggestions.push({ cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), name: PARAMETERS_SUGGESTION, heading: under.heading, level: under.level, headingCellIndex: under.cellIndex });
+    hasParameters = true;
+  };
   let firstHeading = true;
   // Under the notebook's title, before any step, and how many code cells were there so far.
   let inTitle = false;
@@ -120,23 +130,16 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
       continue;
     }
     if (cell.kind === 'code' && settings === undefined && inTitle && current !== undefined && !hasParameters && !suggestions.some(isStep) && workLines(cell.source).trim() !== '') {
-      const work = workLines(cell.source);
-      const titleRoles = byIndex.get(cell.index);
-      const free = titleRoles === undefined || impliedSkip(titleRoles) || (titleRoles.sources.length === 0 && titleRoles.roles.length === 0);
-      if (free && titleCode > 0 && holdsOnlySettings(work) && !holdsOnlyPreamble(work)) {
-        suggestions.push({ cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), name: PARAMETERS_SUGGESTION, heading: current.heading, level: current.level, headingCellIndex: current.cellIndex });
-        hasParameters = true;
+      if (titleCode > 0 && settingsOnly(cell) && !holdsOnlyPreamble(workLines(cell.source))) {
+        suggestParameters(cell, current);
         inTitle = false;
         continue;
       }
       titleCode++;
     }
     if (cell.kind === 'code' && settings !== undefined && !suggestions.some(isStep)) {
-      const settingsRoles = byIndex.get(cell.index);
-      const free = settingsRoles === undefined || impliedSkip(settingsRoles) || (settingsRoles.sources.length === 0 && settingsRoles.roles.length === 0);
-      if (free && holdsOnlySettings(workLines(cell.source))) {
-        suggestions.push({ cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), name: PARAMETERS_SUGGESTION, heading: settings.heading, level: settings.level, headingCellIndex: settings.cellIndex });
-        hasParameters = true;
+      if (settingsOnly(cell)) {
+        suggestParameters(cell, settings);
         settings = undefined;
         continue;
       }
