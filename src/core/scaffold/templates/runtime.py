@@ -1115,7 +1115,7 @@ class _Run:
         before = self.cache.closest_key(step, now)
         if before is None:
             return None
-        changed = [part for part, digest in now.items() if before.get(part) != digest] + [part for part in before if part not in now]
+        changed = _changed_parts(before, now)
         if not changed:
             return None
         # An input's part is the key of the step that made it, not its value: that step ran on something else
@@ -4213,6 +4213,12 @@ RECENT_KEYS_FILE = "recent-keys.json"
 RECENT_KEYS = 16
 
 
+def _changed_parts(before: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
+    """The parts of a key summary (``_key_summary``) that differ between ``before`` and ``now``: changed,
+    new, or gone."""
+    return [part for part, digest in now.items() if before.get(part) != digest] + [part for part in before if part not in now]
+
+
 def _temp_file_pid(name: str) -> Optional[int]:
     """The writing process's id when ``name`` is one of our temporary files (``.<name>.nbpromote-tmp-<pid>-<hex>``)."""
     match = re.fullmatch(r"\..+" + re.escape(TEMP_MARKER) + r"(\d+)-[0-9a-f]+", name)
@@ -4312,7 +4318,7 @@ class _Cache:
         recent = self.recent_keys(step)
         if not recent:
             return None
-        differing = [sum(before.get(part) != digest for part, digest in now.items()) + sum(part not in now for part in before) for before in recent]
+        differing = [len(_changed_parts(before, now)) for before in recent]
         fewest = min(differing)
         return recent[max(i for i, count in enumerate(differing) if count == fewest)]
 
@@ -4846,14 +4852,14 @@ def _conflict_marker(exception: BaseException, root: Path) -> str | None:
 
 
 def _failed_step(exception: BaseException) -> str | None:
-    """The step whose module raised ``exception`` at import (``_failed_module``), or None."""
-    what = _failed_module(exception)
-    return what[len("the module of step ") :].strip("'") if what.startswith("the module of step ") else None
+    """The step whose module raised ``exception`` at import, or None."""
+    innermost = _innermost_package_module(exception)
+    package = Path(os.path.abspath(__file__)).parent
+    return innermost.stem if innermost is not None and innermost.parent == package / "steps" else None
 
 
-def _failed_module(exception: BaseException) -> str:
-    """What failed when ``exception`` was raised at import, from the innermost frame in the package's own
-    modules: ``the shared code``, ``the module of step 'train'``, ``the metrics module``, or the package."""
+def _innermost_package_module(exception: BaseException) -> Path | None:
+    """The file of the innermost frame of ``exception`` in the package's own modules (not this runtime), or None."""
     here = Path(os.path.abspath(__file__))
     package = here.parent
     innermost: Path | None = None
@@ -4863,6 +4869,14 @@ def _failed_module(exception: BaseException) -> str:
         if filename.parent in (package, package / "steps") and filename != here:
             innermost = filename
         tb = tb.tb_next
+    return innermost
+
+
+def _failed_module(exception: BaseException) -> str:
+    """What failed when ``exception`` was raised at import, from the innermost frame in the package's own
+    modules: ``the shared code``, ``the module of step 'train'``, ``the metrics module``, or the package."""
+    package = Path(os.path.abspath(__file__)).parent
+    innermost = _innermost_package_module(exception)
     if innermost is None or innermost.name in ("__init__.py", "pipeline.py"):
         return f"importing the {package.name} package"
     if innermost.parent.name == "steps" and innermost.parent.parent == package:
