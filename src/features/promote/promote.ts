@@ -11,7 +11,6 @@ import { firstOf } from '../../core/util/words';
 import { CommandId, ConfigKey } from '../../host/ids';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri, promotionTarget } from '../../host/promotionTarget';
-import { openSetting } from '../../host/config';
 import { pythonWords, resolvePython } from '../../host/python';
 import { isTrusted, showUntrusted, untrustedReason } from '../../host/trust';
 import type { FeatureContext } from '../featureContext';
@@ -20,7 +19,7 @@ import type { PreviewContentProvider } from './preview';
 import { PromotionPreview } from './preview';
 import { actionLabel, versionReasons, writtenSummary } from './previewText';
 import type { TestRunResult } from './run';
-import { runTests } from './run';
+import { runTests, showRunFailure } from './run';
 import { displayDir, fileName, promoteRequest, showProblems } from './shared';
 
 /** Options a caller (tests, other extensions) may pass after the notebook: `executeCommand('nbpromote.promoteNotebook', uri, { confirm: false })`. */
@@ -127,21 +126,20 @@ export class PromoteCommand {
       },
     );
     if (dryRun === undefined) return this.cancelled();
-    if (!dryRun.ok) {
-      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} stopped`, dryRun.problems, { uri, file: request.notebook });
+    const stopped = (outcome: PromoteOutcome): PromoteResult => {
+      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} stopped`, outcome.problems, { uri, file: request.notebook });
       return { promoted: false, reason, outDir: target.outDir, files: [] };
-    }
+    };
+    if (!dryRun.ok) return stopped(dryRun);
     let executed: Execution | undefined;
     if (options.execute === true) {
-      const ran = await this.executeFirst(uri, name, request, dryRun);
-      if (typeof ran === 'object' && 'promoted' in ran) return ran;
+      const ran = await this.executeFirst(target, name, request, dryRun);
+      if ('promoted' in ran) return ran;
       executed = ran;
     }
+    // With what the notebook's run recorded (expected metrics, output types), as the preview shows it.
     const planned = executed === undefined ? dryRun : await promoteNotebook({ ...request, dryRun: true, resolve: 'force', executed });
-    if (!planned.ok) {
-      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} stopped`, planned.problems, { uri, file: request.notebook });
-      return { promoted: false, reason, outDir: target.outDir, files: [] };
-    }
+    if (!planned.ok) return stopped(planned);
     this.logWarnings(planned);
     const unsaved = unsavedGenerated(target, planned);
     if (unsaved.length > 0) return this.refuseUnsaved(uri, name, unsaved, options);
@@ -216,9 +214,9 @@ export class PromoteCommand {
    * Python, in a cancellable notification, and gives what the run recorded; or the result to return when it
    * cannot (Restricted Mode, cancelled, the run failed: said in a message naming the Python).
    */
-  private async executeFirst(uri: vscode.Uri, name: string, request: PromoteRequest, dryRun: PromoteOutcome): Promise<Execution | PromoteResult> {
+  private async executeFirst(target: PromotionTarget, name: string, request: PromoteRequest, dryRun: PromoteOutcome): Promise<Execution | PromoteResult> {
+    const uri = target.notebookUri;
     const refused = untrustedReason('Running the notebook');
-    const target = promotionTarget(uri);
     if (refused !== undefined) {
       showUntrusted(refused);
       return { promoted: false, reason: refused, outDir: target.outDir, files: [] };
@@ -240,10 +238,7 @@ export class PromoteCommand {
       if (ex instanceof NbpromoteError && ex.reason === 'cancelled') return this.cancelled();
       const message = `Running ${name} before promoting it failed: ${ex instanceof Error ? ex.message : String(ex)} (it ran with ${pythonWords(python)}). Nothing was written.`;
       this.logger.error(message);
-      void vscode.window.showErrorMessage(message, 'Open Setting', 'Show Log').then((choice) => {
-        if (choice === 'Show Log') this.context.log.show();
-        else if (choice === 'Open Setting') void openSetting(ConfigKey.PythonPath, uri);
-      });
+      showRunFailure(() => this.context.log.show(), message, uri, undefined, true);
       return { promoted: false, reason: message, outDir: target.outDir, files: [] };
     }
   }
