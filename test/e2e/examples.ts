@@ -3,31 +3,20 @@
 // gives under nbconvert. The examples are split over `parts` suites (files) that mocha runs side by side
 // (`--parallel`): each takes every `parts`-th example, in its own folder.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { executeForMetrics } from '../../src/core/promote/execute';
 import { promoteNotebook } from '../../src/core/promote/promote';
 import { silentLogger } from '../../src/core/util/logger';
-import { cli, root } from './cli';
+import { root } from './cli';
 import type { RunJson } from './promoteRun';
-import { nbpromote, py, pyFiles, python } from './promoteRun';
+import { examplesCopy, nbpromote, py, pyFiles, python } from './promoteRun';
 
 /** The suite of the examples whose place in name order is `part` modulo `parts` (part 0 also checks there are five). */
 export function describeExamples(part: number, parts: number): void {
   describe(`promote the examples and reproduce their metrics (real Python), part ${part + 1} of ${parts}`, function () {
     this.timeout(600_000);
-    let work = '';
-
-    before(() => {
-      if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root });
-      work = mkdtempSync(join(tmpdir(), 'nbpromote-e2e-examples-'));
-      cpSync(join(root, 'examples'), join(work, 'examples'), { recursive: true });
-    });
-    after(() => {
-      if (work !== '') rmSync(work, { recursive: true, force: true });
-    });
+    const work = examplesCopy('nbpromote-e2e-examples-');
 
     const all = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ipynb') || f.endsWith('.py')).sort();
     if (part === 0) it('has at least five examples', () => assert.ok(all.length >= 5, all.join(', ')));
@@ -36,10 +25,10 @@ export function describeExamples(part: number, parts: number): void {
     for (const example of examples) {
       describe(example, () => {
         const name = example.replace(/\.(ipynb|py)$/, '');
-        const out = (): string => join(work, `out-${name}`);
+        const out = (): string => join(work(), `out-${name}`);
 
         it('promotes, and every generated file compiles and passes pyflakes', () => {
-          const promoted = nbpromote(work, 'promote', `examples/${example}`, '--out', `out-${name}`, '--json');
+          const promoted = nbpromote(work(), 'promote', `examples/${example}`, '--out', `out-${name}`, '--json');
           assert.equal(promoted.status, 0, promoted.stderr);
           const doc = JSON.parse(promoted.stdout) as { ok: boolean; steps: unknown[]; files: { path: string; action: string }[] };
           assert.ok(doc.ok);
@@ -59,13 +48,13 @@ export function describeExamples(part: number, parts: number): void {
         });
 
         it('nbpromote run --json reports the metrics the notebook gives under nbconvert --execute', async () => {
-          const run = nbpromote(work, 'run', '--out', `out-${name}`, '--json');
+          const run = nbpromote(work(), 'run', '--out', `out-${name}`, '--json');
           assert.equal(run.status, 0, run.stderr);
           const result = JSON.parse(run.stdout) as RunJson;
           assert.equal(result.status, 'finished');
-          const dry = await promoteNotebook({ notebook: `examples/${example}`, cwd: work, out: `out-${name}`, dryRun: true, toolVersion: 'test' });
+          const dry = await promoteNotebook({ notebook: `examples/${example}`, cwd: work(), out: `out-${name}`, dryRun: true, toolVersion: 'test' });
           assert.ok(dry.metricsProbe !== undefined, 'the example has a metrics cell');
-          const notebook = await executeForMetrics({ notebook: `examples/${example}`, cwd: work, python, probe: dry.metricsProbe, logger: silentLogger });
+          const notebook = await executeForMetrics({ notebook: `examples/${example}`, cwd: work(), python, probe: dry.metricsProbe, logger: silentLogger });
           assert.ok(notebook.size > 0, 'the executed notebook computed metrics');
           for (const [metric, value] of notebook) {
             const got = result.metrics[metric];
@@ -75,7 +64,7 @@ export function describeExamples(part: number, parts: number): void {
         });
 
         it('a second nbpromote run with nothing changed runs no step', () => {
-          const run = nbpromote(work, 'run', '--out', `out-${name}`, '--json');
+          const run = nbpromote(work(), 'run', '--out', `out-${name}`, '--json');
           assert.equal(run.status, 0, run.stderr);
           const result = JSON.parse(run.stdout) as RunJson;
           assert.deepEqual(result.steps.filter((s) => s.status !== 'cached').map((s) => s.name), [], run.stderr);

@@ -3,33 +3,23 @@
 // `npm run test:e2e`.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Run } from './cli';
-import { cli, root } from './cli';
+import { root } from './cli';
 import type { RunJson } from './promoteRun';
-import { env, nbpromote, py } from './promoteRun';
+import { env, examplesCopy, nbpromote, py } from './promoteRun';
 
 describe('promote: fixtures, the npm package, --execute, --infer-steps, caching, runs, bad input (real Python)', function () {
   this.timeout(600_000);
-  let work = '';
-
-  before(() => {
-    if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root });
-    work = mkdtempSync(join(tmpdir(), 'nbpromote-e2e-'));
-    cpSync(join(root, 'examples'), join(work, 'examples'), { recursive: true });
-  });
-  after(() => {
-    if (work !== '') rmSync(work, { recursive: true, force: true });
-  });
+  const work = examplesCopy('nbpromote-e2e-');
 
   describe('awkward Python in steps, metrics and test cells (test/fixtures/notebooks/pyflakes-patterns.ipynb)', () => {
     it('promotes into code pyflakes finds clean: unused := / with-as / tuple / except-as names released or cut; its tests pass', () => {
-      cpSync(join(root, 'test', 'fixtures', 'notebooks', 'pyflakes-patterns.ipynb'), join(work, 'pyflakes-patterns.ipynb'));
-      const promoted = nbpromote(work, 'promote', 'pyflakes-patterns.ipynb', '--out', 'out-pyflakes');
+      cpSync(join(root, 'test', 'fixtures', 'notebooks', 'pyflakes-patterns.ipynb'), join(work(), 'pyflakes-patterns.ipynb'));
+      const promoted = nbpromote(work(), 'promote', 'pyflakes-patterns.ipynb', '--out', 'out-pyflakes');
       assert.equal(promoted.status, 0, promoted.stderr);
-      const out = join(work, 'out-pyflakes');
+      const out = join(work(), 'out-pyflakes');
       const flakes = py(out, '-m', 'pyflakes', 'src', 'tests');
       assert.equal(flakes.stdout + flakes.stderr, '', 'pyflakes reports nothing');
       const load = readFileSync(join(out, 'src', 'pyflakes_patterns', 'steps', 'load.py'), 'utf8');
@@ -37,7 +27,7 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
       assert.match(load, /try: {2}# computed in the notebook \(maybe\), used by no later step\n {8}del fh, m, n_rows\n {4}except NameError:/);
       const tests = py(out, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-      const run = nbpromote(work, 'run', '--out', 'out-pyflakes', '--json');
+      const run = nbpromote(work(), 'run', '--out', 'out-pyflakes', '--json');
       assert.equal(run.status, 0, run.stderr);
       // The loop prints summary's items: summary (a step value) is reported, its loop variables are not.
       assert.deepEqual(Object.keys((JSON.parse(run.stdout) as RunJson).metrics).sort(), ['score', 'summary.rows']);
@@ -46,8 +36,8 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
 
   describe('modules beside the notebook and relative paths at import (test/fixtures/local-modules)', () => {
     it("imports the notebook's own modules (also after sys.path.append('..')) and reads its files from its folder; metrics as the notebook's", () => {
-      cpSync(join(root, 'test', 'fixtures', 'local-modules'), join(work, 'local-modules'), { recursive: true });
-      const project = join(work, 'local-modules');
+      cpSync(join(root, 'test', 'fixtures', 'local-modules'), join(work(), 'local-modules'), { recursive: true });
+      const project = join(work(), 'local-modules');
       const promoted = nbpromote(project, 'promote', 'nb/analysis.ipynb', '--out', 'build');
       assert.equal(promoted.status, 0, promoted.stderr);
       const build = join(project, 'build');
@@ -63,7 +53,7 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
 
   describe('a percent script promoted in its own folder, by default (out = the current folder)', () => {
     it('gets a package name its own file does not shadow, and nbpromote run and pytest work from that folder', () => {
-      const project = join(work, 'own-folder');
+      const project = join(work(), 'own-folder');
       cpSync(join(root, 'examples', 'data', 'wine.csv'), join(project, 'data', 'wine.csv'));
       cpSync(join(root, 'examples', 'wine-percent.py'), join(project, 'wine.py'));
       const promoted = nbpromote(project, 'promote', 'wine.py', '--json');
@@ -80,15 +70,15 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
 
   describe('the npm package (npm pack)', () => {
     it('holds the built CLI and what it reads, no sources; its nbpromote promotes and runs an example', () => {
-      const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
+      const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', work()], { cwd: root, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
       const [{ filename, files }] = JSON.parse(packed) as [{ filename: string; files: { path: string }[] }];
       const paths = files.map((f) => f.path).sort();
       assert.ok(paths.includes('dist/cli.js') && paths.includes('dist/tree-sitter-python.wasm') && paths.includes('schemas/pipeline.schema.json'), paths.join(', '));
       assert.deepEqual(paths.filter((p) => /^(src|test|bench|examples|scripts|webview)\/|\.map$|\.ts$/.test(p)), []);
-      const unpacked = join(work, 'npm');
+      const unpacked = join(work(), 'npm');
       cpSync(join(root, 'examples', 'wine-percent.py'), join(unpacked, 'project', 'wine-percent.py'));
       cpSync(join(root, 'examples', 'data', 'wine.csv'), join(unpacked, 'project', 'data', 'wine.csv'));
-      execFileSync('tar', ['-xzf', join(work, filename), '-C', unpacked]);
+      execFileSync('tar', ['-xzf', join(work(), filename), '-C', unpacked]);
       const packedCli = join(unpacked, 'package', 'dist', 'cli.js');
       const run = (...args: string[]): Run => {
         const r = spawnSync(process.execPath, [packedCli, ...args], { cwd: join(unpacked, 'project'), env, encoding: 'utf8' });
@@ -104,17 +94,17 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
 
   describe('promote --execute', () => {
     it('records exact metrics and output types for a script without saved outputs; no test is skipped', () => {
-      const promoted = nbpromote(work, 'promote', 'examples/wine-percent.py', '--out', 'out-execute', '--execute', '--json');
+      const promoted = nbpromote(work(), 'promote', 'examples/wine-percent.py', '--out', 'out-execute', '--execute', '--json');
       assert.equal(promoted.status, 0, promoted.stderr);
       const doc = JSON.parse(promoted.stdout) as { metrics: Record<string, number> };
       assert.ok(Object.keys(doc.metrics).length >= 2, JSON.stringify(doc.metrics));
-      const yaml = readFileSync(join(work, 'out-execute', 'pipeline.yaml'), 'utf8');
+      const yaml = readFileSync(join(work(), 'out-execute', 'pipeline.yaml'), 'utf8');
       assert.match(yaml, /recorded: \{.*type: pandas\.core\.frame\.DataFrame/);
-      const tests = py(join(work, 'out-execute'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rs', 'tests');
+      const tests = py(join(work(), 'out-execute'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rs', 'tests');
       assert.equal(tests.status, 0, tests.stdout);
       assert.doesNotMatch(tests.stdout, /skipped/);
       // What --execute recorded stays: check (which runs nothing) finds the package up to date.
-      const check = nbpromote(work, 'check', 'examples/wine-percent.py', '--out', 'out-execute');
+      const check = nbpromote(work(), 'check', 'examples/wine-percent.py', '--out', 'out-execute');
       assert.equal(check.status, 0, check.stdout + check.stderr);
     });
   });
@@ -133,44 +123,44 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
         nbformat: 4,
         nbformat_minor: 5,
       };
-      writeFileSync(join(work, 'fails.ipynb'), JSON.stringify(notebook));
-      const promoted = nbpromote(work, 'promote', 'fails.ipynb', '--out', 'out-fails', '--execute');
+      writeFileSync(join(work(), 'fails.ipynb'), JSON.stringify(notebook));
+      const promoted = nbpromote(work(), 'promote', 'fails.ipynb', '--out', 'out-fails', '--execute');
       assert.equal(promoted.status, 1);
       // json's own frames fill the traceback's tail: the cell is named on the first line all the same.
       assert.match(promoted.stderr, /^nbpromote: fails\.ipynb: executing the notebook failed in cell 4 \(id c\), line 2: JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 \(char 1\)\n/m);
       assert.doesNotMatch(promoted.stderr.split('\n').slice(-13).join('\n'), /cell 4 of fails\.ipynb/);
-      assert.equal(existsSync(join(work, 'out-fails')), false);
+      assert.equal(existsSync(join(work(), 'out-fails')), false);
     });
   });
 
   describe('promote --infer-steps', () => {
     it('takes steps from the markdown headings of an untagged notebook; the notebook is not changed', () => {
-      const notebook = join(work, 'headings.ipynb');
+      const notebook = join(work(), 'headings.ipynb');
       cpSync(join(root, 'test', 'fixtures', 'workspace', 'promote-headings.ipynb'), notebook);
       const before = readFileSync(notebook, 'utf8');
-      const plain = nbpromote(work, 'promote', 'headings.ipynb', '--out', 'out-headings');
+      const plain = nbpromote(work(), 'promote', 'headings.ipynb', '--out', 'out-headings');
       assert.equal(plain.status, 1);
       assert.match(plain.stderr, /--infer-steps/);
-      const inferred = nbpromote(work, 'promote', 'headings.ipynb', '--out', 'out-headings', '--infer-steps', '--json');
+      const inferred = nbpromote(work(), 'promote', 'headings.ipynb', '--out', 'out-headings', '--infer-steps', '--json');
       assert.equal(inferred.status, 0, inferred.stderr);
       const doc = JSON.parse(inferred.stdout) as { steps: { name: string }[] };
       assert.ok(doc.steps.length >= 2, JSON.stringify(doc.steps));
       assert.match(inferred.stderr, /note: .*step \w+ inferred from the heading/);
       assert.equal(readFileSync(notebook, 'utf8'), before);
-      const tests = py(join(work, 'out-headings'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
+      const tests = py(join(work(), 'out-headings'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
     });
 
     it('with --execute: the execution is of the file as it is (the inferred tags are in memory only)', () => {
-      const notebook = join(work, 'headings-execute.ipynb');
+      const notebook = join(work(), 'headings-execute.ipynb');
       cpSync(join(root, 'test', 'fixtures', 'workspace', 'promote-headings.ipynb'), notebook);
       const before = readFileSync(notebook, 'utf8');
-      const promoted = nbpromote(work, 'promote', 'headings-execute.ipynb', '--out', 'out-headings-execute', '--infer-steps', '--execute');
+      const promoted = nbpromote(work(), 'promote', 'headings-execute.ipynb', '--out', 'out-headings-execute', '--infer-steps', '--execute');
       assert.equal(promoted.status, 0, promoted.stderr);
       assert.doesNotMatch(promoted.stderr, /changed while --execute ran it/);
       assert.equal(readFileSync(notebook, 'utf8'), before);
-      assert.match(readFileSync(join(work, 'out-headings-execute', 'nbpromote.lock'), 'utf8'), /^executed:\n {2}code_sha256: /m);
-      const tests = py(join(work, 'out-headings-execute'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
+      assert.match(readFileSync(join(work(), 'out-headings-execute', 'nbpromote.lock'), 'utf8'), /^executed:\n {2}code_sha256: /m);
+      const tests = py(join(work(), 'out-headings-execute'), '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests');
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
       assert.doesNotMatch(tests.stdout, /skipped/);
     });
@@ -185,24 +175,24 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
     const statuses = (r: RunJson): Record<string, string> => Object.fromEntries(r.steps.map((s) => [s.name, s.status]));
 
     it('a second run with nothing changed runs no step; one changed parameter re-runs only what depends on it', () => {
-      assert.equal(nbpromote(work, 'promote', 'examples/churn-native.ipynb', '--out', 'out-cache').status, 0);
-      const first = runJson(work);
+      assert.equal(nbpromote(work(), 'promote', 'examples/churn-native.ipynb', '--out', 'out-cache').status, 0);
+      const first = runJson(work());
       assert.ok(Object.values(statuses(first)).every((s) => s === 'ran'), JSON.stringify(first.steps));
-      const second = runJson(work);
+      const second = runJson(work());
       assert.deepEqual(Object.values(statuses(second)), second.steps.map(() => 'cached'));
-      const record = JSON.parse(readFileSync(join(work, 'out-cache', '.nbpromote', 'runs', second.run_id, 'run.json'), 'utf8')) as { steps: { status: string }[] };
+      const record = JSON.parse(readFileSync(join(work(), 'out-cache', '.nbpromote', 'runs', second.run_id, 'run.json'), 'utf8')) as { steps: { status: string }[] };
       assert.ok(record.steps.every((s) => s.status === 'cached'), 'the run record says every step came from the cache');
-      const changed = runJson(work, '--param', 'n_estimators=50');
+      const changed = runJson(work(), '--param', 'n_estimators=50');
       assert.deepEqual(statuses(changed), { load: 'cached', features: 'cached', split: 'cached', train: 'ran', evaluate: 'ran' });
       assert.equal(changed.params['n_estimators'], 50);
-      const forced = runJson(work, '--no-cache');
+      const forced = runJson(work(), '--no-cache');
       assert.ok(Object.values(statuses(forced)).every((s) => s === 'ran'));
     });
 
     it('--only STEP runs that step and what it depends on; an unknown step is a usage error naming the steps', () => {
-      const only = runJson(work, '--only', 'split', '--no-cache');
+      const only = runJson(work(), '--only', 'split', '--no-cache');
       assert.deepEqual(statuses(only), { load: 'ran', features: 'ran', split: 'ran', train: 'skipped', evaluate: 'skipped' });
-      const unknown = nbpromote(work, 'run', '--out', 'out-cache', '--only', 'nope');
+      const unknown = nbpromote(work(), 'run', '--out', 'out-cache', '--only', 'nope');
       assert.equal(unknown.status, 2);
       assert.match(unknown.stderr, /--only "nope": no such step .*steps: load, features, split, train, evaluate/);
     });
@@ -210,7 +200,7 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
 
   describe('runs', () => {
     it('two runs with different params appear in nbpromote runs --json with their params, metrics and commit', () => {
-      const repo = join(work, 'runs-repo');
+      const repo = join(work(), 'runs-repo');
       cpSync(join(root, 'examples'), join(repo, 'examples'), { recursive: true });
       const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
       git('init', '-q');
@@ -249,12 +239,12 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
       ['tags-none.ipynb', /tags-none\.ipynb: no cell starts a step.*step:<name>/],
     ] as const) {
       it(fixture, () => {
-        cpSync(join(root, 'test', 'fixtures', 'notebooks', fixture), join(work, fixture));
-        const run = nbpromote(work, 'promote', fixture, '--out', `bad-${fixture}`);
+        cpSync(join(root, 'test', 'fixtures', 'notebooks', fixture), join(work(), fixture));
+        const run = nbpromote(work(), 'promote', fixture, '--out', `bad-${fixture}`);
         assert.equal(run.status, 1, run.stdout);
         assert.match(run.stderr, expect);
         assert.doesNotMatch(run.stderr, /\n\s+at /);
-        assert.ok(!existsSync(join(work, `bad-${fixture}`)), 'nothing written');
+        assert.ok(!existsSync(join(work(), `bad-${fixture}`)), 'nothing written');
       });
     }
   });

@@ -1,9 +1,10 @@
 // What the suites promoting and running notebooks with the built CLI and real Python share.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Run } from './cli';
-import { cli } from './cli';
+import { cli, root } from './cli';
 
 /** Debian's Python (or $NBPROMOTE_PYTHON): it runs the generated code. */
 export const python = process.env['NBPROMOTE_PYTHON'] ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
@@ -37,3 +38,19 @@ export interface RunJson {
   readonly steps: readonly { name: string; status: string }[];
 }
 
+/**
+ * For the suite this is called in: the CLI built when it is not, and a copy of examples/ in a fresh folder made
+ * before its tests and removed after them; the folder (`prefix` names it), once the suite started.
+ */
+export function examplesCopy(prefix: string): () => string {
+  let work = '';
+  before(() => {
+    if (!existsSync(cli)) execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root });
+    work = mkdtempSync(join(tmpdir(), prefix));
+    cpSync(join(root, 'examples'), join(work, 'examples'), { recursive: true });
+  });
+  after(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
+  return () => work;
+}
