@@ -65,6 +65,17 @@ export interface CodeUnit {
    * the steps have (see {@link StepBoundFunction}).
    */
   readonly definesShared?: readonly string[];
+  /**
+   * Functions and classes earlier steps define at their modules' top, which the unit calls: imported from
+   * those steps' modules rather than taken as inputs (the steps do not return them). See withStepImports.
+   */
+  readonly stepImports?: readonly StepImport[];
+}
+
+/** `from .load import add_ratio`: a definition of step `load` that a later unit imports. */
+export interface StepImport {
+  readonly name: string;
+  readonly step: string;
 }
 
 export interface StepNode extends CodeUnit {

@@ -45,7 +45,7 @@ import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, round
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
-import { importedModules, metricNames, parametersReadByMetrics, planPromotion, sharedVersions } from '../scaffold/plan';
+import { importedModules, metricNames, parametersReadByMetrics, planPromotion, sharedVersions, withStepImports } from '../scaffold/plan';
 import { inferredDependencies, missingDependencies, missingDependenciesMessage } from '../scaffold/dependencies';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
@@ -283,7 +283,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const previous = await readPreviousLock(outDir);
   if (previous.problems.some((p) => p.severity === 'error')) return { ...fail([...problems, ...previous.problems], inspection), graph };
   const old = previous.lock;
-  graph = withOutputOrder(graph, old);
+  const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
+  // Functions and classes a step defines at its module's top are imported by the units calling them, not returned.
+  graph = withOutputOrder(withStepImports(graph, generated), old);
   // The code as the file has it: not with the tags --infer-steps added in memory, which --execute never saw.
   const codeHash = codeSha256(inspected.notebook.cells.filter((c) => c.kind === 'code'));
   // --execute ran the notebook as it was then: metrics of other code are not this code's (outputs may differ).
@@ -294,7 +296,6 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const kept = old?.executed?.code_sha256 === codeHash ? executionFromLock(old.executed) : undefined;
   const executed = request.executed ?? kept;
 
-  const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
   // The names the run reports its metrics by (the metrics function's returned values).
   const runMetricNames = metricNames(graph, generated);
   // A cell the package runs that failed when the notebook was saved, above the last metrics cell: the metrics

@@ -8,7 +8,7 @@
 import type { FilePlan } from '../contract/filePlan';
 import type { Notebook } from '../contract/notebook';
 import type { PipelineConfig, RecordedValue } from '../contract/pipelineConfig';
-import type { CellRef, CodeUnit, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
+import type { CellRef, CodeUnit, StepBoundFunction, StepGraph, StepImport, StepNode } from '../contract/stepGraph';
 import { isStdlibModule } from './distributions';
 import { earlierShownRead, parenthesized, printArguments, readDisplays, roundedName, shownNamesOfCells } from '../analysis/expectedMetrics';
 import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
@@ -397,36 +397,64 @@ function reachable(defs: readonly { readonly name: string; readonly freeNames: r
   return reach;
 }
 
+/**
+ * The graph with the functions and classes steps define at their module's top (hoisted, see
+ * {@link UnitCode.hoistable}) imported by the later units calling them (`from .load import add_ratio`), not
+ * returned by the step and passed in as inputs (round 43 U: `def score(add_ratio, raw)` read as if a function
+ * were data). A unit binding the name itself keeps taking it as an input, and then so does every unit, and the
+ * step keeps returning it.
+ */
+export function withStepImports(graph: StepGraph, cells: ReadonlyMap<number, GeneratedCell>): StepGraph {
+  const code = new UnitCode({ graph, cells });
+  const units = new Map<string, CodeUnit>([...graph.steps.map((s) => [s.name, s] as const), ...(graph.metrics === undefined ? [] : [['metrics', graph.metrics] as const]), ...graph.tests.map((t) => [`test:${(t.cells[0]?.index ?? -1) + 1}`, t] as const)]);
+  /** By unit: the names it imports, each from the step defining it. */
+  const imports = new Map<string, StepImport[]>();
+  const dropped = new Map<string, Set<string>>();
+  for (const step of graph.steps) {
+    const hoisted = new Set(code.hoistable(step).map(({ def }) => def.name));
+    for (const name of step.outputs.filter((o) => hoisted.has(o))) {
+      const users = [...new Set(graph.edges.filter((e) => e.from === step.name && e.name === name).map((e) => e.to))];
+      if (users.some((u) => { const unit = units.get(u); return unit === undefined || code.bindsAnywhere(unit.cells, name); })) continue;
+      dropped.set(step.name, (dropped.get(step.name) ?? new Set()).add(name));
+      for (const u of users) imports.set(u, [...(imports.get(u) ?? []), { name, step: step.name }]);
+    }
+  }
+  if (dropped.size === 0) return graph;
+  const rewritten = <T extends CodeUnit>(unit: T, key: string): T => {
+    const own = imports.get(key);
+    return own === undefined ? unit : { ...unit, inputs: unit.inputs.filter((i) => !own.some((m) => m.name === i)), stepImports: own };
+  };
+  const steps = graph.steps.map((step) => {
+    const gone = dropped.get(step.name);
+    const kept = gone === undefined ? step : { ...step, outputs: step.outputs.filter((o) => !gone.has(o)) };
+    return rewritten(kept, step.name);
+  });
+  const metrics = graph.metrics === undefined ? undefined : rewritten(graph.metrics, 'metrics');
+  const tests = graph.tests.map((t) => rewritten(t, `test:${(t.cells[0]?.index ?? -1) + 1}`));
+  return { ...graph, steps, ...(metrics === undefined ? {} : { metrics }), tests };
+}
+
 export function planPromotion(input: PromoteInput): FilePlan[] {
   const g = new Generator(input);
   return g.plan();
 }
 
-class Generator {
-  private readonly pkg: string;
-  private readonly src: string;
-  /** Memos: what each step's function is called, the locals of a unit's cells, the generators steps seed. */
+/**
+ * What the units' code binds, reads and can hoist, from the step graph and the translated cells alone: the
+ * generator builds on it, and {@link withStepImports} asks it before anything is planned.
+ */
+class UnitCode {
+  /** Memos: what each step's function is called, the locals of a unit's cells. */
   private readonly functionNames = new Map<string, string>();
   private readonly locals = new WeakMap<readonly CellRef[], ReadonlySet<string>>();
-  private stepSeeded: ('random' | 'numpy')[] | undefined;
-  private sharedSeeders: SeedingFunctions | undefined;
-  /** The graph's edges by where they go (a step, `metrics`, `test:<n>`): looked up for every step's inputs. */
-  private readonly edgesInto = new Map<string, StepGraph['edges'][number][]>();
   /** By cell index: the definitions a later one of the same module replaces before anything reads them (left out). */
-  private readonly replaced = new Map<number, ReplacedDefinition[]>();
+  protected readonly replaced = new Map<number, ReplacedDefinition[]>();
   /** Shared definitions a later one replaces after a step used them: kept under another name ({@link sharedVersions}). */
-  private readonly versions: SharedVersions;
+  protected readonly versions: SharedVersions;
   /** Of those, the ones the shared code itself reads before the next (`base = clean(x)`): bound to the notebook's name too. */
-  private readonly versionsReadShared = new Set<SharedVersion>();
+  protected readonly versionsReadShared = new Set<SharedVersion>();
 
-  constructor(private readonly input: PromoteInput) {
-    this.pkg = input.packageName;
-    this.src = `src/${input.packageName}`;
-    for (const edge of input.graph.edges) {
-      const into = this.edgesInto.get(edge.to);
-      if (into === undefined) this.edgesInto.set(edge.to, [edge]);
-      else into.push(edge);
-    }
+  constructor(protected readonly input: Pick<PromoteInput, 'graph' | 'cells'>) {
     const { common, steps, metrics, tests } = input.graph;
     for (const unit of [common, ...steps, ...(metrics === undefined ? [] : [metrics]), ...tests]) {
       for (const [index, defs] of replacedDefinitions(unit.cells, input.cells)) this.replaced.set(index, defs);
@@ -441,22 +469,10 @@ class Generator {
   }
 
   /**
-   * `from <module> import ...` items for a unit's shared names (`step:<name>`, `metrics`, `tests`): an earlier
-   * version of a function the notebook defined again is imported under the notebook's name ({@link sharedVersions}).
-   */
-  private sharedImportItems(key: string, names: readonly string[]): string[] {
-    const own = this.versions.imports.get(key);
-    return names.map((n) => {
-      const as = own?.get(n);
-      return as === undefined ? n : `${as} as ${n}`;
-    });
-  }
-
-  /**
    * The names a cell reads in the generated code: without those only definitions it leaves out read
    * ({@link replacedDefinitions}), which would leave an import or a local nothing reads.
    */
-  private usesOf(index: number): ReadonlySet<string> {
+  protected usesOf(index: number): ReadonlySet<string> {
     const gen = this.input.cells.get(index);
     const replaced = this.leftOutIn(index);
     if (gen === undefined || replaced.length === 0) return gen?.uses ?? new Set();
@@ -467,20 +483,160 @@ class Generator {
   }
 
   /** The definitions cell `index` leaves out: replaced by a later one, or defined by the units calling them instead. */
-  private leftOutIn(index: number): readonly { readonly startLine: number; readonly endLine: number }[] {
+  protected leftOutIn(index: number): readonly { readonly startLine: number; readonly endLine: number }[] {
     const moved = this.movedOutOf(index);
     const replaced = this.replaced.get(index) ?? [];
     return moved.length === 0 ? replaced : [...replaced, ...moved];
   }
 
   /** The shared functions of cell `index` that common.py leaves out: the units calling them define them ({@link StepBoundFunction}). */
-  private movedOutOf(index: number): StepBoundFunction[] {
+  protected movedOutOf(index: number): StepBoundFunction[] {
     return (this.input.graph.common.stepBound ?? []).filter((f) => f.leftOut && f.cellIndex === index);
   }
 
   /** The shared functions `unit` defines itself, in the notebook's order ({@link StepBoundFunction}). */
-  private definedIn(unit: CodeUnit): StepBoundFunction[] {
+  protected definedIn(unit: CodeUnit): StepBoundFunction[] {
     return (this.input.graph.common.stepBound ?? []).filter((f) => unit.definesShared?.includes(f.name) === true);
+  }
+
+  /**
+   * The step's function: named like the step, unless its code reads a global of that name (`step:sqrt`
+   * calling `sqrt` from math, `step:clean` calling a shared `clean`), which a function of that name would
+   * replace in its module: then `<step>_step`.
+   */
+  protected functionName(step: StepNode): string {
+    const known = this.functionNames.get(step.name);
+    if (known !== undefined) return known;
+    const generated = step.cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
+    const locals = new Set([...this.functionLocals(step.cells), ...generated.flatMap((g) => (g.definitions ?? []).map((d) => d.name))]);
+    const readsGlobal = (name: string): boolean => !locals.has(name) && generated.some((g) => g.uses.has(name));
+    let name = step.name;
+    if (readsGlobal(name)) name = `${step.name}_step`;
+    while (readsGlobal(name)) name += '_';
+    this.functionNames.set(step.name, name);
+    return name;
+  }
+
+  /**
+   * Shared names to import at the top of a module, and those to import where they are used, when the code
+   * runs: a shared function changes the latter with `global` (a call counter), and an import at the top
+   * would keep the value they had when the module was imported.
+   */
+  protected splitShared(names: readonly string[]): { atImport: string[]; late: string[] } {
+    const common = this.input.graph.common;
+    const changed = new Set(common.cells.flatMap((c) => this.input.cells.get(c.index)?.globalsDeclared ?? []));
+    const sorted = [...names].sort();
+    return { atImport: sorted.filter((n) => !changed.has(n)), late: sorted.filter((n) => changed.has(n)) };
+  }
+
+  /** The names the cells bind at their top: locals of the function they become. */
+  protected functionLocals(cells: readonly CellRef[]): Set<string> {
+    const known = this.locals.get(cells);
+    if (known !== undefined) return new Set(known);
+    const generated = cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
+    const locals = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
+    this.locals.set(cells, locals);
+    return new Set(locals);
+  }
+
+  /** The names the shared functions a unit defines itself read: the imports they need stay. */
+  protected sharedDefinitionReads(unit: CodeUnit): string[] {
+    return this.definedIn(unit).flatMap((f) => (this.input.cells.get(f.cellIndex)?.useSites ?? []).filter((u) => u.line >= f.startLine && u.line <= f.endLine).map((u) => u.name));
+  }
+
+  /** True when one of the cells binds `name` at its top, or deletes it, or a function of theirs declares it `global`. */
+  bindsAnywhere(cells: readonly CellRef[], name: string): boolean {
+    return cells.some((c) => {
+      const g = this.input.cells.get(c.index);
+      if (g === undefined) return false;
+      const bound = [...(g.bound ?? g.assigned), ...(g.localBindings ?? []).map((b) => b.name), ...(g.definitions ?? []).map((d) => d.name), ...(g.globalsDeclared ?? []), ...(g.deleted ?? [])];
+      return bound.includes(name);
+    });
+  }
+
+  /**
+   * The functions and classes a step's cells define at their top that need nothing the step computes: only
+   * imports, shared names and each other. They go to the step's module level: a function or class defined
+   * inside the step function cannot be pickled, so a step returning one (or an instance of one) would never
+   * be cached. A name defined twice, or also assigned in the step, stays where it is.
+   */
+  hoistable(step: StepNode): { cell: CellRef; def: NonNullable<GeneratedCell['definitions']>[number] }[] {
+    const allowed = new Set([...this.prunedImports(step.imports, step.cells).map(boundName).filter((n) => n !== undefined), ...this.splitShared(step.commonNames).atImport, ...(step.stepImports ?? []).map((i) => i.name)]);
+    const rebound = this.functionLocals(step.cells);
+    // The module's own names: the step function, its outputs class, the typing names and what it imports. A
+    // definition named like one of them (`def load(path)` in step `load`) would replace it: it stays inside.
+    const moduleNames = [this.functionName(step), `${pascalCase(step.name)}Outputs`, 'Any', 'NamedTuple', 'annotations', ...allowed];
+    for (const name of moduleNames) rebound.add(name);
+    // An input the step defines again (`def normalize` after calls reading the earlier one): the def rebinds the
+    // argument, inside the function (round 35 E).
+    for (const name of step.inputs) rebound.add(name);
+    // A definition left out for a later one replacing it is not there: the later one may be hoisted.
+    const replaced = (cell: CellRef, def: { name: string; startLine: number }): boolean => this.replaced.get(cell.index)?.some((d) => d.name === def.name && d.startLine === def.startLine) === true;
+    const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).filter((def) => !replaced(cell, def)).map((def) => ({ cell, def })));
+    const count = new Map<string, number>();
+    for (const { def } of all) count.set(def.name, (count.get(def.name) ?? 0) + 1);
+    const declaresLocal = (cell: CellRef, def: { startLine: number; endLine: number }): boolean => {
+      const code = this.input.cells.get(cell.index)?.code.split('\n').slice(def.startLine - 1, def.endLine) ?? [];
+      return code.some((line) => nonlocalForLocals(line, rebound) !== line);
+    };
+    // A lambda's name is bound by its own assignment: it may be hoisted when nothing else binds the name.
+    const bindings = (name: string): number =>
+      step.cells.reduce((n, c) => {
+        const g = this.input.cells.get(c.index);
+        return n + (g?.assigned.filter((a) => a === name).length ?? 0) + (g?.localBindings?.filter((b) => b.name === name && !g.assigned.includes(name)).length ?? 0);
+      }, 0);
+    const free = (def: { name: string; asDef?: string }): boolean => (def.asDef === undefined ? !rebound.has(def.name) : bindings(def.name) === 1 && !moduleNames.includes(def.name));
+    let kept = all.filter(({ cell, def }) => def.topLevel && count.get(def.name) === 1 && free(def) && !declaresLocal(cell, def));
+    // An import or shared name the step binds again (`def normalize` after calls of a function reading the shared
+    // one): a function reading it stays beside that binding, or every call would read the shared one.
+    const stepBinds = new Set([...this.functionLocals(step.cells), ...all.map(({ def }) => def.name)]);
+    for (;;) {
+      const names = new Set(kept.map(({ def }) => def.name));
+      const next = kept.filter(({ def }) => def.freeNames.every((n) => names.has(n) || (allowed.has(n) && !stepBinds.has(n))));
+      if (next.length === kept.length) return kept;
+      kept = next;
+    }
+  }
+
+  protected prunedImports(statements: readonly string[], cells: readonly CellRef[], alsoUsed: readonly string[] = []): string[] {
+    const used = new Set([...cells.flatMap((c) => [...this.usesOf(c.index)]), ...alsoUsed]);
+    return statements.filter((s) => {
+      const bound = boundName(s);
+      return bound === undefined || used.has(bound);
+    });
+  }
+}
+
+class Generator extends UnitCode {
+  private readonly pkg: string;
+  private readonly src: string;
+  /** Memos: the generators steps seed. */
+  private stepSeeded: ('random' | 'numpy')[] | undefined;
+  private sharedSeeders: SeedingFunctions | undefined;
+  /** The graph's edges by where they go (a step, `metrics`, `test:<n>`): looked up for every step's inputs. */
+  private readonly edgesInto = new Map<string, StepGraph['edges'][number][]>();
+
+  constructor(protected override readonly input: PromoteInput) {
+    super(input);
+    this.pkg = input.packageName;
+    this.src = `src/${input.packageName}`;
+    for (const edge of input.graph.edges) {
+      const into = this.edgesInto.get(edge.to);
+      if (into === undefined) this.edgesInto.set(edge.to, [edge]);
+      else into.push(edge);
+    }
+  }
+
+  /**
+   * `from <module> import ...` items for a unit's shared names (`step:<name>`, `metrics`, `tests`): an earlier
+   * version of a function the notebook defined again is imported under the notebook's name ({@link sharedVersions}).
+   */
+  private sharedImportItems(key: string, names: readonly string[]): string[] {
+    const own = this.versions.imports.get(key);
+    return names.map((n) => {
+      const as = own?.get(n);
+      return as === undefined ? n : `${as} as ${n}`;
+    });
   }
 
   /** Names the cells read only in definitions left out ({@link replacedDefinitions}): nothing imports them for them. */
@@ -691,24 +847,6 @@ class Generator {
     return `${lines.join('\n').trimEnd()}\n`;
   }
 
-  /**
-   * The step's function: named like the step, unless its code reads a global of that name (`step:sqrt`
-   * calling `sqrt` from math, `step:clean` calling a shared `clean`), which a function of that name would
-   * replace in its module: then `<step>_step`.
-   */
-  private functionName(step: StepNode): string {
-    const known = this.functionNames.get(step.name);
-    if (known !== undefined) return known;
-    const generated = step.cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
-    const locals = new Set([...this.functionLocals(step.cells), ...generated.flatMap((g) => (g.definitions ?? []).map((d) => d.name))]);
-    const readsGlobal = (name: string): boolean => !locals.has(name) && generated.some((g) => g.uses.has(name));
-    let name = step.name;
-    if (readsGlobal(name)) name = `${step.name}_step`;
-    while (readsGlobal(name)) name += '_';
-    this.functionNames.set(step.name, name);
-    return name;
-  }
-
   private stepFile(step: StepNode): string {
     const fn = this.functionName(step);
     const outputs = step.outputs;
@@ -723,7 +861,7 @@ class Generator {
     const typing = [...(outputs.length > 0 ? ['from typing import Any'] : []), ...(named ? ['from typing import NamedTuple'] : []), ...pathHint];
     const hoisted = this.hoistable(step);
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(step.imports, step.cells, this.sharedDefinitionReads(step)), step.cells, hoisted.flatMap(({ def }) => def.freeNames));
-    const imports = sortImports([...typing, ...moduleImports], this.localImports());
+    const imports = sortImports([...typing, ...moduleImports, ...this.stepImportLines(step, '.')], this.localImports());
     // `sys.path.append("lib")` in a step cell, then `import mylib`: at the module's top, above the imports, run
     // when pipeline.py imports the module (in the notebook's folder), as the cell ran it before its imports.
     const pathSetup = this.pathSetup(step);
@@ -758,7 +896,9 @@ class Generator {
       const code = this.input.cells.get(cell.index)?.code.split('\n') ?? [];
       // A lambda made a def is not line for line: its marker names only the line it was on.
       const marker = this.cellMarker(cell, def.startLine, def.asDef === undefined ? def.endLine : def.startLine);
-      lines.push('', `# ${marker}: at module level, so what the step returns can be cached (pickled)`, ...(def.asDef === undefined ? code.slice(def.startLine - 1, def.endLine) : [def.asDef]), '');
+      const importers = this.importersOf(step.name, def.name);
+      const why = importers.length === 0 ? 'so what the step returns can be cached (pickled)' : `imported from here by ${andList(importers)}`;
+      lines.push('', `# ${marker}: at module level, ${why}`, ...(def.asDef === undefined ? code.slice(def.startLine - 1, def.endLine) : [def.asDef]), '');
     }
     const args = step.inputs.map((i) => (params.has(i) ? `${i}: ${pyType(params.get(i)?.type)}` : i));
     const returns = outputs.length === 0 ? 'None' : outputs.length === 1 ? 'Any' : named ? cls : `tuple[${outputs.map(() => 'Any').join(', ')}]`;
@@ -857,18 +997,6 @@ class Generator {
   }
 
   /**
-   * Shared names to import at the top of a module, and those to import where they are used, when the code
-   * runs: a shared function changes the latter with `global` (a call counter), and an import at the top
-   * would keep the value they had when the module was imported.
-   */
-  private splitShared(names: readonly string[]): { atImport: string[]; late: string[] } {
-    const common = this.input.graph.common;
-    const changed = new Set(common.cells.flatMap((c) => this.input.cells.get(c.index)?.globalsDeclared ?? []));
-    const sorted = [...names].sort();
-    return { atImport: sorted.filter((n) => !changed.has(n)), late: sorted.filter((n) => changed.has(n)) };
-  }
-
-  /**
    * The shared values a step changes in place, as copies: the notebook changed the one value the first cells
    * made, once; the package runs again and again (the tests do), and each run must start from that value.
    */
@@ -917,16 +1045,6 @@ class Generator {
       const g = this.input.cells.get(c.index);
       return g?.bound ?? [...(g?.assigned ?? []), ...(g?.localBindings ?? []).map((b) => b.name)];
     }));
-  }
-
-  /** The names the cells bind at their top: locals of the function they become. */
-  private functionLocals(cells: readonly CellRef[]): Set<string> {
-    const known = this.locals.get(cells);
-    if (known !== undefined) return new Set(known);
-    const generated = cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
-    const locals = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
-    this.locals.set(cells, locals);
-    return new Set(locals);
   }
 
   /**
@@ -1107,11 +1225,6 @@ class Generator {
     return `it reads ${parts.join(', and ')}${defaults}`;
   }
 
-  /** The names the shared functions a unit defines itself read: the imports they need stay. */
-  private sharedDefinitionReads(unit: CodeUnit): string[] {
-    return this.definedIn(unit).flatMap((f) => (this.input.cells.get(f.cellIndex)?.useSites ?? []).filter((u) => u.line >= f.startLine && u.line <= f.endLine).map((u) => u.name));
-  }
-
   /** The comment above a shared definition kept under another name, for the steps that used it ({@link sharedVersions}). */
   private versionNote(cell: CellRef, v: SharedVersion): string {
     const by = v.by.index === cell.index ? 'a later line of this cell' : cellWords([v.by]);
@@ -1149,50 +1262,6 @@ class Generator {
     });
   }
 
-  /**
-   * The functions and classes a step's cells define at their top that need nothing the step computes: only
-   * imports, shared names and each other. They go to the step's module level: a function or class defined
-   * inside the step function cannot be pickled, so a step returning one (or an instance of one) would never
-   * be cached. A name defined twice, or also assigned in the step, stays where it is.
-   */
-  private hoistable(step: StepNode): { cell: CellRef; def: NonNullable<GeneratedCell['definitions']>[number] }[] {
-    const allowed = new Set([...this.prunedImports(step.imports, step.cells).map(boundName).filter((n) => n !== undefined), ...this.splitShared(step.commonNames).atImport]);
-    const rebound = this.functionLocals(step.cells);
-    // The module's own names: the step function, its outputs class, the typing names and what it imports. A
-    // definition named like one of them (`def load(path)` in step `load`) would replace it: it stays inside.
-    const moduleNames = [this.functionName(step), `${pascalCase(step.name)}Outputs`, 'Any', 'NamedTuple', 'annotations', ...allowed];
-    for (const name of moduleNames) rebound.add(name);
-    // An input the step defines again (`def normalize` after calls reading the earlier one): the def rebinds the
-    // argument, inside the function (round 35 E).
-    for (const name of step.inputs) rebound.add(name);
-    // A definition left out for a later one replacing it is not there: the later one may be hoisted.
-    const replaced = (cell: CellRef, def: { name: string; startLine: number }): boolean => this.replaced.get(cell.index)?.some((d) => d.name === def.name && d.startLine === def.startLine) === true;
-    const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).filter((def) => !replaced(cell, def)).map((def) => ({ cell, def })));
-    const count = new Map<string, number>();
-    for (const { def } of all) count.set(def.name, (count.get(def.name) ?? 0) + 1);
-    const declaresLocal = (cell: CellRef, def: { startLine: number; endLine: number }): boolean => {
-      const code = this.input.cells.get(cell.index)?.code.split('\n').slice(def.startLine - 1, def.endLine) ?? [];
-      return code.some((line) => nonlocalForLocals(line, rebound) !== line);
-    };
-    // A lambda's name is bound by its own assignment: it may be hoisted when nothing else binds the name.
-    const bindings = (name: string): number =>
-      step.cells.reduce((n, c) => {
-        const g = this.input.cells.get(c.index);
-        return n + (g?.assigned.filter((a) => a === name).length ?? 0) + (g?.localBindings?.filter((b) => b.name === name && !g.assigned.includes(name)).length ?? 0);
-      }, 0);
-    const free = (def: { name: string; asDef?: string }): boolean => (def.asDef === undefined ? !rebound.has(def.name) : bindings(def.name) === 1 && !moduleNames.includes(def.name));
-    let kept = all.filter(({ cell, def }) => def.topLevel && count.get(def.name) === 1 && free(def) && !declaresLocal(cell, def));
-    // An import or shared name the step binds again (`def normalize` after calls of a function reading the shared
-    // one): a function reading it stays beside that binding, or every call would read the shared one.
-    const stepBinds = new Set([...this.functionLocals(step.cells), ...all.map(({ def }) => def.name)]);
-    for (;;) {
-      const names = new Set(kept.map(({ def }) => def.name));
-      const next = kept.filter(({ def }) => def.freeNames.every((n) => names.has(n) || (allowed.has(n) && !stepBinds.has(n))));
-      if (next.length === kept.length) return kept;
-      kept = next;
-    }
-  }
-
   /** True when one of the cells read `__file__` (renamed {@link NOTEBOOK_FILE_NAME} by the analysis). */
   private notebookFileUsed(cells: readonly CellRef[]): boolean {
     return cells.some((c) => this.input.cells.get(c.index)?.uses.has(NOTEBOOK_FILE_NAME) === true);
@@ -1200,14 +1269,6 @@ class Generator {
 
   private notebookFileImport(from: string): string {
     return `from ${from} import NOTEBOOK_FILE as ${NOTEBOOK_FILE_NAME}`;
-  }
-
-  private prunedImports(statements: readonly string[], cells: readonly CellRef[], alsoUsed: readonly string[] = []): string[] {
-    const used = new Set([...cells.flatMap((c) => [...this.usesOf(c.index)]), ...alsoUsed]);
-    return statements.filter((s) => {
-      const bound = boundName(s);
-      return bound === undefined || used.has(bound);
-    });
   }
 
   /** What cell `index` shows last: the expression the translation left out, or the one it kept. */
@@ -1218,6 +1279,25 @@ class Generator {
     return kept === undefined ? undefined : gen?.code.split('\n').slice(kept.line - 1, kept.endLine).join('\n');
   }
 
+  /** The units importing `name` from step `step`'s module ({@link withStepImports}), as a sentence names them: `step score`, `the metrics`, `the test of cell 7`. */
+  private importersOf(step: string, name: string): string[] {
+    const { steps, metrics, tests } = this.input.graph;
+    const imports = (unit: CodeUnit): boolean => unit.stepImports?.some((i) => i.step === step && i.name === name) === true;
+    return [
+      ...steps.filter(imports).map((s) => `step ${s.name}`),
+      ...(metrics !== undefined && imports(metrics) ? ['the metrics'] : []),
+      ...tests.filter(imports).map((t) => `the test of ${cellWords(t.cells)}`),
+    ];
+  }
+
+  /**
+   * `from .load import add_ratio`: the definitions the unit imports from earlier steps' modules
+   * ({@link withStepImports}); `steps` is the steps package as the unit's module names it (`.` from a step).
+   */
+  private stepImportLines(unit: CodeUnit, steps: string): string[] {
+    return (unit.stepImports ?? []).map((i) => `from ${steps}${i.step} import ${i.name}`);
+  }
+
   private metricsFile(metrics: CodeUnit): string {
     const lines = [`"""${this.header(`The metrics of the ${this.pkg} pipeline.`, metrics.cells)}\n"""`, 'from __future__ import annotations', ''];
     const lastCell = this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
@@ -1226,7 +1306,7 @@ class Generator {
     const displayedTexts = metrics.cells.flatMap((c) => this.input.cells.get(c.index)?.displayed ?? []).map((d) => d.text);
     const shownReads = [shownText, ...displayedTexts].flatMap((text) => (text === undefined ? [] : [...text.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0])));
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(metrics.imports, metrics.cells, [...shownReads, ...this.sharedDefinitionReads(metrics)]), metrics.cells, []);
-    const imports = sortImports(['from typing import Any', ...moduleImports], this.localImports());
+    const imports = sortImports(['from typing import Any', ...moduleImports, ...this.stepImportLines(metrics, '.steps.')], this.localImports());
     lines.push(...imports, '');
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
     const unread = this.readOnlyInReplaced(metrics.cells);
@@ -1543,6 +1623,8 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
     const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', ''];
     if (imports.length > 0) lines.push(...imports, '');
     if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${this.sharedImportItems('tests', common).join(', ')}`, '');
+    const fromSteps = sortImports(tests.flatMap((t) => this.stepImportLines(t, `${this.pkg}.steps.`)));
+    if (fromSteps.length > 0) lines.push(...fromSteps, '');
     if (this.notebookFileUsed(tests.flatMap((t) => t.cells))) lines.push(this.notebookFileImport(this.pkg), '');
     if (tests.some((t) => t.inputs.length > 0)) lines.push(`from ${this.pkg} import _runtime`, '');
     const suffixes = testSuffixes(tests.map((t) => t.cells[0]).filter((c) => c !== undefined));
