@@ -189,8 +189,7 @@ function readDisplayed(data: Record<string, unknown>, name: string): Map<string,
   const literal = plain.startsWith('{') && name !== DISPLAYED_EXPRESSION ? parsePythonLiteral(plainRepr(plain)) : undefined;
   if (literal?.ok === true && isRecord(literal.value)) {
     for (const [key, metric] of dictNumbers(plainRepr(plain), literal.value)) {
-      const exact = metric.decimals === undefined ? metric : { value: metric.value, decimals: Math.max(metric.decimals, 6) };
-      if (!found.has(`${name}.${key}`)) found.set(`${name}.${key}`, exact);
+      if (!found.has(`${name}.${key}`)) found.set(`${name}.${key}`, printedExactly(metric));
     }
     return found;
   }
@@ -243,7 +242,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
         // a loop printing `k=5: silhouette=0.6545`) is read.
         const read = name === undefined || (computedLabels.has(name.toLowerCase()) && templateAmbiguous(template, source, lines)) ? undefined : template.percent?.[i] === true ? percentToken(token) : numberToken(token);
         const whole = read !== undefined && read.decimals === undefined ? template.whole?.[i] : undefined;
-        const metric = read !== undefined && whole === 'rounded' ? { ...read, decimals: 0 } : read !== undefined && whole === 'cut' ? { ...read, decimals: 0, truncated: true as const } : read !== undefined && template.percent?.[i] !== true ? roundedTo(read, template.digits?.[i]) : read;
+        const metric = read !== undefined && whole === 'rounded' ? { ...read, decimals: 0 } : read !== undefined && whole === 'cut' ? { ...read, decimals: 0, truncated: true as const } : read !== undefined && template.exact?.[i] === true ? printedAs(read, template.digits?.[i]) : read !== undefined && template.percent?.[i] !== true ? roundedTo(read, template.digits?.[i]) : read;
         if (name !== undefined && metric !== undefined) setMorePrecise(found, name, metric);
       });
     }
@@ -254,14 +253,14 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     const call = paired[i];
     const name = call?.length === 1 ? call[0] : undefined;
     const read = name === undefined ? undefined : numberToken(line.trim());
-    if (name !== undefined && read !== undefined) setMorePrecise(found, name, roundedTo(read, info.roundedPrints?.get(name)));
+    if (name !== undefined && read !== undefined) setMorePrecise(found, name, printedAs(read, info.roundedPrints?.get(name)));
   });
   // print(rmse); print(mae): one bare number per line, in the order of the prints.
   if (info.printedNames.length > 0 && lines.length === info.printedNames.length && lines.every((l) => numberToken(l.trim()) !== undefined)) {
     lines.forEach((l, i) => {
       const name = info.printedNames[i];
       const read = numberToken(l.trim());
-      if (name !== undefined && read !== undefined) setMorePrecise(found, name, roundedTo(read, info.roundedPrints?.get(name)));
+      if (name !== undefined && read !== undefined) setMorePrecise(found, name, printedAs(read, info.roundedPrints?.get(name)));
     });
     return;
   }
@@ -271,7 +270,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
       const tokens = (lines[i] ?? '').trim().split(/\s+/);
       callNames.forEach((name, j) => {
         const read = numberToken(tokens[j] ?? '');
-        if (read !== undefined) setMorePrecise(found, name, roundedTo(read, info.roundedPrints?.get(name)));
+        if (read !== undefined) setMorePrecise(found, name, printedAs(read, info.roundedPrints?.get(name)));
       });
     });
     return;
@@ -382,10 +381,8 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   }
   if (literal.ok && isRecord(literal.value)) {
     for (const [key, metric] of dictNumbers(trimmed, literal.value)) {
-      // A number in a dict's repr is Python's shortest repr of it, not a value rounded for show: `0.4` is
-      // 0.4 (to 6 decimals, for a float32 the repr shortens), not anything from 0.35 to 0.45.
-      const exact = metric.decimals === undefined ? metric : { value: metric.value, decimals: Math.max(metric.decimals, 6) };
-      setMorePrecise(found, prefix + key, exact);
+      // A number in a dict's repr is Python's shortest repr of it, not a value rounded for show.
+      setMorePrecise(found, prefix + key, printedExactly(metric));
     }
     return;
   }
@@ -747,6 +744,8 @@ export interface PrintTemplate {
   readonly whole?: readonly WholeField[];
   /** By field: the decimals a rounding of the name shown keeps (`print("rmse:", round(rmse, 2))`); undefined for another field. */
   readonly digits?: readonly (number | undefined)[];
+  /** By field: the name, or its rounding, as str() or repr() writes it (`print("acc:", acc)`, `{acc}`, `{acc!r}`, `%s`): {@link printedAs}. */
+  readonly exact?: readonly boolean[];
 }
 
 /**
@@ -797,23 +796,24 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   // and value (`print("AUC=%.3f" % auc, "F1=%.3f" % f1)`, f-strings, `.format`) as its fields.
   const parts = args.map((arg): FieldsPattern | undefined => {
     const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg)?.[2];
-    if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], whole: [], digits: [], text: text.trim() !== '' };
-    if (/^[A-Za-z_]\w*$/.test(arg)) return { source: '(\\S+)', names: [arg], percent: [false], grouped: [false], whole: [false], digits: [undefined], text: false };
+    if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], whole: [], digits: [], exact: [], text: text.trim() !== '' };
+    if (/^[A-Za-z_]\w*$/.test(arg)) return { source: '(\\S+)', names: [arg], percent: [false], grouped: [false], whole: [false], digits: [undefined], exact: [true], text: false };
     // print("rmse:", round(rmse, 2)): rmse, shown to 2 decimals.
     const rounded = roundedNumber(arg);
-    if (rounded !== undefined) return { source: '(\\S+)', names: [rounded.name], percent: [false], grouped: [false], whole: [false], digits: [rounded.digits], text: false };
+    if (rounded !== undefined) return { source: '(\\S+)', names: [rounded.name], percent: [false], grouped: [false], whole: [false], digits: [rounded.digits], exact: [true], text: false };
     const formatted = formattedArgument(arg);
     if (formatted !== undefined) return formatted;
-    return loose && !/^\w*=/.test(arg) ? { source: '(\\S+)', names: [undefined], percent: [false], grouped: [false], whole: [false], digits: [undefined], text: false } : undefined;
+    return loose && !/^\w*=/.test(arg) ? { source: '(\\S+)', names: [undefined], percent: [false], grouped: [false], whole: [false], digits: [undefined], exact: [false], text: false } : undefined;
   });
   if (args.length < 2 || parts.some((p) => p === undefined) || !parts.some((p) => p !== undefined && p.names.length > 0) || !parts.some((p) => p?.text === true)) return undefined;
   const pattern = parts.map((p) => p?.source ?? '').join(' ');
-  const fields = <K extends 'names' | 'percent' | 'grouped' | 'whole' | 'digits'>(key: K): FieldsPattern[K][number][] => parts.flatMap((p) => (p === undefined ? [] : [...p[key]]));
+  const fields = <K extends 'names' | 'percent' | 'grouped' | 'whole' | 'digits' | 'exact'>(key: K): FieldsPattern[K][number][] => parts.flatMap((p) => (p === undefined ? [] : [...p[key]]));
   const percent = fields('percent');
   const grouped = fields('grouped');
   const whole = fields('whole');
   const digits = fields('digits');
-  return { pattern: new RegExp(`^${pattern.trim()}$`), names: fields('names'), ...(percent.some((x) => x) ? { percent } : {}), ...(grouped.some((x) => x) ? { grouped } : {}), ...(whole.some((x) => x) ? { whole } : {}), ...(digits.some((x) => x !== undefined) ? { digits } : {}) };
+  const exact = fields('exact');
+  return { pattern: new RegExp(`^${pattern.trim()}$`), names: fields('names'), ...(percent.some((x) => x) ? { percent } : {}), ...(grouped.some((x) => x) ? { grouped } : {}), ...(whole.some((x) => x) ? { whole } : {}), ...(digits.some((x) => x !== undefined) ? { digits } : {}), ...(exact.some((x) => x) ? { exact } : {}) };
 }
 
 /**
@@ -850,6 +850,28 @@ export function printedName(arg: string): string | undefined {
   return /^[A-Za-z_]\w*$/.test(text) ? text : roundedNumber(text)?.name;
 }
 
+/**
+ * A number as str() writes it (`print(acc)`, `print("acc:", acc)`, `{acc}`): as Python writes it
+ * ({@link printedExactly}), or when the print rounds it (`print(round(acc, 3))`: `digits`), to the decimals the
+ * rounding keeps, whatever the digits written (`round(0.5012, 2)` prints 0.5).
+ */
+function printedAs(metric: ExpectedMetric, digits: number | undefined): ExpectedMetric {
+  return digits === undefined ? printedExactly(metric) : { value: metric.value, decimals: digits };
+}
+
+/**
+ * A number as Python's str() or repr() wrote it (a bare name printed, `{acc}`, `{acc=}`, a dict's repr): the
+ * shortest text reading back as the value, so a float's value whatever its digits ("1.0" is 1.0, not anything
+ * from 0.95 to 1.05: round 46 Y, the test passed a pipeline giving 0.967). A float32's text reads back as the
+ * float32, within 6e-8 of it relatively, not as its float64: the number is expected to 6 significant digits
+ * (within 5e-7 to 5e-6 of it, relatively), or exactly when the text holds all of a float64's (decimals undefined).
+ */
+export function printedExactly(metric: ExpectedMetric): ExpectedMetric {
+  if (metric.decimals === undefined || metric.truncated === true) return metric;
+  const decimals = metric.value === 0 ? 6 : Math.floor(6 - Math.log10(Math.abs(metric.value)));
+  return { value: metric.value, decimals };
+}
+
 /** `metric` as a value rounded to `digits` decimals shows it: no more decimals than those. */
 export function roundedTo(metric: ExpectedMetric, digits: number | undefined): ExpectedMetric {
   return digits === undefined || (metric.decimals !== undefined && metric.decimals <= digits) ? metric : { ...metric, decimals: digits };
@@ -867,6 +889,7 @@ interface FieldsPattern {
   readonly whole: readonly WholeField[];
   /** By field: the decimals a rounding of the name keeps (`{round(rmse, 2)}`, `round(rmse)` -> 2, 0). */
   readonly digits: readonly (number | undefined)[];
+  readonly exact: readonly boolean[];
   readonly text: boolean;
 }
 
@@ -883,8 +906,8 @@ function formattedArgument(arg: string): FieldsPattern | undefined {
  * `fromPercent`: the text of a `%` format (`percentBody`), whose `%d` cuts a float to its whole part.
  */
 function fieldsTemplate(body: string, fromPercent = false): PrintTemplate {
-  const { source, names, percent, grouped, whole, digits } = fieldsPattern(body, fromPercent);
-  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole, digits };
+  const { source, names, percent, grouped, whole, digits, exact } = fieldsPattern(body, fromPercent);
+  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole, digits, exact };
 }
 
 /** {@link fieldsTemplate}'s pattern, not anchored. */
@@ -894,6 +917,7 @@ function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
   const grouped: boolean[] = [];
   const whole: WholeField[] = [];
   const digits: (number | undefined)[] = [];
+  const exact: boolean[] = [];
   let pattern = '';
   let rest = body;
   for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
@@ -912,6 +936,8 @@ function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
     const rounded = roundedNumber(name);
     names.push(/^[A-Za-z_]\w*$/.test(name) ? name : rounded?.name);
     digits.push(rounded?.digits);
+    // `{acc}`, `{acc=}`, `{acc!r}`, `{round(acc, 3)}` (and `%s`, `%r`): as str() or repr() writes it.
+    exact.push((rounded !== undefined || /^[A-Za-z_]\w*$/.test(name)) && spec === undefined && conversion !== '!a');
     // `{acc:.2%}` shows acc times 100, with a percent sign.
     percent.push(conversion === undefined && spec !== undefined && spec.endsWith('%'));
     grouped.push(conversion === undefined && spec !== undefined && /^:[^.]*[,_]/.test(spec));
@@ -919,7 +945,7 @@ function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
     whole.push(conversion !== undefined || spec === undefined ? false : /\.0[fF]$/.test(spec) ? 'rounded' : fromPercent && /^:[^.]*d$/.test(spec) ? 'cut' : false);
   }
   pattern += escapeRegExp(rest.replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
-  return { source: pattern, names, percent, grouped, whole, digits, text: body.replace(/\{[^{}]*\}/g, '').trim() !== '' };
+  return { source: pattern, names, percent, grouped, whole, digits, exact, text: body.replace(/\{[^{}]*\}/g, '').trim() !== '' };
 }
 
 /**

@@ -64,7 +64,7 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
   it('reads a print(f"...") line through its template, whatever the words around the fields', () => {
     const source = 'print(f"r2={ridge_r2:.3f} mae={cv_mae:.2f}")\nprint(f"ridge r2 {ridge_r2:.3f} | cv {scores[\'cv\']:.1f} | n {n}")\nprint(f"{best=}")';
     const got = read(metricsCell(source, [stdout('r2=0.512 mae=3.25\nridge r2 0.512 | cv 0.4 | n 7\nbest=0.9\n')]));
-    assert.deepEqual(got, { ridge_r2: { value: 0.512, decimals: 3 }, cv_mae: { value: 3.25, decimals: 2 }, n: { value: 7 }, best: { value: 0.9, decimals: 1 } });
+    assert.deepEqual(got, { ridge_r2: { value: 0.512, decimals: 3 }, cv_mae: { value: 3.25, decimals: 2 }, n: { value: 7 }, best: { value: 0.9, decimals: 6 } });
   });
 
   it('reads a printed dict by the keys that name the cell\'s metrics', () => {
@@ -98,9 +98,10 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell('loss = np.float64(ll)\nloss', [shown('np.float64(0.549780804179293)')], { assigned: ['loss'], trailingText: 'loss' })), { loss: { value: 0.549780804179293 } });
     assert.deepEqual(read(metricsCell('n = np.int64(3)\nn', [shown('np.int64(388)')], { assigned: ['n'], trailingText: 'n' })), { n: { value: 388 } });
     assert.deepEqual(read(metricsCell("scores", [shown("{'acc': np.float64(0.75), 'n': np.int64(12), 'f1': np.float32(-1.5e-3)}")], { trailingText: 'scores' })), {
-      'scores.acc': { value: 0.75, decimals: 6 }, // a repr, not a rounding: within 5e-7 (a float32's repr is short)
+      // A repr, not a rounding: to 6 significant digits (a float32's repr is short).
+      'scores.acc': { value: 0.75, decimals: 6 },
       'scores.n': { value: 12 },
-      'scores.f1': { value: -0.0015, decimals: 6 },
+      'scores.f1': { value: -0.0015, decimals: 8 },
     });
   });
 
@@ -340,14 +341,23 @@ describe('expectedMetricsFromOutputs: prints of labels of any words and names (r
   it('reads print("Mean Absolute Error:", mae) and print("R² Score:", r2) by the names printed', () => {
     const source = 'print("Mean Absolute Error:", mae)\nprint("R² Score:", r2)\nprint("n =", n, "rows")';
     const got = read(metricsCell(source, [stdout('Mean Absolute Error: 0.1218\nR² Score: 0.93\nn = 5 rows\n')], { assigned: ['mae', 'r2'] }));
-    assert.deepEqual(got, { mae: { value: 0.1218, decimals: 4 }, r2: { value: 0.93, decimals: 2 }, n: { value: 5 } });
+    assert.deepEqual(got, { mae: { value: 0.1218, decimals: 6 }, r2: { value: 0.93, decimals: 6 }, n: { value: 5 } });
+  });
+
+  // Round 46 Y and Z: `accuracy: 1.0` was read as 1.0 to one decimal, and a run giving 0.967 passed the test.
+  it('reads a name printed as Python writes it (str, repr) as its value, to 6 significant digits, not as a rounding', () => {
+    const source = 'print("accuracy:", accuracy)\nprint(f"f1: {f1}")\nprint(f"{hit=}")\nprint("rmse %s" % rmse)\nprint(auc)';
+    const got = read(metricsCell(source, [stdout('accuracy: 1.0\nf1: 0.5\nhit=0.75\nrmse 1520.25\n0.9\n')], { printedNames: ['auc'], printCalls: [['accuracy'], [], [], [], ['auc']] }));
+    assert.deepEqual(got, { accuracy: { value: 1, decimals: 6 }, f1: { value: 0.5, decimals: 6 }, hit: { value: 0.75, decimals: 6 }, rmse: { value: 1520.25, decimals: 2 }, auc: { value: 0.9, decimals: 6 } });
+    // Formatted or rounded, it is what the format keeps.
+    assert.deepEqual(read(metricsCell('print(f"acc: {acc:.1f}")\nprint("f1:", round(f1, 2))', [stdout('acc: 1.0\nf1: 0.5\n')])), { acc: { value: 1, decimals: 1 }, f1: { value: 0.5, decimals: 2 } });
   });
 
   // Round 34 A: the run recorded auc and f1, the reproduction test never checked them.
   it('reads a print of several arguments each formatting its own label and value (%, f-string, .format)', () => {
     const source = 'print("AUC=%.3f" % auc, "F1=%.3f" % f1)\nprint(f"acc={acc:.2%}", "loss:", loss)\nprint("n={}".format(n), "ok")';
     const got = read(metricsCell(source, [stdout('AUC=0.812 F1=0.654\nacc=93.50% loss: 0.25\nn=12 ok\n')], { assigned: ['auc', 'f1', 'acc', 'loss', 'n'] }));
-    assert.deepEqual(got, { auc: { value: 0.812, decimals: 3 }, f1: { value: 0.654, decimals: 3 }, acc: { value: 0.935, decimals: 4 }, loss: { value: 0.25, decimals: 2 }, n: { value: 12 } });
+    assert.deepEqual(got, { auc: { value: 0.812, decimals: 3 }, f1: { value: 0.654, decimals: 3 }, acc: { value: 0.935, decimals: 4 }, loss: { value: 0.25, decimals: 6 }, n: { value: 12 } });
   });
 });
 
@@ -374,7 +384,7 @@ describe('expectedMetricsFromOutputs: a label before a computed value (round 18)
     assert.deepEqual(cell('acc = f(y)\nprint(f"acc {acc * 100:.1f}")', 'acc 75.4\n'), {});
     assert.deepEqual(read(metricsCell('print("scores:", scores.mean())', [stdout('scores: 0.74\n')], { printedNames: [] })), {});
     // The value itself after its label is still read.
-    assert.deepEqual(cell('acc = f(y)\nprint("acc", acc)', 'acc 0.754\n'), { acc: { value: 0.754, decimals: 3 } });
+    assert.deepEqual(cell('acc = f(y)\nprint("acc", acc)', 'acc 0.754\n'), { acc: { value: 0.754, decimals: 6 } });
   });
 });
 
@@ -382,7 +392,7 @@ describe('expectedMetricsFromOutputs: a name two metrics cells assign (round 18)
   it("expects the later cell's value, the one the run ends with", () => {
     const first = metricsCell('acc = f(a)\nprint("acc", acc)', [stdout('acc 0.784\n')], { assigned: ['acc'] });
     const second: MetricsCellInfo = { ...metricsCell('acc = f(b)\nprint("acc", acc)', [stdout('acc 0.754\n')], { assigned: ['acc'] }), cell: { ...first.cell, index: 5, source: 'acc = f(b)\nprint("acc", acc)', outputs: [stdout('acc 0.754\n')] } };
-    assert.deepEqual(Object.fromEntries(expectedMetricsFromOutputs([first, second])), { acc: { value: 0.754, decimals: 3 } });
+    assert.deepEqual(Object.fromEntries(expectedMetricsFromOutputs([first, second])), { acc: { value: 0.754, decimals: 6 } });
   });
 });
 
@@ -478,7 +488,7 @@ describe('expectedMetricsFromOutputs: round 28', () => {
   it('takes the most precise value the lines show of a name, not the first rounded one', () => {
     const source = 'print(f"accuracy {acc:.4f}  95% CI [{lo:.4f}, {hi:.4f}]")\nprint("lo:", lo)\nprint("hi:", hi)';
     const got = read(metricsCell(source, [stdout('accuracy 0.8400  95% CI [0.7798, 0.9100]\nlo: 0.77975\nhi: 0.91\n')], { printCalls: [[], [], []] }));
-    assert.deepEqual(got, { acc: { value: 0.84, decimals: 4 }, lo: { value: 0.77975, decimals: 5 }, hi: { value: 0.91, decimals: 4 } });
+    assert.deepEqual(got, { acc: { value: 0.84, decimals: 4 }, lo: { value: 0.77975, decimals: 6 }, hi: { value: 0.91, decimals: 6 } });
     // Exact after rounded, in a label line and in a bare print.
     assert.deepEqual(read(metricsCell('print(f"auc={auc:.3f}")\nprint(f"auc: {auc}")', [stdout('auc=0.812\nauc: 0.8123456789012345\n')])), { auc: { value: 0.8123456789012345 } });
     assert.deepEqual(read(metricsCell('print(f"{r2:.2f}")\nprint(r2)', [stdout('0.41\n0.4123\n')], { printedNames: ['r2'] })), { r2: { value: 0.4123, decimals: 4 } });
@@ -498,7 +508,7 @@ describe('expectedMetricsFromOutputs: round 28', () => {
   it('reads stream text as Jupyter shows it: what a carriage return starts writes over the line', () => {
     const source = "print('mean:', m)\nprint('std:', s)";
     assert.deepEqual(read(metricsCell(source, [stdout('mean: 5\rmean: -0.07361212127294708\nstd: 0.8515567333390056\n')])), { m: { value: -0.07361212127294708 }, s: { value: 0.8515567333390056 } });
-    assert.deepEqual(read(metricsCell(source, [stdout('mean: 5'), stdout('\rmean: -0.0736\n')])), { m: { value: -0.0736, decimals: 4 } });
+    assert.deepEqual(read(metricsCell(source, [stdout('mean: 5'), stdout('\rmean: -0.0736\n')])), { m: { value: -0.0736, decimals: 7 } });
     assert.equal(shownStreamText('mean: 5\rmean: -0.0736'), 'mean: -0.0736');
     // Written over from the start of the line: the end of the longer text stays, as Jupyter shows it.
     assert.equal(shownStreamText('epoch 10/10 loss 0.25\repoch 2\r\nok\r'), 'epoch 20/10 loss 0.25\nok');
