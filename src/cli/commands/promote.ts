@@ -11,7 +11,7 @@ import { executeNotebook } from '../../core/promote/execute';
 import type { Execution, ExecuteRequest } from '../../core/promote/execute';
 import { NbpromoteError } from '../../core/errors';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
-import { checkCommit, commitGenerated } from '../../core/versioning/git';
+import { checkCommit, commitGenerated, committedFilesGone } from '../../core/versioning/git';
 import type { CheckedCommit, CommitResult } from '../../core/versioning/git';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean, flagString } from '../args';
@@ -87,6 +87,8 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     // Every generated path as it is on disk: written, merged, and edited by hand and kept (kept-edit), since
     // they are the package being tagged. Your own versions kept by --force (`.orig`) are yours to commit or not.
     const paths = [...new Set([...outcome.files.filter((f) => f.action !== 'created' || !f.path.endsWith('.orig')).map((f) => f.path), LOCK_FILE_NAME])];
+    // And the deletions of what the last committed promotion generated and an uncommitted one since deleted.
+    paths.push(...(await committedFilesGone(outcome.outDir, LOCK_FILE_NAME, paths)));
     const named = checked?.notebook ?? notebook;
     try {
       commit = await commitGenerated({ dir: outcome.outDir, paths, message: `promote(${outcome.package}): ${outcome.version} from ${named}`, tag: tagFor(outcome.package, outcome.version), logger });

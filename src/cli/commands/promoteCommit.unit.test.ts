@@ -169,6 +169,31 @@ describe('nbpromote promote --commit (built binary, real git)', function () {
     assert.equal(git(repo, 'status', '--porcelain'), 'A  NOTES.md\n');
   });
 
+  // Round 46 Z: a plain promotion first (it deletes the renamed step's files, and writes a lock naming the notebook
+  // as changed), the notebook committed, then --commit: the tag kept the old step's files and that lock.
+  it('after a plain promotion, commits the files it deleted and a lock naming the notebook as committed', function () {
+    const renamed = v1.map((c) => (c.tags?.[0] === 'step:train' ? { ...c, tags: ['step:fit'] } : c));
+    writeNotebook(renamed);
+    const plain = promote();
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.match(plain.stdout, /deleted +src\/nb\/steps\/train\.py/);
+    assert.match(lock(), /git_dirty: true/);
+    git(repo, 'add', 'nbs/nb.ipynb');
+    git(repo, 'commit', '-qm', 'notebook: fit');
+    const notebookCommit = git(repo, 'rev-parse', 'HEAD').trim();
+
+    const committed = promote('--commit', '--json');
+    assert.equal(committed.status, 0, committed.stderr);
+    const tag = (JSON.parse(committed.stdout) as PromoteJson).commit?.tag ?? '';
+    assert.equal(tag, 'nb-v1.0.0');
+    assert.equal(git(repo, 'status', '--porcelain'), '', 'the deletions are in the promotion commit');
+    assert.deepEqual(git(repo, 'ls-tree', '-r', '--name-only', tag, '--', 'src/nb/steps', 'tests').split('\n').filter((p) => /train/.test(p)), []);
+    assert.match(git(repo, 'show', `${tag}:nbpromote.lock`), new RegExp(`git_commit: ${notebookCommit}, git_dirty: false`));
+    // Nothing changed since: up to date, with no new commit.
+    const again = JSON.parse(promote('--commit', '--json').stdout) as PromoteJson;
+    assert.equal(again.commit?.created, false);
+  });
+
   it('refuses before writing anything when the notebook has uncommitted changes, naming it', () => {
     const before = lock();
     writeNotebook(v2);

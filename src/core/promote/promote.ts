@@ -621,10 +621,15 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     // Every path checked on disk before the lock, the journal or any folder is made: a file where `src/` must
     // be stops promotion with nothing written.
     await checkPlan(outDir, plans);
+    const gitState = request.git === false ? { commit: null, dirty: null } : await notebookState(notebookPath);
+    // Nothing else changed, but the notebook was committed since (round 46 Z: a plain promotion, then the notebook
+    // committed, then `--commit`, which tagged a lock saying the notebook had uncommitted changes): the lock says so.
+    const provenance = unchangedRun && old !== undefined && (old.notebook.git_commit !== gitState.commit || old.notebook.git_dirty !== gitState.dirty) ? { ...old, notebook: { ...old.notebook, git_commit: gitState.commit, git_dirty: gitState.dirty } } : undefined;
     if (request.beforeWrite !== undefined) {
       const actions = await planActions(outDir, plans.filter((p) => !keptEdits.has(p.path)));
       const unchanged =
         unchangedRun &&
+        provenance === undefined &&
         actions.files.every((f) => f.action === 'unchanged' || f.action === 'kept') &&
         !(await findOrphans(outDir, plans, known)).some((o) => o.state === 'unchanged');
       await request.beforeWrite({ package: packageName, version, paths: [...plans.map((p) => p.path), LOCK_FILE_NAME], unchanged });
@@ -643,7 +648,6 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         if ((await lockText(outDir)) !== previous.text) {
           throw new NbpromoteError('invalidInput', `another promotion changed ${join(outDir, LOCK_FILE_NAME)} while this one was being planned; nothing was written. Promote again`);
         }
-        const gitState = request.git === false ? { commit: null, dirty: null } : await notebookState(notebookPath);
         const toWrite: FilePlan[] = [];
         const merged = new Set<string>();
         const forced: string[] = [];
@@ -701,6 +705,10 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes, ...(executed === undefined ? {} : { executed: lockExecution(codeHash, executed) }), ...(shownRecord === undefined ? {} : { shownMetrics: shownRecord }) });
           await writeFileAtomic(join(outDir, LOCK_FILE_NAME), renderLockFile(lock));
           results.push({ path: LOCK_FILE_NAME, action: old === undefined ? 'created' : 'changed' });
+        } else if (provenance !== undefined) {
+          await writeFileAtomic(join(outDir, LOCK_FILE_NAME), renderLockFile(provenance));
+          results.push({ path: LOCK_FILE_NAME, action: 'changed' });
+          why.set(LOCK_FILE_NAME, "the notebook's git commit");
         }
         await rm(join(outDir, PENDING_FILE), { force: true });
         for (const path of keptEdits) results.push({ path, action: 'kept-edit' });

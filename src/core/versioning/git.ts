@@ -30,6 +30,7 @@ import type { SimpleGit } from 'simple-git';
 import { NbpromoteError } from '../errors';
 import { isMissing, pathSyntaxProblem } from '../io/paths';
 import type { Logger } from '../util/logger';
+import { readLockFile } from './lockFile';
 import { countOf } from '../util/words';
 
 export interface Repository {
@@ -136,6 +137,31 @@ export async function notebookGitState(repoRoot: string, file: string): Promise<
     if (ex instanceof GitExit) return outside; // the file is outside the repository
     throw gitFailed(ex);
   }
+}
+
+/**
+ * The files of `dir` the promotion in the last commit generated (the lock there, `lockPath`, lists them) that are
+ * gone from the work tree and not among `writing`: a plain promotion deleted them (a step removed or renamed)
+ * before `promote --commit`, which committed only what it wrote, so the tag kept the old step's module and test
+ * (round 46 Z). Relative to `dir`; none outside a repository or without a committed lock.
+ */
+export async function committedFilesGone(dir: string, lockPath: string, writing: readonly string[]): Promise<string[]> {
+  if ((await repositoryAt(dir)) === undefined) return [];
+  let text: string;
+  try {
+    text = await run(gitAt(dir), ['show', `HEAD:./${lockPath}`]);
+  } catch (ex) {
+    if (ex instanceof GitExit) return []; // no commit yet, or the lock is not in it
+    throw gitFailed(ex);
+  }
+  const { lock } = readLockFile(text, lockPath);
+  const kept = new Set(writing);
+  const gone: string[] = [];
+  for (const path of Object.keys(lock?.files ?? {})) {
+    if (kept.has(path) || pathSyntaxProblem(path) !== undefined) continue;
+    if (!(await exists(nodePath.join(dir, ...path.split('/'))))) gone.push(path);
+  }
+  return gone;
 }
 
 /**
