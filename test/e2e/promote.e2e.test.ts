@@ -109,6 +109,44 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
     });
   });
 
+  // Round 46 Y: the promotion --execute plans first refused the hand edit, asking for the --merge it was given.
+  describe('promote --execute --merge and --force, after a step module was edited by hand and its cell changed', () => {
+    /** examples/wine-percent.py copied as `<name>.py` and promoted into `out-<name>`; then the module of step load edited, and the cell too. */
+    const edited = (name: string): { script: string; module: string } => {
+      const script = `${name}.py`;
+      cpSync(join(work(), 'examples', 'wine-percent.py'), join(work(), 'examples', script));
+      const first = nbpromote(work(), 'promote', `examples/${script}`, '--out', `out-${name}`);
+      assert.equal(first.status, 0, first.stderr);
+      const module = join(work(), `out-${name}`, 'src', name.replace(/-/g, '_'), 'steps', 'load.py');
+      writeFileSync(module, `${readFileSync(module, 'utf8')}# our note\n`);
+      const notebook = join(work(), 'examples', script);
+      writeFileSync(notebook, readFileSync(notebook, 'utf8').replace('{len(wine)} wines', '{len(wine)} bottles'));
+      return { script: `examples/${script}`, module };
+    };
+
+    it('runs the notebook, then merges the edit', () => {
+      const { script, module } = edited('wine-merge');
+      const stopped = nbpromote(work(), 'promote', script, '--out', 'out-wine-merge', '--execute');
+      assert.equal(stopped.status, 1);
+      assert.match(stopped.stderr, /steps\/load\.py was edited by hand/);
+      const merged = nbpromote(work(), 'promote', script, '--out', 'out-wine-merge', '--execute', '--merge');
+      assert.equal(merged.status, 0, merged.stderr);
+      assert.match(merged.stdout, /merged +src\/wine_merge\/steps\/load\.py/);
+      assert.match(readFileSync(module, 'utf8'), /bottles[\s\S]*# our note\n$/);
+      assert.match(readFileSync(join(work(), 'out-wine-merge', 'pipeline.yaml'), 'utf8'), /recorded: \{/);
+    });
+
+    it('runs the notebook, then replaces the module, keeping the edited one as .orig', () => {
+      const { script, module } = edited('wine-force');
+      const forced = nbpromote(work(), 'promote', script, '--out', 'out-wine-force', '--execute', '--force');
+      assert.equal(forced.status, 0, forced.stderr);
+      assert.match(readFileSync(`${module}.orig`, 'utf8'), /# our note\n$/);
+      assert.match(readFileSync(module, 'utf8'), /bottles/);
+      assert.doesNotMatch(readFileSync(module, 'utf8'), /our note/);
+      assert.match(readFileSync(join(work(), 'out-wine-force', 'pipeline.yaml'), 'utf8'), /recorded: \{/);
+    });
+  });
+
   describe('promote --execute on a notebook that fails', () => {
     it('exits 1 naming the notebook cell and line that failed (not the copy nbconvert ran) first, however long the traceback, and writes nothing', () => {
       const notebook = {

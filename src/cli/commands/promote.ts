@@ -47,7 +47,9 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
   const packageName = flagString(args, 'package');
   let executed: Execution | undefined;
   if (flagBoolean(args, 'execute')) {
-    const dry = await promoteOrRefusal({ notebook, cwd: io.cwd, toolVersion: version, dryRun: true, inferSteps: flagBoolean(args, 'infer-steps'), logger, ...(out === undefined ? {} : { out }), ...(packageName === undefined ? {} : { packageName }) });
+    // With --merge or --force as the promotion after the run will have them (round 46 Y: a hand-edited file
+    // stopped `--execute --merge` here, with a message asking for --merge).
+    const dry = await promoteOrRefusal({ notebook, cwd: io.cwd, toolVersion: version, dryRun: true, inferSteps: flagBoolean(args, 'infer-steps'), resolve, logger, ...(out === undefined ? {} : { out }), ...(packageName === undefined ? {} : { packageName }) });
     if (!dry.ok) return report(dry, io, json);
     if (dry.metricsProbe === undefined) logger.warn('--execute: the notebook has no metrics cell, so there are no metrics to record');
     const stopped = await executeStoppable({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, steps: dry.stepProbes ?? [], mayFail: dry.skippedCells ?? [], logger });
