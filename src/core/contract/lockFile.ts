@@ -92,6 +92,8 @@ export interface LockShownMetrics {
   readonly shown_truncated?: readonly string[];
   /** The last metrics cell's execution count then (absent in older locks): see the `outputs-not-rerun` warning. */
   readonly execution_count?: number | null;
+  /** When the last metrics cell started running then, as the notebook recorded it (absent when it records no times). */
+  readonly started_at?: string;
 }
 
 export interface LockExecution {

@@ -315,15 +315,19 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const shown = executed === undefined && keptShown !== undefined ? shownFromLock(keptShown) : shownNow;
   const fromOutputs = expectedFrom(shownNow, undefined);
   const metricsCount = lastMetricsCell?.executionCount;
+  const startedAt = lastMetricsCell === undefined ? undefined : executionStart(lastMetricsCell);
+  // The notebook records when the cell ran (nbconvert, papermill, JupyterLab's Record Timing), at another time than
+  // then: it ran again, though a run from the top gives it the same count (round 46 Z: warned after every rerun).
+  const ranAgain = startedAt !== undefined && old?.shown_metrics?.started_at !== undefined && old.shown_metrics.started_at !== startedAt;
   // Code changed since the last promotion read the outputs, and the last metrics cell shows the same values
   // under the same execution count: the outputs were not made again (round 34 D). The record stays the old one,
   // so every promotion and check says it until the notebook runs again.
-  const notRerun = executed === undefined && !cleared && old?.shown_metrics !== undefined && old.shown_metrics.code_sha256 !== codeHash && typeof metricsCount === 'number' && old.shown_metrics.execution_count === metricsCount && sameNumbers(fromOutputs.expected, old.shown_metrics.metrics);
+  const notRerun = executed === undefined && !cleared && !ranAgain && old?.shown_metrics !== undefined && old.shown_metrics.code_sha256 !== codeHash && typeof metricsCount === 'number' && old.shown_metrics.execution_count === metricsCount && sameNumbers(fromOutputs.expected, old.shown_metrics.metrics);
   if (notRerun && lastMetricsCell !== undefined) {
-    const message = `the notebook's code changed since the last promotion, but its metrics cell shows the same values under the same execution count (${metricsCount}) as then: its saved outputs look older than its code, so the expected metrics may be the old code's. Run the notebook and save it, or promote with --execute`;
+    const message = `the notebook's code changed since the last promotion, but its metrics cell shows the same values under the same execution count (${metricsCount}) as then: its saved outputs look older than its code, so the expected metrics may be the old code's. Run the notebook and save it, or promote with --execute (which also confirms numbers that stay the same after a change)`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'outputs-not-rerun', message));
   }
-  const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, ...(fromOutputs.truncated.length === 0 ? {} : { shown_truncated: fromOutputs.truncated }), execution_count: typeof metricsCount === 'number' ? metricsCount : null } : keptShown;
+  const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, ...(fromOutputs.truncated.length === 0 ? {} : { shown_truncated: fromOutputs.truncated }), execution_count: typeof metricsCount === 'number' ? metricsCount : null, ...(startedAt === undefined ? {} : { started_at: startedAt }) } : keptShown;
   let droppedShown = false;
   if (executed === undefined && lastShown !== undefined && Object.keys(lastShown.metrics).length > 0) {
     const count = Object.keys(lastShown.metrics).length;
@@ -1099,6 +1103,13 @@ function executionFromLock(kept: LockExecution): Execution {
 }
 
 /** The expected metrics the lock kept of the saved outputs (`shown_metrics`), as the outputs gave them. */
+/** When the cell started running, as the notebook recorded it (`metadata.execution['iopub.execute_input']`); undefined when it records no time. */
+function executionStart(cell: NotebookCell): string | undefined {
+  const execution = cell.metadata['execution'];
+  const started = typeof execution === 'object' && execution !== null ? (execution as Record<string, unknown>)['iopub.execute_input'] : undefined;
+  return typeof started === 'string' && started !== '' ? started : undefined;
+}
+
 function shownFromLock(kept: LockShownMetrics): Map<string, ExpectedMetric> {
   return new Map(Object.entries(kept.metrics).map(([name, value]) => {
     const decimals = kept.shown_decimals[name];

@@ -900,6 +900,29 @@ describe('re-promotion', function () {
     assert.deepEqual(warned(await run()), []);
   });
 
+  // Round 46 Z: a run from the top gives the metrics cell the same count: warned after every real rerun.
+  it('says nothing when the notebook records that the metrics cell ran at another time, with the same count and values', async () => {
+    const cells = edit(base, 'metrics', 'score = root / 10\nprint(f"score: {score:.4f}")');
+    const write = (source: readonly Cell[], started: string | undefined): void => {
+      const notebook = JSON.parse(notebookJson(source)) as { cells: Record<string, unknown>[] };
+      const timing = started === undefined ? {} : { execution: { 'iopub.execute_input': started, 'shell.execute_reply': started } };
+      notebook.cells = notebook.cells.map((c) => (c['id'] === 'metrics' ? { ...c, metadata: { ...(c['metadata'] as object), ...timing }, execution_count: 7, outputs: [{ output_type: 'stream', name: 'stdout', text: 'score: 0.3464\n' }] } : c));
+      writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(notebook));
+    };
+    const run = (): Promise<PromoteOutcome> => promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    const warned = (outcome: PromoteOutcome): string[] => outcome.problems.filter((p) => p.code === 'outputs-not-rerun').map((p) => p.code);
+    write(cells, '2026-11-28T01:00:00.000001Z');
+    assert.deepEqual(warned(await run()), []);
+    assert.match(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /\n {2}started_at: '?2026-11-28T01:00:00\.000001Z'?\n/);
+    // A comment changed, the notebook run again from the top: same count, same values, another time.
+    const commented = edit(cells, 'train', 'total = sum(values) * scale  # the total\nroot = math.sqrt(total)');
+    write(commented, '2026-11-28T01:05:00.000001Z');
+    assert.deepEqual(warned(await run()), []);
+    // Changed again and not run: the time is the one recorded, so it says so.
+    write(edit(cells, 'train', 'total = sum(values) * scale  # the sum\nroot = math.sqrt(total)'), '2026-11-28T01:05:00.000001Z');
+    assert.deepEqual(warned(await run()), ['outputs-not-rerun']);
+  });
+
   it('a lock written before it recorded the metrics the outputs showed still loads; cleared outputs then give no expected metric', async () => {
     const cells = edit(base, 'metrics', 'score = root / 10\nprint(score)');
     const notebook = JSON.parse(notebookJson(cells)) as { cells: Record<string, unknown>[] };

@@ -138,6 +138,7 @@ export function renderLockFile(lock: LockFile): string {
     out.push('shown_metrics:', `  code_sha256: ${flowYaml(code_sha256)}`, `  metrics: ${flowYaml(metrics)}`, `  shown_decimals: ${flowYaml(shown_decimals)}`);
     if (shown_truncated !== undefined) out.push(`  shown_truncated: ${flowYaml(shown_truncated)}`);
     if (execution_count !== undefined) out.push(`  execution_count: ${execution_count === null ? 'null' : String(execution_count)}`);
+    if (lock.shown_metrics.started_at !== undefined) out.push(`  started_at: ${flowYaml(lock.shown_metrics.started_at)}`);
   }
   return `${out.join('\n')}\n`;
 }
