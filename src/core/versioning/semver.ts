@@ -115,13 +115,16 @@ export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesCha
   if (changes.length === 0 && filesChanged) {
     changes.push({
       bump: 'patch',
-      text: cellsMoved(old.steps, now.steps)
-        ? 'cells moved in the notebook, so the cell numbers the generated files cite changed (give the notebook cell ids to avoid this) (patch)'
-        : expectations === 'executed'
+      // The expectations first: with the last ones the files would be the same, so cells that moved changed no
+      // citation (round 46 Z: a markdown cell moved in a notebook with cell ids, then --execute, blamed the move).
+      text:
+        expectations === 'executed'
           ? 'expected metrics and the recorded output types and shapes now come from an executed run of the notebook (--execute), not its saved outputs (patch)'
           : expectations === 'executed-again'
             ? 'the notebook executed again (--execute) gave other expected metrics or output types and shapes than the run recorded before (patch)'
-            : notebookChanged
+            : cellsMoved(old.steps, now.steps)
+              ? 'cells moved in the notebook, so the cell numbers the generated files cite changed (give the notebook cell ids to avoid this) (patch)'
+              : notebookChanged
               ? "the notebook changed outside its steps (shared code, the metrics, a test cell or saved outputs) (patch)"
               : 'generated code changed (another nbpromote version or template); the notebook did not (patch)',
     });

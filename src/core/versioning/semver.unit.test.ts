@@ -92,6 +92,16 @@ describe('diffSnapshots', () => {
       bump: 'patch',
       changes: ['cells moved in the notebook, so the cell numbers the generated files cite changed (give the notebook cell ids to avoid this) (patch)'],
     },
+    {
+      name: 'cells moved and --execute recorded expectations, which alone changed the files (round 46 Z)',
+      now: changed((s) => {
+        for (const [name, st] of Object.entries(s.steps)) s.steps[name] = { ...st, cells: (st.cells ?? []).map((c) => ({ index: c.index + 1 })) };
+      }),
+      filesChanged: true,
+      expectations: 'executed',
+      bump: 'patch',
+      changes: ['expected metrics and the recorded output types and shapes now come from an executed run of the notebook (--execute), not its saved outputs (patch)'],
+    },
     // major
     { name: 'a removed step', now: changed(dropStep('train')), bump: 'major', changes: ['step train was removed (major)'] },
     { name: 'a removed parameter', now: changed(dropParam('test_size')), bump: 'major', changes: ['parameter test_size was removed (major)'] },
