@@ -204,5 +204,11 @@ describe('nbpromote promote --commit (built binary, real git)', function () {
     assert.equal(lock(), before);
     assert.equal(git(repo, 'status', '--porcelain'), ' M nbs/nb.ipynb\n');
     assert.equal(git(repo, 'tag', '--list').trim(), 'nb-v0.1.0');
+    // Staged and not committed: the same advice, not "other files are staged" (round 46 Z).
+    git(repo, 'add', 'nbs/nb.ipynb');
+    const staged = promote('--commit');
+    assert.equal(staged.status, 1);
+    assert.match(staged.stderr, /The notebook nbs\/nb\.ipynb has changes that are not committed .*Commit the notebook first/);
+    assert.equal(lock(), before);
   });
 });

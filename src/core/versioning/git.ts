@@ -189,19 +189,20 @@ export async function checkCommit(request: CommitCheck): Promise<CheckedCommit> 
     if (busy !== undefined) {
       throw new NbpromoteError('invalidInput', `${busy} is under way in ${root}: finish or abort it first, or promote without --commit; ${nothing}.`);
     }
+    // The notebook first: staged and not committed, it is no other file to unstage (round 46 Z).
+    const notebook = await notebookInRepository(root, request.notebook);
+    if ((await notebookGitState(root, request.notebook)).dirty === true) {
+      throw new NbpromoteError(
+        'invalidInput',
+        `The notebook ${notebook} has changes that are not committed (or is not tracked), so the tag ${tag} would not hold the notebook it was promoted from. Commit the notebook first, or promote without --commit; ${nothing}.`,
+      );
+    }
     const ours = paths.map((p) => prefix + p);
     const unrelated = await stagedElsewhere(git, ours);
     if (unrelated.length > 0) {
       throw new NbpromoteError(
         'invalidInput',
         `Changes to other files are already staged in ${root}: ${listNames(unrelated)}. Commit or unstage them first, so that the promotion commit holds only the generated files; ${nothing}.`,
-      );
-    }
-    const notebook = await notebookInRepository(root, request.notebook);
-    if ((await notebookGitState(root, request.notebook)).dirty === true) {
-      throw new NbpromoteError(
-        'invalidInput',
-        `The notebook ${notebook} has changes that are not committed (or is not tracked), so the tag ${tag} would not hold the notebook it was promoted from. Commit the notebook first, or promote without --commit; ${nothing}.`,
       );
     }
     if ((await tagExists(git, tag)) && !(request.unchanged && (await tagHolds(git, tag, ours)))) {
