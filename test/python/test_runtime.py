@@ -1594,10 +1594,43 @@ def test_a_step_reruns_when_a_sqlite_database_it_connected_to_changed(tmp_path):
 
 
 def _make_scorer():
-    def scorer(value):
-        return value * 2
+    class Scorer:
+        def __call__(self, value):
+            return value * 2
 
-    return scorer
+    return Scorer()
+
+
+def _make_functions():
+    factor = 3
+    steps = [10]
+
+    def countdown(n):  # calls itself through its closure
+        return 0 if n == 0 else 1 + countdown(n - 1)
+
+    def scaled(value, offset=1):
+        return value * factor + offset + steps[0]
+
+    late = lambda: unbound  # noqa: E731 - bound below, after the lambda was made
+    unbound = 5
+    model = {"transform": lambda x: x + factor, "tokenizer": lambda text: text.split(), "scaled": scaled, "countdown": countdown, "late": late}
+    return model
+
+
+def test_a_step_returning_lambdas_and_functions_it_defines_is_cached_and_they_work_from_the_cache(tmp_path):
+    # Round 46 Y: `FunctionTransformer(lambda x: ...)` in a model, and the step ran at every run.
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "make", "inputs": [], "outputs": ["model"], "after": []}],
+    }
+    runs = [runtime.run_pipeline(config, {"make": _make_functions}, None, {}, tmp_path, record=False, progress=io.StringIO()) for _ in range(2)]
+    assert [[s.status for s in r.steps] for r in runs] == [["ran"], ["cached"]]
+    model = runs[1].outputs["model"]
+    assert model["transform"](1) == 4
+    assert model["tokenizer"]("a b") == ["a", "b"]
+    assert model["scaled"](2) == 17 and model["scaled"](2, offset=0) == 16
+    assert model["countdown"](4) == 4
+    assert model["late"]() == 5
 
 
 def test_a_step_whose_outputs_cannot_be_pickled_says_why_it_runs_again(tmp_path):
@@ -2590,7 +2623,7 @@ def test_a_pickling_error_on_a_function_defined_in_a_step_says_why_and_what_to_d
     with pytest.raises((pickle.PicklingError, AttributeError)) as error:
         pickle.dumps(train())
     hint = runtime._local_function_hint(error.value)
-    assert hint.startswith("; clip is defined inside the function train (a step's, or a shared factory making it), where it reads values only that call has, and Python cannot pickle such a function")
+    assert hint.startswith("; clip is defined inside the function train (a step's, or a shared factory making it), where it reads values only that call has, and pickle cannot find such a class or function by its name")
     assert runtime._local_function_hint(ValueError("train.<locals>.clip")) == ""
     assert runtime._local_function_hint(pickle.PicklingError("other")) == ""
 

@@ -61,6 +61,7 @@ import importlib.util
 import inspect
 import json
 import linecache
+import marshal
 import math
 import numbers
 import os
@@ -2147,8 +2148,8 @@ def _local_function_hint(exception: BaseException) -> str:
         return ""
     return (
         f"; {found.group(2)} is defined inside the function {found.group(1)} (a step's, or a shared factory making it), where it reads values only that call has,"
-        f" and Python cannot pickle such a function, nor a value holding it (a model saved with joblib, the cache):"
-        f" pass it what it reads as arguments instead (or functools.partial of a function taking them)"
+        f" and pickle cannot find such a class or function by its name, nor store a value holding it (a model saved with joblib;"
+        f" the cache stores such functions, not classes): define it at the top of a cell, and pass it what it reads as arguments instead"
     )
 
 
@@ -2513,6 +2514,61 @@ def _memory_roots(value: Any) -> frozenset:
     return frozenset(roots)
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Functions pickled by their code
+
+class _EmptyCell:
+    """Stands for a closure cell not yet bound when its function was pickled."""
+
+
+def _by_value(obj: Any) -> bool:
+    """A function pickle cannot find again by its module and name: a lambda (`FunctionTransformer(lambda x:
+    np.log1p(x))`, `TfidfVectorizer(tokenizer=lambda s: s.split())`) or a function defined inside a step's
+    function; pickled by reference they fail, and a step returning a model holding one was never cached (round
+    46 Y)."""
+    return isinstance(obj, types.FunctionType) and ("<lambda>" in obj.__qualname__ or "<locals>" in obj.__qualname__) and obj.__module__ is not None and obj.__module__ != "__main__"
+
+
+def _function_reduction(function: types.FunctionType) -> Any:
+    """``reducer_override``'s answer for such a function: its code (marshal: the cache key holds the Python
+    version), its module (its globals, imported again), and, set once it exists (a closure may hold the function
+    itself), its defaults, closure values and attributes."""
+    cells = function.__closure__ or ()
+    values = []
+    for cell in cells:
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:  # a name the enclosing function had not bound yet
+            values.append(_EmptyCell())
+    state = (function.__defaults__, function.__kwdefaults__, tuple(values), dict(function.__dict__) or None)
+    return (_rebuilt_function, (marshal.dumps(function.__code__), function.__module__, function.__name__, function.__qualname__, len(cells)), state, None, None, _set_function_state)
+
+
+def _rebuilt_function(code: bytes, module: str, name: str, qualname: str, cells: int) -> types.FunctionType:
+    """A function pickled by ``_function_reduction``, with empty closure cells (``_set_function_state`` fills them)."""
+    function = types.FunctionType(marshal.loads(code), vars(importlib.import_module(module)), name, None, tuple(types.CellType() for _ in range(cells)) or None)
+    function.__qualname__ = qualname
+    return function
+
+
+def _set_function_state(function: types.FunctionType, state: Any) -> None:
+    defaults, kwdefaults, values, attributes = state
+    function.__defaults__ = defaults
+    function.__kwdefaults__ = kwdefaults
+    for cell, value in zip(function.__closure__ or (), values):
+        if not isinstance(value, _EmptyCell):
+            cell.cell_contents = value
+    if attributes:
+        function.__dict__.update(attributes)
+
+
+class _CachePickler(pickle.Pickler):
+    """The cache's pickler: lambdas and functions defined inside functions by their code (``_by_value``)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        return _function_reduction(obj) if _by_value(obj) else NotImplemented
+
+
 class _DigestWriter:
     """A file for ``pickle.Pickler`` that hashes what is written instead of keeping it."""
 
@@ -2538,6 +2594,8 @@ class _DigestPickler(pickle.Pickler):
     it (``x = df["a"].values``) no longer sharing its memory."""
 
     def reducer_override(self, obj: Any) -> Any:
+        if _by_value(obj):
+            return _function_reduction(obj)
         module = type(obj).__module__ or ""
         # Date, time and period arrays (a DatetimeIndex's values) keep a ``_cache`` that reading an element
         # fills (round 39 O: ``series.index[0]`` in a step made the frame "changed", and later readers re-ran):
@@ -4278,7 +4336,7 @@ class _Cache:
         False then, else True (also when the disk refused the entry: the outputs could be cached)."""
         folder = self.directory / step
         try:
-            _write_atomic(folder / f"{key}.pkl", lambda file: pickle.dump(dict(outputs), file, protocol=pickle.HIGHEST_PROTOCOL))
+            _write_atomic(folder / f"{key}.pkl", lambda file: _CachePickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(dict(outputs)))
         except (pickle.PicklingError, TypeError, AttributeError) as ex:
             reason = f"its outputs cannot be pickled ({type(ex).__name__}: {ex}){_local_function_hint(ex)}"
             print(f"nbpromote: step {step!r} is not cached: {reason}", file=sys.stderr)
