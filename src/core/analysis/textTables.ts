@@ -28,6 +28,27 @@ const TABLE_MAKERS = /(?:\bDataFrame|\bpd\.concat|\bread_(?:csv|parquet|excel|js
  */
 const SCALAR_VALUE = /^\s*(?:(?:sum|len|float|int|round|max|min|abs|bool|(?:np|numpy|math|statistics)\.\w+)\s*\(|(?!.*\.groupby\().*\]\s*\.(?:sum|mean|median|std|var|max|min|count|nunique|prod|idxmax|idxmin)\(\s*\)\s*$|.*\.item\(\s*\)\s*$|.*\.shape\[\s*\d\s*\]\s*$)/s;
 
+/** A reduction of a table's or a series' values: one dimension less (a table's, down to a series; a series', a number). */
+const REDUCTION = /\.(?:sum|mean|median|std|var|max|min|count|nunique|prod|idxmax|idxmin|all|any)\([^()]*\)$/;
+/** What gives a series (one dimension): a group's sizes, value counts, a column. */
+const SERIES_MAKER = /(?:\.size\(\s*\)|\.value_counts\([^()]*\)|\])$/;
+
+/**
+ * A number made by reducing a table: reductions at the end of the value (before arithmetic on numbers, `/ len(df)`,
+ * `* 100`) as many as its dimensions, two for a table (`pd.crosstab(a, b).max(axis=1).sum()`, `df.mean().mean()`),
+ * one for a series (`df.groupby("k").size().max()`, `y.value_counts().max()`) (round 46 Y: such a purity was
+ * called a table printed as text).
+ */
+function reducedToNumber(value: string): boolean {
+  let chain = value.trim().replace(/(?:\s*[-+*/]\s*(?:\d+(?:\.\d*)?|len\([^()]*\)|[A-Za-z_]\w*))+$/, '');
+  let reductions = 0;
+  for (let m = REDUCTION.exec(chain); m !== null; m = REDUCTION.exec(chain)) {
+    reductions++;
+    chain = chain.slice(0, m.index);
+  }
+  return reductions >= (SERIES_MAKER.test(chain) ? 1 : 2);
+}
+
 /** Names people give tables (`df`, `test_df`, `df_scores`, `cv_table`, `frame`). */
 const TABLE_NAME = /^(?:df|frame|.*_df|df_.*|.*tables?.*|.*_frame)$/i;
 
@@ -66,7 +87,7 @@ function printedTable(text: string, assigned: (name: string) => readonly string[
   const methods = [...(m[2] ?? '').matchAll(/\.([A-Za-z_]\w*)(\()?/g)].map((x) => ({ name: x[1] ?? '', call: x[2] !== undefined }));
   if (!methods.every((x) => TABLE_METHODS.test(x.name))) return undefined;
   const describes = methods.some((x) => x.name === 'describe');
-  const isTable = describes || TABLE_NAME.test(name) || assigned(name).some((v) => TABLE_MAKERS.test(v) && !SCALAR_VALUE.test(v));
+  const isTable = describes || TABLE_NAME.test(name) || assigned(name).some((v) => TABLE_MAKERS.test(v) && !SCALAR_VALUE.test(v) && !reducedToNumber(v));
   if (!isTable) return undefined;
   // Show the table itself: `cv_table` of `cv_table.to_string()`, `df.describe()` as it is.
   const shown = text.replace(/\.(?:to_string|to_markdown)\([^()]*\)$/, '');
