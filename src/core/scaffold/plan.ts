@@ -817,7 +817,11 @@ class Generator extends UnitCode {
       const generated = this.input.cells.get(c.index);
       return [...(generated?.localBindings ?? []).filter((b) => b.certain).map((b) => b.name), ...(generated?.definitions ?? []).filter((d) => d.topLevel).map((d) => d.asDef ?? d.name)];
     }));
-    const maybe = names.filter((n) => !certain.has(n) && !this.versions.versions.some((v) => v.as === n));
+    // The cells' analysis knows which (`maybeBound`): a `try` binding a name in its body and every handler binds it
+    // on every path (round 46 Y: `try: from xgboost import XGBClassifier as Booster` / `except ImportError: from
+    // sklearn.ensemble import GradientBoostingClassifier as Booster` was said to be bound on some paths only).
+    const onSomePaths = new Set(common.cells.flatMap((c) => this.input.cells.get(c.index)?.maybeBound ?? []));
+    const maybe = names.filter((n) => onSomePaths.has(n) && !certain.has(n) && !this.versions.versions.some((v) => v.as === n));
     if (names.length > 0) lines.push('', `__all__ = [${names.map(pyString).join(', ')}]`);
     if (body.length > 0 && runsCode) {
       lines.push('', "# Run in the notebook's folder, as in the notebook: relative paths here mean the same.", 'with _runtime.notebook_folder(NOTEBOOK_DIR, __name__):', indentBody(body.join('\n\n')));

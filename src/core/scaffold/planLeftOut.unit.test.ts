@@ -4,7 +4,7 @@
 // warning checked, with the notebook's numbers beside the package's.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../contract/problem';
 import { assertFlakesQuiet, hasPython, promoteCells, PYTHON, runPipeline, runPytest } from './testing';
@@ -147,7 +147,24 @@ describe('planPromotion: del, step functions reading a global bound again, tests
       const star = spawnSync(PYTHON, ['-c', 'from nb.common import *\nprint(sorted(n for n in dir() if not n.startswith("_")))'], { cwd: out, env: { ...process.env, PYTHONPATH: join(out, 'src') }, encoding: 'utf8' });
       assert.equal(star.status, 0, star.stderr);
       assert.equal(star.stdout.trim(), "['IN_COLAB', 'LIMIT']");
+      // IN_COLAB is bound on both paths: only drive is named (round 46 Y).
+      assert.match(readFileSync(join(out, 'src', 'nb', 'common.py'), 'utf8'), /\n# drive is bound only when the code above takes the path binding it\.\n/);
       assertFlakesQuiet(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says nothing of a name a `try` binds in its body and in every handler (an import with a fallback)', async () => {
+    const { dir, out } = await promoted([
+      { tags: ['imports'], source: 'try:\n    from xgboost import XGBClassifier as Booster\nexcept ImportError:\n    from sklearn.ensemble import GradientBoostingClassifier as Booster' },
+      { tags: ['step:fit'], source: 'name = Booster.__name__' },
+      { tags: ['metrics'], source: 'n = len(name)' },
+    ]);
+    try {
+      const common = readFileSync(join(out, 'src', 'nb', 'common.py'), 'utf8');
+      assert.match(common, /__all__ = \["Booster"\]/);
+      assert.doesNotMatch(common, /bound only when|_unbound/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
