@@ -14,6 +14,7 @@ import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments, printedNam
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { blankedStrings } from '../tags/pythonText';
+import { sortProblems } from '../tags/problems';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { formChoices, parseParameterValue, parsePythonLiteral } from './literal';
 import { andList } from '../util/words';
@@ -421,7 +422,8 @@ class GraphBuilder {
       edges: this.edges,
       requirements: [...this.requirements].sort(),
       ...(this.printedValues.length === 0 ? {} : { printedValues: this.printedValues }),
-      problems: this.problems,
+      // In cell order, then line order, as the tags' problems (round 46 Y: a check made late listed cell 9 after cell 11).
+      problems: sortProblems(this.problems),
     };
   }
 
