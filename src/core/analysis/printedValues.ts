@@ -31,7 +31,11 @@ function valueAt(line: string, expression: string): number | undefined {
 export function bindPrintedValue(line: string, value: Pick<PrintedValue, 'expression' | 'name'>): string | undefined {
   const at = valueAt(line, value.expression);
   if (at === undefined) return undefined;
-  return `${line.slice(0, at)}(${value.name} := ${value.expression})${line.slice(at + value.expression.length)}`;
+  const before = line.slice(0, at);
+  const after = line.slice(at + value.expression.length);
+  // Already in parentheses of its own (`"%.1f%%" % (100 * acc)`), not a call's: no second pair (round 46 Y).
+  const grouped = /\(\s*$/.test(before) && !/[\w)\].]\s*\(\s*$/.test(before) && /^\s*\)/.test(after);
+  return grouped ? `${before}${value.name} := ${value.expression}${after}` : `${before}(${value.name} := ${value.expression})${after}`;
 }
 
 /**

@@ -11,6 +11,9 @@ describe('printed values', () => {
     assert.equal(bindPrintedValue(`print(f"F1: {f1_score(y, p, average='macro'):.4f}")`, v("f1_score(y, p, average='macro')", 'f1')), `print(f"F1: {(f1 := f1_score(y, p, average='macro')):.4f}")`);
     assert.equal(bindPrintedValue('print(rf"AUC {auc_of(m) !r}")', v('auc_of(m)', 'auc')), 'print(rf"AUC {(auc := auc_of(m)) !r}")');
     assert.equal(bindPrintedValue('print("fold: %.3f" % cv.max())', v('cv.max()', 'fold')), 'print("fold: %.3f" % (fold := cv.max()))');
+    // In parentheses of its own already (round 46 Y); a call's stay the call's.
+    assert.equal(bindPrintedValue('print("accuracy: %.1f%%" % (100 * acc))', v('100 * acc', 'accuracy')), 'print("accuracy: %.1f%%" % (accuracy := 100 * acc))');
+    assert.equal(bindPrintedValue('print(float(acc.mean()))', v('acc.mean()', 'acc_mean')), 'print(float((acc_mean := acc.mean())))');
     assert.equal(bindPrintedValue('print("acc {:.2f}".format(m.score(X, y)))', v('m.score(X, y)', 'acc')), 'print("acc {:.2f}".format((acc := m.score(X, y))))');
   });
 

@@ -334,7 +334,7 @@ describe('translateIPython', () => {
   });
 
   describe('trailing expressions', () => {
-    const dropped = ['df', 'df.shape', 'df["a"]', 'X.shape, y.shape', '42', '"text"', 'a == b', 'df.head()', 'df.sample(5, random_state=0)', 'df.describe().T.round(2)', 'df.groupby("a")["b"].mean().sort_values(ascending=False)', 'len(feature_columns)', 'pd.crosstab(a, b, rownames=["x"])', 'model.score(X, y)', '[a, b.c]', 'f"{x:.2f}"', 'df.info()', 'df.info(verbose=True)', 'df.replace({"a": 1})', 's.replace("a", "b")', 'df.copy()', 'df.replace(to_replace=0, value=1)'];
+    const dropped = ['df', 'df.shape', 'df["a"]', 'X.shape, y.shape', '42', '"text"', 'a == b', 'df.head()', 'df.sample(5, random_state=0)', 'df.describe().T.round(2)', 'df.groupby("a")["b"].mean().sort_values(ascending=False)', 'len(feature_columns)', 'pd.crosstab(a, b, rownames=["x"])', 'model.score(X, y)', '[a, b.c]', 'f"{x:.2f}"', 'df.info()', 'df.info(verbose=True)', 'df.replace({"a": 1})', 's.replace("a", "b")', 'df.copy()', 'df.replace(to_replace=0, value=1)', 'wine.groupby("cluster").size()', 'df.fillna(0).rank()'];
     for (const expression of dropped) {
       it(`comments out ${expression}`, () => {
         const result = translateIPython(`x = 1\n${expression}`);
