@@ -345,7 +345,7 @@ describe('translateIPython', () => {
     }
 
     // `df.sample(5)` draws from NumPy's global generator: later draws depend on it (round 11).
-    const kept = ['np.round(X, 2, out=X)', 'X.round(1, out=X)', 'df.sample(5)', 'df.head().sample(frac=1)', 'model.fit(X, y)', 'df.plot()', 'df.to_csv()', 'df.drop(columns=["a"], inplace=True)', 'save(df)', 'df.head(n())', 'next(it)', '[f(x) for x in xs]', 'await run()', 'vals.sort(reverse=True)', 'joblib.dump(model, "m.pkl")', 'os.replace(tmp, os.path.join(OUT, "latest.pkl"))', 'shutil.copy("out/a.txt", "out/b.txt")', 'tmp.replace(final)', 'Path(tmp).replace(dst)', 'p.copy(target)'];
+    const kept = ['np.round(X, 2, out=X)', 'X.round(1, out=X)', 'df.sample(5)', 'df.head().sample(frac=1)', 'model.fit(X, y)', 'df.plot()', 'df.to_csv()', 'df.drop(columns=["a"], inplace=True)', 'save(df)', 'df.head(n())', 'next(it)', '[f(x) for x in xs]', 'await run()', 'vals.sort(reverse=True)', 'joblib.dump(model, "m.pkl")', 'os.replace(tmp, os.path.join(OUT, "latest.pkl"))', 'shutil.copy("out/a.txt", "out/b.txt")', 'tmp.replace(final)', 'Path(tmp).replace(dst)', 'p.copy(target)', 'df.fillna(0, inplace=True)'];
     for (const expression of kept) {
       it(`keeps ${expression} and reports it`, () => {
         const result = translateIPython(`x = 1\n${expression}`);
