@@ -23,7 +23,7 @@ import { findEditedUntilEdited, findHandEdits, findOrphans, isConflict, settleUn
 import type { HandEdit, Orphan } from '../versioning/handEdits';
 import { findRemovedImports, importedPackageModules } from '../versioning/removedImports';
 import type { RemovedImport } from '../versioning/removedImports';
-import { codeSha256, fileHashes, generatedFilesChanged, lockedHash, sha256 } from '../versioning/hash';
+import { codeSha256, fileHashes, changedGeneratedFiles, generatedFilesChanged, lockedHash, sha256 } from '../versioning/hash';
 import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
 import { mergeHandEdit } from '../versioning/merge';
 import { BASE_DIR, saveBase } from '../versioning/baseStore';
@@ -546,7 +546,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   // ones last generated: the expectations are what changed.
   const expectationsChanged = old !== undefined && filesChanged && request.executed !== undefined && !generatedFilesChanged(versioned(planWith(old.version, kept)), old);
   const expectations = expectationsChanged ? (kept === undefined ? 'executed' : 'executed-again') : undefined;
-  const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text), expectations, moved);
+  const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text), expectations, moved, old === undefined ? undefined : changedOutsideSteps(changedGeneratedFiles(versioned(plans), old), packageName, sharedModuleFor(roles.defaultExp), old.shown_metrics?.metrics, expectedFrom(shown, undefined).expected));
   let version = FIRST_VERSION;
   if (old !== undefined) {
     const bumped = bumpVersion(old.version, diff.bump);
@@ -1156,6 +1156,25 @@ function noStepsMessage(roles: TagResult, inferred: boolean): string {
     return `no cell starts a step, so there is nothing to promote. This is an nbdev notebook: its #| export cells go to ${module}, and cells without a directive are left out, as nbdev leaves them out. Give each cell of a pipeline step a first line \`#| step: <name>\` (in an nbdev notebook every cell stands alone, so each cell of a step names it), and the metrics cell \`#| metrics\`. Or promote with --infer-steps to take steps from the markdown headings. See docs/tags.md.`;
   }
   return 'no cell starts a step, so there is nothing to promote. Tag the first code cell of each step `step:<name>` (a cell tag, or a first line `#| step: <name>`); untagged cells below it join it. Tag shared imports `imports`, shared functions `functions`, the parameters cell `parameters`, the metrics cell `metrics`. Or promote with --infer-steps to take steps from the markdown headings. See docs/tags.md.';
+}
+
+/**
+ * What changed outside the steps, in words, from the generated files that changed (round 46 Z: "the notebook
+ * changed outside its steps (shared code, the metrics, a test cell or saved outputs)" whatever it was): the
+ * shared code, the metrics code, the test cells, the expected metrics (`before` the last promotion's from the
+ * saved outputs, `after` this one's: the two that changed most). Undefined when none of those is known to have.
+ */
+function changedOutsideSteps(changed: readonly string[], pkg: string, sharedModule: string, before: Readonly<Record<string, number>> | undefined, after: Readonly<Record<string, number>>): string | undefined {
+  const parts: string[] = [];
+  if (changed.includes(`src/${pkg}/${sharedModule}.py`)) parts.push(`the shared code (${sharedModule}.py)`);
+  if (changed.includes(`src/${pkg}/metrics.py`)) parts.push('the metrics code (metrics.py)');
+  if (changed.some((p) => p === 'tests/test_notebook.py')) parts.push('the test cells (tests/test_notebook.py)');
+  if (before !== undefined && changed.includes('pipeline.yaml')) {
+    const moved = Object.keys(after).filter((name) => Object.hasOwn(before, name) && before[name] !== after[name]);
+    const shown = moved.slice(0, 2).map((name) => `${name} ${String(before[name])} -> ${String(after[name])}`);
+    if (moved.length > 0) parts.push(`the expected metrics its saved outputs show (${shown.join(', ')}${moved.length > 2 ? ` and ${moved.length - 2} more` : ''})`);
+  }
+  return parts.length === 0 ? undefined : andList(parts);
 }
 
 /**

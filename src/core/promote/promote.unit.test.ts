@@ -940,6 +940,17 @@ describe('re-promotion', function () {
     assert.deepEqual(cleared.problems.filter((p) => p.severity === 'error' || p.code.startsWith('shown-metrics')), []);
   });
 
+  // Round 46 Z: "changed outside its steps (shared code, the metrics, a test cell or saved outputs)" whatever it was.
+  it('a patch outside the steps says what changed: the shared code, the metrics code, the expected metrics shown', async () => {
+    const withFunctions: Cell[] = [...base.slice(0, 2), { id: 'fns', tags: ['functions'], source: 'def half(x):\n    return x / 2' }, ...base.slice(2)];
+    const shown = (text: string): Cell[] => withFunctions.map((c) => (c.id === 'metrics' ? { ...c, source: 'score = half(root)\nprint("score:", score)', outputs: [{ output_type: 'stream', name: 'stdout', text }] } : c));
+    assert.ok((await promote(shown('score: 1.7320508075688772\n'))).ok);
+    const helper = await promote(shown('score: 1.7320508075688772\n').map((c) => (c.id === 'fns' ? { ...c, source: 'def half(x):\n    return x * 0.5' } : c)));
+    assert.deepEqual(helper.changes, ['the notebook changed outside its steps: the shared code (common.py) (patch)']);
+    const data = await promote(shown('score: 1.6\n').map((c) => (c.id === 'fns' ? { ...c, source: 'def half(x):\n    return x * 0.5' } : c)));
+    assert.deepEqual(data.changes, ['the notebook changed outside its steps: the expected metrics its saved outputs show (score 1.7320508075688772 -> 1.6) (patch)']);
+  });
+
   it('promote --execute of an unchanged notebook: a patch saying the expectations now come from an executed run', async () => {
     const first = await promote(base);
     assert.ok(first.ok, JSON.stringify(first.problems));

@@ -51,6 +51,14 @@ export function generatedFilesChanged(plans: readonly FilePlan[], lock: LockFile
   return nowPaths.some((path) => lockedHash(lock, path) !== now[path]);
 }
 
+/** The generated files whose hash differs from the lock's, and those only one of them lists (sorted). */
+export function changedGeneratedFiles(plans: readonly FilePlan[], lock: LockFile): string[] {
+  const now = fileHashes(plans);
+  const theirs = new Set(plans.filter((plan) => plan.mode !== undefined).map((plan) => plan.path));
+  const gone = Object.keys(lock.files).filter((path) => !theirs.has(path) && !Object.hasOwn(now, path));
+  return [...Object.keys(now).filter((path) => lockedHash(lock, path) !== now[path]), ...gone].sort();
+}
+
 /** The hash the lock records for `path`; undefined when the lock does not list it (or there is no lock). */
 export function lockedHash(lock: LockFile | undefined, path: string): string | undefined {
   return lock !== undefined && Object.hasOwn(lock.files, path) ? lock.files[path] : undefined;

@@ -104,11 +104,11 @@ interface Change {
  * The bump from `old` to `now` and the changes in words. `filesChanged`: the generated files differ from
  * the ones last generated, apart from the version (`generatedFilesChanged` in hash.ts, on plans made with
  * the old version); alone it means a patch, said as a change outside the steps when `notebookChanged` (the
- * notebook's bytes differ from the lock's), as the recorded expectations when `expectations` says they are
+ * notebook's bytes differ from the lock's; `outside` says what changed there, when known), as the recorded expectations when `expectations` says they are
  * the change, else as a change of nbpromote. `moved`: the notebook is at another path than the lock's (renamed
  * or moved, its old path gone), a patch said as such. Without `old`: bump `none`, changes ['first promotion'].
  */
-export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesChanged: boolean, notebookChanged = false, expectations?: ExpectationsChange, moved?: NotebookMove): SnapshotDiff {
+export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesChanged: boolean, notebookChanged = false, expectations?: ExpectationsChange, moved?: NotebookMove, outside?: string): SnapshotDiff {
   if (old === undefined) return { bump: 'none', changes: [FIRST_PROMOTION] };
   const changes: Change[] = [...stepChanges(old.steps, now.steps), ...parameterChanges(old.parameters, now.parameters)];
   if (moved !== undefined) changes.push({ bump: 'patch', text: `the notebook moved from ${moved.from} to ${moved.to} (patch)` });
@@ -125,7 +125,9 @@ export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesCha
             : cellsMoved(old.steps, now.steps)
               ? 'cells moved in the notebook, so the cell numbers the generated files cite changed (give the notebook cell ids to avoid this) (patch)'
               : notebookChanged
-              ? "the notebook changed outside its steps (shared code, the metrics, a test cell or saved outputs) (patch)"
+              ? outside === undefined
+                ? 'the notebook changed outside its steps (shared code, the metrics, a test cell or saved outputs) (patch)'
+                : `the notebook changed outside its steps: ${outside} (patch)`
               : 'generated code changed (another nbpromote version or template); the notebook did not (patch)',
     });
   }
