@@ -1373,7 +1373,11 @@ class _Run:
         for label, text in parts:
             data = text.encode("utf-8")
             digest.update(f"{label}:{len(data)}:".encode("ascii") + data)
-        self.key_parts[step["name"]] = parts
+        # Said by module in the reason a step runs again (round 46 Z: "its code changed" when the shared code had):
+        # the key has them as one part.
+        modules = self.fingerprints.code_modules(function)
+        own = getattr(function, "__module__", None)
+        self.key_parts[step["name"]] = [item for part in parts for item in ([("code-module", f"{name}={'own' if name == own else ''}={fingerprint}") for name, fingerprint in modules] if part[0] == "code" and len(modules) > 1 else [part])]
         return digest.hexdigest()
 
     def compute_metrics(self) -> None:
@@ -2866,6 +2870,17 @@ def _and_list(items: Sequence[str], most: int = 3) -> str:
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
+def _module_words(module: str) -> str:
+    """A module a step's code uses, as the reason it runs again names it: ``the code of step load``, ``the shared
+    code (common.py)``, ``the code of helpers.py``."""
+    parts = module.split(".")
+    if len(parts) == 3 and parts[1] == "steps":
+        return f"the code of step {parts[2]}"
+    if len(parts) == 2 and not parts[1].startswith("_"):
+        return f"the shared code ({parts[1]}.py)"
+    return f"the code of {'/'.join(parts)}.py"
+
+
 def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
     """A step key's parts (``_step_key``) by what each is in words (``its code``, ``parameter C``, ``input
     X_train``, ``data/raw.csv``), each with a short hash of its value: what ``_changed_key`` compares."""
@@ -2902,6 +2917,9 @@ def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
             words = "environment variable " + re.split(r"=| unset$", text, maxsplit=1)[0]
         elif label == "after-code":
             words = f"the code of step {text.split('=', 1)[0]}, whose files it reads,"
+        elif label == "code-module":
+            module, own, _ = text.split("=", 2)
+            words = "its code" if own else _module_words(module)
         else:
             words = _KEY_PART_WORDS.get(label, label)
         summary[words] = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
@@ -3359,6 +3377,7 @@ class _Fingerprints:
     def __init__(self, memo: Path | None = None) -> None:
         self._files: dict[tuple[str, int, int], str] = {}
         self._code: dict[int, str] = {}
+        self._modules: dict[int, list[tuple[str, str]]] = {}
         self._literals: dict[int, list[str]] = {}
         self._environ: dict[int, list[str]] = {}
         self._libraries: dict[int, str] = {}
@@ -3369,14 +3388,21 @@ class _Fingerprints:
         #: to. A folder holding one of them is the project, not data (``path``).
         self.project_folders: list[str] = []
 
+    def code_modules(self, function: StepFunction) -> list[tuple[str, str]]:
+        """The modules ``code`` hashes, each with a short hash of its own source (sorted by name)."""
+        self.code(function)
+        return self._modules[id(function)]
+
     def code(self, function: StepFunction) -> str:
         """Hash of the source of the function's module and of the package modules it uses (transitively)."""
         cached = self._code.get(id(function))
         if cached is not None:
             return cached
         digest = hashlib.sha256()
-        for name, source in _code_sources(function):
+        sources = _code_sources(function)
+        for name, source in sources:
             digest.update(f"{name}:{len(source)}:".encode("utf-8") + source)
+        self._modules[id(function)] = [(name, hashlib.sha256(source).hexdigest()[:16]) for name, source in sources]
         self._code[id(function)] = result = digest.hexdigest()
         return result
 
