@@ -164,25 +164,52 @@ function stepChanges(old: Snapshot['steps'], now: Snapshot['steps']): Change[] {
   }
   const renamed = new Set(renamedTo.values());
   for (const name of added) if (!renamed.has(name)) changes.push({ bump: 'minor', text: `new step ${name} (minor)` });
+  // One name given for another in a step's inputs or outputs (a variable renamed in the notebook): one sentence
+  // for each rename, naming the steps, not two per step (round 46 Z: eleven sentences for `raw` -> `customers`).
+  const renames = new Map<string, { from: string; to: string; returns: string[]; takes: string[] }>();
+  const codeChanged: string[] = [];
   for (const [name, step] of Object.entries(now)) {
     const before = own(old, name);
     if (before === undefined) continue;
-    changes.push(...signatureChanges(name, 'inputs', before.inputs, step.inputs));
-    changes.push(...signatureChanges(name, 'outputs', before.outputs, step.outputs));
-    if (before.source_sha256 !== step.source_sha256) changes.push({ bump: 'patch', text: `the code of step ${name} changed (patch)` });
+    for (const side of ['inputs', 'outputs'] as const) {
+      const change = signatureChange(name, side, before[side], step[side]);
+      if (Array.isArray(change)) {
+        changes.push(...change.map((text) => ({ bump: 'major' as const, text: `${text} (signature change: major)` })));
+        continue;
+      }
+      const key = `${change.from}\0${change.to}`;
+      const known = renames.get(key) ?? { from: change.from, to: change.to, returns: [], takes: [] };
+      (side === 'outputs' ? known.returns : known.takes).push(name);
+      renames.set(key, known);
+    }
+    if (before.source_sha256 !== step.source_sha256) codeChanged.push(name);
   }
+  for (const { from, to, returns, takes } of renames.values()) {
+    const steps = (names: string[]): string => `${names.length === 1 ? 'step' : 'steps'} ${andList(names)}`;
+    const text =
+      returns.length + takes.length === 1
+        ? `${steps([...returns, ...takes])} ${returns.length === 1 ? 'returns' : 'takes'} ${to} instead of ${from}`
+        : `${from} is ${to} now: ${[...(returns.length === 0 ? [] : [`${steps(returns)} ${returns.length === 1 ? 'returns' : 'return'} it`]), ...(takes.length === 0 ? [] : [`${steps(takes)} ${takes.length === 1 ? 'takes' : 'take'} it`])].join(', ')}`;
+    changes.push({ bump: 'major', text: `${text} (signature change: major)` });
+  }
+  if (codeChanged.length > 0) changes.push({ bump: 'patch', text: `the code of ${codeChanged.length === 1 ? 'step' : 'steps'} ${andList(codeChanged)} changed (patch)` });
   return changes;
 }
 
-function signatureChanges(step: string, side: 'inputs' | 'outputs', before: readonly string[], now: readonly string[]): Change[] {
+/**
+ * How a step's inputs or outputs changed: one name for another (`{from, to}`), else the sentences saying what
+ * it gained, lost or reordered (none when nothing changed).
+ */
+function signatureChange(step: string, side: 'inputs' | 'outputs', before: readonly string[], now: readonly string[]): { from: string; to: string } | string[] {
   const gained = now.filter((n) => !before.includes(n));
   const lost = before.filter((n) => !now.includes(n));
+  if (gained.length === 1 && lost.length === 1) return { from: lost[0] ?? '', to: gained[0] ?? '' };
   const words = side === 'inputs' ? { gained: 'now also needs', lost: 'no longer takes', order: 'takes its inputs in another order' } : { gained: 'now also returns', lost: 'no longer returns', order: 'returns its outputs in another order' };
   const texts: string[] = [];
   if (gained.length > 0) texts.push(`step ${step} ${words.gained} ${andList(gained)}`);
   if (lost.length > 0) texts.push(`step ${step} ${words.lost} ${andList(lost)}`);
   if (texts.length === 0 && before.join('\0') !== now.join('\0')) texts.push(`step ${step} ${words.order} (${now.join(', ')})`);
-  return texts.map((text) => ({ bump: 'major', text: `${text} (signature change: major)` }));
+  return texts;
 }
 
 function parameterChanges(old: Snapshot['parameters'], now: Snapshot['parameters']): Change[] {

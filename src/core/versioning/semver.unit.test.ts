@@ -124,6 +124,14 @@ describe('diffSnapshots', () => {
       changes: ['parameter n_estimators is gone and n_trees is new: renamed? Runs that pass --param n_estimators break (major)', 'parameter test_size was removed (major)', 'new parameter seed (int, default 7) (minor)'],
     },
     { name: 'a step needing a new input', now: changed(step('train', { inputs: ['X_train', 'y_train', 'n_estimators', 'n_jobs'] })), bump: 'major', changes: ['step train now also needs n_jobs (signature change: major)'] },
+    // Round 46 Z: a variable renamed in the notebook gave two sentences per step.
+    {
+      name: 'a name renamed across steps: one sentence naming them; the code changes in one',
+      now: changed(step('load', { outputs: ['customers'], source_sha256: 'h2' }), step('split', { inputs: ['customers', 'test_size'], source_sha256: 'h3' })),
+      bump: 'major',
+      changes: ['raw is customers now: step load returns it, step split takes it (signature change: major)', 'the code of steps load and split changed (patch)'],
+    },
+    { name: 'one output renamed in one step', now: changed(step('train', { outputs: ['forest'] })), bump: 'major', changes: ['step train returns forest instead of model (signature change: major)'] },
     { name: 'a step dropping an input', now: changed(step('train', { inputs: ['X_train', 'y_train'] })), bump: 'major', changes: ['step train no longer takes n_estimators (signature change: major)'] },
     { name: 'a step taking its inputs in another order', now: changed(step('train', { inputs: ['y_train', 'X_train', 'n_estimators'] })), bump: 'major', changes: ['step train takes its inputs in another order (y_train, X_train, n_estimators) (signature change: major)'] },
     { name: 'a step returning more', now: changed(step('split', { outputs: ['X_train', 'X_test', 'y_train', 'y_test', 'X_val', 'y_val'] })), bump: 'major', changes: ['step split now also returns X_val and y_val (signature change: major)'] },
