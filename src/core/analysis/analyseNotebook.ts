@@ -49,7 +49,7 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
     if (skipped(cell)) continue;
     cells.set(cell.index, a);
     for (const e of a.analysis.syntaxErrors) problems.push(cellProblem(notebook.path, cell, 'error', 'python-syntax', `${e.message}; fix the cell, or tag it skip to leave it out`, e.line, e.column));
-    for (const t of a.analysis.translations) if (t.warning !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', `ipython-${t.kind}`, t.warning, t.line));
+    for (const t of a.analysis.translations) if (t.warning !== undefined && !unreadResult(t, analysed)) problems.push(cellProblem(notebook.path, cell, 'warning', `ipython-${t.kind}`, t.warning, t.line));
     for (const { pattern, message } of NAMESPACE_CHECKS) {
       if (!pattern.test(a.generated.code)) continue;
       const line = a.generated.code.split('\n').findIndex((text) => !/^\s*#/.test(text) && pattern.test(text));
@@ -182,4 +182,14 @@ function leftOutDraws(file: string, cells: readonly NotebookCell[], codeOf: (cel
     }
   }
   return problems;
+}
+
+/**
+ * `timing = %timeit -o f()` (or `files = !ls`) whose result no cell reads: the generated code keeps the line as
+ * a comment alone, so the warning that the name is None (or empty) would be about nothing (round 43 U).
+ */
+function unreadResult(t: { readonly kind: string; readonly original: string; readonly comment: string }, analysed: readonly { readonly generated: { readonly uses: ReadonlySet<string> } }[]): boolean {
+  if ((t.kind !== 'line-magic' && t.kind !== 'shell') || !t.comment.startsWith('# nbpromote: removed ')) return false;
+  const target = /^\s*([A-Za-z_]\w*)\s*=[^=]/.exec(t.original)?.[1];
+  return target !== undefined && !analysed.some((a) => a.generated.uses.has(target));
 }

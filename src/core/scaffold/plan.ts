@@ -996,8 +996,17 @@ class Generator extends UnitCode {
       // A parameters cell's code on its parameters (`np.random.seed(SEED)`): first in the step after it.
       return parametersCells.has(c.index) && body.trim() !== '' ? `# nbpromote: from the parameters cell (${cellWords([c])}): it runs here, before the step's own cells\n${body}` : body;
     });
-    const body = withStatement(chunks.join('\n\n'));
-    return indentBody([...prelude, body, ...this.releaseLocals(unit.cells, keep)].join('\n\n'));
+    let body = withStatement(chunks.join('\n\n'));
+    // `timing = %timeit -o f()` whose result nothing reads: the line is the comment alone, not `timing = None` and
+    // a `del timing` at the end (round 43 U).
+    const placeholders = new Set<string>();
+    body = body.replace(/^([ \t]*)([A-Za-z_]\w*) = (?:None|\[\]) {2}# nbpromote: removed (IPython magic|shell command): (.*)$/gm, (line, indent: string, name: string, what: string, text: string) => {
+      const elsewhere = new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g');
+      if ((body.match(elsewhere) ?? []).length !== 1 || keep.includes(name)) return line;
+      placeholders.add(name);
+      return `${indent}# nbpromote: removed ${what}: ${name} = ${text}`;
+    });
+    return indentBody([...prelude, body, ...this.releaseLocals(unit.cells, [...keep, ...placeholders])].join('\n\n'));
   }
 
   /**

@@ -113,3 +113,29 @@ describe('promoteNotebook: a step cell adding a folder to sys.path, then importi
     }
   });
 });
+
+describe('promoteNotebook: a magic result nothing reads (`timing = %timeit -o f()`, round 43 U)', function () {
+  this.timeout(120_000);
+  it('is a comment alone, with no warning; one a later line reads stays None, with the warning', async function () {
+    const { dir, out, outcome } = await promoteCells(
+      [
+        { tags: ['step:load'], source: 'x = list(range(10))\ntiming = %timeit -o sum(x)\ntotal = sum(x)' },
+        { tags: ['step:report'], source: 'best = %timeit -o max(x)\nnote = str(best)' },
+        { tags: ['metrics'], source: 'print(total, len(note))' },
+      ],
+      'magic-result',
+    );
+    try {
+      const load = readFileSync(join(out, 'src', 'nb', 'steps', 'load.py'), 'utf8');
+      assert.match(load, /\n {4}# nbpromote: removed IPython magic: timing = %timeit -o sum\(x\)\n/);
+      assert.doesNotMatch(load, /timing = None|del timing/);
+      assert.match(readFileSync(join(out, 'src', 'nb', 'steps', 'report.py'), 'utf8'), /\n {4}best = None {2}# nbpromote: removed IPython magic: %timeit -o max\(x\)\n/);
+      assert.deepEqual(outcome.problems.filter((p) => p.code === 'ipython-line-magic').map((p) => p.cellIndex), [1]);
+      if (!hasPython('pyflakes')) this.skip();
+      assert.equal(runPipeline(out).metrics['total'], 45);
+      assertFlakesQuiet(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
