@@ -22,6 +22,9 @@ export function onSettingsChanged(keys: readonly ConfigKey[], listener: () => vo
   });
 }
 
+/** Settings about this workspace's project, not the person's machine: unset, they open on the Workspace tab. */
+const PROJECT_SETTINGS: ReadonlySet<ConfigKey> = new Set([ConfigKey.OutputRoot]);
+
 /**
  * The command that opens the Settings editor at `key` on the tab whose value is in effect for `scope` (the
  * notebook or output root the setting was read for), for a lens or a button: a bad value set in the workspace is
@@ -32,7 +35,8 @@ export function openSettingCommand(key: ConfigKey, scope?: vscode.Uri): { readon
   const dot = key.lastIndexOf('.');
   const found = vscode.workspace.getConfiguration(key.slice(0, dot), scope).inspect(key.slice(dot + 1));
   const query = `@id:${key}`;
-  switch (settingsTab(found, vscode.workspace.workspaceFile !== undefined)) {
+  const project = PROJECT_SETTINGS.has(key) && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+  switch (settingsTab(found, vscode.workspace.workspaceFile !== undefined, project)) {
     case 'folder':
       return { command: 'workbench.action.openFolderSettings', arguments: [{ query }] };
     case 'workspace':

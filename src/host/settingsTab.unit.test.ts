@@ -12,5 +12,8 @@ describe('settingsTab', () => {
     assert.equal(settingsTab(undefined, false), 'user');
     // An empty string set in the workspace is still the workspace's value.
     assert.equal(settingsTab({ workspaceValue: '' }, false), 'workspace');
+    // A project's setting set nowhere: the workspace's tab; set for the user: theirs (round 43 V).
+    assert.equal(settingsTab({}, false, true), 'workspace');
+    assert.equal(settingsTab({ globalValue: 'build' }, false, true), 'user');
   });
 });
