@@ -7,7 +7,7 @@
 import type { GraphData, GraphEdge, GraphNode, WebviewMessage } from '../src/features/graph/protocol';
 import { isHostMessage } from '../src/features/graph/protocol';
 import type { Layout, Size } from '../src/features/graph/layout';
-import { defaultLayoutOptions, edgePath, fitScale, fittedLayout, MIN_READABLE_SCALE } from '../src/features/graph/layout';
+import { defaultLayoutOptions, edgePath, fitScale, fittedLayout } from '../src/features/graph/layout';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -153,6 +153,7 @@ function render(data: GraphData): void {
     prepared.edges.map((p) => ({ from: p.edge.from, to: p.edge.to, label: p.size })),
     availableWidth(),
     defaultLayoutOptions,
+    availableHeight(),
   );
   current = { data, layout };
   zoomBar();
@@ -227,13 +228,17 @@ function availableWidth(): number {
   return Math.max(200, byId('graph').clientWidth - 2);
 }
 
+function availableHeight(): number {
+  return Math.max(100, byId('graph').clientHeight - 2);
+}
+
 /**
- * Until the person zooms: the drawing scaled down to the panel's width, not below readable text (then it
- * scrolls). After: the scale they chose.
+ * Until the person zooms: the whole drawing in the panel, or its width when that would make it too small
+ * (fitScale: then it scrolls). After: the scale they chose.
  */
 function fit(): void {
   if (current === undefined) return;
-  if (!chosen) scale = Math.max(MIN_READABLE_SCALE, Math.min(1, availableWidth() / current.layout.width));
+  if (!chosen) scale = fitScale(current.layout, availableWidth(), availableHeight());
   applyScale();
 }
 
@@ -259,8 +264,7 @@ function applyScale(): void {
 /** Zoom to `to` (clamped); `fit`: the whole pipeline in the panel when it stays readable, else its width (fitScale). */
 function zoom(to: number | 'fit'): void {
   if (current === undefined) return;
-  const host = byId('graph');
-  const fitted = fitScale(current.layout, availableWidth(), Math.max(100, host.clientHeight - 2));
+  const fitted = fitScale(current.layout, availableWidth(), availableHeight());
   scale = Math.min(ZOOM.max, Math.max(ZOOM.min, to === 'fit' ? fitted : to));
   chosen = true;
   applyScale();
@@ -292,7 +296,7 @@ function zoomBar(): void {
     level,
     button('+', 'Zoom in (+)', () => zoom(scale * ZOOM.step)),
     button('Fit', 'Fit the pipeline in the panel, at a readable size: a large one fits its width and scrolls (0)', () => zoom('fit')),
-    button('100%', 'Actual size (1)', () => zoom(1)),
+    button('1:1', 'Actual size (1)', () => zoom(1)),
   );
   document.querySelector('header')?.append(bar);
   window.addEventListener('keydown', (event) => {

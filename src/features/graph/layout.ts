@@ -407,33 +407,45 @@ export function layeredLayoutDown(nodes: readonly LayoutNodeInput[], edges: read
   };
 }
 
-/** The drawing is never shrunk below this (11 px text stays 10 px): past it, the panel scrolls. */
+/** The drawing is never shrunk below this (11 px text stays 10 px) to fit its width: past it, the panel scrolls. */
 export const MIN_READABLE_SCALE = 10 / 11;
 
 /**
- * The layout for a panel `available` px wide and the scale to draw it at (at most 1): left to right when that
- * fits at a readable scale, else top to bottom when that is wider at its scale, never below MIN_READABLE_SCALE.
+ * To show a whole pipeline at once, the drawing may shrink down to this (11 px text at 7 px, still legible on a
+ * desktop), not below: a larger one is fitted to its width and scrolls (round 43 V: a 5-step pipeline in a
+ * 1000 × 700 px panel was drawn top to bottom, cut off, and Fit left it so).
  */
-export function fittedLayout(nodes: readonly LayoutNodeInput[], edges: readonly LayoutEdgeInput[], available: number, options: LayoutOptions = defaultLayoutOptions): { layout: Layout; scale: number } {
+export const MIN_WHOLE_SCALE = 0.65;
+
+/**
+ * The layout for a panel `available` px wide (and `height` px tall, when known) and the scale to draw it at (at
+ * most 1): left to right when that fits at a readable scale; else, the panel's height known, the one showing the
+ * whole pipeline larger, when that is at least MIN_WHOLE_SCALE; else top to bottom when that is wider at its
+ * scale, never below MIN_READABLE_SCALE.
+ */
+export function fittedLayout(nodes: readonly LayoutNodeInput[], edges: readonly LayoutEdgeInput[], available: number, options: LayoutOptions = defaultLayoutOptions, height?: number): { layout: Layout; scale: number } {
   const scaleOf = (layout: Layout): number => Math.min(1, available / Math.max(1, layout.width));
   const right = layeredLayout(nodes, edges, options);
-  let layout = right;
-  if (scaleOf(right) < MIN_READABLE_SCALE) {
-    const down = layeredLayoutDown(nodes, edges, options);
-    if (scaleOf(down) > scaleOf(right)) layout = down;
+  if (scaleOf(right) >= MIN_READABLE_SCALE) return { layout: right, scale: height === undefined ? scaleOf(right) : fitScale(right, available, height) };
+  const down = layeredLayoutDown(nodes, edges, options);
+  if (height !== undefined) {
+    const whole = (layout: Layout): number => Math.min(1, available / Math.max(1, layout.width), height / Math.max(1, layout.height));
+    const best = whole(right) >= whole(down) ? right : down;
+    if (whole(best) >= MIN_WHOLE_SCALE) return { layout: best, scale: whole(best) };
   }
-  return { layout, scale: Math.max(MIN_READABLE_SCALE, scaleOf(layout)) };
+  const layout = scaleOf(down) > scaleOf(right) ? down : right;
+  return { layout, scale: height === undefined ? Math.max(MIN_READABLE_SCALE, scaleOf(layout)) : fitScale(layout, available, height) };
 }
 
 /**
  * The scale of the graph panel's Fit: the whole drawing in a panel `width` × `height` px (at most 1) when that is
- * readable, else its width (the panel scrolls down), never below MIN_READABLE_SCALE (a 200-step pipeline is
- * not shrunk to a hairline: the panel scrolls both ways).
+ * at least MIN_WHOLE_SCALE, else its width (the panel scrolls down), never below MIN_READABLE_SCALE (a 200-step
+ * pipeline is not shrunk to a hairline: the panel scrolls both ways).
  */
 export function fitScale(drawing: { readonly width: number; readonly height: number }, width: number, height: number): number {
   const across = width / Math.max(1, drawing.width);
   const whole = Math.min(1, across, height / Math.max(1, drawing.height));
-  if (whole >= MIN_READABLE_SCALE) return whole;
+  if (whole >= MIN_WHOLE_SCALE) return whole;
   return Math.max(MIN_READABLE_SCALE, Math.min(1, across));
 }
 

@@ -3,7 +3,7 @@
 // side through their label, and a cycle still gets a drawing.
 import * as assert from 'node:assert/strict';
 import type { Box, Layout, LayoutEdgeInput, LayoutNodeInput } from './layout';
-import { assignLayers, crossings, edgePath, fitScale, fittedLayout, layeredLayout, layeredLayoutDown, MIN_READABLE_SCALE, separatedPositions } from './layout';
+import { assignLayers, crossings, edgePath, fitScale, fittedLayout, layeredLayout, layeredLayoutDown, MIN_READABLE_SCALE, MIN_WHOLE_SCALE, separatedPositions } from './layout';
 
 const node = (id: string, width = 100, height = 40): LayoutNodeInput => ({ id, width, height });
 const edge = (from: string, to: string, width = 80, height = 20): LayoutEdgeInput => ({ from, to, label: { width, height } });
@@ -107,6 +107,21 @@ describe('graph layout', () => {
     assert.ok(11 * fittedLayout(pipelineNodes, pipelineEdges, 50).scale >= 10, 'text below 10 px');
   });
 
+  // Round 43 V: a 5-step pipeline in a 1000 x 700 px panel was drawn top to bottom, cut off at the bottom.
+  it('with the panel\'s height known, shows the whole pipeline in the layout that shows it larger, down to MIN_WHOLE_SCALE', () => {
+    const wide = layeredLayout(pipelineNodes, pipelineEdges);
+    const down = layeredLayoutDown(pipelineNodes, pipelineEdges);
+    const width = Math.round(wide.width * 0.8);
+    const short = Math.round(Math.max(wide.height * 0.8, down.height * 0.5));
+    const fitted = fittedLayout(pipelineNodes, pipelineEdges, width, undefined, short);
+    assert.equal(fitted.layout.down ?? false, false);
+    assert.ok(Math.abs(fitted.scale - Math.min(width / wide.width, short / wide.height)) < 1e-9, `scale ${fitted.scale}`);
+    assert.ok(fitted.scale >= MIN_WHOLE_SCALE && fitted.scale < MIN_READABLE_SCALE);
+    // Far too small a panel for the whole: as without the height, never below a readable scale.
+    const tiny = fittedLayout(pipelineNodes, pipelineEdges, 120, undefined, 80);
+    assert.ok(tiny.scale >= MIN_READABLE_SCALE, `scale ${tiny.scale}`);
+  });
+
   it('keeps labels in one column apart when several edges leave one node', () => {
     const nodes = ['a', 'b', 'c', 'd'].map((id) => node(id));
     const edges = [edge('a', 'b', 90, 48), edge('a', 'c', 90, 48), edge('a', 'd', 90, 48)];
@@ -178,6 +193,8 @@ describe('fitScale (the graph panel\'s Fit)', () => {
   it('fits a small pipeline whole, never above 100%', () => {
     assert.equal(fitScale({ width: 400, height: 300 }, 800, 600), 1);
     assert.equal(fitScale({ width: 1000, height: 500 }, 950, 600), 0.95);
+    // Whole at 70%: shrunk that far rather than cut off (round 43 V).
+    assert.equal(fitScale({ width: 1000, height: 1000 }, 1400, 700), 0.7);
   });
 
   it('never shrinks a 200-step pipeline to a hairline: below a readable scale it fits the width, or stays readable', () => {
