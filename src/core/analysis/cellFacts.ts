@@ -269,8 +269,25 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     ...(displayed.length === 0 ? {} : { displayed: displayed.map(({ statement, text, name }) => ({ statement, text, ...(name === undefined ? {} : { name }) })) }),
     ...(analysis.topLevelAwaits === undefined ? {} : { awaits: true as const }),
     ...(analysis.maybeBound === undefined ? {} : { maybeBound: analysis.maybeBound }),
+    ...pythonNeeded(tree),
   };
   return { analysis, facts, generated, parsed: tree.source };
+}
+
+/** The Python 3 minor version the syntax a node type is new in needs (`match` 3.10, `except*` 3.11, PEP 695 3.12). */
+const SYNTAX_SINCE: Readonly<Record<string, number>> = { match_statement: 10, except_group_clause: 11, type_alias_statement: 12, type_parameter: 12 };
+
+/** `{ needsPython: 10 }` when the cell's code needs Python 3.10 or later (for pyproject.toml's requires-python); else nothing. */
+function pythonNeeded(tree: PyTree): { needsPython?: number } {
+  if (!/\bmatch\b|\bexcept\s*\*|\btype\s+[A-Za-z_]|\b(?:def|class)\s+[A-Za-z_]\w*\s*\[/.test(tree.source)) return {};
+  let needs = 0;
+  const pending: PyNode[] = [tree.root];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    // tree-sitter-python 0.25 reads `except*` as an except_clause.
+    needs = Math.max(needs, SYNTAX_SINCE[node.type] ?? (node.type === 'except_clause' && /^except\s*\*/.test(tree.text(node)) ? 11 : 0));
+    pending.push(...node.children);
+  }
+  return needs === 0 ? {} : { needsPython: needs };
 }
 
 /**

@@ -79,6 +79,8 @@ export interface GeneratedCell {
   readonly displayed?: readonly { readonly statement: string; readonly text: string; readonly name?: string }[];
   /** The cell awaits outside any function (`data = await fetch()`, as IPython allows): its step runs in an event loop. */
   readonly awaits?: true;
+  /** The Python 3 minor version its syntax needs, when past 3.9 (`match`: 10, `except*`: 11, PEP 695: 12). */
+  readonly needsPython?: number;
 }
 
 export interface PromoteInput {
@@ -1706,6 +1708,13 @@ def test_metrics_match_the_notebook(pipeline_config, pipeline_run):
 `;
   }
 
+  /** The Python 3 minor version the package needs: 9, or what the syntax of a cell it keeps needs (round 43 U). */
+  private requiredPythonMinor(): number {
+    const { common, steps, metrics, tests } = this.input.graph;
+    const cells = [common, ...steps, ...(metrics === undefined ? [] : [metrics]), ...tests].flatMap((u) => u.cells);
+    return Math.max(9, ...cells.map((c) => this.input.cells.get(c.index)?.needsPython ?? 0));
+  }
+
   private pyprojectFile(): string {
     const sorted = inferredDependencies(this.input.graph, this.input.localModules).flatMap((d) => d.requirements);
     return `# Written by nbpromote ${this.input.toolVersion}. While it stays as written, promotion keeps its dependencies in
@@ -1719,7 +1728,7 @@ build-backend = "setuptools.build_meta"
 name = ${pyString(this.pkg.replace(/_/g, '-'))}
 dynamic = ["version"]
 description = ${pyString(`Pipeline promoted from ${this.input.notebookPath}`)}
-requires-python = ">=3.9"
+requires-python = ">=3.${this.requiredPythonMinor()}"
 dependencies = [
 ${sorted.map((d) => `    ${pyString(d)},`).join('\n')}
 ]

@@ -139,3 +139,27 @@ describe('promoteNotebook: a magic result nothing reads (`timing = %timeit -o f(
     }
   });
 });
+
+describe('promoteNotebook: syntax of a later Python (round 43 U)', function () {
+  this.timeout(120_000);
+  it("raises pyproject.toml's requires-python to what the kept cells need: match 3.10, except* 3.11", async () => {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['step:load'], source: 'kind = "a"\nmatch kind:\n    case "a":\n        size = 1\n    case _:\n        size = 2' },
+        { tags: ['metrics'], source: 'print(size)' },
+      ],
+      'requires-python',
+    );
+    try {
+      assert.match(readFileSync(join(out, 'pyproject.toml'), 'utf8'), /\nrequires-python = ">=3\.10"\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const plain = await promoteCells([{ tags: ['step:load'], source: 'size = 1' }, { tags: ['metrics'], source: 'print(size)' }], 'requires-python-plain');
+    try {
+      assert.match(readFileSync(join(plain.out, 'pyproject.toml'), 'utf8'), /\nrequires-python = ">=3\.9"\n/);
+    } finally {
+      rmSync(plain.dir, { recursive: true, force: true });
+    }
+  });
+});
