@@ -64,10 +64,11 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
   // repository does (relative to its top folder), wherever nbpromote runs from.
   let checked: CheckedCommit | undefined;
   let refused = false;
-  const beforeWrite = async (pending: PendingWrite): Promise<void> => {
+  const beforeWrite = async (pending: PendingWrite): Promise<{ released: boolean }> => {
     refused = true;
     checked = await checkCommit({ dir: resolvePath(io.cwd, out ?? '.'), paths: pending.paths, tag: tagFor(pending.package, pending.version), notebook: resolvePath(io.cwd, notebook), unchanged: pending.unchanged });
     refused = false;
+    return { released: checked.released };
   };
   const outcome = await saysWhenStopped(resolvePath(io.cwd, out ?? '.'), io, flagBoolean(args, 'dry-run'), () => promoteOrRefusal({
     ...(committing ? { beforeWrite } : {}),

@@ -192,6 +192,16 @@ describe('nbpromote promote --commit (built binary, real git)', function () {
     // Nothing changed since: up to date, with no new commit.
     const again = JSON.parse(promote('--commit', '--json').stdout) as PromoteJson;
     assert.equal(again.commit?.created, false);
+    // Round 47 AA: a commit of the notebook changing no generated file (its metadata, as a markdown edit would),
+    // then a plain promotion and --commit: the release stands, its lock as tagged.
+    const tagged = lock();
+    writeFileSync(join(repo, 'nbs', 'nb.ipynb'), readFileSync(join(repo, 'nbs', 'nb.ipynb'), 'utf8').replace('"metadata":{"kernelspec"', '"metadata":{"note":"x","kernelspec"'));
+    git(repo, 'commit', '-qam', 'notebook: metadata');
+    assert.equal(promote().status, 0);
+    assert.equal(lock(), tagged);
+    const released = promote('--commit', '--json');
+    assert.equal(released.status, 0, released.stdout + released.stderr);
+    assert.equal((JSON.parse(released.stdout) as PromoteJson).commit?.created, false);
   });
 
   it('refuses before writing anything when the notebook has uncommitted changes, naming it', () => {

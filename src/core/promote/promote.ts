@@ -85,9 +85,10 @@ export interface PromoteRequest {
   readonly evenIfRunning?: boolean;
   /**
    * Called once everything is checked, before anything is written (never on a dry run): `promote --commit`
-   * checks the repository here. When it throws, the promotion stops with nothing written.
+   * checks the repository here. When it throws, the promotion stops with nothing written. It says whether the
+   * version is released already (its tag holds the files as they are): the lock then stays as it was tagged.
    */
-  readonly beforeWrite?: (pending: PendingWrite) => Promise<void>;
+  readonly beforeWrite?: (pending: PendingWrite) => Promise<{ readonly released: boolean }>;
   /**
    * False: git is not run (the editor in Restricted Mode: a repository's configuration can make git run programs),
    * and nbpromote.lock records no commit for the notebook, as outside a repository. Default: true.
@@ -626,17 +627,19 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     // be stops promotion with nothing written.
     await checkPlan(outDir, plans);
     const gitState = request.git === false ? { commit: null, dirty: null } : await notebookState(notebookPath);
-    // Nothing else changed, but the notebook was committed since (round 46 Z: a plain promotion, then the notebook
-    // committed, then `--commit`, which tagged a lock saying the notebook had uncommitted changes): the lock says so.
-    const provenance = unchangedRun && old !== undefined && (old.notebook.git_commit !== gitState.commit || old.notebook.git_dirty !== gitState.dirty) ? { ...old, notebook: { ...old.notebook, git_commit: gitState.commit, git_dirty: gitState.dirty } } : undefined;
+    let provenance: LockFile | undefined;
     if (request.beforeWrite !== undefined) {
       const actions = await planActions(outDir, plans.filter((p) => !keptEdits.has(p.path)));
       const unchanged =
         unchangedRun &&
-        provenance === undefined &&
         actions.files.every((f) => f.action === 'unchanged' || f.action === 'kept') &&
         !(await findOrphans(outDir, plans, known)).some((o) => o.state === 'unchanged');
-      await request.beforeWrite({ package: packageName, version, paths: [...plans.map((p) => p.path), LOCK_FILE_NAME], unchanged });
+      const { released } = await request.beforeWrite({ package: packageName, version, paths: [...plans.map((p) => p.path), LOCK_FILE_NAME], unchanged });
+      // A version about to be tagged whose files a plain promotion wrote: the lock names the notebook as it is now,
+      // committed (round 46 Z: the tag held a lock saying it had uncommitted changes, naming the commit before).
+      // One released already keeps the lock it was tagged with (round 47 AA).
+      const notebookNow = { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty };
+      if (unchangedRun && !released && old !== undefined && (old.notebook.sha256 !== notebookNow.sha256 || old.notebook.git_commit !== notebookNow.git_commit || old.notebook.git_dirty !== notebookNow.git_dirty)) provenance = { ...old, notebook: notebookNow };
     }
     // What this promotion makes before its files can be written (the output folder, `.nbpromote/` with its
     // .gitignore, lock and journal) goes again when it fails before any file is written: "no file was
@@ -712,7 +715,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         } else if (provenance !== undefined) {
           await writeFileAtomic(join(outDir, LOCK_FILE_NAME), renderLockFile(provenance));
           results.push({ path: LOCK_FILE_NAME, action: 'changed' });
-          why.set(LOCK_FILE_NAME, "the notebook's git commit");
+          why.set(LOCK_FILE_NAME, 'the notebook it was promoted from, as committed');
         }
         await rm(join(outDir, PENDING_FILE), { force: true });
         for (const path of keptEdits) results.push({ path, action: 'kept-edit' });

@@ -1194,7 +1194,10 @@ describe('promoteNotebook racing another promotion into the same folder', () => 
       const lockBefore = readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8');
       writeFileSync(join(dir, 'nb.ipynb'), cells(2));
       // The other promotion finishes while this one is between its plan and its lock.
-      const raced = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', beforeWrite: async () => writeFileSync(join(dir, 'out', 'nbpromote.lock'), `${lockBefore}\n`) }).catch((ex: unknown) => ex);
+      const raced = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', beforeWrite: async () => {
+        writeFileSync(join(dir, 'out', 'nbpromote.lock'), `${lockBefore}\n`);
+        return { released: false };
+      } }).catch((ex: unknown) => ex);
       assert.match(String((raced as Error).message), /another promotion changed .*nbpromote\.lock while this one was being planned; nothing was written/);
       assert.match(readFileSync(join(dir, 'out', 'src', 'nb', 'steps', 'load.py'), 'utf8'), /rows = \[1\]/);
       // Promoted again, it plans from the folder as it is now.

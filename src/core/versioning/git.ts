@@ -86,6 +86,8 @@ export interface CommitCheck {
 export interface CheckedCommit {
   /** The work tree's top folder. */
   readonly root: string;
+  /** The tag exists and holds the files as they are (the promotion is `unchanged`): nothing will be committed. */
+  readonly released: boolean;
   /** The notebook relative to `root` (forward slashes); its absolute path when it lies outside the work tree. */
   readonly notebook: string;
 }
@@ -205,13 +207,14 @@ export async function checkCommit(request: CommitCheck): Promise<CheckedCommit> 
         `Changes to other files are already staged in ${root}: ${listNames(unrelated)}. Commit or unstage them first, so that the promotion commit holds only the generated files; ${nothing}.`,
       );
     }
-    if ((await tagExists(git, tag)) && !(request.unchanged && (await tagHolds(git, tag, ours)))) {
+    const released = await tagExists(git, tag);
+    if (released && !(request.unchanged && (await tagHolds(git, tag, ours)))) {
       throw new NbpromoteError(
         'invalidInput',
         `The tag ${tag} already exists in ${root} and does not hold the generated files as this promotion leaves them; ${nothing}. Promote with another version, or, if ${tag} is not a release anyone uses, delete it with \`git tag -d ${tag}\`.`,
       );
     }
-    return { root, notebook };
+    return { root, notebook, released };
   } catch (ex) {
     if (NbpromoteError.is(ex)) throw ex;
     throw gitFailed(ex);

@@ -331,7 +331,7 @@ describe('git', function () {
 
     it('gives the root and the notebook relative to it, also for an output folder not made yet', async () => {
       const repo = await promoted();
-      assert.deepEqual(await checkCommit(request(repo, { dir: 'new/out' })), { root: repo, notebook: 'nbs/nb.ipynb' });
+      assert.deepEqual(await checkCommit(request(repo, { dir: 'new/out' })), { root: repo, notebook: 'nbs/nb.ipynb', released: false });
     });
 
     it('refuses a notebook with uncommitted changes, an unrelated staged file, a merge under way, naming each', async () => {
@@ -349,7 +349,7 @@ describe('git', function () {
 
     it('accepts an existing tag only when nothing will be written and the tag holds the files as they are', async () => {
       const repo = await promoted();
-      await checkCommit(request(repo, { tag: 'v1', unchanged: true }));
+      assert.equal((await checkCommit(request(repo, { tag: 'v1', unchanged: true }))).released, true);
       await rejectsWith(checkCommit(request(repo, { tag: 'v1' })), 'invalidInput', /tag v1 already exists .*nothing was written or committed\. .*git tag -d v1/);
       await write(repo, 'out/pipeline.yaml', 'edited\n');
       await rejectsWith(checkCommit(request(repo, { tag: 'v1', unchanged: true })), 'invalidInput', /tag v1 already exists/);
