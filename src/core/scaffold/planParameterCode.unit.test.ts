@@ -258,7 +258,7 @@ describe('planPromotion: a metrics cell printing values under labels, without na
     ]);
     const metrics = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
     assert.match(metrics, /print\(f"accuracy: \{\(accuracy := sum\(a == b for a, b in zip\(truth, pred\)\) \/ len\(truth\)\):\.4f\}"\)/);
-    assert.match(metrics, /print\("Accuracy: %\.2f" % \(\(accuracy_shown := sum\(pred\) \/ 3\)\)\)/);
+    assert.match(metrics, /print\("Accuracy: %\.2f" % \(accuracy_shown := sum\(pred\) \/ 3\)\)/);
     assert.match(metrics, /print\("F1: \{:\.3f\}"\.format\(\(f1 := max\(truth\)\)\)\)/);
     if (!withPython()) return;
     const run = runPipeline(join(dir, 'out')).metrics;
