@@ -229,8 +229,13 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // name its value, whatever the words around it.
   const source = sourceText(info.cell.source);
   const templates = printTemplates(source);
-  for (const line of lines) {
+  // Every print the cell's own statement, one line each: a template reads its own print's line (round 47 AA:
+  // `print(acc)` then `print(f"{loss}")` read acc's line as loss). Else a template without words reads a line
+  // only when no other line fits it.
+  const ownLines = calls.length === lines.length && (info.printCallsTopLevel ?? calls.map(() => true)).every((top) => top) && source.split('\n').filter((l) => l.startsWith('print(')).length === lines.length;
+  for (const [at, line] of lines.entries()) {
     for (const template of templates) {
+      if (ownLines ? template.order !== at : template.bare === true && lines.filter((l) => template.pattern.test(l.trim())).length > 1) continue;
       const m = template.pattern.exec(line.trim());
       if (m === null) continue;
       template.names.forEach((name, i) => {
@@ -293,10 +298,26 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // cell formats some value so.
   const groups = formatsGrouped(source);
   // "accuracy=0.7640 f1: 0.68" and "accuracy 0.7640"
-  for (const line of lines) {
-    for (const m of line.matchAll(/([A-Za-z_][\w.]*)\s*(?:=|:)\s*(\S+)/g)) set(m[1], m[2]);
+  const labelled = (line: string): [string | undefined, string | undefined][] => {
     const pair = /^\s*([A-Za-z_][\w.]*)\s+(\S+)\s*$/.exec(line);
-    if (pair !== null) set(pair[1], pair[2]);
+    return [...[...line.matchAll(/([A-Za-z_][\w.]*)\s*(?:=|:)\s*(\S+)/g)].map((m): [string | undefined, string | undefined] => [m[1], m[2]]), ...(pair === null ? [] : [[pair[1], pair[2]] as [string | undefined, string | undefined]])];
+  };
+  // A label the lines show other numbers under (`for score in scores: print("score:", score)`): no one of them is
+  // the metric's, and the run keeps none (round 47 AA: the first was expected).
+  const shownUnder = new Map<string, ExpectedMetric[]>();
+  for (const line of lines) {
+    for (const [label, token] of labelled(line)) {
+      const read = label === undefined || token === undefined ? undefined : numberToken(token.replace(/[,;]$/, ''));
+      if (label !== undefined && read !== undefined) shownUnder.set(label, [...(shownUnder.get(label) ?? []), read]);
+    }
+  }
+  const varies = (label: string): boolean => {
+    const shown = shownUnder.get(label) ?? [];
+    const decimals = Math.min(...shown.map((m) => m.decimals ?? 17));
+    return new Set(shown.map((m) => m.value.toFixed(Math.max(0, Math.min(17, decimals))))).size > 1;
+  };
+  for (const line of lines) {
+    for (const [label, token] of labelled(line)) if (label === undefined || !varies(label)) set(label, token);
     const item = itemsOf === undefined ? null : /^\s*([A-Za-z_]\w*)\s*[:=]\s*(\S+)\s*$/.exec(line);
     if (item !== null && item[1] !== undefined && resolve(item[1]) === undefined) set(`${itemsOf}.${item[1]}`, item[2], true, itemsInPercent, itemDigits);
   }
@@ -746,6 +767,10 @@ export interface PrintTemplate {
   readonly digits?: readonly (number | undefined)[];
   /** By field: the name, or its rounding, as str() or repr() writes it (`print("acc:", acc)`, `{acc}`, `{acc!r}`, `%s`): {@link printedAs}. */
   readonly exact?: readonly boolean[];
+  /** The template has no words of its own (`print(f"{loss}")`): its pattern fits any line of as many numbers. */
+  readonly bare?: true;
+  /** Its print's place among the lines of the cell starting with `print(` (0-based). */
+  readonly order?: number;
 }
 
 /**
@@ -757,10 +782,12 @@ export interface PrintTemplate {
  */
 export function printTemplates(source: string): PrintTemplate[] {
   const templates: PrintTemplate[] = [];
+  let order = 0;
   for (const line of source.split('\n')) {
     if (!line.startsWith('print(')) continue;
     const template = lineTemplate(line, false);
-    if (template !== undefined && template.names.some((n) => n !== undefined)) templates.push(template);
+    if (template !== undefined && template.names.some((n) => n !== undefined)) templates.push({ ...template, order });
+    order++;
   }
   return templates;
 }
@@ -797,7 +824,8 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   const parts = args.map((arg): FieldsPattern | undefined => {
     const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg)?.[2];
     if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], whole: [], digits: [], exact: [], text: text.trim() !== '' };
-    if (/^[A-Za-z_]\w*$/.test(arg)) return { source: '(\\S+)', names: [arg], percent: [false], grouped: [false], whole: [false], digits: [undefined], exact: [true], text: false };
+    const plain = writtenName(arg);
+    if (plain !== undefined) return { source: '(\\S+)', names: [plain], percent: [false], grouped: [false], whole: [false], digits: [undefined], exact: [true], text: false };
     // print("rmse:", round(rmse, 2)): rmse, shown to 2 decimals.
     const rounded = roundedNumber(arg);
     if (rounded !== undefined) return { source: '(\\S+)', names: [rounded.name], percent: [false], grouped: [false], whole: [false], digits: [rounded.digits], exact: [true], text: false };
@@ -844,10 +872,16 @@ export function roundedNumber(text: string): { readonly name: string; readonly d
   return call?.[1] === undefined ? undefined : { name: call[1], digits: Number(call[2] ?? '0') };
 }
 
-/** The name a print argument shows: a bare name (`acc`), or one a rounding rounds (`round(acc, 3)`); else undefined. */
+/** The name a print argument shows: a bare name (`acc`, `str(acc)`), or one a rounding rounds (`round(acc, 3)`); else undefined. */
 export function printedName(arg: string): string | undefined {
   const text = arg.trim();
-  return /^[A-Za-z_]\w*$/.test(text) ? text : roundedNumber(text)?.name;
+  return writtenName(text) ?? roundedNumber(text)?.name;
+}
+
+/** A name printed as str() writes it: `acc`, `str(acc)`, `repr(acc)` (round 47 AA: `str(loss)` was bound as `loss_shown`, a string). */
+export function writtenName(arg: string): string | undefined {
+  const text = arg.trim();
+  return /^[A-Za-z_]\w*$/.test(text) ? text : /^(?:str|repr)\(\s*([A-Za-z_]\w*)\s*\)$/.exec(text)?.[1];
 }
 
 /**
@@ -906,8 +940,8 @@ function formattedArgument(arg: string): FieldsPattern | undefined {
  * `fromPercent`: the text of a `%` format (`percentBody`), whose `%d` cuts a float to its whole part.
  */
 function fieldsTemplate(body: string, fromPercent = false): PrintTemplate {
-  const { source, names, percent, grouped, whole, digits, exact } = fieldsPattern(body, fromPercent);
-  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole, digits, exact };
+  const { source, names, percent, grouped, whole, digits, exact, text } = fieldsPattern(body, fromPercent);
+  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole, digits, exact, ...(text ? {} : { bare: true as const }) };
 }
 
 /** {@link fieldsTemplate}'s pattern, not anchored. */

@@ -353,6 +353,19 @@ describe('expectedMetricsFromOutputs: prints of labels of any words and names (r
     assert.deepEqual(read(metricsCell('print(f"acc: {acc:.1f}")\nprint("f1:", round(f1, 2))', [stdout('acc: 1.0\nf1: 0.5\n')])), { acc: { value: 1, decimals: 1 }, f1: { value: 0.5, decimals: 2 } });
   });
 
+  // Round 47 AA: `print(f"{loss}")` after `print(acc)` read acc's line (its pattern fits any number); a label a loop
+  // prints under several values read the first.
+  it('reads a print without words of its own from its own line, and no label shown with several values', () => {
+    const calls = { printCalls: [['acc'], [], []], printCallsTopLevel: [true, true, true] };
+    assert.deepEqual(read(metricsCell('print(acc)\nprint(f"{loss}")\nprint("%s" % f1)', [stdout('0.97\n0.0885\n0.5\n')], calls)), { acc: { value: 0.97, decimals: 6 }, loss: { value: 0.0885, decimals: 7 }, f1: { value: 0.5, decimals: 6 } });
+    // Not paired with its print (a loop prints too): read only when no other line fits.
+    assert.deepEqual(read(metricsCell('print(acc)\nprint(f"{loss}")', [stdout('0.97\n0.0885\n')])), {});
+    const loop = 'for score in scores:\n    print("score:", score)\nprint("mean:", mean)';
+    assert.deepEqual(read(metricsCell(loop, [stdout('score: 0.91\nscore: 0.875\nmean: 0.89\n')], { assigned: ['mean', 'score'] })), { mean: { value: 0.89, decimals: 6 } });
+    // The same value shown twice, less precisely once: read.
+    assert.deepEqual(read(metricsCell('print("auc:", auc)\nprint("auc: %.2f" % auc)', [stdout('auc: 0.8123\nauc: 0.81\n')])), { auc: { value: 0.8123, decimals: 6 } });
+  });
+
   // Round 34 A: the run recorded auc and f1, the reproduction test never checked them.
   it('reads a print of several arguments each formatting its own label and value (%, f-string, .format)', () => {
     const source = 'print("AUC=%.3f" % auc, "F1=%.3f" % f1)\nprint(f"acc={acc:.2%}", "loss:", loss)\nprint("n={}".format(n), "ok")';
@@ -491,7 +504,7 @@ describe('expectedMetricsFromOutputs: round 28', () => {
     assert.deepEqual(got, { acc: { value: 0.84, decimals: 4 }, lo: { value: 0.77975, decimals: 6 }, hi: { value: 0.91, decimals: 6 } });
     // Exact after rounded, in a label line and in a bare print.
     assert.deepEqual(read(metricsCell('print(f"auc={auc:.3f}")\nprint(f"auc: {auc}")', [stdout('auc=0.812\nauc: 0.8123456789012345\n')])), { auc: { value: 0.8123456789012345 } });
-    assert.deepEqual(read(metricsCell('print(f"{r2:.2f}")\nprint(r2)', [stdout('0.41\n0.4123\n')], { printedNames: ['r2'] })), { r2: { value: 0.4123, decimals: 4 } });
+    assert.deepEqual(read(metricsCell('print(f"{r2:.2f}")\nprint(r2)', [stdout('0.41\n0.4123\n')], { printedNames: ['r2'], printCalls: [[], ['r2']] })), { r2: { value: 0.4123, decimals: 6 } });
   });
 
   it('joins a print cut over several stdout outputs, also around a stderr output, before reading it', () => {

@@ -10,7 +10,7 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
 import { bindPrintedValue } from './printedValues';
 import type { CallSite } from './cellFacts';
-import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments, printedName, printTemplates, roundedNumber } from './expectedMetrics';
+import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments, printedName, printTemplates, roundedNumber, writtenName } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { blankedStrings } from '../tags/pythonText';
@@ -574,7 +574,8 @@ class GraphBuilder {
           (attribute !== undefined && !NOT_METRIC_ATTRIBUTES.has(attribute));
         // A tuple or list (`(round(lo, 4), round(hi, 4))`, a confidence interval) is no one number: no metric.
         // A rounding of a name (`round(rmse, 2)`) shows that name's value, which the reader takes as rmse's.
-        if (!computed || isSequenceDisplay(field.expression) || roundedAndRead(field.expression, line)) continue;
+        // `str(loss)` writes loss as print(loss) does: the reader takes it as loss's (round 47 AA).
+        if (!computed || isSequenceDisplay(field.expression) || roundedAndRead(field.expression, line) || writtenName(field.expression) !== undefined) continue;
         const label = labelName(field.before);
         // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
         // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1.)
