@@ -1663,6 +1663,28 @@ def test_a_step_whose_outputs_cannot_be_pickled_says_why_it_runs_again(tmp_path)
     assert why.startswith("its outputs cannot be pickled (AttributeError: Can't pickle local object")
 
 
+def _make_counter():
+    return (n for n in range(3))
+
+
+def _use_counter(counter):
+    return sum(counter)
+
+
+def test_a_step_taking_outputs_that_cannot_be_cached_says_their_step_runs_at_every_run(tmp_path):
+    # Round 47 AA: "input counter comes from another run of step make since its outputs were cached", never cached.
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "make", "inputs": [], "outputs": ["counter"], "after": []}, {"name": "use", "inputs": ["counter"], "outputs": ["total"], "after": []}],
+    }
+    for _ in range(2):
+        result = runtime.run_pipeline(config, {"make": _make_counter, "use": _use_counter}, None, {}, tmp_path, record=False, progress=io.StringIO())
+    assert [(s.name, s.status, s.why) for s in result.steps] == [
+        ("make", "ran", "its outputs cannot be pickled (TypeError: cannot pickle 'generator' object)"),
+        ("use", "ran", "input counter comes from step make, which runs at every run (its outputs cannot be cached)"),
+    ]
+
+
 def _glob_from_config():
     import glob as glob_module
     import json as json_module

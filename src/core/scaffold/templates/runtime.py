@@ -1135,10 +1135,15 @@ class _Run:
         makers: dict[str, list[str]] = {}
         for name in inputs:
             makers.setdefault(self._maker_of(step, name), []).append(name)
+        uncached: list[str] = []
         for maker, names in makers.items():
             what = f"input {_and_list(names)} comes" if len(names) == 1 else f"inputs {_and_list(names)} come"
+            # A step whose outputs cannot be pickled runs at every run: its outputs were never cached (round 47 AA).
+            if maker and self.cache.not_cached(maker) is not None:
+                uncached.append(f"{what} from step {maker}, which runs at every run (its outputs cannot be cached)")
+                continue
             phrases.append(f"{what} from another run of step {maker}" if maker else f"{what} from another run of the step making {'it' if len(names) == 1 else 'them'}")
-        return ", and ".join(phrases) + " since its outputs were cached"
+        return ", and ".join([*([", and ".join(phrases) + " since its outputs were cached"] if phrases else []), *uncached])
 
     def _changed_writer(self, makers: Any) -> str | None:
         """Why a cached step runs again: the code of a step that wrote a pickle it read (``_WRITERS_ENTRY``)
@@ -4364,9 +4369,10 @@ class _Cache:
         try:
             _write_atomic(folder / f"{key}.pkl", lambda file: _CachePickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(dict(outputs)))
         except (pickle.PicklingError, TypeError, AttributeError) as ex:
-            reason = f"its outputs cannot be pickled ({type(ex).__name__}: {ex}){_local_function_hint(ex)}"
-            print(f"nbpromote: step {step!r} is not cached: {reason}", file=sys.stderr)
-            # The next run says why the step runs again (``not_cached``).
+            reason = f"its outputs cannot be pickled ({type(ex).__name__}: {ex})"
+            print(f"nbpromote: step {step!r} is not cached: {reason}{_local_function_hint(ex)}", file=sys.stderr)
+            # The next run says why the step runs again (``not_cached``), without the advice this note gives
+            # (round 47 AA: it was printed twice, here and on the step's line).
             with contextlib.suppress(OSError):
                 _write_atomic(folder / NOT_CACHED, lambda file: file.write(reason.encode("utf-8")))
             return False
