@@ -7,6 +7,7 @@ real with ``python -m toypkg.pipeline``. Run with ``/usr/bin/python3 -m pytest -
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import io
 import json
@@ -1627,7 +1628,12 @@ def _make_functions():
 
     late = lambda: unbound  # noqa: E731 - bound below, after the lambda was made
     unbound = 5
-    model = {"transform": lambda x: x + factor, "tokenizer": lambda text: text.split(), "scaled": scaled, "countdown": countdown, "late": late}
+
+    @functools.lru_cache(maxsize=None)
+    def squared(n):
+        return n * n * factor
+
+    model = {"transform": lambda x: x + factor, "tokenizer": lambda text: text.split(), "scaled": scaled, "countdown": countdown, "late": late, "squared": squared}
     return model
 
 
@@ -1645,6 +1651,7 @@ def test_a_step_returning_lambdas_and_functions_it_defines_is_cached_and_they_wo
     assert model["scaled"](2) == 17 and model["scaled"](2, offset=0) == 16
     assert model["countdown"](4) == 4
     assert model["late"]() == 5
+    assert model["squared"](2) == 12 and model["squared"].cache_info().hits == 0
 
 
 def test_a_step_whose_outputs_cannot_be_pickled_says_why_it_runs_again(tmp_path):

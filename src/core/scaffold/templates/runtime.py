@@ -2571,11 +2571,32 @@ def _set_function_state(function: types.FunctionType, state: Any) -> None:
         function.__dict__.update(attributes)
 
 
+def _lru_cached_by_value(obj: Any) -> bool:
+    """A ``functools.lru_cache`` (or ``cache``) of such a function (round 47 AA: a helper a step decorated so)."""
+    return isinstance(obj, functools._lru_cache_wrapper) and _by_value(getattr(obj, "__wrapped__", None))  # type: ignore[attr-defined]
+
+
+def _rebuilt_lru_cache(function: Any, maxsize: Any, typed: bool) -> Any:
+    """An ``lru_cache`` of ``function`` again, empty (what it had cached is not kept)."""
+    return functools.lru_cache(maxsize=maxsize, typed=typed)(function)
+
+
+def _reduction_by_value(obj: Any) -> Any:
+    """``reducer_override``'s answer for a function pickle cannot find by name, or an lru_cache of one; else
+    NotImplemented (pickled as usual)."""
+    if _by_value(obj):
+        return _function_reduction(obj)
+    if _lru_cached_by_value(obj):
+        parameters = obj.cache_parameters()
+        return (_rebuilt_lru_cache, (obj.__wrapped__, parameters["maxsize"], parameters["typed"]))
+    return NotImplemented
+
+
 class _CachePickler(pickle.Pickler):
     """The cache's pickler: lambdas and functions defined inside functions by their code (``_by_value``)."""
 
     def reducer_override(self, obj: Any) -> Any:
-        return _function_reduction(obj) if _by_value(obj) else NotImplemented
+        return _reduction_by_value(obj)
 
 
 class _DigestWriter:
@@ -2603,8 +2624,9 @@ class _DigestPickler(pickle.Pickler):
     it (``x = df["a"].values``) no longer sharing its memory."""
 
     def reducer_override(self, obj: Any) -> Any:
-        if _by_value(obj):
-            return _function_reduction(obj)
+        reduced = _reduction_by_value(obj)
+        if reduced is not NotImplemented:
+            return reduced
         module = type(obj).__module__ or ""
         # Date, time and period arrays (a DatetimeIndex's values) keep a ``_cache`` that reading an element
         # fills (round 39 O: ``series.index[0]`` in a step made the frame "changed", and later readers re-ran):
