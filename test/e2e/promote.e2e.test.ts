@@ -129,6 +129,8 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
       const stopped = nbpromote(work(), 'promote', script, '--out', 'out-wine-merge', '--execute');
       assert.equal(stopped.status, 1);
       assert.match(stopped.stderr, /steps\/load\.py was edited by hand/);
+      // Not the saved outputs' warnings, which advise the --execute given (round 47 AA).
+      assert.doesNotMatch(stopped.stderr, /^warning:/m);
       const merged = nbpromote(work(), 'promote', script, '--out', 'out-wine-merge', '--execute', '--merge');
       assert.equal(merged.status, 0, merged.stderr);
       assert.match(merged.stdout, /merged +src\/wine_merge\/steps\/load\.py/);

@@ -50,7 +50,9 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     // With --merge or --force as the promotion after the run will have them (round 46 Y: a hand-edited file
     // stopped `--execute --merge` here, with a message asking for --merge).
     const dry = await promoteOrRefusal({ notebook, cwd: io.cwd, toolVersion: version, dryRun: true, inferSteps: flagBoolean(args, 'infer-steps'), resolve, logger, ...(out === undefined ? {} : { out }), ...(packageName === undefined ? {} : { packageName }) });
-    if (!dry.ok) return report(dry, io, json);
+    // Only what stopped it: its warnings are of the saved outputs, which the run about to be made replaces
+    // (round 47 AA: a conflict was reported after "promote with --execute to record them").
+    if (!dry.ok) return report({ ...dry, problems: dry.problems.filter((p) => p.severity === 'error') }, io, json);
     if (dry.metricsProbe === undefined) logger.warn('--execute: the notebook has no metrics cell, so there are no metrics to record');
     const stopped = await executeStoppable({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, steps: dry.stepProbes ?? [], mayFail: dry.skippedCells ?? [], logger });
     if (typeof stopped === 'string') {
