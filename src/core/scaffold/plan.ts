@@ -1396,7 +1396,9 @@ class Generator extends UnitCode {
     if (shownExact !== undefined) exactNames.push(shownExact);
     // Values the notebook's test cells read from the metrics cells that are no metrics (`test_df`, which the
     // cell changes in place): kept by name beside the metrics (`metrics_result`).
-    const testReads = [...new Set(this.input.graph.tests.flatMap((t) => t.metricInputs))].filter((n) => !names.includes(n) && (metrics.inputs.includes(n) || locals.has(n)));
+    // A function or class the cells define (`def mape(y, p)`) that a test calls too (round 47 BB: the test failed).
+    const defined = new Set(metrics.cells.flatMap((c) => (this.input.cells.get(c.index)?.definitions ?? []).filter((d) => d.topLevel).map((d) => d.name)));
+    const testReads = [...new Set(this.input.graph.tests.flatMap((t) => t.metricInputs))].filter((n) => !names.includes(n) && (metrics.inputs.includes(n) || locals.has(n) || defined.has(n)));
     const importsRuntime = lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0;
     const runtimeImportAt = lines.length;
     if (importsRuntime) lines.push('from . import _runtime', '');

@@ -62,3 +62,25 @@ describe('planPromotion: test cells reading values of the metrics cells that are
     }
   });
 });
+
+// Round 47 BB: `def mape(y, p)` in the metrics cell, called by a test cell: "the run computed no metric 'mape'".
+describe('planPromotion: a test cell calling a function the metrics cell defines', function () {
+  this.timeout(120_000);
+  it('gets the function from the run, as the notebook had it, and the generated tests pass', async function () {
+    if (!hasPython()) this.skip();
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['step:load'], source: 'truth = [2.0, 4.0]\npred = [1.0, 4.0]' },
+        { tags: ['metrics'], source: 'def mape(y, p):\n    return sum(abs(a - b) / a for a, b in zip(y, p)) / len(y)\n\nerr = mape(truth, pred)' },
+        { tags: ['test'], source: 'assert mape([2.0], [1.0]) == 0.5\nassert err == 0.25' },
+      ],
+      'metrics-function',
+    );
+    try {
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
