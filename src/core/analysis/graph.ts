@@ -1577,11 +1577,20 @@ class GraphBuilder {
     return `; did you mean ${close}${where}?`;
   }
 
-  /** Why what an earlier cell defines reaches no step: the cell is a test's or the metrics', and how to fix it. */
-  private outsideSteps(cellIndex: number): string {
+  /**
+   * Why what an earlier cell defines reaches no step: the cell is a test's or the metrics', and how to fix it.
+   * `testHelper`: the name a test cell uses, when that is the user: a function another test cell defines is
+   * shared code for tests (round 47 BB: the advice was to make the test helper a step).
+   */
+  private outsideSteps(cellIndex: number, testHelper?: string): string {
     const roles = this.roles.cells.find((c) => c.cellIndex === cellIndex);
     const from = roles?.continuedFrom;
     const joined = from === undefined ? '' : `, as it has no tag of its own and joins cell ${from + 1} above it`;
+    const defines = testHelper === undefined ? undefined : this.facts.get(cellIndex)?.defines.find((d) => d.name === testHelper);
+    const helper = defines !== undefined && (this.facts.get(cellIndex)?.functions ?? []).some((f) => f.name === testHelper);
+    if (roles?.roles.includes('test') === true && helper) {
+      return `that cell is a test cell${joined}, and each test cell is a test of its own, which sees nothing another defines. Move def ${testHelper} into a \`functions\` cell (shared code, which the tests import too), or into this test cell`;
+    }
     if (roles?.roles.includes('test') === true) {
       return `that cell is a test cell${joined}: tests run after the pipeline, on its values, and no step sees what they define. Tag cell ${cellIndex + 1} \`step:<name>\` (or as part of a step)${from === undefined ? '' : `, or move the test cell ${from + 1} below it`}`;
     }
@@ -1613,7 +1622,7 @@ class GraphBuilder {
               : later.cellIndex === cell.index
                 ? `${what} uses ${use.name} before this cell defines it (line ${later.line}), and no cell before it defines it`
                 : later.cellIndex < cell.index
-                  ? `${what} uses ${use.name}, which cell ${later.cellIndex + 1} defines, but ${this.outsideSteps(later.cellIndex)}`
+                  ? `${what} uses ${use.name}, which cell ${later.cellIndex + 1} defines, but ${this.outsideSteps(later.cellIndex, unit.kind === 'test' ? use.name : undefined)}`
                   : `${what} uses ${use.name} before it is defined: cell ${later.cellIndex + 1} defines it later. Move that cell above this one`;
       this.problems.push(this.problem(cell, 'error', later === undefined || later.cellIndex === cell.index ? 'name-undefined' : later.cellIndex < cell.index ? 'name-outside-steps' : 'name-defined-later', message, use.line, use.column));
       unit.reported.add(use.name);

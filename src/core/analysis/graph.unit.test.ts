@@ -848,6 +848,17 @@ describe('buildStepGraph', () => {
     assert.equal(error?.message, 'step train uses X, which cell 3 defines, but that cell is a test cell, as it has no tag of its own and joins cell 2 above it: tests run after the pipeline, on its values, and no step sees what they define. Tag cell 3 `step:<name>` (or as part of a step), or move the test cell 2 below it');
   });
 
+  // Round 47 BB: the advice was to make the test helper a step.
+  it('a test cell calling a function another test cell defines: move it into a functions cell or this test cell', () => {
+    const g = graphOf([
+      [['step:load'], 'rows = [1, 2]'],
+      [['test'], 'def close(a, b):\n    return abs(a - b) < 1e-9\n\nassert close(len(rows), 2)'],
+      [['test'], 'assert close(sum(rows), 3)'],
+    ]);
+    const error = g.problems.find((p) => p.severity === 'error');
+    assert.equal(error?.message, 'this test cell uses close, which cell 2 defines, but that cell is a test cell, and each test cell is a test of its own, which sees nothing another defines. Move def close into a `functions` cell (shared code, which the tests import too), or into this test cell');
+  });
+
   it('a shared cell reading a parameter says to move the lines into the parameters cell', () => {
     const g = graphOf([
       [['parameters'], 'SEED = 42'],
