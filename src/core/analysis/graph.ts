@@ -798,7 +798,10 @@ class GraphBuilder {
       const queue = [changed.name];
       for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
         const fresh = newHere(name);
-        const related = [...(fresh && !heldHere.has(name) ? [] : (holds.get(name) ?? [])), ...[...holds].filter(([holder, parts]) => parts.includes(name) && (!fresh || heldHere.has(holder))).map(([holder]) => holder)];
+        // Not a literal it holds (`cols = ["a", "b"]` in `ColumnTransformer([("num", scaler, cols)])`): fitting
+        // what holds it changes no list of names (round 47 BB: every step fitting the pipeline took `cols`).
+        const held = (fresh && !heldHere.has(name) ? [] : (holds.get(name) ?? [])).filter((part) => !this.literalValued(part));
+        const related = [...held, ...[...holds].filter(([holder, parts]) => parts.includes(name) && (!fresh || heldHere.has(holder))).map(([holder]) => holder)];
         for (const other of related) {
           if (seen.has(other)) continue;
           seen.add(other);
@@ -810,6 +813,12 @@ class GraphBuilder {
       }
     }
     return out;
+  }
+
+  /** Every value the notebook gives `name` is a literal (`["a", "b"]`, `("x", 1)`, `{"C": 1.0}`). */
+  private literalValued(name: string): boolean {
+    const values = [...this.facts.values()].flatMap((f) => f.assignments.filter((a) => a.name === name).map((a) => a.valueText));
+    return values.length > 0 && values.every((v) => parsePythonLiteral(v).ok);
   }
 
   /**

@@ -186,6 +186,14 @@ describe('buildStepGraph', () => {
       [['metrics'], 'n = len(models) + score(vote)'],
     ]);
     assert.deepEqual(step(back, 'train').outputs, ['models', 'vote']);
+    // Round 47 BB: a literal the changed value holds (a list of column names) is not changed by fitting it.
+    const columns = graphOf([
+      [['step:prep'], 'cols = ["a", "b"]\npre = ColumnTransformer([("num", StandardScaler(), cols)])'],
+      [['step:train'], 'model = Pipeline([("pre", pre), ("ridge", Ridge())])\nmodel.fit(X, y)'],
+      [['metrics'], 'n = len(cols) + score(model)'],
+    ]);
+    assert.deepEqual(step(columns, 'train').inputs, ['pre']);
+    assert.deepEqual(columns.edges.filter((e) => e.name === 'cols').map((e) => [e.from, e.to]), [['prep', 'metrics']]);
     // Made and changed in one step, or a container rebuilt: nothing new.
     const local = graphOf([
       [['step:build'], 'clf = make()\npipe = make_pipeline(clf)\npipe.fit(X, y)'],
