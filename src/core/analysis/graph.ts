@@ -475,9 +475,17 @@ class GraphBuilder {
   private parameterCodeUserFrom(cell: NotebookCell): number | undefined {
     const parameters = new Set(this.parameters.map((p) => p.name));
     const bound = new Set<string>();
-    for (const { cell: source, statements } of this.pendingParameterCode) {
+    for (const { cell: source, facts, statements } of this.pendingParameterCode) {
       const lines = blankedStrings(source.source).split('\n');
       for (const { statement } of statements) {
+        // `def schedule(epoch): return lr * decay ** epoch`: a function of the parameters, as a value computed from
+        // them is (round 47 BB: the step loading the data took lr and decay only to define it for a later step).
+        const fn = facts.functions.find((f) => f.kind === 'function' && f.startLine === statement.line && statement.writes.length === 1 && statement.writes[0] === f.name);
+        if (fn !== undefined) {
+          if (fn.freeNames.some((r) => !parameters.has(r) && !bound.has(r) && !PURE_BUILTINS.has(r)) || (fn.globalWrites ?? []).length > 0) return undefined;
+          bound.add(fn.name);
+          continue;
+        }
         const calls = [...lines.slice(statement.line - 1, statement.endLine).join('\n').matchAll(/([A-Za-z_][\w.]*)\s*\(/g)].map((m) => m[1] ?? '');
         const derived = statement.assigns !== undefined && statement.writes.every((w) => w === statement.assigns) && !parameters.has(statement.assigns);
         if (!derived || !calls.every((c) => PURE_BUILTINS.has(c)) || !statement.reads.every((r) => parameters.has(r) || bound.has(r) || PURE_BUILTINS.has(r))) return undefined;

@@ -434,3 +434,33 @@ describe('planPromotion: a value the parameters cell computes from parameters, u
     }
   });
 });
+
+// Round 47 BB: `def schedule(epoch): return lr * decay ** epoch` in the parameters cell made the first step (loading
+// the data) take lr and decay, and run again for `--param lr=...`.
+describe('planPromotion: a function of the parameters the parameters cell defines, used by a later step only', function () {
+  this.timeout(120_000);
+  it('is defined at the start of the first step using it', async function () {
+    if (!withPython()) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-param-function-'));
+    try {
+      const result = await promote(dir, [
+        { tags: ['parameters'], source: 'n_rows = 4\nlr = 0.5\ndecay = 0.5\n\ndef schedule(epoch):\n    return lr * decay ** epoch' },
+        { tags: ['step:data'], source: 'rows = list(range(n_rows))' },
+        { tags: ['step:train'], source: 'rates = [schedule(e) for e in rows]' },
+        { tags: ['metrics'], source: 'total = sum(rates)' },
+      ]);
+      assert.ok(result.ok, JSON.stringify(result.problems));
+      const out = join(dir, 'out');
+      assert.match(readFileSync(join(out, 'src', 'nb', 'steps', 'data.py'), 'utf8'), /def data\(n_rows: int\) -> Any:/);
+      assertFlakesQuiet(out);
+      assert.equal(runPipeline(out).metrics['total'], 0.9375);
+      const again = runPipeline(out, '--param', 'lr=1.0');
+      assert.deepEqual(again.steps.map((s) => [s.name, s.status]), [['data', 'cached'], ['train', 'ran']]);
+      assert.equal(again.metrics['total'], 1.875);
+      const tests = runPytest(out);
+      assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
