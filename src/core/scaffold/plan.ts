@@ -1149,7 +1149,12 @@ class Generator extends UnitCode {
       if (i < out.length && out[i]?.note !== true && out[i - 1]?.note !== true && out[i]?.line === (out[i - 1]?.line ?? 0) + 1) continue;
       // A note stands apart from the code around it, as a definition would.
       if (out[start]?.note === true) result.push(...(result.length > 0 ? [''] : []), out[start]?.text ?? '', ...(i < out.length ? [''] : []));
-      else result.push(`# ${this.cellMarker(cell, out[start]?.line ?? 1, out[i - 1]?.line ?? 1)}`, ...out.slice(start, i).map((o) => o.text));
+      else {
+        // A run of blank lines only (between definitions moved to the module's top): no marker over nothing (round 47 BB).
+        const run = out.slice(start, i);
+        if (run.every((o) => o.text.trim() === '')) result.push(...(result.length > 0 && (result[result.length - 1] ?? '').trim() !== '' ? [''] : []));
+        else result.push(`# ${this.cellMarker(cell, out[start]?.line ?? 1, out[i - 1]?.line ?? 1)}`, ...run.map((o) => o.text));
+      }
       start = i;
     }
     return result.join('\n');

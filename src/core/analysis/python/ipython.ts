@@ -199,6 +199,8 @@ type CellMode = 'python' | 'no-display' | 'not-python';
 
 /** What the translation says of a trailing expression it leaves out: the notebook only showed its value. */
 export const SHOWN_VALUE_NOTE = 'the notebook showed this value; it has no effect here';
+/** What the translation says of a trailing `df.info()` it leaves out. */
+export const PRINTED_SUMMARY_NOTE = 'the notebook printed this summary; it has no effect here';
 /** What the translation says of a `display(...)` statement it leaves out. */
 export const DISPLAY_NOTE = 'display(...) shows a value in the notebook only';
 /** What it says of one whose value it still computes (`display(df.sample(5))`: computing it may change something). */
@@ -743,7 +745,8 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
   const text = tree.text(last);
   const removable = standsAlone(tree, last) && last.children.every((c) => isPure(tree, c));
   if (removable) {
-    t.commentOut(first, lastLine, 'trailing-expression', SHOWN_VALUE_NOTE);
+    // `df.info()` prints its summary and shows nothing (round 47 BB: "showed this value").
+    t.commentOut(first, lastLine, 'trailing-expression', /\.info\([^()]*\)\s*;?\s*$/.test(text) ? PRINTED_SUMMARY_NOTE : SHOWN_VALUE_NOTE);
     removedNodes.add(last);
   }
   return { line: first + 1, endLine: lastLine + 1, text, removed: removable };
