@@ -512,8 +512,11 @@ class UnitCode {
     const generated = step.cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
     const locals = new Set([...this.functionLocals(step.cells), ...generated.flatMap((g) => (g.definitions ?? []).map((d) => d.name))]);
     const readsGlobal = (name: string): boolean => !locals.has(name) && generated.some((g) => g.uses.has(name));
+    // A function or class of the step's own name (`def encode(frame)` in step encode): the step function gives it
+    // the name, so it can go to the module's top, where later units import it (round 47 BB: it stayed inside).
+    const definesIt = generated.some((g) => (g.definitions ?? []).some((d) => d.name === step.name && d.topLevel));
     let name = step.name;
-    if (readsGlobal(name)) name = `${step.name}_step`;
+    if (readsGlobal(name) || definesIt) name = `${step.name}_step`;
     while (readsGlobal(name)) name += '_';
     this.functionNames.set(step.name, name);
     return name;

@@ -108,3 +108,27 @@ describe('planPromotion: a step calling a function an earlier step defines, from
     assert.deepEqual(run.steps.map((s) => s.status), ['ran', 'ran']);
   });
 });
+
+// Round 47 BB: `def encode(frame)` in step encode stayed inside the step function and was returned under its name.
+describe('planPromotion: a function named like the step defining it', function () {
+  this.timeout(120_000);
+  it('goes to the module top, imported by the later step; the step function is <step>_step', async function () {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['step:encode'], source: 'def encode(rows):\n    return [r * 2 for r in rows]\n\ndata = encode([1, 2])' },
+        { tags: ['step:again'], source: 'more = encode(data)' },
+        { tags: ['metrics'], source: 'total = sum(more)' },
+      ],
+      'step-named-function',
+    );
+    try {
+      assert.match(readFileSync(join(out, 'src', 'nb', 'steps', 'encode.py'), 'utf8'), /\ndef encode\(rows\):\n[^]*\ndef encode_step\(\) -> Any:/);
+      assert.match(readFileSync(join(out, 'src', 'nb', 'steps', 'again.py'), 'utf8'), /\nfrom \.encode import encode\n[^]*\ndef again\(data\) -> Any:/);
+      if (!hasPython()) this.skip();
+      assert.equal(runPipeline(out).metrics['total'], 12);
+      assertFlakesQuiet(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
