@@ -3242,7 +3242,8 @@ def test_a_key_summary_names_a_folder_a_file_parameter_names_once(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cache").mkdir()
     parts = [("literal-file", f"{tmp_path / 'cache'}=dir:1"), ("literal-file", "other.csv=2"), ("parameter", 'CACHE_DIR="cache"'), ("file", "dir:1")]
-    assert list(runtime._key_summary(parts)) == ["other.csv", "parameter CACHE_DIR", "the file parameter CACHE_DIR names"]
+    # A folder is said to be one, with its path (round 47 BB).
+    assert list(runtime._key_summary(parts)) == ["other.csv", "parameter CACHE_DIR", "the files in cache, the folder parameter CACHE_DIR names,"]
 
 
 class _Search:

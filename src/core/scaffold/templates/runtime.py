@@ -2923,14 +2923,19 @@ def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
                 value = json.loads(text.split("=", 1)[1])
                 if isinstance(value, str):
                     named_by_parameters.add(os.path.realpath(value))
+    value: Any = None
     for label, text in parts:
         if label == "parameter":
-            parameter = text.split("=", 1)[0]
+            parameter, _, given = text.partition("=")
             words = f"parameter {parameter}"
+            with contextlib.suppress(ValueError):
+                value = json.loads(given)
         elif label == "file":
             if not text:
                 continue  # the parameter names no file (round 36 G: numbers were listed as naming one)
-            words = f"the file parameter {parameter} names"
+            # A folder: said so, with its path (round 47 BB: "the file parameter data_dir names" for `../data`).
+            folder = isinstance(value, str) and os.path.isdir(value)
+            words = f"the files in {value}, the folder parameter {parameter} names," if folder else f"the file parameter {parameter} names"
         elif label == "from-step":
             words = f"input {text.split('=', 1)[0]}"
         elif label in ("literal-file", "import-read"):
