@@ -172,15 +172,14 @@ function stepChanges(old: Snapshot['steps'], now: Snapshot['steps']): Change[] {
     const before = own(old, name);
     if (before === undefined) continue;
     for (const side of ['inputs', 'outputs'] as const) {
-      const change = signatureChange(name, side, before[side], step[side]);
-      if (Array.isArray(change)) {
-        changes.push(...change.map((text) => ({ bump: 'major' as const, text: `${text} (signature change: major)` })));
-        continue;
+      const { renamed, texts } = signatureChange(name, side, before[side], step[side]);
+      changes.push(...texts.map((text) => ({ bump: 'major' as const, text: `${text} (signature change: major)` })));
+      for (const change of renamed) {
+        const key = `${change.from}\0${change.to}`;
+        const known = renames.get(key) ?? { from: change.from, to: change.to, returns: [], takes: [] };
+        (side === 'outputs' ? known.returns : known.takes).push(name);
+        renames.set(key, known);
       }
-      const key = `${change.from}\0${change.to}`;
-      const known = renames.get(key) ?? { from: change.from, to: change.to, returns: [], takes: [] };
-      (side === 'outputs' ? known.returns : known.takes).push(name);
-      renames.set(key, known);
     }
     if (before.source_sha256 !== step.source_sha256) codeChanged.push(name);
   }
@@ -197,19 +196,23 @@ function stepChanges(old: Snapshot['steps'], now: Snapshot['steps']): Change[] {
 }
 
 /**
- * How a step's inputs or outputs changed: one name for another (`{from, to}`), else the sentences saying what
- * it gained, lost or reordered (none when nothing changed).
+ * How a step's inputs or outputs changed: names given for others (`renamed`: one for one, or several in the same
+ * places), else the sentences saying what it gained, lost or reordered (none when nothing changed).
  */
-function signatureChange(step: string, side: 'inputs' | 'outputs', before: readonly string[], now: readonly string[]): { from: string; to: string } | string[] {
+function signatureChange(step: string, side: 'inputs' | 'outputs', before: readonly string[], now: readonly string[]): { renamed: { from: string; to: string }[]; texts: string[] } {
   const gained = now.filter((n) => !before.includes(n));
   const lost = before.filter((n) => !now.includes(n));
-  if (gained.length === 1 && lost.length === 1) return { from: lost[0] ?? '', to: gained[0] ?? '' };
+  if (gained.length === 1 && lost.length === 1) return { renamed: [{ from: lost[0] ?? '', to: gained[0] ?? '' }], texts: [] };
+  // `X_train, X_test` -> `X_tr, X_te`: each new name where an old one was (round 47 AA).
+  if (gained.length > 1 && gained.length === lost.length && before.length === now.length && lost.every((n) => gained.includes(now[before.indexOf(n)] ?? ''))) {
+    return { renamed: lost.map((n) => ({ from: n, to: now[before.indexOf(n)] ?? '' })), texts: [] };
+  }
   const words = side === 'inputs' ? { gained: 'now also needs', lost: 'no longer takes', order: 'takes its inputs in another order' } : { gained: 'now also returns', lost: 'no longer returns', order: 'returns its outputs in another order' };
   const texts: string[] = [];
   if (gained.length > 0) texts.push(`step ${step} ${words.gained} ${andList(gained)}`);
   if (lost.length > 0) texts.push(`step ${step} ${words.lost} ${andList(lost)}`);
   if (texts.length === 0 && before.join('\0') !== now.join('\0')) texts.push(`step ${step} ${words.order} (${now.join(', ')})`);
-  return texts;
+  return { renamed: [], texts };
 }
 
 function parameterChanges(old: Snapshot['parameters'], now: Snapshot['parameters']): Change[] {

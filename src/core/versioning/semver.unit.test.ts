@@ -132,6 +132,12 @@ describe('diffSnapshots', () => {
       changes: ['raw is customers now: step load returns it, step split takes it (signature change: major)', 'the code of steps load and split changed (patch)'],
     },
     { name: 'one output renamed in one step', now: changed(step('train', { outputs: ['forest'] })), bump: 'major', changes: ['step train returns forest instead of model (signature change: major)'] },
+    {
+      name: 'two names renamed in the same places (round 47 AA)',
+      now: changed(step('split', { outputs: ['X_tr', 'X_te', 'y_train', 'y_test'] }), step('train', { inputs: ['X_tr', 'y_train', 'n_estimators'] })),
+      bump: 'major',
+      changes: ['X_train is X_tr now: step split returns it, step train takes it (signature change: major)', 'step split returns X_te instead of X_test (signature change: major)'],
+    },
     { name: 'a step dropping an input', now: changed(step('train', { inputs: ['X_train', 'y_train'] })), bump: 'major', changes: ['step train no longer takes n_estimators (signature change: major)'] },
     { name: 'a step taking its inputs in another order', now: changed(step('train', { inputs: ['y_train', 'X_train', 'n_estimators'] })), bump: 'major', changes: ['step train takes its inputs in another order (y_train, X_train, n_estimators) (signature change: major)'] },
     { name: 'a step returning more', now: changed(step('split', { outputs: ['X_train', 'X_test', 'y_train', 'y_test', 'X_val', 'y_val'] })), bump: 'major', changes: ['step split now also returns X_val and y_val (signature change: major)'] },
