@@ -420,8 +420,8 @@ export const MIN_WHOLE_SCALE = 0.65;
 /**
  * The layout for a panel `available` px wide (and `height` px tall, when known) and the scale to draw it at (at
  * most 1): left to right when that fits at a readable scale; else, the panel's height known, the one showing the
- * whole pipeline larger, when that is at least MIN_WHOLE_SCALE; else top to bottom when that is wider at its
- * scale, never below MIN_READABLE_SCALE.
+ * whole pipeline larger (shrunk to show it whole down to MIN_WHOLE_SCALE, else at fitScale); without the height,
+ * top to bottom when that is wider at its scale, never below MIN_READABLE_SCALE.
  */
 export function fittedLayout(nodes: readonly LayoutNodeInput[], edges: readonly LayoutEdgeInput[], available: number, options: LayoutOptions = defaultLayoutOptions, height?: number): { layout: Layout; scale: number } {
   const scaleOf = (layout: Layout): number => Math.min(1, available / Math.max(1, layout.width));
@@ -432,6 +432,9 @@ export function fittedLayout(nodes: readonly LayoutNodeInput[], edges: readonly 
     const whole = (layout: Layout): number => Math.min(1, available / Math.max(1, layout.width), height / Math.max(1, layout.height));
     const best = whole(right) >= whole(down) ? right : down;
     if (whole(best) >= MIN_WHOLE_SCALE) return { layout: best, scale: whole(best) };
+    // Neither shows it whole: the one nearer to it, which scrolls less (round 48 DD: a short, wide panel drew it top
+    // to bottom and showed one box).
+    return { layout: best, scale: fitScale(best, available, height) };
   }
   const layout = scaleOf(down) > scaleOf(right) ? down : right;
   return { layout, scale: height === undefined ? Math.max(MIN_READABLE_SCALE, scaleOf(layout)) : fitScale(layout, available, height) };

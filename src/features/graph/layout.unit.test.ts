@@ -117,6 +117,11 @@ describe('graph layout', () => {
     assert.equal(fitted.layout.down ?? false, false);
     assert.ok(Math.abs(fitted.scale - Math.min(width / wide.width, short / wide.height)) < 1e-9, `scale ${fitted.scale}`);
     assert.ok(fitted.scale >= MIN_WHOLE_SCALE && fitted.scale < MIN_READABLE_SCALE);
+    // Round 48 DD: a short, wide panel where neither shows it whole: the one nearer to it (left to right here).
+    const shortWide = fittedLayout(pipelineNodes, pipelineEdges, Math.round(wide.width * 0.6), undefined, Math.round(wide.height * 0.6));
+    assert.ok(Math.min(wide.width * 0.6 / down.width, wide.height * 0.6 / down.height) < 0.6, 'the fixture drawn down is no nearer');
+    assert.equal(shortWide.layout.down ?? false, false);
+    assert.ok(shortWide.scale >= MIN_READABLE_SCALE);
     // Far too small a panel for the whole: as without the height, never below a readable scale.
     const tiny = fittedLayout(pipelineNodes, pipelineEdges, 120, undefined, 80);
     assert.ok(tiny.scale >= MIN_READABLE_SCALE, `scale ${tiny.scale}`);
