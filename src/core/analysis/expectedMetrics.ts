@@ -232,10 +232,22 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // Every print the cell's own statement, one line each: a template reads its own print's line (round 47 AA:
   // `print(acc)` then `print(f"{loss}")` read acc's line as loss). Else a template without words reads a line
   // only when no other line fits it.
-  const ownLines = calls.length === lines.length && (info.printCallsTopLevel ?? calls.map(() => true)).every((top) => top) && source.split('\n').filter((l) => l.startsWith('print(')).length === lines.length;
+  // (Not when a print ends its line otherwise, `end=" | "`, or prints a line break: round 48 CC.)
+  const printLines = source.split('\n').filter((l) => l.startsWith('print('));
+  const ownLines = calls.length === lines.length && (info.printCallsTopLevel ?? calls.map(() => true)).every((top) => top) && printLines.length === lines.length && !printLines.some((l) => /\bend\s*=|\\n/.test(l));
+  // Not paired so: a template without words reads a line only when it is the cell's one print (round 48 CC: a
+  // `display(...)` between two prints parts their lines, and the second read the first's), and no template reads
+  // lines showing other values (a loop printing under the same label: round 48 CC).
+  const prints = (source.match(/(?<![\w.])print\(/g) ?? []).length;
+  const unsure = (template: PrintTemplate): boolean => {
+    if (template.bare === true) return prints > 1 || lines.filter((l) => template.pattern.test(l.trim())).length > 1;
+    const matched = lines.map((l) => template.pattern.exec(l.trim())).filter((m) => m !== null);
+    return matched.length > 1 && template.names.some((_, i) => !sameNumberShown(matched.map((m) => m[i + 1] ?? '')));
+  };
+  const skipped = new Set(ownLines ? [] : templates.filter(unsure));
   for (const [at, line] of lines.entries()) {
     for (const template of templates) {
-      if (ownLines ? template.order !== at : template.bare === true && lines.filter((l) => template.pattern.test(l.trim())).length > 1) continue;
+      if (ownLines ? template.order !== at : skipped.has(template)) continue;
       const m = template.pattern.exec(line.trim());
       if (m === null) continue;
       template.names.forEach((name, i) => {
@@ -261,7 +273,9 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     if (name !== undefined && read !== undefined) setMorePrecise(found, name, printedAs(read, info.roundedPrints?.get(name)));
   });
   // print(rmse); print(mae): one bare number per line, in the order of the prints.
-  if (info.printedNames.length > 0 && lines.length === info.printedNames.length && lines.every((l) => numberToken(l.trim()) !== undefined)) {
+  // Only when the cell's prints are those (round 48 CC: a display between prints parts their lines, and the last
+  // part, one line, was read as the one name printed).
+  if (info.printedNames.length > 0 && lines.length === info.printedNames.length && (calls.length === 0 || calls.length === lines.length) && lines.every((l) => numberToken(l.trim()) !== undefined)) {
     lines.forEach((l, i) => {
       const name = info.printedNames[i];
       const read = numberToken(l.trim());
@@ -304,18 +318,11 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   };
   // A label the lines show other numbers under (`for score in scores: print("score:", score)`): no one of them is
   // the metric's, and the run keeps none (round 47 AA: the first was expected).
-  const shownUnder = new Map<string, ExpectedMetric[]>();
+  const shownUnder = new Map<string, string[]>();
   for (const line of lines) {
-    for (const [label, token] of labelled(line)) {
-      const read = label === undefined || token === undefined ? undefined : numberToken(token.replace(/[,;]$/, ''));
-      if (label !== undefined && read !== undefined) shownUnder.set(label, [...(shownUnder.get(label) ?? []), read]);
-    }
+    for (const [label, token] of labelled(line)) if (label !== undefined && token !== undefined) shownUnder.set(label, [...(shownUnder.get(label) ?? []), token]);
   }
-  const varies = (label: string): boolean => {
-    const shown = shownUnder.get(label) ?? [];
-    const decimals = Math.min(...shown.map((m) => m.decimals ?? 17));
-    return new Set(shown.map((m) => m.value.toFixed(Math.max(0, Math.min(17, decimals))))).size > 1;
-  };
+  const varies = (label: string): boolean => !sameNumberShown(shownUnder.get(label) ?? []);
   for (const line of lines) {
     for (const [label, token] of labelled(line)) if (label === undefined || !varies(label)) set(label, token);
     const item = itemsOf === undefined ? null : /^\s*([A-Za-z_]\w*)\s*[:=]\s*(\S+)\s*$/.exec(line);
@@ -333,6 +340,16 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
     const metric = (percent ? percentToken : numberToken)(groups ? (ungrouped(printed) ?? printed) : printed);
     if (metric !== undefined) setMorePrecise(found, name, roundedTo(metric, digits));
   }
+}
+
+/**
+ * The numbers `tokens` show are one number, each to the decimals it shows (`0.8123` and `0.81`), or none is a
+ * number; not when they show others (a loop printing `score: 0.91`, `score: 0.875`).
+ */
+function sameNumberShown(tokens: readonly string[]): boolean {
+  const shown = tokens.map((t) => numberToken(t.replace(/[,;]$/, ''))).filter((m) => m !== undefined);
+  const decimals = Math.max(0, Math.min(17, ...shown.map((m) => m.decimals ?? 17)));
+  return new Set(shown.map((m) => m.value.toFixed(decimals))).size <= 1;
 }
 
 /**
@@ -940,8 +957,10 @@ function formattedArgument(arg: string): FieldsPattern | undefined {
  * `fromPercent`: the text of a `%` format (`percentBody`), whose `%d` cuts a float to its whole part.
  */
 function fieldsTemplate(body: string, fromPercent = false): PrintTemplate {
-  const { source, names, percent, grouped, whole, digits, exact, text } = fieldsPattern(body, fromPercent);
-  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole, digits, exact, ...(text ? {} : { bare: true as const }) };
+  const { source, names, percent, grouped, whole, digits, exact } = fieldsPattern(body, fromPercent);
+  // No words of its own: nothing but its fields (`{best=}` prints `best=` too).
+  const bare = source.replace(/\(\\S\+\)/g, '').trim() === '';
+  return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole, digits, exact, ...(bare ? { bare: true as const } : {}) };
 }
 
 /** {@link fieldsTemplate}'s pattern, not anchored. */

@@ -362,6 +362,15 @@ describe('expectedMetricsFromOutputs: prints of labels of any words and names (r
     assert.deepEqual(read(metricsCell('print(acc)\nprint(f"{loss}")', [stdout('0.97\n0.0885\n')])), {});
     const loop = 'for score in scores:\n    print("score:", score)\nprint("mean:", mean)';
     assert.deepEqual(read(metricsCell(loop, [stdout('score: 0.91\nscore: 0.875\nmean: 0.89\n')], { assigned: ['mean', 'score'] })), { mean: { value: 0.89, decimals: 6 } });
+    // Round 48 CC: a display between the prints parts their lines; a print of its own line after a loop under the
+    // same label; a print ending its line otherwise. Nothing wrong is read.
+    const table = { output_type: 'display_data', data: { 'text/plain': 'a table' }, metadata: {} };
+    const parted = read(metricsCell('print(f"{r2}")\ndisplay(t)\nprint(f"{loss}")', [stdout('0.39\n'), table, stdout('0.77\n')], { printCalls: [[], []], printCallsTopLevel: [true, true] }));
+    assert.equal(parted['loss']?.value === 0.39, false, JSON.stringify(parted));
+    const afterLoop = 'for part in parts:\n    print("rmse:", part)\nprint("rmse:", rmse)';
+    assert.deepEqual(read(metricsCell(afterLoop, [stdout('rmse: 1.5\nrmse: 2.5\nrmse: 2.0\n')], { assigned: ['rmse'], printCalls: [['part'], ['rmse']], printCallsTopLevel: [false, true] })), {});
+    const ended = read(metricsCell('print("Ridge", end=" | ")\nprint(f"{rmse:.3f}")\nprint(f"{r2}")', [stdout('Ridge | 56.506\n0.39\n')], { printCalls: [[], [], []], printCallsTopLevel: [true, true, true] }));
+    assert.equal(ended['rmse']?.value === 0.39, false, JSON.stringify(ended));
     // The same value shown twice, less precisely once: read.
     assert.deepEqual(read(metricsCell('print("auc:", auc)\nprint("auc: %.2f" % auc)', [stdout('auc: 0.8123\nauc: 0.81\n')])), { auc: { value: 0.8123, decimals: 6 } });
   });

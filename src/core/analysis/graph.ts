@@ -480,10 +480,16 @@ class GraphBuilder {
       for (const { statement } of statements) {
         // `def schedule(epoch): return lr * decay ** epoch`: a function of the parameters, as a value computed from
         // them is (round 47 BB: the step loading the data took lr and decay only to define it for a later step).
+        // Its body runs when called, not where it is defined: it may read imports and shared names too (round 48
+        // CC: `RandomForestClassifier(random_state=seed, **kw)` in a def, `(p >= threshold).astype(int)` in a lambda).
+        const known = (r: string): boolean => parameters.has(r) || bound.has(r) || PURE_BUILTINS.has(r);
+        const atCall = (r: string): boolean => known(r) || ['import', 'common'].includes(this.bindings.get(r)?.kind ?? '');
         const fn = facts.functions.find((f) => f.kind === 'function' && f.startLine === statement.line && statement.writes.length === 1 && statement.writes[0] === f.name);
-        if (fn !== undefined) {
-          if (fn.freeNames.some((r) => !parameters.has(r) && !bound.has(r) && !PURE_BUILTINS.has(r)) || (fn.globalWrites ?? []).length > 0) return undefined;
-          bound.add(fn.name);
+        const lambda = statement.assigns === undefined ? undefined : facts.lambdas?.find((l) => l.name === statement.assigns && l.line === statement.line);
+        const defined = fn ?? lambda;
+        if (defined !== undefined) {
+          if (!defined.freeNames.every(atCall) || !(defined.definitionReads ?? []).every(known) || (fn?.globalWrites ?? []).length > 0) return undefined;
+          bound.add(defined.name);
           continue;
         }
         const calls = [...lines.slice(statement.line - 1, statement.endLine).join('\n').matchAll(/([A-Za-z_][\w.]*)\s*\(/g)].map((m) => m[1] ?? '');

@@ -444,10 +444,12 @@ describe('planPromotion: a function of the parameters the parameters cell define
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-param-function-'));
     try {
       const result = await promote(dir, [
-        { tags: ['parameters'], source: 'n_rows = 4\nlr = 0.5\ndecay = 0.5\n\ndef schedule(epoch):\n    return lr * decay ** epoch' },
+        { tags: ['imports'], source: 'import math' },
+        // Round 48 CC: a lambda, and a def calling an import, made the whole cell's code run in the first step.
+        { tags: ['parameters'], source: 'n_rows = 4\nlr = 0.5\ndecay = 0.5\ncut = lambda v: math.floor(v)\n\ndef schedule(epoch):\n    return math.fabs(lr * decay ** epoch)' },
         { tags: ['step:data'], source: 'rows = list(range(n_rows))' },
-        { tags: ['step:train'], source: 'rates = [schedule(e) for e in rows]' },
-        { tags: ['metrics'], source: 'total = sum(rates)' },
+        { tags: ['step:train'], source: 'rates = [schedule(e) for e in rows]\nfloor = cut(sum(rates))' },
+        { tags: ['metrics'], source: 'total = sum(rates) + floor' },
       ]);
       assert.ok(result.ok, JSON.stringify(result.problems));
       const out = join(dir, 'out');
@@ -456,7 +458,7 @@ describe('planPromotion: a function of the parameters the parameters cell define
       assert.equal(runPipeline(out).metrics['total'], 0.9375);
       const again = runPipeline(out, '--param', 'lr=1.0');
       assert.deepEqual(again.steps.map((s) => [s.name, s.status]), [['data', 'cached'], ['train', 'ran']]);
-      assert.equal(again.metrics['total'], 1.875);
+      assert.equal(again.metrics['total'], 2.875);
       const tests = runPytest(out);
       assert.equal(tests.status, 0, tests.stdout + tests.stderr);
     } finally {
