@@ -112,7 +112,10 @@ export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesCha
   if (old === undefined) return { bump: 'none', changes: [FIRST_PROMOTION] };
   const changes: Change[] = [...stepChanges(old.steps, now.steps), ...parameterChanges(old.parameters, now.parameters)];
   if (moved !== undefined) changes.push({ bump: 'patch', text: `the notebook moved from ${moved.from} to ${moved.to} (patch)` });
-  if (changes.length === 0 && filesChanged) {
+  const stepsOrParameters = changes.length > 0;
+  // With step changes, what changed outside the steps too (round 48 DD: a fix of a shared helper went unsaid).
+  if (stepsOrParameters && filesChanged && notebookChanged && outside !== undefined) changes.push({ bump: 'patch', text: `the notebook changed outside its steps too: ${outside} (patch)` });
+  if (!stepsOrParameters && filesChanged) {
     changes.push({
       bump: 'patch',
       // The expectations first: with the last ones the files would be the same, so cells that moved changed no

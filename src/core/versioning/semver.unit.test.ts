@@ -61,7 +61,7 @@ describe('diffSnapshots', () => {
     assert.deepEqual(diffSnapshots(undefined, OLD, true), { bump: 'none', changes: [FIRST_PROMOTION] });
   });
 
-  const cases: { name: string; now: Snapshot; filesChanged?: boolean; notebookChanged?: boolean; expectations?: ExpectationsChange; bump: Bump; changes: string[] }[] = [
+  const cases: { name: string; now: Snapshot; filesChanged?: boolean; notebookChanged?: boolean; expectations?: ExpectationsChange; outside?: string; bump: Bump; changes: string[] }[] = [
     { name: 'nothing changed', now: changed(), bump: 'none', changes: [] },
     { name: 'only the generated files changed', now: changed(), filesChanged: true, bump: 'patch', changes: ['generated code changed (another nbpromote version or template); the notebook did not (patch)'] },
     {
@@ -131,6 +131,15 @@ describe('diffSnapshots', () => {
       bump: 'major',
       changes: ['raw is customers now: step load returns it, step split takes it (signature change: major)', 'the code of steps load and split changed (patch)'],
     },
+    {
+      name: 'a step and the shared code changed: both said (round 48 DD)',
+      now: changed(step('train', { source_sha256: 'h2' })),
+      filesChanged: true,
+      notebookChanged: true,
+      outside: 'the shared code (common.py)',
+      bump: 'patch',
+      changes: ['the code of step train changed (patch)', 'the notebook changed outside its steps too: the shared code (common.py) (patch)'],
+    },
     { name: 'one output renamed in one step', now: changed(step('train', { outputs: ['forest'] })), bump: 'major', changes: ['step train returns forest instead of model (signature change: major)'] },
     {
       name: 'two names renamed in the same places (round 47 AA)',
@@ -197,7 +206,7 @@ describe('diffSnapshots', () => {
 
   for (const c of cases) {
     it(`${c.name}: ${c.bump}`, () => {
-      assert.deepEqual(diffSnapshots(OLD, c.now, c.filesChanged ?? false, c.notebookChanged ?? false, c.expectations), { bump: c.bump, changes: c.changes });
+      assert.deepEqual(diffSnapshots(OLD, c.now, c.filesChanged ?? false, c.notebookChanged ?? false, c.expectations, undefined, c.outside), { bump: c.bump, changes: c.changes });
     });
   }
 
