@@ -398,6 +398,24 @@ describe('Promote commands', function () {
       }
     });
 
+    // Round 48 DD: the notification held the whole traceback, and offered the Python's setting for the notebook's fault.
+    it('Running It First on a notebook failing in a cell says the cell, the line and the error in one line, with Go to Cell', async () => {
+      const broken = fixture('promote-unrun-broken.ipynb');
+      writeNotebook(broken.fsPath, [
+        { id: 'load', tags: ['step:load'], source: 'rows = [1, 2, 4]\ntotal = rows["a"]' },
+        { id: 'metrics', tags: ['metrics'], source: 'print(total)' },
+      ]);
+      try {
+        const { result, shown } = await withMessages(async (messages) => ({ result: await command<PromoteResult>('nbpromote.promoteNotebookExecuted', broken, { reveal: false }), shown: messages.filter((m) => m.severity === 'error') }));
+        assert.equal(result.promoted, false);
+        assert.equal(shown.length, 1, JSON.stringify(shown));
+        assert.match(shown[0]?.message ?? '', /^Running promote-unrun-broken\.ipynb before promoting it failed: .*cell 1 \(id load\), line 2: TypeError: list indices must be integers or slices, not str\. Nothing was written\.$/);
+        assert.deepEqual(shown.map((m) => m.buttons), [['Go to Cell', 'Show Log']]);
+      } finally {
+        rmSync(broken.fsPath, { force: true });
+      }
+    });
+
     // Round 43 V: the editor ignored NBPROMOTE_PYTHON, which the CLI takes: in one shell the two ran different Pythons.
     it('without the setting or the Python extension, a run takes NBPROMOTE_PYTHON from the environment and names it', async () => {
       const missing = fixture('promote-missing-env.ipynb');

@@ -236,9 +236,16 @@ export class PromoteCommand {
       });
     } catch (ex) {
       if (ex instanceof NbpromoteError && ex.reason === 'cancelled') return this.cancelled();
-      const message = `Running ${name} before promoting it failed: ${ex instanceof Error ? ex.message : String(ex)} (it ran with ${pythonWords(python)}). Nothing was written.`;
+      const full = ex instanceof Error ? ex.message : String(ex);
+      const message = `Running ${name} before promoting it failed: ${full} (it ran with ${pythonWords(python)}). Nothing was written.`;
       this.logger.error(message);
-      showRunFailure(() => this.context.log.show(), message, uri, undefined, true);
+      // The notification says the first line (the cell, the line, the error), not the traceback (round 48 DD:
+      // about 20 lines, the error three times); Show Log has it all. A cell that failed is the notebook's fault:
+      // Go to Cell, not Open Setting (its Python ran it).
+      const first = full.split('\n')[0] ?? full;
+      const failed = /\bcell (\d+)\b[^,:]*, line (\d+)/.exec(first);
+      const cell = failed === null ? undefined : { index: Number(failed[1]) - 1, line: Number(failed[2]) };
+      showRunFailure(() => this.context.log.show(), `Running ${name} before promoting it failed: ${first.replace(/\.$/, '')}. Nothing was written.`, uri, cell, cell === undefined);
       return { promoted: false, reason: message, outDir: target.outDir, files: [] };
     }
   }
