@@ -11,6 +11,7 @@ import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import type { Problem } from '../../core/contract/problem';
 import type { StepGraph } from '../../core/contract/stepGraph';
 import type { Notebook } from '../../core/contract/notebook';
+import { inspectWithGraph } from '../../core/inspect/inspect';
 import { editedByHand, packageNameFor, promoteNotebook, staleFiles } from '../../core/promote/promote';
 import type { PromotedFile } from '../../core/promote/promote';
 import { changedSteps as stepsChangedSince, lockIsFor } from '../../core/promote/status';
@@ -98,7 +99,11 @@ export async function pipelineStatus(request: PipelineStatusRequest): Promise<Pi
   const notebook = outcome.inspection?.notebook;
   // A notebook being written whose metrics cell has not run yet is no problem of the view: promotion says it.
   const shown = (p: Problem): boolean => p.severity !== 'info' && p.code !== 'metrics-unrecorded' && (lockIsOurs || !OTHER_LOCK_CODES.has(p.code));
-  const problems = outcome.problems.filter(shown);
+  // Stopped by the tags' problems, promotion read no code: the code's problems (an undefined name) are the view's
+  // too, as the Problems panel and the lenses have them (rounds 43 V, 48 DD: 2 errors here, 3 there).
+  const inspected = outcome.inspection;
+  const beforeCode = !outcome.ok && outcome.graph === undefined && inspected !== undefined && outcome.problems.every((p) => inspected.problems.includes(p));
+  const problems = (beforeCode ? (await inspectWithGraph(inspected)).inspection.problems : outcome.problems).filter(shown);
   const common = { ...base, packageName, problems, ...(outcome.graph === undefined ? {} : { graph: outcome.graph }), ...(notebook === undefined ? {} : { notebook }) };
 
   if (lockText !== undefined && lock === undefined) {

@@ -63,6 +63,13 @@ describe('pipelineStatus', function () {
     assert.deepEqual(s.problems, []);
   });
 
+  // Rounds 43 V, 48 DD: stopped by a tag's problem, the view left out the code's (2 errors here, 3 elsewhere).
+  it('lists the code\'s problems beside the tags\' when a tag stops promotion', async () => {
+    writeFileSync(notebookPath, notebookJson([...cells.slice(0, 2), { id: 'train', tags: ['step:train', 'after:lod'], source: 'total = sum(values) * factor' }, ...cells.slice(3)]));
+    const s = await status();
+    assert.deepEqual(s.problems.filter((p) => p.severity === 'error').map((p) => p.code).sort(), ['name-undefined', 'step-unknown']);
+  });
+
   it('is up to date right after promotion', async () => {
     await promote();
     const s = await status();
