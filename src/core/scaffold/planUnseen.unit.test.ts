@@ -39,10 +39,11 @@ describe('planPromotion: step-local names, __file__ and seeded generators', func
   after(() => rmSync(dir, { recursive: true, force: true }));
   const file = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
 
-  it('keeps a function named like its step inside the step (hoisted, it would replace the step function)', () => {
+  // Round 47 BB: it stayed inside the step function (hoisted, it would have replaced it), and was returned.
+  it('moves a function named like its step to the module top, the step function being <step>_step', () => {
     const load = file('src/nb/steps/load.py');
-    assert.match(load, /def load\(scale: float\)[^]*\n {4}def load\(n\):/);
-    assert.equal(load.match(/^def load/gm)?.length, 1);
+    assert.match(load, /\ndef load\(n\):\n[^]*\ndef load_step\(scale: float\)/);
+    assert.equal(load.match(/^def load\(/gm)?.length, 1);
   });
 
   it('turns `global` of a step variable into `nonlocal` and keeps that function in the step', () => {
@@ -276,7 +277,8 @@ describe('planPromotion: a step named like a global its code reads (step:sqrt ca
       assert.match(read('src/nb/steps/sqrt.py'), /^from math import sqrt$[^]*^def sqrt_step\(\) -> Any:$/m);
       // Round 41 Q: its outputs' docstring named the step `clean_step`.
       assert.match(read('src/nb/steps/clean.py'), /^class CleanOutputs\(NamedTuple\):\n {4}"""What step `clean` gives to the steps after it\."""$[^]*^def clean_step\(v\) -> CleanOutputs:$/m);
-      assert.match(read('src/nb/steps/load.py'), /^def load\(w\) -> Any:$/m);
+      // A function named like the step (round 47 BB): the step's function is load_step, the def at the module top.
+      assert.match(read('src/nb/steps/load.py'), /^def load\(n\):$[^]*^def load_step\(w\) -> Any:$/m);
       assert.match(read('pipeline.yaml'), /function: sqrt_step\n/);
       assert.match(read('src/nb/pipeline.py'), /from \.steps\.sqrt import sqrt_step as sqrt_step\n/);
       assert.match(read('tests/test_clean.py'), /from nb\.steps\.clean import clean_step\n[^]*result = clean_step\(/);
