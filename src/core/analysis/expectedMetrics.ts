@@ -193,6 +193,10 @@ function readDisplayed(data: Record<string, unknown>, name: string): Map<string,
     }
     return found;
   }
+  // One number displayed by its name (`display(mae)`): that name's value, as the run records it by its name
+  // (round 48 CC: never read, though the README says displayed values are metrics).
+  const number = name === DISPLAYED_EXPRESSION ? undefined : numberToken(plainRepr(plain));
+  if (number !== undefined) return new Map([[name, printedExactly(number)]]);
   const lines = plain.split('\n');
   const series = /^(?:Name: .*, )?dtype: \w+$/.test((lines[lines.length - 1] ?? '').trim());
   const oneRow = lines.length === 2 && textOf(data['text/html']).includes('class="dataframe"');

@@ -438,6 +438,14 @@ describe('expectedMetricsFromOutputs: round 19', () => {
     assert.deepEqual(read(metricsCell('display(scores)', [display], { displayed: [{ text: 'scores', line: 1, name: 'scores' }] })), { 'scores.logreg': { value: 0.75, decimals: 6 }, 'scores.forest': { value: 0.8, decimals: 6 } });
   });
 
+  // Round 48 CC: `display(mae)` of one number was never read.
+  it('reads one number displayed by its name as that name, NumPy 2 repr too; not a displayed expression', () => {
+    const number = (text: string): unknown => ({ output_type: 'display_data', data: { 'text/plain': text }, metadata: {} });
+    assert.deepEqual(read(metricsCell('display(mae)', [number('45.57298607000868')], { displayed: [{ text: 'mae', line: 1, name: 'mae' }] })), { mae: { value: 45.57298607000868 } });
+    assert.deepEqual(read(metricsCell('display(r2)', [number('np.float64(0.5)')], { displayed: [{ text: 'r2', line: 1, name: 'r2' }] })), { r2: { value: 0.5, decimals: 6 } });
+    assert.deepEqual(read(metricsCell('display(a / b)', [number('0.5')], { displayed: [{ text: 'a / b', line: 1 }] })), {});
+  });
+
   it('keeps a name beside calls in a tuple as it is, though the metrics have it already', () => {
     const tuple = metricsCell('acc_rf = f(a)\nacc_rf, g(y), h(y)', [shown('(0.8, 0.7, 0.6)')], { assigned: ['acc_rf'], trailingText: 'acc_rf, g(y), h(y)' });
     assert.deepEqual(Object.keys(Object.fromEntries(expectedMetricsFromOutputs([tuple], ['acc_rf']))).sort(), ['acc_rf', 'g', 'h']);
