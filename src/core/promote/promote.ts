@@ -542,12 +542,13 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const moved = old !== undefined && movedFrom !== undefined && movedFrom !== relNotebook ? { from: movedFrom, to: relNotebook } : undefined;
   const now = currentSnapshot(graph, notebook);
   let plans = planFor(old?.version ?? FIRST_VERSION);
-  const filesChanged = generatedFilesChanged(versioned(plans), old);
+  const changedFiles = old === undefined ? undefined : changedGeneratedFiles(versioned(plans), old);
+  const filesChanged = changedFiles === undefined || changedFiles.length > 0;
   // This --execute recorded other expectations than the lock kept, and with those kept the files would be the
   // ones last generated: the expectations are what changed.
   const expectationsChanged = old !== undefined && filesChanged && request.executed !== undefined && !generatedFilesChanged(versioned(planWith(old.version, kept)), old);
   const expectations = expectationsChanged ? (kept === undefined ? 'executed' : 'executed-again') : undefined;
-  const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text), expectations, moved, old === undefined ? undefined : changedOutsideSteps(changedGeneratedFiles(versioned(plans), old), packageName, sharedModuleFor(roles.defaultExp), old.shown_metrics?.metrics, expectedFrom(shown, undefined).expected));
+  const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text), expectations, moved, old === undefined || changedFiles === undefined ? undefined : changedOutsideSteps(changedFiles, packageName, sharedModuleFor(roles.defaultExp), old.shown_metrics?.metrics, expectedFrom(shown, undefined).expected));
   let version = FIRST_VERSION;
   if (old !== undefined) {
     const bumped = bumpVersion(old.version, diff.bump);

@@ -43,15 +43,10 @@ export function fileHashes(plans: readonly FilePlan[]): Record<string, string> {
  * docs/versioning.md. Without a lock, true.
  */
 export function generatedFilesChanged(plans: readonly FilePlan[], lock: LockFile | undefined): boolean {
-  if (lock === undefined) return true;
-  const now = fileHashes(plans);
-  const nowPaths = Object.keys(now);
-  const theirs = new Set(plans.filter((plan) => plan.mode !== undefined).map((plan) => plan.path));
-  if (nowPaths.length !== Object.keys(lock.files).filter((path) => !theirs.has(path)).length) return true;
-  return nowPaths.some((path) => lockedHash(lock, path) !== now[path]);
+  return lock === undefined || changedGeneratedFiles(plans, lock).length > 0;
 }
 
-/** The generated files whose hash differs from the lock's, and those only one of them lists (sorted). */
+/** The generated files whose hash differs from the lock's, and those only one of them lists (sorted), the person's files aside as in {@link generatedFilesChanged}. */
 export function changedGeneratedFiles(plans: readonly FilePlan[], lock: LockFile): string[] {
   const now = fileHashes(plans);
   const theirs = new Set(plans.filter((plan) => plan.mode !== undefined).map((plan) => plan.path));
