@@ -408,7 +408,7 @@ function reachable(defs: readonly { readonly name: string; readonly freeNames: r
  */
 export function withStepImports(graph: StepGraph, cells: ReadonlyMap<number, GeneratedCell>): StepGraph {
   const code = new UnitCode({ graph, cells });
-  const units = new Map<string, CodeUnit>([...graph.steps.map((s) => [s.name, s] as const), ...(graph.metrics === undefined ? [] : [['metrics', graph.metrics] as const]), ...graph.tests.map((t) => [`test:${(t.cells[0]?.index ?? -1) + 1}`, t] as const)]);
+  const units = new Map<string, CodeUnit>([...graph.steps.map((s) => [s.name, s] as const), ...(graph.metrics === undefined ? [] : [['metrics', graph.metrics] as const]), ...graph.tests.map((t) => [testNode(t), t] as const)]);
   /** By unit: the names it imports, each from the step defining it. */
   const imports = new Map<string, StepImport[]>();
   const dropped = new Map<string, Set<string>>();
@@ -432,8 +432,18 @@ export function withStepImports(graph: StepGraph, cells: ReadonlyMap<number, Gen
     return rewritten(kept, step.name);
   });
   const metrics = graph.metrics === undefined ? undefined : rewritten(graph.metrics, 'metrics');
-  const tests = graph.tests.map((t) => rewritten(t, `test:${(t.cells[0]?.index ?? -1) + 1}`));
+  const tests = graph.tests.map((t) => rewritten(t, testNode(t)));
   return { ...graph, steps, ...(metrics === undefined ? {} : { metrics }), tests };
+}
+
+/** Every unit whose code the package holds: the shared code, the steps, the metrics and the test cells. */
+function unitsOf(graph: StepGraph): readonly { readonly cells: readonly CellRef[] }[] {
+  return [graph.common, ...graph.steps, ...(graph.metrics === undefined ? [] : [graph.metrics]), ...graph.tests];
+}
+
+/** A test cell's node in the graph's edges: `test:<cell number>` (1-based). */
+function testNode(test: CodeUnit): string {
+  return `test:${(test.cells[0]?.index ?? -1) + 1}`;
 }
 
 export function planPromotion(input: PromoteInput): FilePlan[] {
@@ -457,8 +467,7 @@ class UnitCode {
   protected readonly versionsReadShared = new Set<SharedVersion>();
 
   constructor(protected readonly input: Pick<PromoteInput, 'graph' | 'cells'>) {
-    const { common, steps, metrics, tests } = input.graph;
-    for (const unit of [common, ...steps, ...(metrics === undefined ? [] : [metrics]), ...tests]) {
+    for (const unit of unitsOf(input.graph)) {
       for (const [index, defs] of replacedDefinitions(unit.cells, input.cells)) this.replaced.set(index, defs);
     }
     this.versions = sharedVersions(input.graph, input.cells);
@@ -1574,7 +1583,7 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
   private testSources(t: CodeUnit): Map<string, string> {
     const outputs = new Map(this.input.graph.steps.map((s) => [s.name, s.outputs]));
     const sources = new Map<string, string>();
-    for (const e of this.edgesInto.get(`test:${(t.cells[0]?.index ?? -1) + 1}`) ?? []) if (outputs.get(e.from)?.includes(e.name) === true && t.inputs.includes(e.name)) sources.set(e.name, e.from);
+    for (const e of this.edgesInto.get(testNode(t)) ?? []) if (outputs.get(e.from)?.includes(e.name) === true && t.inputs.includes(e.name)) sources.set(e.name, e.from);
     return sources;
   }
 
@@ -1642,7 +1651,7 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
 
   private notebookTestsFile(): string {
     const { tests } = this.input.graph;
-    const paramsOf = (t: CodeUnit): Set<string> => this.fromParameters(`test:${(t.cells[0]?.index ?? -1) + 1}`);
+    const paramsOf = (t: CodeUnit): Set<string> => this.fromParameters(testNode(t));
     const imports = sortImports([...new Set(tests.flatMap((t) => this.prunedImports(t.imports, t.cells, this.sharedDefinitionReads(t))))]);
     const common = this.splitShared([...new Set(tests.flatMap((t) => t.commonNames))]).atImport;
     const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', ''];
@@ -1720,8 +1729,7 @@ def test_metrics_match_the_notebook(pipeline_config, pipeline_run):
 
   /** The Python 3 minor version the package needs: 9, or what the syntax of a cell it keeps needs (round 43 U). */
   private requiredPythonMinor(): number {
-    const { common, steps, metrics, tests } = this.input.graph;
-    const cells = [common, ...steps, ...(metrics === undefined ? [] : [metrics]), ...tests].flatMap((u) => u.cells);
+    const cells = unitsOf(this.input.graph).flatMap((u) => u.cells);
     return Math.max(9, ...cells.map((c) => this.input.cells.get(c.index)?.needsPython ?? 0));
   }
 
