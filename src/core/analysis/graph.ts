@@ -475,15 +475,15 @@ class GraphBuilder {
   private parameterCodeUserFrom(cell: NotebookCell): number | undefined {
     const parameters = new Set(this.parameters.map((p) => p.name));
     const bound = new Set<string>();
+    const known = (r: string): boolean => parameters.has(r) || bound.has(r) || PURE_BUILTINS.has(r);
+    // A function's body runs when called, not where it is defined: it may read imports and shared names too
+    // (round 48 CC: `RandomForestClassifier(random_state=seed, **kw)` in a def, `(p >= threshold).astype(int)` in a lambda).
+    const atCall = (r: string): boolean => known(r) || ['import', 'common'].includes(this.bindings.get(r)?.kind ?? '');
     for (const { cell: source, facts, statements } of this.pendingParameterCode) {
       const lines = blankedStrings(source.source).split('\n');
       for (const { statement } of statements) {
         // `def schedule(epoch): return lr * decay ** epoch`: a function of the parameters, as a value computed from
         // them is (round 47 BB: the step loading the data took lr and decay only to define it for a later step).
-        // Its body runs when called, not where it is defined: it may read imports and shared names too (round 48
-        // CC: `RandomForestClassifier(random_state=seed, **kw)` in a def, `(p >= threshold).astype(int)` in a lambda).
-        const known = (r: string): boolean => parameters.has(r) || bound.has(r) || PURE_BUILTINS.has(r);
-        const atCall = (r: string): boolean => known(r) || ['import', 'common'].includes(this.bindings.get(r)?.kind ?? '');
         const fn = facts.functions.find((f) => f.kind === 'function' && f.startLine === statement.line && statement.writes.length === 1 && statement.writes[0] === f.name);
         const lambda = statement.assigns === undefined ? undefined : facts.lambdas?.find((l) => l.name === statement.assigns && l.line === statement.line);
         const defined = fn ?? lambda;
@@ -494,7 +494,7 @@ class GraphBuilder {
         }
         const calls = [...lines.slice(statement.line - 1, statement.endLine).join('\n').matchAll(/([A-Za-z_][\w.]*)\s*\(/g)].map((m) => m[1] ?? '');
         const derived = statement.assigns !== undefined && statement.writes.every((w) => w === statement.assigns) && !parameters.has(statement.assigns);
-        if (!derived || !calls.every((c) => PURE_BUILTINS.has(c)) || !statement.reads.every((r) => parameters.has(r) || bound.has(r) || PURE_BUILTINS.has(r))) return undefined;
+        if (!derived || !calls.every((c) => PURE_BUILTINS.has(c)) || !statement.reads.every(known)) return undefined;
         bound.add(statement.assigns ?? '');
       }
     }
@@ -627,8 +627,7 @@ class GraphBuilder {
    * a dict.
    */
   private checkTextTables(cell: NotebookCell): void {
-    const assigned = (name: string): string[] => [...this.facts.values()].flatMap((f) => f.assignments.filter((a) => a.name === name).map((a) => a.valueText));
-    for (const table of printedTextTables(cell.source, assigned)) {
+    for (const table of printedTextTables(cell.source, (name) => this.assignedValues(name))) {
       const printed = clipText(table.text);
       const how =
         table.kind === 'report'
@@ -829,9 +828,14 @@ class GraphBuilder {
     return out;
   }
 
+  /** The value text of every simple assignment of `name` the notebook's cells make. */
+  private assignedValues(name: string): string[] {
+    return [...this.facts.values()].flatMap((f) => f.assignments.filter((a) => a.name === name).map((a) => a.valueText));
+  }
+
   /** Every value the notebook gives `name` is a literal (`["a", "b"]`, `("x", 1)`, `{"C": 1.0}`). */
   private literalValued(name: string): boolean {
-    const values = [...this.facts.values()].flatMap((f) => f.assignments.filter((a) => a.name === name).map((a) => a.valueText));
+    const values = this.assignedValues(name);
     return values.length > 0 && values.every((v) => parsePythonLiteral(v).ok);
   }
 
@@ -1609,8 +1613,7 @@ class GraphBuilder {
     const roles = this.roles.cells.find((c) => c.cellIndex === cellIndex);
     const from = roles?.continuedFrom;
     const joined = from === undefined ? '' : `, as it has no tag of its own and joins cell ${from + 1} above it`;
-    const defines = testHelper === undefined ? undefined : this.facts.get(cellIndex)?.defines.find((d) => d.name === testHelper);
-    const helper = defines !== undefined && (this.facts.get(cellIndex)?.functions ?? []).some((f) => f.name === testHelper);
+    const helper = testHelper !== undefined && (this.facts.get(cellIndex)?.functions ?? []).some((f) => f.name === testHelper);
     if (roles?.roles.includes('test') === true && helper) {
       return `that cell is a test cell${joined}, and each test cell is a test of its own, which sees nothing another defines. Move def ${testHelper} into a \`functions\` cell (shared code, which the tests import too), or into this test cell`;
     }
