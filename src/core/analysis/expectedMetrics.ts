@@ -316,19 +316,17 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // cell formats some value so.
   const groups = formatsGrouped(source);
   // "accuracy=0.7640 f1: 0.68" and "accuracy 0.7640"
-  const labelled = (line: string): [string | undefined, string | undefined][] => {
+  const labelled = (line: string): [string, string][] => {
+    const pairs = [...line.matchAll(/([A-Za-z_][\w.]*)\s*(?:=|:)\s*(\S+)/g)].map((m): [string, string] => [m[1] ?? '', m[2] ?? '']);
     const pair = /^\s*([A-Za-z_][\w.]*)\s+(\S+)\s*$/.exec(line);
-    return [...[...line.matchAll(/([A-Za-z_][\w.]*)\s*(?:=|:)\s*(\S+)/g)].map((m): [string | undefined, string | undefined] => [m[1], m[2]]), ...(pair === null ? [] : [[pair[1], pair[2]] as [string | undefined, string | undefined]])];
+    return pair === null ? pairs : [...pairs, [pair[1] ?? '', pair[2] ?? '']];
   };
   // A label the lines show other numbers under (`for score in scores: print("score:", score)`): no one of them is
   // the metric's, and the run keeps none (round 47 AA: the first was expected).
   const shownUnder = new Map<string, string[]>();
+  for (const line of lines) for (const [label, token] of labelled(line)) shownUnder.set(label, [...(shownUnder.get(label) ?? []), token]);
   for (const line of lines) {
-    for (const [label, token] of labelled(line)) if (label !== undefined && token !== undefined) shownUnder.set(label, [...(shownUnder.get(label) ?? []), token]);
-  }
-  const varies = (label: string): boolean => !sameNumberShown(shownUnder.get(label) ?? []);
-  for (const line of lines) {
-    for (const [label, token] of labelled(line)) if (label === undefined || !varies(label)) set(label, token);
+    for (const [label, token] of labelled(line)) if (sameNumberShown(shownUnder.get(label) ?? [])) set(label, token);
     const item = itemsOf === undefined ? null : /^\s*([A-Za-z_]\w*)\s*[:=]\s*(\S+)\s*$/.exec(line);
     if (item !== null && item[1] !== undefined && resolve(item[1]) === undefined) set(`${itemsOf}.${item[1]}`, item[2], true, itemsInPercent, itemDigits);
   }
