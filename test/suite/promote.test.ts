@@ -445,7 +445,6 @@ describe('Promote commands', function () {
       try {
         const promoted = await command<PromoteResult>('nbpromote.promoteNotebook', slow, { reveal: false });
         assert.equal(promoted.promoted, true, promoted.reason);
-        const started = Date.now();
         const first = Promise.resolve(vscode.commands.executeCommand<RunResult>('nbpromote.runPipeline', slow));
         // The run's record appears once its Python is running.
         await eventually('the first run to start', () => (existsSync(join(out, '.nbpromote', 'runs')) && readdirSync(join(out, '.nbpromote', 'runs')).length > 0 ? true : undefined), 30_000);
@@ -463,10 +462,9 @@ describe('Promote commands', function () {
         assert.deepEqual(shown.filter((m) => /already running/.test(m.message)).map((m) => [m.severity, m.buttons]), [['warning', ['Stop Run', 'Show Log']]]);
         assert.equal(other.ran, true, other.reason);
         assert.equal(other.status, 'failed');
-        // "Stop Run" stopped the first run long before its step's 20 s.
+        // "Stop Run" stopped the first run in its step's 20 s sleep (a run ending by itself is not cancelled).
         const stopped = await first;
         assert.equal(stopped?.status, 'cancelled', JSON.stringify(stopped));
-        assert.ok(Date.now() - started < 20_000, `the first run took ${Date.now() - started} ms: it was not stopped`);
         assert.equal(readdirSync(join(out, '.nbpromote', 'runs')).length, 1, 'a second run was started');
         // Once it has ended, the pipeline runs again (and is stopped the same way).
         const runsNow = (): number => readdirSync(join(out, '.nbpromote', 'runs')).length;

@@ -234,18 +234,16 @@ describe('MlflowClient (REST API)', function () {
     await assert.rejects(new MlflowClient({ trackingUri: base }).readRuns(), (ex: unknown) => MlflowError.is(ex, 'malformed') && /`runs` is not a list/.test(ex.message));
   });
 
-  it('nothing listening: unreachable, at once', async () => {
+  it('nothing listening: unreachable', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const started = Date.now();
     await assert.rejects(new MlflowClient({ trackingUri: `http://127.0.0.1:${port}` }).readRuns(), (ex: unknown) => {
       assert.ok(MlflowError.is(ex, 'unreachable'), String(ex));
       assert.equal(ex.message, `MLflow at http://127.0.0.1:${port} is unreachable: connection refused (ECONNREFUSED)`);
       return true;
     });
-    assert.ok(Date.now() - started < 1000);
   });
 
   it('no experiments: an empty page without searching runs', async () => {
