@@ -76,7 +76,7 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
     for (const output of streamsJoined(info.cell.outputs ?? [])) {
       if (!isRecord(output)) continue;
       const type = output['output_type'];
-      if (type === 'stream' && output['name'] === 'stdout') readStream(textOf(output['text']), info, names, labels, found, taken);
+      if (type === 'stream' && output['name'] === 'stdout') readStream(withoutTimings(textOf(output['text']), source), info, names, labels, found, taken);
       if (type === 'display_data' && displayedBy.has(output)) {
         // Only what the run reads too: an expression, or a name the metrics cells compute or read besides displaying it.
         const call = displayedBy.get(output);
@@ -153,6 +153,26 @@ export function streamsJoined(outputs: readonly unknown[]): unknown[] {
   }
   flush();
   return joined;
+}
+
+/**
+ * The stream text without the lines `%%time` and `%time` print (`CPU times: ...`, `Wall time: ...`) when the cell
+ * times itself so: they are no prints of the cell's, and a print paired with its line by order would read past them.
+ */
+function withoutTimings(text: string, source: string): string {
+  if (!/^\s*%%?time\b/m.test(source)) return text;
+  return text
+    .split('\n')
+    .filter((line) => !/^(?:CPU times: user .*|Wall time: .*)$/.test(line))
+    .join('\n');
+}
+
+/**
+ * Whether a print of these arguments prints a line with nothing on it (`print()`, `print("")`, `print("\n")`): the
+ * reader skips blank lines, so such a print pairs with no line.
+ */
+export function printsBlankLine(args: string): boolean {
+  return /^\s*(?:[rRuU]?(?:'(?:\s|\\[nt])*'|"(?:\s|\\[nt])*"))?\s*$/.test(args);
 }
 
 /**
@@ -237,12 +257,12 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // `print(acc)` then `print(f"{loss}")` read acc's line as loss). Else a template without words reads a line
   // only when no other line fits it.
   // (Not when a print ends its line otherwise, `end=" | "`, or prints a line break: round 48 CC.)
-  const printLines = source.split('\n').filter((l) => l.startsWith('print('));
+  const printLines = source.split('\n').filter((l) => l.startsWith('print(') && !printsBlankLine(/^print\((.*)\)\s*;?\s*(?:#.*)?$/.exec(l)?.[1] ?? 'x'));
   const ownLines = calls.length === lines.length && (info.printCallsTopLevel ?? calls.map(() => true)).every((top) => top) && printLines.length === lines.length && !printLines.some((l) => /\bend\s*=|\\n/.test(l));
   // Not paired so: a template without words reads a line only when it is the cell's one print (round 48 CC: a
   // `display(...)` between two prints parts their lines, and the second read the first's), and no template reads
   // lines showing other values (a loop printing under the same label: round 48 CC).
-  const prints = (source.match(/(?<![\w.])print\(/g) ?? []).length;
+  const prints = (source.match(/(?<![\w.])print\(/g) ?? []).length - (source.match(/(?<![\w.])print\(\s*(?:[rRuU]?(?:'(?:\s|\\[nt])*'|"(?:\s|\\[nt])*"))?\s*\)/g) ?? []).length;
   const unsure = (template: PrintTemplate): boolean => {
     if (template.bare === true) return prints > 1 || lines.filter((l) => template.pattern.test(l.trim())).length > 1;
     const matched = lines.map((l) => template.pattern.exec(l.trim())).filter((m) => m !== null);

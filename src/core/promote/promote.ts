@@ -41,7 +41,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownWithNumbers, printedSomething, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownWithNumbers, printedSomething, printsBlankLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -263,20 +263,22 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     const a = analysed.get(ref.index);
     if (cell === undefined || a === undefined) return [];
     const trailing = a.analysis.trailingExpression;
+    // A print of a blank line (`print()` between metrics) shows no line the reader pairs with a print.
+    const prints = a.analysis.prints.filter((p) => !printsBlankLine(p.args));
     return [
       {
         cell,
         assigned: a.facts.assignments.map((x) => x.name),
         ...(trailing === undefined ? {} : { trailingText: trailing.text }),
         ...(a.facts.displayed === undefined ? {} : { displayed: a.facts.displayed }),
-        ...printedOnes(a.analysis.prints.map((p) => p.args.trim())),
-        printCalls: a.analysis.prints.map((p) => {
+        ...printedOnes(prints.map((p) => p.args.trim())),
+        printCalls: prints.map((p) => {
           // `print(round(acc, 3), round(f1, 3))` prints acc and f1 (rounded: `roundedPrints`).
           const args = printArguments(p.args).map(printedName);
           const dumped = jsonDumpedName(p.args);
           return dumped !== undefined ? [dumped] : args.every((arg) => arg !== undefined) ? args : [];
         }),
-        printCallsTopLevel: a.analysis.prints.map((p) => p.topLevel),
+        printCallsTopLevel: prints.map((p) => p.topLevel),
       },
     ];
   });

@@ -923,6 +923,26 @@ describe('re-promotion', function () {
     assert.deepEqual(warned(await run()), ['outputs-not-rerun']);
   });
 
+  // Blank lines between the metrics (`print()`), a separator, and `%%time`'s lines after them: the prints still
+  // pair with their lines (no metric was read).
+  it('reads bare prints around print(), a separator line and the lines %%time adds', async () => {
+    const saved = async (source: string, text: string): Promise<Record<string, number>> => {
+      const doc = JSON.parse(notebookJson(edit(base, 'metrics', source))) as { cells: { id: string; outputs: unknown[] }[] };
+      const metrics = doc.cells.find((c) => c.id === 'metrics');
+      assert.ok(metrics);
+      metrics.outputs = [{ output_type: 'stream', name: 'stdout', text }];
+      writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(doc));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      return outcome.expectedMetrics;
+    };
+    const expected = { score: 0.34641016151377546, total: 12 };
+    assert.deepEqual(await saved('score = root / 10\nprint(score)\nprint()\nprint(total)', '0.34641016151377546\n\n12\n'), expected);
+    assert.deepEqual(await saved("score = root / 10\nprint(score)\nprint('')\nprint(total)\nprint('-' * 20)", '0.34641016151377546\n\n12\n--------------------\n'), expected);
+    const timing = 'CPU times: user 3 µs, sys: 1 µs, total: 4 µs\nWall time: 5.96 µs\n';
+    assert.deepEqual(await saved('%%time\nscore = root / 10\nprint(score)\nprint(total)', `0.34641016151377546\n12\n${timing}`), expected);
+  });
+
   it('a lock written before it recorded the metrics the outputs showed still loads; cleared outputs then give no expected metric', async () => {
     const cells = edit(base, 'metrics', 'score = root / 10\nprint(score)');
     const notebook = JSON.parse(notebookJson(cells)) as { cells: Record<string, unknown>[] };
