@@ -7,7 +7,7 @@ import { notUtf8Problem } from '../notebook/notebookBytes';
 import { specialFileKind, specialFileMessage } from '../notebook/read';
 import { lstat, readdir, readFile, readlink, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { FileAction } from '../io/apply';
 import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic, WriteError } from '../io/apply';
 import { fileSystemError, fileSystemMessage } from '../io/fileSystemError';
@@ -467,10 +467,13 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   }
   // From the folder itself, not a symlink to it: the package finds the notebook's folder from its own real path.
   const physicalOut = await realRootOf(outDir);
+  // The output folder as the user names folders: from the folder they work in, when it is under it.
+  const fromCwd = toPosix(relative(request.cwd, outDir));
+  const outShown = fromCwd === '' ? '.' : fromCwd.startsWith('../') || isAbsolute(fromCwd) ? toPosix(outDir) : fromCwd;
   const relNotebook = toPosix(relative(physicalOut, notebookPath));
   const workdir = toPosix(relative(physicalOut, dirname(notebookPath))) || '.';
   if (relNotebook.startsWith('../')) {
-    problems.push({ severity: 'info', code: 'notebook-outside-out', message: `the notebook is outside the output folder ${outDir}; pipeline.yaml refers to it as ${relNotebook}`, file: request.notebook });
+    problems.push({ severity: 'info', code: 'notebook-outside-out', message: `the notebook is outside the output folder ${outShown}; pipeline.yaml refers to it as ${relNotebook}`, file: request.notebook });
   }
   const localModules = await findLocalModules(dirname(notebookPath), notebook, importedModules(graph), analysis.movesTo);
   // What the reproduction test names when it fails: the draws no seed fixes ("cell 4 line 2: ... draws ...").
@@ -505,7 +508,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   // The lock's notebook as the user names notebooks: from the folder they work in.
   const lockNotebookShown = old === undefined ? '' : toPosix(relative(request.cwd, resolve(physicalOut, ...old.notebook.path.split('/')))) || old.notebook.path;
   if (old !== undefined && lockNotebook === 'other') {
-    const message = `${LOCK_FILE_NAME} in ${outDir} holds the package ${old.package} of another notebook, ${lockNotebookShown}, which is still there: promoting this one here would replace that package. Promote into another --out folder (or, if this notebook replaces that one, move or delete ${lockNotebookShown} first)`;
+    const message = `${LOCK_FILE_NAME} in ${outShown} holds the package ${old.package} of another notebook, ${lockNotebookShown}, which is still there: promoting this one here would replace that package. Promote into another --out folder (or, if this notebook replaces that one, move or delete ${lockNotebookShown} first)`;
     return { ...fail([...problems, { severity: 'error', code: 'other-notebook', message, file: request.notebook }], inspection), graph };
   }
   // The package this notebook was promoted to keeps its name when the name nbpromote derives differs (`--package

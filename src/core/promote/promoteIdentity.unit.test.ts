@@ -28,14 +28,17 @@ describe('the lock names its notebook', function () {
   it('stops, writing nothing, when another notebook that still exists owns the folder, also with its --package', async () => {
     write('forecast.ipynb', v1);
     write('churn.ipynb', v2);
-    assert.ok((await promote('forecast.ipynb')).ok);
+    const first = await promote('forecast.ipynb');
+    assert.ok(first.ok);
+    // Folders as the user names them, from the folder they work in.
+    assert.deepEqual(first.problems.filter((p) => p.code === 'notebook-outside-out').map((p) => p.message), ['the notebook is outside the output folder out; pipeline.yaml refers to it as ../forecast.ipynb']);
     const lock = readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8');
     for (const options of [{}, { packageName: 'forecast' }, { packageName: 'forecast', dryRun: true }]) {
       const outcome = await promote('churn.ipynb', options);
       assert.equal(outcome.ok, false);
       const problem = outcome.problems.find((p) => p.code === 'other-notebook');
       assert.ok(problem !== undefined, JSON.stringify(outcome.problems));
-      assert.match(problem.message, /holds the package forecast of another notebook, forecast\.ipynb, which is still there/);
+      assert.match(problem.message, /^nbpromote\.lock in out holds the package forecast of another notebook, forecast\.ipynb, which is still there/);
       assert.match(problem.message, /Promote into another --out folder/);
       assert.doesNotMatch(problem.message, /--package/);
     }
