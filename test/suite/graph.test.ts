@@ -108,6 +108,18 @@ describe('Pipeline graph', function () {
     assert.equal(fromEditor.title, 'Pipeline: graph-pipeline.ipynb');
   });
 
+  // Round 48 DD: with the graph in focus, Promote and Check were missing from the palette (no notebook editor is
+  // active); they act on the graph's notebook now.
+  it('Check Notebook without an argument acts on the notebook of the graph in focus, and not once the panel is closed', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await show(fixture());
+    const checked = await vscode.commands.executeCommand<{ package?: string } | undefined>('nbpromote.checkNotebook');
+    assert.equal(checked?.package, 'graph_pipeline', JSON.stringify(checked));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const none = await vscode.commands.executeCommand<{ package?: string } | undefined>('nbpromote.checkNotebook');
+    assert.equal(none?.package, undefined, JSON.stringify(none));
+  });
+
   it('redraws when the notebook gains a step on disk', async () => {
     const path = fixture().fsPath;
     const original = readFileSync(path, 'utf8');

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/util/logger';
+import { activeGraphNotebook, setActiveGraphNotebook } from '../../host/activeGraph';
 import { Disposable } from '../../host/disposable';
 import { displayPath } from '../../host/workspaceNotebooks';
 import { openCell } from '../pipelines/commands';
@@ -62,6 +63,14 @@ export class GraphPanel extends Disposable {
     this.register(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     this.register(pipelines.onDidChangeTreeData(() => void this.update(false)));
     this.register(this.panel.onDidDispose(() => this.dispose()));
+    // The palette's Promote, Check and Run act on this notebook while the graph has the focus.
+    if (this.panel.active) setActiveGraphNotebook(notebookUri);
+    this.register(this.panel.onDidChangeViewState((e) => (e.webviewPanel.active ? setActiveGraphNotebook(notebookUri) : this.leave())));
+    this.register({ dispose: () => this.leave() });
+  }
+
+  private leave(): void {
+    if (activeGraphNotebook() === this.notebookUri) setActiveGraphNotebook(undefined);
   }
 
   handle(): GraphPanelHandle {

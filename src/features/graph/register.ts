@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { isPercentScript } from '../../core/notebook/parse';
 import { registerCommand } from '../../host/commands';
 import { CommandId } from '../../host/ids';
 import { displayPath, findWorkspaceNotebooks } from '../../host/workspaceNotebooks';
 import type { FeatureContext } from '../featureContext';
+import { notebookUriFrom } from '../promote/notebookArg';
 import type { GraphPanelHandle } from './panel';
 import { GraphPanel } from './panel';
 
@@ -18,7 +18,7 @@ export function registerGraphFeatures(context: FeatureContext): void {
   context.register({ dispose: () => [...panels.values()].forEach((p) => p.dispose()) });
   context.register(
     registerCommand(context.log, CommandId.ShowPipelineGraph, 'Show Pipeline Graph', async (arg): Promise<GraphPanelHandle | undefined> => {
-      const uri = notebookFromArgument(arg) ?? activeNotebook() ?? (await pickNotebook());
+      const uri = notebookFromArgument(arg) ?? notebookUriFrom(undefined) ?? (await pickNotebook());
       if (uri === undefined) return undefined;
       const key = uri.toString();
       let panel = panels.get(key);
@@ -53,15 +53,6 @@ export function notebookFromArgument(arg: unknown): vscode.Uri | undefined {
     if (typeof value === 'string' && value !== '') return vscode.Uri.parse(value);
   }
   return notebookFromArgument(record['notebookEditor']);
-}
-
-/** The active notebook editor's notebook, else the active editor's jupytext percent script. */
-function activeNotebook(): vscode.Uri | undefined {
-  const notebook = vscode.window.activeNotebookEditor?.notebook;
-  if (notebook !== undefined && notebook.notebookType === 'jupyter-notebook') return notebook.uri;
-  const document = vscode.window.activeTextEditor?.document;
-  if (document !== undefined && document.uri.path.endsWith('.py') && isPercentScript(document.getText())) return document.uri;
-  return undefined;
 }
 
 async function pickNotebook(): Promise<vscode.Uri | undefined> {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { NbpromoteError } from '../../core/errors';
+import { activeGraphNotebook } from '../../host/activeGraph';
 import { isNotebookScript, jupyterNotebookType, notebookText } from '../../host/notebookDocuments';
 import { readText } from '../../host/workspaceNotebooks';
 
@@ -7,8 +8,8 @@ import { readText } from '../../host/workspaceNotebooks';
  * The notebook a command acts on. Its first argument may be a notebook URI (a `vscode.Uri` or its string),
  * what a menu passes (the resource of `editor/title`, a cell of `notebook/cell/title`), or a Pipelines view
  * element (`{ uri }` for a notebook, `{ notebookUri }` for a step or a problem). Without one: the active
- * notebook editor's notebook, else the active text editor's jupytext percent script. Undefined when there
- * is none.
+ * notebook editor's notebook, else the active text editor's jupytext percent script, else the notebook of the
+ * active pipeline graph panel. Undefined when there is none.
  */
 export function notebookUriFrom(arg: unknown): vscode.Uri | undefined {
   const given = uriOf(arg);
@@ -17,7 +18,7 @@ export function notebookUriFrom(arg: unknown): vscode.Uri | undefined {
   if (notebook !== undefined && notebook.notebookType === jupyterNotebookType) return notebook.uri;
   const document = vscode.window.activeTextEditor?.document;
   if (document !== undefined && isNotebookScript(document)) return document.uri;
-  return undefined;
+  return activeGraphNotebook();
 }
 
 /** {@link notebookUriFrom}, or NbpromoteError('usage') saying what to open. */
