@@ -1251,11 +1251,14 @@ function stepsOutOfOrder(graph: StepGraph, notebook: Notebook, behind: ReadonlyS
     return typeof count === 'number' && behind.has(index) && runs(index) ? count : undefined;
   };
   const steps = new Map(graph.steps.map((s) => [s.name, s]));
+  // The highest count of a step's cells: a step whose cells all ran before this cell holds no producer of it.
+  const latest = new Map(graph.steps.map((s) => [s.name, Math.max(-1, ...s.cells.map((c) => counted(c.index) ?? -1))]));
   for (const step of graph.steps) {
     for (const ref of step.cells) {
       const count = counted(ref.index);
       if (count === undefined) continue;
       for (const name of step.after) {
+        if ((latest.get(name) ?? -1) <= count) continue;
         // A cell of that step binding a value this step takes, or any of its cells when it writes a file this reads.
         const makes = (index: number): boolean => step.fileAfter?.includes(name) === true || (generated.get(index)?.assigned ?? []).some((n) => step.inputs.includes(n));
         const producer = steps.get(name)?.cells.find((p) => p.index < ref.index && (counted(p.index) ?? -1) > count && makes(p.index));

@@ -239,8 +239,18 @@ export function replacedDefinitions(cells: readonly CellRef[], generated: Readon
   // What calling each name may read: what its definitions read, and what the functions and classes they read do.
   const reach = reachable(defs.map(({ def }) => def));
   const replaced = new Map<number, ReplacedDefinition[]>();
+  // The next definition of each one's name, found from the end.
+  const nextOf: (typeof defs)[number][] = [];
+  const latest = new Map<string, (typeof defs)[number]>();
+  for (let i = defs.length - 1; i >= 0; i--) {
+    const d = defs[i];
+    if (d === undefined) continue;
+    const next = latest.get(d.def.name);
+    if (next !== undefined) nextOf[i] = next;
+    latest.set(d.def.name, d);
+  }
   for (const [i, { order, cell, def }] of defs.entries()) {
-    const next = defs.slice(i + 1).find((d) => d.def.name === def.name);
+    const next = nextOf[i];
     if (next === undefined) continue;
     // Between the end of this one and the `def`/`class` line of the next (its decorators run before it binds).
     const between = (r: { order: number; line: number }): boolean =>
