@@ -823,7 +823,8 @@ export function printTemplates(source: string): PrintTemplate[] {
   const templates: PrintTemplate[] = [];
   let order = 0;
   for (const line of source.split('\n')) {
-    if (!line.startsWith('print(')) continue;
+    // A print of a blank line pairs with no line (printedLines skips blank ones).
+    if (!line.startsWith('print(') || printsBlankLine(/^print\((.*)\)\s*;?\s*(?:#.*)?$/.exec(line)?.[1] ?? 'x')) continue;
     const template = lineTemplate(line, false);
     if (template !== undefined && template.names.some((n) => n !== undefined)) templates.push({ ...template, order });
     order++;
@@ -861,7 +862,8 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   // between them (print's separator), whatever the words of the labels; an argument formatting its own label
   // and value (`print("AUC=%.3f" % auc, "F1=%.3f" % f1)`, f-strings, `.format`) as its fields.
   const parts = args.map((arg): FieldsPattern | undefined => {
-    const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg)?.[2];
+    // `print("\nlog loss:", ll)`: the blank line before is skipped, the line is read.
+    const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg.replace(/^(["'])(?:\\n)+/, '$1').replace(/(?:\\n)+(["'])$/, '$1'))?.[2];
     if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], whole: [], digits: [], exact: [], text: text.trim() !== '' };
     const plain = writtenName(arg);
     if (plain !== undefined) return { source: '(\\S+)', names: [plain], percent: [false], grouped: [false], whole: [false], digits: [undefined], exact: [true], text: false };
@@ -978,11 +980,18 @@ function formattedArgument(arg: string): FieldsPattern | undefined {
  * An f-string's text as the pattern of the lines it prints, each field a value by its name (see `printTemplates`).
  * `fromPercent`: the text of a `%` format (`percentBody`), whose `%d` cuts a float to its whole part.
  */
-function fieldsTemplate(body: string, fromPercent = false): PrintTemplate {
+function fieldsTemplate(text: string, fromPercent = false): PrintTemplate {
+  // `f"\nAccuracy: {acc}\n"`: the blank lines around it are skipped, the line is read.
+  const body = withoutOuterNewlines(text);
   const { source, names, percent, grouped, whole, digits, exact } = fieldsPattern(body, fromPercent);
   // No words of its own: nothing but its fields (`{best=}` prints `best=` too).
   const bare = source.replace(/\(\\S\+\)/g, '').trim() === '';
   return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole, digits, exact, ...(bare ? { bare: true as const } : {}) };
+}
+
+/** A string literal's text without the line breaks (`\n`, as written in the source) it starts or ends with. */
+function withoutOuterNewlines(text: string): string {
+  return text.replace(/^(?:\\n)+/, '').replace(/(?:\\n)+$/, '');
 }
 
 /** {@link fieldsTemplate}'s pattern, not anchored. */

@@ -925,7 +925,7 @@ describe('re-promotion', function () {
 
   // Blank lines between the metrics (`print()`), a separator, and `%%time`'s lines after them: the prints still
   // pair with their lines (no metric was read).
-  it('reads bare prints around print(), a separator line and the lines %%time adds', async () => {
+  it('reads prints around print(), a separator line, the lines %%time adds, and texts starting with a line break', async () => {
     const saved = async (source: string, text: string): Promise<Record<string, number>> => {
       const doc = JSON.parse(notebookJson(edit(base, 'metrics', source))) as { cells: { id: string; outputs: unknown[] }[] };
       const metrics = doc.cells.find((c) => c.id === 'metrics');
@@ -941,6 +941,10 @@ describe('re-promotion', function () {
     assert.deepEqual(await saved("score = root / 10\nprint(score)\nprint('')\nprint(total)\nprint('-' * 20)", '0.34641016151377546\n\n12\n--------------------\n'), expected);
     const timing = 'CPU times: user 3 µs, sys: 1 µs, total: 4 µs\nWall time: 5.96 µs\n';
     assert.deepEqual(await saved('%%time\nscore = root / 10\nprint(score)\nprint(total)', `0.34641016151377546\n12\n${timing}`), expected);
+    // Round 49 EE, GG: a labelled print after print(), or starting its text with a line break, was read as nothing.
+    assert.deepEqual(await saved('score = root / 10\nprint()\nprint(f"Score: {score}")\nprint(total)', '\nScore: 0.34641016151377546\n12\n'), expected);
+    assert.deepEqual(await saved('score = root / 10\nprint(f"\\nScore: {score}\\n")\nprint("\\ntotal:", total)', '\nScore: 0.34641016151377546\n\n\ntotal: 12\n'), expected);
+    assert.deepEqual(await saved('score = root / 10\nprint(total)\nprint()\nprint("score: {:.2%}".format(score))', '12\n\nscore: 34.64%\n'), { score: 0.3464, total: 12 });
   });
 
   it('a lock written before it recorded the metrics the outputs showed still loads; cleared outputs then give no expected metric', async () => {
