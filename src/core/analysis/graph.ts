@@ -172,6 +172,9 @@ interface UnitBuilder {
   readonly copiesSharedForLater: string[];
   /** Parameters the unit changes in place while still parameters (see StepNode.changesParameters). */
   readonly changesParameters: string[];
+  /** Functions and classes the unit defines, and of them those it changes after defining them (see StepNode.changesDefinitions). */
+  readonly definitions: Set<string>;
+  readonly changesDefinitions: string[];
   /** Shared functions reading parameters or step values that the unit defines itself (see StepBoundFunction). */
   readonly definesShared: string[];
   /** The parameters cells whose code on parameters runs first in this step (see StepNode.parameterCode). */
@@ -1103,6 +1106,9 @@ class GraphBuilder {
     const sharedChanged = unit.kind === 'step' ? mutates.filter((m) => !unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'common') : [];
     for (const m of sharedChanged) addOnce(unit.changesShared, m.name);
     if (unit.kind === 'step') for (const m of mutates) if (!unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'parameter') addOnce(unit.changesParameters, m.name);
+    // `Registry.add(v)` filling a class attribute, `counter.calls = 0`: state of a definition of the step's own.
+    for (const fn of f.functions) unit.definitions.add(fn.name);
+    if (unit.kind === 'step') for (const m of mutates) if (unit.definitions.has(m.name)) addOnce(unit.changesDefinitions, m.name);
     const changed = [...mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
     this.noteMayKeep(f, unit, cell);
     for (const d of f.defines) {
@@ -1911,7 +1917,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], copiesSharedForLater: [], changesParameters: [], definesShared: [], parameterCode: [], mayKeep: new Map() };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], copiesSharedForLater: [], changesParameters: [], definitions: new Set(), changesDefinitions: [], definesShared: [], parameterCode: [], mayKeep: new Map() };
   }
 
   /** Whether the package runs step `first` before `unit` because `unit` waits for it (`after:`, data, files), transitively. */
@@ -2138,7 +2144,7 @@ function toStepNode(u: UnitBuilder): StepNode {
   // them the other way round must not change the step's return value (a major version).
   const at = (name: string): SourceSite | undefined => u.outputSites.get(name);
   const outputs = [...u.outputs].sort((a, b) => (at(a)?.cellIndex ?? 0) - (at(b)?.cellIndex ?? 0) || (at(a)?.line ?? 0) - (at(b)?.line ?? 0));
-  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.alwaysRuns.length === 0 ? {} : { alwaysRuns: u.alwaysRuns.join('; ') }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }), ...(u.copiesSharedForLater.length === 0 ? {} : { copiesSharedForLater: u.copiesSharedForLater }), ...(u.changesParameters.length === 0 ? {} : { changesParameters: u.changesParameters }), ...(u.parameterCode.length === 0 ? {} : { parameterCode: u.parameterCode }) };
+  return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.alwaysRuns.length === 0 ? {} : { alwaysRuns: u.alwaysRuns.join('; ') }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }), ...(u.copiesSharedForLater.length === 0 ? {} : { copiesSharedForLater: u.copiesSharedForLater }), ...(u.changesParameters.length === 0 ? {} : { changesParameters: u.changesParameters }), ...(u.changesDefinitions.length === 0 ? {} : { changesDefinitions: u.changesDefinitions }), ...(u.parameterCode.length === 0 ? {} : { parameterCode: u.parameterCode }) };
 }
 
 /** Dependency order; notebook order among steps that are free to go (Kahn's algorithm). Tags exclude cycles. */

@@ -108,6 +108,13 @@ export interface StepNode extends CodeUnit {
    */
   readonly changesParameters?: readonly string[];
   /**
+   * Functions and classes the step defines and then changes (`Registry.add(v)` filling a class attribute,
+   * `counter.calls = 0`): they stay in the step function, made afresh with their state at every call, not at
+   * the module's top (where a run from the cache would find them without that state, and a second run in the
+   * process with it twice).
+   */
+  readonly changesDefinitions?: readonly string[];
+  /**
    * The parameters cells (by index), and untagged cells continuing one, whose code on parameters
    * (`np.random.seed(SEED)`) runs at the start of this step, before its own cells.
    */

@@ -594,6 +594,8 @@ class UnitCode {
     // An input the step defines again (`def normalize` after calls reading the earlier one): the def rebinds the
     // argument, inside the function (round 35 E).
     for (const name of step.inputs) rebound.add(name);
+    // One the step changes after defining it keeps that state only as a value of the step's (round 49 GG).
+    for (const name of step.changesDefinitions ?? []) rebound.add(name);
     // A definition left out for a later one replacing it is not there: the later one may be hoisted.
     const replaced = (cell: CellRef, def: { name: string; startLine: number }): boolean => this.replaced.get(cell.index)?.some((d) => d.name === def.name && d.startLine === def.startLine) === true;
     const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).filter((def) => !replaced(cell, def)).map((def) => ({ cell, def })));

@@ -132,3 +132,52 @@ describe('planPromotion: a function named like the step defining it', function (
     }
   });
 });
+
+// Round 49 GG: a class the step fills (`Registry.add(v)` appending to a class attribute) or a function whose
+// attribute it sets went to the module's top while the filling stayed in the step: from the cache the metrics
+// found the class empty, and a second run in the process found it filled twice.
+describe('planPromotion: a definition the step changes after defining it', function () {
+  this.timeout(120_000);
+  it('stays in the step, made afresh with its state at each run; runs and tests give the notebook\'s numbers twice', async function () {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['parameters'], source: 'N = 3' },
+        {
+          tags: ['step:load'],
+          source: [
+            'class Registry:',
+            '    items = []',
+            '',
+            '    @classmethod',
+            '    def add(cls, v):',
+            '        cls.items.append(v)',
+            '',
+            'def counter():',
+            '    counter.calls += 1',
+            '',
+            'counter.calls = 0',
+            'for v in range(N):',
+            '    Registry.add(v)',
+            '    counter()',
+          ].join('\n'),
+        },
+        { tags: ['metrics'], source: 'n_items = len(Registry.items)\ncalls = counter.calls' },
+        { tags: ['test'], source: 'assert len(Registry.items) == N' },
+      ],
+      'step-changes-definition',
+    );
+    try {
+      const load = readFileSync(join(out, 'src', 'nb', 'steps', 'load.py'), 'utf8');
+      assert.match(load, /\ndef load\(N: int\) -> LoadOutputs:\n[^]*\n {4}class Registry:\n[^]*\n {4}def counter\(\):\n/);
+      if (!hasPython()) this.skip();
+      for (let i = 0; i < 2; i++) assert.deepEqual(runPipeline(out).metrics, { n_items: 3, calls: 3 });
+      for (let i = 0; i < 2; i++) {
+        const tests = runPytest(out);
+        assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      }
+      assertFlakesQuiet(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
