@@ -19,7 +19,7 @@ import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile, LockShownMetrics } from '../contract/lockFile';
 import { LOCK_FILE_NAME } from '../contract/lockFile';
 import { notebookGitState } from '../versioning/git';
-import { findEditedUntilEdited, findHandEdits, findOrphans, isConflict, settleUntilEdited } from '../versioning/handEdits';
+import { findEditedUntilEdited, findHandEdits, findOrphans, foreignLockPaths, isConflict, settleUntilEdited } from '../versioning/handEdits';
 import type { HandEdit, Orphan } from '../versioning/handEdits';
 import { findRemovedImports, importedPackageModules } from '../versioning/removedImports';
 import type { RemovedImport } from '../versioning/removedImports';
@@ -520,11 +520,16 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   }
   if (old !== undefined && old.package !== packageName) {
     const gone = lockNotebook === 'gone' ? ` It was promoted from ${lockNotebookShown}, which is gone: if this notebook is that one, renamed or moved, promote with --package ${old.package} to keep its package; else promote into another --out folder` : ` Promote with --package ${old.package}, or into another --out folder`;
-    return { ...fail([...problems, { severity: 'error', code: 'package-changed', message: `${LOCK_FILE_NAME} in ${outDir} is for package ${old.package}, not ${packageName}.${gone}`, file: request.notebook }], inspection), graph };
+    return { ...fail([...problems, { severity: 'error', code: 'package-changed', message: `${LOCK_FILE_NAME} in ${outShown} is for package ${old.package}, not ${packageName}.${gone}`, file: request.notebook }], inspection), graph };
   }
   // A promotion that crashed while writing left files of its own generation beside the old lock: the journal of
   // what it was writing tells them from hand edits.
   const known = await withPendingWrites(outDir, old);
+  const foreign = foreignLockPaths(known);
+  if (foreign.length > 0) {
+    const listed = foreign.length <= 3 ? foreign.join(', ') : `${foreign.slice(0, 3).join(', ')} and ${foreign.length - 3} more`;
+    problems.push({ severity: 'warning', code: 'lock-foreign-path', message: `${LOCK_FILE_NAME} in ${outShown} lists ${listed}, which promotion never writes (the lock was edited by hand): ${foreign.length === 1 ? 'it is' : 'they are'} left alone, never deleted`, file: request.notebook });
+  }
   // pyproject.toml is nbpromote's, updated like any generated file, until a person edits it: then it is theirs,
   // kept as it is, and what it does not list of the package's dependencies is a warning.
   const unsettled = planUnsettled(old?.version ?? FIRST_VERSION, executed);

@@ -923,6 +923,27 @@ describe('re-promotion', function () {
     assert.deepEqual(warned(await run()), ['outputs-not-rerun']);
   });
 
+  // Round 49 FF: a lock listing `.git/HEAD` or a data file with its hash had promotion delete them.
+  it('never deletes a file promotion does not write, though the lock lists it with its hash: it warns', async () => {
+    const promote = (): Promise<PromoteOutcome> => promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(base));
+    assert.ok((await promote()).ok);
+    mkdirSync(join(dir, 'out', '.git'), { recursive: true });
+    mkdirSync(join(dir, 'out', 'data'), { recursive: true });
+    writeFileSync(join(dir, 'out', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(dir, 'out', 'data', 'important.csv'), 'a,b\n1,2\n');
+    const lockPath = join(dir, 'out', 'nbpromote.lock');
+    const listed = `files:\n  .git/HEAD: ${sha256('ref: refs/heads/main\n')}\n  data/important.csv: ${sha256('a,b\n1,2\n')}\n`;
+    writeFileSync(lockPath, readFileSync(lockPath, 'utf8').replace('files:\n', listed));
+    const again = await promote();
+    assert.ok(again.ok, JSON.stringify(again.problems));
+    assert.deepEqual(again.files.filter((f) => f.action === 'deleted'), []);
+    assert.equal(again.version, '0.1.0', JSON.stringify(again.changes));
+    assert.equal(readFileSync(join(dir, 'out', '.git', 'HEAD'), 'utf8'), 'ref: refs/heads/main\n');
+    assert.ok(existsSync(join(dir, 'out', 'data', 'important.csv')));
+    assert.deepEqual(again.problems.filter((p) => p.code === 'lock-foreign-path').map((p) => p.message), ['nbpromote.lock in out lists .git/HEAD, data/important.csv, which promotion never writes (the lock was edited by hand): they are left alone, never deleted']);
+  });
+
   // Blank lines between the metrics (`print()`), a separator, and `%%time`'s lines after them: the prints still
   // pair with their lines (no metric was read).
   it('reads prints around print(), a separator line, the lines %%time adds, and texts starting with a line break', async () => {

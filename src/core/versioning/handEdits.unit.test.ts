@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
-import { findEditedUntilEdited, findHandEdits, findOrphans, isConflict, settleUntilEdited } from './handEdits';
+import { findEditedUntilEdited, findHandEdits, findOrphans, foreignLockPaths, generatedPathShape, isConflict, settleUntilEdited } from './handEdits';
 import { sha256 } from './hash';
 
 const plan = (path: string, contents: string, mode?: 'create-only'): FilePlan => (mode === undefined ? { path, contents, why: '' } : { path, contents, why: '', mode });
@@ -60,16 +60,16 @@ describe('findHandEdits', () => {
   });
 
   it("a file whose only change is CRLF line endings (git's core.autocrlf) is not edited: it is replaced as usual", async () => {
-    await put('a.py', 'x = 1\r\ny = 2\r\n');
-    await put('b.py', 'x = 2\r\n'); // already the new contents, line endings aside
-    await put('c.py', 'x = 1 # mine\r\n'); // a real edit, with CRLF
-    const lock = lockOf({ 'a.py': 'x = 1\ny = 2\n', 'b.py': 'x = 1\n', 'c.py': 'x = 1\n' });
-    const plans = [plan('a.py', 'x = 2\n'), plan('b.py', 'x = 2\n'), plan('c.py', 'x = 2\n')];
-    assert.deepEqual(await findHandEdits(root, plans, lock), [{ path: 'c.py', kind: 'edited', diskText: 'x = 1 # mine\r\n' }]);
+    await put('src/p/a.py', 'x = 1\r\ny = 2\r\n');
+    await put('src/p/b.py', 'x = 2\r\n'); // already the new contents, line endings aside
+    await put('src/p/c.py', 'x = 1 # mine\r\n'); // a real edit, with CRLF
+    const lock = lockOf({ 'src/p/a.py': 'x = 1\ny = 2\n', 'src/p/b.py': 'x = 1\n', 'src/p/c.py': 'x = 1\n' });
+    const plans = [plan('src/p/a.py', 'x = 2\n'), plan('src/p/b.py', 'x = 2\n'), plan('src/p/c.py', 'x = 2\n')];
+    assert.deepEqual(await findHandEdits(root, plans, lock), [{ path: 'src/p/c.py', kind: 'edited', diskText: 'x = 1 # mine\r\n' }]);
     assert.deepEqual(await findOrphans(root, [], lock), [
-      { path: 'a.py', state: 'unchanged' },
-      { path: 'b.py', state: 'edited' },
-      { path: 'c.py', state: 'edited' },
+      { path: 'src/p/a.py', state: 'unchanged' },
+      { path: 'src/p/b.py', state: 'edited' },
+      { path: 'src/p/c.py', state: 'edited' },
     ]);
   });
 
@@ -100,14 +100,33 @@ describe('findOrphans', () => {
   });
 
   it('lists files the lock has and the plan no longer writes, unchanged or edited, sorted', async () => {
-    await writeFile(nodePath.join(root, 'report.py'), 'gen\n');
-    await writeFile(nodePath.join(root, 'old.py'), 'gen + mine\n');
-    const lock = lockOf({ 'report.py': 'gen\n', 'old.py': 'gen\n', 'gone.py': 'gen\n', 'kept.py': 'gen\n' });
-    assert.deepEqual(await findOrphans(root, [plan('kept.py', 'gen\n')], lock), [
-      { path: 'old.py', state: 'edited' },
-      { path: 'report.py', state: 'unchanged' },
+    await mkdir(nodePath.join(root, 'src', 'p', 'steps'), { recursive: true });
+    await mkdir(nodePath.join(root, 'tests'), { recursive: true });
+    await writeFile(nodePath.join(root, 'src', 'p', 'steps', 'report.py'), 'gen\n');
+    await writeFile(nodePath.join(root, 'tests', 'test_old.py'), 'gen + mine\n');
+    const lock = lockOf({ 'src/p/steps/report.py': 'gen\n', 'tests/test_old.py': 'gen\n', 'tests/test_gone.py': 'gen\n', 'src/p/kept.py': 'gen\n' });
+    assert.deepEqual(await findOrphans(root, [plan('src/p/kept.py', 'gen\n')], lock), [
+      { path: 'src/p/steps/report.py', state: 'unchanged' },
+      { path: 'tests/test_old.py', state: 'edited' },
     ]);
     assert.deepEqual(await findOrphans(root, [], undefined), []);
+  });
+
+  // Round 49 FF: a lock edited to list `.git/HEAD` or a data file with its hash had promotion delete it.
+  it('never lists a file promotion does not write, whatever the lock says of it', async () => {
+    await mkdir(nodePath.join(root, '.git'), { recursive: true });
+    await mkdir(nodePath.join(root, 'data'), { recursive: true });
+    await writeFile(nodePath.join(root, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    await writeFile(nodePath.join(root, 'data', 'important.csv'), 'a,b\n');
+    await writeFile(nodePath.join(root, 'notes.py'), 'x = 1\n');
+    const lock = lockOf({ '.git/HEAD': 'ref: refs/heads/main\n', 'data/important.csv': 'a,b\n', 'notes.py': 'x = 1\n' });
+    assert.deepEqual(await findOrphans(root, [], lock), []);
+    assert.deepEqual(foreignLockPaths(lock), ['.git/HEAD', 'data/important.csv', 'notes.py']);
+  });
+
+  it('knows the shapes of the files promotion writes', () => {
+    for (const path of ['pipeline.yaml', 'pyproject.toml', 'tests/conftest.py', 'tests/test_train.py', 'src/churn/__init__.py', 'src/churn/steps/train.py', 'src/churn/core/utils.py']) assert.equal(generatedPathShape(path), true, path);
+    for (const path of ['.git/HEAD', 'src/.git/x.py', 'data/x.csv', 'tests/helpers.py', 'src/churn/data.csv', 'src/churn.py', 'src/my-pkg/a.py', 'README.md', 'nbpromote.lock', '.nbpromote/base/pipeline.yaml']) assert.equal(generatedPathShape(path), false, path);
   });
 });
 

@@ -20,6 +20,7 @@ export const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
   'lock-version',
   'lock-schema',
   'lock-history',
+  'lock-foreign-path',
   'merge-no-base',
   'merge-conflict',
   'orphan-edited',
