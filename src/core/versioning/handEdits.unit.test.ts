@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
-import { findEditedUntilEdited, findHandEdits, findOrphans, foreignLockPaths, generatedPathShape, isConflict, settleUntilEdited } from './handEdits';
+import { findEditedUntilEdited, findHandEdits, findOrphans, isConflict, settleUntilEdited } from './handEdits';
+import { foreignLockPaths, generatedPathShape } from './generatedPaths';
 import { sha256 } from './hash';
 
 const plan = (path: string, contents: string, mode?: 'create-only'): FilePlan => (mode === undefined ? { path, contents, why: '' } : { path, contents, why: '', mode });

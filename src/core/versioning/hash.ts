@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
+import { generatedPathShape } from './generatedPaths';
 
 /** SHA-256 as 64 lowercase hex digits; a string is hashed as its UTF-8 bytes (what `applyPlan` writes). */
 export function sha256(data: string | Uint8Array): string {
@@ -50,7 +51,8 @@ export function generatedFilesChanged(plans: readonly FilePlan[], lock: LockFile
 export function changedGeneratedFiles(plans: readonly FilePlan[], lock: LockFile): string[] {
   const now = fileHashes(plans);
   const theirs = new Set(plans.filter((plan) => plan.mode !== undefined).map((plan) => plan.path));
-  const gone = Object.keys(lock.files).filter((path) => !theirs.has(path) && !Object.hasOwn(now, path));
+  // A path the lock lists that promotion never writes (the lock edited by hand) is no generated file gone.
+  const gone = Object.keys(lock.files).filter((path) => !theirs.has(path) && !Object.hasOwn(now, path) && generatedPathShape(path));
   return [...Object.keys(now).filter((path) => lockedHash(lock, path) !== now[path]), ...gone].sort();
 }
 
