@@ -938,14 +938,19 @@ function printedAs(metric: ExpectedMetric, digits: number | undefined): Expected
  * A number as Python's str() or repr() wrote it (a bare name printed, `{acc}`, `{acc=}`, a dict's repr): the
  * shortest text reading back as the value, so a float's value whatever its digits ("1.0" is 1.0, not anything
  * from 0.95 to 1.05: round 46 Y, the test passed a pipeline giving 0.967). A float32's text reads back as the
- * float32, within 6e-8 of it relatively, not as its float64: the number is expected to 6 significant digits
- * (within 5e-7 to 5e-6 of it, relatively), or exactly when the text holds all of a float64's (decimals undefined).
+ * float32, within 6e-8 of it relatively (half a float32 unit), not as its float64: the number is expected to the
+ * decimals whose half unit covers twice that (within 1.2e-7 to 1.2e-6 of it, relatively: `1234567.0` within 0.5,
+ * `0.066` within 5e-8; round 49 GG: six significant digits let 1234569 pass for 1234567), or exactly when the text
+ * holds all of a float64's (decimals undefined).
  */
 export function printedExactly(metric: ExpectedMetric): ExpectedMetric {
   if (metric.decimals === undefined || metric.truncated === true) return metric;
-  const decimals = metric.value === 0 ? 6 : Math.floor(6 - Math.log10(Math.abs(metric.value)));
+  const decimals = metric.value === 0 ? 7 : Math.floor(-Math.log10(FLOAT32_SPREAD * Math.abs(metric.value)));
   return { value: metric.value, decimals };
 }
+
+/** Twice a float32's relative half unit (2^-24): how far a float32's shortest text may be from its value, with room. */
+const FLOAT32_SPREAD = 2.4e-7;
 
 /** `metric` as a value rounded to `digits` decimals shows it: no more decimals than those. */
 export function roundedTo(metric: ExpectedMetric, digits: number | undefined): ExpectedMetric {

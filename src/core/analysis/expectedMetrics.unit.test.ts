@@ -98,16 +98,16 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell('loss = np.float64(ll)\nloss', [shown('np.float64(0.549780804179293)')], { assigned: ['loss'], trailingText: 'loss' })), { loss: { value: 0.549780804179293 } });
     assert.deepEqual(read(metricsCell('n = np.int64(3)\nn', [shown('np.int64(388)')], { assigned: ['n'], trailingText: 'n' })), { n: { value: 388 } });
     assert.deepEqual(read(metricsCell("scores", [shown("{'acc': np.float64(0.75), 'n': np.int64(12), 'f1': np.float32(-1.5e-3)}")], { trailingText: 'scores' })), {
-      // A repr, not a rounding: to 6 significant digits (a float32's repr is short).
+      // A repr, not a rounding: within a float32's precision (its repr is short).
       'scores.acc': { value: 0.75, decimals: 6 },
       'scores.n': { value: 12 },
-      'scores.f1': { value: -0.0015, decimals: 8 },
+      'scores.f1': { value: -0.0015, decimals: 9 },
     });
   });
 
   it('a value printed rounded gives way to the same value shown more precisely in the dict the cell shows', () => {
     const cell = metricsCell("print(f'AUC {auc:.3f}')\n{'auc': auc, 'precision': 0.4}", [stdout('AUC 0.519\n'), shown("{'auc': 0.519396551724138, 'precision': 0.4}")], { assigned: [], trailingText: "{'auc': auc, 'precision': 0.4}" });
-    assert.deepEqual(read({ ...cell, printCalls: [['auc']] }), { auc: { value: 0.519396551724138 }, precision: { value: 0.4, decimals: 6 } });
+    assert.deepEqual(read({ ...cell, printCalls: [['auc']] }), { auc: { value: 0.519396551724138 }, precision: { value: 0.4, decimals: 7 } });
   });
 
   it("reads a one-row DataFrame's columns, as the run does, and no DataFrame of several rows shown only as text", () => {
@@ -341,14 +341,17 @@ describe('expectedMetricsFromOutputs: prints of labels of any words and names (r
   it('reads print("Mean Absolute Error:", mae) and print("R² Score:", r2) by the names printed', () => {
     const source = 'print("Mean Absolute Error:", mae)\nprint("R² Score:", r2)\nprint("n =", n, "rows")';
     const got = read(metricsCell(source, [stdout('Mean Absolute Error: 0.1218\nR² Score: 0.93\nn = 5 rows\n')], { assigned: ['mae', 'r2'] }));
-    assert.deepEqual(got, { mae: { value: 0.1218, decimals: 6 }, r2: { value: 0.93, decimals: 6 }, n: { value: 5 } });
+    assert.deepEqual(got, { mae: { value: 0.1218, decimals: 7 }, r2: { value: 0.93, decimals: 6 }, n: { value: 5 } });
   });
 
   // Round 46 Y and Z: `accuracy: 1.0` was read as 1.0 to one decimal, and a run giving 0.967 passed the test.
-  it('reads a name printed as Python writes it (str, repr) as its value, to 6 significant digits, not as a rounding', () => {
+  it('reads a name printed as Python writes it (str, repr) as its value, within a float32\'s precision, not as a rounding', () => {
     const source = 'print("accuracy:", accuracy)\nprint(f"f1: {f1}")\nprint(f"{hit=}")\nprint("rmse %s" % rmse)\nprint(auc)';
     const got = read(metricsCell(source, [stdout('accuracy: 1.0\nf1: 0.5\nhit=0.75\nrmse 1520.25\n0.9\n')], { printedNames: ['auc'], printCalls: [['accuracy'], [], [], [], ['auc']] }));
-    assert.deepEqual(got, { accuracy: { value: 1, decimals: 6 }, f1: { value: 0.5, decimals: 6 }, hit: { value: 0.75, decimals: 6 }, rmse: { value: 1520.25, decimals: 2 }, auc: { value: 0.9, decimals: 6 } });
+    assert.deepEqual(got, { accuracy: { value: 1, decimals: 6 }, f1: { value: 0.5, decimals: 6 }, hit: { value: 0.75, decimals: 6 }, rmse: { value: 1520.25, decimals: 3 }, auc: { value: 0.9, decimals: 6 } });
+    // Round 49 GG: a large number's repr was expected to 6 significant digits (1234567.0 within 5): now within a
+    // float32's precision, 0.5 here, and 0.066 within 5e-8.
+    assert.deepEqual(read(metricsCell('print(total)\nprint(acc)', [stdout('1234567.0\n0.066\n')], { printedNames: ['total', 'acc'], printCalls: [['total'], ['acc']] })), { total: { value: 1234567, decimals: 0 }, acc: { value: 0.066, decimals: 7 } });
     // Formatted or rounded, it is what the format keeps.
     assert.deepEqual(read(metricsCell('print(f"acc: {acc:.1f}")\nprint("f1:", round(f1, 2))', [stdout('acc: 1.0\nf1: 0.5\n')])), { acc: { value: 1, decimals: 1 }, f1: { value: 0.5, decimals: 2 } });
   });
@@ -379,7 +382,7 @@ describe('expectedMetricsFromOutputs: prints of labels of any words and names (r
   it('reads a print of several arguments each formatting its own label and value (%, f-string, .format)', () => {
     const source = 'print("AUC=%.3f" % auc, "F1=%.3f" % f1)\nprint(f"acc={acc:.2%}", "loss:", loss)\nprint("n={}".format(n), "ok")';
     const got = read(metricsCell(source, [stdout('AUC=0.812 F1=0.654\nacc=93.50% loss: 0.25\nn=12 ok\n')], { assigned: ['auc', 'f1', 'acc', 'loss', 'n'] }));
-    assert.deepEqual(got, { auc: { value: 0.812, decimals: 3 }, f1: { value: 0.654, decimals: 3 }, acc: { value: 0.935, decimals: 4 }, loss: { value: 0.25, decimals: 6 }, n: { value: 12 } });
+    assert.deepEqual(got, { auc: { value: 0.812, decimals: 3 }, f1: { value: 0.654, decimals: 3 }, acc: { value: 0.935, decimals: 4 }, loss: { value: 0.25, decimals: 7 }, n: { value: 12 } });
   });
 });
 
@@ -521,7 +524,7 @@ describe('expectedMetricsFromOutputs: round 28', () => {
     assert.deepEqual(got, { acc: { value: 0.84, decimals: 4 }, lo: { value: 0.77975, decimals: 6 }, hi: { value: 0.91, decimals: 6 } });
     // Exact after rounded, in a label line and in a bare print.
     assert.deepEqual(read(metricsCell('print(f"auc={auc:.3f}")\nprint(f"auc: {auc}")', [stdout('auc=0.812\nauc: 0.8123456789012345\n')])), { auc: { value: 0.8123456789012345 } });
-    assert.deepEqual(read(metricsCell('print(f"{r2:.2f}")\nprint(r2)', [stdout('0.41\n0.4123\n')], { printedNames: ['r2'], printCalls: [[], ['r2']] })), { r2: { value: 0.4123, decimals: 6 } });
+    assert.deepEqual(read(metricsCell('print(f"{r2:.2f}")\nprint(r2)', [stdout('0.41\n0.4123\n')], { printedNames: ['r2'], printCalls: [[], ['r2']] })), { r2: { value: 0.4123, decimals: 7 } });
   });
 
   it('joins a print cut over several stdout outputs, also around a stderr output, before reading it', () => {
