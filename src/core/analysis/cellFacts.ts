@@ -279,15 +279,32 @@ const SYNTAX_SINCE: Readonly<Record<string, number>> = { match_statement: 10, ex
 
 /** `{ needsPython: 10 }` when the cell's code needs Python 3.10 or later (for pyproject.toml's requires-python); else nothing. */
 function pythonNeeded(tree: PyTree): { needsPython?: number } {
-  if (!/\bmatch\b|\bexcept\s*\*|\btype\s+[A-Za-z_]|\b(?:def|class)\s+[A-Za-z_]\w*\s*\[/.test(tree.source)) return {};
+  const fStrings = /(?:\b[fF][rR]?|\b[rR][fF])['"]/.test(tree.source);
+  if (!fStrings && !/\bmatch\b|\bexcept\s*\*|\btype\s+[A-Za-z_]|\b(?:def|class)\s+[A-Za-z_]\w*\s*\[/.test(tree.source)) return {};
   let needs = 0;
   const pending: PyNode[] = [tree.root];
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
     // tree-sitter-python 0.25 reads `except*` as an except_clause.
     needs = Math.max(needs, SYNTAX_SINCE[node.type] ?? (node.type === 'except_clause' && /^except\s*\*/.test(tree.text(node)) ? 11 : 0));
+    if (fStrings && node.type === 'string' && pep701FString(tree, node)) needs = Math.max(needs, 12);
     pending.push(...node.children);
   }
   return needs === 0 ? {} : { needsPython: needs };
+}
+
+/**
+ * Whether an f-string's replacement fields use what only Python 3.12 allows (PEP 701): a backslash, the string's
+ * own quote, or a line break in a one-line string, in a field's expression (`f"{'\n'.join(xs)}"`, `f"{d["k"]}"`).
+ */
+function pep701FString(tree: PyTree, node: PyNode): boolean {
+  const quote = /^[A-Za-z]*("""|'''|"|')/.exec(tree.text(node))?.[1];
+  if (quote === undefined) return false;
+  return node.children.some((field) => {
+    if (field.type !== 'interpolation') return false;
+    const expression = field.children.find((c) => c.field === 'expression');
+    const text = tree.source.slice(field.start + 1, expression?.end ?? field.end);
+    return text.includes('\\') || (quote.length === 1 && (text.includes(quote) || text.includes('\n')));
+  });
 }
 
 /**

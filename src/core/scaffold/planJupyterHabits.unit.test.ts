@@ -142,7 +142,7 @@ describe('promoteNotebook: a magic result nothing reads (`timing = %timeit -o f(
 
 describe('promoteNotebook: syntax of a later Python (round 43 U)', function () {
   this.timeout(120_000);
-  it("raises pyproject.toml's requires-python to what the kept cells need: match 3.10, except* 3.11", async () => {
+  it("raises pyproject.toml's requires-python to what the kept cells need: match 3.10, except* 3.11, PEP 701 f-strings 3.12", async () => {
     const { dir, out } = await promoteCells(
       [
         { tags: ['step:load'], source: 'kind = "a"\nmatch kind:\n    case "a":\n        size = 1\n    case _:\n        size = 2' },
@@ -154,6 +154,15 @@ describe('promoteNotebook: syntax of a later Python (round 43 U)', function () {
       assert.match(readFileSync(join(out, 'pyproject.toml'), 'utf8'), /\nrequires-python = ">=3\.10"\n/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+    // Round 49 FF: f-strings only Python 3.12 reads (PEP 701): a backslash or the string's own quote in a field.
+    for (const source of ['names = ["a"]\nsize = len(f"{\'\\n\'.join(names)}")', 'd = {"k": 1}\nsize = len(f"{d["k"]}")']) {
+      const later = await promoteCells([{ tags: ['step:load'], source }, { tags: ['metrics'], source: 'print(size)' }], 'requires-python-312');
+      try {
+        assert.match(readFileSync(join(later.out, 'pyproject.toml'), 'utf8'), /\nrequires-python = ">=3\.12"\n/, source);
+      } finally {
+        rmSync(later.dir, { recursive: true, force: true });
+      }
     }
     const plain = await promoteCells([{ tags: ['step:load'], source: 'size = 1' }, { tags: ['metrics'], source: 'print(size)' }], 'requires-python-plain');
     try {

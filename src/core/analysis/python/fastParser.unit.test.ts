@@ -61,7 +61,7 @@ describe('fastParsePython', () => {
     ['control flow', 'for i in range(3):\n    if i:\n        continue\n    elif j:\n        break\n    else:\n        pass\nelse:\n    pass\nwhile x:\n    x -= 1\nelse:\n    y = 0\n'],
     ['try and with', 'try:\n    pass\nexcept (A, B) as e:\n    raise X from e\nexcept C:\n    raise\nelse:\n    pass\nfinally:\n    pass\nwith open(a) as fh, b, c.d() as (e, f):\n    pass\n'],
     ['imports', 'import a.b as c, d\nfrom .. import x as y\nfrom .m import (a, b,)\nfrom __future__ import annotations\nfrom x import *\nimport numpy as np\n'],
-    ['simple statements', 'pass; del a, b; assert x, "m"\nglobal a, b\nraise\ndef f():\n    return\n    return *a, b\n    yield\n    x = yield y\n    z = yield from w\n'],
+    ['simple statements', 'global a, b\npass; del a, b; assert x, "m"\nraise\ndef f():\n    return\n    return *a, b\n    yield\n    x = yield y\n    z = yield from w\n'],
     ['comments at the end of blocks', 'def f():\n    x = 1\n    # same indent\n\n        # deeper\n  # shallower\ny = 2\nif a:\n    b = 1  # tail\n# after\nfor i in x: pass # tail\nclass A:\n    # first\n    x = 1\nif c:\n    d;\n'],
     ['CRLF line ends', 'if a:\r\n    b  # c\r\n\r\nx = 1\r\n'],
     ['soft keywords as names', 'match = re.match(p, s)\nprint\nprint(1)\nmatch.group(0)\ntype = 3\nexec("x")\n'],

@@ -977,6 +977,10 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
       default:
         break;
     }
+    // Python 2 and other forms Python 3 refuses that tree-sitter takes (round 49 FF: `seed = 0777` gave the
+    // parameter 777, and modules that did not compile were written).
+    const refused = python3Refuses(node, source);
+    if (refused !== undefined) add(node, refused);
     for (let i = node.children.length - 1; i >= 0; i--) {
       const child = node.children[i];
       if (child !== undefined) stack.push(child);
@@ -991,6 +995,7 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
     stack.push(statement);
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) visit(node);
   }
+  if (/\b(?:global|await)\b/.test(source)) errors.push(...scopeErrors(root, source, position));
   const tabError = inconsistentTabs(root, source);
   if (tabError !== undefined) errors.push({ ...position(tabError), message: 'inconsistent use of tabs and spaces in indentation' });
   if (PLACED_KEYWORDS.test(source)) errors.push(...misplacedStatements(root, source, position));
@@ -998,6 +1003,165 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
   const nested = tooManyNestedBrackets(source);
   if (nested !== undefined) errors.push({ ...position(nested), message: 'too many nested parentheses' });
   return errors.sort(byPosition);
+}
+
+/** String prefixes Python 3 takes, in lower case (`ur''` and `bu''` are Python 2). */
+const STRING_PREFIXES = new Set(['', 'r', 'u', 'f', 'b', 'br', 'rb', 'fr', 'rf']);
+/** Targets `del` and augmented assignment take. */
+const DELETABLE = new Set(['identifier', 'attribute', 'subscript']);
+
+/** What Python 3 says of `node` alone when it refuses it and tree-sitter does not; undefined when it is fine. */
+function python3Refuses(node: PyNode, source: string): string | undefined {
+  const text = (): string => source.slice(node.start, node.end);
+  switch (node.type) {
+    case 'integer':
+    case 'float':
+      return numberRefused(text(), node.type === 'integer');
+    case 'string': {
+      const own = text();
+      if (own.startsWith('`')) return 'invalid syntax: backquotes are Python 2; write `repr(x)`';
+      const prefix = /^([A-Za-z]*)["']/.exec(own)?.[1] ?? '';
+      if (!STRING_PREFIXES.has(prefix.toLowerCase())) return `invalid syntax: the string prefix \`${prefix}\` is not Python 3's`;
+      // eslint-disable-next-line no-control-regex -- ASCII is what is checked
+      if (prefix.toLowerCase().includes('b') && /[^\x00-\x7f]/.test(own)) return 'bytes can only contain ASCII literal characters';
+      return undefined;
+    }
+    case 'interpolation': {
+      const expression = node.children.find((c) => c.field === 'expression');
+      if (expression === undefined) return undefined;
+      if (expression.type === 'lambda') return 'f-string: lambda expressions are not allowed without parentheses';
+      const conversion = /^\s*(?:=\s*)?!(\w*)/.exec(source.slice(expression.end, node.end))?.[1];
+      if (conversion === undefined || ['s', 'r', 'a'].includes(conversion)) return undefined;
+      return conversion === '' ? 'f-string: missing conversion character' : `f-string: invalid conversion character '${conversion}': expected 's', 'r', or 'a'`;
+    }
+    case 'comparison_operator': {
+      const operands = node.children.filter((c) => c.type !== 'comment');
+      for (let i = 1; i < operands.length; i++) {
+        const between = source.slice(operands[i - 1]?.end ?? node.start, operands[i]?.start ?? node.end);
+        if (/(^|\s|\))<>($|\s|\()/.test(between.trim() === '<>' ? ' <> ' : between)) return 'invalid syntax: `<>` is Python 2; write `!=`';
+      }
+      return undefined;
+    }
+    case 'raise_statement':
+      return node.children.some((c) => c.type === 'expression_list') ? 'invalid syntax: `raise E, message` is Python 2; write `raise E(message)`' : undefined;
+    case 'except_clause':
+      return node.children.filter((c) => c.field === 'value').length > 1 ? 'invalid syntax: `except E, e` is Python 2; write `except E as e` (several types go in parentheses: `except (A, B):`)' : undefined;
+    case 'argument_list': {
+      const seen = new Set<string>();
+      for (const a of node.children) {
+        if (a.type !== 'keyword_argument') continue;
+        const name = a.children.find((c) => c.field === 'name');
+        const word = name === undefined ? '' : source.slice(name.start, name.end);
+        if (seen.has(word)) return `keyword argument repeated: ${word}`;
+        seen.add(word);
+      }
+      return undefined;
+    }
+    case 'for_in_clause':
+      // `sum(x for x in y, 1)`, `[x for x in a, b]`: the `for` takes one iterable.
+      if (node.children.filter((c) => c.field === 'right').length < 2) return undefined;
+      return 'invalid syntax: a generator expression among other arguments must be in parentheses, and a comprehension iterates over one value (put a tuple in parentheses)';
+    case 'list_comprehension':
+    case 'set_comprehension':
+    case 'generator_expression': {
+      const body = node.children.find((c) => c.field === 'body');
+      if (body?.type === 'list_splat' || body?.type === 'dictionary_splat') return 'iterable unpacking cannot be used in comprehension';
+      return undefined;
+    }
+    case 'if_clause':
+      return node.children[0]?.type === 'named_expression' && !source.slice(node.start, node.children[0].start).includes('(') ? 'invalid syntax: a walrus `:=` in a comprehension\'s `if` must be in parentheses' : undefined;
+    case 'pattern_list':
+    case 'tuple_pattern':
+    case 'list_pattern':
+      return node.field === 'left' && node.children.filter((c) => c.type === 'list_splat_pattern').length > 1 ? 'multiple starred expressions in assignment' : undefined;
+    case 'augmented_assignment': {
+      const left = node.children.find((c) => c.field === 'left');
+      return left === undefined || DELETABLE.has(left.type) ? undefined : `'${left.type.replace(/_pattern$/, '')}' is an illegal expression for augmented assignment`;
+    }
+    case 'delete_statement': {
+      const targets = node.children.flatMap((c) => (c.type === 'expression_list' ? c.children : [c])).filter((c) => c.type !== 'comment');
+      const deletable = (t: PyNode): boolean => DELETABLE.has(t.type) || ((t.type === 'tuple' || t.type === 'list' || t.type === 'parenthesized_expression') && t.children.every((c) => c.type === 'comment' || deletable(c)));
+      return targets.every(deletable) ? undefined : 'cannot delete expression';
+    }
+    case 'assignment': {
+      const left = node.children.find((c) => c.field === 'left');
+      return left !== undefined && source.slice(left.start, left.end) === '__debug__' ? 'cannot assign to __debug__' : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What Python 3 says of a number literal it refuses (`0777`, `10L`, `1_000_`, `1__0`), else undefined. `integer`:
+ * tree-sitter's integer node, which takes a complex literal (`07j`) too.
+ */
+function numberRefused(text: string, integer: boolean): string | undefined {
+  if (/[lL]$/.test(text)) return `invalid decimal literal: \`${text}\` is Python 2; write \`${text.slice(0, -1)}\``;
+  const prefixed = /^0[xXoObB]/.test(text);
+  const digits = prefixed ? text.slice(2).replace(/^_/, '') : text;
+  if (/__|_$|^_|_[^0-9a-fA-F]|[^0-9a-fA-F]_/.test(digits)) return 'invalid decimal literal: an underscore in a number goes between two digits';
+  if (integer && !prefixed && /^0[0-9_]*[1-9]/.test(text) && !/[jJ]$/.test(text)) return 'leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers';
+  return undefined;
+}
+
+/**
+ * `global x` after the scope assigned or used `x`, and `await` in a function that is not `async`, as Python
+ * words them (a notebook's top level may `await`: IPython runs it).
+ */
+function scopeErrors(root: PyNode, source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
+  const errors: PySyntaxError[] = [];
+  const scope = (body: readonly PyNode[], asyncFunction: boolean | undefined): void => {
+    // The scope's own nodes in source order, and the scopes inside it.
+    const own: PyNode[] = [];
+    const inner: { node: PyNode; async: boolean | undefined }[] = [];
+    // A comprehension's names are its own scope's: not used or bound here (`[x for x in y]` before `global x`).
+    const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+    const inComprehension = new Set<PyNode>();
+    const walk = (node: PyNode, comprehension = false): void => {
+      own.push(node);
+      if (comprehension) inComprehension.add(node);
+      if (node.type === 'function_definition') {
+        // Its decorators, defaults and annotations belong to this scope; its body to its own.
+        for (const c of node.children) if (c.field !== 'body') walk(c);
+        inner.push({ node, async: /^async\b/.test(source.slice(node.start, node.start + 5)) });
+        return;
+      }
+      if (node.type === 'class_definition') {
+        for (const c of node.children) if (c.field !== 'body') walk(c);
+        inner.push({ node, async: undefined });
+        return;
+      }
+      if (node.type === 'lambda') {
+        inner.push({ node, async: false });
+        return;
+      }
+      for (const c of node.children) walk(c, comprehension || COMPREHENSIONS.has(node.type));
+    };
+    for (const node of body) walk(node);
+    const seen = new Map<string, 'assigned' | 'used'>();
+    for (const node of own) {
+      if (node.type === 'await' && asyncFunction === false) errors.push({ ...position(node.start), message: "'await' outside async function" });
+      if (node.type === 'global_statement') {
+        for (const name of node.children.filter((c) => c.type === 'identifier')) {
+          const word = source.slice(name.start, name.end);
+          const before = seen.get(word);
+          if (before !== undefined) errors.push({ ...position(node.start), message: before === 'assigned' ? `name '${word}' is assigned to before global declaration` : `name '${word}' is used prior to global declaration` });
+        }
+        continue;
+      }
+      if (node.type !== 'identifier' || node.field === 'attribute' || node.field === 'name' || inComprehension.has(node)) continue;
+      const word = source.slice(node.start, node.end);
+      if (!seen.has(word)) seen.set(word, node.field === 'left' ? 'assigned' : 'used');
+    }
+    for (const { node, async } of inner) {
+      const body = node.type === 'lambda' ? node.children.filter((c) => c.field === 'body') : (node.children.find((c) => c.field === 'body')?.children ?? []);
+      // A class body keeps the enclosing function's kind for `await` (its own statements run there).
+      scope(body, async === undefined ? asyncFunction : async);
+    }
+  };
+  scope(root.children, undefined);
+  return errors;
 }
 
 /** How deep Python's tokenizer lets brackets nest (its MAXLEVEL): 200 pass, the 201st is refused. */

@@ -138,6 +138,36 @@ describe('parsePython', () => {
     ['brackets nested more than 200 deep (in a string, any number)', `x = ${'('.repeat(200)}1${')'.repeat(200)}\ny = ${'['.repeat(201)}${']'.repeat(201)}\nz = "${'('.repeat(300)}"\n`, [
       { line: 2, column: 205, message: 'too many nested parentheses' },
     ]],
+    // Round 49 FF: Python 2, and other forms Python 3 refuses that tree-sitter takes (`seed = 0777` gave 777).
+    ['Python 2 forms', 'raise ValueError, "bad"\ntry:\n    pass\nexcept Exception, e:\n    pass\nflag = 1 <> 2\ns = `model`\nt = ur"abc"\nbig = 10L\nseed = 0777\n', [
+      { line: 1, column: 1, message: 'invalid syntax: `raise E, message` is Python 2; write `raise E(message)`' },
+      { line: 4, column: 1, message: 'invalid syntax: `except E, e` is Python 2; write `except E as e` (several types go in parentheses: `except (A, B):`)' },
+      { line: 6, column: 8, message: 'invalid syntax: `<>` is Python 2; write `!=`' },
+      { line: 7, column: 5, message: 'invalid syntax: backquotes are Python 2; write `repr(x)`' },
+      { line: 8, column: 5, message: "invalid syntax: the string prefix `ur` is not Python 3's" },
+      { line: 9, column: 7, message: 'invalid decimal literal: `10L` is Python 2; write `10`' },
+      { line: 10, column: 8, message: 'leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers' },
+    ]],
+    ['other forms Python 3 refuses', "n = 1_000_\nprint(a, sep='', sep=' ')\nx = f'{acc!z}'\na, *b, *c = d\ndel acc + 1\n(a, b) += 1\nb = b'\u00e9'\ns = sum(x for x in r, 1)\n__debug__ = 1\ny = [*a for a in b]\nz = f'{lambda x: x}'\nw = [i for i in r if i := 1]\n", [
+      { line: 1, column: 5, message: 'invalid decimal literal: an underscore in a number goes between two digits' },
+      { line: 2, column: 6, message: 'keyword argument repeated: sep' },
+      { line: 3, column: 7, message: "f-string: invalid conversion character 'z': expected 's', 'r', or 'a'" },
+      { line: 4, column: 1, message: 'multiple starred expressions in assignment' },
+      { line: 5, column: 1, message: 'cannot delete expression' },
+      { line: 6, column: 1, message: "'tuple' is an illegal expression for augmented assignment" },
+      { line: 7, column: 5, message: 'bytes can only contain ASCII literal characters' },
+      { line: 8, column: 11, message: 'invalid syntax: a generator expression among other arguments must be in parentheses, and a comprehension iterates over one value (put a tuple in parentheses)' },
+      { line: 9, column: 1, message: 'cannot assign to __debug__' },
+      { line: 10, column: 5, message: 'iterable unpacking cannot be used in comprehension' },
+      { line: 11, column: 7, message: 'f-string: lambda expressions are not allowed without parentheses' },
+      { line: 12, column: 19, message: "invalid syntax: a walrus `:=` in a comprehension's `if` must be in parentheses" },
+    ]],
+    ['global after the scope used or assigned the name, await in a function that is not async', 'acc = 1\nglobal acc\ndef f():\n    print(x)\n    global x\ndef g():\n    await h()\n', [
+      { line: 2, column: 1, message: "name 'acc' is assigned to before global declaration" },
+      { line: 5, column: 5, message: "name 'x' is used prior to global declaration" },
+      { line: 7, column: 5, message: "'await' outside async function" },
+    ]],
+    ['numbers, prefixes, f-strings, global and await Python 3 takes', "n = 0x_1f + 00 + 0_0 + 0777.5 + 07j + 1_0.5_1 + 1e1_0 + 0o17 + 0xdead_beef + .5 + 5. + 1E5\ns = rb'a' + Rb'a' + BR'a' + U'x' + R'x'\nf = F'{a}' + f'{a=}' + f'{a=!r}' + f'{a!r:>{w}}' + f'{acc:{\"x\"}}'\ndel (a, b), c[0], d.e\ndel [p, q]\nx.y += 1\nglobal g\ng = 1\ndef h():\n    y = [k for k in z]\n    global k\nasync def m():\n    await q()\n    return [await a for a in b]\nawait top()\nok = [y for a in b if (y := a)]\nfirst, *rest = items\n", []],
     // Pasted from a web page or a document: named as Python names them; letters of any script, and such
     // characters in strings and comments, are fine.
     ['a non-breaking space', 'm.fit(X,\u00a0y)\n', [{ line: 1, column: 9, message: 'invalid non-printable character U+00A0' }]],
