@@ -38,6 +38,12 @@ export interface MetricsCellInfo {
    */
   readonly printCallsTopLevel?: readonly boolean[];
   /**
+   * By print call of `printCalls`: whether it surely prints one line (labels, names, templates, roundings: see
+   * {@link printsOneLine}); a report or a matrix (`print(classification_report(y, p))`) prints several, and the
+   * prints around it pair with the lines before and after them.
+   */
+  readonly printCallsOneLine?: readonly boolean[];
+  /**
    * The cell's `display(<one value>)` statements (top level, or in a `with`/`if`/`try` block), in order: the
    * value's text, the 1-based line and, for a bare name, the name (the cell facts' `displayed`).
    */
@@ -229,7 +235,8 @@ function readDisplayed(data: Record<string, unknown>, name: string): Map<string,
 function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<string>, labels: ReadonlyMap<string, string>, found: Map<string, ExpectedMetric>, taken: readonly string[]): void {
   // A name several lines print (`{lo:.4f}` in one, `print("lo:", lo)` in the next) gets the most precise value
   // shown (setMorePrecise), whichever line shows it.
-  const lines = printedLines(text);
+  // NumPy 2 writes a scalar's repr as `np.float64(0.97)` (`{acc=}`, `repr(acc)`, a float32's str): the number inside.
+  const lines = printedLines(text).map((line) => line.replace(NUMPY_SCALAR, '$1'));
   const computedLabels = labelsOfComputedValues(sourceText(info.cell.source));
   // print({"mae": round(mae, 4), "rmse": rmse}) prints "{'mae': 2.1935, 'rmse': 2.651}": a key that names one
   // of the cell's metrics gets the number printed for it.
@@ -237,7 +244,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // with `indent`): each number is the run's `scores.<key>` (the run flattens the dict the cell reads), when the
   // prints and the lines pair up one to one and the run has `scores`.
   const calls = info.printCalls ?? [];
-  const paired = pairedCalls(lines.length, calls, info.printCallsTopLevel);
+  const paired = pairedCalls(lines, calls, info.printCallsTopLevel, info.printCallsOneLine);
   lines.forEach((line, i) => {
     const dict = printedDict(line.trim());
     if (dict === undefined) return;
@@ -380,16 +387,43 @@ function sameNumberShown(tokens: readonly string[]): boolean {
  * indent=2))`, then `for cls in classes: print(...)`), the cell's own prints before the first of those pair with
  * the first lines and those after the last with the last lines, one line each. Undefined for a line of no known print.
  */
-function pairedCalls<T>(count: number, calls: readonly T[], topLevel: readonly boolean[] | undefined): (T | undefined)[] {
-  if (calls.length === count) return [...calls];
-  const lines: (T | undefined)[] = new Array<T | undefined>(count).fill(undefined);
-  if (topLevel === undefined || topLevel.length !== calls.length || calls.length > count) return lines;
-  const first = topLevel.indexOf(false);
+function pairedCalls(printed: readonly string[], calls: readonly (readonly string[])[], topLevel: readonly boolean[] | undefined, oneLine: readonly boolean[] | undefined): (readonly string[] | undefined)[] {
+  const count = printed.length;
+  const sure = calls.map((_, i) => topLevel?.[i] !== false && oneLine?.[i] !== false);
+  if (calls.length === count && sure.every((s) => s)) return [...calls];
+  const lines: (readonly string[] | undefined)[] = new Array<readonly string[] | undefined>(count).fill(undefined);
+  if (topLevel === undefined || topLevel.length !== calls.length) return lines;
+  // The prints before the first that may print any number of lines (one in a loop, a report), and those after
+  // the last, pair with the first and the last lines.
+  const first = sure.indexOf(false);
   if (first === -1) return lines;
-  const after = calls.length - 1 - topLevel.lastIndexOf(false);
+  const after = calls.length - 1 - sure.lastIndexOf(false);
+  if (first + after > count) return lines;
   calls.slice(0, first).forEach((call, i) => (lines[i] = call));
   calls.slice(calls.length - after).forEach((call, i) => (lines[count - after + i] = call));
-  return lines;
+  // A print of one name whose line is no number or dict (it printed a table): the lines are not the ones counted.
+  const fits = lines.every((call, i) => call?.length !== 1 || numberToken(printed[i]?.trim() ?? '') !== undefined || /^\{/.test(printed[i]?.trim() ?? ''));
+  return fits ? lines : new Array<readonly string[] | undefined>(count).fill(undefined);
+}
+
+/**
+ * Whether a print of these arguments surely prints one line: texts and names (a name may hold a table: the
+ * pairing checks its line), templates (`f"..."`, `"..." % x`, `.format`), roundings and str/repr/float/int/len/abs
+ * of those, JSON a dict dumps (read as one); not a call making a report or a matrix, nor text holding a line
+ * break or `end=`/`sep=` that does.
+ */
+export function printsOneLine(args: string): boolean {
+  if (/\\n|\bend\s*=|\bsep\s*=\s*["'][^"']*\\n/.test(args)) return false;
+  if (jsonDumpedName(args) !== undefined) return true;
+  return printArguments(args).every((arg) => oneLineArgument(arg.trim()));
+}
+
+function oneLineArgument(arg: string): boolean {
+  if (/^\w*=/.test(arg)) return true;
+  if (/^[rRuUbBfF]{0,2}(["'])[^]*\1$/.test(arg) || /^[rRuU]?(["'])[^]*\1\s*(?:%|\.format\()/.test(arg)) return true;
+  if (/^[A-Za-z_][\w.]*$/.test(arg) || /^-?[\d.]+(?:e-?\d+)?$/.test(arg)) return true;
+  const call = /^(?:round|str|repr|float|int|len|abs|format|np\.round|numpy\.round)\s*\(([^]*)\)$/.exec(arg);
+  return call !== null && printArguments(call[1] ?? '').every((inner) => oneLineArgument(inner.trim()));
 }
 
 function readShown(text: string, info: MetricsCellInfo, found: Map<string, ExpectedMetric>, last: boolean, computed: (string | undefined)[] | undefined): void {
@@ -990,7 +1024,7 @@ function fieldsTemplate(text: string, fromPercent = false): PrintTemplate {
   const body = withoutOuterNewlines(text);
   const { source, names, percent, grouped, whole, digits, exact } = fieldsPattern(body, fromPercent);
   // No words of its own: nothing but its fields (`{best=}` prints `best=` too).
-  const bare = source.replace(/\(\\S\+\)/g, '').trim() === '';
+  const bare = source.replace(/(?:\\s\*)?\(\\S\+\)/g, '').trim() === '';
   return { pattern: new RegExp(`^${source.trim()}$`), names, percent, grouped, whole, digits, exact, ...(bare ? { bare: true as const } : {}) };
 }
 
@@ -1009,6 +1043,7 @@ function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
   const exact: boolean[] = [];
   let pattern = '';
   let rest = body;
+  let literalText = false;
   for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
     const at = rest.indexOf(field[0]);
     pattern += escapeRegExp(rest.slice(0, at).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
@@ -1017,10 +1052,17 @@ function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
     const ending = /(![rsa])?(:[^:]*)?$/.exec(text);
     const [, conversion, spec] = ending ?? [];
     const expression = text.slice(0, ending?.index ?? text.length).trim();
+    // `{'accuracy':<12}{acc:>10.3f}` (round 49 EE): a label in a field, padded, is text; a width pads a value.
+    const label = /^(["'])([^"'\\{}]*)\1$/.exec(expression)?.[2];
+    if (label !== undefined) {
+      pattern += `\\s*${escapeRegExp(label.trim())}\\s*`;
+      literalText ||= label.trim() !== '';
+      continue;
+    }
     const selfDocumenting = expression.endsWith('=');
     const name = expression.replace(/=$/, '').trim();
     if (selfDocumenting) pattern += escapeRegExp(`${name}=`);
-    pattern += '(\\S+)';
+    pattern += spec !== undefined && /^:(?:.?[<>^=])?[-+ ]?#?0?[1-9]/.test(spec) ? '\\s*(\\S+)' : '(\\S+)';
     // `{round(rmse, 2)}`: rmse, shown to 2 decimals.
     const rounded = roundedNumber(name);
     names.push(/^[A-Za-z_]\w*$/.test(name) ? name : rounded?.name);
@@ -1034,7 +1076,7 @@ function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
     whole.push(conversion !== undefined || spec === undefined ? false : /\.0[fF]$/.test(spec) ? 'rounded' : fromPercent && /^:[^.]*d$/.test(spec) ? 'cut' : false);
   }
   pattern += escapeRegExp(rest.replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
-  return { source: pattern, names, percent, grouped, whole, digits, exact, text: body.replace(/\{[^{}]*\}/g, '').trim() !== '' };
+  return { source: pattern, names, percent, grouped, whole, digits, exact, text: literalText || body.replace(/\{[^{}]*\}/g, '').trim() !== '' };
 }
 
 /**

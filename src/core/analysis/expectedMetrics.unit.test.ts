@@ -378,6 +378,20 @@ describe('expectedMetricsFromOutputs: prints of labels of any words and names (r
     assert.deepEqual(read(metricsCell('print("auc:", auc)\nprint("auc: %.2f" % auc)', [stdout('auc: 0.8123\nauc: 0.81\n')])), { auc: { value: 0.8123, decimals: 6 } });
   });
 
+  // Round 49 EE: a label in a field, padded, and a value padded to a width were read as nothing, with no word.
+  it('reads aligned labels and values (`f"{\'accuracy\':<12}{acc:>10.3f}"`)', () => {
+    const source = 'print(f"{\'accuracy\':<12}{acc:>10.3f}")\nprint(f"{\'f1\':<12}{f1:>10.3f}")\nprint(f"{\'Metric\':<10} | {\'Value\':>8}")\nprint(f"{\'loss\':<10} | {loss:>8.4f}")';
+    const got = read(metricsCell(source, [stdout('accuracy         0.333\nf1               0.143\nMetric     |    Value\nloss       |   0.2500\n')], { assigned: ['acc', 'f1', 'loss'] }));
+    assert.deepEqual(got, { acc: { value: 0.333, decimals: 3 }, f1: { value: 0.143, decimals: 3 }, loss: { value: 0.25, decimals: 4 } });
+  });
+
+  // Round 49 GG: NumPy 2's reprs in prints (`{acc=}`, `repr(acc)`) were read as nothing.
+  it('reads NumPy 2 scalars a print writes by their repr: `acc=np.float64(0.97)`, `np.float32(0.5)`', () => {
+    const source = 'print(f"{acc=}")\nprint(repr(loss))\nprint("n:", n)';
+    const got = read(metricsCell(source, [stdout('acc=np.float64(0.97)\nnp.float32(0.5)\nn: np.int64(12)\n')], { assigned: ['acc', 'loss', 'n'], printCalls: [[], ['loss'], []], printCallsTopLevel: [true, true, true] }));
+    assert.deepEqual(got, { acc: { value: 0.97, decimals: 6 }, loss: { value: 0.5, decimals: 6 }, n: { value: 12 } });
+  });
+
   // Round 34 A: the run recorded auc and f1, the reproduction test never checked them.
   it('reads a print of several arguments each formatting its own label and value (%, f-string, .format)', () => {
     const source = 'print("AUC=%.3f" % auc, "F1=%.3f" % f1)\nprint(f"acc={acc:.2%}", "loss:", loss)\nprint("n={}".format(n), "ok")';

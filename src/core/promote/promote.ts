@@ -42,7 +42,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownWithNumbers, printedSomething, printsBlankLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownWithNumbers, printedSomething, printsBlankLine, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -280,6 +280,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           return dumped !== undefined ? [dumped] : args.every((arg) => arg !== undefined) ? args : [];
         }),
         printCallsTopLevel: prints.map((p) => p.topLevel),
+        printCallsOneLine: prints.map((p) => printsOneLine(p.args)),
       },
     ];
   });

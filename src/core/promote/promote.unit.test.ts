@@ -966,6 +966,13 @@ describe('re-promotion', function () {
     assert.deepEqual(await saved('score = root / 10\nprint()\nprint(f"Score: {score}")\nprint(total)', '\nScore: 0.34641016151377546\n12\n'), expected);
     assert.deepEqual(await saved('score = root / 10\nprint(f"\\nScore: {score}\\n")\nprint("\\ntotal:", total)', '\nScore: 0.34641016151377546\n\n\ntotal: 12\n'), expected);
     assert.deepEqual(await saved('score = root / 10\nprint(total)\nprint()\nprint("score: {:.2%}".format(score))', '12\n\nscore: 34.64%\n'), { score: 0.3464, total: 12 });
+    // Round 49 EE: a print of several lines (a report, a matrix) stopped every bare print of the cell being read;
+    // the prints before and after it pair with the first and the last lines.
+    const report = '              precision    recall\n           0       0.94      1.00\n    accuracy                 0.98\n';
+    assert.deepEqual(await saved('score = root / 10\nprint(score)\nprint(sorted(values))\nprint(total)', `0.34641016151377546\n${report}12\n`), expected);
+    assert.deepEqual(await saved('score = root / 10\nprint([[1, 2], [3, 4]])\nprint(score)\nprint()\nprint(total)', '[[1 2]\n [3 4]]\n0.34641016151377546\n\n12\n'), expected);
+    // Not when a print of a name printed a table itself: its lines are not the ones counted.
+    assert.deepEqual(await saved('score = root / 10\nprint(sorted(values))\nprint(values)\nprint(total)', `${report}   a  b\n0  1  2\n1  3  4\n12\n`), {});
   });
 
   it('a lock written before it recorded the metrics the outputs showed still loads; cleared outputs then give no expected metric', async () => {
