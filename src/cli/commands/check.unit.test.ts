@@ -35,6 +35,17 @@ describe('nbpromote check', function () {
     assert.equal((await cli('check', 'weekly_forecast.ipynb', '--out', '.', '--package', 'forecast')).code, ExitCode.Ok);
   });
 
+  // Round 49 GG: warnings were said only with --json (outputs-not-rerun, documented as said at every check).
+  it('says every warning in text too, up to date', async () => {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', 'out')).code, ExitCode.Ok);
+    const lock = join(dir, 'out', 'nbpromote.lock');
+    writeFileSync(lock, readFileSync(lock, 'utf8').replace('files:\n', 'files:\n  data/raw.csv: abababababababababababababababababababababababababababababababab\n'));
+    const check = await cli('check', 'nb.ipynb', '--out', 'out');
+    assert.equal(check.code, ExitCode.Ok, check.out + check.err);
+    assert.match(check.err, /^warning: .*nbpromote\.lock in out lists data\/raw\.csv, which promotion never writes/m);
+  });
+
   it('fails on a kept test that imports a removed step, not on a harmless kept file', async () => {
     writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
     assert.equal((await cli('promote', 'nb.ipynb', '--out', '.')).code, ExitCode.Ok);
