@@ -40,6 +40,12 @@ export function parsePercent(text: string, file: string): ParseResult {
     while (i < lines.length && (quoted[i] === true || !MARKER.test(lines[i] ?? ''))) i++;
     return i;
   };
+  // `# %%tags=["step:load"]`: no marker for jupytext (a space must follow `%%`), so the line is a comment of the
+  // cell above and the cell it meant to start merges into it (round 49 FF). A commented magic (`# %%time`) is fine.
+  lines.forEach((line, i) => {
+    if (i < header.end || quoted[i] === true || !/^\s*#\s*%%(?:tags\s*=|id\s*=|active\s*=|\[(?:markdown|md|raw)\])/.test(line)) return;
+    problems.push({ severity: 'error', code: 'percent-option', message: 'this line is no cell marker: jupytext wants a space after `%%` (`# %% tags=[...]`), so it stays a comment and its cell is part of the one above', file, line: i + 1, column: line.indexOf('%%') + 3 });
+  });
   let marker = nextMarker(header.end);
   const preamble = trimBlankLines(lines, header.end, marker);
   if (preamble.start < preamble.end) {

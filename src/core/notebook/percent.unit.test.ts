@@ -220,4 +220,10 @@ describe('isCellMarker', () => {
   for (const line of ['# %%time', 'x = 1  # %%', '## %%', '# %']) {
     it(`${JSON.stringify(line)} is not`, () => assert.equal(isCellMarker(line), false));
   }
+
+  // Round 49 FF: `# %%tags=...` is no marker for jupytext; the cell it meant to start merged into the one above.
+  it('refuses a line that looks like a marker without the space after %%, not a commented cell magic', () => {
+    const { problems } = parsePercent(['# %% tags=["imports"]', 'import os', '', '# %%tags=["step:load"]', 'raw = 1', '', '# %% tags=["metrics"]', '# %%time', 'print(raw)', ''].join('\n'), 'nb.py');
+    assert.deepEqual(problems.map((p) => [p.severity, p.line, p.column, p.message]), [['error', 4, 5, 'this line is no cell marker: jupytext wants a space after `%%` (`# %% tags=[...]`), so it stays a comment and its cell is part of the one above']]);
+  });
 });

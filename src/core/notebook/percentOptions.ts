@@ -41,6 +41,10 @@ export function parseMarkerOptions(options: string): MarkerOptions {
   const optionsStart = firstOptionOffset(text);
   const title = text.slice(0, optionsStart).trim();
   const read = readOptions(text, optionsStart);
+  // `tags = ["step:load"]`: jupytext reads no option with spaces around `=`, only a title (round 49 FF: the cell
+  // lost its role, silently).
+  const spaced = /(^|\s)tags\s+=/.exec(text.slice(0, optionsStart));
+  if (spaced !== null) read.problems.push({ severity: 'error', message: 'the tags option has spaces around `=`, so jupytext reads it as the cell\'s title and the cell has no tags; write it like tags=["step:train", "imports"]', offset: spaced.index + (spaced[1]?.length ?? 0) });
   const metadata: Record<string, unknown> = {};
   if (title !== '') metadata['title'] = title;
   Object.assign(metadata, read.metadata);
@@ -98,7 +102,8 @@ function readOptions(text: string, start: number): ReadOptions {
 
 function setOption(result: ReadOptions, key: string, value: unknown, written: string, offset: number): void {
   if (key === 'tags') {
-    if (isStringList(value)) {
+    if (result.tags !== undefined) result.problems.push({ severity: 'error', message: `the tags option is given twice (${written} after tags=${JSON.stringify(result.tags)}); give one list, like tags=["step:train", "imports"]`, offset });
+    else if (isStringList(value)) {
       result.tags = value;
       result.metadata['tags'] = value;
     } else {

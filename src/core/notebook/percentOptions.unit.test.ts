@@ -51,4 +51,15 @@ describe('parseLooseJson', () => {
     assert.equal(parseLooseJson("['open"), undefined);
     assert.equal(parseLooseJson('step:train'), undefined);
   });
+
+  // Round 49 FF: read silently as a title, or the second list winning, the cell took another role.
+  it('refuses tags with spaces around `=` and tags given twice', () => {
+    assert.deepEqual(parseMarkerOptions('Load tags = ["step:load"]').problems, [
+      { severity: 'error', message: 'the tags option has spaces around `=`, so jupytext reads it as the cell\'s title and the cell has no tags; write it like tags=["step:train", "imports"]', offset: 5 },
+    ]);
+    assert.deepEqual(parseMarkerOptions('tags=["step:load"] tags=["x"]').problems, [
+      { severity: 'error', message: 'the tags option is given twice (tags=["x"] after tags=["step:load"]); give one list, like tags=["step:train", "imports"]', offset: 19 },
+    ]);
+    assert.deepEqual(parseMarkerOptions('Tags are below: none here').problems, []);
+  });
 });
