@@ -137,6 +137,34 @@ export function namesShownWithNumbers(cells: readonly MetricsCellInfo[]): string
 }
 
 /**
+ * The names of the cells whose saved prints show them as not a number (`f1: nan`, `print(f"{loss=}")` giving
+ * `loss=inf`): no value a test can compare (round 49 FF: a NaN metric went unchecked, with nothing said).
+ */
+export function namesShownNotANumber(cells: readonly MetricsCellInfo[]): string[] {
+  const found = new Set<string>();
+  for (const info of cells) {
+    const source = sourceText(info.cell.source);
+    const names = new Set([...info.assigned, ...info.printedNames, ...interpolatedNames(source), ...printedLabels(source).values()]);
+    const templates = printTemplates(source);
+    for (const output of streamsJoined(info.cell.outputs ?? [])) {
+      if (!isRecord(output) || output['output_type'] !== 'stream') continue;
+      for (const line of printedLines(textOf(output['text'])).map((l) => l.replace(NUMPY_SCALAR, '$1').trim())) {
+        for (const template of templates) {
+          const m = template.pattern.exec(line);
+          template.names.forEach((name, i) => {
+            if (m !== null && name !== undefined && NOT_A_NUMBER.test(m[i + 1] ?? '')) found.add(name);
+          });
+        }
+        for (const m of line.matchAll(/([A-Za-z_][\w.]*)\s*[:=]\s*(\S+)/g)) if (names.has(m[1] ?? '') && NOT_A_NUMBER.test((m[2] ?? '').replace(/[,;]$/, ''))) found.add(m[1] ?? '');
+      }
+    }
+  }
+  return [...found];
+}
+
+const NOT_A_NUMBER = /^[-+]?(?:nan|inf|infinity)$/i;
+
+/**
  * A cell's outputs with each run of stream outputs (stdout and stderr, nothing else between them) made one stdout
  * output of their stdout texts, joined, as the cell printed them: a print that a flush or a warning on stderr cut
  * in two (`"total: 62.89"`, a warning, `"9647089633554\n"`) is one line again. Its text is what Jupyter shows

@@ -42,7 +42,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownWithNumbers, printedSomething, printsBlankLine, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownNotANumber, namesShownWithNumbers, printedSomething, printsBlankLine, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -409,6 +409,13 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       if (info === undefined || !printedSomething(info.cell) || savedError(info.cell) !== undefined || shown.has(value.name)) continue;
       const message = `this line prints ${clipText(value.expression)} under a label, which the run records as the metric ${value.name}, but its saved output gives no number that can be told to be that value (the line printed more than once, other lines printing alike, or a form that is not read), so the generated test does not check it. To check it, print it once, under a label no other line of the cell prints`;
       problems.push(cellProblem(notebook.path, info.cell, 'warning', 'metric-unread', message, value.line));
+    }
+  }
+  if (executed === undefined) {
+    for (const name of namesShownNotANumber(metricsCells).filter((n) => !shown.has(n))) {
+      const cell = metricsCells.find((m) => m.cell.source.includes(name))?.cell ?? lastMetricsCell;
+      const message = `the saved outputs show ${name} as not a number (nan or inf): no value the generated test can compare, so it does not check ${name}. A metric that is NaN usually means a computation diverged or divided by zero`;
+      if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'metric-not-a-number', message));
     }
   }
   const ranMetrics = executed !== undefined || metricsCells.some((m) => typeof m.cell.executionCount === 'number' || (m.cell.outputs ?? []).length > 0);

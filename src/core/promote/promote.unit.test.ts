@@ -971,6 +971,15 @@ describe('re-promotion', function () {
     const report = '              precision    recall\n           0       0.94      1.00\n    accuracy                 0.98\n';
     assert.deepEqual(await saved('score = root / 10\nprint(score)\nprint(sorted(values))\nprint(total)', `0.34641016151377546\n${report}12\n`), expected);
     assert.deepEqual(await saved('score = root / 10\nprint([[1, 2], [3, 4]])\nprint(score)\nprint()\nprint(total)', '[[1 2]\n [3 4]]\n0.34641016151377546\n\n12\n'), expected);
+    // Round 49 FF: a metric shown as nan went unchecked with nothing said.
+    const doc = JSON.parse(notebookJson(edit(base, 'metrics', 'score = root / 10\nf1 = float("nan")\nprint("score:", score)\nprint("f1:", f1)'))) as { cells: { id: string; outputs: unknown[] }[] };
+    const cell = doc.cells.find((c) => c.id === 'metrics');
+    assert.ok(cell);
+    cell.outputs = [{ output_type: 'stream', name: 'stdout', text: 'score: 0.34641016151377546\nf1: nan\n' }];
+    writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(doc));
+    const nan = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.deepEqual(nan.expectedMetrics, { score: 0.34641016151377546 });
+    assert.deepEqual(nan.problems.filter((p) => p.code === 'metric-not-a-number').map((p) => [p.cellIndex, p.message]), [[4, 'the saved outputs show f1 as not a number (nan or inf): no value the generated test can compare, so it does not check f1. A metric that is NaN usually means a computation diverged or divided by zero']]);
     // Not when a print of a name printed a table itself: its lines are not the ones counted.
     assert.deepEqual(await saved('score = root / 10\nprint(sorted(values))\nprint(values)\nprint(total)', `${report}   a  b\n0  1  2\n1  3  4\n12\n`), {});
   });
