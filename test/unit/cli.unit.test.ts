@@ -182,6 +182,19 @@ describe('nbpromote CLI (built binary)', function () {
     assert.deepEqual(JSON.parse(json.stdout), { run_id: null, status: 'error', error: expected, params: {}, metrics: {}, steps: [] });
   });
 
+  // Round 49 FF: with a Python that cannot import the package, a bad --param was reported as that import failing.
+  it('run checks --param names before Python starts: a usage error, exit 2, in the runtime\'s words', () => {
+    assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'params').status, 0);
+    const unknown = nbpromote('run', '--out', 'params', '--python', '/bin/false', '--param', 'zz=1');
+    assert.equal(unknown.status, 2, unknown.stderr);
+    assert.match(unknown.stderr, /unknown parameter 'zz'; the parameters are: data_path \(str\), test_size \(float\), regularization \(float\), random_state \(int\)/);
+    const bare = nbpromote('run', '--out', 'params', '--python', '/bin/false', '--param', 'test_size', '--json');
+    assert.equal(bare.status, 2, bare.stderr);
+    assert.equal((JSON.parse(bare.stdout) as { error: string }).error, "--param 'test_size': write --param name=value");
+    const constant = nbpromote('run', '--out', 'params', '--python', '/bin/false', '--param', 'FEATURES=a');
+    assert.match(constant.stderr, /unknown parameter 'FEATURES'; .*\. FEATURES is a constant of the shared code \(src\/iris_nbdev\/iris_model\.py\), not a parameter/);
+  });
+
   it('run --json with a runner that exits 0 printing nothing prints one object with status error, exit 1', () => {
     assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'truepython').status, 0);
     const expected = "the Python /bin/true exited with status 0 without running the pipeline: it printed no run's JSON and recorded none";

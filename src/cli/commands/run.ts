@@ -66,9 +66,16 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
     stopped(formatProblem(wrongPackage));
     return ExitCode.BadInput;
   }
-  const params = args.flags.get('param');
+  const params = (Array.isArray(args.flags.get('param')) ? (args.flags.get('param') as unknown[]) : []).map(String);
+  // Before Python starts, as the runtime words it: a Python that cannot import the package (pandas missing) said
+  // that instead of the usage error (round 49 FF). The values' types are the runtime's to check.
+  for (const assignment of params) {
+    const name = assignment.split('=')[0]?.trim() ?? '';
+    if (!assignment.includes('=') || name === '') throw new NbpromoteError('usage', `--param ${pyRepr(assignment)}: write --param name=value`);
+    if (!Object.hasOwn(config.parameters, name)) throw new NbpromoteError('usage', `unknown parameter ${pyRepr(name)}; ${knownParameters(config.parameters)}${await constantNote(root, config.package, name)}`);
+  }
   const argv = pipelineArgs(config.package, join(root, 'src'));
-  for (const p of Array.isArray(params) ? params : []) argv.push('--param', String(p));
+  for (const p of params) argv.push('--param', p);
   const only = flagString(args, 'only');
   if (only !== undefined) {
     const names = config.steps.map((step) => step.name);
@@ -233,4 +240,28 @@ function deathSummary(found: { record: RunRecord; path: string }, how: string, n
       ? `run ${record.id}: ${how}${where}, before it could record how the run ended (${path} still says running)`
       : `run ${record.id}: ${record.error?.message ?? `the run ${record.status}`}; then ${how}${noJson ? " without printing the run's JSON" : ''}`;
   return { run_id: record.id, status: 'failed', error, params: record.params ?? {}, metrics: {}, steps };
+}
+
+/** A string as Python's repr writes it, in the runtime's messages (`'zz'`). */
+function pyRepr(text: string): string {
+  return text.includes("'") && !text.includes('"') ? JSON.stringify(text) : `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** The runtime's `_known_parameters`: "the parameters are: C (float), seed (int)". */
+function knownParameters(parameters: Readonly<Record<string, { readonly type?: string }>>): string {
+  const names = Object.entries(parameters);
+  return names.length === 0 ? 'this pipeline has no parameters' : `the parameters are: ${names.map(([name, spec]) => `${name} (${spec.type ?? ''})`).join(', ')}`;
+}
+
+/** The runtime's `_constant_note`, from the package modules' text: a name one assigns at its top is a constant, not a parameter. */
+async function constantNote(root: string, pkg: string, name: string): Promise<string> {
+  if (!/^[A-Za-z_]\w*$/.test(name)) return '';
+  const dir = join(root, 'src', pkg);
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.py') && f !== '_runtime.py' && f !== '__init__.py').sort();
+  for (const file of files) {
+    const text = await readFile(join(dir, file), 'utf8').catch(() => '');
+    if (!new RegExp(`^${name}\\s*(?::[^=\\n]*)?=(?!=)`, 'm').test(text)) continue;
+    return `. ${name} is a constant of the shared code (src/${pkg}/${file}), not a parameter. To make it one, assign it a literal value in the notebook's parameters cell (the cell tagged \`parameters\`) and promote again`;
+  }
+  return '';
 }
