@@ -39,7 +39,7 @@ export function readLockFile(text: string, file: string): LockFileResult {
     return { lock: undefined, problems: [{ severity: 'error', code: 'lock-conflict', message, file, line }] };
   }
   const loaded = readYamlDocument(text, file);
-  if (!loaded.ok) return { lock: undefined, problems: [loaded.problem] };
+  if (!loaded.ok) return { lock: undefined, problems: [{ ...loaded.problem, message: `${loaded.problem.message}; ${REGENERATE}` }] };
   const { at } = loaded;
   const value: unknown = loaded.value;
   if (value === undefined || value === null) {
@@ -51,7 +51,12 @@ export function readLockFile(text: string, file: string): LockFileResult {
     return { lock: undefined, problems: [{ severity: 'error', code: 'lock-version', message, file, ...at(['lock_version']) }] };
   }
   const validate = validator();
-  if (!validate(value)) return { lock: undefined, problems: schemaProblems(validate.errors ?? [], file, at, 'lock-schema', (error) => describeSchemaError(error, { pattern: describeLockPattern })) };
+  if (!validate(value)) {
+    const problems = schemaProblems(validate.errors ?? [], file, at, 'lock-schema', (error) => describeSchemaError(error, { pattern: describeLockPattern }));
+    // A top-level entry missing: the file was cut short (a copy stopped, a disk full) or edited (round 49 FF: only
+    // "the file has no `history`" was said).
+    return { lock: undefined, problems: problems.map((p) => (/^the file has no `/.test(p.message) ? { ...p, message: `${p.message}: it may be cut short, or edited; ${REGENERATE}` } : p)) };
+  }
   const lock = value as LockFile;
   const last = lock.history[lock.history.length - 1];
   const problems: Problem[] = [];

@@ -205,7 +205,8 @@ describe('readLockFile', () => {
   });
 
   const cases: [string, string, string, string][] = [
-    ['a missing key', `version: 0.2.0\n`, '', `?: the file has no \`version\``],
+    // Round 49 FF: a file cut short said only this; the advice of an empty file follows now.
+    ['a missing key', `version: 0.2.0\n`, '', `?: the file has no \`version\`: it may be cut short, or edited; it should hold what nbpromote last generated. Delete it and promote again to start the version history afresh (every existing file that differs from the generated one then counts as a hand edit).`],
     ['an unknown key', 'tool_version: 0.1.0', 'tool_version: 0.1.0\nextra: 1', `${lineNo('tool_version') + 1}: the file has an unknown key \`extra\``],
     ['a version with a suffix', 'version: 0.2.0', 'version: 0.2.0-rc1', `${lineNo('version:')}: \`version\` must be a version MAJOR.MINOR.PATCH, like 0.2.0`],
     ['a short hash', `  pipeline.yaml: ${H1}`, '  pipeline.yaml: abc', `${lineNo('  pipeline.yaml')}: \`files.pipeline.yaml\` must be a SHA-256 hash (64 lowercase hexadecimal digits)`],
