@@ -111,6 +111,16 @@ describe('planPromotion: modules failing at import, relative paths in errors', f
     assert.equal(readdirSync(join(out, '.nbpromote', 'runs')).length, 1);
   });
 
+  // Round 49 FF: a deleted step module gave a bare ModuleNotFoundError.
+  it('a generated module deleted by hand fails the run naming the file and saying to promote again', async () => {
+    const { dir, out } = await promoteCells([{ tags: ['step:load'], source: 'rows = [1, 2, 3]' }, { tags: ['step:train'], source: 'total = sum(rows)' }], 'import-deleted');
+    dirs.push(dir);
+    rmSync(join(out, 'src', 'nb', 'steps', 'train.py'));
+    const run = pipeline(out, '--json');
+    assert.equal(run.status, 1, run.stderr);
+    assert.match((JSON.parse(run.stdout) as RunJson).error ?? '', / failed: src\/nb\/steps\/train\.py is missing: promote the notebook again \(`nbpromote promote`\) to write it; `nbpromote check` lists the files that differ$/);
+  });
+
   it('a module a percent script imports in its imports cell, gone at run time, is named with its cell and file line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-import-percent-'));
     dirs.push(dir);

@@ -4918,8 +4918,14 @@ def _import_failed(exception: BaseException) -> int:
     except PipelineError:
         config = {}
     conflict = _conflict_marker(exception, root)
+    package = Path(__file__).resolve().parent.name
+    missing = getattr(exception, "name", None) if isinstance(exception, ModuleNotFoundError) else None
     if conflict is not None:
         message = f"{_failed_module(exception)} failed: {conflict}"
+    elif isinstance(missing, str) and missing.startswith(package + "."):
+        # A generated module deleted (round 49 FF: a bare ModuleNotFoundError said nothing of what to do).
+        where = "src/" + missing.replace(".", "/") + ".py"
+        message = f"{_failed_module(exception)} failed: {where} is missing: promote the notebook again (`nbpromote promote`) to write it; `nbpromote check` lists the files that differ"
     else:
         place = _notebook_place(exception, root, config) or _import_place(exception, root / str(config.get("notebook", "")))
         if isinstance(exception, SystemExit):
