@@ -220,7 +220,7 @@ function parentPaths(path: string): string[] {
 }
 
 function invalidPlan(problems: readonly string[], count = problems.length): NbpromoteError {
-  const head = count === 1 ? 'A file path in the plan is not acceptable' : `${count} file paths in the plan are not acceptable`;
+  const head = count === 1 ? 'a file path in the plan is not acceptable' : `${count} file paths in the plan are not acceptable`;
   return new NbpromoteError('invalidInput', `${head}; nothing was written:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }
 

@@ -608,7 +608,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   // to date (check and status make dry runs with --force). A real --force replaces it, keeping it as .orig.
   const unresolved = forcing ? [] : edits.filter((e) => (isConflict(e) || keptEdits.has(e.path)) && marked(e));
   if (unresolved.length > 0) {
-    for (const edit of unresolved) problems.push({ severity: 'error', code: 'merge-conflict', message: `${edit.path} still holds merge conflict markers (<<<<<<< ... >>>>>>>) from an earlier --merge; nothing was written. Resolve them in the file, then promote with --merge again`, file: request.notebook });
+    for (const edit of unresolved) problems.push({ severity: 'error', code: 'merge-conflict', message: `${edit.path} still holds merge conflict markers (<<<<<<< ... >>>>>>>) from an earlier --merge${request.dryRun === true ? '' : '; nothing was written'}. Resolve them in the file, then promote with --merge again`, file: request.notebook });
     return { ...fail(problems, inspection), graph, version, changes };
   }
 

@@ -113,7 +113,7 @@ export function editorAdvice(message: string): string {
       // pipeline-running: the CLI's flag; the editor's button "Promote Anyway" does it.
       .replace(/, promote with --even-if-running\)/g, ', choose Promote Anyway)')
       // merge-conflict: the CLI's flag; the editor's choice "Merge my edits" does it.
-      .replace(/ from an earlier --merge;/g, ' from an earlier merge;')
+      .replace(/ from an earlier --merge([;.])/g, ' from an earlier merge$1')
       .replace(/, then promote with --merge again/g, ', then promote again and choose Merge my edits')
       // The CLI's --execute: the editor's command "Promote Notebook, Running It First" does it (round 43 V).
       .replace(/([Pp])romote with --execute\b/g, (_m, p: string) => `${p}romote with Promote Notebook, Running It First`)
