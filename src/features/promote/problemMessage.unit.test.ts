@@ -76,7 +76,7 @@ describe('problemMessage', function () {
     assert.ok(problems.some((p) => p.code === 'merge-conflict'), JSON.stringify(problems));
     const { message } = problemMessage('Promotion of fail.ipynb stopped', problems, 'fail.ipynb');
     assert.doesNotMatch(message, /--merge/);
-    assert.match(message, /still holds merge conflict markers \(<<<<<<< \.\.\. >>>>>>>\) from an earlier merge; nothing was written\. Resolve them in the file, then promote again and choose Merge my edits/);
+    assert.match(message, /still holds merge conflict markers \(<<<<<<< \.\.\. >>>>>>>\) from an earlier merge\. Resolve them in the file, then promote again and choose Merge my edits\. Nothing was written\.$/);
   });
 
   it('a renamed notebook: the package setting instead of --package', async () => {
