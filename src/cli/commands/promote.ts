@@ -7,6 +7,7 @@ import { problemToJson } from '../../core/inspect/inspect';
 import { PENDING_FILE, promoteNotebook } from '../../core/promote/promote';
 import type { PendingWrite, PromotedFile, PromoteOutcome, PromoteRequest } from '../../core/promote/promote';
 import { describeFileSystemError } from '../../core/io/fileSystemError';
+import { folderFromCwd } from '../../core/io/paths';
 import { executeNotebook } from '../../core/promote/execute';
 import type { Execution, ExecuteRequest } from '../../core/promote/execute';
 import { NbpromoteError } from '../../core/errors';
@@ -205,7 +206,7 @@ function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: Comm
     io.out(`${JSON.stringify(doc, null, 2)}\n`);
   } else if (outcome.ok) {
     const width = Math.max(...outcome.files.map((f) => f.action.length));
-    io.out(`${outcome.package} ${outcome.version} in ${outcome.outDir}${(outcome.changes ?? []).length > 0 ? `: ${(outcome.changes ?? []).join('; ')}` : ''}\n`);
+    io.out(`${outcome.package} ${outcome.version} in ${folderFromCwd(io.cwd, outcome.outDir)}${(outcome.changes ?? []).length > 0 ? `: ${(outcome.changes ?? []).join('; ')}` : ''}\n`);
     for (const f of outcome.files) io.out(`  ${f.action.padEnd(width)}  ${f.path}\n`);
     for (const s of outcome.graph?.steps ?? []) io.out(`  step ${s.name}(${s.inputs.join(', ')}) -> ${s.outputs.length === 0 ? 'nothing' : s.outputs.join(', ')}\n`);
   }

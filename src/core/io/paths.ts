@@ -198,6 +198,16 @@ export function isFolderSync(path: string): boolean {
 }
 
 /** A relative path with forward slashes, as locks and pipeline.yaml record paths on every system. */
+/**
+ * A folder as the user names folders in messages: from the folder they work in (`out`, `../pkg`, `.`), or its
+ * absolute path when that is more than two levels up or on another drive.
+ */
+export function folderFromCwd(cwd: string, dir: string): string {
+  const relative = toPosix(nodePath.relative(cwd, dir));
+  if (relative === '') return '.';
+  return nodePath.isAbsolute(relative) || /^(?:\.\.\/){3}|^\.\.(?:\/\.\.){2,}$/.test(relative) ? toPosix(dir) : relative;
+}
+
 export function toPosix(path: string): string {
   return path.split(nodePath.sep).join('/');
 }

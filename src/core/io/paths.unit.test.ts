@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mkdirFailure } from './paths';
+import { mkdirFailure, folderFromCwd } from './paths';
 
 describe('mkdirFailure', () => {
   it('leaves errors other than ENOENT, and an ENOENT under a writable folder, as they are', () => {
@@ -46,5 +46,16 @@ describe('mkdirFailure', () => {
       assert.ok(thrown !== undefined);
       assert.equal((mkdirFailure(dir, thrown) as NodeJS.ErrnoException).code, 'EROFS');
     });
+  });
+});
+
+describe('folderFromCwd', () => {
+  it('names a folder from the working folder, up to two levels up; else by its absolute path', () => {
+    assert.equal(folderFromCwd('/w/proj', '/w/proj/out'), 'out');
+    assert.equal(folderFromCwd('/w/proj', '/w/proj'), '.');
+    assert.equal(folderFromCwd('/w/proj/nbs', '/w/proj/pkg'), '../pkg');
+    assert.equal(folderFromCwd('/w/proj/a/b', '/w/proj'), '../..');
+    assert.equal(folderFromCwd('/w/proj/a/b/c', '/w/x'), '/w/x');
+    assert.equal(folderFromCwd('/w/proj/a/b/c', '/w'), '/w');
   });
 });

@@ -7,12 +7,12 @@ import { notUtf8Problem } from '../notebook/notebookBytes';
 import { specialFileKind, specialFileMessage } from '../notebook/read';
 import { lstat, readdir, readFile, readlink, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FileAction } from '../io/apply';
 import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic, WriteError } from '../io/apply';
 import { fileSystemError, fileSystemMessage } from '../io/fileSystemError';
 import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, promotionInProgress, withPromotionLock } from '../io/promotionLock';
-import { pathExists, realRootOf, toPosix } from '../io/paths';
+import { folderFromCwd, pathExists, realRootOf, toPosix } from '../io/paths';
 import { lockNotebookState, realOrSelf } from './lockOwner';
 import { keptFileProblems, PIPELINE_CONFIG } from './keptFiles';
 import type { FilePlan } from '../contract/filePlan';
@@ -477,8 +477,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   // From the folder itself, not a symlink to it: the package finds the notebook's folder from its own real path.
   const physicalOut = await realRootOf(outDir);
   // The output folder as the user names folders: from the folder they work in, when it is under it.
-  const fromCwd = toPosix(relative(request.cwd, outDir));
-  const outShown = fromCwd === '' ? '.' : fromCwd.startsWith('../') || isAbsolute(fromCwd) ? toPosix(outDir) : fromCwd;
+  const outShown = folderFromCwd(request.cwd, outDir);
   const relNotebook = toPosix(relative(physicalOut, notebookPath));
   const workdir = toPosix(relative(physicalOut, dirname(notebookPath))) || '.';
   if (relNotebook.startsWith('../')) {
