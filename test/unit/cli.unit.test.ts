@@ -412,7 +412,7 @@ describe('nbpromote CLI (built binary)', function () {
       assert.match(doc.problems[0]?.message ?? '', reason);
       const text = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', out);
       assert.equal(text.status, 1);
-      assert.match(text.stderr, /^error: examples\/iris-nbdev\.ipynb: (A|\d+) file paths? in the plan (is|are) not acceptable; nothing was written:\n/);
+      assert.match(text.stderr, /^error: examples\/iris-nbdev\.ipynb: (a|\d+) file paths? in the plan (is|are) not acceptable; nothing was written:\n/);
       assert.equal(text.stdout, '');
       assert.deepEqual(snapshot(join(work, out)), before);
       assert.deepEqual(readdirSync(outside), []);

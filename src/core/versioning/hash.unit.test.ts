@@ -23,16 +23,18 @@ describe('hashes', () => {
   });
 
   describe('generatedFilesChanged', () => {
-    const lock = { files: { 'a.py': sha256('a'), 'b.py': sha256('b') } } as unknown as LockFile;
+    const lock = { files: { 'src/p/a.py': sha256('a'), 'src/p/b.py': sha256('b') } } as unknown as LockFile;
     const cases: [string, FilePlan[], LockFile | undefined, boolean][] = [
-      ['no lock', [plan('a.py', 'a')], undefined, true],
-      ['the same files (create-only aside)', [plan('b.py', 'b'), plan('a.py', 'a'), plan('pyproject.toml', 'new', 'create-only')], lock, false],
-      ['other contents', [plan('a.py', 'a2'), plan('b.py', 'b')], lock, true],
-      ['a file more', [plan('a.py', 'a'), plan('b.py', 'b'), plan('c.py', 'c')], lock, true],
-      ['a file less', [plan('a.py', 'a')], lock, true],
-      ['a file named like an inherited property', [plan('a.py', 'a'), plan('constructor', 'b')], lock, true],
-      ['a file renamed', [plan('a.py', 'a'), plan('c.py', 'b')], lock, true],
-      ['a file the lock lists that a person made theirs (create-only now)', [plan('a.py', 'a'), plan('b.py', 'edited', 'create-only')], lock, false],
+      ['no lock', [plan('src/p/a.py', 'a')], undefined, true],
+      ['the same files (create-only aside)', [plan('src/p/b.py', 'b'), plan('src/p/a.py', 'a'), plan('pyproject.toml', 'new', 'create-only')], lock, false],
+      ['other contents', [plan('src/p/a.py', 'a2'), plan('src/p/b.py', 'b')], lock, true],
+      ['a file more', [plan('src/p/a.py', 'a'), plan('src/p/b.py', 'b'), plan('src/p/c.py', 'c')], lock, true],
+      ['a file less', [plan('src/p/a.py', 'a')], lock, true],
+      ['a file named like an inherited property', [plan('src/p/a.py', 'a'), plan('constructor', 'b')], lock, true],
+      ['a file renamed', [plan('src/p/a.py', 'a'), plan('src/p/c.py', 'b')], lock, true],
+      // Round 49 FF: a path promotion never writes (a lock edited by hand) is no generated file gone.
+      ['a path the lock lists that promotion never writes', [plan('src/p/a.py', 'a'), plan('src/p/b.py', 'b')], { files: { 'src/p/a.py': sha256('a'), 'src/p/b.py': sha256('b'), '.git/HEAD': sha256('x') } } as unknown as LockFile, false],
+      ['a file the lock lists that a person made theirs (create-only now)', [plan('src/p/a.py', 'a'), plan('src/p/b.py', 'edited', 'create-only')], lock, false],
     ];
     for (const [name, plans, l, expected] of cases) {
       it(`${name}: ${expected}`, () => assert.equal(generatedFilesChanged(plans, l), expected));
