@@ -27,7 +27,7 @@ import { parsePython, parsePythonMany } from './parser';
 import type { PyNode, PyTree } from './parser';
 import { parseInstallCommands } from './requirements';
 
-export type TranslationKind = 'line-magic' | 'cell-magic' | 'shell' | 'help' | 'display' | 'trailing-expression' | 'main-guard';
+export type TranslationKind = 'line-magic' | 'cell-magic' | 'shell' | 'help' | 'display' | 'trailing-expression' | 'unused-value' | 'main-guard';
 
 /** One place where the cell's code was changed. */
 export interface Translation {
@@ -179,6 +179,17 @@ const PURE_FUNCTIONS = new Set([
   'range', 'enumerate', 'zip', 'reversed', 'divmod', 'pow', 'hex', 'oct', 'bin', 'chr', 'ord', 'format', 'ascii',
   'callable', 'hasattr', 'getattr',
 ]);
+/**
+ * With those, scikit-learn's metrics by the names `from sklearn.metrics import ...` binds: a value computed above
+ * a cell's last line and dropped (not a cell's last line: a metrics cell shows it, and a step's is a shown value
+ * whose imports the package keeps).
+ */
+const PURE_UNUSED_FUNCTIONS = new Set([
+  ...PURE_FUNCTIONS,
+  'accuracy_score', 'balanced_accuracy_score', 'f1_score', 'precision_score', 'recall_score', 'roc_auc_score',
+  'log_loss', 'confusion_matrix', 'classification_report', 'mean_squared_error', 'mean_absolute_error', 'r2_score',
+  'mean_absolute_percentage_error', 'median_absolute_error', 'explained_variance_score', 'silhouette_score',
+]);
 const PURE_LEAVES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'lambda']);
 const PURE_COMPOSITES = new Set([
   'attribute', 'subscript', 'slice', 'comparison_operator', 'boolean_operator', 'not_operator', 'unary_operator',
@@ -282,6 +293,7 @@ function finishTranslation(t: Translator, tree: PyTree): MappedTranslation {
   if (t.mode !== 'not-python') {
     removeDisplay(t, tree, removedNodes, displayCalls);
     if (t.mode === 'python') trailingExpression = trailing(t, tree, removedNodes);
+    unusedValues(t, tree, removedNodes);
   }
   keepBlocksNonEmpty(t);
   const base = { code: t.out.join('\n'), translations: t.translations.sort((a, b) => a.line - b.line), requirements: t.requirements, columnMaps: t.columnMaps, tree, removedNodes, displayCalls };
@@ -752,6 +764,29 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
   return { line: first + 1, endLine: lastLine + 1, text, removed: removable };
 }
 
+/** What the translation says of a value a cell computes above its last line and neither keeps nor shows. */
+export const UNUSED_VALUE_NOTE = 'the notebook did not show this value; it has no effect here';
+
+/**
+ * Comments out the statements above a cell's last one that only compute a value nothing keeps (`df.head()`,
+ * `confusion_matrix(y, p)` left from exploring): Jupyter shows only the last, so these did nothing in the
+ * notebook either (round 49 EE: kept in the step, where they read as code that matters). A string alone (a note)
+ * and `...` stay; a call that may change something (`model.fit(X, y)`) stays.
+ */
+function unusedValues(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): void {
+  if (tree.errors.length > 0) return;
+  const statements = tree.root.children.filter((s) => s.type !== 'ERROR' && s.type !== 'comment');
+  for (const statement of statements.slice(0, -1)) {
+    if (removedNodes.has(statement) || statement.type !== 'expression_statement' || !standsAlone(tree, statement)) continue;
+    const only = statement.children.length === 1 ? statement.children[0] : undefined;
+    if (only === undefined || ['string', 'concatenated_string', 'ellipsis', 'identifier'].includes(only.type) || !isPure(tree, only, 0, PURE_UNUSED_FUNCTIONS)) continue;
+    const { first, last } = lineSpan(tree, statement);
+    if (t.escapeLines.some((line) => line >= first && line <= last)) continue;
+    t.commentOut(first, last, 'unused-value', UNUSED_VALUE_NOTE);
+    removedNodes.add(statement);
+  }
+}
+
 /** Functions, by the name they are called with, that return None: Jupyter shows nothing after them. */
 const NONE_FUNCTIONS = new Set([
   'print', 'json.dump', 'pickle.dump', 'np.save', 'np.savez', 'np.savez_compressed', 'np.savetxt', 'numpy.save',
@@ -807,9 +842,9 @@ function movesAFile(method: string, args: PyNode): boolean {
  * True when evaluating the expression cannot change anything: it only computes a value to show. pandas'
  * `sample` without `random_state` draws from NumPy's global generator: later draws depend on it.
  */
-function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
+function isPure(tree: PyTree, node: PyNode, depth = 0, functions: ReadonlySet<string> = PURE_FUNCTIONS): boolean {
   if (depth > 100) return false;
-  const pure = (child: PyNode): boolean => isPure(tree, child, depth + 1);
+  const pure = (child: PyNode): boolean => isPure(tree, child, depth + 1, functions);
   if (PURE_LEAVES.has(node.type)) return true;
   if (node.type === 'keyword_argument') {
     const name = node.children.find((c) => c.field === 'name');
@@ -824,7 +859,7 @@ function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
     const args = node.children.find((c) => c.field === 'arguments');
     if (fn === undefined || args === undefined || args.type !== 'argument_list') return false;
     let known = false;
-    if (fn.type === 'identifier') known = PURE_FUNCTIONS.has(tree.text(fn));
+    if (fn.type === 'identifier') known = functions.has(tree.text(fn));
     else if (fn.type === 'attribute') {
       const method = fn.children.find((c) => c.field === 'attribute');
       const object = fn.children.find((c) => c.field === 'object');

@@ -333,6 +333,19 @@ describe('translateIPython', () => {
     for (const [name, c] of cases) it(name, () => check(c));
   });
 
+  // Round 49 EE: `confusion_matrix(y, p)` left from exploring stayed in the step as a statement doing nothing.
+  describe('values computed above the last line and dropped', () => {
+    it('comments out those that change nothing; keeps those that may, notes, names and blocks', () => {
+      const source = ['x = 1', 'df.head()', 'confusion_matrix(y, p)', 'len(df)', '"""a note"""', 'df', '...', 'model.fit(X, y)', 'df.sample(5)', 'if x:', '    df.head()', 'y = 2'].join('\n');
+      const result = translateIPython(source);
+      const note = (line: string): string => `# nbpromote: the notebook did not show this value; it has no effect here: ${line}`;
+      assert.equal(result.code, ['x = 1', note('df.head()'), note('confusion_matrix(y, p)'), note('len(df)'), '"""a note"""', 'df', '...', 'model.fit(X, y)', 'df.sample(5)', 'if x:', '    df.head()', 'y = 2'].join('\n'));
+      assert.deepEqual(result.translations.map((t) => t.kind), ['unused-value', 'unused-value', 'unused-value']);
+      // The last line is the cell's shown value, as before: a metrics cell's metric.
+      assert.equal(translateIPython('x = 1\naccuracy_score(y, p)').trailingExpression?.removed, false);
+    });
+  });
+
   describe('trailing expressions', () => {
     const dropped = ['df', 'df.shape', 'df["a"]', 'X.shape, y.shape', '42', '"text"', 'a == b', 'df.head()', 'df.sample(5, random_state=0)', 'df.describe().T.round(2)', 'df.groupby("a")["b"].mean().sort_values(ascending=False)', 'len(feature_columns)', 'pd.crosstab(a, b, rownames=["x"])', 'model.score(X, y)', '[a, b.c]', 'f"{x:.2f}"', 'df.info()', 'df.info(verbose=True)', 'df.replace({"a": 1})', 's.replace("a", "b")', 'df.copy()', 'df.replace(to_replace=0, value=1)', 'wine.groupby("cluster").size()', 'df.fillna(0).rank()'];
     for (const expression of dropped) {
