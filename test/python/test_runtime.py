@@ -2757,6 +2757,10 @@ def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():
     assert runtime.with_shown(results, {"results": results}) == {"accuracy": 0.85, "auc": 0.9}
     # Nothing shown: the values as they are.
     assert runtime.with_shown(None, {"acc": 0.5}) == {"acc": 0.5}
+    # A table's rows named like values the cell reads (round 49 II: `acc.value` went missing, and the fresh
+    # package's metrics test failed): both, the row as shown and the value.
+    table = pandas.DataFrame({"value": [0.97, 0.02]}, index=["acc", "spread"])
+    assert runtime.flatten_metrics(runtime.with_shown(table, {"acc": 0.9733, "spread": 0.0249})) == {"acc.value": 0.97, "spread.value": 0.02, "acc": 0.9733, "spread": 0.0249}
     # A computed value by the names promotion gave it (the function computing it); a tuple element by element.
     assert runtime.with_shown(0.8, {"y": [1]}, ["accuracy_score"]) == {"accuracy_score": 0.8, "y": [1]}
     assert runtime.shown_metrics((0.8, 0.5, "x"), ["accuracy_score", None, "label"]) == {"accuracy_score": 0.8}

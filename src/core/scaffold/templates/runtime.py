@@ -3394,6 +3394,11 @@ def with_shown(shown: Any, values: Mapping[str, Any], names: Sequence[str | None
         if name in named and result:
             continue  # `summary` shown by name: its entries, as the notebook showed them, not `summary.*` too
         if name not in result or _as_number(value) is not None or isinstance(value, Mapping):
+            row = result.get(name)
+            if isinstance(row, Mapping) and _as_number(value) is not None:
+                # A table's row named like a value the cell reads (`pd.DataFrame({"value": [acc]}, index=["acc"])`):
+                # both, `acc.value` as the notebook showed the row and promotion reads it, and `acc` (round 49 II).
+                result.update(flatten_metrics({name: row}))
             result[name] = value
     return result
 
