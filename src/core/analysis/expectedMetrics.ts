@@ -450,6 +450,8 @@ function oneLineArgument(arg: string): boolean {
   if (/^\w*=/.test(arg)) return true;
   if (/^[rRuUbBfF]{0,2}(["'])[^]*\1$/.test(arg) || /^[rRuU]?(["'])[^]*\1\s*(?:%|\.format\()/.test(arg)) return true;
   if (/^[A-Za-z_][\w.]*$/.test(arg) || /^-?[\d.]+(?:e-?\d+)?$/.test(arg)) return true;
+  // A separator: `"=" * 40`, `40 * "-"` (round 50 II: prints between two were paired with no line).
+  if (/^(["'])[^"'\\\n]*\1\s*\*\s*\d+$|^\d+\s*\*\s*(["'])[^"'\\\n]*\2$/.test(arg)) return true;
   const call = /^(?:round|str|repr|float|int|len|abs|format|np\.round|numpy\.round)\s*\(([^]*)\)$/.exec(arg);
   return call !== null && printArguments(call[1] ?? '').every((inner) => oneLineArgument(inner.trim()));
 }

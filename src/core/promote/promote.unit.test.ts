@@ -980,6 +980,8 @@ describe('re-promotion', function () {
     const nan = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
     assert.deepEqual(nan.expectedMetrics, { score: 0.34641016151377546 });
     assert.deepEqual(nan.problems.filter((p) => p.code === 'metric-not-a-number').map((p) => [p.cellIndex, p.message]), [[4, 'the saved outputs show f1 as not a number (nan or inf): no value the generated test can compare, so it does not check f1. A metric that is NaN usually means a computation diverged or divided by zero']]);
+    // Round 50 II: between two separator prints, bare prints were paired with no line.
+    assert.deepEqual(await saved('score = root / 10\nprint("=" * 20)\nprint(score)\nprint(total)\nprint(20 * "-")', `${'='.repeat(20)}\n0.34641016151377546\n12\n${'-'.repeat(20)}\n`), expected);
     // Not when a print of a name printed a table itself: its lines are not the ones counted.
     assert.deepEqual(await saved('score = root / 10\nprint(sorted(values))\nprint(values)\nprint(total)', `${report}   a  b\n0  1  2\n1  3  4\n12\n`), {});
   });
