@@ -1131,6 +1131,14 @@ class Walker {
       case 'as_pattern':
         this.asPattern(node, scope);
         return;
+      case 'conditional_expression': {
+        // `a if b else c` evaluates b first: a walrus there binds before a reads it (round 50 II:
+        // `m.group(1) if (m := re.search(p, s)) else None` was "uses m before this cell defines it").
+        const parts = node.children.filter((c) => c.type !== 'comment');
+        const order = parts.length === 3 ? [parts[1], parts[0], parts[2]] : parts;
+        for (const child of order) if (child !== undefined) this.expression(child, scope);
+        return;
+      }
       case 'await':
         if (!scope.deferred) this.awaits.push(node.start);
         for (const child of node.children) this.expression(child, scope);

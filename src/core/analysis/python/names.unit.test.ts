@@ -48,6 +48,8 @@ const table: [string, string, Expect][] = [
   ['parenthesized context managers', 'with (open(a) as f, open(b) as g):\n    f.read()', { defines: ['f', 'g'], needs: ['a', 'b'] }],
   ['except* groups', 'try:\n    pass\nexcept* (E1, E2) as eg:\n    log(eg)', { defines: ['eg'], needs: ['E1', 'E2', 'log'] }],
   ['walrus at module level', 'if (n := len(items)) > 3:\n    print(n)', { defines: ['n'], uses: ['items', 'n'], needs: ['items'] }],
+  // Round 50 II: the condition runs first; m was "used before this cell defines it".
+  ['walrus in a conditional expression\'s condition', 'x = m.group(1) if (m := re.search(p, s)) else None', { defines: ['x', 'm'], needs: ['re', 'p', 's'] }],
   // A comprehension may run no time: after it, y may still be what earlier cells made (guarded: taken when one did).
   ['walrus in a comprehension binds in the cell', 'ys = [y for x in data if (y := f(x))]\nprint(y)', { defines: ['ys', 'y'], uses: ['y', 'data', 'f'], needs: ['data', 'f'], mayNeed: ['y'] }],
   ['match captures', 'match cmd:\n    case [action, *rest] if action != stop:\n        pass\n    case {"k": Color.RED, **others}:\n        pass\n    case Point(x=0, y=yy) as pt:\n        pass\n    case str() | None:\n        pass\n    case _:\n        pass', { defines: ['action', 'rest', 'others', 'yy', 'pt'], needs: ['cmd', 'stop', 'Color', 'Point'], builtins: ['str'] }],
