@@ -782,7 +782,8 @@ function unusedValues(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): v
     if (only === undefined || ['string', 'concatenated_string', 'ellipsis', 'identifier'].includes(only.type) || !isPure(tree, only, 0, PURE_UNUSED_FUNCTIONS)) continue;
     const { first, last } = lineSpan(tree, statement);
     if (t.escapeLines.some((line) => line >= first && line <= last)) continue;
-    t.commentOut(first, last, 'unused-value', UNUSED_VALUE_NOTE);
+    // `df.info()` printed its summary, which the notebook showed (round 50 II: "did not show this value").
+    t.commentOut(first, last, 'unused-value', /\.info\([^()]*\)\s*;?\s*$/.test(tree.text(statement)) ? PRINTED_SUMMARY_NOTE : UNUSED_VALUE_NOTE);
     removedNodes.add(statement);
   }
 }

@@ -336,11 +336,11 @@ describe('translateIPython', () => {
   // Round 49 EE: `confusion_matrix(y, p)` left from exploring stayed in the step as a statement doing nothing.
   describe('values computed above the last line and dropped', () => {
     it('comments out those that change nothing; keeps those that may, notes, names and blocks', () => {
-      const source = ['x = 1', 'df.head()', 'confusion_matrix(y, p)', 'len(df)', '"""a note"""', 'df', '...', 'model.fit(X, y)', 'df.sample(5)', 'if x:', '    df.head()', 'y = 2'].join('\n');
+      const source = ['x = 1', 'df.head()', 'confusion_matrix(y, p)', 'len(df)', '"""a note"""', 'df', '...', 'model.fit(X, y)', 'df.sample(5)', 'if x:', '    df.head()', 'df.info()', 'y = 2'].join('\n');
       const result = translateIPython(source);
       const note = (line: string): string => `# nbpromote: the notebook did not show this value; it has no effect here: ${line}`;
-      assert.equal(result.code, ['x = 1', note('df.head()'), note('confusion_matrix(y, p)'), note('len(df)'), '"""a note"""', 'df', '...', 'model.fit(X, y)', 'df.sample(5)', 'if x:', '    df.head()', 'y = 2'].join('\n'));
-      assert.deepEqual(result.translations.map((t) => t.kind), ['unused-value', 'unused-value', 'unused-value']);
+      assert.equal(result.code, ['x = 1', note('df.head()'), note('confusion_matrix(y, p)'), note('len(df)'), '"""a note"""', 'df', '...', 'model.fit(X, y)', 'df.sample(5)', 'if x:', '    df.head()', '# nbpromote: the notebook printed this summary; it has no effect here: df.info()', 'y = 2'].join('\n'));
+      assert.deepEqual(result.translations.map((t) => t.kind), ['unused-value', 'unused-value', 'unused-value', 'unused-value']);
       // The last line is the cell's shown value, as before: a metrics cell's metric.
       assert.equal(translateIPython('x = 1\naccuracy_score(y, p)').trailingExpression?.removed, false);
     });
