@@ -179,17 +179,6 @@ const PURE_FUNCTIONS = new Set([
   'range', 'enumerate', 'zip', 'reversed', 'divmod', 'pow', 'hex', 'oct', 'bin', 'chr', 'ord', 'format', 'ascii',
   'callable', 'hasattr', 'getattr',
 ]);
-/**
- * With those, scikit-learn's metrics by the names `from sklearn.metrics import ...` binds: a value computed above
- * a cell's last line and dropped (not a cell's last line: a metrics cell shows it, and a step's is a shown value
- * whose imports the package keeps).
- */
-const PURE_UNUSED_FUNCTIONS = new Set([
-  ...PURE_FUNCTIONS,
-  'accuracy_score', 'balanced_accuracy_score', 'f1_score', 'precision_score', 'recall_score', 'roc_auc_score',
-  'log_loss', 'confusion_matrix', 'classification_report', 'mean_squared_error', 'mean_absolute_error', 'r2_score',
-  'mean_absolute_percentage_error', 'median_absolute_error', 'explained_variance_score', 'silhouette_score',
-]);
 const PURE_LEAVES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'lambda']);
 const PURE_COMPOSITES = new Set([
   'attribute', 'subscript', 'slice', 'comparison_operator', 'boolean_operator', 'not_operator', 'unary_operator',
@@ -779,12 +768,72 @@ function unusedValues(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): v
   for (const statement of statements.slice(0, -1)) {
     if (removedNodes.has(statement) || statement.type !== 'expression_statement' || !standsAlone(tree, statement)) continue;
     const only = statement.children.length === 1 ? statement.children[0] : undefined;
-    if (only === undefined || ['string', 'concatenated_string', 'ellipsis', 'identifier'].includes(only.type) || !isPure(tree, only, 0, PURE_UNUSED_FUNCTIONS)) continue;
+    if (only === undefined || only.type === 'identifier' || !onlyLooks(tree, only)) continue;
     const { first, last } = lineSpan(tree, statement);
     if (t.escapeLines.some((line) => line >= first && line <= last)) continue;
     // `df.info()` printed its summary, which the notebook showed (round 50 II: "did not show this value").
     t.commentOut(first, last, 'unused-value', /\.info\([^()]*\)\s*;?\s*$/.test(tree.text(statement)) ? PRINTED_SUMMARY_NOTE : UNUSED_VALUE_NOTE);
     removedNodes.add(statement);
+  }
+}
+
+/** Methods a person calls above a cell's last line to look at a table (round 49 EE), and only that. */
+const LOOK_METHODS = new Set([
+  'head', 'tail', 'describe', 'info', 'value_counts', 'nunique', 'unique', 'isna', 'isnull', 'notna', 'notnull',
+  'sum', 'mean', 'median', 'std', 'var', 'min', 'max', 'count', 'corr', 'cov', 'round', 'sort_values', 'sort_index',
+  'groupby', 'reset_index', 'nlargest', 'nsmallest', 'quantile', 'memory_usage', 'mode', 'to_frame', 'select_dtypes',
+  'duplicated', 'idxmax', 'idxmin', 'skew', 'kurt', 'sem', 'size', 'rank', 'dropna', 'transpose',
+]);
+/** scikit-learn's metrics, by the names `from sklearn.metrics import ...` binds: computed from arrays, nothing else. */
+const LOOK_FUNCTIONS = new Set([
+  'accuracy_score', 'balanced_accuracy_score', 'f1_score', 'precision_score', 'recall_score', 'roc_auc_score',
+  'log_loss', 'confusion_matrix', 'classification_report', 'mean_squared_error', 'mean_absolute_error', 'r2_score',
+  'mean_absolute_percentage_error', 'median_absolute_error', 'explained_variance_score',
+]);
+
+/**
+ * Whether an expression above a cell's last line only looks at a value: a table's `.head()`, `.describe()`,
+ * `.groupby("a")["b"].mean()`, `df.shape`, `len(df)`, `confusion_matrix(y, p)`. Narrower than isPure, which
+ * judges a shown last line: no builtin that may use up an iterator (`list(it)`, `sorted(it)`), no argument that
+ * may be a function called back (`key=f`, `.agg(f)`), names passed only to the metrics and `len` (round 50 HH:
+ * `len(list(gen))` dropped emptied nothing, and 13 metrics changed).
+ */
+function onlyLooks(tree: PyTree, node: PyNode): boolean {
+  const literal = (n: PyNode): boolean =>
+    PURE_LEAVES.has(n.type) && n.type !== 'identifier' && n.type !== 'lambda' ? true : ['string', 'concatenated_string'].includes(n.type) ? !n.children.some((c) => c.type === 'interpolation') : (n.type === 'list' || n.type === 'tuple') && n.children.every((c) => c.type === 'comment' || literal(c));
+  const plainArguments = (args: PyNode, names: boolean): boolean =>
+    args.children.every((a) => {
+      if (a.type === 'comment') return true;
+      if (a.type === 'keyword_argument') {
+        const key = a.children.find((c) => c.field === 'name');
+        const value = a.children.find((c) => c.field === 'value');
+        return key !== undefined && !['key', 'inplace', 'out', 'func'].includes(tree.text(key)) && value !== undefined && literal(value);
+      }
+      return literal(a) || (names && (a.type === 'identifier' || a.type === 'attribute' || a.type === 'subscript') && onlyLooks(tree, a));
+    });
+  switch (node.type) {
+    case 'identifier':
+      return true;
+    case 'attribute': {
+      const object = node.children.find((c) => c.field === 'object');
+      return object !== undefined && onlyLooks(tree, object);
+    }
+    case 'subscript': {
+      const [value, ...index] = node.children.filter((c) => c.type !== 'comment');
+      return value !== undefined && onlyLooks(tree, value) && index.every((c) => literal(c) || c.type === 'slice' || c.type === 'identifier');
+    }
+    case 'call': {
+      const fn = node.children.find((c) => c.field === 'function');
+      const args = node.children.find((c) => c.field === 'arguments');
+      if (fn === undefined || args === undefined || args.type !== 'argument_list') return false;
+      if (fn.type === 'identifier') return (LOOK_FUNCTIONS.has(tree.text(fn)) || tree.text(fn) === 'len') && plainArguments(args, true);
+      if (fn.type !== 'attribute') return false;
+      const method = fn.children.find((c) => c.field === 'attribute');
+      const object = fn.children.find((c) => c.field === 'object');
+      return method !== undefined && object !== undefined && LOOK_METHODS.has(tree.text(method)) && onlyLooks(tree, object) && plainArguments(args, false);
+    }
+    default:
+      return false;
   }
 }
 
@@ -843,9 +892,9 @@ function movesAFile(method: string, args: PyNode): boolean {
  * True when evaluating the expression cannot change anything: it only computes a value to show. pandas'
  * `sample` without `random_state` draws from NumPy's global generator: later draws depend on it.
  */
-function isPure(tree: PyTree, node: PyNode, depth = 0, functions: ReadonlySet<string> = PURE_FUNCTIONS): boolean {
+function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
   if (depth > 100) return false;
-  const pure = (child: PyNode): boolean => isPure(tree, child, depth + 1, functions);
+  const pure = (child: PyNode): boolean => isPure(tree, child, depth + 1);
   if (PURE_LEAVES.has(node.type)) return true;
   if (node.type === 'keyword_argument') {
     const name = node.children.find((c) => c.field === 'name');
@@ -860,7 +909,7 @@ function isPure(tree: PyTree, node: PyNode, depth = 0, functions: ReadonlySet<st
     const args = node.children.find((c) => c.field === 'arguments');
     if (fn === undefined || args === undefined || args.type !== 'argument_list') return false;
     let known = false;
-    if (fn.type === 'identifier') known = functions.has(tree.text(fn));
+    if (fn.type === 'identifier') known = PURE_FUNCTIONS.has(tree.text(fn));
     else if (fn.type === 'attribute') {
       const method = fn.children.find((c) => c.field === 'attribute');
       const object = fn.children.find((c) => c.field === 'object');

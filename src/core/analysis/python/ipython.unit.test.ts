@@ -344,6 +344,16 @@ describe('translateIPython', () => {
       // The last line is the cell's shown value, as before: a metrics cell's metric.
       assert.equal(translateIPython('x = 1\naccuracy_score(y, p)').trailingExpression?.removed, false);
     });
+    // Round 50 HH: what may use up an iterator or call a function back stays (13 metrics changed).
+    it('keeps what may use up an iterator or call back the notebook\'s code', () => {
+      for (const line of ['len(list(gen))', 'list(it)', 'sorted(it)', 'max(it)', 'sum(it)', '"".join(it)', 'pd.Series(it)', 'sorted(xs, key=note)', 'df.agg(lambda s: note(s))', 'df.a.transform(note)', 'df.a.isin(gen)', 'df.sort_values("a", key=note)', 'df.groupby(keyfn).size()']) {
+        const result = translateIPython(`x = 1\n${line}\ny = 2`);
+        assert.equal(result.code, `x = 1\n${line}\ny = 2`, line);
+      }
+      for (const line of ['df.shape', 'df.describe(include=["O"])', 'train_df[["a", "b"]].groupby(["a"], as_index=False).mean().sort_values(by="b", ascending=False)', 'len(df)', 'classification_report(y, p)', 'df["a"].value_counts()']) {
+        assert.equal(translateIPython(`x = 1\n${line}\ny = 2`).translations.map((t) => t.kind).join(), 'unused-value', line);
+      }
+    });
   });
 
   describe('trailing expressions', () => {
