@@ -105,6 +105,9 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
   const aliases = new Map<string, string>();
   let statements = 0;
   const changesArguments: { name: string; positions: number[]; keywords: string[]; globals: string[] }[] = [];
+  // Classes whose methods change the class's own state (`Counter.n += 1` in `__init__`, `self.seen.append(v)` on a
+  // class list, a classmethod changing `cls`): a step defining one keeps it inside (round 50 HH).
+  const statefulClasses = new Set<string>();
   const calls: CallSite[] = [];
   // `to_cm = lambda x: x * 2.54` on a line of its own: the same function as a def, which a step can hoist.
   const lambdas: { name: string; line: number; asDef: string }[] = [];
@@ -183,6 +186,8 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
         // `type(self).created += 1`, `self.__class__.x = ...`) changes it as a classmethod changing `cls` does.
         const throughSelf = !ofClass && changesClassThroughSelf(tree.text(method), classData);
         const changes = argumentsChanged(tree, method);
+        const own = className === undefined ? undefined : tree.text(className);
+        if (own !== undefined && (throughSelf || (ofClass && changes?.positions.includes(0) === true) || changes?.globals.includes(own) === true)) statefulClasses.add(own);
         if (changes?.positions.includes(0) !== true && !throughSelf) continue;
         const name = changes?.name ?? tree.text(method.children.find((c) => c.field === 'name') ?? method);
         changesArguments.push({ name: `.${name}`, positions: [0], keywords: [], globals: (ofClass || throughSelf) && className !== undefined ? [tree.text(className)] : [] });
@@ -233,6 +238,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     // A cell that does not parse has statements nobody counted (a tree too deep is left empty): not "nothing".
     ...(analysis.syntaxErrors.length > 0 && statements === 0 ? {} : { statements }),
     ...(changesArguments.length === 0 ? {} : { changesArguments }),
+    ...(statefulClasses.size === 0 ? {} : { statefulClasses: [...statefulClasses] }),
     ...(calls.length === 0 ? {} : { calls }),
     ...(analysis.trailingExpression?.removed === true ? { shown: { text: analysis.trailingExpression.text, line: analysis.trailingExpression.line } } : {}),
     ...(displayed.length === 0 ? {} : { displayed: displayed.map(({ statement: _, ...d }) => d) }),

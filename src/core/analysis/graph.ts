@@ -83,6 +83,8 @@ export interface CellFacts {
   readonly statements?: number;
   /** Top-level functions that change parameters in place: their positions and names. */
   readonly changesArguments?: readonly { readonly name: string; readonly positions: readonly number[]; readonly keywords: readonly string[]; readonly globals?: readonly string[] }[];
+  /** Classes whose methods change the class's own state (see cellFacts): a step defining one keeps it inside. */
+  readonly statefulClasses?: readonly string[];
   /** Calls of plain names, with the names passed (see `changesArguments`). */
   readonly calls?: readonly CallSite[];
   /** Names a method is called on (`rng.normal(...)`): a draw from a random generator changes it. */
@@ -1109,6 +1111,7 @@ class GraphBuilder {
     // `Registry.add(v)` filling a class attribute, `counter.calls = 0`: state of a definition of the step's own.
     for (const fn of f.functions) unit.definitions.add(fn.name);
     if (unit.kind === 'step') for (const m of mutates) if (unit.definitions.has(m.name)) addOnce(unit.changesDefinitions, m.name);
+    if (unit.kind === 'step') for (const name of f.statefulClasses ?? []) addOnce(unit.changesDefinitions, name);
     const changed = [...mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
     this.noteMayKeep(f, unit, cell);
     for (const d of f.defines) {

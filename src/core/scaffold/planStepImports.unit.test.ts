@@ -181,3 +181,34 @@ describe('planPromotion: a definition the step changes after defining it', funct
     }
   });
 });
+
+// Round 50 HH: a class whose own methods change its class attributes (`Counter.n += 1` in `__init__`,
+// `self.seen.append(v)` on a class list) went to the module's top: another step making instances changed it there,
+// and a second run in the process found it changed twice.
+describe('planPromotion: a class whose methods change the class itself', function () {
+  this.timeout(120_000);
+  it('stays in the step defining it; runs and tests give the notebook\'s numbers twice', async function () {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['parameters'], source: 'bonus = 0' },
+        { tags: ['step:setup'], source: ['class Counter:', '    n = 0', '', '    def __init__(self):', '        Counter.n += 1', '', '', 'class Tracker:', '    seen = []', '', '    def add(self, v):', '        self.seen.append(v)', '        return self', '', '', 'made = [Counter() for _ in range(2)]', 't = Tracker().add(1).add(2)', 'base = 3'].join('\n') },
+        { tags: ['step:use'], source: 'Counter()\nTracker().add(3)\ntotal = bonus + base + Counter.n * 100 + len(Tracker.seen) * 1000' },
+        { tags: ['metrics'], source: 'print("total:", total)' },
+      ],
+      'step-stateful-class',
+    );
+    try {
+      const setup = readFileSync(join(out, 'src', 'nb', 'steps', 'setup.py'), 'utf8');
+      assert.match(setup, /\ndef setup\(\) -> SetupOutputs:\n[^]*\n {4}class Counter:\n[^]*\n {4}class Tracker:\n/);
+      if (!hasPython()) this.skip();
+      for (let i = 0; i < 2; i++) assert.deepEqual(runPipeline(out).metrics, { total: 3303 });
+      assert.deepEqual(runPipeline(out, '--param', 'bonus=1').metrics, { total: 3304 });
+      for (let i = 0; i < 2; i++) {
+        const tests = runPytest(out);
+        assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
