@@ -283,6 +283,7 @@ function finishTranslation(t: Translator, tree: PyTree): MappedTranslation {
     removeDisplay(t, tree, removedNodes, displayCalls);
     if (t.mode === 'python') trailingExpression = trailing(t, tree, removedNodes);
     unusedValues(t, tree, removedNodes);
+    topLevelGlobals(t, tree, removedNodes);
   }
   keepBlocksNonEmpty(t);
   const base = { code: t.out.join('\n'), translations: t.translations.sort((a, b) => a.line - b.line), requirements: t.requirements, columnMaps: t.columnMaps, tree, removedNodes, displayCalls };
@@ -773,6 +774,23 @@ function unusedValues(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): v
     if (t.escapeLines.some((line) => line >= first && line <= last)) continue;
     // `df.info()` printed its summary, which the notebook showed (round 50 II: "did not show this value").
     t.commentOut(first, last, 'unused-value', /\.info\([^()]*\)\s*;?\s*$/.test(tree.text(statement)) ? PRINTED_SUMMARY_NOTE : UNUSED_VALUE_NOTE);
+    removedNodes.add(statement);
+  }
+}
+
+/** What the translation says of a `global x` at a cell's top level. */
+export const GLOBAL_NOTE = 'a cell runs at the top of the module, where `global` does nothing; it has no effect here';
+
+/**
+ * Comments out `global x` at a cell's top level: there it does nothing, and in a step function, where `x` may be
+ * a parameter, Python refuses it (round 50 HH: the package did not import).
+ */
+function topLevelGlobals(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): void {
+  if (tree.errors.length > 0) return;
+  for (const statement of tree.root.children) {
+    if (statement.type !== 'global_statement' || removedNodes.has(statement) || !standsAlone(tree, statement)) continue;
+    const { first, last } = lineSpan(tree, statement);
+    t.commentOut(first, last, 'unused-value', GLOBAL_NOTE);
     removedNodes.add(statement);
   }
 }

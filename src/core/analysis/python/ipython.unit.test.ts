@@ -344,6 +344,11 @@ describe('translateIPython', () => {
       // The last line is the cell's shown value, as before: a metrics cell's metric.
       assert.equal(translateIPython('x = 1\naccuracy_score(y, p)').trailingExpression?.removed, false);
     });
+    // Round 50 HH: `global x` at a cell's top did nothing in the notebook; in the step function Python refused it.
+    it('comments out a global statement at the top level, not one in a function', () => {
+      const result = translateIPython('global x\nx = x + 1\ndef f():\n    global y\n    y = 1');
+      assert.equal(result.code, '# nbpromote: a cell runs at the top of the module, where `global` does nothing; it has no effect here: global x\nx = x + 1\ndef f():\n    global y\n    y = 1');
+    });
     // Round 50 HH: what may use up an iterator or call a function back stays (13 metrics changed).
     it('keeps what may use up an iterator or call back the notebook\'s code', () => {
       for (const line of ['len(list(gen))', 'list(it)', 'sorted(it)', 'max(it)', 'sum(it)', '"".join(it)', 'pd.Series(it)', 'sorted(xs, key=note)', 'df.agg(lambda s: note(s))', 'df.a.transform(note)', 'df.a.isin(gen)', 'df.sort_values("a", key=note)', 'df.groupby(keyfn).size()']) {
