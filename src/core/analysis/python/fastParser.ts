@@ -425,8 +425,8 @@ function scanInterpolation(source: string, open: number, to: number, quote: numb
   const spec = i;
   const nested: Interpolation[] = [];
   i++;
-  // `{x:=}` is a format spec `=` to Python, an error to tree-sitter.
-  if (source.charCodeAt(i) === 61) throw UNSUPPORTED;
+  // `{x:=^40}` is a format spec `=^40` to Python (fill `=`, centred), a walrus or an error to tree-sitter: read as
+  // Python reads it (round 50 HH: refused, or the step lost its input `x`).
   for (;;) {
     if (i >= to) throw UNSUPPORTED;
     const c = source.charCodeAt(i);

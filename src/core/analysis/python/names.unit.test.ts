@@ -49,6 +49,8 @@ const table: [string, string, Expect][] = [
   ['except* groups', 'try:\n    pass\nexcept* (E1, E2) as eg:\n    log(eg)', { defines: ['eg'], needs: ['E1', 'E2', 'log'] }],
   ['walrus at module level', 'if (n := len(items)) > 3:\n    print(n)', { defines: ['n'], uses: ['items', 'n'], needs: ['items'] }],
   // Round 50 II: the condition runs first; m was "used before this cell defines it".
+  // Round 50 HH: a format spec starting with `=` (a fill) was a walrus binding x, so x was no input.
+  ['an f-string format spec starting with =', 'print(f"{x:=5}|{title:=^40}")', { defines: [], needs: ['x', 'title'] }],
   ['walrus in a conditional expression\'s condition', 'x = m.group(1) if (m := re.search(p, s)) else None', { defines: ['x', 'm'], needs: ['re', 'p', 's'] }],
   // A comprehension may run no time: after it, y may still be what earlier cells made (guarded: taken when one did).
   ['walrus in a comprehension binds in the cell', 'ys = [y for x in data if (y := f(x))]\nprint(y)', { defines: ['ys', 'y'], uses: ['y', 'data', 'f'], needs: ['data', 'f'], mayNeed: ['y'] }],

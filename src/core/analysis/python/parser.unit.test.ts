@@ -167,7 +167,7 @@ describe('parsePython', () => {
       { line: 5, column: 5, message: "name 'x' is used prior to global declaration" },
       { line: 7, column: 5, message: "'await' outside async function" },
     ]],
-    ['numbers, prefixes, f-strings, global and await Python 3 takes', "n = 0x_1f + 00 + 0_0 + 0777.5 + 07j + 1_0.5_1 + 1e1_0 + 0o17 + 0xdead_beef + .5 + 5. + 1E5\ns = rb'a' + Rb'a' + BR'a' + U'x' + R'x'\nf = F'{a}' + f'{a=}' + f'{a=!r}' + f'{a!r:>{w}}' + f'{acc:{\"x\"}}'\ndel (a, b), c[0], d.e\ndel [p, q]\nx.y += 1\nglobal g\ng = 1\ndef h():\n    y = [k for k in z]\n    global k\nasync def m():\n    await q()\n    return [await a for a in b]\nawait top()\nok = [y for a in b if (y := a)]\nfirst, *rest = items\n", []],
+    ['numbers, prefixes, f-strings, global and await Python 3 takes', "n = 0x_1f + 00 + 0_0 + 0777.5 + 07j + 1_0.5_1 + 1e1_0 + 0o17 + 0xdead_beef + .5 + 5. + 1E5\ns = rb'a' + Rb'a' + BR'a' + U'x' + R'x'\nf = F'{a}' + f'{a=}' + f'{a=!r}' + f'{a!r:>{w}}' + f'{acc:{\"x\"}}'\ndel (a, b), c[0], d.e\ndel [p, q]\nx.y += 1\nglobal g\ng = 1\ndef h():\n    y = [k for k in z]\n    global k\nasync def m():\n    await q()\n    return [await a for a in b]\nawait top()\nok = [y for a in b if (y := a)]\nfirst, *rest = items\ng = f\"{title:=^40}\" + f\"{x:=5}\"\n", []],
     // Pasted from a web page or a document: named as Python names them; letters of any script, and such
     // characters in strings and comments, are fine.
     ['a non-breaking space', 'm.fit(X,\u00a0y)\n', [{ line: 1, column: 9, message: 'invalid non-printable character U+00A0' }]],
