@@ -1042,6 +1042,14 @@ function python3Refuses(node: PyNode, source: string): string | undefined {
       }
       return undefined;
     }
+    case 'concatenated_string': {
+      const bytes = node.children.filter((c) => c.type === 'string').map((c) => /^[A-Za-z]*[bB]/.test(/^[A-Za-z]*/.exec(source.slice(c.start, c.end))?.[0] ?? ''));
+      return bytes.some((b) => b) && bytes.some((b) => !b) ? 'cannot mix bytes and nonbytes literals' : undefined;
+    }
+    case 'try_statement': {
+      const clauses = node.children.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause').map((c) => /^except\s*\*/.test(source.slice(c.start, c.end)) || c.type === 'except_group_clause');
+      return clauses.some((star) => star) && clauses.some((star) => !star) ? "cannot have both 'except' and 'except*' on the same 'try'" : undefined;
+    }
     case 'raise_statement':
       return node.children.some((c) => c.type === 'expression_list') ? 'invalid syntax: `raise E, message` is Python 2; write `raise E(message)`' : undefined;
     case 'except_clause':

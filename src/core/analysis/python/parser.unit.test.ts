@@ -162,6 +162,11 @@ describe('parsePython', () => {
       { line: 11, column: 7, message: 'f-string: lambda expressions are not allowed without parentheses' },
       { line: 12, column: 19, message: "invalid syntax: a walrus `:=` in a comprehension's `if` must be in parentheses" },
     ]],
+    // Round 50 HH: and these.
+    ['bytes beside text, except beside except*', 'x = b"a" u"b"\ntry:\n    pass\nexcept ValueError:\n    pass\nexcept* TypeError:\n    pass\n', [
+      { line: 1, column: 5, message: 'cannot mix bytes and nonbytes literals' },
+      { line: 2, column: 1, message: "cannot have both 'except' and 'except*' on the same 'try'" },
+    ]],
     ['global after the scope used or assigned the name, await in a function that is not async', 'acc = 1\nglobal acc\ndef f():\n    print(x)\n    global x\ndef g():\n    await h()\n', [
       { line: 2, column: 1, message: "name 'acc' is assigned to before global declaration" },
       { line: 5, column: 5, message: "name 'x' is used prior to global declaration" },
