@@ -50,7 +50,7 @@ describe('fastParsePython', () => {
     ['operators with tree-sitter precedence', 'y = -a ** -b\nc = a & b ^ c | d\nz = not a in b\nq = a if b else c if d else e\nr = a < b <= c is not d not in e\ns = ~x // 2 % 3 @ m >> 1\n'],
     ['calls, attributes, subscripts, slices', 'f(*args, **kw, x=1)\na.b.c(d)[e](f)\nm[1:2, ::3, :, ...]\nm[i, j]\nm[:-1]\nf(x for x in y)\nf(a)(b)\n'],
     ['displays and comprehensions', '[x for x in y if c if d]\n{k: v for k, v in z}\n{*a, b}\n{**a, "b": 1}\n(x for x in y)\n[]\n{}\n()\n(1,)\n[x async for x in g()]\n{a, b, *c}\n'],
-    ['strings', 's = "a" \'b\' """c\nd"""\nt = rb"\\x00" Rb"x" f"{x!r:>{w}} {y=} {{z}}" F"{a + b:.2f}"\nu = f"{a, b}" f"{x[\'k\']}" f"""{y}\n{z}"""\nv = "\\"" r"\\""\nw = f"{x:{w}.{p}}"\n'],
+    ['strings', 's = "a" \'b\' """c\nd"""\nt = rb"\\x00" Rb"x"\nt2 = f"{x!r:>{w}} {y=} {{z}}" F"{a + b:.2f}"\nu = f"{a, b}" f"{x[\'k\']}" f"""{y}\n{z}"""\nv = "\\"" r"\\""\nw = f"{x:{w}.{p}}"\n'],
     ['numbers', 'n = 1 + 1.5 + .5 + 1. + 1e5 + 1E-3 + 1_000 + 0x1F + 0o7 + 0b1 + 1j + 1.5j + 0xE1\n'],
     ['lambda', 'f = lambda x, *a, y=1, **k: x\ng = lambda: 0\nh = lambda *, k: k\nsorted(l, key=lambda t: (t[1], -t[0]))\n'],
     ['walrus', 'if (n := len(a)) > 10:\n    pass\nwhile chunk := f.read():\n    pass\nys = [y for x in d if (y := f(x))]\nprint(z := 1)\n'],
