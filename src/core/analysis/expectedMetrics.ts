@@ -124,7 +124,7 @@ export function namesShownWithNumbers(cells: readonly MetricsCellInfo[]): string
           for (const [key] of dictNumbers(dict.text, dict.value)) names.add(key);
           continue;
         }
-        for (const m of line.matchAll(/([A-Za-z_][\w.]*)\s*[:=]\s*(\S+)/g)) {
+        for (const m of line.matchAll(LABELLED_VALUE)) {
           // `rows: 12,345` too: a number in groups is a number shown under a name.
           const printed = (m[2] ?? '').replace(/[,;]$/, '');
           const token = ungrouped(printed) ?? printed;
@@ -155,7 +155,7 @@ export function namesShownNotANumber(cells: readonly MetricsCellInfo[]): string[
             if (m !== null && name !== undefined && NOT_A_NUMBER.test(m[i + 1] ?? '')) found.add(name);
           });
         }
-        for (const m of line.matchAll(/([A-Za-z_][\w.]*)\s*[:=]\s*(\S+)/g)) if (names.has(m[1] ?? '') && NOT_A_NUMBER.test((m[2] ?? '').replace(/[,;]$/, ''))) found.add(m[1] ?? '');
+        for (const m of line.matchAll(LABELLED_VALUE)) if (names.has(m[1] ?? '') && NOT_A_NUMBER.test((m[2] ?? '').replace(/[,;]$/, ''))) found.add(m[1] ?? '');
       }
     }
   }
@@ -163,6 +163,9 @@ export function namesShownNotANumber(cells: readonly MetricsCellInfo[]): string[
 }
 
 const NOT_A_NUMBER = /^[-+]?(?:nan|inf|infinity)$/i;
+
+/** A value printed under a label, `label: value` or `label=value`: the label, then the value's text. */
+const LABELLED_VALUE = /([A-Za-z_][\w.]*)\s*[:=]\s*(\S+)/g;
 
 /**
  * A cell's outputs with each run of stream outputs (stdout and stderr, nothing else between them) made one stdout
@@ -206,7 +209,18 @@ function withoutTimings(text: string, source: string): string {
  * reader skips blank lines, so such a print pairs with no line.
  */
 export function printsBlankLine(args: string): boolean {
-  return /^\s*(?:[rRuU]?(?:'(?:\s|\\[nt])*'|"(?:\s|\\[nt])*"))?\s*$/.test(args);
+  return BLANK_ARGUMENTS.test(args);
+}
+
+/** What a print of a blank line is given: nothing, or a string of spaces and line breaks. */
+const BLANK_TEXT = String.raw`(?:[rRuU]?(?:'(?:\s|\\[nt])*'|"(?:\s|\\[nt])*"))?`;
+const BLANK_ARGUMENTS = new RegExp(String.raw`^\s*${BLANK_TEXT}\s*$`);
+/** Prints of a blank line in a cell's source, wherever they stand. */
+const BLANK_PRINTS = new RegExp(String.raw`(?<![\w.])print\(\s*${BLANK_TEXT}\s*\)`, 'g');
+
+/** Whether a source line is a print statement of a blank line (`print()`): it pairs with no output line. */
+function blankPrintStatement(line: string): boolean {
+  return printsBlankLine(/^print\((.*)\)\s*;?\s*(?:#.*)?$/.exec(line)?.[1] ?? 'x');
 }
 
 /**
@@ -292,12 +306,12 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // `print(acc)` then `print(f"{loss}")` read acc's line as loss). Else a template without words reads a line
   // only when no other line fits it.
   // (Not when a print ends its line otherwise, `end=" | "`, or prints a line break: round 48 CC.)
-  const printLines = source.split('\n').filter((l) => l.startsWith('print(') && !printsBlankLine(/^print\((.*)\)\s*;?\s*(?:#.*)?$/.exec(l)?.[1] ?? 'x'));
+  const printLines = source.split('\n').filter((l) => l.startsWith('print(') && !blankPrintStatement(l));
   const ownLines = calls.length === lines.length && (info.printCallsTopLevel ?? calls.map(() => true)).every((top) => top) && printLines.length === lines.length && !printLines.some((l) => /\bend\s*=|\\n/.test(l));
   // Not paired so: a template without words reads a line only when it is the cell's one print (round 48 CC: a
   // `display(...)` between two prints parts their lines, and the second read the first's), and no template reads
   // lines showing other values (a loop printing under the same label: round 48 CC).
-  const prints = (source.match(/(?<![\w.])print\(/g) ?? []).length - (source.match(/(?<![\w.])print\(\s*(?:[rRuU]?(?:'(?:\s|\\[nt])*'|"(?:\s|\\[nt])*"))?\s*\)/g) ?? []).length;
+  const prints = (source.match(/(?<![\w.])print\(/g) ?? []).length - (source.match(BLANK_PRINTS) ?? []).length;
   const unsure = (template: PrintTemplate): boolean => {
     if (template.bare === true) return prints > 1 || lines.filter((l) => template.pattern.test(l.trim())).length > 1;
     const matched = lines.map((l) => template.pattern.exec(l.trim())).filter((m) => m !== null);
@@ -372,7 +386,7 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   const groups = formatsGrouped(source);
   // "accuracy=0.7640 f1: 0.68" and "accuracy 0.7640"
   const labelled = (line: string): [string, string][] => {
-    const pairs = [...line.matchAll(/([A-Za-z_][\w.]*)\s*(?:=|:)\s*(\S+)/g)].map((m): [string, string] => [m[1] ?? '', m[2] ?? '']);
+    const pairs = [...line.matchAll(LABELLED_VALUE)].map((m): [string, string] => [m[1] ?? '', m[2] ?? '']);
     const pair = /^\s*([A-Za-z_][\w.]*)\s+(\S+)\s*$/.exec(line);
     return pair === null ? pairs : [...pairs, [pair[1] ?? '', pair[2] ?? '']];
   };
@@ -888,7 +902,7 @@ export function printTemplates(source: string): PrintTemplate[] {
   let order = 0;
   for (const line of source.split('\n')) {
     // A print of a blank line pairs with no line (printedLines skips blank ones).
-    if (!line.startsWith('print(') || printsBlankLine(/^print\((.*)\)\s*;?\s*(?:#.*)?$/.exec(line)?.[1] ?? 'x')) continue;
+    if (!line.startsWith('print(') || blankPrintStatement(line)) continue;
     const template = lineTemplate(line, false);
     if (template !== undefined && template.names.some((n) => n !== undefined)) templates.push({ ...template, order });
     order++;
