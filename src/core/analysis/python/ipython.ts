@@ -282,8 +282,7 @@ function finishTranslation(t: Translator, tree: PyTree): MappedTranslation {
   if (t.mode !== 'not-python') {
     removeDisplay(t, tree, removedNodes, displayCalls);
     if (t.mode === 'python') trailingExpression = trailing(t, tree, removedNodes);
-    unusedValues(t, tree, removedNodes);
-    topLevelGlobals(t, tree, removedNodes);
+    inertStatements(t, tree, removedNodes);
   }
   keepBlocksNonEmpty(t);
   const base = { code: t.out.join('\n'), translations: t.translations.sort((a, b) => a.line - b.line), requirements: t.requirements, columnMaps: t.columnMaps, tree, removedNodes, displayCalls };
@@ -748,7 +747,7 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
   const removable = standsAlone(tree, last) && last.children.every((c) => isPure(tree, c));
   if (removable) {
     // `df.info()` prints its summary and shows nothing (round 47 BB: "showed this value").
-    t.commentOut(first, lastLine, 'trailing-expression', /\.info\([^()]*\)\s*;?\s*$/.test(text) ? PRINTED_SUMMARY_NOTE : SHOWN_VALUE_NOTE);
+    t.commentOut(first, lastLine, 'trailing-expression', printsSummary(text) ? PRINTED_SUMMARY_NOTE : SHOWN_VALUE_NOTE);
     removedNodes.add(last);
   }
   return { line: first + 1, endLine: lastLine + 1, text, removed: removable };
@@ -756,41 +755,34 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
 
 /** What the translation says of a value a cell computes above its last line and neither keeps nor shows. */
 export const UNUSED_VALUE_NOTE = 'the notebook did not show this value; it has no effect here';
-
-/**
- * Comments out the statements above a cell's last one that only compute a value nothing keeps (`df.head()`,
- * `confusion_matrix(y, p)` left from exploring): Jupyter shows only the last, so these did nothing in the
- * notebook either (round 49 EE: kept in the step, where they read as code that matters). A string alone (a note)
- * and `...` stay; a call that may change something (`model.fit(X, y)`) stays.
- */
-function unusedValues(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): void {
-  if (tree.errors.length > 0) return;
-  const statements = tree.root.children.filter((s) => s.type !== 'ERROR' && s.type !== 'comment');
-  for (const statement of statements.slice(0, -1)) {
-    if (removedNodes.has(statement) || statement.type !== 'expression_statement' || !standsAlone(tree, statement)) continue;
-    const only = statement.children.length === 1 ? statement.children[0] : undefined;
-    if (only === undefined || only.type === 'identifier' || !onlyLooks(tree, only)) continue;
-    const { first, last } = lineSpan(tree, statement);
-    if (t.escapeLines.some((line) => line >= first && line <= last)) continue;
-    // `df.info()` printed its summary, which the notebook showed (round 50 II: "did not show this value").
-    t.commentOut(first, last, 'unused-value', /\.info\([^()]*\)\s*;?\s*$/.test(tree.text(statement)) ? PRINTED_SUMMARY_NOTE : UNUSED_VALUE_NOTE);
-    removedNodes.add(statement);
-  }
-}
-
 /** What the translation says of a `global x` at a cell's top level. */
 export const GLOBAL_NOTE = 'a cell runs at the top of the module, where `global` does nothing; it has no effect here';
 
+/** Whether a statement's text ends in `.info(...)`: pandas prints the summary, which the notebook showed. */
+function printsSummary(text: string): boolean {
+  return /\.info\([^()]*\)\s*;?\s*$/.test(text);
+}
+
 /**
- * Comments out `global x` at a cell's top level: there it does nothing, and in a step function, where `x` may be
- * a parameter, Python refuses it (round 50 HH: the package did not import).
+ * Comments out the top-level statements that did nothing in the notebook:
+ * - above the cell's last one, those that only compute a value nothing keeps (`df.head()`, `confusion_matrix(y,
+ *   p)` left from exploring): Jupyter shows only the last (round 49 EE: kept in the step, where they read as code
+ *   that matters). A string alone (a note), `...`, a bare name and a call that may change something
+ *   (`model.fit(X, y)`) stay; `df.info()` printed its summary (round 50 II);
+ * - `global x`: a cell runs at the module's top, where it does nothing, and in a step function, where `x` may be
+ *   a parameter, Python refuses it (round 50 HH: the package did not import).
  */
-function topLevelGlobals(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): void {
+function inertStatements(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): void {
   if (tree.errors.length > 0) return;
-  for (const statement of tree.root.children) {
-    if (statement.type !== 'global_statement' || removedNodes.has(statement) || !standsAlone(tree, statement)) continue;
+  const statements = tree.root.children.filter((s) => s.type !== 'ERROR' && s.type !== 'comment');
+  for (const [i, statement] of statements.entries()) {
+    if (removedNodes.has(statement) || !standsAlone(tree, statement)) continue;
+    const only = statement.children.length === 1 ? statement.children[0] : undefined;
+    const unused = i < statements.length - 1 && statement.type === 'expression_statement' && only !== undefined && only.type !== 'identifier' && onlyLooks(tree, only);
+    if (!unused && statement.type !== 'global_statement') continue;
     const { first, last } = lineSpan(tree, statement);
-    t.commentOut(first, last, 'unused-value', GLOBAL_NOTE);
+    if (t.escapeLines.some((line) => line >= first && line <= last)) continue;
+    t.commentOut(first, last, 'unused-value', !unused ? GLOBAL_NOTE : printsSummary(tree.text(statement)) ? PRINTED_SUMMARY_NOTE : UNUSED_VALUE_NOTE);
     removedNodes.add(statement);
   }
 }
@@ -817,8 +809,13 @@ const LOOK_FUNCTIONS = new Set([
  * `len(list(gen))` dropped emptied nothing, and 13 metrics changed).
  */
 function onlyLooks(tree: PyTree, node: PyNode): boolean {
-  const literal = (n: PyNode): boolean =>
-    PURE_LEAVES.has(n.type) && n.type !== 'identifier' && n.type !== 'lambda' ? true : ['string', 'concatenated_string'].includes(n.type) ? !n.children.some((c) => c.type === 'interpolation') : (n.type === 'list' || n.type === 'tuple') && n.children.every((c) => c.type === 'comment' || literal(c));
+  // A number, a constant, a string without fields, or a list or tuple of those.
+  const literal = (n: PyNode): boolean => {
+    if (n.type === 'identifier' || n.type === 'lambda') return false;
+    if (PURE_LEAVES.has(n.type)) return true;
+    if (n.type === 'string' || n.type === 'concatenated_string') return !n.children.some((c) => c.type === 'interpolation');
+    return (n.type === 'list' || n.type === 'tuple') && n.children.every((c) => c.type === 'comment' || literal(c));
+  };
   const plainArguments = (args: PyNode, names: boolean): boolean =>
     args.children.every((a) => {
       if (a.type === 'comment') return true;
