@@ -1010,6 +1010,11 @@ const STRING_PREFIXES = new Set(['', 'r', 'u', 'f', 'b', 'br', 'rb', 'fr', 'rf']
 /** Targets `del` and augmented assignment take. */
 const DELETABLE = new Set(['identifier', 'attribute', 'subscript']);
 
+/** A string literal's prefix, as written (`rb` of `rb"x"`; empty for none). */
+function stringPrefix(literal: string): string {
+  return /^[A-Za-z]*/.exec(literal)?.[0] ?? '';
+}
+
 /** What Python 3 says of `node` alone when it refuses it and tree-sitter does not; undefined when it is fine. */
 function python3Refuses(node: PyNode, source: string): string | undefined {
   const text = (): string => source.slice(node.start, node.end);
@@ -1020,7 +1025,7 @@ function python3Refuses(node: PyNode, source: string): string | undefined {
     case 'string': {
       const own = text();
       if (own.startsWith('`')) return 'invalid syntax: backquotes are Python 2; write `repr(x)`';
-      const prefix = /^([A-Za-z]*)["']/.exec(own)?.[1] ?? '';
+      const prefix = stringPrefix(own);
       if (!STRING_PREFIXES.has(prefix.toLowerCase())) return `invalid syntax: the string prefix \`${prefix}\` is not Python 3's`;
       // eslint-disable-next-line no-control-regex -- ASCII is what is checked
       if (prefix.toLowerCase().includes('b') && /[^\x00-\x7f]/.test(own)) return 'bytes can only contain ASCII literal characters';
@@ -1037,13 +1042,14 @@ function python3Refuses(node: PyNode, source: string): string | undefined {
     case 'comparison_operator': {
       const operands = node.children.filter((c) => c.type !== 'comment');
       for (let i = 1; i < operands.length; i++) {
+        // Between two operands only the operator, spaces, comments and continuations.
         const between = source.slice(operands[i - 1]?.end ?? node.start, operands[i]?.start ?? node.end);
-        if (/(^|\s|\))<>($|\s|\()/.test(between.trim() === '<>' ? ' <> ' : between)) return 'invalid syntax: `<>` is Python 2; write `!=`';
+        if (between.replace(/#[^\n]*|\\\r?\n/g, '').trim() === '<>') return 'invalid syntax: `<>` is Python 2; write `!=`';
       }
       return undefined;
     }
     case 'concatenated_string': {
-      const bytes = node.children.filter((c) => c.type === 'string').map((c) => /^[A-Za-z]*[bB]/.test(/^[A-Za-z]*/.exec(source.slice(c.start, c.end))?.[0] ?? ''));
+      const bytes = node.children.filter((c) => c.type === 'string').map((c) => /[bB]/.test(stringPrefix(source.slice(c.start, c.end))));
       return bytes.some((b) => b) && bytes.some((b) => !b) ? 'cannot mix bytes and nonbytes literals' : undefined;
     }
     case 'try_statement': {
@@ -1124,7 +1130,6 @@ function scopeErrors(root: PyNode, source: string, position: (offset: number) =>
     const own: PyNode[] = [];
     const inner: { node: PyNode; async: boolean | undefined }[] = [];
     // A comprehension's names are its own scope's: not used or bound here (`[x for x in y]` before `global x`).
-    const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
     const inComprehension = new Set<PyNode>();
     const walk = (node: PyNode, comprehension = false): void => {
       own.push(node);
@@ -1144,7 +1149,7 @@ function scopeErrors(root: PyNode, source: string, position: (offset: number) =>
         inner.push({ node, async: false });
         return;
       }
-      for (const c of node.children) walk(c, comprehension || COMPREHENSIONS.has(node.type));
+      for (const c of node.children) walk(c, comprehension || Object.hasOwn(COMPREHENSION_NAMES, node.type));
     };
     for (const node of body) walk(node);
     const seen = new Map<string, 'assigned' | 'used'>();
