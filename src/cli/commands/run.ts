@@ -66,7 +66,8 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
     stopped(formatProblem(wrongPackage));
     return ExitCode.BadInput;
   }
-  const params = (Array.isArray(args.flags.get('param')) ? (args.flags.get('param') as unknown[]) : []).map(String);
+  const given = args.flags.get('param');
+  const params = (Array.isArray(given) ? given : []).map(String);
   // Before Python starts, as the runtime words it: a Python that cannot import the package (pandas missing) said
   // that instead of the usage error (round 49 FF). The values' types are the runtime's to check.
   for (const assignment of params) {

@@ -178,6 +178,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
       // list = field(default_factory=list)` with `self.rows.append(...)` changes the instance, not the class).
       const fieldsPerInstance = statement.type === 'decorated_definition' ? /@\s*(?:[\w.]*\.)?(?:dataclass|define|frozen|mutable|attrs|s)\b/.test(tree.text(statement).slice(0, fn.start - statement.start)) : /\bBaseModel\b/.test(tree.text(fn.children.find((c) => c.field === 'superclasses') ?? fn).slice(0, 200));
       const classData = classAttributes(tree, members, fieldsPerInstance).filter((name) => !new RegExp(String.raw`\bself\.${name}\s*(?::[^=\n]*)?=(?!=)`).test(classText));
+      const own = className === undefined ? undefined : tree.text(className);
       for (const member of members) {
         const method = member.type === 'decorated_definition' ? member.children.find((c) => c.field === 'definition') : member;
         if (method?.type !== 'function_definition') continue;
@@ -186,11 +187,10 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
         // `type(self).created += 1`, `self.__class__.x = ...`) changes it as a classmethod changing `cls` does.
         const throughSelf = !ofClass && changesClassThroughSelf(tree.text(method), classData);
         const changes = argumentsChanged(tree, method);
-        const own = className === undefined ? undefined : tree.text(className);
         if (own !== undefined && (throughSelf || (ofClass && changes?.positions.includes(0) === true) || changes?.globals.includes(own) === true)) statefulClasses.add(own);
         if (changes?.positions.includes(0) !== true && !throughSelf) continue;
         const name = changes?.name ?? tree.text(method.children.find((c) => c.field === 'name') ?? method);
-        changesArguments.push({ name: `.${name}`, positions: [0], keywords: [], globals: (ofClass || throughSelf) && className !== undefined ? [tree.text(className)] : [] });
+        changesArguments.push({ name: `.${name}`, positions: [0], keywords: [], globals: (ofClass || throughSelf) && own !== undefined ? [own] : [] });
       }
     }
     const changed: NameSite[] = [];

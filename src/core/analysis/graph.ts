@@ -1110,8 +1110,10 @@ class GraphBuilder {
     if (unit.kind === 'step') for (const m of mutates) if (!unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'parameter') addOnce(unit.changesParameters, m.name);
     // `Registry.add(v)` filling a class attribute, `counter.calls = 0`: state of a definition of the step's own.
     for (const fn of f.functions) unit.definitions.add(fn.name);
-    if (unit.kind === 'step') for (const m of mutates) if (unit.definitions.has(m.name)) addOnce(unit.changesDefinitions, m.name);
-    if (unit.kind === 'step') for (const name of f.statefulClasses ?? []) addOnce(unit.changesDefinitions, name);
+    if (unit.kind === 'step') {
+      for (const m of mutates) if (unit.definitions.has(m.name)) addOnce(unit.changesDefinitions, m.name);
+      for (const name of f.statefulClasses ?? []) addOnce(unit.changesDefinitions, name);
+    }
     const changed = [...mutates.filter((m) => unit.local.has(m.name) || ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')), ...sharedChanged];
     this.noteMayKeep(f, unit, cell);
     for (const d of f.defines) {

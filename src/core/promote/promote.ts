@@ -5,7 +5,6 @@
 import { outputPlaceProblem } from './outputPlace';
 import { notUtf8Problem } from '../notebook/notebookBytes';
 import { specialFileKind, specialFileMessage } from '../notebook/read';
-import { realpathSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink, rm, rmdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -14,7 +13,7 @@ import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, wr
 import { fileSystemError, fileSystemMessage } from '../io/fileSystemError';
 import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, promotionInProgress, withPromotionLock } from '../io/promotionLock';
 import { folderFromCwd, pathExists, realRootOf, toPosix } from '../io/paths';
-import { lockNotebookState, realOrSelf } from './lockOwner';
+import { lockNotebookState, realOrSelf, realOrSelfSync } from './lockOwner';
 import { keptFileProblems, PIPELINE_CONFIG } from './keptFiles';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile, LockShownMetrics } from '../contract/lockFile';
@@ -156,16 +155,9 @@ function earlierMetricReads(graph: StepGraph, metricsCells: readonly number[], g
 async function notebookAmongPlans(notebookPath: string, outDir: string, plans: readonly FilePlan[]): Promise<string | undefined> {
   const notebook = await realOrSelf(notebookPath);
   // One synchronous realpath each: a promise each was a thread-pool round trip, ~80 ms for 400 files.
-  const real = (path: string): string => {
-    try {
-      return realpathSync.native(path);
-    } catch {
-      return path;
-    }
-  };
   for (const plan of plans) {
     const target = resolve(outDir, plan.path);
-    if (target === notebookPath || real(target) === notebook) return plan.path;
+    if (target === notebookPath || realOrSelfSync(target) === notebook) return plan.path;
   }
   return undefined;
 }
