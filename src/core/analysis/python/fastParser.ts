@@ -82,6 +82,8 @@ class Tokens {
   }
 }
 
+/** What a `*` before it splats as one value, read alike by both parsers (`FastParser.plainSplat`). */
+const SPLAT_WHOLE = new Set(['identifier', 'list', 'tuple', 'set', 'dictionary', 'parenthesized_expression']);
 const KEYWORDS = new Set([
   'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif',
   'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or',
@@ -828,10 +830,11 @@ class FastParser {
    * tree-sitter reads `*a.b`, `*a[0]` or `*f()` either as a list_splat of the whole or as an attribute,
    * subscript or call of `*a` (a GLR choice that depends on where it stands). Only `*name` is read the
    * same everywhere; the rest is left to tree-sitter where it was seen to differ: in expression lists,
-   * as the only element of a display, and calls in print's arguments.
+   * as the only element of a display, and calls in print's arguments. A display (`t = *[1], 2`, `*(a, b), c`)
+   * is whole too, and tree-sitter refuses it in an expression list (a false syntax error).
    */
   private static plainSplat(node: Node): boolean {
-    return node.type !== 'list_splat' || node.children[0]?.type === 'identifier';
+    return node.type !== 'list_splat' || SPLAT_WHOLE.has(node.children[0]?.type ?? '');
   }
 
   /** Whether the current token can begin an expression. */

@@ -114,6 +114,17 @@ describe('fastParsePython', () => {
     }
   });
 
+  // Round 50 HH: tree-sitter refuses a splat of a display in an expression list (`t = *[1], 2`), which Python
+  // runs: the fast parser answers, a list_splat of the display.
+  it('reads a splat of a display in an expression list as Python does (tree-sitter refuses it)', () => {
+    for (const [source, display] of [['t = *[1], 2\n', 'list'], ['u = *(a, b), c\n', 'tuple'], ['v = *{5}, 6\n', 'set'], ['return_ = 1, *(x)\n', 'parenthesized_expression']] as const) {
+      const right = fastParsePython(source)?.statements[0]?.children[0]?.children.find((c) => c.field === 'right');
+      const splat = right?.children.find((c) => c.type === 'list_splat');
+      assert.equal(right?.type, 'expression_list', source);
+      assert.equal(splat?.children[0]?.type, display, source);
+    }
+  });
+
   for (const [name, source] of declined) {
     it(`leaves ${name} to tree-sitter`, () => {
       assert.equal(fastParsePython(source), undefined);

@@ -402,7 +402,7 @@ function parseWithTreeSitter(source: string): PyTree {
   const position = positionIn(lineStarts);
   const text = textIn(source, NON_ASCII.test(source));
 
-  const tree = parser.parse(source);
+  const tree = parser.parse(listSubjectsAsTuples(source));
   if (tree === null) {
     return { source, root: { type: 'module', field: undefined, start: 0, end: source.length, children: [] }, errors: [], position, text };
   }
@@ -416,6 +416,49 @@ function parseWithTreeSitter(source: string): PyTree {
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * The text tree-sitter is given: `match [a, b]:` with its subject's brackets read as parentheses. tree-sitter
+ * reads that header, and the `case` lines under it, as an annotated assignment to `match[a, b]` (round 50 HH: a
+ * false syntax error); a tuple subject it reads as the match statement it is. The text keeps its length, so
+ * every offset holds, and the names read are the same. Only a header whose bracket closes on its line before
+ * the colon ending it, with a `case` line under it, is changed.
+ */
+function listSubjectsAsTuples(source: string): string {
+  if (!source.includes('match')) return source;
+  let text = source;
+  for (const header of source.matchAll(/^([ \t]*)match[ \t]*\[/gm)) {
+    const open = (header.index ?? 0) + header[0].length - 1;
+    const close = closingBracket(source, open);
+    if (close === undefined) continue;
+    const after = /^[ \t]*:[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*([ \t]+)case\b/.exec(source.slice(close + 1));
+    if (after === null || (after[1] ?? '').length <= (header[1] ?? '').length) continue;
+    text = `${text.slice(0, open)}(${text.slice(open + 1, close)})${text.slice(close + 1)}`;
+  }
+  return text;
+}
+
+/** The offset of the `]` closing the `[` at `open` on its line (brackets in strings skipped), when there is one and a comma stands in it. */
+function closingBracket(source: string, open: number): number | undefined {
+  let depth = 0;
+  let comma = false;
+  let quote: string | undefined;
+  for (let i = open; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\n') return undefined;
+    if (quote !== undefined) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '(' || ch === '{') depth++;
+    else if (ch === ',' && depth === 1) comma = true;
+    else if (ch === ']' || ch === ')' || ch === '}') {
+      depth--;
+      if (depth === 0) return ch === ']' && comma ? i : undefined;
+    }
+  }
+  return undefined;
 }
 
 function byPosition(a: PySyntaxError, b: PySyntaxError): number {
@@ -463,7 +506,7 @@ function parseManyWithTreeSitter(sources: readonly string[]): PyTree[] {
     length += source.length + 1;
   }
   const joined = sources.join('\n');
-  const tree = parser.parse(joined);
+  const tree = parser.parse(listSubjectsAsTuples(joined));
   if (tree === null) return sources.map((source) => parseWithTreeSitter(source));
   const alone = new Set<number>();
   const perSource: PyNode[][] = sources.map(() => []);
@@ -674,7 +717,7 @@ function reparseDamaged(
     const from = lineStarts[piece.first] ?? 0;
     const to = piece.last + 1 < lineStarts.length ? (lineStarts[piece.last + 1] ?? source.length) : source.length;
     const blanked = blankOutside(source, from, to);
-    const tree = parser.parse(blanked);
+    const tree = parser.parse(listSubjectsAsTuples(blanked));
     if (tree === null) continue;
     try {
       const pieceRoot = convert(tree);

@@ -198,6 +198,21 @@ describe('parsePython', () => {
     assert.deepEqual(parsePython(`x = ${Array(2500).fill('1').join(' + ')}\n`).errors, []);
   });
 
+  // Round 50 HH: tree-sitter read `match [1, n]:` and its `case` lines as an annotated assignment to `match[1, n]`.
+  it('reads a match statement on a list display as a match statement, alone and among many sources', () => {
+    const sources = ['match [1, n]:\n    case [1, x]:\n        y = x\n', 'match [1, n]:  # pair\n\n    case [1, x]:\n        y = x\n    case _:\n        y = "[0, 1]"\n'];
+    for (const tree of sources.flatMap((source) => [parsePython(source), parsePythonMany(['a = 1\n', source])[1]])) {
+      assert.ok(tree !== undefined);
+      assert.deepEqual(tree.errors, []);
+      const statement = tree.root.children[0];
+      assert.equal(statement?.type, 'match_statement');
+      assert.equal(tree.text(statement.children[0] ?? statement), '[1, n]');
+    }
+    // Not a match header: an assignment to a subscript, a subscript of the display, a one-element subject.
+    assert.equal(parsePython('match[1, n] = 2\n').root.children[0]?.type, 'expression_statement');
+    assert.equal(parsePython('match [1, n][0]:\n    case 1:\n        pass\n').root.children[0]?.type, 'match_statement');
+  });
+
   it('recovers the statements after a broken line', () => {
     const tree = parsePython('df = pd.read_csv(path\ndf.head()\nmodel = fit(df)\nfor q in range(3)\n    print(q)\nw = 2\n');
     const assigned = tree.root.children
