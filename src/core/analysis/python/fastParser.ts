@@ -142,7 +142,8 @@ function tokenize(source: string, from: number, to: number, bracketed: boolean, 
       for (;;) {
         const c = source.charCodeAt(i);
         if (c === 32) column++;
-        else if (c === 9 || c === 12) throw UNSUPPORTED;
+        else if (c === 12) column = 0; // a form feed in the indentation starts the count again, as Python's tokenizer does
+        else if (c === 9) throw UNSUPPORTED;
         else break;
         i++;
       }

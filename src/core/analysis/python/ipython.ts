@@ -23,7 +23,7 @@
 import { scanLine, shapeLines, sourceLines, START_STATE, startsLogicalLine } from './lexical';
 import { stringAndCommentRanges } from './literalRanges';
 import type { LexState } from './lexical';
-import { parsePython, parsePythonMany } from './parser';
+import { EMPTY_BLOCK, parsePython, parsePythonMany } from './parser';
 import type { PyNode, PyTree } from './parser';
 import { parseInstallCommands } from './requirements';
 
@@ -275,7 +275,8 @@ function startTranslation(source: string): Translator {
 }
 
 /** What needs the parse of the translated lines: display calls, the trailing expression, empty blocks. */
-function finishTranslation(t: Translator, tree: PyTree): MappedTranslation {
+function finishTranslation(t: Translator, parsed: PyTree): MappedTranslation {
+  const tree = withoutEmptiedBlockErrors(t, parsed);
   const removedNodes = new Set<PyNode>();
   const displayCalls: DisplayCall[] = [];
   let trailingExpression: TrailingExpression | undefined;
@@ -357,9 +358,24 @@ function translateLines(t: Translator, start: number): void {
         state = handled.rescan ? scanLine(t.out[i] ?? '', START_STATE).state : START_STATE;
         continue;
       }
+      formFeedIndent(t, i);
     }
     state = scanLine(line, state).state;
   }
+}
+
+/**
+ * A form feed in a line's indentation starts Python's count of columns again (`\fx = 1` stands at column 0,
+ * `\f    y = 2` at column 4): the line keeps the indentation after the last one, which is how Python reads it
+ * and what stays right once the line is indented into a step function (where `    \fx` would be at column 0).
+ */
+function formFeedIndent(t: Translator, i: number): void {
+  const line = t.out[i] ?? '';
+  const lead = /^[ \t\f]*/.exec(line)?.[0] ?? '';
+  const cut = lead.lastIndexOf('\f') + 1;
+  if (cut === 0) return;
+  t.out[i] = line.slice(cut);
+  t.columnMaps.set(i + 1, { kind: 'shift', from: 0, delta: cut });
 }
 
 const MAIN = String.raw`(?:'__main__'|"__main__")`;
@@ -939,7 +955,23 @@ function isPure(tree: PyTree, node: PyNode, depth = 0): boolean {
 
 /** A block whose statements were all commented out gets a `pass`, so the code stays valid. */
 function keepBlocksNonEmpty(t: Translator): void {
-  if (!t.removed.some((r) => r)) return;
+  for (const { firstRemoved } of emptiedBlocks(t)) {
+    const line = t.out[firstRemoved.line] ?? '';
+    const own = leadingSpace(line);
+    const indent = own.length > firstRemoved.headerIndent.length ? own : `${firstRemoved.headerIndent}    `;
+    t.out[firstRemoved.line] = `${indent}pass  ${line.trimStart()}`;
+    t.removed[firstRemoved.line] = false;
+    t.columnMaps.set(firstRemoved.line + 1, { kind: 'fixed', column: indent.length });
+  }
+}
+
+/**
+ * The block headers (`if`, `for`, `def` ... lines) whose block holds no code, only lines the translation removed
+ * (`if DEBUG:` over a `%matplotlib inline`): each with its 0-based line and the first removed line under it.
+ */
+function emptiedBlocks(t: Translator): { header: number; firstRemoved: { line: number; headerIndent: string } }[] {
+  if (!t.removed.some((r) => r)) return [];
+  const found: { header: number; firstRemoved: { line: number; headerIndent: string } }[] = [];
   const shapes = shapeLines(t.out);
   for (let h = 0; h < shapes.length; h++) {
     const header = shapes[h];
@@ -955,14 +987,21 @@ function keepBlocksNonEmpty(t: Translator): void {
       }
       if (t.removed[k] === true && firstRemoved < 0) firstRemoved = k;
     }
-    if (hasCode || firstRemoved < 0) continue;
-    const line = t.out[firstRemoved] ?? '';
-    const own = leadingSpace(line);
-    const indent = own.length > header.indent.length ? own : `${header.indent}    `;
-    t.out[firstRemoved] = `${indent}pass  ${line.trimStart()}`;
-    t.removed[firstRemoved] = false;
-    t.columnMaps.set(firstRemoved + 1, { kind: 'fixed', column: indent.length });
+    if (!hasCode && firstRemoved >= 0) found.push({ header: h, firstRemoved: { line: firstRemoved, headerIndent: header.indent } });
   }
+  return found;
+}
+
+/**
+ * The parse without its "expected an indented block" errors for blocks the translation emptied: those get a
+ * `pass` (`keepBlocksNonEmpty`); Python refuses only a block the notebook left empty (`if x:` over an unindented
+ * line).
+ */
+function withoutEmptiedBlockErrors(t: Translator, tree: PyTree): PyTree {
+  if (!tree.errors.some((e) => e.message.startsWith(EMPTY_BLOCK))) return tree;
+  const headers = new Set(emptiedBlocks(t).map((b) => b.header + 1));
+  if (headers.size === 0) return tree;
+  return { ...tree, errors: tree.errors.filter((e) => !(e.message.startsWith(EMPTY_BLOCK) && headers.has(e.line))) };
 }
 
 function leadingSpace(line: string): string {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { translateIPython } from './ipython';
+import { translateIPython, translateIPythonMapped } from './ipython';
 import { analyzeCell } from './names';
 import type { TranslationKind } from './ipython';
 import { initPythonParser, parsePython } from './parser';
@@ -418,6 +418,21 @@ describe('translateIPython', () => {
     it('shows the last expression of a %%time cell', () => {
       assert.equal(translateIPython('%%time\nx = 1\nx').trailingExpression?.removed, true);
     });
+  });
+
+  it('reads a form feed in a line\'s indentation as Python does: the count starts again after it', () => {
+    const translation = translateIPythonMapped('\fy = n + 1\nif y:\n  \f    z = y\n    w = z');
+    assert.equal(translation.code, 'y = n + 1\nif y:\n    z = y\n    w = z');
+    assert.deepEqual(translation.tree.errors, []);
+    // Positions stay those of the notebook's line: `z` is at column 8 of line 3 there.
+    assert.deepEqual(analyzeCell('\fy = n + 1\nif y:\n  \f    z = y\n    w = z').defines.find((d) => d.name === 'z'), { name: 'z', line: 3, column: 8 });
+  });
+
+  it('lets a block the translation emptied be (it gets a pass), and refuses one the notebook left empty', () => {
+    for (const source of ['if DEBUG:\n    %matplotlib inline\nz = 1', 'for c in cols:\n    display(df[c])\nz = 1', 'if (a and\n    b):\n    !nvidia-smi']) {
+      assert.deepEqual(analyzeCell(source).syntaxErrors, [], source);
+    }
+    assert.deepEqual(analyzeCell('x = 1\nif x:\n# %matplotlib inline\ny = 2').syntaxErrors.map((e) => [e.line, e.message]), [[2, "expected an indented block after 'if' statement on line 2"]]);
   });
 
   it('keeps the line count with CRLF line ends and a trailing newline', () => {

@@ -934,6 +934,26 @@ function excerpt(source: string, start: number, end: number): string {
  * a parameter without a default after one with a default, a walrus as a whole statement, a top-level
  * statement indented for no reason, and indentation mixing tabs and spaces inconsistently.
  */
+/** The start of Python's message for a block header with nothing under it. */
+export const EMPTY_BLOCK = 'expected an indented block';
+
+/** The statements and clauses that own a block, as Python's message names them. */
+const BLOCK_OWNERS: Readonly<Record<string, string>> = {
+  if_statement: "'if' statement",
+  elif_clause: "'elif' statement",
+  else_clause: "'else' statement",
+  for_statement: "'for' statement",
+  while_statement: "'while' statement",
+  try_statement: "'try' statement",
+  except_clause: "'except' statement",
+  except_group_clause: "'except*' statement",
+  finally_clause: "'finally' statement",
+  with_statement: "'with' statement",
+  function_definition: 'function definition',
+  class_definition: 'class definition',
+  case_clause: "'case' statement",
+};
+
 function extraChecks(root: PyNode, source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
   const errors: PySyntaxError[] = [];
   const add = (node: PyNode, message: string): void => {
@@ -952,6 +972,10 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
   sameLine(root.children);
   const stack: PyNode[] = [];
   const visit = (node: PyNode): void => {
+    // `if x:` over an unindented line: tree-sitter gives an empty block, Python refuses it (ipython.ts lets a block
+    // the translation emptied be: it gets a `pass`).
+    const owner = BLOCK_OWNERS[node.type];
+    if (owner !== undefined && node.children.some((c) => c.type === 'block' && c.children.length === 0)) add(node, `${EMPTY_BLOCK} after ${owner} on line ${position(node.start).line}`);
     switch (node.type) {
       case 'print_statement':
       case 'exec_statement': {
@@ -1033,7 +1057,9 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
     const { column } = position(statement.start);
     if (column > 1 && statement.type !== 'ERROR') {
       const lineStart = statement.start - (column - 1);
-      if (source.slice(lineStart, statement.start).trim() === '') add(statement, 'unexpected indent');
+      // A form feed in the indentation starts the count again (`\fx = 1` stands at column 0).
+      const lead = source.slice(lineStart, statement.start);
+      if (lead.trim() === '' && lead.slice(lead.lastIndexOf('\f') + 1) !== '') add(statement, 'unexpected indent');
     }
     stack.push(statement);
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) visit(node);

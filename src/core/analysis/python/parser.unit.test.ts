@@ -213,6 +213,26 @@ describe('parsePython', () => {
     assert.equal(parsePython('match [1, n][0]:\n    case 1:\n        pass\n').root.children[0]?.type, 'match_statement');
   });
 
+  // Round 51: tree-sitter gives an empty block for a header over an unindented line; Python refuses it.
+  it('refuses a block header with nothing indented under it, naming the header as Python does; a one-line or docstring block is fine', () => {
+    const refused: [string, [number, string][]][] = [
+      ['if x:\ny = 1\n', [[1, "expected an indented block after 'if' statement on line 1"]]],
+      ['if x:\n    # only a comment\ny = 1\n', [[1, "expected an indented block after 'if' statement on line 1"]]],
+      ['try:\n    pass\nexcept E:\nz = 1\n', [[3, "expected an indented block after 'except' statement on line 3"]]],
+      ['class A:\n\n\nb = 1\n', [[1, 'expected an indented block after class definition on line 1']]],
+      ['for i in r:\n', [[1, "expected an indented block after 'for' statement on line 1"]]],
+    ];
+    for (const [source, errors] of refused) assert.deepEqual(parsePython(source).errors.map((e) => [e.line, e.message]), errors, source);
+    for (const source of ['if a: pass\nelse:\n    x = 1\n', 'def f():\n    """Doc."""\n', 'while x: ...\n', 'with a:\n    # note\n    b = 1\n']) {
+      assert.deepEqual(parsePython(source).errors, [], source);
+    }
+  });
+
+  it('reads a form feed in the indentation as Python does (the count starts again after it)', () => {
+    assert.deepEqual(parsePython('\fy = 1\nif y:\n\f    z = y\n').errors, []);
+    assert.deepEqual(parsePython('\f  y = 1\n').errors.map((e) => e.message), ['unexpected indent']);
+  });
+
   it('recovers the statements after a broken line', () => {
     const tree = parsePython('df = pd.read_csv(path\ndf.head()\nmodel = fit(df)\nfor q in range(3)\n    print(q)\nw = 2\n');
     const assigned = tree.root.children
