@@ -269,6 +269,7 @@ export function translateIPythonMappedMany(sources: readonly string[]): MappedTr
 /** The line-by-line translation, before the parse. */
 function startTranslation(source: string): Translator {
   const t = new Translator(source);
+  cleanUp(t);
   const start = translateCellMagic(t);
   if (t.mode !== 'not-python') translateLines(t, start);
   return t;
@@ -289,6 +290,43 @@ function finishTranslation(t: Translator, parsed: PyTree): MappedTranslation {
   const base = { code: t.out.join('\n'), translations: t.translations.sort((a, b) => a.line - b.line), requirements: t.requirements, columnMaps: t.columnMaps, tree, removedNodes, displayCalls };
   return trailingExpression === undefined ? base : { ...base, trailingExpression };
 }
+
+/**
+ * What IPython does to a cell before anything else (its cleanup transforms), so a cell it runs is read as it
+ * ran: the indentation of the cell's first non-blank line is taken off every line starting with it (a cell
+ * pasted with a stray space in front: round 51 MM, a false "unexpected indent"), then `>>> ` / `... ` prompts
+ * (pasted from a doctest or a Python shell) and `In [3]: ` / `...: ` prompts (from an IPython shell) are taken
+ * off. The notebook's line numbers and columns stay (a column map per changed line).
+ */
+function cleanUp(t: Translator): void {
+  const first = t.lines.findIndex((line) => line.trim() !== '');
+  const head = t.lines[first] ?? '';
+  const c = head.charCodeAt(0);
+  // Most cells start at column 0 with neither prompt.
+  if (first < 0 || (c !== 32 && c !== 9 && c !== 62 && c !== 73 && c !== 91 && !PROMPT_LINE.test(t.lines[first + 1] ?? ''))) return;
+  const cut = new Map<number, number>();
+  const take = (i: number, n: number): void => {
+    if (n === 0) return;
+    t.lines[i] = (t.lines[i] ?? '').slice(n);
+    t.out[i] = t.lines[i] ?? '';
+    cut.set(i, (cut.get(i) ?? 0) + n);
+  };
+  const indent = /^[ \t]+/.exec(head)?.[0];
+  if (indent !== undefined) for (let i = first; i < t.lines.length; i++) if ((t.lines[i] ?? '').startsWith(indent)) take(i, indent.length);
+  for (const { initial, prompt } of PROMPTS) {
+    if (!initial.test(t.lines[first] ?? '') && !prompt.test(t.lines[first + 1] ?? '')) continue;
+    for (let i = first; i < t.lines.length; i++) take(i, prompt.exec(t.lines[i] ?? '')?.[0].length ?? 0);
+  }
+  for (const [i, n] of cut) t.columnMaps.set(i + 1, { kind: 'shift', from: 0, delta: n });
+}
+
+/** The prompts IPython takes off a pasted cell (`classic_prompt`, `ipython_prompt`): when the first line starts with `initial`, or the second with `prompt`, `prompt` goes from every line. */
+const PROMPTS: readonly { initial: RegExp; prompt: RegExp }[] = [
+  { initial: /^>>>(?: |$)/, prompt: /^(?:>>>|\.\.\.)(?: |$)/ },
+  { initial: /^(?:(?:(?:\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)/, prompt: /^(?:(?:(?:\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)/ },
+];
+/** A line that may make a cell's prompts go (see PROMPTS), for the quick test. */
+const PROMPT_LINE = /^(?:>>>|\.\.\.)(?: |$)|^\s*\.{3,}: ?/;
 
 /** Handles a `%%magic` first line. Returns the first line index still to translate line by line. */
 function translateCellMagic(t: Translator): number {

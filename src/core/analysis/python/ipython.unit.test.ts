@@ -435,6 +435,28 @@ describe('translateIPython', () => {
     assert.deepEqual(analyzeCell('x = 1\nif x:\n# %matplotlib inline\ny = 2').syntaxErrors.map((e) => [e.line, e.message]), [[2, "expected an indented block after 'if' statement on line 2"]]);
   });
 
+  // Round 51 MM: IPython takes the first line's indentation off every line, and pasted prompts off, before it runs
+  // a cell (its cleanup transforms); a cell pasted with a stray space was a false "unexpected indent". Each
+  // expected code is what IPython 8.5's TransformerManager gives, the line count kept.
+  it('cleans a cell up as IPython does first: a shared indentation and pasted prompts go', () => {
+    const cases: [string, string][] = [
+      [' le.inverse_transform(label)', 'le.inverse_transform(label)'],
+      ['\n  x = 1\n  if x:\n      y = 2\n  z = y', '\nx = 1\nif x:\n    y = 2\nz = y'],
+      [' x = 1\ny = 2', 'x = 1\ny = 2'],
+      ['>>> a = 1\n>>> for i in range(3):\n...     a += i', 'a = 1\nfor i in range(3):\n    a += i'],
+      ['In [3]: a = 1\n   ...: b = a + 1', 'a = 1\nb = a + 1'],
+      ['x = 1\n ...: y = 2', 'x = 1\ny = 2'],
+      ['def f():\n    ...', 'def f():\n    ...'],
+    ];
+    for (const [source, code] of cases) {
+      const translation = translateIPythonMapped(source);
+      assert.equal(translation.code, code, source);
+      assert.deepEqual(translation.tree.errors, [], source);
+    }
+    // Positions stay the notebook's.
+    assert.deepEqual(analyzeCell('  x = 1\n  total = x').defines.find((d) => d.name === 'total'), { name: 'total', line: 2, column: 3 });
+  });
+
   it('keeps the line count with CRLF line ends and a trailing newline', () => {
     const result = translateIPython('%matplotlib inline\r\nx = 1\r\n');
     assert.equal(result.code, '# nbpromote: removed IPython magic: %matplotlib inline\nx = 1\n');
