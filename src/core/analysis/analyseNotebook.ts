@@ -29,7 +29,13 @@ export interface NotebookAnalysis {
   readonly movesTo: readonly string[];
 }
 
-export async function analyseNotebook(notebook: Notebook, roles: TagResult): Promise<NotebookAnalysis> {
+/** What the analysis is told of the notebook's surroundings (read from disk by the caller). */
+export interface AnalysisContext {
+  /** What each `from <m> import *` binds, for the modules of the notebook's own it could read (see localStarExports). */
+  readonly starExports?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export async function analyseNotebook(notebook: Notebook, roles: TagResult, context: AnalysisContext = {}): Promise<NotebookAnalysis> {
   await initPythonParser();
   const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
   const cells = new Map<number, AnalysedCell>();
@@ -88,7 +94,7 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult): Pro
     moved.set(cell.index, alone.facts);
     cells.set(cell.index, alone);
   }
-  const built = buildStepGraph(notebook, roles, facts, moved);
+  const built = buildStepGraph(notebook, roles, facts, moved, context.starExports);
   // A cell that does not parse defines less than it meant to: names it would define, or words of a string
   // left open, would each be "used but never defined". Its syntax error is the one to fix first.
   const unparsed = problems.some((p) => p.code === 'python-syntax');

@@ -271,8 +271,8 @@ const IPYTHON_HISTORY = /^(?:_{1,3}|_\d+|_i{1,3}|_i\d+|Out|In|_oh|_ih|_dh)$/;
  * `moved`: by parameters cell, the facts of its code that runs in the first step after it (see
  * {@link splitParametersCell}), analysed alone.
  */
-export function buildStepGraph(notebook: Notebook, roles: TagResult, facts: ReadonlyMap<number, CellFacts>, moved: ReadonlyMap<number, CellFacts> = new Map()): StepGraph {
-  return new GraphBuilder(notebook, roles, facts, moved).build();
+export function buildStepGraph(notebook: Notebook, roles: TagResult, facts: ReadonlyMap<number, CellFacts>, moved: ReadonlyMap<number, CellFacts> = new Map(), starExports: ReadonlyMap<string, ReadonlySet<string>> = new Map()): StepGraph {
+  return new GraphBuilder(notebook, roles, facts, moved, starExports).build();
 }
 
 /** Builtins a parameters cell's derived values may call and still wait for the step using them (`parameterCodeWaits`). */
@@ -387,6 +387,7 @@ class GraphBuilder {
     private readonly roles: TagResult,
     private readonly facts: ReadonlyMap<number, CellFacts>,
     private readonly moved: ReadonlyMap<number, CellFacts>,
+    private readonly starExports: ReadonlyMap<string, ReadonlySet<string>>,
   ) {}
 
   build(): StepGraph {
@@ -1288,13 +1289,25 @@ class GraphBuilder {
   }
 
   /**
-   * The imports that may bind `name`, which nothing else defines: with one `from m import *` in the notebook it
-   * can only come from m (the notebook ran), so `from m import name`, which pyflakes can check; with several,
-   * all of them, as the notebook had them.
+   * The imports that may bind `name`, which nothing else defines. A module of the notebook's own whose names are
+   * known (`starExports`) binds it or not: the last one binding it gives `from m import name` (a library
+   * star-imported after it is taken not to bind the same name: it would rebind the notebook's own). Of the
+   * others (a library's), when one is left it can only come from there (the notebook ran), so `from m import
+   * name`, which pyflakes can check; with several, all of them, as the notebook had them. None when only known
+   * modules are star-imported and none binds it: the name is undefined (round 51 KK: a name `%run` or `exec`
+   * defined, or a typo, became `from helpers import double`, and the package did not import).
    */
   private starImportsFor(name: string): string[] {
-    const only = this.starImports.length === 1 ? starModule(this.starImports[0] ?? '') : undefined;
-    return only !== undefined ? [`from ${only} import ${name}`] : [...this.starImports];
+    const unknown: string[] = [];
+    for (let i = this.starImports.length - 1; i >= 0; i--) {
+      const statement = this.starImports[i] ?? '';
+      const module = starModule(statement);
+      const known = module === undefined ? undefined : this.starExports.get(module);
+      if (known === undefined) unknown.unshift(statement);
+      else if (known.has(name)) return [`from ${module} import ${name}`];
+    }
+    const only = unknown.length === 1 ? starModule(unknown[0] ?? '') : undefined;
+    return only !== undefined ? [`from ${only} import ${name}`] : unknown;
   }
 
   /**
@@ -1639,8 +1652,9 @@ class GraphBuilder {
   private resolve(unit: UnitBuilder, cell: NotebookCell, use: NameSite & { readonly through?: string }, binding = this.bindings.get(use.name)): void {
     if (unit.reported.has(use.name)) return;
     const usedAt = site(cell, use.line);
-    if (binding === undefined && this.starImports.length > 0) {
-      for (const s of this.starImportsFor(use.name)) addOnce(unit.imports, s);
+    const fromStar = binding === undefined && this.starImports.length > 0 ? this.starImportsFor(use.name) : [];
+    if (fromStar.length > 0) {
+      for (const s of fromStar) addOnce(unit.imports, s);
       return;
     }
     // `try: raw` / `except NameError: raw = load()` with nothing defining raw before: the step makes it.

@@ -8,12 +8,12 @@ import { initPythonParser } from './python/parser';
 import type { StepGraph } from '../contract/stepGraph';
 
 /** [tags, source] per cell, all code cells. */
-function graphOf(cells: readonly (readonly [readonly string[], string])[]): StepGraph {
+function graphOf(cells: readonly (readonly [readonly string[], string])[], starExports: ReadonlyMap<string, ReadonlySet<string>> = new Map()): StepGraph {
   const notebook = makeNotebook(cells.map(([tags, source]) => ({ tags: [...tags], source })));
   const roles = readRoles(notebook);
   const analysed = analyseCodeCells(notebook.cells.map((c) => c.source));
   const facts = new Map<number, CellFacts>(notebook.cells.map((c, i) => [c.index, analysed[i]?.facts ?? analyseCodeCell(c.source).facts]));
-  return buildStepGraph(notebook, roles, facts);
+  return buildStepGraph(notebook, roles, facts, new Map(), starExports);
 }
 
 const step = (g: StepGraph, name: string) => {
@@ -910,6 +910,23 @@ describe('buildStepGraph', () => {
       [['step:a'], 'r = sqrt(mean([2]))'],
     ]);
     assert.deepEqual(step(two, 'a').imports, ['from math import *', 'from statistics import *']);
+  });
+
+  // Round 51 KK: with `from helpers import *`, a name `%run` or `exec` defined (or a typo) became `from helpers
+  // import double`, and the package did not import. The notebook's own module's names are known.
+  it("a star import of the notebook's own module binds only what it defines: another name is undefined; a library's star import takes the rest", () => {
+    const exports = new Map([['helpers', new Set(['add_ratio', 'SCALE'])]]);
+    const undefinedName = graphOf([
+      [['imports'], 'from helpers import *'],
+      [['step:a'], 'r = add_ratio(SCALE)\nd = double(r)'],
+    ], exports);
+    assert.deepEqual(undefinedName.problems.filter((p) => p.code === 'name-undefined').map((p) => [p.line, p.message.split(';')[0]]), [[2, 'step a uses double, but no cell before it defines it']]);
+    const two = graphOf([
+      [['imports'], 'from helpers import *\nfrom sklearn.metrics import *'],
+      [['step:a'], 'r = add_ratio(SCALE)\ns = r2_score([1], [1])'],
+    ], exports);
+    assert.deepEqual(codes(two), []);
+    assert.deepEqual(step(two, 'a').imports, ['from helpers import add_ratio', 'from helpers import SCALE', 'from sklearn.metrics import r2_score']);
   });
 
   // Round 38 L: `sum([a, b])` after `from numpy import *` is NumPy's sum (a number), not the builtin's (an array).

@@ -6,7 +6,6 @@ import { outputPlaceProblem } from './outputPlace';
 import { notUtf8Problem } from '../notebook/notebookBytes';
 import { specialFileKind, specialFileMessage } from '../notebook/read';
 import { lstat, readdir, readFile, readlink, rm, rmdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FileAction } from '../io/apply';
 import { applyPlan, checkPlan, cleanStaleTemps, planActions, planDirectories, writeFileAtomic, WriteError } from '../io/apply';
@@ -14,6 +13,7 @@ import { fileSystemError, fileSystemMessage } from '../io/fileSystemError';
 import { PROMOTION_LOCK_DIR, PROMOTION_LOCK_FILE, promotionInProgress, withPromotionLock } from '../io/promotionLock';
 import { folderFromCwd, pathExists, realRootOf, toPosix } from '../io/paths';
 import { lockNotebookState, realOrSelf, realOrSelfSync } from './lockOwner';
+import { findLocalModules, localStarExports } from './localModules';
 import { keptFileProblems, PIPELINE_CONFIG } from './keptFiles';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile, LockShownMetrics } from '../contract/lockFile';
@@ -241,7 +241,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const longPackage = nameLengthIssue(namedPackage, 'package names') ?? (request.packageName === undefined ? undefined : windowsNameIssue(namedPackage));
   if (longPackage !== undefined) throw new NbpromoteError('usage', `--package ${quoteName(namedPackage)} is not allowed: ${longPackage}`);
 
-  const analysis = await analyseNotebook(notebook, roles);
+  const analysis = await analyseNotebook(notebook, roles, { starExports: await localStarExports(dirname(notebookPath), notebook) });
   const analysed = analysis.cells;
   // src/<package> comes first on sys.path: a package named like a module the code imports hides it.
   const modulesImported = [...analysed.values()].flatMap((a) => a.analysis.imports.flatMap((i) => [i.module, ...dottedModules(i.statement)]));
@@ -1088,36 +1088,6 @@ function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: Read
     if (metric.truncated === true) truncated.push(name);
   }
   return { expected, decimals, truncated };
-}
-
-/**
- * The imported modules that are the project's own, not distributions to install: a `<m>.py` or `<m>/__init__.py`
- * in the notebook's folder, in a folder its code puts on `sys.path` (`sys.path.append("..")`) or in one it moves
- * to (`movesTo`: `%cd ..`, from which Jupyter imports), or a module a `%%writefile <m>.py` cell writes.
- */
-async function findLocalModules(notebookDir: string, notebook: Notebook, modules: ReadonlySet<string>, movesTo: readonly string[]): Promise<Set<string>> {
-  const local = new Set<string>();
-  const folders = new Set([notebookDir, ...movesTo.map((f) => resolve(notebookDir, f.replace(/^~(?=\/|$)/, homedir())))]);
-  for (const cell of notebook.cells) {
-    if (cell.kind !== 'code') continue;
-    const written = /^\s*%%(?:writefile|file)\s+(?:-a\s+)?["']?([^\s"']+?)\.py["']?\s*$/m.exec(cell.source.split('\n')[0] ?? '');
-    if (written?.[1] !== undefined) local.add(written[1].split('/')[0] ?? written[1]);
-    for (const m of cell.source.matchAll(/sys\.path\.(?:append|insert)\([^)\n]*?(['"])([^'"\n]+)\1/g)) if (m[2] !== undefined) folders.add(resolve(notebookDir, m[2]));
-  }
-  for (const m of modules) {
-    for (const folder of folders) {
-      if ((await isFile(join(folder, `${m}.py`))) || (await isFile(join(folder, m, '__init__.py')))) local.add(m);
-    }
-  }
-  return new Set([...local].filter((m) => modules.has(m)));
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** An execution the lock kept (`executed`), as `promote --execute` gives it. */

@@ -1,0 +1,116 @@
+// The notebook's own modules, found beside it: which imports are the project's (not distributions to install),
+// and what a `from <local module> import *` binds.
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Notebook } from '../contract/notebook';
+import { analyzeCell } from '../analysis/python/names';
+import { initPythonParser } from '../analysis/python/parser';
+
+/**
+ * The imported modules that are the project's own, not distributions to install: a `<m>.py`, a `<m>/__init__.py`
+ * or a folder `<m>/` holding Python files (a namespace package: `from helpers.fe import x` with no
+ * `helpers/__init__.py`, round 51 JJ) in the notebook's folder, in a folder its code puts on `sys.path`
+ * (`sys.path.append("..")`) or in one it moves to (`movesTo`: `%cd ..`, from which Jupyter imports), or a
+ * module a `%%writefile <m>.py` cell writes.
+ */
+export async function findLocalModules(notebookDir: string, notebook: Notebook, modules: ReadonlySet<string>, movesTo: readonly string[]): Promise<Set<string>> {
+  const local = new Set<string>();
+  const folders = new Set([...searchedFolders(notebookDir, notebook), ...movesTo.map((f) => resolve(notebookDir, f.replace(/^~(?=\/|$)/, homedir())))]);
+  for (const cell of notebook.cells) {
+    if (cell.kind !== 'code') continue;
+    const written = /^\s*%%(?:writefile|file)\s+(?:-a\s+)?["']?([^\s"']+?)\.py["']?\s*$/m.exec(cell.source.split('\n')[0] ?? '');
+    if (written?.[1] !== undefined) local.add(written[1].split('/')[0] ?? written[1]);
+  }
+  for (const m of modules) {
+    for (const folder of folders) {
+      if ((await isFile(join(folder, `${m}.py`))) || (await isFile(join(folder, m, '__init__.py'))) || (await holdsPython(join(folder, m)))) local.add(m);
+    }
+  }
+  return new Set([...local].filter((m) => modules.has(m)));
+}
+
+/**
+ * What each `from <m> import *` of the notebook binds when `<m>` is a module of its own (a `<m>.py` or
+ * `<m>/__init__.py` in the notebook's folder or a folder its code puts on `sys.path`): its `__all__` when it
+ * lists literal names, else the names its top level binds that do not start with `_` (functions, classes,
+ * assignments, imports), as Python's star import takes them. A module that star-imports in its turn, sets
+ * `__all__` in another way, or cannot be read is left out (unknown): its star import may bind anything.
+ */
+export async function localStarExports(notebookDir: string, notebook: Notebook): Promise<Map<string, ReadonlySet<string>>> {
+  const exports = new Map<string, ReadonlySet<string>>();
+  const modules = new Set<string>();
+  for (const cell of notebook.cells) {
+    if (cell.kind !== 'code' || !cell.source.includes('*')) continue;
+    for (const m of cell.source.matchAll(/^[ \t]*from[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]+import[ \t]+\*/gm)) if (m[1] !== undefined) modules.add(m[1]);
+  }
+  if (modules.size === 0) return exports;
+  const folders = searchedFolders(notebookDir, notebook);
+  for (const module of modules) {
+    const relative = module.split('.');
+    for (const folder of folders) {
+      const candidates = [`${join(folder, ...relative)}.py`, join(folder, ...relative, '__init__.py')];
+      const file = (await Promise.all(candidates.map(async (c) => ((await isFile(c)) ? c : undefined)))).find((c) => c !== undefined);
+      if (file === undefined) continue;
+      const names = await moduleExports(file);
+      if (names !== undefined) exports.set(module, names);
+      break;
+    }
+  }
+  return exports;
+}
+
+/** Larger modules are not read for their names (their star import stays as the notebook had it). */
+const MAX_MODULE_BYTES = 2_000_000;
+
+async function moduleExports(file: string): Promise<ReadonlySet<string> | undefined> {
+  let source: string;
+  try {
+    if ((await stat(file)).size > MAX_MODULE_BYTES) return undefined;
+    source = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  await initPythonParser();
+  const analysis = analyzeCell(source);
+  if (analysis.syntaxErrors.length > 0 || analysis.starImports.length > 0) return undefined;
+  if (/^__all__\b/m.test(source)) {
+    const listed = /^__all__[ \t]*=[ \t]*[[(]([^\])]*)[\])][ \t]*(?:#.*)?$/m.exec(source);
+    if (listed === null || /^__all__[ \t]*(?:\+=|\.|\[)/m.test(source)) return undefined;
+    const names = [...(listed[1] ?? '').matchAll(/(["'])([A-Za-z_]\w*)\1/g)].map((m) => m[2] ?? '');
+    return new Set(names);
+  }
+  return new Set(analysis.defines.map((d) => d.name).filter((name) => !name.startsWith('_')));
+}
+
+/** The notebook's folder and the folders its code puts on `sys.path` (`sys.path.append("..")`), resolved from it. */
+function searchedFolders(notebookDir: string, notebook: Notebook): string[] {
+  const folders = new Set([notebookDir]);
+  for (const cell of notebook.cells) {
+    if (cell.kind !== 'code' || !cell.source.includes('sys.path')) continue;
+    for (const m of cell.source.matchAll(/sys\.path\.(?:append|insert)\([^)\n]*?(['"])([^'"\n]+)\1/g)) if (m[2] !== undefined) folders.add(resolve(notebookDir, m[2]));
+  }
+  return [...folders];
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `path` is a folder holding a Python file, or a folder holding one (a namespace package Python imports from). */
+async function holdsPython(path: string): Promise<boolean> {
+  try {
+    const entries = await readdir(path, { withFileTypes: true });
+    if (entries.some((e) => e.isFile() && e.name.endsWith('.py'))) return true;
+    for (const e of entries) {
+      if (e.isDirectory() && !e.name.startsWith('.') && (await readdir(join(path, e.name)).catch(() => [])).some((name) => name.endsWith('.py'))) return true;
+    }
+    return false;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,42 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeNotebook } from '../tags/testing';
+import { findLocalModules, localStarExports } from './localModules';
+
+describe('localModules', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-local-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads what a star import of the notebook's own module binds: __all__, else the public names its top level binds", async () => {
+    writeFileSync(join(dir, 'helpers.py'), 'import numpy as np\nfrom math import sqrt\nSCALE = 2\n_private = 1\ndef add_ratio(df):\n    inner = 1\n    return df\nclass Model:\n    pass\nif True:\n    FLAG = 1\n');
+    writeFileSync(join(dir, 'listed.py'), '__all__ = ["a", \'b\']  # the API\na = 1\nb = 2\nc = 3\n');
+    writeFileSync(join(dir, 'grown.py'), '__all__ = ["a"]\n__all__ += ["b"]\na = b = 1\n');
+    writeFileSync(join(dir, 'starry.py'), 'from os.path import *\nx = 1\n');
+    writeFileSync(join(dir, 'broken.py'), 'def f(:\n');
+    mkdirSync(join(dir, 'lib', 'pkg'), { recursive: true });
+    writeFileSync(join(dir, 'lib', 'pkg', '__init__.py'), 'def g():\n    pass\n');
+    const notebook = makeNotebook([{ tags: ['imports'], source: 'import sys\nsys.path.append("lib")\nfrom helpers import *\nfrom listed import *\nfrom grown import *\nfrom starry import *\nfrom broken import *\nfrom pkg import *\nfrom sklearn.metrics import *' }]);
+    const exports = await localStarExports(dir, notebook);
+    assert.deepEqual([...(exports.get('helpers') ?? [])].sort(), ['FLAG', 'Model', 'SCALE', 'add_ratio', 'np', 'sqrt']);
+    assert.deepEqual([...(exports.get('listed') ?? [])], ['a', 'b']);
+    assert.deepEqual([...(exports.get('pkg') ?? [])], ['g']);
+    // Unknown: __all__ grown, a star import of its own, a module that does not parse, a library.
+    assert.deepEqual([...exports.keys()].sort(), ['helpers', 'listed', 'pkg']);
+  });
+
+  it('counts a folder of Python files without __init__.py (a namespace package) as the notebook\'s own, not a distribution', async () => {
+    mkdirSync(join(dir, 'helpers'));
+    writeFileSync(join(dir, 'helpers', 'fe.py'), 'x = 1\n');
+    mkdirSync(join(dir, 'src', 'features'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'features', 'build.py'), 'x = 1\n');
+    mkdirSync(join(dir, 'data', 'raw'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'raw', 'a.csv'), 'x\n1\n');
+    const notebook = makeNotebook([{ tags: ['imports'], source: 'from helpers.fe import x\nfrom src.features.build import x\nimport data\nimport pandas' }]);
+    assert.deepEqual([...(await findLocalModules(dir, notebook, new Set(['helpers', 'src', 'data', 'pandas']), []))].sort(), ['helpers', 'src']);
+  });
+});
