@@ -105,7 +105,9 @@ function describeError(error: ErrorObject, scope: Scope, minor: number): Describ
     case 'required': {
       const missing = String(params['missingProperty']);
       if (inCell && path === '' && missing === 'id') {
-        return { message: 'the cell has no id; nbformat 4.5 requires one (Jupyter adds ids when it saves the notebook)' };
+        // nbformat itself reads such a notebook with a warning and nbconvert runs it (round 51 MM: a course's
+        // notebooks were refused): cells are then known by their number.
+        return { message: 'cells have no id, which nbformat 4.5 requires; cells are known by their number (Jupyter adds ids when it saves the notebook)', severity: 'warning', notebookLevel: true };
       }
       return { message: `${subject} has no "${missing}"` };
     }

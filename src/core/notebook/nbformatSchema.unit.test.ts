@@ -84,7 +84,7 @@ describe('nbformatSchemaProblems', () => {
   });
 
   it(`lists at most ${MAX_SCHEMA_PROBLEMS} problems and counts the rest`, () => {
-    const cells = Array.from({ length: MAX_SCHEMA_PROBLEMS + 20 }, () => ({ cell_type: 'raw', metadata: {}, source: '' }));
+    const cells = Array.from({ length: MAX_SCHEMA_PROBLEMS + 20 }, (_, i) => ({ id: `r${i}`, cell_type: 'raw', metadata: {}, source: 7 }));
     const problems = nbformatSchemaProblems(notebook(cells), 5, 'nb.ipynb', () => false);
     assert.equal(problems.length, MAX_SCHEMA_PROBLEMS + 1);
     assert.deepEqual(problems[0], {

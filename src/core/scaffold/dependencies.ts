@@ -58,10 +58,11 @@ export function inferredDependencies(graph: StepGraph, localModules: ReadonlySet
   ];
   for (const [who, imports] of units) {
     for (const statement of imports) {
-      const module = /^(?:from|import)\s+(\w+)/.exec(statement)?.[1];
-      if (module === undefined || localModules?.has(module) === true) continue;
-      const distribution = distributionFor(module);
-      if (distribution !== undefined) add(distribution, who);
+      for (const dotted of importedModules(statement)) {
+        if (localModules?.has(dotted.split('.')[0] ?? dotted) === true) continue;
+        const distribution = distributionFor(dotted);
+        if (distribution !== undefined) add(distribution, who);
+      }
     }
   }
   for (const requirement of graph.requirements) add(requirement, INSTALLED);
@@ -70,6 +71,21 @@ export function inferredDependencies(graph: StepGraph, localModules: ReadonlySet
     return { requirements: specific.length > 0 ? specific : entry.requirements.slice(0, 1), name: entry.name, usedBy: entry.usedBy };
   });
   return dependencies.sort((a, b) => (a.requirements[0] ?? '').localeCompare(b.requirements[0] ?? ''));
+}
+
+/**
+ * The dotted modules an import statement takes names from: `import a.b as c, d` gives a.b and d; `from a.b import
+ * c, d` gives a.b.c and a.b.d (a submodule or a name of a.b: the start says the distribution either way, and
+ * `from google.cloud import storage` needs the name to say which).
+ */
+function importedModules(statement: string): string[] {
+  const from = /^from\s+([\w.]+)\s+import\s+\(?([^)]*)\)?/.exec(statement);
+  if (from !== null) {
+    const names = (from[2] ?? '').split(',').map((n) => n.trim().split(/\s+/)[0] ?? '').filter((n) => /^\w+$/.test(n));
+    return names.length === 0 ? [from[1] ?? ''] : names.map((n) => `${from[1] ?? ''}.${n}`);
+  }
+  const plain = /^import\s+(.+)$/.exec(statement);
+  return (plain?.[1] ?? '').split(',').map((part) => part.trim().split(/\s+/)[0] ?? '').filter((m) => m !== '');
 }
 
 /**

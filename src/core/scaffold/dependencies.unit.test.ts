@@ -3,6 +3,7 @@ import { analyseNotebook } from '../analysis/analyseNotebook';
 import type { StepGraph } from '../contract/stepGraph';
 import { inspectText } from '../inspect/inspect';
 import { inferredDependencies, listedDependencies, missingDependencies, missingDependenciesMessage, requirementName } from './dependencies';
+import { distributionFor } from './distributions';
 import { notebookJson } from './testing';
 import type { TestCell } from './testing';
 
@@ -35,6 +36,20 @@ describe('inferredDependencies', () => {
     );
     assert.deepEqual(deps.find((d) => d.name === 'scipy')?.usedBy, ['the shared cells', 'step apply', 'step fit']);
     assert.deepEqual(deps.find((d) => d.name === 'scikit-learn')?.usedBy, ['the shared cells', 'step apply', 'a `pip install` in the notebook']);
+  });
+});
+
+describe('distributionFor', () => {
+  // Round 51 MM: every `google.*` import was listed as protobuf, Colab's and Kaggle's own modules as distributions.
+  it('tells the distribution of a namespace package by the dotted name; none for what only a hosted notebook has', async () => {
+    const graph = await graphOf([
+      { tags: ['imports'], source: 'from google.cloud import storage, bigquery\nimport google.generativeai as genai\nfrom google.protobuf import text_format\nfrom google.colab import drive\nfrom kaggle_secrets import UserSecretsClient\nfrom imblearn.over_sampling import SMOTE\nfrom mpl_toolkits.mplot3d import Axes3D' },
+      { tags: ['step:a'], source: 'x = [storage, bigquery, genai, text_format, drive, UserSecretsClient, SMOTE, Axes3D]' },
+    ]);
+    assert.deepEqual(inferredDependencies(graph, undefined).map((d) => d.name), ['google-cloud-bigquery', 'google-cloud-storage', 'google-generativeai', 'imbalanced-learn', 'matplotlib', 'protobuf', 'pyyaml']);
+    assert.equal(distributionFor('google.oauth2.service_account'), 'google-auth');
+    assert.equal(distributionFor('os.path'), undefined);
+    assert.equal(distributionFor('sklearn.metrics'), 'scikit-learn');
   });
 });
 

@@ -12,7 +12,6 @@ const known: Readonly<Record<string, string>> = {
   dateutil: 'python-dateutil',
   Bio: 'biopython',
   sentencepiece: 'sentencepiece',
-  google: 'protobuf',
   dotenv: 'python-dotenv',
   jwt: 'pyjwt',
   attr: 'attrs',
@@ -25,7 +24,39 @@ const known: Readonly<Record<string, string>> = {
   umap: 'umap-learn',
   tensorflow_addons: 'tensorflow-addons',
   IPython: 'ipython',
+  imblearn: 'imbalanced-learn',
+  skopt: 'scikit-optimize',
+  scikitplot: 'scikit-plot',
+  mpl_toolkits: 'matplotlib',
+  pylab: 'matplotlib',
+  fitz: 'pymupdf',
+  MySQLdb: 'mysqlclient',
+  slugify: 'python-slugify',
+  jose: 'python-jose',
+  googleapiclient: 'google-api-python-client',
 };
+
+/**
+ * Modules that only a hosted notebook's own runtime provides (Colab's `google.colab`, Kaggle's `kaggle_secrets`):
+ * no distribution installs them. Matched on the dotted name's start.
+ */
+const HOSTED_ONLY = /^(?:google\.colab|kaggle_secrets|kaggle_datasets|kaggle_web_client|learntools)(?:\.|$)/;
+
+/**
+ * The `google.` namespace is shared by many distributions: the part after it names the one (`google.cloud.storage`
+ * is google-cloud-storage, `google.generativeai` google-generativeai); round 51 MM found every `google.*` import
+ * listed as protobuf.
+ */
+function googleDistribution(dotted: string): string | undefined {
+  const parts = dotted.split('.');
+  const second = parts[1];
+  if (second === undefined) return undefined;
+  if (second === 'protobuf') return 'protobuf';
+  if (second === 'cloud') return parts[2] === undefined ? undefined : `google-cloud-${parts[2].replace(/_/g, '-')}`;
+  if (second === 'oauth2' || second === 'auth') return 'google-auth';
+  if (second === 'api_core') return 'google-api-core';
+  return `google-${second.replace(/_/g, '-')}`;
+}
 
 /**
  * The top-level modules of the standard library: Python 3.11's `sys.stdlib_module_names` without the private
@@ -78,7 +109,14 @@ export function isStdlibModule(module: string): boolean {
   return stdlib.has(module);
 }
 
-export function distributionFor(module: string): string | undefined {
-  if (stdlib.has(module)) return undefined;
+/**
+ * The distribution to install for an imported module, by its dotted name (`google.cloud.storage`: the top-level
+ * module alone says which for most); undefined for the standard library and for what only a hosted notebook's
+ * runtime has.
+ */
+export function distributionFor(dotted: string): string | undefined {
+  const module = dotted.split('.')[0] ?? dotted;
+  if (stdlib.has(module) || HOSTED_ONLY.test(dotted)) return undefined;
+  if (module === 'google') return googleDistribution(dotted);
   return known[module] ?? module;
 }
