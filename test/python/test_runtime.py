@@ -3415,3 +3415,23 @@ def test_a_file_the_step_itself_replaces_with_os_replace_is_no_change_by_another
     config = _small_config([("clean", [], ["n"])])
     statuses = [runtime.run_pipeline(config, {"clean": _normalise_in_place}, None, {}, tmp_path, record=False).steps[0].status for _ in range(3)]
     assert statuses[2] == "cached", statuses
+
+
+# Round 51 LL: a parameter's part of a step's key was its JSON, which gives `{0: 2}` and `{"0": 2}` (and a tuple
+# and a list) one text: the second run took the first value's outputs from the cache; `{0: 1, "x": 2}` crashed it.
+def test_a_parameter_key_tells_values_apart_by_type_and_sorts_mixed_keys():
+    texts = [runtime._typed_text(v) for v in ({0: 2}, {"0": 2}, (1, 2), [1, 2], 1, 1.0, True, "1", None, Path("1"), {1, 2})]
+    assert len(set(texts)) == len(texts), texts
+    assert runtime._typed_text({0: 1, "x": 2}) == runtime._typed_text({"x": 2, 0: 1})
+    assert runtime._typed_text({"b": [1, (2,)], "a": None}) == 'dict{str:"a":NoneType:None,str:"b":list[int:1,tuple[int:2]]}'
+
+
+def test_a_dict_parameter_with_int_keys_and_one_with_str_keys_are_cached_apart(project):
+    config = project / "pipeline.yaml"
+    config.write_text(config.read_text().replace("label: {default: total, type: str}", "label: {default: null, type: none}"))
+    first = run_json(project, "--param", "label={0: 2}")
+    assert statuses(first)["report"] == "ran"
+    second = run_json(project, "--param", 'label={"0": 2}')
+    assert statuses(second)["report"] == "ran", second
+    mixed = run_json(project, "--param", 'label={0: 1, "x": 2}')
+    assert mixed["status"] == "finished" and statuses(mixed)["report"] == "ran", mixed

@@ -1373,7 +1373,7 @@ class _Run:
                 parts.append(("from-step", f"{name}={known[name]}"))
             else:
                 value = parameters[name] if parameters is not None and name in parameters else self.values[name]
-                parts.append(("parameter", f"{name}={_canonical_json(value)}"))
+                parts.append(("parameter", f"{name}={_typed_text(value)}"))
                 parts.append(("file", self.fingerprints.path(value) or ""))
         for label, text in parts:
             data = text.encode("utf-8")
@@ -4319,6 +4319,27 @@ def _file_sha256(path: Path) -> str:
 
 def _canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=repr, separators=(",", ":"))
+
+
+def _typed_text(value: Any) -> str:
+    """A text telling values apart by type as well as content, for a parameter's part of a step's key: ``{0: 2}``
+    and ``{"0": 2}``, ``(1, 2)`` and ``[1, 2]``, ``1`` and ``1.0`` and ``True`` differ (JSON gives each pair one
+    text: round 51 LL, a run took the other value's outputs from the cache). Dict items and set members in the
+    order of their texts, so keys of mixed types sort too."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return f"{type(value).__name__}:{value!r}"
+    if isinstance(value, str):
+        return f"str:{json.dumps(value)}"
+    if isinstance(value, PurePath):
+        return f"path:{json.dumps(str(value))}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__}[{','.join(_typed_text(item) for item in value)}]"
+    if isinstance(value, (set, frozenset)):
+        return f"{type(value).__name__}{{{','.join(sorted(_typed_text(item) for item in value))}}}"
+    if isinstance(value, Mapping):
+        items = sorted(f"{_typed_text(key)}:{_typed_text(item)}" for key, item in value.items())
+        return f"dict{{{','.join(items)}}}"
+    return f"{type(value).__module__}.{type(value).__qualname__}:{value!r}"
 
 
 # ---------------------------------------------------------------------------------------------------------
