@@ -353,7 +353,7 @@ class GraphBuilder {
    * Functions a step defines, with the global names their bodies read and those of them a later step binds
    * again (name -> that step): in the package the function keeps the defining step's values (see checkStaleCalls).
    */
-  private readonly stepFunctions = new Map<string, { readonly step: UnitBuilder; readonly at: SourceSite; readonly free: readonly string[]; readonly writes: readonly NameSite[]; readonly rebound: Map<string, string> }>();
+  private readonly stepFunctions = new Map<string, { readonly step: UnitBuilder; readonly at: SourceSite; readonly free: readonly string[]; readonly writes: readonly NameSite[]; readonly rebound: Map<string, string>; readonly cell: NotebookCell; readonly fn: SharedFunctionFacts }>();
   /** Functions (shared or a step's) that change parameters in place: a call passing a name changes that value. */
   private readonly argumentChanges = new Map<string, { readonly positions: readonly number[]; readonly keywords: readonly string[] }>();
   /**
@@ -1193,7 +1193,7 @@ class GraphBuilder {
     }
     for (const fn of f.functions) {
       if (fn.kind === 'class' || (fn.freeNames.length === 0 && (fn.globalWrites ?? []).length === 0)) continue;
-      this.stepFunctions.set(fn.name, { step: unit, at: site(cell, fn.startLine ?? 1), free: fn.freeNames, writes: fn.globalWrites ?? [], rebound: new Map() });
+      this.stepFunctions.set(fn.name, { step: unit, at: site(cell, fn.startLine ?? 1), free: fn.freeNames, writes: fn.globalWrites ?? [], rebound: new Map(), cell, fn });
     }
   }
 
@@ -1217,6 +1217,7 @@ class GraphBuilder {
       for (const d of f.defines) if (d.line <= use.line && fn.free.includes(d.name) && !rebound.has(d.name)) rebound.set(d.name, unit.kind === 'step' ? unit.name : 'this cell');
       if (rebound.size === 0) continue;
       warned.add(use.name);
+      if (this.definesStepFunctionIn(unit, cell, f, use, fn)) continue;
       const names = [...rebound.keys()];
       const steps = [...new Set(rebound.values())];
       const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
@@ -1233,6 +1234,46 @@ class GraphBuilder {
         ),
       );
     }
+  }
+
+  /**
+   * The Kaggle habit `def cv_score(model): return cross_val_score(model, X, y)` in one step, then `X = X[top]` and
+   * `cv_score(rf)` in a later one (round 51 JJ: the package scored the old X). The calling unit defines the
+   * function again, at the top of its own function (a closure over its own X, read when called, as the
+   * notebook's global was), takes what the function reads, and no longer takes the function from the step
+   * defining it. Only a plain top-level `def` (no decorator, no `global`); false for another, which keeps the
+   * warning.
+   */
+  private definesStepFunctionIn(unit: UnitBuilder, cell: NotebookCell, f: CellFacts, use: NameSite, defined: { readonly step: UnitBuilder; readonly writes: readonly NameSite[]; readonly cell: NotebookCell; readonly fn: SharedFunctionFacts }): boolean {
+    const { fn } = defined;
+    if (fn.kind !== 'function' || !fn.topLevel || defined.writes.length > 0 || fn.startLine === undefined || fn.endLine === undefined || fn.startLine !== fn.line) return false;
+    if (unit.definesShared.includes(use.name) || this.sharedFunctions.has(use.name)) return false;
+    // No longer from the defining step: the unit defines it.
+    const input = unit.inputs.indexOf(use.name);
+    if (input >= 0) unit.inputs.splice(input, 1);
+    for (let i = this.edges.length - 1; i >= 0; i--) {
+      const e = this.edges[i];
+      if (e !== undefined && e.to === unit.name && e.name === use.name && e.from === defined.step.name) this.edges.splice(i, 1);
+    }
+    if (!this.edges.some((e) => e.from === defined.step.name && e.name === use.name)) {
+      const output = defined.step.outputs.indexOf(use.name);
+      if (output >= 0) defined.step.outputs.splice(output, 1);
+    }
+    unit.local.add(use.name);
+    addOnce(unit.definesShared, use.name);
+    // What it reads that the cell binds before its first call is the unit's own; the rest the unit takes (a name
+    // bound between two calls, `N_FOLDS = 3`, too: the first call reads the value before it).
+    const first = Math.min(...f.externalUses.filter((u) => u.name === use.name).map((u) => u.line), use.line);
+    const boundHere = new Set(f.defines.filter((d) => d.line < first).map((d) => d.name));
+    const reads: string[] = [];
+    for (const name of fn.freeNames) {
+      if (name === use.name) continue;
+      const kind = this.bindings.get(name)?.kind;
+      if (kind === 'parameter' || kind === 'step' || unit.local.has(name) || boundHere.has(name)) reads.push(name);
+      if (!unit.local.has(name) && !boundHere.has(name)) this.resolve(unit, cell, { name, line: use.line, column: use.column, through: use.name });
+    }
+    this.stepBound.push({ name: use.name, cellIndex: defined.cell.index, ...(defined.cell.id === undefined ? {} : { cellId: defined.cell.id }), startLine: fn.startLine, endLine: fn.endLine, reads, leftOut: false, step: defined.step.name });
+    return true;
   }
 
   /**

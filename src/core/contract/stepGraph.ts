@@ -147,6 +147,11 @@ export interface StepBoundFunction {
   readonly reads: readonly string[];
   /** Those of `reads` its own definition reads (a default value, `t=THRESHOLD`): their values where the def runs. */
   readonly definitionReads?: readonly string[];
+  /**
+   * Set for a function a step defines (not a shared one), that a later unit calls after binding again a global
+   * it reads: the step defining it. That unit defines it too, so the call reads the unit's value.
+   */
+  readonly step?: string;
   /** Left out of common.py: it reads a name the shared module does not have. */
   readonly leftOut: boolean;
 }

@@ -1231,7 +1231,10 @@ class Generator extends UnitCode {
     return this.definedIn(unit).map((f) => {
       const cell: CellRef = { index: f.cellIndex, ...(f.cellId === undefined ? {} : { id: f.cellId }) };
       const code = this.input.cells.get(f.cellIndex)?.code.split('\n').slice(f.startLine - 1, f.endLine) ?? [];
-      const note = `# nbpromote: ${f.name}, a shared function of ${cellWords([cell])}, is defined here: ${this.sharedReadWords(unit, f)}`;
+      const note =
+        f.step === undefined
+          ? `# nbpromote: ${f.name}, a shared function of ${cellWords([cell])}, is defined here: ${this.sharedReadWords(unit, f)}`
+          : `# nbpromote: ${f.name}, which step ${f.step} defines (${cellWords([cell])}), is defined here again, so that calling it reads this function's values: ${this.sharedReadWords(unit, f)}`;
       const keep = f.reads.filter((r) => maybe.has(r) && !unit.inputs.includes(r) && !unit.commonNames.includes(r) && !kept.has(r) && (this.input.graph.common.names.includes(r) || importOf(r) !== undefined));
       for (const r of keep) kept.add(r);
       const values = keep.filter((r) => importOf(r) === undefined);
