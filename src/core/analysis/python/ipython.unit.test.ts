@@ -457,6 +457,22 @@ describe('translateIPython', () => {
     assert.deepEqual(analyzeCell('  x = 1\n  total = x').defines.find((d) => d.name === 'total'), { name: 'total', line: 2, column: 3 });
   });
 
+  // Round 51 KK: `IN_COLAB = 'google.colab' in str(get_ipython())` stopped common.py with a NameError.
+  it('reads get_ipython() used as a value as None, as outside IPython; its API calls and a shell kept in a name are left', () => {
+    const cases: [string, string][] = [
+      ["IN_COLAB = 'google.colab' in str(get_ipython())", "IN_COLAB = 'google.colab' in str(None)  # nbpromote: get_ipython() was None here: the code runs outside IPython"],
+      ['if get_ipython() is not None:  # in a notebook\n    x = 1', 'if None is not None:  # in a notebook\n    x = 1'],
+      ['ip = get_ipython()', 'ip = get_ipython()'],
+      ['name = get_ipython().__class__.__name__', 'name = get_ipython().__class__.__name__'],
+      ['s = "get_ipython()"', 's = "get_ipython()"'],
+    ];
+    for (const [source, code] of cases) assert.equal(translateIPythonMapped(source).code, code, source);
+    assert.deepEqual(analyzeCell("IN_COLAB = 'google.colab' in str(get_ipython())").ipythonUses, []);
+    assert.deepEqual(analyzeCell('ip = get_ipython()').ipythonUses.map((u) => u.name), ['get_ipython']);
+    // Columns after it stay the notebook's.
+    assert.deepEqual(analyzeCell('flag = str(get_ipython()) + str(later)').uses.find((u) => u.name === 'later'), { name: 'later', line: 1, column: 33 });
+  });
+
   it('keeps the line count with CRLF line ends and a trailing newline', () => {
     const result = translateIPython('%matplotlib inline\r\nx = 1\r\n');
     assert.equal(result.code, '# nbpromote: removed IPython magic: %matplotlib inline\nx = 1\n');
