@@ -285,15 +285,21 @@ function readProbes(executedJson: string, file: string, wantMetrics: boolean): E
 }
 
 /**
- * The notebook cell each execution count of the copy ran (counts go 1, 2 ... over its code cells, which
- * include the cells nbpromote added): a failure's "Cell In[4]" is then told as the notebook's own cell.
+ * The notebook cell each execution count of the copy ran (counts go 1, 2 ... over the code cells nbclient runs,
+ * which include the cells nbpromote added): a failure's "Cell In[4]" is then told as the notebook's own cell.
+ * nbclient runs no cell whose source is blank, nor one tagged `skip-execution`: those get no count (round 51 KK:
+ * after an empty cell, the error named the cell above the one that failed).
  */
-function notebookCells(copy: Record<string, unknown>): Map<number, number> {
+export function notebookCells(copy: Record<string, unknown>): Map<number, number> {
   const byCount = new Map<number, number>();
-  const codeCells = (copy['cells'] as { cell_type: string; metadata: { nbpromote?: { cell: number } } }[]).filter((c) => c.cell_type === 'code');
-  codeCells.forEach((c, i) => {
-    if (c.metadata.nbpromote !== undefined) byCount.set(i + 1, c.metadata.nbpromote.cell);
-  });
+  const codeCells = (copy['cells'] as { cell_type: string; source?: unknown; metadata: { nbpromote?: { cell: number }; tags?: unknown } }[]).filter((c) => c.cell_type === 'code');
+  let count = 0;
+  for (const c of codeCells) {
+    const source = Array.isArray(c.source) ? c.source.join('') : typeof c.source === 'string' ? c.source : '';
+    if (source.trim() === '' || (Array.isArray(c.metadata.tags) && c.metadata.tags.includes('skip-execution'))) continue;
+    count++;
+    if (c.metadata.nbpromote !== undefined) byCount.set(count, c.metadata.nbpromote.cell);
+  }
   return byCount;
 }
 

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NbpromoteError } from '../errors';
 import { notebookJson, PYTHON, runPipeline } from '../scaffold/testing';
 import { silentLogger } from '../util/logger';
-import { executeForMetrics, executeNotebook, failedCell, removeStaleExecuteFolders, runnerAdvice } from './execute';
+import { executeForMetrics, executeNotebook, failedCell, notebookCells, removeStaleExecuteFolders, runnerAdvice } from './execute';
 import { promoteNotebook } from './promote';
 
 // nbconvert's stderr when a cell fails inside pandas (colours removed, nbconvert's own frames cut): the
@@ -58,6 +58,15 @@ describe('runnerAdvice', () => {
     assert.match(runnerAdvice("jupyter_client.kernelspec.NoSuchKernel: No such kernel named python3\n", 'py'), /names a kernel py does not have/);
     assert.match(runnerAdvice('', '/bin/false'), /is \/bin\/false a Python 3 interpreter with nbconvert\?/);
     assert.equal(runnerAdvice('Traceback (most recent call last):\nValueError: bad\n', 'py'), '');
+  });
+});
+
+describe('notebookCells', () => {
+  // Round 51 KK: nbclient gives a blank cell no execution count; every cell after one was told one too early.
+  it('counts the code cells nbclient runs: not a blank one, nor one tagged skip-execution', () => {
+    const code = (source: unknown, cell?: number, tags?: string[]) => ({ cell_type: 'code', source, metadata: { ...(cell === undefined ? {} : { nbpromote: { cell } }), ...(tags === undefined ? {} : { tags }) } });
+    const copy = { cells: [code('import os', 0), { cell_type: 'markdown', source: '# t', metadata: {} }, code(['  \n', ''], 2), code('x = 1', 3), code('y = 2', 4, ['skip-execution']), code('_nbp = 1'), code('z = 3', 6)] };
+    assert.deepEqual([...notebookCells(copy)], [[1, 0], [2, 3], [4, 6]]);
   });
 });
 
