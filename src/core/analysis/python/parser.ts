@@ -721,7 +721,10 @@ function reparseDamaged(
     if (tree === null) continue;
     try {
       const pieceRoot = convert(tree);
-      statements.push(...pieceRoot.children.filter((child) => child.start >= from && child.start < to));
+      // Not a statement the first parse kept whole (`print(x); y = (1 +* 2)`: the first statement, undamaged, shares
+      // the piece's line): twice, it read as two statements on one line (round 51 KK).
+      const kept = new Set(statements.map((child) => child.start));
+      statements.push(...pieceRoot.children.filter((child) => child.start >= from && child.start < to && !kept.has(child.start)));
       if (tree.rootNode.hasError) {
         const hint = describeDamage(source, from, to);
         const found = collectErrors(tree.rootNode, source, position)[0];

@@ -233,6 +233,13 @@ describe('parsePython', () => {
     assert.deepEqual(parsePython('\f  y = 1\n').errors.map((e) => e.message), ['unexpected indent']);
   });
 
+  // Round 51 KK: the statement before a `;` on a broken line was kept twice, and read as two statements on one line.
+  it('says only the real error on a broken line holding a `;`, and keeps each statement once', () => {
+    const tree = parsePython('x = 1\nprint("x"); x = (1 +* 2)\n');
+    assert.deepEqual(tree.errors.map((e) => [e.line, e.column, e.message]), [[2, 20, 'invalid syntax near `+* 2`']]);
+    assert.equal(tree.root.children.filter((c) => tree.text(c) === 'print("x")').length, 1);
+  });
+
   it('recovers the statements after a broken line', () => {
     const tree = parsePython('df = pd.read_csv(path\ndf.head()\nmodel = fit(df)\nfor q in range(3)\n    print(q)\nw = 2\n');
     const assigned = tree.root.children
