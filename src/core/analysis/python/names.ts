@@ -22,6 +22,7 @@ import { IPYTHON_NAMES, isBuiltin } from './builtins';
 import { translateIPythonMapped, translateIPythonMappedMany } from './ipython';
 import type { DisplayCall, MappedTranslation } from './ipython';
 import type { ColumnMap, TrailingExpression, Translation } from './ipython';
+import { parsePython } from './parser';
 import type { PyNode, PyTree } from './parser';
 
 /** A name at a place in the cell: 1-based line and column (UTF-16 code units) of the original cell source. */
@@ -203,6 +204,9 @@ export function analyzeCellsWithTree<T>(sources: readonly string[], use: (analys
 
 /** Cells parsed in one call: enough that the cost per call vanishes, few enough that trees are freed as we go. */
 const CELLS_PER_PARSE = 256;
+
+/** Longer literal code given to eval/exec is not read for its names. */
+const MAX_LITERAL_CODE = 10_000;
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 /** The statements that may bind names on some paths only (Walker.definitelyBound reads each apart; the others bind on every path). */
@@ -1161,6 +1165,10 @@ class Walker {
    */
   private atReferences(call: PyNode, scope: Scope): void {
     const fn = field(call, 'function');
+    if (fn?.type === 'identifier' && (this.tree.text(fn) === 'eval' || this.tree.text(fn) === 'exec')) {
+      this.literalCodeReads(call, scope);
+      return;
+    }
     const method = fn?.type === 'attribute' ? field(fn, 'attribute') : undefined;
     if (method === undefined || !['query', 'eval'].includes(this.tree.text(method))) return;
     const first = field(call, 'arguments')?.children.find((a) => a.type === 'string' || a.type === 'concatenated_string');
@@ -1168,6 +1176,28 @@ class Walker {
     for (const m of this.tree.text(first).matchAll(/@([A-Za-z_]\w*)/g)) {
       if (m[1] !== undefined) this.reads.push({ name: m[1], offset: first.start + (m.index ?? 0) + 1, scope, seq: this.seq++ });
     }
+  }
+
+  /**
+   * `eval("stats.loc['mean']")`, `exec("print(total)")` with the code a plain string literal: the names it reads
+   * before binding them are read here, at the call (round 51 KK: a step's eval read a value of an earlier step,
+   * which that step deleted as unused, and the run failed). Only a one-part literal without escapes, whose text
+   * is the code; its reads are placed in the literal.
+   */
+  private literalCodeReads(call: PyNode, scope: Scope): void {
+    const first = field(call, 'arguments')?.children.find((a) => a.type !== 'comment');
+    if (first?.type !== 'string') return;
+    const text = this.tree.text(first);
+    const quote = /^(?:[rRuU])?("""|\'\'\'|"|')/.exec(text);
+    if (quote === null || text.includes('\\')) return;
+    const opening = (quote[0] ?? '').length;
+    const code = text.slice(opening, text.length - (quote[1] ?? '').length);
+    if (code.trim() === '' || code.length > MAX_LITERAL_CODE) return;
+    const inner = parsePython(code);
+    if (inner.errors.length > 0) return;
+    const walker = new Walker(inner, new Set(), (offset) => ({ line: 0, column: offset }));
+    walker.walkModule();
+    for (const use of walker.finish().usedBeforeDefinition) this.reads.push({ name: use.name, offset: first.start + opening + use.column, scope, seq: this.seq++ });
   }
 
   /** Reads every identifier under `node` without recursion (for absurdly deep expressions). */

@@ -126,6 +126,15 @@ describe('analyzeCell details', () => {
     ]);
   });
 
+  // Round 51 KK: `eval("stats.loc['mean']")` read a value of an earlier step the package then did not pass.
+  it('reads the names the literal code of eval or exec reads before binding them, placed in the literal', () => {
+    assert.deepEqual(analyzeCell('means = eval("stats.loc[\'mean\']")').usedBeforeDefinition, [{ name: 'stats', line: 1, column: 15 }]);
+    assert.deepEqual(analyzeCell("exec('total = base + 1; print(total)')").usedBeforeDefinition.map((u) => u.name), ['base']);
+    assert.deepEqual(analyzeCell('v = eval("[k * w for k in ks]")').usedBeforeDefinition.map((u) => u.name), ['w', 'ks']);
+    // Not read: escapes, a name as the code, a method called eval, code that does not parse.
+    for (const source of ['eval("a\\nb")', 'eval(code)', 'df.eval("a + b")', 'eval("1 +")']) assert.deepEqual(analyzeCell(source).usedBeforeDefinition.filter((u) => u.name !== 'code' && u.name !== 'df'), [], source);
+  });
+
   it('gives columns of the original cell where a magic was removed from the line', () => {
     const a = analyzeCell('%time model = fit(X)\nresult = %time score(model)');
     assert.deepEqual(a.defines, [
