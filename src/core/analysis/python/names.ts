@@ -1188,7 +1188,7 @@ class Walker {
     const first = field(call, 'arguments')?.children.find((a) => a.type !== 'comment');
     if (first?.type !== 'string') return;
     const text = this.tree.text(first);
-    const quote = /^(?:[rRuU])?("""|\'\'\'|"|')/.exec(text);
+    const quote = /^(?:[rRuU])?("""|'''|"|')/.exec(text);
     if (quote === null || text.includes('\\')) return;
     const opening = (quote[0] ?? '').length;
     const code = text.slice(opening, text.length - (quote[1] ?? '').length);
