@@ -4,6 +4,7 @@ import type { StepGraph } from '../contract/stepGraph';
 import { inspectText } from '../inspect/inspect';
 import { inferredDependencies, listedDependencies, missingDependencies, missingDependenciesMessage, requirementName } from './dependencies';
 import { distributionFor } from './distributions';
+import { metricNames } from './plan';
 import { notebookJson } from './testing';
 import type { TestCell } from './testing';
 
@@ -109,5 +110,23 @@ describe('listedDependencies and missingDependencies', () => {
     const settings = missingDependenciesMessage('pyproject.toml', missingDependencies('[tool.black]\n', deps), '[tool.black]\n');
     assert.match(settings, /^pyproject\.toml is yours and is kept; it holds tools' settings only, no `\[project\]` table, so neither the package nor lightgbm .* can be installed from it \(`pip install -e \.`\)\. Add a `\[project\]` table/);
     assert.match(missingDependenciesMessage('pyproject.toml', missingDependencies('[project]\n', deps), '[project]\n'), /it does not list lightgbm/);
+  });
+});
+
+describe('metricNames', () => {
+  // Round 51 KK: `_ = 5` in the metrics cell was recorded as a metric named `_`.
+  it('takes no metric named `_` (a value thrown away)', async () => {
+    const { notebook, roles } = inspectText(
+      notebookJson([
+        { tags: ['step:fit'], source: 'acc = 0.9' },
+        { tags: ['metrics'], source: '_ = 5\nscore = acc * 100' },
+      ]),
+      'nb.ipynb',
+    );
+    assert.ok(notebook !== undefined && roles !== undefined);
+    const analysis = await analyseNotebook(notebook, roles);
+    const cells = new Map([...analysis.cells].map(([index, cell]) => [index, cell.generated]));
+    const names = metricNames(analysis.graph, cells);
+    assert.ok(names.includes('score') && !names.includes('_'), JSON.stringify(names));
   });
 });

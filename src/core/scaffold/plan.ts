@@ -2034,7 +2034,8 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   const unread = (name: string): boolean => forShared.has(name) && usesIn(name).length === 0;
   const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters') && !onlyRead(name) && !unread(name));
   // What the cells bind (`auc = ...`, `precision, recall, f1, _ = ...`, not loop variables), print, then read from steps.
-  const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)];
+  // `_ = ax.set_title(...)` or `_ = 5` throws a value away: no metric named `_` (round 51 KK).
+  const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []).filter((n) => n !== '_'), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)];
   const printed = (graph.printedValues ?? []).map((v) => v.name);
   // A parameter printed beside a result (`print(f"F1 @ {THRESHOLD}: {f1:.4f}")`) is an input, in the run's
   // parameters already: no metric. One a step sets (a tuned threshold) is.

@@ -178,6 +178,9 @@ const PURE_FUNCTIONS = new Set([
   'sum', 'min', 'max', 'abs', 'round', 'isinstance', 'issubclass', 'vars', 'dir', 'id', 'hash', 'any', 'all',
   'range', 'enumerate', 'zip', 'reversed', 'divmod', 'pow', 'hex', 'oct', 'bin', 'chr', 'ord', 'format', 'ascii',
   'callable', 'hasattr', 'getattr',
+  // IPython.display's objects: made to be shown, nothing else (round 51 KK: `display(Markdown(f"**{n}** rows"))`
+  // left `(Markdown(...))` behind as code that may change something).
+  'Markdown', 'HTML', 'Latex', 'Math', 'SVG', 'JSON', 'Pretty', 'Code',
 ]);
 const PURE_LEAVES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'lambda']);
 const PURE_COMPOSITES = new Set([
@@ -814,9 +817,7 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
   if (last === undefined || removedNodes.has(last) || last.type !== 'expression_statement') return undefined;
   if (tree.errors.length > 0) return undefined;
   if (last.children.some((c) => c.type === 'assignment' || c.type === 'augmented_assignment' || c.type === 'yield')) return undefined;
-  const src = tree.source;
-  const lineEndAt = src.indexOf('\n', last.end);
-  if (/^\s*;/.test(src.slice(last.end, lineEndAt < 0 ? src.length : lineEndAt))) return undefined;
+  if (hiddenBySemicolon(tree, last)) return undefined;
   const { first, last: lastLine } = lineSpan(tree, last);
   if (t.escapeLines.some((line) => line > lastLine)) return undefined;
   // print(...) shows its output, not a value (it returns None); so do calls that only write or set something.
@@ -830,6 +831,13 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
     removedNodes.add(last);
   }
   return { line: first + 1, endLine: lastLine + 1, text, removed: removable };
+}
+
+/** Whether a `;` follows the statement on its line: Jupyter shows nothing for a last line ending so. */
+function hiddenBySemicolon(tree: PyTree, statement: PyNode): boolean {
+  const src = tree.source;
+  const lineEndAt = src.indexOf('\n', statement.end);
+  return /^\s*;/.test(src.slice(statement.end, lineEndAt < 0 ? src.length : lineEndAt));
 }
 
 /** What the translation says of a value a cell computes above its last line and neither keeps nor shows. */
@@ -857,7 +865,9 @@ function inertStatements(t: Translator, tree: PyTree, removedNodes: Set<PyNode>)
   for (const [i, statement] of statements.entries()) {
     if (removedNodes.has(statement) || !standsAlone(tree, statement)) continue;
     const only = statement.children.length === 1 ? statement.children[0] : undefined;
-    const unused = i < statements.length - 1 && statement.type === 'expression_statement' && only !== undefined && only.type !== 'identifier' && onlyLooks(tree, only);
+    // The last one too when a `;` hides it (`df.target.value_counts();`: round 51 KK).
+    const shown = i === statements.length - 1 && !hiddenBySemicolon(tree, statement);
+    const unused = !shown && statement.type === 'expression_statement' && only !== undefined && only.type !== 'identifier' && onlyLooks(tree, only);
     if (!unused && statement.type !== 'global_statement') continue;
     const { first, last } = lineSpan(tree, statement);
     if (t.escapeLines.some((line) => line >= first && line <= last)) continue;

@@ -473,6 +473,17 @@ describe('translateIPython', () => {
     assert.deepEqual(analyzeCell('flag = str(get_ipython()) + str(later)').uses.find((u) => u.name === 'later'), { name: 'later', line: 1, column: 33 });
   });
 
+  // Round 51 KK: `df.target.value_counts();` (hidden by its `;`) and IPython.display objects stayed as code.
+  it('comments out a last line a `;` hides when it only looks, and IPython.display objects shown or not', () => {
+    const cases: [string, string][] = [
+      ['df.describe()\ndf.target.value_counts();', '# nbpromote: the notebook did not show this value; it has no effect here: df.describe()\n# nbpromote: the notebook did not show this value; it has no effect here: df.target.value_counts();'],
+      ['model.fit(X, y);', 'model.fit(X, y);'],
+      ['x = 1\ndisplay(Markdown(f"**{len(df)} rows**"))', 'x = 1\n# nbpromote: display(...) shows a value in the notebook only: display(Markdown(f"**{len(df)} rows**"))'],
+      ['HTML(f"<b>{scores.mean():.3f}</b>")', '# nbpromote: the notebook showed this value; it has no effect here: HTML(f"<b>{scores.mean():.3f}</b>")'],
+    ];
+    for (const [source, code] of cases) assert.equal(translateIPythonMapped(source).code, code, source);
+  });
+
   it('keeps the line count with CRLF line ends and a trailing newline', () => {
     const result = translateIPython('%matplotlib inline\r\nx = 1\r\n');
     assert.equal(result.code, '# nbpromote: removed IPython magic: %matplotlib inline\nx = 1\n');
