@@ -193,6 +193,15 @@ describe('nbpromote CLI (built binary)', function () {
     assert.equal((JSON.parse(bare.stdout) as { error: string }).error, "--param 'test_size': write --param name=value");
     const constant = nbpromote('run', '--out', 'params', '--python', '/bin/false', '--param', 'FEATURES=a');
     assert.match(constant.stderr, /unknown parameter 'FEATURES'; .*\. FEATURES is a constant of the shared code \(src\/iris_nbdev\/iris_model\.py\), not a parameter/);
+    // Round 51 LL: common.py's constants stand indented (its cells run in a `with` block); a function is none.
+    const cell = (tags: string[], source: string): object => ({ cell_type: 'code', id: `c${tags[0]?.length ?? 0}${source.length}`, metadata: { tags }, execution_count: null, outputs: [], source });
+    const cells = [cell(['imports'], 'import os'), cell([], 'LABELS = ["a", "b"]\nif os.environ.get("NB_DEBUG"):\n    LABELS = LABELS[:1]\n\ndef clean(x):\n    return x'), cell(['step:fit'], 'n = len(clean(LABELS))'), cell(['metrics'], 'print(n)')];
+    writeFileSync(join(work, 'shared.ipynb'), JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+    assert.equal(nbpromote('promote', 'shared.ipynb', '--out', 'sharedparams').status, 0);
+    assert.match(readFileSync(join(work, 'sharedparams', 'src', 'shared', 'common.py'), 'utf8'), /\n {4}LABELS = /);
+    const shared = nbpromote('run', '--out', 'sharedparams', '--python', '/bin/false', '--param', 'LABELS=a');
+    assert.match(shared.stderr, /unknown parameter 'LABELS'; .*\. LABELS is a constant of the shared code \(src\/shared\/common\.py\), not a parameter/);
+    assert.doesNotMatch(nbpromote('run', '--out', 'sharedparams', '--python', '/bin/false', '--param', 'clean=a').stderr, /constant/);
   });
 
   it('run --json with a runner that exits 0 printing nothing prints one object with status error, exit 1', () => {

@@ -261,7 +261,10 @@ async function constantNote(root: string, pkg: string, name: string): Promise<st
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.py') && f !== '_runtime.py' && f !== '__init__.py').sort();
   for (const file of files) {
     const text = await readFile(join(dir, file), 'utf8').catch(() => '');
-    if (!new RegExp(`^${name}\\s*(?::[^=\\n]*)?=(?!=)`, 'm').test(text)) continue;
+    // common.py lists its names in `__all__` (its cells run inside a `with` block, indented: round 51 LL).
+    const listed = /^__all__\s*=\s*\[([^\]]*)\]/m.exec(text)?.[1] ?? '';
+    const assigned = new RegExp(`^${listed.includes(`"${name}"`) ? '[ \\t]*' : ''}${name}\\s*(?::[^=\\n]*)?=(?!=)`, 'm');
+    if (!assigned.test(text)) continue;
     return `. ${name} is a constant of the shared code (src/${pkg}/${file}), not a parameter. To make it one, assign it a literal value in the notebook's parameters cell (the cell tagged \`parameters\`) and promote again`;
   }
   return '';
