@@ -138,6 +138,12 @@ describe('nbpromote CLI (built binary)', function () {
       assert.equal(checked.status, 0, checked.stdout + checked.stderr);
     }
     assert.equal(nbpromote('check', 'headings.ipynb', '--out', 'nowhere').status, 1);
+    // Stale: the command it suggests takes --infer-steps too (round 51 LL: without it, promote refused).
+    const text = readFileSync(join(work, 'headings.ipynb'), 'utf8');
+    writeFileSync(join(work, 'headings.ipynb'), text.replace(/("source":\s*\[?\s*")(?!#)/, '$1extra_line = 1\\n'));
+    const stale = nbpromote('check', 'headings.ipynb', '--out', 'inferred');
+    assert.equal(stale.status, 1, stale.stdout + stale.stderr);
+    assert.match(stale.stdout, /the generated code is stale; `nbpromote promote headings\.ipynb --out inferred --infer-steps` would make it/);
   });
 
   it('promote --infer-steps takes the cell under a "Metrics" heading as the metrics, and its run records them', () => {

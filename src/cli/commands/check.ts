@@ -40,9 +40,16 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
       ...(out === undefined ? {} : { out }),
       ...(packageName === undefined ? {} : { packageName }),
     });
-  let outcome = await check(flagBoolean(args, 'infer-steps'));
+  let inferred = flagBoolean(args, 'infer-steps');
+  let outcome = await check(inferred);
   // A notebook without step tags that was promoted with --infer-steps: check it the same way.
-  if (!outcome.ok && outcome.problems.some((p) => p.code === 'no-steps') && existsSync(join(resolve(io.cwd, out ?? '.'), LOCK_FILE_NAME))) outcome = await check(true);
+  if (!outcome.ok && outcome.problems.some((p) => p.code === 'no-steps') && existsSync(join(resolve(io.cwd, out ?? '.'), LOCK_FILE_NAME))) {
+    inferred = true;
+    outcome = await check(true);
+  }
+  // The command that would bring the package up to date, with what this check took (round 51 LL: without
+  // --infer-steps, the suggested promote refused the notebook).
+  const promoteCommand = `nbpromote promote ${notebook}${out === undefined ? '' : ` --out ${out}`}${packageName === undefined ? '' : ` --package ${packageName}`}${inferred ? ' --infer-steps' : ''}`;
   const stale = staleFiles(outcome.files);
   const edited = outcome.files.filter((f) => f.action === 'would-force');
   const changes = outcome.version === undefined ? [] : outcome.changes ?? [];
@@ -59,11 +66,11 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
     // Hand edits the notebook's changes do not touch are kept by promotion: up to date, and said.
     io.out(`${notebook}: up to date (${outcome.package} ${outcome.version}${keptEditsNote(outcome.files)})\n`);
   } else if (unrecorded !== undefined) {
-    io.out(`${notebook}: not up to date: ${unrecorded}; \`nbpromote promote ${notebook}${out === undefined ? '' : ` --out ${out}`}${packageName === undefined ? '' : ` --package ${packageName}`}\` records the package\n`);
+    io.out(`${notebook}: not up to date: ${unrecorded}; \`${promoteCommand}\` records the package\n`);
   } else if (outcome.ok && stale.length === 0 && changes.length === 0) {
     io.out(`${notebook}: the generated code is up to date (${outcome.package} ${outcome.version}), but ${removedImports.length === 1 ? 'a file imports a module' : `${removedImports.length} files import modules`} the package no longer has\n`);
   } else if (outcome.ok) {
-    io.out(`${notebook}: the generated code is stale; \`nbpromote promote ${notebook}${out === undefined ? '' : ` --out ${out}`}${packageName === undefined ? '' : ` --package ${packageName}`}\` would make it ${outcome.version}\n`);
+    io.out(`${notebook}: the generated code is stale; \`${promoteCommand}\` would make it ${outcome.version}\n`);
     for (const c of changes) io.out(`  ${c}\n`);
     for (const f of stale) io.out(`  ${reason(f.action).padEnd(22)} ${f.path}\n`);
     if (edited.length > 0) io.out(`  (${countOf(edited.length, 'hand-edited file')}: promote with --merge or --force)\n`);
