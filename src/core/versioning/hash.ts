@@ -12,20 +12,26 @@ export function sha256(data: string | Uint8Array): string {
 }
 
 /**
- * A step's `source_sha256`: the hash of its cells' sources, in notebook order, exactly as in the notebook
- * (the JSON array of the source strings, so `['a', 'b']` and `['a\nb']` differ). Outputs, execution counts
- * and metadata do not count; a changed comment does.
+ * A step's `source_sha256`: the hash of its cells' sources, in notebook order, as in the notebook but for their
+ * line ends (the JSON array of the source strings, so `['a', 'b']` and `['a\nb']` differ). Outputs, execution
+ * counts and metadata do not count; a changed comment does; CRLF for LF does not (round 51 KK: a notebook saved
+ * again by another tool counted as changed code, and its version went up).
  */
 export function stepSourceSha256(cellSources: readonly string[]): string {
-  return sha256(JSON.stringify(cellSources));
+  return sha256(JSON.stringify(cellSources.map(lf)));
+}
+
+/** The text with LF line ends (CRLF and CR, as Python reads both, become LF). */
+function lf(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
 /**
  * The lock's `executed.code_sha256`: the hash of the notebook's code cells, their sources and tags in order.
- * An execution recorded for this hash still holds: outputs, metadata and markdown do not count.
+ * An execution recorded for this hash still holds: outputs, metadata, markdown and line ends do not count.
  */
 export function codeSha256(cells: readonly { readonly source: string; readonly tags: readonly string[] }[]): string {
-  return sha256(JSON.stringify(cells.map((c) => [c.source, c.tags])));
+  return sha256(JSON.stringify(cells.map((c) => [lf(c.source), c.tags])));
 }
 
 /**

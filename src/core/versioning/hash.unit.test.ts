@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
-import { fileHashes, generatedFilesChanged, sha256, stepSourceSha256 } from './hash';
+import { codeSha256, fileHashes, generatedFilesChanged, sha256, stepSourceSha256 } from './hash';
 
 const plan = (path: string, contents: string, mode?: 'create-only'): FilePlan => (mode === undefined ? { path, contents, why: '' } : { path, contents, why: '', mode });
 
@@ -16,6 +16,13 @@ describe('hashes', () => {
     const hashes = new Set([stepSourceSha256(['a', 'b']), stepSourceSha256(['a\nb']), stepSourceSha256(['b', 'a']), stepSourceSha256(['ab']), stepSourceSha256([])]);
     assert.equal(hashes.size, 5);
     assert.equal(stepSourceSha256(['x = 1']), stepSourceSha256(['x = 1']));
+  });
+
+  // Round 51 KK: a notebook saved again with LF for CRLF counted as changed code (a version up, a false warning).
+  it('stepSourceSha256 and codeSha256 do not count line ends', () => {
+    assert.equal(stepSourceSha256(['a = 1\r\nb = 2', 'c\rd']), stepSourceSha256(['a = 1\nb = 2', 'c\nd']));
+    assert.notEqual(stepSourceSha256(['a = 1\nb = 2']), stepSourceSha256(['a = 1\nb = 3']));
+    assert.equal(codeSha256([{ source: 'x = 1\r\n', tags: ['step:a'] }]), codeSha256([{ source: 'x = 1\n', tags: ['step:a'] }]));
   });
 
   it('fileHashes leaves create-only plans out', () => {
