@@ -412,7 +412,7 @@ function parseWithTreeSitter(source: string): PyTree {
       return { source, root, errors: withDanglingOperators(extraChecks(root, source, position), source), position, text };
     }
     const repaired = reparseDamaged(source, root, tree.rootNode, lineStarts, position);
-    return { source, root: repaired.root, errors: withDanglingOperators([...repaired.errors, ...extraChecks(repaired.root, source, position)].sort(byPosition), source), position, text };
+    return { source, root: repaired.root, errors: withDanglingOperators([...repaired.errors, ...extraChecks(repaired.root, source, position, false)].sort(byPosition), source), position, text };
   } finally {
     tree.delete();
   }
@@ -957,7 +957,11 @@ const BLOCK_OWNERS: Readonly<Record<string, string>> = {
   case_clause: "'case' statement",
 };
 
-function extraChecks(root: PyNode, source: string, position: (offset: number) => { line: number; column: number }): PySyntaxError[] {
+/**
+ * `whole`: the tree is tree-sitter's (or the fast parser's) of code with no syntax error it saw; false for one
+ * pieced together after errors, where an empty block is error recovery's (an unclosed bracket), not the code's.
+ */
+function extraChecks(root: PyNode, source: string, position: (offset: number) => { line: number; column: number }, whole = true): PySyntaxError[] {
   const errors: PySyntaxError[] = [];
   const add = (node: PyNode, message: string): void => {
     errors.push({ ...position(node.start), message });
@@ -977,7 +981,7 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
   const visit = (node: PyNode): void => {
     // `if x:` over an unindented line: tree-sitter gives an empty block, Python refuses it (ipython.ts lets a block
     // the translation emptied be: it gets a `pass`).
-    const owner = BLOCK_OWNERS[node.type];
+    const owner = whole ? BLOCK_OWNERS[node.type] : undefined;
     if (owner !== undefined && node.children.some((c) => c.type === 'block' && c.children.length === 0)) add(node, `${EMPTY_BLOCK} after ${owner} on line ${position(node.start).line}`);
     switch (node.type) {
       case 'print_statement':
