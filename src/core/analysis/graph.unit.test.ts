@@ -36,12 +36,15 @@ describe('buildStepGraph', () => {
 
   it('an undefined name after a magic that may define it (%run, %store -r): the message names that magic, not only the cells', () => {
     const message = (cells: [string[], string][]): string => graphOf(cells).problems.find((p) => p.code === 'name-undefined')?.message ?? '';
-    assert.match(message([[[], '%run ./prep.py'], [['step:train'], 'model = fit(raw)']]), /step train uses fit, but no cell before it defines it; cell 1 runs `%run \.\/prep\.py`, which may define it in the notebook, but the generated code does not run magics: define it in a cell, or import it from a module$/);
+    assert.match(message([[[], '%run ./prep.py --fast'], [['step:train'], 'model = fit(raw)']]), /step train uses fit, but no cell before it defines it; cell 1 runs `%run \.\/prep\.py --fast`, which may define it in the notebook, but the generated code does not run magics: define it in a cell, or import it from a module$/);
+    // `%run prep.py` is an import of prep's names: when prep.py lacks one (or was not found), the message says so.
+    const ran = graphOf([[[], '%run ./prep.py'], [['step:train'], 'model = fit(raw)']], new Map([['prep', new Set(['raw'])]])).problems.find((p) => p.code === 'name-undefined');
+    assert.match(ran?.message ?? '', /step train uses fit, but no cell before it defines it; cell 1 runs `%run \.\/prep\.py`, whose names the generated code imports \(`from prep import \*`\), but that file, beside the notebook, does not define it/);
     assert.match(message([[['step:load'], '%store -r raw\nrows = len(raw)']]), /step load uses raw, but no cell before it defines it; this cell runs `%store -r raw`, which may define it in the notebook, .*define the value in a cell \(or read it from a file\)$/);
     // A magic below the use says nothing of it.
     assert.match(message([[['step:load'], 'rows = len(raw)\n%store -r raw']]), /no cell before it defines it$/);
     // Round 43 U: `%%capture captured` keeps output in the name; a `%run` above was blamed.
-    const captured = message([[[], '%run ./prep.py'], [['step:train'], '%%capture -n captured\nprint(1)'], [['metrics'], 'n = len(captured.stdout)']]);
+    const captured = message([[[], '%run ./prep.py --fast'], [['step:train'], '%%capture -n captured\nprint(1)'], [['metrics'], 'n = len(captured.stdout)']]);
     assert.match(captured, /the metrics cell uses captured, but no cell before it defines it; cell 2 keeps its output in it \(`%%capture captured`\), which the generated code does not do: keep the value that cell prints in a name there, and use that name here$/);
   });
 

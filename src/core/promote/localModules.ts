@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Notebook } from '../contract/notebook';
 import { analyzeCell } from '../analysis/python/names';
 import { initPythonParser } from '../analysis/python/parser';
+import { runModule } from '../analysis/python/ipython';
 
 /**
  * The imported modules that are the project's own, not distributions to install: a `<m>.py`, a `<m>/__init__.py`
@@ -40,13 +41,24 @@ export async function findLocalModules(notebookDir: string, notebook: Notebook, 
 export async function localStarExports(notebookDir: string, notebook: Notebook): Promise<Map<string, ReadonlySet<string>>> {
   const exports = new Map<string, ReadonlySet<string>>();
   const modules = new Set<string>();
+  const ran = new Set<string>();
   for (const cell of notebook.cells) {
-    if (cell.kind !== 'code' || !cell.source.includes('*')) continue;
+    if (cell.kind !== 'code' || (!cell.source.includes('*') && !cell.source.includes('%run'))) continue;
     for (const m of cell.source.matchAll(/^[ \t]*from[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]+import[ \t]+\*/gm)) if (m[1] !== undefined) modules.add(m[1]);
+    // `%run utils.py` becomes `from utils import *` (ipython.ts).
+    for (const m of cell.source.matchAll(/^[ \t]*%run[ \t]+(\S+)[ \t]*$/gm)) {
+      const module = runModule(m[1] ?? '');
+      if (module !== undefined) {
+        modules.add(module);
+        ran.add(module);
+      }
+    }
   }
   if (modules.size === 0) return exports;
   const folders = searchedFolders(notebookDir, notebook);
   for (const module of modules) {
+    // A `%run` file not found beside the notebook binds nothing the package can import: its names are undefined.
+    if (ran.has(module)) exports.set(module, new Set());
     const relative = module.split('.');
     for (const folder of folders) {
       const candidates = [`${join(folder, ...relative)}.py`, join(folder, ...relative, '__init__.py')];

@@ -20,13 +20,15 @@ describe('localModules', () => {
     writeFileSync(join(dir, 'broken.py'), 'def f(:\n');
     mkdirSync(join(dir, 'lib', 'pkg'), { recursive: true });
     writeFileSync(join(dir, 'lib', 'pkg', '__init__.py'), 'def g():\n    pass\n');
-    const notebook = makeNotebook([{ tags: ['imports'], source: 'import sys\nsys.path.append("lib")\nfrom helpers import *\nfrom listed import *\nfrom grown import *\nfrom starry import *\nfrom broken import *\nfrom pkg import *\nfrom sklearn.metrics import *' }]);
+    writeFileSync(join(dir, 'ran.py'), 'RAN = 1\n');
+    const notebook = makeNotebook([{ tags: ['imports'], source: 'import sys\nsys.path.append("lib")\nfrom helpers import *\nfrom listed import *\nfrom grown import *\nfrom starry import *\nfrom broken import *\nfrom pkg import *\nfrom sklearn.metrics import *\n%run ran.py' }]);
     const exports = await localStarExports(dir, notebook);
     assert.deepEqual([...(exports.get('helpers') ?? [])].sort(), ['FLAG', 'Model', 'SCALE', 'add_ratio', 'np', 'sqrt']);
     assert.deepEqual([...(exports.get('listed') ?? [])], ['a', 'b']);
     assert.deepEqual([...(exports.get('pkg') ?? [])], ['g']);
     // Unknown: __all__ grown, a star import of its own, a module that does not parse, a library.
-    assert.deepEqual([...exports.keys()].sort(), ['helpers', 'listed', 'pkg']);
+    assert.deepEqual([...(exports.get('ran') ?? [])], ['RAN'], '%run ran.py is an import of its names');
+    assert.deepEqual([...exports.keys()].sort(), ['helpers', 'listed', 'pkg', 'ran']);
   });
 
   it('counts a folder of Python files without __init__.py (a namespace package) as the notebook\'s own, not a distribution', async () => {

@@ -576,6 +576,11 @@ function lineMagic(t: Translator, i: number, body: string): { last: number; resc
     changeDirectory(t, i, args.replace(/^(["'])(.*)\1$/, '$2'));
     return { last, rescan: false };
   }
+  const module = name === 'run' && last === i ? runModule(args) : undefined;
+  if (module !== undefined) {
+    runAsImport(t, i, module);
+    return { last, rescan: false };
+  }
   if (name === 'env' || name === 'set_env') {
     const assignment = /^([A-Za-z_]\w*)(?:\s*=\s*|\s+)(.*)$/.exec(args);
     if (assignment !== null && last === i) {
@@ -616,6 +621,30 @@ function setEnv(t: Translator, i: number, variable: string, value: string): void
   t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
   const warning = /[$]|\{[^}]*\}/.test(value) ? `\`%env ${variable}\` uses an IPython variable in its value; the generated code sets the text as written` : undefined;
   t.record(i, 'line-magic', line, comment, warning);
+}
+
+/**
+ * The module `%run utils.py` (`%run helpers/fe.py`) runs, as a dotted name: a relative file of Python names, with
+ * no option and no argument for the script; undefined for another `%run` (a notebook, `-i`, arguments).
+ */
+export function runModule(args: string): string | undefined {
+  const file = /^(?:\.\/)?((?:[A-Za-z_]\w*\/)*[A-Za-z_]\w*)\.py$/.exec(args.replace(/^(["'])(.*)\1$/, '$2'))?.[1];
+  return file === undefined ? undefined : file.replace(/\//g, '.');
+}
+
+/**
+ * `%run utils.py` → `from utils import *`: the file's names come to the notebook's namespace (round 51 JJ: a common
+ * team habit, refused). The names it binds are read from the file at promotion (localStarExports), so a name it
+ * does not bind is still an error. It differs where the file reads the notebook's variables or runs a
+ * `__main__` block, which `%run` does and an import does not.
+ */
+function runAsImport(t: Translator, i: number, module: string): void {
+  const line = t.lines[i] ?? '';
+  const indent = leadingSpace(line);
+  const comment = `# nbpromote: was IPython magic: ${line.trim()} (its names are imported)`;
+  t.out[i] = `${indent}from ${module} import *  ${comment}`;
+  t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
+  t.record(i, 'line-magic', line, comment);
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { translateIPython, translateIPythonMapped } from './ipython';
+import { runModule, translateIPython, translateIPythonMapped } from './ipython';
 import { analyzeCell } from './names';
 import type { TranslationKind } from './ipython';
 import { initPythonParser, parsePython } from './parser';
@@ -104,8 +104,8 @@ describe('translateIPython', () => {
         warnings: ['!ls data'],
       }],
       ['warns about %run and a %cd it cannot translate; translates %cd to one folder', {
-        source: '%run helpers.py\n%cd -\n%cd data/raw\n%cd "my data"\n%cd ~/proj',
-        code: '# nbpromote: removed IPython magic: %run helpers.py\n# nbpromote: removed IPython magic: %cd -\nimport os; os.chdir("data/raw")  # nbpromote: was IPython magic: %cd data/raw\nimport os; os.chdir("my data")  # nbpromote: was IPython magic: %cd "my data"\nimport os; os.chdir(os.path.expanduser("~/proj"))  # nbpromote: was IPython magic: %cd ~/proj',
+        source: '%run helpers.py --fast\n%cd -\n%cd data/raw\n%cd "my data"\n%cd ~/proj',
+        code: '# nbpromote: removed IPython magic: %run helpers.py --fast\n# nbpromote: removed IPython magic: %cd -\nimport os; os.chdir("data/raw")  # nbpromote: was IPython magic: %cd data/raw\nimport os; os.chdir("my data")  # nbpromote: was IPython magic: %cd "my data"\nimport os; os.chdir(os.path.expanduser("~/proj"))  # nbpromote: was IPython magic: %cd ~/proj',
         warnings: ['%run', '%cd'],
       }],
       ['warns about an unknown magic', {
@@ -482,6 +482,16 @@ describe('translateIPython', () => {
       ['HTML(f"<b>{scores.mean():.3f}</b>")', '# nbpromote: the notebook showed this value; it has no effect here: HTML(f"<b>{scores.mean():.3f}</b>")'],
     ];
     for (const [source, code] of cases) assert.equal(translateIPythonMapped(source).code, code, source);
+  });
+
+  // Round 51 JJ: `%run utils.py` at the top of a notebook, a common team habit, was refused.
+  it('imports the names of a file `%run` runs (a plain relative .py, no options or arguments); other forms stay warnings', () => {
+    assert.equal(translateIPythonMapped('%run utils.py').code, 'from utils import *  # nbpromote: was IPython magic: %run utils.py (its names are imported)');
+    assert.equal(translateIPythonMapped('  %run ./helpers/fe.py').code, 'from helpers.fe import *  # nbpromote: was IPython magic: %run ./helpers/fe.py (its names are imported)');
+    for (const args of ['other.ipynb', '-i utils.py', 'train.py --epochs 3', '../lib/utils.py', '/abs/utils.py', 'my-utils.py']) {
+      assert.equal(runModule(args), undefined, args);
+      assert.match(translateIPython(`%run ${args}`).code, /^# nbpromote: removed IPython magic: %run/, args);
+    }
   });
 
   it('keeps the line count with CRLF line ends and a trailing newline', () => {

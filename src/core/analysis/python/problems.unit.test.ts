@@ -10,7 +10,7 @@ before(async () => {
 
 describe('analysisProblems', () => {
   it('turns syntax errors and translation warnings into located problems', () => {
-    const analysis = analyzeCell('%run setup.py\nx = (1 +\n');
+    const analysis = analyzeCell('%run setup.py --fast\nx = (1 +\n');
     const problems = analysisProblems(analysis, { file: 'nb.ipynb', cellIndex: 6, cellId: 'c007' });
     assert.deepEqual(
       problems.map((p) => [p.severity, p.code, p.line]),
