@@ -127,6 +127,13 @@ describe('nbpromote CLI (built binary)', function () {
     const run = nbpromote('inspect', 'nope.ipynb');
     assert.equal(run.status, 1);
     assert.match(run.stderr, /nope\.ipynb: no such file/);
+    // Round 51 KK: a link whose target is gone is said to be one.
+    symlinkSync('gone.ipynb', join(work, 'dangling.ipynb'));
+    for (const command of ['inspect', 'promote']) {
+      const dangling = nbpromote(command, 'dangling.ipynb');
+      assert.equal(dangling.status, 1);
+      assert.match(dangling.stderr, /dangling\.ipynb: it is a symbolic link to gone\.ipynb, which does not exist/, command);
+    }
   });
 
   it('check on a notebook promoted with --infer-steps is up to date, with or without the flag', () => {

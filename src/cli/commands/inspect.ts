@@ -4,7 +4,7 @@ import { formatProblem } from '../../core/contract/problem';
 import type { Inspection } from '../../core/inspect/inspect';
 import type { StepGraph } from '../../core/contract/stepGraph';
 import { firstLine, inspectionToJson, inspectParsed, inspectWithGraph } from '../../core/inspect/inspect';
-import { isFileError, parseNotebookFile, specialFileKind, specialFileMessage } from '../../core/notebook/read';
+import { isFileError, missingFileMessage, parseNotebookFile, specialFileKind, specialFileMessage } from '../../core/notebook/read';
 import type { FlagSpec, ParsedArgs } from '../args';
 import { flagBoolean } from '../args';
 import { ExitCode } from '../io';
@@ -44,7 +44,7 @@ async function inspectFile(file: string, io: CliIo): Promise<Inspection> {
   } catch (ex) {
     if (!isFileError(ex)) throw ex;
     const code = ex.code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a notebook' : `cannot read it (${code ?? String(ex)})`;
+    const why = code === 'ENOENT' ? missingFileMessage(resolveFrom(io.cwd, file)) : code === 'EISDIR' ? 'it is a folder, not a notebook' : `cannot read it (${code ?? String(ex)})`;
     return Promise.resolve({
       file,
       notebook: undefined,

@@ -1,5 +1,5 @@
 /** Reading a notebook from disk: the only place in core/notebook that touches the file system. */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readlinkSync, readSync, statSync } from 'node:fs';
 import type { ParseResult } from '../contract/notebook';
 import { parseNotebookBytes } from './parse';
 
@@ -76,4 +76,16 @@ export function specialFileKind(path: string): string | undefined {
 /** The `unreadable` problem message for a file `specialFileKind` described as `kind`. */
 export function specialFileMessage(kind: string): string {
   return `it is ${kind}, not a notebook file: nbpromote reads notebooks from regular files`;
+}
+
+/**
+ * Why a notebook path gave ENOENT, in words: "no such file", or, for a symbolic link whose target is gone (the
+ * link is there, so "no such file" misleads: round 51 KK), what it points to.
+ */
+export function missingFileMessage(path: string): string {
+  try {
+    return `it is a symbolic link to ${readlinkSync(path)}, which does not exist`;
+  } catch {
+    return 'no such file';
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { outputPlaceProblem } from './outputPlace';
 import { notUtf8Problem } from '../notebook/notebookBytes';
-import { specialFileKind, specialFileMessage } from '../notebook/read';
+import { missingFileMessage, specialFileKind, specialFileMessage } from '../notebook/read';
 import { lstat, readdir, readFile, readlink, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { FileAction } from '../io/apply';
@@ -199,7 +199,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     }
   } catch (ex) {
     const code = (ex as NodeJS.ErrnoException).code;
-    return fail([{ severity: 'error', code: 'unreadable', message: code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(ex)})`, file: request.notebook }]);
+    return fail([{ severity: 'error', code: 'unreadable', message: code === 'ENOENT' ? missingFileMessage(notebookPath) : `cannot read it (${code ?? String(ex)})`, file: request.notebook }]);
   }
   const inspected = inspectText(text, request.notebook);
   if (!inspected.ok || inspected.notebook === undefined || inspected.roles === undefined) return fail(inspected.problems, inspected);
