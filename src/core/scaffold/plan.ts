@@ -1004,7 +1004,9 @@ class Generator extends UnitCode {
       const edge = this.edgesInto.get(step.name)?.find((e) => e.name === name);
       return edge === undefined ? name : edge.from === 'parameters' ? `${name} (parameter)` : `${name} (from step ${edge.from})`;
     };
-    const parts = [`    """${cellWords(step.cells).replace(/^c/, 'C')} of the notebook.`, ''];
+    // The cells holding code: a blank cell joining the step (Jupyter's trailing new cell) is no source of it (round 51 MM).
+    const holding = step.cells.filter((c) => (this.input.cells.get(c.index)?.code ?? '').trim() !== '');
+    const parts = [`    """${cellWords(holding.length === 0 ? step.cells : holding).replace(/^c/, 'C')} of the notebook.`, ''];
     parts.push(`    Inputs: ${step.inputs.length === 0 ? 'none' : step.inputs.map(from).join(', ')}.`);
     parts.push(`    Outputs: ${step.outputs.length === 0 ? 'none (later steps use nothing it defines)' : step.outputs.join(', ')}.`);
     parts.push('    """');
