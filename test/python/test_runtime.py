@@ -3237,7 +3237,7 @@ def test_a_run_whose_final_record_cannot_be_written_fails_naming_the_file_and_th
 
 def test_a_key_summary_names_the_file_a_parameter_names_and_no_file_for_other_parameters():
     # Round 36 G: numbers were listed as "the file parameter CV_FOLDS names", with the digest of nothing.
-    summary = runtime._key_summary([("parameter", "n=3"), ("file", ""), ("parameter", 'path="x.csv"'), ("file", "0f3a")])
+    summary = runtime._key_summary([("parameter", f"n={runtime._typed_text(3)}"), ("file", ""), ("parameter", f"path={runtime._typed_text('x.csv')}"), ("file", "0f3a")])
     assert list(summary) == ["parameter n", "parameter path", "the file parameter path names"]
 
 
@@ -3245,7 +3245,7 @@ def test_a_key_summary_names_a_folder_a_file_parameter_names_once(tmp_path, monk
     # Round 37 K: "cache and the file parameter CACHE_DIR names changed" named the one folder twice.
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cache").mkdir()
-    parts = [("literal-file", f"{tmp_path / 'cache'}=dir:1"), ("literal-file", "other.csv=2"), ("parameter", 'CACHE_DIR="cache"'), ("file", "dir:1")]
+    parts = [("literal-file", f"{tmp_path / 'cache'}=dir:1"), ("literal-file", "other.csv=2"), ("parameter", f"CACHE_DIR={runtime._typed_text('cache')}"), ("file", "dir:1")]
     # A folder is said to be one, with its path (round 47 BB).
     assert list(runtime._key_summary(parts)) == ["other.csv", "parameter CACHE_DIR", "the files in cache, the folder parameter CACHE_DIR names,"]
 

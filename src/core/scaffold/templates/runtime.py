@@ -2919,17 +2919,16 @@ def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
     named_by_parameters = set()
     for (label, text), (next_label, next_text) in zip(parts, parts[1:]):
         if label == "parameter" and next_label == "file" and next_text:
-            with contextlib.suppress(ValueError, TypeError, OSError):
-                value = json.loads(text.split("=", 1)[1])
-                if isinstance(value, str):
-                    named_by_parameters.add(os.path.realpath(value))
+            named = _typed_path_text(text.split("=", 1)[1])
+            if named is not None:
+                with contextlib.suppress(ValueError, TypeError, OSError):
+                    named_by_parameters.add(os.path.realpath(named))
     value: Any = None
     for label, text in parts:
         if label == "parameter":
             parameter, _, given = text.partition("=")
             words = f"parameter {parameter}"
-            with contextlib.suppress(ValueError):
-                value = json.loads(given)
+            value = _typed_path_text(given)
         elif label == "file":
             if not text:
                 continue  # the parameter names no file (round 36 G: numbers were listed as naming one)
@@ -4319,6 +4318,17 @@ def _file_sha256(path: Path) -> str:
 
 def _canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=repr, separators=(",", ":"))
+
+
+def _typed_path_text(text: str) -> str | None:
+    """The string a ``_typed_text`` of a str or a path holds (what may name a file), else None."""
+    kind, _, rest = text.partition(":")
+    if kind not in ("str", "path"):
+        return None
+    with contextlib.suppress(ValueError):
+        found = json.loads(rest)
+        return found if isinstance(found, str) else None
+    return None
 
 
 def _typed_text(value: Any) -> str:
