@@ -1927,6 +1927,32 @@ def test_only_computes_the_metrics_when_every_value_they_read_was_made(tmp_path)
     assert runtime.run_pipeline(config, steps, _metrics_of, {}, tmp_path, record=False, only="make").metrics == {}
 
 
+def _metrics_from_file():
+    with open("made.txt") as file:
+        return {"n": int(file.read())}
+
+
+def _write_made(x):
+    with open("made.txt", "w") as file:
+        file.write(str(x))
+    return True
+
+
+def test_only_computes_no_metrics_read_from_a_file_when_a_step_was_skipped(tmp_path, monkeypatch):
+    # Round 52 QQ: metrics reading a file a skipped step writes recorded an earlier run's numbers (or, with no
+    # file yet, failed the run the user asked for).
+    monkeypatch.chdir(tmp_path)
+    config = {
+        "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+        "steps": [{"name": "make", "inputs": [], "outputs": ["x"], "after": []}, {"name": "write", "inputs": ["x"], "outputs": ["done"], "after": []}],
+        "metrics": {"inputs": []},
+    }
+    steps = {"make": _seven, "write": _write_made}
+    only_make = runtime.run_pipeline(config, steps, _metrics_from_file, {}, tmp_path, record=False, only="make")
+    assert (only_make.status, only_make.metrics) == ("finished", {})
+    assert runtime.run_pipeline(config, steps, _metrics_from_file, {}, tmp_path, record=False, only="write").metrics == {"n": 7}
+
+
 def test_a_full_run_forgets_the_cache_of_steps_the_pipeline_no_longer_has(tmp_path):
     config = {
         "schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},

@@ -626,7 +626,7 @@ def run_pipeline(
             if only is None:
                 run.compute_metrics()
                 run.cache.forget_steps_not_in({step["name"] for step in config["steps"]})
-            elif all(name in run.values for name in (config.get("metrics") or {}).get("inputs") or []):
+            elif _metrics_made(config, run.values, selected):
                 run.compute_metrics()  # `--only` the last step: every value the metrics read was made
         except RunStopped as ex:  # between steps, in the metrics or while recording
             run.fail(f"the run was stopped by {ex.args[0]}")
@@ -640,6 +640,16 @@ def run_pipeline(
     # After leaving the workdir: a relative MLFLOW_TRACKING_URI means what it meant where the run was started.
     run.log_to_mlflow()
     return run.result()
+
+
+def _metrics_made(config: Mapping[str, Any], values: Mapping[str, Any], selected: set[str]) -> bool:
+    """With ``--only``: whether the metrics can be computed, every value they read made by the steps that ran (or
+    came from the cache). Metrics that read no step value read files or shared state instead (a CSV a step
+    writes): with a step skipped, that may be an earlier run's, so they are not computed (round 52 QQ: a run
+    recorded the old parameters' numbers under the new ones)."""
+    inputs = (config.get("metrics") or {}).get("inputs") or []
+    skipped = any(step["name"] not in selected for step in config["steps"])
+    return all(name in values for name in inputs) and (bool(inputs) or not skipped)
 
 
 def run_from_file(
