@@ -35,7 +35,7 @@ export async function findLocalModules(notebookDir: string, notebook: Notebook, 
  * What each `from <m> import *` of the notebook binds when `<m>` is a module of its own (a `<m>.py` or
  * `<m>/__init__.py` in the notebook's folder or a folder its code puts on `sys.path`): its `__all__` when it
  * lists literal names, else the names its top level binds that do not start with `_` (functions, classes,
- * assignments, imports), as Python's star import takes them. A module that star-imports in its turn, sets
+ * assignments, imports), as Python's star import takes them; for a `%run <m>.py`, every name its top level binds. A module that star-imports in its turn, sets
  * `__all__` in another way, or cannot be read is left out (unknown): its star import may bind anything.
  */
 export async function localStarExports(notebookDir: string, notebook: Notebook): Promise<Map<string, ReadonlySet<string>>> {
@@ -64,7 +64,7 @@ export async function localStarExports(notebookDir: string, notebook: Notebook):
       const candidates = [`${join(folder, ...relative)}.py`, join(folder, ...relative, '__init__.py')];
       const file = (await Promise.all(candidates.map(async (c) => ((await isFile(c)) ? c : undefined)))).find((c) => c !== undefined);
       if (file === undefined) continue;
-      const names = await moduleExports(file);
+      const names = await moduleExports(file, ran.has(module));
       if (names !== undefined) exports.set(module, names);
       break;
     }
@@ -75,7 +75,11 @@ export async function localStarExports(notebookDir: string, notebook: Notebook):
 /** Larger modules are not read for their names (their star import stays as the notebook had it). */
 const MAX_MODULE_BYTES = 2_000_000;
 
-async function moduleExports(file: string): Promise<ReadonlySet<string> | undefined> {
+/**
+ * `ran`: what `%run` copies to the notebook, every name the file's top level binds, `_private` ones and those
+ * `__all__` leaves out too (round 52 QQ); the package imports each by name. Else what `import *` takes.
+ */
+async function moduleExports(file: string, ran: boolean): Promise<ReadonlySet<string> | undefined> {
   let source: string;
   try {
     if ((await stat(file)).size > MAX_MODULE_BYTES) return undefined;
@@ -86,6 +90,7 @@ async function moduleExports(file: string): Promise<ReadonlySet<string> | undefi
   await initPythonParser();
   const analysis = analyzeCell(source);
   if (analysis.syntaxErrors.length > 0 || analysis.starImports.length > 0) return undefined;
+  if (ran) return new Set(analysis.defines.map((d) => d.name));
   if (/^__all__\b/m.test(source)) {
     const listed = /^__all__[ \t]*=[ \t]*[[(]([^\])]*)[\])][ \t]*(?:#.*)?$/m.exec(source);
     if (listed === null || /^__all__[ \t]*(?:\+=|\.|\[)/m.test(source)) return undefined;
