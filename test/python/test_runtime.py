@@ -2556,8 +2556,9 @@ def test_an_unknown_parameter_the_shared_code_holds_as_a_constant_says_so(projec
     done = run(project, "--param", "CONFIG={}", check_exit=2)
     assert "unknown parameter 'CONFIG'; the parameters are: data_path (str)" in done.stderr
     assert (
-        ". CONFIG is a constant of the shared code (src/toypkg/shared.py), not a parameter. To make it one, assign it"
-        " a literal value in the notebook's parameters cell (the cell tagged `parameters`) and promote again"
+        ". CONFIG is a constant of the shared code (src/toypkg/shared.py), not a parameter. To make it one, give it, in"
+        " the notebook's parameters cell, a literal value a parameter can hold (a number, string, bool, None, or a list,"
+        " tuple or dict of those, with string keys) and promote again"
     ) in done.stderr
     # The constant may come from an untagged cell, where promotion warned of nothing: no warning is claimed.
     assert "warned" not in done.stderr

@@ -265,7 +265,7 @@ async function constantNote(root: string, pkg: string, name: string): Promise<st
     const listed = /^__all__\s*=\s*\[([^\]]*)\]/m.exec(text)?.[1] ?? '';
     const assigned = new RegExp(`^${listed.includes(`"${name}"`) ? '[ \\t]*' : ''}${name}\\s*(?::[^=\\n]*)?=(?!=)`, 'm');
     if (!assigned.test(text)) continue;
-    return `. ${name} is a constant of the shared code (src/${pkg}/${file}), not a parameter. To make it one, assign it a literal value in the notebook's parameters cell (the cell tagged \`parameters\`) and promote again`;
+    return `. ${name} is a constant of the shared code (src/${pkg}/${file}), not a parameter. To make it one, give it, in the notebook's parameters cell, a literal value a parameter can hold (a number, string, bool, None, or a list, tuple or dict of those, with string keys) and promote again`;
   }
   return '';
 }

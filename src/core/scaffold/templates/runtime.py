@@ -388,8 +388,11 @@ def _constant_note(name: str) -> str:
         if value is not None and not callable(value) and not isinstance(value, type) and not inspect.ismodule(value):
             where = "src/" + module_name.replace(".", "/") + ".py"
             return (
-                f". {name} is a constant of the shared code ({where}), not a parameter. To make it one, assign it a literal"
-                " value in the notebook's parameters cell (the cell tagged `parameters`) and promote again"
+                # Round 52 QQ: "assign it a literal" misled for `{0: 1.0}` (a literal whose keys no pipeline.yaml keeps),
+                # and Kale tags the cell `pipeline-parameters`.
+                f". {name} is a constant of the shared code ({where}), not a parameter. To make it one, give it, in the"
+                " notebook's parameters cell, a literal value a parameter can hold (a number, string, bool, None, or a"
+                " list, tuple or dict of those, with string keys) and promote again"
             )
 
     return ""
