@@ -129,10 +129,14 @@ describe('nbpromote CLI (built binary)', function () {
     assert.match(run.stderr, /nope\.ipynb: no such file/);
     // Round 51 KK: a link whose target is gone is said to be one.
     symlinkSync('gone.ipynb', join(work, 'dangling.ipynb'));
-    for (const command of ['inspect', 'promote']) {
-      const dangling = nbpromote(command, 'dangling.ipynb');
-      assert.equal(dangling.status, 1);
-      assert.match(dangling.stderr, /dangling\.ipynb: it is a symbolic link to gone\.ipynb, which does not exist/, command);
+    try {
+      for (const command of ['inspect', 'promote']) {
+        const dangling = nbpromote(command, 'dangling.ipynb');
+        assert.equal(dangling.status, 1);
+        assert.match(dangling.stderr, /dangling\.ipynb: it is a symbolic link to gone\.ipynb, which does not exist/, command);
+      }
+    } finally {
+      rmSync(join(work, 'dangling.ipynb'));
     }
   });
 

@@ -1192,8 +1192,11 @@ class GraphBuilder {
       this.stepFunctions.delete(d.name);
       for (const fn of this.stepFunctions.values()) if (fn.step !== unit && fn.free.includes(d.name) && !fn.rebound.has(d.name)) fn.rebound.set(d.name, unit.name);
     }
-    for (const fn of f.functions) {
-      if (fn.kind === 'class' || (fn.freeNames.length === 0 && (fn.globalWrites ?? []).length === 0)) continue;
+    // Classes and lambdas too (round 52 PP: their reads of a global bound again went unsaid): a lambda on a line of
+    // its own can be defined again as a def can; a class cannot (the warning).
+    const lambdas = (f.lambdas ?? []).map((l): SharedFunctionFacts => ({ ...l, kind: 'function', topLevel: true, startLine: l.line, endLine: l.line }));
+    for (const fn of [...f.functions, ...lambdas]) {
+      if (fn.freeNames.length === 0 && (fn.globalWrites ?? []).length === 0) continue;
       this.stepFunctions.set(fn.name, { step: unit, at: site(cell, fn.startLine ?? 1), free: fn.freeNames, writes: fn.globalWrites ?? [], rebound: new Map(), cell, fn });
     }
   }
@@ -1213,12 +1216,19 @@ class GraphBuilder {
         warned.add(use.name);
         continue;
       }
-      // A global this cell binds again before the call (`threshold = 0.3` then `decide(p)`) counts too.
+      // What it reads through the step functions it calls counts too (round 52 PP: `report()` calling `total()`,
+      // which reads X). A global this cell binds again before the call (`threshold = 0.3` then `decide(p)`) too.
+      const chain = this.stepFunctionChain(use.name, unit);
       const rebound = new Map(fn.rebound);
-      for (const d of f.defines) if (d.line <= use.line && fn.free.includes(d.name) && !rebound.has(d.name)) rebound.set(d.name, unit.kind === 'step' ? unit.name : 'this cell');
+      for (const member of chain) for (const [name, by] of this.stepFunctions.get(member)?.rebound ?? []) if (!rebound.has(name)) rebound.set(name, by);
+      const free = new Set(chain.flatMap((member) => this.stepFunctions.get(member)?.free ?? []));
+      for (const d of f.defines) if (d.line <= use.line && free.has(d.name) && !rebound.has(d.name)) rebound.set(d.name, unit.kind === 'step' ? unit.name : 'this cell');
       if (rebound.size === 0) continue;
       warned.add(use.name);
-      if (this.definesStepFunctionIn(unit, cell, f, use, fn)) continue;
+      if (chain.every((member) => this.copyableStepFunction(member))) {
+        for (const member of chain) this.definesStepFunctionIn(unit, cell, f, use, member, chain);
+        continue;
+      }
       const names = [...rebound.keys()];
       const steps = [...new Set(rebound.values())];
       const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
@@ -1229,7 +1239,7 @@ class GraphBuilder {
           cell,
           'warning',
           'step-function-stale-global',
-          `${what} calls ${use.name}, which step ${fn.step.name} defines (${at}): function ${use.name} reads the global ${andList(names)}, which ${steps.length === 1 && steps[0] === 'this cell' ? 'this cell' : `step ${andList(steps.filter((s) => s !== 'this cell'))}`} sets again after it. In the notebook this call sees the new ${andList(names)}, in the package ${use.name} keeps step ${fn.step.name}'s, so the numbers may differ: pass ${andList(names)} as an argument (\`def ${use.name}(..., ${names.join(', ')})\`) and give ${them} at the call`,
+          `${what} calls ${use.name}, which step ${fn.step.name} defines (${at}): ${fn.fn.kind === 'class' ? 'class' : 'function'} ${use.name} reads the global ${andList(names)}, which ${steps.length === 1 && steps[0] === 'this cell' ? 'this cell' : `step ${andList(steps.filter((s) => s !== 'this cell'))}`} sets again after it. In the notebook this call sees the new ${andList(names)}, in the package ${use.name} keeps step ${fn.step.name}'s, so the numbers may differ: pass ${andList(names)} as an argument (\`def ${use.name}(..., ${names.join(', ')})\`) and give ${them} at the call`,
           use.line,
           use.column,
         ),
@@ -1242,39 +1252,70 @@ class GraphBuilder {
    * `cv_score(rf)` in a later one (round 51 JJ: the package scored the old X). The calling unit defines the
    * function again, at the top of its own function (a closure over its own X, read when called, as the
    * notebook's global was), takes what the function reads, and no longer takes the function from the step
-   * defining it. Only a plain top-level `def` (no decorator, no `global`); false for another, which keeps the
-   * warning.
+   * defining it. `chain`: it and the step functions it calls, each defined so ({@link copyableStepFunction}).
    */
-  private definesStepFunctionIn(unit: UnitBuilder, cell: NotebookCell, f: CellFacts, use: NameSite, defined: { readonly step: UnitBuilder; readonly writes: readonly NameSite[]; readonly cell: NotebookCell; readonly fn: SharedFunctionFacts }): boolean {
-    const { fn } = defined;
-    if (fn.kind !== 'function' || !fn.topLevel || defined.writes.length > 0 || fn.startLine === undefined || fn.endLine === undefined || fn.startLine !== fn.line) return false;
-    if (unit.definesShared.includes(use.name) || this.sharedFunctions.has(use.name)) return false;
+  private definesStepFunctionIn(unit: UnitBuilder, cell: NotebookCell, f: CellFacts, use: NameSite, name: string, chain: readonly string[]): void {
+    const defined = this.stepFunctions.get(name);
+    const fn = defined?.fn;
+    if (defined === undefined || fn === undefined || fn.startLine === undefined || fn.endLine === undefined || unit.definesShared.includes(name)) return;
     // No longer from the defining step: the unit defines it.
-    const input = unit.inputs.indexOf(use.name);
+    const input = unit.inputs.indexOf(name);
     if (input >= 0) unit.inputs.splice(input, 1);
     for (let i = this.edges.length - 1; i >= 0; i--) {
       const e = this.edges[i];
-      if (e !== undefined && e.to === unit.name && e.name === use.name && e.from === defined.step.name) this.edges.splice(i, 1);
+      if (e !== undefined && e.to === unit.name && e.name === name && e.from === defined.step.name) this.edges.splice(i, 1);
     }
-    if (!this.edges.some((e) => e.from === defined.step.name && e.name === use.name)) {
-      const output = defined.step.outputs.indexOf(use.name);
+    if (!this.edges.some((e) => e.from === defined.step.name && e.name === name)) {
+      const output = defined.step.outputs.indexOf(name);
       if (output >= 0) defined.step.outputs.splice(output, 1);
     }
-    unit.local.add(use.name);
-    addOnce(unit.definesShared, use.name);
+    unit.local.add(name);
+    addOnce(unit.definesShared, name);
     // What it reads that the cell binds before its first call is the unit's own; the rest the unit takes (a name
     // bound between two calls, `N_FOLDS = 3`, too: the first call reads the value before it).
     const first = Math.min(...f.externalUses.filter((u) => u.name === use.name).map((u) => u.line), use.line);
     const boundHere = new Set(f.defines.filter((d) => d.line < first).map((d) => d.name));
     const reads: string[] = [];
-    for (const name of fn.freeNames) {
-      if (name === use.name) continue;
-      const kind = this.bindings.get(name)?.kind;
-      if (kind === 'parameter' || kind === 'step' || unit.local.has(name) || boundHere.has(name)) reads.push(name);
-      if (!unit.local.has(name) && !boundHere.has(name)) this.resolve(unit, cell, { name, line: use.line, column: use.column, through: use.name });
+    for (const free of fn.freeNames) {
+      if (free === name || chain.includes(free)) continue;
+      const kind = this.bindings.get(free)?.kind;
+      if (kind === 'parameter' || kind === 'step' || unit.local.has(free) || boundHere.has(free)) reads.push(free);
+      if (!unit.local.has(free) && !boundHere.has(free)) this.resolve(unit, cell, { name: free, line: use.line, column: use.column, through: name });
     }
-    this.stepBound.push({ name: use.name, cellIndex: defined.cell.index, ...(defined.cell.id === undefined ? {} : { cellId: defined.cell.id }), startLine: fn.startLine, endLine: fn.endLine, reads, leftOut: false, step: defined.step.name });
-    return true;
+    // One entry per function: several units defining it read the same lines (round 52 PP: a module defined it twice).
+    const known = this.stepBound.findIndex((b) => b.name === name && b.step === defined.step.name && b.startLine === fn.startLine);
+    const entry = this.stepBound[known];
+    if (entry === undefined) this.stepBound.push({ name, cellIndex: defined.cell.index, ...(defined.cell.id === undefined ? {} : { cellId: defined.cell.id }), startLine: fn.startLine, endLine: fn.endLine, reads, leftOut: false, step: defined.step.name });
+    else this.stepBound[known] = { ...entry, reads: [...new Set([...entry.reads, ...reads])] };
+  }
+
+  /**
+   * The step function `name` (of another step than `unit`) and the step functions of other steps it calls, itself
+   * or through them, in the order met: what a unit calling it would define again.
+   */
+  private stepFunctionChain(name: string, unit: UnitBuilder): string[] {
+    const chain: string[] = [];
+    const pending = [name];
+    for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+      const fn = this.stepFunctions.get(next);
+      if (fn === undefined || fn.step === unit || chain.includes(next) || (next !== name && unit.local.has(next))) continue;
+      chain.push(next);
+      pending.push(...fn.free);
+    }
+    return chain;
+  }
+
+  /**
+   * Whether a unit can define step function `name` again ({@link definesStepFunctionIn}): a plain top-level `def`
+   * (no decorator), binding no global, whose definition reads nothing (a default value or decorator reads its
+   * names where the def runs: a copy would read them again, in the calling unit; round 52 PP: `def cv_score(model,
+   * folds=FOLDS)` above a later `FOLDS = 3` stopped the run), not a shared function's name.
+   */
+  private copyableStepFunction(name: string): boolean {
+    const defined = this.stepFunctions.get(name);
+    const fn = defined?.fn;
+    if (defined === undefined || fn === undefined || this.sharedFunctions.has(name)) return false;
+    return fn.kind === 'function' && fn.topLevel === true && defined.writes.length === 0 && fn.startLine !== undefined && fn.endLine !== undefined && fn.startLine === fn.line && (fn.definitionReads ?? []).length === 0;
   }
 
   /**
