@@ -27,7 +27,7 @@ import { EMPTY_BLOCK, parsePython, parsePythonMany } from './parser';
 import type { PyNode, PyTree } from './parser';
 import { parseInstallCommands } from './requirements';
 
-export type TranslationKind = 'line-magic' | 'cell-magic' | 'shell' | 'help' | 'display' | 'trailing-expression' | 'unused-value' | 'main-guard' | 'ipython-none';
+export type TranslationKind = 'line-magic' | 'cell-magic' | 'shell' | 'help' | 'display' | 'trailing-expression' | 'unused-value' | 'main-guard' | 'ipython-api';
 
 /** One place where the cell's code was changed. */
 export interface Translation {
@@ -400,7 +400,7 @@ function translateLines(t: Translator, start: number): void {
         continue;
       }
       formFeedIndent(t, i);
-      ipythonAsNone(t, i);
+      ipythonShell(t, i);
     }
     state = scanLine(line, state).state;
   }
@@ -420,28 +420,36 @@ function formFeedIndent(t: Translator, i: number): void {
   t.columnMaps.set(i + 1, { kind: 'shift', from: 0, delta: cut });
 }
 
-/** The note on a `get_ipython()` the translation made `None`. */
-const IPYTHON_NONE_NOTE = '# nbpromote: get_ipython() was None here: the code runs outside IPython';
+/** The note on a `get_ipython()` the translation replaced with what the notebook's kernel gave. */
+const IPYTHON_SHELL_NOTE = '# nbpromote: get_ipython() as in the notebook, run by a Jupyter kernel';
 
 /**
- * `get_ipython()` as a value (`IN_COLAB = 'google.colab' in str(get_ipython())`, `if get_ipython() is None:`):
- * outside IPython there is none, which is what `None` says (round 51 KK: common.py stopped with a NameError,
- * so did every test). A call of its API (`get_ipython().run_line_magic(...)`), and the shell kept in a name
- * (`ip = get_ipython()`), are left alone: the calls the translation knows became magics first, the others keep
- * their warning. The first on a line, outside strings.
+ * What the notebook's `get_ipython()` gave, for the forms that only ask which shell runs the code (round 51 KK:
+ * the Colab idiom `'google.colab' in str(get_ipython())` stopped common.py with a NameError; round 52 PP: `None`
+ * turned `if get_ipython() is not None:` the other way): the shell of the Jupyter kernel nbconvert runs, as text,
+ * by class name, and not None. `ip = get_ipython()` and its API calls are left with their warning.
  */
-function ipythonAsNone(t: Translator, i: number): void {
+const IPYTHON_SHELL_FORMS: readonly [RegExp, string][] = [
+  [/(?<![\w.])str\(\s*get_ipython\s*\(\s*\)\s*\)/, "'<ipykernel.zmqshell.ZMQInteractiveShell object>'"],
+  [/(?<![\w.])get_ipython\s*\(\s*\)\s+is\s+not\s+None\b/, 'True'],
+  [/(?<![\w.])get_ipython\s*\(\s*\)\s+is\s+None\b/, 'False'],
+  [/(?<![\w.])(?:type\(\s*get_ipython\s*\(\s*\)\s*\)|get_ipython\s*\(\s*\)\s*\.\s*__class__)\s*\.\s*__name__/, "'ZMQInteractiveShell'"],
+];
+
+function ipythonShell(t: Translator, i: number): void {
   const line = t.out[i] ?? '';
-  // `ip = get_ipython()` keeps the shell to call (`ip.run_cell_magic(...)`): left alone, with its warning.
-  if (!line.includes('get_ipython') || line.trimEnd().endsWith('\\') || /^\s*[\w.]+\s*=\s*get_ipython\s*\(\s*\)\s*(?:#.*)?$/.test(line)) return;
+  if (!line.includes('get_ipython') || line.trimEnd().endsWith('\\')) return;
   const literals = stringAndCommentRanges(line);
-  const found = [...line.matchAll(/(?<![\w.])get_ipython\s*\(\s*\)(?!\s*\.)/g)].find((m) => !literals.some(([start, end]) => (m.index ?? 0) >= start && (m.index ?? 0) < end));
-  if (found === undefined) return;
-  const at = found.index ?? 0;
-  const comment = literals.some(([start]) => line[start] === '#');
-  t.out[i] = `${line.slice(0, at)}None${line.slice(at + found[0].length).trimEnd()}${comment ? '' : `  ${IPYTHON_NONE_NOTE}`}`;
-  t.columnMaps.set(i + 1, { kind: 'shift', from: at + 'None'.length, delta: found[0].length - 'None'.length });
-  t.record(i, 'ipython-none', line, IPYTHON_NONE_NOTE);
+  for (const [form, value] of IPYTHON_SHELL_FORMS) {
+    const found = form.exec(line);
+    const at = found?.index ?? -1;
+    if (found === null || literals.some(([start, end]) => at >= start && at < end)) continue;
+    const comment = literals.some(([start]) => line[start] === '#');
+    t.out[i] = `${line.slice(0, at)}${value}${line.slice(at + found[0].length).trimEnd()}${comment ? '' : `  ${IPYTHON_SHELL_NOTE}`}`;
+    t.columnMaps.set(i + 1, { kind: 'shift', from: at + value.length, delta: found[0].length - value.length });
+    t.record(i, 'ipython-api', line, IPYTHON_SHELL_NOTE);
+    return;
+  }
 }
 
 const MAIN = String.raw`(?:'__main__'|"__main__")`;

@@ -457,14 +457,17 @@ describe('translateIPython', () => {
     assert.deepEqual(analyzeCell('  x = 1\n  total = x').defines.find((d) => d.name === 'total'), { name: 'total', line: 2, column: 3 });
   });
 
-  // Round 51 KK: `IN_COLAB = 'google.colab' in str(get_ipython())` stopped common.py with a NameError.
-  it('reads get_ipython() used as a value as None, as outside IPython; its API calls and a shell kept in a name are left', () => {
+  // Round 51 KK: `IN_COLAB = 'google.colab' in str(get_ipython())` stopped common.py with a NameError; round 52 PP:
+  // `None` for it turned `if get_ipython() is not None:` the other way.
+  it('gives get_ipython() where it only asks which shell runs the code what the notebook\'s Jupyter kernel gave', () => {
+    const note = '# nbpromote: get_ipython() as in the notebook, run by a Jupyter kernel';
     const cases: [string, string][] = [
-      ["IN_COLAB = 'google.colab' in str(get_ipython())", "IN_COLAB = 'google.colab' in str(None)  # nbpromote: get_ipython() was None here: the code runs outside IPython"],
-      ['if get_ipython() is not None:  # in a notebook\n    x = 1', 'if None is not None:  # in a notebook\n    x = 1'],
+      ["IN_COLAB = 'google.colab' in str(get_ipython())", `IN_COLAB = 'google.colab' in '<ipykernel.zmqshell.ZMQInteractiveShell object>'  ${note}`],
+      ['if get_ipython() is not None:  # in a notebook\n    x = 1', 'if True:  # in a notebook\n    x = 1'],
+      ['if get_ipython() is None:\n    x = 1', `if False:  ${note}\n    x = 1`],
+      ['shell = get_ipython().__class__.__name__', `shell = 'ZMQInteractiveShell'  ${note}`],
       ['ip = get_ipython()', 'ip = get_ipython()'],
-      ['name = get_ipython().__class__.__name__', 'name = get_ipython().__class__.__name__'],
-      ['s = "get_ipython()"', 's = "get_ipython()"'],
+      ['s = "str(get_ipython())"', 's = "str(get_ipython())"'],
     ];
     for (const [source, code] of cases) assert.equal(translateIPythonMapped(source).code, code, source);
     assert.deepEqual(analyzeCell("IN_COLAB = 'google.colab' in str(get_ipython())").ipythonUses, []);
@@ -473,7 +476,6 @@ describe('translateIPython', () => {
     assert.deepEqual(analyzeCell('flag = str(get_ipython()) + str(later)').uses.find((u) => u.name === 'later'), { name: 'later', line: 1, column: 33 });
   });
 
-  // Round 51 KK: `df.target.value_counts();` (hidden by its `;`) and IPython.display objects stayed as code.
   it('comments out a last line a `;` hides when it only looks, and IPython.display objects shown or not', () => {
     const cases: [string, string][] = [
       ['df.describe()\ndf.target.value_counts();', '# nbpromote: the notebook did not show this value; it has no effect here: df.describe()\n# nbpromote: the notebook did not show this value; it has no effect here: df.target.value_counts();'],
