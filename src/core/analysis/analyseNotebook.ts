@@ -13,6 +13,7 @@ import type { AnalysedCell } from './cellFacts';
 import { folderMoves } from './folderMoves';
 import { buildStepGraph, splitParametersCell } from './graph';
 import type { CellFacts } from './graph';
+import { runModule } from './python/ipython';
 import { initPythonParser } from './python/parser';
 import { globalDraws, mayCallSeed, seededGlobalRngs, unseededDraws } from './randomness';
 
@@ -33,6 +34,8 @@ export interface NotebookAnalysis {
 export interface AnalysisContext {
   /** What each `from <m> import *` binds, for the modules of the notebook's own it could read (see localStarExports). */
   readonly starExports?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The modules `%run <m>.py` runs whose file has an `if __name__ == "__main__":` block (see localStarExports). */
+  readonly runsMain?: ReadonlySet<string>;
 }
 
 export async function analyseNotebook(notebook: Notebook, roles: TagResult, context: AnalysisContext = {}): Promise<NotebookAnalysis> {
@@ -72,6 +75,13 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult, cont
     for (const use of boundAbove.has('input') ? [] : a.analysis.builtinUses.filter((u) => u.name === 'input')) {
       const message = '`input()` waits for someone to type an answer: the notebook asked you, but a pipeline run has no keyboard, so this line stops every run with EOFError. Make the answer a parameter instead (a literal in the parameters cell, set with --param)';
       problems.push(cellProblem(notebook.path, cell, 'warning', 'reads-keyboard', message, use.line, use.column));
+    }
+    // `%run utils.py` is an import of its names, which does not run its `__main__` block (round 52 PP: 1009 for 13).
+    for (const t of a.analysis.translations) {
+      const ran = t.kind === 'line-magic' && t.original.trim().startsWith('%run') ? runModule(t.original.trim().replace(/^%run\s+/, '')) : undefined;
+      if (ran === undefined || context.runsMain?.has(ran) !== true) continue;
+      const message = `\`${t.original.trim()}\` ran the file's \`if __name__ == "__main__":\` block in the notebook; the generated code imports the file's names, which does not run that block: move what it does into a cell, or out of the block`;
+      problems.push(cellProblem(notebook.path, cell, 'warning', 'run-main-block', message, t.line));
     }
     for (const use of a.analysis.ipythonUses) {
       const message = `\`${use.name}\` exists only inside IPython (a notebook kernel): the generated code stops with a NameError where it reads it. ${use.name === 'display' ? 'Call display(...) on a line of its own (it is then left out), or print the value' : 'Use the magic itself (%env, !cmd ...), which is translated, or plain Python'}`;

@@ -42,7 +42,7 @@ export function inspectParsed(parsed: ParseResult, file: string): Inspection {
 export async function inspectWithGraph(inspection: Inspection): Promise<{ inspection: Inspection; graph: StepGraph | undefined }> {
   const { notebook, roles } = inspection;
   if (notebook === undefined || roles === undefined || roles.steps.length === 0) return { inspection, graph: undefined };
-  const analysis = await analyseNotebook(notebook, roles, { starExports: await localStarExports(dirname(resolve(inspection.file)), notebook) });
+  const analysis = await analyseNotebook(notebook, roles, await localStarExports(dirname(resolve(inspection.file)), notebook));
   const problems = [...inspection.problems, ...analysis.problems];
   return { inspection: { ...inspection, problems, ok: !hasErrors(problems) }, graph: analysis.graph };
 }

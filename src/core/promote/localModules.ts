@@ -38,8 +38,10 @@ export async function findLocalModules(notebookDir: string, notebook: Notebook, 
  * assignments, imports), as Python's star import takes them; for a `%run <m>.py`, every name its top level binds. A module that star-imports in its turn, sets
  * `__all__` in another way, or cannot be read is left out (unknown): its star import may bind anything.
  */
-export async function localStarExports(notebookDir: string, notebook: Notebook): Promise<Map<string, ReadonlySet<string>>> {
+export async function localStarExports(notebookDir: string, notebook: Notebook): Promise<{ readonly starExports: Map<string, ReadonlySet<string>>; readonly runsMain: Set<string> }> {
   const exports = new Map<string, ReadonlySet<string>>();
+  // The `%run` files with an `if __name__ == "__main__":` block, which `%run` runs and an import does not.
+  const runsMain = new Set<string>();
   const modules = new Set<string>();
   const ran = new Set<string>();
   for (const cell of notebook.cells) {
@@ -54,7 +56,7 @@ export async function localStarExports(notebookDir: string, notebook: Notebook):
       }
     }
   }
-  if (modules.size === 0) return exports;
+  if (modules.size === 0) return { starExports: exports, runsMain };
   const folders = searchedFolders(notebookDir, notebook);
   for (const module of modules) {
     // A `%run` file not found beside the notebook binds nothing the package can import: its names are undefined.
@@ -66,11 +68,15 @@ export async function localStarExports(notebookDir: string, notebook: Notebook):
       if (file === undefined) continue;
       const names = await moduleExports(file, ran.has(module));
       if (names !== undefined) exports.set(module, names);
+      if (ran.has(module) && (await readFile(file, 'utf8').catch(() => '')).split('\n').some((line) => MAIN_GUARD_LINE.test(line))) runsMain.add(module);
       break;
     }
   }
-  return exports;
+  return { starExports: exports, runsMain };
 }
+
+/** A top-level `if __name__ == "__main__":` line (either order of the comparison). */
+const MAIN_GUARD_LINE = /^if\s+\(?\s*(?:__name__\s*==\s*(["'])__main__\1|(["'])__main__\2\s*==\s*__name__)/;
 
 /** Larger modules are not read for their names (their star import stays as the notebook had it). */
 const MAX_MODULE_BYTES = 2_000_000;

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeNotebook } from '../tags/testing';
+import { analyseNotebook } from '../analysis/analyseNotebook';
+import { readRoles } from '../tags/roles';
 import { findLocalModules, localStarExports } from './localModules';
 
 describe('localModules', () => {
@@ -20,9 +22,10 @@ describe('localModules', () => {
     writeFileSync(join(dir, 'broken.py'), 'def f(:\n');
     mkdirSync(join(dir, 'lib', 'pkg'), { recursive: true });
     writeFileSync(join(dir, 'lib', 'pkg', '__init__.py'), 'def g():\n    pass\n');
-    writeFileSync(join(dir, 'ran.py'), '__all__ = ["RAN"]\nimport numpy as np\nRAN = 1\n_private = 2\nOTHER = 3\n');
+    writeFileSync(join(dir, 'ran.py'), '__all__ = ["RAN"]\nimport numpy as np\nRAN = 1\n_private = 2\nOTHER = 3\nif __name__ == "__main__":\n    RAN = 2\n');
     const notebook = makeNotebook([{ tags: ['imports'], source: 'import sys\nsys.path.append("lib")\nfrom helpers import *\nfrom listed import *\nfrom grown import *\nfrom starry import *\nfrom broken import *\nfrom pkg import *\nfrom sklearn.metrics import *\n%run ran.py' }]);
-    const exports = await localStarExports(dir, notebook);
+    const { starExports: exports, runsMain } = await localStarExports(dir, notebook);
+    assert.deepEqual([...runsMain], ['ran'], 'ran.py has a __main__ block');
     assert.deepEqual([...(exports.get('helpers') ?? [])].sort(), ['FLAG', 'Model', 'SCALE', 'add_ratio', 'np', 'sqrt']);
     assert.deepEqual([...(exports.get('listed') ?? [])], ['a', 'b']);
     assert.deepEqual([...(exports.get('pkg') ?? [])], ['g']);
@@ -41,5 +44,16 @@ describe('localModules', () => {
     writeFileSync(join(dir, 'data', 'raw', 'a.csv'), 'x\n1\n');
     const notebook = makeNotebook([{ tags: ['imports'], source: 'from helpers.fe import x\nfrom src.features.build import x\nimport data\nimport pandas' }]);
     assert.deepEqual([...(await findLocalModules(dir, notebook, new Set(['helpers', 'src', 'data', 'pandas']), []))].sort(), ['helpers', 'src']);
+  });
+});
+
+// Round 52 PP: `%run utils.py` ran the file's `__main__` block, which the import the package makes does not.
+describe('analyseNotebook with a %run file holding a __main__ block', () => {
+  it('warns on the %run line that the block does not run in the package', async () => {
+    const notebook = makeNotebook([{ tags: ['imports'], source: 'import os\n%run utils.py' }, { tags: ['step:a'], source: 'x = COUNT + 1' }]);
+    const analysis = await analyseNotebook(notebook, readRoles(notebook), { starExports: new Map([['utils', new Set(['COUNT'])]]), runsMain: new Set(['utils']) });
+    assert.deepEqual(analysis.problems.filter((p) => p.code === 'run-main-block').map((p) => [p.severity, p.cellIndex, p.line]), [['warning', 0, 2]]);
+    const quiet = await analyseNotebook(notebook, readRoles(notebook), { starExports: new Map([['utils', new Set(['COUNT'])]]) });
+    assert.deepEqual(quiet.problems.filter((p) => p.code === 'run-main-block'), []);
   });
 });

@@ -241,7 +241,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   const longPackage = nameLengthIssue(namedPackage, 'package names') ?? (request.packageName === undefined ? undefined : windowsNameIssue(namedPackage));
   if (longPackage !== undefined) throw new NbpromoteError('usage', `--package ${quoteName(namedPackage)} is not allowed: ${longPackage}`);
 
-  const analysis = await analyseNotebook(notebook, roles, { starExports: await localStarExports(dirname(notebookPath), notebook) });
+  const analysis = await analyseNotebook(notebook, roles, await localStarExports(dirname(notebookPath), notebook));
   const analysed = analysis.cells;
   // src/<package> comes first on sys.path: a package named like a module the code imports hides it.
   const modulesImported = [...analysed.values()].flatMap((a) => a.analysis.imports.flatMap((i) => [i.module, ...dottedModules(i.statement)]));
