@@ -301,8 +301,9 @@ function finishTranslation(t: Translator, parsed: PyTree): MappedTranslation {
  * (pasted from a doctest or a Python shell) and `In [3]: ` / `...: ` prompts (from an IPython shell) are taken
  * off. The notebook's line numbers and columns stay (a column map per changed line).
  */
-function cleanUp(t: Translator): void {
-  const first = t.lines.findIndex((line) => line.trim() !== '');
+function cleanUp(t: Translator, from = 0): void {
+  const found = t.lines.slice(from).findIndex((line) => line.trim() !== '');
+  const first = found < 0 ? -1 : from + found;
   const head = t.lines[first] ?? '';
   const c = head.charCodeAt(0);
   // Most cells start at column 0 with neither prompt.
@@ -342,6 +343,8 @@ function translateCellMagic(t: Translator): number {
   const args = (match[2] ?? '').trim();
   const last = t.lines.length - 1;
   if (BODY_KEPT_CELL_MAGICS.has(name)) {
+    // IPython cleans the body up as a cell of its own before it runs it (round 52 PP: an indented `%%time` body).
+    cleanUp(t, first + 1);
     if (name !== 'time') t.mode = 'no-display';
     if (name === 'capture') {
       t.mode = 'no-display';
