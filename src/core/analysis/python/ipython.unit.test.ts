@@ -456,7 +456,7 @@ describe('translateIPython', () => {
     // Positions stay the notebook's.
     assert.deepEqual(analyzeCell('  x = 1\n  total = x').defines.find((d) => d.name === 'total'), { name: 'total', line: 2, column: 3 });
     // A `%%time` (`%%capture`) body is cleaned up as a cell of its own, as IPython does (round 52 PP).
-    assert.equal(translateIPythonMapped('%%time\n    x = 1\n    y = x').code, '# nbpromote: removed IPython cell magic: %time\nx = 1\ny = x');
+    assert.equal(translateIPythonMapped('%%time\n    x = 1\n    y = x').code, '# nbpromote: removed IPython cell magic: %%time\nx = 1\ny = x');
   });
 
   // Round 51 KK: `IN_COLAB = 'google.colab' in str(get_ipython())` stopped common.py with a NameError; round 52 PP:
