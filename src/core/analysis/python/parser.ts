@@ -981,6 +981,19 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
   const visit = (node: PyNode): void => {
     // `if x:` over an unindented line: tree-sitter gives an empty block, Python refuses it (ipython.ts lets a block
     // the translation emptied be: it gets a `pass`).
+    // Every statement of a block starts at the block's column: tree-sitter takes a deeper one too (round 52 PP:
+    // `if x:\n  a = 1\n    b = 2`), which Python refuses.
+    if (whole && node.type === 'block') {
+      let column: number | undefined;
+      for (const child of node.children) {
+        if (child.type === 'comment' || child.type === 'ERROR') continue;
+        const lead = source.slice(source.lastIndexOf('\n', child.start - 1) + 1, child.start);
+        if (lead.trim() !== '') continue; // after a `;`, or on the header's line
+        const own = lead.length - lead.lastIndexOf('\f') - 1;
+        if (column === undefined) column = own;
+        else if (own > column) add(child, 'unexpected indent');
+      }
+    }
     const owner = whole ? BLOCK_OWNERS[node.type] : undefined;
     if (owner !== undefined && node.children.some((c) => c.type === 'block' && c.children.length === 0)) add(node, `${EMPTY_BLOCK} after ${owner} on line ${position(node.start).line}`);
     switch (node.type) {

@@ -230,6 +230,10 @@ describe('parsePython', () => {
 
   it('reads a form feed in the indentation as Python does (the count starts again after it)', () => {
     assert.deepEqual(parsePython('\fy = 1\nif y:\n\f    z = y\n').errors, []);
+    // Round 52 PP: a statement deeper than the block's first, which tree-sitter takes.
+    assert.deepEqual(parsePython('if True:\n  x = 1\n    y = 2\n').errors.map((e) => [e.line, e.column, e.message]), [[3, 5, 'unexpected indent']]);
+    assert.deepEqual(parsePython('if True:\n  \f  x = 1\n    y = 2\n').errors.map((e) => [e.line, e.message]), [[3, 'unexpected indent']]);
+    assert.deepEqual(parsePython('if a: b = 1; c = 2\nfor i in r:\n    x = (1,\n         2)\n    y = 3\n').errors, []);
     assert.deepEqual(parsePython('\f  y = 1\n').errors.map((e) => e.message), ['unexpected indent']);
   });
 
