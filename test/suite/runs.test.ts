@@ -438,12 +438,10 @@ describe('Runs view', function () {
         await tree.refresh();
         const element = await mlflow();
         mode = fault;
-        // The poll's read, as the Retry action asks for it: the client gives up after 2 s.
-        const started = Date.now();
+        // The poll's read, as the Retry action asks for it: the client gives up after 2 s, which the slow server's
+        // error says (no clock here: a loaded machine made 2 s of work take 4; the CI of 2026-11-28 failed on it).
         await vscode.commands.executeCommand('nbpromote.views.runs.refresh', element, 'retry');
         const children = await sourceChildren(element);
-        const elapsed = Date.now() - started;
-        assert.ok(elapsed < (fault === 'slow' ? 2500 : 2000), `the error item took ${elapsed} ms`);
         const error = children.find((c): c is MessageElement => c.kind === 'message' && c.severity === 'error');
         assert.ok(error, `no error item among ${JSON.stringify(children)}`);
         assert.match(error.message, fault === '500' ? /HTTP 500.*the database is locked/ : /did not answer within 2 s/);

@@ -191,8 +191,9 @@ describe('MlflowClient (REST API)', function () {
       assert.equal(ex.message, `MLflow at ${base} did not answer within 2 s`);
       return true;
     });
+    // It waited the 2 s (a timer never fires early); no upper bound, which a loaded machine can break.
     const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 1900 && elapsed < 3000, `took ${elapsed} ms`);
+    assert.ok(elapsed >= 1900, `took ${elapsed} ms`);
   });
 
   it('a server that stops in the middle of the body: a timeout too', async () => {
