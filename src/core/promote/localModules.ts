@@ -45,7 +45,7 @@ export async function localStarExports(notebookDir: string, notebook: Notebook):
   const modules = new Set<string>();
   const ran = new Set<string>();
   for (const cell of notebook.cells) {
-    if (cell.kind !== 'code' || (!cell.source.includes('*') && !cell.source.includes('%run'))) continue;
+    if (cell.kind !== 'code' || !((cell.source.includes('*') && cell.source.includes('import')) || cell.source.includes('%run'))) continue;
     for (const m of cell.source.matchAll(/^[ \t]*from[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]+import[ \t]+\*/gm)) if (m[1] !== undefined) modules.add(m[1]);
     // `%run utils.py` becomes `from utils import *` (ipython.ts).
     for (const m of cell.source.matchAll(/^[ \t]*%run[ \t]+(\S+)[ \t]*$/gm)) {
