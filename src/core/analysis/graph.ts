@@ -1239,7 +1239,7 @@ class GraphBuilder {
           cell,
           'warning',
           'step-function-stale-global',
-          `${what} calls ${use.name}, which step ${fn.step.name} defines (${at}): ${fn.fn.kind === 'class' ? 'class' : 'function'} ${use.name} reads the global ${andList(names)}, which ${steps.length === 1 && steps[0] === 'this cell' ? 'this cell' : `step ${andList(steps.filter((s) => s !== 'this cell'))}`} sets again after it. In the notebook this call sees the new ${andList(names)}, in the package ${use.name} keeps step ${fn.step.name}'s, so the numbers may differ: pass ${andList(names)} as an argument (\`def ${use.name}(..., ${names.join(', ')})\`) and give ${them} at the call`,
+          `${what} calls ${use.name}, which step ${fn.step.name} defines (${at}): ${fn.fn.kind === 'class' ? 'class' : 'function'} ${use.name} reads the global ${andList(names)}, which ${steps.length === 1 && steps[0] === 'this cell' ? 'this cell' : `step ${andList(steps.filter((s) => s !== 'this cell'))}`} sets again after it. In the notebook this call sees the new ${andList(names)}, in the package ${use.name} keeps step ${fn.step.name}'s, so the numbers may differ: pass ${andList(names)} as an argument (${fn.fn.kind === 'class' ? `to the class or the method reading ${them}` : `\`def ${use.name}(..., ${names.join(', ')})\``}) and give ${them} at the call`,
           use.line,
           use.column,
         ),
@@ -1276,11 +1276,15 @@ class GraphBuilder {
     const first = Math.min(...f.externalUses.filter((u) => u.name === use.name).map((u) => u.line), use.line);
     const boundHere = new Set(f.defines.filter((d) => d.line < first).map((d) => d.name));
     const reads: string[] = [];
+    // A name the cell binds on some paths only (`if flag: scale = 2`) may still hold the earlier value at the call
+    // (round 53 RR: the copy read an unbound local): the unit takes it too; so for an earlier cell's (keepIfUnbound).
+    const maybe = new Set(f.maybeBound ?? []);
     for (const free of fn.freeNames) {
       if (free === name || chain.includes(free)) continue;
       const kind = this.bindings.get(free)?.kind;
       if (kind === 'parameter' || kind === 'step' || unit.local.has(free) || boundHere.has(free)) reads.push(free);
-      if (!unit.local.has(free) && !boundHere.has(free)) this.resolve(unit, cell, { name: free, line: use.line, column: use.column, through: name });
+      if (unit.local.has(free)) this.keepIfUnbound(unit, free);
+      else if (!boundHere.has(free) || maybe.has(free)) this.resolve(unit, cell, { name: free, line: use.line, column: use.column, through: name });
     }
     // One entry per function: several units defining it read the same lines (round 52 PP: a module defined it twice).
     const known = this.stepBound.findIndex((b) => b.name === name && b.step === defined.step.name && b.startLine === fn.startLine);

@@ -1291,6 +1291,13 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(g, 'tune').inputs, ['proba']);
     assert.ok(!step(g, 'train').outputs.includes('decide'), 'tune no longer takes decide from train');
     assert.deepEqual(g.common.stepBound?.map((f) => [f.name, f.step, f.cellIndex, f.startLine, f.endLine, f.reads]), [['decide', 'train', 0, 4, 5, ['threshold']]]);
+    // Bound on some paths only before the call (round 53 RR: the copy read an unbound local): the step takes it too.
+    const maybe = graphOf([
+      [['step:train'], 'proba = [0.2, 0.4, 0.6]\nthreshold = 0.5\n\ndef decide(p):\n    return [x > threshold for x in p]'],
+      [['step:tune'], 'flag = False\nif flag:\n    threshold = 0.3\nn_pos_tuned = sum(decide(proba))'],
+    ]);
+    assert.deepEqual(step(maybe, 'tune').definesShared, ['decide']);
+    assert.deepEqual([...step(maybe, 'tune').inputs].sort(), ['proba', 'threshold']);
     // A decorated function (a cache, say) is not copied: the warning stays.
     const cached = graphOf([
       [['step:train'], 'proba = [0.2, 0.4, 0.6]\nthreshold = 0.5\n\n@functools.cache\ndef decide(p):\n    return p > threshold'],
