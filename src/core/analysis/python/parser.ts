@@ -932,11 +932,6 @@ function excerpt(source: string, start: number, end: number): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-/**
- * What the grammar accepts but Python 3 does not: Python 2 `print x` and `exec code`, tuple parameters,
- * a parameter without a default after one with a default, a walrus as a whole statement, a top-level
- * statement indented for no reason, and indentation mixing tabs and spaces inconsistently.
- */
 /** The start of Python's message for a block header with nothing under it. */
 export const EMPTY_BLOCK = 'expected an indented block';
 
@@ -958,8 +953,12 @@ const BLOCK_OWNERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * `whole`: the tree is tree-sitter's (or the fast parser's) of code with no syntax error it saw; false for one
- * pieced together after errors, where an empty block is error recovery's (an unclosed bracket), not the code's.
+ * What the grammar accepts but Python 3 does not: Python 2 `print x` and `exec code`, tuple parameters,
+ * a parameter without a default after one with a default, a walrus as a whole statement, a statement indented
+ * for no reason (at the top level, or deeper than its block's first), a block header with nothing under it, and
+ * indentation mixing tabs and spaces inconsistently. `whole`: the tree is tree-sitter's (or the fast parser's) of
+ * code with no syntax error it saw; false for one pieced together after errors, where an empty block is error
+ * recovery's (an unclosed bracket), not the code's.
  */
 function extraChecks(root: PyNode, source: string, position: (offset: number) => { line: number; column: number }, whole = true): PySyntaxError[] {
   const errors: PySyntaxError[] = [];
@@ -979,8 +978,6 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
   sameLine(root.children);
   const stack: PyNode[] = [];
   const visit = (node: PyNode): void => {
-    // `if x:` over an unindented line: tree-sitter gives an empty block, Python refuses it (ipython.ts lets a block
-    // the translation emptied be: it gets a `pass`).
     // Every statement of a block starts at the block's column: tree-sitter takes a deeper one too (round 52 PP:
     // `if x:\n  a = 1\n    b = 2`), which Python refuses.
     if (whole && node.type === 'block') {
@@ -989,11 +986,13 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
         if (child.type === 'comment' || child.type === 'ERROR') continue;
         const lead = source.slice(source.lastIndexOf('\n', child.start - 1) + 1, child.start);
         if (lead.trim() !== '') continue; // after a `;`, or on the header's line
-        const own = lead.length - lead.lastIndexOf('\f') - 1;
+        const own = indentWidth(lead);
         if (column === undefined) column = own;
         else if (own > column) add(child, 'unexpected indent');
       }
     }
+    // `if x:` over an unindented line: tree-sitter gives an empty block, Python refuses it (ipython.ts lets a block
+    // the translation emptied be: it gets a `pass`).
     const owner = whole ? BLOCK_OWNERS[node.type] : undefined;
     if (owner !== undefined && node.children.some((c) => c.type === 'block' && c.children.length === 0)) add(node, `${EMPTY_BLOCK} after ${owner} on line ${position(node.start).line}`);
     switch (node.type) {
@@ -1077,9 +1076,8 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
     const { column } = position(statement.start);
     if (column > 1 && statement.type !== 'ERROR') {
       const lineStart = statement.start - (column - 1);
-      // A form feed in the indentation starts the count again (`\fx = 1` stands at column 0).
       const lead = source.slice(lineStart, statement.start);
-      if (lead.trim() === '' && lead.slice(lead.lastIndexOf('\f') + 1) !== '') add(statement, 'unexpected indent');
+      if (lead.trim() === '' && indentWidth(lead) > 0) add(statement, 'unexpected indent');
     }
     stack.push(statement);
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) visit(node);
@@ -1096,6 +1094,11 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
 
 /** String prefixes Python 3 takes, in lower case (`ur''` and `bu''` are Python 2). */
 const STRING_PREFIXES = new Set(['', 'r', 'u', 'f', 'b', 'br', 'rb', 'fr', 'rf']);
+/** The width of a line's leading whitespace as Python counts it: a form feed starts the count again (`\fx = 1` stands at column 0). */
+function indentWidth(lead: string): number {
+  return lead.length - lead.lastIndexOf('\f') - 1;
+}
+
 /** Targets `del` and augmented assignment take. */
 const DELETABLE = new Set(['identifier', 'attribute', 'subscript']);
 
