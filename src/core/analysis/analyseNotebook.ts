@@ -13,7 +13,7 @@ import type { AnalysedCell } from './cellFacts';
 import { folderMoves } from './folderMoves';
 import { buildStepGraph, splitParametersCell } from './graph';
 import type { CellFacts } from './graph';
-import { runModule } from './python/ipython';
+import { runLineModule } from './python/ipython';
 import { initPythonParser } from './python/parser';
 import { globalDraws, mayCallSeed, seededGlobalRngs, unseededDraws } from './randomness';
 
@@ -78,7 +78,7 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult, cont
     }
     // `%run utils.py` is an import of its names, which does not run its `__main__` block (round 52 PP: 1009 for 13).
     for (const t of a.analysis.translations) {
-      const ran = t.kind === 'line-magic' && t.original.trim().startsWith('%run') ? runModule(t.original.trim().replace(/^%run\s+/, '')) : undefined;
+      const ran = t.kind === 'line-magic' ? runLineModule(t.original) : undefined;
       if (ran === undefined || context.runsMain?.has(ran) !== true) continue;
       const message = `\`${t.original.trim()}\` ran the file's \`if __name__ == "__main__":\` block in the notebook; the generated code imports the file's names, which does not run that block: move what it does into a cell, or out of the block`;
       problems.push(cellProblem(notebook.path, cell, 'warning', 'run-main-block', message, t.line));

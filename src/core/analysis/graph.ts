@@ -22,7 +22,7 @@ import { andList } from '../util/words';
 import { sourceLines } from './python/lexical';
 import { codeOffsets } from './python/literalRanges';
 import type { CellAnalysis, FunctionInfo, NameSite } from './python/names';
-import { runModule } from './python/ipython';
+import { runLineModule } from './python/ipython';
 import { analyzeCell } from './python/names';
 import { isBuiltin } from './python/builtins';
 
@@ -1682,7 +1682,7 @@ class GraphBuilder {
       if (magic === undefined) continue;
       const where = c.index === cell.index ? 'this cell' : `cell ${c.index + 1}`;
       // `%run utils.py` is an import of the file's names (ipython.ts): the file, where promotion looked, lacks it.
-      const ran = magic.startsWith('%run') ? runModule(magic.replace(/^%run\s+/, '').trim()) : undefined;
+      const ran = runLineModule(magic);
       if (ran !== undefined) return `; ${where} runs \`${clipText(magic)}\`, whose names the generated code imports (\`from ${ran} import *\`), but that file, beside the notebook, does not define it (or was not found): define it in a cell, or in that file`;
       return `; ${where} runs \`${clipText(magic)}\`, which may define it in the notebook, but the generated code does not run magics: define ${magic.startsWith('%store') ? 'the value in a cell (or read it from a file)' : 'it in a cell, or import it from a module'}`;
     }

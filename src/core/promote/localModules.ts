@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Notebook } from '../contract/notebook';
 import { analyzeCell } from '../analysis/python/names';
 import { initPythonParser } from '../analysis/python/parser';
-import { runModule } from '../analysis/python/ipython';
+import { runLineModule } from '../analysis/python/ipython';
 
 /**
  * The imported modules that are the project's own, not distributions to install: a `<m>.py`, a `<m>/__init__.py`
@@ -35,12 +35,12 @@ export async function findLocalModules(notebookDir: string, notebook: Notebook, 
  * What each `from <m> import *` of the notebook binds when `<m>` is a module of its own (a `<m>.py` or
  * `<m>/__init__.py` in the notebook's folder or a folder its code puts on `sys.path`): its `__all__` when it
  * lists literal names, else the names its top level binds that do not start with `_` (functions, classes,
- * assignments, imports), as Python's star import takes them; for a `%run <m>.py`, every name its top level binds. A module that star-imports in its turn, sets
- * `__all__` in another way, or cannot be read is left out (unknown): its star import may bind anything.
+ * assignments, imports), as Python's star import takes them; for a `%run <m>.py`, every name its top level
+ * binds. A module that star-imports in its turn, sets `__all__` in another way, or cannot be read is left out
+ * (unknown): its star import may bind anything. `runsMain`: the `%run` files with a `__main__` block.
  */
 export async function localStarExports(notebookDir: string, notebook: Notebook): Promise<{ readonly starExports: Map<string, ReadonlySet<string>>; readonly runsMain: Set<string> }> {
   const exports = new Map<string, ReadonlySet<string>>();
-  // The `%run` files with an `if __name__ == "__main__":` block, which `%run` runs and an import does not.
   const runsMain = new Set<string>();
   const modules = new Set<string>();
   const ran = new Set<string>();
@@ -48,8 +48,8 @@ export async function localStarExports(notebookDir: string, notebook: Notebook):
     if (cell.kind !== 'code' || !((cell.source.includes('*') && cell.source.includes('import')) || cell.source.includes('%run'))) continue;
     for (const m of cell.source.matchAll(/^[ \t]*from[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]+import[ \t]+\*/gm)) if (m[1] !== undefined) modules.add(m[1]);
     // `%run utils.py` becomes `from utils import *` (ipython.ts).
-    for (const m of cell.source.matchAll(/^[ \t]*%run[ \t]+(\S+)[ \t]*$/gm)) {
-      const module = runModule(m[1] ?? '');
+    for (const line of cell.source.includes('%run') ? cell.source.split('\n') : []) {
+      const module = runLineModule(line);
       if (module !== undefined) {
         modules.add(module);
         ran.add(module);
@@ -66,9 +66,9 @@ export async function localStarExports(notebookDir: string, notebook: Notebook):
       const candidates = [`${join(folder, ...relative)}.py`, join(folder, ...relative, '__init__.py')];
       const file = (await Promise.all(candidates.map(async (c) => ((await isFile(c)) ? c : undefined)))).find((c) => c !== undefined);
       if (file === undefined) continue;
-      const names = await moduleExports(file, ran.has(module));
-      if (names !== undefined) exports.set(module, names);
-      if (ran.has(module) && (await readFile(file, 'utf8').catch(() => '')).split('\n').some((line) => MAIN_GUARD_LINE.test(line))) runsMain.add(module);
+      const read = await moduleExports(file, ran.has(module));
+      if (read?.names !== undefined) exports.set(module, read.names);
+      if (ran.has(module) && read?.mainBlock === true) runsMain.add(module);
       break;
     }
   }
@@ -82,17 +82,27 @@ const MAIN_GUARD_LINE = /^if\s+\(?\s*(?:__name__\s*==\s*(["'])__main__\1|(["'])_
 const MAX_MODULE_BYTES = 2_000_000;
 
 /**
- * `ran`: what `%run` copies to the notebook, every name the file's top level binds, `_private` ones and those
- * `__all__` leaves out too (round 52 QQ); the package imports each by name. Else what `import *` takes.
+ * The file's names (undefined when they cannot be known) and whether it has a top-level `__main__` block, from one
+ * read. `ran`: what `%run` copies to the notebook, every name the file's top level binds, `_private` ones and
+ * those `__all__` leaves out too (round 52 QQ); the package imports each by name. Else what `import *` takes.
  */
-async function moduleExports(file: string, ran: boolean): Promise<ReadonlySet<string> | undefined> {
+async function moduleExports(file: string, ran: boolean): Promise<{ readonly names?: ReadonlySet<string>; readonly mainBlock: boolean } | undefined> {
   let source: string;
+  let large: boolean;
   try {
-    if ((await stat(file)).size > MAX_MODULE_BYTES) return undefined;
+    large = (await stat(file)).size > MAX_MODULE_BYTES;
+    // A large file is read only for a `%run`'s `__main__` block.
+    if (large && !ran) return undefined;
     source = await readFile(file, 'utf8');
   } catch {
     return undefined;
   }
+  const mainBlock = source.split('\n').some((line) => MAIN_GUARD_LINE.test(line));
+  const names = large ? undefined : await namesOf(source, ran);
+  return names === undefined ? { mainBlock } : { names, mainBlock };
+}
+
+async function namesOf(source: string, ran: boolean): Promise<ReadonlySet<string> | undefined> {
   await initPythonParser();
   const analysis = analyzeCell(source);
   if (analysis.syntaxErrors.length > 0 || analysis.starImports.length > 0) return undefined;

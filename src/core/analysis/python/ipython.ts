@@ -325,9 +325,10 @@ function cleanUp(t: Translator, from = 0): void {
 }
 
 /** The prompts IPython takes off a pasted cell (`classic_prompt`, `ipython_prompt`): when the first line starts with `initial`, or the second with `prompt`, `prompt` goes from every line. */
+const IPYTHON_PROMPT = /^(?:(?:(?:\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)/;
 const PROMPTS: readonly { initial: RegExp; prompt: RegExp }[] = [
   { initial: /^>>>(?: |$)/, prompt: /^(?:>>>|\.\.\.)(?: |$)/ },
-  { initial: /^(?:(?:(?:\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)/, prompt: /^(?:(?:(?:\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)/ },
+  { initial: IPYTHON_PROMPT, prompt: IPYTHON_PROMPT },
 ];
 /** A line that may make a cell's prompts go (see PROMPTS), for the quick test. */
 const PROMPT_LINE = /^(?:>>>|\.\.\.)(?: |$)|^\s*\.{3,}: ?/;
@@ -641,6 +642,12 @@ function setEnv(t: Translator, i: number, variable: string, value: string): void
 export function runModule(args: string): string | undefined {
   const file = /^(?:\.\/)?((?:[A-Za-z_]\w*\/)*[A-Za-z_]\w*)\.py$/.exec(args.replace(/^(["'])(.*)\1$/, '$2'))?.[1];
   return file === undefined ? undefined : file.replace(/\//g, '.');
+}
+
+/** {@link runModule} of a whole line (`  %run utils.py`); undefined for a line that is no such `%run`. */
+export function runLineModule(line: string): string | undefined {
+  const args = /^\s*%run\s+(.*?)\s*$/.exec(line)?.[1];
+  return args === undefined ? undefined : runModule(args);
 }
 
 /**
