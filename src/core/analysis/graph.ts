@@ -318,6 +318,17 @@ export function splitParametersCell(f: CellFacts, earlier: ReadonlySet<string> =
   return others.some((o) => o.parameters.length > 0) ? { moved: others, shared: [], parameters } : { moved: [], shared: others, parameters };
 }
 
+/** A function (or class, or lambda on a line of its own) a step defines: see GraphBuilder.stepFunctions. */
+interface StepFunction {
+  readonly step: UnitBuilder;
+  /** Where it is defined. */
+  readonly at: SourceSite;
+  /** The global names its body reads that a later step binds again, each with that step. */
+  readonly rebound: Map<string, string>;
+  readonly cell: NotebookCell;
+  readonly fn: SharedFunctionFacts;
+}
+
 class GraphBuilder {
   private readonly bindings = new Map<string, Binding>();
   private readonly units = new Map<string, UnitBuilder>();
@@ -354,7 +365,7 @@ class GraphBuilder {
    * Functions a step defines, with the global names their bodies read and those of them a later step binds
    * again (name -> that step): in the package the function keeps the defining step's values (see checkStaleCalls).
    */
-  private readonly stepFunctions = new Map<string, { readonly step: UnitBuilder; readonly at: SourceSite; readonly free: readonly string[]; readonly writes: readonly NameSite[]; readonly rebound: Map<string, string>; readonly cell: NotebookCell; readonly fn: SharedFunctionFacts }>();
+  private readonly stepFunctions = new Map<string, StepFunction>();
   /** Functions (shared or a step's) that change parameters in place: a call passing a name changes that value. */
   private readonly argumentChanges = new Map<string, { readonly positions: readonly number[]; readonly keywords: readonly string[] }>();
   /**
@@ -1190,14 +1201,14 @@ class GraphBuilder {
     if (unit.kind !== 'step') return;
     for (const d of f.defines) {
       this.stepFunctions.delete(d.name);
-      for (const fn of this.stepFunctions.values()) if (fn.step !== unit && fn.free.includes(d.name) && !fn.rebound.has(d.name)) fn.rebound.set(d.name, unit.name);
+      for (const fn of this.stepFunctions.values()) if (fn.step !== unit && fn.fn.freeNames.includes(d.name) && !fn.rebound.has(d.name)) fn.rebound.set(d.name, unit.name);
     }
     // Classes and lambdas too (round 52 PP: their reads of a global bound again went unsaid): a lambda on a line of
     // its own can be defined again as a def can; a class cannot (the warning).
     const lambdas = (f.lambdas ?? []).map((l): SharedFunctionFacts => ({ ...l, kind: 'function', topLevel: true, startLine: l.line, endLine: l.line }));
     for (const fn of [...f.functions, ...lambdas]) {
       if (fn.freeNames.length === 0 && (fn.globalWrites ?? []).length === 0) continue;
-      this.stepFunctions.set(fn.name, { step: unit, at: site(cell, fn.startLine ?? 1), free: fn.freeNames, writes: fn.globalWrites ?? [], rebound: new Map(), cell, fn });
+      this.stepFunctions.set(fn.name, { step: unit, at: site(cell, fn.startLine ?? 1), rebound: new Map(), cell, fn });
     }
   }
 
@@ -1221,7 +1232,7 @@ class GraphBuilder {
       const chain = this.stepFunctionChain(use.name, unit);
       const rebound = new Map(fn.rebound);
       for (const member of chain) for (const [name, by] of this.stepFunctions.get(member)?.rebound ?? []) if (!rebound.has(name)) rebound.set(name, by);
-      const free = new Set(chain.flatMap((member) => this.stepFunctions.get(member)?.free ?? []));
+      const free = new Set(chain.flatMap((member) => this.stepFunctions.get(member)?.fn.freeNames ?? []));
       for (const d of f.defines) if (d.line <= use.line && free.has(d.name) && !rebound.has(d.name)) rebound.set(d.name, unit.kind === 'step' ? unit.name : 'this cell');
       if (rebound.size === 0) continue;
       warned.add(use.name);
@@ -1257,7 +1268,7 @@ class GraphBuilder {
   private definesStepFunctionIn(unit: UnitBuilder, cell: NotebookCell, f: CellFacts, use: NameSite, name: string, chain: readonly string[]): void {
     const defined = this.stepFunctions.get(name);
     const fn = defined?.fn;
-    if (defined === undefined || fn === undefined || fn.startLine === undefined || fn.endLine === undefined || unit.definesShared.includes(name)) return;
+    if (defined === undefined || fn?.startLine === undefined || fn.endLine === undefined || unit.definesShared.includes(name)) return;
     // No longer from the defining step: the unit defines it.
     const input = unit.inputs.indexOf(name);
     if (input >= 0) unit.inputs.splice(input, 1);
@@ -1304,7 +1315,7 @@ class GraphBuilder {
       const fn = this.stepFunctions.get(next);
       if (fn === undefined || fn.step === unit || chain.includes(next) || (next !== name && unit.local.has(next))) continue;
       chain.push(next);
-      pending.push(...fn.free);
+      pending.push(...fn.fn.freeNames);
     }
     return chain;
   }
@@ -1316,10 +1327,9 @@ class GraphBuilder {
    * folds=FOLDS)` above a later `FOLDS = 3` stopped the run), not a shared function's name.
    */
   private copyableStepFunction(name: string): boolean {
-    const defined = this.stepFunctions.get(name);
-    const fn = defined?.fn;
-    if (defined === undefined || fn === undefined || this.sharedFunctions.has(name)) return false;
-    return fn.kind === 'function' && fn.topLevel === true && defined.writes.length === 0 && fn.startLine !== undefined && fn.endLine !== undefined && fn.startLine === fn.line && (fn.definitionReads ?? []).length === 0;
+    const fn = this.stepFunctions.get(name)?.fn;
+    if (fn === undefined || this.sharedFunctions.has(name)) return false;
+    return fn.kind === 'function' && fn.topLevel === true && (fn.globalWrites ?? []).length === 0 && fn.startLine !== undefined && fn.endLine !== undefined && fn.startLine === fn.line && (fn.definitionReads ?? []).length === 0;
   }
 
   /**
@@ -1331,8 +1341,8 @@ class GraphBuilder {
    * value (`log += [x]` on a list changes the list every step shares; assigning the same value again changes
    * nothing), which the analysis cannot tell. True when it warned (the stale-global advice would not help).
    */
-  private checkGlobalWritingCall(cell: NotebookCell, unit: UnitBuilder, use: NameSite, fn: { readonly step: UnitBuilder; readonly at: SourceSite; readonly writes: readonly NameSite[] }): boolean {
-    const read = fn.writes.flatMap((w) => {
+  private checkGlobalWritingCall(cell: NotebookCell, unit: UnitBuilder, use: NameSite, fn: StepFunction): boolean {
+    const read = (fn.fn.globalWrites ?? []).flatMap((w) => {
       const reader = this.readAfter(w.name, cell, use);
       return reader === undefined ? [] : [{ write: w, reader }];
     });
