@@ -47,7 +47,7 @@ import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetric
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
 import { importedModules, metricNames, parametersReadByMetrics, planPromotion, sharedVersions, withStepImports } from '../scaffold/plan';
-import { inferredDependencies, missingDependencies, missingDependenciesMessage } from '../scaffold/dependencies';
+import { dottedModules, inferredDependencies, missingDependencies, missingDependenciesMessage } from '../scaffold/dependencies';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
 import { clipText, isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName, sharedModuleFor, windowsNameIssue } from '../tags/names';
@@ -1252,14 +1252,6 @@ function stepsOutOfOrder(graph: StepGraph, notebook: Notebook, behind: ReadonlyS
     }
   }
   return undefined;
-}
-
-/** The dotted modules an import statement names: `from src.features import f` -> src.features; `import a.b as c, d` -> a.b, d. */
-function dottedModules(statement: string): string[] {
-  const from = /^\s*from\s+([\w.]+)\s+import\b/.exec(statement);
-  if (from?.[1] !== undefined) return [from[1]];
-  const plain = /^\s*import\s+(.+)$/s.exec(statement);
-  return (plain?.[1] ?? '').split(',').map((part) => part.trim().split(/\s+/)[0] ?? '').filter((m) => /^[\w.]+$/.test(m));
 }
 
 /**

@@ -80,12 +80,17 @@ export function inferredDependencies(graph: StepGraph, localModules: ReadonlySet
  */
 function importedModules(statement: string): string[] {
   const from = /^from\s+([\w.]+)\s+import\s+\(?([^)]*)\)?/.exec(statement);
-  if (from !== null) {
-    const names = (from[2] ?? '').split(',').map((n) => n.trim().split(/\s+/)[0] ?? '').filter((n) => /^\w+$/.test(n));
-    return names.length === 0 ? [from[1] ?? ''] : names.map((n) => `${from[1] ?? ''}.${n}`);
-  }
-  const plain = /^import\s+(.+)$/.exec(statement);
-  return (plain?.[1] ?? '').split(',').map((part) => part.trim().split(/\s+/)[0] ?? '').filter((m) => m !== '');
+  if (from === null) return dottedModules(statement);
+  const names = (from[2] ?? '').split(',').map((n) => n.trim().split(/\s+/)[0] ?? '').filter((n) => /^\w+$/.test(n));
+  return names.length === 0 ? [from[1] ?? ''] : names.map((n) => `${from[1] ?? ''}.${n}`);
+}
+
+/** The dotted modules an import statement names: `from src.features import f` -> src.features; `import a.b as c, d` -> a.b, d. */
+export function dottedModules(statement: string): string[] {
+  const from = /^\s*from\s+([\w.]+)\s+import\b/.exec(statement);
+  if (from?.[1] !== undefined) return [from[1]];
+  const plain = /^\s*import\s+(.+)$/s.exec(statement);
+  return (plain?.[1] ?? '').split(',').map((part) => part.trim().split(/\s+/)[0] ?? '').filter((m) => /^[\w.]+$/.test(m));
 }
 
 /**
