@@ -417,6 +417,7 @@ function translateLines(t: Translator, start: number): void {
  */
 function formFeedIndent(t: Translator, i: number): void {
   const line = t.out[i] ?? '';
+  if (!line.includes('\f')) return; // nearly every line: no pattern run
   const lead = /^[ \t\f]*/.exec(line)?.[0] ?? '';
   const cut = lead.lastIndexOf('\f') + 1;
   if (cut === 0) return;
