@@ -12,7 +12,7 @@ import { analyseCodeCell, analyseCodeCells, keepStatements } from './cellFacts';
 import type { AnalysedCell } from './cellFacts';
 import { folderMoves } from './folderMoves';
 import { buildStepGraph, splitParametersCell } from './graph';
-import type { CellFacts } from './graph';
+import type { CellFacts, ParametersStatement } from './graph';
 import { runLineModule } from './python/ipython';
 import { initPythonParser } from './python/parser';
 import { globalDraws, mayCallSeed, seededGlobalRngs, unseededDraws } from './randomness';
@@ -99,8 +99,14 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult, cont
     if (a === undefined || skipped(cell) || byIndex.get(cell.index)?.roles.includes('parameters') !== true) continue;
     const split = splitParametersCell(a.facts, parameters);
     for (const name of split.parameters) parameters.add(name);
-    if (split.moved.length === 0) continue;
-    const alone = analyseCodeCell(keepStatements(a.parsed, split.moved.map((m) => m.statement)));
+    if (split.moved.length === 0) {
+      // Shared code beside the parameters (`k_range = range(2, 9)`, `warnings.filterwarnings("ignore")`): the
+      // shared module holds it alone. Copies of the parameters there would stay at the notebook's values after a
+      // --param, and read as the values in force (round 52 QQ4).
+      if (split.shared.length > 0 && split.parameters.size > 0) cells.set(cell.index, withStatementsOnly(a.parsed, split.shared));
+      continue;
+    }
+    const alone = withStatementsOnly(a.parsed, split.moved);
     moved.set(cell.index, alone.facts);
     cells.set(cell.index, alone);
   }
@@ -147,6 +153,22 @@ const NAMESPACE_CHECKS: readonly { readonly pattern: RegExp; readonly message: s
  * identifiers, as its schema says. Python accepts `données = ...`; the runner would refuse the config, so
  * promotion refuses it first, on the cell that binds the name, with an ASCII spelling to use.
  */
+/**
+ * A parameters cell analysed with only `keep` of its top-level statements (its code on or beside its parameters):
+ * the other lines (literal parameters, which pipeline.yaml holds, and comments) are left out of the generated
+ * code, not kept as blank lines.
+ */
+function withStatementsOnly(parsed: string, keep: readonly ParametersStatement[]): AnalysedCell {
+  const code = keepStatements(parsed, keep.map((k) => k.statement));
+  const alone = analyseCodeCell(code);
+  const original = parsed.split('\n');
+  const blankedLines = new Set<number>();
+  code.split('\n').forEach((line, i) => {
+    if (line.trim() === '' && (original[i] ?? '').trim() !== '') blankedLines.add(i + 1);
+  });
+  return { ...alone, generated: { ...alone.generated, blankedLines } };
+}
+
 export function nonAsciiNames(file: string, code: readonly NotebookCell[], cells: ReadonlyMap<number, AnalysedCell>, graph: StepGraph): Problem[] {
   const listed = [...graph.parameters.map((p) => p.name), ...graph.steps.flatMap((s) => [...s.inputs, ...s.outputs]), ...(graph.metrics?.inputs ?? [])];
   const problems: Problem[] = [];

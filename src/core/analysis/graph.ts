@@ -735,7 +735,9 @@ class GraphBuilder {
     if (computed.length > 0 || split.shared.length > 0) {
       // Values computed from other values (`out_dir = Path(root) / "out"`) are shared code, not parameters; so
       // is code reading and changing no parameter (`warnings.filterwarnings("ignore")`), as a cell before the steps.
-      this.visitShared(cell, { ...f, defines: computed, imports: [] });
+      // The cell's imports too: the shared module runs its code (round 54: `import os` then
+      // `out = os.path.join(...)` in a parameters cell stopped common.py with a NameError).
+      this.visitShared(cell, { ...f, defines: computed });
       for (const d of computed) {
         if (blockTarget(cell.source, d)) continue;
         // `from google.colab import drive` under `if IN_COLAB:`: a module, not a value anyone would set.

@@ -30,6 +30,11 @@ export interface GeneratedCell {
   readonly code: string;
   /** 1-based lines of top-level import statements: hoisted, so dropped from bodies. */
   readonly importLines: ReadonlySet<number>;
+  /**
+   * Lines of the cell's own code left out of it (a parameters cell's literal parameters, which pipeline.yaml
+   * holds, when the rest of it moves to a step or to the shared module): dropped from bodies, as blank.
+   */
+  readonly blankedLines?: ReadonlySet<number>;
   /** Top-level imports sharing a line with other code: the columns to cut (1-based line, 0-based columns). */
   readonly importCuts?: readonly { readonly line: number; readonly from: number; readonly to: number }[];
   /** Names the cell reads anywhere (to prune the imports a unit keeps). */
@@ -1112,7 +1117,7 @@ class Generator extends UnitCode {
     lines.forEach((original, i) => {
       let text = original;
       const line = i + 1;
-      if (gen.importLines.has(line) || skip?.has(line) === true) return;
+      if (gen.importLines.has(line) || gen.blankedLines?.has(line) === true || skip?.has(line) === true) return;
       if (leading && /^\s*#\s?\|/.test(text)) return;
       if (leading && text.trim() === '') return;
       // Colab's form title (`#@title Load data`) stays, a comment saying what the cell does; the leading block

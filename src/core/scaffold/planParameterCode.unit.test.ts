@@ -104,10 +104,30 @@ describe('planPromotion: code on no parameter, or with no step after it, in the 
     ]);
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
     assert.deepEqual(outcome.problems.filter((p) => p.code === 'parameter-code-shared').map((p) => p.line), [2, 3]);
-    assert.match(readFileSync(join(dir, 'out', 'src/nb/common.py'), 'utf8'), /random\.seed\(42\)/);
+    const common = readFileSync(join(dir, 'out', 'src/nb/common.py'), 'utf8');
+    assert.match(common, /random\.seed\(42\)/);
+    // The parameter is pipeline.yaml's: a copy here would read as the value in force after --param n=5 (round 52 QQ4).
+    assert.doesNotMatch(common, /\bn = 3/);
     if (!withPython()) this.skip();
     const expected = Number(spawnSync(PYTHON, ['-c', 'import random\nrandom.seed(42)\nprint(repr(sum(random.random() for _ in range(3))))'], { encoding: 'utf8' }).stdout);
     assert.equal(runPipeline(join(dir, 'out')).metrics['metric'], expected);
+  });
+
+  it("holds a computed value alone in the shared module, with the cell's own imports it reads; the parameters stay pipeline.yaml's (round 54)", async function () {
+    const outcome = await promote(dir, [
+      { tags: ['parameters'], source: 'import os\nimport warnings\n# clusters to try\nk = 3\nk_range = range(2, 9)\nseed = 42\nwarnings.filterwarnings("ignore")\nsep = os.sep' },
+      { tags: ['step:fit'], source: 'scores = [k * r + seed for r in k_range]\nwidth = len(sep)' },
+      { tags: ['metrics'], source: 'best = max(scores) + width' },
+    ]);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const common = readFileSync(join(dir, 'out', 'src/nb/common.py'), 'utf8');
+    assert.match(common, /^import os\nimport warnings\n/m);
+    assert.match(common, /\n {4}# cell c0, line 5\n {4}k_range = range\(2, 9\)\n {4}# cell c0, lines 7-8\n {4}warnings\.filterwarnings\("ignore"\)\n {4}sep = os\.sep\n/);
+    assert.doesNotMatch(common, /k = 3|seed = 42|clusters to try/);
+    if (!withPython()) this.skip();
+    assertFlakesQuiet(join(dir, 'out'));
+    assert.equal(runPipeline(join(dir, 'out')).metrics['best'], 3 * 8 + 42 + 1);
+    assert.equal(runPipeline(join(dir, 'out'), '--param', 'k=4').metrics['best'], 4 * 8 + 42 + 1);
   });
 
   it("runs an untagged cell continuing Kale's pipeline-parameters cell as the parameters cell: its code on them first in the step", async function () {
