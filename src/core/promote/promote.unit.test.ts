@@ -539,6 +539,24 @@ describe('re-promotion', function () {
     }
   });
 
+  // Round 54 TT: a step's threshold the metrics cell compared with, and constants it added up, were metrics.
+  it('metrics: a step value the cells only compute with (an operand) is no metric; printed, shown or a value of its own, it is', async () => {
+    const fit: Cell = { id: 'fit', tags: ['step:fit'], source: 'vals = [0.1, 0.6, 0.3]\nthreshold = 0.25\na, b = 1, 2\nrmse = 3.5\ndone = True' };
+    for (const [source, metrics] of [
+      ['frac = float((vals[0] > threshold) * 1.0)', ['frac']],
+      ['m = a + b\nprint("m:", m)', ['m']],
+      ['flag = not done\nlow = -rmse\nhigh = rmse * 2 if a == 1 else 0', ['flag', 'high', 'low']],
+      ['print("RMSE: %.2f" % rmse)', ['rmse']],
+      ['print("threshold:", threshold)', ['threshold']],
+      ['summary = {"rmse": rmse, "a": a}', ['a', 'rmse', 'summary']],
+      ['frac = 1.0\nthreshold', ['frac', 'threshold']],
+    ] as const) {
+      const outcome = await promote([fit, { id: 'm', tags: ['metrics'], source }], { dryRun: true });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual([...(outcome.metricsProbe?.names ?? [])].sort(), metrics, source);
+    }
+  });
+
   it('a not-reproducible warning is not given for an estimator given **params (they may hold random_state)', async () => {
     const cells: Cell[] = [
       { id: 'imp', tags: ['imports'], source: 'from sklearn.ensemble import RandomForestClassifier' },

@@ -1941,6 +1941,24 @@ function blankedLiterals(text: string): string {
 }
 
 /**
+ * Whether the name at `at` (length `length`) in `code` (strings blanked) is an operand there, a part of the value
+ * computed (`score * 100`, `(vals > threshold).mean()`, `not done`): not a value of its own the cell shows. A
+ * string's `%` formatting shows it (`"RMSE: %d" % rmse`: the string is blanked); so may a translation's comment
+ * or a `for` loop's header (readOnly decides those).
+ */
+function isOperand(code: string, at: number, length: number): boolean {
+  const lineStart = code.lastIndexOf('\n', at - 1) + 1;
+  const lineEnd = code.indexOf('\n', at);
+  const before = code.slice(lineStart, at).trimEnd();
+  const after = code.slice(at + length, lineEnd === -1 ? undefined : lineEnd).trimStart();
+  if (before.includes('# nbpromote:') || /^\s*for\b/.test(before)) return false;
+  const formatted = /(?:^|[([{,:=])\s*%$/.test(before);
+  const operatorBefore = !formatted && /(?:[-+*/%&|^<>~@]|(?:^|[^\w.])(?:not|and|or|is|if|else))$/.test(before);
+  const operatorAfter = /^(?:[-+*/%&|^<>@]|!=|==|(?:and|or|is|if|else|not|in)\b)/.test(after);
+  return operatorBefore || operatorAfter;
+}
+
+/**
  * Whether the name at `at` (length `length`) in `code` (strings blanked) is only read there: indexed or reached
  * into (`scores[k]`, `accs.values()`), or passed to a call other than print, display or pprint (`len(sil)`); not
  * what a `for` loop goes through (`for k, v in summary.items():`), nor a dict printed as JSON (`print(json.dumps(scores))`).
@@ -2034,7 +2052,9 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
       const inFields = usesIn(name, raw);
       return inFields.length > 0 && inFields.every((at) => /^\s*[.[]/.test(raw.slice(at + name.length)) || readInField(raw, at));
     }
-    return uses.every((at) => readOnly(code, at, name.length));
+    // A part of a larger expression (`(vals > threshold).mean()`, `a + b`) only goes into the value computed: the
+    // notebook shows that, not the part (round 54 TT: a step's threshold was a metric).
+    return uses.every((at) => readOnly(code, at, name.length) || isOperand(code, at, name.length));
   };
   // A value only a shared function the metrics define reads (`rmse_cv` reading X): no metric either.
   const forShared = new Set((graph.common.stepBound ?? []).filter((f) => metrics.definesShared?.includes(f.name) === true).flatMap((f) => f.reads));

@@ -103,7 +103,7 @@ const versioned = [
   { tags: ['step:load'], source: 'first = clean(-3) * Scale.factor' },
   { tags: ['functions'], source: 'def clean(x):\n    return abs(x)\n\nclass Scale:\n    factor = 10\n\ndef twice(x):\n    return 20 * x' },
   { tags: ['step:later'], source: 'second = clean(-3) * Scale.factor + twice(1)' },
-  { tags: ['metrics'], source: 'total = first + second' },
+  { tags: ['metrics'], source: 'total = first + second\nprint(first, second)' },
 ];
 
 describe('planPromotion: a shared function or class defined again after a step used it', function () {
