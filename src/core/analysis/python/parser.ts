@@ -241,7 +241,8 @@ export function parsePython(source: string): PyTree {
  * `tree` with what Python refuses that no parse reports: a tree nested deeper than {@link MAX_DEPTH} (left empty,
  * so no walk recurses into it), or the first character Python refuses in code (see invalidCharacter).
  */
-function withPythonRefusals(tree: PyTree): PyTree {
+function withPythonRefusals(parsed: PyTree): PyTree {
+  const tree = parsed.errors.some((e) => e.message === TAB_ERROR) ? { ...parsed, errors: tabErrorFirst(parsed) } : parsed;
   // Only a long source can nest deeper than MAX_DEPTH.
   const deep = tree.source.length > MAX_DEPTH ? tooDeep(tree.root) : undefined;
   if (deep !== undefined) {
@@ -252,6 +253,23 @@ function withPythonRefusals(tree: PyTree): PyTree {
   const bad = invalidCharacter(tree.source, tree.position);
   // Python stops there: what tree-sitter made of the rest of the line (`invalid syntax near ...`) is not said.
   return bad === undefined ? tree : { ...tree, errors: [...tree.errors.filter((e) => e.line < bad.line), bad] };
+}
+
+const TAB_ERROR = 'inconsistent use of tabs and spaces in indentation';
+
+/**
+ * The errors as Python gives them when a line mixes tabs and spaces against the lines above (a TabError): its
+ * tokenizer stops at that line, before the parser sees it. So neither what follows is said, nor what the mix
+ * made of the line to the parser reading tabs one way (round 54 TT: `\tif x:` over `        return 1` also
+ * gave "expected an indented block after 'if'" and "unexpected indent").
+ */
+function tabErrorFirst(tree: PyTree): PySyntaxError[] {
+  const line = Math.min(...tree.errors.filter((e) => e.message === TAB_ERROR).map((e) => e.line));
+  const lines = tree.source.split('\n');
+  let above = line - 1;
+  while (above > 1 && /^\s*(?:#.*)?$/.test(lines[above - 1] ?? '')) above--;
+  const indentation = /^(?:expected an indented block|unexpected indent|unindent does not match)/;
+  return tree.errors.filter((e) => e.message === TAB_ERROR ? e.line === line : e.line < line && !(e.line >= above && indentation.test(e.message)));
 }
 
 /**
@@ -1084,7 +1102,7 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
   }
   if (/\b(?:global|await)\b/.test(source)) errors.push(...scopeErrors(root, source, position));
   const tabError = inconsistentTabs(root, source);
-  if (tabError !== undefined) errors.push({ ...position(tabError), message: 'inconsistent use of tabs and spaces in indentation' });
+  if (tabError !== undefined) errors.push({ ...position(tabError), message: TAB_ERROR });
   if (PLACED_KEYWORDS.test(source)) errors.push(...misplacedStatements(root, source, position));
   if (/\basync\b/.test(source) && /\byield\b/.test(source)) errors.push(...asyncGeneratorReturns(root, source, position));
   const nested = tooManyNestedBrackets(source);

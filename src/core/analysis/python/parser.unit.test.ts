@@ -81,6 +81,8 @@ describe('parsePython', () => {
     ['an f-string brace left open in print (not Python 2)', 'print(f"{len(raw)")\n', [{ line: 1, column: 7, message: 'invalid syntax near `f"{len(raw)"`' }]],
     ['a parameter without a default after one with', 'f = lambda x=1, y: x\ndef g(a, b=1, *, c): pass\n', [{ line: 1, column: 17, message: 'invalid syntax: a parameter without a default follows one with a default' }]],
     ['tabs and spaces mixed inconsistently', 'def f():\n        x = 1\n\ty = 2\n', [{ line: 3, column: 2, message: 'inconsistent use of tabs and spaces in indentation' }]],
+    // Round 54 TT: a tab-indented `if` over a line of 8 spaces also gave "expected an indented block" and "unexpected indent".
+    ['a block whose header has a tab and whose body has spaces (TabError alone, as Python)', 'x = 1\ndef f(x):\n\tif x:\n        return 1\n\treturn 2\nprint(\n', [{ line: 4, column: 9, message: 'inconsistent use of tabs and spaces in indentation' }]],
     // tree-sitter takes these as two statements; Python stops with a SyntaxError (a form feed is a space to it).
     ['two statements on one line', 'a = 1; b = 2\nt = transform(x) total = 1\nif a: c = 3; d = 4\n', [{ line: 2, column: 18, message: 'invalid syntax: two statements on one line; put a line break between them' }]],
     ['a form feed between two statements', 'x = 1\n\f\ny = 2\nt = transform(x)\ftotal = float(t.sum())\ns = "a\fb"  # c\fd\n', [{ line: 4, column: 18, message: 'invalid syntax: two statements on one line; put a line break between them (the line holds a form feed, \\f, which Python reads as a space, not as a line break)' }]],
