@@ -1171,6 +1171,42 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Values a metrics cell prints inside a loop that its body binds (`for name, model in models.items():` ...
+ * `accuracy = ...` ... `print("accuracy:", accuracy)`): one value per pass under one name, which is no metric.
+ * Each with the line of its print (1-based); a print on a line of its own only.
+ */
+export function loopPrintedValues(source: string): { readonly name: string; readonly line: number }[] {
+  const lines = sourceLines(source);
+  const indent = (text: string): number => /^[ \t]*/.exec(text)?.[0].replace(/\t/g, '        ').length ?? 0;
+  const code = (text: string): boolean => !/^\s*(?:#.*)?$/.test(text);
+  const found: { name: string; line: number }[] = [];
+  lines.forEach((text, i) => {
+    const call = /^\s+print\((.*)\)\s*(?:#.*)?$/.exec(text);
+    if (call === null) return;
+    // The loop around it: the first header above, less indented than every line between.
+    let least = indent(text);
+    let loop = -1;
+    for (let j = i - 1; j >= 0 && least > 0; j--) {
+      const above = lines[j] ?? '';
+      if (!code(above) || indent(above) >= least) continue;
+      least = indent(above);
+      if (/^\s*(?:async\s+)?(?:for|while)\b/.test(above)) {
+        loop = j;
+        break;
+      }
+    }
+    if (loop === -1) return;
+    const args = call[1] ?? '';
+    const printed = [...printArguments(args).map(printedName), ...interpolatedNames(args)].filter((n): n is string => n !== undefined);
+    const body = lines.slice(loop + 1, i);
+    for (const name of new Set(printed)) {
+      if (body.some((b) => new RegExp(`^\\s*${name}\\s*(?::[^=]*)?=(?!=)`).test(b))) found.push({ name, line: i + 1 });
+    }
+  });
+  return found;
+}
+
 /** The names in `{name}`, `{name:.4f}`, `{name!r}` and `{name=}` replacement fields of the cell's strings. */
 export function interpolatedNames(source: string): string[] {
   return [...new Set([...source.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?=[:!=}])/g)].map((m) => m[1] ?? ''))].filter((n) => n !== '');

@@ -42,7 +42,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownNotANumber, namesShownWithNumbers, printedSomething, printsBlankLine, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, loopPrintedValues, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownNotANumber, namesShownWithNumbers, printedSomething, printsBlankLine, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -410,6 +410,15 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       if (info === undefined || !printedSomething(info.cell) || savedError(info.cell) !== undefined || shown.has(value.name)) continue;
       const message = `this line prints ${clipText(value.expression)} under a label, which the run records as the metric ${value.name}, but its saved output gives no number that can be told to be that value (the line printed more than once, other lines printing alike, or a form that is not read), so the generated test does not check it. To check it, print it once, under a label no other line of the cell prints`;
       problems.push(cellProblem(notebook.path, info.cell, 'warning', 'metric-unread', message, value.line));
+    }
+  }
+  // A value printed once per pass of a loop (round 54 TT: `print("accuracy:", accuracy)` for every model) is no
+  // metric; said, rather than left out silently.
+  for (const { cell } of metricsCells) {
+    for (const value of loopPrintedValues(cell.source)) {
+      if (runMetricNames.includes(value.name)) continue;
+      const message = `this line prints ${value.name} inside a loop, a value for each pass under one name: that is no metric, so the run neither records nor checks it. To make it one, keep the values by name (\`scores[name] = ${value.name}\`) and show them after the loop, or print the one you mean once, outside the loop`;
+      problems.push(cellProblem(notebook.path, cell, 'warning', 'metric-in-loop', message, value.line));
     }
   }
   if (executed === undefined) {

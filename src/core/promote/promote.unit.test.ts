@@ -557,6 +557,22 @@ describe('re-promotion', function () {
     }
   });
 
+  // Round 54 TT: `print("accuracy:", accuracy)` for every model gave no metric, and nothing said so.
+  it('metric-in-loop: a value the metrics cell binds and prints in a loop is said to be no metric; not a loop over a dict, a print under an if, nor one that is a metric', async () => {
+    const fit: Cell = { id: 'fit', tags: ['step:fit'], source: 'models = {"a": 0.5, "b": 0.7}\nscores = {"x": 1.0}\nok = True' };
+    for (const [source, lines] of [
+      ['for name, m in models.items():\n    accuracy = m * 2\n    print("accuracy:", accuracy)', [3]],
+      ['i = 0\nwhile i < 2:\n    i += 1\n    loss = i / 2\n    if ok:\n        print(f"loss {loss:.3f}")', [6]],
+      ['for k, v in scores.items():\n    print(k, v)', []],
+      ['if ok:\n    best = 0.9\n    print("best:", best)', []],
+      ['for name, m in models.items():\n    accuracy = m * 2\n    print("accuracy:", accuracy)\naccuracy', []],
+    ] as const) {
+      const outcome = await promote([fit, { id: 'm', tags: ['metrics'], source }], { dryRun: true });
+      assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+      assert.deepEqual(outcome.problems.filter((p) => p.code === 'metric-in-loop').map((p) => p.line), lines, source);
+    }
+  });
+
   it('a not-reproducible warning is not given for an estimator given **params (they may hold random_state)', async () => {
     const cells: Cell[] = [
       { id: 'imp', tags: ['imports'], source: 'from sklearn.ensemble import RandomForestClassifier' },
