@@ -1029,7 +1029,8 @@ class Generator extends UnitCode {
       // A parameters cell's code on its parameters (`np.random.seed(SEED)`): first in the step after it.
       return parametersCells.has(c.index) && body.trim() !== '' ? `# nbpromote: from the parameters cell (${cellWords([c])}): it runs here, before the step's own cells\n${body}` : body;
     });
-    let body = withStatement(chunks.join('\n\n'));
+    // A cell with nothing left (an empty cell joining the step, Jupyter's trailing new cell) adds no blank lines.
+    let body = withStatement(chunks.filter((chunk) => chunk.trim() !== '').join('\n\n'));
     // `timing = %timeit -o f()` whose result nothing reads: the line is the comment alone, not `timing = None` and
     // a `del timing` at the end (round 43 U).
     const placeholders = new Set<string>();

@@ -176,11 +176,13 @@ describe('promoteNotebook: syntax of a later Python (round 43 U)', function () {
 // Round 51 MM: the docstring listed a blank cell (Jupyter's trailing new cell) joining the step.
 describe('promoteNotebook: a blank cell joining a step', function () {
   this.timeout(120_000);
-  it('is not named in the step\'s docstring among the cells the step comes from', async () => {
+  it('is not named in the step\'s docstring among the cells the step comes from, and adds no blank lines', async () => {
     const { dir, out } = await promoteCells([{ tags: ['step:load'], source: 'rows = [1, 2]' }, { tags: [], source: '  \n' }, { tags: ['metrics'], source: 'print(len(rows))' }], 'blankcell');
     try {
       const step = readFileSync(join(out, 'src', 'nb', 'steps', 'load.py'), 'utf8');
       assert.match(step, /"""Cell c0 of the notebook\./);
+      // Nor does it leave blank lines before the return (round 54 TT).
+      assert.match(step, /\n {4}rows = \[1, 2\]\n {4}return rows\n/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
