@@ -2776,9 +2776,10 @@ def test_with_shown_merges_what_a_metrics_cell_shows_with_its_values():
     # A Series shown by its name gives its entries as the notebook showed them, not `summary.*`...
     summary = pandas.Series({"auc": 0.7, "iters": 10.5})
     assert runtime.flatten_metrics(runtime.with_shown(summary, {"summary": summary, "auc_folds": [0.6, 0.8]})) == {"auc": 0.7, "iters": 10.5}
-    # ...and a dict shown by its name `report.<key>`, as its saved output is read.
+    # ...and so does a dict shown by its name, as one shown without a name does (round 54 SS: `report.<key>`).
     report = {"auc": 0.7}
-    assert runtime.flatten_metrics(runtime.with_shown(report, {"report": report})) == {"report.auc": 0.7}
+    assert runtime.flatten_metrics(runtime.with_shown(report, {"report": report})) == {"auc": 0.7}
+    assert runtime.flatten_metrics(runtime.with_shown(report, {"report": report, "auc": 0.7, "n": 3})) == {"auc": 0.7, "n": 3}
     # A one-row DataFrame shown: its columns.
     results = pandas.DataFrame([{"accuracy": 0.85, "auc": 0.9}])
     assert runtime.with_shown(results, {"results": results}) == {"accuracy": 0.85, "auc": 0.9}

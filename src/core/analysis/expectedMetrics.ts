@@ -503,7 +503,6 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     if (rounded !== undefined && !found.has(rounded.name)) found.set(rounded.name, roundedTo(single, rounded.digits));
     return;
   }
-  const prefix = expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) ? `${expression}.` : '';
   const literal = parsePythonLiteral(trimmed);
   // `acc, bal` shows "(0.9066, 0.8833)": each number is the value of the name in its place.
   const tuple = bareNames(expression);
@@ -519,8 +518,9 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   }
   if (literal.ok && isRecord(literal.value)) {
     for (const [key, metric] of dictNumbers(trimmed, literal.value)) {
-      // A number in a dict's repr is Python's shortest repr of it, not a value rounded for show.
-      setMorePrecise(found, prefix + key, printedExactly(metric));
+      // A number in a dict's repr is Python's shortest repr of it, not a value rounded for show. A dict shown
+      // by its name gives its keys, as one shown without a name does (the runtime's `with_shown`).
+      setMorePrecise(found, key, printedExactly(metric));
     }
     return;
   }

@@ -98,10 +98,11 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell('loss = np.float64(ll)\nloss', [shown('np.float64(0.549780804179293)')], { assigned: ['loss'], trailingText: 'loss' })), { loss: { value: 0.549780804179293 } });
     assert.deepEqual(read(metricsCell('n = np.int64(3)\nn', [shown('np.int64(388)')], { assigned: ['n'], trailingText: 'n' })), { n: { value: 388 } });
     assert.deepEqual(read(metricsCell("scores", [shown("{'acc': np.float64(0.75), 'n': np.int64(12), 'f1': np.float32(-1.5e-3)}")], { trailingText: 'scores' })), {
-      // A repr, not a rounding: within a float32's precision (its repr is short).
-      'scores.acc': { value: 0.75, decimals: 6 },
-      'scores.n': { value: 12 },
-      'scores.f1': { value: -0.0015, decimals: 9 },
+      // A repr, not a rounding: within a float32's precision (its repr is short). By its keys, as a dict shown
+      // without a name (round 54 SS).
+      acc: { value: 0.75, decimals: 6 },
+      n: { value: 12 },
+      f1: { value: -0.0015, decimals: 9 },
     });
   });
 
@@ -401,11 +402,11 @@ describe('expectedMetricsFromOutputs: prints of labels of any words and names (r
 });
 
 describe('expectedMetricsFromOutputs: nested dicts and e-notation (round 17)', () => {
-  it('flattens a nested dict shown or printed by its name, as the run flattens it', () => {
+  it('flattens a nested dict shown (by its keys) or printed by its name (`<name>.<key>`), as the run flattens it', () => {
     assert.deepEqual(read(metricsCell('scores', [shown("{'tr': {'acc': 1.0, 'n': 5}, 'te': {'acc': 0.752}}")], { trailingText: 'scores' })), {
-      'scores.tr.acc': { value: 1 },
-      'scores.tr.n': { value: 5 },
-      'scores.te.acc': { value: 0.752, decimals: 6 },
+      'tr.acc': { value: 1 },
+      'tr.n': { value: 5 },
+      'te.acc': { value: 0.752, decimals: 6 },
     });
     const printed = read(metricsCell('print(scores)', [stdout("{'tr': {'acc': 1.0}, 'te': {'acc': 0.752}}\n")], { printedNames: ['scores'], printCalls: [['scores']] }));
     assert.deepEqual(printed, { 'scores.tr.acc': { value: 1 }, 'scores.te.acc': { value: 0.752, decimals: 3 } });
@@ -439,8 +440,8 @@ describe('expectedMetricsFromOutputs: a dict holding NumPy values that are no me
   it('reads the numbers of a dict beside an array, np.True_ and nan', () => {
     const text = "{'accuracy': 0.75, 'cm': array([[50,  3],\n       [ 4, 43]]), 'ok': np.True_, 'roc_auc': np.float64(0.81), 'loss': np.float64(nan)}";
     assert.deepEqual(read(metricsCell('results', [shown(text)], { trailingText: 'results' })), {
-      'results.accuracy': { value: 0.75, decimals: 6 },
-      'results.roc_auc': { value: 0.81, decimals: 6 },
+      accuracy: { value: 0.75, decimals: 6 },
+      roc_auc: { value: 0.81, decimals: 6 },
     });
   });
 });

@@ -3397,10 +3397,11 @@ def with_shown(shown: Any, values: Mapping[str, Any], names: Sequence[str | None
     ``exact``: see ``unrounded``."""
     shown = unrounded(shown, exact)
     named = [name for name, value in values.items() if value is shown]
-    if named and (_as_number(shown) is not None or isinstance(shown, Mapping)):
-        # `acc` shown by name: the number is there under its name; `scores` (a dict): `scores.<key>`, as the
-        # notebook's saved output of a dict shown by name is read.
+    if named and _as_number(shown) is not None:
+        # `acc` shown by name: the number is there under its name.
         return dict(values)
+    # `metrics` (a dict) shown by name: its keys, as a dict shown without a name and a Series by name give them
+    # (round 54 SS: `metrics.<key>`, beside a plain copy of each value a step made).
     result = shown_metrics(shown, names)
     for name, value in values.items():
         if name in named and result:
