@@ -1174,13 +1174,13 @@ export function escapeRegExp(text: string): string {
 /**
  * Values a metrics cell prints inside a loop that its body binds (`for name, model in models.items():` ...
  * `accuracy = ...` ... `print("accuracy:", accuracy)`): one value per pass under one name, which is no metric.
- * Each with the line of its print (1-based); a print on a line of its own only.
+ * Each with the line of its print (1-based) and the names its bindings in the loop reach into; a print on a line of its own only.
  */
-export function loopPrintedValues(source: string): { readonly name: string; readonly line: number }[] {
+export function loopPrintedValues(source: string): { readonly name: string; readonly line: number; readonly reads: readonly string[] }[] {
   const lines = sourceLines(source);
   const indent = (text: string): number => /^[ \t]*/.exec(text)?.[0].replace(/\t/g, '        ').length ?? 0;
   const code = (text: string): boolean => !/^\s*(?:#.*)?$/.test(text);
-  const found: { name: string; line: number }[] = [];
+  const found: { name: string; line: number; reads: string[] }[] = [];
   lines.forEach((text, i) => {
     const call = /^\s+print\((.*)\)\s*(?:#.*)?$/.exec(text);
     if (call === null) return;
@@ -1201,7 +1201,12 @@ export function loopPrintedValues(source: string): { readonly name: string; read
     const printed = [...printArguments(args).map(printedName), ...interpolatedNames(args)].filter((n): n is string => n !== undefined);
     const body = lines.slice(loop + 1, i);
     for (const name of new Set(printed)) {
-      if (body.some((b) => new RegExp(`^\\s*${name}\\s*(?::[^=]*)?=(?!=)`).test(b))) found.push({ name, line: i + 1 });
+      const binding = new RegExp(`^\\s*${name}\\s*(?::[^=]*)?=(?!=)(.*)$`);
+      const values = body.flatMap((b) => binding.exec(b)?.[1] ?? []);
+      // What its value is an entry of (`sil = scores[k]`, `results.loc[k, "acc"]`): a metric of its own, when the
+      // run records it.
+      const reads = values.flatMap((v) => [...v.replace(/#.*$/, '').matchAll(/(?<![.\w])([A-Za-z_]\w*)\s*[[.]/g)].map((m) => m[1] ?? ''));
+      if (values.length > 0) found.push({ name, line: i + 1, reads });
     }
   });
   return found;

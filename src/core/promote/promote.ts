@@ -416,7 +416,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   // metric; said, rather than left out silently.
   for (const { cell } of metricsCells) {
     for (const value of loopPrintedValues(cell.source)) {
-      if (runMetricNames.includes(value.name)) continue;
+      // `for k in scores:` ... `sil = scores[k]` ... `print("silhouette:", sil)`: the values are a metric's entries (round 55 VV).
+      if (runMetricNames.includes(value.name) || value.reads.some((n) => runMetricNames.includes(n))) continue;
       const message = `this line prints ${value.name} inside a loop, a value for each pass under one name: that is no metric, so the run neither records nor checks it. To make it one, keep the values by name (\`scores[name] = ${value.name}\`) and show them after the loop, or print the one you mean once, outside the loop`;
       problems.push(cellProblem(notebook.path, cell, 'warning', 'metric-in-loop', message, value.line));
     }

@@ -517,8 +517,9 @@ describe('re-promotion', function () {
       const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${read}` }], { dryRun: true });
       assert.ok(!outcome.metricsProbe?.names.includes('scores') && !outcome.metricsProbe?.names.includes('best_k'), `${read}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
     }
-    // Printed, displayed, shown last or given another name, it is still a metric (one per entry).
-    for (const shown of ['print(scores)', 'print("scores", scores)', 'display(scores)', 'summary = scores', 'scores', 'scores.copy()', 'summary = [scores]', 'for k, v in scores.items():\n    print(k, v)']) {
+    // Printed, displayed, shown last or an element of a list, it is still a metric (one per entry). Given another name
+    // (`summary = scores`), that name is (round 55 VV).
+    for (const shown of ['print(scores)', 'print("scores", scores)', 'display(scores)', 'scores', 'scores.copy()', 'summary = [scores]', 'for k, v in scores.items():\n    print(k, v)']) {
       const outcome = await promote([cells[0] as Cell, { id: 'm', tags: ['metrics'], source: `best = scores[best_k]\n${shown}` }], { dryRun: true });
       assert.ok(outcome.metricsProbe?.names.includes('scores'), `${shown}: ${JSON.stringify(outcome.metricsProbe?.names)}`);
     }
@@ -550,6 +551,8 @@ describe('re-promotion', function () {
       ['print("threshold:", threshold)', ['threshold']],
       ['summary = {"rmse": rmse, "a": a}', ['a', 'rmse', 'summary']],
       ['frac = 1.0\nthreshold', ['frac', 'threshold']],
+      // A plain copy: the name it is copied to is the metric (round 55 VV), as `summary = scores` gives `summary.*`.
+      ['error = rmse', ['error']],
     ] as const) {
       const outcome = await promote([fit, { id: 'm', tags: ['metrics'], source }], { dryRun: true });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
@@ -566,6 +569,7 @@ describe('re-promotion', function () {
       ['for k, v in scores.items():\n    print(k, v)', []],
       ['if ok:\n    best = 0.9\n    print("best:", best)', []],
       ['for name, m in models.items():\n    accuracy = m * 2\n    print("accuracy:", accuracy)\naccuracy', []],
+      ['for k in scores:\n    sil = scores[k]\n    print("silhouette:", sil)', []],
     ] as const) {
       const outcome = await promote([fit, { id: 'm', tags: ['metrics'], source }], { dryRun: true });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));

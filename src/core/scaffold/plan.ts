@@ -1943,7 +1943,8 @@ function blankedLiterals(text: string): string {
 
 /**
  * Whether the name at `at` (length `length`) in `code` (strings blanked) is an operand there, a part of the value
- * computed (`score * 100`, `(vals > threshold).mean()`, `not done`): not a value of its own the cell shows. A
+ * computed (`score * 100`, `(vals > threshold).mean()`, `not done`), or the value a plain copy takes
+ * (`accuracy = acc`): not a value of its own the cell shows. A
  * string's `%` formatting shows it (`"RMSE: %d" % rmse`: the string is blanked); so may a translation's comment
  * or a `for` loop's header (readOnly decides those).
  */
@@ -1953,6 +1954,8 @@ function isOperand(code: string, at: number, length: number): boolean {
   const before = code.slice(lineStart, at).trimEnd();
   const after = code.slice(at + length, lineEnd === -1 ? undefined : lineEnd).trimStart();
   if (before.includes('# nbpromote:') || /^\s*for\b/.test(before)) return false;
+  // `accuracy = acc`: the value again under the name the cell gives it, which is the metric (round 55 VV).
+  if (after === '' && /^\s*[A-Za-z_]\w*\s*(?::[^=]*)?=$/.test(before)) return true;
   const formatted = /(?:^|[([{,:=])\s*%$/.test(before);
   const operatorBefore = !formatted && /(?:[-+*/%&|^<>~@]|(?:^|[^\w.])(?:not|and|or|is|if|else))$/.test(before);
   const operatorAfter = /^(?:[-+*/%&|^<>@]|!=|==|(?:and|or|is|if|else|not|in)\b)/.test(after);
