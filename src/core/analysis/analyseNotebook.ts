@@ -159,7 +159,7 @@ const NAMESPACE_CHECKS: readonly { readonly pattern: RegExp; readonly message: s
  * code, not kept as blank lines.
  */
 function withStatementsOnly(parsed: string, keep: readonly ParametersStatement[]): AnalysedCell {
-  const code = keepStatements(parsed, keep.map((k) => k.statement));
+  const code = keepStatements(parsed, keep.map((k) => withComments(parsed, k.statement)));
   const alone = analyseCodeCell(code);
   const original = parsed.split('\n');
   const blankedLines = new Set<number>();
@@ -167,6 +167,24 @@ function withStatementsOnly(parsed: string, keep: readonly ParametersStatement[]
     if (line.trim() === '' && (original[i] ?? '').trim() !== '') blankedLines.add(i + 1);
   });
   return { ...alone, generated: { ...alone.generated, blankedLines } };
+}
+
+/**
+ * A statement's range with its comments: the one after it on its last line (`np.random.seed(0)  # reproducible`)
+ * and the comment lines right above it (round 55 UU: both were dropped with the parameters around them).
+ */
+function withComments(source: string, range: { readonly start: number; readonly end: number }): { start: number; end: number } {
+  const end = range.end + (/^[ \t]*#[^\n]*/.exec(source.slice(range.end))?.[0].length ?? 0);
+  let start = range.start;
+  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+  if (source.slice(lineStart, start).trim() !== '') return { start, end };
+  for (let at = lineStart; at > 0; ) {
+    const above = source.lastIndexOf('\n', at - 2) + 1;
+    if (!/^[ \t]*#/.test(source.slice(above, at - 1))) break;
+    start = above;
+    at = above;
+  }
+  return { start, end };
 }
 
 export function nonAsciiNames(file: string, code: readonly NotebookCell[], cells: ReadonlyMap<number, AnalysedCell>, graph: StepGraph): Problem[] {

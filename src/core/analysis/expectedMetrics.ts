@@ -1198,7 +1198,10 @@ export function loopPrintedValues(source: string): { readonly name: string; read
     }
     if (loop === -1) return;
     const args = call[1] ?? '';
-    const printed = [...printArguments(args).map(printedName), ...interpolatedNames(args)].filter((n): n is string => n !== undefined);
+    // `"acc: %.3f" % acc` and `"acc: {:.3f}".format(acc)` print it too (round 55 UU).
+    const unquoted = args.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""');
+    const formatted = [...unquoted.matchAll(/%\s*\(?\s*([A-Za-z_]\w*)|\.format\(\s*([A-Za-z_]\w*)\s*[,)]/g)].map((m) => m[1] ?? m[2]);
+    const printed = [...printArguments(args).map(printedName), ...interpolatedNames(args), ...formatted].filter((n): n is string => n !== undefined);
     const body = lines.slice(loop + 1, i);
     for (const name of new Set(printed)) {
       const binding = new RegExp(`^\\s*${name}\\s*(?::[^=]*)?=(?!=)(.*)$`);

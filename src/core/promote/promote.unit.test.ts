@@ -542,7 +542,7 @@ describe('re-promotion', function () {
 
   // Round 54 TT: a step's threshold the metrics cell compared with, and constants it added up, were metrics.
   it('metrics: a step value the cells only compute with (an operand) is no metric; printed, shown or a value of its own, it is', async () => {
-    const fit: Cell = { id: 'fit', tags: ['step:fit'], source: 'vals = [0.1, 0.6, 0.3]\nthreshold = 0.25\na, b = 1, 2\nrmse = 3.5\ndone = True' };
+    const fit: Cell = { id: 'fit', tags: ['step:fit'], source: 'import numpy as np\nvals = [0.1, 0.6, 0.3]\nthreshold = 0.25\na, b = 1, 2\nrmse = 3.5\ndone = True' };
     for (const [source, metrics] of [
       ['frac = float((vals[0] > threshold) * 1.0)', ['frac']],
       ['m = a + b\nprint("m:", m)', ['m']],
@@ -553,6 +553,12 @@ describe('re-promotion', function () {
       ['frac = 1.0\nthreshold', ['frac', 'threshold']],
       // A plain copy: the name it is copied to is the metric (round 55 VV), as `summary = scores` gives `summary.*`.
       ['error = rmse', ['error']],
+      // Round 55 UU: elements of a list a call takes, operands in an f-string field or in what is shown last.
+      ['m = np.mean([a, b])\nlow = sorted((a, b))[0]', ['low', 'm']],
+      ['print(f"diff: {a - b:.3f}")', ['diff']],
+      ['-rmse', []],
+      ['a + rmse', []],
+      ['q = [a, b]', ['a', 'b', 'q']],
     ] as const) {
       const outcome = await promote([fit, { id: 'm', tags: ['metrics'], source }], { dryRun: true });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
@@ -570,6 +576,7 @@ describe('re-promotion', function () {
       ['if ok:\n    best = 0.9\n    print("best:", best)', []],
       ['for name, m in models.items():\n    accuracy = m * 2\n    print("accuracy:", accuracy)\naccuracy', []],
       ['for k in scores:\n    sil = scores[k]\n    print("silhouette:", sil)', []],
+      ['for name, m in models.items():\n    accuracy = m * 2\n    print("accuracy: %.3f" % accuracy)\n    print("acc: {:.2f}".format(accuracy))', [3, 4]],
     ] as const) {
       const outcome = await promote([fit, { id: 'm', tags: ['metrics'], source }], { dryRun: true });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));

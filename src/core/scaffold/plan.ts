@@ -1953,13 +1953,46 @@ function isOperand(code: string, at: number, length: number): boolean {
   const lineEnd = code.indexOf('\n', at);
   const before = code.slice(lineStart, at).trimEnd();
   const after = code.slice(at + length, lineEnd === -1 ? undefined : lineEnd).trimStart();
-  if (before.includes('# nbpromote:') || /^\s*for\b/.test(before)) return false;
+  if (/^\s*for\b/.test(before)) return false;
+  // What the notebook showed, kept as a comment (`# nbpromote: ...: -rmse`): an operand of the expression shown
+  // (round 55 UU: `-rmse` and `acc + f1` shown last made rmse, acc and f1 metrics).
+  const comment = before.indexOf('# nbpromote:');
+  if (comment >= 0) {
+    const shownFrom = before.lastIndexOf(': ');
+    return shownFrom > comment && operatorAround(before.slice(shownFrom + 2).trimEnd(), after);
+  }
   // `accuracy = acc`: the value again under the name the cell gives it, which is the metric (round 55 VV).
   if (after === '' && /^\s*[A-Za-z_]\w*\s*(?::[^=]*)?=$/.test(before)) return true;
+  return operatorAround(before, after) || elementOfCallArgument(code, at, lineStart);
+}
+
+/** Whether the text `before` a name ends with an operator, or the text `after` it starts with one (`%` after a blanked string formats it). */
+function operatorAround(before: string, after: string): boolean {
   const formatted = /(?:^|[([{,:=])\s*%$/.test(before);
   const operatorBefore = !formatted && /(?:[-+*/%&|^<>~@]|(?:^|[^\w.])(?:not|and|or|is|if|else))$/.test(before);
-  const operatorAfter = /^(?:[-+*/%&|^<>@]|!=|==|(?:and|or|is|if|else|not|in)\b)/.test(after);
-  return operatorBefore || operatorAfter;
+  return operatorBefore || /^(?:[-+*/%&|^<>@]|!=|==|(?:and|or|is|if|else|not|in)\b)/.test(after);
+}
+
+/**
+ * Whether the name at `at` is an element of a list, tuple or set that a call other than print or display takes
+ * (`np.mean([a, b])`, `sorted((a, b))[0]`): read to make another value (round 55 UU).
+ */
+function elementOfCallArgument(code: string, at: number, lineStart: number): boolean {
+  const open: number[] = [];
+  let depth = 0;
+  for (let i = at - 1; i >= lineStart && open.length < 2; i--) {
+    const c = code[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[' || c === '{') {
+      if (depth > 0) depth--;
+      else open.push(i);
+    }
+  }
+  const [inner, outer] = open;
+  if (inner === undefined || outer === undefined || code[outer] !== '(') return false;
+  const display = code[inner] === '{' || (code[inner] === '[' && !/[\w\])]\s*$/.test(code.slice(lineStart, inner))) || (code[inner] === '(' && !/[\w\])]\s*$/.test(code.slice(lineStart, inner)));
+  const callee = /([A-Za-z_][\w.]*)\s*$/.exec(code.slice(lineStart, outer))?.[1];
+  return display && callee !== undefined && !['print', 'display', 'pprint', 'pprint.pprint'].includes(callee);
 }
 
 /**
@@ -2018,13 +2051,16 @@ function readInBrackets(code: string, at: number, lineStart: number): boolean {
  * Whether the name at `at`, in an f-string's field, is read there rather than shown: an argument of a call
  * opened in the field before it (`{min(folds, key=lambda k: -folds[k])}`), or negated (`{-x}`).
  */
-function readInField(text: string, at: number): boolean {
+function readInField(text: string, at: number, length: number): boolean {
   const open = text.lastIndexOf('{', at);
   if (open < 0 || text.lastIndexOf('}', at) > open) return false;
   const before = text.slice(open + 1, at);
   let depth = 0;
   for (const ch of before) depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
-  return depth > 0 || /^\s*-\s*$/.test(before);
+  const close = text.indexOf('}', at);
+  // `{a - b:.3f}`: an operand of the value the field shows (round 55 UU).
+  const after = text.slice(at + length, close < 0 ? undefined : close).trimStart();
+  return depth > 0 || /^\s*-\s*$/.test(before) || operatorAround(before.trimEnd(), after);
 }
 
 /** The parameters the metrics cells read as the parameters give them (no step sets them again): no metrics. */
@@ -2054,7 +2090,7 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
     // (round 37 J).
     if (uses.length === 0) {
       const inFields = usesIn(name, raw);
-      return inFields.length > 0 && inFields.every((at) => /^\s*[.[]/.test(raw.slice(at + name.length)) || readInField(raw, at));
+      return inFields.length > 0 && inFields.every((at) => /^\s*[.[]/.test(raw.slice(at + name.length)) || readInField(raw, at, name.length));
     }
     // A part of a larger expression (`(vals > threshold).mean()`, `a + b`) only goes into the value computed: the
     // notebook shows that, not the part (round 54 TT: a step's threshold was a metric).

@@ -115,14 +115,15 @@ describe('planPromotion: code on no parameter, or with no step after it, in the 
 
   it("holds a computed value alone in the shared module, with the cell's own imports it reads; the parameters stay pipeline.yaml's (round 54)", async function () {
     const outcome = await promote(dir, [
-      { tags: ['parameters'], source: 'import os\nimport warnings\n# clusters to try\nk = 3\nk_range = range(2, 9)\nseed = 42\nwarnings.filterwarnings("ignore")\nsep = os.sep' },
+      { tags: ['parameters'], source: 'import os\nimport warnings\n# clusters to try\nk = 3\nk_range = range(2, 9)\nseed = 42\nwarnings.filterwarnings("ignore")  # quiet\n# the separator\nsep = os.sep' },
       { tags: ['step:fit'], source: 'scores = [k * r + seed for r in k_range]\nwidth = len(sep)' },
       { tags: ['metrics'], source: 'best = max(scores) + width' },
     ]);
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
     const common = readFileSync(join(dir, 'out', 'src/nb/common.py'), 'utf8');
     assert.match(common, /^import os\nimport warnings\n/m);
-    assert.match(common, /\n {4}# cell c0, line 5\n {4}k_range = range\(2, 9\)\n {4}# cell c0, lines 7-8\n {4}warnings\.filterwarnings\("ignore"\)\n {4}sep = os\.sep\n/);
+    // Their comments stay (round 55 UU); the one above a parameter goes with it.
+    assert.match(common, /\n {4}# cell c0, line 5\n {4}k_range = range\(2, 9\)\n {4}# cell c0, lines 7-9\n {4}warnings\.filterwarnings\("ignore"\) {2}# quiet\n {4}# the separator\n {4}sep = os\.sep\n/);
     assert.doesNotMatch(common, /k = 3|seed = 42|clusters to try/);
     if (!withPython()) this.skip();
     assertFlakesQuiet(join(dir, 'out'));
