@@ -90,8 +90,11 @@ export function generatorNames(code: string): string[] {
   return names;
 }
 
-/** scikit-learn calls that draw from NumPy's global generator unless given `random_state`. */
-const ESTIMATORS = String.raw`RandomForest\w*|ExtraTrees\w*|(?:Hist)?GradientBoosting\w*|KMeans|MiniBatchKMeans|train_test_split|MLP(?:Classifier|Regressor)|SGD(?:Classifier|Regressor)|IsolationForest|TSNE|(?:Stratified)?ShuffleSplit`;
+/**
+ * scikit-learn calls that draw from NumPy's global generator unless given `random_state` (round 56 WW: a
+ * decision tree, a randomized search and a shuffled K-fold were not known, and a metrics test failed unexplained).
+ */
+const ESTIMATORS = String.raw`RandomForest\w*|ExtraTrees?\w*|DecisionTree(?:Classifier|Regressor)|(?:Hist)?GradientBoosting\w*|Bagging(?:Classifier|Regressor)|AdaBoost(?:Classifier|Regressor)|KMeans|MiniBatchKMeans|train_test_split|MLP(?:Classifier|Regressor)|SGD(?:Classifier|Regressor)|IsolationForest|TSNE|(?:Stratified)?ShuffleSplit|RandomizedSearchCV|(?:Repeated)?(?:Stratified|Group)?KFold|permutation_importance|make_(?:classification|regression|blobs|moons|circles)`;
 /** NumPy's legacy module-level draws (`np.random.rand(3)`), which use its global generator. */
 const NUMPY_DRAWS = String.raw`(?:np|numpy)\.random\.(?:rand|randn|randint|random_integers|random|random_sample|ranf|sample|choice|permutation|shuffle|normal|uniform|binomial|poisson|exponential|beta|gamma|lognormal|laplace|logistic|geometric|multinomial|multivariate_normal|dirichlet|triangular|weibull|standard_normal|standard_t|chisquare)`;
 /** The standard library's module-level draws (`random.choice(rows)`), which use its global generator. */
@@ -102,7 +105,7 @@ const UNSEEDED_MAKERS = String.raw`(?:default_rng|RandomState|(?<![\w.])random\.
 const PANDAS_SAMPLE = String.raw`(?<!(?<![\w.])random)\.sample`;
 const DRAWS = new RegExp(String.raw`(?<![\w.])(?:${ESTIMATORS})\s*\(|(?<![\w.])${NUMPY_DRAWS}\s*\(|${STDLIB_DRAWS}\s*\(|${UNSEEDED_MAKERS}|${PANDAS_SAMPLE}\s*\(`, 'g');
 /** Words every match of {@link DRAWS} holds: texts without any are not searched (the search is slower). */
-const DRAW_WORDS = /random|sample|Random|rng|Forest|Trees|Boosting|KMeans|split|MLP|SGD|TSNE|Shuffle/;
+const DRAW_WORDS = /random|sample|Random|rng|Forest|Tree|Boost|Bagging|KMeans|KFold|split|MLP|SGD|TSNE|Shuffle|permutation_importance|make_/;
 /** Arguments that give a call its own seed. */
 const OWN_SEED = /\b(?:random_state|random_seed|seed)\s*=/;
 
@@ -199,6 +202,8 @@ function globalGeneratorOf(call: string, text: string, at: number, pandas: boole
   if (OWN_SEED.test(args) || /(?:^|[(,])\s*\*\*/.test(args)) return undefined;
   // A split that keeps the order (the time-based split of a forecast) draws nothing.
   if (name === 'train_test_split' && /\bshuffle\s*=\s*False\b/.test(args)) return undefined;
+  // A K-fold split draws only when told to shuffle (`KFold(5, shuffle=True)`); a repeated one always shuffles.
+  if (/^(?:Stratified|Group)?KFold$/.test(name) && !/\bshuffle\s*=\s*True\b/.test(args)) return undefined;
   if (name === '.sample' && !pandas) return undefined;
   return 'numpy';
 }

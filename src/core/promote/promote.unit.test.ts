@@ -594,6 +594,20 @@ describe('re-promotion', function () {
   });
 
   // Round 34 D: `features = list(set(df.columns) - {"target"})` fed a forest a new column order at every run.
+  // Round 56 WW: a real digits notebook's tree and randomized search drew unseeded, and its metrics test failed unexplained.
+  it('a not-reproducible warning names a decision tree, a randomized search, a shuffled K-fold and a made dataset; not a seeded one nor a K-fold keeping the order', async () => {
+    const cells: Cell[] = [
+      { id: 'imp', tags: ['imports'], source: 'from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.model_selection import RandomizedSearchCV, KFold, StratifiedKFold\nfrom sklearn.datasets import make_classification' },
+      {
+        id: 'fit',
+        tags: ['step:fit'],
+        source: 'X, y = make_classification(n_samples=50)\ntree = DecisionTreeClassifier()\nsearch = RandomizedSearchCV(tree, {"max_depth": [2, 3]}, n_iter=2)\nfolds = KFold(5, shuffle=True)\nplain = KFold(5)\nseeded = StratifiedKFold(5, shuffle=True, random_state=0)\nfixed = DecisionTreeClassifier(random_state=0)',
+      },
+    ];
+    const outcome = await promote(cells, { dryRun: true });
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'not-reproducible').map((p) => p.line), [1, 2, 3, 4]);
+  });
+
   it('a not-reproducible warning names a set of strings taken in its own order, not a sorted one or a set of numbers', async () => {
     const cells: Cell[] = [
       { id: 'load', tags: ['step:load'], source: 'df = make()\nfeatures = list(set(df.columns) - {"target"})\nkeys = [k for k in set(d.keys())]\nfixed = sorted(set(df.columns))\nids = list(set(numbers))\ntags = tuple(set("a b".split()))' },

@@ -932,7 +932,8 @@ class Generator extends UnitCode {
       // A lambda made a def is not line for line: its marker names only the line it was on.
       const marker = this.cellMarker(cell, def.startLine, def.asDef === undefined ? def.endLine : def.startLine);
       const importers = this.importersOf(step.name, def.name);
-      const why = importers.length === 0 ? 'so what the step returns can be cached (pickled)' : `imported from here by ${andList(importers)}`;
+      // A step returning nothing has no value to pickle (round 56 WW): the function is where the notebook had it, at the top.
+      const why = importers.length > 0 ? `imported from here by ${andList(importers)}` : outputs.length > 0 ? 'so what the step returns can be cached (pickled)' : 'as the notebook defines it, at the top';
       lines.push('', `# ${marker}: at module level, ${why}`, ...(def.asDef === undefined ? code.slice(def.startLine - 1, def.endLine) : [def.asDef]), '');
     }
     const args = step.inputs.map((i) => (params.has(i) ? `${i}: ${pyType(params.get(i)?.type)}` : i));

@@ -173,6 +173,20 @@ describe('promoteNotebook: syntax of a later Python (round 43 U)', function () {
   });
 });
 
+// Round 56 WW: a function a step returning nothing defines was said to be at module level "so what the step returns can be cached".
+describe('promoteNotebook: a function a step returning nothing defines', function () {
+  this.timeout(120_000);
+  it('is at module level, said to be as the notebook defines it', async () => {
+    const { dir, out } = await promoteCells([{ tags: ['step:show'], source: 'def twice(x):\n    return 2 * x\n\nprint(twice(2))' }], 'hoisted');
+    try {
+      const step = readFileSync(join(out, 'src', 'nb', 'steps', 'show.py'), 'utf8');
+      assert.match(step, /\n# cell c0, lines 1-2: at module level, as the notebook defines it, at the top\ndef twice/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 // Round 51 MM: the docstring listed a blank cell (Jupyter's trailing new cell) joining the step.
 describe('promoteNotebook: a blank cell joining a step', function () {
   this.timeout(120_000);
