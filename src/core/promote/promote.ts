@@ -445,7 +445,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
           ? `its saved outputs show numbers under names the run records (${firstOf(recorded, 4)}), but none of them can be told to be the value the run records (lines printed more than once, or alike)`
           : `its saved outputs show numbers under names (${firstOf(labelled, 4)}), but none of them is a value the metrics cells compute or read, which is what the run records`;
     const message = `no metric is read from the metrics cell: ${why}, so the generated test checks none.${textTablesReason(graph.problems, lastMetricsCell)} Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
-    problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'metrics-none', message));
+    // On the last metrics cell holding code: not the blank cell Jupyter leaves at the end, joined to it (round 56 WW).
+    const holding = [...metricsCells].reverse().find((m) => m.cell.source.trim() !== '')?.cell ?? lastMetricsCell;
+    problems.push(cellProblem(notebook.path, holding, 'warning', 'metrics-none', message));
   }
   // A metrics cell that never ran: a percent script keeps no outputs, a notebook may be saved unrun (round 43 U:
   // `4 passed, 1 skipped` read as green in CI, with nothing said at promotion).

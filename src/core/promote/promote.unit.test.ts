@@ -228,6 +228,13 @@ describe('re-promotion', function () {
     assert.deepEqual(outcome.problems.filter((p) => p.code === 'metrics-none'), []);
   });
 
+  // Round 56 WW: the warning named the blank cell Jupyter leaves at the end, joined to the metrics.
+  it('metrics-none names the last metrics cell holding code, not a blank cell joined to it', async () => {
+    const cells: Cell[] = [...edit(base, 'metrics', 'print("class", root > 1)').map((c) => (c.id === 'metrics' ? { ...c, outputs: [{ output_type: 'stream', name: 'stdout', text: 'class True\n' }] } : c)), { id: 'blank', tags: [], source: '' }];
+    const outcome = await promote(cells, { dryRun: true });
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'metrics-none').map((p) => p.cellIndex), [4]);
+  });
+
   it('a step cell saved with an error above the metrics: no expected metric, a warning on that cell; not for a skip cell', async () => {
     const saved = async (cells: readonly Cell[]): Promise<PromoteOutcome> => {
       const doc = JSON.parse(notebookJson(cells)) as { cells: { id: string; outputs: unknown[] }[] };
