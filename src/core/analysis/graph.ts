@@ -2299,6 +2299,20 @@ const LABEL_FILLERS = new Set(['is', 'are', 'was', 'were', 'be', 'of', 'the', 'a
  * -> `rmse`): its last word that is neither a filler nor a Python keyword; undefined when there is none.
  */
 function labelName(before: string): string | undefined {
+  const name = quantityName(before);
+  // `Train accuracy:` and `Test accuracy:` are two metrics whatever the order of their lines (round 56 XX: the
+  // first printed took `accuracy`); `Accuracy on the test set` is `test_accuracy` too.
+  const split = (plainLabel(before).match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).map((w) => w.toLowerCase()).find((w) => SPLIT_WORDS.has(w));
+  if (name === undefined || split === undefined) return name;
+  const word = SPLIT_WORDS.get(split) ?? split;
+  return name.split('_').includes(word) ? name : `${word}_${name}`;
+}
+
+/** Words naming the data a score is of, as they start a metric's name: `train_accuracy`, `cv_rmse`. */
+const SPLIT_WORDS = new Map([['train', 'train'], ['training', 'train'], ['test', 'test'], ['testing', 'test'], ['val', 'val'], ['valid', 'val'], ['validation', 'validation'], ['cv', 'cv'], ['holdout', 'holdout'], ['oof', 'oof']]);
+
+/** {@link labelName} without the data it is of. */
+function quantityName(before: string): string | undefined {
   const words = (unqualified(plainLabel(before)).match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((w) => /^[A-Za-z_]\w*$/.test(w)).map((w) => w.toLowerCase()).filter((w) => !LABEL_FILLERS.has(w));
   for (let i = words.length - 1; i >= 0; i--) {
     const word = words[i] ?? '';

@@ -1359,17 +1359,28 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
   it('a label names its value by the word before what qualifies it (brackets, a trailing phrase)', () => {
     const lines = ['print("age mean (train):", min(s))', 'print(f"RMSE (log scale): {max(s):.3f}")', 'print("MAE [EUR]:", sum(s))', 'print(f"R² (holdout): {min(s) * 2:.3f}")', 'print("Accuracy on test set: %.3f" % max(s))', 'print("max error, in %:", abs(min(s)))'];
     const g = graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], lines.join('\n')]]);
-    assert.deepEqual(g.printedValues?.map((v) => v.name), ['mean', 'rmse', 'mae', 'r2', 'accuracy', 'max_error']);
+    // Round 56 XX: the data a score is of stays (`train_accuracy` and `test_accuracy` are two metrics).
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['train_mean', 'rmse', 'mae', 'holdout_r2', 'test_accuracy', 'max_error']);
   });
 
   // Round 38 L: the last word named another metric (`Balanced accuracy` -> accuracy, `Log loss` -> loss).
   it('a label names a quantity its words name together: a generic last word or a modifier keeps its neighbour', () => {
     const labels = ['Balanced accuracy', 'Mean absolute error', 'Weighted F1 score', 'Brier score', 'Log loss', 'Macro F1', 'Micro F1', 'Test accuracy', 'Precision@flagged', 'Recall@10', 'Explained variance (PC1)', 'R2 score', 'C-index', 'Scaler upper bound', 'Cross-entropy loss', 'Davies-Bouldin index', 'Neg MSE', 'Adj R^2', 'Smallest cluster', 'Highest AUC'];
     const g = graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], labels.map((l, i) => `print("${l}:", s[${i % 2}] + ${i})`).join('\n')]]);
-    assert.deepEqual(g.printedValues?.map((v) => v.name), ['balanced_accuracy', 'mean_absolute_error', 'weighted_f1_score', 'brier_score', 'log_loss', 'macro_f1', 'micro_f1', 'accuracy', 'precision', 'recall', 'explained_variance', 'r2_score', 'c_index', 'upper_bound', 'cross_entropy_loss', 'davies_bouldin_index', 'neg_mse', 'adj_r2', 'smallest_cluster', 'highest_auc']);
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['balanced_accuracy', 'mean_absolute_error', 'weighted_f1_score', 'brier_score', 'log_loss', 'macro_f1', 'micro_f1', 'test_accuracy', 'precision', 'recall', 'explained_variance', 'r2_score', 'c_index', 'upper_bound', 'cross_entropy_loss', 'davies_bouldin_index', 'neg_mse', 'adj_r2', 'smallest_cluster', 'highest_auc']);
     // Round 42 T: the same through a % format (`"smallest cluster: %d" % sizes.min()` was `cluster`).
     const percent = graphOf([[['step:a'], 'sizes = [30, 55]'], [['metrics'], 'print("smallest cluster: %d" % min(sizes))\nprint("largest cluster:", max(sizes))']]);
     assert.deepEqual(percent.printedValues?.map((v) => v.name), ['smallest_cluster', 'largest_cluster']);
+  });
+
+  // Round 56 XX: `Train accuracy` printed above `Test accuracy` took `accuracy`, and swapping the lines swapped the names.
+  it('a label naming the data a score is of keeps it, in any order of the lines', () => {
+    const names = (lines: readonly string[]): string[] | undefined => graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], lines.join('\n')]]).printedValues?.map((v) => v.name);
+    const train = 'print("Train accuracy:", s[0] + 1)';
+    const test = 'print("Test accuracy:", s[1] + 1)';
+    assert.deepEqual(names([train, test]), ['train_accuracy', 'test_accuracy']);
+    assert.deepEqual(names([test, train]), ['test_accuracy', 'train_accuracy']);
+    assert.deepEqual(names(['print("Training F1:", s[0] * 2)', 'print("CV accuracy:", s[1] * 2)', 'print("Accuracy:", s[1] * 3)']), ['train_f1', 'cv_accuracy', 'accuracy']);
   });
 
   // Round 38 L: the `%s` value (a model's name) was said to be recorded as the metric `best`.

@@ -292,7 +292,7 @@ describe('planPromotion: a metrics cell printing values under labels, without na
   // Round 36 G: `{-grid.best_score_:.3f}` (a `neg_*` scorer's) was no metric, and nothing said so. Round 37 K:
   // `"%.4f" % (y_pred != y_test).mean()` was read as a tuple and left out without a word.
   const labelled: [string, string, string, [string, number][]][] = [
-    ['a negated attribute or name, in an f-string or with %', 'class Search:\n    best_score_ = -10.5\n\ngrid = Search()\nerr = -2.5', 'print(f"CV RMSE: {-grid.best_score_:.3f}")\nprint(f"C err: {-err}")\nprint("Neg: %.3f" % -grid.best_score_)', [['rmse', 10.5], ['c_err', 2.5], ['neg', 10.5]]],
+    ['a negated attribute or name, in an f-string or with %', 'class Search:\n    best_score_ = -10.5\n\ngrid = Search()\nerr = -2.5', 'print(f"CV RMSE: {-grid.best_score_:.3f}")\nprint(f"C err: {-err}")\nprint("Neg: %.3f" % -grid.best_score_)', [['cv_rmse', 10.5], ['c_err', 2.5], ['neg', 10.5]]],
     ['a parenthesised value reached into after % (`% (a != b).mean()`, `% (p - y)[0]`)', 'import numpy as np\ny = np.array([1, 0, 1, 1])\np = np.array([1, 1, 1, 0])', 'print("Error rate: %.4f" % (p != y).mean())\nprint("First diff: %d" % (p - y)[0])', [['error_rate', 0.5], ['diff', 0]]],
   ];
   for (const [what, fit, metrics, expected] of labelled) {

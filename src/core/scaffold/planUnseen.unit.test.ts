@@ -961,16 +961,16 @@ describe('promoteNotebook: a metrics cell showing a table of several rows (model
         },
       ]);
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));
-      assert.deepEqual(Object.keys(outcome.expectedMetrics).sort(), ['accuracy', 'cv_accuracy', 'fold', 'macro_f1']);
+      assert.deepEqual(Object.keys(outcome.expectedMetrics).sort(), ['cv_accuracy', 'cv_fold', 'macro_f1', 'train_accuracy']);
       assert.equal(outcome.expectedMetrics['macro_f1'], Number(outcome.expectedMetrics['macro_f1']?.toFixed(4)), 'macro_f1 as printed, to 4 decimals');
       const tests = runPytest(join(dir, 'out'));
       assert.equal(tests.status, 0, stripVTControlCharacters(tests.stdout + tests.stderr));
       const run = runPipeline(join(dir, 'out')).metrics;
-      for (const name of ['accuracy', 'cv_accuracy', 'fold', 'macro_f1']) assert.equal(typeof run[name], 'number', name);
+      for (const name of ['cv_accuracy', 'cv_fold', 'macro_f1', 'train_accuracy']) assert.equal(typeof run[name], 'number', name);
       const probe = outcome.metricsProbe;
       assert.ok(probe !== undefined);
       const executed = await executeForMetrics({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe, logger: silentLogger });
-      for (const name of ['accuracy', 'cv_accuracy', 'fold', 'macro_f1']) assert.equal(executed.get(name), run[name], name);
+      for (const name of ['cv_accuracy', 'cv_fold', 'macro_f1', 'train_accuracy']) assert.equal(executed.get(name), run[name], name);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
