@@ -566,6 +566,8 @@ describe('re-promotion', function () {
       ['-rmse', []],
       ['a + rmse', []],
       ['q = [a, b]', ['a', 'b', 'q']],
+      // Round 56 XX: a dict the cell makes and shows as a table is not also its own metrics.
+      ['report = {"x": rmse}\nsummary = {"y": a}\nlist(report.items())', ['a', 'rmse', 'summary']],
     ] as const) {
       const outcome = await promote([fit, { id: 'm', tags: ['metrics'], source }], { dryRun: true });
       assert.ok(outcome.ok, JSON.stringify(outcome.problems));

@@ -2103,7 +2103,13 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   const fromSteps = metrics.inputs.filter((name) => !parameters.has(name) && graph.edges.some((e) => e.to === 'metrics' && e.name === name && e.from !== 'parameters') && !onlyRead(name) && !unread(name));
   // What the cells bind (`auc = ...`, `precision, recall, f1, _ = ...`, not loop variables), print, then read from steps.
   // `_ = ax.set_title(...)` or `_ = 5` throws a value away: no metric named `_` (round 51 KK).
-  const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []).filter((n) => n !== '_'), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)];
+  // `report = classification_report(..., output_dict=True)` then `pd.DataFrame(report).T` shown: the table's
+  // numbers are the metrics, `report.*` would be the same numbers again under other names (round 56 XX).
+  const madeIntoShown = (name: string): boolean => {
+    const uses = usesIn(name).filter((at) => !/^\s*(?::[^=]*)?=(?!=)/.test(code.slice(at + name.length)));
+    return uses.length > 0 && uses.every((at) => readOnly(code, at, name.length)) && uses.some((at) => code.slice(code.lastIndexOf('\n', at - 1) + 1, at).includes('# nbpromote:'));
+  };
+  const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []).filter((n) => n !== '_'), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)].filter((n) => !madeIntoShown(n));
   const printed = (graph.printedValues ?? []).map((v) => v.name);
   // A parameter printed beside a result (`print(f"F1 @ {THRESHOLD}: {f1:.4f}")`) is an input, in the run's
   // parameters already: no metric. One a step sets (a tuned threshold) is.
