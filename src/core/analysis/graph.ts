@@ -591,7 +591,10 @@ class GraphBuilder {
         return label === undefined || (formatted === undefined && /^[rRbBuUfF]{0,2}["']/.test(arg)) ? [] : [{ expression: formatted ?? arg, before: label }];
       });
       const formatted = m === null && args.length === 1 ? formatFields(args[0] ?? '') : [];
-      for (const field of m === null ? [...labelled, ...formatted] : fStringFields(m[2] ?? '')) {
+      // `print(accuracy_score(y, p))`, `print(np.mean(scores))`: a score with no label at all (round 56 XX: no
+      // metric, and nothing said so).
+      const alone = m === null && args.length === 1 && formatted.length === 0 && UNLABELLED_SCORE.test(args[0] ?? '') && !/^[rRbBuUfF]{0,2}["']/.test(args[0] ?? '') ? [{ expression: args[0] ?? '', before: '' }] : [];
+      for (const field of m === null ? [...labelled, ...formatted, ...alone] : fStringFields(m[2] ?? '')) {
         // A computed value: a call, an item (`precisions[best]`), arithmetic or an attribute (`gs.best_score_`),
         // negated too (`-grid.best_score_` of a `neg_*` scorer, `-err`: round 36 G); not a name, a literal or an
         // attribute that is seldom a metric (`df.shape`).
@@ -625,12 +628,15 @@ class GraphBuilder {
           this.problems.push(this.problem(cell, 'info', 'metric-named', `this line prints ${field.expression} under a label: the pipeline records it as the metric ${name}`, i + 1));
           continue;
         }
+        // `accuracy_score(...)` suggests `accuracy`, `np.mean(...)` `mean`.
+        const called = /([A-Za-z_]\w*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(field.expression)?.[1]?.replace(/_score$/, '');
+        const suggested = name === 'value' && called !== undefined && /^[a-z_]\w*$/.test(called) && !isBuiltin(called) && !this.bindings.has(called) && !definedHere.has(called) ? called : name;
         this.problems.push(
           this.problem(
             cell,
             'warning',
             'metric-unnamed',
-            `this line prints ${field.expression} without giving it a name, so the pipeline records no metric for it: assign it to a name first (\`${name} = ${field.expression}\`) and print that name, to make it a metric`,
+            `this line prints ${field.expression} without giving it a name, so the pipeline records no metric for it: assign it to a name first (\`${suggested} = ${field.expression}\`) and print that name, to make it a metric`,
             i + 1,
           ),
         );
@@ -2288,6 +2294,9 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
  * The replacement fields of an f-string's text (`accuracy: {accuracy_score(y, p):.4f}` -> `accuracy_score(y, p)`,
  * after `accuracy: `): the expression without its conversion and format spec. `{{` is no field.
  */
+/** A score printed with no label (`accuracy_score(y, p)`, `np.mean(scores)`, `model.score(X, y)`, `cv.mean()`). */
+const UNLABELLED_SCORE = /(?:score|error|loss|accuracy|precision|recall|f1|auc|r2|rmse|mae|mse|mape)\w*\s*\(|(?:^|\.)(?:mean|std|median|score)\s*\(/i;
+
 /** Attributes a metrics cell prints that are seldom metrics (a frame's shape, a model's classes). */
 const NOT_METRIC_ATTRIBUTES = new Set(['shape', 'dtype', 'dtypes', 'columns', 'index', 'size', 'ndim', 'classes_', 'name', 'names', 'values', 'T', 'feature_names_in_', 'best_params_', 'best_estimator_', 'params']);
 

@@ -1383,6 +1383,18 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     assert.deepEqual(names(['print("Training F1:", s[0] * 2)', 'print("CV accuracy:", s[1] * 2)', 'print("Accuracy:", s[1] * 3)']), ['train_f1', 'cv_accuracy', 'accuracy']);
   });
 
+  // Round 56 XX: `print(accuracy_score(y, p))` and `print(np.mean(scores))` gave no metric, and nothing said so.
+  it('metric-unnamed: a score printed with no label is said to be no metric, with a name to give it; not a table, a rounding or a name', () => {
+    const g = graphOf([
+      [['step:a'], 'import numpy as np\ny = [1, 0]\np = [1, 1]\nscores = np.array([0.5, 0.7])\ndef accuracy_score(a, b):\n    return 0.5\ndef confusion_matrix(a, b):\n    return [[1]]'],
+      [['metrics'], 'print(accuracy_score(y, p))\nprint(np.mean(scores))\nprint(confusion_matrix(y, p))\nprint(round(scores[0], 3))\nprint(scores)\nprint(scores.std())'],
+    ]);
+    const unnamed = g.problems.filter((p) => p.code === 'metric-unnamed');
+    assert.deepEqual(unnamed.map((p) => p.line), [1, 2, 6]);
+    assert.match(unnamed[0]?.message ?? '', /\(`accuracy = accuracy_score\(y, p\)`\)/);
+    assert.match(unnamed[1]?.message ?? '', /\(`mean = np\.mean\(scores\)`\)/);
+  });
+
   // Round 38 L: the `%s` value (a model's name) was said to be recorded as the metric `best`.
   it('a value a % format shows as text (%s, %r) is no metric; its label goes on to the number after it', () => {
     const g = graphOf([[['step:a'], 'scores = {"rf": 0.9, "lr": 0.8}'], [['metrics'], 'print("Best (%s): %.3f" % (max(scores, key=scores.get), max(scores.values())))']]);
