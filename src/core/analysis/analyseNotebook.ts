@@ -149,11 +149,6 @@ const NAMESPACE_CHECKS: readonly { readonly pattern: RegExp; readonly message: s
 ];
 
 /**
- * Names pipeline.yaml lists (parameters, what steps pass each other, the metrics' inputs) must be ASCII
- * identifiers, as its schema says. Python accepts `données = ...`; the runner would refuse the config, so
- * promotion refuses it first, on the cell that binds the name, with an ASCII spelling to use.
- */
-/**
  * A parameters cell analysed with only `keep` of its top-level statements (its code on or beside its parameters):
  * the other lines (literal parameters, which pipeline.yaml holds, and comments) are left out of the generated
  * code, not kept as blank lines.
@@ -187,6 +182,11 @@ function withComments(source: string, range: { readonly start: number; readonly 
   return { start, end };
 }
 
+/**
+ * Names pipeline.yaml lists (parameters, what steps pass each other, the metrics' inputs) must be ASCII
+ * identifiers, as its schema says. Python accepts `données = ...`; the runner would refuse the config, so
+ * promotion refuses it first, on the cell that binds the name, with an ASCII spelling to use.
+ */
 export function nonAsciiNames(file: string, code: readonly NotebookCell[], cells: ReadonlyMap<number, AnalysedCell>, graph: StepGraph): Problem[] {
   const listed = [...graph.parameters.map((p) => p.name), ...graph.steps.flatMap((s) => [...s.inputs, ...s.outputs]), ...(graph.metrics?.inputs ?? [])];
   const problems: Problem[] = [];

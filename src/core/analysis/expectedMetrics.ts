@@ -7,7 +7,7 @@ import type { NotebookCell } from '../contract/notebook';
 import type { StepGraph } from '../contract/stepGraph';
 import { sourceLines } from './python/lexical';
 import { parsePythonLiteral } from './literal';
-import { codeOffsets } from './python/literalRanges';
+import { blankedQuotes, codeOffsets } from './python/literalRanges';
 
 export interface ExpectedMetric {
   readonly value: number;
@@ -1199,7 +1199,7 @@ export function loopPrintedValues(source: string): { readonly name: string; read
     if (loop === -1) return;
     const args = call[1] ?? '';
     // `"acc: %.3f" % acc` and `"acc: {:.3f}".format(acc)` print it too (round 55 UU).
-    const unquoted = args.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""');
+    const unquoted = blankedQuotes(args);
     const formatted = [...unquoted.matchAll(/%\s*\(?\s*([A-Za-z_]\w*)|\.format\(\s*([A-Za-z_]\w*)\s*[,)]/g)].map((m) => m[1] ?? m[2]);
     const printed = [...printArguments(args).map(printedName), ...interpolatedNames(args), ...formatted].filter((n): n is string => n !== undefined);
     const body = lines.slice(loop + 1, i);

@@ -20,7 +20,7 @@ import { formChoices, parseParameterValue, parsePythonLiteral } from './literal'
 import { andList } from '../util/words';
 
 import { sourceLines } from './python/lexical';
-import { codeOffsets } from './python/literalRanges';
+import { blankedQuotes, codeOffsets } from './python/literalRanges';
 import type { CellAnalysis, FunctionInfo, NameSite } from './python/names';
 import { runLineModule } from './python/ipython';
 import { analyzeCell } from './python/names';
@@ -614,7 +614,7 @@ class GraphBuilder {
         const label = labelName(field.before);
         // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
         // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1.)
-        const code = field.expression.replace(/(["'])(?:(?!\1)[^\\]|\\.)*\1/g, '""');
+        const code = blankedQuotes(field.expression);
         // A builtin's name would shadow it in the whole metrics function (round 39 O: `Row max: {...}` made
         // `(max := ...)`, and every `max(...)` of the cell failed).
         const taken = (n: string): boolean => isBuiltin(n) || this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`\\b${n}\\b`).test(code);
@@ -2290,10 +2290,6 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
   return ordered;
 }
 
-/**
- * The replacement fields of an f-string's text (`accuracy: {accuracy_score(y, p):.4f}` -> `accuracy_score(y, p)`,
- * after `accuracy: `): the expression without its conversion and format spec. `{{` is no field.
- */
 /** A score printed with no label (`accuracy_score(y, p)`, `np.mean(scores)`, `model.score(X, y)`, `cv.mean()`). */
 const UNLABELLED_SCORE = /(?:score|error|loss|accuracy|precision|recall|f1|auc|r2|rmse|mae|mse|mape)\w*\s*\(|(?:^|\.)(?:mean|std|median|score)\s*\(/i;
 
@@ -2447,6 +2443,10 @@ function formattedValue(argument: string): string | undefined {
   return args.length === 2 && /^[rRuU]?(["'])[^"']*\1$/.test(args[1] ?? '') ? args[0] : undefined;
 }
 
+/**
+ * The replacement fields of an f-string's text (`accuracy: {accuracy_score(y, p):.4f}` -> `accuracy_score(y, p)`,
+ * after `accuracy: `): the expression without its conversion and format spec. `{{` is no field.
+ */
 function fStringFields(text: string): { expression: string; before: string }[] {
   const fields: { expression: string; before: string }[] = [];
   let before = '';
@@ -2511,7 +2511,7 @@ function unpicklableKind(valueText: string): string | undefined {
   // A generator expression: `for` at the outer parentheses' own depth, and no comma there (a tuple).
   let depth = 0;
   let forAtTop = false;
-  for (const m of text.slice(1, -1).replace(/(["'])(?:(?!\1)[^\\]|\\.)*\1/g, '""').matchAll(/[()[\]{},]|\bfor\b/g)) {
+  for (const m of blankedQuotes(text.slice(1, -1)).matchAll(/[()[\]{},]|\bfor\b/g)) {
     const token = m[0];
     if (token === '(' || token === '[' || token === '{') depth++;
     else if (token === ')' || token === ']' || token === '}') depth--;

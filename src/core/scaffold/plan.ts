@@ -14,7 +14,7 @@ import { earlierShownRead, parenthesized, printArguments, readDisplays, roundedN
 import { commentedOut, DISPLAY_KEPT_NOTE, DISPLAY_NOTE, SHOWN_VALUE_NOTE } from '../analysis/python/ipython';
 import { bindPrintedValue } from '../analysis/printedValues';
 import { scanLine, sourceLines, START_STATE, startsLogicalLine } from '../analysis/python/lexical';
-import { stringAndCommentRanges } from '../analysis/python/literalRanges';
+import { blankedQuotes, stringAndCommentRanges } from '../analysis/python/literalRanges';
 import type { SeedingFunctions } from '../analysis/randomness';
 import { generatorNames, mayCallSeed, seededGlobalRngs, seedingFunctions } from '../analysis/randomness';
 import { renderPipelineConfig } from '../pipeline/config';
@@ -1310,7 +1310,7 @@ class Generator extends UnitCode {
       if (code === undefined || !/sys\.path|addsitedir/.test(code) || /chdir|%cd\b/.test(code)) return [];
       return code.split('\n').flatMap((text, i) => {
         if (!/^(?:sys\.path\.(?:append|insert|extend)|site\.addsitedir)\(.*\)\s*(?:#.*)?$/.test(text)) return [];
-        const bare = text.replace(/#.*$/, '').replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""');
+        const bare = blankedQuotes(text.replace(/#.*$/, ''));
         const names = [...bare.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0]);
         const balanced = (bare.match(/\(/g) ?? []).length === (bare.match(/\)/g) ?? []).length;
         return balanced && names.every((n) => PATH_SETUP_NAMES.has(n)) ? [{ cell, line: i + 1, text }] : [];
@@ -1945,9 +1945,8 @@ function blankedLiterals(text: string): string {
 /**
  * Whether the name at `at` (length `length`) in `code` (strings blanked) is an operand there, a part of the value
  * computed (`score * 100`, `(vals > threshold).mean()`, `not done`), or the value a plain copy takes
- * (`accuracy = acc`): not a value of its own the cell shows. A
- * string's `%` formatting shows it (`"RMSE: %d" % rmse`: the string is blanked); so may a translation's comment
- * or a `for` loop's header (readOnly decides those).
+ * (`accuracy = acc`): not a value of its own the cell shows. A string's `%` formatting shows it (`"RMSE: %d" %
+ * rmse`: the string is blanked); so may a `for` loop's header (readOnly decides it).
  */
 function isOperand(code: string, at: number, length: number): boolean {
   const lineStart = code.lastIndexOf('\n', at - 1) + 1;
@@ -1996,6 +1995,11 @@ function elementOfCallArgument(code: string, at: number, lineStart: number): boo
   return display && callee !== undefined && !['print', 'display', 'pprint', 'pprint.pprint'].includes(callee);
 }
 
+/** Whether the name at `at` in `code` stands in a translation's comment naming what the notebook showed (`# nbpromote: ...: scores`). */
+function inShownComment(code: string, at: number): boolean {
+  return code.slice(code.lastIndexOf('\n', at - 1) + 1, at).includes('# nbpromote:');
+}
+
 /**
  * Whether the name at `at` (length `length`) in `code` (strings blanked) is only read there: indexed or reached
  * into (`scores[k]`, `accs.values()`), or passed to a call other than print, display or pprint (`len(sil)`); not
@@ -2008,7 +2012,7 @@ function readOnly(code: string, at: number, length: number): boolean {
   // read when the name is an argument of the call making what was shown (`pd.DataFrame(scores).T`: the table's
   // metrics are the shown ones, and `scores.*` were the same numbers again: round 43 U).
   // A rounding of the name (`np.round(mae, 1)`) shows it.
-  if (code.slice(lineStart, at).includes('# nbpromote:')) {
+  if (inShownComment(code, at)) {
     const lineEnd = code.indexOf('\n', at);
     const shown = code.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).split(': ').pop() ?? '';
     return roundedName(shown) !== code.slice(at, at + length) && readInBrackets(code, at, lineStart);
@@ -2107,7 +2111,7 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   // numbers are the metrics, `report.*` would be the same numbers again under other names (round 56 XX).
   const madeIntoShown = (name: string): boolean => {
     const uses = usesIn(name).filter((at) => !/^\s*(?::[^=]*)?=(?!=)/.test(code.slice(at + name.length)));
-    return uses.length > 0 && uses.every((at) => readOnly(code, at, name.length)) && uses.some((at) => code.slice(code.lastIndexOf('\n', at - 1) + 1, at).includes('# nbpromote:'));
+    return uses.length > 0 && uses.every((at) => readOnly(code, at, name.length)) && uses.some((at) => inShownComment(code, at));
   };
   const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []).filter((n) => n !== '_'), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)].filter((n) => !madeIntoShown(n));
   const printed = (graph.printedValues ?? []).map((v) => v.name);

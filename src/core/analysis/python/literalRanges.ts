@@ -4,6 +4,14 @@
  * where it is code). Triple-quoted strings span lines; escapes are skipped; an f-string counts whole.
  */
 
+/**
+ * `text` with each quoted string made `""` (`print("a, b", x)` -> `print("", x)`): what a pattern over the code
+ * around one line's or one expression's strings reads, without their commas, brackets and words.
+ */
+export function blankedQuotes(text: string): string {
+  return text.replace(/(["'])(?:(?!\1)[^\\]|\\.)*\1/g, '""');
+}
+
 /** The `[start, end)` offsets of the strings and comments of `text`, in order. */
 export function stringAndCommentRanges(text: string): [number, number][] {
   return scanLiterals(text).ranges;
