@@ -1340,7 +1340,7 @@ export function shownNamesOfCells(expressions: readonly (string | undefined)[], 
     const elements = tuple.length > 1 ? tuple : [text];
     // A name beside calls in a tuple is the value by that name, not numbered.
     const bare = elements.map((e) => elements.length > 1 && /^[A-Za-z_]\w*$/.test(e.trim()));
-    const names = elements.map((e, i) => (bare[i] === true ? e.trim() : calledName(e)));
+    const names = elements.map((e, i) => (bare[i] === true ? e.trim() : (calledName(e) ?? percentName(e))));
     if (names.every((n) => n === undefined)) return undefined;
     return names.map((name, i) => {
       if (name === undefined || bare[i] === true) return name;
@@ -1383,6 +1383,21 @@ function calledName(element: string): string | undefined {
   // `summary.get("acc")` shows the entry acc, not something named get (round 35 E).
   const key = callee?.[1] === 'get' ? /^(["'])([A-Za-z_]\w*)\1$/.exec((printArguments(text.slice(open + 1, -1))[0] ?? '').trim())?.[2] : undefined;
   return key ?? callee?.[1];
+}
+
+/**
+ * A name shown as a percentage: `acc * 100`, `100 * acc`, `round(acc * 100, 2)` -> `acc_percent` (round 56 XX:
+ * it was the metric `shown`); undefined for anything else.
+ */
+function percentName(element: string): string | undefined {
+  const text = element.trim();
+  const rounded = /^(?:round|(?:np|numpy)\.(?:round|around))\((.*)\)$/s.exec(text)?.[1];
+  const args = rounded === undefined ? undefined : printArguments(rounded);
+  if (args !== undefined && args.length >= 1 && args.length <= 2) return percentName(args[0] ?? '');
+  const inner = /^\((.*)\)$/s.exec(text)?.[1] ?? text;
+  const m = /^([A-Za-z_]\w*)\s*\*\s*100(?:\.0*)?$|^100(?:\.0*)?\s*\*\s*([A-Za-z_]\w*)$/.exec(inner.trim());
+  const name = m?.[1] ?? m?.[2];
+  return name === undefined ? undefined : `${name}_percent`;
 }
 
 /** The index of the `(` that the `)` ending `text` closes (strings skipped), or -1. */

@@ -670,6 +670,14 @@ describe('expectedMetricsFromOutputs: a name printed or shown rounded (`round(rm
     assert.deepEqual(shownNames('np.round(acc, 3)'), undefined);
     assert.deepEqual(shownNames('np.round(model.score(X, y), 3)'), ['score']);
   });
+
+  // Round 56 XX: `acc * 100` shown last was the metric `shown`.
+  it('names a name shown as a percentage `<name>_percent`, read from the saved output as the run records it', () => {
+    for (const expression of ['acc * 100', '100 * acc', 'round(acc * 100, 2)', '(acc*100.0)']) assert.deepEqual(shownNames(expression), ['acc_percent'], expression);
+    for (const expression of ['acc * 10', 'acc * 100 + 1', 'a.b * 100']) assert.deepEqual(shownNames(expression), undefined, expression);
+    const got = read(metricsCell('round(acc * 100, 2)', [shown('73.5')], { trailingText: 'round(acc * 100, 2)', assigned: [] }));
+    assert.deepEqual(Object.keys(got), ['acc_percent']);
+  });
 });
 
 describe('roundedNumber and roundedName', () => {

@@ -606,6 +606,8 @@ class GraphBuilder {
           /[A-Za-z_][\w.]*\s*\(/.test(field.expression) ||
           /^[A-Za-z_][\w.]*\s*\[/.test(field.expression) ||
           /^[\w.]+\s*[-+*/%]/.test(field.expression) ||
+          // `acc if acc > 0 else 0` (round 55 UU: no metric, and nothing said so).
+          /\bif\b.*\belse\b/s.test(blankedQuotes(field.expression)) ||
           (attribute !== undefined && !NOT_METRIC_ATTRIBUTES.has(attribute));
         // A tuple or list (`(round(lo, 4), round(hi, 4))`, a confidence interval) is no one number: no metric.
         // A rounding of a name (`round(rmse, 2)`) shows that name's value, which the reader takes as rmse's.
@@ -613,11 +615,12 @@ class GraphBuilder {
         if (!computed || isSequenceDisplay(field.expression) || roundedAndRead(field.expression, line) || writtenName(field.expression) !== undefined) continue;
         const label = labelName(field.before);
         // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
-        // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1.)
+        // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1; nor is an
+        // attribute: `mean:` over `s.mean()` is `mean`, round 56 XX, not `mean_shown`.)
         const code = blankedQuotes(field.expression);
         // A builtin's name would shadow it in the whole metrics function (round 39 O: `Row max: {...}` made
         // `(max := ...)`, and every `max(...)` of the cell failed).
-        const taken = (n: string): boolean => isBuiltin(n) || this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`\\b${n}\\b`).test(code);
+        const taken = (n: string): boolean => isBuiltin(n) || this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`(?<![.\\w])${n}\\b`).test(code);
         // Its last word taken (`PR AUC` then `ROC AUC`): the label's words (`roc_auc`), then `<word>_shown`.
         const words = labelWords(field.before);
         const fallback = words !== undefined && words !== label && !taken(words) ? words : label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : 'value';

@@ -1439,6 +1439,15 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     for (const read of ['print("rmse:", round(rmse, 2))', 'print(round(rmse, 2))', 'print(f"rmse: {round(rmse)}")', 'print(round(rmse, 1), rmse)']) assert.deepEqual(printed(read), [], read);
   });
 
+  // Round 56 XX, round 55 UU.
+  it('names a printed value by its label when the label is only an attribute in it, and binds a printed ternary', () => {
+    const printed = (line: string): string[] => (graphOf([[['step:a'], 's = [0.5]\nacc = 0.5'], [['metrics'], line]]).printedValues ?? []).map((v) => v.name);
+    assert.deepEqual(printed('print("mean:", s.mean())'), ['mean']);
+    assert.deepEqual(printed('print("mean:", mean(s))'), ['mean_shown']);
+    assert.deepEqual(printed('print("accuracy:", acc if acc > 0 else 0)'), ['accuracy']);
+    assert.deepEqual(printed('print("accuracy:", "high" if acc > 0.5 else "low")'), []);
+  });
+
   it('numbers the lines of a cell saved with \\r\\n line ends as Python does', () => {
     // (`round(f1, 4)` is f1's value, rounded: no value bound beside it.)
     const g = graphOf([[['step:a'], 'v = 0.5'], [['metrics'], "f1 = v * 1\r\nprint('f1:', round(f1, 4))  # rounded\r\nprint('half:', v / 2)\r\nprint('double:', v * 2)"]]);
