@@ -183,11 +183,17 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const lastCode = [...notebook.cells].reverse().find((c) => c.kind === 'code' && workLines(c.source).trim() !== '');
   const lastRoles = lastCode === undefined ? undefined : byIndex.get(lastCode.index);
   const ownRole = lastRoles !== undefined && !impliedSkip(lastRoles) && (lastRoles.sources.length > 0 || lastRoles.roles.length > 0);
-  if (!hasMetrics && lastCode !== undefined && last !== undefined && current !== undefined && lastCode.index > last.cellIndex && !ownRole && holdsOnlyDisplays(workLines(lastCode.source))) {
+  if (!hasMetrics && lastCode !== undefined && last !== undefined && current !== undefined && lastCode.index > last.cellIndex && !ownRole && holdsOnlyDisplays(workLines(lastCode.source)) && SCORE_WORD.test(workLines(lastCode.source))) {
     suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: current.heading, level: current.level, headingCellIndex: current.cellIndex, lastPrints: true });
   }
   return suggestions;
 }
+
+/**
+ * A word of a score in a cell's text (a label or a name): a last cell printing no score is no metrics cell (round 56
+ * WW: `print("The Cancer class of this Features is ", pre)`, a predicted label, was inferred as the metrics).
+ */
+const SCORE_WORD = /score|accura|(?<![a-z])acc(?![a-z])|error|loss|precision|recall|f1|auc|(?<![a-z])r2|rmse|rmsle|(?<![a-z])ma[ep]|(?<![a-z])mse|metric|result|report|evaluat|silhouette|inertia|likelihood|perplexity|(?<![a-z])aic|(?<![a-z])bic/i;
 
 /** Whether a suggestion is of a step (or the metrics), not of the parameters role. */
 function isStep(suggestion: StepSuggestion): boolean {

@@ -114,6 +114,9 @@ describe('suggestSteps', () => {
     for (const other of ['print(total)\ntotal += 1', 'x = 1', '# a comment only']) assert.deepEqual(suggest([...cells.slice(0, 4), other]).map((s) => s.name), ['data', 'submission'], other);
     assert.deepEqual(suggest([...cells, md('## Metrics'), 'print(1)']).map((s) => s.name), ['data', 'submission', 'metrics']);
     assert.deepEqual(suggest([...cells.slice(0, 4), { source: prints, tags: ['skip'] }]).map((s) => s.name), ['data', 'submission']);
+    // Round 56 WW: a last cell printing a predicted label, no score, is no metrics cell.
+    for (const label of ['print("The Cancer class of this Features is ", pre)', 'print(model.predict(x_new))']) assert.deepEqual(suggest([...cells.slice(0, 4), label]).map((s) => s.name), ['data', 'submission'], label);
+    for (const score of ['print("Test MAE:", err)', 'print(acc)', 'display(results_df)']) assert.deepEqual(suggest([...cells.slice(0, 4), score]).map((s) => s.name), ['data', 'submission', 'metrics'], score);
   });
 
   it('suggests the metrics role for a last section headed Results, Evaluation or Summary after a step, when nothing else gives the metrics', () => {
