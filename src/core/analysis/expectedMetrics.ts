@@ -474,7 +474,10 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   // NumPy 2 shows its scalars as `np.float64(0.81)`, alone, in tuples and in dicts: the number inside is the value.
   const trimmed = plainRepr(text.trim());
   const expression = info.trailingText?.trim();
-  const single = numberToken(trimmed);
+  // A number shown last is its repr, the shortest text reading back as it: the value, whatever its digits (round
+  // 57 YY: `accuracy` showing 0.8 was expected within 0.05, and a pipeline giving 0.825 passed its test).
+  const token = numberToken(trimmed);
+  const single = token === undefined ? undefined : printedExactly(token);
   // A later cell's shown value of the same name wins, as in the run (its metrics merge cell after cell).
   if (single !== undefined && computed?.length === 1 && computed[0] !== undefined) {
     found.set(computed[0], single);
@@ -486,7 +489,7 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     if (tokens.length === computed.length) {
       computed.forEach((name, i) => {
         const metric = numberToken(tokens[i] ?? '');
-        if (name !== undefined && metric !== undefined) found.set(name, metric);
+        if (name !== undefined && metric !== undefined) found.set(name, printedExactly(metric));
       });
     }
     return;
@@ -500,7 +503,9 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     // `round(acc, 3)` shows acc to 3 decimals.
     // `round(rmse)`, `np.round(acc, 3)` and `acc.round(3)` too.
     const rounded = expression === undefined ? undefined : roundedNumber(expression);
-    if (rounded !== undefined && !found.has(rounded.name)) found.set(rounded.name, roundedTo(single, rounded.digits));
+    // (The repr of the rounding: the value rounded to those decimals, whatever digits it writes: `round(acc, 3)`
+    // showing 0.8 is acc within 0.0005.)
+    if (rounded !== undefined && token !== undefined && !found.has(rounded.name)) found.set(rounded.name, printedAs(token, rounded.digits));
     return;
   }
   const literal = parsePythonLiteral(trimmed);
@@ -511,7 +516,7 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     if (tokens.length === tuple.length) {
       tuple.forEach((name, i) => {
         const metric = numberToken(tokens[i] ?? '');
-        if (metric !== undefined && !found.has(name)) found.set(name, metric);
+        if (metric !== undefined && !found.has(name)) found.set(name, printedExactly(metric));
       });
     }
     return;

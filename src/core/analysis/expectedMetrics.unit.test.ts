@@ -91,7 +91,7 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
   it('reads a trailing bare name, and a trailing tuple of names, value by value', () => {
     assert.deepEqual(read(metricsCell('print(rmse)\nr2', [shown('0.5700795996027332')], { trailingText: 'r2' })), { r2: { value: 0.5700795996027332 } });
     const tuple = read(metricsCell('acc = 1\nbal = 2\nacc, bal', [shown('(0.7066666666666667, np.float64(0.7033))')], { assigned: ['acc', 'bal'], trailingText: 'acc, bal' }));
-    assert.deepEqual(tuple, { acc: { value: 0.7066666666666667 }, bal: { value: 0.7033, decimals: 4 } });
+    assert.deepEqual(tuple, { acc: { value: 0.7066666666666667 }, bal: { value: 0.7033, decimals: 6 } });
   });
 
   it('reads a NumPy 2 scalar shown as the trailing expression (`np.float64(0.5497…)`), alone or in a dict', () => {
@@ -128,8 +128,8 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
 
   it('ignores labels that name nothing the cell shows; names a tuple of calls and names by the functions and the names', () => {
     assert.deepEqual(read(metricsCell("for k, m in models.items():\n    print(f'{k}: {m.score(X, y):.4f}')", [stdout('accuracy: 0.6778\n')])), {});
-    assert.deepEqual(read(metricsCell('f(a), b', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b' })), { f: { value: 1, decimals: 1 }, b: { value: 2, decimals: 1 } });
-    assert.deepEqual(read(metricsCell('f(a), b + 1', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b + 1' })), { f: { value: 1, decimals: 1 } });
+    assert.deepEqual(read(metricsCell('f(a), b', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b' })), { f: { value: 1, decimals: 6 }, b: { value: 2, decimals: 6 } });
+    assert.deepEqual(read(metricsCell('f(a), b + 1', [shown('(1.0, 2.0)')], { trailingText: 'f(a), b + 1' })), { f: { value: 1, decimals: 6 } });
   });
 });
 
@@ -669,6 +669,15 @@ describe('expectedMetricsFromOutputs: a name printed or shown rounded (`round(rm
     }
     assert.deepEqual(shownNames('np.round(acc, 3)'), undefined);
     assert.deepEqual(shownNames('np.round(model.score(X, y), 3)'), ['score']);
+  });
+
+  // Round 57 YY: `accuracy` showing 0.8 was expected within 0.05 (shown_decimals 1), so 0.825 passed.
+  it('reads a number shown last as its repr, the value within a float32 unit, whatever digits it writes; a rounding to its decimals', () => {
+    const got = read(metricsCell('accuracy = (y == p).mean()\naccuracy', [shown('0.8')], { trailingText: 'accuracy', assigned: ['accuracy'] }));
+    assert.deepEqual(got, { accuracy: { value: 0.8, decimals: 6 } });
+    assert.deepEqual(read(metricsCell('f1 / 2', [shown('0.4')], { trailingText: 'f1 / 2', assigned: [] })), { shown: { value: 0.4, decimals: 7 } });
+    assert.deepEqual(read(metricsCell('accuracy_score(y, p)', [shown('0.8')], { trailingText: 'accuracy_score(y, p)', assigned: [] })), { accuracy_score: { value: 0.8, decimals: 6 } });
+    assert.deepEqual(read(metricsCell('round(acc, 3)', [shown('0.8')], { trailingText: 'round(acc, 3)', assigned: [] })), { acc: { value: 0.8, decimals: 3 } });
   });
 
   // Round 56 XX: `acc * 100` shown last was the metric `shown`.
