@@ -579,7 +579,7 @@ class GraphBuilder {
    */
   private checkUnnamedPrints(cell: NotebookCell): void {
     const definedHere = new Set(this.facts.get(cell.index)?.defines.map((d) => d.name) ?? []);
-    for (const [i, line] of sourceLines(cell.source).entries()) {
+    const fieldsOf = (line: string): { readonly expression: string; readonly before: string }[] => {
       const m = /^print\(\s*[rR]?[fF][rR]?(["'])(.*)\1/.exec(line);
       // print("acc_rounded", round(acc, 3)): a computed value after a label, as an f-string field would be.
       const args = m === null ? printArguments(/^print\((.*)\)\s*(?:#.*)?$/.exec(line)?.[1] ?? '') : [];
@@ -594,7 +594,19 @@ class GraphBuilder {
       // `print(accuracy_score(y, p))`, `print(np.mean(scores))`: a score with no label at all (round 56 XX: no
       // metric, and nothing said so).
       const alone = m === null && args.length === 1 && formatted.length === 0 && UNLABELLED_SCORE.test(args[0] ?? '') && !/^[rRbBuUfF]{0,2}["']/.test(args[0] ?? '') ? [{ expression: args[0] ?? '', before: '' }] : [];
-      for (const field of m === null ? [...labelled, ...formatted, ...alone] : fStringFields(m[2] ?? '')) {
+      return m === null ? [...labelled, ...formatted, ...alone] : fStringFields(m[2] ?? '');
+    };
+    // Labels of the cell whose names are one (`LR CV AUC` and `RF CV AUC` both `cv_auc`): each is named by all its
+    // words (`lr_cv_auc`, `rf_cv_auc`), not the first by the short name and the next by its words (round 57 YY).
+    const labelsByName = new Map<string, Set<string>>();
+    for (const line of sourceLines(cell.source)) {
+      for (const field of fieldsOf(line)) {
+        const name = labelName(field.before);
+        if (name !== undefined && labelWords(field.before) !== undefined) labelsByName.set(name, (labelsByName.get(name) ?? new Set()).add(labelWords(field.before) ?? ''));
+      }
+    }
+    for (const [i, line] of sourceLines(cell.source).entries()) {
+      for (const field of fieldsOf(line)) {
         // A computed value: a call, an item (`precisions[best]`), arithmetic or an attribute (`gs.best_score_`),
         // negated too (`-grid.best_score_` of a `neg_*` scorer, `-err`: round 36 G); not a name, a literal or an
         // attribute that is seldom a metric (`df.shape`).
@@ -613,7 +625,8 @@ class GraphBuilder {
         // A rounding of a name (`round(rmse, 2)`) shows that name's value, which the reader takes as rmse's.
         // `str(loss)` writes loss as print(loss) does: the reader takes it as loss's (round 47 AA).
         if (!computed || isSequenceDisplay(field.expression) || roundedAndRead(field.expression, line) || writtenName(field.expression) !== undefined) continue;
-        const label = labelName(field.before);
+        const short = labelName(field.before);
+        const label = short !== undefined && (labelsByName.get(short)?.size ?? 0) > 1 ? (labelWords(field.before) ?? short) : short;
         // A name the cell or an earlier one already uses (`accuracy = accuracy * 100` would change a metric).
         // (Words inside the expression's strings are no names: `rep["G"]["f1-score"]` does not use f1; nor is an
         // attribute: `mean:` over `s.mean()` is `mean`, round 56 XX, not `mean_shown`.)

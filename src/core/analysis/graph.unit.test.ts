@@ -1350,7 +1350,7 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
   it('a word inside a string of the printed expression does not take the label: "%" and .format name alike', () => {
     for (const line of ['print("Gentoo f1 = %.4f, Adelie f1 = %.4f" % (rep["G"]["f1-score"], rep["A"]["f1-score"]))', 'print("Gentoo f1 = {:.4f}, Adelie f1 = {:.4f}".format(rep["G"]["f1-score"], rep["A"]["f1-score"]))']) {
       const g = graphOf([[['step:a'], "rep = {'G': {'f1-score': 0.9}, 'A': {'f1-score': 0.8}}"], [['metrics'], line]]);
-      assert.deepEqual(g.printedValues?.map((v) => [v.expression, v.name]), [['rep["G"]["f1-score"]', 'f1'], ['rep["A"]["f1-score"]', 'adelie_f1']], line);
+      assert.deepEqual(g.printedValues?.map((v) => [v.expression, v.name]), [['rep["G"]["f1-score"]', 'gentoo_f1'], ['rep["A"]["f1-score"]', 'adelie_f1']], line);
     }
   });
 
@@ -1418,10 +1418,13 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     assert.deepEqual(g.printedValues?.map((v) => v.name), ['mean_accuracy', 'std_accuracy', 'mean_mae', 'std_mae', 'average_precision', 'worst_precision', 'mean_cv_score', 'std_cv_score', 'best_accuracy']);
   });
 
-  it('a label whose last word is taken names the value by its words', () => {
+  // Round 57 YY: the first of two labels naming one quantity took the short name (`cv_auc`), the next its words.
+  it('labels of one cell naming one quantity name each value by its words; a label whose last word is taken too', () => {
     const g = graphOf([[['step:a'], 's = [0.1, 0.9]\nthreshold = 0.5'], [['metrics'], 'print("PR AUC: %.4f" % min(s))\nprint("ROC AUC: %.4f" % max(s))\nprint(f"f1 at best-F1 threshold: {sum(s):.4f}")']]);
     // Round 37 K: "at best-F1 threshold" qualifies f1.
-    assert.deepEqual(g.printedValues?.map((v) => v.name), ['auc', 'roc_auc', 'f1']);
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['pr_auc', 'roc_auc', 'f1']);
+    const two = graphOf([[['step:a'], 'cv_lr = [0.1]\ncv_rf = [0.2]'], [['metrics'], "print(f'LR CV AUC: {min(cv_lr):.4f}')\nprint(f'RF CV AUC: {min(cv_rf):.4f}')\nprint(f'Test accuracy: {max(cv_rf):.4f}')"]]);
+    assert.deepEqual(two.printedValues?.map((v) => v.name), ['lr_cv_auc', 'rf_cv_auc', 'test_accuracy']);
   });
 
   it('a printed tuple or list (a confidence interval) is no metric, and no message says the run records it', () => {
