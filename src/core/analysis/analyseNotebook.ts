@@ -16,6 +16,7 @@ import type { CellFacts, ParametersStatement } from './graph';
 import { runLineModule } from './python/ipython';
 import { initPythonParser } from './python/parser';
 import { globalDraws, mayCallSeed, seededGlobalRngs, unseededDraws } from './randomness';
+import { withoutAccents } from '../util/words';
 
 export interface NotebookAnalysis {
   /** By cell index: the cells that are not skipped. */
@@ -206,7 +207,7 @@ export function nonAsciiNames(file: string, code: readonly NotebookCell[], cells
  * than a plain word.
  */
 function asciiSpelling(name: string): string {
-  const stripped = name.normalize('NFKD').replace(/\p{M}/gu, '');
+  const stripped = withoutAccents(name);
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(stripped) && /[A-Za-z0-9]/.test(stripped) ? stripped : 'value';
 }
 

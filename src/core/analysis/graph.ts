@@ -17,7 +17,6 @@ import { blankedStrings } from '../tags/pythonText';
 import { sortProblems } from '../tags/problems';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { formChoices, parseParameterValue, parsePythonLiteral } from './literal';
-import { andList } from '../util/words';
 
 import { sourceLines } from './python/lexical';
 import { blankedQuotes, codeOffsets } from './python/literalRanges';
@@ -25,6 +24,7 @@ import type { CellAnalysis, FunctionInfo, NameSite } from './python/names';
 import { runLineModule } from './python/ipython';
 import { analyzeCell } from './python/names';
 import { isBuiltin } from './python/builtins';
+import { andList, withoutAccents } from '../util/words';
 
 /** A name bound or read in a cell: 1-based line and column inside the cell's source (the Python analysis's). */
 export type { NameSite };
@@ -2381,7 +2381,7 @@ function unqualified(label: string): string {
 /** A label's text as words are read from it: escapes written in the string (`"\nBest: "`) are no letters; accents go (`Übung` -> `ubung`). */
 function plainLabel(before: string): string {
   // `Cross-entropy loss` is one quantity (round 40 P: it was `entropy_loss`), `R^2` is `R2`.
-  return before.replace(/\\[ntr]/g, ' ').normalize('NFKD').replace(/\p{M}/gu, '').replace(/(?<=[\p{L}\p{N}])-(?=[\p{L}\p{N}])/gu, '_').replace(/(?<=\p{L})\^(?=\d)/gu, '');
+  return withoutAccents(before.replace(/\\[ntr]/g, ' ')).replace(/(?<=[\p{L}\p{N}])-(?=[\p{L}\p{N}])/gu, '_').replace(/(?<=\p{L})\^(?=\d)/gu, '');
 }
 
 /**

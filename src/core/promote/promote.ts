@@ -54,7 +54,7 @@ import { clipText, isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWOR
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
 import { NbpromoteError } from '../errors';
-import { andList, countOf, firstOf } from '../util/words';
+import { andList, countOf, firstOf, withoutAccents } from '../util/words';
 
 export interface PromoteRequest {
   /** The notebook as the user named it (used in messages). */
@@ -1316,13 +1316,12 @@ export function keptEditsNote(files: readonly Pick<PromotedFile, 'path' | 'actio
 export function packageNameFor(notebookPath: string): string {
   const file = basename(notebookPath);
   const stem = file.replace(/\.(ipynb|py)$/i, '').replace(/\.pct$/i, '');
-  let name = stem
+  // Accents: über -> uber, as step names are suggested.
+  let name = withoutAccents(stem)
     // An ordering prefix of a number and a letter (`02b_features`, `10a-clean`) goes whole, not its letter alone.
     .replace(/^(?:0\d*|\d{2,})[a-z](?=[\W_])/i, '')
     // A leading word of digits and letters (`3d_reconstruction`) is the name's: it moves to the end.
     .replace(/^(\d+[a-z]+)[\W_]+(.*[a-z].*)$/i, '$2_$1')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '') // accents: über -> uber, as step names are suggested
     .replace(/[^\w]+/g, '_')
     .replace(/[^A-Za-z0-9_]/g, '')
     .replace(/^[\d_]+/, '')

@@ -4,6 +4,8 @@
  * it is not. Identifiers are ASCII on purpose: they end up as file names on every file system.
  */
 
+import { withoutAccents } from '../util/words';
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Python 3 hard keywords: they can never be identifiers. Soft keywords (`match`, `case`, `type`, `_`) can. */
@@ -107,9 +109,7 @@ export function sharedModuleNote(name: string): string | undefined {
  * Undefined when nothing usable is left (`"../"`).
  */
 export function suggestIdentifier(name: string): string | undefined {
-  let s = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  let s = withoutAccents(name)
     .replace(/[^A-Za-z0-9_]+/g, '_')
     .replace(/^_+|_+$/g, '');
   if (s === '') return undefined;

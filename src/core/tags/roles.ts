@@ -320,8 +320,10 @@ function readAfter(context: Context, cell: NotebookCell, mark: Mark): AfterRef[]
 function checkName(context: Context, cell: NotebookCell, mark: Mark, name: string): boolean {
   const issue = stepNameIssue(name);
   if (issue === undefined) return true;
-  const suggestion = suggestIdentifier(name);
-  const tryIt = suggestion === undefined || stepNameIssue(suggestion) !== undefined ? '' : ` Try ${quoteName(suggestion)}.`;
+  // Nothing ASCII left of it (`训练`): a name by the cell (round 57 ZZ: no suggestion at all).
+  const spelled = suggestIdentifier(name);
+  const suggestion = spelled ?? `step_${cell.index + 1}`;
+  const tryIt = stepNameIssue(suggestion) !== undefined ? '' : ` Try ${quoteName(suggestion)}.`;
   const message = `step name ${quoteName(name)} in \`${clipText(mark.raw.trim(), 80)}\` is not allowed: ${issue}.${tryIt}`;
   context.problems.push(cellProblem(context.notebook, cell, 'error', 'step-name-invalid', message, mark.line));
   return false;

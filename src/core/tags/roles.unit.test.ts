@@ -315,7 +315,10 @@ describe('readRoles', () => {
       ['block:1st', /"1st" .*Try "step_1st"/],
       ['step:a/b', /"a\/b" .*Try "a_b"/],
       ['step:a\\b', /"a\\\\b" .*Try "a_b"/],
-      ['step:..', /"\.\." .*identifiers[^"]*$/],
+      // Nothing ASCII left (round 57 ZZ: `训练` got no suggestion): a name by the cell.
+      ['step:..', /"\.\." .*identifiers.*Try "step_1"\.$/],
+      ['step:训练', /"训练" .*Try "step_1"\.$/],
+      ['step:podział', /Try "podzial"/],
       ['step:load-data', /Try "load_data"/],
       ['step:données', /Try "donnees"/],
       ['step:__init__', /reserved/],

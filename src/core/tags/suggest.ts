@@ -35,6 +35,7 @@ import type { Notebook } from '../contract/notebook';
 import type { CellRoles, TagResult } from '../contract/roles';
 import { MAX_NAME_LENGTH, stepNameIssue, suggestIdentifier } from './names';
 import { holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble, holdsOnlySettings } from './pythonText';
+import { withoutAccents } from '../util/words';
 
 export interface StepSuggestion {
   /** The code cell to tag `step:<name>` (0-based). */
@@ -230,9 +231,7 @@ export function suggestedStepCells(notebook: Notebook, roles: TagResult, suggest
 /** A step name for a heading's text, or undefined when nothing usable is left. Always passes {@link stepNameIssue}. */
 export function stepNameFromHeading(text: string): string | undefined {
   const plain = plainHeading(text).replace(SECTION_NUMBER, '');
-  let words = plain
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  let words = withoutAccents(plain)
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== '');

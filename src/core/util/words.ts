@@ -59,3 +59,14 @@ export function formatSize(size: number): string {
   }
   return `${Number(value.toPrecision(value < 10 ? 2 : 3))} ${units[unit] ?? 'TB'}`;
 }
+
+/** Letters NFKD leaves whole, as people write them in ASCII: `ł` l, `ß` ss, `ø` o (round 57 YY: `podział` gave `podzia`). */
+const ASCII_LETTERS: Readonly<Record<string, string>> = { ł: 'l', Ł: 'L', ß: 'ss', ẞ: 'SS', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ð: 'd', Ð: 'D', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', þ: 'th', Þ: 'Th', ı: 'i', ħ: 'h', Ħ: 'H', ŧ: 't', Ŧ: 'T', ŀ: 'l', Ŀ: 'L' };
+
+/** `text` with its letters' accents dropped and the letters above spelled in ASCII (`Łódź` `Lodz`); other characters as they are. */
+export function withoutAccents(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[łŁßẞøØđĐðÐæÆœŒþÞıħĦŧŦŀĿ]/g, (c) => ASCII_LETTERS[c] ?? c);
+}
