@@ -390,6 +390,9 @@ export function sharedVersions(graph: StepGraph, generated: ReadonlyMap<number, 
 
 /** What a folder added to `sys.path` may be made of at a step module's top ({@link Generator.pathSetup}), and the imports those need first. */
 const PATH_SETUP_NAMES = new Set(['sys', 'os', 'site', 'Path', 'pathlib', 'str']);
+/** Names a step module imports for its own code (type hints): no step function may have them. */
+const STEP_MODULE_NAMES: ReadonlySet<string> = new Set(['Any', 'NamedTuple', 'Path']);
+
 const PATH_SETUP_IMPORT = /^(?:import (?:sys|os|site|pathlib|os\.path)|from pathlib import Path|from typing import [\w, ]+)$/;
 
 /** The names a generated step test binds or takes as fixtures (see stepTestFile). */
@@ -540,7 +543,8 @@ class UnitCode {
     // the name, so it can go to the module's top, where later units import it (round 47 BB: it stayed inside).
     const definesIt = generated.some((g) => (g.definitions ?? []).some((d) => d.name === step.name && d.topLevel));
     let name = step.name;
-    if (readsGlobal(name) || definesIt) name = `${step.name}_step`;
+    // A step named as the module's own imports (`Any`, round 57 ZZ: pyflakes saw a redefinition).
+    if (readsGlobal(name) || definesIt || STEP_MODULE_NAMES.has(name)) name = `${step.name}_step`;
     while (readsGlobal(name)) name += '_';
     this.functionNames.set(step.name, name);
     return name;
@@ -1511,7 +1515,7 @@ class Generator extends UnitCode {
       "# in the notebook's folder, as the notebook imported its modules (one beside it may read a file as it is",
       "# imported), and what they print then goes to stderr: stdout is the run's (with --json, one JSON document).",
       'with _runtime.import_failure_ends_run(__package__, main=__name__ == "__main__"), _runtime.importing_steps(NOTEBOOK_DIR, __package__):',
-      ...steps.map((s) => `    from .steps.${s.name} import ${this.functionName(s)} as ${s.name}_step`),
+      ...steps.map((s) => `    from .steps.${s.name} import ${this.functionName(s)}${this.functionName(s) === `${s.name}_step` ? '' : ` as ${s.name}_step`}`),
     ];
     if (metrics !== undefined) lines.push('    from .metrics import compute_metrics');
     if (steps.length === 0 && metrics === undefined) lines.push('    pass');

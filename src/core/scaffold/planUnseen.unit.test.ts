@@ -268,7 +268,9 @@ describe('planPromotion: a step named like a global its code reads (step:sqrt ca
         { tags: ['step:sqrt'], source: 'v = sqrt(16.0)' },
         { tags: ['step:clean'], source: 'w = clean(-v)\nlow = w - 1' },
         { tags: ['step:load'], source: 'def load(n):\n    return n * 2\n\nu = load(w)' },
-        { tags: ['metrics'], source: 'n = u + 0.5 + low' },
+        // Round 57 ZZ: a step named as the module's own typing import was `def Any` beside `from typing import Any`.
+        { tags: ['step:Any'], source: 'z = u * 1.0' },
+        { tags: ['metrics'], source: 'n = z + 0.5 + low' },
       ];
       writeFileSync(join(dir, 'nb.ipynb'), notebookJson(shadowCells));
       const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
@@ -280,7 +282,9 @@ describe('planPromotion: a step named like a global its code reads (step:sqrt ca
       // A function named like the step (round 47 BB): the step's function is load_step, the def at the module top.
       assert.match(read('src/nb/steps/load.py'), /^def load\(n\):$[^]*^def load_step\(w\) -> Any:$/m);
       assert.match(read('pipeline.yaml'), /function: sqrt_step\n/);
-      assert.match(read('src/nb/pipeline.py'), /from \.steps\.sqrt import sqrt_step as sqrt_step\n/);
+      // Round 57 YY: `import sqrt_step as sqrt_step`.
+      assert.match(read('src/nb/pipeline.py'), /from \.steps\.sqrt import sqrt_step\n/);
+      assert.match(read('src/nb/steps/Any.py'), /^from typing import Any$[^]*^def Any_step\(u\) -> Any:$/m);
       assert.match(read('tests/test_clean.py'), /from nb\.steps\.clean import clean_step\n[^]*result = clean_step\(/);
       const python = '/usr/bin/python3';
       if (!existsSync(python) || spawnSync(python, ['-c', 'import yaml, pytest']).status !== 0) this.skip();
