@@ -3278,6 +3278,28 @@ def test_a_key_summary_names_a_folder_a_file_parameter_names_once(tmp_path, monk
     assert list(runtime._key_summary(parts)) == ["other.csv", "parameter CACHE_DIR", "the files in cache, the folder parameter CACHE_DIR names,"]
 
 
+def test_a_key_summary_names_each_library_and_a_library_the_code_no_longer_uses_is_no_version_change(monkeypatch):
+    # Round 57 ZZ: the shared code using numpy no more was "the versions of the libraries it uses changed".
+    before = runtime._key_summary([("code", "a"), ("libraries", "cpython numpy=1.24 pandas=2.0"), ("after-code", "features=c1")])
+    assert list(before) == ["its code", "the Python implementation", "the version of numpy", "the version of pandas", "the code of step features, which it runs after,"]
+    dropped = runtime._key_summary([("code", "b"), ("libraries", "cpython pandas=2.0"), ("after-code", "features=c1")])
+    upgraded = runtime._key_summary([("code", "a"), ("libraries", "cpython numpy=1.26 pandas=2.0"), ("after-code", "features=c1")])
+
+    class _Closest:
+        def __init__(self, summary):
+            self.summary = summary
+
+        def closest_key(self, step, now):
+            return self.summary
+
+    for now, why in ((dropped, "its code changed since its outputs were cached"), (upgraded, "the version of numpy changed since its outputs were cached")):
+        run = runtime._Run.__new__(runtime._Run)
+        run.key_parts = {"s": []}
+        run.cache = _Closest(before)
+        monkeypatch.setattr(runtime, "_key_summary", lambda parts, now=now: now)
+        assert run._changed_key("s") == why
+
+
 class _Search:
     """Holds what it found, as GridSearchCV holds ``best_estimator_``."""
 

@@ -1129,7 +1129,8 @@ class _Run:
         before = self.cache.closest_key(step, now)
         if before is None:
             return None
-        changed = _changed_parts(before, now)
+        # A library the code uses now or no more: its code changed, which is said (not "the version of numpy").
+        changed = [part for part in _changed_parts(before, now) if not (part.startswith("the version of ") and (part not in before or part not in now))]
         if not changed:
             return None
         # An input's part is the key of the step that made it, not its value: that step ran on something else
@@ -2897,7 +2898,6 @@ def _is_data_folder(path: str, projects: Sequence[Path]) -> bool:
 _KEY_PART_WORDS = {
     "runtime": "the nbpromote runtime or Python version",
     "code": "its code",
-    "libraries": "the versions of the libraries it uses",
     "step": "its name",
     "outputs": "its outputs",
     "rng": "the state it starts from (random generators, shared values, the modules beside the notebook)",
@@ -2960,7 +2960,17 @@ def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
         elif label == "environ":
             words = "environment variable " + re.split(r"=| unset$", text, maxsplit=1)[0]
         elif label == "after-code":
-            words = f"the code of step {text.split('=', 1)[0]}, whose files it reads,"
+            # `after:` for a file it reads, or named in the notebook (Kale's `prev:`): which, the key does not know.
+            words = f"the code of step {text.split('=', 1)[0]}, which it runs after,"
+        elif label == "libraries":
+            # By library (round 57 ZZ: the shared code using numpy no more was "the versions of the libraries it
+            # uses changed"): `_changed_key` says which version changed, not a library the code no longer uses.
+            implementation, *versions = text.split(" ")
+            summary["the Python implementation"] = hashlib.sha256(implementation.encode("utf-8")).hexdigest()[:16]
+            for item in versions:
+                library, _, version = item.partition("=")
+                summary[f"the version of {library}"] = hashlib.sha256(version.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+            continue
         elif label == "code-module":
             module, own, _ = text.split("=", 2)
             words = "its code" if own else _module_words(module)
