@@ -54,7 +54,8 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const edited = outcome.files.filter((f) => f.action === 'would-force');
   const changes = outcome.version === undefined ? [] : outcome.changes ?? [];
   // A kept file importing a module promotion removed: the code is as generated, but pytest fails on it.
-  const removedImports = outcome.problems.filter((p) => p.code === 'removed-import');
+  // So does a kept test of a step the notebook no longer has (round 57 ZZ).
+  const removedImports = outcome.problems.filter((p) => p.code === 'removed-import' || p.code === 'test-of-removed-step');
   // The files may match while the record of them does not: no lock (never promoted here, or it was removed), or
   // a promotion stopped after its files and before its lock (its journal is still there).
   const root = resolve(io.cwd, out ?? '.');
@@ -68,7 +69,10 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   } else if (unrecorded !== undefined) {
     io.out(`${notebook}: not up to date: ${unrecorded}; \`${promoteCommand}\` records the package\n`);
   } else if (outcome.ok && stale.length === 0 && changes.length === 0) {
-    io.out(`${notebook}: the generated code is up to date (${outcome.package} ${outcome.version}), but ${removedImports.length === 1 ? 'a file imports a module' : `${removedImports.length} files import modules`} the package no longer has\n`);
+    const tested = removedImports.filter((p) => p.code === 'test-of-removed-step').length;
+    const imports = removedImports.length - tested;
+    const what = [...(imports === 0 ? [] : [`${imports === 1 ? 'a file imports a module' : `${imports} files import modules`} the package no longer has`]), ...(tested === 0 ? [] : [`${tested === 1 ? 'a test tests a step' : `${tested} tests test steps`} the notebook no longer has`])];
+    io.out(`${notebook}: the generated code is up to date (${outcome.package} ${outcome.version}), but ${what.join(', and ')}\n`);
   } else if (outcome.ok) {
     io.out(`${notebook}: the generated code is stale; \`${promoteCommand}\` would make it ${outcome.version}\n`);
     for (const c of changes) io.out(`  ${c}\n`);

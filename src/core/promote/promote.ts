@@ -22,8 +22,8 @@ import { notebookGitState } from '../versioning/git';
 import { findEditedUntilEdited, findHandEdits, findOrphans, isConflict, settleUntilEdited } from '../versioning/handEdits';
 import { foreignLockPaths } from '../versioning/generatedPaths';
 import type { HandEdit, Orphan } from '../versioning/handEdits';
-import { findRemovedImports, importedPackageModules } from '../versioning/removedImports';
-import type { RemovedImport } from '../versioning/removedImports';
+import { findRemovedImports, findTestsOfRemovedSteps, importedPackageModules } from '../versioning/removedImports';
+import type { RemovedImport, TestOfRemovedStep } from '../versioning/removedImports';
 import { codeSha256, fileHashes, changedGeneratedFiles, generatedFilesChanged, lockedHash, sha256 } from '../versioning/hash';
 import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
 import { mergeHandEdit } from '../versioning/merge';
@@ -650,7 +650,11 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
       why: why.get(f.path) ?? '',
     }));
     const orphans = await findOrphans(outDir, plans, known);
-    problems.push(...(await findRemovedImports(outDir, plans, known, packageName)).map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
+    const removedImports = await findRemovedImports(outDir, plans, known, packageName);
+    problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
+    const goneOrphans = new Map(orphans.filter((o) => o.state === 'unchanged').map((o): [string, undefined] => [o.path, undefined]));
+    const testsOfRemoved = await findTestsOfRemovedSteps(outDir, plans, graph.steps.map((st) => st.name), goneOrphans);
+    problems.push(...testsOfRemoved.filter((t) => !removedImports.some((r) => r.path === t.path)).map((t) => testOfRemovedStepProblem(t, request.notebook)));
     // check reads the package as this promotion would leave it: a step module still on disk may import a helper no more.
     const written = new Map(plans.filter((p) => !keptEdits.has(p.path) && !conflicted.has(p.path)).map((p) => [p.path, p.contents]));
     problems.push(...(await unusedStepModules(outDir, packageName, plans, orphans, request.notebook, written)));
@@ -727,12 +731,18 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         const orphans = await findOrphans(outDir, plans, known);
         const removedImports = await findRemovedImports(outDir, plans, known, packageName);
         for (const orphan of orphans) {
-          if (orphan.state === 'unchanged') {
-            await rm(join(outDir, ...orphan.path.split('/')), { force: true });
-            results.push({ path: orphan.path, action: 'deleted' });
-          } else if (!removedImports.some((r) => r.path === orphan.path) && !orphan.path.startsWith(`src/${packageName}/steps/`)) problems.push({ severity: 'warning', code: 'orphan-edited', message: `${orphan.path} is no longer generated but was edited by hand, so it is kept`, file: request.notebook });
+          if (orphan.state !== 'unchanged') continue;
+          await rm(join(outDir, ...orphan.path.split('/')), { force: true });
+          results.push({ path: orphan.path, action: 'deleted' });
+        }
+        // A test whose import is gone is said so (removed-import), once.
+        const testsOfRemoved = (await findTestsOfRemovedSteps(outDir, plans, graph.steps.map((st) => st.name))).filter((t) => !removedImports.some((r) => r.path === t.path));
+        for (const orphan of orphans) {
+          if (orphan.state === 'unchanged') continue;
+          if (!removedImports.some((r) => r.path === orphan.path) && !testsOfRemoved.some((t) => t.path === orphan.path) && !orphan.path.startsWith(`src/${packageName}/steps/`)) problems.push({ severity: 'warning', code: 'orphan-edited', message: `${orphan.path} is no longer generated but was edited by hand, so it is kept`, file: request.notebook });
         }
         problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
+        problems.push(...testsOfRemoved.map((t) => testOfRemovedStepProblem(t, request.notebook)));
         problems.push(...(await unusedStepModules(outDir, packageName, plans, orphans, request.notebook)));
         if (!unchangedRun) {
           await saveBase(outDir, plans).catch((ex: unknown) => {
@@ -991,6 +1001,12 @@ function removedImportProblem(removed: RemovedImport, orphans: readonly Orphan[]
   const fails = removed.path.startsWith('tests/') ? 'pytest fails to collect it' : 'importing it fails';
   const message = `${kept} imports ${removed.module} (line ${removed.line}), ${gone}, so ${fails}. Delete the file, or change that import to a module the package has now`;
   return { severity: 'warning', code: 'removed-import', message, file: notebook };
+}
+
+/** A kept test of a step the notebook no longer has: pytest fails on it (see findTestsOfRemovedSteps). */
+function testOfRemovedStepProblem(t: TestOfRemovedStep, notebook: string): Problem {
+  const message = `${t.path} tests step ${t.step} (line ${t.line} reads its run), which the notebook no longer has, so pytest fails on it: move what you added there into the test of the step that took its place, then delete the file`;
+  return { severity: 'warning', code: 'test-of-removed-step', message, file: notebook };
 }
 
 /**

@@ -26,6 +26,7 @@ export const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
   'orphan-edited',
   'step-module-unused',
   'removed-import',
+  'test-of-removed-step',
   'unreadable',
   'pipeline-running',
   // The summary of the kept pipeline.yaml's errors: the errors themselves are on pipeline.yaml's lines.
