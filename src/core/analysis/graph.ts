@@ -13,7 +13,7 @@ import type { CallSite } from './cellFacts';
 import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments, printedName, printTemplates, roundedNumber, writtenName } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
-import { blankedStrings } from '../tags/pythonText';
+import { blankedStrings, SCORE_WORD } from '../tags/pythonText';
 import { sortProblems } from '../tags/problems';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { formChoices, parseParameterValue, parsePythonLiteral } from './literal';
@@ -430,6 +430,7 @@ class GraphBuilder {
     this.addFileEdges();
     this.checkSplitSteps();
     this.checkEmptySteps();
+    this.checkMetricsPresent();
     this.checkCycles();
     return {
       steps: orderSteps(this.steps.map(toStepNode)),
@@ -2241,6 +2242,27 @@ class GraphBuilder {
       const what = step.cells.length === 1 ? 'its cell holds' : 'its cells hold';
       this.problems.push(this.problem(cell, 'warning', 'step-empty', `step ${step.name} does nothing: ${what} no code to run (only comments, imports or IPython lines the package leaves out). Put the step's code in this cell or the cells below it, or tag the cell that holds the code instead`));
     }
+  }
+
+  /**
+   * Steps and no metrics cell: the pipeline records no metrics, and no test compares its numbers with the
+   * notebook's (round 57 YY: `--infer-steps` put the cell printing the scores in the last step, and nothing said
+   * so). A warning on the last line of a step cell printing or showing a score, to tag it (a notebook printing
+   * none, data preparation, is left alone).
+   */
+  private checkMetricsPresent(): void {
+    if (this.metrics !== undefined || this.steps.length === 0) return;
+    const cells = new Map(this.notebook.cells.map((c) => [c.index, c]));
+    let found: { cell: NotebookCell; line: number } | undefined;
+    for (const ref of this.steps.flatMap((s) => s.cells)) {
+      const cell = cells.get(ref.index);
+      if (cell === undefined) continue;
+      sourceLines(cell.source).forEach((text, i) => {
+        if (/^(?:print|display)\s*\(/.test(text) && SCORE_WORD.test(text)) found = found === undefined || cell.index >= found.cell.index ? { cell, line: i + 1 } : found;
+      });
+    }
+    const what = 'no cell has the metrics role, so the pipeline records no metrics and no generated test compares its numbers with the notebook\'s';
+    if (found !== undefined) this.problems.push(this.problem(found.cell, 'warning', 'metrics-missing', `${what}: this line prints a score. Tag the cell metrics (or move the lines printing the scores into a cell of their own, and tag that)`, found.line));
   }
 
   private problem(cell: NotebookCell, severity: Problem['severity'], code: string, message: string, line?: number, column?: number): Problem {

@@ -1340,6 +1340,14 @@ describe('buildStepGraph', () => {
 });
 
 describe('buildStepGraph: values a metrics cell prints under a label (round 30)', () => {
+  // Round 57 YY: --infer-steps left the scores in the last step, and nothing said the pipeline checks no number.
+  it('steps and no metrics cell: a warning on the last line of a step printing a score; none when none does, or with a metrics cell', () => {
+    const missing = (cells: readonly (readonly [readonly string[], string])[]) => graphOf(cells).problems.filter((p) => p.code === 'metrics-missing').map((p) => [p.severity, p.cellIndex, p.line]);
+    assert.deepEqual(missing([[['step:a'], 'acc = 0.5\nprint("rows:", 3)'], [['step:b'], 'b = acc * 2\nprint("accuracy:", acc)\nprint(f"F1: {b}")']]), [['warning', 1, 3]]);
+    assert.deepEqual(missing([[['step:a'], 'rows = 3\nprint("rows:", rows)']]), []);
+    assert.deepEqual(missing([[['step:a'], 'acc = 0.5'], [['metrics'], 'print("accuracy:", acc)']]), []);
+  });
+
   before(async () => initPythonParser());
 
   it('takes the value an argument formats as text (f"{len(df):,}", format(x, ",")), not the text, which is no metric', () => {

@@ -153,3 +153,9 @@ function followBrackets(text: string, depth: number): { depth: number; continued
   }
   return { depth: next, continued: text.trimEnd().endsWith('\\') };
 }
+
+/**
+ * A word of a score in a cell's text (a label or a name): a last cell printing no score is no metrics cell (round 56
+ * WW: `print("The Cancer class of this Features is ", pre)`, a predicted label, was inferred as the metrics).
+ */
+export const SCORE_WORD = /score|accura|(?<![a-z])acc(?![a-z])|error|loss|precision|recall|f1|auc|(?<![a-z])r2|rmse|rmsle|(?<![a-z])ma[ep]|(?<![a-z])mse|metric|result|report|evaluat|silhouette|inertia|likelihood|perplexity|(?<![a-z])aic|(?<![a-z])bic/i;

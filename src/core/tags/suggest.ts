@@ -34,7 +34,7 @@
 import type { Notebook } from '../contract/notebook';
 import type { CellRoles, TagResult } from '../contract/roles';
 import { MAX_NAME_LENGTH, stepNameIssue, suggestIdentifier } from './names';
-import { holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble, holdsOnlySettings } from './pythonText';
+import { holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble, holdsOnlySettings, SCORE_WORD } from './pythonText';
 import { withoutAccents } from '../util/words';
 
 export interface StepSuggestion {
@@ -189,12 +189,6 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   }
   return suggestions;
 }
-
-/**
- * A word of a score in a cell's text (a label or a name): a last cell printing no score is no metrics cell (round 56
- * WW: `print("The Cancer class of this Features is ", pre)`, a predicted label, was inferred as the metrics).
- */
-const SCORE_WORD = /score|accura|(?<![a-z])acc(?![a-z])|error|loss|precision|recall|f1|auc|(?<![a-z])r2|rmse|rmsle|(?<![a-z])ma[ep]|(?<![a-z])mse|metric|result|report|evaluat|silhouette|inertia|likelihood|perplexity|(?<![a-z])aic|(?<![a-z])bic/i;
 
 /** Whether a suggestion is of a step (or the metrics), not of the parameters role. */
 function isStep(suggestion: StepSuggestion): boolean {
