@@ -55,6 +55,36 @@ export interface MetricsCellInfo {
  * number keeps its name; a shown dict `d` gives `d.key` when the expression is the name `d`, else `key`.
  */
 export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], taken: readonly string[] = [], clashes: DisplayClash[] = []): Map<string, ExpectedMetric> {
+  // Names of other letters than ASCII's (`dokładność`), which the run records as it records any other (round 57
+  // YY: the saved outputs never gave them, and `metrics-none` said no number had a name): read under an ASCII
+  // stand-in, in the code and in what it printed alike, and given back their names.
+  // (Words of the cell's strings too: an f-string's fields are names, its labels are read as its output shows them.)
+  const words = [...new Set(cells.flatMap((c) => [...sourceText(c.cell.source).matchAll(/[\p{L}_][\p{L}\p{N}_]*/gu)].map((m) => m[0]).filter((w) => /[^\x00-\x7f]/.test(w))))];
+  if (words.length === 0) return expectedMetricsOfAscii(cells, taken, clashes);
+  const stand = new Map(words.map((w, i) => [w, `nbpromote_name_${i}`]));
+  const back = new Map([...stand].map(([w, s]) => [s, w]));
+  const to = (text: string): string => text.replace(/[\p{L}_][\p{L}\p{N}_]*/gu, (w) => stand.get(w) ?? w);
+  const from = (text: string): string => text.replace(/nbpromote_name_\d+/g, (s) => back.get(s) ?? s);
+  const asciiClashes: DisplayClash[] = [];
+  const found = expectedMetricsOfAscii(withStrings(cells, to), taken.map(to), asciiClashes);
+  clashes.push(...asciiClashes.map((c) => withStrings(c, from)));
+  return new Map([...found].map(([name, metric]) => [from(name), metric]));
+}
+
+/** `value` with every string in it, in arrays, objects, maps and sets too, made `change(string)`. */
+function withStrings<T>(value: T, change: (text: string) => string): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return change(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v instanceof Map) return new Map([...v].map(([k, x]) => [walk(k), walk(x)]));
+    if (v instanceof Set) return new Set([...v].map(walk));
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [walk(k), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+function expectedMetricsOfAscii(cells: readonly MetricsCellInfo[], taken: readonly string[], clashes: DisplayClash[]): Map<string, ExpectedMetric> {
   const found = new Map<string, ExpectedMetric>();
   // Names a displayed table gave, and which display: a later display's value replaces it, as in the run.
   const displayedKeys = new Map<string, { cell: NotebookCell; line: number | undefined; what: string }>();

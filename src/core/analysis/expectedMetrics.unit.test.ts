@@ -24,6 +24,15 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(got, { accuracy: { value: 0.9123, decimals: 4 }, precision: { value: 0.926, decimals: 3 }, recall: { value: 0.9345794392523364 } });
   });
 
+  // Round 57 YY: a name of other letters than ASCII's was never read, and the run recorded it.
+  it('reads names of letters other than ASCII (`dokładność`) as any other: printed, in an f-string, assigned, in a dict key', () => {
+    assert.deepEqual(read(metricsCell('print(f"dokładność: {dokładność:.4f}")', [stdout('dokładność: 0.7877\n')])), { dokładność: { value: 0.7877, decimals: 4 } });
+    assert.deepEqual(read(metricsCell('print("dokładność:", dokładność)', [stdout('dokładność: 0.5\n')], { printCalls: [] })), { dokładność: { value: 0.5, decimals: 6 } });
+    assert.deepEqual(read(metricsCell('wynik = {"trafność": acc}\nwynik', [shown("{'trafność': 0.25}")], { assigned: ['wynik'], trailingText: 'wynik' })), { trafność: { value: 0.25, decimals: 7 } });
+    // A label alone in other letters, the value a name of ASCII's: by the name.
+    assert.deepEqual(read(metricsCell('print(f"准确率: {acc:.3f}")', [stdout('准确率: 0.912\n')])), { acc: { value: 0.912, decimals: 3 } });
+  });
+
   it('takes nothing from a metrics cell whose saved outputs hold an error, and names the error', () => {
     const error = { output_type: 'error', ename: 'KeyError', evalue: "'auc'", traceback: ['\u001b[0;31mKeyError\u001b[0m'] };
     const info = metricsCell('print(f"accuracy: {accuracy:.4f}")\nprint(f"auc: {scores[\'auc\']}")', [stdout('accuracy: 0.9123\n'), error]);
