@@ -71,6 +71,8 @@ export interface PromoteRequest {
   /** What a run of the notebook gave (`--execute`): exact metrics, the types and shapes of step outputs. */
   readonly executed?: Execution;
   readonly logger?: Logger;
+  /** How long to wait for another promotion into the same folder, in milliseconds (default 10000). */
+  readonly lockWaitMs?: number;
   /**
    * What to do with generated files a person edited: `stop` (default: exit 1 naming them), `merge` (three-way
    * merge with the last generated version as base), `force` (keep the person's version as `<file>.orig`).
@@ -174,6 +176,35 @@ function textTablesReason(problems: readonly Problem[], lastMetricsCell: { reado
   return ` The numbers it shows are tables printed as text (${where}), which are not read: show the tables (\`display(table)\`) and a classification report as a dict (\`output_dict=True\`), as the warnings on ${lines.length === 1 ? 'that line' : 'those lines'} say.`;
 }
 export async function promoteNotebook(request: PromoteRequest): Promise<PromoteOutcome> {
+  // Another promotion into the folder, between this one's plan and its write: its files and lock are not what
+  // this plan was made from. Wait for it, as for its lock (round 57 ZZ: the second of two promotions started
+  // together failed at once, though docs/versioning.md says it waits), then plan again from what it left.
+  const outDir = resolve(request.cwd, request.out ?? '.');
+  const deadline = Date.now() + (request.lockWaitMs ?? RACE_WAIT_MS);
+  for (;;) {
+    try {
+      return await promoteOnce(request);
+    } catch (ex) {
+      if (!(ex instanceof PromotionRace) || Date.now() >= deadline) throw ex;
+      (request.logger ?? silentLogger).info(`another promotion is writing to ${outDir}: waiting for it to finish, then planning again`);
+      while (Date.now() < deadline && (await promotionInProgress(outDir)) !== undefined) await new Promise((done) => setTimeout(done, RACE_POLL_MS));
+      if ((await promotionInProgress(outDir)) !== undefined) throw ex;
+    }
+  }
+}
+
+/** How long a promotion waits for another into the same folder (as for the promotion lock), and how often it looks. */
+const RACE_WAIT_MS = 10_000;
+const RACE_POLL_MS = 100;
+
+/** Another promotion wrote into the folder after this one planned: see {@link promoteNotebook}. */
+class PromotionRace extends NbpromoteError {
+  constructor(message: string) {
+    super('invalidInput', message);
+  }
+}
+
+async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   const log = request.logger ?? silentLogger;
   const notebookPath = resolve(request.cwd, request.notebook);
   const outDir = resolve(request.cwd, request.out ?? '.');
@@ -611,8 +642,8 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
     // Two promotions into one new folder at once: the files the other one is writing (its lock comes last) are
     // no hand edits, and --merge is not what to do.
     const busy = await promotionInProgress(outDir);
-    if (busy !== undefined) throw new NbpromoteError('invalidInput', busy.replace(/; try again/, '; nothing was written. Try again'));
-    if ((await lockText(outDir)) !== previous.text) throw new NbpromoteError('invalidInput', `another promotion changed ${join(outDir, LOCK_FILE_NAME)} while this one was being planned; nothing was written. Promote again`);
+    if (busy !== undefined) throw new PromotionRace(busy.replace(/; try again/, '; nothing was written. Try again'));
+    if ((await lockText(outDir)) !== previous.text) throw new PromotionRace(`another promotion changed ${join(outDir, LOCK_FILE_NAME)} while this one was being planned; nothing was written. Promote again`);
     for (const edit of conflicts) problems.push(handEditProblem(request.notebook, edit, old !== undefined));
     return { ...fail(problems, inspection), graph, version, changes };
   }
@@ -689,7 +720,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         // Another promotion into the same folder may have finished between this one's plan and its lock: its
         // version and files are not what this plan was made from.
         if ((await lockText(outDir)) !== previous.text) {
-          throw new NbpromoteError('invalidInput', `another promotion changed ${join(outDir, LOCK_FILE_NAME)} while this one was being planned; nothing was written. Promote again`);
+          throw new PromotionRace(`another promotion changed ${join(outDir, LOCK_FILE_NAME)} while this one was being planned; nothing was written. Promote again`);
         }
         const toWrite: FilePlan[] = [];
         const merged = new Set<string>();
@@ -763,7 +794,7 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
         for (const path of keptEdits) results.push({ path, action: 'kept-edit' });
         return results.map((f) => ({ path: f.path, action: merged.has(f.path) ? ('merged' as const) : forced.includes(f.path) ? ('forced' as const) : f.action, why: why.get(f.path) ?? (f.path === LOCK_FILE_NAME ? 'versions, hashes and history' : '') }));
       },
-      { logger: log },
+      { logger: log, ...(request.lockWaitMs === undefined ? {} : { waitMs: request.lockWaitMs }) },
     ).catch(async (ex: unknown) => {
       // Only for the file system's refusals: a promotion that timed out waiting for the lock leaves the
       // folder to the one holding it.
