@@ -193,6 +193,9 @@ export async function promoteNotebook(request: PromoteRequest): Promise<PromoteO
   }
 }
 
+/** Why a file an earlier promotion wrote, and a person edited, is listed as kept though no longer generated. */
+const KEPT_ORPHAN = 'no longer generated, but edited by hand, so left as it is';
+
 /** How long a promotion waits for another into the same folder (as for the promotion lock), and how often it looks. */
 const RACE_WAIT_MS = 10_000;
 const RACE_POLL_MS = 100;
@@ -681,6 +684,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
       why: why.get(f.path) ?? '',
     }));
     const orphans = await findOrphans(outDir, plans, known);
+    for (const orphan of orphans) if (orphan.state === 'edited') files.push({ path: orphan.path, action: 'kept', why: KEPT_ORPHAN });
     const removedImports = await findRemovedImports(outDir, plans, known, packageName);
     problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
     const goneOrphans = new Map(orphans.filter((o) => o.state === 'unchanged').map((o): [string, undefined] => [o.path, undefined]));
@@ -770,6 +774,9 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
         const testsOfRemoved = (await findTestsOfRemovedSteps(outDir, plans, graph.steps.map((st) => st.name))).filter((t) => !removedImports.some((r) => r.path === t.path));
         for (const orphan of orphans) {
           if (orphan.state === 'unchanged') continue;
+          // Listed with the files, as the files it writes are (round 57 ZZ: only a warning said it was there).
+          results.push({ path: orphan.path, action: 'kept' });
+          why.set(orphan.path, KEPT_ORPHAN);
           if (!removedImports.some((r) => r.path === orphan.path) && !testsOfRemoved.some((t) => t.path === orphan.path) && !orphan.path.startsWith(`src/${packageName}/steps/`)) problems.push({ severity: 'warning', code: 'orphan-edited', message: `${orphan.path} is no longer generated but was edited by hand, so it is kept`, file: request.notebook });
         }
         problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));

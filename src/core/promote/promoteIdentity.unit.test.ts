@@ -151,6 +151,8 @@ describe('the lock names its notebook', function () {
     assert.ok(renamed.ok, JSON.stringify(renamed.problems));
     assert.ok(existsSync(module));
     assert.deepEqual(renamed.problems.filter((p) => p.code === 'step-module-unused' || p.code === 'orphan-edited').map((p) => [p.severity, p.message]), [expected]);
+    // Round 57 ZZ: listed with the files too, not only in a warning.
+    assert.deepEqual(renamed.files.filter((f) => f.path === 'src/nb/steps/features.py'), [{ path: 'src/nb/steps/features.py', action: 'kept', why: 'no longer generated, but edited by hand, so left as it is' }]);
     // Later: no longer in the lock, a file of the person's own; still said, by promote and by check.
     const later = ['warning', expected[1]?.replace('; it was edited by hand, so it is kept', '')];
     assert.deepEqual((await promote('nb.ipynb')).problems.filter((p) => p.code === 'step-module-unused').map((p) => [p.severity, p.message]), [later]);
