@@ -416,7 +416,15 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   const groups = formatsGrouped(source);
   // "accuracy=0.7640 f1: 0.68" and "accuracy 0.7640"
   const labelled = (line: string): [string, string][] => {
-    const pairs = [...line.matchAll(LABELLED_VALUE)].map((m): [string, string] => [m[1] ?? '', m[2] ?? '']);
+    // The last word of a label of several (`balanced accuracy: 0.95`) is no label of its own (round 57 YY: it was
+    // `accuracy`'s, and the more precise number of the two lines was expected for acc): a label starts its line
+    // or follows the value before it.
+    let end = 0;
+    const pairs = [...line.matchAll(LABELLED_VALUE)].flatMap((m): [string, string][] => {
+      const before = line.slice(end, m.index);
+      end = (m.index ?? 0) + m[0].length;
+      return /[A-Za-z]\s+$/.test(before) ? [] : [[m[1] ?? '', m[2] ?? '']];
+    });
     const pair = /^\s*([A-Za-z_][\w.]*)\s+(\S+)\s*$/.exec(line);
     return pair === null ? pairs : [...pairs, [pair[1] ?? '', pair[2] ?? '']];
   };

@@ -33,6 +33,12 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell('print(f"准确率: {acc:.3f}")', [stdout('准确率: 0.912\n')])), { acc: { value: 0.912, decimals: 3 } });
   });
 
+  // Round 57 YY: "balanced accuracy: 0.9500000000000001" was read as accuracy's too, and the more precise number won.
+  it('reads the last word of a label of several as no label of its own', () => {
+    const info = metricsCell('print("accuracy:", acc)\nprint("balanced accuracy:", bal_acc)', [stdout('accuracy: 0.95\nbalanced accuracy: 0.9500000000000001\n')], { printCalls: [['acc'], ['bal_acc']], printCallsTopLevel: [true, true], printCallsOneLine: [true, true] });
+    assert.deepEqual(read(info), { acc: { value: 0.95, decimals: 6 }, bal_acc: { value: 0.9500000000000001 } });
+  });
+
   it('takes nothing from a metrics cell whose saved outputs hold an error, and names the error', () => {
     const error = { output_type: 'error', ename: 'KeyError', evalue: "'auc'", traceback: ['\u001b[0;31mKeyError\u001b[0m'] };
     const info = metricsCell('print(f"accuracy: {accuracy:.4f}")\nprint(f"auc: {scores[\'auc\']}")', [stdout('accuracy: 0.9123\n'), error]);
