@@ -133,7 +133,7 @@ type Binding =
   | { readonly kind: 'import'; readonly statement: string; readonly site: SourceSite }
   | { readonly kind: 'parameter'; readonly site: SourceSite }
   | { readonly kind: 'common'; readonly site: SourceSite }
-  | { readonly kind: 'step'; readonly step: string; readonly site: SourceSite }
+  | { readonly kind: 'step'; readonly step: string; readonly site: SourceSite; readonly column?: number }
   | { readonly kind: 'metric'; readonly site: SourceSite };
 
 type UnitKind = 'step' | 'metrics' | 'test';
@@ -157,6 +157,8 @@ interface UnitBuilder {
   readonly outputs: string[];
   /** Where the unit binds each output (the binding later units see): outputs go in this order. */
   readonly outputSites: Map<string, SourceSite>;
+  /** The column of each output's binding in its line: `X_tr, X_te, y_tr, y_te = ...` returns them in that order. */
+  readonly outputColumns: Map<string, number>;
   readonly dataAfter: string[];
   readonly explicitAfter: string[];
   /** Steps that write a file this one reads (see addFileEdges). */
@@ -1161,7 +1163,7 @@ class GraphBuilder {
     for (const d of [...f.defines, ...changed]) {
       if (f.imports.some((i) => i.name === d.name)) continue;
       unit.local.add(d.name);
-      if (unit.kind === 'step') this.bindings.set(d.name, { kind: 'step', step: unit.name, site: site(cell, d.line) });
+      if (unit.kind === 'step') this.bindings.set(d.name, { kind: 'step', step: unit.name, site: site(cell, d.line), column: d.column });
       if (unit.kind === 'metrics') this.bindings.set(d.name, { kind: 'metric', site: site(cell, d.line) });
     }
     for (const a of f.assignments) this.setAlias(a.name, aliasTarget(a.valueText, (name) => this.bindings.get(name)?.kind));
@@ -1829,6 +1831,7 @@ class GraphBuilder {
         const producer = this.units.get(binding.step);
         if (producer !== undefined && addOnce(producer.outputs, use.name)) {
           producer.outputSites.set(use.name, binding.site);
+          producer.outputColumns.set(use.name, binding.column ?? 0);
           this.keepIfUnbound(producer, use.name);
         }
         if (addOnce(unit.inputs, use.name)) this.edge(binding.step, unit, use.name, binding.site, usedAt, binding.step, use.through);
@@ -2061,7 +2064,7 @@ class GraphBuilder {
   }
 
   private newUnit(kind: UnitKind, name: string): UnitBuilder {
-    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], copiesSharedForLater: [], changesParameters: [], definitions: new Set(), changesDefinitions: [], definesShared: [], parameterCode: [], mayKeep: new Map() };
+    return { kind, name, cells: [], inputs: [], imports: [], commonNames: [], outputs: [], outputSites: new Map(), outputColumns: new Map(), dataAfter: [], explicitAfter: [], fileAfter: [], alwaysRuns: [], local: new Set(), metricNames: [], reported: new Set(), changesShared: [], copiesSharedForLater: [], changesParameters: [], definitions: new Set(), changesDefinitions: [], definesShared: [], parameterCode: [], mayKeep: new Map() };
   }
 
   /** Whether the package runs step `first` before `unit` because `unit` waits for it (`after:`, data, files), transitively. */
@@ -2308,7 +2311,8 @@ function toStepNode(u: UnitBuilder): StepNode {
   // In the order the step binds them, not the order later steps happen to read them: a new step reading
   // them the other way round must not change the step's return value (a major version).
   const at = (name: string): SourceSite | undefined => u.outputSites.get(name);
-  const outputs = [...u.outputs].sort((a, b) => (at(a)?.cellIndex ?? 0) - (at(b)?.cellIndex ?? 0) || (at(a)?.line ?? 0) - (at(b)?.line ?? 0));
+  // (Round 57 YY: names one line binds came in the order later steps read them: `y_tr, X_tr, X_te, y_te`.)
+  const outputs = [...u.outputs].sort((a, b) => (at(a)?.cellIndex ?? 0) - (at(b)?.cellIndex ?? 0) || (at(a)?.line ?? 0) - (at(b)?.line ?? 0) || (u.outputColumns.get(a) ?? 0) - (u.outputColumns.get(b) ?? 0));
   return { ...toCodeUnit(u), outputs, after, explicitAfter: u.explicitAfter, ...(u.fileAfter.length === 0 ? {} : { fileAfter: u.fileAfter }), ...(u.alwaysRuns.length === 0 ? {} : { alwaysRuns: u.alwaysRuns.join('; ') }), ...(u.changesShared.length === 0 ? {} : { changesShared: u.changesShared }), ...(u.copiesSharedForLater.length === 0 ? {} : { copiesSharedForLater: u.copiesSharedForLater }), ...(u.changesParameters.length === 0 ? {} : { changesParameters: u.changesParameters }), ...(u.changesDefinitions.length === 0 ? {} : { changesDefinitions: u.changesDefinitions }), ...(u.parameterCode.length === 0 ? {} : { parameterCode: u.parameterCode }) };
 }
 

@@ -24,6 +24,12 @@ const step = (g: StepGraph, name: string) => {
 const codes = (g: StepGraph): string[] => g.problems.map((p) => p.code);
 
 describe('buildStepGraph', () => {
+  // Round 57 YY: names one line binds came in the order later steps read them (`y_tr, X_tr, X_te, y_te`).
+  it("returns a step's outputs in the order it binds them, within a line too", () => {
+    const g = graphOf([[['step:split'], 'X_tr, X_te, y_tr, y_te = [1], [2], [3], [4]\nn = 5'], [['step:fit'], 'm = (y_tr, X_tr, n)'], [['step:score'], 's = (y_te, X_te, m)']]);
+    assert.deepEqual(step(g, 'split').outputs, ['X_tr', 'X_te', 'y_tr', 'y_te', 'n']);
+  });
+
   before(async () => initPythonParser());
 
   it('a name only a left-out cell defines: the message says why the cell is left out (tag, nbdev rule, nbdev 1 comment)', () => {
