@@ -1084,7 +1084,8 @@ function extraChecks(root: PyNode, source: string, position: (offset: number) =>
     // Python 2 and other forms Python 3 refuses that tree-sitter takes (round 49 FF: `seed = 0777` gave the
     // parameter 777, and modules that did not compile were written).
     const refused = python3Refuses(node, source);
-    if (refused !== undefined) add(node, refused);
+    if (typeof refused === 'string') add(node, refused);
+    else if (refused !== undefined) add(refused.at, refused.message);
     for (let i = node.children.length - 1; i >= 0; i--) {
       const child = node.children[i];
       if (child !== undefined) stack.push(child);
@@ -1126,7 +1127,7 @@ function stringPrefix(literal: string): string {
 }
 
 /** What Python 3 says of `node` alone when it refuses it and tree-sitter does not; undefined when it is fine. */
-function python3Refuses(node: PyNode, source: string): string | undefined {
+function python3Refuses(node: PyNode, source: string): string | { readonly message: string; readonly at: PyNode } | undefined {
   const text = (): string => source.slice(node.start, node.end);
   switch (node.type) {
     case 'integer':
@@ -1176,7 +1177,8 @@ function python3Refuses(node: PyNode, source: string): string | undefined {
         if (a.type !== 'keyword_argument') continue;
         const name = a.children.find((c) => c.field === 'name');
         const word = name === undefined ? '' : source.slice(name.start, name.end);
-        if (seen.has(word)) return `keyword argument repeated: ${word}`;
+        // At the repeated keyword, as Python says it (round 57 YY: at the call's `(`).
+        if (seen.has(word)) return { message: `keyword argument repeated: ${word}`, at: a };
         seen.add(word);
       }
       return undefined;

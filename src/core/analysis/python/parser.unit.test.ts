@@ -152,7 +152,7 @@ describe('parsePython', () => {
     ]],
     ['other forms Python 3 refuses', "n = 1_000_\nprint(a, sep='', sep=' ')\nx = f'{acc!z}'\na, *b, *c = d\ndel acc + 1\n(a, b) += 1\nb = b'\u00e9'\ns = sum(x for x in r, 1)\n__debug__ = 1\ny = [*a for a in b]\nz = f'{lambda x: x}'\nw = [i for i in r if i := 1]\n", [
       { line: 1, column: 5, message: 'invalid decimal literal: an underscore in a number goes between two digits' },
-      { line: 2, column: 6, message: 'keyword argument repeated: sep' },
+      { line: 2, column: 18, message: 'keyword argument repeated: sep' },
       { line: 3, column: 7, message: "f-string: invalid conversion character 'z': expected 's', 'r', or 'a'" },
       { line: 4, column: 1, message: 'multiple starred expressions in assignment' },
       { line: 5, column: 1, message: 'cannot delete expression' },
