@@ -21,6 +21,11 @@ import { withoutAccents } from '../util/words';
 export interface NotebookAnalysis {
   /** By cell index: the cells that are not skipped. */
   readonly cells: ReadonlyMap<number, AnalysedCell>;
+  /**
+   * By parameters cell whose code on its parameters runs in a step (`cells` holds that code): the code above its
+   * first line on them, which the shared module holds (see splitParametersCell).
+   */
+  readonly sharedParts?: ReadonlyMap<number, AnalysedCell>;
   readonly graph: StepGraph;
   /** Cell problems (syntax, IPython) then the graph's. */
   readonly problems: readonly Problem[];
@@ -93,6 +98,7 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult, cont
   // A parameters cell's code on its parameters (`np.random.seed(SEED)`) runs in the first step after it: that code
   // alone, the rest blanked, is what the step's module holds and what the graph reads.
   const moved = new Map<number, CellFacts>();
+  const sharedParts = new Map<number, AnalysedCell>();
   // The parameters of the parameters cells so far: a cell continuing one (Kale) reads them too.
   const parameters = new Set<string>();
   for (const [i, cell] of all.entries()) {
@@ -110,20 +116,24 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult, cont
     const alone = withStatementsOnly(a.parsed, split.moved);
     moved.set(cell.index, alone.facts);
     cells.set(cell.index, alone);
+    // The code above the first line on the parameters: the shared module's, as a cell of shared code alone is.
+    if (split.shared.length > 0) sharedParts.set(cell.index, withStatementsOnly(a.parsed, split.shared));
   }
-  const built = buildStepGraph(notebook, roles, facts, moved, context.starExports);
+  const built = buildStepGraph(notebook, roles, facts, moved, context.starExports, new Map([...sharedParts].map(([index, part]) => [index, part.facts])));
+  // What the checks of the code read: a split parameters cell's two parts, each on its lines.
+  const checked = (index: number): string => withLinesOf(cells.get(index)?.generated.code ?? '', sharedParts.get(index)?.generated.code);
   // A cell that does not parse defines less than it meant to: names it would define, or words of a string
   // left open, would each be "used but never defined". Its syntax error is the one to fix first.
   const unparsed = problems.some((p) => p.code === 'python-syntax');
   const graph = unparsed ? { ...built, problems: built.problems.filter((p) => p.code !== 'name-undefined' && p.code !== 'name-defined-later' && p.code !== 'name-outside-steps') } : built;
   const leftOut = [...all.entries()].filter(([, cell]) => skipped(cell)).map(([i]) => analysed[i]?.generated.code ?? '');
-  for (const draw of unseededDraws(code.map((cell) => cells.get(cell.index)?.generated.code ?? ''), leftOut)) {
+  for (const draw of unseededDraws(code.map((cell) => checked(cell.index)), leftOut)) {
     const cell = code[draw.text];
     if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'not-reproducible', draw.message, draw.line));
   }
   const codeOf = new Map(all.map((cell, i) => [cell, analysed[i]?.generated.code ?? '']));
   problems.push(...leftOutDraws(notebook.path, all, (cell) => codeOf.get(cell) ?? '', (cell) => byIndex.get(cell.index)?.roles ?? []));
-  const moves = folderMoves(code.map((cell) => cells.get(cell.index)?.generated.code ?? ''));
+  const moves = folderMoves(code.map((cell) => checked(cell.index)));
   const shared = new Set(graph.common.cells.map((c) => c.index));
   for (const move of moves) {
     const cell = code[move.text];
@@ -134,7 +144,14 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult, cont
     problems.push(cellProblem(notebook.path, cell, 'warning', 'chdir-unknown-folder', message, move.line));
   }
   const movesTo = [...new Set(moves.flatMap((m) => (m.folder === undefined || m.folder === '.' ? [] : [m.folder])))];
-  return { cells, graph, problems: [...problems, ...nonAsciiNames(notebook.path, code, cells, graph), ...graph.problems], movesTo };
+  return { cells, ...(sharedParts.size === 0 ? {} : { sharedParts }), graph, problems: [...problems, ...nonAsciiNames(notebook.path, code, cells, graph), ...graph.problems], movesTo };
+}
+
+/** `code` with the lines `other` holds where `code` has a blank line (two parts of one cell, each on its own lines). */
+function withLinesOf(code: string, other: string | undefined): string {
+  if (other === undefined) return code;
+  const theirs = other.split('\n');
+  return code.split('\n').map((line, i) => (line.trim() === '' ? (theirs[i] ?? line) : line)).join('\n');
 }
 
 /** Code that asks where it runs, which differs between a notebook and a generated module. */

@@ -272,10 +272,11 @@ const IPYTHON_HISTORY = /^(?:_{1,3}|_\d+|_i{1,3}|_i\d+|Out|In|_oh|_ih|_dh)$/;
 
 /**
  * `moved`: by parameters cell, the facts of its code that runs in the first step after it (see
- * {@link splitParametersCell}), analysed alone.
+ * {@link splitParametersCell}), analysed alone; `sharedParts`: of such a cell's code above that, which the shared
+ * module runs.
  */
-export function buildStepGraph(notebook: Notebook, roles: TagResult, facts: ReadonlyMap<number, CellFacts>, moved: ReadonlyMap<number, CellFacts> = new Map(), starExports: ReadonlyMap<string, ReadonlySet<string>> = new Map()): StepGraph {
-  return new GraphBuilder(notebook, roles, facts, moved, starExports).build();
+export function buildStepGraph(notebook: Notebook, roles: TagResult, facts: ReadonlyMap<number, CellFacts>, moved: ReadonlyMap<number, CellFacts> = new Map(), starExports: ReadonlyMap<string, ReadonlySet<string>> = new Map(), sharedParts: ReadonlyMap<number, CellFacts> = new Map()): StepGraph {
+  return new GraphBuilder(notebook, roles, facts, moved, starExports, sharedParts).build();
 }
 
 /** Builtins a parameters cell's derived values may call and still wait for the step using them (`parameterCodeWaits`). */
@@ -291,9 +292,9 @@ export interface ParametersStatement {
 /**
  * The statements of a parameters cell other than plain literal assignments of its parameters, in order. Those
  * reading, binding or changing a parameter (`np.random.seed(SEED)`, `n_rows //= 2`, `if fast: n_rows = 150`,
- * `out_dir = Path(root) / "out"`), or a name such a statement bound, are `moved`: with them, all of these run
- * at the start of the first step after the cell, in order, so a `--param` value reaches them as in the
- * notebook. Without them, the others (`warnings.filterwarnings("ignore")`, `np.random.seed(42)`) are `shared`.
+ * `out_dir = Path(root) / "out"`), or a name such a statement bound, are `moved`: with them, all of these after
+ * the first run at the start of the first step after the cell, in order, so a `--param` value reaches them as in
+ * the notebook. The others before it (`warnings.filterwarnings("ignore")`, `np.random.seed(42)`) are `shared`.
  */
 export function splitParametersCell(f: CellFacts, earlier: ReadonlySet<string> = new Set()): { readonly moved: readonly ParametersStatement[]; readonly shared: readonly ParametersStatement[]; readonly parameters: ReadonlySet<string> } {
   const last = new Map(f.assignments.map((a) => [a.name, a]));
@@ -317,7 +318,11 @@ export function splitParametersCell(f: CellFacts, earlier: ReadonlySet<string> =
     if (hit.length > 0) for (const w of statement.writes) touched.add(w);
     others.push({ statement, parameters: hit });
   }
-  return others.some((o) => o.parameters.length > 0) ? { moved: others, shared: [], parameters } : { moved: [], shared: others, parameters };
+  // The statements before the first on the parameters run before it in the notebook, and so they do in the shared
+  // module, which runs first (round 55 UU: `warnings.filterwarnings("ignore")` above `out = os.path.join(out_dir,
+  // ...)` moved into the first step, which then ran at every run).
+  const first = others.findIndex((o) => o.parameters.length > 0);
+  return first === -1 ? { moved: [], shared: others, parameters } : { moved: others.slice(first), shared: others.slice(0, first), parameters };
 }
 
 /** A function (or class, or lambda on a line of its own) a step defines: see GraphBuilder.stepFunctions. */
@@ -393,6 +398,8 @@ class GraphBuilder {
   private parameterCodeUser: { readonly pending: number; readonly cellIndex: number | undefined } | undefined;
   /** A parameters cell's code on its parameters, waiting for the first step after it (see splitParametersCell). */
   private readonly pendingParameterCode: { readonly cell: NotebookCell; readonly facts: CellFacts; readonly statements: readonly ParametersStatement[] }[] = [];
+  /** By parameters cell split in two (`sharedParts`): the lines of its code that run in a step ({@link stepSource}). */
+  private readonly movedLines = new Map<number, ReadonlySet<number>>();
   /** Test cells after that parameters cell and before the step that runs its code: visited once the code has run. */
   private readonly testsAwaitingParameterCode: { readonly cell: NotebookCell; readonly f: CellFacts; readonly unit: UnitBuilder }[] = [];
 
@@ -402,6 +409,7 @@ class GraphBuilder {
     private readonly facts: ReadonlyMap<number, CellFacts>,
     private readonly moved: ReadonlyMap<number, CellFacts>,
     private readonly starExports: ReadonlyMap<string, ReadonlySet<string>>,
+    private readonly sharedParts: ReadonlyMap<number, CellFacts> = new Map(),
   ) {}
 
   build(): StepGraph {
@@ -752,17 +760,22 @@ class GraphBuilder {
     // The parameters earlier parameters cells set: a cell continuing one (Kale) runs code on them too.
     const split = splitParametersCell(f, new Set(this.parameters.filter((p) => p.definedAt.cellIndex !== cell.index).map((p) => p.name)));
     const moved = this.moved.get(cell.index);
-    if (split.moved.length > 0 && moved !== undefined) {
+    const movedAway = split.moved.length > 0 && moved !== undefined;
+    if (movedAway) {
       this.pendingParameterCode.push({ cell, facts: moved, statements: split.moved });
-      return;
+      if (split.shared.length > 0) this.movedLines.set(cell.index, new Set(split.moved.flatMap(({ statement }) => Array.from({ length: statement.endLine - statement.line + 1 }, (_, i) => statement.line + i))));
     }
-    const computed = [...new Map(f.defines.filter((d) => !literal.has(d.name) && !f.imports.some((i) => i.name === d.name)).map((d) => [d.name, d])).values()];
+    // With code on the parameters, the code above it alone is shared (`sharedParts`), with the cell's imports.
+    const part = movedAway ? this.sharedParts.get(cell.index) : f;
+    if (part === undefined) return;
+    const g: CellFacts = movedAway ? { ...part, imports: f.imports } : part;
+    const computed = [...new Map(g.defines.filter((d) => !literal.has(d.name) && !g.imports.some((i) => i.name === d.name)).map((d) => [d.name, d])).values()];
     if (computed.length > 0 || split.shared.length > 0) {
       // Values computed from other values (`out_dir = Path(root) / "out"`) are shared code, not parameters; so
       // is code reading and changing no parameter (`warnings.filterwarnings("ignore")`), as a cell before the steps.
       // The cell's imports too: the shared module runs its code (round 54: `import os` then
       // `out = os.path.join(...)` in a parameters cell stopped common.py with a NameError).
-      this.visitShared(cell, { ...f, defines: computed });
+      this.visitShared(cell, { ...g, defines: computed });
       for (const d of computed) {
         if (blockTarget(cell.source, d)) continue;
         // `from google.colab import drive` under `if IN_COLAB:`: a module, not a value anyone would set.
@@ -1523,6 +1536,12 @@ class GraphBuilder {
    * step taken from the cache does not change it. The step runs at every run (`always_run` in pipeline.yaml),
    * with an info on the first such line of each cell.
    */
+  /** A cell's source as its step runs it: a split parameters cell's lines that run in the shared module blank. */
+  private stepSource(cell: NotebookCell): string {
+    const lines = this.movedLines.get(cell.index);
+    return lines === undefined ? cell.source : cell.source.split('\n').map((text, i) => (lines.has(i + 1) ? text : '')).join('\n');
+  }
+
   private checkGlobalConfig(): void {
     const cells = new Map(this.notebook.cells.map((c) => [c.index, c]));
     const imported = importedSetters(this.notebook.cells.filter((c) => c.kind === 'code').map((c) => c.source).join('\n'));
@@ -1531,19 +1550,19 @@ class GraphBuilder {
     for (const unit of this.steps) {
       for (const ref of unit.cells) {
         const cell = cells.get(ref.index);
-        const clock = cell === undefined ? undefined : clockRead(cell.source);
+        const clock = cell === undefined ? undefined : clockRead(this.stepSource(cell));
         if (cell !== undefined && clock !== undefined) {
           const at = `cell ${cell.index + 1} line ${clock.line}`;
           addOnce(unit.alwaysRuns, `${unit.name} reads the clock (${at}): taken from the cache it would keep the time of the run that cached it`);
           this.problems.push(this.problem(cell, 'info', 'clock-in-step', `\`${clock.call}\` reads the clock: what ${unit.name} computes from it changes from run to run, and taken from the cache it would keep the time of the run that cached it. Step ${unit.name} runs at every run, never from the cache; to cache it, make the date a parameter`, clock.line));
         }
-        const shell = cell === undefined ? undefined : shellOutputRead(cell.source);
+        const shell = cell === undefined ? undefined : shellOutputRead(this.stepSource(cell));
         if (cell !== undefined && shell !== undefined) {
           const at = `cell ${cell.index + 1} line ${shell.line}`;
           addOnce(unit.alwaysRuns, `${unit.name} uses a shell command's output (${at}): taken from the cache it would keep what the command gave the run that cached it`);
           this.problems.push(this.problem(cell, 'info', 'shell-output-in-step', `\`${shell.call}\` uses what a shell command prints: the files it lists or what it reads are no input the cache knows. Step ${unit.name} runs at every run, never from the cache; to cache it, do it in Python (\`glob.glob\`, \`os.listdir\`, \`open\`), whose reads the runner follows`, shell.line));
         }
-        const change = cell === undefined ? undefined : globalConfigChanges(cell.source, imported, functions)[0];
+        const change = cell === undefined ? undefined : globalConfigChanges(this.stepSource(cell), imported, functions)[0];
         if (cell === undefined || change === undefined) continue;
         const at = `cell ${cell.index + 1} line ${change.line}`;
         addOnce(unit.alwaysRuns, `${unit.name} changes ${change.settings} for the whole process (${at}): a step taken from the cache would not change them for the steps after it`);

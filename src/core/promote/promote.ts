@@ -540,6 +540,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
       notebook,
       graph,
       cells: generated,
+      ...(analysis.sharedParts === undefined ? {} : { sharedCells: new Map([...analysis.sharedParts].map(([i, a]) => [i, a.generated])) }),
       packageName,
       version,
       toolVersion: request.toolVersion,

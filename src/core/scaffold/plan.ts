@@ -92,6 +92,11 @@ export interface PromoteInput {
   readonly notebook: Notebook;
   readonly graph: StepGraph;
   readonly cells: ReadonlyMap<number, GeneratedCell>;
+  /**
+   * By parameters cell whose code on its parameters runs in a step (`cells` holds that code): the code above it,
+   * which the shared module holds (see splitParametersCell).
+   */
+  readonly sharedCells?: ReadonlyMap<number, GeneratedCell>;
   readonly packageName: string;
   readonly version: string;
   readonly toolVersion: string;
@@ -484,7 +489,10 @@ class UnitCode {
   /** Of those, the ones the shared code itself reads before the next (`base = clean(x)`): bound to the notebook's name too. */
   protected readonly versionsReadShared = new Set<SharedVersion>();
 
-  constructor(protected readonly input: Pick<PromoteInput, 'graph' | 'cells'>) {
+  /** While the shared module is made: a split parameters cell gives its shared part ({@link gen}). */
+  private inShared = false;
+
+  constructor(protected readonly input: Pick<PromoteInput, 'graph' | 'cells' | 'sharedCells'>) {
     for (const unit of unitsOf(input.graph)) {
       for (const [index, defs] of replacedDefinitions(unit.cells, input.cells)) this.replaced.set(index, defs);
     }
@@ -498,11 +506,30 @@ class UnitCode {
   }
 
   /**
+   * The generated code of cell `index`: a parameters cell whose code on its parameters runs in a step gives that
+   * code, and, while the shared module is made ({@link asShared}), the code above it, which the shared module holds.
+   */
+  protected gen(index: number): GeneratedCell | undefined {
+    return (this.inShared ? this.input.sharedCells?.get(index) : undefined) ?? this.input.cells.get(index);
+  }
+
+  /** `make()` with the cells as the shared module has them ({@link gen}). */
+  protected asShared<T>(make: () => T): T {
+    const was = this.inShared;
+    this.inShared = true;
+    try {
+      return make();
+    } finally {
+      this.inShared = was;
+    }
+  }
+
+  /**
    * The names a cell reads in the generated code: without those only definitions it leaves out read
    * ({@link replacedDefinitions}), which would leave an import or a local nothing reads.
    */
   protected usesOf(index: number): ReadonlySet<string> {
-    const gen = this.input.cells.get(index);
+    const gen = this.gen(index);
     const replaced = this.leftOutIn(index);
     if (gen === undefined || replaced.length === 0) return gen?.uses ?? new Set();
     const inside = (line: number): boolean => replaced.some((d) => line >= d.startLine && line <= d.endLine);
@@ -536,7 +563,7 @@ class UnitCode {
   protected functionName(step: StepNode): string {
     const known = this.functionNames.get(step.name);
     if (known !== undefined) return known;
-    const generated = step.cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
+    const generated = step.cells.map((c) => this.gen(c.index)).filter((g) => g !== undefined);
     const locals = new Set([...this.functionLocals(step.cells), ...generated.flatMap((g) => (g.definitions ?? []).map((d) => d.name))]);
     const readsGlobal = (name: string): boolean => !locals.has(name) && generated.some((g) => g.uses.has(name));
     // A function or class of the step's own name (`def encode(frame)` in step encode): the step function gives it
@@ -557,7 +584,7 @@ class UnitCode {
    */
   protected splitShared(names: readonly string[]): { atImport: string[]; late: string[] } {
     const common = this.input.graph.common;
-    const changed = new Set(common.cells.flatMap((c) => this.input.cells.get(c.index)?.globalsDeclared ?? []));
+    const changed = new Set(this.asShared(() => common.cells.flatMap((c) => this.gen(c.index)?.globalsDeclared ?? [])));
     const sorted = [...names].sort();
     return { atImport: sorted.filter((n) => !changed.has(n)), late: sorted.filter((n) => changed.has(n)) };
   }
@@ -566,7 +593,7 @@ class UnitCode {
   protected functionLocals(cells: readonly CellRef[]): Set<string> {
     const known = this.locals.get(cells);
     if (known !== undefined) return new Set(known);
-    const generated = cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
+    const generated = cells.map((c) => this.gen(c.index)).filter((g) => g !== undefined);
     const locals = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
     this.locals.set(cells, locals);
     return new Set(locals);
@@ -574,13 +601,13 @@ class UnitCode {
 
   /** The names the shared functions a unit defines itself read: the imports they need stay. */
   protected sharedDefinitionReads(unit: CodeUnit): string[] {
-    return this.definedIn(unit).flatMap((f) => (this.input.cells.get(f.cellIndex)?.useSites ?? []).filter((u) => u.line >= f.startLine && u.line <= f.endLine).map((u) => u.name));
+    return this.definedIn(unit).flatMap((f) => (this.gen(f.cellIndex)?.useSites ?? []).filter((u) => u.line >= f.startLine && u.line <= f.endLine).map((u) => u.name));
   }
 
   /** True when one of the cells binds `name` at its top, or deletes it, or a function of theirs declares it `global`. */
   bindsAnywhere(cells: readonly CellRef[], name: string): boolean {
     return cells.some((c) => {
-      const g = this.input.cells.get(c.index);
+      const g = this.gen(c.index);
       if (g === undefined) return false;
       const bound = [...(g.bound ?? g.assigned), ...(g.localBindings ?? []).map((b) => b.name), ...(g.definitions ?? []).map((d) => d.name), ...(g.globalsDeclared ?? []), ...(g.deleted ?? [])];
       return bound.includes(name);
@@ -607,17 +634,17 @@ class UnitCode {
     for (const name of step.changesDefinitions ?? []) rebound.add(name);
     // A definition left out for a later one replacing it is not there: the later one may be hoisted.
     const replaced = (cell: CellRef, def: { name: string; startLine: number }): boolean => this.replaced.get(cell.index)?.some((d) => d.name === def.name && d.startLine === def.startLine) === true;
-    const all = step.cells.flatMap((cell) => (this.input.cells.get(cell.index)?.definitions ?? []).filter((def) => !replaced(cell, def)).map((def) => ({ cell, def })));
+    const all = step.cells.flatMap((cell) => (this.gen(cell.index)?.definitions ?? []).filter((def) => !replaced(cell, def)).map((def) => ({ cell, def })));
     const count = new Map<string, number>();
     for (const { def } of all) count.set(def.name, (count.get(def.name) ?? 0) + 1);
     const declaresLocal = (cell: CellRef, def: { startLine: number; endLine: number }): boolean => {
-      const code = this.input.cells.get(cell.index)?.code.split('\n').slice(def.startLine - 1, def.endLine) ?? [];
+      const code = this.gen(cell.index)?.code.split('\n').slice(def.startLine - 1, def.endLine) ?? [];
       return code.some((line) => nonlocalForLocals(line, rebound) !== line);
     };
     // A lambda's name is bound by its own assignment: it may be hoisted when nothing else binds the name.
     const bindings = (name: string): number =>
       step.cells.reduce((n, c) => {
-        const g = this.input.cells.get(c.index);
+        const g = this.gen(c.index);
         return n + (g?.assigned.filter((a) => a === name).length ?? 0) + (g?.localBindings?.filter((b) => b.name === name && !g.assigned.includes(name)).length ?? 0);
       }, 0);
     const free = (def: { name: string; asDef?: string }): boolean => (def.asDef === undefined ? !rebound.has(def.name) : bindings(def.name) === 1 && !moduleNames.includes(def.name));
@@ -677,7 +704,7 @@ class Generator extends UnitCode {
   /** Names the cells read only in definitions left out ({@link replacedDefinitions}): nothing imports them for them. */
   private readOnlyInReplaced(cells: readonly CellRef[]): Set<string> {
     const read = new Set(cells.flatMap((c) => [...this.usesOf(c.index)]));
-    return new Set(cells.flatMap((c) => [...(this.input.cells.get(c.index)?.uses ?? [])]).filter((n) => !read.has(n)));
+    return new Set(cells.flatMap((c) => [...(this.gen(c.index)?.uses ?? [])]).filter((n) => !read.has(n)));
   }
 
   plan(): FilePlan[] {
@@ -777,7 +804,7 @@ class Generator extends UnitCode {
   }
 
   private sharedBody(): string[] {
-    return this.input.graph.common.cells.map((c) => this.cellBody(c, undefined)).filter((b) => b.trim() !== '');
+    return this.asShared(() => this.input.graph.common.cells.map((c) => this.cellBody(c, undefined)).filter((b) => b.trim() !== ''));
   }
 
   /**
@@ -833,6 +860,12 @@ class Generator extends UnitCode {
   }
 
   private sharedFile(): string {
+    // Seeds the steps' code sets are read first, as the steps have it.
+    this.stepSeededRngs();
+    return this.asShared(() => this.sharedFileText());
+  }
+
+  private sharedFileText(): string {
     const { common } = this.input.graph;
     const body = this.sharedBody();
     const names = [...common.names, ...this.versions.versions.map((v) => v.as)].filter((n) => !n.startsWith('_'));
@@ -849,13 +882,13 @@ class Generator extends UnitCode {
     // Names bound only on some paths (`try: from google.colab import drive`, an `if` branch, a loop) are in
     // `__all__` only when the code above bound them: `from common import *` would fail on one that is not.
     const certain = new Set(common.cells.flatMap((c) => {
-      const generated = this.input.cells.get(c.index);
+      const generated = this.gen(c.index);
       return [...(generated?.localBindings ?? []).filter((b) => b.certain).map((b) => b.name), ...(generated?.definitions ?? []).filter((d) => d.topLevel).map((d) => d.asDef ?? d.name)];
     }));
     // The cells' analysis knows which (`maybeBound`): a `try` binding a name in its body and every handler binds it
     // on every path (round 46 Y: `try: from xgboost import XGBClassifier as Booster` / `except ImportError: from
     // sklearn.ensemble import GradientBoostingClassifier as Booster` was said to be bound on some paths only).
-    const onSomePaths = new Set(common.cells.flatMap((c) => this.input.cells.get(c.index)?.maybeBound ?? []));
+    const onSomePaths = new Set(common.cells.flatMap((c) => this.gen(c.index)?.maybeBound ?? []));
     const maybe = names.filter((n) => onSomePaths.has(n) && !certain.has(n) && !this.versions.versions.some((v) => v.as === n));
     if (names.length > 0) lines.push('', `__all__ = [${names.map(pyString).join(', ')}]`);
     if (body.length > 0 && runsCode) {
@@ -932,7 +965,7 @@ class Generator extends UnitCode {
       skip.set(cell.index, lines);
     }
     for (const { cell, def } of hoisted) {
-      const code = this.input.cells.get(cell.index)?.code.split('\n') ?? [];
+      const code = this.gen(cell.index)?.code.split('\n') ?? [];
       // A lambda made a def is not line for line: its marker names only the line it was on.
       const marker = this.cellMarker(cell, def.startLine, def.asDef === undefined ? def.endLine : def.startLine);
       const importers = this.importersOf(step.name, def.name);
@@ -948,7 +981,7 @@ class Generator extends UnitCode {
     const later = new Set(step.copiesSharedForLater ?? []);
     const body = this.unitBody(step, [...outputs, ...hoisted.map(({ def }) => def.name), ...this.sharedDefinitionReads(step)], skip, [...functionImports, ...sharedRebound.inFunction, ...this.lateSharedImport('..', shared.late), ...this.sharedCopies(`step:${step.name}`, copied, later), ...this.parameterCopies(changedParameters, later), ...this.sharedDefinitions(step, '..')]);
     const returned = outputs.length === 0 ? [] : [outputs.length === 1 ? `    return ${outputs[0]}` : named ? `    return ${cls}(${outputs.map((o) => `${o}=${o}`).join(', ')})` : `    return ${outputs.join(', ')}  # in pipeline.yaml's order (a name starting with _ cannot be a NamedTuple field)`];
-    if (step.cells.some((c) => this.input.cells.get(c.index)?.awaits === true)) {
+    if (step.cells.some((c) => this.gen(c.index)?.awaits === true)) {
       // The cells await at their top level, as IPython allows: they run as a coroutine, in the one event loop
       // the runtime keeps for the run (as the kernel's), so what a step leaves running (an async generator, a
       // lock, a client) still works in the next. The inputs stay the step's (nonlocal): the cells may rebind them.
@@ -993,7 +1026,7 @@ class Generator extends UnitCode {
     // Bound on some paths only (`if TUNE: THRESHOLD = 0.7`), or defined again (`def normalize` after a function
     // calling the shared one): an import the branch or the def may replace unread (pyflakes does not count reads
     // in function bodies) is what pyflakes reports, so the shared value is assigned.
-    const maybe = rebound.filter((n) => cells.some((c) => this.input.cells.get(c.index)?.maybeBound?.includes(n) === true || this.input.cells.get(c.index)?.definitions?.some((d) => d.name === n) === true));
+    const maybe = rebound.filter((n) => cells.some((c) => this.gen(c.index)?.maybeBound?.includes(n) === true || this.gen(c.index)?.definitions?.some((d) => d.name === n) === true));
     const imported = rebound.filter((n) => !maybe.includes(n));
     const note = `# nbpromote: imported here: the cells bind ${andList(rebound)} again, so in this function ${rebound.length === 1 ? 'it is a local' : 'they are locals'}`;
     const own = this.versions.imports.get(key);
@@ -1015,7 +1048,7 @@ class Generator extends UnitCode {
       return edge === undefined ? name : edge.from === 'parameters' ? `${name} (parameter)` : `${name} (from step ${edge.from})`;
     };
     // The cells holding code: a blank cell joining the step (Jupyter's trailing new cell) is no source of it (round 51 MM).
-    const holding = step.cells.filter((c) => (this.input.cells.get(c.index)?.code ?? '').trim() !== '');
+    const holding = step.cells.filter((c) => (this.gen(c.index)?.code ?? '').trim() !== '');
     const parts = [`    """${cellWords(holding.length === 0 ? step.cells : holding).replace(/^c/, 'C')} of the notebook.`, ''];
     parts.push(`    Inputs: ${step.inputs.length === 0 ? 'none' : step.inputs.map(from).join(', ')}.`);
     parts.push(`    Outputs: ${step.outputs.length === 0 ? 'none (later steps use nothing it defines)' : step.outputs.join(', ')}.`);
@@ -1078,7 +1111,7 @@ class Generator extends UnitCode {
    * `:=`, a `with … as` or an assignment inside a block may have left unbound.
    */
   private releaseLocals(cells: readonly CellRef[], keep: readonly string[]): string[] {
-    const generated = cells.map((c) => this.input.cells.get(c.index)).filter((g) => g !== undefined);
+    const generated = cells.map((c) => this.gen(c.index)).filter((g) => g !== undefined);
     const used = new Set([...cells.flatMap((c) => [...this.usesOf(c.index)]), ...generated.flatMap((g) => g.deleted ?? [])]);
     const certain = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).filter((b) => b.certain).map((b) => b.name)]));
     const maybe = new Set(generated.flatMap((g) => (g.localBindings ?? []).filter((b) => !b.certain).map((b) => b.name)));
@@ -1094,7 +1127,7 @@ class Generator extends UnitCode {
   /** Every name the cells bind at their top but by import, loop targets and definitions too (GeneratedCell.bound). */
   private boundIn(cells: readonly CellRef[]): Set<string> {
     return new Set(cells.flatMap((c) => {
-      const g = this.input.cells.get(c.index);
+      const g = this.gen(c.index);
       return g?.bound ?? [...(g?.assigned ?? []), ...(g?.localBindings ?? []).map((b) => b.name)];
     }));
   }
@@ -1105,7 +1138,7 @@ class Generator extends UnitCode {
    * (`def bump(): global total`) meant the notebook's variable, now the enclosing function's: `nonlocal`.
    */
   private cellBody(cell: CellRef, replaceTrailing: string | undefined, skip?: ReadonlySet<number>, locals?: ReadonlySet<string>): string {
-    const gen = this.input.cells.get(cell.index);
+    const gen = this.gen(cell.index);
     if (gen === undefined) return '';
     const lines = gen.code.split('\n');
     const semicolons = trailingSemicolons(lines);
@@ -1238,12 +1271,12 @@ class Generator extends UnitCode {
   private sharedDefinitions(unit: CodeUnit, from: string): string[] {
     // What such a function reads that the cells bind on some paths only (`if TUNE: THRESHOLD = 0.7`) is the
     // shared value until they do, as in the notebook (round 35 E: a free variable unbound at the defaults).
-    const maybe = new Set(unit.cells.flatMap((c) => this.input.cells.get(c.index)?.maybeBound ?? []));
+    const maybe = new Set(unit.cells.flatMap((c) => this.gen(c.index)?.maybeBound ?? []));
     const importOf = (r: string): string | undefined => this.input.graph.common.imports.find((st) => new RegExp(`(?:import|as)\\s+${r}\\s*$`).test(st));
     const kept = new Set<string>();
     return this.definedIn(unit).map((f) => {
       const cell: CellRef = { index: f.cellIndex, ...(f.cellId === undefined ? {} : { id: f.cellId }) };
-      const code = this.input.cells.get(f.cellIndex)?.code.split('\n').slice(f.startLine - 1, f.endLine) ?? [];
+      const code = this.gen(f.cellIndex)?.code.split('\n').slice(f.startLine - 1, f.endLine) ?? [];
       const note =
         f.step === undefined
           ? `# nbpromote: ${f.name}, a shared function of ${cellWords([cell])}, is defined here: ${this.sharedReadWords(unit, f)}`
@@ -1310,7 +1343,7 @@ class Generator extends UnitCode {
    */
   private pathSetup(step: StepNode): { cell: CellRef; line: number; text: string }[] {
     return step.cells.flatMap((cell) => {
-      const code = this.input.cells.get(cell.index)?.code;
+      const code = this.gen(cell.index)?.code;
       if (code === undefined || !/sys\.path|addsitedir/.test(code) || /chdir|%cd\b/.test(code)) return [];
       return code.split('\n').flatMap((text, i) => {
         if (!/^(?:sys\.path\.(?:append|insert|extend)|site\.addsitedir)\(.*\)\s*(?:#.*)?$/.test(text)) return [];
@@ -1324,7 +1357,7 @@ class Generator extends UnitCode {
 
   /** True when one of the cells read `__file__` (renamed {@link NOTEBOOK_FILE_NAME} by the analysis). */
   private notebookFileUsed(cells: readonly CellRef[]): boolean {
-    return cells.some((c) => this.input.cells.get(c.index)?.uses.has(NOTEBOOK_FILE_NAME) === true);
+    return cells.some((c) => this.gen(c.index)?.uses.has(NOTEBOOK_FILE_NAME) === true);
   }
 
   private notebookFileImport(from: string): string {
@@ -1333,7 +1366,7 @@ class Generator extends UnitCode {
 
   /** What cell `index` shows last: the expression the translation left out, or the one it kept. */
   private shownText(index: number): string | undefined {
-    const gen = this.input.cells.get(index);
+    const gen = this.gen(index);
     if (gen?.shownExpression !== undefined) return gen.shownExpression;
     const kept = gen?.trailingExpression;
     return kept === undefined ? undefined : gen?.code.split('\n').slice(kept.line - 1, kept.endLine).join('\n');
@@ -1360,10 +1393,10 @@ class Generator extends UnitCode {
 
   private metricsFile(metrics: CodeUnit): string {
     const lines = [`"""${this.header(`The metrics of the ${this.pkg} pipeline.`, metrics.cells)}\n"""`, 'from __future__ import annotations', ''];
-    const lastCell = this.input.cells.get(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
+    const lastCell = this.gen(metrics.cells[metrics.cells.length - 1]?.index ?? -1);
     // What the last cell showed, when the translation left it out as display-only: the notebook's metrics.
     const shownText = lastCell?.shownExpression;
-    const displayedTexts = metrics.cells.flatMap((c) => this.input.cells.get(c.index)?.displayed ?? []).map((d) => d.text);
+    const displayedTexts = metrics.cells.flatMap((c) => this.gen(c.index)?.displayed ?? []).map((d) => d.text);
     const shownReads = [shownText, ...displayedTexts].flatMap((text) => (text === undefined ? [] : [...text.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0])));
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(metrics.imports, metrics.cells, [...shownReads, ...this.sharedDefinitionReads(metrics)]), metrics.cells, []);
     const imports = sortImports(['from typing import Any', ...moduleImports, ...this.stepImportLines(metrics, '.steps.')], this.localImports());
@@ -1387,12 +1420,12 @@ class Generator extends UnitCode {
     // if shown last (`displayed_metrics`), in the order `readDisplays` gives: a later one's names win, as the
     // notebook's reader of saved outputs does. A name is read at the end (its value then); an expression is kept
     // where it was displayed, as `_displayed` (`_displayed_<n>` for several).
-    const readInOrder = readDisplays(metrics.cells.map((c) => ({ index: c.index, displayed: this.input.cells.get(c.index)?.displayed ?? [] })), names);
+    const readInOrder = readDisplays(metrics.cells.map((c) => ({ index: c.index, displayed: this.gen(c.index)?.displayed ?? [] })), names);
     const keptAs = new Map<object, string>();
     // `_displayed`, or numbered in the order of the cells when they display several expressions.
-    const displayedExpressions = metrics.cells.flatMap((c) => (this.input.cells.get(c.index)?.displayed ?? []).filter((d) => d.name === undefined));
+    const displayedExpressions = metrics.cells.flatMap((c) => (this.gen(c.index)?.displayed ?? []).filter((d) => d.name === undefined));
     const withDisplayed = (c: CellRef, body: string): string => {
-      const expressions = (this.input.cells.get(c.index)?.displayed ?? []).filter((d) => d.name === undefined);
+      const expressions = (this.gen(c.index)?.displayed ?? []).filter((d) => d.name === undefined);
       let out = body;
       for (const d of expressions) {
         const at = displayedExpressions.indexOf(d);
@@ -1442,7 +1475,7 @@ class Generator extends UnitCode {
     // Values the notebook's test cells read from the metrics cells that are no metrics (`test_df`, which the
     // cell changes in place): kept by name beside the metrics (`metrics_result`).
     // A function or class the cells define (`def mape(y, p)`) that a test calls too (round 47 BB: the test failed).
-    const defined = new Set(metrics.cells.flatMap((c) => (this.input.cells.get(c.index)?.definitions ?? []).filter((d) => d.topLevel).map((d) => d.name)));
+    const defined = new Set(metrics.cells.flatMap((c) => (this.gen(c.index)?.definitions ?? []).filter((d) => d.topLevel).map((d) => d.name)));
     const testReads = [...new Set(this.input.graph.tests.flatMap((t) => t.metricInputs))].filter((n) => !names.includes(n) && (metrics.inputs.includes(n) || locals.has(n) || defined.has(n)));
     const importsRuntime = lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0;
     const runtimeImportAt = lines.length;
@@ -1456,7 +1489,7 @@ class Generator extends UnitCode {
       if (body !== undefined) chunks[chunks.length - 1] = body;
       else chunks.push(`_shown = (\n${shownText}\n)  # what the notebook showed`);
     }
-    const hasShown = last !== undefined && (this.input.cells.get(last.index)?.trailingExpression !== undefined || shownText !== undefined);
+    const hasShown = last !== undefined && (this.gen(last.index)?.trailingExpression !== undefined || shownText !== undefined);
     lines.push(indentBody(withStatement(chunks.join('\n\n'))));
     const valuesOf = (list: readonly string[]): string => `{${list.map((n) => `${pyString(n)}: ${n}`).join(', ')}}`;
     const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, ...this.sharedDefinitionReads(metrics), ...exactNames, '_shown']);
@@ -1490,7 +1523,7 @@ class Generator extends UnitCode {
     // expression's table or dict by its entries, as the notebook's saved output of the cell is read.
     const read = named === undefined ? earlierShownRead(this.shownText(c.index)) : undefined;
     const variable = `_shown_${c.index + 1}`;
-    const leftOut = this.input.cells.get(c.index)?.shownExpression;
+    const leftOut = this.gen(c.index)?.shownExpression;
     const body = this.cellBody(c, named === undefined && read === undefined ? undefined : `${variable} = `, undefined, locals);
     if (named === undefined && read === undefined) return body;
     const restored = leftOut === undefined ? body : shownInPlace(body, leftOut, variable);
@@ -1758,7 +1791,7 @@ def test_metrics_match_the_notebook(pipeline_config, pipeline_run):
   /** The Python 3 minor version the package needs: 9, or what the syntax of a cell it keeps needs (round 43 U). */
   private requiredPythonMinor(): number {
     const cells = unitsOf(this.input.graph).flatMap((u) => u.cells);
-    return Math.max(9, ...cells.map((c) => this.input.cells.get(c.index)?.needsPython ?? 0));
+    return Math.max(9, ...cells.map((c) => this.gen(c.index)?.needsPython ?? 0));
   }
 
   private pyprojectFile(): string {

@@ -113,6 +113,37 @@ describe('planPromotion: code on no parameter, or with no step after it, in the 
     assert.equal(runPipeline(join(dir, 'out')).metrics['metric'], expected);
   });
 
+  // Round 55 UU: one line reading a parameter moved all the cell's code into the first step, and
+  // `warnings.filterwarnings` there made that step run at every run.
+  it('runs the code above the first line on the parameters in the shared module, and the rest in the first step', async function () {
+    const outcome = await promote(dir, [
+      { tags: ['parameters'], source: 'import os\nimport warnings\nwarnings.filterwarnings("ignore")\nbase = os.sep * 2\nseed = 4\nout_dir = "outputs"\nmodel_path = os.path.join(out_dir, f"model_{seed}.pkl")\nwidth = len(base)' },
+      { tags: ['step:fit'], source: 'scores = [seed * r for r in range(3)]\nname = model_path' },
+      { tags: ['step:score'], source: 'best = max(scores) + width + len(name)' },
+      { tags: ['metrics'], source: 'metric = best' },
+    ]);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.problems.filter((p) => p.code.startsWith('parameter-code')).map((p) => [p.code, p.line]), [['parameter-code-shared', 3], ['parameter-code-moved', 7], ['parameter-code-moved', 8]]);
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'global-config-in-step'), []);
+    const common = readFileSync(join(dir, 'out', 'src/nb/common.py'), 'utf8');
+    assert.match(common, /^import os\nimport warnings\n/m);
+    assert.match(common, /\n {4}# cell c0, lines 3-4\n {4}warnings\.filterwarnings\("ignore"\)\n {4}base = os\.sep \* 2\n/);
+    assert.doesNotMatch(common, /model_path|seed = 4|width/);
+    const fit = readFileSync(join(dir, 'out', 'src/nb/steps/fit.py'), 'utf8');
+    assert.match(fit, /\n {4}# cell c0, lines 7-8\n {4}model_path = os\.path\.join\(out_dir, f"model_\{seed\}\.pkl"\)\n {4}width = len\(base\)\n/);
+    assert.doesNotMatch(fit, /filterwarnings/);
+    if (!withPython()) this.skip();
+    assertFlakesQuiet(join(dir, 'out'));
+    const out = join(dir, 'out');
+    // (Python's os.sep is `/` here.)
+    const metric = (seed: number): number => seed * 2 + 2 + `outputs/model_${seed}.pkl`.length;
+    assert.equal(runPipeline(out).metrics['metric'], metric(4));
+    assert.deepEqual(runPipeline(out).steps.map((st) => st.status), ['cached', 'cached']);
+    assert.equal(runPipeline(out, '--param', 'seed=6').metrics['metric'], metric(6));
+    const tests = runPytest(out);
+    assert.equal(tests.status, 0, tests.stdout + tests.stderr);
+  });
+
   it("holds a computed value alone in the shared module, with the cell's own imports it reads; the parameters stay pipeline.yaml's (round 54)", async function () {
     const outcome = await promote(dir, [
       { tags: ['parameters'], source: 'import os\nimport warnings\n# clusters to try\nk = 3\nk_range = range(2, 9)\nseed = 42\nwarnings.filterwarnings("ignore")  # quiet\n# the separator\nsep = os.sep' },
