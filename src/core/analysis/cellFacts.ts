@@ -777,7 +777,17 @@ function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: 
   // `def burn_in(rng, n): rng.normal(size=n)`: a draw moves the generator it is given on (round 36 H).
   const bodyText = tree.text(body);
   const draws = (n: string): boolean => bodyText.includes(`${n}.`) && new RegExp(String.raw`(?<![.\w])${n}\.(?:${GENERATOR_DRAWS})\s*\(`).test(bodyText);
-  const hit = names.filter((n) => changed.some((c) => c.name === n || root(c.name) === n) || draws(n));
+  // `frame = frame.copy()` first (round 58 BBB): what the function changes after is its own copy, not the argument.
+  const copiedAt = new Map<string, number>();
+  for (const statement of body.children) {
+    const assignment = statement.type === 'expression_statement' ? statement.children[0] : undefined;
+    const left = assignment?.type === 'assignment' ? assignment.children.find((c) => c.field === 'left') : undefined;
+    const right = assignment?.type === 'assignment' ? assignment.children.find((c) => c.field === 'right') : undefined;
+    const name = left?.type === 'identifier' ? tree.text(left) : undefined;
+    if (name !== undefined && right !== undefined && names.includes(name) && !copiedAt.has(name) && COPYING_CALL.test(tree.text(right))) copiedAt.set(name, tree.position(statement.start).line);
+  }
+  const changedHere = (n: string, c: NameSite): boolean => (c.name === n || root(c.name) === n) && c.line <= (copiedAt.get(n) ?? Infinity);
+  const hit = names.filter((n) => changed.some((c) => changedHere(n, c)) || draws(n));
   // Module-level values it changes (`results[name] = value` in `def record(name, value)`): not its own.
   const locals = new Set([...names, ...assignedIn(tree, body)]);
   // `next(_ids)` on a module-level iterator (`_ids = itertools.count(1)`): each call moves it on.
@@ -786,6 +796,12 @@ function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: 
   if (hit.length === 0 && globals.length === 0) return undefined;
   return { name: tree.text(nameNode), positions: hit.map((n) => names.indexOf(n)), keywords: hit, globals };
 }
+
+/**
+ * A value made anew from another (`frame.copy()`, `copy.deepcopy(x)`, `np.array(a)`, `list(xs)`, `df.astype(float)`):
+ * changing it leaves the other as it was.
+ */
+const COPYING_CALL = /^(?:[\w.]+\.(?:copy|astype)\s*\(|(?:copy\.)?(?:deep)?copy\s*\(|(?:np|numpy)\.(?:array|copy)\s*\(|(?:pd|pandas)\.(?:DataFrame|Series)\s*\(|(?:list|dict|set)\s*\()/;
 
 /** The parameters of `fn` whose default is a new mutable value (`[]`, `{}`, `set()`, `defaultdict(list)` ...). */
 function mutableDefaults(tree: PyTree, fn: PyNode): string[] {

@@ -1113,6 +1113,17 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(g, 'more').outputs, ['other']);
     assert.deepEqual(g.edges.filter((e) => e.to === 'report').map((e) => [e.from, e.name]), [['features', 'df'], ['more', 'other'], ['features', 't']]);
   });
+  // Round 58 BBB: `frame = frame.copy()` then new columns was taken for a change of the caller's df.
+  it('a function copying its argument first changes its copy, not the value passed; one changing it before the copy does', () => {
+    const g = graphOf([
+      [['functions'], 'def add_lags(frame, n):\n    frame = frame.copy()\n    frame["lag"] = n\n    return frame\n\ndef tag(frame):\n    frame["t"] = 1\n    frame = frame.copy()\n    return frame'],
+      [['step:load'], 'df = {"x": [1]}\nraw = {"x": [2]}'],
+      [['step:features'], 'feat = add_lags(df, 2)\ntagged = tag(raw)'],
+      [['step:report'], 'n = len(df) + len(raw) + len(feat) + len(tagged)'],
+    ]);
+    assert.deepEqual(step(g, 'features').outputs, ['feat', 'tagged', 'raw']);
+    assert.deepEqual(g.edges.filter((e) => e.to === 'report').map((e) => `${e.from}:${e.name}`).sort(), ['features:feat', 'features:raw', 'features:tagged', 'load:df']);
+  });
   it('an augmented assignment changes an array in place: in a function (of its argument or an alias of it) and through an alias', () => {
     const g = graphOf([
       [['functions'], 'def standardize(X):\n    X -= X.mean(0)\n\ndef triple(a):\n    b = a\n    b[:] = b * 3'],
