@@ -1397,7 +1397,9 @@ class Generator extends UnitCode {
     // What the last cell showed, when the translation left it out as display-only: the notebook's metrics.
     const shownText = lastCell?.shownExpression;
     const displayedTexts = metrics.cells.flatMap((c) => this.gen(c.index)?.displayed ?? []).map((d) => d.text);
-    const shownReads = [shownText, ...displayedTexts].flatMap((text) => (text === undefined ? [] : [...text.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0])));
+    // An earlier cell's too (round 58 AAA: `pd.Series({...})` shown by the first of two metrics cells had no import).
+    const earlierShown = metrics.cells.slice(0, -1).map((c) => this.gen(c.index)?.shownExpression);
+    const shownReads = [shownText, ...earlierShown, ...displayedTexts].flatMap((text) => (text === undefined ? [] : [...text.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0])));
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(metrics.imports, metrics.cells, [...shownReads, ...this.sharedDefinitionReads(metrics)]), metrics.cells, []);
     const imports = sortImports(['from typing import Any', ...moduleImports, ...this.stepImportLines(metrics, '.steps.')], this.localImports());
     lines.push(...imports, '');

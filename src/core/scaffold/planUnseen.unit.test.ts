@@ -1021,3 +1021,26 @@ describe('promoteNotebook: a cell binding an imported function to its result (`m
     }
   });
 });
+
+describe('promoteNotebook: what an earlier metrics cell shows last (round 58 AAA)', function () {
+  this.timeout(60_000);
+  it('imports the modules its shown expression reads, and the run records its metrics', async function () {
+    if (!hasPython()) this.skip();
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['imports'], source: 'import pandas as pd' },
+        { tags: ['step:fit'], source: 'r2 = 0.25\nmae = 2.0' },
+        { tags: ['metrics'], source: 'half = r2 / 2\npd.Series({"r2": r2, "half": half})' },
+        { tags: ['metrics'], source: 'err = mae / 2' },
+      ],
+      'earlier-shown-import',
+    );
+    try {
+      assert.match(readFileSync(join(out, 'src', 'nb', 'metrics.py'), 'utf8'), /^import pandas as pd$/m);
+      assert.deepEqual(runPipeline(out).metrics, { r2: 0.25, half: 0.125, err: 1 });
+      assertFlakesQuiet(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
