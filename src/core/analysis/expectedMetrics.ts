@@ -560,10 +560,13 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     return;
   }
   if (literal.ok && isRecord(literal.value)) {
+    // A dict an earlier metrics cell shows by its name is that name's (`scores.rmse`), as the run records it: only
+    // the last cell's shown value is read as what it holds (round 58 AAA: `rmse` was expected, `scores.rmse` run).
+    const prefix = !last && expression !== undefined && /^[A-Za-z_]\w*$/.test(expression) ? `${expression}.` : '';
     for (const [key, metric] of dictNumbers(trimmed, literal.value)) {
       // A number in a dict's repr is Python's shortest repr of it, not a value rounded for show. A dict shown
-      // by its name gives its keys, as one shown without a name does (the runtime's `with_shown`).
-      setMorePrecise(found, key, printedExactly(metric));
+      // last by its name gives its keys, as one shown without a name does (the runtime's `with_shown`).
+      setMorePrecise(found, `${prefix}${key}`, printedExactly(metric));
     }
     return;
   }

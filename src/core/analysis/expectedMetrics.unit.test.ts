@@ -33,6 +33,13 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell('print(f"准确率: {acc:.3f}")', [stdout('准确率: 0.912\n')])), { acc: { value: 0.912, decimals: 3 } });
   });
 
+  // Round 58 AAA: the saved outputs gave `rmse`, the run `scores.rmse`.
+  it('reads a dict an earlier metrics cell shows by its name as that name\'s entries; the last cell\'s by its keys', () => {
+    const first = metricsCell('scores = {"rmse": r, "mse": m}\nscores', [shown("{'rmse': 0.5, 'mse': 0.25}")], { assigned: ['scores'], trailingText: 'scores' });
+    const second = { ...metricsCell('total = {"mae": a}\ntotal', [shown("{'mae': 0.125}")], { assigned: ['total'], trailingText: 'total' }) };
+    assert.deepEqual(Object.keys(Object.fromEntries(expectedMetricsFromOutputs([first, second]))), ['scores.rmse', 'scores.mse', 'mae']);
+  });
+
   // Round 57 YY: "balanced accuracy: 0.9500000000000001" was read as accuracy's too, and the more precise number won.
   it('reads the last word of a label of several as no label of its own', () => {
     const info = metricsCell('print("accuracy:", acc)\nprint("balanced accuracy:", bal_acc)', [stdout('accuracy: 0.95\nbalanced accuracy: 0.9500000000000001\n')], { printCalls: [['acc'], ['bal_acc']], printCallsTopLevel: [true, true], printCallsOneLine: [true, true] });
