@@ -48,6 +48,11 @@ export interface MetricsCellInfo {
    * value's text, the 1-based line and, for a bare name, the name (the cell facts' `displayed`).
    */
   readonly displayed?: readonly { readonly text: string; readonly line: number; readonly name?: string }[];
+  /**
+   * The notebook sets the digits its shown numbers have (`%precision 3`, `np.set_printoptions(precision=3)`): what
+   * a cell shows last is rounded to the digits shown, not a repr read back as the value (round 58 AAA).
+   */
+  readonly shownRounded?: true;
 }
 
 /**
@@ -515,7 +520,8 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
   // A number shown last is its repr, the shortest text reading back as it: the value, whatever its digits (round
   // 57 YY: `accuracy` showing 0.8 was expected within 0.05, and a pipeline giving 0.825 passed its test).
   const token = numberToken(trimmed);
-  const single = token === undefined ? undefined : printedExactly(token);
+  const exactly = (metric: ExpectedMetric): ExpectedMetric => (info.shownRounded === true ? metric : printedExactly(metric));
+  const single = token === undefined ? undefined : exactly(token);
   // A later cell's shown value of the same name wins, as in the run (its metrics merge cell after cell).
   if (single !== undefined && computed?.length === 1 && computed[0] !== undefined) {
     found.set(computed[0], single);
@@ -527,7 +533,7 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     if (tokens.length === computed.length) {
       computed.forEach((name, i) => {
         const metric = numberToken(tokens[i] ?? '');
-        if (name !== undefined && metric !== undefined) found.set(name, printedExactly(metric));
+        if (name !== undefined && metric !== undefined) found.set(name, exactly(metric));
       });
     }
     return;
@@ -543,7 +549,7 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     const rounded = expression === undefined ? undefined : roundedNumber(expression);
     // (The repr of the rounding: the value rounded to those decimals, whatever digits it writes: `round(acc, 3)`
     // showing 0.8 is acc within 0.0005.)
-    if (rounded !== undefined && token !== undefined && !found.has(rounded.name)) found.set(rounded.name, printedAs(token, rounded.digits));
+    if (rounded !== undefined && token !== undefined && !found.has(rounded.name)) found.set(rounded.name, info.shownRounded === true ? roundedTo(token, rounded.digits) : printedAs(token, rounded.digits));
     return;
   }
   const literal = parsePythonLiteral(trimmed);
@@ -554,7 +560,7 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     if (tokens.length === tuple.length) {
       tuple.forEach((name, i) => {
         const metric = numberToken(tokens[i] ?? '');
-        if (metric !== undefined && !found.has(name)) found.set(name, printedExactly(metric));
+        if (metric !== undefined && !found.has(name)) found.set(name, exactly(metric));
       });
     }
     return;
@@ -566,7 +572,7 @@ function readShown(text: string, info: MetricsCellInfo, found: Map<string, Expec
     for (const [key, metric] of dictNumbers(trimmed, literal.value)) {
       // A number in a dict's repr is Python's shortest repr of it, not a value rounded for show. A dict shown
       // last by its name gives its keys, as one shown without a name does (the runtime's `with_shown`).
-      setMorePrecise(found, `${prefix}${key}`, printedExactly(metric));
+      setMorePrecise(found, `${prefix}${key}`, exactly(metric));
     }
     return;
   }

@@ -702,6 +702,13 @@ describe('expectedMetricsFromOutputs: a name printed or shown rounded (`round(rm
     assert.deepEqual(read(metricsCell('round(acc, 3)', [shown('0.8')], { trailingText: 'round(acc, 3)', assigned: [] })), { acc: { value: 0.8, decimals: 3 } });
   });
 
+  // Round 58 AAA: after `%precision 3` the shown 0.431 was expected exactly, and the test failed.
+  it('reads a number shown last as rounded to its digits when the notebook sets the digits shown (%precision)', () => {
+    const cell = (text: string) => metricsCell('r2 = f(y)\nr2', [shown(text)], { trailingText: 'r2', assigned: ['r2'], shownRounded: true });
+    assert.deepEqual(read(cell('0.431')), { r2: { value: 0.431, decimals: 3 } });
+    assert.deepEqual(read(metricsCell('{"r2": r2}', [shown("{'r2': 0.431}")], { trailingText: '{"r2": r2}', shownRounded: true })), { r2: { value: 0.431, decimals: 3 } });
+  });
+
   // Round 56 XX: `acc * 100` shown last was the metric `shown`.
   it('names a name shown as a percentage `<name>_percent`, read from the saved output as the run records it', () => {
     for (const expression of ['acc * 100', '100 * acc', 'round(acc * 100, 2)', '(acc*100.0)']) assert.deepEqual(shownNames(expression), ['acc_percent'], expression);

@@ -291,6 +291,8 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   log.debug(`graph: ${graph.steps.length} steps, ${graph.edges.length} edges`);
   if (hasErrors(problems)) return { ...fail(problems, inspection), graph };
 
+  // `%precision 3` (IPython) or `np.set_printoptions(precision=3)`: numbers shown last are rounded, no repr.
+  const shownRounded = notebook.cells.some((c) => c.kind === 'code' && /^\s*%precision\b|set_printoptions\s*\([^)]*\bprecision\b|run_line_magic\(\s*["']precision["']/m.test(c.source));
   const metricsCells: MetricsCellInfo[] = (graph.metrics?.cells ?? []).flatMap((ref) => {
     const saved = notebook.cells.find((c) => c.index === ref.index);
     // A value printed under a label is read as the name it gets (`print("cv_accuracy:", cv_accuracy)`).
@@ -304,6 +306,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     return [
       {
         cell,
+        ...(shownRounded ? { shownRounded: true as const } : {}),
         assigned: a.facts.assignments.map((x) => x.name),
         ...(trailing === undefined ? {} : { trailingText: trailing.text }),
         ...(a.facts.displayed === undefined ? {} : { displayed: a.facts.displayed }),
