@@ -1392,7 +1392,7 @@ export function shownNamesOfCells(expressions: readonly (string | undefined)[], 
     const elements = tuple.length > 1 ? tuple : [text];
     // A name beside calls in a tuple is the value by that name, not numbered.
     const bare = elements.map((e) => elements.length > 1 && /^[A-Za-z_]\w*$/.test(e.trim()));
-    const names = elements.map((e, i) => (bare[i] === true ? e.trim() : (calledName(e) ?? percentName(e))));
+    const names = elements.map((e, i) => (bare[i] === true ? e.trim() : shownName(e)));
     if (names.every((n) => n === undefined)) return undefined;
     return names.map((name, i) => {
       if (name === undefined || bare[i] === true) return name;
@@ -1438,6 +1438,27 @@ function calledName(element: string): string | undefined {
 }
 
 /**
+ * What a computed value shown last is named: by the function computing it, as a percentage of a name, or, through
+ * a conversion (`float(f1)`, `np.float32(r2)`, `f1.item()`: round 58 AAA, it was `float`, `float32`, `item`), by
+ * what it converts.
+ */
+function shownName(element: string): string | undefined {
+  const inner = converted(element);
+  if (inner === undefined) return calledName(element) ?? percentName(element);
+  return /^[A-Za-z_]\w*$/.test(inner) ? inner : shownName(inner);
+}
+
+/** The one value a conversion to a number converts: `float(x)`, `np.float64(x)`, `x.item()` -> `x`. */
+function converted(element: string): string | undefined {
+  const text = element.trim();
+  const call = /^(?:float|int|(?:np|numpy)\.(?:float64|float32|float16|double|int64|int32))\((.*)\)$/s.exec(text)?.[1];
+  const args = call === undefined ? undefined : printArguments(call);
+  if (args !== undefined && args.length === 1 && matchingOpen(text) === text.indexOf('(')) return args[0]?.trim();
+  const item = /^(.*)\.item\(\)$/s.exec(text)?.[1];
+  return item !== undefined && matchingOpen(text) === text.length - 2 ? item.trim() : undefined;
+}
+
+/**
  * A name shown as a percentage: `acc * 100`, `100 * acc`, `round(acc * 100, 2)` -> `acc_percent` (round 56 XX:
  * it was the metric `shown`); undefined for anything else.
  */
@@ -1447,8 +1468,11 @@ function percentName(element: string): string | undefined {
   const args = rounded === undefined ? undefined : printArguments(rounded);
   if (args !== undefined && args.length >= 1 && args.length <= 2) return percentName(args[0] ?? '');
   const inner = /^\((.*)\)$/s.exec(text)?.[1] ?? text;
-  const m = /^([A-Za-z_]\w*)\s*\*\s*100(?:\.0*)?$|^100(?:\.0*)?\s*\*\s*([A-Za-z_]\w*)$/.exec(inner.trim());
-  const name = m?.[1] ?? m?.[2];
+  // (`np.float64(acc) * 100.0` too.)
+  const m = /^([A-Za-z_][\w.]*(?:\([^()]*\))?)\s*\*\s*100(?:\.0*)?$|^100(?:\.0*)?\s*\*\s*([A-Za-z_][\w.]*(?:\([^()]*\))?)$/.exec(inner.trim());
+  const operand = m?.[1] ?? m?.[2];
+  const name = operand === undefined ? undefined : /^[A-Za-z_]\w*$/.test(operand) ? operand : converted(operand);
+  if (name !== undefined && !/^[A-Za-z_]\w*$/.test(name)) return undefined;
   return name === undefined ? undefined : `${name}_percent`;
 }
 

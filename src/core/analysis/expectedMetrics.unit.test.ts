@@ -702,6 +702,14 @@ describe('expectedMetricsFromOutputs: a name printed or shown rounded (`round(rm
     assert.deepEqual(read(metricsCell('round(acc, 3)', [shown('0.8')], { trailingText: 'round(acc, 3)', assigned: [] })), { acc: { value: 0.8, decimals: 3 } });
   });
 
+  // Round 58 AAA: `float(f1)` shown last was the metric `float`, `np.float64(acc) * 100.0` `shown`.
+  it('names a conversion shown last by what it converts', () => {
+    for (const [expression, name] of [['float(f1)', 'f1'], ['np.float32(r2)', 'r2'], ['f1.item()', 'f1'], ['np.float64(acc) * 100.0', 'acc_percent'], ['float(accuracy_score(y, p))', 'accuracy_score'], ['float(a, b)', 'float']] as const) {
+      assert.deepEqual(shownNames(expression), [name], expression);
+    }
+    assert.deepEqual(shownNames('float(a + b)'), undefined);
+  });
+
   // Round 58 AAA: after `%precision 3` the shown 0.431 was expected exactly, and the test failed.
   it('reads a number shown last as rounded to its digits when the notebook sets the digits shown (%precision)', () => {
     const cell = (text: string) => metricsCell('r2 = f(y)\nr2', [shown(text)], { trailingText: 'r2', assigned: ['r2'], shownRounded: true });
