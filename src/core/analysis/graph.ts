@@ -590,7 +590,7 @@ class GraphBuilder {
    */
   private checkUnnamedPrints(cell: NotebookCell): void {
     const definedHere = new Set(this.facts.get(cell.index)?.defines.map((d) => d.name) ?? []);
-    const fieldsOf = (line: string): { readonly expression: string; readonly before: string }[] => {
+    const fieldsOf = (line: string): { readonly expression: string; readonly before: string; readonly documented?: true }[] => {
       const m = /^print\(\s*[rR]?[fF][rR]?(["'])(.*)\1/.exec(line);
       // print("acc_rounded", round(acc, 3)): a computed value after a label, as an f-string field would be.
       const args = m === null ? printArguments(/^print\((.*)\)\s*(?:#.*)?$/.exec(line)?.[1] ?? '') : [];
@@ -650,7 +650,7 @@ class GraphBuilder {
         const fallback = words !== undefined && words !== label && !taken(words) ? words : label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : 'value';
         const name = label === undefined || taken(label) ? fallback : label;
         // Named by its label: the package binds that name where the line prints the value, and records it.
-        if (name !== 'value' && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
+        if (name !== 'value' && !('documented' in field) && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
           this.printedValues.push({ cellIndex: cell.index, line: i + 1, expression: field.expression, name });
           this.problems.push(this.problem(cell, 'info', 'metric-named', `this line prints ${field.expression} under a label: the pipeline records it as the metric ${name}`, i + 1));
           continue;
@@ -2508,8 +2508,8 @@ function formattedValue(argument: string): string | undefined {
  * The replacement fields of an f-string's text (`accuracy: {accuracy_score(y, p):.4f}` -> `accuracy_score(y, p)`,
  * after `accuracy: `): the expression without its conversion and format spec. `{{` is no field.
  */
-function fStringFields(text: string): { expression: string; before: string }[] {
-  const fields: { expression: string; before: string }[] = [];
+function fStringFields(text: string): { expression: string; before: string; documented?: true }[] {
+  const fields: { expression: string; before: string; documented?: true }[] = [];
   let before = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] ?? '';
@@ -2529,7 +2529,11 @@ function fStringFields(text: string): { expression: string; before: string }[] {
       else if (')]'.includes(c) || (c === '}' && depth > 0)) depth--;
       else if (depth === 0 && (c === '}' || c === ':' || c === '!')) break;
     }
-    fields.push({ expression: text.slice(i + 1, end).trim(), before });
+    // `{cv.mean()=:.4f}` prints the expression's text before its value (round 58 AAA: `value = cv.mean()=` was
+    // suggested): the expression without the `=`, which no name can take the place of.
+    const field = text.slice(i + 1, end).trim();
+    const documented = /(?<![=!<>])=\s*$/.exec(field);
+    fields.push(documented === null ? { expression: field, before } : { expression: field.slice(0, documented.index).trim(), before, documented: true });
     const close = text.indexOf('}', end);
     i = close === -1 ? text.length : close;
     before = '';

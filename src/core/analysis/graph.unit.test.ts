@@ -1467,6 +1467,14 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     for (const read of ['print("rmse:", round(rmse, 2))', 'print(round(rmse, 2))', 'print(f"rmse: {round(rmse)}")', 'print(round(rmse, 1), rmse)']) assert.deepEqual(printed(read), [], read);
   });
 
+  // Round 58 AAA: `{cv.mean()=:.4f}` suggested `value = cv.mean()=`; binding a name there would change what it prints.
+  it("a self-documenting f-string field (`{cv.mean()=:.4f}`) is not bound, and the suggestion is valid Python", () => {
+    const g = graphOf([[['step:a'], 'import numpy as np\ncv = np.array([0.5])'], [['metrics'], "print(f'{cv.mean()=:.4f}')\nprint(f'{cv.max() = }')"]]);
+    assert.deepEqual(g.printedValues ?? [], []);
+    const unnamed = g.problems.filter((p) => p.code === 'metric-unnamed').map((p) => /\(`([^`]*)`\)/.exec(p.message)?.[1]);
+    assert.deepEqual(unnamed, ['mean = cv.mean()', 'value = cv.max()']);
+  });
+
   // Round 56 XX, round 55 UU.
   it('names a printed value by its label when the label is only an attribute in it, and binds a printed ternary', () => {
     const printed = (line: string): string[] => (graphOf([[['step:a'], 's = [0.5]\nacc = 0.5'], [['metrics'], line]]).printedValues ?? []).map((v) => v.name);
