@@ -2279,12 +2279,16 @@ class GraphBuilder {
     for (const ref of this.steps.flatMap((s) => s.cells)) {
       const cell = cells.get(ref.index);
       if (cell === undefined) continue;
-      sourceLines(cell.source).forEach((text, i) => {
-        if (/^(?:print|display)\s*\(/.test(text) && SCORE_WORD.test(text)) found = found === undefined || cell.index >= found.cell.index ? { cell, line: i + 1 } : found;
+      const lines = sourceLines(cell.source);
+      // The cell's last line when it is an expression Jupyter shows (`accuracy`, `model.score(X, y)`; round 58 AAA).
+      const last = lines.reduce((at, text, i) => (text.trim() === '' || /^\s*#/.test(text) ? at : i), -1);
+      lines.forEach((text, i) => {
+        const shown = i === last && /^[A-Za-z_(]/.test(text) && !/^(?:def|class|if|elif|else|for|while|with|try|except|finally|return|import|from|assert|raise|del|pass|global|nonlocal|async|await|lambda|yield)\b/.test(text) && !/(?<![=!<>])=(?![=])/.test(blankedQuotes(text));
+        if ((shown || /^(?:print|display)\s*\(/.test(text)) && SCORE_WORD.test(text)) found = found === undefined || cell.index >= found.cell.index ? { cell, line: i + 1 } : found;
       });
     }
     const what = 'no cell has the metrics role, so the pipeline records no metrics and no generated test compares its numbers with the notebook\'s';
-    if (found !== undefined) this.problems.push(this.problem(found.cell, 'warning', 'metrics-missing', `${what}: this line prints a score. Tag the cell metrics (or move the lines printing the scores into a cell of their own, and tag that)`, found.line));
+    if (found !== undefined) this.problems.push(this.problem(found.cell, 'warning', 'metrics-missing', `${what}: this line prints or shows a score. Tag the cell metrics (or move the lines printing the scores into a cell of their own, and tag that)`, found.line));
   }
 
   private problem(cell: NotebookCell, severity: Problem['severity'], code: string, message: string, line?: number, column?: number): Problem {

@@ -1362,6 +1362,9 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     const missing = (cells: readonly (readonly [readonly string[], string])[]) => graphOf(cells).problems.filter((p) => p.code === 'metrics-missing').map((p) => [p.severity, p.cellIndex, p.line]);
     assert.deepEqual(missing([[['step:a'], 'acc = 0.5\nprint("rows:", 3)'], [['step:b'], 'b = acc * 2\nprint("accuracy:", acc)\nprint(f"F1: {b}")']]), [['warning', 1, 3]]);
     assert.deepEqual(missing([[['step:a'], 'rows = 3\nprint("rows:", rows)']]), []);
+    // Shown last too (round 58 AAA); not an assignment naming a score.
+    assert.deepEqual(missing([[['step:a'], 'accuracy = 0.5\naccuracy\n# done']]), [['warning', 0, 2]]);
+    assert.deepEqual(missing([[['step:a'], 'x = 1\naccuracy = x / 2']]), []);
     assert.deepEqual(missing([[['step:a'], 'acc = 0.5'], [['metrics'], 'print("accuracy:", acc)']]), []);
   });
 
