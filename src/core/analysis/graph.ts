@@ -2386,11 +2386,13 @@ function quantityName(before: string): string | undefined {
   const words = (unqualified(plainLabel(before)).match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).filter((w) => /^[A-Za-z_]\w*$/.test(w)).map((w) => w.toLowerCase()).filter((w) => !LABEL_FILLERS.has(w));
   for (let i = words.length - 1; i >= 0; i--) {
     const word = words[i] ?? '';
-    if (PYTHON_KEYWORDS.has(word)) continue;
+    // The data it is of, last (`MCC - test`: round 58 AAA, it was `test`), is labelName's to put in front.
+    if (PYTHON_KEYWORDS.has(word) || (i > 0 && SPLIT_WORDS.has(word))) continue;
     // A quantity its words name together (round 38 L: `Balanced accuracy` was `accuracy`, `Mean absolute error`
     // `error`, `Log loss` `loss`): a generic last word takes the one before it, and a modifier joins the word after it.
     let first = i;
-    while (first > 0 && first > i - 3 && ((first === i && GENERIC_METRIC_WORDS.has(words[i] ?? '')) || METRIC_MODIFIERS.has(words[first - 1] ?? ''))) first--;
+    // (An aggregate last too: `AUC std` is `auc_std`, round 58 AAA.)
+    while (first > 0 && first > i - 3 && ((first === i && (GENERIC_METRIC_WORDS.has(words[i] ?? '') || TRAILING_AGGREGATES.has(words[i] ?? ''))) || METRIC_MODIFIERS.has(words[first - 1] ?? ''))) first--;
     const name = words.slice(first, i + 1).join('_');
     return /^[A-Za-z_]\w*$/.test(name) && !PYTHON_KEYWORDS.has(name) ? name : word;
   }
@@ -2399,6 +2401,8 @@ function quantityName(before: string): string | undefined {
 
 /** Last words of a label that name no quantity alone: `Brier score`, `Log loss`, `Error rate`, `R2 score`. */
 const GENERIC_METRIC_WORDS = new Set(['score', 'error', 'loss', 'rate', 'ratio', 'variance', 'deviation', 'coefficient', 'gain', 'distance', 'index', 'bound', 'size', 'interval']);
+/** Aggregates written after what they aggregate: `AUC std`, `accuracy mean`. */
+const TRAILING_AGGREGATES = new Set(['std', 'stdev', 'sd', 'mean', 'median', 'avg', 'average', 'var', 'min', 'max']);
 /** Words that make another metric of the word after them: `Balanced accuracy`, `Macro F1`, `Mean absolute error`. */
 const METRIC_MODIFIERS = new Set(['balanced', 'macro', 'micro', 'weighted', 'mean', 'median', 'average', 'avg', 'std', 'stdev', 'sd', 'min', 'minimum', 'max', 'maximum', 'smallest', 'largest', 'lowest', 'highest', 'worst', 'best', 'total', 'log', 'absolute', 'squared', 'root', 'explained', 'adjusted', 'adj', 'neg', 'negative', 'delta', 'relative', 'normalized', 'cumulative']);
 
@@ -2422,7 +2426,8 @@ function reachesFrame(kind: FrameSelection, name: string, line: string): boolean
  */
 function unqualified(label: string): string {
   // `Precision@flagged`, `Recall@10`: the cut-off qualifies the quantity.
-  const bare = label.replace(/\([^()]*\)|\[[^[\]]*\]|@\s*\S*/g, ' ');
+  // (What follows `@` qualifies the quantity before it: `Recall @ 0.5 threshold`, round 58 AAA.)
+  const bare = label.replace(/\([^()]*\)|\[[^[\]]*\]/g, ' ').replace(/@.*$/s, ' ');
   const cut = /^(.*?[\p{L}\p{N}].*?)[\s,]+(?:on|in|for|at|over|per|across|using|from|after|with)\s.*$/isu.exec(bare)?.[1] ?? bare;
   return /[\p{L}\p{N}]/u.test(cut) ? cut : label;
 }

@@ -1388,7 +1388,10 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     const lines = ['print("age mean (train):", min(s))', 'print(f"RMSE (log scale): {max(s):.3f}")', 'print("MAE [EUR]:", sum(s))', 'print(f"R² (holdout): {min(s) * 2:.3f}")', 'print("Accuracy on test set: %.3f" % max(s))', 'print("max error, in %:", abs(min(s)))'];
     const g = graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], lines.join('\n')]]);
     // Round 56 XX: the data a score is of stays (`train_accuracy` and `test_accuracy` are two metrics).
-    assert.deepEqual(g.printedValues?.map((v) => v.name), ['train_mean', 'rmse', 'mae', 'holdout_r2', 'test_accuracy', 'max_error']);
+    // Round 58 AAA: an aggregate after its quantity keeps it (`age_mean`), `@` qualifies, a split word last is the data.
+    assert.deepEqual(g.printedValues?.map((v) => v.name), ['train_age_mean', 'rmse', 'mae', 'holdout_r2', 'test_accuracy', 'max_error']);
+    const more = graphOf([[['step:a'], 's = [0.1, 0.9]'], [['metrics'], 'print("Recall (positive class) @ 0.5 threshold:", min(s))\nprint("MCC - test:", max(s))\nprint("LR CV AUC std:", sum(s))']]);
+    assert.deepEqual(more.printedValues?.map((v) => v.name), ['recall', 'test_mcc', 'cv_auc_std']);
   });
 
   // Round 38 L: the last word named another metric (`Balanced accuracy` -> accuracy, `Log loss` -> loss).
