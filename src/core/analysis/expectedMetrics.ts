@@ -1577,3 +1577,15 @@ export function printedSomething(cell: NotebookCell): boolean {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Whether what line `line` of `cell` printed after its label (`print("best model:", ...)`) is text, no number, in
+ * the cell's saved output: a line starting with the label, followed by a word that reads as no number.
+ */
+export function printsTextUnderLabel(cell: NotebookCell, line: number): boolean {
+  const label = /^\s*print\(\s*[rRuU]?(["'])([^"'\\]+)\1\s*,/.exec(sourceText(cell.source).split('\n')[line - 1] ?? '')?.[2]?.trim();
+  if (label === undefined || label === '') return false;
+  const out = (cell.outputs ?? []).flatMap((o) => (isRecord(o) && o['output_type'] === 'stream' ? [textOf(o['text'])] : [])).join('');
+  const printed = out.split('\n').filter((l) => l.startsWith(label)).map((l) => l.slice(label.length).trim());
+  return printed.length > 0 && printed.every((rest) => rest !== '' && !/^[-+]?(?:\d|\.\d|nan\b|inf\b)/i.test(rest));
+}

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { NotebookCell } from '../contract/notebook';
 import type { StepGraph, StepNode } from '../contract/stepGraph';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, interpolatedNames, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, percentToken, printedLabels, ranAfter, roundedName, roundedNumber, savedError, shownNames, shownStreamText, shownTableRows, streamsJoined, tableMetrics } from './expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, printsTextUnderLabel, interpolatedNames, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, percentToken, printedLabels, ranAfter, roundedName, roundedNumber, savedError, shownNames, shownStreamText, shownTableRows, streamsJoined, tableMetrics } from './expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from './expectedMetrics';
 import { hasPython, PYTHON } from '../scaffold/testing';
 
@@ -31,6 +31,13 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell('wynik = {"trafność": acc}\nwynik', [shown("{'trafność': 0.25}")], { assigned: ['wynik'], trailingText: 'wynik' })), { trafność: { value: 0.25, decimals: 7 } });
     // A label alone in other letters, the value a name of ASCII's: by the name.
     assert.deepEqual(read(metricsCell('print(f"准确率: {acc:.3f}")', [stdout('准确率: 0.912\n')])), { acc: { value: 0.912, decimals: 3 } });
+  });
+
+  // Round 58 BBB: `print("best model:", results["r2"].idxmax())` printed `ridge`, and metric-unread said the run records it.
+  it('tells text printed under a label (no number) from a number', () => {
+    const cell = metricsCell('print("best model:", r.idxmax())\nprint("best k:", k.idxmax())', [stdout('best model: ridge\nbest k: 4\n')]).cell;
+    assert.equal(printsTextUnderLabel(cell, 1), true);
+    assert.equal(printsTextUnderLabel(cell, 2), false);
   });
 
   // Round 58 AAA: the saved outputs gave `rmse`, the run `scores.rmse`.
