@@ -64,7 +64,7 @@ export function expectedMetricsFromOutputs(cells: readonly MetricsCellInfo[], ta
   // YY: the saved outputs never gave them, and `metrics-none` said no number had a name): read under an ASCII
   // stand-in, in the code and in what it printed alike, and given back their names.
   // (Words of the cell's strings too: an f-string's fields are names, its labels are read as its output shows them.)
-  const words = [...new Set(cells.flatMap((c) => [...sourceText(c.cell.source).matchAll(/[\p{L}_][\p{L}\p{N}_]*/gu)].map((m) => m[0]).filter((w) => /[^\x00-\x7f]/.test(w))))];
+  const words = [...new Set(cells.flatMap((c) => [...sourceText(c.cell.source).matchAll(/[\p{L}_][\p{L}\p{N}_]*/gu)].map((m) => m[0]).filter((w) => /[^\p{ASCII}]/u.test(w))))];
   if (words.length === 0) return expectedMetricsOfAscii(cells, taken, clashes);
   const stand = new Map(words.map((w, i) => [w, `nbpromote_name_${i}`]));
   const back = new Map([...stand].map(([w, s]) => [s, w]));
