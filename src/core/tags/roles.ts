@@ -31,6 +31,7 @@ export function readRoles(notebook: Notebook): TagResult {
     conventions: resolveConventions(spellingsOf(found)),
     stepsByCase: new Map(),
     rejected: new Set(),
+    suggested: new Map(),
   };
   const own = found.map((f) => ownRoles(context, f));
   const drafts = continueRoles(found, own, nbdev);
@@ -71,6 +72,8 @@ interface Context {
   /** The notebook has a `#| default_exp` or `#| export*` directive: nbdev's rules apply. */
   readonly nbdev: boolean;
   readonly conventions: ReadonlyMap<Spelling, Convention>;
+  /** The name suggested for each refused step name (an `after:` naming it is told the same). */
+  readonly suggested: Map<string, string>;
   /** Step names seen so far, by lower case (to catch `Train` next to `train`). */
   readonly stepsByCase: Map<string, { readonly name: string; readonly cell: NotebookCell }>;
   /** Step names refused with an error already: `after:` naming them reports nothing more. */
@@ -285,7 +288,7 @@ function acceptStepName(context: Context, cell: NotebookCell, mark: Mark): strin
     problems.push(cellProblem(notebook, cell, 'warning', 'step-name-empty', message, mark.line));
     return undefined;
   }
-  if (!checkName(context, cell, mark, name)) {
+  if (!checkName(context, cell, mark, name, 'step')) {
     context.rejected.add(name);
     return undefined;
   }
@@ -311,18 +314,20 @@ function readAfter(context: Context, cell: NotebookCell, mark: Mark): AfterRef[]
   }
   const refs: AfterRef[] = [];
   for (const name of mark.names) {
-    if (checkName(context, cell, mark, name)) refs.push({ name, raw: mark.raw.trim(), ...(mark.line !== undefined ? { line: mark.line } : {}) });
+    if (checkName(context, cell, mark, name, 'after')) refs.push({ name, raw: mark.raw.trim(), ...(mark.line !== undefined ? { line: mark.line } : {}) });
   }
   return refs;
 }
 
 /** True when `name` may be a step name; otherwise a `step-name-invalid` error that suggests one. */
-function checkName(context: Context, cell: NotebookCell, mark: Mark, name: string): boolean {
+function checkName(context: Context, cell: NotebookCell, mark: Mark, name: string, kind: 'step' | 'after'): boolean {
   const issue = stepNameIssue(name);
   if (issue === undefined) return true;
-  // Nothing ASCII left of it (`训练`): a name by the cell (round 57 ZZ: no suggestion at all).
+  // Nothing ASCII left of it (`训练`): a name by the cell (round 57 ZZ: no suggestion at all); an `after:` naming
+  // that step the one suggested for it (round 58 AAA: `after:训练` was told another).
   const spelled = suggestIdentifier(name);
-  const suggestion = spelled ?? `step_${cell.index + 1}`;
+  const suggestion = spelled ?? (kind === 'after' ? context.suggested.get(name) : undefined) ?? `step_${cell.index + 1}`;
+  if (kind === 'step' && !context.suggested.has(name)) context.suggested.set(name, suggestion);
   const tryIt = stepNameIssue(suggestion) !== undefined ? '' : ` Try ${quoteName(suggestion)}.`;
   const message = `step name ${quoteName(name)} in \`${clipText(mark.raw.trim(), 80)}\` is not allowed: ${issue}.${tryIt}`;
   context.problems.push(cellProblem(context.notebook, cell, 'error', 'step-name-invalid', message, mark.line));

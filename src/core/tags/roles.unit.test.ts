@@ -353,6 +353,9 @@ describe('readRoles', () => {
     it('does not report an after: naming a refused step again', () => {
       const result = read([{ source: 'x', tags: ['step:a-b'] }, { source: 'y', tags: ['step:c', 'after:a-b'] }]);
       assert.deepEqual(codes(result), ['step-name-invalid', 'step-name-invalid']);
+      // Round 58 AAA: `after:训练` was told `step_2`, the step's own tag `step_1`.
+      const unspelled = read([{ source: 'x', tags: ['step:训练'] }, { source: 'y', tags: ['step:c', 'after:训练'] }]);
+      assert.deepEqual(unspelled.problems.map((p) => /Try "(\w+)"/.exec(p.message)?.[1]), ['step_1', 'step_1']);
     });
 
     it('refuses two steps that differ only in case', () => {
