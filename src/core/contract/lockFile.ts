@@ -84,6 +84,11 @@ export interface LockFile {
 export interface LockShownMetrics {
   /** `codeSha256` of the notebook's code cells when its outputs showed them (core/versioning/hash.ts). */
   readonly code_sha256: string;
+  /**
+   * The same of the cells' sources alone (`sourceSha256`): a change of tags only (a step renamed) leaves the saved
+   * outputs as the code made them. Absent in older locks.
+   */
+  readonly source_sha256?: string;
   /** Metric name -> the value shown. */
   readonly metrics: Readonly<Record<string, number>>;
   /** Metric name -> the decimals it was shown with, for the values rounded for show (pipeline.yaml's `shown_decimals`). */

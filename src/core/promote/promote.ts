@@ -24,7 +24,7 @@ import { foreignLockPaths } from '../versioning/generatedPaths';
 import type { HandEdit, Orphan } from '../versioning/handEdits';
 import { findRemovedImports, findTestsOfRemovedSteps, importedPackageModules } from '../versioning/removedImports';
 import type { RemovedImport, TestOfRemovedStep } from '../versioning/removedImports';
-import { codeSha256, fileHashes, changedGeneratedFiles, generatedFilesChanged, lockedHash, sha256 } from '../versioning/hash';
+import { codeSha256, sourceSha256, fileHashes, changedGeneratedFiles, generatedFilesChanged, lockedHash, sha256 } from '../versioning/hash';
 import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
 import { mergeHandEdit } from '../versioning/merge';
 import { BASE_DIR, saveBase } from '../versioning/baseStore';
@@ -331,6 +331,8 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   graph = withOutputOrder(withStepImports(graph, generated), old);
   // The code as the file has it: not with the tags --infer-steps added in memory, which --execute never saw.
   const codeHash = codeSha256(inspected.notebook.cells.filter((c) => c.kind === 'code'));
+  // Tags aside: a step renamed changes no code the saved outputs came from (round 58 AAA: outputs-not-rerun said so).
+  const sourceHash = sourceSha256(inspected.notebook.cells.filter((c) => c.kind === 'code'));
   // --execute ran the notebook as it was then: metrics of other code are not this code's (outputs may differ).
   if (request.executed?.codeSha256 !== undefined && request.executed.codeSha256 !== codeHash) {
     const message = "the notebook's code changed while --execute ran it (it was saved meanwhile), so the metrics that run recorded are not this version's: nothing was written. Promote again";
@@ -365,12 +367,12 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   // Code changed since the last promotion read the outputs, and the last metrics cell shows the same values
   // under the same execution count: the outputs were not made again (round 34 D). The record stays the old one,
   // so every promotion and check says it until the notebook runs again.
-  const notRerun = executed === undefined && !cleared && !ranAgain && old?.shown_metrics !== undefined && old.shown_metrics.code_sha256 !== codeHash && typeof metricsCount === 'number' && old.shown_metrics.execution_count === metricsCount && sameNumbers(fromOutputs.expected, old.shown_metrics.metrics);
+  const notRerun = executed === undefined && !cleared && !ranAgain && old?.shown_metrics !== undefined && (old.shown_metrics.source_sha256 === undefined ? old.shown_metrics.code_sha256 !== codeHash : old.shown_metrics.source_sha256 !== sourceHash) && typeof metricsCount === 'number' && old.shown_metrics.execution_count === metricsCount && sameNumbers(fromOutputs.expected, old.shown_metrics.metrics);
   if (notRerun && lastMetricsCell !== undefined) {
     const message = `the notebook's code changed since the last promotion, but its metrics cell shows the same values under the same execution count (${metricsCount}) as then: its saved outputs look older than its code, so the expected metrics may be the old code's. Run the notebook and save it, or promote with --execute (which also confirms numbers that stay the same after a change)`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'outputs-not-rerun', message));
   }
-  const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, ...(fromOutputs.truncated.length === 0 ? {} : { shown_truncated: fromOutputs.truncated }), execution_count: typeof metricsCount === 'number' ? metricsCount : null, ...(startedAt === undefined ? {} : { started_at: startedAt }) } : keptShown;
+  const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, source_sha256: sourceHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, ...(fromOutputs.truncated.length === 0 ? {} : { shown_truncated: fromOutputs.truncated }), execution_count: typeof metricsCount === 'number' ? metricsCount : null, ...(startedAt === undefined ? {} : { started_at: startedAt }) } : keptShown;
   let droppedShown = false;
   if (executed === undefined && lastShown !== undefined && Object.keys(lastShown.metrics).length > 0) {
     const count = Object.keys(lastShown.metrics).length;

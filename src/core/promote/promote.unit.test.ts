@@ -921,7 +921,7 @@ describe('re-promotion', function () {
     const first = await run();
     assert.ok(first.ok, JSON.stringify(first.problems));
     assert.match(yaml(), /expected: \{score: 0\.3464\}/);
-    assert.match(lock(), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.3464\}\n {2}shown_decimals: \{score: 4\}\n {2}execution_count: 5\n$/);
+    assert.match(lock(), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}source_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.3464\}\n {2}shown_decimals: \{score: 4\}\n {2}execution_count: 5\n$/);
     // Cleared: check is up to date, and promotion changes nothing and says why.
     write(cells, false);
     const check = await run({ dryRun: true });
@@ -967,6 +967,9 @@ describe('re-promotion', function () {
     assert.deepEqual(warned(await run()), []);
     write(changedCells, 12, 'score: 0.4899\n');
     assert.deepEqual(warned(await run()), []);
+    // Round 58 AAA: a step renamed, the code the same: the outputs are still the code's, and nothing is said.
+    write(changedCells.map((c) => (c.tags?.includes('step:train') === true ? { ...c, tags: ['step:fit'] } : c)), 12, 'score: 0.4899\n');
+    assert.deepEqual(warned(await run({ resolve: 'force' })), []);
   });
 
   // Round 46 Z: a run from the top gives the metrics cell the same count: warned after every real rerun.
@@ -1063,7 +1066,7 @@ describe('re-promotion', function () {
     const first = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     assert.ok(first.ok, JSON.stringify(first.problems));
     const lockPath = join(dir, 'out', 'nbpromote.lock');
-    assert.match(readFileSync(lockPath, 'utf8'), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.34641016151377546\}\n {2}shown_decimals: \{\}\n {2}execution_count: 5\n$/);
+    assert.match(readFileSync(lockPath, 'utf8'), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}source_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.34641016151377546\}\n {2}shown_decimals: \{\}\n {2}execution_count: 5\n$/);
     writeFileSync(lockPath, readFileSync(lockPath, 'utf8').replace(/shown_metrics:\n(?: {2}.*\n)+/, ''));
     assert.doesNotMatch(readFileSync(lockPath, 'utf8'), /shown_metrics/);
     const cleared = await promote(cells);

@@ -34,6 +34,11 @@ export function codeSha256(cells: readonly { readonly source: string; readonly t
   return sha256(JSON.stringify(cells.map((c) => [lf(c.source), c.tags])));
 }
 
+/** The lock's `shown_metrics.source_sha256`: {@link codeSha256} of the cells' sources alone, their tags left out. */
+export function sourceSha256(cells: readonly { readonly source: string }[]): string {
+  return sha256(JSON.stringify(cells.map((c) => lf(c.source))));
+}
+
 /**
  * The lock's `files`: path -> SHA-256 of the planned contents, for every plan nbpromote owns. Plans with a mode
  * are left out: a `create-only` file is the person's (a pyproject.toml they edited, settled by

@@ -139,8 +139,10 @@ export function renderLockFile(lock: LockFile): string {
     out.push(...mapping('recorded', Object.entries(recorded)).map((line) => `  ${line}`));
   }
   if (lock.shown_metrics !== undefined) {
-    const { code_sha256, metrics, shown_decimals, shown_truncated, execution_count } = lock.shown_metrics;
-    out.push('shown_metrics:', `  code_sha256: ${flowYaml(code_sha256)}`, `  metrics: ${flowYaml(metrics)}`, `  shown_decimals: ${flowYaml(shown_decimals)}`);
+    const { code_sha256, source_sha256, metrics, shown_decimals, shown_truncated, execution_count } = lock.shown_metrics;
+    out.push('shown_metrics:', `  code_sha256: ${flowYaml(code_sha256)}`);
+    if (source_sha256 !== undefined) out.push(`  source_sha256: ${flowYaml(source_sha256)}`);
+    out.push(`  metrics: ${flowYaml(metrics)}`, `  shown_decimals: ${flowYaml(shown_decimals)}`);
     if (shown_truncated !== undefined) out.push(`  shown_truncated: ${flowYaml(shown_truncated)}`);
     if (execution_count !== undefined) out.push(`  execution_count: ${execution_count === null ? 'null' : String(execution_count)}`);
     if (lock.shown_metrics.started_at !== undefined) out.push(`  started_at: ${flowYaml(lock.shown_metrics.started_at)}`);
