@@ -595,7 +595,10 @@ class GraphBuilder {
       // print("acc_rounded", round(acc, 3)): a computed value after a label, as an f-string field would be.
       const args = m === null ? printArguments(/^print\((.*)\)\s*(?:#.*)?$/.exec(line)?.[1] ?? '') : [];
       const labelled = args.flatMap((arg, j) => {
-        const label = /^(["'])([^"'\\]*)\1$/.exec(args[j - 1] ?? '')?.[2];
+        // `print("Accuracy", "=", acc)`: the label before a separator of its own (round 58 AAA).
+        const quoted = (k: number): string | undefined => /^(["'])([^"'\\]*)\1$/.exec(args[k] ?? '')?.[2];
+        const before = quoted(j - 1);
+        const label = before !== undefined && /^\s*(?:[:=]|->|-)\s*$/.test(before) && quoted(j - 2) !== undefined ? `${quoted(j - 2) ?? ''} ${before.trim()}` : before;
         // print("rows:", f"{len(df):,}") and print("rows:", format(len(df), ",")): the value is what the text is
         // made of, not the text (a string is no metric).
         const formatted = formattedValue(arg);

@@ -1488,6 +1488,8 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     assert.deepEqual(printed('print("mean:", mean(s))'), ['mean_shown']);
     assert.deepEqual(printed('print("accuracy:", acc if acc > 0 else 0)'), ['accuracy']);
     assert.deepEqual(printed('print("accuracy:", "high" if acc > 0.5 else "low")'), []);
+    // Round 58 AAA: a label before a separator of its own.
+    assert.deepEqual(printed('print("Accuracy", "=", max(s))'), ['accuracy']);
   });
 
   it('numbers the lines of a cell saved with \\r\\n line ends as Python does', () => {
