@@ -149,7 +149,8 @@ const EXPLANATION = [
   'steps: in dependency order; inputs are parameters or outputs of earlier steps, passed in order.',
   'metrics: computed after the last step; expected values are checked by the generated tests.',
   '',
-  'Edit parameter defaults and the metrics tolerance freely. Re-promoting the notebook rewrites the rest.',
+  'Edit parameter defaults and the metrics tolerance freely: re-promoting keeps your edits, rewrites the rest,',
+  'and asks for --merge when the notebook changed this file too.',
 ];
 
 
@@ -211,15 +212,18 @@ function renderSteps(steps: PipelineConfig['steps']): string[] {
 }
 
 function renderMetrics(metrics: NonNullable<PipelineConfig['metrics']>): string[] {
-  const lines = ['metrics:', `  module: ${flowYaml(metrics.module)}`, `  function: ${flowYaml(metrics.function)}`, `  inputs: ${flowYaml(metrics.inputs)}`];
-  if (metrics.expected !== undefined) lines.push(`  expected: ${flowYaml(metrics.expected)}`);
-  if (metrics.shown_decimals !== undefined) lines.push(`  shown_decimals: ${flowYaml(metrics.shown_decimals)}`);
-  if (metrics.shown_truncated !== undefined) lines.push(`  shown_truncated: ${flowYaml(metrics.shown_truncated)}`);
+  const lines = ['metrics:'];
+  // The tolerance first, away from what promotions change (`inputs`, `expected`): a person's edit of it merges with
+  // them (round 57 ZZ: next to `expected:`, `--merge` left conflict markers whenever the expected metrics changed).
   const tolerance = metrics.tolerance;
   if (tolerance !== undefined) {
     const ordered = { ...(tolerance.relative !== undefined ? { relative: tolerance.relative } : {}), ...(tolerance.absolute !== undefined ? { absolute: tolerance.absolute } : {}) };
     lines.push(`  tolerance: ${flowYaml(ordered)}`);
   }
+  lines.push(`  module: ${flowYaml(metrics.module)}`, `  function: ${flowYaml(metrics.function)}`, `  inputs: ${flowYaml(metrics.inputs)}`);
+  if (metrics.expected !== undefined) lines.push(`  expected: ${flowYaml(metrics.expected)}`);
+  if (metrics.shown_decimals !== undefined) lines.push(`  shown_decimals: ${flowYaml(metrics.shown_decimals)}`);
+  if (metrics.shown_truncated !== undefined) lines.push(`  shown_truncated: ${flowYaml(metrics.shown_truncated)}`);
   return lines;
 }
 
