@@ -2255,8 +2255,9 @@ class GraphBuilder {
   }
 
   /**
-   * A step whose cells hold nothing to run (comments, blank lines, imports, IPython lines that were removed)
-   * becomes a function that does nothing: usually a tag left on the wrong cell. A warning on its first cell.
+   * A step whose cells hold nothing to run (comments, blank lines, imports, IPython lines that were removed, a
+   * value shown that nothing uses: round 58 AAA, `step-shows-only` beside it said it held code) becomes a function
+   * that does nothing: usually a tag left on the wrong cell. A warning on its first cell.
    */
   private checkEmptySteps(): void {
     for (const step of this.steps) {
@@ -2265,7 +2266,7 @@ class GraphBuilder {
       const cell = this.notebook.cells.find((c) => c.index === first.index);
       if (cell === undefined) continue;
       const what = step.cells.length === 1 ? 'its cell holds' : 'its cells hold';
-      this.problems.push(this.problem(cell, 'warning', 'step-empty', `step ${step.name} does nothing: ${what} no code to run (only comments, imports or IPython lines the package leaves out). Put the step's code in this cell or the cells below it, or tag the cell that holds the code instead`));
+      this.problems.push(this.problem(cell, 'warning', 'step-empty', `step ${step.name} does nothing: ${what} no code to run (only comments, imports, IPython lines, or a value it shows that nothing after it uses, which the package leaves out). Put the step's code in this cell or the cells below it, or tag the cell that holds the code instead`));
     }
   }
 
