@@ -541,6 +541,9 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   const localModules = await findLocalModules(dirname(notebookPath), notebook, importedModules(graph), analysis.movesTo);
   // What the reproduction test names when it fails: the draws no seed fixes ("cell 4 line 2: ... draws ...").
   const unseededDraws = problems.filter((p) => p.code === 'not-reproducible' && p.cellIndex !== undefined).map((p) => `cell ${(p.cellIndex ?? 0) + 1} line ${p.line ?? 1}: ${p.message.split(/\. |: every run/)[0] ?? p.message}`);
+  // Saved outputs older than the code, when the expected metrics are theirs (not an execution's): each warning, by cell.
+  const staleOutputs = (execution: Execution | undefined): string[] =>
+    execution !== undefined && execution.metrics.size > 0 ? [] : problems.filter((p) => p.code === 'metrics-output-stale' || p.code === 'outputs-not-rerun').map((p) => `cell ${(p.cellIndex ?? 0) + 1}: ${p.message.split(/: (?:its|the) |; /)[0] ?? p.message}`);
   // The files as they are with the expectations of `execution` (expected metrics, recorded types and shapes).
   const planUnsettled = (version: string, execution: Execution | undefined): FilePlan[] => {
     const metrics = expectedFrom(shown, execution?.metrics);
@@ -564,6 +567,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
       ...(localModules.size === 0 ? {} : { localModules }),
       ...(analysis.movesTo.length === 0 ? {} : { movesTo: analysis.movesTo }),
       ...(unseededDraws.length === 0 ? {} : { unseededDraws }),
+      ...(staleOutputs(execution).length === 0 ? {} : { staleOutputs: staleOutputs(execution) }),
     });
   };
   // The lock names the notebook it was promoted from: another notebook that is still there owns this folder

@@ -290,9 +290,16 @@ describe('re-promotion', function () {
     assert.equal(warning?.severity, 'warning');
     assert.equal(warning?.cellIndex, 4);
     assert.match(warning?.message ?? '', /^cell 4 \(execution count 9\), a cell the pipeline uses, ran after this metrics cell \(execution count 5\) when the notebook was saved: .* Run the notebook top to bottom and save it, or promote with --execute$/);
+    // Round 58 BBB: the metrics test failing then says the outputs look older than the code, and why.
+    assert.ok((await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' })).ok);
+    const metricsTest = readFileSync(join(dir, 'out', 'tests', 'test_metrics.py'), 'utf8');
+    assert.match(metricsTest, /\nSTALE_OUTPUTS = \[\n {4}"cell 5: cell 4 \(execution count 9\), a cell the pipeline uses, ran after this metrics cell \(execution count 5\) when the notebook was saved",\n\]\n/);
+    assert.match(metricsTest, /differences\.append\("the expected metrics come from saved outputs that look older than the code; [^"]*" \+ "; "\.join\(STALE_OUTPUTS\)\)/);
     // Run top to bottom: no warning.
     const inOrder = await saved({ imports: 1, params: 2, load: 3, train: 4, metrics: 5 });
     assert.equal(inOrder.problems.some((p) => p.code === 'metrics-output-stale'), false);
+    assert.ok((await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', resolve: 'force' })).ok);
+    assert.doesNotMatch(readFileSync(join(dir, 'out', 'tests', 'test_metrics.py'), 'utf8'), /STALE_OUTPUTS/);
     // train ran (4) before load made the values it takes (6), the metrics last (7): train used older values.
     const disordered = await saved({ imports: 1, params: 2, load: 6, train: 4, metrics: 7 });
     assert.match(disordered.problems.find((p) => p.code === 'metrics-output-stale')?.message ?? '', /^cell 4 \(step train, execution count 4\) ran before cell 3 \(step load, execution count 6\), which makes what step train uses, when the notebook was saved: .* may come from an older load\. Run the notebook top to bottom and save it, or promote with --execute$/);

@@ -130,6 +130,11 @@ export interface PromoteInput {
    * <what draws>": a failing reproduction test names them, since its numbers differ from run to run.
    */
   readonly unseededDraws?: readonly string[];
+  /**
+   * Why the saved outputs the expected metrics come from may be older than the code (promotion warned:
+   * `metrics-output-stale`, `outputs-not-rerun`), each with its cell: a failing metrics test says so.
+   */
+  readonly staleOutputs?: readonly string[];
 }
 
 /**
@@ -1755,10 +1760,15 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
       unseeded.length === 0
         ? ''
         : `\n#: The notebook's random draws no seed fixes (promotion warned: not-reproducible): its numbers differ from run to run.\nUNSEEDED = [\n${unseeded.map((d) => `    ${pyString(d)},`).join('\n')}\n]\n`;
-    const explain = unseeded.length === 0 ? '' : `\n    if differences:\n        differences.append("the notebook draws random numbers no seed fixes, so every run gives others; seed them to reproduce it: " + "; ".join(UNSEEDED))`;
+    const stale = this.input.staleOutputs ?? [];
+    const staleNote = stale.length === 0 ? '' : `\n#: Why the saved outputs the expected metrics come from may be older than the code (promotion warned).\nSTALE_OUTPUTS = [\n${stale.map((d) => `    ${pyString(d)},`).join('\n')}\n]\n`;
+    // (Round 58 BBB: a failing test after outputs saved out of order said only that a metric differed.)
+    const explain =
+      (unseeded.length === 0 ? '' : `\n    if differences:\n        differences.append("the notebook draws random numbers no seed fixes, so every run gives others; seed them to reproduce it: " + "; ".join(UNSEEDED))`) +
+      (stale.length === 0 ? '' : `\n    if differences:\n        differences.append("the expected metrics come from saved outputs that look older than the code; run the notebook and save it, or promote with --execute: " + "; ".join(STALE_OUTPUTS))`);
     // The tests' run took steps from the cache, and a run computing every step was made too: they must agree (round
     // 36 H: a cache holding values a change did not reach kept the suite green). Not with unseeded draws.
-    const stale =
+    const cached =
       unseeded.length === 0
         ? `\n    if run is not pipeline_run and pipeline_run.status == "finished":\n        stale = _runtime.compare_metrics(pipeline_run.metrics, {name: value for name, value in run.metrics.items() if name in expected}, pipeline_config["metrics"].get("tolerance"))\n        if stale:\n            differences.append("the tests' run took steps from the cache and gives other metrics than a run computing every step: the cache holds values a change did not reach (\`nbpromote run --no-cache\` runs every step again); the cached run's " + "; ".join(stale))`
         : '';
@@ -1769,7 +1779,7 @@ import pytest
 
 from ${this.pkg} import _runtime
 from ${this.pkg}.pipeline import CONFIG_PATH, METRICS, STEPS
-${note}
+${note}${staleNote}
 
 def test_metrics_match_the_notebook(pipeline_config, pipeline_run):
     expected = (pipeline_config.get("metrics") or {}).get("expected") or {}
@@ -1785,7 +1795,7 @@ def test_metrics_match_the_notebook(pipeline_config, pipeline_run):
     differences = _runtime.compare_metrics(run.metrics, expected, pipeline_config["metrics"].get("tolerance"), pipeline_config["metrics"].get("shown_decimals")${this.input.shownTruncated === undefined ? '' : ', pipeline_config["metrics"].get("shown_truncated")'})
     edited = _runtime.defaults_changed(pipeline_config, CONFIG_PATH.parent) if differences else []
     if edited:
-        differences.append("the expected metrics are the notebook's, for its parameter values, and pipeline.yaml's defaults differ: " + "; ".join(edited))${explain}${stale}
+        differences.append("the expected metrics are the notebook's, for its parameter values, and pipeline.yaml's defaults differ: " + "; ".join(edited))${explain}${cached}
     assert not differences, "\\n".join(differences)
 `;
   }
