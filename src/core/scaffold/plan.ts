@@ -578,7 +578,7 @@ class UnitCode {
     // A step named as the module's own imports (`Any`, round 57 ZZ: pyflakes saw a redefinition).
     if (readsGlobal(name) || definesIt || STEP_MODULE_NAMES.has(name)) name = `${step.name}_step`;
     while (readsGlobal(name)) name += '_';
-    this.functionNames.set(step.name, name);
+    if (!this.inShared) this.functionNames.set(step.name, name);
     return name;
   }
 
@@ -596,11 +596,12 @@ class UnitCode {
 
   /** The names the cells bind at their top: locals of the function they become. */
   protected functionLocals(cells: readonly CellRef[]): Set<string> {
-    const known = this.locals.get(cells);
+    const known = this.inShared ? undefined : this.locals.get(cells);
     if (known !== undefined) return new Set(known);
     const generated = cells.map((c) => this.gen(c.index)).filter((g) => g !== undefined);
     const locals = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name)]));
-    this.locals.set(cells, locals);
+    // Remembered as the units have their cells (a split parameters cell's step part), not as the shared module has them.
+    if (!this.inShared) this.locals.set(cells, locals);
     return new Set(locals);
   }
 
