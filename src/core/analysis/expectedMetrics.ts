@@ -1425,9 +1425,8 @@ function calledName(element: string): string | undefined {
   // `acc.round(3)` is acc's value, no value of a function `round`.
   if (roundedNumber(text) !== undefined) return undefined;
   // `np.round(<call>, n)` too: `np.round(r2, 3)` is r2's metric (no call), not one named `round`.
-  const rounded = /^(?:round|(?:np|numpy)\.(?:round|around))\((.*)\)$/s.exec(text)?.[1];
-  const args = rounded === undefined ? undefined : printArguments(rounded);
-  if (args !== undefined && args.length >= 1 && args.length <= 2) return calledName(args[0] ?? '');
+  const rounded = roundedArgument(text);
+  if (rounded !== undefined) return calledName(rounded);
   if (!text.endsWith(')')) return undefined;
   const open = matchingOpen(text);
   if (open <= 0) return undefined;
@@ -1435,6 +1434,13 @@ function calledName(element: string): string | undefined {
   // `summary.get("acc")` shows the entry acc, not something named get (round 35 E).
   const key = callee?.[1] === 'get' ? /^(["'])([A-Za-z_]\w*)\1$/.exec((printArguments(text.slice(open + 1, -1))[0] ?? '').trim())?.[2] : undefined;
   return key ?? callee?.[1];
+}
+
+/** The value a rounding call rounds: `round(x, 2)`, `np.round(x)`, `np.around(x, 3)` -> `x`; undefined for anything else. */
+function roundedArgument(text: string): string | undefined {
+  const rounded = /^(?:round|(?:np|numpy)\.(?:round|around))\((.*)\)$/s.exec(text)?.[1];
+  const args = rounded === undefined ? undefined : printArguments(rounded);
+  return args !== undefined && args.length >= 1 && args.length <= 2 ? (args[0] ?? '') : undefined;
 }
 
 /**
@@ -1464,9 +1470,8 @@ function converted(element: string): string | undefined {
  */
 function percentName(element: string): string | undefined {
   const text = element.trim();
-  const rounded = /^(?:round|(?:np|numpy)\.(?:round|around))\((.*)\)$/s.exec(text)?.[1];
-  const args = rounded === undefined ? undefined : printArguments(rounded);
-  if (args !== undefined && args.length >= 1 && args.length <= 2) return percentName(args[0] ?? '');
+  const rounded = roundedArgument(text);
+  if (rounded !== undefined) return percentName(rounded);
   const inner = /^\((.*)\)$/s.exec(text)?.[1] ?? text;
   // (`np.float64(acc) * 100.0` too.)
   const m = /^([A-Za-z_][\w.]*(?:\([^()]*\))?)\s*\*\s*100(?:\.0*)?$|^100(?:\.0*)?\s*\*\s*([A-Za-z_][\w.]*(?:\([^()]*\))?)$/.exec(inner.trim());
@@ -1585,7 +1590,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function printsTextUnderLabel(cell: NotebookCell, line: number): boolean {
   const label = /^\s*print\(\s*[rRuU]?(["'])([^"'\\]+)\1\s*,/.exec(sourceText(cell.source).split('\n')[line - 1] ?? '')?.[2]?.trim();
   if (label === undefined || label === '') return false;
-  const out = (cell.outputs ?? []).flatMap((o) => (isRecord(o) && o['output_type'] === 'stream' ? [textOf(o['text'])] : [])).join('');
+  const out = streamsJoined(cell.outputs ?? []).flatMap((o) => (isRecord(o) && o['output_type'] === 'stream' ? [textOf(o['text'])] : [])).join('');
   const printed = out.split('\n').filter((l) => l.startsWith(label)).map((l) => l.slice(label.length).trim());
   return printed.length > 0 && printed.every((rest) => rest !== '' && !/^[-+]?(?:\d|\.\d|nan\b|inf\b)/i.test(rest));
 }

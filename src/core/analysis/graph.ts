@@ -612,15 +612,15 @@ class GraphBuilder {
     };
     // Labels of the cell whose names are one (`LR CV AUC` and `RF CV AUC` both `cv_auc`): each is named by all its
     // words (`lr_cv_auc`, `rf_cv_auc`), not the first by the short name and the next by its words (round 57 YY).
+    const lines = sourceLines(cell.source).map((line) => ({ line, fields: fieldsOf(line) }));
     const labelsByName = new Map<string, Set<string>>();
-    for (const line of sourceLines(cell.source)) {
-      for (const field of fieldsOf(line)) {
-        const name = labelName(field.before);
-        if (name !== undefined && labelWords(field.before) !== undefined) labelsByName.set(name, (labelsByName.get(name) ?? new Set()).add(labelWords(field.before) ?? ''));
-      }
+    for (const field of lines.flatMap((l) => l.fields)) {
+      const name = labelName(field.before);
+      const words = labelWords(field.before);
+      if (name !== undefined && words !== undefined) labelsByName.set(name, (labelsByName.get(name) ?? new Set()).add(words));
     }
-    for (const [i, line] of sourceLines(cell.source).entries()) {
-      for (const field of fieldsOf(line)) {
+    for (const [i, { line, fields }] of lines.entries()) {
+      for (const field of fields) {
         // A computed value: a call, an item (`precisions[best]`), arithmetic or an attribute (`gs.best_score_`),
         // negated too (`-grid.best_score_` of a `neg_*` scorer, `-err`: round 36 G); not a name, a literal or an
         // attribute that is seldom a metric (`df.shape`).
@@ -1533,18 +1533,18 @@ class GraphBuilder {
     this.checkRewrittenFiles(uses);
   }
 
-  /**
-   * A step changing a library's settings for the whole process (`sklearn.set_config(transform_output="pandas")`,
-   * `pd.set_option(...)`, see globalConfig.ts): the steps after it ran with that setting in the notebook, but a
-   * step taken from the cache does not change it. The step runs at every run (`always_run` in pipeline.yaml),
-   * with an info on the first such line of each cell.
-   */
   /** A cell's source as its step runs it: a split parameters cell's lines that run in the shared module blank. */
   private stepSource(cell: NotebookCell): string {
     const lines = this.movedLines.get(cell.index);
     return lines === undefined ? cell.source : cell.source.split('\n').map((text, i) => (lines.has(i + 1) ? text : '')).join('\n');
   }
 
+  /**
+   * A step changing a library's settings for the whole process (`sklearn.set_config(transform_output="pandas")`,
+   * `pd.set_option(...)`, see globalConfig.ts): the steps after it ran with that setting in the notebook, but a
+   * step taken from the cache does not change it. The step runs at every run (`always_run` in pipeline.yaml),
+   * with an info on the first such line of each cell.
+   */
   private checkGlobalConfig(): void {
     const cells = new Map(this.notebook.cells.map((c) => [c.index, c]));
     const imported = importedSetters(this.notebook.cells.filter((c) => c.kind === 'code').map((c) => c.source).join('\n'));
@@ -1553,19 +1553,20 @@ class GraphBuilder {
     for (const unit of this.steps) {
       for (const ref of unit.cells) {
         const cell = cells.get(ref.index);
-        const clock = cell === undefined ? undefined : clockRead(this.stepSource(cell));
+        const source = cell === undefined ? undefined : this.stepSource(cell);
+        const clock = source === undefined ? undefined : clockRead(source);
         if (cell !== undefined && clock !== undefined) {
           const at = `cell ${cell.index + 1} line ${clock.line}`;
           addOnce(unit.alwaysRuns, `${unit.name} reads the clock (${at}): taken from the cache it would keep the time of the run that cached it`);
           this.problems.push(this.problem(cell, 'info', 'clock-in-step', `\`${clock.call}\` reads the clock: what ${unit.name} computes from it changes from run to run, and taken from the cache it would keep the time of the run that cached it. Step ${unit.name} runs at every run, never from the cache; to cache it, make the date a parameter`, clock.line));
         }
-        const shell = cell === undefined ? undefined : shellOutputRead(this.stepSource(cell));
+        const shell = source === undefined ? undefined : shellOutputRead(source);
         if (cell !== undefined && shell !== undefined) {
           const at = `cell ${cell.index + 1} line ${shell.line}`;
           addOnce(unit.alwaysRuns, `${unit.name} uses a shell command's output (${at}): taken from the cache it would keep what the command gave the run that cached it`);
           this.problems.push(this.problem(cell, 'info', 'shell-output-in-step', `\`${shell.call}\` uses what a shell command prints: the files it lists or what it reads are no input the cache knows. Step ${unit.name} runs at every run, never from the cache; to cache it, do it in Python (\`glob.glob\`, \`os.listdir\`, \`open\`), whose reads the runner follows`, shell.line));
         }
-        const change = cell === undefined ? undefined : globalConfigChanges(this.stepSource(cell), imported, functions)[0];
+        const change = source === undefined ? undefined : globalConfigChanges(source, imported, functions)[0];
         if (cell === undefined || change === undefined) continue;
         const at = `cell ${cell.index + 1} line ${change.line}`;
         addOnce(unit.alwaysRuns, `${unit.name} changes ${change.settings} for the whole process (${at}): a step taken from the cache would not change them for the steps after it`);

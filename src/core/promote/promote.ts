@@ -547,6 +547,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   // The files as they are with the expectations of `execution` (expected metrics, recorded types and shapes).
   const planUnsettled = (version: string, execution: Execution | undefined): FilePlan[] => {
     const metrics = expectedFrom(shown, execution?.metrics);
+    const stale = staleOutputs(execution);
     return planPromotion({
       notebook,
       graph,
@@ -567,7 +568,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
       ...(localModules.size === 0 ? {} : { localModules }),
       ...(analysis.movesTo.length === 0 ? {} : { movesTo: analysis.movesTo }),
       ...(unseededDraws.length === 0 ? {} : { unseededDraws }),
-      ...(staleOutputs(execution).length === 0 ? {} : { staleOutputs: staleOutputs(execution) }),
+      ...(stale.length === 0 ? {} : { staleOutputs: stale }),
     });
   };
   // The lock names the notebook it was promoted from: another notebook that is still there owns this folder
@@ -700,7 +701,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     for (const orphan of orphans) if (orphan.state === 'edited') files.push({ path: orphan.path, action: 'kept', why: KEPT_ORPHAN });
     const removedImports = await findRemovedImports(outDir, plans, known, packageName);
     problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook)));
-    const goneOrphans = new Map(orphans.filter((o) => o.state === 'unchanged').map((o): [string, undefined] => [o.path, undefined]));
+    const goneOrphans = new Set(orphans.filter((o) => o.state === 'unchanged').map((o) => o.path));
     const testsOfRemoved = await findTestsOfRemovedSteps(outDir, plans, graph.steps.map((st) => st.name), goneOrphans);
     problems.push(...testsOfRemoved.filter((t) => !removedImports.some((r) => r.path === t.path)).map((t) => testOfRemovedStepProblem(t, request.notebook)));
     // check reads the package as this promotion would leave it: a step module still on disk may import a helper no more.

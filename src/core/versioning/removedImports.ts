@@ -139,15 +139,15 @@ export interface TestOfRemovedStep {
  * removed, which promotion keeps) reading the pipeline run of a step that is not among `steps`
  * (`pipeline_run.inputs["clean"]`, as the generated step tests do): pytest fails on them with a KeyError, though
  * the module they import may still be there (round 57 ZZ: check said "up to date"). Found from the files, so said
- * at every promotion and check, not only when the step went. `written`: as in {@link importedPackageModules}.
+ * at every promotion and check, not only when the step went. `gone`: files the promotion deletes (a dry run: would).
  */
-export async function findTestsOfRemovedSteps(root: string, plans: readonly FilePlan[], steps: readonly string[], written: ReadonlyMap<string, string | undefined> = new Map()): Promise<TestOfRemovedStep[]> {
+export async function findTestsOfRemovedSteps(root: string, plans: readonly FilePlan[], steps: readonly string[], gone: ReadonlySet<string> = new Set()): Promise<TestOfRemovedStep[]> {
   const planned = new Set(plans.map((p) => p.path));
   const known = new Set(steps);
   const found: TestOfRemovedStep[] = [];
   const files = await pythonFiles(root, 'tests');
   for (const [path, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (planned.has(path) || (written.has(path) && written.get(path) === undefined)) continue;
+    if (planned.has(path) || gone.has(path)) continue;
     const lines = bytes.toString('utf8').split('\n');
     for (const [i, text] of lines.entries()) {
       const read = /\bpipeline_run\.(?:inputs|folders|returned)\s*(?:\[|\.get\()\s*(["'])(\w+)\1/.exec(text.replace(/#.*$/, ''));
