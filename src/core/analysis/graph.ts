@@ -650,7 +650,13 @@ class GraphBuilder {
         const taken = (n: string): boolean => isBuiltin(n) || this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`(?<![.\\w])${n}\\b`).test(code);
         // Its last word taken (`PR AUC` then `ROC AUC`): the label's words (`roc_auc`), then `<word>_shown`.
         const words = labelWords(field.before);
-        const fallback = words !== undefined && words !== label && !taken(words) ? words : label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : 'value';
+        // `accuracy_score(...)` suggests `accuracy`, `np.mean(...)` `mean`.
+        const called = /([A-Za-z_]\w*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(field.expression)?.[1]?.replace(/_score$/, '');
+        const free = (n: string | undefined): n is string => n !== undefined && /^[a-z_]\w*$/.test(n) && !taken(n);
+        // A label in letters no name is spelled in (`Точность:`) is named by what computes the value, as the
+        // warning below would suggest (round 59: `metric-unnamed` of a labelled score).
+        const unspelled = label === undefined && /\p{L}/u.test(plainLabel(field.before)) && free(called) ? called : undefined;
+        const fallback = words !== undefined && words !== label && !taken(words) ? words : label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : (unspelled ?? 'value');
         const name = label === undefined || taken(label) ? fallback : label;
         // Named by its label: the package binds that name where the line prints the value, and records it.
         if (name !== 'value' && !('documented' in field) && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
@@ -658,8 +664,6 @@ class GraphBuilder {
           this.problems.push(this.problem(cell, 'info', 'metric-named', `this line prints ${field.expression} under a label: the pipeline records it as the metric ${name}`, i + 1));
           continue;
         }
-        // `accuracy_score(...)` suggests `accuracy`, `np.mean(...)` `mean`.
-        const called = /([A-Za-z_]\w*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(field.expression)?.[1]?.replace(/_score$/, '');
         const suggested = name === 'value' && called !== undefined && /^[a-z_]\w*$/.test(called) && !isBuiltin(called) && !this.bindings.has(called) && !definedHere.has(called) ? called : name;
         this.problems.push(
           this.problem(

@@ -1414,6 +1414,19 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     assert.deepEqual(names(['print("Training F1:", s[0] * 2)', 'print("CV accuracy:", s[1] * 2)', 'print("Accuracy:", s[1] * 3)']), ['train_f1', 'cv_accuracy', 'accuracy']);
   });
 
+  // Round 59: `print("Точность:", accuracy_score(y, p))` was `metric-unnamed`, its label giving no name.
+  it('names a score under a label of letters no name is spelled in by what computes it; unnamed when nothing does', () => {
+    const g = graphOf([
+      [['step:a'], 'import numpy as np\ny = [1, 0]\np = [1, 1]\nscores = np.array([0.5, 0.7])\ndef accuracy_score(a, b):\n    return 0.5\ndef f1_score(a, b):\n    return 0.5'],
+      [['metrics'], 'print("Точность:", accuracy_score(y, p))\nprint("Полнота: {:.3f}".format(f1_score(y, p)))\nprint(f"准确率: {np.mean(scores):.3f}")\nprint("Оценка:", scores[0] + 1)'],
+    ]);
+    assert.deepEqual(g.printedValues?.map((v) => [v.line, v.name]), [[1, 'accuracy'], [2, 'f1'], [3, 'mean']]);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'metric-unnamed').map((p) => p.line), [4]);
+    // A name the cell uses already is not taken.
+    const taken = graphOf([[['step:a'], 'def accuracy_score(a, b):\n    return 0.5\naccuracy = 0.4'], [['metrics'], 'print("Точность:", accuracy_score(1, 2))\nprint(accuracy)']]);
+    assert.deepEqual(taken.printedValues ?? [], []);
+  });
+
   // Round 56 XX: `print(accuracy_score(y, p))` and `print(np.mean(scores))` gave no metric, and nothing said so.
   it('metric-unnamed: a score printed with no label is said to be no metric, with a name to give it; not a table, a rounding or a name', () => {
     const g = graphOf([

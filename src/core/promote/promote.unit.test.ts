@@ -483,6 +483,18 @@ describe('re-promotion', function () {
     assert.deepEqual(added.graph?.steps.find((st) => st.name === 'evaluate')?.outputs, ['proba', 'pred']);
   });
 
+  // Round 59: a score under a Cyrillic label was no metric (`metric-unnamed`), and the saved number no expected one.
+  it('metrics: a score printed under a label of letters no name is spelled in is named by its call, and read from the saved output', async () => {
+    const cells: Cell[] = [
+      { id: 'fit', tags: ['step:fit'], source: 'y = [1, 0, 1]\np = [1, 1, 1]\ndef accuracy_score(a, b):\n    return sum(x == z for x, z in zip(a, b)) / len(a)' },
+      { id: 'm', tags: ['metrics'], source: 'print("Точность:", accuracy_score(y, p))', outputs: [{ output_type: 'stream', name: 'stdout', text: 'Точность: 0.6666666666666666\n' }] },
+    ];
+    const outcome = await promote(cells, { dryRun: true });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'metric-unnamed'), []);
+    assert.deepEqual(outcome.expectedMetrics, { accuracy: 0.6666666666666666 });
+  });
+
   // Round 34 A: `print(f"F1 @ {THRESHOLD}: {f1:.4f}")` made the parameter a metric (and an expected one).
   it('metrics: a parameter printed beside a result is no metric (the run records it as a parameter)', async () => {
     const cells: Cell[] = [
