@@ -67,5 +67,35 @@ export function fileSystemError(ex: unknown, action: string, path: string, outco
 export function describeFileSystemError(ex: unknown): string | undefined {
   if (fileSystemCode(ex) === undefined || !(ex instanceof Error)) return undefined;
   const { syscall, path } = ex as NodeJS.ErrnoException;
-  return fileSystemMessage(ex, syscall ?? 'use', path ?? '');
+  return fileSystemMessage(ex, (syscall === undefined ? undefined : ACTIONS[syscall]) ?? 'use', path ?? '');
 }
+
+/** What a system call does, as "cannot <action> <path>" says it (`realpath` and `lstat` mean nothing to most). */
+const ACTIONS: Readonly<Record<string, string>> = {
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  close: 'close',
+  fsync: 'write',
+  rename: 'rename',
+  unlink: 'remove',
+  rmdir: 'remove',
+  rm: 'remove',
+  mkdir: 'create the folder',
+  mkdtemp: 'create a temporary folder in',
+  copyfile: 'copy',
+  chmod: 'change the permissions of',
+  utime: 'change the times of',
+  link: 'link',
+  symlink: 'link',
+  stat: 'read',
+  lstat: 'read',
+  fstat: 'read',
+  access: 'reach',
+  realpath: 'reach',
+  readlink: 'read the link',
+  scandir: 'list the folder',
+  opendir: 'list the folder',
+  readdir: 'list the folder',
+  watch: 'watch',
+};
