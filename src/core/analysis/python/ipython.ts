@@ -154,7 +154,7 @@ const READ_ONLY_COMMANDS = new Set([
 ]);
 
 /** Magic names IPython runs without `%` (automagic) and that cannot start a valid Python statement with an argument. */
-const AUTOMAGIC = /^(pip3?|conda|mamba|matplotlib|load_ext|reload_ext|autoreload|cd|run|config|pylab)[ \t]+(?!(?:in|is|and|or|not|if|else|for|as)\b)[\w\-~/'"{$]/;
+const AUTOMAGIC = /^(pip3?|conda|mamba|matplotlib|load_ext|reload_ext|autoreload|cd|run|config|pylab|mkdir)[ \t]+(?!(?:in|is|and|or|not|if|else|for|as)\b)[\w\-~/'"{$]/;
 
 /**
  * Methods (and functions) whose call only computes a value to look at. A bare trailing call of one of these,
@@ -369,6 +369,7 @@ function translateCellMagic(t: Translator): number {
     t.commentOut(first, first, 'cell-magic', 'removed IPython cell magic');
     return first + 1;
   }
+  if ((name === 'bash' || name === 'sh') && args === '' && makesFoldersOnly(t, first + 1)) return t.lines.length;
   t.mode = 'not-python';
   let warning: string | undefined;
   if (name === 'writefile' || name === 'file') {
@@ -382,6 +383,30 @@ function translateCellMagic(t: Translator): number {
   const nonBlankLast = lastNonBlank(t.lines);
   t.commentOut(first, Math.max(first, Math.min(last, nonBlankLast)), 'cell-magic', 'removed IPython cell magic (the cell is not Python)', warning);
   return t.lines.length;
+}
+
+/**
+ * A `%%bash` cell whose every command is a `mkdir` ({@link mkdirFolders}), from line `from` on: its magic line
+ * commented out and each command made `os.makedirs`, and true; else nothing changed and false.
+ */
+function makesFoldersOnly(t: Translator, from: number): boolean {
+  const commands = t.lines.map((line, i) => ({ i, text: line.trim() })).filter(({ i, text }) => i >= from && text !== '' && !text.startsWith('#'));
+  const made = commands.map(({ text }) => mkdirFolders(text, false));
+  if (made.every((folders) => folders === undefined) || commands.some(({ text }, k) => made[k] === undefined && !readsOnly(text))) return false;
+  t.commentOut(from - 1, from - 1, 'cell-magic', 'removed IPython cell magic (its mkdir commands are made Python)');
+  commands.forEach(({ i }, k) => {
+    const folders = made[k];
+    // At the start of its line whatever its indent, as the shell reads it.
+    if (folders !== undefined) makeDirectories(t, i, folders, 'shell', 'shell command', '');
+    else t.commentOut(i, i, 'shell', 'removed shell command');
+  });
+  return true;
+}
+
+/** A shell command line that only reads or reports (`ls -la out | head -3`): each command of its pipe one of READ_ONLY_COMMANDS, nothing redirected. */
+function readsOnly(command: string): boolean {
+  if (/[>;&`]|\$\(|\s-(?:delete|exec|execdir|ok|fprint\w*)\b/.test(command)) return false;
+  return command.split('|').every((part) => READ_ONLY_COMMANDS.has((/^\s*(\S+)/.exec(part)?.[1] ?? '').replace(/^.*\//, '')));
 }
 
 function lastNonBlank(lines: readonly string[]): number {
@@ -585,6 +610,11 @@ function lineMagic(t: Translator, i: number, body: string): { last: number; resc
       return { last, rescan: false };
     }
   }
+  const folders = name === 'mkdir' && last === i ? mkdirFolders(`mkdir ${args}`) : undefined;
+  if (folders !== undefined) {
+    makeDirectories(t, i, folders, 'line-magic', 'IPython magic');
+    return { last, rescan: false };
+  }
   if (name === 'cd' && last === i && /^(?:"[^"$`{}]+"|'[^'$`{}]+'|[^\s"'$`{}-][^\s"'$`{}]*)$/.test(args)) {
     changeDirectory(t, i, args.replace(/^(["'])(.*)\1$/, '$2'));
     return { last, rescan: false };
@@ -623,6 +653,53 @@ function changeDirectory(t: Translator, i: number, path: string): void {
   t.out[i] = `${indent}import os; os.chdir(${folder})  ${comment}`;
   t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
   t.record(i, 'line-magic', line, comment, undefined);
+}
+
+/**
+ * The folders `mkdir [-p] a {OUT}/figs "b c"` makes, each as a Python expression of its path (`"a"`,
+ * `f"{OUT}/figs"`, `"b c"`): plain words, quoted words and IPython's `{expression}` in them (not in a `%%bash`
+ * cell, `interpolated` false, where IPython leaves braces as they are); undefined for any
+ * other command, or a word the shell would expand (`$HOME`, `*`, `~user`), an option other than `-p`/`-v`, or
+ * anything after the command (`&&`, `;`, `|`, `>`).
+ */
+export function mkdirFolders(command: string, interpolated = true): string[] | undefined {
+  command = command.replace(/\s+#[^"'{}]*$/, '');
+  const words = [...command.trim().matchAll(/"([^"\\$`]*)"|'([^']*)'|([^\s"']+)/g)];
+  if (words.map((w) => w[0]).join(' ') !== command.trim().replace(/\s+/g, ' ') || words[0]?.[0] !== 'mkdir') return undefined;
+  const folders: string[] = [];
+  for (const word of words.slice(1)) {
+    const [text, doubled, single, bare] = word;
+    if (bare !== undefined && /^-/.test(bare)) {
+      if (!/^(?:-[pv]+|--parents|--verbose)$/.test(bare)) return undefined;
+      continue;
+    }
+    if (single !== undefined) {
+      // IPython expands `{}` and `$` inside the shell's quotes too.
+      if (/[{}$]/.test(single)) return undefined;
+      folders.push(JSON.stringify(single));
+      continue;
+    }
+    const path = doubled ?? bare ?? text;
+    // IPython puts a Python expression's value in place of `{expression}` (`{{` is a brace).
+    const parts = path.split(/(\{[^{}]*\})/);
+    if (parts.some((part, k) => (k % 2 === 0 ? (bare !== undefined && /[$`*?[\]~;&|<>()!#\\]/.test(part)) || /[{}$`\\]/.test(part) : !/^\{[A-Za-z_][\w.]*(?:\[(?:\d+|'[^']*'|"[^"]*")\])*\}$/.test(part)))) return undefined;
+    if (parts.length > 1 && !interpolated) return undefined;
+    folders.push(parts.length === 1 ? JSON.stringify(path) : `f${JSON.stringify(path)}`);
+  }
+  return folders.length === 0 ? undefined : folders;
+}
+
+/**
+ * `!mkdir -p out {OUT}/figs` → `import os; os.makedirs("out", exist_ok=True); os.makedirs(f"{OUT}/figs", exist_ok=True)`,
+ * on the same line (round 59 CCC: a dropped `!mkdir` made the next step's write fail on a clean checkout). A
+ * folder already there is no error, as the pipeline runs again and again.
+ */
+function makeDirectories(t: Translator, i: number, folders: readonly string[], kind: TranslationKind, what: string, indent = leadingSpace(t.lines[i] ?? '')): void {
+  const line = t.lines[i] ?? '';
+  const comment = `# nbpromote: was ${what}: ${line.trim()}`;
+  t.out[i] = `${indent}import os; ${folders.map((f) => `os.makedirs(${f}, exist_ok=True)`).join('; ')}  ${comment}`;
+  t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
+  t.record(i, kind, line, comment);
 }
 
 /** `%env A=1` → `import os; os.environ["A"] = "1"`, on the same line. */
@@ -708,6 +785,11 @@ function shellEscape(t: Translator, i: number): { last: number; rescan: boolean 
   const installs = parseInstallCommands(command);
   if (installs.length > 0) {
     installTranslation(t, i, last, 'shell', installs);
+    return { last, rescan: false };
+  }
+  const folders = last === i ? mkdirFolders(command) : undefined;
+  if (folders !== undefined) {
+    makeDirectories(t, i, folders, 'shell', 'shell command');
     return { last, rescan: false };
   }
   const program = (/^\S+/.exec(command)?.[0] ?? '').replace(/^.*\//, '');

@@ -108,6 +108,36 @@ describe('translateIPython', () => {
         code: '# nbpromote: removed IPython magic: %run helpers.py --fast\n# nbpromote: removed IPython magic: %cd -\nimport os; os.chdir("data/raw")  # nbpromote: was IPython magic: %cd data/raw\nimport os; os.chdir("my data")  # nbpromote: was IPython magic: %cd "my data"\nimport os; os.chdir(os.path.expanduser("~/proj"))  # nbpromote: was IPython magic: %cd ~/proj',
         warnings: ['%run', '%cd'],
       }],
+      // Round 59 CCC: a dropped `!mkdir -p {OUT}` made the next step's write fail on a clean checkout.
+      ['makes the folders of !mkdir, %mkdir and automagic mkdir in Python; leaves what the shell would expand', {
+        source: '!mkdir -p out\n!mkdir -p {OUT}/figs ../models "a b"  # dirs\n%mkdir -p out\nmkdir out\n!mkdir $HOME/x\n!mkdir -p out && ls\n!mkdir -m 700 x\n!mkdir \'{a}\'',
+        code: [
+          'import os; os.makedirs("out", exist_ok=True)  # nbpromote: was shell command: !mkdir -p out',
+          'import os; os.makedirs(f"{OUT}/figs", exist_ok=True); os.makedirs("../models", exist_ok=True); os.makedirs("a b", exist_ok=True)  # nbpromote: was shell command: !mkdir -p {OUT}/figs ../models "a b"  # dirs',
+          'import os; os.makedirs("out", exist_ok=True)  # nbpromote: was IPython magic: %mkdir -p out',
+          'import os; os.makedirs("out", exist_ok=True)  # nbpromote: was IPython magic: mkdir out',
+          '# nbpromote: removed shell command: !mkdir $HOME/x',
+          '# nbpromote: removed shell command: !mkdir -p out && ls',
+          '# nbpromote: removed shell command: !mkdir -m 700 x',
+          "# nbpromote: removed shell command: !mkdir '{a}'",
+        ].join('\n'),
+        warnings: ['!mkdir $HOME', '!mkdir -p out &&', '!mkdir -m', "!mkdir '{a}'"],
+      }],
+      ['makes the folders of a %%bash cell of mkdir commands only, besides commands that only read; leaves another %%bash cell', {
+        source: '%%bash\nmkdir -p out\n# figures\n  mkdir -p models/figs\n',
+        code: '# nbpromote: removed IPython cell magic (its mkdir commands are made Python): %%bash\nimport os; os.makedirs("out", exist_ok=True)  # nbpromote: was shell command: mkdir -p out\n# figures\nimport os; os.makedirs("models/figs", exist_ok=True)  # nbpromote: was shell command: mkdir -p models/figs\n',
+        warnings: [],
+      }],
+      ['drops the commands that only read of a %%bash cell that makes folders', {
+        source: '%%bash\nmkdir -p out\nls -la out | head -3',
+        code: '# nbpromote: removed IPython cell magic (its mkdir commands are made Python): %%bash\nimport os; os.makedirs("out", exist_ok=True)  # nbpromote: was shell command: mkdir -p out\n# nbpromote: removed shell command: ls -la out | head -3',
+        warnings: [],
+      }],
+      ['leaves a %%bash cell that does more than make folders and read', {
+        source: '%%bash\nmkdir -p out\nls > files.txt\nfind out -delete',
+        code: '# nbpromote: removed IPython cell magic (the cell is not Python): %%bash\n# mkdir -p out\n# ls > files.txt\n# find out -delete',
+        warnings: ['%%bash'],
+      }],
       ['warns about an unknown magic', {
         source: '%sql SELECT 1',
         code: '# nbpromote: removed IPython magic: %sql SELECT 1',
