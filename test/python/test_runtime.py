@@ -734,6 +734,37 @@ def test_a_step_naming_a_folder_a_later_step_writes_into_is_cached_at_the_next_r
     assert run(3) == (9, ["ran", "ran"])
 
 
+def _load_moving_into_store():
+    os.chdir("store")  # names the folder store; raw.txt is a file only seen from there
+    with open("raw.txt") as file:
+        return file.read()
+
+
+def _save_model_here(text, k):
+    with open("model.txt", "w") as file:  # in store, where the step before left the run
+        file.write(text * k)
+    return len(text) * k
+
+
+# Round 59 CCC: `%cd ../data` in a step and a later step writing its model there ran every step at every run.
+def test_a_step_moving_into_a_folder_a_later_step_writes_into_is_cached_at_the_next_run(tmp_path):
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "raw.txt").write_text("ab")
+    config = _small_config([("load", [], ["text"]), ("save", ["text", "k"], ["size"])], {"k": {"default": 1, "type": "int"}})
+    steps = {"load": _load_moving_into_store, "save": _save_model_here}
+
+    def run(k):
+        with runtime._working_directory(tmp_path):
+            return _output_and_statuses(config, steps, tmp_path, "size", k=k)
+
+    assert run(1) == (2, ["ran", "ran"])
+    assert run(1) == (2, ["cached", "cached"])
+    assert run(3) == (6, ["cached", "ran"])
+    assert run(3) == (6, ["cached", "cached"])
+    (tmp_path / "store" / "raw.txt").write_text("abc")
+    assert run(3) == (9, ["ran", "ran"])
+
+
 class _Guarded:
     """An object whose attributes cannot be listed: reading ``__dict__`` raises (a proxy, a remote handle)."""
 

@@ -825,7 +825,7 @@ class _Run:
         #: Steps that wrote a file or folder their code or a parameter names, or whose code names files a later
         #: step may write (``_rekey_at_end``), with what is needed to key them again at the end (and the key
         #: their outputs were stored under).
-        self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], dict[str, Any], str]] = []
+        self.wrote_files: list[tuple[Mapping[str, Any], StepFunction, str | None, dict[str, str], dict[str, Any], str, str]] = []
         #: The data files steps read (``_note_reads``), by absolute path: their sha256 and the steps reading them.
         self.read_files: dict[str, dict[str, Any]] = {}
         #: Steps not taken from the cache because a file they read when they ran changed: why, by step.
@@ -954,6 +954,7 @@ class _Run:
         """The step's cache key, its outputs by name, and ``cached`` or ``ran``."""
         name, function = step["name"], self.functions[step["name"]]
         state = self._global_state()
+        folder = os.getcwd()
         key = self._step_key(step, function, state)
         # What the shared code it uses read at import (a config loaded before `os.chdir("..")`) is data it used.
         self._note_reads(name, dict(self._import_reads(function)))
@@ -996,9 +997,8 @@ class _Run:
                     self.cache.remember_key(name, summary)
                 if self._names_files(name):
                     # As for a step that ran (below): a later step may write where its code names.
-                    self._rekey_at_end(step, function, state, {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}, key)
+                    self._rekey_at_end(step, function, state, {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}, key, folder)
                 return canonical, cached, "cached"
-        folder = os.getcwd()
         if self._unsaved:
             # run.json's first pending step is then the one running: what nbpromote names when the process dies
             # without recording it (os._exit, a crash in a C extension, the out-of-memory killer).
@@ -1058,7 +1058,7 @@ class _Run:
             # give as well.
             stored[_KEY_ENTRY] = canonical
             kept = self.cache.store(name, after, stored)
-            self._rekey_at_end(step, function, state, given, after)
+            self._rekey_at_end(step, function, state, given, after, folder)
         else:
             # The entry says the key later steps depend on: stored again under another key at the end of the run
             # (below), it still gives this one.
@@ -1069,7 +1069,7 @@ class _Run:
                 # step writing there (a model into data/interim) gives it another key at the next run. Stored
                 # under that one too at the end of the run, the next run with nothing changed takes it from
                 # the cache.
-                self._rekey_at_end(step, function, state, given, key)
+                self._rekey_at_end(step, function, state, given, key, folder)
         if not kept:
             # Outputs that cannot be pickled (an open file, a generator) are new objects at every run, and may
             # carry state (a file emptied again when reopened): the steps taking them run again too.
@@ -1094,11 +1094,12 @@ class _Run:
         round 45 X)."""
         return any(label == "literal-file" or (label == "file" and text != "") for label, text in self.key_parts[step])
 
-    def _rekey_at_end(self, step: Mapping[str, Any], function: StepFunction, state: str | None, given: dict[str, Any], key: str) -> None:
+    def _rekey_at_end(self, step: Mapping[str, Any], function: StepFunction, state: str | None, given: dict[str, Any], key: str, folder: str) -> None:
         """Has ``rekey_file_writers`` store the step's entry (under ``key`` now) under the key its files give at
-        the end of the run too, from the producers of its inputs as they are now and the parameters ``given``."""
+        the end of the run too, from the producers of its inputs as they are now, the parameters ``given``, and
+        the files its code names seen from ``folder``, where it started."""
         producers = {i: self.producer_keys[i] for i in step["inputs"] if i in self.producer_keys}
-        self.wrote_files.append((step, function, state, producers, given, key))
+        self.wrote_files.append((step, function, state, producers, given, key, folder))
 
     def _watched_values(self, step: Mapping[str, Any]) -> list[str]:
         """The values a step may change in place besides its outputs: its inputs; the values one of them holds
@@ -1346,10 +1347,15 @@ class _Run:
     def rekey_file_writers(self) -> None:
         """Stores the outputs of the steps that wrote files under the keys those files give now, at the end
         of the run: the next run with nothing changed finds them there, whatever later steps wrote beside them."""
-        for step, function, state, producers, given, after in self.wrote_files:
+        for step, function, state, producers, given, after, folder in self.wrote_files:
             # The producers of its inputs and its parameters as they were when it ran: a later step may define
-            # the same names, or change a parameter in place.
-            end = self._step_key(step, function, state, producers, given)
+            # the same names, or change a parameter in place. The paths its code names from where it started, as
+            # the next run sees them (round 59 CCC: a step `%cd ../data`, a later step writing a model there:
+            # seen from data/, `train.csv` named a file it did not from notebooks/, and every run ran it again).
+            if not os.path.isdir(folder):
+                continue  # removed since: the next run starts elsewhere
+            with _working_directory(Path(folder)):
+                end = self._step_key(step, function, state, producers, given)
             if end != after:
                 # The entry as pickled when the step ran: later steps may have changed its outputs in place.
                 self.cache.copy(step["name"], after, end)
