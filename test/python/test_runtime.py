@@ -734,6 +734,22 @@ def test_a_step_naming_a_folder_a_later_step_writes_into_is_cached_at_the_next_r
     assert run(3) == (9, ["ran", "ran"])
 
 
+def test_a_step_whose_cache_entry_was_dropped_says_so_when_it_runs_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(runtime, "CACHE_ENTRIES_PER_STEP", 1)
+    config = _small_config([("scale", ["k"], ["size"])], {"k": {"default": 1, "type": "int"}})
+    steps = {"scale": lambda k: k * 2}
+
+    def run(k):
+        result = runtime.run_pipeline(config, steps, None, {"k": k}, tmp_path, record=False)
+        return [(s.status, s.why) for s in result.steps]
+
+    assert run(1) == [("ran", None)]
+    assert run(2) == [("ran", "parameter k changed since its outputs were cached")]
+    # Round 59 CCC: k=1 had been cached, and its entry dropped to keep one: the step ran with no reason given.
+    assert run(1) == [("ran", "its outputs for what it takes now were cached by an earlier run, then dropped: the cache keeps the entry of each step used last")]
+    assert run(1) == [("cached", None)]
+
+
 def _load_moving_into_store():
     os.chdir("store")  # names the folder store; raw.txt is a file only seen from there
     with open("raw.txt") as file:
@@ -2320,6 +2336,11 @@ def test_a_folder_is_fingerprinted_by_contents_up_to_a_size_then_by_sizes_and_ti
         path.write_text(path.read_text())
         os.utime(path, ns=(1, 10**18))
     assert fingerprint() == first  # the same bytes, new times; hidden folders left out
+    # What DVC and git keep about the data (round 59 CCC: `dvc add` ran every step reading the folder again).
+    (tmp_path / "a.txt.dvc").write_text("outs:\n- md5: 1\n")
+    (tmp_path / ".gitignore").write_text("/a.txt\n")
+    (tmp_path / "dvc.lock").write_text("schema: '2.0'\n")
+    assert fingerprint() == first
     (tmp_path / "b.txt").write_text("bbbc")
     assert fingerprint() != first
     monkeypatch.setattr(runtime, "MAX_DIRECTORY_BYTES", 4)  # a.txt by contents, b.txt past the bound

@@ -1132,6 +1132,9 @@ class _Run:
             return None
         # A library the code uses now or no more: its code changed, which is said (not "the version of numpy").
         changed = [part for part in _changed_parts(before, now) if not (part.startswith("the version of ") and (part not in before or part not in now))]
+        if not changed and not _changed_parts(before, now):
+            # A key it had: its entry was dropped since, to keep the cache small (round 59 CCC: no reason given).
+            return f"its outputs for what it takes now were cached by an earlier run, then dropped: the cache keeps {'the entry' if CACHE_ENTRIES_PER_STEP == 1 else f'the {CACHE_ENTRIES_PER_STEP} entries'} of each step used last"
         if not changed:
             return None
         # An input's part is the key of the step that made it, not its value: that step ran on something else
@@ -2851,6 +2854,10 @@ def _listing(folder: str) -> str:
 #: experiment trackers' stores, Jupyter's checkpoints, this runtime's own).
 _NOT_DATA_FOLDERS = {".git", ".hg", ".svn", STATE_DIR, ".ipynb_checkpoints", "__pycache__", ".cache", ".pytest_cache", ".mypy_cache", ".venv", "venv", "site-packages", "dist-packages", "mlruns", "wandb", "node_modules"}
 _NOT_DATA_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so", ".pth")
+#: Files in a data folder that tools keep about the data, not data (round 59 CCC: `dvc add data/train.csv` wrote
+#: `train.csv.dvc` and `.gitignore` there, and every step reading the folder ran again).
+_NOT_DATA_FILES = {".gitignore", ".gitattributes", ".dvcignore", "dvc.yaml", "dvc.lock", ".DS_Store", "Thumbs.db", "desktop.ini"}
+_TOOL_SUFFIXES = (".dvc",)
 
 
 @functools.lru_cache(maxsize=None)
@@ -3527,7 +3534,7 @@ class _Fingerprints:
             # Tools' folders and code are no data (``_is_data_read``): `__pycache__` appearing changes nothing.
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_DATA_FOLDERS)
             for name in sorted(files):
-                if name.endswith(_NOT_DATA_SUFFIXES):
+                if name.endswith(_NOT_DATA_SUFFIXES) or name.endswith(_TOOL_SUFFIXES) or name in _NOT_DATA_FILES:
                     continue
                 full = os.path.join(folder, name)
                 try:
