@@ -3352,6 +3352,24 @@ def test_a_key_summary_names_each_library_and_a_library_the_code_no_longer_uses_
         assert run._changed_key("s") == why
 
 
+def test_a_folder_parameter_given_another_spelling_is_named_once_in_why_a_step_runs(tmp_path, monkeypatch):
+    # Round 59 CCC: `--param DATA_DIR=/p/data` after `../data` named the folder twice, once by each spelling.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    before = runtime._key_summary([("parameter", f"DATA_DIR={runtime._typed_text('data')}"), ("file", "dir:1")])
+    now = runtime._key_summary([("parameter", f"DATA_DIR={runtime._typed_text(str(tmp_path / 'data'))}"), ("file", "dir:2")])
+
+    class _Closest:
+        def closest_key(self, step, summary):
+            return before
+
+    run = runtime._Run.__new__(runtime._Run)
+    run.key_parts = {"s": []}
+    run.cache = _Closest()
+    monkeypatch.setattr(runtime, "_key_summary", lambda parts: now)
+    assert run._changed_key("s") == f"parameter DATA_DIR and the files in {tmp_path / 'data'}, the folder parameter DATA_DIR names, changed since its outputs were cached"
+
+
 class _Search:
     """Holds what it found, as GridSearchCV holds ``best_estimator_``."""
 

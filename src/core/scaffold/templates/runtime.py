@@ -1132,6 +1132,11 @@ class _Run:
             return None
         # A library the code uses now or no more: its code changed, which is said (not "the version of numpy").
         changed = [part for part in _changed_parts(before, now) if not (part.startswith("the version of ") and (part not in before or part not in now))]
+        # A folder a parameter names, named by its value: the one it named before is not another part that went
+        # (round 59 CCC: "the files in /p/data, the folder parameter DATA_DIR names, and the files in ../data, the
+        # folder parameter DATA_DIR names, changed").
+        named_now = {match.group(1) for part in now if (match := _PARAMETER_FILES.search(part))}
+        changed = [part for part in changed if part in now or not ((match := _PARAMETER_FILES.search(part)) and match.group(1) in named_now)]
         if not changed and not _changed_parts(before, now):
             # A key it had: its entry was dropped since, to keep the cache small (round 59 CCC: no reason given).
             return f"its outputs for what it takes now were cached by an earlier run, then dropped: the cache keeps {'the entry' if CACHE_ENTRIES_PER_STEP == 1 else f'the {CACHE_ENTRIES_PER_STEP} entries'} of each step used last"
@@ -2932,6 +2937,10 @@ def _module_words(module: str) -> str:
     if len(parts) == 2 and not parts[1].startswith("_"):
         return f"the shared code ({parts[1]}.py)"
     return f"the code of {'/'.join(parts)}.py"
+
+
+#: The end of a key part's words for the file or folder a parameter names (``_key_summary``), with its name.
+_PARAMETER_FILES = re.compile(r"the (?:folder|file) parameter (\S+) names,?$")
 
 
 def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
