@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Notebook } from '../contract/notebook';
 import type { RecordedValue } from '../contract/pipelineConfig';
@@ -110,12 +110,17 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
     const cells = new Map([...notebookCells(copy)].map(([count, index]) => [count, { index, id: parsed.notebook?.cells[index]?.id, source: parsed.notebook?.cells[index]?.source, fileLine: parsed.notebook?.cells[index]?.fileLine }]));
     // The executed notebook comes back in a file: the kernel shares nbconvert's stdout, where what a cell writes
     // below Python's sys.stdout lands (`os.system`, a subprocess, a C library's log lines).
-    await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', `--output-dir=${folder}`, '--output=executed.ipynb', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, cells, request.stop, folder);
+    await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', `--output-dir=${folder}`, '--output=executed.ipynb', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, cells, request.stop, folder, movesFolder(parsed.notebook) ? undefined : dirname(path));
     const executed = await readFile(join(folder, 'executed.ipynb'), 'utf8');
     return { ...readProbes(executed, request.notebook, request.probe !== undefined), codeSha256: codeSha256(parsed.notebook.cells.filter((c) => c.kind === 'code')) };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** Whether the notebook's code may change the folder it runs in (`%cd`, `os.chdir`). */
+function movesFolder(notebook: Notebook): boolean {
+  return notebook.cells.some((c) => c.kind === 'code' && /(?:^|\n)\s*%?cd\s|\bchdir\s*\(/.test(c.source));
 }
 
 /** The start of the temporary folder's name; the process id follows, so a later run can tell a folder left over. */
@@ -346,7 +351,18 @@ export function failedCell(traceback: string, cells: ReadonlyMap<number, Counted
   return `${words(running)}${called}`;
 }
 
-function run(python: string, args: readonly string[], file: string, cells: ReadonlyMap<number, CountedCell>, stop: AbortSignal | undefined, scratch: string): Promise<void> {
+/**
+ * ` (relative to <folder>)` after an error on a relative path the notebook did not find (`FileNotFoundError: ...
+ * '../data/train.csv'`), when the notebook ran in `folder` (undefined when its code moves to another folder:
+ * which one it was in then is not known); else nothing.
+ */
+export function relativeTo(raised: string, folder: string | undefined): string {
+  if (folder === undefined || !/^(?:FileNotFoundError|NotADirectoryError|IsADirectoryError|PermissionError)\b/.test(raised)) return '';
+  const path = /'([^']+)'\s*$/.exec(raised)?.[1] ?? /"([^"]+)"\s*$/.exec(raised)?.[1];
+  return path === undefined || isAbsolute(path) ? '' : ` (relative to ${folder}, the notebook's folder)`;
+}
+
+function run(python: string, args: readonly string[], file: string, cells: ReadonlyMap<number, CountedCell>, stop: AbortSignal | undefined, scratch: string, folderOf?: string): Promise<void> {
   return new Promise((resolveRun, reject) => {
     // Its own process group (and the kernel has its own session, as jupyter_client starts it): a stop kills the
     // whole tree, not nbconvert alone, whose kernel would go on running the notebook.
@@ -395,8 +411,10 @@ function run(python: string, args: readonly string[], file: string, cells: Reado
       const where = failedCell(plain, cells);
       const lines = plain.trim().split('\n');
       const raised = lines[lines.length - 1]?.trim() ?? '';
-      const head = where === undefined ? 'executing the notebook failed' : `executing the notebook failed in ${where}: ${raised}`;
-      reject(new NbpromoteError('invalidInput', `${file}: ${head}\n${last}${where === undefined ? runnerAdvice(plain, python) : ''}`));
+      // Named with its cell and line, the error needs no tail of the traceback (round 59 CCC: ten lines of pandas'
+      // own source, then the error twice).
+      const message = where === undefined ? `executing the notebook failed\n${last}${runnerAdvice(plain, python)}` : `executing the notebook failed in ${where}: ${raised}${relativeTo(raised, folderOf)}`;
+      reject(new NbpromoteError('invalidInput', `${file}: ${message}`));
     });
   });
 }

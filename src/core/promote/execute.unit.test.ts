@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NbpromoteError } from '../errors';
 import { notebookJson, PYTHON, runPipeline } from '../scaffold/testing';
 import { silentLogger } from '../util/logger';
-import { executeForMetrics, executeNotebook, failedCell, notebookCells, removeStaleExecuteFolders, runnerAdvice } from './execute';
+import { executeForMetrics, executeNotebook, failedCell, notebookCells, removeStaleExecuteFolders, relativeTo, runnerAdvice } from './execute';
 import { promoteNotebook } from './promote';
 
 // nbconvert's stderr when a cell fails inside pandas (colours removed, nbconvert's own frames cut): the
@@ -50,6 +50,16 @@ const cells = new Map([
   [7, { index: 8, id: 'c008' }],
   [9, { index: 10 }],
 ]);
+
+// Round 59 CCC: `promote --execute` did not say where a relative path that was not found was read from.
+describe('relativeTo', () => {
+  it('names the notebook folder after an error on a relative path, when the notebook stays in it', () => {
+    assert.equal(relativeTo("FileNotFoundError: [Errno 2] No such file or directory: '../data/train.csv'", '/p/notebooks'), " (relative to /p/notebooks, the notebook's folder)");
+    assert.equal(relativeTo("FileNotFoundError: [Errno 2] No such file or directory: '/p/data/train.csv'", '/p/notebooks'), '');
+    assert.equal(relativeTo("FileNotFoundError: [Errno 2] No such file or directory: '../data/train.csv'", undefined), '');
+    assert.equal(relativeTo("KeyError: 'train.csv'", '/p/notebooks'), '');
+  });
+});
 
 // Round 34 C: a Python without nbconvert got "executing the notebook failed" and no next step.
 describe('runnerAdvice', () => {
