@@ -1450,8 +1450,19 @@ function roundedArgument(text: string): string | undefined {
  */
 function shownName(element: string): string | undefined {
   const inner = converted(element);
-  if (inner === undefined) return calledName(element) ?? percentName(element);
+  if (inner === undefined) return calledName(element) ?? percentName(element) ?? itemName(element);
   return /^[A-Za-z_]\w*$/.test(inner) ? inner : shownName(inner);
+}
+
+/**
+ * An item of a dict or Series shown by its keys: `scores["acc"]` -> `scores.acc`, `report["macro avg"]["f1-score"]`
+ * -> `report.macro avg.f1-score`, as the run names the entries of a dict the cell defines (round 59: they were the
+ * metric `shown`); undefined for anything else.
+ */
+function itemName(element: string): string | undefined {
+  const m = /^([A-Za-z_]\w*)((?:\[\s*(?:"[^"\\]+"|'[^'\\]+')\s*\])+)$/.exec(element.trim());
+  if (m === null) return undefined;
+  return [m[1] ?? '', ...[...(m[2] ?? '').matchAll(/\[\s*(?:"([^"]+)"|'([^']+)')\s*\]/g)].map((k) => k[1] ?? k[2] ?? '')].join('.');
 }
 
 /** The one value a conversion to a number converts: `float(x)`, `np.float64(x)`, `x.item()` -> `x`. */

@@ -660,6 +660,14 @@ describe('shownNames: the names of the values a cell shows last by an expression
     assert.deepEqual(shownNames('summary.get(key)'), ['get']);
     assert.deepEqual(shownNames('(f1_score(y, p), summary.get("auc"))'), ['f1_score', 'auc']);
   });
+
+  // Round 59: `rep["macro avg"]["f1-score"]` shown last was the metric `shown`.
+  it('names an item got by its keys as the run names the entries of the dict: `<name>.<key>...`', () => {
+    assert.deepEqual(shownNames('scores["acc"]'), ['scores.acc']);
+    assert.deepEqual(shownNames(`rep["macro avg"]['f1-score']`), ['rep.macro avg.f1-score']);
+    assert.deepEqual(shownNames('scores[key]'), undefined);
+    assert.deepEqual(shownNames('results.loc["rf"]["acc"]'), undefined);
+  });
 });
 
 describe('expectedMetricsFromOutputs: a name printed or shown rounded (`round(rmse, 2)`, `round(rmse)`)', () => {
