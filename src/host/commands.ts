@@ -6,8 +6,9 @@ import { SettingError } from './settingError';
 import { openSetting } from './config';
 
 /**
- * The one way commands are registered: errors are logged with their stack and shown once as
- * "<title> failed: <reason>" with a "Show Log" button; cancellation shows nothing. A setting that cannot be
+ * The one way commands are registered: errors are logged (with their stack when they are no NbpromoteError
+ * explaining itself) and shown once as "<title> failed: <reason>" with a "Show Log" button; cancellation shows
+ * nothing; a `usage` NbpromoteError (nothing promoted yet) is what to do first, shown as information. A setting that cannot be
  * used (SettingError) is the person's configuration, not a bug: logged as a warning without a stack, and shown
  * with "Open Setting" (and "Manage Workspace Trust" when Restricted Mode is why) before "Show Log".
  */
@@ -29,7 +30,15 @@ export function registerCommand(
         showSettingError(log, `${title} failed: ${reason}`, ex);
         return undefined;
       }
-      logger.error(ex instanceof Error ? ex : String(ex));
+      // What the person asked for cannot be done here yet (nothing promoted): a situation, not a failure, and
+      // no stack (round 59 DDD: "Run Tests failed: ...", and minified frames in the log).
+      if (NbpromoteError.is(ex, 'usage')) {
+        logger.warn(`${title}: ${reason}`);
+        void vscode.window.showInformationMessage(`${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`.replace(/\.\.$/, '.'));
+        return undefined;
+      }
+      // A stack only where it can help: an error of nbpromote's own state or a bug, not a refusal it explains.
+      logger.error(NbpromoteError.is(ex) && ex.reason !== 'internal' ? reason : ex instanceof Error ? ex : String(ex));
       void vscode.window.showErrorMessage(`${title} failed: ${reason}`, 'Show Log').then((choice) => {
         if (choice === 'Show Log') log.show();
       });

@@ -275,7 +275,13 @@ describe('Promote commands', function () {
   });
 
   it('runPipeline runs the pipeline and reports its metrics', async () => {
-    const result = await command<RunResult>('nbpromote.runPipeline', { kind: 'notebook', uri: iris().toString() });
+    // Round 59 DDD: the run's own time, as its page says it, and "Open Run" to that page.
+    const { result, shown } = await withMessages(async (messages) => ({ result: await command<RunResult>('nbpromote.runPipeline', { kind: 'notebook', uri: iris().toString() }), shown: [...messages] }), (m) => (m.buttons.includes('Open Run') ? 'Open Run' : undefined));
+    const finished = shown.filter((m) => m.severity === 'information');
+    assert.deepEqual(finished.map((m) => m.buttons), [['Open Run', 'Show Log']]);
+    assert.match(finished[0]?.message ?? '', /^promote_iris \S+ finished in \d+\.\d s: accuracy 0\.97/);
+    const page = await eventually('the run page', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((tab) => /^Run /.test(tab.label)));
+    await vscode.window.tabGroups.close(page);
     assert.equal(result.ran, true, result.reason);
     assert.equal(result.exitCode, 0);
     assert.equal(result.status, 'finished');
@@ -377,6 +383,58 @@ describe('Promote commands', function () {
         assert.deepEqual(shown.map((m) => m.buttons), [['Open Setting', 'Show Log']]);
       } finally {
         rmSync(missing.fsPath, { force: true });
+      }
+    });
+
+    // Round 59 DDD: a merge that left conflicts said so twice, offered no way to the file, and nothing else marked it.
+    it('a merge leaving conflicts says so once with "Open train.py", marks each marker line until resolved, and a run offers the file', async () => {
+      const notebook = fixture('promote-conflict.ipynb');
+      const cells = (factor: number): { id: string; tags: string[]; source: string }[] => [
+        { id: 'load', tags: ['step:load'], source: 'rows = [1, 2, 4]' },
+        { id: 'train', tags: ['step:train'], source: `total = sum(rows) * ${factor}` },
+        { id: 'metrics', tags: ['metrics'], source: 'print(total)' },
+      ];
+      writeNotebook(notebook.fsPath, cells(2));
+      try {
+        const first = await command<PromoteResult>('nbpromote.promoteNotebook', notebook, { reveal: false });
+        assert.equal(first.promoted, true, first.reason);
+        const module = join(first.outDir ?? '', 'src', 'promote_conflict', 'steps', 'train.py');
+        writeFileSync(module, readFileSync(module, 'utf8').replace('total = sum(rows) * 2', 'total = sum(rows) * 3'));
+        writeNotebook(notebook.fsPath, cells(5));
+        const { result, shown } = await withMessages(async (messages) => ({ result: await command<PromoteResult>('nbpromote.promoteNotebook', notebook, { reveal: false, resolve: 'merge' }), shown: messages.filter((m) => m.severity === 'error') }));
+        assert.equal(result.promoted, true, result.reason);
+        assert.deepEqual(shown.map((m) => m.buttons), [['Open train.py', 'Show Log']]);
+        assert.match(shown[0]?.message ?? '', /^Promotion of promote-conflict\.ipynb merged your edits, but src\/promote_conflict\/steps\/train\.py holds conflicts marked with <<<<<<< and >>>>>>>: resolve them, then promote again\.$/);
+        const uri = vscode.Uri.file(module);
+        const conflicts = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'merge-conflict');
+        const marked = await eventually('the markers in the Problems panel', () => (conflicts().length > 0 ? conflicts() : undefined));
+        const lines = readFileSync(module, 'utf8').split('\n');
+        assert.deepEqual(marked.map((d) => lines[d.range.start.line]?.slice(0, 7)), lines.filter((l) => /^(<{7}|\|{7}|={7}|>{7})/.test(l)).map((l) => l.slice(0, 7)));
+        assert.ok(marked.length >= 3 && marked.every((d) => d.severity === vscode.DiagnosticSeverity.Error), JSON.stringify(marked));
+        // A run stops at the markers, and offers the file.
+        const failed = await withMessages(async (messages) => {
+          await command<RunResult>('nbpromote.runPipeline', notebook);
+          return messages.filter((m) => m.severity === 'error');
+        });
+        assert.deepEqual(failed.map((m) => m.buttons[0]), ['Open train.py'], JSON.stringify(failed));
+        // Resolved in the editor (keeping the hand edit): the markers leave the Problems panel.
+        let side: 'both' | 'ours' | 'theirs' = 'both';
+        const resolved = lines.filter((line) => {
+          if (line.startsWith('<<<<<<<')) side = 'ours';
+          else if (line.startsWith('|||||||') || line.startsWith('=======')) side = 'theirs';
+          else if (line.startsWith('>>>>>>>')) side = 'both';
+          else return side !== 'theirs';
+          return false;
+        });
+        const document = await vscode.workspace.openTextDocument(uri);
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(uri, new vscode.Range(0, 0, document.lineCount, 0), resolved.join('\n'));
+        assert.ok(await vscode.workspace.applyEdit(edit));
+        await eventually('no markers in the Problems panel', () => (conflicts().length === 0 ? true : undefined));
+        assert.ok(await document.save());
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        rmSync(notebook.fsPath, { force: true });
       }
     });
 

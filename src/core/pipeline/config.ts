@@ -19,6 +19,7 @@ import { flowYaml } from './pyyaml';
 import { readYamlDocument } from './yamlPositions';
 import { describeSchemaError, schemaProblems } from '../util/schemaErrors';
 import type { Locate } from '../util/schemaErrors';
+import { conflictMarkerLines } from '../versioning/conflictMarkers';
 
 export interface PipelineConfigResult {
   /** Undefined when the file is not YAML or does not match the schema; otherwise set, even with reference errors. */
@@ -50,10 +51,9 @@ export function readPipelineConfig(text: string, file: string): PipelineConfigRe
  * that says nothing of the markers.
  */
 function conflictMarkerProblem(text: string, file: string): Problem | undefined {
-  const marker = /^(<{7}|\|{7}|={7}|>{7})(?: |\r?$)/m.exec(text);
-  if (marker === null) return undefined;
-  const line = text.slice(0, marker.index).split('\n').length;
-  return { severity: 'error', code: 'merge-conflict', message: `the file holds a merge conflict marker (${marker[1] ?? ''}): resolve the conflict`, file, line };
+  const first = conflictMarkerLines(text)[0];
+  if (first === undefined) return undefined;
+  return { severity: 'error', code: 'merge-conflict', message: `the file holds a merge conflict marker (${first.marker}): resolve the conflict`, file, line: first.line };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -134,6 +134,8 @@ export interface PromoteOutcome {
   readonly stepProbes?: readonly StepProbe[];
   /** Code cells the package leaves out (`skip`): `--execute` goes on when one of them fails. */
   readonly skippedCells?: readonly number[];
+  /** The files a merge (`resolve: 'merge'`) wrote with conflict markers, relative to `outDir`. */
+  readonly conflicted?: readonly string[];
 }
 
 /**
@@ -689,6 +691,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   }
   let files: PromotedFile[];
   let mergeConflicts = 0;
+  const conflicted: string[] = [];
   if (request.dryRun === true) {
     const actions = await planActions(outDir, plans);
     const conflicted = new Set(conflicts.map((c) => c.path));
@@ -750,9 +753,11 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
           else if (resolution === 'merge') {
             const result = await mergeHandEdit(outDir, edit, plan, old, version);
             mergeConflicts += result.conflicts;
+            if (result.conflicts > 0) conflicted.push(plan.path);
             merged.add(plan.path);
             if (!result.baseFound) problems.push({ severity: 'warning', code: 'merge-no-base', message: `${plan.path}: the last generated version is not in .nbpromote/base (a fresh clone?), so every difference is marked as a conflict`, file: request.notebook });
-            if (result.conflicts > 0) problems.push({ severity: 'error', code: 'merge-conflict', message: `${plan.path}: ${result.conflicts} merge conflict(s) left marked with <<<<<<< and >>>>>>>; resolve them, then promote again`, file: request.notebook });
+            const one = result.conflicts === 1;
+            if (result.conflicts > 0) problems.push({ severity: 'error', code: 'merge-conflict', message: `${plan.path}: ${one ? 'a merge conflict' : `${result.conflicts} merge conflicts`} left marked with <<<<<<< and >>>>>>>; resolve ${one ? 'it' : 'them'}, then promote again`, file: request.notebook });
             toWrite.push({ ...plan, contents: result.text });
           } else {
             forced.push(plan.path);
@@ -824,7 +829,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     });
     files = written;
   }
-  if (mergeConflicts > 0) return { ...fail(problems, inspection), files, graph, version, changes };
+  if (mergeConflicts > 0) return { ...fail(problems, inspection), files, graph, version, changes, conflicted };
   const lastMetrics = metricsCells[metricsCells.length - 1];
   const metricsProbe: MetricsProbe | undefined =
     lastMetrics === undefined

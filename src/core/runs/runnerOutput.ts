@@ -10,6 +10,8 @@ export interface RunnerReport {
   readonly status?: string;
   /** Why the run failed: `step 'clean' failed in notebook cell 5, line 2: KeyError: 'monthly_charge'`. */
   readonly error?: string | null;
+  /** The run's time in seconds, as run.json records it. */
+  readonly duration_s?: number;
   readonly metrics?: Record<string, unknown>;
 }
 
@@ -148,4 +150,14 @@ export class StepProgress {
     const step = this.steps[this.done];
     return step === undefined ? 'computing the metrics…' : `step ${step} (${this.done + 1} of ${this.steps.length})…`;
   }
+}
+
+/**
+ * The file and line a run's error says hold a merge conflict marker (`src/nb/steps/train.py line 21 holds a merge
+ * conflict marker (<<<<<<<)`, the path relative to the output root or absolute), for opening it there; undefined
+ * for any other error.
+ */
+export function conflictedFile(error: string): { readonly path: string; readonly line: number } | undefined {
+  const m = /(?:^|[\s:])(\S+\.py) line (\d+) holds a merge conflict marker/.exec(error);
+  return m === null ? undefined : { path: m[1] ?? '', line: Number(m[2]) };
 }

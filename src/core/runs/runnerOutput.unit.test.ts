@@ -1,7 +1,7 @@
 // The pipeline runner's output read for people: its --json object, the cell its error names, and which stderr
 // lines are a traceback (logged as errors) rather than the run's progress.
 import * as assert from 'node:assert/strict';
-import { failedCell, failedCellIndex, importFailure, parseRunnerReport, StepProgress, TracebackTracker } from './runnerOutput';
+import { conflictedFile, failedCell, failedCellIndex, importFailure, parseRunnerReport, StepProgress, TracebackTracker } from './runnerOutput';
 
 describe('runner output', () => {
   it('parseRunnerReport takes the last JSON object line of stdout', () => {
@@ -65,6 +65,14 @@ describe('runner output', () => {
     const tracker = new TracebackTracker();
     const levels = stderr.map((line) => tracker.level(line));
     assert.deepEqual(levels, ['info', 'info', 'info', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'error', 'info', 'info', 'info']);
+  });
+});
+
+describe('conflictedFile', () => {
+  it('reads the file and line a run says hold a merge conflict marker, relative or absolute', () => {
+    assert.deepEqual(conflictedFile('nb 0.1.1: importing the nb package failed: src/nb/steps/train.py line 21 holds a merge conflict marker (<<<<<<<): resolve the conflict'), { path: 'src/nb/steps/train.py', line: 21 });
+    assert.deepEqual(conflictedFile('/p/out/src/nb/common.py line 3 holds a merge conflict marker (=======): resolve the conflict'), { path: '/p/out/src/nb/common.py', line: 3 });
+    assert.equal(conflictedFile("step 'clean' failed in notebook cell 2, line 1: KeyError: 'x'"), undefined);
   });
 });
 

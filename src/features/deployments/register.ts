@@ -197,7 +197,7 @@ async function rootForNewFile(): Promise<string | undefined> {
   const active = notebook ?? (editor !== undefined && isNotebookScript(editor.document) ? editor.document.uri : undefined);
   if (active !== undefined && active.scheme === 'file') return promotionTarget(active).outDir;
   const roots = [...new Set((await findFiles('**/pipeline.yaml')).map((u) => nodePath.dirname(u.fsPath)))].sort();
-  if (roots.length === 0) throw new NbpromoteError('notFound', 'no promoted notebook here: open a notebook and promote it first; deployments.yaml goes in its output root, beside pipeline.yaml');
+  if (roots.length === 0) throw new NbpromoteError('usage', 'no promoted notebook here: open a notebook and promote it first; deployments.yaml goes in its output root, beside pipeline.yaml');
   if (roots.length === 1) return roots[0];
   const picked = await vscode.window.showQuickPick(
     roots.map((root) => ({ label: displayFolder(root), description: root, root })),

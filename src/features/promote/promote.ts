@@ -13,7 +13,9 @@ import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri, promotionTarget } from '../../host/promotionTarget';
 import { pythonWords, resolvePython } from '../../host/python';
 import { isTrusted, showUntrusted, untrustedReason } from '../../host/trust';
+import { formatProblem } from '../../core/contract/problem';
 import type { FeatureContext } from '../featureContext';
+import type { ConflictMarkers } from './conflictMarkers';
 import { currentText, requireNotebookUri, unsavedNotebook } from './notebookArg';
 import type { PreviewContentProvider } from './preview';
 import { PromotionPreview } from './preview';
@@ -83,6 +85,7 @@ export class PromoteCommand {
   constructor(
     private readonly context: FeatureContext,
     private readonly previews: PreviewContentProvider,
+    private readonly conflictMarkers: ConflictMarkers,
   ) {
     this.logger = context.log.scoped('promote');
   }
@@ -173,16 +176,41 @@ export class PromoteCommand {
     }
     const files = outcome.files.map((f) => ({ path: f.path, action: f.action }));
     for (const f of outcome.files) this.logger.info(`  ${actionLabel(f.action)}: ${f.path}`);
+    if (outcome.files.length > 0) await this.conflictMarkers.promoted(outcome.outDir, outcome.conflicted ?? []);
+    if ((outcome.conflicted ?? []).length > 0) {
+      const reason = this.showConflicts(name, outcome);
+      return { promoted: true, reason, outDir: outcome.outDir, files };
+    }
     if (!outcome.ok) {
-      const written = outcome.files.length > 0;
-      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} ${written ? 'left conflicts' : 'stopped'}`, outcome.problems, { uri, file: request.notebook }, written ? 'The merged files were written with conflict markers: resolve them and promote again.' : 'Nothing was written.');
-      return { promoted: written, reason, outDir: outcome.outDir, files };
+      const reason = showProblems(this.context.log, this.logger, `Promotion of ${name} stopped`, outcome.problems, { uri, file: request.notebook }, 'Nothing was written.');
+      return { promoted: false, reason, outDir: outcome.outDir, files };
     }
     this.logWarnings(outcome);
     if (options.reveal ?? true) await this.reveal(target, outcome);
     const tests = options.runTests === true ? await runTests(this.context.log, target) : undefined;
     if (tests === undefined) this.offerTests(target, outcome, withoutGit);
     return { promoted: true, package: outcome.package ?? target.packageName, version: outcome.version ?? '', outDir: outcome.outDir, files, ...(tests === undefined ? {} : { tests }) };
+  }
+
+  /**
+   * A merge that left conflict markers: one sentence naming the files, with "Open <file>" at the first marker of
+   * the first (VS Code's merge conflict actions are there), and Show Log (round 59 DDD: the instruction twice,
+   * and no way to the file).
+   */
+  private showConflicts(name: string, outcome: PromoteOutcome): string {
+    const conflicted = outcome.conflicted ?? [];
+    for (const p of outcome.problems) if (p.severity !== 'info') this.logger[p.severity === 'error' ? 'error' : 'warn'](formatProblem(p));
+    const first = conflicted[0] ?? '';
+    const reason = `Promotion of ${name} merged your edits, but ${firstOf(conflicted, 3)} ${conflicted.length === 1 ? 'holds' : 'hold'} conflicts marked with <<<<<<< and >>>>>>>: resolve them, then promote again.`;
+    const open = `Open ${nodePath.basename(first)}`;
+    void vscode.window.showErrorMessage(reason, open, 'Show Log').then(async (choice) => {
+      if (choice === 'Show Log') this.context.log.show();
+      if (choice !== open) return;
+      const uri = vscode.Uri.file(nodePath.join(outcome.outDir, first));
+      const line = this.conflictMarkers.firstMarker(uri) ?? 0;
+      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(line, 0, line, 0) });
+    });
+    return reason;
   }
 
   /**

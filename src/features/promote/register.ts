@@ -18,6 +18,7 @@ import { runPipeline, runTests } from './run';
 import { displayDir } from './shared';
 import type { SuggestStepsOptions } from './suggestSteps';
 import { suggestStepsCommand } from './suggestSteps';
+import { ConflictMarkers } from './conflictMarkers';
 
 /**
  * promoteNotebook (preview, progress, run tests), checkNotebook, runPipeline, openModule, suggestSteps
@@ -27,7 +28,7 @@ import { suggestStepsCommand } from './suggestSteps';
 export function registerPromoteCommands(context: FeatureContext): void {
   const { log } = context;
   const previews = context.register(new PreviewContentProvider());
-  const promote = new PromoteCommand(context, previews);
+  const promote = new PromoteCommand(context, previews, context.register(new ConflictMarkers()));
 
   context.register(registerCommand(log, CommandId.PromoteNotebook, 'Promote Notebook', (notebook, options) => promote.run(notebook, optionsArg<PromoteOptions>(options))));
   // `nbpromote promote --execute` in the editor: the notebook runs first (nbconvert), for its exact metrics.

@@ -8,14 +8,14 @@ import { readPipelineConfig } from '../../core/pipeline/config';
 import { lockNotebookState, lockOwner } from '../../core/promote/lockOwner';
 import { realRootOf } from '../../core/io/paths';
 import type { RunnerReport } from '../../core/runs/runnerOutput';
-import { failedCell, failedCellIndex, importFailure, parseRunnerReport, StepProgress } from '../../core/runs/runnerOutput';
+import { conflictedFile, failedCell, failedCellIndex, importFailure, parseRunnerReport, StepProgress } from '../../core/runs/runnerOutput';
 import type { Logger } from '../../core/util/logger';
 import type { Log } from '../../host/log';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import type { PythonChoice } from '../../host/python';
 import { pythonWords, resolvePython } from '../../host/python';
 import { openSetting } from '../../host/config';
-import { ConfigKey, extensionId } from '../../host/ids';
+import { CommandId, ConfigKey, extensionId } from '../../host/ids';
 import type { ChildResult } from '../../host/childProcess';
 import type { PipelineConfig } from '../../core/contract/pipelineConfig';
 import { testsEndedMessage } from './previewText';
@@ -156,7 +156,9 @@ async function runClaimed(log: Log, t: PromotionTarget, config: PipelineConfig, 
   }
   if (result.code === 0 && report !== undefined) {
     const metrics = metricWords(report);
-    const done = `${config.package} ${config.version} ${report.status ?? 'finished'} in ${seconds} s${metrics.length > 0 ? `: ${metrics.join(', ')}` : ' (no metrics)'}`;
+    // The run's own time, as the log and the run's page say it (round 59 DDD: the toast counted Python's start too).
+    const took = typeof report.duration_s === 'number' ? report.duration_s.toFixed(1) : seconds;
+    const done = `${config.package} ${config.version} ${report.status ?? 'finished'} in ${took} s${metrics.length > 0 ? `: ${metrics.join(', ')}` : ' (no metrics)'}`;
     // The runtime warns when the notebook was saved since its promotion: the run was of the promoted code; so
     // was it when the editor holds unsaved changes. Saved outputs alone change nothing: a dry run of the
     // promotion (as `check`, of the notebook as the editor holds it) tells whether the code is stale.
@@ -169,7 +171,7 @@ async function runClaimed(log: Log, t: PromotionTarget, config: PipelineConfig, 
         if (choice === 'Promote Notebook') void vscode.commands.executeCommand('nbpromote.promoteNotebook', t.notebookUri);
         else if (choice === 'Show Log') log.show();
       });
-    } else showWithLog(log, 'info', done);
+    } else showFinished(log, done, t.outDir, typeof report.run_id === 'string' ? report.run_id : undefined);
     return { ...ranResult(result.code, report), ...(stale ? { promotedCodeStale: true } : {}) };
   }
   const advice = importAdvice(report, config.package, python);
@@ -177,7 +179,7 @@ async function runClaimed(log: Log, t: PromotionTarget, config: PipelineConfig, 
   logger.error(error);
   // An import the interpreter could not do is no fault of a cell: "Go to Cell" would land on the imports.
   const cell = advice === undefined ? await failedCellOf(t.notebookUri, report, logger) : undefined;
-  showRunFailure(() => log.show(), error, t.notebookUri, cell, advice !== undefined);
+  showRunFailure(() => log.show(), error, t.notebookUri, cell, advice !== undefined, t.outDir);
   return { ...ranResult(result.code, report), error, ...(cell === undefined ? {} : { failedCell: cell }) };
 }
 
@@ -307,12 +309,19 @@ export function importAdvice(report: RunnerReport | undefined, packageName: stri
  * (nbpromote.python.path) when the Python is what failed (`pythonFailed`: an import it could not do), and
  * "Show Log" (the traceback).
  */
-export function showRunFailure(showLog: () => void, message: string, notebookUri: vscode.Uri, cell: { index: number; line: number } | undefined, pythonFailed = false): void {
-  const actions = [...(cell === undefined ? [] : ['Go to Cell']), ...(pythonFailed ? ['Open Setting'] : []), 'Show Log'];
+export function showRunFailure(showLog: () => void, message: string, notebookUri: vscode.Uri, cell: { index: number; line: number } | undefined, pythonFailed = false, outDir?: string): void {
+  // A module left conflicted by a merge: "Open train.py" at the marker (round 59 DDD: only Show Log).
+  const conflicted = outDir === undefined ? undefined : conflictedFile(message);
+  const open = conflicted === undefined ? undefined : `Open ${nodePath.basename(conflicted.path)}`;
+  const actions = [...(open === undefined ? [] : [open]), ...(cell === undefined ? [] : ['Go to Cell']), ...(pythonFailed ? ['Open Setting'] : []), 'Show Log'];
   void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
     if (choice === 'Show Log') showLog();
     else if (choice === 'Go to Cell' && cell !== undefined) void openCell(notebookUri.toString(), cell.index, cell.line);
     else if (choice === 'Open Setting') void openSetting(ConfigKey.PythonPath, notebookUri);
+    else if (choice === open && conflicted !== undefined && outDir !== undefined) {
+      const line = Math.max(0, conflicted.line - 1);
+      void vscode.window.showTextDocument(vscode.Uri.file(nodePath.resolve(outDir, conflicted.path)), { selection: new vscode.Range(line, 0, line, 0) });
+    }
   });
 }
 
@@ -369,6 +378,15 @@ export async function runTests(log: Log, target: PromotionTarget): Promise<TestR
   }
 }
 
+
+/** A finished run's message, with "Open Run" (its page in the Runs view) when the run was recorded, and "Show Log". */
+function showFinished(log: Log, message: string, outDir: string, runId: string | undefined): void {
+  const actions = [...(runId === undefined ? [] : ['Open Run']), 'Show Log'];
+  void vscode.window.showInformationMessage(message, ...actions).then((choice) => {
+    if (choice === 'Show Log') log.show();
+    else if (choice === 'Open Run' && runId !== undefined) void vscode.commands.executeCommand(CommandId.OpenRun, { kind: 'recordedRun', root: outDir, id: runId });
+  });
+}
 
 function showWithLog(log: Log, severity: 'info' | 'error', message: string): void {
   const shown = severity === 'info' ? vscode.window.showInformationMessage(message, 'Show Log') : vscode.window.showErrorMessage(message, 'Show Log');

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { NbpromoteError } from '../../core/errors';
@@ -120,9 +120,25 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
       if (isElement(arg) && arg.kind === 'loadMore') await tree.loadMore(arg as LoadMoreElement);
     }),
   );
+  /** `{ kind: 'recordedRun', root, id }`, a run the extension just ran in `root`: that run, its store read first. */
+  const recordedRun = async (arg: unknown): Promise<RunElement | undefined> => {
+    if (typeof arg !== 'object' || arg === null || (arg as { kind?: unknown }).kind !== 'recordedRun') return undefined;
+    const { root, id } = arg as { root?: unknown; id?: unknown };
+    if (typeof root !== 'string' || typeof id !== 'string') return undefined;
+    await tree.outputWritten(root);
+    const real = (path: string): string => {
+      try {
+        return realpathSync.native(path);
+      } catch {
+        return nodePath.resolve(path);
+      }
+    };
+    const source = tree.allSources().find((s): s is LocalSource => s instanceof LocalSource && real(s.root) === real(root));
+    return source === undefined ? undefined : tree.currentRun(source.key, id);
+  };
   context.register(
-    registerCommand(context.log, CommandId.OpenRun, 'Open Run', (arg): RunPanelHandle | undefined => {
-      const element = runArgument(arg) ?? view.selection.find(isRunElement);
+    registerCommand(context.log, CommandId.OpenRun, 'Open Run', async (arg): Promise<RunPanelHandle | undefined> => {
+      const element = runArgument(arg) ?? (await recordedRun(arg)) ?? view.selection.find(isRunElement);
       if (element === undefined) return undefined;
       const key = panelKey(element);
       let panel = runPanels.get(key);

@@ -117,7 +117,7 @@ export async function rerunPipeline(run: RunSummary, root: string, logger: Logge
     logger.error(error);
     const notebookUri = vscode.Uri.file(nodePath.resolve(root, ...config.notebook.split('/')));
     const cell = advice === undefined ? await failedCellOf(notebookUri, report, logger) : undefined;
-    showRunFailure(() => void vscode.commands.executeCommand(CommandId.ShowLog), error, notebookUri, cell, advice !== undefined);
+    showRunFailure(() => void vscode.commands.executeCommand(CommandId.ShowLog), error, notebookUri, cell, advice !== undefined, root);
     return { ran: true, exitCode: result.code, argv, reason: error, ...(runId === undefined ? {} : { runId }), ...(status === undefined ? {} : { status }), ...(dropped.length > 0 ? { dropped } : {}) };
   } else if (result.cancelled) {
     void vscode.window.showInformationMessage(`The re-run of ${run.id} (${config.package}) was stopped.`);

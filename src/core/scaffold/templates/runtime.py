@@ -538,6 +538,8 @@ class RunResult:
     #: The inputs in ``inputs`` that could not be copied and that the step ran on, by step: iterators (a
     #: generator, ``KFold().split(X)``) it may have used up. See ``used_up_inputs``.
     uncopied_inputs: Dict[str, List[str]] = field(default_factory=dict)
+    #: The run's time in seconds, as run.json records it (the interpreter's start and imports before it not counted).
+    duration_s: Optional[float] = None
     #: The global state the runtime tracks (seeded generators, shared values shared functions change, the shared
     #: code's generators) as each step started, by step then cache entry, with ``keep_inputs=True``: a test calling
     #: the step again starts from it (``state_before``).
@@ -1496,6 +1498,7 @@ class _Run:
             returned=dict(self.returned),
             folders=dict(self.step_folders),
             folder=self.end_folder,
+            duration_s=round((self.ended if self.ended is not None else time.time()) - self.started, 6),
             error=self.error,
             traceback=self.traceback,
             record_path=self.store.run_json(self.run_id) if self.store is not None else None,
@@ -5095,6 +5098,7 @@ def _json_summary(result: RunResult) -> dict[str, Any]:
         "run_id": result.run_id,
         "status": result.status,
         "error": result.error,
+        "duration_s": result.duration_s,
         "params": _jsonable(result.params),
         "metrics": _jsonable(result.metrics),
         "steps": [{"name": step.name, "status": step.status, **({} if step.why is None else {"why": step.why})} for step in result.steps],
