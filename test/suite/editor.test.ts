@@ -360,7 +360,7 @@ describe('Notebook editor: code lens, diagnostics, cell roles', function () {
     const [diagnostic] = await eventually('diagnostics of cell 2', () => ourDiagnostics(cell.uri), (d) => d.length > 0);
     assert.ok(diagnostic);
     assert.equal(codeOf(diagnostic), 'name-undefined');
-    assert.match(diagnostic.message, /did you mean X_train \(cell 1\)\?$/);
+    assert.match(diagnostic.message, /^cell 2: .*did you mean X_train \(cell 1\)\?$/);
     await applyQuickFix(cell, diagnostic.range, 'Change X_tarin to X_train');
     await eventually('the cell after the fix', () => notebook.cellAt(1).document.getText(), (t) => t === 'total = sum(X_train)\ncount = len(X_train)  # X_tarin twice');
     await eventually('diagnostics after the fix', () => ourDiagnostics(notebook.cellAt(1).document.uri).map(codeOf), (d) => d.length === 0);

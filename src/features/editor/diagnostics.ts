@@ -52,7 +52,10 @@ export class NotebookDiagnostics extends Disposable {
       if (place === undefined) continue;
       const uri = place.document.uri;
       const list = byDocument.get(uri.toString()) ?? { uri, diagnostics: [] };
-      list.diagnostics.push(toDiagnostic(problem, place.range));
+      // The Problems panel shows a cell's line without the cell (`[Ln 1, Col 1]`): the message names it (round 59
+      // DDD), as the CLI and the Pipelines view do. A percent script's lines are its file's own.
+      const cell = analysis.snapshot.notebook.kind === 'notebook' ? problem.cellIndex : undefined;
+      list.diagnostics.push(toDiagnostic(problem, place.range, cell));
       byDocument.set(uri.toString(), list);
     }
     for (const stale of this.shown.get(key) ?? []) if (!byDocument.has(stale)) this.collection.delete(vscode.Uri.parse(stale));
@@ -66,11 +69,11 @@ export class NotebookDiagnostics extends Disposable {
   }
 }
 
-function toDiagnostic(problem: Problem, range: vscode.Range): vscode.Diagnostic {
+function toDiagnostic(problem: Problem, range: vscode.Range, cellIndex?: number): vscode.Diagnostic {
   const severity =
     problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : problem.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
   // Worded for the editor: its commands, not the CLI's flags (`editorAdvice`).
-  const diagnostic = new vscode.Diagnostic(range, editorAdvice(problem.message), severity);
+  const diagnostic = new vscode.Diagnostic(range, `${cellIndex === undefined ? '' : `cell ${cellIndex + 1}: `}${editorAdvice(problem.message)}`, severity);
   diagnostic.source = diagnosticSource;
   diagnostic.code = problem.code;
   return diagnostic;

@@ -231,7 +231,7 @@ export class PipelinesTree extends Disposable implements vscode.TreeDataProvider
   getTreeItem(element: PipelineNode): vscode.TreeItem {
     switch (element.kind) {
       case 'notebook':
-        return notebookItem(element);
+        return notebookItem(element, this.peekStatus(element.uri));
       case 'pipeline':
         return pipelineItem(element);
       case 'step':
@@ -359,7 +359,8 @@ function problemKey(p: Problem): string {
   return [p.code, p.cellIndex ?? '', p.line ?? '', p.message].join('\0');
 }
 
-function notebookItem(node: NotebookNode): vscode.TreeItem {
+/** The notebook's row; `status`: its pipeline's last status, whose analysis problems it counts too. */
+function notebookItem(node: NotebookNode, status?: PipelineStatus): vscode.TreeItem {
   const { inspection } = node;
   const uri = vscode.Uri.parse(node.uri);
   const name = node.path.slice(node.path.lastIndexOf('/') + 1);
@@ -380,15 +381,19 @@ function notebookItem(node: NotebookNode): vscode.TreeItem {
   }
   const steps = inspection.roles?.steps.length ?? 0;
   // Errors and warnings counted apart, as the items below it and the Problems panel list them (round 43 V: "2
-  // problems" under a warning icon, above two errors and a warning).
-  const warnings = inspection.problems.filter((p) => p.severity === 'warning');
+  // problems" under a warning icon, above two errors and a warning); the pipeline's analysis problems too, as
+  // the Problems panel and the status bar count them (round 59 DDD: 2 errors here, 3 there).
+  const shown = new Set(inspection.problems.map(problemKey));
+  const all = [...inspection.problems, ...(status?.problems ?? []).filter((p) => !shown.has(problemKey(p)))];
+  const allErrors = all.filter((p) => p.severity === 'error');
+  const warnings = all.filter((p) => p.severity === 'warning');
   const counts = [steps === 1 ? '1 step' : `${steps} steps`];
-  if (errors.length > 0) counts.push(errors.length === 1 ? '1 error' : `${errors.length} errors`);
+  if (allErrors.length > 0) counts.push(allErrors.length === 1 ? '1 error' : `${allErrors.length} errors`);
   if (warnings.length > 0) counts.push(warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`);
   item.description = [counts.join(', '), folder].filter((s) => s !== '').join(' · ');
   item.contextValue = errors.length > 0 ? 'notebookWithProblems' : 'notebook';
   item.iconPath =
-    errors.length > 0
+    allErrors.length > 0
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
       : warnings.length > 0
         ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
@@ -396,7 +401,7 @@ function notebookItem(node: NotebookNode): vscode.TreeItem {
   item.tooltip = tooltip(node.path, [
     `${inspection.notebook.cells.length} cells, ${counts.join(', ')}`,
     ...(inspection.roles?.conventions.length ? [`tags: ${inspection.roles.conventions.join(', ')}`] : []),
-    ...[...errors, ...warnings].map((p) => withoutFile(p)),
+    ...[...allErrors, ...warnings].map((p) => withoutFile(p)),
   ]);
   return item;
 }
