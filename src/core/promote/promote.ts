@@ -1244,13 +1244,13 @@ function noStepsMessage(roles: TagResult, inferred: boolean): string {
  */
 function changedOutsideSteps(changed: readonly string[], pkg: string, sharedModule: string, before: Readonly<Record<string, number>> | undefined, after: Readonly<Record<string, number>>): string | undefined {
   const parts: string[] = [];
-  if (changed.includes(`src/${pkg}/${sharedModule}.py`)) parts.push(`the shared code (${sharedModule}.py)`);
-  if (changed.includes(`src/${pkg}/metrics.py`)) parts.push('the metrics code (metrics.py)');
-  if (changed.some((p) => p === 'tests/test_notebook.py')) parts.push('the test cells (tests/test_notebook.py)');
+  if (changed.includes(`src/${pkg}/${sharedModule}.py`)) parts.push(`the shared code in ${sharedModule}.py`);
+  if (changed.includes(`src/${pkg}/metrics.py`)) parts.push('the metrics code in metrics.py');
+  if (changed.some((p) => p === 'tests/test_notebook.py')) parts.push('the test cells in tests/test_notebook.py');
   if (before !== undefined && changed.includes('pipeline.yaml')) {
     const moved = Object.keys(after).filter((name) => Object.hasOwn(before, name) && before[name] !== after[name]);
     const shown = moved.slice(0, 2).map((name) => `${name} ${String(before[name])} -> ${String(after[name])}`);
-    if (moved.length > 0) parts.push(`the expected metrics its saved outputs show (${shown.join(', ')}${moved.length > 2 ? ` and ${moved.length - 2} more` : ''})`);
+    if (moved.length > 0) parts.push(`the expected metrics its saved outputs show, ${shown.join(', ')}${moved.length > 2 ? ` and ${moved.length - 2} more` : ''}`);
   }
   return parts.length === 0 ? undefined : andList(parts);
 }

@@ -248,7 +248,7 @@ function parameterChanges(old: Snapshot['parameters'], now: Snapshot['parameters
   for (const name of added) {
     if (taken.has(name)) continue; // said with its rename
     const p = own(now, name);
-    changes.push({ bump: 'minor', text: p === undefined ? `new parameter ${name} (minor)` : `new parameter ${name} (${p.type}, default ${show(p.default, p)}) (minor)` });
+    changes.push({ bump: 'minor', text: p === undefined ? `new parameter ${name} (minor)` : `new parameter ${name}: ${p.type}, default ${show(p.default, p)} (minor)` });
   }
   for (const [name, p] of Object.entries(now)) {
     const before = own(old, name);

@@ -121,7 +121,7 @@ describe('diffSnapshots', () => {
       name: 'two removed and two added: a same-looking pair is a rename, the others of different types are not',
       now: changed(dropParam('n_estimators'), dropParam('test_size'), addParam('n_trees', 'int', 200), addParam('seed', 'int', 7)),
       bump: 'major',
-      changes: ['parameter n_estimators is gone and n_trees is new: renamed? Runs that pass --param n_estimators break (major)', 'parameter test_size was removed (major)', 'new parameter seed (int, default 7) (minor)'],
+      changes: ['parameter n_estimators is gone and n_trees is new: renamed? Runs that pass --param n_estimators break (major)', 'parameter test_size was removed (major)', 'new parameter seed: int, default 7 (minor)'],
     },
     { name: 'a step needing a new input', now: changed(step('train', { inputs: ['X_train', 'y_train', 'n_estimators', 'n_jobs'] })), bump: 'major', changes: ['step train now also needs n_jobs (signature change: major)'] },
     // Round 46 Z: a variable renamed in the notebook gave two sentences per step.
@@ -136,9 +136,9 @@ describe('diffSnapshots', () => {
       now: changed(step('train', { source_sha256: 'h2' })),
       filesChanged: true,
       notebookChanged: true,
-      outside: 'the shared code (common.py)',
+      outside: 'the shared code in common.py',
       bump: 'patch',
-      changes: ['the code of step train changed (patch)', 'the notebook changed outside its steps too: the shared code (common.py) (patch)'],
+      changes: ['the code of step train changed (patch)', 'the notebook changed outside its steps too: the shared code in common.py (patch)'],
     },
     { name: 'one output renamed in one step', now: changed(step('train', { outputs: ['forest'] })), bump: 'major', changes: ['step train returns forest instead of model (signature change: major)'] },
     {
@@ -158,14 +158,14 @@ describe('diffSnapshots', () => {
       name: 'one parameter removed and one of another type added: no rename',
       now: changed(dropParam('n_estimators'), addParam('model', 'str', 'rf')),
       bump: 'major',
-      changes: ['parameter n_estimators was removed (major)', 'new parameter model (str, default "rf") (minor)'],
+      changes: ['parameter n_estimators was removed (major)', 'new parameter model: str, default "rf" (minor)'],
     },
     { name: 'a new step', now: changed(addStep('report')), bump: 'minor', changes: ['new step report (minor)'] },
-    { name: 'a new parameter', now: changed(addParam('n_jobs')), bump: 'minor', changes: ['new parameter n_jobs (int, default 4) (minor)'] },
+    { name: 'a new parameter', now: changed(addParam('n_jobs')), bump: 'minor', changes: ['new parameter n_jobs: int, default 4 (minor)'] },
     // patch
     { name: 'changed code in a step', now: changed(step('train', { source_sha256: 'h-train-2' })), bump: 'patch', changes: ['the code of step train changed (patch)'] },
     { name: 'a changed default', now: changed(param('n_estimators', { default: 300 })), bump: 'patch', changes: ['parameter n_estimators defaults to 300, was 200 (patch)'] },
-    { name: 'a float default written as the notebook writes it', now: changed(addParam('alpha', 'float', 2)), bump: 'minor', changes: ['new parameter alpha (float, default 2.0) (minor)'] },
+    { name: 'a float default written as the notebook writes it', now: changed(addParam('alpha', 'float', 2)), bump: 'minor', changes: ['new parameter alpha: float, default 2.0 (minor)'] },
     { name: 'a default now a float', now: changed(param('n_estimators', { type: 'float', default: 300 })), bump: 'patch', changes: ['parameter n_estimators is now float, was int (patch)', 'parameter n_estimators defaults to 300.0, was 200 (patch)'] },
     { name: 'a changed type', now: changed(param('n_estimators', { type: 'float' })), bump: 'patch', changes: ['parameter n_estimators is now float, was int (patch)'] },
     { name: 'a changed list default', now: changed(param('data_path', { type: 'list', default: ['a.csv', 'b.csv'] })), bump: 'patch', changes: ['parameter data_path is now list, was str (patch)', 'parameter data_path defaults to ["a.csv","b.csv"], was "data/churn.csv" (patch)'] },
@@ -182,13 +182,13 @@ describe('diffSnapshots', () => {
       now: changed(param('test_size', { default: 0.2 }), addParam('n_jobs'), dropStep('load')),
       filesChanged: true,
       bump: 'major',
-      changes: ['step load was removed (major)', 'new parameter n_jobs (int, default 4) (minor)', 'parameter test_size defaults to 0.2, was 0.25 (patch)'],
+      changes: ['step load was removed (major)', 'new parameter n_jobs: int, default 4 (minor)', 'parameter test_size defaults to 0.2, was 0.25 (patch)'],
     },
     {
       name: 'a signature change with a code change: both said, major',
       now: changed(step('train', { source_sha256: 'h2', inputs: ['X_train', 'y_train', 'n_estimators', 'n_jobs'] }), addParam('n_jobs')),
       bump: 'major',
-      changes: ['step train now also needs n_jobs (signature change: major)', 'new parameter n_jobs (int, default 4) (minor)', 'the code of step train changed (patch)'],
+      changes: ['step train now also needs n_jobs (signature change: major)', 'new parameter n_jobs: int, default 4 (minor)', 'the code of step train changed (patch)'],
     },
     {
       name: 'type and default changed together: two patch sentences',
@@ -216,7 +216,7 @@ describe('diffSnapshots', () => {
       parameters: Object.fromEntries([['__proto__', { type: 'str', default: 'x' }], ['constructor', { type: 'int', default: 1 }]]),
       steps: Object.fromEntries([['hasOwnProperty', { source_sha256: 'g', inputs: [], outputs: [] }], ['toString', { source_sha256: 'h', inputs: [], outputs: [] }]]),
     };
-    assert.deepEqual(diffSnapshots(old, now, false), { bump: 'minor', changes: ['new step hasOwnProperty (minor)', 'new parameter __proto__ (str, default "x") (minor)'] });
+    assert.deepEqual(diffSnapshots(old, now, false), { bump: 'minor', changes: ['new step hasOwnProperty (minor)', 'new parameter __proto__: str, default "x" (minor)'] });
     assert.deepEqual(diffSnapshots(now, old, false).changes, ['step hasOwnProperty was removed (major)', 'parameter __proto__ was removed (major)']);
   });
 

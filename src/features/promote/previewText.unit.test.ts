@@ -87,7 +87,7 @@ describe('fileCounts and writtenSummary: the preview and the closing message cou
 describe('versionReasons', () => {
   it('says why the version is what it is after the file counts, without nesting the bump in parentheses (round 43 V)', () => {
     assert.equal(versionReasons('0.1.1', ['the code of step load changed (patch)']), ' Version 0.1.1: the code of step load changed (patch).');
-    assert.equal(versionReasons('0.2.0', ['new parameter seed (int, default 3) (minor)', 'the code of step load changed (patch)']), ' Version 0.2.0: new parameter seed (int, default 3) (minor); the code of step load changed (patch).');
+    assert.equal(versionReasons('0.2.0', ['new parameter seed: int, default 3 (minor)', 'the code of step load changed (patch)']), ' Version 0.2.0: new parameter seed: int, default 3 (minor); the code of step load changed (patch).');
     assert.equal(versionReasons('0.1.0', []), '');
   });
 });

@@ -9,7 +9,7 @@ import { openSetting } from '../../host/config';
 import { CommandId, ConfigKey } from '../../host/ids';
 import type { PromotionTarget } from '../../host/promotionTarget';
 import { openCell } from '../pipelines/commands';
-import { ACTION_LABELS, NOT_IN_THE_NOTEBOOK, problemMessage } from './problemMessage';
+import { ACTION_LABELS, editorAdvice, NOT_IN_THE_NOTEBOOK, problemMessage } from './problemMessage';
 
 /**
  * The core request for a target: the notebook named relative to its workspace folder (so problems read
@@ -49,7 +49,9 @@ export function displayDir(target: PromotionTarget): string {
  * the message: "Promotion of churn.ipynb stopped". Does not wait for the person. Returns the message.
  */
 export function showProblems(log: Log, logger: Logger, what: string, problems: readonly Problem[], notebook: { readonly uri: vscode.Uri; readonly file: string }, tail = 'Nothing was written.'): string {
-  for (const p of problems) {
+  for (const problem of problems) {
+    // In the editor's words, as the notification says it (round 59 DDD: the log said "another --out folder").
+    const p = { ...problem, message: editorAdvice(problem.message) };
     if (p.severity === 'error') logger.error(formatProblem(p));
     else if (p.severity === 'warning') logger.warn(formatProblem(p));
     else logger.info(formatProblem(p));
