@@ -84,8 +84,10 @@ describe('Deployments view', function () {
     assert.equal(icon(staging), 'pass');
     assert.equal(description(production), 'healthy');
     const tooltip = (tree.getTreeItem(staging).tooltip as vscode.MarkdownString).value;
-    assert.match(tooltip, /status 200, latency \d+ ms/);
-    assert.match(tooltip, /checked at \d{4}-/);
+    // Round 59 DDD: the status and latency twice, and the time as an ISO string.
+    assert.match(tooltip, /HTTP 200 in \d+ ms/);
+    assert.doesNotMatch(tooltip, /latency/);
+    assert.match(tooltip, /checked at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     const details = (await tree.getChildren(staging)) ?? [];
     assert.deepEqual(details.map((d) => String(tree.getTreeItem(d).label)), ['Health', 'Version', 'Behind']);
     assert.match(description(details[0] as DeploymentsElement), /^healthy · HTTP 200 in \d+ ms$/);

@@ -464,11 +464,18 @@ describe('Promote commands', function () {
         { id: 'metrics', tags: ['metrics'], source: 'print(total)' },
       ]);
       try {
-        const { result, shown } = await withMessages(async (messages) => ({ result: await command<PromoteResult>('nbpromote.promoteNotebookExecuted', broken, { reveal: false }), shown: messages.filter((m) => m.severity === 'error') }));
+        const { result, shown } = await withMessages(async (messages) => ({ result: await command<PromoteResult>('nbpromote.promoteNotebookExecuted', broken, { reveal: false }), shown: messages.filter((m) => m.severity === 'error') }), (m) => (m.buttons.includes('Go to Cell') ? 'Go to Cell' : undefined));
         assert.equal(result.promoted, false);
         assert.equal(shown.length, 1, JSON.stringify(shown));
         assert.match(shown[0]?.message ?? '', /^Running promote-unrun-broken\.ipynb before promoting it failed: .*cell 1 \(id load\), line 2: TypeError: list indices must be integers or slices, not str\. Nothing was written\.$/);
         assert.deepEqual(shown.map((m) => m.buttons), [['Go to Cell', 'Show Log']]);
+        // Round 59 DDD: Go to Cell selected the cell, not the line that failed.
+        const at = await eventually('the cursor on the failing line', () => {
+          const editor = vscode.window.activeTextEditor;
+          return editor?.document.uri.scheme === 'vscode-notebook-cell' && editor.document.uri.path === broken.path && editor.selection.active.line === 1 ? editor.document.getText() : undefined;
+        });
+        assert.equal(at, 'rows = [1, 2, 4]\ntotal = rows["a"]');
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       } finally {
         rmSync(broken.fsPath, { force: true });
       }

@@ -17,6 +17,7 @@ import { behindWords } from '../../core/deploy/behind';
 import { originOf } from '../../core/deploy/check';
 import type { DeploymentsFiles } from '../../core/deploy/deployments';
 import { checkDeployments, healthDetail, healthWord, readDeployments, uncheckedDeployments } from '../../core/deploy/deployments';
+import { localTime } from '../runs/format';
 import { isSameOrInside } from '../../core/io/paths';
 import type { Logger } from '../../core/util/logger';
 import { Disposable } from '../../host/disposable';
@@ -404,11 +405,13 @@ export function environmentTooltip(check: EnvironmentCheck): string {
   const { environment, health, version } = check;
   const lines = [`**${escapeMarkdown(environment.name)}**`, '', escapeMarkdown(environment.url), ''];
   lines.push(`health: ${escapeMarkdown(healthWord(health))} · ${escapeMarkdown(healthDetail(health))}`);
-  if (health.kind === 'healthy' || health.kind === 'unhealthy') lines.push('', `status ${health.status}, latency ${health.ms} ms`);
   lines.push('', `version: ${escapeMarkdown(versionWords(version))}`);
   const behind = behindWords(check.behind);
   if (behind !== '') lines.push('', escapeMarkdown(behind));
-  if (check.checkedAt !== undefined) lines.push('', `checked at ${check.checkedAt}`);
+  // (A healthy one's status and latency are in the health line: round 59 DDD saw them twice.)
+  if (health.kind === 'unhealthy') lines.push('', `answered in ${health.ms} ms`);
+  // The time as the other views write it.
+  if (check.checkedAt !== undefined) lines.push('', `checked at ${Number.isNaN(Date.parse(check.checkedAt)) ? escapeMarkdown(check.checkedAt) : localTime(new Date(check.checkedAt))}`);
   return lines.join('\n');
 }
 

@@ -19,6 +19,12 @@ export async function openCell(notebookUri: unknown, cellIndex: unknown, line?: 
     const document = await vscode.workspace.openNotebookDocument(uri);
     const editor = await vscode.window.showNotebookDocument(document, { selections: [range], preview: false, ...(viewColumn === undefined ? {} : { viewColumn }) });
     editor.revealRange(range, vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
+    // The line too, in the cell's editor (round 59 DDD: Go to Cell selected the cell, not the failing line).
+    const cell = document.cellAt(cellIndex);
+    if (typeof line === 'number' && line > 0 && cell.index === cellIndex && cell.kind === vscode.NotebookCellKind.Code) {
+      const position = new vscode.Position(Math.min(line - 1, Math.max(0, cell.document.lineCount - 1)), 0);
+      await vscode.window.showTextDocument(cell.document, { selection: new vscode.Range(position, position), preview: false, ...(editor.viewColumn === undefined ? {} : { viewColumn: editor.viewColumn }) });
+    }
     return;
   }
   const document = await vscode.workspace.openTextDocument(uri);

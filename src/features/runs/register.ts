@@ -160,7 +160,7 @@ export function registerRunsFeatures(context: FeatureContext): RunsTree {
       const chosen = Array.isArray(selected) ? selected : Array.isArray(clicked) ? clicked : view.selection;
       const runs = (chosen as unknown[]).filter(isRunElement);
       if (runs.length < 2) {
-        void vscode.window.showInformationMessage('Select two or more runs in the Runs view (Ctrl+click or Shift+click), then Compare Runs.');
+        void vscode.window.showInformationMessage('Select two or more runs in the Runs view (Ctrl+click, Cmd+click on macOS, or Shift+click), then Compare Runs.');
         return undefined;
       }
       if (comparePanel === undefined || comparePanel.isDisposed) {

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { isHttpTrackingUri, mlflowTrackingUri } from '../../core/runs/mlflowClient';
+import { openSetting } from '../../host/config';
 import { ConfigKey } from '../../host/ids';
 import type { SecretTokens } from '../../host/secretTokens';
 import { secretTokens } from '../../host/secretTokens';
@@ -39,7 +40,9 @@ export interface SetTokenResult {
  */
 export async function setMlflowToken(tokens: MlflowTokens, server: string | undefined, given: string | undefined, changed: (server: string, token: string | undefined) => Promise<void>): Promise<SetTokenResult> {
   if (server === undefined) {
-    void vscode.window.showInformationMessage(`No MLflow tracking server is set: set ${ConfigKey.MlflowTrackingUri} (or MLFLOW_TRACKING_URI) to its http(s) address first.`);
+    void vscode.window.showInformationMessage(`No MLflow tracking server is set: set ${ConfigKey.MlflowTrackingUri} (or MLFLOW_TRACKING_URI) to its http(s) address first.`, 'Open Setting').then((choice) => {
+      if (choice === 'Open Setting') void openSetting(ConfigKey.MlflowTrackingUri);
+    });
     return { outcome: 'none' };
   }
   const stored = (await tokens.get(server)) !== undefined;
