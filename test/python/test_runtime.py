@@ -2509,6 +2509,16 @@ def test_sigterm_to_the_pipeline_stops_it_at_once_and_records_the_run_as_failed(
     assert record["status"] == "failed" and record["end"] is not None
     assert [step["status"] for step in record["steps"]] == ["failed", "skipped", "skipped"]
     assert "Traceback" not in stderr
+    # Round 59 DDD: its lines said "failed" after a Cancel; run.json says failed, and MLflow would say KILLED.
+    assert re.search(r"^\s+load\s+stopped\s+\d", stderr, re.M) and re.search(r"^stopped by SIGTERM in \d", stderr, re.M), stderr
+    assert runtime._mlflow_status(record) == "KILLED"
+
+
+def test_mlflow_status_of_a_recorded_run():
+    assert runtime._mlflow_status({"status": "finished"}) == "FINISHED"
+    assert runtime._mlflow_status({"status": "failed", "error": {"message": "the run was stopped by SIGINT"}}) == "KILLED"
+    assert runtime._mlflow_status({"status": "failed", "error": {"message": "step 'a' failed: ValueError: stopped by SIGTERM?"}}) == "FAILED"
+    assert runtime._mlflow_status({"status": "failed", "error": None}) == "FAILED"
 
 
 def test_run_pipeline_restores_the_working_directory_and_can_skip_the_record(tmp_path):

@@ -634,6 +634,7 @@ def run_pipeline(
             elif _metrics_made(config, run.values, selected):
                 run.compute_metrics()  # `--only` the last step: every value the metrics read was made
         except RunStopped as ex:  # between steps, in the metrics or while recording
+            run.stopped_by = run.stopped_by or str(ex.args[0])
             run.fail(f"the run was stopped by {ex.args[0]}")
             run.finish()
             return run.result()
@@ -797,6 +798,8 @@ class _Run:
         self.metric_values: dict[str, Any] = {}
         self.status = "running"
         self.error: str | None = None
+        #: The signal that stopped the run (SIGTERM ...), for the words of its lines: run.json says failed.
+        self.stopped_by: str | None = None
         self.traceback: str | None = None
         self.fingerprints = _Fingerprints(root / STATE_DIR / "cache" / FILE_HASHES)
         #: The folder the steps start in (set by run_pipeline): a step that moves elsewhere changes later keys.
@@ -888,6 +891,7 @@ class _Run:
             self.fail(f"step {name!r} called sys.exit({'' if code is None else code}){_notebook_place(ex, self.root, self.config)}: the pipeline stops there", ex)
             return self._report(StepRecord(name, "failed", _seconds(began)))
         except RunStopped as ex:  # a signal stopped the run while the step ran: the steps after it are skipped
+            self.stopped_by = self.stopped_by or str(ex.args[0])
             self.fail(f"step {name!r} was stopped by {ex.args[0]}{_notebook_place(ex, self.root, self.config)}")
             return self._report(StepRecord(name, "failed", _seconds(began)))
         if status == "cached":
@@ -1469,7 +1473,9 @@ class _Run:
                 else:
                     self.fail(message)
                 where = "; not recorded"
-        print(f"{self.status} in {time.perf_counter() - self.clock:.2f}s{where}", file=self.progress, flush=True)
+        # Stopped on purpose, it says so (round 59 DDD: "failed in 5.47s" after a Cancel); run.json says failed.
+        ended = f"stopped by {self.stopped_by}" if self.stopped_by is not None and self.status == "failed" else self.status
+        print(f"{ended} in {time.perf_counter() - self.clock:.2f}s{where}", file=self.progress, flush=True)
 
     def log_to_mlflow(self) -> None:
         """Logs a recorded run to MLflow (see ``log_to_mlflow``) and notes the MLflow run in run.json."""
@@ -1578,7 +1584,8 @@ class _Run:
         width = max(len(step["name"]) for step in self.config["steps"])
         always = any(step["name"] == record.name and step.get("always_run") for step in self.config["steps"])
         why = f"  ({'always runs: ' if always else ''}{record.why})" if record.why else ""
-        print(f"  {record.name:<{width}}  {record.status:<6}  {record.duration_s:8.2f}s{why}", file=self.progress, flush=True)
+        shown = "stopped" if record.status == "failed" and self.stopped_by is not None else record.status
+        print(f"  {record.name:<{width}}  {shown:<6}  {record.duration_s:8.2f}s{why}", file=self.progress, flush=True)
         return record
 
 
@@ -4784,8 +4791,7 @@ def log_to_mlflow(record: Mapping[str, Any], config: Mapping[str, Any], warnings
                 client.log_batch(run_id, metrics=[], params=params[start : start + MLFLOW_BATCH["params"]], tags=[])
             for start in range(0, len(metrics), MLFLOW_BATCH["metrics"]):
                 client.log_batch(run_id, metrics=metrics[start : start + MLFLOW_BATCH["metrics"]], params=[], tags=[])
-            status = "FINISHED" if record.get("status") == "finished" else "FAILED"
-            client.set_terminated(run_id, status=status, end_time=_millis(record.get("end")))
+            client.set_terminated(run_id, status=_mlflow_status(record), end_time=_millis(record.get("end")))
     except Exception as ex:
         print(f"nbpromote: the run was not logged to MLflow at {_without_password(uri)}: {type(ex).__name__}: {_first_line(ex)}", file=out, flush=True)
         if run_id is not None:  # half logged: do not leave it RUNNING forever
@@ -4793,6 +4799,16 @@ def log_to_mlflow(record: Mapping[str, Any], config: Mapping[str, Any], warnings
                 client.set_terminated(run_id, status="FAILED")
         return None
     return {"run_id": str(run_id), "experiment_id": str(experiment_id), "tracking_uri": _without_password(uri)}
+
+
+def _mlflow_status(record: Mapping[str, Any]) -> str:
+    """MLflow's status of a recorded run: FINISHED, KILLED for one a signal stopped (its error says so; run.json
+    says failed), else FAILED."""
+    if record.get("status") == "finished":
+        return "FINISHED"
+    error = record.get("error")
+    message = error.get("message") if isinstance(error, Mapping) else error
+    return "KILLED" if re.search(r"\bwas stopped by SIG[A-Z]+$", str(message or "")) else "FAILED"
 
 
 def _mlflow_experiment(client: Any, name: str) -> str:
