@@ -2539,7 +2539,10 @@ def test_json_prints_exactly_one_json_document_on_stdout(project):
     done = run(project, "--json")
     assert done.stdout.count("\n") == 1
     summary = json.loads(done.stdout)
-    assert set(summary) == {"run_id", "status", "error", "params", "metrics", "steps"}
+    assert set(summary) == {"run_id", "status", "error", "duration_s", "params", "metrics", "steps"}
+    # The run's own time, as run.json records it (round 59 DDD: the editor's notification counted Python's start).
+    assert isinstance(summary["duration_s"], float) and summary["duration_s"] > 0
+    assert summary["duration_s"] == record_of(project, summary["run_id"])["duration_s"]
     assert "loading data/numbers.csv" in done.stderr and "from a child process" in done.stderr
 
 
