@@ -4,7 +4,8 @@
  * resolved against the run's workdir (relative to the project folder), never run, fetched or expanded. Every file
  * is shown from one folder, the notebook's (the newest run's workdir), as run records name files: `data/x.csv`
  * beside it, `../data/x.csv` from a `notebooks/` folder when the output root is in the same project (their
- * common folder is the notebook folder's parent). A file outside that project is shown whole and marked so.
+ * common folder is the notebook folder's parent), or the git work tree holding the notebook. A file outside that
+ * project is shown whole and marked so.
  */
 import * as nodePath from 'node:path';
 import type { DataRunRef, DataVersion } from '../contract/data';
@@ -20,7 +21,12 @@ export interface CollectedFile {
   readonly versions: readonly DataVersion[];
 }
 
-export function collectDataFiles(runs: readonly RunSummary[], root: string): { files: CollectedFile[]; problems: Problem[] } {
+/**
+ * `repositoryTop`: the top of the git work tree holding a folder, when there is one (the caller looks on disk):
+ * the project is then that work tree, wherever the output root is (round 59 CCC: a sibling `--out` made the
+ * notebook's own `../data` "outside the project").
+ */
+export function collectDataFiles(runs: readonly RunSummary[], root: string, repositoryTop?: (folder: string) => string | undefined): { files: CollectedFile[]; problems: Problem[] } {
   const byPath = new Map<string, Map<string, { size: number; runs: DataRunRef[] }>>();
   const problems: Problem[] = [];
   for (const run of runs) {
@@ -57,7 +63,8 @@ export function collectDataFiles(runs: readonly RunSummary[], root: string): { f
   // (`notebooks/` beside `build/`), never a folder further up (an output root elsewhere on the disk).
   const notebookFolder = nodePath.resolve(root, runs.find((run) => run.workdir !== undefined)?.workdir ?? '.');
   const parent = nodePath.dirname(notebookFolder);
-  const project = isSameOrInside(notebookFolder, root) || !isSameOrInside(parent, root) || parent === nodePath.parse(parent).root ? notebookFolder : parent;
+  const repository = repositoryTop?.(notebookFolder);
+  const project = repository !== undefined && repository !== nodePath.parse(repository).root ? repository : isSameOrInside(notebookFolder, root) || !isSameOrInside(parent, root) || parent === nodePath.parse(parent).root ? notebookFolder : parent;
   const files: CollectedFile[] = [];
   for (const [path, versions] of byPath) {
     const from = isSameOrInside(project, path) ? notebookFolder : isSameOrInside(root, path) ? root : undefined;

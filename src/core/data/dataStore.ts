@@ -7,7 +7,7 @@
  * What may be read is the caller's to say: `readableFolders` keeps every read (hash, `.dvc`, `dvc.lock`) inside
  * those folders, real paths compared, so a symbolic link cannot lead out; `git: false` runs no git.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { DataFile, DataStore, DiskState, GitHistory } from '../contract/data';
 import type { Problem } from '../contract/problem';
@@ -100,11 +100,19 @@ export async function inspectDataFile(file: CollectedFile, context: InspectConte
 export async function readDataStore(root: string, options: DataReadOptions = {}): Promise<DataStore | { failure: string }> {
   const read = await readStoreRuns(root, options.limit ?? DATA_RUN_LIMIT);
   if ('failure' in read) return read;
-  const collected = collectDataFiles(read.runs, root);
+  const collected = collectDataFiles(read.runs, root, gitWorkTreeTop);
   const context = await inspectContext(root, options);
   const files: DataFile[] = [];
   for (const file of collected.files) files.push(await inspectDataFile(file, context));
   return { root, files, runsRead: read.runs.length, runsTotal: read.total, problems: [...read.problems, ...collected.problems, ...context.problems] };
+}
+
+/** The top of the git work tree holding `folder` (the nearest folder up with a `.git`), or undefined. */
+function gitWorkTreeTop(folder: string): string | undefined {
+  for (let dir = nodePath.resolve(folder); ; dir = nodePath.dirname(dir)) {
+    if (existsSync(nodePath.join(dir, '.git'))) return dir;
+    if (nodePath.dirname(dir) === dir) return undefined;
+  }
 }
 
 /** Why `path` may not be read, or undefined when it may (`isReadableIn`). */

@@ -125,6 +125,22 @@ describe('core/data', () => {
     assert.deepEqual(s.files.map((f) => [f.shown, f.outsideProject]), [['../data/x.csv', false], ['local.json', false], [join(dir, 'elsewhere.csv'), true]]);
   });
 
+  // Round 59 CCC: with `--out` beside the project (or elsewhere), its own `../data` was "outside the project".
+  it('takes the git work tree holding the notebook for the project, wherever the output root is', async () => {
+    const repo = join(dir, 'gitrepo');
+    const root = join(dir, 'gitrepo-out');
+    mkdirSync(join(repo, 'data'), { recursive: true });
+    mkdirSync(join(repo, 'notebooks'), { recursive: true });
+    writeFileSync(join(repo, 'data', 'x.csv'), v1);
+    const id = runIdAt(t0, 'eeeeee');
+    const record = localRunRecord(id, { workdir: '../gitrepo/notebooks', data_files: [{ path: '../data/x.csv', size: v1.length, sha256: sha256(v1) }, { path: join(dir, 'elsewhere.csv'), size: 1, sha256: 'a'.repeat(64) }] });
+    writeLocalRun(root, id, record);
+    const shown = async (): Promise<[string, boolean][]> => store(await readDataStore(root, { git: false })).files.map((f) => [f.shown, f.outsideProject]);
+    assert.deepEqual(await shown(), [[join(dir, 'elsewhere.csv'), true], [join(repo, 'data', 'x.csv'), true]]);
+    mkdirSync(join(repo, '.git'));
+    assert.deepEqual(await shown(), [['../data/x.csv', false], [join(dir, 'elsewhere.csv'), true]]);
+  });
+
   it('says which run records cannot be read, and counts only the runs it read', async () => {
     const root = join(dir, 'broken');
     const good = runIdAt(t0, '111111');
