@@ -750,6 +750,30 @@ def test_a_step_whose_cache_entry_was_dropped_says_so_when_it_runs_again(tmp_pat
     assert run(1) == [("cached", None)]
 
 
+def _rows_in_folder(data_dir):
+    return sum(len((Path(data_dir) / name).read_text().splitlines()) for name in sorted(os.listdir(data_dir)))
+
+
+# Round 59 CCC: "the files in ../data changed" did not say which of its twenty files had.
+def test_why_a_step_runs_names_the_files_of_its_folder_that_changed(tmp_path):
+    (tmp_path / "data").mkdir()
+    for name in ("a.csv", "b.csv", "c.csv"):
+        (tmp_path / "data" / name).write_text("1\n2\n")
+    config = _small_config([("load", ["data_dir"], ["rows"])], {"data_dir": {"default": "data", "type": "str"}})
+
+    def why():
+        with runtime._working_directory(tmp_path):
+            result = runtime.run_pipeline(config, {"load": _rows_in_folder}, None, {}, tmp_path, record=False)
+        return [(s.status, s.why) for s in result.steps]
+
+    assert why() == [("ran", None)]
+    assert why() == [("cached", None)]
+    (tmp_path / "data" / "b.csv").write_text("1\n2\n3\n")
+    (tmp_path / "data" / "d.csv").write_text("4\n")
+    (tmp_path / "data" / "a.csv").unlink()
+    assert why() == [("ran", "the files in data (b.csv changed, d.csv added, a.csv removed), the folder parameter data_dir names, changed since its outputs were cached")]
+
+
 def _load_moving_into_store():
     os.chdir("store")  # names the folder store; raw.txt is a file only seen from there
     with open("raw.txt") as file:
@@ -3357,9 +3381,13 @@ def test_a_key_summary_names_each_library_and_a_library_the_code_no_longer_uses_
         def closest_key(self, step, now):
             return self.summary
 
+        def folder_listing(self, step, short):
+            return None
+
     for now, why in ((dropped, "its code changed since its outputs were cached"), (upgraded, "the version of numpy changed since its outputs were cached")):
         run = runtime._Run.__new__(runtime._Run)
         run.key_parts = {"s": []}
+        run.fingerprints = runtime._Fingerprints()
         run.cache = _Closest(before)
         monkeypatch.setattr(runtime, "_key_summary", lambda parts, now=now: now)
         assert run._changed_key("s") == why
@@ -3376,8 +3404,12 @@ def test_a_folder_parameter_given_another_spelling_is_named_once_in_why_a_step_r
         def closest_key(self, step, summary):
             return before
 
+        def folder_listing(self, step, short):
+            return None
+
     run = runtime._Run.__new__(runtime._Run)
     run.key_parts = {"s": []}
+    run.fingerprints = runtime._Fingerprints()
     run.cache = _Closest()
     monkeypatch.setattr(runtime, "_key_summary", lambda parts: now)
     assert run._changed_key("s") == f"parameter DATA_DIR and the files in {tmp_path / 'data'}, the folder parameter DATA_DIR names, changed since its outputs were cached"

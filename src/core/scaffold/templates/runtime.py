@@ -124,6 +124,9 @@ CACHE_ENTRIES_PER_STEP = 5
 #: reading a folder of images or checkpoints in full before every step would cost more than the step. The
 #: sha256 of a file is read again only when its size, times or inode changed (``_Fingerprints.file``).
 MAX_DIRECTORY_FILES = 10000
+#: The most files of a folder whose names and hashes are kept with a step's recent keys, to say which of them
+#: changed when the folder did (a larger folder is only said to have changed).
+MAX_LISTED_FILES = 200
 MAX_DIRECTORY_BYTES = 1 << 30
 #: The sha256 of files already read, by path, size, mtime_ns, inode and ctime_ns, kept in the cache folder between runs.
 FILE_HASHES = "files.json"
@@ -1000,7 +1003,7 @@ class _Run:
                 # one it last ran with (`--param a=2`, then back to the defaults from the cache).
                 summary = _key_summary(self.key_parts[name])
                 if self.cache.last_key(name) != summary:
-                    self.cache.remember_key(name, summary)
+                    self.cache.remember_key(name, summary, _part_listings(self.key_parts[name], self.fingerprints.listings))
                 if self._names_files(name):
                     # As for a step that ran (below): a later step may write where its code names.
                     self._rekey_at_end(step, function, state, {i: copy.deepcopy(self.values[i]) for i in step["inputs"] if i not in self.producer_keys}, key, folder)
@@ -1053,7 +1056,7 @@ class _Run:
         with _working_directory(Path(folder)):  # the files it names, seen from where it started
             after = self._step_key(step, function, state, parameters=given)
             # What the key was made of: a later run not finding it in the cache says which part changed.
-            self.cache.remember_key(name, _key_summary(self.key_parts[name]))
+            self.cache.remember_key(name, _key_summary(self.key_parts[name]), _part_listings(self.key_parts[name], self.fingerprints.listings))
         canonical = _with_reads(after, reads)
         if after != key:
             # The step wrote a file or folder its code or a parameter names (a model path, say). The next run
@@ -1157,6 +1160,14 @@ class _Run:
                 inputs.append(part[len("input ") :])
             else:
                 others.append(part)
+        # A folder: which of its files changed, when both runs' listings are known (round 59 CCC: "the files in
+        # ../data changed" after `dvc add`, with twenty files there).
+        listings = _part_listings(self.key_parts[step], self.fingerprints.listings)
+        for k, part in enumerate(others):
+            earlier = self.cache.folder_listing(step, before[part]) if part in before else None
+            current = listings.get(now[part]) if part in now else None
+            if earlier is not None and current is not None:
+                others[k] = _with_detail(part, _listing_changes(earlier, current))
         # Parameters first: what a person set is the reason they look for (round 39 O: files came first and the
         # parameter changed was "and 2 more").
         others.sort(key=lambda part: 0 if part.startswith("parameter ") else 1)
@@ -3012,6 +3023,40 @@ def _key_summary(parts: Sequence[tuple[str, str]]) -> dict[str, str]:
     return summary
 
 
+def _part_listings(parts: Sequence[tuple[str, str]], listings: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """The files of the folders among a key's parts (a folder parameter's, a folder the code names), by the
+    part's short hash as ``_key_summary`` gives it."""
+    found: dict[str, dict[str, str]] = {}
+    for label, text in parts:
+        if label not in ("file", "literal-file"):
+            continue
+        files = listings.get(text if label == "file" else text.rsplit("=", 1)[-1])
+        if files is not None:
+            found[hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]] = dict(files)
+    return found
+
+
+def _listing_changes(before: Mapping[str, str], now: Mapping[str, str], most: int = 3) -> str:
+    """Which files of a folder changed, in words: ``train.csv changed, new.csv added and 2 more``; empty when the
+    listings are the same."""
+    words = [f"{name} changed" for name in sorted(now) if name in before and before[name] != now[name]]
+    words += [f"{name} added" for name in sorted(now) if name not in before]
+    words += [f"{name} removed" for name in sorted(before) if name not in now]
+    if not words:
+        return ""
+    shown = words[:most]
+    return ", ".join(shown) + (f" and {len(words) - most} more" if len(words) > most else "")
+
+
+def _with_detail(part: str, detail: str) -> str:
+    """A key part's words with which of its files changed: ``the files in ../data (train.csv changed), the folder
+    parameter DATA_DIR names,``, ``../data (new.csv added)``."""
+    if not detail:
+        return part
+    head, sep, tail = part.partition(", the folder parameter ")
+    return f"{head} ({detail}){sep}{tail}"
+
+
 def _with_reads(key: str, reads: Mapping[str, str]) -> str:
     """The key later steps depend on: ``key`` itself, or with the fingerprints of the files the step read."""
     if not reads:
@@ -3479,6 +3524,9 @@ class _Fingerprints:
         #: The folders of the project, real paths: the package's, the notebook's, the one its first cells moved
         #: to. A folder holding one of them is the project, not data (``path``).
         self.project_folders: list[str] = []
+        #: A folder's files by fingerprint (``directory``): ``{relative path: short content hash}``, for
+        #: saying which files of a folder a step depends on changed (``_part_listings``).
+        self.listings: dict[str, dict[str, str]] = {}
 
     def code_modules(self, function: StepFunction) -> list[tuple[str, str]]:
         """The modules ``code`` hashes, each with a short hash of its own source (sorted by name)."""
@@ -3549,6 +3597,7 @@ class _Fingerprints:
         file there again with the same bytes leaves the steps reading the folder cached."""
         digest = hashlib.sha256()
         count, size = 0, 0
+        listing: dict[str, str] = {}
         for folder, dirs, files in os.walk(path):
             # Tools' folders and code are no data (``_is_data_read``): `__pycache__` appearing changes nothing.
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_DATA_FOLDERS)
@@ -3566,8 +3615,13 @@ class _Fingerprints:
                 except OSError:
                     continue
                 digest.update(f"{os.path.relpath(full, path)}\0{content}\n".encode("utf-8", "surrogateescape"))
+                if count < MAX_LISTED_FILES:
+                    listing[Path(os.path.relpath(full, path)).as_posix()] = hashlib.sha256(content.encode("utf-8", "surrogateescape")).hexdigest()[:12]
                 count += 1
-        return "dir:" + digest.hexdigest()
+        fingerprint = "dir:" + digest.hexdigest()
+        if count <= MAX_LISTED_FILES:
+            self.listings[fingerprint] = listing
+        return fingerprint
 
     def _memo_entries(self) -> dict[str, list[Any]]:
         """FILE_HASHES as it was when the run started (read once); empty when there is none or it is broken."""
@@ -4418,6 +4472,8 @@ NOT_CACHED = "not-cached.txt"
 LAST_KEY = "last-key.json"
 #: The summaries of a step's recent cache keys (``closest_key``), and how many are kept.
 RECENT_KEYS_FILE = "recent-keys.json"
+#: The files of the folders among the parts of a step's recent keys (``remember_key``).
+FOLDER_LISTINGS_FILE = "folder-files.json"
 RECENT_KEYS = 16
 
 
@@ -4503,13 +4559,30 @@ class _Cache:
             (folder / NOT_CACHED).unlink()
         return True
 
-    def remember_key(self, step: str, summary: Mapping[str, str]) -> None:
+    def remember_key(self, step: str, summary: Mapping[str, str], listings: Mapping[str, Mapping[str, str]] | None = None) -> None:
         """Keeps what the key the step's outputs were last stored under was made of (``_key_summary``), and
-        what the keys of its last ``RECENT_KEYS`` entries were (``closest_key``)."""
+        what the keys of its last ``RECENT_KEYS`` entries were (``closest_key``); with ``listings``, the files of
+        the folders among its parts, by the part's short hash (``folder_listing``)."""
         recent = [other for other in self.recent_keys(step) if other != dict(summary)][-(RECENT_KEYS - 1) :] + [dict(summary)]
         with contextlib.suppress(OSError):
             _write_atomic(self.directory / step / LAST_KEY, lambda file: file.write(json.dumps(summary, sort_keys=True).encode("utf-8")))
             _write_atomic(self.directory / step / RECENT_KEYS_FILE, lambda file: file.write(json.dumps(recent, sort_keys=True).encode("utf-8")))
+            if listings:
+                # Only the folders the recent keys name: the file stays as small as they are.
+                named = {short for other in recent for short in other.values()}
+                kept = {short: files for short, files in {**self._folder_listings(step), **listings}.items() if short in named}
+                _write_atomic(self.directory / step / FOLDER_LISTINGS_FILE, lambda file: file.write(json.dumps(kept, sort_keys=True).encode("utf-8")))
+
+    def _folder_listings(self, step: str) -> dict[str, dict[str, str]]:
+        try:
+            loaded = json.loads((self.directory / step / FOLDER_LISTINGS_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {short: files for short, files in loaded.items() if isinstance(files, dict)} if isinstance(loaded, dict) else {}
+
+    def folder_listing(self, step: str, short: str) -> dict[str, str] | None:
+        """The files (``{relative path: hash}``) of the folder a recent key's part with short hash ``short`` named."""
+        return self._folder_listings(step).get(short)
 
     def recent_keys(self, step: str) -> list[dict[str, str]]:
         """The summaries ``remember_key`` kept, oldest first (the last one alone for a cache made before)."""
