@@ -2957,6 +2957,44 @@ def test_a_project_yaml_module_first_on_sys_path_does_not_hide_pyyaml_from_the_r
     assert result.stdout.strip() == "{'a': 1} 1 True"
 
 
+def test_a_library_imported_before_the_run_or_by_a_step_gives_one_key(tmp_path):
+    # Round 60 FFF: pytest imported pandas before its run; the CLI's run imported it in a step and counted every
+    # pandas option as changed by that step: the next run after pytest ran the steps again.
+    pytest.importorskip("pandas")
+    pytest.importorskip("sklearn")
+    script = tmp_path / "pipeline_script.py"
+    script.write_text(textwrap.dedent(
+        """
+        import sys
+        import importlib.util as u
+        if sys.argv[3] == "early":
+            __import__("pandas")  # as pytest imports it with a test module: no name of the step's module
+        s = u.spec_from_file_location("rt", sys.argv[1]); m = u.module_from_spec(s); sys.modules["rt"] = m; s.loader.exec_module(m)
+        from sklearn.datasets import load_iris
+
+        def load():
+            return load_iris(as_frame=True).frame  # pandas imported by scikit-learn, or by unpickling it from the cache
+
+        def double(rows):
+            return len(rows) * 2
+
+        config = {"schema_version": 1, "package": "p", "version": "0.1.0", "notebook": "n.ipynb", "workdir": ".", "parameters": {},
+                  "steps": [{"name": "load", "inputs": [], "outputs": ["rows"], "after": []}, {"name": "double", "inputs": ["rows"], "outputs": ["twice"], "after": []}]}
+        result = m.run_pipeline(config, {"load": load, "double": double}, None, {}, sys.argv[2], record=False)
+        print(" ".join(step.status for step in result.steps))
+        """
+    ))
+
+    def statuses(when):
+        done = subprocess.run([sys.executable, str(script), str(TEMPLATE), str(tmp_path), when], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    assert statuses("early") == ["ran", "ran"]
+    assert statuses("late") == ["cached", "cached"]
+    assert statuses("early") == ["cached", "cached"]
+
+
 @pytest.mark.parametrize("chosen", [None, "pdf"])
 def test_a_run_draws_plots_in_memory_unless_mplbackend_chooses(tmp_path, chosen):
     # Round 43 U: on a desktop matplotlib's interactive backend (Debian's matplotlibrc says TkAgg) made a step's
