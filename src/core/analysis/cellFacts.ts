@@ -87,7 +87,7 @@ function classMethodNames(sources: readonly string[]): Set<string> {
   return names;
 }
 
-function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWithTree, methods: ReadonlySet<string>): AnalysedCell {
+function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnalysisWithTree, methods: ReadonlySet<string>): AnalysedCell {
   const importLines = new Set<number>();
   // Import statements sharing their line with other code (`import os; os.environ["A"] = "1"`, what `%env`
   // becomes): only the statement is cut from that line, not the line.
@@ -195,7 +195,10 @@ function factsOf({ analysis, tree, removedNodes, displayCalls }: CellAnalysisWit
     }
     const changed: NameSite[] = [];
     collectMutations(tree, statement, changed, records);
-    spans.push({ start: statement.start, end: statement.end, from: tree.position(statement.start), to: tree.position(Math.max(statement.start, statement.end - 1)), ...(left?.type === 'identifier' ? { assigns: tree.text(left) } : {}), changes: changed });
+    // In the places the name sites have (round 60 EEE: a translated line's sites are at its start, and
+    // `os.makedirs(f"{out}/x")` after `import os;` read nothing, so a parameters cell's `!mkdir -p {out}/x` went
+    // into the shared module without `out`).
+    spans.push({ start: statement.start, end: statement.end, from: place(statement.start), to: place(Math.max(statement.start, statement.end - 1)), ...(left?.type === 'identifier' ? { assigns: tree.text(left) } : {}), changes: changed });
     // `for d in (train, test): d["x"] = ...`, `for name, m in models.items(): m.fit(...)`: a change to the
     // loop's variable is a change to what it iterates over.
     const loops = loopSources(tree, statement);

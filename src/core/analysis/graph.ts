@@ -321,7 +321,10 @@ export function splitParametersCell(f: CellFacts, earlier: ReadonlySet<string> =
   // The statements before the first on the parameters run before it in the notebook, and so they do in the shared
   // module, which runs first (round 55 UU: `warnings.filterwarnings("ignore")` above `out = os.path.join(out_dir,
   // ...)` moved into the first step, which then ran at every run).
-  const first = others.findIndex((o) => o.parameters.length > 0);
+  // Statements sharing a line go together (round 60 EEE: `!mkdir -p {out}/x` is `import os; os.makedirs(...)`,
+  // whose import alone took the line, and the parameter's read, into the shared module).
+  const firstLine = others.find((o) => o.parameters.length > 0)?.statement.line;
+  const first = firstLine === undefined ? -1 : others.findIndex((o) => o.statement.endLine >= firstLine);
   return first === -1 ? { moved: [], shared: others, parameters } : { moved: others.slice(first), shared: others.slice(0, first), parameters };
 }
 

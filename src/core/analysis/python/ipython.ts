@@ -585,7 +585,12 @@ function translateEscape(t: Translator, i: number): { last: number; rescan: bool
   const assignment = /^([A-Za-z_][\w.]*(?:\s*,\s*\*?[A-Za-z_][\w.]*)*)\s*=\s*([!%])(.*)$/.exec(stripped);
   if (assignment !== null) return assignFromEscape(t, i, assignment[1] ?? '', assignment[2] ?? '', (assignment[3] ?? '').trim());
 
-  if (AUTOMAGIC.test(code)) return lineMagic(t, i, stripped);
+  if (AUTOMAGIC.test(code)) {
+    // IPython runs a bare `mkdir x` (an alias, by automagic) only as a cell of one line: anywhere else it is a
+    // syntax error in the notebook too (round 60 EEE); and `mkdir -p` with no folder is Python (`mkdir - p`).
+    if (code.startsWith('mkdir') && (t.source.trim().split('\n').length > 1 || mkdirFolders(code) === undefined)) return undefined;
+    return lineMagic(t, i, stripped);
+  }
   return undefined;
 }
 

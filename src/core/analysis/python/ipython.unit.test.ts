@@ -39,6 +39,13 @@ function check(c: Case): void {
 }
 
 describe('translateIPython', () => {
+  // Round 60 EEE: a bare `mkdir x` on the second line of a cell is a syntax error in IPython too, not a magic.
+  it('leaves a bare mkdir in a cell of more lines as it is (the syntax error the notebook has)', () => {
+    const result = translateIPython('# the output folder\nmkdir out');
+    assert.equal(result.code, '# the output folder\nmkdir out');
+    assert.deepEqual(result.translations, []);
+  });
+
   describe('line magics', () => {
     const cases: [string, Case][] = [
       ['drops display-only magics without a warning', {
@@ -110,18 +117,28 @@ describe('translateIPython', () => {
       }],
       // Round 59 CCC: a dropped `!mkdir -p {OUT}` made the next step's write fail on a clean checkout.
       ['makes the folders of !mkdir, %mkdir and automagic mkdir in Python; leaves what the shell would expand', {
-        source: '!mkdir -p out\n!mkdir -p {OUT}/figs ../models "a b"  # dirs\n%mkdir -p out\nmkdir out\n!mkdir $HOME/x\n!mkdir -p out && ls\n!mkdir -m 700 x\n!mkdir \'{a}\'',
+        source: '!mkdir -p out\n!mkdir -p {OUT}/figs ../models "a b"  # dirs\n%mkdir -p out\n!mkdir $HOME/x\n!mkdir -p out && ls\n!mkdir -m 700 x\n!mkdir \'{a}\'',
         code: [
           'import os; os.makedirs("out", exist_ok=True)  # nbpromote: was shell command: !mkdir -p out',
           'import os; os.makedirs(f"{OUT}/figs", exist_ok=True); os.makedirs("../models", exist_ok=True); os.makedirs("a b", exist_ok=True)  # nbpromote: was shell command: !mkdir -p {OUT}/figs ../models "a b"  # dirs',
           'import os; os.makedirs("out", exist_ok=True)  # nbpromote: was IPython magic: %mkdir -p out',
-          'import os; os.makedirs("out", exist_ok=True)  # nbpromote: was IPython magic: mkdir out',
           '# nbpromote: removed shell command: !mkdir $HOME/x',
           '# nbpromote: removed shell command: !mkdir -p out && ls',
           '# nbpromote: removed shell command: !mkdir -m 700 x',
           "# nbpromote: removed shell command: !mkdir '{a}'",
         ].join('\n'),
         warnings: ['!mkdir $HOME', '!mkdir -p out &&', '!mkdir -m', "!mkdir '{a}'"],
+      }],
+      // Round 60 EEE: IPython runs a bare `mkdir x` only as a cell of one line.
+      ['makes the folders of a bare mkdir only in a cell of one line', {
+        source: 'mkdir out/figs',
+        code: 'import os; os.makedirs("out/figs", exist_ok=True)  # nbpromote: was IPython magic: mkdir out/figs',
+        warnings: [],
+      }],
+      ['leaves `mkdir -p` (a name minus p) as the Python it is', {
+        source: 'mkdir -p',
+        code: '# nbpromote: the notebook showed this value; it has no effect here: mkdir -p',
+        warnings: [],
       }],
       ['makes the folders of a %%bash cell of mkdir commands only, besides commands that only read; leaves another %%bash cell', {
         source: '%%bash\nmkdir -p out\n# figures\n  mkdir -p models/figs\n',

@@ -183,6 +183,8 @@ export interface CellAnalysisWithTree {
   readonly removedNodes: ReadonlySet<PyNode>;
   /** The `display(...)` statements the translation handled (`MappedTranslation.displayCalls`). */
   readonly displayCalls: readonly DisplayCall[];
+  /** A tree offset's place in the cell as the name sites have it (a translated line's columns mapped back). */
+  readonly place: (offset: number) => { line: number; column: number };
 }
 
 export function analyzeCellWithTree(source: string): CellAnalysisWithTree {
@@ -233,7 +235,7 @@ function analyzeTranslated(translation: MappedTranslation): CellAnalysisWithTree
     syntaxErrors,
   };
   const analysis = translation.trailingExpression === undefined ? base : { ...base, trailingExpression: translation.trailingExpression };
-  return { analysis, tree, removedNodes: translation.removedNodes, displayCalls: translation.displayCalls };
+  return { analysis, tree, removedNodes: translation.removedNodes, displayCalls: translation.displayCalls, place: site };
 }
 
 function mapPosition(tree: PyTree, maps: ReadonlyMap<number, ColumnMap>, offset: number): { line: number; column: number } {
