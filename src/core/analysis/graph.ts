@@ -656,18 +656,26 @@ class GraphBuilder {
         // `accuracy_score(...)` suggests `accuracy`, `np.mean(...)` `mean`.
         const called = /([A-Za-z_]\w*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(field.expression)?.[1]?.replace(/_score$/, '');
         const free = (n: string | undefined): n is string => n !== undefined && /^[a-z_]\w*$/.test(n) && !taken(n);
+        // `rf.score(...)` also by what it is called on, `rf_score`, when `score` is taken (not a module's: `np.mean`).
+        const receiver = /([A-Za-z_]\w*)\.[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(field.expression)?.[1];
+        const byCall = [called, receiver !== undefined && called !== undefined && this.bindings.get(receiver)?.kind !== 'import' ? `${receiver}_${called}` : undefined];
         // A label in letters no name is spelled in (`Точность:`) is named by what computes the value, as the
-        // warning below would suggest (round 59: `metric-unnamed` of a labelled score).
-        const unspelled = label === undefined && /\p{L}/u.test(plainLabel(field.before)) && free(called) ? called : undefined;
+        // warning below would suggest (round 59: `metric-unnamed` of a labelled score); the data it is of, the one
+        // word in ASCII letters, in front (`Точность train:` is `train_accuracy`, round 60 EEE: it was `train`).
+        const otherLetters = /(?![\x00-\x7f])\p{L}/u.test(plainLabel(field.before));
+        const splitOnly = otherLetters && label !== undefined && SPLIT_WORDS.has(label);
+        const unspelled = otherLetters && (label === undefined || splitOnly) ? byCall.map((c) => (c === undefined ? undefined : splitOnly ? `${label}_${c}` : c)).find(free) : undefined;
         const fallback = words !== undefined && words !== label && !taken(words) ? words : label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : (unspelled ?? 'value');
-        const name = label === undefined || taken(label) ? fallback : label;
+        const name = splitOnly && unspelled !== undefined ? unspelled : label === undefined || taken(label) ? fallback : label;
         // Named by its label: the package binds that name where the line prints the value, and records it.
         if (name !== 'value' && !('documented' in field) && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
           this.printedValues.push({ cellIndex: cell.index, line: i + 1, expression: field.expression, name });
           this.problems.push(this.problem(cell, 'info', 'metric-named', `this line prints ${field.expression} under a label: the pipeline records it as the metric ${name}`, i + 1));
           continue;
         }
-        const suggested = name === 'value' && called !== undefined && /^[a-z_]\w*$/.test(called) && !isBuiltin(called) && !this.bindings.has(called) && !definedHere.has(called) ? called : name;
+        // A name no metric of the cell has (round 60 EEE: `score` suggested again for `lr.score(...)`, which would
+        // have replaced the forest's).
+        const suggested = name === 'value' ? (byCall.find((c) => c !== undefined && /^[a-z_]\w*$/.test(c) && !isBuiltin(c) && !this.bindings.has(c) && !definedHere.has(c) && !this.printedValues.some((v) => v.name === c)) ?? name) : name;
         this.problems.push(
           this.problem(
             cell,

@@ -1425,6 +1425,13 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     // A name the cell uses already is not taken.
     const taken = graphOf([[['step:a'], 'def accuracy_score(a, b):\n    return 0.5\naccuracy = 0.4'], [['metrics'], 'print("Точность:", accuracy_score(1, 2))\nprint(accuracy)']]);
     assert.deepEqual(taken.printedValues ?? [], []);
+    // Round 60 EEE: a second `score` is named by what it is called on, a third is warned with a name no metric has;
+    // the data a score is of, in ASCII letters, goes in front.
+    const two = graphOf([
+      [['step:a'], 'class M:\n    def score(self):\n        return 0.5\nrf = M()\nlr = M()\ndef accuracy_score(a, b):\n    return 0.5'],
+      [['metrics'], 'print("Лес:", rf.score())\nprint("Регрессия:", lr.score())\nprint("Точность train:", accuracy_score(1, 2))\nprint("Точность test:", accuracy_score(2, 1))\nprint("Ещё:", rf.score())'],
+    ]);
+    assert.deepEqual(two.printedValues?.map((v) => v.name), ['score', 'lr_score', 'train_accuracy', 'test_accuracy', 'rf_score']);
   });
 
   // Round 56 XX: `print(accuracy_score(y, p))` and `print(np.mean(scores))` gave no metric, and nothing said so.

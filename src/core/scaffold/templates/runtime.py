@@ -1146,6 +1146,9 @@ class _Run:
         # folder parameter DATA_DIR names, changed").
         named_now = {match.group(1) for part in now if (match := _PARAMETER_FILES.search(part))}
         changed = [part for part in changed if part in now or not ((match := _PARAMETER_FILES.search(part)) and match.group(1) in named_now)]
+        # The same files under the other spelling (`./data` for `data`): only the parameter changed (round 60 EEE).
+        same_files = {(match.group(1), digest) for part, digest in before.items() if (match := _PARAMETER_FILES.search(part))}
+        changed = [part for part in changed if not ((match := _PARAMETER_FILES.search(part)) and part in now and (match.group(1), now[part]) in same_files)]
         if not changed and not _changed_parts(before, now):
             # A key it had: its entry was dropped since, to keep the cache small (round 59 CCC: no reason given).
             return f"its outputs for what it takes now were cached by an earlier run, then dropped: the cache keeps {'the entry' if CACHE_ENTRIES_PER_STEP == 1 else f'the {CACHE_ENTRIES_PER_STEP} entries'} of each step used last"
