@@ -662,7 +662,7 @@ class GraphBuilder {
         // A label in letters no name is spelled in (`Точность:`) is named by what computes the value, as the
         // warning below would suggest (round 59: `metric-unnamed` of a labelled score); the data it is of, the one
         // word in ASCII letters, in front (`Точность train:` is `train_accuracy`, round 60 EEE: it was `train`).
-        const otherLetters = /(?![\x00-\x7f])\p{L}/u.test(plainLabel(field.before));
+        const otherLetters = /(?!\p{ASCII})\p{L}/u.test(plainLabel(field.before));
         const splitOnly = otherLetters && label !== undefined && SPLIT_WORDS.has(label);
         const unspelled = otherLetters && (label === undefined || splitOnly) ? byCall.map((c) => (c === undefined ? undefined : splitOnly ? `${label}_${c}` : c)).find(free) : undefined;
         const fallback = words !== undefined && words !== label && !taken(words) ? words : label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : (unspelled ?? 'value');
