@@ -24,7 +24,11 @@ describe('stepNameFromHeading', () => {
     ['Train a random forest classifier on the features', 'train_random_forest_classifier'],
     ['2020 sales', 'step_2020_sales'],
     ['Import', 'import_'],
-    ['`load_raw_data()` from [the bucket](https://example.invalid)', 'load_raw_data_from'],
+    ['`load_raw_data()` from [the bucket](https://example.invalid)', 'load_raw_data'],
+    // Round 60 FFF: a course's exercise numbers took the words, and a name ended on "and".
+    ['Exercise 1: Split and scale', 'split_and_scale'],
+    ['Task 2b. Train three models', 'train_three_models'],
+    ['Question 3 - Evaluate the models with cross validation', 'evaluate_models'],
     ['**Split** into train/test', 'split_into_train_test'],
     ['🚀', undefined],
     ['The', 'the'],
