@@ -977,6 +977,14 @@ function hiddenBySemicolon(tree: PyTree, statement: PyNode): boolean {
 
 /** What the translation says of a value a cell computes above its last line and neither keeps nor shows. */
 export const UNUSED_VALUE_NOTE = 'the notebook did not show this value; it has no effect here';
+/**
+ * Kaggle's stock first cell lists the input files (`for dirname, _, filenames in os.walk('/kaggle/input'):` /
+ * `for filename in filenames:` / `print(os.path.join(dirname, filename))`): only a look at the data, it went to the
+ * shared module, printed the files at every import and exported its loop's names (round 60 FFF).
+ */
+const KAGGLE_LISTING = /^for\s+(\w+)\s*,\s*\w+\s*,\s*(\w+)\s+in\s+os\.walk\([^()]*\)\s*:\s*(?:#[^\n]*)?\n\s*for\s+(\w+)\s+in\s+\2\s*:\s*(?:#[^\n]*)?\n\s*print\(\s*os\.path\.join\(\s*\1\s*,\s*\3\s*\)\s*\)\s*$/;
+/** What the translation says of that listing. */
+export const LISTING_NOTE = 'the notebook listed its input files here; it has no effect on the pipeline';
 /** What the translation says of a `global x` at a cell's top level. */
 export const GLOBAL_NOTE = 'a cell runs at the top of the module, where `global` does nothing; it has no effect here';
 
@@ -1003,10 +1011,11 @@ function inertStatements(t: Translator, tree: PyTree, removedNodes: Set<PyNode>)
     // The last one too when a `;` hides it (`df.target.value_counts();`: round 51 KK).
     const shown = i === statements.length - 1 && !hiddenBySemicolon(tree, statement);
     const unused = !shown && statement.type === 'expression_statement' && only !== undefined && only.type !== 'identifier' && onlyLooks(tree, only);
-    if (!unused && statement.type !== 'global_statement') continue;
+    const listing = statement.type === 'for_statement' && KAGGLE_LISTING.test(tree.text(statement));
+    if (!unused && !listing && statement.type !== 'global_statement') continue;
     const { first, last } = lineSpan(tree, statement);
     if (t.escapeLines.some((line) => line >= first && line <= last)) continue;
-    t.commentOut(first, last, 'unused-value', !unused ? GLOBAL_NOTE : printsSummary(tree.text(statement)) ? PRINTED_SUMMARY_NOTE : UNUSED_VALUE_NOTE);
+    t.commentOut(first, last, 'unused-value', listing ? LISTING_NOTE : !unused ? GLOBAL_NOTE : printsSummary(tree.text(statement)) ? PRINTED_SUMMARY_NOTE : UNUSED_VALUE_NOTE);
     removedNodes.add(statement);
   }
 }

@@ -39,6 +39,15 @@ function check(c: Case): void {
 }
 
 describe('translateIPython', () => {
+  // Round 60 FFF: Kaggle's listing of the input files went to the shared module, printing at every import.
+  it("comments out Kaggle's listing of the input files, and no other loop", () => {
+    const listing = "import os\nfor dirname, _, filenames in os.walk('/kaggle/input'):\n    for filename in filenames:\n        print(os.path.join(dirname, filename))\nx = 1";
+    const result = translateIPython(listing);
+    assert.equal(result.code, "import os\n# nbpromote: the notebook listed its input files here; it has no effect on the pipeline: for dirname, _, filenames in os.walk('/kaggle/input'):\n#     for filename in filenames:\n#         print(os.path.join(dirname, filename))\nx = 1");
+    const other = "import os\nfor dirname, _, filenames in os.walk('data'):\n    for filename in filenames:\n        paths.append(os.path.join(dirname, filename))";
+    assert.equal(translateIPython(other).code, other);
+  });
+
   // Round 60 EEE: a bare `mkdir x` on the second line of a cell is a syntax error in IPython too, not a magic.
   it('leaves a bare mkdir in a cell of more lines as it is (the syntax error the notebook has)', () => {
     const result = translateIPython('# the output folder\nmkdir out');
