@@ -3,7 +3,7 @@
 // `npm run test:e2e`.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Run } from './cli';
 import { root } from './cli';
@@ -289,5 +289,18 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
         assert.ok(!existsSync(join(work(), `bad-${fixture}`)), 'nothing written');
       });
     }
+
+    // Round 60 EEE: `cannot read it (EISDIR)`, and a file given to run's --out was said to hold no pipeline.yaml.
+    it('a folder given as the notebook, and a file given as run --out, are said to be what they are', () => {
+      mkdirSync(join(work(), 'a-folder'), { recursive: true });
+      const folder = nbpromote(work(), 'promote', 'a-folder', '--out', 'bad-folder');
+      assert.equal(folder.status, 1);
+      assert.match(folder.stderr, /a-folder: is a folder, not a notebook/);
+      assert.ok(!existsSync(join(work(), 'bad-folder')), 'nothing written');
+      writeFileSync(join(work(), 'a-file'), 'x');
+      const file = nbpromote(work(), 'run', '--out', 'a-file');
+      assert.equal(file.status, 1);
+      assert.match(file.stderr, /a-file: not a folder \(--out names the folder holding pipeline\.yaml\)/);
+    });
   });
 });

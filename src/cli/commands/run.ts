@@ -1,9 +1,11 @@
 /** `nbpromote run [--out DIR] [--param k=v ...] [--only STEP] [--no-cache] [--json] [--python PATH]`: runs the promoted pipeline. */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatProblem } from '../../core/contract/problem';
+import { isFolderSync } from '../../core/io/paths';
 import { NbpromoteError } from '../../core/errors';
 import { readPipelineConfig } from '../../core/pipeline/config';
 import type { FlagSpec, ParsedArgs } from '../args';
@@ -46,6 +48,8 @@ export async function runRun(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
 async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (message: string) => void): Promise<ExitCode> {
   if (args.positionals.length > 0) throw new NbpromoteError('usage', `run takes no positional arguments, got: ${args.positionals.join(' ')}`);
   const root = resolve(io.cwd, flagString(args, 'out') ?? '.');
+  // As `data` and `runs` say it (round 60 EEE: a file given to --out was said to hold no pipeline.yaml).
+  if (existsSync(root) && !isFolderSync(root)) throw new NbpromoteError('invalidInput', `${root}: not a folder (--out names the folder holding pipeline.yaml)`);
   const configFile = join(root, 'pipeline.yaml');
   let text: string;
   try {
