@@ -1891,6 +1891,8 @@ def test_environ_names_are_the_variables_the_code_reads_by_a_literal_name():
             if "F" in os.environ:
                 os.environ.setdefault("G", "1")
             return os.environ.get(name), os.environ.copy(), {"H": 1}.get("H")
+        os.environ["PYTHONHASHSEED"] = "0"  # set, not read (round 60 FFF)
+        del os.environ["I"]
     """).encode()
     assert runtime._environ_names(source) == {"A", "B", "C", "D", "E", "F", "G"}
     assert runtime._environ_names(b"def broken(:") == frozenset()

@@ -35,12 +35,13 @@ const SETTERS: readonly GlobalSetter[] = [
   // decimal's context is the thread's: `decimal.getcontext().prec = 6` changes every Decimal computed after it.
   { pattern: new RegExp(String.raw`(?<![\w.])(?:decimal\.)?getcontext\(\)\.(?:\w+${ASSIGNED}|(?:traps|flags)\s*\[[^\]]*\]${ASSIGNED}|clear_flags\s*\()`), settings: "decimal's context" },
   { pattern: /(?<![\w.])(?:decimal\.)?setcontext\s*\(/, settings: "decimal's context" },
-  // The environment: later steps (and the libraries they call) read it.
-  { pattern: new RegExp(String.raw`(?<![\w.])os\.environ\s*\[[^\]]*\]${ASSIGNED}`), settings: 'the environment variables' },
+  // The environment: later steps (and the libraries they call) read it. Not PYTHONHASHSEED, which Python reads
+  // at its start only (round 60 FFF: Kaggle's `seed_everything(SEED)` made the step calling it run at every run).
+  { pattern: new RegExp(String.raw`(?<![\w.])os\.environ\s*\[(?!\s*(["'])PYTHONHASHSEED\1\s*\])[^\]]*\]${ASSIGNED}`), settings: 'the environment variables' },
   { pattern: /(?<![\w.])os\.(?:environ\.(?:update|setdefault|pop|clear)|putenv|unsetenv)\s*\(/, settings: 'the environment variables' },
   // IPython's `%env A=1` (`%set_env`, `get_ipython().run_line_magic("env", "A=1")`): the translation makes it
   // `os.environ["A"] = "1"`, and it changes the same. `%env A` alone only shows the value.
-  { pattern: /^\s*%(?:set_)?env\s+[A-Za-z_]\w*(?:\s*=|\s+\S)/, settings: 'the environment variables' },
+  { pattern: /^\s*%(?:set_)?env\s+(?!PYTHONHASHSEED\b)[A-Za-z_]\w*(?:\s*=|\s+\S)/, settings: 'the environment variables' },
   { pattern: /\brun_line_magic\s*\(\s*(["'])(?:set_)?env\1\s*,\s*["'][A-Za-z_]\w*(?:\s*=|\s+\S)/, settings: 'the environment variables' },
 ];
 

@@ -29,12 +29,18 @@ describe('globalConfigChanges', () => {
   });
 
   it('takes `%env A=1` for the environment change its translation makes, not `%env A` that shows it', () => {
-    const code = ['%env PYTHONHASHSEED=0', '%set_env TZ UTC', '%env HOME', '%env', 'get_ipython().run_line_magic("env", "OMP_NUM_THREADS=1")', "get_ipython().run_line_magic('env', 'HOME')"].join('\n');
+    const code = ['%env OMP_NUM_THREADS=1', '%set_env TZ UTC', '%env HOME', '%env', 'get_ipython().run_line_magic("env", "OMP_NUM_THREADS=1")', "get_ipython().run_line_magic('env', 'HOME')"].join('\n');
     assert.deepEqual(globalConfigChanges(code).map((c) => [c.line, c.call, c.settings]), [
-      [1, '%env PYTHONHASHSEED=0', 'the environment variables'],
+      [1, '%env OMP_NUM_THREADS=1', 'the environment variables'],
       [2, '%set_env TZ UTC', 'the environment variables'],
       [5, 'get_ipython().run_line_magic("env", "OMP_NUM_THREADS=1")', 'the environment variables'],
     ]);
+  });
+
+  // Round 60 FFF: Kaggle's `seed_everything` sets PYTHONHASHSEED, which Python reads only as it starts.
+  it('leaves PYTHONHASHSEED alone: it changes nothing in a running Python', () => {
+    const code = ['os.environ["PYTHONHASHSEED"] = str(seed)', "os.environ[ 'PYTHONHASHSEED' ] = '0'", '%env PYTHONHASHSEED=0', 'os.environ["PYTHONHASHSEED2"] = "1"'].join('\n');
+    assert.deepEqual(globalConfigChanges(code).map((c) => c.line), [4]);
   });
 
   it('leaves reads, other methods, seeds and look-alikes alone', () => {

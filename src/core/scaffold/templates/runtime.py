@@ -3849,7 +3849,8 @@ def _environ_names(source: bytes) -> frozenset[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
         name = None
-        if isinstance(node, ast.Subscript) and is_environ(node.value):
+        if isinstance(node, ast.Subscript) and is_environ(node.value) and isinstance(node.ctx, ast.Load):
+            # (Not `os.environ["X"] = ...`: what the step sets is no input of it, round 60 FFF.)
             name = literal(node.slice)
         elif isinstance(node, ast.Call) and node.args:
             func = node.func
