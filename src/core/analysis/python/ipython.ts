@@ -624,6 +624,13 @@ function lineMagic(t: Translator, i: number, body: string): { last: number; resc
     changeDirectory(t, i, args.replace(/^(["'])(.*)\1$/, '$2'));
     return { last, rescan: false };
   }
+  // `%cd runs/{name}`: IPython's `{expression}` as an f-string field, as `!mkdir` gets it (round 60 EEE: the
+  // folder `!mkdir -p runs/{name}` made was not moved into).
+  const into = name === 'cd' && last === i && !args.startsWith('-') ? mkdirFolders(`mkdir ${args}`) : undefined;
+  if (into?.length === 1 && into[0] !== undefined) {
+    changeDirectory(t, i, args, into[0]);
+    return { last, rescan: false };
+  }
   const module = name === 'run' && last === i ? runModule(args) : undefined;
   if (module !== undefined) {
     runAsImport(t, i, module);
@@ -649,12 +656,12 @@ function lineMagic(t: Translator, i: number, body: string): { last: number; resc
  * `%cd data` → `import os; os.chdir("data")` (`%cd ~/p` → `os.chdir(os.path.expanduser("~/p"))`), on the same line: later cells, and the
  * steps after this one, run there, as in the notebook (the runtime keeps the folder a step left).
  */
-function changeDirectory(t: Translator, i: number, path: string): void {
+function changeDirectory(t: Translator, i: number, path: string, expression?: string): void {
   const line = t.lines[i] ?? '';
   const indent = leadingSpace(line);
   const comment = `# nbpromote: was IPython magic: ${line.trim()}`;
   // `~` only means the home folder at the start (round 43 U: `expanduser("../data")` read oddly).
-  const folder = path.startsWith('~') ? `os.path.expanduser(${JSON.stringify(path)})` : JSON.stringify(path);
+  const folder = expression ?? (path.startsWith('~') ? `os.path.expanduser(${JSON.stringify(path)})` : JSON.stringify(path));
   t.out[i] = `${indent}import os; os.chdir(${folder})  ${comment}`;
   t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
   t.record(i, 'line-magic', line, comment, undefined);

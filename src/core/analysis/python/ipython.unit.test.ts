@@ -144,6 +144,11 @@ describe('translateIPython', () => {
         code: 'import os; os.makedirs("out/figs", exist_ok=True)  # nbpromote: was IPython magic: mkdir out/figs',
         warnings: [],
       }],
+      ['moves into a folder named with an expression, as IPython expands it', {
+        source: '%cd runs/{run_name}\n%cd "{cfg.root}/out"\n%cd $HOME',
+        code: 'import os; os.chdir(f"runs/{run_name}")  # nbpromote: was IPython magic: %cd runs/{run_name}\nimport os; os.chdir(f"{cfg.root}/out")  # nbpromote: was IPython magic: %cd "{cfg.root}/out"\n# nbpromote: removed IPython magic: %cd $HOME',
+        warnings: ['%cd'],
+      }],
       ['leaves `mkdir -p` (a name minus p) as the Python it is', {
         source: 'mkdir -p',
         code: '# nbpromote: the notebook showed this value; it has no effect here: mkdir -p',
