@@ -1498,7 +1498,7 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     const g = graphOf([[['step:a'], 'import numpy as np\ncv = np.array([0.5])'], [['metrics'], "print(f'{cv.mean()=:.4f}')\nprint(f'{cv.max() = }')"]]);
     assert.deepEqual(g.printedValues ?? [], []);
     const unnamed = g.problems.filter((p) => p.code === 'metric-unnamed').map((p) => /\(`([^`]*)`\)/.exec(p.message)?.[1]);
-    assert.deepEqual(unnamed, ['mean = cv.mean()', 'value = cv.max()']);
+    assert.deepEqual(unnamed, ['mean = cv.mean()', 'cv_max = cv.max()']);
   });
 
   // Round 56 XX, round 55 UU.
