@@ -571,6 +571,8 @@ describe('re-promotion', function () {
     const fit: Cell = { id: 'fit', tags: ['step:fit'], source: 'import numpy as np\nvals = [0.1, 0.6, 0.3]\nthreshold = 0.25\na, b = 1, 2\nrmse = 3.5\ndone = True' };
     for (const [source, metrics] of [
       ['frac = float((vals[0] > threshold) * 1.0)', ['frac']],
+      // Round 61 HHH: the right side of >=, <=, == and != too.
+      ['y_hat = vals[0] >= threshold\nhit = float(vals[0] <= threshold)\nsame = vals[1] == threshold\nother = vals[2] != threshold\nprint("hit:", hit)', ['hit', 'other', 'same', 'y_hat']],
       ['m = a + b\nprint("m:", m)', ['m']],
       ['flag = not done\nlow = -rmse\nhigh = rmse * 2 if a == 1 else 0', ['flag', 'high', 'low']],
       ['print("RMSE: %.2f" % rmse)', ['rmse']],

@@ -2019,7 +2019,8 @@ function isOperand(code: string, at: number, length: number): boolean {
 /** Whether the text `before` a name ends with an operator, or the text `after` it starts with one (`%` after a blanked string formats it). */
 function operatorAround(before: string, after: string): boolean {
   const formatted = /(?:^|[([{,:=])\s*%$/.test(before);
-  const operatorBefore = !formatted && /(?:[-+*/%&|^<>~@]|(?:^|[^\w.])(?:not|and|or|is|if|else))$/.test(before);
+  // (A comparison's right side too: `scores >= threshold`, round 61 HHH.)
+  const operatorBefore = !formatted && /(?:[-+*/%&|^<>~@]|[<>!=]=|(?:^|[^\w.])(?:not|and|or|is|if|else))$/.test(before);
   return operatorBefore || /^(?:[-+*/%&|^<>@]|!=|==|(?:and|or|is|if|else|not|in)\b)/.test(after);
 }
 

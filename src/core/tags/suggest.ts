@@ -34,7 +34,7 @@
 import type { Notebook } from '../contract/notebook';
 import type { CellRoles, TagResult } from '../contract/roles';
 import { MAX_NAME_LENGTH, stepNameIssue, suggestIdentifier } from './names';
-import { holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble, holdsOnlySettings, SCORE_WORD } from './pythonText';
+import { blankedStrings, holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble, holdsOnlySettings, SCORE_WORD } from './pythonText';
 import { withoutAccents } from '../util/words';
 
 export interface StepSuggestion {
@@ -69,7 +69,7 @@ export const PARAMETERS_SUGGESTION = 'parameters';
 /** Headings of the notebook's metrics section. */
 const METRICS_HEADING = /^(?:the |final |model |evaluation |validation |test )?metrics$/;
 /** Headings of a notebook's last section that shows its results (`## Results`, `## Evaluation`): the metrics when last. */
-const RESULTS_HEADING = /^(?:the |final |model |overall )?(?:results|evaluation|summary|scores|performance)(?: summary)?$/;
+const RESULTS_HEADING = /^(?:(?:the |final |model |overall )?(?:results|evaluation|summary|scores|performance)(?: summary)?|evaluat(?:e|ing)(?: the)?(?: models?)?)$/;
 
 /** The tag a suggestion puts on its cell: `metrics` for {@link METRICS_SUGGESTION}, else `step:<name>`. */
 export function suggestionTag(name: string): string {
@@ -106,6 +106,17 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     suggestions.push({ cellIndex: cell.index, ...(cell.id === undefined ? {} : { cellId: cell.id }), name: PARAMETERS_SUGGESTION, heading: under.heading, level: under.level, headingCellIndex: under.cellIndex });
     hasParameters = true;
   };
+  // Under a setup heading before any step (`## Setup`): a cell there reading a parameter cannot be the shared
+  // preamble, which runs before a --param value is known, and starts a step (round 61 HHH: refused as inferred).
+  let setupUnder: { heading: string; level: 1 | 2 | 3; cellIndex: number } | undefined;
+  const parameterNames = (): Set<string> => {
+    const cells = [...roles.cells.filter((c) => c.roles.includes('parameters')).map((c) => c.cellIndex), ...suggestions.filter((x) => x.name === PARAMETERS_SUGGESTION).map((x) => x.cellIndex)];
+    return new Set(cells.flatMap((index) => [...workLines(notebook.cells[index]?.source ?? '').matchAll(/^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)/gm)].map((m) => m[1] ?? '')));
+  };
+  const readsParameter = (source: string): boolean => {
+    const names = parameterNames();
+    return [...blankedStrings(workLines(source)).matchAll(/(?<![\w.])[A-Za-z_]\w*\b/g)].some((m) => names.has(m[0]));
+  };
   let firstHeading = true;
   // Under the notebook's title, before any step, and how many code cells were there so far.
   let inTitle = false;
@@ -129,6 +140,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
         settings = preamble && !hasParameters && SETTINGS_HEADING.test(words) ? current : undefined;
         const metrics = !hasMetrics && METRICS_HEADING.test(words);
         pending = preamble ? undefined : { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index, metrics, results: RESULTS_HEADING.test(words) };
+        setupUnder = preamble ? current : undefined;
       }
       continue;
     }
@@ -146,6 +158,10 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
         settings = undefined;
         continue;
       }
+    }
+    if (cell.kind === 'code' && pending === undefined && setupUnder !== undefined && !suggestions.some(isStep) && byIndex.get(cell.index)?.roles.includes('parameters') !== true && readsParameter(cell.source)) {
+      pending = { ...setupUnder, metrics: false, results: false };
+      setupUnder = undefined;
     }
     if (cell.kind !== 'code' || pending === undefined) continue;
     const cellRoles = byIndex.get(cell.index);

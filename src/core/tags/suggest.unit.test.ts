@@ -167,6 +167,16 @@ describe('suggestSteps', () => {
       suggest([md('## Load'), 'x = 1', md('## Setup'), 'y = x + 1']).map((s) => s.name),
       ['load', 'setup'],
     );
+    // Round 61 HHH: a setup cell reading a parameter (`config_file`) is a step, not the preamble, which cannot read one.
+    assert.deepEqual(
+      suggest([{ source: 'config_file = "params.json"', tags: ['parameters'] }, md('## Setup'), 'import json\nwith open(config_file) as f:\n    params = json.load(f)', md('## Train'), 'm = params["C"]']).map((s) => [s.cell, s.name]),
+      [[2, 'setup'], [4, 'train']],
+    );
+  });
+
+  // Round 61 HHH: `## Evaluate` was no results heading, so its scores were no metrics.
+  it('takes a last `## Evaluate` section after a step for the metrics, as `## Evaluation`', () => {
+    assert.deepEqual(suggest([md('## Train'), 'm = 1', md('## Evaluate'), 'acc = m * 0.5\nprint("accuracy:", acc)']).map((s) => s.name), ['train', 'metrics']);
   });
 
   // Round 41 Q, R: under `## Parameters` the literals stayed constants, so no untagged notebook took `--param`.
