@@ -225,7 +225,7 @@ describe('Pipelines view', function () {
     );
     const evaluate = plain(steps.find((s) => s.label === 'evaluate')?.item.tooltip as vscode.MarkdownString);
     assert.match(evaluate, /evaluate uses model, defined by train, cell 8 line 2/);
-    assert.match(evaluate, /the metrics uses accuracy, defined by evaluate, cell 9 line 2/);
+    assert.match(evaluate, /the metrics code uses accuracy, defined by evaluate, cell 9 line 2/);
   });
 
   describe('after promotion (nbpromote.output.root graph-out)', () => {

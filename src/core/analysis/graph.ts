@@ -2086,7 +2086,7 @@ class GraphBuilder {
   }
 
   private edge(from: string, to: UnitBuilder, name: string, definedAt: SourceSite, usedAt: SourceSite, fromWords: string, through?: string): void {
-    const toWords = to.kind === 'step' ? to.name : to.kind === 'metrics' ? 'the metrics' : `the test in cell ${usedAt.cellIndex + 1}`;
+    const toWords = to.kind === 'step' ? to.name : to.kind === 'metrics' ? 'the metrics code' : `the test in cell ${usedAt.cellIndex + 1}`;
     const via = through === undefined ? '' : ` (shared function ${through} reads it)`;
     const explanation = `${toWords} uses ${name}${via}, defined by ${fromWords}, cell ${definedAt.cellIndex + 1} line ${definedAt.line}`;
     this.edges.push({ from, to: to.name, name, definedAt, usedAt, explanation });
