@@ -769,6 +769,8 @@ class GraphBuilder {
       this.bindings.set(a.name, { kind: 'parameter', site: site(cell, a.line) });
     }
     for (const imp of f.imports) this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
+    // `%run helpers.py` (`from helpers import *`) here too (round 61 GGG: its names were said to be undefined).
+    for (const s of f.starImports) addOnce(this.starImports, s);
     // `globals().update(json.load(f))`: parameters no line names. The package would run it in the shared module
     // and never give the steps those values.
     const dynamic = cell.source.split(/\r?\n/).findIndex((line) => /(?<![\w.])(?:globals|vars|locals)\(\s*\)\s*(?:\.\s*(?:update|setdefault)\s*\(|\[[^\]]*\]\s*=(?!=))|(?<![\w.])exec\s*\(/.test(line.replace(/#.*$/, '')));

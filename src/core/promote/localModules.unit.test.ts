@@ -57,3 +57,13 @@ describe('analyseNotebook with a %run file holding a __main__ block', () => {
     assert.deepEqual(quiet.problems.filter((p) => p.code === 'run-main-block'), []);
   });
 });
+
+// Round 61 GGG: `%run helpers.py` in a parameters cell: the names it imports were said to be undefined.
+describe('analyseNotebook with a %run file in the parameters cell', () => {
+  it('imports the names the file defines for the steps, as in an imports cell', async () => {
+    const notebook = makeNotebook([{ tags: ['parameters'], source: 'K = 2.0\n%run helpers.py' }, { tags: ['step:fit'], source: 'total = scale(HELPER_K) * K' }]);
+    const analysis = await analyseNotebook(notebook, readRoles(notebook), { starExports: new Map([['helpers', new Set(['scale', 'HELPER_K'])]]) });
+    assert.deepEqual(analysis.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(analysis.graph?.steps.find((s) => s.name === 'fit')?.inputs, ['K']);
+  });
+});
