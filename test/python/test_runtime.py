@@ -774,6 +774,38 @@ def test_why_a_step_runs_names_the_files_of_its_folder_that_changed(tmp_path):
     assert why() == [("ran", "the files in data (b.csv changed, d.csv added, a.csv removed), the folder parameter data_dir names, changed since its outputs were cached")]
 
 
+def _make_folder(out, n):
+    os.makedirs(os.path.join(out, "models"), exist_ok=True)  # names the folder: its files were in the key
+    return n
+
+
+def _write_model(rows, out):
+    with open(os.path.join(out, "models", "model.txt"), "w") as file:
+        file.write("x" * rows)
+    return rows
+
+
+# Round 61 GGG: `!mkdir -p {OUT_DIR}/models` in the first step, and the model a later step wrote there (another one
+# after `--param k=2`) ran the first step again when the defaults came back.
+def test_files_the_pipeline_wrote_into_a_folder_are_no_data_of_a_step_naming_it(tmp_path):
+    config = _small_config([("make", ["out", "n"], ["rows"]), ("train", ["rows", "out"], ["size"])], {"out": {"default": "out", "type": "str"}, "n": {"default": 1, "type": "int"}})
+    steps = {"make": _make_folder, "train": _write_model}
+
+    def run(n):
+        with runtime._working_directory(tmp_path):
+            return _output_and_statuses(config, steps, tmp_path, "size", n=n)
+
+    assert run(1) == (1, ["ran", "ran"])
+    assert run(1) == (1, ["cached", "cached"])
+    assert run(2) == (2, ["ran", "ran"])
+    # The defaults again: make's entry of the first run, though the model there is the second run's.
+    assert run(1) == (1, ["cached", "ran"])
+    assert run(1) == (1, ["cached", "cached"])
+    # A file nobody in the pipeline wrote is data again.
+    (tmp_path / "out" / "models" / "notes.txt").write_text("new")
+    assert run(1) == (1, ["ran", "ran"])
+
+
 def _load_moving_into_store():
     os.chdir("store")  # names the folder store; raw.txt is a file only seen from there
     with open("raw.txt") as file:

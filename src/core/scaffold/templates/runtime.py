@@ -130,6 +130,10 @@ MAX_LISTED_FILES = 200
 MAX_DIRECTORY_BYTES = 1 << 30
 #: The sha256 of files already read, by path, size, mtime_ns, inode and ctime_ns, kept in the cache folder between runs.
 FILE_HASHES = "files.json"
+#: In the cache folder: the files the pipeline's own steps wrote in recent runs (``_Fingerprints.pipeline_written``).
+PIPELINE_WRITTEN = "written-files.json"
+#: The most of them kept.
+MAX_PIPELINE_WRITTEN = 5000
 #: A file changed less than this many seconds before it was read may change again with the same size and
 #: time (coarse file system clocks): its sha256 is not kept between runs.
 RECENT_CHANGE_S = 2.0
@@ -871,6 +875,7 @@ class _Run:
             else:
                 self._unsaved = True
         if self.status != "failed":
+            self.fingerprints.note_pipeline_written(self.writers)
             self.rekey_file_writers()
 
     def _run_step(self, step: Mapping[str, Any]) -> StepRecord:
@@ -1393,6 +1398,8 @@ class _Run:
         ``_global_state``. ``producers``: the keys of the steps that made its inputs, when not the latest ones
         (``producer_keys``). ``parameters``: the parameter values it was given, when not the current ones."""
         known = self.producer_keys if producers is None else producers
+        # The folders it names count the files other steps of the pipeline wrote there as no data (``directory``).
+        self.fingerprints.keyed_step = step["name"]
         digest = hashlib.sha256()
         parts: list[tuple[str, str]] = [
             ("runtime", f"{RUNTIME_VERSION} python {sys.version_info[0]}.{sys.version_info[1]}"),
@@ -1431,6 +1438,7 @@ class _Run:
         modules = self.fingerprints.code_modules(function)
         own = getattr(function, "__module__", None)
         self.key_parts[step["name"]] = [item for part in parts for item in ([("code-module", f"{name}={'own' if name == own else ''}={fingerprint}") for name, fingerprint in modules] if part[0] == "code" and len(modules) > 1 else [part])]
+        self.fingerprints.keyed_step = None
         return digest.hexdigest()
 
     def compute_metrics(self) -> None:
@@ -3534,6 +3542,16 @@ class _Fingerprints:
         #: A folder's files by fingerprint (``directory``): ``{relative path: short content hash}``, for
         #: saying which files of a folder a step depends on changed (``_part_listings``).
         self.listings: dict[str, dict[str, str]] = {}
+        #: The files (real paths) the pipeline's own steps wrote in recent runs, with the step that wrote each:
+        #: no data the key of another step naming their folder counts (round 61 GGG: `!mkdir -p {OUT_DIR}/models`
+        #: in the first step, and every model a later step wrote there ran it again). A step that reads one is
+        #: seen reading it as it runs (``_READS_ENTRY``). ``keyed_step``: the step whose key is being made.
+        self.pipeline_written: dict[str, str] = {}
+        self.keyed_step: str | None = None
+        if memo is not None:
+            with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+                loaded = json.loads((memo.parent / PIPELINE_WRITTEN).read_text("utf-8"))
+                self.pipeline_written = {path: step for path, step in loaded.items() if isinstance(path, str) and isinstance(step, str)}
 
     def code_modules(self, function: StepFunction) -> list[tuple[str, str]]:
         """The modules ``code`` hashes, each with a short hash of its own source (sorted by name)."""
@@ -3598,6 +3616,22 @@ class _Fingerprints:
         self._files[key] = digest
         return digest
 
+    def note_pipeline_written(self, writers: Mapping[str, str]) -> None:
+        """Adds the files this run's steps wrote (``{path: step}``) to ``pipeline_written``, and keeps them for
+        the next runs."""
+        written = {os.path.realpath(path): step for path, step in writers.items()}
+        if all(self.pipeline_written.get(path) == step for path, step in written.items()):
+            return
+        others = [(path, step) for path, step in self.pipeline_written.items() if path not in written]
+        self.pipeline_written = {**written, **dict(others[: max(0, MAX_PIPELINE_WRITTEN - len(written))])}
+        if self._memo_path is None:
+            return
+        kept = self.pipeline_written
+        try:
+            _write_atomic(self._memo_path.parent / PIPELINE_WRITTEN, lambda file: file.write(json.dumps(kept, sort_keys=True).encode("utf-8")))
+        except OSError as ex:
+            print(f"nbpromote: could not keep the files the steps wrote in {self._memo_path.parent}: {ex}", file=sys.stderr)
+
     def directory(self, path: Path) -> str:
         """A hash of the relative names and contents of the files under ``path``: hidden folders are left out,
         and the bounds are MAX_DIRECTORY_FILES and MAX_DIRECTORY_BYTES. Contents, not times: a step writing a
@@ -3612,6 +3646,8 @@ class _Fingerprints:
                 if name.endswith(_NOT_DATA_SUFFIXES) or name.endswith(_TOOL_SUFFIXES) or name in _NOT_DATA_FILES:
                     continue
                 full = os.path.join(folder, name)
+                if self.pipeline_written and self.pipeline_written.get(os.path.realpath(full), self.keyed_step) != self.keyed_step:
+                    continue
                 try:
                     info = os.stat(full)
                     size += info.st_size
