@@ -806,6 +806,30 @@ def test_files_the_pipeline_wrote_into_a_folder_are_no_data_of_a_step_naming_it(
     assert run(1) == (1, ["ran", "ran"])
 
 
+def _read_mode():
+    return os.environ.get("NBPROMOTE_TEST_MODE", "none")
+
+
+def _set_mode(mode):
+    os.environ["NBPROMOTE_TEST_MODE"] = "something"
+    return len(mode)
+
+
+# Round 61 GGG: pytest's run without the cache, after its run from the cache, saw what a later step had set.
+def test_each_run_in_a_process_starts_without_the_environment_changes_of_the_last(tmp_path, monkeypatch):
+    monkeypatch.delenv("NBPROMOTE_TEST_MODE", raising=False)
+    config = _small_config([("a", [], ["mode"]), ("b", ["mode"], ["size"])])
+    steps = {"a": _read_mode, "b": _set_mode}
+    first = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False)
+    assert first.outputs["size"] == 4 and os.environ["NBPROMOTE_TEST_MODE"] == "something"
+    again = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False, use_cache=False)
+    assert again.outputs["size"] == 4
+    # What a test set since is the test's: it stays.
+    monkeypatch.setenv("NBPROMOTE_TEST_MODE", "chosen")
+    chosen = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False, use_cache=False)
+    assert chosen.outputs["size"] == len("chosen")
+
+
 def _load_moving_into_store():
     os.chdir("store")  # names the folder store; raw.txt is a file only seen from there
     with open("raw.txt") as file:

@@ -630,7 +630,9 @@ def run_pipeline(
         # The notebook's steps ran right after its first cells seeded or made generators and set the shared
         # values its functions change: every run starts from there too.
         tracked.restore(tracked.start)
-    with _working_directory(workdir):
+    _undo_environment_changes()
+    environment = dict(os.environ)
+    with _working_directory(workdir), _noting_environment_changes(environment):
         run.start(record, only)
         try:
             run.run_steps(selected)
@@ -653,6 +655,38 @@ def run_pipeline(
     # After leaving the workdir: a relative MLFLOW_TRACKING_URI means what it meant where the run was started.
     run.log_to_mlflow()
     return run.result()
+
+
+#: The environment variables the last run in this process set, changed or removed: ``{name: (before, after)}``.
+_ENVIRONMENT_CHANGES: Dict[str, Tuple[Optional[str], Optional[str]]] = {}
+
+
+@contextlib.contextmanager
+def _noting_environment_changes(before: Mapping[str, str]) -> Iterator[None]:
+    """Notes what the block's steps did to ``os.environ`` (``before`` is it at the start), for the next run in
+    the process to start without it (``_undo_environment_changes``)."""
+    try:
+        yield
+    finally:
+        _ENVIRONMENT_CHANGES.clear()
+        for name in {*before, *os.environ}:
+            if before.get(name) != os.environ.get(name):
+                _ENVIRONMENT_CHANGES[name] = (before.get(name), os.environ.get(name))
+
+
+def _undo_environment_changes() -> None:
+    """Puts back the environment variables the last run in this process changed, where they still have the
+    value it left: a run starts from the environment a new process would have (round 61 GGG: pytest's run
+    without the cache, after its run from the cache, saw a variable a later step had set, and failed). What
+    anything else set since (a test's ``monkeypatch.setenv``) stays."""
+    for name, (before, after) in _ENVIRONMENT_CHANGES.items():
+        if os.environ.get(name) != after:
+            continue
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+    _ENVIRONMENT_CHANGES.clear()
 
 
 def _metrics_made(config: Mapping[str, Any], values: Mapping[str, Any], selected: set[str]) -> bool:
