@@ -2425,6 +2425,13 @@ def test_a_folder_is_fingerprinted_by_contents_up_to_a_size_then_by_sizes_and_ti
     assert fingerprint() == first
     (tmp_path / "b.txt").write_text("bbbc")
     assert fingerprint() != first
+    # An empty folder, at the top or below (round 61 GGG: `os.walk` saw it, the key did not).
+    changed = fingerprint()
+    (tmp_path / "sub" / "empty").mkdir(parents=True)
+    assert fingerprint() != changed
+    (tmp_path / "sub" / "empty").rmdir()
+    (tmp_path / "sub").rmdir()
+    assert fingerprint() == changed
     monkeypatch.setattr(runtime, "MAX_DIRECTORY_BYTES", 4)  # a.txt by contents, b.txt past the bound
     bounded = fingerprint()
     os.utime(tmp_path / "b.txt", ns=(1, 2 * 10**18))

@@ -847,6 +847,15 @@ function assignFromEscape(t: Translator, i: number, target: string, escape: stri
     t.record(i, 'shell', line, comment, `\`${target} = ${escape}${body}\` runs the shell command when the pipeline runs, as the notebook did`);
     return { last: i, rescan: false };
   }
+  // `listing = !ls {run_dir}`: IPython's `{expression}` as an f-string field (round 61 GGG: `[]`, and a wrong metric).
+  const fields = shell && command !== '' && !/[$]/.test(command) ? command.split(/(\{[^{}]*\})/) : [];
+  if (fields.length > 1 && fields.every((part, k) => (k % 2 === 0 ? !/[{}]/.test(part) : /^\{[A-Za-z_][\w.]*(?:\[(?:\d+|'[^'\\]*')\])*\}$/.test(part)))) {
+    const comment = `# nbpromote: was shell escape: ${escape}${body}`;
+    t.out[i] = `${indent}import subprocess; ${target} = subprocess.run(f${JSON.stringify(command)}, shell=True, capture_output=True, text=True).stdout.splitlines()  ${comment}`;
+    t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
+    t.record(i, 'shell', line, comment, `\`${target} = ${escape}${body}\` runs the shell command when the pipeline runs, as the notebook did`);
+    return { last: i, rescan: false };
+  }
   const value = shell ? '[]' : 'None';
   const comment = shell ? `# nbpromote: removed shell command: ${escape}${body}` : `# nbpromote: removed IPython magic: ${escape}${body}`;
   t.out[i] = `${indent}${target} = ${value}  ${comment}`;

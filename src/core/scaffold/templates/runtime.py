@@ -3667,8 +3667,8 @@ class _Fingerprints:
             print(f"nbpromote: could not keep the files the steps wrote in {self._memo_path.parent}: {ex}", file=sys.stderr)
 
     def directory(self, path: Path) -> str:
-        """A hash of the relative names and contents of the files under ``path``: hidden folders are left out,
-        and the bounds are MAX_DIRECTORY_FILES and MAX_DIRECTORY_BYTES. Contents, not times: a step writing a
+        """A hash of the relative names and contents of the files under ``path``, and of the empty folders there:
+        hidden folders are left out, and the bounds are MAX_DIRECTORY_FILES and MAX_DIRECTORY_BYTES. Contents, not times: a step writing a
         file there again with the same bytes leaves the steps reading the folder cached."""
         digest = hashlib.sha256()
         count, size = 0, 0
@@ -3676,6 +3676,13 @@ class _Fingerprints:
         for folder, dirs, files in os.walk(path):
             # Tools' folders and code are no data (``_is_data_read``): `__pycache__` appearing changes nothing.
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_DATA_FOLDERS)
+            # An empty folder is data too (round 61 GGG: `os.walk` counted a new one, and the step came from the cache).
+            if not files and folder != str(path) and not dirs:
+                empty = Path(os.path.relpath(folder, path)).as_posix() + "/"
+                digest.update(f"{empty}\0\n".encode("utf-8", "surrogateescape"))
+                if count < MAX_LISTED_FILES:
+                    listing[empty] = "folder"
+                count += 1
             for name in sorted(files):
                 if name.endswith(_NOT_DATA_SUFFIXES) or name.endswith(_TOOL_SUFFIXES) or name in _NOT_DATA_FILES:
                     continue
