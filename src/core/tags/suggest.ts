@@ -81,6 +81,8 @@ const PREAMBLE_HEADING = /^(?:imports?|(?:import(?:ing)? )?(?:the )?(?:libraries
 const SETTINGS_HEADING = /^(?:(?:the |model |run )?(?:hyper)?param(?:eter)?s|config(?:uration)?|settings)$/;
 const ARTICLES = new Set(['a', 'an', 'the']);
 /** Words a step name does not end on: they lead on to what follows (`split_and`, `load_raw_data_from`). */
+/** Of those, the words joining two (`split and scale`): no phrase of its own starts there. */
+const CONJUNCTIONS = new Set(['and', 'or']);
 const TRAILING_FILLERS = new Set(['and', 'or', 'from', 'of', 'for', 'with', 'to', 'in', 'into', 'on', 'by', 'at', 'vs', 'versus', 'using', 'via', 'per', 'as']);
 
 /** The suggestions for `notebook`, in notebook order. `roles` is `readRoles(notebook)`. */
@@ -252,7 +254,7 @@ export function stepNameFromHeading(text: string): string | undefined {
   let kept = words.slice(0, MAX_WORDS);
   // Cut short, the name ends before a phrase it cut (`evaluate_models`, not `evaluate_models_with_cross`), and
   // never on a word that leads on to the words cut (`load_raw_data_from`).
-  const phrase = words.length > MAX_WORDS ? Math.max(...kept.map((w, i) => (TRAILING_FILLERS.has(w) ? i : -1))) : -1;
+  const phrase = words.length > MAX_WORDS ? Math.max(...kept.map((w, i) => (TRAILING_FILLERS.has(w) && !CONJUNCTIONS.has(w) ? i : -1))) : -1;
   if (phrase >= 1) kept = kept.slice(0, phrase);
   while (kept.length > 1 && TRAILING_FILLERS.has(kept[kept.length - 1] ?? '')) kept.pop();
   const suggested = suggestIdentifier(kept.join('_'));
@@ -304,7 +306,7 @@ export function markdownHeadings(markdown: string): Heading[] {
  * A leading section number: `1.`, `2)`, `1.2`, `3 -`, `Step 3:`, `Part 2 –`, a course's `Exercise 1:`, `Task 2b.`
  * (round 60 FFF: `exercise_1_split_and`). A bare number (`2020 sales`) stays.
  */
-const SECTION_NUMBER = /^(?:(?:step|part|section|exercise|task|question|problem|lab|assignment)\s+\d+(?:\.\d+)*[a-z]?\s*[.):\-–—]?|\d+(?:\.\d+)+[.):\-–—]?|\d+\s*[.):\-–—])\s*/i;
+const SECTION_NUMBER = /^(?:(?:(?:step|part|section|exercise|task|question|problem|lab|assignment)\s+\d+(?:\.\d+)*[a-z]?|q\d+[a-z]?)\s*(?:\([^)]*\)\s*)?[.):\-–—]?|\d+(?:\.\d+)+[.):\-–—]?|\d+\s*[.):\-–—])\s*/i;
 
 /** The text of a heading without inline markdown: links and images keep their text, code its content, emphasis and HTML go. */
 function plainHeading(text: string): string {

@@ -29,6 +29,11 @@ describe('stepNameFromHeading', () => {
     ['Exercise 1: Split and scale', 'split_and_scale'],
     ['Task 2b. Train three models', 'train_three_models'],
     ['Question 3 - Evaluate the models with cross validation', 'evaluate_models'],
+    // Round 61 GGG: `(optional)` and `Q4:` kept, and "and" cut a name short.
+    ['Exercise 4 (optional): Look at the feature importances', 'look_at_feature_importances'],
+    ['Exercise 2 (bonus): Tune the model', 'tune_model'],
+    ['Q4: What is the accuracy?', 'what_is_accuracy'],
+    ['Task 2b. Split and scale the features into train and test sets', 'split_and_scale_features'],
     ['**Split** into train/test', 'split_into_train_test'],
     ['🚀', undefined],
     ['The', 'the'],
