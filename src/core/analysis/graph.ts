@@ -798,8 +798,9 @@ class GraphBuilder {
       this.visitShared(cell, { ...g, defines: computed });
       for (const d of computed) {
         if (blockTarget(cell.source, d)) continue;
-        // `from google.colab import drive` under `if IN_COLAB:`: a module, not a value anyone would set.
-        if (/^\s*(?:from\s+\S+\s+)?import\b/.test(cell.source.split('\n')[d.line - 1] ?? '')) continue;
+        // `from google.colab import drive` under `if IN_COLAB:`: a module, not a value anyone would set; nor is
+        // a function or a class (round 61 GGG: `def double(v)` was "parameter double is computed").
+        if (/^\s*(?:(?:from\s+\S+\s+)?import\b|(?:async\s+)?def\s|class\s|@)/.test(cell.source.split('\n')[d.line - 1] ?? '')) continue;
         const assigned = last.get(d.name);
         const keys = assigned === undefined ? undefined : nonStringKeys(assigned.valueText);
         const why = lossy.has(d.name)

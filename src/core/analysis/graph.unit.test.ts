@@ -793,6 +793,15 @@ describe('buildStepGraph', () => {
     assert.deepEqual(g.problems.filter((p) => p.code === 'parameter-not-literal').map((p) => /parameter (\w+)/.exec(p.message)?.[1]), ['cfg']);
   });
 
+  // Round 61 GGG: `def double(v)` in a parameters cell was "parameter double is computed, not a literal".
+  it('a function or class a parameters cell defines is no parameter: no parameter-not-literal warning for it', () => {
+    const g = graphOf([
+      [['parameters'], 'k = 2\ndef double(v):\n    return v * 2\nclass Box:\n    pass\nscale = k * 3'],
+      [['step:use'], 'n = double(scale) + len([Box()])'],
+    ]);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'parameter-not-literal').map((p) => /parameter (\w+)/.exec(p.message)?.[1]), ['scale']);
+  });
+
   it('an import under `if IN_COLAB:` in a parameters cell is no parameter: no parameter-not-literal warning for it', () => {
     const g = graphOf([
       [['imports'], 'import sys\nIN_COLAB = "google.colab" in sys.modules'],
