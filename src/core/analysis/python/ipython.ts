@@ -719,9 +719,12 @@ function setEnv(t: Translator, i: number, variable: string, value: string): void
   const line = t.lines[i] ?? '';
   const indent = leadingSpace(line);
   const comment = `# nbpromote: was IPython magic: ${line.trim()}`;
-  t.out[i] = `${indent}import os; os.environ[${JSON.stringify(variable)}] = ${JSON.stringify(value)}  ${comment}`;
+  // `%env OUT={out_dir}`: IPython's `{expression}` as an f-string field (round 61 GGG: the text `{out_dir}` was set).
+  const fields = value.split(/(\{[^{}]*\})/);
+  const expanded = fields.length > 1 && !value.includes('$') && fields.every((part, k) => (k % 2 === 0 ? !/[{}]/.test(part) : /^\{[A-Za-z_][\w.]*(?:\[(?:\d+|'[^'\\]*')\])*\}$/.test(part)));
+  t.out[i] = `${indent}import os; os.environ[${JSON.stringify(variable)}] = ${expanded ? `f${JSON.stringify(value)}` : JSON.stringify(value)}  ${comment}`;
   t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
-  const warning = /[$]|\{[^}]*\}/.test(value) ? `\`%env ${variable}\` uses an IPython variable in its value; the generated code sets the text as written` : undefined;
+  const warning = !expanded && /[$]|\{[^}]*\}/.test(value) ? `\`%env ${variable}\` uses an IPython variable in its value; the generated code sets the text as written` : undefined;
   t.record(i, 'line-magic', line, comment, warning);
 }
 

@@ -115,6 +115,12 @@ describe('translateIPython', () => {
         code: 'import os; os.environ["MODEL_DIR"] = "models"  # nbpromote: was IPython magic: %env MODEL_DIR=models\nimport os; os.environ["SEED"] = "42"  # nbpromote: was IPython magic: %env SEED 42',
         warnings: [],
       }],
+      // Round 61 GGG: `%env RESULT_DIR={OUT}` set the text `{OUT}`.
+      ['sets %env with its {expression} fields as an f-string; warns of $NAME', {
+        source: '%env RESULT_DIR={OUT}/results\n%env HOME2=$HOME',
+        code: 'import os; os.environ["RESULT_DIR"] = f"{OUT}/results"  # nbpromote: was IPython magic: %env RESULT_DIR={OUT}/results\nimport os; os.environ["HOME2"] = "$HOME"  # nbpromote: was IPython magic: %env HOME2=$HOME',
+        warnings: ['%env HOME2'],
+      }],
       ['drops a bare %env', {
         source: '%env',
         code: '# nbpromote: removed IPython magic: %env',
