@@ -105,8 +105,11 @@ export function holdsOnlyPreamble(code: string): boolean {
     const constant = /^[A-Z][A-Z0-9_]*\s*(?::[^=]+)?=(?!=)/.test(text) || /^[A-Za-z_]\w*\s*=\s*logging\.getLogger\(|^[A-Za-z_]\w*\.(?:setLevel|addHandler)\(/.test(text);
     // Kaggle's template: `for dirname, _, filenames in os.walk('/kaggle/input'):` printing every file.
     const listing = /^for\s.*\bin\s+os\.walk\(.*:\s*$/.test(text);
-    if (!definition && !constant && !listing && !IMPORT_START.test(text)) return false;
-    sawDefinition ||= definition || constant || listing;
+    // An output folder made once (`mkdir outputs`, `!mkdir -p models`, `os.makedirs("out", exist_ok=True)`), as a
+    // setup cell makes it (round 61 GGG: the title section holding it became a step making only the folder).
+    const folder = /^(?:[!%]?mkdir\s+(?:-p\s+)?[\w./-]+\s*$|os\.makedirs\(\s*["'][^"']+["']\s*(?:,\s*exist_ok\s*=\s*True\s*)?\)\s*$)/.test(text);
+    if (!definition && !constant && !listing && !folder && !IMPORT_START.test(text)) return false;
+    sawDefinition ||= definition || constant || listing || folder;
     inBody = definition ? 'definition' : listing ? 'listing' : undefined;
     return true;
   });

@@ -93,6 +93,10 @@ describe('suggestSteps', () => {
       { cell: 5, name: 'load', heading: 'Load' },
       { cell: 7, name: 'train', heading: 'Train' },
     ]);
+    // Round 61 GGG: an output folder made in the title section (`mkdir outputs`) made the title a step.
+    for (const folder of ['mkdir outputs', '!mkdir -p models', 'import os\nos.makedirs("out", exist_ok=True)']) {
+      assert.deepEqual(suggest([md('# Titanic starter'), kaggle, folder, md('## Load'), 'df = load()']).map((s) => s.name), ['load'], folder);
+    }
     // Work among them (a lower-case value, a call) is a step; after a step, such a cell is one too.
     for (const work of ['N_FOLDS = 5\ndf = load()', 'def f():\n    return 1\nf()', 'SEED = 1; x = 2', "for d, _, fs in os.walk('data'):\n    rows += len(fs)"]) {
       assert.deepEqual(suggest([md('# Title'), work, md('## Next'), 'y = 1']).map((s) => s.cell), [1, 3], work);
