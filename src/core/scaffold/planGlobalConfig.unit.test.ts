@@ -35,14 +35,14 @@ describe('planPromotion: a step sets scikit-learn\'s process-wide config', funct
   it('takes `%env A=1` in a step for the same change as `os.environ["A"] = "1"`', async () => {
     const { dir, outcome } = await promoteCells([
       { tags: ['imports'], source: 'import pandas as pd' },
-      { tags: ['step:load'], source: '%env PYTHONHASHSEED=0\ndf = pd.DataFrame({"a": [1, 2]})' },
+      { tags: ['step:load'], source: '%env OMP_NUM_THREADS=1\ndf = pd.DataFrame({"a": [1, 2]})' },
       { tags: ['step:count'], source: 'rows = len(df)' },
       { tags: ['metrics'], source: 'total = rows' },
     ], 'global-config-env');
     try {
       const info = outcome.problems.find((p) => p.code === 'global-config-in-step');
       assert.deepEqual([info?.severity, info?.cellIndex, info?.line], ['info', 1, 1]);
-      assert.match(info?.message ?? '', /`%env PYTHONHASHSEED=0` changes the environment variables for the whole process/);
+      assert.match(info?.message ?? '', /`%env OMP_NUM_THREADS=1` changes the environment variables for the whole process/);
       assert.match(readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8'), /always_run: 'load changes the environment variables for the whole process \(cell 2 line 1\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
