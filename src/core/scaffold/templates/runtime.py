@@ -3752,6 +3752,9 @@ class _Fingerprints:
         fingerprints (see ``path``), sorted."""
         named = []
         for literal in self.named_paths(function):
+            # A tool's folder (`os.listdir("mlruns")`, `.ipynb_checkpoints`) is no data (``_NOT_DATA_FOLDERS``).
+            if Path(literal).name in _NOT_DATA_FOLDERS:
+                continue
             fingerprint = self.path(literal)
             if fingerprint is not None:
                 named.append((literal, fingerprint))
