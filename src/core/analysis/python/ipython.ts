@@ -692,11 +692,10 @@ export function mkdirFolders(command: string, interpolated = true): string[] | u
       continue;
     }
     const path = doubled ?? bare ?? text;
-    // IPython puts a Python expression's value in place of `{expression}` (`{{` is a brace).
-    const parts = path.split(/(\{[^{}]*\})/);
-    if (parts.some((part, k) => (k % 2 === 0 ? (bare !== undefined && /[$`*?[\]~;&|<>()!#\\]/.test(part)) || /[{}$`\\]/.test(part) : !/^\{[A-Za-z_][\w.]*(?:\[(?:\d+|'[^']*'|"[^"]*")\])*\}$/.test(part)))) return undefined;
-    if (parts.length > 1 && !interpolated) return undefined;
-    folders.push(parts.length === 1 ? JSON.stringify(path) : `f${JSON.stringify(path)}`);
+    if (path.split(/\{[^{}]*\}/).some((part) => (bare !== undefined && /[$`*?[\]~;&|<>()!#\\]/.test(part)) || /[$`\\]/.test(part))) return undefined;
+    const literal = expandedLiteral(path);
+    if (literal === undefined || (literal.startsWith('f') && !interpolated)) return undefined;
+    folders.push(literal);
   }
   return folders.length === 0 ? undefined : folders;
 }
@@ -714,17 +713,27 @@ function makeDirectories(t: Translator, i: number, folders: readonly string[], k
   t.record(i, kind, line, comment);
 }
 
+/**
+ * `text` as the Python string literal IPython makes of it: with `{expression}` fields (a name, attributes, whole or
+ * single-quoted indexes: `{cfg.root}`, `{paths[1]}`, `{cfg['out']}`) an f-string (`f"{out}/models"`), without them
+ * a plain one; undefined when a brace is anything else (`{x:>3}`, `{{`), which the translation leaves as it was.
+ */
+export function expandedLiteral(text: string): string | undefined {
+  const parts = text.split(/(\{[^{}]*\})/);
+  if (parts.some((part, k) => (k % 2 === 0 ? /[{}]/.test(part) : !/^\{[A-Za-z_][\w.]*(?:\[(?:\d+|'[^'\\]*')\])*\}$/.test(part)))) return undefined;
+  return parts.length === 1 ? JSON.stringify(text) : `f${JSON.stringify(text)}`;
+}
+
 /** `%env A=1` → `import os; os.environ["A"] = "1"`, on the same line. */
 function setEnv(t: Translator, i: number, variable: string, value: string): void {
   const line = t.lines[i] ?? '';
   const indent = leadingSpace(line);
   const comment = `# nbpromote: was IPython magic: ${line.trim()}`;
   // `%env OUT={out_dir}`: IPython's `{expression}` as an f-string field (round 61 GGG: the text `{out_dir}` was set).
-  const fields = value.split(/(\{[^{}]*\})/);
-  const expanded = fields.length > 1 && !value.includes('$') && fields.every((part, k) => (k % 2 === 0 ? !/[{}]/.test(part) : /^\{[A-Za-z_][\w.]*(?:\[(?:\d+|'[^'\\]*')\])*\}$/.test(part)));
-  t.out[i] = `${indent}import os; os.environ[${JSON.stringify(variable)}] = ${expanded ? `f${JSON.stringify(value)}` : JSON.stringify(value)}  ${comment}`;
+  const expanded = value.includes('$') ? undefined : expandedLiteral(value);
+  t.out[i] = `${indent}import os; os.environ[${JSON.stringify(variable)}] = ${expanded ?? JSON.stringify(value)}  ${comment}`;
   t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
-  const warning = !expanded && /[$]|\{[^}]*\}/.test(value) ? `\`%env ${variable}\` uses an IPython variable in its value; the generated code sets the text as written` : undefined;
+  const warning = expanded === undefined && /[$]|\{[^}]*\}/.test(value) ? `\`%env ${variable}\` uses an IPython variable in its value; the generated code sets the text as written` : undefined;
   t.record(i, 'line-magic', line, comment, warning);
 }
 
@@ -851,10 +860,10 @@ function assignFromEscape(t: Translator, i: number, target: string, escape: stri
     return { last: i, rescan: false };
   }
   // `listing = !ls {run_dir}`: IPython's `{expression}` as an f-string field (round 61 GGG: `[]`, and a wrong metric).
-  const fields = shell && command !== '' && !/[$]/.test(command) ? command.split(/(\{[^{}]*\})/) : [];
-  if (fields.length > 1 && fields.every((part, k) => (k % 2 === 0 ? !/[{}]/.test(part) : /^\{[A-Za-z_][\w.]*(?:\[(?:\d+|'[^'\\]*')\])*\}$/.test(part)))) {
+  const expanded = shell && command !== '' && !/[$]/.test(command) ? expandedLiteral(command) : undefined;
+  if (expanded?.startsWith('f') === true) {
     const comment = `# nbpromote: was shell escape: ${escape}${body}`;
-    t.out[i] = `${indent}import subprocess; ${target} = subprocess.run(f${JSON.stringify(command)}, shell=True, capture_output=True, text=True).stdout.splitlines()  ${comment}`;
+    t.out[i] = `${indent}import subprocess; ${target} = subprocess.run(${expanded}, shell=True, capture_output=True, text=True).stdout.splitlines()  ${comment}`;
     t.columnMaps.set(i + 1, { kind: 'fixed', column: indent.length });
     t.record(i, 'shell', line, comment, `\`${target} = ${escape}${body}\` runs the shell command when the pipeline runs, as the notebook did`);
     return { last: i, rescan: false };
