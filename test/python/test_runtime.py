@@ -715,14 +715,30 @@ def _save_model(text, k):
     return len(text) * k
 
 
-def test_a_step_naming_a_folder_a_later_step_writes_into_is_cached_at_the_next_run(tmp_path):
+def _load_moving_into_store():
+    os.chdir("store")  # names the folder store; raw.txt is a file only seen from there
+    with open("raw.txt") as file:
+        return file.read()
+
+
+def _save_model_here(text, k):
+    with open("model.txt", "w") as file:  # in store, where the step before left the run
+        file.write(text * k)
+    return len(text) * k
+
+
+# Round 59 CCC: `%cd ../data` in a step and a later step writing its model there ran every step at every run (the
+# step is keyed again from the folder it started in, not from the one it moved to).
+@pytest.mark.parametrize("load, save", [(_load_store, _save_model), (_load_moving_into_store, _save_model_here)], ids=["naming", "moving-into"])
+def test_a_step_naming_a_folder_a_later_step_writes_into_is_cached_at_the_next_run(tmp_path, load, save):
     (tmp_path / "store").mkdir()
     (tmp_path / "store" / "raw.txt").write_text("ab")
     config = _small_config([("load", [], ["text"]), ("save", ["text", "k"], ["size"])], {"k": {"default": 1, "type": "int"}})
-    steps = {"load": _load_store, "save": _save_model}
+    steps = {"load": load, "save": save}
 
     def run(k):
-        return _output_and_statuses(config, steps, tmp_path, "size", k=k)
+        with runtime._working_directory(tmp_path):
+            return _output_and_statuses(config, steps, tmp_path, "size", k=k)
 
     assert run(1) == (2, ["ran", "ran"])
     # save wrote into store after load ran: load is kept under the key the folder gives at the end of the run.
@@ -828,37 +844,6 @@ def test_each_run_in_a_process_starts_without_the_environment_changes_of_the_las
     monkeypatch.setenv("NBPROMOTE_TEST_MODE", "chosen")
     chosen = runtime.run_pipeline(config, steps, None, {}, tmp_path, record=False, use_cache=False)
     assert chosen.outputs["size"] == len("chosen")
-
-
-def _load_moving_into_store():
-    os.chdir("store")  # names the folder store; raw.txt is a file only seen from there
-    with open("raw.txt") as file:
-        return file.read()
-
-
-def _save_model_here(text, k):
-    with open("model.txt", "w") as file:  # in store, where the step before left the run
-        file.write(text * k)
-    return len(text) * k
-
-
-# Round 59 CCC: `%cd ../data` in a step and a later step writing its model there ran every step at every run.
-def test_a_step_moving_into_a_folder_a_later_step_writes_into_is_cached_at_the_next_run(tmp_path):
-    (tmp_path / "store").mkdir()
-    (tmp_path / "store" / "raw.txt").write_text("ab")
-    config = _small_config([("load", [], ["text"]), ("save", ["text", "k"], ["size"])], {"k": {"default": 1, "type": "int"}})
-    steps = {"load": _load_moving_into_store, "save": _save_model_here}
-
-    def run(k):
-        with runtime._working_directory(tmp_path):
-            return _output_and_statuses(config, steps, tmp_path, "size", k=k)
-
-    assert run(1) == (2, ["ran", "ran"])
-    assert run(1) == (2, ["cached", "cached"])
-    assert run(3) == (6, ["cached", "ran"])
-    assert run(3) == (6, ["cached", "cached"])
-    (tmp_path / "store" / "raw.txt").write_text("abc")
-    assert run(3) == (9, ["ran", "ran"])
 
 
 class _Guarded:
@@ -2606,6 +2591,7 @@ def test_sigterm_to_the_pipeline_stops_it_at_once_and_records_the_run_as_failed(
 def test_mlflow_status_of_a_recorded_run():
     assert runtime._mlflow_status({"status": "finished"}) == "FINISHED"
     assert runtime._mlflow_status({"status": "failed", "error": {"message": "the run was stopped by SIGINT"}}) == "KILLED"
+    assert runtime._mlflow_status({"status": "failed", "error": {"message": "step 'fit' was stopped by SIGTERM in notebook cell 3 (id c2), line 4"}}) == "KILLED"
     assert runtime._mlflow_status({"status": "failed", "error": {"message": "step 'a' failed: ValueError: stopped by SIGTERM?"}}) == "FAILED"
     assert runtime._mlflow_status({"status": "failed", "error": None}) == "FAILED"
 

@@ -4963,13 +4963,13 @@ def log_to_mlflow(record: Mapping[str, Any], config: Mapping[str, Any], warnings
 
 
 def _mlflow_status(record: Mapping[str, Any]) -> str:
-    """MLflow's status of a recorded run: FINISHED, KILLED for one a signal stopped (its error says so; run.json
-    says failed), else FAILED."""
+    """MLflow's status of a recorded run: FINISHED, KILLED for one a signal stopped (its error says so, by the rule
+    the editor's views read it with, runRecord.ts's ``stoppedBySignal``; run.json says failed), else FAILED."""
     if record.get("status") == "finished":
         return "FINISHED"
     error = record.get("error")
     message = error.get("message") if isinstance(error, Mapping) else error
-    return "KILLED" if re.search(r"\bwas stopped by SIG[A-Z]+$", str(message or "")) else "FAILED"
+    return "KILLED" if re.match(r"(?:step '(?:[^'\\]|\\.)*' was |the run was )?stopped by SIG[A-Z]+\b", str(message or "")) else "FAILED"
 
 
 def _mlflow_experiment(client: Any, name: str) -> str:
