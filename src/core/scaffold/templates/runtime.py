@@ -1183,11 +1183,17 @@ class _Run:
         # A folder a parameter names, named by its value: the one it named before is not another part that went
         # (round 59 CCC: "the files in /p/data, the folder parameter DATA_DIR names, and the files in ../data, the
         # folder parameter DATA_DIR names, changed").
-        named_now = {match.group(1) for part in now if (match := _PARAMETER_FILES.search(part))}
-        changed = [part for part in changed if part in now or not ((match := _PARAMETER_FILES.search(part)) and match.group(1) in named_now)]
-        # The same files under the other spelling (`./data` for `data`): only the parameter changed (round 60 EEE).
-        same_files = {(match.group(1), digest) for part, digest in before.items() if (match := _PARAMETER_FILES.search(part))}
-        changed = [part for part in changed if not ((match := _PARAMETER_FILES.search(part)) and part in now and (match.group(1), now[part]) in same_files)]
+        # And the same files under the other spelling (`./data` for `data`): only the parameter changed (round 60 EEE).
+        files_before = {match.group(1): digest for part, digest in before.items() if (match := _PARAMETER_FILES.search(part))}
+        files_now = {match.group(1) for part in now if (match := _PARAMETER_FILES.search(part))}
+
+        def respelled(part: str) -> bool:
+            match = _PARAMETER_FILES.search(part)
+            if match is None:
+                return False
+            return match.group(1) in files_now if part not in now else files_before.get(match.group(1)) == now[part]
+
+        changed = [part for part in changed if not respelled(part)]
         if not changed and not _changed_parts(before, now):
             # A key it had: its entry was dropped since, to keep the cache small (round 59 CCC: no reason given).
             return f"its outputs for what it takes now were cached by an earlier run, then dropped: the cache keeps {'the entry' if CACHE_ENTRIES_PER_STEP == 1 else f'the {CACHE_ENTRIES_PER_STEP} entries'} of each step used last"
@@ -1543,6 +1549,10 @@ class _Run:
             self._save()
             print(f"logged to MLflow: run {logged['run_id']} in experiment {logged['experiment_id']}", file=self.progress, flush=True)
 
+    def duration_s(self) -> float:
+        """The run's time so far, or its whole time once it ended, in seconds (run.json's and ``--json``'s)."""
+        return round((self.ended if self.ended is not None else time.time()) - self.started, 6)
+
     def result(self) -> RunResult:
         return RunResult(
             run_id=self.run_id,
@@ -1560,7 +1570,7 @@ class _Run:
             returned=dict(self.returned),
             folders=dict(self.step_folders),
             folder=self.end_folder,
-            duration_s=round((self.ended if self.ended is not None else time.time()) - self.started, 6),
+            duration_s=self.duration_s(),
             error=self.error,
             traceback=self.traceback,
             record_path=self.store.run_json(self.run_id) if self.store is not None else None,
@@ -1580,7 +1590,7 @@ class _Run:
             "error": None if self.error is None else {"message": self.error, "traceback": self.traceback},
             "start": _iso(self.started),
             "end": None if self.ended is None else _iso(self.ended),
-            "duration_s": round((self.ended if self.ended is not None else time.time()) - self.started, 6),
+            "duration_s": self.duration_s(),
             "params": _jsonable(self.params),
             "metrics": _jsonable(self.metrics),
             "steps": steps,
@@ -3698,9 +3708,10 @@ class _Fingerprints:
                         content = _stamp(info)
                 except OSError:
                     continue
-                digest.update(f"{os.path.relpath(full, path)}\0{content}\n".encode("utf-8", "surrogateescape"))
+                relative = os.path.relpath(full, path)
+                digest.update(f"{relative}\0{content}\n".encode("utf-8", "surrogateescape"))
                 if count < MAX_LISTED_FILES:
-                    listing[Path(os.path.relpath(full, path)).as_posix()] = hashlib.sha256(content.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+                    listing[Path(relative).as_posix()] = hashlib.sha256(content.encode("utf-8", "surrogateescape")).hexdigest()[:12]
                 count += 1
         fingerprint = "dir:" + digest.hexdigest()
         if count <= MAX_LISTED_FILES:
