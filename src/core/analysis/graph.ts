@@ -653,11 +653,12 @@ class GraphBuilder {
         const taken = (n: string): boolean => isBuiltin(n) || this.bindings.has(n) || definedHere.has(n) || this.printedValues.some((v) => v.name === n) || new RegExp(`(?<![.\\w])${n}\\b`).test(code);
         // Its last word taken (`PR AUC` then `ROC AUC`): the label's words (`roc_auc`), then `<word>_shown`.
         const words = labelWords(field.before);
-        // `accuracy_score(...)` suggests `accuracy`, `np.mean(...)` `mean`.
-        const called = /([A-Za-z_]\w*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(field.expression)?.[1]?.replace(/_score$/, '');
+        // `accuracy_score(...)` suggests `accuracy`, `np.mean(...)` `mean`; `rf.score(...)` also by what it is
+        // called on, `rf_score`, when `score` is taken (not a module's: `np.mean`).
+        const call = /(?:([A-Za-z_]\w*)\.)?([A-Za-z_]\w*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(field.expression);
+        const called = call?.[2]?.replace(/_score$/, '');
+        const receiver = call?.[1];
         const free = (n: string | undefined): n is string => n !== undefined && /^[a-z_]\w*$/.test(n) && !taken(n);
-        // `rf.score(...)` also by what it is called on, `rf_score`, when `score` is taken (not a module's: `np.mean`).
-        const receiver = /([A-Za-z_]\w*)\.[A-Za-z_]\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(field.expression)?.[1];
         const byCall = [called, receiver !== undefined && called !== undefined && this.bindings.get(receiver)?.kind !== 'import' ? `${receiver}_${called}` : undefined];
         // A label in letters no name is spelled in (`Точность:`) is named by what computes the value, as the
         // warning below would suggest (round 59: `metric-unnamed` of a labelled score); the data it is of, the one

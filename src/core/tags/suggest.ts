@@ -81,9 +81,9 @@ const PREAMBLE_HEADING = /^(?:imports?|(?:import(?:ing)? )?(?:the )?(?:libraries
 const SETTINGS_HEADING = /^(?:(?:the |model |run )?(?:hyper)?param(?:eter)?s|config(?:uration)?|settings)$/;
 const ARTICLES = new Set(['a', 'an', 'the']);
 /** Words a step name does not end on: they lead on to what follows (`split_and`, `load_raw_data_from`). */
+const TRAILING_FILLERS = new Set(['and', 'or', 'from', 'of', 'for', 'with', 'to', 'in', 'into', 'on', 'by', 'at', 'vs', 'versus', 'using', 'via', 'per', 'as']);
 /** Of those, the words joining two (`split and scale`): no phrase of its own starts there. */
 const CONJUNCTIONS = new Set(['and', 'or']);
-const TRAILING_FILLERS = new Set(['and', 'or', 'from', 'of', 'for', 'with', 'to', 'in', 'into', 'on', 'by', 'at', 'vs', 'versus', 'using', 'via', 'per', 'as']);
 
 /** The suggestions for `notebook`, in notebook order. `roles` is `readRoles(notebook)`. */
 export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggestion[] {
