@@ -22,11 +22,11 @@ export interface CollectedFile {
 }
 
 /**
- * `repositoryTop`: the top of the git work tree holding a folder, when there is one (the caller looks on disk):
- * the project is then that work tree, wherever the output root is (round 59 CCC: a sibling `--out` made the
- * notebook's own `../data` "outside the project").
+ * `repository`: the git work tree holding the notebook's folder (`notebookFolderOf`), when there is one (the caller
+ * looks on disk): the project is then that work tree, wherever the output root is (round 59 CCC: a sibling `--out`
+ * made the notebook's own `../data` "outside the project").
  */
-export function collectDataFiles(runs: readonly RunSummary[], root: string, repositoryTop?: (folder: string) => string | undefined): { files: CollectedFile[]; problems: Problem[] } {
+export function collectDataFiles(runs: readonly RunSummary[], root: string, repository?: string): { files: CollectedFile[]; problems: Problem[] } {
   const byPath = new Map<string, Map<string, { size: number; runs: DataRunRef[] }>>();
   const problems: Problem[] = [];
   for (const run of runs) {
@@ -61,9 +61,8 @@ export function collectDataFiles(runs: readonly RunSummary[], root: string, repo
   }
   // The newest run's notebook folder; the project: that folder, or its parent when the output root is there too
   // (`notebooks/` beside `build/`), never a folder further up (an output root elsewhere on the disk).
-  const notebookFolder = nodePath.resolve(root, runs.find((run) => run.workdir !== undefined)?.workdir ?? '.');
+  const notebookFolder = notebookFolderOf(runs, root);
   const parent = nodePath.dirname(notebookFolder);
-  const repository = repositoryTop?.(notebookFolder);
   const project = repository !== undefined && repository !== nodePath.parse(repository).root ? repository : isSameOrInside(notebookFolder, root) || !isSameOrInside(parent, root) || parent === nodePath.parse(parent).root ? notebookFolder : parent;
   const files: CollectedFile[] = [];
   for (const [path, versions] of byPath) {
@@ -93,4 +92,9 @@ function newestFirst(a: DataVersion, b: DataVersion): number {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The notebook's folder the runs of the store under `root` name: the newest run's `workdir`. */
+export function notebookFolderOf(runs: readonly RunSummary[], root: string): string {
+  return nodePath.resolve(root, runs.find((run) => run.workdir !== undefined)?.workdir ?? '.');
 }

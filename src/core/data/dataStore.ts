@@ -7,17 +7,17 @@
  * What may be read is the caller's to say: `readableFolders` keeps every read (hash, `.dvc`, `dvc.lock`) inside
  * those folders, real paths compared, so a symbolic link cannot lead out; `git: false` runs no git.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { DataFile, DataStore, DiskState, GitHistory } from '../contract/data';
 import type { Problem } from '../contract/problem';
 import type { RunSummary } from '../contract/runs';
 import { MAX_RUN_PAGE } from '../contract/runs';
 import { formatProblem } from '../contract/problem';
-import { isSameOrInside } from '../io/paths';
+import { gitWorkTreeAbove, isSameOrInside } from '../io/paths';
 import { listLocalRuns, readLocalRunPage } from '../runs/localStore';
 import type { CollectedFile } from './collect';
-import { collectDataFiles } from './collect';
+import { collectDataFiles, notebookFolderOf } from './collect';
 import type { HashCache } from './diskState';
 import { readDiskState } from './diskState';
 import type { DvcEntry } from './dvc';
@@ -100,19 +100,20 @@ export async function inspectDataFile(file: CollectedFile, context: InspectConte
 export async function readDataStore(root: string, options: DataReadOptions = {}): Promise<DataStore | { failure: string }> {
   const read = await readStoreRuns(root, options.limit ?? DATA_RUN_LIMIT);
   if ('failure' in read) return read;
-  const collected = collectDataFiles(read.runs, root, gitWorkTreeTop);
+  const collected = await collectStoreFiles(read.runs, root);
   const context = await inspectContext(root, options);
   const files: DataFile[] = [];
   for (const file of collected.files) files.push(await inspectDataFile(file, context));
   return { root, files, runsRead: read.runs.length, runsTotal: read.total, problems: [...read.problems, ...collected.problems, ...context.problems] };
 }
 
-/** The top of the git work tree holding `folder` (the nearest folder up with a `.git`), or undefined. */
-function gitWorkTreeTop(folder: string): string | undefined {
-  for (let dir = nodePath.resolve(folder); ; dir = nodePath.dirname(dir)) {
-    if (existsSync(nodePath.join(dir, '.git'))) return dir;
-    if (nodePath.dirname(dir) === dir) return undefined;
-  }
+/**
+ * `collectDataFiles` of the runs of the store under `root`, its project the git work tree holding the notebook when
+ * there is one (looked for on disk, never by running git): for `nbpromote data` and the Data view alike.
+ */
+export async function collectStoreFiles(runs: readonly RunSummary[], root: string): Promise<ReturnType<typeof collectDataFiles>> {
+  const repository = await gitWorkTreeAbove(notebookFolderOf(runs, root)).catch(() => undefined);
+  return collectDataFiles(runs, root, repository);
 }
 
 /** Why `path` may not be read, or undefined when it may (`isReadableIn`). */

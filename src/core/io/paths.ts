@@ -8,6 +8,7 @@ import { accessSync, constants, lstatSync, readFileSync, realpathSync, statSync 
 import type { Stats } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
+import { NbpromoteError } from '../errors';
 
 /** Why `path` is not a well-formed plan path, or undefined when it is. Pure: no file system access. */
 export function pathSyntaxProblem(path: string): string | undefined {
@@ -235,5 +236,22 @@ export function mkdirFailure(dir: string, ex: unknown): unknown {
       return refusal;
     }
     return ex;
+  }
+}
+
+/** The folder holding `.git` (a folder, or a file in worktrees and submodules) at `dir` or above it, without running git. */
+export async function gitWorkTreeAbove(dir: string): Promise<string | undefined> {
+  let current = nodePath.resolve(dir);
+  for (;;) {
+    try {
+      await stat(nodePath.join(current, '.git'));
+      return current;
+    } catch (ex) {
+      const code = (ex as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new NbpromoteError('internal', `cannot look for .git in ${current}: ${String(ex)}`);
+    }
+    const parent = nodePath.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
   }
 }

@@ -14,9 +14,8 @@ import type { DataFile, DataVersion, GitCommit } from '../../core/contract/data'
 import type { Problem } from '../../core/contract/problem';
 import { formatProblem } from '../../core/contract/problem';
 import type { RunSummary } from '../../core/contract/runs';
-import { collectDataFiles } from '../../core/data/collect';
 import type { DataReadOptions } from '../../core/data/dataStore';
-import { inspectContext, inspectDataFile, readStoreRuns } from '../../core/data/dataStore';
+import { collectStoreFiles, inspectContext, inspectDataFile, readStoreRuns } from '../../core/data/dataStore';
 import { currentWords, dvcWords, fileDescription, shortHash, usedBy } from '../../core/data/describe';
 import { HashCache } from '../../core/data/diskState';
 import { formatSize } from '../../core/util/words';
@@ -349,7 +348,8 @@ export class DataTree extends Disposable implements vscode.TreeDataProvider<Data
       this.fireStore(state);
       return;
     }
-    const collected = collectDataFiles(read.runs, state.root);
+    const collected = await collectStoreFiles(read.runs, state.root);
+    if (generation !== state.generation) return;
     const before = new Map(state.files.map((f) => [f.path, f]));
     state.runs = new Map(read.runs.map((r) => [r.id, r]));
     state.problems = [...read.problems, ...collected.problems];

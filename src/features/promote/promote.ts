@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { Execution } from '../../core/promote/execute';
@@ -7,6 +6,7 @@ import type { PromoteOutcome, PromoteRequest } from '../../core/promote/promote'
 import type { Logger } from '../../core/util/logger';
 import { promoteNotebook, staleFiles } from '../../core/promote/promote';
 import { NbpromoteError } from '../../core/errors';
+import { gitWorkTreeAbove } from '../../core/io/paths';
 import { firstOf } from '../../core/util/words';
 import { CommandId, ConfigKey } from '../../host/ids';
 import type { PromotionTarget } from '../../host/promotionTarget';
@@ -343,22 +343,6 @@ export class PromoteCommand {
   }
 }
 
-/** The folder holding `.git` (a folder, or a file in worktrees and submodules) at `dir` or above it, without running git. */
-export async function gitWorkTreeAbove(dir: string): Promise<string | undefined> {
-  let current = nodePath.resolve(dir);
-  for (;;) {
-    try {
-      await stat(nodePath.join(current, '.git'));
-      return current;
-    } catch (ex) {
-      const code = (ex as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new NbpromoteError('internal', `cannot look for .git in ${current}: ${String(ex)}`);
-    }
-    const parent = nodePath.dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-  }
-}
 
 /** The open documents with unsaved changes among the files a promotion would write (its dry run's stale files). */
 function unsavedGenerated(target: PromotionTarget, dryRun: PromoteOutcome): vscode.TextDocument[] {
