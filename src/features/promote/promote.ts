@@ -13,7 +13,6 @@ import type { PromotionTarget } from '../../host/promotionTarget';
 import { outputUri, promotionTarget } from '../../host/promotionTarget';
 import { pythonWords, resolvePython } from '../../host/python';
 import { isTrusted, showUntrusted, untrustedReason } from '../../host/trust';
-import { formatProblem } from '../../core/contract/problem';
 import type { FeatureContext } from '../featureContext';
 import type { ConflictMarkers } from './conflictMarkers';
 import { currentText, requireNotebookUri, unsavedNotebook } from './notebookArg';
@@ -22,7 +21,7 @@ import { PromotionPreview } from './preview';
 import { actionLabel, versionReasons, writtenSummary } from './previewText';
 import type { TestRunResult } from './run';
 import { runTests, showRunFailure } from './run';
-import { displayDir, fileName, promoteRequest, showProblems } from './shared';
+import { displayDir, fileName, logProblems, promoteRequest, showProblems } from './shared';
 
 /** Options a caller (tests, other extensions) may pass after the notebook: `executeCommand('nbpromote.promoteNotebook', uri, { confirm: false })`. */
 export interface PromoteOptions {
@@ -199,7 +198,7 @@ export class PromoteCommand {
    */
   private showConflicts(name: string, outcome: PromoteOutcome): string {
     const conflicted = outcome.conflicted ?? [];
-    for (const p of outcome.problems) if (p.severity !== 'info') this.logger[p.severity === 'error' ? 'error' : 'warn'](formatProblem(p));
+    logProblems(this.logger, outcome.problems.filter((p) => p.severity !== 'info'));
     const first = conflicted[0] ?? '';
     const reason = `Promotion of ${name} merged your edits, but ${firstOf(conflicted, 3)} ${conflicted.length === 1 ? 'holds' : 'hold'} conflicts marked with <<<<<<< and >>>>>>>: resolve them, then promote again.`;
     const open = `Open ${nodePath.basename(first)}`;

@@ -49,13 +49,7 @@ export function displayDir(target: PromotionTarget): string {
  * the message: "Promotion of churn.ipynb stopped". Does not wait for the person. Returns the message.
  */
 export function showProblems(log: Log, logger: Logger, what: string, problems: readonly Problem[], notebook: { readonly uri: vscode.Uri; readonly file: string }, tail = 'Nothing was written.'): string {
-  for (const problem of problems) {
-    // In the editor's words, as the notification says it (round 59 DDD: the log said "another --out folder").
-    const p = { ...problem, message: editorAdvice(problem.message) };
-    if (p.severity === 'error') logger.error(formatProblem(p));
-    else if (p.severity === 'warning') logger.warn(formatProblem(p));
-    else logger.info(formatProblem(p));
-  }
+  logProblems(logger, problems);
   const { message, actions } = problemMessage(what, problems, notebook.file, tail);
   const first = problems.find((p) => p.severity === 'error' && !NOT_IN_THE_NOTEBOOK.has(p.code));
   void vscode.window.showErrorMessage(message, ...actions.map((a) => ACTION_LABELS[a])).then(async (choice) => {
@@ -85,6 +79,16 @@ export function showProblems(log: Log, logger: Logger, what: string, problems: r
     }
   });
   return message;
+}
+
+/** Each problem as a log line of its severity, in the editor's words (round 59 DDD: the log said "another --out folder"). */
+export function logProblems(logger: Logger, problems: readonly Problem[]): void {
+  for (const problem of problems) {
+    const p = { ...problem, message: editorAdvice(problem.message) };
+    if (p.severity === 'error') logger.error(formatProblem(p));
+    else if (p.severity === 'warning') logger.warn(formatProblem(p));
+    else logger.info(formatProblem(p));
+  }
 }
 
 /** True when the notebook is open in an editor (its problems are then diagnostics). */
