@@ -690,8 +690,8 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     return { ...fail(problems, inspection), graph, version, changes };
   }
   let files: PromotedFile[];
-  let mergeConflicts = 0;
-  const conflicted: string[] = [];
+  // The files a merge wrote with conflict markers (`PromoteOutcome.conflicted`).
+  const markedFiles: string[] = [];
   if (request.dryRun === true) {
     const actions = await planActions(outDir, plans);
     const conflicted = new Set(conflicts.map((c) => c.path));
@@ -752,8 +752,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
           if (edit === undefined) toWrite.push(plan);
           else if (resolution === 'merge') {
             const result = await mergeHandEdit(outDir, edit, plan, old, version);
-            mergeConflicts += result.conflicts;
-            if (result.conflicts > 0) conflicted.push(plan.path);
+            if (result.conflicts > 0) markedFiles.push(plan.path);
             merged.add(plan.path);
             if (!result.baseFound) problems.push({ severity: 'warning', code: 'merge-no-base', message: `${plan.path}: the last generated version is not in .nbpromote/base (a fresh clone?), so every difference is marked as a conflict`, file: request.notebook });
             const one = result.conflicts === 1;
@@ -829,7 +828,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     });
     files = written;
   }
-  if (mergeConflicts > 0) return { ...fail(problems, inspection), files, graph, version, changes, conflicted };
+  if (markedFiles.length > 0) return { ...fail(problems, inspection), files, graph, version, changes, conflicted: markedFiles };
   const lastMetrics = metricsCells[metricsCells.length - 1];
   const metricsProbe: MetricsProbe | undefined =
     lastMetrics === undefined
