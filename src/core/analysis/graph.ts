@@ -772,6 +772,7 @@ class GraphBuilder {
     for (const imp of f.imports) this.bindings.set(imp.name, { kind: 'import', statement: imp.statement, site: site(cell, imp.line) });
     // `%run helpers.py` (`from helpers import *`) here too (round 61 GGG: its names were said to be undefined).
     for (const s of f.starImports) addOnce(this.starImports, s);
+    this.checkParametersRebound(cell);
     // `globals().update(json.load(f))`: parameters no line names. The package would run it in the shared module
     // and never give the steps those values.
     const dynamic = cell.source.split(/\r?\n/).findIndex((line) => /(?<![\w.])(?:globals|vars|locals)\(\s*\)\s*(?:\.\s*(?:update|setdefault)\s*\(|\[[^\]]*\]\s*=(?!=))|(?<![\w.])exec\s*\(/.test(line.replace(/#.*$/, '')));
@@ -1445,6 +1446,25 @@ class GraphBuilder {
       if (roles.inStep !== undefined) return `step ${roles.inStep}`;
     }
     return undefined;
+  }
+
+  /**
+   * `alpha = 1.0`, then `%run override.py` (or `from config import *`) whose file sets `alpha` again: the notebook
+   * ran with the file's value, while the package would give the steps the one above it (round 62 III: the metrics
+   * test failed, and promotion said nothing). Only a module of the notebook's own, whose names are known.
+   */
+  private checkParametersRebound(cell: NotebookCell): void {
+    sourceLines(cell.source).forEach((text, index) => {
+      const module = runLineModule(text) ?? /^\s*from\s+([A-Za-z_][\w.]*)\s+import\s+\*/.exec(text)?.[1];
+      const names = module === undefined ? undefined : this.starExports.get(module);
+      if (names === undefined) return;
+      const rebound = this.parameters.filter((p) => names.has(p.name) && (p.definedAt.cellIndex !== cell.index || p.definedAt.line <= index));
+      if (rebound.length === 0) return;
+      const one = rebound.length === 1;
+      const given = rebound.some((p) => p.definedAt.cellIndex !== cell.index) ? 'the parameters cells gave' : 'this cell gave';
+      const message = `\`${text.trim()}\` sets ${rebound.map((p) => p.name).join(', ')} again, after ${given} ${one ? 'it a value' : 'them values'}: the notebook ran with the file's ${one ? 'value' : 'values'}, the package would run with the cell's. Set ${one ? 'it' : 'each'} in one place, the parameters cell or the file`;
+      this.problems.push(this.problem(cell, 'error', 'parameter-rebound', message, index + 1));
+    });
   }
 
   /**

@@ -67,3 +67,30 @@ describe('analyseNotebook with a %run file in the parameters cell', () => {
     assert.deepEqual(analysis.graph?.steps.find((s) => s.name === 'fit')?.inputs, ['K']);
   });
 });
+
+// Round 62 III: `alpha = 1.0` then `%run override.py` setting alpha: the package ran with 1.0, the notebook with the file's.
+describe('analyseNotebook with a %run file setting a parameter again', () => {
+  const names = new Map([['override', new Set(['alpha', 'SEED', 'helper'])]]);
+  const analyse = async (parameters: string) => {
+    const notebook = makeNotebook([{ tags: ['parameters'], source: parameters }, { tags: ['step:fit'], source: 'total = alpha * SEED * helper()' }]);
+    return (await analyseNotebook(notebook, readRoles(notebook), { starExports: names })).problems.filter((p) => p.code === 'parameter-rebound');
+  };
+
+  it('refuses the parameters the file sets after the cell did, naming them and the line', async () => {
+    const [problem, ...rest] = await analyse('alpha = 1.0\nSEED = 0\n%run override.py');
+    assert.equal(rest.length, 0);
+    assert.equal(problem?.severity, 'error');
+    assert.equal(problem?.line, 3);
+    assert.match(problem?.message ?? '', /`%run override\.py` sets alpha, SEED again, after this cell gave them values/);
+  });
+
+  it('takes the cell value set after the %run, as the notebook does', async () => {
+    assert.deepEqual(await analyse('%run override.py\nalpha = 1.0\nSEED = 0'), []);
+    assert.deepEqual(await analyse('from override import *\nalpha = 1.0\nSEED = 0'), []);
+  });
+
+  it('says the same of `from override import *` after the values', async () => {
+    const [problem] = await analyse('SEED = 0\nalpha = 1.0\nfrom override import *');
+    assert.match(problem?.message ?? '', /sets SEED, alpha again/);
+  });
+});
