@@ -568,9 +568,14 @@ describe('re-promotion', function () {
 
   // Round 54 TT: a step's threshold the metrics cell compared with, and constants it added up, were metrics.
   it('metrics: a step value the cells only compute with (an operand) is no metric; printed, shown or a value of its own, it is', async () => {
-    const fit: Cell = { id: 'fit', tags: ['step:fit'], source: 'import numpy as np\nvals = [0.1, 0.6, 0.3]\nthreshold = 0.25\na, b = 1, 2\nrmse = 3.5\ndone = True' };
+    const fit: Cell = { id: 'fit', tags: ['step:fit'], source: 'import numpy as np\nvals = [0.1, 0.6, 0.3]\nthreshold = 0.25\na, b = 1, 2\nrmse = 3.5\ndone = True\nrep = {"m": {"f1": 0.9}, "acc": 0.8}' };
     for (const [source, metrics] of [
       ['frac = float((vals[0] > threshold) * 1.0)', ['frac']],
+      // Round 62 III: an item of a step's dict shown last is the metric (`rep.m.f1`, named when the cell runs),
+      // not every entry of the dict too.
+      ['rep["m"]["f1"]', []],
+      ["rep['acc']", []],
+      ['rep', ['rep']],
       // Round 61 HHH: the right side of >=, <=, == and != too.
       ['y_hat = vals[0] >= threshold\nhit = float(vals[0] <= threshold)\nsame = vals[1] == threshold\nother = vals[2] != threshold\nprint("hit:", hit)', ['hit', 'other', 'same', 'y_hat']],
       ['m = a + b\nprint("m:", m)', ['m']],
