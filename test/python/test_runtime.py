@@ -405,15 +405,28 @@ def test_changing_a_data_file_reruns_the_step_that_reads_it(project):
 def test_changing_a_shared_module_reruns_the_steps_that_use_it(project):
     run_json(project)
     shared = project / "src" / "toypkg" / "shared.py"
-    shared.write_text(shared.read_text() + "\n# edited\n")
+    shared.write_text(shared.read_text() + "\nEDITED = 1\n")
     summary = run_json(project)
     assert statuses(summary) == {"load": "cached", "scale": "ran", "report": "cached"}
     # The reason names the module whose code changed (round 46 Z: "its code changed" when only the shared code had).
     whys = {step["name"]: step.get("why") for step in summary["steps"]}
     assert whys["scale"] == "the shared code (shared.py) changed since its outputs were cached"
     scale = project / "src" / "toypkg" / "steps" / "scale.py"
-    scale.write_text(scale.read_text() + "\n# a comment\n")
+    scale.write_text(scale.read_text() + "\n_EDITED = 1\n")
     assert {step["name"]: step.get("why") for step in run_json(project)["steps"]}["scale"] == "its code changed since its outputs were cached"
+
+
+def test_comments_docstrings_and_line_numbers_of_the_code_are_no_part_of_a_key(project):
+    """A promotion changing only those (the notebook's cells got ids, which the comments name) keeps the cache
+    (round 62 JJJ: every step ran again, "its code changed")."""
+    run_json(project)
+    scale = project / "src" / "toypkg" / "steps" / "scale.py"
+    text = scale.read_text()
+    edited = '"""Step scale, cell 3 of the notebook."""\n# cell c0ffee, lines 1-2\n\n' + text.replace("    scaled = [", '    """Scales the numbers."""\n    # cell c0ffee, line 1\n    scaled = [')
+    scale.write_text(edited)
+    assert statuses(run_json(project)) == {"load": "cached", "scale": "cached", "report": "cached"}
+    scale.write_text(edited.replace("sum(scaled)", "sum(scaled) + 0"))
+    assert statuses(run_json(project))["scale"] == "ran"
 
 
 def test_a_constant_from_a_project_module_and_an_import_inside_a_step_count_in_its_key(project):
@@ -456,11 +469,11 @@ def test_editing_a_module_reruns_only_the_steps_using_what_it_defines_not_those_
         return statuses(run_json(project))
 
     assert edited("__init__.py", '__version__ = "0.1.1"\n') == {"load": "cached", "scale": "cached", "report": "cached"}
-    assert edited("metrics.py", "# edited\n") == {"load": "cached", "scale": "cached", "report": "cached"}
-    assert edited("pipeline.py", "# edited\n") == {"load": "cached", "scale": "cached", "report": "cached"}
-    assert edited("steps/scale.py", "# edited\n") == {"load": "cached", "scale": "ran", "report": "cached"}
+    assert edited("metrics.py", "EDITED = 1\n") == {"load": "cached", "scale": "cached", "report": "cached"}
+    assert edited("pipeline.py", "EDITED = 1\n") == {"load": "cached", "scale": "cached", "report": "cached"}
+    assert edited("steps/scale.py", "EDITED = 1\n") == {"load": "cached", "scale": "ran", "report": "cached"}
     # shared.py defines the function scale calls and the value report reads.
-    assert edited("shared.py", "# edited\n") == {"load": "cached", "scale": "ran", "report": "ran"}
+    assert edited("shared.py", "EDITED = 1\n") == {"load": "cached", "scale": "ran", "report": "ran"}
 
 
 def test_no_cache_runs_every_step(project):
