@@ -211,7 +211,12 @@ class PromotionRace extends NbpromoteError {
 
 async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   const log = request.logger ?? silentLogger;
-  const notebookPath = resolve(request.cwd, request.notebook);
+  // The notebook's folder by its real path, the file by its own name: a folder reached through a symlink is one
+  // notebook whichever way the user names it, and its `../data` is the real folder's, as the kernel reads it
+  // (round 62 JJJ: each spelling made another promotion, every file rewritten), while a symlinked notebook file
+  // runs in the link's folder, as Jupyter runs it.
+  const given = resolve(request.cwd, request.notebook);
+  const notebookPath = join(await realRootOf(dirname(given)), basename(given));
   const outDir = resolve(request.cwd, request.out ?? '.');
   const fail = (problems: readonly Problem[], inspection?: Inspection): PromoteOutcome => ({
     ok: false,

@@ -215,3 +215,29 @@ describe('the lock names its notebook', function () {
     ]);
   });
 });
+
+// Round 62 JJJ: a notebook reached through a symlinked folder and by its real path was two promotions: each
+// spelling rewrote every file, a new patch version each time.
+describe('a notebook in a folder reached through a symlink', function () {
+  this.timeout(120_000);
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-linked-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is one notebook by either path: the package refers to the real folder, and the other spelling changes nothing', async () => {
+    mkdirSync(join(dir, 'project', 'notebooks'), { recursive: true });
+    writeFileSync(join(dir, 'project', 'notebooks', 'nb.ipynb'), notebookJson(v1));
+    symlinkSync(join(dir, 'project', 'notebooks'), join(dir, 'linked'));
+    const request = (notebook: string, dryRun = false): PromoteRequest => ({ notebook, cwd: dir, out: 'out', toolVersion: 'test', dryRun });
+    assert.ok((await promoteNotebook(request('linked/nb.ipynb'))).ok);
+    const yaml = readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8');
+    assert.match(yaml, /^notebook: \.\.\/project\/notebooks\/nb\.ipynb$/m);
+    assert.match(yaml, /^workdir: \.\.\/project\/notebooks$/m);
+    for (const spelling of ['project/notebooks/nb.ipynb', 'linked/nb.ipynb']) {
+      const again = await promoteNotebook(request(spelling, true));
+      assert.deepEqual(again.files.filter((f) => f.action !== 'unchanged').map((f) => f.path), [], spelling);
+    }
+  });
+});
