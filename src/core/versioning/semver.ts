@@ -28,7 +28,7 @@ export interface SnapshotParameter {
 
 export interface SnapshotStep {
   /** Where its cells are (the lock has them; absent: not compared). */
-  readonly cells?: readonly { readonly index: number }[];
+  readonly cells?: readonly { readonly index: number; readonly id?: string }[];
   readonly source_sha256: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
@@ -115,30 +115,46 @@ export function diffSnapshots(old: Snapshot | undefined, now: Snapshot, filesCha
   const stepsOrParameters = changes.length > 0;
   // With step changes, what changed outside the steps too (round 48 DD: a fix of a shared helper went unsaid).
   if (stepsOrParameters && filesChanged && notebookChanged && outside !== undefined) changes.push({ bump: 'patch', text: `the notebook changed outside its steps too: ${outside} (patch)` });
-  if (!stepsOrParameters && filesChanged) {
-    changes.push({
-      bump: 'patch',
-      // The expectations first: with the last ones the files would be the same, so cells that moved changed no
-      // citation (round 46 Z: a markdown cell moved in a notebook with cell ids, then --execute, blamed the move).
-      text:
-        expectations === 'executed'
-          ? 'expected metrics and the recorded output types and shapes now come from an executed run of the notebook (--execute), not its saved outputs (patch)'
-          : expectations === 'executed-again'
-            ? 'the notebook executed again (--execute) gave other expected metrics or output types and shapes than the run recorded before (patch)'
-            : cellsMoved(old.steps, now.steps)
-              ? 'cells moved in the notebook, so the cell numbers the generated files cite changed (give the notebook cell ids to avoid this) (patch)'
-              : notebookChanged
-              ? outside === undefined
-                ? 'the notebook changed outside its steps (shared code, the metrics, a test cell or saved outputs) (patch)'
-                : `the notebook changed outside its steps: ${outside} (patch)`
-              : 'generated code changed (another nbpromote version or template); the notebook did not (patch)',
-    });
-  }
+  if (!stepsOrParameters && filesChanged) changes.push({ bump: 'patch', text: filesOnlyChange(old, now, notebookChanged, expectations, outside) });
   let bump: Bump = 'none';
   for (const change of changes) if (RANK[change.bump] > RANK[bump]) bump = change.bump;
   // A stable sort: highest bump first, the order found within one bump.
   const sorted = changes.map((c, i) => ({ c, i })).sort((a, b) => RANK[b.c.bump] - RANK[a.c.bump] || a.i - b.i);
   return { bump, changes: sorted.map(({ c }) => c.text) };
+}
+
+/** Why the generated files changed when no step or parameter did, in words (see {@link diffSnapshots}). */
+function filesOnlyChange(old: Snapshot, now: Snapshot, notebookChanged: boolean, expectations: ExpectationsChange | undefined, outside: string | undefined): string {
+  // The expectations first: with the last ones the files would be the same, so cells that moved changed no
+  // citation (round 46 Z: a markdown cell moved in a notebook with cell ids, then --execute, blamed the move).
+  if (expectations === 'executed') return 'expected metrics and the recorded output types and shapes now come from an executed run of the notebook (--execute), not its saved outputs (patch)';
+  if (expectations === 'executed-again') return 'the notebook executed again (--execute) gave other expected metrics or output types and shapes than the run recorded before (patch)';
+  const ids = cellIds(old.steps, now.steps);
+  if (ids === 'given') return "the notebook's cells got ids (nbformat 4.5, as Jupyter saves it), so the generated files cite cells by id, not by number (patch)";
+  if (ids === 'changed') return "the notebook's cell ids changed (another editor, or cells cut and pasted), so the cell ids the generated files cite changed (patch)";
+  if (cellsMoved(old.steps, now.steps)) return 'cells moved in the notebook, so the cell numbers the generated files cite changed (give the notebook cell ids to avoid this) (patch)';
+  if (!notebookChanged) return 'generated code changed (another nbpromote version or template); the notebook did not (patch)';
+  return outside === undefined ? 'the notebook changed outside its steps (shared code, the metrics, a test cell or saved outputs) (patch)' : `the notebook changed outside its steps: ${outside} (patch)`;
+}
+
+/**
+ * `given` when the steps' cells had no ids and have now (a notebook saved once as nbformat 4.5), `changed` when a
+ * step's cells have other ids at the same places; else undefined (round 62 JJJ: the change was said to be "outside
+ * the steps", with no code changed).
+ */
+function cellIds(old: Snapshot['steps'], now: Snapshot['steps']): 'given' | 'changed' | undefined {
+  let given = false;
+  let changed = false;
+  for (const [name, step] of Object.entries(now)) {
+    const before = own(old, name)?.cells;
+    if (before === undefined || step.cells === undefined || before.map((c) => c.index).join(',') !== step.cells.map((c) => c.index).join(',')) continue;
+    step.cells.forEach((cell, i) => {
+      const was = before[i]?.id;
+      if (was === undefined && cell.id !== undefined) given = true;
+      else if (was !== undefined && cell.id !== undefined && was !== cell.id) changed = true;
+    });
+  }
+  return given ? 'given' : changed ? 'changed' : undefined;
 }
 
 /** True when a step kept its name but its cells are at other positions. */

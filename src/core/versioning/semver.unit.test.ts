@@ -102,6 +102,17 @@ describe('diffSnapshots', () => {
       bump: 'patch',
       changes: ['expected metrics and the recorded output types and shapes now come from an executed run of the notebook (--execute), not its saved outputs (patch)'],
     },
+    // Round 62 JJJ: a notebook saved once as nbformat 4.5 was said to have changed outside its steps.
+    {
+      name: "the steps' cells got ids (the notebook saved as nbformat 4.5), at the same places",
+      now: changed((s) => {
+        for (const [name, st] of Object.entries(s.steps)) s.steps[name] = { ...st, cells: (st.cells ?? []).map((c) => ({ index: c.index, id: `id${c.index}` })) };
+      }),
+      filesChanged: true,
+      notebookChanged: true,
+      bump: 'patch',
+      changes: ["the notebook's cells got ids (nbformat 4.5, as Jupyter saves it), so the generated files cite cells by id, not by number (patch)"],
+    },
     // major
     { name: 'a removed step', now: changed(dropStep('train')), bump: 'major', changes: ['step train was removed (major)'] },
     { name: 'a removed parameter', now: changed(dropParam('test_size')), bump: 'major', changes: ['parameter test_size was removed (major)'] },
