@@ -391,7 +391,7 @@ function translateCellMagic(t: Translator): number {
  */
 function makesFoldersOnly(t: Translator, from: number): boolean {
   const commands = t.lines.map((line, i) => ({ i, text: line.trim() })).filter(({ i, text }) => i >= from && text !== '' && !text.startsWith('#'));
-  const made = commands.map(({ text }) => mkdirFolders(text, false));
+  const made = commands.map(({ text }) => mkdirCommands(text, false));
   if (made.every((folders) => folders === undefined) || commands.some(({ text }, k) => made[k] === undefined && !readsOnly(text))) return false;
   t.commentOut(from - 1, from - 1, 'cell-magic', 'removed IPython cell magic (its mkdir commands are made Python)');
   commands.forEach(({ i }, k) => {
@@ -676,7 +676,7 @@ function changeDirectory(t: Translator, i: number, path: string, expression?: st
  */
 export function mkdirFolders(command: string, interpolated = true): string[] | undefined {
   command = command.replace(/\s+#[^"'{}]*$/, '');
-  const words = [...command.trim().matchAll(/"([^"\\$`]*)"|'([^']*)'|([^\s"']+)/g)];
+  const words = [...command.trim().matchAll(/"([^"\\$`]*)"|'([^']*)'|((?:\{[^{}]*\}|[^\s"'{}])+)/g)];
   if (words.map((w) => w[0]).join(' ') !== command.trim().replace(/\s+/g, ' ') || words[0]?.[0] !== 'mkdir') return undefined;
   const folders: string[] = [];
   for (const word of words.slice(1)) {
@@ -692,12 +692,45 @@ export function mkdirFolders(command: string, interpolated = true): string[] | u
       continue;
     }
     const path = doubled ?? bare ?? text;
-    if (path.split(/\{[^{}]*\}/).some((part) => (bare !== undefined && /[$`*?[\]~;&|<>()!#\\]/.test(part)) || /[$`\\]/.test(part))) return undefined;
+    // `~/.kaggle`: the shell's home folder, for a bare word starting with it (round 62 III: the line was dropped).
+    const home = bare !== undefined && /^~(?:\/|$)/.test(path);
+    if (path.split(/\{[^{}]*\}/).some((part, k) => (bare !== undefined && /[$`*?[\]~;&|<>()!#\\]/.test(k === 0 && home ? part.slice(1) : part)) || /[$`\\]/.test(part))) return undefined;
     const literal = expandedLiteral(path);
     if (literal === undefined || (literal.startsWith('f') && !interpolated)) return undefined;
-    folders.push(literal);
+    // `{OUT_SUB}` alone is the value itself: `os.makedirs(OUT_SUB)`, a str or a Path as it is.
+    const whole = /^f"\{([^{}]*)\}"$/.exec(literal)?.[1];
+    folders.push(home ? `os.path.expanduser(${literal})` : whole !== undefined ? whole.trim() : literal);
   }
   return folders.length === 0 ? undefined : folders;
+}
+
+/**
+ * The folders a shell line of commands joined by `&&` or `;` makes (`mkdir -p {out}/a && ls {out}`), when each
+ * command is a `mkdir` ({@link mkdirFolders}) or only reads ({@link readsOnly}), and one at least makes folders;
+ * else undefined (round 62 III: the whole line was dropped, and a later write into the folder failed).
+ */
+function mkdirCommands(line: string, interpolated = true): string[] | undefined {
+  const commands: string[] = [];
+  let start = 0;
+  let quote = '';
+  let depth = 0;
+  for (let k = 0; k < line.length; k++) {
+    const c = line[k] ?? '';
+    if (quote !== '') quote = c === quote ? '' : quote;
+    else if (c === '"' || c === "'") quote = c;
+    else if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (depth === 0 && (c === ';' || line.startsWith('&&', k))) {
+      commands.push(line.slice(start, k));
+      start = k + (c === ';' ? 1 : 2);
+      k = start - 1;
+    }
+  }
+  commands.push(line.slice(start));
+  if (commands.length === 1) return mkdirFolders(line, interpolated);
+  const made = commands.map((command) => (command.trim() === '' ? undefined : mkdirFolders(command.trim(), interpolated)));
+  if (made.every((folders) => folders === undefined) || commands.some((command, k) => made[k] === undefined && !readsOnly(command.trim()))) return undefined;
+  return made.flatMap((folders) => folders ?? []);
 }
 
 /**
@@ -720,8 +753,31 @@ function makeDirectories(t: Translator, i: number, folders: readonly string[], k
  */
 export function expandedLiteral(text: string): string | undefined {
   const parts = text.split(/(\{[^{}]*\})/);
-  if (parts.some((part, k) => (k % 2 === 0 ? /[{}]/.test(part) : !/^\{[A-Za-z_][\w.]*(?:\[(?:\d+|'[^'\\]*')\])*\}$/.test(part)))) return undefined;
+  if (parts.some((part, k) => (k % 2 === 0 ? /[{}]/.test(part) : !fieldExpression(part.slice(1, -1))))) return undefined;
   return parts.length === 1 ? JSON.stringify(text) : `f${JSON.stringify(text)}`;
+}
+
+/**
+ * Whether `inner` (the text between a field's braces) reads as one Python expression an f-string field in double
+ * quotes holds as it is: IPython evaluates any expression there (`{out.upper()}`, `{os.path.join(out, 'x')}`,
+ * `{paths[1:]}`; round 62 III: only names and indexes were taken, and a whole `!mkdir` line was dropped). Not
+ * with a double quote or a backslash (an f-string before Python 3.12 cannot hold them), a comment, brackets that
+ * do not pair, or a `:` or `!` outside brackets (a format spec or conversion, which IPython reads otherwise).
+ */
+function fieldExpression(inner: string): boolean {
+  if (inner.trim() === '' || /["\\#]/.test(inner)) return false;
+  const open: string[] = [];
+  let quoted = false;
+  for (let k = 0; k < inner.length; k++) {
+    const c = inner[k] ?? '';
+    if (c === "'") quoted = !quoted;
+    if (quoted || c === "'") continue;
+    if ('([{'.includes(c)) open.push(c);
+    else if (')]}'.includes(c)) {
+      if (open.pop() !== '([{'[')]}'.indexOf(c)]) return false;
+    } else if (open.length === 0 && ((c === ':' && inner[k + 1] !== '=') || (c === '!' && inner[k + 1] !== '=') || (c === '=' && !/[=!<>]/.test(inner[k - 1] ?? '') && inner[k + 1] !== '='))) return false;
+  }
+  return !quoted && open.length === 0 && /^\s*[\w('[\-+~.]/.test(inner);
 }
 
 /** `%env A=1` → `import os; os.environ["A"] = "1"`, on the same line. */
@@ -811,7 +867,7 @@ function shellEscape(t: Translator, i: number): { last: number; rescan: boolean 
     installTranslation(t, i, last, 'shell', installs);
     return { last, rescan: false };
   }
-  const folders = last === i ? mkdirFolders(command) : undefined;
+  const folders = last === i ? mkdirCommands(command) : undefined;
   if (folders !== undefined) {
     makeDirectories(t, i, folders, 'shell', 'shell command');
     return { last, rescan: false };

@@ -139,17 +139,30 @@ describe('translateIPython', () => {
       }],
       // Round 59 CCC: a dropped `!mkdir -p {OUT}` made the next step's write fail on a clean checkout.
       ['makes the folders of !mkdir, %mkdir and automagic mkdir in Python; leaves what the shell would expand', {
-        source: '!mkdir -p out\n!mkdir -p {OUT}/figs ../models "a b"  # dirs\n%mkdir -p out\n!mkdir $HOME/x\n!mkdir -p out && ls\n!mkdir -m 700 x\n!mkdir \'{a}\'',
+        source: '!mkdir -p out\n!mkdir -p {OUT}/figs ../models "a b"  # dirs\n%mkdir -p out\n!mkdir $HOME/x\n!mkdir -p out && cp a b\n!mkdir -m 700 x\n!mkdir \'{a}\'',
         code: [
           'import os; os.makedirs("out", exist_ok=True)  # nbpromote: was shell command: !mkdir -p out',
           'import os; os.makedirs(f"{OUT}/figs", exist_ok=True); os.makedirs("../models", exist_ok=True); os.makedirs("a b", exist_ok=True)  # nbpromote: was shell command: !mkdir -p {OUT}/figs ../models "a b"  # dirs',
           'import os; os.makedirs("out", exist_ok=True)  # nbpromote: was IPython magic: %mkdir -p out',
           '# nbpromote: removed shell command: !mkdir $HOME/x',
-          '# nbpromote: removed shell command: !mkdir -p out && ls',
+          '# nbpromote: removed shell command: !mkdir -p out && cp a b',
           '# nbpromote: removed shell command: !mkdir -m 700 x',
           "# nbpromote: removed shell command: !mkdir '{a}'",
         ].join('\n'),
         warnings: ['!mkdir $HOME', '!mkdir -p out &&', '!mkdir -m', "!mkdir '{a}'"],
+      }],
+      // Round 62 III: any expression in braces, `~` and commands joined with read-only ones were dropped whole.
+      ['makes the folders of !mkdir with expressions in braces, a home folder, and read-only commands joined to it', {
+        source: "!mkdir -p {out}/figs {os.path.join(out, 'tables')} ~/.cache/x\n!mkdir {OUT_SUB} {out}_{len(out)}\n!mkdir -p {out}/a && ls {out}; pwd\n!mkdir -p a && rm -rf b\n!mkdir {x:>3} {a!r}\n!mkdir ~user/x",
+        code: [
+          `import os; os.makedirs(f"{out}/figs", exist_ok=True); os.makedirs(os.path.join(out, 'tables'), exist_ok=True); os.makedirs(os.path.expanduser("~/.cache/x"), exist_ok=True)  # nbpromote: was shell command: !mkdir -p {out}/figs {os.path.join(out, 'tables')} ~/.cache/x`,
+          'import os; os.makedirs(OUT_SUB, exist_ok=True); os.makedirs(f"{out}_{len(out)}", exist_ok=True)  # nbpromote: was shell command: !mkdir {OUT_SUB} {out}_{len(out)}',
+          'import os; os.makedirs(f"{out}/a", exist_ok=True)  # nbpromote: was shell command: !mkdir -p {out}/a && ls {out}; pwd',
+          '# nbpromote: removed shell command: !mkdir -p a && rm -rf b',
+          '# nbpromote: removed shell command: !mkdir {x:>3} {a!r}',
+          '# nbpromote: removed shell command: !mkdir ~user/x',
+        ].join('\n'),
+        warnings: ['!mkdir -p a && rm', '!mkdir {x:>3}', '!mkdir ~user'],
       }],
       // Round 60 EEE: IPython runs a bare `mkdir x` only as a cell of one line.
       ['makes the folders of a bare mkdir only in a cell of one line', {
