@@ -663,10 +663,15 @@ class GraphBuilder {
         // A label in letters no name is spelled in (`Точность:`) is named by what computes the value, as the
         // warning below would suggest (round 59: `metric-unnamed` of a labelled score); the data it is of, the one
         // word in ASCII letters, in front (`Точность train:` is `train_accuracy`, round 60 EEE: it was `train`).
+        // (A split word in another language too: `Точность тест:` is `test_accuracy`, round 62 III.)
         const otherLetters = /(?!\p{ASCII})\p{L}/u.test(plainLabel(field.before));
         const splitOnly = otherLetters && label !== undefined && SPLIT_WORDS.has(label);
-        const unspelled = otherLetters && (label === undefined || splitOnly) ? byCall.map((c) => (c === undefined ? undefined : splitOnly ? `${label}_${c}` : c)).find(free) : undefined;
-        const fallback = words !== undefined && words !== label && !taken(words) ? words : label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : (unspelled ?? 'value');
+        const prefix = splitOnly ? label : otherLetters && label === undefined ? splitWord(field.before) : undefined;
+        const unspelled = otherLetters && (label === undefined || splitOnly) ? byCall.map((c) => (c === undefined ? undefined : prefix !== undefined ? `${prefix}_${c}` : c)).find(free) : undefined;
+        // Its one ASCII word taken in a label of other letters (`Ακρίβεια RF:` over `rf.score(...)`, with `rf` the
+        // model): by what computes it (`rf_score`) before `rf_shown` (round 62 III).
+        const computedBy = otherLetters && label !== undefined ? byCall.find(free) : undefined;
+        const fallback = words !== undefined && words !== label && !taken(words) ? words : (computedBy ?? (label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : (unspelled ?? 'value')));
         const name = splitOnly && unspelled !== undefined ? unspelled : label === undefined || taken(label) ? fallback : label;
         // Named by its label: the package binds that name where the line prints the value, and records it.
         if (name !== 'value' && !('documented' in field) && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
@@ -2416,14 +2421,45 @@ function labelName(before: string): string | undefined {
   const name = quantityName(before);
   // `Train accuracy:` and `Test accuracy:` are two metrics whatever the order of their lines (round 56 XX: the
   // first printed took `accuracy`); `Accuracy on the test set` is `test_accuracy` too.
-  const split = (plainLabel(before).match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []).map((w) => w.toLowerCase()).find((w) => SPLIT_WORDS.has(w));
-  if (name === undefined || split === undefined) return name;
-  const word = SPLIT_WORDS.get(split) ?? split;
+  const word = splitWord(before);
+  if (name === undefined || word === undefined) return name;
   return name.split('_').includes(word) ? name : `${word}_${name}`;
 }
 
-/** Words naming the data a score is of, as they start a metric's name: `train_accuracy`, `cv_rmse`. */
-const SPLIT_WORDS = new Map([['train', 'train'], ['training', 'train'], ['test', 'test'], ['testing', 'test'], ['val', 'val'], ['valid', 'val'], ['validation', 'validation'], ['cv', 'cv'], ['holdout', 'holdout'], ['oof', 'oof']]);
+/**
+ * The data a label says a score is of, as a metric's name starts with it (`train`, `test`, `cv`), in English or
+ * another language (`Точность тест:` is of `test`, round 62 III: the test accuracy had no name); undefined when
+ * it says none.
+ */
+function splitWord(before: string): string | undefined {
+  for (const word of plainLabel(before).match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []) {
+    const lower = word.toLowerCase();
+    const found = SPLIT_WORDS.get(lower) ?? (/[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u.test(word) ? [...SPLIT_WORDS_IN_WORDS].find(([key]) => word.includes(key))?.[1] : undefined);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Words naming the data a score is of, as they start a metric's name: `train_accuracy`, `cv_rmse`; in other
+ * languages too, spelled as {@link plainLabel} gives them (without accents: `validación` is `validacion`).
+ */
+const SPLIT_WORDS = new Map(
+  Object.entries({
+    train: ['train', 'training', 'entrenamiento', 'entraînement', 'apprentissage', 'treino', 'treinamento', 'addestramento', 'trainingsdaten', 'trainingsset', 'обучение', 'обучения', 'обучающая', 'обучающей', 'обучающие', 'обучающих', 'трейн', 'тренировочная', 'тренировочной', 'тренировочные'],
+    test: ['test', 'testing', 'prueba', 'teste', 'testdaten', 'testset', 'тест', 'теста', 'тестовая', 'тестовой', 'тестовые', 'тестовых'],
+    val: ['val', 'valid'],
+    validation: ['validation', 'validierung', 'validación', 'validação', 'validazione', 'валидация', 'валидации', 'валидационная', 'валидационной'],
+    cv: ['cv'],
+    holdout: ['holdout'],
+    oof: ['oof'],
+  }).flatMap(([split, words]) => words.map((w): [string, string] => [withoutAccents(w), split])),
+);
+
+/** The same in scripts without spaces between words, found inside a word (`训练集准确率`). */
+const SPLIT_WORDS_IN_WORDS = new Map(
+  Object.entries({ train: ['训练', '訓練', '学習', '훈련', '학습'], test: ['测试', 'テスト', '테스트'], validation: ['验证', '検証', '검증'] }).flatMap(([split, words]) => words.map((w): [string, string] => [withoutAccents(w), split])),
+);
 
 /** {@link labelName} without the data it is of. */
 function quantityName(before: string): string | undefined {

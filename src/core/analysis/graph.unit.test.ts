@@ -1441,6 +1441,20 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
       [['metrics'], 'print("Лес:", rf.score())\nprint("Регрессия:", lr.score())\nprint("Точность train:", accuracy_score(1, 2))\nprint("Точность test:", accuracy_score(2, 1))\nprint("Ещё:", rf.score())'],
     ]);
     assert.deepEqual(two.printedValues?.map((v) => v.name), ['score', 'lr_score', 'train_accuracy', 'test_accuracy', 'rf_score']);
+    // Round 62 III: the data it is of in the label's own language (the test accuracy had no name at all).
+    for (const [labels, names] of [
+      [['Точность обучение', 'Точность тест'], ['train_accuracy', 'test_accuracy']],
+      // (In Latin letters the label's own word is the name: before, `entrenamiento` was.)
+      [['Exactitud entrenamiento', 'Precisión validación'], ['train_exactitud', 'validation_precision']],
+      [['训练集准确率', 'テスト精度'], ['train_accuracy', 'test_accuracy']],
+      [['훈련 정확도', '테스트 정확도'], ['train_accuracy', 'test_accuracy']],
+    ] as const) {
+      const own = graphOf([[['step:a'], 'def accuracy_score(a, b):\n    return 0.5'], [['metrics'], labels.map((label, i) => `print("${label}:", accuracy_score(${i}, 1))`).join('\n')]]);
+      assert.deepEqual(own.printedValues?.map((v) => v.name), names, labels.join(', '));
+    }
+    // Its one ASCII word a name of the notebook's (`RF`, the model `rf`): by what computes it, not `rf_shown`.
+    const model = graphOf([[['step:a'], 'class M:\n    def score(self):\n        return 0.5\nrf = M()'], [['metrics'], 'print("Ακρίβεια RF:", rf.score())']]);
+    assert.deepEqual(model.printedValues?.map((v) => v.name), ['score']);
   });
 
   // Round 56 XX: `print(accuracy_score(y, p))` and `print(np.mean(scores))` gave no metric, and nothing said so.
