@@ -69,7 +69,17 @@ export const PARAMETERS_SUGGESTION = 'parameters';
 /** Headings of the notebook's metrics section. */
 const METRICS_HEADING = /^(?:the |final |model |evaluation |validation |test )?metrics$/;
 /** Headings of a notebook's last section that shows its results (`## Results`, `## Evaluation`): the metrics when last. */
-const RESULTS_HEADING = /^(?:(?:the |final |model |overall )?(?:results|evaluation|summary|scores|performance)(?: summary)?|evaluat(?:e|ing)(?: the)?(?: models?)?)$/;
+// (`Evaluate on the test set`, `Evaluation of the final model`: any phrase after evaluate, round 62 III.)
+const RESULTS_HEADING = /^(?:(?:the |final |model |overall |test(?: set)? )?(?:results|evaluation|summary|scores|performance)(?: summary)?|evaluat(?:e|ing|ion)\b.*)$/;
+/**
+ * The same in other languages (`Évaluation` as `evaluation`, `Auswertung`, `Оценка модели`, `評価`): its first
+ * word, or a word of a script without spaces inside it (round 62 III: none was taken).
+ */
+const OTHER_RESULTS_HEADING = /^(?:auswertung|evaluierung|ergebnisse|bewertung|evaluacion|resultados|resultats|avaliacao|valutazione|risultati|оценка|результаты|итоги)(?:\s|$)|評価|评估|结果|結果|평가|결과/u;
+/** Setup headings in other languages, as {@link OTHER_RESULTS_HEADING} reads them. */
+const OTHER_PREAMBLE_HEADING = /^(?:einrichtung|vorbereitung|importe|bibliotheken|konfiguration|einstellungen|configuracion|preparacion|importaciones|librerias|bibliotecas|preparation|importations|bibliotheques|configuracao|preparacao|importacoes|configurazione|preparazione|librerie|настройка|подготовка|импорт|импорты|библиотеки|конфигурация|параметры|parametros|parametres|parametri|parameter)(?:\s|$)|準備|設定|インポート|ライブラリ|パラメータ|设置|准备|导入|配置|参数|설정|준비|라이브러리|매개변수/u;
+/** Of those, the ones naming the settings (a cell of literal assignments under one is the parameters cell). */
+const OTHER_SETTINGS_HEADING = /^(?:konfiguration|einstellungen|configuracion|configuracao|configurazione|конфигурация|параметры|parametros|parametres|parametri|parameter)(?:\s|$)|設定|配置|参数|パラメータ|설정|매개변수/u;
 
 /** The tag a suggestion puts on its cell: `metrics` for {@link METRICS_SUGGESTION}, else `step:<name>`. */
 export function suggestionTag(name: string): string {
@@ -131,7 +141,9 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
         current = { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index };
         // Before the first step, `## Imports` is the preamble's heading: its cells are no step.
         const words = text.replace(SECTION_NUMBER, '').trim().toLowerCase().replace(/\s*[:.]+$/, '');
-        const preamble = !suggestions.some(isStep) && taken.size === 0 && PREAMBLE_HEADING.test(words);
+        // As written (`настройка`, `평가`: Hangul comes apart without accents) or without accents (`evaluacion`).
+        const foreign = (heading: RegExp): boolean => heading.test(words) || heading.test(withoutAccents(words));
+        const preamble = !suggestions.some(isStep) && taken.size === 0 && (PREAMBLE_HEADING.test(words) || foreign(OTHER_PREAMBLE_HEADING));
         // The notebook's title (its first heading, `# Wine classifier`) before any step: a cell of literal settings
         // under it, after its imports, is the parameters cell (round 43 V: the title became a step holding them).
         // Constants in capitals stay the preamble's (`holdsOnlyPreamble`), and a first section's own first cell
@@ -139,9 +151,9 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
         inTitle = heading.level === 1 && firstHeading && !suggestions.some(isStep) && taken.size === 0 && !hasParameters;
         titleCode = 0;
         firstHeading = false;
-        settings = preamble && !hasParameters && SETTINGS_HEADING.test(words) ? current : undefined;
+        settings = preamble && !hasParameters && (SETTINGS_HEADING.test(words) || foreign(OTHER_SETTINGS_HEADING)) ? current : undefined;
         const metrics = !hasMetrics && METRICS_HEADING.test(words);
-        pending = preamble ? undefined : { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index, metrics, results: RESULTS_HEADING.test(words) };
+        pending = preamble ? undefined : { heading: text, level: heading.level as 1 | 2 | 3, cellIndex: cell.index, metrics, results: foreign(RESULTS_HEADING) || foreign(OTHER_RESULTS_HEADING) };
         setupUnder = preamble ? current : undefined;
       }
       continue;

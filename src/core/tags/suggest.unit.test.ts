@@ -186,6 +186,20 @@ describe('suggestSteps', () => {
   // Round 61 HHH: `## Evaluate` was no results heading, so its scores were no metrics.
   it('takes a last `## Evaluate` section after a step for the metrics, as `## Evaluation`', () => {
     assert.deepEqual(suggest([md('## Train'), 'm = 1', md('## Evaluate'), 'acc = m * 0.5\nprint("accuracy:", acc)']).map((s) => s.name), ['train', 'metrics']);
+    // Round 62 III: with a phrase after it, and in other languages.
+    for (const heading of ['## Evaluate on the test set', '## Evaluation of the final model', '## Test set results', '## Auswertung', '## Évaluation du modèle', '## Evaluación', '## Оценка модели', '## 評価', '## 모델 평가']) {
+      assert.deepEqual(suggest([md('## Train'), 'm = 1', md(heading), 'acc = m * 0.5\nprint("accuracy:", acc)']).map((s) => s.name), ['train', 'metrics'], heading);
+    }
+  });
+
+  // Round 62 III: set-up headings in other languages became steps.
+  it('takes set-up and settings headings in other languages for the preamble and the parameters', () => {
+    for (const heading of ['## Настройка', '## Einrichtung', '## Configuración', '## Préparation', '## 準備', '## 설정']) {
+      assert.deepEqual(suggest([md(heading), 'import numpy as np', md('## Train'), 'm = np.zeros(3)']).map((s) => s.name), ['train'], heading);
+    }
+    for (const heading of ['## Параметры', '## Parámetros', '## Paramètres', '## パラメータ']) {
+      assert.deepEqual(suggest([md('# Churn'), 'import numpy as np', md(heading), 'SEED = 42', md('## Train'), 'm = np.zeros(SEED)']).map((s) => s.name), ['parameters', 'train'], heading);
+    }
   });
 
   // Round 41 Q, R: under `## Parameters` the literals stayed constants, so no untagged notebook took `--param`.
