@@ -818,6 +818,19 @@ function unescapeHtml(text: string): string {
 }
 
 /** The first error a code cell's saved outputs hold (`KeyError: 'auc'`), or undefined when it ran through. */
+/**
+ * The kinds of data (`text/html`) of a value the cell's saved outputs show with no `text/plain`, which is what
+ * expected metrics are read from (some front ends and exporters save only HTML); undefined when there is none.
+ */
+export function shownWithoutText(cell: NotebookCell): string[] | undefined {
+  for (const output of cell.outputs ?? []) {
+    if (!isRecord(output) || (output['output_type'] !== 'execute_result' && output['output_type'] !== 'display_data') || !isRecord(output['data'])) continue;
+    const kinds = Object.keys(output['data']);
+    if (kinds.length > 0 && !kinds.includes('text/plain')) return kinds;
+  }
+  return undefined;
+}
+
 export function savedError(cell: NotebookCell): string | undefined {
   for (const output of cell.outputs ?? []) {
     if (!isRecord(output) || output['output_type'] !== 'error') continue;

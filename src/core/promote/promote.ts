@@ -42,7 +42,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, loopPrintedValues, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownNotANumber, namesShownWithNumbers, printedSomething, printsBlankLine, printsTextUnderLabel, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, loopPrintedValues, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownNotANumber, namesShownWithNumbers, printedSomething, printsBlankLine, printsTextUnderLabel, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows, shownWithoutText } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -493,7 +493,12 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
         : recorded.length > 0
           ? `its saved outputs show numbers under names the run records (${firstOf(recorded, 4)}), but none of them can be told to be the value the run records (lines printed more than once, or alike)`
           : `its saved outputs show numbers under names (${firstOf(labelled, 4)}), but none of them is a value the metrics cells compute or read, which is what the run records`;
-    const message = `no metric is read from the metrics cell: ${why}, so the generated test checks none.${textTablesReason(graph.problems, lastMetricsCell)} Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
+    // Shown only as HTML (some front ends and exporters save no text/plain): the names are there, unread (round 62 JJJ).
+    const htmlOnly = executed === undefined && labelled.length === 0 ? metricsCells.map((m) => shownWithoutText(m.cell)).find((kinds) => kinds !== undefined) : undefined;
+    const message =
+      htmlOnly !== undefined
+        ? `no metric is read from the metrics cell: its saved output holds the value only as ${htmlOnly.join(', ')}, with no text/plain, which is what promotion reads, so the generated test checks none. Promote with --execute to run the notebook and record them, or save the notebook from Jupyter`
+        : `no metric is read from the metrics cell: ${why}, so the generated test checks none.${textTablesReason(graph.problems, lastMetricsCell)} Give each number a name (\`accuracy = accuracy_score(y_test, pred)\`) and print or show it, or end the cell with the computed value (\`accuracy_score(y_test, pred)\`)`;
     // On the last metrics cell holding code: not the blank cell Jupyter leaves at the end, joined to it (round 56 WW).
     const holding = [...metricsCells].reverse().find((m) => m.cell.source.trim() !== '')?.cell ?? lastMetricsCell;
     problems.push(cellProblem(notebook.path, holding, 'warning', 'metrics-none', message));

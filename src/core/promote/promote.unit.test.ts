@@ -235,6 +235,15 @@ describe('re-promotion', function () {
     assert.deepEqual(outcome.problems.filter((p) => p.code === 'metrics-none').map((p) => p.cellIndex), [4]);
   });
 
+  // Round 62 JJJ: a value saved as text/html only was blamed on the names.
+  it('metrics-none says the saved value is HTML only, not that the numbers have no names', async () => {
+    const html = { output_type: 'execute_result', execution_count: 5, metadata: {}, data: { 'text/html': '<table><tr><td>0.5</td></tr></table>' } };
+    const cells: Cell[] = edit(base, 'metrics', 'root').map((c) => (c.id === 'metrics' ? { ...c, outputs: [html] } : c));
+    const outcome = await promote(cells, { dryRun: true });
+    const [warning] = outcome.problems.filter((p) => p.code === 'metrics-none');
+    assert.match(warning?.message ?? '', /its saved output holds the value only as text\/html, with no text\/plain, which is what promotion reads[^]*Promote with --execute/);
+  });
+
   it('a step cell saved with an error above the metrics: no expected metric, a warning on that cell; not for a skip cell', async () => {
     const saved = async (cells: readonly Cell[]): Promise<PromoteOutcome> => {
       const doc = JSON.parse(notebookJson(cells)) as { cells: { id: string; outputs: unknown[] }[] };
