@@ -127,9 +127,11 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult, cont
   const unparsed = problems.some((p) => p.code === 'python-syntax');
   const graph = unparsed ? { ...built, problems: built.problems.filter((p) => p.code !== 'name-undefined' && p.code !== 'name-defined-later' && p.code !== 'name-outside-steps') } : built;
   const leftOut = [...all.entries()].filter(([, cell]) => skipped(cell)).map(([i]) => analysed[i]?.generated.code ?? '');
+  // (Nor is a draw in a cell that does not parse said: the call may be cut short by the error, round 62 JJJ.)
+  const unparsedCells = new Set(problems.filter((p) => p.code === 'python-syntax').map((p) => p.cellIndex));
   for (const draw of unseededDraws(code.map((cell) => checked(cell.index)), leftOut)) {
     const cell = code[draw.text];
-    if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'not-reproducible', draw.message, draw.line));
+    if (cell !== undefined && !unparsedCells.has(cell.index)) problems.push(cellProblem(notebook.path, cell, 'warning', 'not-reproducible', draw.message, draw.line));
   }
   const codeOf = new Map(all.map((cell, i) => [cell, analysed[i]?.generated.code ?? '']));
   problems.push(...leftOutDraws(notebook.path, all, (cell) => codeOf.get(cell) ?? '', (cell) => byIndex.get(cell.index)?.roles ?? []));

@@ -628,6 +628,18 @@ describe('re-promotion', function () {
     }
   });
 
+  // Round 62 JJJ: beside the syntax error, a warning that the call left open there has no random_state.
+  it('a not-reproducible warning is not given in a cell that does not parse', async () => {
+    const cells: Cell[] = [
+      { id: 'imp', tags: ['imports'], source: 'from sklearn.model_selection import train_test_split' },
+      { id: 'fit', tags: ['step:fit'], source: 'X = [[1], [2]]\ny = [0, 1]\nparts = train_test_split(X, y\nmodel = 1' },
+      { id: 'ok', tags: ['step:other'], source: 'again = train_test_split([1, 2], test_size=0.5)' },
+    ];
+    const outcome = await promote(cells, { dryRun: true });
+    assert.deepEqual([...new Set(outcome.problems.filter((p) => p.code === 'python-syntax').map((p) => p.cellIndex))], [1]);
+    assert.deepEqual(outcome.problems.filter((p) => p.code === 'not-reproducible').map((p) => p.cellIndex), [2]);
+  });
+
   it('a not-reproducible warning is not given for an estimator given **params (they may hold random_state)', async () => {
     const cells: Cell[] = [
       { id: 'imp', tags: ['imports'], source: 'from sklearn.ensemble import RandomForestClassifier' },
