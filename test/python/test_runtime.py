@@ -3502,6 +3502,7 @@ def test_a_folder_parameter_given_another_spelling_is_named_once_in_why_a_step_r
     before = runtime._key_summary([("parameter", f"DATA_DIR={runtime._typed_text('data')}"), ("file", "dir:1")])
     now = runtime._key_summary([("parameter", f"DATA_DIR={runtime._typed_text(str(tmp_path / 'data'))}"), ("file", "dir:2")])
     respelled = runtime._key_summary([("parameter", f"DATA_DIR={runtime._typed_text('./data')}"), ("file", "dir:1")])
+    unmade = runtime._key_summary([("parameter", f"DATA_DIR={runtime._typed_text('artifacts2')}"), ("file", "")])
 
     class _Closest:
         def closest_key(self, step, summary):
@@ -3518,6 +3519,9 @@ def test_a_folder_parameter_given_another_spelling_is_named_once_in_why_a_step_r
     assert run._changed_key("s") == f"parameter DATA_DIR and the files in {tmp_path / 'data'}, the folder parameter DATA_DIR names, changed since its outputs were cached"
     # Round 60 EEE: the same files, only spelled otherwise: the parameter alone changed.
     now = respelled
+    assert run._changed_key("s") == "parameter DATA_DIR changed since its outputs were cached"
+    # Round 62 III: a folder not made yet (the step makes it): the parameter changed, not "the files in data".
+    now = unmade
     assert run._changed_key("s") == "parameter DATA_DIR changed since its outputs were cached"
 
 

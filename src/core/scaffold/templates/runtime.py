@@ -1186,12 +1186,15 @@ class _Run:
         # And the same files under the other spelling (`./data` for `data`): only the parameter changed (round 60 EEE).
         files_before = {match.group(1): digest for part, digest in before.items() if (match := _PARAMETER_FILES.search(part))}
         files_now = {match.group(1) for part in now if (match := _PARAMETER_FILES.search(part))}
+        # A folder the parameter named before and names no more, with the parameter changed, is the parameter's
+        # change: the one it names now may not be made yet (round 62 III: "the files in artifacts", the old folder).
+        parameters_changed = {part[len("parameter "):] for part in changed if part.startswith("parameter ")}
 
         def respelled(part: str) -> bool:
             match = _PARAMETER_FILES.search(part)
             if match is None:
                 return False
-            return match.group(1) in files_now if part not in now else files_before.get(match.group(1)) == now[part]
+            return match.group(1) in files_now or match.group(1) in parameters_changed if part not in now else files_before.get(match.group(1)) == now[part]
 
         changed = [part for part in changed if not respelled(part)]
         if not changed and not _changed_parts(before, now):
