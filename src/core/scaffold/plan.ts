@@ -718,7 +718,7 @@ class Generator extends UnitCode {
     const files: FilePlan[] = [
       { path: `${this.src}/__init__.py`, contents: this.initFile(), why: 'the package and its __version__' },
       { path: `${this.src}/_runtime.py`, contents: this.input.runtimeSource, why: 'the pipeline runner: order, parameters, cache, run records' },
-      { path: `${this.src}/${this.input.sharedModule}.py`, contents: this.sharedFile(), why: graph.common.cells.length === 0 ? 'shared code (the notebook has none yet)' : `shared imports, functions and constants (${this.cellList(graph.common.cells)})` },
+      { path: `${this.src}/${this.input.sharedModule}.py`, contents: this.sharedFile(), why: this.holdingCode(graph.common.cells).length === 0 ? 'shared code (the notebook has none yet)' : `shared imports, functions and constants (${this.cellList(this.holdingCode(graph.common.cells))})` },
       { path: `${this.src}/steps/__init__.py`, contents: `"""The steps of the ${this.pkg} pipeline, one module each."""\n`, why: 'the steps package' },
       ...graph.steps.map((step) => ({ path: `${this.src}/steps/${step.name}.py`, contents: this.stepFile(step), why: `the step ${step.name} (${this.cellList(step.cells)})` })),
       { path: `${this.src}/pipeline.py`, contents: this.pipelineFile(), why: 'runs the steps in order: python -m ' + `${this.pkg}.pipeline` },
@@ -736,6 +736,11 @@ class Generator extends UnitCode {
   }
 
   // ---- package files ----
+
+  /** The cells holding anything but blank lines: an empty cell Jupyter left is no source of a file (round 62 JJJ). */
+  private holdingCode(cells: readonly CellRef[]): CellRef[] {
+    return cells.filter((c) => (this.gen(c.index)?.code ?? '').trim() !== '');
+  }
 
   private header(what: string, cells: readonly CellRef[]): string {
     const from = cells.length === 0 ? docText(this.input.notebookPath) : `${docText(this.input.notebookPath)}, ${cellWords(cells)}`;
@@ -875,7 +880,7 @@ class Generator extends UnitCode {
     const { common } = this.input.graph;
     const body = this.sharedBody();
     const names = [...common.names, ...this.versions.versions.map((v) => v.as)].filter((n) => !n.startsWith('_'));
-    const lines = [`"""${this.header(`Shared code of the ${this.pkg} pipeline: imports, functions and constants.`, common.cells)}\n"""`];
+    const lines = [`"""${this.header(`Shared code of the ${this.pkg} pipeline: imports, functions and constants.`, this.holdingCode(common.cells))}\n"""`];
     lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells), this.localImports()));
     const runsCode = this.sharedRunsCode();
     const changed = this.splitShared(common.names).late;

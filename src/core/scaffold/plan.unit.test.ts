@@ -47,6 +47,18 @@ describe('planPromotion: generated steps, metrics and tests', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
   const file = (path: string): string => readFileSync(join(dir, 'out', path), 'utf8');
 
+  // Round 62 JJJ: the empty cells Jupyter leaves were named among common.py's sources.
+  it('names no blank cell among the cells a file comes from', async () => {
+    const blank = mkdtempSync(join(tmpdir(), 'nbpromote-plan-blank-'));
+    try {
+      writeFileSync(join(blank, 'nb.ipynb'), notebookJson([{ tags: ['imports'], source: 'import math' }, { source: '' }, { source: '# notes' }, { source: '   \n\n' }, ...cells]));
+      const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: blank, out: 'out', toolVersion: 'test', dryRun: true });
+      assert.equal(outcome.files.find((f) => f.path === 'src/nb/common.py')?.why, 'shared imports, functions and constants (cells 1, 3)');
+    } finally {
+      rmSync(blank, { recursive: true, force: true });
+    }
+  });
+
   it('says why each file is written with "cell 2" for one cell, not "cells 2"', async () => {
     const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
     const why = new Map(outcome.files.map((f) => [f.path, f.why]));
