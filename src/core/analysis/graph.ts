@@ -1782,13 +1782,19 @@ class GraphBuilder {
     for (const c of [...this.notebook.cells].reverse()) {
       if (c.kind !== 'code' || c.index > cell.index) continue;
       const lines = c.source.split('\n').slice(0, c.index === cell.index ? line - 1 : undefined);
-      const magic = lines.map((l) => l.trim()).find((l) => NAME_DEFINING_MAGIC.test(l));
+      const magics = lines.map((l) => l.trim()).filter((l) => NAME_DEFINING_MAGIC.test(l));
+      const magic = magics[magics.length - 1];
       if (magic === undefined) continue;
       const where = c.index === cell.index ? 'this cell' : `cell ${c.index + 1}`;
       // `%run utils.py` is an import of the file's names (ipython.ts): the file, where promotion looked, lacks it.
-      const ran = runLineModule(magic);
-      if (ran !== undefined) return `; ${where} runs \`${clipText(magic)}\`, whose names the generated code imports (\`from ${ran} import *\`), but that file, beside the notebook, does not define it (or was not found): define it in a cell, or in that file`;
-      return `; ${where} runs \`${clipText(magic)}\`, which may define it in the notebook, but the generated code does not run magics: define ${magic.startsWith('%store') ? 'the value in a cell (or read it from a file)' : 'it in a cell, or import it from a module'}`;
+      // Each of them, not the first alone (round 62 III: the file defining it was the second `%run`).
+      const runs = andList(magics.slice(-3).map((m) => `\`${clipText(m)}\``));
+      const ran = magics.map(runLineModule);
+      if (ran.every((m) => m !== undefined)) {
+        const imports = ran.map((m) => `\`from ${m} import *\``).join(', ');
+        return `; ${where} runs ${runs}, whose names the generated code imports (${imports}), but ${magics.length === 1 ? 'that file' : 'none of those files'}, beside the notebook, ${magics.length === 1 ? 'does' : 'do'} not define it (or was not found): define it in a cell, or in that file`;
+      }
+      return `; ${where} runs ${runs}, which may define it in the notebook, but the generated code does not run magics: define ${magic.startsWith('%store') ? 'the value in a cell (or read it from a file)' : 'it in a cell, or import it from a module'}`;
     }
     return undefined;
   }

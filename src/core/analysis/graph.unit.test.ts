@@ -47,6 +47,8 @@ describe('buildStepGraph', () => {
     const ran = graphOf([[[], '%run ./prep.py'], [['step:train'], 'model = fit(raw)']], new Map([['prep', new Set(['raw'])]])).problems.find((p) => p.code === 'name-undefined');
     assert.match(ran?.message ?? '', /step train uses fit, but no cell before it defines it; cell 1 runs `%run \.\/prep\.py`, whose names the generated code imports \(`from prep import \*`\), but that file, beside the notebook, does not define it/);
     assert.match(message([[['step:load'], '%store -r raw\nrows = len(raw)']]), /step load uses raw, but no cell before it defines it; this cell runs `%store -r raw`, which may define it in the notebook, .*define the value in a cell \(or read it from a file\)$/);
+    // Round 62 III: two magics in the cell: both are named, not the first alone.
+    assert.match(message([[[], '%run ../my-utils/conf.py\n%run ../../lib/tools.py'], [['step:train'], 'n = half(2)']]), /cell 1 runs `%run \.\.\/my-utils\/conf\.py` and `%run \.\.\/\.\.\/lib\/tools\.py`, which may define it/);
     // A magic below the use says nothing of it.
     assert.match(message([[['step:load'], 'rows = len(raw)\n%store -r raw']]), /no cell before it defines it$/);
     // Round 43 U: `%%capture captured` keeps output in the name; a `%run` above was blamed.
