@@ -187,6 +187,31 @@ describe('the lock names its notebook', function () {
     assert.ok(!existsSync(join(dir, 'out', 'src', 'nb', 'steps', 'double.py')));
   });
 
+  // Round 63 LLL: a test promotion still writes, kept as edited by hand, reading a renamed step's run or importing
+  // its module: nothing was said, check said up to date, and pytest failed.
+  it('a kept hand edit of a test promotion still writes, reading a step that went or importing its module, is said so', async () => {
+    write('nb.ipynb', v1);
+    assert.ok((await promote('nb.ipynb')).ok);
+    const test = join(dir, 'out', 'tests', 'test_train.py');
+    appendFileSync(test, '\n\ndef test_mine(pipeline_run):\n    assert pipeline_run.inputs["features"]\n');
+    write('nb.ipynb', v1.map((c) => (c.tags?.[0] === 'step:features' ? { ...c, tags: ['step:double'] } : c)));
+    const renamed = await promote('nb.ipynb');
+    assert.ok(renamed.ok, JSON.stringify(renamed.problems));
+    assert.deepEqual(renamed.files.filter((f) => f.path === 'tests/test_train.py').map((f) => f.action), ['kept-edit']);
+    for (const again of [renamed, await promote('nb.ipynb', { dryRun: true })]) {
+      assert.deepEqual(
+        again.problems.filter((p) => p.code === 'test-of-removed-step').map((p) => p.message.replace(/line \d+/, 'line N')),
+        ['tests/test_train.py tests step features (line N reads its run), which the notebook no longer has, so pytest fails on it: tests/test_train.py is kept as you edited it: change that line to read a step the notebook has now'],
+      );
+    }
+    appendFileSync(test, 'from nb.steps.features import features\n');
+    const imports = await promote('nb.ipynb', { dryRun: true });
+    assert.deepEqual(
+      imports.problems.filter((p) => p.code === 'removed-import').map((p) => p.message.replace(/line \d+/, 'line N')),
+      ['tests/test_train.py imports nb.steps.features (line N), a module the package no longer has (the notebook has no step features now), so pytest fails to collect it. tests/test_train.py is kept as you edited it: change that import to a module the package has now'],
+    );
+  });
+
   it('step-module-unused: not said of a helper in steps/ a module imports, nor of an editor\'s lock or backup file', async () => {
     write('nb.ipynb', v1);
     assert.ok((await promote('nb.ipynb')).ok);
