@@ -638,8 +638,13 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   // This --execute recorded other expectations than the lock kept, and with those kept the files would be the
   // ones last generated: the expectations are what changed.
   const expectationsChanged = old !== undefined && filesChanged && request.executed !== undefined && !generatedFilesChanged(versioned(planWith(old.version, kept)), old);
-  const expectations = expectationsChanged ? (kept === undefined ? 'executed' : 'executed-again') : undefined;
-  const diff = diffSnapshots(old, now, filesChanged, old !== undefined && old.notebook.sha256 !== sha256(text), expectations, moved, old === undefined || changedFiles === undefined ? undefined : changedOutsideSteps(changedFiles, packageName, sharedModuleFor(roles.defaultExp), old.shown_metrics?.metrics, expectedFrom(shown, undefined).expected));
+  const notebookChanged = old !== undefined && old.notebook.sha256 !== sha256(text);
+  // The first --execute of an unchanged notebook whose files changed: the executed run is what changed them, even
+  // where more than the expectations differ (round 63 LLL: after a promotion warning of stale outputs, whose notes
+  // the executed run drops, it was said to be "another nbpromote version").
+  const firstExecuted = old !== undefined && filesChanged && request.executed !== undefined && kept === undefined && !notebookChanged;
+  const expectations = expectationsChanged ? (kept === undefined ? 'executed' : 'executed-again') : firstExecuted ? 'executed' : undefined;
+  const diff = diffSnapshots(old, now, filesChanged, notebookChanged, expectations, moved, old === undefined || changedFiles === undefined ? undefined : changedOutsideSteps(changedFiles, packageName, sharedModuleFor(roles.defaultExp), old.shown_metrics?.metrics, expectedFrom(shown, undefined).expected));
   let version = FIRST_VERSION;
   if (old !== undefined) {
     const bumped = bumpVersion(old.version, diff.bump);

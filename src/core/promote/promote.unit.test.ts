@@ -1150,6 +1150,21 @@ describe('re-promotion', function () {
     assert.deepEqual(edited.changes, ['the code of step train changed (patch)']);
   });
 
+  // Round 63 LLL: after a promotion warning that the saved outputs may be stale (which the tests note), the first
+  // --execute was said to be "another nbpromote version".
+  it('promote --execute after saved outputs said to be stale: the executed run is the change', async () => {
+    const doc = JSON.parse(notebookJson(edit(base, 'metrics', 'score = root / 10\nprint("score:", score)'))) as { cells: { id: string; execution_count: number | null; outputs: unknown[] }[] };
+    for (const cell of doc.cells) cell.execution_count = { imports: 1, params: 2, load: 3, train: 9, metrics: 5 }[cell.id] ?? null;
+    const metrics = doc.cells.find((c) => c.id === 'metrics');
+    if (metrics !== undefined) metrics.outputs = [{ output_type: 'stream', name: 'stdout', text: 'score: 0.24\n' }];
+    writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(doc));
+    const first = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(first.problems.some((p) => p.code === 'metrics-output-stale'));
+    const executed = { metrics: new Map([['score', 0.34641016151377546]]), outputs: new Map([['train', { root: { type: 'builtins.float' } }]]) };
+    const run = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', executed });
+    assert.deepEqual(run.changes, ['expected metrics and the recorded output types and shapes now come from an executed run of the notebook (--execute), not its saved outputs (patch)']);
+  });
+
   it('check: up to date right after promotion, stale after a step cell is edited', async () => {
     await promote(base);
     const clean = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true, resolve: 'force' });
