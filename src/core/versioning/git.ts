@@ -209,10 +209,7 @@ export async function checkCommit(request: CommitCheck): Promise<CheckedCommit> 
     }
     const released = await tagExists(git, tag);
     if (released && !(request.unchanged && (await tagHolds(git, tag, ours)))) {
-      throw new NbpromoteError(
-        'invalidInput',
-        `The tag ${tag} already exists in ${root} and does not hold the generated files as this promotion leaves them; ${nothing}. Promote with another version, or, if ${tag} is not a release anyone uses, delete it with \`git tag -d ${tag}\`.`,
-      );
+      throw new NbpromoteError('invalidInput', await tagTakenMessage(git, tag, root, `does not hold the generated files as this promotion leaves them; ${nothing}`));
     }
     return { root, notebook, released };
   } catch (ex) {
@@ -253,10 +250,7 @@ export async function commitGenerated(request: CommitRequest): Promise<CommitRes
     if (await tagExists(git, tag)) {
       // A re-run with nothing changed since the tagged promotion (CI): up to date, not an error.
       if (await tagHolds(git, tag, ours)) return { commit: lastLine(await run(git, ['rev-parse', '--verify', `refs/tags/${tag}^{commit}`])), tag, created: false, branch: await currentBranch(git) };
-      throw new NbpromoteError(
-        'invalidInput',
-        `The tag ${tag} already exists in ${root} and does not hold the generated files as they are; nothing was committed. Promote with another version, or, if ${tag} is not a release anyone uses, delete it with \`git tag -d ${tag}\`.`,
-      );
+      throw new NbpromoteError('invalidInput', await tagTakenMessage(git, tag, root, 'does not hold the generated files as they are; nothing was committed'));
     }
 
     const unrelated = await stagedElsewhere(git, ours);
@@ -365,6 +359,19 @@ async function checkIdentity(git: SimpleGit, root: string, nothing: string): Pro
       { cause: ex },
     );
   }
+}
+
+/**
+ * Why the tag of this version is taken, and what to do: another promotion made the version, most often on another
+ * branch, which is to be merged first so that this one comes after it (round 63 LLL: "promote with another
+ * version", which no option does).
+ */
+async function tagTakenMessage(git: SimpleGit, tag: string, root: string, what: string): Promise<string> {
+  const branches = (await run(git, ['branch', '--format=%(refname:short)', '--contains', `refs/tags/${tag}`]).catch(() => '')).split('\n').filter((b) => b.trim() !== '');
+  const current = await currentBranch(git);
+  const others = branches.filter((b) => b !== current).slice(0, 3);
+  const merge = others.length > 0 ? `merge the branch holding it (\`git merge ${others[0] ?? ''}\`${others.length > 1 ? `; also on ${others.slice(1).join(', ')}` : ''})` : 'merge the work holding it';
+  return `The tag ${tag} already exists in ${root} and ${what}. Another promotion made version ${tag.replace(/^.*-v/, '')}${others.length > 0 ? ` (on ${others.length === 1 ? 'branch' : 'branches'} ${others.join(', ')})` : ''}: ${merge} and promote again, so that this promotion comes after it; or, if ${tag} is not a release anyone uses, delete it with \`git tag -d ${tag}\`.`;
 }
 
 async function tagExists(git: SimpleGit, tag: string): Promise<boolean> {

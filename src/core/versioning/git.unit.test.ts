@@ -239,6 +239,24 @@ describe('git', function () {
       assert.equal(commitCount(repo), 1);
     });
 
+    // Round 63 LLL: two branches promoting the same version; the advice was to "promote with another version".
+    it('names the branch holding a taken tag, to merge before promoting again', async () => {
+      const repo = await folder();
+      await generate(repo, '1');
+      await commitGenerated({ dir: repo, paths: generated, message: 'v1', tag: 'nb-v1.0.0' });
+      const main = git(repo, 'symbolic-ref', '--short', 'HEAD').trim();
+      git(repo, 'checkout', '-q', '-b', 'carol/seed');
+      await write(repo, 'pipeline.yaml', 'carol\n');
+      await commitGenerated({ dir: repo, paths: generated, message: 'v1.0.1', tag: 'nb-v1.0.1' });
+      git(repo, 'checkout', '-q', main);
+      await write(repo, 'pipeline.yaml', 'ann\n');
+      await rejectsWith(
+        commitGenerated({ dir: repo, paths: generated, message: 'v1.0.1', tag: 'nb-v1.0.1' }),
+        'invalidInput',
+        /tag nb-v1\.0\.1 already exists .*Another promotion made version 1\.0\.1 \(on branch carol\/seed\): merge the branch holding it \(`git merge carol\/seed`\) and promote again/,
+      );
+    });
+
     it('refuses when nothing changed and says so', async () => {
       const repo = await folder();
       await generate(repo, '1');
