@@ -16,7 +16,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { schemaValidator } from '../contract/schemaValidators';
 import type { FilePlan } from '../contract/filePlan';
 import type { LockExecution, LockFile, LockHistoryEntry, LockNotebook, LockShownMetrics } from '../contract/lockFile';
-import { LOCK_FILE_NAME, LOCK_VERSION } from '../contract/lockFile';
+import { LOCK_VERSION } from '../contract/lockFile';
 import type { Problem } from '../contract/problem';
 import { flowYaml } from '../pipeline/pyyaml';
 import { readYamlDocument } from '../pipeline/yamlPositions';
@@ -35,7 +35,10 @@ export function readLockFile(text: string, file: string): LockFileResult {
   const marker = /^(?:<{7}|={7}|>{7})(?: |$)/m.exec(text);
   if (marker !== null) {
     const line = text.slice(0, marker.index).split('\n').length;
-    const message = `the file holds git merge conflict markers (line ${line}): two promotions were merged. Take one side (\`git checkout --theirs -- ${LOCK_FILE_NAME}\` or --ours), then promote again to write the lock the notebook gives now`;
+    // The file as the caller names it, which git finds from anywhere in the work tree (round 63 LLL: the bare
+    // file name was no path from the repository's top); the line is the problem's.
+    const path = /^[\w./-]+$/.test(file) ? file : `'${file.replace(/'/g, "'\\''")}'`;
+    const message = `the file holds git merge conflict markers: two promotions were merged. Take one side (\`git checkout --theirs -- ${path}\` or --ours), then promote again to write the lock the notebook gives now`;
     return { lock: undefined, problems: [{ severity: 'error', code: 'lock-conflict', message, file, line }] };
   }
   const loaded = readYamlDocument(text, file);

@@ -176,7 +176,10 @@ describe('readLockFile', () => {
     const merged = replace('package: churn_native', '<<<<<<< HEAD\npackage: churn_native\n=======\npackage: churn_native\n>>>>>>> branch');
     const problems = problemsOf(merged);
     assert.equal(problems.length, 1);
-    assert.match(problems[0] ?? '', new RegExp(`^${lineNo('package:')}: the file holds git merge conflict markers \\(line ${lineNo('package:')}\\): two promotions were merged\\. Take one side`));
+    // Round 63 LLL: the line once, and the file as the caller names it in the git command.
+    assert.match(problems[0] ?? '', new RegExp(`^${lineNo('package:')}: the file holds git merge conflict markers: two promotions were merged\\. Take one side \\(\`git checkout --theirs -- out/nbpromote\\.lock\` or --ours\\)`));
+    const spaced = readLockFile(merged, '/my repo/nbpromote.lock').problems[0]?.message ?? '';
+    assert.match(spaced, /`git checkout --theirs -- '\/my repo\/nbpromote\.lock'`/);
   });
 
   it('reports a duplicated key as a YAML error', () => {
