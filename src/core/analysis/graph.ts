@@ -463,7 +463,12 @@ class GraphBuilder {
     const roles = cr.roles;
     if (roles.includes('skip')) return;
     if (roles.includes('parameters')) return this.visitParameters(cell, f);
-    if (roles.includes('imports') || roles.includes('functions') || roles.includes('export') || cr.preamble) return this.visitShared(cell, f);
+    if (roles.includes('imports') || roles.includes('functions') || roles.includes('export') || cr.preamble) {
+      // A shared cell below the parameters cell runs after it too (round 63 KKK: `from cfg import *` in the
+      // imports cell set TEST_SIZE again, and the package ran with the parameters cell's value).
+      this.checkParametersRebound(cell);
+      return this.visitShared(cell, f);
+    }
     if (roles.includes('metrics')) {
       this.checkUnnamedPrints(cell);
       this.checkTextTables(cell);
@@ -1454,9 +1459,10 @@ class GraphBuilder {
   }
 
   /**
-   * `alpha = 1.0`, then `%run override.py` (or `from config import *`) whose file sets `alpha` again: the notebook
-   * ran with the file's value, while the package would give the steps the one above it (round 62 III: the metrics
-   * test failed, and promotion said nothing). Only a module of the notebook's own, whose names are known.
+   * `alpha = 1.0`, then `%run override.py` (or `from config import *`) whose file sets `alpha` again, in the
+   * parameters cell or a shared cell below it: the notebook ran with the file's value, while the package would
+   * give the steps the one above it (round 62 III: the metrics test failed, and promotion said nothing). Only a
+   * module of the notebook's own, whose names are known.
    */
   private checkParametersRebound(cell: NotebookCell): void {
     sourceLines(cell.source).forEach((text, index) => {
@@ -1466,7 +1472,8 @@ class GraphBuilder {
       const rebound = this.parameters.filter((p) => names.has(p.name) && (p.definedAt.cellIndex !== cell.index || p.definedAt.line <= index));
       if (rebound.length === 0) return;
       const one = rebound.length === 1;
-      const given = rebound.some((p) => p.definedAt.cellIndex !== cell.index) ? 'the parameters cells gave' : 'this cell gave';
+      const cells = [...new Set(rebound.map((p) => p.definedAt.cellIndex))];
+      const given = cells.length === 1 && cells[0] === cell.index ? 'this cell gave' : `${cells.length === 1 ? 'cell' : 'cells'} ${andList(cells.map((c) => String(c + 1)))} gave`;
       const message = `\`${text.trim()}\` sets ${rebound.map((p) => p.name).join(', ')} again, after ${given} ${one ? 'it a value' : 'them values'}: the notebook ran with the file's ${one ? 'value' : 'values'}, the package would run with the cell's. Set ${one ? 'it' : 'each'} in one place, the parameters cell or the file`;
       this.problems.push(this.problem(cell, 'error', 'parameter-rebound', message, index + 1));
     });

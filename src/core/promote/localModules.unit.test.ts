@@ -94,3 +94,22 @@ describe('analyseNotebook with a %run file setting a parameter again', () => {
     assert.match(problem?.message ?? '', /sets SEED, alpha again/);
   });
 });
+
+// Round 63 KKK: the file set the parameter again from the imports cell below the parameters cell.
+describe('analyseNotebook with a shared cell below the parameters cell setting a parameter again', () => {
+  it('refuses it there too, naming the cell that gave the value', async () => {
+    const names = new Map([['cfg', new Set(['TEST_SIZE', 'helper'])]]);
+    const notebook = makeNotebook([
+      { tags: ['parameters'], source: 'TEST_SIZE = 0.25\nN = 3' },
+      { tags: ['imports'], source: 'import math\nfrom cfg import *' },
+      { source: '%run cfg.py' },
+      { tags: ['step:fit'], source: 'total = TEST_SIZE * N * helper()' },
+    ]);
+    const problems = (await analyseNotebook(notebook, readRoles(notebook), { starExports: names })).problems.filter((p) => p.code === 'parameter-rebound');
+    assert.deepEqual(problems.map((p) => [p.cellIndex, p.line]), [[1, 2], [2, 1]]);
+    assert.match(problems[0]?.message ?? '', /^`from cfg import \*` sets TEST_SIZE again, after cell 1 gave it a value/);
+    // Above the parameters cell, the cell's value wins, as in the notebook.
+    const above = makeNotebook([{ tags: ['imports'], source: 'from cfg import *' }, { tags: ['parameters'], source: 'TEST_SIZE = 0.25' }, { tags: ['step:fit'], source: 'total = TEST_SIZE * helper()' }]);
+    assert.deepEqual((await analyseNotebook(above, readRoles(above), { starExports: names })).problems.filter((p) => p.code === 'parameter-rebound'), []);
+  });
+});

@@ -584,6 +584,7 @@ describe('re-promotion', function () {
       // not every entry of the dict too.
       ['rep["m"]["f1"]', []],
       ["rep['acc']", []],
+      ['rep.get("acc")', []],
       ['rep', ['rep']],
       // Round 61 HHH: the right side of >=, <=, == and != too.
       ['y_hat = vals[0] >= threshold\nhit = float(vals[0] <= threshold)\nsame = vals[1] == threshold\nother = vals[2] != threshold\nprint("hit:", hit)', ['hit', 'other', 'same', 'y_hat']],

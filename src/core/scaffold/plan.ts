@@ -2072,9 +2072,10 @@ function readOnly(code: string, at: number, length: number): boolean {
     const lineEnd = code.indexOf('\n', at);
     const shown = code.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).split(': ').pop() ?? '';
     if (roundedName(shown) === code.slice(at, at + length)) return false;
-    // An item of it (`rep["macro avg"]["f1-score"]`) is what was shown, not its every entry (round 62 III: with
-    // --execute, all 20 entries of a classification report were expected). (`scores.copy()` shows them all.)
-    return /^\s*\[/.test(code.slice(at + length)) || readInBrackets(code, at, lineStart);
+    // An item of it (`rep["macro avg"]["f1-score"]`, `scores.get("acc")`) is what was shown, not its every entry
+    // (round 62 III: with --execute, all 20 entries of a classification report were expected). (`scores.copy()`
+    // shows them all.)
+    return /^\s*(?:\[|\.\s*get\s*\()/.test(code.slice(at + length)) || readInBrackets(code, at, lineStart);
   }
   // `for key, value in summary.items():` goes through every entry (a loop printing them shows the dict).
   if (/^\s*for\b.*\bin\s*$/.test(code.slice(lineStart, at))) return false;
