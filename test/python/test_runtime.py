@@ -427,6 +427,8 @@ def test_comments_docstrings_and_line_numbers_of_the_code_are_no_part_of_a_key(p
     assert statuses(run_json(project)) == {"load": "cached", "scale": "cached", "report": "cached"}
     scale.write_text(edited.replace("sum(scaled)", "sum(scaled) + 0"))
     assert statuses(run_json(project))["scale"] == "ran"
+    # Round 63 KKK: a module saved with a byte-order mark was keyed by its bytes.
+    assert runtime._code_of(b"\xef\xbb\xbfX = 1\n") == runtime._code_of(b"\xef\xbb\xbf# note\nX = 1\n") == runtime._code_of(b"X = 1\n")
 
 
 def test_a_constant_from_a_project_module_and_an_import_inside_a_step_count_in_its_key(project):

@@ -622,8 +622,12 @@ class GraphBuilder {
     // words (`lr_cv_auc`, `rf_cv_auc`), not the first by the short name and the next by its words (round 57 YY).
     const lines = sourceLines(cell.source).map((line) => ({ line, fields: fieldsOf(line) }));
     const labelsByName = new Map<string, Set<string>>();
+    // The names labels of the cell spell: a value named by its call leaves them to their labels (round 63 KKK: the
+    // call of `الدقة:` took `accuracy`, and `🎯 accuracy:` below it became `accuracy_shown`).
+    const labelled = new Set<string>();
     for (const field of lines.flatMap((l) => l.fields)) {
       const name = labelName(field.before);
+      if (name !== undefined) labelled.add(name);
       const words = labelWords(field.before);
       if (name !== undefined && words !== undefined) labelsByName.set(name, (labelsByName.get(name) ?? new Set()).add(words));
     }
@@ -663,7 +667,7 @@ class GraphBuilder {
         const call = /(?:([A-Za-z_]\w*)\.)?([A-Za-z_]\w*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(field.expression);
         const called = call?.[2]?.replace(/_score$/, '');
         const receiver = call?.[1];
-        const free = (n: string | undefined): n is string => n !== undefined && /^[a-z_]\w*$/.test(n) && !taken(n);
+        const free = (n: string | undefined): n is string => n !== undefined && /^[a-z_]\w*$/.test(n) && !taken(n) && (n === label || !labelled.has(n));
         const byCall = [called, receiver !== undefined && called !== undefined && this.bindings.get(receiver)?.kind !== 'import' ? `${receiver}_${called}` : undefined];
         // A label in letters no name is spelled in (`Точность:`) is named by what computes the value, as the
         // warning below would suggest (round 59: `metric-unnamed` of a labelled score); the data it is of, the one
@@ -677,7 +681,13 @@ class GraphBuilder {
         // model): by what computes it (`rf_score`) before `rf_shown` (round 62 III).
         const computedBy = otherLetters && label !== undefined ? byCall.find(free) : undefined;
         const fallback = words !== undefined && words !== label && !taken(words) ? words : (computedBy ?? (label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : (unspelled ?? 'value')));
-        const name = splitOnly && unspelled !== undefined ? unspelled : label === undefined || taken(label) ? fallback : label;
+        // A label in another language in Latin letters (`Exactitud del modelo:`, `Genauigkeit auf Testdaten:`)
+        // leaves words that name no metric (`modelo`, `test_auf`): a score a metric function computes is named by
+        // the function, the data it is of in front (`test_precision`) (round 63 KKK).
+        const foreign = !otherLetters && (/(?!\p{ASCII})\p{L}/u.test(field.before) || (plainLabel(field.before).toLowerCase().match(/[a-z]+/g) ?? []).some((w) => FOREIGN_LABEL_WORDS.has(w)));
+        const split = foreign ? splitWord(field.before) : undefined;
+        const byFunction = foreign && called !== undefined && SCORE_WORD.test(called) ? [split === undefined ? called : `${split}_${called}`].find(free) : undefined;
+        const name = byFunction ?? (splitOnly && unspelled !== undefined ? unspelled : label === undefined || taken(label) ? fallback : label);
         // Named by its label: the package binds that name where the line prints the value, and records it.
         if (name !== 'value' && !('documented' in field) && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
           this.printedValues.push({ cellIndex: cell.index, line: i + 1, expression: field.expression, name });
@@ -2459,15 +2469,21 @@ function splitWord(before: string): string | undefined {
  */
 const SPLIT_WORDS = new Map(
   Object.entries({
-    train: ['train', 'training', 'entrenamiento', 'entraînement', 'apprentissage', 'treino', 'treinamento', 'addestramento', 'trainingsdaten', 'trainingsset', 'обучение', 'обучения', 'обучающая', 'обучающей', 'обучающие', 'обучающих', 'трейн', 'тренировочная', 'тренировочной', 'тренировочные'],
-    test: ['test', 'testing', 'prueba', 'teste', 'testdaten', 'testset', 'тест', 'теста', 'тестовая', 'тестовой', 'тестовые', 'тестовых'],
+    train: ['train', 'training', 'entrenamiento', 'entraînement', 'apprentissage', 'treino', 'treinamento', 'addestramento', 'trainingsdaten', 'trainingsset', 'обучение', 'обучения', 'обучающая', 'обучающей', 'обучающие', 'обучающих', 'трейн', 'тренировочная', 'тренировочной', 'тренировочные', 'אימון', 'تدريب', 'التدريب'],
+    test: ['test', 'testing', 'prueba', 'teste', 'testdaten', 'testset', 'тест', 'теста', 'тестовая', 'тестовой', 'тестовые', 'тестовых', 'בדיקה', 'מבחן', 'اختبار', 'الاختبار'],
     val: ['val', 'valid'],
-    validation: ['validation', 'validierung', 'validación', 'validação', 'validazione', 'валидация', 'валидации', 'валидационная', 'валидационной'],
+    validation: ['validation', 'validierung', 'validación', 'validação', 'validazione', 'валидация', 'валидации', 'валидационная', 'валидационной', 'ולידציה', 'אימות', 'تحقق', 'التحقق'],
     cv: ['cv'],
     holdout: ['holdout'],
     oof: ['oof'],
   }).flatMap(([split, words]) => words.map((w): [string, string] => [withoutAccents(w), split])),
 );
+
+/**
+ * Short words of labels in German, Spanish, French, Italian and Portuguese (articles, prepositions) that tell a
+ * label is in one of them: its other words are no metric's name either (`Exactitud del modelo`, round 63 KKK).
+ */
+const FOREIGN_LABEL_WORDS = new Set(['del', 'el', 'los', 'las', 'en', 'con', 'para', 'por', 'sobre', 'no', 'na', 'do', 'da', 'dos', 'das', 'em', 'com', 'sul', 'sulla', 'nel', 'nella', 'di', 'della', 'dello', 'il', 'gli', 'auf', 'der', 'die', 'dem', 'den', 'im', 'von', 'mit', 'fur', 'und', 'du', 'des', 'le', 'les', 'la', 'sur', 'au', 'aux', 'pour', 'avec', 'et']);
 
 /** The same in scripts without spaces between words, found inside a word (`训练集准确率`). */
 const SPLIT_WORDS_IN_WORDS = new Map(

@@ -1446,10 +1446,16 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     // Round 62 III: the data it is of in the label's own language (the test accuracy had no name at all).
     for (const [labels, names] of [
       [['Точность обучение', 'Точность тест'], ['train_accuracy', 'test_accuracy']],
-      // (In Latin letters the label's own word is the name: before, `entrenamiento` was.)
-      [['Exactitud entrenamiento', 'Precisión validación'], ['train_exactitud', 'validation_precision']],
+      // (In Latin letters with no other sign of its language the label's own word is the name: before,
+      // `entrenamiento` was; round 63 KKK: one with accents, or a word such as `del`, is named by the function.)
+      [['Exactitud entrenamiento', 'Precisión validación'], ['train_exactitud', 'validation_accuracy']],
+      [['Exactitud del modelo', 'Genauigkeit auf Testdaten', 'Accuratezza sul training'], ['accuracy', 'test_accuracy', 'train_accuracy']],
       [['训练集准确率', 'テスト精度'], ['train_accuracy', 'test_accuracy']],
       [['훈련 정확도', '테스트 정확도'], ['train_accuracy', 'test_accuracy']],
+      [['דיוק אימון', 'دقة الاختبار'], ['train_accuracy', 'test_accuracy']],
+      // A name a label below spells is its label's (the call above took `accuracy`, and the label got
+      // `accuracy_shown`); the one above is then said to have no name (metric-unnamed).
+      [['الدقة', '🎯 accuracy'], ['accuracy']],
     ] as const) {
       const own = graphOf([[['step:a'], 'def accuracy_score(a, b):\n    return 0.5'], [['metrics'], labels.map((label, i) => `print("${label}:", accuracy_score(${i}, 1))`).join('\n')]]);
       assert.deepEqual(own.printedValues?.map((v) => v.name), names, labels.join(', '));

@@ -4340,7 +4340,7 @@ def _code_of(source: bytes) -> bytes:
     if known is not None:
         return known
     try:
-        tree = ast.parse(textwrap.dedent(source.decode("utf-8")))
+        tree = ast.parse(textwrap.dedent(source.decode("utf-8-sig")))
     except (SyntaxError, ValueError, UnicodeDecodeError):
         return source
     for node in ast.walk(tree):
