@@ -405,8 +405,14 @@ function makesFoldersOnly(t: Translator, from: number): boolean {
 
 /** A shell command line that only reads or reports (`ls -la out | head -3`): each command of its pipe one of READ_ONLY_COMMANDS, nothing redirected. */
 function readsOnly(command: string): boolean {
+  command = withoutDiscardedOutput(command);
   if (/[>;&`]|\$\(|\s-(?:delete|exec|execdir|ok|fprint\w*)\b/.test(command)) return false;
   return command.split('|').every((part) => READ_ONLY_COMMANDS.has((/^\s*(\S+)/.exec(part)?.[1] ?? '').replace(/^.*\//, '')));
+}
+
+/** The command without redirections that throw its output away (`> /dev/null`, `2>&1`): they write nothing (round 63 KKK). */
+function withoutDiscardedOutput(command: string): string {
+  return command.replace(/\s*(?:[12]?>>?|&>)\s*\/dev\/null(?![\w/])|\s*2>&1/g, '');
 }
 
 function lastNonBlank(lines: readonly string[]): number {
@@ -676,7 +682,7 @@ function changeDirectory(t: Translator, i: number, path: string, expression?: st
  */
 export function mkdirFolders(command: string, interpolated = true): string[] | undefined {
   command = command.replace(/\s+#[^"'{}]*$/, '');
-  const words = [...command.trim().matchAll(/"([^"\\$`]*)"|'([^']*)'|((?:\{[^{}]*\}|[^\s"'{}])+)/g)];
+  const words = [...command.trim().matchAll(/"([^"\\$`]*)"|'([^']*)'|((?:\{\{|\}\}|\{[^{}]*\}|[^\s"'{}])+)/g)];
   if (words.map((w) => w[0]).join(' ') !== command.trim().replace(/\s+/g, ' ') || words[0]?.[0] !== 'mkdir') return undefined;
   const folders: string[] = [];
   for (const word of words.slice(1)) {
@@ -686,9 +692,10 @@ export function mkdirFolders(command: string, interpolated = true): string[] | u
       continue;
     }
     if (single !== undefined) {
-      // IPython expands `{}` and `$` inside the shell's quotes too.
-      if (/[{}$]/.test(single)) return undefined;
-      folders.push(JSON.stringify(single));
+      // IPython expands `{}` and `$` inside the shell's quotes too: `{OUT}` as a field (round 63 KKK), `$` not.
+      const literal = single.includes('$') ? undefined : expandedLiteral(single);
+      if (literal === undefined || (literal.startsWith('f') && !interpolated)) return undefined;
+      folders.push(valueOf(literal));
       continue;
     }
     const path = doubled ?? bare ?? text;
@@ -697,11 +704,14 @@ export function mkdirFolders(command: string, interpolated = true): string[] | u
     if (path.split(/\{[^{}]*\}/).some((part, k) => (bare !== undefined && /[$`*?[\]~;&|<>()!#\\]/.test(k === 0 && home ? part.slice(1) : part)) || /[$`\\]/.test(part))) return undefined;
     const literal = expandedLiteral(path);
     if (literal === undefined || (literal.startsWith('f') && !interpolated)) return undefined;
-    // `{OUT_SUB}` alone is the value itself: `os.makedirs(OUT_SUB)`, a str or a Path as it is.
-    const whole = /^f"\{([^{}]*)\}"$/.exec(literal)?.[1];
-    folders.push(home ? `os.path.expanduser(${literal})` : whole !== undefined ? whole.trim() : literal);
+    folders.push(home ? `os.path.expanduser(${literal})` : valueOf(literal));
   }
   return folders.length === 0 ? undefined : folders;
+}
+
+/** `f"{OUT_SUB}"` is the value itself: `OUT_SUB`, a str or a Path as it is; any other literal as it is. */
+function valueOf(literal: string): string {
+  return /^f"\{([^{}]*)\}"$/.exec(literal)?.[1]?.trim() ?? literal;
 }
 
 /**
@@ -727,8 +737,8 @@ function mkdirCommands(line: string, interpolated = true): string[] | undefined 
     }
   }
   commands.push(line.slice(start));
-  if (commands.length === 1) return mkdirFolders(line, interpolated);
-  const made = commands.map((command) => (command.trim() === '' ? undefined : mkdirFolders(command.trim(), interpolated)));
+  if (commands.length === 1) return mkdirFolders(withoutDiscardedOutput(line), interpolated);
+  const made = commands.map((command) => (command.trim() === '' ? undefined : mkdirFolders(withoutDiscardedOutput(command).trim(), interpolated)));
   if (made.every((folders) => folders === undefined) || commands.some((command, k) => made[k] === undefined && !readsOnly(command.trim()))) return undefined;
   return made.flatMap((folders) => folders ?? []);
 }
@@ -752,9 +762,12 @@ function makeDirectories(t: Translator, i: number, folders: readonly string[], k
  * a plain one; undefined when a brace is anything else (`{x:>3}`, `{{`), which the translation leaves as it was.
  */
 export function expandedLiteral(text: string): string | undefined {
-  const parts = text.split(/(\{[^{}]*\})/);
-  if (parts.some((part, k) => (k % 2 === 0 ? /[{}]/.test(part) : !fieldExpression(part.slice(1, -1))))) return undefined;
-  return parts.length === 1 ? JSON.stringify(text) : `f${JSON.stringify(text)}`;
+  // `{{` and `}}` are braces IPython leaves as one (round 63 KKK), as an f-string does.
+  const escaped = text.replace(/\{\{|\}\}/g, (pair) => (pair === '{{' ? '\u0001' : '\u0002'));
+  const parts = escaped.split(/(\{[^{}]*\})/);
+  if (/[\u0001\u0002]/.test(text) || parts.some((part, k) => (k % 2 === 0 ? /[{}]/.test(part) : !fieldExpression(part.slice(1, -1))))) return undefined;
+  if (parts.length === 1) return JSON.stringify(escaped.replace(/\u0001/g, '{').replace(/\u0002/g, '}'));
+  return `f${JSON.stringify(escaped.replace(/\u0001/g, '{{').replace(/\u0002/g, '}}'))}`;
 }
 
 /**

@@ -147,9 +147,10 @@ describe('translateIPython', () => {
           '# nbpromote: removed shell command: !mkdir $HOME/x',
           '# nbpromote: removed shell command: !mkdir -p out && cp a b',
           '# nbpromote: removed shell command: !mkdir -m 700 x',
-          "# nbpromote: removed shell command: !mkdir '{a}'",
+          // (IPython expands `{a}` in the shell's single quotes too: round 63 KKK.)
+          "import os; os.makedirs(a, exist_ok=True)  # nbpromote: was shell command: !mkdir '{a}'",
         ].join('\n'),
-        warnings: ['!mkdir $HOME', '!mkdir -p out &&', '!mkdir -m', "!mkdir '{a}'"],
+        warnings: ['!mkdir $HOME', '!mkdir -p out &&', '!mkdir -m'],
       }],
       // Round 62 III: any expression in braces, `~` and commands joined with read-only ones were dropped whole.
       ['makes the folders of !mkdir with expressions in braces, a home folder, and read-only commands joined to it', {
@@ -163,6 +164,17 @@ describe('translateIPython', () => {
           '# nbpromote: removed shell command: !mkdir ~user/x',
         ].join('\n'),
         warnings: ['!mkdir -p a && rm', '!mkdir {x:>3}', '!mkdir ~user'],
+      }],
+      // Round 63 KKK: a field in single quotes, IPython's escaped braces, output thrown away.
+      ['makes the folders of !mkdir with fields in single quotes, escaped braces, and output thrown away', {
+        source: "!mkdir -p '{OUT}/single'\n!mkdir -p {{OUT}}_literal {{x}}_{RUN}\n!mkdir -p {OUT}/a && ls {OUT} > /dev/null\n!mkdir -p a 2>/dev/null",
+        code: [
+          `import os; os.makedirs(f"{OUT}/single", exist_ok=True)  # nbpromote: was shell command: !mkdir -p '{OUT}/single'`,
+          'import os; os.makedirs("{OUT}_literal", exist_ok=True); os.makedirs(f"{{x}}_{RUN}", exist_ok=True)  # nbpromote: was shell command: !mkdir -p {{OUT}}_literal {{x}}_{RUN}',
+          'import os; os.makedirs(f"{OUT}/a", exist_ok=True)  # nbpromote: was shell command: !mkdir -p {OUT}/a && ls {OUT} > /dev/null',
+          'import os; os.makedirs("a", exist_ok=True)  # nbpromote: was shell command: !mkdir -p a 2>/dev/null',
+        ].join('\n'),
+        warnings: [],
       }],
       // Round 60 EEE: IPython runs a bare `mkdir x` only as a cell of one line.
       ['makes the folders of a bare mkdir only in a cell of one line', {
