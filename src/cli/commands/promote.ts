@@ -204,10 +204,14 @@ function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: Comm
       problems: outcome.problems.map(problemToJson),
     };
     io.out(`${JSON.stringify(doc, null, 2)}\n`);
-  } else if (outcome.ok) {
-    const width = Math.max(...outcome.files.map((f) => f.action.length));
+  } else if (outcome.ok || (outcome.conflicted ?? []).length > 0) {
+    // A merge that left conflicts wrote the promotion too: what it wrote is listed, the conflicted files marked
+    // (round 63 LLL: one line on stderr, and only git status showed the rest).
+    const conflicted = new Set(outcome.conflicted ?? []);
+    const action = (f: PromotedFile): string => (conflicted.has(f.path) ? 'conflict' : f.action);
+    const width = Math.max(...outcome.files.map((f) => action(f).length));
     io.out(`${outcome.package} ${outcome.version} in ${folderFromCwd(io.cwd, outcome.outDir)}${(outcome.changes ?? []).length > 0 ? `: ${(outcome.changes ?? []).join('; ')}` : ''}\n`);
-    for (const f of outcome.files) io.out(`  ${f.action.padEnd(width)}  ${f.path}\n`);
+    for (const f of outcome.files) io.out(`  ${action(f).padEnd(width)}  ${f.path}\n`);
     for (const s of outcome.graph?.steps ?? []) io.out(`  step ${s.name}(${s.inputs.join(', ')}) -> ${s.outputs.length === 0 ? 'nothing' : s.outputs.join(', ')}\n`);
   }
   for (const p of outcome.problems) {

@@ -97,6 +97,9 @@ describe('nbpromote promote --commit (built binary, real git)', function () {
 
     const merged = promote('--merge');
     assert.equal(merged.status, 1, 'the merge leaves a conflict');
+    // Round 63 LLL: what the merge wrote is listed, the conflicted file marked (only one line on stderr said anything).
+    assert.match(merged.stdout, /^nb 1\.0\.0 in \.\.: .*\n(?: {2}.*\n)*? {2}conflict +src\/nb\/steps\/train\.py\n/);
+    assert.doesNotMatch(merged.stderr, /nothing was written/);
     const conflicted = readFileSync(train, 'utf8');
     const resolved = conflicted.replace(/^<{7} .*\n[\s\S]*?^={7}\n([ \t]*)root = math\.sqrt\(total \+ offset\)\n>{7} .*\n/m, '$1root = math.sqrt(total + offset)  # team tweak\n');
     assert.notEqual(resolved, conflicted, conflicted);

@@ -846,7 +846,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     });
     files = written;
   }
-  if (markedFiles.length > 0) return { ...fail(problems, inspection), files, graph, version, changes, conflicted: markedFiles };
+  if (markedFiles.length > 0) return { ...fail(problems, inspection), files, graph, package: packageName, version, changes, conflicted: markedFiles };
   const lastMetrics = metricsCells[metricsCells.length - 1];
   const metricsProbe: MetricsProbe | undefined =
     lastMetrics === undefined
