@@ -27,16 +27,18 @@ export interface KeptFile {
  * (a `module`, `function`, `inputs`, `outputs`, `workdir` or `package` that is not what the package runs),
  * compared with `generatedConfig`, the pipeline.yaml promotion writes now. Needs the Python parser loaded.
  */
-export async function keptFileProblems(outDir: string, kept: readonly KeptFile[], notebook: string, generatedConfig?: string): Promise<Problem[]> {
+export async function keptFileProblems(outDir: string, kept: readonly KeptFile[], notebook: string, generatedConfig?: string, dryRun = false): Promise<Problem[]> {
   const problems: Problem[] = [];
+  // A dry run (`check`) writes nothing anyway: it does not say so (round 63 LLL).
+  const nothing = dryRun ? '. ' : '; nothing was written. ';
   for (const { path, text } of kept) {
     const absolute = join(outDir, ...path.split('/'));
-    const unfixed = `nothing was written. Fix it in ${absolute}, or delete the file to have promotion write it again`;
+    const unfixed = `${dryRun ? 'fix' : 'nothing was written. Fix'} it in ${absolute}, or delete the file to have promotion write it again`;
     if (path === PIPELINE_CONFIG) {
       const read = readPipelineConfig(text, absolute);
       const unreadable = read.problems.filter((p) => p.severity === 'error');
       if (unreadable.length > 0) {
-        const message = `${PIPELINE_CONFIG} was edited by hand and is kept, but it cannot be read (${countOf(unreadable.length, 'error')} above), so the pipeline would not run; nothing was written. Fix ${unreadable.length === 1 ? 'it' : 'them'} in ${absolute}, or delete the file to have promotion write it again`;
+        const message = `${PIPELINE_CONFIG} was edited by hand and is kept, but it cannot be read (${countOf(unreadable.length, 'error')} above), so the pipeline would not run${nothing}Fix ${unreadable.length === 1 ? 'it' : 'them'} in ${absolute}, or delete the file to have promotion write it again`;
         problems.push(...unreadable, { severity: 'error', code: 'pipeline-edited-invalid', message, file: notebook });
         continue;
       }
@@ -48,7 +50,7 @@ export async function keptFileProblems(outDir: string, kept: readonly KeptFile[]
       const wrongPackage = read.config.package === generated.package ? undefined : await pipelinePackageProblem(outDir, absolute, text, read.config);
       if (wrongPackage !== undefined) refused.unshift(wrongPackage);
       if (refused.length === 0) continue;
-      const message = `${PIPELINE_CONFIG} was edited by hand and is kept, but \`nbpromote run\` refuses it (${countOf(refused.length, 'error')} above): ${refused.length === 1 ? 'it does' : 'they do'} not match the package promotion generated; nothing was written. Put back what promotion wrote in ${absolute}, or delete the file to have promotion write it again`;
+      const message = `${PIPELINE_CONFIG} was edited by hand and is kept, but \`nbpromote run\` refuses it (${countOf(refused.length, 'error')} above): ${refused.length === 1 ? 'it does' : 'they do'} not match the package promotion generated${nothing}Put back what promotion wrote in ${absolute}, or delete the file to have promotion write it again`;
       problems.push(...refused, { severity: 'error', code: 'pipeline-edited-invalid', message, file: notebook });
     } else if (path.endsWith('.py')) {
       const error = parsePython(text).errors[0];

@@ -691,7 +691,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
 
   // Kept files are the ones `run`, pytest and pip read: a hand edit that broke one fails here as it would there.
   const keptFiles = [...edits.filter((e) => keptEdits.has(e.path)).map((e) => ({ path: e.path, text: e.diskText ?? '' })), ...[...theirs].map(([path, text]) => ({ path, text }))];
-  const unreadable = await keptFileProblems(outDir, keptFiles, request.notebook, plans.find((p) => p.path === PIPELINE_CONFIG)?.contents);
+  const unreadable = await keptFileProblems(outDir, keptFiles, request.notebook, plans.find((p) => p.path === PIPELINE_CONFIG)?.contents, request.dryRun === true);
   if (unreadable.length > 0) {
     problems.push(...unreadable);
     return { ...fail(problems, inspection), graph, version, changes };
