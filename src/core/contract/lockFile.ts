@@ -89,6 +89,11 @@ export interface LockShownMetrics {
    * outputs as the code made them. Absent in older locks.
    */
   readonly source_sha256?: string;
+  /**
+   * The same of the code cells down to the last metrics cell: a cell below it (a test cell added) changes nothing
+   * its outputs show (round 63 LLL). Absent in older locks, which compare `source_sha256`.
+   */
+  readonly source_above_sha256?: string;
   /** Metric name -> the value shown. */
   readonly metrics: Readonly<Record<string, number>>;
   /** Metric name -> the decimals it was shown with, for the values rounded for show (pipeline.yaml's `shown_decimals`). */

@@ -374,12 +374,15 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   // Code changed since the last promotion read the outputs, and the last metrics cell shows the same values
   // under the same execution count: the outputs were not made again (round 34 D). The record stays the old one,
   // so every promotion and check says it until the notebook runs again.
-  const notRerun = executed === undefined && !cleared && !ranAgain && old?.shown_metrics !== undefined && (old.shown_metrics.source_sha256 === undefined ? old.shown_metrics.code_sha256 !== codeHash : old.shown_metrics.source_sha256 !== sourceHash) && typeof metricsCount === 'number' && old.shown_metrics.execution_count === metricsCount && sameNumbers(fromOutputs.expected, old.shown_metrics.metrics);
+  // (The code down to the last metrics cell: a test cell added below it changed no output, round 63 LLL.)
+  const sourceAboveHash = sourceSha256(inspected.notebook.cells.filter((c) => c.kind === 'code' && c.index <= lastMetricsIndex));
+  const codeChanged = (was: LockShownMetrics): boolean => (was.source_above_sha256 !== undefined ? was.source_above_sha256 !== sourceAboveHash : was.source_sha256 === undefined ? was.code_sha256 !== codeHash : was.source_sha256 !== sourceHash);
+  const notRerun = executed === undefined && !cleared && !ranAgain && old?.shown_metrics !== undefined && codeChanged(old.shown_metrics) && typeof metricsCount === 'number' && old.shown_metrics.execution_count === metricsCount && sameNumbers(fromOutputs.expected, old.shown_metrics.metrics);
   if (notRerun && lastMetricsCell !== undefined) {
     const message = `the notebook's code changed since the last promotion, but its metrics cell shows the same values under the same execution count (${metricsCount}) as then: its saved outputs look older than its code, so the expected metrics may be the old code's. Run the notebook and save it, or promote with --execute (which also confirms numbers that stay the same after a change)`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'outputs-not-rerun', message));
   }
-  const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, source_sha256: sourceHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, ...(fromOutputs.truncated.length === 0 ? {} : { shown_truncated: fromOutputs.truncated }), execution_count: typeof metricsCount === 'number' ? metricsCount : null, ...(startedAt === undefined ? {} : { started_at: startedAt }) } : keptShown;
+  const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, source_sha256: sourceHash, source_above_sha256: sourceAboveHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, ...(fromOutputs.truncated.length === 0 ? {} : { shown_truncated: fromOutputs.truncated }), execution_count: typeof metricsCount === 'number' ? metricsCount : null, ...(startedAt === undefined ? {} : { started_at: startedAt }) } : keptShown;
   let droppedShown = false;
   if (executed === undefined && lastShown !== undefined && Object.keys(lastShown.metrics).length > 0) {
     const count = Object.keys(lastShown.metrics).length;

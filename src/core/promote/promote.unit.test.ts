@@ -969,7 +969,7 @@ describe('re-promotion', function () {
     const first = await run();
     assert.ok(first.ok, JSON.stringify(first.problems));
     assert.match(yaml(), /expected: \{score: 0\.3464\}/);
-    assert.match(lock(), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}source_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.3464\}\n {2}shown_decimals: \{score: 4\}\n {2}execution_count: 5\n$/);
+    assert.match(lock(), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}source_sha256: [0-9a-f]{64}\n {2}source_above_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.3464\}\n {2}shown_decimals: \{score: 4\}\n {2}execution_count: 5\n$/);
     // Cleared: check is up to date, and promotion changes nothing and says why.
     write(cells, false);
     const check = await run({ dryRun: true });
@@ -1017,6 +1017,10 @@ describe('re-promotion', function () {
     assert.deepEqual(warned(await run()), []);
     // Round 58 AAA: a step renamed, the code the same: the outputs are still the code's, and nothing is said.
     write(changedCells.map((c) => (c.tags?.includes('step:train') === true ? { ...c, tags: ['step:fit'] } : c)), 12, 'score: 0.4899\n');
+    assert.deepEqual(warned(await run({ resolve: 'force' })), []);
+    // Round 63 LLL: a test cell added below the metrics changes nothing they show: nothing said.
+    const tested = [...changedCells.map((c) => (c.tags?.includes('step:train') === true ? { ...c, tags: ['step:fit'] } : c)), { id: 'test', tags: ['test'], source: 'assert score > 0' }];
+    write(tested, 12, 'score: 0.4899\n');
     assert.deepEqual(warned(await run({ resolve: 'force' })), []);
   });
 
@@ -1114,7 +1118,7 @@ describe('re-promotion', function () {
     const first = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     assert.ok(first.ok, JSON.stringify(first.problems));
     const lockPath = join(dir, 'out', 'nbpromote.lock');
-    assert.match(readFileSync(lockPath, 'utf8'), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}source_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.34641016151377546\}\n {2}shown_decimals: \{\}\n {2}execution_count: 5\n$/);
+    assert.match(readFileSync(lockPath, 'utf8'), /\nshown_metrics:\n {2}code_sha256: [0-9a-f]{64}\n {2}source_sha256: [0-9a-f]{64}\n {2}source_above_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.34641016151377546\}\n {2}shown_decimals: \{\}\n {2}execution_count: 5\n$/);
     writeFileSync(lockPath, readFileSync(lockPath, 'utf8').replace(/shown_metrics:\n(?: {2}.*\n)+/, ''));
     assert.doesNotMatch(readFileSync(lockPath, 'utf8'), /shown_metrics/);
     const cleared = await promote(cells);

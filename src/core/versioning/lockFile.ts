@@ -145,6 +145,7 @@ export function renderLockFile(lock: LockFile): string {
     const { code_sha256, source_sha256, metrics, shown_decimals, shown_truncated, execution_count } = lock.shown_metrics;
     out.push('shown_metrics:', `  code_sha256: ${flowYaml(code_sha256)}`);
     if (source_sha256 !== undefined) out.push(`  source_sha256: ${flowYaml(source_sha256)}`);
+    if (lock.shown_metrics.source_above_sha256 !== undefined) out.push(`  source_above_sha256: ${flowYaml(lock.shown_metrics.source_above_sha256)}`);
     out.push(`  metrics: ${flowYaml(metrics)}`, `  shown_decimals: ${flowYaml(shown_decimals)}`);
     if (shown_truncated !== undefined) out.push(`  shown_truncated: ${flowYaml(shown_truncated)}`);
     if (execution_count !== undefined) out.push(`  execution_count: ${execution_count === null ? 'null' : String(execution_count)}`);
