@@ -192,19 +192,44 @@ export function runJson(run: RunSummary): Record<string, unknown> {
 
 function renderTable(runs: readonly RunSummary[], total: number | undefined, where: string): string {
   if (runs.length === 0) return `No runs in ${where}.\n`;
-  const header = ['ID', 'PIPELINE', 'VERSION', 'STATUS', 'METRICS', 'COMMIT'];
+  // The parameters whose values differ between the runs listed: what tells them apart (round 63 LLL: runs with
+  // `--param alpha=10` and with the defaults looked alike). None: no column.
+  const varying = varyingParams(runs);
+  const header = ['ID', 'PIPELINE', 'VERSION', 'STATUS', ...(varying.length === 0 ? [] : ['PARAMS']), 'METRICS', 'COMMIT'];
   const rows = runs.map((run) => [
     run.id,
     run.pipeline ?? run.experiment ?? '',
     run.version ?? '',
     run.problems?.some((p) => p.severity === 'error') === true ? `${statusWord(run)}!` : statusWord(run),
+    ...(varying.length === 0 ? [] : [keyParams(run.params, varying)]),
     keyMetrics(run.metrics),
     run.gitCommit === undefined ? '' : `${run.gitCommit.slice(0, 8)}${run.gitDirty === true ? '*' : ''}`,
   ]);
   const shown = total === undefined ? `${runs.length} runs, newest first` : `${runs.length} of ${total} runs, newest first`;
   const legend = rows.some((r) => (r[3] ?? '').endsWith('!')) ? '; ! the record has errors (see above)' : '';
-  const dirty = rows.some((r) => (r[5] ?? '').endsWith('*')) ? '; * uncommitted changes' : '';
+  const dirty = rows.some((r) => (r[r.length - 1] ?? '').endsWith('*')) ? '; * uncommitted changes' : '';
   return `${alignedRows([header, ...rows]).join('\n')}\n${shown} (${where})${legend}${dirty}\n`;
+}
+
+/**
+ * The parameters some of `runs` give another value than the others, in the order the runs name them (a run
+ * without a record of its parameters, one that cannot be read, does not count).
+ */
+function varyingParams(runs: readonly RunSummary[]): string[] {
+  const recorded = runs.filter((run) => Object.keys(run.params).length > 0);
+  const names = [...new Set(recorded.flatMap((run) => Object.keys(run.params)))];
+  return names.filter((name) => new Set(recorded.map((run) => (Object.hasOwn(run.params, name) ? JSON.stringify(run.params[name]) : undefined))).size > 1);
+}
+
+/** The first three of `names` the run has, with its values: `alpha=10 seed=3`, each value cut at 16 characters. */
+function keyParams(params: Readonly<Record<string, unknown>>, names: readonly string[]): string {
+  const text = (value: unknown): string => {
+    const shown = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+    return shown.length > 16 ? `${shown.slice(0, 15)}…` : shown;
+  };
+  const own = names.filter((name) => Object.hasOwn(params, name));
+  const shown = own.slice(0, 3).map((name) => `${name}=${text(params[name])}`);
+  return own.length > 3 ? `${shown.join(' ')} …` : shown.join(' ');
 }
 
 /** The first three metrics: `accuracy=0.91 f1=0.88 loss=0.213`. */

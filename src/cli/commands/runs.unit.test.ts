@@ -85,9 +85,11 @@ describe('nbpromote runs (built binary)', function () {
     const table = await nbpromote(['runs']);
     assert.equal(table.status, 0);
     const lines = table.stdout.trimEnd().split('\n');
-    assert.match(lines[0] ?? '', /^ID\s+PIPELINE\s+VERSION\s+STATUS\s+METRICS\s+COMMIT$/);
+    // Round 63 LLL: the parameters that differ between the runs listed tell them apart.
+    assert.match(lines[0] ?? '', /^ID\s+PIPELINE\s+VERSION\s+STATUS\s+PARAMS\s+METRICS\s+COMMIT$/);
     assert.match(lines[1] ?? '', new RegExp(`^${ids[2]}\\s+unknown!$`));
-    assert.match(lines[2] ?? '', new RegExp(`^${ids[1]}\\s+churn\\s+0\\.2\\.0\\s+finished\\s+accuracy=0\\.93 f1=0\\.9 auc=0\\.95 …\\s+01234567\\*$`));
+    assert.match(lines[2] ?? '', new RegExp(`^${ids[1]}\\s+churn\\s+0\\.2\\.0\\s+finished\\s+n_estimators=300\\s+accuracy=0\\.93 f1=0\\.9 auc=0\\.95 …\\s+01234567\\*$`));
+    assert.match(lines[3] ?? '', new RegExp(`^${ids[0]}\\s+churn\\s+0\\.2\\.0\\s+finished\\s+n_estimators=100\\s+accuracy=0\\.85\\s+`));
     assert.match(lines[4] ?? '', /^3 of 3 runs, newest first \(.*\.nbpromote\/runs\); ! the record has errors \(see above\); \* uncommitted changes$/);
     const limited = await nbpromote(['runs', '--json', '--limit', '1', '--out', work]);
     assert.deepEqual((JSON.parse(limited.stdout) as { id: string }[]).map((r) => r.id), [ids[2]]);
