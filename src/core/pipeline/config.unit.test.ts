@@ -80,6 +80,13 @@ describe('renderPipelineConfig', () => {
     assert.match(text, /\nmetrics:\n {2}tolerance: \{relative: 1\.e-9, absolute: 0\}\n {2}module: [^\n]+\n {2}function: [^\n]+\n {2}inputs: [^\n]+\n {2}expected: \{accuracy: 0\.764, f1: 0\.6811\}\n$/);
   });
 
+  // Round 63 LLL: `C = 1.0` was written `{default: 1, type: float}`.
+  it('writes a whole float default as a float, and reads it back', () => {
+    const text = renderPipelineConfig({ ...CHURN, parameters: { ...CHURN.parameters, C: { default: 1, type: 'float' }, lr: { default: -3, type: 'float', description: 'x' } } }, HEADER);
+    assert.match(text, /\n {2}C: \{default: 1\.0, type: float\}\n {2}lr: \{default: -3\.0, type: float, description: x\}\n/);
+    assert.deepEqual(readPipelineConfig(text, 'pipeline.yaml').config?.parameters['C'], { default: 1, type: 'float' });
+  });
+
   it('is deterministic', () => {
     assert.equal(renderPipelineConfig(CHURN, HEADER), renderPipelineConfig(structuredClone(CHURN), HEADER));
   });
