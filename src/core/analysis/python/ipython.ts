@@ -763,11 +763,11 @@ function makeDirectories(t: Translator, i: number, folders: readonly string[], k
  */
 export function expandedLiteral(text: string): string | undefined {
   // `{{` and `}}` are braces IPython leaves as one (round 63 KKK), as an f-string does.
-  const escaped = text.replace(/\{\{|\}\}/g, (pair) => (pair === '{{' ? '\u0001' : '\u0002'));
+  const escaped = text.replace(/\{\{|\}\}/g, (pair) => (pair === '{{' ? '\uE000' : '\uE001'));
   const parts = escaped.split(/(\{[^{}]*\})/);
-  if (/[\u0001\u0002]/.test(text) || parts.some((part, k) => (k % 2 === 0 ? /[{}]/.test(part) : !fieldExpression(part.slice(1, -1))))) return undefined;
-  if (parts.length === 1) return JSON.stringify(escaped.replace(/\u0001/g, '{').replace(/\u0002/g, '}'));
-  return `f${JSON.stringify(escaped.replace(/\u0001/g, '{{').replace(/\u0002/g, '}}'))}`;
+  if (/[\uE000\uE001]/.test(text) || parts.some((part, k) => (k % 2 === 0 ? /[{}]/.test(part) : !fieldExpression(part.slice(1, -1))))) return undefined;
+  if (parts.length === 1) return JSON.stringify(escaped.replace(/\uE000/g, '{').replace(/\uE001/g, '}'));
+  return `f${JSON.stringify(escaped.replace(/\uE000/g, '{{').replace(/\uE001/g, '}}'))}`;
 }
 
 /**
