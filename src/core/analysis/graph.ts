@@ -463,12 +463,10 @@ class GraphBuilder {
     const roles = cr.roles;
     if (roles.includes('skip')) return;
     if (roles.includes('parameters')) return this.visitParameters(cell, f);
-    if (roles.includes('imports') || roles.includes('functions') || roles.includes('export') || cr.preamble) {
-      // A shared cell below the parameters cell runs after it too (round 63 KKK: `from cfg import *` in the
-      // imports cell set TEST_SIZE again, and the package ran with the parameters cell's value).
-      this.checkParametersRebound(cell);
-      return this.visitShared(cell, f);
-    }
+    // Any cell below the parameters cell runs after it too (round 63 KKK: `from cfg import *` in the imports cell
+    // set TEST_SIZE again, and the package ran with the parameters cell's value; round 64 MMM: in a step).
+    this.checkParametersRebound(cell);
+    if (roles.includes('imports') || roles.includes('functions') || roles.includes('export') || cr.preamble) return this.visitShared(cell, f);
     if (roles.includes('metrics')) {
       this.checkUnnamedPrints(cell);
       this.checkTextTables(cell);

@@ -104,7 +104,9 @@ async function moduleExports(file: string, ran: boolean): Promise<{ readonly nam
 
 async function namesOf(source: string, ran: boolean): Promise<ReadonlySet<string> | undefined> {
   await initPythonParser();
-  const analysis = analyzeCell(source);
+  // An import does not run the `__main__` block: the names only it binds are none of the module's (round 64 MMM:
+  // a parameter's name set there was said to be set again). `%run` runs it.
+  const analysis = analyzeCell(ran ? source : withoutMainBlock(source));
   if (analysis.syntaxErrors.length > 0 || analysis.starImports.length > 0) return undefined;
   if (ran) return new Set(analysis.defines.map((d) => d.name));
   if (/^__all__\b/m.test(source)) {
@@ -114,6 +116,27 @@ async function namesOf(source: string, ran: boolean): Promise<ReadonlySet<string
     return new Set(names);
   }
   return new Set(analysis.defines.map((d) => d.name).filter((name) => !name.startsWith('_')));
+}
+
+/** `source` with the body of its top-level `if __name__ == "__main__":` blocks one `pass`, the other lines blank. */
+function withoutMainBlock(source: string): string {
+  let inBlock = false;
+  let passed = false;
+  return source
+    .split('\n')
+    .map((line) => {
+      if (MAIN_GUARD_LINE.test(line)) {
+        inBlock = true;
+        passed = false;
+        return line;
+      }
+      if (inBlock && /^\S/.test(line) && !line.startsWith('#')) inBlock = false;
+      if (!inBlock || line.trim() === '') return line;
+      if (passed) return '';
+      passed = true;
+      return `${/^\s*/.exec(line)?.[0] ?? '    '}pass`;
+    })
+    .join('\n');
 }
 
 /** The notebook's folder and the folders its code puts on `sys.path` (`sys.path.append("..")`), resolved from it. */

@@ -96,6 +96,22 @@ describe('analyseNotebook with a %run file setting a parameter again', () => {
 });
 
 // Round 63 KKK: the file set the parameter again from the imports cell below the parameters cell.
+// Round 64 MMM: a name bound only in the module's `__main__` block, which an import does not run.
+describe('localStarExports of a module with a __main__ block', () => {
+  it('leaves out of a star import the names only the block binds; a %run binds them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-local-main-'));
+    try {
+      writeFileSync(join(dir, 'cfg.py'), 'SCALE = 2\nif __name__ == "__main__":\n    for i in range(2):\n        TEST_SIZE = 0.5\n    SCALE = 3\nelse:\n    IMPORTED = True\n');
+      const star = await localStarExports(dir, makeNotebook([{ tags: ['imports'], source: 'from cfg import *' }]));
+      assert.deepEqual([...(star.starExports.get('cfg') ?? [])].sort(), ['IMPORTED', 'SCALE']);
+      const ran = await localStarExports(dir, makeNotebook([{ tags: ['imports'], source: '%run cfg.py' }]));
+      assert.deepEqual([...(ran.starExports.get('cfg') ?? [])].sort(), ['IMPORTED', 'SCALE', 'TEST_SIZE', 'i']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('analyseNotebook with a shared cell below the parameters cell setting a parameter again', () => {
   it('refuses it there too, naming the cell that gave the value', async () => {
     const names = new Map([['cfg', new Set(['TEST_SIZE', 'helper'])]]);
@@ -104,9 +120,11 @@ describe('analyseNotebook with a shared cell below the parameters cell setting a
       { tags: ['imports'], source: 'import math\nfrom cfg import *' },
       { source: '%run cfg.py' },
       { tags: ['step:fit'], source: 'total = TEST_SIZE * N * helper()' },
+      // Round 64 MMM: in a step too.
+      { tags: ['step:load'], source: 'from cfg import *\nrows = TEST_SIZE * N' },
     ]);
     const problems = (await analyseNotebook(notebook, readRoles(notebook), { starExports: names })).problems.filter((p) => p.code === 'parameter-rebound');
-    assert.deepEqual(problems.map((p) => [p.cellIndex, p.line]), [[1, 2], [2, 1]]);
+    assert.deepEqual(problems.map((p) => [p.cellIndex, p.line]), [[1, 2], [2, 1], [4, 1]]);
     assert.match(problems[0]?.message ?? '', /^`from cfg import \*` sets TEST_SIZE again, after cell 1 gave it a value/);
     // Above the parameters cell, the cell's value wins, as in the notebook.
     const above = makeNotebook([{ tags: ['imports'], source: 'from cfg import *' }, { tags: ['parameters'], source: 'TEST_SIZE = 0.25' }, { tags: ['step:fit'], source: 'total = TEST_SIZE * helper()' }]);
