@@ -221,15 +221,21 @@ function varyingParams(runs: readonly RunSummary[]): string[] {
   return names.filter((name) => new Set(recorded.map((run) => (Object.hasOwn(run.params, name) ? JSON.stringify(run.params[name]) : undefined))).size > 1);
 }
 
-/** The first three of `names` the run has, with its values: `alpha=10 seed=3`, each value cut at 16 characters. */
+/**
+ * The first three of `names` with the run's values: `alpha=10 seed=3`, each value cut at 16 characters; `–` for one
+ * the run has not (an older version's run, round 64 MMM: a blank read as the same value); nothing for a run that
+ * records none.
+ */
 function keyParams(params: Readonly<Record<string, unknown>>, names: readonly string[]): string {
-  const text = (value: unknown): string => {
+  if (Object.keys(params).length === 0) return ''; // no record of them (a record that cannot be read)
+  const text = (name: string): string => {
+    if (!Object.hasOwn(params, name)) return '–';
+    const value = params[name];
     const shown = typeof value === 'string' ? value : JSON.stringify(value ?? null);
     return shown.length > 16 ? `${shown.slice(0, 15)}…` : shown;
   };
-  const own = names.filter((name) => Object.hasOwn(params, name));
-  const shown = own.slice(0, 3).map((name) => `${name}=${text(params[name])}`);
-  return own.length > 3 ? `${shown.join(' ')} …` : shown.join(' ');
+  const shown = names.slice(0, 3).map((name) => `${name}=${text(name)}`);
+  return names.length > 3 ? `${shown.join(' ')} …` : shown.join(' ');
 }
 
 /** The first three metrics: `accuracy=0.91 f1=0.88 loss=0.213`. */

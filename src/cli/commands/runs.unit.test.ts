@@ -90,6 +90,14 @@ describe('nbpromote runs (built binary)', function () {
     assert.match(lines[1] ?? '', new RegExp(`^${ids[2]}\\s+unknown!$`));
     assert.match(lines[2] ?? '', new RegExp(`^${ids[1]}\\s+churn\\s+0\\.2\\.0\\s+finished\\s+n_estimators=300\\s+accuracy=0\\.93 f1=0\\.9 auc=0\\.95 …\\s+01234567\\*$`));
     assert.match(lines[3] ?? '', new RegExp(`^${ids[0]}\\s+churn\\s+0\\.2\\.0\\s+finished\\s+n_estimators=100\\s+accuracy=0\\.85\\s+`));
+    // Round 64 MMM: a parameter an older run has not is `–`, not a blank that reads as the same value.
+    const older = join(work, 'older');
+    const [newer, old] = [runIdAt(t0 + 400, 'eeeeee'), runIdAt(t0 + 340, 'ffffff')];
+    writeLocalRun(older, newer, localRunRecord(newer, { params: { n_estimators: 100, max_iter: 300 } }));
+    writeLocalRun(older, old, localRunRecord(old, { params: { n_estimators: 100 } }));
+    const rows = (await nbpromote(['runs', '--out', older])).stdout.split('\n');
+    assert.match(rows[1] ?? '', /\smax_iter=300\s/);
+    assert.match(rows[2] ?? '', /\smax_iter=–\s/);
     assert.match(lines[4] ?? '', /^3 of 3 runs, newest first \(.*\.nbpromote\/runs\); ! the record has errors \(see above\); \* uncommitted changes$/);
     const limited = await nbpromote(['runs', '--json', '--limit', '1', '--out', work]);
     assert.deepEqual((JSON.parse(limited.stdout) as { id: string }[]).map((r) => r.id), [ids[2]]);
