@@ -805,6 +805,29 @@ def test_why_a_step_runs_names_the_files_of_its_folder_that_changed(tmp_path):
     assert why() == [("ran", "the files in data (b.csv changed, d.csv added, a.csv removed), the folder parameter data_dir names, changed since its outputs were cached")]
 
 
+def _save_figure():
+    os.makedirs("figures", exist_ok=True)
+    with open("figures/reliability.png", "w") as f:
+        f.write("png")
+    return 1
+
+
+# Round 64 NNN: "figures (reliability.png changed) and figures/reliability.png changed".
+def test_why_a_step_runs_names_a_file_of_its_folder_once(tmp_path):
+    config = _small_config([("plot", [], ["drawn"])], {})
+
+    def why():
+        with runtime._working_directory(tmp_path):
+            result = runtime.run_pipeline(config, {"plot": _save_figure}, None, {}, tmp_path, record=False)
+        return [(s.status, s.why) for s in result.steps]
+
+    assert [status for status, _ in why()] == ["ran"]
+    assert why() == [("cached", None)]
+    with open(tmp_path / "figures" / "reliability.png", "a") as f:
+        f.write("x")
+    assert why() == [("ran", "figures (reliability.png changed) changed since its outputs were cached")]
+
+
 def _make_folder(out, n):
     os.makedirs(os.path.join(out, "models"), exist_ok=True)  # names the folder: its files were in the key
     return n

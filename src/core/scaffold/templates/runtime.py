@@ -1214,11 +1214,17 @@ class _Run:
         # A folder: which of its files changed, when both runs' listings are known (round 59 CCC: "the files in
         # ../data changed" after `dvc add`, with twenty files there).
         listings = _part_listings(self.key_parts[step], self.fingerprints.listings)
+        # The files a folder's detail names are not said again on their own (round 64 NNN: "figures
+        # (reliability.png changed) and figures/reliability.png changed").
+        named: set[str] = set()
         for k, part in enumerate(others):
             earlier = self.cache.folder_listing(step, before[part]) if part in before else None
             current = listings.get(now[part]) if part in now else None
             if earlier is not None and current is not None:
                 others[k] = _with_detail(part, _listing_changes(earlier, current))
+                folder = part.partition(", the folder parameter ")[0].removeprefix("the files in ")
+                named |= {os.path.normpath(os.path.join(folder, name)) for name in set(earlier) ^ set(current) | {n for n in current if n in earlier and earlier[n] != current[n]}}
+        others = [part for part in others if os.path.normpath(part) not in named]
         # Parameters first: what a person set is the reason they look for (round 39 O: files came first and the
         # parameter changed was "and 2 more").
         others.sort(key=lambda part: 0 if part.startswith("parameter ") else 1)
