@@ -109,6 +109,11 @@ export interface LockShownMetrics {
 export interface LockExecution {
   /** `codeSha256` of the notebook's code cells when it ran (core/versioning/hash.ts). */
   readonly code_sha256: string;
+  /**
+   * The same of the code cells' sources alone, tags left out (`sourceSha256`): with only tags changed (a step
+   * renamed) the run's metrics still hold (round 64 MMM). Absent in older locks.
+   */
+  readonly source_sha256?: string;
   /** Metric name -> exact value. */
   readonly metrics: Readonly<Record<string, number>>;
   /** Step -> output -> its type and shape after the step's last cell ran. */

@@ -345,7 +345,10 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     const message = "the notebook's code changed while --execute ran it (it was saved meanwhile), so the metrics that run recorded are not this version's: nothing was written. Promote again";
     return { ...fail([...problems, { severity: 'error', code: 'notebook-changed', message, file: request.notebook }], inspection), graph };
   }
-  const kept = old?.executed?.code_sha256 === codeHash ? executionFromLock(old.executed) : undefined;
+  // The same sources with other tags (a step renamed): the run's metrics hold, and what it recorded of a step's
+  // outputs moves to the step holding the same cells now (round 64 MMM: a rename dropped them, "the code changed").
+  const sameSources = old?.executed !== undefined && old.executed.code_sha256 !== codeHash && old.executed.source_sha256 === sourceHash;
+  const kept = old?.executed === undefined ? undefined : old.executed.code_sha256 === codeHash ? executionFromLock(old.executed) : sameSources ? executionRetagged(old.executed, old, roles) : undefined;
   const executed = request.executed ?? kept;
 
   // The names the run reports its metrics by (the metrics function's returned values).
@@ -828,7 +831,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
             const outcome = `the package's files were written, but not all their copies in ${BASE_DIR} (kept to merge later hand edits), and ${LOCK_FILE_NAME} was not updated, so the promotion is unfinished (run and check say so)`;
             throw new WriteError(fileSystemMessage(ex.cause, 'write', ex.target, outcome), ex.replaced, ex.cause, ex.target);
           });
-          const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes, ...(executed === undefined ? {} : { executed: lockExecution(codeHash, executed) }), ...(shownRecord === undefined ? {} : { shownMetrics: shownRecord }) });
+          const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes, ...(executed === undefined ? {} : { executed: lockExecution(codeHash, sourceHash, executed) }), ...(shownRecord === undefined ? {} : { shownMetrics: shownRecord }) });
           await writeFileAtomic(join(outDir, LOCK_FILE_NAME), renderLockFile(lock));
           results.push({ path: LOCK_FILE_NAME, action: old === undefined ? 'created' : 'changed' });
         } else if (provenance !== undefined) {
@@ -1199,6 +1202,20 @@ function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: Read
 }
 
 /** An execution the lock kept (`executed`), as `promote --execute` gives it. */
+/**
+ * An execution the lock kept, for the same sources under other tags: its metrics, and what it recorded of each old
+ * step's outputs under the name of the step holding the same cells now (a step regrouped records nothing).
+ */
+function executionRetagged(kept: LockExecution, old: LockFile, roles: TagResult): Execution {
+  const cellsOf = (indexes: readonly number[]): string => [...indexes].sort((a, b) => a - b).join(',');
+  const now = new Map(roles.steps.map((step) => [cellsOf(roles.cells.filter((c) => c.inStep === step.name).map((c) => c.cellIndex)), step.name]));
+  const renamed = new Map(Object.entries(old.steps).flatMap(([name, step]) => {
+    const into = now.get(cellsOf(step.cells.map((c) => c.index)));
+    return into === undefined ? [] : [[name, into] as const];
+  }));
+  return { metrics: new Map(Object.entries(kept.metrics)), outputs: new Map(Object.entries(kept.recorded).flatMap(([step, outputs]) => (renamed.has(step) ? [[renamed.get(step) ?? step, { ...outputs }] as const] : []))) };
+}
+
 function executionFromLock(kept: LockExecution): Execution {
   return { metrics: new Map(Object.entries(kept.metrics)), outputs: new Map(Object.entries(kept.recorded).map(([step, outputs]) => [step, { ...outputs }])) };
 }
@@ -1220,8 +1237,8 @@ function shownFromLock(kept: LockShownMetrics): Map<string, ExpectedMetric> {
 }
 
 /** What the lock keeps of an execution of the notebook whose code cells hash to `codeHash`. */
-function lockExecution(codeHash: string, execution: Execution): LockExecution {
-  return { code_sha256: codeHash, metrics: Object.fromEntries(execution.metrics), recorded: Object.fromEntries(execution.outputs) };
+function lockExecution(codeHash: string, sourceHash: string, execution: Execution): LockExecution {
+  return { code_sha256: codeHash, source_sha256: sourceHash, metrics: Object.fromEntries(execution.metrics), recorded: Object.fromEntries(execution.outputs) };
 }
 
 /**

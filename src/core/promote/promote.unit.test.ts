@@ -906,7 +906,7 @@ describe('re-promotion', function () {
     assert.ok(first.ok, JSON.stringify(first.problems));
     const yaml = (): string => readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8');
     assert.match(yaml(), /expected: \{score: 0\.6\}/);
-    assert.match(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /\nexecuted:\n {2}code_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.6\}\n {2}recorded:\n {4}train: \{root: \{type: builtins\.float\}\}\n$/);
+    assert.match(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /\nexecuted:\n {2}code_sha256: [0-9a-f]{64}\n {2}source_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.6\}\n {2}recorded:\n {4}train: \{root: \{type: builtins\.float\}\}\n$/);
     // check (a dry run) and a promotion without --execute: nothing to change, no new version.
     const check = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
     assert.deepEqual(check.files.filter((f) => f.action.startsWith('would-')), []);
@@ -1153,6 +1153,20 @@ describe('re-promotion', function () {
     // With a step's code changed too, that is the change.
     const edited = await promote(edit(base, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)'), { executed });
     assert.deepEqual(edited.changes, ['the code of step train changed (patch)']);
+  });
+
+  // Round 64 MMM: a step renamed, its code the same: the --execute expectations were dropped, "the code changed".
+  it('a step renamed after promote --execute keeps the executed run: its metrics, and what it recorded under the new name', async () => {
+    const executed = { metrics: new Map([['score', 0.6]]), outputs: new Map([['train', { root: { type: 'builtins.float' } }]]) };
+    assert.ok((await promote(base, { executed })).ok);
+    const renamed = await promote(base.map((c) => (c.id === 'train' ? { ...c, tags: ['step:fit'] } : c)), { resolve: 'force' });
+    assert.ok(renamed.ok, JSON.stringify(renamed.problems));
+    assert.deepEqual(renamed.problems.filter((p) => p.code === 'executed-metrics-dropped'), []);
+    assert.deepEqual(renamed.expectedMetrics, { score: 0.6 });
+    assert.match(readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8'), /- name: fit\n(?: {4}.*\n)*? {4}recorded: \{root: \{type: builtins\.float\}\}/);
+    // A change of the code drops them, as before.
+    const changed = await promote(edit(base, 'train', 'total = sum(values) * scale * 3\nroot = math.sqrt(total)').map((c) => (c.id === 'train' ? { ...c, tags: ['step:fit'] } : c)), { resolve: 'force' });
+    assert.deepEqual(changed.problems.filter((p) => p.code === 'executed-metrics-dropped').length, 1);
   });
 
   // Round 63 LLL: after a promotion warning that the saved outputs may be stale (which the tests note), the first

@@ -137,8 +137,10 @@ export function renderLockFile(lock: LockFile): string {
     }
   }
   if (lock.executed !== undefined) {
-    const { code_sha256, metrics, recorded } = lock.executed;
-    out.push('executed:', `  code_sha256: ${flowYaml(code_sha256)}`, `  metrics: ${flowYaml(metrics)}`);
+    const { code_sha256, source_sha256, metrics, recorded } = lock.executed;
+    out.push('executed:', `  code_sha256: ${flowYaml(code_sha256)}`);
+    if (source_sha256 !== undefined) out.push(`  source_sha256: ${flowYaml(source_sha256)}`);
+    out.push(`  metrics: ${flowYaml(metrics)}`);
     out.push(...mapping('recorded', Object.entries(recorded)).map((line) => `  ${line}`));
   }
   if (lock.shown_metrics !== undefined) {
