@@ -684,7 +684,10 @@ class GraphBuilder {
         // the function, the data it is of in front (`test_precision`) (round 63 KKK).
         const foreign = !otherLetters && (/(?!\p{ASCII})\p{L}/u.test(field.before) || (plainLabel(field.before).toLowerCase().match(/[a-z]+/g) ?? []).some((w) => FOREIGN_LABEL_WORDS.has(w)));
         const split = foreign ? splitWord(field.before) : undefined;
-        const byFunction = foreign && called !== undefined && SCORE_WORD.test(called) ? [split === undefined ? called : `${split}_${called}`].find(free) : undefined;
+        // Its own name taken, the data its arguments are of (`accuracy_score(y_train, ...)` is `train_accuracy`)
+        // before the label's noun (round 64 MMM: `Exactitud del modelo:` was `modelo` below `Accuracy:`).
+        const argumentsSplit = splitOfArguments(field.expression);
+        const byFunction = foreign && called !== undefined && SCORE_WORD.test(called) ? [split === undefined ? called : `${split}_${called}`, argumentsSplit === undefined || argumentsSplit === split ? undefined : `${argumentsSplit}_${called}`].find(free) : undefined;
         const name = byFunction ?? (splitOnly && unspelled !== undefined ? unspelled : label === undefined || taken(label) ? fallback : label);
         // Named by its label: the package binds that name where the line prints the value, and records it.
         if (name !== 'value' && !('documented' in field) && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
@@ -2482,6 +2485,22 @@ const SPLIT_WORDS = new Map(
  * label is in one of them: its other words are no metric's name either (`Exactitud del modelo`, round 63 KKK).
  */
 const FOREIGN_LABEL_WORDS = new Set(['del', 'el', 'los', 'las', 'en', 'con', 'para', 'por', 'sobre', 'no', 'na', 'do', 'da', 'dos', 'das', 'em', 'com', 'sul', 'sulla', 'nel', 'nella', 'di', 'della', 'dello', 'il', 'gli', 'auf', 'der', 'die', 'dem', 'den', 'im', 'von', 'mit', 'fur', 'und', 'du', 'des', 'le', 'les', 'la', 'sur', 'au', 'aux', 'pour', 'avec', 'et']);
+
+/**
+ * The data a call's arguments are of, by their names' last word (`y_train`, `X_te`, `y_valid`): `train`, `test`,
+ * `val`; undefined when they say none, or more than one.
+ */
+function splitOfArguments(expression: string): string | undefined {
+  const open = expression.indexOf('(');
+  if (open < 0) return undefined;
+  const found = new Set(
+    [...blankedQuotes(expression.slice(open)).matchAll(/(?<![\w.])[A-Za-z_]\w*/g)].flatMap((m) => {
+      const last = /(?:^|_)([a-z]+)$/i.exec(m[0])?.[1]?.toLowerCase() ?? '';
+      return /^(?:train|tr|trn|training)$/.test(last) ? ['train'] : /^(?:test|te|tst)$/.test(last) ? ['test'] : /^(?:val|valid|validation|dev)$/.test(last) ? ['val'] : [];
+    }),
+  );
+  return found.size === 1 ? [...found][0] : undefined;
+}
 
 /** The same in scripts without spaces between words, found inside a word (`训练集准确率`). */
 const SPLIT_WORDS_IN_WORDS = new Map(
