@@ -58,19 +58,32 @@ export async function localStarExports(notebookDir: string, notebook: Notebook):
   }
   if (modules.size === 0) return { starExports: exports, runsMain };
   const folders = searchedFolders(notebookDir, notebook);
-  for (const module of modules) {
-    // A `%run` file not found beside the notebook binds nothing the package can import: its names are undefined.
-    if (ran.has(module)) exports.set(module, new Set());
+  // A module's file beside the notebook (or where its code puts others on `sys.path`), or undefined.
+  const fileOf = async (module: string): Promise<string | undefined> => {
     const relative = module.split('.');
     for (const folder of folders) {
       const candidates = [`${join(folder, ...relative)}.py`, join(folder, ...relative, '__init__.py')];
       const file = (await Promise.all(candidates.map(async (c) => ((await isFile(c)) ? c : undefined)))).find((c) => c !== undefined);
-      if (file === undefined) continue;
-      const read = await moduleExports(file, ran.has(module));
-      if (read?.names !== undefined) exports.set(module, read.names);
-      if (ran.has(module) && read?.mainBlock === true) runsMain.add(module);
-      break;
+      if (file !== undefined) return file;
     }
+    return undefined;
+  };
+  // What `from <module> import *` binds, through the modules it star-imports in its turn (round 65 OOO: `chain.py`
+  // doing `from cfg import *` set a parameter again, unseen); undefined when one of them cannot be known.
+  const starNames = async (module: string, seen: ReadonlySet<string>): Promise<ReadonlySet<string> | undefined> => {
+    const file = seen.has(module) || seen.size > 8 ? undefined : await fileOf(module);
+    if (file === undefined) return undefined;
+    const read = await moduleExports(file, false, (inner) => starNames(inner, new Set([...seen, module])));
+    return read?.names;
+  };
+  for (const module of modules) {
+    // A `%run` file not found beside the notebook binds nothing the package can import: its names are undefined.
+    if (ran.has(module)) exports.set(module, new Set());
+    const file = await fileOf(module);
+    if (file === undefined) continue;
+    const read = await moduleExports(file, ran.has(module), (inner) => starNames(inner, new Set([module])));
+    if (read?.names !== undefined) exports.set(module, read.names);
+    if (ran.has(module) && read?.mainBlock === true) runsMain.add(module);
   }
   return { starExports: exports, runsMain };
 }
@@ -86,7 +99,7 @@ const MAX_MODULE_BYTES = 2_000_000;
  * read. `ran`: what `%run` copies to the notebook, every name the file's top level binds, `_private` ones and
  * those `__all__` leaves out too (round 52 QQ); the package imports each by name. Else what `import *` takes.
  */
-async function moduleExports(file: string, ran: boolean): Promise<{ readonly names?: ReadonlySet<string>; readonly mainBlock: boolean } | undefined> {
+async function moduleExports(file: string, ran: boolean, starNames: (module: string) => Promise<ReadonlySet<string> | undefined>): Promise<{ readonly names?: ReadonlySet<string>; readonly mainBlock: boolean } | undefined> {
   let source: string;
   let large: boolean;
   try {
@@ -98,24 +111,32 @@ async function moduleExports(file: string, ran: boolean): Promise<{ readonly nam
     return undefined;
   }
   const mainBlock = source.split('\n').some((line) => MAIN_GUARD_LINE.test(line));
-  const names = large ? undefined : await namesOf(source, ran);
+  const names = large ? undefined : await namesOf(source, ran, starNames);
   return names === undefined ? { mainBlock } : { names, mainBlock };
 }
 
-async function namesOf(source: string, ran: boolean): Promise<ReadonlySet<string> | undefined> {
+async function namesOf(source: string, ran: boolean, starNames: (module: string) => Promise<ReadonlySet<string> | undefined>): Promise<ReadonlySet<string> | undefined> {
   await initPythonParser();
   // An import does not run the `__main__` block: the names only it binds are none of the module's (round 64 MMM:
   // a parameter's name set there was said to be set again). `%run` runs it.
   const analysis = analyzeCell(ran ? source : withoutMainBlock(source));
-  if (analysis.syntaxErrors.length > 0 || analysis.starImports.length > 0) return undefined;
-  if (ran) return new Set(analysis.defines.map((d) => d.name));
+  if (analysis.syntaxErrors.length > 0) return undefined;
+  // Its own star imports of the project's modules bind their names here too; a library's are not known.
+  const starred = new Set<string>();
+  for (const star of analysis.starImports) {
+    const names = await starNames(star.module);
+    if (names === undefined) return undefined;
+    for (const name of names) starred.add(name);
+  }
+  const defined = [...analysis.defines.map((d) => d.name), ...starred];
+  if (ran) return new Set(defined);
   if (/^__all__\b/m.test(source)) {
     const listed = /^__all__[ \t]*=[ \t]*[[(]([^\])]*)[\])][ \t]*(?:#.*)?$/m.exec(source);
     if (listed === null || /^__all__[ \t]*(?:\+=|\.|\[)/m.test(source)) return undefined;
     const names = [...(listed[1] ?? '').matchAll(/(["'])([A-Za-z_]\w*)\1/g)].map((m) => m[2] ?? '');
     return new Set(names);
   }
-  return new Set(analysis.defines.map((d) => d.name).filter((name) => !name.startsWith('_')));
+  return new Set(defined.filter((name) => !name.startsWith('_')));
 }
 
 /** `source` with the body of its top-level `if __name__ == "__main__":` blocks one `pass`, the other lines blank. */

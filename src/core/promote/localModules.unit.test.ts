@@ -112,6 +112,29 @@ describe('localStarExports of a module with a __main__ block', () => {
   });
 });
 
+// Round 65 OOO: `chain.py` doing `from cfg import *`, which set a parameter again, unseen.
+describe('localStarExports of a module star-importing another of the project', () => {
+  it('takes the names of the modules it star-imports in its turn; a library it star-imports leaves them unknown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-local-chain-'));
+    try {
+      writeFileSync(join(dir, 'cfg.py'), 'N_EST = 7\n_hidden = 1\n');
+      writeFileSync(join(dir, 'chain.py'), 'from cfg import *\ndef helper():\n    return N_EST\n');
+      writeFileSync(join(dir, 'loop_a.py'), 'from loop_b import *\nA = 1\n');
+      writeFileSync(join(dir, 'loop_b.py'), 'from loop_a import *\nB = 1\n');
+      writeFileSync(join(dir, 'lib.py'), 'from os.path import *\nC = 1\n');
+      const { starExports } = await localStarExports(dir, makeNotebook([{ tags: ['imports'], source: 'from chain import *\nfrom loop_a import *\nfrom lib import *' }]));
+      assert.deepEqual([...(starExports.get('chain') ?? [])].sort(), ['N_EST', 'helper']);
+      assert.equal(starExports.get('loop_a'), undefined);
+      assert.equal(starExports.get('lib'), undefined);
+      const notebook = makeNotebook([{ tags: ['parameters'], source: 'N_EST = 20' }, { tags: ['step:fit'], source: 'from chain import *\nn = N_EST * 2' }]);
+      const problems = (await analyseNotebook(notebook, readRoles(notebook), { starExports })).problems.filter((p) => p.code === 'parameter-rebound');
+      assert.deepEqual(problems.map((p) => [p.cellIndex, p.line]), [[1, 1]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('analyseNotebook with a shared cell below the parameters cell setting a parameter again', () => {
   it('refuses it there too, naming the cell that gave the value', async () => {
     const names = new Map([['cfg', new Set(['TEST_SIZE', 'helper'])]]);
