@@ -674,7 +674,11 @@ class GraphBuilder {
         const otherLetters = /(?!\p{ASCII})\p{L}/u.test(plainLabel(field.before));
         const splitOnly = otherLetters && label !== undefined && SPLIT_WORDS.has(label);
         const prefix = splitOnly ? label : otherLetters && label === undefined ? splitWord(field.before) : undefined;
-        const unspelled = otherLetters && (label === undefined || splitOnly) ? byCall.map((c) => (c === undefined ? undefined : prefix !== undefined ? `${prefix}_${c}` : c)).find(free) : undefined;
+        // Its own name taken, the data its arguments are of (`accuracy_score(y_train, ...)` is `train_accuracy`)
+        // (round 64 MMM: `Exactitud del modelo:` was `modelo` below `Accuracy:`; round 65 OOO: `Точность:` none).
+        const argumentsSplit = splitOfArguments(field.expression);
+        const byArguments = argumentsSplit === undefined || called === undefined ? undefined : `${argumentsSplit}_${called}`;
+        const unspelled = otherLetters && (label === undefined || splitOnly) ? [...byCall.map((c) => (c === undefined ? undefined : prefix !== undefined ? `${prefix}_${c}` : c)), prefix === undefined ? byArguments : undefined].find(free) : undefined;
         // Its one ASCII word taken in a label of other letters (`Ακρίβεια RF:` over `rf.score(...)`, with `rf` the
         // model): by what computes it (`rf_score`) before `rf_shown` (round 62 III).
         const computedBy = otherLetters && label !== undefined ? byCall.find(free) : undefined;
@@ -684,9 +688,6 @@ class GraphBuilder {
         // the function, the data it is of in front (`test_precision`) (round 63 KKK).
         const foreign = !otherLetters && (/(?!\p{ASCII})\p{L}/u.test(field.before) || (plainLabel(field.before).toLowerCase().match(/[a-z]+/g) ?? []).some((w) => FOREIGN_LABEL_WORDS.has(w)));
         const split = foreign ? splitWord(field.before) : undefined;
-        // Its own name taken, the data its arguments are of (`accuracy_score(y_train, ...)` is `train_accuracy`)
-        // before the label's noun (round 64 MMM: `Exactitud del modelo:` was `modelo` below `Accuracy:`).
-        const argumentsSplit = splitOfArguments(field.expression);
         const byFunction = foreign && called !== undefined && SCORE_WORD.test(called) ? [split === undefined ? called : `${split}_${called}`, argumentsSplit === undefined || argumentsSplit === split ? undefined : `${argumentsSplit}_${called}`].find(free) : undefined;
         const name = byFunction ?? (splitOnly && unspelled !== undefined ? unspelled : label === undefined || taken(label) ? fallback : label);
         // Named by its label: the package binds that name where the line prints the value, and records it.
@@ -697,7 +698,8 @@ class GraphBuilder {
         }
         // A name no metric of the cell has (round 60 EEE: `score` suggested again for `lr.score(...)`, which would
         // have replaced the forest's).
-        const suggested = name === 'value' ? (byCall.find((c) => c !== undefined && /^[a-z_]\w*$/.test(c) && !isBuiltin(c) && !this.bindings.has(c) && !definedHere.has(c) && !this.printedValues.some((v) => v.name === c)) ?? name) : name;
+        // (Nor a name a label of the cell spells, round 65 OOO.)
+        const suggested = name === 'value' ? ([...byCall, byArguments].find((c) => c !== undefined && /^[a-z_]\w*$/.test(c) && !isBuiltin(c) && !this.bindings.has(c) && !definedHere.has(c) && !labelled.has(c) && !this.printedValues.some((v) => v.name === c)) ?? name) : name;
         this.problems.push(
           this.problem(
             cell,

@@ -1463,6 +1463,9 @@ describe('buildStepGraph: values a metrics cell prints under a label (round 30)'
     // Round 64 MMM: its name taken, the data its arguments are of; not the label's noun (`modelo`).
     const byArguments = graphOf([[['step:a'], 'def accuracy_score(a, b):\n    return 0.5\ny_test = y_train = p_te = p_tr = 1'], [['metrics'], 'print("Accuracy:", accuracy_score(y_test, p_te))\nprint("Exactitud del modelo:", accuracy_score(y_train, p_tr))']]);
     assert.deepEqual(byArguments.printedValues?.map((v) => v.name), ['accuracy', 'train_accuracy']);
+    // Round 65 OOO: a label in other letters too, below or above the label taking `accuracy`.
+    const cyrillic = graphOf([[['step:a'], 'def accuracy_score(a, b):\n    return 0.5\ny_test = y_train = p_te = p_tr = 1'], [['metrics'], 'print("Точность:", accuracy_score(y_train, p_tr))\nprint("Accuracy:", accuracy_score(y_test, p_te))']]);
+    assert.deepEqual(cyrillic.printedValues?.map((v) => v.name), ['train_accuracy', 'accuracy']);
     // Its one ASCII word a name of the notebook's (`RF`, the model `rf`): by what computes it, not `rf_shown`.
     const model = graphOf([[['step:a'], 'class M:\n    def score(self):\n        return 0.5\nrf = M()'], [['metrics'], 'print("Ακρίβεια RF:", rf.score())']]);
     assert.deepEqual(model.printedValues?.map((v) => v.name), ['score']);
