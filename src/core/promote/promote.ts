@@ -711,9 +711,11 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     return { ...fail(problems, inspection), graph, version, changes };
   }
   let files: PromotedFile[];
-  // What promotion writes: a planned file kept as the person edited it is theirs, read for what it imports and
-  // reads like any file promotion leaves (round 63 LLL: a kept test reading a renamed step's run, check said up to date).
-  const notKept = plans.filter((p) => !keptEdits.has(p.path));
+  // What promotion writes: a planned file kept as the person edited it, or merged with their edits, is theirs,
+  // read for what it imports and reads like any file promotion leaves (round 63 LLL: a kept test reading a
+  // renamed step's run, check said up to date; round 65 OOO: a merged one, promote said nothing).
+  const personal = new Set([...keptEdits, ...(resolution === 'merge' ? conflicts.map((c) => c.path) : [])]);
+  const notKept = plans.filter((p) => !personal.has(p.path));
   // The files a merge wrote with conflict markers (`PromoteOutcome.conflicted`).
   const markedFiles: string[] = [];
   if (request.dryRun === true) {
@@ -727,10 +729,10 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     const orphans = await findOrphans(outDir, plans, known);
     for (const orphan of orphans) if (orphan.state === 'edited') files.push({ path: orphan.path, action: 'kept', why: KEPT_ORPHAN });
     const removedImports = await findRemovedImports(outDir, notKept, known, packageName);
-    problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook, keptEdits)));
+    problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook, personal)));
     const goneOrphans = new Set(orphans.filter((o) => o.state === 'unchanged').map((o) => o.path));
     const testsOfRemoved = await findTestsOfRemovedSteps(outDir, notKept, graph.steps.map((st) => st.name), goneOrphans);
-    problems.push(...testsOfRemoved.filter((t) => !removedImports.some((r) => r.path === t.path)).map((t) => testOfRemovedStepProblem(t, request.notebook, keptEdits)));
+    problems.push(...testsOfRemoved.filter((t) => !removedImports.some((r) => r.path === t.path)).map((t) => testOfRemovedStepProblem(t, request.notebook, personal)));
     // check reads the package as this promotion would leave it: a step module still on disk may import a helper no more.
     const written = new Map(plans.filter((p) => !keptEdits.has(p.path) && !conflicted.has(p.path)).map((p) => [p.path, p.contents]));
     problems.push(...(await unusedStepModules(outDir, packageName, plans, orphans, request.notebook, written)));
@@ -821,8 +823,8 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
           why.set(orphan.path, KEPT_ORPHAN);
           if (!removedImports.some((r) => r.path === orphan.path) && !testsOfRemoved.some((t) => t.path === orphan.path) && !orphan.path.startsWith(`src/${packageName}/steps/`)) problems.push({ severity: 'warning', code: 'orphan-edited', message: `${orphan.path} is no longer generated but was edited by hand, so it is kept`, file: request.notebook });
         }
-        problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook, keptEdits)));
-        problems.push(...testsOfRemoved.map((t) => testOfRemovedStepProblem(t, request.notebook, keptEdits)));
+        problems.push(...removedImports.map((r) => removedImportProblem(r, orphans, packageName, request.notebook, personal)));
+        problems.push(...testsOfRemoved.map((t) => testOfRemovedStepProblem(t, request.notebook, personal)));
         problems.push(...(await unusedStepModules(outDir, packageName, plans, orphans, request.notebook)));
         if (!unchangedRun) {
           await saveBase(outDir, plans).catch((ex: unknown) => {
@@ -1074,20 +1076,20 @@ async function statePathProblem(outDir: string): Promise<string | undefined> {
  * A file that stays after promotion (a kept hand edit of a file no longer generated, or a person's own) and
  * imports a package module promotion no longer makes: what breaks and what to do.
  */
-function removedImportProblem(removed: RemovedImport, orphans: readonly Orphan[], packageName: string, notebook: string, keptEdits: ReadonlySet<string>): Problem {
+function removedImportProblem(removed: RemovedImport, orphans: readonly Orphan[], packageName: string, notebook: string, yours: ReadonlySet<string>): Problem {
   const step = new RegExp(`^${packageName}\\.steps\\.(\\w+)$`).exec(removed.module)?.[1];
   const gone = step === undefined ? 'a module the package no longer has' : `a module the package no longer has (the notebook has no step ${step} now)`;
   const kept = orphans.some((o) => o.path === removed.path && o.state === 'edited') ? `${removed.path} is no longer generated but was edited by hand, so it is kept; it` : removed.path;
   const fails = removed.path.startsWith('tests/') ? 'pytest fails to collect it' : 'importing it fails';
   // A file promotion still writes, kept as the person edited it: deleting it would lose the generated one too.
-  const fix = keptEdits.has(removed.path) ? `${removed.path} is kept as you edited it: change that import to a module the package has now` : 'Delete the file, or change that import to a module the package has now';
+  const fix = yours.has(removed.path) ? `${removed.path} keeps your edits: change that import to a module the package has now` : 'Delete the file, or change that import to a module the package has now';
   const message = `${kept} imports ${removed.module} (line ${removed.line}), ${gone}, so ${fails}. ${fix}`;
   return { severity: 'warning', code: 'removed-import', message, file: notebook };
 }
 
 /** A kept test of a step the notebook no longer has: pytest fails on it (see findTestsOfRemovedSteps). */
-function testOfRemovedStepProblem(t: TestOfRemovedStep, notebook: string, keptEdits: ReadonlySet<string>): Problem {
-  const fix = keptEdits.has(t.path) ? `${t.path} is kept as you edited it: change that line to read a step the notebook has now` : 'move what you added there into the test of the step that took its place, then delete the file';
+function testOfRemovedStepProblem(t: TestOfRemovedStep, notebook: string, yours: ReadonlySet<string>): Problem {
+  const fix = yours.has(t.path) ? `${t.path} keeps your edits: change that line to read a step the notebook has now` : 'move what you added there into the test of the step that took its place, then delete the file';
   const message = `${t.path} tests step ${t.step} (line ${t.line} reads its run), which the notebook no longer has, so pytest fails on it: ${fix}`;
   return { severity: 'warning', code: 'test-of-removed-step', message, file: notebook };
 }

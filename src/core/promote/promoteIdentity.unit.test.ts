@@ -201,14 +201,19 @@ describe('the lock names its notebook', function () {
     for (const again of [renamed, await promote('nb.ipynb', { dryRun: true })]) {
       assert.deepEqual(
         again.problems.filter((p) => p.code === 'test-of-removed-step').map((p) => p.message.replace(/line \d+/, 'line N')),
-        ['tests/test_train.py tests step features (line N reads its run), which the notebook no longer has, so pytest fails on it: tests/test_train.py is kept as you edited it: change that line to read a step the notebook has now'],
+        ['tests/test_train.py tests step features (line N reads its run), which the notebook no longer has, so pytest fails on it: tests/test_train.py keeps your edits: change that line to read a step the notebook has now'],
       );
     }
+    // Round 65 OOO: merged with the notebook's changes (--merge), it is the person's too.
+    write('nb.ipynb', v1.map((c) => (c.tags?.[0] === 'step:features' ? { ...c, tags: ['step:double'] } : c.tags?.[0] === 'step:train' ? { ...c, source: 'total = sum(doubled) + len(values)' } : c)));
+    const merged = await promote('nb.ipynb', { resolve: 'merge' });
+    assert.deepEqual(merged.files.filter((f) => f.path === 'tests/test_train.py').map((f) => f.action), ['merged']);
+    assert.deepEqual(merged.problems.filter((p) => p.code === 'test-of-removed-step').map((p) => p.message.split(' (line')[0]), ['tests/test_train.py tests step features']);
     appendFileSync(test, 'from nb.steps.features import features\n');
     const imports = await promote('nb.ipynb', { dryRun: true });
     assert.deepEqual(
       imports.problems.filter((p) => p.code === 'removed-import').map((p) => p.message.replace(/line \d+/, 'line N')),
-      ['tests/test_train.py imports nb.steps.features (line N), a module the package no longer has (the notebook has no step features now), so pytest fails to collect it. tests/test_train.py is kept as you edited it: change that import to a module the package has now'],
+      ['tests/test_train.py imports nb.steps.features (line N), a module the package no longer has (the notebook has no step features now), so pytest fails to collect it. tests/test_train.py keeps your edits: change that import to a module the package has now'],
     );
   });
 
