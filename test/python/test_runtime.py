@@ -812,6 +812,13 @@ def _save_figure():
     return 1
 
 
+def test_a_folder_whose_first_file_came_or_last_went_is_no_folder_added_or_removed():
+    # Round 65 OOO: "sub/ removed" when a file was added to the empty folder sub/.
+    assert runtime._listing_changes({"a.csv": "1", "sub/": "d"}, {"a.csv": "1", "sub/x.csv": "2"}) == "sub/x.csv added"
+    assert runtime._listing_changes({"a.csv": "1", "sub/x.csv": "2"}, {"a.csv": "1", "sub/": "d"}) == "sub/x.csv removed"
+    assert runtime._listing_changes({"a.csv": "1"}, {"a.csv": "1", "sub/": "d"}) == "sub/ added"
+
+
 # Round 64 NNN: "figures (reliability.png changed) and figures/reliability.png changed".
 def test_why_a_step_runs_names_a_file_of_its_folder_once(tmp_path):
     config = _small_config([("plot", [], ["drawn"])], {})

@@ -3107,9 +3107,14 @@ def _part_listings(parts: Sequence[tuple[str, str]], listings: Mapping[str, Mapp
 def _listing_changes(before: Mapping[str, str], now: Mapping[str, str], most: int = 3) -> str:
     """Which files of a folder changed, in words: ``train.csv changed, new.csv added and 2 more``; empty when the
     listings are the same."""
+    # An empty folder (``sub/``) is listed while empty: one whose first file came, or whose last went, was there
+    # all along (round 65 OOO: "sub/ removed" when a file was added to it).
+    def inside(folder: str, names: Mapping[str, str]) -> bool:
+        return folder.endswith("/") and any(other.startswith(folder) for other in names)
+
     words = [f"{name} changed" for name in sorted(now) if name in before and before[name] != now[name]]
-    words += [f"{name} added" for name in sorted(now) if name not in before]
-    words += [f"{name} removed" for name in sorted(before) if name not in now]
+    words += [f"{name} added" for name in sorted(now) if name not in before and not inside(name, before)]
+    words += [f"{name} removed" for name in sorted(before) if name not in now and not inside(name, now)]
     if not words:
         return ""
     shown = words[:most]
