@@ -1473,9 +1473,9 @@ class GraphBuilder {
 
   /**
    * `alpha = 1.0`, then `%run override.py` (or `from config import *`) whose file sets `alpha` again, in the
-   * parameters cell or a shared cell below it: the notebook ran with the file's value, while the package would
-   * give the steps the one above it (round 62 III: the metrics test failed, and promotion said nothing). Only a
-   * module of the notebook's own, whose names are known.
+   * parameters cell or any cell below it: the notebook ran with the file's value, while the package would give
+   * the steps the one above it (round 62 III: the metrics test failed, and promotion said nothing). Only a module
+   * of the notebook's own, whose names are known (through its own star imports of others).
    */
   private checkParametersRebound(cell: NotebookCell): void {
     sourceLines(cell.source).forEach((text, index) => {
