@@ -22,6 +22,7 @@ import { flowYaml } from '../pipeline/pyyaml';
 import { readYamlDocument } from '../pipeline/yamlPositions';
 import { fileHashes } from './hash';
 import { describeSchemaError, schemaProblems } from '../util/schemaErrors';
+import { quoteArgument } from '../util/commandLine';
 
 export interface LockFileResult {
   /** Undefined when the file is not YAML or does not match the schema. */
@@ -37,8 +38,7 @@ export function readLockFile(text: string, file: string): LockFileResult {
     const line = text.slice(0, marker.index).split('\n').length;
     // The file as the caller names it, which git finds from anywhere in the work tree (round 63 LLL: the bare
     // file name was no path from the repository's top); the line is the problem's.
-    const path = /^[\w./-]+$/.test(file) ? file : `'${file.replace(/'/g, "'\\''")}'`;
-    const message = `the file holds git merge conflict markers: two promotions were merged. Take one side (\`git checkout --theirs -- ${path}\` or --ours), then promote again to write the lock the notebook gives now`;
+    const message = `the file holds git merge conflict markers: two promotions were merged. Take one side (\`git checkout --theirs -- ${quoteArgument(file)}\` or --ours), then promote again to write the lock the notebook gives now`;
     return { lock: undefined, problems: [{ severity: 'error', code: 'lock-conflict', message, file, line }] };
   }
   const loaded = readYamlDocument(text, file);
