@@ -1221,9 +1221,10 @@ class _Run:
             earlier = self.cache.folder_listing(step, before[part]) if part in before else None
             current = listings.get(now[part]) if part in now else None
             if earlier is not None and current is not None:
-                others[k] = _with_detail(part, _listing_changes(earlier, current))
+                diff = _listing_diff(earlier, current)
+                others[k] = _with_detail(part, _diff_words(diff))
                 folder = part.partition(", the folder parameter ")[0].removeprefix("the files in ")
-                named |= {os.path.normpath(os.path.join(folder, name)) for name in set(earlier) ^ set(current) | {n for n in current if n in earlier and earlier[n] != current[n]}}
+                named |= {os.path.normpath(os.path.join(folder, name)) for name, _ in diff}
         others = [part for part in others if os.path.normpath(part) not in named]
         # Parameters first: what a person set is the reason they look for (round 39 O: files came first and the
         # parameter changed was "and 2 more").
@@ -3104,17 +3105,29 @@ def _part_listings(parts: Sequence[tuple[str, str]], listings: Mapping[str, Mapp
     return found
 
 
-def _listing_changes(before: Mapping[str, str], now: Mapping[str, str], most: int = 3) -> str:
-    """Which files of a folder changed, in words: ``train.csv changed, new.csv added and 2 more``; empty when the
-    listings are the same."""
+def _listing_diff(before: Mapping[str, str], now: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The files of a folder that changed between two listings, each with how: ``("train.csv", "changed")``,
+    then those ``added``, then those ``removed``, each by name."""
     # An empty folder (``sub/``) is listed while empty: one whose first file came, or whose last went, was there
     # all along (round 65 OOO: "sub/ removed" when a file was added to it).
     def inside(folder: str, names: Mapping[str, str]) -> bool:
         return folder.endswith("/") and any(other.startswith(folder) for other in names)
 
-    words = [f"{name} changed" for name in sorted(now) if name in before and before[name] != now[name]]
-    words += [f"{name} added" for name in sorted(now) if name not in before and not inside(name, before)]
-    words += [f"{name} removed" for name in sorted(before) if name not in now and not inside(name, now)]
+    diff = [(name, "changed") for name in sorted(now) if name in before and before[name] != now[name]]
+    diff += [(name, "added") for name in sorted(now) if name not in before and not inside(name, before)]
+    diff += [(name, "removed") for name in sorted(before) if name not in now and not inside(name, now)]
+    return diff
+
+
+def _listing_changes(before: Mapping[str, str], now: Mapping[str, str], most: int = 3) -> str:
+    """Which files of a folder changed, in words: ``train.csv changed, new.csv added and 2 more``; empty when the
+    listings are the same."""
+    return _diff_words(_listing_diff(before, now), most)
+
+
+def _diff_words(diff: Sequence[tuple[str, str]], most: int = 3) -> str:
+    """``_listing_diff`` in words, the first ``most`` of it."""
+    words = [f"{name} {how}" for name, how in diff]
     if not words:
         return ""
     shown = words[:most]
