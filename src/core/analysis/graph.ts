@@ -21,7 +21,7 @@ import { formChoices, parseParameterValue, parsePythonLiteral } from './literal'
 import { sourceLines } from './python/lexical';
 import { blankedQuotes, codeOffsets } from './python/literalRanges';
 import type { CellAnalysis, FunctionInfo, NameSite } from './python/names';
-import { runLineModule } from './python/ipython';
+import { runLineModule, starImportOf } from './python/ipython';
 import { analyzeCell } from './python/names';
 import { isBuiltin } from './python/builtins';
 import { andList, withoutAccents } from '../util/words';
@@ -1479,7 +1479,7 @@ class GraphBuilder {
    */
   private checkParametersRebound(cell: NotebookCell): void {
     sourceLines(cell.source).forEach((text, index) => {
-      const module = runLineModule(text) ?? /^\s*from\s+([A-Za-z_][\w.]*)\s+import\s+\*/.exec(text)?.[1];
+      const module = starImportOf(text)?.module;
       const names = module === undefined ? undefined : this.starExports.get(module);
       if (names === undefined) return;
       const rebound = this.parameters.filter((p) => names.has(p.name) && (p.definedAt.cellIndex !== cell.index || p.definedAt.line <= index));

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Notebook } from '../contract/notebook';
 import { analyzeCell } from '../analysis/python/names';
 import { initPythonParser } from '../analysis/python/parser';
-import { runLineModule } from '../analysis/python/ipython';
+import { starImportOf } from '../analysis/python/ipython';
 
 /**
  * The imported modules that are the project's own, not distributions to install: a `<m>.py`, a `<m>/__init__.py`
@@ -46,14 +46,12 @@ export async function localStarExports(notebookDir: string, notebook: Notebook):
   const ran = new Set<string>();
   for (const cell of notebook.cells) {
     if (cell.kind !== 'code' || !((cell.source.includes('*') && cell.source.includes('import')) || cell.source.includes('%run'))) continue;
-    for (const m of cell.source.matchAll(/^[ \t]*from[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]+import[ \t]+\*/gm)) if (m[1] !== undefined) modules.add(m[1]);
-    // `%run utils.py` becomes `from utils import *` (ipython.ts).
-    for (const line of cell.source.includes('%run') ? cell.source.split('\n') : []) {
-      const module = runLineModule(line);
-      if (module !== undefined) {
-        modules.add(module);
-        ran.add(module);
-      }
+    // (`%run utils.py` becomes `from utils import *`, ipython.ts.)
+    for (const line of cell.source.split('\n')) {
+      const star = starImportOf(line);
+      if (star === undefined) continue;
+      modules.add(star.module);
+      if (star.ran) ran.add(star.module);
     }
   }
   if (modules.size === 0) return { starExports: exports, runsMain };

@@ -45,6 +45,31 @@ describe('localModules', () => {
     const notebook = makeNotebook([{ tags: ['imports'], source: 'from helpers.fe import x\nfrom src.features.build import x\nimport data\nimport pandas' }]);
     assert.deepEqual([...(await findLocalModules(dir, notebook, new Set(['helpers', 'src', 'data', 'pandas']), []))].sort(), ['helpers', 'src']);
   });
+
+  // Round 64 MMM: a name bound only in the module's `__main__` block, which an import does not run.
+  it('leaves out of a star import the names only the block binds; a %run binds them', async () => {
+    writeFileSync(join(dir, 'cfg.py'), 'SCALE = 2\nif __name__ == "__main__":\n    for i in range(2):\n        TEST_SIZE = 0.5\n    SCALE = 3\nelse:\n    IMPORTED = True\n');
+    const star = await localStarExports(dir, makeNotebook([{ tags: ['imports'], source: 'from cfg import *' }]));
+    assert.deepEqual([...(star.starExports.get('cfg') ?? [])].sort(), ['IMPORTED', 'SCALE']);
+    const ran = await localStarExports(dir, makeNotebook([{ tags: ['imports'], source: '%run cfg.py' }]));
+    assert.deepEqual([...(ran.starExports.get('cfg') ?? [])].sort(), ['IMPORTED', 'SCALE', 'TEST_SIZE', 'i']);
+  });
+
+  // Round 65 OOO: `chain.py` doing `from cfg import *`, which set a parameter again, unseen.
+  it('takes the names of the modules it star-imports in its turn; a library it star-imports leaves them unknown', async () => {
+    writeFileSync(join(dir, 'cfg.py'), 'N_EST = 7\n_hidden = 1\n');
+    writeFileSync(join(dir, 'chain.py'), 'from cfg import *\ndef helper():\n    return N_EST\n');
+    writeFileSync(join(dir, 'loop_a.py'), 'from loop_b import *\nA = 1\n');
+    writeFileSync(join(dir, 'loop_b.py'), 'from loop_a import *\nB = 1\n');
+    writeFileSync(join(dir, 'lib.py'), 'from os.path import *\nC = 1\n');
+    const { starExports } = await localStarExports(dir, makeNotebook([{ tags: ['imports'], source: 'from chain import *\nfrom loop_a import *\nfrom lib import *' }]));
+    assert.deepEqual([...(starExports.get('chain') ?? [])].sort(), ['N_EST', 'helper']);
+    assert.equal(starExports.get('loop_a'), undefined);
+    assert.equal(starExports.get('lib'), undefined);
+    const notebook = makeNotebook([{ tags: ['parameters'], source: 'N_EST = 20' }, { tags: ['step:fit'], source: 'from chain import *\nn = N_EST * 2' }]);
+    const problems = (await analyseNotebook(notebook, readRoles(notebook), { starExports })).problems.filter((p) => p.code === 'parameter-rebound');
+    assert.deepEqual(problems.map((p) => [p.cellIndex, p.line]), [[1, 1]]);
+  });
 });
 
 // Round 52 PP: `%run utils.py` ran the file's `__main__` block, which the import the package makes does not.
@@ -96,45 +121,6 @@ describe('analyseNotebook with a %run file setting a parameter again', () => {
 });
 
 // Round 63 KKK: the file set the parameter again from the imports cell below the parameters cell.
-// Round 64 MMM: a name bound only in the module's `__main__` block, which an import does not run.
-describe('localStarExports of a module with a __main__ block', () => {
-  it('leaves out of a star import the names only the block binds; a %run binds them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-local-main-'));
-    try {
-      writeFileSync(join(dir, 'cfg.py'), 'SCALE = 2\nif __name__ == "__main__":\n    for i in range(2):\n        TEST_SIZE = 0.5\n    SCALE = 3\nelse:\n    IMPORTED = True\n');
-      const star = await localStarExports(dir, makeNotebook([{ tags: ['imports'], source: 'from cfg import *' }]));
-      assert.deepEqual([...(star.starExports.get('cfg') ?? [])].sort(), ['IMPORTED', 'SCALE']);
-      const ran = await localStarExports(dir, makeNotebook([{ tags: ['imports'], source: '%run cfg.py' }]));
-      assert.deepEqual([...(ran.starExports.get('cfg') ?? [])].sort(), ['IMPORTED', 'SCALE', 'TEST_SIZE', 'i']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-// Round 65 OOO: `chain.py` doing `from cfg import *`, which set a parameter again, unseen.
-describe('localStarExports of a module star-importing another of the project', () => {
-  it('takes the names of the modules it star-imports in its turn; a library it star-imports leaves them unknown', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-local-chain-'));
-    try {
-      writeFileSync(join(dir, 'cfg.py'), 'N_EST = 7\n_hidden = 1\n');
-      writeFileSync(join(dir, 'chain.py'), 'from cfg import *\ndef helper():\n    return N_EST\n');
-      writeFileSync(join(dir, 'loop_a.py'), 'from loop_b import *\nA = 1\n');
-      writeFileSync(join(dir, 'loop_b.py'), 'from loop_a import *\nB = 1\n');
-      writeFileSync(join(dir, 'lib.py'), 'from os.path import *\nC = 1\n');
-      const { starExports } = await localStarExports(dir, makeNotebook([{ tags: ['imports'], source: 'from chain import *\nfrom loop_a import *\nfrom lib import *' }]));
-      assert.deepEqual([...(starExports.get('chain') ?? [])].sort(), ['N_EST', 'helper']);
-      assert.equal(starExports.get('loop_a'), undefined);
-      assert.equal(starExports.get('lib'), undefined);
-      const notebook = makeNotebook([{ tags: ['parameters'], source: 'N_EST = 20' }, { tags: ['step:fit'], source: 'from chain import *\nn = N_EST * 2' }]);
-      const problems = (await analyseNotebook(notebook, readRoles(notebook), { starExports })).problems.filter((p) => p.code === 'parameter-rebound');
-      assert.deepEqual(problems.map((p) => [p.cellIndex, p.line]), [[1, 1]]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
 describe('analyseNotebook with a shared cell below the parameters cell setting a parameter again', () => {
   it('refuses it there too, naming the cell that gave the value', async () => {
     const names = new Map([['cfg', new Set(['TEST_SIZE', 'helper'])]]);

@@ -822,6 +822,17 @@ export function runLineModule(line: string): string | undefined {
 }
 
 /**
+ * The module a line of a cell star-imports: `from m import *`, or `%run m.py` (`ran`), which becomes that
+ * ({@link runAsImport}); undefined for any other line.
+ */
+export function starImportOf(line: string): { readonly module: string; readonly ran: boolean } | undefined {
+  const imported = /^[ \t]*from[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]+import[ \t]+\*/.exec(line)?.[1];
+  if (imported !== undefined) return { module: imported, ran: false };
+  const ran = runLineModule(line);
+  return ran === undefined ? undefined : { module: ran, ran: true };
+}
+
+/**
  * `%run utils.py` → `from utils import *`: the file's names come to the notebook's namespace (round 51 JJ: a common
  * team habit, refused). The names it binds are read from the file at promotion (localStarExports), so a name it
  * does not bind is still an error. It differs where the file reads the notebook's variables or runs a
