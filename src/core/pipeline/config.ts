@@ -15,7 +15,7 @@ import { schemaValidator } from '../contract/schemaValidators';
 import type { PipelineConfig } from '../contract/pipelineConfig';
 import type { Problem } from '../contract/problem';
 import { PYTHON_KEYWORDS, stepNameIssue } from '../tags/names';
-import { flowYaml } from './pyyaml';
+import { flowYaml, wholeFloat } from './pyyaml';
 import { readYamlDocument } from './yamlPositions';
 import { describeSchemaError, schemaProblems } from '../util/schemaErrors';
 import type { Locate } from '../util/schemaErrors';
@@ -190,11 +190,9 @@ function renderParameters(parameters: PipelineConfig['parameters']): string[] {
   for (const name of names) {
     const spec = parameters[name];
     if (spec === undefined) continue;
-    const ordered = { default: spec.default, type: spec.type, ...(spec.items === undefined ? {} : { items: spec.items }), ...(spec.floats === undefined ? {} : { floats: spec.floats }), ...(spec.choices === undefined ? {} : { choices: spec.choices }), ...(spec.description === undefined ? {} : { description: spec.description }) };
-    const written = flowYaml(ordered);
     // A whole float as the notebook wrote it, `1.0`, not `1` (round 63 LLL: it read as an int; the type said float).
-    const whole = spec.type === 'float' && typeof spec.default === 'number' && Number.isInteger(spec.default) && Math.abs(spec.default) < 1e15 ? `{default: ${String(spec.default)}, ` : undefined;
-    lines.push(`  ${flowYaml(name)}: ${whole !== undefined && written.startsWith(whole) ? `{default: ${String(spec.default)}.0, ${written.slice(whole.length)}` : written}`);
+    const ordered = { default: spec.type === 'float' ? wholeFloat(spec.default) : spec.default, type: spec.type, ...(spec.items === undefined ? {} : { items: spec.items }), ...(spec.floats === undefined ? {} : { floats: spec.floats }), ...(spec.choices === undefined ? {} : { choices: spec.choices }), ...(spec.description === undefined ? {} : { description: spec.description }) };
+    lines.push(`  ${flowYaml(name)}: ${flowYaml(ordered)}`);
   }
   return lines;
 }

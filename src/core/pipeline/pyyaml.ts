@@ -45,12 +45,33 @@ export const PYYAML_LARGE_NUMBER = new Type('tag:nbpromote.dev,2025:large-number
   represent: (data: object) => String((data as LargeNumber).value).replace(/^([-+]?[0-9]+)e/, '$1.e'),
 });
 
+/**
+ * A whole number that is a float (`C = 1.0` in the notebook, a parameter of type float): written `1.0`, as PyYAML
+ * writes a float, not `1` (round 63 LLL: it read as an int). JavaScript numbers cannot tell the two apart, so the
+ * writer says which it is with {@link wholeFloat}.
+ */
+class WholeFloat {
+  constructor(readonly value: number) {}
+}
+
+/** `value` to be written as a float when it is whole (`1.0`); any other value as it is. */
+export function wholeFloat(value: unknown): unknown {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e15 ? new WholeFloat(value) : value;
+}
+
+const PYYAML_WHOLE_FLOAT = new Type('tag:nbpromote.dev,2025:whole-float', {
+  kind: 'scalar',
+  instanceOf: WholeFloat,
+  resolve: () => false,
+  represent: (data: object) => `${String((data as WholeFloat).value)}.0`,
+});
+
 export function pyyamlNumberReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1e21 ? new LargeNumber(value) : value;
 }
 
 /** js-yaml's JSON schema, plus the dumper-only types above that keep PyYAML reading what js-yaml reads. */
-const DUMP_SCHEMA = JSON_SCHEMA.extend({ implicit: [PYYAML_LOOKALIKE, PYYAML_LARGE_NUMBER] });
+const DUMP_SCHEMA = JSON_SCHEMA.extend({ implicit: [PYYAML_LOOKALIKE, PYYAML_LARGE_NUMBER, PYYAML_WHOLE_FLOAT] });
 
 /**
  * One value on one line, as PyYAML reads it back: a scalar, or a collection in flow style (`[a, b]`, `{k: v}`).
