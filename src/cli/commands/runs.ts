@@ -234,14 +234,16 @@ function keyParams(params: Readonly<Record<string, unknown>>, names: readonly st
     const shown = typeof value === 'string' ? value : JSON.stringify(value ?? null);
     return shown.length > 16 ? `${shown.slice(0, 15)}…` : shown;
   };
-  const shown = names.slice(0, 3).map((name) => `${name}=${text(name)}`);
-  return names.length > 3 ? `${shown.join(' ')} …` : shown.join(' ');
+  return firstThree(names.map((name) => `${name}=${text(name)}`));
 }
 
 /** The first three metrics: `accuracy=0.91 f1=0.88 loss=0.213`. */
 function keyMetrics(metrics: Readonly<Record<string, number | null>>): string {
-  const entries = Object.entries(metrics);
-  const shown = entries.slice(0, 3).map(([key, value]) => `${key}=${value === null ? 'nan' : formatMetric(value)}`);
-  return entries.length > 3 ? `${shown.join(' ')} …` : shown.join(' ');
+  return firstThree(Object.entries(metrics).map(([key, value]) => `${key}=${value === null ? 'nan' : formatMetric(value)}`));
+}
+
+/** The first three of `items`, space-separated, with ` …` when there are more. */
+function firstThree(items: readonly string[]): string {
+  return items.length > 3 ? `${items.slice(0, 3).join(' ')} …` : items.join(' ');
 }
 
