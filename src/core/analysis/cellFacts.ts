@@ -248,6 +248,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
     ...(analysis.globalsDeclared.length === 0 ? {} : { declaresGlobal: analysis.globalsDeclared.map((name) => analysis.defines.find((d) => d.name === name) ?? { name, line: 1, column: 1 }) }),
     ...(receivers.size === 0 ? {} : { receivers: [...receivers.values()] }),
     ...(analysis.maybeBound === undefined ? {} : { maybeBound: analysis.maybeBound }),
+    ...(analysis.deletes.length === 0 ? {} : { deletes: analysis.deletes }),
     ...(contains.length === 0 ? {} : { contains }),
     ...(views.length === 0 ? {} : { views }),
     topStatements: topStatements(spans, analysis),

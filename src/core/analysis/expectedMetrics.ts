@@ -1473,9 +1473,18 @@ function shownName(element: string): string | undefined {
  * metric `shown`); undefined for anything else.
  */
 function itemName(element: string): string | undefined {
+  const keys = itemKeys(element);
+  return keys === undefined ? undefined : keys.join('.');
+}
+
+/**
+ * The receiver and keys of an item of a dict or Series by string keys: `report["macro avg"]["f1-score"]` ->
+ * `['report', 'macro avg', 'f1-score']`; undefined for anything else.
+ */
+export function itemKeys(element: string): string[] | undefined {
   const m = /^([A-Za-z_]\w*)((?:\[\s*(?:"[^"\\]+"|'[^'\\]+')\s*\])+)$/.exec(element.trim());
   if (m === null) return undefined;
-  return [m[1] ?? '', ...[...(m[2] ?? '').matchAll(/\[\s*(?:"([^"]+)"|'([^']+)')\s*\]/g)].map((k) => k[1] ?? k[2] ?? '')].join('.');
+  return [m[1] ?? '', ...[...(m[2] ?? '').matchAll(/\[\s*(?:"([^"]+)"|'([^']+)')\s*\]/g)].map((k) => k[1] ?? k[2] ?? '')];
 }
 
 /** The one value a conversion to a number converts: `float(x)`, `np.float64(x)`, `x.item()` -> `x`. */
@@ -1608,13 +1617,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Whether what line `line` of `cell` printed after its label (`print("best model:", ...)`) is text, no number, in
- * the cell's saved output: a line starting with the label, followed by a word that reads as no number.
+ * Whether what line `line` of `cell` printed is text, no number, in the cell's saved output: after its label
+ * (`print("best model:", ...)`), a line starting with the label followed by a word that reads as no number; printed
+ * alone (`print(best["model"])`, round 66), its own line of the output, when each print is a statement of the cell's
+ * own printing one line.
  */
-export function printsTextUnderLabel(cell: NotebookCell, line: number): boolean {
-  const label = /^\s*print\(\s*[rRuU]?(["'])([^"'\\]+)\1\s*,/.exec(sourceText(cell.source).split('\n')[line - 1] ?? '')?.[2]?.trim();
-  if (label === undefined || label === '') return false;
+export function printsText(cell: NotebookCell, line: number): boolean {
+  const lines = sourceText(cell.source).split('\n');
+  const source = lines[line - 1] ?? '';
   const out = streamsJoined(cell.outputs ?? []).flatMap((o) => (isRecord(o) && o['output_type'] === 'stream' ? [textOf(o['text'])] : [])).join('');
+  const text = (rest: string | undefined): boolean => rest !== undefined && rest !== '' && !/^[-+]?(?:\d|\.\d|nan\b|inf\b)/i.test(rest);
+  const label = /^\s*print\(\s*[rRuU]?(["'])([^"'\\]+)\1\s*,/.exec(source)?.[2]?.trim();
+  if (label === undefined) {
+    const printed = out.replace(/\n$/, '').split('\n');
+    const prints = lines.filter((l) => /^print\(/.test(l));
+    const own = /^print\(/.test(source) && !lines.some((l) => /^\s+\S/.test(l)) && prints.length === printed.length;
+    return own && text(printed[lines.slice(0, line - 1).filter((l) => /^print\(/.test(l)).length]?.trim());
+  }
+  if (label === '') return false;
   const printed = out.split('\n').filter((l) => l.startsWith(label)).map((l) => l.slice(label.length).trim());
-  return printed.length > 0 && printed.every((rest) => rest !== '' && !/^[-+]?(?:\d|\.\d|nan\b|inf\b)/i.test(rest));
+  return printed.length > 0 && printed.every(text);
 }

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { NotebookCell } from '../contract/notebook';
 import type { StepGraph, StepNode } from '../contract/stepGraph';
-import { cellsBehindMetrics, expectedMetricsFromOutputs, printsTextUnderLabel, interpolatedNames, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, percentToken, printedLabels, ranAfter, roundedName, roundedNumber, savedError, shownNames, shownStreamText, shownTableRows, streamsJoined, tableMetrics } from './expectedMetrics';
+import { cellsBehindMetrics, expectedMetricsFromOutputs, printsText, interpolatedNames, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, namesShownWithNumbers, percentToken, printedLabels, ranAfter, roundedName, roundedNumber, savedError, shownNames, shownStreamText, shownTableRows, streamsJoined, tableMetrics } from './expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from './expectedMetrics';
 import { hasPython, PYTHON } from '../scaffold/testing';
 
@@ -36,8 +36,14 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
   // Round 58 BBB: `print("best model:", results["r2"].idxmax())` printed `ridge`, and metric-unread said the run records it.
   it('tells text printed under a label (no number) from a number', () => {
     const cell = metricsCell('print("best model:", r.idxmax())\nprint("best k:", k.idxmax())', [stdout('best model: ridge\nbest k: 4\n')]).cell;
-    assert.equal(printsTextUnderLabel(cell, 1), true);
-    assert.equal(printsTextUnderLabel(cell, 2), false);
+    assert.equal(printsText(cell, 1), true);
+    assert.equal(printsText(cell, 2), false);
+    // Round 66: an item printed alone, by its own line of the output when every print is the cell's one statement.
+    const alone = metricsCell('print(best["model"])\nprint(best["k"])', [stdout('ridge\n4\n')]).cell;
+    assert.equal(printsText(alone, 1), true);
+    assert.equal(printsText(alone, 2), false);
+    const looped = metricsCell('for k in ks:\n    print(k)\nprint(best["model"])', [stdout('a\nb\nridge\n')]).cell;
+    assert.equal(printsText(looped, 3), false);
   });
 
   // Round 58 AAA: the saved outputs gave `rmse`, the run `scores.rmse`.

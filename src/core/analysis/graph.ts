@@ -10,7 +10,7 @@ import type { CellRoles, TagResult } from '../contract/roles';
 import type { CellRef, CodeUnit, Edge, Parameter, PrintedValue, SharedCode, SourceSite, StepBoundFunction, StepGraph, StepNode } from '../contract/stepGraph';
 import { bindPrintedValue } from './printedValues';
 import type { CallSite } from './cellFacts';
-import { escapeRegExp, MAX_TABLE_ROWS, parenthesized, printArguments, printedName, printTemplates, roundedNumber, writtenName } from './expectedMetrics';
+import { escapeRegExp, itemKeys, MAX_TABLE_ROWS, parenthesized, printArguments, printedName, printTemplates, roundedNumber, writtenName } from './expectedMetrics';
 import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { blankedStrings, SCORE_WORD } from '../tags/pythonText';
@@ -103,6 +103,8 @@ export interface CellFacts {
   readonly declaresGlobal?: readonly NameSite[];
   /** Names the cell binds on some paths only (`if USE_LOG: scale = 10.0`): see CellAnalysis.maybeBound. */
   readonly maybeBound?: readonly string[];
+  /** Names the cell removes with `del` at top level, where. */
+  readonly deletes?: readonly NameSite[];
   /** Assignments making a value that holds others as they are (`pipe = make_pipeline(scaler, clf)`: pipe holds clf). */
   readonly contains?: readonly { readonly name: string; readonly parts: readonly string[]; readonly line: number }[];
   /**
@@ -358,6 +360,8 @@ class GraphBuilder {
   private readonly notCodeAnalyses = new Map<number, CellAnalysis>();
   /** Names cells tagged skip define (they are not part of the pipeline): to say so when nothing else does. */
   private readonly skippedDefined = new Map<string, SourceSite>();
+  /** Names a step or shared cell removed with `del` (and nothing bound again since): where. */
+  private readonly deletedAt = new Map<string, SourceSite>();
   /** The shared cells' functions and classes, by name (the last definition): see {@link stepValuesRead}. */
   private readonly sharedFunctions = new Map<string, SharedFunction>();
   /** Shared functions reading parameters or step values, as the graph gives them (see checkSharedFunctions). */
@@ -368,7 +372,8 @@ class GraphBuilder {
    */
   private readonly defaultsRebound: { readonly unit: UnitBuilder; readonly cell: NotebookCell; readonly line: number; readonly column: number; readonly fn: string; readonly name: string; readonly by: string; readonly before: Binding }[] = [];
   /** The first unit binding each parameter again (`n = 8` in a step), and where: see checkOverwrittenParameters. */
-  private readonly parameterRebound = new Map<string, { readonly unit: UnitBuilder; readonly cell: NotebookCell; readonly line: number; readonly column: number }>();
+  /** Parameters a step, the metrics or shared code (no `unit`) sets again before a step reads them. */
+  private readonly parameterRebound = new Map<string, { readonly unit?: UnitBuilder; readonly cell: NotebookCell; readonly line: number; readonly column: number }>();
   /** What made units define each shared function themselves: the names it read there (see definesSharedIn). */
   private readonly readsByUnits = new Map<string, string[]>();
   /**
@@ -613,7 +618,8 @@ class GraphBuilder {
       const formatted = m === null && args.length === 1 ? formatFields(args[0] ?? '') : [];
       // `print(accuracy_score(y, p))`, `print(np.mean(scores))`: a score with no label at all (round 56 XX: no
       // metric, and nothing said so).
-      const alone = m === null && args.length === 1 && formatted.length === 0 && UNLABELLED_SCORE.test(args[0] ?? '') && !/^[rRbBuUfF]{0,2}["']/.test(args[0] ?? '') ? [{ expression: args[0] ?? '', before: '' }] : [];
+      // `print(scores["acc"])`: an item of a dict by its key (round 63 KKK: no metric, and only metrics-none said).
+      const alone = m === null && args.length === 1 && formatted.length === 0 && (UNLABELLED_SCORE.test(args[0] ?? '') || keyedItem(args[0] ?? '') !== undefined) && !/^[rRbBuUfF]{0,2}["']/.test(args[0] ?? '') ? [{ expression: args[0] ?? '', before: '' }] : [];
       return m === null ? [...labelled, ...formatted, ...alone] : fStringFields(m[2] ?? '');
     };
     // Labels of the cell whose names are one (`LR CV AUC` and `RF CV AUC` both `cv_auc`): each is named by all its
@@ -689,11 +695,14 @@ class GraphBuilder {
         const foreign = !otherLetters && (/(?!\p{ASCII})\p{L}/u.test(field.before) || (plainLabel(field.before).toLowerCase().match(/[a-z]+/g) ?? []).some((w) => FOREIGN_LABEL_WORDS.has(w)));
         const split = foreign ? splitWord(field.before) : undefined;
         const byFunction = foreign && called !== undefined && SCORE_WORD.test(called) ? [split === undefined ? called : `${split}_${called}`, argumentsSplit === undefined || argumentsSplit === split ? undefined : `${argumentsSplit}_${called}`].find(free) : undefined;
-        const name = byFunction ?? (splitOnly && unspelled !== undefined ? unspelled : label === undefined || taken(label) ? fallback : label);
+        // An item printed alone is named by its key (`print(scores["acc"])` is `acc`), then by all its keys and
+        // what holds them (`scores_acc`).
+        const byKey = field.before === '' ? keyNames(field.expression).find(free) : undefined;
+        const name = byKey ?? byFunction ?? (splitOnly && unspelled !== undefined ? unspelled : label === undefined || taken(label) ? fallback : label);
         // Named by its label: the package binds that name where the line prints the value, and records it.
         if (name !== 'value' && !('documented' in field) && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
           this.printedValues.push({ cellIndex: cell.index, line: i + 1, expression: field.expression, name });
-          this.problems.push(this.problem(cell, 'info', 'metric-named', `this line prints ${field.expression} under a label: the pipeline records it as the metric ${name}`, i + 1));
+          this.problems.push(this.problem(cell, 'info', 'metric-named', `this line prints ${field.expression} ${field.before === '' ? 'by its key' : 'under a label'}: the pipeline records it as the metric ${name}`, i + 1));
           continue;
         }
         // A name no metric of the cell has (round 60 EEE: `score` suggested again for `lr.score(...)`, which would
@@ -1130,9 +1139,12 @@ class GraphBuilder {
     // After the reads: `df = df[df.sqft > 800]` reads the step's df before the cell binds its own.
     for (const d of f.defines) {
       if (f.imports.some((i) => i.name === d.name)) continue;
+      // `n_estimators = 5  # quick try` below the parameters cell: see checkOverwrittenParameters (round 66 PPP).
+      if (this.bindings.get(d.name)?.kind === 'parameter' && !this.parameterRebound.has(d.name)) this.parameterRebound.set(d.name, { cell, line: d.line, column: d.column });
       this.bindings.set(d.name, { kind: 'common', site: site(cell, d.line) });
       if (!this.common.names.includes(d.name)) this.common.names.push(d.name);
     }
+    this.forgetDeleted(cell, f);
     // A default reading what this cell binds (`LIMIT = 5` above `def f(v, d=LIMIT)`): the shared value.
     for (const fn of defined) {
       const bound = definedWith.get(fn.name);
@@ -1225,6 +1237,7 @@ class GraphBuilder {
       if (unit.kind === 'step') this.bindings.set(d.name, { kind: 'step', step: unit.name, site: site(cell, d.line), column: d.column });
       if (unit.kind === 'metrics') this.bindings.set(d.name, { kind: 'metric', site: site(cell, d.line) });
     }
+    if (unit.kind === 'step') this.forgetDeleted(cell, f);
     for (const a of f.assignments) this.setAlias(a.name, aliasTarget(a.valueText, (name) => this.bindings.get(name)?.kind));
     for (const a of f.unpackedAliases ?? []) this.setAlias(a.name, a.target);
     this.rememberHolders(f, unit);
@@ -1879,6 +1892,15 @@ class GraphBuilder {
     }
     // `try: raw` / `except NameError: raw = load()` with nothing defining raw before: the step makes it.
     if (binding === undefined && use.guarded === true) return;
+    const deleted = binding === undefined ? this.deletedAt.get(use.name) : undefined;
+    if (deleted !== undefined) {
+      const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
+      const step = this.roles.cells.find((c) => c.cellIndex === deleted.cellIndex)?.inStep;
+      const by = deleted.cellIndex === cell.index ? 'this cell' : `cell ${deleted.cellIndex + 1}${step === undefined ? '' : ` (step ${step})`}`;
+      this.problems.push(this.problem(cell, 'error', 'name-deleted', `${what} uses ${use.name}, but ${by} deletes it on line ${deleted.line} (\`del ${use.name}\`), so the notebook raised NameError here: remove the \`del\`, or define ${use.name} again before this line`, use.line, use.column));
+      unit.reported.add(use.name);
+      return;
+    }
     if (binding === undefined) {
       const later = this.everDefined.get(use.name);
       const skipped = this.skippedDefined.get(use.name);
@@ -2041,17 +2063,36 @@ class GraphBuilder {
   private checkOverwrittenParameters(): void {
     for (const [name, { unit, cell, line, column }] of this.parameterRebound) {
       if (this.edges.some((e) => e.from === 'parameters' && e.name === name)) continue;
-      const what = unit.kind === 'step' ? `step ${unit.name}` : 'the metrics cell';
+      const what = unit === undefined ? 'this shared cell' : unit.kind === 'step' ? `step ${unit.name}` : 'the metrics cell';
+      // Shared code runs once at import: every step reads its value, whatever --param says.
+      const fix = unit === undefined ? `Change the value in the parameters cell and delete this line, or give this variable another name` : `Give this variable another name, or take ${name} out of the parameters cell if it is no parameter`;
       this.problems.push(
         this.problem(
           cell,
           'warning',
           'parameter-overwritten',
-          `${what} sets ${name} here before any step reads the parameter ${name}: a --param ${name} value never reaches the pipeline (the run records it, and the numbers are those of this line's value). Give this variable another name, or take ${name} out of the parameters cell if it is no parameter`,
+          `${what} sets ${name} here before any step reads the parameter ${name}: a --param ${name} value never reaches the pipeline (the run records it, and the numbers are those of this line's value). ${fix}`,
           line,
           column,
         ),
       );
+    }
+  }
+
+  /**
+   * `del x` in a step or shared cell (not under `if`, `try` ...), with no binding of x after it in the cell: later cells cannot read x (the
+   * notebook raised NameError there), so a later use is an error, not a read of the value the step had (round 66
+   * QQQ: the package ran on it and recorded a metric the notebook never made).
+   */
+  private forgetDeleted(cell: NotebookCell, f: CellFacts): void {
+    const lines = sourceLines(cell.source);
+    for (const d of f.deletes ?? []) {
+      // A statement of the cell's own: `if big: del df` may not have run.
+      if (!/^del\b/.test(lines[d.line - 1] ?? '')) continue;
+      if (f.defines.some((b) => b.name === d.name && (b.line > d.line || (b.line === d.line && b.column > d.column)))) continue;
+      if (!this.bindings.has(d.name)) continue;
+      this.bindings.delete(d.name);
+      this.deletedAt.set(d.name, site(cell, d.line));
     }
   }
 
@@ -2432,6 +2473,25 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
 
 /** A score printed with no label (`accuracy_score(y, p)`, `np.mean(scores)`, `model.score(X, y)`, `cv.mean()`). */
 const UNLABELLED_SCORE = /(?:score|error|loss|accuracy|precision|recall|f1|auc|r2|rmse|mae|mse|mape)\w*\s*\(|(?:^|\.)(?:mean|std|median|score)\s*\(/i;
+
+/**
+ * The names an item printed alone can take, best first: `scores["acc"]` or `scores.get("acc")` -> `acc`,
+ * `scores_acc`; `rep["macro avg"]["f1-score"]` -> `f1_score`, `macro_avg_f1_score`, `rep_macro_avg_f1_score`.
+ * Keys are lowered and their other characters become `_`; a key of no ASCII letter or digit names nothing.
+ */
+function keyNames(expression: string): string[] {
+  const keys = keyedItem(expression);
+  if (keys === undefined) return [];
+  const name = (words: readonly string[]): string => words.map((w) => w.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '')).filter((w) => w !== '').join('_');
+  const candidates = [name(keys.slice(-1)), name(keys.slice(1)), name(keys)];
+  return [...new Set(candidates)].filter((n) => /^[a-z_]\w*$/.test(n) && !PYTHON_KEYWORDS.has(n));
+}
+
+/** The dict and keys of an item by string keys, `scores["acc"]` or `scores.get("acc")`: `['scores', 'acc']`. */
+function keyedItem(expression: string): string[] | undefined {
+  const got = /^([A-Za-z_]\w*)\.get\(\s*(?:"([^"\\]+)"|'([^'\\]+)')\s*\)$/.exec(expression.trim());
+  return got === null ? itemKeys(expression) : [got[1] ?? '', got[2] ?? got[3] ?? ''];
+}
 
 /** Attributes a metrics cell prints that are seldom metrics (a frame's shape, a model's classes). */
 const NOT_METRIC_ATTRIBUTES = new Set(['shape', 'dtype', 'dtypes', 'columns', 'index', 'size', 'ndim', 'classes_', 'name', 'names', 'values', 'T', 'feature_names_in_', 'best_params_', 'best_estimator_', 'params']);

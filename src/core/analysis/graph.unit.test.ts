@@ -703,6 +703,27 @@ describe('buildStepGraph', () => {
     assert.deepEqual(constant.steps.map((s) => [s.inputs, s.commonNames, s.definesShared ?? []]), [[['SCALE'], ['f'], []]]);
   });
 
+  it('a name a step or shared cell deleted (`del x`) and a later cell uses: an error naming both cells and lines (round 66 QQQ)', () => {
+    const g = graphOf([
+      [['step:load'], 'x = [1, 2]\ntmp = 3'],
+      [['step:two'], 'y = len(x)\ndel x, tmp'],
+      [['step:three'], 'z = x[0] + 1'],
+      [['metrics'], 'm = z + y'],
+    ]);
+    const deleted = g.problems.filter((p) => p.code === 'name-deleted');
+    assert.deepEqual(deleted.map((p) => [p.cellIndex, p.line, p.column, p.severity]), [[2, 1, 5, 'error']]);
+    assert.equal(deleted[0]?.message, 'step three uses x, but cell 2 (step two) deletes it on line 2 (`del x`), so the notebook raised NameError here: remove the `del`, or define x again before this line');
+    // Bound again after the del, deleted under a condition, or deleted and never used again: nothing to say.
+    const fine = graphOf([
+      [['parameters'], 'big = False'],
+      [[], 'raw = [1]\ndel raw\nraw = [2]'],
+      [['step:load'], 'x = [1, 2] + raw\ntmp = 3\nif big:\n    del x'],
+      [['step:two'], 'y = len(x)\ndel tmp'],
+      [['metrics'], 'm = y'],
+    ]);
+    assert.deepEqual(fine.problems.filter((p) => p.severity === 'error'), []);
+  });
+
   it('a step setting a parameter before anything reads it: a warning on the line, as --param cannot reach it; an annotated float is a float', () => {
     const g = graphOf([
       [['parameters'], 'n = 5\nscale: float = 2\nk = 3'],
@@ -721,6 +742,15 @@ describe('buildStepGraph', () => {
       [['step:b'], 'n = 8\ny = n + m'],
     ]);
     assert.deepEqual(codes(read), []);
+    // Round 66 PPP: a shared cell below the parameters cell (`n = 8  # quick try`, common.py) too.
+    const shared = graphOf([
+      [['parameters'], 'n = 5'],
+      [[], 'n = 8  # quick try'],
+      [['step:gen'], 'y = n * 2'],
+    ]);
+    const overwritten = shared.problems.filter((p) => p.code === 'parameter-overwritten');
+    assert.deepEqual(overwritten.map((p) => [p.cellIndex, p.line, p.severity]), [[1, 1, 'warning']]);
+    assert.match(overwritten[0]?.message ?? '', /^this shared cell sets n here before any step reads the parameter n: .* Change the value in the parameters cell and delete this line/);
   });
 
   it('a shared class, a function binding a global, or a shared cell calling such a function at import: an error naming the line', () => {

@@ -42,7 +42,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, loopPrintedValues, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownNotANumber, namesShownWithNumbers, printedSomething, printsBlankLine, printsTextUnderLabel, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows, shownWithoutText } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, loopPrintedValues, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownNotANumber, namesShownWithNumbers, printedSomething, printsBlankLine, printsText, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows, shownWithoutText } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -310,6 +310,9 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     const trailing = a.analysis.trailingExpression;
     // A print of a blank line (`print()` between metrics) shows no line the reader pairs with a print.
     const prints = a.analysis.prints.filter((p) => !printsBlankLine(p.args));
+    // What a print prints as the reader reads it: a value the graph named as the name (`print(scores["acc"])` as
+    // `print(acc)`).
+    const named = (args: string): string => printArguments(args).map((arg) => printed.find((v) => v.expression.trim() === arg.trim())?.name ?? arg).join(', ');
     return [
       {
         cell,
@@ -317,15 +320,15 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
         assigned: a.facts.assignments.map((x) => x.name),
         ...(trailing === undefined ? {} : { trailingText: trailing.text }),
         ...(a.facts.displayed === undefined ? {} : { displayed: a.facts.displayed }),
-        ...printedOnes(prints.map((p) => p.args.trim())),
+        ...printedOnes(prints.map((p) => named(p.args))),
         printCalls: prints.map((p) => {
           // `print(round(acc, 3), round(f1, 3))` prints acc and f1 (rounded: `roundedPrints`).
-          const args = printArguments(p.args).map(printedName);
+          const args = printArguments(named(p.args)).map(printedName);
           const dumped = jsonDumpedName(p.args);
           return dumped !== undefined ? [dumped] : args.every((arg) => arg !== undefined) ? args : [];
         }),
         printCallsTopLevel: prints.map((p) => p.topLevel),
-        printCallsOneLine: prints.map((p) => printsOneLine(p.args)),
+        printCallsOneLine: prints.map((p) => printsOneLine(named(p.args))),
       },
     ];
   });
@@ -462,8 +465,8 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
       if (info === undefined || !printedSomething(info.cell) || savedError(info.cell) !== undefined || shown.has(value.name)) continue;
       // Text under the label (`best model: ridge`, an idxmax): no number, so the run records no metric either
       // (round 58 BBB: this said it did).
-      if (printsTextUnderLabel(info.cell, value.line)) continue;
-      const message = `this line prints ${clipText(value.expression)} under a label, which the run records as the metric ${value.name}, but its saved output gives no number that can be told to be that value (the line printed more than once, other lines printing alike, or a form that is not read), so the generated test does not check it. To check it, print it once, under a label no other line of the cell prints`;
+      if (printsText(info.cell, value.line)) continue;
+      const message = `this line prints ${clipText(value.expression)}, which the run records as the metric ${value.name}, but its saved output gives no number that can be told to be that value (the line printed more than once, other lines printing alike, or a form that is not read), so the generated test does not check it. To check it, print it once, under a label no other line of the cell prints`;
       problems.push(cellProblem(notebook.path, info.cell, 'warning', 'metric-unread', message, value.line));
     }
   }

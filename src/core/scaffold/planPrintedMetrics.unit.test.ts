@@ -226,9 +226,34 @@ describe('promoteNotebook: labels the run records, read from the lines printing 
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
     const unread = outcome.problems.filter((p) => p.code === 'metric-unread');
     assert.deepEqual(unread.map((p) => [p.severity, p.cellIndex, p.line]), [['warning', 1, 3]]);
-    assert.match(unread[0]?.message ?? '', /^this line prints max\(sil\.values\(\)\) under a label, which the run records as the metric silhouette, but its saved output gives no number that can be told to be that value .* To check it, print it once, under a label no other line of the cell prints$/);
+    assert.match(unread[0]?.message ?? '', /^this line prints max\(sil\.values\(\)\), which the run records as the metric silhouette, but its saved output gives no number that can be told to be that value .* To check it, print it once, under a label no other line of the cell prints$/);
     const none = outcome.problems.find((p) => p.code === 'metrics-none');
     assert.match(none?.message ?? '', /show numbers under names the run records \(silhouette\), but none of them can be told to be the value the run records/);
+  });
+});
+
+describe('promoteNotebook: an item of a dict printed alone (round 66)', function () {
+  this.timeout(180_000);
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-printed-item-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names print(scores["acc"]) and print(scores.get("auc")) by the key, by its keys and dict when the key is taken, and reads each from the saved outputs', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    executed(dir, [
+      { tags: ['step:fit'], source: 'scores = {"acc": 0.8125, "F1 Score": 0.75, "auc": 0.625}\nrep = {"macro avg": {"f1-score": 0.6875}}' },
+      { tags: ['metrics'], source: 'acc = 0.5\nprint(acc)\nprint(scores["acc"])\nprint(scores["F1 Score"])\nprint(rep["macro avg"]["f1-score"])\nprint(scores.get("auc"))' },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const wanted = { acc: 0.5, scores_acc: 0.8125, f1_score: 0.75, macro_avg_f1_score: 0.6875, auc: 0.625 };
+    assert.deepEqual(outcome.expectedMetrics, wanted);
+    assert.deepEqual(outcome.problems.filter((p) => p.severity !== 'info'), []);
+    const named = outcome.problems.filter((p) => p.code === 'metric-named').map((p) => p.message);
+    assert.ok(named.includes('this line prints scores["acc"] by its key: the pipeline records it as the metric scores_acc'), named.join('\n'));
+    await reproduced(dir, outcome, wanted);
   });
 });
 
