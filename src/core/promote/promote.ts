@@ -1394,6 +1394,8 @@ function hiddenModule(name: string, imported: readonly string[]): string | undef
   // The package goes to src/<name>: with --out at a project root, `from src.<name> import f` would find it.
   const inSrc = imported.find((m) => m === `src.${name}` || m.startsWith(`src.${name}.`));
   if (inSrc !== undefined) return `the ${inSrc} module the notebook imports (the package is written to src/${name})`;
+  // `__main__` is the script Python runs (round 66 QQQ: conftest's `from __main__ import _runtime` failed).
+  if (name === '__main__') return 'the `__main__` module, the script or test runner Python is running';
   if (isStdlibModule(name)) return `the standard library's ${name} module`;
   if (name === 'yaml' || name === 'pytest') return `the ${name} module the generated code imports`;
   if (name === 'conftest') return 'the tests\' conftest.py, which pytest imports as conftest';

@@ -452,6 +452,9 @@ describe('re-promotion', function () {
     assert.equal(existsSync(join(dir, 'out')), false);
     // A module the libraries import though the notebook does not (scikit-learn imports scipy).
     await assert.rejects(promoteNotebook({ notebook: 'sklearn.ipynb', cwd: dir, out: 'out', toolVersion: 'test', packageName: 'scipy' }), /--package scipy would hide the scipy module, which libraries the notebook may use import/);
+    // Round 66 QQQ: `__main__` (conftest's `from __main__ import _runtime` failed).
+    await assert.rejects(promoteNotebook({ notebook: 'sklearn.ipynb', cwd: dir, out: 'out', toolVersion: 'test', packageName: '__main__' }), /--package __main__ would hide the `__main__` module/);
+    assert.equal(existsSync(join(dir, 'out')), false);
     writeFileSync(join(dir, 'joblib.ipynb'), notebookJson(cells));
     assert.equal((await promoteNotebook({ notebook: 'joblib.ipynb', cwd: dir, out: 'out-joblib', toolVersion: 'test', dryRun: true })).package, 'joblib_pipeline');
     // A project module under src/ (`from src.features import f`): the package is written to src/<name>.
