@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { version } from '../../../package.json';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import { formatProblem } from '../../core/contract/problem';
+import type { Problem } from '../../core/contract/problem';
 import { NbpromoteError } from '../../core/errors';
 import { problemToJson } from '../../core/inspect/inspect';
 import { keptEditsNote, PENDING_FILE, promoteNotebook, staleFiles } from '../../core/promote/promote';
@@ -40,8 +41,22 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
       ...(out === undefined ? {} : { out }),
       ...(packageName === undefined ? {} : { packageName }),
     });
+  const json = flagBoolean(args, 'json');
+  const root = resolve(io.cwd, out ?? '.');
   let inferred = flagBoolean(args, 'infer-steps');
-  let outcome = await check(inferred);
+  let outcome: Awaited<ReturnType<typeof promoteNotebook>>;
+  try {
+    outcome = await check(inferred);
+  } catch (ex) {
+    // A path of the package that is not acceptable (a generated file that is a link leading outside the output
+    // root): not up to date, in the shape check always prints (round 66 QQQ: `{error, exit_code}`, and "nothing was
+    // written", which a check never does).
+    if (!NbpromoteError.is(ex, 'invalidInput')) throw ex;
+    const problem: Problem = { severity: 'error', code: 'path-not-acceptable', message: ex.message.replace('; nothing was written', ''), file: root };
+    if (json) io.out(`${JSON.stringify({ up_to_date: false, version: null, changes: [], stale_files: [], problems: [problemToJson(problem)] }, null, 2)}\n`);
+    io.err(`error: ${formatProblem(problem)}\n`);
+    return ExitCode.BadInput;
+  }
   // A notebook without step tags that was promoted with --infer-steps: check it the same way.
   if (!outcome.ok && outcome.problems.some((p) => p.code === 'no-steps') && existsSync(join(resolve(io.cwd, out ?? '.'), LOCK_FILE_NAME))) {
     inferred = true;
@@ -58,10 +73,9 @@ export async function runCheck(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const removedImports = outcome.problems.filter((p) => p.code === 'removed-import' || p.code === 'test-of-removed-step');
   // The files may match while the record of them does not: no lock (never promoted here, or it was removed), or
   // a promotion stopped after its files and before its lock (its journal is still there).
-  const root = resolve(io.cwd, out ?? '.');
   const unrecorded = !outcome.ok ? undefined : !existsSync(join(root, LOCK_FILE_NAME)) ? `there is no ${LOCK_FILE_NAME} in ${root}` : existsSync(join(root, ...PENDING_FILE.split('/'))) ? `the last promotion into ${root} did not finish (${PENDING_FILE} is still there)` : undefined;
   const upToDate = outcome.ok && stale.length === 0 && removedImports.length === 0 && unrecorded === undefined;
-  if (flagBoolean(args, 'json')) {
+  if (json) {
     io.out(`${JSON.stringify({ up_to_date: upToDate, version: outcome.version ?? null, changes: unrecorded === undefined ? changes : [...changes, unrecorded], stale_files: stale.map((f) => ({ path: f.path, reason: reason(f.action) })), problems: outcome.problems.map(problemToJson) }, null, 2)}\n`);
   } else if (upToDate) {
     // Hand edits the notebook's changes do not touch are kept by promotion: up to date, and said.

@@ -1,6 +1,6 @@
 /** `nbpromote check`: the command it suggests works as given; kept files that import removed modules fail it. */
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FEATURES_MERGED as v2, notebookJson, THREE_STEPS as v1 } from '../../core/scaffold/testing';
@@ -33,6 +33,25 @@ describe('nbpromote check', function () {
     assert.match(check.out, /the notebook moved from forecast\.ipynb to weekly_forecast\.ipynb \(patch\)/);
     assert.equal((await cli(...(command ?? '').split(' ').slice(1))).code, ExitCode.Ok);
     assert.equal((await cli('check', 'weekly_forecast.ipynb', '--out', '.', '--package', 'forecast')).code, ExitCode.Ok);
+  });
+
+  // Round 66 QQQ: `{error, exit_code}` on stdout, and "nothing was written".
+  it('a generated file that is a link leading outside the output root: not up to date, in check\'s own JSON shape', async () => {
+    writeFileSync(join(dir, 'nb.ipynb'), notebookJson(v1));
+    assert.equal((await cli('promote', 'nb.ipynb', '--out', 'out')).code, ExitCode.Ok);
+    const step = join(dir, 'out', 'src', 'nb', 'steps', readdirSync(join(dir, 'out', 'src', 'nb', 'steps')).find((f) => f !== '__init__.py') ?? '');
+    const outside = join(dir, 'outside.py');
+    writeFileSync(outside, readFileSync(step, 'utf8'));
+    rmSync(step);
+    symlinkSync(outside, step);
+    const check = await cli('check', 'nb.ipynb', '--out', 'out', '--json');
+    assert.equal(check.code, ExitCode.BadInput, check.err);
+    const doc = JSON.parse(check.out) as { up_to_date: boolean; problems: { code: string; message: string }[] };
+    assert.equal(doc.up_to_date, false);
+    assert.deepEqual(doc.problems.map((p) => p.code), ['path-not-acceptable']);
+    assert.match(doc.problems[0]?.message ?? '', /leads outside the output root/);
+    assert.doesNotMatch(check.out + check.err, /nothing was written/);
+    assert.match(check.err, /^error: /);
   });
 
   // Round 49 GG: warnings were said only with --json (outputs-not-rerun, documented as said at every check).
