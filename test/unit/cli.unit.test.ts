@@ -262,6 +262,18 @@ describe('nbpromote CLI (built binary)', function () {
     assert.equal(json.stderr, `nbpromote: ${expected}\n`);
   });
 
+  // Round 66 QQQ: `spawn /tmp EACCES`, and `--execute` with a Python running nothing blamed a removed folder.
+  it('a folder given as the Python, and one that runs nothing, are said as such; nothing is written', () => {
+    assert.equal(nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'folderpython').status, 0);
+    const folder = nbpromote('run', '--out', 'folderpython', '--python', tmpdir());
+    assert.equal(folder.status, 1);
+    assert.match(folder.stderr, /cannot run \/tmp: it is a folder or a file without execute permission, not a program \(set --python or NBPROMOTE_PYTHON\)/);
+    const nothing = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'truepython', '--execute', '--python', '/bin/true');
+    assert.equal(nothing.status, 1, nothing.stderr);
+    assert.match(nothing.stderr, /the Python \/bin\/true exited with status 0 without running the notebook \(nbconvert wrote no executed copy\)/);
+    assert.equal(existsSync(join(work, 'truepython')), false);
+  });
+
   describe('bad notebooks: exit 1, one clear message naming file and cell, no stack trace, nothing written', () => {
     const cases: { file: string; expect: RegExp }[] = [
       { file: 'truncated.ipynb', expect: /truncated\.ipynb: line \d+, column \d+: / },

@@ -16,6 +16,7 @@ import { pythonFor, pythonForWords } from '../python';
 import { importFailure } from '../../core/runs/runnerOutput';
 import { pipelineArgs } from '../../core/pipeline/command';
 import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
+import { cannotRun } from '../../core/util/process';
 
 export const runFlags: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', valueName: 'DIR', description: 'the folder holding pipeline.yaml (default: the current folder)' },
@@ -139,7 +140,7 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
     child.on('error', (error: NodeJS.ErrnoException) => {
       startFailed = true;
       settled();
-      reject(new NbpromoteError('notFound', error.code === 'ENOENT' ? `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)` : `cannot run ${python}: ${error.message}`));
+      reject(new NbpromoteError('notFound', cannotRun(python, error.code, '--python or NBPROMOTE_PYTHON')));
     });
     child.on('close', (code, signal) => {
       settled();

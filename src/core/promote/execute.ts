@@ -21,7 +21,8 @@ import { pyNames } from '../scaffold/pythonText';
 import { codeSha256 } from '../versioning/hash';
 import { runtimeSource } from '../scaffold/runtimeSource';
 import type { Logger } from '../util/logger';
-import { processExists } from '../util/process';
+import { cannotRun, processExists } from '../util/process';
+import { isMissing } from '../io/paths';
 
 export interface MetricsProbe {
   /** Index of the last metrics cell: the probe cell runs right after it. */
@@ -111,7 +112,12 @@ export async function executeNotebook(request: ExecuteRequest): Promise<Executio
     // The executed notebook comes back in a file: the kernel shares nbconvert's stdout, where what a cell writes
     // below Python's sys.stdout lands (`os.system`, a subprocess, a C library's log lines).
     await run(request.python, ['-m', 'nbconvert', '--to', 'notebook', '--execute', `--output-dir=${folder}`, '--output=executed.ipynb', `--ExecutePreprocessor.timeout=${request.cellTimeout ?? 900}`, '--log-level=ERROR', input], request.notebook, cells, request.stop, folder, movesFolder(parsed.notebook) ? undefined : dirname(path));
-    const executed = await readFile(join(folder, 'executed.ipynb'), 'utf8');
+    // A "Python" that exits 0 without running nbconvert (`--python /bin/true`) writes no notebook (round 66 QQQ:
+    // this said a folder on the way had been removed).
+    const executed = await readFile(join(folder, 'executed.ipynb'), 'utf8').catch((ex: unknown) => {
+      if (!isMissing(ex)) throw ex;
+      throw new NbpromoteError('notFound', `executing ${request.notebook} failed: the Python ${request.python} exited with status 0 without running the notebook (nbconvert wrote no executed copy). Give --python (or NBPROMOTE_PYTHON) a Python with nbconvert installed`);
+    });
     return { ...readProbes(executed, request.notebook, request.probe !== undefined), codeSha256: codeSha256(parsed.notebook.cells.filter((c) => c.kind === 'code')) };
   } finally {
     await rm(folder, { recursive: true, force: true });
@@ -391,7 +397,7 @@ function run(python: string, args: readonly string[], file: string, cells: Reado
         return;
       }
       if (failedToStart !== undefined) {
-        reject(new NbpromoteError('notFound', failedToStart.code === 'ENOENT' ? `cannot run ${python}: no such program (set --python or NBPROMOTE_PYTHON)` : `cannot run ${python}: ${failedToStart.message}`));
+        reject(new NbpromoteError('notFound', cannotRun(python, failedToStart.code, '--python or NBPROMOTE_PYTHON')));
         return;
       }
       if (status === 0) {

@@ -37,3 +37,14 @@ export function processStartedAfter(pid: number, epochMs: number, slackMs = 2000
 export function runProcessAlive(pid: number, startIso: unknown): boolean {
   return processExists(pid) && !(typeof startIso === 'string' && processStartedAfter(pid, Date.parse(startIso)));
 }
+
+/**
+ * Why a program could not start, in words: `cannot run python3.13: no such program (set --python or
+ * NBPROMOTE_PYTHON)`; a folder or a file without execute permission (EACCES) is said as such (round 66 QQQ:
+ * `spawn /tmp EACCES`). `program`: how the message names it; `setting`: where the user chooses another.
+ */
+export function cannotRun(program: string, code: string | undefined, setting: string): string {
+  if (code === 'ENOENT') return `cannot run ${program}: no such program (set ${setting})`;
+  if (code === 'EACCES') return `cannot run ${program}: it is a folder or a file without execute permission, not a program (set ${setting})`;
+  return `cannot run ${program}: ${code ?? 'it did not start'} (set ${setting})`;
+}

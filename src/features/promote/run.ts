@@ -30,6 +30,7 @@ import { runInOutputRoot } from '../../host/childProcess';
 import { pipelineArgs, shownPipelineArgs } from '../../core/pipeline/command';
 import { pipelinePackageProblem } from '../../core/pipeline/packageCheck';
 import { commandLine } from '../../core/util/commandLine';
+import { cannotRun } from '../../core/util/process';
 
 /** What `nbpromote.runPipeline` returns to a caller (tests, other extensions). */
 export interface RunPipelineResult {
@@ -288,7 +289,7 @@ export async function failedCellOf(uri: vscode.Uri, report: RunnerReport | undef
 
 /** Why the Python could not start: "cannot run python3 from PATH: no such program (set nbpromote.python.path)". */
 export function spawnFailure(python: PythonChoice, code: string): string {
-  return code === 'ENOENT' ? `cannot run ${pythonWords(python)}: no such program (set ${ConfigKey.PythonPath})` : `cannot run ${pythonWords(python)}: ${code}`;
+  return cannotRun(pythonWords(python), code, ConfigKey.PythonPath);
 }
 
 /**
