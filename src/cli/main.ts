@@ -108,7 +108,8 @@ function commandJson(c: CommandSpec): Record<string, unknown> {
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let printed = false;
   // `--json` before any `--`: even help and the version are one JSON document then.
-  const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--json');
+  // (`--json=yes` too, refused as a usage error: a script piping stdout into jq still gets a document, round 66 QQQ.)
+  const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).some((a) => a === '--json' || a.startsWith('--json='));
   const document = (value: Record<string, unknown>): ExitCode => {
     io.out(`${JSON.stringify({ ...value, exit_code: ExitCode.Ok }, null, 2)}\n`);
     return ExitCode.Ok;

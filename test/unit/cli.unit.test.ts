@@ -96,6 +96,7 @@ describe('nbpromote CLI (built binary)', function () {
       [['promote', '--json', '--package', '1x', 'examples/churn-native.ipynb'], 2],
       [['--json'], 2], // no command at all
       [['promote', 'examples/churn-native.ipynb', '--out', '--json'], 2], // `--out $OUT --json` with $OUT empty
+      [['inspect', 'examples/churn-native.ipynb', '--json=yes'], 2], // round 66 QQQ: stdout was empty
     ] as const;
     for (const [args, code] of cases) {
       const run = nbpromote(...args);
