@@ -44,6 +44,9 @@ export interface AnalysisContext {
   readonly runsMain?: ReadonlySet<string>;
 }
 
+/** What the analysis says of names a cell that does not parse, or that the reader refused, would have defined. */
+export const FOLLOW_ON_NAME_CODES: ReadonlySet<string> = new Set(['name-undefined', 'name-defined-later', 'name-outside-steps']);
+
 export async function analyseNotebook(notebook: Notebook, roles: TagResult, context: AnalysisContext = {}): Promise<NotebookAnalysis> {
   await initPythonParser();
   const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
@@ -125,7 +128,7 @@ export async function analyseNotebook(notebook: Notebook, roles: TagResult, cont
   // A cell that does not parse defines less than it meant to: names it would define, or words of a string
   // left open, would each be "used but never defined". Its syntax error is the one to fix first.
   const unparsed = problems.some((p) => p.code === 'python-syntax');
-  const graph = unparsed ? { ...built, problems: built.problems.filter((p) => p.code !== 'name-undefined' && p.code !== 'name-defined-later' && p.code !== 'name-outside-steps') } : built;
+  const graph = unparsed ? { ...built, problems: built.problems.filter((p) => !FOLLOW_ON_NAME_CODES.has(p.code)) } : built;
   const leftOut = [...all.entries()].filter(([, cell]) => skipped(cell)).map(([i]) => analysed[i]?.generated.code ?? '');
   // (Nor is a draw in a cell that does not parse said: the call may be cut short by the error, round 62 JJJ.)
   const unparsedCells = new Set(problems.filter((p) => p.code === 'python-syntax').map((p) => p.cellIndex));

@@ -8,7 +8,7 @@ import { hasErrors } from '../contract/problem';
 import { parseNotebook } from '../notebook/parse';
 import type { ParseResult } from '../contract/notebook';
 import type { StepGraph } from '../contract/stepGraph';
-import { analyseNotebook } from '../analysis/analyseNotebook';
+import { analyseNotebook, FOLLOW_ON_NAME_CODES } from '../analysis/analyseNotebook';
 import { readRoles } from '../tags/roles';
 import { localStarExports } from '../promote/localModules';
 import { dirname, resolve } from 'node:path';
@@ -43,7 +43,10 @@ export async function inspectWithGraph(inspection: Inspection): Promise<{ inspec
   const { notebook, roles } = inspection;
   if (notebook === undefined || roles === undefined || roles.steps.length === 0) return { inspection, graph: undefined };
   const analysis = await analyseNotebook(notebook, roles, await localStarExports(dirname(resolve(inspection.file)), notebook));
-  const problems = [...inspection.problems, ...analysis.problems];
+  // A cell the reader refused (no source, an unknown cell type) defines nothing: what later cells use of it would
+  // each be "no cell before it defines it" (round 66 QQQ). Its own error is the one to fix first, as promote says.
+  const refusedCell = inspection.problems.some((p) => p.severity === 'error' && p.cellIndex !== undefined);
+  const problems = [...inspection.problems, ...analysis.problems.filter((p) => !refusedCell || !FOLLOW_ON_NAME_CODES.has(p.code))];
   return { inspection: { ...inspection, problems, ok: !hasErrors(problems) }, graph: analysis.graph };
 }
 

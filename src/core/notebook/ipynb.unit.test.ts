@@ -287,13 +287,13 @@ describe('parseIpynb: damaged cells', () => {
     assert.equal(notebook?.cells.length, 3);
   });
 
-  it('leaves out a cell of unknown type and keeps the file positions of the others', () => {
+  it('refuses a cell of unknown type (an error, as nbformat says) and keeps the file positions of the others', () => {
     const { notebook, problems } = read('unknown-cell-type.ipynb');
     assert.deepEqual(problems, [
       {
-        severity: 'warning',
+        severity: 'error',
         code: 'cell-type-unknown',
-        message: 'cell_type "widget" is not code, markdown or raw; the cell is left out',
+        message: 'cell_type "widget" is not code, markdown or raw, the only cell types of nbformat 4: make it one of them',
         file: 'unknown-cell-type.ipynb',
         cellIndex: 1,
         cellId: 'widget',
