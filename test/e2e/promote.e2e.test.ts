@@ -295,7 +295,7 @@ describe('promote: fixtures, the npm package, --execute, --infer-steps, caching,
       mkdirSync(join(work(), 'a-folder'), { recursive: true });
       const folder = nbpromote(work(), 'promote', 'a-folder', '--out', 'bad-folder');
       assert.equal(folder.status, 1);
-      assert.match(folder.stderr, /a-folder: is a folder, not a notebook/);
+      assert.match(folder.stderr, /a-folder: it is a folder, not a notebook/);
       assert.ok(!existsSync(join(work(), 'bad-folder')), 'nothing written');
       writeFileSync(join(work(), 'a-file'), 'x');
       const file = nbpromote(work(), 'run', '--out', 'a-file');

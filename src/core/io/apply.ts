@@ -25,7 +25,7 @@ import type { FilePlan } from '../contract/filePlan';
 import { NbpromoteError } from '../errors';
 import type { Logger } from '../util/logger';
 import { fileSystemCode, fileSystemMessage } from './fileSystemError';
-import { isInside, isMissing, mkdirFailure, pathSyntaxProblem, realRootOf, rootResolver } from './paths';
+import { isInside, isMissing, mkdirFailure, refusedFolder, pathSyntaxProblem, realRootOf, rootResolver } from './paths';
 import { processExists } from '../util/process';
 import { equalsAsGenerated } from '../versioning/hash';
 
@@ -379,7 +379,7 @@ function ensureDirectory(dir: string): string[] {
   } catch (ex) {
     const cause = mkdirFailure(dir, ex);
     if (fileSystemCode(cause) === undefined) throw cause;
-    throw new WriteError(fileSystemMessage(cause, 'create the folder', dir, 'no file was written'), [], cause, dir);
+    throw new WriteError(fileSystemMessage(cause, 'create the folder', refusedFolder(dir), 'no file was written'), [], cause, dir);
   }
   if (first === undefined) return [];
   const created: string[] = [];

@@ -239,6 +239,25 @@ export function mkdirFailure(dir: string, ex: unknown): unknown {
   }
 }
 
+/**
+ * The folder `mkdir(dir, { recursive: true })` could not make: the outermost missing one on the way to `dir` (round
+ * 66 QQQ: a read-only `ro` above `--out ro/sub` was said as `cannot create the folder ro/sub/.nbpromote`); `dir`
+ * when none is missing or the way cannot be read.
+ */
+export function refusedFolder(dir: string): string {
+  let missing = dir;
+  for (let d = nodePath.dirname(dir); nodePath.dirname(d) !== d; d = nodePath.dirname(d)) {
+    try {
+      statSync(d);
+      return missing;
+    } catch (ex) {
+      if (!isMissing(ex)) return dir;
+      missing = d;
+    }
+  }
+  return missing;
+}
+
 /** The folder holding `.git` (a folder, or a file in worktrees and submodules) at `dir` or above it, without running git. */
 export async function gitWorkTreeAbove(dir: string): Promise<string | undefined> {
   let current = nodePath.resolve(dir);

@@ -1,9 +1,25 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mkdirFailure, folderFromCwd } from './paths';
+import { mkdirFailure, folderFromCwd, refusedFolder } from './paths';
+
+describe('refusedFolder', () => {
+  it('is the outermost missing folder on the way, or the folder itself when only it is missing (a file on the way is no folder)', () => {
+    const work = mkdtempSync(join(tmpdir(), 'nbpromote-refused-'));
+    try {
+      assert.equal(refusedFolder(join(work, 'ro', 'sub', '.nbpromote')), join(work, 'ro'));
+      mkdirSync(join(work, 'ro'));
+      assert.equal(refusedFolder(join(work, 'ro', 'sub', '.nbpromote')), join(work, 'ro', 'sub'));
+      assert.equal(refusedFolder(join(work, 'ro', 'x')), join(work, 'ro', 'x'));
+      writeFileSync(join(work, 'file'), '');
+      assert.equal(refusedFolder(join(work, 'file', 'a', 'b')), join(work, 'file', 'a'));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('mkdirFailure', () => {
   it('leaves errors other than ENOENT, and an ENOENT under a writable folder, as they are', () => {

@@ -33,7 +33,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NbpromoteError } from '../errors';
 import type { Logger } from '../util/logger';
 import { fileSystemError } from './fileSystemError';
-import { isMissing, mkdirFailure } from './paths';
+import { isMissing, mkdirFailure, refusedFolder } from './paths';
 import { processExists } from '../util/process';
 
 export interface PromotionLockOptions {
@@ -107,7 +107,7 @@ async function prepareLockFolder(root: string): Promise<string> {
     await mkdir(dir, { recursive: true });
   } catch (ex) {
     const cause = mkdirFailure(dir, ex);
-    throw fileSystemError(cause, 'create the folder', dir, errorCode(cause) === 'EEXIST' ? 'a file has its name; move it away; nothing was written' : 'nothing was written');
+    throw fileSystemError(cause, 'create the folder', refusedFolder(dir), errorCode(cause) === 'EEXIST' ? 'a file has its name; move it away; nothing was written' : 'nothing was written');
   }
   const gitignore = nodePath.join(dir, '.gitignore');
   try {

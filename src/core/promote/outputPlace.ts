@@ -37,7 +37,9 @@ async function placeProblem(outDir: string): Promise<string | undefined> {
   for (let outer = dirname(outDir); ; outer = dirname(outer)) {
     const owned = await ownedPart(outer, outDir);
     if (owned !== undefined) {
-      return `the output folder ${outDir} is in ${join(outer, owned)}, which belongs to the package promoted in ${outer} (it has ${LOCK_FILE_NAME}): that package's tests would collect this one's files and fail. Use a folder outside its ${owned} (beside ${outer}, or in a folder of its own under it)`;
+      // What goes wrong depends on the part (round 66 QQQ: the tests' reason was given for src/ and .nbpromote/).
+      const why = owned.startsWith('tests') ? "that package's tests would collect this one's files and fail" : owned.startsWith('.nbpromote') ? "that package's runs keep their cache and records there and may remove what is not theirs" : "that package's code lives there, and this one's modules would be found as its own";
+      return `the output folder ${outDir} is in ${join(outer, owned)}, which belongs to the package promoted in ${outer} (it has ${LOCK_FILE_NAME}): ${why}. Use a folder outside its ${owned} (beside ${outer}, or in a folder of its own under it)`;
     }
     if (dirname(outer) === outer) return undefined;
   }

@@ -36,9 +36,14 @@ describe('outputPlaceProblem', () => {
   });
 
   it("refuses another output root's tests/, src/, src/<package>/ and .nbpromote/", async () => {
-    for (const [out, part] of [['outer/tests', 'tests'], ['outer/tests/deep', 'tests'], ['outer/src', 'src'], ['outer/src/churn/sub', 'src/churn'], ['outer/.nbpromote/x', '.nbpromote']] as const) {
+    // Each with the reason of its part (round 66 QQQ: the tests' reason was given for all).
+    const tests = /: that package's tests would collect this one's files and fail\./;
+    const code = /: that package's code lives there, and this one's modules would be found as its own\./;
+    const runs = /: that package's runs keep their cache and records there/;
+    for (const [out, part, why] of [['outer/tests', 'tests', tests], ['outer/tests/deep', 'tests', tests], ['outer/src', 'src', code], ['outer/src/churn/sub', 'src/churn', code], ['outer/.nbpromote/x', '.nbpromote', runs]] as const) {
       const problem = (await outputPlaceProblem(join(work, out))) ?? '';
       assert.ok(problem.startsWith(`the output folder ${join(work, out)} is in ${join(work, 'outer', part)}, which belongs to the package promoted in ${join(work, 'outer')} (it has nbpromote.lock)`), problem);
+      assert.match(problem, why);
     }
   });
 

@@ -240,7 +240,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     }
   } catch (ex) {
     const code = (ex as NodeJS.ErrnoException).code;
-    return fail([{ severity: 'error', code: 'unreadable', message: code === 'ENOENT' ? missingFileMessage(notebookPath) : code === 'EISDIR' ? 'is a folder, not a notebook: name the .ipynb (or percent script) in it' : `cannot read it (${code ?? String(ex)})`, file: request.notebook }]);
+    return fail([{ severity: 'error', code: 'unreadable', message: code === 'ENOENT' ? missingFileMessage(notebookPath) : code === 'EISDIR' ? 'it is a folder, not a notebook: name the .ipynb (or percent script) in it' : `cannot read it (${code ?? String(ex)})`, file: request.notebook }]);
   }
   const inspected = inspectText(text, request.notebook);
   if (!inspected.ok || inspected.notebook === undefined || inspected.roles === undefined) return fail(inspected.problems, inspected);
