@@ -269,10 +269,10 @@ describe('nbpromote CLI (built binary)', function () {
     const folder = nbpromote('run', '--out', 'folderpython', '--python', tmpdir());
     assert.equal(folder.status, 1);
     assert.match(folder.stderr, /cannot run \/tmp: it is a folder or a file without execute permission, not a program \(set --python or NBPROMOTE_PYTHON\)/);
-    const nothing = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'truepython', '--execute', '--python', '/bin/true');
+    const nothing = nbpromote('promote', 'examples/iris-nbdev.ipynb', '--out', 'true-execute', '--execute', '--python', '/bin/true');
     assert.equal(nothing.status, 1, nothing.stderr);
     assert.match(nothing.stderr, /the Python \/bin\/true exited with status 0 without running the notebook \(nbconvert wrote no executed copy\)/);
-    assert.equal(existsSync(join(work, 'truepython')), false);
+    assert.equal(existsSync(join(work, 'true-execute')), false);
   });
 
   describe('bad notebooks: exit 1, one clear message naming file and cell, no stack trace, nothing written', () => {

@@ -2581,6 +2581,10 @@ function quantityName(before: string): string | undefined {
     let first = i;
     // (An aggregate last too: `AUC std` is `auc_std`, round 58 AAA.)
     while (first > 0 && first > i - 3 && ((first === i && (GENERIC_METRIC_WORDS.has(words[i] ?? '') || TRAILING_AGGREGATES.has(words[i] ?? ''))) || METRIC_MODIFIERS.has(words[first - 1] ?? ''))) first--;
+    // A modifier of what the word before names (`worst class recall`), and a last word that names no metric
+    // alone (`rows kept`, `scaler mean0`), take the words before them too (round 66 PPP: `recall`, `kept`, `mean0`).
+    if (first === i && i >= 2 && METRIC_MODIFIERS.has(words[i - 2] ?? '') && !SPLIT_WORDS.has(words[i - 1] ?? '')) first = i - 2;
+    else if (first === i && i >= 1 && i <= 2 && !SCORE_WORD.test(word) && !SPLIT_WORDS.has(words[i - 1] ?? '') && words.slice(0, i).every((w) => /^[a-z_]\w*$/.test(w))) first = 0;
     const name = words.slice(first, i + 1).join('_');
     return /^[A-Za-z_]\w*$/.test(name) && !PYTHON_KEYWORDS.has(name) ? name : word;
   }

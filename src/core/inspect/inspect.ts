@@ -45,7 +45,8 @@ export async function inspectWithGraph(inspection: Inspection): Promise<{ inspec
   const analysis = await analyseNotebook(notebook, roles, await localStarExports(dirname(resolve(inspection.file)), notebook));
   // A cell the reader refused (no source, an unknown cell type) defines nothing: what later cells use of it would
   // each be "no cell before it defines it" (round 66 QQQ). Its own error is the one to fix first, as promote says.
-  const refusedCell = inspection.problems.some((p) => p.severity === 'error' && p.cellIndex !== undefined);
+  // (Not a tag's error: the code's problems are said beside it.)
+  const refusedCell = inspection.problems.some((p) => p.severity === 'error' && p.cellIndex !== undefined && (p.code === 'schema' || p.code === 'cell-type-unknown'));
   const problems = [...inspection.problems, ...analysis.problems.filter((p) => !refusedCell || !FOLLOW_ON_NAME_CODES.has(p.code))];
   return { inspection: { ...inspection, problems, ok: !hasErrors(problems) }, graph: analysis.graph };
 }
