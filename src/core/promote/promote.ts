@@ -590,6 +590,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
       ...(analysis.movesTo.length === 0 ? {} : { movesTo: analysis.movesTo }),
       ...(unseededDraws.length === 0 ? {} : { unseededDraws }),
       ...(stale.length === 0 ? {} : { staleOutputs: stale }),
+      ...((execution === undefined || execution.metrics.size === 0) && Object.keys(metrics.expected).length > 0 ? { expectedFromOutputs: true as const } : {}),
     });
   };
   // The lock names the notebook it was promoted from: another notebook that is still there owns this folder

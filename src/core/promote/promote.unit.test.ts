@@ -308,7 +308,10 @@ describe('re-promotion', function () {
     const inOrder = await saved({ imports: 1, params: 2, load: 3, train: 4, metrics: 5 });
     assert.equal(inOrder.problems.some((p) => p.code === 'metrics-output-stale'), false);
     assert.ok((await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', resolve: 'force' })).ok);
-    assert.doesNotMatch(readFileSync(join(dir, 'out', 'tests', 'test_metrics.py'), 'utf8'), /STALE_OUTPUTS/);
+    const inOrderTest = readFileSync(join(dir, 'out', 'tests', 'test_metrics.py'), 'utf8');
+    assert.doesNotMatch(inOrderTest, /STALE_OUTPUTS/);
+    // Round 66 PPP: outputs in order may still be older than the code (a parameter edited after the run): what to try.
+    assert.match(inOrderTest, /if differences and not edited:\n {8}differences\.append\("the expected metrics are those the notebook's saved outputs show: if the notebook changed after it last ran \(code, parameters or data\), run it again and save it, or promote with --execute to record them"\)/);
     // train ran (4) before load made the values it takes (6), the metrics last (7): train used older values.
     const disordered = await saved({ imports: 1, params: 2, load: 6, train: 4, metrics: 7 });
     assert.match(disordered.problems.find((p) => p.code === 'metrics-output-stale')?.message ?? '', /^cell 4 \(step train, execution count 4\) ran before cell 3 \(step load, execution count 6\), which makes what step train uses, when the notebook was saved: .* may come from an older load\. Run the notebook top to bottom and save it, or promote with --execute$/);

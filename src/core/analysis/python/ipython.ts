@@ -201,7 +201,8 @@ type CellMode = 'python' | 'no-display' | 'not-python';
 
 
 /** What the translation says of a trailing expression it leaves out: the notebook only showed its value. */
-export const SHOWN_VALUE_NOTE = 'the notebook showed this value; it has no effect here';
+// (Not "showed": the expression may have raised in the notebook, round 66 PPP.)
+export const SHOWN_VALUE_NOTE = 'the cell ends with this value, which Jupyter shows; it has no effect here';
 /** What the translation says of a trailing `df.info()` it leaves out. */
 export const PRINTED_SUMMARY_NOTE = 'the notebook printed this summary; it has no effect here';
 /** What the translation says of a `display(...)` statement it leaves out. */

@@ -189,7 +189,7 @@ describe('translateIPython', () => {
       }],
       ['leaves `mkdir -p` (a name minus p) as the Python it is', {
         source: 'mkdir -p',
-        code: '# nbpromote: the notebook showed this value; it has no effect here: mkdir -p',
+        code: '# nbpromote: the cell ends with this value, which Jupyter shows; it has no effect here: mkdir -p',
         warnings: [],
       }],
       ['makes the folders of a %%bash cell of mkdir commands only, besides commands that only read; leaves another %%bash cell', {
@@ -466,8 +466,8 @@ describe('translateIPython', () => {
       it(`comments out ${expression}`, () => {
         const result = translateIPython(`x = 1\n${expression}`);
         // `df.info()` prints a summary and shows nothing (round 47 BB).
-        const what = /\.info\(/.test(expression) ? 'printed this summary' : 'showed this value';
-        assert.equal(result.code, `x = 1\n# nbpromote: the notebook ${what}; it has no effect here: ${expression}`);
+        const what = /\.info\(/.test(expression) ? 'the notebook printed this summary' : 'the cell ends with this value, which Jupyter shows';
+        assert.equal(result.code, `x = 1\n# nbpromote: ${what}; it has no effect here: ${expression}`);
         assert.deepEqual(result.trailingExpression, { line: 2, endLine: 2, text: expression, removed: true });
         assert.deepEqual(result.translations.map((t) => t.kind), ['trailing-expression']);
       });
@@ -510,7 +510,7 @@ describe('translateIPython', () => {
 
     it('reports a trailing expression spanning lines', () => {
       const result = translateIPython('(df\n   .head())');
-      assert.equal(result.code, '# nbpromote: the notebook showed this value; it has no effect here: (df\n#    .head())');
+      assert.equal(result.code, '# nbpromote: the cell ends with this value, which Jupyter shows; it has no effect here: (df\n#    .head())');
       assert.deepEqual(result.trailingExpression, { line: 1, endLine: 2, text: '(df\n   .head())', removed: true });
     });
 
@@ -582,7 +582,7 @@ describe('translateIPython', () => {
       ['df.describe()\ndf.target.value_counts();', '# nbpromote: the notebook did not show this value; it has no effect here: df.describe()\n# nbpromote: the notebook did not show this value; it has no effect here: df.target.value_counts();'],
       ['model.fit(X, y);', 'model.fit(X, y);'],
       ['x = 1\ndisplay(Markdown(f"**{len(df)} rows**"))', 'x = 1\n# nbpromote: display(...) shows a value in the notebook only: display(Markdown(f"**{len(df)} rows**"))'],
-      ['HTML(f"<b>{scores.mean():.3f}</b>")', '# nbpromote: the notebook showed this value; it has no effect here: HTML(f"<b>{scores.mean():.3f}</b>")'],
+      ['HTML(f"<b>{scores.mean():.3f}</b>")', '# nbpromote: the cell ends with this value, which Jupyter shows; it has no effect here: HTML(f"<b>{scores.mean():.3f}</b>")'],
     ];
     for (const [source, code] of cases) assert.equal(translateIPythonMapped(source).code, code, source);
   });
