@@ -606,6 +606,26 @@ def test_a_failing_step_names_the_notebook_cell_and_line_its_failing_line_came_f
     assert record_of(project, summary["run_id"])["error"]["message"] == error
 
 
+def test_a_step_returning_an_output_its_cells_set_only_on_some_paths_says_so(project):
+    # Round 66 QQQ: `if flag: x = ...` with flag false failed on the return nbpromote added, "cannot access local
+    # variable 'text'", naming no cell.
+    (project / "nb" / "toy.ipynb").write_text(json.dumps(NOTEBOOK))
+    (project / "src" / "toypkg" / "steps" / "report.py").write_text(
+        "def report(numbers, label, explode, out_path):\n    # cell c3, lines 1-2\n    if not explode:\n        text = f\"{label}: {sum(numbers)}\"\n    return text\n"
+    )
+    summary = run_json(project, "--param", "explode=yes", check_exit=1)
+    assert summary["error"].startswith(
+        "step 'report' did not set text, one of its outputs: its code, in cell 4 (id c3), sets text only on some paths"
+        " (under an `if`, in a loop, in a `try`), and this run took none of them; in the notebook the next cell using text raises NameError."
+    ), summary["error"]
+    # The same error on a line of the cell is the cell's own: said as any failure.
+    (project / "src" / "toypkg" / "steps" / "report.py").write_text(
+        "def report(numbers, label, explode, out_path):\n    # cell c3, lines 1-3\n    if not explode:\n        text = 'x'\n    text = text + '!'\n    return text\n"
+    )
+    summary = run_json(project, "--param", "explode=yes", check_exit=1)
+    assert summary["error"].startswith("step 'report' failed in notebook cell 4 (id c3), line 3: UnboundLocalError: "), summary["error"]
+
+
 def test_a_failing_shared_function_names_its_own_cell(project):
     (project / "nb" / "toy.ipynb").write_text(json.dumps(NOTEBOOK))
     # The innermost frame of the package's modules is the shared function's, not the step's that called it.

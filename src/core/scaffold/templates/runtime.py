@@ -926,7 +926,8 @@ class _Run:
             self.fail(str(ex))
             return self._report(StepRecord(name, "failed", _seconds(began)))
         except Exception as ex:  # the step's own code failed
-            self.fail(f"step {name!r} failed{_notebook_place(ex, self.root, self.config)}: {type(ex).__name__}: {ex}{_relative_to(ex)}{_local_function_hint(ex)}", ex)
+            place = _notebook_place(ex, self.root, self.config)
+            self.fail(_unset_output(name, step, ex, place, self.root / str(self.config.get("notebook", ""))) or f"step {name!r} failed{place}: {type(ex).__name__}: {ex}{_relative_to(ex)}{_local_function_hint(ex)}", ex)
             return self._report(StepRecord(name, "failed", _seconds(began)))
         except SystemExit as ex:  # `sys.exit()` in the step's code: in the notebook it stopped the cell, here the run
             code = ex.code if ex.code is None or isinstance(ex.code, int) else repr(ex.code)
@@ -2263,6 +2264,22 @@ def _relative_to(exception: BaseException) -> str:
     if not names or all(os.path.isabs(n) for n in names):
         return ""
     return f" (relative to {getattr(exception, _FOLDER_ATTRIBUTE, None) or os.getcwd()})"
+
+
+def _unset_output(name: str, step: Mapping[str, Any], exception: BaseException, place: str, notebook: Path) -> str:
+    """What to say when a step returns an output its cells never set on this run (``if flag: x = ...`` with
+    ``flag`` false): the ``return`` nbpromote added raised UnboundLocalError, on no line of a cell (round 66 QQQ:
+    "cannot access local variable 'x'", naming no cell). Empty for any other error."""
+    found = re.search(r"local variable '(\w+)'", str(exception))
+    if place or found is None or not isinstance(exception, UnboundLocalError) or found.group(1) not in (step.get("outputs") or []):
+        return ""
+    output = found.group(1)
+    cells = ", ".join(_cell_words(str(c["id"]), notebook) if "id" in c else f"cell {int(c.get('index', 0)) + 1}" for c in step.get("cells") or [] if isinstance(c, Mapping))
+    return (
+        f"step {name!r} did not set {output}, one of its outputs: its code, in {cells}, sets {output} only on some paths"
+        f" (under an `if`, in a loop, in a `try`), and this run took none of them; in the notebook the next cell using {output}"
+        f" raises NameError. Set {output} on every path (an `else`), or give parameters that take a path setting it"
+    )
 
 
 def _local_function_hint(exception: BaseException) -> str:
