@@ -805,6 +805,10 @@ class GraphBuilder {
     // `%run helpers.py` (`from helpers import *`) here too (round 61 GGG: its names were said to be undefined).
     for (const s of f.starImports) addOnce(this.starImports, s);
     this.checkParametersRebound(cell);
+    // `print("hello")` alone (round 66 QQQ: nothing said, and pipeline.yaml had `parameters: {}`).
+    if (f.defines.length === 0 && f.starImports.length === 0 && (f.statements ?? 0) > 0) {
+      this.problems.push(this.problem(cell, 'warning', 'parameters-none', 'the parameters cell assigns no name, so it gives the pipeline no parameter, and its code runs once, as shared code: assign each parameter a value (`n_estimators = 100`), or take the `parameters` tag off this cell'));
+    }
     // `globals().update(json.load(f))`: parameters no line names. The package would run it in the shared module
     // and never give the steps those values.
     const dynamic = cell.source.split(/\r?\n/).findIndex((line) => /(?<![\w.])(?:globals|vars|locals)\(\s*\)\s*(?:\.\s*(?:update|setdefault)\s*\(|\[[^\]]*\]\s*=(?!=))|(?<![\w.])exec\s*\(/.test(line.replace(/#.*$/, '')));

@@ -703,6 +703,15 @@ describe('buildStepGraph', () => {
     assert.deepEqual(constant.steps.map((s) => [s.inputs, s.commonNames, s.definesShared ?? []]), [[['SCALE'], ['f'], []]]);
   });
 
+  it('a parameters cell assigning no name: a warning (round 66 QQQ); one of comments only, or %run, says nothing', () => {
+    const g = graphOf([
+      [['parameters'], 'print("hello")'],
+      [['step:a'], 'y = 2'],
+    ]);
+    assert.deepEqual(g.problems.filter((p) => p.code === 'parameters-none').map((p) => [p.cellIndex, p.severity]), [[0, 'warning']]);
+    assert.deepEqual(codes(graphOf([[['parameters'], '# nothing yet'], [['step:a'], 'y = 2']])).filter((c) => c === 'parameters-none'), []);
+  });
+
   it('a name a step or shared cell deleted (`del x`) and a later cell uses: an error naming both cells and lines (round 66 QQQ)', () => {
     const g = graphOf([
       [['step:load'], 'x = [1, 2]\ntmp = 3'],
