@@ -58,7 +58,8 @@ export function readLockFile(text: string, file: string): LockFileResult {
     const problems = schemaProblems(validate.errors ?? [], file, at, 'lock-schema', (error) => describeSchemaError(error, { pattern: describeLockPattern }));
     // A top-level entry missing: the file was cut short (a copy stopped, a disk full) or edited (round 49 FF: only
     // "the file has no `history`" was said).
-    return { lock: undefined, problems: problems.map((p) => (/^the file has no `/.test(p.message) ? { ...p, message: `${p.message}: it may be cut short, or edited; ${REGENERATE}` } : p)) };
+    // Not a mapping at all (`[]`, a number: round 66 QQQ, said with no advice): what it should hold, too.
+    return { lock: undefined, problems: problems.map((p) => (/^the file has no `/.test(p.message) ? { ...p, message: `${p.message}: it may be cut short, or edited; ${REGENERATE}` } : /^the file must be a mapping/.test(p.message) ? { ...p, message: `${p.message}; ${REGENERATE}` } : p)) };
   }
   const lock = value as LockFile;
   const last = lock.history[lock.history.length - 1];

@@ -187,8 +187,9 @@ describe('readLockFile', () => {
     assert.match(problems[0] ?? '', /not valid YAML: duplicated mapping key/);
   });
 
-  it('reports an empty file', () => {
+  it('reports an empty file, and one that is no mapping (round 66 QQQ: `[]` had no advice)', () => {
     assert.deepEqual(problemsOf(''), ['?: the file is empty; it should hold what nbpromote last generated. Delete it and promote again to start the version history afresh (every existing file that differs from the generated one then counts as a hand edit).']);
+    for (const text of ['[]\n', '42\n']) assert.match(problemsOf(text)[0] ?? '', /the file must be a mapping; it should hold what nbpromote last generated\. Delete it and promote again/);
   });
 
   it('never throws on odd input', () => {
@@ -200,7 +201,7 @@ describe('readLockFile', () => {
   });
 
   it('reports a file that is not a mapping', () => {
-    assert.deepEqual(problemsOf('- a\n'), ['?: the file must be a mapping']);
+    assert.deepEqual(problemsOf('- a\n'), ['?: the file must be a mapping; it should hold what nbpromote last generated. Delete it and promote again to start the version history afresh (every existing file that differs from the generated one then counts as a hand edit).']);
   });
 
   it('says when a newer nbpromote wrote the file', () => {
