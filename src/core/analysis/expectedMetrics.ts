@@ -1445,8 +1445,9 @@ function calledName(element: string): string | undefined {
   if (open <= 0) return undefined;
   const callee = /(?:^|\.)([A-Za-z_]\w*)$/.exec(text.slice(0, open));
   // `summary.get("acc")` shows the entry acc, not something named get (round 35 E).
-  const key = callee?.[1] === 'get' ? /^(["'])([A-Za-z_]\w*)\1$/.exec((printArguments(text.slice(open + 1, -1))[0] ?? '').trim())?.[2] : undefined;
-  return key ?? callee?.[1];
+  // (By a name, `scores.get(KEY)`, it is no value of something named get either: round 65 OOO.)
+  if (callee?.[1] === 'get') return /^(["'])([A-Za-z_]\w*)\1$/.exec((printArguments(text.slice(open + 1, -1))[0] ?? '').trim())?.[2];
+  return callee?.[1];
 }
 
 /** The value a rounding call rounds: `round(x, 2)`, `np.round(x)`, `np.around(x, 3)` -> `x`; undefined for anything else. */
