@@ -1464,7 +1464,9 @@ function roundedArgument(text: string): string | undefined {
  */
 function shownName(element: string): string | undefined {
   const inner = converted(element);
-  if (inner === undefined) return calledName(element) ?? percentName(element) ?? itemName(element);
+  // `round(scores["acc"], 4)` too: the item's (round 63 KKK: no metric from saved outputs, `shown` with --execute).
+  const rounded = roundedArgument(element.trim());
+  if (inner === undefined) return calledName(element) ?? percentName(element) ?? itemName(element) ?? (rounded === undefined ? undefined : itemName(rounded));
   return /^[A-Za-z_]\w*$/.test(inner) ? inner : shownName(inner);
 }
 

@@ -673,6 +673,9 @@ describe('shownNames: the names of the values a cell shows last by an expression
     assert.deepEqual(shownNames('scores["acc"]'), ['scores.acc']);
     assert.deepEqual(shownNames(`rep["macro avg"]['f1-score']`), ['rep.macro avg.f1-score']);
     assert.deepEqual(shownNames('scores[key]'), undefined);
+    // Rounded (round 63 KKK: no metric from the saved outputs, `shown` with --execute).
+    assert.deepEqual(shownNames('round(scores["acc"], 4)'), ['scores.acc']);
+    assert.deepEqual(shownNames('np.round(rep["m"]["f1"], 3)'), ['rep.m.f1']);
     assert.deepEqual(shownNames('results.loc["rf"]["acc"]'), undefined);
   });
 });
