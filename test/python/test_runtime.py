@@ -626,6 +626,40 @@ def test_a_step_returning_an_output_its_cells_set_only_on_some_paths_says_so(pro
     assert summary["error"].startswith("step 'report' failed in notebook cell 4 (id c3), line 3: UnboundLocalError: "), summary["error"]
 
 
+def test_the_cells_of_a_percent_script_are_found_as_nbpromote_reads_them():
+    # Round 67 SSS: the generated modules no longer name a script's lines; the runner finds them in the script.
+    script = [
+        "#!/usr/bin/env python",
+        "# ---",
+        "# jupyter:",
+        "#   kernelspec: {name: python3}",
+        "# ---",
+        "",
+        "import os",
+        "# %% [markdown]",
+        "# Notes",
+        "",
+        '# %% id="load" tags=["step:load"]',
+        'DOC = """',
+        "# %% inside a string: text",
+        '"""',
+        "rows = [1]",
+        "#%%",
+        "total = 1",
+    ]
+    assert runtime._script_cells(script) == [(None, 6), (None, 8), ("load", 11), (None, 16)]
+    assert runtime._script_cells(["# %%", "x = 1"]) == [(None, 1)]
+
+
+def test_a_failing_step_names_its_line_in_the_percent_script_it_was_promoted_from(project):
+    (project / "nb" / "toy.py").write_text("# %% tags=['parameters']\nn = 1\n\n# %% id=\"c3\"\n\nif explode:\n    raise ValueError('boom')\n")
+    config = project / "pipeline.yaml"
+    config.write_text(config.read_text().replace("notebook: nb/toy.ipynb", "notebook: nb/toy.py"))
+    (project / "src" / "toypkg" / "steps" / "report.py").write_text(REPORT_WITH_MARKERS)
+    summary = run_json(project, "--param", "explode=yes", check_exit=1)
+    assert summary["error"] == "step 'report' failed in notebook cell 2 (id c3), line 3 (toy.py line 7): ValueError: boom"
+
+
 def test_a_failing_shared_function_names_its_own_cell(project):
     (project / "nb" / "toy.ipynb").write_text(json.dumps(NOTEBOOK))
     # The innermost frame of the package's modules is the shared function's, not the step's that called it.

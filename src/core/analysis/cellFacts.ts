@@ -279,6 +279,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
     ...(displayed.length === 0 ? {} : { displayed: displayed.map(({ statement, text, name }) => ({ statement, text, ...(name === undefined ? {} : { name }) })) }),
     ...(analysis.topLevelAwaits === undefined ? {} : { awaits: true as const }),
     ...(analysis.maybeBound === undefined ? {} : { maybeBound: analysis.maybeBound }),
+    ...(analysis.loopBound === undefined ? {} : { loopBound: analysis.loopBound }),
     ...pythonNeeded(tree),
   };
   return { analysis, facts, generated, parsed: tree.source };

@@ -54,6 +54,8 @@ export interface GeneratedCell {
   readonly globalsDeclared?: readonly string[];
   /** Names the cell binds at its top level on some paths only (`if TUNE: THRESHOLD = 0.7`). */
   readonly maybeBound?: readonly string[];
+  /** Of `maybeBound`, the names a loop's body binds. */
+  readonly loopBound?: readonly string[];
   /** Names the cell removes itself with `del`: never released again. */
   readonly deleted?: readonly string[];
   /** The cell's functions and classes (from `analyzeCell`): one a step can define at module level is hoisted. */
@@ -1338,14 +1340,14 @@ class Generator extends UnitCode {
   }
 
   /**
-   * `cell c009, lines 3-7` (`cell 10, line 3` without cell ids): where the lines below a marker come from; from a
-   * percent script with its lines in the script too, `cell 4, lines 1-2 (file lines 12-13)`: the runner names
-   * both when a line fails (`_CELL_MARKER` in _runtime.py).
+   * `cell c009, lines 3-7` (`cell 10, line 3` without cell ids): where the lines below a marker come from; the
+   * runner names them when a line fails (`_CELL_MARKER` in _runtime.py), with the line of a percent script, which
+   * it finds in the script then. Not written here: a line added above a cell would change every module below it
+   * (round 67 SSS: every step rewritten, and false hand-edit conflicts).
    */
   private cellMarker(cell: CellRef, first: number, last: number): string {
     const lines = (a: number, b: number): string => (a === b ? `line ${a}` : `lines ${a}-${b}`);
-    const fileLine = this.input.notebook.cells[cell.index]?.fileLine;
-    return `${cellWords([cell])}, ${lines(first, last)}${fileLine === undefined ? '' : ` (file ${lines(fileLine + first - 1, fileLine + last - 1)})`}`;
+    return `${cellWords([cell])}, ${lines(first, last)}`;
   }
 
   /**
@@ -1499,6 +1501,9 @@ class Generator extends UnitCode {
     const they = metrics.cells.length === 1 ? 'it defines or shows' : 'they define or show';
     lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
     const chunks = [...functionImports, ...sharedRebound.inFunction, ...late, ...this.sharedDefinitions(metrics, '.'), ...bodies];
+    // A metric bound on some paths only (under an `if`): None, no number, when the cell takes none of them.
+    const maybe = branchBoundMetrics(metrics.cells.map((c) => this.gen(c.index)), names).filter((n) => !metrics.inputs.includes(n));
+    if (maybe.length > 0) chunks.unshift(`${maybe.join(' = ')} = None  # set below on some paths only; no metric when none is taken`);
     if (shownText !== undefined) {
       const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText, '_shown') : undefined;
       if (body !== undefined) chunks[chunks.length - 1] = body;
@@ -2178,13 +2183,25 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
     const uses = usesIn(name).filter((at) => !/^\s*(?::[^=]*)?=(?!=)/.test(code.slice(at + name.length)));
     return uses.length > 0 && uses.every((at) => readOnly(code, at, name.length)) && uses.some((at) => inShownComment(code, at));
   };
-  const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []).filter((n) => n !== '_'), ...(cell?.localBindings ?? []).filter((b) => b.certain && b.name !== '_').map((b) => b.name)].filter((n) => !madeIntoShown(n));
+  // Bound under an `if`, a `with` or a `try` (`if __name__ == "__main__":`) too, not in a loop's body (round 67 SSS:
+  // no metric, the test skipped); see branchBoundMetrics.
+  const bound = (cell: GeneratedCell | undefined): string[] => [...(cell?.assigned ?? []).filter((n) => n !== '_'), ...(cell?.localBindings ?? []).filter((b) => b.name !== '_' && (b.certain || !(cell?.loopBound ?? []).includes(b.name))).map((b) => b.name)].filter((n) => !madeIntoShown(n));
   const printed = (graph.printedValues ?? []).map((v) => v.name);
   // A parameter printed beside a result (`print(f"F1 @ {THRESHOLD}: {f1:.4f}")`) is an input, in the run's
   // parameters already: no metric. One a step sets (a tuned threshold) is.
   const given = parametersReadByMetrics(graph);
   const printedNames = (cell: GeneratedCell | undefined): string[] => (cell?.printedNames ?? []).filter((n) => !given.has(n));
   return [...new Set([...metrics.cells.flatMap((c) => [...bound(cells.get(c.index)), ...printedNames(cells.get(c.index))]), ...printed, ...fromSteps])];
+}
+
+/**
+ * The names of `names` the cells bind on some paths only and never surely (under an `if`, a `with`, a `try`; a
+ * loop's body is no metric): the metrics function starts them at None, so returning them raises nothing.
+ */
+function branchBoundMetrics(cells: readonly (GeneratedCell | undefined)[], names: readonly string[]): string[] {
+  const sure = new Set(cells.flatMap((c) => [...(c?.assigned ?? []), ...(c?.localBindings ?? []).filter((b) => b.certain).map((b) => b.name)]));
+  const maybe = new Set(cells.flatMap((c) => (c?.localBindings ?? []).filter((b) => !b.certain && !(c?.loopBound ?? []).includes(b.name)).map((b) => b.name)));
+  return names.filter((n) => maybe.has(n) && !sure.has(n));
 }
 
 /**

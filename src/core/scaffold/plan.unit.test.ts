@@ -127,13 +127,20 @@ describe('planPromotion: generated steps, metrics and tests', function () {
     const outcome = await promoteNotebook({ notebook: 'script.py', cwd: dir, out: 'pct', toolVersion: 'test' });
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
     const pkg = (name: string): string => readFileSync(join(dir, 'pct', 'src', 'script_pipeline', 'steps', name), 'utf8');
-    // Cell 3's import is hoisted: its line 2 is the script's line 9. Cell 4's lines 1-2 are lines 12-13.
-    assert.match(pkg('load.py'), /\n {4}# cell 3, line 2 \(file line 9\)\n {4}rows = list\(range\(n\)\)\n/);
-    assert.match(pkg('score.py'), /\n {4}# cell 4, lines 1-2 \(file lines 12-13\)\n {4}total = sum\(rows\)\n/);
+    // Cell 3's import is hoisted: its line 2 is the script's line 9. Cell 4's lines 1-2 are lines 12-13, which the
+    // runner finds in the script: the modules name no file line (round 67 SSS: a line added at the top rewrote
+    // every step, and hand edits conflicted).
+    assert.match(pkg('load.py'), /\n {4}# cell 3, line 2\n {4}rows = list\(range\(n\)\)\n/);
+    assert.match(pkg('score.py'), /\n {4}# cell 4, lines 1-2\n {4}total = sum\(rows\)\n/);
+    const before = [pkg('load.py'), pkg('score.py')];
+    // Three lines more in the markdown cell: no module changes, and the runner finds cell 4's line 2 three lines down.
+    writeFileSync(join(dir, 'script.py'), script.replace('# Notes', '# Notes\n# ```\n# x = 1\n# ```'));
+    assert.ok((await promoteNotebook({ notebook: 'script.py', cwd: dir, out: 'pct', toolVersion: 'test' })).ok);
+    assert.deepEqual([pkg('load.py'), pkg('score.py')], before);
     if (!existsSync(python)) return;
     const done = spawnSync(python, ['-m', 'script_pipeline.pipeline'], { cwd: join(dir, 'pct'), encoding: 'utf8', env: { ...process.env, PYTHONPATH: join(dir, 'pct', 'src') } });
     assert.equal(done.status, 1, done.stderr);
-    assert.match(done.stderr, /step 'score' failed in notebook cell 4, line 2 \(script\.py line 13\): ZeroDivisionError/);
+    assert.match(done.stderr, /step 'score' failed in notebook cell 4, line 2 \(script\.py line 16\): ZeroDivisionError/);
   });
 
   const python = '/usr/bin/python3';

@@ -257,6 +257,30 @@ describe('promoteNotebook: an item of a dict printed alone (round 66)', function
   });
 });
 
+describe('promoteNotebook: metrics bound under an if (round 67)', function () {
+  this.timeout(180_000);
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nbpromote-branch-metrics-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('records a metric an if binds (`if __name__ == "__main__":` too), starts it at None, and leaves a loop body\'s out', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    executed(dir, [
+      { tags: ['step:fit'], source: 'scores = {"acc": 0.8125, "f1": 0.75}\nfast = False' },
+      { tags: ['metrics'], source: 'if __name__ == "__main__":\n    acc = scores["acc"]\n    print("acc:", acc)\nif fast:\n    f1 = scores["f1"]\nelif scores:\n    f1 = 0.5\nfor name in scores:\n    value = scores[name]' },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.expectedMetrics, { acc: 0.8125 });
+    const code = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+    assert.match(code, /\n {4}acc = f1 = None {2}# set below on some paths only; no metric when none is taken\n/);
+    assert.match(code, /\n {4}return \{"acc": acc, "f1": f1, /);
+    await reproduced(dir, outcome, { acc: 0.8125, f1: 0.5 });
+  });
+});
+
 describe('promoteNotebook: metrics-none when the outputs show numbers under names the run does not record', function () {
   let dir = '';
   before(() => {

@@ -158,6 +158,8 @@ export interface CellAnalysis {
    * target, in a loop body): after the cell they may still hold what earlier cells gave them. Absent when none.
    */
   readonly maybeBound?: readonly string[];
+  /** Of `maybeBound`, the names bound in a `for` or `while` body (each pass binds them again). Absent when none. */
+  readonly loopBound?: readonly string[];
   readonly unusedExceptAliases: readonly UnusedExceptAlias[];
   readonly functions: readonly FunctionInfo[];
   readonly prints: readonly PrintCall[];
@@ -357,6 +359,25 @@ class Walker {
     for (const statement of this.tree.root.children) this.statement(statement, this.module);
   }
 
+  /** Of `maybe`, the names bound in the body of a loop at the top level (not in a function or class). */
+  private loopBound(maybe: ReadonlySet<string>): Pick<CellAnalysis, 'loopBound'> {
+    if (maybe.size === 0) return {};
+    const bodies: PyNode[] = [];
+    const visit = (node: PyNode): void => {
+      for (const child of node.children) {
+        if (child.type === 'function_definition' || child.type === 'class_definition' || child.type === 'lambda') continue;
+        if (child.type === 'for_statement' || child.type === 'while_statement') {
+          const body = child.children.find((c) => c.field === 'body');
+          if (body !== undefined) bodies.push(body);
+        } else if (!COMPOUND.has(child.type) && !child.type.endsWith('clause') && child.type !== 'block' && child.type !== 'decorated_definition') continue;
+        visit(child);
+      }
+    };
+    visit(this.tree.root);
+    const names = new Set(this.binds.filter((b) => maybe.has(b.name) && bodies.some((body) => b.offset >= body.start && b.offset < body.end)).map((b) => b.name));
+    return names.size === 0 ? {} : { loopBound: [...names] };
+  }
+
   /**
    * The names each top-level statement leaves bound whatever path it takes (`before[k]`: those bound before
    * statement k), and `maybe`: the names the cell binds at the top level on some paths only. An `if` binds on
@@ -472,7 +493,7 @@ class Walker {
 
   // ---- results
 
-  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'deferredUses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'topLevelAwaits' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases' | 'globalsDeclared' | 'maybeBound'> {
+  finish(): Pick<CellAnalysis, 'defines' | 'deletes' | 'uses' | 'deferredUses' | 'usedBeforeDefinition' | 'builtinUses' | 'ipythonUses' | 'topLevelAwaits' | 'imports' | 'starImports' | 'functions' | 'prints' | 'localBindings' | 'unusedExceptAliases' | 'globalsDeclared' | 'maybeBound' | 'loopBound'> {
     const boundAnywhere = new Set(this.binds.map((b) => b.name));
     const firstBind = new Map<string, number>();
     for (const b of this.binds) if (!firstBind.has(b.name)) firstBind.set(b.name, b.seq);
@@ -545,6 +566,7 @@ class Walker {
       localBindings: [...this.localBindings].map(([name, certain]) => ({ name, certain })),
       globalsDeclared: [...this.globalsDeclared].sort(),
       ...(maybe.size === 0 ? {} : { maybeBound: [...maybe] }),
+      ...this.loopBound(maybe),
       unusedExceptAliases: this.exceptAliases.flatMap((alias) => {
         if (this.reads.some((r) => r.name === alias.name && r.offset >= alias.blockStart && r.offset < alias.blockEnd)) return [];
         const from = this.tree.position(alias.cutFrom);

@@ -2181,8 +2181,8 @@ def _user_traceback(exception: BaseException) -> str:
 
 
 #: The comment above each run of lines a notebook cell gave a generated module: ``# cell c009, lines 1-4``
-#: (a cell id, or its number in a notebook without ids), or ``# cell 10, line 3``; from a percent script, with
-#: the script's lines too: ``# cell 4, lines 1-2 (file lines 12-13)``.
+#: (a cell id, or its number in a notebook without ids), or ``# cell 10, line 3``; packages promoted from a
+#: percent script before round 67 have the script's lines too: ``# cell 4, lines 1-2 (file lines 12-13)``.
 _CELL_MARKER = re.compile(r"^\s*# cell (\S+), lines? (\d+)(?:-(\d+))?(?: \(file lines? (\d+)(?:-\d+)?\))?(?::|$)")
 
 
@@ -2204,9 +2204,9 @@ def _notebook_place(exception: BaseException, root: Path, config: Mapping[str, A
         return ""
     notebook = root / str(config.get("notebook", ""))
     (ref, line, file_line), (outer_ref, outer_line, outer_file_line) = found[-1], found[0]
-    where = f" in notebook {_cell_words(ref, notebook)}, line {line}{_in_script(notebook, file_line)}"
+    where = f" in notebook {_cell_words(ref, notebook)}, line {line}{_in_script(notebook, file_line, ref, line)}"
     if (outer_ref, outer_line) != (ref, line) and outer_ref != ref:
-        where += f" (called from {_cell_words(outer_ref, notebook)}, line {outer_line}{_in_script(notebook, outer_file_line)})"
+        where += f" (called from {_cell_words(outer_ref, notebook)}, line {outer_line}{_in_script(notebook, outer_file_line, outer_ref, outer_line)})"
     return where
 
 
@@ -2230,17 +2230,13 @@ def _notebook_cells(notebook: Path) -> Iterator[tuple[int, list[str], int | None
     """The code cells of a .ipynb or a jupytext percent script: (1-based number, lines, the first line's line
     in the file for a script); nothing when the file cannot be read."""
     try:
-        text = notebook.read_text("utf-8")
+        text = notebook.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return
     if notebook.suffix != ".ipynb":
-        # A percent script: cells start at `# %%` lines (code before the first is a cell of its own).
         lines = text.splitlines()
-        starts = [at for at, line in enumerate(lines) if line.startswith("# %%")]
-        bounds = ([(0, starts[0])] if starts and any(l.strip() for l in lines[: starts[0]]) else []) + [(at + 1, (starts + [len(lines)])[i + 1]) for i, at in enumerate(starts)]
-        if not starts:
-            bounds = [(0, len(lines))]
-        for number, (begin, end) in enumerate(bounds, start=1):
+        for number, (_, begin) in enumerate(_script_cells(lines), start=1):
+            end = next((at for at in _script_markers(lines) if at >= begin), len(lines))
             yield number, lines[begin:end], begin + 1
         return
     try:
@@ -2251,6 +2247,88 @@ def _notebook_cells(notebook: Path) -> Iterator[tuple[int, list[str], int | None
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             source = cell.get("source", "")
             yield number, ("".join(source) if isinstance(source, list) else str(source)).splitlines(), None
+
+
+#: A percent script's cell marker (``# %%``, ``#%%``, ``# %% [markdown] tags=[...]``), as nbpromote reads scripts.
+_SCRIPT_MARKER = re.compile(r"^\s*#\s*%%(%*)(?:\s(.*))?$")
+
+
+def _script_header_end(lines: Sequence[str]) -> int:
+    """The first line (0-based) of a percent script below its ``#!`` line, coding line and jupytext header."""
+    start = 0
+    if start < len(lines) and lines[start].startswith("#!"):
+        start += 1
+    if start < len(lines) and re.match(r"^#.*coding[:=]", lines[start]):
+        start += 1
+    if start < len(lines) and lines[start].rstrip() == "# ---":
+        close = next((at for at in range(start + 1, len(lines)) if lines[at].rstrip() == "# ---" or not lines[at].startswith("#")), len(lines))
+        if close < len(lines) and lines[close].rstrip() == "# ---":
+            return close + 1
+    return start
+
+
+def _script_markers(lines: Sequence[str]) -> list[int]:
+    """The (0-based) lines of a percent script starting cells: marker lines below its jupytext header, not inside a
+    triple-quoted string (where ``# %%`` is text)."""
+    markers, quote = [], None
+    for at in range(_script_header_end(lines), len(lines)):
+        line = lines[at]
+        if quote is None and _SCRIPT_MARKER.match(line):
+            markers.append(at)
+        quote = _open_quote(line, quote)
+    return markers
+
+
+def _open_quote(line: str, quote: str | None) -> str | None:
+    """The triple quote still open after ``line`` (``quote``: the one open before it), None when none."""
+    at = 0
+    while at < len(line):
+        if quote is not None:
+            end = _quote_end(line, at, quote)
+            if end == -1:
+                return quote
+            quote, at = None, end
+            continue
+        ch = line[at]
+        if ch == "#":
+            break
+        if ch in "\"'":
+            if line.startswith(ch * 3, at):
+                quote, at = ch * 3, at + 3
+                continue
+            end = _quote_end(line, at + 1, ch)
+            at = len(line) if end == -1 else end
+            continue
+        at += 1
+    return quote
+
+
+def _quote_end(line: str, at: int, quote: str) -> int:
+    """The index after ``quote`` closing a string at or after ``at`` (backslash escapes), or -1."""
+    while at < len(line):
+        if line[at] == "\\":
+            at += 2
+        elif line.startswith(quote, at):
+            return at + len(quote)
+        else:
+            at += 1
+    return -1
+
+
+def _script_cells(lines: Sequence[str]) -> list[tuple[str | None, int]]:
+    """Each cell of a percent script, in order: its id (``id="c6"`` on its marker) and its first line (0-based):
+    the code above the first marker, when there is any, then the line after each marker."""
+    markers = _script_markers(lines)
+    first = markers[0] if markers else len(lines)
+    cells: list[tuple[str | None, int]] = []
+    preamble = next((at for at in range(_script_header_end(lines), first) if lines[at].strip()), None)
+    if preamble is not None:
+        cells.append((None, preamble))
+    for at in markers:
+        options = _SCRIPT_MARKER.match(lines[at])
+        found = re.search(r"\bid\s*=\s*\"([^\"]*)\"", (options.group(2) if options else None) or "")
+        cells.append((found.group(1) if found else None, at + 1))
+    return cells
 
 
 def _relative_to(exception: BaseException) -> str:
@@ -2302,8 +2380,18 @@ def _local_function_hint(exception: BaseException) -> str:
 _FOLDER_ATTRIBUTE = "_nbpromote_folder"
 
 
-def _in_script(notebook: Path, file_line: int | None) -> str:
-    """`` (analysis.py line 40)``: the line in a percent script; empty for a .ipynb (no file line known)."""
+def _in_script(notebook: Path, file_line: int | None, ref: str | None = None, line: int | None = None) -> str:
+    """`` (analysis.py line 40)``: the line in a percent script, as the ``# cell`` comment gave it (packages
+    promoted before round 67) or found in the script from the cell (``ref``, its id or number) and ``line``;
+    empty for a .ipynb, or when the script is not there (a deployed package) or has no such cell."""
+    if file_line is None and ref is not None and line is not None and notebook.suffix != ".ipynb":
+        try:
+            lines = notebook.read_text("utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return ""
+        cells = _script_cells(lines)
+        found = cells[int(ref) - 1] if ref.isdigit() and 0 < int(ref) <= len(cells) else next((cell for cell in cells if cell[0] == ref), None)
+        file_line = None if found is None else found[1] + line
     return "" if file_line is None else f" ({notebook.name} line {file_line})"
 
 
@@ -2328,13 +2416,17 @@ def _cell_line(filename: str, lineno: int) -> tuple[str, int, int | None] | None
 def _cell_words(ref: str, notebook: Path) -> str:
     """``cell 10 (id c009)`` for a cell id, found in the notebook; ``cell 10`` for a cell number."""
     try:
+        if notebook.suffix != ".ipynb":  # a percent script: ids on its markers
+            ids = [cell_id for cell_id, _ in _script_cells(notebook.read_text("utf-8-sig").splitlines())]
+            if ref in ids:
+                return f"cell {ids.index(ref) + 1} (id {ref})"
         with open(notebook, encoding="utf-8") as file:
             cells = json.load(file).get("cells", [])
         for index, cell in enumerate(cells):
             if isinstance(cell, dict) and cell.get("id") == ref:
                 return f"cell {index + 1} (id {ref})"
-    except (OSError, ValueError, AttributeError):
-        pass  # no notebook here (a deployed package), or a percent script: the id is what is known
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError):
+        pass  # no notebook here (a deployed package): the id is what is known
     return f"cell {ref}" if ref.isdigit() else f"cell with id {ref}"
 
 
