@@ -1241,7 +1241,7 @@ class GraphBuilder {
       if (unit.kind === 'step') this.bindings.set(d.name, { kind: 'step', step: unit.name, site: site(cell, d.line), column: d.column });
       if (unit.kind === 'metrics') this.bindings.set(d.name, { kind: 'metric', site: site(cell, d.line) });
     }
-    if (unit.kind === 'step') this.forgetDeleted(cell, f);
+    if (unit.kind === 'step' || unit.kind === 'metrics') this.forgetDeleted(cell, f);
     for (const a of f.assignments) this.setAlias(a.name, aliasTarget(a.valueText, (name) => this.bindings.get(name)?.kind));
     for (const a of f.unpackedAliases ?? []) this.setAlias(a.name, a.target);
     this.rememberHolders(f, unit);
@@ -1899,8 +1899,9 @@ class GraphBuilder {
     const deleted = binding === undefined ? this.deletedAt.get(use.name) : undefined;
     if (deleted !== undefined) {
       const what = unit.kind === 'step' ? `step ${unit.name}` : unit.kind === 'metrics' ? 'the metrics cell' : 'this test cell';
-      const step = this.roles.cells.find((c) => c.cellIndex === deleted.cellIndex)?.inStep;
-      const by = deleted.cellIndex === cell.index ? 'this cell' : `cell ${deleted.cellIndex + 1}${step === undefined ? '' : ` (step ${step})`}`;
+      const roles = this.roles.cells.find((c) => c.cellIndex === deleted.cellIndex);
+      const role = roles?.inStep !== undefined ? ` (step ${roles.inStep})` : roles?.roles.includes('metrics') === true ? ' (the metrics cell)' : '';
+      const by = deleted.cellIndex === cell.index ? 'this cell' : `cell ${deleted.cellIndex + 1}${role}`;
       this.problems.push(this.problem(cell, 'error', 'name-deleted', `${what} uses ${use.name}, but ${by} deletes it on line ${deleted.line} (\`del ${use.name}\`), so the notebook raised NameError here: remove the \`del\`, or define ${use.name} again before this line`, use.line, use.column));
       unit.reported.add(use.name);
       return;

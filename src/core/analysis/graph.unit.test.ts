@@ -722,6 +722,13 @@ describe('buildStepGraph', () => {
     const deleted = g.problems.filter((p) => p.code === 'name-deleted');
     assert.deepEqual(deleted.map((p) => [p.cellIndex, p.line, p.column, p.severity]), [[2, 1, 5, 'error']]);
     assert.equal(deleted[0]?.message, 'step three uses x, but cell 2 (step two) deletes it on line 2 (`del x`), so the notebook raised NameError here: remove the `del`, or define x again before this line');
+    // The metrics cell deleting a step value a test cell reads (round 67 RRR).
+    const metrics = graphOf([
+      [['step:load'], 'z = [1.0, 2.0]'],
+      [['metrics'], 'total = sum(z)\ndel z'],
+      [['test'], 'assert len(z) == 2'],
+    ]);
+    assert.deepEqual(metrics.problems.filter((p) => p.code === 'name-deleted').map((p) => [p.cellIndex, p.message.split(':')[0]]), [[2, 'this test cell uses z, but cell 2 (the metrics cell) deletes it on line 2 (`del z`), so the notebook raised NameError here']]);
     // Bound again after the del, deleted under a condition, or deleted and never used again: nothing to say.
     const fine = graphOf([
       [['parameters'], 'big = False'],

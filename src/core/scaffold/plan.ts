@@ -2191,7 +2191,10 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   // parameters already: no metric. One a step sets (a tuned threshold) is.
   const given = parametersReadByMetrics(graph);
   const printedNames = (cell: GeneratedCell | undefined): string[] => (cell?.printedNames ?? []).filter((n) => !given.has(n));
-  return [...new Set([...metrics.cells.flatMap((c) => [...bound(cells.get(c.index)), ...printedNames(cells.get(c.index))]), ...printed, ...fromSteps])];
+  // Not a name the cells delete (`big = z * 2; del big`): returning it failed every run (round 67 RRR). One bound
+  // again after its `del` is bound at the end (a later cell, or the same line order: see `deleted`).
+  const deleted = new Set(metrics.cells.flatMap((c, i) => (cells.get(c.index)?.deleted ?? []).filter((name) => !metrics.cells.slice(i + 1).some((later) => cells.get(later.index)?.bound?.includes(name) === true))));
+  return [...new Set([...metrics.cells.flatMap((c) => [...bound(cells.get(c.index)), ...printedNames(cells.get(c.index))]), ...printed, ...fromSteps])].filter((name) => !deleted.has(name));
 }
 
 /**

@@ -265,11 +265,11 @@ describe('promoteNotebook: metrics bound under an if (round 67)', function () {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('records a metric an if binds (`if __name__ == "__main__":` too), starts it at None, and leaves a loop body\'s out', async function () {
+  it('records a metric an if binds (`if __name__ == "__main__":` too), starts it at None, and leaves out a loop body\'s and a deleted one', async function () {
     if (!hasPython('nbconvert')) this.skip();
     executed(dir, [
       { tags: ['step:fit'], source: 'scores = {"acc": 0.8125, "f1": 0.75}\nfast = False' },
-      { tags: ['metrics'], source: 'if __name__ == "__main__":\n    acc = scores["acc"]\n    print("acc:", acc)\nif fast:\n    f1 = scores["f1"]\nelif scores:\n    f1 = 0.5\nfor name in scores:\n    value = scores[name]' },
+      { tags: ['metrics'], source: 'if __name__ == "__main__":\n    acc = scores["acc"]\n    print("acc:", acc)\nif fast:\n    f1 = scores["f1"]\nelif scores:\n    f1 = 0.5\nfor name in scores:\n    value = scores[name]\nbig = scores["f1"] * 2\ndel big' },
     ]);
     const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
