@@ -697,7 +697,11 @@ class GraphBuilder {
         const byFunction = foreign && called !== undefined && SCORE_WORD.test(called) ? [split === undefined ? called : `${split}_${called}`, argumentsSplit === undefined || argumentsSplit === split ? undefined : `${argumentsSplit}_${called}`].find(free) : undefined;
         // An item printed alone is named by its key (`print(scores["acc"])` is `acc`), then by all its keys and
         // what holds them (`scores_acc`).
-        const byKey = field.before === '' ? keyNames(field.expression).find(free) : undefined;
+        // The same item printed again is the same metric (round 67 RRR: `acc`, then `scores_acc`); a name a dict
+        // of the cell has as a key is left to that dict's entry (`summary = {"acc": ...}` shown last).
+        const again = field.before === '' ? this.printedValues.find((v) => v.cellIndex === cell.index && v.expression === field.expression)?.name : undefined;
+        const dictKey = (n: string): boolean => new RegExp(`(["'])${n}\\1\\s*:`).test(cell.source);
+        const byKey = field.before === '' ? (again ?? keyNames(field.expression).find((n) => free(n) && !dictKey(n))) : undefined;
         const name = byKey ?? byFunction ?? (splitOnly && unspelled !== undefined ? unspelled : label === undefined || taken(label) ? fallback : label);
         // Named by its label: the package binds that name where the line prints the value, and records it.
         if (name !== 'value' && !('documented' in field) && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
@@ -2487,7 +2491,8 @@ const UNLABELLED_SCORE = /(?:score|error|loss|accuracy|precision|recall|f1|auc|r
 function keyNames(expression: string): string[] {
   const keys = keyedItem(expression);
   if (keys === undefined) return [];
-  const name = (words: readonly string[]): string => words.map((w) => w.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '')).filter((w) => w !== '').join('_');
+  // (`"précision"` is `precision`, round 67 RRR: it was `pr_cision`.)
+  const name = (words: readonly string[]): string => words.map((w) => withoutAccents(w).toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '')).filter((w) => w !== '').join('_');
   const candidates = [name(keys.slice(-1)), name(keys.slice(1)), name(keys)];
   return [...new Set(candidates)].filter((n) => /^[a-z_]\w*$/.test(n) && !PYTHON_KEYWORDS.has(n));
 }

@@ -1465,7 +1465,12 @@ class Generator extends UnitCode {
       const lines = body.split('\n');
       // Found before any is bound: a line printing two values (`"a: %.3f, b: %.3f" % (x.mean(), y.mean())`)
       // no longer reads as in the cell once the first is.
-      const places = values.map((value) => lines.indexOf(source[value.line - 1] ?? '\0'));
+      // The line of its own when lines are alike (round 67 RRR: `print(scores["acc"])` twice bound the first twice).
+      const places = values.map((value) => {
+        const text = source[value.line - 1] ?? '\0';
+        const nth = source.slice(0, value.line - 1).filter((l) => l === text).length;
+        return lines.findIndex((l, at) => l === text && lines.slice(0, at).filter((x) => x === text).length === nth);
+      });
       for (const [i, value] of values.entries()) {
         const at = places[i] ?? -1;
         const bound = at === -1 ? undefined : bindPrintedValue(lines[at] ?? '', value);

@@ -255,6 +255,21 @@ describe('promoteNotebook: an item of a dict printed alone (round 66)', function
     assert.ok(named.includes('this line prints scores["acc"] by its key: the pipeline records it as the metric scores_acc'), named.join('\n'));
     await reproduced(dir, outcome, wanted);
   });
+
+  it('names an item printed twice once, leaves a key of a dict the cell shows to it, and drops accents (round 67 RRR)', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    executed(dir, [
+      { tags: ['step:fit'], source: 'scores = {"acc": 0.8125, "précision": 0.625}' },
+      { tags: ['metrics'], source: 'print(scores["acc"])\nprint(scores["précision"])\nprint(scores["acc"])\nsummary = {"acc": 0.5}\nsummary' },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const wanted = { scores_acc: 0.8125, precision: 0.625, acc: 0.5 };
+    assert.deepEqual(outcome.expectedMetrics, wanted);
+    const code = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+    assert.equal(code.match(/\(scores_acc := scores\["acc"\]\)/g)?.length, 2, code);
+    await reproduced(dir, outcome, wanted);
+  });
 });
 
 describe('promoteNotebook: metrics bound under an if (round 67)', function () {
