@@ -475,14 +475,21 @@ function sameNumberShown(tokens: readonly string[]): boolean {
 function pairedCalls(printed: readonly string[], calls: readonly (readonly string[])[], topLevel: readonly boolean[] | undefined, oneLine: readonly boolean[] | undefined): (readonly string[] | undefined)[] {
   const count = printed.length;
   const sure = calls.map((_, i) => topLevel?.[i] !== false && oneLine?.[i] !== false);
-  if (calls.length === count && sure.every((s) => s)) return [...calls];
+  // As many lines as prints, each a statement of the cell's own: one that may print several lines (an item,
+  // `print(scores["acc"])`, a number or a Series) printed one when its line is a number.
+  if (calls.length === count && sure.every((s, i) => s || (topLevel?.[i] !== false && numberToken(printed[i]?.trim() ?? '') !== undefined))) return [...calls];
   const lines: (readonly string[] | undefined)[] = new Array<readonly string[] | undefined>(count).fill(undefined);
   if (topLevel === undefined || topLevel.length !== calls.length) return lines;
   // The prints before the first that may print any number of lines (one in a loop, a report), and those after
   // the last, pair with the first and the last lines.
-  const first = sure.indexOf(false);
-  if (first === -1) return lines;
-  const after = calls.length - 1 - sure.lastIndexOf(false);
+  // (One that may print several lines and printed a number where it stands counts as one: round 67 RRR, a
+  // `print(best["n"])` above a `print(frame["acc"])` of a Series.)
+  const number = (at: number): boolean => numberToken(printed[at]?.trim() ?? '') !== undefined;
+  let first = 0;
+  while (first < calls.length && first < count && (sure[first] === true || (topLevel[first] !== false && number(first)))) first++;
+  if (first === calls.length) return lines;
+  let after = 0;
+  while (after < calls.length - first - 1 && after < count && (sure[calls.length - 1 - after] === true || (topLevel[calls.length - 1 - after] !== false && number(count - 1 - after)))) after++;
   if (first + after > count) return lines;
   calls.slice(0, first).forEach((call, i) => (lines[i] = call));
   calls.slice(calls.length - after).forEach((call, i) => (lines[count - after + i] = call));

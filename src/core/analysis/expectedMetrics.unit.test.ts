@@ -33,6 +33,15 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(read(metricsCell('print(f"准确率: {acc:.3f}")', [stdout('准确率: 0.912\n')])), { acc: { value: 0.912, decimals: 3 } });
   });
 
+  // Round 67 RRR: `print(best["n"])` (bound as n) above `print(frame["acc"])` of a Series was not read.
+  it('pairs a print that may print several lines with its line when that line is a number, from either end', () => {
+    const series = '0    0.9\n1    0.8\nName: acc, dtype: float64\n';
+    const info = (text: string): MetricsCellInfo => metricsCell('print(n)\nprint(frame["acc"])\nprint(m)', [stdout(text)], { printedNames: ['n', 'm'], printCalls: [['n'], [], ['m']], printCallsTopLevel: [true, true, true], printCallsOneLine: [false, false, false] });
+    assert.deepEqual(read(info(`38\n${series}7\n`)), { n: { value: 38 }, m: { value: 7 } });
+    // The first line no number: nothing is told apart from the start.
+    assert.deepEqual(read(info(`${series}${series}7\n`)), { m: { value: 7 } });
+  });
+
   // Round 58 BBB: `print("best model:", results["r2"].idxmax())` printed `ridge`, and metric-unread said the run records it.
   it('tells text printed under a label (no number) from a number', () => {
     const cell = metricsCell('print("best model:", r.idxmax())\nprint("best k:", k.idxmax())', [stdout('best model: ridge\nbest k: 4\n')]).cell;

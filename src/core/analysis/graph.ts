@@ -706,7 +706,7 @@ class GraphBuilder {
         // Named by its label: the package binds that name where the line prints the value, and records it.
         if (name !== 'value' && !('documented' in field) && bindPrintedValue(line, { expression: field.expression, name }) !== undefined) {
           this.printedValues.push({ cellIndex: cell.index, line: i + 1, expression: field.expression, name });
-          this.problems.push(this.problem(cell, 'info', 'metric-named', `this line prints ${field.expression} ${field.before === '' ? 'by its key' : 'under a label'}: the pipeline records it as the metric ${name}`, i + 1));
+          this.problems.push(this.problem(cell, 'info', 'metric-named', `this line prints ${field.expression} ${field.before === '' ? 'by its key' : 'under a label'}: the pipeline records it as the metric ${name}${field.before === '' ? ' when it is a number' : ''}`, i + 1));
           continue;
         }
         // A name no metric of the cell has (round 60 EEE: `score` suggested again for `lr.score(...)`, which would

@@ -42,7 +42,7 @@ import type { Inspection } from '../inspect/inspect';
 import { analyseNotebook, cellProblem } from '../analysis/analyseNotebook';
 import type { DisplayClash } from '../analysis/expectedMetrics';
 import { namePrintedValue, withPrintedValues } from '../analysis/printedValues';
-import { cellsBehindMetrics, earlierShownRead, expectedMetricsFromOutputs, loopPrintedValues, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownNotANumber, namesShownWithNumbers, printedSomething, printsBlankLine, printsText, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows, shownWithoutText } from '../analysis/expectedMetrics';
+import { cellsBehindMetrics, earlierShownRead, itemKeys, expectedMetricsFromOutputs, loopPrintedValues, roundedName, roundedNumber, isDurationName, jsonDumpedName, MAX_TABLE_ROWS, printArguments, printedName, namesShownNotANumber, namesShownWithNumbers, printedSomething, printsBlankLine, printsText, printsOneLine, ranAfter, readDisplays, savedError, shownNamesOfCells, shownTableRows, shownWithoutText } from '../analysis/expectedMetrics';
 import type { ExpectedMetric, MetricsCellInfo } from '../analysis/expectedMetrics';
 import type { Execution, MetricsProbe, StepProbe } from './execute';
 import { isLibraryModule, isStdlibModule } from '../scaffold/distributions';
@@ -328,7 +328,8 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
           return dumped !== undefined ? [dumped] : args.every((arg) => arg !== undefined) ? args : [];
         }),
         printCallsTopLevel: prints.map((p) => p.topLevel),
-        printCallsOneLine: prints.map((p) => printsOneLine(named(p.args))),
+        // (As written: `print(frame["acc"])` may print a Series over many lines, round 67 RRR; see pairedCalls.)
+        printCallsOneLine: prints.map((p) => printsOneLine(p.args)),
       },
     ];
   });
@@ -466,7 +467,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
       // Text under the label (`best model: ridge`, an idxmax): no number, so the run records no metric either
       // (round 58 BBB: this said it did).
       if (printsText(info.cell, value.line)) continue;
-      const message = `this line prints ${clipText(value.expression)}, which the run records as the metric ${value.name}, but its saved output gives no number that can be told to be that value (the line printed more than once, other lines printing alike, or a form that is not read), so the generated test does not check it. To check it, print it once, under a label no other line of the cell prints`;
+      const message = `this line prints ${clipText(value.expression)}, which the run records as the metric ${value.name}${itemKeys(value.expression) === undefined ? '' : ' when it is a number'}, but its saved output gives no number that can be told to be that value (the line printed more than once, other lines printing alike, or a form that is not read), so the generated test does not check it. To check it, print it once, under a label no other line of the cell prints`;
       problems.push(cellProblem(notebook.path, info.cell, 'warning', 'metric-unread', message, value.line));
     }
   }
