@@ -688,7 +688,10 @@ class GraphBuilder {
         // Its one ASCII word taken in a label of other letters (`Ακρίβεια RF:` over `rf.score(...)`, with `rf` the
         // model): by what computes it (`rf_score`) before `rf_shown` (round 62 III).
         const computedBy = otherLetters && label !== undefined ? byCall.find(free) : undefined;
-        const fallback = words !== undefined && words !== label && !taken(words) ? words : (computedBy ?? (label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : (unspelled ?? 'value')));
+        // A label naming the function computing the value (`F1 score:` over `f1_score(...)`, round 67 RRR: it was
+        // `f1_score_shown`): the function's name without `_score`.
+        const byFunctionName = label !== undefined && call?.[2] === label && called !== undefined && called !== label && free(called) ? called : undefined;
+        const fallback = words !== undefined && words !== label && !taken(words) ? words : (computedBy ?? byFunctionName ?? (label !== undefined && !taken(`${label}_shown`) ? `${label}_shown` : (unspelled ?? 'value')));
         // A label in another language in Latin letters (`Exactitud del modelo:`, `Genauigkeit auf Testdaten:`)
         // leaves words that name no metric (`modelo`, `test_auf`): a score a metric function computes is named by
         // the function, the data it is of in front (`test_precision`) (round 63 KKK).

@@ -325,6 +325,8 @@ describe('planPromotion: a metrics cell printing values under labels, without na
   const labelled: [string, string, string, [string, number][]][] = [
     ['a negated attribute or name, in an f-string or with %', 'class Search:\n    best_score_ = -10.5\n\ngrid = Search()\nerr = -2.5', 'print(f"CV RMSE: {-grid.best_score_:.3f}")\nprint(f"C err: {-err}")\nprint("Neg: %.3f" % -grid.best_score_)', [['cv_rmse', 10.5], ['c_err', 2.5], ['neg', 10.5]]],
     ['a parenthesised value reached into after % (`% (a != b).mean()`, `% (p - y)[0]`)', 'import numpy as np\ny = np.array([1, 0, 1, 1])\np = np.array([1, 1, 1, 0])', 'print("Error rate: %.4f" % (p != y).mean())\nprint("First diff: %d" % (p - y)[0])', [['error_rate', 0.5], ['first_diff', 0]]],
+    // Round 67 RRR: `F1 score:` over `f1_score(...)` was `f1_score_shown` (the name is the function's).
+    ['labels naming the function computing the value (`F1 score:`, `Accuracy score:`)', 'from sklearn.metrics import accuracy_score, f1_score\ny = [1, 0, 1, 1]\np = [1, 1, 1, 0]', 'print("F1 score:", f1_score(y, p))\nprint("Accuracy score:", accuracy_score(y, p))', [['f1', 2 / 3], ['accuracy', 0.5]]],
     // Round 66 PPP: `kept`, `recall`, `mean0`: a last word naming no metric alone, a modifier a word away.
     ['labels of two or three words (`rows kept`, `worst class recall`, `scaler mean0`)', 'history = [(0, 180), (1, 173)]\nper_class = {"a": 0.5, "b": 0.75}\nmeans = [1.25]', 'print("rows kept:", history[-1][1])\nprint("worst class recall", min(per_class.values()))\nprint("scaler mean0", means[0])', [['rows_kept', 173], ['worst_class_recall', 0.5], ['scaler_mean0', 1.25]]],
   ];
