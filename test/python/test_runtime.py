@@ -615,8 +615,9 @@ def test_a_step_returning_an_output_its_cells_set_only_on_some_paths_says_so(pro
     )
     summary = run_json(project, "--param", "explode=yes", check_exit=1)
     assert summary["error"].startswith(
-        "step 'report' did not set text, one of its outputs: its code, in cell 4 (id c3), sets text only on some paths"
-        " (under an `if`, in a loop, in a `try`), and this run took none of them; in the notebook the next cell using text raises NameError."
+        "step 'report' ended without text, one of its outputs: its code, in cell 4 (id c3), sets text only on some paths,"
+        " or deletes it on some (under an `if`, in a loop, in a `try`), and this run took no path leaving it set; in the notebook"
+        " the next cell using text raises NameError."
     ), summary["error"]
     # The same error on a line of the cell is the cell's own: said as any failure.
     (project / "src" / "toypkg" / "steps" / "report.py").write_text(

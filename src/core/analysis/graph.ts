@@ -813,7 +813,8 @@ class GraphBuilder {
     for (const s of f.starImports) addOnce(this.starImports, s);
     this.checkParametersRebound(cell);
     // `print("hello")` alone (round 66 QQQ: nothing said, and pipeline.yaml had `parameters: {}`).
-    if (f.defines.length === 0 && f.starImports.length === 0 && (f.statements ?? 0) > 0) {
+    // (Imports and calls only too: `import numpy as np; np.random.seed(0)`, round 67 RRR.)
+    if (f.defines.every((d) => f.imports.some((i) => i.name === d.name)) && f.starImports.length === 0 && (f.statements ?? 0) > 0) {
       this.problems.push(this.problem(cell, 'warning', 'parameters-none', 'the parameters cell assigns no name, so it gives the pipeline no parameter, and its code runs once, as shared code: assign each parameter a value (`n_estimators = 100`), or take the `parameters` tag off this cell'));
     }
     // `globals().update(json.load(f))`: parameters no line names. The package would run it in the shared module

@@ -710,6 +710,9 @@ describe('buildStepGraph', () => {
     ]);
     assert.deepEqual(g.problems.filter((p) => p.code === 'parameters-none').map((p) => [p.cellIndex, p.severity]), [[0, 'warning']]);
     assert.deepEqual(codes(graphOf([[['parameters'], '# nothing yet'], [['step:a'], 'y = 2']])).filter((c) => c === 'parameters-none'), []);
+    // Imports and calls only (round 67 RRR); imports only are no code to run.
+    assert.deepEqual(codes(graphOf([[['parameters'], 'import random\nrandom.seed(0)'], [['step:a'], 'y = random.random()']])).filter((c) => c === 'parameters-none'), ['parameters-none']);
+    assert.deepEqual(codes(graphOf([[['parameters'], 'import random'], [['step:a'], 'y = random.random()']])).filter((c) => c === 'parameters-none'), []);
   });
 
   it('a name a step or shared cell deleted (`del x`) and a later cell uses: an error naming both cells and lines (round 66 QQQ)', () => {

@@ -2354,9 +2354,10 @@ def _unset_output(name: str, step: Mapping[str, Any], exception: BaseException, 
     output = found.group(1)
     cells = ", ".join(_cell_words(str(c["id"]), notebook) if "id" in c else f"cell {int(c.get('index', 0)) + 1}" for c in step.get("cells") or [] if isinstance(c, Mapping))
     return (
-        f"step {name!r} did not set {output}, one of its outputs: its code, in {cells}, sets {output} only on some paths"
-        f" (under an `if`, in a loop, in a `try`), and this run took none of them; in the notebook the next cell using {output}"
-        f" raises NameError. Set {output} on every path (an `else`), or give parameters that take a path setting it"
+        f"step {name!r} ended without {output}, one of its outputs: its code, in {cells}, sets {output} only on some paths,"
+        f" or deletes it on some (under an `if`, in a loop, in a `try`), and this run took no path leaving it set; in the notebook"
+        f" the next cell using {output} raises NameError. Set {output} on every path (an `else`), or give parameters that take a"
+        f" path setting it"
     )
 
 
