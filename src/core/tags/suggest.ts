@@ -31,7 +31,7 @@
  *   identifier with {@link suggestIdentifier}. A name taken by an existing step or an earlier suggestion gets
  *   `_2`, `_3` ...; a heading with nothing usable in it (`## 🚀`) gives `step_<n>`.
  */
-import type { Notebook } from '../contract/notebook';
+import type { Notebook, NotebookCell } from '../contract/notebook';
 import type { CellRoles, TagResult } from '../contract/roles';
 import { MAX_NAME_LENGTH, stepNameIssue, suggestIdentifier } from './names';
 import { blankedStrings, holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble, holdsOnlySettings, SCORE_WORD } from './pythonText';
@@ -95,6 +95,21 @@ const TRAILING_FILLERS = new Set(['and', 'or', 'from', 'of', 'for', 'with', 'to'
 /** Of those, the words joining two (`split and scale`): no phrase of its own starts there. */
 const CONJUNCTIONS = new Set(['and', 'or']);
 
+/**
+ * The cells with a heading above each code cell a title names: a percent script's title on its marker (`# %% Load
+ * data`, as VS Code and Spyder write them) or a comment heading underlined in reST opening the cell (`# Load data`
+ * then `# ---------`, as sphinx-gallery and scikit-learn's examples write them), read as a `##` heading (round 67
+ * SSS: such scripts had no heading to infer steps from).
+ */
+function withTitleHeadings(cells: readonly NotebookCell[]): NotebookCell[] {
+  return cells.flatMap((cell) => {
+    if (cell.kind !== 'code') return [cell];
+    const marked = cell.metadata['title'];
+    const title = typeof marked === 'string' && marked.trim() !== '' ? marked.trim() : /^#[ \t]+(\S[^\n]*?)[ \t]*\r?\n#[ \t]*([-=~^*])\2{2,}[ \t]*(?:\r?\n|$)/.exec(cell.source)?.[1];
+    return title === undefined ? [cell] : [{ index: cell.index, kind: 'markdown', source: `## ${title}`, tags: [], metadata: {} }, cell];
+  });
+}
+
 /** The suggestions for `notebook`, in notebook order. `roles` is `readRoles(notebook)`. */
 export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggestion[] {
   const taken = new Set(roles.steps.map((s) => s.name));
@@ -133,7 +148,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   // Under the notebook's title, before any step, and how many code cells were there so far.
   let inTitle = false;
   let titleCode = 0;
-  for (const cell of notebook.cells) {
+  for (const cell of withTitleHeadings(notebook.cells)) {
     if (cell.kind === 'markdown') {
       for (const heading of markdownHeadings(cell.source)) {
         if (heading.level > 3) continue;
@@ -241,7 +256,7 @@ export function suggestedStepCells(notebook: Notebook, roles: TagResult, suggest
   if (!roles.conventions.includes('nbdev')) return cells;
   const byIndex = new Map(roles.cells.map((c) => [c.cellIndex, c]));
   let current: string | undefined;
-  for (const cell of notebook.cells) {
+  for (const cell of withTitleHeadings(notebook.cells)) {
     if (cell.kind === 'markdown' && markdownHeadings(cell.source).some((h) => h.level <= 3)) current = undefined;
     const suggested = cells.get(cell.index);
     if (suggested !== undefined) current = suggested === PARAMETERS_SUGGESTION ? undefined : suggested;

@@ -63,6 +63,26 @@ describe('markdownHeadings', () => {
 });
 
 describe('suggestSteps', () => {
+  // Round 67 SSS: VS Code / Spyder scripts and sphinx-gallery examples had no heading to infer steps from.
+  it("reads a percent script's cell titles and reST comment headings opening a cell as headings", () => {
+    const vscode = ['import numpy as np', '', '# %% Load data', 'x = np.arange(3)', '', '# %% Train model', 'm = x.sum()', '', '# %% Evaluate', 'print("m:", m)', ''].join('\n');
+    const read = (text: string): { cell: number; name: string; heading: string }[] => {
+      const notebook = parseNotebook(text, 'script.py').notebook;
+      assert.ok(notebook !== undefined);
+      return suggestSteps(notebook, readRoles(notebook)).map((x) => ({ cell: x.cellIndex, name: x.name, heading: x.heading }));
+    };
+    assert.deepEqual(read(vscode), [
+      { cell: 1, name: 'load_data', heading: 'Load data' },
+      { cell: 2, name: 'train_model', heading: 'Train model' },
+      { cell: 3, name: 'metrics', heading: 'Evaluate' },
+    ]);
+    const gallery = ['import numpy as np', '', '# %%', '# Digits dataset', '# --------------', '#', '# Prose.', '', 'x = np.arange(3)', '', '# %%', '# Classification', '# ==============', 'm = x.sum()', '', '# %%', '# not a heading', 'y = m + 1', ''].join('\n');
+    assert.deepEqual(read(gallery), [
+      { cell: 1, name: 'digits_dataset', heading: 'Digits dataset' },
+      { cell: 2, name: 'classification', heading: 'Classification' },
+    ]);
+  });
+
   it('suggests the first code cell under each H1-H3 heading', () => {
     assert.deepEqual(suggest([md('# Load'), 'x = 1', 'y = 2', md('## Train model'), 'm = x + y', md('### Report'), 'print(m)']), [
       { cell: 1, name: 'load', heading: 'Load' },

@@ -1094,6 +1094,13 @@ export const UNUSED_VALUE_NOTE = 'the notebook did not show this value; it has n
 const KAGGLE_LISTING = /^for\s+(\w+)\s*,\s*\w+\s*,\s*(\w+)\s+in\s+os\.walk\([^()]*\)\s*:\s*(?:#[^\n]*)?\n\s*for\s+(\w+)\s+in\s+\2\s*:\s*(?:#[^\n]*)?\n\s*print\(\s*os\.path\.join\(\s*\1\s*,\s*\3\s*\)\s*\)\s*$/;
 /** What the translation says of that listing. */
 export const LISTING_NOTE = 'the notebook listed its input files here; it has no effect on the pipeline';
+/**
+ * A script printing its own docstring (`print(__doc__)`, sphinx-gallery's and scikit-learn's examples): in the
+ * package it printed the generated module's docstring at every import (round 67 SSS).
+ */
+const PRINT_DOC = /^print\(\s*__doc__\s*\)\s*;?\s*(?:#[^\n]*)?$/;
+/** What the translation says of that print. */
+export const PRINT_DOC_NOTE = "the script printed its own docstring; in the package __doc__ is the generated module's";
 /** What the translation says of a `global x` at a cell's top level. */
 export const GLOBAL_NOTE = 'a cell runs at the top of the module, where `global` does nothing; it has no effect here';
 
@@ -1121,10 +1128,11 @@ function inertStatements(t: Translator, tree: PyTree, removedNodes: Set<PyNode>)
     const shown = i === statements.length - 1 && !hiddenBySemicolon(tree, statement);
     const unused = !shown && statement.type === 'expression_statement' && only !== undefined && only.type !== 'identifier' && onlyLooks(tree, only);
     const listing = statement.type === 'for_statement' && KAGGLE_LISTING.test(tree.text(statement));
-    if (!unused && !listing && statement.type !== 'global_statement') continue;
+    const doc = statement.type === 'expression_statement' && PRINT_DOC.test(tree.text(statement));
+    if (!unused && !listing && !doc && statement.type !== 'global_statement') continue;
     const { first, last } = lineSpan(tree, statement);
     if (t.escapeLines.some((line) => line >= first && line <= last)) continue;
-    t.commentOut(first, last, 'unused-value', listing ? LISTING_NOTE : !unused ? GLOBAL_NOTE : printsSummary(tree.text(statement)) ? PRINTED_SUMMARY_NOTE : UNUSED_VALUE_NOTE);
+    t.commentOut(first, last, 'unused-value', listing ? LISTING_NOTE : doc ? PRINT_DOC_NOTE : !unused ? GLOBAL_NOTE : printsSummary(tree.text(statement)) ? PRINTED_SUMMARY_NOTE : UNUSED_VALUE_NOTE);
     removedNodes.add(statement);
   }
 }

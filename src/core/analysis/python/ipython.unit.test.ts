@@ -55,6 +55,12 @@ describe('translateIPython', () => {
     assert.equal(translateIPython(other).code, other);
   });
 
+  // Round 67 SSS: sphinx-gallery's `print(__doc__)` printed the generated module's docstring at every import.
+  it('comments out a script printing its own docstring, and no other print', () => {
+    const result = translateIPython('import numpy as np\nprint(__doc__)\nprint(__doc__.strip())\nx = 1');
+    assert.equal(result.code, "import numpy as np\n# nbpromote: the script printed its own docstring; in the package __doc__ is the generated module's: print(__doc__)\nprint(__doc__.strip())\nx = 1");
+  });
+
   // Round 60 EEE: a bare `mkdir x` on the second line of a cell is a syntax error in IPython too, not a magic.
   it('leaves a bare mkdir in a cell of more lines as it is (the syntax error the notebook has)', () => {
     const result = translateIPython('# the output folder\nmkdir out');
