@@ -53,6 +53,8 @@ export interface StepSuggestion {
   readonly headingCellIndex: number;
   /** The metrics role for the notebook's last code cell, which only prints or shows values (not its heading's). */
   readonly lastPrints?: true;
+  /** A step for the first cell reading a parameter before any step, under no heading of its own (see suggestSteps). */
+  readonly readsParameter?: true;
 }
 
 export interface Heading {
@@ -117,7 +119,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const suggestions: StepSuggestion[] = [];
   // Whether the last suggestion's heading says results (`## Results`).
   let lastResults = false;
-  let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean; results: boolean } | undefined;
+  let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean; results: boolean; name?: string } | undefined;
   let hasMetrics = roles.cells.some((c) => c.roles.includes('metrics'));
   let hasParameters = roles.cells.some((c) => c.roles.includes('parameters'));
   // Under a settings heading before any step (`## Parameters`): its first cell of literal assignments.
@@ -148,7 +150,8 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   // Under the notebook's title, before any step, and how many code cells were there so far.
   let inTitle = false;
   let titleCode = 0;
-  for (const cell of withTitleHeadings(notebook.cells)) {
+  const withTitles = withTitleHeadings(notebook.cells);
+  for (const cell of withTitles) {
     if (cell.kind === 'markdown') {
       for (const heading of markdownHeadings(cell.source)) {
         if (heading.level > 3) continue;
@@ -192,6 +195,15 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
       pending = { ...setupUnder, metrics: false, results: false };
       setupUnder = undefined;
     }
+    // Under no heading of its own (the title's section, after a papermill parameters cell), the first cell reading a
+    // parameter before any step: shared code cannot read one, so it starts a step (round 68 UUU: refused, "this
+    // shared cell reads data_path, a parameter"). `load_data` when it reads a file, else `prepare`; `main` when no
+    // heading follows, so that the step holds the rest of the notebook.
+    if (cell.kind === 'code' && pending === undefined && setupUnder === undefined && !suggestions.some(isStep) && taken.size === 0 && (byIndex.get(cell.index)?.roles.length ?? 0) === 0 && doesWork(cell.source) && readsParameter(cell.source)) {
+      const headingFollows = withTitles.some((c) => c.index > cell.index && c.kind === 'markdown' && markdownHeadings(c.source).some((h) => h.level <= 3));
+      const name = !headingFollows ? 'main' : /(?:^|[^\w])(?:pd\.read_\w+|read_csv|np\.load(?:txt)?|open|load_\w+|joblib\.load|pickle\.load)\s*\(/.test(workLines(cell.source)) ? 'load_data' : 'prepare';
+      pending = { heading: current?.heading ?? '', level: current?.level ?? 2, cellIndex: current?.cellIndex ?? cell.index, metrics: false, results: false, name };
+    }
     if (cell.kind !== 'code' || pending === undefined) continue;
     const cellRoles = byIndex.get(cell.index);
     // Not an nbdev cell without a directive: left out only because nothing names it (see impliedSkip).
@@ -203,7 +215,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     if (!doesWork(cell.source)) continue;
     // Before any step, a cell of constants and helper functions (under a notebook's title) is its preamble.
     if (!suggestions.some(isStep) && taken.size === 0 && holdsOnlyPreamble(workLines(cell.source))) continue;
-    const name = pending.metrics && !hasMetrics ? METRICS_SUGGESTION : uniqueName(stepNameFromHeading(pending.heading) ?? `step_${suggestions.filter(isStep).length + 1}`, taken);
+    const name = pending.metrics && !hasMetrics ? METRICS_SUGGESTION : uniqueName(pending.name ?? stepNameFromHeading(pending.heading) ?? `step_${suggestions.filter(isStep).length + 1}`, taken);
     if (name === METRICS_SUGGESTION) hasMetrics = true;
     else taken.add(name);
     suggestions.push({
@@ -213,6 +225,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
       heading: pending.heading,
       level: pending.level,
       headingCellIndex: pending.cellIndex,
+      ...(pending.name === undefined ? {} : { readsParameter: true as const }),
     });
     lastResults = pending.results;
     pending = undefined;

@@ -63,6 +63,19 @@ describe('markdownHeadings', () => {
 });
 
 describe('suggestSteps', () => {
+  // Round 68 UUU: a papermill notebook reading data under its title was refused (a shared cell read a parameter).
+  it('starts a step at the first cell reading a parameter under no heading of its own: load_data, prepare, or main', () => {
+    const params: CellSpec = { source: 'data_path = "d.csv"\nC = 1.0', tags: ['parameters'] };
+    assert.deepEqual(suggest([md('# Will they buy?'), 'import pandas as pd', params, 'df = pd.read_csv(data_path)', 'df.info()', md('## Fit'), 'm = fit(df, C)']), [
+      { cell: 3, name: 'load_data', heading: 'Will they buy?' },
+      { cell: 6, name: 'fit', heading: 'Fit' },
+    ]);
+    assert.deepEqual(suggest(['import numpy as np', params, 'x = np.ones(3) * C', md('## Fit'), 'm = x.sum()']).map((x) => x.name), ['prepare', 'fit']);
+    assert.deepEqual(suggest(['import numpy as np', params, 'x = np.ones(3) * C', 'm = x.sum()']).map((x) => x.name), ['main']);
+    // A cell reading no parameter stays the preamble.
+    assert.deepEqual(suggest(['import numpy as np', params, 'K = 3', 'x = np.ones(K)']), []);
+  });
+
   // Round 67 SSS: VS Code / Spyder scripts and sphinx-gallery examples had no heading to infer steps from.
   it("reads a percent script's cell titles and reST comment headings opening a cell as headings", () => {
     const vscode = ['import numpy as np', '', '# %% Load data', 'x = np.arange(3)', '', '# %% Train model', 'm = x.sum()', '', '# %% Evaluate', 'print("m:", m)', ''].join('\n');
