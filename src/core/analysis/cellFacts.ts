@@ -272,6 +272,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
       ...lambdas.map((l) => ({ name: l.name, startLine: l.line, endLine: l.line, topLevel: true, asDef: l.asDef, freeNames: lambdaFreeNames(analysis, l) })),
     ],
     deleted: [...new Set(analysis.deletes.map((d) => d.name))],
+    ...deletedAtEnd(analysis),
     exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
     // Several bare names (`acc, f1`) a metrics cell returns by name already; one (`summary`) may hold several.
@@ -978,4 +979,20 @@ export function printedNames(analysis: CellAnalysis): string[] {
   // A last line `r2` or `acc, bal` shows those values.
   names.push(...bareNames(analysis.trailingExpression?.text));
   return [...new Set(names)];
+}
+
+/**
+ * The names a `del` removes with no binding after it: by a `del` statement of the cell's own (not under `if`,
+ * `try` ...), gone when the cell ends (`deletedAtEnd`); only by one under a condition, maybe gone
+ * (`maybeDeletedAtEnd`). Neither is a metric (round 67 RRR: the metrics function returned one, and every run
+ * failed; round 68 TTT: `if full: del scratch` too).
+ */
+function deletedAtEnd(analysis: CellAnalysis): Pick<GeneratedCell, 'deletedAtEnd' | 'maybeDeletedAtEnd'> {
+  if (analysis.deletes.length === 0) return {};
+  const lines = analysis.code.split('\n');
+  const after = (a: NameSite, b: NameSite): boolean => a.line > b.line || (a.line === b.line && a.column > b.column);
+  const last = analysis.deletes.filter((d) => !analysis.defines.some((b) => b.name === d.name && after(b, d)));
+  const sure = new Set(last.filter((d) => /^del\b/.test(lines[d.line - 1] ?? '')).map((d) => d.name));
+  const maybe = new Set(last.map((d) => d.name).filter((name) => !sure.has(name)));
+  return { ...(sure.size === 0 ? {} : { deletedAtEnd: [...sure] }), ...(maybe.size === 0 ? {} : { maybeDeletedAtEnd: [...maybe] }) };
 }

@@ -1265,8 +1265,17 @@ class GraphBuilder {
    * binds on every path forgets an earlier cell's entry.
    */
   private noteMayKeep(f: CellFacts, unit: UnitBuilder, cell: NotebookCell): void {
-    if (unit.kind !== 'step') return;
     const maybe = new Set(f.maybeBound ?? []);
+    // The metrics cells return what they bind: one bound on some paths only keeps the earlier value on the others
+    // (round 68 TTT: `if debug: threshold = 0.99` over a step's threshold gave None).
+    if (unit.kind === 'metrics') {
+      for (const d of f.defines) {
+        const binding = this.bindings.get(d.name);
+        if (maybe.has(d.name) && !unit.local.has(d.name) && binding !== undefined && ['step', 'parameter', 'common'].includes(binding.kind)) this.resolve(unit, cell, d, binding);
+      }
+      return;
+    }
+    if (unit.kind !== 'step') return;
     for (const d of f.defines) {
       if (!maybe.has(d.name)) {
         unit.mayKeep.delete(d.name);

@@ -56,6 +56,10 @@ export interface GeneratedCell {
   readonly maybeBound?: readonly string[];
   /** Of `maybeBound`, the names a loop's body binds. */
   readonly loopBound?: readonly string[];
+  /** Of `deleted`, the names a `del` statement of the cell's own removes with no binding after it. */
+  readonly deletedAtEnd?: readonly string[];
+  /** Of `deleted`, the names only a `del` under a condition removes with no binding after it (maybe gone). */
+  readonly maybeDeletedAtEnd?: readonly string[];
   /** Names the cell removes itself with `del`: never released again. */
   readonly deleted?: readonly string[];
   /** The cell's functions and classes (from `analyzeCell`): one a step can define at module level is hoisted. */
@@ -1127,12 +1131,16 @@ class Generator extends UnitCode {
    */
   private releaseLocals(cells: readonly CellRef[], keep: readonly string[]): string[] {
     const generated = cells.map((c) => this.gen(c.index)).filter((g) => g !== undefined);
+    // A name a `del` under a condition may have removed is released as one maybe bound (round 68 TTT: pyflakes
+    // said `scratch` was never used).
+    const maybeDeleted = new Set(generated.flatMap((g) => g.maybeDeletedAtEnd ?? []));
+    // (Its `del` reads it, which pyflakes counts as no use: released whatever reads it.)
     const used = new Set([...cells.flatMap((c) => [...this.usesOf(c.index)]), ...generated.flatMap((g) => g.deleted ?? [])]);
-    const certain = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).filter((b) => b.certain).map((b) => b.name)]));
+    const certain = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).filter((b) => b.certain).map((b) => b.name)]).filter((n) => !maybeDeleted.has(n)));
     const maybe = new Set(generated.flatMap((g) => (g.localBindings ?? []).filter((b) => !b.certain).map((b) => b.name)));
     const released = (names: Iterable<string>): string[] => [...names].filter((n) => !used.has(n) && !keep.includes(n) && n !== '_').sort();
     const sure = released(certain);
-    const unsure = released([...maybe].filter((n) => !certain.has(n)));
+    const unsure = [...released([...maybe].filter((n) => !certain.has(n) && !maybeDeleted.has(n))), ...[...maybeDeleted].filter((n) => !keep.includes(n))].sort();
     const out: string[] = [];
     if (sure.length > 0) out.push(`del ${sure.join(', ')}  # computed in the notebook, used by no later step`);
     if (unsure.length > 0) out.push(`try:  # computed in the notebook (maybe), used by no later step\n    del ${unsure.join(', ')}\nexcept NameError:\n    pass`);
@@ -1507,7 +1515,9 @@ class Generator extends UnitCode {
     lines.push(`    """${cellWords(metrics.cells).replace(/^c/, 'C')} of the notebook: every value ${they}; the runner keeps the numbers."""`);
     const chunks = [...functionImports, ...sharedRebound.inFunction, ...late, ...this.sharedDefinitions(metrics, '.'), ...bodies];
     // A metric bound on some paths only (under an `if`): None, no number, when the cell takes none of them.
-    const maybe = branchBoundMetrics(metrics.cells.map((c) => this.gen(c.index)), names).filter((n) => !metrics.inputs.includes(n));
+    // (Not a value the cells take from a step, a parameter or the shared code: a branch not taken leaves it, round
+    // 68 TTT: `if debug: threshold = 0.99` made the step's threshold None.)
+    const maybe = branchBoundMetrics(metrics.cells.map((c) => this.gen(c.index)), names).filter((n) => !metrics.inputs.includes(n) && !metrics.commonNames.includes(n));
     if (maybe.length > 0) chunks.unshift(`${maybe.join(' = ')} = None  # set below on some paths only; no metric when none is taken`);
     if (shownText !== undefined) {
       const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText, '_shown') : undefined;
@@ -2196,9 +2206,9 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   // parameters already: no metric. One a step sets (a tuned threshold) is.
   const given = parametersReadByMetrics(graph);
   const printedNames = (cell: GeneratedCell | undefined): string[] => (cell?.printedNames ?? []).filter((n) => !given.has(n));
-  // Not a name the cells delete (`big = z * 2; del big`): returning it failed every run (round 67 RRR). One bound
-  // again after its `del` is bound at the end (a later cell, or the same line order: see `deleted`).
-  const deleted = new Set(metrics.cells.flatMap((c, i) => (cells.get(c.index)?.deleted ?? []).filter((name) => !metrics.cells.slice(i + 1).some((later) => cells.get(later.index)?.bound?.includes(name) === true))));
+  // Not a name the cells delete (`big = z * 2; del big`, `if full: del scratch`): returning it failed every run
+  // (round 67 RRR, round 68 TTT); one bound again after its `del` is.
+  const deleted = new Set(metrics.cells.flatMap((c, i) => [...(cells.get(c.index)?.deletedAtEnd ?? []), ...(cells.get(c.index)?.maybeDeletedAtEnd ?? [])].filter((name) => !metrics.cells.slice(i + 1).some((later) => cells.get(later.index)?.bound?.includes(name) === true))));
   return [...new Set([...metrics.cells.flatMap((c) => [...bound(cells.get(c.index)), ...printedNames(cells.get(c.index))]), ...printed, ...fromSteps])].filter((name) => !deleted.has(name));
 }
 

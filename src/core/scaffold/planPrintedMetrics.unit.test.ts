@@ -294,6 +294,23 @@ describe('promoteNotebook: metrics bound under an if (round 67)', function () {
     assert.match(code, /\n {4}return \{"acc": acc, "f1": f1, /);
     await reproduced(dir, outcome, { acc: 0.8125, f1: 0.5 });
   });
+
+  // Round 68 TTT: a step value bound again under an `if` not taken became None; a name deleted and bound again was
+  // no metric; `if full: del scratch` was returned (UnboundLocalError) and, left out, unused for pyflakes.
+  it('keeps a step value an if not taken would bind again, returns a name bound again after its del, and releases one a del under an if may remove', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    executed(dir, [
+      { tags: ['step:fit'], source: 'threshold = 0.5\nacc = 0.75' },
+      { tags: ['metrics'], source: 'mode = "full"\nif mode == "debug":\n    threshold = 0.99\nscratch = acc * 2\nif mode == "full":\n    del scratch\ntmp = acc\ndel tmp\ntmp = acc * 2\nprint("tmp:", tmp)' },
+      { tags: ['test'], source: 'assert threshold == 0.5' },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.expectedMetrics, { tmp: 1.5 });
+    const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: join(dir, 'out'), encoding: 'utf8' });
+    assert.equal(flakes.stdout + flakes.stderr, '');
+    await reproduced(dir, outcome, { threshold: 0.5, tmp: 1.5 });
+  });
 });
 
 describe('promoteNotebook: metrics-none when the outputs show numbers under names the run does not record', function () {
