@@ -119,6 +119,8 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const suggestions: StepSuggestion[] = [];
   // Whether the last suggestion's heading says results (`## Results`).
   let lastResults = false;
+  // The steps whose heading says results (`## Evaluate`), in order.
+  const resultsSteps: StepSuggestion[] = [];
   let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean; results: boolean; name?: string } | undefined;
   let hasMetrics = roles.cells.some((c) => c.roles.includes('metrics'));
   let hasParameters = roles.cells.some((c) => c.roles.includes('parameters'));
@@ -228,6 +230,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
       ...(pending.name === undefined ? {} : { readsParameter: true as const }),
     });
     lastResults = pending.results;
+    if (pending.results && name !== METRICS_SUGGESTION) resultsSteps.push(suggestions[suggestions.length - 1] as StepSuggestion);
     pending = undefined;
   }
   // No metrics heading and no metrics cell: a last section headed `## Results`, `## Evaluation` or `## Summary`
@@ -236,6 +239,13 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const last = steps[steps.length - 1];
   if (!hasMetrics && last !== undefined && steps.length + roles.steps.length > 1 && lastResults) {
     suggestions[suggestions.indexOf(last)] = { ...last, name: METRICS_SUGGESTION };
+    hasMetrics = true;
+  }
+  // One followed by other sections (`## Evaluate`, then `## Save the model`: round 68 TTT, no metrics), when no
+  // later cell reads a name its cells bind (a later step cannot read the metrics).
+  const evaluated = [...resultsSteps].reverse().find((r) => r !== steps[0] && !boundNamesReadLater(notebook, r.cellIndex, suggestions));
+  if (!hasMetrics && evaluated !== undefined && steps.length + roles.steps.length > 1) {
+    suggestions[suggestions.indexOf(evaluated)] = { ...evaluated, name: METRICS_SUGGESTION };
     hasMetrics = true;
   }
   // Still none: the notebook's last code cell, below the last step's first cell, when it only prints or shows
@@ -248,6 +258,18 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: current.heading, level: current.level, headingCellIndex: current.cellIndex, lastPrints: true });
   }
   return suggestions;
+}
+
+/**
+ * Whether a code cell after the section starting at `first` (up to the next suggestion's cell) reads a name that
+ * section's code cells assign at their top level (a word match outside strings).
+ */
+function boundNamesReadLater(notebook: Notebook, first: number, suggestions: readonly StepSuggestion[]): boolean {
+  const next = Math.min(...suggestions.map((s) => s.cellIndex).filter((i) => i > first), notebook.cells.length);
+  const code = (from: number, to: number): string[] => notebook.cells.filter((c) => c.kind === 'code' && c.index >= from && c.index < to).map((c) => blankedStrings(workLines(c.source)));
+  const bound = new Set(code(first, next).flatMap((text) => [...text.matchAll(/^([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(?::[^=\n]*)?=(?!=)/gm)].flatMap((m) => (m[1] ?? '').split(',').map((n) => n.trim()))));
+  if (bound.size === 0) return false;
+  return code(next, notebook.cells.length).some((text) => [...text.matchAll(/(?<![\w.])[A-Za-z_]\w*/g)].some((m) => bound.has(m[0])));
 }
 
 /** Whether a suggestion is of a step (or the metrics), not of the parameters role. */

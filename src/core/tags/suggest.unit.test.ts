@@ -63,6 +63,12 @@ describe('markdownHeadings', () => {
 });
 
 describe('suggestSteps', () => {
+  // Round 68 TTT: `## Evaluate` followed by `## Save model` was a step, and the run recorded no metric.
+  it('takes an evaluation section followed by others as the metrics, unless a later cell reads what it binds', () => {
+    assert.deepEqual(suggest([md('## Load'), 'x = load()', md('## Evaluate'), 'print("acc:", score(x))', md('## Save model'), 'save(x)']).map((x) => x.name), ['load', 'metrics', 'save_model']);
+    assert.deepEqual(suggest([md('## Load'), 'x = load()', md('## Evaluate'), 'best = pick(x)\nprint("acc:", best)', md('## Save model'), 'save(best)']).map((x) => x.name), ['load', 'evaluate', 'save_model']);
+  });
+
   // Round 68 UUU: a papermill notebook reading data under its title was refused (a shared cell read a parameter).
   it('starts a step at the first cell reading a parameter under no heading of its own: load_data, prepare, or main', () => {
     const params: CellSpec = { source: 'data_path = "d.csv"\nC = 1.0', tags: ['parameters'] };
