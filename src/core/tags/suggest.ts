@@ -107,9 +107,19 @@ function withTitleHeadings(cells: readonly NotebookCell[]): NotebookCell[] {
   return cells.flatMap((cell) => {
     if (cell.kind !== 'code') return [cell];
     const marked = cell.metadata['title'];
-    const title = typeof marked === 'string' && marked.trim() !== '' ? marked.trim() : /^#[ \t]+(\S[^\n]*?)[ \t]*\r?\n#[ \t]*([-=~^*])\2{2,}[ \t]*(?:\r?\n|$)/.exec(cell.source)?.[1];
+    const title = typeof marked === 'string' && marked.trim() !== '' ? marked.trim() : commentHeading(cell.source);
     return title === undefined ? [cell] : [{ index: cell.index, kind: 'markdown', source: `## ${title}`, tags: [], metadata: {} }, cell];
   });
+}
+
+/**
+ * The reST heading a cell's comments open with: `# Load data` underlined by `# ---------` (or `=`, `~`, `^`, `*`),
+ * an overline too (`# ====` above); words, not code (round 68 TTT: `# df = df.dropna()` above `# ---` was one).
+ */
+function commentHeading(source: string): string | undefined {
+  const m = /^(?:#[ \t]*([-=~^*])\1{2,}[ \t]*\r?\n)?#[ \t]+(\S[^\n]*?)[ \t]*\r?\n#[ \t]*([-=~^*])\3{2,}[ \t]*(?:\r?\n|$)/.exec(source);
+  const text = m?.[2];
+  return text !== undefined && /^\p{L}/u.test(text) && !/[=()[\]{}]|^\w+\.\w/.test(text) ? text : undefined;
 }
 
 /** The suggestions for `notebook`, in notebook order. `roles` is `readRoles(notebook)`. */

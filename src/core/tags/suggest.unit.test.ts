@@ -100,6 +100,9 @@ describe('suggestSteps', () => {
       { cell: 1, name: 'digits_dataset', heading: 'Digits dataset' },
       { cell: 2, name: 'classification', heading: 'Classification' },
     ]);
+    // Round 68 TTT: an overline too; commented-out code above a rule is no heading.
+    const ruled = ['import numpy as np', '', '# %%', '# ==========', '# Load data', '# ==========', 'x = np.arange(3)', '', '# %%', '# df = df.dropna()', '# ---', 'm = x.sum()', ''].join('\n');
+    assert.deepEqual(read(ruled), [{ cell: 1, name: 'load_data', heading: 'Load data' }]);
   });
 
   it('suggests the first code cell under each H1-H3 heading', () => {

@@ -494,6 +494,8 @@ const MAIN_TEST = String.raw`\(?\s*(?:__name__\s*==\s*${MAIN}|${MAIN}\s*==\s*__n
 const MAIN_GUARD = new RegExp(String.raw`^(\s*)(if|elif)(?:\s+|(?=\())${MAIN_TEST}\s*:`);
 /** The comment on a translated guard; it must not repeat the test, which the namespace check looks for. */
 const MAIN_GUARD_NOTE = '# nbpromote: was a test of __name__, true in the notebook (Jupyter runs a notebook as __main__)';
+/** The same for a test that `__name__` is not `"__main__"`, false in the notebook (round 68 TTT: said "true"). */
+const NOT_MAIN_NOTE = '# nbpromote: was a test of __name__, false in the notebook (Jupyter runs a notebook as __main__)';
 
 /** `__name__ == "__main__"` (either order; `!=` too) anywhere in a line. */
 const MAIN_COMPARISON = new RegExp(String.raw`__name__\s*(==|!=)\s*${MAIN}|${MAIN}\s*(==|!=)\s*__name__`, 'g');
@@ -525,9 +527,10 @@ function mainGuard(t: Translator, i: number): boolean {
   if (found === undefined) return false;
   const at = found.index ?? 0;
   const value = (found[1] ?? found[2]) === '!=' ? 'False' : 'True';
-  t.out[i] = `${line.slice(0, at)}${value}${line.slice(at + found[0].length).trimEnd()}  ${MAIN_GUARD_NOTE}`;
+  const note = value === 'False' ? NOT_MAIN_NOTE : MAIN_GUARD_NOTE;
+  t.out[i] = `${line.slice(0, at)}${value}${line.slice(at + found[0].length).trimEnd()}  ${note}`;
   t.columnMaps.set(i + 1, { kind: 'shift', from: at + value.length, delta: found[0].length - value.length });
-  t.record(i, 'main-guard', line, MAIN_GUARD_NOTE);
+  t.record(i, 'main-guard', line, note);
   return true;
 }
 

@@ -379,7 +379,7 @@ describe('translateIPython', () => {
       }],
       ['takes the comparison for True elsewhere in a line too (and, a conditional expression, an assignment; != is False)', {
         source: 'if __name__ == "__main__" and debug:\n    pass\nn = 120 if "__main__" == __name__ else 10\nIN_NOTEBOOK = __name__ == \'__main__\'\nSCRIPT = __name__ != "__main__"',
-        code: `if True and debug:  ${note}\n    pass\nn = 120 if True else 10  ${note}\nIN_NOTEBOOK = True  ${note}\nSCRIPT = False  ${note}`,
+        code: `if True and debug:  ${note}\n    pass\nn = 120 if True else 10  ${note}\nIN_NOTEBOOK = True  ${note}\nSCRIPT = False  ${note.replace('true in the notebook', 'false in the notebook')}`,
         kinds: ['main-guard', 'main-guard', 'main-guard', 'main-guard'],
       }],
       ['keeps __main__ in strings and comments, and a line continued on the next', {
