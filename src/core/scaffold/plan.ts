@@ -2218,7 +2218,9 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
  */
 function branchBoundMetrics(cells: readonly (GeneratedCell | undefined)[], names: readonly string[]): string[] {
   const sure = new Set(cells.flatMap((c) => [...(c?.assigned ?? []), ...(c?.localBindings ?? []).filter((b) => b.certain).map((b) => b.name)]));
-  const maybe = new Set(cells.flatMap((c) => (c?.localBindings ?? []).filter((b) => !b.certain && !(c?.loopBound ?? []).includes(b.name)).map((b) => b.name)));
+  // (Bound on some paths only as the analysis works it out: an `if` with an `else` binding it too is every path,
+  // round 68 TTT.)
+  const maybe = new Set(cells.flatMap((c) => (c?.maybeBound ?? []).filter((name) => !(c?.loopBound ?? []).includes(name))));
   return names.filter((n) => maybe.has(n) && !sure.has(n));
 }
 

@@ -284,7 +284,7 @@ describe('promoteNotebook: metrics bound under an if (round 67)', function () {
     if (!hasPython('nbconvert')) this.skip();
     executed(dir, [
       { tags: ['step:fit'], source: 'scores = {"acc": 0.8125, "f1": 0.75}\nfast = False' },
-      { tags: ['metrics'], source: 'if __name__ == "__main__":\n    acc = scores["acc"]\n    print("acc:", acc)\nif fast:\n    f1 = scores["f1"]\nelif scores:\n    f1 = 0.5\nfor name in scores:\n    value = scores[name]\nbig = scores["f1"] * 2\ndel big' },
+      { tags: ['metrics'], source: 'if __name__ == "__main__":\n    acc = scores["acc"]\n    print("acc:", acc)\nif fast:\n    f1 = scores["f1"]\nelif scores:\n    f1 = 0.5\nfor name in scores:\n    value = scores[name]\nbig = scores["f1"] * 2\ndel big\nif fast:\n    g = 1.0\nelse:\n    g = 2.0' },
     ]);
     const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
     assert.ok(outcome.ok, JSON.stringify(outcome.problems));
@@ -292,7 +292,8 @@ describe('promoteNotebook: metrics bound under an if (round 67)', function () {
     const code = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
     assert.match(code, /\n {4}acc = f1 = None {2}# set below on some paths only; no metric when none is taken\n/);
     assert.match(code, /\n {4}return \{"acc": acc, "f1": f1, /);
-    await reproduced(dir, outcome, { acc: 0.8125, f1: 0.5 });
+    // (g, bound on every path, starts at nothing: round 68 TTT.)
+    await reproduced(dir, outcome, { acc: 0.8125, f1: 0.5, g: 2 });
   });
 
   // Round 68 TTT: a step value bound again under an `if` not taken became None; a name deleted and bound again was
