@@ -36,7 +36,8 @@ export interface SplitSource {
   readonly late: readonly Directive[];
 }
 
-const DIRECTIVE = /^\s*#\s*\|(.*)$/;
+// Not a markdown table row in comments (`# | col | val |`, round 68 TTT: read as directives and cut from the step).
+const DIRECTIVE = /^\s*#\s*\|(?!.*\|\s*$)(.*)$/;
 const NO_DIRECTIVES: readonly Directive[] = Object.freeze([]);
 const CELL_MAGIC = /^\s*%%\w+/;
 /** A Colab form line (`#@title Parameters { display-mode: "form" }`, `#@markdown Pick a model`). */

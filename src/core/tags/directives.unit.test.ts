@@ -60,6 +60,14 @@ describe('parseDirectives', () => {
     assert.deepEqual(parseDirectives('x = 1\n#| export'), []);
   });
 
+  // Round 68 TTT: a markdown table in comments at a cell's top was read as directives and cut from the step.
+  it('takes no markdown table row in comments (`# | col | val |`) for a directive', () => {
+    const split = splitDirectives('# | col | val |\n# | --- | --- |\n# | a | 1 |\nx = 1');
+    assert.deepEqual(split.directives, []);
+    assert.equal(split.bodyLine, 1);
+    assert.deepEqual(parseDirectives('#| step: load\n# | a | b |\nx = 1').map((d) => d.key), ['step']);
+  });
+
   it('skips an empty `#|` line without ending the block', () => {
     assert.deepEqual(
       parseDirectives('#|\n#| export\nx = 1').map((d) => d.key),
