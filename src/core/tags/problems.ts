@@ -25,6 +25,7 @@ export const TAG_PROBLEM_CODES = [
   'tag-on-markdown',
   'directive-not-at-top',
   'nbdev1-comments',
+  'raises-exception-skipped',
 ] as const;
 
 export type TagProblemCode = (typeof TAG_PROBLEM_CODES)[number];

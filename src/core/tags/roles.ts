@@ -17,7 +17,7 @@ import { splitDirectives } from './directives';
 import { clipText, moduleNameIssue, quoteName, sharedModuleIssue, sharedModuleNote, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
 import { cellProblem, notebookProblem, sortProblems } from './problems';
 import { holdsAsserts, holdsOnlyImports, startsWithNbdev1Comment } from './pythonText';
-import { isNbdevKey, isVocabularyKey, readDirective, readTag, readTagsDirective, resolveConventions } from './vocabulary';
+import { isNbdevKey, isVocabularyKey, RAISES_EXCEPTION, readDirective, readTag, readTagsDirective, resolveConventions } from './vocabulary';
 
 /** Read the roles of every cell of `notebook`. Never throws on user input: problems are in the result. */
 export function readRoles(notebook: Notebook): TagResult {
@@ -166,6 +166,11 @@ function findMarks(notebook: Notebook, cell: NotebookCell, problems: Problem[]):
     if (!isVocabularyKey(late.key)) continue;
     const message = `\`${late.raw.trim()}\` is below the cell's code, so it is ignored: directives count only at the top of a cell, above the first line of code or comment.`;
     problems.push(cellProblem(notebook, cell, 'warning', 'directive-not-at-top', message, late.line));
+  }
+  // Jupyter's `raises-exception`, on a cell with no role of ours: left out (see RAISES_EXCEPTION).
+  if (marks.length === 0 && nbdev.length === 0 && cell.tags.some((tag) => tag.trim() === RAISES_EXCEPTION.key)) {
+    marks.push({ spelling: RAISES_EXCEPTION, from: 'tag', raw: RAISES_EXCEPTION.key, names: [] });
+    problems.push(cellProblem(notebook, cell, 'info', 'raises-exception-skipped', 'the cell is tagged raises-exception, Jupyter\'s mark for a cell that fails on purpose: the package leaves it out, as a skip cell'));
   }
   return { cell, marks: marks.length > 0 ? marks : NONE, nbdev: nbdev.length > 0 ? nbdev : NONE, body: split.body };
 }

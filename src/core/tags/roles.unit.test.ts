@@ -77,6 +77,16 @@ describe('readRoles', () => {
     });
   });
 
+  // Round 69 WWW: a cell failing on purpose, tagged so for nbclient, was copied into a step and every run failed.
+  describe("Jupyter's raises-exception tag", () => {
+    it('leaves out a cell with it and no role of ours, as skip, and says so; a role of ours wins', () => {
+      const result = read([{ source: 'x = 1', tags: ['step:load'] }, { source: 'x.plot(kind="scater")', tags: ['raises-exception'] }, 'y = x + 1', { source: 'z = y', tags: ['raises-exception', 'step:last'] }]);
+      assert.deepEqual(shape(result), ['step:load', 'skip', '>load', 'step:last']);
+      assert.deepEqual(codes(result), ['raises-exception-skipped']);
+      assert.equal(only(result, 'raises-exception-skipped').cellIndex, 1);
+    });
+  });
+
   describe('native directives', () => {
     const result = read([
       '#| imports\nimport re',

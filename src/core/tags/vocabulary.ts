@@ -75,6 +75,13 @@ const WORD_TAGS: ReadonlyMap<string, Spelling> = new Map(
   ].map((s) => [s.key, s]),
 );
 
+/**
+ * Jupyter's own `raises-exception` tag (nbclient runs on past the error it expects): the cell failed on purpose, so
+ * the package leaves it out, as `skip` does, when the cell has no role of ours (round 69 WWW: copied into a step,
+ * every run failed).
+ */
+export const RAISES_EXCEPTION: Spelling = spelling('raises-exception', 'skip', NATIVE_KALE, false);
+
 /** `<prefix>:<name>` tags. */
 const NAMED_TAGS: ReadonlyMap<string, Spelling> = new Map(
   [
