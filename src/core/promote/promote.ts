@@ -429,6 +429,14 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
       const message = `the metrics cell failed when the notebook was saved (${error}): no value its outputs show is taken as an expected metric. Run the notebook through and save it, or promote with --execute`;
       problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-output-error', message));
     }
+    // A test cell saved failing (round 69 WWW: `assert len(results) == 2` after a cell run twice): its generated test
+    // makes the same check on the pipeline's values.
+    for (const cell of notebook.cells) {
+      const error = cell.kind === 'code' && roles.cells[cell.index]?.roles.includes('test') === true ? savedError(cell) : undefined;
+      if (error === undefined) continue;
+      const message = `this test cell failed when the notebook was saved (${error}): its generated test makes the same check on the pipeline's values, and fails too unless the notebook only failed in that run (a cell run twice, out of order). Run the notebook through and save it, or promote with --execute`;
+      problems.push(cellProblem(notebook.path, cell, 'warning', 'test-output-error', message));
+    }
     for (const info of metricsCells) {
       const stale = staleOutputsMessage(graph, notebook, info, generated);
       if (stale !== undefined) problems.push(cellProblem(notebook.path, info.cell, 'warning', 'metrics-output-stale', stale));

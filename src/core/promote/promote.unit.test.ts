@@ -228,6 +228,21 @@ describe('re-promotion', function () {
     assert.deepEqual(outcome.problems.filter((p) => p.code === 'metrics-none'), []);
   });
 
+  // Round 69 WWW: a test cell saved failing gave a generated test failing the same way, with nothing said.
+  it('a test cell saved with an error gets a warning naming the error', async () => {
+    const cells = [...base, { id: 'check', tags: ['test'], source: 'assert len(values) == 99' }];
+    const doc = JSON.parse(notebookJson(cells)) as { cells: { id: string; outputs: unknown[] }[] };
+    const check = doc.cells.find((c) => c.id === 'check');
+    assert.ok(check);
+    check.outputs = [{ output_type: 'error', ename: 'AssertionError', evalue: '', traceback: [] }];
+    writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(doc));
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    assert.equal(outcome.ok, true);
+    const warnings = outcome.problems.filter((p) => p.code === 'test-output-error');
+    assert.deepEqual(warnings.map((p) => [p.severity, p.cellIndex]), [['warning', cells.length - 1]]);
+    assert.match(warnings[0]?.message ?? '', /^this test cell failed when the notebook was saved \(AssertionError\): its generated test makes the same check/);
+  });
+
   // Round 56 WW: the warning named the blank cell Jupyter leaves at the end, joined to the metrics.
   it('metrics-none names the last metrics cell holding code, not a blank cell joined to it', async () => {
     const cells: Cell[] = [...edit(base, 'metrics', 'print("class", root > 1)').map((c) => (c.id === 'metrics' ? { ...c, outputs: [{ output_type: 'stream', name: 'stdout', text: 'class True\n' }] } : c)), { id: 'blank', tags: [], source: '' }];
