@@ -11,6 +11,7 @@ import { parsePythonLiteral } from './literal';
 import { isBuiltin } from './python/builtins';
 import { analyzeCellsWithTree, analyzeCellWithTree } from './python/names';
 import type { CellAnalysis, CellAnalysisWithTree } from './python/names';
+import { enclosingHeaders, shapeLines } from './python/lexical';
 import type { DisplayCall } from './python/ipython';
 import type { PyNode, PyTree } from './python/parser';
 import { parameterName } from './python/parser';
@@ -982,17 +983,24 @@ export function printedNames(analysis: CellAnalysis): string[] {
 }
 
 /**
- * The names a `del` removes with no binding after it: by a `del` statement of the cell's own (not under `if`,
- * `try` ...), gone when the cell ends (`deletedAtEnd`); only by one under a condition, maybe gone
- * (`maybeDeletedAtEnd`). Neither is a metric (round 67 RRR: the metrics function returned one, and every run
- * failed; round 68 TTT: `if full: del scratch` too).
+ * The names a `del` removes with no binding after it: by one that always runs (a statement of the cell's own, or in
+ * a `with` block), gone when the cell ends (`deletedAtEnd`); only by one under a condition or in a loop or `try`,
+ * maybe gone (`maybeDeletedAtEnd`). Neither is a metric (round 67 RRR: the metrics function returned one, and every
+ * run failed; round 68 TTT: `if full: del scratch` too). Of the maybe gone, those a `del` under an `if` or `while`
+ * removes (`releasedAfterDel`): pyflakes keeps their binding there, and says one no later line reads is unused.
  */
-function deletedAtEnd(analysis: CellAnalysis): Pick<GeneratedCell, 'deletedAtEnd' | 'maybeDeletedAtEnd'> {
+function deletedAtEnd(analysis: CellAnalysis): Pick<GeneratedCell, 'deletedAtEnd' | 'maybeDeletedAtEnd' | 'releasedAfterDel'> {
   if (analysis.deletes.length === 0) return {};
   const lines = analysis.code.split('\n');
+  const shapes = shapeLines(lines);
   const after = (a: NameSite, b: NameSite): boolean => a.line > b.line || (a.line === b.line && a.column > b.column);
-  const last = analysis.deletes.filter((d) => !analysis.defines.some((b) => b.name === d.name && after(b, d)));
-  const sure = new Set(last.filter((d) => /^del\b/.test(lines[d.line - 1] ?? '')).map((d) => d.name));
-  const maybe = new Set(last.map((d) => d.name).filter((name) => !sure.has(name)));
-  return { ...(sure.size === 0 ? {} : { deletedAtEnd: [...sure] }), ...(maybe.size === 0 ? {} : { maybeDeletedAtEnd: [...maybe] }) };
+  const last = analysis.deletes.filter((d) => !analysis.defines.some((b) => b.name === d.name && after(b, d))).map((d) => ({ name: d.name, headers: enclosingHeaders(lines, d.line - 1, shapes) }));
+  const sure = new Set(last.filter((d) => d.headers.every((h) => h === 'with')).map((d) => d.name));
+  const maybe = last.filter((d) => !sure.has(d.name));
+  const released = new Set(maybe.filter((d) => d.headers.some((h) => h === 'if' || h === 'elif' || h === 'else' || h === 'while')).map((d) => d.name));
+  return {
+    ...(sure.size === 0 ? {} : { deletedAtEnd: [...sure] }),
+    ...(maybe.length === 0 ? {} : { maybeDeletedAtEnd: [...new Set(maybe.map((d) => d.name))] }),
+    ...(released.size === 0 ? {} : { releasedAfterDel: [...released] }),
+  };
 }

@@ -18,7 +18,7 @@ import { sortProblems } from '../tags/problems';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { formChoices, parseParameterValue, parsePythonLiteral } from './literal';
 
-import { sourceLines } from './python/lexical';
+import { enclosingHeaders, shapeLines, sourceLines } from './python/lexical';
 import { blankedQuotes, codeOffsets } from './python/literalRanges';
 import type { CellAnalysis, FunctionInfo, NameSite } from './python/names';
 import { runLineModule, starImportOf } from './python/ipython';
@@ -2102,15 +2102,17 @@ class GraphBuilder {
   }
 
   /**
-   * `del x` in a step or shared cell (not under `if`, `try` ...), with no binding of x after it in the cell: later cells cannot read x (the
+   * `del x` in a step or shared cell (not under `if`, `try` ..., a `with` block is fine), with no binding of x after it in the cell: later cells cannot read x (the
    * notebook raised NameError there), so a later use is an error, not a read of the value the step had (round 66
    * QQQ: the package ran on it and recorded a metric the notebook never made).
    */
   private forgetDeleted(cell: NotebookCell, f: CellFacts): void {
     const lines = sourceLines(cell.source);
+    const shapes = f.deletes === undefined ? [] : shapeLines(lines);
     for (const d of f.deletes ?? []) {
-      // A statement of the cell's own: `if big: del df` may not have run.
-      if (!/^del\b/.test(lines[d.line - 1] ?? '')) continue;
+      // A statement of the cell's own, or in a `with` block, which always runs (round 69 VVV): `if big: del df`
+      // may not have run.
+      if (!enclosingHeaders(lines, d.line - 1, shapes).every((h) => h === 'with')) continue;
       if (f.defines.some((b) => b.name === d.name && (b.line > d.line || (b.line === d.line && b.column > d.column)))) continue;
       if (!this.bindings.has(d.name)) continue;
       this.bindings.delete(d.name);

@@ -725,6 +725,12 @@ describe('buildStepGraph', () => {
     const deleted = g.problems.filter((p) => p.code === 'name-deleted');
     assert.deepEqual(deleted.map((p) => [p.cellIndex, p.line, p.column, p.severity]), [[2, 1, 5, 'error']]);
     assert.equal(deleted[0]?.message, 'step three uses x, but cell 2 (step two) deletes it on line 2 (`del x`), so the notebook raised NameError here: remove the `del`, or define x again before this line');
+    // In a `with` block, which always runs (round 69 VVV: every run failed).
+    const inWith = graphOf([
+      [['step:load'], 'raw = [1]\nwith open("f.txt", "w") as fh:\n    fh.write("x")\n    del raw'],
+      [['step:fit'], 'n = len(raw)'],
+    ]);
+    assert.deepEqual(inWith.problems.filter((p) => p.code === 'name-deleted').map((p) => p.cellIndex), [1]);
     // The metrics cell deleting a step value a test cell reads (round 67 RRR).
     const metrics = graphOf([
       [['step:load'], 'z = [1.0, 2.0]'],

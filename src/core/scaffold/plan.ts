@@ -60,6 +60,8 @@ export interface GeneratedCell {
   readonly deletedAtEnd?: readonly string[];
   /** Of `deleted`, the names only a `del` under a condition removes with no binding after it (maybe gone). */
   readonly maybeDeletedAtEnd?: readonly string[];
+  /** Of `maybeDeletedAtEnd`, those a `del` under an `if` or `while` removes: released guarded (pyflakes keeps them bound). */
+  readonly releasedAfterDel?: readonly string[];
   /** Names the cell removes itself with `del`: never released again. */
   readonly deleted?: readonly string[];
   /** The cell's functions and classes (from `analyzeCell`): one a step can define at module level is hoisted. */
@@ -1131,9 +1133,10 @@ class Generator extends UnitCode {
    */
   private releaseLocals(cells: readonly CellRef[], keep: readonly string[]): string[] {
     const generated = cells.map((c) => this.gen(c.index)).filter((g) => g !== undefined);
-    // A name a `del` under a condition may have removed is released as one maybe bound (round 68 TTT: pyflakes
-    // said `scratch` was never used).
-    const maybeDeleted = new Set(generated.flatMap((g) => g.maybeDeletedAtEnd ?? []));
+    // A name a `del` under an `if` may have removed is released as one maybe bound (round 68 TTT: pyflakes said
+    // `scratch` was never used); not one a loop's or a `try`'s may have, for pyflakes then takes it as gone (round 69
+    // VVV: "undefined name").
+    const maybeDeleted = new Set(generated.flatMap((g) => g.releasedAfterDel ?? []));
     // (Its `del` reads it, which pyflakes counts as no use: released whatever reads it.)
     const used = new Set([...cells.flatMap((c) => [...this.usesOf(c.index)]), ...generated.flatMap((g) => g.deleted ?? [])]);
     const certain = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).filter((b) => b.certain).map((b) => b.name)]).filter((n) => !maybeDeleted.has(n)));
@@ -1506,8 +1509,17 @@ class Generator extends UnitCode {
     // cell changes in place): kept by name beside the metrics (`metrics_result`).
     // A function or class the cells define (`def mape(y, p)`) that a test calls too (round 47 BB: the test failed).
     const defined = new Set(metrics.cells.flatMap((c) => (this.gen(c.index)?.definitions ?? []).filter((d) => d.topLevel).map((d) => d.name)));
-    const testReads = [...new Set(this.input.graph.tests.flatMap((t) => t.metricInputs))].filter((n) => !names.includes(n) && (metrics.inputs.includes(n) || locals.has(n) || defined.has(n)));
-    const importsRuntime = lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0;
+    // (Not one the cells delete; one they may delete on some paths is read guarded, below.)
+    const gone = new Set(metrics.cells.flatMap((c) => this.gen(c.index)?.deletedAtEnd ?? []));
+    const testReads = [...new Set(this.input.graph.tests.flatMap((t) => t.metricInputs))].filter((n) => !names.includes(n) && !gone.has(n) && (metrics.inputs.includes(n) || locals.has(n) || defined.has(n)));
+    // A name a `del` may have removed on some paths (`if r2 < 0: del r2`, `del part` in a loop): read guarded, so the
+    // run fails on no path (round 69 VVV: returning it failed the whole run); pyflakes sees a read after a `del`
+    // under an `if` (a lambda's), and none after one in a loop or `try`, where it takes the name for gone.
+    const maybeGone = new Map(metrics.cells.flatMap((c) => {
+      const g = this.gen(c.index);
+      return (g?.maybeDeletedAtEnd ?? []).map((n): [string, boolean] => [n, (g?.releasedAfterDel ?? []).includes(n)]);
+    }));
+    const importsRuntime = lastCell?.trailingExpression !== undefined || shownText !== undefined || showsEarlier || displays.length > 0 || [...names, ...testReads].some((n) => maybeGone.get(n) === true);
     const runtimeImportAt = lines.length;
     if (importsRuntime) lines.push('from . import _runtime', '');
     lines.push('', `def compute_metrics(${metrics.inputs.join(', ')}) -> dict[str, Any]:`);
@@ -1526,7 +1538,8 @@ class Generator extends UnitCode {
     }
     const hasShown = last !== undefined && (this.gen(last.index)?.trailingExpression !== undefined || shownText !== undefined);
     lines.push(indentBody(withStatement(chunks.join('\n\n'))));
-    const valuesOf = (list: readonly string[]): string => `{${list.map((n) => `${pyString(n)}: ${n}`).join(', ')}}`;
+    const valueOf = (n: string): string => (!maybeGone.has(n) ? n : maybeGone.get(n) === true ? `_runtime.if_bound(lambda: ${n})` : `locals().get(${pyString(n)})`);
+    const valuesOf = (list: readonly string[]): string => `{${list.map((n) => `${pyString(n)}: ${valueOf(n)}`).join(', ')}}`;
     const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, ...this.sharedDefinitionReads(metrics), ...exactNames, '_shown']);
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
@@ -2206,9 +2219,9 @@ export function metricNames(graph: StepGraph, cells: ReadonlyMap<number, Generat
   // parameters already: no metric. One a step sets (a tuned threshold) is.
   const given = parametersReadByMetrics(graph);
   const printedNames = (cell: GeneratedCell | undefined): string[] => (cell?.printedNames ?? []).filter((n) => !given.has(n));
-  // Not a name the cells delete (`big = z * 2; del big`, `if full: del scratch`): returning it failed every run
-  // (round 67 RRR, round 68 TTT); one bound again after its `del` is.
-  const deleted = new Set(metrics.cells.flatMap((c, i) => [...(cells.get(c.index)?.deletedAtEnd ?? []), ...(cells.get(c.index)?.maybeDeletedAtEnd ?? [])].filter((name) => !metrics.cells.slice(i + 1).some((later) => cells.get(later.index)?.bound?.includes(name) === true))));
+  // Not a name the cells delete (`big = z * 2; del big`): returning it failed every run (round 67 RRR); one bound
+  // again after its `del` is, and one a `del` may remove on some paths is, read guarded (see metricsFile).
+  const deleted = new Set(metrics.cells.flatMap((c, i) => (cells.get(c.index)?.deletedAtEnd ?? []).filter((name) => !metrics.cells.slice(i + 1).some((later) => cells.get(later.index)?.bound?.includes(name) === true))));
   return [...new Set([...metrics.cells.flatMap((c) => [...bound(cells.get(c.index)), ...printedNames(cells.get(c.index))]), ...printed, ...fromSteps])].filter((name) => !deleted.has(name));
 }
 

@@ -312,6 +312,24 @@ describe('promoteNotebook: metrics bound under an if (round 67)', function () {
     assert.equal(flakes.stdout + flakes.stderr, '');
     await reproduced(dir, outcome, { threshold: 0.5, tmp: 1.5 });
   });
+
+  // Round 69 VVV: a name a `del` under an `if` may remove failed the whole run on that path; a `del` in a loop or a
+  // `try`, released again, was an undefined name for pyflakes.
+  it('reads a name a del may remove on some paths guarded, so no path fails the run, and keeps pyflakes silent', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    executed(dir, [
+      { tags: ['step:fit'], source: 'r2 = 0.5\nparts = [1, 2]' },
+      { tags: ['metrics'], source: 'score = r2 * 2\nif score < 0:\n    del score\nfor p in parts:\n    part = p * 2\n    del part\ntemp = 1.0\ntry:\n    del temp\nexcept NameError:\n    pass\nprint("score:", score)' },
+      { tags: ['test'], source: 'assert score > 0' },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const code = readFileSync(join(dir, 'out', 'src', 'nb', 'metrics.py'), 'utf8');
+    assert.match(code, /"score": _runtime\.if_bound\(lambda: score\)/);
+    const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'src', 'tests'], { cwd: join(dir, 'out'), encoding: 'utf8' });
+    assert.equal(flakes.stdout + flakes.stderr, '');
+    await reproduced(dir, outcome, { score: 1 });
+  });
 });
 
 describe('promoteNotebook: metrics-none when the outputs show numbers under names the run does not record', function () {

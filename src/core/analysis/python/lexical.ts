@@ -129,3 +129,20 @@ export function shapeLines(lines: readonly string[]): LineShape[] {
   }
   return shapes;
 }
+
+/**
+ * The first words of the block headers around line `index` (0-based) of `lines`, innermost first: `['if', 'for']`
+ * for a line in an `if` in a loop, `[]` at the top level.
+ */
+export function enclosingHeaders(lines: readonly string[], index: number, shapes: readonly LineShape[] = shapeLines(lines)): string[] {
+  const width = (indent: string): number => indent.replace(/\t/g, '        ').length;
+  const out: string[] = [];
+  let indent = width(shapes[index]?.indent ?? '');
+  for (let i = index - 1; i >= 0 && indent > 0; i--) {
+    const shape = shapes[i];
+    if (shape === undefined || !shape.logicalStart || shape.blank || width(shape.indent) >= indent) continue;
+    indent = width(shape.indent);
+    if (shape.header) out.push(/^\s*(?:async\s+)?(\w+)/.exec(lines[i] ?? '')?.[1] ?? '');
+  }
+  return out;
+}

@@ -3302,6 +3302,15 @@ def _close_event_loop(loop: Any) -> None:
         loop.close()
 
 
+def if_bound(value: Callable[[], Any]) -> Any:
+    """What ``value()`` reads, or None when a ``del`` on some path of the metrics cells removed it (the runner keeps
+    no None: no metric then, as the notebook had no value by that name)."""
+    try:
+        return value()
+    except NameError:
+        return None
+
+
 def copied(value: Any) -> Any:
     """A deep copy of ``value`` (a step may change its inputs in place), or the value itself when it cannot
     be copied (an open file, a generator). For what a run keeps of a step's inputs, and what a generated
