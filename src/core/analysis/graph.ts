@@ -1919,7 +1919,10 @@ class GraphBuilder {
       const roles = this.roles.cells.find((c) => c.cellIndex === deleted.cellIndex);
       const role = roles?.inStep !== undefined ? ` (step ${roles.inStep})` : roles?.roles.includes('metrics') === true ? ' (the metrics cell)' : '';
       const by = deleted.cellIndex === cell.index ? 'this cell' : `cell ${deleted.cellIndex + 1}${role}`;
-      this.problems.push(this.problem(cell, 'error', 'name-deleted', `${what} uses ${use.name}, but ${by} deletes it on line ${deleted.line} (\`del ${use.name}\`), so the notebook raised NameError here: remove the \`del\`, or define ${use.name} again before this line`, use.line, use.column));
+      // (In a percent script, the script's line too, as the use's: round 69 VVV.)
+      const fileLine = this.notebook.cells.find((c) => c.index === deleted.cellIndex)?.fileLine;
+      const at = fileLine === undefined ? `line ${deleted.line}` : `line ${deleted.line} (file line ${fileLine + deleted.line - 1})`;
+      this.problems.push(this.problem(cell, 'error', 'name-deleted', `${what} uses ${use.name}, but ${by} deletes it on ${at} (\`del ${use.name}\`), so the notebook raised NameError here: remove the \`del\`, or define ${use.name} again before this line`, use.line, use.column));
       unit.reported.add(use.name);
       return;
     }

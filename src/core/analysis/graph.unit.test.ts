@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { parseNotebook } from '../notebook/parse';
 import { readRoles } from '../tags/roles';
 import { makeNotebook } from '../tags/testing';
 import { analyseCodeCell, analyseCodeCells } from './cellFacts';
@@ -725,6 +726,11 @@ describe('buildStepGraph', () => {
     const deleted = g.problems.filter((p) => p.code === 'name-deleted');
     assert.deepEqual(deleted.map((p) => [p.cellIndex, p.line, p.column, p.severity]), [[2, 1, 5, 'error']]);
     assert.equal(deleted[0]?.message, 'step three uses x, but cell 2 (step two) deletes it on line 2 (`del x`), so the notebook raised NameError here: remove the `del`, or define x again before this line');
+    // In a percent script, the `del`'s line in the script too (round 69 VVV: its cell line beside the use's file line).
+    const script = parseNotebook('# %% tags=["step:load"]\nx = [1]\n\ndel x\n\n# %% tags=["step:use"]\nn = len(x)\n', 'nb.py').notebook;
+    assert.ok(script !== undefined);
+    const scriptGraph = buildStepGraph(script, readRoles(script), new Map(script.cells.map((c) => [c.index, analyseCodeCell(c.source).facts])), new Map(), new Map());
+    assert.match(scriptGraph.problems.find((p) => p.code === 'name-deleted')?.message ?? '', /deletes it on line 3 \(file line 4\) \(`del x`\)/);
     // In a `with` block, which always runs (round 69 VVV: every run failed).
     const inWith = graphOf([
       [['step:load'], 'raw = [1]\nwith open("f.txt", "w") as fh:\n    fh.write("x")\n    del raw'],

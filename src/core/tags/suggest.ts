@@ -119,7 +119,8 @@ function withTitleHeadings(cells: readonly NotebookCell[]): NotebookCell[] {
 function commentHeading(source: string): string | undefined {
   const m = /^(?:#[ \t]*([-=~^*])\1{2,}[ \t]*\r?\n)?#[ \t]+(\S[^\n]*?)[ \t]*\r?\n#[ \t]*([-=~^*])\3{2,}[ \t]*(?:\r?\n|$)/.exec(source);
   const text = m?.[2];
-  return text !== undefined && /^\p{L}/u.test(text) && !/[=()[\]{}]|^\w+\.\w/.test(text) ? text : undefined;
+  // (`Reduce with PCA (2D)` is words, round 69 VVV; `df.dropna()` and `x = 1` are code.)
+  return text !== undefined && /^\p{L}/u.test(text) && !/[=[\]{}]|\w\(|^\w+\.\w/.test(text) ? text : undefined;
 }
 
 /** The suggestions for `notebook`, in notebook order. `roles` is `readRoles(notebook)`. */
@@ -264,8 +265,10 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const lastCode = [...notebook.cells].reverse().find((c) => c.kind === 'code' && workLines(c.source).trim() !== '');
   const lastRoles = lastCode === undefined ? undefined : byIndex.get(lastCode.index);
   const ownRole = lastRoles !== undefined && !impliedSkip(lastRoles) && (lastRoles.sources.length > 0 || lastRoles.roles.length > 0);
-  if (!hasMetrics && lastCode !== undefined && last !== undefined && current !== undefined && lastCode.index > last.cellIndex && !ownRole && holdsOnlyDisplays(workLines(lastCode.source)) && SCORE_WORD.test(workLines(lastCode.source))) {
-    suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: current.heading, level: current.level, headingCellIndex: current.cellIndex, lastPrints: true });
+  // (Under no heading too, below a step the first cell reading a parameter started: round 69 VVV.)
+  const under = current ?? (last?.readsParameter === true ? { heading: '', level: 2 as const, cellIndex: last.cellIndex } : undefined);
+  if (!hasMetrics && lastCode !== undefined && last !== undefined && under !== undefined && lastCode.index > last.cellIndex && !ownRole && holdsOnlyDisplays(workLines(lastCode.source)) && SCORE_WORD.test(workLines(lastCode.source))) {
+    suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: under.heading, level: under.level, headingCellIndex: under.cellIndex, lastPrints: true });
   }
   return suggestions;
 }
@@ -316,7 +319,8 @@ export function suggestedStepCells(notebook: Notebook, roles: TagResult, suggest
 
 /** A step name for a heading's text, or undefined when nothing usable is left. Always passes {@link stepNameIssue}. */
 export function stepNameFromHeading(text: string): string | undefined {
-  const plain = plainHeading(text).replace(SECTION_NUMBER, '');
+  // A possessive or a contraction is one word (`the model's input` is `model_input`, round 69 VVV: `model_s`).
+  const plain = plainHeading(text).replace(SECTION_NUMBER, '').replace(/(\p{L})['’]s\b/gu, '$1').replace(/(\p{L})['’](\p{L})/gu, '$1$2');
   let words = withoutAccents(plain)
     .toLowerCase()
     .split(/[^a-z0-9]+/)

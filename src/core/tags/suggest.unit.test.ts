@@ -45,6 +45,12 @@ describe('stepNameFromHeading', () => {
 });
 
 describe('markdownHeadings', () => {
+  // Round 69 VVV: `reduce_model_s_input`.
+  it('reads a possessive or a contraction as one word', () => {
+    assert.equal(stepNameFromHeading("Reduce the model's input"), 'reduce_model_input');
+    assert.equal(stepNameFromHeading('Don’t overfit'), 'dont_overfit');
+  });
+
   it('reads ATX headings with closing marks and levels', () => {
     assert.deepEqual(markdownHeadings('# Title\ntext\n### Sub ##\n#hashtag\n####### seven'), [
       { level: 1, text: 'Title' },
@@ -78,6 +84,8 @@ describe('suggestSteps', () => {
     ]);
     assert.deepEqual(suggest(['import numpy as np', params, 'x = np.ones(3) * C', md('## Fit'), 'm = x.sum()']).map((x) => x.name), ['prepare', 'fit']);
     assert.deepEqual(suggest(['import numpy as np', params, 'x = np.ones(3) * C', 'm = x.sum()']).map((x) => x.name), ['main']);
+    // The last cell only printing a score is the metrics then too (round 69 VVV).
+    assert.deepEqual(suggest(['import numpy as np', params, 'x = np.ones(3) * C', 'm = x.sum()', 'print("score:", m)']).map((x) => [x.cell, x.name]), [[2, 'main'], [4, 'metrics']]);
     // A cell reading no parameter stays the preamble.
     assert.deepEqual(suggest(['import numpy as np', params, 'K = 3', 'x = np.ones(K)']), []);
   });
@@ -103,6 +111,7 @@ describe('suggestSteps', () => {
     // Round 68 TTT: an overline too; commented-out code above a rule is no heading.
     const ruled = ['import numpy as np', '', '# %%', '# ==========', '# Load data', '# ==========', 'x = np.arange(3)', '', '# %%', '# df = df.dropna()', '# ---', 'm = x.sum()', ''].join('\n');
     assert.deepEqual(read(ruled), [{ cell: 1, name: 'load_data', heading: 'Load data' }]);
+    assert.deepEqual(read(ruled.replace('# Load data', '# Reduce with PCA (2D)')).map((x) => x.heading), ['Reduce with PCA (2D)']);
   });
 
   it('suggests the first code cell under each H1-H3 heading', () => {
