@@ -38,6 +38,12 @@ describe('globalConfigChanges', () => {
   });
 
   // Round 60 FFF: Kaggle's `seed_everything` sets PYTHONHASHSEED, which Python reads only as it starts.
+  // Round 70 XXX: a step silencing a warning inside catch_warnings ran at every run.
+  it('leaves warning filters set inside `with warnings.catch_warnings():`, which restores them', () => {
+    const code = 'import warnings\nwith warnings.catch_warnings():\n    warnings.simplefilter("ignore")\n    m = fit()\nwarnings.filterwarnings("ignore")';
+    assert.deepEqual(globalConfigChanges(code).map((c) => c.line), [5]);
+  });
+
   it('leaves PYTHONHASHSEED alone: it changes nothing in a running Python', () => {
     const code = ['os.environ["PYTHONHASHSEED"] = str(seed)', "os.environ[ 'PYTHONHASHSEED' ] = '0'", '%env PYTHONHASHSEED=0', 'os.environ["PYTHONHASHSEED2"] = "1"'].join('\n');
     assert.deepEqual(globalConfigChanges(code).map((c) => c.line), [4]);
