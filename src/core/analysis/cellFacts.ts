@@ -995,7 +995,7 @@ function deletedAtEnd(analysis: CellAnalysis): Pick<GeneratedCell, 'deletedAtEnd
   const shapes = shapeLines(lines);
   const after = (a: NameSite, b: NameSite): boolean => a.line > b.line || (a.line === b.line && a.column > b.column);
   const last = analysis.deletes.filter((d) => !analysis.defines.some((b) => b.name === d.name && after(b, d))).map((d) => ({ name: d.name, headers: enclosingHeaders(lines, d.line - 1, shapes) }));
-  const sure = new Set(last.filter((d) => d.headers.every((h) => h === 'with')).map((d) => d.name));
+  const sure = new Set(last.filter((d) => d.headers.every((h) => h === 'with' || h === 'finally')).map((d) => d.name));
   const maybe = last.filter((d) => !sure.has(d.name));
   const released = new Set(maybe.filter((d) => d.headers.some((h) => h === 'if' || h === 'elif' || h === 'else' || h === 'while')).map((d) => d.name));
   return {

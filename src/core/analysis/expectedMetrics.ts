@@ -44,6 +44,11 @@ export interface MetricsCellInfo {
    */
   readonly printCallsOneLine?: readonly boolean[];
   /**
+   * The cell's source as written, when `cell.source` prints the values the graph named by their names
+   * (`print("r2:", helper(r2))` as `print("r2:", r2_shown)`): its labels of computed values are no names' values.
+   */
+  readonly writtenSource?: string;
+  /**
    * The cell's `display(<one value>)` statements (top level, or in a `with`/`if`/`try` block), in order: the
    * value's text, the 1-based line and, for a bare name, the name (the cell facts' `displayed`).
    */
@@ -314,7 +319,8 @@ function readStream(text: string, info: MetricsCellInfo, names: ReadonlySet<stri
   // shown (setMorePrecise), whichever line shows it.
   // NumPy 2 writes a scalar's repr as `np.float64(0.97)` (`{acc=}`, `repr(acc)`, a float32's str): the number inside.
   const lines = printedLines(text).map((line) => line.replace(NUMPY_SCALAR, '$1'));
-  const computedLabels = labelsOfComputedValues(sourceText(info.cell.source));
+  // (As written: round 70 XXX, `print("r2:", helper(r2))` gave r2, a name of the cell, the printed value.)
+  const computedLabels = labelsOfComputedValues(sourceText(info.writtenSource ?? info.cell.source));
   // print({"mae": round(mae, 4), "rmse": rmse}) prints "{'mae': 2.1935, 'rmse': 2.651}": a key that names one
   // of the cell's metrics gets the number printed for it.
   // `print(scores)` of a dict prints it the same way, and `print(json.dumps(scores))` as JSON (over several lines

@@ -2115,11 +2115,14 @@ class GraphBuilder {
     for (const d of f.deletes ?? []) {
       // A statement of the cell's own, or in a `with` block, which always runs (round 69 VVV): `if big: del df`
       // may not have run.
-      if (!enclosingHeaders(lines, d.line - 1, shapes).every((h) => h === 'with')) continue;
+      if (!enclosingHeaders(lines, d.line - 1, shapes).every((h) => h === 'with' || h === 'finally')) continue;
       if (f.defines.some((b) => b.name === d.name && (b.line > d.line || (b.line === d.line && b.column > d.column)))) continue;
-      if (!this.bindings.has(d.name)) continue;
+      const binding = this.bindings.get(d.name);
+      if (binding === undefined) continue;
       this.bindings.delete(d.name);
       this.deletedAt.set(d.name, site(cell, d.line));
+      // Shared code deleting its own name exports it no more (round 70 XXX: `__all__` named it, pyflakes said undefined).
+      if (binding.kind === 'common' && cell.index === binding.site.cellIndex) this.common.names.splice(this.common.names.indexOf(d.name), this.common.names.includes(d.name) ? 1 : 0);
     }
   }
 

@@ -316,6 +316,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     return [
       {
         cell,
+        ...(printed.length === 0 || saved === undefined ? {} : { writtenSource: saved.source }),
         ...(shownRounded ? { shownRounded: true as const } : {}),
         assigned: a.facts.assignments.map((x) => x.name),
         ...(trailing === undefined ? {} : { trailingText: trailing.text }),

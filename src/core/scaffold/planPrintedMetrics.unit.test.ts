@@ -270,6 +270,20 @@ describe('promoteNotebook: an item of a dict printed alone (round 66)', function
     assert.equal(code.match(/\(scores_acc := scores\["acc"\]\)/g)?.length, 2, code);
     await reproduced(dir, outcome, wanted);
   });
+
+  // Round 70 XXX: `print("r2:", helper(r2))` also gave r2, a step value of that name, the printed number.
+  it('reads a computed value printed under a label naming another value only as the name the graph gave it', async function () {
+    if (!hasPython('nbconvert')) this.skip();
+    executed(dir, [
+      { tags: ['functions'], source: 'def helper(v):\n    return v * 2' },
+      { tags: ['step:fit'], source: 'r2 = 0.375' },
+      { tags: ['metrics'], source: 'print("r2:", helper(r2))' },
+    ]);
+    const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    assert.deepEqual(outcome.expectedMetrics, { r2_shown: 0.75 });
+    await reproduced(dir, outcome, { r2_shown: 0.75 });
+  });
 });
 
 describe('promoteNotebook: metrics bound under an if (round 67)', function () {
