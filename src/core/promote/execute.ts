@@ -162,7 +162,9 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
   for (const cell of notebook.cells) {
     const printed = (probe?.printedValues ?? []).filter((v) => v.cellIndex === cell.index);
     const source = printed.length === 0 ? cell.source : withPrintedValues(cell.source, printed, bindPrintedValue);
-    if (cell.kind === 'code') cells.push({ ...code(source), metadata: { nbpromote: { cell: cell.index }, ...(mayFail.includes(cell.index) ? { tags: ['raises-exception'] } : {}) } });
+    // (The notebook's own `raises-exception` too: nbconvert runs past it in the notebook, round 70 XXX.)
+    const fails = mayFail.includes(cell.index) || cell.tags.some((tag) => tag.trim() === 'raises-exception');
+    if (cell.kind === 'code') cells.push({ ...code(source), metadata: { nbpromote: { cell: cell.index }, ...(fails ? { tags: ['raises-exception'] } : {}) } });
     else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
     // Right after the last metrics cell, before any other probe, so the cell above is that one.
     if (probe?.shown === true && cell.index === probe.afterCell) cells.push(code(lastShownSource()));

@@ -26,6 +26,7 @@ export const TAG_PROBLEM_CODES = [
   'directive-not-at-top',
   'nbdev1-comments',
   'raises-exception-skipped',
+  'raises-exception-role',
 ] as const;
 
 export type TagProblemCode = (typeof TAG_PROBLEM_CODES)[number];

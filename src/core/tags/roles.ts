@@ -167,8 +167,15 @@ function findMarks(notebook: Notebook, cell: NotebookCell, problems: Problem[]):
     const message = `\`${late.raw.trim()}\` is below the cell's code, so it is ignored: directives count only at the top of a cell, above the first line of code or comment.`;
     problems.push(cellProblem(notebook, cell, 'warning', 'directive-not-at-top', message, late.line));
   }
+  // Jupyter's `raises-exception` on a cell with a role of ours: the package would run it and fail at every run
+  // (round 70 XXX).
+  const raises = cell.tags.some((tag) => tag.trim() === RAISES_EXCEPTION.key);
+  if (raises && marks.length > 0) {
+    const ours = marks.map((m) => `\`${m.raw}\``).join(', ');
+    problems.push(cellProblem(notebook, cell, 'error', 'raises-exception-role', `the cell is tagged raises-exception, Jupyter's mark for a cell that fails on purpose, and ${ours}: the package would run it and fail at every run. Move the failing line into a cell of its own tagged raises-exception, or take that tag off if the cell no longer fails`));
+  }
   // Jupyter's `raises-exception`, on a cell with no role of ours: left out (see RAISES_EXCEPTION).
-  if (marks.length === 0 && nbdev.length === 0 && cell.tags.some((tag) => tag.trim() === RAISES_EXCEPTION.key)) {
+  if (marks.length === 0 && nbdev.length === 0 && raises) {
     marks.push({ spelling: RAISES_EXCEPTION, from: 'tag', raw: RAISES_EXCEPTION.key, names: [] });
     problems.push(cellProblem(notebook, cell, 'info', 'raises-exception-skipped', 'the cell is tagged raises-exception, Jupyter\'s mark for a cell that fails on purpose: the package leaves it out, as a skip cell'));
   }

@@ -82,8 +82,15 @@ describe('readRoles', () => {
     it('leaves out a cell with it and no role of ours, as skip, and says so; a role of ours wins', () => {
       const result = read([{ source: 'x = 1', tags: ['step:load'] }, { source: 'x.plot(kind="scater")', tags: ['raises-exception'] }, 'y = x + 1', { source: 'z = y', tags: ['raises-exception', 'step:last'] }]);
       assert.deepEqual(shape(result), ['step:load', 'skip', '>load', 'step:last']);
-      assert.deepEqual(codes(result), ['raises-exception-skipped']);
+      assert.deepEqual(codes(result).sort(), ['raises-exception-role', 'raises-exception-skipped']);
       assert.equal(only(result, 'raises-exception-skipped').cellIndex, 1);
+    });
+  });
+  describe("Jupyter's raises-exception tag beside a role of ours (round 70 XXX)", () => {
+    it('is an error naming the role: the package would run the cell and fail at every run', () => {
+      const result = read([{ source: 'x = 1', tags: ['step:load'] }, { source: 'x.plot(kind="scater")', tags: ['raises-exception', 'metrics'] }]);
+      assert.match(only(result, 'raises-exception-role').message, /tagged raises-exception, .* and `metrics`: the package would run it and fail at every run/);
+      assert.equal(only(result, 'raises-exception-role').severity, 'error');
     });
   });
 
