@@ -114,6 +114,8 @@ export interface LockExecution {
    * renamed) the run's metrics still hold (round 64 MMM). Absent in older locks.
    */
   readonly source_sha256?: string;
+  /** `logicSha256`: the same without comment and blank lines, so that comments change no expectation. Absent in older locks. */
+  readonly logic_sha256?: string;
   /** Metric name -> exact value. */
   readonly metrics: Readonly<Record<string, number>>;
   /** Step -> output -> its type and shape after the step's last cell ran. */

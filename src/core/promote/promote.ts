@@ -24,7 +24,7 @@ import { foreignLockPaths } from '../versioning/generatedPaths';
 import type { HandEdit, Orphan } from '../versioning/handEdits';
 import { findRemovedImports, findTestsOfRemovedSteps, importedPackageModules } from '../versioning/removedImports';
 import type { RemovedImport, TestOfRemovedStep } from '../versioning/removedImports';
-import { codeSha256, sourceSha256, fileHashes, changedGeneratedFiles, generatedFilesChanged, lockedHash, sha256 } from '../versioning/hash';
+import { codeSha256, logicSha256, sourceSha256, fileHashes, changedGeneratedFiles, generatedFilesChanged, lockedHash, sha256 } from '../versioning/hash';
 import { nextLock, readLockFile, renderLockFile } from '../versioning/lockFile';
 import { mergeHandEdit } from '../versioning/merge';
 import { BASE_DIR, saveBase } from '../versioning/baseStore';
@@ -345,6 +345,8 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   const codeHash = codeSha256(inspected.notebook.cells.filter((c) => c.kind === 'code'));
   // Tags aside: a step renamed changes no code the saved outputs came from (round 58 AAA: outputs-not-rerun said so).
   const sourceHash = sourceSha256(inspected.notebook.cells.filter((c) => c.kind === 'code'));
+  // Comment lines aside: a comment changes no value the run recorded (round 70 YYY).
+  const logicHash = logicSha256(inspected.notebook.cells.filter((c) => c.kind === 'code'));
   // --execute ran the notebook as it was then: metrics of other code are not this code's (outputs may differ).
   if (request.executed?.codeSha256 !== undefined && request.executed.codeSha256 !== codeHash) {
     const message = "the notebook's code changed while --execute ran it (it was saved meanwhile), so the metrics that run recorded are not this version's: nothing was written. Promote again";
@@ -353,7 +355,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   // The same sources with other tags (a step renamed): the run's metrics hold, and what it recorded of a step's
   // outputs moves to the step holding the same cells now (round 64 MMM: a rename dropped them, "the code changed").
   const sameSources = old?.executed !== undefined && old.executed.code_sha256 !== codeHash && old.executed.source_sha256 === sourceHash;
-  const kept = old?.executed === undefined ? undefined : old.executed.code_sha256 === codeHash ? executionFromLock(old.executed) : sameSources ? executionRetagged(old.executed, old, roles) : undefined;
+  const kept = old?.executed === undefined ? undefined : old.executed.code_sha256 === codeHash || old.executed.logic_sha256 === logicHash ? executionFromLock(old.executed) : sameSources ? executionRetagged(old.executed, old, roles) : undefined;
   const executed = request.executed ?? kept;
 
   // The names the run reports its metrics by (the metrics function's returned values).
@@ -463,7 +465,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   if (dropped > 0) {
     const now = Object.keys(expected).length;
     const after = now === 0 ? 'no expected metric is known now, so the generated metrics test will skip' : `the saved outputs give ${now} expected metric${now === 1 ? '' : 's'} now`;
-    const message = `the ${dropped} expected metric${dropped === 1 ? '' : 's'} \`promote --execute\` recorded ${dropped === 1 ? 'was' : 'were'} for the notebook's code as it was then, and the code changed since (a comment counts), so ${dropped === 1 ? 'it is' : 'they are'} dropped: ${after}. Promote with --execute to record ${dropped === 1 ? 'it' : 'them'} for this code`;
+    const message = `the ${dropped} expected metric${dropped === 1 ? '' : 's'} \`promote --execute\` recorded ${dropped === 1 ? 'was' : 'were'} for the notebook's code as it was then, and the code changed since (a comment line does not count, a comment after code does), so ${dropped === 1 ? 'it is' : 'they are'} dropped: ${after}. Promote with --execute to record ${dropped === 1 ? 'it' : 'them'} for this code`;
     problems.push({ severity: 'warning', code: 'executed-metrics-dropped', message, file: request.notebook });
   }
   for (const problem of metricsReadsRebound(graph, notebook)) problems.push(problem);
@@ -847,7 +849,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
             const outcome = `the package's files were written, but not all their copies in ${BASE_DIR} (kept to merge later hand edits), and ${LOCK_FILE_NAME} was not updated, so the promotion is unfinished (run and check say so)`;
             throw new WriteError(fileSystemMessage(ex.cause, 'write', ex.target, outcome), ex.replaced, ex.cause, ex.target);
           });
-          const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes, ...(executed === undefined ? {} : { executed: lockExecution(codeHash, sourceHash, executed) }), ...(shownRecord === undefined ? {} : { shownMetrics: shownRecord }) });
+          const lock = nextLock({ previous: old, package: packageName, version, toolVersion: request.toolVersion, promotedAt: new Date(), notebook: { path: relNotebook, sha256: sha256(text), git_commit: gitState.commit, git_dirty: gitState.dirty }, current: now, plans, changes, ...(executed === undefined ? {} : { executed: lockExecution(codeHash, sourceHash, logicHash, executed) }), ...(shownRecord === undefined ? {} : { shownMetrics: shownRecord }) });
           await writeFileAtomic(join(outDir, LOCK_FILE_NAME), renderLockFile(lock));
           results.push({ path: LOCK_FILE_NAME, action: old === undefined ? 'created' : 'changed' });
         } else if (provenance !== undefined) {
@@ -1255,8 +1257,8 @@ function shownFromLock(kept: LockShownMetrics): Map<string, ExpectedMetric> {
 }
 
 /** What the lock keeps of an execution of the notebook whose code cells hash to `codeHash`. */
-function lockExecution(codeHash: string, sourceHash: string, execution: Execution): LockExecution {
-  return { code_sha256: codeHash, source_sha256: sourceHash, metrics: Object.fromEntries(execution.metrics), recorded: Object.fromEntries(execution.outputs) };
+function lockExecution(codeHash: string, sourceHash: string, logicHash: string, execution: Execution): LockExecution {
+  return { code_sha256: codeHash, source_sha256: sourceHash, logic_sha256: logicHash, metrics: Object.fromEntries(execution.metrics), recorded: Object.fromEntries(execution.outputs) };
 }
 
 /**

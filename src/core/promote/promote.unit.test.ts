@@ -927,7 +927,7 @@ describe('re-promotion', function () {
     assert.ok(first.ok, JSON.stringify(first.problems));
     const yaml = (): string => readFileSync(join(dir, 'out', 'pipeline.yaml'), 'utf8');
     assert.match(yaml(), /expected: \{score: 0\.6\}/);
-    assert.match(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /\nexecuted:\n {2}code_sha256: [0-9a-f]{64}\n {2}source_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.6\}\n {2}recorded:\n {4}train: \{root: \{type: builtins\.float\}\}\n$/);
+    assert.match(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /\nexecuted:\n {2}code_sha256: [0-9a-f]{64}\n {2}source_sha256: [0-9a-f]{64}\n {2}logic_sha256: [0-9a-f]{64}\n {2}metrics: \{score: 0\.6\}\n {2}recorded:\n {4}train: \{root: \{type: builtins\.float\}\}\n$/);
     // check (a dry run) and a promotion without --execute: nothing to change, no new version.
     const check = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
     assert.deepEqual(check.files.filter((f) => f.action.startsWith('would-')), []);
@@ -935,6 +935,11 @@ describe('re-promotion', function () {
     assert.deepEqual(changedFiles(again), []);
     assert.equal(again.version, '0.1.0');
     assert.match(yaml(), /expected: \{score: 0\.6\}/);
+    // Nor does a comment line (round 70 YYY: it dropped the recorded values, and the metrics test failed).
+    const commented = await promote(edit(base, 'train', '# the total, scaled\ntotal = sum(values) * scale\n\nroot = math.sqrt(total)'));
+    assert.ok(commented.ok);
+    assert.match(yaml(), /expected: \{score: 0\.6\}/);
+    assert.deepEqual(commented.problems.filter((p) => p.code === 'executed-metrics-dropped'), []);
     // Outputs and markdown do not count; changed code does: the recorded values no longer hold.
     const changed = await promote(edit(base, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)'));
     assert.ok(changed.ok);
@@ -942,7 +947,7 @@ describe('re-promotion', function () {
     assert.doesNotMatch(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /executed:/);
     // Said, once: the metrics test will skip from now on.
     assert.deepEqual(again.problems.filter((p) => p.code === 'executed-metrics-dropped'), []);
-    assert.deepEqual(changed.problems.filter((p) => p.code === 'executed-metrics-dropped').map((p) => [p.severity, p.message]), [['warning', "the 1 expected metric `promote --execute` recorded was for the notebook's code as it was then, and the code changed since (a comment counts), so it is dropped: no expected metric is known now, so the generated metrics test will skip. Promote with --execute to record it for this code"]]);
+    assert.deepEqual(changed.problems.filter((p) => p.code === 'executed-metrics-dropped').map((p) => [p.severity, p.message]), [['warning', "the 1 expected metric `promote --execute` recorded was for the notebook's code as it was then, and the code changed since (a comment line does not count, a comment after code does), so it is dropped: no expected metric is known now, so the generated metrics test will skip. Promote with --execute to record it for this code"]]);
     const later = await promote(edit(base, 'train', 'total = sum(values) * scale * 3\nroot = math.sqrt(total)'));
     assert.deepEqual(later.problems.filter((p) => p.code === 'executed-metrics-dropped'), []);
   });

@@ -34,6 +34,16 @@ export function codeSha256(cells: readonly { readonly source: string; readonly t
   return sha256(JSON.stringify(cells.map((c) => [lf(c.source), c.tags])));
 }
 
+/**
+ * The lock's `executed.logic_sha256`: {@link codeSha256} without the comment lines and blank lines of the cells
+ * (`#|` directives stay): an execution recorded for it still holds after comment lines were added or edited, which
+ * change no value (round 70 YYY: a comment line dropped the executed metrics, and the stale saved outputs' failed).
+ */
+export function logicSha256(cells: readonly { readonly source: string; readonly tags: readonly string[] }[]): string {
+  const logic = (source: string): string => lf(source).split('\n').filter((line) => line.trim() !== '' && !/^\s*#(?!\s*\|)/.test(line)).map((line) => line.trimEnd()).join('\n');
+  return sha256(JSON.stringify(cells.map((c) => [logic(c.source), c.tags])));
+}
+
 /** The lock's `shown_metrics.source_sha256`: {@link codeSha256} of the cells' sources alone, their tags left out. */
 export function sourceSha256(cells: readonly { readonly source: string }[]): string {
   return sha256(JSON.stringify(cells.map((c) => lf(c.source))));

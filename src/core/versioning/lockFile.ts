@@ -138,9 +138,10 @@ export function renderLockFile(lock: LockFile): string {
     }
   }
   if (lock.executed !== undefined) {
-    const { code_sha256, source_sha256, metrics, recorded } = lock.executed;
+    const { code_sha256, source_sha256, logic_sha256, metrics, recorded } = lock.executed;
     out.push('executed:', `  code_sha256: ${flowYaml(code_sha256)}`);
     if (source_sha256 !== undefined) out.push(`  source_sha256: ${flowYaml(source_sha256)}`);
+    if (logic_sha256 !== undefined) out.push(`  logic_sha256: ${flowYaml(logic_sha256)}`);
     out.push(`  metrics: ${flowYaml(metrics)}`);
     out.push(...mapping('recorded', Object.entries(recorded)).map((line) => `  ${line}`));
   }

@@ -9,7 +9,7 @@ const module = { exports: {} };
 const exports = module.exports;
 module.exports = validate10;
 module.exports.default = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/lock.schema.json","title":"Notebook Promoter lock file","description":"nbpromote.lock: what `nbpromote promote` last generated in this folder, written next to pipeline.yaml. Re-promotion reads it to bump the version (semver), to tell files a person edited from files it generated, and to say what changed. Written by nbpromote; do not edit by hand. Commit it with the generated code. See docs/versioning.md.","type":"object","additionalProperties":false,"required":["lock_version","package","version","tool_version","promoted_at","notebook","parameters","steps","files","history"],"properties":{"lock_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/.","$ref":"#/definitions/identifier"},"version":{"description":"The version nbpromote gave the package at the last promotion (MAJOR.MINOR.PATCH, no pre-release or build suffix). The next promotion bumps it by the rules in docs/versioning.md.","$ref":"#/definitions/version"},"tool_version":{"description":"The version of nbpromote that wrote this file.","type":"string","minLength":1},"promoted_at":{"description":"When the last promotion happened: an ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z.","$ref":"#/definitions/timestamp"},"notebook":{"description":"The notebook the package was promoted from, as it was at the last promotion.","type":"object","additionalProperties":false,"required":["path","sha256","git_commit","git_dirty"],"properties":{"path":{"description":"The notebook, relative to this file's folder, forward slashes.","type":"string","minLength":1},"moved_from":{"description":"Where the notebook was at the last promotion, when the editor has moved the package with the notebook since (a renamed folder): the next promotion says the notebook moved, and writes the lock without it.","type":"string","minLength":1},"sha256":{"description":"SHA-256 of the notebook file's bytes.","$ref":"#/definitions/sha256"},"git_commit":{"description":"The last git commit that changed the notebook, at promotion time: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal digits; null outside a git repository.","type":["string","null"],"pattern":"^([0-9a-f]{40}|[0-9a-f]{64})$"},"git_dirty":{"description":"True when the notebook had uncommitted changes (or was not committed at all) at promotion time; null outside a git repository.","type":["boolean","null"]}}},"parameters":{"description":"The pipeline's parameters at the last promotion, in the parameters cell's order: name -> type and default. A removed parameter is a major change, a new one minor, a changed type or default a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The pipeline's steps at the last promotion, in pipeline order: name -> cells, source hash and signature. A removed step or a changed signature (inputs or outputs) is a major change, a new step minor, changed code a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}},"files":{"description":"Every file nbpromote wrote and owns (pyproject.toml only while it is as nbpromote wrote it: once a person changed it, it is theirs and not listed): path relative to this file's folder -> SHA-256 of the bytes written. A file on disk whose hash differs was edited by hand; re-promotion will not overwrite it silently.","type":"object","propertyNames":{"$ref":"#/definitions/path"},"additionalProperties":{"$ref":"#/definitions/sha256"}},"executed":{"description":"What `nbpromote promote --execute` recorded when it last ran the notebook: later promotions without --execute (and `nbpromote check`) use it while the notebook's code is the same, so the expected metrics and recorded types stay.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","recorded"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts).","$ref":"#/definitions/sha256"},"source_sha256":{"description":"The same of the code cells' sources alone, tags left out (`sourceSha256`): with only tags changed (a step renamed) the run's metrics still hold. Absent in locks written before nbpromote recorded it.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the exact value the run gave.","type":"object","additionalProperties":{"type":"number"}},"recorded":{"description":"Step -> output -> the type (and shape) the value had after the step's last cell ran.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string"},"shape":{"type":"array","items":{"type":"integer","minimum":0}}}}}}}},"shown_metrics":{"description":"The expected metrics the notebook's saved outputs showed at the last promotion that read any: a later promotion (and `nbpromote check`) of the notebook with its outputs cleared (Jupyter's Clear All Outputs, nbstripout) keeps them while the notebook's code is the same.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","shown_decimals"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts), when the outputs showed these metrics.","$ref":"#/definitions/sha256"},"source_sha256":{"description":"The same of the code cells' sources alone, their tags left out (`sourceSha256`): a change of tags only (a step renamed) leaves the saved outputs as the code made them. Absent in locks written before nbpromote recorded it.","$ref":"#/definitions/sha256"},"source_above_sha256":{"description":"The same of the code cells down to the last metrics cell: a cell below it changes nothing its outputs show. Absent in locks written before nbpromote recorded it.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the value the saved outputs showed.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metric name -> the decimals the value was shown with, for values rounded for show (as pipeline.yaml's `shown_decimals`).","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"shown_truncated":{"description":"The metrics the saved outputs showed cut to a whole number (as pipeline.yaml's `shown_truncated`); absent when none was.","type":"array","items":{"type":"string"}},"execution_count":{"description":"The execution count of the last metrics cell when its outputs showed these metrics: the same count and values after the code changed say the outputs were not made again. Absent in locks written before nbpromote recorded it.","type":["integer","null"]},"started_at":{"description":"When the last metrics cell started running then, as the notebook recorded it (`metadata.execution['iopub.execute_input']`: nbconvert, papermill and JupyterLab's Record Timing write it): another time says it ran again, whatever its execution count. Absent when the notebook records no times.","type":"string","minLength":1}}},"history":{"description":"Every promotion that changed the version, oldest first; the last entry is the current version.","type":"array","minItems":1,"items":{"$ref":"#/definitions/historyEntry"}}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"version":{"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},"timestamp":{"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},"sha256":{"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"},"path":{"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none","path"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from.","type":"object","additionalProperties":false,"required":["index"],"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step as it was generated: where it came from, a hash of its code, and its signature.","type":"object","additionalProperties":false,"required":["cells","source_sha256","inputs","outputs"],"properties":{"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"source_sha256":{"description":"SHA-256 of the step's cell sources (see docs/versioning.md): when it changes, the step's code changed.","$ref":"#/definitions/sha256"},"inputs":{"description":"The step function's arguments, in order.","$ref":"#/definitions/names"},"outputs":{"description":"What the step function returns, in order.","$ref":"#/definitions/names"}}},"historyEntry":{"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://nbpromote.dev/schemas/lock.schema.json","title":"Notebook Promoter lock file","description":"nbpromote.lock: what `nbpromote promote` last generated in this folder, written next to pipeline.yaml. Re-promotion reads it to bump the version (semver), to tell files a person edited from files it generated, and to say what changed. Written by nbpromote; do not edit by hand. Commit it with the generated code. See docs/versioning.md.","type":"object","additionalProperties":false,"required":["lock_version","package","version","tool_version","promoted_at","notebook","parameters","steps","files","history"],"properties":{"lock_version":{"description":"Version of this file's format. Always 1.","const":1},"package":{"description":"The generated Python package (a Python identifier): the code is in src/<package>/.","$ref":"#/definitions/identifier"},"version":{"description":"The version nbpromote gave the package at the last promotion (MAJOR.MINOR.PATCH, no pre-release or build suffix). The next promotion bumps it by the rules in docs/versioning.md.","$ref":"#/definitions/version"},"tool_version":{"description":"The version of nbpromote that wrote this file.","type":"string","minLength":1},"promoted_at":{"description":"When the last promotion happened: an ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z.","$ref":"#/definitions/timestamp"},"notebook":{"description":"The notebook the package was promoted from, as it was at the last promotion.","type":"object","additionalProperties":false,"required":["path","sha256","git_commit","git_dirty"],"properties":{"path":{"description":"The notebook, relative to this file's folder, forward slashes.","type":"string","minLength":1},"moved_from":{"description":"Where the notebook was at the last promotion, when the editor has moved the package with the notebook since (a renamed folder): the next promotion says the notebook moved, and writes the lock without it.","type":"string","minLength":1},"sha256":{"description":"SHA-256 of the notebook file's bytes.","$ref":"#/definitions/sha256"},"git_commit":{"description":"The last git commit that changed the notebook, at promotion time: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal digits; null outside a git repository.","type":["string","null"],"pattern":"^([0-9a-f]{40}|[0-9a-f]{64})$"},"git_dirty":{"description":"True when the notebook had uncommitted changes (or was not committed at all) at promotion time; null outside a git repository.","type":["boolean","null"]}}},"parameters":{"description":"The pipeline's parameters at the last promotion, in the parameters cell's order: name -> type and default. A removed parameter is a major change, a new one minor, a changed type or default a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/parameter"}},"steps":{"description":"The pipeline's steps at the last promotion, in pipeline order: name -> cells, source hash and signature. A removed step or a changed signature (inputs or outputs) is a major change, a new step minor, changed code a patch.","type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}},"files":{"description":"Every file nbpromote wrote and owns (pyproject.toml only while it is as nbpromote wrote it: once a person changed it, it is theirs and not listed): path relative to this file's folder -> SHA-256 of the bytes written. A file on disk whose hash differs was edited by hand; re-promotion will not overwrite it silently.","type":"object","propertyNames":{"$ref":"#/definitions/path"},"additionalProperties":{"$ref":"#/definitions/sha256"}},"executed":{"description":"What `nbpromote promote --execute` recorded when it last ran the notebook: later promotions without --execute (and `nbpromote check`) use it while the notebook's code is the same, so the expected metrics and recorded types stay.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","recorded"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts).","$ref":"#/definitions/sha256"},"source_sha256":{"description":"The same of the code cells' sources alone, tags left out (`sourceSha256`): with only tags changed (a step renamed) the run's metrics still hold. Absent in locks written before nbpromote recorded it.","$ref":"#/definitions/sha256"},"logic_sha256":{"description":"The same as code_sha256 without the cells' comment and blank lines (`logicSha256`): with only comments changed the run's metrics still hold. Absent in locks written before nbpromote recorded it.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the exact value the run gave.","type":"object","additionalProperties":{"type":"number"}},"recorded":{"description":"Step -> output -> the type (and shape) the value had after the step's last cell ran.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string"},"shape":{"type":"array","items":{"type":"integer","minimum":0}}}}}}}},"shown_metrics":{"description":"The expected metrics the notebook's saved outputs showed at the last promotion that read any: a later promotion (and `nbpromote check`) of the notebook with its outputs cleared (Jupyter's Clear All Outputs, nbstripout) keeps them while the notebook's code is the same.","type":"object","additionalProperties":false,"required":["code_sha256","metrics","shown_decimals"],"properties":{"code_sha256":{"description":"SHA-256 of the notebook's code cells, in order (`codeSha256` in core/versioning/hash.ts), when the outputs showed these metrics.","$ref":"#/definitions/sha256"},"source_sha256":{"description":"The same of the code cells' sources alone, their tags left out (`sourceSha256`): a change of tags only (a step renamed) leaves the saved outputs as the code made them. Absent in locks written before nbpromote recorded it.","$ref":"#/definitions/sha256"},"source_above_sha256":{"description":"The same of the code cells down to the last metrics cell: a cell below it changes nothing its outputs show. Absent in locks written before nbpromote recorded it.","$ref":"#/definitions/sha256"},"metrics":{"description":"Metric name -> the value the saved outputs showed.","type":"object","additionalProperties":{"type":"number"}},"shown_decimals":{"description":"Metric name -> the decimals the value was shown with, for values rounded for show (as pipeline.yaml's `shown_decimals`).","type":"object","additionalProperties":{"type":"integer","minimum":-308,"maximum":340}},"shown_truncated":{"description":"The metrics the saved outputs showed cut to a whole number (as pipeline.yaml's `shown_truncated`); absent when none was.","type":"array","items":{"type":"string"}},"execution_count":{"description":"The execution count of the last metrics cell when its outputs showed these metrics: the same count and values after the code changed say the outputs were not made again. Absent in locks written before nbpromote recorded it.","type":["integer","null"]},"started_at":{"description":"When the last metrics cell started running then, as the notebook recorded it (`metadata.execution['iopub.execute_input']`: nbconvert, papermill and JupyterLab's Record Timing write it): another time says it ran again, whatever its execution count. Absent when the notebook records no times.","type":"string","minLength":1}}},"history":{"description":"Every promotion that changed the version, oldest first; the last entry is the current version.","type":"array","minItems":1,"items":{"$ref":"#/definitions/historyEntry"}}},"definitions":{"identifier":{"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"version":{"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"},"timestamp":{"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"},"sha256":{"description":"A SHA-256 digest: 64 lowercase hexadecimal digits.","type":"string","pattern":"^[0-9a-f]{64}$"},"path":{"description":"A path relative to the lock file's folder: forward slashes, no empty, `.` or `..` segments, no backslash.","type":"string","pattern":"^(?!/)(?!.*//)(?!(.*/)?\\.\\.?(/|$))[^\\\\\\u0000]+(?<!/)$"},"names":{"description":"Variable names (Python identifiers), in order, each at most once.","type":"array","items":{"$ref":"#/definitions/identifier"},"uniqueItems":true},"parameter":{"description":"One parameter: the type `--param name=value` is converted to, and the notebook's default.","type":"object","additionalProperties":false,"required":["type","default"],"properties":{"type":{"description":"int, float, str, bool, list, dict or none (as in pipeline.yaml).","enum":["int","float","str","bool","list","tuple","dict","none","path"]},"default":{"description":"The value the notebook's parameters cell assigns. Must match `type`."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"int"}}},"then":{"properties":{"default":{"type":"integer"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"float"}}},"then":{"properties":{"default":{"type":"number"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"str"}}},"then":{"properties":{"default":{"type":"string"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"bool"}}},"then":{"properties":{"default":{"type":"boolean"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"list"}}},"then":{"properties":{"default":{"type":"array"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"dict"}}},"then":{"properties":{"default":{"type":"object"}}}},{"if":{"required":["type"],"properties":{"type":{"const":"none"}}},"then":{"properties":{"default":{"type":"null"}}}}]},"cell":{"description":"A notebook cell the step was generated from.","type":"object","additionalProperties":false,"required":["index"],"properties":{"index":{"description":"0-based position of the cell in the notebook (Jupyter shows it as index + 1).","type":"integer","minimum":0},"id":{"description":"The cell's nbformat id (nbformat 4.5 and later).","type":"string","minLength":1}}},"step":{"description":"One step as it was generated: where it came from, a hash of its code, and its signature.","type":"object","additionalProperties":false,"required":["cells","source_sha256","inputs","outputs"],"properties":{"cells":{"description":"The notebook cells the step was generated from, in notebook order.","type":"array","items":{"$ref":"#/definitions/cell"}},"source_sha256":{"description":"SHA-256 of the step's cell sources (see docs/versioning.md): when it changes, the step's code changed.","$ref":"#/definitions/sha256"},"inputs":{"description":"The step function's arguments, in order.","$ref":"#/definitions/names"},"outputs":{"description":"What the step function returns, in order.","$ref":"#/definitions/names"}}},"historyEntry":{"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}}}};
 const schema12 = {"description":"A Python identifier: ASCII letters, digits and _, not starting with a digit.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const schema13 = {"description":"A semantic version MAJOR.MINOR.PATCH, like 0.2.0.","type":"string","pattern":"^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"};
 const schema14 = {"description":"An ISO 8601 UTC timestamp, like 2026-11-25T22:30:00Z (fractions of a second allowed).","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$"};
@@ -306,7 +306,7 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}};
+const schema32 = {"description":"One promotion that gave the package a version.","type":"object","additionalProperties":false,"required":["version","at","notebook_sha256","changes"],"properties":{"version":{"description":"The version this promotion gave the package.","$ref":"#/definitions/version"},"at":{"description":"When (ISO 8601 UTC).","$ref":"#/definitions/timestamp"},"notebook_sha256":{"description":"SHA-256 of the notebook file's bytes at that promotion.","$ref":"#/definitions/sha256"},"changes":{"description":"What changed since the previous version, one sentence each (`first promotion` for the first).","type":"array","items":{"type":"string","minLength":1}}}};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1669,7 +1669,7 @@ vErrors.push(err84);
 errors++;
 }
 for(const key9 in data32){
-if(!((((key9 === "code_sha256") || (key9 === "source_sha256")) || (key9 === "metrics")) || (key9 === "recorded"))){
+if(!(((((key9 === "code_sha256") || (key9 === "source_sha256")) || (key9 === "logic_sha256")) || (key9 === "metrics")) || (key9 === "recorded"))){
 const err85 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err85];
@@ -1730,13 +1730,11 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data32.metrics !== undefined){
-let data35 = data32.metrics;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-for(const key10 in data35){
-let data36 = data35[key10];
-if(!((typeof data36 == "number") && (isFinite(data36)))){
-const err90 = {instancePath:instancePath+"/executed/metrics/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data32.logic_sha256 !== undefined){
+let data35 = data32.logic_sha256;
+if(typeof data35 === "string"){
+if(!pattern3.test(data35)){
+const err90 = {instancePath:instancePath+"/executed/logic_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1746,9 +1744,8 @@ vErrors.push(err90);
 errors++;
 }
 }
-}
 else {
-const err91 = {instancePath:instancePath+"/executed/metrics",schemaPath:"#/properties/executed/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err91 = {instancePath:instancePath+"/executed/logic_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1758,17 +1755,13 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data32.recorded !== undefined){
-let data37 = data32.recorded;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key11 in data37){
-let data38 = data37[key11];
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-for(const key12 in data38){
-let data39 = data38[key12];
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.type === undefined){
-const err92 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data32.metrics !== undefined){
+let data36 = data32.metrics;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key10 in data36){
+let data37 = data36[key10];
+if(!((typeof data37 == "number") && (isFinite(data37)))){
+const err92 = {instancePath:instancePath+"/executed/metrics/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1777,9 +1770,10 @@ vErrors.push(err92);
 }
 errors++;
 }
-for(const key13 in data39){
-if(!((key13 === "type") || (key13 === "shape"))){
-const err93 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/executed/metrics",schemaPath:"#/properties/executed/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1789,9 +1783,17 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data39.type !== undefined){
-if(typeof data39.type !== "string"){
-const err94 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.recorded !== undefined){
+let data38 = data32.recorded;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key11 in data38){
+let data39 = data38[key11];
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key12 in data39){
+let data40 = data39[key12];
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.type === undefined){
+const err94 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1800,15 +1802,9 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-if(data39.shape !== undefined){
-let data41 = data39.shape;
-if(Array.isArray(data41)){
-const len0 = data41.length;
-for(let i0=0; i0<len0; i0++){
-let data42 = data41[i0];
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err95 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape/" + i0,schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key13 in data40){
+if(!((key13 === "type") || (key13 === "shape"))){
+const err95 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1817,9 +1813,10 @@ vErrors.push(err95);
 }
 errors++;
 }
-if((typeof data42 == "number") && (isFinite(data42))){
-if(data42 < 0 || isNaN(data42)){
-const err96 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape/" + i0,schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data40.type !== undefined){
+if(typeof data40.type !== "string"){
+const err96 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1829,10 +1826,14 @@ vErrors.push(err96);
 errors++;
 }
 }
-}
-}
-else {
-const err97 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape",schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data40.shape !== undefined){
+let data42 = data40.shape;
+if(Array.isArray(data42)){
+const len0 = data42.length;
+for(let i0=0; i0<len0; i0++){
+let data43 = data42[i0];
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err97 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape/" + i0,schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1841,10 +1842,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-}
-else {
-const err98 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 < 0 || isNaN(data43)){
+const err98 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape/" + i0,schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1855,8 +1855,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err99 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err99 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/shape",schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/properties/shape/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1868,7 +1869,7 @@ errors++;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/executed/recorded",schemaPath:"#/properties/executed/properties/recorded/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err100 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1880,7 +1881,7 @@ errors++;
 }
 }
 else {
-const err101 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err101 = {instancePath:instancePath+"/executed/recorded/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/executed/properties/recorded/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1890,11 +1891,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data.shown_metrics !== undefined){
-let data43 = data.shown_metrics;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.code_sha256 === undefined){
-const err102 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "code_sha256"},message:"must have required property '"+"code_sha256"+"'"};
+}
+else {
+const err102 = {instancePath:instancePath+"/executed/recorded",schemaPath:"#/properties/executed/properties/recorded/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1903,8 +1902,10 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data43.metrics === undefined){
-const err103 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/executed",schemaPath:"#/properties/executed/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1913,8 +1914,12 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data43.shown_decimals === undefined){
-const err104 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "shown_decimals"},message:"must have required property '"+"shown_decimals"+"'"};
+}
+if(data.shown_metrics !== undefined){
+let data44 = data.shown_metrics;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.code_sha256 === undefined){
+const err104 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "code_sha256"},message:"must have required property '"+"code_sha256"+"'"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1923,9 +1928,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-for(const key14 in data43){
-if(!((((((((key14 === "code_sha256") || (key14 === "source_sha256")) || (key14 === "source_above_sha256")) || (key14 === "metrics")) || (key14 === "shown_decimals")) || (key14 === "shown_truncated")) || (key14 === "execution_count")) || (key14 === "started_at"))){
-const err105 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data44.metrics === undefined){
+const err105 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "metrics"},message:"must have required property '"+"metrics"+"'"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1934,12 +1938,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-if(data43.code_sha256 !== undefined){
-let data44 = data43.code_sha256;
-if(typeof data44 === "string"){
-if(!pattern3.test(data44)){
-const err106 = {instancePath:instancePath+"/shown_metrics/code_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+if(data44.shown_decimals === undefined){
+const err106 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/required",keyword:"required",params:{missingProperty: "shown_decimals"},message:"must have required property '"+"shown_decimals"+"'"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1948,9 +1948,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-else {
-const err107 = {instancePath:instancePath+"/shown_metrics/code_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key14 in data44){
+if(!((((((((key14 === "code_sha256") || (key14 === "source_sha256")) || (key14 === "source_above_sha256")) || (key14 === "metrics")) || (key14 === "shown_decimals")) || (key14 === "shown_truncated")) || (key14 === "execution_count")) || (key14 === "started_at"))){
+const err107 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1960,11 +1960,11 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data43.source_sha256 !== undefined){
-let data45 = data43.source_sha256;
+if(data44.code_sha256 !== undefined){
+let data45 = data44.code_sha256;
 if(typeof data45 === "string"){
 if(!pattern3.test(data45)){
-const err108 = {instancePath:instancePath+"/shown_metrics/source_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+const err108 = {instancePath:instancePath+"/shown_metrics/code_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1975,7 +1975,7 @@ errors++;
 }
 }
 else {
-const err109 = {instancePath:instancePath+"/shown_metrics/source_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err109 = {instancePath:instancePath+"/shown_metrics/code_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1985,11 +1985,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data43.source_above_sha256 !== undefined){
-let data46 = data43.source_above_sha256;
+if(data44.source_sha256 !== undefined){
+let data46 = data44.source_sha256;
 if(typeof data46 === "string"){
 if(!pattern3.test(data46)){
-const err110 = {instancePath:instancePath+"/shown_metrics/source_above_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
+const err110 = {instancePath:instancePath+"/shown_metrics/source_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2000,7 +2000,7 @@ errors++;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/shown_metrics/source_above_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err111 = {instancePath:instancePath+"/shown_metrics/source_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2010,13 +2010,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data43.metrics !== undefined){
-let data47 = data43.metrics;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key15 in data47){
-let data48 = data47[key15];
-if(!((typeof data48 == "number") && (isFinite(data48)))){
-const err112 = {instancePath:instancePath+"/shown_metrics/metrics/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data44.source_above_sha256 !== undefined){
+let data47 = data44.source_above_sha256;
+if(typeof data47 === "string"){
+if(!pattern3.test(data47)){
+const err112 = {instancePath:instancePath+"/shown_metrics/source_above_sha256",schemaPath:"#/definitions/sha256/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2026,9 +2024,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
 else {
-const err113 = {instancePath:instancePath+"/shown_metrics/metrics",schemaPath:"#/properties/shown_metrics/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err113 = {instancePath:instancePath+"/shown_metrics/source_above_sha256",schemaPath:"#/definitions/sha256/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2038,13 +2035,13 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data43.shown_decimals !== undefined){
-let data49 = data43.shown_decimals;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key16 in data49){
-let data50 = data49[key16];
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err114 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data44.metrics !== undefined){
+let data48 = data44.metrics;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+for(const key15 in data48){
+let data49 = data48[key15];
+if(!((typeof data49 == "number") && (isFinite(data49)))){
+const err114 = {instancePath:instancePath+"/shown_metrics/metrics/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2053,9 +2050,10 @@ vErrors.push(err114);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 > 340 || isNaN(data50)){
-const err115 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/maximum",keyword:"maximum",params:{comparison: "<=", limit: 340},message:"must be <= 340"};
+}
+}
+else {
+const err115 = {instancePath:instancePath+"/shown_metrics/metrics",schemaPath:"#/properties/shown_metrics/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2064,8 +2062,14 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data50 < -308 || isNaN(data50)){
-const err116 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: -308},message:"must be >= -308"};
+}
+if(data44.shown_decimals !== undefined){
+let data50 = data44.shown_decimals;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key16 in data50){
+let data51 = data50[key16];
+if(!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51)))){
+const err116 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -2074,11 +2078,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err117 = {instancePath:instancePath+"/shown_metrics/shown_decimals",schemaPath:"#/properties/shown_metrics/properties/shown_decimals/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data51 == "number") && (isFinite(data51))){
+if(data51 > 340 || isNaN(data51)){
+const err117 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/maximum",keyword:"maximum",params:{comparison: "<=", limit: 340},message:"must be <= 340"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -2087,14 +2089,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-if(data43.shown_truncated !== undefined){
-let data51 = data43.shown_truncated;
-if(Array.isArray(data51)){
-const len1 = data51.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data51[i1] !== "string"){
-const err118 = {instancePath:instancePath+"/shown_metrics/shown_truncated/" + i1,schemaPath:"#/properties/shown_metrics/properties/shown_truncated/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data51 < -308 || isNaN(data51)){
+const err118 = {instancePath:instancePath+"/shown_metrics/shown_decimals/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/shown_metrics/properties/shown_decimals/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: -308},message:"must be >= -308"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -2105,8 +2101,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err119 = {instancePath:instancePath+"/shown_metrics/shown_truncated",schemaPath:"#/properties/shown_metrics/properties/shown_truncated/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err119 = {instancePath:instancePath+"/shown_metrics/shown_decimals",schemaPath:"#/properties/shown_metrics/properties/shown_decimals/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2116,10 +2113,13 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data43.execution_count !== undefined){
-let data53 = data43.execution_count;
-if((!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))) && (data53 !== null)){
-const err120 = {instancePath:instancePath+"/shown_metrics/execution_count",schemaPath:"#/properties/shown_metrics/properties/execution_count/type",keyword:"type",params:{type: schema11.properties.shown_metrics.properties.execution_count.type},message:"must be integer,null"};
+if(data44.shown_truncated !== undefined){
+let data52 = data44.shown_truncated;
+if(Array.isArray(data52)){
+const len1 = data52.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data52[i1] !== "string"){
+const err120 = {instancePath:instancePath+"/shown_metrics/shown_truncated/" + i1,schemaPath:"#/properties/shown_metrics/properties/shown_truncated/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -2129,11 +2129,9 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data43.started_at !== undefined){
-let data54 = data43.started_at;
-if(typeof data54 === "string"){
-if(func3(data54) < 1){
-const err121 = {instancePath:instancePath+"/shown_metrics/started_at",schemaPath:"#/properties/shown_metrics/properties/started_at/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err121 = {instancePath:instancePath+"/shown_metrics/shown_truncated",schemaPath:"#/properties/shown_metrics/properties/shown_truncated/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -2143,8 +2141,10 @@ vErrors.push(err121);
 errors++;
 }
 }
-else {
-const err122 = {instancePath:instancePath+"/shown_metrics/started_at",schemaPath:"#/properties/shown_metrics/properties/started_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data44.execution_count !== undefined){
+let data54 = data44.execution_count;
+if((!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))) && (data54 !== null)){
+const err122 = {instancePath:instancePath+"/shown_metrics/execution_count",schemaPath:"#/properties/shown_metrics/properties/execution_count/type",keyword:"type",params:{type: schema11.properties.shown_metrics.properties.execution_count.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -2154,9 +2154,11 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
-else {
-const err123 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data44.started_at !== undefined){
+let data55 = data44.started_at;
+if(typeof data55 === "string"){
+if(func3(data55) < 1){
+const err123 = {instancePath:instancePath+"/shown_metrics/started_at",schemaPath:"#/properties/shown_metrics/properties/started_at/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2166,11 +2168,8 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data.history !== undefined){
-let data55 = data.history;
-if(Array.isArray(data55)){
-if(data55.length < 1){
-const err124 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err124 = {instancePath:instancePath+"/shown_metrics/started_at",schemaPath:"#/properties/shown_metrics/properties/started_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -2179,16 +2178,10 @@ vErrors.push(err124);
 }
 errors++;
 }
-const len2 = data55.length;
-for(let i2=0; i2<len2; i2++){
-if(!(validate16(data55[i2], {instancePath:instancePath+"/history/" + i2,parentData:data55,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
-errors = vErrors.length;
-}
 }
 }
 else {
-const err125 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err125 = {instancePath:instancePath+"/shown_metrics",schemaPath:"#/properties/shown_metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -2198,14 +2191,46 @@ vErrors.push(err125);
 errors++;
 }
 }
-}
-else {
-const err126 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.history !== undefined){
+let data56 = data.history;
+if(Array.isArray(data56)){
+if(data56.length < 1){
+const err126 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err126];
 }
 else {
 vErrors.push(err126);
+}
+errors++;
+}
+const len2 = data56.length;
+for(let i2=0; i2<len2; i2++){
+if(!(validate16(data56[i2], {instancePath:instancePath+"/history/" + i2,parentData:data56,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/history",schemaPath:"#/properties/history/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+else {
+const err128 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
 }
 errors++;
 }
