@@ -262,7 +262,8 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   // Still none: the notebook's last code cell, below the last step's first cell, when it only prints or shows
   // values (`print(f"CV RMSLE: {np.mean(scores):.5f}")`) shows the results, as a metrics cell does (round 37 K:
   // it joined the submission step and the run recorded no metric).
-  const lastCode = [...notebook.cells].reverse().find((c) => c.kind === 'code' && workLines(c.source).trim() !== '');
+  // (Not a cell left out after it, `skip` or Jupyter's `raises-exception`: round 70 XXX.)
+  const lastCode = [...notebook.cells].reverse().find((c) => c.kind === 'code' && workLines(c.source).trim() !== '' && byIndex.get(c.index)?.roles.includes('skip') !== true);
   const lastRoles = lastCode === undefined ? undefined : byIndex.get(lastCode.index);
   const ownRole = lastRoles !== undefined && !impliedSkip(lastRoles) && (lastRoles.sources.length > 0 || lastRoles.roles.length > 0);
   // (Under no heading too, below a step the first cell reading a parameter started: round 69 VVV.)
