@@ -6,6 +6,7 @@
  * Seeds (`torch.manual_seed`) are not settings: the draws they fix are the `not-reproducible` check's.
  */
 
+import { enclosingHeaderLines } from './python/lexical';
 import { callOf, topLevelFunctionBodies } from './functionBodies';
 
 /** A process-wide setter: the call or assignment that makes it, and the settings it changes, for messages. */
@@ -142,15 +143,7 @@ export function globalConfigChanges(code: string, imported: ReadonlyMap<string, 
 
 /** Whether line `index` of `lines` is in the body of a `with ... catch_warnings(...)` block. */
 function insideCatchWarnings(lines: readonly string[], index: number): boolean {
-  const width = (line: string): number => (/^[ \t]*/.exec(line)?.[0] ?? '').replace(/\t/g, '        ').length;
-  let indent = width(lines[index] ?? '');
-  for (let i = index - 1; i >= 0 && indent > 0; i--) {
-    const line = lines[i] ?? '';
-    if (line.trim() === '' || /^\s*#/.test(line) || width(line) >= indent) continue;
-    indent = width(line);
-    if (/^\s*(?:async\s+)?with\b.*\bcatch_warnings\s*\(/.test(line)) return true;
-  }
-  return false;
+  return enclosingHeaderLines(lines, index).some((header) => /^\s*(?:async\s+)?with\b.*\bcatch_warnings\s*\(/.test(header));
 }
 
 /**

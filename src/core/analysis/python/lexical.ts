@@ -131,10 +131,10 @@ export function shapeLines(lines: readonly string[]): LineShape[] {
 }
 
 /**
- * The first words of the block headers around line `index` (0-based) of `lines`, innermost first: `['if', 'for']`
- * for a line in an `if` in a loop, `[]` at the top level.
+ * The block header lines around line `index` (0-based) of `lines`, innermost first (`if x:` then `for ...:` for a
+ * line in an `if` in a loop), `[]` at the top level.
  */
-export function enclosingHeaders(lines: readonly string[], index: number, shapes: readonly LineShape[] = shapeLines(lines)): string[] {
+export function enclosingHeaderLines(lines: readonly string[], index: number, shapes: readonly LineShape[] = shapeLines(lines)): string[] {
   const width = (indent: string): number => indent.replace(/\t/g, '        ').length;
   const out: string[] = [];
   let indent = width(shapes[index]?.indent ?? '');
@@ -142,7 +142,12 @@ export function enclosingHeaders(lines: readonly string[], index: number, shapes
     const shape = shapes[i];
     if (shape === undefined || !shape.logicalStart || shape.blank || width(shape.indent) >= indent) continue;
     indent = width(shape.indent);
-    if (shape.header) out.push(/^\s*(?:async\s+)?(\w+)/.exec(lines[i] ?? '')?.[1] ?? '');
+    if (shape.header) out.push(lines[i] ?? '');
   }
   return out;
+}
+
+/** The first words of {@link enclosingHeaderLines}: `['if', 'for']` for a line in an `if` in a loop. */
+export function enclosingHeaders(lines: readonly string[], index: number, shapes: readonly LineShape[] = shapeLines(lines)): string[] {
+  return enclosingHeaderLines(lines, index, shapes).map((line) => /^\s*(?:async\s+)?(\w+)/.exec(line)?.[1] ?? '');
 }
