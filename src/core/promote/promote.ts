@@ -973,7 +973,7 @@ function withInferredSteps(inspection: Inspection): Inspection {
     code: 'step-inferred',
     message:
       s.lastPrints === true
-        ? `the metrics inferred from the notebook's last code cell, which only prints or shows values; tag the cell ${suggestionTag(s.name)} to keep it`
+        ? `the metrics inferred from the notebook's last code cell, which only prints or shows values (and computes them); tag the cell ${suggestionTag(s.name)} to keep it`
         : s.readsParameter === true
           ? `step ${s.name} inferred: the first cell reading a parameter, which shared code cannot; tag the cell ${suggestionTag(s.name)} to keep it`
         : `${s.name === METRICS_SUGGESTION ? 'the metrics' : s.name === PARAMETERS_SUGGESTION ? 'the parameters' : `step ${s.name}`} inferred from the heading "${s.heading}" (cell ${s.headingCellIndex + 1}); tag the cell ${suggestionTag(s.name)} to keep it`,

@@ -36,6 +36,23 @@ export function holdsOnlyDisplays(code: string): boolean {
 }
 
 /**
+ * Whether `code` computes values by plain top-level assignments and prints or shows them (`r2 = r2_score(y, p)`
+ * then `print(f"R2: {r2:.3f}")`), with at least one of each: a cell reporting scores, as a metrics cell does
+ * (round 70 XXX: only a cell that did nothing but print was taken for one).
+ */
+export function holdsOnlyScoresShown(code: string): boolean {
+  let shows = 0;
+  let assigns = 0;
+  const accepted = everyLogicalLine(blankedStrings(code), (text) => {
+    if (/^(?:print|display|pprint)\s*\(/.test(text)) shows++;
+    else if (/^[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*=(?!=)/.test(text)) assigns++;
+    else return false;
+    return true;
+  });
+  return accepted && shows > 0 && assigns > 0;
+}
+
+/**
  * Whether `accept` holds for the first physical line of each logical line of `code` (comments stripped, blank
  * lines passed over; the lines a bracket or a backslash continues are part of the one before), and no bracket is
  * left open at the end.
