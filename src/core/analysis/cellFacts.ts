@@ -226,6 +226,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
   const imports = analysis.imports.filter((i) => importLines.has(i.line) && i.module !== '__future__');
   const externalUses = analysis.usedBeforeDefinition;
   const displayed = displayedValues(tree, displayCalls);
+  const deletions = deletionsAtEnd(analysis);
   const facts: CellFacts = {
     defines: analysis.defines,
     externalUses,
@@ -249,7 +250,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
     ...(analysis.globalsDeclared.length === 0 ? {} : { declaresGlobal: analysis.globalsDeclared.map((name) => analysis.defines.find((d) => d.name === name) ?? { name, line: 1, column: 1 }) }),
     ...(receivers.size === 0 ? {} : { receivers: [...receivers.values()] }),
     ...(analysis.maybeBound === undefined ? {} : { maybeBound: analysis.maybeBound }),
-    ...(analysis.deletes.length === 0 ? {} : { deletes: analysis.deletes }),
+    ...(deletions.sure.length === 0 ? {} : { deletesAtEnd: deletions.sure }),
     ...(contains.length === 0 ? {} : { contains }),
     ...(views.length === 0 ? {} : { views }),
     topStatements: topStatements(spans, analysis),
@@ -273,7 +274,9 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
       ...lambdas.map((l) => ({ name: l.name, startLine: l.line, endLine: l.line, topLevel: true, asDef: l.asDef, freeNames: lambdaFreeNames(analysis, l) })),
     ],
     deleted: [...new Set(analysis.deletes.map((d) => d.name))],
-    ...deletedAtEnd(analysis),
+    ...(deletions.sure.length === 0 ? {} : { deletedAtEnd: [...new Set(deletions.sure.map((d) => d.name))] }),
+    ...(deletions.maybe.length === 0 ? {} : { maybeDeletedAtEnd: deletions.maybe }),
+    ...(deletions.released.length === 0 ? {} : { releasedAfterDel: deletions.released }),
     exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
     // Several bare names (`acc, f1`) a metrics cell returns by name already; one (`summary`) may hold several.
@@ -983,24 +986,22 @@ export function printedNames(analysis: CellAnalysis): string[] {
 }
 
 /**
- * The names a `del` removes with no binding after it: by one that always runs (a statement of the cell's own, or in
- * a `with` block), gone when the cell ends (`deletedAtEnd`); only by one under a condition or in a loop or `try`,
- * maybe gone (`maybeDeletedAtEnd`). Neither is a metric (round 67 RRR: the metrics function returned one, and every
- * run failed; round 68 TTT: `if full: del scratch` too). Of the maybe gone, those a `del` under an `if` or `while`
- * removes (`releasedAfterDel`): pyflakes keeps their binding there, and says one no later line reads is unused.
+ * The `del`s with no binding of their name after them: those that always run (a statement of the cell's own, or in
+ * a `with` or `finally` block), their names gone when the cell ends (`sure`, where); the names only a `del` under a
+ * condition or in a loop or `try` removes, maybe gone (`maybe`). Neither is a metric (round 67 RRR: the metrics
+ * function returned one, and every run failed; round 68 TTT: `if full: del scratch` too), and a later cell reading
+ * a name gone is an error (`name-deleted`, round 66 QQQ). Of the maybe gone, those a `del` under an `if` or `while`
+ * removes (`released`): pyflakes keeps their binding there, and says one no later line reads is unused.
  */
-function deletedAtEnd(analysis: CellAnalysis): Pick<GeneratedCell, 'deletedAtEnd' | 'maybeDeletedAtEnd' | 'releasedAfterDel'> {
-  if (analysis.deletes.length === 0) return {};
+function deletionsAtEnd(analysis: CellAnalysis): { readonly sure: readonly NameSite[]; readonly maybe: readonly string[]; readonly released: readonly string[] } {
+  if (analysis.deletes.length === 0) return { sure: [], maybe: [], released: [] };
   const lines = analysis.code.split('\n');
   const shapes = shapeLines(lines);
   const after = (a: NameSite, b: NameSite): boolean => a.line > b.line || (a.line === b.line && a.column > b.column);
-  const last = analysis.deletes.filter((d) => !analysis.defines.some((b) => b.name === d.name && after(b, d))).map((d) => ({ name: d.name, headers: enclosingHeaders(lines, d.line - 1, shapes) }));
-  const sure = new Set(last.filter((d) => d.headers.every((h) => h === 'with' || h === 'finally')).map((d) => d.name));
-  const maybe = last.filter((d) => !sure.has(d.name));
-  const released = new Set(maybe.filter((d) => d.headers.some((h) => h === 'if' || h === 'elif' || h === 'else' || h === 'while')).map((d) => d.name));
-  return {
-    ...(sure.size === 0 ? {} : { deletedAtEnd: [...sure] }),
-    ...(maybe.length === 0 ? {} : { maybeDeletedAtEnd: [...new Set(maybe.map((d) => d.name))] }),
-    ...(released.size === 0 ? {} : { releasedAfterDel: [...released] }),
-  };
+  const last = analysis.deletes.filter((d) => !analysis.defines.some((b) => b.name === d.name && after(b, d))).map((d) => ({ site: d, headers: enclosingHeaders(lines, d.line - 1, shapes) }));
+  const sure = last.filter((d) => d.headers.every((h) => h === 'with' || h === 'finally')).map((d) => d.site);
+  const gone = new Set(sure.map((d) => d.name));
+  const maybe = last.filter((d) => !gone.has(d.site.name));
+  const released = maybe.filter((d) => d.headers.some((h) => h === 'if' || h === 'elif' || h === 'else' || h === 'while'));
+  return { sure, maybe: [...new Set(maybe.map((d) => d.site.name))], released: [...new Set(released.map((d) => d.site.name))] };
 }

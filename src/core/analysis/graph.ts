@@ -18,7 +18,7 @@ import { sortProblems } from '../tags/problems';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { formChoices, parseParameterValue, parsePythonLiteral } from './literal';
 
-import { enclosingHeaders, shapeLines, sourceLines } from './python/lexical';
+import { sourceLines } from './python/lexical';
 import { blankedQuotes, codeOffsets } from './python/literalRanges';
 import type { CellAnalysis, FunctionInfo, NameSite } from './python/names';
 import { runLineModule, starImportOf } from './python/ipython';
@@ -103,8 +103,8 @@ export interface CellFacts {
   readonly declaresGlobal?: readonly NameSite[];
   /** Names the cell binds on some paths only (`if USE_LOG: scale = 10.0`): see CellAnalysis.maybeBound. */
   readonly maybeBound?: readonly string[];
-  /** Names the cell removes with `del` at top level, where. */
-  readonly deletes?: readonly NameSite[];
+  /** The `del`s that always run and leave their names unbound when the cell ends, where (see cellFacts). */
+  readonly deletesAtEnd?: readonly NameSite[];
   /** Assignments making a value that holds others as they are (`pipe = make_pipeline(scaler, clf)`: pipe holds clf). */
   readonly contains?: readonly { readonly name: string; readonly parts: readonly string[]; readonly line: number }[];
   /**
@@ -2109,24 +2109,19 @@ class GraphBuilder {
   }
 
   /**
-   * `del x` in a step or shared cell (not under `if`, `try` ..., a `with` block is fine), with no binding of x after it in the cell: later cells cannot read x (the
-   * notebook raised NameError there), so a later use is an error, not a read of the value the step had (round 66
-   * QQQ: the package ran on it and recorded a metric the notebook never made).
+   * `del x` in a step, shared or metrics cell that always runs, with no binding of x after it in the cell: later
+   * cells cannot read x (the notebook raised NameError there), so a later use is an error, not a read of the value
+   * the cell had (round 66 QQQ: the package ran on it and recorded a metric the notebook never made).
    */
   private forgetDeleted(cell: NotebookCell, f: CellFacts): void {
-    const lines = sourceLines(cell.source);
-    const shapes = f.deletes === undefined ? [] : shapeLines(lines);
-    for (const d of f.deletes ?? []) {
-      // A statement of the cell's own, or in a `with` block, which always runs (round 69 VVV): `if big: del df`
-      // may not have run.
-      if (!enclosingHeaders(lines, d.line - 1, shapes).every((h) => h === 'with' || h === 'finally')) continue;
-      if (f.defines.some((b) => b.name === d.name && (b.line > d.line || (b.line === d.line && b.column > d.column)))) continue;
+    for (const d of f.deletesAtEnd ?? []) {
       const binding = this.bindings.get(d.name);
       if (binding === undefined) continue;
       this.bindings.delete(d.name);
       this.deletedAt.set(d.name, site(cell, d.line));
       // Shared code deleting its own name exports it no more (round 70 XXX: `__all__` named it, pyflakes said undefined).
-      if (binding.kind === 'common' && cell.index === binding.site.cellIndex) this.common.names.splice(this.common.names.indexOf(d.name), this.common.names.includes(d.name) ? 1 : 0);
+      const exported = this.common.names.indexOf(d.name);
+      if (binding.kind === 'common' && cell.index === binding.site.cellIndex && exported !== -1) this.common.names.splice(exported, 1);
     }
   }
 
