@@ -15,6 +15,7 @@ import { printedTextTables } from './textTables';
 import { clipText, closestName, PYTHON_KEYWORDS } from '../tags/names';
 import { blankedStrings, SCORE_WORD } from '../tags/pythonText';
 import { sortProblems } from '../tags/problems';
+import { RAISES_EXCEPTION } from '../tags/vocabulary';
 import { clockRead, shellOutputRead, configFunctions, globalConfigChanges, importedSetters } from './globalConfig';
 import { formChoices, parseParameterValue, parsePythonLiteral } from './literal';
 
@@ -1773,10 +1774,14 @@ class GraphBuilder {
         }
         const message = `this cell is left out of the pipeline (${this.whySkipped(cell.index, 'it')}), but it changes ${name}, which cell ${next.index + 1} reads after it: in the notebook that cell saw the changed ${name}, in the pipeline it will not, so the numbers may differ`;
         // An error for a cell the package left out of itself (`raises-exception`): the person chose nothing.
-        const raises = this.roles.cells.find((c) => c.cellIndex === cell.index)?.sources.some((s) => s.raw === 'raises-exception') === true;
-        this.problems.push(this.problem(cell, raises ? 'error' : 'warning', 'skip-changes-value', message, site.line, site.column));
+        this.problems.push(this.problem(cell, this.leftOutAsRaising(cell.index) ? 'error' : 'warning', 'skip-changes-value', message, site.line, site.column));
       }
     }
+  }
+
+  /** Whether the pipeline leaves the cell out for Jupyter's `raises-exception` tag (see RAISES_EXCEPTION). */
+  private leftOutAsRaising(cellIndex: number): boolean {
+    return this.roles.cells.find((c) => c.cellIndex === cellIndex)?.sources.some((s) => s.raw === RAISES_EXCEPTION.key) === true;
   }
 
   /**
@@ -1786,7 +1791,7 @@ class GraphBuilder {
   private whySkipped(cellIndex: number, subject = 'that cell'): string {
     const roles = this.roles.cells.find((c) => c.cellIndex === cellIndex);
     // Jupyter's `raises-exception` (round 70 XXX: "remove its skip tag", which it has not).
-    if (roles?.sources.some((s) => s.raw === 'raises-exception') === true) return `${subject} is tagged raises-exception, Jupyter's mark for a cell that fails on purpose, so the package leaves it out: move the lines before the failing one into a cell of their own`;
+    if (this.leftOutAsRaising(cellIndex)) return `${subject} is tagged raises-exception, Jupyter's mark for a cell that fails on purpose, so the package leaves it out: move the lines before the failing one into a cell of their own`;
     if (roles?.sources.some((s) => s.role === 'skip') !== false) return `${subject} is tagged skip: remove its skip tag`;
     const source = this.notebook.cells.find((c) => c.index === cellIndex)?.source ?? '';
     const old = /^\s*#\s*(export[is]?)\b/.exec(source);

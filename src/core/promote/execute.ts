@@ -23,6 +23,7 @@ import { runtimeSource } from '../scaffold/runtimeSource';
 import type { Logger } from '../util/logger';
 import { cannotRun, processExists } from '../util/process';
 import { isMissing } from '../io/paths';
+import { RAISES_EXCEPTION, raisesException } from '../tags/vocabulary';
 
 export interface MetricsProbe {
   /** Index of the last metrics cell: the probe cell runs right after it. */
@@ -163,8 +164,8 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
     const printed = (probe?.printedValues ?? []).filter((v) => v.cellIndex === cell.index);
     const source = printed.length === 0 ? cell.source : withPrintedValues(cell.source, printed, bindPrintedValue);
     // (The notebook's own `raises-exception` too: nbconvert runs past it in the notebook, round 70 XXX.)
-    const fails = mayFail.includes(cell.index) || cell.tags.some((tag) => tag.trim() === 'raises-exception');
-    if (cell.kind === 'code') cells.push({ ...code(source), metadata: { nbpromote: { cell: cell.index }, ...(fails ? { tags: ['raises-exception'] } : {}) } });
+    const fails = mayFail.includes(cell.index) || raisesException(cell.tags);
+    if (cell.kind === 'code') cells.push({ ...code(source), metadata: { nbpromote: { cell: cell.index }, ...(fails ? { tags: [RAISES_EXCEPTION.key] } : {}) } });
     else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
     // Right after the last metrics cell, before any other probe, so the cell above is that one.
     if (probe?.shown === true && cell.index === probe.afterCell) cells.push(code(lastShownSource()));

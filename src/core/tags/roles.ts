@@ -17,7 +17,7 @@ import { splitDirectives } from './directives';
 import { clipText, moduleNameIssue, quoteName, sharedModuleIssue, sharedModuleNote, stepNameIssue, suggestIdentifier, suggestModuleName } from './names';
 import { cellProblem, notebookProblem, sortProblems } from './problems';
 import { holdsAsserts, holdsOnlyImports, startsWithNbdev1Comment } from './pythonText';
-import { isNbdevKey, isVocabularyKey, RAISES_EXCEPTION, readDirective, readTag, readTagsDirective, resolveConventions } from './vocabulary';
+import { isNbdevKey, isVocabularyKey, RAISES_EXCEPTION, raisesException, readDirective, readTag, readTagsDirective, resolveConventions } from './vocabulary';
 
 /** Read the roles of every cell of `notebook`. Never throws on user input: problems are in the result. */
 export function readRoles(notebook: Notebook): TagResult {
@@ -169,7 +169,7 @@ function findMarks(notebook: Notebook, cell: NotebookCell, problems: Problem[]):
   }
   // Jupyter's `raises-exception` on a cell with a role of ours: the package would run it and fail at every run
   // (round 70 XXX).
-  const raises = cell.tags.some((tag) => tag.trim() === RAISES_EXCEPTION.key);
+  const raises = raisesException(cell.tags);
   if (raises && marks.length > 0) {
     const ours = marks.map((m) => `\`${m.raw}\``).join(', ');
     problems.push(cellProblem(notebook, cell, 'error', 'raises-exception-role', `the cell is tagged raises-exception, Jupyter's mark for a cell that fails on purpose, and ${ours}: the package would run it and fail at every run. Move the failing line into a cell of its own tagged raises-exception, or take that tag off if the cell no longer fails`));

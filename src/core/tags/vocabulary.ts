@@ -82,6 +82,11 @@ const WORD_TAGS: ReadonlyMap<string, Spelling> = new Map(
  */
 export const RAISES_EXCEPTION: Spelling = spelling('raises-exception', 'skip', NATIVE_KALE, false);
 
+/** Whether a cell's tags hold Jupyter's `raises-exception` (nbclient runs on past the cell's error). */
+export function raisesException(tags: readonly string[]): boolean {
+  return tags.some((tag) => tag.trim() === RAISES_EXCEPTION.key);
+}
+
 /** `<prefix>:<name>` tags. */
 const NAMED_TAGS: ReadonlyMap<string, Spelling> = new Map(
   [
