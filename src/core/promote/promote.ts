@@ -1221,7 +1221,6 @@ function expectedFrom(shown: ReadonlyMap<string, ExpectedMetric>, executed: Read
   return { expected, decimals, truncated };
 }
 
-/** An execution the lock kept (`executed`), as `promote --execute` gives it. */
 /**
  * An execution the lock kept, for the same sources under other tags: its metrics, and what it recorded of each old
  * step's outputs under the name of the step holding the same cells now (a step regrouped records nothing).
@@ -1236,6 +1235,7 @@ function executionRetagged(kept: LockExecution, old: LockFile, roles: TagResult)
   return { metrics: new Map(Object.entries(kept.metrics)), outputs: new Map(Object.entries(kept.recorded).flatMap(([step, outputs]) => (renamed.has(step) ? [[renamed.get(step) ?? step, { ...outputs }] as const] : []))) };
 }
 
+/** An execution the lock kept (`executed`), as `promote --execute` gives it. */
 function executionFromLock(kept: LockExecution): Execution {
   return { metrics: new Map(Object.entries(kept.metrics)), outputs: new Map(Object.entries(kept.recorded).map(([step, outputs]) => [step, { ...outputs }])) };
 }

@@ -1480,7 +1480,8 @@ class Generator extends UnitCode {
       const places = values.map((value) => {
         const text = source[value.line - 1] ?? '\0';
         const nth = source.slice(0, value.line - 1).filter((l) => l === text).length;
-        return lines.findIndex((l, at) => l === text && lines.slice(0, at).filter((x) => x === text).length === nth);
+        let seen = -1;
+        return lines.findIndex((l) => l === text && ++seen === nth);
       });
       for (const [i, value] of values.entries()) {
         const at = places[i] ?? -1;

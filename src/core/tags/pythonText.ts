@@ -24,32 +24,18 @@ export function holdsOnlyImports(code: string): boolean {
 
 /**
  * True when every statement of the code prints or shows a value (`print(...)`, `display(...)`), on one line or
- * more; brackets inside strings do not count.
+ * more, or computes one first by a plain assignment (`r2 = r2_score(y, p)` then `print(f"R2: {r2:.3f}")`, round 70
+ * XXX: only a cell of prints was taken for a cell reporting scores), and one at least shows; brackets inside strings
+ * do not count.
  */
 export function holdsOnlyDisplays(code: string): boolean {
-  let statements = 0;
-  const onlyDisplays = everyLogicalLine(blankedStrings(code), (text) => {
-    statements++;
-    return /^(?:print|display|pprint)\s*\(/.test(text);
-  });
-  return statements > 0 && onlyDisplays;
-}
-
-/**
- * Whether `code` computes values by plain top-level assignments and prints or shows them (`r2 = r2_score(y, p)`
- * then `print(f"R2: {r2:.3f}")`), with at least one of each: a cell reporting scores, as a metrics cell does
- * (round 70 XXX: only a cell that did nothing but print was taken for one).
- */
-export function holdsOnlyScoresShown(code: string): boolean {
   let shows = 0;
-  let assigns = 0;
   const accepted = everyLogicalLine(blankedStrings(code), (text) => {
     if (/^(?:print|display|pprint)\s*\(/.test(text)) shows++;
-    else if (/^[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*=(?!=)/.test(text)) assigns++;
-    else return false;
+    else if (!/^[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*\s*=(?!=)/.test(text)) return false;
     return true;
   });
-  return accepted && shows > 0 && assigns > 0;
+  return accepted && shows > 0;
 }
 
 /**

@@ -56,6 +56,11 @@ describe('holdsOnlyDisplays', () => {
     for (const code of ['print(x)', 'print(\n    "rows:", len(df),\n)\ndisplay(df.head())', 'print("(")  # a bracket in a string', 'pprint(scores)']) assert.equal(holdsOnlyDisplays(code), true, code);
     for (const code of ['', 'x = 1', 'print(x)\nx += 1', 'print(x', 'log(x)']) assert.equal(holdsOnlyDisplays(code), false, code);
   });
+
+  it('is true too when plain assignments compute what the cell shows (round 70)', () => {
+    for (const code of ['r2 = score(m)\nprint("R2:", r2)', 'a, b = f()\ndisplay(a)']) assert.equal(holdsOnlyDisplays(code), true, code);
+    for (const code of ['r2 = score(m)', 'r2 = score(m)\nsave(m)\nprint(r2)', 'scores[0] = 1\nprint(scores)']) assert.equal(holdsOnlyDisplays(code), false, code);
+  });
 });
 
 describe('holdsOnlySettings', () => {

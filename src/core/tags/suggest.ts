@@ -34,7 +34,7 @@
 import type { Notebook, NotebookCell } from '../contract/notebook';
 import type { CellRoles, TagResult } from '../contract/roles';
 import { MAX_NAME_LENGTH, stepNameIssue, suggestIdentifier } from './names';
-import { blankedStrings, holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble, holdsOnlyScoresShown, holdsOnlySettings, SCORE_WORD } from './pythonText';
+import { blankedStrings, holdsOnlyDisplays, holdsOnlyImports, holdsOnlyPreamble, holdsOnlySettings, SCORE_WORD } from './pythonText';
 import { withoutAccents } from '../util/words';
 
 export interface StepSuggestion {
@@ -268,7 +268,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const ownRole = lastRoles !== undefined && !impliedSkip(lastRoles) && (lastRoles.sources.length > 0 || lastRoles.roles.length > 0);
   // (Under no heading too, below a step the first cell reading a parameter started: round 69 VVV.)
   const under = current ?? (last?.readsParameter === true ? { heading: '', level: 2 as const, cellIndex: last.cellIndex } : undefined);
-  if (!hasMetrics && lastCode !== undefined && last !== undefined && under !== undefined && lastCode.index > last.cellIndex && !ownRole && (holdsOnlyDisplays(workLines(lastCode.source)) || holdsOnlyScoresShown(workLines(lastCode.source))) && SCORE_WORD.test(workLines(lastCode.source))) {
+  if (!hasMetrics && lastCode !== undefined && last !== undefined && under !== undefined && lastCode.index > last.cellIndex && !ownRole && holdsOnlyDisplays(workLines(lastCode.source)) && SCORE_WORD.test(workLines(lastCode.source))) {
     suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: under.heading, level: under.level, headingCellIndex: under.cellIndex, lastPrints: true });
   }
   return suggestions;

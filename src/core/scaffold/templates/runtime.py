@@ -2235,8 +2235,9 @@ def _notebook_cells(notebook: Path) -> Iterator[tuple[int, list[str], int | None
         return
     if notebook.suffix != ".ipynb":
         lines = text.splitlines()
-        for number, (_, begin) in enumerate(_script_cells(lines), start=1):
-            end = next((at for at in _script_markers(lines) if at >= begin), len(lines))
+        markers = _script_markers(lines)
+        for number, (_, begin) in enumerate(_script_cells(lines, markers), start=1):
+            end = next((at for at in markers if at >= begin), len(lines))
             yield number, lines[begin:end], begin + 1
         return
     try:
@@ -2315,10 +2316,11 @@ def _quote_end(line: str, at: int, quote: str) -> int:
     return -1
 
 
-def _script_cells(lines: Sequence[str]) -> list[tuple[str | None, int]]:
+def _script_cells(lines: Sequence[str], markers: Sequence[int] | None = None) -> list[tuple[str | None, int]]:
     """Each cell of a percent script, in order: its id (``id="c6"`` on its marker) and its first line (0-based):
-    the code above the first marker, when there is any, then the line after each marker."""
-    markers = _script_markers(lines)
+    the code above the first marker, when there is any, then the line after each marker. ``markers``: the
+    script's ``_script_markers``, when known."""
+    markers = _script_markers(lines) if markers is None else markers
     first = markers[0] if markers else len(lines)
     cells: list[tuple[str | None, int]] = []
     preamble = next((at for at in range(_script_header_end(lines), first) if lines[at].strip()), None)
