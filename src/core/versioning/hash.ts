@@ -37,7 +37,8 @@ export function codeSha256(cells: readonly { readonly source: string; readonly t
 /**
  * The lock's `executed.logic_sha256`: {@link codeSha256} without the comment lines and blank lines of the cells
  * (`#|` directives stay): an execution recorded for it still holds after comment lines were added or edited, which
- * change no value (round 70 YYY: a comment line dropped the executed metrics, and the stale saved outputs' failed).
+ * change no value (round 70 YYY: a comment line dropped the executed metrics, and the stale saved outputs failed
+ * the metrics test).
  */
 export function logicSha256(cells: readonly { readonly source: string; readonly tags: readonly string[] }[]): string {
   const logic = (source: string): string => lf(source).split('\n').filter((line) => line.trim() !== '' && !/^\s*#(?!\s*\|)/.test(line)).map((line) => line.trimEnd()).join('\n');
