@@ -237,9 +237,9 @@ function keyParams(params: Readonly<Record<string, unknown>>, names: readonly st
   return firstThree(names.map((name) => `${name}=${text(name)}`));
 }
 
-/** The first three metrics: `accuracy=0.91 f1=0.88 loss=0.213`. */
+/** The first three metrics: `accuracy=0.91 f1=0.88 loss=0.213`; `n/a` for one that was not finite (a record keeps null: nan or inf). */
 function keyMetrics(metrics: Readonly<Record<string, number | null>>): string {
-  return firstThree(Object.entries(metrics).map(([key, value]) => `${key}=${value === null ? 'nan' : formatMetric(value)}`));
+  return firstThree(Object.entries(metrics).map(([key, value]) => `${key}=${formatMetric(value)}`));
 }
 
 /** The first three of `items`, space-separated, with ` …` when there are more. */

@@ -44,7 +44,7 @@ describe('nbpromote runs (built binary)', function () {
     cli = join(build, 'cli.js');
     buildSync({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', outfile: cli, loader: { '.py': 'text' } });
     work = mkdtempSync(join(tmpdir(), 'nbpromote-runs-work-'));
-    writeLocalRun(work, ids[0] ?? '', localRunRecord(ids[0] ?? '', { params: { n_estimators: 100 }, metrics: { accuracy: 0.85 } }));
+    writeLocalRun(work, ids[0] ?? '', localRunRecord(ids[0] ?? '', { params: { n_estimators: 100 }, metrics: { accuracy: 0.85, mape: null } }));
     writeLocalRun(work, ids[1] ?? '', localRunRecord(ids[1] ?? '', { params: { n_estimators: 300 }, metrics: { accuracy: 0.93, f1: 0.9, auc: 0.95, loss: 0.2 }, git_dirty: true }));
     writeLocalRun(work, ids[2] ?? '', '{"id": "truncated", "status": "fini');
   });
@@ -89,7 +89,7 @@ describe('nbpromote runs (built binary)', function () {
     assert.match(lines[0] ?? '', /^ID\s+PIPELINE\s+VERSION\s+STATUS\s+PARAMS\s+METRICS\s+COMMIT$/);
     assert.match(lines[1] ?? '', new RegExp(`^${ids[2]}\\s+unknown!$`));
     assert.match(lines[2] ?? '', new RegExp(`^${ids[1]}\\s+churn\\s+0\\.2\\.0\\s+finished\\s+n_estimators=300\\s+accuracy=0\\.93 f1=0\\.9 auc=0\\.95 …\\s+01234567\\*$`));
-    assert.match(lines[3] ?? '', new RegExp(`^${ids[0]}\\s+churn\\s+0\\.2\\.0\\s+finished\\s+n_estimators=100\\s+accuracy=0\\.85\\s+`));
+    assert.match(lines[3] ?? '', new RegExp(`^${ids[0]}\\s+churn\\s+0\\.2\\.0\\s+finished\\s+n_estimators=100\\s+accuracy=0\\.85 mape=n/a\\s+`));
     // Round 64 MMM: a parameter an older run has not is `–`, not a blank that reads as the same value.
     const older = join(work, 'older');
     const [newer, old] = [runIdAt(t0 + 400, 'eeeeee'), runIdAt(t0 + 340, 'ffffff')];
