@@ -123,6 +123,28 @@ describe('nbpromote promote --commit (built binary, real git)', function () {
     assert.equal(tests.status, 0, tests.stdout + tests.stderr);
   });
 
+  it('in a fresh clone (no .nbpromote/base), --merge reads the base from the file\'s history: three-way, clean', () => {
+    const train = join(repo, 'src', 'nb', 'steps', 'train.py');
+    writeFileSync(train, `${readFileSync(train, 'utf8')}\n\n# team note: keep this step small\n`);
+    git(repo, 'commit', '-qam', 'note in train');
+    const clone = join(build, 'clone-fresh');
+    rmSync(clone, { recursive: true, force: true });
+    git(build, 'clone', '-q', repo, clone);
+    writeFileSync(join(clone, 'nbs', 'nb.ipynb'), notebookJson(v2));
+
+    const r = spawnSync(process.execPath, [cli, 'promote', 'nb.ipynb', '--out', '..', '--merge', '--json'], { cwd: join(clone, 'nbs'), env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const doc = JSON.parse(r.stdout) as PromoteJson;
+    assert.ok(doc.files.some((f) => f.path === 'src/nb/steps/train.py' && f.action === 'merged'), r.stdout);
+    const text = readFileSync(join(clone, 'src', 'nb', 'steps', 'train.py'), 'utf8');
+    assert.match(text, /root = math\.sqrt\(total \+ offset\)/, 'the notebook change is taken');
+    assert.match(text, /# team note: keep this step small\n$/, 'the hand edit is kept');
+    assert.doesNotMatch(text, /<{7}/);
+    assert.deepEqual(doc.problems.filter((p) => p.code.startsWith('merge-')).map((p) => p.code), ['merge-base-from-git']);
+    const promoted = git(repo, 'rev-list', '-1', 'nb-v0.1.0').trim();
+    assert.match(doc.problems.find((p) => p.code === 'merge-base-from-git')?.message ?? '', new RegExp(`read from commit ${promoted.slice(0, 12)}`));
+  });
+
   it('a re-run with nothing changed is up to date: exit 0, one JSON document naming the existing tag', () => {
     const head = git(repo, 'rev-parse', 'HEAD').trim();
     const again = promote('--commit', '--json');

@@ -30,6 +30,7 @@ import type { SimpleGit } from 'simple-git';
 import { NbpromoteError } from '../errors';
 import { isMissing, pathSyntaxProblem } from '../io/paths';
 import type { Logger } from '../util/logger';
+import { isAsGenerated } from './hash';
 import { readLockFile } from './lockFile';
 import { countOf } from '../util/words';
 
@@ -116,6 +117,46 @@ export async function gitLog(root: string, args: readonly string[]): Promise<str
   try {
     return await run(gitAt(root), ['log', ...args]);
   } catch (ex) {
+    throw gitFailed(ex);
+  }
+}
+
+/** What `committedVersion` found: the file's text and the commit holding it. */
+export interface CommittedVersion {
+  readonly text: string;
+  readonly commit: string;
+}
+
+/** How many of a file's commits `committedVersion` reads, newest first, before it gives up. */
+const MAX_VERSIONS_READ = 50;
+
+/**
+ * The text of `path` (relative to `dir`, forward slashes) as a commit of the repository holding `dir` has it,
+ * when that text's SHA-256 is `sha256` (line endings aside, as `isAsGenerated` takes them): the file as
+ * nbpromote generated it, found in the history of a fresh clone that has the committed lock but not the
+ * git-ignored base copies. The newest `MAX_VERSIONS_READ` commits touching the file are read, newest first.
+ * Undefined when `dir` is in no work tree, the path is not acceptable, or no such commit is found (a shallow
+ * clone, a file never committed as generated). Throws NbpromoteError('notFound') when git cannot be run.
+ */
+export async function committedVersion(dir: string, path: string, sha256: string): Promise<CommittedVersion | undefined> {
+  if (pathSyntaxProblem(path) !== undefined || (await repositoryAt(dir)) === undefined) return undefined;
+  const git = gitAt(dir);
+  try {
+    const commits = stripNewline(await run(git, ['log', '--format=%H', `--max-count=${MAX_VERSIONS_READ}`, '--', path])).split('\n').filter((c) => c !== '');
+    for (const commit of commits) {
+      let text: string;
+      try {
+        // `<commit>:./<path>`: the path relative to `dir`, not to the top of the work tree.
+        text = await run(git, ['show', '--no-textconv', `${commit}:./${path}`]);
+      } catch (ex) {
+        if (ex instanceof GitExit) continue; // the commit deleted the file
+        throw ex;
+      }
+      if (isAsGenerated(Buffer.from(text, 'utf8'), sha256)) return { text: text.replace(/\r\n/g, '\n'), commit };
+    }
+    return undefined;
+  } catch (ex) {
+    if (ex instanceof GitExit) return undefined; // no commits yet, a path outside the work tree
     throw gitFailed(ex);
   }
 }

@@ -4,7 +4,8 @@ import { chmod, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import { NbpromoteError } from '../errors';
-import { checkCommit, commitGenerated, notebookGitState, repositoryAt } from './git';
+import { checkCommit, commitGenerated, committedVersion, notebookGitState, repositoryAt } from './git';
+import { sha256 } from './hash';
 
 // Real git in temporary folders, isolated from the machine: no global or system configuration, no identity
 // from the environment, and git never looks above the temporary base for a repository.
@@ -93,6 +94,43 @@ describe('git', function () {
       assert.equal(await repositoryAt(nodePath.join(plain, 'missing')), undefined);
       const repo = await folder();
       assert.equal(await repositoryAt(nodePath.join(repo, '.git')), undefined);
+    });
+  });
+
+  describe('committedVersion', () => {
+    const generated = 'def train(x):\n    return x\n';
+    it('finds the committed text with the hash, relative to an output folder below the top, past later edits', async () => {
+      const repo = await folder();
+      await write(repo, 'build/src/p/train.py', generated);
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-qm', 'promote');
+      const promoted = git(repo, 'rev-parse', 'HEAD').trim();
+      await write(repo, 'build/src/p/train.py', `${generated}# mine\n`);
+      git(repo, 'commit', '-qam', 'edit');
+      await write(repo, 'build/src/p/train.py', `${generated}# mine, uncommitted\n`);
+      assert.deepEqual(await committedVersion(nodePath.join(repo, 'build'), 'src/p/train.py', sha256(generated)), { text: generated, commit: promoted });
+    });
+
+    it('takes a version committed with CRLF line endings as the LF text the lock hashed', async () => {
+      const repo = await folder();
+      await write(repo, 'a.py', generated.replace(/\n/g, '\r\n'));
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-qm', 'crlf');
+      assert.equal((await committedVersion(repo, 'a.py', sha256(generated)))?.text, generated);
+    });
+
+    it('is undefined with no such version, no commit, outside a repository, and for a path leaving the folder', async () => {
+      const repo = await folder();
+      assert.equal(await committedVersion(repo, 'a.py', sha256(generated)), undefined, 'no commit yet');
+      await write(repo, 'a.py', `${generated}# edited before the first commit\n`);
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-qm', 'edited');
+      assert.equal(await committedVersion(repo, 'a.py', sha256(generated)), undefined, 'never committed as generated');
+      await write(repo, 'sub/x.txt', 'x');
+      assert.equal(await committedVersion(nodePath.join(repo, 'sub'), '../a.py', sha256(`${generated}# edited before the first commit\n`)), undefined);
+      const plain = await folder(false);
+      await write(plain, 'a.py', generated);
+      assert.equal(await committedVersion(plain, 'a.py', sha256(generated)), undefined);
     });
   });
 

@@ -27,6 +27,7 @@ import type { FilePlan } from '../contract/filePlan';
 import type { LockFile } from '../contract/lockFile';
 import { NbpromoteError } from '../errors';
 import { readBase } from './baseStore';
+import { committedVersion } from './git';
 import type { HandEdit } from './handEdits';
 import { lockedHash } from './hash';
 
@@ -98,21 +99,30 @@ export interface HandEditMerge extends MergeResult {
    * new generation is a conflict, and nothing of either side is lost.
    */
   readonly baseFound: boolean;
+  /**
+   * The commit the base was read from, when `.nbpromote/base/` had no copy the lock vouches for and the file's
+   * git history has the text whose hash the lock records (a fresh clone of a repository holding the promoted
+   * package); undefined when the base copy was used or no base was found.
+   */
+  readonly baseCommit?: string;
 }
 
 /**
  * The `--merge` of one hand edit: the person's file (`edit.diskText`), the base copy of what nbpromote last
- * generated (when the lock vouches for it), and the new contents in `plan`. Without a base, a two-way merge
- * (empty base, conflicts without a base section). `edit` must be `edited` or `untracked`.
+ * generated (when the lock vouches for it; else that text from the file's git history), and the new contents in
+ * `plan`. Without a base, a two-way merge (empty base, conflicts without a base section). `edit` must be `edited` or `untracked`.
  */
 export async function mergeHandEdit(root: string, edit: HandEdit, plan: FilePlan, lock: LockFile | undefined, newVersion: string, options: Pick<MergeOptions, 'git'> = {}): Promise<HandEditMerge> {
   if (edit.diskText === undefined) throw new NbpromoteError('internal', `mergeHandEdit: ${edit.path} is ${edit.kind}, there is nothing on disk to merge`);
   const locked = lockedHash(lock, edit.path);
-  const base = locked === undefined ? undefined : await readBase(root, edit.path, locked);
+  const copy = locked === undefined ? undefined : await readBase(root, edit.path, locked);
+  // No copy (a fresh clone: `.nbpromote/` is git-ignored): the text the lock vouches for, from the file's history.
+  const committed = locked === undefined || copy !== undefined ? undefined : await committedVersion(root, edit.path, locked);
+  const base = copy ?? committed?.text;
   const git = options.git === undefined ? {} : { git: options.git };
   if (base !== undefined && lock !== undefined) {
     const merged = await mergeThreeWay(edit.diskText, base, plan.contents, { ours: 'yours', base: `generated ${lock.version}`, theirs: `generated ${newVersion}` }, git);
-    return { ...merged, path: edit.path, baseFound: true };
+    return { ...merged, path: edit.path, baseFound: true, ...(committed === undefined ? {} : { baseCommit: committed.commit }) };
   }
   const merged = await mergeThreeWay(edit.diskText, '', plan.contents, { ours: 'yours', base: 'no base', theirs: `generated ${newVersion}` }, { ...git, style: 'merge' });
   return { ...merged, path: edit.path, baseFound: false };

@@ -22,6 +22,7 @@ export const NOT_IN_THE_NOTEBOOK: ReadonlySet<string> = new Set([
   'lock-history',
   'lock-foreign-path',
   'merge-no-base',
+  'merge-base-from-git',
   'merge-conflict',
   'orphan-edited',
   'step-module-unused',
