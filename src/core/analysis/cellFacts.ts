@@ -188,10 +188,14 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
         // `type(self).created += 1`, `self.__class__.x = ...`) changes it as a classmethod changing `cls` does.
         const throughSelf = !ofClass && changesClassThroughSelf(tree.text(method), classData);
         const changes = argumentsChanged(tree, method);
-        if (own !== undefined && (throughSelf || (ofClass && changes?.positions.includes(0) === true) || changes?.globals.includes(own) === true)) statefulClasses.add(own);
-        if (changes?.positions.includes(0) !== true && !throughSelf) continue;
+        // A method changing the class by its name (`Model.instances += 1` in `__init__`, round 71 ABA: a cached step
+        // left the count at the class's start) changes it as a classmethod changing `cls` does.
+        const byName = own !== undefined && changes?.globals.includes(own) === true;
+        if (own !== undefined && (throughSelf || (ofClass && changes?.positions.includes(0) === true) || byName)) statefulClasses.add(own);
+        const changesReceiver = changes?.positions.includes(0) === true || throughSelf;
+        if (!changesReceiver && !byName) continue;
         const name = changes?.name ?? tree.text(method.children.find((c) => c.field === 'name') ?? method);
-        changesArguments.push({ name: `.${name}`, positions: [0], keywords: [], globals: (ofClass || throughSelf) && own !== undefined ? [own] : [] });
+        changesArguments.push({ name: `.${name}`, positions: changesReceiver ? [0] : [], keywords: [], globals: (ofClass || throughSelf || byName) && own !== undefined ? [own] : [] });
       }
     }
     const changed: NameSite[] = [];

@@ -1277,6 +1277,9 @@ describe('promoteNotebook: a method changing its class (`cls.models.append`, `se
     ['__init__ appending to a class list through self', 'class Registry:\n    models = []\n\n    def __init__(self, name):\n        self.models.append(name)\n        self.name = name', "rf = Registry('rf')\nlr = Registry('lr')"],
     ['self.__class__', 'class Registry:\n    models = []\n\n    def __init__(self, name):\n        self.__class__.models.append(name)', "rf = Registry('rf')\nlr = Registry('lr')"],
     ['type(self) counting', 'class Registry:\n    models = []\n    n = 0\n\n    def __init__(self, name):\n        type(self).n += 1\n        type(self).models = self.models + [name]', "rf = Registry('rf')\nlr = Registry('lr')"],
+    // Round 71 ABA: by the class's own name in `__init__`, and by a step setting a class attribute.
+    ['the class by its name in __init__', 'class Registry:\n    models = []\n\n    def __init__(self, name):\n        Registry.models = Registry.models + [name]\n        self.name = name', "rf = Registry('rf')\nlr = Registry('lr')"],
+    ['a step setting a class attribute', 'class Registry:\n    models = []', "Registry.models = ['rf', 'lr']"],
   ];
   for (const [form, functions, train] of forms) {
     it(`keeps the class state shared (${form}), so a run taking the changing step from the cache sees the change`, async function () {
