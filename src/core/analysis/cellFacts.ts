@@ -806,9 +806,34 @@ function argumentsChanged(tree: PyTree, fn: PyNode): { name: string; positions: 
   const locals = new Set([...names, ...assignedIn(tree, body)]);
   // `next(_ids)` on a module-level iterator (`_ids = itertools.count(1)`): each call moves it on.
   const advanced = [...bodyText.matchAll(/(?<![.\w])next\(\s*([A-Za-z_]\w*)\s*[,)]/g)].map((m) => m[1] ?? '');
-  const globals = [...new Set([...changed.map((c) => c.name), ...advanced].filter((n) => n !== '' && !locals.has(n)))];
+  const globals = [...new Set([...changed.map((c) => c.name), ...advanced, ...nestedChanges(tree, body, locals)].filter((n) => n !== '' && !locals.has(n)))];
   if (hit.length === 0 && globals.length === 0) return undefined;
   return { name: tree.text(nameNode), positions: hit.map((n) => names.indexOf(n)), keywords: hit, globals };
+}
+
+/**
+ * Module-level names the functions nested in `body` change (`registry[name] = fn` in the `wrap` a decorator
+ * factory returns, round 71 ABA): calling the outer function hands out code that changes them, as its own
+ * statements would. Names the nested function or the ones around it bind (`outer`) are theirs, not the module's.
+ */
+function nestedChanges(tree: PyTree, body: PyNode, outer: ReadonlySet<string>): string[] {
+  const found: string[] = [];
+  const visit = (node: PyNode, bound: ReadonlySet<string>): void => {
+    for (const child of node.children) {
+      if (child.type === 'function_definition') {
+        const inner = child.children.find((c) => c.field === 'body');
+        if (inner === undefined) continue;
+        const parameters = (child.children.find((c) => c.field === 'parameters')?.children ?? []).map(parameterName).filter((p) => p !== undefined).map((p) => tree.text(p));
+        const own = new Set([...bound, ...parameters, ...assignedIn(tree, inner)]);
+        const changed: NameSite[] = [];
+        for (const statement of inner.children) collectMutations(tree, statement, changed);
+        found.push(...changed.map((c) => c.name).filter((n) => !own.has(n)));
+        visit(inner, own);
+      } else if (!SCOPES.has(child.type)) visit(child, bound);
+    }
+  };
+  visit(body, outer);
+  return found;
 }
 
 /**

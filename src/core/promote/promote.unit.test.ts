@@ -1322,6 +1322,8 @@ describe("promoteNotebook: a shared function's mutable default, a shared iterato
   const forms: [string, string, string, string, string][] = [
     ['history=[]', 'def log_metric(name, value, history=[]):\n    history.append((name, value))\n    return len(history)', 'log_metric', "log_metric('loss', 0.5)\nlog_metric('loss', 0.4)", "n = log_metric('acc', 0.9) * W"],
     ['itertools.count', 'import itertools\n_ids = itertools.count(1)\n\ndef new_id():\n    return next(_ids)', '_ids', 'a = new_id()\nb = new_id()', 'n = new_id() * W'],
+    // Round 71 ABA: a decorator factory's `wrap` registering into a shared dict (the report failed with KeyError).
+    ['a registering decorator', 'registry = {}\n\ndef register(name):\n    def wrap(fn):\n        registry[name] = fn\n        return fn\n    return wrap', 'registry', "@register('a')\ndef one():\n    return 1\n\n@register('b')\ndef two():\n    return 2", "n = (len(registry) + registry['a']()) * W"],
   ];
   for (const [form, functions, tracked, train, report] of forms) {
     it(`is shared state (${form}): a run taking the step that moved it on from the cache starts where it left it`, async function () {
@@ -1336,6 +1338,23 @@ describe("promoteNotebook: a shared function's mutable default, a shared iterato
       await withPromotedShared(cells, (common, out) => sharedStateKept(common, out, tracked, 'n', 3, 'W'));
     });
   }
+
+  // Round 71 ABA: `def clipper` went to the module's top, where the step's copy of CONFIG is not (NameError).
+  it('a function the step defines reading a shared value the step changes in place stays beside the step\'s copy', async function () {
+    if (!hasPython()) this.skip();
+    const cells: Cell[] = [
+      { id: 'fns', tags: ['functions'], source: 'CONFIG = {"clip": 3.0}' },
+      { id: 'params', tags: ['parameters'], source: 'W = 1.0' },
+      { id: 'load', tags: ['step:load'], source: 'values = [-5.0, 1.0, 4.0]\nCONFIG["clip"] = 2.5\n\ndef clipper(xs):\n    return [max(-CONFIG["clip"], min(CONFIG["clip"], x)) for x in xs]' },
+      { id: 'report', tags: ['step:report'], source: 'n = sum(abs(x) for x in clipper(values)) * W' },
+      { id: 'metrics', tags: ['metrics'], source: 'print("n:", n)' },
+    ];
+    await withPromotedShared(cells, (_common, out) => {
+      assert.match(readFileSync(join(out, 'src', 'nb', 'steps', 'load.py'), 'utf8'), /\n {4}def clipper\(xs\):\n/);
+      assert.equal(runPipeline(out).metrics['n'], 6);
+      assert.equal(runPipeline(out, '--param', 'W=2.0').metrics['n'], 12);
+    });
+  });
 
   it('a memo default (`memo[n] = ...`) gives the same results whatever it holds: not tracked, not copied at every step', async () => {
     const cells: Cell[] = [

@@ -668,10 +668,18 @@ class UnitCode {
         return n + (g?.assigned.filter((a) => a === name).length ?? 0) + (g?.localBindings?.filter((b) => b.name === name && !g.assigned.includes(name)).length ?? 0);
       }, 0);
     const free = (def: { name: string; asDef?: string }): boolean => (def.asDef === undefined ? !rebound.has(def.name) : bindings(def.name) === 1 && !moduleNames.includes(def.name));
-    let kept = all.filter(({ cell, def }) => def.topLevel && count.get(def.name) === 1 && free(def) && !declaresLocal(cell, def));
+    // A decorated definition reading shared code that keeps tracked state (`@register("a")` filling a shared
+    // registry, round 71 ABA) decorates where the notebook did, when the step runs: at the module's import, every
+    // run's start would put the registry back as the shared code left it, and a step that ran would leave it empty.
+    const tracked = this.splitShared(this.input.graph.common.names).late.length > 0;
+    const sharedNames = new Set(this.input.graph.common.names);
+    const registers = (def: { startLine: number; line?: number; freeNames: readonly string[] }): boolean => tracked && def.line !== undefined && def.startLine < def.line && def.freeNames.some((n) => sharedNames.has(n));
+    let kept = all.filter(({ cell, def }) => def.topLevel && count.get(def.name) === 1 && free(def) && !declaresLocal(cell, def) && !registers(def));
     // An import or shared name the step binds again (`def normalize` after calls of a function reading the shared
     // one): a function reading it stays beside that binding, or every call would read the shared one.
-    const stepBinds = new Set([...this.functionLocals(step.cells), ...all.map(({ def }) => def.name)]);
+    // So does a shared name the step changes in place, which it copies first (`CONFIG = _runtime.copied(CONFIG)`,
+    // round 71 ABA: `def clipper` reading CONFIG went to the module, where CONFIG is not defined).
+    const stepBinds = new Set([...this.functionLocals(step.cells), ...all.map(({ def }) => def.name), ...(step.changesShared ?? [])]);
     for (;;) {
       const names = new Set(kept.map(({ def }) => def.name));
       const next = kept.filter(({ def }) => def.freeNames.every((n) => names.has(n) || (allowed.has(n) && !stepBinds.has(n))));
