@@ -126,6 +126,32 @@ describe('nbpromote run stopped by a signal (real Python)', function () {
     assert.equal(onlyRecord(work).status, 'failed');
   });
 
+  // Round 71 ABA: GNU timeout signals nbpromote, then its whole group at once: the run was SIGKILLed, and the
+  // message said it had not stopped within 10 s.
+  it('the same SIGINT twice at once (GNU timeout: nbpromote, then its group) still records the run as failed', async () => {
+    const ended = await runAndStop(work, (node) => {
+      process.kill(node, 'SIGINT');
+      process.kill(node, 'SIGINT');
+    });
+    assert.equal(ended.status, 130, ended.stderr);
+    assert.equal(ended.stderr.trimEnd().split('\n').at(-1), 'nbpromote: stopped by SIGINT: the pipeline was stopped too; the run is recorded as failed', ended.stderr);
+    assert.equal(onlyRecord(work).status, 'failed');
+  });
+
+  it('a second signal later kills the pipeline, and says so', async () => {
+    let pythonPid = 0;
+    const ended = await runAndStop(work, (node, record) => {
+      pythonPid = record.pid;
+      // The pipeline ignores the first signal for a while: as a step in C code that does not return would.
+      process.kill(record.pid, 'SIGSTOP');
+      process.kill(node, 'SIGTERM');
+      setTimeout(() => process.kill(node, 'SIGTERM'), 600);
+    });
+    assert.equal(ended.status, 143, ended.stderr);
+    assert.equal(ended.stderr.trimEnd().split('\n').at(-1), 'nbpromote: stopped by SIGTERM: the pipeline was stopped too; a second SIGTERM killed it before it could record the run', ended.stderr);
+    assert.equal(alive(pythonPid), false);
+  });
+
   it('a pipeline killed outright stays "running" in its record, and nbpromote runs shows it failed (ABANDONED)', async () => {
     let id = '';
     const ended = await runAndStop(work, (_node, record) => {

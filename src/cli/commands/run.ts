@@ -27,9 +27,15 @@ export const runFlags: readonly FlagSpec[] = [
   { name: 'python', kind: 'string', valueName: 'PATH', description: 'Python interpreter (default: $NBPROMOTE_PYTHON, else python3)' },
 ];
 
-/** What a CI timeout, a process manager, Ctrl-C and a closed terminal send to nbpromote. */
 /** How long the pipeline has to record its run as failed after nbpromote passed it the signal, before SIGKILL. */
 export const STOP_GRACE_MS = 10_000;
+
+/**
+ * A second signal this soon after the first is the same stop delivered twice, not a person asking again: GNU
+ * `timeout` signals nbpromote and then its whole process group at once, and a terminal's Ctrl-C reaches the
+ * pipeline as nbpromote passes it on (round 71 ABA: the run was killed before it could record itself).
+ */
+export const SAME_STOP_MS = 250;
 
 export async function runRun(args: ParsedArgs, io: CliIo): Promise<ExitCode> {
   const json = flagBoolean(args, 'json');
@@ -100,19 +106,22 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
     // pipeline running with nobody reading its output. It is passed on: the runtime records the run as failed
     // and exits, then so does nbpromote. A pipeline that does not stop in time, or a second signal, gets SIGKILL.
     let stoppedBy: StopSignal | undefined;
-    let killed = false;
+    let stoppedAt = 0;
+    // Why SIGKILL was sent and it took: the grace ran out, or a second signal came.
+    let killedBy: 'grace' | StopSignal | undefined;
     let grace: NodeJS.Timeout | undefined;
-    const kill = (): void => {
-      killed = child.kill('SIGKILL') || killed;
+    const kill = (why: 'grace' | StopSignal): void => {
+      if (child.kill('SIGKILL')) killedBy ??= why;
     };
     const stop = (signal: StopSignal): void => {
       if (stoppedBy !== undefined) {
-        kill();
+        if (Date.now() - stoppedAt >= SAME_STOP_MS) kill(signal);
         return;
       }
       stoppedBy = signal;
+      stoppedAt = Date.now();
       child.kill(signal);
-      grace = setTimeout(kill, STOP_GRACE_MS);
+      grace = setTimeout(() => kill('grace'), STOP_GRACE_MS);
     };
     for (const signal of STOP_SIGNALS) process.on(signal, stop);
     const settled = (): void => {
@@ -147,13 +156,16 @@ async function startRun(args: ParsedArgs, io: CliIo, json: boolean, stopped: (me
       if (startFailed) return;
       if (stoppedBy !== undefined) {
         // A runtime older than the signal handling dies of the signal itself, leaving its record "running".
-        const how = killed
-          ? `it did not stop within ${STOP_GRACE_MS / 1000} s and was killed before it could record the run`
-          : signal !== null
-            ? `it was ended by ${signal} before it could record the run`
-            : code === 0
-              ? 'the run had already finished'
-              : 'the run is recorded as failed';
+        const how =
+          killedBy === 'grace'
+            ? `it did not stop within ${STOP_GRACE_MS / 1000} s and was killed before it could record the run`
+            : killedBy !== undefined
+              ? `a second ${killedBy} killed it before it could record the run`
+              : signal !== null
+                ? `it was ended by ${signal} before it could record the run`
+                : code === 0
+                  ? 'the run had already finished'
+                  : 'the run is recorded as failed';
         io.err(`nbpromote: stopped by ${stoppedBy}: the pipeline was stopped too; ${how}\n`);
         return resolveRun(STOPPED_EXIT[stoppedBy]);
       }
