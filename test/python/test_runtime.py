@@ -762,6 +762,22 @@ def test_the_state_of_a_module_beside_the_notebook_a_cached_step_changed_is_put_
         assert runtime.run_pipeline(config, steps, None, {"weight": 1}, tmp_path, use_cache=False, record=False).outputs["total"] == 39.0
 
 
+def test_a_module_beside_the_notebook_holding_values_that_cannot_be_copied_runs(tmp_path, monkeypatch):
+    # Round 71 ABA: `PY = sys.version_info` (a struct sequence deepcopy cannot make again) in a helper, or
+    # `from sys import version_info` in a library on PYTHONPATH, failed every run before its first step.
+    helper = (
+        "uncopyable_rt",
+        "import os\nimport sys\nimport threading\nPY = sys.version_info\nSTAT = os.stat('.')\nLOCKS = [threading.Lock()]\nSCALE = 1.0\n",
+    )
+    steps_module = (
+        "uncopyable_steps_rt",
+        "import uncopyable_rt\n\n\ndef setup():\n    uncopyable_rt.SCALE = 3.0\n\n\ndef report(weight):\n    return uncopyable_rt.SCALE * weight\n",
+    )
+    with _helper_module_pipeline(tmp_path, monkeypatch, helper, steps_module, "total") as (config, steps):
+        assert _output_and_statuses(config, steps, tmp_path, "total", weight=1) == (3.0, ["ran", "ran"])
+        assert _output_and_statuses(config, steps, tmp_path, "total", weight=2) == (6.0, ["cached", "ran"])
+
+
 def test_only_runs_the_steps_before_when_the_notebook_has_modules_beside_it(tmp_path, monkeypatch):
     # setup changes a module's constant that report reads; report takes nothing from setup (no `after`).
     helper = ("fe_only_rt", "SCALE = 1.0\n")
@@ -2626,6 +2642,24 @@ def test_a_failure_skips_the_steps_after_it(tmp_path):
     assert result.error == "step 'a' returned 3 values, but pipeline.yaml declares 2 outputs: x, y"
     assert [(s.name, s.status) for s in result.steps] == [("a", "failed"), ("b", "skipped")]
     assert json.loads(result.record_path.read_text())["status"] == "failed"
+
+
+def test_a_data_file_the_run_may_not_read_is_left_to_the_step_reading_it(tmp_path, monkeypatch):
+    # Round 71 ABA: `chmod 000 data/d.csv` (as a user other than root) failed the runner as it hashed the file for
+    # the run's key and record, before any step, with a traceback of its own and no run.json.
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "d.csv").write_text("a\n1\n")
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(runtime, "_file_sha256", denied)
+    config = _small_config([("load", ["data_path"], ["rows"])], {"data_path": {"default": "data/d.csv", "type": "str"}})
+    result = runtime.run_pipeline(config, {"load": lambda data_path: len(open(data_path).read().split())}, None, {}, tmp_path)
+    assert result.status == "finished", result.error
+    record = json.loads(result.record_path.read_text())
+    assert record["status"] == "finished" and record["data_files"] == []
+    assert runtime._Fingerprints().file(tmp_path / "data" / "d.csv").startswith(runtime.UNREADABLE)
 
 
 def test_an_interrupted_run_is_recorded_as_failed_and_reraised(tmp_path):

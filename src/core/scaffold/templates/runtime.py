@@ -1787,8 +1787,16 @@ def remember_project_modules(modules: Sequence[types.ModuleType]) -> None:
                 found[name] = value
         return found
 
+    def copies(values: Dict[str, Any]) -> Dict[str, Any]:
+        # One value that cannot be copied (a type whose instances cannot be made again) is left out, not the run.
+        kept: Dict[str, Any] = {}
+        for name, value in values.items():
+            with contextlib.suppress(Exception):
+                kept[name] = copy.deepcopy(value)
+        return kept
+
     def snapshot() -> Dict[str, Dict[str, Any]]:
-        return {name: copy.deepcopy(data(module)) for name, module in sorted(known.items())}
+        return {name: copies(data(module)) for name, module in sorted(known.items())}
 
     # Kept, digested and put back: what the steps changed since the modules were imported, not what they hold
     # at import, which may differ from process to process (a start time, a pid) without any step reading it.
@@ -1940,7 +1948,9 @@ def _plain_data(value: Any) -> bool:
         if _is_ndarray(item):
             budget[0] -= item.size
             return budget[0] >= 0 and item.dtype.kind in "biufcSU"
-        if depth >= 3 or not isinstance(item, (list, tuple, set, frozenset, dict)):
+        # A struct sequence (``sys.version_info``, ``os.stat_result``, ``time.struct_time``) is a tuple that
+        # ``copy.deepcopy`` may not be able to make again (round 71 ABA: every run failed before its first step).
+        if depth >= 3 or not isinstance(item, (list, tuple, set, frozenset, dict)) or hasattr(item, "n_sequence_fields"):
             return False
         budget[0] -= len(item)
         if budget[0] < 0:
@@ -3803,7 +3813,13 @@ class _Fingerprints:
         if isinstance(kept, list) and len(kept) == 5 and kept[:4] == stamp and isinstance(kept[4], str):
             digest = kept[4]
         else:
-            digest = _file_sha256(path)
+            try:
+                digest = _file_sha256(path)
+            except OSError as ex:
+                # One the run may not read (its permissions): the step reading it fails and says so, naming its
+                # cell and the file (round 71 ABA: the runner failed before any step, with a traceback of its own).
+                return f"{UNREADABLE}{ex.errno}:{info.st_size}:{info.st_mtime_ns}"
+
         if time.time() - info.st_mtime_ns / 1e9 > RECENT_CHANGE_S:
             self._used[name] = [*stamp, digest]
         self._files[key] = digest
@@ -3942,12 +3958,15 @@ class _Fingerprints:
         return [f"{name}={os.environ[name]}" if name in os.environ else f"{name} unset" for name in names]
 
     def data_files(self, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """The files parameter values name: ``[{parameter, path, size, sha256}]``, each path absolute."""
+        """The files parameter values name: ``[{parameter, path, size, sha256}]``, each path absolute; not one the
+        run may not read."""
         files = []
         for name, value in params.items():
             path = _existing_path(value)
             if path is not None and path.is_file():
-                files.append({"parameter": name, "path": os.path.abspath(path), "size": path.stat().st_size, "sha256": self.file(path)})
+                digest = self.file(path)
+                if not digest.startswith(UNREADABLE):
+                    files.append({"parameter": name, "path": os.path.abspath(path), "size": path.stat().st_size, "sha256": digest})
         return files
 
 
@@ -4691,6 +4710,10 @@ def _promoted_notebook_sha256(root: Path) -> str | None:
     notebook = (_read_lock(root) or {}).get("notebook")
     sha = notebook.get("sha256") if isinstance(notebook, Mapping) else None
     return sha if isinstance(sha, str) else None
+
+
+#: What ``_Fingerprints.file`` gives for a file that cannot be read, before the error number, size and mtime.
+UNREADABLE = "unreadable:"
 
 
 def _file_sha256(path: Path) -> str:
