@@ -903,7 +903,7 @@ def test_why_a_step_runs_names_a_file_of_its_folder_once(tmp_path):
     assert why() == [("cached", None)]
     with open(tmp_path / "figures" / "reliability.png", "a") as f:
         f.write("x")
-    assert why() == [("ran", "figures (reliability.png changed) changed since its outputs were cached")]
+    assert why() == [("ran", "the files in figures (reliability.png changed) changed since its outputs were cached")]
 
 
 def _make_folder(out, n):

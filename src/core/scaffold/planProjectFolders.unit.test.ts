@@ -53,7 +53,7 @@ describe('planPromotion: a notebook naming the project root and its folders (ROO
     writeFileSync(join(root, 'data', '__pycache__', 'x.pyc'), 'code');
     // A new file in data/ (DATA_DIR names it) runs load, and the steps after it with its new key.
     const afterLoad: [string, string, string | undefined][] = [
-      ['load', 'ran', '../data (notes.txt added) changed since its outputs were cached'],
+      ['load', 'ran', 'the files in ../data (notes.txt added) changed since its outputs were cached'],
       ['train', 'ran', 'input rows comes from another run of step load since its outputs were cached'],
       ['evaluate', 'ran', 'input total comes from another run of step train since its outputs were cached'],
     ];

@@ -3258,11 +3258,12 @@ def _diff_words(diff: Sequence[tuple[str, str]], most: int = 3) -> str:
 
 def _with_detail(part: str, detail: str) -> str:
     """A key part's words with which of its files changed: ``the files in ../data (train.csv changed), the folder
-    parameter DATA_DIR names,``, ``../data (new.csv added)``."""
+    parameter DATA_DIR names,``, ``the files in ../data (new.csv added)`` (a folder named alone said as one: round 71
+    ZZZ, "outputs (best_model.joblib changed) changed" read as a word)."""
     if not detail:
         return part
     head, sep, tail = part.partition(", the folder parameter ")
-    return f"{head} ({detail}){sep}{tail}"
+    return f"{'' if head.startswith('the files in ') else 'the files in '}{head} ({detail}){sep}{tail}"
 
 
 def _with_reads(key: str, reads: Mapping[str, str]) -> str:
