@@ -158,6 +158,22 @@ describe('nbpromote promote --commit (built binary, real git)', function () {
     assert.match(text.stdout, /up to date: nothing to commit \(nb-v0\.1\.0 is /);
   });
 
+  // Round 72 CDC: refused, saying another promotion had made version 0.1.0 and advising to delete the tag.
+  it('a re-run after hand edits committed since the tag (notebook unchanged) is up to date, and says the edits are not in the tag', () => {
+    const train = join(repo, 'src', 'nb', 'steps', 'train.py');
+    writeFileSync(train, `${readFileSync(train, 'utf8')}\n# reviewed\n`);
+    git(repo, 'commit', '-qam', 'review note');
+    const head = git(repo, 'rev-parse', 'HEAD').trim();
+    const again = promote('--commit');
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /kept-edit +src\/nb\/steps\/train\.py\n[\s\S]*up to date: nothing to commit \(nb-v0\.1\.0 is /);
+    assert.match(again.stderr, /^note: src\/nb\/steps\/train\.py was edited by hand since nb-v0\.1\.0 was tagged and is kept as it is, not in the tag/m);
+    assert.equal(git(repo, 'rev-parse', 'HEAD').trim(), head, 'no new commit');
+    // Not yet committed: the same.
+    writeFileSync(train, `${readFileSync(train, 'utf8')}# and again\n`);
+    assert.equal(promote('--commit').status, 0);
+  });
+
   it('on a detached HEAD (a CI checkout), commits and tags, and says that no branch moved', () => {
     git(repo, 'checkout', '-q', '--detach');
     writeNotebook(v2);

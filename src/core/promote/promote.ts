@@ -107,6 +107,8 @@ export interface PendingWrite {
   readonly paths: readonly string[];
   /** Nothing will be written or deleted: the files on disk are the package already. */
   readonly unchanged: boolean;
+  /** Of `paths`, the files edited by hand that stay as they are (`kept-edit`). */
+  readonly keptEdits: readonly string[];
 }
 
 export interface PromotedFile {
@@ -764,7 +766,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
         unchangedRun &&
         actions.files.every((f) => f.action === 'unchanged' || f.action === 'kept') &&
         !(await findOrphans(outDir, plans, known)).some((o) => o.state === 'unchanged');
-      const { released } = await request.beforeWrite({ package: packageName, version, paths: [...plans.map((p) => p.path), LOCK_FILE_NAME], unchanged });
+      const { released } = await request.beforeWrite({ package: packageName, version, paths: [...plans.map((p) => p.path), LOCK_FILE_NAME], unchanged, keptEdits: [...keptEdits] });
       // A version about to be tagged whose files a plain promotion wrote: the lock names the notebook as it is now,
       // committed (round 46 Z: the tag held a lock saying it had uncommitted changes, naming the commit before).
       // One released already keeps the lock it was tagged with (round 47 AA).

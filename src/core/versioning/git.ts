@@ -58,6 +58,12 @@ export interface CommitRequest {
   readonly message: string;
   /** The tag to create on the new commit (annotated). */
   readonly tag: string;
+  /**
+   * Of `paths`, the files edited by hand and kept as they are (`kept-edit`): an existing tag that holds the other
+   * paths as they are is up to date, whatever these hold (edits made after the tagged promotion are the person's
+   * own commits). A new commit holds them as they are.
+   */
+  readonly kept?: readonly string[];
   /** Gets one debug line per step. */
   readonly logger?: Logger;
 }
@@ -82,6 +88,8 @@ export interface CommitCheck {
   readonly notebook: string;
   /** The promotion will write and delete nothing: an existing tag that holds the files as they are is up to date. */
   readonly unchanged: boolean;
+  /** Of `paths`, the hand-edited files kept as they are, left out of that comparison (as in CommitRequest). */
+  readonly kept?: readonly string[];
 }
 
 export interface CheckedCommit {
@@ -249,7 +257,8 @@ export async function checkCommit(request: CommitCheck): Promise<CheckedCommit> 
       );
     }
     const released = await tagExists(git, tag);
-    if (released && !(request.unchanged && (await tagHolds(git, tag, ours)))) {
+    const kept = new Set((request.kept ?? []).map((p) => prefix + p));
+    if (released && !(request.unchanged && (await tagHolds(git, tag, ours.filter((p) => !kept.has(p)))))) {
       throw new NbpromoteError('invalidInput', await tagTakenMessage(git, tag, root, `does not hold the generated files as this promotion leaves them; ${nothing}`));
     }
     return { root, notebook, released };
@@ -289,8 +298,10 @@ export async function commitGenerated(request: CommitRequest): Promise<CommitRes
     const ours = paths.map((p) => prefix + p);
 
     if (await tagExists(git, tag)) {
-      // A re-run with nothing changed since the tagged promotion (CI): up to date, not an error.
-      if (await tagHolds(git, tag, ours)) return { commit: lastLine(await run(git, ['rev-parse', '--verify', `refs/tags/${tag}^{commit}`])), tag, created: false, branch: await currentBranch(git) };
+      // A re-run with nothing changed since the tagged promotion (CI): up to date, not an error; also with files
+      // edited by hand and kept since (round 72 CDC: refused, saying another promotion had made the version).
+      const kept = new Set((request.kept ?? []).map((p) => prefix + p));
+      if (await tagHolds(git, tag, ours.filter((p) => !kept.has(p)))) return { commit: lastLine(await run(git, ['rev-parse', '--verify', `refs/tags/${tag}^{commit}`])), tag, created: false, branch: await currentBranch(git) };
       throw new NbpromoteError('invalidInput', await tagTakenMessage(git, tag, root, 'does not hold the generated files as they are; nothing was committed'));
     }
 
