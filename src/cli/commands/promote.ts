@@ -197,7 +197,8 @@ function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: Comm
       changes: outcome.changes ?? [],
       commit: commit ?? null,
       out: outcome.outDir,
-      files: outcome.files.map((f) => ({ path: f.path, action: f.action })),
+      // A merge that left conflict markers is `conflict`, as the text report says (round 72 CDC: `merged`).
+      files: outcome.files.map((f) => ({ path: f.path, action: (outcome.conflicted ?? []).includes(f.path) ? 'conflict' : f.action })),
       steps: (outcome.graph?.steps ?? []).map((s) => ({ name: s.name, inputs: s.inputs, outputs: s.outputs, after: s.after, cells: s.cells.map((c) => c.index) })),
       parameters: (outcome.graph?.parameters ?? []).map((p) => ({ name: p.name, type: p.type, default: p.default })),
       metrics: outcome.expectedMetrics,

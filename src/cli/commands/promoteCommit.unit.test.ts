@@ -123,6 +123,19 @@ describe('nbpromote promote --commit (built binary, real git)', function () {
     assert.equal(tests.status, 0, tests.stdout + tests.stderr);
   });
 
+  // Round 72 CDC: the JSON said `merged` for a file left with conflict markers, the text report `conflict`.
+  it('--merge --json names a file left with conflict markers `conflict`', () => {
+    const train = join(repo, 'src', 'nb', 'steps', 'train.py');
+    writeFileSync(train, readFileSync(train, 'utf8').replace('root = math.sqrt(total)', 'root = math.sqrt(total)  # team tweak'));
+    writeNotebook(v2);
+    git(repo, 'commit', '-qam', 'tweak and notebook');
+    const merged = promote('--merge', '--json');
+    assert.equal(merged.status, 1, merged.stderr);
+    const doc = JSON.parse(merged.stdout) as PromoteJson;
+    assert.deepEqual(doc.files.filter((f) => f.path === 'src/nb/steps/train.py').map((f) => f.action), ['conflict']);
+    assert.ok(doc.problems.some((p) => p.code === 'merge-conflict'));
+  });
+
   it('in a fresh clone (no .nbpromote/base), --merge reads the base from the file\'s history: three-way, clean', () => {
     const train = join(repo, 'src', 'nb', 'steps', 'train.py');
     writeFileSync(train, `${readFileSync(train, 'utf8')}\n\n# team note: keep this step small\n`);
