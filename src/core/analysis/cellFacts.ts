@@ -193,9 +193,12 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
         const byName = own !== undefined && changes?.globals.includes(own) === true;
         if (own !== undefined && (throughSelf || (ofClass && changes?.positions.includes(0) === true) || byName)) statefulClasses.add(own);
         const changesReceiver = changes?.positions.includes(0) === true || throughSelf;
-        if (!changesReceiver && !byName) continue;
+        // Other module-level names it changes (`Stats.seen += len(x)`, `COUNTS["fit"] += 1`, `Base.created += 1`
+        // in a subclass), as a function changing them does (round 72 BCB: only its own class was tracked).
+        const others = (changes?.globals ?? []).filter((n) => n !== own);
+        if (!changesReceiver && !byName && others.length === 0) continue;
         const name = changes?.name ?? tree.text(method.children.find((c) => c.field === 'name') ?? method);
-        changesArguments.push({ name: `.${name}`, positions: changesReceiver ? [0] : [], keywords: [], globals: (ofClass || throughSelf || byName) && own !== undefined ? [own] : [] });
+        changesArguments.push({ name: `.${name}`, positions: changesReceiver ? [0] : [], keywords: [], globals: [...((ofClass || throughSelf || byName) && own !== undefined ? [own] : []), ...others] });
       }
     }
     const changed: NameSite[] = [];

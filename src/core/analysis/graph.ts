@@ -389,6 +389,8 @@ class GraphBuilder {
    * shared module's, read where used; the runtime keeps their state per run and through the cache.
    */
   private readonly sharedState = new Set<string>();
+  /** Shared classes a step changes (see SharedCode.changedClasses), in the order first seen. */
+  private readonly changedClasses: string[] = [];
   /** Names any cell assigns a random generator: each draw from one changes it. */
   private readonly generators = new Set<string>();
   /** `clean = raw`: names that are one value (both ways), across cells. */
@@ -454,7 +456,7 @@ class GraphBuilder {
     return {
       steps: orderSteps(this.steps.map(toStepNode)),
       parameters: this.parameters,
-      common: (this.stepBound.length === 0 ? this.common : { ...this.common, stepBound: this.stepBound }) satisfies SharedCode,
+      common: { ...this.common, ...(this.stepBound.length === 0 ? {} : { stepBound: this.stepBound }), ...(this.changedClasses.length === 0 ? {} : { changedClasses: this.changedClasses }) } satisfies SharedCode,
       ...(this.metrics === undefined ? {} : { metrics: toCodeUnit(this.metrics) }),
       tests: this.tests.map(toCodeUnit),
       edges: this.edges,
@@ -1222,12 +1224,27 @@ class GraphBuilder {
     const drawn = (f.receivers ?? []).filter((r) => this.generators.has(r.name));
     const direct = this.withAliases([...f.mutates, ...this.changedByCalls(f), ...drawn, ...(unit.kind === 'step' ? (f.declaresGlobal ?? []) : [])]);
     const held = this.withHeld(direct, f, unit);
-    const mutates = [...held, ...this.noteChangedViews(held, f, unit, cell)].filter((m) => !this.sharedState.has(m.name));
+    const changedHere = [...held, ...this.noteChangedViews(held, f, unit, cell)];
+    // A shared class a step changes is shared state, not a value the step makes (round 72 BCB: a shared class
+    // reading it was refused as reading a step's value; copying a class gives the class itself).
+    if (unit.kind === 'step') {
+      for (const m of changedHere) {
+        if (!unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'common' && this.sharedFunctions.get(m.name)?.fn.kind === 'class') {
+          this.sharedState.add(m.name);
+          addOnce(this.changedClasses, m.name);
+        }
+      }
+    }
+    const mutates = changedHere.filter((m) => !this.sharedState.has(m.name));
     if (unit.kind === 'step') this.copySharedAtAlias(mutates, unit);
     // A value changed through another name for it (`df = raw` earlier, `df["z"] = ...` here) is returned
     // by this step, so the step takes it too.
     // Not one the cell bound first (`table = pd.read_csv(...)` then `table["x"] = ...`: round 35 F).
-    const boundFirst = (m: NameSite): boolean => f.defines.some((d) => d.name === m.name && (d.line < m.line || (d.line === m.line && d.column < m.column))) && !(f.maybeBound ?? []).includes(m.name);
+    // One bound on some paths only is bound first where the change follows the binding in its block (`model = ...`
+    // then `model.fit(...)` in a loop's body, round 72 DED: the step took the earlier step's model it never read).
+    const lines = cell.source.split('\n');
+    const boundFirst = (m: NameSite): boolean =>
+      f.defines.some((d) => d.name === m.name && (d.line < m.line || (d.line === m.line && d.column < m.column)) && (!(f.maybeBound ?? []).includes(m.name) || followsInBlock(lines, d.line, m.line)));
     for (const m of mutates) if (!unit.local.has(m.name) && !boundFirst(m) && ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')) this.resolve(unit, cell, m);
     const sharedChanged = unit.kind === 'step' ? mutates.filter((m) => !unit.local.has(m.name) && this.bindings.get(m.name)?.kind === 'common') : [];
     for (const m of sharedChanged) addOnce(unit.changesShared, m.name);
@@ -2513,6 +2530,21 @@ const UNLABELLED_SCORE = /(?:score|error|loss|accuracy|precision|recall|f1|auc|r
  * `scores_acc`; `rep["macro avg"]["f1-score"]` -> `f1_score`, `macro_avg_f1_score`, `rep_macro_avg_f1_score`.
  * Keys are lowered and their other characters become `_`; a key of no ASCII letter or digit names nothing.
  */
+/**
+ * True when line `later` (1-based) runs whenever line `first` did, right after it in the same block: every line
+ * from `first` to `later` is indented at least as `first` is (blank and comment lines aside).
+ */
+function followsInBlock(lines: readonly string[], first: number, later: number): boolean {
+  const indent = (line: string): number => /^[ \t]*/.exec(line)?.[0].length ?? 0;
+  const base = indent(lines[first - 1] ?? '');
+  for (let i = first; i < later; i++) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    if (indent(line) < base) return false;
+  }
+  return true;
+}
+
 function keyNames(expression: string): string[] {
   const keys = keyedItem(expression);
   if (keys === undefined) return [];

@@ -400,6 +400,16 @@ describe('buildStepGraph', () => {
     assert.deepEqual(step(changed, 'encode').inputs, ['table']);
   });
 
+  // Round 72 DED: `model = LogisticRegression(C=C)` then `model.fit(X, y)` in a loop's body took the earlier step's model.
+  it('a value a loop binds and then changes in place in the same body is no input; one changed after the loop is', () => {
+    const inLoop = graphOf([[['step:train'], 'model = make()\nmodel.fit(X)'], [['step:compare'], 'for c in [1, 2]:\n    model = make(c)\n\n    # fit it\n    model.fit(X)\n    print(model)']]);
+    assert.deepEqual(step(inLoop, 'compare').inputs, []);
+    const after = graphOf([[['step:train'], 'model = make()\nmodel.fit(X)'], [['step:compare'], 'for c in []:\n    model = make(c)\nmodel.fit(X)']]);
+    assert.deepEqual(step(after, 'compare').inputs, ['model']);
+    const branch = graphOf([[['step:train'], 'model = make()\nmodel.fit(X)'], [['step:compare'], 'for c in [1]:\n    if c:\n        model = make(c)\n    model.fit(X)']]);
+    assert.deepEqual(step(branch, 'compare').inputs, ['model']);
+  });
+
   // Round 34 A: `parts = !ls data/raw/*.csv` listed a folder the cache key did not know.
   it('a step using a shell command\'s output runs at every run, with an info naming the line', () => {
     for (const code of ['parts = !ls data/raw/*.csv', 'parts = %sx find data/raw', 'out = subprocess.check_output("ls data", shell=True)', 'r = subprocess.run(["ls"], capture_output=True)', 'sha = os.popen("git rev-parse HEAD").read()']) {

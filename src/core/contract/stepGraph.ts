@@ -128,6 +128,12 @@ export interface SharedCode {
   readonly imports: readonly string[];
   /** Shared functions reading parameters or step values: the steps (metrics, tests) calling them define them. */
   readonly stepBound?: readonly StepBoundFunction[];
+  /**
+   * Shared classes a step changes (`Settings.verbose = True`): shared state, as a global a shared function changes
+   * is: every run starts from the class as the shared code left it, and a cached step puts its change back. The
+   * class stays the shared module's (shared code may read it); copying a class gives the class itself.
+   */
+  readonly changedClasses?: readonly string[];
 }
 
 /**

@@ -863,6 +863,19 @@ describe('re-promotion', function () {
     assert.doesNotMatch(readFileSync(module, 'utf8'), /<<<<<<<|>>>>>>>/);
   });
 
+  // Round 72 CDC: a git merge's markers were called an earlier --merge's, and each file was said twice.
+  it('markers a git merge left in a generated file are said to be git\'s, once per file, with the way out', async () => {
+    await promote(base);
+    const module = join(dir, 'out', 'src', 'nb', 'steps', 'train.py');
+    writeFileSync(module, readFileSync(module, 'utf8').replace('    root = math.sqrt(total)\n', '<<<<<<< HEAD\n    root = math.sqrt(total)\n=======\n    root = math.sqrt(total) * 2\n>>>>>>> featA\n'));
+    for (const outcome of [await promote(edit(base, 'train', 'total = sum(values) * scale\nroot = math.sqrt(total) * 3')), await promote(base)]) {
+      assert.equal(outcome.ok, false);
+      const about = outcome.problems.filter((p) => p.severity === 'error');
+      assert.deepEqual(about.map((p) => p.code), ['merge-conflict'], JSON.stringify(about));
+      assert.match(about[0]?.message ?? '', /^src\/nb\/steps\/train\.py holds conflict markers a git merge left \(<<<<<<< HEAD \.\.\. >>>>>>>\); nothing was written\. Take one side for the generated files \(`git checkout --theirs -- <folder>` or --ours/);
+    }
+  });
+
   it('after a promotion crashed mid-write, its own files are not taken for hand edits', async () => {
     await promote(base);
     const b = edit(base, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)');
@@ -1294,6 +1307,53 @@ describe('promoteNotebook: a method changing its class (`cls.models.append`, `se
       await withPromotedShared(cells, (common, out) => sharedStateKept(common, out, 'Registry', 'n_models', 2, 'WEIGHT'));
     });
   }
+
+  // Round 72 BCB: a method changing another shared name, a shared class reading a class a step changes, a shared
+  // decorator's wrapper rebuilt from the cache, a tracked class holding a lock.
+  it('a method changing another shared value (`COUNTS["fit"] += 1`) keeps it shared state', async function () {
+    if (!hasPython()) this.skip();
+    const cells: Cell[] = [
+      { id: 'fns', tags: ['functions'], source: 'COUNTS = {"fit": 0}\n\n\nclass Model:\n    def fit(self, x):\n        COUNTS["fit"] += 1\n        return sum(x)' },
+      { id: 'params', tags: ['parameters'], source: 'WEIGHT = 1.0' },
+      { id: 'train', tags: ['step:train'], source: 'total = Model().fit([1, 2])\ntotal2 = Model().fit([3])' },
+      { id: 'report', tags: ['step:report'], source: 'n = COUNTS["fit"] * WEIGHT' },
+      { id: 'metrics', tags: ['metrics'], source: 'print("n:", n)' },
+    ];
+    await withPromotedShared(cells, (common, out) => sharedStateKept(common, out, 'COUNTS', 'n', 2, 'WEIGHT'));
+  });
+
+  it('a shared class reading a shared class a step changes is accepted, and reads the change from a cached step', async function () {
+    if (!hasPython()) this.skip();
+    const cells: Cell[] = [
+      { id: 'fns', tags: ['functions'], source: 'import threading\n\n\nclass Settings:\n    verbose = False\n    lock = threading.Lock()\n\n\nclass Model:\n    def fit(self, x):\n        with Settings.lock:\n            return x * (2 if Settings.verbose else 1)' },
+      { id: 'params', tags: ['parameters'], source: 'WEIGHT = 1.0' },
+      { id: 'setup', tags: ['step:setup'], source: 'Settings.verbose = True' },
+      { id: 'train', tags: ['step:train'], source: 'res = Model().fit(3) * WEIGHT' },
+      { id: 'metrics', tags: ['metrics'], source: 'print("res:", res)' },
+    ];
+    await withPromotedShared(cells, (common, out) => {
+      assert.match(common, /_runtime\.remember_shared_globals\(globals\(\), \["Settings"\]\)/);
+      assert.equal(runPipeline(out).metrics['res'], 6);
+      const cached = runPipeline(out, '--param', 'WEIGHT=2.0');
+      assert.deepEqual([cached.metrics['res'], cached.steps.map((s) => s.status)], [12, ['cached', 'ran']]);
+    });
+  });
+
+  it('a function a shared `functools.wraps` decorator wraps, defined by a cached step, reads the shared globals', async function () {
+    if (!hasPython()) this.skip();
+    const cells: Cell[] = [
+      { id: 'fns', tags: ['functions'], source: 'import functools\n\nCALLS = []\n\n\ndef logged(fn):\n    @functools.wraps(fn)\n    def inner(x):\n        CALLS.append(fn.__name__)\n        return fn(x)\n    return inner' },
+      { id: 'params', tags: ['parameters'], source: 'WEIGHT = 1.0' },
+      { id: 'define', tags: ['step:define'], source: '@logged\ndef double(x):\n    return 2 * x' },
+      { id: 'use', tags: ['step:use'], source: 'v = double(3) * WEIGHT' },
+      { id: 'metrics', tags: ['metrics'], source: 'print("v:", v)' },
+    ];
+    await withPromotedShared(cells, (_common, out) => {
+      assert.equal(runPipeline(out).metrics['v'], 6);
+      const cached = runPipeline(out, '--param', 'WEIGHT=2.0');
+      assert.deepEqual([cached.metrics['v'], cached.steps.map((s) => s.status)], [12, ['cached', 'ran']]);
+    });
+  });
 
   it('an instance binding its own attribute (`self.count += 1`, `self.items = []` then append) leaves the class alone', async () => {
     const functions = 'class Tracker:\n    count = 0\n    items = []\n\n    def __init__(self):\n        self.items = []\n\n    def add(self, x):\n        self.count += 1\n        self.items.append(x)';

@@ -601,9 +601,7 @@ class UnitCode {
     const common = this.input.graph.common;
     // A shared class a step changes (`Settings.verbose = True`): copying a class gives the class itself, so the
     // change is to shared state, as a function's `global` is (round 71 ABA: a cached step left it at its start).
-    const classes = this.asShared(() => common.cells.flatMap((c) => (this.gen(c.index)?.definitions ?? []).filter((d) => d.topLevel && d.kind === 'class').map((d) => d.name)));
-    const changedByUnits = this.input.graph.steps.flatMap((u) => u.changesShared ?? []);
-    const changed = new Set([...this.asShared(() => common.cells.flatMap((c) => this.gen(c.index)?.globalsDeclared ?? [])), ...classes.filter((n) => changedByUnits.includes(n))]);
+    const changed = new Set([...this.asShared(() => common.cells.flatMap((c) => this.gen(c.index)?.globalsDeclared ?? [])), ...(common.changedClasses ?? [])]);
     const sorted = [...names].sort();
     return { atImport: sorted.filter((n) => !changed.has(n)), late: sorted.filter((n) => changed.has(n)) };
   }

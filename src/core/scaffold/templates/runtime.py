@@ -1736,7 +1736,9 @@ def remember_shared_globals(namespace: Dict[str, Any], names: Sequence[str]) -> 
         for name, value in values.items():
             if isinstance(value, tuple) and len(value) == 3 and value[0] == _CLASS_STATE:
                 for attribute, item in value[2].items():
-                    setattr(namespace.get(name, value[1]), attribute, copy.deepcopy(item))
+                    # `copied`: one deepcopy cannot make (a lock, kept as it is by `_class_state`) is put back as is
+                    # (round 72 BCB: every run failed).
+                    setattr(namespace.get(name, value[1]), attribute, copied(item))
             elif isinstance(value, tuple) and len(value) == 4 and value[0] == _FUNCTION_STATE:
                 function = namespace.get(name, value[1])
                 function.__defaults__, function.__kwdefaults__ = copy.deepcopy(value[2]), copy.deepcopy(value[3])
@@ -2051,8 +2053,8 @@ def _class_state(cls: type) -> tuple[str, type, dict[str, Any]]:
             continue
         try:
             data[name] = copy.deepcopy(value)
-        except Exception:  # noqa: BLE001 - kept as it is
-            data[name] = value
+        except Exception:  # noqa: BLE001 - left out: a lock is no state to put back, and would keep every step from the cache
+            continue
     return (_CLASS_STATE, cls, data)
 
 
@@ -2790,13 +2792,19 @@ def _function_reduction(function: types.FunctionType) -> Any:
         except ValueError:  # a name the enclosing function had not bound yet
             values.append(_EmptyCell())
     state = (function.__defaults__, function.__kwdefaults__, tuple(values), dict(function.__dict__) or None)
-    return (_rebuilt_function, (marshal.dumps(function.__code__), function.__module__, function.__name__, function.__qualname__, len(cells)), state, None, None, _set_function_state)
+    # The module whose globals it reads: not ``__module__``, which ``functools.wraps`` copies from the function it
+    # wraps (round 72 BCB: a shared decorator's wrapper rebuilt on the step module's globals failed with NameError).
+    home = function.__globals__.get("__name__") if isinstance(function.__globals__.get("__name__"), str) else function.__module__
+    return (_rebuilt_function, (marshal.dumps(function.__code__), home, function.__name__, function.__qualname__, len(cells), function.__module__), state, None, None, _set_function_state)
 
 
-def _rebuilt_function(code: bytes, module: str, name: str, qualname: str, cells: int) -> types.FunctionType:
-    """A function pickled by ``_function_reduction``, with empty closure cells (``_set_function_state`` fills them)."""
+def _rebuilt_function(code: bytes, module: str, name: str, qualname: str, cells: int, shown_module: str | None = None) -> types.FunctionType:
+    """A function pickled by ``_function_reduction``, with empty closure cells (``_set_function_state`` fills them):
+    on the globals of ``module``, and with the ``__module__`` it had (``shown_module``)."""
     function = types.FunctionType(marshal.loads(code), vars(importlib.import_module(module)), name, None, tuple(types.CellType() for _ in range(cells)) or None)
     function.__qualname__ = qualname
+    if shown_module is not None:
+        function.__module__ = shown_module
     return function
 
 
