@@ -702,14 +702,15 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     const busy = await promotionInProgress(outDir);
     if (busy !== undefined) throw new PromotionRace(busy.replace(/; try again/, '; nothing was written. Try again'));
     if ((await lockText(outDir)) !== previous.text) throw new PromotionRace(`another promotion changed ${join(outDir, LOCK_FILE_NAME)} while this one was being planned; nothing was written. Promote again`);
-    for (const edit of conflicts) problems.push(handEditProblem(request.notebook, edit, old !== undefined));
+    // One message per file: a file holding conflict markers says so, not that it was edited by hand too.
+    for (const edit of conflicts) problems.push(marked(edit) ? markersProblem(request.notebook, edit, request.dryRun === true) : handEditProblem(request.notebook, edit, old !== undefined));
     return { ...fail(problems, inspection), graph, version, changes };
   }
   // A file an earlier --merge left with conflict markers: merging it again would bury them, and it is not up
   // to date (check and status make dry runs with --force). A real --force replaces it, keeping it as .orig.
   const unresolved = forcing ? [] : edits.filter((e) => (isConflict(e) || keptEdits.has(e.path)) && marked(e));
   if (unresolved.length > 0) {
-    for (const edit of unresolved) problems.push({ severity: 'error', code: 'merge-conflict', message: `${edit.path} still holds merge conflict markers (<<<<<<< ... >>>>>>>) from an earlier --merge${request.dryRun === true ? '' : '; nothing was written'}. Resolve them in the file, then promote with --merge again`, file: request.notebook });
+    for (const edit of unresolved) problems.push(markersProblem(request.notebook, edit, request.dryRun === true));
     return { ...fail(problems, inspection), graph, version, changes };
   }
 
@@ -1168,6 +1169,21 @@ async function lockText(outDir: string): Promise<string | undefined> {
 async function notebookState(notebookPath: string): Promise<{ commit: string | null; dirty: boolean | null }> {
   // notebookGitState gives nulls outside a work tree, and git finds the repository from any folder in it.
   return notebookGitState(dirname(notebookPath), notebookPath);
+}
+
+/**
+ * A generated file holding conflict markers: an earlier `--merge` left them (labelled `yours`), or a `git merge`
+ * of two promoted branches did (`<<<<<<< HEAD`), where taking one side of the generated files is the way out
+ * (round 72 CDC: that was called an earlier --merge's, and promoting with --merge again advised).
+ */
+function markersProblem(file: string, edit: HandEdit, dryRun: boolean): Problem {
+  const nothing = dryRun ? '' : '; nothing was written';
+  const label = /^<{7} (.*?)\r?$/m.exec(edit.diskText ?? '')?.[1];
+  const fromGit = label !== undefined && label !== 'yours';
+  const message = fromGit
+    ? `${edit.path} holds conflict markers a git merge left (<<<<<<< ${label} ... >>>>>>>)${nothing}. Take one side for the generated files (\`git checkout --theirs -- <folder>\` or --ours, as for nbpromote.lock) or resolve the markers, then promote again`
+    : `${edit.path} still holds merge conflict markers (<<<<<<< ... >>>>>>>) from an earlier --merge${nothing}. Resolve them in the file, then promote with --merge again`;
+  return { severity: 'error', code: 'merge-conflict', message, file };
 }
 
 function handEditProblem(file: string, edit: HandEdit, lockFound: boolean): Problem {
