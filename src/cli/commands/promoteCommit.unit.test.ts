@@ -158,6 +158,37 @@ describe('nbpromote promote --commit (built binary, real git)', function () {
     assert.match(doc.problems.find((p) => p.code === 'merge-base-from-git')?.message ?? '', new RegExp(`read from commit ${promoted.slice(0, 12)}`));
   });
 
+  // Round 72 CDC: after one merged promotion was committed, what nbpromote generated for it was in no commit, and
+  // the next clone's --merge marked every difference.
+  it('a second --merge in another fresh clone, after a merged promotion was committed, merges against an earlier generation', () => {
+    const train = join(repo, 'src', 'nb', 'steps', 'train.py');
+    writeFileSync(train, `${readFileSync(train, 'utf8')}\n\n# team note: keep this step small\n`);
+    git(repo, 'commit', '-qam', 'note in train');
+    const bob = join(build, 'clone-bob');
+    const dave = join(build, 'clone-dave');
+    for (const folder of [bob, dave]) rmSync(folder, { recursive: true, force: true });
+    git(build, 'clone', '-q', repo, bob);
+    git(bob, 'config', 'user.name', 'Bob');
+    git(bob, 'config', 'user.email', 'bob@example.invalid');
+    writeFileSync(join(bob, 'nbs', 'nb.ipynb'), notebookJson(v2));
+    git(bob, 'commit', '-qam', 'notebook: offset');
+    const first = spawnSync(process.execPath, [cli, 'promote', 'nb.ipynb', '--out', '..', '--merge', '--commit'], { cwd: join(bob, 'nbs'), env, encoding: 'utf8' });
+    assert.equal(first.status, 0, first.stdout + first.stderr);
+    git(build, 'clone', '-q', bob, dave);
+    // A comment above the cell's first line: away from the lines Bob's notebook change and Alice's note changed.
+    const v3 = v2.map((c) => (c.tags?.[0] === 'step:train' ? { ...c, source: `# the total first\n${c.source}` } : c));
+    writeFileSync(join(dave, 'nbs', 'nb.ipynb'), notebookJson(v3));
+    const r = spawnSync(process.execPath, [cli, 'promote', 'nb.ipynb', '--out', '..', '--merge', '--json'], { cwd: join(dave, 'nbs'), env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const doc = JSON.parse(r.stdout) as PromoteJson;
+    const text = readFileSync(join(dave, 'src', 'nb', 'steps', 'train.py'), 'utf8');
+    assert.match(text, /# the total first\n {4}total = [\s\S]*root = math\.sqrt\(total \+ offset\)[\s\S]*# team note: keep this step small\n$/);
+    assert.doesNotMatch(text, /<{7}/);
+    const note = doc.problems.find((p) => p.code === 'merge-base-from-git')?.message ?? '';
+    assert.match(note, /merged against the version nbpromote generated for 0\.1\.0 \(the last one was never committed as generated/);
+    assert.ok(!doc.problems.some((p) => p.code === 'merge-no-base'), JSON.stringify(doc.problems));
+  });
+
   it('a re-run with nothing changed is up to date: exit 0, one JSON document naming the existing tag', () => {
     const head = git(repo, 'rev-parse', 'HEAD').trim();
     const again = promote('--commit', '--json');

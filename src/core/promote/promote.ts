@@ -799,8 +799,11 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
             const result = await mergeHandEdit(outDir, edit, plan, old, version);
             if (result.conflicts > 0) markedFiles.push(plan.path);
             merged.add(plan.path);
-            if (!result.baseFound) problems.push({ severity: 'warning', code: 'merge-no-base', message: `${plan.path}: the last generated version is neither in .nbpromote/base (a fresh clone?) nor in the file's git history (a shallow clone, or the generated file was never committed), so every difference is marked as a conflict`, file: request.notebook });
-            if (result.baseCommit !== undefined) problems.push({ severity: 'info', code: 'merge-base-from-git', message: `${plan.path}: merged against the version nbpromote last generated, read from commit ${result.baseCommit.slice(0, 12)} (.nbpromote/base has no copy of it, as in a fresh clone)`, file: request.notebook });
+            if (!result.baseFound) problems.push({ severity: 'warning', code: 'merge-no-base', message: `${plan.path}: no version nbpromote generated is in .nbpromote/base (a fresh clone?) or in the file's git history (a shallow clone, or a file never committed as generated), so every difference is marked as a conflict`, file: request.notebook });
+            if (result.baseCommit !== undefined) {
+              const which = result.baseVersion === undefined ? 'the version nbpromote last generated' : `the version nbpromote generated for ${result.baseVersion} (the last one was never committed as generated: a merge or a hand edit was)`;
+              problems.push({ severity: 'info', code: 'merge-base-from-git', message: `${plan.path}: merged against ${which}, read from commit ${result.baseCommit.slice(0, 12)} (.nbpromote/base has no copy of it, as in a fresh clone)`, file: request.notebook });
+            }
             const one = result.conflicts === 1;
             if (result.conflicts > 0) problems.push({ severity: 'error', code: 'merge-conflict', message: `${plan.path}: ${one ? 'a merge conflict' : `${result.conflicts} merge conflicts`} left marked with <<<<<<< and >>>>>>>; resolve ${one ? 'it' : 'them'}, then promote again`, file: request.notebook });
             toWrite.push({ ...plan, contents: result.text });

@@ -129,44 +129,70 @@ export async function gitLog(root: string, args: readonly string[]): Promise<str
   }
 }
 
-/** What `committedVersion` found: the file's text and the commit holding it. */
+/** What `committedVersion` found: the file's text, the commit holding it, and the version that generated it. */
 export interface CommittedVersion {
   readonly text: string;
   readonly commit: string;
+  /**
+   * The version of an earlier promotion whose generated text this is, when the lock's own was not found (see
+   * `committedVersion`); undefined for the text with the lock's hash.
+   */
+  readonly olderVersion?: string;
 }
 
-/** How many of a file's commits `committedVersion` reads, newest first, before it gives up. */
+/** How many of a file's commits (and of the lock's) `committedVersion` reads, newest first, before it gives up. */
 const MAX_VERSIONS_READ = 50;
 
 /**
- * The text of `path` (relative to `dir`, forward slashes) as a commit of the repository holding `dir` has it,
- * when that text's SHA-256 is `sha256` (line endings aside, as `isAsGenerated` takes them): the file as
- * nbpromote generated it, found in the history of a fresh clone that has the committed lock but not the
- * git-ignored base copies. The newest `MAX_VERSIONS_READ` commits touching the file are read, newest first.
- * Undefined when `dir` is in no work tree, the path is not acceptable, or no such commit is found (a shallow
- * clone, a file never committed as generated). Throws NbpromoteError('notFound') when git cannot be run.
+ * The text of `path` (relative to `dir`, forward slashes) as nbpromote generated it, from the history of the
+ * repository holding `dir`: a fresh clone has the committed lock but not the git-ignored base copies.
+ *
+ * First the newest commit of the file whose text has the SHA-256 `sha256` (the lock's, line endings aside, as
+ * `isAsGenerated` takes them). A file committed as a promotion wrote it, then edited by hand, has one. One
+ * that a `--merge` or a kept hand edit left has none (round 72 CDC: what nbpromote generated for it was never
+ * committed): then the text an earlier promotion generated, by the hashes the lock's earlier commits (`lockPath`,
+ * relative to `dir`) record for the file, newest first. As a merge base an earlier generation is as good: the
+ * notebook's changes since are on both sides, and merge the same. The newest `MAX_VERSIONS_READ` commits of the
+ * file and of the lock are read. Undefined when `dir` is in no work tree, a path is not acceptable, or nothing is
+ * found (a shallow clone). Throws NbpromoteError('notFound') when git cannot be run.
  */
-export async function committedVersion(dir: string, path: string, sha256: string): Promise<CommittedVersion | undefined> {
-  if (pathSyntaxProblem(path) !== undefined || (await repositoryAt(dir)) === undefined) return undefined;
+export async function committedVersion(dir: string, path: string, sha256: string, lockPath?: string): Promise<CommittedVersion | undefined> {
+  if (pathSyntaxProblem(path) !== undefined || (lockPath !== undefined && pathSyntaxProblem(lockPath) !== undefined) || (await repositoryAt(dir)) === undefined) return undefined;
   const git = gitAt(dir);
   try {
-    const commits = stripNewline(await run(git, ['log', '--format=%H', `--max-count=${MAX_VERSIONS_READ}`, '--', path])).split('\n').filter((c) => c !== '');
-    for (const commit of commits) {
-      let text: string;
-      try {
-        // `<commit>:./<path>`: the path relative to `dir`, not to the top of the work tree.
-        text = await run(git, ['show', '--no-textconv', `${commit}:./${path}`]);
-      } catch (ex) {
-        if (ex instanceof GitExit) continue; // the commit deleted the file
-        throw ex;
-      }
-      if (isAsGenerated(Buffer.from(text, 'utf8'), sha256)) return { text: text.replace(/\r\n/g, '\n'), commit };
+    const versions = await committedTexts(git, path);
+    const found = versions.find((v) => isAsGenerated(Buffer.from(v.text, 'utf8'), sha256));
+    if (found !== undefined) return { text: found.text.replace(/\r\n/g, '\n'), commit: found.commit };
+    if (lockPath === undefined || versions.length === 0) return undefined;
+    const tried = new Set([sha256]);
+    for (const lockVersion of await committedTexts(git, lockPath)) {
+      const { lock } = readLockFile(lockVersion.text, lockPath);
+      const older = lock !== undefined && Object.hasOwn(lock.files, path) ? lock.files[path] : undefined;
+      if (lock === undefined || older === undefined || tried.has(older)) continue;
+      tried.add(older);
+      const earlier = versions.find((v) => isAsGenerated(Buffer.from(v.text, 'utf8'), older));
+      if (earlier !== undefined) return { text: earlier.text.replace(/\r\n/g, '\n'), commit: earlier.commit, olderVersion: lock.version };
     }
     return undefined;
   } catch (ex) {
     if (ex instanceof GitExit) return undefined; // no commits yet, a path outside the work tree
     throw gitFailed(ex);
   }
+}
+
+/** The texts of `path` (relative to the git's folder) in the newest `MAX_VERSIONS_READ` commits changing it, newest first. */
+async function committedTexts(git: SimpleGit, path: string): Promise<{ readonly commit: string; readonly text: string }[]> {
+  const commits = stripNewline(await run(git, ['log', '--format=%H', `--max-count=${MAX_VERSIONS_READ}`, '--', path])).split('\n').filter((c) => c !== '');
+  const texts: { commit: string; text: string }[] = [];
+  for (const commit of commits) {
+    try {
+      // `<commit>:./<path>`: the path relative to the folder, not to the top of the work tree.
+      texts.push({ commit, text: await run(git, ['show', '--no-textconv', `${commit}:./${path}`]) });
+    } catch (ex) {
+      if (!(ex instanceof GitExit)) throw ex; // else the commit deleted the file
+    }
+  }
+  return texts;
 }
 
 /**

@@ -24,6 +24,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import type { FilePlan } from '../contract/filePlan';
+import { LOCK_FILE_NAME } from '../contract/lockFile';
 import type { LockFile } from '../contract/lockFile';
 import { NbpromoteError } from '../errors';
 import { readBase } from './baseStore';
@@ -105,6 +106,11 @@ export interface HandEditMerge extends MergeResult {
    * package); undefined when the base copy was used or no base was found.
    */
   readonly baseCommit?: string;
+  /**
+   * The version an earlier promotion generated the base as, when the text the lock records was never committed
+   * (a file a `--merge` or a hand edit left: see `committedVersion`); undefined otherwise.
+   */
+  readonly baseVersion?: string;
 }
 
 /**
@@ -117,12 +123,12 @@ export async function mergeHandEdit(root: string, edit: HandEdit, plan: FilePlan
   const locked = lockedHash(lock, edit.path);
   const copy = locked === undefined ? undefined : await readBase(root, edit.path, locked);
   // No copy (a fresh clone: `.nbpromote/` is git-ignored): the text the lock vouches for, from the file's history.
-  const committed = locked === undefined || copy !== undefined ? undefined : await committedVersion(root, edit.path, locked);
+  const committed = locked === undefined || copy !== undefined ? undefined : await committedVersion(root, edit.path, locked, LOCK_FILE_NAME);
   const base = copy ?? committed?.text;
   const git = options.git === undefined ? {} : { git: options.git };
   if (base !== undefined && lock !== undefined) {
-    const merged = await mergeThreeWay(edit.diskText, base, plan.contents, { ours: 'yours', base: `generated ${lock.version}`, theirs: `generated ${newVersion}` }, git);
-    return { ...merged, path: edit.path, baseFound: true, ...(committed === undefined ? {} : { baseCommit: committed.commit }) };
+    const merged = await mergeThreeWay(edit.diskText, base, plan.contents, { ours: 'yours', base: `generated ${committed?.olderVersion ?? lock.version}`, theirs: `generated ${newVersion}` }, git);
+    return { ...merged, path: edit.path, baseFound: true, ...(committed === undefined ? {} : { baseCommit: committed.commit }), ...(committed?.olderVersion === undefined ? {} : { baseVersion: committed.olderVersion }) };
   }
   const merged = await mergeThreeWay(edit.diskText, '', plan.contents, { ours: 'yours', base: 'no base', theirs: `generated ${newVersion}` }, { ...git, style: 'merge' });
   return { ...merged, path: edit.path, baseFound: false };
