@@ -1308,6 +1308,11 @@ async function freeBackupPath(outDir: string, path: string, text: string): Promi
 
 /** Why nothing can be promoted when no cell starts a step, and how to tag: nbdev notebooks tag every cell of a step. */
 function noStepsMessage(roles: TagResult, inferred: boolean): string {
+  // An nbdev notebook: its headings stand above code nbdev gives a role (export, test, left out), none of it a
+  // step's (round 72 DED: it was said that no heading stood above code).
+  if (inferred && roles.conventions.includes('nbdev')) {
+    return 'no step can be inferred: this is an nbdev notebook, and every code cell under its headings is an #| export cell, a test or left out, as nbdev reads it, so none starts a step. Give each cell of a pipeline step a first line `#| step: <name>` (in an nbdev notebook every cell stands alone, so each cell of a step names it), and the metrics cell `#| metrics`. See docs/tags.md.';
+  }
   if (inferred) {
     return 'no cell starts a step and no markdown heading (#, ##, ###) stands above code to name one: tag the first code cell of each step `step:<name>` (a cell tag, or a first line `#| step: <name>`). See docs/tags.md.';
   }
