@@ -955,7 +955,9 @@ class Generator extends UnitCode {
     const outputs = step.outputs;
     const cls = `${pascalCase(step.name)}Outputs`;
     const params = new Map(this.input.graph.parameters.map((p) => [p.name, p]));
-    const lines = [`"""${this.header(`Step \`${step.name}\` of the ${this.pkg} pipeline.`, step.cells)}\n"""`, 'from __future__ import annotations', ''];
+    // The cells holding code, as the docstring names them (round 72 DED: an empty cell joining the step was named here only).
+    const holding = this.holdingCode(step.cells);
+    const lines = [`"""${this.header(`Step \`${step.name}\` of the ${this.pkg} pipeline.`, holding.length === 0 ? step.cells : holding)}\n"""`, 'from __future__ import annotations', ''];
     const needsAny = outputs.length > 1;
     // NamedTuple fields cannot start with `_`: with such an output the step returns a plain tuple, in order.
     const named = needsAny && !outputs.some((o) => o.startsWith('_'));
@@ -1079,7 +1081,7 @@ class Generator extends UnitCode {
       return edge === undefined ? name : edge.from === 'parameters' ? `${name} (parameter)` : `${name} (from step ${edge.from})`;
     };
     // The cells holding code: a blank cell joining the step (Jupyter's trailing new cell) is no source of it (round 51 MM).
-    const holding = step.cells.filter((c) => (this.gen(c.index)?.code ?? '').trim() !== '');
+    const holding = this.holdingCode(step.cells);
     const parts = [`    """${cellWords(holding.length === 0 ? step.cells : holding).replace(/^c/, 'C')} of the notebook.`, ''];
     parts.push(`    Inputs: ${step.inputs.length === 0 ? 'none' : step.inputs.map(from).join(', ')}.`);
     parts.push(`    Outputs: ${step.outputs.length === 0 ? 'none (later steps use nothing it defines)' : step.outputs.join(', ')}.`);
