@@ -204,3 +204,27 @@ describe('promoteNotebook: a blank cell joining a step', function () {
     }
   });
 });
+
+// Round 72 DED: `print(f"   View in the MLflow UI.")` was copied as it is, and pyflakes reported the package.
+describe('promoteNotebook: f-strings without a field', function () {
+  this.timeout(120_000);
+  it('are written as plain strings wherever the notebook has them, so pyflakes stays quiet; the package prints the same', async () => {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['functions'], source: 'def banner():\n    return f"== run =="' },
+        { tags: ['step:load'], source: 'print(f"Loading...")\nrows = [1, 2]\nlabel = f"{{rows}}"' },
+        { tags: ['test'], source: 'assert label == f"{{rows}}", f"bad label"' },
+        { tags: ['metrics'], source: 'print(banner())\nprint(f"count:", len(rows))' },
+      ],
+      'fstrings',
+    );
+    try {
+      assertFlakesQuiet(out);
+      const step = readFileSync(join(out, 'src', 'nb', 'steps', 'load.py'), 'utf8');
+      assert.match(step, /print\("Loading\.\.\."\)\n {4}rows = \[1, 2\]\n {4}label = "\{rows\}"\n/);
+      if (hasPython()) assert.equal(runPytest(out).status, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -50,6 +50,47 @@ export function linesInsideStrings(code: string): Set<number> {
 }
 
 /**
+ * `code` with each f-string that has no replacement field written as the plain string it is (`f"Done."` is
+ * `"Done."`, `f"{{x}}"` is `"{x}"`): pyflakes reports such an f-string ("f-string is missing placeholders"),
+ * and real notebooks are full of them (round 72 DED). An escape means the same in both; one holding `{` or `}`
+ * other than doubled (a field, `\N{...}`) is left as it is, as is an unterminated one.
+ */
+export function withoutEmptyFStrings(code: string): string {
+  if (!/[fF][rR]?["']|[rR][fF]["']/.test(code)) return code;
+  let out = '';
+  let i = 0;
+  const n = code.length;
+  while (i < n) {
+    const c = code[i] ?? '';
+    if (c === '#') {
+      const end = code.indexOf('\n', i);
+      const stop = end < 0 ? n : end;
+      out += code.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (c !== '"' && c !== "'") {
+      out += c;
+      i++;
+      continue;
+    }
+    const quote = code.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+    let j = i + quote.length;
+    while (j < n && !code.startsWith(quote, j) && (quote.length === 3 || code[j] !== '\n')) j += code[j] === '\\' ? 2 : 1;
+    const end = Math.min(n, j + quote.length);
+    const literal = code.slice(i, end);
+    // The prefix is already in `out`: the letters right before the quote, not the end of a name (`elif"`).
+    const prefix = /(?<![\w])([rRbBuUfF]{1,2})$/.exec(out)?.[1];
+    const content = code.slice(i + quote.length, j);
+    const plain = prefix !== undefined && /[fF]/.test(prefix) && code.startsWith(quote, j) && !/[{}]/.test(content.replace(/\{\{|\}\}/g, ''));
+    if (plain) out = `${out.slice(0, out.length - prefix.length)}${prefix.replace(/[fF]/, '')}${quote}${content.replace(/\{\{/g, '{').replace(/\}\}/g, '}')}${quote}`;
+    else out += literal;
+    i = end;
+  }
+  return out;
+}
+
+/**
  * Indents every line by `prefix` except blank lines and lines inside multi-line strings. Code indented with tabs
  * gets spaces instead (a tab after `prefix`'s spaces would mix the two): four a tab when no line mixes tabs and
  * spaces in its indentation (valid Python never lines up a tab with spaces then), else to every eighth column,

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { indentBody, linesInsideStrings, pascalCase, pyLiteral } from './pythonText';
+import { indentBody, linesInsideStrings, pascalCase, pyLiteral, withoutEmptyFStrings } from './pythonText';
 
 describe('pythonText', () => {
   it('does not indent the inside of triple-quoted strings', () => {
@@ -30,5 +30,25 @@ describe('linesInsideStrings edge cases', () => {
   });
   it('an unterminated one-line string ends at its line', () => {
     assert.deepEqual([...linesInsideStrings("s = 'abc\nx = '''\ny'''")], [2]);
+  });
+});
+
+// Round 72 DED: a notebook's `print(f"Done.")` made pyflakes report "f-string is missing placeholders".
+describe('withoutEmptyFStrings', () => {
+  it('writes an f-string with no field as the plain string it is, and leaves every other string alone', () => {
+    const cases: [string, string][] = [
+      ['print(f"Done.")', 'print("Done.")'],
+      ["x = F'a'", "x = 'a'"],
+      ['y = rf"\\d+"', 'y = r"\\d+"'],
+      ['a = f"{{x}}"', 'a = "{x}"'],
+      ['b = f"""multi\nline {{x}}"""', 'b = """multi\nline {x}"""'],
+      ['z = f"{x}" + f"{x!r:>10}"', 'z = f"{x}" + f"{x!r:>10}"'],
+      ['h = f"\\N{DEGREE SIGN}"', 'h = f"\\N{DEGREE SIGN}"'],
+      ['# f"a comment"\nc = "f" + f"s"', '# f"a comment"\nc = "f" + "s"'],
+      ['g = elif_f"x" if f else ff', 'g = elif_f"x" if f else ff'],
+      ["j = f'it\\'s'", "j = 'it\\'s'"],
+      ['k = f"unterminated\nm = 1', 'k = f"unterminated\nm = 1'],
+    ];
+    for (const [code, expected] of cases) assert.equal(withoutEmptyFStrings(code), expected, code);
   });
 });
