@@ -22,6 +22,7 @@ import { COLAB_FORM_LINE } from '../tags/directives';
 import { compactRanges } from '../util/ranges';
 import { inferredDependencies } from './dependencies';
 import { docText, indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyNames, pyString, withoutEmptyFStrings } from './pythonText';
+import { withUnusedLocalsRead } from './unusedLocals';
 import { andList, cellsLabel } from '../util/words';
 
 /** A code cell ready for generation: IPython translated, with the lines of its top-level imports known. */
@@ -487,7 +488,8 @@ function testNode(test: CodeUnit): string {
 export function planPromotion(input: PromoteInput): FilePlan[] {
   const g = new Generator(input);
   // The notebook's own f-strings without a field, as plain strings: pyflakes reports them (not the runtime, ours).
-  return g.plan().map((p) => (p.path.endsWith('.py') && p.contents !== input.runtimeSource ? { ...p, contents: withoutEmptyFStrings(p.contents) } : p));
+  // And a read after each statement of a function binding a name it never reads (`tmp = ...`), which pyflakes reports.
+  return g.plan().map((p) => (p.path.endsWith('.py') && p.contents !== input.runtimeSource ? { ...p, contents: withUnusedLocalsRead(withoutEmptyFStrings(p.contents)) } : p));
 }
 
 /**

@@ -1,0 +1,96 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initPythonParser } from '../analysis/python/parser';
+import { hasPython, PYTHON } from './testing';
+import { withUnusedLocalsRead } from './unusedLocals';
+
+/** Functions binding names they never read, in the forms pyflakes reports; and forms it does not. */
+const MODULE = [
+  'import math',
+  '',
+  '',
+  'def helper(x, c):',
+  '    tmp = x * 2',
+  '    import json',
+  '    from os import path as pth',
+  '    if c:',
+  '        m = 1',
+  '    else:',
+  '        m = 2  # either way',
+  '    y: int = 3',
+  '    p, q = 1, 2',
+  '    r, s = divmod(7, 2)',
+  '    a = b = 5',
+  '    for i in range(2):',
+  '        z = i; k = z',
+  '    used = math.sqrt(x)',
+  '    count = 0',
+  '    count += 1',
+  '    def inner():',
+  '        return used + s',
+  '    return inner() + r',
+  '',
+  '',
+  'def with_locals():',
+  '    kept = 1',
+  '    return locals()',
+  '',
+  '',
+  'def with_global():',
+  '    global G',
+  '    G = 1',
+  '',
+].join('\n');
+
+describe('withUnusedLocalsRead', () => {
+  before(async () => {
+    await initPythonParser();
+  });
+
+  it('reads each name a function binds and never reads right after its statement, on the same line', () => {
+    const out = withUnusedLocalsRead(MODULE);
+    const lines = out.split('\n');
+    assert.equal(lines.length, MODULE.split('\n').length, 'no line added: the `# cell` line numbers stay right');
+    const note = '  # never read in the notebook; read here for pyflakes';
+    assert.equal(lines[4], `    tmp = x * 2; tmp${note}`);
+    assert.equal(lines[5], `    import json; json${note}`);
+    assert.equal(lines[6], `    from os import path as pth; pth${note}`);
+    assert.equal(lines[8], `        m = 1; m${note}`);
+    assert.equal(lines[10], '        m = 2; m  # either way');
+    assert.equal(lines[11], `    y: int = 3; y${note}`);
+    assert.equal(lines[12], `    p, q = 1, 2; p, q${note}`);
+    assert.equal(lines[14], `    a = b = 5; a, b${note}`);
+    assert.equal(lines[16], `        z = i; k = z; k${note}`);
+    for (const untouched of [13, 17, 18, 19, 26, 32]) assert.equal(lines[untouched], MODULE.split('\n')[untouched], `line ${untouched + 1}`);
+  });
+
+  it('leaves code without a function, or that does not parse, as it is', () => {
+    assert.equal(withUnusedLocalsRead('x = 1\n'), 'x = 1\n');
+    assert.equal(withUnusedLocalsRead('def f(:\n    t = 1\n'), 'def f(:\n    t = 1\n');
+  });
+
+  it('pyflakes reports the original and not the result, which computes the same (real Python)', function () {
+    if (!hasPython()) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-unused-'));
+    try {
+      const run = (code: string): { flakes: string; value: string } => {
+        writeFileSync(join(dir, 'm.py'), code);
+        const flakes = spawnSync(PYTHON, ['-m', 'pyflakes', 'm.py'], { cwd: dir, encoding: 'utf8' });
+        const value = spawnSync(PYTHON, ['-c', 'import m; print(m.helper(4.0, True), m.helper(9.0, False), sorted(m.with_locals()))'], { cwd: dir, encoding: 'utf8' });
+        assert.equal(value.status, 0, value.stderr);
+        return { flakes: flakes.stdout + flakes.stderr, value: value.stdout };
+      };
+      const before = run(MODULE);
+      const after = run(withUnusedLocalsRead(MODULE));
+      if (/No module named pyflakes/.test(before.flakes)) this.skip();
+      assert.match(before.flakes, /local variable 'tmp' is assigned to but never used/);
+      assert.equal(after.flakes, '');
+      assert.equal(after.value, before.value);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
