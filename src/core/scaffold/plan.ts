@@ -487,9 +487,16 @@ function testNode(test: CodeUnit): string {
 
 export function planPromotion(input: PromoteInput): FilePlan[] {
   const g = new Generator(input);
+  const plans = g.plan();
   // The notebook's own f-strings without a field, as plain strings: pyflakes reports them (not the runtime, ours).
-  // And a read after each statement of a function binding a name it never reads (`tmp = ...`), which pyflakes reports.
-  return g.plan().map((p) => (p.path.endsWith('.py') && p.contents !== input.runtimeSource ? { ...p, contents: withUnusedLocalsRead(withoutEmptyFStrings(p.contents)) } : p));
+  // And, in the modules holding the notebook's functions (parsing every module costs as much as the analysis), a
+  // read after each statement of a function binding a name it never reads (`tmp = ...`), which pyflakes reports.
+  const withFunctions = g.pathsWithDefinitions();
+  return plans.map((p) => {
+    if (!p.path.endsWith('.py') || p.contents === input.runtimeSource) return p;
+    const plain = withoutEmptyFStrings(p.contents);
+    return { ...p, contents: withFunctions.has(p.path) ? withUnusedLocalsRead(plain) : plain };
+  });
 }
 
 /**
@@ -758,6 +765,22 @@ class Generator extends UnitCode {
     return files;
   }
 
+  /** The generated modules holding functions of the notebook's code (defined in their cells, or shared ones they define). */
+  pathsWithDefinitions(): Set<string> {
+    const { graph } = this.input;
+    const defines = (unit: CodeUnit): boolean => (unit.definesShared ?? []).length > 0 || this.definingCells(unit.cells);
+    const paths = new Set<string>();
+    if (this.asShared(() => this.definingCells(graph.common.cells))) paths.add(`${this.src}/${this.input.sharedModule}.py`);
+    for (const step of graph.steps) if (defines(step)) paths.add(`${this.src}/steps/${step.name}.py`);
+    if (graph.metrics !== undefined && defines(graph.metrics)) paths.add(`${this.src}/metrics.py`);
+    if (graph.tests.some((t) => defines(t))) paths.add(this.fixedTestPath('notebook', 'notebook_cells'));
+    return paths;
+  }
+
+  private definingCells(cells: readonly CellRef[]): boolean {
+    return cells.some((c) => (this.gen(c.index)?.definitions ?? []).length > 0);
+  }
+
   // ---- package files ----
 
   /** The cells holding anything but blank lines: an empty cell Jupyter left is no source of a file (round 62 JJJ). */
@@ -823,7 +846,6 @@ class Generator extends UnitCode {
     return `${lines.join('\n')}\n`;
   }
 
-  /** The shared module's cells as it runs them: top-level lines, without comments. */
   /**
    * `tests/test_<name>.py` for a test module of the package's own (metrics, notebook), unless a step has that
    * name (its contract test is `tests/test_<step>.py`): then `tests/test_<other>.py`, with more `_` until no
@@ -837,6 +859,7 @@ class Generator extends UnitCode {
     return `tests/test_${free}.py`;
   }
 
+  /** The shared module's cells as it runs them: top-level lines, without comments. */
   private sharedBody(): string[] {
     return this.asShared(() => this.input.graph.common.cells.map((c) => this.cellBody(c, undefined)).filter((b) => b.trim() !== ''));
   }
