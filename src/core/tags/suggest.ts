@@ -55,6 +55,8 @@ export interface StepSuggestion {
   readonly lastPrints?: true;
   /** A step for the first cell reading a parameter before any step, under no heading of its own (see suggestSteps). */
   readonly readsParameter?: true;
+  /** The one step of a notebook with no heading at all, from its first cell doing work (see suggestSteps). */
+  readonly noHeading?: true;
 }
 
 export interface Heading {
@@ -244,6 +246,18 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     if (pending.results && name !== METRICS_SUGGESTION) resultsSteps.push(suggestions[suggestions.length - 1] as StepSuggestion);
     pending = undefined;
   }
+  // A notebook with no heading at all (half the real notebooks of round 72 DED, refused): one step, `main`, from its
+  // first cell doing more than the preamble's imports, settings, constants and helpers; the metrics below, as after
+  // any step.
+  const anyHeading = withTitles.some((c) => c.kind === 'markdown' && markdownHeadings(c.source).some((h) => h.level <= 3));
+  if (!anyHeading && !suggestions.some(isStep) && taken.size === 0) {
+    const first = notebook.cells.find((c) => c.kind === 'code' && (byIndex.get(c.index)?.roles.length ?? 0) === 0 && doesWork(c.source) && !holdsOnlyPreamble(workLines(c.source)));
+    if (first !== undefined) {
+      const name = uniqueName('main', taken);
+      taken.add(name);
+      suggestions.push({ cellIndex: first.index, ...(first.id === undefined ? {} : { cellId: first.id }), name, heading: '', level: 2, headingCellIndex: first.index, noHeading: true });
+    }
+  }
   // No metrics heading and no metrics cell: a last section headed `## Results`, `## Evaluation` or `## Summary`
   // after a step shows the notebook's results, as a metrics cell does.
   const steps = suggestions.filter(isStep);
@@ -267,7 +281,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const lastRoles = lastCode === undefined ? undefined : byIndex.get(lastCode.index);
   const ownRole = lastRoles !== undefined && !impliedSkip(lastRoles) && (lastRoles.sources.length > 0 || lastRoles.roles.length > 0);
   // (Under no heading too, below a step the first cell reading a parameter started: round 69 VVV.)
-  const under = current ?? (last?.readsParameter === true ? { heading: '', level: 2 as const, cellIndex: last.cellIndex } : undefined);
+  const under = current ?? (last?.readsParameter === true || last?.noHeading === true ? { heading: '', level: 2 as const, cellIndex: last.cellIndex } : undefined);
   if (!hasMetrics && lastCode !== undefined && last !== undefined && under !== undefined && lastCode.index > last.cellIndex && !ownRole && holdsOnlyDisplays(workLines(lastCode.source)) && SCORE_WORD.test(workLines(lastCode.source))) {
     suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: under.heading, level: under.level, headingCellIndex: under.cellIndex, lastPrints: true });
   }

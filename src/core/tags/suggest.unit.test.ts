@@ -92,8 +92,19 @@ describe('suggestSteps', () => {
     assert.deepEqual(suggest([md('## Load'), 'x = load()', md('## Fit'), 'm = fit(x)', 'print("score:", m)', { source: 'm.plot(kind="x")', tags: ['raises-exception'] }]).map((x) => [x.cell, x.name]), [[1, 'load'], [3, 'fit'], [4, 'metrics']]);
     // The last cell only printing a score is the metrics then too (round 69 VVV).
     assert.deepEqual(suggest(['import numpy as np', params, 'x = np.ones(3) * C', 'm = x.sum()', 'print("score:", m)']).map((x) => [x.cell, x.name]), [[2, 'main'], [4, 'metrics']]);
-    // A cell reading no parameter stays the preamble.
-    assert.deepEqual(suggest(['import numpy as np', params, 'K = 3', 'x = np.ones(K)']), []);
+    // A cell reading no parameter stays the preamble, under a heading.
+    assert.deepEqual(suggest([md('# Ones'), 'import numpy as np', params, 'K = 3', 'x = np.ones(K)']), []);
+  });
+
+  // Round 72 DED: half the real notebooks have no heading at all, and were refused.
+  it('gives a notebook with no heading one step, main, from its first cell doing more than the preamble', () => {
+    const notebook = makeNotebook(['import pandas as pd', 'K = 3', 'df = pd.read_csv("d.csv").head(K)', md('Fit the model'), 'm = fit(df)', 'print("score:", m)']);
+    assert.deepEqual(suggestSteps(notebook, readRoles(notebook)).map((x) => [x.cellIndex, x.name, x.heading, x.noHeading]), [
+      [2, 'main', '', true],
+      [5, 'metrics', '', undefined],
+    ]);
+    // Only imports, settings and constants: nothing to make a step of.
+    assert.deepEqual(suggest(['import numpy as np', 'np.random.seed(0)', 'K = 3\nNAMES = ["a"]']), []);
   });
 
   // Round 67 SSS: VS Code / Spyder scripts and sphinx-gallery examples had no heading to infer steps from.

@@ -90,7 +90,7 @@ function withStepTag(cell: vscode.NotebookCell, name: string): vscode.NotebookEd
 async function pick(name: string, suggestions: readonly StepSuggestion[], sources: readonly string[]): Promise<StepSuggestion[] | undefined> {
   const items = suggestions.map((s) => ({
     label: suggestionTag(s.name),
-    description: `cell ${s.cellIndex + 1} · under "${s.heading}"`,
+    description: s.heading === '' ? `cell ${s.cellIndex + 1} · under no heading` : `cell ${s.cellIndex + 1} · under "${s.heading}"`,
     detail: firstLine(sources[s.cellIndex] ?? ''),
     picked: true,
     suggestion: s,
