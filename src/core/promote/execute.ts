@@ -188,34 +188,39 @@ function code(source: string): Record<string, unknown> {
   return { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source };
 }
 
-/** Defines `_nbp_describe(value)`: its type as `module.QualifiedName` and its `.shape` when it has one. */
+/**
+ * Defines `_nbp_describe(value)`: its type as `module.QualifiedName` and its `.shape` when it has one. The probes
+ * call builtins through `_nbp_b` (the `builtins` module): a notebook's own `type = "ridge"` or `list = [...]`
+ * shadows them in the namespace the probes run in (round 73 FGF: `--execute` failed in nbpromote's own code).
+ */
 const DESCRIBE = [
+  'import builtins as _nbp_b',
   'import json as _nbp_json',
   'def _nbp_describe(value):',
-  '    kind = type(value)',
-  '    shape = getattr(value, "shape", None)',
+  '    kind = _nbp_b.type(value)',
+  '    shape = _nbp_b.getattr(value, "shape", None)',
   '    described = {"type": f"{kind.__module__}.{kind.__qualname__}"}',
-  '    if isinstance(shape, tuple) and all(isinstance(d, int) for d in shape):',
-  '        described["shape"] = list(shape)',
+  '    if _nbp_b.isinstance(shape, _nbp_b.tuple) and _nbp_b.all(_nbp_b.isinstance(d, _nbp_b.int) for d in shape):',
+  '        described["shape"] = _nbp_b.list(shape)',
   '    return described',
 ];
 
 function stepProbeSource(step: StepProbe): string {
   const names = JSON.stringify(step.outputs);
-  return `print(${JSON.stringify(STEP_MARKER)} + _nbp_json.dumps({"step": ${JSON.stringify(step.step)}, "outputs": {_nbp_n: _nbp_describe(globals()[_nbp_n]) for _nbp_n in ${names} if _nbp_n in globals()}}))`;
+  return `_nbp_b.print(${JSON.stringify(STEP_MARKER)} + _nbp_json.dumps({"step": ${JSON.stringify(step.step)}, "outputs": {_nbp_n: _nbp_describe(_nbp_b.globals()[_nbp_n]) for _nbp_n in ${names} if _nbp_n in _nbp_b.globals()}}))`;
 }
 
 /** Python keeping copies of `names` as they are now, the first time each is seen, for {@link probeSource}. */
 function earlyProbeSource(names: readonly string[]): string {
   return [
     'import copy as _nbp_copy',
-    '_nbp_early = globals().setdefault("_nbp_early", {})',
+    '_nbp_early = _nbp_b.globals().setdefault("_nbp_early", {})',
     `for _nbp_n in ${JSON.stringify(names)}:`,
-    '    if _nbp_n in globals() and _nbp_n not in _nbp_early:',
+    '    if _nbp_n in _nbp_b.globals() and _nbp_n not in _nbp_early:',
     '        try:',
-    '            _nbp_early[_nbp_n] = _nbp_copy.deepcopy(globals()[_nbp_n])',
-    '        except Exception:',
-    '            _nbp_early[_nbp_n] = globals()[_nbp_n]',
+    '            _nbp_early[_nbp_n] = _nbp_copy.deepcopy(_nbp_b.globals()[_nbp_n])',
+    '        except _nbp_b.Exception:',
+    '            _nbp_early[_nbp_n] = _nbp_b.globals()[_nbp_n]',
   ].join('\n');
 }
 
@@ -226,7 +231,7 @@ function earlyProbeSource(names: readonly string[]): string {
 function shownProbeSource(names: readonly (string | undefined)[], byName: boolean): string {
   return [
     '_nbp_count = get_ipython().execution_count - 1',
-    `if _nbp_count in Out: globals().setdefault("_nbp_shown", []).append((Out[_nbp_count], ${pyNames(names)}, ${byName ? 'True' : 'False'}))`,
+    `if _nbp_count in Out: _nbp_b.globals().setdefault("_nbp_shown", []).append((Out[_nbp_count], ${pyNames(names)}, ${byName ? 'True' : 'False'}))`,
   ].join('\n');
 }
 
@@ -245,8 +250,8 @@ function displayedProbeSource(expressions: readonly { readonly index: number; re
   return [
     `for _nbp_i, _nbp_e in ${JSON.stringify(expressions.map((e) => [e.index, e.text]))}:`,
     '    try:',
-    '        globals().setdefault("_nbp_displayed", {})[_nbp_i] = eval(_nbp_e, globals())',
-    '    except Exception:',
+    '        _nbp_b.globals().setdefault("_nbp_displayed", {})[_nbp_i] = _nbp_b.eval(_nbp_e, _nbp_b.globals())',
+    '    except _nbp_b.Exception:',
     '        pass',
   ].join('\n');
 }
@@ -258,21 +263,21 @@ function probeSource(probe: MetricsProbe): string {
     'import sys as _nbp_sys, types as _nbp_types',
     '_nbp_rt = _nbp_types.ModuleType("_nbpromote_runtime")',
     '_nbp_sys.modules[_nbp_rt.__name__] = _nbp_rt',
-    `exec(compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
-    '_nbp_early = globals().get("_nbp_early", {})',
-    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? 'globals().get("_nbp_last_shown")' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in globals() or _nbp_n in _nbp_early}, ${probe.shownNames === undefined ? 'None' : pyNames(probe.shownNames)}${probe.shownExact === undefined ? '' : `, exact=globals().get(${JSON.stringify(probe.shownExact)})`})`,
+    `_nbp_b.exec(_nbp_b.compile(${JSON.stringify(runtimeSource)}, "_runtime.py", "exec"), _nbp_rt.__dict__)`,
+    '_nbp_early = _nbp_b.globals().get("_nbp_early", {})',
+    `_nbp_values = _nbp_rt.with_shown(${probe.shown ? '_nbp_b.globals().get("_nbp_last_shown")' : 'None'}, {_nbp_n: _nbp_early.get(_nbp_n, _nbp_b.globals().get(_nbp_n)) for _nbp_n in ${names} if _nbp_n in _nbp_b.globals() or _nbp_n in _nbp_early}, ${probe.shownNames === undefined ? 'None' : pyNames(probe.shownNames)}${probe.shownExact === undefined ? '' : `, exact=_nbp_b.globals().get(${JSON.stringify(probe.shownExact)})`})`,
     // The displayed tables in the package's order (a later one's names win), under what the cells assign; an
     // expression rounding a name (`display(results.round(3))`) with that name's every digit, as the package reads it.
     '_nbp_tables = {}',
     `_nbp_exact = ${JSON.stringify(Object.fromEntries((probe.displayedAfter ?? []).flatMap((a) => a.expressions).flatMap((e) => { const name = roundedName(e.text); return name === undefined ? [] : [[String(e.index), name]]; })))}`,
     `for _nbp_d in ${JSON.stringify(probe.displayed ?? [])}:`,
-    '    _nbp_v = globals().get("_nbp_displayed", {}).get(_nbp_d) if isinstance(_nbp_d, int) else globals().get(_nbp_d)',
+    '    _nbp_v = _nbp_b.globals().get("_nbp_displayed", {}).get(_nbp_d) if _nbp_b.isinstance(_nbp_d, _nbp_b.int) else _nbp_b.globals().get(_nbp_d)',
     '    if _nbp_v is not None:',
-    '        _nbp_tables.update(_nbp_rt.displayed_metrics(_nbp_v, globals().get(_nbp_exact.get(str(_nbp_d), ""))))',
+    '        _nbp_tables.update(_nbp_rt.displayed_metrics(_nbp_v, _nbp_b.globals().get(_nbp_exact.get(_nbp_b.str(_nbp_d), ""))))',
     '_nbp_values = {**_nbp_tables, **_nbp_values}',
-    '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_s, _nbp_ns, _nbp_b in globals().get("_nbp_shown", []) for _nbp_k, _nbp_v in _nbp_rt.earlier_shown_metrics(_nbp_s, _nbp_ns, _nbp_b).items()}, **_nbp_values}',
+    '_nbp_values = {**{_nbp_k: _nbp_v for _nbp_s, _nbp_ns, _nbp_by in _nbp_b.globals().get("_nbp_shown", []) for _nbp_k, _nbp_v in _nbp_rt.earlier_shown_metrics(_nbp_s, _nbp_ns, _nbp_by).items()}, **_nbp_values}',
     // inf and NaN as null (JSON has neither), as `run --json` gives them: no expected value to check.
-    `print(${JSON.stringify(MARKER)} + _nbp_json.dumps({_nbp_k: (_nbp_v if _nbp_v == _nbp_v and abs(_nbp_v) != float("inf") else None) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_values).items()}))`,
+    `_nbp_b.print(${JSON.stringify(MARKER)} + _nbp_json.dumps({_nbp_k: (_nbp_v if _nbp_v == _nbp_v and _nbp_b.abs(_nbp_v) != _nbp_b.float("inf") else None) for _nbp_k, _nbp_v in _nbp_rt.flatten_metrics(_nbp_values).items()}))`,
   ].join('\n');
 }
 

@@ -149,6 +149,22 @@ describe('executeForMetrics', function () {
     }
   });
 
+  // Round 73 FGF: `type = "ridge"` in a step made the probes fail in nbpromote's own code.
+  it('reads a notebook that rebinds the builtins the probes call (type, list, print, globals ...)', async function () {
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import nbconvert, ipykernel']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-'));
+    try {
+      const shadows = ['type', 'list', 'print', 'globals', 'isinstance', 'getattr', 'all', 'abs', 'float', 'int', 'tuple', 'str', 'eval', 'exec', 'compile', 'Exception'].map((n) => `${n} = "${n}"`).join('\n');
+      writeFileSync(join(dir, 'nb.ipynb'), notebookJson([{ tags: ['step:score'], source: `import builtins\nvalues = [1.0, 2.0]\nshape_of = (2,)\n${shadows}` }, { tags: ['metrics'], source: 'acc = builtins.sum(values) / 4\nacc' }]));
+      const dry = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+      const execution = await executeNotebook({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe: dry.metricsProbe, steps: dry.stepProbes ?? [], logger: silentLogger });
+      assert.deepEqual(Object.fromEntries(execution.metrics), { acc: 0.75 });
+      assert.equal(execution.outputs.get('score')?.['values']?.type, 'builtins.list');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads a value an earlier metrics cell printed as it was then, though a later step rebinds it', async function () {
     if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import nbconvert, ipykernel']).status !== 0) this.skip();
     const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-'));
