@@ -284,6 +284,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
     ...(deletions.sure.length === 0 ? {} : { deletedAtEnd: [...new Set(deletions.sure.map((d) => d.name))] }),
     ...(deletions.maybe.length === 0 ? {} : { maybeDeletedAtEnd: deletions.maybe }),
     ...(deletions.released.length === 0 ? {} : { releasedAfterDel: deletions.released }),
+    ...(analysis.builtinUses.length === 0 ? {} : { builtinReads: [...new Set(analysis.builtinUses.map((u) => u.name))] }),
     exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
     // Several bare names (`acc, f1`) a metrics cell returns by name already; one (`summary`) may hold several.

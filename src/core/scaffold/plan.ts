@@ -63,6 +63,8 @@ export interface GeneratedCell {
   readonly maybeDeletedAtEnd?: readonly string[];
   /** Of `maybeDeletedAtEnd`, those a `del` under an `if` or `while` removes: released guarded (pyflakes keeps them bound). */
   readonly releasedAfterDel?: readonly string[];
+  /** Builtins the cell reads before binding them itself, if ever (`list(...)`, then maybe `list = [...]`). */
+  readonly builtinReads?: readonly string[];
   /** Names the cell removes itself with `del`: never released again. */
   readonly deleted?: readonly string[];
   /** The cell's functions and classes (from `analyzeCell`): one a step can define at module level is hoisted. */
@@ -1137,7 +1139,38 @@ class Generator extends UnitCode {
       placeholders.add(name);
       return `${indent}# nbpromote: removed ${what}: ${name} = ${text}`;
     });
-    return indentBody([...prelude, body, ...this.releaseLocals(unit.cells, [...keep, ...placeholders])].join('\n\n'));
+    // A builtin the notebook reads before its cells bind that name (`list(range(n))`, then `list = [...]`): in a
+    // function the name is local from the start, and the read failed (round 73 FGF: UnboundLocalError at every run).
+    // (Not an input: a read of the earlier step's value; not a shared name.)
+    const shadowed = this.shadowedBuiltins(unit.cells, new Set([...this.functionLocals(unit.cells)].filter((n) => !unit.inputs.includes(n) && !unit.commonNames.includes(n))));
+    const names = [...shadowed.keys()].sort();
+    const builtins = names.length === 0 ? [] : [`from builtins import ${names.join(', ')}  # read before the cells below bind ${names.length === 1 ? 'the name' : 'the names'}: in a function, local from the start`];
+    const unread = [...shadowed].filter(([, read]) => !read).map(([name]) => name);
+    return indentBody([...builtins, ...prelude, body, ...this.releaseLocals(unit.cells, [...keep, ...placeholders], unread)].join('\n\n'));
+  }
+
+  /**
+   * The builtins `cells` read before binding them (`locals`: what the function binds), each with whether a cell
+   * reads the name once bound too (a cell's own analysis takes any read of a builtin's name for the builtin's).
+   */
+  private shadowedBuiltins(cells: readonly CellRef[], locals: ReadonlySet<string>): Map<string, boolean> {
+    const shadowed = new Map<string, boolean>();
+    const bound = new Set<string>();
+    for (const c of cells) {
+      const g = this.gen(c.index);
+      if (g === undefined) continue;
+      const builtinReads = new Set(g.builtinReads ?? []);
+      for (const name of builtinReads) {
+        if (!locals.has(name)) continue;
+        if (!bound.has(name)) shadowed.set(name, shadowed.get(name) ?? false);
+        else shadowed.set(name, true);
+      }
+      // A read the cell's analysis resolved to a binding of its own comes after it: a read of the bound value.
+      for (const name of g.uses) if (shadowed.has(name) && !builtinReads.has(name)) shadowed.set(name, true);
+      for (const name of [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name), ...(g.definitions ?? []).map((d) => d.name)]) bound.add(name);
+    }
+    for (const [name] of shadowed) if (!bound.has(name)) shadowed.delete(name);
+    return shadowed;
   }
 
   /**
@@ -1169,7 +1202,7 @@ class Generator extends UnitCode {
    * return (pyflakes reports them): plain for names a top-level assignment always binds, guarded for names a
    * `:=`, a `with … as` or an assignment inside a block may have left unbound.
    */
-  private releaseLocals(cells: readonly CellRef[], keep: readonly string[]): string[] {
+  private releaseLocals(cells: readonly CellRef[], keep: readonly string[], unreadBuiltins: readonly string[] = []): string[] {
     const generated = cells.map((c) => this.gen(c.index)).filter((g) => g !== undefined);
     // A name a `del` under an `if` may have removed is released as one maybe bound (round 68 TTT: pyflakes said
     // `scratch` was never used); not one a loop's or a `try`'s may have, for pyflakes then takes it as gone (round 69
@@ -1177,6 +1210,8 @@ class Generator extends UnitCode {
     const maybeDeleted = new Set(generated.flatMap((g) => g.releasedAfterDel ?? []));
     // (Its `del` reads it, which pyflakes counts as no use: released whatever reads it.)
     const used = new Set([...cells.flatMap((c) => [...this.usesOf(c.index)]), ...generated.flatMap((g) => g.deleted ?? [])]);
+    // A builtin read only before the cells bind its name (`list(...)`, then `list = [...]`): the binding is unread.
+    for (const name of unreadBuiltins) used.delete(name);
     const certain = new Set(generated.flatMap((g) => [...g.assigned, ...(g.localBindings ?? []).filter((b) => b.certain).map((b) => b.name)]).filter((n) => !maybeDeleted.has(n)));
     const maybe = new Set(generated.flatMap((g) => (g.localBindings ?? []).filter((b) => !b.certain).map((b) => b.name)));
     const released = (names: Iterable<string>): string[] => [...names].filter((n) => !used.has(n) && !keep.includes(n) && n !== '_').sort();

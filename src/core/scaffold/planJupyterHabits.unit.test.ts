@@ -228,3 +228,30 @@ describe('promoteNotebook: f-strings without a field', function () {
     }
   });
 });
+
+// Round 73 FGF: `values = list(range(n))` then `list = [...]` in one step failed every run (UnboundLocalError).
+describe('promoteNotebook: a builtin a step reads, then binds', function () {
+  this.timeout(120_000);
+  it('is the builtin until the binding, as in the notebook; a later cell reading the name reads the binding', async () => {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['parameters'], source: 'n = 3' },
+        { tags: ['step:make'], source: 'values = list(range(n))\ntotal = sum(values)' },
+        { tags: [], source: 'list = ["a", "b"]\nsum = 0' },
+        { tags: [], source: 'labels = [x.upper() for x in list]' },
+        { tags: ['metrics'], source: 'print("total:", total)\nprint("n_labels:", len(labels))' },
+      ],
+      'shadowbuiltin',
+    );
+    try {
+      const step = readFileSync(join(out, 'src', 'nb', 'steps', 'make.py'), 'utf8');
+      assert.match(step, /\n {4}from builtins import list, sum {2}# read before the cells below bind the names: in a function, local from the start\n/);
+      // `sum` is bound and never read after: released; `list` is read once bound.
+      assert.match(step, /\n {4}del sum {2}# computed in the notebook, used by no later step\n/);
+      assertFlakesQuiet(out);
+      if (hasPython()) assert.deepEqual(runPipeline(out).metrics, { total: 3, n_labels: 2 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
