@@ -50,6 +50,7 @@ import { importedModules, metricNames, parametersReadByMetrics, planPromotion, s
 import { dottedModules, inferredDependencies, missingDependencies, missingDependenciesMessage } from '../scaffold/dependencies';
 import type { GeneratedCell } from '../scaffold/plan';
 import { runtimeSource } from '../scaffold/runtimeSource';
+import { alwaysTrueAssertLines } from '../scaffold/pythonText';
 import { clipText, isIdentifier, MAX_NAME_LENGTH, nameLengthIssue, PYTHON_KEYWORDS, quoteName, sharedModuleFor, windowsNameIssue } from '../tags/names';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
@@ -426,6 +427,13 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   if (failedAbove !== undefined) {
     const message = `this cell failed when the notebook was saved (${savedError(failedAbove)}), so what the metrics cell${metricsCells.length === 1 ? '' : 's'} below show${metricsCells.length === 1 ? 's' : ''} came from values it did not make: no saved value is taken as an expected metric. Run the notebook through and save it, or promote with --execute`;
     problems.push(cellProblem(notebook.path, failedAbove, 'warning', 'metrics-output-error', message));
+  }
+  // `assert (x, "message")` in a cell the package runs: a tuple, always true (round 73 FGF: copied, pyflakes reported it).
+  for (const cell of notebook.cells) {
+    if (cell.kind !== 'code' || roles.cells[cell.index]?.roles.includes('skip') === true) continue;
+    for (const line of alwaysTrueAssertLines(cell.source.replace(/\r\n?/g, '\n'))) {
+      problems.push(cellProblem(notebook.path, cell, 'warning', 'assert-always-true', 'this assert tests a tuple, which is always true, so it checks nothing (nor does the package, which keeps the tuple): write `assert condition, "message"` without the parentheses to check the condition', line));
+    }
   }
   if (executed === undefined) {
     for (const { cell } of metricsCells) {

@@ -436,6 +436,16 @@ describe('re-promotion', function () {
     assert.match(readFileSync(join(dir, 'out', 'nbpromote.lock'), 'utf8'), /pyproject\.toml: /);
   });
 
+  // Round 73 FGF: `assert (x, "msg")` in a test cell made a test that can never fail, and pyflakes reported it.
+  it('warns of an assert of a tuple, always true, naming its line; the package keeps the tuple', async () => {
+    const outcome = await promote([...base, { id: 'check', tags: ['test'], source: 'ok = root > 0\nassert (ok, "root is positive")' }]);
+    assert.ok(outcome.ok, JSON.stringify(outcome.problems));
+    const warned = outcome.problems.filter((p) => p.code === 'assert-always-true');
+    assert.deepEqual(warned.map((p) => [p.cellIndex, p.line]), [[5, 2]]);
+    const tests = readdirSync(join(dir, 'out', 'tests')).map((f) => readFileSync(join(dir, 'out', 'tests', f), 'utf8')).join('\n');
+    assert.match(tests, /\n {4}\(ok, "root is positive"\) {2}# nbpromote: was `assert \(\.\.\.\)` of a tuple, always true\n/);
+  });
+
   it('no step: the error says how to tag, in nbdev terms for an nbdev notebook; nothing is written', async () => {
     const nbdev = await promote([
       { id: 'exp', tags: [], source: '#| default_exp core' },

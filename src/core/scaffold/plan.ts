@@ -21,7 +21,7 @@ import { renderPipelineConfig } from '../pipeline/config';
 import { COLAB_FORM_LINE } from '../tags/directives';
 import { compactRanges } from '../util/ranges';
 import { inferredDependencies } from './dependencies';
-import { docText, indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyNames, pyString, withoutEmptyFStrings } from './pythonText';
+import { docText, indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyNames, pyString, withoutAlwaysTrueAsserts, withoutEmptyFStrings } from './pythonText';
 import { withUnusedLocalsRead } from './unusedLocals';
 import { andList, cellsLabel } from '../util/words';
 
@@ -496,7 +496,7 @@ export function planPromotion(input: PromoteInput): FilePlan[] {
   const withFunctions = g.pathsWithDefinitions();
   return plans.map((p) => {
     if (!p.path.endsWith('.py') || p.contents === input.runtimeSource) return p;
-    const plain = withoutEmptyFStrings(p.contents);
+    const plain = withoutAlwaysTrueAsserts(withoutEmptyFStrings(p.contents));
     return { ...p, contents: withFunctions.has(p.path) ? withUnusedLocalsRead(plain) : plain };
   });
 }

@@ -91,6 +91,65 @@ export function withoutEmptyFStrings(code: string): string {
 }
 
 /**
+ * The 1-based lines of `code` holding `assert (x, "message")`: an assert of a tuple, which is always true (pyflakes
+ * reports it, and Python warns), on one line. The parentheses enclose all of it and hold a comma at their top level.
+ */
+export function alwaysTrueAssertLines(code: string): number[] {
+  if (!/\bassert\s*\(/.test(code)) return [];
+  return code.split('\n').flatMap((line, i) => (alwaysTrueAssert(line) === undefined ? [] : [i + 1]));
+}
+
+/** The tuple of a line `assert (x, "message")` (and the indent and comment around it), or undefined. */
+function alwaysTrueAssert(line: string): { indent: string; tuple: string; comment: string } | undefined {
+  const m = /^([ \t]*)assert\s*\(/.exec(line);
+  if (m === null) return undefined;
+  const open = line.indexOf('(', (m[1] ?? '').length);
+  let depth = 0;
+  let comma = false;
+  let quote: string | undefined;
+  for (let i = open; i < line.length; i++) {
+    const ch = line[i] ?? '';
+    if (quote !== undefined) {
+      if (ch === '\\') i++;
+      else if (line.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = undefined;
+      }
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = line.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+    else if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      depth--;
+      if (depth === 0) {
+        const rest = line.slice(i + 1);
+        if (!comma || !/^[ \t]*(?:#.*)?$/.test(rest)) return undefined;
+        return { indent: m[1] ?? '', tuple: line.slice(open, i + 1), comment: rest.trim() };
+      }
+    } else if (ch === ',' && depth === 1) comma = true;
+    else if (ch === '#') return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `code` with each one-line `assert (x, "message")` written as the tuple it tests, `(x, "message")`: the same
+ * (the tuple is evaluated, and always true), without what pyflakes and Python report (round 73 FGF). Promotion
+ * warns of each (`assert-always-true`).
+ */
+export function withoutAlwaysTrueAsserts(code: string): string {
+  if (!/\bassert\s*\(/.test(code)) return code;
+  return code
+    .split('\n')
+    .map((line) => {
+      const found = alwaysTrueAssert(line);
+      if (found === undefined) return line;
+      return `${found.indent}${found.tuple}  ${found.comment === '' ? '# nbpromote: was `assert (...)` of a tuple, always true' : found.comment}`;
+    })
+    .join('\n');
+}
+
+/**
  * Indents every line by `prefix` except blank lines and lines inside multi-line strings. Code indented with tabs
  * gets spaces instead (a tab after `prefix`'s spaces would mix the two): four a tab when no line mixes tabs and
  * spaces in its indentation (valid Python never lines up a tab with spaces then), else to every eighth column,

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { indentBody, linesInsideStrings, pascalCase, pyLiteral, withoutEmptyFStrings } from './pythonText';
+import { alwaysTrueAssertLines, indentBody, linesInsideStrings, pascalCase, pyLiteral, withoutAlwaysTrueAsserts, withoutEmptyFStrings } from './pythonText';
 
 describe('pythonText', () => {
   it('does not indent the inside of triple-quoted strings', () => {
@@ -50,5 +50,17 @@ describe('withoutEmptyFStrings', () => {
       ['k = f"unterminated\nm = 1', 'k = f"unterminated\nm = 1'],
     ];
     for (const [code, expected] of cases) assert.equal(withoutEmptyFStrings(code), expected, code);
+  });
+});
+
+// Round 73 FGF: `assert(x, "msg")` was copied; pyflakes reported it, and Python warns.
+describe('withoutAlwaysTrueAsserts', () => {
+  it('writes a one-line assert of a tuple as the tuple, and leaves every other assert alone', () => {
+    const code = ['assert(len(x) == 3, "three")  # why', '    assert (x, "m,(")', 'assert (x == [1, 2]), "ok"', 'assert(f(a, b))', 'assert x, "plain"', 'assert (x,\n        "two lines")'].join('\n');
+    assert.deepEqual(alwaysTrueAssertLines(code), [1, 2]);
+    assert.equal(
+      withoutAlwaysTrueAsserts(code),
+      ['(len(x) == 3, "three")  # why', '    (x, "m,(")  # nbpromote: was `assert (...)` of a tuple, always true', 'assert (x == [1, 2]), "ok"', 'assert(f(a, b))', 'assert x, "plain"', 'assert (x,\n        "two lines")'].join('\n'),
+    );
   });
 });
