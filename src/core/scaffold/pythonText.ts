@@ -82,7 +82,12 @@ export function withoutEmptyFStrings(code: string): string {
     // The prefix is already in `out`: the letters right before the quote, not the end of a name (`elif"`).
     const prefix = /(?<![\w])([rRbBuUfF]{1,2})$/.exec(out)?.[1];
     const content = code.slice(i + quote.length, j);
-    const plain = prefix !== undefined && /[fF]/.test(prefix) && code.startsWith(quote, j) && !/[{}]/.test(content.replace(/\{\{|\}\}/g, ''));
+    // An escape is no field, `\N{EM DASH}` either (not in a raw string, where `{EM DASH}` is one: round 73 EFE).
+    const raw = prefix !== undefined && /[rR]/.test(prefix);
+    const fields = raw ? content : content.replace(/\\(?:N\{[^{}\n]*\}|[^])/g, (m) => (m.startsWith('\\N{') ? '' : '..'));
+    // Not a statement of its own (`f"""..."""` first in a function would become its docstring: round 73 EFE).
+    const alone = /(?:^|\n)[ \t]*$/.test(out.slice(0, out.length - (prefix?.length ?? 0))) && /^[ \t]*(?:#[^\n]*)?(?:\n|$)/.test(code.slice(end));
+    const plain = prefix !== undefined && /[fF]/.test(prefix) && code.startsWith(quote, j) && !alone && !/[{}]/.test(fields.replace(/\{\{|\}\}/g, ''));
     if (plain) out = `${out.slice(0, out.length - prefix.length)}${prefix.replace(/[fF]/, '')}${quote}${content.replace(/\{\{/g, '{').replace(/\}\}/g, '}')}${quote}`;
     else out += literal;
     i = end;

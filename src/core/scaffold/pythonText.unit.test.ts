@@ -48,6 +48,11 @@ describe('withoutEmptyFStrings', () => {
       ['g = elif_f"x" if f else ff', 'g = elif_f"x" if f else ff'],
       ["j = f'it\\'s'", "j = 'it\\'s'"],
       ['k = f"unterminated\nm = 1', 'k = f"unterminated\nm = 1'],
+      // Round 73 EFE: a named escape is no field (but in a raw string it is); a statement of its own stays (a docstring).
+      ['x = f"\\N{EM DASH} done"', 'x = "\\N{EM DASH} done"'],
+      ['x = rf"\\N{EM DASH}"', 'x = rf"\\N{EM DASH}"'],
+      ['x = f"\\\\N{x}"', 'x = f"\\\\N{x}"'],
+      ['def f():\n    f"""doc"""\n    return 1', 'def f():\n    f"""doc"""\n    return 1'],
     ];
     for (const [code, expected] of cases) assert.equal(withoutEmptyFStrings(code), expected, code);
   });
