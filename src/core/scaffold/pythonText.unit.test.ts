@@ -43,7 +43,7 @@ describe('withoutEmptyFStrings', () => {
       ['a = f"{{x}}"', 'a = "{x}"'],
       ['b = f"""multi\nline {{x}}"""', 'b = """multi\nline {x}"""'],
       ['z = f"{x}" + f"{x!r:>10}"', 'z = f"{x}" + f"{x!r:>10}"'],
-      ['h = f"\\N{DEGREE SIGN}"', 'h = f"\\N{DEGREE SIGN}"'],
+      ['h = f"\\N{DEGREE SIGN}"', 'h = "\\N{DEGREE SIGN}"'],
       ['# f"a comment"\nc = "f" + f"s"', '# f"a comment"\nc = "f" + "s"'],
       ['g = elif_f"x" if f else ff', 'g = elif_f"x" if f else ff'],
       ["j = f'it\\'s'", "j = 'it\\'s'"],
