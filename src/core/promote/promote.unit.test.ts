@@ -1352,6 +1352,24 @@ describe('promoteNotebook: a method changing its class (`cls.models.append`, `se
     });
   });
 
+  // Round 73 EFE: the class was put back with the attribute the step deleted (14, then a wrong value cached).
+  it('a class attribute a step deletes stays deleted when the step comes from the cache, and is back at the next run\'s start', async function () {
+    if (!hasPython()) this.skip();
+    const cells: Cell[] = [
+      { id: 'fns', tags: ['functions'], source: 'class Settings:\n    verbose = True\n    level = 1\n\n\ndef describe():\n    return (1 if hasattr(Settings, "verbose") else 0) + Settings.level * 10' },
+      { id: 'params', tags: ['parameters'], source: 'WEIGHT = 1.0' },
+      { id: 'setup', tags: ['step:setup'], source: 'del Settings.verbose' },
+      { id: 'use', tags: ['step:use'], source: 'd = describe() * WEIGHT' },
+      { id: 'metrics', tags: ['metrics'], source: 'print("d:", d)' },
+    ];
+    await withPromotedShared(cells, (_common, out) => {
+      assert.equal(runPipeline(out).metrics['d'], 10);
+      assert.equal(runPipeline(out).metrics['d'], 10);
+      const cached = runPipeline(out, '--param', 'WEIGHT=2.0');
+      assert.deepEqual([cached.metrics['d'], cached.steps.map((s) => s.status)], [20, ['cached', 'ran']]);
+    });
+  });
+
   it('a function a shared `functools.wraps` decorator wraps, defined by a cached step, reads the shared globals', async function () {
     if (!hasPython()) this.skip();
     const cells: Cell[] = [

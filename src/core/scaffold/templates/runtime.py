@@ -1734,11 +1734,16 @@ def remember_shared_globals(namespace: Dict[str, Any], names: Sequence[str]) -> 
 
     def restore(values: Mapping[str, Any]) -> None:
         for name, value in values.items():
-            if isinstance(value, tuple) and len(value) == 3 and value[0] == _CLASS_STATE:
+            if isinstance(value, tuple) and len(value) in (3, 4) and value[0] == _CLASS_STATE:
+                holder = namespace.get(name, value[1])
+                if len(value) == 4:
+                    # One a step deleted (`del Settings.verbose`) or added goes too (round 73 EFE: it stayed).
+                    for attribute in [a for a, v in list(vars(holder).items()) if _class_data(a, v) and a not in value[3]]:
+                        with contextlib.suppress(AttributeError, TypeError):
+                            delattr(holder, attribute)
                 for attribute, item in value[2].items():
-                    # `copied`: one deepcopy cannot make (a lock, kept as it is by `_class_state`) is put back as is
-                    # (round 72 BCB: every run failed).
-                    setattr(namespace.get(name, value[1]), attribute, copied(item))
+                    # `copied`: a value deepcopy cannot make again is put back as it is (round 72 BCB: every run failed).
+                    setattr(holder, attribute, copied(item))
             elif isinstance(value, tuple) and len(value) == 4 and value[0] == _FUNCTION_STATE:
                 function = namespace.get(name, value[1])
                 function.__defaults__, function.__kwdefaults__ = copy.deepcopy(value[2]), copy.deepcopy(value[3])
@@ -2044,18 +2049,25 @@ def _function_state(function: Any) -> tuple[str, Any, Any, Any]:
     return (_FUNCTION_STATE, function, copy.deepcopy(function.__defaults__), copy.deepcopy(function.__kwdefaults__))
 
 
-def _class_state(cls: type) -> tuple[str, type, dict[str, Any]]:
+def _class_data(name: str, value: Any) -> bool:
+    """Whether a class attribute is data (not a method, property or dunder): the state `_class_state` keeps."""
+    return not (name.startswith("__") or callable(value) or isinstance(value, (staticmethod, classmethod, property)))
+
+
+def _class_state(cls: type) -> tuple[str, type, dict[str, Any], tuple[str, ...]]:
     """A class the shared functions change (`Tracker.count += 1`): copies of its data attributes (not its
-    methods, properties or dunders), with the class itself, which pickles by name."""
+    methods, properties or dunders), with the class itself, which pickles by name, and the names of all its data
+    attributes (also those that cannot be copied), so that putting it back removes one a step added or deleted."""
     data = {}
+    names = tuple(sorted(name for name, value in vars(cls).items() if _class_data(name, value)))
     for name, value in vars(cls).items():
-        if name.startswith("__") or callable(value) or isinstance(value, (staticmethod, classmethod, property)):
+        if not _class_data(name, value):
             continue
         try:
             data[name] = copy.deepcopy(value)
         except Exception:  # noqa: BLE001 - left out: a lock is no state to put back, and would keep every step from the cache
             continue
-    return (_CLASS_STATE, cls, data)
+    return (_CLASS_STATE, cls, data, names)
 
 
 def remember_generators(namespace: Dict[str, Any], names: Sequence[str]) -> None:
