@@ -269,7 +269,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
     code: file.code,
     importLines: dropLines,
     ...(importCuts.length === 0 ? {} : { importCuts }),
-    uses: new Set([...analysis.uses.map((u) => u.name), ...analysis.builtinUses.map((u) => u.name).filter((n) => !file.replaced || n !== '__file__'), ...(file.replaced ? [NOTEBOOK_FILE_NAME] : [])]),
+    uses: new Set([...analysis.uses.map((u) => u.name), ...analysis.builtinUses.map((u) => u.name).filter((n) => !file.replaced || n !== '__file__'), ...(file.replaced ? [NOTEBOOK_FILE_NAME] : []), ...stringAnnotationNames(tree)]),
     useSites: analysis.uses,
     assigned: assignments.map((a) => a.name),
     bound: [...new Set(analysis.defines.filter((d) => !analysis.imports.some((i) => i.name === d.name && i.line === d.line)).map((d) => d.name))],
@@ -302,6 +302,25 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
 const SYNTAX_SINCE: Readonly<Record<string, number>> = { match_statement: 10, except_group_clause: 11, type_alias_statement: 12, type_parameter: 12 };
 
 /** `{ needsPython: 10 }` when the cell's code needs Python 3.10 or later (for pyproject.toml's requires-python); else nothing. */
+/**
+ * The names string annotations read (`def prep(frame) -> 'pd.DataFrame':`): pyflakes reads them, and so does
+ * `typing.get_type_hints`, so the import of `pd` stays (round 73 FGF: pruned, "undefined name 'pd'").
+ */
+function stringAnnotationNames(tree: PyTree): string[] {
+  if (!/(?:->|:)\s*[rRuU]?["']/.test(tree.source)) return [];
+  const names: string[] = [];
+  const visit = (node: PyNode): void => {
+    if (node.type === 'type' && node.children.length === 1 && node.children[0]?.type === 'string') {
+      const text = tree.text(node.children[0]);
+      const body = /^[rRuU]?(["'])(?:\1\1)?([^]*?)(?:\1\1)?\1$/.exec(text)?.[2];
+      if (body !== undefined) names.push(...[...body.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0]));
+    }
+    node.children.forEach(visit);
+  };
+  visit(tree.root);
+  return names;
+}
+
 function pythonNeeded(tree: PyTree): { needsPython?: number } {
   const fStrings = /(?:\b[fF][rR]?|\b[rR][fF])['"]/.test(tree.source);
   if (!fStrings && !/\bmatch\b|\bexcept\s*\*|\btype\s+[A-Za-z_]|\b(?:def|class)\s+[A-Za-z_]\w*\s*\[/.test(tree.source)) return {};

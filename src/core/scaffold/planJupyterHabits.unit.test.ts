@@ -255,3 +255,27 @@ describe('promoteNotebook: a builtin a step reads, then binds', function () {
     }
   });
 });
+
+// Round 73 FGF: `def prep(frame) -> 'pd.DataFrame':` lost the import of pd (pyflakes: "undefined name 'pd'").
+describe('promoteNotebook: string annotations', function () {
+  this.timeout(120_000);
+  it('keep the imports they name', async () => {
+    const { dir, out } = await promoteCells(
+      [
+        { tags: ['imports'], source: 'import pandas as pd\nfrom typing import Optional' },
+        { tags: ['functions'], source: 'def prep(frame) -> "pd.DataFrame":\n    return frame\n\n\ndef first(xs: "Optional[list]" = None):\n    return xs' },
+        { tags: ['step:a'], source: 'rows = prep([1, 2])\nn = len(first(rows))' },
+        { tags: ['metrics'], source: 'print("n:", n)' },
+      ],
+      'annotations',
+    );
+    try {
+      const common = readFileSync(join(out, 'src', 'nb', 'common.py'), 'utf8');
+      assert.match(common, /^import pandas as pd$/m);
+      assert.match(common, /^from typing import Optional$/m);
+      assertFlakesQuiet(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
