@@ -76,14 +76,16 @@ export function analyseCodeCells(sources: readonly string[]): AnalysedCell[] {
 }
 
 /**
- * The names of the methods the notebook's classes define (`def log(self, ...)`): only calls of those are
- * recorded as calls that may change their object (most notebooks define none, and record nothing).
+ * The names of the methods the notebook's classes define (`def log(self, ...)`, and classmethods' `def
+ * configure(cls, ...)`): only calls of those are recorded as calls that may change their object, or class (most
+ * notebooks define none, and record nothing). (A classmethod called on a subclass changes the subclass: round 73
+ * EFE, `Sub.configure(level=p)` was not seen.)
  */
 function classMethodNames(sources: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (const source of sources) {
-    if (!source.includes('self')) continue;
-    for (const m of source.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\([ \t]*self\b/gm)) if (m[1] !== undefined) names.add(m[1]);
+    if (!source.includes('self') && !source.includes('cls')) continue;
+    for (const m of source.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\([ \t]*(?:self|cls)\b/gm)) if (m[1] !== undefined) names.add(m[1]);
   }
   return names;
 }

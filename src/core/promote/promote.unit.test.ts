@@ -1352,6 +1352,24 @@ describe('promoteNotebook: a method changing its class (`cls.models.append`, `se
     });
   });
 
+  // Round 73 EFE: `Sub.configure(level=p)` changed the subclass, which was not tracked (115 for 215).
+  it('a classmethod called on a subclass keeps the subclass shared state', async function () {
+    if (!hasPython()) this.skip();
+    const cells: Cell[] = [
+      { id: 'fns', tags: ['functions'], source: 'class Registry:\n    models = []\n\n    @classmethod\n    def enlist(cls, name):\n        cls.models = cls.models + [name]\n\n\nclass Sub(Registry):\n    pass' },
+      { id: 'params', tags: ['parameters'], source: 'WEIGHT = 1.0' },
+      { id: 'train', tags: ['step:train'], source: "Sub.enlist('rf')\nSub.enlist('lr')" },
+      { id: 'report', tags: ['step:report'], source: 'n_models = (len(Sub.models) + len(Registry.models)) * WEIGHT' },
+      { id: 'metrics', tags: ['metrics'], source: 'print("n_models:", n_models)' },
+    ];
+    await withPromotedShared(cells, (common, out) => {
+      assert.match(common, /_runtime\.remember_shared_globals\(globals\(\), \["Registry", "Sub"\]\)/);
+      assert.equal(runPipeline(out).metrics['n_models'], 2);
+      const cached = runPipeline(out, '--param', 'WEIGHT=2.0');
+      assert.deepEqual([cached.metrics['n_models'], cached.steps.map((s) => s.status)], [4, ['cached', 'ran']]);
+    });
+  });
+
   // Round 73 EFE: the class was put back with the attribute the step deleted (14, then a wrong value cached).
   it('a class attribute a step deletes stays deleted when the step comes from the cache, and is back at the next run\'s start', async function () {
     if (!hasPython()) this.skip();
