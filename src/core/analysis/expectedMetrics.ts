@@ -1019,7 +1019,8 @@ function lineTemplate(line: string, loose: boolean): PrintTemplate | undefined {
   // and value (`print("AUC=%.3f" % auc, "F1=%.3f" % f1)`, f-strings, `.format`) as its fields.
   const parts = args.map((arg): FieldsPattern | undefined => {
     // `print("\nlog loss:", ll)`: the blank line before is skipped, the line is read.
-    const text = /^(["'])([^"'\\{}]*)\1$/.exec(arg.replace(/^(["'])(?:\\n)+/, '$1').replace(/(?:\\n)+(["'])$/, '$1'))?.[2];
+    // A raw or u-prefixed label too (`print(r"sd:", sd)`, round 73 EFE): without a backslash, the same text.
+    const text = /^[rRuU]?(["'])([^"'\\{}]*)\1$/.exec(arg.replace(/^(["'])(?:\\n)+/, '$1').replace(/(?:\\n)+(["'])$/, '$1'))?.[2];
     if (text !== undefined) return { source: escapeRegExp(text), names: [], percent: [], grouped: [], whole: [], digits: [], exact: [], text: text.trim() !== '' };
     const plain = writtenName(arg);
     if (plain !== undefined) return { source: '(\\S+)', names: [plain], percent: [false], grouped: [false], whole: [false], digits: [undefined], exact: [true], text: false };

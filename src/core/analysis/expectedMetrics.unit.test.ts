@@ -132,6 +132,12 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(got, { acc: { value: 0.8181818181818182 }, f1: { value: 0.6521739130434783 } });
   });
 
+  // Round 73 EFE: a raw label gave no expected value, and the metric went unchecked.
+  it('reads a raw or u-prefixed label as a plain one', () => {
+    const got = read(metricsCell('print(r"sd:", sd)\nprint(u"acc:", acc)', [stdout('sd: 1.922357737030361\nacc: 0.51\n')]));
+    assert.deepEqual(got, { sd: { value: 1.922357737030361 }, acc: { value: 0.51, decimals: 6 } });
+  });
+
   it('reads a trailing bare name, and a trailing tuple of names, value by value', () => {
     assert.deepEqual(read(metricsCell('print(rmse)\nr2', [shown('0.5700795996027332')], { trailingText: 'r2' })), { r2: { value: 0.5700795996027332 } });
     const tuple = read(metricsCell('acc = 1\nbal = 2\nacc, bal', [shown('(0.7066666666666667, np.float64(0.7033))')], { assigned: ['acc', 'bal'], trailingText: 'acc, bal' }));
