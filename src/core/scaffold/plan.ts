@@ -490,8 +490,8 @@ function testNode(test: CodeUnit): string {
 export function planPromotion(input: PromoteInput): FilePlan[] {
   const g = new Generator(input);
   const plans = g.plan();
-  // The notebook's own f-strings without a field, as plain strings: pyflakes reports them (not the runtime, ours).
-  // And, in the modules holding the notebook's functions (parsing every module costs as much as the analysis), a
+  // The notebook's own f-strings without a field, as plain strings, and asserts of a tuple, as the tuple: pyflakes
+  // reports them (not in the runtime, ours). And, in the modules holding the notebook's functions (parsing every module costs as much as the analysis), a
   // read after each statement of a function binding a name it never reads (`tmp = ...`), which pyflakes reports.
   const withFunctions = g.pathsWithDefinitions();
   return plans.map((p) => {
