@@ -59,6 +59,8 @@ export function withoutEmptyFStrings(code: string): string {
   if (!/[fF][rR]?["']|[rR][fF]["']/.test(code)) return code;
   let out = '';
   let i = 0;
+  // Open brackets: a string alone on a line inside them is an argument (`print(\n    f"Done."\n)`), no statement.
+  let depth = 0;
   const n = code.length;
   while (i < n) {
     const c = code[i] ?? '';
@@ -70,6 +72,8 @@ export function withoutEmptyFStrings(code: string): string {
       continue;
     }
     if (c !== '"' && c !== "'") {
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
       out += c;
       i++;
       continue;
@@ -86,7 +90,7 @@ export function withoutEmptyFStrings(code: string): string {
     const raw = prefix !== undefined && /[rR]/.test(prefix);
     const fields = raw ? content : content.replace(/\\(?:N\{[^{}\n]*\}|[^])/g, (m) => (m.startsWith('\\N{') ? '' : '..'));
     // Not a statement of its own (`f"""..."""` first in a function would become its docstring: round 73 EFE).
-    const alone = /(?:^|\n)[ \t]*$/.test(out.slice(0, out.length - (prefix?.length ?? 0))) && /^[ \t]*(?:#[^\n]*)?(?:\n|$)/.test(code.slice(end));
+    const alone = depth === 0 && /(?:^|\n)[ \t]*$/.test(out.slice(0, out.length - (prefix?.length ?? 0))) && /^[ \t]*(?:#[^\n]*)?(?:\n|$)/.test(code.slice(end));
     const plain = prefix !== undefined && /[fF]/.test(prefix) && code.startsWith(quote, j) && !alone && !/[{}]/.test(fields.replace(/\{\{|\}\}/g, ''));
     if (plain) out = `${out.slice(0, out.length - prefix.length)}${prefix.replace(/[fF]/, '')}${quote}${content.replace(/\{\{/g, '{').replace(/\}\}/g, '}')}${quote}`;
     else out += literal;

@@ -53,6 +53,8 @@ describe('withoutEmptyFStrings', () => {
       ['x = rf"\\N{EM DASH}"', 'x = rf"\\N{EM DASH}"'],
       ['x = f"\\\\N{x}"', 'x = f"\\\\N{x}"'],
       ['def f():\n    f"""doc"""\n    return 1', 'def f():\n    f"""doc"""\n    return 1'],
+      // An argument alone on its line inside brackets is no statement.
+      ['print(\n    f"Done."\n)', 'print(\n    "Done."\n)'],
     ];
     for (const [code, expected] of cases) assert.equal(withoutEmptyFStrings(code), expected, code);
   });
