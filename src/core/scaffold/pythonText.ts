@@ -105,7 +105,8 @@ export function withoutEmptyFStrings(code: string): string {
  */
 export function alwaysTrueAssertLines(code: string): number[] {
   if (!/\bassert\s*\(/.test(code)) return [];
-  return code.split('\n').flatMap((line, i) => (alwaysTrueAssert(line) === undefined ? [] : [i + 1]));
+  const inString = linesInsideStrings(code);
+  return code.split('\n').flatMap((line, i) => (inString.has(i) || alwaysTrueAssert(line) === undefined ? [] : [i + 1]));
 }
 
 /** The tuple of a line `assert (x, "message")` (and the indent and comment around it), or undefined. */
@@ -148,10 +149,12 @@ function alwaysTrueAssert(line: string): { indent: string; tuple: string; commen
  */
 export function withoutAlwaysTrueAsserts(code: string): string {
   if (!/\bassert\s*\(/.test(code)) return code;
+  // Not a line of a multi-line string (a docstring's example).
+  const inString = linesInsideStrings(code);
   return code
     .split('\n')
-    .map((line) => {
-      const found = alwaysTrueAssert(line);
+    .map((line, i) => {
+      const found = inString.has(i) ? undefined : alwaysTrueAssert(line);
       if (found === undefined) return line;
       return `${found.indent}${found.tuple}  ${found.comment === '' ? '# nbpromote: was `assert (...)` of a tuple, always true' : found.comment}`;
     })

@@ -63,6 +63,8 @@ describe('withoutEmptyFStrings', () => {
 // Round 73 FGF: `assert(x, "msg")` was copied; pyflakes reported it, and Python warns.
 describe('withoutAlwaysTrueAsserts', () => {
   it('writes a one-line assert of a tuple as the tuple, and leaves every other assert alone', () => {
+    const docstring = '"""Example:\nassert (a, b)\n"""';
+    assert.equal(withoutAlwaysTrueAsserts(docstring), docstring, 'a docstring is left alone');
     const code = ['assert(len(x) == 3, "three")  # why', '    assert (x, "m,(")', 'assert (x == [1, 2]), "ok"', 'assert(f(a, b))', 'assert x, "plain"', 'assert (x,\n        "two lines")'].join('\n');
     assert.deepEqual(alwaysTrueAssertLines(code), [1, 2]);
     assert.equal(
