@@ -61,6 +61,12 @@ describe('holdsOnlyDisplays', () => {
     for (const code of ['r2 = score(m)\nprint("R2:", r2)', 'a, b = f()\ndisplay(a)']) assert.equal(holdsOnlyDisplays(code), true, code);
     for (const code of ['r2 = score(m)', 'r2 = score(m)\nsave(m)\nprint(r2)', 'scores[0] = 1\nprint(scores)']) assert.equal(holdsOnlyDisplays(code), false, code);
   });
+
+  // Round 74 GHG: `scores = {...}` then `scores`, Kaggle's `results = pd.DataFrame(...)` then `results`.
+  it('takes a value shown as the last expression as a show: a name, an item, a dict or tuple', () => {
+    for (const code of ['scores = {"acc": acc}\nscores', 'results = pd.DataFrame(rows)\nresults', '{"acc": acc, "f1": f1}', '(acc, f1)', 'res["test"]']) assert.equal(holdsOnlyDisplays(code), true, code);
+    for (const code of ['model.fit(X, y)', 'return x', 'x = 1\nx.append(2)']) assert.equal(holdsOnlyDisplays(code), false, code);
+  });
 });
 
 describe('holdsOnlySettings', () => {
