@@ -1143,10 +1143,15 @@ class Generator extends UnitCode {
     // function the name is local from the start, and the read failed (round 73 FGF: UnboundLocalError at every run).
     // (Not an input: a read of the earlier step's value; not a shared name.)
     const shadowed = this.shadowedBuiltins(unit.cells, new Set([...this.functionLocals(unit.cells)].filter((n) => !unit.inputs.includes(n) && !unit.commonNames.includes(n))));
-    const names = [...shadowed.keys()].sort();
-    const builtins = names.length === 0 ? [] : [`from builtins import ${names.join(', ')}  # read before the cells below bind ${names.length === 1 ? 'the name' : 'the names'}: in a function, local from the start`];
+    const builtins = this.builtinsImport(shadowed);
     const unread = [...shadowed].filter(([, read]) => !read).map(([name]) => name);
-    return indentBody([...builtins, ...prelude, body, ...this.releaseLocals(unit.cells, [...keep, ...placeholders], unread)].join('\n\n'));
+    return indentBody([...(builtins === undefined ? [] : [builtins]), ...prelude, body, ...this.releaseLocals(unit.cells, [...keep, ...placeholders], unread)].join('\n\n'));
+  }
+
+  /** `from builtins import list, sum` for the builtins a function reads before its cells bind their names. */
+  private builtinsImport(shadowed: ReadonlyMap<string, boolean>): string | undefined {
+    const names = [...shadowed.keys()].sort();
+    return names.length === 0 ? undefined : `from builtins import ${names.join(', ')}  # read before the cells below bind ${names.length === 1 ? 'the name' : 'the names'}: in a function, local from the start`;
   }
 
   /**
@@ -1605,6 +1610,10 @@ class Generator extends UnitCode {
     // 68 TTT: `if debug: threshold = 0.99` made the step's threshold None.)
     const maybe = branchBoundMetrics(metrics.cells.map((c) => this.gen(c.index)), names).filter((n) => !metrics.inputs.includes(n) && !metrics.commonNames.includes(n));
     if (maybe.length > 0) chunks.unshift(`${maybe.join(' = ')} = None  # set below on some paths only; no metric when none is taken`);
+    // A builtin read before the cells bind its name (`n = len(xs)`, then `len = n * 2`): as in a step (round 74 GHG).
+    const shadowed = this.shadowedBuiltins(metrics.cells, new Set([...locals].filter((n) => !metrics.inputs.includes(n) && !metrics.commonNames.includes(n))));
+    const builtins = this.builtinsImport(shadowed);
+    if (builtins !== undefined) chunks.unshift(builtins);
     if (shownText !== undefined) {
       const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText, '_shown') : undefined;
       if (body !== undefined) chunks[chunks.length - 1] = body;
@@ -1614,7 +1623,7 @@ class Generator extends UnitCode {
     lines.push(indentBody(withStatement(chunks.join('\n\n'))));
     const valueOf = (n: string): string => (!maybeGone.has(n) ? n : maybeGone.get(n) === true ? `_runtime.if_bound(lambda: ${n})` : `locals().get(${pyString(n)})`);
     const valuesOf = (list: readonly string[]): string => `{${list.map((n) => `${pyString(n)}: ${valueOf(n)}`).join(', ')}}`;
-    const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, ...this.sharedDefinitionReads(metrics), ...exactNames, '_shown']);
+    const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, ...this.sharedDefinitionReads(metrics), ...exactNames, '_shown'], [...shadowed].filter(([, read]) => !read).map(([name]) => name));
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
     const lastNames = shownNamesByCell[metrics.cells.length - 1];

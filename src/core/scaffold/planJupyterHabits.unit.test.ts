@@ -232,6 +232,18 @@ describe('promoteNotebook: f-strings without a field', function () {
 // Round 73 FGF: `values = list(range(n))` then `list = [...]` in one step failed every run (UnboundLocalError).
 describe('promoteNotebook: a builtin a step reads, then binds', function () {
   this.timeout(120_000);
+  // Round 74 GHG: the metrics function failed the same way.
+  it('in the metrics cells too', async () => {
+    const { dir, out } = await promoteCells([{ tags: ['step:a'], source: 'xs = [1, 2, 3]' }, { tags: ['metrics'], source: 'n = len(xs)\nlen = n * 2\nprint("n:", n)' }], 'shadowmetrics');
+    try {
+      assert.match(readFileSync(join(out, 'src', 'nb', 'metrics.py'), 'utf8'), /\n {4}from builtins import len {2}# read before/);
+      assertFlakesQuiet(out);
+      if (hasPython()) assert.equal(runPipeline(out).metrics['n'], 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is the builtin until the binding, as in the notebook; a later cell reading the name reads the binding', async () => {
     const { dir, out } = await promoteCells(
       [
