@@ -287,6 +287,9 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
     ...(deletions.maybe.length === 0 ? {} : { maybeDeletedAtEnd: deletions.maybe }),
     ...(deletions.released.length === 0 ? {} : { releasedAfterDel: deletions.released }),
     ...(analysis.builtinUses.length === 0 ? {} : { builtinReads: [...new Set(analysis.builtinUses.map((u) => u.name))] }),
+    // Builtins a function of the cell reads when called (`def half(xs): return sum(xs) / 2`), its name bound in the
+    // cell too (`sum = half(...)`): the builtin until then.
+    ...((analysis.deferredUses ?? []).some((u) => isBuiltin(u.name)) ? { builtinReadsWhenCalled: [...new Set((analysis.deferredUses ?? []).filter((u) => isBuiltin(u.name)).map((u) => u.name))] } : {}),
     exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
     // Several bare names (`acc, f1`) a metrics cell returns by name already; one (`summary`) may hold several.

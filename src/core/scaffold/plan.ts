@@ -65,6 +65,8 @@ export interface GeneratedCell {
   readonly releasedAfterDel?: readonly string[];
   /** Builtins the cell reads before binding them itself, if ever (`list(...)`, then maybe `list = [...]`). */
   readonly builtinReads?: readonly string[];
+  /** Builtins a function of the cell reads when called whose names the cell binds too (`sum` in `def half`, then `sum = ...`). */
+  readonly builtinReadsWhenCalled?: readonly string[];
   /** Names the cell removes itself with `del`: never released again. */
   readonly deleted?: readonly string[];
   /** The cell's functions and classes (from `analyzeCell`): one a step can define at module level is hoisted. */
@@ -1148,10 +1150,15 @@ class Generator extends UnitCode {
     return indentBody([...(builtins === undefined ? [] : [builtins]), ...prelude, body, ...this.releaseLocals(unit.cells, [...keep, ...placeholders], unread)].join('\n\n'));
   }
 
-  /** `from builtins import list, sum` for the builtins a function reads before its cells bind their names. */
+  /**
+   * `list, sum = builtins.list, builtins.sum` (after `import builtins`) for the builtins a function reads before its
+   * cells bind their names. Assigned, not imported: a function of the cells reading one when called would make
+   * pyflakes report the import as redefined unused.
+   */
   private builtinsImport(shadowed: ReadonlyMap<string, boolean>): string | undefined {
     const names = [...shadowed.keys()].sort();
-    return names.length === 0 ? undefined : `from builtins import ${names.join(', ')}  # read before the cells below bind ${names.length === 1 ? 'the name' : 'the names'}: in a function, local from the start`;
+    if (names.length === 0) return undefined;
+    return [`import builtins  # the cells below read ${andList(names)} before binding ${names.length === 1 ? 'the name' : 'the names'}: in a function, local from the start`, `${names.join(', ')} = ${names.map((n) => `builtins.${n}`).join(', ')}`].join('\n');
   }
 
   /**
@@ -1170,6 +1177,8 @@ class Generator extends UnitCode {
         if (!bound.has(name)) shadowed.set(name, shadowed.get(name) ?? false);
         else shadowed.set(name, true);
       }
+      // A function's read when called: the builtin until the binding, then the bound value (read either way).
+      for (const name of g.builtinReadsWhenCalled ?? []) if (locals.has(name)) shadowed.set(name, true);
       // A read the cell's analysis resolved to a binding of its own comes after it: a read of the bound value.
       for (const name of g.uses) if (shadowed.has(name) && !builtinReads.has(name)) shadowed.set(name, true);
       for (const name of [...g.assigned, ...(g.localBindings ?? []).map((b) => b.name), ...(g.definitions ?? []).map((d) => d.name)]) bound.add(name);

@@ -232,11 +232,22 @@ describe('promoteNotebook: f-strings without a field', function () {
 // Round 73 FGF: `values = list(range(n))` then `list = [...]` in one step failed every run (UnboundLocalError).
 describe('promoteNotebook: a builtin a step reads, then binds', function () {
   this.timeout(120_000);
+  // Round 74 GHG: `def half(xs): return sum(xs) / 2`, then `sum = half(xs)`: NameError (a free variable unbound).
+  it('read by a function of the step when called, before the step binds the name', async () => {
+    const { dir, out } = await promoteCells([{ tags: ['step:a'], source: 'xs = [1.0, 2.0, 3.0]\ndef half(v):\n    return sum(v) / 2\nsum = half(xs)' }, { tags: ['metrics'], source: 'total = sum\nprint("total:", total)' }], 'shadowcalled');
+    try {
+      assertFlakesQuiet(out);
+      if (hasPython()) assert.equal(runPipeline(out).metrics['total'], 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   // Round 74 GHG: the metrics function failed the same way.
   it('in the metrics cells too', async () => {
     const { dir, out } = await promoteCells([{ tags: ['step:a'], source: 'xs = [1, 2, 3]' }, { tags: ['metrics'], source: 'n = len(xs)\nlen = n * 2\nprint("n:", n)' }], 'shadowmetrics');
     try {
-      assert.match(readFileSync(join(out, 'src', 'nb', 'metrics.py'), 'utf8'), /\n {4}from builtins import len {2}# read before/);
+      assert.match(readFileSync(join(out, 'src', 'nb', 'metrics.py'), 'utf8'), /\n {4}import builtins {2}# the cells below read len before binding the name: in a function, local from the start\n {4}len = builtins\.len\n/);
       assertFlakesQuiet(out);
       if (hasPython()) assert.equal(runPipeline(out).metrics['n'], 3);
     } finally {
@@ -257,7 +268,7 @@ describe('promoteNotebook: a builtin a step reads, then binds', function () {
     );
     try {
       const step = readFileSync(join(out, 'src', 'nb', 'steps', 'make.py'), 'utf8');
-      assert.match(step, /\n {4}from builtins import list, sum {2}# read before the cells below bind the names: in a function, local from the start\n/);
+      assert.match(step, /\n {4}import builtins {2}# the cells below read list and sum before binding the names: in a function, local from the start\n {4}list, sum = builtins\.list, builtins\.sum\n/);
       // `sum` is bound and never read after: released; `list` is read once bound.
       assert.match(step, /\n {4}del sum {2}# computed in the notebook, used by no later step\n/);
       assertFlakesQuiet(out);
