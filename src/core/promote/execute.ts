@@ -333,6 +333,23 @@ interface CountedCell {
 }
 
 /**
+ * The error a kernel's traceback ends with, all of its lines (`ValueError: Input X contains NaN.` and the advice
+ * below it): from the last line naming an exception (`SomeError: ...` at the line's start) to the end, at most ten
+ * lines; the last line when none names one (round 74 HIH: only the last line of a message of several was said).
+ */
+export function raisedMessage(traceback: string): string {
+  const lines = traceback.trim().split('\n');
+  let at = lines.length - 1;
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 10); i--) {
+    if (/^[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt|Iteration)\b(?::|$)/.test(lines[i] ?? '')) {
+      at = i;
+      break;
+    }
+  }
+  return lines.slice(at).map((l) => l.trimEnd()).join('\n').trim();
+}
+
+/**
  * Where the kernel's traceback (IPython's, colours removed) says the notebook failed: the cell that was
  * running and its line, and the innermost frame in another cell (a function a cell defined) when there is
  * one, as `cell 9 (id c008), line 3`. Only the last traceback is read: an exception chained to another
@@ -423,8 +440,7 @@ function run(python: string, args: readonly string[], file: string, cells: Reado
       const last = told.trim().split('\n').slice(-12).join('\n');
       // The tail of a long traceback (pandas' own frames) may not reach the notebook's cell: named first.
       const where = failedCell(plain, cells);
-      const lines = plain.trim().split('\n');
-      const raised = lines[lines.length - 1]?.trim() ?? '';
+      const raised = raisedMessage(plain);
       // Named with its cell and line, the error needs no tail of the traceback (round 59 CCC: ten lines of pandas'
       // own source, then the error twice).
       const message = where === undefined ? `executing the notebook failed\n${last}${runnerAdvice(plain, python)}` : `executing the notebook failed in ${where}: ${raised}${relativeTo(raised, folderOf)}`;

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NbpromoteError } from '../errors';
 import { notebookJson, PYTHON, runPipeline } from '../scaffold/testing';
 import { silentLogger } from '../util/logger';
-import { executeForMetrics, executeNotebook, failedCell, notebookCells, removeStaleExecuteFolders, relativeTo, runnerAdvice } from './execute';
+import { executeForMetrics, executeNotebook, failedCell, notebookCells, raisedMessage, removeStaleExecuteFolders, relativeTo, runnerAdvice } from './execute';
 import { promoteNotebook } from './promote';
 
 // nbconvert's stderr when a cell fails inside pandas (colours removed, nbconvert's own frames cut): the
@@ -81,6 +81,14 @@ describe('notebookCells', () => {
 });
 
 describe('failedCell', () => {
+  // Round 74 HIH: only the last line of a message of several was said.
+  it('takes every line of the error a traceback ends with, from the line naming the exception', () => {
+    const traceback = ['Cell In[4], line 2', '      1 x = 1', '----> 2 raise ValueError("first\\nsecond")', '', 'ValueError: Input X contains NaN.', 'LinearRegression does not accept missing values.', 'See the docs.'].join('\n');
+    assert.equal(raisedMessage(traceback), 'ValueError: Input X contains NaN.\nLinearRegression does not accept missing values.\nSee the docs.');
+    assert.equal(raisedMessage('something odd\nKeyboardInterrupt'), 'KeyboardInterrupt');
+    assert.equal(raisedMessage('no exception named here'), 'no exception named here');
+  });
+
   it('names the cell that was running and its line, from the last traceback of a chain', () => {
     assert.equal(failedCell(chained, cells), 'cell 9 (id c008), line 3');
   });
