@@ -47,7 +47,7 @@ const commands: readonly CommandSpec[] = [
   },
   {
     name: 'check',
-    synopsis: 'nbpromote check <notebook> [--out DIR] [--json]',
+    synopsis: 'nbpromote check <notebook> [--out DIR] [--package NAME] [--infer-steps] [--json]',
     summary: 'exit 0 when the generated code is what promotion would write now, 1 when it is stale (for CI)',
     flags: checkFlags,
     run: runCheck,

@@ -1,4 +1,4 @@
-/** `nbpromote check <notebook> [--out DIR] [--json]`: exit 0 when the generated code is what promotion would write now. */
+/** `nbpromote check <notebook> [--out DIR] [--package NAME] [--infer-steps] [--json]`: exit 0 when the generated code is what promotion would write now. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { version } from '../../../package.json';
