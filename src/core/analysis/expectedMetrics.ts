@@ -1167,7 +1167,9 @@ function fieldsPattern(body: string, fromPercent = false): FieldsPattern {
   let pattern = '';
   let rest = body;
   let literalText = false;
-  for (const field of body.matchAll(/\{([^{}]*)\}/g)) {
+  // (A doubled brace is text: `f"acc{{x}}:"` prints `acc{x}:`, no field x, round 74 GHG.)
+  for (const field of body.matchAll(/\{\{|\}\}|\{([^{}]*)\}/g)) {
+    if (field[0] === '{{' || field[0] === '}}') continue;
     const at = rest.indexOf(field[0]);
     pattern += escapeRegExp(rest.slice(0, at).replace(/\{\{/g, '{').replace(/\}\}/g, '}'));
     rest = rest.slice(at + field[0].length);
@@ -1296,7 +1298,8 @@ export function loopPrintedValues(source: string): { readonly name: string; read
 
 /** The names in `{name}`, `{name:.4f}`, `{name!r}` and `{name=}` replacement fields of the cell's strings. */
 export function interpolatedNames(source: string): string[] {
-  return [...new Set([...source.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?=[:!=}])/g)].map((m) => m[1] ?? ''))].filter((n) => n !== '');
+  // (Not inside doubled braces, which are text: `f"acc{{x}}:"`, round 74 GHG.)
+  return [...new Set([...source.matchAll(/\{\{|\}\}|\{\s*([A-Za-z_]\w*)\s*(?=[:!=}])/g)].map((m) => m[1] ?? ''))].filter((n) => n !== '');
 }
 
 /**

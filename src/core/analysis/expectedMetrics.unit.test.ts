@@ -132,6 +132,14 @@ describe('expectedMetricsFromOutputs: metrics cells that show values computed by
     assert.deepEqual(got, { acc: { value: 0.8181818181818182 }, f1: { value: 0.6521739130434783 } });
   });
 
+  // Round 74 GHG: `print(f"acc{{x}}:", acc)` made x a metric, and every run failed with NameError.
+  it('reads doubled braces in an f-string as text, not a field', () => {
+    assert.deepEqual(interpolatedNames('f"acc{{x}}:", acc'), []);
+    assert.deepEqual(interpolatedNames('f"{{{x}}} {acc:.3f}"'), ['x', 'acc']);
+    const got = read(metricsCell('print(f"acc{{x}}:", acc)', [stdout('acc{x}: 0.75\n')]));
+    assert.deepEqual(got, { acc: { value: 0.75, decimals: 6 } });
+  });
+
   // Round 73 EFE: a raw label gave no expected value, and the metric went unchecked.
   it('reads a raw or u-prefixed label as a plain one', () => {
     const got = read(metricsCell('print(r"sd:", sd)\nprint(u"acc:", acc)', [stdout('sd: 1.922357737030361\nacc: 0.51\n')]));
