@@ -1242,7 +1242,7 @@ class GraphBuilder {
     // Not one the cell bound first (`table = pd.read_csv(...)` then `table["x"] = ...`: round 35 F).
     // One bound on some paths only is bound first where the change follows the binding in its block (`model = ...`
     // then `model.fit(...)` in a loop's body, round 72 DED: the step took the earlier step's model it never read).
-    const lines = cell.source.split('\n');
+    const lines = sourceLines(cell.source);
     const boundFirst = (m: NameSite): boolean =>
       f.defines.some((d) => d.name === m.name && (d.line < m.line || (d.line === m.line && d.column < m.column)) && (!(f.maybeBound ?? []).includes(m.name) || followsInBlock(lines, d.line, m.line)));
     for (const m of mutates) if (!unit.local.has(m.name) && !boundFirst(m) && ['step', 'parameter'].includes(this.bindings.get(m.name)?.kind ?? '')) this.resolve(unit, cell, m);
@@ -2526,11 +2526,6 @@ export function orderSteps(steps: readonly StepNode[]): StepNode[] {
 const UNLABELLED_SCORE = /(?:score|error|loss|accuracy|precision|recall|f1|auc|r2|rmse|mae|mse|mape)\w*\s*\(|(?:^|\.)(?:mean|std|median|score)\s*\(/i;
 
 /**
- * The names an item printed alone can take, best first: `scores["acc"]` or `scores.get("acc")` -> `acc`,
- * `scores_acc`; `rep["macro avg"]["f1-score"]` -> `f1_score`, `macro_avg_f1_score`, `rep_macro_avg_f1_score`.
- * Keys are lowered and their other characters become `_`; a key of no ASCII letter or digit names nothing.
- */
-/**
  * True when line `later` (1-based) runs whenever line `first` did, right after it in the same block: every line
  * from `first` to `later` is indented at least as `first` is (blank and comment lines aside).
  */
@@ -2545,6 +2540,11 @@ function followsInBlock(lines: readonly string[], first: number, later: number):
   return true;
 }
 
+/**
+ * The names an item printed alone can take, best first: `scores["acc"]` or `scores.get("acc")` -> `acc`,
+ * `scores_acc`; `rep["macro avg"]["f1-score"]` -> `f1_score`, `macro_avg_f1_score`, `rep_macro_avg_f1_score`.
+ * Keys are lowered and their other characters become `_`; a key of no ASCII letter or digit names nothing.
+ */
 function keyNames(expression: string): string[] {
   const keys = keyedItem(expression);
   if (keys === undefined) return [];
