@@ -11,6 +11,7 @@ import type { StepGraph } from '../contract/stepGraph';
 import { analyseNotebook, FOLLOW_ON_NAME_CODES } from '../analysis/analyseNotebook';
 import { readRoles } from '../tags/roles';
 import { localStarExports } from '../promote/localModules';
+import { withStepImports } from '../scaffold/plan';
 import { dirname, resolve } from 'node:path';
 
 export interface Inspection {
@@ -48,7 +49,10 @@ export async function inspectWithGraph(inspection: Inspection): Promise<{ inspec
   // (Not a tag's error: the code's problems are said beside it.)
   const refusedCell = inspection.problems.some((p) => p.severity === 'error' && p.cellIndex !== undefined && (p.code === 'schema' || p.code === 'cell-type-unknown'));
   const problems = [...inspection.problems, ...analysis.problems.filter((p) => !refusedCell || !FOLLOW_ON_NAME_CODES.has(p.code))];
-  return { inspection: { ...inspection, problems, ok: !hasErrors(problems) }, graph: analysis.graph };
+  // As promotion has it: a function or class a step defines at its module's top is imported by the steps calling
+  // it, not an output of the step and an input of theirs (round 74 HIH: inspect and promote told two flows).
+  const graph = withStepImports(analysis.graph, new Map([...analysis.cells].map(([i, a]) => [i, a.generated])));
+  return { inspection: { ...inspection, problems, ok: !hasErrors(problems) }, graph };
 }
 
 /** The stable JSON shape of `nbpromote inspect --json` (documented in docs/cli.md). */

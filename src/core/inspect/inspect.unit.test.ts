@@ -27,3 +27,19 @@ describe('inspectWithGraph: a cell the reader refused', () => {
     assert.deepEqual(inspection.problems.filter((p) => p.severity === 'error').map((p) => p.code), ['name-undefined']);
   });
 });
+
+// Round 74 HIH: inspect said `clean -> telco, bucket` and `features(telco, bucket)`; promotion imports `bucket` from
+// the step's module instead.
+describe('inspectWithGraph: a function a step defines', () => {
+  it('is imported by the steps calling it, as promotion has it: no output of its step, no input of theirs', async () => {
+    const text = notebook([
+      { cell_type: 'code', source: 'rows = [1, 2, 3]\ndef bucket(v):\n    return v // 2', metadata: { tags: ['step:clean'] } },
+      { cell_type: 'code', source: 'buckets = [bucket(v) for v in rows]', metadata: { tags: ['step:features'] } },
+    ]);
+    const { graph } = await inspectWithGraph(inspectText(text, 'nb.ipynb'));
+    assert.deepEqual(graph?.steps.map((s) => [s.name, s.inputs, s.outputs]), [
+      ['clean', [], ['rows']],
+      ['features', ['rows'], []],
+    ]);
+  });
+});
