@@ -335,7 +335,11 @@ export function suggestedStepCells(notebook: Notebook, roles: TagResult, suggest
 /** A step name for a heading's text, or undefined when nothing usable is left. Always passes {@link stepNameIssue}. */
 export function stepNameFromHeading(text: string): string | undefined {
   // A possessive or a contraction is one word (`the model's input` is `model_input`, round 69 VVV: `model_s`).
-  const plain = plainHeading(text).replace(SECTION_NUMBER, '').replace(/(\p{L})['’]s\b/gu, '$1').replace(/(\p{L})['’](\p{L})/gu, '$1$2');
+  // A heading that is its section's number alone (`Question 1`, `Part 2.`) is named by it (`question_1`), not by its
+  // place among the steps (round 75 IJI: `Question 1` was `step_2`).
+  const numbered = plainHeading(text);
+  const rest = numbered.replace(SECTION_NUMBER, '');
+  const plain = (/\p{L}/u.test(rest) || !/^\p{L}/u.test(numbered) ? rest : numbered).replace(/(\p{L})['’]s\b/gu, '$1').replace(/(\p{L})['’](\p{L})/gu, '$1$2');
   let words = withoutAccents(plain)
     .toLowerCase()
     .split(/[^a-z0-9]+/)

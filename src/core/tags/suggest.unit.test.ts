@@ -35,6 +35,10 @@ describe('stepNameFromHeading', () => {
     ['Q4: What is the accuracy?', 'what_is_accuracy'],
     ['Task 2b. Split and scale the features into train and test sets', 'split_and_scale_features'],
     ['**Split** into train/test', 'split_into_train_test'],
+    // Round 75 IJI: a section's number alone named the step by its place (`Question 1` was `step_2`).
+    ['Question 1', 'question_1'],
+    ['Part 2.', 'part_2'],
+    ['3.', undefined],
     ['🚀', undefined],
     ['The', 'the'],
     ['', undefined],
