@@ -1141,24 +1141,25 @@ class Generator extends UnitCode {
       placeholders.add(name);
       return `${indent}# nbpromote: removed ${what}: ${name} = ${text}`;
     });
-    // A builtin the notebook reads before its cells bind that name (`list(range(n))`, then `list = [...]`): in a
-    // function the name is local from the start, and the read failed (round 73 FGF: UnboundLocalError at every run).
-    // (Not an input: a read of the earlier step's value; not a shared name.)
-    const shadowed = this.shadowedBuiltins(unit.cells, new Set([...this.functionLocals(unit.cells)].filter((n) => !unit.inputs.includes(n) && !unit.commonNames.includes(n))));
-    const builtins = this.builtinsImport(shadowed);
-    const unread = [...shadowed].filter(([, read]) => !read).map(([name]) => name);
-    return indentBody([...(builtins === undefined ? [] : [builtins]), ...prelude, body, ...this.releaseLocals(unit.cells, [...keep, ...placeholders], unread)].join('\n\n'));
+    const builtins = this.builtinsFirst(unit);
+    return indentBody([...(builtins.code === undefined ? [] : [builtins.code]), ...prelude, body, ...this.releaseLocals(unit.cells, [...keep, ...placeholders], builtins.unread)].join('\n\n'));
   }
 
   /**
-   * `list, sum = builtins.list, builtins.sum` (after `import builtins`) for the builtins a function reads before its
-   * cells bind their names. Assigned, not imported: a function of the cells reading one when called would make
-   * pyflakes report the import as redefined unused.
+   * A builtin the unit's cells read before they bind that name (`list(range(n))`, then `list = [...]`): in a function
+   * the name is local from the start, and the read failed (round 73 FGF: UnboundLocalError at every run). The code
+   * binding such builtins first, `list, sum = builtins.list, builtins.sum` after `import builtins` (assigned, not
+   * imported: a function of the cells reading one when called would make pyflakes report the import as redefined
+   * unused); and those no cell reads once bound, whose binding is released. (Not an input, which is a read of the
+   * earlier step's value, nor a shared name.)
    */
-  private builtinsImport(shadowed: ReadonlyMap<string, boolean>): string | undefined {
+  private builtinsFirst(unit: CodeUnit): { readonly code?: string; readonly unread: string[] } {
+    const shadowed = this.shadowedBuiltins(unit.cells, new Set([...this.functionLocals(unit.cells)].filter((n) => !unit.inputs.includes(n) && !unit.commonNames.includes(n))));
     const names = [...shadowed.keys()].sort();
-    if (names.length === 0) return undefined;
-    return [`import builtins  # the cells below read ${andList(names)} before binding ${names.length === 1 ? 'the name' : 'the names'}: in a function, local from the start`, `${names.join(', ')} = ${names.map((n) => `builtins.${n}`).join(', ')}`].join('\n');
+    const unread = [...shadowed].filter(([, read]) => !read).map(([name]) => name);
+    if (names.length === 0) return { unread };
+    const code = [`import builtins  # the cells below read ${andList(names)} before binding ${names.length === 1 ? 'the name' : 'the names'}: in a function, local from the start`, `${names.join(', ')} = ${names.map((n) => `builtins.${n}`).join(', ')}`].join('\n');
+    return { code, unread };
   }
 
   /**
@@ -1620,9 +1621,8 @@ class Generator extends UnitCode {
     const maybe = branchBoundMetrics(metrics.cells.map((c) => this.gen(c.index)), names).filter((n) => !metrics.inputs.includes(n) && !metrics.commonNames.includes(n));
     if (maybe.length > 0) chunks.unshift(`${maybe.join(' = ')} = None  # set below on some paths only; no metric when none is taken`);
     // A builtin read before the cells bind its name (`n = len(xs)`, then `len = n * 2`): as in a step (round 74 GHG).
-    const shadowed = this.shadowedBuiltins(metrics.cells, new Set([...locals].filter((n) => !metrics.inputs.includes(n) && !metrics.commonNames.includes(n))));
-    const builtins = this.builtinsImport(shadowed);
-    if (builtins !== undefined) chunks.unshift(builtins);
+    const builtins = this.builtinsFirst(metrics);
+    if (builtins.code !== undefined) chunks.unshift(builtins.code);
     if (shownText !== undefined) {
       const body = chunks.length > 0 ? shownInPlace(chunks[chunks.length - 1] ?? '', shownText, '_shown') : undefined;
       if (body !== undefined) chunks[chunks.length - 1] = body;
@@ -1632,7 +1632,7 @@ class Generator extends UnitCode {
     lines.push(indentBody(withStatement(chunks.join('\n\n'))));
     const valueOf = (n: string): string => (!maybeGone.has(n) ? n : maybeGone.get(n) === true ? `_runtime.if_bound(lambda: ${n})` : `locals().get(${pyString(n)})`);
     const valuesOf = (list: readonly string[]): string => `{${list.map((n) => `${pyString(n)}: ${valueOf(n)}`).join(', ')}}`;
-    const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, ...this.sharedDefinitionReads(metrics), ...exactNames, '_shown'], [...shadowed].filter(([, read]) => !read).map(([name]) => name));
+    const release = this.releaseLocals(metrics.cells, [...names, ...testReads, ...metrics.inputs, ...this.sharedDefinitionReads(metrics), ...exactNames, '_shown'], builtins.unread);
     if (release.length > 0) lines.push('', indentBody(release.join('\n')));
     // What the cell assigns wins over what it shows (the shown values are often rounded copies).
     const lastNames = shownNamesByCell[metrics.cells.length - 1];
