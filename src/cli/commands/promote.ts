@@ -97,8 +97,7 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     paths.push(...(await committedFilesGone(outcome.outDir, LOCK_FILE_NAME, paths)));
     const named = checked?.notebook ?? notebook;
     try {
-      const kept = outcome.files.filter((f) => f.action === 'kept-edit').map((f) => f.path);
-      commit = await commitGenerated({ dir: outcome.outDir, paths, message: `promote(${outcome.package}): ${outcome.version} from ${named}`, tag: tagFor(outcome.package, outcome.version), kept, logger });
+      commit = await commitGenerated({ dir: outcome.outDir, paths, message: `promote(${outcome.package}): ${outcome.version} from ${named}`, tag: tagFor(outcome.package, outcome.version), kept: keptEditPaths(outcome), logger });
     } catch (ex) {
       if (!NbpromoteError.is(ex) || ex.reason === 'usage' || ex.reason === 'internal') throw ex;
       return report(notCommitted(outcome, ex.message, notebook), io, json);
@@ -187,6 +186,11 @@ async function promoteOrRefusal(request: PromoteRequest): Promise<PromoteOutcome
   }
 }
 
+/** The generated files edited by hand that the promotion kept as they are (`kept-edit`). */
+function keptEditPaths(outcome: PromoteOutcome): string[] {
+  return outcome.files.filter((f) => f.action === 'kept-edit').map((f) => f.path);
+}
+
 function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: CommitResult): ExitCode {
   if (json) {
     const doc = {
@@ -222,7 +226,7 @@ function report(outcome: PromoteOutcome, io: CliIo, json: boolean, commit?: Comm
   if (commit !== undefined && !json) {
     io.out(commit.created ? `committed ${commit.commit.slice(0, 12)}, tagged ${commit.tag}\n` : `up to date: nothing to commit (${commit.tag} is ${commit.commit.slice(0, 12)} and holds these files)\n`);
     // Edits made by hand after the tagged promotion are not in the tag: they are the person's own commits.
-    const kept = outcome.files.filter((f) => f.action === 'kept-edit').map((f) => f.path);
+    const kept = keptEditPaths(outcome);
     if (!commit.created && kept.length > 0) io.err(`note: ${andList(kept)} ${kept.length === 1 ? 'was' : 'were'} edited by hand since ${commit.tag} was tagged and ${kept.length === 1 ? 'is' : 'are'} kept as ${kept.length === 1 ? 'it is' : 'they are'}, not in the tag: commit ${kept.length === 1 ? 'it' : 'them'} yourself, as for any file of yours\n`);
     // A CI checkout of a tag or a commit: the commit is on no branch, and only the tag keeps it.
     if (commit.created && commit.branch === null) io.err(`note: HEAD is detached, so no branch moved: only the tag ${commit.tag} holds ${commit.commit.slice(0, 12)}. To keep working from it, \`git switch -c <branch>\`\n`);

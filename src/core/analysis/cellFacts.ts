@@ -267,6 +267,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
   };
   const trailing = analysis.trailingExpression;
   const file = notebookFileForDunderFile(analysis.code, analysis.builtinUses);
+  const builtinsWhenCalled = [...new Set((analysis.deferredUses ?? []).filter((u) => isBuiltin(u.name)).map((u) => u.name))];
   const generated: GeneratedCell = {
     code: file.code,
     importLines: dropLines,
@@ -289,7 +290,7 @@ function factsOf({ analysis, tree, removedNodes, displayCalls, place }: CellAnal
     ...(analysis.builtinUses.length === 0 ? {} : { builtinReads: [...new Set(analysis.builtinUses.map((u) => u.name))] }),
     // Builtins a function of the cell reads when called (`def half(xs): return sum(xs) / 2`), its name bound in the
     // cell too (`sum = half(...)`): the builtin until then.
-    ...((analysis.deferredUses ?? []).some((u) => isBuiltin(u.name)) ? { builtinReadsWhenCalled: [...new Set((analysis.deferredUses ?? []).filter((u) => isBuiltin(u.name)).map((u) => u.name))] } : {}),
+    ...(builtinsWhenCalled.length === 0 ? {} : { builtinReadsWhenCalled: builtinsWhenCalled }),
     exceptCuts: analysis.unusedExceptAliases,
     ...(trailing === undefined || trailing.removed ? {} : { trailingExpression: { line: trailing.line, endLine: trailing.endLine } }),
     // Several bare names (`acc, f1`) a metrics cell returns by name already; one (`summary`) may hold several.

@@ -2,9 +2,9 @@
  * Names a function of the notebook's code binds and never reads (`tmp = x * 2` left from debugging, an
  * `import json` inside a function that nothing uses): pyflakes reports each ("local variable 'tmp' is assigned to
  * but never used", "'json' imported but unused"), and the package's code is to pass pyflakes (round 72). The
- * notebook's code stays as it is; each such statement is followed, on its own line, by a read of the name
- * (`tmp = x * 2; tmp`), which changes nothing: the name was just bound. On the same line, so the `# cell` comments'
- * line numbers, which the runner names failing lines by, stay right. (A `del` would not do: pyflakes still
+ * notebook's code stays as it is; each such statement is followed by a read of the name (`tmp = x * 2; tmp`),
+ * which changes nothing: the name was just bound. On the same line, so the `# cell` comments' line numbers, which
+ * the runner names failing lines by, stay right. (A `del` would not do: pyflakes still
  * reports a name deleted in an `else` branch.)
  *
  * What pyflakes reads as a use is wider than what this finds (an attribute or keyword of that name counts here
@@ -35,7 +35,8 @@ export function withUnusedLocalsRead(code: string): string {
   if (reads.length === 0) return code;
   let out = code;
   for (const { at, names } of [...reads].sort((a, b) => b.at - a.at)) {
-    const lineEnd = out.indexOf('\n', at) < 0 ? out.length : out.indexOf('\n', at);
+    const newline = out.indexOf('\n', at);
+    const lineEnd = newline < 0 ? out.length : newline;
     // A comment or another statement after it on the line: no note of ours.
     const more = !/^[ \t\r]*$/.test(out.slice(at, lineEnd));
     out = `${out.slice(0, at)}; ${names.join(', ')}${more ? '' : NOTE}${out.slice(at)}`;

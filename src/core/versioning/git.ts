@@ -283,8 +283,7 @@ export async function checkCommit(request: CommitCheck): Promise<CheckedCommit> 
       );
     }
     const released = await tagExists(git, tag);
-    const kept = new Set((request.kept ?? []).map((p) => prefix + p));
-    if (released && !(request.unchanged && (await tagHolds(git, tag, ours.filter((p) => !kept.has(p)))))) {
+    if (released && !(request.unchanged && (await tagHolds(git, tag, withoutKept(ours, request.kept, prefix))))) {
       throw new NbpromoteError('invalidInput', await tagTakenMessage(git, tag, root, `does not hold the generated files as this promotion leaves them; ${nothing}`));
     }
     return { root, notebook, released };
@@ -326,8 +325,7 @@ export async function commitGenerated(request: CommitRequest): Promise<CommitRes
     if (await tagExists(git, tag)) {
       // A re-run with nothing changed since the tagged promotion (CI): up to date, not an error; also with files
       // edited by hand and kept since (round 72 CDC: refused, saying another promotion had made the version).
-      const kept = new Set((request.kept ?? []).map((p) => prefix + p));
-      if (await tagHolds(git, tag, ours.filter((p) => !kept.has(p)))) return { commit: lastLine(await run(git, ['rev-parse', '--verify', `refs/tags/${tag}^{commit}`])), tag, created: false, branch: await currentBranch(git) };
+      if (await tagHolds(git, tag, withoutKept(ours, request.kept, prefix))) return { commit: lastLine(await run(git, ['rev-parse', '--verify', `refs/tags/${tag}^{commit}`])), tag, created: false, branch: await currentBranch(git) };
       throw new NbpromoteError('invalidInput', await tagTakenMessage(git, tag, root, 'does not hold the generated files as they are; nothing was committed'));
     }
 
@@ -455,6 +453,12 @@ async function tagTakenMessage(git: SimpleGit, tag: string, root: string, what: 
 async function tagExists(git: SimpleGit, tag: string): Promise<boolean> {
   const ref = `refs/tags/${tag}`;
   return (await run(git, ['for-each-ref', '--format=%(refname)', ref])).split('\n').includes(ref);
+}
+
+/** `paths` (relative to the top of the work tree) but the hand edits kept (`kept`, relative to the output root at `prefix`). */
+function withoutKept(paths: readonly string[], kept: readonly string[] | undefined, prefix: string): string[] {
+  const skipped = new Set((kept ?? []).map((p) => prefix + p));
+  return paths.filter((p) => !skipped.has(p));
 }
 
 /** The tag's commit holds `paths` (relative to the top of the work tree) exactly as they are on disk, none untracked. */
