@@ -57,24 +57,29 @@ export function linesInsideStrings(code: string): Set<number> {
  */
 export function withoutEmptyFStrings(code: string): string {
   if (!/[fF][rR]?["']|[rR][fF]["']/.test(code)) return code;
-  let out = '';
-  let i = 0;
+  // The text is copied in spans between the characters that matter (quotes, comments, brackets), and only an
+  // f-string's literal is looked at closely: this runs over every generated module.
+  const parts: string[] = [];
+  let copied = 0; // code[..copied] is in `parts`
   // Open brackets: a string alone on a line inside them is an argument (`print(\n    f"Done."\n)`), no statement.
   let depth = 0;
   const n = code.length;
+  const interesting = /[#"'()[\]{}]/g;
+  let i = 0;
   while (i < n) {
+    interesting.lastIndex = i;
+    const m = interesting.exec(code);
+    if (m === null) break;
+    i = m.index;
     const c = code[i] ?? '';
     if (c === '#') {
       const end = code.indexOf('\n', i);
-      const stop = end < 0 ? n : end;
-      out += code.slice(i, stop);
-      i = stop;
+      i = end < 0 ? n : end;
       continue;
     }
     if (c !== '"' && c !== "'") {
       if (c === '(' || c === '[' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
-      out += c;
+      else depth = Math.max(0, depth - 1);
       i++;
       continue;
     }
@@ -82,21 +87,29 @@ export function withoutEmptyFStrings(code: string): string {
     let j = i + quote.length;
     while (j < n && !code.startsWith(quote, j) && (quote.length === 3 || code[j] !== '\n')) j += code[j] === '\\' ? 2 : 1;
     const end = Math.min(n, j + quote.length);
-    const literal = code.slice(i, end);
-    // The prefix is already in `out`: the letters right before the quote, not the end of a name (`elif"`).
-    const prefix = /(?<![\w])([rRbBuUfF]{1,2})$/.exec(out)?.[1];
+    // The prefix: the letters right before the quote, not the end of a name (`elif"`).
+    const prefix = /(?<![\w])([rRbBuUfF]{1,2})$/.exec(code.slice(Math.max(0, i - 3), i))?.[1];
+    if (prefix === undefined || !/[fF]/.test(prefix) || !code.startsWith(quote, j)) {
+      i = end;
+      continue;
+    }
     const content = code.slice(i + quote.length, j);
     // An escape is no field, `\N{EM DASH}` either (not in a raw string, where `{EM DASH}` is one: round 73 EFE).
-    const raw = prefix !== undefined && /[rR]/.test(prefix);
-    const fields = raw ? content : content.replace(/\\(?:N\{[^{}\n]*\}|[^])/g, (m) => (m.startsWith('\\N{') ? '' : '..'));
+    const raw = /[rR]/.test(prefix);
+    const fields = raw ? content : content.replace(/\\(?:N\{[^{}\n]*\}|[^])/g, (e) => (e.startsWith('\\N{') ? '' : '..'));
+    const start = i - prefix.length;
     // Not a statement of its own (`f"""..."""` first in a function would become its docstring: round 73 EFE).
-    const alone = depth === 0 && /(?:^|\n)[ \t]*$/.test(out.slice(0, out.length - (prefix?.length ?? 0))) && /^[ \t]*(?:#[^\n]*)?(?:\n|$)/.test(code.slice(end));
-    const plain = prefix !== undefined && /[fF]/.test(prefix) && code.startsWith(quote, j) && !alone && !/[{}]/.test(fields.replace(/\{\{|\}\}/g, ''));
-    if (plain) out = `${out.slice(0, out.length - prefix.length)}${prefix.replace(/[fF]/, '')}${quote}${content.replace(/\{\{/g, '{').replace(/\}\}/g, '}')}${quote}`;
-    else out += literal;
+    const lineStart = code.lastIndexOf('\n', start - 1) + 1;
+    const alone = depth === 0 && /^[ \t]*$/.test(code.slice(lineStart, start)) && /^[ \t]*(?:#[^\n]*)?(?:\n|$)/.test(code.slice(end, code.indexOf('\n', end) < 0 ? n : code.indexOf('\n', end) + 1));
+    if (!alone && !/[{}]/.test(fields.replace(/\{\{|\}\}/g, ''))) {
+      parts.push(code.slice(copied, start), prefix.replace(/[fF]/, ''), quote, content.replace(/\{\{/g, '{').replace(/\}\}/g, '}'), quote);
+      copied = end;
+    }
     i = end;
   }
-  return out;
+  if (copied === 0) return code;
+  parts.push(code.slice(copied));
+  return parts.join('');
 }
 
 /**
