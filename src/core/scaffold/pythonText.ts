@@ -114,64 +114,93 @@ export function withoutEmptyFStrings(code: string): string {
 
 /**
  * The 1-based lines of `code` holding `assert (x, "message")`: an assert of a tuple, which is always true (pyflakes
- * reports it, and Python warns), on one line. The parentheses enclose all of it and hold a comma at their top level.
+ * reports it, and Python warns). The parentheses enclose all of it, on one line or several, and hold a comma at their
+ * top level. The first line of each.
  */
 export function alwaysTrueAssertLines(code: string): number[] {
-  if (!/\bassert\s*\(/.test(code)) return [];
-  const inString = linesInsideStrings(code);
-  return code.split('\n').flatMap((line, i) => (inString.has(i) || alwaysTrueAssert(line) === undefined ? [] : [i + 1]));
+  return alwaysTrueAsserts(code).map((a) => lineAt(code, a.assertAt));
 }
 
-/** The tuple of a line `assert (x, "message")` (and the indent and comment around it), or undefined. */
-function alwaysTrueAssert(line: string): { indent: string; tuple: string; comment: string } | undefined {
-  const m = /^([ \t]*)assert\s*\(/.exec(line);
-  if (m === null) return undefined;
-  const open = line.indexOf('(', (m[1] ?? '').length);
+/** An `assert (x, "message")`: where `assert` starts and the tuple's `(`, the offset after its `)`, the comment after it. */
+interface TupleAssert {
+  readonly assertAt: number;
+  readonly open: number;
+  readonly close: number;
+  readonly comment: string;
+}
+
+function lineAt(code: string, offset: number): number {
+  let line = 1;
+  for (let i = code.indexOf('\n'); i >= 0 && i < offset; i = code.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** Each statement `assert (x, "message")` of `code` at the start of a line, not in a multi-line string. */
+function alwaysTrueAsserts(code: string): TupleAssert[] {
+  if (!/\bassert\s*\(/.test(code)) return [];
+  const inString = linesInsideStrings(code);
+  const found: TupleAssert[] = [];
+  let lineStart = 0;
+  code.split('\n').forEach((line, i) => {
+    const m = inString.has(i) ? null : /^([ \t]*)assert\s*\(/.exec(line);
+    const tuple = m === null ? undefined : tupleFrom(code, lineStart + m[0].length - 1);
+    if (m !== null && tuple !== undefined) found.push({ assertAt: lineStart + (m[1] ?? '').length, open: lineStart + m[0].length - 1, ...tuple });
+    lineStart += line.length + 1;
+  });
+  return found;
+}
+
+/**
+ * From the `(` at `open`: the offset after its `)` and the comment after that on the line, when the parentheses hold
+ * a comma at their top level and nothing but a comment follows them; else undefined. Strings, escapes and comments
+ * inside are skipped (a one-line string ends at its line).
+ */
+function tupleFrom(code: string, open: number): { close: number; comment: string } | undefined {
   let depth = 0;
   let comma = false;
   let quote: string | undefined;
-  for (let i = open; i < line.length; i++) {
-    const ch = line[i] ?? '';
+  for (let i = open; i < code.length; i++) {
+    const ch = code[i] ?? '';
     if (quote !== undefined) {
       if (ch === '\\') i++;
-      else if (line.startsWith(quote, i)) {
+      else if (ch === '\n' && quote.length === 1) return undefined;
+      else if (code.startsWith(quote, i)) {
         i += quote.length - 1;
         quote = undefined;
       }
       continue;
     }
-    if (ch === '"' || ch === "'") quote = line.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+    if (ch === '"' || ch === "'") quote = code.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
     else if (ch === '(' || ch === '[' || ch === '{') depth++;
     else if (ch === ')' || ch === ']' || ch === '}') {
       depth--;
       if (depth === 0) {
-        const rest = line.slice(i + 1);
-        if (!comma || !/^[ \t]*(?:#.*)?$/.test(rest)) return undefined;
-        return { indent: m[1] ?? '', tuple: line.slice(open, i + 1), comment: rest.trim() };
+        const lineEnd = code.indexOf('\n', i);
+        const rest = code.slice(i + 1, lineEnd < 0 ? code.length : lineEnd);
+        return comma && /^[ \t]*(?:#.*)?$/.test(rest) ? { close: i + 1, comment: rest.trim() } : undefined;
       }
     } else if (ch === ',' && depth === 1) comma = true;
-    else if (ch === '#') return undefined;
+    else if (ch === '#') {
+      const lineEnd = code.indexOf('\n', i);
+      if (lineEnd < 0) return undefined;
+      i = lineEnd - 1;
+    }
   }
   return undefined;
 }
 
 /**
- * `code` with each one-line `assert (x, "message")` written as the tuple it tests, `(x, "message")`: the same
- * (the tuple is evaluated, and always true), without what pyflakes and Python report (round 73 FGF). Promotion
- * warns of each (`assert-always-true`).
+ * `code` with each `assert (x, "message")` written as the tuple it tests, `(x, "message")`, over as many lines as
+ * it was: the same (the tuple is evaluated, and always true), without what pyflakes and Python report (round 73
+ * FGF). Promotion warns of each (`assert-always-true`).
  */
 export function withoutAlwaysTrueAsserts(code: string): string {
-  if (!/\bassert\s*\(/.test(code)) return code;
-  // Not a line of a multi-line string (a docstring's example).
-  const inString = linesInsideStrings(code);
-  return code
-    .split('\n')
-    .map((line, i) => {
-      const found = inString.has(i) ? undefined : alwaysTrueAssert(line);
-      if (found === undefined) return line;
-      return `${found.indent}${found.tuple}  ${found.comment === '' ? '# nbpromote: was `assert (...)` of a tuple, always true' : found.comment}`;
-    })
-    .join('\n');
+  let out = code;
+  for (const a of alwaysTrueAsserts(code).reverse()) {
+    const note = a.comment === '' ? '  # nbpromote: was `assert (...)` of a tuple, always true' : '';
+    out = `${out.slice(0, a.assertAt)}${out.slice(a.open, a.close)}${note}${out.slice(a.close)}`;
+  }
+  return out;
 }
 
 /**

@@ -66,10 +66,14 @@ describe('withoutAlwaysTrueAsserts', () => {
     const docstring = '"""Example:\nassert (a, b)\n"""';
     assert.equal(withoutAlwaysTrueAsserts(docstring), docstring, 'a docstring is left alone');
     const code = ['assert(len(x) == 3, "three")  # why', '    assert (x, "m,(")', 'assert (x == [1, 2]), "ok"', 'assert(f(a, b))', 'assert x, "plain"', 'assert (x,\n        "two lines")'].join('\n');
-    assert.deepEqual(alwaysTrueAssertLines(code), [1, 2]);
+    assert.deepEqual(alwaysTrueAssertLines(code), [1, 2, 6]);
     assert.equal(
       withoutAlwaysTrueAsserts(code),
-      ['(len(x) == 3, "three")  # why', '    (x, "m,(")  # nbpromote: was `assert (...)` of a tuple, always true', 'assert (x == [1, 2]), "ok"', 'assert(f(a, b))', 'assert x, "plain"', 'assert (x,\n        "two lines")'].join('\n'),
+      ['(len(x) == 3, "three")  # why', '    (x, "m,(")  # nbpromote: was `assert (...)` of a tuple, always true', 'assert (x == [1, 2]), "ok"', 'assert(f(a, b))', 'assert x, "plain"', '(x,\n        "two lines")  # nbpromote: was `assert (...)` of a tuple, always true'].join('\n'),
     );
+    // Over several lines, with a comment and a bracket in a string inside (round 76); a call's parentheses are no tuple.
+    const multi = 'if ok:\n    assert (a > 0,  # first\n            "a (positive)")\nassert (f(a,\n        b))';
+    assert.deepEqual(alwaysTrueAssertLines(multi), [2]);
+    assert.equal(withoutAlwaysTrueAsserts(multi), 'if ok:\n    (a > 0,  # first\n            "a (positive)")  # nbpromote: was `assert (...)` of a tuple, always true\nassert (f(a,\n        b))');
   });
 });

@@ -8,9 +8,11 @@
  * reports a name deleted in an `else` branch.)
  *
  * What pyflakes reads as a use is wider than what this finds (an attribute or keyword of that name counts here
- * too): a name this leaves alone is at worst still reported, never read before it is bound. Functions calling
- * `locals()` or `vars()`, names declared `global` or `nonlocal`, targets of `with`, `for` and `:=`, and tuples
- * unpacked from anything but a tuple of values are left alone, as pyflakes leaves them (or, for `with`, as rare).
+ * too): a name this leaves alone is at worst still reported, never read before it is bound. A name a header binds
+ * (`with open(p) as fh:`, `if (m := f(x)):`) is read after the first simple statement of its block, at any depth
+ * (`pass; fh`), and a walrus in a simple statement after that statement. Functions calling `locals()` or `vars()`,
+ * names declared `global` or `nonlocal`, targets of `for`, and tuples unpacked from anything but a tuple of values
+ * are left alone, as pyflakes leaves them.
  */
 import { parsePython } from '../analysis/python/parser';
 import type { PyNode, PyTree } from '../analysis/python/parser';
@@ -44,30 +46,69 @@ export function withUnusedLocalsRead(code: string): string {
   return out;
 }
 
-/** The statements of `fn`'s own scope binding names nothing in `fn` reads: where each ends, and those names. */
+/** Statements holding a block: a name bound in their header is read after the first statement of that block. */
+const COMPOUND = new Set(['if_statement', 'for_statement', 'while_statement', 'try_statement', 'with_statement', 'match_statement', 'function_definition', 'class_definition', 'decorated_definition']);
+
+/** The statements of `fn`'s own scope binding names nothing in `fn` reads: where to read each, and those names. */
 function unreadInFunction(tree: PyTree, fn: PyNode): { at: number; names: string[] }[] {
   const body = fn.children.find((c) => c.field === 'body');
   if (body === undefined || /(?<![.\w])(?:locals|vars)\s*\(\s*\)/.test(tree.text(body))) return [];
   const declared = new Set<string>();
-  const bindings: { statement: PyNode; targets: PyNode[] }[] = [];
-  const own = (node: PyNode): void => {
+  // `at`: where the read goes (undefined: nowhere it would be sure to run right after the binding, so none).
+  const bindings: { at: number | undefined; targets: PyNode[] }[] = [];
+  // The names a walrus binds in `node` (an expression), outside the scopes of their own in it.
+  const walruses = (node: PyNode, into: PyNode[] = []): PyNode[] => {
+    if (NESTED_SCOPES.has(node.type)) return into;
+    if (node.type === 'named_expression') {
+      const name = node.children.find((c) => c.field === 'name');
+      if (name?.type === 'identifier') into.push(name);
+    }
+    for (const child of node.children) walruses(child, into);
+    return into;
+  };
+  // After the first simple statement in `block`, at any depth (`if c:\n    pass; fh`): a name its header binds is
+  // bound there, and only a statement of the block runs it. Not in a scope of its own (a read would make a closure).
+  const afterFirst = (block: PyNode | undefined): number | undefined => {
+    for (const child of block?.children ?? []) {
+      if (child.type === 'comment' || child.type === 'decorator') continue;
+      if (NESTED_SCOPES.has(child.type) || child.type === 'decorated_definition') return undefined;
+      if (!COMPOUND.has(child.type)) return child.end;
+      return afterFirst(child.children.find((c) => c.type === 'block'));
+    }
+    return undefined;
+  };
+  const statement = (node: PyNode): void => {
+    if (NESTED_SCOPES.has(node.type) || node.type === 'comment') return;
+    if (node.type === 'global_statement' || node.type === 'nonlocal_statement') {
+      for (const name of node.children) if (name.type === 'identifier') declared.add(tree.text(name));
+      return;
+    }
+    if (!COMPOUND.has(node.type)) {
+      const assigned = node.type === 'expression_statement' && node.children.length === 1 && node.children[0]?.type === 'assignment' ? assignedNames(node.children[0]) : [];
+      const imported = node.type === 'import_statement' || node.type === 'import_from_statement' ? importedNames(node) : [];
+      const targets = [...assigned, ...imported, ...walruses(node)];
+      if (targets.length > 0) bindings.push({ at: node.end, targets });
+      return;
+    }
+    clause(node);
+  };
+  // A compound statement or one of its clauses (`elif`, `else`, `except` ...): its header, then its blocks.
+  const clause = (node: PyNode): void => {
+    const block = node.children.find((c) => c.type === 'block');
+    const header: PyNode[] = [];
     for (const child of node.children) {
       if (NESTED_SCOPES.has(child.type)) continue;
-      if (child.type === 'global_statement' || child.type === 'nonlocal_statement') {
-        for (const name of child.children) if (name.type === 'identifier') declared.add(tree.text(name));
-      } else if (child.type === 'expression_statement' && child.children.length === 1 && child.children[0]?.type === 'assignment') {
-        const targets = assignedNames(child.children[0]);
-        if (targets.length > 0) bindings.push({ statement: child, targets });
-        continue;
-      } else if (child.type === 'import_statement' || child.type === 'import_from_statement') {
-        const targets = importedNames(child);
-        if (targets.length > 0) bindings.push({ statement: child, targets });
-        continue;
+      if (child.type === 'block') child.children.forEach(statement);
+      else if (child.children.some((c) => c.type === 'block')) clause(child);
+      else {
+        header.push(...walruses(child));
+        // `with open(p) as fh:` (pyflakes says nothing of a tuple target, nor of `except`'s, cut elsewhere).
+        if (child.type === 'with_clause') header.push(...withTargets(child));
       }
-      own(child);
     }
+    if (header.length > 0) bindings.push({ at: afterFirst(block), targets: header });
   };
-  own(body);
+  body.children.forEach(statement);
   if (bindings.length === 0) return [];
   const targetNodes = new Set(bindings.flatMap((b) => b.targets));
   const readNames = new Set<string>();
@@ -76,10 +117,22 @@ function unreadInFunction(tree: PyTree, fn: PyNode): { at: number; names: string
     node.children.forEach(reads);
   };
   reads(body);
-  return bindings.flatMap(({ statement, targets }) => {
+  return bindings.flatMap(({ at, targets }) => {
     const names = [...new Set(targets.map((t) => tree.text(t)))].filter((n) => !readNames.has(n) && !declared.has(n));
-    return names.length === 0 ? [] : [{ at: statement.end, names }];
+    return names.length === 0 || at === undefined ? [] : [{ at, names }];
   });
+}
+
+/** The names `with a as x, b as (y):` binds one by one (`x`, `y`); not those of a tuple, list or attribute target. */
+function withTargets(clause: PyNode): PyNode[] {
+  const names: PyNode[] = [];
+  for (const item of clause.children) {
+    const pattern = item.children.find((c) => c.type === 'as_pattern');
+    let target = pattern?.children.find((c) => c.field === 'alias');
+    while (target !== undefined && (target.type === 'as_pattern_target' || target.type === 'parenthesized_expression') && target.children.length === 1) target = target.children[0];
+    if (target?.type === 'identifier') names.push(target);
+  }
+  return names;
 }
 
 /**

@@ -31,7 +31,20 @@ const MODULE = [
   '    count += 1',
   '    def inner():',
   '        return used + s',
-  '    return inner() + r',
+  '    with open(__file__) as fh:',
+  '        pass',
+  '    with open(__file__) as (fh2):',
+  '        if c:',
+  '            pass',
+  '    if (n := len(str(x))) > 0:',
+  '        count += 1  # counted',
+  '    elif (o := 2):',
+  '        pass',
+  '    while (w := count) > 5:',
+  '        w2 = w',
+  '        break',
+  '    total = (t := count) + 1',
+  '    return inner() + r + total',
   '',
   '',
   'def with_locals():',
@@ -64,7 +77,14 @@ describe('withUnusedLocalsRead', () => {
     assert.equal(lines[12], `    p, q = 1, 2; p, q${note}`);
     assert.equal(lines[14], `    a = b = 5; a, b${note}`);
     assert.equal(lines[16], `        z = i; k = z; k${note}`);
-    for (const untouched of [13, 17, 18, 19, 26, 32]) assert.equal(lines[untouched], MODULE.split('\n')[untouched], `line ${untouched + 1}`);
+    // A name a header binds, after the first statement of its block when that one is simple; a walrus after its statement.
+    assert.equal(lines[23], `        pass; fh${note}`);
+    assert.equal(lines[26], `            pass; fh2${note}`, 'the first simple statement, inside an `if` (the name is bound there)');
+    assert.equal(lines[28], '        count += 1; n  # counted');
+    assert.equal(lines[30], `        pass; o${note}`);
+    assert.equal(lines[32], `        w2 = w; w2${note}`);
+    assert.equal(lines[34], `    total = (t := count) + 1; t${note}`);
+    for (const untouched of [13, 17, 18, 19, 22, 24, 25, 27, 31, 33, 40, 46]) assert.equal(lines[untouched], MODULE.split('\n')[untouched], `line ${untouched + 1}`);
   });
 
   it('leaves code without a function, or that does not parse, as it is', () => {

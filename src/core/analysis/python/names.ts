@@ -331,6 +331,8 @@ class Walker {
   /** The names the `except NameError:` clauses of the `try:` blocks being walked bind (see NameSite.guarded). */
   private readonly guards: Set<string>[] = [];
   private readonly binds: ModuleBind[] = [];
+  /** The binds of `except … as name` at module level: Python deletes the name when the block ends, so none outlives it. */
+  private readonly handlerBinds = new Set<ModuleBind>();
   private readonly deleted: { name: string; offset: number }[] = [];
   private readonly imports: ImportBinding[] = [];
   private readonly starImports: StarImport[] = [];
@@ -551,7 +553,7 @@ class Walker {
 
     const bySite = (a: NameSite, b: NameSite): number => a.line - b.line || a.column - b.column;
     return {
-      defines: this.binds.map((b) => ({ name: b.name, ...this.site(b.offset) })).sort(bySite),
+      defines: this.binds.filter((b) => !this.handlerBinds.has(b)).map((b) => ({ name: b.name, ...this.site(b.offset) })).sort(bySite),
       deletes: this.deleted.map((d) => ({ name: d.name, ...this.site(d.offset) })).sort(bySite),
       uses: uses.sort(bySite),
       ...(deferredUses.length === 0 ? {} : { deferredUses: deferredUses.sort(bySite) }),
@@ -698,11 +700,17 @@ class Walker {
         node.children.forEach((child, i) => {
           if (child.type === 'block') this.statements(child, scope);
           else if (child.field === 'alias') {
+            const count = this.binds.length;
             this.target(child, scope);
+            for (const b of this.binds.slice(count)) this.handlerBinds.add(b);
             const before = node.children[i - 1];
             if (child.type === 'identifier' && before !== undefined && block !== undefined) this.noteExceptAlias(child, before.end, block);
           } else if (child.type === 'as_pattern') {
+            const count = this.binds.length;
             this.asPattern(child, scope);
+            // (Only the alias's: a walrus in the exception's expression binds for good.)
+            const from = child.children.find((c) => c.field === 'alias')?.start ?? child.end;
+            for (const b of this.binds.slice(count)) if (b.offset >= from) this.handlerBinds.add(b);
             const alias = child.children.find((c) => c.field === 'alias');
             const name = alias?.type === 'as_pattern_target' ? alias.children[0] : alias;
             const value = child.children[0];
