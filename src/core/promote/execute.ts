@@ -165,6 +165,8 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
     const source = printed.length === 0 ? cell.source : withPrintedValues(cell.source, printed, bindPrintedValue);
     // (The notebook's own `raises-exception` too: nbconvert runs past it in the notebook, round 70 XXX.)
     const fails = mayFail.includes(cell.index) || raisesException(cell.tags);
+    const watched = cell.kind === 'code' && !fails && MAGIC_LINE.test(cell.source);
+    if (watched) cells.push(code(SEEN_SOURCE));
     if (cell.kind === 'code') cells.push({ ...code(source), metadata: { nbpromote: { cell: cell.index }, ...(fails ? { tags: [RAISES_EXCEPTION.key] } : {}) } });
     else cells.push({ cell_type: cell.kind, metadata: {}, source: cell.source });
     // Right after the last metrics cell, before any other probe, so the cell above is that one.
@@ -175,6 +177,8 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
     for (const early of probe?.earlier ?? []) if (cell.index === early.afterCell) cells.push(code(earlyProbeSource(early.names)));
     for (const displayed of probe?.displayedAfter ?? []) if (cell.index === displayed.afterCell) cells.push(code(displayedProbeSource(displayed.expressions)));
     if (probe !== undefined && cell.index === probe.afterCell) cells.push(code(probeSource(probe)));
+    // Last, so the probes above still find the cell's own value right above them.
+    if (watched) cells.push(code(shownErrorSource(cell.index, timedFrom(cell.source))));
   }
   return {
     cells,
@@ -182,6 +186,66 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
     nbformat: 4,
     nbformat_minor: 4,
   };
+}
+
+/**
+ * A line magic or cell magic (`%%time`, `%time x = f()`, `%%capture out`, `%run`): IPython's `time` and `capture`
+ * show an error the code raised and report the cell as run (round 76 KLK: nbconvert went on, the run recorded
+ * metrics of a notebook that had failed, or a later cell was named for it).
+ */
+const MAGIC_LINE = /^[ \t]*%/m;
+const SHOWN_MARKER = 'NBPROMOTE_SHOWN ';
+
+/** Python run before a watched cell: the error IPython last showed (`sys.last_value`), to tell a new one. */
+const SEEN_SOURCE = ['import sys as _nbp_sys', '_nbp_seen = _nbp_b.getattr(_nbp_sys, "last_value", None)'].join('\n');
+
+/**
+ * For a cell starting with `%%time`: the 1-based line of that magic, which `<timed exec>`'s line numbers follow (it
+ * runs the lines below it); else undefined.
+ */
+function timedFrom(source: string): number | undefined {
+  const lines = source.split(/\r?\n/);
+  const first = lines.findIndex((l) => l.trim() !== '');
+  return /^[ \t]*%%time\b/.test(lines[first] ?? '') ? first + 1 : undefined;
+}
+
+/**
+ * Python run after a watched cell: when IPython showed an error in it, raises one naming the cell, the line (when
+ * the cell starts with `%%time` at line `timedFrom`) and the error, for {@link shownError}.
+ */
+function shownErrorSource(cellIndex: number, timedFrom: number | undefined): string {
+  return [
+    'if _nbp_b.getattr(_nbp_sys, "last_value", None) is not _nbp_seen:',
+    '    import traceback as _nbp_traceback',
+    '    _nbp_line, _nbp_tb = None, _nbp_sys.last_traceback',
+    '    while _nbp_tb is not None:',
+    '        if _nbp_tb.tb_frame.f_code.co_filename in ("<timed exec>", "<timed eval>"):',
+    `            _nbp_line = ${timedFrom === undefined ? 'None' : `_nbp_tb.tb_lineno + ${timedFrom}`}`,
+    '        _nbp_tb = _nbp_tb.tb_next',
+    `    _nbp_error = "".join(_nbp_traceback.format_exception_only(_nbp_sys.last_type, _nbp_sys.last_value)).strip()`,
+    `    raise _nbp_b.RuntimeError(${JSON.stringify(SHOWN_MARKER)} + _nbp_json.dumps({"cell": ${cellIndex}, "line": _nbp_line, "error": _nbp_error}))`,
+  ].join('\n');
+}
+
+/**
+ * The words for a failed run whose traceback is the one {@link shownErrorSource} raised: `cell 4 (id c1), line 3:
+ * FileNotFoundError: ...` and why the run stopped there; undefined for any other failure.
+ */
+export function shownError(stderr: string, cells: ReadonlyMap<number, CountedCell>, folder: string | undefined): string | undefined {
+  const json = new RegExp(`${SHOWN_MARKER}(\\{.*\\})`).exec(stderr)?.[1];
+  if (json === undefined) return undefined;
+  let shown: { cell?: unknown; line?: unknown; error?: unknown };
+  try {
+    shown = JSON.parse(json) as typeof shown;
+  } catch {
+    return undefined;
+  }
+  const cell = [...cells.values()].find((c) => c.index === shown.cell);
+  if (cell === undefined || typeof shown.error !== 'string') return undefined;
+  const line = typeof shown.line === 'number' ? shown.line : undefined;
+  const magic = /^[ \t]*(%{1,2}\w+)/m.exec(cell.source ?? '')?.[1] ?? 'a magic';
+  const where = `cell ${cell.index + 1}${cell.id === undefined ? '' : ` (id ${cell.id})`}${line === undefined ? '' : `, line ${line}`}${cell.fileLine === undefined || line === undefined ? '' : `, file line ${cell.fileLine + line - 1}`}`;
+  return `${where}: ${shown.error}${relativeTo(shown.error, folder)}. ${magic} showed the error and Jupyter went on to the next cell, but the cell's code stopped there, as the package's would`;
 }
 
 function code(source: string): Record<string, unknown> {
@@ -439,6 +503,11 @@ function run(python: string, args: readonly string[], file: string, cells: Reado
       });
       const last = told.trim().split('\n').slice(-12).join('\n');
       // The tail of a long traceback (pandas' own frames) may not reach the notebook's cell: named first.
+      const shown = shownError(plain, cells, folderOf);
+      if (shown !== undefined) {
+        reject(new NbpromoteError('invalidInput', `${file}: executing the notebook failed in ${shown}`));
+        return;
+      }
       const where = failedCell(plain, cells);
       const raised = raisedMessage(plain);
       // Named with its cell and line, the error needs no tail of the traceback (round 59 CCC: ten lines of pandas'

@@ -258,6 +258,36 @@ describe('executeForMetrics', function () {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  // Round 76 KLK: IPython's %%time and %%capture show an error the code raised and report the cell as run; nbconvert
+  // went on (the package was written, metrics recorded from a notebook that had failed), or a later cell was named.
+  it('stops at an error a magic showed and went on from (%%time, %%capture), naming its cell and line; not at a skipped one', async function () {
+    if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import nbconvert, ipykernel']).status !== 0) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'nbpromote-execute-'));
+    try {
+      const notebook = (timed: string, captured: string, skipped = 'x = 1'): string =>
+        notebookJson([
+          { tags: ['step:load'], source: `\n%%time\nrows = [1, 2, 3]\n${timed}\ntotal = sum(rows)` },
+          { tags: ['skip'], source: `%%time\n${skipped}` },
+          { tags: ['step:score'], source: `%%capture log\n${captured}\nacc = total / 10` },
+          { tags: ['metrics'], source: 'print(acc)' },
+        ]);
+      const run = async (): Promise<Map<string, number>> => {
+        const dry = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+        return (await executeNotebook({ notebook: 'nb.ipynb', cwd: dir, python: PYTHON, probe: dry.metricsProbe, mayFail: dry.skippedCells ?? [], logger: silentLogger })).metrics;
+      };
+      writeFileSync(join(dir, 'nb.ipynb'), notebook('rows.append(4)', 'print(total)', 'open("missing.csv")'));
+      assert.deepEqual(Object.fromEntries(await run()), { acc: 1 }, 'an error in a skipped cell does not stop the run');
+      writeFileSync(join(dir, 'nb.ipynb'), notebook('rows.appendd(4)', 'print(total)'));
+      await assert.rejects(run(), (e: Error) => {
+        assert.match(e.message, /failed in cell 1 \(id c0\), line 4: AttributeError: 'list' object has no attribute 'appendd'\. %%time showed the error and Jupyter went on/);
+        return true;
+      });
+      writeFileSync(join(dir, 'nb.ipynb'), notebook('rows.append(4)', 'print(totall)'));
+      await assert.rejects(run(), /failed in cell 3 \(id c2\): NameError: name 'totall' is not defined\. %%capture showed the error/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('executeNotebook stopped', function () {
