@@ -325,6 +325,9 @@ def test_a_list_of_floats_stays_floats_from_its_default_and_from_param():
     assert all(type(a) is float for a in runtime.coerce_param("alphas", "[1, 100]", spec))
     with pytest.raises(runtime.UsageError, match="alphas"):
         runtime.coerce_param("alphas", '["a"]', spec)
+    # The value is a list: the message names the item that is no number (round 76 KLK: "is not one" said no list).
+    with pytest.raises(runtime.UsageError, match=r"parameter 'alphas' takes a list of numbers, and '\[1, \"x\"\]' holds 'x', which is not a number \(write a list of numbers"):
+        runtime.coerce_param("alphas", '[1, "x"]', spec)
 
 
 def test_whole_floats_inside_a_dict_or_list_are_floats_again_from_the_default_and_from_param():

@@ -536,7 +536,8 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   }
   // A metrics cell that never ran: a percent script keeps no outputs, a notebook may be saved unrun (round 43 U:
   // `4 passed, 1 skipped` read as green in CI, with nothing said at promotion).
-  if (lastMetricsCell !== undefined && executed === undefined && !ranMetrics && !droppedShown && failedAbove === undefined && shown.size === 0) {
+  // (Not beside executed-metrics-dropped, which says as much: round 76 KLK.)
+  if (lastMetricsCell !== undefined && executed === undefined && !ranMetrics && !droppedShown && failedAbove === undefined && shown.size === 0 && dropped === 0) {
     const why = notebook.format === 'percent' ? 'a percent script keeps no outputs' : 'the notebook was saved without running its metrics cell';
     const message = `no expected metric is known (${why}), so the generated metrics test will skip. Promote with --execute to run the notebook and record them`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'metrics-unrecorded', message));

@@ -1067,6 +1067,8 @@ function trailing(t: Translator, tree: PyTree, removedNodes: Set<PyNode>): Trail
   if (hiddenBySemicolon(tree, last)) return undefined;
   const { first, last: lastLine } = lineSpan(tree, last);
   if (t.escapeLines.some((line) => line > lastLine)) return undefined;
+  // `%timeit model.predict(X)` shows how long it took, not the value (round 76 KLK: "the cell ends with this value").
+  if (/^[ \t]*%(?:timeit|prun|memit|mprun)\b/.test(t.lines[first] ?? '')) return undefined;
   // print(...) shows its output, not a value (it returns None); so do calls that only write or set something.
   const only = last.children.length === 1 ? last.children[0] : undefined;
   if (only?.type === 'call' && returnsNothing(tree, only)) return undefined;

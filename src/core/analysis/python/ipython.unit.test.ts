@@ -86,6 +86,11 @@ describe('translateIPython', () => {
         source: '%timeit -n 10 -r 3 -q total = sum(values)',
         code: 'total = sum(values)  # nbpromote: removed IPython magic: %timeit -n 10 -r 3 -q',
       }],
+      // Round 76 KLK: a last `%timeit` call was commented out as "the cell ends with this value, which Jupyter shows".
+      ['keeps a last %timeit call once: it shows a time, not the value', {
+        source: 'model = fit(X, y)\n%timeit model.predict(X)',
+        code: 'model = fit(X, y)\nmodel.predict(X)  # nbpromote: removed IPython magic: %timeit',
+      }],
       ['keeps %time inside a block', {
         source: 'for i in range(3):\n    %time step(i)',
         code: 'for i in range(3):\n    step(i)  # nbpromote: removed IPython magic: %time',

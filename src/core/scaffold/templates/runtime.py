@@ -332,6 +332,9 @@ def coerce_param(name: str, raw: str, spec: Mapping[str, Any]) -> Any:
         if isinstance(ex, json.JSONDecodeError) and kind in ("list", "tuple", "dict"):
             example = {"dict": '{"a": 1}', "list": "[1, 2]", "tuple": "(1, 2)"}[kind]
             ex = ValueError(f"write it as JSON or as Python writes it, like {example}")
+        if isinstance(ex, _NotNumberItem):
+            # The value is a list; an item is not a number (round 76 KLK: "is not one" said it was no list).
+            raise UsageError(f"parameter {name!r} takes a list of numbers, and {raw!r} holds {ex.item!r}, which is not a number ({ex})") from None
         hint = f" ({ex})" if isinstance(ex, json.JSONDecodeError) or kind in ("bool", "list", "tuple", "dict") else ""
         raise UsageError(f"parameter {name!r} takes {_TYPE_WORDS.get(kind, kind)}, and {raw!r} is not one{hint}") from None
     raise UsageError(f"parameter {name!r} has the unknown type {kind!r} in pipeline.yaml")
@@ -444,14 +447,23 @@ def _default_value(name: str, spec: Mapping[str, Any]) -> Any:
     return value
 
 
+class _NotNumberItem(ValueError):
+    """An item of a list parameter of numbers (``items: float``) that is no number."""
+
+    def __init__(self, item: Any) -> None:
+        super().__init__("write a list of numbers, like [0.1, 1.0]")
+        self.item = item
+
+
 def _float_items(value: list, spec: Mapping[str, Any]) -> list:
     """With ``items: float`` (the notebook wrote ``[0.1, 1.0, 10.0]``), every number of the list a float, as
     in the notebook: JSON and YAML readers may give ``1`` back for ``1.0``. Raises ValueError for an item that
     is no number."""
     if spec.get("items") != "float":
         return value
-    if any(isinstance(item, bool) or not isinstance(item, (int, float)) for item in value):
-        raise ValueError("write a list of numbers, like [0.1, 1.0]")
+    bad = [item for item in value if isinstance(item, bool) or not isinstance(item, (int, float))]
+    if bad:
+        raise _NotNumberItem(bad[0])
     return [float(item) for item in value]
 
 
