@@ -73,7 +73,7 @@ function toDiagnostic(problem: Problem, range: vscode.Range, cellIndex?: number)
   const severity =
     problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : problem.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
   // Worded for the editor: its commands, not the CLI's flags (`editorAdvice`).
-  const diagnostic = new vscode.Diagnostic(range, `${cellIndex === undefined ? '' : `cell ${cellIndex + 1}: `}${editorAdvice(problem.message)}`, severity);
+  const diagnostic = new vscode.Diagnostic(range, `${cellIndex === undefined ? '' : `cell ${cellIndex + 1}: `}${editorAdvice(problem.message, vscode.workspace.isTrusted)}`, severity);
   diagnostic.source = diagnosticSource;
   diagnostic.code = problem.code;
   return diagnostic;

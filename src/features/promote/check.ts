@@ -49,7 +49,7 @@ export async function checkNotebook(log: Log, toolVersion: string, arg: unknown)
   logger.info(`${request.notebook}: ${upToDate ? 'up to date' : 'stale'} (${pkg})`);
   for (const f of stale) logger.info(`  ${f.reason}: ${f.path}`);
   if (!promoted) {
-    offer(`${name} is not promoted yet: promoting it writes ${pkg} into ${displayDir(target)}.`, 'Promote', uri, 'info');
+    offer(`${name} is not promoted yet: promoting it writes ${pkg} into ${displayDir(target)}.`, 'Promote Notebook', uri, 'info');
   } else if (upToDate) {
     void vscode.window.showInformationMessage(`${name}: up to date (${pkg}${keptEditsNote(outcome.files)})`);
   } else {

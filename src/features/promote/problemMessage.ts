@@ -68,11 +68,11 @@ export interface ProblemMessage {
  * the editor's words>(and N more problems). `tail`". `notebook` is the notebook as the request named it: a
  * problem of that file is not prefixed with its name again (`what` names it), only with its cell and line.
  */
-export function problemMessage(what: string, problems: readonly Problem[], notebook: string, tail = 'Nothing was written.'): ProblemMessage {
+export function problemMessage(what: string, problems: readonly Problem[], notebook: string, tail = 'Nothing was written.', trusted = true): ProblemMessage {
   const errors = problems.filter((p) => p.severity === 'error');
   const first = errors[0] ?? problems.find((p) => p.severity === 'warning');
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-  const text = first === undefined ? 'see the log' : editorWords(first, notebook);
+  const text = first === undefined ? 'see the log' : editorWords(first, notebook, trusted);
   const sentence = `${what}: ${text}${more}`;
   const message = `${/[.!?]$/.test(sentence) ? sentence : `${sentence}.`} ${tail}`.trim();
 
@@ -94,15 +94,22 @@ export function problemMessage(what: string, problems: readonly Problem[], noteb
  * references to the project's docs/ left out, and backtick quotes made plain quotes (a notification shows them
  * literally).
  */
-export function editorWords(problem: Problem, notebook: string): string {
+export function editorWords(problem: Problem, notebook: string, trusted = true): string {
   const place = problem.file === notebook ? problemPlace(problem) : undefined;
-  const message = plainQuotes(editorAdvice(problem.message));
+  const message = plainQuotes(editorAdvice(problem.message, trusted));
   if (place === undefined) return formatProblem({ ...problem, message });
   return place === '' ? message : `${place}: ${message}`;
 }
 
-/** A problem's message with the command line's advice turned into the editor's (see {@link editorWords}); backticks kept. */
-export function editorAdvice(message: string): string {
+/** The command that promotes after running the notebook, as the command palette shows it. */
+const RUN_FIRST_TITLE = 'Notebook Promoter: Promote Notebook, Running It First';
+
+/**
+ * A problem's message with the command line's advice turned into the editor's (see {@link editorWords}); backticks
+ * kept. `trusted`: whether the workspace is; in Restricted Mode the commands that run the notebook say so.
+ */
+export function editorAdvice(message: string, trusted = true): string {
+  const running = `\`${RUN_FIRST_TITLE}\`${trusted ? '' : ' (in a trusted workspace: it runs the notebook)'}`;
   const perNotebook = `set ${ConfigKey.OutputRoot} to a folder per notebook, such as ${OUTPUT_ROOT_PER_NOTEBOOK}`;
   return (
     message
@@ -117,8 +124,9 @@ export function editorAdvice(message: string): string {
       // merge-conflict: the CLI's flag; the editor's choice "Merge my edits" does it.
       .replace(/ from an earlier --merge([;.])/g, ' from an earlier merge$1')
       .replace(/, then promote with --merge again/g, ', then promote again and choose Merge my edits')
-      // The CLI's --execute: the editor's command "Promote Notebook, Running It First" does it (round 43 V).
-      .replace(/([Pp])romote with --execute\b/g, (_m, p: string) => `${p}romote with Promote Notebook, Running It First`)
+      // The CLI's --execute: the editor's command "Promote Notebook, Running It First" does it (round 43 V; round 76
+      // JKJ: "Promote with Promote Notebook, ..." read garbled).
+      .replace(/([Pp])romote with --execute\b/g, (_m, p: string) => `${p === 'P' ? 'U' : 'u'}se ${running}`)
       // The project's docs are not in the person's workspace.
       .replace(/ ?See docs\/[\w.-]+\.md(?:#[\w-]+)?\./g, '')
       .trim()

@@ -105,8 +105,10 @@ describe('problemMessage', function () {
     const unrecorded = (await promote('unrun.py')).find((p) => p.code === 'metrics-unrecorded');
     assert.ok(unrecorded !== undefined);
     const worded = editorAdvice(unrecorded.message);
-    assert.match(worded, /Promote with Promote Notebook, Running It First to run the notebook and record them$/);
+    // Round 76 JKJ: "Promote with Promote Notebook, Running It First" read garbled; in Restricted Mode it is refused.
+    assert.match(worded, /\. Use `Notebook Promoter: Promote Notebook, Running It First` to run the notebook and record them$/);
     assert.doesNotMatch(worded, /--execute/);
+    assert.match(editorAdvice(unrecorded.message, false), /Use `Notebook Promoter: Promote Notebook, Running It First` \(in a trusted workspace: it runs the notebook\) to run/);
   });
 
   it('a problem of another file keeps its name; no period is added after one', () => {

@@ -282,8 +282,9 @@ export class PromoteCommand {
     return { promoted: false, reason: 'cancelled', files: [] };
   }
 
+  /** In the editor's words, with the cell and line (round 76 JKJ: the log said "Promote with --execute"). */
   private logWarnings(outcome: PromoteOutcome): void {
-    for (const p of outcome.problems) if (p.severity === 'warning') this.logger.warn(`${p.file}: ${p.message}`);
+    logProblems(this.logger, outcome.problems.filter((p) => p.severity === 'warning'));
   }
 
   private async askAboutHandEdits(paths: readonly string[]): Promise<'merge' | 'force' | undefined> {

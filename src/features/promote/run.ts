@@ -84,8 +84,8 @@ export async function runPipeline(log: Log, target: () => PromotionTarget, recor
     text = await readFile(configFile, 'utf8');
   } catch {
     const reason = `There is no pipeline.yaml in ${displayDir(t)}: promote the notebook first.`;
-    void vscode.window.showInformationMessage(reason, 'Promote').then((choice) => {
-      if (choice === 'Promote') void vscode.commands.executeCommand('nbpromote.promoteNotebook', t.notebookUri);
+    void vscode.window.showInformationMessage(reason, 'Promote Notebook').then((choice) => {
+      if (choice === 'Promote Notebook') void vscode.commands.executeCommand('nbpromote.promoteNotebook', t.notebookUri);
     });
     return { ran: false, reason };
   }
@@ -366,7 +366,9 @@ export async function runTests(log: Log, target: PromotionTarget): Promise<TestR
     const exitCode = endedExecutions.has(execution) ? processCodes.get(execution) : await new Promise<number | undefined>((resolve) => (waiting = { execution, resolve }));
     logger.info(`tests of ${target.packageName} ended with exit code ${String(exitCode)}`);
     const ended = testsEndedMessage(target.packageName, exitCode, pythonWords(python));
-    if (ended !== undefined) {
+    // Said when they pass too, as a run and a promotion say they ended (round 76 JKJ: only the terminal said so).
+    if (ended === undefined) void vscode.window.showInformationMessage(`The tests of ${target.packageName} passed.`);
+    else {
       const actions = [...(ended.pythonFailed ? ['Open Setting'] : []), 'Show Log'];
       void vscode.window.showWarningMessage(ended.text, ...actions).then((choice) => {
         if (choice === 'Show Log') log.show();

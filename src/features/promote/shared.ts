@@ -50,7 +50,7 @@ export function displayDir(target: PromotionTarget): string {
  */
 export function showProblems(log: Log, logger: Logger, what: string, problems: readonly Problem[], notebook: { readonly uri: vscode.Uri; readonly file: string }, tail = 'Nothing was written.'): string {
   logProblems(logger, problems);
-  const { message, actions } = problemMessage(what, problems, notebook.file, tail);
+  const { message, actions } = problemMessage(what, problems, notebook.file, tail, vscode.workspace.isTrusted);
   const first = problems.find((p) => p.severity === 'error' && !NOT_IN_THE_NOTEBOOK.has(p.code));
   void vscode.window.showErrorMessage(message, ...actions.map((a) => ACTION_LABELS[a])).then(async (choice) => {
     switch (actions.find((a) => ACTION_LABELS[a] === choice)) {
@@ -84,7 +84,7 @@ export function showProblems(log: Log, logger: Logger, what: string, problems: r
 /** Each problem as a log line of its severity, in the editor's words (round 59 DDD: the log said "another --out folder"). */
 export function logProblems(logger: Logger, problems: readonly Problem[]): void {
   for (const problem of problems) {
-    const p = { ...problem, message: editorAdvice(problem.message) };
+    const p = { ...problem, message: editorAdvice(problem.message, vscode.workspace.isTrusted) };
     if (p.severity === 'error') logger.error(formatProblem(p));
     else if (p.severity === 'warning') logger.warn(formatProblem(p));
     else logger.info(formatProblem(p));
