@@ -5,7 +5,7 @@
  * here: the Pipelines view and the graph panel pass the paths and settings in.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LockFile } from '../../core/contract/lockFile';
 import { LOCK_FILE_NAME } from '../../core/contract/lockFile';
 import type { Problem } from '../../core/contract/problem';
@@ -50,6 +50,11 @@ export interface PipelineStatus {
   readonly notebook?: Notebook;
   /** Errors and warnings of the analysis (not the reader's and tags', which the notebook item shows). */
   readonly problems: readonly Problem[];
+  /**
+   * Not promoted into the output root, but into this other folder (of {@link PipelineStatusRequest.earlierRoots}),
+   * at this version: the output root setting changed since (round 76 JKJ: nothing said so).
+   */
+  readonly promotedElsewhere?: { readonly outDir: string; readonly version: string };
 }
 
 export interface PipelineStatusRequest {
@@ -63,6 +68,11 @@ export interface PipelineStatusRequest {
   readonly packageName?: string;
   readonly toolVersion: string;
   readonly logger?: Logger;
+  /**
+   * Other folders the notebook may have been promoted into before (the workspace folder, the notebook's): when the
+   * output root holds no promotion of it and one of these does, the status's `promotedElsewhere` names it.
+   */
+  readonly earlierRoots?: readonly string[];
 }
 
 /** Problems about another notebook's lock, which do not concern a notebook that was not promoted there. */
@@ -112,7 +122,8 @@ export async function pipelineStatus(request: PipelineStatusRequest): Promise<Pi
   }
   if (lock === undefined || !lockIsOurs) {
     const note = lock === undefined ? undefined : `${LOCK_FILE_NAME} in ${outDir} belongs to ${lock.notebook.path} (package ${lock.package})`;
-    return { ...common, state: 'notPromoted', ...(note === undefined ? {} : { note }) };
+    const elsewhere = await promotedElsewhere(notebookPath, outDir, request.earlierRoots ?? []);
+    return { ...common, state: 'notPromoted', ...(note === undefined ? {} : { note }), ...(elsewhere === undefined ? {} : { promotedElsewhere: elsewhere }) };
   }
 
   const promoted = { promotedVersion: lock.version, promotedAt: lock.promoted_at };
@@ -132,6 +143,17 @@ export async function pipelineStatus(request: PipelineStatusRequest): Promise<Pi
     staleSummary = edited > 0 ? (edited === 1 ? '1 file edited by hand' : `${edited} files edited by hand`) : stale.length === 1 ? '1 file differs' : `${stale.length} files differ`;
   }
   return { ...common, ...promoted, ...next, state: 'stale', changes, changedSteps, parametersChanged, staleFiles: stale, staleSummary };
+}
+
+/** The first of `roots` (other than `outDir`) whose nbpromote.lock records a promotion of the notebook, and its version. */
+async function promotedElsewhere(notebookPath: string, outDir: string, roots: readonly string[]): Promise<{ outDir: string; version: string } | undefined> {
+  for (const root of new Set(roots.map((r) => resolve(r)))) {
+    if (root === resolve(outDir)) continue;
+    const text = await readFile(join(root, LOCK_FILE_NAME), 'utf8').catch(() => undefined);
+    const { lock } = text === undefined ? { lock: undefined } : readLockFile(text, join(root, LOCK_FILE_NAME));
+    if (lock !== undefined && lockIsFor(lock, root, notebookPath)) return { outDir: root, version: lock.version };
+  }
+  return undefined;
 }
 
 /** Steps added, removed or changed (as the code lens counts them), and whether the parameters changed, since the lock was written. */

@@ -107,6 +107,20 @@ describe('pipelineStatus', function () {
     assert.equal(s.graph?.steps.length, 3);
   });
 
+  // Round 76 JKJ: after nbpromote.output.root changed, the package written before was left without a word.
+  it('names an earlier root the notebook was promoted into when the output root holds no promotion of it', async () => {
+    await promote();
+    const moved = join(dir, 'build', 'churn');
+    const s = await pipelineStatus({ notebookPath, outDir: moved, toolVersion: 'test', earlierRoots: [dir, outDir, moved] });
+    assert.equal(s.state, 'notPromoted');
+    assert.deepEqual(s.promotedElsewhere, { outDir, version: '0.1.0' });
+    assert.equal((await pipelineStatus({ notebookPath, outDir: moved, toolVersion: 'test', earlierRoots: [dir] })).promotedElsewhere, undefined, 'no lock there');
+    const other = join(dir, 'sales.ipynb');
+    writeFileSync(other, notebookJson(cells));
+    assert.equal((await pipelineStatus({ notebookPath: other, outDir: moved, toolVersion: 'test', earlierRoots: [outDir] })).promotedElsewhere, undefined, 'that lock is another notebook\'s');
+    assert.equal((await pipelineStatus({ notebookPath, outDir, toolVersion: 'test', earlierRoots: [outDir] })).promotedElsewhere, undefined, 'promoted where the root is');
+  });
+
   it('fails with the line when the lock is damaged', async () => {
     await promote();
     writeFileSync(join(outDir, 'nbpromote.lock'), 'lock_version: 1\npackage: [\n');

@@ -1,3 +1,4 @@
+import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import type { Problem } from '../../core/contract/problem';
 import { problemPlace } from '../../core/contract/problem';
@@ -9,6 +10,7 @@ import type { Inspection } from '../../core/inspect/inspect';
 import { inspectText } from '../../core/inspect/inspect';
 import { packageNameFor } from '../../core/promote/promote';
 import { editorAdvice } from '../promote/problemMessage';
+import { displayFolder } from '../runs/discovery';
 import type { Logger } from '../../core/util/logger';
 import { onSettingsChanged } from '../../host/config';
 import { Disposable } from '../../host/disposable';
@@ -269,6 +271,11 @@ export class PipelinesTree extends Disposable implements vscode.TreeDataProvider
     const status = await this.status(element.notebookUri);
     const out: PipelineNode[] = [];
     if (status.state === 'failed' && status.note !== undefined) out.push({ kind: 'info', severity: 'error', message: status.note });
+    const elsewhere = status.promotedElsewhere;
+    if (elsewhere !== undefined) {
+      const where = displayFolder(elsewhere.outDir);
+      out.push({ kind: 'info', message: `Promoted earlier into ${where} (v${elsewhere.version}), before ${ConfigKey.OutputRoot} pointed at ${displayFolder(status.outDir)}: promoting writes a new package there, and leaves the earlier one as it is` });
+    }
     // The notebook item already lists the reader's and the tags' problems.
     const shownAbove = new Set((this.inspections.get(element.notebookUri)?.problems ?? []).map(problemKey));
     for (const problem of status.problems) if (!shownAbove.has(problemKey(problem))) out.push({ kind: 'problem', notebookUri: element.notebookUri, problem });
@@ -352,6 +359,8 @@ export class PipelinesTree extends Disposable implements vscode.TreeDataProvider
       ...(target.packageFromSetting ? { packageName: target.packageName } : {}),
       toolVersion: toolVersion(),
       logger: this.log,
+      // Where promotion wrote with no setting, or a notebook's own: said when the output root setting moved it.
+      earlierRoots: [...(target.folder === undefined ? [] : [target.folder.uri.fsPath]), nodePath.dirname(target.notebookPath)],
     });
   }
 
