@@ -57,6 +57,8 @@ export interface StepSuggestion {
   readonly readsParameter?: true;
   /** The one step of a notebook with no heading at all, from its first cell doing work (see suggestSteps). */
   readonly noHeading?: true;
+  /** A step for the first cell reading a data file before any step (`df = pd.read_csv(...)`), not a section's (see suggestSteps). */
+  readonly loadsData?: true;
 }
 
 export interface Heading {
@@ -134,7 +136,8 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   let lastResults = false;
   // The steps whose heading says results (`## Evaluate`), in order.
   const resultsSteps: StepSuggestion[] = [];
-  let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean; results: boolean; name?: string } | undefined;
+  // `why`: a step started by a cell under no heading of its own, for reading a parameter or a data file.
+  let pending: { heading: string; level: 1 | 2 | 3; cellIndex: number; metrics: boolean; results: boolean; name?: string; why?: 'parameter' | 'data' } | undefined;
   let hasMetrics = roles.cells.some((c) => c.roles.includes('metrics'));
   let hasParameters = roles.cells.some((c) => c.roles.includes('parameters'));
   // Under a settings heading before any step (`## Parameters`): its first cell of literal assignments.
@@ -206,18 +209,21 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
         continue;
       }
     }
-    if (cell.kind === 'code' && pending === undefined && setupUnder !== undefined && !suggestions.some(isStep) && byIndex.get(cell.index)?.roles.includes('parameters') !== true && readsParameter(cell.source)) {
-      pending = { ...setupUnder, metrics: false, results: false };
+    // (Or reading a data file, which is a step's work, not shared code's: `## Setup` holding `df = pd.read_csv(...)`.)
+    // (With no heading after it, the notebook's one step, `main`, starts there anyway.)
+    const loads = cell.kind === 'code' && pending === undefined && !suggestions.some(isStep) && taken.size === 0 && (byIndex.get(cell.index)?.roles.length ?? 0) === 0 && readsDataFile(cell.source) && !holdsOnlyPreamble(workLines(cell.source)) && withTitles.some((c) => c.index > cell.index && c.kind === 'markdown' && markdownHeadings(c.source).some((h) => h.level <= 3));
+    if (cell.kind === 'code' && pending === undefined && setupUnder !== undefined && !suggestions.some(isStep) && byIndex.get(cell.index)?.roles.includes('parameters') !== true && (readsParameter(cell.source) || loads)) {
+      pending = { ...setupUnder, metrics: false, results: false, ...(readsParameter(cell.source) ? {} : { name: 'load_data', why: 'data' as const }) };
       setupUnder = undefined;
     }
     // Under no heading of its own (the title's section, after a papermill parameters cell), the first cell reading a
     // parameter before any step: shared code cannot read one, so it starts a step (round 68 UUU: refused, "this
     // shared cell reads data_path, a parameter"). `load_data` when it reads a file, else `prepare`; `main` when no
     // heading follows, so that the step holds the rest of the notebook.
-    if (cell.kind === 'code' && pending === undefined && setupUnder === undefined && !suggestions.some(isStep) && taken.size === 0 && (byIndex.get(cell.index)?.roles.length ?? 0) === 0 && doesWork(cell.source) && readsParameter(cell.source)) {
+    if (cell.kind === 'code' && pending === undefined && setupUnder === undefined && !suggestions.some(isStep) && taken.size === 0 && (byIndex.get(cell.index)?.roles.length ?? 0) === 0 && doesWork(cell.source) && (readsParameter(cell.source) || loads)) {
       const headingFollows = withTitles.some((c) => c.index > cell.index && c.kind === 'markdown' && markdownHeadings(c.source).some((h) => h.level <= 3));
-      const name = !headingFollows ? 'main' : /(?:^|[^\w])(?:pd\.read_\w+|read_csv|np\.load(?:txt)?|open|load_\w+|joblib\.load|pickle\.load)\s*\(/.test(workLines(cell.source)) ? 'load_data' : 'prepare';
-      pending = { heading: current?.heading ?? '', level: current?.level ?? 2, cellIndex: current?.cellIndex ?? cell.index, metrics: false, results: false, name };
+      const name = !headingFollows ? 'main' : readsDataFile(cell.source) ? 'load_data' : 'prepare';
+      pending = { heading: current?.heading ?? '', level: current?.level ?? 2, cellIndex: current?.cellIndex ?? cell.index, metrics: false, results: false, name, why: readsParameter(cell.source) ? 'parameter' : 'data' };
     }
     if (cell.kind !== 'code' || pending === undefined) continue;
     const cellRoles = byIndex.get(cell.index);
@@ -240,7 +246,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
       heading: pending.heading,
       level: pending.level,
       headingCellIndex: pending.cellIndex,
-      ...(pending.name === undefined ? {} : { readsParameter: true as const }),
+      ...(pending.why === 'parameter' ? { readsParameter: true as const } : pending.why === 'data' ? { loadsData: true as const } : {}),
     });
     lastResults = pending.results;
     if (pending.results && name !== METRICS_SUGGESTION) resultsSteps.push(suggestions[suggestions.length - 1] as StepSuggestion);
@@ -281,11 +287,16 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const lastRoles = lastCode === undefined ? undefined : byIndex.get(lastCode.index);
   const ownRole = lastRoles !== undefined && !impliedSkip(lastRoles) && (lastRoles.sources.length > 0 || lastRoles.roles.length > 0);
   // (Under no heading too, below a step the first cell reading a parameter started: round 69 VVV.)
-  const under = current ?? (last?.readsParameter === true || last?.noHeading === true ? { heading: '', level: 2 as const, cellIndex: last.cellIndex } : undefined);
+  const under = current ?? (last?.readsParameter === true || last?.noHeading === true || last?.loadsData === true ? { heading: '', level: 2 as const, cellIndex: last.cellIndex } : undefined);
   if (!hasMetrics && lastCode !== undefined && last !== undefined && under !== undefined && lastCode.index > last.cellIndex && !ownRole && holdsOnlyDisplays(workLines(lastCode.source)) && SCORE_WORD.test(workLines(lastCode.source))) {
     suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: under.heading, level: under.level, headingCellIndex: under.cellIndex, lastPrints: true });
   }
   return suggestions;
+}
+
+/** Whether a cell's code reads a data file (`pd.read_csv(...)`, `np.load(...)`, `open(...)`, `joblib.load(...)` ...). */
+function readsDataFile(source: string): boolean {
+  return /(?:^|[^\w])(?:pd\.read_\w+|read_csv|np\.load(?:txt)?|open|load_\w+|joblib\.load|pickle\.load)\s*\(/.test(workLines(source));
 }
 
 /**

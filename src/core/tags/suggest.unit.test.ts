@@ -255,6 +255,15 @@ describe('suggestSteps', () => {
     );
   });
 
+  // A data-loading cell before the first section (or under `## Setup`) went to common.py, read at every import.
+  it('starts a step load_data at the first cell reading a data file before any section, with or without a setup heading', () => {
+    const tail = [md('## Cleaning'), 'df = df.dropna()', md('## Model'), 'm = fit(df)'];
+    assert.deepEqual(suggest(['import pandas as pd', "df = pd.read_csv('data.csv')\ndf.head()", ...tail]).map((s) => [s.cell, s.name]), [[1, 'load_data'], [3, 'cleaning'], [5, 'model']]);
+    assert.deepEqual(suggest([md('## Setup'), "import pandas as pd\nDATA = 'data.csv'", 'df = pd.read_csv(DATA)', ...tail]).map((s) => [s.cell, s.name]), [[2, 'load_data'], [4, 'cleaning'], [6, 'model']]);
+    // A helper that reads a file is the preamble's; so is a cell of constants naming the file.
+    assert.deepEqual(suggest(['import pandas as pd\ndef load(p):\n    return pd.read_csv(p)', "PATH = 'data.csv'", ...tail]).map((s) => s.name), ['cleaning', 'model']);
+  });
+
   // Round 61 HHH: `## Evaluate` was no results heading, so its scores were no metrics.
   it('takes a last `## Evaluate` section after a step for the metrics, as `## Evaluation`', () => {
     assert.deepEqual(suggest([md('## Train'), 'm = 1', md('## Evaluate'), 'acc = m * 0.5\nprint("accuracy:", acc)']).map((s) => s.name), ['train', 'metrics']);
