@@ -10,9 +10,10 @@
  * What pyflakes reads as a use is wider than what this finds (an attribute or keyword of that name counts here
  * too): a name this leaves alone is at worst still reported, never read before it is bound. A name a header binds
  * (`with open(p) as fh:`, `if (m := f(x)):`) is read after the first simple statement of its block, at any depth
- * (`pass; fh`), and a walrus in a simple statement after that statement. Functions calling `locals()` or `vars()`,
- * names declared `global` or `nonlocal`, targets of `for`, and tuples unpacked from anything but a tuple of values
- * are left alone, as pyflakes leaves them.
+ * (`pass; fh`), and a walrus in a simple statement after that statement, unless it binds on some paths only
+ * (`c or (m := f())`, `a if c else (b := g())`): no read could follow it safely, and pyflakes still reports it.
+ * Functions calling `locals()` or `vars()`, names declared `global` or `nonlocal`, targets of `for`, and tuples
+ * unpacked from anything but a tuple of values are left alone, as pyflakes leaves them.
  */
 import { parsePython } from '../analysis/python/parser';
 import type { PyNode, PyTree } from '../analysis/python/parser';
@@ -47,7 +48,7 @@ export function withUnusedLocalsRead(code: string): string {
 }
 
 /** Statements holding a block: a name bound in their header is read after the first statement of that block. */
-const COMPOUND = new Set(['if_statement', 'for_statement', 'while_statement', 'try_statement', 'with_statement', 'match_statement', 'function_definition', 'class_definition', 'decorated_definition']);
+const COMPOUND = new Set(['if_statement', 'for_statement', 'while_statement', 'try_statement', 'with_statement', 'match_statement', 'case_clause', 'function_definition', 'class_definition', 'decorated_definition']);
 
 /** The statements of `fn`'s own scope binding names nothing in `fn` reads: where to read each, and those names. */
 function unreadInFunction(tree: PyTree, fn: PyNode): { at: number; names: string[] }[] {
@@ -55,24 +56,28 @@ function unreadInFunction(tree: PyTree, fn: PyNode): { at: number; names: string
   if (body === undefined || /(?<![.\w])(?:locals|vars)\s*\(\s*\)/.test(tree.text(body))) return [];
   const declared = new Set<string>();
   // `at`: where the read goes (undefined: nowhere it would be sure to run right after the binding, so none).
-  const bindings: { at: number | undefined; targets: PyNode[] }[] = [];
-  // The names a walrus binds in `node` (an expression), outside the scopes of their own in it.
+  // `after`: the statement a header's names are read after (one naming them, `del fh`, gets no read).
+  const bindings: { at: number | undefined; targets: PyNode[]; after?: PyNode }[] = [];
+  // The names a walrus binds in `node` (an expression) whenever `node` is evaluated: not in a scope of its own, nor
+  // in a part evaluated only on some paths (`flag or (m := f())`, `a if c else (b := g())`, a comparison's third
+  // operand: round 77 LML, the read raised UnboundLocalError), nor in an assert (`python -O` skips it).
   const walruses = (node: PyNode, into: PyNode[] = []): PyNode[] => {
-    if (NESTED_SCOPES.has(node.type)) return into;
+    if (NESTED_SCOPES.has(node.type) || node.type === 'assert_statement') return into;
     if (node.type === 'named_expression') {
       const name = node.children.find((c) => c.field === 'name');
       if (name?.type === 'identifier') into.push(name);
     }
-    for (const child of node.children) walruses(child, into);
+    const always = node.type === 'boolean_operator' ? node.children.slice(0, 1) : node.type === 'conditional_expression' ? node.children.slice(1, 2) : node.type === 'comparison_operator' ? node.children.slice(0, 2) : node.children;
+    for (const child of always) walruses(child, into);
     return into;
   };
   // After the first simple statement in `block`, at any depth (`if c:\n    pass; fh`): a name its header binds is
   // bound there, and only a statement of the block runs it. Not in a scope of its own (a read would make a closure).
-  const afterFirst = (block: PyNode | undefined): number | undefined => {
+  // A definition first (`def g(): ...`) only binds a name: the statement after it is the first to run code.
+  const afterFirst = (block: PyNode | undefined): PyNode | undefined => {
     for (const child of block?.children ?? []) {
-      if (child.type === 'comment' || child.type === 'decorator') continue;
-      if (NESTED_SCOPES.has(child.type) || child.type === 'decorated_definition') return undefined;
-      if (!COMPOUND.has(child.type)) return child.end;
+      if (child.type === 'comment' || NESTED_SCOPES.has(child.type) || child.type === 'decorated_definition') continue;
+      if (!COMPOUND.has(child.type)) return child;
       return afterFirst(child.children.find((c) => c.type === 'block'));
     }
     return undefined;
@@ -106,7 +111,8 @@ function unreadInFunction(tree: PyTree, fn: PyNode): { at: number; names: string
         if (child.type === 'with_clause') header.push(...withTargets(child));
       }
     }
-    if (header.length > 0) bindings.push({ at: afterFirst(block), targets: header });
+    const after = afterFirst(block);
+    if (header.length > 0) bindings.push({ at: after?.end, targets: header, ...(after === undefined ? {} : { after }) });
   };
   body.children.forEach(statement);
   if (bindings.length === 0) return [];
@@ -117,8 +123,9 @@ function unreadInFunction(tree: PyTree, fn: PyNode): { at: number; names: string
     node.children.forEach(reads);
   };
   reads(body);
-  return bindings.flatMap(({ at, targets }) => {
-    const names = [...new Set(targets.map((t) => tree.text(t)))].filter((n) => !readNames.has(n) && !declared.has(n));
+  return bindings.flatMap(({ at, targets, after }) => {
+    const named = after === undefined ? '' : tree.text(after);
+    const names = [...new Set(targets.map((t) => tree.text(t)))].filter((n) => !readNames.has(n) && !declared.has(n) && !new RegExp(`(?<![\\w.])${n}(?!\\w)`).test(named));
     return names.length === 0 || at === undefined ? [] : [{ at, names }];
   });
 }
