@@ -88,7 +88,10 @@ export function importFailure(error: string, packageName: string): ImportFailure
   if (found === null) return undefined;
   const text = found[2] ?? '';
   const module = /^No module named '([^']+)'/.exec(text)?.[1] ?? /^cannot import name '[^']+' from (?:partially initialized module )?'([^']+)'/.exec(text)?.[1];
-  if (module === undefined) return {};
+  // An ImportError a library raised itself (`IterativeImputer is experimental ... import enable_iterative_imputer`):
+  // nothing to install, its message says what to do (round 77 MNM: "install it" misled).
+  // A library missing below Python (`libGL.so.1: cannot open shared object file`) is something to install.
+  if (module === undefined) return found[1] === 'ModuleNotFoundError' || /cannot open shared object file|DLL load failed/.test(text) ? {} : undefined;
   if (module === packageName || module.startsWith(`${packageName}.`)) return undefined;
   return { module };
 }

@@ -19,6 +19,8 @@ describe('runner output', () => {
     assert.equal(importFailure("importing the houses package failed: ModuleNotFoundError: No module named 'houses.steps.load'", 'houses'), undefined);
     assert.equal(importFailure("the metrics module failed: ImportError: cannot import name 'x' from partially initialized module 'houses.steps' (most likely due to a circular import)", 'houses'), undefined);
     assert.equal(importFailure("step 'clean' failed in notebook cell 5, line 2: KeyError: 'monthly_charge'", 'houses'), undefined);
+    // Round 77 MNM: an ImportError a library raises itself is nothing to install.
+    assert.equal(importFailure("the module of step 'impute' failed: ImportError: IterativeImputer is experimental and the API might change without any deprecation cycle. To use it, you need to explicitly import enable_iterative_imputer:\nfrom sklearn.experimental import enable_iterative_imputer", 'houses'), undefined);
     assert.equal(importFailure("step 'clean' failed in notebook cell 5, line 2: ValueError: ModuleNotFoundError: in a message", 'houses'), undefined);
   });
 

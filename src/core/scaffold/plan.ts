@@ -22,6 +22,7 @@ import { COLAB_FORM_LINE } from '../tags/directives';
 import { compactRanges } from '../util/ranges';
 import { inferredDependencies } from './dependencies';
 import { docText, indentBody, NOTEBOOK_FILE_NAME, pascalCase, pyNames, pyString, withoutAlwaysTrueAsserts, withoutEmptyFStrings } from './pythonText';
+import { importedNames, sideEffectImport } from './sideEffectImports';
 import { withUnusedLocalsRead } from './unusedLocals';
 import { andList, cellsLabel } from '../util/words';
 
@@ -702,10 +703,34 @@ class UnitCode {
 
   protected prunedImports(statements: readonly string[], cells: readonly CellRef[], alsoUsed: readonly string[] = []): string[] {
     const used = new Set([...cells.flatMap((c) => [...this.usesOf(c.index)]), ...alsoUsed]);
-    return statements.filter((s) => {
+    const kept = statements.filter((s) => {
       const bound = boundName(s);
       return bound === undefined || used.has(bound);
     });
+    // And the notebook's imports made for what importing does (sideEffectImports.ts), which the kept ones need.
+    const libraries = new Set(kept.map(topModule));
+    const effects = [...new Set([...statements, ...this.input.graph.common.imports])].filter((s) => {
+      const effect = kept.includes(s) ? undefined : sideEffectImport(s);
+      return effect !== undefined && (effect.needs === undefined || libraries.has(effect.needs));
+    });
+    return [...effects, ...kept];
+  }
+
+  /**
+   * `del name` after a module's imports for each import made for what importing does (sideEffectImports.ts) whose
+   * name the module's cells do not read: pyflakes would say it is unused.
+   */
+  protected sideEffectDeletes(imports: readonly string[], cells: readonly CellRef[]): string[] {
+    const used = new Set(cells.flatMap((c) => [...this.usesOf(c.index)]));
+    const names = new Map<string, string>();
+    for (const statement of imports) {
+      const effect = sideEffectImport(statement);
+      if (effect === undefined) continue;
+      for (const name of importedNames(statement)) if (!used.has(name)) names.set(name, effect.does);
+    }
+    if (names.size === 0) return [];
+    const does = [...new Set(names.values())].join('; ');
+    return [`del ${[...names.keys()].join(', ')}  # imported for what importing does (${does}); nothing reads the name`, ''];
   }
 }
 
@@ -931,7 +956,10 @@ class Generator extends UnitCode {
     const body = this.sharedBody();
     const names = [...common.names, ...this.versions.versions.map((v) => v.as)].filter((n) => !n.startsWith('_'));
     const lines = [`"""${this.header(`Shared code of the ${this.pkg} pipeline: imports, functions and constants.`, this.holdingCode(common.cells))}\n"""`];
-    lines.push('', ...sortImports(this.prunedImports(common.imports, common.cells), this.localImports()));
+    const commonImports = sortImports(this.prunedImports(common.imports, common.cells), this.localImports());
+    lines.push('', ...commonImports);
+    const commonDeletes = this.sideEffectDeletes(commonImports, common.cells);
+    if (commonDeletes.length > 0) lines.push('', ...commonDeletes.slice(0, -1));
     const runsCode = this.sharedRunsCode();
     const changed = this.splitShared(common.names).late;
     // The global generators the shared code seeds, and those only the steps seed (`np.random.seed(seed)` in a step).
@@ -1007,6 +1035,7 @@ class Generator extends UnitCode {
       const rest = imports.filter((i) => !first.includes(i)).filter((i, at, all) => i !== '' || (at > 0 && at < all.length - 1 && all[at - 1] !== ''));
       lines.push('', ...rest, '');
     } else if (imports.length > 0) lines.push(...imports, '');
+    lines.push(...this.sideEffectDeletes(imports, step.cells));
     if (this.notebookFileUsed(step.cells)) lines.push(this.notebookFileImport('..'), '');
     const copied = step.changesShared ?? [];
     const unread = this.readOnlyInReplaced(step.cells);
@@ -1516,7 +1545,7 @@ class Generator extends UnitCode {
     const shownReads = [shownText, ...earlierShown, ...displayedTexts].flatMap((text) => (text === undefined ? [] : [...text.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)].map((m) => m[0])));
     const { moduleImports, functionImports } = this.rebindingImports(this.prunedImports(metrics.imports, metrics.cells, [...shownReads, ...this.sharedDefinitionReads(metrics)]), metrics.cells, []);
     const imports = sortImports(['from typing import Any', ...moduleImports, ...this.stepImportLines(metrics, '.steps.')], this.localImports());
-    lines.push(...imports, '');
+    lines.push(...imports, '', ...this.sideEffectDeletes(imports, metrics.cells));
     if (this.notebookFileUsed(metrics.cells)) lines.push(this.notebookFileImport('.'), '');
     const unread = this.readOnlyInReplaced(metrics.cells);
     const shared = this.splitShared(metrics.commonNames.filter((n) => !unread.has(n)));
@@ -1856,7 +1885,7 @@ def in_workdir(pipeline_config, pipeline_run, monkeypatch):
     const imports = sortImports([...new Set(tests.flatMap((t) => this.prunedImports(t.imports, t.cells, this.sharedDefinitionReads(t))))]);
     const common = this.splitShared([...new Set(tests.flatMap((t) => t.commonNames))]).atImport;
     const lines = [`"""${this.header("The notebook's test cells, run against the pipeline's values.", tests.flatMap((t) => t.cells))}\n"""`, 'from __future__ import annotations', ''];
-    if (imports.length > 0) lines.push(...imports, '');
+    if (imports.length > 0) lines.push(...imports, '', ...this.sideEffectDeletes(imports, tests.flatMap((t) => t.cells)));
     if (common.length > 0) lines.push(`from ${this.pkg}.${this.input.sharedModule} import ${this.sharedImportItems('tests', common).join(', ')}`, '');
     const fromSteps = sortImports(tests.flatMap((t) => this.stepImportLines(t, `${this.pkg}.steps.`)));
     if (fromSteps.length > 0) lines.push(...fromSteps, '');
@@ -2067,7 +2096,8 @@ export function sortImports(statements: readonly string[], local: ReadonlySet<st
     const top = topModule(s) ?? '';
     return /^from\s+\./.test(s) || local.has(top) ? 2 : top === '__future__' || isStdlibModule(top) ? 0 : 1;
   };
-  const key = (s: string): string => `${group(s)}${s.startsWith('from') ? '1' : '0'}${(topModule(s) ?? '').toLowerCase()} ${s.toLowerCase()}`;
+  // An import made for what importing does before the others of its library, which may need it (enable_*).
+  const key = (s: string): string => `${group(s)}${s.startsWith('from') ? '1' : '0'}${(topModule(s) ?? '').toLowerCase()} ${sideEffectImport(s) === undefined ? '1' : '0'}${s.toLowerCase()}`;
   const sorted = mergedFromImports(unique).sort((a, b) => key(a).localeCompare(key(b)));
   return sorted.flatMap((s, i) => (i > 0 && group(s) !== group(sorted[i - 1] ?? s) ? ['', s] : [s]));
 }

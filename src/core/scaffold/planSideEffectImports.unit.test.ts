@@ -1,0 +1,61 @@
+// Imports a notebook makes for what importing does (round 77 MNM: `from sklearn.experimental import
+// enable_iterative_imputer` was pruned, nothing reading its name, and the step module failed at import with
+// scikit-learn's ImportError). In process on real files; the pipeline, pytest and pyflakes run when Debian's Python
+// with scikit-learn is there.
+import * as assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { importedNames, sideEffectImport } from './sideEffectImports';
+import { assertFlakesQuiet, hasPython, promoteCells, runPipeline, runPytest } from './testing';
+
+describe('sideEffectImport', () => {
+  it('knows the imports made for what importing does, in every spelling', () => {
+    for (const s of ['from sklearn.experimental import enable_iterative_imputer', 'import sklearn.experimental.enable_halving_search_cv', 'from sklearn.experimental import (enable_halving_search_cv, enable_iterative_imputer)', 'from mpl_toolkits.mplot3d import Axes3D', 'import swifter', 'import hvplot.pandas']) {
+      assert.ok(sideEffectImport(s) !== undefined, s);
+    }
+    for (const s of ['from sklearn.impute import SimpleImputer', 'import sklearn', 'import pandas as pd', 'from sklearn import experimental']) assert.equal(sideEffectImport(s), undefined, s);
+    assert.equal(sideEffectImport('import swifter')?.needs, undefined);
+    assert.equal(sideEffectImport('from sklearn.experimental import enable_iterative_imputer')?.needs, 'sklearn');
+  });
+
+  it('names what an import statement binds', () => {
+    assert.deepEqual(importedNames('from m import (a, b as c)'), ['a', 'c']);
+    assert.deepEqual(importedNames('import hvplot.pandas'), ['hvplot']);
+    assert.deepEqual(importedNames('import numpy as np, os'), ['np', 'os']);
+  });
+});
+
+describe('planPromotion: imports made for what importing does', function () {
+  this.timeout(120_000);
+  let dir = '';
+  let out = '';
+  before(async () => {
+    ({ dir, out } = await promoteCells(
+      [
+        { source: 'import numpy as np\nfrom sklearn.experimental import enable_iterative_imputer\nfrom sklearn.impute import IterativeImputer\nfrom sklearn.linear_model import LinearRegression' },
+        { tags: ['step:impute'], source: 'X = np.array([[1.0, 2.0], [3.0, np.nan], [5.0, 6.0], [7.0, 8.0]])\nfilled = IterativeImputer(random_state=0).fit_transform(X)' },
+        { tags: ['step:fit'], source: 'slope = float(LinearRegression().fit(filled[:, :1], filled[:, 1]).coef_[0])' },
+        { tags: ['step:total'], source: 'total = float(filled.sum())' },
+        { tags: ['metrics'], source: 'value = float(filled[1, 1])\nprint(value, slope, total)' },
+      ],
+      'side-effects',
+    ));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (path: string): string => readFileSync(join(out, path), 'utf8');
+
+  it('keeps one before the imports of its library that need it, in each module importing that library, and deletes its name', () => {
+    const impute = file('src/nb/steps/impute.py');
+    assert.match(impute, /\nimport numpy as np\nfrom sklearn\.experimental import enable_iterative_imputer\nfrom sklearn\.impute import IterativeImputer\n\ndel enable_iterative_imputer {2}# imported for what importing does \(enables an experimental scikit-learn estimator\); nothing reads the name\n/);
+    assert.match(file('src/nb/steps/fit.py'), /from sklearn\.experimental import enable_iterative_imputer\nfrom sklearn\.linear_model import LinearRegression\n/);
+    assert.doesNotMatch(file('src/nb/steps/total.py'), /enable_iterative_imputer/, 'no scikit-learn import there');
+  });
+
+  it('runs, passes its tests, and pyflakes says nothing (real Python)', function () {
+    if (!hasPython('sklearn')) this.skip();
+    const run = runPipeline(out);
+    assert.equal(run.metrics['value'], 4.000000071428553, JSON.stringify(run));
+    assert.equal(runPytest(out).status, 0);
+    assertFlakesQuiet(out);
+  });
+});
