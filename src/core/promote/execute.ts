@@ -178,7 +178,7 @@ export function probeNotebook(notebook: Notebook, folder: string, probe: Metrics
     for (const displayed of probe?.displayedAfter ?? []) if (cell.index === displayed.afterCell) cells.push(code(displayedProbeSource(displayed.expressions)));
     if (probe !== undefined && cell.index === probe.afterCell) cells.push(code(probeSource(probe)));
     // Last, so the probes above still find the cell's own value right above them.
-    if (watched) cells.push(code(shownErrorSource(cell.index, timedFrom(cell.source))));
+    if (watched) cells.push(code(shownErrorSource(cell.index)));
   }
   return {
     cells,
@@ -200,41 +200,54 @@ const SHOWN_MARKER = 'NBPROMOTE_SHOWN ';
 const SEEN_SOURCE = ['import sys as _nbp_sys', '_nbp_seen = _nbp_b.getattr(_nbp_sys, "last_value", None)'].join('\n');
 
 /**
- * For a cell starting with `%%time`: the 1-based line of that magic, which `<timed exec>`'s line numbers follow (it
- * runs the lines below it); else undefined.
+ * Where the code a magic runs starts in the cell: the line before its first line, so that line N of that code is
+ * cell line N + the offset. A cell magic (`%%time`, `%%capture`) runs the lines below it; a cell's one line magic
+ * running a statement (`%time x = f()`) runs that line's statement. Undefined when it cannot be told (two such
+ * line magics, or none).
  */
-function timedFrom(source: string): number | undefined {
+export function magicCodeOffset(source: string): number | undefined {
   const lines = source.split(/\r?\n/);
   const first = lines.findIndex((l) => l.trim() !== '');
-  return /^[ \t]*%%time\b/.test(lines[first] ?? '') ? first + 1 : undefined;
+  if (/^[ \t]*%%/.test(lines[first] ?? '')) return first + 1;
+  const timed = lines.flatMap((l, i) => (/^[ \t]*%(?:time|timeit|prun)\b/.test(l) ? [i] : []));
+  return timed.length === 1 ? timed[0] : undefined;
 }
 
 /**
- * Python run after a watched cell: when IPython showed an error in it, raises one naming the cell, the line (when
- * the cell starts with `%%time` at line `timedFrom`) and the error, for {@link shownError}.
+ * Python run after a watched cell: when IPython showed an error in it (an exception with its traceback, as IPython
+ * keeps it for the debugger: not a value the notebook's own code put in `sys.last_value`, round 77 LML), raises one
+ * naming the cell, the error and the frames of its traceback in the notebook's code: `[count, line]` for code of the
+ * cell with that execution count (IPython's file name for each), `["magic", line]` for code `%%time` ran, for
+ * {@link shownError}.
  */
-function shownErrorSource(cellIndex: number, timedFrom: number | undefined): string {
+function shownErrorSource(cellIndex: number): string {
   return [
-    'if _nbp_b.getattr(_nbp_sys, "last_value", None) is not _nbp_seen:',
+    '_nbp_v = _nbp_b.getattr(_nbp_sys, "last_value", None)',
+    'if _nbp_v is not _nbp_seen and _nbp_b.isinstance(_nbp_v, _nbp_b.BaseException) and _nbp_v.__traceback__ is not None and _nbp_b.getattr(_nbp_sys, "last_traceback", None) is _nbp_v.__traceback__:',
     '    import traceback as _nbp_traceback',
-    '    _nbp_line, _nbp_tb = None, _nbp_sys.last_traceback',
+    '    _nbp_files = _nbp_b.getattr(_nbp_b.getattr(get_ipython(), "compile", None), "_filename_map", {})',
+    '    _nbp_frames, _nbp_tb = [], _nbp_v.__traceback__',
     '    while _nbp_tb is not None:',
-    '        if _nbp_tb.tb_frame.f_code.co_filename in ("<timed exec>", "<timed eval>"):',
-    `            _nbp_line = ${timedFrom === undefined ? 'None' : `_nbp_tb.tb_lineno + ${timedFrom}`}`,
+    '        _nbp_f = _nbp_tb.tb_frame.f_code.co_filename',
+    '        if _nbp_f in ("<timed exec>", "<timed eval>"):',
+    '            _nbp_frames.append(["magic", _nbp_tb.tb_lineno])',
+    '        elif _nbp_f in _nbp_files:',
+    '            _nbp_frames.append([_nbp_files[_nbp_f], _nbp_tb.tb_lineno])',
     '        _nbp_tb = _nbp_tb.tb_next',
-    `    _nbp_error = "".join(_nbp_traceback.format_exception_only(_nbp_sys.last_type, _nbp_sys.last_value)).strip()`,
-    `    raise _nbp_b.RuntimeError(${JSON.stringify(SHOWN_MARKER)} + _nbp_json.dumps({"cell": ${cellIndex}, "line": _nbp_line, "error": _nbp_error}))`,
+    '    _nbp_error = "".join(_nbp_traceback.format_exception_only(_nbp_b.type(_nbp_v), _nbp_v)).strip()',
+    `    raise _nbp_b.RuntimeError(${JSON.stringify(SHOWN_MARKER)} + _nbp_json.dumps({"cell": ${cellIndex}, "frames": _nbp_frames, "error": _nbp_error}))`,
   ].join('\n');
 }
 
 /**
  * The words for a failed run whose traceback is the one {@link shownErrorSource} raised: `cell 4 (id c1), line 3:
- * FileNotFoundError: ...` and why the run stopped there; undefined for any other failure.
+ * FileNotFoundError: ...` (with `, in code from cell 2 (id c0), line 5` when the failing line is in a function another
+ * cell defined) and why the run stopped there; undefined for any other failure.
  */
 export function shownError(stderr: string, cells: ReadonlyMap<number, CountedCell>, folder: string | undefined): string | undefined {
   const json = new RegExp(`${SHOWN_MARKER}(\\{.*\\})`).exec(stderr)?.[1];
   if (json === undefined) return undefined;
-  let shown: { cell?: unknown; line?: unknown; error?: unknown };
+  let shown: { cell?: unknown; frames?: unknown; error?: unknown };
   try {
     shown = JSON.parse(json) as typeof shown;
   } catch {
@@ -242,10 +255,25 @@ export function shownError(stderr: string, cells: ReadonlyMap<number, CountedCel
   }
   const cell = [...cells.values()].find((c) => c.index === shown.cell);
   if (cell === undefined || typeof shown.error !== 'string') return undefined;
-  const line = typeof shown.line === 'number' ? shown.line : undefined;
+  const own = [...cells].find(([, c]) => c === cell)?.[0];
+  const offset = magicCodeOffset(cell.source ?? '');
+  const frames = (Array.isArray(shown.frames) ? shown.frames : []).flatMap((f: unknown) => {
+    if (!Array.isArray(f) || typeof f[1] !== 'number') return [];
+    const [where, line] = f as [unknown, number];
+    // The magic's code (`%%time`), or the cell's own code run again under its count (`%%capture` runs the lines below it).
+    if (where === 'magic' || where === own) return [{ cell, line: offset === undefined ? undefined : line + offset }];
+    const other = typeof where === 'number' ? cells.get(where) : undefined;
+    return other === undefined ? [] : [{ cell: other, line }];
+  });
+  const words = (f: { cell: CountedCell; line: number | undefined }): string =>
+    `cell ${f.cell.index + 1}${f.cell.id === undefined ? '' : ` (id ${f.cell.id})`}${f.line === undefined ? '' : `, line ${f.line}`}${f.cell.fileLine === undefined || f.line === undefined ? '' : `, file line ${f.cell.fileLine + f.line - 1}`}`;
+  // No frame of the cell's own (`%run other.py` failing in that file): the line of its one magic, if it has one.
+  const magicLines = (cell.source ?? '').split(/\r?\n/).flatMap((l, i) => (/^[ \t]*%/.test(l) ? [i + 1] : []));
+  const running = frames.find((f) => f.cell === cell) ?? { cell, line: magicLines.length === 1 ? magicLines[0] : undefined };
+  const inner = frames[frames.length - 1];
+  const called = inner !== undefined && inner.cell !== cell ? `, in code from ${words(inner)}` : '';
   const magic = /^[ \t]*(%{1,2}\w+)/m.exec(cell.source ?? '')?.[1] ?? 'a magic';
-  const where = `cell ${cell.index + 1}${cell.id === undefined ? '' : ` (id ${cell.id})`}${line === undefined ? '' : `, line ${line}`}${cell.fileLine === undefined || line === undefined ? '' : `, file line ${cell.fileLine + line - 1}`}`;
-  return `${where}: ${shown.error}${relativeTo(shown.error, folder)}. ${magic} showed the error and Jupyter went on to the next cell, but the cell's code stopped there, as the package's would`;
+  return `${words(running)}${called}: ${shown.error}${relativeTo(shown.error, folder)}. ${magic} showed the error and Jupyter went on to the next cell, but the cell's code stopped there, as the package's would`;
 }
 
 function code(source: string): Record<string, unknown> {

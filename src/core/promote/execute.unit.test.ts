@@ -283,7 +283,13 @@ describe('executeForMetrics', function () {
         return true;
       });
       writeFileSync(join(dir, 'nb.ipynb'), notebook('rows.append(4)', 'print(totall)'));
-      await assert.rejects(run(), /failed in cell 3 \(id c2\): NameError: name 'totall' is not defined\. %%capture showed the error/);
+      await assert.rejects(run(), /failed in cell 3 \(id c2\), line 2: NameError: name 'totall' is not defined\. %%capture showed the error/);
+      // Round 77 LML: a line magic's line; a function another cell defined; the notebook's own `sys.last_value`.
+      const cellsOf = (sources: string[]): string => notebookJson(sources.map((source, i) => ({ tags: i === 0 ? ['functions'] : i === sources.length - 1 ? ['metrics'] : [`step:s${i}`], source })));
+      writeFileSync(join(dir, 'nb.ipynb'), cellsOf(['def half(x):\n    return x.half()', 'x = 1\n%time y = half(x)\nz = 2', 'acc = 1']));
+      await assert.rejects(run(), /failed in cell 2 \(id c1\), line 2, in code from cell 1 \(id c0\), line 2: AttributeError: 'int' object has no attribute 'half'\. %time showed/);
+      writeFileSync(join(dir, 'nb.ipynb'), cellsOf(['import sys', '%%time\nsys.last_value = ValueError("mine")\ntotal = 3', 'acc = total / 10']));
+      assert.deepEqual(Object.fromEntries(await run()), { acc: 0.3 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
