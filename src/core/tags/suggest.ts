@@ -68,12 +68,15 @@ export interface Heading {
 }
 
 const MAX_WORDS = 4;
+/** The words a heading's name may take when its first four name another step already. */
+const LONGER_WORDS = 8;
 /** The {@link StepSuggestion.name} of a suggestion of the metrics role (reserved: no step has it). */
 export const METRICS_SUGGESTION = 'metrics';
 /** The {@link StepSuggestion.name} of a suggestion of the parameters role (reserved: no step has it). */
 export const PARAMETERS_SUGGESTION = 'parameters';
 /** Headings of the notebook's metrics section. */
-const METRICS_HEADING = /^(?:the |final |model |evaluation |validation |test )?metrics$/;
+// (`Calculate metrics`, `Computing the metrics`: round 77 MNM, a step of its own.)
+const METRICS_HEADING = /^(?:(?:calculat|comput)(?:e|ing) (?:the )?)?(?:the |final |model |evaluation |validation |test )?metrics$/;
 /** Headings of a notebook's last section that shows its results (`## Results`, `## Evaluation`): the metrics when last. */
 // (`Evaluate on the test set`, `Evaluation of the final model`: any phrase after evaluate, round 62 III.)
 const RESULTS_HEADING = /^(?:(?:the |final |model |overall |test(?: set)? )?(?:results|evaluation|summary|scores|performance)(?: summary)?|evaluat(?:e|ing|ion)\b.*)$/;
@@ -236,7 +239,11 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     if (!doesWork(cell.source)) continue;
     // Before any step, a cell of constants and helper functions (under a notebook's title) is its preamble.
     if (!suggestions.some(isStep) && taken.size === 0 && holdsOnlyPreamble(workLines(cell.source))) continue;
-    const name = pending.metrics && !hasMetrics ? METRICS_SUGGESTION : uniqueName(pending.name ?? stepNameFromHeading(pending.heading) ?? `step_${suggestions.filter(isStep).length + 1}`, taken);
+    // Two headings shortening to one name (`Effect of rescaling on a KNeighbors model`, `Effect of rescaling on
+    // model's performance`): the second keeps the words telling them apart before it is numbered (round 77 MNM: `_2`).
+    const short = pending.name ?? stepNameFromHeading(pending.heading);
+    const longer = short !== undefined && taken.has(short) && pending.name === undefined ? stepNameFromHeading(pending.heading, LONGER_WORDS) : undefined;
+    const name = pending.metrics && !hasMetrics ? METRICS_SUGGESTION : uniqueName((longer !== undefined && !taken.has(longer) ? longer : short) ?? `step_${suggestions.filter(isStep).length + 1}`, taken);
     if (name === METRICS_SUGGESTION) hasMetrics = true;
     else taken.add(name);
     suggestions.push({
@@ -286,9 +293,10 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   const lastCode = [...notebook.cells].reverse().find((c) => c.kind === 'code' && workLines(c.source).trim() !== '' && byIndex.get(c.index)?.roles.includes('skip') !== true);
   const lastRoles = lastCode === undefined ? undefined : byIndex.get(lastCode.index);
   const ownRole = lastRoles !== undefined && !impliedSkip(lastRoles) && (lastRoles.sources.length > 0 || lastRoles.roles.length > 0);
-  // (Under no heading too, below a step the first cell reading a parameter started: round 69 VVV.)
+  // (Under no heading too, below a step the first cell reading a parameter started: round 69 VVV.) A constant's name
+  // in capitals with an underscore is no score (`METRICS_OUT`, a path: round 77 MNM).
   const under = current ?? (last?.readsParameter === true || last?.noHeading === true || last?.loadsData === true ? { heading: '', level: 2 as const, cellIndex: last.cellIndex } : undefined);
-  if (!hasMetrics && lastCode !== undefined && last !== undefined && under !== undefined && lastCode.index > last.cellIndex && !ownRole && holdsOnlyDisplays(workLines(lastCode.source)) && SCORE_WORD.test(workLines(lastCode.source))) {
+  if (!hasMetrics && lastCode !== undefined && last !== undefined && under !== undefined && lastCode.index > last.cellIndex && !ownRole && holdsOnlyDisplays(workLines(lastCode.source)) && SCORE_WORD.test(workLines(lastCode.source).replace(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g, ''))) {
     suggestions.push({ cellIndex: lastCode.index, ...(lastCode.id === undefined ? {} : { cellId: lastCode.id }), name: METRICS_SUGGESTION, heading: under.heading, level: under.level, headingCellIndex: under.cellIndex, lastPrints: true });
   }
   return suggestions;
@@ -344,7 +352,7 @@ export function suggestedStepCells(notebook: Notebook, roles: TagResult, suggest
 }
 
 /** A step name for a heading's text, or undefined when nothing usable is left. Always passes {@link stepNameIssue}. */
-export function stepNameFromHeading(text: string): string | undefined {
+export function stepNameFromHeading(text: string, maxWords = MAX_WORDS): string | undefined {
   // A possessive or a contraction is one word (`the model's input` is `model_input`, round 69 VVV: `model_s`).
   // A heading that is its section's number alone (`Question 1`, `Part 2.`) is named by it (`question_1`), not by its
   // place among the steps (round 75 IJI: `Question 1` was `step_2`).
@@ -357,10 +365,10 @@ export function stepNameFromHeading(text: string): string | undefined {
     .filter((w) => w !== '');
   const meaningful = words.filter((w) => !ARTICLES.has(w));
   if (meaningful.length > 0) words = meaningful;
-  let kept = words.slice(0, MAX_WORDS);
+  let kept = words.slice(0, maxWords);
   // Cut short, the name ends before a phrase it cut (`evaluate_models`, not `evaluate_models_with_cross`), and
   // never on a word that leads on to the words cut (`load_raw_data_from`).
-  const phrase = words.length > MAX_WORDS ? Math.max(...kept.map((w, i) => (TRAILING_FILLERS.has(w) && !CONJUNCTIONS.has(w) ? i : -1))) : -1;
+  const phrase = words.length > maxWords ? Math.max(...kept.map((w, i) => (TRAILING_FILLERS.has(w) && !CONJUNCTIONS.has(w) ? i : -1))) : -1;
   if (phrase >= 1) kept = kept.slice(0, phrase);
   while (kept.length > 1 && TRAILING_FILLERS.has(kept[kept.length - 1] ?? '')) kept.pop();
   const suggested = suggestIdentifier(kept.join('_'));

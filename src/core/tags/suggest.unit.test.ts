@@ -185,6 +185,10 @@ describe('suggestSteps', () => {
     ]);
     assert.equal(suggestionTag('metrics'), 'metrics');
     assert.equal(suggestionTag('load'), 'step:load');
+    // Round 77 MNM: `### Calculate metrics` was a step of its own.
+    for (const heading of ['### Calculate metrics', '## Computing the metrics', '## Compute metrics']) {
+      assert.deepEqual(suggest([md('## Load'), 'rows = [1, 2]', md(heading), 'total = sum(rows)']).map((x) => x.name), ['load', 'metrics'], heading);
+    }
     // A notebook that has its metrics cell already gets a step.
     assert.deepEqual(suggest([md('## Load'), 'rows = [1, 2]', md('## Metrics'), 'total = sum(rows)', { tags: ['metrics'], source: 'print(total)' }]).map((s) => s.name), ['load', 'metrics_step']);
   });
@@ -196,7 +200,8 @@ describe('suggestSteps', () => {
     const notebook = makeNotebook(cells);
     const found = suggestSteps(notebook, readRoles(notebook));
     assert.deepEqual(found.map((s) => [s.cellIndex, s.name, s.lastPrints]), [[1, 'data', undefined], [3, 'submission', undefined], [4, 'metrics', true]]);
-    for (const other of ['print(total)\ntotal += 1', 'x = 1', '# a comment only']) assert.deepEqual(suggest([...cells.slice(0, 4), other]).map((s) => s.name), ['data', 'submission'], other);
+    // Round 77 MNM: a constant's name holding a score word (`METRICS_OUT`, a path) is no score.
+    for (const other of ['print(total)\ntotal += 1', 'x = 1', '# a comment only', 'METRICS_OUT']) assert.deepEqual(suggest([...cells.slice(0, 4), other]).map((s) => s.name), ['data', 'submission'], other);
     assert.deepEqual(suggest([...cells, md('## Metrics'), 'print(1)']).map((s) => s.name), ['data', 'submission', 'metrics']);
     assert.deepEqual(suggest([...cells.slice(0, 4), { source: prints, tags: ['skip'] }]).map((s) => s.name), ['data', 'submission']);
     // Round 56 WW: a last cell printing a predicted label, no score, is no metrics cell.
@@ -320,6 +325,14 @@ describe('suggestSteps', () => {
 
   it('suggests a step for an untagged cell that would otherwise join the step above', () => {
     assert.deepEqual(suggest([{ source: 'x = 1', tags: ['step:load'] }, md('## Train'), 'm = x']), [{ cell: 2, name: 'train', heading: 'Train' }]);
+  });
+
+  // Round 77 MNM: `effect_of_rescaling` and `effect_of_rescaling_2`.
+  it('keeps the words telling two headings apart when their first four words give one name', () => {
+    assert.deepEqual(
+      suggest([md('## Effect of rescaling on a KNeighbors model'), 'a = 1', md("## Effect of rescaling on model's performance"), 'b = a', md('## Effect of rescaling on a KNeighbors model'), 'c = b']).map((x) => x.name),
+      ['effect_of_rescaling', 'effect_of_rescaling_on_model_performance', 'effect_of_rescaling_on_kneighbors_model'],
+    );
   });
 
   it('makes names unique against existing steps and each other', () => {
