@@ -136,9 +136,19 @@ export function globalConfigChanges(code: string, imported: ReadonlyMap<string, 
     // A call of a shared function that changes settings (`setup_env()`): what it changes.
     const through = setter === undefined && (named ?? null) === null ? functions.get(calls?.exec(line)?.[1] ?? '')?.settings : undefined;
     const settings = setter?.settings ?? (named?.[1] === undefined ? through : imported.get(named[1]));
+    // `set_config(display="diagram")`: how estimators show, nothing a later step computes (round 77 MNM: most
+    // scikit-learn course notebooks start with it, and their first step ran at every run).
+    if (settings === "scikit-learn's settings" && displayOnlyConfig(line)) continue;
     if (settings !== undefined) changes.push({ line: i + 1, call: line.trim(), settings });
   }
   return changes;
+}
+
+/** Whether a line's `set_config(...)` call sets only how estimators show (`display=`, `print_changed_only=`), on the line. */
+function displayOnlyConfig(line: string): boolean {
+  const args = /\bset_config\s*\(([^()]*)\)/.exec(line)?.[1];
+  if (args === undefined || args.trim() === '') return false;
+  return args.split(',').every((a) => a.trim() === '' || /^\s*(?:display|print_changed_only)\s*=/.test(a));
 }
 
 /** Whether line `index` of `lines` is in the body of a `with ... catch_warnings(...)` block. */

@@ -58,6 +58,8 @@ describe('globalConfigChanges', () => {
     const imported = importedSetters('from sklearn import set_config\nfrom warnings import simplefilter as quiet\nfrom mylib import set_option');
     assert.deepEqual([...imported.keys()], ['set_config', 'quiet']);
     assert.deepEqual(globalConfigChanges('set_config(transform_output="pandas")\nquiet("ignore")\nset_option(1)', imported).map((c) => c.line), [1, 2]);
+    // Round 77 MNM: how estimators show is nothing a later step computes.
+    assert.deepEqual(globalConfigChanges('set_config(display="diagram")\nsklearn.set_config(print_changed_only=False, display="text")\nset_config(display="text", assume_finite=True)', imported).map((c) => c.line), [3]);
     assert.deepEqual(globalConfigChanges('set_config(transform_output="pandas")'), []);
     const environ = importedSetters('from os import environ, path');
     assert.deepEqual(globalConfigChanges('environ["PRICE_COL"] = col\nx = environ["HOME"]\nenviron.update(extra)\nif environ.get("CI"): pass', environ).map((c) => c.line), [1, 3]);

@@ -263,7 +263,8 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
         {
           severity: 'error',
           code: 'no-steps',
-          message: noStepsMessage(roles, request.inferSteps === true),
+          // (--infer-steps offered only when it would find a step: round 77 MNM, it then refused too.)
+          message: noStepsMessage(roles, request.inferSteps === true, suggestSteps(notebook, roles).some((s) => s.name !== METRICS_SUGGESTION && s.name !== PARAMETERS_SUGGESTION)),
           file: request.notebook,
         },
       ],
@@ -1320,7 +1321,8 @@ async function freeBackupPath(outDir: string, path: string, text: string): Promi
 }
 
 /** Why nothing can be promoted when no cell starts a step, and how to tag: nbdev notebooks tag every cell of a step. */
-function noStepsMessage(roles: TagResult, inferred: boolean): string {
+function noStepsMessage(roles: TagResult, inferred: boolean, inferable: boolean): string {
+  const infer = inferable ? ' Or promote with --infer-steps to take steps from the markdown headings.' : '';
   // An nbdev notebook: its headings stand above code nbdev gives a role (export, test, left out), none of it a
   // step's (round 72 DED: it was said that no heading stood above code).
   if (inferred && roles.conventions.includes('nbdev')) {
@@ -1331,9 +1333,9 @@ function noStepsMessage(roles: TagResult, inferred: boolean): string {
   }
   if (roles.conventions.includes('nbdev')) {
     const module = roles.defaultExp === undefined ? 'the shared module' : `${roles.defaultExp}.py`;
-    return `no cell starts a step, so there is nothing to promote. This is an nbdev notebook: its #| export cells go to ${module}, and cells without a directive are left out, as nbdev leaves them out. Give each cell of a pipeline step a first line \`#| step: <name>\` (in an nbdev notebook every cell stands alone, so each cell of a step names it), and the metrics cell \`#| metrics\`. Or promote with --infer-steps to take steps from the markdown headings. See docs/tags.md.`;
+    return `no cell starts a step, so there is nothing to promote. This is an nbdev notebook: its #| export cells go to ${module}, and cells without a directive are left out, as nbdev leaves them out. Give each cell of a pipeline step a first line \`#| step: <name>\` (in an nbdev notebook every cell stands alone, so each cell of a step names it), and the metrics cell \`#| metrics\`.${infer} See docs/tags.md.`;
   }
-  return 'no cell starts a step, so there is nothing to promote. Tag the first code cell of each step `step:<name>` (a cell tag, or a first line `#| step: <name>`); untagged cells below it join it. Tag shared imports `imports`, shared functions `functions`, the parameters cell `parameters`, the metrics cell `metrics`. Or promote with --infer-steps to take steps from the markdown headings. See docs/tags.md.';
+  return `no cell starts a step, so there is nothing to promote. Tag the first code cell of each step \`step:<name>\` (a cell tag, or a first line \`#| step: <name>\`); untagged cells below it join it. Tag shared imports \`imports\`, shared functions \`functions\`, the parameters cell \`parameters\`, the metrics cell \`metrics\`.${infer} See docs/tags.md.`;
 }
 
 /**

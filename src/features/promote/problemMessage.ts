@@ -80,7 +80,8 @@ export function problemMessage(what: string, problems: readonly Problem[], noteb
   const codes = new Set(shown.map((p) => p.code));
   const actions: ProblemAction[] = [];
   if (shown.some((p) => !NOT_IN_THE_NOTEBOOK.has(p.code))) actions.push('showProblems');
-  if (codes.has('no-steps')) actions.push('suggestSteps');
+  // (Offered when the headings would give a step: the message says so.)
+  if (shown.some((p) => p.code === 'no-steps' && p.message.includes('--infer-steps'))) actions.push('suggestSteps');
   if (codes.has('other-notebook') || codes.has('package-changed') || codes.has('out-place')) actions.push('openOutputRootSetting');
   if (codes.has('package-changed')) actions.push('openPackageSetting');
   if (codes.has('pipeline-running')) actions.push('promoteAnyway');
