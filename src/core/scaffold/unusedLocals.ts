@@ -29,7 +29,7 @@ export function withUnusedLocalsRead(code: string): string {
   if (!/^[ \t]*(?:async[ \t]+)?def[ \t]/m.test(code)) return code;
   const tree = parsePython(code);
   if (tree.errors.length > 0) return code;
-  const reads: { readonly at: number; readonly names: readonly string[] }[] = [];
+  const reads: { readonly at: number; readonly names: readonly string[]; readonly before?: true }[] = [];
   const visit = (node: PyNode): void => {
     if (node.type === 'function_definition') reads.push(...unreadInFunction(tree, node));
     node.children.forEach(visit);
@@ -37,9 +37,15 @@ export function withUnusedLocalsRead(code: string): string {
   visit(tree.root);
   if (reads.length === 0) return code;
   let out = code;
-  for (const { at, names } of [...reads].sort((a, b) => b.at - a.at)) {
+  for (const { at, names, before } of [...reads].sort((a, b) => b.at - a.at)) {
     const newline = out.indexOf('\n', at);
     const lineEnd = newline < 0 ? out.length : newline;
+    if (before === true) {
+      // `fh; return 1`: before a statement ending the block, where a read after it would never run.
+      const more = /#/.test(out.slice(at, lineEnd));
+      out = `${out.slice(0, at)}${names.join(', ')}; ${out.slice(at, lineEnd)}${more ? '' : NOTE}${out.slice(lineEnd)}`;
+      continue;
+    }
     // A comment or another statement after it on the line: no note of ours.
     const more = !/^[ \t\r]*$/.test(out.slice(at, lineEnd));
     out = `${out.slice(0, at)}; ${names.join(', ')}${more ? '' : NOTE}${out.slice(at)}`;
@@ -47,11 +53,14 @@ export function withUnusedLocalsRead(code: string): string {
   return out;
 }
 
+/** Simple statements after which nothing in their block runs. */
+const ENDS_BLOCK = new Set(['return_statement', 'continue_statement', 'break_statement', 'raise_statement']);
+
 /** Statements holding a block: a name bound in their header is read after the first statement of that block. */
 const COMPOUND = new Set(['if_statement', 'for_statement', 'while_statement', 'try_statement', 'with_statement', 'match_statement', 'case_clause', 'function_definition', 'class_definition', 'decorated_definition']);
 
 /** The statements of `fn`'s own scope binding names nothing in `fn` reads: where to read each, and those names. */
-function unreadInFunction(tree: PyTree, fn: PyNode): { at: number; names: string[] }[] {
+function unreadInFunction(tree: PyTree, fn: PyNode): { at: number; names: string[]; before?: true }[] {
   const body = fn.children.find((c) => c.field === 'body');
   if (body === undefined || /(?<![.\w])(?:locals|vars)\s*\(\s*\)/.test(tree.text(body))) return [];
   const declared = new Set<string>();
@@ -126,7 +135,9 @@ function unreadInFunction(tree: PyTree, fn: PyNode): { at: number; names: string
   return bindings.flatMap(({ at, targets, after }) => {
     const named = after === undefined ? '' : tree.text(after);
     const names = [...new Set(targets.map((t) => tree.text(t)))].filter((n) => !readNames.has(n) && !declared.has(n) && !new RegExp(`(?<![\\w.])${n}(?!\\w)`).test(named));
-    return names.length === 0 || at === undefined ? [] : [{ at, names }];
+    if (names.length === 0 || at === undefined) return [];
+    // A header's names are bound before its block runs: read before a statement ending the block (`return`).
+    return after !== undefined && ENDS_BLOCK.has(after.type) ? [{ at: after.start, names, before: true as const }] : [{ at, names }];
   });
 }
 

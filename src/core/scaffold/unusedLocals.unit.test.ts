@@ -55,6 +55,9 @@ const MODULE = [
   '            pick += 1',
   '        case _:',
   '            pass',
+  '    for _ in range(1):',
+  '        with open(__file__) as fh4:',
+  '            continue',
   '    return inner() + r + total + late + pick',
   '',
   '',
@@ -101,7 +104,9 @@ describe('withUnusedLocalsRead', () => {
     // A definition first in the block: the statement after it; a match's subject, in its first case.
     assert.equal(lines[40], `        late += g(); fh3${note}`);
     assert.equal(lines[43], `            pick += 1; sub${note}`);
-    for (const untouched of [13, 17, 18, 19, 22, 24, 25, 27, 31, 33, 38, 39, 41, 42, 44, 45, 52, 58]) assert.equal(lines[untouched], MODULE.split('\n')[untouched], `line ${untouched + 1}`);
+    // Before a statement ending its block, where a read after it would never run.
+    assert.equal(lines[48], `            fh4; continue${note}`);
+    for (const untouched of [13, 17, 18, 19, 22, 24, 25, 27, 31, 33, 38, 39, 41, 42, 44, 45, 46, 47, 55, 61]) assert.equal(lines[untouched], MODULE.split('\n')[untouched], `line ${untouched + 1}`);
   });
 
   it('leaves code without a function, or that does not parse, as it is', () => {
