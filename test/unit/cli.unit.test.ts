@@ -128,6 +128,7 @@ describe('nbpromote CLI (built binary)', function () {
     const run = nbpromote('inspect', 'nope.ipynb');
     assert.equal(run.status, 1);
     assert.match(run.stderr, /nope\.ipynb: no such file/);
+    assert.equal(run.stdout, '', 'said once, on stderr (round 78 OPO: twice)');
     // Round 51 KK: a link whose target is gone is said to be one.
     symlinkSync('gone.ipynb', join(work, 'dangling.ipynb'));
     try {

@@ -24,7 +24,8 @@ export async function runInspect(args: ParsedArgs, io: CliIo): Promise<ExitCode>
   const read = await inspectFile(file, io);
   const { inspection, graph } = flagBoolean(args, 'no-graph') ? { inspection: read, graph: undefined } : await inspectWithGraph(read);
   if (flagBoolean(args, 'json')) io.out(`${JSON.stringify(inspectionToJson(inspection, graph), null, 2)}\n`);
-  else io.out(renderInspection(inspection, graph));
+  // A file not read as a notebook has no report: its error, below, says it all (round 78 OPO: said twice).
+  else if (inspection.notebook !== undefined) io.out(renderInspection(inspection, graph));
   for (const problem of inspection.problems) {
     if (problem.severity === 'error') io.err(`error: ${formatProblem(problem)}\n`);
   }

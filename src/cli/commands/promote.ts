@@ -54,7 +54,7 @@ export async function runPromote(args: ParsedArgs, io: CliIo): Promise<ExitCode>
     // Only what stopped it: its warnings are of the saved outputs, which the run about to be made replaces
     // (round 47 AA: a conflict was reported after "promote with --execute to record them").
     if (!dry.ok) return report({ ...dry, problems: dry.problems.filter((p) => p.severity === 'error') }, io, json);
-    if (dry.metricsProbe === undefined) logger.warn('--execute: the notebook has no metrics cell, so there are no metrics to record');
+    if (dry.metricsProbe === undefined) logger.warn('--execute: the notebook has no metrics cell, so there are no metrics to record; it runs to record the types and shapes of the step outputs');
     const stopped = await executeStoppable({ notebook, cwd: io.cwd, python: pythonFor(args, io), probe: dry.metricsProbe, steps: dry.stepProbes ?? [], mayFail: dry.skippedCells ?? [], logger });
     if (typeof stopped === 'string') {
       io.err(`nbpromote: stopped by ${stopped}: the notebook run was stopped (nbconvert and its kernel ended, the temporary copy removed); nothing was written\n`);

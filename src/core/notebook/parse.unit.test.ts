@@ -36,6 +36,14 @@ describe('parseNotebook', () => {
     });
   });
 
+  // Round 78 OPO: an older sphinx-gallery example was refused with no way out said.
+  it('says how to read a sphinx-gallery example whose cells are split by lines of #', () => {
+    const gallery = '"""\nTitle\n=====\n"""\nimport numpy as np\n\n' + '#'.repeat(79) + '\n# Load the data\n# -------------\nx = np.ones(3)\n';
+    assert.deepEqual(parseNotebook(gallery, 'plot_x.py').problems.map((p) => p.message), [
+      'the file is a sphinx-gallery example whose cells are split by lines of `#` (`####...`), not a jupytext percent script: replace each such line with `# %%`, or convert it with `jupytext --from py:sphinx --to py:percent plot_x.py`',
+    ]);
+  });
+
   it('names the jupytext format of a script in another format (light) and how to convert it', () => {
     const light = '# ---\n# jupyter:\n#   jupytext:\n#     text_representation:\n#       extension: .py\n#       format_name: light\n# ---\n\n# + tags=["imports"]\nimport re\n# -\n\nx = 1\n';
     assert.deepEqual(parseNotebook(light, 'houses.py').problems.map((p) => p.message), [

@@ -264,7 +264,9 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
           severity: 'error',
           code: 'no-steps',
           // (--infer-steps offered only when it would find a step: round 77 MNM, it then refused too.)
-          message: noStepsMessage(roles, request.inferSteps === true, suggestSteps(notebook, roles).some((s) => s.name !== METRICS_SUGGESTION && s.name !== PARAMETERS_SUGGESTION)),
+          message: notebook.cells.some((c) => c.kind === 'code' && c.source.trim() !== '')
+            ? noStepsMessage(roles, request.inferSteps === true, suggestSteps(notebook, roles).some((s) => s.name !== METRICS_SUGGESTION && s.name !== PARAMETERS_SUGGESTION))
+            : 'the notebook holds no code, so there is nothing to promote', // (round 78 OPO: "no heading stands above code")
           file: request.notebook,
         },
       ],

@@ -462,6 +462,10 @@ describe('re-promotion', function () {
     assert.match(inferred.problems.find((p) => p.code === 'no-steps')?.message ?? '', /^no step can be inferred: this is an nbdev notebook, and every code cell under its headings is an #\| export cell/);
     const plain = await promote([{ id: 'use', tags: [], source: 'text = "a"' }]);
     assert.match(plain.problems.find((p) => p.code === 'no-steps')?.message ?? '', /^no cell starts a step.*untagged cells below it join it.* Or promote with --infer-steps/);
+    for (const inferSteps of [false, true]) {
+      const empty = await promote([{ id: 'e', tags: [], source: '\n' }], { inferSteps });
+      assert.equal(empty.problems.find((p) => p.code === 'no-steps')?.message, 'the notebook holds no code, so there is nothing to promote');
+    }
     assert.equal(existsSync(join(dir, 'out')), false);
   });
 

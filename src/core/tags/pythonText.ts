@@ -97,9 +97,9 @@ const SETTING_WORDS = new Set(['True', 'False', 'None', 'os.path.join', 'Path', 
  * True when the code is what a notebook's first cells hold before any work: imports, constants (`N_FOLDS = 5`,
  * `CAT_COLS = [...]`: upper-case names only), functions or classes (`def rmsle(...)`, with decorators and
  * bodies) and Kaggle's loop printing the input files, with at least one of them. A lower-case assignment or
- * any other statement is work.
+ * any other statement is work. `definitionsOnly`: imports, functions and classes alone, with at least one definition.
  */
-export function holdsOnlyPreamble(code: string): boolean {
+export function holdsOnlyPreamble(code: string, definitionsOnly = false): boolean {
   let sawDefinition = false;
   let inBody: 'definition' | 'listing' | undefined;
   const onlyPreamble = everyLogicalLine(code, (text) => {
@@ -113,6 +113,7 @@ export function holdsOnlyPreamble(code: string): boolean {
     // An output folder made once (`mkdir outputs`, `!mkdir -p models`, `os.makedirs("out", exist_ok=True)`), as a
     // setup cell makes it (round 61 GGG: the title section holding it became a step making only the folder).
     const folder = /^(?:[!%]?mkdir\s+(?:-p\s+)?[\w./-]+\s*$|os\.makedirs\(\s*["'][^"']+["']\s*(?:,\s*exist_ok\s*=\s*True\s*)?\)\s*$)/.test(text);
+    if (definitionsOnly && !definition && !IMPORT_START.test(text)) return false;
     if (!definition && !constant && !listing && !folder && !IMPORT_START.test(text)) return false;
     sawDefinition ||= definition || constant || listing || folder;
     inBody = definition ? 'definition' : listing ? 'listing' : undefined;

@@ -68,8 +68,8 @@ export interface Heading {
 }
 
 const MAX_WORDS = 4;
-/** The words a heading's name may take when its first four name another step already. */
-const LONGER_WORDS = 8;
+/** The words telling apart headings whose first four words give one name, at most, added to that name. */
+const DIFFERING_WORDS = 3;
 /** The {@link StepSuggestion.name} of a suggestion of the metrics role (reserved: no step has it). */
 export const METRICS_SUGGESTION = 'metrics';
 /** The {@link StepSuggestion.name} of a suggestion of the parameters role (reserved: no step has it). */
@@ -172,6 +172,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   let inTitle = false;
   let titleCode = 0;
   const withTitles = withTitleHeadings(notebook.cells);
+  const distinct = distinctHeadingNames(withTitles.filter((c) => c.kind === 'markdown').flatMap((c) => markdownHeadings(c.source).filter((h) => h.level <= 3).map((h) => plainHeading(h.text))));
   for (const cell of withTitles) {
     if (cell.kind === 'markdown') {
       for (const heading of markdownHeadings(cell.source)) {
@@ -237,13 +238,13 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
       continue;
     }
     if (!doesWork(cell.source)) continue;
-    // Before any step, a cell of constants and helper functions (under a notebook's title) is its preamble.
+    // Before any step, a cell of constants and helper functions (under a notebook's title) is its preamble. After one,
+    // a section holding only functions and classes joins the step above, which runs nothing more for it (round 78
+    // OPO: `## Custom Transformers` over a class became a step whose body was `pass`).
     if (!suggestions.some(isStep) && taken.size === 0 && holdsOnlyPreamble(workLines(cell.source))) continue;
-    // Two headings shortening to one name (`Effect of rescaling on a KNeighbors model`, `Effect of rescaling on
-    // model's performance`): the second keeps the words telling them apart before it is numbered (round 77 MNM: `_2`).
-    const short = pending.name ?? stepNameFromHeading(pending.heading);
-    const longer = short !== undefined && taken.has(short) && pending.name === undefined ? stepNameFromHeading(pending.heading, LONGER_WORDS) : undefined;
-    const name = pending.metrics && !hasMetrics ? METRICS_SUGGESTION : uniqueName((longer !== undefined && !taken.has(longer) ? longer : short) ?? `step_${suggestions.filter(isStep).length + 1}`, taken);
+    if ((suggestions.some(isStep) || taken.size > 0) && holdsOnlyPreamble(workLines(cell.source), true)) continue;
+    const short = pending.name ?? distinct.get(pending.heading) ?? stepNameFromHeading(pending.heading);
+    const name = pending.metrics && !hasMetrics ? METRICS_SUGGESTION : uniqueName(short ?? `step_${suggestions.filter(isStep).length + 1}`, taken);
     if (name === METRICS_SUGGESTION) hasMetrics = true;
     else taken.add(name);
     suggestions.push({
@@ -352,23 +353,56 @@ export function suggestedStepCells(notebook: Notebook, roles: TagResult, suggest
 }
 
 /** A step name for a heading's text, or undefined when nothing usable is left. Always passes {@link stepNameIssue}. */
-export function stepNameFromHeading(text: string, maxWords = MAX_WORDS): string | undefined {
+/**
+ * For headings whose names ({@link stepNameFromHeading}) are one (`Use ColumnTransformer by selecting column by
+ * names`, `... by data types`): each one's name with the words only it holds added (`use_columntransformer_names`,
+ * `use_columntransformer_data_types`), by heading text; none for a heading with no word of its own (the same text
+ * twice, numbered as before). Round 77 MNM, round 78 OPO: `effect_of_rescaling_2`, or a name of seven words.
+ */
+function distinctHeadingNames(headings: readonly string[]): Map<string, string> {
+  const byName = new Map<string, string[]>();
+  for (const heading of new Set(headings)) {
+    const name = stepNameFromHeading(heading);
+    if (name !== undefined) byName.set(name, [...(byName.get(name) ?? []), heading]);
+  }
+  const distinct = new Map<string, string>();
+  for (const [name, group] of byName) {
+    if (group.length < 2) continue;
+    for (const heading of group) {
+      const others = group.filter((g) => g !== heading).map((g) => new Set(headingWords(g)));
+      const own = [...new Set(headingWords(heading))].filter((w) => others.every((o) => !o.has(w)) && !name.split('_').includes(w) && !TRAILING_FILLERS.has(w));
+      const longer = own.length === 0 ? undefined : suggestIdentifier(`${name}_${own.slice(0, DIFFERING_WORDS).join('_')}`);
+      if (longer !== undefined && stepNameIssue(longer) === undefined) distinct.set(heading, longer);
+    }
+  }
+  return distinct;
+}
+
+/**
+ * A heading's words as a name takes them: without its section number (unless that is all it holds), accents,
+ * possessives and articles; lower case.
+ */
+function headingWords(text: string): string[] {
   // A possessive or a contraction is one word (`the model's input` is `model_input`, round 69 VVV: `model_s`).
   // A heading that is its section's number alone (`Question 1`, `Part 2.`) is named by it (`question_1`), not by its
   // place among the steps (round 75 IJI: `Question 1` was `step_2`).
   const numbered = plainHeading(text);
   const rest = numbered.replace(SECTION_NUMBER, '');
   const plain = (/\p{L}/u.test(rest) || !/^\p{L}/u.test(numbered) ? rest : numbered).replace(/(\p{L})['’]s\b/gu, '$1').replace(/(\p{L})['’](\p{L})/gu, '$1$2');
-  let words = withoutAccents(plain)
+  const words = withoutAccents(plain)
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== '');
   const meaningful = words.filter((w) => !ARTICLES.has(w));
-  if (meaningful.length > 0) words = meaningful;
-  let kept = words.slice(0, maxWords);
+  return meaningful.length > 0 ? meaningful : words;
+}
+
+export function stepNameFromHeading(text: string): string | undefined {
+  const words = headingWords(text);
+  let kept = words.slice(0, MAX_WORDS);
   // Cut short, the name ends before a phrase it cut (`evaluate_models`, not `evaluate_models_with_cross`), and
   // never on a word that leads on to the words cut (`load_raw_data_from`).
-  const phrase = words.length > maxWords ? Math.max(...kept.map((w, i) => (TRAILING_FILLERS.has(w) && !CONJUNCTIONS.has(w) ? i : -1))) : -1;
+  const phrase = words.length > MAX_WORDS ? Math.max(...kept.map((w, i) => (TRAILING_FILLERS.has(w) && !CONJUNCTIONS.has(w) ? i : -1))) : -1;
   if (phrase >= 1) kept = kept.slice(0, phrase);
   while (kept.length > 1 && TRAILING_FILLERS.has(kept[kept.length - 1] ?? '')) kept.pop();
   const suggested = suggestIdentifier(kept.join('_'));

@@ -169,11 +169,13 @@ describe('suggestSteps', () => {
     for (const folder of ['mkdir outputs', '!mkdir -p models', 'import os\nos.makedirs("out", exist_ok=True)']) {
       assert.deepEqual(suggest([md('# Titanic starter'), kaggle, folder, md('## Load'), 'df = load()']).map((s) => s.name), ['load'], folder);
     }
-    // Work among them (a lower-case value, a call) is a step; after a step, such a cell is one too.
+    // Work among them (a lower-case value, a call) is a step.
     for (const work of ['N_FOLDS = 5\ndf = load()', 'def f():\n    return 1\nf()', 'SEED = 1; x = 2', "for d, _, fs in os.walk('data'):\n    rows += len(fs)"]) {
       assert.deepEqual(suggest([md('# Title'), work, md('## Next'), 'y = 1']).map((s) => s.cell), [1, 3], work);
     }
-    assert.deepEqual(suggest([md('# Load'), 'x = load()', md('## Helpers'), helpers]).map((s) => s.name), ['load', 'helpers']);
+    // After a step, a section of helpers joins it (round 78 OPO: a step of its own did nothing); one of constants is a step.
+    assert.deepEqual(suggest([md('# Load'), 'x = load()', md('## Helpers'), helpers]).map((s) => s.name), ['load']);
+    assert.deepEqual(suggest([md('# Load'), 'x = load()', md('## Settings'), 'N_FOLDS = 5']).map((s) => s.name), ['load', 'settings']);
   });
 
   it('suggests the metrics role (tag metrics) for the first code cell under a heading naming the metrics, once', () => {
@@ -327,11 +329,26 @@ describe('suggestSteps', () => {
     assert.deepEqual(suggest([{ source: 'x = 1', tags: ['step:load'] }, md('## Train'), 'm = x']), [{ cell: 2, name: 'train', heading: 'Train' }]);
   });
 
+  // Round 78 OPO: a step whose body was `pass`.
+  it('starts no step at a section holding only functions and classes after a step: they join the step above', () => {
+    assert.deepEqual(
+      suggest([md('## Load'), 'df = load()', md('## Custom Transformers'), 'from sklearn.base import BaseEstimator\n\nclass Adder(BaseEstimator):\n    def fit(self, X, y=None):\n        return self', md('## Train'), 'm = Adder().fit(df)']).map((x) => [x.cell, x.name]),
+      [[1, 'load'], [5, 'train']],
+    );
+    // A later cell of that section doing work starts it.
+    assert.deepEqual(suggest([md('## Load'), 'df = load()', md('## Features'), 'def f(x):\n    return x', 'df2 = f(df)']).map((x) => [x.cell, x.name]), [[1, 'load'], [4, 'features']]);
+  });
+
   // Round 77 MNM: `effect_of_rescaling` and `effect_of_rescaling_2`.
-  it('keeps the words telling two headings apart when their first four words give one name', () => {
+  it('adds the words telling headings apart when their first four words give one name', () => {
     assert.deepEqual(
       suggest([md('## Effect of rescaling on a KNeighbors model'), 'a = 1', md("## Effect of rescaling on model's performance"), 'b = a', md('## Effect of rescaling on a KNeighbors model'), 'c = b']).map((x) => x.name),
-      ['effect_of_rescaling', 'effect_of_rescaling_on_model_performance', 'effect_of_rescaling_on_kneighbors_model'],
+      ['effect_of_rescaling_kneighbors', 'effect_of_rescaling_performance', 'effect_of_rescaling_kneighbors_2'],
+    );
+    // Round 78 OPO: `use_columntransformer` and a name of seven words.
+    assert.deepEqual(
+      suggest([md('## Use ``ColumnTransformer`` by selecting column by names'), 'a = 1', md('## Use ``ColumnTransformer`` by selecting column by data types'), 'b = a']).map((x) => x.name),
+      ['use_columntransformer_names', 'use_columntransformer_data_types'],
     );
   });
 
