@@ -208,7 +208,11 @@ const SEEN_SOURCE = ['import sys as _nbp_sys', '_nbp_seen = _nbp_b.getattr(_nbp_
 export function magicCodeOffset(source: string): number | undefined {
   const lines = source.split(/\r?\n/);
   const first = lines.findIndex((l) => l.trim() !== '');
-  if (/^[ \t]*%%/.test(lines[first] ?? '')) return first + 1;
+  // IPython leaves out the blank lines the code starts with (round 78 NON: the line was that many too small).
+  if (/^[ \t]*%%/.test(lines[first] ?? '')) {
+    const body = lines.findIndex((l, i) => i > first && l.trim() !== '');
+    return body < 0 ? first + 1 : body;
+  }
   const timed = lines.flatMap((l, i) => (/^[ \t]*%(?:time|timeit|prun)\b/.test(l) ? [i] : []));
   return timed.length === 1 ? timed[0] : undefined;
 }

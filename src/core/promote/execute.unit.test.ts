@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NbpromoteError } from '../errors';
 import { notebookJson, PYTHON, runPipeline } from '../scaffold/testing';
 import { silentLogger } from '../util/logger';
-import { executeForMetrics, executeNotebook, failedCell, notebookCells, raisedMessage, removeStaleExecuteFolders, relativeTo, runnerAdvice } from './execute';
+import { executeForMetrics, executeNotebook, failedCell, magicCodeOffset, notebookCells, raisedMessage, removeStaleExecuteFolders, relativeTo, runnerAdvice } from './execute';
 import { promoteNotebook } from './promote';
 
 // nbconvert's stderr when a cell fails inside pandas (colours removed, nbconvert's own frames cut): the
@@ -52,6 +52,16 @@ const cells = new Map([
 ]);
 
 // Round 59 CCC: `promote --execute` did not say where a relative path that was not found was read from.
+describe('magicCodeOffset', () => {
+  it('tells where the code a magic runs starts in its cell (IPython leaves out the blank lines it starts with)', () => {
+    assert.equal(magicCodeOffset('%%time\nx = 1'), 1);
+    assert.equal(magicCodeOffset('\n%%capture out\n\n\nx = 1'), 4);
+    assert.equal(magicCodeOffset('a = 1\n%time b = f(a)'), 1);
+    assert.equal(magicCodeOffset('%time a = 1\n%time b = 2'), undefined);
+    assert.equal(magicCodeOffset('x = 1'), undefined);
+  });
+});
+
 describe('relativeTo', () => {
   it('names the notebook folder after an error on a relative path, when the notebook stays in it', () => {
     assert.equal(relativeTo("FileNotFoundError: [Errno 2] No such file or directory: '../data/train.csv'", '/p/notebooks'), " (relative to /p/notebooks, the notebook's folder)");

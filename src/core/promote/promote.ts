@@ -996,7 +996,7 @@ function withInferredSteps(inspection: Inspection): Inspection {
         : s.readsParameter === true
           ? `step ${s.name} inferred: the first cell reading a parameter, which shared code cannot; tag the cell ${suggestionTag(s.name)} to keep it`
         : s.loadsData === true
-          ? `step ${s.name} inferred: the first cell reading a data file, which is a step's work (as shared code, it would read the file whenever the package is imported); tag the cell ${suggestionTag(s.name)} to keep it`
+          ? `step ${s.name} inferred: the first cell loading data, which is a step's work (as shared code, it would load it whenever the package is imported); tag the cell ${suggestionTag(s.name)} to keep it`
         : s.noHeading === true
           ? `step ${s.name} inferred: the notebook has no markdown heading to name steps by, so its code from this cell on is one step; tag the cell ${suggestionTag(s.name)} to keep it, or add headings (##) to split it`
         : `${s.name === METRICS_SUGGESTION ? 'the metrics' : s.name === PARAMETERS_SUGGESTION ? 'the parameters' : `step ${s.name}`} inferred from the heading "${s.heading}" (cell ${s.headingCellIndex + 1}); tag the cell ${suggestionTag(s.name)} to keep it`,

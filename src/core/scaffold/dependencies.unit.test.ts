@@ -51,6 +51,7 @@ describe('distributionFor', () => {
     assert.equal(distributionFor('google.oauth2.service_account'), 'google-auth');
     assert.equal(distributionFor('os.path'), undefined);
     assert.equal(distributionFor('sklearn.metrics'), 'scikit-learn');
+    assert.equal(distributionFor('janitor'), 'pyjanitor', 'round 78 NON: PyPI janitor is another project');
   });
 });
 

@@ -34,6 +34,8 @@ const known: Readonly<Record<string, string>> = {
   slugify: 'python-slugify',
   jose: 'python-jose',
   googleapiclient: 'google-api-python-client',
+  // (PyPI's `janitor` is another project: round 78 NON.)
+  janitor: 'pyjanitor',
 };
 
 /**

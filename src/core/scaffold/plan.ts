@@ -509,6 +509,8 @@ export function planPromotion(input: PromoteInput): FilePlan[] {
  * generator builds on it, and {@link withStepImports} asks it before anything is planned.
  */
 class UnitCode {
+  /** Memo of {@link notebookImports}. */
+  private allImports: readonly string[] | undefined;
   /** Memos: what each step's function is called, the locals of a unit's cells. */
   private readonly functionNames = new Map<string, string>();
   private readonly locals = new WeakMap<readonly CellRef[], ReadonlySet<string>>();
@@ -707,13 +709,21 @@ class UnitCode {
       const bound = boundName(s);
       return bound === undefined || used.has(bound);
     });
-    // And the notebook's imports made for what importing does (sideEffectImports.ts), which the kept ones need.
+    // And the notebook's imports made for what importing does (sideEffectImports.ts), which the kept ones need,
+    // wherever the notebook made them (round 78 NON: one in a step cell, the estimator imported by a later cell).
     const libraries = new Set(kept.map(topModule));
-    const effects = [...new Set([...statements, ...this.input.graph.common.imports])].filter((s) => {
+    const effects = [...new Set([...statements, ...this.notebookImports()])].filter((s) => {
       const effect = kept.includes(s) ? undefined : sideEffectImport(s);
       return effect !== undefined && (effect.needs === undefined || libraries.has(effect.needs));
     });
     return [...effects, ...kept];
+  }
+
+  /** Every import statement of the notebook's code, in the graph's order: shared code's, the steps', the metrics', the tests'. */
+  private notebookImports(): readonly string[] {
+    const { common, steps, metrics, tests } = this.input.graph;
+    this.allImports ??= [...new Set([...common.imports, ...steps.flatMap((s) => s.imports), ...(metrics?.imports ?? []), ...tests.flatMap((t) => t.imports)])];
+    return this.allImports;
   }
 
   /**

@@ -51,6 +51,28 @@ describe('planPromotion: imports made for what importing does', function () {
     assert.doesNotMatch(file('src/nb/steps/total.py'), /enable_iterative_imputer/, 'no scikit-learn import there');
   });
 
+  // Round 78 NON: made in a step cell, the estimator imported by a later functions cell: in no module.
+  it('keeps one a step cell made in the shared code that imports its library after it', async function () {
+    if (!hasPython('sklearn')) this.skip();
+    const later = await promoteCells(
+      [
+        { tags: ['step:load'], source: 'import numpy as np\nfrom sklearn.experimental import enable_iterative_imputer\nX = np.array([[1.0, 2.0], [3.0, np.nan], [5.0, 6.0]])' },
+        { tags: ['functions'], source: 'from sklearn.impute import IterativeImputer\n\ndef fill(X):\n    return IterativeImputer(random_state=0).fit_transform(X)' },
+        { tags: ['step:impute'], source: 'filled = fill(X)' },
+        { tags: ['metrics'], source: 'value = float(filled[1, 1])\nprint(value)' },
+      ],
+      'side-effects-later',
+    );
+    try {
+      assert.match(readFileSync(join(later.out, 'src/nb/common.py'), 'utf8'), /from sklearn\.experimental import enable_iterative_imputer\nfrom sklearn\.impute import IterativeImputer\n/);
+      assert.ok(Number.isFinite(runPipeline(later.out).metrics['value']));
+      assert.equal(runPytest(later.out).status, 0);
+      assertFlakesQuiet(later.out);
+    } finally {
+      rmSync(later.dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs, passes its tests, and pyflakes says nothing (real Python)', function () {
     if (!hasPython('sklearn')) this.skip();
     const run = runPipeline(out);

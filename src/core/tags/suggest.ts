@@ -303,9 +303,14 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   return suggestions;
 }
 
-/** Whether a cell's code reads a data file (`pd.read_csv(...)`, `np.load(...)`, `open(...)`, `joblib.load(...)` ...). */
+/**
+ * Whether a cell's code loads data: a file (`pd.read_csv(...)`, `np.load(...)`, `open(...)` to read,
+ * `Path(...).read_text()`, `joblib.load(...)`), a library's dataset (`load_iris()`), or through a `load(...)` helper.
+ * Not `open("log.txt", "w")` (round 78 NON: a step `load_data` writing a log).
+ */
 function readsDataFile(source: string): boolean {
-  return /(?:^|[^\w])(?:pd\.read_\w+|read_csv|np\.load(?:txt)?|open|load_\w+|joblib\.load|pickle\.load)\s*\(/.test(workLines(source));
+  const code = workLines(source).replace(/(?<![\w.])open\s*\([^()\n]*,\s*(?:mode\s*=\s*)?["'][^"']*[wax][^"']*["'][^()\n]*\)/g, '');
+  return /(?:^|[^\w])(?:pd\.read_\w+|read_csv|np\.load(?:txt)?|open|load|load_\w+|joblib\.load|pickle\.load)\s*\(|\.read_(?:text|bytes)\s*\(/.test(code);
 }
 
 /**
@@ -360,10 +365,17 @@ export function suggestedStepCells(notebook: Notebook, roles: TagResult, suggest
  * twice, numbered as before). Round 77 MNM, round 78 OPO: `effect_of_rescaling_2`, or a name of seven words.
  */
 function distinctHeadingNames(headings: readonly string[]): Map<string, string> {
-  const byName = new Map<string, string[]>();
-  for (const heading of new Set(headings)) {
+  const named = [...new Set(headings)].flatMap((heading) => {
     const name = stepNameFromHeading(heading);
-    if (name !== undefined) byName.set(name, [...(byName.get(name) ?? []), heading]);
+    return name === undefined ? [] : [{ heading, name }];
+  });
+  // One name the start of another counts as the same (`train_model`, cut before `with elastic net`, and
+  // `train_model_with_ridge`: round 78 NON), grouped under the shortest.
+  const names = [...new Set(named.map((n) => n.name))].sort((a, b) => a.length - b.length);
+  const byName = new Map<string, string[]>();
+  for (const { heading, name } of named) {
+    const key = names.find((n) => n === name || name.startsWith(`${n}_`)) ?? name;
+    byName.set(key, [...(byName.get(key) ?? []), heading]);
   }
   const distinct = new Map<string, string>();
   for (const [name, group] of byName) {

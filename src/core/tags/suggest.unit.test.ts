@@ -267,6 +267,11 @@ describe('suggestSteps', () => {
     const tail = [md('## Cleaning'), 'df = df.dropna()', md('## Model'), 'm = fit(df)'];
     assert.deepEqual(suggest(['import pandas as pd', "df = pd.read_csv('data.csv')\ndf.head()", ...tail]).map((s) => [s.cell, s.name]), [[1, 'load_data'], [3, 'cleaning'], [5, 'model']]);
     assert.deepEqual(suggest([md('## Setup'), "import pandas as pd\nDATA = 'data.csv'", 'df = pd.read_csv(DATA)', ...tail]).map((s) => [s.cell, s.name]), [[2, 'load_data'], [4, 'cleaning'], [6, 'model']]);
+    // Round 78 NON: a dataset of a library, a Path's text, a `load()` helper called; not a log file opened to write.
+    for (const load of ['X, y = load_iris(return_X_y=True)', 'text = Path("notes.txt").read_text()', 'df = load()']) {
+      assert.deepEqual(suggest(['import pandas as pd', load, ...tail]).map((s) => s.name), ['load_data', 'cleaning', 'model'], load);
+    }
+    assert.deepEqual(suggest(['import pandas as pd', 'log = open("log.txt", "w")', ...tail]).map((s) => s.name), ['cleaning', 'model']);
     // A helper that reads a file is the preamble's; so is a cell of constants naming the file.
     assert.deepEqual(suggest(['import pandas as pd\ndef load(p):\n    return pd.read_csv(p)', "PATH = 'data.csv'", ...tail]).map((s) => s.name), ['cleaning', 'model']);
   });
@@ -349,6 +354,15 @@ describe('suggestSteps', () => {
     assert.deepEqual(
       suggest([md('## Use ``ColumnTransformer`` by selecting column by names'), 'a = 1', md('## Use ``ColumnTransformer`` by selecting column by data types'), 'b = a']).map((x) => x.name),
       ['use_columntransformer_names', 'use_columntransformer_data_types'],
+    );
+    // Round 78 NON: one name the start of the other (`train_model`, cut before a phrase), and words past the eighth.
+    assert.deepEqual(
+      suggest([md('## Train the model with ridge'), 'a = 1', md('## Train the model with elastic net'), 'b = a']).map((x) => x.name),
+      ['train_model_ridge', 'train_model_elastic_net'],
+    );
+    assert.deepEqual(
+      suggest([md('## Compare the results of all the trained models on the first split'), 'a = 1', md('## Compare the results of all the trained models on the second split'), 'b = a']).map((x) => x.name),
+      ['compare_results_first', 'compare_results_second'],
     );
   });
 
