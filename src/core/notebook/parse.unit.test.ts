@@ -42,6 +42,9 @@ describe('parseNotebook', () => {
     assert.deepEqual(parseNotebook(gallery, 'plot_x.py').problems.map((p) => p.message), [
       'the file is a sphinx-gallery example whose cells are split by lines of `#` (`####...`), not a jupytext percent script: replace each such line with `# %%`, or convert it with `jupytext --from py:sphinx --to py:percent plot_x.py`',
     ]);
+    // A plain script's banner of `#` is no sphinx-gallery example.
+    const banner = '"""A tool."""\n' + '#'.repeat(40) + '\n# Helpers\n' + '#'.repeat(40) + '\nx = 1\n';
+    assert.match(parseNotebook(banner, 'tool.py').problems[0]?.message ?? '', /^the file is a Python script without/);
   });
 
   it('names the jupytext format of a script in another format (light) and how to convert it', () => {

@@ -524,7 +524,7 @@ class UnitCode {
   /** While the shared module is made: a split parameters cell gives its shared part ({@link gen}). */
   private inShared = false;
 
-  constructor(protected readonly input: Pick<PromoteInput, 'graph' | 'cells' | 'sharedCells'>) {
+  constructor(protected readonly input: Pick<PromoteInput, 'graph' | 'cells' | 'sharedCells'> & Partial<Pick<PromoteInput, 'notebook'>>) {
     for (const unit of unitsOf(input.graph)) {
       for (const [index, defs] of replacedDefinitions(unit.cells, input.cells)) this.replaced.set(index, defs);
     }
@@ -712,17 +712,24 @@ class UnitCode {
     // And the notebook's imports made for what importing does (sideEffectImports.ts), which the kept ones need,
     // wherever the notebook made them (round 78 NON: one in a step cell, the estimator imported by a later cell).
     const libraries = new Set(kept.map(topModule));
+    const code = cells.map((c) => this.gen(c.index)?.code ?? '').join('\n');
     const effects = [...new Set([...statements, ...this.notebookImports()])].filter((s) => {
       const effect = kept.includes(s) ? undefined : sideEffectImport(s);
-      return effect !== undefined && (effect.needs === undefined || libraries.has(effect.needs));
+      if (effect === undefined) return false;
+      return effect.needs !== undefined ? libraries.has(effect.needs) : effect.uses !== undefined ? effect.uses.test(code) : true;
     });
     return [...effects, ...kept];
   }
 
-  /** Every import statement of the notebook's code, in the graph's order: shared code's, the steps', the metrics', the tests'. */
+  /**
+   * Every import statement of the notebook's code, in the graph's order: shared code's, the steps', the metrics', the
+   * tests'; then the one-line imports made for what importing does at the top of any code cell, one the package
+   * leaves out (`skip`) too (round 79 PQP: the estimator a step used failed at import).
+   */
   private notebookImports(): readonly string[] {
     const { common, steps, metrics, tests } = this.input.graph;
-    this.allImports ??= [...new Set([...common.imports, ...steps.flatMap((s) => s.imports), ...(metrics?.imports ?? []), ...tests.flatMap((t) => t.imports)])];
+    const anyCell = (this.input.notebook?.cells ?? []).filter((c) => c.kind === 'code' && /^(?:from|import)[ \t]/m.test(c.source)).flatMap((c) => c.source.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => /^(?:from|import)[ \t]/.test(l) && sideEffectImport(l) !== undefined));
+    this.allImports ??= [...new Set([...common.imports, ...steps.flatMap((s) => s.imports), ...(metrics?.imports ?? []), ...tests.flatMap((t) => t.imports), ...anyCell])];
     return this.allImports;
   }
 

@@ -73,6 +73,30 @@ describe('planPromotion: imports made for what importing does', function () {
     }
   });
 
+  // Round 79 PQP: made in a cell the package leaves out (`skip`), it was in no module; an accessor package was in
+  // every module, one without pandas too.
+  it('keeps one made in a skipped cell; one adding methods to pandas objects where the code reads them', async () => {
+    const skipped = await promoteCells(
+      [
+        { tags: ['skip'], source: 'from sklearn.experimental import enable_iterative_imputer\nimport swifter\nprint("exploring")' },
+        { tags: ['step:load'], source: 'import pandas as pd\nfrom sklearn.impute import IterativeImputer\ndf = pd.DataFrame({"a": [1.0, 2.0]})\nimp = IterativeImputer()' },
+        { tags: ['step:apply'], source: 'df2 = df.swifter.apply(lambda r: r, axis=1)' },
+        { tags: ['step:plain'], source: 'n = len(df)' },
+        { tags: ['metrics'], source: 'print(n)' },
+      ],
+      'side-effects-skipped',
+    );
+    try {
+      const step = (name: string): string => readFileSync(join(skipped.out, `src/nb/steps/${name}.py`), 'utf8');
+      assert.match(step('load'), /from sklearn\.experimental import enable_iterative_imputer\nfrom sklearn\.impute import IterativeImputer\n/);
+      assert.doesNotMatch(step('load'), /swifter/);
+      assert.match(step('apply'), /\nimport swifter\n\ndel swifter {2}# imported for what importing does \(adds methods to pandas objects\)/);
+      assert.doesNotMatch(step('plain'), /swifter|sklearn/);
+    } finally {
+      rmSync(skipped.dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs, passes its tests, and pyflakes says nothing (real Python)', function () {
     if (!hasPython('sklearn')) this.skip();
     const run = runPipeline(out);

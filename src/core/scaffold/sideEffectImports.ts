@@ -3,15 +3,18 @@
  * enable_iterative_imputer` before `from sklearn.impute import IterativeImputer`, `import swifter` for `df.swifter`.
  * Nothing reads their name, so pruning the imports to the names a module reads dropped them, and the module failed
  * at import (round 77 MNM: ImportError from scikit-learn). A module keeps each one its other imports need (the same
- * library), or, for those adding methods to pandas objects, always; the name is deleted after the imports, as
- * nothing reads it (pyflakes would say it is unused).
+ * library), or, for those adding methods to pandas objects, each module whose code reads them (`.swifter`), or every
+ * module when they cannot be told; the name is deleted after the imports, as nothing reads it (pyflakes would say
+ * it is unused). Made in any cell, one left out of the package (`skip`) too: the package needs what it did.
  */
 
 interface SideEffect {
   /** The module imported, dotted: `sklearn.experimental.enable_iterative_imputer`. */
   readonly module: RegExp;
-  /** The library whose imports need it first; undefined: every module keeps it. */
+  /** The library whose imports need it first. */
   readonly needs?: string;
+  /** What code using what it adds reads (`.swifter`): a module whose cells read it keeps it. Neither: every module. */
+  readonly uses?: RegExp;
   /** What importing it does, for the comment. */
   readonly does: string;
 }
@@ -19,7 +22,12 @@ interface SideEffect {
 const SIDE_EFFECTS: readonly SideEffect[] = [
   { module: /^sklearn\.experimental\.enable_\w+$/, needs: 'sklearn', does: 'enables an experimental scikit-learn estimator' },
   { module: /^mpl_toolkits\.mplot3d(?:\.\w+)*$/, needs: 'matplotlib', does: "registers matplotlib's 3d projection" },
-  { module: /^(?:swifter|janitor|pint_pandas|pandas_profiling|ydata_profiling|hvplot\.pandas)$/, does: 'adds methods to pandas objects' },
+  { module: /^swifter$/, uses: /\.swifter\b/, does: 'adds methods to pandas objects' },
+  { module: /^hvplot\.pandas$/, uses: /\.hvplot\b/, does: 'adds methods to pandas objects' },
+  { module: /^(?:pandas_profiling|ydata_profiling)$/, uses: /\.profile_report\b/, does: 'adds methods to pandas objects' },
+  { module: /^pint_pandas$/, uses: /\.pint\b|["']pint\[/, does: 'adds methods to pandas objects' },
+  // pyjanitor's methods are many (`clean_names`, `remove_empty` ...): every module keeps it.
+  { module: /^janitor$/, does: 'adds methods to pandas objects' },
 ];
 
 /** What importing `statement` (one import statement) does besides binding its name, when it is such an import. */

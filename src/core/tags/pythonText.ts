@@ -97,7 +97,7 @@ const SETTING_WORDS = new Set(['True', 'False', 'None', 'os.path.join', 'Path', 
  * True when the code is what a notebook's first cells hold before any work: imports, constants (`N_FOLDS = 5`,
  * `CAT_COLS = [...]`: upper-case names only), functions or classes (`def rmsle(...)`, with decorators and
  * bodies) and Kaggle's loop printing the input files, with at least one of them. A lower-case assignment or
- * any other statement is work. `definitionsOnly`: imports, functions and classes alone, with at least one definition.
+ * any other statement is work. `definitionsOnly`: no listing nor folder, and at least one function or class.
  */
 export function holdsOnlyPreamble(code: string, definitionsOnly = false): boolean {
   let sawDefinition = false;
@@ -113,9 +113,9 @@ export function holdsOnlyPreamble(code: string, definitionsOnly = false): boolea
     // An output folder made once (`mkdir outputs`, `!mkdir -p models`, `os.makedirs("out", exist_ok=True)`), as a
     // setup cell makes it (round 61 GGG: the title section holding it became a step making only the folder).
     const folder = /^(?:[!%]?mkdir\s+(?:-p\s+)?[\w./-]+\s*$|os\.makedirs\(\s*["'][^"']+["']\s*(?:,\s*exist_ok\s*=\s*True\s*)?\)\s*$)/.test(text);
-    if (definitionsOnly && !definition && !IMPORT_START.test(text)) return false;
+    if (definitionsOnly && !definition && !constant && !IMPORT_START.test(text)) return false;
     if (!definition && !constant && !listing && !folder && !IMPORT_START.test(text)) return false;
-    sawDefinition ||= definition || constant || listing || folder;
+    sawDefinition ||= definitionsOnly ? definition : definition || constant || listing || folder;
     inBody = definition ? 'definition' : listing ? 'listing' : undefined;
     return true;
   });

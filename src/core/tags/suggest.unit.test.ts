@@ -340,6 +340,8 @@ describe('suggestSteps', () => {
       suggest([md('## Load'), 'df = load()', md('## Custom Transformers'), 'from sklearn.base import BaseEstimator\n\nclass Adder(BaseEstimator):\n    def fit(self, X, y=None):\n        return self', md('## Train'), 'm = Adder().fit(df)']).map((x) => [x.cell, x.name]),
       [[1, 'load'], [5, 'train']],
     );
+    // With a constant beside the function (round 79 PQP: a step `helpers` returning a closure); constants alone are a step.
+    assert.deepEqual(suggest([md('## Load'), 'df = load()', md('## Helpers'), 'LIMIT = 5\n\ndef clip(x):\n    return min(x, LIMIT)', md('## Train'), 'm = clip(df)']).map((x) => x.name), ['load', 'train']);
     // A later cell of that section doing work starts it.
     assert.deepEqual(suggest([md('## Load'), 'df = load()', md('## Features'), 'def f(x):\n    return x', 'df2 = f(df)']).map((x) => [x.cell, x.name]), [[1, 'load'], [4, 'features']]);
   });
