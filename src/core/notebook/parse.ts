@@ -26,7 +26,7 @@ export function parseNotebook(text: string, file: string): ParseResult {
     if (exported !== undefined) return notRead(file, exported);
     // A sphinx-gallery example in its older form: cells split by lines of `#` (round 78 OPO: refused, no way out said).
     // (Its docstring holds a reST title, `=====` under it: a script's banner of `#` alone is no cell split, round 79 PQP.)
-    if (/^#{20,}[ \t]*\r?$/m.test(text) && /^(?:[ \t]*#[^\n]*\n|\s*\n)*[ \t]*[rRuU]?(?:\"\"\"|''')[\s\S]*?\n[ \t]*={3,}[ \t]*\r?\n/.test(text)) {
+    if (/^#{20,}[ \t]*\r?$/m.test(text) && /^(?:[ \t]*#[^\n]*\n|\s*\n)*[ \t]*[rRuU]?(?:"""|''')[\s\S]*?\n[ \t]*={3,}[ \t]*\r?\n/.test(text)) {
       return notRead(file, `the file is a sphinx-gallery example whose cells are split by lines of \`#\` (\`####...\`), not a jupytext percent script: replace each such line with \`# %%\`, or convert it with \`jupytext --from py:sphinx --to py:percent ${file}\``);
     }
     return notRead(file, 'the file is a Python script without `# %%` cell markers, not a jupytext percent script');
