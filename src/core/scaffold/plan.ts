@@ -500,7 +500,10 @@ export function planPromotion(input: PromoteInput): FilePlan[] {
   return plans.map((p) => {
     if (!p.path.endsWith('.py') || p.contents === input.runtimeSource) return p;
     const plain = withoutAlwaysTrueAsserts(withoutEmptyFStrings(p.contents));
-    return { ...p, contents: withFunctions.has(p.path) ? withUnusedLocalsRead(plain) : plain };
+    // (And a module of the notebook's code with an import inside a block, `try: import x` in a step, which its
+    // function may never read; not the runner nbpromote writes, whose imports inside functions are read.)
+    const ours = p.path.endsWith('/pipeline.py') || p.path.endsWith('/conftest.py');
+    return { ...p, contents: withFunctions.has(p.path) || (!ours && /^[ \t]+(?:from|import)[ \t]/m.test(plain)) ? withUnusedLocalsRead(plain) : plain };
   });
 }
 
@@ -723,12 +726,13 @@ class UnitCode {
 
   /**
    * Every import statement of the notebook's code, in the graph's order: shared code's, the steps', the metrics', the
-   * tests'; then the one-line imports made for what importing does at the top of any code cell, one the package
-   * leaves out (`skip`) too (round 79 PQP: the estimator a step used failed at import).
+   * tests'; then the one-line imports made for what importing does anywhere in any code cell, one the package leaves
+   * out (`skip`) too, or in a `try:` (round 79 PQP: the estimator a step used failed at import).
    */
   private notebookImports(): readonly string[] {
     const { common, steps, metrics, tests } = this.input.graph;
-    const anyCell = (this.input.notebook?.cells ?? []).filter((c) => c.kind === 'code' && /^(?:from|import)[ \t]/m.test(c.source)).flatMap((c) => c.source.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => /^(?:from|import)[ \t]/.test(l) && sideEffectImport(l) !== undefined));
+    // (Indented too: `try: from sklearn.experimental import enable_...` / `except ImportError: pass`, round 79 PQP.)
+    const anyCell = (this.input.notebook?.cells ?? []).filter((c) => c.kind === 'code' && /^[ \t]*(?:from|import)[ \t]/m.test(c.source)).flatMap((c) => c.source.split(/\r?\n/).map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => /^(?:from|import)[ \t]/.test(l) && sideEffectImport(l) !== undefined));
     this.allImports ??= [...new Set([...common.imports, ...steps.flatMap((s) => s.imports), ...(metrics?.imports ?? []), ...tests.flatMap((t) => t.imports), ...anyCell])];
     return this.allImports;
   }

@@ -75,10 +75,10 @@ describe('planPromotion: imports made for what importing does', function () {
 
   // Round 79 PQP: made in a cell the package leaves out (`skip`), it was in no module; an accessor package was in
   // every module, one without pandas too.
-  it('keeps one made in a skipped cell; one adding methods to pandas objects where the code reads them', async () => {
+  it('keeps one made in a skipped cell (in a try, too); one adding methods to pandas objects where the code reads them', async () => {
     const skipped = await promoteCells(
       [
-        { tags: ['skip'], source: 'from sklearn.experimental import enable_iterative_imputer\nimport swifter\nprint("exploring")' },
+        { tags: ['skip'], source: 'try:\n    from sklearn.experimental import enable_iterative_imputer\nexcept ImportError:\n    pass\nimport swifter\nprint("exploring")' },
         { tags: ['step:load'], source: 'import pandas as pd\nfrom sklearn.impute import IterativeImputer\ndf = pd.DataFrame({"a": [1.0, 2.0]})\nimp = IterativeImputer()' },
         { tags: ['step:apply'], source: 'df2 = df.swifter.apply(lambda r: r, axis=1)' },
         { tags: ['step:plain'], source: 'n = len(df)' },
