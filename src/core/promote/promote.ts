@@ -344,9 +344,12 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   const previous = await readPreviousLock(outDir);
   if (previous.problems.some((p) => p.severity === 'error')) return { ...fail([...problems, ...previous.problems], inspection), graph };
   const old = previous.lock;
+  // Another notebook's lock (still there: promotion stops below) says nothing of this notebook's last promotion
+  // (round 79 QRQ: a notebook never promoted was warned its expected metrics "of the last promotion" were dropped).
+  const mine = old !== undefined && (await lockNotebookState(await realRootOf(outDir), old.notebook.path, notebookPath)) === 'other' ? undefined : old;
   const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
   // Functions and classes a step defines at its module's top are imported by the units calling them, not returned.
-  graph = withOutputOrder(withStepImports(graph, generated), old);
+  graph = withOutputOrder(withStepImports(graph, generated), mine);
   // The code as the file has it: not with the tags --infer-steps added in memory, which --execute never saw.
   const codeHash = codeSha256(inspected.notebook.cells.filter((c) => c.kind === 'code'));
   // Tags aside: a step renamed changes no code the saved outputs came from (round 58 AAA: outputs-not-rerun said so).
@@ -360,8 +363,8 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   }
   // The same sources with other tags (a step renamed): the run's metrics hold, and what it recorded of a step's
   // outputs moves to the step holding the same cells now (round 64 MMM: a rename dropped them, "the code changed").
-  const sameSources = old?.executed !== undefined && old.executed.code_sha256 !== codeHash && old.executed.source_sha256 === sourceHash;
-  const kept = old?.executed === undefined ? undefined : old.executed.code_sha256 === codeHash || old.executed.logic_sha256 === logicHash ? executionFromLock(old.executed) : sameSources ? executionRetagged(old.executed, old, roles) : undefined;
+  const sameSources = mine?.executed !== undefined && mine.executed.code_sha256 !== codeHash && mine.executed.source_sha256 === sourceHash;
+  const kept = mine?.executed === undefined ? undefined : mine.executed.code_sha256 === codeHash || mine.executed.logic_sha256 === logicHash ? executionFromLock(mine.executed) : sameSources ? executionRetagged(mine.executed, mine, roles) : undefined;
   const executed = request.executed ?? kept;
 
   // The names the run reports its metrics by (the metrics function's returned values).
@@ -378,7 +381,7 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   // Outputs cleared (Jupyter's Clear All Outputs, nbstripout): the metrics cells show nothing. What the last
   // promotion read from their outputs is what this code shows while the code is the same, as `executed` is kept.
   const cleared = metricsCells.length > 0 && metricsCells.every((m) => (m.cell.outputs ?? []).length === 0);
-  const lastShown = cleared ? old?.shown_metrics : undefined;
+  const lastShown = cleared ? mine?.shown_metrics : undefined;
   const keptShown = lastShown?.code_sha256 === codeHash && Object.keys(lastShown.metrics).length > 0 ? lastShown : undefined;
   const shown = executed === undefined && keptShown !== undefined ? shownFromLock(keptShown) : shownNow;
   const fromOutputs = expectedFrom(shownNow, undefined);
@@ -386,19 +389,19 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   const startedAt = lastMetricsCell === undefined ? undefined : executionStart(lastMetricsCell);
   // The notebook records when the cell ran (nbconvert, papermill, JupyterLab's Record Timing), at another time than
   // then: it ran again, though a run from the top gives it the same count (round 46 Z: warned after every rerun).
-  const ranAgain = startedAt !== undefined && old?.shown_metrics?.started_at !== undefined && old.shown_metrics.started_at !== startedAt;
+  const ranAgain = startedAt !== undefined && mine?.shown_metrics?.started_at !== undefined && mine.shown_metrics.started_at !== startedAt;
   // Code changed since the last promotion read the outputs, and the last metrics cell shows the same values
   // under the same execution count: the outputs were not made again (round 34 D). The record stays the old one,
   // so every promotion and check says it until the notebook runs again.
   // (The code down to the last metrics cell: a test cell added below it changed no output, round 63 LLL.)
   const sourceAboveHash = sourceSha256(inspected.notebook.cells.filter((c) => c.kind === 'code' && c.index <= lastMetricsIndex));
   const codeChanged = (was: LockShownMetrics): boolean => (was.source_above_sha256 !== undefined ? was.source_above_sha256 !== sourceAboveHash : was.source_sha256 === undefined ? was.code_sha256 !== codeHash : was.source_sha256 !== sourceHash);
-  const notRerun = executed === undefined && !cleared && !ranAgain && old?.shown_metrics !== undefined && codeChanged(old.shown_metrics) && typeof metricsCount === 'number' && old.shown_metrics.execution_count === metricsCount && sameNumbers(fromOutputs.expected, old.shown_metrics.metrics);
+  const notRerun = executed === undefined && !cleared && !ranAgain && mine?.shown_metrics !== undefined && codeChanged(mine.shown_metrics) && typeof metricsCount === 'number' && mine.shown_metrics.execution_count === metricsCount && sameNumbers(fromOutputs.expected, mine.shown_metrics.metrics);
   if (notRerun && lastMetricsCell !== undefined) {
     const message = `the notebook's code changed since the last promotion, but its metrics cell shows the same values under the same execution count (${metricsCount}) as then: its saved outputs look older than its code, so the expected metrics may be the old code's. Run the notebook and save it, or promote with --execute (which also confirms numbers that stay the same after a change)`;
     problems.push(cellProblem(notebook.path, lastMetricsCell, 'warning', 'outputs-not-rerun', message));
   }
-  const shownRecord: LockShownMetrics | undefined = notRerun ? old?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, source_sha256: sourceHash, source_above_sha256: sourceAboveHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, ...(fromOutputs.truncated.length === 0 ? {} : { shown_truncated: fromOutputs.truncated }), execution_count: typeof metricsCount === 'number' ? metricsCount : null, ...(startedAt === undefined ? {} : { started_at: startedAt }) } : keptShown;
+  const shownRecord: LockShownMetrics | undefined = notRerun ? mine?.shown_metrics : Object.keys(fromOutputs.expected).length > 0 ? { code_sha256: codeHash, source_sha256: sourceHash, source_above_sha256: sourceAboveHash, metrics: fromOutputs.expected, shown_decimals: fromOutputs.decimals, ...(fromOutputs.truncated.length === 0 ? {} : { shown_truncated: fromOutputs.truncated }), execution_count: typeof metricsCount === 'number' ? metricsCount : null, ...(startedAt === undefined ? {} : { started_at: startedAt }) } : keptShown;
   let droppedShown = false;
   if (executed === undefined && lastShown !== undefined && Object.keys(lastShown.metrics).length > 0) {
     const count = Object.keys(lastShown.metrics).length;
@@ -467,14 +470,14 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     problems.push(cellProblem(notebook.path, cell, 'warning', 'metrics-table', message));
   }
   const { expected } = expectedFrom(shown, executed?.metrics);
-  const renamed = renamedMetrics({ ...old?.shown_metrics?.metrics, ...old?.executed?.metrics }, expected);
+  const renamed = renamedMetrics({ ...mine?.shown_metrics?.metrics, ...mine?.executed?.metrics }, expected);
   if (renamed.length > 0) {
     const pairs = firstOf(renamed.map(([was, now]) => `${was} is ${now}`), 4);
     const message = `metric${renamed.length === 1 ? '' : 's'} named otherwise than at the last promotion, with the same value${renamed.length === 1 ? '' : 's'}: ${pairs}. Runs made before keep the old name${renamed.length === 1 ? '' : 's'}, so the Runs view and \`nbpromote runs\` show old and new names side by side`;
     problems.push({ severity: 'info', code: 'metrics-renamed', message, file: request.notebook });
   }
   // The metrics an earlier --execute recorded were that code's: a plain promotion of changed code drops them.
-  const dropped = request.executed === undefined && old?.executed !== undefined && kept === undefined ? Object.keys(old.executed.metrics).length : 0;
+  const dropped = request.executed === undefined && mine?.executed !== undefined && kept === undefined ? Object.keys(mine.executed.metrics).length : 0;
   if (dropped > 0) {
     const now = Object.keys(expected).length;
     const after = now === 0 ? 'no expected metric is known now, so the generated metrics test will skip' : `the saved outputs give ${now} expected metric${now === 1 ? '' : 's'} now`;

@@ -1052,6 +1052,16 @@ describe('re-promotion', function () {
     assert.deepEqual(changed.problems.filter((p) => p.code.startsWith('shown-metrics') || p.code === 'metrics-none').map((p) => [p.severity, p.code, p.message]), [['warning', 'shown-metrics-dropped', "the notebook shows no outputs (cleared?), and its code changed since the last promotion (a comment counts), so the 1 expected metric its outputs showed then is dropped: no expected metric is known now, so the generated metrics test will skip. Run the notebook and save it with its outputs, or promote with --execute to record it for this code"]]);
     const later = await run();
     assert.deepEqual(later.problems.filter((p) => p.code.startsWith('shown-metrics')), []);
+    // Round 79 QRQ: another notebook, never promoted, into the folder of this one: nothing of "the last promotion".
+    write(cells, true);
+    assert.ok((await run()).ok);
+    const other = JSON.parse(readFileSync(join(dir, 'nb.ipynb'), 'utf8')) as { cells: Record<string, unknown>[] };
+    other.cells = JSON.parse(notebookJson(changedCells)).cells as Record<string, unknown>[];
+    writeFileSync(join(dir, 'fresh.ipynb'), JSON.stringify(other));
+    const fresh = await promoteNotebook({ notebook: 'fresh.ipynb', cwd: dir, out: 'out', toolVersion: 'test', dryRun: true });
+    const codes = fresh.problems.map((p) => p.code);
+    assert.ok(codes.includes('other-notebook'), codes.join());
+    assert.deepEqual(codes.filter((c) => /dropped|not-rerun|kept|renamed/.test(c)), []);
   });
 
   // Round 34 D: a cell edited and promoted again without running the notebook: the test failed "expected 9".
