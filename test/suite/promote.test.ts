@@ -302,7 +302,7 @@ describe('Promote commands', function () {
     const before = existsSync(runs) ? readdirSync(runs).length : 0;
     const result = await command<RunResult>('nbpromote.runPipeline', fixture('churn.ipynb'));
     assert.equal(result.ran, false, JSON.stringify(result));
-    assert.equal(result.reason, "churn.ipynb is not promoted (promote-out holds promote-iris.ipynb's package promote_iris): nothing was run.");
+    assert.equal(result.reason, "churn.ipynb is not promoted (promote-out holds promote-iris.ipynb's package promote_iris): nothing was run. Set nbpromote.output.root to a folder per notebook, such as build/${notebookName}, and promote it there.");
     assert.equal(existsSync(runs) ? readdirSync(runs).length : 0, before, 'a run was recorded');
   });
 

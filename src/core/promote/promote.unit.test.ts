@@ -1078,7 +1078,7 @@ describe('re-promotion', function () {
     assert.deepEqual(warned(await run()), []);
     const changedCells = edit(cells, 'train', 'total = sum(values) * scale * 2\nroot = math.sqrt(total)');
     write(changedCells, 7, 'score: 0.3464\n');
-    const expected = [`${cells.findIndex((c) => c.id === 'metrics')} the notebook's code changed since the last promotion, but it`];
+    const expected = [`${cells.findIndex((c) => c.id === 'metrics')} the notebook's code changed since an earlier promotion, but `];
     assert.deepEqual(warned(await run()), expected);
     assert.deepEqual(warned(await run({ dryRun: true })), expected, 'check says it too');
     // Run again: another count (or other values) and nothing is said.

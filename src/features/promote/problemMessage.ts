@@ -110,7 +110,7 @@ const RUN_FIRST_TITLE = 'Notebook Promoter: Promote Notebook, Running It First';
  * kept. `trusted`: whether the workspace is; in Restricted Mode the commands that run the notebook say so.
  */
 export function editorAdvice(message: string, trusted = true): string {
-  const running = `\`${RUN_FIRST_TITLE}\`${trusted ? '' : ' (in a trusted workspace: it runs the notebook)'}`;
+  const running = `\`${RUN_FIRST_TITLE}\`${trusted ? '' : ' once the workspace is trusted'}`;
   const perNotebook = `set ${ConfigKey.OutputRoot} to a folder per notebook, such as ${OUTPUT_ROOT_PER_NOTEBOOK}`;
   return (
     message

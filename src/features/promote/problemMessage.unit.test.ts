@@ -108,7 +108,7 @@ describe('problemMessage', function () {
     // Round 76 JKJ: "Promote with Promote Notebook, Running It First" read garbled; in Restricted Mode it is refused.
     assert.match(worded, /\. Use `Notebook Promoter: Promote Notebook, Running It First` to run the notebook and record them$/);
     assert.doesNotMatch(worded, /--execute/);
-    assert.match(editorAdvice(unrecorded.message, false), /Use `Notebook Promoter: Promote Notebook, Running It First` \(in a trusted workspace: it runs the notebook\) to run/);
+    assert.match(editorAdvice(unrecorded.message, false), /Use `Notebook Promoter: Promote Notebook, Running It First` once the workspace is trusted to run/);
   });
 
   it('a problem of another file keeps its name; no period is added after one', () => {

@@ -15,6 +15,7 @@ import type { PromotionTarget } from '../../host/promotionTarget';
 import type { PythonChoice } from '../../host/python';
 import { pythonWords, resolvePython } from '../../host/python';
 import { openSetting } from '../../host/config';
+import { OUTPUT_ROOT_PER_NOTEBOOK } from '../../host/outputRoot';
 import { CommandId, ConfigKey, extensionId } from '../../host/ids';
 import type { ChildResult } from '../../host/childProcess';
 import type { PipelineConfig } from '../../core/contract/pipelineConfig';
@@ -106,10 +107,11 @@ export async function runPipeline(log: Log, target: () => PromotionTarget, recor
   }
   const other = await otherNotebookOf(t, config.notebook);
   if (other !== undefined) {
-    const reason = `${fileName(t.notebookUri)} is not promoted (${displayDir(t)} holds ${other}'s package ${config.package}): nothing was run.`;
+    // Promoting there would stop the same way: the setting is the way out (round 79 QRQ: a dead-end button).
+    const reason = `${fileName(t.notebookUri)} is not promoted (${displayDir(t)} holds ${other}'s package ${config.package}): nothing was run. Set ${ConfigKey.OutputRoot} to a folder per notebook, such as ${OUTPUT_ROOT_PER_NOTEBOOK}, and promote it there.`;
     logger.warn(reason);
-    void vscode.window.showWarningMessage(reason, 'Promote Notebook').then((choice) => {
-      if (choice === 'Promote Notebook') void vscode.commands.executeCommand('nbpromote.promoteNotebook', t.notebookUri);
+    void vscode.window.showWarningMessage(reason, 'Open Setting').then((choice) => {
+      if (choice === 'Open Setting') void openSetting(ConfigKey.OutputRoot, t.notebookUri);
     });
     return { ran: false, reason };
   }

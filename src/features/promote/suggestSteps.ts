@@ -71,7 +71,9 @@ export async function suggestStepsCommand(logger: Logger, arg: unknown, options:
   if (!(await vscode.workspace.applyEdit(edit))) throw new NbpromoteError('internal', `VS Code did not apply the step tags to ${fileName(uri)}`);
   const applied = chosen.map((s) => ({ cellIndex: s.cellIndex, name: s.name }));
   logger.info(`${fileName(uri)}: tagged ${applied.map((a) => `cell ${a.cellIndex + 1} ${suggestionTag(a.name)}`).join(', ')}`);
-  const saved = !(notebookDocument ?? textDocument)?.isDirty;
+  // (Auto-save writes them a moment later: round 79 QRQ, "not saved yet" was said of tags the file held.)
+  const autoSave = vscode.workspace.getConfiguration('files', uri).get<string>('autoSave') ?? 'off';
+  const saved = !(notebookDocument ?? textDocument)?.isDirty || autoSave === 'afterDelay';
   void vscode.window.showInformationMessage(suggestedStepsMessage(fileName(uri), applied.map((a) => a.name), saved));
   return { applied };
 }
