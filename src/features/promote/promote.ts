@@ -19,6 +19,7 @@ import { currentText, requireNotebookUri, unsavedNotebook } from './notebookArg'
 import type { PreviewContentProvider } from './preview';
 import { PromotionPreview } from './preview';
 import { actionLabel, versionReasons, writtenSummary } from './previewText';
+import { editorWords } from './problemMessage';
 import type { TestRunResult } from './run';
 import { runTests, showRunFailure } from './run';
 import { displayDir, fileName, logProblems, promoteRequest, showProblems } from './shared';
@@ -322,18 +323,23 @@ export class PromoteCommand {
   /** The closing message; "Run Tests" only in a trusted workspace, and the message says why not otherwise. */
   private offerTests(target: PromotionTarget, outcome: PromoteOutcome, withoutGit?: string): void {
     const unsaved = unsavedNotebook(target.notebookUri) === undefined ? '' : ' The notebook has unsaved changes: save it, or `nbpromote check` reports the package stale.';
-    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${writtenSummary(outcome.files)}.${versionReasons(outcome.version, outcome.changes ?? [])}${unsaved}`;
+    // Warnings said too, the first in full (round 79 QRQ: a clean-looking message, then the metrics test failed on one).
+    const warnings = outcome.problems.filter((p) => p.severity === 'warning');
+    const first = warnings[0];
+    const warned = first === undefined ? '' : ` ${warnings.length === 1 ? 'A warning' : `${warnings.length} warnings, the first`}: ${editorWords(first, first.file ?? '', isTrusted())}${/[.!?]$/.test(first.message) ? '' : '.'}${warnings.length === 1 ? '' : ' The others are in the log.'}`;
+    const message = `Promoted ${fileName(target.notebookUri)} to ${outcome.package ?? ''} ${outcome.version ?? ''} in ${displayDir(target)}: ${writtenSummary(outcome.files)}.${versionReasons(outcome.version, outcome.changes ?? [])}${warned}${unsaved}`;
+    const show = first === undefined ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     const revealLabel = 'Reveal in Explorer';
     const revealPackage = (): void => void vscode.commands.executeCommand('revealInExplorer', outputUri(target, `src/${outcome.package ?? target.packageName}`));
     if (!isTrusted()) {
       const why = `${untrustedReason('Running its tests') ?? ''}${withoutGit === undefined ? '' : ' Git was not run either: nbpromote.lock records no commit for the notebook until it is promoted in a trusted workspace.'}`;
-      void vscode.window.showInformationMessage(`${message} ${why}`, 'Manage Workspace Trust', revealLabel).then((choice) => {
+      void show(`${message} ${why}`, 'Manage Workspace Trust', revealLabel).then((choice) => {
         if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
         if (choice === revealLabel) revealPackage();
       });
       return;
     }
-    void vscode.window.showInformationMessage(message, 'Run Tests', revealLabel, 'Show Log').then(async (choice) => {
+    void show(message, 'Run Tests', revealLabel, 'Show Log').then(async (choice) => {
       if (choice === 'Show Log') this.context.log.show();
       if (choice === revealLabel) revealPackage();
       if (choice !== 'Run Tests') return;
