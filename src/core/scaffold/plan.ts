@@ -714,8 +714,9 @@ class UnitCode {
     });
     // And the notebook's imports made for what importing does (sideEffectImports.ts), which the kept ones need,
     // wherever the notebook made them (round 78 NON: one in a step cell, the estimator imported by a later cell).
-    const libraries = new Set(kept.map(topModule));
     const code = cells.map((c) => this.gen(c.index)?.code ?? '').join('\n');
+    // (A library imported inside a function too: `def fill(X):` / `from sklearn.impute import ...`, round 80 RSR.)
+    const libraries = new Set([...kept.map(topModule), ...[...code.matchAll(/^[ \t]+(?:from|import)[ \t]+(\w+)/gm)].map((m) => m[1])]);
     const effects = [...new Set([...statements, ...this.notebookImports()])].filter((s) => {
       const effect = kept.includes(s) ? undefined : sideEffectImport(s);
       if (effect === undefined) return false;
@@ -732,7 +733,15 @@ class UnitCode {
   private notebookImports(): readonly string[] {
     const { common, steps, metrics, tests } = this.input.graph;
     // (Indented too: `try: from sklearn.experimental import enable_...` / `except ImportError: pass`, round 79 PQP.)
-    const anyCell = (this.input.notebook?.cells ?? []).filter((c) => c.kind === 'code' && /^[ \t]*(?:from|import)[ \t]/m.test(c.source)).flatMap((c) => c.source.split(/\r?\n/).map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => /^(?:from|import)[ \t]/.test(l) && sideEffectImport(l) !== undefined));
+    // An indented one only when its library's imports need it (`enable_*`): an optional one, `try: import janitor`,
+    // may not be installed (round 80 RSR: hoisted, it failed every module where the notebook went on without it).
+    const anyCell = (this.input.notebook?.cells ?? []).filter((c) => c.kind === 'code' && /^[ \t]*(?:from|import)[ \t]/m.test(c.source)).flatMap((c) =>
+      c.source.split(/\r?\n/).flatMap((line) => {
+        const statement = line.replace(/\s+#.*$/, '').trim();
+        const effect = /^(?:from|import)[ \t]/.test(statement) ? sideEffectImport(statement) : undefined;
+        return effect !== undefined && (effect.needs !== undefined || !/^[ \t]/.test(line)) ? [statement] : [];
+      }),
+    );
     this.allImports ??= [...new Set([...common.imports, ...steps.flatMap((s) => s.imports), ...(metrics?.imports ?? []), ...tests.flatMap((t) => t.imports), ...anyCell])];
     return this.allImports;
   }

@@ -97,6 +97,32 @@ describe('planPromotion: imports made for what importing does', function () {
     }
   });
 
+  // Round 80 RSR: an optional import the notebook guards became a hard one in every module (not installed: every run
+  // failed); an enable in a skipped cell was lost when scikit-learn was imported inside a shared function only.
+  it('keeps an optional guarded import guarded, and an enable where a function imports its library', async function () {
+    if (!hasPython('sklearn')) this.skip();
+    const guarded = await promoteCells(
+      [
+        { source: 'try:\n    import janitor_not_installed_here as janitor\nexcept ImportError:\n    janitor = None\ntry:\n    import swifter\nexcept ImportError:\n    pass' },
+        { tags: ['skip'], source: 'from sklearn.experimental import enable_iterative_imputer' },
+        { tags: ['functions'], source: 'def fill(X):\n    from sklearn.impute import IterativeImputer\n    return IterativeImputer(random_state=0).fit_transform(X)' },
+        { tags: ['step:impute'], source: 'import numpy as np\nfilled = fill(np.array([[1.0, 2.0], [3.0, np.nan], [5.0, 6.0]]))' },
+        { tags: ['metrics'], source: 'value = float(filled[1, 1])\nprint(value)' },
+      ],
+      'side-effects-guarded',
+    );
+    try {
+      const common = readFileSync(join(guarded.out, 'src/nb/common.py'), 'utf8');
+      assert.match(common, /from sklearn\.experimental import enable_iterative_imputer\n/);
+      assert.doesNotMatch(common, /^import swifter/m);
+      assert.ok(Number.isFinite(runPipeline(guarded.out).metrics['value']));
+      assert.equal(runPytest(guarded.out).status, 0);
+      assertFlakesQuiet(guarded.out);
+    } finally {
+      rmSync(guarded.dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs, passes its tests, and pyflakes says nothing (real Python)', function () {
     if (!hasPython('sklearn')) this.skip();
     const run = runPipeline(out);

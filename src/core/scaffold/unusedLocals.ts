@@ -7,8 +7,8 @@
  * the runner names failing lines by, stay right. (A `del` would not do: pyflakes still
  * reports a name deleted in an `else` branch.)
  *
- * What pyflakes reads as a use is wider than what this finds (an attribute or keyword of that name counts here
- * too): a name this leaves alone is at worst still reported, never read before it is bound. A name a header binds
+ * What pyflakes reads as a use is wider than what this finds (a name in a string annotation counts here too): a name
+ * this leaves alone is at worst still reported, never read before it is bound. A name a header binds
  * (`with open(p) as fh:`, `if (m := f(x)):`) is read after the first simple statement of its block, at any depth
  * (`pass; fh`), and a walrus in a simple statement after that statement, unless it binds on some paths only
  * (`c or (m := f())`, `a if c else (b := g())`): no read could follow it safely, and pyflakes still reports it.
@@ -127,9 +127,12 @@ function unreadInFunction(tree: PyTree, fn: PyNode): { at: number; names: string
   if (bindings.length === 0) return [];
   const targetNodes = new Set(bindings.flatMap((b) => b.targets));
   const readNames = new Set<string>();
-  const reads = (node: PyNode): void => {
-    if (node.type === 'identifier' && !targetNodes.has(node)) readNames.add(tree.text(node));
-    node.children.forEach(reads);
+  // Not an attribute's or a keyword's name (`df.swifter`, `f(k=1)`), which reads no variable (round 80 RSR: a step's
+  // `try: import swifter` was left unread for pyflakes, `.swifter` taken for a read).
+  const reads = (node: PyNode, parent?: PyNode): void => {
+    const named = (parent?.type === 'attribute' && node.field === 'attribute') || (parent?.type === 'keyword_argument' && node.field === 'name');
+    if (node.type === 'identifier' && !targetNodes.has(node) && !named) readNames.add(tree.text(node));
+    for (const child of node.children) reads(child, node);
   };
   reads(body);
   return bindings.flatMap(({ at, targets, after }) => {

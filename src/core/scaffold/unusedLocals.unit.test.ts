@@ -70,6 +70,11 @@ const MODULE = [
   '    global G',
   '    G = 1',
   '',
+  '',
+  'def attribute(x):',
+  '    import json',
+  '    return x.json(k=1)',
+  '',
 ].join('\n');
 
 describe('withUnusedLocalsRead', () => {
@@ -104,6 +109,8 @@ describe('withUnusedLocalsRead', () => {
     // A definition first in the block: the statement after it; a match's subject, in its first case.
     assert.equal(lines[40], `        late += g(); fh3${note}`);
     assert.equal(lines[43], `            pick += 1; sub${note}`);
+    // An attribute's or a keyword's name reads no variable (round 80 RSR).
+    assert.equal(lines[lines.length - 3], `    import json; json${note}`);
     // Before a statement ending its block, where a read after it would never run.
     assert.equal(lines[48], `            fh4; continue${note}`);
     for (const untouched of [13, 17, 18, 19, 22, 24, 25, 27, 31, 33, 38, 39, 41, 42, 44, 45, 46, 47, 55, 61]) assert.equal(lines[untouched], MODULE.split('\n')[untouched], `line ${untouched + 1}`);
