@@ -748,15 +748,17 @@ class UnitCode {
 
   /**
    * `del name` after a module's imports for each import made for what importing does (sideEffectImports.ts) whose
-   * name the module's cells do not read: pyflakes would say it is unused.
+   * name the module's cells do not read, or bind themselves: pyflakes would say it is unused.
    */
   protected sideEffectDeletes(imports: readonly string[], cells: readonly CellRef[]): string[] {
     const used = new Set(cells.flatMap((c) => [...this.usesOf(c.index)]));
+    // (Read, but bound by the cells themselves, `except ImportError: enable_x = None`: theirs, not this import's.)
+    const rebound = this.functionLocals(cells);
     const names = new Map<string, string>();
     for (const statement of imports) {
       const effect = sideEffectImport(statement);
       if (effect === undefined) continue;
-      for (const name of importedNames(statement)) if (!used.has(name)) names.set(name, effect.does);
+      for (const name of importedNames(statement)) if (!used.has(name) || rebound.has(name)) names.set(name, effect.does);
     }
     if (names.size === 0) return [];
     const does = [...new Set(names.values())].join('; ');
@@ -1122,9 +1124,11 @@ class Generator extends UnitCode {
    */
   private rebindingImports(statements: readonly string[], cells: readonly CellRef[], usedOutside: readonly string[]): { moduleImports: string[]; functionImports: string[] } {
     const locals = this.functionLocals(cells);
+    // Not one made for what importing does, which the module's other imports need first (round 81 STS: `except
+    // ImportError: enable_halving_search_cv = None` moved it into the function, and the module failed at import).
     const rebound = statements.filter((s) => {
       const name = boundName(s);
-      return name !== undefined && locals.has(name);
+      return name !== undefined && locals.has(name) && sideEffectImport(s) === undefined;
     });
     if (rebound.length === 0) return { moduleImports: [...statements], functionImports: [] };
     const names = rebound.map((s) => boundName(s) ?? '');

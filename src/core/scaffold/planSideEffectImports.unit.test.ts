@@ -123,6 +123,28 @@ describe('planPromotion: imports made for what importing does', function () {
     }
   });
 
+  // Round 81 STS: `except ImportError: enable_x = None` in a step cell moved the enable into the step's function,
+  // below the module's own import of the estimator, and the module failed at import.
+  it('keeps one at module level when the step cell guards it and binds its name again', async function () {
+    if (!hasPython('sklearn')) this.skip();
+    const rebound = await promoteCells(
+      [
+        { tags: ['step:search'], source: 'try:\n    from sklearn.experimental import enable_halving_search_cv\nexcept ImportError:\n    enable_halving_search_cv = None\nfrom sklearn.model_selection import HalvingRandomSearchCV\nfound = HalvingRandomSearchCV.__name__ if enable_halving_search_cv is not None else ""' },
+        { tags: ['metrics'], source: 'size = float(len(found))\nprint(size)' },
+      ],
+      'side-effects-rebound',
+    );
+    try {
+      const step = readFileSync(join(rebound.out, 'src/nb/steps/search.py'), 'utf8');
+      assert.match(step, /^from sklearn\.experimental import enable_halving_search_cv\nfrom sklearn\.model_selection import HalvingRandomSearchCV\n\ndel enable_halving_search_cv {2}#/m);
+      assert.equal(runPipeline(rebound.out).metrics['size'], 21);
+      assert.equal(runPytest(rebound.out).status, 0);
+      assertFlakesQuiet(rebound.out);
+    } finally {
+      rmSync(rebound.dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs, passes its tests, and pyflakes says nothing (real Python)', function () {
     if (!hasPython('sklearn')) this.skip();
     const run = runPipeline(out);
