@@ -168,13 +168,34 @@ function assignedNames(assignment: PyNode): PyNode[] {
     const right: PyNode | undefined = current.children.find((c) => c.field === 'right');
     if (left === undefined || right === undefined) return [];
     if (left.type === 'identifier') names.push(left);
-    else if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
+    else if (UNPACKING.has(left.type)) {
+      // Unpacked from a tuple or list of values, every name is one pyflakes reports, starred or nested too
+      // (`first, *rest = (1, 2, 3)`, `(p, q), r = ...`, `[u, v] = [a, b]`: round 81 STS).
       const value = right.type === 'assignment' ? undefined : right;
-      const items = left.children.filter((c) => c.type !== ',' && c.type !== '(' && c.type !== ')');
-      if (value === undefined || (value.type !== 'expression_list' && value.type !== 'tuple') || !items.every((c) => c.type === 'identifier')) return [];
+      const items = unpackedNames(left);
+      if (value === undefined || (value.type !== 'expression_list' && value.type !== 'tuple' && value.type !== 'list') || items === undefined) return [];
       names.push(...items);
     } else return [];
     current = right;
+  }
+  return names;
+}
+
+/** Unpacking targets: `a, b`, `(a, b)`, `[a, b]`, `*rest`. */
+const UNPACKING = new Set(['pattern_list', 'tuple_pattern', 'list_pattern']);
+
+/** The names an unpacking target binds, at any depth; undefined when one target is no plain name (`self.x`, `d[k]`). */
+function unpackedNames(target: PyNode): PyNode[] | undefined {
+  const names: PyNode[] = [];
+  for (const item of target.children) {
+    if (item.type === ',' || item.type === '(' || item.type === ')' || item.type === '[' || item.type === ']') continue;
+    const inner = item.type === 'list_splat_pattern' || item.type === 'parenthesized_expression' ? item.children.find((c) => c.type !== '*' && c.type !== '(' && c.type !== ')') : item;
+    if (inner?.type === 'identifier') names.push(inner);
+    else if (inner !== undefined && UNPACKING.has(inner.type)) {
+      const nested = unpackedNames(inner);
+      if (nested === undefined) return undefined;
+      names.push(...nested);
+    } else return undefined;
   }
   return names;
 }

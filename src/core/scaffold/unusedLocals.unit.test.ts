@@ -75,6 +75,13 @@ const MODULE = [
   '    import json',
   '    return x.json(k=1)',
   '',
+  '',
+  'def unpacked():',
+  '    first, *rest = (1, 2, 3)',
+  '    (p, q), r = ((1, 2), 3)',
+  '    [u, v] = [1, 2]',
+  '    return 0',
+  '',
 ].join('\n');
 
 describe('withUnusedLocalsRead', () => {
@@ -110,7 +117,9 @@ describe('withUnusedLocalsRead', () => {
     assert.equal(lines[40], `        late += g(); fh3${note}`);
     assert.equal(lines[43], `            pick += 1; sub${note}`);
     // An attribute's or a keyword's name reads no variable (round 80 RSR).
-    assert.equal(lines[lines.length - 3], `    import json; json${note}`);
+    assert.equal(lines[lines.length - 10], `    import json; json${note}`);
+    // Starred, nested and list unpacking of values (round 81 STS).
+    assert.deepEqual(lines.slice(-5, -2), [`    first, *rest = (1, 2, 3); first, rest${note}`, `    (p, q), r = ((1, 2), 3); p, q, r${note}`, `    [u, v] = [1, 2]; u, v${note}`]);
     // Before a statement ending its block, where a read after it would never run.
     assert.equal(lines[48], `            fh4; continue${note}`);
     for (const untouched of [13, 17, 18, 19, 22, 24, 25, 27, 31, 33, 38, 39, 41, 42, 44, 45, 46, 47, 55, 61]) assert.equal(lines[untouched], MODULE.split('\n')[untouched], `line ${untouched + 1}`);
