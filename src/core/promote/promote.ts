@@ -344,9 +344,14 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
   const previous = await readPreviousLock(outDir);
   if (previous.problems.some((p) => p.severity === 'error')) return { ...fail([...problems, ...previous.problems], inspection), graph };
   const old = previous.lock;
-  // Another notebook's lock (still there: promotion stops below) says nothing of this notebook's last promotion
-  // (round 79 QRQ: a notebook never promoted was warned its expected metrics "of the last promotion" were dropped).
-  const mine = old !== undefined && (await lockNotebookState(await realRootOf(outDir), old.notebook.path, notebookPath)) === 'other' ? undefined : old;
+  // From the folder itself, not a symlink to it: the package finds the notebook's folder from its own real path.
+  const physicalOut = await realRootOf(outDir);
+  // The lock names the notebook it was promoted from: another notebook that is still there owns this folder
+  // (promoting over it would delete its steps: stopped below); one that is gone, with this package name, moved here.
+  const lockNotebook = old === undefined ? undefined : await lockNotebookState(physicalOut, old.notebook.path, notebookPath);
+  // Another notebook's lock says nothing of this notebook's last promotion (round 79 QRQ: a notebook never promoted
+  // was warned its expected metrics "of the last promotion" were dropped).
+  const mine = lockNotebook === 'other' ? undefined : old;
   const generated = new Map<number, GeneratedCell>([...analysed].map(([i, a]) => [i, a.generated]));
   // Functions and classes a step defines at its module's top are imported by the units calling them, not returned.
   graph = withOutputOrder(withStepImports(graph, generated), mine);
@@ -580,8 +585,6 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
     const cell = notebook.cells.find((c) => c.index === use.cell.index);
     if (cell !== undefined) problems.push(cellProblem(notebook.path, cell, 'warning', 'shared-redefined', use.message));
   }
-  // From the folder itself, not a symlink to it: the package finds the notebook's folder from its own real path.
-  const physicalOut = await realRootOf(outDir);
   // The output folder as the user names folders: from the folder they work in, when it is under it.
   const outShown = folderFromCwd(request.cwd, outDir);
   const relNotebook = toPosix(relative(physicalOut, notebookPath));
@@ -623,9 +626,6 @@ async function promoteOnce(request: PromoteRequest): Promise<PromoteOutcome> {
       ...((execution === undefined || execution.metrics.size === 0) && Object.keys(metrics.expected).length > 0 ? { expectedFromOutputs: true as const } : {}),
     });
   };
-  // The lock names the notebook it was promoted from: another notebook that is still there owns this folder
-  // (promoting over it would delete its steps); one that is gone, with this package name, moved here.
-  const lockNotebook = old === undefined ? undefined : await lockNotebookState(physicalOut, old.notebook.path, notebookPath);
   // The lock's notebook as the user names notebooks: from the folder they work in.
   const lockNotebookShown = old === undefined ? '' : toPosix(relative(request.cwd, resolve(physicalOut, ...old.notebook.path.split('/')))) || old.notebook.path;
   if (old !== undefined && lockNotebook === 'other') {

@@ -731,6 +731,7 @@ class UnitCode {
    * out (`skip`) too, or in a `try:` (round 79 PQP: the estimator a step used failed at import).
    */
   private notebookImports(): readonly string[] {
+    if (this.allImports !== undefined) return this.allImports;
     const { common, steps, metrics, tests } = this.input.graph;
     // (Indented too: `try: from sklearn.experimental import enable_...` / `except ImportError: pass`, round 79 PQP.)
     // An indented one only when its library's imports need it (`enable_*`): an optional one, `try: import janitor`,
@@ -742,7 +743,7 @@ class UnitCode {
         return effect !== undefined && (effect.needs !== undefined || !/^[ \t]/.test(line)) ? [statement] : [];
       }),
     );
-    this.allImports ??= [...new Set([...common.imports, ...steps.flatMap((s) => s.imports), ...(metrics?.imports ?? []), ...tests.flatMap((t) => t.imports), ...anyCell])];
+    this.allImports = [...new Set([...common.imports, ...steps.flatMap((s) => s.imports), ...(metrics?.imports ?? []), ...tests.flatMap((t) => t.imports), ...anyCell])];
     return this.allImports;
   }
 
