@@ -269,15 +269,11 @@ export function shownError(stderr: string, cells: ReadonlyMap<number, CountedCel
     const other = typeof where === 'number' ? cells.get(where) : undefined;
     return other === undefined ? [] : [{ cell: other, line }];
   });
-  const words = (f: { cell: CountedCell; line: number | undefined }): string =>
-    `cell ${f.cell.index + 1}${f.cell.id === undefined ? '' : ` (id ${f.cell.id})`}${f.line === undefined ? '' : `, line ${f.line}`}${f.cell.fileLine === undefined || f.line === undefined ? '' : `, file line ${f.cell.fileLine + f.line - 1}`}`;
   // No frame of the cell's own (`%run other.py` failing in that file): the line of its one magic, if it has one.
   const magicLines = (cell.source ?? '').split(/\r?\n/).flatMap((l, i) => (/^[ \t]*%/.test(l) ? [i + 1] : []));
   const running = frames.find((f) => f.cell === cell) ?? { cell, line: magicLines.length === 1 ? magicLines[0] : undefined };
-  const inner = frames[frames.length - 1];
-  const called = inner !== undefined && inner.cell !== cell ? `, in code from ${words(inner)}` : '';
   const magic = /^[ \t]*(%{1,2}\w+)/m.exec(cell.source ?? '')?.[1] ?? 'a magic';
-  return `${words(running)}${called}: ${shown.error}${relativeTo(shown.error, folder)}. ${magic} showed the error and Jupyter went on to the next cell, but the cell's code stopped there, as the package's would`;
+  return `${placeWords(running, frames, false)}: ${shown.error}${relativeTo(shown.error, folder)}. ${magic} showed the error and Jupyter went on to the next cell, but the cell's code stopped there, as the package's would`;
 }
 
 function code(source: string): Record<string, unknown> {
@@ -460,8 +456,6 @@ export function failedCell(traceback: string, cells: ReadonlyMap<number, Counted
     const cell = cells.get(Number(m[1] ?? m[3]));
     return cell === undefined ? [] : [{ cell, line: Number(m[2] ?? m[4]) }];
   });
-  const words = (f: { cell: CountedCell; line: number | undefined }): string =>
-    `cell ${f.cell.index + 1}${f.cell.id === undefined ? '' : ` (id ${f.cell.id})`}${f.line === undefined ? '' : `, line ${f.line}`}${f.cell.fileLine === undefined ? '' : `, file line ${f.cell.fileLine + (f.line ?? 1) - 1}`}`;
   const running = frames[0];
   if (running === undefined) {
     // No frame of a cell (IPython's UsageError of an unknown magic, a misplaced %%time): nbclient still prints
@@ -471,11 +465,31 @@ export function failedCell(traceback: string, cells: ReadonlyMap<number, Counted
     if (cell === undefined || shown === undefined) return undefined;
     const magic = /(?:Line|Cell) magic function `(%{1,2}[\w.]+)` not found|`(%%[\w.]+)` is a cell magic/.exec(last)?.slice(1).find((m) => m !== undefined);
     const at = magic === undefined ? -1 : shown.split(/\r?\n/).findIndex((l) => l.trimStart().startsWith(magic));
-    return words({ cell, line: at < 0 ? undefined : at + 1 });
+    return frameWords({ cell, line: at < 0 ? undefined : at + 1 });
   }
+  return placeWords(running, frames);
+}
+
+/** A cell of the notebook and a line of it a traceback names (undefined: not known). */
+interface CellFrame {
+  readonly cell: CountedCell;
+  readonly line: number | undefined;
+}
+
+/**
+ * `cell 9 (id c008), line 3`, and `, file line 41` in a percent script; when the line is not known, the file line of
+ * the cell's first line, or none (`cellStart` false).
+ */
+function frameWords(f: CellFrame, cellStart = true): string {
+  const fileLine = f.cell.fileLine === undefined || (f.line === undefined && !cellStart) ? '' : `, file line ${f.cell.fileLine + (f.line ?? 1) - 1}`;
+  return `cell ${f.cell.index + 1}${f.cell.id === undefined ? '' : ` (id ${f.cell.id})`}${f.line === undefined ? '' : `, line ${f.line}`}${fileLine}`;
+}
+
+/** Where `running` failed, with `, in code from cell 4 (id c003), line 5` when the innermost of `frames` is another cell's. */
+function placeWords(running: CellFrame, frames: readonly CellFrame[], cellStart = true): string {
   const inner = frames[frames.length - 1];
-  const called = inner !== undefined && inner.cell.index !== running.cell.index ? `, in code from ${words(inner)}` : '';
-  return `${words(running)}${called}`;
+  const called = inner !== undefined && inner.cell.index !== running.cell.index ? `, in code from ${frameWords(inner, cellStart)}` : '';
+  return `${frameWords(running, cellStart)}${called}`;
 }
 
 /**

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { importedNames, sideEffectImport } from './sideEffectImports';
-import { assertFlakesQuiet, hasPython, promoteCells, runPipeline, runPytest } from './testing';
+import { assertFlakesQuiet, hasPython, promoteCells, runPipeline, runPytest, withPromotedCells } from './testing';
 
 describe('sideEffectImport', () => {
   it('knows the imports made for what importing does, in every spelling', () => {
@@ -54,7 +54,7 @@ describe('planPromotion: imports made for what importing does', function () {
   // Round 78 NON: made in a step cell, the estimator imported by a later functions cell: in no module.
   it('keeps one a step cell made in the shared code that imports its library after it', async function () {
     if (!hasPython('sklearn')) this.skip();
-    const later = await promoteCells(
+    await withPromotedCells(
       [
         { tags: ['step:load'], source: 'import numpy as np\nfrom sklearn.experimental import enable_iterative_imputer\nX = np.array([[1.0, 2.0], [3.0, np.nan], [5.0, 6.0]])' },
         { tags: ['functions'], source: 'from sklearn.impute import IterativeImputer\n\ndef fill(X):\n    return IterativeImputer(random_state=0).fit_transform(X)' },
@@ -62,21 +62,19 @@ describe('planPromotion: imports made for what importing does', function () {
         { tags: ['metrics'], source: 'value = float(filled[1, 1])\nprint(value)' },
       ],
       'side-effects-later',
+      (out) => {
+        assert.match(readFileSync(join(out, 'src/nb/common.py'), 'utf8'), /from sklearn\.experimental import enable_iterative_imputer\nfrom sklearn\.impute import IterativeImputer\n/);
+        assert.ok(Number.isFinite(runPipeline(out).metrics['value']));
+        assert.equal(runPytest(out).status, 0);
+        assertFlakesQuiet(out);
+      },
     );
-    try {
-      assert.match(readFileSync(join(later.out, 'src/nb/common.py'), 'utf8'), /from sklearn\.experimental import enable_iterative_imputer\nfrom sklearn\.impute import IterativeImputer\n/);
-      assert.ok(Number.isFinite(runPipeline(later.out).metrics['value']));
-      assert.equal(runPytest(later.out).status, 0);
-      assertFlakesQuiet(later.out);
-    } finally {
-      rmSync(later.dir, { recursive: true, force: true });
-    }
   });
 
   // Round 79 PQP: made in a cell the package leaves out (`skip`), it was in no module; an accessor package was in
   // every module, one without pandas too.
   it('keeps one made in a skipped cell (in a try, too); one adding methods to pandas objects where the code reads them', async () => {
-    const skipped = await promoteCells(
+    await withPromotedCells(
       [
         { tags: ['skip'], source: 'try:\n    from sklearn.experimental import enable_iterative_imputer\nexcept ImportError:\n    pass\nimport swifter\nprint("exploring")' },
         { tags: ['step:load'], source: 'import pandas as pd\nfrom sklearn.impute import IterativeImputer\ndf = pd.DataFrame({"a": [1.0, 2.0]})\nimp = IterativeImputer()' },
@@ -85,23 +83,21 @@ describe('planPromotion: imports made for what importing does', function () {
         { tags: ['metrics'], source: 'print(n)' },
       ],
       'side-effects-skipped',
+      (out) => {
+        const step = (name: string): string => readFileSync(join(out, `src/nb/steps/${name}.py`), 'utf8');
+        assert.match(step('load'), /from sklearn\.experimental import enable_iterative_imputer\nfrom sklearn\.impute import IterativeImputer\n/);
+        assert.doesNotMatch(step('load'), /swifter/);
+        assert.match(step('apply'), /\nimport swifter\n\ndel swifter {2}# imported for what importing does \(adds methods to pandas objects\)/);
+        assert.doesNotMatch(step('plain'), /swifter|sklearn/);
+      },
     );
-    try {
-      const step = (name: string): string => readFileSync(join(skipped.out, `src/nb/steps/${name}.py`), 'utf8');
-      assert.match(step('load'), /from sklearn\.experimental import enable_iterative_imputer\nfrom sklearn\.impute import IterativeImputer\n/);
-      assert.doesNotMatch(step('load'), /swifter/);
-      assert.match(step('apply'), /\nimport swifter\n\ndel swifter {2}# imported for what importing does \(adds methods to pandas objects\)/);
-      assert.doesNotMatch(step('plain'), /swifter|sklearn/);
-    } finally {
-      rmSync(skipped.dir, { recursive: true, force: true });
-    }
   });
 
   // Round 80 RSR: an optional import the notebook guards became a hard one in every module (not installed: every run
   // failed); an enable in a skipped cell was lost when scikit-learn was imported inside a shared function only.
   it('keeps an optional guarded import guarded, and an enable where a function imports its library', async function () {
     if (!hasPython('sklearn')) this.skip();
-    const guarded = await promoteCells(
+    await withPromotedCells(
       [
         { source: 'try:\n    import janitor_not_installed_here as janitor\nexcept ImportError:\n    janitor = None\ntry:\n    import swifter\nexcept ImportError:\n    pass' },
         { tags: ['skip'], source: 'from sklearn.experimental import enable_iterative_imputer' },
@@ -110,39 +106,35 @@ describe('planPromotion: imports made for what importing does', function () {
         { tags: ['metrics'], source: 'value = float(filled[1, 1])\nprint(value)' },
       ],
       'side-effects-guarded',
+      (out) => {
+        const common = readFileSync(join(out, 'src/nb/common.py'), 'utf8');
+        assert.match(common, /from sklearn\.experimental import enable_iterative_imputer\n/);
+        assert.doesNotMatch(common, /^import swifter/m);
+        assert.ok(Number.isFinite(runPipeline(out).metrics['value']));
+        assert.equal(runPytest(out).status, 0);
+        assertFlakesQuiet(out);
+      },
     );
-    try {
-      const common = readFileSync(join(guarded.out, 'src/nb/common.py'), 'utf8');
-      assert.match(common, /from sklearn\.experimental import enable_iterative_imputer\n/);
-      assert.doesNotMatch(common, /^import swifter/m);
-      assert.ok(Number.isFinite(runPipeline(guarded.out).metrics['value']));
-      assert.equal(runPytest(guarded.out).status, 0);
-      assertFlakesQuiet(guarded.out);
-    } finally {
-      rmSync(guarded.dir, { recursive: true, force: true });
-    }
   });
 
   // Round 81 STS: `except ImportError: enable_x = None` in a step cell moved the enable into the step's function,
   // below the module's own import of the estimator, and the module failed at import.
   it('keeps one at module level when the step cell guards it and binds its name again', async function () {
     if (!hasPython('sklearn')) this.skip();
-    const rebound = await promoteCells(
+    await withPromotedCells(
       [
         { tags: ['step:search'], source: 'try:\n    from sklearn.experimental import enable_halving_search_cv\nexcept ImportError:\n    enable_halving_search_cv = None\nfrom sklearn.model_selection import HalvingRandomSearchCV\nfound = HalvingRandomSearchCV.__name__ if enable_halving_search_cv is not None else ""' },
         { tags: ['metrics'], source: 'size = float(len(found))\nprint(size)' },
       ],
       'side-effects-rebound',
+      (out) => {
+        const step = readFileSync(join(out, 'src/nb/steps/search.py'), 'utf8');
+        assert.match(step, /^from sklearn\.experimental import enable_halving_search_cv\nfrom sklearn\.model_selection import HalvingRandomSearchCV\n\ndel enable_halving_search_cv {2}#/m);
+        assert.equal(runPipeline(out).metrics['size'], 21);
+        assert.equal(runPytest(out).status, 0);
+        assertFlakesQuiet(out);
+      },
     );
-    try {
-      const step = readFileSync(join(rebound.out, 'src/nb/steps/search.py'), 'utf8');
-      assert.match(step, /^from sklearn\.experimental import enable_halving_search_cv\nfrom sklearn\.model_selection import HalvingRandomSearchCV\n\ndel enable_halving_search_cv {2}#/m);
-      assert.equal(runPipeline(rebound.out).metrics['size'], 21);
-      assert.equal(runPytest(rebound.out).status, 0);
-      assertFlakesQuiet(rebound.out);
-    } finally {
-      rmSync(rebound.dir, { recursive: true, force: true });
-    }
   });
 
   it('runs, passes its tests, and pyflakes says nothing (real Python)', function () {

@@ -118,21 +118,19 @@ export function withoutEmptyFStrings(code: string): string {
  * top level. The first line of each.
  */
 export function alwaysTrueAssertLines(code: string): number[] {
-  return alwaysTrueAsserts(code).map((a) => lineAt(code, a.assertAt));
+  return alwaysTrueAsserts(code).map((a) => a.line);
 }
 
-/** An `assert (x, "message")`: where `assert` starts and the tuple's `(`, the offset after its `)`, the comment after it. */
+/**
+ * An `assert (x, "message")`: its 1-based line, where `assert` starts and the tuple's `(`, the offset after its `)`,
+ * the comment after it.
+ */
 interface TupleAssert {
+  readonly line: number;
   readonly assertAt: number;
   readonly open: number;
   readonly close: number;
   readonly comment: string;
-}
-
-function lineAt(code: string, offset: number): number {
-  let line = 1;
-  for (let i = code.indexOf('\n'); i >= 0 && i < offset; i = code.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 /** Each statement `assert (x, "message")` of `code` at the start of a line, not in a multi-line string. */
@@ -144,7 +142,7 @@ function alwaysTrueAsserts(code: string): TupleAssert[] {
   code.split('\n').forEach((line, i) => {
     const m = inString.has(i) ? null : /^([ \t]*)assert\s*\(/.exec(line);
     const tuple = m === null ? undefined : tupleFrom(code, lineStart + m[0].length - 1);
-    if (m !== null && tuple !== undefined) found.push({ assertAt: lineStart + (m[1] ?? '').length, open: lineStart + m[0].length - 1, ...tuple });
+    if (m !== null && tuple !== undefined) found.push({ line: i + 1, assertAt: lineStart + (m[1] ?? '').length, open: lineStart + m[0].length - 1, ...tuple });
     lineStart += line.length + 1;
   });
   return found;

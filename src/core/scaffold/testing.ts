@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promoteNotebook } from '../promote/promote';
@@ -56,6 +56,16 @@ export async function promoteCells(cells: readonly TestCell[], label = 'test'): 
   const outcome = await promoteNotebook({ notebook: 'nb.ipynb', cwd: dir, out: 'out', toolVersion: 'test' });
   assert.ok(outcome.ok, JSON.stringify(outcome.problems));
   return { dir, out: join(dir, 'out'), outcome };
+}
+
+/** {@link promoteCells}, then `check` on the promoted folder `out`; the temporary folder is removed after. */
+export async function withPromotedCells(cells: readonly TestCell[], label: string, check: (out: string) => void): Promise<void> {
+  const { dir, out } = await promoteCells(cells, label);
+  try {
+    check(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** What `python -m <pkg>.pipeline --json` prints. */

@@ -172,6 +172,8 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   let inTitle = false;
   let titleCode = 0;
   const withTitles = withTitleHeadings(notebook.cells);
+  // Whether a markdown heading (H1-H3) comes after the cell at `index`.
+  const headingAfter = (index: number): boolean => withTitles.some((c) => c.index > index && c.kind === 'markdown' && markdownHeadings(c.source).some((h) => h.level <= 3));
   const distinct = distinctHeadingNames(withTitles.filter((c) => c.kind === 'markdown').flatMap((c) => markdownHeadings(c.source).filter((h) => h.level <= 3).map((h) => plainHeading(h.text))));
   for (const cell of withTitles) {
     if (cell.kind === 'markdown') {
@@ -215,7 +217,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     }
     // (Or reading a data file, which is a step's work, not shared code's: `## Setup` holding `df = pd.read_csv(...)`.)
     // (With no heading after it, the notebook's one step, `main`, starts there anyway.)
-    const loads = cell.kind === 'code' && pending === undefined && !suggestions.some(isStep) && taken.size === 0 && (byIndex.get(cell.index)?.roles.length ?? 0) === 0 && readsDataFile(cell.source) && !holdsOnlyPreamble(workLines(cell.source)) && withTitles.some((c) => c.index > cell.index && c.kind === 'markdown' && markdownHeadings(c.source).some((h) => h.level <= 3));
+    const loads = cell.kind === 'code' && pending === undefined && !suggestions.some(isStep) && taken.size === 0 && (byIndex.get(cell.index)?.roles.length ?? 0) === 0 && readsDataFile(cell.source) && !holdsOnlyPreamble(workLines(cell.source)) && headingAfter(cell.index);
     if (cell.kind === 'code' && pending === undefined && setupUnder !== undefined && !suggestions.some(isStep) && byIndex.get(cell.index)?.roles.includes('parameters') !== true && (readsParameter(cell.source) || loads)) {
       pending = { ...setupUnder, metrics: false, results: false, ...(readsParameter(cell.source) ? {} : { name: 'load_data', why: 'data' as const }) };
       setupUnder = undefined;
@@ -225,8 +227,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
     // shared cell reads data_path, a parameter"). `load_data` when it reads a file, else `prepare`; `main` when no
     // heading follows, so that the step holds the rest of the notebook.
     if (cell.kind === 'code' && pending === undefined && setupUnder === undefined && !suggestions.some(isStep) && taken.size === 0 && (byIndex.get(cell.index)?.roles.length ?? 0) === 0 && doesWork(cell.source) && (readsParameter(cell.source) || loads)) {
-      const headingFollows = withTitles.some((c) => c.index > cell.index && c.kind === 'markdown' && markdownHeadings(c.source).some((h) => h.level <= 3));
-      const name = !headingFollows ? 'main' : readsDataFile(cell.source) ? 'load_data' : 'prepare';
+      const name = !headingAfter(cell.index) ? 'main' : readsDataFile(cell.source) ? 'load_data' : 'prepare';
       pending = { heading: current?.heading ?? '', level: current?.level ?? 2, cellIndex: current?.cellIndex ?? cell.index, metrics: false, results: false, name, why: readsParameter(cell.source) ? 'parameter' : 'data' };
     }
     if (cell.kind !== 'code' || pending === undefined) continue;
@@ -263,7 +264,7 @@ export function suggestSteps(notebook: Notebook, roles: TagResult): StepSuggesti
   // A notebook with no heading at all (half the real notebooks of round 72 DED, refused): one step, `main`, from its
   // first cell doing more than the preamble's imports, settings, constants and helpers; the metrics below, as after
   // any step.
-  const anyHeading = withTitles.some((c) => c.kind === 'markdown' && markdownHeadings(c.source).some((h) => h.level <= 3));
+  const anyHeading = headingAfter(-1);
   if (!anyHeading && !suggestions.some(isStep) && taken.size === 0) {
     const first = notebook.cells.find((c) => c.kind === 'code' && (byIndex.get(c.index)?.roles.length ?? 0) === 0 && doesWork(c.source) && !holdsOnlyPreamble(workLines(c.source)));
     if (first !== undefined) {
@@ -357,7 +358,6 @@ export function suggestedStepCells(notebook: Notebook, roles: TagResult, suggest
   return cells;
 }
 
-/** A step name for a heading's text, or undefined when nothing usable is left. Always passes {@link stepNameIssue}. */
 /**
  * For headings whose names ({@link stepNameFromHeading}) are one (`Use ColumnTransformer by selecting column by
  * names`, `... by data types`): each one's name with the words only it holds added (`use_columntransformer_names`,
@@ -409,6 +409,7 @@ function headingWords(text: string): string[] {
   return meaningful.length > 0 ? meaningful : words;
 }
 
+/** A step name for a heading's text, or undefined when nothing usable is left. Always passes {@link stepNameIssue}. */
 export function stepNameFromHeading(text: string): string | undefined {
   const words = headingWords(text);
   let kept = words.slice(0, MAX_WORDS);
